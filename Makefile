@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# edgeai top-level build. `make help` lists the targets.
+#
+# Out-of-tree kernel build: the top-level Kbuild makes
+# `make -C $(KDIR) M=$(CURDIR)` build kernel/edgeai.ko.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= $(CURDIR)/build
+export EDGEAI_CACHE ?= $(HOME)/.cache/edgeai
+
+# Debian's 6.12 headers by default, else the running kernel's build tree.
+KDIR ?= $(firstword $(wildcard /usr/src/linux-headers-6.12*-amd64) \
+		    $(wildcard /lib/modules/$(shell uname -r)/build))
+KVER ?= $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+
+.PHONY: all help module firmware lib tools clean install deps check demo \
+	check-host check-vm check-kunit check-style
+
+all: module firmware lib tools
+
+help:
+	@echo 'edgeai make targets:'
+	@echo '  all (default)  module, firmware images, libedgeai, tools'
+	@echo '  module         kernel/edgeai.ko against KDIR=$(KDIR)'
+	@echo '  firmware       firmware images in build/firmware/edgeai/'
+	@echo '  lib            libedgeai.a, libedgeai.so, edgeai.pc in build/libedgeai/'
+	@echo '  tools          edgeaictl in build/daemon/'
+	@echo '  install        DESTDIR=$(DESTDIR) PREFIX=$(PREFIX); module to /lib/modules/<kver>/updates,'
+	@echo '                 firmware to /lib/firmware/edgeai'
+	@echo '  deps           install the Debian packages the build and tests need'
+	@echo '  check          all test lanes (host, VM, KUnit, style); ends with "N passed, N failed"'
+	@echo '  demo           boot a VM, load the module, run jobs by ioctl and io_uring'
+	@echo '  clean          remove build/ and kernel objects (the cache $(EDGEAI_CACHE) stays)'
+
+module:
+	@test -n "$(KDIR)" || { echo 'make: no kernel headers; run make deps or set KDIR' >&2; exit 1; }
+	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+firmware:
+	$(Q)$(MAKE) -C firmware BUILD=$(BUILD)
+
+lib:
+	$(Q)$(MAKE) -C libedgeai BUILD=$(BUILD)
+
+tools: lib
+	$(Q)$(MAKE) -C daemon BUILD=$(BUILD)
+
+install: all
+	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates \
+		DEPMOD=/bin/true modules_install
+	$(Q)$(MAKE) -C firmware BUILD=$(BUILD) DESTDIR=$(DESTDIR) install
+	$(Q)$(MAKE) -C libedgeai BUILD=$(BUILD) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) install
+	$(Q)$(MAKE) -C daemon BUILD=$(BUILD) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) install
+	$(Q)if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi
+
+deps:
+	$(Q)tests/lib/deps.sh
+
+# Each lane prints its own progress and a final "N passed, N failed" line
+# and records its counts in build/results/<lane>.counts; tests/run-lanes.sh
+# sums them.
+check: deps
+	$(Q)tests/run-lanes.sh host vm kunit style
+
+check-host: all
+	$(Q)tests/run-lanes.sh host
+check-vm: all
+	$(Q)tests/run-lanes.sh vm
+check-kunit:
+	$(Q)tests/run-lanes.sh kunit
+check-style:
+	$(Q)tests/run-lanes.sh style
+
+demo: deps all
+	$(Q)tests/vm/demo.sh
+
+clean:
+	$(Q)if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	$(Q)rm -rf $(BUILD)

@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * edgeai accelerator uAPI: ioctls and io_uring commands of /dev/accel/accelN.
+ *
+ * Rules (Documentation/process/botching-up-ioctls.rst): only __u32/__u64,
+ * explicit padding, every pad/reserved/flags bit that is not defined must be
+ * zero and is checked, user pointers are __u64, timeouts are absolute
+ * CLOCK_MONOTONIC nanoseconds, enums and ioctl numbers are append-only.
+ *
+ * Interface version (drm_version major.minor):
+ *  1.0 - GET_PARAM, BO_CREATE, BO_INFO, BO_PREP, BO_FINI, SUBMIT, WAIT and
+ *        the EDGEAI_URING_CMD_SUBMIT io_uring command.
+ */
+#ifndef _UAPI_DRM_EDGEAI_ACCEL_H_
+#define _UAPI_DRM_EDGEAI_ACCEL_H_
+
+#include "drm.h"
+
+#if defined(__cplusplus)
+extern "C" {
+#endif
+
+#define DRM_EDGEAI_GET_PARAM	0x00
+#define DRM_EDGEAI_BO_CREATE	0x01
+#define DRM_EDGEAI_BO_INFO	0x02
+#define DRM_EDGEAI_BO_PREP	0x03
+#define DRM_EDGEAI_BO_FINI	0x04
+#define DRM_EDGEAI_SUBMIT	0x05
+#define DRM_EDGEAI_WAIT		0x06
+
+/**
+ * enum drm_edgeai_device_type - kind of accelerator behind a device node
+ * @DRM_EDGEAI_DEVICE_NPU: neural processing unit (conv, matmul, pooling)
+ * @DRM_EDGEAI_DEVICE_DSP: digital signal processor (elementwise, tables)
+ */
+enum drm_edgeai_device_type {
+	DRM_EDGEAI_DEVICE_NPU = 1,
+	DRM_EDGEAI_DEVICE_DSP = 2,
+};
+
+/**
+ * enum drm_edgeai_param - parameters readable with DRM_IOCTL_EDGEAI_GET_PARAM
+ * @DRM_EDGEAI_PARAM_DEVICE_TYPE: &enum drm_edgeai_device_type
+ * @DRM_EDGEAI_PARAM_CORE_COUNT: number of independent cores (job queues)
+ * @DRM_EDGEAI_PARAM_FW_VERSION: firmware version, major << 16 | minor << 8 | patch
+ * @DRM_EDGEAI_PARAM_FW_ABI_VERSION: command/program ABI spoken by the firmware
+ * @DRM_EDGEAI_PARAM_CAPABILITIES: bitmask of DRM_EDGEAI_CAP_*
+ * @DRM_EDGEAI_PARAM_CMD_MASK: bitmask of supported commands, bit n = &enum drm_edgeai_cmd_op n
+ * @DRM_EDGEAI_PARAM_MACS_PER_CYCLE: int8 multiply-accumulates per cycle per core
+ * @DRM_EDGEAI_PARAM_MAX_FREQ_KHZ: highest core clock in kHz
+ * @DRM_EDGEAI_PARAM_MAX_BO_SIZE: largest buffer object DRM_EDGEAI_BO_CREATE accepts, bytes
+ * @DRM_EDGEAI_PARAM_JOB_TIMEOUT_MS: job timeout after which a core is reset
+ */
+enum drm_edgeai_param {
+	DRM_EDGEAI_PARAM_DEVICE_TYPE = 0,
+	DRM_EDGEAI_PARAM_CORE_COUNT = 1,
+	DRM_EDGEAI_PARAM_FW_VERSION = 2,
+	DRM_EDGEAI_PARAM_FW_ABI_VERSION = 3,
+	DRM_EDGEAI_PARAM_CAPABILITIES = 4,
+	DRM_EDGEAI_PARAM_CMD_MASK = 5,
+	DRM_EDGEAI_PARAM_MACS_PER_CYCLE = 6,
+	DRM_EDGEAI_PARAM_MAX_FREQ_KHZ = 7,
+	DRM_EDGEAI_PARAM_MAX_BO_SIZE = 8,
+	DRM_EDGEAI_PARAM_JOB_TIMEOUT_MS = 9,
+};
+
+/* Capability bits reported by DRM_EDGEAI_PARAM_CAPABILITIES. */
+/** @DRM_EDGEAI_CAP_URING_CMD: EDGEAI_URING_CMD_SUBMIT is available */
+#define DRM_EDGEAI_CAP_URING_CMD	(1ULL << 0)
+/** @DRM_EDGEAI_CAP_PRIME_IMPORT_FOREIGN: dma-bufs of other drivers can be imported */
+#define DRM_EDGEAI_CAP_PRIME_IMPORT_FOREIGN (1ULL << 1)
+/** @DRM_EDGEAI_CAP_SYNCOBJ: in/out syncobj on submit */
+#define DRM_EDGEAI_CAP_SYNCOBJ		(1ULL << 2)
+/** @DRM_EDGEAI_CAP_SIMULATED: the device is the built-in simulator */
+#define DRM_EDGEAI_CAP_SIMULATED	(1ULL << 3)
+
+/**
+ * struct drm_edgeai_get_param - read one device parameter
+ *
+ * Errors: -EINVAL for an unknown @param or a non-zero @pad.
+ */
+struct drm_edgeai_get_param {
+	/** @param: in, &enum drm_edgeai_param */
+	__u32 param;
+	/** @pad: must be zero */
+	__u32 pad;
+	/** @value: out, the value */
+	__u64 value;
+};
+
+/**
+ * struct drm_edgeai_bo_create - create a shmem-backed buffer object
+ *
+ * Errors: -EINVAL for size 0, size above DRM_EDGEAI_PARAM_MAX_BO_SIZE or
+ * unknown @flags; -ENOMEM when memory runs out.
+ */
+struct drm_edgeai_bo_create {
+	/** @size: in, bytes; rounded up to the page size */
+	__u64 size;
+	/** @flags: in, must be zero */
+	__u32 flags;
+	/** @handle: out, GEM handle */
+	__u32 handle;
+};
+
+/**
+ * struct drm_edgeai_bo_info - look up a buffer object
+ *
+ * Errors: -ENOENT for an unknown @handle, -EINVAL for non-zero @flags.
+ */
+struct drm_edgeai_bo_info {
+	/** @handle: in, GEM handle */
+	__u32 handle;
+	/** @flags: in, must be zero */
+	__u32 flags;
+	/** @size: out, size in bytes */
+	__u64 size;
+	/** @mmap_offset: out, offset to pass to mmap() on the device fd */
+	__u64 mmap_offset;
+};
+
+/** @DRM_EDGEAI_PREP_READ: the CPU is going to read the buffer */
+#define DRM_EDGEAI_PREP_READ	(1U << 0)
+/** @DRM_EDGEAI_PREP_WRITE: the CPU is going to write the buffer */
+#define DRM_EDGEAI_PREP_WRITE	(1U << 1)
+
+/**
+ * struct drm_edgeai_bo_prep - begin CPU access to a buffer object
+ *
+ * Waits until the device has finished with the buffer (reads only wait
+ * for writers) and makes device writes visible to the CPU.
+ *
+ * Errors: -ENOENT unknown handle; -EINVAL no or unknown @op bits or
+ * non-zero @pad; -ETIMEDOUT (-ETIME) when @timeout_ns passes first;
+ * -EBUSY when @timeout_ns is 0 and the buffer is busy.
+ */
+struct drm_edgeai_bo_prep {
+	/** @handle: in, GEM handle */
+	__u32 handle;
+	/** @op: in, DRM_EDGEAI_PREP_READ and/or DRM_EDGEAI_PREP_WRITE */
+	__u32 op;
+	/** @timeout_ns: in, absolute CLOCK_MONOTONIC deadline; 0 = do not wait */
+	__s64 timeout_ns;
+};
+
+/**
+ * struct drm_edgeai_bo_fini - end CPU access begun by DRM_EDGEAI_BO_PREP
+ *
+ * Makes CPU writes visible to the device.
+ *
+ * Errors: -ENOENT unknown handle; -EINVAL non-zero @flags.
+ */
+struct drm_edgeai_bo_fini {
+	/** @handle: in, GEM handle */
+	__u32 handle;
+	/** @flags: in, must be zero */
+	__u32 flags;
+};
+
+/**
+ * enum drm_edgeai_cmd_op - commands a job can carry
+ * @DRM_EDGEAI_CMD_COPY: copy @size bytes from (@src_slot, @src_offset) to
+ *	(@dst_slot, @dst_offset); ranges of the same buffer must not overlap
+ * @DRM_EDGEAI_CMD_FILL: fill @size bytes at (@dst_slot, @dst_offset) with
+ *	the low byte of @value
+ */
+enum drm_edgeai_cmd_op {
+	DRM_EDGEAI_CMD_COPY = 0,
+	DRM_EDGEAI_CMD_FILL = 1,
+};
+
+/**
+ * struct drm_edgeai_cmd - one command of a job
+ *
+ * Buffers are named by slot: an index into the job's &drm_edgeai_submit.bos.
+ * Every byte touched must lie inside the buffer; @size must be non-zero.
+ */
+struct drm_edgeai_cmd {
+	/** @op: &enum drm_edgeai_cmd_op */
+	__u32 op;
+	/** @flags: must be zero */
+	__u32 flags;
+	/** @dst_slot: destination buffer slot */
+	__u32 dst_slot;
+	/** @src_slot: source buffer slot (COPY), must be zero otherwise */
+	__u32 src_slot;
+	/** @dst_offset: byte offset into the destination */
+	__u64 dst_offset;
+	/** @src_offset: byte offset into the source (COPY), zero otherwise */
+	__u64 src_offset;
+	/** @size: bytes to copy or fill */
+	__u64 size;
+	/** @value: fill byte in bits 0..7 (FILL), zero otherwise */
+	__u32 value;
+	/** @pad: must be zero */
+	__u32 pad;
+};
+
+/** @DRM_EDGEAI_BO_READ: the job reads this buffer */
+#define DRM_EDGEAI_BO_READ	(1U << 0)
+/** @DRM_EDGEAI_BO_WRITE: the job writes this buffer */
+#define DRM_EDGEAI_BO_WRITE	(1U << 1)
+
+/**
+ * struct drm_edgeai_bo_ref - a buffer bound to a job
+ *
+ * The job waits for the buffer's implicit fences (writers, and readers too
+ * when @flags has DRM_EDGEAI_BO_WRITE) and adds its own fence to it.
+ */
+struct drm_edgeai_bo_ref {
+	/** @handle: GEM handle */
+	__u32 handle;
+	/** @flags: DRM_EDGEAI_BO_READ and/or DRM_EDGEAI_BO_WRITE, at least one */
+	__u32 flags;
+};
+
+/** @DRM_EDGEAI_CORE_ANY: let the scheduler pick the least busy core */
+#define DRM_EDGEAI_CORE_ANY	0xffffffffU
+
+/* Limits of one job. */
+/** @DRM_EDGEAI_MAX_BOS: most buffers one job can bind */
+#define DRM_EDGEAI_MAX_BOS	64
+/** @DRM_EDGEAI_MAX_CMDS: most commands one job can carry */
+#define DRM_EDGEAI_MAX_CMDS	256
+
+/**
+ * struct drm_edgeai_submit - queue a job
+ *
+ * Used by DRM_IOCTL_EDGEAI_SUBMIT and, inline in a 128-byte SQE, by
+ * EDGEAI_URING_CMD_SUBMIT (where @job_id is not written back: the CQE
+ * carries the job's result instead).
+ *
+ * Errors: -EINVAL for a bad count, slot, offset, size, op, flag or non-zero
+ * reserved field; -ENOENT for an unknown BO or syncobj handle; -EFAULT for
+ * bad pointers; -EBADFD when this file caused a device reset earlier (the
+ * context is guilty and must be reopened); -EBUSY when the file already
+ * has DRM_EDGEAI_MAX_INFLIGHT jobs queued; -ENODEV after unplug.
+ */
+struct drm_edgeai_submit {
+	/** @bos: pointer to an array of &struct drm_edgeai_bo_ref */
+	__u64 bos;
+	/** @cmds: pointer to an array of &struct drm_edgeai_cmd */
+	__u64 cmds;
+	/** @bo_count: entries in @bos, 1..DRM_EDGEAI_MAX_BOS */
+	__u32 bo_count;
+	/** @cmd_count: entries in @cmds, 1..DRM_EDGEAI_MAX_CMDS */
+	__u32 cmd_count;
+	/** @cmd_size: sizeof(struct drm_edgeai_cmd) as the caller knows it */
+	__u32 cmd_size;
+	/** @core: core index, or DRM_EDGEAI_CORE_ANY */
+	__u32 core;
+	/** @in_syncobj: syncobj the job waits for first, 0 for none */
+	__u32 in_syncobj;
+	/** @out_syncobj: syncobj that gets the job's finished fence, 0 for none */
+	__u32 out_syncobj;
+	/** @flags: must be zero */
+	__u32 flags;
+	/** @pad: must be zero */
+	__u32 pad;
+	/** @job_id: out (ioctl only), per-file id for DRM_IOCTL_EDGEAI_WAIT */
+	__u64 job_id;
+	/** @reserved: must be zero */
+	__u64 reserved[2];
+};
+
+/** @DRM_EDGEAI_MAX_INFLIGHT: most unfinished jobs one file may have queued */
+#define DRM_EDGEAI_MAX_INFLIGHT	256
+
+/**
+ * struct drm_edgeai_wait - wait for a job
+ *
+ * Job ids are per open file and start at 1. The status of the most recent
+ * DRM_EDGEAI_JOB_HISTORY jobs of the file is kept.
+ *
+ * Errors: -EINVAL for job id 0, an id not yet handed out, or non-zero
+ * @flags/@pad; -ENOENT when the job is older than the kept history;
+ * -ETIME when @timeout_ns passes first. On success (return 0), @status is
+ * the job's result: 0, -EIO (device error), -ETIMEDOUT (hang, core reset)
+ * or -ECANCELED (cancelled by a reset caused by another job).
+ */
+struct drm_edgeai_wait {
+	/** @job_id: in, id returned by DRM_IOCTL_EDGEAI_SUBMIT */
+	__u64 job_id;
+	/** @timeout_ns: in, absolute CLOCK_MONOTONIC deadline; 0 = poll */
+	__s64 timeout_ns;
+	/** @flags: in, must be zero */
+	__u32 flags;
+	/** @status: out, the job's result (0 or a negative errno) */
+	__s32 status;
+	/** @device_time_ns: out, time the job spent executing on the device */
+	__u64 device_time_ns;
+};
+
+/** @DRM_EDGEAI_JOB_HISTORY: number of most recent job results kept per file */
+#define DRM_EDGEAI_JOB_HISTORY	1024
+
+#define DRM_IOCTL_EDGEAI_GET_PARAM \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_EDGEAI_GET_PARAM, struct drm_edgeai_get_param)
+#define DRM_IOCTL_EDGEAI_BO_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_EDGEAI_BO_CREATE, struct drm_edgeai_bo_create)
+#define DRM_IOCTL_EDGEAI_BO_INFO \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_EDGEAI_BO_INFO, struct drm_edgeai_bo_info)
+#define DRM_IOCTL_EDGEAI_BO_PREP \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_EDGEAI_BO_PREP, struct drm_edgeai_bo_prep)
+#define DRM_IOCTL_EDGEAI_BO_FINI \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_EDGEAI_BO_FINI, struct drm_edgeai_bo_fini)
+#define DRM_IOCTL_EDGEAI_SUBMIT \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_EDGEAI_SUBMIT, struct drm_edgeai_submit)
+#define DRM_IOCTL_EDGEAI_WAIT \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_EDGEAI_WAIT, struct drm_edgeai_wait)
+
+/*
+ * io_uring commands (IORING_OP_URING_CMD on the device fd).
+ *
+ * The ring must be created with IORING_SETUP_SQE128 and IORING_SETUP_CQE32;
+ * otherwise the command completes at once with -EINVAL. sqe->cmd_op selects
+ * the command; sqe->cmd holds its payload.
+ *
+ * EDGEAI_URING_CMD_SUBMIT: the payload is a &struct drm_edgeai_submit (64
+ * bytes, fits the 80-byte SQE128 command area). The CQE is posted when the
+ * job has finished: cqe->res is 0 or the job's negative errno (the same
+ * values as &drm_edgeai_wait.status, or a submit error from the list at
+ * &struct drm_edgeai_submit), and big_cqe[0] is the device time in
+ * nanoseconds. If the ring or its task goes away first, the command is
+ * cancelled: the job still runs to completion and its buffers stay
+ * consistent, but no CQE is posted.
+ */
+#define EDGEAI_URING_CMD_SUBMIT	0x01
+
+#if defined(__cplusplus)
+}
+#endif
+
+#endif /* _UAPI_DRM_EDGEAI_ACCEL_H_ */
