@@ -67,9 +67,9 @@ deps:
 check: deps
 	$(Q)tests/run-lanes.sh host vm kunit style
 
-check-host: all
+check-host:
 	$(Q)tests/run-lanes.sh host
-check-vm: all
+check-vm:
 	$(Q)tests/run-lanes.sh vm
 check-kunit:
 	$(Q)tests/run-lanes.sh kunit

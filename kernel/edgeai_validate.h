@@ -17,6 +17,8 @@
 /**
  * edgeai_check_submit() - check the fixed fields of a submit request
  * @args: request as copied from userspace (ioctl) or the SQE (io_uring)
+ * @core_count: number of cores of the device
+ * @uring: true when the request came through io_uring
  * @reason: set on failure
  *
  * Checks counts against DRM_EDGEAI_MAX_BOS/CMDS, @cmd_size, @core

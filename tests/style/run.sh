@@ -1,0 +1,39 @@
+#!/bin/sh
+# The "style" lane: every kernel-side source file must pass the kernel's
+# own checkpatch.pl --strict and kernel-doc (both taken from Debian's
+# linux-source-6.12 at run time). One test per file and tool.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+mkdir -p build/results
+src=$(tests/lib/linux-src.sh) || { echo "0 1 0" > build/results/style.counts; exit 1; }
+
+files=$(ls kernel/*.[ch] kernel/tests/*.[ch] uapi/drm/*.h firmware/include/*.h 2>/dev/null)
+n=0 pass=0 fail=0
+echo "KTAP version 1"
+echo "1..$(($(echo "$files" | wc -w) * 2))"
+for f in $files; do
+	n=$((n + 1))
+	ignore=FILE_PATH_CHANGES
+	# BIT() does not exist in userspace: uapi headers spell out shifts.
+	case $f in uapi/*) ignore=$ignore,BIT_MACRO ;; esac
+	out=$("$src/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types \
+		--ignore "$ignore" -f "$f" 2>&1)
+	if [ -z "$out" ]; then
+		pass=$((pass + 1)); echo "ok $n checkpatch $f"
+	else
+		fail=$((fail + 1)); echo "not ok $n checkpatch $f"
+		echo "$out" | sed 's/^/# /'
+	fi
+	n=$((n + 1))
+	out=$("$src/scripts/kernel-doc" -none -Wall "$f" 2>&1)
+	if [ -z "$out" ]; then
+		pass=$((pass + 1)); echo "ok $n kernel-doc $f"
+	else
+		fail=$((fail + 1)); echo "not ok $n kernel-doc $f"
+		echo "$out" | sed 's/^/# /'
+	fi
+done
+echo "$pass passed, $fail failed"
+echo "$pass $fail 0" > build/results/style.counts
+[ $fail -eq 0 ]
