@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=sh
+#
+# Guest side of the VM lanes: installed as /lib/edgeai-vm.sh in the
+# initramfs and sourced by the /init script.
+#
+# Results go to ttyS1 (fd 3) so that kernel console noise on ttyS0 never
+# mixes with them. The host splits the results into programs by the
+# "# edgeai-vm: begin NAME" / "# edgeai-vm: exit NAME RC" lines and judges the
+# boot by the end marker (vm_end).
+
+# vm_guest_setup - mount the pseudo filesystems and open the results port.
+vm_guest_setup() {
+	/bin/busybox --install -s
+	export PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin
+	mount -t proc proc /proc
+	mount -t sysfs sysfs /sys
+	mount -t devtmpfs devtmpfs /dev
+	mkdir -p /dev/pts /dev/shm
+	mount -t devpts devpts /dev/pts
+	mount -t tmpfs tmpfs /dev/shm
+	mount -t tmpfs tmpfs /tmp
+	mount -t debugfs debugfs /sys/kernel/debug
+	hostname edgeai-vm
+	stty -F /dev/ttyS1 raw -echo 115200 2>/dev/null
+	exec 3>/dev/ttyS1
+	# Keep the console readable: only warnings and worse go to ttyS0
+	# (everything still lands in dmesg).
+	echo 4 > /proc/sys/kernel/printk
+}
+
+# vm_out TEXT... - one line to the results port.
+vm_out() {
+	echo "$*" >&3
+}
+
+# vm_load_deps - insmod the packaged dependency modules in load order.
+vm_load_deps() {
+	_rc=0
+	while read -r _ko; do
+		[ -n "$_ko" ] || continue
+		if ! _err=$(insmod "$_ko" 2>&1); then
+			vm_out "# insmod $_ko failed: $_err"
+			_rc=1
+		fi
+	done < /lib/modules/load-order
+	return $_rc
+}
+
+# vm_program NAME CMD... - run one test program with its output on the
+# results port, framed for the host.
+vm_program() {
+	_name=$1; shift
+	vm_out "# edgeai-vm: begin $_name"
+	"$@" >&3 2>&3
+	_rc=$?
+	vm_out "# edgeai-vm: exit $_name $_rc"
+	return $_rc
+}
+
+# Shell-level TAP for steps that are easier to write in sh than in C:
+#   vm_tap_plan N; vm_tap_ok COND-EXIT-CODE "name"; ...
+# Use inside a function run by vm_program.
+vm_tap_plan() {
+	VM_TAP_N=0
+	VM_TAP_FAILED=0
+	echo "TAP version 13"
+	echo "1..$1"
+}
+
+# vm_tap RC NAME [DIAG] - "ok N NAME" when RC is 0, else "not ok" + DIAG.
+vm_tap() {
+	VM_TAP_N=$((VM_TAP_N + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $VM_TAP_N $2"
+	else
+		echo "not ok $VM_TAP_N $2"
+		[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'
+		VM_TAP_FAILED=$((VM_TAP_FAILED + 1))
+	fi
+}
+
+# vm_tap_skip NAME REASON
+vm_tap_skip() {
+	VM_TAP_N=$((VM_TAP_N + 1))
+	echo "ok $VM_TAP_N $1 # SKIP $2"
+}
+
+vm_tap_done() {
+	[ "$VM_TAP_FAILED" -eq 0 ]
+}
+
+# vm_end - write the end marker and power off. Closing the port waits for
+# the UART to drain, so nothing written before is lost.
+vm_end() {
+	vm_out "edgeai-vm: end of tests"
+	exec 3>&-
+	sync
+	poweroff -f
+}
