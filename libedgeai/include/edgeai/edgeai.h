@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libedgeai - userspace library for edgeai NPU/DSP accelerators.
+ *
+ * This is the only header applications include. The kernel uAPI it is
+ * built on is installed next to it as <edgeai/drm/edgeai_accel.h>; most
+ * applications never need it.
+ *
+ * Conventions
+ * -----------
+ * - Every call that can fail returns int: >= 0 on success, -errno on
+ *   failure. edgeai_strerror() turns the value into a message that says
+ *   what it means for an edgeai call.
+ * - Results come back through the last parameter(s), named ret_*; they
+ *   are written only on success and left untouched on failure.
+ * - Objects are opaque and reference counted. *_unref() accepts NULL and
+ *   always returns NULL, so `x = edgeai_x_unref(x);` clears the pointer.
+ *   EDGEAI_DEFINE_POINTER_CLEANUP() gives callers a cleanup function for
+ *   __attribute__((cleanup)).
+ * - Bad arguments (NULL where an object is required, unknown flags,
+ *   out-of-range values) return -EINVAL and change nothing.
+ * - The library never prints, never aborts and never exits. Setting
+ *   EDGEAI_DEBUG=1 in the environment makes it log failures to stderr.
+ *
+ * Thread safety
+ * -------------
+ * - Different devices, and everything created from them, are independent.
+ * - A device and its buffers may be used from several threads at once:
+ *   reference counts are atomic, the buffer table and the io_uring ring are
+ *   protected by a per-device lock. Calls that wait on the ring
+ *   (edgeai_job_wait(), edgeai_device_process()) hold that lock while they
+ *   wait, so they serialise with submissions on the same device.
+ * - One job must not be used by two threads at the same time without
+ *   external locking (like a FILE *). Reading a job's result while another
+ *   thread waits on it is not allowed.
+ * - Device lists are immutable after edgeai_enumerate() and may be read
+ *   from any thread.
+ * - Handles must not be used in a child process after fork(); calls that
+ *   touch the ring return -ECHILD there.
+ *
+ * Error codes that reach callers with a specific meaning
+ * ------------------------------------------------------
+ *  -EINVAL     bad argument
+ *  -ENODEV     no such device, not an edgeai device, or device unplugged
+ *  -ENOENT     unknown buffer/job handle in the kernel (stale object)
+ *  -EAGAIN     nothing completed yet (poll-style calls)
+ *  -EBUSY      queue full (too many jobs in flight) or buffer busy
+ *  -ETIME      the caller's timeout passed before the job finished
+ *  -ETIMEDOUT  the job hung on the device and the core was reset
+ *  -EIO        the device reported an error executing the job
+ *  -ECANCELED  the job was cancelled by a reset caused by another job
+ *  -EBADFD     this context caused a device reset; reopen the device
+ *  -EOPNOTSUPP the kernel lacks the requested feature (e.g. io_uring)
+ */
+#ifndef EDGEAI_EDGEAI_H
+#define EDGEAI_EDGEAI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__cplusplus)
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define EDGEAI_PUBLIC __attribute__((visibility("default")))
+#else
+#define EDGEAI_PUBLIC
+#endif
+
+/* Library version */
+#define EDGEAI_VERSION_MAJOR 0
+#define EDGEAI_VERSION_MINOR 1
+#define EDGEAI_VERSION_PATCH 0
+#define EDGEAI_VERSION_STRING "0.1.0"
+
+/* True at compile time when the headers are at least version major.minor. */
+#define EDGEAI_CHECK_VERSION(major, minor)                                     \
+	(EDGEAI_VERSION_MAJOR > (major) ||                                      \
+	 (EDGEAI_VERSION_MAJOR == (major) && EDGEAI_VERSION_MINOR >= (minor)))
+
+/**
+ * edgeai_check_version() - run-time version check
+ * Return: 1 when the loaded library has the same major version and at least
+ * minor version @minor, else 0.
+ */
+EDGEAI_PUBLIC int edgeai_check_version(int major, int minor);
+
+/** edgeai_version() - the loaded library's version, e.g. "0.1.0" */
+EDGEAI_PUBLIC const char *edgeai_version(void);
+
+/**
+ * edgeai_strerror() - message for a return value of this library
+ * @err: a negative (or positive) errno value returned by an edgeai call
+ *
+ * Return: a static, never NULL, English message. Values with a specific
+ * meaning for edgeai (see the list above) get that meaning; others get
+ * the C library's description. Safe to call from any thread.
+ */
+EDGEAI_PUBLIC const char *edgeai_strerror(int err);
+
+/* Discovery */
+
+/** enum edgeai_device_type - kind of accelerator (values match the uAPI) */
+enum edgeai_device_type {
+	EDGEAI_DEVICE_UNKNOWN = 0,
+	EDGEAI_DEVICE_NPU = 1,
+	EDGEAI_DEVICE_DSP = 2,
+};
+
+/* Capability bits (values match DRM_EDGEAI_CAP_* of the uAPI). */
+#define EDGEAI_CAP_URING_CMD (UINT64_C(1) << 0)
+#define EDGEAI_CAP_PRIME_IMPORT_FOREIGN (UINT64_C(1) << 1)
+#define EDGEAI_CAP_SYNCOBJ (UINT64_C(1) << 2)
+#define EDGEAI_CAP_SIMULATED (UINT64_C(1) << 3)
+
+/**
+ * struct edgeai_device_info - what is known about one device
+ * @node: device node, e.g. "/dev/accel/accel0"
+ * @syspath: sysfs path of the accel device, "" when unknown
+ * @name: name of the parent (platform) device, "" when unknown
+ * @type: &enum edgeai_device_type
+ * @core_count: number of cores (job queues), 0 when unknown
+ * @fw_version: firmware version, major << 16 | minor << 8 | patch
+ * @fw_abi_version: command ABI of the firmware, 0 when unknown
+ * @capabilities: EDGEAI_CAP_* bits
+ * @minor: accel minor number (N of accelN)
+ * @from_ioctl: 1 when the values were read from the device with
+ *	GET_PARAM, 0 when only sysfs could be read (no permission to open)
+ * @reserved: zero; room for fields added later (the size stays the same)
+ */
+struct edgeai_device_info {
+	char node[64];
+	char syspath[256];
+	char name[64];
+	uint32_t type;
+	uint32_t core_count;
+	uint32_t fw_version;
+	uint32_t fw_abi_version;
+	uint64_t capabilities;
+	uint32_t minor;
+	uint32_t from_ioctl;
+	uint64_t reserved[8];
+};
+
+struct edgeai_device_list;
+
+/**
+ * edgeai_enumerate() - list the accelerators bound to the edgeai driver
+ * @ret_list: out, a new list (possibly empty) to release with
+ *	edgeai_device_list_unref()
+ *
+ * Looks at every device of the "accel" subsystem through libudev and keeps
+ * those bound to the edgeai driver. A machine without such devices gives an
+ * empty list and returns 0. Devices are sorted by minor number.
+ *
+ * Return: number of devices found (>= 0), or -errno.
+ */
+EDGEAI_PUBLIC int edgeai_enumerate(struct edgeai_device_list **ret_list);
+
+/** edgeai_device_list_count() - entries in @list, or -EINVAL for NULL */
+EDGEAI_PUBLIC int edgeai_device_list_count(const struct edgeai_device_list *list);
+
+/**
+ * edgeai_device_list_get() - copy out entry @index of @list
+ * Return: 0, or -EINVAL for a NULL argument or an index out of range.
+ */
+EDGEAI_PUBLIC int edgeai_device_list_get(const struct edgeai_device_list *list, unsigned int index,
+					 struct edgeai_device_info *ret_info);
+
+EDGEAI_PUBLIC struct edgeai_device_list *edgeai_device_list_unref(struct edgeai_device_list *list);
+
+/** edgeai_device_type_name() - "npu", "dsp" or "unknown"; never NULL */
+EDGEAI_PUBLIC const char *edgeai_device_type_name(uint32_t type);
+
+/* Devices */
+
+struct edgeai_device;
+
+/* Flags of edgeai_device_open(). */
+/** @EDGEAI_OPEN_NO_URING: never use io_uring; submit jobs by ioctl */
+#define EDGEAI_OPEN_NO_URING (1U << 0)
+
+/**
+ * edgeai_device_open() - open an accelerator
+ * @path: device node, e.g. "/dev/accel/accel0"; NULL opens the first
+ *	device edgeai_enumerate() finds
+ * @flags: EDGEAI_OPEN_* flags
+ * @ret_dev: out, the device, release with edgeai_device_unref()
+ *
+ * Return: 0; -ENODEV when @path is not an edgeai device or (with a NULL
+ * @path) no device exists; -EACCES, -ENOENT... from open(2).
+ */
+EDGEAI_PUBLIC int edgeai_device_open(const char *path, unsigned int flags,
+				     struct edgeai_device **ret_dev);
+
+/**
+ * edgeai_device_open_fd() - wrap an already open device fd
+ *
+ * The device keeps its own dup() of @fd; the caller still owns @fd.
+ */
+EDGEAI_PUBLIC int edgeai_device_open_fd(int fd, unsigned int flags, struct edgeai_device **ret_dev);
+
+EDGEAI_PUBLIC struct edgeai_device *edgeai_device_ref(struct edgeai_device *dev);
+EDGEAI_PUBLIC struct edgeai_device *edgeai_device_unref(struct edgeai_device *dev);
+
+/** edgeai_device_get_fd() - the DRM fd (owned by @dev), or -EINVAL */
+EDGEAI_PUBLIC int edgeai_device_get_fd(const struct edgeai_device *dev);
+
+/**
+ * edgeai_device_get_param() - read a DRM_EDGEAI_PARAM_* value
+ * Return: 0, -EINVAL for an unknown parameter, -ENODEV after unplug.
+ */
+EDGEAI_PUBLIC int edgeai_device_get_param(struct edgeai_device *dev, uint32_t param,
+					  uint64_t *ret_value);
+
+/** edgeai_device_get_info() - the device's identity, from GET_PARAM and sysfs */
+EDGEAI_PUBLIC int edgeai_device_get_info(struct edgeai_device *dev,
+					 struct edgeai_device_info *ret_info);
+
+/**
+ * edgeai_device_get_event_fd() - file descriptor for the caller's event loop
+ *
+ * Returns the io_uring ring fd of @dev (creating the ring on first use). It
+ * polls readable (POLLIN) when completions are waiting; call
+ * edgeai_device_process() then. The fd belongs to @dev.
+ *
+ * Return: the fd (>= 0); -EOPNOTSUPP when the device submits by ioctl
+ * (EDGEAI_OPEN_NO_URING, or a kernel without io_uring support).
+ */
+EDGEAI_PUBLIC int edgeai_device_get_event_fd(struct edgeai_device *dev);
+
+/**
+ * edgeai_device_process() - reap finished jobs without waiting
+ *
+ * Collects every completion that is available (from the ring, and for jobs
+ * submitted by ioctl by asking the kernel) and runs the jobs' callbacks.
+ *
+ * Return: number of jobs that finished (>= 0), or -errno.
+ */
+EDGEAI_PUBLIC int edgeai_device_process(struct edgeai_device *dev);
+
+/* Buffers */
+
+struct edgeai_buffer;
+
+/**
+ * edgeai_buffer_new() - allocate a device buffer (shmem-backed BO)
+ * @size: bytes, > 0; the kernel rounds it up to the page size
+ * @flags: must be 0
+ * Return: 0, -EINVAL (size 0 or above the device's MAX_BO_SIZE), -ENOMEM.
+ */
+EDGEAI_PUBLIC int edgeai_buffer_new(struct edgeai_device *dev, uint64_t size, unsigned int flags,
+				    struct edgeai_buffer **ret_buf);
+
+/**
+ * edgeai_buffer_import_dmabuf() - use a dma-buf (udmabuf, vgem, another
+ * device's export) as a buffer of @dev
+ *
+ * Importing the same dma-buf again returns the same buffer object with one
+ * more reference, never a second object for the same memory. The caller
+ * keeps ownership of @fd.
+ */
+EDGEAI_PUBLIC int edgeai_buffer_import_dmabuf(struct edgeai_device *dev, int fd,
+					      struct edgeai_buffer **ret_buf);
+
+/**
+ * edgeai_buffer_export_dmabuf() - export as a dma-buf
+ * @ret_fd: out, a new O_CLOEXEC|O_RDWR dma-buf fd the caller must close
+ */
+EDGEAI_PUBLIC int edgeai_buffer_export_dmabuf(struct edgeai_buffer *buf, int *ret_fd);
+
+/**
+ * edgeai_buffer_map() - CPU mapping of the whole buffer
+ *
+ * The mapping is created on first use and lives as long as the buffer.
+ * Bracket CPU access with edgeai_buffer_cpu_prep()/edgeai_buffer_cpu_fini().
+ */
+EDGEAI_PUBLIC int edgeai_buffer_map(struct edgeai_buffer *buf, void **ret_ptr);
+
+EDGEAI_PUBLIC int edgeai_buffer_get_size(const struct edgeai_buffer *buf, uint64_t *ret_size);
+
+/** edgeai_buffer_get_handle() - the GEM handle, for use with the raw uAPI */
+EDGEAI_PUBLIC int edgeai_buffer_get_handle(const struct edgeai_buffer *buf, uint32_t *ret_handle);
+
+/* Access bits for edgeai_buffer_cpu_prep() and edgeai_job_bind(). */
+#define EDGEAI_ACCESS_READ (1U << 0)
+#define EDGEAI_ACCESS_WRITE (1U << 1)
+
+/* Timeouts: relative nanoseconds; 0 polls, EDGEAI_TIMEOUT_INFINITE waits forever. */
+#define EDGEAI_TIMEOUT_INFINITE INT64_C(-1)
+
+/**
+ * edgeai_buffer_cpu_prep() - begin CPU access
+ * @access: EDGEAI_ACCESS_READ and/or EDGEAI_ACCESS_WRITE
+ * @timeout_ns: see EDGEAI_TIMEOUT_INFINITE
+ * Return: 0, -EBUSY (busy and @timeout_ns is 0), -ETIME.
+ */
+EDGEAI_PUBLIC int edgeai_buffer_cpu_prep(struct edgeai_buffer *buf, unsigned int access,
+					 int64_t timeout_ns);
+
+/** edgeai_buffer_cpu_fini() - end CPU access; CPU writes become visible to the device */
+EDGEAI_PUBLIC int edgeai_buffer_cpu_fini(struct edgeai_buffer *buf);
+
+EDGEAI_PUBLIC struct edgeai_buffer *edgeai_buffer_ref(struct edgeai_buffer *buf);
+EDGEAI_PUBLIC struct edgeai_buffer *edgeai_buffer_unref(struct edgeai_buffer *buf);
+
+/* Jobs */
+
+struct edgeai_job;
+
+/** edgeai_job_new() - an empty job for @dev */
+EDGEAI_PUBLIC int edgeai_job_new(struct edgeai_device *dev, struct edgeai_job **ret_job);
+
+/**
+ * edgeai_job_bind() - bind @buf to the job
+ * @access: EDGEAI_ACCESS_READ and/or EDGEAI_ACCESS_WRITE
+ * @ret_slot: out (may be NULL), the slot index commands name the buffer by
+ *
+ * Binding a buffer twice keeps one slot and ORs the access bits. The job
+ * holds a reference to @buf. Buffers must belong to the job's device.
+ * Return: 0, -EINVAL, -E2BIG when the job has DRM_EDGEAI_MAX_BOS buffers.
+ */
+EDGEAI_PUBLIC int edgeai_job_bind(struct edgeai_job *job, struct edgeai_buffer *buf,
+				  unsigned int access, uint32_t *ret_slot);
+
+/**
+ * edgeai_job_add_copy() - copy @size bytes from @src+@src_offset to
+ * @dst+@dst_offset; binds both buffers. Ranges are checked here against
+ * the buffer sizes (-EINVAL), and again by the kernel.
+ * Return: 0, -EINVAL, -E2BIG when the job has DRM_EDGEAI_MAX_CMDS commands.
+ */
+EDGEAI_PUBLIC int edgeai_job_add_copy(struct edgeai_job *job, struct edgeai_buffer *dst,
+				      uint64_t dst_offset, struct edgeai_buffer *src,
+				      uint64_t src_offset, uint64_t size);
+
+/** edgeai_job_add_fill() - fill @size bytes of @dst at @dst_offset with @value */
+EDGEAI_PUBLIC int edgeai_job_add_fill(struct edgeai_job *job, struct edgeai_buffer *dst,
+				      uint64_t dst_offset, uint64_t size, uint8_t value);
+
+/** edgeai_job_set_core() - run on core @core, or EDGEAI_CORE_ANY (default) */
+#define EDGEAI_CORE_ANY UINT32_C(0xffffffff)
+EDGEAI_PUBLIC int edgeai_job_set_core(struct edgeai_job *job, uint32_t core);
+
+/** edgeai_job_set_callback() - called from edgeai_device_process()/edgeai_job_wait() when the job finishes */
+typedef void (*edgeai_job_callback_t)(struct edgeai_job *job, int status, void *userdata);
+EDGEAI_PUBLIC int edgeai_job_set_callback(struct edgeai_job *job, edgeai_job_callback_t cb,
+					  void *userdata);
+
+/* Flags of edgeai_job_submit(). */
+/** @EDGEAI_SUBMIT_IOCTL: submit with DRM_IOCTL_EDGEAI_SUBMIT even if io_uring works */
+#define EDGEAI_SUBMIT_IOCTL (1U << 0)
+/** @EDGEAI_SUBMIT_URING: submit through io_uring or fail with -EOPNOTSUPP */
+#define EDGEAI_SUBMIT_URING (1U << 1)
+
+/**
+ * edgeai_job_submit() - queue the job without waiting
+ * @flags: 0 (io_uring when the kernel supports it, else ioctl) or one of
+ *	EDGEAI_SUBMIT_IOCTL / EDGEAI_SUBMIT_URING
+ *
+ * A job can be submitted again once it has finished.
+ * Return: 0; -EBUSY when the job is still in flight or the queue is full;
+ * -EINVAL for a job without commands; submit errors of the kernel.
+ */
+EDGEAI_PUBLIC int edgeai_job_submit(struct edgeai_job *job, unsigned int flags);
+
+/**
+ * edgeai_job_wait() - wait until a submitted job has finished
+ * @timeout_ns: relative, 0 polls, EDGEAI_TIMEOUT_INFINITE
+ *
+ * Return: the job's status: 0 when it ran, -EIO, -ETIMEDOUT, -ECANCELED or
+ * a submit error reported by the kernel; -ETIME when @timeout_ns passed
+ * first (the job stays in flight); -EINVAL when the job was never submitted.
+ */
+EDGEAI_PUBLIC int edgeai_job_wait(struct edgeai_job *job, int64_t timeout_ns);
+
+/** edgeai_job_run() - submit with @flags, then wait; returns what edgeai_job_wait() returns */
+EDGEAI_PUBLIC int edgeai_job_run(struct edgeai_job *job, unsigned int flags, int64_t timeout_ns);
+
+/* How a job was submitted, see edgeai_job_get_result(). */
+enum edgeai_submit_path {
+	EDGEAI_PATH_NONE = 0,
+	EDGEAI_PATH_IOCTL = 1,
+	EDGEAI_PATH_URING = 2,
+};
+
+/**
+ * struct edgeai_job_result - outcome of the last run of a job
+ * @status: 0 or the job's negative errno
+ * @path: &enum edgeai_submit_path the job took
+ * @device_time_ns: time the job spent executing on the device
+ * @reserved: zero
+ */
+struct edgeai_job_result {
+	int32_t status;
+	uint32_t path;
+	uint64_t device_time_ns;
+	uint64_t reserved[4];
+};
+
+/** edgeai_job_get_result() - -EINVAL unless the job has finished */
+EDGEAI_PUBLIC int edgeai_job_get_result(const struct edgeai_job *job,
+					struct edgeai_job_result *ret_result);
+
+/**
+ * edgeai_job_unref() - drop a reference
+ *
+ * Dropping the last reference of a job in flight is allowed: the device
+ * forgets the job's completion (the kernel still finishes it).
+ */
+EDGEAI_PUBLIC struct edgeai_job *edgeai_job_ref(struct edgeai_job *job);
+EDGEAI_PUBLIC struct edgeai_job *edgeai_job_unref(struct edgeai_job *job);
+
+/* Cleanup helpers: `__attribute__((cleanup(edgeai_device_unrefp))) struct edgeai_device *d = NULL;` */
+#define EDGEAI_DEFINE_POINTER_CLEANUP(type, func)                              \
+	static inline void func##p(struct type **p)                            \
+	{                                                                      \
+		if (*p)                                                        \
+			*p = func(*p);                                         \
+	}
+
+EDGEAI_DEFINE_POINTER_CLEANUP(edgeai_device, edgeai_device_unref)
+EDGEAI_DEFINE_POINTER_CLEANUP(edgeai_device_list, edgeai_device_list_unref)
+EDGEAI_DEFINE_POINTER_CLEANUP(edgeai_buffer, edgeai_buffer_unref)
+EDGEAI_DEFINE_POINTER_CLEANUP(edgeai_job, edgeai_job_unref)
+
+#if defined(__cplusplus)
+}
+#endif
+
+#endif /* EDGEAI_EDGEAI_H */
