@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright 2026 The edgeai authors */
+
+/*
+ * Checks of user-supplied uAPI structures. Everything here is pure: the
+ * callers copy the structures in, call these, and log @reason with
+ * drm_dbg() on failure. All range arithmetic is overflow-checked.
+ */
+
+#include <linux/bits.h>
+#include <linux/errno.h>
+#include <linux/export.h>
+#include <linux/limits.h>
+#include <linux/overflow.h>
+#include <kunit/visibility.h>
+
+#include "edgeai_validate.h"
+
+static int edgeai_invalid(const char **reason, const char *why)
+{
+	if (reason)
+		*reason = why;
+	return -EINVAL;
+}
+
+int edgeai_check_submit(const struct drm_edgeai_submit *args, u32 core_count,
+			bool uring, const char **reason)
+{
+	if (!args->bo_count || args->bo_count > DRM_EDGEAI_MAX_BOS)
+		return edgeai_invalid(reason, "submit: bo_count out of range");
+	if (!args->cmd_count || args->cmd_count > DRM_EDGEAI_MAX_CMDS)
+		return edgeai_invalid(reason, "submit: cmd_count out of range");
+	if (args->cmd_size != sizeof(struct drm_edgeai_cmd))
+		return edgeai_invalid(reason, "submit: unsupported cmd_size");
+	if (args->core != DRM_EDGEAI_CORE_ANY && args->core >= core_count)
+		return edgeai_invalid(reason, "submit: no such core");
+	if (args->flags)
+		return edgeai_invalid(reason, "submit: unknown flags");
+	if (args->pad)
+		return edgeai_invalid(reason, "submit: pad is not zero");
+	if (args->reserved[0] || args->reserved[1])
+		return edgeai_invalid(reason, "submit: reserved is not zero");
+	if (uring && args->job_id)
+		return edgeai_invalid(reason, "submit: job_id is not zero (io_uring)");
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(edgeai_check_submit);
+
+int edgeai_check_bo_ref(const struct drm_edgeai_bo_ref *ref, const char **reason)
+{
+	if (ref->flags & ~(DRM_EDGEAI_BO_READ | DRM_EDGEAI_BO_WRITE))
+		return edgeai_invalid(reason, "bo: unknown flags");
+	if (!ref->flags)
+		return edgeai_invalid(reason, "bo: neither read nor write access");
+	if (!ref->handle)
+		return edgeai_invalid(reason, "bo: handle is zero");
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(edgeai_check_bo_ref);
+
+/* [@offset, @offset + @size) must lie inside a buffer of @bo_size bytes. */
+static bool edgeai_range_ok(u64 offset, u64 size, u64 bo_size)
+{
+	u64 end;
+
+	return !check_add_overflow(offset, size, &end) && end <= bo_size;
+}
+
+int edgeai_check_cmd(const struct drm_edgeai_cmd *cmd, const u64 *bo_size,
+		     const u32 *bo_flags, u32 bo_count, u32 cmd_mask,
+		     const char **reason)
+{
+	if (cmd->op != DRM_EDGEAI_CMD_COPY && cmd->op != DRM_EDGEAI_CMD_FILL)
+		return edgeai_invalid(reason, "cmd: unknown op");
+	if (!(cmd_mask & BIT(cmd->op)))
+		return edgeai_invalid(reason, "cmd: op not supported by the firmware");
+	if (cmd->flags)
+		return edgeai_invalid(reason, "cmd: unknown flags");
+	if (cmd->pad)
+		return edgeai_invalid(reason, "cmd: pad is not zero");
+	if (!cmd->size)
+		return edgeai_invalid(reason, "cmd: size is zero");
+	if (cmd->dst_slot >= bo_count)
+		return edgeai_invalid(reason, "cmd: dst_slot out of range");
+	if (!(bo_flags[cmd->dst_slot] & DRM_EDGEAI_BO_WRITE))
+		return edgeai_invalid(reason, "cmd: destination not bound for writing");
+	if (!edgeai_range_ok(cmd->dst_offset, cmd->size, bo_size[cmd->dst_slot]))
+		return edgeai_invalid(reason, "cmd: destination range outside the buffer");
+
+	if (cmd->op == DRM_EDGEAI_CMD_FILL) {
+		if (cmd->src_slot || cmd->src_offset)
+			return edgeai_invalid(reason, "cmd: fill with a source");
+		if (cmd->value > 0xff)
+			return edgeai_invalid(reason, "cmd: fill value above 0xff");
+		return 0;
+	}
+
+	if (cmd->value)
+		return edgeai_invalid(reason, "cmd: copy with a value");
+	if (cmd->src_slot >= bo_count)
+		return edgeai_invalid(reason, "cmd: src_slot out of range");
+	if (!(bo_flags[cmd->src_slot] & DRM_EDGEAI_BO_READ))
+		return edgeai_invalid(reason, "cmd: source not bound for reading");
+	if (!edgeai_range_ok(cmd->src_offset, cmd->size, bo_size[cmd->src_slot]))
+		return edgeai_invalid(reason, "cmd: source range outside the buffer");
+	/* Both ranges are in bounds, so these sums cannot overflow. */
+	if (cmd->src_slot == cmd->dst_slot &&
+	    cmd->src_offset < cmd->dst_offset + cmd->size &&
+	    cmd->dst_offset < cmd->src_offset + cmd->size)
+		return edgeai_invalid(reason, "cmd: copy ranges overlap");
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(edgeai_check_cmd);
+
+u64 edgeai_cmd_bytes(const struct drm_edgeai_cmd *cmd)
+{
+	switch (cmd->op) {
+	case DRM_EDGEAI_CMD_COPY:
+		/* read and written */
+		return cmd->size > U64_MAX / 2 ? U64_MAX : 2 * cmd->size;
+	case DRM_EDGEAI_CMD_FILL:
+		return cmd->size;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(edgeai_cmd_bytes);
