@@ -26,7 +26,7 @@ static const struct {
 } edgeai_errors[] = {
 	{ EINVAL, "Invalid argument" },
 	{ ENODEV, "No edgeai device (not an edgeai accelerator, none present, or unplugged)" },
-	{ ENOENT, "No such buffer, job or device node" },
+	{ ENOENT, "No such file or object (device node, buffer or job)" },
 	{ EAGAIN, "Nothing has completed yet, try again" },
 	{ EBUSY, "Device queue full or buffer busy" },
 	{ ETIME, "Timed out waiting (the job is still running)" },
