@@ -1,0 +1,104 @@
+#!/bin/sh
+# The host lane: userspace unit tests that need no device.
+#
+# Builds libedgeai and edgeaictl, then builds every tests/host/test-*.c with
+# ASan/UBSan against the static library and runs it, and runs every
+# executable tests/host/test-*.sh. Each test prints TAP lines ("ok N - x",
+# "not ok N - x", "# SKIP") and exits 0 (pass), 1 (fail) or 77 (skip).
+# A test-*.c may name extra sources to compile in, relative to the top of
+# the tree, on a line of its own:
+#     /* host-test-sources: firmware/src/foo.c firmware/src/bar.c */
+# Shell tests get EDGEAI_TOP and EDGEAI_BUILD in their environment.
+#
+# Ends with "N passed, N failed, N skipped" (counting TAP lines) and writes
+# "P F S" to build/results/host.counts. Exit 0 iff nothing failed.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+build=${BUILD:-$top/build}
+out=$build/tests/host
+results=$build/results
+mkdir -p "$out" "$results"
+rm -f "$results/host.counts"
+
+passed=0 failed=0 skipped=0 n=0
+
+finish() {
+	echo "1..$n"
+	echo "$passed passed, $failed failed, $skipped skipped"
+	echo "$passed $failed $skipped" > "$results/host.counts"
+	[ "$failed" -eq 0 ]
+	exit $?
+}
+
+echo "host: building libedgeai and edgeaictl into $build"
+if ! make -s -C libedgeai BUILD="$build" || ! make -s -C daemon BUILD="$build"; then
+	echo "not ok 1 - build libedgeai and edgeaictl"
+	n=1 failed=1
+	finish
+fi
+
+pkgs="libdrm libudev liburing"
+cc=${CC:-cc}
+cflags="-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers -g -O1
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+	-Ilibedgeai/include -Iuapi -Ifirmware/include -Itests/host $(pkg-config --cflags $pkgs)"
+libs="$build/libedgeai/libedgeai.a $(pkg-config --libs $pkgs) -lpthread"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export EDGEAI_TOP="$top" EDGEAI_BUILD="$build"
+
+echo "TAP version 13"
+
+# run_one NAME CMD...: run, indent its TAP as a subtest, count its lines.
+run_one() {
+	name=$1
+	shift
+	n=$((n + 1))
+	log=$out/$name.log
+	timeout 300 "$@" > "$log" 2>&1
+	rc=$?
+	sed 's/^/    /' "$log"
+	p=$(grep -c '^ok [0-9]' "$log" | head -1)
+	s=$(grep -c '^ok [0-9].*# SKIP' "$log" | head -1)
+	f=$(grep -c '^not ok [0-9]' "$log" | head -1)
+	p=$((p - s))
+	case $rc in
+	0)	;;
+	77)	[ $((p + f + s)) -eq 0 ] && s=1 ;;
+	1)	[ "$f" -eq 0 ] && f=1 ;;
+	*)	echo "    # $name exited with status $rc (crash, sanitizer report or timeout)"
+		f=$((f + 1)) ;;
+	esac
+	[ $((p + f + s)) -eq 0 ] && { echo "    # $name printed no results"; f=1; }
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	if [ "$f" -gt 0 ]; then
+		echo "not ok $n - $name ($p passed, $f failed, $s skipped)"
+	elif [ "$rc" -eq 77 ]; then
+		echo "ok $n - $name # SKIP"
+	else
+		echo "ok $n - $name ($p passed, $s skipped)"
+	fi
+}
+
+for src in tests/host/test-*.c; do
+	[ -e "$src" ] || continue
+	name=$(basename "$src" .c)
+	extra=$(sed -n 's|.*host-test-sources:\(.*\)\*/.*|\1|p' "$src")
+	echo "# host: build $name"
+	# shellcheck disable=SC2086
+	if ! $cc $cflags -o "$out/$name" "$src" $extra $libs > "$out/$name.build.log" 2>&1; then
+		n=$((n + 1)) failed=$((failed + 1))
+		sed 's/^/    # /' "$out/$name.build.log"
+		echo "not ok $n - $name (build failed)"
+		continue
+	fi
+	run_one "$name" "$out/$name"
+done
+
+for t in tests/host/test-*.sh; do
+	[ -x "$t" ] || continue
+	run_one "$(basename "$t" .sh)" "$t"
+done
+
+finish
