@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,7 +168,10 @@ static inline int eai_bus_name(int minor, char *out, size_t len)
 		return -errno;
 	target[n] = 0;
 	base = strrchr(target, '/');
-	snprintf(out, len, "%s", base ? base + 1 : target);
+	base = base ? base + 1 : target;
+	if (strlen(base) >= len)
+		return -ENAMETOOLONG;
+	memcpy(out, base, strlen(base) + 1);
 	return 0;
 }
 
