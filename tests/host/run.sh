@@ -10,9 +10,16 @@
 #     /* host-test-sources: firmware/src/foo.c firmware/src/bar.c */
 # Shell tests get EDGEAI_TOP and EDGEAI_BUILD in their environment.
 #
+#   tests/host/run.sh               build and run everything
+#   tests/host/run.sh --build-only  only build the test programs into
+#                                   build/tests/host/ (the VM lane copies
+#                                   test-device and test-args from there)
+#
 # Ends with "N passed, N failed, N skipped" (counting TAP lines) and writes
 # "P F S" to build/results/host.counts. Exit 0 iff nothing failed.
 set -u
+build_only=no
+[ "${1:-}" = --build-only ] && build_only=yes
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 build=${BUILD:-$top/build}
@@ -93,8 +100,14 @@ for src in tests/host/test-*.c; do
 		echo "not ok $n - $name (build failed)"
 		continue
 	fi
+	[ $build_only = yes ] && continue
 	run_one "$name" "$out/$name"
 done
+
+if [ $build_only = yes ]; then
+	[ "$failed" -eq 0 ]
+	exit $?
+fi
 
 for t in tests/host/test-*.sh; do
 	[ -x "$t" ] || continue
