@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Copyright 2026 The edgeai authors */
+
+#ifndef __EDGEAI_BACKEND_H__
+#define __EDGEAI_BACKEND_H__
+
+#include <linux/types.h>
+
+struct edgeai_core;
+struct edgeai_device;
+struct edgeai_job;
+
+/**
+ * struct edgeai_backend_ops - how the driver core talks to a device
+ *
+ * The driver core never touches hardware (or the simulator) directly; it
+ * goes through this table. The simulator backend (edgeai_sim.c) implements
+ * it in software; a hardware backend would implement the same table.
+ *
+ * Completion contract: after @submit succeeded, the backend signals the
+ * job's done fence exactly once (edgeai_job_done()), either when the job
+ * finished or when @reset_core took it off the core.
+ */
+struct edgeai_backend_ops {
+	/**
+	 * @boot: bring the device up after the firmware was parsed; allocate
+	 * backend state. Called once from probe.
+	 */
+	int (*boot)(struct edgeai_device *edev);
+	/**
+	 * @shutdown: stop all cores; jobs still on a core are completed with
+	 * -ENODEV. Called on remove; new submits complete with -ENODEV.
+	 */
+	void (*shutdown)(struct edgeai_device *edev);
+	/**
+	 * @submit: start @job on @core. The core runs one job at a time.
+	 * Called from the scheduler's run_job, must not sleep for long.
+	 */
+	int (*submit)(struct edgeai_core *core, struct edgeai_job *job);
+	/**
+	 * @reset_core: stop @core and take @job off it. Returns true when
+	 * @job was still running (it then is the caller's to complete),
+	 * false when it had completed already. May sleep.
+	 */
+	bool (*reset_core)(struct edgeai_core *core, struct edgeai_job *job);
+	/** @set_freq: set the core clock of all cores, in kHz. */
+	int (*set_freq)(struct edgeai_device *edev, u32 freq_khz);
+	/** @read_temp: read the device temperature in milli-degrees C. */
+	int (*read_temp)(struct edgeai_device *edev, int *temp_mc);
+	/** @power_on: power the device up. */
+	int (*power_on)(struct edgeai_device *edev);
+	/** @power_off: power the device down; no job may be running. */
+	void (*power_off)(struct edgeai_device *edev);
+};
+
+extern const struct edgeai_backend_ops edgeai_sim_ops;
+
+#endif /* __EDGEAI_BACKEND_H__ */

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright 2026 The edgeai authors */
+
+/*
+ * debugfs, for each device:
+ *   bos          buffer objects of every open file
+ *   jobs         jobs submitted and not yet freed
+ *   cores        per-core job count and busy time
+ *   reset_count  core resets after job timeouts
+ * (/sys/kernel/debug/accel/<platform device>/, e.g. edgeai-npu.0)
+ * plus the backend's fault knobs (simulator: fault_hang, fault_fail).
+ */
+
+#include <drm/drm_debugfs.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+
+#include "edgeai_device.h"
+#include "edgeai_job.h"
+
+static int edgeai_debugfs_bos_show(struct seq_file *m, void *unused)
+{
+	struct edgeai_device *edev = m->private;
+	struct drm_device *drm = &edev->drm;
+	struct drm_gem_object *obj;
+	struct drm_file *file;
+	int handle;
+
+	seq_puts(m, "client   handle           size imported\n");
+	guard(mutex)(&drm->filelist_mutex);
+	list_for_each_entry(file, &drm->filelist, lhead) {
+		guard(spinlock)(&file->table_lock);
+		idr_for_each_entry(&file->object_idr, obj, handle)
+			seq_printf(m, "%6llu %8d %14zu %s\n", file->client_id,
+				   handle, obj->size,
+				   obj->import_attach ? "yes" : "no");
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(edgeai_debugfs_bos);
+
+static int edgeai_debugfs_jobs_show(struct seq_file *m, void *unused)
+{
+	struct edgeai_device *edev = m->private;
+	struct edgeai_job *job;
+
+	seq_puts(m, "client       job core state\n");
+	guard(spinlock)(&edev->job_list_lock);
+	list_for_each_entry(job, &edev->job_list, node) {
+		struct dma_fence *done = &job->done->base;
+
+		seq_printf(m, "%6llu %9llu %4d %s\n", job->ctx->file->client_id,
+			   job->id, job->core ? (int)job->core->index : -1,
+			   dma_fence_is_signaled(done) ? "done" :
+			   job->core ? "running" : "queued");
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(edgeai_debugfs_jobs);
+
+static int edgeai_debugfs_cores_show(struct seq_file *m, void *unused)
+{
+	struct edgeai_device *edev = m->private;
+	u32 i;
+
+	seq_puts(m, "core       jobs      busy_ns\n");
+	for (i = 0; i < edev->core_count; i++)
+		seq_printf(m, "%4u %10lld %12lld\n", i,
+			   atomic64_read(&edev->cores[i].jobs),
+			   atomic64_read(&edev->cores[i].busy_ns));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(edgeai_debugfs_cores);
+
+/**
+ * edgeai_debugfs_init() - add the device's debugfs files
+ * @edev: registered device
+ *
+ * The accel core does not call &drm_driver.debugfs_init, so this runs after
+ * drm_dev_register(); the files live in /sys/kernel/debug/accel/<dev>/.
+ */
+void edgeai_debugfs_init(struct edgeai_device *edev)
+{
+	struct dentry *root = edev->drm.debugfs_root;
+
+	if (!root)
+		return;
+
+	debugfs_create_file("bos", 0400, root, edev, &edgeai_debugfs_bos_fops);
+	debugfs_create_file("jobs", 0400, root, edev, &edgeai_debugfs_jobs_fops);
+	debugfs_create_file("cores", 0400, root, edev,
+			    &edgeai_debugfs_cores_fops);
+	debugfs_create_atomic_t("reset_count", 0400, root, &edev->reset_count);
+	edgeai_sim_debugfs_init(edev, root);
+}

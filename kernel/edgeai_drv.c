@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright 2026 The edgeai authors */
+
+/*
+ * edgeai: DRM accel driver for edgeai NPU and DSP accelerators.
+ *
+ * Devices come from device-tree nodes ("edgeai,npu", "edgeai,dsp") or,
+ * without such nodes, from the sim_devices module parameter, which creates
+ * simulated platform devices. Every device runs its jobs on a backend
+ * (edgeai_backend.h); today that is the built-in simulator.
+ */
+
+#include <drm/drm_accel.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_ioctl.h>
+#include <drm/drm_print.h>
+#include <drm/edgeai_accel.h>
+#include <linux/dma-mapping.h>
+#include <linux/mod_devicetable.h>
+#include <linux/module.h>
+#include <linux/of.h>
+#include <linux/platform_device.h>
+#include <linux/property.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "edgeai_device.h"
+#include "edgeai_gem.h"
+#include "edgeai_job.h"
+#include "edgeai_uring.h"
+
+#define EDGEAI_MAX_SIM_DEVICES	8
+
+static char *sim_devices = "npu:2,dsp:1";
+module_param(sim_devices, charp, 0444);
+MODULE_PARM_DESC(sim_devices,
+		 "Simulated devices created without DT nodes, \"type:cores,...\" (default \"npu:2,dsp:1\", \"\" for none)");
+
+static char *npu_firmware = "edgeai/npu.bin";
+module_param(npu_firmware, charp, 0444);
+MODULE_PARM_DESC(npu_firmware, "NPU firmware image (default edgeai/npu.bin)");
+
+static char *dsp_firmware = "edgeai/dsp.bin";
+module_param(dsp_firmware, charp, 0444);
+MODULE_PARM_DESC(dsp_firmware, "DSP firmware image (default edgeai/dsp.bin)");
+
+static unsigned int job_timeout_ms = 1000;
+module_param(job_timeout_ms, uint, 0444);
+MODULE_PARM_DESC(job_timeout_ms,
+		 "Job timeout in ms after which the core is reset (default 1000)");
+
+static struct platform_device *edgeai_sim_pdevs[EDGEAI_MAX_SIM_DEVICES];
+
+static int edgeai_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct edgeai_device *edev = to_edgeai_device(drm);
+	struct edgeai_file_priv *ctx;
+	int ret;
+
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+	ctx->edev = edev;
+	ctx->file = file;
+
+	ret = edgeai_job_open(ctx);
+	if (ret) {
+		kfree(ctx);
+		return ret;
+	}
+	file->driver_priv = ctx;
+	return 0;
+}
+
+static void edgeai_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	struct edgeai_file_priv *ctx = file->driver_priv;
+
+	edgeai_job_close(ctx);
+	kfree(ctx);
+}
+
+static u64 edgeai_capabilities(struct edgeai_device *edev)
+{
+	u64 caps = DRM_EDGEAI_CAP_PRIME_IMPORT_FOREIGN | DRM_EDGEAI_CAP_SYNCOBJ;
+
+	if (IS_ENABLED(CONFIG_IO_URING))
+		caps |= DRM_EDGEAI_CAP_URING_CMD;
+	if (edev->ops == &edgeai_sim_ops)
+		caps |= DRM_EDGEAI_CAP_SIMULATED;
+	return caps;
+}
+
+static u32 edgeai_max_freq_khz(struct edgeai_device *edev)
+{
+	return edev->fw.opp[edev->fw.opp_count - 1].freq_khz;
+}
+
+static int edgeai_ioctl_get_param(struct drm_device *drm, void *data,
+				  struct drm_file *file)
+{
+	struct edgeai_device *edev = to_edgeai_device(drm);
+	struct drm_edgeai_get_param *args = data;
+	int idx, ret = 0;
+
+	if (args->pad) {
+		drm_dbg(drm, "get_param: non-zero pad\n");
+		return -EINVAL;
+	}
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	switch (args->param) {
+	case DRM_EDGEAI_PARAM_DEVICE_TYPE:
+		args->value = edev->type;
+		break;
+	case DRM_EDGEAI_PARAM_CORE_COUNT:
+		args->value = edev->core_count;
+		break;
+	case DRM_EDGEAI_PARAM_FW_VERSION:
+		args->value = edev->fw.fw_version;
+		break;
+	case DRM_EDGEAI_PARAM_FW_ABI_VERSION:
+		args->value = edev->fw.abi_version;
+		break;
+	case DRM_EDGEAI_PARAM_CAPABILITIES:
+		args->value = edgeai_capabilities(edev);
+		break;
+	case DRM_EDGEAI_PARAM_CMD_MASK:
+		args->value = edev->fw.cmd_mask;
+		break;
+	case DRM_EDGEAI_PARAM_MACS_PER_CYCLE:
+		args->value = edev->fw.macs_per_cycle;
+		break;
+	case DRM_EDGEAI_PARAM_MAX_FREQ_KHZ:
+		args->value = edgeai_max_freq_khz(edev);
+		break;
+	case DRM_EDGEAI_PARAM_MAX_BO_SIZE:
+		args->value = EDGEAI_MAX_BO_SIZE;
+		break;
+	case DRM_EDGEAI_PARAM_JOB_TIMEOUT_MS:
+		args->value = edev->timeout_ms;
+		break;
+	default:
+		drm_dbg(drm, "get_param: unknown param %u\n", args->param);
+		ret = -EINVAL;
+		break;
+	}
+
+	drm_dev_exit(idx);
+	return ret;
+}
+
+/* Documentation/gpu/drm-usage-stats.rst */
+static void edgeai_show_fdinfo(struct drm_printer *p, struct drm_file *file)
+{
+	struct edgeai_file_priv *ctx = file->driver_priv;
+	struct edgeai_device *edev = ctx->edev;
+
+	drm_printf(p, "drm-engine-%s:\t%lld ns\n", edev->engine,
+		   atomic64_read(&ctx->engine_ns));
+	drm_printf(p, "drm-engine-capacity-%s:\t%u\n", edev->engine,
+		   edev->core_count);
+	drm_printf(p, "drm-cycles-%s:\t%lld\n", edev->engine,
+		   atomic64_read(&ctx->cycles));
+	drm_printf(p, "drm-maxfreq-%s:\t%llu Hz\n", edev->engine,
+		   (u64)edgeai_max_freq_khz(edev) * 1000);
+	drm_show_memory_stats(p, file);
+}
+
+#define EDGEAI_IOCTL(n, func) \
+	DRM_IOCTL_DEF_DRV(EDGEAI_##n, edgeai_ioctl_##func, 0)
+
+static const struct drm_ioctl_desc edgeai_ioctls[] = {
+	EDGEAI_IOCTL(GET_PARAM, get_param),
+	EDGEAI_IOCTL(BO_CREATE, bo_create),
+	EDGEAI_IOCTL(BO_INFO, bo_info),
+	EDGEAI_IOCTL(BO_PREP, bo_prep),
+	EDGEAI_IOCTL(BO_FINI, bo_fini),
+	EDGEAI_IOCTL(SUBMIT, submit),
+	EDGEAI_IOCTL(WAIT, wait),
+};
+
+static const struct file_operations edgeai_fops = {
+	.owner = THIS_MODULE,
+	DRM_ACCEL_FOPS,
+	.show_fdinfo = drm_show_fdinfo,
+	.uring_cmd = edgeai_uring_cmd,
+};
+
+/*
+ * Interface versions:
+ * 1.0 - GET_PARAM, BO_CREATE/INFO/PREP/FINI, SUBMIT, WAIT and
+ *       EDGEAI_URING_CMD_SUBMIT.
+ */
+static const struct drm_driver edgeai_drm_driver = {
+	.driver_features = DRIVER_GEM | DRIVER_COMPUTE_ACCEL | DRIVER_SYNCOBJ,
+	.open = edgeai_open,
+	.postclose = edgeai_postclose,
+	.ioctls = edgeai_ioctls,
+	.num_ioctls = ARRAY_SIZE(edgeai_ioctls),
+	.fops = &edgeai_fops,
+	.gem_create_object = edgeai_gem_create_object,
+	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
+	.show_fdinfo = edgeai_show_fdinfo,
+	.name = "edgeai",
+	.desc = "edgeai NPU/DSP accelerator",
+	.date = "20260101",
+	.major = 1,
+	.minor = 0,
+};
+
+static int edgeai_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	const struct platform_device_id *id;
+	struct edgeai_device *edev;
+	u32 type, cores = 1;
+	int ret;
+	u32 i;
+
+	id = platform_get_device_id(pdev);
+	type = id ? id->driver_data : (uintptr_t)device_get_match_data(dev);
+	if (type != DRM_EDGEAI_DEVICE_NPU && type != DRM_EDGEAI_DEVICE_DSP)
+		return dev_err_probe(dev, -ENODEV, "unknown device type\n");
+	if (device_property_present(dev, "edgeai,num-cores"))
+		device_property_read_u32(dev, "edgeai,num-cores", &cores);
+	if (!cores || cores > EDGEAI_MAX_CORES)
+		return dev_err_probe(dev, -EINVAL, "edgeai,num-cores %u out of range 1..%u\n",
+				     cores, EDGEAI_MAX_CORES);
+
+	ret = dma_coerce_mask_and_coherent(dev, DMA_BIT_MASK(64));
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot set the DMA mask\n");
+
+	edev = devm_drm_dev_alloc(dev, &edgeai_drm_driver, struct edgeai_device,
+				  drm);
+	if (IS_ERR(edev))
+		return PTR_ERR(edev);
+
+	edev->type = type;
+	edev->engine = type == DRM_EDGEAI_DEVICE_NPU ? "npu" : "dsp";
+	edev->simulated = !!id;
+	edev->core_count = cores;
+	edev->fw_name = type == DRM_EDGEAI_DEVICE_NPU ? npu_firmware : dsp_firmware;
+	edev->timeout_ms = clamp(job_timeout_ms, 10U, 600000U);
+	edev->ops = &edgeai_sim_ops;
+	spin_lock_init(&edev->job_list_lock);
+	INIT_LIST_HEAD(&edev->job_list);
+	for (i = 0; i < cores; i++) {
+		edev->cores[i].edev = edev;
+		edev->cores[i].index = i;
+	}
+
+	ret = edgeai_fw_load(edev);
+	if (ret)
+		return ret;
+	edev->freq_khz = edgeai_max_freq_khz(edev);
+
+	ret = edev->ops->boot(edev);
+	if (ret)
+		return dev_err_probe(dev, ret, "backend boot failed\n");
+	ret = edgeai_job_init_device(edev);
+	if (ret)
+		return dev_err_probe(dev, ret, "scheduler init failed\n");
+
+	platform_set_drvdata(pdev, edev);
+	ret = drm_dev_register(&edev->drm, 0);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot register the DRM device\n");
+	edgeai_debugfs_init(edev);
+
+	dev_info(dev, "%s%s with %u core%s, firmware %s (%s), accel%d\n",
+		 edev->simulated ? "simulated " : "", edev->engine, cores,
+		 cores == 1 ? "" : "s", edev->fw.version, edev->fw_name,
+		 edev->drm.accel->index);
+	return 0;
+}
+
+static void edgeai_remove(struct platform_device *pdev)
+{
+	struct edgeai_device *edev = platform_get_drvdata(pdev);
+
+	/* No new ioctls; then take the running jobs off the cores. */
+	drm_dev_unplug(&edev->drm);
+	edev->ops->shutdown(edev);
+}
+
+static const struct of_device_id edgeai_of_match[] = {
+	{ .compatible = "edgeai,npu", .data = (void *)DRM_EDGEAI_DEVICE_NPU },
+	{ .compatible = "edgeai,dsp", .data = (void *)DRM_EDGEAI_DEVICE_DSP },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, edgeai_of_match);
+
+static const struct platform_device_id edgeai_sim_ids[] = {
+	{ .name = "edgeai-npu", .driver_data = DRM_EDGEAI_DEVICE_NPU },
+	{ .name = "edgeai-dsp", .driver_data = DRM_EDGEAI_DEVICE_DSP },
+	{ }
+};
+MODULE_DEVICE_TABLE(platform, edgeai_sim_ids);
+
+static struct platform_driver edgeai_platform_driver = {
+	.probe = edgeai_probe,
+	.remove = edgeai_remove,
+	.id_table = edgeai_sim_ids,
+	.driver = {
+		.name = "edgeai",
+		.of_match_table = edgeai_of_match,
+		.dev_groups = edgeai_sysfs_groups,
+	},
+};
+
+static void edgeai_sim_destroy_devices(void)
+{
+	int i;
+
+	for (i = EDGEAI_MAX_SIM_DEVICES - 1; i >= 0; i--) {
+		platform_device_unregister(edgeai_sim_pdevs[i]);
+		edgeai_sim_pdevs[i] = NULL;
+	}
+}
+
+static int edgeai_sim_create_device(int index, const char *type, u32 cores)
+{
+	struct property_entry props[] = {
+		PROPERTY_ENTRY_U32("edgeai,num-cores", cores),
+		{ }
+	};
+	struct platform_device_info info = {
+		.name = NULL,
+		.id = index,
+		.properties = props,
+		.dma_mask = DMA_BIT_MASK(64),
+	};
+	struct platform_device *pdev;
+
+	if (!strcmp(type, "npu"))
+		info.name = "edgeai-npu";
+	else if (!strcmp(type, "dsp"))
+		info.name = "edgeai-dsp";
+	if (!info.name || !cores || cores > EDGEAI_MAX_CORES) {
+		pr_err("edgeai: sim_devices: bad entry \"%s:%u\"\n", type, cores);
+		return -EINVAL;
+	}
+
+	pdev = platform_device_register_full(&info);
+	if (IS_ERR(pdev))
+		return PTR_ERR(pdev);
+	edgeai_sim_pdevs[index] = pdev;
+	return 0;
+}
+
+/* Parses sim_devices ("npu:2,dsp:1") and creates the devices. */
+static int edgeai_sim_create_devices(void)
+{
+	char *list, *cur, *entry, *type;
+	int index = 0, ret = 0;
+	u32 cores;
+
+	list = kstrdup(sim_devices ?: "", GFP_KERNEL);
+	if (!list)
+		return -ENOMEM;
+
+	cur = list;
+	while ((entry = strsep(&cur, ",")) != NULL) {
+		entry = strim(entry);
+		if (!*entry)
+			continue;
+		if (index == EDGEAI_MAX_SIM_DEVICES) {
+			pr_err("edgeai: sim_devices: more than %d devices\n",
+			       EDGEAI_MAX_SIM_DEVICES);
+			ret = -EINVAL;
+			break;
+		}
+		type = strsep(&entry, ":");
+		cores = 1;
+		if (entry && kstrtou32(entry, 0, &cores)) {
+			pr_err("edgeai: sim_devices: bad core count \"%s\"\n",
+			       entry);
+			ret = -EINVAL;
+			break;
+		}
+		ret = edgeai_sim_create_device(index++, type, cores);
+		if (ret)
+			break;
+	}
+	kfree(list);
+	if (ret)
+		edgeai_sim_destroy_devices();
+	return ret;
+}
+
+static bool edgeai_dt_present(void)
+{
+	struct device_node *np = of_find_matching_node(NULL, edgeai_of_match);
+
+	of_node_put(np);
+	return np;
+}
+
+static int __init edgeai_init(void)
+{
+	int ret;
+
+	ret = platform_driver_register(&edgeai_platform_driver);
+	if (ret)
+		return ret;
+
+	if (!edgeai_dt_present()) {
+		ret = edgeai_sim_create_devices();
+		if (ret) {
+			platform_driver_unregister(&edgeai_platform_driver);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static void __exit edgeai_exit(void)
+{
+	edgeai_sim_destroy_devices();
+	platform_driver_unregister(&edgeai_platform_driver);
+}
+
+module_init(edgeai_init);
+module_exit(edgeai_exit);
+
+MODULE_DESCRIPTION("edgeai NPU/DSP accelerator driver");
+MODULE_AUTHOR("The edgeai authors");
+MODULE_LICENSE("GPL");
+MODULE_FIRMWARE("edgeai/npu.bin");
+MODULE_FIRMWARE("edgeai/dsp.bin");
+MODULE_IMPORT_NS(DMA_BUF);

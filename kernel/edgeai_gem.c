@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright 2026 The edgeai authors */
+
+/*
+ * Buffer objects: GEM shmem objects created here or imported from any
+ * dma-buf (PRIME), the BO ioctls and CPU-access synchronisation.
+ */
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_print.h>
+#include <drm/drm_utils.h>
+#include <drm/edgeai_accel.h>
+#include <linux/dma-buf.h>
+#include <linux/dma-mapping.h>
+#include <linux/dma-resv.h>
+#include <linux/slab.h>
+
+#include "edgeai_device.h"
+#include "edgeai_gem.h"
+
+static enum drm_gem_object_status edgeai_gem_status(struct drm_gem_object *obj)
+{
+	struct drm_gem_shmem_object *shmem = to_drm_gem_shmem_obj(obj);
+
+	if (obj->import_attach || READ_ONCE(shmem->pages))
+		return DRM_GEM_OBJECT_RESIDENT;
+	return 0;
+}
+
+static size_t edgeai_gem_rss(struct drm_gem_object *obj)
+{
+	struct drm_gem_shmem_object *shmem = to_drm_gem_shmem_obj(obj);
+
+	if (obj->import_attach || READ_ONCE(shmem->pages))
+		return obj->size;
+	return 0;
+}
+
+static const struct drm_gem_object_funcs edgeai_gem_funcs = {
+	.free = drm_gem_shmem_object_free,
+	.print_info = drm_gem_shmem_object_print_info,
+	.pin = drm_gem_shmem_object_pin,
+	.unpin = drm_gem_shmem_object_unpin,
+	.get_sg_table = drm_gem_shmem_object_get_sg_table,
+	.vmap = drm_gem_shmem_object_vmap,
+	.vunmap = drm_gem_shmem_object_vunmap,
+	.mmap = drm_gem_shmem_object_mmap,
+	.status = edgeai_gem_status,
+	.rss = edgeai_gem_rss,
+	.vm_ops = &drm_gem_shmem_vm_ops,
+};
+
+/**
+ * edgeai_gem_create_object() - &drm_driver.gem_create_object hook
+ * @drm: device
+ * @size: object size
+ *
+ * Allocates the shmem object for both created and imported buffers, with
+ * cached CPU mappings and fdinfo status/rss callbacks.
+ *
+ * Return: the object or an ERR_PTR.
+ */
+struct drm_gem_object *edgeai_gem_create_object(struct drm_device *drm,
+						size_t size)
+{
+	struct drm_gem_shmem_object *shmem;
+
+	shmem = kzalloc(sizeof(*shmem), GFP_KERNEL);
+	if (!shmem)
+		return ERR_PTR(-ENOMEM);
+	shmem->map_wc = false;
+	shmem->base.funcs = &edgeai_gem_funcs;
+	return &shmem->base;
+}
+
+/**
+ * edgeai_ioctl_bo_create() - DRM_IOCTL_EDGEAI_BO_CREATE
+ * @drm: device
+ * @data: &struct drm_edgeai_bo_create
+ * @file: file the handle belongs to
+ *
+ * Return: 0 or a negative errno.
+ */
+int edgeai_ioctl_bo_create(struct drm_device *drm, void *data,
+			   struct drm_file *file)
+{
+	struct drm_edgeai_bo_create *args = data;
+	struct drm_gem_shmem_object *shmem;
+	int idx, ret;
+
+	if (args->flags || !args->size || args->size > EDGEAI_MAX_BO_SIZE) {
+		drm_dbg(drm, "bo_create: %s\n", args->flags ? "non-zero flags" :
+			"size 0 or above the limit");
+		return -EINVAL;
+	}
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	shmem = drm_gem_shmem_create(drm, args->size);
+	if (IS_ERR(shmem)) {
+		ret = PTR_ERR(shmem);
+		goto out;
+	}
+	ret = drm_gem_handle_create(file, &shmem->base, &args->handle);
+	/* The handle holds the reference now (or creation failed). */
+	drm_gem_object_put(&shmem->base);
+out:
+	drm_dev_exit(idx);
+	return ret;
+}
+
+/**
+ * edgeai_ioctl_bo_info() - DRM_IOCTL_EDGEAI_BO_INFO
+ * @drm: device
+ * @data: &struct drm_edgeai_bo_info
+ * @file: file the handle belongs to
+ *
+ * Return: 0 or a negative errno.
+ */
+int edgeai_ioctl_bo_info(struct drm_device *drm, void *data,
+			 struct drm_file *file)
+{
+	struct drm_edgeai_bo_info *args = data;
+	struct drm_gem_object *obj;
+	int idx, ret;
+
+	if (args->flags) {
+		drm_dbg(drm, "bo_info: non-zero flags\n");
+		return -EINVAL;
+	}
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj) {
+		drm_dbg(drm, "bo_info: unknown handle %u\n", args->handle);
+		ret = -ENOENT;
+		goto out;
+	}
+	ret = drm_gem_create_mmap_offset(obj);
+	if (!ret) {
+		args->size = obj->size;
+		args->mmap_offset = drm_vma_node_offset_addr(&obj->vma_node);
+	}
+	drm_gem_object_put(obj);
+out:
+	drm_dev_exit(idx);
+	return ret;
+}
+
+static enum dma_data_direction edgeai_prep_dir(u32 op)
+{
+	switch (op & (DRM_EDGEAI_PREP_READ | DRM_EDGEAI_PREP_WRITE)) {
+	case DRM_EDGEAI_PREP_READ:
+		return DMA_FROM_DEVICE;
+	case DRM_EDGEAI_PREP_WRITE:
+		return DMA_TO_DEVICE;
+	default:
+		return DMA_BIDIRECTIONAL;
+	}
+}
+
+/**
+ * edgeai_ioctl_bo_prep() - DRM_IOCTL_EDGEAI_BO_PREP
+ * @drm: device
+ * @data: &struct drm_edgeai_bo_prep
+ * @file: file the handle belongs to
+ *
+ * Waits for the device fences in the buffer's reservation object (reads
+ * wait for writers only), then makes device writes visible to the CPU:
+ * dma_buf_begin_cpu_access() for imported buffers, a DMA sync for exported
+ * ones that are mapped for a device.
+ *
+ * Return: 0 or a negative errno.
+ */
+int edgeai_ioctl_bo_prep(struct drm_device *drm, void *data,
+			 struct drm_file *file)
+{
+	struct drm_edgeai_bo_prep *args = data;
+	bool write = args->op & DRM_EDGEAI_PREP_WRITE;
+	struct drm_gem_shmem_object *shmem;
+	struct drm_gem_object *obj;
+	long timeout;
+	int idx, ret;
+
+	if (!args->op || args->op & ~(DRM_EDGEAI_PREP_READ | DRM_EDGEAI_PREP_WRITE)) {
+		drm_dbg(drm, "bo_prep: bad op 0x%x\n", args->op);
+		return -EINVAL;
+	}
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj) {
+		drm_dbg(drm, "bo_prep: unknown handle %u\n", args->handle);
+		ret = -ENOENT;
+		goto out;
+	}
+
+	if (!args->timeout_ns) {
+		ret = dma_resv_test_signaled(obj->resv, dma_resv_usage_rw(write)) ?
+		      0 : -EBUSY;
+	} else {
+		timeout = drm_timeout_abs_to_jiffies(args->timeout_ns);
+		ret = dma_resv_wait_timeout(obj->resv, dma_resv_usage_rw(write),
+					    true, timeout);
+		if (!ret)
+			ret = -ETIMEDOUT;
+		else if (ret > 0)
+			ret = 0;
+	}
+	if (ret)
+		goto out_put;
+
+	shmem = to_drm_gem_shmem_obj(obj);
+	if (obj->import_attach)
+		ret = dma_buf_begin_cpu_access(obj->import_attach->dmabuf,
+					       edgeai_prep_dir(args->op));
+	else if (shmem->sgt)
+		dma_sync_sgtable_for_cpu(drm->dev, shmem->sgt,
+					 edgeai_prep_dir(args->op));
+
+out_put:
+	drm_gem_object_put(obj);
+out:
+	drm_dev_exit(idx);
+	return ret;
+}
+
+/**
+ * edgeai_ioctl_bo_fini() - DRM_IOCTL_EDGEAI_BO_FINI
+ * @drm: device
+ * @data: &struct drm_edgeai_bo_fini
+ * @file: file the handle belongs to
+ *
+ * Makes CPU writes visible to the device again.
+ *
+ * Return: 0 or a negative errno.
+ */
+int edgeai_ioctl_bo_fini(struct drm_device *drm, void *data,
+			 struct drm_file *file)
+{
+	struct drm_edgeai_bo_fini *args = data;
+	struct drm_gem_shmem_object *shmem;
+	struct drm_gem_object *obj;
+	int idx, ret = 0;
+
+	if (args->flags) {
+		drm_dbg(drm, "bo_fini: non-zero flags\n");
+		return -EINVAL;
+	}
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj) {
+		drm_dbg(drm, "bo_fini: unknown handle %u\n", args->handle);
+		ret = -ENOENT;
+		goto out;
+	}
+	shmem = to_drm_gem_shmem_obj(obj);
+	if (obj->import_attach)
+		ret = dma_buf_end_cpu_access(obj->import_attach->dmabuf,
+					     DMA_BIDIRECTIONAL);
+	else if (shmem->sgt)
+		dma_sync_sgtable_for_device(drm->dev, shmem->sgt,
+					    DMA_BIDIRECTIONAL);
+	drm_gem_object_put(obj);
+out:
+	drm_dev_exit(idx);
+	return ret;
+}

@@ -1,0 +1,668 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright 2026 The edgeai authors */
+
+/*
+ * Jobs: the SUBMIT and WAIT ioctls, one drm_sched scheduler per core, the
+ * per-file entities, implicit (dma_resv) and explicit (syncobj) fencing,
+ * job timeouts and core reset.
+ */
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_print.h>
+#include <drm/drm_syncobj.h>
+#include <drm/drm_utils.h>
+#include <linux/dma-resv.h>
+#include <linux/math64.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/wait.h>
+
+#include "edgeai_device.h"
+#include "edgeai_job.h"
+#include "edgeai_validate.h"
+
+static const char *edgeai_fence_get_driver_name(struct dma_fence *fence)
+{
+	return "edgeai";
+}
+
+static const char *edgeai_fence_get_timeline_name(struct dma_fence *fence)
+{
+	return "edgeai-job";
+}
+
+static const struct dma_fence_ops edgeai_fence_ops = {
+	.get_driver_name = edgeai_fence_get_driver_name,
+	.get_timeline_name = edgeai_fence_get_timeline_name,
+};
+
+/**
+ * edgeai_job_complete() - record a job's result and signal its done fence
+ * @job: the job; may be freed once this returns
+ * @error: 0 or the job's negative errno
+ * @device_time_ns: time the job spent on the device
+ *
+ * Called by the backend exactly once per job that reached a core, from any
+ * context (the simulator calls it from hardirq).
+ */
+void edgeai_job_complete(struct edgeai_job *job, int error, u64 device_time_ns)
+{
+	struct edgeai_fence *done = job->done;
+	struct edgeai_device *edev = job->edev;
+
+	done->device_time_ns = device_time_ns;
+	if (error)
+		dma_fence_set_error(&done->base, error);
+
+	atomic64_add(device_time_ns, &job->ctx->engine_ns);
+	atomic64_add(div_u64(device_time_ns * READ_ONCE(edev->freq_khz), 1000000),
+		     &job->ctx->cycles);
+	if (job->core) {
+		atomic64_add(device_time_ns, &job->core->busy_ns);
+		atomic64_inc(&job->core->jobs);
+	}
+
+	dma_fence_signal(&done->base);
+}
+
+static struct dma_fence *edgeai_job_run(struct drm_sched_job *sched_job)
+{
+	struct edgeai_job *job = to_edgeai_job(sched_job);
+	struct edgeai_device *edev = job->edev;
+	int error = sched_job->s_fence->finished.error;
+	int idx;
+
+	job->core = container_of(sched_job->sched, struct edgeai_core, sched);
+
+	/* Cancelled before it started (a dependency failed). */
+	if (!error && !drm_dev_enter(&edev->drm, &idx))
+		error = -ENODEV;
+	else if (!error) {
+		error = edev->ops->submit(job->core, job);
+		drm_dev_exit(idx);
+	}
+	if (error)
+		edgeai_job_complete(job, error, 0);
+
+	/* The scheduler consumes one reference; job->done keeps its own. */
+	return dma_fence_get(&job->done->base);
+}
+
+static enum drm_gpu_sched_stat edgeai_job_timedout(struct drm_sched_job *sched_job)
+{
+	struct edgeai_job *job = to_edgeai_job(sched_job);
+	struct edgeai_device *edev = job->edev;
+	struct edgeai_core *core = job->core;
+
+	if (edev->ops->reset_core(core, job)) {
+		atomic_set(&job->ctx->guilty, 1);
+		atomic_inc(&edev->reset_count);
+		drm_warn(&edev->drm, "%s core %u: job %llu of client %llu timed out, core reset\n",
+			 edev->engine, core->index, job->id,
+			 job->ctx->file->client_id);
+		edgeai_job_complete(job, -ETIMEDOUT, 0);
+	} else if (!dma_fence_is_signaled(&job->done->base)) {
+		edgeai_job_complete(job, -ETIMEDOUT, 0);
+	}
+
+	/*
+	 * The job is done now. drm_sched_stop() puts it back on the pending
+	 * list (6.12 took it off before calling us) and has the scheduler
+	 * free it once we return.
+	 */
+	drm_sched_stop(&core->sched, sched_job);
+	drm_sched_start(&core->sched);
+
+	return DRM_GPU_SCHED_STAT_NOMINAL;
+}
+
+static void edgeai_job_put_resources(struct edgeai_job *job)
+{
+	u32 i;
+
+	for (i = 0; i < job->bo_count; i++) {
+		if (!job->bos[i])
+			continue;
+		if (!iosys_map_is_null(&job->maps[i]))
+			drm_gem_vunmap_unlocked(job->bos[i], &job->maps[i]);
+		drm_gem_object_put(job->bos[i]);
+	}
+	kvfree(job->bos);
+	kvfree(job->maps);
+	kvfree(job->bo_flags);
+	kvfree(job->cmds);
+}
+
+static void edgeai_ctx_job_gone(struct edgeai_file_priv *ctx)
+{
+	/* Under the lock so postclose cannot free ctx under our wake_up. */
+	guard(spinlock)(&ctx->lock);
+	if (atomic_dec_and_test(&ctx->inflight))
+		wake_up_all(&ctx->idle_wq);
+}
+
+static void edgeai_job_free(struct drm_sched_job *sched_job)
+{
+	struct edgeai_job *job = to_edgeai_job(sched_job);
+	struct edgeai_device *edev = job->edev;
+	struct edgeai_file_priv *ctx = job->ctx;
+	int error = sched_job->s_fence->finished.error;
+
+	/* Never reached a core (killed entity): complete it here. */
+	if (!dma_fence_is_signaled(&job->done->base))
+		edgeai_job_complete(job, error ?: -ECANCELED, 0);
+
+	drm_sched_job_cleanup(sched_job);
+
+	scoped_guard(spinlock, &edev->job_list_lock)
+		list_del(&job->node);
+
+	edgeai_job_put_resources(job);
+	dma_fence_put(&job->done->base);
+	kfree(job);
+
+	edgeai_ctx_job_gone(ctx);
+}
+
+static const struct drm_sched_backend_ops edgeai_sched_ops = {
+	.run_job = edgeai_job_run,
+	.timedout_job = edgeai_job_timedout,
+	.free_job = edgeai_job_free,
+};
+
+static void edgeai_job_sched_fini(struct drm_device *drm, void *arg)
+{
+	struct edgeai_device *edev = to_edgeai_device(drm);
+	u32 i;
+
+	for (i = 0; i < edev->core_count; i++)
+		drm_sched_fini(&edev->cores[i].sched);
+}
+
+/**
+ * edgeai_job_init_device() - create one scheduler per core
+ * @edev: device with core_count and timeout_ms set
+ *
+ * The schedulers are torn down when the DRM device is released, after the
+ * last file closed (and with it the last job).
+ *
+ * Return: 0 or a negative errno.
+ */
+int edgeai_job_init_device(struct edgeai_device *edev)
+{
+	struct drm_sched_init_args args = {
+		.ops = &edgeai_sched_ops,
+		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
+		.credit_limit = 1,
+		.timeout = msecs_to_jiffies(edev->timeout_ms),
+		.name = edev->engine,
+		.dev = edev->drm.dev,
+	};
+	u32 i;
+	int ret;
+
+	for (i = 0; i < edev->core_count; i++) {
+		struct edgeai_core *core = &edev->cores[i];
+
+		ret = drm_sched_init(&core->sched, &args);
+		if (ret) {
+			while (i--)
+				drm_sched_fini(&edev->cores[i].sched);
+			return ret;
+		}
+		edev->sched_list[i] = &core->sched;
+	}
+
+	return drmm_add_action_or_reset(&edev->drm, edgeai_job_sched_fini, NULL);
+}
+
+/**
+ * edgeai_job_open() - set up the job state of a new file
+ * @ctx: the file's context, with @edev and @file set
+ *
+ * Return: 0 or a negative errno.
+ */
+int edgeai_job_open(struct edgeai_file_priv *ctx)
+{
+	struct edgeai_device *edev = ctx->edev;
+	u32 i;
+	int ret;
+
+	ctx->history = kvcalloc(DRM_EDGEAI_JOB_HISTORY, sizeof(*ctx->history),
+				GFP_KERNEL);
+	if (!ctx->history)
+		return -ENOMEM;
+	mutex_init(&ctx->submit_lock);
+	spin_lock_init(&ctx->lock);
+	init_waitqueue_head(&ctx->idle_wq);
+	ctx->next_id = 1;
+
+	ret = drm_sched_entity_init(&ctx->entity_any, DRM_SCHED_PRIORITY_NORMAL,
+				    edev->sched_list, edev->core_count, NULL);
+	if (ret)
+		goto err_free;
+	for (i = 0; i < edev->core_count; i++) {
+		ret = drm_sched_entity_init(&ctx->entity[i],
+					    DRM_SCHED_PRIORITY_NORMAL,
+					    &edev->sched_list[i], 1, NULL);
+		if (ret)
+			goto err_entities;
+	}
+	return 0;
+
+err_entities:
+	while (i--)
+		drm_sched_entity_destroy(&ctx->entity[i]);
+	drm_sched_entity_destroy(&ctx->entity_any);
+err_free:
+	mutex_destroy(&ctx->submit_lock);
+	kvfree(ctx->history);
+	return ret;
+}
+
+static bool edgeai_ctx_idle(struct edgeai_file_priv *ctx)
+{
+	guard(spinlock)(&ctx->lock);
+	return !atomic_read(&ctx->inflight);
+}
+
+/**
+ * edgeai_job_close() - tear down the job state of a closing file
+ * @ctx: the file's context
+ *
+ * Jobs still queued are cancelled; jobs on a core run to completion (or
+ * to their timeout). Returns once the last job of the file was freed, so
+ * @ctx may be freed afterwards.
+ */
+void edgeai_job_close(struct edgeai_file_priv *ctx)
+{
+	struct edgeai_device *edev = ctx->edev;
+	u32 i;
+
+	drm_sched_entity_destroy(&ctx->entity_any);
+	for (i = 0; i < edev->core_count; i++)
+		drm_sched_entity_destroy(&ctx->entity[i]);
+
+	wait_event(ctx->idle_wq, edgeai_ctx_idle(ctx));
+
+	for (i = 0; i < DRM_EDGEAI_JOB_HISTORY; i++)
+		if (ctx->history[i])
+			dma_fence_put(&ctx->history[i]->base);
+	kvfree(ctx->history);
+	mutex_destroy(&ctx->submit_lock);
+}
+
+/* Copies the buffer list, looks the buffers up and maps them. */
+static int edgeai_job_get_bos(struct edgeai_job *job, struct drm_file *file,
+			      const struct drm_edgeai_submit *args)
+{
+	struct drm_device *drm = &job->edev->drm;
+	struct drm_edgeai_bo_ref __user *urefs = u64_to_user_ptr(args->bos);
+	struct drm_edgeai_bo_ref ref;
+	const char *reason;
+	u32 i, j;
+	int ret;
+
+	job->bos = kvcalloc(args->bo_count, sizeof(*job->bos), GFP_KERNEL);
+	job->maps = kvcalloc(args->bo_count, sizeof(*job->maps), GFP_KERNEL);
+	job->bo_flags = kvcalloc(args->bo_count, sizeof(*job->bo_flags),
+				 GFP_KERNEL);
+	if (!job->bos || !job->maps || !job->bo_flags)
+		return -ENOMEM;
+	job->bo_count = args->bo_count;
+
+	for (i = 0; i < args->bo_count; i++) {
+		if (copy_from_user(&ref, &urefs[i], sizeof(ref)))
+			return -EFAULT;
+		ret = edgeai_check_bo_ref(&ref, &reason);
+		if (ret) {
+			drm_dbg(drm, "submit: buffer slot %u: %s\n", i, reason);
+			return ret;
+		}
+		job->bos[i] = drm_gem_object_lookup(file, ref.handle);
+		if (!job->bos[i]) {
+			drm_dbg(drm, "submit: buffer slot %u: unknown handle %u\n",
+				i, ref.handle);
+			return -ENOENT;
+		}
+		for (j = 0; j < i; j++) {
+			if (job->bos[j] == job->bos[i]) {
+				drm_dbg(drm, "submit: buffer slot %u: same buffer as slot %u\n",
+					i, j);
+				return -EINVAL;
+			}
+		}
+		job->bo_flags[i] = ref.flags;
+	}
+
+	for (i = 0; i < job->bo_count; i++) {
+		ret = drm_gem_vmap_unlocked(job->bos[i], &job->maps[i]);
+		if (ret) {
+			iosys_map_clear(&job->maps[i]);
+			drm_dbg(drm, "submit: buffer slot %u: cannot map (%d)\n",
+				i, ret);
+			return ret;
+		}
+		if (job->maps[i].is_iomem) {
+			drm_gem_vunmap_unlocked(job->bos[i], &job->maps[i]);
+			iosys_map_clear(&job->maps[i]);
+			drm_dbg(drm, "submit: buffer slot %u: I/O memory\n", i);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Copies and validates the commands against the bound buffers. */
+static int edgeai_job_get_cmds(struct edgeai_job *job,
+			       const struct drm_edgeai_submit *args)
+{
+	struct edgeai_device *edev = job->edev;
+	const u8 __user *ucmds = u64_to_user_ptr(args->cmds);
+	const char *reason;
+	u64 *sizes;
+	u32 i;
+	int ret;
+
+	job->cmds = kvcalloc(args->cmd_count, sizeof(*job->cmds), GFP_KERNEL);
+	sizes = kcalloc(job->bo_count, sizeof(*sizes), GFP_KERNEL);
+	if (!job->cmds || !sizes) {
+		kfree(sizes);
+		return -ENOMEM;
+	}
+	for (i = 0; i < job->bo_count; i++)
+		sizes[i] = job->bos[i]->size;
+
+	for (i = 0; i < args->cmd_count; i++) {
+		ret = copy_struct_from_user(&job->cmds[i], sizeof(job->cmds[i]),
+					    ucmds + (size_t)i * args->cmd_size,
+					    args->cmd_size);
+		if (ret) {
+			if (ret == -E2BIG) {
+				drm_dbg(&edev->drm, "submit: cmd %u: unknown non-zero fields\n",
+					i);
+				ret = -EINVAL;
+			}
+			break;
+		}
+		ret = edgeai_check_cmd(&job->cmds[i], sizes, job->bo_flags,
+				       job->bo_count, edev->fw.cmd_mask, &reason);
+		if (ret) {
+			drm_dbg(&edev->drm, "submit: cmd %u: %s\n", i, reason);
+			break;
+		}
+		job->bytes += edgeai_cmd_bytes(&job->cmds[i]);
+	}
+	job->cmd_count = i;
+	kfree(sizes);
+	return ret;
+}
+
+static void edgeai_job_destroy(struct edgeai_job *job)
+{
+	edgeai_job_put_resources(job);
+	kfree(job->done);
+	kfree(job);
+}
+
+/*
+ * Locks the buffers, adds their fences as dependencies, arms the job, adds
+ * its finished fence to the buffers and queues it. Once queued, the job may
+ * finish and be freed at any time, so only its id and a reference to its
+ * done fence come back.
+ */
+static int edgeai_job_push(struct edgeai_job *job,
+			   struct drm_syncobj *out_syncobj, u64 *id,
+			   struct edgeai_fence **done)
+{
+	struct edgeai_file_priv *ctx = job->ctx;
+	struct edgeai_device *edev = job->edev;
+	struct ww_acquire_ctx acquire;
+	struct dma_fence *finished, *old;
+	u32 i, slot;
+	int ret;
+
+	ret = drm_gem_lock_reservations(job->bos, job->bo_count, &acquire);
+	if (ret)
+		return ret;
+
+	for (i = 0; i < job->bo_count; i++) {
+		bool write = job->bo_flags[i] & DRM_EDGEAI_BO_WRITE;
+
+		ret = dma_resv_reserve_fences(job->bos[i]->resv, 1);
+		if (ret)
+			goto err_unlock;
+		ret = drm_sched_job_add_implicit_dependencies(&job->base,
+							      job->bos[i], write);
+		if (ret)
+			goto err_unlock;
+	}
+
+	/* Nothing below can fail. */
+	guard(mutex)(&ctx->submit_lock);
+
+	scoped_guard(spinlock, &ctx->lock)
+		job->id = ctx->next_id;
+	dma_fence_init(&job->done->base, &edgeai_fence_ops, &job->done->lock,
+		       dma_fence_context_alloc(1), job->id);
+
+	drm_sched_job_arm(&job->base);
+	finished = &job->base.s_fence->finished;
+	for (i = 0; i < job->bo_count; i++)
+		dma_resv_add_fence(job->bos[i]->resv, finished,
+				   job->bo_flags[i] & DRM_EDGEAI_BO_WRITE ?
+				   DMA_RESV_USAGE_WRITE : DMA_RESV_USAGE_READ);
+	drm_gem_unlock_reservations(job->bos, job->bo_count, &acquire);
+	if (out_syncobj)
+		drm_syncobj_replace_fence(out_syncobj, finished);
+
+	slot = job->id % DRM_EDGEAI_JOB_HISTORY;
+	scoped_guard(spinlock, &ctx->lock) {
+		old = ctx->history[slot] ? &ctx->history[slot]->base : NULL;
+		ctx->history[slot] = job->done;
+		dma_fence_get(&job->done->base);
+		ctx->next_id++;
+	}
+	dma_fence_put(old);
+
+	*id = job->id;
+	if (done) {
+		dma_fence_get(&job->done->base);
+		*done = job->done;
+	}
+
+	scoped_guard(spinlock, &edev->job_list_lock)
+		list_add_tail(&job->node, &edev->job_list);
+	drm_sched_entity_push_job(&job->base);
+	return 0;
+
+err_unlock:
+	drm_gem_unlock_reservations(job->bos, job->bo_count, &acquire);
+	return ret;
+}
+
+/**
+ * edgeai_job_submit() - validate and queue one job
+ * @file: submitting file
+ * @args: the request, copied from userspace or the SQE
+ * @uring: the request came through io_uring
+ * @done: if not NULL, set on success to a reference to the job's done fence
+ *
+ * On success &drm_edgeai_submit.job_id is set to the job's id.
+ *
+ * Return: 0 or a negative errno (see &struct drm_edgeai_submit).
+ */
+int edgeai_job_submit(struct drm_file *file, struct drm_edgeai_submit *args,
+		      bool uring, struct edgeai_fence **done)
+{
+	struct edgeai_file_priv *ctx = file->driver_priv;
+	struct edgeai_device *edev = ctx->edev;
+	struct drm_syncobj *out_syncobj = NULL;
+	struct drm_sched_entity *entity;
+	struct edgeai_job *job;
+	const char *reason;
+	int ret;
+
+	if (atomic_read(&ctx->guilty)) {
+		drm_dbg(&edev->drm, "submit: context is guilty of a reset\n");
+		return -EBADFD;
+	}
+	ret = edgeai_check_submit(args, edev->core_count, uring, &reason);
+	if (ret) {
+		drm_dbg(&edev->drm, "submit: %s\n", reason);
+		return ret;
+	}
+	if (atomic_inc_return(&ctx->inflight) > DRM_EDGEAI_MAX_INFLIGHT) {
+		atomic_dec(&ctx->inflight);
+		drm_dbg(&edev->drm, "submit: %u jobs in flight\n",
+			DRM_EDGEAI_MAX_INFLIGHT);
+		return -EBUSY;
+	}
+
+	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	if (!job) {
+		ret = -ENOMEM;
+		goto err_inflight;
+	}
+	job->edev = edev;
+	job->ctx = ctx;
+	INIT_LIST_HEAD(&job->node);
+	job->done = kzalloc(sizeof(*job->done), GFP_KERNEL);
+	if (!job->done) {
+		ret = -ENOMEM;
+		goto err_job;
+	}
+	spin_lock_init(&job->done->lock);
+
+	ret = edgeai_job_get_bos(job, file, args);
+	if (ret)
+		goto err_job;
+	ret = edgeai_job_get_cmds(job, args);
+	if (ret)
+		goto err_job;
+
+	entity = args->core == DRM_EDGEAI_CORE_ANY ? &ctx->entity_any :
+		 &ctx->entity[args->core];
+	ret = drm_sched_job_init(&job->base, entity, 1, ctx, file->client_id);
+	if (ret)
+		goto err_job;
+
+	if (args->in_syncobj) {
+		ret = drm_sched_job_add_syncobj_dependency(&job->base, file,
+							   args->in_syncobj, 0);
+		if (ret) {
+			drm_dbg(&edev->drm, "submit: in_syncobj %u: %d\n",
+				args->in_syncobj, ret);
+			goto err_sched;
+		}
+	}
+	if (args->out_syncobj) {
+		out_syncobj = drm_syncobj_find(file, args->out_syncobj);
+		if (!out_syncobj) {
+			drm_dbg(&edev->drm, "submit: unknown out_syncobj %u\n",
+				args->out_syncobj);
+			ret = -ENOENT;
+			goto err_sched;
+		}
+	}
+
+	ret = edgeai_job_push(job, out_syncobj, &args->job_id, done);
+	if (out_syncobj)
+		drm_syncobj_put(out_syncobj);
+	if (ret)
+		goto err_sched;
+	return 0;
+
+err_sched:
+	drm_sched_job_cleanup(&job->base);
+err_job:
+	edgeai_job_destroy(job);
+err_inflight:
+	atomic_dec(&ctx->inflight);
+	return ret;
+}
+
+/**
+ * edgeai_ioctl_submit() - DRM_IOCTL_EDGEAI_SUBMIT
+ * @drm: device
+ * @data: &struct drm_edgeai_submit
+ * @file: submitting file
+ *
+ * Return: 0 or a negative errno.
+ */
+int edgeai_ioctl_submit(struct drm_device *drm, void *data,
+			struct drm_file *file)
+{
+	int idx, ret;
+
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+	ret = edgeai_job_submit(file, data, false, NULL);
+	drm_dev_exit(idx);
+	return ret;
+}
+
+/**
+ * edgeai_ioctl_wait() - DRM_IOCTL_EDGEAI_WAIT
+ * @drm: device
+ * @data: &struct drm_edgeai_wait
+ * @file: waiting file
+ *
+ * Return: 0 (the job's own result is in &drm_edgeai_wait.status) or a
+ * negative errno.
+ */
+int edgeai_ioctl_wait(struct drm_device *drm, void *data,
+		      struct drm_file *file)
+{
+	struct edgeai_file_priv *ctx = file->driver_priv;
+	struct drm_edgeai_wait *args = data;
+	struct edgeai_fence *done = NULL;
+	long timeout;
+	int idx, ret = 0;
+
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	if (args->flags || !args->job_id) {
+		drm_dbg(drm, "wait: %s\n", args->flags ? "non-zero flags" : "job id 0");
+		ret = -EINVAL;
+		goto out;
+	}
+
+	scoped_guard(spinlock, &ctx->lock) {
+		if (args->job_id >= ctx->next_id) {
+			ret = -EINVAL;
+		} else if (ctx->next_id - args->job_id > DRM_EDGEAI_JOB_HISTORY) {
+			ret = -ENOENT;
+		} else {
+			done = ctx->history[args->job_id % DRM_EDGEAI_JOB_HISTORY];
+			dma_fence_get(&done->base);
+		}
+	}
+	if (ret) {
+		drm_dbg(drm, "wait: job %llu %s\n", args->job_id,
+			ret == -EINVAL ? "not submitted yet" : "too old");
+		goto out;
+	}
+
+	timeout = drm_timeout_abs_to_jiffies(args->timeout_ns);
+	ret = dma_fence_wait_timeout(&done->base, true, timeout);
+	if (ret < 0)
+		goto out_put;
+	if (!dma_fence_is_signaled(&done->base)) {
+		ret = -ETIME;
+		goto out_put;
+	}
+	args->status = done->base.error;
+	args->device_time_ns = done->device_time_ns;
+	ret = 0;
+
+out_put:
+	dma_fence_put(&done->base);
+out:
+	drm_dev_exit(idx);
+	return ret;
+}

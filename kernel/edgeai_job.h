@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Copyright 2026 The edgeai authors */
+
+#ifndef __EDGEAI_JOB_H__
+#define __EDGEAI_JOB_H__
+
+#include <drm/edgeai_accel.h>
+#include <drm/gpu_scheduler.h>
+#include <linux/dma-fence.h>
+#include <linux/iosys-map.h>
+#include <linux/list.h>
+
+struct drm_device;
+struct drm_file;
+struct drm_gem_object;
+struct edgeai_core;
+struct edgeai_device;
+struct edgeai_file_priv;
+
+/**
+ * struct edgeai_fence - the done fence of one job
+ * @base: the fence; one context per job, seqno = job id
+ * @lock: lock of @base
+ * @device_time_ns: time the job spent on the device, set before signalling
+ *
+ * Signalled by the backend when the job finished, with an error for a
+ * failed (-EIO), hung (-ETIMEDOUT) or cancelled job. A job that never
+ * reached a core gets it signalled when the scheduler frees the job. WAIT,
+ * io_uring completions and the scheduler all read the result from here.
+ */
+struct edgeai_fence {
+	struct dma_fence base;
+	/* Lock of base. */
+	spinlock_t lock;
+	u64 device_time_ns;
+};
+
+/**
+ * struct edgeai_job - one submitted job
+ * @base: scheduler job
+ * @edev: device
+ * @ctx: submitting file; outlives the job (postclose waits for its jobs)
+ * @done: done fence, a reference
+ * @id: per-file job id
+ * @core: core the job ran on, set by run_job
+ * @bo_count: entries in @bos, @maps and @bo_flags
+ * @bos: bound buffers, a reference each
+ * @maps: kernel mappings of @bos, kept for the job's life
+ * @bo_flags: DRM_EDGEAI_BO_READ/WRITE of each buffer
+ * @cmd_count: entries in @cmds
+ * @cmds: validated commands
+ * @bytes: bytes the commands move, for the timing model
+ * @node: entry in &edgeai_device.job_list
+ */
+struct edgeai_job {
+	struct drm_sched_job base;
+	struct edgeai_device *edev;
+	struct edgeai_file_priv *ctx;
+	struct edgeai_fence *done;
+	u64 id;
+	struct edgeai_core *core;
+	u32 bo_count;
+	struct drm_gem_object **bos;
+	struct iosys_map *maps;
+	u32 *bo_flags;
+	u32 cmd_count;
+	struct drm_edgeai_cmd *cmds;
+	u64 bytes;
+	struct list_head node;
+};
+
+static inline struct edgeai_job *to_edgeai_job(struct drm_sched_job *job)
+{
+	return container_of(job, struct edgeai_job, base);
+}
+
+int edgeai_job_init_device(struct edgeai_device *edev);
+void edgeai_job_fini_device(struct edgeai_device *edev);
+int edgeai_job_open(struct edgeai_file_priv *ctx);
+void edgeai_job_close(struct edgeai_file_priv *ctx);
+
+int edgeai_job_submit(struct drm_file *file, struct drm_edgeai_submit *args,
+		      bool uring, struct edgeai_fence **done);
+void edgeai_job_complete(struct edgeai_job *job, int error, u64 device_time_ns);
+
+int edgeai_ioctl_submit(struct drm_device *drm, void *data,
+			struct drm_file *file);
+int edgeai_ioctl_wait(struct drm_device *drm, void *data,
+		      struct drm_file *file);
+
+#endif /* __EDGEAI_JOB_H__ */

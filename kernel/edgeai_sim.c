@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright 2026 The edgeai authors */
+
+/*
+ * The simulator backend: runs each job's commands on the CPU in process
+ * context (a work item per core), then completes the job from an hrtimer
+ * after the time the timing model gives, so a job takes device time the way
+ * it would on the hardware. Fault knobs in debugfs make jobs hang or fail.
+ */
+
+#include <drm/drm_managed.h>
+#include <drm/drm_print.h>
+#include <linux/debugfs.h>
+#include <linux/hrtimer.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
+
+#include "edgeai_device.h"
+#include "edgeai_job.h"
+
+/* Fixed cost of starting and completing a job, in device nanoseconds. */
+#define EDGEAI_SIM_JOB_OVERHEAD_NS	20000
+/* Bytes the copy/fill engine moves per cycle without firmware caps. */
+#define EDGEAI_SIM_BYTES_PER_CYCLE	64
+
+/**
+ * struct edgeai_sim_core - simulator state of one core
+ * @sim: the simulator
+ * @core: the core
+ * @exec_work: runs the job's commands
+ * @timer: completes the job once its device time has passed
+ * @lock: protects @job, @error, @time_ns and @gone
+ * @job: the job on the core, NULL when idle
+ * @error: result of @job once executed
+ * @time_ns: device time of @job once executed
+ * @gone: the device was removed, no new jobs
+ */
+struct edgeai_sim_core {
+	struct edgeai_sim *sim;
+	struct edgeai_core *core;
+	struct work_struct exec_work;
+	struct hrtimer timer;
+	/* Protects job, error, time_ns and gone; taken from hardirq. */
+	spinlock_t lock;
+	struct edgeai_job *job;
+	int error;
+	u64 time_ns;
+	bool gone;
+};
+
+/**
+ * struct edgeai_sim - simulator state of one device
+ * @edev: the device
+ * @wq: executes the commands of all cores
+ * @fault_hang: the next N jobs never complete (debugfs)
+ * @fault_fail: the next N jobs complete with -EIO (debugfs)
+ * @bytes_per_cycle: copy/fill throughput of the timing model
+ * @cores: per-core state
+ */
+struct edgeai_sim {
+	struct edgeai_device *edev;
+	struct workqueue_struct *wq;
+	atomic_t fault_hang;
+	atomic_t fault_fail;
+	u32 bytes_per_cycle;
+	struct edgeai_sim_core cores[EDGEAI_MAX_CORES];
+};
+
+static struct edgeai_sim_core *to_sim_core(struct edgeai_core *core)
+{
+	struct edgeai_sim *sim = core->edev->backend;
+
+	return &sim->cores[core->index];
+}
+
+static void edgeai_sim_run_cmd(struct edgeai_job *job,
+			       const struct drm_edgeai_cmd *cmd)
+{
+	u8 *dst = (u8 *)job->maps[cmd->dst_slot].vaddr + cmd->dst_offset;
+	const u8 *src;
+
+	switch (cmd->op) {
+	case DRM_EDGEAI_CMD_COPY:
+		src = (const u8 *)job->maps[cmd->src_slot].vaddr + cmd->src_offset;
+		memcpy(dst, src, cmd->size);
+		break;
+	case DRM_EDGEAI_CMD_FILL:
+		memset(dst, cmd->value & 0xff, cmd->size);
+		break;
+	}
+}
+
+static u64 edgeai_sim_job_time_ns(struct edgeai_sim *sim, struct edgeai_job *job)
+{
+	u64 rate = (u64)sim->bytes_per_cycle * max(sim->edev->freq_khz, 1U);
+
+	/* bytes / (bytes per cycle * kHz) is in ms; scale to ns. */
+	return EDGEAI_SIM_JOB_OVERHEAD_NS + div64_u64(job->bytes * 1000000ULL, rate);
+}
+
+static void edgeai_sim_exec_work(struct work_struct *work)
+{
+	struct edgeai_sim_core *sc = container_of(work, struct edgeai_sim_core,
+						  exec_work);
+	struct edgeai_sim *sim = sc->sim;
+	struct edgeai_job *job;
+	int error = 0;
+	u64 ns;
+	u32 i;
+
+	scoped_guard(spinlock_irq, &sc->lock)
+		job = sc->job;
+	if (!job)
+		return;
+
+	/* A hung job stays on the core until the timeout resets it. */
+	if (atomic_dec_if_positive(&sim->fault_hang) >= 0)
+		return;
+
+	if (atomic_dec_if_positive(&sim->fault_fail) >= 0) {
+		error = -EIO;
+	} else {
+		for (i = 0; i < job->cmd_count; i++) {
+			edgeai_sim_run_cmd(job, &job->cmds[i]);
+			cond_resched();
+		}
+	}
+	ns = edgeai_sim_job_time_ns(sim, job);
+
+	guard(spinlock_irq)(&sc->lock);
+	if (sc->job != job)
+		return;
+	sc->error = error;
+	sc->time_ns = ns;
+	hrtimer_start(&sc->timer, ns_to_ktime(ns), HRTIMER_MODE_REL);
+}
+
+static enum hrtimer_restart edgeai_sim_timer(struct hrtimer *timer)
+{
+	struct edgeai_sim_core *sc = container_of(timer, struct edgeai_sim_core,
+						  timer);
+	struct edgeai_job *job;
+	unsigned long flags;
+	int error;
+	u64 ns;
+
+	spin_lock_irqsave(&sc->lock, flags);
+	job = sc->job;
+	sc->job = NULL;
+	error = sc->error;
+	ns = sc->time_ns;
+	spin_unlock_irqrestore(&sc->lock, flags);
+
+	if (job)
+		edgeai_job_complete(job, error, ns);
+	return HRTIMER_NORESTART;
+}
+
+static void edgeai_sim_release(struct drm_device *drm, void *arg)
+{
+	struct edgeai_sim *sim = arg;
+
+	destroy_workqueue(sim->wq);
+}
+
+static int edgeai_sim_boot(struct edgeai_device *edev)
+{
+	struct edgeai_sim *sim;
+	u32 i;
+
+	sim = drmm_kzalloc(&edev->drm, sizeof(*sim), GFP_KERNEL);
+	if (!sim)
+		return -ENOMEM;
+
+	sim->edev = edev;
+	sim->wq = alloc_workqueue("edgeai-sim-%s", WQ_UNBOUND, 0,
+				  dev_name(edev->drm.dev));
+	if (!sim->wq)
+		return -ENOMEM;
+	/* The copy engine is as wide as a sixteenth of the MAC array. */
+	sim->bytes_per_cycle = clamp(edev->fw.macs_per_cycle / 16, 16U, 256U);
+	if (!edev->fw.macs_per_cycle)
+		sim->bytes_per_cycle = EDGEAI_SIM_BYTES_PER_CYCLE;
+
+	for (i = 0; i < edev->core_count; i++) {
+		struct edgeai_sim_core *sc = &sim->cores[i];
+
+		sc->sim = sim;
+		sc->core = &edev->cores[i];
+		spin_lock_init(&sc->lock);
+		INIT_WORK(&sc->exec_work, edgeai_sim_exec_work);
+		hrtimer_init(&sc->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+		sc->timer.function = edgeai_sim_timer;
+	}
+	edev->backend = sim;
+
+	return drmm_add_action_or_reset(&edev->drm, edgeai_sim_release, sim);
+}
+
+/* Takes whatever job is on the core off it; returns that job. */
+static struct edgeai_job *edgeai_sim_stop_core(struct edgeai_sim_core *sc,
+					       bool gone)
+{
+	struct edgeai_job *job;
+
+	scoped_guard(spinlock_irq, &sc->lock)
+		sc->gone |= gone;
+	cancel_work_sync(&sc->exec_work);
+	hrtimer_cancel(&sc->timer);
+
+	guard(spinlock_irq)(&sc->lock);
+	job = sc->job;
+	sc->job = NULL;
+	return job;
+}
+
+static void edgeai_sim_shutdown(struct edgeai_device *edev)
+{
+	struct edgeai_sim *sim = edev->backend;
+	struct edgeai_job *job;
+	u32 i;
+
+	for (i = 0; i < edev->core_count; i++) {
+		job = edgeai_sim_stop_core(&sim->cores[i], true);
+		if (job)
+			edgeai_job_complete(job, -ENODEV, 0);
+	}
+}
+
+static int edgeai_sim_submit(struct edgeai_core *core, struct edgeai_job *job)
+{
+	struct edgeai_sim_core *sc = to_sim_core(core);
+
+	scoped_guard(spinlock_irq, &sc->lock) {
+		if (sc->gone)
+			return -ENODEV;
+		if (WARN_ON(sc->job))
+			return -EBUSY;
+		sc->job = job;
+	}
+	queue_work(sc->sim->wq, &sc->exec_work);
+	return 0;
+}
+
+static bool edgeai_sim_reset_core(struct edgeai_core *core,
+				  struct edgeai_job *job)
+{
+	struct edgeai_sim_core *sc = to_sim_core(core);
+	struct edgeai_job *cur;
+
+	cur = edgeai_sim_stop_core(sc, false);
+	if (cur && cur != job) {
+		/* Not the job we were asked about: let it run again. */
+		scoped_guard(spinlock_irq, &sc->lock)
+			sc->job = cur;
+		queue_work(sc->sim->wq, &sc->exec_work);
+		return false;
+	}
+	return cur == job;
+}
+
+static int edgeai_sim_set_freq(struct edgeai_device *edev, u32 freq_khz)
+{
+	WRITE_ONCE(edev->freq_khz, freq_khz);
+	return 0;
+}
+
+static int edgeai_sim_read_temp(struct edgeai_device *edev, int *temp_mc)
+{
+	*temp_mc = edev->fw.thermal.ambient_mc;
+	return 0;
+}
+
+static int edgeai_sim_power_on(struct edgeai_device *edev)
+{
+	return 0;
+}
+
+static void edgeai_sim_power_off(struct edgeai_device *edev)
+{
+}
+
+/**
+ * edgeai_sim_debugfs_init() - add the simulator's fault knobs to debugfs
+ * @edev: device using the simulator backend
+ * @root: the device's debugfs directory
+ *
+ * fault_hang: the next N jobs never complete (the job timeout resets the
+ * core); fault_fail: the next N jobs complete with -EIO.
+ */
+void edgeai_sim_debugfs_init(struct edgeai_device *edev, struct dentry *root)
+{
+	struct edgeai_sim *sim = edev->backend;
+
+	if (edev->ops != &edgeai_sim_ops || !sim)
+		return;
+	debugfs_create_atomic_t("fault_hang", 0600, root, &sim->fault_hang);
+	debugfs_create_atomic_t("fault_fail", 0600, root, &sim->fault_fail);
+	debugfs_create_u32("bytes_per_cycle", 0600, root, &sim->bytes_per_cycle);
+}
+
+const struct edgeai_backend_ops edgeai_sim_ops = {
+	.boot = edgeai_sim_boot,
+	.shutdown = edgeai_sim_shutdown,
+	.submit = edgeai_sim_submit,
+	.reset_core = edgeai_sim_reset_core,
+	.set_freq = edgeai_sim_set_freq,
+	.read_temp = edgeai_sim_read_temp,
+	.power_on = edgeai_sim_power_on,
+	.power_off = edgeai_sim_power_off,
+};

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright 2026 The edgeai authors */
+
+/*
+ * sysfs attributes of the platform device (the accel node's parent):
+ * device_type, core_count, fw_version, capabilities, busy_time_us and
+ * reset_count. They exist while the driver is bound.
+ */
+
+#include <linux/device.h>
+#include <linux/math64.h>
+#include <linux/sysfs.h>
+
+#include "edgeai_device.h"
+
+static ssize_t device_type_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct edgeai_device *edev = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%s\n", edev->engine);
+}
+static DEVICE_ATTR_RO(device_type);
+
+static ssize_t core_count_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	struct edgeai_device *edev = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", edev->core_count);
+}
+static DEVICE_ATTR_RO(core_count);
+
+static ssize_t fw_version_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	struct edgeai_device *edev = dev_get_drvdata(dev);
+	u32 v = edev->fw.fw_version;
+
+	return sysfs_emit(buf, "%u.%u.%u %s\n", v >> 16, (v >> 8) & 0xff,
+			  v & 0xff, edev->fw.version);
+}
+static DEVICE_ATTR_RO(fw_version);
+
+static ssize_t capabilities_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	struct edgeai_device *edev = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "macs_per_cycle %u\ncmd_mask 0x%x\nmax_freq_khz %u\nopp_count %u\n",
+			  edev->fw.macs_per_cycle, edev->fw.cmd_mask,
+			  edev->fw.opp[edev->fw.opp_count - 1].freq_khz,
+			  edev->fw.opp_count);
+}
+static DEVICE_ATTR_RO(capabilities);
+
+static ssize_t busy_time_us_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	struct edgeai_device *edev = dev_get_drvdata(dev);
+	u64 ns = 0;
+	u32 i;
+
+	for (i = 0; i < edev->core_count; i++)
+		ns += atomic64_read(&edev->cores[i].busy_ns);
+	return sysfs_emit(buf, "%llu\n", div_u64(ns, NSEC_PER_USEC));
+}
+static DEVICE_ATTR_RO(busy_time_us);
+
+static ssize_t reset_count_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct edgeai_device *edev = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%d\n", atomic_read(&edev->reset_count));
+}
+static DEVICE_ATTR_RO(reset_count);
+
+static struct attribute *edgeai_sysfs_attrs[] = {
+	&dev_attr_device_type.attr,
+	&dev_attr_core_count.attr,
+	&dev_attr_fw_version.attr,
+	&dev_attr_capabilities.attr,
+	&dev_attr_busy_time_us.attr,
+	&dev_attr_reset_count.attr,
+	NULL
+};
+
+static const struct attribute_group edgeai_sysfs_group = {
+	.attrs = edgeai_sysfs_attrs,
+};
+
+const struct attribute_group *edgeai_sysfs_groups[] = {
+	&edgeai_sysfs_group,
+	NULL
+};
