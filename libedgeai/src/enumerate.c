@@ -81,6 +81,15 @@ static uint64_t parse_caps(const char *s)
 
 	if (parse_u64(s, &v) == 0)
 		return v;
+	/* "key value" lines: a "caps"/"uapi_caps" line holds the DRM_EDGEAI_CAP_* mask. */
+	for (const char *line = s; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		unsigned long long m;
+		char key[32];
+
+		if (sscanf(line, "%31s %lli", key, &m) == 2 &&
+		    (strcmp(key, "caps") == 0 || strcmp(key, "uapi_caps") == 0))
+			return m;
+	}
 	v = 0;
 	while (sscanf(s, " %63[^ ,\n]%n", word, &n) == 1) {
 		for (size_t i = 0; i < ARRAY_SIZE(names); i++)

@@ -199,6 +199,47 @@ out:
 	edgeai_buffer_unref(b);
 }
 
+/* EDGEAI_OPEN_NO_URING: the ioctl path the library falls back to without .uring_cmd. */
+static void test_no_uring(const char *node)
+{
+	struct edgeai_device *dev = NULL;
+	struct edgeai_buffer *b = NULL;
+	struct edgeai_job *job = NULL;
+	struct edgeai_job_result res = {};
+	int r, spins;
+
+	r = edgeai_device_open(node, EDGEAI_OPEN_NO_URING, &dev);
+	if (!ktap_ok(r == 0, "no-uring: open with EDGEAI_OPEN_NO_URING"))
+		return;
+	KTAP_EXPECT_EQ(edgeai_device_get_event_fd(dev), -EOPNOTSUPP, "no-uring: no event fd");
+	r = edgeai_buffer_new(dev, 4096, 0, &b);
+	r = r ?: edgeai_job_new(dev, &job);
+	r = r ?: edgeai_job_add_fill(job, b, 0, 4096, 0x99);
+	if (!ktap_ok(r == 0, "no-uring: job"))
+		goto out;
+	KTAP_EXPECT_EQ(edgeai_job_submit(job, EDGEAI_SUBMIT_URING), -EOPNOTSUPP,
+		       "no-uring: EDGEAI_SUBMIT_URING is -EOPNOTSUPP");
+	r = edgeai_job_set_callback(job, count_cb, &n_callbacks);
+	n_callbacks = 0;
+	r = r ?: edgeai_job_submit(job, 0);
+	ktap_ok(r == 0, "no-uring: default submit falls back to the ioctl");
+	/* edgeai_device_process() polls ioctl-submitted jobs with DRM_IOCTL_EDGEAI_WAIT. */
+	for (spins = 0; r == 0 && n_callbacks == 0 && spins < 10000; spins++) {
+		r = edgeai_device_process(dev);
+		r = r > 0 ? 0 : r;
+		if (n_callbacks == 0)
+			usleep(1000);
+	}
+	KTAP_EXPECT_EQ(n_callbacks, 1, "no-uring: device_process reaps the ioctl job and runs its callback");
+	r = edgeai_job_get_result(job, &res);
+	ktap_ok(r == 0 && res.status == 0 && res.path == EDGEAI_PATH_IOCTL && check_bytes(b, 0, 4096, 0x99, 0, 0),
+		"no-uring: job ran by ioctl and wrote its bytes");
+out:
+	edgeai_job_unref(job);
+	edgeai_buffer_unref(b);
+	edgeai_device_unref(dev);
+}
+
 static void test_dmabuf(struct edgeai_device *dev, struct edgeai_device *other)
 {
 	struct edgeai_buffer *b = NULL, *i1 = NULL, *i2 = NULL, *x = NULL;
@@ -326,6 +367,7 @@ int main(void)
 		test_job_path(dev, 0, EDGEAI_PATH_URING, "default");
 		test_async(dev);
 		test_submit_errors(dev);
+		test_no_uring(li.node);
 		if (n > 1) {
 			edgeai_device_list_get(list, (unsigned int)((i + 1) % n), &di);
 			(void)edgeai_device_open(di.node, 0, &other);
