@@ -21,7 +21,7 @@ set -u
 build_only=no
 [ "${1:-}" = --build-only ] && build_only=yes
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 build=${BUILD:-$top/build}
 out=$build/tests/host
 results=$build/results
@@ -47,12 +47,14 @@ fi
 
 pkgs="libdrm libudev liburing"
 cc=${CC:-cc}
+# shellcheck disable=SC2086
 cflags="-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers -g -O1
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 	-Ilibedgeai/include -Iuapi -Ifirmware/include -Itests/host $(pkg-config --cflags $pkgs)"
+# shellcheck disable=SC2086
 libs="$build/libedgeai/libedgeai.a $(pkg-config --libs $pkgs) -lpthread"
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 export EDGEAI_TOP="$top" EDGEAI_BUILD="$build"
 
 echo "TAP version 13"

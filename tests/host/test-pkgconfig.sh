@@ -79,7 +79,7 @@ if [ $r -eq 0 ]; then
 else
 	skip "application runs"; skip "application needs libedgeai.so.0"
 fi
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086,SC2046
 cc -std=c11 -Wall -Wextra -Werror -static-libgcc -o "$tmp/app-static" "$tmp/app.c" $cflags \
 	-Wl,-Bstatic -ledgeai -Wl,-Bdynamic $(echo " $slibs " | sed 's/ -ledgeai / /') > "$tmp/cc2.log" 2>&1
 r=$?; sed 's/^/# /' "$tmp/cc2.log"
