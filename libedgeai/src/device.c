@@ -203,7 +203,7 @@ EDGEAI_PUBLIC int edgeai_device_process(struct edgeai_device *dev)
 	assert_return(dev->pid == getpid(), -ECHILD);
 
 	pthread_mutex_lock(&dev->lock);
-	if (dev->uring == URING_READY || dev->uring == URING_WORKS)
+	if (dev->have_ring)
 		r = edgeai__ring_reap_locked(dev, 0, NULL, done, &n, ARRAY_SIZE(done));
 	n = poll_ioctl_jobs_locked(dev, done, n, ARRAY_SIZE(done));
 	pthread_mutex_unlock(&dev->lock);

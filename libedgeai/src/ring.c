@@ -125,10 +125,16 @@ static void handle_cqe_locked(struct edgeai_device *dev, const struct io_uring_c
 	dev->slots[slot].job = NULL;
 	dev->n_inflight--;
 
-	if (cqe->res == -EOPNOTSUPP && dev->uring == URING_READY) {
-		/* The kernel has no .uring_cmd for this file: fall back to ioctls for good. */
+	if (cqe->res == -EOPNOTSUPP && dev->uring != URING_WORKS) {
+		/*
+		 * The kernel has no .uring_cmd for this file: fall back to ioctls
+		 * for good, and resubmit this job and any other that was queued
+		 * before the first completion told us.
+		 */
+		if (dev->uring == URING_READY)
+			edgeai__log_debug(__func__, -EOPNOTSUPP,
+					  "device has no io_uring commands, submitting by ioctl");
 		dev->uring = URING_UNSUPPORTED;
-		edgeai__log_debug(__func__, -EOPNOTSUPP, "device has no io_uring commands, submitting by ioctl");
 		if (job) {
 			job->ring_slot = -1;
 			job->state = JOB_IDLE;
