@@ -26,7 +26,7 @@ build=${BUILD:-$top/build}
 out=$build/tests/host
 results=$build/results
 mkdir -p "$out" "$results"
-rm -f "$results/host.counts"
+[ $build_only = yes ] || rm -f "$results/host.counts"
 
 passed=0 failed=0 skipped=0 n=0
 
