@@ -316,7 +316,7 @@ struct drm_edgeai_wait {
  * otherwise the command completes at once with -EINVAL. sqe->cmd_op selects
  * the command; sqe->cmd holds its payload.
  *
- * EDGEAI_URING_CMD_SUBMIT: the payload is a &struct drm_edgeai_submit (64
+ * EDGEAI_URING_CMD_SUBMIT: the payload is a &struct drm_edgeai_submit (72
  * bytes, fits the 80-byte SQE128 command area). The CQE is posted when the
  * job has finished: cqe->res is 0 or the job's negative errno (the same
  * values as &drm_edgeai_wait.status, or a submit error from the list at
