@@ -1003,6 +1003,15 @@ static int inspect(const char *path)
 	return bad;
 }
 
+static void usage(FILE *f);
+
+static int usage_error(char **defs)
+{
+	free(defs);
+	usage(stderr);
+	return 2;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -1029,43 +1038,35 @@ int main(int argc, char **argv)
 		const char *a = argv[i];
 
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			free(defs);
 			usage(stdout);
 			return 0;
 		} else if (!strcmp(a, "--inspect") || !strcmp(a, "-i")) {
-			if (i + 2 != argc) {
-				usage(stderr);
-				return 2;
-			}
+			if (i + 2 != argc)
+				return usage_error(defs);
+			free(defs);
 			return inspect(argv[i + 1]);
 		} else if (!strcmp(a, "-o")) {
-			if (++i == argc) {
-				usage(stderr);
-				return 2;
-			}
+			if (++i == argc)
+				return usage_error(defs);
 			out = argv[i];
 		} else if (!strcmp(a, "-D")) {
-			if (++i == argc) {
-				usage(stderr);
-				return 2;
-			}
+			if (++i == argc)
+				return usage_error(defs);
 			defs[ndefs++] = argv[i];
 		} else if (!strncmp(a, "-D", 2)) {
-			defs[ndefs++] = (char *)a + 2;
+			defs[ndefs++] = argv[i] + 2;
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, PROG ": unknown option '%s'\n", a);
-			usage(stderr);
-			return 2;
+			return usage_error(defs);
 		} else if (!spec_path) {
 			spec_path = a;
 		} else {
-			usage(stderr);
-			return 2;
+			return usage_error(defs);
 		}
 	}
-	if (!out) {
-		usage(stderr);
-		return 2;
-	}
+	if (!out)
+		return usage_error(defs);
 	if (spec_path)
 		parse_file(&sp, spec_path);
 	for (int i = 0; i < ndefs; i++) {

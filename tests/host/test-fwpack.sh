@@ -115,14 +115,33 @@ check "-D overrides a value and replaces the OPP table" sh -c "
 	grep -q '^macs_per_cycle = 1024\$' '$tmp/ov.dump' &&
 	[ \$(grep -c '^opp = ' '$tmp/ov.dump') -eq 2 ] &&
 	grep -q '^opp = 200000 800000 400\$' '$tmp/ov.dump'"
+set --
+while IFS= read -r line; do
+	case $line in ''|'#'*) continue ;; esac
+	set -- "$@" -D "$line"
+done < "$specs/npu.fwspec"
+check "an image from -D options alone equals the one from the spec" \
+	sh -c "\"\$0\" -o '$tmp/d.bin' \"\$@\" && cmp '$tmp/d.bin' '$tmp/npu.bin'" "$pack" "$@"
+set --
 check "spec from stdin equals spec from file" sh -c "
 	'$pack' -o '$tmp/stdin.bin' - < '$specs/npu.fwspec' && cmp '$tmp/stdin.bin' '$tmp/npu.bin'"
+cp "$specs/dsp.fwspec" "$tmp/code.fwspec"
+cat >> "$tmp/code.fwspec" <<'SPEC'
+code = "a\x00b\n\"q\"\\\xff\t # not a comment"   # a comment
+SPEC
 check "binary code string with escapes round-trips" sh -c "
-	'$pack' -o '$tmp/code.bin' -D 'code = \"a\\x00b\\n\\\"q\\\"\\\\\\xff # not a comment\"' \
-		'$specs/dsp.fwspec' &&
+	'$pack' -o '$tmp/code.bin' '$tmp/code.fwspec' &&
 	'$pack' --inspect '$tmp/code.bin' > '$tmp/code.dump' &&
-	'$pack' -o '$tmp/code.rt.bin' '$tmp/code.dump' && cmp '$tmp/code.bin' '$tmp/code.rt.bin' &&
-	grep -q 'not a comment' '$tmp/code.dump'"
+	'$pack' -o '$tmp/code.rt.bin' '$tmp/code.dump' && cmp '$tmp/code.bin' '$tmp/code.rt.bin'"
+check "code bytes are stored exactly" python3 -c '
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+for i in range(4):
+    t, fl, off, size = struct.unpack_from("<IIII", d, 96 + 16 * i)
+    if t == 1:
+        code = d[off:off + size]
+want = b"a\x00b\n\"q\"\\\xff\t # not a comment"
+sys.exit(0 if code == want else "code %r" % code)' "$tmp/code.bin"
 
 # Bad specs: exit status 1, a message naming the problem, no image written.
 bad() { # name expected-message spec-text [-D args...]
@@ -197,11 +216,17 @@ else
 	nok "rejects a missing spec file"
 	sed 's/^/# /' "$tmp/bad.err"
 fi
-if "$pack" "$specs/npu.fwspec" > /dev/null 2>&1; then
-	nok "usage error without -o"
-else
-	ok "usage error without -o"
-fi
+for args in "$specs/npu.fwspec" "-o" "--inspect" "-x -o $tmp/x.bin $specs/npu.fwspec" \
+	"-o $tmp/x.bin $specs/npu.fwspec $specs/dsp.fwspec"; do
+	# shellcheck disable=SC2086 # split on purpose
+	"$pack" $args > /dev/null 2>&1
+	rc=$?
+	if [ $rc -eq 2 ] && [ ! -e "$tmp/x.bin" ]; then
+		ok "usage error (exit 2) for: $args"
+	else
+		nok "usage error (exit 2) for: $args (exit $rc)"
+	fi
+done
 
 # --inspect of corrupt images fails with the reason.
 bad_image() { # name expected-message file
