@@ -51,7 +51,7 @@ static int edgeai_debugfs_jobs_show(struct seq_file *m, void *unused)
 	list_for_each_entry(job, &edev->job_list, node) {
 		struct dma_fence *done = &job->done->base;
 
-		seq_printf(m, "%6llu %9llu %4d %s\n", job->ctx->file->client_id,
+		seq_printf(m, "%6llu %9llu %4d %s\n", job->ctx->client_id,
 			   job->id, job->core ? (int)job->core->index : -1,
 			   dma_fence_is_signaled(done) ? "done" :
 			   job->core ? "running" : "queued");

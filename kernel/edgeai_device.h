@@ -7,9 +7,11 @@
 #include <drm/drm_device.h>
 #include <drm/gpu_scheduler.h>
 #include <linux/atomic.h>
+#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #include "edgeai_backend.h"
 #include "edgeai_fw_parse.h"
@@ -80,7 +82,8 @@ struct edgeai_device {
 /**
  * struct edgeai_file_priv - per open file state (the client context)
  * @edev: the device
- * @file: the DRM file
+ * @client_id: the DRM file's client id (the file may be gone before
+ *	the context)
  * @entity_any: scheduler entity spanning all cores (DRM_EDGEAI_CORE_ANY)
  * @entity: scheduler entity bound to one core, by core index
  * @submit_lock: orders job arm and push per file, so job ids, fence
@@ -90,14 +93,17 @@ struct edgeai_device {
  * @history: done fence of the last DRM_EDGEAI_JOB_HISTORY jobs, slot
  *	id % DRM_EDGEAI_JOB_HISTORY, a reference each
  * @inflight: jobs submitted and not yet freed by the scheduler
- * @idle_wq: woken when @inflight drops
+ * @ref: held by the open file and by each job; the context outlives the
+ *	file while jobs of it still wait for fences
+ * @release_work: frees the context from edgeai_wq, off the schedulers'
+ *	workers (the last reference may drop the DRM device)
  * @guilty: a job of this file hung and caused a core reset
  * @engine_ns: device time of the file's completed jobs
  * @cycles: core cycles of the file's completed jobs
  */
 struct edgeai_file_priv {
 	struct edgeai_device *edev;
-	struct drm_file *file;
+	u64 client_id;
 	struct drm_sched_entity entity_any;
 	struct drm_sched_entity entity[EDGEAI_MAX_CORES];
 	/* Orders drm_sched_job_arm() and drm_sched_entity_push_job(). */
@@ -107,7 +113,8 @@ struct edgeai_file_priv {
 	u64 next_id;
 	struct edgeai_fence **history;
 	atomic_t inflight;
-	wait_queue_head_t idle_wq;
+	struct kref ref;
+	struct work_struct release_work;
 	atomic_t guilty;
 	atomic64_t engine_ns;
 	atomic64_t cycles;
@@ -117,6 +124,9 @@ static inline struct edgeai_device *to_edgeai_device(struct drm_device *drm)
 {
 	return container_of(drm, struct edgeai_device, drm);
 }
+
+/* edgeai_drv.c: runs context releases; drained at module exit */
+extern struct workqueue_struct *edgeai_wq;
 
 /* edgeai_fw.c */
 int edgeai_fw_load(struct edgeai_device *edev);

@@ -54,6 +54,8 @@ MODULE_PARM_DESC(job_timeout_ms,
 
 static struct platform_device *edgeai_sim_pdevs[EDGEAI_MAX_SIM_DEVICES];
 
+struct workqueue_struct *edgeai_wq;
+
 static int edgeai_open(struct drm_device *drm, struct drm_file *file)
 {
 	struct edgeai_device *edev = to_edgeai_device(drm);
@@ -64,23 +66,24 @@ static int edgeai_open(struct drm_device *drm, struct drm_file *file)
 	if (!ctx)
 		return -ENOMEM;
 	ctx->edev = edev;
-	ctx->file = file;
+	ctx->client_id = file->client_id;
+	kref_init(&ctx->ref);
 
 	ret = edgeai_job_open(ctx);
 	if (ret) {
 		kfree(ctx);
 		return ret;
 	}
+	/* Dropped by the context's release, which may come after close. */
+	drm_dev_get(drm);
+	__module_get(THIS_MODULE);
 	file->driver_priv = ctx;
 	return 0;
 }
 
 static void edgeai_postclose(struct drm_device *drm, struct drm_file *file)
 {
-	struct edgeai_file_priv *ctx = file->driver_priv;
-
-	edgeai_job_close(ctx);
-	kfree(ctx);
+	edgeai_job_close(file->driver_priv);
 }
 
 static u64 edgeai_capabilities(struct edgeai_device *edev)
@@ -246,6 +249,7 @@ static int edgeai_probe(struct platform_device *pdev)
 	edev->simulated = !!id;
 	edev->core_count = cores;
 	edev->fw_name = type == DRM_EDGEAI_DEVICE_NPU ? npu_firmware : dsp_firmware;
+	device_property_read_string(dev, "firmware-name", &edev->fw_name);
 	edev->timeout_ms = clamp(job_timeout_ms, 10U, 600000U);
 	edev->ops = &edgeai_sim_ops;
 	spin_lock_init(&edev->job_list_lock);
@@ -406,24 +410,34 @@ static int __init edgeai_init(void)
 {
 	int ret;
 
+	edgeai_wq = alloc_workqueue("edgeai", 0, 0);
+	if (!edgeai_wq)
+		return -ENOMEM;
+
 	ret = platform_driver_register(&edgeai_platform_driver);
 	if (ret)
-		return ret;
+		goto err_wq;
 
 	if (!edgeai_dt_present()) {
 		ret = edgeai_sim_create_devices();
-		if (ret) {
-			platform_driver_unregister(&edgeai_platform_driver);
-			return ret;
-		}
+		if (ret)
+			goto err_driver;
 	}
 	return 0;
+
+err_driver:
+	platform_driver_unregister(&edgeai_platform_driver);
+err_wq:
+	destroy_workqueue(edgeai_wq);
+	return ret;
 }
 
 static void __exit edgeai_exit(void)
 {
 	edgeai_sim_destroy_devices();
 	platform_driver_unregister(&edgeai_platform_driver);
+	/* Waits for the last context releases, which run module code. */
+	destroy_workqueue(edgeai_wq);
 }
 
 module_init(edgeai_init);

@@ -16,9 +16,9 @@
 #include <drm/drm_utils.h>
 #include <linux/dma-resv.h>
 #include <linux/math64.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-#include <linux/wait.h>
 
 #include "edgeai_device.h"
 #include "edgeai_job.h"
@@ -77,12 +77,14 @@ static struct dma_fence *edgeai_job_run(struct drm_sched_job *sched_job)
 
 	job->core = container_of(sched_job->sched, struct edgeai_core, sched);
 
-	/* Cancelled before it started (a dependency failed). */
-	if (!error && !drm_dev_enter(&edev->drm, &idx))
-		error = -ENODEV;
-	else if (!error) {
-		error = edev->ops->submit(job->core, job);
-		drm_dev_exit(idx);
+	/* A non-zero error means cancelled before it started. */
+	if (!error) {
+		if (drm_dev_enter(&edev->drm, &idx)) {
+			error = edev->ops->submit(job->core, job);
+			drm_dev_exit(idx);
+		} else {
+			error = -ENODEV;
+		}
 	}
 	if (error)
 		edgeai_job_complete(job, error, 0);
@@ -102,7 +104,7 @@ static enum drm_gpu_sched_stat edgeai_job_timedout(struct drm_sched_job *sched_j
 		atomic_inc(&edev->reset_count);
 		drm_warn(&edev->drm, "%s core %u: job %llu of client %llu timed out, core reset\n",
 			 edev->engine, core->index, job->id,
-			 job->ctx->file->client_id);
+			 job->ctx->client_id);
 		edgeai_job_complete(job, -ETIMEDOUT, 0);
 	} else if (!dma_fence_is_signaled(&job->done->base)) {
 		edgeai_job_complete(job, -ETIMEDOUT, 0);
@@ -136,14 +138,6 @@ static void edgeai_job_put_resources(struct edgeai_job *job)
 	kvfree(job->cmds);
 }
 
-static void edgeai_ctx_job_gone(struct edgeai_file_priv *ctx)
-{
-	/* Under the lock so postclose cannot free ctx under our wake_up. */
-	guard(spinlock)(&ctx->lock);
-	if (atomic_dec_and_test(&ctx->inflight))
-		wake_up_all(&ctx->idle_wq);
-}
-
 static void edgeai_job_free(struct drm_sched_job *sched_job)
 {
 	struct edgeai_job *job = to_edgeai_job(sched_job);
@@ -164,7 +158,8 @@ static void edgeai_job_free(struct drm_sched_job *sched_job)
 	dma_fence_put(&job->done->base);
 	kfree(job);
 
-	edgeai_ctx_job_gone(ctx);
+	atomic_dec(&ctx->inflight);
+	edgeai_ctx_put(ctx);
 }
 
 static const struct drm_sched_backend_ops edgeai_sched_ops = {
@@ -237,7 +232,6 @@ int edgeai_job_open(struct edgeai_file_priv *ctx)
 		return -ENOMEM;
 	mutex_init(&ctx->submit_lock);
 	spin_lock_init(&ctx->lock);
-	init_waitqueue_head(&ctx->idle_wq);
 	ctx->next_id = 1;
 
 	ret = drm_sched_entity_init(&ctx->entity_any, DRM_SCHED_PRIORITY_NORMAL,
@@ -263,19 +257,51 @@ err_free:
 	return ret;
 }
 
-static bool edgeai_ctx_idle(struct edgeai_file_priv *ctx)
+static void edgeai_ctx_release_work(struct work_struct *work)
 {
-	guard(spinlock)(&ctx->lock);
-	return !atomic_read(&ctx->inflight);
+	struct edgeai_file_priv *ctx = container_of(work, struct edgeai_file_priv,
+						    release_work);
+	u32 i;
+
+	for (i = 0; i < DRM_EDGEAI_JOB_HISTORY; i++)
+		if (ctx->history[i])
+			dma_fence_put(&ctx->history[i]->base);
+	kvfree(ctx->history);
+	mutex_destroy(&ctx->submit_lock);
+	drm_dev_put(&ctx->edev->drm);
+	kfree(ctx);
+	/* Pairs with edgeai_open(); module exit drains edgeai_wq first. */
+	module_put(THIS_MODULE);
+}
+
+static void edgeai_ctx_release(struct kref *ref)
+{
+	struct edgeai_file_priv *ctx = container_of(ref, struct edgeai_file_priv,
+						    ref);
+
+	INIT_WORK(&ctx->release_work, edgeai_ctx_release_work);
+	queue_work(edgeai_wq, &ctx->release_work);
+}
+
+/**
+ * edgeai_ctx_put() - drop a reference to a file context
+ * @ctx: the context
+ *
+ * The last reference frees the context (and drops its DRM device and module
+ * references) from edgeai_wq.
+ */
+void edgeai_ctx_put(struct edgeai_file_priv *ctx)
+{
+	kref_put(&ctx->ref, edgeai_ctx_release);
 }
 
 /**
  * edgeai_job_close() - tear down the job state of a closing file
  * @ctx: the file's context
  *
- * Jobs still queued are cancelled; jobs on a core run to completion (or
- * to their timeout). Returns once the last job of the file was freed, so
- * @ctx may be freed afterwards.
+ * Jobs still queued are cancelled (once their dependencies signalled); jobs
+ * on a core run to completion or to their timeout. Does not wait for them:
+ * each job holds a reference to @ctx. Drops the file's reference.
  */
 void edgeai_job_close(struct edgeai_file_priv *ctx)
 {
@@ -285,14 +311,7 @@ void edgeai_job_close(struct edgeai_file_priv *ctx)
 	drm_sched_entity_destroy(&ctx->entity_any);
 	for (i = 0; i < edev->core_count; i++)
 		drm_sched_entity_destroy(&ctx->entity[i]);
-
-	wait_event(ctx->idle_wq, edgeai_ctx_idle(ctx));
-
-	for (i = 0; i < DRM_EDGEAI_JOB_HISTORY; i++)
-		if (ctx->history[i])
-			dma_fence_put(&ctx->history[i]->base);
-	kvfree(ctx->history);
-	mutex_destroy(&ctx->submit_lock);
+	edgeai_ctx_put(ctx);
 }
 
 /* Copies the buffer list, looks the buffers up and maps them. */
@@ -405,6 +424,7 @@ static void edgeai_job_destroy(struct edgeai_job *job)
 {
 	edgeai_job_put_resources(job);
 	kfree(job->done);
+	edgeai_ctx_put(job->ctx);
 	kfree(job);
 }
 
@@ -529,6 +549,7 @@ int edgeai_job_submit(struct drm_file *file, struct drm_edgeai_submit *args,
 	}
 	job->edev = edev;
 	job->ctx = ctx;
+	kref_get(&ctx->ref);
 	INIT_LIST_HEAD(&job->node);
 	job->done = kzalloc(sizeof(*job->done), GFP_KERNEL);
 	if (!job->done) {

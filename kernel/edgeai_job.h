@@ -39,7 +39,7 @@ struct edgeai_fence {
  * struct edgeai_job - one submitted job
  * @base: scheduler job
  * @edev: device
- * @ctx: submitting file; outlives the job (postclose waits for its jobs)
+ * @ctx: submitting file's context, a reference
  * @done: done fence, a reference
  * @id: per-file job id
  * @core: core the job ran on, set by run_job
@@ -78,6 +78,7 @@ int edgeai_job_init_device(struct edgeai_device *edev);
 void edgeai_job_fini_device(struct edgeai_device *edev);
 int edgeai_job_open(struct edgeai_file_priv *ctx);
 void edgeai_job_close(struct edgeai_file_priv *ctx);
+void edgeai_ctx_put(struct edgeai_file_priv *ctx);
 
 int edgeai_job_submit(struct drm_file *file, struct drm_edgeai_submit *args,
 		      bool uring, struct edgeai_fence **done);
