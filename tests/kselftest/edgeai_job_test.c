@@ -365,13 +365,19 @@ TEST_F(job, many_in_flight)
 	eai_bo_fini(self->fd, self->a);
 }
 
-/* Closing a file with queued jobs (held back by a fence) is safe. */
+/*
+ * Closing a file with queued jobs (held back by a fence) is safe. The
+ * close may wait for the queued jobs' dependencies, so a child signals
+ * the fence after 300 ms; the close must return soon after that.
+ */
 TEST(close_with_jobs_queued)
 {
 	uint32_t vh, fence, gate, h;
 	int vfd = eai_open_vgem();
 	int fd = eai_open_type(DRM_EDGEAI_DEVICE_NPU);
-	uint64_t id;
+	uint64_t id, t0, dt;
+	pid_t pid;
+	int st;
 
 	ASSERT_LE(0, fd);
 	if (vfd < 0)
@@ -380,8 +386,19 @@ TEST(close_with_jobs_queued)
 	ASSERT_EQ(0, eai_bo_create(fd, SZ, &h));
 	for (unsigned int i = 0; i < 16; i++)
 		ASSERT_EQ(0, submit_blocked(fd, gate, h, i * 256, 1, 0, &id));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		usleep(300000);
+		_exit(vgem_signal(vfd, fence) ? 1 : 0);
+	}
+	t0 = eai_now_ns();
 	close(fd);
-	ASSERT_EQ(0, vgem_signal(vfd, fence));
+	dt = eai_now_ns() - t0;
+	TH_LOG("close with 16 queued jobs took %llu ms", (unsigned long long)(dt / 1000000));
+	EXPECT_GT(5000000000ULL, dt) TH_LOG("close blocked until the vgem fence expired");
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st) && !WEXITSTATUS(st)) TH_LOG("the vgem fence expired first");
 	close(vfd);
 	fd = eai_open_type(DRM_EDGEAI_DEVICE_NPU);
 	ASSERT_LE(0, fd);

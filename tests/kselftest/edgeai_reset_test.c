@@ -107,8 +107,18 @@ static void worker(uint32_t type, uint32_t core, int stop, int report)
 				type, core, n, status);
 			_exit(24);
 		}
-		if (eai_bo_prep(fd, h, DRM_EDGEAI_PREP_READ, 0) || !eai_all_bytes(p, SZ, v))
+		/* WAIT said done: the buffer is idle and holds the bytes. */
+		status = eai_bo_prep(fd, h, DRM_EDGEAI_PREP_READ, 0);
+		if (status) {
+			fprintf(stderr, "# worker type %u core %u: job %u done, BO_PREP(0) %d\n",
+				type, core, n, status);
 			_exit(25);
+		}
+		if (!eai_all_bytes(p, SZ, v)) {
+			fprintf(stderr, "# worker type %u core %u: job %u wrong bytes\n",
+				type, core, n);
+			_exit(28);
+		}
 		eai_bo_fini(fd, h);
 		n++;
 	}

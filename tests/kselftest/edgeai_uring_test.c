@@ -293,6 +293,7 @@ TEST_F(uring, mixed_with_ioctl)
 TEST_F(uring, close_ring_in_flight)
 {
 	struct drm_edgeai_bo_ref refs[2];
+	struct drm_edgeai_cmd cmds[64];
 	struct eai_vgem_fence_attach fa;
 	uint32_t vh = 0, gate = 0;
 	int vfd = eai_open_vgem();
@@ -315,11 +316,12 @@ TEST_F(uring, close_ring_in_flight)
 		refs[1].flags = DRM_EDGEAI_BO_READ;
 		nrefs = 2;
 	}
+	/* One command array per SQE: the kernel reads it at submit time. */
 	for (unsigned int i = 0; i < 64; i++) {
 		struct drm_edgeai_submit s;
 
-		self->cmds[0] = eai_cmd_fill(0, i * 1024, 1024, 0x80 + i);
-		s = eai_submit_args(refs, nrefs, self->cmds, 1);
+		cmds[i] = eai_cmd_fill(0, i * 1024, 1024, 0x80 + i);
+		s = eai_submit_args(refs, nrefs, &cmds[i], 1);
 		ASSERT_EQ(0, queue_submit(&self->ring, self->fd, &s, i, EDGEAI_URING_CMD_SUBMIT));
 	}
 	ASSERT_EQ(64, io_uring_submit(&self->ring));

@@ -180,17 +180,13 @@ vm_initramfs() {
 # DIR/console.log gets ttyS0 (kernel console), DIR/results.log ttyS1 (the
 # tests' output, CRs stripped). Returns 0 when the guest wrote the end
 # marker, 124 on timeout, 1 otherwise. VM_ECHO=1 also streams results.log
-# to stdout while the guest runs.
+# to stdout while the guest runs, VM_ECHO=progress only the program
+# begin/exit lines.
 vm_boot() {
 	_initrd=$1 _dir=$2 _secs=$3 _append=${4:-}
 	mkdir -p "$_dir"
 	rm -f "$_dir/console.log" "$_dir/results.raw" "$_dir/results.log"
 	: > "$_dir/results.raw"
-	_tail=
-	if [ "${VM_ECHO:-0}" = 1 ]; then
-		tail -n +1 -f "$_dir/results.raw" | tr -d '\r' &
-		_tail=$!
-	fi
 	# Single-threaded TCG with two vCPUs: multi-threaded TCG hits a rare
 	# "Oops: int3" in the guest (ARCHITECTURE.md, environment facts).
 	timeout -k 5 "$_secs" qemu-system-x86_64 \
@@ -200,13 +196,23 @@ vm_boot() {
 		-append "console=ttyS0,115200 panic=-1 loglevel=6 $_append" \
 		-display none -no-reboot -monitor none -nodefaults \
 		-serial "file:$_dir/console.log" -serial "file:$_dir/results.raw" \
-		< /dev/null > "$_dir/qemu.log" 2>&1
+		< /dev/null > "$_dir/qemu.log" 2>&1 &
+	_qpid=$!
+	# Background jobs of a non-interactive shell ignore SIGINT: pass an
+	# interrupt on (timeout forwards the TERM to QEMU).
+	trap 'kill $_qpid 2>/dev/null; exit 130' INT TERM
+	# The echo pipeline ends by itself when tail sees the VM gone.
+	case ${VM_ECHO:-0} in
+	1)
+		tail -n +1 -s 0.2 --pid=$_qpid -f "$_dir/results.raw" | tr -d '\r' ;;
+	progress)
+		tail -n +1 -s 0.2 --pid=$_qpid -f "$_dir/results.raw" | tr -d '\r' |
+			sed -un 's/^# edgeai-vm: \(.*\)/vm: guest: \1/p' ;;
+	esac
+	wait $_qpid
 	_rc=$?
-	if [ -n "$_tail" ]; then
-		sleep 0.3
-		kill "$_tail" 2>/dev/null
-		wait "$_tail" 2>/dev/null
-	fi
+	trap - INT TERM
+	[ -n "${VM_DEBUG:-}" ] && vm_log "after wait: rc=$_rc size=$(wc -c < "$_dir/results.raw") qemu=$(pgrep -f "$_dir/console.log" | tr '\n' ' ')"
 	tr -d '\r' < "$_dir/results.raw" > "$_dir/results.log"
 	if [ $_rc -eq 124 ] || [ $_rc -eq 137 ]; then
 		vm_log "timeout: the VM did not finish within ${_secs}s"
@@ -233,4 +239,69 @@ vm_splats() {
 		NR >= from && NR <= to { print }
 	' | head -n 200
 	return 1
+}
+
+# vm_report DIR BOOT_RC COUNTS_FILE - turn DIR/results.log into one KTAP
+# document: each guest program (framed by vm_program) becomes a subtest
+# whose own TAP lines are indented, followed by the host checks "the guest
+# reached the end marker" and "no kernel splat in the console log". Prints
+# the final "N passed, N failed, N skipped" line, writes "P F S" to
+# COUNTS_FILE and returns 0 iff nothing failed. Leaf tests are counted; a
+# program that exits non-zero without a failing test line, or never
+# finishes, counts as one failure.
+vm_report() {
+	_dir=$1 _boot=$2 _counts=$3
+	vm_splats "$_dir/console.log" > "$_dir/splats.txt"
+	_splat_rc=$?
+	awk -v boot="$_boot" -v splat_rc="$_splat_rc" -v splatf="$_dir/splats.txt" \
+		-v counts="$_counts" '
+	function finish(rcv, done) {
+		if (!inprog)
+			return
+		bad = (fails > fails0)
+		if (!done) {
+			out[++n] = "    # program did not finish (VM crash, panic or timeout)"
+			fails++; bad = 1
+		} else if (rcv != 0 && !bad) {
+			out[++n] = "    # program exited " rcv " without a failing test line"
+			fails++; bad = 1
+		}
+		top++
+		out[++n] = (bad ? "not ok " : "ok ") top " " prog
+		inprog = 0
+	}
+	/^# edgeai-vm: begin / { finish(0, 0); prog = $4; inprog = 1; fails0 = fails; next }
+	/^# edgeai-vm: exit / { finish($5, 1); next }
+	/^edgeai-vm: end of tests/ { next }
+	inprog {
+		out[++n] = "    " $0
+		if ($0 ~ /^ok /) { if ($0 ~ /# SKIP/) skips++; else passes++ }
+		else if ($0 ~ /^not ok /) fails++
+		next
+	}
+	{ out[++n] = "# " $0 }
+	END {
+		finish(0, 0)
+		top++
+		if (boot == 0) { passes++; out[++n] = "ok " top " vm_reached_end_marker" }
+		else {
+			fails++
+			out[++n] = "not ok " top " vm_reached_end_marker # " (boot == 124 ? "timeout" : "no end marker")
+		}
+		top++
+		if (splat_rc == 0) { passes++; out[++n] = "ok " top " no_kernel_splat" }
+		else {
+			fails++
+			while ((getline line < splatf) > 0)
+				out[++n] = "# " line
+			out[++n] = "not ok " top " no_kernel_splat"
+		}
+		print "KTAP version 1"
+		print "1.." top
+		for (i = 1; i <= n; i++)
+			print out[i]
+		print passes + 0 " passed, " fails + 0 " failed, " skips + 0 " skipped"
+		print passes + 0, fails + 0, skips + 0 > counts
+		exit fails > 0
+	}' "$_dir/results.log"
 }

@@ -1,0 +1,82 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# /init of the "vm" lane guest: load the modules, run every kselftest
+# program, then the steps that change the device set (unplug, module
+# unload, firmware failures), and power off. Results go to ttyS1.
+. /lib/edgeai-vm.sh
+vm_guest_setup
+
+KO=/lib/modules/edgeai.ko
+PARAMS=$(cat /etc/edgeai-params 2>/dev/null)
+
+wait_nodes() { # N: wait until /dev/accel has N nodes
+	_i=0
+	while [ "$(ls /dev/accel 2>/dev/null | wc -l)" -ne "$1" ] && [ $_i -lt 50 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	[ "$(ls /dev/accel 2>/dev/null | wc -l)" -eq "$1" ]
+}
+
+load_modules() {
+	vm_tap_plan 4
+	vm_load_deps
+	vm_tap $? "insmod the packaged dependency modules ($(wc -l < /lib/modules/load-order) modules)"
+	_out=$(insmod $KO $PARAMS 2>&1)
+	vm_tap $? "insmod edgeai.ko $PARAMS" "$_out"
+	wait_nodes 2
+	vm_tap $? "/dev/accel/accel0 and accel1 appear" "$(ls -l /dev/accel 2>&1)"
+	test -c /dev/udmabuf && ls /dev/dri/card* > /dev/null 2>&1
+	vm_tap $? "/dev/udmabuf and the vgem node exist" "$(ls -l /dev/udmabuf /dev/dri 2>&1)"
+	vm_tap_done
+}
+
+# Module unload and firmware failure handling, after the kselftests.
+module_steps() {
+	vm_tap_plan 9
+	exec 4< /dev/accel/accel0
+	rmmod edgeai 2> /dev/null
+	[ $? -ne 0 ]
+	vm_tap $? "rmmod is refused while a client holds an fd"
+	exec 4<&-
+	_out=$(rmmod edgeai 2>&1)
+	vm_tap $? "rmmod edgeai after the last fd closed" "$_out"
+	! grep -q '^edgeai ' /proc/modules && [ ! -e /dev/accel/accel0 ]
+	vm_tap $? "module and device nodes are gone" "$(ls -l /dev/accel 2>&1)"
+
+	# A missing NPU image fails the NPU's probe only, with a clear line.
+	dmesg -c > /dev/null
+	_out=$(insmod $KO npu_firmware=edgeai/missing.bin 2>&1)
+	vm_tap $? "insmod with a missing NPU image" "$_out"
+	wait_nodes 1
+	vm_tap $? "only the DSP appears" "$(ls -l /dev/accel 2>&1)"
+	_msg=$(dmesg | grep -i 'edgeai' | grep -i 'missing.bin')
+	[ -n "$_msg" ]
+	vm_tap $? "dev_err names the missing image" "$(dmesg | tail -n 20)"
+	echo "$_msg" | sed 's/^/# /'
+	rmmod edgeai
+	vm_tap $? "rmmod after a failed probe"
+
+	# A corrupt image (one flipped byte at the end: checksum) likewise.
+	cp /lib/firmware/edgeai/npu.bin /lib/firmware/edgeai/corrupt.bin
+	_size=$(wc -c < /lib/firmware/edgeai/corrupt.bin)
+	_b=$(dd if=/lib/firmware/edgeai/corrupt.bin bs=1 skip=$((_size - 1)) count=1 2>/dev/null | od -An -tu1 | tr -d ' ')
+	printf "\\$(printf '%03o' $(((_b + 1) % 256)))" |
+		dd of=/lib/firmware/edgeai/corrupt.bin bs=1 seek=$((_size - 1)) conv=notrunc 2>/dev/null
+	dmesg -c > /dev/null
+	insmod $KO npu_firmware=edgeai/corrupt.bin && wait_nodes 1
+	vm_tap $? "a corrupt NPU image fails only the NPU's probe" "$(ls -l /dev/accel 2>&1; dmesg | tail -n 20)"
+	dmesg | grep -i edgeai | sed 's/^/# /'
+	rmmod edgeai && insmod $KO $PARAMS && wait_nodes 2 && rmmod edgeai
+	vm_tap $? "reload with good images, unload again"
+	vm_tap_done
+}
+
+vm_program load-modules load_modules
+for t in device bo submit job uring prime reset; do
+	vm_program edgeai_${t}_test /usr/bin/edgeai_${t}_test
+done
+vm_program edgeai_unplug_test /usr/bin/edgeai_unplug_test
+vm_program module-unload module_steps
+vm_end

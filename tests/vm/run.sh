@@ -1,0 +1,70 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The "vm" lane: boot Debian's stock 6.12 kernel in QEMU (TCG) with an
+# initramfs holding busybox, the packaged dependency modules, kernel/edgeai.ko,
+# the firmware images and the kselftests; run them all in one boot and judge
+# the run on the host: every test line, the end marker and the console log
+# (any kernel splat fails the lane).
+#
+# Needs `make all` first (make check-vm does that). Environment:
+#   VM_TIMEOUT   seconds for the whole boot (default 900)
+#   VM_KEEP=1    keep the initramfs and logs in build/vm/ (they stay anyway)
+#   EDGEAI_PARAMS  extra edgeai.ko module parameters
+#   EDGEAI_KO    the module to test (default kernel/edgeai.ko)
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+VM_TOP=$top
+. "$top/tests/vm/lib.sh"
+
+results=$top/build/results
+out=$top/build/vm/check
+mkdir -p "$results" "$out"
+counts=$results/vm.counts
+rm -f "$counts"
+
+fail_setup() {
+	echo "vm: $*" >&2
+	echo "not ok 1 vm lane setup # $*"
+	echo "0 passed, 1 failed"
+	echo "0 1 0" > "$counts"
+	exit 1
+}
+
+t0=$(date +%s)
+# One lane run at a time per checkout: runs share build/vm/check.
+exec 9> "$top/build/vm/check.lock"
+if ! flock -n 9; then
+	echo "vm: another vm lane run holds build/vm/check.lock; waiting"
+	flock 9
+fi
+ko=${EDGEAI_KO:-kernel/edgeai.ko}
+[ -f "$ko" ] || fail_setup "$ko is missing: run 'make all' (or make check-vm)"
+ls build/firmware/edgeai/*.bin > /dev/null 2>&1 ||
+	fail_setup "build/firmware/edgeai/*.bin are missing: run 'make all' (or make check-vm)"
+vm_setup || fail_setup "VM prerequisites missing"
+
+echo "vm: building the kselftests"
+make -s -C tests/kselftest BUILD="$top/build" ||
+	fail_setup "building tests/kselftest failed"
+
+deps="$(vm_ko_depends "$ko") vgem"
+echo "vm: kernel $VM_KVER; modules: $deps"
+set --
+for b in build/tests/kselftest/edgeai_*_test; do
+	set -- "$@" --bin "$b" "/usr/bin/$(basename "$b")"
+done
+echo "${EDGEAI_PARAMS:-}" > "$out/edgeai-params"
+vm_initramfs "$out/initramfs.cpio.gz" --init tests/vm/init-check.sh \
+	--modules "$deps" \
+	--file "$ko" /lib/modules/edgeai.ko \
+	--dir build/firmware/edgeai /lib/firmware/edgeai \
+	--file "$out/edgeai-params" /etc/edgeai-params \
+	"$@" || fail_setup "building the initramfs failed"
+
+echo "vm: booting (TCG, up to ${VM_TIMEOUT:-900}s); logs in ${out#$top/}/"
+VM_ECHO=progress vm_boot "$out/initramfs.cpio.gz" "$out" "${VM_TIMEOUT:-900}"
+boot=$?
+echo "vm: guest done after $(($(date +%s) - t0))s (boot status $boot)"
+vm_report "$out" $boot "$counts"
