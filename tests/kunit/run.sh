@@ -90,6 +90,13 @@ patch_file "$work/drivers/accel/Makefile" 'CONFIG_DRM_ACCEL_EDGEAI)' \
 	'obj-$(CONFIG_DRM_ACCEL_EDGEAI)		+= edgeai/' '' ||
 	setup_fail "patching drivers/accel/Makefile"
 
+# make decides by mtime: when the cache last built another checkout, drop
+# the driver's objects so nothing stale from there is linked in.
+if [ "$(cat "$kdir/checkout" 2>/dev/null)" != "$top" ]; then
+	rm -rf "$bdir/drivers/accel/edgeai"
+	echo "$top" > "$kdir/checkout"
+fi
+
 if [ -f "$bdir/.config" ]; then
 	echo "kunit: incremental build in $bdir"
 else
