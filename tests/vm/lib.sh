@@ -126,6 +126,13 @@ vm_initramfs() {
 				[ -e "$_stage$_lib" ] && continue
 				mkdir -p "$_stage$(dirname "$_lib")"
 				cp -L "$_lib" "$_stage$_lib"
+				# Libraries from the build tree (found through an
+				# rpath on the host) go to the default path too.
+				case $_lib in
+				/lib/*|/lib64/*|/usr/lib/*) ;;
+				*) mkdir -p "$_stage/usr/lib"
+				   cp -L "$_lib" "$_stage/usr/lib/" ;;
+				esac
 			done
 			shift 3 ;;
 		*) vm_log "vm_initramfs: unknown option $1"; rm -rf "$_stage"; return 1 ;;
