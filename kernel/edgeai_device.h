@@ -125,8 +125,10 @@ static inline struct edgeai_device *to_edgeai_device(struct drm_device *drm)
 	return container_of(drm, struct edgeai_device, drm);
 }
 
-/* edgeai_drv.c: runs context releases; drained at module exit */
+/* edgeai_drv.c */
+/* Runs context releases; drained at module exit. */
 extern struct workqueue_struct *edgeai_wq;
+u64 edgeai_capabilities(struct edgeai_device *edev);
 
 /* edgeai_fw.c */
 int edgeai_fw_load(struct edgeai_device *edev);

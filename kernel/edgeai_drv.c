@@ -86,7 +86,13 @@ static void edgeai_postclose(struct drm_device *drm, struct drm_file *file)
 	edgeai_job_close(file->driver_priv);
 }
 
-static u64 edgeai_capabilities(struct edgeai_device *edev)
+/**
+ * edgeai_capabilities() - the device's DRM_EDGEAI_CAP_* bits
+ * @edev: device
+ *
+ * Return: the capability mask (GET_PARAM and sysfs "capabilities").
+ */
+u64 edgeai_capabilities(struct edgeai_device *edev)
 {
 	u64 caps = DRM_EDGEAI_CAP_PRIME_IMPORT_FOREIGN | DRM_EDGEAI_CAP_SYNCOBJ;
 

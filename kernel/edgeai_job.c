@@ -65,7 +65,10 @@ void edgeai_job_complete(struct edgeai_job *job, int error, u64 device_time_ns)
 		atomic64_inc(&job->core->jobs);
 	}
 
+	/* The job (and its reference) may go while callbacks still run. */
+	dma_fence_get(&done->base);
 	dma_fence_signal(&done->base);
+	dma_fence_put(&done->base);
 }
 
 static struct dma_fence *edgeai_job_run(struct drm_sched_job *sched_job)
@@ -626,6 +629,26 @@ int edgeai_ioctl_submit(struct drm_device *drm, void *data,
 	return ret;
 }
 
+/*
+ * Returns a reference to the done fence of job @id of @ctx; -EINVAL for an
+ * id not handed out yet, -ENOENT for one older than the kept history.
+ */
+static struct edgeai_fence *edgeai_ctx_find_job(struct edgeai_file_priv *ctx,
+						u64 id)
+{
+	struct edgeai_fence *done;
+
+	lockdep_assert_held(&ctx->lock);
+
+	if (id >= ctx->next_id)
+		return ERR_PTR(-EINVAL);
+	if (ctx->next_id - id > DRM_EDGEAI_JOB_HISTORY)
+		return ERR_PTR(-ENOENT);
+	done = ctx->history[id % DRM_EDGEAI_JOB_HISTORY];
+	dma_fence_get(&done->base);
+	return done;
+}
+
 /**
  * edgeai_ioctl_wait() - DRM_IOCTL_EDGEAI_WAIT
  * @drm: device
@@ -640,7 +663,7 @@ int edgeai_ioctl_wait(struct drm_device *drm, void *data,
 {
 	struct edgeai_file_priv *ctx = file->driver_priv;
 	struct drm_edgeai_wait *args = data;
-	struct edgeai_fence *done = NULL;
+	struct edgeai_fence *done;
 	long timeout;
 	int idx, ret = 0;
 
@@ -653,17 +676,10 @@ int edgeai_ioctl_wait(struct drm_device *drm, void *data,
 		goto out;
 	}
 
-	scoped_guard(spinlock, &ctx->lock) {
-		if (args->job_id >= ctx->next_id) {
-			ret = -EINVAL;
-		} else if (ctx->next_id - args->job_id > DRM_EDGEAI_JOB_HISTORY) {
-			ret = -ENOENT;
-		} else {
-			done = ctx->history[args->job_id % DRM_EDGEAI_JOB_HISTORY];
-			dma_fence_get(&done->base);
-		}
-	}
-	if (ret) {
+	scoped_guard(spinlock, &ctx->lock)
+		done = edgeai_ctx_find_job(ctx, args->job_id);
+	if (IS_ERR(done)) {
+		ret = PTR_ERR(done);
 		drm_dbg(drm, "wait: job %llu %s\n", args->job_id,
 			ret == -EINVAL ? "not submitted yet" : "too old");
 		goto out;

@@ -137,6 +137,16 @@ static void edgeai_sim_exec_work(struct work_struct *work)
 	hrtimer_start(&sc->timer, ns_to_ktime(ns), HRTIMER_MODE_REL);
 }
 
+/* Takes the job off the core. */
+static struct edgeai_job *edgeai_sim_take_job(struct edgeai_sim_core *sc)
+{
+	struct edgeai_job *job = sc->job;
+
+	lockdep_assert_held(&sc->lock);
+	sc->job = NULL;
+	return job;
+}
+
 static enum hrtimer_restart edgeai_sim_timer(struct hrtimer *timer)
 {
 	struct edgeai_sim_core *sc = container_of(timer, struct edgeai_sim_core,
@@ -147,8 +157,7 @@ static enum hrtimer_restart edgeai_sim_timer(struct hrtimer *timer)
 	u64 ns;
 
 	spin_lock_irqsave(&sc->lock, flags);
-	job = sc->job;
-	sc->job = NULL;
+	job = edgeai_sim_take_job(sc);
 	error = sc->error;
 	ns = sc->time_ns;
 	spin_unlock_irqrestore(&sc->lock, flags);
@@ -203,17 +212,13 @@ static int edgeai_sim_boot(struct edgeai_device *edev)
 static struct edgeai_job *edgeai_sim_stop_core(struct edgeai_sim_core *sc,
 					       bool gone)
 {
-	struct edgeai_job *job;
-
 	scoped_guard(spinlock_irq, &sc->lock)
 		sc->gone |= gone;
 	cancel_work_sync(&sc->exec_work);
 	hrtimer_cancel(&sc->timer);
 
 	guard(spinlock_irq)(&sc->lock);
-	job = sc->job;
-	sc->job = NULL;
-	return job;
+	return edgeai_sim_take_job(sc);
 }
 
 static void edgeai_sim_shutdown(struct edgeai_device *edev)

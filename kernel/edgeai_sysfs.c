@@ -3,8 +3,8 @@
 
 /*
  * sysfs attributes of the platform device (the accel node's parent):
- * device_type, core_count, fw_version, capabilities, busy_time_us and
- * reset_count. They exist while the driver is bound.
+ * device_type, core_count, fw_version, fw_abi_version, capabilities,
+ * busy_time_us and reset_count. They exist while the driver is bound.
  */
 
 #include <linux/device.h>
@@ -42,15 +42,22 @@ static ssize_t fw_version_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(fw_version);
 
+static ssize_t fw_abi_version_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct edgeai_device *edev = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", edev->fw.abi_version);
+}
+static DEVICE_ATTR_RO(fw_abi_version);
+
+/* DRM_EDGEAI_CAP_* mask, as DRM_EDGEAI_PARAM_CAPABILITIES returns it. */
 static ssize_t capabilities_show(struct device *dev,
 				 struct device_attribute *attr, char *buf)
 {
 	struct edgeai_device *edev = dev_get_drvdata(dev);
 
-	return sysfs_emit(buf, "macs_per_cycle %u\ncmd_mask 0x%x\nmax_freq_khz %u\nopp_count %u\n",
-			  edev->fw.macs_per_cycle, edev->fw.cmd_mask,
-			  edev->fw.opp[edev->fw.opp_count - 1].freq_khz,
-			  edev->fw.opp_count);
+	return sysfs_emit(buf, "0x%llx\n", edgeai_capabilities(edev));
 }
 static DEVICE_ATTR_RO(capabilities);
 
@@ -80,6 +87,7 @@ static struct attribute *edgeai_sysfs_attrs[] = {
 	&dev_attr_device_type.attr,
 	&dev_attr_core_count.attr,
 	&dev_attr_fw_version.attr,
+	&dev_attr_fw_abi_version.attr,
 	&dev_attr_capabilities.attr,
 	&dev_attr_busy_time_us.attr,
 	&dev_attr_reset_count.attr,

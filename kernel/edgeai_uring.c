@@ -98,7 +98,12 @@ static int edgeai_uring_submit(struct io_uring_cmd *cmd,
 	struct edgeai_uring_req *req;
 	int idx, ret;
 
-	/* The SQE is shared with userspace: copy the payload once. */
+	/*
+	 * Submission never waits for the device or for other fences, only
+	 * for short locks and allocations, so it runs inline even under
+	 * IO_URING_F_NONBLOCK rather than bouncing every job through io-wq.
+	 * The SQE is shared with userspace: copy the payload once.
+	 */
 	memcpy(&args, io_uring_sqe_cmd(cmd->sqe), sizeof(args));
 
 	req = kzalloc(sizeof(*req), GFP_KERNEL);
