@@ -175,8 +175,10 @@ if [ "$rc" -ne 0 ] || [ $n -eq 0 ]; then
 		fi
 		f=$((f + 1))
 		echo "--- kunit.py log tail ($log)"
-		grep -E 'error:|Error [0-9]|undefined reference|ERROR:' "$log" | head -n 30 | sed 's/^/# /'
-		tail -n 60 "$log" | sed 's/^/# /'
+		# Name the checkout's files, not their in-tree symlinked path.
+		grep -E 'error:|Error [0-9]|undefined reference|ERROR:' "$log" | head -n 30 |
+			sed "s|$work/drivers/accel/edgeai/|kernel/|g; s/^/# /"
+		tail -n 60 "$log" | sed "s|$work/drivers/accel/edgeai/|kernel/|g; s/^/# /"
 	else
 		echo "--- failed expectations (full log: $log)"
 		grep -E -A5 'EXPECTATION FAILED|ASSERTION FAILED|\[CRASHED\]' "$log" |
