@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * edgeai firmware op kernels: the device-side command processor.
+ *
+ * Freestanding C: integer-only, no allocation, no recursion, no libc. The
+ * same sources are built into the kernel's simulator backend and into
+ * libedgeai (the CPU reference). Arithmetic is TFLite 2.9.0's built-in
+ * kernels', bit for bit (see QUANT.md); per-op notes are in the sources.
+ */
+#ifndef _EDGEAI_KERNELS_H_
+#define _EDGEAI_KERNELS_H_
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include <stddef.h>
+#include <stdint.h>
+#endif
+
+#include "edgeai_program.h"
+
+/**
+ * enum edgeai_exec_status - result of edgeai_exec_program()
+ * @EDGEAI_EXEC_OK: every op ran
+ * @EDGEAI_EXEC_BAD_PROGRAM: header or tables unusable (not validated?)
+ * @EDGEAI_EXEC_BAD_OP: an op, its dtypes or its parameters are not
+ *	supported by these kernels
+ */
+enum edgeai_exec_status {
+	EDGEAI_EXEC_OK = 0,
+	EDGEAI_EXEC_BAD_PROGRAM = -1,
+	EDGEAI_EXEC_BAD_OP = -2,
+};
+
+/**
+ * edgeai_exec_program() - run every op of a program
+ * @prog: the program blob, 8-byte aligned
+ * @prog_size: its size in bytes
+ * @slots: base address of each bound buffer, indexed by tensor slot
+ * @slot_count: entries in @slots
+ * @failed_op: if not NULL, receives the index of the op that failed
+ *
+ * The program must have passed the kernel validator (or an equivalent
+ * check) against buffers of the sizes bound: the kernels trust tensor
+ * offsets, shapes and parameters. Only cheap sanity checks are repeated.
+ *
+ * Return: an &enum edgeai_exec_status.
+ */
+int edgeai_exec_program(const void *prog, size_t prog_size,
+			void *const *slots, unsigned int slot_count,
+			unsigned int *failed_op);
+
+/**
+ * edgeai_mbqm() - TFLite MultiplyByQuantizedMultiplier (double rounding)
+ * @x: value
+ * @multiplier: fixed-point multiplier, 0..2^31 - 1
+ * @shift: -31..30, positive is a left shift
+ *
+ * Return: round(x * multiplier * 2^(shift - 31)) as TFLite computes it.
+ */
+int32_t edgeai_mbqm(int32_t x, int32_t multiplier, int shift);
+
+#endif /* _EDGEAI_KERNELS_H_ */

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internal helpers of the edgeai op kernels (not an interface).
+ */
+#ifndef _EK_INTERNAL_H_
+#define _EK_INTERNAL_H_
+
+#include "edgeai_kernels.h"
+
+/**
+ * struct ek_tensor - a resolved tensor
+ * @data: address of element 0
+ * @dtype: &enum edgeai_prog_dtype
+ * @zp: zero point
+ * @d: dims N, H, W, C
+ */
+struct ek_tensor {
+	void *data;
+	uint32_t dtype;
+	int32_t zp;
+	uint32_t d[4];
+};
+
+/**
+ * struct ek_op - an op with its tensors resolved
+ * @op: the op record
+ * @in: inputs (data NULL when unused)
+ * @n_in: used input slots
+ * @out: the output
+ * @consts: start of the constant region
+ */
+struct ek_op {
+	const struct edgeai_prog_op *op;
+	struct ek_tensor in[EDGEAI_PROG_MAX_INPUTS];
+	unsigned int n_in;
+	struct ek_tensor out;
+	const uint8_t *consts;
+};
+
+static inline uint32_t ek_count(const struct ek_tensor *t)
+{
+	return t->d[0] * t->d[1] * t->d[2] * t->d[3];
+}
+
+static inline int32_t ek_ld(const struct ek_tensor *t, uint32_t i)
+{
+	switch (t->dtype) {
+	case EDGEAI_DTYPE_INT8:
+		return ((const int8_t *)t->data)[i];
+	case EDGEAI_DTYPE_UINT8:
+		return ((const uint8_t *)t->data)[i];
+	case EDGEAI_DTYPE_INT16:
+		return ((const int16_t *)t->data)[i];
+	default:
+		return ((const int32_t *)t->data)[i];
+	}
+}
+
+/* Store, clamped to [lo, hi] (the caller's range lies within the dtype's). */
+static inline void ek_st(const struct ek_tensor *t, uint32_t i, int32_t v,
+			 int32_t lo, int32_t hi)
+{
+	if (v < lo)
+		v = lo;
+	if (v > hi)
+		v = hi;
+	switch (t->dtype) {
+	case EDGEAI_DTYPE_INT8:
+		((int8_t *)t->data)[i] = (int8_t)v;
+		break;
+	case EDGEAI_DTYPE_UINT8:
+		((uint8_t *)t->data)[i] = (uint8_t)v;
+		break;
+	case EDGEAI_DTYPE_INT16:
+		((int16_t *)t->data)[i] = (int16_t)v;
+		break;
+	default:
+		((int32_t *)t->data)[i] = v;
+		break;
+	}
+}
+
+static inline uint32_t ek_esize(uint32_t dtype)
+{
+	switch (dtype) {
+	case EDGEAI_DTYPE_INT8:
+	case EDGEAI_DTYPE_UINT8:
+		return 1;
+	case EDGEAI_DTYPE_INT16:
+		return 2;
+	default:
+		return 4;
+	}
+}
+
+static inline int32_t ek_type_min(uint32_t dtype)
+{
+	switch (dtype) {
+	case EDGEAI_DTYPE_INT8:
+		return -128;
+	case EDGEAI_DTYPE_UINT8:
+		return 0;
+	case EDGEAI_DTYPE_INT16:
+		return -32768;
+	default:
+		return INT32_MIN;
+	}
+}
+
+static inline int32_t ek_type_max(uint32_t dtype)
+{
+	switch (dtype) {
+	case EDGEAI_DTYPE_INT8:
+		return 127;
+	case EDGEAI_DTYPE_UINT8:
+		return 255;
+	case EDGEAI_DTYPE_INT16:
+		return 32767;
+	default:
+		return INT32_MAX;
+	}
+}
+
+/* Flat index of (n, h, w, c) in a dense NHWC tensor. */
+static inline uint32_t ek_idx(const struct ek_tensor *t, uint32_t n, uint32_t h,
+			      uint32_t w, uint32_t c)
+{
+	return ((n * t->d[1] + h) * t->d[2] + w) * t->d[3] + c;
+}
+
+static inline int ek_is8(uint32_t dtype)
+{
+	return dtype == EDGEAI_DTYPE_INT8 || dtype == EDGEAI_DTYPE_UINT8;
+}
+
+int32_t ek_srdhm(int32_t a, int32_t b);
+int32_t ek_rdivpot(int32_t x, int e);
+
+int ek_conv(const struct ek_op *o);
+int ek_depthwise(const struct ek_op *o);
+int ek_fc(const struct ek_op *o);
+int ek_add(const struct ek_op *o, int sub);
+int ek_mul(const struct ek_op *o);
+int ek_maxmin(const struct ek_op *o, int is_max);
+int ek_requant(const struct ek_op *o);
+int ek_lut(const struct ek_op *o);
+int ek_prelu(const struct ek_op *o);
+int ek_pool(const struct ek_op *o, int is_max);
+int ek_mean(const struct ek_op *o);
+int ek_softmax(const struct ek_op *o);
+int ek_reshape(const struct ek_op *o);
+int ek_pad(const struct ek_op *o);
+int ek_concat(const struct ek_op *o);
+int ek_transpose(const struct ek_op *o);
+int ek_slice(const struct ek_op *o);
+int ek_space_depth(const struct ek_op *o, int to_space);
+int ek_resize(const struct ek_op *o, int bilinear);
+
+#endif /* _EK_INTERNAL_H_ */

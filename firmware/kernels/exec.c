@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The command processor: resolves each op's tensors against the bound
+ * buffers and the constant region and runs its kernel. Fixed-point helpers
+ * are TFLite's (gemmlowp's) double-rounding ones, see QUANT.md.
+ */
+#include "ek_internal.h"
+
+int32_t ek_srdhm(int32_t a, int32_t b)
+{
+	int64_t ab, v;
+
+	if (a == INT32_MIN && b == INT32_MIN)
+		return INT32_MAX;
+	ab = (int64_t)a * (int64_t)b;
+	v = ab + (ab >= 0 ? (1 << 30) : (1 - (1 << 30)));
+	/* Division by 2^31 truncating toward zero, without a 64-bit divide. */
+	return (int32_t)(v >= 0 ? v >> 31 : -((-v) >> 31));
+}
+
+int32_t ek_rdivpot(int32_t x, int e)
+{
+	int32_t mask = (int32_t)((1U << e) - 1);
+	int32_t rem = x & mask;
+	int32_t thr = (mask >> 1) + (x < 0 ? 1 : 0);
+
+	return (x >> e) + (rem > thr ? 1 : 0);
+}
+
+int32_t edgeai_mbqm(int32_t x, int32_t multiplier, int shift)
+{
+	int left = shift > 0 ? shift : 0;
+	int right = shift > 0 ? 0 : -shift;
+
+	if (right > 31)
+		right = 31;
+	x = (int32_t)((uint32_t)x << left);
+	return ek_rdivpot(ek_srdhm(x, multiplier), right);
+}
+
+static int ek_resolve(const struct edgeai_prog_header *h,
+		      const struct edgeai_prog_tensor *tt, uint32_t idx,
+		      const uint8_t *base, void *const *slots,
+		      unsigned int slot_count, struct ek_tensor *t)
+{
+	const struct edgeai_prog_tensor *src;
+	int i;
+
+	if (idx == EDGEAI_PROG_NO_TENSOR) {
+		t->data = NULL;
+		return 0;
+	}
+	if (idx >= h->tensor_count)
+		return -1;
+	src = &tt[idx];
+	if (src->slot == EDGEAI_PROG_SLOT_CONST)
+		t->data = (void *)(base + h->const_offset + src->offset);
+	else if (src->slot < slot_count && slots[src->slot])
+		t->data = (uint8_t *)slots[src->slot] + src->offset;
+	else
+		return -1;
+	t->dtype = src->dtype;
+	t->zp = src->zero_point;
+	for (i = 0; i < 4; i++)
+		t->d[i] = src->dims[i];
+	return 0;
+}
+
+static int ek_run_op(const struct ek_op *o)
+{
+	switch (o->op->opcode) {
+	case EDGEAI_OP_CONV_2D:
+		return ek_conv(o);
+	case EDGEAI_OP_DEPTHWISE_CONV_2D:
+		return ek_depthwise(o);
+	case EDGEAI_OP_FULLY_CONNECTED:
+		return ek_fc(o);
+	case EDGEAI_OP_ADD:
+		return ek_add(o, 0);
+	case EDGEAI_OP_SUB:
+		return ek_add(o, 1);
+	case EDGEAI_OP_MUL:
+		return ek_mul(o);
+	case EDGEAI_OP_MAXIMUM:
+		return ek_maxmin(o, 1);
+	case EDGEAI_OP_MINIMUM:
+		return ek_maxmin(o, 0);
+	case EDGEAI_OP_AVERAGE_POOL_2D:
+		return ek_pool(o, 0);
+	case EDGEAI_OP_MAX_POOL_2D:
+		return ek_pool(o, 1);
+	case EDGEAI_OP_MEAN:
+		return ek_mean(o);
+	case EDGEAI_OP_SOFTMAX:
+		return ek_softmax(o);
+	case EDGEAI_OP_LOGISTIC:
+	case EDGEAI_OP_TANH:
+	case EDGEAI_OP_HARD_SWISH:
+	case EDGEAI_OP_LEAKY_RELU:
+		return ek_lut(o);
+	case EDGEAI_OP_RELU:
+	case EDGEAI_OP_RELU6:
+	case EDGEAI_OP_QUANTIZE:
+		return ek_requant(o);
+	case EDGEAI_OP_PRELU:
+		return ek_prelu(o);
+	case EDGEAI_OP_PAD:
+		return ek_pad(o);
+	case EDGEAI_OP_CONCATENATION:
+		return ek_concat(o);
+	case EDGEAI_OP_RESHAPE:
+		return ek_reshape(o);
+	case EDGEAI_OP_RESIZE_BILINEAR:
+		return ek_resize(o, 1);
+	case EDGEAI_OP_RESIZE_NEAREST_NEIGHBOR:
+		return ek_resize(o, 0);
+	case EDGEAI_OP_STRIDED_SLICE:
+		return ek_slice(o);
+	case EDGEAI_OP_TRANSPOSE:
+		return ek_transpose(o);
+	case EDGEAI_OP_DEPTH_TO_SPACE:
+		return ek_space_depth(o, 1);
+	case EDGEAI_OP_SPACE_TO_DEPTH:
+		return ek_space_depth(o, 0);
+	default:
+		return EDGEAI_EXEC_BAD_OP;
+	}
+}
+
+int edgeai_exec_program(const void *prog, size_t prog_size,
+			void *const *slots, unsigned int slot_count,
+			unsigned int *failed_op)
+{
+	const struct edgeai_prog_header *h = prog;
+	const uint8_t *base = prog;
+	const struct edgeai_prog_tensor *tt;
+	const struct edgeai_prog_op *ops;
+	struct ek_op o;
+	uint32_t i, k;
+	int ret;
+
+	if (failed_op)
+		*failed_op = 0;
+	if (prog_size < sizeof(*h) || h->magic != EDGEAI_PROG_MAGIC ||
+	    h->version != EDGEAI_PROG_VERSION || h->total_size != prog_size ||
+	    h->tensor_offset > prog_size || h->op_offset > prog_size ||
+	    h->const_offset > prog_size ||
+	    (prog_size - h->tensor_offset) / sizeof(*tt) < h->tensor_count ||
+	    (prog_size - h->op_offset) / sizeof(*ops) < h->op_count ||
+	    prog_size - h->const_offset < h->const_size)
+		return EDGEAI_EXEC_BAD_PROGRAM;
+	tt = (const struct edgeai_prog_tensor *)(base + h->tensor_offset);
+	ops = (const struct edgeai_prog_op *)(base + h->op_offset);
+	o.consts = base + h->const_offset;
+
+	for (i = 0; i < h->op_count; i++) {
+		o.op = &ops[i];
+		o.n_in = 0;
+		for (k = 0; k < EDGEAI_PROG_MAX_INPUTS; k++) {
+			if (ek_resolve(h, tt, ops[i].inputs[k], base, slots,
+				       slot_count, &o.in[k]))
+				goto bad;
+			if (o.in[k].data)
+				o.n_in = k + 1;
+		}
+		if (ek_resolve(h, tt, ops[i].output, base, slots, slot_count,
+			       &o.out) || !o.out.data)
+			goto bad;
+		ret = ek_run_op(&o);
+		if (ret) {
+			if (failed_op)
+				*failed_op = i;
+			return ret;
+		}
+	}
+	return EDGEAI_EXEC_OK;
+bad:
+	if (failed_op)
+		*failed_op = i;
+	return EDGEAI_EXEC_BAD_PROGRAM;
+}

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * AVERAGE_POOL_2D and MAX_POOL_2D (TFLite pooling.cc, 8-bit).
+ *
+ * Padding taps are excluded: the maximum is over in-bounds taps and the
+ * average divides by the in-bounds tap count n, rounding half away from
+ * zero: (sum + n/2) / n for sum > 0, (sum - n/2) / n otherwise, with C's
+ * truncating division. Then the fused activation clamp.
+ */
+#include "ek_internal.h"
+
+int ek_pool(const struct ek_op *o, int is_max)
+{
+	const struct edgeai_prog_pool_params *p =
+		(const struct edgeai_prog_pool_params *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t n, oy, ox, c;
+	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
+
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype ||
+	    in->d[3] != out->d[3] || !p->filter_h || !p->filter_w)
+		return EDGEAI_EXEC_BAD_OP;
+
+	for (n = 0; n < out->d[0]; n++)
+	for (oy = 0; oy < out->d[1]; oy++)
+	for (ox = 0; ox < out->d[2]; ox++)
+	for (c = 0; c < out->d[3]; c++) {
+		int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+		int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+		int32_t ys = y0 < 0 ? 0 : y0, xs = x0 < 0 ? 0 : x0;
+		int32_t ye = y0 + (int32_t)p->filter_h, xe = x0 + (int32_t)p->filter_w;
+		int32_t acc = is_max ? ek_type_min(in->dtype) : 0, cnt, y, x;
+
+		if (ye > h)
+			ye = h;
+		if (xe > w)
+			xe = w;
+		for (y = ys; y < ye; y++)
+			for (x = xs; x < xe; x++) {
+				int32_t v = ek_ld(in, ek_idx(in, n, (uint32_t)y,
+							     (uint32_t)x, c));
+
+				if (!is_max)
+					acc += v;
+				else if (v > acc)
+					acc = v;
+			}
+		if (!is_max) {
+			cnt = (ye - ys) * (xe - xs);
+			if (cnt <= 0)
+				return EDGEAI_EXEC_BAD_OP;
+			acc = acc > 0 ? (acc + cnt / 2) / cnt :
+					(acc - cnt / 2) / cnt;
+		}
+		ek_st(out, ek_idx(out, n, oy, ox, c), acc, p->act_min,
+		      p->act_max);
+	}
+	return EDGEAI_EXEC_OK;
+}
+
+int ek_mean(const struct ek_op *o)
+{
+	(void)o;
+	return EDGEAI_EXEC_BAD_OP;
+}

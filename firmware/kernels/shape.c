@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Data movement ops: RESHAPE, PAD, CONCATENATION, TRANSPOSE,
+ * STRIDED_SLICE, DEPTH_TO_SPACE, SPACE_TO_DEPTH. They copy stored values
+ * (input and output share quantization), so they are exact by
+ * construction; PAD fills with the output zero point as TFLite does.
+ */
+#include "ek_internal.h"
+
+static void ek_copy(const struct ek_tensor *dst, uint32_t di,
+		    const struct ek_tensor *src, uint32_t si)
+{
+	ek_st(dst, di, ek_ld(src, si), INT32_MIN, INT32_MAX);
+}
+
+int ek_reshape(const struct ek_op *o)
+{
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t i, bytes = ek_count(out) * ek_esize(out->dtype);
+	const uint8_t *s = in->data;
+	uint8_t *d = out->data;
+
+	if (in->dtype != out->dtype || ek_count(in) != ek_count(out))
+		return EDGEAI_EXEC_BAD_OP;
+	if (s == d)
+		return EDGEAI_EXEC_OK;
+	for (i = 0; i < bytes; i++)
+		d[i] = s[i];
+	return EDGEAI_EXEC_OK;
+}
+
+int ek_pad(const struct ek_op *o)
+{
+	const struct edgeai_prog_pad_params *p =
+		(const struct edgeai_prog_pad_params *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t n, h, w, c, i;
+
+	if (in->dtype != out->dtype)
+		return EDGEAI_EXEC_BAD_OP;
+	for (i = 0; i < 4; i++)
+		if (in->d[i] + p->before[i] + p->after[i] != out->d[i])
+			return EDGEAI_EXEC_BAD_OP;
+
+	for (n = 0; n < out->d[0]; n++)
+	for (h = 0; h < out->d[1]; h++)
+	for (w = 0; w < out->d[2]; w++)
+	for (c = 0; c < out->d[3]; c++) {
+		uint32_t oi = ek_idx(out, n, h, w, c);
+
+		if (n < p->before[0] || n >= p->before[0] + in->d[0] ||
+		    h < p->before[1] || h >= p->before[1] + in->d[1] ||
+		    w < p->before[2] || w >= p->before[2] + in->d[2] ||
+		    c < p->before[3] || c >= p->before[3] + in->d[3])
+			ek_st(out, oi, out->zp, INT32_MIN, INT32_MAX);
+		else
+			ek_copy(out, oi, in, ek_idx(in, n - p->before[0],
+						    h - p->before[1],
+						    w - p->before[2],
+						    c - p->before[3]));
+	}
+	return EDGEAI_EXEC_OK;
+}
+
+int ek_concat(const struct ek_op *o)
+{
+	const struct edgeai_prog_concat_params *p =
+		(const struct edgeai_prog_concat_params *)o->op->params;
+	const struct ek_tensor *out = &o->out;
+	uint32_t k, i, outer = 1, inner = 1, base = 0, ax = p->axis;
+
+	if (ax > 3 || !o->n_in)
+		return EDGEAI_EXEC_BAD_OP;
+	for (i = 0; i < ax; i++)
+		outer *= out->d[i];
+	for (i = ax + 1; i < 4; i++)
+		inner *= out->d[i];
+
+	for (k = 0; k < o->n_in; k++) {
+		const struct ek_tensor *in = &o->in[k];
+		uint32_t chunk = in->d[ax] * inner, j;
+
+		if (in->dtype != out->dtype || in->zp != out->zp ||
+		    base + in->d[ax] > out->d[ax])
+			return EDGEAI_EXEC_BAD_OP;
+		for (i = 0; i < outer; i++)
+			for (j = 0; j < chunk; j++)
+				ek_copy(out, i * out->d[ax] * inner +
+					base * inner + j, in, i * chunk + j);
+		base += in->d[ax];
+	}
+	return base == out->d[ax] ? EDGEAI_EXEC_OK : EDGEAI_EXEC_BAD_OP;
+}
+
+int ek_transpose(const struct ek_op *o)
+{
+	const struct edgeai_prog_transpose_params *p =
+		(const struct edgeai_prog_transpose_params *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t i[4], s[4], k, seen = 0;
+
+	if (in->dtype != out->dtype)
+		return EDGEAI_EXEC_BAD_OP;
+	for (k = 0; k < 4; k++) {
+		if (p->perm[k] > 3 || (seen & (1U << p->perm[k])) ||
+		    out->d[k] != in->d[p->perm[k]])
+			return EDGEAI_EXEC_BAD_OP;
+		seen |= 1U << p->perm[k];
+	}
+	/* Input strides, then the stride of each output dimension. */
+	s[3] = 1;
+	s[2] = in->d[3];
+	s[1] = in->d[2] * s[2];
+	s[0] = in->d[1] * s[1];
+	for (i[0] = 0; i[0] < out->d[0]; i[0]++)
+	for (i[1] = 0; i[1] < out->d[1]; i[1]++)
+	for (i[2] = 0; i[2] < out->d[2]; i[2]++)
+	for (i[3] = 0; i[3] < out->d[3]; i[3]++) {
+		uint32_t si = 0;
+
+		for (k = 0; k < 4; k++)
+			si += i[k] * s[p->perm[k]];
+		ek_copy(out, ek_idx(out, i[0], i[1], i[2], i[3]), in, si);
+	}
+	return EDGEAI_EXEC_OK;
+}
+
+int ek_slice(const struct ek_op *o)
+{
+	const struct edgeai_prog_slice_params *p =
+		(const struct edgeai_prog_slice_params *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t i[4], k;
+
+	if (in->dtype != out->dtype)
+		return EDGEAI_EXEC_BAD_OP;
+	for (k = 0; k < 4; k++) {
+		int64_t last = (int64_t)p->begin[k] +
+			       (int64_t)(out->d[k] - 1) * p->stride[k];
+
+		if (!p->stride[k] || p->begin[k] >= in->d[k] || last < 0 ||
+		    last >= in->d[k])
+			return EDGEAI_EXEC_BAD_OP;
+	}
+	for (i[0] = 0; i[0] < out->d[0]; i[0]++)
+	for (i[1] = 0; i[1] < out->d[1]; i[1]++)
+	for (i[2] = 0; i[2] < out->d[2]; i[2]++)
+	for (i[3] = 0; i[3] < out->d[3]; i[3]++) {
+		uint32_t x[4];
+
+		for (k = 0; k < 4; k++)
+			x[k] = (uint32_t)((int32_t)p->begin[k] +
+					  (int32_t)i[k] * p->stride[k]);
+		ek_copy(out, ek_idx(out, i[0], i[1], i[2], i[3]), in,
+			ek_idx(in, x[0], x[1], x[2], x[3]));
+	}
+	return EDGEAI_EXEC_OK;
+}
+
+/*
+ * DEPTH_TO_SPACE: out[n, y, x, c] = in[n, y / b, x / b,
+ * ((y % b) * b + x % b) * C_out + c]; SPACE_TO_DEPTH is its inverse.
+ */
+int ek_space_depth(const struct ek_op *o, int to_space)
+{
+	const struct edgeai_prog_block_params *p =
+		(const struct edgeai_prog_block_params *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	const struct ek_tensor *sp = to_space ? out : in, *dp = to_space ? in : out;
+	uint32_t b = p->block_size, n, y, x, c;
+
+	if (!b || in->dtype != out->dtype || sp->d[0] != dp->d[0] ||
+	    sp->d[1] != dp->d[1] * b || sp->d[2] != dp->d[2] * b ||
+	    dp->d[3] != sp->d[3] * b * b)
+		return EDGEAI_EXEC_BAD_OP;
+
+	for (n = 0; n < sp->d[0]; n++)
+	for (y = 0; y < sp->d[1]; y++)
+	for (x = 0; x < sp->d[2]; x++)
+	for (c = 0; c < sp->d[3]; c++) {
+		uint32_t si = ek_idx(sp, n, y, x, c);
+		uint32_t di = ek_idx(dp, n, y / b, x / b,
+				     ((y % b) * b + x % b) * sp->d[3] + c);
+
+		if (to_space)
+			ek_copy(out, si, in, di);
+		else
+			ek_copy(out, di, in, si);
+	}
+	return EDGEAI_EXEC_OK;
+}
+
+int ek_resize(const struct ek_op *o, int bilinear)
+{
+	(void)o;
+	(void)bilinear;
+	return EDGEAI_EXEC_BAD_OP;
+}
+
+int ek_softmax(const struct ek_op *o)
+{
+	(void)o;
+	return EDGEAI_EXEC_BAD_OP;
+}
