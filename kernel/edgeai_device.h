@@ -90,8 +90,8 @@ struct edgeai_device {
  *	seqnos and queue order agree
  * @lock: protects @next_id and @history
  * @next_id: id the next job gets (starts at 1)
- * @history: done fence of the last DRM_EDGEAI_JOB_HISTORY jobs, slot
- *	id % DRM_EDGEAI_JOB_HISTORY, a reference each
+ * @history: results of the last DRM_EDGEAI_JOB_HISTORY jobs, slot
+ *	id % DRM_EDGEAI_JOB_HISTORY
  * @inflight: jobs submitted and not yet freed by the scheduler
  * @ref: held by the open file and by each job; the context outlives the
  *	file while jobs of it still wait for fences
@@ -111,7 +111,7 @@ struct edgeai_file_priv {
 	/* Protects next_id and history. */
 	spinlock_t lock;
 	u64 next_id;
-	struct edgeai_fence **history;
+	struct edgeai_job_result *history;
 	atomic_t inflight;
 	struct kref ref;
 	struct work_struct release_work;

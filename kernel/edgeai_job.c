@@ -267,8 +267,7 @@ static void edgeai_ctx_release_work(struct work_struct *work)
 	u32 i;
 
 	for (i = 0; i < DRM_EDGEAI_JOB_HISTORY; i++)
-		if (ctx->history[i])
-			dma_fence_put(&ctx->history[i]->base);
+		edgeai_job_result_put(&ctx->history[i]);
 	kvfree(ctx->history);
 	mutex_destroy(&ctx->submit_lock);
 	drm_dev_put(&ctx->edev->drm);
@@ -431,20 +430,53 @@ static void edgeai_job_destroy(struct edgeai_job *job)
 	kfree(job);
 }
 
+/**
+ * edgeai_job_result_put() - drop the references of a job result
+ * @res: result; may be empty (both pointers NULL)
+ */
+void edgeai_job_result_put(struct edgeai_job_result *res)
+{
+	dma_fence_put(res->finished);
+	if (res->done)
+		dma_fence_put(&res->done->base);
+	res->finished = NULL;
+	res->done = NULL;
+}
+
+/**
+ * edgeai_job_result_status() - the result of a finished job
+ * @res: result whose finished fence has signalled
+ *
+ * Return: 0, or the job's negative errno.
+ */
+int edgeai_job_result_status(const struct edgeai_job_result *res)
+{
+	return min(dma_fence_get_status(res->finished), 0);
+}
+
+static void edgeai_job_result_get(struct edgeai_job_result *dst,
+				  const struct edgeai_job_result *src)
+{
+	dst->finished = dma_fence_get(src->finished);
+	dma_fence_get(&src->done->base);
+	dst->done = src->done;
+}
+
 /*
  * Locks the buffers, adds their fences as dependencies, arms the job, adds
  * its finished fence to the buffers and queues it. Once queued, the job may
- * finish and be freed at any time, so only its id and a reference to its
- * done fence come back.
+ * finish and be freed at any time, so only its id and its result fences
+ * come back.
  */
 static int edgeai_job_push(struct edgeai_job *job,
 			   struct drm_syncobj *out_syncobj, u64 *id,
-			   struct edgeai_fence **done)
+			   struct edgeai_job_result *result)
 {
 	struct edgeai_file_priv *ctx = job->ctx;
 	struct edgeai_device *edev = job->edev;
+	struct edgeai_job_result res, old;
 	struct ww_acquire_ctx acquire;
-	struct dma_fence *finished, *old;
+	struct dma_fence *finished;
 	u32 i, slot;
 	int ret;
 
@@ -482,20 +514,19 @@ static int edgeai_job_push(struct edgeai_job *job,
 	if (out_syncobj)
 		drm_syncobj_replace_fence(out_syncobj, finished);
 
+	res.finished = finished;
+	res.done = job->done;
 	slot = job->id % DRM_EDGEAI_JOB_HISTORY;
 	scoped_guard(spinlock, &ctx->lock) {
-		old = ctx->history[slot] ? &ctx->history[slot]->base : NULL;
-		ctx->history[slot] = job->done;
-		dma_fence_get(&job->done->base);
+		old = ctx->history[slot];
+		edgeai_job_result_get(&ctx->history[slot], &res);
 		ctx->next_id++;
 	}
-	dma_fence_put(old);
+	edgeai_job_result_put(&old);
 
 	*id = job->id;
-	if (done) {
-		dma_fence_get(&job->done->base);
-		*done = job->done;
-	}
+	if (result)
+		edgeai_job_result_get(result, &res);
 
 	scoped_guard(spinlock, &edev->job_list_lock)
 		list_add_tail(&job->node, &edev->job_list);
@@ -512,14 +543,14 @@ err_unlock:
  * @file: submitting file
  * @args: the request, copied from userspace or the SQE
  * @uring: the request came through io_uring
- * @done: if not NULL, set on success to a reference to the job's done fence
+ * @result: if not NULL, set on success to the job's result fences
  *
  * On success &drm_edgeai_submit.job_id is set to the job's id.
  *
  * Return: 0 or a negative errno (see &struct drm_edgeai_submit).
  */
 int edgeai_job_submit(struct drm_file *file, struct drm_edgeai_submit *args,
-		      bool uring, struct edgeai_fence **done)
+		      bool uring, struct edgeai_job_result *result)
 {
 	struct edgeai_file_priv *ctx = file->driver_priv;
 	struct edgeai_device *edev = ctx->edev;
@@ -593,7 +624,7 @@ int edgeai_job_submit(struct drm_file *file, struct drm_edgeai_submit *args,
 		}
 	}
 
-	ret = edgeai_job_push(job, out_syncobj, &args->job_id, done);
+	ret = edgeai_job_push(job, out_syncobj, &args->job_id, result);
 	if (out_syncobj)
 		drm_syncobj_put(out_syncobj);
 	if (ret)
@@ -630,23 +661,20 @@ int edgeai_ioctl_submit(struct drm_device *drm, void *data,
 }
 
 /*
- * Returns a reference to the done fence of job @id of @ctx; -EINVAL for an
- * id not handed out yet, -ENOENT for one older than the kept history.
+ * Gets the result of job @id of @ctx; -EINVAL for an id not handed out
+ * yet, -ENOENT for one older than the kept history.
  */
-static struct edgeai_fence *edgeai_ctx_find_job(struct edgeai_file_priv *ctx,
-						u64 id)
+static int edgeai_ctx_find_job(struct edgeai_file_priv *ctx, u64 id,
+			       struct edgeai_job_result *res)
 {
-	struct edgeai_fence *done;
-
 	lockdep_assert_held(&ctx->lock);
 
 	if (id >= ctx->next_id)
-		return ERR_PTR(-EINVAL);
+		return -EINVAL;
 	if (ctx->next_id - id > DRM_EDGEAI_JOB_HISTORY)
-		return ERR_PTR(-ENOENT);
-	done = ctx->history[id % DRM_EDGEAI_JOB_HISTORY];
-	dma_fence_get(&done->base);
-	return done;
+		return -ENOENT;
+	edgeai_job_result_get(res, &ctx->history[id % DRM_EDGEAI_JOB_HISTORY]);
+	return 0;
 }
 
 /**
@@ -663,7 +691,7 @@ int edgeai_ioctl_wait(struct drm_device *drm, void *data,
 {
 	struct edgeai_file_priv *ctx = file->driver_priv;
 	struct drm_edgeai_wait *args = data;
-	struct edgeai_fence *done;
+	struct edgeai_job_result res;
 	long timeout;
 	int idx, ret = 0;
 
@@ -677,28 +705,28 @@ int edgeai_ioctl_wait(struct drm_device *drm, void *data,
 	}
 
 	scoped_guard(spinlock, &ctx->lock)
-		done = edgeai_ctx_find_job(ctx, args->job_id);
-	if (IS_ERR(done)) {
-		ret = PTR_ERR(done);
+		ret = edgeai_ctx_find_job(ctx, args->job_id, &res);
+	if (ret) {
 		drm_dbg(drm, "wait: job %llu %s\n", args->job_id,
 			ret == -EINVAL ? "not submitted yet" : "too old");
 		goto out;
 	}
 
 	timeout = drm_timeout_abs_to_jiffies(args->timeout_ns);
-	ret = dma_fence_wait_timeout(&done->base, true, timeout);
+	/* finished, not done: see &struct edgeai_job_result. */
+	ret = dma_fence_wait_timeout(res.finished, true, timeout);
 	if (ret < 0)
 		goto out_put;
-	if (!dma_fence_is_signaled(&done->base)) {
+	if (!dma_fence_is_signaled(res.finished)) {
 		ret = -ETIME;
 		goto out_put;
 	}
-	args->status = done->base.error;
-	args->device_time_ns = done->device_time_ns;
+	args->status = edgeai_job_result_status(&res);
+	args->device_time_ns = res.done->device_time_ns;
 	ret = 0;
 
 out_put:
-	dma_fence_put(&done->base);
+	edgeai_job_result_put(&res);
 out:
 	drm_dev_exit(idx);
 	return ret;

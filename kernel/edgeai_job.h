@@ -69,6 +69,22 @@ struct edgeai_job {
 	struct list_head node;
 };
 
+/**
+ * struct edgeai_job_result - where a submitter reads the outcome of a job
+ * @finished: the scheduler's finished fence, a reference. The buffers'
+ *	reservation objects and the out-syncobj hold this fence; it signals
+ *	after @done, with the same error, so whoever waits on it never sees
+ *	the job done while its buffers are still busy.
+ * @done: the job's done fence, a reference; holds the device time
+ */
+struct edgeai_job_result {
+	struct dma_fence *finished;
+	struct edgeai_fence *done;
+};
+
+void edgeai_job_result_put(struct edgeai_job_result *res);
+int edgeai_job_result_status(const struct edgeai_job_result *res);
+
 static inline struct edgeai_job *to_edgeai_job(struct drm_sched_job *job)
 {
 	return container_of(job, struct edgeai_job, base);
@@ -81,7 +97,7 @@ void edgeai_job_close(struct edgeai_file_priv *ctx);
 void edgeai_ctx_put(struct edgeai_file_priv *ctx);
 
 int edgeai_job_submit(struct drm_file *file, struct drm_edgeai_submit *args,
-		      bool uring, struct edgeai_fence **done);
+		      bool uring, struct edgeai_job_result *result);
 void edgeai_job_complete(struct edgeai_job *job, int error, u64 device_time_ns);
 
 int edgeai_ioctl_submit(struct drm_device *drm, void *data,

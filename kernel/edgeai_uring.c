@@ -6,7 +6,9 @@
  * queues a job like DRM_IOCTL_EDGEAI_SUBMIT and posts the CQE when the job
  * is done, with the device time in the CQE32's extra word.
  *
- * Completion and cancellation race through the done fence's callback:
+ * The CQE follows the scheduler's finished fence, which the buffers'
+ * reservation objects hold, so a buffer is idle once its job's CQE is seen.
+ * Completion and cancellation race through that fence's callback:
  * whoever removes the callback owns the request. If the fence fired first,
  * its callback has queued task work that posts the CQE; if the cancel
  * removed the callback first, the cancel completes the command and the job
@@ -28,12 +30,12 @@
 /**
  * struct edgeai_uring_req - one queued EDGEAI_URING_CMD_SUBMIT
  * @cmd: the io_uring command
- * @done: the job's done fence, a reference
- * @cb: callback on @done
+ * @res: the job's result fences
+ * @cb: callback on @res.finished
  */
 struct edgeai_uring_req {
 	struct io_uring_cmd *cmd;
-	struct edgeai_fence *done;
+	struct edgeai_job_result res;
 	struct dma_fence_cb cb;
 };
 
@@ -52,7 +54,7 @@ static struct edgeai_uring_req *edgeai_uring_req(struct io_uring_cmd *cmd)
 
 static void edgeai_uring_req_free(struct edgeai_uring_req *req)
 {
-	dma_fence_put(&req->done->base);
+	edgeai_job_result_put(&req->res);
 	kfree(req);
 }
 
@@ -60,8 +62,8 @@ static void edgeai_uring_complete(struct io_uring_cmd *cmd,
 				  unsigned int issue_flags)
 {
 	struct edgeai_uring_req *req = edgeai_uring_req(cmd);
-	int status = req->done->base.error;
-	u64 device_time_ns = req->done->device_time_ns;
+	int status = edgeai_job_result_status(&req->res);
+	u64 device_time_ns = req->res.done->device_time_ns;
 
 	io_uring_cmd_done(cmd, status, device_time_ns, issue_flags);
 	edgeai_uring_req_free(req);
@@ -81,7 +83,7 @@ static void edgeai_uring_cancel(struct io_uring_cmd *cmd,
 	struct edgeai_uring_req *req = edgeai_uring_req(cmd);
 
 	/* Lost the race: the fence fired and the task work posts the CQE. */
-	if (!dma_fence_remove_callback(&req->done->base, &req->cb))
+	if (!dma_fence_remove_callback(req->res.finished, &req->cb))
 		return;
 
 	io_uring_cmd_done(cmd, -ECANCELED, 0, issue_flags);
@@ -115,7 +117,7 @@ static int edgeai_uring_submit(struct io_uring_cmd *cmd,
 		kfree(req);
 		return -ENODEV;
 	}
-	ret = edgeai_job_submit(file, &args, true, &req->done);
+	ret = edgeai_job_submit(file, &args, true, &req->res);
 	drm_dev_exit(idx);
 	if (ret) {
 		kfree(req);
@@ -124,7 +126,7 @@ static int edgeai_uring_submit(struct io_uring_cmd *cmd,
 
 	pdu->req = req;
 	io_uring_cmd_mark_cancelable(cmd, issue_flags);
-	if (dma_fence_add_callback(&req->done->base, &req->cb,
+	if (dma_fence_add_callback(req->res.finished, &req->cb,
 				   edgeai_uring_fence_cb))
 		/* Done already. */
 		edgeai_uring_complete(cmd, issue_flags);
