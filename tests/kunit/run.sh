@@ -16,6 +16,10 @@
 # case, then "N passed, N failed, N skipped", writes "P F S" to
 # build/results/kunit.counts and exits 0 iff nothing failed. A build
 # failure or a crashed kernel counts as a failure and prints the log tail.
+#
+# EDGEAI_KUNIT_DEBUG=1 runs the same suites on a kernel with KASAN,
+# UBSAN and lockdep (own build dir build-debug/, a slower cold build);
+# not part of `make check`.
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -24,15 +28,25 @@ results=$top/build/results
 kdir=$cache/kunit
 work=$kdir/linux
 bdir=$kdir/build
-log=$results/kunit.log
-json=$results/kunit.json
+lane=kunit
+debug_opts=
+if [ "${EDGEAI_KUNIT_DEBUG:-0}" = 1 ]; then
+	lane=kunit-debug
+	bdir=$kdir/build-debug
+	for o in KASAN KASAN_VMALLOC UBSAN UBSAN_BOUNDS PROVE_LOCKING DEBUG_ATOMIC_SLEEP \
+		 DEBUG_LIST; do
+		debug_opts="$debug_opts --kconfig_add=CONFIG_$o=y"
+	done
+fi
+log=$results/$lane.log
+json=$results/$lane.json
 jobs=${KUNIT_JOBS:-2}
 mkdir -p "$results" "$kdir"
-rm -f "$results/kunit.counts" "$json"
+rm -f "$results/$lane.counts" "$json"
 
 finish() { # passed failed skipped
 	echo "$1 passed, $2 failed, $3 skipped"
-	echo "$1 $2 $3" > "$results/kunit.counts"
+	echo "$1 $2 $3" > "$results/$lane.counts"
 	[ "$2" -eq 0 ]
 	exit $?
 }
@@ -92,9 +106,9 @@ patch_file "$work/drivers/accel/Makefile" 'CONFIG_DRM_ACCEL_EDGEAI)' \
 
 # make decides by mtime: when the cache last built another checkout, drop
 # the driver's objects so nothing stale from there is linked in.
-if [ "$(cat "$kdir/checkout" 2>/dev/null)" != "$top" ]; then
+if [ "$(cat "$bdir.checkout" 2>/dev/null)" != "$top" ]; then
 	rm -rf "$bdir/drivers/accel/edgeai"
-	echo "$top" > "$kdir/checkout"
+	echo "$top" > "$bdir.checkout"
 fi
 
 if [ -f "$bdir/.config" ]; then
@@ -106,7 +120,7 @@ fi
 cd "$work" || setup_fail "cd $work"
 t0=$(date +%s)
 python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
-	--kunitconfig=drivers/accel/edgeai/.kunitconfig \
+	--kunitconfig=drivers/accel/edgeai/.kunitconfig $debug_opts \
 	--build_dir="$bdir" --jobs="$jobs" --timeout=600 \
 	--json="$json" > "$log" 2>&1 &
 pid=$!
@@ -129,7 +143,7 @@ echo "kunit: kunit.py exited $rc after $(($(date +%s) - t0))s (log: $log)"
 
 # Turn kunit.py's JSON into one TAP line per test case (a parameterised
 # case counts once per parameter); the counts go to a side file.
-python3 - "$json" "$results/kunit.tapcounts" <<'EOF'
+python3 - "$json" "$results/$lane.tapcounts" <<'EOF'
 import json, sys
 counts = [0, 0, 0]
 n = 0
@@ -161,8 +175,8 @@ except (OSError, ValueError):
 with open(sys.argv[2], "w") as f:
     f.write("%d %d %d\n" % tuple(counts))
 EOF
-read -r p f s < "$results/kunit.tapcounts" || { p=0 f=0 s=0; }
-rm -f "$results/kunit.tapcounts"
+read -r p f s < "$results/$lane.tapcounts" || { p=0 f=0 s=0; }
+rm -f "$results/$lane.tapcounts"
 
 n=$((p + f + s))
 if [ "$rc" -ne 0 ] || [ $n -eq 0 ]; then
