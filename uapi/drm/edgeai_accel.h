@@ -130,9 +130,9 @@ struct drm_edgeai_bo_info {
  * Waits until the device has finished with the buffer (reads only wait
  * for writers) and makes device writes visible to the CPU.
  *
- * Errors: -ENOENT unknown handle; -EINVAL no or unknown @op bits or
- * non-zero @pad; -ETIMEDOUT (-ETIME) when @timeout_ns passes first;
- * -EBUSY when @timeout_ns is 0 and the buffer is busy.
+ * Errors: -ENOENT unknown handle; -EINVAL no or unknown @op bits;
+ * -ETIMEDOUT when @timeout_ns passes first; -EBUSY when @timeout_ns is 0
+ * and the buffer is busy.
  */
 struct drm_edgeai_bo_prep {
 	/** @handle: in, GEM handle */
@@ -231,7 +231,8 @@ struct drm_edgeai_bo_ref {
  * carries the job's result instead).
  *
  * Errors: -EINVAL for a bad count, slot, offset, size, op, flag or non-zero
- * reserved field; -ENOENT for an unknown BO or syncobj handle; -EFAULT for
+ * reserved field, for a buffer bound twice, and (io_uring) for a non-zero
+ * @job_id; -ENOENT for an unknown BO or syncobj handle; -EFAULT for
  * bad pointers; -EBADFD when this file caused a device reset earlier (the
  * context is guilty and must be reopened); -EBUSY when the file already
  * has DRM_EDGEAI_MAX_INFLIGHT jobs queued; -ENODEV after unplug.
@@ -257,7 +258,10 @@ struct drm_edgeai_submit {
 	__u32 flags;
 	/** @pad: must be zero */
 	__u32 pad;
-	/** @job_id: out (ioctl only), per-file id for DRM_IOCTL_EDGEAI_WAIT */
+	/**
+	 * @job_id: out (ioctl only), per-file id for DRM_IOCTL_EDGEAI_WAIT;
+	 * must be zero in an io_uring submit
+	 */
 	__u64 job_id;
 	/** @reserved: must be zero */
 	__u64 reserved[2];
@@ -273,8 +277,9 @@ struct drm_edgeai_submit {
  * DRM_EDGEAI_JOB_HISTORY jobs of the file is kept.
  *
  * Errors: -EINVAL for job id 0, an id not yet handed out, or non-zero
- * @flags/@pad; -ENOENT when the job is older than the kept history;
- * -ETIME when @timeout_ns passes first. On success (return 0), @status is
+ * @flags; -ENOENT when the job is older than the kept history;
+ * -ETIME when @timeout_ns passes first (at once for timeout 0 and an
+ * unfinished job). On success (return 0), @status is
  * the job's result: 0, -EIO (device error), -ETIMEDOUT (hang, core reset)
  * or -ECANCELED (cancelled by a reset caused by another job).
  */
@@ -314,7 +319,8 @@ struct drm_edgeai_wait {
  *
  * The ring must be created with IORING_SETUP_SQE128 and IORING_SETUP_CQE32;
  * otherwise the command completes at once with -EINVAL. sqe->cmd_op selects
- * the command; sqe->cmd holds its payload.
+ * the command (an unknown one completes with -EINVAL); sqe->cmd holds its
+ * payload.
  *
  * EDGEAI_URING_CMD_SUBMIT: the payload is a &struct drm_edgeai_submit (72
  * bytes, fits the 80-byte SQE128 command area). The CQE is posted when the
