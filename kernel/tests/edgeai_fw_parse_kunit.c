@@ -722,9 +722,10 @@ static void edgeai_fw_parse_corruption(struct kunit *test)
 }
 
 /*
- * build/firmware/edgeai/npu.bin as packed by edgeai-fwpack from
- * firmware/specs/npu.fwspec (format 1.0): the packer and the kernel agree
- * on layout, byte order and CRC.
+ * A snapshot of build/firmware/edgeai/npu.bin as packed by edgeai-fwpack
+ * from firmware/specs/npu.fwspec 1.0.0 (format 1.0): the packer and the
+ * kernel agree on layout, byte order and CRC. tests/host/test-fwpack.sh
+ * checks the packer's side against zlib.
  */
 static const u8 fwpack_npu_image[] = {
 	0x45, 0x41, 0x46, 0x57, 0x01, 0x00, 0x00, 0x00, 0x60, 0x00, 0x00, 0x00,
