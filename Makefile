@@ -19,7 +19,7 @@ V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 
 .PHONY: all help module firmware lib tools clean install deps check demo \
-	check-host check-vm check-kunit check-style
+	check-host check-vm check-kunit check-style bench
 
 all: module firmware lib tools
 
@@ -35,6 +35,7 @@ help:
 	@echo '  deps           install the Debian packages the build and tests need'
 	@echo '  check          all test lanes (host, VM, KUnit, style); ends with "N passed, N failed"'
 	@echo '  demo           boot a VM, load the module, run jobs by ioctl and io_uring'
+	@echo '  bench          benchmarks (ratios measured side by side); figures in build/bench.json'
 	@echo '  clean          remove build/ and kernel objects (the cache $(EDGEAI_CACHE) stays)'
 
 module:
@@ -78,6 +79,11 @@ check-style:
 
 demo: deps all
 	$(Q)tests/vm/demo.sh
+
+# Benchmarks print ratios measured side by side in one run, never absolute
+# pass/fail timings; each tests/bench/*.sh adds its figures to build/bench.json.
+bench: deps all
+	$(Q)tests/bench/run.sh
 
 clean:
 	$(Q)if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
