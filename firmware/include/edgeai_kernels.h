@@ -60,4 +60,17 @@ int edgeai_exec_program(const void *prog, size_t prog_size,
  */
 int32_t edgeai_mbqm(int32_t x, int32_t multiplier, int shift);
 
+/**
+ * edgeai_mbqm_up() - the same product as ruy's x86 GEMM rounds it
+ * @x: value
+ * @multiplier: fixed-point multiplier, 0..2^31 - 1
+ * @shift: -31..30, positive is a left shift
+ *
+ * Both rounding steps round half up instead of half away from zero. TFLite
+ * 2.9.0 on x86-64 uses it for CONV_2D and FULLY_CONNECTED.
+ *
+ * Return: the rescaled value.
+ */
+int32_t edgeai_mbqm_up(int32_t x, int32_t multiplier, int shift);
+
 #endif /* _EDGEAI_KERNELS_H_ */

@@ -7,6 +7,12 @@
  * MultiplyByQuantizedMultiplier with the channel's (or the tensor's)
  * multiplier, + zp_out, clamp to the fused activation range. Taps that fall
  * into padding contribute nothing (equivalently, they read zp_in).
+ *
+ * Rounding: TFLite's x86-64 build computes CONV_2D and FULLY_CONNECTED
+ * (int8 and uint8) with ruy's GEMM, whose multiplier rounds half up
+ * (edgeai_mbqm_up()); DEPTHWISE_CONV_2D uses its own kernels with gemmlowp's
+ * round-half-away-from-zero (edgeai_mbqm()). Both verified against the
+ * oracle by the golden tests, on ties included.
  */
 #include "ek_internal.h"
 
@@ -70,7 +76,7 @@ int ek_conv(const struct ek_op *o)
 			acc += ek_ld(b, oc);
 		ek_qmul(o, p->qmul_offset, p->out_multiplier, p->out_shift, oc,
 			&mul, &shift);
-		acc = edgeai_mbqm(acc, mul, shift) + out->zp;
+		acc = edgeai_mbqm_up(acc, mul, shift) + out->zp;
 		ek_st(out, ek_idx(out, n, oy, ox, oc), acc, p->act_min,
 		      p->act_max);
 	}
@@ -151,7 +157,8 @@ int ek_fc(const struct ek_op *o)
 			       (ek_ld(in, bi * ich + i) - in->zp);
 		if (b->data)
 			acc += ek_ld(b, oc);
-		acc = edgeai_mbqm(acc, p->out_multiplier, p->out_shift) + out->zp;
+		acc = edgeai_mbqm_up(acc, p->out_multiplier, p->out_shift) +
+		      out->zp;
 		ek_st(out, bi * och + oc, acc, p->act_min, p->act_max);
 	}
 	return EDGEAI_EXEC_OK;

@@ -1,0 +1,738 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Golden-case generator: single-op int8/uint8 .tflite models and the same
+op as an edgeai program (uapi/drm/edgeai_program.h).
+
+    gen.py OUTDIR [FILTER]
+
+For each case writes OUTDIR/NAME/{model.tflite, prog.bin, in0.bin, ...}
+and lists the case names in OUTDIR/cases.txt. Inputs are seeded and
+deterministic. The program side plays the compiler: it derives the integer
+multipliers, shifts, activation ranges and tables from the float scales the
+way TFLite 2.9.0 does in its Prepare() functions (notes at each builder).
+
+Program slots: slot i holds graph input i, slot N (after the inputs) the
+output; constant tensors live in the program's constant region.
+"""
+import math
+import os
+import random
+import struct
+import sys
+import zlib
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tflite_writer as tw  # noqa: E402
+
+# --- uapi constants (uapi/drm/edgeai_program.h) ---------------------------
+MAGIC, VERSION = 0x47504145, 1
+DT = {'int8': 1, 'uint8': 2, 'int16': 3, 'int32': 4}
+OP = {n: i + 1 for i, n in enumerate([
+    'CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'ADD', 'SUB', 'MUL',
+    'MAXIMUM', 'MINIMUM', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'MEAN',
+    'SOFTMAX', 'LOGISTIC', 'TANH', 'HARD_SWISH', 'RELU', 'RELU6',
+    'LEAKY_RELU', 'PRELU', 'PAD', 'CONCATENATION', 'RESHAPE',
+    'RESIZE_BILINEAR', 'RESIZE_NEAREST_NEIGHBOR', 'QUANTIZE',
+    'STRIDED_SLICE', 'TRANSPOSE', 'DEPTH_TO_SPACE', 'SPACE_TO_DEPTH'])}
+SLOT_CONST = NO_TENSOR = NO_CONST = 0xffffffff
+PARAM_WORDS = 20
+
+# TFLite builtin operator codes and builtin options union indices.
+TFL = {'ADD': 0, 'AVERAGE_POOL_2D': 1, 'CONCATENATION': 2, 'CONV_2D': 3,
+       'DEPTHWISE_CONV_2D': 4, 'DEPTH_TO_SPACE': 5, 'FULLY_CONNECTED': 9,
+       'LOGISTIC': 14, 'MAX_POOL_2D': 17, 'MUL': 18, 'RELU': 19,
+       'RELU_N1_TO_1': 20, 'RELU6': 21, 'RESHAPE': 22, 'RESIZE_BILINEAR': 23,
+       'SOFTMAX': 25, 'SPACE_TO_DEPTH': 26, 'TANH': 28, 'PAD': 34,
+       'TRANSPOSE': 39, 'MEAN': 40, 'SUB': 41, 'STRIDED_SLICE': 45,
+       'PRELU': 54, 'MAXIMUM': 55, 'MINIMUM': 57,
+       'RESIZE_NEAREST_NEIGHBOR': 97, 'LEAKY_RELU': 98, 'QUANTIZE': 114,
+       'HARD_SWISH': 117}
+OPT = {'Conv2D': 1, 'DepthwiseConv2D': 2, 'Pool2D': 5, 'FullyConnected': 8,
+       'Softmax': 9, 'Concatenation': 10, 'Add': 11, 'ResizeBilinear': 15,
+       'Reshape': 17, 'SpaceToDepth': 19, 'Mul': 21, 'Pad': 22,
+       'Transpose': 26, 'Reducer': 27, 'Sub': 28, 'StridedSlice': 32,
+       'MaximumMinimum': 39, 'ResizeNearestNeighbor': 74, 'LeakyRelu': 75,
+       'Quantize': 89, 'HardSwish': 91, 'DepthToSpace': 94}
+TTYPE = {'int8': tw.TT_INT8, 'uint8': tw.TT_UINT8, 'int32': tw.TT_INT32}
+QRANGE = {'int8': (-128, 127), 'uint8': (0, 255)}
+
+
+# --- float32 emulation and TFLite's quantization helpers -------------------
+def f32(x):
+    return struct.unpack('<f', struct.pack('<f', x))[0]
+
+
+def round_away(x):
+    """std::round / TfLiteRound: half away from zero."""
+    return int(math.floor(abs(x) + 0.5)) * (1 if x >= 0 else -1)
+
+
+def quantize_multiplier(m):
+    """TFLite QuantizeMultiplier (quantization_util.cc)."""
+    if m == 0.0:
+        return 0, 0
+    q, shift = math.frexp(m)
+    qf = round_away(q * (1 << 31))
+    if qf == (1 << 31):
+        qf //= 2
+        shift += 1
+    if shift < -31:
+        return 0, 0
+    return qf, shift
+
+
+def act_range(act, dtype, s_out, zp_out):
+    """CalculateActivationRangeQuantized: f / scale in float, roundf."""
+    qmin, qmax = QRANGE[dtype]
+
+    def q(f):
+        return zp_out + round_away(f32(f32(f) / f32(s_out)))
+    if act == 'NONE':
+        return qmin, qmax
+    if act == 'RELU':
+        return max(qmin, q(0.0)), qmax
+    if act == 'RELU6':
+        return max(qmin, q(0.0)), min(qmax, q(6.0))
+    if act == 'RELU_N1_TO_1':
+        return max(qmin, q(-1.0)), min(qmax, q(1.0))
+    raise ValueError(act)
+
+
+def pad_same(size, k, stride, dil):
+    """ComputePaddingHeightWidth for SAME: (out, before)."""
+    eff = (k - 1) * dil + 1
+    out = (size + stride - 1) // stride
+    total = max((out - 1) * stride + eff - size, 0)
+    return out, total // 2
+
+
+def out_valid(size, k, stride, dil):
+    eff = (k - 1) * dil + 1
+    return (size + stride - eff) // stride
+
+
+def pack(fmt, vals):
+    return struct.pack('<%d%s' % (len(vals), fmt), *vals)
+
+
+def npfmt(dtype):
+    return {'int8': 'b', 'uint8': 'B', 'int32': 'i'}[dtype]
+
+
+def dims4(shape):
+    shape = list(shape)
+    assert len(shape) <= 4
+    return [1] * (4 - len(shape)) + shape
+
+
+def count(shape):
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+# --- the program writer -----------------------------------------------------
+class Prog:
+    def __init__(self):
+        self.tensors = []
+        self.ops = []
+        self.consts = bytearray()
+
+    def const(self, data, align=8):
+        while len(self.consts) % align:
+            self.consts.append(0)
+        off = len(self.consts)
+        self.consts += data
+        return off
+
+    def tensor(self, dtype, shape, zp=0, slot=None, data=None):
+        if data is not None:
+            slot, off = SLOT_CONST, self.const(data)
+        else:
+            off = 0
+        self.tensors.append((DT[dtype], slot, off, dims4(shape), zp))
+        return len(self.tensors) - 1
+
+    def op(self, name, inputs, output, params=()):
+        ins = list(inputs) + [NO_TENSOR] * (8 - len(inputs))
+        words = [p & 0xffffffff for p in params]
+        words += [0] * (PARAM_WORDS - len(words))
+        self.ops.append((OP[name], ins, output, words))
+
+    def blob(self):
+        hdr = 64
+        toff = hdr
+        ooff = toff + 48 * len(self.tensors)
+        coff = ooff + 128 * len(self.ops)
+        total = coff + len(self.consts)
+        total += (-total) % 8
+        slots = [t[1] for t in self.tensors if t[1] != SLOT_CONST]
+        b = struct.pack('<16I', MAGIC, VERSION, hdr, total, len(self.tensors),
+                        len(self.ops), toff, ooff, coff, len(self.consts),
+                        max(slots) + 1, 0, 0, 0, 0, 0)
+        for dt, slot, off, d, zp in self.tensors:
+            b += struct.pack('<IIQ4IiI2I', dt, slot, off, *d, zp, 0, 0, 0)
+        for opc, ins, out, words in self.ops:
+            b += struct.pack('<II8III20I', opc, 0, *ins, out, 0, *words)
+        b += self.consts
+        b += bytes(total - len(b))
+        assert len(b) == total
+        return b
+
+
+# --- cases ------------------------------------------------------------------
+class Case:
+    """A single-op case: TFLite tensors plus the matching program."""
+
+    def __init__(self, name, seed):
+        self.name = name
+        self.rng = random.Random(seed)
+        self.tt = []        # TFLite tensors
+        self.ginputs = []   # graph input tensor indices
+        self.inputs = []    # input bytes per graph input
+        self.prog = Prog()
+        self.pidx = {}      # TFLite tensor index -> program tensor index
+
+    def act_input(self, shape, dtype, scale, zp):
+        i = len(self.tt)
+        self.tt.append({'shape': shape, 'type': TTYPE[dtype],
+                        'scale': [f32(scale)], 'zero_point': [zp]})
+        lo, hi = QRANGE[dtype]
+        data = [self.rng.randint(lo, hi) for _ in range(count(shape))]
+        self.inputs.append(pack(npfmt(dtype), data))
+        self.pidx[i] = self.prog.tensor(dtype, shape, zp,
+                                        slot=len(self.ginputs))
+        self.ginputs.append(i)
+        return i
+
+    def const_tensor(self, shape, dtype, values, scale=None, zp=None,
+                     qdim=0, in_prog=True):
+        i = len(self.tt)
+        data = pack(npfmt(dtype), values)
+        t = {'shape': shape, 'type': TTYPE[dtype], 'data': data}
+        if scale is not None:
+            t.update(scale=[f32(s) for s in scale], zero_point=zp, qdim=qdim)
+        self.tt.append(t)
+        if in_prog:
+            self.pidx[i] = self.prog.tensor(dtype, shape,
+                                            zp[0] if zp else 0, data=data)
+        return i
+
+    def output(self, shape, dtype, scale, zp):
+        i = len(self.tt)
+        self.tt.append({'shape': shape, 'type': TTYPE[dtype],
+                        'scale': [f32(scale)], 'zero_point': [zp]})
+        self.pidx[i] = self.prog.tensor(dtype, shape, zp,
+                                        slot=len(self.ginputs))
+        self.out = i
+        return i
+
+    def write(self, outdir, opcode, opts_type, opts, op_inputs):
+        d = os.path.join(outdir, self.name)
+        os.makedirs(d, exist_ok=True)
+        self.opname = opcode
+        m = tw.model(TFL[opcode], opts_type, opts, self.tt, op_inputs,
+                     [self.out], self.ginputs, [self.out])
+        with open(os.path.join(d, 'model.tflite'), 'wb') as f:
+            f.write(m)
+        with open(os.path.join(d, 'prog.bin'), 'wb') as f:
+            f.write(self.prog.blob())
+        for k, data in enumerate(self.inputs):
+            with open(os.path.join(d, 'in%d.bin' % k), 'wb') as f:
+                f.write(data)
+
+
+def s32(x):
+    return x & 0xffffffff
+
+
+def conv_case(name, seed, dtype='int8', n=1, h=8, w=8, ic=3, oc=4, kh=3,
+              kw=3, stride=(1, 1), dil=(1, 1), padding='SAME', act='NONE',
+              s_in=0.05, zp_in=3, s_out=None, zp_out=-5, w_zp=0,
+              depthwise=False, dm=1, bias=True, wscale=None):
+    """CONV_2D / DEPTHWISE_CONV_2D.
+
+    TFLite 2.9 PopulateConvolutionQuantizationParams: per channel,
+    (double)s_in * (double)s_w[c] / (double)s_out, QuantizeMultiplier.
+    uint8 (per-tensor) uses GetQuantizedConvolutionMultipler: the same
+    double expression with the single filter scale. TFLite 2.9 rejects
+    quantized CONV_2D without a bias (and crashes on DEPTHWISE_CONV_2D
+    without one), so there are no bias-free conv cases; the kernels accept
+    NO_TENSOR there.
+    """
+    c = Case(name, seed)
+    rng = c.rng
+    if depthwise:
+        oc = ic * dm
+    inp = c.act_input([n, h, w, ic], dtype, s_in, zp_in)
+    per_channel = dtype == 'int8'
+    nsc = oc if per_channel else 1
+    if wscale is None:
+        wscale = [rng.uniform(0.002, 0.02) for _ in range(nsc)]
+    wscale = [f32(s) for s in wscale]
+    if dtype == 'int8':
+        wvals_range = (-127, 127)
+    else:
+        wvals_range = (0, 255)
+    fshape = [1, kh, kw, oc] if depthwise else [oc, kh, kw, ic]
+    wv = [rng.randint(*wvals_range) for _ in range(count(fshape))]
+    wzp = [0] * nsc if per_channel else [w_zp]
+    filt = c.const_tensor(fshape, dtype, wv, wscale, wzp,
+                          qdim=3 if depthwise else 0)
+    if s_out is None:
+        taps = kh * kw * (1 if depthwise else ic)
+        s_out = s_in * (sum(wscale) / len(wscale)) * 60 * math.sqrt(taps) / 128
+    s_out = f32(s_out)
+    bscale = [f32(f32(s_in) * s) for s in wscale]
+    binp = -1
+    if bias:
+        bv = [rng.randint(-3000, 3000) for _ in range(oc)]
+        binp = c.const_tensor([oc], 'int32', bv, bscale, [0] * len(bscale))
+    if padding == 'SAME':
+        oh, pt = pad_same(h, kh, stride[0], dil[0])
+        ow, pl = pad_same(w, kw, stride[1], dil[1])
+    else:
+        oh, pt = out_valid(h, kh, stride[0], dil[0]), 0
+        ow, pl = out_valid(w, kw, stride[1], dil[1]), 0
+    out = c.output([n, oh, ow, oc], dtype, s_out, zp_out)
+    amin, amax = act_range(act, dtype, s_out, zp_out)
+    if per_channel:
+        q = [quantize_multiplier(f32(s_in) * s / s_out) for s in wscale]
+        qoff = c.prog.const(b''.join(struct.pack('<ii', *x) for x in q))
+        om, osh = 0, 0
+    else:
+        om, osh = quantize_multiplier(f32(s_in) * wscale[0] / s_out)
+        qoff = NO_CONST
+    p = [stride[0], stride[1], dil[0], dil[1], pt, pl, dm if depthwise else 1,
+         amin, amax, om, osh, qoff]
+    c.prog.op('DEPTHWISE_CONV_2D' if depthwise else 'CONV_2D',
+              [c.pidx[inp], c.pidx[filt]] +
+              ([c.pidx[binp]] if bias else []), c.pidx[out], p)
+    pad = tw.PAD_SAME if padding == 'SAME' else tw.PAD_VALID
+    if depthwise:
+        opts = [(0, 'b', pad), (1, 'i', stride[1]), (2, 'i', stride[0]),
+                (3, 'i', dm), (4, 'b', tw.ACT[act]), (5, 'i', dil[1]),
+                (6, 'i', dil[0])]
+        c.write(OUTDIR, 'DEPTHWISE_CONV_2D', OPT['DepthwiseConv2D'], opts,
+                [inp, filt] + ([binp] if bias else []))
+        return c
+    else:
+        opts = [(0, 'b', pad), (1, 'i', stride[1]), (2, 'i', stride[0]),
+                (3, 'b', tw.ACT[act]), (4, 'i', dil[1]), (5, 'i', dil[0])]
+        c.write(OUTDIR, 'CONV_2D', OPT['Conv2D'], opts,
+                [inp, filt] + ([binp] if bias else []))
+        return c
+
+
+def fc_case(name, seed, dtype='int8', batch=2, ic=16, oc=8, act='NONE',
+            s_in=0.04, zp_in=-7, s_w=0.01, w_zp=0, s_out=None, zp_out=4,
+            bias=True):
+    """FULLY_CONNECTED: per-tensor multiplier from
+    (double)s_in * (double)s_w / (double)s_out (GetQuantizedConvolution-
+    Multipler); uint8 subtracts the filter zero point."""
+    c = Case(name, seed)
+    rng = c.rng
+    inp = c.act_input([batch, ic], dtype, s_in, zp_in)
+    lo, hi = (-127, 127) if dtype == 'int8' else (0, 255)
+    wv = [rng.randint(lo, hi) for _ in range(oc * ic)]
+    filt = c.const_tensor([oc, ic], dtype, wv, [s_w], [w_zp])
+    s_w = f32(s_w)
+    if s_out is None:
+        s_out = s_in * s_w * 60 * math.sqrt(ic) / 128
+    s_out = f32(s_out)
+    binp = -1
+    if bias:
+        bv = [rng.randint(-2000, 2000) for _ in range(oc)]
+        binp = c.const_tensor([oc], 'int32', bv, [f32(f32(s_in) * s_w)], [0])
+    out = c.output([batch, oc], dtype, s_out, zp_out)
+    amin, amax = act_range(act, dtype, s_out, zp_out)
+    om, osh = quantize_multiplier(f32(s_in) * s_w / s_out)
+    c.prog.op('FULLY_CONNECTED', [c.pidx[inp], c.pidx[filt]] +
+              ([c.pidx[binp]] if bias else []), c.pidx[out],
+              [amin, amax, om, osh])
+    c.write(OUTDIR, 'FULLY_CONNECTED', OPT['FullyConnected'],
+            [(0, 'b', tw.ACT[act])], [inp, filt, binp])
+    return c
+
+
+def add_case(name, seed, op='ADD', dtype='int8', shape_a=(1, 4, 5, 3),
+             shape_b=(1, 4, 5, 3), s_a=0.05, zp_a=2, s_b=0.03, zp_b=-9,
+             s_out=0.07, zp_out=1, act='NONE'):
+    """ADD/SUB (add.cc/sub.cc Prepare, 8-bit): left_shift 20,
+    twice_max = 2 * (double)max(s_a, s_b) (the max taken in float),
+    input multipliers s_i / twice_max, output twice_max / (2^20 * s_out).
+    MUL (mul.cc): (double)s_a * (double)s_b / (double)s_out."""
+    c = Case(name, seed)
+    if dtype == 'uint8':
+        zp_a, zp_b, zp_out = zp_a + 128, zp_b + 128, zp_out + 128
+    a = c.act_input(list(shape_a), dtype, s_a, zp_a)
+    b = c.act_input(list(shape_b), dtype, s_b, zp_b)
+    oshape = [max(x, y) for x, y in zip(dims4(shape_a), dims4(shape_b))]
+    oshape = oshape[4 - max(len(shape_a), len(shape_b)):]
+    s_a, s_b, s_out = f32(s_a), f32(s_b), f32(s_out)
+    out = c.output(oshape, dtype, s_out, zp_out)
+    amin, amax = act_range(act, dtype, s_out, zp_out)
+    if op in ('ADD', 'SUB'):
+        tm = 2 * max(s_a, s_b)
+        m0 = quantize_multiplier(s_a / tm)
+        m1 = quantize_multiplier(s_b / tm)
+        mo = quantize_multiplier(tm / ((1 << 20) * s_out))
+        p = [20, m0[0], m0[1], m1[0], m1[1], mo[0], mo[1], amin, amax]
+        optt = OPT['Add'] if op == 'ADD' else OPT['Sub']
+    elif op == 'MUL':
+        mo = quantize_multiplier(s_a * s_b / s_out)
+        p = [mo[0], mo[1], amin, amax]
+        optt = OPT['Mul']
+    c.prog.op(op, [c.pidx[a], c.pidx[b]], c.pidx[out], p)
+    c.write(OUTDIR, op, optt, [(0, 'b', tw.ACT[act])], [a, b])
+    return c
+
+
+def maxmin_case(name, seed, op, dtype='int8', shape_a=(1, 3, 4, 5),
+                shape_b=(1, 3, 4, 5), s=0.05, zp=-3):
+    c = Case(name, seed)
+    if dtype == 'uint8':
+        zp += 128
+    a = c.act_input(list(shape_a), dtype, s, zp)
+    b = c.act_input(list(shape_b), dtype, s, zp)
+    oshape = [max(x, y) for x, y in zip(dims4(shape_a), dims4(shape_b))]
+    out = c.output(oshape, dtype, s, zp)
+    c.prog.op(op, [c.pidx[a], c.pidx[b]], c.pidx[out])
+    c.write(OUTDIR, op, OPT['MaximumMinimum'], [], [a, b])
+    return c
+
+
+def pool_case(name, seed, op, dtype='int8', n=1, h=9, w=7, ch=5, fh=3, fw=3,
+              stride=(2, 2), padding='SAME', act='NONE', s=0.05, zp=-10):
+    """Pooling: output shares the input quantization; activation range
+    from the output scale as for conv."""
+    c = Case(name, seed)
+    if dtype == 'uint8':
+        zp += 128
+    inp = c.act_input([n, h, w, ch], dtype, s, zp)
+    if padding == 'SAME':
+        oh, pt = pad_same(h, fh, stride[0], 1)
+        ow, pl = pad_same(w, fw, stride[1], 1)
+    else:
+        oh, pt = out_valid(h, fh, stride[0], 1), 0
+        ow, pl = out_valid(w, fw, stride[1], 1), 0
+    out = c.output([n, oh, ow, ch], dtype, s, zp)
+    amin, amax = act_range(act, dtype, f32(s), zp)
+    c.prog.op(op, [c.pidx[inp]], c.pidx[out],
+              [fh, fw, stride[0], stride[1], pt, pl, amin, amax])
+    pad = tw.PAD_SAME if padding == 'SAME' else tw.PAD_VALID
+    c.write(OUTDIR, op, OPT['Pool2D'],
+            [(0, 'b', pad), (1, 'i', stride[1]), (2, 'i', stride[0]),
+             (3, 'i', fw), (4, 'i', fh), (5, 'b', tw.ACT[act])], [inp])
+    return c
+
+
+def requant_case(name, seed, op, dtype='int8', out_dtype=None,
+                 shape=(1, 4, 4, 6), s_in=0.05, zp_in=7, s_out=0.03,
+                 zp_out=-4):
+    """QUANTIZE (quantize.cc): (double)s_in / (double)s_out.
+    RELU/RELU6 (activations.cc ReluPrepare): the ratio s_in / s_out taken
+    in float, then widened; clamp [max(qmin, zp + roundf(0 / s)), qmax]
+    (RELU6: min(qmax, zp + roundf(6 / s)))."""
+    c = Case(name, seed)
+    out_dtype = out_dtype or dtype
+    if dtype == 'uint8':
+        zp_in += 128
+    if out_dtype == 'uint8':
+        zp_out += 128
+    inp = c.act_input(list(shape), dtype, s_in, zp_in)
+    out = c.output(list(shape), out_dtype, s_out, zp_out)
+    s_in, s_out = f32(s_in), f32(s_out)
+    lo, hi = QRANGE[out_dtype]
+    if op == 'QUANTIZE':
+        m = quantize_multiplier(s_in / s_out)
+        amin, amax = lo, hi
+        optt, opts = OPT['Quantize'], []
+    else:
+        m = quantize_multiplier(f32(s_in / s_out))
+        amin = max(lo, zp_out + round_away(f32(0.0 / s_out)))
+        amax = hi if op == 'RELU' else \
+            min(hi, zp_out + round_away(f32(6.0 / s_out)))
+        optt, opts = 0, []
+    c.prog.op(op, [c.pidx[inp]], c.pidx[out], [m[0], m[1], amin, amax])
+    c.write(OUTDIR, op, optt, opts, [inp])
+    return c
+
+
+def reshape_case(name, seed, dtype='int8', shape=(1, 4, 6, 2),
+                 new=(1, 8, 6)):
+    c = Case(name, seed)
+    inp = c.act_input(list(shape), dtype, 0.1, 3)
+    shp = c.const_tensor([len(new)], 'int32', list(new), in_prog=False)
+    out = c.output(list(new), dtype, 0.1, 3)
+    c.prog.op('RESHAPE', [c.pidx[inp]], c.pidx[out])
+    c.write(OUTDIR, 'RESHAPE', OPT['Reshape'],
+            [(0, 'ref', tw.Vector('i', list(new)))], [inp, shp])
+    return c
+
+
+def pad_case(name, seed, dtype='int8', shape=(1, 3, 5, 2),
+             pads=((0, 0), (1, 2), (2, 0), (0, 1)), zp=-6):
+    c = Case(name, seed)
+    if dtype == 'uint8':
+        zp += 128
+    inp = c.act_input(list(shape), dtype, 0.1, zp)
+    pv = [x for pr in pads for x in pr]
+    pt = c.const_tensor([len(shape), 2], 'int32', pv, in_prog=False)
+    oshape = [d + a + b for d, (a, b) in zip(shape, pads)]
+    out = c.output(oshape, dtype, 0.1, zp)
+    p4 = [(0, 0)] * (4 - len(shape)) + list(pads)
+    c.prog.op('PAD', [c.pidx[inp]], c.pidx[out],
+              [a for a, _ in p4] + [b for _, b in p4])
+    c.write(OUTDIR, 'PAD', OPT['Pad'], [], [inp, pt])
+    return c
+
+
+def concat_case(name, seed, dtype='int8', shapes=((1, 2, 3, 4), (1, 2, 3, 5)),
+                axis=3, zp=5):
+    c = Case(name, seed)
+    if dtype == 'uint8':
+        zp += 128
+    ins = [c.act_input(list(s), dtype, 0.07, zp) for s in shapes]
+    oshape = list(shapes[0])
+    oshape[axis] = sum(s[axis] for s in shapes)
+    out = c.output(oshape, dtype, 0.07, zp)
+    ax4 = axis + 4 - len(oshape)
+    c.prog.op('CONCATENATION', [c.pidx[i] for i in ins], c.pidx[out], [ax4])
+    c.write(OUTDIR, 'CONCATENATION', OPT['Concatenation'],
+            [(0, 'i', axis), (1, 'b', 0)], ins)
+    return c
+
+
+def transpose_case(name, seed, dtype='int8', shape=(2, 3, 4, 5),
+                   perm=(0, 3, 1, 2)):
+    c = Case(name, seed)
+    inp = c.act_input(list(shape), dtype, 0.1, 0)
+    pt = c.const_tensor([len(perm)], 'int32', list(perm), in_prog=False)
+    oshape = [shape[i] for i in perm]
+    out = c.output(oshape, dtype, 0.1, 0)
+    off = 4 - len(shape)
+    p4 = list(range(off)) + [p + off for p in perm]
+    c.prog.op('TRANSPOSE', [c.pidx[inp]], c.pidx[out], p4)
+    c.write(OUTDIR, 'TRANSPOSE', OPT['Transpose'], [], [inp, pt])
+    return c
+
+
+def slice_case(name, seed, dtype='int8', shape=(1, 7, 8, 5),
+               begin=(0, 1, 0, 1), end=(1, 7, 8, 5), strides=(1, 2, 3, 2)):
+    """STRIDED_SLICE with positive strides and no masks."""
+    c = Case(name, seed)
+    inp = c.act_input(list(shape), dtype, 0.1, 1)
+    bt = c.const_tensor([4], 'int32', list(begin), in_prog=False)
+    et = c.const_tensor([4], 'int32', list(end), in_prog=False)
+    st = c.const_tensor([4], 'int32', list(strides), in_prog=False)
+    oshape = [max(0, (e - b + s - 1) // s) for b, e, s in
+              zip(begin, end, strides)]
+    out = c.output(oshape, dtype, 0.1, 1)
+    c.prog.op('STRIDED_SLICE', [c.pidx[inp]], c.pidx[out],
+              list(begin) + list(strides))
+    c.write(OUTDIR, 'STRIDED_SLICE', OPT['StridedSlice'],
+            [(0, 'i', 0), (1, 'i', 0), (2, 'i', 0), (3, 'i', 0), (4, 'i', 0)],
+            [inp, bt, et, st])
+    return c
+
+
+def block_case(name, seed, op, dtype='int8', shape=(1, 4, 6, 8), bs=2):
+    c = Case(name, seed)
+    n, h, w, ch = shape
+    inp = c.act_input(list(shape), dtype, 0.1, 2)
+    if op == 'DEPTH_TO_SPACE':
+        oshape = [n, h * bs, w * bs, ch // (bs * bs)]
+        optt = OPT['DepthToSpace']
+    else:
+        oshape = [n, h // bs, w // bs, ch * bs * bs]
+        optt = OPT['SpaceToDepth']
+    out = c.output(oshape, dtype, 0.1, 2)
+    c.prog.op(op, [c.pidx[inp]], c.pidx[out], [bs])
+    c.write(OUTDIR, op, optt, [(0, 'i', bs)], [inp])
+    return c
+
+
+def cases():
+    """(name, builder, kwargs) for every golden case."""
+    L = []
+
+    def add(name, fn, **kw):
+        L.append((name, fn, kw))
+    # CONV_2D
+    for dt in ('int8', 'uint8'):
+        u = dt == 'uint8'
+        zin = 131 if u else 3
+        zout = 120 if u else -5
+        base = dict(dtype=dt, zp_in=zin, zp_out=zout, w_zp=119 if u else 0)
+        add('conv_%s_same_3x3' % dt, conv_case, **base)
+        add('conv_%s_valid_3x3' % dt, conv_case, padding='VALID', **base)
+        add('conv_%s_stride2_same' % dt, conv_case, h=9, w=10,
+            stride=(2, 2), **base)
+        add('conv_%s_stride21_valid' % dt, conv_case, h=9, w=7,
+            stride=(2, 1), padding='VALID', kh=3, kw=2, **base)
+        add('conv_%s_dilation2' % dt, conv_case, h=10, w=9, dil=(2, 2),
+            **base)
+        add('conv_%s_dilation_valid' % dt, conv_case, h=10, w=9,
+            dil=(2, 3), padding='VALID', **base)
+        add('conv_%s_1x1' % dt, conv_case, kh=1, kw=1, ic=16, oc=8, **base)
+        add('conv_%s_relu' % dt, conv_case, act='RELU', **base)
+        add('conv_%s_relu6' % dt, conv_case, act='RELU6', s_out=0.04, **base)
+        add('conv_%s_relu_n1' % dt, conv_case, act='RELU_N1_TO_1',
+            s_out=0.01, **base)
+        add('conv_%s_batch2_odd' % dt, conv_case, n=2, h=5, w=3, ic=7,
+            oc=5, kh=5, kw=3, **base)
+        add('conv_%s_5x5_s2' % dt, conv_case, h=11, w=11, kh=5, kw=5,
+            stride=(2, 2), ic=2, oc=3, **base)
+        add('conv_%s_large_ic' % dt, conv_case, h=4, w=4, ic=64, oc=6,
+            **base)
+        add('conv_%s_tiny_scale' % dt, conv_case, s_in=1e-4, s_out=1e-5,
+            **base)
+        add('conv_%s_big_scale' % dt, conv_case, s_in=2.0, s_out=0.5,
+            **base)
+    add('conv_int8_zp_extreme_in', conv_case, zp_in=-128, zp_out=127)
+    add('conv_int8_zp_extreme_out', conv_case, zp_in=127, zp_out=-128)
+    add('conv_uint8_zp_extreme', conv_case, dtype='uint8', zp_in=0,
+        zp_out=255, w_zp=255)
+    add('conv_uint8_wzp0', conv_case, dtype='uint8', zp_in=200,
+        zp_out=3, w_zp=0)
+    add('conv_int8_wide_scales', conv_case, oc=6,
+        wscale=[1e-5, 0.5, 0.003, 0.01, 2e-4, 0.07])
+    # DEPTHWISE_CONV_2D
+    for dt in ('int8', 'uint8'):
+        u = dt == 'uint8'
+        base = dict(dtype=dt, depthwise=True, zp_in=140 if u else -2,
+                    zp_out=110 if u else 6, w_zp=100 if u else 0)
+        add('dw_%s_same_3x3' % dt, conv_case, ic=4, **base)
+        add('dw_%s_valid' % dt, conv_case, ic=5, padding='VALID', **base)
+        add('dw_%s_stride2' % dt, conv_case, ic=3, h=9, w=8,
+            stride=(2, 2), **base)
+        add('dw_%s_dm2' % dt, conv_case, ic=3, dm=2, **base)
+        add('dw_%s_dm3_valid' % dt, conv_case, ic=2, dm=3,
+            padding='VALID', **base)
+        add('dw_%s_dilation2' % dt, conv_case, ic=4, h=9, w=9,
+            dil=(2, 2), **base)
+        add('dw_%s_relu6' % dt, conv_case, ic=8, act='RELU6', s_out=0.03,
+            **base)
+        add('dw_%s_5x5_relu' % dt, conv_case, ic=3, kh=5, kw=5,
+            act='RELU', **base)
+        add('dw_%s_batch2' % dt, conv_case, n=2, ic=3, h=6, w=5, **base)
+    # FULLY_CONNECTED
+    for dt in ('int8', 'uint8'):
+        u = dt == 'uint8'
+        base = dict(dtype=dt, zp_in=121 if u else -7,
+                    zp_out=133 if u else 4, w_zp=127 if u else 0)
+        add('fc_%s_basic' % dt, fc_case, **base)
+        add('fc_%s_relu' % dt, fc_case, act='RELU', **base)
+        add('fc_%s_relu6' % dt, fc_case, act='RELU6', s_out=0.03, **base)
+        add('fc_%s_nobias' % dt, fc_case, bias=False, **base)
+        add('fc_%s_wide' % dt, fc_case, batch=1, ic=200, oc=10, **base)
+        add('fc_%s_batch5' % dt, fc_case, batch=5, ic=7, oc=3, **base)
+        add('fc_%s_gemv_512' % dt, fc_case, batch=1, ic=40, oc=512, **base)
+        add('fc_%s_gemm_8x64' % dt, fc_case, batch=8, ic=33, oc=64, **base)
+    # ADD / SUB / MUL
+    for op in ('ADD', 'SUB', 'MUL'):
+        lo = op.lower()
+        for dt in ('int8', 'uint8'):
+            add('%s_%s_basic' % (lo, dt), add_case, op=op, dtype=dt)
+            add('%s_%s_relu' % (lo, dt), add_case, op=op, dtype=dt,
+                act='RELU')
+            add('%s_%s_relu6' % (lo, dt), add_case, op=op, dtype=dt,
+                act='RELU6', s_out=0.03)
+            add('%s_%s_bcast_c' % (lo, dt), add_case, op=op, dtype=dt,
+                shape_b=(1, 1, 1, 3))
+            add('%s_%s_bcast_hw' % (lo, dt), add_case, op=op, dtype=dt,
+                shape_a=(1, 4, 1, 3), shape_b=(1, 1, 5, 1))
+            add('%s_%s_same_scale' % (lo, dt), add_case, op=op, dtype=dt,
+                s_a=0.05, s_b=0.05, s_out=0.05)
+            add('%s_%s_scale_extreme' % (lo, dt), add_case, op=op, dtype=dt,
+                s_a=0.001, s_b=0.9, s_out=0.002, zp_a=-128, zp_b=127)
+            add('%s_%s_rank2' % (lo, dt), add_case, op=op, dtype=dt,
+                shape_a=(3, 7), shape_b=(3, 7))
+    # MAXIMUM / MINIMUM
+    for op in ('MAXIMUM', 'MINIMUM'):
+        for dt in ('int8', 'uint8'):
+            add('%s_%s_basic' % (op.lower(), dt), maxmin_case, op=op,
+                dtype=dt)
+            add('%s_%s_bcast' % (op.lower(), dt), maxmin_case, op=op,
+                dtype=dt, shape_b=(1, 1, 4, 1))
+    # Pooling
+    for op in ('AVERAGE_POOL_2D', 'MAX_POOL_2D'):
+        lo = 'avgpool' if op.startswith('AVER') else 'maxpool'
+        for dt in ('int8', 'uint8'):
+            add('%s_%s_same_s2' % (lo, dt), pool_case, op=op, dtype=dt)
+            add('%s_%s_valid' % (lo, dt), pool_case, op=op, dtype=dt,
+                padding='VALID')
+            add('%s_%s_2x2' % (lo, dt), pool_case, op=op, dtype=dt, fh=2,
+                fw=2, h=8, w=8)
+            add('%s_%s_global' % (lo, dt), pool_case, op=op, dtype=dt,
+                h=7, w=7, fh=7, fw=7, stride=(1, 1), padding='VALID', ch=9)
+            add('%s_%s_s1_same' % (lo, dt), pool_case, op=op, dtype=dt,
+                stride=(1, 1), fh=3, fw=2)
+            add('%s_%s_relu6' % (lo, dt), pool_case, op=op, dtype=dt,
+                act='RELU6', s=0.03)
+            add('%s_%s_batch_odd' % (lo, dt), pool_case, op=op, dtype=dt,
+                n=3, h=5, w=6, fh=4, fw=3, stride=(3, 2))
+    # Requantize-style ops
+    for dt in ('int8', 'uint8'):
+        add('quantize_%s_rescale' % dt, requant_case, op='QUANTIZE',
+            dtype=dt)
+        add('quantize_%s_up' % dt, requant_case, op='QUANTIZE', dtype=dt,
+            s_in=0.02, s_out=0.09, zp_in=-100, zp_out=20)
+        add('relu_%s' % dt, requant_case, op='RELU', dtype=dt)
+        add('relu_%s_same_q' % dt, requant_case, op='RELU', dtype=dt,
+            s_in=0.05, s_out=0.05, zp_in=-20, zp_out=-20)
+        add('relu6_%s' % dt, requant_case, op='RELU6', dtype=dt,
+            s_out=0.025)
+    add('quantize_int8_to_uint8', requant_case, op='QUANTIZE',
+        dtype='int8', out_dtype='uint8', s_in=0.05, s_out=0.05, zp_in=3,
+        zp_out=3)
+    add('quantize_uint8_to_int8', requant_case, op='QUANTIZE',
+        dtype='uint8', out_dtype='int8')
+    # Data movement
+    for dt in ('int8', 'uint8'):
+        add('reshape_%s' % dt, reshape_case, dtype=dt)
+        add('pad_%s' % dt, pad_case, dtype=dt)
+        add('pad_%s_rank3' % dt, pad_case, dtype=dt, shape=(4, 3, 2),
+            pads=((1, 0), (0, 2), (1, 1)))
+        add('concat_%s_c' % dt, concat_case, dtype=dt)
+        add('concat_%s_h3' % dt, concat_case, dtype=dt, axis=1,
+            shapes=((1, 2, 3, 4), (1, 1, 3, 4), (1, 4, 3, 4)))
+        add('concat_%s_w_rank3' % dt, concat_case, dtype=dt, axis=1,
+            shapes=((2, 3, 4), (2, 5, 4)))
+        add('transpose_%s' % dt, transpose_case, dtype=dt)
+        add('transpose_%s_rank3' % dt, transpose_case, dtype=dt,
+            shape=(3, 4, 5), perm=(2, 0, 1))
+        add('slice_%s' % dt, slice_case, dtype=dt)
+        add('d2s_%s' % dt, block_case, op='DEPTH_TO_SPACE', dtype=dt)
+        add('s2d_%s' % dt, block_case, op='SPACE_TO_DEPTH', dtype=dt)
+    add('d2s_int8_b3', block_case, op='DEPTH_TO_SPACE', shape=(1, 2, 3, 18),
+        bs=3)
+    add('s2d_int8_b3', block_case, op='SPACE_TO_DEPTH', shape=(2, 6, 3, 2),
+        bs=3)
+    return L
+
+
+def main():
+    global OUTDIR
+    OUTDIR = sys.argv[1]
+    filt = sys.argv[2] if len(sys.argv) > 2 else ''
+    os.makedirs(OUTDIR, exist_ok=True)
+    names = []
+    for name, fn, kw in cases():
+        if filt and filt not in name:
+            continue
+        case = fn(name, zlib.crc32(name.encode()), **kw)
+        names.append('%s %s' % (name, case.opname))
+    # cases.txt: "NAME OPCODE" per line
+    with open(os.path.join(OUTDIR, 'cases.txt'), 'w') as f:
+        f.write(''.join(n + '\n' for n in names))
+    print('%d cases in %s' % (len(names), OUTDIR))
+
+
+OUTDIR = None
+
+if __name__ == '__main__':
+    main()
