@@ -58,8 +58,34 @@ int ek_pool(const struct ek_op *o, int is_max)
 	return EDGEAI_EXEC_OK;
 }
 
+/*
+ * MEAN over H and W (TFLite 2.9 reduce.cc, 8-bit, keep_dims, axes 1 and 2,
+ * input and output quantization differing: optimized_integer_ops::Mean):
+ * the raw stored values are summed, rescaled once, and the folded bias
+ * (which carries both zero points) is added.
+ */
 int ek_mean(const struct ek_op *o)
 {
-	(void)o;
-	return EDGEAI_EXEC_BAD_OP;
+	const struct edgeai_prog_mean_params *p =
+		(const struct edgeai_prog_mean_params *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	int32_t lo = ek_type_min(out->dtype), hi = ek_type_max(out->dtype);
+	uint32_t n, c, y, x;
+
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype ||
+	    out->d[0] != in->d[0] || out->d[1] != 1 || out->d[2] != 1 ||
+	    out->d[3] != in->d[3])
+		return EDGEAI_EXEC_BAD_OP;
+
+	for (n = 0; n < in->d[0]; n++)
+	for (c = 0; c < in->d[3]; c++) {
+		int32_t acc = 0;
+
+		for (y = 0; y < in->d[1]; y++)
+			for (x = 0; x < in->d[2]; x++)
+				acc += ek_ld(in, ek_idx(in, n, y, x, c));
+		acc = edgeai_mbqm(acc, p->out_multiplier, p->out_shift) + p->bias;
+		ek_st(out, ek_idx(out, n, 0, 0, c), acc, lo, hi);
+	}
+	return EDGEAI_EXEC_OK;
 }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Data movement ops: RESHAPE, PAD, CONCATENATION, TRANSPOSE,
- * STRIDED_SLICE, DEPTH_TO_SPACE, SPACE_TO_DEPTH. They copy stored values
- * (input and output share quantization), so they are exact by
- * construction; PAD fills with the output zero point as TFLite does.
+ * STRIDED_SLICE, DEPTH_TO_SPACE, SPACE_TO_DEPTH, RESIZE_NEAREST_NEIGHBOR.
+ * They copy stored values (input and output share quantization), so they
+ * are exact by construction; PAD fills with the output zero point as TFLite
+ * does.
  */
 #include "ek_internal.h"
 
@@ -190,11 +191,32 @@ int ek_space_depth(const struct ek_op *o, int to_space)
 	return EDGEAI_EXEC_OK;
 }
 
+/*
+ * RESIZE_NEAREST_NEIGHBOR: copies through the compiler's row and column
+ * maps (TFLite computes them in float from the shapes and flags only).
+ */
 int ek_resize(const struct ek_op *o, int bilinear)
 {
-	(void)o;
-	(void)bilinear;
-	return EDGEAI_EXEC_BAD_OP;
+	const struct edgeai_prog_resize_params *p =
+		(const struct edgeai_prog_resize_params *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	const uint32_t *ym = (const uint32_t *)(o->consts + p->y_map_offset);
+	const uint32_t *xm = (const uint32_t *)(o->consts + p->x_map_offset);
+	uint32_t n, y, x, c;
+
+	if (bilinear || in->dtype != out->dtype || in->d[0] != out->d[0] ||
+	    in->d[3] != out->d[3])
+		return EDGEAI_EXEC_BAD_OP;
+	for (n = 0; n < out->d[0]; n++)
+	for (y = 0; y < out->d[1]; y++)
+	for (x = 0; x < out->d[2]; x++) {
+		if (ym[y] >= in->d[1] || xm[x] >= in->d[2])
+			return EDGEAI_EXEC_BAD_OP;
+		for (c = 0; c < out->d[3]; c++)
+			ek_copy(out, ek_idx(out, n, y, x, c), in,
+				ek_idx(in, n, ym[y], xm[x], c));
+	}
+	return EDGEAI_EXEC_OK;
 }
 
 int ek_softmax(const struct ek_op *o)

@@ -251,7 +251,7 @@ def s32(x):
 def conv_case(name, seed, dtype='int8', n=1, h=8, w=8, ic=3, oc=4, kh=3,
               kw=3, stride=(1, 1), dil=(1, 1), padding='SAME', act='NONE',
               s_in=0.05, zp_in=3, s_out=None, zp_out=-5, w_zp=0,
-              depthwise=False, dm=1, bias=True, wscale=None):
+              depthwise=False, dm=1, bias=True, wscale=None, gain=1.0):
     """CONV_2D / DEPTHWISE_CONV_2D.
 
     TFLite 2.9 PopulateConvolutionQuantizationParams: per channel,
@@ -282,8 +282,10 @@ def conv_case(name, seed, dtype='int8', n=1, h=8, w=8, ic=3, oc=4, kh=3,
     filt = c.const_tensor(fshape, dtype, wv, wscale, wzp,
                           qdim=3 if depthwise else 0)
     if s_out is None:
+        # Accumulators have a standard deviation of about 5400 * sqrt(taps)
+        # (uniform weights and inputs): aim the output at about 50 * gain.
         taps = kh * kw * (1 if depthwise else ic)
-        s_out = s_in * (sum(wscale) / len(wscale)) * 60 * math.sqrt(taps) / 128
+        s_out = s_in * (sum(wscale) / len(wscale)) * 110 * math.sqrt(taps) / gain
     s_out = f32(s_out)
     bscale = [f32(f32(s_in) * s) for s in wscale]
     binp = -1
@@ -328,7 +330,7 @@ def conv_case(name, seed, dtype='int8', n=1, h=8, w=8, ic=3, oc=4, kh=3,
 
 def fc_case(name, seed, dtype='int8', batch=2, ic=16, oc=8, act='NONE',
             s_in=0.04, zp_in=-7, s_w=0.01, w_zp=0, s_out=None, zp_out=4,
-            bias=True):
+            bias=True, gain=1.0):
     """FULLY_CONNECTED: per-tensor multiplier from
     (double)s_in * (double)s_w / (double)s_out (GetQuantizedConvolution-
     Multipler); uint8 subtracts the filter zero point."""
@@ -340,7 +342,7 @@ def fc_case(name, seed, dtype='int8', batch=2, ic=16, oc=8, act='NONE',
     filt = c.const_tensor([oc, ic], dtype, wv, [s_w], [w_zp])
     s_w = f32(s_w)
     if s_out is None:
-        s_out = s_in * s_w * 60 * math.sqrt(ic) / 128
+        s_out = s_in * s_w * 110 * math.sqrt(ic) / gain
     s_out = f32(s_out)
     binp = -1
     if bias:
@@ -555,6 +557,245 @@ def block_case(name, seed, op, dtype='int8', shape=(1, 4, 6, 8), bs=2):
     return c
 
 
+def _i16(x):
+    x &= 0xffff
+    return x - 0x10000 if x & 0x8000 else x
+
+
+def _srdhm16(a, b):
+    """gemmlowp SaturatingRoundingDoublingHighMul on int16."""
+    if a == b == -32768:
+        return 32767
+    ab = a * b
+    nudge = (1 << 14) if ab >= 0 else 1 - (1 << 14)
+    return _trunc_div(ab + nudge, 1 << 15)
+
+
+def _trunc_div(a, b):
+    q = abs(a) // abs(b)
+    return q if (a >= 0) == (b > 0) else -q
+
+
+def _rdivpot(x, e):
+    mask = (1 << e) - 1
+    rem = x & mask
+    thr = (mask >> 1) + (1 if x < 0 else 0)
+    return (x >> e) + (1 if rem > thr else 0)
+
+
+def _sat16(v):
+    return max(-32768, min(32767, v))
+
+
+def _down16(m):
+    """DownScaleInt32ToInt16Multiplier."""
+    if m >= 2147483647 - (1 << 15):
+        return 32767
+    return (m + (1 << 15)) >> 16
+
+
+def table_logistic(dtype, s_in, zp_in, s_out, zp_out):
+    """activations.cc PopulateLookupTable with 1 / (1 + exp(-x)), all in
+    float32 (exp as expf)."""
+    return _float_table(dtype, s_in, zp_in, s_out, zp_out,
+                        lambda v: f32(1.0 / f32(1.0 + f32(math.exp(-v)))))
+
+
+def table_tanh(dtype, s_in, zp_in, s_out, zp_out):
+    return _float_table(dtype, s_in, zp_in, s_out, zp_out,
+                        lambda v: f32(math.tanh(v)))
+
+
+def _float_table(dtype, s_in, zp_in, s_out, zp_out, fn):
+    lo, hi = QRANGE[dtype]
+    inv = f32(1.0 / f32(s_out))
+    t = bytearray(256)
+    for v in range(lo, hi + 1):
+        dq = f32(f32(s_in) * f32(v - zp_in))
+        r = round_away(f32(fn(dq) * inv))
+        q = max(lo, min(hi, int(f32(r + zp_out))))
+        t[v & 0xff] = q & 0xff
+    return bytes(t)
+
+
+def table_requant2(dtype, zp_in, zp_out, ident, alpha):
+    """LEAKY_RELU (QuantizeLeakyRelu): x - zp_in >= 0 rescales by the
+    identity pair, else by the alpha pair."""
+    lo, hi = QRANGE[dtype]
+    t = bytearray(256)
+    for v in range(lo, hi + 1):
+        x = v - zp_in
+        m = ident if x >= 0 else alpha
+        q = max(lo, min(hi, zp_out + mbqm(x, *m)))
+        t[v & 0xff] = q & 0xff
+    return bytes(t)
+
+
+def mbqm(x, m, shift):
+    """MultiplyByQuantizedMultiplier (double rounding), Python ints."""
+    left, right = max(shift, 0), max(-shift, 0)
+    x = x << left
+    x = ((x + 2**31) % 2**32) - 2**31
+    if x == m == -2**31:
+        v = 2**31 - 1
+    else:
+        ab = x * m
+        v = _trunc_div(ab + ((1 << 30) if ab >= 0 else 1 - (1 << 30)), 1 << 31)
+    return _rdivpot(v, right)
+
+
+def table_hard_swish(dtype, s_in, zp_in, s_out, zp_out):
+    """activations.cc HardSwishPrepare + reference_ops::HardSwish (16-bit
+    fixed point)."""
+    s_in, s_out = f32(s_in), f32(s_out)
+    hires = f32(f32(1.0 / 128.0) * s_in)
+    reluish_scale = f32(3.0 / 32768.0)
+    om32, oexp = quantize_multiplier(f32(hires / s_out))
+    om = _down16(om32)
+    rm32, rexp = quantize_multiplier(f32(hires / reluish_scale))
+    rm = _down16(rm32)
+    lo, hi = QRANGE[dtype]
+    t = bytearray(256)
+    for v in range(lo, hi + 1):
+        x = _i16(v - zp_in)
+        xh = _i16(x * 128)
+        pre = _srdhm16(xh, om)
+        r = xh
+        if rexp > 0:
+            r = _sat16(r * (1 << (rexp - 1)))
+        r = _srdhm16(r, rm)
+        if rexp > 0:
+            r = _sat16(r * 2)
+        if rexp < 0:
+            r = _rdivpot(r, -rexp)
+        r = _i16((r + (1 << 15)) >> 1)
+        if r == pre == -32768:
+            p = 32767
+        else:
+            p = _trunc_div(r * pre, 1 << 15)
+        o = _rdivpot(_i16(p), -oexp) + zp_out
+        o = max(lo, min(hi, o))
+        t[v & 0xff] = o & 0xff
+    return bytes(t)
+
+
+def lut_case(name, seed, op, dtype='int8', shape=(1, 5, 7, 8), s_in=0.05,
+             zp_in=-3, s_out=None, zp_out=None, alpha=0.2):
+    """Unary 8-bit ops as a 256-entry table built here, the compiler's
+    way. LOGISTIC and TANH have fixed output quantization."""
+    c = Case(name, seed)
+    u = dtype == 'uint8'
+    if u:
+        zp_in += 128
+    if op == 'LOGISTIC':
+        s_out, zp_out = 1.0 / 256, (0 if u else -128)
+    elif op == 'TANH':
+        s_out, zp_out = 1.0 / 128, (128 if u else 0)
+    elif u:
+        zp_out += 128
+    inp = c.act_input(list(shape), dtype, s_in, zp_in)
+    out = c.output(list(shape), dtype, s_out, zp_out)
+    s_in, s_out = f32(s_in), f32(s_out)
+    opts_t, opts = 0, []
+    if op == 'LOGISTIC':
+        table = table_logistic(dtype, s_in, zp_in, s_out, zp_out)
+    elif op == 'TANH':
+        table = table_tanh(dtype, s_in, zp_in, s_out, zp_out)
+    elif op == 'HARD_SWISH':
+        table = table_hard_swish(dtype, s_in, zp_in, s_out, zp_out)
+        opts_t = OPT['HardSwish']
+    elif op == 'LEAKY_RELU':
+        # LeakyReluPrepare: float products/ratios, then widened.
+        a = f32(alpha)
+        ident = quantize_multiplier(f32(s_in / s_out))
+        am = quantize_multiplier(f32(f32(s_in * a) / s_out))
+        table = table_requant2(dtype, zp_in, zp_out, ident, am)
+        opts_t, opts = OPT['LeakyRelu'], [(0, 'f', a)]
+    toff = c.prog.const(table)
+    c.prog.op(op, [c.pidx[inp]], c.pidx[out], [toff])
+    c.write(OUTDIR, op, opts_t, opts, [inp])
+    return c
+
+
+def prelu_case(name, seed, dtype='int8', shape=(1, 4, 5, 6), s_in=0.05,
+               zp_in=4, s_a=0.004, zp_a=0, s_out=0.04, zp_out=-2,
+               alpha_shape=None):
+    """PRELU (PreluPrepare): s_in / s_out and s_in * s_a / s_out in
+    float, widened, QuantizeMultiplier."""
+    c = Case(name, seed)
+    if dtype == 'uint8':
+        zp_in, zp_a, zp_out = zp_in + 128, zp_a + 128, zp_out + 128
+    inp = c.act_input(list(shape), dtype, s_in, zp_in)
+    alpha_shape = alpha_shape or [shape[-1]]
+    lo, hi = QRANGE[dtype]
+    av = [c.rng.randint(lo, hi) for _ in range(count(alpha_shape))]
+    al = c.const_tensor(list(alpha_shape), dtype, av, [s_a], [zp_a])
+    out = c.output(list(shape), dtype, s_out, zp_out)
+    s_in, s_a, s_out = f32(s_in), f32(s_a), f32(s_out)
+    m1 = quantize_multiplier(f32(s_in / s_out))
+    m2 = quantize_multiplier(f32(f32(s_in * s_a) / s_out))
+    c.prog.op('PRELU', [c.pidx[inp], c.pidx[al]], c.pidx[out],
+              [m1[0], m1[1], m2[0], m2[1]])
+    c.write(OUTDIR, 'PRELU', 0, [], [inp, al])
+    return c
+
+
+def mean_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), s_in=0.05,
+              zp_in=-9, s_out=0.03, zp_out=5):
+    """MEAN over axes 1, 2 with keep_dims (optimized_integer_ops::Mean):
+    bias = zp_out - (int)(zp_in * s_in / s_out +- 0.5f), multiplier of
+    s_in / (H * W * s_out), all in float."""
+    c = Case(name, seed)
+    if dtype == 'uint8':
+        zp_in, zp_out = zp_in + 128, zp_out + 128
+    inp = c.act_input(list(shape), dtype, s_in, zp_in)
+    ax = c.const_tensor([2], 'int32', [1, 2], in_prog=False)
+    n, h, w, ch = shape
+    out = c.output([n, 1, 1, ch], dtype, s_out, zp_out)
+    s_in, s_out = f32(s_in), f32(s_out)
+    temp = f32(f32(zp_in * s_in) / s_out)
+    temp = f32(temp + 0.5) if temp > 0 else f32(temp - 0.5)
+    bias = zp_out - int(temp)
+    real = f32(s_in / f32(f32(float(h * w)) * s_out))
+    m = quantize_multiplier(real)
+    c.prog.op('MEAN', [c.pidx[inp]], c.pidx[out], [m[0], m[1], bias])
+    c.write(OUTDIR, 'MEAN', OPT['Reducer'], [(0, 'B', 1)], [inp, ax])
+    return c
+
+
+def nn_map(insz, outsz, align, hpc):
+    """ResizeNearestNeighbor source index per output index, in float."""
+    if align and outsz > 1:
+        scale = f32(f32(insz - 1) / f32(outsz - 1))
+    else:
+        scale = f32(f32(insz) / f32(outsz))
+    off = 0.5 if hpc else 0.0
+    res = []
+    for i in range(outsz):
+        v = f32(f32(i + off) * scale)
+        k = round_away(v) if align else int(math.floor(v))
+        k = min(k, insz - 1)
+        if hpc:
+            k = max(0, k)
+        res.append(k)
+    return res
+
+
+def resize_nn_case(name, seed, dtype='int8', shape=(1, 5, 7, 3), size=(9, 4),
+                   align=False, hpc=False):
+    c = Case(name, seed)
+    inp = c.act_input(list(shape), dtype, 0.1, 3)
+    st = c.const_tensor([2], 'int32', list(size), in_prog=False)
+    n, h, w, ch = shape
+    out = c.output([n, size[0], size[1], ch], dtype, 0.1, 3)
+    ym = c.prog.const(pack('I', nn_map(h, size[0], align, hpc)))
+    xm = c.prog.const(pack('I', nn_map(w, size[1], align, hpc)))
+    c.prog.op('RESIZE_NEAREST_NEIGHBOR', [c.pidx[inp]], c.pidx[out], [ym, xm])
+    c.write(OUTDIR, 'RESIZE_NEAREST_NEIGHBOR', OPT['ResizeNearestNeighbor'],
+            [(0, 'B', int(align)), (1, 'B', int(hpc))], [inp, st])
+    return c
+
+
 def cases():
     """(name, builder, kwargs) for every golden case."""
     L = []
@@ -579,25 +820,27 @@ def cases():
             dil=(2, 3), padding='VALID', **base)
         add('conv_%s_1x1' % dt, conv_case, kh=1, kw=1, ic=16, oc=8, **base)
         add('conv_%s_relu' % dt, conv_case, act='RELU', **base)
-        add('conv_%s_relu6' % dt, conv_case, act='RELU6', s_out=0.04, **base)
+        add('conv_%s_relu6' % dt, conv_case, act='RELU6', **base)
         add('conv_%s_relu_n1' % dt, conv_case, act='RELU_N1_TO_1',
-            s_out=0.01, **base)
+            gain=20, **base)
+        add('conv_%s_gain_high' % dt, conv_case, gain=8, **base)
+        add('conv_%s_gain_low' % dt, conv_case, gain=0.125, **base)
         add('conv_%s_batch2_odd' % dt, conv_case, n=2, h=5, w=3, ic=7,
             oc=5, kh=5, kw=3, **base)
         add('conv_%s_5x5_s2' % dt, conv_case, h=11, w=11, kh=5, kw=5,
             stride=(2, 2), ic=2, oc=3, **base)
         add('conv_%s_large_ic' % dt, conv_case, h=4, w=4, ic=64, oc=6,
             **base)
-        add('conv_%s_tiny_scale' % dt, conv_case, s_in=1e-4, s_out=1e-5,
-            **base)
-        add('conv_%s_big_scale' % dt, conv_case, s_in=2.0, s_out=0.5,
-            **base)
+        add('conv_%s_tiny_scale' % dt, conv_case, s_in=1e-4,
+            wscale=[1e-5] * (4 if dt == 'int8' else 1), **base)
+        add('conv_%s_big_scale' % dt, conv_case, s_in=2.0,
+            wscale=[0.5] * (4 if dt == 'int8' else 1), **base)
     add('conv_int8_zp_extreme_in', conv_case, zp_in=-128, zp_out=127)
     add('conv_int8_zp_extreme_out', conv_case, zp_in=127, zp_out=-128)
     add('conv_uint8_zp_extreme', conv_case, dtype='uint8', zp_in=0,
-        zp_out=255, w_zp=255)
+        zp_out=255, w_zp=255, gain=0.1)
     add('conv_uint8_wzp0', conv_case, dtype='uint8', zp_in=200,
-        zp_out=3, w_zp=0)
+        zp_out=250, w_zp=0, gain=0.2)
     add('conv_int8_wide_scales', conv_case, oc=6,
         wscale=[1e-5, 0.5, 0.003, 0.01, 2e-4, 0.07])
     # DEPTHWISE_CONV_2D
@@ -614,8 +857,8 @@ def cases():
             padding='VALID', **base)
         add('dw_%s_dilation2' % dt, conv_case, ic=4, h=9, w=9,
             dil=(2, 2), **base)
-        add('dw_%s_relu6' % dt, conv_case, ic=8, act='RELU6', s_out=0.03,
-            **base)
+        add('dw_%s_relu6' % dt, conv_case, ic=8, act='RELU6', **base)
+        add('dw_%s_gain_high' % dt, conv_case, ic=6, gain=8, **base)
         add('dw_%s_5x5_relu' % dt, conv_case, ic=3, kh=5, kw=5,
             act='RELU', **base)
         add('dw_%s_batch2' % dt, conv_case, n=2, ic=3, h=6, w=5, **base)
@@ -626,7 +869,8 @@ def cases():
                     zp_out=133 if u else 4, w_zp=127 if u else 0)
         add('fc_%s_basic' % dt, fc_case, **base)
         add('fc_%s_relu' % dt, fc_case, act='RELU', **base)
-        add('fc_%s_relu6' % dt, fc_case, act='RELU6', s_out=0.03, **base)
+        add('fc_%s_relu6' % dt, fc_case, act='RELU6', **base)
+        add('fc_%s_gain_high' % dt, fc_case, gain=8, batch=4, oc=32, **base)
         add('fc_%s_nobias' % dt, fc_case, bias=False, **base)
         add('fc_%s_wide' % dt, fc_case, batch=1, ic=200, oc=10, **base)
         add('fc_%s_batch5' % dt, fc_case, batch=5, ic=7, oc=3, **base)
@@ -712,6 +956,40 @@ def cases():
         bs=3)
     add('s2d_int8_b3', block_case, op='SPACE_TO_DEPTH', shape=(2, 6, 3, 2),
         bs=3)
+    # Table ops
+    for dt in ('int8', 'uint8'):
+        for op in ('LOGISTIC', 'TANH'):
+            lo = op.lower()
+            add('%s_%s' % (lo, dt), lut_case, op=op, dtype=dt)
+            add('%s_%s_wide' % (lo, dt), lut_case, op=op, dtype=dt,
+                s_in=0.1, zp_in=20)
+            add('%s_%s_narrow' % (lo, dt), lut_case, op=op, dtype=dt,
+                s_in=0.004, zp_in=-100)
+        add('hard_swish_%s' % dt, lut_case, op='HARD_SWISH', dtype=dt,
+            s_in=0.05, zp_in=-3, s_out=0.03, zp_out=-40)
+        add('hard_swish_%s_wide' % dt, lut_case, op='HARD_SWISH', dtype=dt,
+            s_in=0.2, zp_in=10, s_out=0.1, zp_out=-100)
+        add('hard_swish_%s_narrow' % dt, lut_case, op='HARD_SWISH', dtype=dt,
+            s_in=0.01, zp_in=0, s_out=0.02, zp_out=-10)
+        add('leaky_relu_%s' % dt, lut_case, op='LEAKY_RELU', dtype=dt,
+            s_out=0.04, zp_out=7)
+        add('leaky_relu_%s_a03' % dt, lut_case, op='LEAKY_RELU', dtype=dt,
+            s_in=0.02, zp_in=30, s_out=0.02, zp_out=30, alpha=0.3)
+        add('prelu_%s' % dt, prelu_case, dtype=dt)
+        add('prelu_%s_hw_alpha' % dt, prelu_case, dtype=dt,
+            alpha_shape=[1, 5, 6], zp_a=-10)
+        add('mean_%s' % dt, mean_case, dtype=dt)
+        add('mean_%s_big' % dt, mean_case, dtype=dt, shape=(2, 9, 11, 4),
+            s_in=0.02, zp_in=100, s_out=0.01, zp_out=-100)
+        add('resize_nn_%s_up' % dt, resize_nn_case, dtype=dt)
+        add('resize_nn_%s_down' % dt, resize_nn_case, dtype=dt,
+            shape=(1, 9, 8, 2), size=(4, 3))
+        add('resize_nn_%s_align' % dt, resize_nn_case, dtype=dt,
+            size=(11, 13), align=True)
+        add('resize_nn_%s_hpc' % dt, resize_nn_case, dtype=dt,
+            size=(11, 13), hpc=True)
+        add('resize_nn_%s_2x' % dt, resize_nn_case, dtype=dt,
+            shape=(2, 3, 4, 5), size=(6, 8))
     return L
 
 

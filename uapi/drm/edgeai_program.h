@@ -412,17 +412,20 @@ struct edgeai_prog_pool_params {
 /**
  * struct edgeai_prog_mean_params - MEAN over H and W
  *
- * in[0] [N, H, W, C]; out [N, 1, 1, C].
+ * in[0] [N, H, W, C]; out [N, 1, 1, C]. TFLite's 8-bit pipeline:
+ * out = clamp(MBQM(sum of the stored values, out) + bias), the sum taken
+ * without subtracting the input zero point (folded into @bias).
  *
- * @out_multiplier: multiplier of s_in / (s_out * H * W) as the compiler
- *	folds it
+ * @out_multiplier: multiplier of s_in / (s_out * H * W)
  * @out_shift: its shift
+ * @bias: zp_out - round(zp_in * s_in / s_out), as the compiler folds it
  * @reserved: must be zero
  */
 struct edgeai_prog_mean_params {
 	__s32 out_multiplier;
 	__s32 out_shift;
-	__u32 reserved[18];
+	__s32 bias;
+	__u32 reserved[17];
 };
 
 /**
@@ -530,17 +533,23 @@ struct edgeai_prog_concat_params {
 };
 
 /**
- * struct edgeai_prog_resize_params - RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR
+ * struct edgeai_prog_resize_params - RESIZE_NEAREST_NEIGHBOR, RESIZE_BILINEAR
  *
- * in[0] [N, H, W, C]; out [N, OH, OW, C], same quantization.
+ * in[0] [N, H, W, C]; out [N, OH, OW, C], same quantization. TFLite derives
+ * source coordinates in float from the shapes and the align_corners /
+ * half_pixel_centers flags only, so the compiler resolves them into maps
+ * in the constant region and the device does integer work only.
  *
- * @align_corners: 0 or 1
- * @half_pixel_centers: 0 or 1
+ * RESIZE_NEAREST_NEIGHBOR: the maps are __u32[OH] source rows and
+ * __u32[OW] source columns (each < H, resp. W).
+ *
+ * @y_map_offset: constant-region offset of the row map, 4-byte aligned
+ * @x_map_offset: constant-region offset of the column map, 4-byte aligned
  * @reserved: must be zero
  */
 struct edgeai_prog_resize_params {
-	__u32 align_corners;
-	__u32 half_pixel_centers;
+	__u32 y_map_offset;
+	__u32 x_map_offset;
 	__u32 reserved[18];
 };
 
