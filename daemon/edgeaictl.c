@@ -5,11 +5,16 @@
  * Works without the daemon: it talks to the devices through libedgeai.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <edgeai/edgeai.h>
 
@@ -23,7 +28,15 @@
 static struct {
 	int json;
 	const char *device;
-} arg;
+	const char *output;
+	const char *calib_dir;
+	unsigned int samples;
+	uint64_t seed;
+	float percentile;
+	float rand_lo, rand_hi;
+	unsigned int io;
+	int quiet;
+} arg = { .samples = 8, .seed = 1, .rand_lo = -1.0f, .rand_hi = 1.0f };
 
 static void help(void)
 {
@@ -43,16 +56,38 @@ static void help(void)
 	       "                    every byte with the CPU, and print the device time of each\n"
 	       "                    job and OK, FAIL or SKIP (io_uring not offered by the\n"
 	       "                    kernel).\n"
+	       "  inspect MODEL     Show a .tflite model: inputs and outputs with shapes,\n"
+	       "                    types and quantization, and its operators with counts.\n"
+	       "  quantize IN -o OUT\n"
+	       "                    Full-integer post-training quantization of a float\n"
+	       "                    .tflite model (int8 activations, per-channel int8\n"
+	       "                    weights, int32 biases), calibrated on --calib files or\n"
+	       "                    --samples seeded random inputs. Prints sizes, ops and\n"
+	       "                    int8-vs-float error per output; progress on stderr.\n"
 	       "\n"
 	       "Options:\n"
 	       "  -d, --device=PATH Use only the device node PATH (e.g. /dev/accel/accel0).\n"
 	       "  -j, --json        Print JSON on standard output instead of a table.\n"
+	       "  -o, --output=FILE quantize: write the int8 model to FILE.\n"
+	       "      --calib=DIR   quantize: calibrate on the files in DIR (sorted by\n"
+	       "                    name); each holds the float32 values of every model\n"
+	       "                    input, concatenated in input order.\n"
+	       "      --samples=N   quantize: N random calibration inputs (default 8).\n"
+	       "      --seed=N      quantize: seed of the random inputs (default 1).\n"
+	       "      --range=LO:HI quantize: random inputs uniform in [LO, HI]\n"
+	       "                    (default -1:1).\n"
+	       "      --percentile=P quantize: clip activation ranges to the P-th\n"
+	       "                    percentile (e.g. 99.99) instead of min/max.\n"
+	       "      --io=TYPE     quantize: model input/output type: int8 (default),\n"
+	       "                    uint8 or float.\n"
+	       "  -q, --quiet       quantize: no progress on stderr.\n"
 	       "  -h, --help        Show this help and exit.\n"
 	       "  -V, --version     Show the version of edgeaictl and libedgeai and exit.\n"
 	       "\n"
 	       "Exit status:\n"
 	       "  0  success (status: at least one device; selftest: every test passed)\n"
-	       "  1  failure (no accelerator found, a device error, a selftest failed)\n"
+	       "  1  failure (no accelerator found, a device error, a selftest failed,\n"
+	       "     a malformed model or one that cannot be quantized)\n"
 	       "  2  usage error (unknown command or option)\n"
 	       "\n"
 	       "Environment:\n"
@@ -61,9 +96,11 @@ static void help(void)
 	       "Examples:\n"
 	       "  %s status\n"
 	       "  %s selftest --device /dev/accel/accel1 --json\n"
+	       "  %s inspect face_detection_short_range.tflite\n"
+	       "  %s quantize model.tflite -o model-int8.tflite --samples 16 --json\n"
 	       "\n"
 	       "See also: edgeaid(8), modinfo edgeai\n",
-	       program, program, program);
+	       program, program, program, program, program);
 }
 
 static void json_string(const char *s)
@@ -387,19 +424,427 @@ static int cmd_selftest(void)
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+/* Models: inspect and quantize */
+
+static void print_shape(const struct edgeai_tensor_info *t)
+{
+	printf("[");
+	for (uint32_t d = 0; d < t->rank; d++)
+		printf("%s%d", d ? "," : "", t->shape[d]);
+	printf("]");
+}
+
+static void print_quant_human(const struct edgeai_tensor_info *t)
+{
+	if (t->n_quant == 0)
+		printf("-");
+	else if (t->n_quant == 1)
+		printf("scale %.9g zero_point %lld", t->scales[0], (long long)t->zero_points[0]);
+	else
+		printf("per-channel (dim %d, %u scales)", t->quant_dim, t->n_quant);
+}
+
+static void print_tensor_json(const struct edgeai_tensor_info *t)
+{
+	printf("{\"index\":%u,\"name\":", t->index);
+	json_string(t->name);
+	printf(",\"type\":\"%s\",\"shape\":", edgeai_tensor_type_name(t->type));
+	print_shape(t);
+	printf(",\"quantization\":");
+	if (!t->n_quant) {
+		printf("null");
+	} else {
+		printf("{\"dim\":%d,\"scale\":[", t->quant_dim);
+		for (uint32_t i = 0; i < t->n_quant; i++)
+			printf("%s%.9g", i ? "," : "", t->scales[i]);
+		printf("],\"zero_point\":[");
+		for (uint32_t i = 0; i < t->n_quant; i++)
+			printf("%s%lld", i ? "," : "", (long long)t->zero_points[i]);
+		printf("]}");
+	}
+	printf("}");
+}
+
+struct op_count {
+	int32_t code;
+	const char *name;
+	unsigned int count;
+};
+
+/* Operators with counts, in order of first appearance. */
+static int count_ops(const struct edgeai_model *m, struct op_count **ret, int *ret_n)
+{
+	int n_ops = edgeai_model_count(m, EDGEAI_COUNT_OPS), n = 0;
+	struct op_count *c = calloc(n_ops > 0 ? (size_t)n_ops : 1, sizeof(*c));
+
+	if (!c)
+		return -ENOMEM;
+	for (int i = 0; i < n_ops; i++) {
+		struct edgeai_op_info op;
+		int k;
+
+		if (edgeai_model_get_op(m, (unsigned int)i, &op) < 0)
+			continue;
+		for (k = 0; k < n; k++)
+			if (c[k].code == op.code && !strcmp(c[k].name, op.name))
+				break;
+		if (k == n)
+			c[n++] = (struct op_count){ op.code, op.name, 0 };
+		c[k].count++;
+	}
+	*ret = c;
+	*ret_n = n;
+	return 0;
+}
+
+static void print_ops_json(const struct edgeai_model *m)
+{
+	struct op_count *c = NULL;
+	int n = 0;
+
+	printf("[");
+	if (count_ops(m, &c, &n) >= 0)
+		for (int i = 0; i < n; i++) {
+			printf("%s{\"op\":", i ? "," : "");
+			json_string(c[i].name);
+			printf(",\"code\":%d,\"count\":%u}", c[i].code, c[i].count);
+		}
+	printf("]");
+	free(c);
+}
+
+static void print_ops_human(const struct edgeai_model *m, const char *indent)
+{
+	struct op_count *c = NULL;
+	int n = 0;
+
+	if (count_ops(m, &c, &n) >= 0)
+		for (int i = 0; i < n; i++)
+			printf("%s%-26s %5u\n", indent, c[i].name, c[i].count);
+	free(c);
+}
+
+static long file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) < 0 ? -1 : (long)st.st_size;
+}
+
+static int load_model(const char *path, struct edgeai_model **ret)
+{
+	char err[512];
+	int r = edgeai_model_load_file(path, ret, err, sizeof(err));
+
+	if (r < 0)
+		fprintf(stderr, "%s: %s: %s\n", program, path, err[0] ? err : edgeai_strerror(r));
+	return r;
+}
+
+static int cmd_inspect(const char *path)
+{
+	struct edgeai_model *m = NULL;
+	int n_in, n_out;
+
+	if (load_model(path, &m) < 0)
+		return EXIT_FAILURE;
+	n_in = edgeai_model_count(m, EDGEAI_COUNT_INPUTS);
+	n_out = edgeai_model_count(m, EDGEAI_COUNT_OUTPUTS);
+	if (arg.json) {
+		printf("{\"model\":");
+		json_string(path);
+		printf(",\"size\":%ld,\"tensors\":%d,\"operators\":%d,\"inputs\":[", file_size(path),
+		       edgeai_model_count(m, EDGEAI_COUNT_TENSORS), edgeai_model_count(m, EDGEAI_COUNT_OPS));
+		for (int k = 0; k < 2; k++) {
+			int n = k ? n_out : n_in;
+
+			if (k)
+				printf("],\"outputs\":[");
+			for (int i = 0; i < n; i++) {
+				struct edgeai_tensor_info t;
+
+				if (k)
+					edgeai_model_get_output(m, (unsigned int)i, &t);
+				else
+					edgeai_model_get_input(m, (unsigned int)i, &t);
+				printf("%s", i ? "," : "");
+				print_tensor_json(&t);
+			}
+		}
+		printf("],\"ops\":");
+		print_ops_json(m);
+		printf("}\n");
+	} else {
+		printf("model      %s (%ld bytes, %d tensors, %d operators)\n", path, file_size(path),
+		       edgeai_model_count(m, EDGEAI_COUNT_TENSORS), edgeai_model_count(m, EDGEAI_COUNT_OPS));
+		for (int k = 0; k < 2; k++) {
+			int n = k ? n_out : n_in;
+
+			printf("%s\n", k ? "outputs" : "inputs");
+			for (int i = 0; i < n; i++) {
+				struct edgeai_tensor_info t;
+
+				if (k)
+					edgeai_model_get_output(m, (unsigned int)i, &t);
+				else
+					edgeai_model_get_input(m, (unsigned int)i, &t);
+				printf("  %-2d %-28s %-8s ", i, t.name, edgeai_tensor_type_name(t.type));
+				print_shape(&t);
+				printf("  ");
+				print_quant_human(&t);
+				printf("\n");
+			}
+		}
+		printf("operators\n");
+		print_ops_human(m, "  ");
+	}
+	edgeai_model_unref(m);
+	return EXIT_SUCCESS;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Read every regular file of arg.calib_dir (sorted) as one float32 sample of @sample_bytes. */
+static int read_calib(size_t sample_bytes, float ***ret, unsigned int *ret_n)
+{
+	DIR *d = opendir(arg.calib_dir);
+	char **names = NULL;
+	float **samples = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	int r = 0;
+
+	if (!d) {
+		fprintf(stderr, "%s: --calib %s: %s\n", program, arg.calib_dir, strerror(errno));
+		return -errno;
+	}
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			char **nn = realloc(names, (cap = cap ? 2 * cap : 16) * sizeof(*names));
+
+			if (!nn) {
+				r = -ENOMEM;
+				break;
+			}
+			names = nn;
+		}
+		if (!(names[n] = strdup(de->d_name))) {
+			r = -ENOMEM;
+			break;
+		}
+		n++;
+	}
+	closedir(d);
+	if (r >= 0 && n == 0) {
+		fprintf(stderr, "%s: --calib %s: no files\n", program, arg.calib_dir);
+		r = -ENOENT;
+	}
+	if (r >= 0) {
+		qsort(names, n, sizeof(*names), name_cmp);
+		samples = calloc(n, sizeof(*samples));
+		if (!samples)
+			r = -ENOMEM;
+	}
+	for (size_t i = 0; r >= 0 && i < n; i++) {
+		char path[4096];
+		FILE *f;
+		long size;
+
+		snprintf(path, sizeof(path), "%s/%s", arg.calib_dir, names[i]);
+		size = file_size(path);
+		if (size != (long)sample_bytes) {
+			fprintf(stderr, "%s: %s: %ld bytes, the model's float32 inputs take %zu\n",
+				program, path, size, sample_bytes);
+			r = -EINVAL;
+			break;
+		}
+		samples[i] = malloc(sample_bytes ? sample_bytes : 1);
+		f = fopen(path, "rb");
+		if (!samples[i] || !f || fread(samples[i], 1, sample_bytes, f) != sample_bytes) {
+			fprintf(stderr, "%s: cannot read %s\n", program, path);
+			r = -EIO;
+		}
+		if (f)
+			fclose(f);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (r < 0) {
+		for (size_t i = 0; samples && i < n; i++)
+			free(samples[i]);
+		free(samples);
+		return r;
+	}
+	*ret = samples;
+	*ret_n = (unsigned int)n;
+	return 0;
+}
+
+static void progress(void *userdata, const char *stage, unsigned int done, unsigned int total)
+{
+	(void)userdata;
+	fprintf(stderr, "%s: %s %u/%u\n", program, stage, done, total);
+}
+
+static int cmd_quantize(const char *in)
+{
+	struct edgeai_quant_options opts = {
+		.size = sizeof(opts), .io = arg.io, .n_samples = arg.samples, .seed = arg.seed,
+		.rand_lo = arg.rand_lo, .rand_hi = arg.rand_hi, .percentile = arg.percentile,
+	};
+	struct edgeai_quant_report rep;
+	struct edgeai_model *m = NULL, *q = NULL;
+	float **samples = NULL;
+	unsigned int n_samples = 0;
+	char err[512] = "";
+	void *data = NULL;
+	size_t size = 0, sample_bytes = 0;
+	long in_size;
+	FILE *f;
+	int r, ret = EXIT_FAILURE;
+
+	if (!arg.output) {
+		fprintf(stderr, "%s: quantize needs --output FILE\n", program);
+		return EXIT_USAGE;
+	}
+	if (load_model(in, &m) < 0)
+		return EXIT_FAILURE;
+	if (arg.calib_dir) {
+		for (int i = 0; i < edgeai_model_count(m, EDGEAI_COUNT_INPUTS); i++) {
+			struct edgeai_tensor_info t;
+			size_t k = 4;
+
+			edgeai_model_get_input(m, (unsigned int)i, &t);
+			for (uint32_t d = 0; d < t.rank; d++)
+				k *= (size_t)t.shape[d];
+			sample_bytes += k;
+		}
+		if (read_calib(sample_bytes, &samples, &n_samples) < 0)
+			goto out;
+		opts.samples = (const float *const *)samples;
+		opts.n_samples = n_samples;
+	}
+	if (!arg.quiet)
+		opts.progress = progress;
+	r = edgeai_quantize(m, &opts, &q, &rep, err, sizeof(err));
+	if (r < 0) {
+		fprintf(stderr, "%s: cannot quantize %s: %s\n", program, in, err[0] ? err : edgeai_strerror(r));
+		goto out;
+	}
+	r = edgeai_model_save(q, &data, &size);
+	if (r < 0) {
+		fprintf(stderr, "%s: cannot serialize the int8 model: %s\n", program, edgeai_strerror(r));
+		goto out;
+	}
+	f = fopen(arg.output, "wb");
+	if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0) {
+		fprintf(stderr, "%s: cannot write %s: %s\n", program, arg.output, strerror(errno));
+		goto out;
+	}
+	in_size = file_size(in);
+	if (arg.json) {
+		printf("{\"input\":");
+		json_string(in);
+		printf(",\"output\":");
+		json_string(arg.output);
+		printf(",\"size_in\":%ld,\"size_out\":%zu,\"compression\":%.4f,\"io\":\"%s\","
+		       "\"calibration\":{\"samples\":%u,\"source\":\"%s\",\"seed\":%llu,"
+		       "\"range\":[%g,%g],\"method\":\"%s\",\"percentile\":%g},"
+		       "\"ops_in\":%u,\"ops_out\":%u,\"ops_quantized\":%u,\"fp16_folded\":%u,"
+		       "\"outputs\":[",
+		       in_size, size, size ? (double)in_size / (double)size : 0.0,
+		       arg.io == EDGEAI_QUANT_IO_UINT8 ? "uint8" : arg.io == EDGEAI_QUANT_IO_FLOAT ? "float" : "int8",
+		       rep.n_samples, arg.calib_dir ? "files" : "random", (unsigned long long)arg.seed,
+		       arg.rand_lo, arg.rand_hi, arg.percentile > 0 ? "percentile" : "minmax",
+		       arg.percentile, rep.n_ops_in, rep.n_ops_out, rep.n_ops_quantized, rep.n_folded);
+		for (uint32_t i = 0; i < rep.n_outputs; i++) {
+			struct edgeai_tensor_info t;
+
+			edgeai_model_get_output(q, i, &t);
+			printf("%s{\"name\":", i ? "," : "");
+			json_string(t.name);
+			printf(",\"correlation\":%.6f,\"max_abs_error\":%.6g,\"float_min\":%.6g,"
+			       "\"float_max\":%.6g,\"scale\":%.6g}", rep.outputs[i].correlation,
+			       rep.outputs[i].max_abs_error, rep.outputs[i].float_min,
+			       rep.outputs[i].float_max, rep.outputs[i].scale);
+		}
+		printf("],\"ops\":");
+		print_ops_json(q);
+		printf("}\n");
+	} else {
+		printf("quantized   %s -> %s\n", in, arg.output);
+		printf("size        %ld -> %zu bytes (%.2fx smaller)\n", in_size, size,
+		       size ? (double)in_size / (double)size : 0.0);
+		printf("calibration %u %s samples, %s\n", rep.n_samples,
+		       arg.calib_dir ? "file" : "random", arg.percentile > 0 ? "percentile" : "min/max");
+		printf("operators   %u float -> %u int8 model (%u quantized, %u fp16 DEQUANTIZE folded)\n",
+		       rep.n_ops_in, rep.n_ops_out, rep.n_ops_quantized, rep.n_folded);
+		print_ops_human(q, "  ");
+		printf("int8 vs float on the calibration set (reference arithmetic):\n");
+		for (uint32_t i = 0; i < rep.n_outputs; i++) {
+			struct edgeai_tensor_info t;
+
+			edgeai_model_get_output(q, i, &t);
+			printf("  output %u %-24s correlation %.5f  max error %.5g  (range [%.4g, %.4g], "
+			       "LSB %.4g)\n", i, t.name, rep.outputs[i].correlation,
+			       rep.outputs[i].max_abs_error, rep.outputs[i].float_min,
+			       rep.outputs[i].float_max, rep.outputs[i].scale);
+		}
+	}
+	ret = EXIT_SUCCESS;
+out:
+	for (unsigned int i = 0; samples && i < n_samples; i++)
+		free(samples[i]);
+	free(samples);
+	free(data);
+	edgeai_model_unref(q);
+	edgeai_model_unref(m);
+	return ret;
+}
+
+static int parse_uint(const char *s, unsigned long long max, unsigned long long *ret)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || v > max || s[0] == '-')
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
 int main(int argc, char *argv[])
 {
+	enum { ARG_CALIB = 0x100, ARG_SAMPLES, ARG_SEED, ARG_RANGE, ARG_PERCENTILE, ARG_IO };
 	static const struct option options[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "device", required_argument, NULL, 'd' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "calib", required_argument, NULL, ARG_CALIB },
+		{ "samples", required_argument, NULL, ARG_SAMPLES },
+		{ "seed", required_argument, NULL, ARG_SEED },
+		{ "range", required_argument, NULL, ARG_RANGE },
+		{ "percentile", required_argument, NULL, ARG_PERCENTILE },
+		{ "io", required_argument, NULL, ARG_IO },
 		{}
 	};
+	unsigned long long v;
 	const char *cmd;
-	int c;
+	char *end;
+	int c, n_operands;
 
-	while ((c = getopt_long(argc, argv, "hVjd:", options, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, "hVjd:o:q", options, NULL)) >= 0) {
 		switch (c) {
 		case 'h':
 			help();
@@ -417,6 +862,57 @@ int main(int argc, char *argv[])
 			}
 			arg.device = optarg;
 			break;
+		case 'o':
+			arg.output = optarg;
+			break;
+		case 'q':
+			arg.quiet = 1;
+			break;
+		case ARG_CALIB:
+			arg.calib_dir = optarg;
+			break;
+		case ARG_SAMPLES:
+			if (parse_uint(optarg, 1000000, &v) < 0 || v == 0) {
+				fprintf(stderr, "%s: --samples needs a count from 1 to 1000000\n", program);
+				return EXIT_USAGE;
+			}
+			arg.samples = (unsigned int)v;
+			break;
+		case ARG_SEED:
+			if (parse_uint(optarg, UINT64_MAX, &v) < 0) {
+				fprintf(stderr, "%s: --seed needs a non-negative integer\n", program);
+				return EXIT_USAGE;
+			}
+			arg.seed = v;
+			break;
+		case ARG_RANGE:
+			arg.rand_lo = strtof(optarg, &end);
+			if (end == optarg || *end != ':' ||
+			    (arg.rand_hi = strtof(end + 1, &end), *end) || !(arg.rand_lo < arg.rand_hi) ||
+			    !isfinite(arg.rand_lo) || !isfinite(arg.rand_hi)) {
+				fprintf(stderr, "%s: --range needs LO:HI with LO < HI\n", program);
+				return EXIT_USAGE;
+			}
+			break;
+		case ARG_PERCENTILE:
+			arg.percentile = strtof(optarg, &end);
+			if (end == optarg || *end || !(arg.percentile > 50.0f && arg.percentile <= 100.0f)) {
+				fprintf(stderr, "%s: --percentile needs a value in (50, 100]\n", program);
+				return EXIT_USAGE;
+			}
+			break;
+		case ARG_IO:
+			if (!strcmp(optarg, "int8")) {
+				arg.io = EDGEAI_QUANT_IO_INT8;
+			} else if (!strcmp(optarg, "uint8")) {
+				arg.io = EDGEAI_QUANT_IO_UINT8;
+			} else if (!strcmp(optarg, "float")) {
+				arg.io = EDGEAI_QUANT_IO_FLOAT;
+			} else {
+				fprintf(stderr, "%s: --io is int8, uint8 or float\n", program);
+				return EXIT_USAGE;
+			}
+			break;
 		default:
 			fprintf(stderr, "Try '%s --help' for more information.\n", program);
 			return EXIT_USAGE;
@@ -424,12 +920,21 @@ int main(int argc, char *argv[])
 	}
 
 	if (optind >= argc) {
-		fprintf(stderr, "%s: missing command (status, selftest)\n"
+		fprintf(stderr, "%s: missing command (status, selftest, inspect, quantize)\n"
 				"Try '%s --help' for more information.\n", program, program);
 		return EXIT_USAGE;
 	}
 	cmd = argv[optind];
-	if (optind + 1 < argc) {
+	n_operands = argc - optind - 1;
+	if (strcmp(cmd, "inspect") == 0 || strcmp(cmd, "quantize") == 0) {
+		if (n_operands != 1) {
+			fprintf(stderr, "%s: %s needs one model file%s\n", program, cmd,
+				n_operands ? ", too many arguments" : "");
+			return EXIT_USAGE;
+		}
+		return cmd[0] == 'i' ? cmd_inspect(argv[optind + 1]) : cmd_quantize(argv[optind + 1]);
+	}
+	if (n_operands > 0) {
 		fprintf(stderr, "%s: too many arguments: '%s'\n", program, argv[optind + 1]);
 		return EXIT_USAGE;
 	}
@@ -438,7 +943,7 @@ int main(int argc, char *argv[])
 	if (strcmp(cmd, "selftest") == 0)
 		return cmd_selftest();
 
-	fprintf(stderr, "%s: unknown command '%s' (status, selftest)\n"
+	fprintf(stderr, "%s: unknown command '%s' (status, selftest, inspect, quantize)\n"
 			"Try '%s --help' for more information.\n", program, cmd, program);
 	return EXIT_USAGE;
 }

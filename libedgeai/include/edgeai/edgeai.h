@@ -411,6 +411,252 @@ EDGEAI_PUBLIC int edgeai_job_get_result(const struct edgeai_job *job,
 EDGEAI_PUBLIC struct edgeai_job *edgeai_job_ref(struct edgeai_job *job);
 EDGEAI_PUBLIC struct edgeai_job *edgeai_job_unref(struct edgeai_job *job);
 
+/*
+ * Models (since 0.2)
+ *
+ * A model is a TensorFlow Lite flatbuffer (.tflite), read by a
+ * bounds-checked parser: model files are untrusted input. Every offset,
+ * vtable, vector length, tensor and buffer index is checked; a malformed
+ * file is rejected with -EBADMSG and a message naming what is wrong;
+ * features the library does not handle give -EOPNOTSUPP. Only the first
+ * subgraph is read; metadata and signatures are dropped.
+ */
+struct edgeai_model;
+
+/* Tensor element types (values of the TFLite schema's TensorType). */
+enum edgeai_tensor_type {
+	EDGEAI_TYPE_FLOAT32 = 0,
+	EDGEAI_TYPE_FLOAT16 = 1,
+	EDGEAI_TYPE_INT32 = 2,
+	EDGEAI_TYPE_UINT8 = 3,
+	EDGEAI_TYPE_INT64 = 4,
+	EDGEAI_TYPE_BOOL = 6,
+	EDGEAI_TYPE_INT16 = 7,
+	EDGEAI_TYPE_INT8 = 9,
+};
+
+#define EDGEAI_MAX_RANK 8
+
+/**
+ * struct edgeai_tensor_info - one tensor of a model
+ * @name: tensor name ("" when the file has none), owned by the model
+ * @type: &enum edgeai_tensor_type
+ * @rank: number of dimensions (0 for a scalar)
+ * @shape: dimensions, outermost first
+ * @n_quant: number of quantization parameters (0 = not quantized,
+ *	1 = per tensor, >1 = per channel along @quant_dim)
+ * @quant_dim: quantized dimension for per-channel parameters
+ * @scales: @n_quant scales, owned by the model
+ * @zero_points: @n_quant zero points, owned by the model
+ * @is_constant: 1 when the tensor has data in the file (weights)
+ * @index: index of the tensor in the subgraph
+ */
+struct edgeai_tensor_info {
+	const char *name;
+	uint32_t type;
+	uint32_t rank;
+	int32_t shape[EDGEAI_MAX_RANK];
+	uint32_t n_quant;
+	int32_t quant_dim;
+	const float *scales;
+	const int64_t *zero_points;
+	uint32_t is_constant;
+	uint32_t index;
+};
+
+/**
+ * struct edgeai_op_info - one operator of a model
+ * @code: TFLite BuiltinOperator code (32 = CUSTOM)
+ * @version: operator version
+ * @name: builtin name ("CONV_2D") or the custom op's name
+ * @n_inputs: number of inputs (absent optional inputs included)
+ * @n_outputs: number of outputs
+ */
+struct edgeai_op_info {
+	int32_t code;
+	int32_t version;
+	const char *name;
+	uint32_t n_inputs;
+	uint32_t n_outputs;
+};
+
+/**
+ * edgeai_model_load() - parse a TFLite model from memory
+ * @data: the file's bytes (copied; the caller may free them afterwards)
+ * @size: number of bytes
+ * @ret_model: the model, with one reference
+ * @errbuf: when not NULL, receives a message saying what is wrong on failure
+ * @errbuf_size: size of @errbuf
+ *
+ * Return: 0; -EBADMSG for a malformed file (truncated, bad offset or
+ * vtable, out-of-range or cyclic reference, huge dimensions, unknown op,
+ * data that does not match its tensor); -EOPNOTSUPP for a valid file using
+ * something not handled (external buffers); -ENOMEM; -EINVAL.
+ */
+EDGEAI_PUBLIC int edgeai_model_load(const void *data, size_t size, struct edgeai_model **ret_model,
+				    char *errbuf, size_t errbuf_size);
+
+/** edgeai_model_load_file() - edgeai_model_load() on a file's contents; -errno of open/read too */
+EDGEAI_PUBLIC int edgeai_model_load_file(const char *path, struct edgeai_model **ret_model,
+					 char *errbuf, size_t errbuf_size);
+
+EDGEAI_PUBLIC struct edgeai_model *edgeai_model_ref(struct edgeai_model *model);
+EDGEAI_PUBLIC struct edgeai_model *edgeai_model_unref(struct edgeai_model *model);
+
+/**
+ * edgeai_model_save() - serialize a model as a TFLite flatbuffer
+ * @ret_data: malloc()ed bytes, freed by the caller with free()
+ * @ret_size: their number
+ *
+ * The output is deterministic: the same model gives the same bytes.
+ * Return: 0, -EOPNOTSUPP when an operator's options cannot be written,
+ * -ENOMEM, -EINVAL.
+ */
+EDGEAI_PUBLIC int edgeai_model_save(const struct edgeai_model *model, void **ret_data,
+				    size_t *ret_size);
+
+/** edgeai_model_count() - number of inputs (what 0), outputs (1), operators (2) or tensors (3) */
+#define EDGEAI_COUNT_INPUTS 0
+#define EDGEAI_COUNT_OUTPUTS 1
+#define EDGEAI_COUNT_OPS 2
+#define EDGEAI_COUNT_TENSORS 3
+EDGEAI_PUBLIC int edgeai_model_count(const struct edgeai_model *model, unsigned int what);
+
+/** edgeai_model_get_input() - input @index; fields stay valid while the model lives */
+EDGEAI_PUBLIC int edgeai_model_get_input(const struct edgeai_model *model, unsigned int index,
+					 struct edgeai_tensor_info *ret_info);
+/** edgeai_model_get_output() - output @index */
+EDGEAI_PUBLIC int edgeai_model_get_output(const struct edgeai_model *model, unsigned int index,
+					  struct edgeai_tensor_info *ret_info);
+/** edgeai_model_get_tensor() - tensor @index of the subgraph */
+EDGEAI_PUBLIC int edgeai_model_get_tensor(const struct edgeai_model *model, unsigned int index,
+					  struct edgeai_tensor_info *ret_info);
+/** edgeai_model_get_op() - operator @index, in execution order */
+EDGEAI_PUBLIC int edgeai_model_get_op(const struct edgeai_model *model, unsigned int index,
+				      struct edgeai_op_info *ret_info);
+
+/** edgeai_op_name() - "CONV_2D", ...; "UNKNOWN" for codes without a name; never NULL */
+EDGEAI_PUBLIC const char *edgeai_op_name(int32_t code);
+/** edgeai_tensor_type_name() - "float32", "int8", ...; never NULL */
+EDGEAI_PUBLIC const char *edgeai_tensor_type_name(uint32_t type);
+
+/*
+ * Post-training quantization (since 0.2)
+ *
+ * edgeai_quantize() turns a float32 model (fp16 weights behind DEQUANTIZE
+ * are folded to float32 first) into a full-integer model in the layout of
+ * the TFLite converter: int8 asymmetric per-tensor activations,
+ * per-channel symmetric int8 weights for CONV_2D (axis 0) and
+ * DEPTHWISE_CONV_2D (axis 3), per-tensor symmetric int8 weights for
+ * FULLY_CONNECTED, int32 biases with scale s_in * s_w and zero point 0,
+ * the fixed output quantization of SOFTMAX/LOGISTIC (1/256, -128) and
+ * TANH (1/128, 0), and one shared (scale, zero point) for the inputs and
+ * outputs of ops that require it (pooling, reshape, pad, concatenation,
+ * resize, slicing, transpose, depth/space, maximum/minimum).
+ *
+ * Activation ranges come from running the float reference kernels on the
+ * calibration inputs: the caller's samples, or @n_samples seeded random
+ * inputs uniform in [@rand_lo, @rand_hi]. The same model and options give
+ * the same output bytes.
+ */
+enum edgeai_quant_io {
+	EDGEAI_QUANT_IO_INT8 = 0,	/* model inputs/outputs are int8 */
+	EDGEAI_QUANT_IO_UINT8 = 1,	/* uint8, with QUANTIZE ops at the edges */
+	EDGEAI_QUANT_IO_FLOAT = 2,	/* float32, with QUANTIZE/DEQUANTIZE at the edges */
+};
+
+/**
+ * struct edgeai_quant_options - how to quantize
+ * @size: sizeof(struct edgeai_quant_options), for forward compatibility
+ * @io: &enum edgeai_quant_io
+ * @n_samples: number of random calibration inputs when @samples is NULL (0 = 8)
+ * @seed: seed of the random inputs
+ * @rand_lo: lower bound of random input values
+ * @rand_hi: upper bound (rand_lo == rand_hi == 0 means [-1, 1])
+ * @percentile: 0 for min/max; else keep this percentile of each activation
+ *	(e.g. 99.99: the range covers the values between the 0.01th and 99.99th
+ *	percentile), in (50, 100]
+ * @samples: NULL, or @n_samples calibration inputs; each is the float32
+ *	values of every model input, concatenated in input order
+ * @progress: when not NULL, called after each calibration or evaluation
+ *	sample with a stage name, samples done and the total
+ * @userdata: passed to @progress
+ */
+struct edgeai_quant_options {
+	uint32_t size;
+	uint32_t io;
+	uint32_t n_samples;
+	uint32_t reserved0;
+	uint64_t seed;
+	float rand_lo;
+	float rand_hi;
+	float percentile;
+	uint32_t reserved1;
+	const float *const *samples;
+	void (*progress)(void *userdata, const char *stage, unsigned int done, unsigned int total);
+	void *userdata;
+};
+
+#define EDGEAI_QUANT_MAX_OUTPUTS 16
+
+/**
+ * struct edgeai_quant_output_stat - int8 vs float on one model output
+ * @correlation: Pearson correlation of int8 (dequantized) and float values
+ *	over every calibration sample
+ * @max_abs_error: largest |int8 - float|
+ * @float_min: smallest float value
+ * @float_max: largest float value
+ * @scale: output scale (one LSB)
+ */
+struct edgeai_quant_output_stat {
+	double correlation;
+	double max_abs_error;
+	double float_min;
+	double float_max;
+	double scale;
+};
+
+/**
+ * struct edgeai_quant_report - what edgeai_quantize() did
+ * @n_ops_in: operators of the float model
+ * @n_ops_out: operators of the int8 model
+ * @n_ops_quantized: operators now running in int8
+ * @n_folded: fp16 DEQUANTIZE ops folded into float32 weights
+ * @n_samples: calibration samples used
+ * @n_outputs: entries of @outputs filled (at most EDGEAI_QUANT_MAX_OUTPUTS)
+ * @outputs: per-output statistics of the int8 model, computed with the
+ *	library's reference arithmetic (float kernels on dequantized values,
+ *	every tensor rounded to its int8 grid) against the float model
+ */
+struct edgeai_quant_report {
+	uint32_t n_ops_in;
+	uint32_t n_ops_out;
+	uint32_t n_ops_quantized;
+	uint32_t n_folded;
+	uint32_t n_samples;
+	uint32_t n_outputs;
+	struct edgeai_quant_output_stat outputs[EDGEAI_QUANT_MAX_OUTPUTS];
+};
+
+/**
+ * edgeai_quantize() - full-integer post-training quantization
+ * @model: a float model
+ * @opts: options, NULL for the defaults
+ * @ret_model: the int8 model (serialize it with edgeai_model_save())
+ * @ret_report: when not NULL, what was done
+ * @errbuf: when not NULL, a message on failure
+ * @errbuf_size: its size
+ *
+ * Return: 0; -EOPNOTSUPP for an op or tensor type the quantizer does not
+ * handle (named in @errbuf); -EINVAL for bad options or sample sizes;
+ * -ENOMEM.
+ */
+EDGEAI_PUBLIC int edgeai_quantize(const struct edgeai_model *model,
+				  const struct edgeai_quant_options *opts,
+				  struct edgeai_model **ret_model,
+				  struct edgeai_quant_report *ret_report, char *errbuf,
+				  size_t errbuf_size);
+
 /* Cleanup helpers: `__attribute__((cleanup(edgeai_device_unrefp))) struct edgeai_device *d = NULL;` */
 #define EDGEAI_DEFINE_POINTER_CLEANUP(type, func)                              \
 	static inline void func##p(struct type **p)                            \
@@ -423,6 +669,7 @@ EDGEAI_DEFINE_POINTER_CLEANUP(edgeai_device, edgeai_device_unref)
 EDGEAI_DEFINE_POINTER_CLEANUP(edgeai_device_list, edgeai_device_list_unref)
 EDGEAI_DEFINE_POINTER_CLEANUP(edgeai_buffer, edgeai_buffer_unref)
 EDGEAI_DEFINE_POINTER_CLEANUP(edgeai_job, edgeai_job_unref)
+EDGEAI_DEFINE_POINTER_CLEANUP(edgeai_model, edgeai_model_unref)
 
 #if defined(__cplusplus)
 }

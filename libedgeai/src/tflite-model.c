@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: MIT
+/*
+ * TFLite model objects: lifetime, graph validation (every index in range,
+ * shapes bounded, constant data matching its tensor, operators in dataflow
+ * order with no cycle) and the public accessors.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "macro.h"
+#include "tflite-model.h"
+
+EA_PRIVATE int ea_errf(char *errbuf, size_t size, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errbuf && size) {
+		va_start(ap, fmt);
+		vsnprintf(errbuf, size, fmt, ap);
+		va_end(ap);
+	}
+	return r;
+}
+
+EA_PRIVATE size_t ea_type_size(uint8_t type)
+{
+	switch (type) {
+	case TFL_FLOAT32: case TFL_INT32: case TFL_UINT32:
+		return 4;
+	case TFL_FLOAT16: case TFL_INT16:
+		return 2;
+	case TFL_UINT8: case TFL_INT8: case TFL_BOOL:
+		return 1;
+	case TFL_INT64: case TFL_FLOAT64: case TFL_COMPLEX64: case TFL_UINT64:
+		return 8;
+	case TFL_COMPLEX128:
+		return 16;
+	default:
+		return 0; /* string, resource, variant: no fixed size */
+	}
+}
+
+EA_PRIVATE int ea_tensor_elems(const struct ea_tensor *t, uint64_t *ret)
+{
+	uint64_t n = 1;
+
+	for (uint32_t i = 0; i < t->rank; i++) {
+		if (t->shape[i] < 0 || t->shape[i] > EA_MAX_DIM)
+			return -EBADMSG;
+		n *= (uint64_t)t->shape[i];
+		if (n > EA_MAX_ELEMS)
+			return -EBADMSG;
+	}
+	*ret = n;
+	return 0;
+}
+
+EA_PRIVATE float ea_half_to_float(uint16_t h)
+{
+	uint32_t sign = (uint32_t)(h >> 15) << 31, exp = (h >> 10) & 0x1f, man = h & 0x3ff, bits;
+	float f;
+
+	if (exp == 0x1f) {
+		bits = sign | 0x7f800000u | (man << 13);
+	} else if (exp == 0) {
+		if (!man) {
+			bits = sign;
+		} else {
+			/* subnormal: normalise */
+			int e = -1;
+
+			do {
+				e++;
+				man <<= 1;
+			} while (!(man & 0x400));
+			bits = sign | ((uint32_t)(127 - 15 - e) << 23) | ((man & 0x3ff) << 13);
+		}
+	} else {
+		bits = sign | ((exp + 127 - 15) << 23) | (man << 13);
+	}
+	memcpy(&f, &bits, sizeof(f));
+	return f;
+}
+
+EA_PRIVATE struct edgeai_model *ea_model_new(void)
+{
+	struct edgeai_model *m = calloc(1, sizeof(*m));
+
+	if (m)
+		m->n_ref = 1;
+	return m;
+}
+
+static void quant_free(struct ea_quant *q)
+{
+	free(q->scale);
+	free(q->zero_point);
+	free(q->min);
+	free(q->max);
+	memset(q, 0, sizeof(*q));
+}
+
+EA_PRIVATE void ea_model_free_contents(struct edgeai_model *m)
+{
+	for (uint32_t i = 0; m->t && i < m->n_tensors; i++) {
+		free(m->t[i].name);
+		quant_free(&m->t[i].q);
+	}
+	for (uint32_t i = 0; m->ops && i < m->n_ops; i++) {
+		free(m->ops[i].custom_code);
+		free(m->ops[i].in);
+		free(m->ops[i].out);
+		free(m->ops[i].o.ints);
+	}
+	for (uint32_t i = 0; m->buf && i < m->n_buffers; i++)
+		free(m->buf[i].data);
+	free(m->t);
+	free(m->ops);
+	free(m->buf);
+	free(m->in);
+	free(m->out);
+	free(m->description);
+	free(m->sg_name);
+}
+
+EDGEAI_PUBLIC struct edgeai_model *edgeai_model_ref(struct edgeai_model *model)
+{
+	if (model)
+		__atomic_add_fetch(&model->n_ref, 1, __ATOMIC_RELAXED);
+	return model;
+}
+
+EDGEAI_PUBLIC struct edgeai_model *edgeai_model_unref(struct edgeai_model *model)
+{
+	if (!model || __atomic_sub_fetch(&model->n_ref, 1, __ATOMIC_ACQ_REL) > 0)
+		return NULL;
+	ea_model_free_contents(model);
+	free(model);
+	return NULL;
+}
+
+#define VERR(...) ea_errf(errbuf, errbuf_size, -EBADMSG, __VA_ARGS__)
+
+static const char *tname(const struct edgeai_model *m, int32_t i)
+{
+	return m->t[i].name ? m->t[i].name : "";
+}
+
+EA_PRIVATE int ea_model_validate(const struct edgeai_model *m, char *errbuf, size_t errbuf_size)
+{
+	_cleanup_free_ int32_t *producer = NULL;
+	_cleanup_free_ uint8_t *is_input = NULL;
+
+	for (uint32_t i = 0; i < m->n_tensors; i++) {
+		const struct ea_tensor *t = &m->t[i];
+		uint64_t n;
+
+		for (uint32_t d = 0; d < t->rank; d++)
+			if (t->shape[d] < 0 || t->shape[d] > EA_MAX_DIM)
+				return VERR("huge dimensions: tensor %u ('%s') dimension %u is %d "
+					    "(limit %d)", i, tname(m, i), d, t->shape[d], EA_MAX_DIM);
+		if (ea_tensor_elems(t, &n) < 0)
+			return VERR("huge dimensions: tensor %u ('%s') has more than %llu elements",
+				    i, tname(m, i), (unsigned long long)EA_MAX_ELEMS);
+		if (t->buffer >= m->n_buffers)
+			return VERR("out-of-range reference: tensor %u ('%s') uses buffer %u of %u",
+				    i, tname(m, i), t->buffer, m->n_buffers);
+		if (t->buffer && m->buf[t->buffer].size && ea_type_size(t->type) &&
+		    m->buf[t->buffer].size != n * ea_type_size(t->type))
+			return VERR("bad constant: buffer %u holds %zu bytes, tensor %u ('%s') needs "
+				    "%llu", t->buffer, m->buf[t->buffer].size, i, tname(m, i),
+				    (unsigned long long)(n * ea_type_size(t->type)));
+		if (t->q.n > 1 && (t->q.dim < 0 || (uint32_t)t->q.dim >= t->rank ||
+				   (uint32_t)t->shape[t->q.dim] != t->q.n))
+			return VERR("bad quantization: tensor %u ('%s') has %u scales for dimension "
+				    "%d", i, tname(m, i), t->q.n, t->q.dim);
+	}
+
+	producer = malloc(sizeof(int32_t) * (m->n_tensors ? m->n_tensors : 1));
+	is_input = calloc(m->n_tensors ? m->n_tensors : 1, 1);
+	if (!producer || !is_input)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < m->n_tensors; i++)
+		producer[i] = -1;
+	for (uint32_t i = 0; i < m->n_in; i++) {
+		if (m->in[i] < 0 || (uint32_t)m->in[i] >= m->n_tensors)
+			return VERR("out-of-range reference: model input %u is tensor %d of %u", i,
+				    m->in[i], m->n_tensors);
+		is_input[m->in[i]] = 1;
+	}
+	for (uint32_t k = 0; k < m->n_ops; k++) {
+		const struct ea_op *op = &m->ops[k];
+
+		for (uint32_t j = 0; j < op->n_out; j++) {
+			int32_t o = op->out[j];
+
+			if (o < 0 || (uint32_t)o >= m->n_tensors)
+				return VERR("out-of-range reference: operator %u (%s) output %u is "
+					    "tensor %d of %u", k, edgeai_op_name(op->code), j, o,
+					    m->n_tensors);
+			if (producer[o] >= 0)
+				return VERR("cyclic reference: tensor %d ('%s') is written by operators "
+					    "%d and %u", o, tname(m, o), producer[o], k);
+			if (is_input[o] || (m->t[o].buffer && m->buf[m->t[o].buffer].size))
+				return VERR("bad reference: operator %u (%s) writes tensor %d ('%s'), "
+					    "a model input or constant", k, edgeai_op_name(op->code),
+					    o, tname(m, o));
+			producer[o] = (int32_t)k;
+		}
+	}
+	for (uint32_t k = 0; k < m->n_ops; k++) {
+		const struct ea_op *op = &m->ops[k];
+
+		for (uint32_t j = 0; j < op->n_in; j++) {
+			int32_t x = op->in[j];
+
+			if (x == -1)
+				continue;
+			if (x < 0 || (uint32_t)x >= m->n_tensors)
+				return VERR("out-of-range reference: operator %u (%s) input %u is tensor "
+					    "%d of %u", k, edgeai_op_name(op->code), j, x, m->n_tensors);
+			if (producer[x] >= (int32_t)k)
+				return VERR("cyclic reference: operator %u (%s) reads tensor %d ('%s'), "
+					    "which operator %d computes %s", k, edgeai_op_name(op->code),
+					    x, tname(m, x), producer[x],
+					    producer[x] == (int32_t)k ? "itself" : "later");
+		}
+	}
+	for (uint32_t i = 0; i < m->n_out; i++)
+		if (m->out[i] < 0 || (uint32_t)m->out[i] >= m->n_tensors)
+			return VERR("out-of-range reference: model output %u is tensor %d of %u", i,
+				    m->out[i], m->n_tensors);
+	return 0;
+}
+
+EDGEAI_PUBLIC int edgeai_model_load_file(const char *path, struct edgeai_model **ret_model,
+					 char *errbuf, size_t errbuf_size)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ uint8_t *data = NULL;
+	struct stat st;
+	size_t done = 0;
+
+	assert_return(path, -EINVAL);
+	assert_return(ret_model, -EINVAL);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return ea_errf(errbuf, errbuf_size, -errno, "%s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return ea_errf(errbuf, errbuf_size, -EINVAL, "%s: not a regular file", path);
+	if ((uint64_t)st.st_size > UINT32_MAX)
+		return ea_errf(errbuf, errbuf_size, -EOPNOTSUPP,
+			       "%s: over the 2 GiB flatbuffer limit", path);
+	data = malloc(st.st_size ? (size_t)st.st_size : 1);
+	if (!data)
+		return -ENOMEM;
+	while (done < (size_t)st.st_size) {
+		ssize_t k = read(fd, data + done, (size_t)st.st_size - done);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return ea_errf(errbuf, errbuf_size, k < 0 ? -errno : -EIO, "%s: short read",
+				       path);
+		done += (size_t)k;
+	}
+	return edgeai_model_load(data, done, ret_model, errbuf, errbuf_size);
+}
+
+EDGEAI_PUBLIC int edgeai_model_save(const struct edgeai_model *model, void **ret_data,
+				    size_t *ret_size)
+{
+	uint8_t *data;
+	size_t size;
+	int r;
+
+	assert_return(model, -EINVAL);
+	assert_return(ret_data && ret_size, -EINVAL);
+	r = ea_tflite_write(model, &data, &size, NULL, 0);
+	if (r < 0)
+		return r;
+	*ret_data = data;
+	*ret_size = size;
+	return 0;
+}
+
+EDGEAI_PUBLIC int edgeai_model_count(const struct edgeai_model *model, unsigned int what)
+{
+	assert_return(model, -EINVAL);
+	switch (what) {
+	case EDGEAI_COUNT_INPUTS:
+		return (int)model->n_in;
+	case EDGEAI_COUNT_OUTPUTS:
+		return (int)model->n_out;
+	case EDGEAI_COUNT_OPS:
+		return (int)model->n_ops;
+	case EDGEAI_COUNT_TENSORS:
+		return (int)model->n_tensors;
+	default:
+		return -EINVAL;
+	}
+}
+
+EDGEAI_PUBLIC int edgeai_model_get_tensor(const struct edgeai_model *model, unsigned int index,
+					  struct edgeai_tensor_info *ret_info)
+{
+	const struct ea_tensor *t;
+
+	assert_return(model && ret_info, -EINVAL);
+	assert_return(index < model->n_tensors, -EINVAL);
+	t = &model->t[index];
+	memset(ret_info, 0, sizeof(*ret_info));
+	ret_info->name = t->name ? t->name : "";
+	ret_info->type = t->type;
+	ret_info->rank = t->rank;
+	memcpy(ret_info->shape, t->shape, sizeof(int32_t) * t->rank);
+	ret_info->n_quant = t->q.n;
+	ret_info->quant_dim = t->q.dim;
+	ret_info->scales = t->q.scale;
+	ret_info->zero_points = t->q.zero_point;
+	ret_info->is_constant = t->buffer && model->buf[t->buffer].size;
+	ret_info->index = index;
+	return 0;
+}
+
+EDGEAI_PUBLIC int edgeai_model_get_input(const struct edgeai_model *model, unsigned int index,
+					 struct edgeai_tensor_info *ret_info)
+{
+	assert_return(model && index < model->n_in, -EINVAL);
+	return edgeai_model_get_tensor(model, (unsigned int)model->in[index], ret_info);
+}
+
+EDGEAI_PUBLIC int edgeai_model_get_output(const struct edgeai_model *model, unsigned int index,
+					  struct edgeai_tensor_info *ret_info)
+{
+	assert_return(model && index < model->n_out, -EINVAL);
+	return edgeai_model_get_tensor(model, (unsigned int)model->out[index], ret_info);
+}
+
+EDGEAI_PUBLIC int edgeai_model_get_op(const struct edgeai_model *model, unsigned int index,
+				      struct edgeai_op_info *ret_info)
+{
+	const struct ea_op *op;
+
+	assert_return(model && ret_info, -EINVAL);
+	assert_return(index < model->n_ops, -EINVAL);
+	op = &model->ops[index];
+	ret_info->code = op->code;
+	ret_info->version = op->version;
+	ret_info->name = op->custom_code ? op->custom_code : edgeai_op_name(op->code);
+	ret_info->n_inputs = op->n_in;
+	ret_info->n_outputs = op->n_out;
+	return 0;
+}
+
+static const char *const op_names[] = {
+	"ADD", "AVERAGE_POOL_2D", "CONCATENATION", "CONV_2D", "DEPTHWISE_CONV_2D",
+	"DEPTH_TO_SPACE", "DEQUANTIZE", "EMBEDDING_LOOKUP", "FLOOR", "FULLY_CONNECTED",
+	"HASHTABLE_LOOKUP", "L2_NORMALIZATION", "L2_POOL_2D", "LOCAL_RESPONSE_NORMALIZATION",
+	"LOGISTIC", "LSH_PROJECTION", "LSTM", "MAX_POOL_2D", "MUL", "RELU", "RELU_N1_TO_1",
+	"RELU6", "RESHAPE", "RESIZE_BILINEAR", "RNN", "SOFTMAX", "SPACE_TO_DEPTH", "SVDF",
+	"TANH", "CONCAT_EMBEDDINGS", "SKIP_GRAM", "CALL", "CUSTOM", "EMBEDDING_LOOKUP_SPARSE",
+	"PAD", "UNIDIRECTIONAL_SEQUENCE_RNN", "GATHER", "BATCH_TO_SPACE_ND",
+	"SPACE_TO_BATCH_ND", "TRANSPOSE", "MEAN", "SUB", "DIV", "SQUEEZE",
+	"UNIDIRECTIONAL_SEQUENCE_LSTM", "STRIDED_SLICE", "BIDIRECTIONAL_SEQUENCE_RNN", "EXP",
+	"TOPK_V2", "SPLIT", "LOG_SOFTMAX", "DELEGATE", "BIDIRECTIONAL_SEQUENCE_LSTM", "CAST",
+	"PRELU", "MAXIMUM", "ARG_MAX", "MINIMUM", "LESS", "NEG", "PADV2", "GREATER",
+	"GREATER_EQUAL", "LESS_EQUAL", "SELECT", "SLICE", "SIN", "TRANSPOSE_CONV",
+	"SPARSE_TO_DENSE", "TILE", "EXPAND_DIMS", "EQUAL", "NOT_EQUAL", "LOG", "SUM", "SQRT",
+	"RSQRT", "SHAPE", "POW", "ARG_MIN", "FAKE_QUANT", "REDUCE_PROD", "REDUCE_MAX", "PACK",
+	"LOGICAL_OR", "ONE_HOT", "LOGICAL_AND", "LOGICAL_NOT", "UNPACK", "REDUCE_MIN",
+	"FLOOR_DIV", "REDUCE_ANY", "SQUARE", "ZEROS_LIKE", "FILL", "FLOOR_MOD", "RANGE",
+	"RESIZE_NEAREST_NEIGHBOR", "LEAKY_RELU", "SQUARED_DIFFERENCE", "MIRROR_PAD", "ABS",
+	"SPLIT_V", "UNIQUE", "CEIL", "REVERSE_V2", "ADD_N", "GATHER_ND", "COS", "WHERE", "RANK",
+	"ELU", "REVERSE_SEQUENCE", "MATRIX_DIAG", "QUANTIZE", "MATRIX_SET_DIAG", "ROUND",
+	"HARD_SWISH", "IF", "WHILE", "NON_MAX_SUPPRESSION_V4", "NON_MAX_SUPPRESSION_V5",
+	"SCATTER_ND", "SELECT_V2", "DENSIFY", "SEGMENT_SUM", "BATCH_MATMUL",
+	"PLACEHOLDER_FOR_GREATER_OP_CODES", "CUMSUM", "CALL_ONCE", "BROADCAST_TO", "RFFT2D",
+	"CONV_3D", "IMAG", "REAL", "COMPLEX_ABS", "HASHTABLE", "HASHTABLE_FIND",
+	"HASHTABLE_IMPORT", "HASHTABLE_SIZE", "REDUCE_ALL", "CONV_3D_TRANSPOSE", "VAR_HANDLE",
+	"READ_VARIABLE", "ASSIGN_VARIABLE", "BROADCAST_ARGS", "RANDOM_STANDARD_NORMAL",
+	"BUCKETIZE", "RANDOM_UNIFORM", "MULTINOMIAL", "GELU", "DYNAMIC_UPDATE_SLICE",
+};
+
+EDGEAI_PUBLIC const char *edgeai_op_name(int32_t code)
+{
+	if (code >= 0 && (size_t)code < ARRAY_SIZE(op_names))
+		return op_names[code];
+	return "UNKNOWN";
+}
+
+EDGEAI_PUBLIC const char *edgeai_tensor_type_name(uint32_t type)
+{
+	static const char *const names[] = {
+		"float32", "float16", "int32", "uint8", "int64", "string", "bool", "int16",
+		"complex64", "int8", "float64", "complex128", "uint64", "resource", "variant",
+		"uint32",
+	};
+
+	return type < ARRAY_SIZE(names) ? names[type] : "unknown";
+}
