@@ -17,7 +17,7 @@
 #include <stdint.h>
 #endif
 
-#include "edgeai_program.h"
+#include "drm/edgeai_program.h"
 
 /**
  * enum edgeai_exec_status - result of edgeai_exec_program()
@@ -66,8 +66,9 @@ int32_t edgeai_mbqm(int32_t x, int32_t multiplier, int shift);
  * @multiplier: fixed-point multiplier, 0..2^31 - 1
  * @shift: -31..30, positive is a left shift
  *
- * Both rounding steps round half up instead of half away from zero. TFLite
- * 2.9.0 on x86-64 uses it for CONV_2D and FULLY_CONNECTED.
+ * The doubling high multiply is the same; the final rounding right shift
+ * rounds half up instead of half away from zero. TFLite 2.9.0 on x86-64
+ * uses it for CONV_2D and FULLY_CONNECTED.
  *
  * Return: the rescaled value.
  */

@@ -134,6 +134,13 @@ static inline int ek_is8(uint32_t dtype)
 }
 
 int32_t ek_srdhm(int32_t a, int32_t b);
+
+uint32_t ek_f32_add(uint32_t a, uint32_t b);
+uint32_t ek_f32_mul(uint32_t a, uint32_t b);
+uint32_t ek_f32_div(uint32_t a, uint32_t b);
+uint32_t ek_f32_from_int(int32_t v);
+int32_t ek_f32_round(uint32_t f);
+int32_t ek_f32_trunc(uint32_t f);
 int32_t ek_rdivpot(int32_t x, int e);
 
 int ek_conv(const struct ek_op *o);

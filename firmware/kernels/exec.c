@@ -40,10 +40,11 @@ int32_t edgeai_mbqm(int32_t x, int32_t multiplier, int shift)
 
 /*
  * TFLite 2.9.0 on x86-64 runs CONV_2D and FULLY_CONNECTED through ruy's
- * GEMM, whose AVX2/AVX-512 kernels apply the multiplier with "round half
- * up" at both steps: (x * M + 2^30) >> 31 (arithmetic, i.e. floor), then
- * (v + 2^(e-1)) >> e. It differs from edgeai_mbqm() on ties of negative
- * values (measured against the oracle: ~1 output in 300 for conv).
+ * GEMM, whose AVX2/AVX-512 kernels apply the multiplier as
+ * (x * M + 2^30) >> 31 (floor; equal to gemmlowp's doubling high multiply)
+ * and then round the right shift half up, (v + 2^(e-1)) >> e, where
+ * gemmlowp rounds half away from zero. They differ on negative ties
+ * (measured against the oracle: about 1 conv output in 300).
  */
 int32_t edgeai_mbqm_up(int32_t x, int32_t multiplier, int shift)
 {

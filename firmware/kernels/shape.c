@@ -218,9 +218,3 @@ int ek_resize(const struct ek_op *o, int bilinear)
 	}
 	return EDGEAI_EXEC_OK;
 }
-
-int ek_softmax(const struct ek_op *o)
-{
-	(void)o;
-	return EDGEAI_EXEC_BAD_OP;
-}

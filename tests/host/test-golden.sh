@@ -38,7 +38,7 @@ $cc -std=gnu11 -Wall -Wextra -Werror -O1 -I"$oracle/include" \
 	> "$out/build.log" 2>&1 || bail "build oracle-run: $(cat "$out/build.log")"
 $cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-I"$top/firmware/include" -I"$top/uapi/drm" \
+	-I"$top/firmware/include" -I"$top/uapi" \
 	-o "$out/golden-exec" "$top/tests/oracle/golden-exec.c" \
 	"$top"/firmware/kernels/*.c > "$out/build.log" 2>&1 ||
 	bail "build golden-exec: $(cat "$out/build.log")"

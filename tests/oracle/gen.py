@@ -796,6 +796,28 @@ def resize_nn_case(name, seed, dtype='int8', shape=(1, 5, 7, 3), size=(9, 4),
     return c
 
 
+def softmax_case(name, seed, dtype='int8', shape=(2, 10), s_in=0.1, zp_in=5,
+                 beta=1.0):
+    """SOFTMAX: PopulateSoftmaxLookupTable, table[255 - v] = expf(scale *
+    v) with scale = -s_in * beta in float; the program's table is indexed
+    by d = max - x, i.e. expf(scale * d)."""
+    c = Case(name, seed)
+    u = dtype == 'uint8'
+    if u:
+        zp_in += 128
+    inp = c.act_input(list(shape), dtype, s_in, zp_in)
+    s_out, zp_out = f32(1.0 / 256), (0 if u else -128)
+    out = c.output(list(shape), dtype, s_out, zp_out)
+    scale = f32(-f32(s_in) * f32(beta))
+    table = [struct.unpack('<I', struct.pack('<f', f32(math.exp(
+        f32(scale * d)))))[0] for d in range(256)]
+    toff = c.prog.const(pack('I', table))
+    c.prog.op('SOFTMAX', [c.pidx[inp]], c.pidx[out],
+              [toff, struct.unpack('<I', struct.pack('<f', s_out))[0]])
+    c.write(OUTDIR, 'SOFTMAX', OPT['Softmax'], [(0, 'f', f32(beta))], [inp])
+    return c
+
+
 def cases():
     """(name, builder, kwargs) for every golden case."""
     L = []
@@ -990,6 +1012,18 @@ def cases():
             size=(11, 13), hpc=True)
         add('resize_nn_%s_2x' % dt, resize_nn_case, dtype=dt,
             shape=(2, 3, 4, 5), size=(6, 8))
+    for dt in ('int8', 'uint8'):
+        add('softmax_%s' % dt, softmax_case, dtype=dt)
+        add('softmax_%s_1001' % dt, softmax_case, dtype=dt,
+            shape=(1, 1001), s_in=0.08)
+        add('softmax_%s_4d' % dt, softmax_case, dtype=dt,
+            shape=(1, 3, 4, 7), s_in=0.2, zp_in=-20)
+        add('softmax_%s_beta' % dt, softmax_case, dtype=dt, shape=(5, 16),
+            s_in=0.05, beta=0.7)
+        add('softmax_%s_wide' % dt, softmax_case, dtype=dt, shape=(3, 33),
+            s_in=0.6)
+        add('softmax_%s_narrow' % dt, softmax_case, dtype=dt,
+            shape=(4, 64), s_in=0.002)
     return L
 
 

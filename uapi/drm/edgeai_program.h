@@ -431,19 +431,22 @@ struct edgeai_prog_mean_params {
 /**
  * struct edgeai_prog_softmax_params - SOFTMAX over the last dimension
  *
- * in[0], out same shape; out quantization (1/256, -128) for int8,
- * (1/256, 0) for uint8.
+ * in[0], out same shape, 8-bit; out quantization (1/256, -128) for int8,
+ * (1/256, 0) for uint8. TFLite 2.9.0 (x86-64) normalises in binary32 float
+ * from a float table; the device replays those float operations exactly
+ * on bit patterns (firmware/kernels/softfloat.c): per row, sum = sum of
+ * table[max - x] in order; inv = 1 / (sum * @out_scale); out =
+ * round(table[max - x] * inv) + zp_out, clamped.
  *
- * @input_multiplier: multiplier of beta * s_in * 2^(31 - 5)
- * @input_left_shift: its (left) shift
- * @diff_min: smallest (x - max) that contributes, <= 0
+ * @table_offset: constant-region offset of __u32[256], 4-byte aligned:
+ *	binary32 bit patterns of expf(-(s_in * beta) * d) for d = 0..255
+ * @out_scale: binary32 bit pattern of the output scale
  * @reserved: must be zero
  */
 struct edgeai_prog_softmax_params {
-	__s32 input_multiplier;
-	__s32 input_left_shift;
-	__s32 diff_min;
-	__u32 reserved[17];
+	__u32 table_offset;
+	__u32 out_scale;
+	__u32 reserved[18];
 };
 
 /**

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the firmware op kernels' arithmetic and command processor:
+ * the fixed-point helpers on hand-computed values (ties included), the
+ * integer binary32 emulation against the host FPU, and the program walker
+ * on good and broken programs. Golden comparisons against TFLite live in
+ * test-golden.sh.
+ */
+/* host-test-sources: firmware/kernels/exec.c firmware/kernels/conv.c firmware/kernels/eltwise.c firmware/kernels/pool.c firmware/kernels/shape.c firmware/kernels/softfloat.c firmware/kernels/softmax.c */
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ktap.h"
+#include "edgeai_kernels.h"
+#include "../../firmware/kernels/ek_internal.h"
+
+static uint32_t bits(float f)
+{
+	uint32_t u;
+
+	memcpy(&u, &f, 4);
+	return u;
+}
+
+static float flt(uint32_t u)
+{
+	float f;
+
+	memcpy(&f, &u, 4);
+	return f;
+}
+
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+static uint32_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng >> 16);
+}
+
+/* A finite float, often subnormal or near the ends of the range. */
+static uint32_t rnd_float(void)
+{
+	uint32_t u = rnd(), e;
+
+	switch (u & 7) {
+	case 0:
+		e = 0;
+		break;
+	case 1:
+		e = 1 + (rnd() % 8);
+		break;
+	case 2:
+		e = 120 + (rnd() % 16);
+		break;
+	default:
+		e = rnd() % 255;
+		break;
+	}
+	return (rnd() & 0x807fffffU) | e << 23;
+}
+
+static void test_fixed_point(void)
+{
+	KTAP_EXPECT_EQ(ek_srdhm(INT32_MIN, INT32_MIN), INT32_MAX,
+		       "srdhm saturates INT32_MIN * INT32_MIN");
+	KTAP_EXPECT_EQ(ek_srdhm(3, 1 << 30), 2, "srdhm rounds 1.5 up");
+	KTAP_EXPECT_EQ(ek_srdhm(-3, 1 << 30), -1, "srdhm rounds -1.5 up");
+	KTAP_EXPECT_EQ(ek_rdivpot(-2, 2), -1, "rdivpot rounds -0.5 away from zero");
+	KTAP_EXPECT_EQ(ek_rdivpot(2, 2), 1, "rdivpot rounds 0.5 away from zero");
+	KTAP_EXPECT_EQ(ek_rdivpot(-3, 2), -1, "rdivpot -0.75");
+	KTAP_EXPECT_EQ(ek_rdivpot(12345, 0), 12345, "rdivpot by 2^0");
+	KTAP_EXPECT_EQ(edgeai_mbqm(-4, 1 << 30, -2), -1,
+		       "mbqm: -0.5 rounds away from zero");
+	KTAP_EXPECT_EQ(edgeai_mbqm_up(-4, 1 << 30, -2), 0,
+		       "mbqm_up: -0.5 rounds up");
+	KTAP_EXPECT_EQ(edgeai_mbqm(4, 1 << 30, -2), 1, "mbqm: 0.5 rounds up");
+	KTAP_EXPECT_EQ(edgeai_mbqm_up(4, 1 << 30, -2), 1, "mbqm_up: 0.5 rounds up");
+	KTAP_EXPECT_EQ(edgeai_mbqm(3, 1 << 30, 2), 6, "mbqm left shift");
+	KTAP_EXPECT_EQ(edgeai_mbqm(1000000, 1518500250, -10), 691,
+		       "mbqm 1e6 * 0.7071 / 1024 = 690.5 rounds to 691");
+	KTAP_EXPECT_EQ(edgeai_mbqm(123, 0, 0), 0, "mbqm zero multiplier");
+}
+
+static void test_softfloat(void)
+{
+	unsigned int i, bad_add = 0, bad_mul = 0, bad_div = 0, bad_conv = 0;
+	const unsigned int n = 200000;
+
+	for (i = 0; i < n; i++) {
+		uint32_t a = rnd_float(), b = rnd_float();
+		volatile float fa = flt(a), fb = flt(b);
+		volatile float s = fa + fb, p = fa * fb, q;
+		int32_t v = (int32_t)(rnd() % 33554432) - 16777216;
+		float r = flt(rnd_float() & 0x4fffffffU);
+
+		if (ek_f32_add(a, b) != bits(s) && !(fa == -fb))
+			bad_add++;
+		if (ek_f32_mul(a, b) != bits(p))
+			bad_mul++;
+		if (fb != 0.0f) {
+			q = fa / fb;
+			if (ek_f32_div(a, b) != bits(q))
+				bad_div++;
+		}
+		if ((v > -(1 << 24) && v < (1 << 24) &&
+		     ek_f32_from_int(v) != bits((float)v)) ||
+		    (fabsf(r) < 1e9f &&
+		     (ek_f32_round(bits(r)) != (int32_t)roundf(r) ||
+		      ek_f32_trunc(bits(r)) != (int32_t)r)))
+			bad_conv++;
+	}
+	KTAP_EXPECT_EQ(bad_add, 0, "binary32 add matches the FPU (200000 pairs)");
+	KTAP_EXPECT_EQ(bad_mul, 0, "binary32 mul matches the FPU (200000 pairs)");
+	KTAP_EXPECT_EQ(bad_div, 0, "binary32 div matches the FPU (200000 pairs)");
+	KTAP_EXPECT_EQ(bad_conv, 0, "int conversion, round and trunc match libm");
+}
+
+/* A program with one ADD of two [1,1,2,2] int8 tensors into a third. */
+struct tiny_prog {
+	struct edgeai_prog_header h;
+	struct edgeai_prog_tensor t[3];
+	struct edgeai_prog_op op;
+} __attribute__((aligned(8)));
+
+static void tiny_init(struct tiny_prog *p)
+{
+	struct edgeai_prog_add_params *ap;
+	int i;
+
+	memset(p, 0, sizeof(*p));
+	p->h.magic = EDGEAI_PROG_MAGIC;
+	p->h.version = EDGEAI_PROG_VERSION;
+	p->h.header_size = sizeof(p->h);
+	p->h.total_size = sizeof(*p);
+	p->h.tensor_count = 3;
+	p->h.op_count = 1;
+	p->h.tensor_offset = offsetof(struct tiny_prog, t);
+	p->h.op_offset = offsetof(struct tiny_prog, op);
+	p->h.const_offset = sizeof(*p);
+	p->h.slot_count = 3;
+	for (i = 0; i < 3; i++) {
+		p->t[i].dtype = EDGEAI_DTYPE_INT8;
+		p->t[i].slot = (uint32_t)i;
+		p->t[i].dims[0] = p->t[i].dims[1] = 1;
+		p->t[i].dims[2] = p->t[i].dims[3] = 2;
+	}
+	p->op.opcode = EDGEAI_OP_ADD;
+	for (i = 0; i < (int)EDGEAI_PROG_MAX_INPUTS; i++)
+		p->op.inputs[i] = EDGEAI_PROG_NO_TENSOR;
+	p->op.inputs[0] = 0;
+	p->op.inputs[1] = 1;
+	p->op.output = 2;
+	ap = (struct edgeai_prog_add_params *)p->op.params;
+	/* same scales everywhere: in multipliers 0.5, out 2^20 * 2 / 2^20 */
+	ap->left_shift = 20;
+	ap->in0_multiplier = ap->in1_multiplier = 1 << 30;
+	ap->out_multiplier = 1 << 30;
+	ap->out_shift = -18;
+	ap->act_min = -128;
+	ap->act_max = 127;
+}
+
+static void test_exec(void)
+{
+	struct tiny_prog p;
+	int8_t a[4] = { 1, -2, 100, -100 }, b[4] = { 3, -4, 100, -100 };
+	int8_t out[4] = { 0 };
+	void *slots[3] = { a, b, out };
+	unsigned int failed = 99;
+	int ret;
+
+	tiny_init(&p);
+	ret = edgeai_exec_program(&p, sizeof(p), slots, 3, &failed);
+	KTAP_EXPECT_EQ(ret, EDGEAI_EXEC_OK, "exec: tiny ADD program runs");
+	ktap_ok(out[0] == 4 && out[1] == -6 && out[2] == 127 && out[3] == -128,
+		"exec: ADD sums and saturates (%d %d %d %d)", out[0], out[1],
+		out[2], out[3]);
+
+	tiny_init(&p);
+	p.h.magic ^= 1;
+	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p), slots, 3, NULL),
+		       EDGEAI_EXEC_BAD_PROGRAM, "exec: bad magic rejected");
+	tiny_init(&p);
+	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p) - 8, slots, 3, NULL),
+		       EDGEAI_EXEC_BAD_PROGRAM, "exec: truncated program rejected");
+	tiny_init(&p);
+	p.h.op_count = 2;
+	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p), slots, 3, NULL),
+		       EDGEAI_EXEC_BAD_PROGRAM, "exec: op table past the end rejected");
+	tiny_init(&p);
+	p.op.opcode = EDGEAI_OP_COUNT;
+	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p), slots, 3, &failed),
+		       EDGEAI_EXEC_BAD_OP, "exec: unknown opcode rejected");
+	KTAP_EXPECT_EQ(failed, 0, "exec: failing op index reported");
+	tiny_init(&p);
+	p.t[2].slot = 3;
+	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p), slots, 3, NULL),
+		       EDGEAI_EXEC_BAD_PROGRAM, "exec: unbound slot rejected");
+	tiny_init(&p);
+	p.op.inputs[1] = 7;
+	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p), slots, 3, NULL),
+		       EDGEAI_EXEC_BAD_PROGRAM, "exec: tensor index out of range rejected");
+	tiny_init(&p);
+	p.t[1].dims[3] = 3;
+	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p), slots, 3, NULL),
+		       EDGEAI_EXEC_BAD_OP, "exec: non-broadcastable shapes rejected");
+}
+
+int main(void)
+{
+	ktap_start();
+	test_fixed_point();
+	test_softfloat();
+	test_exec();
+	return ktap_finish();
+}
