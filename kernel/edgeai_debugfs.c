@@ -7,6 +7,8 @@
  *   jobs         jobs submitted and not yet freed
  *   cores        per-core job count and busy time
  *   reset_count  core resets after job timeouts
+ *   clients      arbitration policy and accounting of every open file
+ *   force_temp_mc  thermal test override (0: off)
  * (/sys/kernel/debug/accel/<platform device>/, e.g. edgeai-npu.0)
  * plus the backend's fault knobs (simulator: fault_hang, fault_fail).
  */
@@ -93,5 +95,7 @@ void edgeai_debugfs_init(struct edgeai_device *edev)
 	debugfs_create_file("cores", 0400, root, edev,
 			    &edgeai_debugfs_cores_fops);
 	debugfs_create_atomic_t("reset_count", 0400, root, &edev->reset_count);
+	edgeai_thermal_debugfs_init(edev, root);
+	edgeai_arb_debugfs_init(edev, root);
 	edgeai_sim_debugfs_init(edev, root);
 }

@@ -153,6 +153,19 @@ static int edgeai_ioctl_get_param(struct drm_device *drm, void *data,
 	case DRM_EDGEAI_PARAM_JOB_TIMEOUT_MS:
 		args->value = edev->timeout_ms;
 		break;
+	case DRM_EDGEAI_PARAM_CUR_FREQ_KHZ:
+		args->value = READ_ONCE(edev->freq_khz);
+		break;
+	case DRM_EDGEAI_PARAM_TEMP_MC: {
+		int temp;
+
+		ret = edgeai_thermal_temp(edev, &temp);
+		args->value = (s64)temp;
+		break;
+	}
+	case DRM_EDGEAI_PARAM_CLIENT_ID:
+		args->value = file->client_id;
+		break;
 	default:
 		drm_dbg(drm, "get_param: unknown param %u\n", args->param);
 		ret = -EINVAL;
@@ -191,6 +204,8 @@ static const struct drm_ioctl_desc edgeai_ioctls[] = {
 	EDGEAI_IOCTL(BO_FINI, bo_fini),
 	EDGEAI_IOCTL(SUBMIT, submit),
 	EDGEAI_IOCTL(WAIT, wait),
+	EDGEAI_IOCTL(SET_POLICY, set_policy),
+	EDGEAI_IOCTL(GET_CLIENT, get_client),
 };
 
 static const struct file_operations edgeai_fops = {
@@ -204,6 +219,8 @@ static const struct file_operations edgeai_fops = {
  * Interface versions:
  * 1.0 - GET_PARAM, BO_CREATE/INFO/PREP/FINI, SUBMIT, WAIT and
  *       EDGEAI_URING_CMD_SUBMIT.
+ * 1.1 - SET_POLICY, GET_CLIENT, -EDQUOT and thermal -EBUSY on SUBMIT,
+ *       params CUR_FREQ_KHZ, TEMP_MC, CLIENT_ID.
  */
 static const struct drm_driver edgeai_drm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_COMPUTE_ACCEL | DRIVER_SYNCOBJ,
@@ -219,7 +236,7 @@ static const struct drm_driver edgeai_drm_driver = {
 	.desc = "edgeai NPU/DSP accelerator",
 	.date = "20260101",
 	.major = 1,
-	.minor = 0,
+	.minor = 1,
 };
 
 static int edgeai_probe(struct platform_device *pdev)
@@ -260,6 +277,7 @@ static int edgeai_probe(struct platform_device *pdev)
 	edev->ops = &edgeai_sim_ops;
 	spin_lock_init(&edev->job_list_lock);
 	INIT_LIST_HEAD(&edev->job_list);
+	edgeai_arb_init(edev);
 	for (i = 0; i < cores; i++) {
 		edev->cores[i].edev = edev;
 		edev->cores[i].index = i;
@@ -270,14 +288,20 @@ static int edgeai_probe(struct platform_device *pdev)
 		return ret;
 	edev->freq_khz = edgeai_max_freq_khz(edev);
 
+	platform_set_drvdata(pdev, edev);
 	ret = edev->ops->boot(edev);
 	if (ret)
 		return dev_err_probe(dev, ret, "backend boot failed\n");
 	ret = edgeai_job_init_device(edev);
 	if (ret)
 		return dev_err_probe(dev, ret, "scheduler init failed\n");
+	ret = edgeai_pm_init(edev);
+	if (ret)
+		return dev_err_probe(dev, ret, "power management init failed\n");
+	ret = edgeai_thermal_init(edev);
+	if (ret)
+		dev_warn(dev, "no thermal zone (%d)\n", ret);
 
-	platform_set_drvdata(pdev, edev);
 	ret = drm_dev_register(&edev->drm, 0);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot register the DRM device\n");
@@ -321,6 +345,7 @@ static struct platform_driver edgeai_platform_driver = {
 		.name = "edgeai",
 		.of_match_table = edgeai_of_match,
 		.dev_groups = edgeai_sysfs_groups,
+		.pm = pm_ptr(&edgeai_pm_ops),
 	},
 };
 
@@ -440,8 +465,13 @@ err_wq:
 
 static void __exit edgeai_exit(void)
 {
-	edgeai_sim_destroy_devices();
+	/*
+	 * Unbind first: device_del() drops a device's PM QoS requests before
+	 * it unbinds the driver, and the devfreq cooling device still holds
+	 * one until remove.
+	 */
 	platform_driver_unregister(&edgeai_platform_driver);
+	edgeai_sim_destroy_devices();
 	/* Waits for the last context releases, which run module code. */
 	destroy_workqueue(edgeai_wq);
 }

@@ -52,14 +52,18 @@ void edgeai_job_complete(struct edgeai_job *job, int error, u64 device_time_ns)
 {
 	struct edgeai_fence *done = job->done;
 	struct edgeai_device *edev = job->edev;
+	u32 khz = job->freq_khz ?: READ_ONCE(edev->freq_khz);
 
 	done->device_time_ns = device_time_ns;
 	if (error)
 		dma_fence_set_error(&done->base, error);
 
 	atomic64_add(device_time_ns, &job->ctx->engine_ns);
-	atomic64_add(div_u64(device_time_ns * READ_ONCE(edev->freq_khz), 1000000),
-		     &job->ctx->cycles);
+	atomic64_add(div_u64(device_time_ns * khz, 1000000), &job->ctx->cycles);
+	if (job->arb_granted)
+		edgeai_arb_release(job, device_time_ns);
+	/* The job's runtime PM reference, taken when it was queued. */
+	edgeai_pm_job_put(edev);
 	if (job->core) {
 		atomic64_add(device_time_ns, &job->core->busy_ns);
 		atomic64_inc(&job->core->jobs);
@@ -83,7 +87,9 @@ static struct dma_fence *edgeai_job_run(struct drm_sched_job *sched_job)
 	/* A non-zero error means cancelled before it started. */
 	if (!error) {
 		if (drm_dev_enter(&edev->drm, &idx)) {
-			error = edev->ops->submit(job->core, job);
+			error = edgeai_pm_job_resume(edev);
+			if (!error)
+				error = edev->ops->submit(job->core, job);
 			drm_dev_exit(idx);
 		} else {
 			error = -ENODEV;
@@ -165,7 +171,15 @@ static void edgeai_job_free(struct drm_sched_job *sched_job)
 	edgeai_ctx_put(ctx);
 }
 
+/* The arbiter decides when the job's entity gets the core. */
+static struct dma_fence *edgeai_job_prepare(struct drm_sched_job *sched_job,
+					    struct drm_sched_entity *entity)
+{
+	return edgeai_arb_prepare(to_edgeai_job(sched_job), entity);
+}
+
 static const struct drm_sched_backend_ops edgeai_sched_ops = {
+	.prepare_job = edgeai_job_prepare,
 	.run_job = edgeai_job_run,
 	.timedout_job = edgeai_job_timedout,
 	.free_job = edgeai_job_free,
@@ -236,6 +250,7 @@ int edgeai_job_open(struct edgeai_file_priv *ctx)
 	mutex_init(&ctx->submit_lock);
 	spin_lock_init(&ctx->lock);
 	ctx->next_id = 1;
+	edgeai_arb_open(ctx);
 
 	ret = drm_sched_entity_init(&ctx->entity_any, DRM_SCHED_PRIORITY_NORMAL,
 				    edev->sched_list, edev->core_count, NULL);
@@ -313,6 +328,7 @@ void edgeai_job_close(struct edgeai_file_priv *ctx)
 	drm_sched_entity_destroy(&ctx->entity_any);
 	for (i = 0; i < edev->core_count; i++)
 		drm_sched_entity_destroy(&ctx->entity[i]);
+	edgeai_arb_close(ctx);
 	edgeai_ctx_put(ctx);
 }
 
@@ -530,6 +546,8 @@ static int edgeai_job_push(struct edgeai_job *job,
 
 	scoped_guard(spinlock, &edev->job_list_lock)
 		list_add_tail(&job->node, &edev->job_list);
+	/* Held until the job completes (edgeai_job_complete()). */
+	edgeai_pm_job_get(edev);
 	drm_sched_entity_push_job(&job->base);
 	return 0;
 
@@ -569,8 +587,15 @@ int edgeai_job_submit(struct drm_file *file, struct drm_edgeai_submit *args,
 		drm_dbg(&edev->drm, "submit: %s\n", reason);
 		return ret;
 	}
+	ret = edgeai_arb_admit(ctx);
+	if (ret) {
+		drm_dbg(&edev->drm, "submit: %s\n", ret == -EDQUOT ?
+			"quota used up" : "critical temperature");
+		return ret;
+	}
 	if (atomic_inc_return(&ctx->inflight) > DRM_EDGEAI_MAX_INFLIGHT) {
 		atomic_dec(&ctx->inflight);
+		edgeai_arb_refused(ctx, DRM_EDGEAI_BUSY_INFLIGHT);
 		drm_dbg(&edev->drm, "submit: %u jobs in flight\n",
 			DRM_EDGEAI_MAX_INFLIGHT);
 		return -EBUSY;

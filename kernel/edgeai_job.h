@@ -50,6 +50,9 @@ struct edgeai_fence {
  * @cmd_count: entries in @cmds
  * @cmds: validated commands
  * @bytes: bytes the commands move, for the timing model
+ * @freq_khz: core clock the backend ran the job at, 0 if unknown
+ * @arb_granted: the arbiter gave the job its core (edgeai_arb_release()
+ *	is due at completion)
  * @node: entry in &edgeai_device.job_list
  */
 struct edgeai_job {
@@ -66,6 +69,8 @@ struct edgeai_job {
 	u32 cmd_count;
 	struct drm_edgeai_cmd *cmds;
 	u64 bytes;
+	u32 freq_khz;
+	bool arb_granted;
 	struct list_head node;
 };
 

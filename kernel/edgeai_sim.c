@@ -6,24 +6,48 @@
  * context (a work item per core), then completes the job from an hrtimer
  * after the time the timing model gives, so a job takes device time the way
  * it would on the hardware. Fault knobs in debugfs make jobs hang or fail.
+ *
+ * Power and thermal model: the device is off (0 mW), idle (the image's idle
+ * power) or active (each busy core adds its share of the current operating
+ * point's busy power); powering up takes wakeup_us. The temperature follows
+ * the power through the image's RC model (edgeai_model.c), stepped at every
+ * change of power and whenever it is read. debugfs "power" shows the state,
+ * power, temperature, energy and the time spent in each state.
  */
 
 #include <drm/drm_managed.h>
 #include <drm/drm_print.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
+#include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
 
 #include "edgeai_device.h"
 #include "edgeai_job.h"
+#include "edgeai_model.h"
 
 /* Fixed cost of starting and completing a job, in device nanoseconds. */
 #define EDGEAI_SIM_JOB_OVERHEAD_NS	20000
 /* Bytes the copy/fill engine moves per cycle without firmware caps. */
 #define EDGEAI_SIM_BYTES_PER_CYCLE	64
+/* Time to power the device up. */
+#define EDGEAI_SIM_WAKEUP_US		500
+
+/* Power states of the model. */
+enum edgeai_sim_state {
+	EDGEAI_SIM_OFF,
+	EDGEAI_SIM_IDLE,
+	EDGEAI_SIM_ACTIVE,
+	EDGEAI_SIM_STATES,
+};
+
+static const char * const edgeai_sim_state_names[EDGEAI_SIM_STATES] = {
+	"off", "idle", "active",
+};
 
 /**
  * struct edgeai_sim_core - simulator state of one core
@@ -36,6 +60,7 @@
  * @error: result of @job once executed
  * @time_ns: device time of @job once executed
  * @gone: the device was removed, no new jobs
+ * @busy: @job counts as running in the power model
  */
 struct edgeai_sim_core {
 	struct edgeai_sim *sim;
@@ -48,6 +73,7 @@ struct edgeai_sim_core {
 	int error;
 	u64 time_ns;
 	bool gone;
+	bool busy;
 };
 
 /**
@@ -57,6 +83,17 @@ struct edgeai_sim_core {
  * @fault_hang: the next N jobs never complete (debugfs)
  * @fault_fail: the next N jobs complete with -EIO (debugfs)
  * @bytes_per_cycle: copy/fill throughput of the timing model
+ * @wakeup_us: time to power up (debugfs)
+ * @model_lock: protects the power model below; taken from hardirq,
+ *	nested inside &edgeai_sim_core.lock
+ * @powered: the device is powered
+ * @busy_cores: cores running a job
+ * @temp_mc: temperature at @last_ns
+ * @power_mw: power since @last_ns
+ * @last_ns: when the model was last stepped
+ * @energy_uj: energy used since boot
+ * @residency_ns: time spent in each &enum edgeai_sim_state
+ * @power_ups: times the device was powered up
  * @cores: per-core state
  */
 struct edgeai_sim {
@@ -65,8 +102,94 @@ struct edgeai_sim {
 	atomic_t fault_hang;
 	atomic_t fault_fail;
 	u32 bytes_per_cycle;
+	u32 wakeup_us;
+	/* Protects the power model; nests inside edgeai_sim_core.lock. */
+	spinlock_t model_lock;
+	bool powered;
+	u32 busy_cores;
+	s32 temp_mc;
+	u32 power_mw;
+	u64 last_ns;
+	u64 energy_uj;
+	u64 residency_ns[EDGEAI_SIM_STATES];
+	u64 power_ups;
 	struct edgeai_sim_core cores[EDGEAI_MAX_CORES];
 };
+
+static enum edgeai_sim_state edgeai_sim_state(struct edgeai_sim *sim)
+{
+	lockdep_assert_held(&sim->model_lock);
+
+	if (!sim->powered)
+		return EDGEAI_SIM_OFF;
+	return sim->busy_cores ? EDGEAI_SIM_ACTIVE : EDGEAI_SIM_IDLE;
+}
+
+/* Busy power of the operating point at @freq_khz. */
+static u32 edgeai_sim_opp_power(struct edgeai_device *edev, u32 freq_khz)
+{
+	u32 i, mw = edev->fw.opp[0].power_mw;
+
+	for (i = 0; i < edev->fw.opp_count; i++)
+		if (edev->fw.opp[i].freq_khz <= freq_khz)
+			mw = edev->fw.opp[i].power_mw;
+	return mw;
+}
+
+/* Steps the model to now with the power of the last interval. */
+static void edgeai_sim_model_step(struct edgeai_sim *sim)
+{
+	const typeof(sim->edev->fw.thermal) *th = &sim->edev->fw.thermal;
+	u64 now = ktime_get_ns();
+	u64 dt = now - sim->last_ns;
+
+	lockdep_assert_held(&sim->model_lock);
+
+	sim->temp_mc = edgeai_model_rc_step(sim->temp_mc, th->ambient_mc,
+					    th->r_th_mc_per_w, sim->power_mw,
+					    dt, th->tau_ms);
+	/* mW * ns = 1e-12 J. */
+	sim->energy_uj += div_u64(dt * sim->power_mw, 1000000);
+	sim->residency_ns[edgeai_sim_state(sim)] += dt;
+	sim->last_ns = now;
+}
+
+/* Recomputes the power after a change of state or clock. */
+static void edgeai_sim_model_set(struct edgeai_sim *sim)
+{
+	struct edgeai_device *edev = sim->edev;
+
+	lockdep_assert_held(&sim->model_lock);
+
+	if (!sim->powered) {
+		sim->power_mw = 0;
+		return;
+	}
+	sim->power_mw = edgeai_model_power_mw(edev->fw.thermal.idle_power_mw,
+					      edgeai_sim_opp_power(edev, edev->freq_khz),
+					      sim->busy_cores, edev->core_count);
+}
+
+/* A core starts (@busy) or stops running a job. */
+static void edgeai_sim_core_busy(struct edgeai_sim_core *sc, bool busy)
+{
+	struct edgeai_sim *sim = sc->sim;
+	unsigned long flags;
+
+	lockdep_assert_held(&sc->lock);
+
+	if (sc->busy == busy)
+		return;
+	sc->busy = busy;
+	spin_lock_irqsave(&sim->model_lock, flags);
+	edgeai_sim_model_step(sim);
+	if (busy)
+		sim->busy_cores++;
+	else
+		sim->busy_cores--;
+	edgeai_sim_model_set(sim);
+	spin_unlock_irqrestore(&sim->model_lock, flags);
+}
 
 static struct edgeai_sim_core *to_sim_core(struct edgeai_core *core)
 {
@@ -128,6 +251,7 @@ static void edgeai_sim_exec_work(struct work_struct *work)
 		}
 	}
 	ns = edgeai_sim_job_time_ns(sim, job);
+	job->freq_khz = READ_ONCE(sim->edev->freq_khz);
 
 	guard(spinlock_irq)(&sc->lock);
 	if (sc->job != job)
@@ -144,6 +268,7 @@ static struct edgeai_job *edgeai_sim_take_job(struct edgeai_sim_core *sc)
 
 	lockdep_assert_held(&sc->lock);
 	sc->job = NULL;
+	edgeai_sim_core_busy(sc, false);
 	return job;
 }
 
@@ -184,6 +309,14 @@ static int edgeai_sim_boot(struct edgeai_device *edev)
 		return -ENOMEM;
 
 	sim->edev = edev;
+	spin_lock_init(&sim->model_lock);
+	sim->wakeup_us = EDGEAI_SIM_WAKEUP_US;
+	/* Boot powers the device up, at ambient temperature. */
+	sim->powered = true;
+	sim->temp_mc = edev->fw.thermal.ambient_mc;
+	sim->last_ns = ktime_get_ns();
+	scoped_guard(spinlock_irqsave, &sim->model_lock)
+		edgeai_sim_model_set(sim);
 	sim->wq = alloc_workqueue("edgeai-sim-%s", WQ_UNBOUND, 0,
 				  dev_name(edev->drm.dev));
 	if (!sim->wq)
@@ -244,6 +377,7 @@ static int edgeai_sim_submit(struct edgeai_core *core, struct edgeai_job *job)
 		if (WARN_ON(sc->job))
 			return -EBUSY;
 		sc->job = job;
+		edgeai_sim_core_busy(sc, true);
 	}
 	queue_work(sc->sim->wq, &sc->exec_work);
 	return 0;
@@ -258,8 +392,10 @@ static bool edgeai_sim_reset_core(struct edgeai_core *core,
 	cur = edgeai_sim_stop_core(sc, false);
 	if (cur && cur != job) {
 		/* Not the job we were asked about: let it run again. */
-		scoped_guard(spinlock_irq, &sc->lock)
+		scoped_guard(spinlock_irq, &sc->lock) {
 			sc->job = cur;
+			edgeai_sim_core_busy(sc, true);
+		}
 		queue_work(sc->sim->wq, &sc->exec_work);
 		return false;
 	}
@@ -268,24 +404,69 @@ static bool edgeai_sim_reset_core(struct edgeai_core *core,
 
 static int edgeai_sim_set_freq(struct edgeai_device *edev, u32 freq_khz)
 {
+	struct edgeai_sim *sim = edev->backend;
+
+	guard(spinlock_irqsave)(&sim->model_lock);
+	edgeai_sim_model_step(sim);
 	WRITE_ONCE(edev->freq_khz, freq_khz);
+	edgeai_sim_model_set(sim);
 	return 0;
 }
 
 static int edgeai_sim_read_temp(struct edgeai_device *edev, int *temp_mc)
 {
-	*temp_mc = edev->fw.thermal.ambient_mc;
+	struct edgeai_sim *sim = edev->backend;
+
+	guard(spinlock_irqsave)(&sim->model_lock);
+	edgeai_sim_model_step(sim);
+	*temp_mc = sim->temp_mc;
 	return 0;
+}
+
+static void edgeai_sim_set_powered(struct edgeai_sim *sim, bool on)
+{
+	guard(spinlock_irqsave)(&sim->model_lock);
+	edgeai_sim_model_step(sim);
+	sim->powered = on;
+	sim->power_ups += on;
+	edgeai_sim_model_set(sim);
 }
 
 static int edgeai_sim_power_on(struct edgeai_device *edev)
 {
+	struct edgeai_sim *sim = edev->backend;
+	u32 us = READ_ONCE(sim->wakeup_us);
+
+	/* The rails and clocks take their time. */
+	if (us)
+		fsleep(us);
+	edgeai_sim_set_powered(sim, true);
 	return 0;
 }
 
 static void edgeai_sim_power_off(struct edgeai_device *edev)
 {
+	edgeai_sim_set_powered(edev->backend, false);
 }
+
+static int edgeai_sim_power_show(struct seq_file *m, void *unused)
+{
+	struct edgeai_sim *sim = m->private;
+	u32 i;
+
+	guard(spinlock_irqsave)(&sim->model_lock);
+	edgeai_sim_model_step(sim);
+	seq_printf(m, "state: %s\n", edgeai_sim_state_names[edgeai_sim_state(sim)]);
+	seq_printf(m, "power_mw: %u\n", sim->power_mw);
+	seq_printf(m, "temp_mc: %d\n", sim->temp_mc);
+	seq_printf(m, "energy_uj: %llu\n", sim->energy_uj);
+	seq_printf(m, "power_ups: %llu\n", sim->power_ups);
+	for (i = 0; i < EDGEAI_SIM_STATES; i++)
+		seq_printf(m, "%s_ns: %llu\n", edgeai_sim_state_names[i],
+			   sim->residency_ns[i]);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(edgeai_sim_power);
 
 /**
  * edgeai_sim_debugfs_init() - add the simulator's fault knobs to debugfs
@@ -293,7 +474,8 @@ static void edgeai_sim_power_off(struct edgeai_device *edev)
  * @root: the device's debugfs directory
  *
  * fault_hang: the next N jobs never complete (the job timeout resets the
- * core); fault_fail: the next N jobs complete with -EIO.
+ * core); fault_fail: the next N jobs complete with -EIO; wakeup_us: time to
+ * power up; power: the power model's state.
  */
 void edgeai_sim_debugfs_init(struct edgeai_device *edev, struct dentry *root)
 {
@@ -304,6 +486,8 @@ void edgeai_sim_debugfs_init(struct edgeai_device *edev, struct dentry *root)
 	debugfs_create_atomic_t("fault_hang", 0600, root, &sim->fault_hang);
 	debugfs_create_atomic_t("fault_fail", 0600, root, &sim->fault_fail);
 	debugfs_create_u32("bytes_per_cycle", 0600, root, &sim->bytes_per_cycle);
+	debugfs_create_u32("wakeup_us", 0600, root, &sim->wakeup_us);
+	debugfs_create_file("power", 0400, root, sim, &edgeai_sim_power_fops);
 }
 
 const struct edgeai_backend_ops edgeai_sim_ops = {

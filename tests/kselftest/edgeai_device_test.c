@@ -134,7 +134,7 @@ TEST_F(dev, unknown_param_and_pad)
 
 	/* Unknown param: -EINVAL and @value untouched. */
 	memset(&p, 0, sizeof(p));
-	p.param = DRM_EDGEAI_PARAM_JOB_TIMEOUT_MS + 1;
+	p.param = DRM_EDGEAI_PARAM_CLIENT_ID + 1;
 	p.value = 0xdeadbeef;
 	EXPECT_EQ(-EINVAL, eai_ioctl(self->fd, DRM_IOCTL_EDGEAI_GET_PARAM, &p));
 	EXPECT_EQ(0xdeadbeef, p.value);

@@ -49,7 +49,10 @@ echo "vm: building the kselftests"
 make -s -C tests/kselftest BUILD="$top/build" ||
 	fail_setup "building tests/kselftest failed"
 
-deps="$(vm_ko_depends "$ko") vgem"
+# devfreq governor: Debian builds simple_ondemand as a module
+# (governor_simpleondemand.ko), and nothing
+# depends on it by symbol.
+deps="$(vm_ko_depends "$ko") vgem governor_simpleondemand"
 echo "vm: kernel $VM_KVER; modules: $deps"
 set --
 for b in build/tests/kselftest/edgeai_*_test; do

@@ -10,6 +10,9 @@
  * Interface version (drm_version major.minor):
  *  1.0 - GET_PARAM, BO_CREATE, BO_INFO, BO_PREP, BO_FINI, SUBMIT, WAIT and
  *        the EDGEAI_URING_CMD_SUBMIT io_uring command.
+ *  1.1 - arbitration: SET_POLICY and GET_CLIENT, priorities, weights and
+ *        quotas (-EDQUOT); SUBMIT refuses with -EBUSY at the critical
+ *        thermal trip; params CUR_FREQ_KHZ, TEMP_MC and CLIENT_ID.
  */
 #ifndef _UAPI_DRM_EDGEAI_ACCEL_H_
 #define _UAPI_DRM_EDGEAI_ACCEL_H_
@@ -27,6 +30,8 @@ extern "C" {
 #define DRM_EDGEAI_BO_FINI	0x04
 #define DRM_EDGEAI_SUBMIT	0x05
 #define DRM_EDGEAI_WAIT		0x06
+#define DRM_EDGEAI_SET_POLICY	0x07
+#define DRM_EDGEAI_GET_CLIENT	0x08
 
 /**
  * enum drm_edgeai_device_type - kind of accelerator behind a device node
@@ -50,6 +55,11 @@ enum drm_edgeai_device_type {
  * @DRM_EDGEAI_PARAM_MAX_FREQ_KHZ: highest core clock in kHz
  * @DRM_EDGEAI_PARAM_MAX_BO_SIZE: largest buffer object DRM_EDGEAI_BO_CREATE accepts, bytes
  * @DRM_EDGEAI_PARAM_JOB_TIMEOUT_MS: job timeout after which a core is reset
+ * @DRM_EDGEAI_PARAM_CUR_FREQ_KHZ: current core clock in kHz (devfreq and
+ *	thermal throttling change it)
+ * @DRM_EDGEAI_PARAM_TEMP_MC: current device temperature, milli-degrees C
+ * @DRM_EDGEAI_PARAM_CLIENT_ID: this file's client id, the drm-client-id
+ *	of its fdinfo; what DRM_IOCTL_EDGEAI_SET_POLICY names clients by
  */
 enum drm_edgeai_param {
 	DRM_EDGEAI_PARAM_DEVICE_TYPE = 0,
@@ -62,6 +72,9 @@ enum drm_edgeai_param {
 	DRM_EDGEAI_PARAM_MAX_FREQ_KHZ = 7,
 	DRM_EDGEAI_PARAM_MAX_BO_SIZE = 8,
 	DRM_EDGEAI_PARAM_JOB_TIMEOUT_MS = 9,
+	DRM_EDGEAI_PARAM_CUR_FREQ_KHZ = 10,
+	DRM_EDGEAI_PARAM_TEMP_MC = 11,
+	DRM_EDGEAI_PARAM_CLIENT_ID = 12,
 };
 
 /* Capability bits reported by DRM_EDGEAI_PARAM_CAPABILITIES. */
@@ -235,7 +248,13 @@ struct drm_edgeai_bo_ref {
  * @job_id; -ENOENT for an unknown BO or syncobj handle; -EFAULT for
  * bad pointers; -EBADFD when this file caused a device reset earlier (the
  * context is guilty and must be reopened); -EBUSY when the file already
- * has DRM_EDGEAI_MAX_INFLIGHT jobs queued; -ENODEV after unplug.
+ * has DRM_EDGEAI_MAX_INFLIGHT jobs queued, or (1.1) when the device is at
+ * its critical thermal trip and takes no new jobs until it cooled down
+ * (DRM_IOCTL_EDGEAI_GET_CLIENT tells which, &enum drm_edgeai_busy_reason);
+ * -EDQUOT (1.1) when the file used up its device-time quota for the
+ * current period (see &struct drm_edgeai_policy); -ENODEV after unplug.
+ * -EBUSY and -EDQUOT come back at once, never after a wait: a caller can
+ * fall back to the CPU.
  */
 struct drm_edgeai_submit {
 	/** @bos: pointer to an array of &struct drm_edgeai_bo_ref */
@@ -313,6 +332,137 @@ struct drm_edgeai_wait {
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_EDGEAI_SUBMIT, struct drm_edgeai_submit)
 #define DRM_IOCTL_EDGEAI_WAIT \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_EDGEAI_WAIT, struct drm_edgeai_wait)
+#define DRM_IOCTL_EDGEAI_SET_POLICY \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_EDGEAI_SET_POLICY, struct drm_edgeai_policy)
+#define DRM_IOCTL_EDGEAI_GET_CLIENT \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_EDGEAI_GET_CLIENT, struct drm_edgeai_client_info)
+
+/**
+ * enum drm_edgeai_priority - priority class of a client (1.1)
+ * @DRM_EDGEAI_PRIORITY_LOW: background work; runs when no higher class
+ *	waits, or when it has waited the starvation bound
+ * @DRM_EDGEAI_PRIORITY_NORMAL: the class of a newly opened file
+ * @DRM_EDGEAI_PRIORITY_HIGH: latency-sensitive work; gets a free core first
+ *
+ * Arbitration (per core; a job runs to completion once started):
+ * when a core becomes free, it goes to the waiting job of the highest
+ * class; within a class, to the client with the smallest virtual time
+ * (device time used divided by its weight), so busy clients of a class
+ * share device time in proportion to their weights. A client becoming
+ * busy starts at the virtual time of the client served last: idle time
+ * is not banked. Starvation bound: a job that has waited 100 ms (module
+ * parameter arb_starve_ms) for its core goes before every class, oldest
+ * first, so a ready job of any class starts within arb_starve_ms plus
+ * one job of each other client waiting on that core (each job bounded by
+ * DRM_EDGEAI_PARAM_JOB_TIMEOUT_MS).
+ */
+enum drm_edgeai_priority {
+	DRM_EDGEAI_PRIORITY_LOW = 0,
+	DRM_EDGEAI_PRIORITY_NORMAL = 1,
+	DRM_EDGEAI_PRIORITY_HIGH = 2,
+};
+
+/* Weights of &struct drm_edgeai_policy (1.1). */
+/** @DRM_EDGEAI_WEIGHT_DEFAULT: the weight of a newly opened file */
+#define DRM_EDGEAI_WEIGHT_DEFAULT	100
+/** @DRM_EDGEAI_WEIGHT_MAX: the largest weight */
+#define DRM_EDGEAI_WEIGHT_MAX		10000
+
+/* &drm_edgeai_policy.flags (1.1). */
+/** @DRM_EDGEAI_POLICY_PRIORITY: set &drm_edgeai_policy.priority */
+#define DRM_EDGEAI_POLICY_PRIORITY	(1U << 0)
+/** @DRM_EDGEAI_POLICY_WEIGHT: set &drm_edgeai_policy.weight */
+#define DRM_EDGEAI_POLICY_WEIGHT	(1U << 1)
+/** @DRM_EDGEAI_POLICY_QUOTA: set &drm_edgeai_policy.quota_ns and period_ns */
+#define DRM_EDGEAI_POLICY_QUOTA		(1U << 2)
+/** @DRM_EDGEAI_POLICY_BY_PID: client is a pid: all its files on this device */
+#define DRM_EDGEAI_POLICY_BY_PID	(1U << 3)
+
+/**
+ * struct drm_edgeai_policy - set the arbitration policy of clients (1.1)
+ *
+ * A client is an open file of this device, named by its client id
+ * (DRM_EDGEAI_PARAM_CLIENT_ID, the drm-client-id line of its fdinfo) or,
+ * with DRM_EDGEAI_POLICY_BY_PID, by the id of the process that opened it.
+ * @client 0 (without BY_PID) is the calling file itself.
+ *
+ * Privilege: a file may lower its own priority or weight, and tighten its
+ * own quota (set one where there was none, or allow less device time per
+ * period), without privilege. Raising its own priority or weight, loosening
+ * or removing its quota, and any change to another client need
+ * CAP_SYS_NICE or CAP_SYS_ADMIN (the policy owner, edgeaid); otherwise
+ * -EPERM. The policy applies to jobs that start after the call.
+ *
+ * Quota: with @quota_ns non-zero the client may use @quota_ns of device
+ * time per @period_ns (periods start when the client first runs after the
+ * previous one ended). Once a period's quota is used up, SUBMIT fails at
+ * once with -EDQUOT until the period ends; jobs already queued still run.
+ *
+ * Errors: -EINVAL for unknown @flags, no field selected, a @priority out of
+ * range, a @weight outside 1..DRM_EDGEAI_WEIGHT_MAX, a @period_ns outside
+ * 1 ms..60 s with a quota, or a non-zero @pad; -ESRCH when no client
+ * matches; -EPERM as above.
+ */
+struct drm_edgeai_policy {
+	/** @client: in, client id, process id (BY_PID) or 0 for this file */
+	__u64 client;
+	/** @flags: in, DRM_EDGEAI_POLICY_*: which fields apply, how to match */
+	__u32 flags;
+	/** @priority: in, &enum drm_edgeai_priority */
+	__u32 priority;
+	/** @weight: in, 1..DRM_EDGEAI_WEIGHT_MAX */
+	__u32 weight;
+	/** @pad: must be zero */
+	__u32 pad;
+	/** @quota_ns: in, device time per period; 0 removes the quota */
+	__u64 quota_ns;
+	/** @period_ns: in, quota period, 1 ms..60 s (ignored without quota) */
+	__u64 period_ns;
+};
+
+/**
+ * enum drm_edgeai_busy_reason - why SUBMIT refused a job at once (1.1)
+ * @DRM_EDGEAI_BUSY_NONE: no submit of this file was refused yet
+ * @DRM_EDGEAI_BUSY_INFLIGHT: -EBUSY, DRM_EDGEAI_MAX_INFLIGHT jobs queued
+ * @DRM_EDGEAI_BUSY_QUOTA: -EDQUOT, the quota of the period is used up
+ * @DRM_EDGEAI_BUSY_THERMAL: -EBUSY, the device is at its critical trip
+ */
+enum drm_edgeai_busy_reason {
+	DRM_EDGEAI_BUSY_NONE = 0,
+	DRM_EDGEAI_BUSY_INFLIGHT = 1,
+	DRM_EDGEAI_BUSY_QUOTA = 2,
+	DRM_EDGEAI_BUSY_THERMAL = 3,
+};
+
+/**
+ * struct drm_edgeai_client_info - read a client's policy and usage (1.1)
+ *
+ * Any file may read itself (@client 0 or its own id); reading another
+ * client needs CAP_SYS_NICE or CAP_SYS_ADMIN.
+ *
+ * Errors: -EINVAL for non-zero @flags; -ESRCH for an unknown client;
+ * -EPERM as above.
+ */
+struct drm_edgeai_client_info {
+	/** @client: in, client id or 0 for this file */
+	__u64 client;
+	/** @flags: in, must be zero */
+	__u32 flags;
+	/** @priority: out, &enum drm_edgeai_priority */
+	__u32 priority;
+	/** @weight: out, the weight */
+	__u32 weight;
+	/** @busy_reason: out, &enum drm_edgeai_busy_reason of the last refusal */
+	__u32 busy_reason;
+	/** @quota_ns: out, device time per period, 0 for no quota */
+	__u64 quota_ns;
+	/** @period_ns: out, the quota period */
+	__u64 period_ns;
+	/** @quota_used_ns: out, device time used in the current period */
+	__u64 quota_used_ns;
+	/** @engine_ns: out, device time of the client's completed jobs */
+	__u64 engine_ns;
+};
 
 /*
  * io_uring commands (IORING_OP_URING_CMD on the device fd).

@@ -1,0 +1,642 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright 2026 The edgeai authors */
+
+/*
+ * Arbitration between clients: priority classes, weighted fair sharing of
+ * measured device time, quotas, and the SET_POLICY / GET_CLIENT ioctls.
+ *
+ * drm_sched picks among ready entities first-in first-out, which shares a
+ * core by queue depth, not by device time. So every job passes through the
+ * arbiter before it may run: drm_sched asks &drm_sched_backend_ops
+ * .prepare_job for one more dependency once a job's own fences signalled,
+ * and the arbiter answers with a grant fence unless the job's client is the
+ * one the core belongs to next. When a core becomes free (a job completed)
+ * the arbiter picks the best waiting request for it and signals its grant;
+ * drm_sched then runs that job, every other waiting entity stays blocked on
+ * its own grant. See &enum drm_edgeai_priority in the uapi for the order
+ * and the starvation bound.
+ *
+ * Each request belongs to one scheduler entity (one per file and core,
+ * plus the file's any-core entity), and drm_sched fixes a job's core when
+ * the job is armed, so arbitration is per core while virtual times are
+ * per device. Fairness is exact between clients sharing a core; an
+ * any-core entity stays on one core while it has jobs queued.
+ */
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_print.h>
+#include <linux/capability.h>
+#include <linux/debugfs.h>
+#include <linux/dma-fence.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/pid.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
+#include "edgeai_device.h"
+#include "edgeai_job.h"
+#include "edgeai_model.h"
+
+static unsigned int arb_starve_ms = 100;
+module_param(arb_starve_ms, uint, 0644);
+MODULE_PARM_DESC(arb_starve_ms,
+		 "A job waiting this long for its core goes before every priority class (default 100)");
+
+static const char *edgeai_grant_driver_name(struct dma_fence *fence)
+{
+	return "edgeai";
+}
+
+static const char *edgeai_grant_timeline_name(struct dma_fence *fence)
+{
+	return "edgeai-arbiter";
+}
+
+static const struct dma_fence_ops edgeai_grant_ops = {
+	.get_driver_name = edgeai_grant_driver_name,
+	.get_timeline_name = edgeai_grant_timeline_name,
+};
+
+/* A grant fence with its own lock; freed by the default release. */
+struct edgeai_grant {
+	struct dma_fence base;
+	/* Lock of base. */
+	spinlock_t lock;
+};
+
+/**
+ * edgeai_arb_init() - set up the device's arbiter
+ * @edev: device with core_count set
+ */
+void edgeai_arb_init(struct edgeai_device *edev)
+{
+	struct edgeai_arb *arb = &edev->arb;
+	u32 i;
+
+	spin_lock_init(&arb->lock);
+	init_waitqueue_head(&arb->idle_wq);
+	arb->window_start = ktime_get_ns();
+	for (i = 0; i < EDGEAI_MAX_CORES; i++)
+		INIT_LIST_HEAD(&arb->cores[i].waiters);
+}
+
+static void edgeai_arb_req_init(struct edgeai_arb_req *req,
+				struct edgeai_file_priv *ctx)
+{
+	INIT_LIST_HEAD(&req->node);
+	req->ctx = ctx;
+}
+
+/**
+ * edgeai_arb_open() - default policy of a new file
+ * @ctx: the file's context
+ */
+void edgeai_arb_open(struct edgeai_file_priv *ctx)
+{
+	u32 i;
+
+	ctx->priority = DRM_EDGEAI_PRIORITY_NORMAL;
+	ctx->weight = DRM_EDGEAI_WEIGHT_DEFAULT;
+	edgeai_arb_req_init(&ctx->req_any, ctx);
+	for (i = 0; i < EDGEAI_MAX_CORES; i++)
+		edgeai_arb_req_init(&ctx->req[i], ctx);
+}
+
+/* Is @a a better pick than @b? */
+static bool edgeai_arb_before(struct edgeai_arb_req *a,
+			      struct edgeai_arb_req *b, u64 now)
+{
+	u64 starve = (u64)READ_ONCE(arb_starve_ms) * NSEC_PER_MSEC;
+	bool sa = now - a->wait_start >= starve;
+	bool sb = now - b->wait_start >= starve;
+
+	if (sa != sb)
+		return sa;
+	if (sa)
+		return a->wait_start < b->wait_start;
+	if (a->ctx->priority != b->ctx->priority)
+		return a->ctx->priority > b->ctx->priority;
+	if (a->ctx->vtime != b->ctx->vtime)
+		return a->ctx->vtime < b->ctx->vtime;
+	return a->wait_start < b->wait_start;
+}
+
+/* Hands a free, unreserved core to its best waiting request. */
+static void edgeai_arb_dispatch(struct edgeai_arb *arb, struct edgeai_arb_core *ac)
+{
+	struct edgeai_arb_req *req, *best = NULL;
+	u64 now;
+
+	lockdep_assert_held(&arb->lock);
+
+	if (arb->paused || ac->busy || ac->granted || list_empty(&ac->waiters))
+		return;
+	now = ktime_get_ns();
+	list_for_each_entry(req, &ac->waiters, node)
+		if (!best || edgeai_arb_before(req, best, now))
+			best = req;
+	list_del_init(&best->node);
+	ac->granted = best;
+	arb->vclock = max(arb->vclock, best->ctx->vtime);
+	dma_fence_signal(best->grant);
+}
+
+/* The quota period of @ctx that contains @now. */
+static void edgeai_arb_period(struct edgeai_file_priv *ctx, u64 now)
+{
+	lockdep_assert_held(&ctx->edev->arb.lock);
+
+	if (ctx->quota_ns && now - ctx->period_start >= ctx->period_ns) {
+		ctx->period_start = now;
+		ctx->period_used_ns = 0;
+	}
+}
+
+/**
+ * edgeai_arb_admit() - may @ctx queue another job now?
+ * @ctx: the submitting file's context
+ *
+ * Return: 0, -EDQUOT when the file used up its quota for this period or
+ * -EBUSY when the device is at its critical trip. The reason is recorded
+ * for DRM_IOCTL_EDGEAI_GET_CLIENT.
+ */
+int edgeai_arb_admit(struct edgeai_file_priv *ctx)
+{
+	struct edgeai_device *edev = ctx->edev;
+	bool over;
+
+	if (edgeai_thermal_is_critical(edev)) {
+		edgeai_arb_refused(ctx, DRM_EDGEAI_BUSY_THERMAL);
+		return -EBUSY;
+	}
+
+	scoped_guard(spinlock_irqsave, &edev->arb.lock) {
+		edgeai_arb_period(ctx, ktime_get_ns());
+		over = ctx->quota_ns && ctx->period_used_ns >= ctx->quota_ns;
+	}
+	if (over) {
+		edgeai_arb_refused(ctx, DRM_EDGEAI_BUSY_QUOTA);
+		return -EDQUOT;
+	}
+	return 0;
+}
+
+/**
+ * edgeai_arb_refused() - record why a submit was refused
+ * @ctx: the submitting file's context
+ * @reason: &enum drm_edgeai_busy_reason
+ */
+void edgeai_arb_refused(struct edgeai_file_priv *ctx, u32 reason)
+{
+	WRITE_ONCE(ctx->busy_reason, reason);
+}
+
+static struct edgeai_arb_req *edgeai_arb_entity_req(struct edgeai_file_priv *ctx,
+						    struct drm_sched_entity *entity)
+{
+	if (entity == &ctx->entity_any)
+		return &ctx->req_any;
+	return &ctx->req[entity - ctx->entity];
+}
+
+/* The core takes @job of @ctx: it is busy until edgeai_arb_release(). */
+static void edgeai_arb_start(struct edgeai_arb *arb, struct edgeai_arb_core *ac,
+			     struct edgeai_job *job)
+{
+	lockdep_assert_held(&arb->lock);
+
+	ac->busy = true;
+	ac->busy_since = ktime_get_ns();
+	arb->running++;
+	job->arb_granted = true;
+}
+
+/**
+ * edgeai_arb_prepare() - &drm_sched_backend_ops.prepare_job
+ * @job: the entity's next job; its own dependencies have signalled
+ * @entity: the job's entity
+ *
+ * Return: NULL when @job may run on its core now, else a fence (a
+ * reference) that signals when the arbiter hands the core to the entity.
+ */
+struct dma_fence *edgeai_arb_prepare(struct edgeai_job *job,
+				     struct drm_sched_entity *entity)
+{
+	struct edgeai_file_priv *ctx = job->ctx;
+	struct edgeai_arb *arb = &job->edev->arb;
+	struct edgeai_core *core = container_of(job->base.sched,
+						struct edgeai_core, sched);
+	struct edgeai_arb_core *ac = &arb->cores[core->index];
+	struct edgeai_arb_req *req = edgeai_arb_entity_req(ctx, entity);
+	struct edgeai_grant *grant;
+	struct dma_fence *wait = NULL;
+
+	/*
+	 * Allocated outside the lock, used only when the job has to wait. A
+	 * job cannot proceed without it, and it is small: no failure path.
+	 */
+	grant = kzalloc(sizeof(*grant), GFP_KERNEL | __GFP_NOFAIL);
+
+	scoped_guard(spinlock_irqsave, &arb->lock) {
+		if (ac->granted == req) {
+			/* Our turn: the grant signalled. */
+			ac->granted = NULL;
+			dma_fence_put(req->grant);
+			req->grant = NULL;
+			edgeai_arb_start(arb, ac, job);
+			break;
+		}
+		if (req->grant) {
+			/* Still waiting (a spurious wake-up). */
+			wait = dma_fence_get(req->grant);
+			break;
+		}
+		if (!ctx->active++)
+			ctx->vtime = max(ctx->vtime, arb->vclock);
+		if (!arb->paused && !ac->busy && !ac->granted &&
+		    list_empty(&ac->waiters)) {
+			arb->vclock = max(arb->vclock, ctx->vtime);
+			edgeai_arb_start(arb, ac, job);
+			break;
+		}
+		spin_lock_init(&grant->lock);
+		dma_fence_init(&grant->base, &edgeai_grant_ops, &grant->lock,
+			       dma_fence_context_alloc(1), 1);
+		req->grant = &grant->base;
+		grant = NULL;
+		req->wait_start = ktime_get_ns();
+		list_add_tail(&req->node, &ac->waiters);
+		edgeai_arb_dispatch(arb, ac);
+		if (ac->granted == req) {
+			ac->granted = NULL;
+			dma_fence_put(req->grant);
+			req->grant = NULL;
+			edgeai_arb_start(arb, ac, job);
+			break;
+		}
+		wait = dma_fence_get(req->grant);
+	}
+	kfree(grant);
+	return wait;
+}
+
+/**
+ * edgeai_arb_release() - a job that got a core completed
+ * @job: the job; edgeai_arb_start() marked it
+ * @device_ns: the device time it took, charged to its client
+ *
+ * Called once per started job from edgeai_job_complete(), any context.
+ */
+void edgeai_arb_release(struct edgeai_job *job, u64 device_ns)
+{
+	struct edgeai_file_priv *ctx = job->ctx;
+	struct edgeai_arb *arb = &job->edev->arb;
+	struct edgeai_arb_core *ac = &arb->cores[job->core->index];
+	unsigned long flags;
+	u64 now = ktime_get_ns();
+
+	spin_lock_irqsave(&arb->lock, flags);
+	ctx->vtime += edgeai_model_vtime_charge(device_ns, ctx->weight);
+	edgeai_arb_period(ctx, now);
+	ctx->period_used_ns += device_ns;
+	ctx->active--;
+	if (!WARN_ON(!ac->busy)) {
+		ac->busy_ns += now - max(ac->busy_since, arb->window_start);
+		ac->busy = false;
+		arb->running--;
+	}
+	edgeai_arb_dispatch(arb, ac);
+	spin_unlock_irqrestore(&arb->lock, flags);
+
+	wake_up_all(&arb->idle_wq);
+}
+
+/* Withdraws @req: its entity is gone. */
+static void edgeai_arb_req_fini(struct edgeai_arb *arb, struct edgeai_arb_req *req)
+{
+	struct dma_fence *grant = NULL;
+	u32 i;
+
+	lockdep_assert_held(&arb->lock);
+
+	for (i = 0; i < EDGEAI_MAX_CORES; i++) {
+		if (arb->cores[i].granted != req)
+			continue;
+		arb->cores[i].granted = NULL;
+		req->ctx->active--;
+		edgeai_arb_dispatch(arb, &arb->cores[i]);
+	}
+	if (!list_empty(&req->node)) {
+		list_del_init(&req->node);
+		req->ctx->active--;
+	}
+	swap(grant, req->grant);
+	if (grant) {
+		dma_fence_signal(grant);
+		dma_fence_put(grant);
+	}
+}
+
+/**
+ * edgeai_arb_close() - withdraw the requests of a closing file
+ * @ctx: the file's context, whose entities were destroyed
+ */
+void edgeai_arb_close(struct edgeai_file_priv *ctx)
+{
+	struct edgeai_arb *arb = &ctx->edev->arb;
+	u32 i;
+
+	guard(spinlock_irqsave)(&arb->lock);
+	edgeai_arb_req_fini(arb, &ctx->req_any);
+	for (i = 0; i < EDGEAI_MAX_CORES; i++)
+		edgeai_arb_req_fini(arb, &ctx->req[i]);
+}
+
+/**
+ * edgeai_arb_pause() - hand out no core and wait for the running jobs
+ * @edev: device going to sleep
+ *
+ * Jobs stay queued (their grants are simply not given) until
+ * edgeai_arb_resume().
+ */
+void edgeai_arb_pause(struct edgeai_device *edev)
+{
+	struct edgeai_arb *arb = &edev->arb;
+
+	scoped_guard(spinlock_irqsave, &arb->lock)
+		arb->paused = true;
+	/* A job on a core ends by its timeout at the latest. */
+	wait_event_timeout(arb->idle_wq, !READ_ONCE(arb->running),
+			   msecs_to_jiffies(2 * edev->timeout_ms));
+}
+
+/**
+ * edgeai_arb_resume() - hand out cores again after edgeai_arb_pause()
+ * @edev: device that woke up
+ */
+void edgeai_arb_resume(struct edgeai_device *edev)
+{
+	struct edgeai_arb *arb = &edev->arb;
+	u32 i;
+
+	guard(spinlock_irqsave)(&arb->lock);
+	arb->paused = false;
+	for (i = 0; i < edev->core_count; i++)
+		edgeai_arb_dispatch(arb, &arb->cores[i]);
+}
+
+/**
+ * edgeai_arb_load() - busy time of the busiest core since the last call
+ * @edev: device
+ * @busy_ns: out, busy time of the busiest core in the window
+ * @total_ns: out, the window length
+ *
+ * The cores share one clock, so the busiest core sets the load. Starts a
+ * new window (devfreq's get_dev_status).
+ */
+void edgeai_arb_load(struct edgeai_device *edev, u64 *busy_ns, u64 *total_ns)
+{
+	struct edgeai_arb *arb = &edev->arb;
+	u64 now = ktime_get_ns(), busy = 0;
+	u32 i;
+
+	guard(spinlock_irqsave)(&arb->lock);
+	for (i = 0; i < edev->core_count; i++) {
+		struct edgeai_arb_core *ac = &arb->cores[i];
+		u64 b = ac->busy_ns;
+
+		if (ac->busy)
+			b += now - max(ac->busy_since, arb->window_start);
+		busy = max(busy, b);
+		ac->busy_ns = 0;
+	}
+	*total_ns = now - arb->window_start;
+	*busy_ns = min(busy, *total_ns);
+	arb->window_start = now;
+}
+
+static bool edgeai_arb_privileged(void)
+{
+	return capable(CAP_SYS_NICE) || capable(CAP_SYS_ADMIN);
+}
+
+/* Does @args need privilege when applied to the caller's own @ctx? */
+static bool edgeai_policy_raises(struct edgeai_file_priv *ctx,
+				 const struct drm_edgeai_policy *args)
+{
+	lockdep_assert_held(&ctx->edev->arb.lock);
+
+	if ((args->flags & DRM_EDGEAI_POLICY_PRIORITY) &&
+	    args->priority > ctx->priority)
+		return true;
+	if ((args->flags & DRM_EDGEAI_POLICY_WEIGHT) &&
+	    args->weight > ctx->weight)
+		return true;
+	if (args->flags & DRM_EDGEAI_POLICY_QUOTA) {
+		if (!ctx->quota_ns)
+			return false;
+		if (!args->quota_ns)
+			return true;
+		/* More device time per unit of time than now. */
+		return mul_u64_u64_div_u64(args->quota_ns, NSEC_PER_SEC,
+					   args->period_ns) >
+		       mul_u64_u64_div_u64(ctx->quota_ns, NSEC_PER_SEC,
+					   ctx->period_ns);
+	}
+	return false;
+}
+
+static void edgeai_policy_apply(struct edgeai_file_priv *ctx,
+				const struct drm_edgeai_policy *args)
+{
+	lockdep_assert_held(&ctx->edev->arb.lock);
+
+	if (args->flags & DRM_EDGEAI_POLICY_PRIORITY)
+		ctx->priority = args->priority;
+	if (args->flags & DRM_EDGEAI_POLICY_WEIGHT)
+		ctx->weight = args->weight;
+	if (args->flags & DRM_EDGEAI_POLICY_QUOTA) {
+		ctx->quota_ns = args->quota_ns;
+		ctx->period_ns = args->quota_ns ? args->period_ns : 0;
+		ctx->period_start = ktime_get_ns();
+		ctx->period_used_ns = 0;
+	}
+}
+
+static bool edgeai_file_matches(struct drm_file *file, u64 client, bool by_pid)
+{
+	struct pid *pid;
+	bool match;
+
+	if (!by_pid)
+		return file->client_id == client;
+	rcu_read_lock();
+	pid = rcu_dereference(file->pid);
+	match = pid && pid_vnr(pid) == client;
+	rcu_read_unlock();
+	return match;
+}
+
+#define EDGEAI_POLICY_FIELDS \
+	(DRM_EDGEAI_POLICY_PRIORITY | DRM_EDGEAI_POLICY_WEIGHT | \
+	 DRM_EDGEAI_POLICY_QUOTA)
+
+static int edgeai_policy_check(struct drm_device *drm,
+			       const struct drm_edgeai_policy *args)
+{
+	if (args->pad || args->flags & ~(EDGEAI_POLICY_FIELDS |
+					 DRM_EDGEAI_POLICY_BY_PID) ||
+	    !(args->flags & EDGEAI_POLICY_FIELDS)) {
+		drm_dbg(drm, "set_policy: bad flags 0x%x or pad\n", args->flags);
+		return -EINVAL;
+	}
+	if ((args->flags & DRM_EDGEAI_POLICY_PRIORITY) &&
+	    args->priority > DRM_EDGEAI_PRIORITY_HIGH) {
+		drm_dbg(drm, "set_policy: priority %u\n", args->priority);
+		return -EINVAL;
+	}
+	if ((args->flags & DRM_EDGEAI_POLICY_WEIGHT) &&
+	    (!args->weight || args->weight > DRM_EDGEAI_WEIGHT_MAX)) {
+		drm_dbg(drm, "set_policy: weight %u\n", args->weight);
+		return -EINVAL;
+	}
+	if ((args->flags & DRM_EDGEAI_POLICY_QUOTA) && args->quota_ns &&
+	    (args->period_ns < NSEC_PER_MSEC || args->period_ns > 60 * NSEC_PER_SEC)) {
+		drm_dbg(drm, "set_policy: period %llu ns\n", args->period_ns);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * edgeai_ioctl_set_policy() - DRM_IOCTL_EDGEAI_SET_POLICY
+ * @drm: device
+ * @data: &struct drm_edgeai_policy
+ * @file: calling file
+ *
+ * Return: 0 or a negative errno (see &struct drm_edgeai_policy).
+ */
+int edgeai_ioctl_set_policy(struct drm_device *drm, void *data,
+			    struct drm_file *file)
+{
+	struct edgeai_file_priv *self = file->driver_priv;
+	struct edgeai_device *edev = to_edgeai_device(drm);
+	struct drm_edgeai_policy *args = data;
+	bool by_pid = args->flags & DRM_EDGEAI_POLICY_BY_PID;
+	bool priv = edgeai_arb_privileged();
+	struct drm_file *f;
+	int ret, found = 0;
+
+	ret = edgeai_policy_check(drm, args);
+	if (ret)
+		return ret;
+
+	if (!args->client && !by_pid) {
+		guard(spinlock_irqsave)(&edev->arb.lock);
+		if (!priv && edgeai_policy_raises(self, args)) {
+			drm_dbg(drm, "set_policy: raising needs CAP_SYS_NICE\n");
+			return -EPERM;
+		}
+		edgeai_policy_apply(self, args);
+		return 0;
+	}
+
+	guard(mutex)(&drm->filelist_mutex);
+	list_for_each_entry(f, &drm->filelist, lhead) {
+		struct edgeai_file_priv *ctx = f->driver_priv;
+
+		if (!ctx || !edgeai_file_matches(f, args->client, by_pid))
+			continue;
+		guard(spinlock_irqsave)(&edev->arb.lock);
+		if (!priv && (ctx != self || edgeai_policy_raises(ctx, args))) {
+			drm_dbg(drm, "set_policy: client %llu: needs CAP_SYS_NICE\n",
+				f->client_id);
+			return -EPERM;
+		}
+		edgeai_policy_apply(ctx, args);
+		found++;
+	}
+	return found ? 0 : -ESRCH;
+}
+
+/**
+ * edgeai_ioctl_get_client() - DRM_IOCTL_EDGEAI_GET_CLIENT
+ * @drm: device
+ * @data: &struct drm_edgeai_client_info
+ * @file: calling file
+ *
+ * Return: 0 or a negative errno (see &struct drm_edgeai_client_info).
+ */
+int edgeai_ioctl_get_client(struct drm_device *drm, void *data,
+			    struct drm_file *file)
+{
+	struct edgeai_device *edev = to_edgeai_device(drm);
+	struct drm_edgeai_client_info *args = data;
+	struct edgeai_file_priv *ctx = NULL;
+	struct drm_file *f;
+
+	if (args->flags) {
+		drm_dbg(drm, "get_client: non-zero flags\n");
+		return -EINVAL;
+	}
+
+	guard(mutex)(&drm->filelist_mutex);
+	if (!args->client || args->client == file->client_id) {
+		ctx = file->driver_priv;
+	} else {
+		if (!edgeai_arb_privileged())
+			return -EPERM;
+		list_for_each_entry(f, &drm->filelist, lhead)
+			if (f->client_id == args->client && f->driver_priv)
+				ctx = f->driver_priv;
+	}
+	if (!ctx)
+		return -ESRCH;
+
+	guard(spinlock_irqsave)(&edev->arb.lock);
+	edgeai_arb_period(ctx, ktime_get_ns());
+	args->priority = ctx->priority;
+	args->weight = ctx->weight;
+	args->busy_reason = READ_ONCE(ctx->busy_reason);
+	args->quota_ns = ctx->quota_ns;
+	args->period_ns = ctx->period_ns;
+	args->quota_used_ns = ctx->period_used_ns;
+	args->engine_ns = atomic64_read(&ctx->engine_ns);
+	return 0;
+}
+
+static int edgeai_arb_clients_show(struct seq_file *m, void *unused)
+{
+	struct edgeai_device *edev = m->private;
+	struct drm_device *drm = &edev->drm;
+	struct drm_file *f;
+
+	seq_puts(m, "client prio weight        vtime_ns       engine_ns   quota_ns  period_ns    used_ns\n");
+	guard(mutex)(&drm->filelist_mutex);
+	list_for_each_entry(f, &drm->filelist, lhead) {
+		struct edgeai_file_priv *ctx = f->driver_priv;
+
+		if (!ctx)
+			continue;
+		guard(spinlock_irqsave)(&edev->arb.lock);
+		seq_printf(m, "%6llu %4u %6u %15llu %15lld %10llu %10llu %10llu\n",
+			   f->client_id, ctx->priority, ctx->weight, ctx->vtime,
+			   atomic64_read(&ctx->engine_ns), ctx->quota_ns,
+			   ctx->period_ns, ctx->period_used_ns);
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(edgeai_arb_clients);
+
+/**
+ * edgeai_arb_debugfs_init() - add the "clients" debugfs file
+ * @edev: device
+ * @root: the device's debugfs directory
+ */
+void edgeai_arb_debugfs_init(struct edgeai_device *edev, struct dentry *root)
+{
+	debugfs_create_file("clients", 0400, root, edev,
+			    &edgeai_arb_clients_fops);
+}

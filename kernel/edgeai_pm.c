@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright 2026 The edgeai authors */
+
+/*
+ * Power management: runtime PM with autosuspend, system sleep, and devfreq
+ * over the firmware image's operating points.
+ *
+ * Runtime PM: every job holds a reference from the moment it is queued
+ * (edgeai_pm_job_get(), which also starts an asynchronous wake-up) until it
+ * completes (edgeai_pm_job_put()); the job waits for the device to be
+ * powered before it starts (edgeai_pm_job_resume()). Once the last job
+ * completed the device stays powered for the autosuspend delay, 100 ms by
+ * default (module parameter autosuspend_ms; tunable per device through
+ * power/autosuspend_delay_ms in sysfs), then powers off.
+ *
+ * System sleep: the arbiter stops handing out cores and the running jobs
+ * finish; queued jobs stay queued, with their references. The device is
+ * then forced off (pm_runtime_force_suspend()); on resume it is powered
+ * again if jobs are queued, and the arbiter goes on where it stopped.
+ *
+ * devfreq: the image's operating points are added to the OPP table at
+ * probe; the simple_ondemand governor (its module must be loaded) picks
+ * one from the busiest core's load, which the arbiter measures from job
+ * grant to completion. The backend's clock follows every change, and the
+ * devfreq cooling device (edgeai_thermal.c) caps it.
+ */
+
+#include <drm/drm_print.h>
+#include <linux/devfreq.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/pm_opp.h>
+#include <linux/pm_runtime.h>
+
+#include "edgeai_device.h"
+
+static unsigned int autosuspend_ms = 100;
+module_param(autosuspend_ms, uint, 0444);
+MODULE_PARM_DESC(autosuspend_ms,
+		 "Idle time in ms before a device powers off (default 100; per device: power/autosuspend_delay_ms)");
+
+static unsigned int devfreq_polling_ms = 50;
+module_param(devfreq_polling_ms, uint, 0444);
+MODULE_PARM_DESC(devfreq_polling_ms,
+		 "devfreq load sampling period in ms (default 50)");
+
+/**
+ * edgeai_pm_job_get() - take the runtime PM reference of a queued job
+ * @edev: device
+ *
+ * Starts waking the device up without waiting for it.
+ */
+void edgeai_pm_job_get(struct edgeai_device *edev)
+{
+	pm_runtime_get(edev->drm.dev);
+}
+
+/**
+ * edgeai_pm_job_resume() - wait until the device is powered
+ * @edev: device; the caller holds a job reference
+ *
+ * Return: 0, or a negative errno when the device cannot be powered.
+ */
+int edgeai_pm_job_resume(struct edgeai_device *edev)
+{
+	int ret = pm_runtime_resume(edev->drm.dev);
+
+	if (ret < 0) {
+		drm_err(&edev->drm, "cannot power the device up: %d\n", ret);
+		return -EIO;
+	}
+	return 0;
+}
+
+/**
+ * edgeai_pm_job_put() - drop the runtime PM reference of a completed job
+ * @edev: device
+ *
+ * Any context; the autosuspend timer starts over.
+ */
+void edgeai_pm_job_put(struct edgeai_device *edev)
+{
+	struct device *dev = edev->drm.dev;
+
+	pm_runtime_mark_last_busy(dev);
+	pm_runtime_put_autosuspend(dev);
+}
+
+static int edgeai_runtime_suspend(struct device *dev)
+{
+	struct edgeai_device *edev = dev_get_drvdata(dev);
+
+	if (edev->devfreq)
+		devfreq_suspend_device(edev->devfreq);
+	edev->ops->power_off(edev);
+	return 0;
+}
+
+static int edgeai_runtime_resume(struct device *dev)
+{
+	struct edgeai_device *edev = dev_get_drvdata(dev);
+	int ret;
+
+	ret = edev->ops->power_on(edev);
+	if (ret)
+		return ret;
+	if (edev->devfreq)
+		devfreq_resume_device(edev->devfreq);
+	return 0;
+}
+
+static int edgeai_system_suspend(struct device *dev)
+{
+	struct edgeai_device *edev = dev_get_drvdata(dev);
+	int ret;
+
+	edgeai_arb_pause(edev);
+	ret = pm_runtime_force_suspend(dev);
+	if (ret)
+		edgeai_arb_resume(edev);
+	return ret;
+}
+
+static int edgeai_system_resume(struct device *dev)
+{
+	struct edgeai_device *edev = dev_get_drvdata(dev);
+	int ret;
+
+	ret = pm_runtime_force_resume(dev);
+	edgeai_arb_resume(edev);
+	return ret;
+}
+
+/* Runtime PM and system sleep callbacks of the platform driver. */
+const struct dev_pm_ops edgeai_pm_ops = {
+	SYSTEM_SLEEP_PM_OPS(edgeai_system_suspend, edgeai_system_resume)
+	RUNTIME_PM_OPS(edgeai_runtime_suspend, edgeai_runtime_resume, NULL)
+};
+
+static int edgeai_devfreq_target(struct device *dev, unsigned long *freq,
+				 u32 flags)
+{
+	struct edgeai_device *edev = dev_get_drvdata(dev);
+	struct dev_pm_opp *opp;
+	int ret;
+
+	opp = devfreq_recommended_opp(dev, freq, flags);
+	if (IS_ERR(opp))
+		return PTR_ERR(opp);
+	dev_pm_opp_put(opp);
+
+	ret = edev->ops->set_freq(edev, *freq / 1000);
+	if (ret)
+		return ret;
+	return 0;
+}
+
+static int edgeai_devfreq_status(struct device *dev,
+				 struct devfreq_dev_status *stat)
+{
+	struct edgeai_device *edev = dev_get_drvdata(dev);
+	u64 busy, total;
+
+	edgeai_arb_load(edev, &busy, &total);
+	stat->busy_time = busy / NSEC_PER_USEC;
+	stat->total_time = total / NSEC_PER_USEC;
+	stat->current_frequency = (unsigned long)READ_ONCE(edev->freq_khz) * 1000;
+	return 0;
+}
+
+static int edgeai_devfreq_cur_freq(struct device *dev, unsigned long *freq)
+{
+	struct edgeai_device *edev = dev_get_drvdata(dev);
+
+	*freq = (unsigned long)READ_ONCE(edev->freq_khz) * 1000;
+	return 0;
+}
+
+static void edgeai_opp_remove(void *data)
+{
+	dev_pm_opp_remove_all_dynamic(data);
+}
+
+static int edgeai_devfreq_init(struct edgeai_device *edev)
+{
+	struct device *dev = edev->drm.dev;
+	struct devfreq_dev_profile *profile;
+	struct devfreq *df;
+	int ret;
+	u32 i;
+
+	for (i = 0; i < edev->fw.opp_count; i++) {
+		ret = dev_pm_opp_add(dev, (unsigned long)edev->fw.opp[i].freq_khz * 1000,
+				     edev->fw.opp[i].voltage_uv);
+		if (ret) {
+			dev_pm_opp_remove_all_dynamic(dev);
+			return ret;
+		}
+	}
+	ret = devm_add_action_or_reset(dev, edgeai_opp_remove, dev);
+	if (ret)
+		return ret;
+
+	profile = devm_kzalloc(dev, sizeof(*profile), GFP_KERNEL);
+	if (!profile)
+		return -ENOMEM;
+	profile->initial_freq = (unsigned long)edev->freq_khz * 1000;
+	profile->polling_ms = devfreq_polling_ms;
+	profile->timer = DEVFREQ_TIMER_DELAYED;
+	profile->target = edgeai_devfreq_target;
+	profile->get_dev_status = edgeai_devfreq_status;
+	profile->get_cur_freq = edgeai_devfreq_cur_freq;
+
+	df = devm_devfreq_add_device(dev, profile, DEVFREQ_GOV_SIMPLE_ONDEMAND,
+				     NULL);
+	if (IS_ERR(df))
+		return PTR_ERR(df);
+	edev->devfreq = df;
+	return 0;
+}
+
+/**
+ * edgeai_pm_init() - devfreq and runtime PM of a probing device
+ * @edev: booted device, drvdata set; the device is powered
+ *
+ * Without devfreq (no simple_ondemand governor) the device runs at its
+ * highest operating point and a warning says why; runtime PM is always on.
+ *
+ * Return: 0 or a negative errno.
+ */
+int edgeai_pm_init(struct edgeai_device *edev)
+{
+	struct device *dev = edev->drm.dev;
+	int ret;
+
+	ret = edgeai_devfreq_init(edev);
+	if (ret)
+		dev_warn(dev, "no devfreq (%d): is governor_simpleondemand loaded? running at %u kHz\n",
+			 ret, edev->freq_khz);
+
+	pm_runtime_set_autosuspend_delay(dev, autosuspend_ms);
+	pm_runtime_use_autosuspend(dev);
+	ret = pm_runtime_set_active(dev);
+	if (ret)
+		return ret;
+	ret = devm_pm_runtime_enable(dev);
+	if (ret)
+		return ret;
+	pm_runtime_mark_last_busy(dev);
+	pm_request_autosuspend(dev);
+	return 0;
+}
