@@ -192,6 +192,85 @@ int ek_space_depth(const struct ek_op *o, int to_space)
 }
 
 /*
+ * RESIZE_BILINEAR. uint8 (TFLite 2.9.0 optimized_ops::ResizeBilinear ->
+ * ResizeBilinearGenericSmallChannel): float weights from the compiler's
+ * maps, the weighted sum in binary32 in the order (y0,x0), (y0,x1),
+ * (y1,x0), (y1,x1) (replayed on integers), + 0.5, truncated toward zero
+ * by the cast to the 8-bit type. int8 (ResizeBilinearInteger): 10-bit
+ * fixed-point weights, 64-bit sum, division by 2^20 rounding half away
+ * from zero.
+ */
+static int32_t ek_interp(const struct ek_tensor *in, const uint32_t *off,
+			 uint32_t c, const uint32_t *s, uint32_t arith)
+{
+	int k;
+
+	if (arith == EDGEAI_RESIZE_FIXED10) {
+		int64_t acc = 0;
+
+		for (k = 0; k < 4; k++)
+			acc += (int64_t)ek_ld(in, off[k] + c) * (int32_t)s[k];
+		acc += acc > 0 ? (1 << 19) : -(1 << 19);
+		return (int32_t)(acc >= 0 ? acc >> 20 : -((-acc) >> 20));
+	} else {
+		uint32_t v = 0;
+
+		for (k = 0; k < 4; k++) {
+			uint32_t t = ek_f32_mul(ek_f32_from_int(ek_ld(in, off[k] + c)),
+						s[k]);
+
+			v = k ? ek_f32_add(v, t) : t;
+		}
+		return ek_f32_trunc(ek_f32_add(v, 0x3f000000U));	/* + 0.5f */
+	}
+}
+
+static int ek_resize_bilinear(const struct ek_op *o)
+{
+	const struct edgeai_prog_resize_params *p =
+		(const struct edgeai_prog_resize_params *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	const struct edgeai_prog_interp *ym =
+		(const struct edgeai_prog_interp *)(o->consts + p->y_map_offset);
+	const struct edgeai_prog_interp *xm =
+		(const struct edgeai_prog_interp *)(o->consts + p->x_map_offset);
+	int32_t lo = ek_type_min(out->dtype), hi = ek_type_max(out->dtype);
+	uint32_t n, y, x, c;
+
+	if (p->arith != EDGEAI_RESIZE_FLOAT32 && p->arith != EDGEAI_RESIZE_FIXED10)
+		return EDGEAI_EXEC_BAD_OP;
+	for (n = 0; n < out->d[0]; n++)
+	for (y = 0; y < out->d[1]; y++)
+	for (x = 0; x < out->d[2]; x++) {
+		const struct edgeai_prog_interp *r = &ym[y], *q = &xm[x];
+		uint32_t s[4], off[4];
+
+		if (r->lo >= in->d[1] || r->hi >= in->d[1] ||
+		    q->lo >= in->d[2] || q->hi >= in->d[2])
+			return EDGEAI_EXEC_BAD_OP;
+		if (p->arith == EDGEAI_RESIZE_FIXED10) {
+			s[0] = (uint32_t)((int32_t)r->w_lo * (int32_t)q->w_lo);
+			s[1] = (uint32_t)((int32_t)r->w_lo * (int32_t)q->w_hi);
+			s[2] = (uint32_t)((int32_t)r->w_hi * (int32_t)q->w_lo);
+			s[3] = (uint32_t)((int32_t)r->w_hi * (int32_t)q->w_hi);
+		} else {
+			s[0] = ek_f32_mul(r->w_lo, q->w_lo);
+			s[1] = ek_f32_mul(r->w_lo, q->w_hi);
+			s[2] = ek_f32_mul(r->w_hi, q->w_lo);
+			s[3] = ek_f32_mul(r->w_hi, q->w_hi);
+		}
+		off[0] = ek_idx(in, n, r->lo, q->lo, 0);
+		off[1] = ek_idx(in, n, r->lo, q->hi, 0);
+		off[2] = ek_idx(in, n, r->hi, q->lo, 0);
+		off[3] = ek_idx(in, n, r->hi, q->hi, 0);
+		for (c = 0; c < out->d[3]; c++)
+			ek_st(out, ek_idx(out, n, y, x, c),
+			      ek_interp(in, off, c, s, p->arith), lo, hi);
+	}
+	return EDGEAI_EXEC_OK;
+}
+
+/*
  * RESIZE_NEAREST_NEIGHBOR: copies through the compiler's row and column
  * maps (TFLite computes them in float from the shapes and flags only).
  */
@@ -204,9 +283,11 @@ int ek_resize(const struct ek_op *o, int bilinear)
 	const uint32_t *xm = (const uint32_t *)(o->consts + p->x_map_offset);
 	uint32_t n, y, x, c;
 
-	if (bilinear || in->dtype != out->dtype || in->d[0] != out->d[0] ||
-	    in->d[3] != out->d[3])
+	if (!ek_is8(in->dtype) || in->dtype != out->dtype ||
+	    in->d[0] != out->d[0] || in->d[3] != out->d[3])
 		return EDGEAI_EXEC_BAD_OP;
+	if (bilinear)
+		return ek_resize_bilinear(o);
 	for (n = 0; n < out->d[0]; n++)
 	for (y = 0; y < out->d[1]; y++)
 	for (x = 0; x < out->d[2]; x++) {

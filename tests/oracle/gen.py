@@ -818,6 +818,67 @@ def softmax_case(name, seed, dtype='int8', shape=(2, 10), s_in=0.1, zp_in=5,
     return c
 
 
+def f32bits(x):
+    return struct.unpack('<I', struct.pack('<f', f32(x)))[0]
+
+
+def bl_map(insz, outsz, align, hpc):
+    """ComputeInterpolationValues per output index, in float (uint8):
+    (lo, hi, 1 - (v - lo), v - lo)."""
+    if align and outsz > 1:
+        scale = f32(f32(insz - 1) / f32(outsz - 1))
+    else:
+        scale = f32(f32(insz) / f32(outsz))
+    res = b''
+    for i in range(outsz):
+        if hpc:
+            v = f32(f32(f32(i + 0.5) * scale) - 0.5)
+        else:
+            v = f32(f32(i) * scale)
+        lo = max(int(math.floor(v)), 0)
+        hi = min(int(math.ceil(v)), insz - 1)
+        frac = f32(v - lo)
+        res += struct.pack('<4I', lo, hi, f32bits(f32(1.0 - frac)),
+                           f32bits(frac))
+    return res
+
+
+def bl_map_fixed(insz, outsz, align, hpc):
+    """ComputeInterpolationValuesInteger (int8): 10-bit fixed point."""
+    if align and outsz > 1:
+        scale = (((insz - 1) << 10) + (outsz - 1) // 2) // (outsz - 1)
+    else:
+        scale = ((insz << 10) + outsz // 2) // outsz
+    res = b''
+    for i in range(outsz):
+        v = i * scale + scale // 2 - (1 << 9) if hpc else i * scale
+        lo = max(_trunc_div(v, 1024), 0)
+        hi = min(_trunc_div(v + 1023, 1024), insz - 1)
+        frac = v - 1024 * lo
+        res += struct.pack('<2I2i', lo, hi, 1024 - frac, frac)
+    return res
+
+
+def resize_bl_case(name, seed, dtype='int8', shape=(1, 5, 7, 3),
+                   size=(9, 4), align=False, hpc=False):
+    """RESIZE_BILINEAR: uint8 in float, int8 in 10-bit fixed point, as
+    TFLite 2.9.0 computes them."""
+    c = Case(name, seed)
+    inp = c.act_input(list(shape), dtype, 0.1, 3)
+    st = c.const_tensor([2], 'int32', list(size), in_prog=False)
+    n, h, w, ch = shape
+    out = c.output([n, size[0], size[1], ch], dtype, 0.1, 3)
+    fixed = dtype == 'int8'
+    mp = bl_map_fixed if fixed else bl_map
+    ym = c.prog.const(mp(h, size[0], align, hpc))
+    xm = c.prog.const(mp(w, size[1], align, hpc))
+    c.prog.op('RESIZE_BILINEAR', [c.pidx[inp]], c.pidx[out],
+              [ym, xm, 1 if fixed else 0])
+    c.write(OUTDIR, 'RESIZE_BILINEAR', OPT['ResizeBilinear'],
+            [(2, 'B', int(align)), (3, 'B', int(hpc))], [inp, st])
+    return c
+
+
 def cases():
     """(name, builder, kwargs) for every golden case."""
     L = []
@@ -1024,6 +1085,22 @@ def cases():
             s_in=0.6)
         add('softmax_%s_narrow' % dt, softmax_case, dtype=dt,
             shape=(4, 64), s_in=0.002)
+    for dt in ('int8', 'uint8'):
+        add('resize_bl_%s_up' % dt, resize_bl_case, dtype=dt)
+        add('resize_bl_%s_down' % dt, resize_bl_case, dtype=dt,
+            shape=(1, 9, 8, 2), size=(4, 3))
+        add('resize_bl_%s_align' % dt, resize_bl_case, dtype=dt,
+            size=(11, 13), align=True)
+        add('resize_bl_%s_hpc' % dt, resize_bl_case, dtype=dt,
+            size=(11, 13), hpc=True)
+        add('resize_bl_%s_2x' % dt, resize_bl_case, dtype=dt,
+            shape=(2, 3, 4, 5), size=(6, 8))
+        add('resize_bl_%s_hpc_down' % dt, resize_bl_case, dtype=dt,
+            shape=(1, 10, 9, 4), size=(3, 7), hpc=True)
+        add('resize_bl_%s_align_down' % dt, resize_bl_case, dtype=dt,
+            shape=(2, 13, 11, 3), size=(5, 4), align=True)
+        add('resize_bl_%s_big' % dt, resize_bl_case, dtype=dt,
+            shape=(1, 6, 7, 8), size=(33, 29), hpc=True)
     return L
 
 

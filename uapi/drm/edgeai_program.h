@@ -546,14 +546,52 @@ struct edgeai_prog_concat_params {
  * RESIZE_NEAREST_NEIGHBOR: the maps are __u32[OH] source rows and
  * __u32[OW] source columns (each < H, resp. W).
  *
+ * RESIZE_BILINEAR: the maps are struct edgeai_prog_interp[OH] (rows) and
+ * [OW] (columns). With a row entry (lo, hi, w_lo, w_hi) and a column entry
+ * (lo', hi', w_lo', w_hi'), the four taps are, in this order,
+ * in[lo][lo'], in[lo][hi'], in[hi][lo'] and in[hi][hi'], with weights
+ * w_lo * w_lo', w_lo * w_hi', w_hi * w_lo' and w_hi * w_hi'. TFLite 2.9.0
+ * computes uint8 in binary32 float and int8 in 10-bit fixed point; @arith
+ * says which:
+ *  - EDGEAI_RESIZE_FLOAT32: weights are binary32 bit patterns; the device
+ *    replays the float operations on integers: s = each weight product,
+ *    out = trunc((((t0 * s0 + t1 * s1) + t2 * s2) + t3 * s3) + 0.5), every
+ *    operation rounded to binary32;
+ *  - EDGEAI_RESIZE_FIXED10: weights are signed integers in 1/1024 units
+ *    (w_lo + w_hi = 1024); acc = sum of t * w * w' (64-bit), out =
+ *    (acc +/- 2^19) / 2^20 rounding half away from zero.
+ *
  * @y_map_offset: constant-region offset of the row map, 4-byte aligned
  * @x_map_offset: constant-region offset of the column map, 4-byte aligned
+ * @arith: RESIZE_BILINEAR: EDGEAI_RESIZE_FLOAT32 or EDGEAI_RESIZE_FIXED10;
+ *	RESIZE_NEAREST_NEIGHBOR: 0
  * @reserved: must be zero
  */
 struct edgeai_prog_resize_params {
 	__u32 y_map_offset;
 	__u32 x_map_offset;
-	__u32 reserved[18];
+	__u32 arith;
+	__u32 reserved[17];
+};
+
+/** @EDGEAI_RESIZE_FLOAT32: bilinear weights are binary32 bit patterns */
+#define EDGEAI_RESIZE_FLOAT32	0U
+/** @EDGEAI_RESIZE_FIXED10: bilinear weights are 1/1024 fixed point */
+#define EDGEAI_RESIZE_FIXED10	1U
+
+/**
+ * struct edgeai_prog_interp - one RESIZE_BILINEAR map entry (16 bytes)
+ * @lo: lower source index (< the input size)
+ * @hi: upper source index (< the input size)
+ * @w_lo: weight of @lo (binary32 bits or fixed point, see
+ *	&struct edgeai_prog_resize_params)
+ * @w_hi: weight of @hi, likewise
+ */
+struct edgeai_prog_interp {
+	__u32 lo;
+	__u32 hi;
+	__u32 w_lo;
+	__u32 w_hi;
 };
 
 /**
