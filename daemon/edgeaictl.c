@@ -756,13 +756,14 @@ static int cmd_quantize(const char *in)
 		printf(",\"size_in\":%ld,\"size_out\":%zu,\"compression\":%.4f,\"io\":\"%s\","
 		       "\"calibration\":{\"samples\":%u,\"source\":\"%s\",\"seed\":%llu,"
 		       "\"range\":[%g,%g],\"method\":\"%s\",\"percentile\":%g},"
-		       "\"ops_in\":%u,\"ops_out\":%u,\"ops_quantized\":%u,\"fp16_folded\":%u,"
+		       "\"float32_size\":%llu,\"compression_vs_float32\":%.4f,\"ops_in\":%u,\"ops_out\":%u,\"ops_quantized\":%u,\"fp16_folded\":%u,"
 		       "\"outputs\":[",
 		       in_size, size, size ? (double)in_size / (double)size : 0.0,
 		       arg.io == EDGEAI_QUANT_IO_UINT8 ? "uint8" : arg.io == EDGEAI_QUANT_IO_FLOAT ? "float" : "int8",
 		       rep.n_samples, arg.calib_dir ? "files" : "random", (unsigned long long)arg.seed,
 		       arg.rand_lo, arg.rand_hi, arg.percentile > 0 ? "percentile" : "minmax",
-		       arg.percentile, rep.n_ops_in, rep.n_ops_out, rep.n_ops_quantized, rep.n_folded);
+		       arg.percentile, (unsigned long long)rep.float32_size,
+		       size ? (double)rep.float32_size / (double)size : 0.0, rep.n_ops_in, rep.n_ops_out, rep.n_ops_quantized, rep.n_folded);
 		for (uint32_t i = 0; i < rep.n_outputs; i++) {
 			struct edgeai_tensor_info t;
 
@@ -779,8 +780,10 @@ static int cmd_quantize(const char *in)
 		printf("}\n");
 	} else {
 		printf("quantized   %s -> %s\n", in, arg.output);
-		printf("size        %ld -> %zu bytes (%.2fx smaller)\n", in_size, size,
-		       size ? (double)in_size / (double)size : 0.0);
+		printf("size        %ld -> %zu bytes (%.2fx smaller; %.2fx against the float32 "
+		       "model, %llu bytes)\n", in_size, size, size ? (double)in_size / (double)size : 0.0,
+		       size ? (double)rep.float32_size / (double)size : 0.0,
+		       (unsigned long long)rep.float32_size);
 		printf("calibration %u %s samples, %s\n", rep.n_samples,
 		       arg.calib_dir ? "file" : "random", arg.percentile > 0 ? "percentile" : "min/max");
 		printf("operators   %u float -> %u int8 model (%u quantized, %u fp16 DEQUANTIZE folded)\n",

@@ -624,6 +624,9 @@ struct edgeai_quant_output_stat {
  * @n_folded: fp16 DEQUANTIZE ops folded into float32 weights
  * @n_samples: calibration samples used
  * @n_outputs: entries of @outputs filled (at most EDGEAI_QUANT_MAX_OUTPUTS)
+ * @float32_size: bytes of the float model with fp16 weights folded to
+ *	float32, as edgeai_model_save() would write it (the float32 baseline of
+ *	the compression ratio; the input file may be smaller when it holds fp16)
  * @outputs: per-output statistics of the int8 model, computed with the
  *	library's reference arithmetic (float kernels on dequantized values,
  *	every tensor rounded to its int8 grid) against the float model
@@ -635,6 +638,7 @@ struct edgeai_quant_report {
 	uint32_t n_folded;
 	uint32_t n_samples;
 	uint32_t n_outputs;
+	uint64_t float32_size;
 	struct edgeai_quant_output_stat outputs[EDGEAI_QUANT_MAX_OUTPUTS];
 };
 
