@@ -204,7 +204,10 @@ fi
 # KUnit kernel's console log fails the lane.
 if [ -f "$bdir/test.log" ] && [ $n -gt 0 ] && grep -q 'Starting KUnit Kernel' "$log"; then
 	n=$((n + 1))
-	splat='WARNING:|BUG:|Oops|KASAN|UBSAN|general protection|Call Trace|refcount_t|list_(add|del) corruption|possible circular locking|lockdep'
+	# (KASAN reports start with "BUG: KASAN:"; lockdep ones name the problem.)
+	splat='WARNING:|BUG:|Oops|UBSAN:|general protection fault|Call Trace:|refcount_t:'
+	splat="$splat|list_(add|del) corruption|circular locking|inconsistent lock state"
+	splat="$splat|recursive locking|suspicious RCU usage|hung_task|soft lockup"
 	if grep -E -q "$splat" "$bdir/test.log"; then
 		echo "not ok $n - kunit kernel log free of splats"
 		grep -E -B2 -A20 "$splat" "$bdir/test.log" | head -n 60 | sed 's/^/# /'
