@@ -24,7 +24,8 @@
  *    whole image with the crc32 field taken as zero;
  *  - device_type is the type of the device loading it; abi_version equals
  *    EDGEAI_FW_ABI_VERSION; flags and reserved words are zero;
- *    version_string is NUL-terminated printable ASCII;
+ *    version_string is non-empty printable ASCII, NUL-terminated, with only
+ *    NUL bytes after the terminator;
  *  - 1..EDGEAI_FW_MAX_SECTIONS sections of known type, each type at most once,
  *    CODE, CAPS, OPP and THERMAL all present, sizes exactly as below;
  *  - OPP: 1..EDGEAI_FW_MAX_OPPS entries, frequencies strictly ascending and
