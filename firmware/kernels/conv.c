@@ -16,6 +16,13 @@
  */
 #include "ek_internal.h"
 
+/* One output position of a convolution: which input window it reads. */
+struct ek_win {
+	uint32_t n;
+	int32_t y0;
+	int32_t x0;
+};
+
 static void ek_qmul(const struct ek_op *o, uint32_t qoff, int32_t m, int32_t s,
 		    uint32_t c, int32_t *mul, int *shift)
 {
@@ -31,106 +38,122 @@ static void ek_qmul(const struct ek_op *o, uint32_t qoff, int32_t m, int32_t s,
 	}
 }
 
-int ek_conv(const struct ek_op *o)
+/* Sum over the window of CONV_2D output channel oc. */
+static int32_t ek_conv_acc(const struct ek_op *o, const struct ek_win *win,
+			   uint32_t oc)
 {
 	const struct edgeai_prog_conv_params *p =
 		(const struct edgeai_prog_conv_params *)o->op->params;
-	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2];
-	const struct ek_tensor *out = &o->out;
-	uint32_t n, oy, ox, oc, ky, kx, ic;
-	uint32_t kh = f->d[1], kw = f->d[2], ich = in->d[3];
-	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1];
+	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2], acc = 0;
+	uint32_t ky, kx, ic, ich = in->d[3];
 
-	if (!ek_is8(in->dtype) || f->dtype != in->dtype || f->d[3] != ich ||
-	    f->d[0] != out->d[3])
-		return EDGEAI_EXEC_BAD_OP;
+	for (ky = 0; ky < f->d[1]; ky++) {
+		int32_t iy = win->y0 + (int32_t)(ky * p->dilation_h);
 
-	for (n = 0; n < out->d[0]; n++)
-	for (oy = 0; oy < out->d[1]; oy++)
-	for (ox = 0; ox < out->d[2]; ox++)
-	for (oc = 0; oc < out->d[3]; oc++) {
-		int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
-		int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
-		int32_t acc = 0, mul;
+		if (iy < 0 || iy >= h)
+			continue;
+		for (kx = 0; kx < f->d[2]; kx++) {
+			int32_t ix = win->x0 + (int32_t)(kx * p->dilation_w);
+			uint32_t ii, fi;
+
+			if (ix < 0 || ix >= w)
+				continue;
+			ii = ek_idx(in, win->n, (uint32_t)iy, (uint32_t)ix, 0);
+			fi = ek_idx(f, oc, ky, kx, 0);
+			for (ic = 0; ic < ich; ic++)
+				acc += (ek_ld(f, fi + ic) - f->zp) *
+				       (ek_ld(in, ii + ic) - in->zp);
+		}
+	}
+	return acc;
+}
+
+/* Sum over the window of DEPTHWISE_CONV_2D output channel oc. */
+static int32_t ek_dw_acc(const struct ek_op *o, const struct ek_win *win,
+			 uint32_t oc)
+{
+	const struct edgeai_prog_conv_params *p =
+		(const struct edgeai_prog_conv_params *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1];
+	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2], acc = 0;
+	uint32_t ky, kx, ic = oc / p->depth_multiplier;
+
+	for (ky = 0; ky < f->d[1]; ky++) {
+		int32_t iy = win->y0 + (int32_t)(ky * p->dilation_h);
+
+		if (iy < 0 || iy >= h)
+			continue;
+		for (kx = 0; kx < f->d[2]; kx++) {
+			int32_t ix = win->x0 + (int32_t)(kx * p->dilation_w);
+			int32_t wv, xv;
+
+			if (ix < 0 || ix >= w)
+				continue;
+			wv = ek_ld(f, ek_idx(f, 0, ky, kx, oc)) - f->zp;
+			xv = ek_ld(in, ek_idx(in, win->n, (uint32_t)iy,
+					      (uint32_t)ix, ic)) - in->zp;
+			acc += wv * xv;
+		}
+	}
+	return acc;
+}
+
+static int ek_conv_common(const struct ek_op *o, int depthwise)
+{
+	const struct edgeai_prog_conv_params *p =
+		(const struct edgeai_prog_conv_params *)o->op->params;
+	const struct ek_tensor *b = &o->in[2], *out = &o->out;
+	uint32_t i, cnt = ek_count(out), och = out->d[3];
+	uint32_t ow = out->d[2], oh = out->d[1];
+
+	for (i = 0; i < cnt; i++) {
+		uint32_t oc = i % och, ox = (i / och) % ow;
+		uint32_t oy = (i / och / ow) % oh;
+		struct ek_win win;
+		int32_t acc, mul;
 		int shift;
 
-		for (ky = 0; ky < kh; ky++) {
-			int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
-
-			if (iy < 0 || iy >= h)
-				continue;
-			for (kx = 0; kx < kw; kx++) {
-				int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
-				uint32_t ii, fi;
-
-				if (ix < 0 || ix >= w)
-					continue;
-				ii = ek_idx(in, n, (uint32_t)iy, (uint32_t)ix, 0);
-				fi = ek_idx(f, oc, ky, kx, 0);
-				for (ic = 0; ic < ich; ic++)
-					acc += (ek_ld(f, fi + ic) - f->zp) *
-					       (ek_ld(in, ii + ic) - in->zp);
-			}
-		}
+		win.n = i / och / ow / oh;
+		win.y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+		win.x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+		acc = depthwise ? ek_dw_acc(o, &win, oc) : ek_conv_acc(o, &win, oc);
 		if (b->data)
 			acc += ek_ld(b, oc);
 		ek_qmul(o, p->qmul_offset, p->out_multiplier, p->out_shift, oc,
 			&mul, &shift);
-		acc = edgeai_mbqm_up(acc, mul, shift) + out->zp;
-		ek_st(out, ek_idx(out, n, oy, ox, oc), acc, p->act_min,
-		      p->act_max);
+		if (depthwise)
+			acc = edgeai_mbqm(acc, mul, shift);
+		else
+			acc = edgeai_mbqm_up(acc, mul, shift);
+		ek_st(out, i, acc + out->zp, p->act_min, p->act_max);
 	}
 	return EDGEAI_EXEC_OK;
+}
+
+int ek_conv(const struct ek_op *o)
+{
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *out = &o->out;
+
+	if (!ek_is8(in->dtype) || f->dtype != in->dtype ||
+	    out->dtype != in->dtype || f->d[3] != in->d[3] ||
+	    f->d[0] != out->d[3] || in->d[0] != out->d[0])
+		return EDGEAI_EXEC_BAD_OP;
+	return ek_conv_common(o, 0);
 }
 
 int ek_depthwise(const struct ek_op *o)
 {
 	const struct edgeai_prog_conv_params *p =
 		(const struct edgeai_prog_conv_params *)o->op->params;
-	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2];
-	const struct ek_tensor *out = &o->out;
-	uint32_t n, oy, ox, oc, ky, kx;
-	uint32_t kh = f->d[1], kw = f->d[2], dm = p->depth_multiplier;
-	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *out = &o->out;
 
-	if (!ek_is8(in->dtype) || f->dtype != in->dtype || !dm ||
-	    f->d[3] != out->d[3] || in->d[3] * dm != out->d[3])
+	if (!ek_is8(in->dtype) || f->dtype != in->dtype ||
+	    out->dtype != in->dtype || !p->depth_multiplier ||
+	    f->d[3] != out->d[3] || in->d[3] * p->depth_multiplier != out->d[3] ||
+	    in->d[0] != out->d[0])
 		return EDGEAI_EXEC_BAD_OP;
-
-	for (n = 0; n < out->d[0]; n++)
-	for (oy = 0; oy < out->d[1]; oy++)
-	for (ox = 0; ox < out->d[2]; ox++)
-	for (oc = 0; oc < out->d[3]; oc++) {
-		int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
-		int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
-		uint32_t ic = oc / dm;
-		int32_t acc = 0, mul;
-		int shift;
-
-		for (ky = 0; ky < kh; ky++) {
-			int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
-
-			if (iy < 0 || iy >= h)
-				continue;
-			for (kx = 0; kx < kw; kx++) {
-				int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
-
-				if (ix < 0 || ix >= w)
-					continue;
-				acc += (ek_ld(f, ek_idx(f, 0, ky, kx, oc)) - f->zp) *
-				       (ek_ld(in, ek_idx(in, n, (uint32_t)iy,
-							 (uint32_t)ix, ic)) - in->zp);
-			}
-		}
-		if (b->data)
-			acc += ek_ld(b, oc);
-		ek_qmul(o, p->qmul_offset, p->out_multiplier, p->out_shift, oc,
-			&mul, &shift);
-		acc = edgeai_mbqm(acc, mul, shift) + out->zp;
-		ek_st(out, ek_idx(out, n, oy, ox, oc), acc, p->act_min,
-		      p->act_max);
-	}
-	return EDGEAI_EXEC_OK;
+	return ek_conv_common(o, 1);
 }
 
 int ek_fc(const struct ek_op *o)
@@ -141,25 +164,27 @@ int ek_fc(const struct ek_op *o)
 	const struct ek_tensor *out = &o->out;
 	uint32_t ich = f->d[3], och = f->d[2], batches, bi, oc, i;
 
-	if (!ek_is8(in->dtype) || f->dtype != in->dtype || !ich ||
-	    ek_count(in) % ich || out->d[3] != och)
+	if (!ek_is8(in->dtype) || f->dtype != in->dtype ||
+	    out->dtype != in->dtype || !ich || ek_count(in) % ich ||
+	    out->d[3] != och)
 		return EDGEAI_EXEC_BAD_OP;
 	batches = ek_count(in) / ich;
 	if (ek_count(out) != batches * och)
 		return EDGEAI_EXEC_BAD_OP;
 
-	for (bi = 0; bi < batches; bi++)
-	for (oc = 0; oc < och; oc++) {
-		int32_t acc = 0;
+	for (bi = 0; bi < batches; bi++) {
+		for (oc = 0; oc < och; oc++) {
+			int32_t acc = 0;
 
-		for (i = 0; i < ich; i++)
-			acc += (ek_ld(f, oc * ich + i) - f->zp) *
-			       (ek_ld(in, bi * ich + i) - in->zp);
-		if (b->data)
-			acc += ek_ld(b, oc);
-		acc = edgeai_mbqm_up(acc, p->out_multiplier, p->out_shift) +
-		      out->zp;
-		ek_st(out, bi * och + oc, acc, p->act_min, p->act_max);
+			for (i = 0; i < ich; i++)
+				acc += (ek_ld(f, oc * ich + i) - f->zp) *
+				       (ek_ld(in, bi * ich + i) - in->zp);
+			if (b->data)
+				acc += ek_ld(b, oc);
+			acc = edgeai_mbqm_up(acc, p->out_multiplier, p->out_shift);
+			ek_st(out, bi * och + oc, acc + out->zp, p->act_min,
+			      p->act_max);
+		}
 	}
 	return EDGEAI_EXEC_OK;
 }

@@ -18,6 +18,17 @@ static uint32_t ek_bidx(const struct ek_tensor *t, uint32_t n, uint32_t h,
 		      t->d[2] == 1 ? 0 : w, t->d[3] == 1 ? 0 : c);
 }
 
+/* Index into t of the element output element i reads. */
+static uint32_t ek_bpos(const struct ek_tensor *out, uint32_t i,
+			const struct ek_tensor *t)
+{
+	uint32_t c = i % out->d[3], w = (i / out->d[3]) % out->d[2];
+	uint32_t h = (i / out->d[3] / out->d[2]) % out->d[1];
+	uint32_t n = i / out->d[3] / out->d[2] / out->d[1];
+
+	return ek_bidx(t, n, h, w, c);
+}
+
 static int ek_bcast_ok(const struct ek_tensor *a, const struct ek_tensor *out)
 {
 	int i;
@@ -27,12 +38,6 @@ static int ek_bcast_ok(const struct ek_tensor *a, const struct ek_tensor *out)
 			return 0;
 	return 1;
 }
-
-#define EK_FOR_EACH_OUT(out, n, h, w, c)			\
-	for (n = 0; n < (out)->d[0]; n++)			\
-	for (h = 0; h < (out)->d[1]; h++)			\
-	for (w = 0; w < (out)->d[2]; w++)			\
-	for (c = 0; c < (out)->d[3]; c++)
 
 /*
  * ADD/SUB (TFLite add.cc/sub.cc, 8-bit): inputs shifted left by
@@ -44,16 +49,17 @@ int ek_add(const struct ek_op *o, int sub)
 	const struct edgeai_prog_add_params *p =
 		(const struct edgeai_prog_add_params *)o->op->params;
 	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
-	uint32_t n, h, w, c;
+	uint32_t i;
 
 	if (!ek_is8(out->dtype) || a->dtype != out->dtype ||
 	    b->dtype != out->dtype || p->left_shift > 30 ||
 	    !ek_bcast_ok(a, out) || !ek_bcast_ok(b, out))
 		return EDGEAI_EXEC_BAD_OP;
 
-	EK_FOR_EACH_OUT(out, n, h, w, c) {
-		int32_t x = ek_ld(a, ek_bidx(a, n, h, w, c)) - a->zp;
-		int32_t y = ek_ld(b, ek_bidx(b, n, h, w, c)) - b->zp;
+	for (i = 0; i < ek_count(out); i++) {
+		uint32_t ia = ek_bpos(out, i, a), ib = ek_bpos(out, i, b);
+		int32_t x = ek_ld(a, ia) - a->zp;
+		int32_t y = ek_ld(b, ib) - b->zp;
 		int32_t r;
 
 		x = (int32_t)((uint32_t)x << p->left_shift);
@@ -62,7 +68,7 @@ int ek_add(const struct ek_op *o, int sub)
 		y = edgeai_mbqm(y, p->in1_multiplier, p->in1_shift);
 		r = sub ? x - y : x + y;
 		r = edgeai_mbqm(r, p->out_multiplier, p->out_shift) + out->zp;
-		ek_st(out, ek_idx(out, n, h, w, c), r, p->act_min, p->act_max);
+		ek_st(out, i, r, p->act_min, p->act_max);
 	}
 	return EDGEAI_EXEC_OK;
 }
@@ -73,19 +79,20 @@ int ek_mul(const struct ek_op *o)
 	const struct edgeai_prog_mul_params *p =
 		(const struct edgeai_prog_mul_params *)o->op->params;
 	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
-	uint32_t n, h, w, c;
+	uint32_t i;
 
 	if (!ek_is8(out->dtype) || a->dtype != out->dtype ||
 	    b->dtype != out->dtype || !ek_bcast_ok(a, out) ||
 	    !ek_bcast_ok(b, out))
 		return EDGEAI_EXEC_BAD_OP;
 
-	EK_FOR_EACH_OUT(out, n, h, w, c) {
-		int32_t x = ek_ld(a, ek_bidx(a, n, h, w, c)) - a->zp;
-		int32_t y = ek_ld(b, ek_bidx(b, n, h, w, c)) - b->zp;
+	for (i = 0; i < ek_count(out); i++) {
+		uint32_t ia = ek_bpos(out, i, a), ib = ek_bpos(out, i, b);
+		int32_t x = ek_ld(a, ia) - a->zp;
+		int32_t y = ek_ld(b, ib) - b->zp;
 		int32_t r = edgeai_mbqm(x * y, p->out_multiplier, p->out_shift);
 
-		ek_st(out, ek_idx(out, n, h, w, c), r + out->zp, p->act_min,
+		ek_st(out, i, r + out->zp, p->act_min,
 		      p->act_max);
 	}
 	return EDGEAI_EXEC_OK;
@@ -98,18 +105,19 @@ int ek_mul(const struct ek_op *o)
 int ek_maxmin(const struct ek_op *o, int is_max)
 {
 	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
-	uint32_t n, h, w, c;
+	uint32_t i;
 
 	if (a->dtype != out->dtype || b->dtype != out->dtype ||
 	    !ek_bcast_ok(a, out) || !ek_bcast_ok(b, out))
 		return EDGEAI_EXEC_BAD_OP;
 
-	EK_FOR_EACH_OUT(out, n, h, w, c) {
-		int32_t x = ek_ld(a, ek_bidx(a, n, h, w, c));
-		int32_t y = ek_ld(b, ek_bidx(b, n, h, w, c));
+	for (i = 0; i < ek_count(out); i++) {
+		uint32_t ia = ek_bpos(out, i, a), ib = ek_bpos(out, i, b);
+		int32_t x = ek_ld(a, ia);
+		int32_t y = ek_ld(b, ib);
 		int32_t r = is_max ? (x > y ? x : y) : (x < y ? x : y);
 
-		ek_st(out, ek_idx(out, n, h, w, c), r, INT32_MIN, INT32_MAX);
+		ek_st(out, i, r, INT32_MIN, INT32_MAX);
 	}
 	return EDGEAI_EXEC_OK;
 }
@@ -165,27 +173,28 @@ int ek_prelu(const struct ek_op *o)
 		(const struct edgeai_prog_prelu_params *)o->op->params;
 	const struct ek_tensor *a = &o->in[0], *al = &o->in[1], *out = &o->out;
 	int32_t lo = ek_type_min(out->dtype), hi = ek_type_max(out->dtype);
-	uint32_t n, h, w, c;
+	uint32_t i;
 
 	if (!ek_is8(out->dtype) || a->dtype != out->dtype ||
 	    al->dtype != out->dtype || !ek_bcast_ok(a, out) ||
 	    !ek_bcast_ok(al, out))
 		return EDGEAI_EXEC_BAD_OP;
 
-	EK_FOR_EACH_OUT(out, n, h, w, c) {
-		int32_t x = ek_ld(a, ek_bidx(a, n, h, w, c)) - a->zp;
+	for (i = 0; i < ek_count(out); i++) {
+		uint32_t ia = ek_bpos(out, i, a), ib = ek_bpos(out, i, al);
+		int32_t x = ek_ld(a, ia) - a->zp;
 		int32_t r;
 
 		if (x >= 0) {
 			r = edgeai_mbqm(x, p->identity_multiplier,
 					p->identity_shift);
 		} else {
-			int32_t y = ek_ld(al, ek_bidx(al, n, h, w, c)) - al->zp;
+			int32_t y = ek_ld(al, ib) - al->zp;
 
 			r = edgeai_mbqm(x * y, p->alpha_multiplier,
 					p->alpha_shift);
 		}
-		ek_st(out, ek_idx(out, n, h, w, c), r + out->zp, lo, hi);
+		ek_st(out, i, r + out->zp, lo, hi);
 	}
 	return EDGEAI_EXEC_OK;
 }

@@ -43,22 +43,25 @@ int ek_pad(const struct ek_op *o)
 		if (in->d[i] + p->before[i] + p->after[i] != out->d[i])
 			return EDGEAI_EXEC_BAD_OP;
 
-	for (n = 0; n < out->d[0]; n++)
-	for (h = 0; h < out->d[1]; h++)
-	for (w = 0; w < out->d[2]; w++)
-	for (c = 0; c < out->d[3]; c++) {
-		uint32_t oi = ek_idx(out, n, h, w, c);
+	for (n = 0; n < out->d[0]; n++) {
+		for (h = 0; h < out->d[1]; h++) {
+			for (w = 0; w < out->d[2]; w++) {
+				for (c = 0; c < out->d[3]; c++) {
+					uint32_t oi = ek_idx(out, n, h, w, c);
 
-		if (n < p->before[0] || n >= p->before[0] + in->d[0] ||
-		    h < p->before[1] || h >= p->before[1] + in->d[1] ||
-		    w < p->before[2] || w >= p->before[2] + in->d[2] ||
-		    c < p->before[3] || c >= p->before[3] + in->d[3])
-			ek_st(out, oi, out->zp, INT32_MIN, INT32_MAX);
-		else
-			ek_copy(out, oi, in, ek_idx(in, n - p->before[0],
-						    h - p->before[1],
-						    w - p->before[2],
-						    c - p->before[3]));
+					if (n < p->before[0] || n >= p->before[0] + in->d[0] ||
+					    h < p->before[1] || h >= p->before[1] + in->d[1] ||
+					    w < p->before[2] || w >= p->before[2] + in->d[2] ||
+					    c < p->before[3] || c >= p->before[3] + in->d[3])
+						ek_st(out, oi, out->zp, INT32_MIN, INT32_MAX);
+					else
+						ek_copy(out, oi, in, ek_idx(in, n - p->before[0],
+									    h - p->before[1],
+									    w - p->before[2],
+									    c - p->before[3]));
+				}
+			}
+		}
 	}
 	return EDGEAI_EXEC_OK;
 }
@@ -113,15 +116,18 @@ int ek_transpose(const struct ek_op *o)
 	s[2] = in->d[3];
 	s[1] = in->d[2] * s[2];
 	s[0] = in->d[1] * s[1];
-	for (i[0] = 0; i[0] < out->d[0]; i[0]++)
-	for (i[1] = 0; i[1] < out->d[1]; i[1]++)
-	for (i[2] = 0; i[2] < out->d[2]; i[2]++)
-	for (i[3] = 0; i[3] < out->d[3]; i[3]++) {
-		uint32_t si = 0;
+	for (i[0] = 0; i[0] < out->d[0]; i[0]++) {
+		for (i[1] = 0; i[1] < out->d[1]; i[1]++) {
+			for (i[2] = 0; i[2] < out->d[2]; i[2]++) {
+				for (i[3] = 0; i[3] < out->d[3]; i[3]++) {
+					uint32_t si = 0;
 
-		for (k = 0; k < 4; k++)
-			si += i[k] * s[p->perm[k]];
-		ek_copy(out, ek_idx(out, i[0], i[1], i[2], i[3]), in, si);
+					for (k = 0; k < 4; k++)
+						si += i[k] * s[p->perm[k]];
+					ek_copy(out, ek_idx(out, i[0], i[1], i[2], i[3]), in, si);
+				}
+			}
+		}
 	}
 	return EDGEAI_EXEC_OK;
 }
@@ -143,17 +149,20 @@ int ek_slice(const struct ek_op *o)
 		    last >= in->d[k])
 			return EDGEAI_EXEC_BAD_OP;
 	}
-	for (i[0] = 0; i[0] < out->d[0]; i[0]++)
-	for (i[1] = 0; i[1] < out->d[1]; i[1]++)
-	for (i[2] = 0; i[2] < out->d[2]; i[2]++)
-	for (i[3] = 0; i[3] < out->d[3]; i[3]++) {
-		uint32_t x[4];
+	for (i[0] = 0; i[0] < out->d[0]; i[0]++) {
+		for (i[1] = 0; i[1] < out->d[1]; i[1]++) {
+			for (i[2] = 0; i[2] < out->d[2]; i[2]++) {
+				for (i[3] = 0; i[3] < out->d[3]; i[3]++) {
+					uint32_t x[4];
 
-		for (k = 0; k < 4; k++)
-			x[k] = (uint32_t)((int32_t)p->begin[k] +
-					  (int32_t)i[k] * p->stride[k]);
-		ek_copy(out, ek_idx(out, i[0], i[1], i[2], i[3]), in,
-			ek_idx(in, x[0], x[1], x[2], x[3]));
+					for (k = 0; k < 4; k++)
+						x[k] = (uint32_t)((int32_t)p->begin[k] +
+								  (int32_t)i[k] * p->stride[k]);
+					ek_copy(out, ek_idx(out, i[0], i[1], i[2], i[3]), in,
+						ek_idx(in, x[0], x[1], x[2], x[3]));
+				}
+			}
+		}
 	}
 	return EDGEAI_EXEC_OK;
 }
@@ -175,18 +184,21 @@ int ek_space_depth(const struct ek_op *o, int to_space)
 	    dp->d[3] != sp->d[3] * b * b)
 		return EDGEAI_EXEC_BAD_OP;
 
-	for (n = 0; n < sp->d[0]; n++)
-	for (y = 0; y < sp->d[1]; y++)
-	for (x = 0; x < sp->d[2]; x++)
-	for (c = 0; c < sp->d[3]; c++) {
-		uint32_t si = ek_idx(sp, n, y, x, c);
-		uint32_t di = ek_idx(dp, n, y / b, x / b,
-				     ((y % b) * b + x % b) * sp->d[3] + c);
+	for (n = 0; n < sp->d[0]; n++) {
+		for (y = 0; y < sp->d[1]; y++) {
+			for (x = 0; x < sp->d[2]; x++) {
+				for (c = 0; c < sp->d[3]; c++) {
+					uint32_t si = ek_idx(sp, n, y, x, c);
+					uint32_t di = ek_idx(dp, n, y / b, x / b,
+							     ((y % b) * b + x % b) * sp->d[3] + c);
 
-		if (to_space)
-			ek_copy(out, si, in, di);
-		else
-			ek_copy(out, di, in, si);
+					if (to_space)
+						ek_copy(out, si, in, di);
+					else
+						ek_copy(out, di, in, si);
+				}
+			}
+		}
 	}
 	return EDGEAI_EXEC_OK;
 }
@@ -203,6 +215,7 @@ int ek_space_depth(const struct ek_op *o, int to_space)
 static int32_t ek_interp(const struct ek_tensor *in, const uint32_t *off,
 			 uint32_t c, const uint32_t *s, uint32_t arith)
 {
+	uint32_t v = 0;
 	int k;
 
 	if (arith == EDGEAI_RESIZE_FIXED10) {
@@ -212,17 +225,14 @@ static int32_t ek_interp(const struct ek_tensor *in, const uint32_t *off,
 			acc += (int64_t)ek_ld(in, off[k] + c) * (int32_t)s[k];
 		acc += acc > 0 ? (1 << 19) : -(1 << 19);
 		return (int32_t)(acc >= 0 ? acc >> 20 : -((-acc) >> 20));
-	} else {
-		uint32_t v = 0;
-
-		for (k = 0; k < 4; k++) {
-			uint32_t t = ek_f32_mul(ek_f32_from_int(ek_ld(in, off[k] + c)),
-						s[k]);
-
-			v = k ? ek_f32_add(v, t) : t;
-		}
-		return ek_f32_trunc(ek_f32_add(v, 0x3f000000U));	/* + 0.5f */
 	}
+	for (k = 0; k < 4; k++) {
+		uint32_t t = ek_f32_mul(ek_f32_from_int(ek_ld(in, off[k] + c)),
+					s[k]);
+
+		v = k ? ek_f32_add(v, t) : t;
+	}
+	return ek_f32_trunc(ek_f32_add(v, 0x3f000000U));	/* + 0.5f */
 }
 
 static int ek_resize_bilinear(const struct ek_op *o)
@@ -239,33 +249,35 @@ static int ek_resize_bilinear(const struct ek_op *o)
 
 	if (p->arith != EDGEAI_RESIZE_FLOAT32 && p->arith != EDGEAI_RESIZE_FIXED10)
 		return EDGEAI_EXEC_BAD_OP;
-	for (n = 0; n < out->d[0]; n++)
-	for (y = 0; y < out->d[1]; y++)
-	for (x = 0; x < out->d[2]; x++) {
-		const struct edgeai_prog_interp *r = &ym[y], *q = &xm[x];
-		uint32_t s[4], off[4];
+	for (n = 0; n < out->d[0]; n++) {
+		for (y = 0; y < out->d[1]; y++) {
+			for (x = 0; x < out->d[2]; x++) {
+				const struct edgeai_prog_interp *r = &ym[y], *q = &xm[x];
+				uint32_t s[4], off[4];
 
-		if (r->lo >= in->d[1] || r->hi >= in->d[1] ||
-		    q->lo >= in->d[2] || q->hi >= in->d[2])
-			return EDGEAI_EXEC_BAD_OP;
-		if (p->arith == EDGEAI_RESIZE_FIXED10) {
-			s[0] = (uint32_t)((int32_t)r->w_lo * (int32_t)q->w_lo);
-			s[1] = (uint32_t)((int32_t)r->w_lo * (int32_t)q->w_hi);
-			s[2] = (uint32_t)((int32_t)r->w_hi * (int32_t)q->w_lo);
-			s[3] = (uint32_t)((int32_t)r->w_hi * (int32_t)q->w_hi);
-		} else {
-			s[0] = ek_f32_mul(r->w_lo, q->w_lo);
-			s[1] = ek_f32_mul(r->w_lo, q->w_hi);
-			s[2] = ek_f32_mul(r->w_hi, q->w_lo);
-			s[3] = ek_f32_mul(r->w_hi, q->w_hi);
+				if (r->lo >= in->d[1] || r->hi >= in->d[1] ||
+				    q->lo >= in->d[2] || q->hi >= in->d[2])
+					return EDGEAI_EXEC_BAD_OP;
+				if (p->arith == EDGEAI_RESIZE_FIXED10) {
+					s[0] = (uint32_t)((int32_t)r->w_lo * (int32_t)q->w_lo);
+					s[1] = (uint32_t)((int32_t)r->w_lo * (int32_t)q->w_hi);
+					s[2] = (uint32_t)((int32_t)r->w_hi * (int32_t)q->w_lo);
+					s[3] = (uint32_t)((int32_t)r->w_hi * (int32_t)q->w_hi);
+				} else {
+					s[0] = ek_f32_mul(r->w_lo, q->w_lo);
+					s[1] = ek_f32_mul(r->w_lo, q->w_hi);
+					s[2] = ek_f32_mul(r->w_hi, q->w_lo);
+					s[3] = ek_f32_mul(r->w_hi, q->w_hi);
+				}
+				off[0] = ek_idx(in, n, r->lo, q->lo, 0);
+				off[1] = ek_idx(in, n, r->lo, q->hi, 0);
+				off[2] = ek_idx(in, n, r->hi, q->lo, 0);
+				off[3] = ek_idx(in, n, r->hi, q->hi, 0);
+				for (c = 0; c < out->d[3]; c++)
+					ek_st(out, ek_idx(out, n, y, x, c),
+					      ek_interp(in, off, c, s, p->arith), lo, hi);
+			}
 		}
-		off[0] = ek_idx(in, n, r->lo, q->lo, 0);
-		off[1] = ek_idx(in, n, r->lo, q->hi, 0);
-		off[2] = ek_idx(in, n, r->hi, q->lo, 0);
-		off[3] = ek_idx(in, n, r->hi, q->hi, 0);
-		for (c = 0; c < out->d[3]; c++)
-			ek_st(out, ek_idx(out, n, y, x, c),
-			      ek_interp(in, off, c, s, p->arith), lo, hi);
 	}
 	return EDGEAI_EXEC_OK;
 }
@@ -288,14 +300,16 @@ int ek_resize(const struct ek_op *o, int bilinear)
 		return EDGEAI_EXEC_BAD_OP;
 	if (bilinear)
 		return ek_resize_bilinear(o);
-	for (n = 0; n < out->d[0]; n++)
-	for (y = 0; y < out->d[1]; y++)
-	for (x = 0; x < out->d[2]; x++) {
-		if (ym[y] >= in->d[1] || xm[x] >= in->d[2])
-			return EDGEAI_EXEC_BAD_OP;
-		for (c = 0; c < out->d[3]; c++)
-			ek_copy(out, ek_idx(out, n, y, x, c), in,
-				ek_idx(in, n, ym[y], xm[x], c));
+	for (n = 0; n < out->d[0]; n++) {
+		for (y = 0; y < out->d[1]; y++) {
+			for (x = 0; x < out->d[2]; x++) {
+				if (ym[y] >= in->d[1] || xm[x] >= in->d[2])
+					return EDGEAI_EXEC_BAD_OP;
+				for (c = 0; c < out->d[3]; c++)
+					ek_copy(out, ek_idx(out, n, y, x, c), in,
+						ek_idx(in, n, ym[y], xm[x], c));
+			}
+		}
 	}
 	return EDGEAI_EXEC_OK;
 }

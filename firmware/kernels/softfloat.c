@@ -44,11 +44,11 @@ static uint32_t ek_f32_pack(uint32_t s, uint64_t m, int e)
 	sh = ek_bitlen64(m) - 24;
 	if (e + sh < 1)
 		sh = 1 - e;		/* subnormal result */
+	if (sh >= 64)
+		return s << 31;
 	if (sh <= 0) {
 		m <<= -sh;
 		e += sh;
-	} else if (sh >= 64) {
-		return s << 31;
 	} else {
 		uint64_t rem = m & ((1ULL << sh) - 1), half = 1ULL << (sh - 1);
 

@@ -924,6 +924,12 @@ def cases():
         zp_out=255, w_zp=255, gain=0.1)
     add('conv_uint8_wzp0', conv_case, dtype='uint8', zp_in=200,
         zp_out=250, w_zp=0, gain=0.2)
+    add('conv_int8_1x1_input', conv_case, h=1, w=1, ic=5, oc=3)
+    add('conv_uint8_1x1_input', conv_case, dtype='uint8', h=1, w=1, ic=5,
+        oc=3, zp_in=128, zp_out=128, w_zp=128)
+    add('conv_int8_stride3_dil2', conv_case, h=13, w=12, stride=(3, 3),
+        dil=(2, 2), ic=3, oc=5)
+    add('conv_int8_k_gt_input_same', conv_case, h=2, w=3, kh=5, kw=5, ic=2)
     add('conv_int8_wide_scales', conv_case, oc=6,
         wscale=[1e-5, 0.5, 0.003, 0.01, 2e-4, 0.07])
     # DEPTHWISE_CONV_2D
@@ -945,6 +951,10 @@ def cases():
         add('dw_%s_5x5_relu' % dt, conv_case, ic=3, kh=5, kw=5,
             act='RELU', **base)
         add('dw_%s_batch2' % dt, conv_case, n=2, ic=3, h=6, w=5, **base)
+        add('dw_%s_s2_dil2_dm4' % dt, conv_case, ic=2, dm=4, h=11, w=10,
+            stride=(2, 2), dil=(2, 2), **base)
+        add('dw_%s_relu_n1' % dt, conv_case, ic=4, act='RELU_N1_TO_1',
+            gain=20, **base)
     # FULLY_CONNECTED
     for dt in ('int8', 'uint8'):
         u = dt == 'uint8'
@@ -953,6 +963,8 @@ def cases():
         add('fc_%s_basic' % dt, fc_case, **base)
         add('fc_%s_relu' % dt, fc_case, act='RELU', **base)
         add('fc_%s_relu6' % dt, fc_case, act='RELU6', **base)
+        add('fc_%s_relu_n1' % dt, fc_case, act='RELU_N1_TO_1', gain=20,
+            **base)
         add('fc_%s_gain_high' % dt, fc_case, gain=8, batch=4, oc=32, **base)
         add('fc_%s_nobias' % dt, fc_case, bias=False, **base)
         add('fc_%s_wide' % dt, fc_case, batch=1, ic=200, oc=10, **base)
@@ -978,6 +990,10 @@ def cases():
                 s_a=0.001, s_b=0.9, s_out=0.002, zp_a=-128, zp_b=127)
             add('%s_%s_rank2' % (lo, dt), add_case, op=op, dtype=dt,
                 shape_a=(3, 7), shape_b=(3, 7))
+            add('%s_%s_relu_n1' % (lo, dt), add_case, op=op, dtype=dt,
+                act='RELU_N1_TO_1', s_out=0.01)
+            add('%s_%s_scalar' % (lo, dt), add_case, op=op, dtype=dt,
+                shape_a=(1, 3, 4, 5), shape_b=(1,))
     # MAXIMUM / MINIMUM
     for op in ('MAXIMUM', 'MINIMUM'):
         for dt in ('int8', 'uint8'):
@@ -1002,6 +1018,10 @@ def cases():
                 act='RELU6', s=0.03)
             add('%s_%s_batch_odd' % (lo, dt), pool_case, op=op, dtype=dt,
                 n=3, h=5, w=6, fh=4, fw=3, stride=(3, 2))
+            add('%s_%s_relu_n1' % (lo, dt), pool_case, op=op, dtype=dt,
+                act='RELU_N1_TO_1', s=0.02)
+            add('%s_%s_relu' % (lo, dt), pool_case, op=op, dtype=dt,
+                act='RELU', fh=2, fw=3)
     # Requantize-style ops
     for dt in ('int8', 'uint8'):
         add('quantize_%s_rescale' % dt, requant_case, op='QUANTIZE',
