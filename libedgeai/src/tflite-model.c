@@ -164,8 +164,9 @@ EA_PRIVATE int ea_model_validate(const struct edgeai_model *m, char *errbuf, siz
 
 		for (uint32_t d = 0; d < t->rank; d++)
 			if (t->shape[d] < 0 || t->shape[d] > EA_MAX_DIM)
-				return VERR("huge dimensions: tensor %u ('%s') dimension %u is %d "
-					    "(limit %d)", i, tname(m, i), d, t->shape[d], EA_MAX_DIM);
+				return VERR("%s dimensions: tensor %u ('%s') dimension %u is %d "
+					    "(limit %d)", t->shape[d] < 0 ? "bad" : "huge", i,
+					    tname(m, i), d, t->shape[d], EA_MAX_DIM);
 		if (ea_tensor_elems(t, &n) < 0)
 			return VERR("huge dimensions: tensor %u ('%s') has more than %llu elements",
 				    i, tname(m, i), (unsigned long long)EA_MAX_ELEMS);

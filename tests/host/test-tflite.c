@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The TFLite reader and writer: a model written by the writer reads back
+ * identically and writes the same bytes again; malformed files (truncated,
+ * bad offsets and vtables, huge vectors and dimensions, out-of-range and
+ * cyclic references, unknown ops, constants that do not fit their tensor)
+ * are rejected with -EBADMSG and a message naming the problem; every
+ * truncation and thousands of byte mutations of a valid file are handled
+ * without a crash (ASan/UBSan).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ktap.h"
+#include "test-tflite-build.h"
+
+static uint8_t *save(struct edgeai_model *m, size_t *size)
+{
+	void *data = NULL;
+
+	if (edgeai_model_save(m, &data, size) < 0)
+		return NULL;
+	return data;
+}
+
+/* Load @data and expect failure with @want_r and a message containing @want. */
+static void expect_reject(const void *data, size_t size, int want_r, const char *want,
+			  const char *what)
+{
+	struct edgeai_model *m = NULL;
+	char err[512] = "";
+	int r = edgeai_model_load(data, size, &m, err, sizeof(err));
+
+	if (!ktap_ok(r == want_r && strstr(err, want) && !m, "rejects %s", what))
+		ktap_diag("got %d '%s', want %d with '%s'", r, err, want_r, want);
+	else
+		ktap_diag("  %s", err);
+	edgeai_model_unref(m);
+}
+
+/* Serialize @m (which the writer accepts even when it is malformed) and expect a reject. */
+static void expect_model_reject(struct edgeai_model *m, const char *want, const char *what)
+{
+	size_t size = 0;
+	uint8_t *data = save(m, &size);
+
+	if (!data) {
+		ktap_ok(0, "rejects %s (writer failed)", what);
+	} else {
+		expect_reject(data, size, -EBADMSG, want, what);
+	}
+	free(data);
+	edgeai_model_unref(m);
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void wr32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+static uint8_t *memfind(uint8_t *hay, size_t n, const char *needle)
+{
+	size_t k = strlen(needle);
+
+	for (size_t i = 0; i + k <= n; i++)
+		if (!memcmp(hay + i, needle, k))
+			return hay + i;
+	return NULL;
+}
+
+int main(void)
+{
+	struct edgeai_model *m = tb_small_cnn(), *back = NULL;
+	uint8_t *good, *again, *bad;
+	size_t size = 0, size2 = 0;
+	char err[512];
+	int r, crashes = 0, accepted = 0;
+
+	ktap_start();
+	good = save(m, &size);
+	ktap_ok(good != NULL && size > 8 && !memcmp(good + 4, "TFL3", 4), "writer: %zu bytes, TFL3", size);
+	r = edgeai_model_load(good, size, &back, err, sizeof(err));
+	if (!ktap_ok(r == 0, "reader accepts the writer's file"))
+		ktap_diag("%d %s", r, err);
+	if (!back)
+		return ktap_finish();
+	KTAP_EXPECT_EQ(edgeai_model_count(back, EDGEAI_COUNT_OPS), 6, "6 operators read back");
+	KTAP_EXPECT_EQ(edgeai_model_count(back, EDGEAI_COUNT_TENSORS), 14, "14 tensors read back");
+	{
+		struct edgeai_op_info op;
+		struct edgeai_tensor_info t;
+
+		edgeai_model_get_op(back, 1, &op);
+		ktap_ok(op.code == TFL_OP_DEPTHWISE_CONV_2D && !strcmp(op.name, "DEPTHWISE_CONV_2D"),
+			"op 1 is DEPTHWISE_CONV_2D");
+		edgeai_model_get_input(back, 0, &t);
+		ktap_ok(!strcmp(t.name, "input") && t.rank == 4 && t.shape[1] == 8 &&
+			t.type == EDGEAI_TYPE_FLOAT32 && !t.is_constant, "input tensor read back");
+		ktap_ok(back->ops[1].o.stride_w == 2 && back->ops[0].o.act == TFL_ACT_RELU &&
+			back->ops[3].o.n_ints == 2 && back->ops[2].o.filter_h == 2,
+			"builtin options read back");
+		ktap_ok(!memcmp(back->buf[back->t[1].buffer].data, m->buf[m->t[1].buffer].data,
+				m->buf[m->t[1].buffer].size), "weights read back");
+	}
+	again = save(back, &size2);
+	ktap_ok(again && size2 == size && !memcmp(again, good, size),
+		"write(read(write(m))) == write(m): deterministic bytes");
+	free(again);
+	edgeai_model_unref(back);
+
+	/* byte-level damage */
+	expect_reject(good, 0, -EBADMSG, "truncated", "an empty file");
+	expect_reject(good, 7, -EBADMSG, "truncated", "a 7-byte file");
+	bad = malloc(size);
+	memcpy(bad, good, size);
+	memcpy(bad + 4, "TFL2", 4);
+	expect_reject(bad, size, -EBADMSG, "not a TFLite model", "a wrong file identifier");
+	memcpy(bad, good, size);
+	wr32(bad, (uint32_t)size + 64);
+	expect_reject(bad, size, -EBADMSG, "bad offset", "a root offset past the end");
+	memcpy(bad, good, size);
+	wr32(bad, 6);
+	expect_reject(bad, size, -EBADMSG, "not 4-byte aligned", "a misaligned root table");
+	memcpy(bad, good, size);
+	wr32(bad + rd32(bad), 0x7ffffff0);
+	expect_reject(bad, size, -EBADMSG, "bad vtable", "a vtable offset outside the file");
+	memcpy(bad, good, size);
+	{
+		uint32_t root = rd32(bad), vt = root - rd32(bad + root);
+
+		bad[vt] = 0xff, bad[vt + 1] = 0xff;
+		expect_reject(bad, size, -EBADMSG, "bad vtable", "a vtable larger than the file");
+		memcpy(bad, good, size);
+		bad[vt + 2] = 0xfc, bad[vt + 3] = 0xff;
+		expect_reject(bad, size, -EBADMSG, "runs past", "a table size past the end");
+		memcpy(bad, good, size);
+		/* Model.subgraphs (field 2) offset to just past the end */
+		{
+			uint16_t vo = (uint16_t)(bad[vt + 8] | bad[vt + 9] << 8);
+
+			wr32(bad + root + vo, (uint32_t)(size - (root + vo)));
+			expect_reject(bad, size, -EBADMSG, "bad offset", "a reference past the end");
+		}
+	}
+	memcpy(bad, good, size);
+	{
+		uint8_t *name = memfind(bad, size, "conv/w");
+
+		wr32(name - 4, 0x7fffffff);
+		expect_reject(bad, size, -EBADMSG, "truncated: tensor name vector",
+			      "a string length past the end");
+	}
+	memcpy(bad, good, size);
+	{
+		/* the tensors vector length: the vector right after the subgraph name "main" */
+		uint8_t *p = memfind(bad, size, "main");
+		size_t at = (size_t)(p - bad) + 5;
+
+		at = (at + 3) / 4 * 4;
+		if (rd32(bad + at) == 14) {
+			wr32(bad + at, 0x40000000);
+			expect_reject(bad, size, -EBADMSG, "tensors vector of 1073741824",
+				      "a vector count past the end");
+		} else {
+			ktap_ok(0, "found the tensors vector (got %u)", rd32(bad + at));
+		}
+	}
+	free(bad);
+
+	/* every truncation */
+	for (size_t n = 0; n < size; n++) {
+		struct edgeai_model *x = NULL;
+
+		err[0] = 0;
+		r = edgeai_model_load(good, n, &x, err, sizeof(err));
+		if (r != -EBADMSG || !err[0])
+			crashes++;
+		edgeai_model_unref(x);
+	}
+	ktap_ok(crashes == 0, "all %zu truncations rejected with -EBADMSG and a message", size);
+
+	/* mutations: no crash, every failure has a message */
+	srand(1);
+	bad = malloc(size);
+	crashes = 0;
+	for (int i = 0; i < 20000; i++) {
+		struct edgeai_model *x = NULL;
+
+		memcpy(bad, good, size);
+		for (int k = 0; k < 1 + i % 4; k++)
+			bad[(size_t)rand() % size] = (uint8_t)rand();
+		err[0] = 0;
+		r = edgeai_model_load(bad, size, &x, err, sizeof(err));
+		if (r == 0) {
+			void *d = NULL;
+			size_t s;
+
+			accepted++;
+			if (edgeai_model_save(x, &d, &s) == 0)
+				free(d);
+		} else if (!err[0]) {
+			crashes++;
+		}
+		edgeai_model_unref(x);
+	}
+	free(bad);
+	ktap_ok(crashes == 0, "20000 mutated files: %d loaded, the rest rejected with a message",
+		accepted);
+
+	/* malformed models made with the writer */
+	m->t[3].buffer = 99;
+	expect_model_reject(m, "out-of-range reference: tensor 3 ('conv') uses buffer 99",
+			    "a buffer index out of range");
+	m = tb_small_cnn();
+	m->ops[2].in[0] = 1000;
+	expect_model_reject(m, "out-of-range reference: operator 2 (MAX_POOL_2D) input 0 is tensor 1000",
+			    "a tensor index out of range");
+	m = tb_small_cnn();
+	m->ops[0].in[0] = 6; /* conv reads the depthwise output */
+	expect_model_reject(m, "cyclic reference: operator 0 (CONV_2D) reads tensor 6",
+			    "an operator reading a later operator's output");
+	m = tb_small_cnn();
+	m->ops[1].in[0] = 6; /* depthwise reads its own output */
+	expect_model_reject(m, "which operator 1 computes itself", "an operator reading its own output");
+	m = tb_small_cnn();
+	m->ops[2].out[0] = 3; /* two writers of one tensor */
+	expect_model_reject(m, "is written by operators 0 and 2", "a tensor written twice");
+	m = tb_small_cnn();
+	m->ops[0].out[0] = 1;
+	expect_model_reject(m, "a model input or constant", "an operator writing a constant");
+	m = tb_small_cnn();
+	m->t[3].shape[1] = 1 << 30;
+	expect_model_reject(m, "huge dimensions: tensor 3 ('conv') dimension 1", "a huge dimension");
+	m = tb_small_cnn();
+	m->t[3].shape[0] = 4096, m->t[3].shape[1] = 4096, m->t[3].shape[2] = 4096;
+	expect_model_reject(m, "huge dimensions: tensor 3 ('conv') has more than", "a huge element count");
+	m = tb_small_cnn();
+	m->t[3].shape[2] = -5;
+	expect_model_reject(m, "dimension 2 is -5", "a negative dimension");
+	m = tb_small_cnn();
+	m->ops[5].code = 999;
+	expect_model_reject(m, "unknown op: operator code", "an unknown op");
+	m = tb_small_cnn();
+	m->t[1].shape[0] = 5;
+	expect_model_reject(m, "bad constant: buffer 1 holds 432 bytes, tensor 1 ('conv/w') needs 540",
+			    "weights that do not fit their tensor");
+	m = tb_small_cnn();
+	m->n_in = 1, m->in[0] = 77;
+	expect_model_reject(m, "model input 0 is tensor 77", "a model input out of range");
+	m = tb_small_cnn();
+	m->t[1].q.n = 3;
+	m->t[1].q.dim = 0;
+	m->t[1].q.scale = calloc(3, sizeof(float));
+	m->t[1].q.zero_point = calloc(3, sizeof(int64_t));
+	expect_model_reject(m, "bad quantization: tensor 1 ('conv/w') has 3 scales for dimension 0",
+			    "per-channel scales that do not match the dimension");
+	free(good);
+
+	/* bad arguments */
+	KTAP_EXPECT_EQ(edgeai_model_load(NULL, 10, &m, NULL, 0), -EINVAL, "NULL data: -EINVAL");
+	KTAP_EXPECT_EQ(edgeai_model_load_file("/nonexistent.tflite", &m, err, sizeof(err)), -ENOENT,
+		       "missing file: -ENOENT");
+	ktap_ok(!strcmp(edgeai_op_name(3), "CONV_2D") && !strcmp(edgeai_op_name(117), "HARD_SWISH") &&
+		!strcmp(edgeai_op_name(-1), "UNKNOWN") && !strcmp(edgeai_tensor_type_name(9), "int8"),
+		"op and type names");
+	return ktap_finish();
+}
