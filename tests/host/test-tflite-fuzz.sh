@@ -27,7 +27,7 @@ clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
 	$libsrc > "$out/build.log" 2>&1
 ok $? "build fuzz-tflite with clang -fsanitize=fuzzer,address,undefined" ||
 	{ sed 's/^/# /' "$out/build.log"; echo "1..$n"; exit 1; }
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086,SC2046
 cc -std=c11 -D_GNU_SOURCE -O1 $inc -o "$out/seed-tflite" "$top/tests/fuzz/seed-tflite.c" \
 	"$build/libedgeai/libedgeai.a" $(pkg-config --libs libdrm libudev liburing) -lpthread -lm &&
 	"$out/seed-tflite" "$out/corpus/seed-small-cnn.tflite"
