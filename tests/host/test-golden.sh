@@ -23,7 +23,9 @@ if ! oracle=$("$top/tests/oracle/fetch.sh"); then
 	echo "ok 1 - golden # SKIP oracle not available (npm pack tfjs-tflite-node@0.0.2)"
 	exit 77
 fi
+# A private directory per run: lanes of several engineers may share build/.
 mkdir -p "$out"
+run=$(mktemp -d "$out/run.XXXXXX") || exit 1
 n=0 failed=0
 
 bail() {
@@ -34,32 +36,34 @@ bail() {
 }
 
 $cc -std=gnu11 -Wall -Wextra -Werror -O1 -I"$oracle/include" \
-	-o "$out/oracle-run" "$top/tests/oracle/oracle-run.c" -ldl \
-	> "$out/build.log" 2>&1 || bail "build oracle-run: $(cat "$out/build.log")"
+	-o "$run/oracle-run" "$top/tests/oracle/oracle-run.c" -ldl \
+	> "$run/build.log" 2>&1 || bail "build oracle-run: $(cat "$run/build.log")"
 $cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-I"$top/firmware/include" -I"$top/uapi" \
-	-o "$out/golden-exec" "$top/tests/oracle/golden-exec.c" \
-	"$top"/firmware/kernels/*.c > "$out/build.log" 2>&1 ||
-	bail "build golden-exec: $(cat "$out/build.log")"
-rm -rf "$out/cases"
-python3 -B "$top/tests/oracle/gen.py" "$out/cases" $filter > "$out/gen.log" 2>&1 ||
-	bail "generate cases: $(tail -5 "$out/gen.log")"
+	-o "$run/golden-exec" "$top/tests/oracle/golden-exec.c" \
+	"$top"/firmware/kernels/*.c > "$run/build.log" 2>&1 ||
+	bail "build golden-exec: $(cat "$run/build.log")"
+python3 -B "$top/tests/oracle/gen.py" "$run/cases" "$filter" > "$run/gen.log" 2>&1 ||
+	bail "generate cases: $(tail -5 "$run/gen.log")"
 
 lib=$oracle/lib/libtensorflowlite_c.so
-summary=$out/summary.txt
+summary=$run/summary.txt
 : > "$summary"
 while read -r name op; do
-	d=$out/cases/$name
+	d=$run/cases/$name
 	n=$((n + 1))
-	ins=$(ls "$d"/in*.bin | sort -V)
+	ins='' k=0
+	while [ -f "$d/in$k.bin" ]; do
+		ins="$ins $d/in$k.bin" k=$((k + 1))
+	done
+	# The input file names have no blanks: split $ins on purpose.
 	# shellcheck disable=SC2086
-	if ! "$out/oracle-run" "$lib" "$d/model.tflite" "$d/oracle.bin" $ins \
+	if ! "$run/oracle-run" "$lib" "$d/model.tflite" "$d/oracle.bin" $ins \
 		> "$d/oracle.log" 2>&1; then
 		echo "not ok $n - $name: oracle failed: $(tail -1 "$d/oracle.log")"
 		failed=$((failed + 1)) res=fail
-	# shellcheck disable=SC2086
-	elif ! "$out/golden-exec" "$d/prog.bin" "$d/ours.bin" $ins \
+	elif ! "$run/golden-exec" "$d/prog.bin" "$d/ours.bin" $ins \
 		> "$d/ours.log" 2>&1; then
 		echo "not ok $n - $name: kernels failed: $(head -3 "$d/ours.log")"
 		failed=$((failed + 1)) res=fail
@@ -73,11 +77,15 @@ while read -r name op; do
 		res=pass
 	fi
 	echo "$op $res" >> "$summary"
-done < "$out/cases/cases.txt"
+done < "$run/cases/cases.txt"
 
 echo "# per-op results (cases passed/total):"
 sort "$summary" | awk '{t[$1]++; if ($2 == "pass") p[$1]++}
 	END {for (o in t) printf "#   %-26s %d/%d\n", o, p[o], t[o]}' | sort
 echo "1..$n"
-[ "$n" -gt 0 ] || exit 1
-[ "$failed" -eq 0 ]
+if [ "$n" -gt 0 ] && [ "$failed" -eq 0 ]; then
+	rm -rf "$run"
+	exit 0
+fi
+echo "# cases, models and outputs kept in $run"
+exit 1
