@@ -7,6 +7,10 @@
 
 #include "edgeai_kernels.h"
 
+/* The kernel has no INT32_MAX; these serve both builds. */
+#define EK_I32_MAX	((int32_t)0x7fffffff)
+#define EK_I32_MIN	(-EK_I32_MAX - 1)
+
 /**
  * struct ek_tensor - a resolved tensor
  * @data: address of element 0
@@ -103,7 +107,7 @@ static inline int32_t ek_type_min(uint32_t dtype)
 	case EDGEAI_DTYPE_INT16:
 		return -32768;
 	default:
-		return INT32_MIN;
+		return EK_I32_MIN;
 	}
 }
 
@@ -117,7 +121,7 @@ static inline int32_t ek_type_max(uint32_t dtype)
 	case EDGEAI_DTYPE_INT16:
 		return 32767;
 	default:
-		return INT32_MAX;
+		return EK_I32_MAX;
 	}
 }
 

@@ -117,7 +117,7 @@ int ek_maxmin(const struct ek_op *o, int is_max)
 		int32_t y = ek_ld(b, ib);
 		int32_t r = is_max ? (x > y ? x : y) : (x < y ? x : y);
 
-		ek_st(out, i, r, INT32_MIN, INT32_MAX);
+		ek_st(out, i, r, EK_I32_MIN, EK_I32_MAX);
 	}
 	return EDGEAI_EXEC_OK;
 }

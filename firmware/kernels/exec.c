@@ -10,8 +10,8 @@ int32_t ek_srdhm(int32_t a, int32_t b)
 {
 	int64_t ab, v;
 
-	if (a == INT32_MIN && b == INT32_MIN)
-		return INT32_MAX;
+	if (a == EK_I32_MIN && b == EK_I32_MIN)
+		return EK_I32_MAX;
 	ab = (int64_t)a * (int64_t)b;
 	v = ab + (ab >= 0 ? (1 << 30) : (1 - (1 << 30)));
 	/* Division by 2^31 truncating toward zero, without a 64-bit divide. */

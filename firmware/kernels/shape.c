@@ -11,7 +11,7 @@
 static void ek_copy(const struct ek_tensor *dst, uint32_t di,
 		    const struct ek_tensor *src, uint32_t si)
 {
-	ek_st(dst, di, ek_ld(src, si), INT32_MIN, INT32_MAX);
+	ek_st(dst, di, ek_ld(src, si), EK_I32_MIN, EK_I32_MAX);
 }
 
 int ek_reshape(const struct ek_op *o)
@@ -53,7 +53,7 @@ int ek_pad(const struct ek_op *o)
 					    h < p->before[1] || h >= p->before[1] + in->d[1] ||
 					    w < p->before[2] || w >= p->before[2] + in->d[2] ||
 					    c < p->before[3] || c >= p->before[3] + in->d[3])
-						ek_st(out, oi, out->zp, INT32_MIN, INT32_MAX);
+						ek_st(out, oi, out->zp, EK_I32_MIN, EK_I32_MAX);
 					else
 						ek_copy(out, oi, in, ek_idx(in, n - p->before[0],
 									    h - p->before[1],

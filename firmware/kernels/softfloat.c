@@ -166,8 +166,8 @@ int32_t ek_f32_round(uint32_t f)
 		r = 0;
 	else
 		r = (int64_t)((m + (1ULL << (sh - 1))) >> sh);
-	if (r > INT32_MAX)
-		r = INT32_MAX;
+	if (r > EK_I32_MAX)
+		r = EK_I32_MAX;
 	return (int32_t)(s ? -r : r);
 }
 
@@ -187,7 +187,7 @@ int32_t ek_f32_trunc(uint32_t f)
 		r = 0;
 	else
 		r = (int64_t)(m >> sh);
-	if (r > INT32_MAX)
-		r = INT32_MAX;
+	if (r > EK_I32_MAX)
+		r = EK_I32_MAX;
 	return (int32_t)(s ? -r : r);
 }
