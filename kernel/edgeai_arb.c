@@ -39,6 +39,9 @@
 #include "edgeai_job.h"
 #include "edgeai_model.h"
 
+/* How long a free core waits for its last client's next job. */
+#define EDGEAI_ARB_DEFER_NS	(1 * NSEC_PER_MSEC)
+
 static unsigned int arb_starve_ms = 100;
 module_param(arb_starve_ms, uint, 0644);
 MODULE_PARM_DESC(arb_starve_ms,
@@ -66,6 +69,23 @@ struct edgeai_grant {
 	spinlock_t lock;
 };
 
+static void edgeai_arb_dispatch(struct edgeai_arb *arb, struct edgeai_arb_core *ac,
+				bool force);
+
+static enum hrtimer_restart edgeai_arb_defer_timer(struct hrtimer *timer)
+{
+	struct edgeai_arb_core *ac = container_of(timer, struct edgeai_arb_core,
+						  defer_timer);
+	struct edgeai_arb *arb = ac->arb;
+	unsigned long flags;
+
+	spin_lock_irqsave(&arb->lock, flags);
+	ac->deferred = false;
+	edgeai_arb_dispatch(arb, ac, true);
+	spin_unlock_irqrestore(&arb->lock, flags);
+	return HRTIMER_NORESTART;
+}
+
 /**
  * edgeai_arb_init() - set up the device's arbiter
  * @edev: device with core_count set
@@ -78,8 +98,26 @@ void edgeai_arb_init(struct edgeai_device *edev)
 	spin_lock_init(&arb->lock);
 	init_waitqueue_head(&arb->idle_wq);
 	arb->window_start = ktime_get_ns();
+	for (i = 0; i < EDGEAI_MAX_CORES; i++) {
+		struct edgeai_arb_core *ac = &arb->cores[i];
+
+		ac->arb = arb;
+		INIT_LIST_HEAD(&ac->waiters);
+		hrtimer_init(&ac->defer_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+		ac->defer_timer.function = edgeai_arb_defer_timer;
+	}
+}
+
+/**
+ * edgeai_arb_fini() - stop the arbiter's timers
+ * @edev: device whose last job completed
+ */
+void edgeai_arb_fini(struct edgeai_device *edev)
+{
+	u32 i;
+
 	for (i = 0; i < EDGEAI_MAX_CORES; i++)
-		INIT_LIST_HEAD(&arb->cores[i].waiters);
+		hrtimer_cancel(&edev->arb.cores[i].defer_timer);
 }
 
 static void edgeai_arb_req_init(struct edgeai_arb_req *req,
@@ -123,8 +161,12 @@ static bool edgeai_arb_before(struct edgeai_arb_req *a,
 	return a->wait_start < b->wait_start;
 }
 
-/* Hands a free, unreserved core to its best waiting request. */
-static void edgeai_arb_dispatch(struct edgeai_arb *arb, struct edgeai_arb_core *ac)
+/*
+ * Hands a free, unreserved core to its best waiting request; while the
+ * core is deferred, only once every contender is waiting (or @force).
+ */
+static void edgeai_arb_dispatch(struct edgeai_arb *arb, struct edgeai_arb_core *ac,
+				bool force)
 {
 	struct edgeai_arb_req *req, *best = NULL;
 	u64 now;
@@ -133,11 +175,18 @@ static void edgeai_arb_dispatch(struct edgeai_arb *arb, struct edgeai_arb_core *
 
 	if (arb->paused || ac->busy || ac->granted || list_empty(&ac->waiters))
 		return;
+	if (ac->deferred && !force && ac->nwaiters < ac->contenders)
+		return;
+	if (ac->deferred) {
+		ac->deferred = false;
+		hrtimer_try_to_cancel(&ac->defer_timer);
+	}
 	now = ktime_get_ns();
 	list_for_each_entry(req, &ac->waiters, node)
 		if (!best || edgeai_arb_before(req, best, now))
 			best = req;
 	list_del_init(&best->node);
+	ac->nwaiters--;
 	ac->granted = best;
 	arb->vclock = max(arb->vclock, best->ctx->vtime);
 	dma_fence_signal(best->grant);
@@ -184,6 +233,21 @@ int edgeai_arb_admit(struct edgeai_file_priv *ctx)
 }
 
 /**
+ * edgeai_arb_busy() - an idle client queues a job
+ * @ctx: the client, which had no job in flight
+ *
+ * It starts at the virtual time of the clients served lately: time spent
+ * idle is not saved up to take the device from busy clients later.
+ */
+void edgeai_arb_busy(struct edgeai_file_priv *ctx)
+{
+	struct edgeai_arb *arb = &ctx->edev->arb;
+
+	guard(spinlock_irqsave)(&arb->lock);
+	ctx->vtime = max(ctx->vtime, arb->vclock);
+}
+
+/**
  * edgeai_arb_refused() - record why a submit was refused
  * @ctx: the submitting file's context
  * @reason: &enum drm_edgeai_busy_reason
@@ -201,6 +265,57 @@ static struct edgeai_arb_req *edgeai_arb_entity_req(struct edgeai_file_priv *ctx
 	return &ctx->req[entity - ctx->entity];
 }
 
+static u32 edgeai_job_core(struct edgeai_job *job)
+{
+	return container_of(job->base.sched, struct edgeai_core, sched)->index;
+}
+
+static void edgeai_arb_unqueue(struct edgeai_arb *arb, struct edgeai_job *job)
+{
+	struct edgeai_arb_req *req;
+
+	lockdep_assert_held(&arb->lock);
+
+	if (!job->arb_queued)
+		return;
+	job->arb_queued = false;
+	req = edgeai_arb_entity_req(job->ctx, job->arb_entity);
+	if (!--req->queued)
+		arb->cores[req->core].contenders--;
+}
+
+/**
+ * edgeai_arb_queued() - a job is about to be pushed to its entity
+ * @job: the armed job
+ */
+void edgeai_arb_queued(struct edgeai_job *job)
+{
+	struct edgeai_arb *arb = &job->edev->arb;
+	struct edgeai_arb_req *req;
+
+	job->arb_entity = job->base.entity;
+	req = edgeai_arb_entity_req(job->ctx, job->arb_entity);
+
+	guard(spinlock_irqsave)(&arb->lock);
+	if (!req->queued++) {
+		req->core = edgeai_job_core(job);
+		arb->cores[req->core].contenders++;
+	}
+	job->arb_queued = true;
+}
+
+/**
+ * edgeai_arb_unqueued() - a job that never started is freed
+ * @job: the job
+ */
+void edgeai_arb_unqueued(struct edgeai_job *job)
+{
+	struct edgeai_arb *arb = &job->edev->arb;
+
+	guard(spinlock_irqsave)(&arb->lock);
+	edgeai_arb_unqueue(arb, job);
+}
+
 /* The core takes @job of @ctx: it is busy until edgeai_arb_release(). */
 static void edgeai_arb_start(struct edgeai_arb *arb, struct edgeai_arb_core *ac,
 			     struct edgeai_job *job)
@@ -211,6 +326,7 @@ static void edgeai_arb_start(struct edgeai_arb *arb, struct edgeai_arb_core *ac,
 	ac->busy_since = ktime_get_ns();
 	arb->running++;
 	job->arb_granted = true;
+	edgeai_arb_unqueue(arb, job);
 }
 
 /**
@@ -253,10 +369,9 @@ struct dma_fence *edgeai_arb_prepare(struct edgeai_job *job,
 			wait = dma_fence_get(req->grant);
 			break;
 		}
-		if (!ctx->active++)
-			ctx->vtime = max(ctx->vtime, arb->vclock);
+		ctx->active++;
 		if (!arb->paused && !ac->busy && !ac->granted &&
-		    list_empty(&ac->waiters)) {
+		    !ac->deferred && list_empty(&ac->waiters)) {
 			arb->vclock = max(arb->vclock, ctx->vtime);
 			edgeai_arb_start(arb, ac, job);
 			break;
@@ -268,7 +383,8 @@ struct dma_fence *edgeai_arb_prepare(struct edgeai_job *job,
 		grant = NULL;
 		req->wait_start = ktime_get_ns();
 		list_add_tail(&req->node, &ac->waiters);
-		edgeai_arb_dispatch(arb, ac);
+		ac->nwaiters++;
+		edgeai_arb_dispatch(arb, ac, false);
 		if (ac->granted == req) {
 			ac->granted = NULL;
 			dma_fence_put(req->grant);
@@ -307,7 +423,18 @@ void edgeai_arb_release(struct edgeai_job *job, u64 device_ns)
 		ac->busy = false;
 		arb->running--;
 	}
-	edgeai_arb_dispatch(arb, ac);
+	/*
+	 * drm_sched asks prepare_job only once the core is free, so entities
+	 * with jobs queued are not all waiters yet. Let them all come forward
+	 * and compete: hand the core out once they are, or after a short
+	 * while if one is held up by a fence of its own.
+	 */
+	if (ac->contenders > ac->nwaiters && !arb->paused) {
+		ac->deferred = true;
+		hrtimer_start(&ac->defer_timer, ns_to_ktime(EDGEAI_ARB_DEFER_NS),
+			      HRTIMER_MODE_REL);
+	}
+	edgeai_arb_dispatch(arb, ac, false);
 	spin_unlock_irqrestore(&arb->lock, flags);
 
 	wake_up_all(&arb->idle_wq);
@@ -326,10 +453,11 @@ static void edgeai_arb_req_fini(struct edgeai_arb *arb, struct edgeai_arb_req *r
 			continue;
 		arb->cores[i].granted = NULL;
 		req->ctx->active--;
-		edgeai_arb_dispatch(arb, &arb->cores[i]);
+		edgeai_arb_dispatch(arb, &arb->cores[i], true);
 	}
 	if (!list_empty(&req->node)) {
 		list_del_init(&req->node);
+		arb->cores[req->core].nwaiters--;
 		req->ctx->active--;
 	}
 	swap(grant, req->grant);
@@ -384,7 +512,7 @@ void edgeai_arb_resume(struct edgeai_device *edev)
 	guard(spinlock_irqsave)(&arb->lock);
 	arb->paused = false;
 	for (i = 0; i < edev->core_count; i++)
-		edgeai_arb_dispatch(arb, &arb->cores[i]);
+		edgeai_arb_dispatch(arb, &arb->cores[i], true);
 }
 
 /**

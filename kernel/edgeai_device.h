@@ -7,6 +7,7 @@
 #include <drm/drm_device.h>
 #include <drm/gpu_scheduler.h>
 #include <linux/atomic.h>
+#include <linux/hrtimer.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
@@ -35,6 +36,8 @@ struct edgeai_job;
  * @grant: fence the entity's head job waits on until it may run; signalled
  *	when the core is handed to it (or when the request is withdrawn)
  * @wait_start: when the request started waiting (ns, monotonic)
+ * @queued: jobs of the entity queued and not started yet
+ * @core: core the queued jobs are for
  *
  * One per scheduler entity; the arbiter lock protects every field.
  */
@@ -43,21 +46,36 @@ struct edgeai_arb_req {
 	struct edgeai_file_priv *ctx;
 	struct dma_fence *grant;
 	u64 wait_start;
+	u32 queued;
+	u32 core;
 };
 
 /**
  * struct edgeai_arb_core - arbitration state of one core
  * @waiters: requests waiting for the core (&edgeai_arb_req.node)
+ * @nwaiters: entries in @waiters
+ * @contenders: requests with jobs queued for the core; while @deferred,
+ *	the core is handed out once all of them are waiters
  * @granted: request the core was handed to and whose job has not started
  *	yet; the core stays reserved for it
  * @busy: a job runs on the core (from its grant to its completion)
  * @busy_since: when the core became busy (ns), for the utilisation
  * @busy_ns: busy time accumulated since the devfreq window started
+ * @arb: the arbiter
+ * @deferred: the core is free but not handed out yet: the client that
+ *	just used it has more jobs queued and gets to compete for it first
+ * @defer_timer: hands the core out if that client's next job does not
+ *	come forward in time (it waits for a fence of its own)
  *
  * Protected by &edgeai_arb.lock.
  */
 struct edgeai_arb_core {
+	struct edgeai_arb *arb;
+	bool deferred;
+	struct hrtimer defer_timer;
 	struct list_head waiters;
+	u32 nwaiters;
+	u32 contenders;
 	struct edgeai_arb_req *granted;
 	bool busy;
 	u64 busy_since;
@@ -256,9 +274,13 @@ void edgeai_thermal_debugfs_init(struct edgeai_device *edev,
 
 /* edgeai_arb.c */
 void edgeai_arb_init(struct edgeai_device *edev);
+void edgeai_arb_fini(struct edgeai_device *edev);
 void edgeai_arb_open(struct edgeai_file_priv *ctx);
 void edgeai_arb_close(struct edgeai_file_priv *ctx);
 int edgeai_arb_admit(struct edgeai_file_priv *ctx);
+void edgeai_arb_busy(struct edgeai_file_priv *ctx);
+void edgeai_arb_queued(struct edgeai_job *job);
+void edgeai_arb_unqueued(struct edgeai_job *job);
 void edgeai_arb_refused(struct edgeai_file_priv *ctx, u32 reason);
 struct dma_fence *edgeai_arb_prepare(struct edgeai_job *job,
 				     struct drm_sched_entity *entity);

@@ -157,6 +157,7 @@ static void edgeai_job_free(struct drm_sched_job *sched_job)
 	/* Never reached a core (killed entity): complete it here. */
 	if (!dma_fence_is_signaled(&job->done->base))
 		edgeai_job_complete(job, error ?: -ECANCELED, 0);
+	edgeai_arb_unqueued(job);
 
 	drm_sched_job_cleanup(sched_job);
 
@@ -192,6 +193,7 @@ static void edgeai_job_sched_fini(struct drm_device *drm, void *arg)
 
 	for (i = 0; i < edev->core_count; i++)
 		drm_sched_fini(&edev->cores[i].sched);
+	edgeai_arb_fini(edev);
 }
 
 /**
@@ -548,6 +550,7 @@ static int edgeai_job_push(struct edgeai_job *job,
 		list_add_tail(&job->node, &edev->job_list);
 	/* Held until the job completes (edgeai_job_complete()). */
 	edgeai_pm_job_get(edev);
+	edgeai_arb_queued(job);
 	drm_sched_entity_push_job(&job->base);
 	return 0;
 
@@ -593,13 +596,16 @@ int edgeai_job_submit(struct drm_file *file, struct drm_edgeai_submit *args,
 			"quota used up" : "critical temperature");
 		return ret;
 	}
-	if (atomic_inc_return(&ctx->inflight) > DRM_EDGEAI_MAX_INFLIGHT) {
+	ret = atomic_inc_return(&ctx->inflight);
+	if (ret > DRM_EDGEAI_MAX_INFLIGHT) {
 		atomic_dec(&ctx->inflight);
 		edgeai_arb_refused(ctx, DRM_EDGEAI_BUSY_INFLIGHT);
 		drm_dbg(&edev->drm, "submit: %u jobs in flight\n",
 			DRM_EDGEAI_MAX_INFLIGHT);
 		return -EBUSY;
 	}
+	if (ret == 1)
+		edgeai_arb_busy(ctx);
 
 	job = kzalloc(sizeof(*job), GFP_KERNEL);
 	if (!job) {

@@ -53,6 +53,9 @@ struct edgeai_fence {
  * @freq_khz: core clock the backend ran the job at, 0 if unknown
  * @arb_granted: the arbiter gave the job its core (edgeai_arb_release()
  *	is due at completion)
+ * @arb_entity: the job's entity (drm_sched clears &drm_sched_job.entity
+ *	once it popped the job)
+ * @arb_queued: the job counts in its request's &edgeai_arb_req.queued
  * @node: entry in &edgeai_device.job_list
  */
 struct edgeai_job {
@@ -71,6 +74,8 @@ struct edgeai_job {
 	u64 bytes;
 	u32 freq_khz;
 	bool arb_granted;
+	struct drm_sched_entity *arb_entity;
+	bool arb_queued;
 	struct list_head node;
 };
 

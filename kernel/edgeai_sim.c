@@ -82,6 +82,8 @@ struct edgeai_sim_core {
  * @wq: executes the commands of all cores
  * @fault_hang: the next N jobs never complete (debugfs)
  * @fault_fail: the next N jobs complete with -EIO (debugfs)
+ * @compute_off: jobs take their modelled time without executing their
+ *	commands, for load tests (debugfs)
  * @bytes_per_cycle: copy/fill throughput of the timing model
  * @wakeup_us: time to power up (debugfs)
  * @model_lock: protects the power model below; taken from hardirq,
@@ -101,6 +103,7 @@ struct edgeai_sim {
 	struct workqueue_struct *wq;
 	atomic_t fault_hang;
 	atomic_t fault_fail;
+	bool compute_off;
 	u32 bytes_per_cycle;
 	u32 wakeup_us;
 	/* Protects the power model; nests inside edgeai_sim_core.lock. */
@@ -244,7 +247,7 @@ static void edgeai_sim_exec_work(struct work_struct *work)
 
 	if (atomic_dec_if_positive(&sim->fault_fail) >= 0) {
 		error = -EIO;
-	} else {
+	} else if (!READ_ONCE(sim->compute_off)) {
 		for (i = 0; i < job->cmd_count; i++) {
 			edgeai_sim_run_cmd(job, &job->cmds[i]);
 			cond_resched();
@@ -475,7 +478,8 @@ DEFINE_SHOW_ATTRIBUTE(edgeai_sim_power);
  *
  * fault_hang: the next N jobs never complete (the job timeout resets the
  * core); fault_fail: the next N jobs complete with -EIO; wakeup_us: time to
- * power up; power: the power model's state.
+ * power up; compute_off: jobs only take their time (load tests); power: the
+ * power model's state.
  */
 void edgeai_sim_debugfs_init(struct edgeai_device *edev, struct dentry *root)
 {
@@ -487,6 +491,7 @@ void edgeai_sim_debugfs_init(struct edgeai_device *edev, struct dentry *root)
 	debugfs_create_atomic_t("fault_fail", 0600, root, &sim->fault_fail);
 	debugfs_create_u32("bytes_per_cycle", 0600, root, &sim->bytes_per_cycle);
 	debugfs_create_u32("wakeup_us", 0600, root, &sim->wakeup_us);
+	debugfs_create_bool("compute_off", 0600, root, &sim->compute_off);
 	debugfs_create_file("power", 0400, root, sim, &edgeai_sim_power_fops);
 }
 
