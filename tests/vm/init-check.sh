@@ -74,7 +74,7 @@ module_steps() {
 }
 
 vm_program load-modules load_modules
-for t in device bo submit job uring prime reset; do
+for t in device bo submit job uring prime reset pm thermal sched; do
 	vm_program edgeai_${t}_test /usr/bin/edgeai_${t}_test
 done
 vm_program edgeai_unplug_test /usr/bin/edgeai_unplug_test

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Runtime PM, system sleep and devfreq of the edgeai devices, through the
+ * standard sysfs (power/, /sys/class/devfreq) and the simulator's debugfs
+ * power model.
+ */
+#include "kselftest_harness.h"
+
+#include "edgeai_pm_lib.h"
+
+FIXTURE(pm) {
+	int fd;
+	int minor;
+};
+
+FIXTURE_VARIANT(pm) {
+	uint32_t type;
+};
+
+FIXTURE_VARIANT_ADD(pm, npu) { .type = DRM_EDGEAI_DEVICE_NPU };
+FIXTURE_VARIANT_ADD(pm, dsp) { .type = DRM_EDGEAI_DEVICE_DSP };
+
+FIXTURE_SETUP(pm)
+{
+	self->minor = eai_find_minor(variant->type);
+	ASSERT_LE(0, self->minor);
+	self->fd = eai_open_minor(self->minor);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, eai_dev_write(self->minor, "power/autosuspend_delay_ms", "100"));
+}
+
+FIXTURE_TEARDOWN(pm)
+{
+	eai_dev_write(self->minor, "power/autosuspend_delay_ms", "100");
+	eai_dbg_write(self->minor, "compute_off", "0");
+	close(self->fd);
+}
+
+/* Poll power/runtime_status until it reads @want, up to @ms. */
+static bool wait_status(int minor, const char *want, int ms)
+{
+	char s[64];
+
+	for (int i = 0; i <= ms / 10; i++) {
+		if (!eai_dev_str(minor, "power/runtime_status", s, sizeof(s)) && !strcmp(s, want))
+			return true;
+		eai_sleep_ms(10);
+	}
+	return false;
+}
+
+TEST_F(pm, autosuspend_and_wake)
+{
+	char state[32];
+	long long ups, susp0;
+
+	/* Idle: suspended once the 100 ms delay passed, the model is off. */
+	ASSERT_TRUE(wait_status(self->minor, "suspended", 3000));
+	ASSERT_EQ(0, eai_power_state(self->minor, state, sizeof(state)));
+	EXPECT_STREQ("off", state);
+	ups = eai_power_ll(self->minor, "power_ups");
+	susp0 = eai_dev_ll(self->minor, "power/runtime_suspended_time");
+
+	/* A job wakes it up (one power-up) and leaves it active. */
+	ASSERT_EQ(0, eai_device_works(self->fd, 0x5a));
+	EXPECT_EQ(ups + 1, eai_power_ll(self->minor, "power_ups"));
+	EXPECT_TRUE(wait_status(self->minor, "active", 0));
+
+	/* And it suspends again after the delay. */
+	EXPECT_TRUE(wait_status(self->minor, "suspended", 3000));
+	EXPECT_LT(susp0, eai_dev_ll(self->minor, "power/runtime_suspended_time"));
+}
+
+TEST_F(pm, autosuspend_delay_is_tunable)
+{
+	ASSERT_EQ(0, eai_dev_write(self->minor, "power/autosuspend_delay_ms", "800"));
+	ASSERT_EQ(800, eai_dev_ll(self->minor, "power/autosuspend_delay_ms"));
+	ASSERT_EQ(0, eai_device_works(self->fd, 0x33));
+	eai_sleep_ms(300);
+	EXPECT_TRUE(wait_status(self->minor, "active", 0));
+	EXPECT_TRUE(wait_status(self->minor, "suspended", 3000));
+}
+
+/* The reference is held from queueing to completion: never off in between. */
+TEST_F(pm, reference_held_while_jobs_queued)
+{
+	struct eai_load l;
+	uint64_t ids[6];
+	int32_t status;
+	char s[64];
+	int samples = 0;
+
+	ASSERT_EQ(0, eai_dev_write(self->minor, "power/autosuspend_delay_ms", "0"));
+	ASSERT_EQ(0, eai_dbg_write(self->minor, "compute_off", "1"));
+	/* About 30-40 ms per job. */
+	ASSERT_EQ(0, eai_load_init(&l, self->fd, variant->type == DRM_EDGEAI_DEVICE_NPU ? 200 : 160));
+	l.core = 0;
+	for (int i = 0; i < 6; i++)
+		ASSERT_EQ(0, eai_load_submit(&l, &ids[i]));
+	while (eai_wait(self->fd, ids[5], 0, &status, NULL) == -ETIME) {
+		ASSERT_EQ(0, eai_dev_str(self->minor, "power/runtime_status", s, sizeof(s)));
+		if (strcmp(s, "resuming"))
+			ASSERT_STREQ("active", s);
+		samples++;
+		eai_sleep_ms(5);
+	}
+	EXPECT_EQ(0, status);
+	EXPECT_LT(5, samples);
+	/* Delay 0: off right after the last job. */
+	EXPECT_TRUE(wait_status(self->minor, "suspended", 1000));
+}
+
+/*
+ * System sleep (pm_test=devices runs the device callbacks for real) with
+ * jobs queued: none is lost, every one writes its bytes.
+ */
+TEST_F(pm, system_sleep_keeps_queued_jobs)
+{
+	enum { N = 8 };
+	uint32_t bo;
+	uint64_t ids[N], size;
+	uint8_t *map;
+	int32_t status;
+	long long off0;
+	struct drm_edgeai_bo_ref ref;
+	int ret;
+
+	if (access("/sys/power/pm_test", W_OK))
+		SKIP(return, "no /sys/power/pm_test");
+	ASSERT_EQ(0, eai_bo_create(self->fd, N * 4096, &bo));
+	ref.handle = bo;
+	ref.flags = DRM_EDGEAI_BO_WRITE;
+	for (int i = 0; i < N; i++) {
+		struct drm_edgeai_cmd c[64];
+		struct drm_edgeai_submit s;
+
+		/* Long enough that most are still queued when we sleep. */
+		for (int k = 0; k < 64; k++)
+			c[k] = eai_cmd_fill(0, (uint64_t)i * 4096, 4096, (uint8_t)(0x40 + i));
+		s = eai_submit_args(&ref, 1, c, 64);
+		s.core = 0;
+		ASSERT_EQ(0, eai_submit(self->fd, &s, &ids[i]));
+	}
+	off0 = eai_power_ll(self->minor, "off_ns");
+	eai_write_file("/sys/module/suspend/parameters/pm_test_delay", "0");
+	ASSERT_EQ(0, eai_write_file("/sys/power/pm_test", "devices"));
+	ret = eai_write_file("/sys/power/state", "freeze");
+	eai_write_file("/sys/power/pm_test", "none");
+	ASSERT_EQ(0, ret);
+
+	for (int i = 0; i < N; i++) {
+		ASSERT_EQ(0, eai_wait(self->fd, ids[i], eai_deadline_ms(10000), &status, NULL));
+		EXPECT_EQ(0, status);
+	}
+	map = eai_bo_map(self->fd, bo, &size);
+	ASSERT_NE(NULL, map);
+	ASSERT_EQ(0, eai_bo_prep(self->fd, bo, DRM_EDGEAI_PREP_READ, eai_deadline_ms(5000)));
+	for (int i = 0; i < N; i++)
+		EXPECT_TRUE(eai_all_bytes(map + i * 4096, 4096, 0x40 + i));
+	eai_bo_fini(self->fd, bo);
+	munmap(map, size);
+	/* The device was really off during the sleep. */
+	EXPECT_LT(off0, eai_power_ll(self->minor, "off_ns"));
+	EXPECT_EQ(0, eai_device_works(self->fd, 0x77));
+}
+
+/* Standard devfreq sysfs over the image's operating points. */
+TEST_F(pm, devfreq_sysfs)
+{
+	char p[PATH_MAX], buf[512], *tok, *save;
+	unsigned long long f[8];
+	uint64_t maxk;
+	int n = 0;
+
+	ASSERT_EQ(0, eai_devfreq_path(self->minor, "available_frequencies", p, sizeof(p)));
+	ASSERT_EQ(0, eai_read_str(p, buf, sizeof(buf)));
+	for (tok = strtok_r(buf, " ", &save); tok && n < 8; tok = strtok_r(NULL, " ", &save))
+		f[n++] = strtoull(tok, NULL, 0);
+	ASSERT_LE(4, n);
+	ASSERT_EQ(0, eai_get_param(self->fd, DRM_EDGEAI_PARAM_MAX_FREQ_KHZ, &maxk));
+	EXPECT_EQ(maxk * 1000, f[n - 1] > f[0] ? f[n - 1] : f[0]);
+	EXPECT_LT(0, eai_devfreq_ll(self->minor, "cur_freq"));
+	EXPECT_LT(0, eai_devfreq_ll(self->minor, "min_freq"));
+	EXPECT_LT(0, eai_devfreq_ll(self->minor, "max_freq"));
+	ASSERT_EQ(0, eai_devfreq_path(self->minor, "governor", p, sizeof(p)));
+	ASSERT_EQ(0, eai_read_str(p, buf, sizeof(buf)));
+	EXPECT_STREQ("simple_ondemand", buf);
+	ASSERT_EQ(0, eai_devfreq_path(self->minor, "trans_stat", p, sizeof(p)));
+	ASSERT_EQ(0, eai_read_str(p, buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, "Total transition"));
+}
+
+static unsigned long long avail_extreme(int minor, bool max)
+{
+	char p[PATH_MAX], buf[512], *tok, *save;
+	unsigned long long best = max ? 0 : ~0ULL;
+
+	if (eai_devfreq_path(minor, "available_frequencies", p, sizeof(p)) ||
+	    eai_read_str(p, buf, sizeof(buf)))
+		return 0;
+	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		unsigned long long v = strtoull(tok, NULL, 0);
+
+		if (max ? v > best : v < best)
+			best = v;
+	}
+	return best;
+}
+
+static bool wait_freq(int minor, unsigned long long want, int ms)
+{
+	for (int i = 0; i <= ms / 10; i++) {
+		if ((unsigned long long)eai_devfreq_ll(minor, "cur_freq") == want)
+			return true;
+		eai_sleep_ms(10);
+	}
+	return false;
+}
+
+/*
+ * Under load the governor goes to the top operating point, idle to the
+ * lowest; the simulator's speed follows.
+ */
+TEST_F(pm, devfreq_follows_load)
+{
+	unsigned long long fmin = avail_extreme(self->minor, false);
+	unsigned long long fmax = avail_extreme(self->minor, true);
+	unsigned long long trans0;
+	uint64_t k;
+	struct eai_load l;
+	uint64_t t_fast, t_slow, id;
+	char p[PATH_MAX], buf[64];
+	int32_t status;
+	pid_t child;
+
+	ASSERT_LT(0, fmin);
+	ASSERT_LT(fmin, fmax);
+	ASSERT_EQ(0, eai_dev_write(self->minor, "power/autosuspend_delay_ms", "2000"));
+	ASSERT_EQ(0, eai_load_init(&l, self->fd, 100));
+	l.core = 0;
+	trans0 = eai_devfreq_ll(self->minor, "trans_stat");
+
+	/* Idle: lowest point. */
+	ASSERT_EQ(0, eai_device_works(self->fd, 1));
+	EXPECT_TRUE(wait_freq(self->minor, fmin, 2000));
+	ASSERT_EQ(0, eai_dbg_write(self->minor, "compute_off", "1"));
+
+	/* Load: highest point while it lasts. */
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child)
+		_exit(eai_load_saturate(&l, 3, eai_now_ns() + 1500000000LL) ? 1 : 0);
+	EXPECT_TRUE(wait_freq(self->minor, fmax, 1000));
+	ASSERT_EQ(0, eai_get_param(self->fd, DRM_EDGEAI_PARAM_CUR_FREQ_KHZ, &k));
+	EXPECT_EQ(fmax, k * 1000);
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	EXPECT_EQ(0, status);
+
+	/* Idle again: back down. */
+	EXPECT_TRUE(wait_freq(self->minor, fmin, 2000));
+	(void)trans0;
+
+	/* Speed follows the clock: pin it to each end and time a job. */
+	ASSERT_EQ(0, eai_devfreq_path(self->minor, "min_freq", p, sizeof(p)));
+	snprintf(buf, sizeof(buf), "%llu", fmax);
+	ASSERT_EQ(0, eai_write_file(p, buf));
+	EXPECT_TRUE(wait_freq(self->minor, fmax, 1000));
+	ASSERT_EQ(0, eai_load_run(&l, &t_fast));
+	snprintf(buf, sizeof(buf), "%llu", fmin);
+	ASSERT_EQ(0, eai_write_file(p, buf));
+	EXPECT_TRUE(wait_freq(self->minor, fmin, 1000));
+	ASSERT_EQ(0, eai_load_submit(&l, &id));
+	ASSERT_EQ(0, eai_wait(self->fd, id, eai_deadline_ms(20000), &status, &t_slow));
+	EXPECT_EQ(0, status);
+	TH_LOG("job at %llu Hz: %llu ns, at %llu Hz: %llu ns", fmax,
+	       (unsigned long long)t_fast, fmin, (unsigned long long)t_slow);
+	ASSERT_EQ(0, eai_write_file(p, "0"));
+	/* Time = 20 us fixed + work / f, within 10 %. */
+	{
+		double expect = 20000.0 + ((double)t_fast - 20000.0) * fmax / fmin;
+
+		EXPECT_LT((double)t_slow, expect * 1.1);
+		EXPECT_GT((double)t_slow, expect * 0.9);
+	}
+}
+
+TEST_HARNESS_MAIN

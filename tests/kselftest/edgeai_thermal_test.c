@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Thermal zone, trips and devfreq cooling of the edgeai devices: the
+ * simulator's RC model heats under load and cools when idle; above the
+ * passive trip the kernel's governor throttles through the cooling device
+ * (visible in cur_freq) and lets go after cooldown; at the critical trip
+ * SUBMIT refuses with -EBUSY. Temperatures are forced through the debugfs
+ * knob force_temp_mc (Debian has no CONFIG_THERMAL_EMULATION).
+ */
+#include "kselftest_harness.h"
+
+#include "edgeai_pm_lib.h"
+
+FIXTURE(th) {
+	int fd;
+	int minor;
+	char tz[256];
+	char cdev[256];
+	long long passive, critical;
+};
+
+FIXTURE_SETUP(th)
+{
+	self->minor = eai_find_minor(DRM_EDGEAI_DEVICE_NPU);
+	ASSERT_LE(0, self->minor);
+	self->fd = eai_open_minor(self->minor);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, eai_tz_dir(self->minor, self->tz, sizeof(self->tz)));
+	ASSERT_EQ(0, eai_cdev_dir(self->minor, self->cdev, sizeof(self->cdev)));
+	self->passive = eai_dir_ll(self->tz, "trip_point_0_temp");
+	self->critical = eai_dir_ll(self->tz, "trip_point_1_temp");
+	eai_dev_write(self->minor, "power/autosuspend_delay_ms", "2000");
+}
+
+FIXTURE_TEARDOWN(th)
+{
+	eai_dbg_write(self->minor, "force_temp_mc", "0");
+	eai_dbg_write(self->minor, "compute_off", "0");
+	eai_dev_write(self->minor, "power/autosuspend_delay_ms", "100");
+	close(self->fd);
+}
+
+TEST_F(th, zone_trips_and_cooling_device)
+{
+	char p[PATH_MAX], buf[64];
+	long long temp;
+	uint64_t v;
+
+	snprintf(p, sizeof(p), "%s/trip_point_0_type", self->tz);
+	ASSERT_EQ(0, eai_read_str(p, buf, sizeof(buf)));
+	EXPECT_STREQ("passive", buf);
+	snprintf(p, sizeof(p), "%s/trip_point_1_type", self->tz);
+	ASSERT_EQ(0, eai_read_str(p, buf, sizeof(buf)));
+	EXPECT_STREQ("critical", buf);
+	EXPECT_LT(self->passive, self->critical);
+	snprintf(p, sizeof(p), "%s/policy", self->tz);
+	ASSERT_EQ(0, eai_read_str(p, buf, sizeof(buf)));
+	EXPECT_STREQ("step_wise", buf);
+	/* The cooling device is bound to the zone (cdev0) with 4 OPPs. */
+	EXPECT_EQ(0, eai_dir_ll(self->tz, "cdev0_trip_point"));
+	EXPECT_EQ(3, eai_dir_ll(self->cdev, "max_state"));
+	/* The zone, GET_PARAM and the model agree, below the passive trip. */
+	temp = eai_dir_ll(self->tz, "temp");
+	EXPECT_LT(0, temp);
+	EXPECT_GT(self->passive, temp);
+	ASSERT_EQ(0, eai_get_param(self->fd, DRM_EDGEAI_PARAM_TEMP_MC, &v));
+	EXPECT_GT(2000, llabs((long long)v - temp));
+}
+
+/* The RC model heats under load (both cores) and cools when idle. */
+TEST_F(th, model_heats_under_load_and_cools)
+{
+	long long t0, t1, t2;
+	pid_t kids[2];
+	int status;
+
+	ASSERT_EQ(0, eai_dbg_write(self->minor, "compute_off", "1"));
+	t0 = eai_dir_ll(self->tz, "temp");
+	for (int c = 0; c < 2; c++) {
+		kids[c] = fork();
+		ASSERT_LE(0, kids[c]);
+		if (!kids[c]) {
+			struct eai_load l;
+			int fd = eai_open_minor(self->minor);
+
+			if (fd < 0 || eai_load_init(&l, fd, 200))
+				_exit(1);
+			l.core = c;
+			_exit(eai_load_saturate(&l, 2, eai_now_ns() + 1500000000LL) ? 1 : 0);
+		}
+	}
+	for (int c = 0; c < 2; c++) {
+		ASSERT_EQ(kids[c], waitpid(kids[c], &status, 0));
+		EXPECT_EQ(0, status);
+	}
+	t1 = eai_dir_ll(self->tz, "temp");
+	eai_sleep_ms(1500);
+	t2 = eai_dir_ll(self->tz, "temp");
+	TH_LOG("idle %lld mC, after 1.5 s of load %lld mC, 1.5 s later %lld mC", t0, t1, t2);
+	EXPECT_LT(t0 + 3000, t1);
+	EXPECT_GT(t1 - 2000, t2);
+}
+
+static bool wait_ll(const char *dir, const char *attr, bool (*ok)(long long, long long),
+		    long long ref, int ms)
+{
+	for (int i = 0; i <= ms / 20; i++) {
+		if (ok(eai_dir_ll(dir, attr), ref))
+			return true;
+		eai_sleep_ms(20);
+	}
+	return false;
+}
+
+static bool ge(long long v, long long ref) { return v >= ref; }
+static bool eq(long long v, long long ref) { return v == ref; }
+
+/*
+ * Above the passive trip under load the governor raises the cooling state
+ * and cur_freq drops below the top; after cooldown both recover.
+ */
+TEST_F(th, passive_trip_throttles_then_recovers)
+{
+	char dfdir[256], buf[32];
+	long long fmax, f;
+	pid_t child;
+	int status;
+
+	ASSERT_EQ(0, eai_devfreq_path(self->minor, "", dfdir, sizeof(dfdir)));
+	ASSERT_EQ(0, eai_dbg_write(self->minor, "compute_off", "1"));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		struct eai_load l;
+		int fd = eai_open_minor(self->minor);
+
+		if (fd < 0 || eai_load_init(&l, fd, 100))
+			_exit(1);
+		l.core = 0;
+		_exit(eai_load_saturate(&l, 3, eai_now_ns() + 3500000000LL) ? 1 : 0);
+	}
+	/* Saturated: top operating point. */
+	fmax = eai_dir_ll(dfdir, "max_freq");
+	EXPECT_TRUE(wait_ll(dfdir, "cur_freq", eq, fmax, 1000));
+
+	snprintf(buf, sizeof(buf), "%lld", self->passive + 3000);
+	ASSERT_EQ(0, eai_dbg_write(self->minor, "force_temp_mc", buf));
+	EXPECT_TRUE(wait_ll(self->cdev, "cur_state", ge, 1, 1500));
+	eai_sleep_ms(200);
+	f = eai_dir_ll(dfdir, "cur_freq");
+	TH_LOG("throttled: cooling state %lld, cur_freq %lld (top %lld)",
+	       eai_dir_ll(self->cdev, "cur_state"), f, fmax);
+	EXPECT_GT(fmax, f);
+	EXPECT_GT(fmax, eai_dir_ll(dfdir, "max_freq"));
+
+	/* Cooldown: the state returns to 0, the clock to the top. */
+	snprintf(buf, sizeof(buf), "%lld", self->passive - 20000);
+	ASSERT_EQ(0, eai_dbg_write(self->minor, "force_temp_mc", buf));
+	EXPECT_TRUE(wait_ll(self->cdev, "cur_state", eq, 0, 1500));
+	EXPECT_TRUE(wait_ll(dfdir, "cur_freq", eq, fmax, 1000));
+	ASSERT_EQ(0, eai_dbg_write(self->minor, "force_temp_mc", "0"));
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	EXPECT_EQ(0, status);
+}
+
+/* At the critical trip SUBMIT refuses at once with -EBUSY, reason THERMAL. */
+TEST_F(th, critical_trip_refuses_jobs)
+{
+	struct drm_edgeai_client_info ci;
+	char buf[32];
+	int64_t t0;
+	uint64_t v;
+
+	snprintf(buf, sizeof(buf), "%lld", self->critical + 1000);
+	ASSERT_EQ(0, eai_dbg_write(self->minor, "force_temp_mc", buf));
+	ASSERT_EQ(0, eai_get_param(self->fd, DRM_EDGEAI_PARAM_TEMP_MC, &v));
+	EXPECT_EQ(self->critical + 1000, (long long)v);
+	t0 = eai_now_ns();
+	EXPECT_EQ(-EBUSY, eai_device_works(self->fd, 0x21));
+	EXPECT_GT(100000000LL, eai_now_ns() - t0);
+	ASSERT_EQ(0, eai_get_client(self->fd, 0, &ci));
+	EXPECT_EQ(DRM_EDGEAI_BUSY_THERMAL, ci.busy_reason);
+
+	/* Cooled below the trip: jobs run again. */
+	ASSERT_EQ(0, eai_dbg_write(self->minor, "force_temp_mc", "0"));
+	EXPECT_EQ(0, eai_device_works(self->fd, 0x22));
+}
+
+TEST_HARNESS_MAIN
