@@ -38,6 +38,29 @@ static void ek_qmul(const struct ek_op *o, uint32_t qoff, int32_t m, int32_t s,
 	}
 }
 
+/* Dot product of n filter and input values, both offset (8-bit). */
+static int32_t ek_dot8(const struct ek_tensor *f, uint32_t fi,
+		       const struct ek_tensor *in, uint32_t ii, uint32_t n)
+{
+	int32_t acc = 0, fz = f->zp, xz = in->zp;
+	uint32_t k;
+
+	if (in->dtype == EDGEAI_DTYPE_INT8) {
+		const int8_t *fp = (const int8_t *)f->data + fi;
+		const int8_t *xp = (const int8_t *)in->data + ii;
+
+		for (k = 0; k < n; k++)
+			acc += (fp[k] - fz) * (xp[k] - xz);
+	} else {
+		const uint8_t *fp = (const uint8_t *)f->data + fi;
+		const uint8_t *xp = (const uint8_t *)in->data + ii;
+
+		for (k = 0; k < n; k++)
+			acc += (fp[k] - fz) * (xp[k] - xz);
+	}
+	return acc;
+}
+
 /* Sum over the window of CONV_2D output channel oc. */
 static int32_t ek_conv_acc(const struct ek_op *o, const struct ek_win *win,
 			   uint32_t oc)
@@ -46,7 +69,7 @@ static int32_t ek_conv_acc(const struct ek_op *o, const struct ek_win *win,
 		(const struct edgeai_prog_conv_params *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *f = &o->in[1];
 	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2], acc = 0;
-	uint32_t ky, kx, ic, ich = in->d[3];
+	uint32_t ky, kx, ich = in->d[3];
 
 	for (ky = 0; ky < f->d[1]; ky++) {
 		int32_t iy = win->y0 + (int32_t)(ky * p->dilation_h);
@@ -61,9 +84,7 @@ static int32_t ek_conv_acc(const struct ek_op *o, const struct ek_win *win,
 				continue;
 			ii = ek_idx(in, win->n, (uint32_t)iy, (uint32_t)ix, 0);
 			fi = ek_idx(f, oc, ky, kx, 0);
-			for (ic = 0; ic < ich; ic++)
-				acc += (ek_ld(f, fi + ic) - f->zp) *
-				       (ek_ld(in, ii + ic) - in->zp);
+			acc += ek_dot8(f, fi, in, ii, ich);
 		}
 	}
 	return acc;
@@ -162,7 +183,7 @@ int ek_fc(const struct ek_op *o)
 		(const struct edgeai_prog_fc_params *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2];
 	const struct ek_tensor *out = &o->out;
-	uint32_t ich = f->d[3], och = f->d[2], batches, bi, oc, i;
+	uint32_t ich = f->d[3], och = f->d[2], batches, bi, oc;
 
 	if (!ek_is8(in->dtype) || f->dtype != in->dtype ||
 	    out->dtype != in->dtype || !ich || ek_count(in) % ich ||
@@ -174,11 +195,8 @@ int ek_fc(const struct ek_op *o)
 
 	for (bi = 0; bi < batches; bi++) {
 		for (oc = 0; oc < och; oc++) {
-			int32_t acc = 0;
+			int32_t acc = ek_dot8(f, oc * ich, in, bi * ich, ich);
 
-			for (i = 0; i < ich; i++)
-				acc += (ek_ld(f, oc * ich + i) - f->zp) *
-				       (ek_ld(in, bi * ich + i) - in->zp);
 			if (b->data)
 				acc += ek_ld(b, oc);
 			acc = edgeai_mbqm_up(acc, p->out_multiplier, p->out_shift);

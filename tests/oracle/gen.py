@@ -523,21 +523,27 @@ def transpose_case(name, seed, dtype='int8', shape=(2, 3, 4, 5),
 
 
 def slice_case(name, seed, dtype='int8', shape=(1, 7, 8, 5),
-               begin=(0, 1, 0, 1), end=(1, 7, 8, 5), strides=(1, 2, 3, 2)):
-    """STRIDED_SLICE with positive strides and no masks."""
+               begin=(0, 1, 0, 1), end=(1, 7, 8, 5), strides=(1, 2, 3, 2),
+               end_mask=0):
+    """STRIDED_SLICE; end_mask bits mark dimensions that run to the end
+    (to index 0 for negative strides), as the compiler resolves them."""
     c = Case(name, seed)
     inp = c.act_input(list(shape), dtype, 0.1, 1)
     bt = c.const_tensor([4], 'int32', list(begin), in_prog=False)
     et = c.const_tensor([4], 'int32', list(end), in_prog=False)
     st = c.const_tensor([4], 'int32', list(strides), in_prog=False)
-    oshape = [max(0, (e - b + s - 1) // s) for b, e, s in
-              zip(begin, end, strides)]
+    oshape = []
+    for k, (b, e, s) in enumerate(zip(begin, end, strides)):
+        if end_mask & (1 << k):
+            e = shape[k] if s > 0 else -1
+        oshape.append(max(0, (e - b + s - 1) // s if s > 0 else
+                          (b - e - s - 1) // -s))
     out = c.output(oshape, dtype, 0.1, 1)
     c.prog.op('STRIDED_SLICE', [c.pidx[inp]], c.pidx[out],
               list(begin) + list(strides))
     c.write(OUTDIR, 'STRIDED_SLICE', OPT['StridedSlice'],
-            [(0, 'i', 0), (1, 'i', 0), (2, 'i', 0), (3, 'i', 0), (4, 'i', 0)],
-            [inp, bt, et, st])
+            [(0, 'i', 0), (1, 'i', end_mask), (2, 'i', 0), (3, 'i', 0),
+             (4, 'i', 0)], [inp, bt, et, st])
     return c
 
 
@@ -930,6 +936,17 @@ def cases():
     add('conv_int8_stride3_dil2', conv_case, h=13, w=12, stride=(3, 3),
         dil=(2, 2), ic=3, oc=5)
     add('conv_int8_k_gt_input_same', conv_case, h=2, w=3, kh=5, kw=5, ic=2)
+    # Larger layers: tens of thousands of outputs, so rounding ties occur.
+    add('conv_int8_big', conv_case, h=28, w=28, ic=32, oc=32)
+    add('conv_uint8_big', conv_case, dtype='uint8', h=28, w=28, ic=32,
+        oc=32, zp_in=128, zp_out=128, w_zp=128)
+    add('dw_int8_big', conv_case, depthwise=True, h=28, w=28, ic=64,
+        stride=(2, 2))
+    add('dw_uint8_big', conv_case, depthwise=True, dtype='uint8', h=28,
+        w=28, ic=64, zp_in=120, zp_out=130, w_zp=140)
+    add('fc_int8_big', fc_case, batch=16, ic=256, oc=256)
+    add('fc_uint8_big', fc_case, dtype='uint8', batch=16, ic=256, oc=256,
+        zp_in=128, zp_out=128, w_zp=128)
     add('conv_int8_wide_scales', conv_case, oc=6,
         wscale=[1e-5, 0.5, 0.003, 0.01, 2e-4, 0.07])
     # DEPTHWISE_CONV_2D
@@ -1053,6 +1070,9 @@ def cases():
         add('transpose_%s_rank3' % dt, transpose_case, dtype=dt,
             shape=(3, 4, 5), perm=(2, 0, 1))
         add('slice_%s' % dt, slice_case, dtype=dt)
+        add('slice_%s_reverse' % dt, slice_case, dtype=dt,
+            begin=(0, 6, 7, 4), end=(1, 0, 0, 0), strides=(1, -2, -3, -1),
+            end_mask=0b1110)
         add('d2s_%s' % dt, block_case, op='DEPTH_TO_SPACE', dtype=dt)
         add('s2d_%s' % dt, block_case, op='SPACE_TO_DEPTH', dtype=dt)
     add('d2s_int8_b3', block_case, op='DEPTH_TO_SPACE', shape=(1, 2, 3, 18),
