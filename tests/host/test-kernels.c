@@ -17,6 +17,30 @@
 #include "edgeai_kernels.h"
 #include "../../firmware/kernels/ek_internal.h"
 
+/* The program format's record sizes are ABI. */
+#define EAP_SIZE(s, n) _Static_assert(sizeof(struct s) == (n), #s " size")
+EAP_SIZE(edgeai_prog_header, 64);
+EAP_SIZE(edgeai_prog_tensor, 48);
+EAP_SIZE(edgeai_prog_op, 128);
+EAP_SIZE(edgeai_prog_qmul, 8);
+EAP_SIZE(edgeai_prog_interp, 16);
+EAP_SIZE(edgeai_prog_conv_params, 4 * EDGEAI_PROG_PARAM_WORDS);
+EAP_SIZE(edgeai_prog_fc_params, 4 * EDGEAI_PROG_PARAM_WORDS);
+EAP_SIZE(edgeai_prog_add_params, 4 * EDGEAI_PROG_PARAM_WORDS);
+EAP_SIZE(edgeai_prog_mul_params, 4 * EDGEAI_PROG_PARAM_WORDS);
+EAP_SIZE(edgeai_prog_pool_params, 4 * EDGEAI_PROG_PARAM_WORDS);
+EAP_SIZE(edgeai_prog_mean_params, 4 * EDGEAI_PROG_PARAM_WORDS);
+EAP_SIZE(edgeai_prog_softmax_params, 4 * EDGEAI_PROG_PARAM_WORDS);
+EAP_SIZE(edgeai_prog_lut_params, 4 * EDGEAI_PROG_PARAM_WORDS);
+EAP_SIZE(edgeai_prog_requant_params, 4 * EDGEAI_PROG_PARAM_WORDS);
+EAP_SIZE(edgeai_prog_prelu_params, 4 * EDGEAI_PROG_PARAM_WORDS);
+EAP_SIZE(edgeai_prog_pad_params, 4 * EDGEAI_PROG_PARAM_WORDS);
+EAP_SIZE(edgeai_prog_concat_params, 4 * EDGEAI_PROG_PARAM_WORDS);
+EAP_SIZE(edgeai_prog_resize_params, 4 * EDGEAI_PROG_PARAM_WORDS);
+EAP_SIZE(edgeai_prog_slice_params, 4 * EDGEAI_PROG_PARAM_WORDS);
+EAP_SIZE(edgeai_prog_transpose_params, 4 * EDGEAI_PROG_PARAM_WORDS);
+EAP_SIZE(edgeai_prog_block_params, 4 * EDGEAI_PROG_PARAM_WORDS);
+
 static uint32_t bits(float f)
 {
 	uint32_t u;
