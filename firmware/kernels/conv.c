@@ -23,19 +23,9 @@ struct ek_win {
 	int32_t x0;
 };
 
-static void ek_qmul(const struct ek_op *o, uint32_t qoff, int32_t m, int32_t s,
-		    uint32_t c, int32_t *mul, int *shift)
+static int ek_shift_ok(int32_t mul, int32_t shift)
 {
-	if (qoff == EDGEAI_PROG_NO_CONST) {
-		*mul = m;
-		*shift = s;
-	} else {
-		const struct edgeai_prog_qmul *q =
-			(const struct edgeai_prog_qmul *)(o->consts + qoff);
-
-		*mul = q[c].multiplier;
-		*shift = q[c].shift;
-	}
+	return mul >= 0 && shift >= -31 && shift <= 30;
 }
 
 /* Dot product of n filter and input values, both offset (8-bit). */
@@ -127,6 +117,20 @@ static int ek_conv_common(const struct ek_op *o, int depthwise)
 	const struct ek_tensor *b = &o->in[2], *out = &o->out;
 	uint32_t i, cnt = ek_count(out), och = out->d[3];
 	uint32_t ow = out->d[2], oh = out->d[1];
+	const struct edgeai_prog_qmul *q = NULL;
+
+	if (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och))
+		return EDGEAI_EXEC_BAD_OP;
+	if (p->qmul_offset != EDGEAI_PROG_NO_CONST) {
+		q = ek_const(o, p->qmul_offset, (uint64_t)och * sizeof(*q), 4);
+		if (!q)
+			return EDGEAI_EXEC_BAD_OP;
+		for (i = 0; i < och; i++)
+			if (!ek_shift_ok(q[i].multiplier, q[i].shift))
+				return EDGEAI_EXEC_BAD_OP;
+	} else if (!ek_shift_ok(p->out_multiplier, p->out_shift)) {
+		return EDGEAI_EXEC_BAD_OP;
+	}
 
 	for (i = 0; i < cnt; i++) {
 		uint32_t oc = i % och, ox = (i / och) % ow;
@@ -141,8 +145,8 @@ static int ek_conv_common(const struct ek_op *o, int depthwise)
 		acc = depthwise ? ek_dw_acc(o, &win, oc) : ek_conv_acc(o, &win, oc);
 		if (b->data)
 			acc += ek_ld(b, oc);
-		ek_qmul(o, p->qmul_offset, p->out_multiplier, p->out_shift, oc,
-			&mul, &shift);
+		mul = q ? q[oc].multiplier : p->out_multiplier;
+		shift = q ? q[oc].shift : p->out_shift;
 		if (depthwise)
 			acc = edgeai_mbqm(acc, mul, shift);
 		else
@@ -190,7 +194,9 @@ int ek_fc(const struct ek_op *o)
 	    out->d[3] != och)
 		return EDGEAI_EXEC_BAD_OP;
 	batches = ek_count(in) / ich;
-	if (ek_count(out) != batches * och)
+	if (ek_count(out) != batches * och || ek_count(f) != och * ich ||
+	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)) ||
+	    !ek_shift_ok(p->out_multiplier, p->out_shift))
 		return EDGEAI_EXEC_BAD_OP;
 
 	for (bi = 0; bi < batches; bi++) {

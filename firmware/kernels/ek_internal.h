@@ -32,6 +32,7 @@ struct ek_tensor {
  * @n_in: used input slots
  * @out: the output
  * @consts: start of the constant region
+ * @const_size: its size in bytes
  */
 struct ek_op {
 	const struct edgeai_prog_op *op;
@@ -39,7 +40,22 @@ struct ek_op {
 	unsigned int n_in;
 	struct ek_tensor out;
 	const uint8_t *consts;
+	uint32_t const_size;
 };
+
+/*
+ * Constant data at off, len bytes, align-aligned; NULL when out of the
+ * region (the validator rejects such programs; this keeps the kernels safe
+ * on unvalidated ones too).
+ */
+static inline const void *ek_const(const struct ek_op *o, uint32_t off,
+				   uint64_t len, uint32_t align)
+{
+	if (off > o->const_size || len > o->const_size - off ||
+	    (off & (align - 1)))
+		return NULL;
+	return o->consts + off;
+}
 
 static inline uint32_t ek_count(const struct ek_tensor *t)
 {

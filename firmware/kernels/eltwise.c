@@ -150,12 +150,13 @@ int ek_lut(const struct ek_op *o)
 	const struct edgeai_prog_lut_params *p =
 		(const struct edgeai_prog_lut_params *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	const uint8_t *table = o->consts + p->table_offset;
+	const uint8_t *table = ek_const(o, p->table_offset, 256, 1);
 	const uint8_t *src = in->data;
 	uint8_t *dst = out->data;
 	uint32_t i, cnt = ek_count(out);
 
-	if (!ek_is8(in->dtype) || !ek_is8(out->dtype) || ek_count(in) != cnt)
+	if (!table || !ek_is8(in->dtype) || !ek_is8(out->dtype) ||
+	    ek_count(in) != cnt)
 		return EDGEAI_EXEC_BAD_OP;
 	for (i = 0; i < cnt; i++)
 		dst[i] = table[src[i]];

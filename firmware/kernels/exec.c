@@ -32,6 +32,9 @@ int32_t edgeai_mbqm(int32_t x, int32_t multiplier, int shift)
 	int left = shift > 0 ? shift : 0;
 	int right = shift > 0 ? 0 : -shift;
 
+	/* The validator keeps shift in -31..30; stay defined regardless. */
+	if (left > 31)
+		left = 31;
 	if (right > 31)
 		right = 31;
 	x = (int32_t)((uint32_t)x << left);
@@ -52,6 +55,8 @@ int32_t edgeai_mbqm_up(int32_t x, int32_t multiplier, int shift)
 	int right = shift > 0 ? 0 : -shift;
 	int64_t v;
 
+	if (left > 31)
+		left = 31;
 	if (right > 31)
 		right = 31;
 	x = (int32_t)((uint32_t)x << left);
@@ -175,6 +180,7 @@ int edgeai_exec_program(const void *prog, size_t prog_size,
 	tt = (const struct edgeai_prog_tensor *)(base + h->tensor_offset);
 	ops = (const struct edgeai_prog_op *)(base + h->op_offset);
 	o.consts = base + h->const_offset;
+	o.const_size = h->const_size;
 
 	for (i = 0; i < h->op_count; i++) {
 		o.op = &ops[i];

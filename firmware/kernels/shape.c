@@ -84,6 +84,9 @@ int ek_concat(const struct ek_op *o)
 		const struct ek_tensor *in = &o->in[k];
 		uint32_t chunk = in->d[ax] * inner, j;
 
+		for (i = 0; i < 4; i++)
+			if (i != ax && in->d[i] != out->d[i])
+				return EDGEAI_EXEC_BAD_OP;
 		if (in->dtype != out->dtype || in->zp != out->zp ||
 		    base + in->d[ax] > out->d[ax])
 			return EDGEAI_EXEC_BAD_OP;
@@ -241,13 +244,14 @@ static int ek_resize_bilinear(const struct ek_op *o)
 		(const struct edgeai_prog_resize_params *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
 	const struct edgeai_prog_interp *ym =
-		(const struct edgeai_prog_interp *)(o->consts + p->y_map_offset);
+		ek_const(o, p->y_map_offset, (uint64_t)out->d[1] * sizeof(*ym), 4);
 	const struct edgeai_prog_interp *xm =
-		(const struct edgeai_prog_interp *)(o->consts + p->x_map_offset);
+		ek_const(o, p->x_map_offset, (uint64_t)out->d[2] * sizeof(*xm), 4);
 	int32_t lo = ek_type_min(out->dtype), hi = ek_type_max(out->dtype);
 	uint32_t n, y, x, c;
 
-	if (p->arith != EDGEAI_RESIZE_FLOAT32 && p->arith != EDGEAI_RESIZE_FIXED10)
+	if (!ym || !xm || (p->arith != EDGEAI_RESIZE_FLOAT32 &&
+			   p->arith != EDGEAI_RESIZE_FIXED10))
 		return EDGEAI_EXEC_BAD_OP;
 	for (n = 0; n < out->d[0]; n++) {
 		for (y = 0; y < out->d[1]; y++) {
@@ -291,8 +295,8 @@ int ek_resize(const struct ek_op *o, int bilinear)
 	const struct edgeai_prog_resize_params *p =
 		(const struct edgeai_prog_resize_params *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	const uint32_t *ym = (const uint32_t *)(o->consts + p->y_map_offset);
-	const uint32_t *xm = (const uint32_t *)(o->consts + p->x_map_offset);
+	const uint32_t *ym = ek_const(o, p->y_map_offset, 4ULL * out->d[1], 4);
+	const uint32_t *xm = ek_const(o, p->x_map_offset, 4ULL * out->d[2], 4);
 	uint32_t n, y, x, c;
 
 	if (!ek_is8(in->dtype) || in->dtype != out->dtype ||
@@ -300,6 +304,8 @@ int ek_resize(const struct ek_op *o, int bilinear)
 		return EDGEAI_EXEC_BAD_OP;
 	if (bilinear)
 		return ek_resize_bilinear(o);
+	if (!ym || !xm || p->arith)
+		return EDGEAI_EXEC_BAD_OP;
 	for (n = 0; n < out->d[0]; n++) {
 		for (y = 0; y < out->d[1]; y++) {
 			for (x = 0; x < out->d[2]; x++) {

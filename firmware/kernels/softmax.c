@@ -18,11 +18,11 @@ int ek_softmax(const struct ek_op *o)
 	const struct edgeai_prog_softmax_params *p =
 		(const struct edgeai_prog_softmax_params *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	const uint32_t *table = (const uint32_t *)(o->consts + p->table_offset);
+	const uint32_t *table = ek_const(o, p->table_offset, 1024, 4);
 	int32_t lo = ek_type_min(out->dtype), hi = ek_type_max(out->dtype);
 	uint32_t depth = in->d[3], rows, r, j;
 
-	if (!ek_is8(in->dtype) || !ek_is8(out->dtype) ||
+	if (!table || !ek_is8(in->dtype) || !ek_is8(out->dtype) ||
 	    ek_count(in) != ek_count(out) || out->d[3] != depth)
 		return EDGEAI_EXEC_BAD_OP;
 	rows = ek_count(in) / depth;

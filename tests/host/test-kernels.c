@@ -240,6 +240,18 @@ static void test_exec(void)
 	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p), slots, 3, NULL),
 		       EDGEAI_EXEC_BAD_PROGRAM, "exec: tensor index out of range rejected");
 	tiny_init(&p);
+	p.op.opcode = EDGEAI_OP_LOGISTIC;
+	p.op.inputs[1] = EDGEAI_PROG_NO_TENSOR;
+	memset(p.op.params, 0, sizeof(p.op.params));
+	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p), slots, 3, NULL),
+		       EDGEAI_EXEC_BAD_OP, "exec: table outside the constant region rejected");
+	tiny_init(&p);
+	p.op.opcode = EDGEAI_OP_CONCATENATION;
+	memset(p.op.params, 0, sizeof(p.op.params));
+	p.op.params[0] = 3;	/* axis C: 2 + 2 = 2 does not add up */
+	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p), slots, 3, NULL),
+		       EDGEAI_EXEC_BAD_OP, "exec: inconsistent concatenation rejected");
+	tiny_init(&p);
 	p.t[1].dims[3] = 3;
 	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p), slots, 3, NULL),
 		       EDGEAI_EXEC_BAD_OP, "exec: non-broadcastable shapes rejected");
