@@ -277,10 +277,8 @@ err_free:
 	return ret;
 }
 
-static void edgeai_ctx_release_work(struct work_struct *work)
+static void edgeai_ctx_free(struct edgeai_file_priv *ctx)
 {
-	struct edgeai_file_priv *ctx = container_of(work, struct edgeai_file_priv,
-						    release_work);
 	u32 i;
 
 	for (i = 0; i < DRM_EDGEAI_JOB_HISTORY; i++)
@@ -293,6 +291,12 @@ static void edgeai_ctx_release_work(struct work_struct *work)
 	module_put(THIS_MODULE);
 }
 
+static void edgeai_ctx_release_work(struct work_struct *work)
+{
+	edgeai_ctx_free(container_of(work, struct edgeai_file_priv, release_work));
+}
+
+/* Last reference dropped by a job, possibly on a scheduler worker. */
 static void edgeai_ctx_release(struct kref *ref)
 {
 	struct edgeai_file_priv *ctx = container_of(ref, struct edgeai_file_priv,
@@ -302,12 +306,19 @@ static void edgeai_ctx_release(struct kref *ref)
 	queue_work(edgeai_wq, &ctx->release_work);
 }
 
+/* Last reference dropped by the closing file, in process context. */
+static void edgeai_ctx_release_now(struct kref *ref)
+{
+	edgeai_ctx_free(container_of(ref, struct edgeai_file_priv, ref));
+}
+
 /**
  * edgeai_ctx_put() - drop a reference to a file context
  * @ctx: the context
  *
  * The last reference frees the context (and drops its DRM device and module
- * references) from edgeai_wq.
+ * references) from edgeai_wq. For use by jobs; the file drops its own
+ * reference in edgeai_job_close().
  */
 void edgeai_ctx_put(struct edgeai_file_priv *ctx)
 {
@@ -331,7 +342,12 @@ void edgeai_job_close(struct edgeai_file_priv *ctx)
 	for (i = 0; i < edev->core_count; i++)
 		drm_sched_entity_destroy(&ctx->entity[i]);
 	edgeai_arb_close(ctx);
-	edgeai_ctx_put(ctx);
+	/*
+	 * Without jobs left, the file holds the last reference: free the
+	 * context now, so the module can be unloaded as soon as close()
+	 * returns. Otherwise the last job frees it from edgeai_wq.
+	 */
+	kref_put(&ctx->ref, edgeai_ctx_release_now);
 }
 
 /* Copies the buffer list, looks the buffers up and maps them. */
