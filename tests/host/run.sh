@@ -52,7 +52,7 @@ cflags="-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initiali
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 	-Ilibedgeai/include -Iuapi -Ifirmware/include -Itests/host $(pkg-config --cflags $pkgs)"
 # shellcheck disable=SC2086
-libs="$build/libedgeai/libedgeai.a $(pkg-config --libs $pkgs) -lpthread"
+libs="$build/libedgeai/libedgeai.a $(pkg-config --libs $pkgs) -lm -lpthread"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 export EDGEAI_TOP="$top" EDGEAI_BUILD="$build"

@@ -8,7 +8,6 @@
  * gives different bytes, the uint8/float I/O variants have edge ops, and
  * bad options are refused.
  */
-/* host-test-sources: -lm */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
