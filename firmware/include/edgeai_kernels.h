@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
  * edgeai firmware op kernels: the device-side command processor.
  *

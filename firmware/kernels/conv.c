@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED.
  *

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * Elementwise ops: ADD, SUB, MUL, MAXIMUM, MINIMUM, QUANTIZE/RELU/RELU6
  * (requantize and clamp), PRELU and the 256-entry table ops (LOGISTIC,

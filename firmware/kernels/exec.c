@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * The command processor: resolves each op's tensors against the bound
  * buffers and the constant region and runs its kernel. Fixed-point helpers

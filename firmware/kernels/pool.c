@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * AVERAGE_POOL_2D, MAX_POOL_2D and MEAN (TFLite 2.9.0, 8-bit).
  *

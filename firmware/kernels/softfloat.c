@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * IEEE 754 binary32 arithmetic on integers (round to nearest, ties to
  * even; subnormals supported; no NaN or infinity inputs expected).
