@@ -661,6 +661,136 @@ EDGEAI_PUBLIC int edgeai_quantize(const struct edgeai_model *model,
 				  struct edgeai_quant_report *ret_report, char *errbuf,
 				  size_t errbuf_size);
 
+/*
+ * Compile and run (since 0.3)
+ *
+ * edgeai_model_compile() turns an int8/uint8 model (as written by the TFLite
+ * converter or edgeai_quantize()) into a program in the edgeai program
+ * format (uapi/drm/edgeai_program.h): every activation tensor planned into
+ * one arena, weights and biases packed, per-channel multipliers, activation
+ * tables and resize maps derived from the float scales exactly as
+ * TensorFlow Lite 2.9.0 derives them, so the outputs equal TFLite's byte
+ * for byte. Each operator gets a placement (device and reason), readable
+ * with edgeai_program_get_placement(): nothing falls back silently.
+ *
+ * Policies: AUTO places ops on an accelerator that supports them and runs
+ * the rest on the CPU; DEVICE_ONLY fails (-ENODEV, or -EOPNOTSUPP when a
+ * device exists but cannot run the model) instead of falling back;
+ * CPU_ONLY never touches a device. In this release programs run on the
+ * CPU only (the driver has no program execution yet): with AUTO the
+ * placement report says so per op.
+ *
+ * Threads: a compiled program is immutable; edgeai_program_run() may be
+ * called from several threads at once on the same program (each call uses
+ * its own scratch arena when another call holds the cached one).
+ */
+
+/** enum edgeai_policy - where a model may run */
+enum edgeai_policy {
+	EDGEAI_POLICY_AUTO = 0,
+	EDGEAI_POLICY_DEVICE_ONLY = 1,
+	EDGEAI_POLICY_CPU_ONLY = 2,
+};
+
+/** enum edgeai_exec_device - where one operator runs */
+enum edgeai_exec_device {
+	EDGEAI_EXEC_CPU = 0,
+	EDGEAI_EXEC_NPU = 1,
+	EDGEAI_EXEC_DSP = 2,
+};
+
+/* CPU kernel choice (edgeai_compile_options.cpu_flags). */
+/** @EDGEAI_CPU_REFERENCE: only the portable reference kernels (no AVX2) */
+#define EDGEAI_CPU_REFERENCE (1U << 0)
+
+/**
+ * struct edgeai_compile_options - how to compile a model
+ * @policy: &enum edgeai_policy
+ * @device_type: 0 (any), EDGEAI_DEVICE_NPU or EDGEAI_DEVICE_DSP
+ * @cpu_flags: EDGEAI_CPU_* bits
+ * @reserved: zero
+ */
+struct edgeai_compile_options {
+	uint32_t policy;
+	uint32_t device_type;
+	uint32_t cpu_flags;
+	uint32_t reserved[5];
+};
+
+/**
+ * struct edgeai_placement - where one operator of the model runs
+ * @op_index: operator index in the model
+ * @code: TFLite builtin operator code
+ * @op_name: its name, static
+ * @device: &enum edgeai_exec_device
+ * @reason: why there, owned by the program
+ */
+struct edgeai_placement {
+	uint32_t op_index;
+	int32_t code;
+	const char *op_name;
+	uint32_t device;
+	const char *reason;
+};
+
+struct edgeai_program;
+
+/**
+ * edgeai_model_compile() - compile a quantized model
+ * @model: the model (a reference is not kept)
+ * @opts: options, NULL for AUTO
+ * @ret_prog: the compiled program, release with edgeai_program_unref()
+ * @errbuf: when not NULL, receives what went wrong
+ * @errbuf_size: size of @errbuf
+ *
+ * Return: 0; -EOPNOTSUPP for a float model or an operator (or a variant of
+ * one) the compiler does not handle, naming it in @errbuf; -ENODEV for
+ * DEVICE_ONLY without a device; -E2BIG, -ENOMEM, -EINVAL.
+ */
+EDGEAI_PUBLIC int edgeai_model_compile(const struct edgeai_model *model,
+				       const struct edgeai_compile_options *opts,
+				       struct edgeai_program **ret_prog, char *errbuf,
+				       size_t errbuf_size);
+EDGEAI_PUBLIC struct edgeai_program *edgeai_program_ref(struct edgeai_program *prog);
+EDGEAI_PUBLIC struct edgeai_program *edgeai_program_unref(struct edgeai_program *prog);
+
+/**
+ * edgeai_program_run() - run the program synchronously
+ * @prog: the program
+ * @inputs: raw bytes of each input tensor, in model order
+ * @input_sizes: their sizes, each equal to the tensor's byte size
+ * @n_inputs: the model's input count
+ * @outputs: where to write each output tensor, in model order
+ * @output_sizes: their sizes, each equal to the tensor's byte size
+ * @n_outputs: the model's output count
+ *
+ * Return: 0; -EINVAL for a wrong count or size; -EIO when an op failed
+ * (a program the kernels reject); -ENOMEM.
+ */
+EDGEAI_PUBLIC int edgeai_program_run(struct edgeai_program *prog, const void *const *inputs,
+				     const size_t *input_sizes, unsigned int n_inputs,
+				     void *const *outputs, const size_t *output_sizes,
+				     unsigned int n_outputs);
+
+/** edgeai_program_placement_count() - number of placements (model operators) */
+EDGEAI_PUBLIC int edgeai_program_placement_count(const struct edgeai_program *prog);
+/** edgeai_program_get_placement() - placement of model operator @index */
+EDGEAI_PUBLIC int edgeai_program_get_placement(const struct edgeai_program *prog,
+					       unsigned int index,
+					       struct edgeai_placement *ret_place);
+/**
+ * edgeai_program_get_blob() - the program in the uapi format
+ * @ret_data: the blob, owned by @prog (8-byte aligned)
+ * @ret_size: its size
+ * @ret_arena_size: bytes of the arena (slot 0) it runs on, may be NULL
+ */
+EDGEAI_PUBLIC int edgeai_program_get_blob(const struct edgeai_program *prog, const void **ret_data,
+					  size_t *ret_size, uint64_t *ret_arena_size);
+/** edgeai_exec_device_name() - "cpu", "npu", "dsp"; never NULL */
+EDGEAI_PUBLIC const char *edgeai_exec_device_name(uint32_t device);
+/** edgeai_cpu_kernels() - name of the CPU kernels in use ("avx2", "reference"); never NULL */
+EDGEAI_PUBLIC const char *edgeai_cpu_kernels(const struct edgeai_program *prog);
+
 /* Cleanup helpers: `__attribute__((cleanup(edgeai_device_unrefp))) struct edgeai_device *d = NULL;` */
 #define EDGEAI_DEFINE_POINTER_CLEANUP(type, func)                              \
 	static inline void func##p(struct type **p)                            \
@@ -674,6 +804,7 @@ EDGEAI_DEFINE_POINTER_CLEANUP(edgeai_device_list, edgeai_device_list_unref)
 EDGEAI_DEFINE_POINTER_CLEANUP(edgeai_buffer, edgeai_buffer_unref)
 EDGEAI_DEFINE_POINTER_CLEANUP(edgeai_job, edgeai_job_unref)
 EDGEAI_DEFINE_POINTER_CLEANUP(edgeai_model, edgeai_model_unref)
+EDGEAI_DEFINE_POINTER_CLEANUP(edgeai_program, edgeai_program_unref)
 
 #if defined(__cplusplus)
 }

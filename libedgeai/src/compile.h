@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The model compiler (compile.c): an int8/uint8 TFLite model in memory to
+ * one edgeai program (uapi/drm/edgeai_program.h) whose tensors live in one
+ * arena (slot 0) or in the program's constant region, plus where the graph
+ * inputs and outputs sit in the arena and a placement per op.
+ */
+#ifndef EDGEAI_COMPILE_H
+#define EDGEAI_COMPILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tflite-model.h"
+
+struct ea_io {
+	uint64_t offset;	/* in the arena */
+	size_t size;		/* bytes */
+};
+
+struct ea_placement_rec {
+	uint32_t device;	/* enum edgeai_exec_device */
+	int32_t tfl_code;
+	uint32_t prog_op;	/* first program op of this model op */
+	char reason[96];
+};
+
+struct ea_compiled {
+	void *blob;		/* 8-byte aligned program */
+	size_t size;
+	size_t arena_size;
+	uint32_t n_in, n_out, n_ops;
+	struct ea_io *in, *out;
+	struct ea_placement_rec *place;	/* [n_ops] (model ops) */
+	uint64_t device_op_mask;	/* bit n: program opcode n the device runs */
+};
+
+EA_PRIVATE int ea_compile(const struct edgeai_model *m, struct ea_compiled **ret, char *errbuf,
+			  size_t errbuf_size);
+EA_PRIVATE void ea_compiled_free(struct ea_compiled *c);
+
+/* TFLite 2.9.0 QuantizeMultiplier(). */
+EA_PRIVATE void ea_quantize_multiplier(double m, int32_t *ret_mul, int32_t *ret_shift);
+
+#endif

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * CPU execution of an edgeai program: the firmware reference kernels
+ * (firmware/kernels/, built into the library) with optimized x86-64
+ * kernels for the heavy ops, chosen at run time and bit-exact with the
+ * reference (cpu-avx2.c).
+ */
+#ifndef EDGEAI_CPU_H
+#define EDGEAI_CPU_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tflite-model.h"
+
+/* Run @prog on @slots; 0, or -EIO with *failed_op set. */
+EA_PRIVATE int ea_cpu_exec(const void *prog, size_t size, void *const *slots,
+			   unsigned int n_slots, int reference, unsigned int *failed_op);
+/* "avx2" when the optimized kernels would run, else "reference". */
+EA_PRIVATE const char *ea_cpu_kernels_name(int reference);
+
+#endif

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Public compile/run API: edgeai_model_compile() (compile.c builds the
+ * program), the placement policy, and synchronous CPU execution
+ * (cpu.c). The device path needs the driver's program execution
+ * (PROGRAM_CREATE), which the uapi does not have yet: with AUTO every op
+ * runs on the CPU and the placement says why; DEVICE_ONLY fails.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compile.h"
+#include "cpu.h"
+#include "drm/edgeai_accel.h"
+#include "edgeai/edgeai.h"
+
+struct edgeai_program {
+	atomic_int n_ref;
+	struct ea_compiled *c;
+	int reference;
+	pthread_mutex_t lock;	/* guards arena */
+	void *arena;
+};
+
+const char *edgeai_exec_device_name(uint32_t device)
+{
+	switch (device) {
+	case EDGEAI_EXEC_CPU:
+		return "cpu";
+	case EDGEAI_EXEC_NPU:
+		return "npu";
+	case EDGEAI_EXEC_DSP:
+		return "dsp";
+	default:
+		return "unknown";
+	}
+}
+
+/*
+ * Find an accelerator of @type (0: any). Returns 1 and fills @info when one
+ * exists, 0 when none, < 0 on error.
+ */
+static int find_device(uint32_t type, struct edgeai_device_info *info)
+{
+	struct edgeai_device_list *list = NULL;
+	int n, i, found = 0;
+
+	if (edgeai_enumerate(&list) < 0)
+		return 0;
+	n = edgeai_device_list_count(list);
+	for (i = 0; i < n && !found; i++) {
+		if (edgeai_device_list_get(list, (unsigned int)i, info))
+			continue;
+		if (!type || info->type == type)
+			found = 1;
+	}
+	edgeai_device_list_unref(list);
+	return found;
+}
+
+/* Whether the driver can run programs: the uapi has no program ioctl yet. */
+static int device_runs_programs(void)
+{
+#ifdef DRM_IOCTL_EDGEAI_PROGRAM_CREATE
+	return 1;
+#else
+	return 0;
+#endif
+}
+
+static int place(struct ea_compiled *c, const struct edgeai_compile_options *o, char *err,
+		 size_t errsz)
+{
+	struct edgeai_device_info info;
+	const char *want = o->device_type == EDGEAI_DEVICE_NPU ? "NPU" :
+			   o->device_type == EDGEAI_DEVICE_DSP ? "DSP" : "NPU or DSP";
+	char why[96];
+	uint32_t i;
+	int have;
+
+	if (o->policy == EDGEAI_POLICY_CPU_ONLY) {
+		snprintf(why, sizeof(why), "CPU_ONLY policy");
+	} else {
+		have = find_device(o->device_type, &info);
+		if (!have) {
+			if (o->policy == EDGEAI_POLICY_DEVICE_ONLY) {
+				if (err && errsz)
+					snprintf(err, errsz,
+						 "DEVICE_ONLY: no edgeai %s device found (no /dev/accel node bound to edgeai)",
+						 want);
+				return -ENODEV;
+			}
+			snprintf(why, sizeof(why), "fallback: no %s device found", want);
+		} else if (!device_runs_programs()) {
+			if (o->policy == EDGEAI_POLICY_DEVICE_ONLY) {
+				if (err && errsz)
+					snprintf(err, errsz,
+						 "DEVICE_ONLY: %s (%s) found, but the driver cannot run programs (no PROGRAM_CREATE ioctl)",
+						 info.node, edgeai_device_type_name(info.type));
+				return -EOPNOTSUPP;
+			}
+			snprintf(why, sizeof(why),
+				 "fallback: %s cannot run programs (driver has no PROGRAM_CREATE)",
+				 info.node);
+		} else {
+			/* Seam for the device path: programs are not submitted yet. */
+			if (o->policy == EDGEAI_POLICY_DEVICE_ONLY) {
+				if (err && errsz)
+					snprintf(err, errsz,
+						 "DEVICE_ONLY: device execution is not implemented in this libedgeai");
+				return -EOPNOTSUPP;
+			}
+			snprintf(why, sizeof(why), "fallback: device execution not implemented yet");
+		}
+	}
+	for (i = 0; i < c->n_ops; i++) {
+		c->place[i].device = EDGEAI_EXEC_CPU;
+		snprintf(c->place[i].reason, sizeof(c->place[i].reason), "%s", why);
+	}
+	return 0;
+}
+
+int edgeai_model_compile(const struct edgeai_model *model,
+			 const struct edgeai_compile_options *opts,
+			 struct edgeai_program **ret_prog, char *errbuf, size_t errbuf_size)
+{
+	struct edgeai_compile_options o = { 0 };
+	struct edgeai_program *p;
+	struct ea_compiled *c = NULL;
+	uint32_t i;
+	int r;
+
+	if (errbuf && errbuf_size)
+		errbuf[0] = 0;
+	if (!model || !ret_prog)
+		return -EINVAL;
+	*ret_prog = NULL;
+	if (opts)
+		o = *opts;
+	if (o.policy > EDGEAI_POLICY_CPU_ONLY || o.device_type > EDGEAI_DEVICE_DSP ||
+	    (o.cpu_flags & ~EDGEAI_CPU_REFERENCE))
+		return -EINVAL;
+	for (i = 0; i < sizeof(o.reserved) / sizeof(o.reserved[0]); i++)
+		if (o.reserved[i])
+			return -EINVAL;
+	r = ea_compile(model, &c, errbuf, errbuf_size);
+	if (r)
+		return r;
+	r = place(c, &o, errbuf, errbuf_size);
+	if (r) {
+		ea_compiled_free(c);
+		return r;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		ea_compiled_free(c);
+		return -ENOMEM;
+	}
+	atomic_init(&p->n_ref, 1);
+	p->c = c;
+	p->reference = !!(o.cpu_flags & EDGEAI_CPU_REFERENCE);
+	pthread_mutex_init(&p->lock, NULL);
+	*ret_prog = p;
+	return 0;
+}
+
+struct edgeai_program *edgeai_program_ref(struct edgeai_program *prog)
+{
+	if (prog)
+		atomic_fetch_add(&prog->n_ref, 1);
+	return prog;
+}
+
+struct edgeai_program *edgeai_program_unref(struct edgeai_program *prog)
+{
+	if (!prog || atomic_fetch_sub(&prog->n_ref, 1) != 1)
+		return NULL;
+	pthread_mutex_destroy(&prog->lock);
+	free(prog->arena);
+	ea_compiled_free(prog->c);
+	free(prog);
+	return NULL;
+}
+
+int edgeai_program_run(struct edgeai_program *prog, const void *const *inputs,
+		       const size_t *input_sizes, unsigned int n_inputs, void *const *outputs,
+		       const size_t *output_sizes, unsigned int n_outputs)
+{
+	struct ea_compiled *c;
+	unsigned int i, failed = 0;
+	void *arena;
+	int locked, r;
+
+	if (!prog)
+		return -EINVAL;
+	c = prog->c;
+	if (n_inputs != c->n_in || n_outputs != c->n_out || (n_inputs && (!inputs || !input_sizes)) ||
+	    !outputs || !output_sizes)
+		return -EINVAL;
+	for (i = 0; i < n_inputs; i++)
+		if (!inputs[i] || input_sizes[i] != c->in[i].size)
+			return -EINVAL;
+	for (i = 0; i < n_outputs; i++)
+		if (!outputs[i] || output_sizes[i] != c->out[i].size)
+			return -EINVAL;
+	locked = pthread_mutex_trylock(&prog->lock) == 0;
+	if (locked) {
+		if (!prog->arena)
+			prog->arena = aligned_alloc(64, (c->arena_size + 63) & ~(size_t)63);
+		arena = prog->arena;
+	} else {
+		arena = aligned_alloc(64, (c->arena_size + 63) & ~(size_t)63);
+	}
+	if (!arena) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n_inputs; i++)
+		memcpy((uint8_t *)arena + c->in[i].offset, inputs[i], c->in[i].size);
+	r = ea_cpu_exec(c->blob, c->size, &arena, 1, prog->reference, &failed);
+	if (!r)
+		for (i = 0; i < n_outputs; i++)
+			memcpy(outputs[i], (uint8_t *)arena + c->out[i].offset, c->out[i].size);
+out:
+	if (locked)
+		pthread_mutex_unlock(&prog->lock);
+	else
+		free(arena);
+	return r;
+}
+
+int edgeai_program_placement_count(const struct edgeai_program *prog)
+{
+	return prog ? (int)prog->c->n_ops : -EINVAL;
+}
+
+int edgeai_program_get_placement(const struct edgeai_program *prog, unsigned int index,
+				 struct edgeai_placement *ret_place)
+{
+	const struct ea_placement_rec *r;
+
+	if (!prog || !ret_place || index >= prog->c->n_ops)
+		return -EINVAL;
+	r = &prog->c->place[index];
+	ret_place->op_index = index;
+	ret_place->code = r->tfl_code;
+	ret_place->op_name = edgeai_op_name(r->tfl_code);
+	ret_place->device = r->device;
+	ret_place->reason = r->reason;
+	return 0;
+}
+
+int edgeai_program_get_blob(const struct edgeai_program *prog, const void **ret_data,
+			    size_t *ret_size, uint64_t *ret_arena_size)
+{
+	if (!prog || !ret_data || !ret_size)
+		return -EINVAL;
+	*ret_data = prog->c->blob;
+	*ret_size = prog->c->size;
+	if (ret_arena_size)
+		*ret_arena_size = prog->c->arena_size;
+	return 0;
+}
+
+const char *edgeai_cpu_kernels(const struct edgeai_program *prog)
+{
+	return ea_cpu_kernels_name(prog ? prog->reference : 0);
+}
