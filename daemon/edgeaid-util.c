@@ -159,11 +159,10 @@ int config_parse_text(Config *c, const char *text, const char *fname, char *err,
         for (char *p = buf; (line = strtok_r(p, "\n", &save)); p = NULL) {
                 char *key, *val, *eq;
 
-                lineno++;
-                /* strtok_r skips empty lines: recount from the offset */
+                /* strtok_r skips empty lines: count the newlines before it in the text */
                 lineno = 1;
-                for (const char *q = buf; q < line; q++)
-                        lineno += *q == '\n' || *q == 0;
+                for (const char *q = text; q < text + (line - buf); q++)
+                        lineno += *q == '\n';
                 line = strip(line);
                 if (!*line || *line == '#' || *line == ';')
                         continue;
@@ -462,7 +461,7 @@ int read_line_file(const char *path, char *buf, size_t len)
 
 int write_string_file(const char *path, const char *s)
 {
-        _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+        _cleanup_close_ int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
         size_t l = strlen(s);
 
         if (fd < 0)
