@@ -14,6 +14,7 @@
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 
 #include "edgeai_backend.h"
 #include "edgeai_fw_parse.h"
@@ -237,6 +238,7 @@ struct edgeai_file_priv {
 	u64 period_start;
 	u64 period_used_ns;
 	u32 busy_reason;
+	struct xarray programs;
 };
 
 static inline struct edgeai_device *to_edgeai_device(struct drm_device *drm)

@@ -30,6 +30,7 @@
 #include "edgeai_device.h"
 #include "edgeai_gem.h"
 #include "edgeai_job.h"
+#include "edgeai_prog.h"
 #include "edgeai_uring.h"
 
 #define EDGEAI_MAX_SIM_DEVICES	8
@@ -166,6 +167,9 @@ static int edgeai_ioctl_get_param(struct drm_device *drm, void *data,
 	case DRM_EDGEAI_PARAM_CLIENT_ID:
 		args->value = file->client_id;
 		break;
+	case DRM_EDGEAI_PARAM_OP_MASK:
+		args->value = edev->fw.op_mask[0];
+		break;
 	default:
 		drm_dbg(drm, "get_param: unknown param %u\n", args->param);
 		ret = -EINVAL;
@@ -206,6 +210,8 @@ static const struct drm_ioctl_desc edgeai_ioctls[] = {
 	EDGEAI_IOCTL(WAIT, wait),
 	EDGEAI_IOCTL(SET_POLICY, set_policy),
 	EDGEAI_IOCTL(GET_CLIENT, get_client),
+	EDGEAI_IOCTL(PROGRAM_CREATE, program_create),
+	EDGEAI_IOCTL(PROGRAM_DESTROY, program_destroy),
 };
 
 static const struct file_operations edgeai_fops = {
@@ -221,6 +227,7 @@ static const struct file_operations edgeai_fops = {
  *       EDGEAI_URING_CMD_SUBMIT.
  * 1.1 - SET_POLICY, GET_CLIENT, -EDQUOT and thermal -EBUSY on SUBMIT,
  *       params CUR_FREQ_KHZ, TEMP_MC, CLIENT_ID.
+ * 1.2 - PROGRAM_CREATE, PROGRAM_DESTROY, SUBMIT_PROGRAM, param OP_MASK.
  */
 static const struct drm_driver edgeai_drm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_COMPUTE_ACCEL | DRIVER_SYNCOBJ,
@@ -236,7 +243,7 @@ static const struct drm_driver edgeai_drm_driver = {
 	.desc = "edgeai NPU/DSP accelerator",
 	.date = "20260101",
 	.major = 1,
-	.minor = 1,
+	.minor = 2,
 };
 
 static int edgeai_probe(struct platform_device *pdev)

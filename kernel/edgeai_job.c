@@ -22,6 +22,7 @@
 
 #include "edgeai_device.h"
 #include "edgeai_job.h"
+#include "edgeai_prog.h"
 #include "edgeai_validate.h"
 
 static const char *edgeai_fence_get_driver_name(struct dma_fence *fence)
@@ -145,6 +146,7 @@ static void edgeai_job_put_resources(struct edgeai_job *job)
 	kvfree(job->maps);
 	kvfree(job->bo_flags);
 	kvfree(job->cmds);
+	edgeai_program_put(job->prog);
 }
 
 static void edgeai_job_free(struct drm_sched_job *sched_job)
@@ -253,6 +255,7 @@ int edgeai_job_open(struct edgeai_file_priv *ctx)
 	spin_lock_init(&ctx->lock);
 	ctx->next_id = 1;
 	edgeai_arb_open(ctx);
+	edgeai_prog_open(ctx);
 
 	ret = drm_sched_entity_init(&ctx->entity_any, DRM_SCHED_PRIORITY_NORMAL,
 				    edev->sched_list, edev->core_count, NULL);
@@ -342,6 +345,7 @@ void edgeai_job_close(struct edgeai_file_priv *ctx)
 	for (i = 0; i < edev->core_count; i++)
 		drm_sched_entity_destroy(&ctx->entity[i]);
 	edgeai_arb_close(ctx);
+	edgeai_prog_close(ctx);
 	/*
 	 * Without jobs left, the file holds the last reference: free the
 	 * context now, so the module can be unloaded as soon as close()
@@ -642,7 +646,10 @@ int edgeai_job_submit(struct drm_file *file, struct drm_edgeai_submit *args,
 	ret = edgeai_job_get_bos(job, file, args);
 	if (ret)
 		goto err_job;
-	ret = edgeai_job_get_cmds(job, args);
+	if (args->flags & DRM_EDGEAI_SUBMIT_PROGRAM)
+		ret = edgeai_job_get_program(job, args->reserved[0]);
+	else
+		ret = edgeai_job_get_cmds(job, args);
 	if (ret)
 		goto err_job;
 

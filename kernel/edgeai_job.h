@@ -16,6 +16,7 @@ struct drm_gem_object;
 struct edgeai_core;
 struct edgeai_device;
 struct edgeai_file_priv;
+struct edgeai_program;
 
 /**
  * struct edgeai_fence - the done fence of one job
@@ -49,7 +50,9 @@ struct edgeai_fence {
  * @bo_flags: DRM_EDGEAI_BO_READ/WRITE of each buffer
  * @cmd_count: entries in @cmds
  * @cmds: validated commands
- * @bytes: bytes the commands move, for the timing model
+ * @bytes: bytes the commands or the program move, for the timing model
+ * @prog: program the job runs (instead of @cmds), a reference, or NULL
+ * @macs: multiply-accumulates of @prog, for the timing model
  * @freq_khz: core clock the backend ran the job at, 0 if unknown
  * @arb_granted: the arbiter gave the job its core (edgeai_arb_release()
  *	is due at completion)
@@ -72,6 +75,8 @@ struct edgeai_job {
 	u32 cmd_count;
 	struct drm_edgeai_cmd *cmds;
 	u64 bytes;
+	struct edgeai_program *prog;
+	u64 macs;
 	u32 freq_khz;
 	bool arb_granted;
 	struct drm_sched_entity *arb_entity;

@@ -29,6 +29,7 @@
 #include "edgeai_device.h"
 #include "edgeai_job.h"
 #include "edgeai_model.h"
+#include "edgeai_prog.h"
 
 /* Fixed cost of starting and completing a job, in device nanoseconds. */
 #define EDGEAI_SIM_JOB_OVERHEAD_NS	20000
@@ -218,12 +219,24 @@ static void edgeai_sim_run_cmd(struct edgeai_job *job,
 	}
 }
 
+/*
+ * Device time of a job: the longer of moving its bytes and doing its MACs
+ * (programs) at the current clock. Both counts are bounded by the
+ * validators (MACs by EDGEAI_PROG_MAX_WORK), so the products fit 64 bits.
+ */
 static u64 edgeai_sim_job_time_ns(struct edgeai_sim *sim, struct edgeai_job *job)
 {
-	u64 rate = (u64)sim->bytes_per_cycle * max(sim->edev->freq_khz, 1U);
+	u32 khz = max(READ_ONCE(sim->edev->freq_khz), 1U);
+	u64 rate = (u64)sim->bytes_per_cycle * khz;
+	u64 ns, mac_rate;
 
 	/* bytes / (bytes per cycle * kHz) is in ms; scale to ns. */
-	return EDGEAI_SIM_JOB_OVERHEAD_NS + div64_u64(job->bytes * 1000000ULL, rate);
+	ns = div64_u64(job->bytes * 1000000ULL, rate);
+	if (job->macs) {
+		mac_rate = (u64)max(sim->edev->fw.macs_per_cycle, 1U) * khz;
+		ns = max(ns, div64_u64(job->macs * 1000000ULL, mac_rate));
+	}
+	return EDGEAI_SIM_JOB_OVERHEAD_NS + ns;
 }
 
 static void edgeai_sim_exec_work(struct work_struct *work)
@@ -247,7 +260,11 @@ static void edgeai_sim_exec_work(struct work_struct *work)
 
 	if (atomic_dec_if_positive(&sim->fault_fail) >= 0) {
 		error = -EIO;
-	} else if (!READ_ONCE(sim->compute_off)) {
+	} else if (READ_ONCE(sim->compute_off)) {
+		/* Timing only. */
+	} else if (job->prog) {
+		error = edgeai_prog_exec(job);
+	} else {
 		for (i = 0; i < job->cmd_count; i++) {
 			edgeai_sim_run_cmd(job, &job->cmds[i]);
 			cond_resched();

@@ -28,17 +28,26 @@ int edgeai_check_submit(const struct drm_edgeai_submit *args, u32 core_count,
 {
 	if (!args->bo_count || args->bo_count > DRM_EDGEAI_MAX_BOS)
 		return edgeai_invalid(reason, "submit: bo_count out of range");
-	if (!args->cmd_count || args->cmd_count > DRM_EDGEAI_MAX_CMDS)
-		return edgeai_invalid(reason, "submit: cmd_count out of range");
-	if (args->cmd_size != sizeof(struct drm_edgeai_cmd))
-		return edgeai_invalid(reason, "submit: unsupported cmd_size");
+	if (args->flags & ~DRM_EDGEAI_SUBMIT_PROGRAM)
+		return edgeai_invalid(reason, "submit: unknown flags");
+	if (args->flags & DRM_EDGEAI_SUBMIT_PROGRAM) {
+		if (args->cmd_count || args->cmds)
+			return edgeai_invalid(reason, "submit: commands with a program");
+		if (!args->reserved[0] || args->reserved[0] > U32_MAX)
+			return edgeai_invalid(reason, "submit: bad program handle");
+	} else {
+		if (!args->cmd_count || args->cmd_count > DRM_EDGEAI_MAX_CMDS)
+			return edgeai_invalid(reason, "submit: cmd_count out of range");
+		if (args->cmd_size != sizeof(struct drm_edgeai_cmd))
+			return edgeai_invalid(reason, "submit: unsupported cmd_size");
+		if (args->reserved[0])
+			return edgeai_invalid(reason, "submit: reserved is not zero");
+	}
 	if (args->core != DRM_EDGEAI_CORE_ANY && args->core >= core_count)
 		return edgeai_invalid(reason, "submit: no such core");
-	if (args->flags)
-		return edgeai_invalid(reason, "submit: unknown flags");
 	if (args->pad)
 		return edgeai_invalid(reason, "submit: pad is not zero");
-	if (args->reserved[0] || args->reserved[1])
+	if (args->reserved[1])
 		return edgeai_invalid(reason, "submit: reserved is not zero");
 	if (uring && args->job_id)
 		return edgeai_invalid(reason, "submit: job_id is not zero (io_uring)");

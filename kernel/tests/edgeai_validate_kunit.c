@@ -62,6 +62,19 @@ SUBMIT_EDIT(s_core_count, s->core = CORES)
 SUBMIT_EDIT(s_core_any_minus_1, s->core = DRM_EDGEAI_CORE_ANY - 1)
 SUBMIT_EDIT(s_flags_bit0, s->flags = 1)
 SUBMIT_EDIT(s_flags_bit31, s->flags = BIT(31))
+SUBMIT_EDIT(s_flags_bit1, s->flags = BIT(1))
+SUBMIT_EDIT(s_prog, { s->flags = DRM_EDGEAI_SUBMIT_PROGRAM; s->cmds = 0;
+		      s->cmd_count = 0; s->reserved[0] = 5; })
+SUBMIT_EDIT(s_prog_cmds, { s->flags = DRM_EDGEAI_SUBMIT_PROGRAM;
+			   s->cmd_count = 0; s->reserved[0] = 5; })
+SUBMIT_EDIT(s_prog_handle_0, { s->flags = DRM_EDGEAI_SUBMIT_PROGRAM;
+			       s->cmds = 0; s->cmd_count = 0; })
+SUBMIT_EDIT(s_prog_handle_huge, { s->flags = DRM_EDGEAI_SUBMIT_PROGRAM;
+				  s->cmds = 0; s->cmd_count = 0;
+				  s->reserved[0] = BIT_ULL(32); })
+SUBMIT_EDIT(s_prog_reserved_1, { s->flags = DRM_EDGEAI_SUBMIT_PROGRAM;
+				 s->cmds = 0; s->cmd_count = 0;
+				 s->reserved[0] = 5; s->reserved[1] = 1; })
 SUBMIT_EDIT(s_pad, s->pad = 1)
 SUBMIT_EDIT(s_reserved_0, s->reserved[0] = 1)
 SUBMIT_EDIT(s_reserved_1, s->reserved[1] = BIT_ULL(63))
@@ -93,7 +106,17 @@ static const struct submit_case submit_cases[] = {
 	{ "core_last", s_core_last },
 	{ "core_equal_to_count", s_core_count, false, R_CORE },
 	{ "core_any_minus_1", s_core_any_minus_1, true, R_CORE },
-	{ "flags_bit0", s_flags_bit0, false, "submit: unknown flags" },
+	{ "flags_bit0_with_cmds", s_flags_bit0, false, "submit: commands with a program" },
+	{ "flags_bit1", s_flags_bit1, false, "submit: unknown flags" },
+	{ "program", s_prog },
+	{ "program_uring", s_prog, true },
+	{ "program_with_cmds_pointer", s_prog_cmds, false,
+	  "submit: commands with a program" },
+	{ "program_handle_0", s_prog_handle_0, false, "submit: bad program handle" },
+	{ "program_handle_above_u32", s_prog_handle_huge, true,
+	  "submit: bad program handle" },
+	{ "program_reserved_1", s_prog_reserved_1, false,
+	  "submit: reserved is not zero" },
 	{ "flags_bit31", s_flags_bit31, true, "submit: unknown flags" },
 	{ "pad", s_pad, false, "submit: pad is not zero" },
 	{ "reserved_0", s_reserved_0, false, "submit: reserved is not zero" },

@@ -74,7 +74,7 @@ module_steps() {
 }
 
 vm_program load-modules load_modules
-for t in device bo submit job uring prime reset pm thermal sched; do
+for t in device bo submit job uring prime reset pm thermal sched program golden; do
 	vm_program edgeai_${t}_test /usr/bin/edgeai_${t}_test
 done
 vm_program edgeai_unplug_test /usr/bin/edgeai_unplug_test

@@ -59,11 +59,17 @@ for b in build/tests/kselftest/edgeai_*_test; do
 	set -- "$@" --bin "$b" "/usr/bin/$(basename "$b")"
 done
 echo "${EDGEAI_PARAMS:-}" > "$out/edgeai-params"
+# Golden cases and their oracle outputs, for edgeai_golden_test in the guest
+# (without the oracle the directory stays empty and the guest skips).
+echo "vm: generating the golden cases and oracle outputs"
+tests/vm/golden-cases.sh "$out/golden" "${EDGEAI_GOLDEN_FILTER:-}" ||
+	echo "vm: no golden cases (oracle not available?)"
 vm_initramfs "$out/initramfs.cpio.gz" --init tests/vm/init-check.sh \
 	--modules "$deps" \
 	--file "$ko" /lib/modules/edgeai.ko \
 	--dir build/firmware/edgeai /lib/firmware/edgeai \
 	--file "$out/edgeai-params" /etc/edgeai-params \
+	--dir "$out/golden" /lib/edgeai-golden \
 	"$@" || fail_setup "building the initramfs failed"
 
 echo "vm: booting (TCG, up to ${VM_TIMEOUT:-900}s); logs in ${out#$top/}/"

@@ -13,6 +13,9 @@
  *  1.1 - arbitration: SET_POLICY and GET_CLIENT, priorities, weights and
  *        quotas (-EDQUOT); SUBMIT refuses with -EBUSY at the critical
  *        thermal trip; params CUR_FREQ_KHZ, TEMP_MC and CLIENT_ID.
+ *  1.2 - programs: PROGRAM_CREATE, PROGRAM_DESTROY, SUBMIT with
+ *        DRM_EDGEAI_SUBMIT_PROGRAM (&drm_edgeai_submit.reserved[0] names
+ *        the program), param OP_MASK.
  */
 #ifndef _UAPI_DRM_EDGEAI_ACCEL_H_
 #define _UAPI_DRM_EDGEAI_ACCEL_H_
@@ -482,6 +485,91 @@ struct drm_edgeai_client_info {
  * consistent, but no CQE is posted.
  */
 #define EDGEAI_URING_CMD_SUBMIT	0x01
+
+/*
+ * Programs (1.2): see drm/edgeai_program.h for the format.
+ */
+#define DRM_EDGEAI_PROGRAM_CREATE	0x09
+#define DRM_EDGEAI_PROGRAM_DESTROY	0x0a
+
+/**
+ * @DRM_EDGEAI_PARAM_OP_MASK: (1.2) program operations the device type runs:
+ * bit n set when &enum edgeai_prog_opcode n is supported (opcodes 1..63)
+ */
+#define DRM_EDGEAI_PARAM_OP_MASK	13
+
+/**
+ * struct drm_edgeai_program_create - upload a program (1.2)
+ *
+ * The kernel copies the blob, checks it alone (header, tensor table, op
+ * list, constant data, ops the device type supports; every rule listed in
+ * drm/edgeai_program.h but the bound buffers) and returns a handle private
+ * to this file. The program is immutable afterwards. A submit with
+ * DRM_EDGEAI_SUBMIT_PROGRAM checks it again against the buffers it binds:
+ * buffer slot i of the program is &drm_edgeai_submit.bos[i], every tensor
+ * must lie inside its buffer and every op output in a buffer bound with
+ * DRM_EDGEAI_BO_WRITE.
+ *
+ * Errors: -EINVAL for a program that breaks a rule (one drm_dbg line names
+ * the op index and the rule), a @size of 0 or above EDGEAI_PROG_MAX_SIZE,
+ * non-zero @flags or @pad; -EFAULT for a bad @data; -ENOMEM; -ENOSPC when
+ * the file has DRM_EDGEAI_MAX_PROGRAMS programs already.
+ */
+struct drm_edgeai_program_create {
+	/** @data: in, pointer to the program blob */
+	__u64 data;
+	/** @size: in, bytes at @data (the program's total_size) */
+	__u32 size;
+	/** @flags: in, must be zero */
+	__u32 flags;
+	/** @handle: out, program handle, non-zero */
+	__u32 handle;
+	/** @pad: must be zero */
+	__u32 pad;
+	/** @macs: out, multiply-accumulates one run costs (timing model) */
+	__u64 macs;
+	/** @bytes: out, bytes one run reads and writes */
+	__u64 bytes;
+};
+
+/**
+ * struct drm_edgeai_program_destroy - drop a program handle (1.2)
+ *
+ * Jobs already submitted with the program still run it.
+ *
+ * Errors: -ENOENT for an unknown @handle; -EINVAL for non-zero @flags.
+ */
+struct drm_edgeai_program_destroy {
+	/** @handle: in, program handle */
+	__u32 handle;
+	/** @flags: in, must be zero */
+	__u32 flags;
+};
+
+/** @DRM_EDGEAI_MAX_PROGRAMS: most programs one file may hold */
+#define DRM_EDGEAI_MAX_PROGRAMS	1024
+
+/*
+ * &drm_edgeai_submit.flags (1.2).
+ *
+ * DRM_EDGEAI_SUBMIT_PROGRAM: the job runs the program whose handle is in
+ * &drm_edgeai_submit.reserved[0] (must be non-zero), on the buffers of
+ * @bos; @cmds and @cmd_count must be zero (@cmd_size is ignored),
+ * reserved[1] stays zero. A program whose ops fail on the device completes
+ * the job with -EIO. Besides the errors listed at &struct
+ * drm_edgeai_submit: -ENOENT for an unknown program handle, -EINVAL (and
+ * one drm_dbg line naming the op and rule) when the program does not fit
+ * the bound buffers.
+ */
+/** @DRM_EDGEAI_SUBMIT_PROGRAM: run a program (handle in reserved[0]) */
+#define DRM_EDGEAI_SUBMIT_PROGRAM	(1U << 0)
+
+#define DRM_IOCTL_EDGEAI_PROGRAM_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_EDGEAI_PROGRAM_CREATE, \
+		 struct drm_edgeai_program_create)
+#define DRM_IOCTL_EDGEAI_PROGRAM_DESTROY \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_EDGEAI_PROGRAM_DESTROY, \
+		struct drm_edgeai_program_destroy)
 
 #if defined(__cplusplus)
 }

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright 2026 The edgeai authors */
+
+/*
+ * Programs: PROGRAM_CREATE copies a program in and validates it alone
+ * (edgeai_program.c); SUBMIT with DRM_EDGEAI_SUBMIT_PROGRAM validates it
+ * again against the job's bound buffers; the simulator runs it with the
+ * firmware op kernels (firmware/kernels/, built into this module).
+ */
+
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_print.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/xarray.h>
+
+#include "edgeai_device.h"
+#include "edgeai_job.h"
+#include "edgeai_kernels.h"
+#include "edgeai_prog.h"
+
+static void edgeai_program_release(struct kref *ref)
+{
+	kvfree(container_of(ref, struct edgeai_program, ref));
+}
+
+/**
+ * edgeai_program_put() - drop a reference to a program
+ * @prog: program, or NULL
+ */
+void edgeai_program_put(struct edgeai_program *prog)
+{
+	if (prog)
+		kref_put(&prog->ref, edgeai_program_release);
+}
+
+/**
+ * edgeai_prog_open() - set up a file's program handles
+ * @ctx: the file's context
+ */
+void edgeai_prog_open(struct edgeai_file_priv *ctx)
+{
+	xa_init_flags(&ctx->programs, XA_FLAGS_ALLOC1);
+}
+
+/**
+ * edgeai_prog_close() - drop a file's program handles
+ * @ctx: the file's context; jobs keep their own program references
+ */
+void edgeai_prog_close(struct edgeai_file_priv *ctx)
+{
+	struct edgeai_program *prog;
+	unsigned long id;
+
+	xa_for_each(&ctx->programs, id, prog)
+		edgeai_program_put(prog);
+	xa_destroy(&ctx->programs);
+}
+
+static void edgeai_prog_dbg(struct edgeai_device *edev, const char *what,
+			    const struct edgeai_prog_check_err *err)
+{
+	if (err->op >= 0 && err->tensor >= 0)
+		drm_dbg(&edev->drm, "%s: program op %d: tensor %d: %s\n", what,
+			err->op, err->tensor, err->reason);
+	else if (err->op >= 0)
+		drm_dbg(&edev->drm, "%s: program op %d: %s\n", what, err->op,
+			err->reason);
+	else if (err->tensor >= 0)
+		drm_dbg(&edev->drm, "%s: program tensor %d: %s\n", what,
+			err->tensor, err->reason);
+	else
+		drm_dbg(&edev->drm, "%s: program: %s\n", what, err->reason);
+}
+
+/**
+ * edgeai_ioctl_program_create() - DRM_IOCTL_EDGEAI_PROGRAM_CREATE
+ * @drm: device
+ * @data: &struct drm_edgeai_program_create
+ * @file: the file that will own the handle
+ *
+ * Return: 0 or a negative errno.
+ */
+int edgeai_ioctl_program_create(struct drm_device *drm, void *data,
+				struct drm_file *file)
+{
+	struct edgeai_device *edev = to_edgeai_device(drm);
+	struct edgeai_file_priv *ctx = file->driver_priv;
+	struct drm_edgeai_program_create *args = data;
+	struct edgeai_prog_check_err err = {};
+	struct edgeai_program *prog;
+	u32 id;
+	int ret;
+
+	if (args->flags || args->pad) {
+		drm_dbg(drm, "program_create: non-zero flags or pad\n");
+		return -EINVAL;
+	}
+	if (!args->size || args->size > EDGEAI_PROG_MAX_SIZE) {
+		drm_dbg(drm, "program_create: size %u out of range\n", args->size);
+		return -EINVAL;
+	}
+	prog = kvmalloc(struct_size(prog, blob, DIV_ROUND_UP(args->size, 8)),
+			GFP_KERNEL);
+	if (!prog)
+		return -ENOMEM;
+	kref_init(&prog->ref);
+	prog->size = args->size;
+	if (copy_from_user(prog->blob, u64_to_user_ptr(args->data), args->size)) {
+		ret = -EFAULT;
+		goto err_free;
+	}
+	ret = edgeai_prog_check(prog->blob, prog->size, edev->fw.op_mask, NULL,
+				NULL, 0, &prog->work, &err);
+	if (ret) {
+		edgeai_prog_dbg(edev, "program_create", &err);
+		goto err_free;
+	}
+	ret = xa_alloc(&ctx->programs, &id, prog,
+		       XA_LIMIT(1, DRM_EDGEAI_MAX_PROGRAMS), GFP_KERNEL);
+	if (ret) {
+		if (ret == -EBUSY)
+			ret = -ENOSPC;
+		drm_dbg(drm, "program_create: no handle (%d)\n", ret);
+		goto err_free;
+	}
+	args->handle = id;
+	args->macs = prog->work.macs;
+	args->bytes = prog->work.bytes;
+	return 0;
+
+err_free:
+	kvfree(prog);
+	return ret;
+}
+
+/**
+ * edgeai_ioctl_program_destroy() - DRM_IOCTL_EDGEAI_PROGRAM_DESTROY
+ * @drm: device
+ * @data: &struct drm_edgeai_program_destroy
+ * @file: the file owning the handle
+ *
+ * Return: 0 or a negative errno.
+ */
+int edgeai_ioctl_program_destroy(struct drm_device *drm, void *data,
+				 struct drm_file *file)
+{
+	struct edgeai_file_priv *ctx = file->driver_priv;
+	struct drm_edgeai_program_destroy *args = data;
+	struct edgeai_program *prog;
+
+	if (args->flags) {
+		drm_dbg(drm, "program_destroy: non-zero flags\n");
+		return -EINVAL;
+	}
+	prog = xa_erase(&ctx->programs, args->handle);
+	if (!prog) {
+		drm_dbg(drm, "program_destroy: unknown handle %u\n", args->handle);
+		return -ENOENT;
+	}
+	edgeai_program_put(prog);
+	return 0;
+}
+
+/**
+ * edgeai_job_get_program() - attach a program to a job and validate it
+ *	against the job's bound buffers
+ * @job: job whose buffers are looked up and mapped
+ * @handle: program handle of the job's file
+ *
+ * Return: 0, -ENOENT for an unknown handle, -EINVAL when the program does
+ * not fit the buffers, or -ENOMEM.
+ */
+int edgeai_job_get_program(struct edgeai_job *job, u32 handle)
+{
+	struct edgeai_device *edev = job->edev;
+	struct edgeai_prog_check_err err = {};
+	struct edgeai_program *prog;
+	bool *writable;
+	u64 *sizes;
+	u32 i;
+	int ret;
+
+	xa_lock(&job->ctx->programs);
+	prog = xa_load(&job->ctx->programs, handle);
+	if (prog)
+		kref_get(&prog->ref);
+	xa_unlock(&job->ctx->programs);
+	if (!prog) {
+		drm_dbg(&edev->drm, "submit: unknown program handle %u\n", handle);
+		return -ENOENT;
+	}
+	job->prog = prog;
+
+	sizes = kcalloc(job->bo_count, sizeof(*sizes), GFP_KERNEL);
+	writable = kcalloc(job->bo_count, sizeof(*writable), GFP_KERNEL);
+	if (!sizes || !writable) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < job->bo_count; i++) {
+		sizes[i] = job->bos[i]->size;
+		writable[i] = job->bo_flags[i] & DRM_EDGEAI_BO_WRITE;
+	}
+	ret = edgeai_prog_check(prog->blob, prog->size, edev->fw.op_mask, sizes,
+				writable, job->bo_count, NULL, &err);
+	if (ret)
+		edgeai_prog_dbg(edev, "submit", &err);
+	job->macs = prog->work.macs;
+	job->bytes = prog->work.bytes;
+out:
+	kfree(writable);
+	kfree(sizes);
+	return ret;
+}
+
+/**
+ * edgeai_prog_exec() - run a job's program with the firmware op kernels
+ * @job: a job with a validated program, its buffers mapped
+ *
+ * Return: 0, or -EIO when an op failed on the device.
+ */
+int edgeai_prog_exec(struct edgeai_job *job)
+{
+	void *slots[DRM_EDGEAI_MAX_BOS];
+	unsigned int failed = 0;
+	u32 i;
+	int ret;
+
+	for (i = 0; i < job->bo_count; i++)
+		slots[i] = job->maps[i].vaddr;
+	ret = edgeai_exec_program(job->prog->blob, job->prog->size, slots,
+				  job->bo_count, &failed);
+	if (ret) {
+		drm_dbg(&job->edev->drm, "job %llu: program op %u failed (%d)\n",
+			job->id, failed, ret);
+		return -EIO;
+	}
+	return 0;
+}

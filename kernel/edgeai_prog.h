@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Copyright 2026 The edgeai authors */
+
+#ifndef __EDGEAI_PROG_H__
+#define __EDGEAI_PROG_H__
+
+#include <linux/kref.h>
+#include <linux/types.h>
+
+#include "edgeai_program.h"
+
+struct drm_device;
+struct drm_file;
+struct edgeai_device;
+struct edgeai_file_priv;
+struct edgeai_job;
+
+/**
+ * struct edgeai_program - an uploaded, structurally validated program
+ * @ref: held by the file's handle and by every job running it
+ * @size: bytes in @blob
+ * @work: work derived by the validator at creation
+ * @blob: the program, 8-byte aligned, immutable
+ */
+struct edgeai_program {
+	struct kref ref;
+	u32 size;
+	struct edgeai_prog_work work;
+	u64 blob[];
+};
+
+void edgeai_program_put(struct edgeai_program *prog);
+void edgeai_prog_open(struct edgeai_file_priv *ctx);
+void edgeai_prog_close(struct edgeai_file_priv *ctx);
+int edgeai_job_get_program(struct edgeai_job *job, u32 handle);
+int edgeai_prog_exec(struct edgeai_job *job);
+int edgeai_ioctl_program_create(struct drm_device *drm, void *data,
+				struct drm_file *file);
+int edgeai_ioctl_program_destroy(struct drm_device *drm, void *data,
+				 struct drm_file *file);
+
+#endif /* __EDGEAI_PROG_H__ */
