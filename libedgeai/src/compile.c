@@ -45,6 +45,9 @@ struct cc {
 	size_t nk, capk;
 	int32_t *map;		/* model tensor -> program tensor, -1 */
 	int32_t *dims_fixed;	/* model tensor: 1 when an op set its program dims */
+	struct ea_host_op *host;
+	uint32_t nhost, caphost;
+	int host_op;		/* the last model op became a host op */
 };
 
 void ea_quantize_multiplier(double m, int32_t *ret_mul, int32_t *ret_shift)
@@ -245,10 +248,12 @@ static int cc_op(struct cc *c, uint32_t opcode, const int32_t *ins, uint32_t n_i
 	for (k = 0; k < EDGEAI_PROG_MAX_INPUTS; k++)
 		o->inputs[k] = EDGEAI_PROG_NO_TENSOR;
 	for (k = 0; k < n_in; k++) {
+		if (ins[k] < 0)
+			continue;	/* absent optional input (bias) */
 		r = cc_tensor(c, ins[k]);
 		if (r < 0)
 			return r;
-		o->inputs[k] = ins[k] < 0 ? EDGEAI_PROG_NO_TENSOR : (uint32_t)r;
+		o->inputs[k] = (uint32_t)r;
 	}
 	r = cc_tensor(c, out);
 	if (r < 0)
@@ -1015,6 +1020,58 @@ static int c_shape(struct cc *c, const struct ea_op *op)
 	}
 }
 
+/*
+ * TFLite 2.9.0 computes MEAN without keep_dims (and with different input and
+ * output quantization) in float (reference_ops::QuantizedMeanOrSum):
+ * out = clamp(round((float)sum / (float)n * scale - zp_in * scale) + zp_out)
+ * with scale = s_in / s_out in float and sum the sum of the stored values.
+ */
+/*
+ * No integer pipeline of the program format reproduces that float rounding
+ * for every sum (the multiplier's double rounding differs on ties), so the
+ * op runs on the CPU as a host op between program ops (struct ea_host_op).
+ */
+static int c_mean_float(struct cc *c, const struct ea_op *op)
+{
+	int32_t in = op->in[0], out = op->out[0];
+	const struct ea_tensor *it = T(c, in);
+	struct ea_host_op *h;
+	uint32_t d[4];
+	int ti, to, r;
+
+	if (it->type != TFL_INT8 && it->type != TFL_UINT8)
+		return unsupported(c, op, "8-bit only");
+	d[0] = (uint32_t)it->shape[0];
+	d[1] = d[2] = 1;
+	d[3] = (uint32_t)it->shape[3];
+	r = fix_dims(c, out, d);
+	if (r)
+		return r;
+	ti = cc_tensor(c, in);
+	if (ti < 0)
+		return ti;
+	to = cc_tensor(c, out);
+	if (to < 0)
+		return to;
+	if (c->t[to].slot == EDGEAI_PROG_SLOT_CONST)
+		return unsupported(c, op, "writes a constant");
+	if (cc_grow((void **)&c->host, &c->caphost, c->nhost + 1, sizeof(*c->host)))
+		return -ENOMEM;
+	h = &c->host[c->nhost++];
+	memset(h, 0, sizeof(*h));
+	h->at = c->nops;
+	h->kind = EA_HOST_MEAN_FLOAT;
+	h->in = (uint32_t)ti;
+	h->out = (uint32_t)to;
+	h->scale = scale_of(c, in) / scale_of(c, out);
+	h->zi = zp_of(c, in);
+	h->zo = zp_of(c, out);
+	h->lo = it->type == TFL_UINT8 ? 0 : -128;
+	h->hi = it->type == TFL_UINT8 ? 255 : 127;
+	c->host_op = 1;
+	return 0;
+}
+
 static int c_mean(struct cc *c, const struct ea_op *op)
 {
 	struct edgeai_prog_mean_params p = { 0 };
@@ -1031,6 +1088,8 @@ static int c_mean(struct cc *c, const struct ea_op *op)
 		return r;
 	if (it->rank != 4 || n != 2 || !((ax[0] == 1 && ax[1] == 2) || (ax[0] == 2 && ax[1] == 1)))
 		return unsupported(c, op, "only the mean over H and W of a 4-D tensor");
+	if (!op->o.keep_dims)
+		return c_mean_float(c, op);
 	if (same_q(c, in, out))
 		return unsupported(c, op, "equal input/output quantization (another TFLite path)");
 	si = scale_of(c, in);
@@ -1151,6 +1210,17 @@ static int plan(struct cc *c, size_t *arena)
 					L[k].last = (int32_t)i;
 			}
 		}
+		/* A host op runs between program ops at - 1 and at: keep both sides live. */
+		for (i = 0; i < c->nhost; i++) {
+			int32_t a0 = (int32_t)c->host[i].at - 1, a1 = (int32_t)c->host[i].at;
+
+			if (c->host[i].in == L[k].t || c->host[i].out == L[k].t) {
+				if (a0 < L[k].first)
+					L[k].first = a0;
+				if (a1 > L[k].last)
+					L[k].last = a1;
+			}
+		}
 		for (i = 0; i < c->m->n_in; i++)
 			if (c->map[c->m->in[i]] == (int32_t)L[k].t)
 				L[k].first = -1;
@@ -1243,6 +1313,7 @@ void ea_compiled_free(struct ea_compiled *c)
 	free(c->in);
 	free(c->out);
 	free(c->place);
+	free(c->host);
 	free(c);
 }
 
@@ -1301,7 +1372,9 @@ int ea_compile(const struct edgeai_model *m, struct ea_compiled **ret, char *err
 	for (i = 0; i < m->n_ops; i++) {
 		out->place[i].tfl_code = m->ops[i].code;
 		out->place[i].prog_op = c.nops;
+		c.host_op = 0;
 		r = compile_op(&c, &m->ops[i]);
+		out->place[i].host = c.host_op;
 		if (r < 0) {
 			if (errbuf && errbuf_size && !errbuf[0])
 				ea_errf(errbuf, errbuf_size, r, "op %u (%s) does not compile", i,
@@ -1325,6 +1398,9 @@ int ea_compile(const struct edgeai_model *m, struct ea_compiled **ret, char *err
 	r = emit(&c, out);
 	if (r)
 		goto fail;
+	out->host = c.host;
+	out->n_host = c.nhost;
+	c.host = NULL;
 	free(c.t);
 	free(c.ops);
 	free(c.k);
@@ -1333,6 +1409,7 @@ int ea_compile(const struct edgeai_model *m, struct ea_compiled **ret, char *err
 	*ret = out;
 	return 0;
 fail:
+	free(c.host);
 	free(c.t);
 	free(c.ops);
 	free(c.k);

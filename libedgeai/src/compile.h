@@ -18,8 +18,23 @@ struct ea_io {
 	size_t size;		/* bytes */
 };
 
+/*
+ * An op TFLite computes in a way no program op can reproduce bit for bit:
+ * the CPU runs it between program ops @at - 1 and @at.
+ */
+enum { EA_HOST_MEAN_FLOAT = 1 };
+
+struct ea_host_op {
+	uint32_t at;		/* runs before program op @at (after the last when == op count) */
+	uint32_t kind;
+	uint32_t in, out;	/* program tensor indices */
+	float scale;		/* s_in / s_out, in float */
+	int32_t zi, zo, lo, hi;
+};
+
 struct ea_placement_rec {
 	uint32_t device;	/* enum edgeai_exec_device */
+	int host;		/* compiled into a host op (CPU only) */
 	int32_t tfl_code;
 	uint32_t prog_op;	/* first program op of this model op */
 	char reason[96];
@@ -33,6 +48,8 @@ struct ea_compiled {
 	struct ea_io *in, *out;
 	struct ea_placement_rec *place;	/* [n_ops] (model ops) */
 	uint64_t device_op_mask;	/* bit n: program opcode n the device runs */
+	struct ea_host_op *host;
+	uint32_t n_host;
 };
 
 EA_PRIVATE int ea_compile(const struct edgeai_model *m, struct ea_compiled **ret, char *errbuf,

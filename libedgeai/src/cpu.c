@@ -7,6 +7,7 @@
  * (tests/host/test-cpu-kernels.c checks them against the reference).
  */
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 
 #include "cpu.h"
@@ -99,13 +100,61 @@ static int run_ref(const struct ek_op *o)
 	}
 }
 
+/*
+ * MEAN without keep_dims, as TFLite 2.9.0 computes it
+ * (reference_ops::QuantizedMeanOrSum): in float, per output,
+ * out = clamp(round((float)sum / (float)n * scale + (float)-zp_in * scale)
+ * + zp_out), sum over the stored values, scale = s_in / s_out in float.
+ */
+static int host_mean_float(const struct ea_host_op *h, const struct ek_tensor *in,
+			   const struct ek_tensor *out)
+{
+	uint32_t n = in->d[1] * in->d[2], ch = in->d[3], i, k;
+	float bias = (float)-h->zi * h->scale;
+
+	if (!n || out->d[3] != ch || out->d[0] != in->d[0])
+		return -1;
+	for (i = 0; i < in->d[0] * ch; i++) {
+		uint32_t b = i / ch, c = i % ch;
+		int32_t sum = 0;
+		float fm, r;
+
+		for (k = 0; k < n; k++)
+			sum += ek_ld(in, (b * n + k) * ch + c);
+		fm = (float)sum / (float)n;
+		r = roundf(fm * h->scale + bias) + (float)h->zo;
+		r = r < (float)h->hi ? r : (float)h->hi;
+		r = r > (float)h->lo ? r : (float)h->lo;
+		ek_st(out, i, (int32_t)r, h->lo, h->hi);
+	}
+	return 0;
+}
+
+static int run_host(const struct edgeai_prog_header *hd, const struct edgeai_prog_tensor *tt,
+		    const uint8_t *base, void *const *slots, unsigned int n_slots,
+		    const struct ea_host_op *h)
+{
+	struct ek_tensor in, out;
+
+	if (resolve(hd, tt, h->in, base, slots, n_slots, &in) ||
+	    resolve(hd, tt, h->out, base, slots, n_slots, &out) || !in.data || !out.data)
+		return -1;
+	switch (h->kind) {
+	case EA_HOST_MEAN_FLOAT:
+		return host_mean_float(h, &in, &out);
+	default:
+		return -1;
+	}
+}
+
 const char *ea_cpu_kernels_name(int reference)
 {
 	return !reference && ea_opt_available() ? "avx2" : "reference";
 }
 
-int ea_cpu_exec(const void *prog, size_t size, void *const *slots, unsigned int n_slots,
-		int reference, unsigned int *failed_op)
+int ea_cpu_exec(const void *prog, size_t size, const struct ea_host_op *host,
+		unsigned int n_host, void *const *slots, unsigned int n_slots, int reference,
+		unsigned int *failed_op)
 {
 	const struct edgeai_prog_header *h = prog;
 	const uint8_t *base = prog;
@@ -113,7 +162,7 @@ int ea_cpu_exec(const void *prog, size_t size, void *const *slots, unsigned int 
 	const struct edgeai_prog_op *ops;
 	int opt = !reference && ea_opt_available();
 	struct ek_op o;
-	uint32_t i, k;
+	uint32_t i, k, hi = 0;
 
 	*failed_op = 0;
 	if (size < sizeof(*h) || h->magic != EDGEAI_PROG_MAGIC || h->total_size != size ||
@@ -130,6 +179,9 @@ int ea_cpu_exec(const void *prog, size_t size, void *const *slots, unsigned int 
 		int r;
 
 		*failed_op = i;
+		for (; hi < n_host && host[hi].at == i; hi++)
+			if (run_host(h, tt, base, slots, n_slots, &host[hi]))
+				return -EIO;
 		o.op = &ops[i];
 		o.n_in = 0;
 		for (k = 0; k < EDGEAI_PROG_MAX_INPUTS; k++) {
@@ -146,5 +198,8 @@ int ea_cpu_exec(const void *prog, size_t size, void *const *slots, unsigned int 
 		if (r)
 			return -EIO;
 	}
+	for (; hi < n_host; hi++)
+		if (run_host(h, tt, base, slots, n_slots, &host[hi]))
+			return -EIO;
 	return 0;
 }

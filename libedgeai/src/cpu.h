@@ -11,11 +11,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tflite-model.h"
+#include "compile.h"
 
-/* Run @prog on @slots; 0, or -EIO with *failed_op set. */
-EA_PRIVATE int ea_cpu_exec(const void *prog, size_t size, void *const *slots,
-			   unsigned int n_slots, int reference, unsigned int *failed_op);
+/* Run @prog (and its host ops) on @slots; 0, or -EIO with *failed_op set. */
+EA_PRIVATE int ea_cpu_exec(const void *prog, size_t size, const struct ea_host_op *host,
+			   unsigned int n_host, void *const *slots, unsigned int n_slots,
+			   int reference, unsigned int *failed_op);
 /* "avx2" when the optimized kernels would run, else "reference". */
 EA_PRIVATE const char *ea_cpu_kernels_name(int reference);
 

@@ -119,7 +119,11 @@ static int place(struct ea_compiled *c, const struct edgeai_compile_options *o, 
 	}
 	for (i = 0; i < c->n_ops; i++) {
 		c->place[i].device = EDGEAI_EXEC_CPU;
-		snprintf(c->place[i].reason, sizeof(c->place[i].reason), "%s", why);
+		if (c->place[i].host)
+			snprintf(c->place[i].reason, sizeof(c->place[i].reason),
+				 "host op: TFLite computes it in float, no device op matches");
+		else
+			snprintf(c->place[i].reason, sizeof(c->place[i].reason), "%s", why);
 	}
 	return 0;
 }
@@ -221,7 +225,7 @@ int edgeai_program_run(struct edgeai_program *prog, const void *const *inputs,
 	}
 	for (i = 0; i < n_inputs; i++)
 		memcpy((uint8_t *)arena + c->in[i].offset, inputs[i], c->in[i].size);
-	r = ea_cpu_exec(c->blob, c->size, &arena, 1, prog->reference, &failed);
+	r = ea_cpu_exec(c->blob, c->size, c->host, c->n_host, &arena, 1, prog->reference, &failed);
 	if (!r)
 		for (i = 0; i < n_outputs; i++)
 			memcpy(outputs[i], (uint8_t *)arena + c->out[i].offset, c->out[i].size);
