@@ -18,6 +18,8 @@
 
 #include <edgeai/edgeai.h>
 
+#include "ctl-ops.h"
+
 #define EXIT_USAGE 2
 
 #define SELFTEST_SIZE (64 * 1024)
@@ -929,6 +931,9 @@ int main(int argc, char *argv[])
 	}
 	cmd = argv[optind];
 	n_operands = argc - optind - 1;
+	c = ctl_ops_run(cmd, n_operands, argv + optind + 1, arg.json);
+	if (c >= 0)
+		return c;
 	if (strcmp(cmd, "inspect") == 0 || strcmp(cmd, "quantize") == 0) {
 		if (n_operands != 1) {
 			fprintf(stderr, "%s: %s needs one model file%s\n", program, cmd,
