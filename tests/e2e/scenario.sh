@@ -1,0 +1,196 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Guest side of the e2e lane, run by edgeai-e2e.service once systemd (PID 1)
+# reached multi-user.target. TAP goes to ttyS1, framed as one program for
+# tests/vm/lib.sh's vm_report; the end marker comes last, then poweroff.
+exec 3> /dev/ttyS1
+stty -F /dev/ttyS1 raw -echo 115200 2> /dev/null
+exec 1>&3 2>&3
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin SYSTEMD_PAGER= SYSTEMD_COLORS=0
+n=0 failed=0
+ok() { # RC NAME [DIAG]
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else
+		echo "not ok $n - $2"; failed=$((failed + 1))
+		[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/# /'
+	fi
+}
+diag() { printf '%s\n' "$*" | sed 's/^/# /'; }
+M="org.edgeai.Manager1 /org/edgeai/Manager1 org.edgeai.Manager1"
+get() { busctl get-property $M "$1" 2>&1; }
+# poll SECS CMD...: run CMD every 0.2 s until it succeeds
+poll() {
+	_t=$(($1 * 5)); shift
+	while [ $_t -gt 0 ]; do "$@" > /dev/null 2>&1 && return 0; sleep 0.2; _t=$((_t - 1)); done
+	return 1
+}
+dev_of() { # TYPE -> accelN
+	for d in /sys/class/accel/accel*; do
+		[ "$(cat "$d/device/device_type" 2> /dev/null)" = "$1" ] && { basename "$d"; return 0; }
+	done
+	return 1
+}
+busname() { basename "$(readlink -f "/sys/class/accel/$1/device")"; }
+mainpid() { systemctl show -p MainPID --value edgeaid; }
+
+echo "# edgeai-vm: begin e2e_scenario"
+echo "TAP version 13"
+diag "kernel $(uname -r), systemd $(systemctl --version | head -n 1)"
+
+# 1. the module loaded at boot (modules-load.d); udev started edgeaid
+poll 30 test -e /dev/accel/accel1
+ok $? "edgeai.ko loaded by systemd-modules-load: two accel nodes" "$(ls -l /dev/accel 2>&1; journalctl -b -k | tail -n 20)"
+poll 60 systemctl is-active -q edgeaid
+ok $? "edgeaid.service is active (started by the udev rule)" "$(systemctl status edgeaid 2>&1 | tail -n 20)"
+en=$(systemctl is-enabled edgeaid 2>&1)
+[ "$en" = disabled ]
+ok $? "edgeaid.service is not enabled: udev's SYSTEMD_WANTS started it ($en)"
+poll 10 sh -c 'systemctl status edgeaid | grep -q "Status: \"2 devices"'
+ok $? "systemctl status shows the live STATUS= line" "$(systemctl status edgeaid 2>&1)"
+systemctl status edgeaid 2>&1 | sed -n '1,12p' | sed 's/^/# /'
+[ "$(systemctl show -p Type --value edgeaid)" = notify ] && [ "$(systemctl show -p WatchdogUSec --value edgeaid)" = 30s ]
+ok $? "Type=notify with a 30 s watchdog"
+sec=$(systemd-analyze security edgeaid.service 2>&1 | sed -n 's/.*Overall exposure level for edgeaid.service: \([0-9.]*\).*/\1/p')
+diag "systemd-analyze security (online): $sec"
+[ -n "$sec" ] && awk -v s="$sec" 'BEGIN { exit !(s <= 1.5) }'
+ok $? "exposure $sec <= 1.5 in the booted system"
+
+intro=$(busctl introspect $M 2>&1)
+printf '%s\n' "$intro" | sed 's/^/# /'
+printf '%s\n' "$intro" | grep -q '^\.SetClientPolicy' && printf '%s\n' "$intro" | grep -q '^\.FallbackAdvised'
+ok $? "busctl introspect shows the API"
+
+npu=$(dev_of npu) dsp=$(dev_of dsp)
+nbus=$(busname "$npu") dbus_=$(busname "$dsp")
+ndf=/sys/class/devfreq/$nbus
+nsys=$(readlink -f "/sys/class/accel/$npu/device")
+lo=$(tr ' ' '\n' < "$ndf/available_frequencies" | grep . | sort -n | head -n 1)
+hi=$(tr ' ' '\n' < "$ndf/available_frequencies" | grep . | sort -n | tail -n 1)
+diag "npu $npu ($nbus) OPPs $(cat "$ndf/available_frequencies"); min $(cat "$ndf/min_freq") max $(cat "$ndf/max_freq")"
+[ "$(cat "$nsys/power/autosuspend_delay_ms")" = 250 ]
+ok $? "AutosuspendMSec=250 from the drop-in is applied" "$(cat "$nsys/power/autosuspend_delay_ms")"
+grep -q "power/autosuspend_delay_ms	100" /run/edgeaid/knobs
+ok $? "the knob journal holds the original autosuspend delay" "$(cat /run/edgeaid/knobs 2>&1)"
+
+# 2. two applications with weights 300 and 100 share the DSP 3:1
+echo 1 > "/sys/kernel/debug/accel/$dbus_/compute_off"
+start=$(($(date +%s%3N) + 2500))
+/usr/local/bin/load-heavy dsp $start 4000 > /tmp/heavy.out 2>&1 &
+hp=$!
+/usr/local/bin/load-light dsp $start 4000 > /tmp/light.out 2>&1 &
+lp=$!
+sleep 1.5
+cl=$(edgeaictl clients 2>&1)
+printf '%s\n' "$cl" | sed 's/^/# /'
+printf '%s\n' "$cl" | grep -q 'heavy .* 300 ' && printf '%s\n' "$cl" | grep -q 'light .* 100 '
+ok $? "edgeaictl clients shows edgeaid's applications and weights"
+edgeaictl --json clients > /tmp/clients.json 2>&1
+grep -q '"application":"heavy"' /tmp/clients.json
+ok $? "edgeaictl --json clients" "$(cat /tmp/clients.json)"
+sleep 1.5
+edgeaictl top 1 1000 2>&1 | sed 's/^/# /'
+wait $hp; r1=$?
+wait $lp; r2=$?
+h=$(sed -n 's/^engine_ns=//p' /tmp/heavy.out) l=$(sed -n 's/^engine_ns=//p' /tmp/light.out)
+diag "heavy: $(cat /tmp/heavy.out) light: $(cat /tmp/light.out)"
+[ $r1 -eq 0 ] && [ $r2 -eq 0 ] && [ -n "$h" ] && [ -n "$l" ] &&
+	awk -v h="$h" -v l="$l" 'BEGIN { s = h / (h + l); printf "# heavy share %.3f (entitled 0.750)\n", s; exit !(s > 0.70 && s < 0.80) }'
+ok $? "weights 300:100 from edgeaid.conf.d give a 3:1 device-time share (within 5 points)"
+echo 0 > "/sys/kernel/debug/accel/$dbus_/compute_off"
+
+# 3. forced temperature: throttle, fallback advice, recovery
+busctl monitor org.edgeai.Manager1 > /tmp/monitor.log 2>&1 &
+mon=$!
+trip=$(cat "/sys/class/thermal/$(grep -l "^$nbus\$" /sys/class/thermal/thermal_zone*/type | head -n 1 | xargs dirname | xargs basename)/trip_point_0_temp")
+limit=$((trip - 15000))
+[ $limit -lt 20000 ] && limit=20000
+diag "passive trip $trip m°C; edgeaid limit $limit m°C"
+busctl call $M SetThermalLimit u $limit
+ok $? "SetThermalLimit $limit"
+force=/sys/kernel/debug/accel/$nbus/force_temp_mc
+echo $((limit + 8000)) > "$force"
+ok $? "force the NPU to $((limit + 8000)) m°C through debugfs"
+poll 20 sh -c "busctl get-property $M FallbackAdvice | grep -q thermal"
+ok $? "too hot at the lowest clock: FallbackAdvice = thermal" "$(get FallbackAdvice; get Why; cat $ndf/max_freq)"
+[ "$(get Throttled)" = "b true" ] && [ "$(cat "$ndf/max_freq")" = "$lo" ]
+ok $? "edgeaid throttled the NPU down to its lowest operating point ($lo Hz)" "$(get Throttled; cat "$ndf/max_freq")"
+[ "$(cat /run/edgeaid/advice)" = thermal ]
+ok $? "/run/edgeaid/advice says thermal"
+w=$(edgeaictl why 2>&1)
+printf '%s\n' "$w" | sed 's/^/# /'
+printf '%s\n' "$w" | grep -q 'fallback:  thermal' && printf '%s\n' "$w" | grep -q 'max_freq capped'
+ok $? "edgeaictl why explains the decision"
+edgeaictl thermal 2>&1 | sed 's/^/# /'
+journalctl -b -u edgeaid MESSAGE_ID=3a1b5c7d9e0f41a2b3c4d5e6f7081920 -o cat 2> /dev/null | grep -q "Throttling:"
+ok $? "the journal has the throttle event with its MESSAGE_ID"
+journalctl -b -u edgeaid MESSAGE_ID=4b2c6d8e0f1a42b3c4d5e6f708192a31 -o cat 2> /dev/null | grep -q "Advising CPU fallback (thermal)"
+ok $? "the journal has the fallback event with its MESSAGE_ID"
+systemctl status edgeaid 2>&1 | grep 'Status:' | sed 's/^/# /'
+echo $((limit - 10000)) > "$force"
+poll 30 sh -c "busctl get-property $M Throttled | grep -q false"
+ok $? "cooled down: throttling ends" "$(get Throttled; get Why)"
+[ "$(cat "$ndf/max_freq")" = "$hi" ] && [ "$(get FallbackAdvice)" = 's ""' ] && [ "$(cat /run/edgeaid/advice)" = none ]
+ok $? "max_freq is back at $hi Hz and the advice is withdrawn" "$(cat "$ndf/max_freq"; get FallbackAdvice)"
+echo 0 > "$force"
+sleep 0.5
+kill $mon 2> /dev/null
+grep -q 'Member=FallbackAdvised' /tmp/monitor.log && grep -q 'Member=Throttled' /tmp/monitor.log
+ok $? "Throttled and FallbackAdvised signals were sent" "$(grep Member= /tmp/monitor.log | sort | uniq -c)"
+
+# 4. kill -9: ExecStopPost restores every knob, systemd restarts edgeaid
+edgeaictl power set power-saver
+[ "$(cat "$ndf/max_freq")" -lt "$hi" ]
+ok $? "edgeaictl power set power-saver lowers max_freq" "$(cat "$ndf/max_freq")"
+edgeaictl power 2>&1 | sed 's/^/# /'
+pid=$(mainpid)
+kill -9 "$pid"
+poll 10 sh -c '[ "$(systemctl show -p SubState --value edgeaid)" = auto-restart ]'
+st=$?
+a=$(cat "$nsys/power/autosuspend_delay_ms") mx=$(cat "$ndf/max_freq")
+[ $st -eq 0 ] && [ "$a" = 100 ] && [ "$mx" = "$hi" ] && [ ! -e /run/edgeaid/knobs ]
+ok $? "after kill -9, before the restart: every knob is back (autosuspend $a, max_freq $mx)" \
+	"$(systemctl status edgeaid 2>&1 | tail -n 15)"
+poll 30 sh -c '[ "$(systemctl show -p SubState --value edgeaid)" = running ]'
+[ $? -eq 0 ] && [ "$(mainpid)" != "$pid" ] && [ "$(systemctl show -p NRestarts --value edgeaid)" -ge 1 ]
+ok $? "systemd restarted edgeaid (NRestarts $(systemctl show -p NRestarts --value edgeaid))"
+journalctl -b -u edgeaid -o cat | grep -q "Restored [0-9]* knob(s)"
+ok $? "the journal shows the ExecStopPost restore"
+
+# 5. stop restores the knobs too; reload via SIGHUP
+systemctl reload edgeaid && poll 10 sh -c 'journalctl -b -u edgeaid -o cat | grep -q "Configuration reloaded"'
+ok $? "systemctl reload edgeaid (SIGHUP, RELOADING=1 then READY=1)"
+systemctl stop edgeaid
+[ "$(cat "$nsys/power/autosuspend_delay_ms")" = 100 ] && [ ! -e /run/edgeaid/knobs ]
+ok $? "systemctl stop restores the knobs"
+systemctl start edgeaid
+poll 20 systemctl is-active -q edgeaid
+ok $? "edgeaid starts again"
+
+# 6. unbinding the NPU during load is survived
+pid=$(mainpid)
+/usr/local/bin/load-light npu 0 6000 > /tmp/unbind.out 2>&1 &
+lp=$!
+sleep 1.5
+echo "$nbus" > /sys/bus/platform/drivers/edgeai/unbind
+ok $? "unbind $nbus while a client loads it"
+wait $lp
+diag "load: $(cat /tmp/unbind.out)"
+poll 10 sh -c "busctl get-property $M Devices | grep -q '^a(ssxtb) 1 '"
+ok $? "edgeaid follows the unbind: one device left" "$(get Devices)"
+systemctl is-active -q edgeaid && [ "$(mainpid)" = "$pid" ]
+ok $? "edgeaid survived the unbind (same PID)"
+echo "$nbus" > /sys/bus/platform/drivers/edgeai/bind
+poll 20 sh -c "busctl get-property $M Devices | grep -q '^a(ssxtb) 2 '"
+ok $? "bind again: edgeaid picks the device up" "$(get Devices)"
+poll 10 sh -c "[ \"\$(cat $nsys/power/autosuspend_delay_ms)\" = 250 ]"
+ok $? "and applies its knobs to it"
+edgeaictl status 2>&1 | sed 's/^/# /'
+edgeaictl --json thermal > /tmp/t.json 2>&1 && grep -q '"daemon":true' /tmp/t.json
+ok $? "edgeaictl --json thermal" "$(cat /tmp/t.json)"
+
+echo "1..$n"
+echo "# edgeai-vm: exit e2e_scenario $failed"
+journalctl -b -u edgeaid -o short-monotonic --no-pager 2>&1 | tail -n 40 | sed 's/^/# journal: /'
+echo "edgeai-vm: end of tests"
+sync
+systemctl poweroff --force --force
