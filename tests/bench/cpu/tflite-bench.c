@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tflite-bench: latency of TensorFlow Lite 2.9.0 (the oracle library, see
+ * tests/oracle/) on one model, single thread.
+ *
+ *   tflite-bench LIB.so MODEL.tflite xnnpack|builtin ITERATIONS WARMUP
+ *
+ * xnnpack: the library's XNNPACK delegate with its int8 paths enabled
+ * (flags QS8 | QU8), one thread; builtin: the built-in kernels (the
+ * oracle). Inputs are seeded random bytes. Prints one JSON object:
+ * {"mode", "delegated", "mean_ms", "median_ms", "min_ms", "iterations"}.
+ */
+#include <dlfcn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tensorflow/lite/c/c_api.h"
+
+/* TFLite 2.9's TfLiteXNNPackDelegateOptions (xnnpack_delegate.h). */
+struct xnn_opts {
+	int32_t num_threads;
+	uint32_t flags;
+	void *weights_cache;
+};
+
+#define XNN_FLAG_QS8 0x1U
+#define XNN_FLAG_QU8 0x2U
+
+#define SYM(name) __typeof__(&name) p_##name = (__typeof__(&name))dlsym(lib, #name)
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+	struct xnn_opts (*xnn_default)(void);
+	TfLiteDelegate *(*xnn_create)(const struct xnn_opts *);
+	struct xnn_opts xo;
+	TfLiteDelegate *del = NULL;
+	TfLiteInterpreterOptions *opts;
+	TfLiteInterpreter *interp;
+	TfLiteModel *model;
+	int i, n, warm, xnn, nin;
+	double *lat, sum = 0;
+	uint64_t x = 0x2545f4914f6cdd1dULL;
+	void *lib;
+
+	if (argc != 6)
+		return 2;
+	xnn = !strcmp(argv[3], "xnnpack");
+	n = atoi(argv[4]);
+	warm = atoi(argv[5]);
+	if (n < 1 || warm < 0)
+		return 2;
+	lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
+	if (!lib) {
+		fprintf(stderr, "tflite-bench: %s\n", dlerror());
+		return 1;
+	}
+	SYM(TfLiteModelCreateFromFile);
+	SYM(TfLiteInterpreterOptionsCreate);
+	SYM(TfLiteInterpreterOptionsSetNumThreads);
+	SYM(TfLiteInterpreterOptionsAddDelegate);
+	SYM(TfLiteInterpreterCreate);
+	SYM(TfLiteInterpreterAllocateTensors);
+	SYM(TfLiteInterpreterGetInputTensorCount);
+	SYM(TfLiteInterpreterGetInputTensor);
+	SYM(TfLiteTensorByteSize);
+	SYM(TfLiteTensorData);
+	SYM(TfLiteInterpreterInvoke);
+	xnn_default = (struct xnn_opts (*)(void))dlsym(lib, "TfLiteXNNPackDelegateOptionsDefault");
+	xnn_create = (TfLiteDelegate *(*)(const struct xnn_opts *))dlsym(lib,
+								      "TfLiteXNNPackDelegateCreate");
+	if (!p_TfLiteInterpreterInvoke || (xnn && (!xnn_default || !xnn_create))) {
+		fprintf(stderr, "tflite-bench: missing symbols\n");
+		return 1;
+	}
+	model = p_TfLiteModelCreateFromFile(argv[2]);
+	opts = p_TfLiteInterpreterOptionsCreate();
+	p_TfLiteInterpreterOptionsSetNumThreads(opts, 1);
+	if (xnn) {
+		xo = xnn_default();
+		xo.num_threads = 1;
+		xo.flags |= XNN_FLAG_QS8 | XNN_FLAG_QU8;
+		del = xnn_create(&xo);
+		p_TfLiteInterpreterOptionsAddDelegate(opts, del);
+	}
+	interp = model ? p_TfLiteInterpreterCreate(model, opts) : NULL;
+	if (!interp || p_TfLiteInterpreterAllocateTensors(interp) != kTfLiteOk) {
+		fprintf(stderr, "tflite-bench: cannot build the interpreter\n");
+		return 1;
+	}
+	nin = p_TfLiteInterpreterGetInputTensorCount(interp);
+	for (i = 0; i < nin; i++) {
+		TfLiteTensor *t = p_TfLiteInterpreterGetInputTensor(interp, i);
+		uint8_t *d = p_TfLiteTensorData(t);
+		size_t k;
+
+		for (k = 0; k < p_TfLiteTensorByteSize(t); k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			d[k] = (uint8_t)x;
+		}
+	}
+	lat = calloc((size_t)n, sizeof(*lat));
+	for (i = 0; i < warm; i++)
+		if (p_TfLiteInterpreterInvoke(interp) != kTfLiteOk)
+			return 1;
+	for (i = 0; i < n; i++) {
+		double t0 = now_ms();
+
+		if (p_TfLiteInterpreterInvoke(interp) != kTfLiteOk)
+			return 1;
+		lat[i] = now_ms() - t0;
+		sum += lat[i];
+	}
+	qsort(lat, (size_t)n, sizeof(*lat), cmp);
+	printf("{\"mode\": \"%s\", \"delegated\": %s, \"mean_ms\": %.4f, \"median_ms\": %.4f, "
+	       "\"min_ms\": %.4f, \"iterations\": %d}\n", argv[3], del ? "true" : "false",
+	       sum / n, n % 2 ? lat[n / 2] : (lat[n / 2 - 1] + lat[n / 2]) / 2, lat[0], n);
+	return 0;
+}
