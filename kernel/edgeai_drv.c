@@ -167,9 +167,6 @@ static int edgeai_ioctl_get_param(struct drm_device *drm, void *data,
 	case DRM_EDGEAI_PARAM_CLIENT_ID:
 		args->value = file->client_id;
 		break;
-	case DRM_EDGEAI_PARAM_OP_MASK:
-		args->value = edev->fw.op_mask[0];
-		break;
 	default:
 		drm_dbg(drm, "get_param: unknown param %u\n", args->param);
 		ret = -EINVAL;
@@ -227,7 +224,7 @@ static const struct file_operations edgeai_fops = {
  *       EDGEAI_URING_CMD_SUBMIT.
  * 1.1 - SET_POLICY, GET_CLIENT, -EDQUOT and thermal -EBUSY on SUBMIT,
  *       params CUR_FREQ_KHZ, TEMP_MC, CLIENT_ID.
- * 1.2 - PROGRAM_CREATE, PROGRAM_DESTROY, SUBMIT_PROGRAM, param OP_MASK.
+ * 1.2 - PROGRAM_CREATE, PROGRAM_DESTROY, SUBMIT_PROGRAM.
  */
 static const struct drm_driver edgeai_drm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_COMPUTE_ACCEL | DRIVER_SYNCOBJ,

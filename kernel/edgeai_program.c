@@ -743,9 +743,15 @@ static int epc_op(struct epc *c, const u64 *op_mask)
 		return epc_fail(c, op->output, "output is a constant");
 	if (c->slot_writable && !c->slot_writable[out->slot])
 		return epc_fail(c, op->output, "output buffer not bound for writing");
-	for (i = 0; i < n_in; i++)
+	for (i = 0; i < n_in; i++) {
 		if (op->inputs[i] == op->output)
 			return FAIL(c, "output is also an input");
+		/* The kernels read inputs after writing outputs (softmax). */
+		if (in[i]->slot == out->slot &&
+		    in[i]->offset < out->offset + epc_bytes(out) &&
+		    out->offset < in[i]->offset + epc_bytes(in[i]))
+			return FAIL(c, "output overlaps an input");
+	}
 	c->bytes += epc_bytes(out);
 	return epc_op_params(c, op, in, n_in, out);
 }

@@ -15,7 +15,7 @@
  *        thermal trip; params CUR_FREQ_KHZ, TEMP_MC and CLIENT_ID.
  *  1.2 - programs: PROGRAM_CREATE, PROGRAM_DESTROY, SUBMIT with
  *        DRM_EDGEAI_SUBMIT_PROGRAM (&drm_edgeai_submit.reserved[0] names
- *        the program), param OP_MASK.
+ *        the program).
  */
 #ifndef _UAPI_DRM_EDGEAI_ACCEL_H_
 #define _UAPI_DRM_EDGEAI_ACCEL_H_
@@ -493,17 +493,13 @@ struct drm_edgeai_client_info {
 #define DRM_EDGEAI_PROGRAM_DESTROY	0x0a
 
 /**
- * @DRM_EDGEAI_PARAM_OP_MASK: (1.2) program operations the device type runs:
- * bit n set when &enum edgeai_prog_opcode n is supported (opcodes 1..63)
- */
-#define DRM_EDGEAI_PARAM_OP_MASK	13
-
-/**
  * struct drm_edgeai_program_create - upload a program (1.2)
  *
  * The kernel copies the blob, checks it alone (header, tensor table, op
  * list, constant data, ops the device type supports; every rule listed in
- * drm/edgeai_program.h but the bound buffers) and returns a handle private
+ * drm/edgeai_program.h but the bound buffers; a program with an op outside
+ * the device type's op set, which its firmware image lists, is -EINVAL)
+ * and returns a handle private
  * to this file. The program is immutable afterwards. A submit with
  * DRM_EDGEAI_SUBMIT_PROGRAM checks it again against the buffers it binds:
  * buffer slot i of the program is &drm_edgeai_submit.bos[i], every tensor
