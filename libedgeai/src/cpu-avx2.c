@@ -34,6 +34,12 @@ int ea_opt_available(void)
 	return avail;
 }
 
+/* 32-byte aligned; C11 wants the size a multiple of the alignment. */
+static void *aalloc(size_t n)
+{
+	return aligned_alloc(32, (n + 31) & ~(size_t)31);
+}
+
 static int shift_ok(int32_t mul, int32_t shift)
 {
 	return mul >= 0 && shift >= -31 && shift <= 30;
@@ -97,7 +103,7 @@ static void to16(int16_t *dst, const void *src, uint32_t n, uint32_t dtype, int3
 static int16_t *weights16(const struct ek_tensor *f, uint32_t rows, uint32_t k, uint32_t kp)
 {
 	uint32_t r4 = (rows + 3) & ~3U, r;
-	int16_t *w = aligned_alloc(32, (size_t)r4 * kp * 2);
+	int16_t *w = aalloc((size_t)r4 * kp * 2);
 
 	if (!w)
 		return NULL;
@@ -159,7 +165,7 @@ static int conv(const struct ek_op *o)
 	if (!ok)
 		return EA_OPT_NOT_HANDLED;
 	wt = weights16(f, och, k, kp);
-	patch = aligned_alloc(32, (size_t)kp * 2);
+	patch = aalloc((size_t)kp * 2);
 	if (!wt || !patch) {
 		free(wt);
 		free(patch);
@@ -225,8 +231,8 @@ static int depthwise(const struct ek_op *o)
 	q = qmuls(o, p, ch, &ok);
 	if (!ok)
 		return EA_OPT_NOT_HANDLED;
-	wt = aligned_alloc(32, ((size_t)kh * kw * ch + 8) * 4);
-	acc = aligned_alloc(32, ((size_t)ch + 8) * 4);
+	wt = aalloc(((size_t)kh * kw * ch + 8) * 4);
+	acc = aalloc(((size_t)ch + 8) * 4);
 	if (!wt || !acc) {
 		free(wt);
 		free(acc);
@@ -302,7 +308,7 @@ static int fc(const struct ek_op *o)
 	    !shift_ok(p->out_multiplier, p->out_shift))
 		return EA_OPT_NOT_HANDLED;
 	wt = weights16(f, och, ich, kp);
-	x = aligned_alloc(32, (size_t)kp * 2);
+	x = aalloc((size_t)kp * 2);
 	if (!wt || !x) {
 		free(wt);
 		free(x);

@@ -147,6 +147,19 @@ static int run_host(const struct edgeai_prog_header *hd, const struct edgeai_pro
 	}
 }
 
+int ea_cpu_host(const void *prog, size_t size, const struct ea_host_op *host, void *const *slots,
+		unsigned int n_slots)
+{
+	const struct edgeai_prog_header *h = prog;
+
+	if (size < sizeof(*h) || h->magic != EDGEAI_PROG_MAGIC || h->total_size != size ||
+	    h->tensor_offset > size ||
+	    (size - h->tensor_offset) / sizeof(struct edgeai_prog_tensor) < h->tensor_count)
+		return -EINVAL;
+	return run_host(h, (const void *)((const uint8_t *)prog + h->tensor_offset), prog, slots,
+			n_slots, host) ? -EIO : 0;
+}
+
 const char *ea_cpu_kernels_name(int reference)
 {
 	return !reference && ea_opt_available() ? "avx2" : "reference";

@@ -17,6 +17,9 @@
 EA_PRIVATE int ea_cpu_exec(const void *prog, size_t size, const struct ea_host_op *host,
 			   unsigned int n_host, void *const *slots, unsigned int n_slots,
 			   int reference, unsigned int *failed_op);
+/* Run one host op of @prog on @slots. */
+EA_PRIVATE int ea_cpu_host(const void *prog, size_t size, const struct ea_host_op *host,
+			   void *const *slots, unsigned int n_slots);
 /* "avx2" when the optimized kernels would run, else "reference". */
 EA_PRIVATE const char *ea_cpu_kernels_name(int reference);
 

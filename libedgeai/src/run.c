@@ -16,14 +16,16 @@
 #include "compile.h"
 #include "cpu.h"
 #include "drm/edgeai_accel.h"
+#include "run-device.h"
 #include "edgeai/edgeai.h"
 
 struct edgeai_program {
 	atomic_int n_ref;
 	struct ea_compiled *c;
 	int reference;
-	pthread_mutex_t lock;	/* guards arena */
+	pthread_mutex_t lock;	/* guards arena and the device state */
 	void *arena;
+	struct ea_dev_state *dev;	/* NULL: everything on the CPU */
 };
 
 const char *edgeai_exec_device_name(uint32_t device)
@@ -73,14 +75,14 @@ static int device_runs_programs(void)
 }
 
 static int place(struct ea_compiled *c, const struct edgeai_compile_options *o, char *err,
-		 size_t errsz)
+		 size_t errsz, struct ea_dev_state **dev)
 {
-	struct edgeai_device_info info;
+	struct edgeai_device_info info = { 0 };
 	const char *want = o->device_type == EDGEAI_DEVICE_NPU ? "NPU" :
 			   o->device_type == EDGEAI_DEVICE_DSP ? "DSP" : "NPU or DSP";
 	char why[96];
 	uint32_t i;
-	int have;
+	int have = 0, r;
 
 	if (o->policy == EDGEAI_POLICY_CPU_ONLY) {
 		snprintf(why, sizeof(why), "CPU_ONLY policy");
@@ -107,14 +109,8 @@ static int place(struct ea_compiled *c, const struct edgeai_compile_options *o, 
 				 "fallback: %s cannot run programs (driver has no PROGRAM_CREATE)",
 				 info.node);
 		} else {
-			/* Seam for the device path: programs are not submitted yet. */
-			if (o->policy == EDGEAI_POLICY_DEVICE_ONLY) {
-				if (err && errsz)
-					snprintf(err, errsz,
-						 "DEVICE_ONLY: device execution is not implemented in this libedgeai");
-				return -EOPNOTSUPP;
-			}
-			snprintf(why, sizeof(why), "fallback: device execution not implemented yet");
+			snprintf(why, sizeof(why), "fallback: no %s device takes this op", want);
+			have = 2;
 		}
 	}
 	for (i = 0; i < c->n_ops; i++) {
@@ -124,6 +120,38 @@ static int place(struct ea_compiled *c, const struct edgeai_compile_options *o, 
 				 "host op: TFLite computes it in float, no device op matches");
 		else
 			snprintf(c->place[i].reason, sizeof(c->place[i].reason), "%s", why);
+	}
+	if (have != 2)
+		return 0;
+	r = ea_dev_prepare(c, info.node, info.type == EDGEAI_DEVICE_DSP ? EDGEAI_EXEC_DSP :
+			   EDGEAI_EXEC_NPU, dev, err, errsz);
+	if (r && o->policy == EDGEAI_POLICY_AUTO) {
+		/* AUTO: an unusable device is a reason, not an error */
+		for (i = 0; i < c->n_ops; i++) {
+			c->place[i].device = EDGEAI_EXEC_CPU;
+			if (!c->place[i].host)
+				snprintf(c->place[i].reason, sizeof(c->place[i].reason),
+					 "fallback: %s unusable: %s", info.node,
+					 err && err[0] ? err : edgeai_strerror(r));
+		}
+		if (err && errsz)
+			err[0] = 0;
+		return 0;
+	}
+	if (r)
+		return r;
+	if (o->policy == EDGEAI_POLICY_DEVICE_ONLY) {
+		for (i = 0; i < c->n_ops; i++)
+			if (c->place[i].device == EDGEAI_EXEC_CPU) {
+				if (err && errsz)
+					snprintf(err, errsz,
+						 "DEVICE_ONLY: op %u (%s) cannot run on %s (%s): %s", i,
+						 edgeai_op_name(c->place[i].tfl_code), info.node,
+						 edgeai_device_type_name(info.type), c->place[i].reason);
+				ea_dev_free(*dev);
+				*dev = NULL;
+				return -EOPNOTSUPP;
+			}
 	}
 	return 0;
 }
@@ -135,6 +163,7 @@ int edgeai_model_compile(const struct edgeai_model *model,
 	struct edgeai_compile_options o = { 0 };
 	struct edgeai_program *p;
 	struct ea_compiled *c = NULL;
+	struct ea_dev_state *dev = NULL;
 	uint32_t i;
 	int r;
 
@@ -154,16 +183,18 @@ int edgeai_model_compile(const struct edgeai_model *model,
 	r = ea_compile(model, &c, errbuf, errbuf_size);
 	if (r)
 		return r;
-	r = place(c, &o, errbuf, errbuf_size);
+	r = place(c, &o, errbuf, errbuf_size, &dev);
 	if (r) {
 		ea_compiled_free(c);
 		return r;
 	}
 	p = calloc(1, sizeof(*p));
 	if (!p) {
+		ea_dev_free(dev);
 		ea_compiled_free(c);
 		return -ENOMEM;
 	}
+	p->dev = dev;
 	atomic_init(&p->n_ref, 1);
 	p->c = c;
 	p->reference = !!(o.cpu_flags & EDGEAI_CPU_REFERENCE);
@@ -184,6 +215,7 @@ struct edgeai_program *edgeai_program_unref(struct edgeai_program *prog)
 	if (!prog || atomic_fetch_sub(&prog->n_ref, 1) != 1)
 		return NULL;
 	pthread_mutex_destroy(&prog->lock);
+	ea_dev_free(prog->dev);
 	free(prog->arena);
 	ea_compiled_free(prog->c);
 	free(prog);
@@ -211,6 +243,13 @@ int edgeai_program_run(struct edgeai_program *prog, const void *const *inputs,
 	for (i = 0; i < n_outputs; i++)
 		if (!outputs[i] || output_sizes[i] != c->out[i].size)
 			return -EINVAL;
+	if (prog->dev) {
+		/* one arena buffer object: runs on the device are serialized */
+		pthread_mutex_lock(&prog->lock);
+		r = ea_dev_run(prog->dev, c, inputs, outputs, prog->reference);
+		pthread_mutex_unlock(&prog->lock);
+		return r;
+	}
 	locked = pthread_mutex_trylock(&prog->lock) == 0;
 	if (locked) {
 		if (!prog->arena)

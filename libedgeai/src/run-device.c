@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Device execution of a compiled program.
+ *
+ * Placement: the driver is the authority on what its firmware runs, so
+ * each model op is uploaded alone (PROGRAM_CREATE of a one-op program cut
+ * from the compiled blob) and kept on the device when the driver accepts
+ * it; a rejected op (an op outside the firmware's op set) runs on the CPU
+ * and its placement says so. Host ops (ops TFLite computes in float) always
+ * run on the CPU.
+ *
+ * Execution: consecutive ops of one side form a segment; every segment is
+ * the compiled blob with the segment's ops only (same tensor table and
+ * constants), so all segments address one arena: a buffer object the
+ * device binds as slot 0 and the CPU works on through its mapping. Device
+ * segments are submitted with DRM_EDGEAI_SUBMIT_PROGRAM and waited for;
+ * nothing is copied between segments.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+
+#include "cpu.h"
+#include "drm/edgeai_accel.h"
+#include "drm/edgeai_program.h"
+#include "run-device.h"
+
+struct ea_seg {
+	uint32_t first, count;	/* program ops */
+	int on_dev;
+	void *blob;
+	size_t size;
+	uint32_t handle;	/* device program */
+};
+
+struct ea_dev_state {
+	struct edgeai_device *dev;
+	int fd;
+	struct edgeai_buffer *arena;
+	uint32_t arena_handle;
+	void *map;
+	struct ea_seg *seg;
+	uint32_t n_seg;
+};
+
+/* The compiled blob with program ops [first, first + count) only. */
+static void *sub_blob(const struct ea_compiled *c, uint32_t first, uint32_t count, size_t *ret_size)
+{
+	const struct edgeai_prog_header *h = c->blob;
+	struct edgeai_prog_header *nh;
+	size_t ooff = h->op_offset, opsz = sizeof(struct edgeai_prog_op);
+	size_t koff = ooff + opsz * count, total = (koff + h->const_size + 7) & ~(size_t)7;
+	uint8_t *b = aligned_alloc(64, (total + 63) & ~(size_t)63);
+
+	if (!b)
+		return NULL;
+	memset(b, 0, total);
+	memcpy(b, c->blob, ooff);
+	memcpy(b + ooff, (const uint8_t *)c->blob + ooff + opsz * first, opsz * count);
+	memcpy(b + koff, (const uint8_t *)c->blob + h->const_offset, h->const_size);
+	nh = (void *)b;
+	nh->op_count = count;
+	nh->const_offset = (uint32_t)koff;
+	nh->total_size = (uint32_t)total;
+	*ret_size = total;
+	return b;
+}
+
+static int prog_create(int fd, const void *blob, size_t size, uint32_t *handle)
+{
+	struct drm_edgeai_program_create pc = { .data = (uintptr_t)blob, .size = (uint32_t)size };
+
+	if (ioctl(fd, DRM_IOCTL_EDGEAI_PROGRAM_CREATE, &pc))
+		return -errno;
+	*handle = pc.handle;
+	return 0;
+}
+
+static void prog_destroy(int fd, uint32_t handle)
+{
+	struct drm_edgeai_program_destroy pd = { .handle = handle };
+
+	if (handle)
+		ioctl(fd, DRM_IOCTL_EDGEAI_PROGRAM_DESTROY, &pd);
+}
+
+void ea_dev_free(struct ea_dev_state *s)
+{
+	uint32_t i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->n_seg; i++) {
+		prog_destroy(s->fd, s->seg[i].handle);
+		free(s->seg[i].blob);
+	}
+	free(s->seg);
+	edgeai_buffer_unref(s->arena);
+	edgeai_device_unref(s->dev);
+	free(s);
+}
+
+/* Model op owning program op @p (or -1). */
+static int32_t model_op_of(const struct ea_compiled *c, uint32_t p)
+{
+	int32_t i, best = -1;
+
+	for (i = 0; i < (int32_t)c->n_ops; i++)
+		if (!c->place[i].host && c->place[i].prog_op <= p)
+			best = i;
+	return best;
+}
+
+static int host_at(const struct ea_compiled *c, uint32_t p)
+{
+	uint32_t i;
+
+	for (i = 0; i < c->n_host; i++)
+		if (c->host[i].at == p)
+			return 1;
+	return 0;
+}
+
+int ea_dev_prepare(struct ea_compiled *c, const char *node, uint32_t exec_dev,
+		   struct ea_dev_state **ret, char *err, size_t errsz)
+{
+	const struct edgeai_prog_header *h = c->blob;
+	struct ea_dev_state *s;
+	uint32_t i, n_prog = h->op_count, on = 0, p;
+	int r;
+
+	*ret = NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	r = edgeai_device_open(node, 0, &s->dev);
+	if (r) {
+		if (err && errsz)
+			snprintf(err, errsz, "cannot open %s: %s", node, edgeai_strerror(r));
+		free(s);
+		return r;
+	}
+	s->fd = edgeai_device_get_fd(s->dev);
+	/* Which model ops does the driver take? */
+	for (i = 0; i < c->n_ops; i++) {
+		uint32_t first = c->place[i].prog_op, end = i + 1 < c->n_ops ?
+			c->place[i + 1].prog_op : n_prog, handle = 0;
+		size_t size;
+		void *b;
+
+		if (c->place[i].host || end <= first)
+			continue;
+		b = sub_blob(c, first, end - first, &size);
+		if (!b) {
+			ea_dev_free(s);
+			return -ENOMEM;
+		}
+		r = prog_create(s->fd, b, size, &handle);
+		free(b);
+		if (!r) {
+			prog_destroy(s->fd, handle);
+			c->place[i].device = exec_dev;
+			snprintf(c->place[i].reason, sizeof(c->place[i].reason),
+				 "%s: in the device's op set (driver accepted it)",
+				 edgeai_exec_device_name(exec_dev));
+			on++;
+		} else {
+			snprintf(c->place[i].reason, sizeof(c->place[i].reason),
+				 "fallback: the %s driver rejects this op (%s): not in its op set",
+				 edgeai_exec_device_name(exec_dev), edgeai_strerror(r));
+		}
+	}
+	if (!on) {
+		ea_dev_free(s);
+		return 0;
+	}
+	r = edgeai_buffer_new(s->dev, c->arena_size, 0, &s->arena);
+	if (!r)
+		r = edgeai_buffer_get_handle(s->arena, &s->arena_handle);
+	if (!r)
+		r = edgeai_buffer_map(s->arena, &s->map);
+	if (r) {
+		if (err && errsz)
+			snprintf(err, errsz, "arena of %zu bytes on %s: %s", c->arena_size, node,
+				 edgeai_strerror(r));
+		ea_dev_free(s);
+		return r;
+	}
+	/* Segments: break where the side changes and where a host op runs. */
+	for (p = 0; p < n_prog;) {
+		int32_t mo = model_op_of(c, p);
+		int dev = mo >= 0 && c->place[mo].device != EDGEAI_EXEC_CPU;
+		uint32_t q = p + 1;
+		struct ea_seg *sg, *ns;
+
+		while (q < n_prog && !host_at(c, q)) {
+			int32_t m2 = model_op_of(c, q);
+
+			if ((m2 >= 0 && c->place[m2].device != EDGEAI_EXEC_CPU) != dev)
+				break;
+			q++;
+		}
+		ns = realloc(s->seg, sizeof(*s->seg) * (s->n_seg + 1));
+		if (!ns) {
+			ea_dev_free(s);
+			return -ENOMEM;
+		}
+		s->seg = ns;
+		sg = &s->seg[s->n_seg++];
+		memset(sg, 0, sizeof(*sg));
+		sg->first = p;
+		sg->count = q - p;
+		sg->on_dev = dev;
+		sg->blob = sub_blob(c, p, q - p, &sg->size);
+		if (!sg->blob) {
+			ea_dev_free(s);
+			return -ENOMEM;
+		}
+		if (dev) {
+			r = prog_create(s->fd, sg->blob, sg->size, &sg->handle);
+			if (r) {
+				if (err && errsz)
+					snprintf(err, errsz, "program of ops %u..%u on %s: %s", p,
+						 q - 1, node, edgeai_strerror(r));
+				ea_dev_free(s);
+				return r;
+			}
+		}
+		p = q;
+	}
+	*ret = s;
+	return 0;
+}
+
+static int submit_wait(struct ea_dev_state *s, uint32_t handle)
+{
+	struct drm_edgeai_bo_ref bo = { .handle = s->arena_handle,
+					.flags = DRM_EDGEAI_BO_READ | DRM_EDGEAI_BO_WRITE };
+	struct drm_edgeai_submit sub = { .bos = (uintptr_t)&bo, .bo_count = 1,
+					 .flags = DRM_EDGEAI_SUBMIT_PROGRAM };
+	struct drm_edgeai_wait w = { 0 };
+	struct timespec ts;
+
+	sub.reserved[0] = handle;
+	if (ioctl(s->fd, DRM_IOCTL_EDGEAI_SUBMIT, &sub))
+		return -errno;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	w.job_id = sub.job_id;
+	w.timeout_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec + INT64_C(60) * 1000000000;
+	if (ioctl(s->fd, DRM_IOCTL_EDGEAI_WAIT, &w))
+		return -errno;
+	return w.status;
+}
+
+int ea_dev_run(struct ea_dev_state *s, const struct ea_compiled *c, const void *const *inputs,
+	       void *const *outputs, int reference)
+{
+	uint8_t *arena = s->map;
+	uint32_t i, k, hi = 0;
+	int r = 0;
+
+	r = edgeai_buffer_cpu_prep(s->arena, EDGEAI_ACCESS_READ | EDGEAI_ACCESS_WRITE,
+				   EDGEAI_TIMEOUT_INFINITE);
+	if (r)
+		return r;
+	for (i = 0; i < c->n_in; i++)
+		memcpy(arena + c->in[i].offset, inputs[i], c->in[i].size);
+	for (i = 0; i < s->n_seg && !r; i++) {
+		struct ea_seg *sg = &s->seg[i];
+		void *slots[1] = { arena };
+		unsigned int failed;
+
+		for (; hi < c->n_host && c->host[hi].at <= sg->first && !r; hi++)
+			r = ea_cpu_host(c->blob, c->size, &c->host[hi], slots, 1);
+		if (r)
+			break;
+		if (sg->on_dev) {
+			edgeai_buffer_cpu_fini(s->arena);
+			r = submit_wait(s, sg->handle);
+			k = (uint32_t)edgeai_buffer_cpu_prep(s->arena, EDGEAI_ACCESS_READ |
+							     EDGEAI_ACCESS_WRITE,
+							     EDGEAI_TIMEOUT_INFINITE);
+			if (!r && k)
+				r = (int)k;
+		} else {
+			r = ea_cpu_exec(sg->blob, sg->size, NULL, 0, slots, 1, reference, &failed);
+		}
+	}
+	for (; hi < c->n_host && !r; hi++) {
+		void *slots[1] = { arena };
+
+		r = ea_cpu_host(c->blob, c->size, &c->host[hi], slots, 1);
+	}
+	if (!r)
+		for (i = 0; i < c->n_out; i++)
+			memcpy(outputs[i], arena + c->out[i].offset, c->out[i].size);
+	edgeai_buffer_cpu_fini(s->arena);
+	return r;
+}
