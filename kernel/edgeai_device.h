@@ -209,6 +209,7 @@ struct edgeai_device {
  * @period_start: start of the current quota period; arbiter lock
  * @period_used_ns: device time used in the current period; arbiter lock
  * @busy_reason: &enum drm_edgeai_busy_reason of the last refused submit
+ * @programs: program handles of the file (&struct edgeai_program)
  */
 struct edgeai_file_priv {
 	struct edgeai_device *edev;

@@ -9,7 +9,7 @@
 #include "drm/edgeai_program.h"
 
 /** @EDGEAI_PROG_MAX_WORK: most MAC-equivalents a program may derive */
-#define EDGEAI_PROG_MAX_WORK	(1ULL << 40)
+#define EDGEAI_PROG_MAX_WORK	0x10000000000ULL	/* 2^40 */
 /** @EDGEAI_PROG_MAX_SLOTS: most buffer slots a program may use */
 #define EDGEAI_PROG_MAX_SLOTS	64U
 
