@@ -673,12 +673,14 @@ EDGEAI_PUBLIC int edgeai_quantize(const struct edgeai_model *model,
  * for byte. Each operator gets a placement (device and reason), readable
  * with edgeai_program_get_placement(): nothing falls back silently.
  *
- * Policies: AUTO places ops on an accelerator that supports them and runs
- * the rest on the CPU; DEVICE_ONLY fails (-ENODEV, or -EOPNOTSUPP when a
- * device exists but cannot run the model) instead of falling back;
- * CPU_ONLY never touches a device. In this release programs run on the
- * CPU only (the driver has no program execution yet): with AUTO the
- * placement report says so per op.
+ * Policies: AUTO places each op on the accelerator when its driver accepts
+ * it (the driver knows its firmware's op set: each op is offered alone with
+ * PROGRAM_CREATE) and runs the rest on the CPU; DEVICE_ONLY fails (-ENODEV
+ * without a device, -EOPNOTSUPP naming the first op the device cannot run)
+ * instead of falling back; CPU_ONLY never touches a device. Device and CPU
+ * segments share one arena buffer object, so nothing is copied between
+ * them. A few ops TFLite computes in float (MEAN without keep_dims) always
+ * run on the CPU, and their placement says so.
  *
  * Threads: a compiled program is immutable; edgeai_program_run() may be
  * called from several threads at once on the same program (each call uses
