@@ -56,7 +56,7 @@ PY
 			cat "$tmp"/out/output*.bin > "$tmp/ours.bin"
 			diffs=$(cmp -l "$tmp/oracle.bin" "$tmp/ours.bin" 2>&1 | wc -l)
 			[ "$diffs" -eq 0 ]
-			ok $? "$model seed $seed ($mode kernels): $(ls "$tmp/out" | wc -l) outputs, $(stat -c %s "$tmp/oracle.bin") bytes, $diffs differ from the oracle"
+			ok $? "$model seed $seed ($mode kernels): $(find "$tmp/out" -name "output*.bin" | wc -l) outputs, $(stat -c %s "$tmp/oracle.bin") bytes, $diffs differ from the oracle"
 		done
 	done
 	grep -c ' cpu ' "$tmp/run.log" | sed "s/^/# $model: ops placed on the CPU: /"
