@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The optimized CPU kernels (libedgeai/src/cpu-avx2.c) against the
+ * firmware reference kernels on seeded random CONV_2D, DEPTHWISE_CONV_2D
+ * and FULLY_CONNECTED programs: odd channel counts (not multiples of the
+ * vector width), padding, strides, dilation, int8 per-channel and uint8
+ * per-tensor with extreme zero points, large reductions. Every output
+ * byte must be equal. Skips the comparison (not the reference run) on a
+ * CPU without AVX2.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../libedgeai/src/compile.h"
+#include "../../libedgeai/src/cpu.h"
+#include "drm/edgeai_program.h"
+#include "ktap.h"
+
+static uint64_t rs = 88172645463325252ULL;
+
+static uint32_t rnd(uint32_t n)
+{
+	rs ^= rs << 13;
+	rs ^= rs >> 7;
+	rs ^= rs << 17;
+	return (uint32_t)(rs % n);
+}
+
+struct pb {
+	uint8_t buf[1 << 20];
+	struct edgeai_prog_tensor t[8];
+	struct edgeai_prog_op op;
+	uint8_t k[1 << 19];
+	uint32_t nt, nk;
+};
+
+static uint32_t add_t(struct pb *p, uint32_t dt, uint32_t slot, uint64_t off, const uint32_t d[4],
+		      int32_t zp)
+{
+	struct edgeai_prog_tensor *t = &p->t[p->nt];
+
+	memset(t, 0, sizeof(*t));
+	t->dtype = dt;
+	t->slot = slot;
+	t->offset = off;
+	memcpy(t->dims, d, sizeof(t->dims));
+	t->zero_point = zp;
+	return p->nt++;
+}
+
+static uint32_t add_k(struct pb *p, uint32_t len)
+{
+	uint32_t off = (p->nk + 7) & ~7U;
+
+	p->nk = off + len;
+	return off;
+}
+
+static size_t blob(struct pb *p)
+{
+	struct edgeai_prog_header *h = (void *)p->buf;
+	size_t toff = sizeof(*h), ooff = toff + sizeof(p->t[0]) * p->nt, koff = ooff + sizeof(p->op);
+	size_t total = (koff + p->nk + 7) & ~(size_t)7;
+
+	memset(p->buf, 0, total);
+	h->magic = EDGEAI_PROG_MAGIC;
+	h->version = EDGEAI_PROG_VERSION;
+	h->header_size = sizeof(*h);
+	h->total_size = (uint32_t)total;
+	h->tensor_count = p->nt;
+	h->op_count = 1;
+	h->tensor_offset = (uint32_t)toff;
+	h->op_offset = (uint32_t)ooff;
+	h->const_offset = (uint32_t)koff;
+	h->const_size = p->nk;
+	h->slot_count = 2;
+	memcpy(p->buf + toff, p->t, sizeof(p->t[0]) * p->nt);
+	memcpy(p->buf + ooff, &p->op, sizeof(p->op));
+	memcpy(p->buf + koff, p->k, p->nk);
+	return total;
+}
+
+static struct pb P;
+static uint8_t in[1 << 18], out_ref[1 << 18], out_opt[1 << 18];
+
+static int one(int kind, int u8, char *what, size_t wsz)
+{
+	uint32_t n = 1 + rnd(2), h = 1 + rnd(12), w = 1 + rnd(12), ic = 1 + rnd(kind == 2 ? 300 : 40);
+	uint32_t oc = 1 + rnd(37), kh = 1 + rnd(5), kw = 1 + rnd(5), sh = 1 + rnd(3), sw = 1 + rnd(3);
+	uint32_t dh = 1 + rnd(2), dw_ = 1 + rnd(2), oh, ow, i, dt = u8 ? EDGEAI_DTYPE_UINT8 :
+			 EDGEAI_DTYPE_INT8, din[4], dout[4], df[4], db[4], fsz, osz;
+	int32_t zin = u8 ? (int32_t)rnd(256) : (int32_t)rnd(256) - 128;
+	int32_t zout = u8 ? (int32_t)rnd(256) : (int32_t)rnd(256) - 128, zw = u8 ? (int32_t)rnd(256) : 0;
+	uint32_t ti, tf, tb, to, foff, boff, qoff = EDGEAI_PROG_NO_CONST;
+	struct edgeai_prog_conv_params *cp = (void *)P.op.params;
+	struct edgeai_prog_fc_params *fp = (void *)P.op.params;
+	void *slots[2];
+	unsigned int failed;
+	size_t size;
+	int r1, r2;
+
+	memset(&P.op, 0, sizeof(P.op));
+	P.nt = P.nk = 0;
+	for (i = 0; i < EDGEAI_PROG_MAX_INPUTS; i++)
+		P.op.inputs[i] = EDGEAI_PROG_NO_TENSOR;
+	if (kind == 1)
+		oc = ic;
+	if (kind == 2) {
+		din[0] = 1, din[1] = 1, din[2] = n * (1 + rnd(4)), din[3] = ic;
+		dout[0] = 1, dout[1] = 1, dout[2] = din[2], dout[3] = oc;
+		df[0] = 1, df[1] = 1, df[2] = oc, df[3] = ic;
+	} else {
+		uint32_t ekh = (kh - 1) * dh + 1, ekw = (kw - 1) * dw_ + 1;
+
+		oh = (h + sh - 1) / sh;
+		ow = (w + sw - 1) / sw;
+		din[0] = n, din[1] = h, din[2] = w, din[3] = ic;
+		dout[0] = n, dout[1] = oh, dout[2] = ow, dout[3] = oc;
+		if (kind == 0)
+			df[0] = oc, df[1] = kh, df[2] = kw, df[3] = ic;
+		else
+			df[0] = 1, df[1] = kh, df[2] = kw, df[3] = oc;
+		cp->stride_h = sh;
+		cp->stride_w = sw;
+		cp->dilation_h = dh;
+		cp->dilation_w = dw_;
+		/* SAME-style padding, clamped to what the format allows */
+		cp->pad_top = (uint32_t)(((int32_t)((oh - 1) * sh + ekh) - (int32_t)h) > 0 ?
+					 ((oh - 1) * sh + ekh - h) / 2 : 0);
+		cp->pad_left = (uint32_t)(((int32_t)((ow - 1) * sw + ekw) - (int32_t)w) > 0 ?
+					  ((ow - 1) * sw + ekw - w) / 2 : 0);
+		if (cp->pad_top >= kh * dh)
+			cp->pad_top = kh * dh - 1;
+		if (cp->pad_left >= kw * dw_)
+			cp->pad_left = kw * dw_ - 1;
+		cp->depth_multiplier = 1;
+	}
+	db[0] = db[1] = db[2] = 1;
+	db[3] = oc;
+	fsz = df[0] * df[1] * df[2] * df[3];
+	osz = dout[0] * dout[1] * dout[2] * dout[3];
+	if (din[0] * din[1] * din[2] * din[3] > sizeof(in) || osz > sizeof(out_ref) ||
+	    fsz > 200000)
+		return -1;
+	ti = add_t(&P, dt, 0, 0, din, zin);
+	foff = add_k(&P, fsz);
+	for (i = 0; i < fsz; i++)
+		P.k[foff + i] = (uint8_t)(u8 ? rnd(256) : rnd(255) + 1);	/* int8: -127..127 */
+	tf = add_t(&P, dt, EDGEAI_PROG_SLOT_CONST, foff, df, zw);
+	boff = add_k(&P, 4 * oc);
+	for (i = 0; i < oc; i++) {
+		int32_t b = (int32_t)rnd(200001) - 100000;
+
+		memcpy(&P.k[boff + 4 * i], &b, 4);
+	}
+	tb = add_t(&P, EDGEAI_DTYPE_INT32, EDGEAI_PROG_SLOT_CONST, boff, db, 0);
+	to = add_t(&P, dt, 1, 0, dout, zout);
+	P.op.inputs[0] = ti;
+	P.op.inputs[1] = tf;
+	P.op.inputs[2] = rnd(5) ? tb : EDGEAI_PROG_NO_TENSOR;
+	P.op.output = to;
+	if (kind == 2) {
+		P.op.opcode = EDGEAI_OP_FULLY_CONNECTED;
+		ea_quantize_multiplier(0.0001 + (double)rnd(1000) / 1e5, &fp->out_multiplier,
+				       &fp->out_shift);
+		fp->act_min = u8 ? (int32_t)rnd(20) : -128 + (int32_t)rnd(20);
+		fp->act_max = u8 ? 255 - (int32_t)rnd(20) : 127 - (int32_t)rnd(20);
+	} else {
+		P.op.opcode = kind ? EDGEAI_OP_DEPTHWISE_CONV_2D : EDGEAI_OP_CONV_2D;
+		cp->act_min = u8 ? (int32_t)rnd(20) : -128 + (int32_t)rnd(20);
+		cp->act_max = u8 ? 255 - (int32_t)rnd(20) : 127 - (int32_t)rnd(20);
+		if (!u8) {
+			struct edgeai_prog_qmul q;
+
+			qoff = add_k(&P, 8 * oc);
+			for (i = 0; i < oc; i++) {
+				ea_quantize_multiplier(1e-5 + (double)rnd(100000) / 1e7,
+						       &q.multiplier, &q.shift);
+				memcpy(&P.k[qoff + 8 * i], &q, 8);
+			}
+		} else {
+			ea_quantize_multiplier(1e-5 + (double)rnd(100000) / 1e7,
+					       &cp->out_multiplier, &cp->out_shift);
+		}
+		cp->qmul_offset = qoff;
+	}
+	for (i = 0; i < din[0] * din[1] * din[2] * din[3]; i++)
+		in[i] = (uint8_t)rnd(256);
+	size = blob(&P);
+	slots[0] = in;
+	slots[1] = out_ref;
+	memset(out_ref, 0xa5, osz);
+	r1 = ea_cpu_exec(P.buf, size, NULL, 0, slots, 2, 1, &failed);
+	slots[1] = out_opt;
+	memset(out_opt, 0x5a, osz);
+	r2 = ea_cpu_exec(P.buf, size, NULL, 0, slots, 2, 0, &failed);
+	snprintf(what, wsz, "%s %s n%u %ux%ux%u -> %u k%ux%u s%ux%u d%ux%u zp %d/%d/%d",
+		 kind == 0 ? "conv" : kind == 1 ? "dw" : "fc", u8 ? "uint8" : "int8", n, h, w, ic,
+		 oc, kh, kw, sh, sw, dh, dw_, zin, zw, zout);
+	if (r1 || r2) {
+		ktap_diag("%s: exec %d/%d", what, r1, r2);
+		return 1;
+	}
+	return memcmp(out_ref, out_opt, osz) != 0;
+}
+
+int main(void)
+{
+	const char *names[3] = { "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED" };
+	char what[256];
+	int kind, u8, i;
+
+	ktap_start();
+	if (strcmp(ea_cpu_kernels_name(0), "avx2")) {
+		ktap_skip("this CPU has no AVX2: only the reference kernels run");
+		return ktap_finish();
+	}
+	for (kind = 0; kind < 3; kind++) {
+		for (u8 = 0; u8 < 2; u8++) {
+			int bad = 0, runs = 0;
+
+			for (i = 0; i < 150; i++) {
+				int r = one(kind, u8, what, sizeof(what));
+
+				if (r < 0)
+					continue;
+				runs++;
+				if (r) {
+					if (bad++ < 3)
+						ktap_diag("differs: %s", what);
+				}
+			}
+			ktap_ok(!bad && runs > 50, "%s %s: %d random programs, AVX2 equals the reference",
+				names[kind], u8 ? "uint8" : "int8", runs);
+		}
+	}
+	return ktap_finish();
+}
