@@ -13,6 +13,8 @@
 
 #include "kselftest_harness.h"
 
+#include "edgeai_pm_lib.h"
+
 /* Layout of the base program. */
 #define T_OFF	64
 #define O_OFF	(T_OFF + 4 * 48)
@@ -469,6 +471,68 @@ TEST_F(program, destroy_while_queued)
 	EXPECT_LT(0, ns);
 	EXPECT_EQ(0, eai_bo_prep(self->fd, self->bo[1], DRM_EDGEAI_PREP_READ, 0));
 	EXPECT_EQ(0, memcmp(self->map[1], self->want, OUT_BYTES));
+}
+
+/*
+ * Timing model: a program takes MACs / (MACs per cycle * clock) on the
+ * device. A 151 M MAC convolution (filter in a buffer) in compute-off mode
+ * (timing kept, arithmetic skipped): the device time is at least that at
+ * the highest clock and at most that at the lowest, plus slack.
+ */
+TEST_F(program, device_time_follows_macs)
+{
+	const uint32_t hw = 64, c = 64;
+	const uint64_t macs = (uint64_t)hw * hw * c * 9 * c;
+	uint64_t in_sz = (uint64_t)hw * hw * c, f_sz = (uint64_t)c * 9 * c;
+	uint32_t bo[3], h;
+	struct drm_edgeai_bo_ref bos[3];
+	struct drm_edgeai_submit s = {
+		.bos = (uintptr_t)bos, .bo_count = 3, .core = DRM_EDGEAI_CORE_ANY,
+		.flags = DRM_EDGEAI_SUBMIT_PROGRAM,
+	};
+	struct drm_edgeai_program_create cr = { 0 };
+	uint64_t mpc, max_khz, id, ns = 0, lo;
+	int32_t status = 1;
+	struct prog p;
+	int minor = eai_fd_minor(self->fd);
+
+	ASSERT_EQ(0, eai_get_param(self->fd, DRM_EDGEAI_PARAM_MACS_PER_CYCLE, &mpc));
+	ASSERT_EQ(0, eai_get_param(self->fd, DRM_EDGEAI_PARAM_MAX_FREQ_KHZ, &max_khz));
+	base_program(&p);
+	tensor(pt(&p, 0), EDGEAI_DTYPE_INT8, 0, 0, 1, hw, hw, c, 0);
+	tensor(pt(&p, 1), EDGEAI_DTYPE_INT8, 2, 0, c, 3, 3, c, 0);
+	tensor(pt(&p, 2), EDGEAI_DTYPE_INT32, EDGEAI_PROG_SLOT_CONST, 0, 1, 1, 1, 1, 0);
+	tensor(pt(&p, 3), EDGEAI_DTYPE_INT8, 1, 0, 1, hw, hw, c, 0);
+	po(&p)->inputs[2] = EDGEAI_PROG_NO_TENSOR;
+	pc(&p)->qmul_offset = EDGEAI_PROG_NO_CONST;
+	pc(&p)->out_multiplier = 1 << 30;
+	pc(&p)->out_shift = -8;
+	ph(&p)->slot_count = 3;
+	cr.data = (uintptr_t)p.words;
+	cr.size = p.size;
+	ASSERT_EQ(0, eai_ioctl(self->fd, DRM_IOCTL_EDGEAI_PROGRAM_CREATE, &cr));
+	h = cr.handle;
+	EXPECT_EQ(macs, cr.macs);
+	ASSERT_EQ(0, eai_bo_create(self->fd, in_sz, &bo[0]));
+	ASSERT_EQ(0, eai_bo_create(self->fd, in_sz, &bo[1]));
+	ASSERT_EQ(0, eai_bo_create(self->fd, f_sz, &bo[2]));
+	bos[0] = (struct drm_edgeai_bo_ref){ bo[0], DRM_EDGEAI_BO_READ };
+	bos[1] = (struct drm_edgeai_bo_ref){ bo[1], DRM_EDGEAI_BO_WRITE };
+	bos[2] = (struct drm_edgeai_bo_ref){ bo[2], DRM_EDGEAI_BO_READ };
+	ASSERT_EQ(0, eai_dbg_write(minor, "compute_off", "1"));
+	s.reserved[0] = h;
+	ASSERT_EQ(0, eai_submit(self->fd, &s, &id));
+	ASSERT_EQ(0, eai_wait(self->fd, id, eai_deadline_ms(20000), &status, &ns));
+	EXPECT_EQ(0, eai_dbg_write(minor, "compute_off", "0"));
+	EXPECT_EQ(0, status);
+	lo = macs * 1000000ull / (mpc * max_khz);
+	ksft_print_msg("%llu MACs: device time %llu ns, at the highest clock %llu ns\n",
+		       (unsigned long long)macs, (unsigned long long)ns,
+		       (unsigned long long)lo);
+	EXPECT_LE(lo, ns);
+	/* The lowest operating point is at least 1/8 of the highest here. */
+	EXPECT_GE(lo * 8 + 10000000ull, ns);
+	EXPECT_EQ(0, prog_destroy(self->fd, h));
 }
 
 TEST_HARNESS_MAIN
