@@ -146,7 +146,7 @@ static const struct edgeai_prog_qmul *qmuls(const struct ek_op *o,
 	return q;
 }
 
-static int conv(const struct ek_op *o)
+static int conv(const struct ek_op *o, const void *prep)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
@@ -164,10 +164,11 @@ static int conv(const struct ek_op *o)
 	q = qmuls(o, p, och, &ok);
 	if (!ok)
 		return EA_OPT_NOT_HANDLED;
-	wt = weights16(f, och, k, kp);
+	wt = prep ? (int16_t *)prep : weights16(f, och, k, kp);
 	patch = aalloc((size_t)kp * 2);
 	if (!wt || !patch) {
-		free(wt);
+		if (!prep)
+			free(wt);
 		free(patch);
 		return EA_OPT_NOT_HANDLED;
 	}
@@ -208,12 +209,24 @@ static int conv(const struct ek_op *o)
 			}
 		}
 	}
-	free(wt);
+	if (!prep)
+		free(wt);
 	free(patch);
 	return 0;
 }
 
-static int depthwise(const struct ek_op *o)
+static int32_t *dw_weights(const struct ek_tensor *f)
+{
+	uint32_t c, n = f->d[1] * f->d[2] * f->d[3];
+	int32_t *wt = aalloc(((size_t)n + 8) * 4);
+
+	if (wt)
+		for (c = 0; c < n; c++)
+			wt[c] = ek_ld(f, c) - f->zp;
+	return wt;
+}
+
+static int depthwise(const struct ek_op *o, const void *prep)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
@@ -231,15 +244,14 @@ static int depthwise(const struct ek_op *o)
 	q = qmuls(o, p, ch, &ok);
 	if (!ok)
 		return EA_OPT_NOT_HANDLED;
-	wt = aalloc(((size_t)kh * kw * ch + 8) * 4);
+	wt = prep ? (int32_t *)prep : dw_weights(f);
 	acc = aalloc(((size_t)ch + 8) * 4);
 	if (!wt || !acc) {
-		free(wt);
+		if (!prep)
+			free(wt);
 		free(acc);
 		return EA_OPT_NOT_HANDLED;
 	}
-	for (c = 0; c < kh * kw * ch; c++)
-		wt[c] = ek_ld(f, c) - f->zp;
 	for (n = 0; n < out->d[0]; n++) {
 		for (oy = 0; oy < out->d[1]; oy++) {
 			for (ox = 0; ox < out->d[2]; ox++) {
@@ -287,12 +299,13 @@ static int depthwise(const struct ek_op *o)
 			}
 		}
 	}
-	free(wt);
+	if (!prep)
+		free(wt);
 	free(acc);
 	return 0;
 }
 
-static int fc(const struct ek_op *o)
+static int fc(const struct ek_op *o, const void *prep)
 {
 	const struct edgeai_prog_fc_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
@@ -307,10 +320,11 @@ static int fc(const struct ek_op *o)
 	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)) ||
 	    !shift_ok(p->out_multiplier, p->out_shift))
 		return EA_OPT_NOT_HANDLED;
-	wt = weights16(f, och, ich, kp);
+	wt = prep ? (int16_t *)prep : weights16(f, och, ich, kp);
 	x = aalloc((size_t)kp * 2);
 	if (!wt || !x) {
-		free(wt);
+		if (!prep)
+			free(wt);
 		free(x);
 		return EA_OPT_NOT_HANDLED;
 	}
@@ -321,22 +335,43 @@ static int fc(const struct ek_op *o)
 			finish(out, bi * och + oc, dot16(x, wt + (size_t)oc * kp, kp), b, oc,
 			       p->out_multiplier, p->out_shift, 1, p->act_min, p->act_max);
 	}
-	free(wt);
+	if (!prep)
+		free(wt);
 	free(x);
 	return 0;
 }
 
-int ea_opt_run(const struct ek_op *o)
+int ea_opt_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
 	case EDGEAI_OP_CONV_2D:
-		return conv(o);
+		return conv(o, prep);
 	case EDGEAI_OP_DEPTHWISE_CONV_2D:
-		return depthwise(o);
+		return depthwise(o, prep);
 	case EDGEAI_OP_FULLY_CONNECTED:
-		return fc(o);
+		return fc(o, prep);
 	default:
 		return EA_OPT_NOT_HANDLED;
+	}
+}
+
+void *ea_opt_prepare(const struct ek_op *o)
+{
+	const struct ek_tensor *f = &o->in[1];
+	uint32_t k;
+
+	if (!ea_opt_available() || o->n_in < 2 || !f->data || !ek_is8(f->dtype))
+		return NULL;
+	switch (o->op->opcode) {
+	case EDGEAI_OP_CONV_2D:
+		k = f->d[1] * f->d[2] * f->d[3];
+		return weights16(f, f->d[0], k, (k + 15) & ~15U);
+	case EDGEAI_OP_DEPTHWISE_CONV_2D:
+		return f->d[0] == 1 ? dw_weights(f) : NULL;
+	case EDGEAI_OP_FULLY_CONNECTED:
+		return weights16(f, f->d[2], f->d[3], (f->d[3] + 15) & ~15U);
+	default:
+		return NULL;
 	}
 }
 
@@ -347,10 +382,17 @@ int ea_opt_available(void)
 	return 0;
 }
 
-int ea_opt_run(const struct ek_op *o)
+int ea_opt_run(const struct ek_op *o, const void *prep)
 {
 	(void)o;
+	(void)prep;
 	return EA_OPT_NOT_HANDLED;
+}
+
+void *ea_opt_prepare(const struct ek_op *o)
+{
+	(void)o;
+	return NULL;
 }
 
 #endif

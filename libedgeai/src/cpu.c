@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cpu.h"
@@ -165,9 +166,61 @@ const char *ea_cpu_kernels_name(int reference)
 	return !reference && ea_opt_available() ? "avx2" : "reference";
 }
 
+void **ea_cpu_prepare(const void *prog, size_t size)
+{
+	const struct edgeai_prog_header *h = prog;
+	const struct edgeai_prog_tensor *tt;
+	const struct edgeai_prog_op *ops;
+	void **prep;
+	struct ek_op o;
+	uint32_t i;
+
+	if (!ea_opt_available() || size < sizeof(*h) || h->total_size != size)
+		return NULL;
+	tt = (const void *)((const uint8_t *)prog + h->tensor_offset);
+	ops = (const void *)((const uint8_t *)prog + h->op_offset);
+	prep = calloc(h->op_count ? h->op_count : 1, sizeof(*prep));
+	if (!prep)
+		return NULL;
+	memset(&o, 0, sizeof(o));
+	o.consts = (const uint8_t *)prog + h->const_offset;
+	o.const_size = h->const_size;
+	for (i = 0; i < h->op_count; i++) {
+		o.op = &ops[i];
+		o.n_in = 2;
+		/* the filter is a constant: it resolves without slots */
+		if (ops[i].inputs[1] == EDGEAI_PROG_NO_TENSOR ||
+		    resolve(h, tt, ops[i].inputs[1], prog, NULL, 0, &o.in[1]) ||
+		    tt[ops[i].inputs[1]].slot != EDGEAI_PROG_SLOT_CONST)
+			continue;
+		prep[i] = ea_opt_prepare(&o);
+	}
+	return prep;
+}
+
+void ea_cpu_prepare_free(void **prep, const void *prog)
+{
+	const struct edgeai_prog_header *h = prog;
+	uint32_t i;
+
+	if (!prep)
+		return;
+	for (i = 0; i < h->op_count; i++)
+		free(prep[i]);
+	free(prep);
+}
+
 int ea_cpu_exec(const void *prog, size_t size, const struct ea_host_op *host,
 		unsigned int n_host, void *const *slots, unsigned int n_slots, int reference,
 		unsigned int *failed_op)
+{
+	return ea_cpu_exec_prep(prog, size, host, n_host, slots, n_slots, reference, NULL,
+				failed_op);
+}
+
+int ea_cpu_exec_prep(const void *prog, size_t size, const struct ea_host_op *host,
+		     unsigned int n_host, void *const *slots, unsigned int n_slots, int reference,
+		     void *const *prep, unsigned int *failed_op)
 {
 	const struct edgeai_prog_header *h = prog;
 	const uint8_t *base = prog;
@@ -205,7 +258,7 @@ int ea_cpu_exec(const void *prog, size_t size, const struct ea_host_op *host,
 		}
 		if (resolve(h, tt, ops[i].output, base, slots, n_slots, &o.out) || !o.out.data)
 			return -EIO;
-		r = opt ? ea_opt_run(&o) : EA_OPT_NOT_HANDLED;
+		r = opt ? ea_opt_run(&o, prep ? prep[i] : NULL) : EA_OPT_NOT_HANDLED;
 		if (r == EA_OPT_NOT_HANDLED)
 			r = run_ref(&o);
 		if (r)

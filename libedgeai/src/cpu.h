@@ -17,6 +17,13 @@
 EA_PRIVATE int ea_cpu_exec(const void *prog, size_t size, const struct ea_host_op *host,
 			   unsigned int n_host, void *const *slots, unsigned int n_slots,
 			   int reference, unsigned int *failed_op);
+/* The same, with what ea_cpu_prepare() made for @prog (or NULL). */
+EA_PRIVATE int ea_cpu_exec_prep(const void *prog, size_t size, const struct ea_host_op *host,
+				unsigned int n_host, void *const *slots, unsigned int n_slots,
+				int reference, void *const *prep, unsigned int *failed_op);
+/* Per-op weights of @prog in the optimized kernels' layout; NULL when none. */
+EA_PRIVATE void **ea_cpu_prepare(const void *prog, size_t size);
+EA_PRIVATE void ea_cpu_prepare_free(void **prep, const void *prog);
 /* Run one host op of @prog on @slots. */
 EA_PRIVATE int ea_cpu_host(const void *prog, size_t size, const struct ea_host_op *host,
 			   void *const *slots, unsigned int n_slots);

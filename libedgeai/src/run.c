@@ -26,6 +26,7 @@ struct edgeai_program {
 	pthread_mutex_t lock;	/* guards arena and the device state */
 	void *arena;
 	struct ea_dev_state *dev;	/* NULL: everything on the CPU */
+	void **prep;		/* optimized kernels' weights per program op */
 };
 
 const char *edgeai_exec_device_name(uint32_t device)
@@ -195,6 +196,8 @@ int edgeai_model_compile(const struct edgeai_model *model,
 		return -ENOMEM;
 	}
 	p->dev = dev;
+	if (!(o.cpu_flags & EDGEAI_CPU_REFERENCE) && !dev)
+		p->prep = ea_cpu_prepare(c->blob, c->size);
 	atomic_init(&p->n_ref, 1);
 	p->c = c;
 	p->reference = !!(o.cpu_flags & EDGEAI_CPU_REFERENCE);
@@ -216,6 +219,7 @@ struct edgeai_program *edgeai_program_unref(struct edgeai_program *prog)
 		return NULL;
 	pthread_mutex_destroy(&prog->lock);
 	ea_dev_free(prog->dev);
+	ea_cpu_prepare_free(prog->prep, prog->c->blob);
 	free(prog->arena);
 	ea_compiled_free(prog->c);
 	free(prog);
@@ -264,7 +268,8 @@ int edgeai_program_run(struct edgeai_program *prog, const void *const *inputs,
 	}
 	for (i = 0; i < n_inputs; i++)
 		memcpy((uint8_t *)arena + c->in[i].offset, inputs[i], c->in[i].size);
-	r = ea_cpu_exec(c->blob, c->size, c->host, c->n_host, &arena, 1, prog->reference, &failed);
+	r = ea_cpu_exec_prep(c->blob, c->size, c->host, c->n_host, &arena, 1, prog->reference,
+			     prog->prep, &failed);
 	if (!r)
 		for (i = 0; i < n_outputs; i++)
 			memcpy(outputs[i], (uint8_t *)arena + c->out[i].offset, c->out[i].size);
