@@ -753,6 +753,9 @@ static int epc_op(struct epc *c, const u64 *op_mask)
 			return FAIL(c, "output overlaps an input");
 	}
 	c->bytes += epc_bytes(out);
+	/* At most 4096 ops of 9 tensors below 4 GiB: no overflow. */
+	if (c->bytes > EDGEAI_PROG_MAX_BYTES)
+		return FAIL(c, "program moves too many bytes");
 	return epc_op_params(c, op, in, n_in, out);
 }
 

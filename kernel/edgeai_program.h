@@ -8,8 +8,15 @@
 
 #include "drm/edgeai_program.h"
 
-/** @EDGEAI_PROG_MAX_WORK: most MAC-equivalents a program may derive */
-#define EDGEAI_PROG_MAX_WORK	0x10000000000ULL	/* 2^40 */
+/*
+ * @EDGEAI_PROG_MAX_WORK: most MAC-equivalents a program may derive. It also
+ * bounds the CPU time the simulator spends running one job (its op kernels
+ * cannot be preempted by a core reset): about 10 ms of device time at
+ * 512 MACs per cycle and 800 MHz, seconds of host CPU.
+ */
+#define EDGEAI_PROG_MAX_WORK	0x100000000ULL	/* 2^32 */
+/** @EDGEAI_PROG_MAX_BYTES: most bytes a program's ops may read and write */
+#define EDGEAI_PROG_MAX_BYTES	0x10000000000ULL	/* 2^40 */
 /** @EDGEAI_PROG_MAX_SLOTS: most buffer slots a program may use */
 #define EDGEAI_PROG_MAX_SLOTS	64U
 

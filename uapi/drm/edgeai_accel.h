@@ -507,7 +507,8 @@ struct drm_edgeai_client_info {
  * DRM_EDGEAI_BO_WRITE.
  *
  * Errors: -EINVAL for a program that breaks a rule (one drm_dbg line names
- * the op index and the rule), a @size of 0 or above EDGEAI_PROG_MAX_SIZE,
+ * the op index and the rule) or whose ops add up to more than 2^32
+ * multiply-accumulates (split it), a @size of 0 or above EDGEAI_PROG_MAX_SIZE,
  * non-zero @flags or @pad; -EFAULT for a bad @data; -ENOMEM; -ENOSPC when
  * the file has DRM_EDGEAI_MAX_PROGRAMS programs already.
  */
