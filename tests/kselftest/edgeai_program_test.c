@@ -8,6 +8,8 @@
  * and afterwards the device still runs the valid program to the same
  * bytes and still copies and fills.
  */
+#include <liburing.h>
+
 #include "edgeai_test.h"
 #include <drm/edgeai_program.h>
 
@@ -533,6 +535,70 @@ TEST_F(program, device_time_follows_macs)
 	/* The lowest operating point is at least 1/8 of the highest here. */
 	EXPECT_GE(lo * 8 + 10000000ull, ns);
 	EXPECT_EQ(0, prog_destroy(self->fd, h));
+}
+
+/* Submit a program through io_uring; the CQE result. */
+static int prog_run_uring(int fd, uint32_t handle, struct drm_edgeai_bo_ref *bos, uint32_t n)
+{
+	struct io_uring_params prm = { .flags = IORING_SETUP_SQE128 | IORING_SETUP_CQE32 };
+	struct drm_edgeai_submit s = {
+		.bos = (uintptr_t)bos, .bo_count = n, .core = DRM_EDGEAI_CORE_ANY,
+		.flags = DRM_EDGEAI_SUBMIT_PROGRAM, .reserved = { handle },
+	};
+	struct __kernel_timespec ts = { .tv_sec = 10 };
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe *cqe;
+	struct io_uring ring;
+	int ret;
+
+	ret = io_uring_queue_init_params(2, &ring, &prm);
+	if (ret)
+		return ret;
+	sqe = io_uring_get_sqe(&ring);
+	memset(sqe, 0, 128);
+	sqe->opcode = IORING_OP_URING_CMD;
+	sqe->fd = fd;
+	sqe->cmd_op = EDGEAI_URING_CMD_SUBMIT;
+	memcpy(sqe->cmd, &s, sizeof(s));
+	ret = io_uring_submit(&ring) == 1 ? 0 : -EIO;
+	if (!ret)
+		ret = io_uring_wait_cqe_timeout(&ring, &cqe, &ts);
+	if (!ret) {
+		ret = cqe->res;
+		io_uring_cqe_seen(&ring, cqe);
+	}
+	io_uring_queue_exit(&ring);
+	return ret;
+}
+
+/* The io_uring path validates programs against the buffers the same way. */
+TEST_F(program, io_uring_submit)
+{
+	struct drm_edgeai_bo_ref bos[2] = {
+		{ self->bo[0], DRM_EDGEAI_BO_READ }, { self->bo[1], DRM_EDGEAI_BO_WRITE },
+	};
+	struct drm_edgeai_bo_ref ro[2] = {
+		{ self->bo[0], DRM_EDGEAI_BO_READ }, { self->bo[1], DRM_EDGEAI_BO_READ },
+	};
+	struct prog p;
+	uint32_t h, bad;
+
+	ASSERT_EQ(0, run_base(_metadata, self, 0xa5, self->want));
+	base_program(&p);
+	pt(&p, 0)->offset = 4096 - 8;
+	ASSERT_EQ(0, prog_create(self->fd, &p, &bad));
+	EXPECT_EQ(-EINVAL, prog_run_uring(self->fd, bad, bos, 2));
+	EXPECT_EQ(-ENOENT, prog_run_uring(self->fd, bad + 1000, bos, 2));
+	base_program(&p);
+	ASSERT_EQ(0, prog_create(self->fd, &p, &h));
+	EXPECT_EQ(-EINVAL, prog_run_uring(self->fd, h, ro, 2));
+	EXPECT_EQ(-EINVAL, prog_run_uring(self->fd, h, bos, 1));
+	memset(self->map[1], 0x77, 4096);
+	EXPECT_EQ(0, prog_run_uring(self->fd, h, bos, 2));
+	EXPECT_EQ(0, eai_bo_prep(self->fd, self->bo[1], DRM_EDGEAI_PREP_READ, 0));
+	EXPECT_EQ(0, memcmp(self->map[1], self->want, OUT_BYTES));
+	EXPECT_EQ(0, prog_destroy(self->fd, h));
+	EXPECT_EQ(0, prog_destroy(self->fd, bad));
 }
 
 TEST_HARNESS_MAIN
