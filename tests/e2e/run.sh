@@ -78,7 +78,7 @@ cp tests/e2e/scenario.sh "$stage/usr/lib/edgeai-e2e/scenario.sh"
 cat > "$stage/etc/systemd/system/edgeai-e2e.service" <<'EOC'
 [Unit]
 Description=edgeai end-to-end scenario
-After=multi-user.target
+After=basic.target dbus.service systemd-modules-load.service systemd-udevd.service
 
 [Service]
 Type=oneshot
@@ -87,6 +87,15 @@ StandardOutput=journal+console
 EOC
 ln -sf ../edgeai-e2e.service "$stage/etc/systemd/system/multi-user.target.wants/edgeai-e2e.service"
 
+# merged /usr: the rootfs has /lib, /bin, /sbin as symlinks into /usr, and an
+# overlay directory of the same name would replace the symlink
+for d in lib bin sbin lib64; do
+	if [ -d "$stage/$d" ] && [ ! -L "$stage/$d" ]; then
+		mkdir -p "$stage/usr/$d"
+		cp -a "$stage/$d/." "$stage/usr/$d/"
+		rm -rf "${stage:?}/$d"
+	fi
+done
 (cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) > "$out/overlay.cpio.gz" || fail_setup "overlay cpio"
 cat "$rootfs" "$out/overlay.cpio.gz" > "$out/initrd.cpio.gz"
 echo "e2e: rootfs $(du -h "$rootfs" | cut -f1), overlay $(du -h "$out/overlay.cpio.gz" | cut -f1); booting (TCG, up to ${E2E_TIMEOUT:-600}s)"

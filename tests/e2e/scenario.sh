@@ -3,8 +3,10 @@
 # Guest side of the e2e lane, run by edgeai-e2e.service once systemd (PID 1)
 # reached multi-user.target. TAP goes to ttyS1, framed as one program for
 # tests/vm/lib.sh's vm_report; the end marker comes last, then poweroff.
+echo "<5>e2e: scenario starts" > /dev/kmsg
+# CLOCAL first: opening a serial port without it waits for a carrier
+stty -F /dev/ttyS1 raw -echo clocal 115200 2> /dev/kmsg
 exec 3> /dev/ttyS1
-stty -F /dev/ttyS1 raw -echo 115200 2> /dev/null
 exec 1>&3 2>&3
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin SYSTEMD_PAGER= SYSTEMD_COLORS=0
 n=0 failed=0
