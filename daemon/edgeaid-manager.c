@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/inotify.h>
 #include <syslog.h>
 
 #include <drm/edgeai_accel.h>
@@ -242,6 +243,56 @@ static int on_uevent(sd_device_monitor *mon, sd_device *dev, void *ud)
         else if (a == SD_DEVICE_REMOVE)
                 device_remove(m, sysname);
         manager_update_status(m);
+        return 0;
+}
+
+static int enumerate_devices(Manager *m);
+
+/*
+ * Resync with /sys/class/accel: add new devices, drop vanished ones. Used
+ * on inotify events of /dev and /dev/accel, which work inside the unit's
+ * private network namespace, where no uevent arrives.
+ */
+static void resync_devices(Manager *m)
+{
+        for (size_t i = 0; i < m->n_devices;) {
+                char p[600];
+
+                snprintf(p, sizeof(p), "/sys/class/accel/%s/device", m->devices[i].name);
+                if (access(p, F_OK) < 0 || access(m->devices[i].syspath, F_OK) < 0) {
+                        char name[32];
+
+                        snprintf(name, sizeof(name), "%s", m->devices[i].name);
+                        device_remove(m, name);
+                } else
+                        i++;
+        }
+        enumerate_devices(m);
+        manager_update_status(m);
+}
+
+static int on_dev_inotify(sd_event_source *s, const struct inotify_event *ev, void *ud);
+
+static void watch_dev_accel(Manager *m)
+{
+        if (!m->accel_watch && access("/dev/accel", F_OK) == 0)
+                sd_event_add_inotify(m->event, &m->accel_watch, "/dev/accel",
+                                     IN_CREATE | IN_DELETE | IN_ONLYDIR, on_dev_inotify, m);
+}
+
+static int on_dev_inotify(sd_event_source *s, const struct inotify_event *ev, void *ud)
+{
+        Manager *m = ud;
+
+        if (s == m->accel_watch && (ev->mask & (IN_IGNORED | IN_DELETE_SELF))) {
+                m->accel_watch = sd_event_source_disable_unref(m->accel_watch);
+                resync_devices(m);
+                return 0;
+        }
+        if (s == m->dev_watch && (!ev->len || strcmp(ev->name, "accel")))
+                return 0;
+        watch_dev_accel(m);
+        resync_devices(m);
         return 0;
 }
 
@@ -497,6 +548,19 @@ static void control(Manager *m)
         int64_t hottest = INT64_MIN;
         char why[512] = "";
 
+        /* a device whose node went away (unbind, rmmod) without an event we saw */
+        for (size_t i = 0; i < m->n_devices;) {
+                char p[600];
+
+                snprintf(p, sizeof(p), "/sys/class/accel/%s/device", m->devices[i].name);
+                if (access(p, F_OK) < 0 || access(m->devices[i].syspath, F_OK) < 0) {
+                        char name[32];
+
+                        snprintf(name, sizeof(name), "%s", m->devices[i].name);
+                        device_remove(m, name);
+                } else
+                        i++;
+        }
         for (size_t i = 0; i < m->n_devices; i++) {
                 Device *d = &m->devices[i];
                 char p[700], v[64];
@@ -605,7 +669,8 @@ static int on_tick(sd_event_source *s, uint64_t usec, void *ud)
 
         control(m);
         m->last_tick_usec = usec;
-        return sd_event_source_set_time(s, usec + m->config.interval_ms * 1000ULL);
+        sd_event_source_set_time(s, usec + m->config.interval_ms * 1000ULL);
+        return sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
 }
 
 /* WATCHDOG=1 only while the control loop runs on time. */
@@ -618,7 +683,8 @@ static int on_watchdog(sd_event_source *s, uint64_t usec, void *ud)
         else
                 manager_log(LOG_ERR, NULL, "Control loop stalled for %" PRIu64 " ms, withholding the watchdog ping",
                             (usec - m->last_tick_usec) / 1000);
-        return sd_event_source_set_time(s, usec + m->watchdog_usec / 2);
+        sd_event_source_set_time(s, usec + m->watchdog_usec / 2);
+        return sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
 }
 
 int manager_set_profile(Manager *m, Profile p)
@@ -707,6 +773,8 @@ Manager *manager_free(Manager *m)
         }
         free(m->regs);
         sd_event_source_unref(m->tick);
+        sd_event_source_disable_unref(m->dev_watch);
+        sd_event_source_disable_unref(m->accel_watch);
         sd_event_source_unref(m->wd);
         sd_device_monitor_unref(m->monitor);
         sd_bus_slot_unref(m->vtable_slot);
@@ -753,6 +821,11 @@ int manager_start(Manager *m)
                 r = sd_device_monitor_start(m->monitor, on_uevent, m);
         if (r < 0)
                 manager_log(LOG_WARNING, NULL, "No device monitor, hotplug will not be seen: %s", strerror(-r));
+        r = sd_event_add_inotify(m->event, &m->dev_watch, "/dev", IN_CREATE | IN_DELETE | IN_ONLYDIR,
+                                 on_dev_inotify, m);
+        if (r < 0)
+                manager_log(LOG_WARNING, NULL, "Cannot watch /dev: %s", strerror(-r));
+        watch_dev_accel(m);
         enumerate_devices(m);
         sd_event_now(m->event, CLOCK_MONOTONIC, &now);
         m->last_tick_usec = now;

@@ -53,7 +53,7 @@ typedef struct Manager {
         sd_event *event;
         sd_bus *bus;
         sd_device_monitor *monitor;
-        sd_event_source *tick, *wd;
+        sd_event_source *tick, *wd, *dev_watch, *accel_watch;
         sd_bus_slot *vtable_slot;
         char *config_path;
         char *runtime_dir;

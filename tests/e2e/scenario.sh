@@ -57,7 +57,7 @@ diag "systemd-analyze security (online): $sec"
 [ -n "$sec" ] && awk -v s="$sec" 'BEGIN { exit !(s <= 1.5) }'
 ok $? "exposure $sec <= 1.5 in the booted system"
 
-intro=$(busctl introspect $M 2>&1)
+intro=$(busctl --no-pager introspect org.edgeai.Manager1 /org/edgeai/Manager1 2>&1)
 printf '%s\n' "$intro" | sed 's/^/# /'
 printf '%s\n' "$intro" | grep -q '^\.SetClientPolicy' && printf '%s\n' "$intro" | grep -q '^\.FallbackAdvised'
 ok $? "busctl introspect shows the API"
