@@ -19,7 +19,7 @@ V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 
 .PHONY: all help module firmware lib tools clean install deps check demo \
-	check-host check-vm check-kunit check-style bench
+	check-host check-vm check-kunit check-style check-e2e bench
 
 all: module firmware lib tools
 
@@ -66,7 +66,7 @@ deps:
 # and records its counts in build/results/<lane>.counts; tests/run-lanes.sh
 # sums them.
 check: deps
-	$(Q)tests/run-lanes.sh host vm kunit style
+	$(Q)tests/run-lanes.sh host vm kunit style e2e
 
 check-host:
 	$(Q)tests/run-lanes.sh host
@@ -76,6 +76,8 @@ check-kunit:
 	$(Q)tests/run-lanes.sh kunit
 check-style:
 	$(Q)tests/run-lanes.sh style
+check-e2e:
+	$(Q)tests/run-lanes.sh e2e
 
 demo: deps all
 	$(Q)tests/vm/demo.sh

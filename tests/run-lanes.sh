@@ -1,7 +1,7 @@
 #!/bin/sh
 # Run test lanes and sum their results.
 #
-#   tests/run-lanes.sh [LANE...]    LANE: host vm kunit style (default: all)
+#   tests/run-lanes.sh [LANE...]    LANE: host vm kunit style e2e (default: all)
 #
 # Each lane is tests/<lane>/run.sh. It prints its own progress and results,
 # ends with "N passed, N failed[, N skipped]" and writes "P F S" to
@@ -14,7 +14,7 @@ cd "$top"
 results=$top/build/results
 mkdir -p "$results"
 
-[ $# -gt 0 ] || set -- host vm kunit style
+[ $# -gt 0 ] || set -- host vm kunit style e2e
 
 passed=0 failed=0 skipped=0
 summary=
@@ -28,9 +28,9 @@ add() { # lane p f s seconds
 need_build=no
 for lane in "$@"; do
 	case $lane in
-	host|vm) need_build=yes ;;
+	host|vm|e2e) need_build=yes ;;
 	kunit|style) ;;
-	*) echo "run-lanes: unknown lane '$lane' (host vm kunit style)" >&2; exit 2 ;;
+	*) echo "run-lanes: unknown lane '$lane' (host vm kunit style e2e)" >&2; exit 2 ;;
 	esac
 done
 
@@ -51,7 +51,7 @@ for lane in "$@"; do
 	echo "=== lane $lane: tests/$lane/run.sh"
 	rm -f "$results/$lane.counts"
 	t0=$(date +%s)
-	if [ $build_ok = no ] && { [ "$lane" = host ] || [ "$lane" = vm ]; }; then
+	if [ $build_ok = no ] && { [ "$lane" = host ] || [ "$lane" = vm ] || [ "$lane" = e2e ]; }; then
 		echo "not ok - lane $lane skipped because the build failed"
 		add "$lane" 0 1 0 0
 		continue

@@ -48,6 +48,9 @@ for f in modules.builtin modules.builtin.modinfo modules.order; do
 	[ -f "/lib/modules/$VM_KVER/$f" ] && cp "/lib/modules/$VM_KVER/$f" "$mdir/"
 done
 depmod -b "$stage" "$VM_KVER" || fail_setup "depmod"
+# a fixed machine id: an empty /etc/machine-id means "first boot"
+mkdir -p "$stage/etc"
+echo 6564676561692d6532652d766d000001 > "$stage/etc/machine-id"
 mkdir -p "$stage/etc/modules-load.d"
 printf 'governor_simpleondemand\nedgeai\n' > "$stage/etc/modules-load.d/edgeai.conf"
 

@@ -57,6 +57,9 @@ diag "systemd-analyze security (online): $sec"
 [ -n "$sec" ] && awk -v s="$sec" 'BEGIN { exit !(s <= 1.5) }'
 ok $? "exposure $sec <= 1.5 in the booted system"
 
+diag "$(systemctl --no-pager status dbus.service dbus.socket 2>&1 | head -n 30)"
+diag "$(busctl --no-pager list 2>&1 | head -n 20)"
+diag "$(journalctl -b --no-pager -u dbus -u edgeaid 2>&1 | grep -i -E 'dbus|bus|fail|error' | head -n 20)"
 intro=$(busctl --no-pager introspect org.edgeai.Manager1 /org/edgeai/Manager1 2>&1)
 printf '%s\n' "$intro" | sed 's/^/# /'
 printf '%s\n' "$intro" | grep -q '^\.SetClientPolicy' && printf '%s\n' "$intro" | grep -q '^\.FallbackAdvised'

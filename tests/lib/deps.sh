@@ -10,6 +10,7 @@ linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
 bc bison flex libelf-dev libssl-dev
 qemu-system-x86 busybox-static cpio xz-utils zstd kmod rsync
 libdrm-dev liburing-dev libudev-dev libsystemd-dev
+debootstrap dbus systemd
 clang llvm libclang-rt-14-dev
 "
 
