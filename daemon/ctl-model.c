@@ -29,11 +29,10 @@
 
 #include <edgeai/edgeai.h>
 
+#include "ctl-ops.h"
+
 #define CTL_EXIT_USAGE 2
 #define CTL_MAX_IO 64
-
-int ctl_run(int argc, char **argv);
-int ctl_bench(int argc, char **argv);
 
 static const char *prog_name(void)
 {

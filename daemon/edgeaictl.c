@@ -66,6 +66,12 @@ static void help(void)
 	       "                    weights, int32 biases), calibrated on --calib files or\n"
 	       "                    --samples seeded random inputs. Prints sizes, ops and\n"
 	       "                    int8-vs-float error per output; progress on stderr.\n"
+	       "  run MODEL --input IN0.bin [--input ...] --output-dir DIR\n"
+	       "                    Run an int8/uint8 .tflite model: raw input tensors in\n"
+	       "                    model order, DIR/output0.bin... out, and where each op\n"
+	       "                    ran (--device auto|cpu|npu|dsp). See \"run --help\".\n"
+	       "  bench MODEL       Latency (mean, median, p95, p99) and throughput of a\n"
+	       "                    model. See \"bench --help\".\n"
 	       "  clients           Open files of the devices (from /proc/PID/fdinfo): client\n"
 	       "                    id, pid, command, device time; with edgeaid running also\n"
 	       "                    its application, priority and weight.\n"
@@ -859,6 +865,12 @@ int main(int argc, char *argv[])
 	const char *cmd;
 	char *end;
 	int c, n_operands;
+
+	/* run and bench have their own options (--device there is a placement). */
+	if (argc > 1 && strcmp(argv[1], "run") == 0)
+		return ctl_run(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "bench") == 0)
+		return ctl_bench(argc - 1, argv + 1);
 
 	while ((c = getopt_long(argc, argv, "hVjd:o:q", options, NULL)) >= 0) {
 		switch (c) {
