@@ -66,7 +66,7 @@ deps:
 # and records its counts in build/results/<lane>.counts; tests/run-lanes.sh
 # sums them.
 check: deps
-	$(Q)tests/run-lanes.sh host vm kunit style e2e
+	$(Q)tests/run-lanes.sh host vm kunit style
 
 check-host:
 	$(Q)tests/run-lanes.sh host
@@ -76,6 +76,8 @@ check-kunit:
 	$(Q)tests/run-lanes.sh kunit
 check-style:
 	$(Q)tests/run-lanes.sh style
+# Not part of check yet: in the systemd VM, dbus.service never reports
+# READY (Type=notify) and is restarted, so every D-Bus step fails.
 check-e2e:
 	$(Q)tests/run-lanes.sh e2e
 
