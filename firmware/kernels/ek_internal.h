@@ -163,6 +163,7 @@ int32_t ek_f32_round(uint32_t f);
 int32_t ek_f32_trunc(uint32_t f);
 int32_t ek_rdivpot(int32_t x, int e);
 
+int ek_run_op(const struct ek_op *o);
 int ek_conv(const struct ek_op *o);
 int ek_depthwise(const struct ek_op *o);
 int ek_fc(const struct ek_op *o);

@@ -94,7 +94,16 @@ static int ek_resolve(const struct edgeai_prog_header *h,
 	return 0;
 }
 
-static int ek_run_op(const struct ek_op *o)
+/**
+ * ek_run_op() - run one op with the reference kernels
+ * @o: the op with its tensors resolved
+ *
+ * Also the CPU reference path of libedgeai, for ops its optimized kernels
+ * do not cover.
+ *
+ * Return: EDGEAI_EXEC_OK or an EDGEAI_EXEC_* error.
+ */
+int ek_run_op(const struct ek_op *o)
 {
 	switch (o->op->opcode) {
 	case EDGEAI_OP_CONV_2D:

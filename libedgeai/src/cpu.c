@@ -40,67 +40,6 @@ static int resolve(const struct edgeai_prog_header *h, const struct edgeai_prog_
 	return 0;
 }
 
-static int run_ref(const struct ek_op *o)
-{
-	switch (o->op->opcode) {
-	case EDGEAI_OP_CONV_2D:
-		return ek_conv(o);
-	case EDGEAI_OP_DEPTHWISE_CONV_2D:
-		return ek_depthwise(o);
-	case EDGEAI_OP_FULLY_CONNECTED:
-		return ek_fc(o);
-	case EDGEAI_OP_ADD:
-		return ek_add(o, 0);
-	case EDGEAI_OP_SUB:
-		return ek_add(o, 1);
-	case EDGEAI_OP_MUL:
-		return ek_mul(o);
-	case EDGEAI_OP_MAXIMUM:
-		return ek_maxmin(o, 1);
-	case EDGEAI_OP_MINIMUM:
-		return ek_maxmin(o, 0);
-	case EDGEAI_OP_AVERAGE_POOL_2D:
-		return ek_pool(o, 0);
-	case EDGEAI_OP_MAX_POOL_2D:
-		return ek_pool(o, 1);
-	case EDGEAI_OP_MEAN:
-		return ek_mean(o);
-	case EDGEAI_OP_SOFTMAX:
-		return ek_softmax(o);
-	case EDGEAI_OP_LOGISTIC:
-	case EDGEAI_OP_TANH:
-	case EDGEAI_OP_HARD_SWISH:
-	case EDGEAI_OP_LEAKY_RELU:
-		return ek_lut(o);
-	case EDGEAI_OP_RELU:
-	case EDGEAI_OP_RELU6:
-	case EDGEAI_OP_QUANTIZE:
-		return ek_requant(o);
-	case EDGEAI_OP_PRELU:
-		return ek_prelu(o);
-	case EDGEAI_OP_PAD:
-		return ek_pad(o);
-	case EDGEAI_OP_CONCATENATION:
-		return ek_concat(o);
-	case EDGEAI_OP_RESHAPE:
-		return ek_reshape(o);
-	case EDGEAI_OP_RESIZE_BILINEAR:
-		return ek_resize(o, 1);
-	case EDGEAI_OP_RESIZE_NEAREST_NEIGHBOR:
-		return ek_resize(o, 0);
-	case EDGEAI_OP_STRIDED_SLICE:
-		return ek_slice(o);
-	case EDGEAI_OP_TRANSPOSE:
-		return ek_transpose(o);
-	case EDGEAI_OP_DEPTH_TO_SPACE:
-		return ek_space_depth(o, 1);
-	case EDGEAI_OP_SPACE_TO_DEPTH:
-		return ek_space_depth(o, 0);
-	default:
-		return EDGEAI_EXEC_BAD_OP;
-	}
-}
-
 /*
  * MEAN without keep_dims, as TFLite 2.9.0 computes it
  * (reference_ops::QuantizedMeanOrSum): in float, per output,
@@ -260,7 +199,7 @@ int ea_cpu_exec_prep(const void *prog, size_t size, const struct ea_host_op *hos
 			return -EIO;
 		r = opt ? ea_opt_run(&o, prep ? prep[i] : NULL) : EA_OPT_NOT_HANDLED;
 		if (r == EA_OPT_NOT_HANDLED)
-			r = run_ref(&o);
+			r = ek_run_op(&o);
 		if (r)
 			return -EIO;
 	}
