@@ -163,6 +163,12 @@ int32_t ek_f32_round(uint32_t f);
 int32_t ek_f32_trunc(uint32_t f);
 int32_t ek_rdivpot(int32_t x, int e);
 
+struct edgeai_prog_header;
+struct edgeai_prog_tensor;
+int ek_resolve(const struct edgeai_prog_header *h,
+	       const struct edgeai_prog_tensor *tt, uint32_t idx,
+	       const uint8_t *base, void *const *slots,
+	       unsigned int slot_count, struct ek_tensor *t);
 int ek_run_op(const struct ek_op *o);
 int ek_conv(const struct ek_op *o);
 int ek_depthwise(const struct ek_op *o);

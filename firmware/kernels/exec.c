@@ -66,10 +66,10 @@ int32_t edgeai_mbqm_up(int32_t x, int32_t multiplier, int shift)
 	return (int32_t)v;
 }
 
-static int ek_resolve(const struct edgeai_prog_header *h,
-		      const struct edgeai_prog_tensor *tt, uint32_t idx,
-		      const uint8_t *base, void *const *slots,
-		      unsigned int slot_count, struct ek_tensor *t)
+int ek_resolve(const struct edgeai_prog_header *h,
+	       const struct edgeai_prog_tensor *tt, uint32_t idx,
+	       const uint8_t *base, void *const *slots,
+	       unsigned int slot_count, struct ek_tensor *t)
 {
 	const struct edgeai_prog_tensor *src;
 	int i;

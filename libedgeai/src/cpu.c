@@ -15,31 +15,6 @@
 #include "cpu-opt.h"
 #include "ek_internal.h"
 
-static int resolve(const struct edgeai_prog_header *h, const struct edgeai_prog_tensor *tt,
-		   uint32_t idx, const uint8_t *base, void *const *slots, unsigned int n_slots,
-		   struct ek_tensor *t)
-{
-	const struct edgeai_prog_tensor *src;
-
-	if (idx == EDGEAI_PROG_NO_TENSOR) {
-		t->data = NULL;
-		return 0;
-	}
-	if (idx >= h->tensor_count)
-		return -1;
-	src = &tt[idx];
-	if (src->slot == EDGEAI_PROG_SLOT_CONST)
-		t->data = (void *)(base + h->const_offset + src->offset);
-	else if (src->slot < n_slots && slots[src->slot])
-		t->data = (uint8_t *)slots[src->slot] + src->offset;
-	else
-		return -1;
-	t->dtype = src->dtype;
-	t->zp = src->zero_point;
-	memcpy(t->d, src->dims, sizeof(t->d));
-	return 0;
-}
-
 /*
  * MEAN without keep_dims, as TFLite 2.9.0 computes it
  * (reference_ops::QuantizedMeanOrSum): in float, per output,
@@ -76,8 +51,8 @@ static int run_host(const struct edgeai_prog_header *hd, const struct edgeai_pro
 {
 	struct ek_tensor in, out;
 
-	if (resolve(hd, tt, h->in, base, slots, n_slots, &in) ||
-	    resolve(hd, tt, h->out, base, slots, n_slots, &out) || !in.data || !out.data)
+	if (ek_resolve(hd, tt, h->in, base, slots, n_slots, &in) ||
+	    ek_resolve(hd, tt, h->out, base, slots, n_slots, &out) || !in.data || !out.data)
 		return -1;
 	switch (h->kind) {
 	case EA_HOST_MEAN_FLOAT:
@@ -129,7 +104,7 @@ void **ea_cpu_prepare(const void *prog, size_t size)
 		o.n_in = 2;
 		/* the filter is a constant: it resolves without slots */
 		if (ops[i].inputs[1] == EDGEAI_PROG_NO_TENSOR ||
-		    resolve(h, tt, ops[i].inputs[1], prog, NULL, 0, &o.in[1]) ||
+		    ek_resolve(h, tt, ops[i].inputs[1], prog, NULL, 0, &o.in[1]) ||
 		    tt[ops[i].inputs[1]].slot != EDGEAI_PROG_SLOT_CONST)
 			continue;
 		prep[i] = ea_opt_prepare(&o);
@@ -190,12 +165,12 @@ int ea_cpu_exec_prep(const void *prog, size_t size, const struct ea_host_op *hos
 		o.op = &ops[i];
 		o.n_in = 0;
 		for (k = 0; k < EDGEAI_PROG_MAX_INPUTS; k++) {
-			if (resolve(h, tt, ops[i].inputs[k], base, slots, n_slots, &o.in[k]))
+			if (ek_resolve(h, tt, ops[i].inputs[k], base, slots, n_slots, &o.in[k]))
 				return -EIO;
 			if (o.in[k].data)
 				o.n_in = k + 1;
 		}
-		if (resolve(h, tt, ops[i].output, base, slots, n_slots, &o.out) || !o.out.data)
+		if (ek_resolve(h, tt, ops[i].output, base, slots, n_slots, &o.out) || !o.out.data)
 			return -EIO;
 		r = opt ? ea_opt_run(&o, prep ? prep[i] : NULL) : EA_OPT_NOT_HANDLED;
 		if (r == EA_OPT_NOT_HANDLED)
