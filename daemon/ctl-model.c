@@ -394,7 +394,7 @@ int ctl_run(int argc, char **argv)
 	r = session_run(&s);
 	ms = now_ms() - t0;
 	if (r) {
-		fprintf(stderr, "%s: %s: run failed: %s\n", prog_name(), model, edgeai_strerror(r));
+		fprintf(stderr, "%s: %s: run failed: %s (%d)\n", prog_name(), model, edgeai_strerror(r), r);
 		session_free(&s);
 		return 1;
 	}
@@ -594,7 +594,7 @@ int ctl_bench(int argc, char **argv)
 	session_free(&s);
 	return 0;
 fail:
-	fprintf(stderr, "%s: %s: run failed: %s\n", prog_name(), model, edgeai_strerror(r));
+	fprintf(stderr, "%s: %s: run failed: %s (%d)\n", prog_name(), model, edgeai_strerror(r), r);
 	free(lat);
 	session_free(&s);
 	return 1;

@@ -207,9 +207,9 @@ EDGEAI_PUBLIC int edgeai_buffer_cpu_prep(struct edgeai_buffer *buf, unsigned int
 		.handle = buf->handle,
 		.op = (access & EDGEAI_ACCESS_READ ? DRM_EDGEAI_PREP_READ : 0) |
 		      (access & EDGEAI_ACCESS_WRITE ? DRM_EDGEAI_PREP_WRITE : 0),
-		.timeout_ns = edgeai__abs_timeout(timeout_ns),
 	};
-	return edgeai__ioctl(buf->dev->fd, DRM_IOCTL_EDGEAI_BO_PREP, &p);
+	return edgeai__ioctl_deadline(buf->dev->fd, DRM_IOCTL_EDGEAI_BO_PREP, &p, &p.timeout_ns,
+				      edgeai__abs_timeout(timeout_ns), -ETIMEDOUT);
 }
 
 EDGEAI_PUBLIC int edgeai_buffer_cpu_fini(struct edgeai_buffer *buf)

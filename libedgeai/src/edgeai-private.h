@@ -95,6 +95,8 @@ struct edgeai_job {
 /* ioctl.c */
 EDGEAI_PRIVATE int edgeai__ioctl(int fd, unsigned long request, void *arg);
 EDGEAI_PRIVATE int64_t edgeai__abs_timeout(int64_t timeout_ns);
+EDGEAI_PRIVATE int edgeai__ioctl_deadline(int fd, unsigned long request, void *arg, __s64 *field,
+					  int64_t deadline, int timeout_err);
 EDGEAI_PRIVATE int edgeai__check_version_name(int fd);
 EDGEAI_PRIVATE int edgeai__get_param(int fd, uint32_t param, uint64_t *ret_value);
 

@@ -284,10 +284,11 @@ EDGEAI_PUBLIC int edgeai_job_submit(struct edgeai_job *job, unsigned int flags)
 
 static int wait_ioctl_locked(struct edgeai_job *job, int64_t deadline)
 {
-	struct drm_edgeai_wait w = { .job_id = job->job_id, .timeout_ns = deadline };
+	struct drm_edgeai_wait w = { .job_id = job->job_id };
 	int r;
 
-	r = edgeai__ioctl(job->dev->fd, DRM_IOCTL_EDGEAI_WAIT, &w);
+	r = edgeai__ioctl_deadline(job->dev->fd, DRM_IOCTL_EDGEAI_WAIT, &w, &w.timeout_ns, deadline,
+				   -ETIME);
 	if (r == -ETIME || r == -ETIMEDOUT || r == -EINTR)
 		return -ETIME;
 	ioctl_list_del_locked(job);

@@ -197,9 +197,10 @@ int edgeai__ring_reap_locked(struct edgeai_device *dev, int64_t deadline, struct
 			return 0;
 		/* The ioctl fallback may have taken the job over. */
 		if (until->path != EDGEAI_PATH_URING) {
-			struct drm_edgeai_wait w = { .job_id = until->job_id, .timeout_ns = deadline };
+			struct drm_edgeai_wait w = { .job_id = until->job_id };
 
-			r = edgeai__ioctl(dev->fd, DRM_IOCTL_EDGEAI_WAIT, &w);
+			r = edgeai__ioctl_deadline(dev->fd, DRM_IOCTL_EDGEAI_WAIT, &w, &w.timeout_ns,
+						   deadline, -ETIME);
 			if (r == -ETIME || r == -EINTR)
 				return -ETIME;
 			for (struct edgeai_job **p = &dev->ioctl_jobs; *p; p = &(*p)->ioctl_next)

@@ -109,6 +109,36 @@ int64_t edgeai__abs_timeout(int64_t timeout_ns)
 	return now + timeout_ns;
 }
 
+/*
+ * An ioctl with an absolute deadline in *@field (BO_PREP, WAIT), which
+ * the kernel converts to jiffies and keeps in an int: a far deadline
+ * (INT64_MAX for "forever") truncates to a bogus negative return value.
+ * So the kernel only ever sees deadlines at most a day ahead, and the
+ * call is repeated while the kernel reports @timeout_err before
+ * @deadline.
+ */
+int edgeai__ioctl_deadline(int fd, unsigned long request, void *arg, __s64 *field,
+			   int64_t deadline, int timeout_err)
+{
+	const int64_t day = INT64_C(86400) * 1000000000;
+	struct timespec ts;
+	int64_t now;
+	int r;
+
+	for (;;) {
+		*field = deadline;
+		if (deadline) {
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+			if (deadline - now > day)
+				*field = now + day;
+		}
+		r = edgeai__ioctl(fd, request, arg);
+		if (r != timeout_err || *field == deadline)
+			return r;
+	}
+}
+
 int edgeai__check_version_name(int fd)
 {
 	char name[32] = "";

@@ -5,7 +5,8 @@
 # tests/oracle/gen.py into OUTDIR and run the oracle (TensorFlow Lite 2.9.0,
 # tests/oracle/fetch.sh) on each, so the guest (edgeai_golden_test) only
 # compares. OUTDIR gets cases.txt and per case prog.bin, in*.bin and
-# oracle.bin (no .tflite: the guest does not need it).
+# oracle.bin for edgeai_golden_test, and model.tflite for the library runs
+# (tests/vm/guest-lib-run.sh: edgeaictl run on the devices).
 #
 #   tests/vm/golden-cases.sh OUTDIR [FILTER]
 #
@@ -43,7 +44,7 @@ while read -r name op; do
 		exit 1
 	fi
 	mkdir -p "$out/$name"
-	cp "$d/prog.bin" "$d/oracle.bin" "$d"/in*.bin "$out/$name/"
+	cp "$d/prog.bin" "$d/model.tflite" "$d/oracle.bin" "$d"/in*.bin "$out/$name/"
 	echo "$name $op" >> "$out/cases.tmp"
 	n=$((n + 1))
 done < "$tmp/cases/cases.txt"

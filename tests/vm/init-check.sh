@@ -5,6 +5,7 @@
 # program, then the steps that change the device set (unplug, module
 # unload, firmware failures), and power off. Results go to ttyS1.
 . /lib/edgeai-vm.sh
+. /lib/edgeai-lib-run.sh
 vm_guest_setup
 
 KO=/lib/modules/edgeai.ko
@@ -77,6 +78,9 @@ vm_program load-modules load_modules
 for t in device bo submit job uring prime reset pm thermal sched program golden; do
 	vm_program edgeai_${t}_test /usr/bin/edgeai_${t}_test
 done
+# libedgeai through the driver: edgeaictl run on the devices vs the oracle
+vm_program lib-golden lib_golden /lib/edgeai-golden
+vm_program lib-models lib_models /lib/edgeai-models
 vm_program edgeai_unplug_test /usr/bin/edgeai_unplug_test
 vm_program module-unload module_steps
 vm_end

@@ -41,6 +41,7 @@ if ! flock -n 9; then
 fi
 ko=${EDGEAI_KO:-kernel/edgeai.ko}
 [ -f "$ko" ] || fail_setup "$ko is missing: run 'make all' (or make check-vm)"
+[ -x build/daemon/edgeaictl ] || fail_setup "build/daemon/edgeaictl is missing: run 'make all' (or make check-vm)"
 ls build/firmware/edgeai/*.bin > /dev/null 2>&1 ||
 	fail_setup "build/firmware/edgeai/*.bin are missing: run 'make all' (or make check-vm)"
 vm_setup || fail_setup "VM prerequisites missing"
@@ -64,12 +65,19 @@ echo "${EDGEAI_PARAMS:-}" > "$out/edgeai-params"
 echo "vm: generating the golden cases and oracle outputs"
 tests/vm/golden-cases.sh "$out/golden" "${EDGEAI_GOLDEN_FILTER:-}" ||
 	echo "vm: no golden cases (oracle not available?)"
+# The int8 models and their oracle outputs, for the library runs (lib-models).
+echo "vm: quantizing the int8 models and running the oracle on them"
+tests/vm/model-cases.sh "$out/models" build/daemon/edgeaictl ||
+	echo "vm: no model cases (oracle or models not available?)"
 vm_initramfs "$out/initramfs.cpio.gz" --init tests/vm/init-check.sh \
 	--modules "$deps" \
 	--file "$ko" /lib/modules/edgeai.ko \
 	--dir build/firmware/edgeai /lib/firmware/edgeai \
 	--file "$out/edgeai-params" /etc/edgeai-params \
 	--dir "$out/golden" /lib/edgeai-golden \
+	--dir "$out/models" /lib/edgeai-models \
+	--file tests/vm/guest-lib-run.sh /lib/edgeai-lib-run.sh \
+	--bin build/daemon/edgeaictl /usr/bin/edgeaictl \
 	"$@" || fail_setup "building the initramfs failed"
 
 echo "vm: booting (TCG, up to ${VM_TIMEOUT:-900}s); logs in ${out#$top/}/"

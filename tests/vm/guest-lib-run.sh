@@ -1,0 +1,128 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=sh
+#
+# Guest side of the library runs in the "vm" lane: installed as
+# /lib/edgeai-lib-run.sh and sourced by the /init script after
+# /lib/edgeai-vm.sh. `edgeaictl run` (libedgeai compile + run through the
+# real driver) on the single-op golden cases and the int8 models, with the
+# oracle's outputs computed on the host (tests/vm/golden-cases.sh,
+# tests/vm/model-cases.sh). Every output must equal the oracle's byte for
+# byte; a strict device (--device npu|dsp) either runs the whole model or
+# refuses with a DEVICE_ONLY message.
+
+# lib_run_case DIR DEVICE OUT: edgeaictl run on DIR/model.tflite with
+# DIR/in*.bin; the log goes to OUT.log. Prints "equal", "differ N",
+# "refused" (strict device, clean DEVICE_ONLY message) or "failed".
+lib_run_case() {
+	_d=$1 _dev=$2 _o=$3
+	set --
+	_k=0
+	while [ -f "$_d/in$_k.bin" ]; do
+		set -- "$@" --input "$_d/in$_k.bin"
+		_k=$((_k + 1))
+	done
+	rm -rf "$_o"
+	edgeaictl run "$_d/model.tflite" "$@" --output-dir "$_o" --device "$_dev" \
+		> "$_o.log" 2>&1
+	_rc=$?
+	if [ $_rc -ne 0 ]; then
+		if [ $_rc -eq 1 ] && [ "$_dev" != auto ] &&
+			grep -q "DEVICE_ONLY: op [0-9]* (.*) cannot run on /dev/accel/accel[0-9]* ($_dev)" "$_o.log"; then
+			echo refused
+		else
+			echo failed
+		fi
+		return
+	fi
+	# every op has a placement line with a device and a reason
+	_ops=$(sed -n 's/^.*: \([0-9]*\) ops*, ran in .*/\1/p' "$_o.log")
+	_lines=$(grep -c '^  op *[0-9]* [A-Z_0-9]* *\(cpu\|npu\|dsp\) *[a-z].*' "$_o.log")
+	if [ -z "$_ops" ] || [ "$_ops" -ne "$_lines" ]; then
+		echo "failed (placement: $_lines lines for ${_ops:-?} ops)"
+		return
+	fi
+	cat "$_o"/output*.bin > "$_o.all" 2> /dev/null
+	if cmp -s "$_o.all" "$_d/oracle.bin"; then
+		echo equal
+	else
+		echo "differ $(cmp -l "$_o.all" "$_d/oracle.bin" 2> /dev/null | wc -l)"
+	fi
+}
+
+# lib_golden DIR: every golden case with --device npu, then (when the NPU
+# refuses the op) --device dsp and --device auto. AUTO picks the first
+# device, the NPU: where the NPU takes the op, AUTO runs exactly what
+# --device npu ran, so it is only run where it has to fall back (TCG makes
+# each edgeaictl run cost ~0.2 s).
+lib_golden() {
+	_dir=${1:-/lib/edgeai-golden}
+	if [ ! -f "$_dir/cases.txt" ]; then
+		echo "1..0 # SKIP no golden cases (oracle not available on the host)"
+		return 0
+	fi
+	vm_tap_plan "$(($(wc -l < "$_dir/cases.txt") + 1))"
+	_npu=0 _dsp=0 _auto=0 _none=0 _bytes=0 _t0=$(date +%s)
+	while read -r _gname _op; do
+		_c=$_dir/$_gname
+		_n=$(lib_run_case "$_c" npu /tmp/g-npu)
+		_s=- _a=- _where=
+		if [ "$_n" = refused ]; then
+			_s=$(lib_run_case "$_c" dsp /tmp/g-dsp)
+			_a=$(lib_run_case "$_c" auto /tmp/g-auto)
+			_where=" (on $(sed -n 's/^  op *[0-9]* [A-Z_0-9]* *\(cpu\|npu\|dsp\) .*/\1/p' /tmp/g-auto.log | sort -u | tr '\n' ' ' | sed 's/ $//'))"
+			_auto=$((_auto + 1))
+		fi
+		_ok=0
+		for _r in "$_n" "$_s" "$_a"; do
+			case $_r in equal | refused | -) ;; *) _ok=1 ;; esac
+		done
+		[ "$_a" = refused ] && _ok=1
+		[ "$_n" = equal ] && _npu=$((_npu + 1))
+		[ "$_s" = equal ] && _dsp=$((_dsp + 1))
+		if [ "$_n" != equal ] && [ "$_s" != equal ]; then
+			# only a host op (computed in float by TFLite) may run on neither
+			grep -q 'cpu *host op' /tmp/g-auto.log || _ok=1
+			_none=$((_none + 1))
+		fi
+		_bytes=$((_bytes + $(wc -c < "$_c/oracle.bin")))
+		vm_tap $_ok "$_gname ($_op): npu $_n, dsp $_s, auto $_a$_where" \
+			"$(tail -n 3 /tmp/g-*.log)"
+		rm -f /tmp/g-*.log
+	done < "$_dir/cases.txt"
+	echo "# golden: $(wc -l < "$_dir/cases.txt") cases, $_bytes oracle bytes; equal on the npu: $_npu, on the dsp: $_dsp (after the npu refused), auto fallbacks run: $_auto, on neither device (host ops): $_none; $(($(date +%s) - _t0)) s"
+	[ $((_npu + _dsp)) -gt 0 ]
+	vm_tap $? "golden: cases ran on the devices (npu $_npu, dsp $_dsp)"
+	vm_tap_done
+}
+
+# lib_models DIR: the int8 models with --device auto (equal to the
+# oracle, placement per op), npu and dsp (equal, or refused cleanly).
+lib_models() {
+	_dir=${1:-/lib/edgeai-models}
+	if [ ! -f "$_dir/models.txt" ]; then
+		echo "1..0 # SKIP no models (oracle or models not available on the host)"
+		return 0
+	fi
+	vm_tap_plan "$((3 * $(wc -l < "$_dir/models.txt")))"
+	while read -r _m; do
+		for _dev in auto npu dsp; do
+			_t0=$(date +%s)
+			_r=$(lib_run_case "$_dir/$_m" $_dev /tmp/m-$_dev)
+			_ok=1
+			case $_r in
+			equal) _ok=0 ;;
+			refused) [ $_dev != auto ] && _ok=0 ;;
+			esac
+			_place=$(sed -n 's/^  op *[0-9]* [A-Z_0-9]* *\(cpu\|npu\|dsp\) .*/\1/p' /tmp/m-$_dev.log |
+				sort | uniq -c | awk '{printf "%s%s %s", NR > 1 ? ", " : "", $2, $1}')
+			vm_tap $_ok "$_m --device $_dev: $_r${_place:+ (ops on $_place)}, $(($(date +%s) - _t0)) s" \
+				"$(tail -n 5 /tmp/m-$_dev.log)"
+			if [ $_dev = auto ]; then
+				# why ops stayed on the CPU
+				sed -n 's/^  op *[0-9]* \([A-Z_0-9]*\) *cpu *\(.*\)/\1: \2/p' /tmp/m-auto.log |
+					sort | uniq -c | sed 's/^ */# cpu: /'
+			fi
+		done
+	done < "$_dir/models.txt"
+	vm_tap_done
+}

@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Host side of the VM model runs: the int8 models of tests/host/
+# test-run-models.sh (tests/models/fetch.sh, quantized by `edgeaictl
+# quantize --samples 8 --seed 1`), one seeded random input each, and the
+# oracle's outputs (TensorFlow Lite 2.9.0, tests/oracle/fetch.sh), so the
+# guest only runs `edgeaictl run` on the devices and compares.
+#
+#   tests/vm/model-cases.sh OUTDIR EDGEAICTL
+#
+# OUTDIR gets models.txt ("NAME" lines) and per model model.tflite,
+# in0.bin and oracle.bin (every output, concatenated in model order).
+# Exits 77 (OUTDIR without models.txt) when the oracle or the models
+# cannot be fetched.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+out=$1
+ctl=$2
+cc=${CC:-cc}
+
+rm -rf "$out"
+mkdir -p "$out"
+oracle=$("$top/tests/oracle/fetch.sh") || exit 77
+models=$("$top/tests/models/fetch.sh") || exit 77
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/edgeai-models.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+$cc -std=gnu11 -Wall -Wextra -Werror -O1 -I"$oracle/include" \
+	-o "$tmp/oracle-run" "$top/tests/oracle/oracle-run.c" -ldl || exit 1
+lib=$oracle/lib/libtensorflowlite_c.so
+for m in face_detection_short_range face_detection_full_range hand_landmark_lite; do
+	d=$out/$m
+	mkdir -p "$d"
+	"$ctl" -q quantize "$models/$m.tflite" -o "$d/model.tflite" --samples 8 --seed 1 \
+		> /dev/null 2> "$tmp/err" || {
+		echo "model-cases: quantize $m failed: $(tail -1 "$tmp/err")" >&2
+		exit 1
+	}
+	"$ctl" inspect --json "$d/model.tflite" > "$tmp/$m.json" || exit 1
+	python3 - "$tmp/$m.json" 1 "$d/in0.bin" <<'PY' || exit 1
+import json, random, sys
+t = json.load(open(sys.argv[1]))['inputs'][0]
+n = 1
+for s in t['shape']:
+    n *= s
+r = random.Random(int(sys.argv[2]))
+open(sys.argv[3], 'wb').write(bytes(r.randrange(256) for _ in range(n)))
+PY
+	"$tmp/oracle-run" "$lib" "$d/model.tflite" "$d/oracle.bin" "$d/in0.bin" \
+		> "$tmp/err" 2>&1 || {
+		echo "model-cases: oracle failed on $m: $(tail -1 "$tmp/err")" >&2
+		exit 1
+	}
+	echo "$m" >> "$out/models.tmp"
+done
+mv "$out/models.tmp" "$out/models.txt"
+echo "model-cases: $(wc -l < "$out/models.txt") int8 models with oracle outputs in $out" >&2
