@@ -45,6 +45,9 @@ ln -sf /dev/null "$stage/etc/systemd/system/apt-daily-upgrade.timer"
 ln -sf /dev/null "$stage/etc/systemd/system/dpkg-db-backup.timer"
 ln -sf /dev/null "$stage/etc/systemd/system/e2scrub_all.timer"
 ln -sf /dev/null "$stage/etc/systemd/system/fstrim.timer"
+# mktemp -d made the stage 0700; as the guest's / that would lock every
+# non-root user (messagebus: dbus-daemon cannot reach NOTIFY_SOCKET) out
+chmod 0755 "$stage"
 (cd "$stage" && find . -xdev | cpio -o -H newc --quiet | gzip -1) > "$out.tmp"
 mv "$out.tmp" "$out"
 echo "e2e: $(du -sh "$out" | cut -f1) rootfs cached as $out" >&2
