@@ -304,6 +304,13 @@ static int enumerate_devices(Manager *m)
         if (r < 0)
                 return r;
         r = sd_device_enumerator_add_match_subsystem(e, "accel", 1);
+        /*
+         * The inotify event for a new node comes before udev has processed
+         * the device, and by default the enumerator skips device nodes
+         * udev has not initialized yet: a rebound device would be missed.
+         */
+        if (r >= 0)
+                r = sd_device_enumerator_allow_uninitialized(e);
         if (r >= 0)
                 for (sd_device *d = sd_device_enumerator_get_device_first(e); d;
                      d = sd_device_enumerator_get_device_next(e))
