@@ -547,3 +547,131 @@ int ctl_ops_run(const char *cmd, int n, char **operands, int json)
                 return n ? 2 : cmd_why(json);
         return -1;
 }
+
+void ctl_status_live(const char *const *nodes, const unsigned int *cores, int n, struct ctl_live *live,
+                     int sample_ms)
+{
+        static struct client c[MAXC];
+        struct dev d[16];
+        int nd = list_devs(d, 16), nc = list_clients(c, MAXC);
+        long long busy0[16];
+        int64_t t0, t1;
+
+        for (int i = 0; i < n; i++) {
+                const char *base = strrchr(nodes[i], '/') ? strrchr(nodes[i], '/') + 1 : nodes[i];
+                struct ctl_live *l = &live[i];
+                char p[600];
+
+                memset(l, 0, sizeof(*l));
+                snprintf(l->state, sizeof(l->state), "?");
+                l->cur_hz = l->max_hz = l->temp_mc = -1;
+                l->util_pct = -1;
+                busy0[i] = -1;
+                for (int k = 0; k < nc; k++)
+                        l->clients += !strcmp(c[k].device, base);
+                for (int k = 0; k < nd; k++) {
+                        if (strcmp(d[k].name, base))
+                                continue;
+                        snprintf(p, sizeof(p), "%s/power/runtime_status", d[k].syspath);
+                        read_str(p, l->state, sizeof(l->state));
+                        if (*d[k].devfreq) {
+                                l->cur_hz = read_ll(d[k].devfreq, "cur_freq");
+                                l->max_hz = read_ll(d[k].devfreq, "max_freq");
+                        }
+                        if (*d[k].tz)
+                                l->temp_mc = read_ll(d[k].tz, "temp");
+                        if (i < 16)
+                                busy0[i] = read_ll(d[k].syspath, "busy_time_us");
+                }
+        }
+        if (sample_ms <= 0)
+                return;
+        t0 = now_ns();
+        nanosleep(&(struct timespec){ sample_ms / 1000, (sample_ms % 1000) * 1000000L }, NULL);
+        t1 = now_ns();
+        for (int i = 0; i < n && i < 16; i++) {
+                const char *base = strrchr(nodes[i], '/') ? strrchr(nodes[i], '/') + 1 : nodes[i];
+
+                for (int k = 0; k < nd; k++) {
+                        long long b1;
+
+                        if (strcmp(d[k].name, base) || busy0[i] < 0)
+                                continue;
+                        b1 = read_ll(d[k].syspath, "busy_time_us");
+                        if (b1 >= busy0[i] && cores[i])
+                                live[i].util_pct = 100.0 * (b1 - busy0[i]) * 1000.0 / ((t1 - t0) * (double)cores[i]);
+                }
+        }
+}
+
+void ctl_status_policy(int json)
+{
+        sd_bus *bus = daemon_bus();
+        sd_bus_message *reply = NULL;
+        char profile[32] = "", reason[32] = "", advice[32] = "";
+        uint32_t limit = 0, regs = 0;
+        int thr = 0, first = 1;
+
+        if (!bus) {
+                if (json)
+                        printf("null");
+                else
+                        printf("\npolicy: edgeaid is not running (kernel defaults; `systemctl start edgeaid`)\n");
+                return;
+        }
+        get_str(bus, "PowerProfile", profile, sizeof(profile));
+        get_str(bus, "ThrottleReason", reason, sizeof(reason));
+        get_str(bus, "FallbackAdvice", advice, sizeof(advice));
+        sd_bus_get_property_trivial(bus, M_NAME, M_PATH, M_NAME, "ThermalLimit", NULL, 'u', &limit);
+        sd_bus_get_property_trivial(bus, M_NAME, M_PATH, M_NAME, "Throttled", NULL, 'b', &thr);
+        sd_bus_get_property_trivial(bus, M_NAME, M_PATH, M_NAME, "RegisteredClients", NULL, 'u', &regs);
+        if (json) {
+                printf("{\"profile\":");
+                json_str(profile);
+                printf(",\"thermal_limit_mc\":%u,\"throttled\":%s,\"throttle_reason\":", limit, thr ? "true" : "false");
+                json_str(reason);
+                printf(",\"fallback_advice\":");
+                json_str(advice);
+                printf(",\"registered_clients\":%u,\"applications\":[", regs);
+        } else {
+                printf("\npolicy (edgeaid):\n  profile %s, thermal limit ", profile);
+                if (limit)
+                        printf("%.1f C", limit / 1000.0);
+                else
+                        printf("off");
+                printf(", %s%s%s, fallback %s, %u registered client(s)\n", thr ? "throttled (" : "not throttled",
+                       thr ? reason : "", thr ? ")" : "", *advice ? advice : "not advised", regs);
+        }
+        if (sd_bus_get_property(bus, M_NAME, M_PATH, M_NAME, "Applications", NULL, &reply, "a(ssutt)") >= 0 &&
+            sd_bus_message_enter_container(reply, 'a', "(ssutt)") >= 0) {
+                const char *name, *prio;
+                uint32_t weight;
+                uint64_t quota, period;
+
+                while (sd_bus_message_read(reply, "(ssutt)", &name, &prio, &weight, &quota, &period) > 0) {
+                        if (json) {
+                                printf("%s{\"name\":", first ? "" : ",");
+                                json_str(name);
+                                printf(",\"priority\":");
+                                json_str(prio);
+                                printf(",\"weight\":%u,\"quota_ns\":%" PRIu64 ",\"period_ns\":%" PRIu64 "}", weight,
+                                       quota, period);
+                        } else {
+                                if (first)
+                                        printf("  %-16s %-8s %6s %s\n", "APPLICATION", "PRIO", "WEIGHT", "QUOTA");
+                                printf("  %-16s %-8s %6u ", name, *prio ? prio : "-", weight);
+                                if (quota)
+                                        printf("%.1f ms per %.1f ms\n", quota / 1e6, period / 1e6);
+                                else
+                                        printf("-\n");
+                        }
+                        first = 0;
+                }
+        }
+        if (json)
+                printf("]}");
+        else if (first)
+                printf("  no application rules\n");
+        sd_bus_message_unref(reply);
+        sd_bus_flush_close_unref(bus);
+}

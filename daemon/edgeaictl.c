@@ -50,9 +50,13 @@ static void help(void)
 	       "\n"
 	       "Commands:\n"
 	       "  status            Show a table of the accelerators: device node, type (npu,\n"
-	       "                    dsp), number of cores, firmware version and capabilities.\n"
-	       "                    Values come from the driver (GET_PARAM); when the device\n"
-	       "                    cannot be opened they come from sysfs.\n"
+	       "                    dsp), cores, firmware version, runtime PM state, current\n"
+	       "                    and maximum clock, temperature, utilization over 0.25 s,\n"
+	       "                    open files (clients) and capabilities; then edgeaid's\n"
+	       "                    policy (power profile, thermal limit, throttling,\n"
+	       "                    fallback advice, application rules) when it runs.\n"
+	       "                    Identity comes from the driver (GET_PARAM), or from\n"
+	       "                    sysfs when the device cannot be opened.\n"
 	       "  selftest          On each device, run a job that fills and copies buffers,\n"
 	       "                    once submitted by ioctl and once through io_uring, verify\n"
 	       "                    every byte with the CPU, and print the device time of each\n"
@@ -222,20 +226,49 @@ static int collect_devices(struct edgeai_device_info **ret, int *ret_n)
 	return 0;
 }
 
+static void print_hz(long long hz)
+{
+	if (hz < 0)
+		printf(" %8s", "-");
+	else
+		printf(" %8lld", hz / 1000000);
+}
+
 static int cmd_status(void)
 {
 	struct edgeai_device_info *infos = NULL;
+	struct ctl_live *live = NULL;
+	const char **nodes = NULL;
+	unsigned int *cores = NULL;
 	char fw[32], caps[128];
 	int n = 0, r;
 
 	r = collect_devices(&infos, &n);
 	if (r < 0)
 		return EXIT_FAILURE;
+	live = calloc(n ? n : 1, sizeof(*live));
+	nodes = calloc(n ? n : 1, sizeof(*nodes));
+	cores = calloc(n ? n : 1, sizeof(*cores));
+	if (!live || !nodes || !cores) {
+		fprintf(stderr, "%s: %s\n", program, strerror(ENOMEM));
+		free(live);
+		free(nodes);
+		free(cores);
+		free(infos);
+		return EXIT_FAILURE;
+	}
+	for (int i = 0; i < n; i++) {
+		nodes[i] = infos[i].node;
+		cores[i] = infos[i].core_count;
+	}
+	/* utilization over a quarter second */
+	ctl_status_live(nodes, cores, n, live, 250);
 
 	if (arg.json) {
 		printf("{\"devices\":[");
 		for (int i = 0; i < n; i++) {
 			const struct edgeai_device_info *d = &infos[i];
+			const struct ctl_live *l = &live[i];
 
 			format_fw(d->fw_version, fw, sizeof(fw));
 			printf("%s{\"node\":", i ? "," : "");
@@ -257,20 +290,44 @@ static int cmd_status(void)
 					first = 0;
 				}
 			}
-			printf("],\"source\":\"%s\"}", d->from_ioctl ? "ioctl" : "sysfs");
+			printf("],\"source\":\"%s\",\"runtime_status\":", d->from_ioctl ? "ioctl" : "sysfs");
+			json_string(l->state);
+			printf(",\"cur_freq_hz\":%lld,\"max_freq_hz\":%lld,\"temp_mc\":%lld,"
+			       "\"utilization_pct\":%.1f,\"clients\":%d}",
+			       l->cur_hz, l->max_hz, l->temp_mc, l->util_pct, l->clients);
 		}
-		printf("]}\n");
+		printf("],\"policy\":");
+		ctl_status_policy(1);
+		printf("}\n");
 	} else if (n > 0) {
-		printf("%-20s %-5s %5s %-9s %s\n", "NODE", "TYPE", "CORES", "FIRMWARE", "CAPABILITIES");
+		printf("%-18s %-4s %5s %-8s %-10s %8s %8s %6s %5s %7s  %s\n", "NODE", "TYPE", "CORES",
+		       "FIRMWARE", "STATE", "CUR_MHZ", "MAX_MHZ", "TEMP_C", "UTIL", "CLIENTS",
+		       "CAPABILITIES");
 		for (int i = 0; i < n; i++) {
 			const struct edgeai_device_info *d = &infos[i];
+			const struct ctl_live *l = &live[i];
 
 			format_fw(d->fw_version, fw, sizeof(fw));
 			format_caps(d->capabilities, caps, sizeof(caps));
-			printf("%-20s %-5s %5u %-9s %s%s\n", d->node, edgeai_device_type_name(d->type),
-			       d->core_count, fw, caps, d->from_ioctl ? "" : " (from sysfs)");
+			printf("%-18s %-4s %5u %-8s %-10s", d->node, edgeai_device_type_name(d->type),
+			       d->core_count, fw, l->state);
+			print_hz(l->cur_hz);
+			print_hz(l->max_hz);
+			if (l->temp_mc < 0)
+				printf(" %6s", "-");
+			else
+				printf(" %6.1f", l->temp_mc / 1000.0);
+			if (l->util_pct < 0)
+				printf(" %5s", "-");
+			else
+				printf(" %4.0f%%", l->util_pct);
+			printf(" %7d  %s%s\n", l->clients, caps, d->from_ioctl ? "" : " (from sysfs)");
 		}
+		ctl_status_policy(0);
 	}
+	free(live);
+	free(nodes);
+	free(cores);
 	free(infos);
 	if (n == 0)
 		return no_device_error();

@@ -92,7 +92,17 @@ ok $? "edgeaictl clients shows edgeaid's applications and weights"
 edgeaictl --json clients > /tmp/clients.json 2>&1
 grep -q '"application":"heavy"' /tmp/clients.json
 ok $? "edgeaictl --json clients" "$(cat /tmp/clients.json)"
-sleep 1.5
+st=$(edgeaictl status 2>&1)
+printf '%s\n' "$st" | sed 's/^/# /'
+printf '%s\n' "$st" | grep -q '^policy (edgeaid):' && printf '%s\n' "$st" | grep -q '^  heavy  *- *300 '
+ok $? "edgeaictl status shows edgeaid's policy and application rules"
+edgeaictl --json status > /tmp/status.json 2>&1
+awk -v d="$dsp" 'BEGIN { RS = "},{" } index($0, "/dev/accel/" d "\"") {
+	if (match($0, /"utilization_pct":[0-9.]+/)) u = substr($0, RSTART + 18, RLENGTH - 18)
+	if (match($0, /"clients":[0-9]+/)) c = substr($0, RSTART + 10, RLENGTH - 10)
+} END { printf "# dsp utilization %s%%, %s clients\n", u, c; exit !(u > 20 && c >= 3) }' /tmp/status.json
+ok $? "edgeaictl --json status: the loaded DSP is busy with its clients" "$(cat /tmp/status.json)"
+sleep 0.5
 edgeaictl top 1 1000 2>&1 | sed 's/^/# /'
 wait $hp; r1=$?
 wait $lp; r2=$?
