@@ -5,7 +5,7 @@
 set -eu
 
 pkgs="
-build-essential pkg-config git python3 perl
+build-essential pkg-config git python3 python3-numpy python3-skimage perl
 linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
 bc bison flex libelf-dev libssl-dev
 qemu-system-x86 busybox-static cpio xz-utils zstd kmod rsync
