@@ -2,8 +2,8 @@
 /*
  * Optimized x86-64 CPU kernels (AVX2) for the heavy ops: CONV_2D,
  * DEPTHWISE_CONV_2D (depth multiplier 1) and FULLY_CONNECTED, int8 and
- * uint8. Chosen at run time (__builtin_cpu_supports), else the portable
- * reference kernels of firmware/kernels/ run.
+ * uint8. Chosen at run time (cpu.c, __builtin_cpu_supports), else the
+ * portable reference kernels of firmware/kernels/ run.
  *
  * Bit exactness: only the accumulation is vectorized, and it is exact
  * integer arithmetic (16-bit offset values, 32-bit sums: the same sum in
@@ -21,17 +21,9 @@
 #if defined(__x86_64__) && defined(__AVX2__)
 #include <immintrin.h>
 
-int ea_opt_available(void)
+int ea_avx2_built(void)
 {
-	static int avail = -1;
-
-	if (avail < 0) {
-		const char *e = getenv("EDGEAI_CPU_KERNELS");
-
-		__builtin_cpu_init();
-		avail = __builtin_cpu_supports("avx2") && !(e && !strcmp(e, "reference"));
-	}
-	return avail;
+	return 1;
 }
 
 /* 32-byte aligned; C11 wants the size a multiple of the alignment. */
@@ -341,7 +333,7 @@ static int fc(const struct ek_op *o, const void *prep)
 	return 0;
 }
 
-int ea_opt_run(const struct ek_op *o, const void *prep)
+int ea_avx2_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
 	case EDGEAI_OP_CONV_2D:
@@ -355,12 +347,12 @@ int ea_opt_run(const struct ek_op *o, const void *prep)
 	}
 }
 
-void *ea_opt_prepare(const struct ek_op *o)
+void *ea_avx2_prepare(const struct ek_op *o)
 {
 	const struct ek_tensor *f = &o->in[1];
 	uint32_t k;
 
-	if (!ea_opt_available() || o->n_in < 2 || !f->data || !ek_is8(f->dtype))
+	if (o->n_in < 2 || !f->data || !ek_is8(f->dtype))
 		return NULL;
 	switch (o->op->opcode) {
 	case EDGEAI_OP_CONV_2D:
@@ -377,19 +369,19 @@ void *ea_opt_prepare(const struct ek_op *o)
 
 #else /* no AVX2 at build time: the reference kernels only */
 
-int ea_opt_available(void)
+int ea_avx2_built(void)
 {
 	return 0;
 }
 
-int ea_opt_run(const struct ek_op *o, const void *prep)
+int ea_avx2_run(const struct ek_op *o, const void *prep)
 {
 	(void)o;
 	(void)prep;
 	return EA_OPT_NOT_HANDLED;
 }
 
-void *ea_opt_prepare(const struct ek_op *o)
+void *ea_avx2_prepare(const struct ek_op *o)
 {
 	(void)o;
 	return NULL;

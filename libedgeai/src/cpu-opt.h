@@ -1,5 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* Optimized CPU kernels (cpu-avx2.c): same bytes as firmware/kernels/. */
+/*
+ * Optimized CPU kernels: same bytes as firmware/kernels/.
+ *
+ * Kernel sets, best first: VNNI (cpu-vnni.c: AVX-512 VNNI int8 CONV_2D and
+ * FULLY_CONNECTED, AVX2 for the rest), AVX2 (cpu-avx2.c: CONV_2D,
+ * DEPTHWISE_CONV_2D, FULLY_CONNECTED), reference (the firmware kernels).
+ * cpu.c picks the best one this CPU runs; EDGEAI_CPU_KERNELS=reference
+ * (or portable), avx2 or vnni asks for one (never above what the CPU has).
+ * A kernel that declines an op (EA_OPT_NOT_HANDLED) passes it down the list.
+ */
 #ifndef EDGEAI_CPU_OPT_H
 #define EDGEAI_CPU_OPT_H
 
@@ -7,15 +16,41 @@
 
 #define EA_OPT_NOT_HANDLED 1000
 
-/* 1 when this CPU has what the optimized kernels need (AVX2). */
-__attribute__((visibility("hidden"))) int ea_opt_available(void);
+#define EA_OPT_HIDDEN __attribute__((visibility("hidden")))
+
+enum ea_kset {
+	EA_KSET_REFERENCE = 0,
+	EA_KSET_AVX2 = 1,
+	EA_KSET_VNNI = 2,
+};
+
+/* The kernel set in use (cpu.c). */
+EA_OPT_HIDDEN enum ea_kset ea_opt_level(void);
+
 /*
- * Run @o: 0, a kernel error, or EA_OPT_NOT_HANDLED (use the reference).
- * @prep: what ea_opt_prepare() made for this op (weights in the kernel's
- * layout), or NULL to convert them on the fly.
+ * Per-op prepared weights of each set (NULL: convert on the fly, or the
+ * set declines the op).
  */
-__attribute__((visibility("hidden"))) int ea_opt_run(const struct ek_op *o, const void *prep);
-/* Weights of op @o (constant) in the layout ea_opt_run() wants, or NULL. */
-__attribute__((visibility("hidden"))) void *ea_opt_prepare(const struct ek_op *o);
+struct ea_opt_prep {
+	void *avx2;
+	void *vnni;
+};
+
+/* Run @o: 0, a kernel error, or EA_OPT_NOT_HANDLED (use the reference). */
+EA_OPT_HIDDEN int ea_opt_run(const struct ek_op *o, const struct ea_opt_prep *prep);
+/* Weights of op @o (constant) for the sets in use, or NULL. */
+EA_OPT_HIDDEN struct ea_opt_prep *ea_opt_prepare(const struct ek_op *o);
+EA_OPT_HIDDEN void ea_opt_prepare_free(struct ea_opt_prep *prep);
+
+/* cpu-avx2.c; *_built() is 0 when the compiler could not build the set. */
+EA_OPT_HIDDEN int ea_avx2_built(void);
+EA_OPT_HIDDEN int ea_avx2_run(const struct ek_op *o, const void *prep);
+EA_OPT_HIDDEN void *ea_avx2_prepare(const struct ek_op *o);
+
+/* cpu-vnni.c */
+EA_OPT_HIDDEN int ea_vnni_built(void);
+EA_OPT_HIDDEN int ea_vnni_run(const struct ek_op *o, const void *prep);
+EA_OPT_HIDDEN void *ea_vnni_prepare(const struct ek_op *o);
+EA_OPT_HIDDEN void ea_vnni_prepare_free(void *prep);
 
 #endif

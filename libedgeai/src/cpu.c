@@ -2,8 +2,8 @@
 /*
  * CPU execution of an edgeai program, op by op: each op is resolved the way
  * the firmware command processor resolves it (firmware/kernels/exec.c),
- * then run by an optimized kernel when one handles it on this CPU, else by
- * the firmware reference kernel. The optimized kernels give the same bytes
+ * then run by an optimized kernel when one handles it on this CPU (AVX-512
+ * VNNI, then AVX2: cpu-opt.h), else by the firmware reference kernel. The optimized kernels give the same bytes
  * (tests/host/test-cpu-kernels.c checks them against the reference).
  */
 #include <errno.h>
@@ -75,9 +75,122 @@ int ea_cpu_host(const void *prog, size_t size, const struct ea_host_op *host, vo
 			n_slots, host) ? -EIO : 0;
 }
 
+/* -1: not chosen yet; ea_cpu_set_kernels() can override (tests). */
+static int kset = -1;
+
+static enum ea_kset best_kset(void)
+{
+	__builtin_cpu_init();
+	if (ea_vnni_built() && __builtin_cpu_supports("avx512f") &&
+	    __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+	    __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx2"))
+		return EA_KSET_VNNI;
+	if (ea_avx2_built() && __builtin_cpu_supports("avx2"))
+		return EA_KSET_AVX2;
+	return EA_KSET_REFERENCE;
+}
+
+static const char *const kset_names[] = { "reference", "avx2", "vnni" };
+
+static int kset_of(const char *name)
+{
+	unsigned int i;
+
+	if (!strcmp(name, "portable"))
+		return EA_KSET_REFERENCE;
+	for (i = 0; i < sizeof(kset_names) / sizeof(kset_names[0]); i++)
+		if (!strcmp(name, kset_names[i]))
+			return (int)i;
+	return -1;
+}
+
+enum ea_kset ea_opt_level(void)
+{
+	if (kset < 0) {
+		const char *e = getenv("EDGEAI_CPU_KERNELS");
+		int best = best_kset(), want = e ? kset_of(e) : -1;
+
+		kset = want >= 0 && want < best ? want : best;
+	}
+	return (enum ea_kset)kset;
+}
+
+int ea_cpu_set_kernels(const char *name)
+{
+	int want = name ? kset_of(name) : -1;
+
+	if (!name) {
+		kset = -1;
+		return 0;
+	}
+	if (want < 0 || want > (int)best_kset())
+		return -1;
+	kset = want;
+	return 0;
+}
+
 const char *ea_cpu_kernels_name(int reference)
 {
-	return !reference && ea_opt_available() ? "avx2" : "reference";
+	return kset_names[reference ? EA_KSET_REFERENCE : ea_opt_level()];
+}
+
+/* Ops each set ran (tests check that a set really ran). */
+static _Atomic unsigned long kset_ops[3];
+
+unsigned long ea_cpu_kernels_ops(const char *name)
+{
+	int k = kset_of(name);
+
+	return k < 0 ? 0 : kset_ops[k];
+}
+
+int ea_opt_run(const struct ek_op *o, const struct ea_opt_prep *prep)
+{
+	int r = EA_OPT_NOT_HANDLED;
+
+	switch (ea_opt_level()) {
+	case EA_KSET_VNNI:
+		r = ea_vnni_run(o, prep ? prep->vnni : NULL);
+		if (r != EA_OPT_NOT_HANDLED) {
+			kset_ops[EA_KSET_VNNI]++;
+			return r;
+		}
+		/* fall through */
+	case EA_KSET_AVX2:
+		r = ea_avx2_run(o, prep ? prep->avx2 : NULL);
+		if (r != EA_OPT_NOT_HANDLED)
+			kset_ops[EA_KSET_AVX2]++;
+		return r;
+	default:
+		return r;
+	}
+}
+
+struct ea_opt_prep *ea_opt_prepare(const struct ek_op *o)
+{
+	struct ea_opt_prep *p = calloc(1, sizeof(*p));
+	enum ea_kset l = ea_opt_level();
+
+	if (!p)
+		return NULL;
+	if (l >= EA_KSET_VNNI)
+		p->vnni = ea_vnni_prepare(o);
+	if (l >= EA_KSET_AVX2)
+		p->avx2 = ea_avx2_prepare(o);
+	if (!p->vnni && !p->avx2) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void ea_opt_prepare_free(struct ea_opt_prep *p)
+{
+	if (p) {
+		ea_vnni_prepare_free(p->vnni);
+		free(p->avx2);
+		free(p);
+	}
 }
 
 void **ea_cpu_prepare(const void *prog, size_t size)
@@ -89,7 +202,7 @@ void **ea_cpu_prepare(const void *prog, size_t size)
 	struct ek_op o;
 	uint32_t i;
 
-	if (!ea_opt_available() || size < sizeof(*h) || h->total_size != size)
+	if (ea_opt_level() == EA_KSET_REFERENCE || size < sizeof(*h) || h->total_size != size)
 		return NULL;
 	tt = (const void *)((const uint8_t *)prog + h->tensor_offset);
 	ops = (const void *)((const uint8_t *)prog + h->op_offset);
@@ -120,7 +233,7 @@ void ea_cpu_prepare_free(void **prep, const void *prog)
 	if (!prep)
 		return;
 	for (i = 0; i < h->op_count; i++)
-		free(prep[i]);
+		ea_opt_prepare_free(prep[i]);
 	free(prep);
 }
 
@@ -140,7 +253,7 @@ int ea_cpu_exec_prep(const void *prog, size_t size, const struct ea_host_op *hos
 	const uint8_t *base = prog;
 	const struct edgeai_prog_tensor *tt;
 	const struct edgeai_prog_op *ops;
-	int opt = !reference && ea_opt_available();
+	int opt = !reference && ea_opt_level() != EA_KSET_REFERENCE;
 	struct ek_op o;
 	uint32_t i, k, hi = 0;
 
@@ -172,7 +285,8 @@ int ea_cpu_exec_prep(const void *prog, size_t size, const struct ea_host_op *hos
 		}
 		if (ek_resolve(h, tt, ops[i].output, base, slots, n_slots, &o.out) || !o.out.data)
 			return -EIO;
-		r = opt ? ea_opt_run(&o, prep ? prep[i] : NULL) : EA_OPT_NOT_HANDLED;
+		r = opt ? ea_opt_run(&o, prep ? (const struct ea_opt_prep *)prep[i] : NULL) :
+			  EA_OPT_NOT_HANDLED;
 		if (r == EA_OPT_NOT_HANDLED)
 			r = ek_run_op(&o);
 		if (r)

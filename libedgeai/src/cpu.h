@@ -3,7 +3,7 @@
  * CPU execution of an edgeai program: the firmware reference kernels
  * (firmware/kernels/, built into the library) with optimized x86-64
  * kernels for the heavy ops, chosen at run time and bit-exact with the
- * reference (cpu-avx2.c).
+ * reference (cpu-opt.h: cpu-vnni.c, cpu-avx2.c).
  */
 #ifndef EDGEAI_CPU_H
 #define EDGEAI_CPU_H
@@ -27,7 +27,16 @@ EA_PRIVATE void ea_cpu_prepare_free(void **prep, const void *prog);
 /* Run one host op of @prog on @slots. */
 EA_PRIVATE int ea_cpu_host(const void *prog, size_t size, const struct ea_host_op *host,
 			   void *const *slots, unsigned int n_slots);
-/* "avx2" when the optimized kernels would run, else "reference". */
+/* The kernel set that would run: "vnni", "avx2" or "reference". */
 EA_PRIVATE const char *ea_cpu_kernels_name(int reference);
+/*
+ * Use kernel set @name ("reference"/"portable", "avx2", "vnni") from now
+ * on, for every program of the process (tests); NULL: back to the default
+ * (EDGEAI_CPU_KERNELS, else the best this CPU has). -1 when this CPU or
+ * build does not have that set.
+ */
+EA_PRIVATE int ea_cpu_set_kernels(const char *name);
+/* How many ops kernel set @name ran so far in this process (tests). */
+EA_PRIVATE unsigned long ea_cpu_kernels_ops(const char *name);
 
 #endif

@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
- * The optimized CPU kernels (libedgeai/src/cpu-avx2.c) against the
- * firmware reference kernels on seeded random CONV_2D, DEPTHWISE_CONV_2D
- * and FULLY_CONNECTED programs: odd channel counts (not multiples of the
- * vector width), padding, strides, dilation, int8 per-channel and uint8
- * per-tensor with extreme zero points, large reductions. Every output
- * byte must be equal. Skips the comparison (not the reference run) on a
- * CPU without AVX2.
+ * The optimized CPU kernel sets (libedgeai/src/cpu-avx2.c, and
+ * cpu-vnni.c: AVX-512 VNNI) against the firmware reference kernels on
+ * seeded random CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED programs:
+ * odd channel counts (not multiples of the vector width), padding,
+ * strides, dilation, int8 per-channel and uint8 per-tensor with extreme
+ * zero points, large reductions; for the VNNI GEMM also 1x1 convolutions
+ * read in place (channels a multiple of 4), many output channels (several
+ * 64-channel blocks plus a tail), int8 filters with a non-zero zero point
+ * (offset weights in int8 range, or not: then the op is declined) and
+ * extreme activations (-128/127 in long reductions). Every output byte
+ * must be equal. Each set runs forced in turn (ea_cpu_set_kernels());
+ * a set this CPU lacks is skipped (not the reference run).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +96,24 @@ static int one(int kind, int u8, char *what, size_t wsz)
 			 EDGEAI_DTYPE_INT8, din[4], dout[4], df[4], db[4], fsz, osz;
 	int32_t zin = u8 ? (int32_t)rnd(256) : (int32_t)rnd(256) - 128;
 	int32_t zout = u8 ? (int32_t)rnd(256) : (int32_t)rnd(256) - 128, zw = u8 ? (int32_t)rnd(256) : 0;
+	/* 0: as drawn; 1: 1x1, ic % 4 == 0, many channels; 2: int8 filter zero point; 3: extremes */
+	uint32_t shape = rnd(4);
+	int32_t wlo = -127, whi = 127;
+
+	if (shape == 1 && kind != 2) {
+		kh = kw = 1;
+		ic = 4 * (1 + rnd(24));
+		oc = 1 + rnd(150);
+		h = 1 + rnd(8), w = 1 + rnd(8);
+	} else if (shape == 1) {
+		oc = 1 + rnd(150);
+	}
+	if (shape == 2 && !u8) {
+		/* offset weights w - zw: in int8 range (VNNI runs) or, 1 time in 4, not (declined) */
+		zw = (int32_t)rnd(41) - 20;
+		wlo = rnd(4) ? (zw - 128 > -128 ? zw - 128 : -128) : -128;
+		whi = rnd(4) ? (zw + 127 < 127 ? zw + 127 : 127) : 127;
+	}
 	uint32_t ti, tf, tb, to, foff, boff, qoff = EDGEAI_PROG_NO_CONST;
 	struct edgeai_prog_conv_params *cp = (void *)P.op.params;
 	struct edgeai_prog_fc_params *fp = (void *)P.op.params;
@@ -144,8 +167,13 @@ static int one(int kind, int u8, char *what, size_t wsz)
 		return -1;
 	ti = add_t(&P, dt, 0, 0, din, zin);
 	foff = add_k(&P, fsz);
-	for (i = 0; i < fsz; i++)
-		P.k[foff + i] = (uint8_t)(u8 ? rnd(256) : rnd(255) + 1);	/* int8: -127..127 */
+	for (i = 0; i < fsz; i++) {
+		int32_t v = wlo + (int32_t)rnd((uint32_t)(whi - wlo + 1));	/* int8: -127..127 */
+
+		if (shape == 3 && !u8)
+			v = rnd(2) ? -128 : 127;
+		P.k[foff + i] = (uint8_t)(u8 ? rnd(256) : (uint32_t)v);
+	}
 	tf = add_t(&P, dt, EDGEAI_PROG_SLOT_CONST, foff, df, zw);
 	boff = add_k(&P, 4 * oc);
 	for (i = 0; i < oc; i++) {
@@ -185,7 +213,7 @@ static int one(int kind, int u8, char *what, size_t wsz)
 		cp->qmul_offset = qoff;
 	}
 	for (i = 0; i < din[0] * din[1] * din[2] * din[3]; i++)
-		in[i] = (uint8_t)rnd(256);
+		in[i] = (uint8_t)(shape == 3 ? (rnd(2) ? 0x80 : 0x7f) : rnd(256));
 	size = blob(&P);
 	slots[0] = in;
 	slots[1] = out_ref;
@@ -194,9 +222,9 @@ static int one(int kind, int u8, char *what, size_t wsz)
 	slots[1] = out_opt;
 	memset(out_opt, 0x5a, osz);
 	r2 = ea_cpu_exec(P.buf, size, NULL, 0, slots, 2, 0, &failed);
-	snprintf(what, wsz, "%s %s n%u %ux%ux%u -> %u k%ux%u s%ux%u d%ux%u zp %d/%d/%d",
+	snprintf(what, wsz, "%s %s n%u %ux%ux%u -> %u k%ux%u s%ux%u d%ux%u zp %d/%d/%d shape %u",
 		 kind == 0 ? "conv" : kind == 1 ? "dw" : "fc", u8 ? "uint8" : "int8", n, h, w, ic,
-		 oc, kh, kw, sh, sw, dh, dw_, zin, zw, zout);
+		 oc, kh, kw, sh, sw, dh, dw_, zin, zw, zout, shape);
 	if (r1 || r2) {
 		ktap_diag("%s: exec %d/%d", what, r1, r2);
 		return 1;
@@ -207,32 +235,48 @@ static int one(int kind, int u8, char *what, size_t wsz)
 int main(void)
 {
 	const char *names[3] = { "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED" };
+	const char *sets[2] = { "avx2", "vnni" };
 	char what[256];
-	int kind, u8, i;
+	int kind, u8, i, si;
 
 	ktap_start();
-	if (strcmp(ea_cpu_kernels_name(0), "avx2")) {
-		ktap_skip("this CPU has no AVX2: only the reference kernels run");
-		return ktap_finish();
-	}
-	for (kind = 0; kind < 3; kind++) {
-		for (u8 = 0; u8 < 2; u8++) {
-			int bad = 0, runs = 0;
+	for (si = 0; si < 2; si++) {
+		if (ea_cpu_set_kernels(sets[si])) {
+			ktap_skip("this CPU (or build) has no %s kernels", sets[si]);
+			continue;
+		}
+		if (strcmp(ea_cpu_kernels_name(0), sets[si])) {
+			ktap_ok(0, "kernel set %s forced, %s in use", sets[si], ea_cpu_kernels_name(0));
+			continue;
+		}
+		for (kind = 0; kind < 3; kind++) {
+			for (u8 = 0; u8 < 2; u8++) {
+				int bad = 0, runs = 0;
+				unsigned long ran = ea_cpu_kernels_ops(sets[si]);
 
-			for (i = 0; i < 150; i++) {
-				int r = one(kind, u8, what, sizeof(what));
+				rs = 88172645463325252ULL + (uint64_t)(kind * 2 + u8);
+				for (i = 0; i < 200; i++) {
+					int r = one(kind, u8, what, sizeof(what));
 
-				if (r < 0)
-					continue;
-				runs++;
-				if (r) {
-					if (bad++ < 3)
-						ktap_diag("differs: %s", what);
+					if (r < 0)
+						continue;
+					runs++;
+					if (r) {
+						if (bad++ < 3)
+							ktap_diag("differs: %s", what);
+					}
 				}
+				ran = ea_cpu_kernels_ops(sets[si]) - ran;
+				ktap_ok(!bad && runs > 50,
+					"%s %s: %d random programs, %s kernels equal the reference"
+					" (%lu run by %s)", names[kind], u8 ? "uint8" : "int8", runs,
+					sets[si], ran, sets[si]);
+				/* VNNI takes int8 CONV_2D and FC; AVX2 all three kinds */
+				if ((si == 0 || (!u8 && kind != 1)) && ran < (unsigned long)runs / 2)
+					ktap_ok(0, "%s ran only %lu of %d ops", sets[si], ran, runs);
 			}
-			ktap_ok(!bad && runs > 50, "%s %s: %d random programs, AVX2 equals the reference",
-				names[kind], u8 ? "uint8" : "int8", runs);
 		}
 	}
+	ea_cpu_set_kernels(NULL);
 	return ktap_finish();
 }

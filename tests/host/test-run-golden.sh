@@ -1,8 +1,8 @@
 #!/bin/sh
 # The single-op golden corpus through the whole library path: every case
 # of tests/oracle/gen.py is compiled from its .tflite by libedgeai and run
-# with `edgeaictl run --device cpu` (the default CPU kernels, and the
-# portable reference kernels with --reference); both outputs must equal the
+# with `edgeaictl run --device cpu` (the default CPU kernels, the AVX2 set
+# and the portable reference kernels with --reference); all must equal the
 # oracle's (TensorFlow Lite 2.9.0 built-in kernels) byte for byte. Also
 # checks the run contract: DIR/output0.bin, the placement lines, --json.
 #
@@ -49,11 +49,12 @@ while read -r name op; do
 		continue
 	fi
 	res=''
-	for mode in default reference; do
-		extra=''
+	for mode in default avx2 reference; do
+		extra='' kset=''
 		[ $mode = reference ] && extra=--reference
+		[ $mode = avx2 ] && kset=avx2
 		# shellcheck disable=SC2086
-		if ! "$ctl" run "$d/model.tflite" "$@" --output-dir "$d/$mode" --device cpu $extra \
+		if ! EDGEAI_CPU_KERNELS=$kset "$ctl" run "$d/model.tflite" "$@" --output-dir "$d/$mode" --device cpu $extra \
 			> "$d/$mode.log" 2>&1; then
 			res="$res $mode: run failed: $(tail -1 "$d/$mode.log");"
 		elif ! cmp -s "$d/oracle.bin" "$d/$mode/output0.bin"; then

@@ -5,7 +5,8 @@
 # test-quant-models.sh, then run by `edgeaictl run --device cpu` on seeded
 # random inputs and by the oracle (TensorFlow Lite 2.9.0 built-in kernels):
 # every output must be equal byte for byte (0 differing bytes), with the
-# default CPU kernels and with the portable reference kernels. Skips when
+# default CPU kernels (the best set this CPU has: AVX-512 VNNI or AVX2),
+# the AVX2 set (EDGEAI_CPU_KERNELS=avx2) and the portable reference kernels. Skips when
 # the oracle or the models cannot be fetched.
 set -u
 top=${EDGEAI_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -45,12 +46,13 @@ open(sys.argv[3], 'wb').write(bytes(r.randrange(256) for _ in range(n)))
 PY
 		"$tmp/oracle-run" "$lib" "$q" "$tmp/oracle.bin" "$in" > "$tmp/err" 2>&1
 		ok $? "$model seed $seed: the oracle runs the int8 model" || { sed 's/^/# /' "$tmp/err"; continue; }
-		for mode in default reference; do
-			extra=''
+		for mode in default avx2 reference; do
+			extra='' kset=''
 			[ $mode = reference ] && extra=--reference
+			[ $mode = avx2 ] && kset=avx2
 			rm -rf "$tmp/out"
 			# shellcheck disable=SC2086
-			"$ctl" run "$q" --input "$in" --output-dir "$tmp/out" --device cpu $extra > "$tmp/run.log" 2> "$tmp/err"
+			EDGEAI_CPU_KERNELS=$kset "$ctl" run "$q" --input "$in" --output-dir "$tmp/out" --device cpu $extra > "$tmp/run.log" 2> "$tmp/err"
 			ok $? "$model seed $seed: edgeaictl run --device cpu${extra:+ $extra}" ||
 				{ sed 's/^/# /' "$tmp/err"; continue; }
 			cat "$tmp"/out/output*.bin > "$tmp/ours.bin"

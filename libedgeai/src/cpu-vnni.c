@@ -1,0 +1,528 @@
+// SPDX-License-Identifier: MIT
+/*
+ * AVX-512 VNNI CPU kernels for int8 CONV_2D and FULLY_CONNECTED, chosen at
+ * run time (cpu.c checks avx512f/bw/vl/vnni); anything they decline goes to
+ * the AVX2 kernels, then to the reference (firmware/kernels/).
+ *
+ * The op is a GEMM: rows are output pixels (FC: batches), each an im2col
+ * patch of K = kh * kw * ic bytes; columns are output channels in blocks
+ * of 16 (one zmm of int32 sums). vpdpbusd multiplies unsigned bytes by
+ * signed bytes, four at a time, into int32 without saturation. So:
+ *
+ *   activations: xu = x + 128 (x ^ 0x80), in 0..255;
+ *   weights:     w' = w - zw, must fit int8 (checked: else declined);
+ *   sum (x - zx) * w' = sum xu * w' - (128 + zx) * sum w'.
+ *
+ * Padding taps hold xu = 128 + zx (x = zx): they add (128 + zx) * w',
+ * which the correction takes back, i.e. they add 0 as in the reference.
+ * Bytes past K in a patch meet zero weights. int32 sums are exact modulo
+ * 2^32 in any order, as are the reference's (wrapping) sums, so the
+ * result is the same bytes.
+ *
+ * The rescale is the reference's edgeai_mbqm_up() on 16 lanes: the left
+ * shift, (x * M + 2^30) >> 31 in 64-bit lanes, the rounding right shift
+ * half up, then zero point and clamp. Unsigned (uint8) ops, weights whose
+ * offset values do not fit int8 and odd parameters are declined.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu-opt.h"
+
+#if defined(__x86_64__) && defined(__AVX512VNNI__) && defined(__AVX512BW__)
+#include <immintrin.h>
+
+#define MR 4	/* rows (output pixels) per micro-kernel */
+#define NRMAX 4	/* 16-channel blocks per micro-kernel */
+
+/* Prepared weights: [nb][k4][16][4] int8 (w - zw), and per channel sum of w - zw. */
+struct vnni_w {
+	uint32_t n, k, k4, nb;
+	int32_t *wsum;		/* nb * 16 */
+	int8_t *w;		/* nb * k4 * 64 */
+};
+
+/* Per output channel rescale, in the lanes' order. */
+struct vnni_q {
+	int32_t *c;		/* bias - (128 + zx) * wsum */
+	int32_t *left, *mul;
+	int64_t *right, *rnd;	/* per channel, 64-bit */
+	int32_t zo, lo, hi;
+};
+
+static void *aalloc(size_t n)
+{
+	return aligned_alloc(64, (n + 63) & ~(size_t)63);
+}
+
+static void vnni_w_free(struct vnni_w *p)
+{
+	if (p) {
+		free(p->wsum);
+		free(p->w);
+		free(p);
+	}
+}
+
+/* @f as [n][k] (CONV_2D: [oc][kh][kw][ic]; FC: [och][ich]). */
+static struct vnni_w *pack(const struct ek_tensor *f, uint32_t n, uint32_t k)
+{
+	struct vnni_w *p;
+	uint32_t o, i;
+
+	if (f->dtype != EDGEAI_DTYPE_INT8 || !n || !k)
+		return NULL;
+	for (i = 0; i < n * k; i++) {
+		int32_t v = ((const int8_t *)f->data)[i] - f->zp;
+
+		if (v < -128 || v > 127)
+			return NULL;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->n = n;
+	p->k = k;
+	p->k4 = (k + 3) / 4;
+	p->nb = (n + 15) / 16;
+	p->wsum = aalloc((size_t)p->nb * 16 * 4);
+	p->w = aalloc((size_t)p->nb * p->k4 * 64);
+	if (!p->wsum || !p->w) {
+		vnni_w_free(p);
+		return NULL;
+	}
+	memset(p->wsum, 0, (size_t)p->nb * 16 * 4);
+	memset(p->w, 0, (size_t)p->nb * p->k4 * 64);
+	for (o = 0; o < n; o++) {
+		int8_t *dst = p->w + (size_t)(o / 16) * p->k4 * 64 + (o % 16) * 4;
+		int32_t s = 0;
+
+		for (i = 0; i < k; i++) {
+			int32_t v = ((const int8_t *)f->data)[(size_t)o * k + i] - f->zp;
+
+			dst[(size_t)(i / 4) * 64 + i % 4] = (int8_t)v;
+			s += v;
+		}
+		p->wsum[o] = s;
+	}
+	return p;
+}
+
+static int shift_ok(int32_t mul, int32_t shift)
+{
+	return mul >= 0 && shift >= -31 && shift <= 30;
+}
+
+static void vnni_q_free(struct vnni_q *q)
+{
+	free(q->c);
+	free(q->left);
+	free(q->mul);
+	free(q->right);
+	free(q->rnd);
+}
+
+/*
+ * Channel terms of an op: @bias (or NULL), per-channel @qm (or NULL: @mul,
+ * @shift for all), input zero point @zx. 0, or -1 (declined).
+ */
+static int make_q(struct vnni_q *q, const struct vnni_w *w, const int32_t *bias,
+		  const struct edgeai_prog_qmul *qm, int32_t mul, int32_t shift, int32_t zx,
+		  int32_t zo, int32_t lo, int32_t hi)
+{
+	uint32_t n = w->nb * 16, o;
+
+	memset(q, 0, sizeof(*q));
+	q->c = aalloc((size_t)n * 4);
+	q->left = aalloc((size_t)n * 4);
+	q->mul = aalloc((size_t)n * 4);
+	q->right = aalloc((size_t)n * 8);
+	q->rnd = aalloc((size_t)n * 8);
+	if (!q->c || !q->left || !q->mul || !q->right || !q->rnd) {
+		vnni_q_free(q);
+		return -1;
+	}
+	for (o = 0; o < n; o++) {
+		int32_t m = o < w->n && qm ? qm[o].multiplier : mul;
+		int32_t s = o < w->n && qm ? qm[o].shift : shift;
+		uint32_t c = (uint32_t)(o < w->n && bias ? bias[o] : 0);
+
+		if (o < w->n && !shift_ok(m, s)) {
+			vnni_q_free(q);
+			return -1;
+		}
+		if (o >= w->n)
+			m = 0, s = 0;
+		c -= (uint32_t)(128 + zx) * (uint32_t)w->wsum[o];
+		q->c[o] = (int32_t)c;
+		q->left[o] = s > 0 ? s : 0;
+		q->mul[o] = m;
+		q->right[o] = s > 0 ? 0 : -s;
+		q->rnd[o] = q->right[o] ? (int64_t)1 << (q->right[o] - 1) : 0;
+	}
+	q->zo = zo;
+	q->lo = lo;
+	q->hi = hi;
+	return 0;
+}
+
+/* edgeai_mbqm_up() + zero point + clamp on the 16 channels from @o, then int8 stores. */
+static inline void requant_store(__m512i acc, const struct vnni_q *q, uint32_t o, int8_t *dst,
+				 __mmask16 m)
+{
+	const __m512i one30 = _mm512_set1_epi64((int64_t)1 << 30);
+	__m512i x = _mm512_add_epi32(acc, _mm512_load_si512(q->c + o));
+	__m512i mul = _mm512_load_si512(q->mul + o);
+	__m512i re = _mm512_load_si512(q->right + o), ro = _mm512_load_si512(q->right + o + 8);
+	__m512i ne = _mm512_load_si512(q->rnd + o), no = _mm512_load_si512(q->rnd + o + 8);
+	__m512i pe, po, r;
+
+	x = _mm512_sllv_epi32(x, _mm512_load_si512(q->left + o));
+	/* even lanes (0, 2, ..) and odd lanes as 64-bit products */
+	pe = _mm512_mul_epi32(x, mul);
+	po = _mm512_mul_epi32(_mm512_srli_epi64(x, 32), _mm512_srli_epi64(mul, 32));
+	pe = _mm512_srai_epi64(_mm512_add_epi64(pe, one30), 31);
+	po = _mm512_srai_epi64(_mm512_add_epi64(po, one30), 31);
+	/* right[] and rnd[] are per channel: spread them to the even/odd 64-bit lanes */
+	{
+		const __m512i ie = _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0);
+		const __m512i io = _mm512_set_epi64(15, 13, 11, 9, 7, 5, 3, 1);
+		__m512i se = _mm512_permutex2var_epi64(re, ie, ro);
+		__m512i so = _mm512_permutex2var_epi64(re, io, ro);
+		__m512i de = _mm512_permutex2var_epi64(ne, ie, no);
+		__m512i d_o = _mm512_permutex2var_epi64(ne, io, no);
+
+		pe = _mm512_srav_epi64(_mm512_add_epi64(pe, de), se);
+		po = _mm512_srav_epi64(_mm512_add_epi64(po, d_o), so);
+	}
+	r = _mm512_mask_blend_epi32(0xaaaa, pe, _mm512_slli_epi64(po, 32));
+	r = _mm512_add_epi32(r, _mm512_set1_epi32(q->zo));
+	r = _mm512_max_epi32(r, _mm512_set1_epi32(q->lo));
+	r = _mm512_min_epi32(r, _mm512_set1_epi32(q->hi));
+	_mm512_mask_cvtepi32_storeu_epi8(dst, m, r);
+}
+
+static inline __m512i bcast4(const uint8_t *p)
+{
+	int32_t v;
+
+	memcpy(&v, p, 4);
+	return _mm512_set1_epi32(v);
+}
+
+/*
+ * MR rows x NR blocks of 16 channels from block @b0: rows[i] are patches
+ * of k4 * 4 bytes; out[i] the output pixel's channel 0 (NULL: not stored).
+ */
+static inline __attribute__((always_inline)) void
+micro(const uint8_t *const rows[MR], int8_t *const out[MR], const struct vnni_w *w,
+      const struct vnni_q *q, uint32_t b0, int nr)
+{
+	__m512i acc[MR][NRMAX];
+	const int8_t *wb = w->w + (size_t)b0 * w->k4 * 64;
+	size_t bs = (size_t)w->k4 * 64;
+	uint32_t k4;
+	int i, j;
+
+	for (i = 0; i < MR; i++)
+		for (j = 0; j < nr; j++)
+			acc[i][j] = _mm512_setzero_si512();
+	for (k4 = 0; k4 < w->k4; k4++) {
+		__m512i wv[NRMAX];
+
+		for (j = 0; j < nr; j++)
+			wv[j] = _mm512_load_si512(wb + j * bs + (size_t)k4 * 64);
+		for (i = 0; i < MR; i++) {
+			__m512i a = bcast4(rows[i] + 4 * k4);
+
+			for (j = 0; j < nr; j++)
+				acc[i][j] = _mm512_dpbusd_epi32(acc[i][j], a, wv[j]);
+		}
+	}
+	for (i = 0; i < MR; i++) {
+		if (!out[i])
+			continue;
+		for (j = 0; j < nr; j++) {
+			uint32_t o = (b0 + j) * 16;
+			uint32_t left = w->n - o;
+			__mmask16 m = left >= 16 ? 0xffff : (__mmask16)((1U << left) - 1);
+
+			requant_store(acc[i][j], q, o, out[i] + o, m);
+		}
+	}
+}
+
+static void gemm_rows(const uint8_t *const rows[MR], int8_t *const out[MR],
+		      const struct vnni_w *w, const struct vnni_q *q)
+{
+	uint32_t b = 0;
+
+	for (; b + 4 <= w->nb; b += 4)
+		micro(rows, out, w, q, b, 4);
+	switch (w->nb - b) {
+	case 3:
+		micro(rows, out, w, q, b, 3);
+		break;
+	case 2:
+		micro(rows, out, w, q, b, 2);
+		break;
+	case 1:
+		micro(rows, out, w, q, b, 1);
+		break;
+	default:
+		break;
+	}
+}
+
+/* dst[i] = src[i] ^ 0x80 (int8 to offset-128 unsigned). */
+static void to_u8(uint8_t *dst, const void *src, size_t n)
+{
+	const __m512i f = _mm512_set1_epi8((char)0x80);
+	const uint8_t *s = src;
+	size_t i = 0;
+
+	for (; i + 64 <= n; i += 64)
+		_mm512_storeu_si512(dst + i, _mm512_xor_si512(_mm512_loadu_si512(s + i), f));
+	if (i < n) {
+		__mmask64 m = ((__mmask64)1 << (n - i)) - 1;
+
+		_mm512_mask_storeu_epi8(dst + i, m,
+					_mm512_xor_si512(_mm512_maskz_loadu_epi8(m, s + i), f));
+	}
+}
+
+static const struct edgeai_prog_qmul *qmuls(const struct ek_op *o,
+					    const struct edgeai_prog_conv_params *p, uint32_t och,
+					    int *ok)
+{
+	const struct edgeai_prog_qmul *q = NULL;
+
+	*ok = 1;
+	if (p->qmul_offset != EDGEAI_PROG_NO_CONST) {
+		q = ek_const(o, p->qmul_offset, (uint64_t)och * sizeof(*q), 4);
+		if (!q)
+			*ok = 0;
+	}
+	return q;
+}
+
+static int conv(const struct ek_op *o, const struct vnni_w *prep)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
+	uint32_t ic = in->d[3], kh = f->d[1], kw = f->d[2], och = out->d[3];
+	uint32_t k = kh * kw * ic, oh = out->d[1], ow = out->d[2], m, mtot, i;
+	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
+	const struct edgeai_prog_qmul *qm;
+	struct vnni_w *own = NULL;
+	const struct vnni_w *wp;
+	struct vnni_q q;
+	uint8_t *xu, *patch = NULL;
+	int ok, direct;
+	uint8_t pv;
+
+	if (in->dtype != EDGEAI_DTYPE_INT8 || f->dtype != in->dtype || out->dtype != in->dtype ||
+	    f->d[3] != ic || f->d[0] != och || in->d[0] != out->d[0] || !k ||
+	    in->zp < -128 || in->zp > 127 ||
+	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)))
+		return EA_OPT_NOT_HANDLED;
+	qm = qmuls(o, p, och, &ok);
+	if (!ok)
+		return EA_OPT_NOT_HANDLED;
+	wp = prep;
+	if (!wp)
+		wp = own = pack(f, och, k);
+	if (!wp || wp->n != och || wp->k != k) {
+		vnni_w_free(own);
+		return EA_OPT_NOT_HANDLED;
+	}
+	if (make_q(&q, wp, b->data, qm, p->out_multiplier, p->out_shift, in->zp, out->zp,
+		   p->act_min, p->act_max)) {
+		vnni_w_free(own);
+		return EA_OPT_NOT_HANDLED;
+	}
+	/* 1x1 taps of whole 4-byte groups read the converted input in place */
+	direct = kh == 1 && kw == 1 && ic % 4 == 0 && !p->pad_top && !p->pad_left &&
+		 (uint64_t)(oh - 1) * p->stride_h < (uint64_t)h &&
+		 (uint64_t)(ow - 1) * p->stride_w < (uint64_t)w;
+	xu = aalloc((size_t)ek_count(in) + 64);
+	if (!direct)
+		patch = aalloc((size_t)MR * wp->k4 * 4);
+	if (!xu || (!direct && !patch)) {
+		free(xu);
+		free(patch);
+		vnni_q_free(&q);
+		vnni_w_free(own);
+		return EA_OPT_NOT_HANDLED;
+	}
+	to_u8(xu, in->data, ek_count(in));
+	pv = (uint8_t)(128 + in->zp);
+	mtot = out->d[0] * oh * ow;
+	for (m = 0; m < mtot; m += MR) {
+		const uint8_t *rows[MR];
+		int8_t *outs[MR];
+
+		for (i = 0; i < MR; i++) {
+			uint32_t mm = m + i < mtot ? m + i : mtot - 1;
+			uint32_t n = mm / (oh * ow), oy = mm / ow % oh, ox = mm % ow;
+			int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+			int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+
+			outs[i] = m + i < mtot ? (int8_t *)out->data + (size_t)mm * och : NULL;
+			if (direct) {
+				rows[i] = xu + ek_idx(in, n, (uint32_t)y0, (uint32_t)x0, 0);
+			} else {
+				uint8_t *dst = patch + (size_t)i * wp->k4 * 4;
+				uint32_t ky, kx;
+
+				for (ky = 0; ky < kh; ky++) {
+					int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
+
+					for (kx = 0; kx < kw; kx++) {
+						int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
+						uint8_t *d = dst + (ky * kw + kx) * ic;
+
+						if (iy < 0 || iy >= h || ix < 0 || ix >= w)
+							memset(d, pv, ic);
+						else
+							memcpy(d, xu + ek_idx(in, n, (uint32_t)iy,
+									       (uint32_t)ix, 0), ic);
+					}
+				}
+				memset(dst + k, 0, wp->k4 * 4 - k);
+				rows[i] = dst;
+			}
+		}
+		gemm_rows(rows, outs, wp, &q);
+	}
+	free(xu);
+	free(patch);
+	vnni_q_free(&q);
+	vnni_w_free(own);
+	return 0;
+}
+
+static int fc(const struct ek_op *o, const struct vnni_w *prep)
+{
+	const struct edgeai_prog_fc_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
+	uint32_t ich = f->d[3], och = f->d[2], batches, bi, i, k4b;
+	struct vnni_w *own = NULL;
+	const struct vnni_w *wp;
+	struct vnni_q q;
+	uint8_t *xu;
+
+	if (in->dtype != EDGEAI_DTYPE_INT8 || f->dtype != in->dtype || out->dtype != in->dtype ||
+	    !ich || ek_count(in) % ich || out->d[3] != och || in->zp < -128 || in->zp > 127)
+		return EA_OPT_NOT_HANDLED;
+	batches = ek_count(in) / ich;
+	if (ek_count(out) != batches * och || ek_count(f) != och * ich ||
+	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)) ||
+	    !shift_ok(p->out_multiplier, p->out_shift))
+		return EA_OPT_NOT_HANDLED;
+	wp = prep;
+	if (!wp)
+		wp = own = pack(f, och, ich);
+	if (!wp || wp->n != och || wp->k != ich) {
+		vnni_w_free(own);
+		return EA_OPT_NOT_HANDLED;
+	}
+	if (make_q(&q, wp, b->data, NULL, p->out_multiplier, p->out_shift, in->zp, out->zp,
+		   p->act_min, p->act_max)) {
+		vnni_w_free(own);
+		return EA_OPT_NOT_HANDLED;
+	}
+	/* each batch row padded to k4 * 4 bytes (the pad meets zero weights) */
+	k4b = wp->k4 * 4;
+	xu = aalloc((size_t)batches * k4b + 64);
+	if (!xu) {
+		vnni_q_free(&q);
+		vnni_w_free(own);
+		return EA_OPT_NOT_HANDLED;
+	}
+	for (bi = 0; bi < batches; bi++) {
+		to_u8(xu + (size_t)bi * k4b, (const int8_t *)in->data + (size_t)bi * ich, ich);
+		memset(xu + (size_t)bi * k4b + ich, 0, k4b - ich);
+	}
+	for (bi = 0; bi < batches; bi += MR) {
+		const uint8_t *rows[MR];
+		int8_t *outs[MR];
+
+		for (i = 0; i < MR; i++) {
+			uint32_t r = bi + i < batches ? bi + i : batches - 1;
+
+			rows[i] = xu + (size_t)r * k4b;
+			outs[i] = bi + i < batches ? (int8_t *)out->data + (size_t)r * och : NULL;
+		}
+		gemm_rows(rows, outs, wp, &q);
+	}
+	free(xu);
+	vnni_q_free(&q);
+	vnni_w_free(own);
+	return 0;
+}
+
+int ea_vnni_run(const struct ek_op *o, const void *prep)
+{
+	switch (o->op->opcode) {
+	case EDGEAI_OP_CONV_2D:
+		return conv(o, prep);
+	case EDGEAI_OP_FULLY_CONNECTED:
+		return fc(o, prep);
+	default:
+		return EA_OPT_NOT_HANDLED;
+	}
+}
+
+void *ea_vnni_prepare(const struct ek_op *o)
+{
+	const struct ek_tensor *f = &o->in[1];
+
+	if (o->n_in < 2 || !f->data || f->dtype != EDGEAI_DTYPE_INT8)
+		return NULL;
+	switch (o->op->opcode) {
+	case EDGEAI_OP_CONV_2D:
+		return pack(f, f->d[0], f->d[1] * f->d[2] * f->d[3]);
+	case EDGEAI_OP_FULLY_CONNECTED:
+		return pack(f, f->d[2], f->d[3]);
+	default:
+		return NULL;
+	}
+}
+
+void ea_vnni_prepare_free(void *prep)
+{
+	vnni_w_free(prep);
+}
+
+int ea_vnni_built(void)
+{
+	return 1;
+}
+
+#else /* not built with AVX-512 VNNI */
+
+int ea_vnni_run(const struct ek_op *o, const void *prep)
+{
+	(void)o;
+	(void)prep;
+	return EA_OPT_NOT_HANDLED;
+}
+
+void *ea_vnni_prepare(const struct ek_op *o)
+{
+	(void)o;
+	return NULL;
+}
+
+void ea_vnni_prepare_free(void *prep)
+{
+	(void)prep;
+}
+
+int ea_vnni_built(void)
+{
+	return 0;
+}
+
+#endif
