@@ -40,13 +40,13 @@ static int32_t ek_dot8(const struct ek_tensor *f, uint32_t fi,
 		const int8_t *xp = (const int8_t *)in->data + ii;
 
 		for (k = 0; k < n; k++)
-			acc += (fp[k] - fz) * (xp[k] - xz);
+			acc = ek_wadd(acc, (fp[k] - fz) * (xp[k] - xz));
 	} else {
 		const uint8_t *fp = (const uint8_t *)f->data + fi;
 		const uint8_t *xp = (const uint8_t *)in->data + ii;
 
 		for (k = 0; k < n; k++)
-			acc += (fp[k] - fz) * (xp[k] - xz);
+			acc = ek_wadd(acc, (fp[k] - fz) * (xp[k] - xz));
 	}
 	return acc;
 }
@@ -74,7 +74,7 @@ static int32_t ek_conv_acc(const struct ek_op *o, const struct ek_win *win,
 				continue;
 			ii = ek_idx(in, win->n, (uint32_t)iy, (uint32_t)ix, 0);
 			fi = ek_idx(f, oc, ky, kx, 0);
-			acc += ek_dot8(f, fi, in, ii, ich);
+			acc = ek_wadd(acc, ek_dot8(f, fi, in, ii, ich));
 		}
 	}
 	return acc;
@@ -104,7 +104,7 @@ static int32_t ek_dw_acc(const struct ek_op *o, const struct ek_win *win,
 			wv = ek_ld(f, ek_idx(f, 0, ky, kx, oc)) - f->zp;
 			xv = ek_ld(in, ek_idx(in, win->n, (uint32_t)iy,
 					      (uint32_t)ix, ic)) - in->zp;
-			acc += wv * xv;
+			acc = ek_wadd(acc, wv * xv);
 		}
 	}
 	return acc;
@@ -144,14 +144,14 @@ static int ek_conv_common(const struct ek_op *o, int depthwise)
 		win.x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
 		acc = depthwise ? ek_dw_acc(o, &win, oc) : ek_conv_acc(o, &win, oc);
 		if (b->data)
-			acc += ek_ld(b, oc);
+			acc = ek_wadd(acc, ek_ld(b, oc));
 		mul = q ? q[oc].multiplier : p->out_multiplier;
 		shift = q ? q[oc].shift : p->out_shift;
 		if (depthwise)
 			acc = edgeai_mbqm(acc, mul, shift);
 		else
 			acc = edgeai_mbqm_up(acc, mul, shift);
-		ek_st(out, i, acc + out->zp, p->act_min, p->act_max);
+		ek_st(out, i, ek_wadd(acc, out->zp), p->act_min, p->act_max);
 	}
 	return EDGEAI_EXEC_OK;
 }
@@ -204,9 +204,9 @@ int ek_fc(const struct ek_op *o)
 			int32_t acc = ek_dot8(f, oc * ich, in, bi * ich, ich);
 
 			if (b->data)
-				acc += ek_ld(b, oc);
+				acc = ek_wadd(acc, ek_ld(b, oc));
 			acc = edgeai_mbqm_up(acc, p->out_multiplier, p->out_shift);
-			ek_st(out, bi * och + oc, acc + out->zp, p->act_min,
+			ek_st(out, bi * och + oc, ek_wadd(acc, out->zp), p->act_min,
 			      p->act_max);
 		}
 	}

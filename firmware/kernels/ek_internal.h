@@ -62,6 +62,22 @@ static inline uint32_t ek_count(const struct ek_tensor *t)
 	return t->d[0] * t->d[1] * t->d[2] * t->d[3];
 }
 
+/*
+ * a + b, wrapping modulo 2^32 like the device's adders (and TFLite's
+ * int32 accumulators in practice): a hostile program can make a conv sum
+ * or a bias add overflow, which must not be undefined behaviour in C.
+ */
+static inline int32_t ek_wadd(int32_t a, int32_t b)
+{
+	return (int32_t)((uint32_t)a + (uint32_t)b);
+}
+
+/* a - b, wrapping modulo 2^32 (see ek_wadd()). */
+static inline int32_t ek_wsub(int32_t a, int32_t b)
+{
+	return (int32_t)((uint32_t)a - (uint32_t)b);
+}
+
 static inline int32_t ek_ld(const struct ek_tensor *t, uint32_t i)
 {
 	switch (t->dtype) {

@@ -66,8 +66,8 @@ int ek_add(const struct ek_op *o, int sub)
 		y = (int32_t)((uint32_t)y << p->left_shift);
 		x = edgeai_mbqm(x, p->in0_multiplier, p->in0_shift);
 		y = edgeai_mbqm(y, p->in1_multiplier, p->in1_shift);
-		r = sub ? x - y : x + y;
-		r = edgeai_mbqm(r, p->out_multiplier, p->out_shift) + out->zp;
+		r = sub ? ek_wsub(x, y) : ek_wadd(x, y);
+		r = ek_wadd(edgeai_mbqm(r, p->out_multiplier, p->out_shift), out->zp);
 		ek_st(out, i, r, p->act_min, p->act_max);
 	}
 	return EDGEAI_EXEC_OK;
@@ -92,7 +92,7 @@ int ek_mul(const struct ek_op *o)
 		int32_t y = ek_ld(b, ib) - b->zp;
 		int32_t r = edgeai_mbqm(x * y, p->out_multiplier, p->out_shift);
 
-		ek_st(out, i, r + out->zp, p->act_min,
+		ek_st(out, i, ek_wadd(r, out->zp), p->act_min,
 		      p->act_max);
 	}
 	return EDGEAI_EXEC_OK;
@@ -139,7 +139,7 @@ int ek_requant(const struct ek_op *o)
 		int32_t v = edgeai_mbqm(ek_ld(in, i) - in->zp, p->out_multiplier,
 					p->out_shift);
 
-		ek_st(out, i, v + out->zp, p->act_min, p->act_max);
+		ek_st(out, i, ek_wadd(v, out->zp), p->act_min, p->act_max);
 	}
 	return EDGEAI_EXEC_OK;
 }
@@ -195,7 +195,7 @@ int ek_prelu(const struct ek_op *o)
 			r = edgeai_mbqm(x * y, p->alpha_multiplier,
 					p->alpha_shift);
 		}
-		ek_st(out, i, r + out->zp, lo, hi);
+		ek_st(out, i, ek_wadd(r, out->zp), lo, hi);
 	}
 	return EDGEAI_EXEC_OK;
 }

@@ -30,7 +30,7 @@ static int32_t ek_pool_one(const struct ek_op *o, uint32_t n, int32_t y0,
 						     (uint32_t)x, c));
 
 			if (!is_max)
-				acc += v;
+				acc = ek_wadd(acc, v);
 			else if (v > acc)
 				acc = v;
 		}
@@ -92,8 +92,8 @@ int ek_mean(const struct ek_op *o)
 
 		for (y = 0; y < in->d[1]; y++)
 			for (x = 0; x < in->d[2]; x++)
-				acc += ek_ld(in, ek_idx(in, n, y, x, c));
-		acc = edgeai_mbqm(acc, p->out_multiplier, p->out_shift) + p->bias;
+				acc = ek_wadd(acc, ek_ld(in, ek_idx(in, n, y, x, c)));
+		acc = ek_wadd(edgeai_mbqm(acc, p->out_multiplier, p->out_shift), p->bias);
 		ek_st(out, i, acc, lo, hi);
 	}
 	return EDGEAI_EXEC_OK;
