@@ -34,7 +34,8 @@ help:
 	@echo '                 firmware to /lib/firmware/edgeai'
 	@echo '  deps           install the Debian packages the build and tests need'
 	@echo '  check          all test lanes (host, VM, KUnit, style, e2e); ends with "N passed, N failed"'
-	@echo '  demo           boot a VM, load the module, run jobs by ioctl and io_uring'
+	@echo '  demo           the board in a systemd VM: edgeaid, BlazeFace on the NPU finding the face'
+	@echo '                 in astronaut.png (build/demo/astronaut-faces.png), two applications sharing it'
 	@echo '  bench          benchmarks (ratios measured side by side); figures in build/bench.json'
 	@echo '  clean          remove build/ and kernel objects (the cache $(EDGEAI_CACHE) stays)'
 
@@ -80,7 +81,7 @@ check-e2e:
 	$(Q)tests/run-lanes.sh e2e
 
 demo: deps all
-	$(Q)tests/vm/demo.sh
+	$(Q)tests/e2e/demo.sh
 
 # Benchmarks print ratios measured side by side in one run, never absolute
 # pass/fail timings; each tests/bench/*.sh adds its figures to build/bench.json.

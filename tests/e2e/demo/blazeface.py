@@ -30,6 +30,7 @@ this script only touches files. Needs numpy and scikit-image.
                                            the faces into PNG, print them
 """
 import json
+import os
 import sys
 
 import numpy as np
@@ -86,7 +87,6 @@ def quant(t):
 
 def cmd_calib(image, outdir):
     """The picture, mirrored, darker, brighter, zoomed in and shifted."""
-    import os
     img = load_rgb(image).astype(np.float64) / 255.0
     h, w = img.shape[:2]
     variants = {
@@ -117,7 +117,8 @@ def cmd_input(image, inspect, out):
     lo, hi, dt = {'int8': (-128, 127, np.int8), 'uint8': (0, 255, np.uint8)}[t['type']]
     q = np.clip(np.round(x / scale) + zp, lo, hi).astype(dt)
     q.tofile(out)
-    print('input: %s -> %s (%s, scale %.6g, zero point %d)' % (image, out, t['type'], scale, zp))
+    print('input: %s -> %s (%s, scale %.6g, zero point %d)'
+          % (os.path.basename(image), os.path.basename(out), t['type'], scale, zp))
 
 
 def read_output(t, path):
@@ -188,7 +189,6 @@ def draw(img, faces):
 
 
 def cmd_detect(image, inspect, outdir, png, json_out=None):
-    import os
     info = json.load(open(inspect))
     outs = {}
     for i, t in enumerate(info['outputs']):
