@@ -37,6 +37,24 @@ mkdir -p "$E2E_STAGE/usr/local/bin"
 cc -O2 -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iuapi -I/usr/include/libdrm -Itests/kselftest \
 	-o "$E2E_STAGE/usr/local/bin/load-heavy" tests/e2e/edgeai-load.c || fail_setup "building edgeai-load"
 cp "$E2E_STAGE/usr/local/bin/load-heavy" "$E2E_STAGE/usr/local/bin/load-light"
+# a real model: BlazeFace short range quantized by our own tool, a seeded
+# input, and the CPU path's output bytes (equal to TFLite's: see
+# tests/host/test-run-models.sh) as what the board must produce; the two
+# "face" applications are edgeaictl under two names
+models=$(tests/models/fetch.sh) || fail_setup "fetching the models"
+F=$E2E_STAGE/usr/share/edgeai-e2e
+mkdir -p "$F"
+ctl=build/daemon/edgeaictl
+$ctl -q quantize "$models/face_detection_short_range.tflite" -o "$F/face.tflite" --samples 8 --seed 1 \
+	> /dev/null 2> "$out/quantize.log" || fail_setup "quantizing BlazeFace (see build/e2e/quantize.log)"
+python3 -c 'import random, sys; r = random.Random(7); sys.stdout.buffer.write(bytes(r.randrange(256) for _ in range(128 * 128 * 3)))' \
+	> "$F/face.in0.bin"
+rm -rf "$out/face"
+$ctl run "$F/face.tflite" --input "$F/face.in0.bin" --output-dir "$out/face" --device cpu > /dev/null ||
+	fail_setup "running BlazeFace on the host CPU"
+cat "$out"/face/output*.bin | sha256sum | cut -c1-64 > "$F/expected.sha256"
+cp "$E2E_STAGE/usr/bin/edgeaictl" "$E2E_STAGE/usr/local/bin/face-heavy"
+cp "$E2E_STAGE/usr/bin/edgeaictl" "$E2E_STAGE/usr/local/bin/face-light"
 mkdir -p "$E2E_STAGE/etc/edgeai/edgeaid.conf.d"
 cat > "$E2E_STAGE/etc/edgeai/edgeaid.conf.d/50-e2e.conf" <<'EOC'
 [Manager]
@@ -50,6 +68,16 @@ Weight=300
 [Application]
 Name=light
 Executable=/usr/local/bin/load-light
+Weight=100
+
+[Application]
+Name=face-heavy
+Executable=/usr/local/bin/face-heavy
+Weight=300
+
+[Application]
+Name=face-light
+Executable=/usr/local/bin/face-light
 Weight=100
 EOC
 e2e_guest_service edgeai-e2e tests/e2e/scenario.sh || fail_setup "installing the scenario"

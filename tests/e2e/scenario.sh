@@ -113,6 +113,36 @@ diag "heavy: $(cat /tmp/heavy.out) light: $(cat /tmp/light.out)"
 ok $? "weights 300:100 from edgeaid.conf.d give a 3:1 device-time share (within 5 points)"
 echo 0 > "/sys/kernel/debug/accel/$dbus_/compute_off"
 
+# 2b. a real model on the board, then two applications running it at once
+F=/usr/share/edgeai-e2e
+want=$(cat $F/expected.sha256)
+face() { # DIR [edgeaictl run options]: run BlazeFace, 0 iff the output bytes are right
+	_d=$1; shift
+	rm -rf "$_d"
+	edgeaictl run $F/face.tflite --input $F/face.in0.bin --output-dir "$_d" --json "$@" > "$_d.json" 2> "$_d.err" &&
+		[ "$(cat "$_d"/output*.bin | sha256sum | cut -c1-64)" = "$want" ]
+}
+face /tmp/face --device auto
+ok $? "BlazeFace (int8, quantized by edgeaictl) on the board: the bytes of the CPU path and TFLite" \
+	"$(cat /tmp/face.err; head -c 600 /tmp/face.json)"
+nnpu=$(grep -o '"device": "npu"' /tmp/face.json | wc -l)
+ncpu=$(grep -o '"device": "cpu"' /tmp/face.json | wc -l)
+diag "placement: $nnpu ops on the NPU, $ncpu on the CPU"
+[ "$nnpu" -gt 0 ]
+ok $? "the NPU ran its ops of the model (placement report)"
+/usr/local/bin/face-heavy bench $F/face.tflite --device auto --iterations 12 > /tmp/fh.out 2>&1 &
+fh=$!
+/usr/local/bin/face-light bench $F/face.tflite --device auto --iterations 12 > /tmp/fl.out 2>&1 &
+fl=$!
+poll 30 sh -c 'edgeaictl clients | grep -q "face-light .* 100 " && edgeaictl clients | grep -q "face-heavy .* 300 "'
+ok $? "two applications run the model at once, with their weights from edgeaid.conf.d" "$(edgeaictl clients 2>&1)"
+edgeaictl clients 2>&1 | grep face | sed 's/^/# /'
+wait $fh; r1=$?
+wait $fl; r2=$?
+[ $r1 -eq 0 ] && [ $r2 -eq 0 ]
+ok $? "both finish their runs" "$(tail -n 5 /tmp/fh.out /tmp/fl.out)"
+grep -h -E '^(latency|throughput)' /tmp/fh.out /tmp/fl.out | sed 's/^/# /'
+
 # 3. forced temperature: throttle, fallback advice, recovery
 busctl monitor org.edgeai.Manager1 > /tmp/monitor.log 2>&1 &
 mon=$!
@@ -131,6 +161,12 @@ ok $? "too hot at the lowest clock: FallbackAdvice = thermal" "$(get FallbackAdv
 ok $? "edgeaid throttled the NPU down to its lowest operating point ($lo Hz)" "$(get Throttled; cat "$ndf/max_freq")"
 [ "$(cat /run/edgeaid/advice)" = thermal ]
 ok $? "/run/edgeaid/advice says thermal"
+face /tmp/face-hot --device auto
+r=$?
+grep -o '"reason": "[^"]*"' /tmp/face-hot.json | sort | uniq -c | sed 's/^/# /'
+[ $r -eq 0 ] && ! grep -q '"device": "npu"' /tmp/face-hot.json && grep -q '"reason": "[^"]*thermal' /tmp/face-hot.json
+ok $? "the library follows the advice: BlazeFace on the CPU, reason thermal, same bytes" \
+	"$(cat /tmp/face-hot.err; head -c 600 /tmp/face-hot.json)"
 w=$(edgeaictl why 2>&1)
 printf '%s\n' "$w" | sed 's/^/# /'
 printf '%s\n' "$w" | grep -q 'fallback:  thermal' && printf '%s\n' "$w" | grep -q 'max_freq capped'
@@ -146,6 +182,8 @@ poll 30 sh -c "busctl get-property $M Throttled | grep -q false"
 ok $? "cooled down: throttling ends" "$(get Throttled; get Why)"
 [ "$(cat "$ndf/max_freq")" = "$hi" ] && [ "$(get FallbackAdvice)" = 's ""' ] && [ "$(cat /run/edgeaid/advice)" = none ]
 ok $? "max_freq is back at $hi Hz and the advice is withdrawn" "$(cat "$ndf/max_freq"; get FallbackAdvice)"
+face /tmp/face-cool --device auto && grep -q '"device": "npu"' /tmp/face-cool.json
+ok $? "cooled down: the library uses the NPU again" "$(cat /tmp/face-cool.err; head -c 600 /tmp/face-cool.json)"
 echo 0 > "$force"
 sleep 0.5
 kill $mon 2> /dev/null
