@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * AVX-512 VNNI CPU kernels for int8 CONV_2D and FULLY_CONNECTED, chosen at
- * run time (cpu.c checks avx512f/bw/vl/vnni); anything they decline goes to
- * the AVX2 kernels, then to the reference (firmware/kernels/).
+ * AVX-512 (VNNI) CPU kernels, chosen at run time (cpu.c checks
+ * avx512f/bw/vl/vnni): int8 CONV_2D and FULLY_CONNECTED with vpdpbusd,
+ * DEPTHWISE_CONV_2D (depth multiplier 1) and ADD/SUB without broadcasting
+ * on 16 lanes, int8 and uint8. Anything they decline goes to the AVX2
+ * kernels, then to the reference (firmware/kernels/).
  *
  * The op is a GEMM: rows are output pixels (FC: batches), each an im2col
  * patch of K = kh * kw * ic bytes; columns are output channels in blocks
@@ -21,8 +23,13 @@
  *
  * The rescale is the reference's edgeai_mbqm_up() on 16 lanes: the left
  * shift, (x * M + 2^30) >> 31 in 64-bit lanes, the rounding right shift
- * half up, then zero point and clamp. Unsigned (uint8) ops, weights whose
- * offset values do not fit int8 and odd parameters are declined.
+ * half up, then zero point and clamp. Unsigned (uint8) GEMMs, weights
+ * whose offset values do not fit int8 and odd parameters are declined.
+ *
+ * Depthwise and ADD/SUB use the reference's gemmlowp rescale
+ * (edgeai_mbqm(): doubling high multiply truncated toward zero, rounding
+ * half away from zero) on 16 lanes, v_mbqm(); depthwise sums are int32
+ * products of offset values, exact modulo 2^32 like the reference's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +47,7 @@ struct vnni_w {
 	uint32_t n, k, k4, nb;
 	int32_t *wsum;		/* nb * 16 */
 	int8_t *w;		/* nb * k4 * 64 */
+	int32_t *w32;		/* depthwise: k (taps) * nb * 16, n = channels */
 };
 
 /* Per output channel rescale, in the lanes' order. */
@@ -60,6 +68,7 @@ static void vnni_w_free(struct vnni_w *p)
 	if (p) {
 		free(p->wsum);
 		free(p->w);
+		free(p->w32);
 		free(p);
 	}
 }
@@ -462,13 +471,240 @@ static int fc(const struct ek_op *o, const struct vnni_w *prep)
 	return 0;
 }
 
+/*
+ * gemmlowp's rescale as edgeai_mbqm() computes it, on 16 lanes: left
+ * shift, saturating rounding doubling high multiply (nudge 2^30 or
+ * 1 - 2^30, then division by 2^31 truncating toward zero; @m >= 0 so the
+ * saturating case cannot occur), rounding right shift half away from zero.
+ */
+static inline __m512i v_mbqm(__m512i x, __m512i left, __m512i m, __m512i right)
+{
+	const __m512i z = _mm512_setzero_si512(), one = _mm512_set1_epi32(1);
+	const __m512i pos = _mm512_set1_epi64((int64_t)1 << 30);
+	const __m512i neg = _mm512_set1_epi64(1 - ((int64_t)1 << 30));
+	const __m512i t31 = _mm512_set1_epi64(((int64_t)1 << 31) - 1);
+	__m512i pe, po, mask, thr, rem, r;
+
+	x = _mm512_sllv_epi32(x, left);
+	pe = _mm512_mul_epi32(x, m);
+	po = _mm512_mul_epi32(_mm512_srli_epi64(x, 32), _mm512_srli_epi64(m, 32));
+	pe = _mm512_add_epi64(pe, _mm512_mask_blend_epi64(_mm512_cmplt_epi64_mask(pe, z), pos, neg));
+	po = _mm512_add_epi64(po, _mm512_mask_blend_epi64(_mm512_cmplt_epi64_mask(po, z), pos, neg));
+	pe = _mm512_mask_add_epi64(pe, _mm512_cmplt_epi64_mask(pe, z), pe, t31);
+	po = _mm512_mask_add_epi64(po, _mm512_cmplt_epi64_mask(po, z), po, t31);
+	pe = _mm512_srai_epi64(pe, 31);
+	po = _mm512_srai_epi64(po, 31);
+	x = _mm512_mask_blend_epi32(0xaaaa, pe, _mm512_slli_epi64(po, 32));
+	/* rounding divide by 2^right */
+	mask = _mm512_sub_epi32(_mm512_sllv_epi32(one, right), one);
+	rem = _mm512_and_si512(x, mask);
+	thr = _mm512_srai_epi32(mask, 1);
+	thr = _mm512_mask_add_epi32(thr, _mm512_cmplt_epi32_mask(x, z), thr, one);
+	r = _mm512_srav_epi32(x, right);
+	return _mm512_mask_add_epi32(r, _mm512_cmpgt_epi32_mask(rem, thr), r, one);
+}
+
+static inline __m512i ld8(const void *p, __mmask16 m, int s8)
+{
+	__m128i v = _mm_maskz_loadu_epi8(m, p);
+
+	return s8 ? _mm512_cvtepi8_epi32(v) : _mm512_cvtepu8_epi32(v);
+}
+
+static inline void st8(void *p, __mmask16 m, __m512i v, int32_t lo, int32_t hi)
+{
+	v = _mm512_max_epi32(v, _mm512_set1_epi32(lo));
+	v = _mm512_min_epi32(v, _mm512_set1_epi32(hi));
+	_mm512_mask_cvtepi32_storeu_epi8(p, m, v);
+}
+
+static int same_dims(const struct ek_tensor *a, const struct ek_tensor *b)
+{
+	return !memcmp(a->d, b->d, sizeof(a->d));
+}
+
+/* ADD/SUB without broadcasting (the reference's per-element pipeline). */
+static int add(const struct ek_op *o, int sub)
+{
+	const struct edgeai_prog_add_params *p = (const void *)o->op->params;
+	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
+	int s8 = out->dtype == EDGEAI_DTYPE_INT8;
+	uint32_t i, cnt = ek_count(out);
+	__m512i za, zb, zo, ls, l0, m0, r0, l1, m1, r1, lo_, mo, ro;
+
+	if (!ek_is8(out->dtype) || a->dtype != out->dtype || b->dtype != out->dtype ||
+	    p->left_shift > 30 || !same_dims(a, out) || !same_dims(b, out) ||
+	    !shift_ok(p->in0_multiplier, p->in0_shift) ||
+	    !shift_ok(p->in1_multiplier, p->in1_shift) ||
+	    !shift_ok(p->out_multiplier, p->out_shift))
+		return EA_OPT_NOT_HANDLED;
+	za = _mm512_set1_epi32(a->zp);
+	zb = _mm512_set1_epi32(b->zp);
+	zo = _mm512_set1_epi32(out->zp);
+	ls = _mm512_set1_epi32((int32_t)p->left_shift);
+#define LR(sh, l, r) do { l = _mm512_set1_epi32((sh) > 0 ? (sh) : 0); \
+		r = _mm512_set1_epi32((sh) > 0 ? 0 : -(sh)); } while (0)
+	LR(p->in0_shift, l0, r0);
+	LR(p->in1_shift, l1, r1);
+	LR(p->out_shift, lo_, ro);
+#undef LR
+	m0 = _mm512_set1_epi32(p->in0_multiplier);
+	m1 = _mm512_set1_epi32(p->in1_multiplier);
+	mo = _mm512_set1_epi32(p->out_multiplier);
+	for (i = 0; i < cnt; i += 16) {
+		__mmask16 m = cnt - i >= 16 ? 0xffff : (__mmask16)((1U << (cnt - i)) - 1);
+		__m512i x = _mm512_sllv_epi32(_mm512_sub_epi32(ld8((const uint8_t *)a->data + i, m, s8),
+							       za), ls);
+		__m512i y = _mm512_sllv_epi32(_mm512_sub_epi32(ld8((const uint8_t *)b->data + i, m, s8),
+							       zb), ls);
+
+		x = v_mbqm(x, l0, m0, r0);
+		y = v_mbqm(y, l1, m1, r1);
+		x = sub ? _mm512_sub_epi32(x, y) : _mm512_add_epi32(x, y);
+		x = _mm512_add_epi32(v_mbqm(x, lo_, mo, ro), zo);
+		st8((uint8_t *)out->data + i, m, x, p->act_min, p->act_max);
+	}
+	return 0;
+}
+
+/* Depthwise weights: [taps][ch rounded up to 16] int32 (w - zw). */
+static struct vnni_w *dw_pack(const struct ek_tensor *f)
+{
+	uint32_t taps = f->d[1] * f->d[2], ch = f->d[3], t, c;
+	struct vnni_w *p;
+
+	if (f->d[0] != 1 || !ek_is8(f->dtype) || !taps || !ch)
+		return NULL;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->n = ch;
+	p->k = taps;
+	p->nb = (ch + 15) / 16;
+	p->w32 = aalloc((size_t)taps * p->nb * 16 * 4);
+	if (!p->w32) {
+		free(p);
+		return NULL;
+	}
+	memset(p->w32, 0, (size_t)taps * p->nb * 16 * 4);
+	for (t = 0; t < taps; t++)
+		for (c = 0; c < ch; c++)
+			p->w32[(size_t)t * p->nb * 16 + c] = ek_ld(f, t * ch + c) - f->zp;
+	return p;
+}
+
+static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
+	uint32_t ch = in->d[3], kh = f->d[1], kw = f->d[2], n, oy, ox, c, ky, kx, chp;
+	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
+	const struct edgeai_prog_qmul *qm;
+	int32_t *left, *mul, *right, *bias;
+	struct vnni_w *own = NULL;
+	const struct vnni_w *wp;
+	int ok, s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	__m512i zx = _mm512_set1_epi32(in->zp), zo = _mm512_set1_epi32(out->zp);
+
+	if (!ek_is8(in->dtype) || f->dtype != in->dtype || out->dtype != in->dtype ||
+	    p->depth_multiplier != 1 || f->d[3] != ch || out->d[3] != ch || f->d[0] != 1 ||
+	    in->d[0] != out->d[0] ||
+	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != ch)))
+		return EA_OPT_NOT_HANDLED;
+	qm = qmuls(o, p, ch, &ok);
+	if (!ok)
+		return EA_OPT_NOT_HANDLED;
+	wp = prep;
+	if (!wp)
+		wp = own = dw_pack(f);
+	if (!wp || wp->n != ch || wp->k != kh * kw || !wp->w32) {
+		vnni_w_free(own);
+		return EA_OPT_NOT_HANDLED;
+	}
+	chp = wp->nb * 16;
+	left = aalloc((size_t)chp * 16);
+	if (!left) {
+		vnni_w_free(own);
+		return EA_OPT_NOT_HANDLED;
+	}
+	mul = left + chp;
+	right = mul + chp;
+	bias = right + chp;
+	for (c = 0; c < chp; c++) {
+		int32_t m = c < ch ? (qm ? qm[c].multiplier : p->out_multiplier) : 0;
+		int32_t s = c < ch ? (qm ? qm[c].shift : p->out_shift) : 0;
+
+		if (!shift_ok(m, s)) {
+			free(left);
+			vnni_w_free(own);
+			return EA_OPT_NOT_HANDLED;
+		}
+		left[c] = s > 0 ? s : 0;
+		right[c] = s > 0 ? 0 : -s;
+		mul[c] = m;
+		bias[c] = c < ch && b->data ? ((const int32_t *)b->data)[c] : 0;
+	}
+	for (n = 0; n < out->d[0]; n++) {
+		for (oy = 0; oy < out->d[1]; oy++) {
+			int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+
+			for (ox = 0; ox < out->d[2]; ox++) {
+				int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+				uint8_t *dst = (uint8_t *)out->data +
+					       ((size_t)(n * out->d[1] + oy) * out->d[2] + ox) * ch;
+
+				for (c = 0; c < ch; c += 16) {
+					__mmask16 m = ch - c >= 16 ? 0xffff :
+						      (__mmask16)((1U << (ch - c)) - 1);
+					__m512i acc = _mm512_load_si512(bias + c);
+
+					for (ky = 0; ky < kh; ky++) {
+						int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
+
+						if (iy < 0 || iy >= h)
+							continue;
+						for (kx = 0; kx < kw; kx++) {
+							int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
+							const uint8_t *src;
+							__m512i x;
+
+							if (ix < 0 || ix >= w)
+								continue;
+							src = (const uint8_t *)in->data +
+							      ek_idx(in, n, (uint32_t)iy, (uint32_t)ix, c);
+							x = _mm512_sub_epi32(ld8(src, m, s8), zx);
+							acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(x,
+								_mm512_load_si512(wp->w32 +
+									(size_t)(ky * kw + kx) * chp + c)));
+						}
+					}
+					acc = v_mbqm(acc, _mm512_load_si512(left + c),
+						     _mm512_load_si512(mul + c),
+						     _mm512_load_si512(right + c));
+					st8(dst + c, m, _mm512_add_epi32(acc, zo), p->act_min,
+					    p->act_max);
+				}
+			}
+		}
+	}
+	free(left);
+	vnni_w_free(own);
+	return 0;
+}
+
 int ea_vnni_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
 	case EDGEAI_OP_CONV_2D:
 		return conv(o, prep);
+	case EDGEAI_OP_DEPTHWISE_CONV_2D:
+		return depthwise(o, prep);
 	case EDGEAI_OP_FULLY_CONNECTED:
 		return fc(o, prep);
+	case EDGEAI_OP_ADD:
+		return add(o, 0);
+	case EDGEAI_OP_SUB:
+		return add(o, 1);
 	default:
 		return EA_OPT_NOT_HANDLED;
 	}
@@ -478,7 +714,11 @@ void *ea_vnni_prepare(const struct ek_op *o)
 {
 	const struct ek_tensor *f = &o->in[1];
 
-	if (o->n_in < 2 || !f->data || f->dtype != EDGEAI_DTYPE_INT8)
+	if (o->n_in < 2 || !f->data)
+		return NULL;
+	if (o->op->opcode == EDGEAI_OP_DEPTHWISE_CONV_2D)
+		return dw_pack(f);
+	if (f->dtype != EDGEAI_DTYPE_INT8)
 		return NULL;
 	switch (o->op->opcode) {
 	case EDGEAI_OP_CONV_2D:

@@ -144,10 +144,52 @@ unsigned long ea_cpu_kernels_ops(const char *name)
 	return k < 0 ? 0 : kset_ops[k];
 }
 
+/*
+ * RELU, RELU6 and QUANTIZE (8-bit to 8-bit) map each input byte to one
+ * output byte: the reference kernel itself computes the 256-entry table
+ * (on the inputs 0..255 with the op's zero points and parameters), then
+ * the tensor goes through the table. Same bytes by construction.
+ */
+static int requant_table(const struct ek_op *o)
+{
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint8_t x[256], tab[256];
+	const uint8_t *src = in->data;
+	uint8_t *dst = out->data;
+	struct ek_op t = *o;
+	uint32_t i, cnt = ek_count(out);
+
+	if (!ek_is8(in->dtype) || !ek_is8(out->dtype) || ek_count(in) != cnt || cnt < 512)
+		return EA_OPT_NOT_HANDLED;
+	for (i = 0; i < 256; i++)
+		x[i] = (uint8_t)i;
+	t.in[0].data = x;
+	t.out.data = tab;
+	t.in[0].d[0] = t.in[0].d[1] = t.in[0].d[2] = 1;
+	t.in[0].d[3] = 256;
+	memcpy(t.out.d, t.in[0].d, sizeof(t.out.d));
+	if (ek_requant(&t))
+		return EA_OPT_NOT_HANDLED;
+	for (i = 0; i < cnt; i++)
+		dst[i] = tab[src[i]];
+	return 0;
+}
+
 int ea_opt_run(const struct ek_op *o, const struct ea_opt_prep *prep)
 {
 	int r = EA_OPT_NOT_HANDLED;
 
+	switch (o->op->opcode) {
+	case EDGEAI_OP_RELU:
+	case EDGEAI_OP_RELU6:
+	case EDGEAI_OP_QUANTIZE:
+		r = ea_opt_level() != EA_KSET_REFERENCE ? requant_table(o) : r;
+		if (r != EA_OPT_NOT_HANDLED)
+			kset_ops[ea_opt_level()]++;
+		return r;
+	default:
+		break;
+	}
 	switch (ea_opt_level()) {
 	case EA_KSET_VNNI:
 		r = ea_vnni_run(o, prep ? prep->vnni : NULL);

@@ -9,7 +9,9 @@
  * read in place (channels a multiple of 4), many output channels (several
  * 64-channel blocks plus a tail), int8 filters with a non-zero zero point
  * (offset weights in int8 range, or not: then the op is declined) and
- * extreme activations (-128/127 in long reductions). Every output byte
+ * extreme activations (-128/127 in long reductions); then ADD/SUB (same
+ * shapes, or broadcast: declined) and RELU/RELU6/QUANTIZE (the 256-entry
+ * table path) on random tensors and parameters. Every output byte
  * must be equal. Each set runs forced in turn (ea_cpu_set_kernels());
  * a set this CPU lacks is skipped (not the reference run).
  */
@@ -232,9 +234,82 @@ static int one(int kind, int u8, char *what, size_t wsz)
 	return memcmp(out_ref, out_opt, osz) != 0;
 }
 
+/*
+ * ADD/SUB (kind 3: same shapes, or one input broadcast, which the
+ * optimized sets decline) and RELU/RELU6/QUANTIZE (kind 4: the table path)
+ * on random 8-bit tensors and parameters.
+ */
+static int one_elt(int kind, int u8, char *what, size_t wsz)
+{
+	uint32_t dt = u8 ? EDGEAI_DTYPE_UINT8 : EDGEAI_DTYPE_INT8, d[4], db[4], cnt, i, op;
+	int32_t lo = u8 ? 0 : -128, hi = u8 ? 255 : 127;
+	int32_t za = lo + (int32_t)rnd(256), zb = lo + (int32_t)rnd(256), zo = lo + (int32_t)rnd(256);
+	int bcast = kind == 3 && !rnd(4);
+	void *slots[2];
+	unsigned int failed;
+	size_t size;
+	int r1, r2;
+
+	memset(&P.op, 0, sizeof(P.op));
+	P.nt = P.nk = 0;
+	for (i = 0; i < EDGEAI_PROG_MAX_INPUTS; i++)
+		P.op.inputs[i] = EDGEAI_PROG_NO_TENSOR;
+	d[0] = 1 + rnd(2), d[1] = 1 + rnd(40), d[2] = 1 + rnd(40), d[3] = 1 + rnd(70);
+	cnt = d[0] * d[1] * d[2] * d[3];
+	memcpy(db, d, sizeof(db));
+	if (bcast)
+		db[1] = db[2] = 1;
+	if (2 * cnt > sizeof(in) || cnt > sizeof(out_ref))
+		return -1;
+	for (i = 0; i < 2 * cnt; i++)
+		in[i] = (uint8_t)rnd(256);
+	if (kind == 3) {
+		struct edgeai_prog_add_params *ap = (void *)P.op.params;
+		double s0 = 0.001 + rnd(1000) / 1e4, s1 = 0.001 + rnd(1000) / 1e4;
+		double so = 0.001 + rnd(1000) / 1e4, twice = 2 * (s0 > s1 ? s0 : s1);
+
+		op = rnd(2) ? EDGEAI_OP_ADD : EDGEAI_OP_SUB;
+		/* TFLite's way: inputs to twice the larger scale, << 20 */
+		ap->left_shift = 20;
+		ea_quantize_multiplier(s0 / twice, &ap->in0_multiplier, &ap->in0_shift);
+		ea_quantize_multiplier(s1 / twice, &ap->in1_multiplier, &ap->in1_shift);
+		ea_quantize_multiplier(twice / ((1 << 20) * so), &ap->out_multiplier, &ap->out_shift);
+		ap->act_min = lo + (int32_t)rnd(30);
+		ap->act_max = hi - (int32_t)rnd(30);
+		P.op.inputs[0] = add_t(&P, dt, 0, 0, d, za);
+		P.op.inputs[1] = add_t(&P, dt, 0, cnt, db, zb);
+	} else {
+		struct edgeai_prog_requant_params *rp = (void *)P.op.params;
+
+		op = rnd(3) == 0 ? EDGEAI_OP_QUANTIZE : rnd(2) ? EDGEAI_OP_RELU : EDGEAI_OP_RELU6;
+		ea_quantize_multiplier(0.05 + rnd(4000) / 1e3, &rp->out_multiplier, &rp->out_shift);
+		rp->act_min = op == EDGEAI_OP_QUANTIZE ? lo : zo > lo ? zo : lo;
+		rp->act_max = op == EDGEAI_OP_RELU6 ? (zo + 40 < hi ? zo + 40 : hi) : hi;
+		P.op.inputs[0] = add_t(&P, dt, 0, 0, d, za);
+	}
+	P.op.opcode = op;
+	P.op.output = add_t(&P, dt, 1, 0, d, zo);
+	size = blob(&P);
+	slots[0] = in;
+	slots[1] = out_ref;
+	memset(out_ref, 0xa5, cnt);
+	r1 = ea_cpu_exec(P.buf, size, NULL, 0, slots, 2, 1, &failed);
+	slots[1] = out_opt;
+	memset(out_opt, 0x5a, cnt);
+	r2 = ea_cpu_exec(P.buf, size, NULL, 0, slots, 2, 0, &failed);
+	snprintf(what, wsz, "op %u %s %ux%ux%ux%u%s zp %d/%d/%d", op, u8 ? "uint8" : "int8", d[0],
+		 d[1], d[2], d[3], bcast ? " (broadcast)" : "", za, zb, zo);
+	if (r1 || r2) {
+		ktap_diag("%s: exec %d/%d", what, r1, r2);
+		return 1;
+	}
+	return memcmp(out_ref, out_opt, cnt) != 0;
+}
+
 int main(void)
 {
-	const char *names[3] = { "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED" };
+	const char *names[5] = { "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD/SUB",
+				 "RELU/RELU6/QUANTIZE" };
 	const char *sets[2] = { "avx2", "vnni" };
 	char what[256];
 	int kind, u8, i, si;
@@ -249,14 +324,15 @@ int main(void)
 			ktap_ok(0, "kernel set %s forced, %s in use", sets[si], ea_cpu_kernels_name(0));
 			continue;
 		}
-		for (kind = 0; kind < 3; kind++) {
+		for (kind = 0; kind < 5; kind++) {
 			for (u8 = 0; u8 < 2; u8++) {
 				int bad = 0, runs = 0;
 				unsigned long ran = ea_cpu_kernels_ops(sets[si]);
 
 				rs = 88172645463325252ULL + (uint64_t)(kind * 2 + u8);
 				for (i = 0; i < 200; i++) {
-					int r = one(kind, u8, what, sizeof(what));
+					int r = kind < 3 ? one(kind, u8, what, sizeof(what)) :
+						 one_elt(kind, u8, what, sizeof(what));
 
 					if (r < 0)
 						continue;
@@ -271,8 +347,12 @@ int main(void)
 					"%s %s: %d random programs, %s kernels equal the reference"
 					" (%lu run by %s)", names[kind], u8 ? "uint8" : "int8", runs,
 					sets[si], ran, sets[si]);
-				/* VNNI takes int8 CONV_2D and FC; AVX2 all three kinds */
-				if ((si == 0 || (!u8 && kind != 1)) && ran < (unsigned long)runs / 2)
+				/*
+				 * VNNI: int8 CONV_2D/FC, depthwise, ADD/SUB, tables; AVX2:
+				 * the convolutions and the tables
+				 */
+				if ((si == 0 ? kind != 3 : (!u8 || kind == 1 || kind > 2)) &&
+				    ran < (unsigned long)runs / 2)
 					ktap_ok(0, "%s ran only %lu of %d ops", sets[si], ran, runs);
 			}
 		}
