@@ -1,22 +1,30 @@
 #!/bin/sh
-# CPU latency of libedgeai (edgeaictl bench --device cpu: the AVX2 kernels
-# where the CPU has them, and the portable reference kernels) against
+# CPU latency of libedgeai (edgeaictl bench --device cpu) with each of its
+# kernel sets - the best this CPU has (AVX-512 VNNI where present), AVX2
+# (EDGEAI_CPU_KERNELS=avx2) and the portable reference kernels - against
 # TensorFlow Lite 2.9.0 on the same int8 models, side by side in one run,
 # single thread: TFLite with its XNNPACK delegate (int8 enabled, flags
 # QS8 | QU8) and TFLite's built-in kernels (the oracle). Models: the int8
 # BlazeFace short/full range and hand landmark lite of the toolchain
 # issue (edgeaictl quantize --samples 8 --seed 1).
 #
-# Prints a table with ratios (ours / theirs: below 1 is faster) and writes
-# $BENCH_OUT/cpu.json. BENCH_CPU_ITERS (default 30) timed runs per engine
-# and model. Skips when the oracle or the models cannot be fetched.
+# The engines take turns in BENCH_CPU_ROUNDS rounds (default 3) of
+# BENCH_CPU_ITERS / rounds timed runs each (default 30 in all; the
+# reference kernels get a third of that), so that the load of this shared
+# machine drifts over all of them alike; each figure is the median of the
+# per-round medians. Prints a table with ratios (ours / theirs: above 1
+# is slower) and writes $BENCH_OUT/cpu.json. Skips when the oracle or the
+# models cannot be fetched.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${EDGEAI_BUILD:-$top/build}
 out=${BENCH_OUT:-$build/bench}
 iters=${BENCH_CPU_ITERS:-30}
+rounds=${BENCH_CPU_ROUNDS:-3}
 mkdir -p "$out" "$build/bench-cpu"
 work=$build/bench-cpu
+per=$(( (iters + rounds - 1) / rounds ))
+per_ref=$(( (per + 2) / 3 ))
 
 make -s -C "$top/libedgeai" BUILD="$build" && make -s -C "$top/daemon" BUILD="$build" || exit 1
 # shellcheck source=tests/host/test-run-ctl.inc
@@ -37,35 +45,61 @@ for model in face_detection_short_range face_detection_full_range hand_landmark_
 		"$build/daemon/edgeaictl" -q quantize "$models/$model.tflite" -o "$q" --samples 8 --seed 1 \
 			> /dev/null || exit 1
 	fi
-	"$ctl" bench "$q" --device cpu -n "$iters" -w 3 -q --json > "$work/ours.json" || exit 1
-	"$ctl" bench "$q" --device cpu -n "$iters" -w 3 -q --json --reference > "$work/ref.json" || exit 1
-	"$work/tflite-bench" "$lib" "$q" xnnpack "$iters" 3 > "$work/xnn.json" 2> /dev/null || exit 1
-	"$work/tflite-bench" "$lib" "$q" builtin "$iters" 3 > "$work/builtin.json" 2> /dev/null || exit 1
-	python3 - "$model" "$work" >> "$work/rows" <<'PY'
-import json, sys
-m, w = sys.argv[1], sys.argv[2]
-ours = json.load(open(w + '/ours.json'))
-ref = json.load(open(w + '/ref.json'))
-xnn = json.load(open(w + '/xnn.json'))
-bi = json.load(open(w + '/builtin.json'))
-print(json.dumps({'model': m, 'ops': len(ours['placement']), 'cpu_kernels': ours['cpu_kernels'],
-                  'ours_median_ms': ours['median_ms'], 'ours_reference_median_ms': ref['median_ms'],
-                  'tflite_xnnpack_median_ms': xnn['median_ms'], 'xnnpack_delegated': xnn['delegated'],
-                  'tflite_builtin_median_ms': bi['median_ms'],
-                  'ratio_vs_xnnpack': ours['median_ms'] / xnn['median_ms'],
-                  'ratio_vs_builtin': ours['median_ms'] / bi['median_ms'],
-                  'ratio_reference_vs_xnnpack': ref['median_ms'] / xnn['median_ms']}))
+	rm -f "$work"/r.*.json
+	r=1
+	while [ $r -le "$rounds" ]; do
+		for eng in best avx2 ref xnnpack builtin; do
+			o=$work/r.$eng.$r.json
+			case $eng in
+			best) EDGEAI_CPU_KERNELS='' "$ctl" bench "$q" --device cpu -n "$per" -w 2 -q --json > "$o" ;;
+			avx2) EDGEAI_CPU_KERNELS=avx2 "$ctl" bench "$q" --device cpu -n "$per" -w 2 -q --json > "$o" ;;
+			ref) "$ctl" bench "$q" --device cpu -n "$per_ref" -w 1 -q --json --reference > "$o" ;;
+			*) "$work/tflite-bench" "$lib" "$q" "$eng" "$per" 2 > "$o" 2> /dev/null ;;
+			esac || { echo "bench-cpu: $model: $eng failed" >&2; exit 1; }
+		done
+		r=$((r + 1))
+	done
+	python3 - "$model" "$work" "$rounds" >> "$work/rows" <<'PY'
+import json, statistics, sys
+m, w, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def load(eng):
+    return [json.load(open('%s/r.%s.%d.json' % (w, eng, r))) for r in range(1, rounds + 1)]
+def med(runs):
+    return statistics.median(x['median_ms'] for x in runs)
+best, avx2, ref, xnn, bi = (load(e) for e in ('best', 'avx2', 'ref', 'xnnpack', 'builtin'))
+row = {'model': m, 'ops': len(best[0]['placement']), 'cpu_kernels': best[0]['cpu_kernels'],
+       'avx2_kernels': avx2[0]['cpu_kernels'], 'rounds': rounds,
+       'ours_median_ms': med(best), 'ours_avx2_median_ms': med(avx2),
+       'ours_reference_median_ms': med(ref),
+       'tflite_xnnpack_median_ms': med(xnn), 'xnnpack_delegated': xnn[0]['delegated'],
+       'tflite_builtin_median_ms': med(bi),
+       'round_medians_ms': {e: [x['median_ms'] for x in v] for e, v in
+                            (('ours', best), ('ours_avx2', avx2), ('ours_reference', ref),
+                             ('xnnpack', xnn), ('builtin', bi))}}
+row['ratio_vs_xnnpack'] = row['ours_median_ms'] / row['tflite_xnnpack_median_ms']
+row['ratio_avx2_vs_xnnpack'] = row['ours_avx2_median_ms'] / row['tflite_xnnpack_median_ms']
+row['ratio_reference_vs_xnnpack'] = row['ours_reference_median_ms'] / row['tflite_xnnpack_median_ms']
+row['ratio_vs_builtin'] = row['ours_median_ms'] / row['tflite_builtin_median_ms']
+row['speedup_over_avx2'] = row['ours_avx2_median_ms'] / row['ours_median_ms']
+print(json.dumps(row))
 PY
 done
-python3 - "$work/rows" "$out/cpu.json" "$iters" <<'PY'
+python3 - "$work/rows" "$out/cpu.json" "$iters" "$rounds" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-print('%-28s %10s %10s %10s %10s %9s %9s' % ('model (median ms, 1 thread)', 'ours', 'ours-ref', 'xnnpack',
-                                              'tflite', 'vs xnnpk', 'vs tflite'))
+best = rows[0]['cpu_kernels'] if rows else '?'
+print('median ms, 1 thread; ours = libedgeai with the "%s" kernel set (this CPU\'s best)' % best)
+print('%-28s %8s %8s %9s %8s %8s | %8s %8s %8s %8s' % (
+    'model', 'ours', 'avx2', 'reference', 'xnnpack', 'tflite',
+    'ours/xnn', 'avx2/xnn', 'ref/xnn', 'ours/tfl'))
 for r in rows:
-    print('%-28s %10.2f %10.2f %10.2f %10.2f %8.2fx %8.2fx' % (
-        r['model'], r['ours_median_ms'], r['ours_reference_median_ms'], r['tflite_xnnpack_median_ms'],
-        r['tflite_builtin_median_ms'], r['ratio_vs_xnnpack'], r['ratio_vs_builtin']))
-print('ratios are ours / theirs (above 1: we are slower); %s timed runs each, medians' % sys.argv[3])
-json.dump({'iterations': int(sys.argv[3]), 'models': rows}, open(sys.argv[2], 'w'), indent=2)
+    print('%-28s %8.2f %8.2f %9.2f %8.2f %8.2f | %7.2fx %7.2fx %7.1fx %7.2fx' % (
+        r['model'], r['ours_median_ms'], r['ours_avx2_median_ms'], r['ours_reference_median_ms'],
+        r['tflite_xnnpack_median_ms'], r['tflite_builtin_median_ms'], r['ratio_vs_xnnpack'],
+        r['ratio_avx2_vs_xnnpack'], r['ratio_reference_vs_xnnpack'], r['ratio_vs_builtin']))
+print('ratios are ours / theirs (above 1: we are slower than TFLite); %s timed runs per engine'
+      ' and model (reference: a third) in %s interleaved rounds, median of round medians'
+      % (sys.argv[3], sys.argv[4]))
+json.dump({'iterations': int(sys.argv[3]), 'rounds': int(sys.argv[4]), 'models': rows},
+          open(sys.argv[2], 'w'), indent=2)
 PY
