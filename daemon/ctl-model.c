@@ -163,6 +163,7 @@ static size_t tensor_bytes(const struct edgeai_tensor_info *t)
 struct session {
 	struct edgeai_model *model;
 	struct edgeai_program *prog;
+	struct edgeai_request *req;	/* runs the program; its placement is what ran */
 	unsigned int n_in, n_out;
 	void *in[CTL_MAX_IO], *out[CTL_MAX_IO];
 	size_t in_size[CTL_MAX_IO], out_size[CTL_MAX_IO];
@@ -185,6 +186,7 @@ static void session_free(struct session *s)
 		free(s->in[i]);
 		free(s->out[i]);
 	}
+	edgeai_request_unref(s->req);
 	edgeai_program_unref(s->prog);
 	edgeai_model_unref(s->model);
 }
@@ -272,13 +274,29 @@ static int session_open(struct session *s, const char *path,
 			err[0] ? err : "cannot compile", edgeai_strerror(r));
 		return 1;
 	}
+	r = edgeai_request_new(s->prog, &s->req);
+	if (r) {
+		fprintf(stderr, "%s: %s: %s\n", prog_name(), path, edgeai_strerror(r));
+		return 1;
+	}
 	return 0;
 }
 
+/* One run through the request API: where ops ran is the request's placement. */
 static int session_run(struct session *s)
 {
-	return edgeai_program_run(s->prog, (const void *const *)s->in, s->in_size, s->n_in,
-				  s->out, s->out_size, s->n_out);
+	unsigned int i;
+	int r = 0;
+
+	for (i = 0; i < s->n_in && !r; i++)
+		r = edgeai_request_set_input(s->req, i, s->in[i], s->in_size[i]);
+	if (!r)
+		r = edgeai_request_submit(s->req);
+	if (!r)
+		r = edgeai_request_wait(s->req, EDGEAI_TIMEOUT_INFINITE);
+	for (i = 0; i < s->n_out && !r; i++)
+		r = edgeai_request_get_output(s->req, i, s->out[i], s->out_size[i]);
+	return r;
 }
 
 static void print_placement(struct session *s, FILE *f, int json)
@@ -290,7 +308,8 @@ static void print_placement(struct session *s, FILE *f, int json)
 	for (i = 0; i < n; i++) {
 		struct edgeai_placement p;
 
-		if (edgeai_program_get_placement(s->prog, (unsigned int)i, &p))
+		if (edgeai_request_get_placement(s->req, (unsigned int)i, &p) &&
+		    edgeai_program_get_placement(s->prog, (unsigned int)i, &p))
 			continue;
 		if (json) {
 			fprintf(f, "%s{\"op\": %d, \"name\": ", i ? ", " : "", i);

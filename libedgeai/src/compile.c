@@ -1327,6 +1327,9 @@ static int io_of(struct cc *c, int32_t t, struct ea_io *io)
 		return ea_errf(c->err, c->errsz, -EOPNOTSUPP, "a graph input/output is a constant");
 	io->offset = c->t[r].offset;
 	io->size = pt_bytes(&c->t[r]);
+	io->tensor = (uint32_t)r;
+	io->esize = (uint32_t)(io->size / ((size_t)c->t[r].dims[0] * c->t[r].dims[1] *
+					   c->t[r].dims[2] * c->t[r].dims[3]));
 	return 0;
 }
 

@@ -16,6 +16,8 @@
 struct ea_io {
 	uint64_t offset;	/* in the arena */
 	size_t size;		/* bytes */
+	uint32_t tensor;	/* program tensor index */
+	uint32_t esize;		/* element size (alignment of a bound buffer offset) */
 };
 
 /*
@@ -37,7 +39,7 @@ struct ea_placement_rec {
 	int host;		/* compiled into a host op (CPU only) */
 	int32_t tfl_code;
 	uint32_t prog_op;	/* first program op of this model op */
-	char reason[96];
+	char reason[160];
 };
 
 struct ea_compiled {

@@ -30,6 +30,9 @@ static int device_new(int fd, unsigned int flags, struct edgeai_device **ret_dev
 	dev->pid = getpid();
 	dev->capabilities = caps;
 	pthread_mutex_init(&dev->lock, NULL);
+	/* EDGEAI_NO_URING=1 in the environment: submit by ioctl (comparisons, debugging) */
+	if (secure_getenv("EDGEAI_NO_URING") && strcmp(secure_getenv("EDGEAI_NO_URING"), "0"))
+		flags |= EDGEAI_OPEN_NO_URING;
 	if ((flags & EDGEAI_OPEN_NO_URING) || !(caps & DRM_EDGEAI_CAP_URING_CMD))
 		dev->uring = URING_UNSUPPORTED;
 	*ret_dev = dev;

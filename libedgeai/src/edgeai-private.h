@@ -79,6 +79,7 @@ struct edgeai_job {
 	struct drm_edgeai_cmd *cmds;
 	uint32_t n_cmds, n_cmds_alloc;
 	uint32_t core;
+	uint32_t program;       /* device program handle (SUBMIT_PROGRAM), 0 for commands */
 
 	edgeai_job_callback_t cb;
 	void *userdata;
@@ -116,6 +117,7 @@ EDGEAI_PRIVATE int edgeai__ring_reap_locked(struct edgeai_device *dev, int64_t a
 EDGEAI_PRIVATE void edgeai__ring_forget_locked(struct edgeai_job *job);
 EDGEAI_PRIVATE void edgeai__ring_exit(struct edgeai_device *dev);
 EDGEAI_PRIVATE int edgeai__ioctl_submit_locked(struct edgeai_job *job);
+EDGEAI_PRIVATE void edgeai__job_set_program(struct edgeai_job *job, uint32_t handle);
 EDGEAI_PRIVATE void edgeai__job_finish(struct edgeai_job *job, int status, uint64_t device_time_ns);
 
 #endif

@@ -226,6 +226,18 @@ void edgeai__fill_submit(const struct edgeai_job *job, struct drm_edgeai_submit 
 		.cmd_size = sizeof(struct drm_edgeai_cmd),
 		.core = job->core,
 	};
+	if (job->program) {
+		s->cmds = 0;
+		s->cmd_count = 0;
+		s->flags = DRM_EDGEAI_SUBMIT_PROGRAM;
+		s->reserved[0] = job->program;
+	}
+}
+
+/* A job that runs device program @handle on its bound buffers (slot order = bind order). */
+void edgeai__job_set_program(struct edgeai_job *job, uint32_t handle)
+{
+	job->program = handle;
 }
 
 void edgeai__job_finish(struct edgeai_job *job, int status, uint64_t device_time_ns)
@@ -263,7 +275,7 @@ EDGEAI_PUBLIC int edgeai_job_submit(struct edgeai_job *job, unsigned int flags)
 	assert_return((flags & (EDGEAI_SUBMIT_IOCTL | EDGEAI_SUBMIT_URING)) !=
 			      (EDGEAI_SUBMIT_IOCTL | EDGEAI_SUBMIT_URING),
 		      -EINVAL);
-	assert_return(job->n_cmds > 0, -EINVAL);
+	assert_return(job->n_cmds > 0 || job->program, -EINVAL);
 	assert_return(job->state != JOB_INFLIGHT, -EBUSY);
 	assert_return(job->dev->pid == getpid(), -ECHILD);
 

@@ -9,12 +9,10 @@
  * and its placement says so. Host ops (ops TFLite computes in float) always
  * run on the CPU.
  *
- * Execution: consecutive ops of one side form a segment; every segment is
+ * Segments: consecutive ops of one side form a segment; every segment is
  * the compiled blob with the segment's ops only (same tensor table and
- * constants), so all segments address one arena: a buffer object the
- * device binds as slot 0 and the CPU works on through its mapping. Device
- * segments are submitted with DRM_EDGEAI_SUBMIT_PROGRAM and waited for;
- * nothing is copied between segments.
+ * constants), so all segments address one arena (slot 0). Device segments
+ * are uploaded once here; requests (request.c) run them.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,24 +26,6 @@
 #include "drm/edgeai_accel.h"
 #include "drm/edgeai_program.h"
 #include "run-device.h"
-
-struct ea_seg {
-	uint32_t first, count;	/* program ops */
-	int on_dev;
-	void *blob;
-	size_t size;
-	uint32_t handle;	/* device program */
-};
-
-struct ea_dev_state {
-	struct edgeai_device *dev;
-	int fd;
-	struct edgeai_buffer *arena;
-	uint32_t arena_handle;
-	void *map;
-	struct ea_seg *seg;
-	uint32_t n_seg;
-};
 
 /* The compiled blob with program ops [first, first + count) only. */
 static void *sub_blob(const struct ea_compiled *c, uint32_t first, uint32_t count, size_t *ret_size)
@@ -70,7 +50,7 @@ static void *sub_blob(const struct ea_compiled *c, uint32_t first, uint32_t coun
 	return b;
 }
 
-static int prog_create(int fd, const void *blob, size_t size, uint32_t *handle)
+int ea_prog_create(int fd, const void *blob, size_t size, uint32_t *handle)
 {
 	struct drm_edgeai_program_create pc = { .data = (uintptr_t)blob, .size = (uint32_t)size };
 
@@ -80,7 +60,7 @@ static int prog_create(int fd, const void *blob, size_t size, uint32_t *handle)
 	return 0;
 }
 
-static void prog_destroy(int fd, uint32_t handle)
+void ea_prog_destroy(int fd, uint32_t handle)
 {
 	struct drm_edgeai_program_destroy pd = { .handle = handle };
 
@@ -95,17 +75,16 @@ void ea_dev_free(struct ea_dev_state *s)
 	if (!s)
 		return;
 	for (i = 0; i < s->n_seg; i++) {
-		prog_destroy(s->fd, s->seg[i].handle);
+		ea_prog_destroy(s->fd, s->seg[i].handle);
 		free(s->seg[i].blob);
 	}
 	free(s->seg);
-	edgeai_buffer_unref(s->arena);
 	edgeai_device_unref(s->dev);
 	free(s);
 }
 
 /* Model op owning program op @p (or -1). */
-static int32_t model_op_of(const struct ea_compiled *c, uint32_t p)
+int32_t ea_model_op_of(const struct ea_compiled *c, uint32_t p)
 {
 	int32_t i, best = -1;
 
@@ -145,6 +124,8 @@ int ea_dev_prepare(struct ea_compiled *c, const char *node, uint32_t exec_dev,
 		return r;
 	}
 	s->fd = edgeai_device_get_fd(s->dev);
+	s->exec_dev = exec_dev;
+	snprintf(s->node, sizeof(s->node), "%s", node);
 	/* Which model ops does the driver take? */
 	for (i = 0; i < c->n_ops; i++) {
 		uint32_t first = c->place[i].prog_op, end = i + 1 < c->n_ops ?
@@ -159,10 +140,10 @@ int ea_dev_prepare(struct ea_compiled *c, const char *node, uint32_t exec_dev,
 			ea_dev_free(s);
 			return -ENOMEM;
 		}
-		r = prog_create(s->fd, b, size, &handle);
+		r = ea_prog_create(s->fd, b, size, &handle);
 		free(b);
 		if (!r) {
-			prog_destroy(s->fd, handle);
+			ea_prog_destroy(s->fd, handle);
 			c->place[i].device = exec_dev;
 			snprintf(c->place[i].reason, sizeof(c->place[i].reason),
 				 "%s: in the device's op set (driver accepted it)",
@@ -178,27 +159,15 @@ int ea_dev_prepare(struct ea_compiled *c, const char *node, uint32_t exec_dev,
 		ea_dev_free(s);
 		return 0;
 	}
-	r = edgeai_buffer_new(s->dev, c->arena_size, 0, &s->arena);
-	if (!r)
-		r = edgeai_buffer_get_handle(s->arena, &s->arena_handle);
-	if (!r)
-		r = edgeai_buffer_map(s->arena, &s->map);
-	if (r) {
-		if (err && errsz)
-			snprintf(err, errsz, "arena of %zu bytes on %s: %s", c->arena_size, node,
-				 edgeai_strerror(r));
-		ea_dev_free(s);
-		return r;
-	}
 	/* Segments: break where the side changes and where a host op runs. */
 	for (p = 0; p < n_prog;) {
-		int32_t mo = model_op_of(c, p);
+		int32_t mo = ea_model_op_of(c, p);
 		int dev = mo >= 0 && c->place[mo].device != EDGEAI_EXEC_CPU;
 		uint32_t q = p + 1;
 		struct ea_seg *sg, *ns;
 
 		while (q < n_prog && !host_at(c, q)) {
-			int32_t m2 = model_op_of(c, q);
+			int32_t m2 = ea_model_op_of(c, q);
 
 			if ((m2 >= 0 && c->place[m2].device != EDGEAI_EXEC_CPU) != dev)
 				break;
@@ -221,7 +190,7 @@ int ea_dev_prepare(struct ea_compiled *c, const char *node, uint32_t exec_dev,
 			return -ENOMEM;
 		}
 		if (dev) {
-			r = prog_create(s->fd, sg->blob, sg->size, &sg->handle);
+			r = ea_prog_create(s->fd, sg->blob, sg->size, &sg->handle);
 			if (r) {
 				if (err && errsz)
 					snprintf(err, errsz, "program of ops %u..%u on %s: %s", p,
@@ -236,68 +205,3 @@ int ea_dev_prepare(struct ea_compiled *c, const char *node, uint32_t exec_dev,
 	return 0;
 }
 
-static int submit_wait(struct ea_dev_state *s, uint32_t handle)
-{
-	struct drm_edgeai_bo_ref bo = { .handle = s->arena_handle,
-					.flags = DRM_EDGEAI_BO_READ | DRM_EDGEAI_BO_WRITE };
-	struct drm_edgeai_submit sub = { .bos = (uintptr_t)&bo, .bo_count = 1,
-					 .flags = DRM_EDGEAI_SUBMIT_PROGRAM };
-	struct drm_edgeai_wait w = { 0 };
-	struct timespec ts;
-
-	sub.reserved[0] = handle;
-	if (ioctl(s->fd, DRM_IOCTL_EDGEAI_SUBMIT, &sub))
-		return -errno;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	w.job_id = sub.job_id;
-	w.timeout_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec + INT64_C(60) * 1000000000;
-	if (ioctl(s->fd, DRM_IOCTL_EDGEAI_WAIT, &w))
-		return -errno;
-	return w.status;
-}
-
-int ea_dev_run(struct ea_dev_state *s, const struct ea_compiled *c, const void *const *inputs,
-	       void *const *outputs, int reference)
-{
-	uint8_t *arena = s->map;
-	uint32_t i, k, hi = 0;
-	int r = 0;
-
-	r = edgeai_buffer_cpu_prep(s->arena, EDGEAI_ACCESS_READ | EDGEAI_ACCESS_WRITE,
-				   EDGEAI_TIMEOUT_INFINITE);
-	if (r)
-		return r;
-	for (i = 0; i < c->n_in; i++)
-		memcpy(arena + c->in[i].offset, inputs[i], c->in[i].size);
-	for (i = 0; i < s->n_seg && !r; i++) {
-		struct ea_seg *sg = &s->seg[i];
-		void *slots[1] = { arena };
-		unsigned int failed;
-
-		for (; hi < c->n_host && c->host[hi].at <= sg->first && !r; hi++)
-			r = ea_cpu_host(c->blob, c->size, &c->host[hi], slots, 1);
-		if (r)
-			break;
-		if (sg->on_dev) {
-			edgeai_buffer_cpu_fini(s->arena);
-			r = submit_wait(s, sg->handle);
-			k = (uint32_t)edgeai_buffer_cpu_prep(s->arena, EDGEAI_ACCESS_READ |
-							     EDGEAI_ACCESS_WRITE,
-							     EDGEAI_TIMEOUT_INFINITE);
-			if (!r && k)
-				r = (int)k;
-		} else {
-			r = ea_cpu_exec(sg->blob, sg->size, NULL, 0, slots, 1, reference, &failed);
-		}
-	}
-	for (; hi < c->n_host && !r; hi++) {
-		void *slots[1] = { arena };
-
-		r = ea_cpu_host(c->blob, c->size, &c->host[hi], slots, 1);
-	}
-	if (!r)
-		for (i = 0; i < c->n_out; i++)
-			memcpy(outputs[i], arena + c->out[i].offset, c->out[i].size);
-	edgeai_buffer_cpu_fini(s->arena);
-	return r;
-}

@@ -11,7 +11,27 @@
 #include "compile.h"
 #include "edgeai/edgeai.h"
 
-struct ea_dev_state;
+/*
+ * A segment: consecutive program ops of one side. @blob is the compiled
+ * blob with those ops only (same tensor table and constants); @handle its
+ * device program (0 on the CPU).
+ */
+struct ea_seg {
+	uint32_t first, count;	/* program ops */
+	int on_dev;
+	void *blob;
+	size_t size;
+	uint32_t handle;
+};
+
+struct ea_dev_state {
+	struct edgeai_device *dev;
+	int fd;
+	uint32_t exec_dev;	/* enum edgeai_exec_device */
+	char node[64];
+	struct ea_seg *seg;
+	uint32_t n_seg;
+};
 
 /*
  * Open @node, ask the driver which ops it takes (one PROGRAM_CREATE per
@@ -21,7 +41,10 @@ struct ea_dev_state;
 EA_PRIVATE int ea_dev_prepare(struct ea_compiled *c, const char *node, uint32_t exec_dev,
 			      struct ea_dev_state **ret, char *err, size_t errsz);
 EA_PRIVATE void ea_dev_free(struct ea_dev_state *s);
-EA_PRIVATE int ea_dev_run(struct ea_dev_state *s, const struct ea_compiled *c,
-			  const void *const *inputs, void *const *outputs, int reference);
+/* PROGRAM_CREATE / DESTROY of one blob on @fd. */
+EA_PRIVATE int ea_prog_create(int fd, const void *blob, size_t size, uint32_t *handle);
+EA_PRIVATE void ea_prog_destroy(int fd, uint32_t handle);
+/* Model op owning program op @p (or -1). */
+EA_PRIVATE int32_t ea_model_op_of(const struct ea_compiled *c, uint32_t p);
 
 #endif

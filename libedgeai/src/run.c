@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * Public compile/run API: edgeai_model_compile() (compile.c builds the
- * program), the placement policy, and synchronous CPU execution
- * (cpu.c). The device path needs the driver's program execution
- * (PROGRAM_CREATE), which the uapi does not have yet: with AUTO every op
- * runs on the CPU and the placement says why; DEVICE_ONLY fails.
+ * program), the placement policy (each op on the device whose driver
+ * takes the most ops of the model, run-device.c asks the drivers), and
+ * edgeai_program_run(): on the CPU directly (cpu.c), on a device through
+ * the program's cached request (request.c).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -16,18 +16,9 @@
 #include "compile.h"
 #include "cpu.h"
 #include "drm/edgeai_accel.h"
+#include "program.h"
 #include "run-device.h"
 #include "edgeai/edgeai.h"
-
-struct edgeai_program {
-	atomic_int n_ref;
-	struct ea_compiled *c;
-	int reference;
-	pthread_mutex_t lock;	/* guards arena and the device state */
-	void *arena;
-	struct ea_dev_state *dev;	/* NULL: everything on the CPU */
-	void **prep;		/* optimized kernels' weights per program op */
-};
 
 const char *edgeai_exec_device_name(uint32_t device)
 {
@@ -43,11 +34,10 @@ const char *edgeai_exec_device_name(uint32_t device)
 	}
 }
 
-/*
- * Find an accelerator of @type (0: any). Returns 1 and fills @info when one
- * exists, 0 when none, < 0 on error.
- */
-static int find_device(uint32_t type, struct edgeai_device_info *info)
+#define EA_MAX_DEVICES 8
+
+/* The accelerators of @type (0: any), at most @max; returns how many. */
+static int find_devices(uint32_t type, struct edgeai_device_info *info, int max)
 {
 	struct edgeai_device_list *list = NULL;
 	int n, i, found = 0;
@@ -55,11 +45,11 @@ static int find_device(uint32_t type, struct edgeai_device_info *info)
 	if (edgeai_enumerate(&list) < 0)
 		return 0;
 	n = edgeai_device_list_count(list);
-	for (i = 0; i < n && !found; i++) {
-		if (edgeai_device_list_get(list, (unsigned int)i, info))
+	for (i = 0; i < n && found < max; i++) {
+		if (edgeai_device_list_get(list, (unsigned int)i, &info[found]))
 			continue;
-		if (!type || info->type == type)
-			found = 1;
+		if (!type || info[found].type == type)
+			found++;
 	}
 	edgeai_device_list_unref(list);
 	return found;
@@ -75,45 +65,10 @@ static int device_runs_programs(void)
 #endif
 }
 
-static int place(struct ea_compiled *c, const struct edgeai_compile_options *o, char *err,
-		 size_t errsz, struct ea_dev_state **dev)
+static void place_all_cpu(struct ea_compiled *c, const char *why)
 {
-	struct edgeai_device_info info = { 0 };
-	const char *want = o->device_type == EDGEAI_DEVICE_NPU ? "NPU" :
-			   o->device_type == EDGEAI_DEVICE_DSP ? "DSP" : "NPU or DSP";
-	char why[96];
 	uint32_t i;
-	int have = 0, r;
 
-	if (o->policy == EDGEAI_POLICY_CPU_ONLY) {
-		snprintf(why, sizeof(why), "CPU_ONLY policy");
-	} else {
-		have = find_device(o->device_type, &info);
-		if (!have) {
-			if (o->policy == EDGEAI_POLICY_DEVICE_ONLY) {
-				if (err && errsz)
-					snprintf(err, errsz,
-						 "DEVICE_ONLY: no edgeai %s device found (no /dev/accel node bound to edgeai)",
-						 want);
-				return -ENODEV;
-			}
-			snprintf(why, sizeof(why), "fallback: no %s device found", want);
-		} else if (!device_runs_programs()) {
-			if (o->policy == EDGEAI_POLICY_DEVICE_ONLY) {
-				if (err && errsz)
-					snprintf(err, errsz,
-						 "DEVICE_ONLY: %s (%s) found, but the driver cannot run programs (no PROGRAM_CREATE ioctl)",
-						 info.node, edgeai_device_type_name(info.type));
-				return -EOPNOTSUPP;
-			}
-			snprintf(why, sizeof(why),
-				 "fallback: %s cannot run programs (driver has no PROGRAM_CREATE)",
-				 info.node);
-		} else {
-			snprintf(why, sizeof(why), "fallback: no %s device takes this op", want);
-			have = 2;
-		}
-	}
 	for (i = 0; i < c->n_ops; i++) {
 		c->place[i].device = EDGEAI_EXEC_CPU;
 		if (c->place[i].host)
@@ -122,33 +77,104 @@ static int place(struct ea_compiled *c, const struct edgeai_compile_options *o, 
 		else
 			snprintf(c->place[i].reason, sizeof(c->place[i].reason), "%s", why);
 	}
-	if (have != 2)
-		return 0;
-	r = ea_dev_prepare(c, info.node, info.type == EDGEAI_DEVICE_DSP ? EDGEAI_EXEC_DSP :
-			   EDGEAI_EXEC_NPU, dev, err, errsz);
-	if (r && o->policy == EDGEAI_POLICY_AUTO) {
-		/* AUTO: an unusable device is a reason, not an error */
-		for (i = 0; i < c->n_ops; i++) {
-			c->place[i].device = EDGEAI_EXEC_CPU;
-			if (!c->place[i].host)
-				snprintf(c->place[i].reason, sizeof(c->place[i].reason),
-					 "fallback: %s unusable: %s", info.node,
-					 err && err[0] ? err : edgeai_strerror(r));
-		}
-		if (err && errsz)
-			err[0] = 0;
+}
+
+/*
+ * Place the ops: on the device (of the wanted type) whose driver takes the
+ * most of them, the rest on the CPU, each with its reason.
+ */
+static int place(struct ea_compiled *c, const struct edgeai_compile_options *o, char *err,
+		 size_t errsz, struct ea_dev_state **dev)
+{
+	struct edgeai_device_info info[EA_MAX_DEVICES];
+	const char *want = o->device_type == EDGEAI_DEVICE_NPU ? "NPU" :
+			   o->device_type == EDGEAI_DEVICE_DSP ? "DSP" : "NPU or DSP";
+	struct ea_placement_rec *best_place = NULL;
+	struct ea_dev_state *st;
+	char why[96], derr[256] = "";
+	int n, k, best = -1, best_on = -1, r, last_r = 0;
+	uint32_t i, on;
+
+	if (o->policy == EDGEAI_POLICY_CPU_ONLY) {
+		place_all_cpu(c, "CPU_ONLY policy");
 		return 0;
 	}
-	if (r)
-		return r;
+	n = find_devices(o->device_type, info, EA_MAX_DEVICES);
+	if (!n) {
+		if (o->policy == EDGEAI_POLICY_DEVICE_ONLY) {
+			if (err && errsz)
+				snprintf(err, errsz,
+					 "DEVICE_ONLY: no edgeai %s device found (no /dev/accel node bound to edgeai)",
+					 want);
+			return -ENODEV;
+		}
+		snprintf(why, sizeof(why), "fallback: no %s device found", want);
+		place_all_cpu(c, why);
+		return 0;
+	}
+	if (!device_runs_programs()) {
+		if (o->policy == EDGEAI_POLICY_DEVICE_ONLY) {
+			if (err && errsz)
+				snprintf(err, errsz,
+					 "DEVICE_ONLY: %s (%s) found, but the driver cannot run programs (no PROGRAM_CREATE ioctl)",
+					 info[0].node, edgeai_device_type_name(info[0].type));
+			return -EOPNOTSUPP;
+		}
+		snprintf(why, sizeof(why),
+			 "fallback: %s cannot run programs (driver has no PROGRAM_CREATE)",
+			 info[0].node);
+		place_all_cpu(c, why);
+		return 0;
+	}
+	best_place = malloc(sizeof(*best_place) * c->n_ops);
+	if (!best_place)
+		return -ENOMEM;
+	snprintf(why, sizeof(why), "fallback: no %s device takes this op", want);
+	for (k = 0; k < n; k++) {
+		place_all_cpu(c, why);
+		st = NULL;
+		r = ea_dev_prepare(c, info[k].node, info[k].type == EDGEAI_DEVICE_DSP ?
+				   EDGEAI_EXEC_DSP : EDGEAI_EXEC_NPU, &st, derr, sizeof(derr));
+		if (r) {
+			last_r = r;
+			if (best < 0) {
+				/* AUTO: an unusable device is a reason, not an error */
+				char un[400];
+
+				snprintf(un, sizeof(un), "fallback: %.63s unusable: %.200s", info[k].node,
+					 derr[0] ? derr : edgeai_strerror(r));
+				place_all_cpu(c, un);
+				memcpy(best_place, c->place, sizeof(*best_place) * c->n_ops);
+			}
+			continue;
+		}
+		for (i = 0, on = 0; i < c->n_ops; i++)
+			on += c->place[i].device != EDGEAI_EXEC_CPU;
+		if ((int)on > best_on) {
+			ea_dev_free(*dev);
+			*dev = st;
+			best = k;
+			best_on = (int)on;
+			memcpy(best_place, c->place, sizeof(*best_place) * c->n_ops);
+		} else {
+			ea_dev_free(st);
+		}
+	}
+	memcpy(c->place, best_place, sizeof(*best_place) * c->n_ops);
+	free(best_place);
+	if (best < 0 && o->policy == EDGEAI_POLICY_DEVICE_ONLY) {
+		if (err && errsz)
+			snprintf(err, errsz, "DEVICE_ONLY: %s", derr);
+		return last_r;
+	}
 	if (o->policy == EDGEAI_POLICY_DEVICE_ONLY) {
 		for (i = 0; i < c->n_ops; i++)
 			if (c->place[i].device == EDGEAI_EXEC_CPU) {
 				if (err && errsz)
 					snprintf(err, errsz,
 						 "DEVICE_ONLY: op %u (%s) cannot run on %s (%s): %s", i,
-						 edgeai_op_name(c->place[i].tfl_code), info.node,
-						 edgeai_device_type_name(info.type), c->place[i].reason);
+						 edgeai_op_name(c->place[i].tfl_code), info[best].node,
+						 edgeai_device_type_name(info[best].type), c->place[i].reason);
 				ea_dev_free(*dev);
 				*dev = NULL;
 				return -EOPNOTSUPP;
@@ -196,6 +222,7 @@ int edgeai_model_compile(const struct edgeai_model *model,
 		return -ENOMEM;
 	}
 	p->dev = dev;
+	p->policy = o.policy;
 	if (!(o.cpu_flags & EDGEAI_CPU_REFERENCE) && !dev)
 		p->prep = ea_cpu_prepare(c->blob, c->size);
 	atomic_init(&p->n_ref, 1);
@@ -218,6 +245,7 @@ struct edgeai_program *edgeai_program_unref(struct edgeai_program *prog)
 	if (!prog || atomic_fetch_sub(&prog->n_ref, 1) != 1)
 		return NULL;
 	pthread_mutex_destroy(&prog->lock);
+	edgeai_request_unref(prog->req);
 	ea_dev_free(prog->dev);
 	ea_cpu_prepare_free(prog->prep, prog->c->blob);
 	free(prog->arena);
@@ -248,10 +276,29 @@ int edgeai_program_run(struct edgeai_program *prog, const void *const *inputs,
 		if (!outputs[i] || output_sizes[i] != c->out[i].size)
 			return -EINVAL;
 	if (prog->dev) {
-		/* one arena buffer object: runs on the device are serialized */
-		pthread_mutex_lock(&prog->lock);
-		r = ea_dev_run(prog->dev, c, inputs, outputs, prog->reference);
-		pthread_mutex_unlock(&prog->lock);
+		/* a request: the cached one, or a new one when another thread runs it */
+		struct edgeai_request *req = NULL;
+
+		locked = pthread_mutex_trylock(&prog->lock) == 0;
+		if (locked && !prog->req)
+			r = ea_request_new_weak(prog, &prog->req);
+		else
+			r = 0;
+		if (!r && locked)
+			req = edgeai_request_ref(prog->req);
+		else if (!r)
+			r = edgeai_request_new(prog, &req);
+		for (i = 0; i < n_inputs && !r; i++)
+			r = edgeai_request_set_input(req, i, inputs[i], input_sizes[i]);
+		if (!r)
+			r = edgeai_request_submit(req);
+		if (!r)
+			r = edgeai_request_wait(req, EDGEAI_TIMEOUT_INFINITE);
+		for (i = 0; i < n_outputs && !r; i++)
+			r = edgeai_request_get_output(req, i, outputs[i], output_sizes[i]);
+		edgeai_request_unref(req);
+		if (locked)
+			pthread_mutex_unlock(&prog->lock);
 		return r;
 	}
 	locked = pthread_mutex_trylock(&prog->lock) == 0;

@@ -126,3 +126,90 @@ lib_models() {
 	done < "$_dir/models.txt"
 	vm_tap_done
 }
+
+# lib_example_run NAME ARGS...: run /usr/bin/async-run (libedgeai/examples,
+# built with pkg-config against the installed library), log in /tmp/ex-NAME.log.
+lib_example_run() {
+	_n=$1; shift
+	async-run "$@" > "/tmp/ex-$_n.log" 2>&1
+	_rc=$?
+	sed "s/^/# $_n: /" "/tmp/ex-$_n.log"
+	return $_rc
+}
+
+# lib_example: the example program in every situation the issue names.
+lib_example() {
+	_c=/lib/edgeai-golden/conv_int8_same_3x3
+	_m=/lib/edgeai-models/face_detection_short_range
+	_npu=/sys/kernel/debug/accel/edgeai-npu.0
+	_drv=/sys/bus/platform/drivers/edgeai
+	if [ ! -f "$_c/oracle.bin" ]; then
+		echo "1..0 # SKIP no golden cases (oracle not available on the host)"
+		return 0
+	fi
+	vm_tap_plan 17
+	lib_example_run conv "$_c/model.tflite" "$_c/in0.bin" "$_c/oracle.bin" 32
+	vm_tap $? "async-run (CONV_2D on the NPU): every check passed"
+	grep -q '^async: 32 requests in flight at once, 32 finished, 0 failed, 32 outputs equal to the expected bytes; 32 device jobs, last via io_uring' /tmp/ex-conv.log
+	vm_tap $? "32 requests in flight at once through io_uring, completed from poll() on the event fd, all equal to the oracle"
+	grep -q '^udmabuf: .* outputs equal to the expected bytes, library copied 0 tensor bytes, 1 device jobs' /tmp/ex-conv.log
+	vm_tap $? "udmabuf input (memfd pages) bound zero copy: outputs equal, 0 tensor bytes copied by the library"
+	grep -q '^udmabuf: new input written through the memfd mapping after the import: output changed, equal to a run with the bytes copied in; library copied 0' /tmp/ex-conv.log
+	vm_tap $? "the device reads the memfd pages in place: new bytes written after the import change the result"
+	grep -q '^DEVICE_ONLY: every op runs on the accelerator' /tmp/ex-conv.log
+	vm_tap $? "DEVICE_ONLY compiles with the NPU present"
+
+	if [ -f "$_m/oracle.bin" ]; then
+		lib_example_run model "$_m/model.tflite" "$_m/in0.bin" "$_m/oracle.bin" 4
+		vm_tap $? "async-run on face_detection_short_range (NPU and CPU segments): every check passed"
+		grep -q '^async: 4 requests .* 4 outputs equal .* via io_uring' /tmp/ex-model.log
+		vm_tap $? "4 mixed NPU/CPU requests in flight at once, all equal to the oracle"
+	else
+		vm_tap_skip "async-run on face_detection_short_range" "no model"
+		vm_tap_skip "mixed requests" "no model"
+	fi
+
+	# edgeaid's fallback advice
+	echo thermal > /tmp/advice
+	EDGEAI_ADVICE_FILE=/tmp/advice lib_example_run advice "$_c/model.tflite" "$_c/in0.bin" "$_c/oracle.bin" 4
+	vm_tap $? "advice 'thermal': every check passed (on the CPU)"
+	grep -q '^  op 0 CONV_2D: cpu (fallback: edgeaid advises the CPU (thermal))' /tmp/ex-advice.log &&
+		grep -q '^async: 4 requests .* 4 outputs equal .* 0 device jobs' /tmp/ex-advice.log
+	vm_tap $? "AUTO follows the advice: the placement says 'edgeaid advises the CPU (thermal)', no device job"
+
+	# the NPU at its critical trip refuses jobs at once: AUTO runs them on the CPU
+	if [ -w "$_npu/force_temp_mc" ]; then
+		echo 105000 > "$_npu/force_temp_mc"
+		lib_example_run hot "$_c/model.tflite" "$_c/in0.bin" "$_c/oracle.bin" 4
+		vm_tap $? "NPU at its critical trip: every check passed"
+		grep -q '^  op 0 CONV_2D: cpu (fallback: the npu refused the job at once (thermal: at its critical trip))' /tmp/ex-hot.log
+		vm_tap $? "the placement says the NPU refused the job (thermal) and the op ran on the CPU"
+		echo 0 > "$_npu/force_temp_mc"
+	else
+		vm_tap_skip "NPU at its critical trip" "no force_temp_mc knob"
+		vm_tap_skip "thermal fallback placement" "no force_temp_mc knob"
+	fi
+
+	# no device at all: unbind both
+	_devs=$(ls "$_drv" | grep '^edgeai-')
+	for _d in $_devs; do echo "$_d" > "$_drv/unbind"; done
+	ls /dev/accel/accel* > /dev/null 2>&1
+	[ $? -ne 0 ]
+	vm_tap $? "NPU and DSP unbound: no /dev/accel node"
+	lib_example_run absent "$_c/model.tflite" "$_c/in0.bin" "$_c/oracle.bin" 4
+	vm_tap $? "no device: every check passed (on the CPU)"
+	grep -q '^DEVICE_ONLY: refused cleanly (.*): DEVICE_ONLY: no edgeai NPU or DSP device found' /tmp/ex-absent.log
+	vm_tap $? "DEVICE_ONLY fails cleanly with a clear message"
+	grep -q '^  op 0 CONV_2D: cpu (fallback: no NPU or DSP device found)' /tmp/ex-absent.log
+	vm_tap $? "AUTO falls back to the CPU and the placement says why"
+	for _d in $_devs; do echo "$_d" > "$_drv/bind"; done
+	_i=0
+	while [ "$(ls /dev/accel 2>/dev/null | wc -l)" -lt 2 ] && [ $_i -lt 50 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	lib_example_run back "$_c/model.tflite" "$_c/in0.bin" "$_c/oracle.bin" 2 &&
+		grep -q '^async: 2 requests .* 2 device jobs' /tmp/ex-back.log
+	vm_tap $? "devices bound again: requests run on the NPU again"
+	vm_tap_done
+}

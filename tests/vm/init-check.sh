@@ -81,6 +81,7 @@ done
 # libedgeai through the driver: edgeaictl run on the devices vs the oracle
 vm_program lib-golden lib_golden /lib/edgeai-golden
 vm_program lib-models lib_models /lib/edgeai-models
+vm_program lib-example lib_example
 vm_program edgeai_unplug_test /usr/bin/edgeai_unplug_test
 vm_program module-unload module_steps
 vm_end

@@ -69,6 +69,15 @@ tests/vm/golden-cases.sh "$out/golden" "${EDGEAI_GOLDEN_FILTER:-}" ||
 echo "vm: quantizing the int8 models and running the oracle on them"
 tests/vm/model-cases.sh "$out/models" build/daemon/edgeaictl ||
 	echo "vm: no model cases (oracle or models not available?)"
+# The example program, built with pkg-config against an installed copy of
+# libedgeai (make install DESTDIR=...), as an application would be.
+echo "vm: building libedgeai/examples against an installed libedgeai"
+rm -rf "$out/root" "$out/examples" && mkdir -p "$out/examples" "$out/pc" &&
+	make -s -C libedgeai BUILD="$top/build" DESTDIR="$out/root" PREFIX=/usr install > /dev/null &&
+	sed "s|^prefix=.*|prefix=$out/root/usr|" "$out/root/usr/lib/pkgconfig/edgeai.pc" > "$out/pc/edgeai.pc" &&
+	PKG_CONFIG_PATH="$out/pc" make -s -C libedgeai/examples O="$out/examples" \
+		LDFLAGS="-Wl,-rpath,$out/root/usr/lib" ||
+	fail_setup "building libedgeai/examples failed"
 vm_initramfs "$out/initramfs.cpio.gz" --init tests/vm/init-check.sh \
 	--modules "$deps" \
 	--file "$ko" /lib/modules/edgeai.ko \
@@ -78,6 +87,7 @@ vm_initramfs "$out/initramfs.cpio.gz" --init tests/vm/init-check.sh \
 	--dir "$out/models" /lib/edgeai-models \
 	--file tests/vm/guest-lib-run.sh /lib/edgeai-lib-run.sh \
 	--bin build/daemon/edgeaictl /usr/bin/edgeaictl \
+	--bin "$out/examples/async-run" /usr/bin/async-run \
 	"$@" || fail_setup "building the initramfs failed"
 
 echo "vm: booting (TCG, up to ${VM_TIMEOUT:-900}s); logs in ${out#$top/}/"

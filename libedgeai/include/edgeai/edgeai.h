@@ -675,7 +675,8 @@ EDGEAI_PUBLIC int edgeai_quantize(const struct edgeai_model *model,
  *
  * Policies: AUTO places each op on the accelerator when its driver accepts
  * it (the driver knows its firmware's op set: each op is offered alone with
- * PROGRAM_CREATE) and runs the rest on the CPU; DEVICE_ONLY fails (-ENODEV
+ * PROGRAM_CREATE; of several devices, the one taking the most ops of the
+ * model is used) and runs the rest on the CPU; DEVICE_ONLY fails (-ENODEV
  * without a device, -EOPNOTSUPP naming the first op the device cannot run)
  * instead of falling back; CPU_ONLY never touches a device. Device and CPU
  * segments share one arena buffer object, so nothing is copied between
@@ -793,6 +794,147 @@ EDGEAI_PUBLIC const char *edgeai_exec_device_name(uint32_t device);
 /** edgeai_cpu_kernels() - name of the CPU kernels in use ("avx2", "reference"); never NULL */
 EDGEAI_PUBLIC const char *edgeai_cpu_kernels(const struct edgeai_program *prog);
 
+/*
+ * Requests: asynchronous runs (since 0.4)
+ *
+ * A request is one run of a program with its own arena, so several
+ * requests of one program can be in flight at once. Inputs are either
+ * copied in (edgeai_request_set_input()) or bound zero-copy: a buffer of
+ * the program's device (edgeai_program_get_device()), e.g. a dma-buf from
+ * a camera or udmabuf imported with edgeai_buffer_import_dmabuf(), is
+ * read and written by the device in place; outputs likewise. The
+ * program's tensor records are pointed at the bound buffers, so nothing
+ * is copied (edgeai_request_get_stats() counts the tensor bytes the
+ * library copied: 0 when every input and output is bound).
+ *
+ * edgeai_request_submit() returns at once: device segments are queued
+ * through io_uring (IORING_OP_URING_CMD) when the kernel has it, by ioctl
+ * otherwise. Completions are collected by edgeai_request_wait() or by
+ * edgeai_program_process(), which the caller runs when
+ * edgeai_program_get_event_fd() polls readable; they run the CPU
+ * segments between device segments, submit the next one and finally
+ * call the request's callback.
+ *
+ * Placement at run time: with the AUTO policy a device segment runs on
+ * the CPU instead when edgeaid advises against the accelerator (the word
+ * in /run/edgeaid/advice, or the file named by $EDGEAI_ADVICE_FILE, is
+ * not "none"), when the request's deadline has passed, or when the device
+ * refuses the job at once (-EBUSY: queue full or thermal trip; -EDQUOT);
+ * when the device fails a job (reset, timeout, -EIO) the whole request
+ * reruns on the CPU from its inputs. edgeai_request_get_placement() says
+ * where each op ran in the last run and why. DEVICE_ONLY returns the
+ * error instead.
+ *
+ * Threads: a request is used by one thread at a time. Completions of all
+ * requests of a program are processed by whoever calls
+ * edgeai_request_wait() or edgeai_program_process(): call them from one
+ * thread at a time (e.g. the event loop). Callbacks run in that thread,
+ * without library locks held; they may submit again or drop the request.
+ * A callback can also run inside edgeai_request_submit() when the request
+ * finishes without waiting (a CPU program, or a CPU fallback).
+ */
+struct edgeai_request;
+
+/** edgeai_request_callback_t - called once per submit when the request finished */
+typedef void (*edgeai_request_callback_t)(struct edgeai_request *req, int status, void *userdata);
+
+/**
+ * struct edgeai_request_stats - what the last run did
+ * @bytes_copied: tensor bytes the library copied (set_input, get_output,
+ *	a rerun on the CPU); 0 when every input and output is bound
+ * @device_time_ns: time the device spent on the request's jobs
+ * @device_jobs: device jobs submitted
+ * @cpu_segments: program segments run on the CPU
+ * @fallbacks: device segments that ran on the CPU instead
+ * @path: &enum edgeai_submit_path of the last device job
+ * @reserved: zero
+ */
+struct edgeai_request_stats {
+	uint64_t bytes_copied;
+	uint64_t device_time_ns;
+	uint32_t device_jobs;
+	uint32_t cpu_segments;
+	uint32_t fallbacks;
+	uint32_t path;
+	uint64_t reserved[4];
+};
+
+/**
+ * edgeai_request_new() - a request for @prog
+ * Return: 0; -ENOMEM; errors of creating the arena buffer on the device.
+ */
+EDGEAI_PUBLIC int edgeai_request_new(struct edgeai_program *prog, struct edgeai_request **ret_req);
+EDGEAI_PUBLIC struct edgeai_request *edgeai_request_ref(struct edgeai_request *req);
+/** edgeai_request_unref() - a request in flight may be dropped; its completion is then ignored */
+EDGEAI_PUBLIC struct edgeai_request *edgeai_request_unref(struct edgeai_request *req);
+
+/**
+ * edgeai_request_set_input() - copy input @index (raw bytes, model order)
+ * Return: 0; -EINVAL for a wrong index or size; -EBUSY while running.
+ */
+EDGEAI_PUBLIC int edgeai_request_set_input(struct edgeai_request *req, unsigned int index,
+					   const void *data, size_t size);
+/**
+ * edgeai_request_bind_input() - read input @index from @buf at @offset, zero copy
+ *
+ * @buf must belong to the program's device (-EXDEV otherwise) and hold
+ * the tensor at @offset (aligned to the element size). The request keeps
+ * a reference. The data is read when the request runs: write it before
+ * edgeai_request_submit() (bracketed with edgeai_buffer_cpu_prep/fini, or
+ * through the dma-buf's own mapping).
+ * Return: 0; -EINVAL; -EXDEV; -EBUSY while running.
+ */
+EDGEAI_PUBLIC int edgeai_request_bind_input(struct edgeai_request *req, unsigned int index,
+					    struct edgeai_buffer *buf, uint64_t offset);
+/** edgeai_request_bind_output() - write output @index into @buf at @offset, zero copy */
+EDGEAI_PUBLIC int edgeai_request_bind_output(struct edgeai_request *req, unsigned int index,
+					     struct edgeai_buffer *buf, uint64_t offset);
+/**
+ * edgeai_request_set_deadline() - run on the CPU what the device cannot start in time
+ * @deadline_ns: relative to each submit; 0 (default) for none
+ */
+EDGEAI_PUBLIC int edgeai_request_set_deadline(struct edgeai_request *req, int64_t deadline_ns);
+EDGEAI_PUBLIC int edgeai_request_set_callback(struct edgeai_request *req,
+					      edgeai_request_callback_t cb, void *userdata);
+/**
+ * edgeai_request_submit() - start a run without waiting
+ * Return: 0 (the request runs; its status comes from edgeai_request_wait()
+ * or the callback); -EBUSY while still running; -EINVAL when an input was
+ * neither set nor bound; errors of preparing the device programs.
+ */
+EDGEAI_PUBLIC int edgeai_request_submit(struct edgeai_request *req);
+/**
+ * edgeai_request_wait() - wait until the request finished
+ * Return: the run's status (0, or -errno such as -EBUSY, -EIO,
+ * -ETIMEDOUT from the device under DEVICE_ONLY); -ETIME when @timeout_ns
+ * passed first; -EINVAL when never submitted.
+ */
+EDGEAI_PUBLIC int edgeai_request_wait(struct edgeai_request *req, int64_t timeout_ns);
+/** edgeai_request_get_status() - -EINPROGRESS while running, else what wait returns */
+EDGEAI_PUBLIC int edgeai_request_get_status(const struct edgeai_request *req);
+/** edgeai_request_get_output() - copy output @index of a successful run */
+EDGEAI_PUBLIC int edgeai_request_get_output(struct edgeai_request *req, unsigned int index,
+					    void *data, size_t size);
+/** edgeai_request_get_placement() - where model op @index ran in the last run, and why */
+EDGEAI_PUBLIC int edgeai_request_get_placement(const struct edgeai_request *req,
+					       unsigned int index,
+					       struct edgeai_placement *ret_place);
+EDGEAI_PUBLIC int edgeai_request_get_stats(const struct edgeai_request *req,
+					   struct edgeai_request_stats *ret_stats);
+/**
+ * edgeai_program_get_device() - the device the program's device segments run on
+ * Return: 0 with a new reference; -ENODEV for a program that runs on the CPU only.
+ */
+EDGEAI_PUBLIC int edgeai_program_get_device(const struct edgeai_program *prog,
+					    struct edgeai_device **ret_dev);
+/**
+ * edgeai_program_get_event_fd() - fd for the caller's event loop (POLLIN: call
+ * edgeai_program_process()); -EOPNOTSUPP for CPU programs or without io_uring
+ */
+EDGEAI_PUBLIC int edgeai_program_get_event_fd(struct edgeai_program *prog);
+/** edgeai_program_process() - handle finished device jobs of the program's requests, without waiting */
+EDGEAI_PUBLIC int edgeai_program_process(struct edgeai_program *prog);
+
 /* Cleanup helpers: `__attribute__((cleanup(edgeai_device_unrefp))) struct edgeai_device *d = NULL;` */
 #define EDGEAI_DEFINE_POINTER_CLEANUP(type, func)                              \
 	static inline void func##p(struct type **p)                            \
@@ -807,6 +949,7 @@ EDGEAI_DEFINE_POINTER_CLEANUP(edgeai_buffer, edgeai_buffer_unref)
 EDGEAI_DEFINE_POINTER_CLEANUP(edgeai_job, edgeai_job_unref)
 EDGEAI_DEFINE_POINTER_CLEANUP(edgeai_model, edgeai_model_unref)
 EDGEAI_DEFINE_POINTER_CLEANUP(edgeai_program, edgeai_program_unref)
+EDGEAI_DEFINE_POINTER_CLEANUP(edgeai_request, edgeai_request_unref)
 
 #if defined(__cplusplus)
 }

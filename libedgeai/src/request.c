@@ -1,0 +1,902 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Requests: one run of a compiled program, submitted without waiting.
+ *
+ * A request owns an arena (a buffer object of the program's device, or
+ * host memory for CPU programs) and the buffers bound as inputs/outputs.
+ * Binding a buffer rewrites the program's tensor record of that input or
+ * output to the buffer's slot and offset, so the device reads and writes
+ * the caller's memory (an imported dma-buf: zero copy); the request then
+ * has its own device programs for that layout.
+ *
+ * Segments run in order: a device segment is an edgeai_job running a
+ * device program (SUBMIT_PROGRAM, through io_uring when the kernel has
+ * it, else by ioctl); its completion callback, run from
+ * edgeai_program_process() or edgeai_request_wait(), runs the CPU
+ * segments that follow and submits the next device segment. With the AUTO
+ * policy a device segment runs on the CPU instead when edgeaid advises
+ * the CPU, when the request's deadline has passed, or when the device
+ * refuses the job at once (-EBUSY: queue full or thermal trip, -EDQUOT);
+ * a job the device fails (reset, timeout) reruns the whole request on the
+ * CPU from the inputs. The request's placement says where each op ran and
+ * why.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cpu.h"
+#include "drm/edgeai_program.h"
+#include "edgeai-private.h"
+#include "program.h"
+
+/* the kernel's EDGEAI_PROG_MAX_SLOTS (and DRM_EDGEAI_MAX_BOS) */
+#define REQ_MAX_SLOTS 64
+
+enum req_state {
+	REQ_IDLE = 0,
+	REQ_RUNNING,
+	REQ_DONE,
+};
+
+struct req_bind {
+	struct edgeai_buffer *buf;	/* NULL: the tensor lives in the arena */
+	uint64_t offset;
+	uint32_t slot;
+};
+
+struct req_place {
+	uint32_t device;
+	char reason[160];
+};
+
+struct edgeai_request {
+	atomic_int n_ref;
+	struct edgeai_program *prog;	/* referenced unless @weak */
+	int weak;			/* the program's own cached request */
+	const struct ea_compiled *c;
+	struct ea_dev_state *ds;
+
+	struct edgeai_buffer *arena_bo;
+	uint8_t *arena;
+	struct req_bind *bin, *bout;
+	uint8_t *have_in;
+	uint8_t **in_copy;	/* host inputs, kept for a rerun on the CPU */
+
+	/* Layout: built at submit when @ready is 0. */
+	int ready;
+	void *full_blob;	/* NULL: c->blob */
+	struct ea_seg *seg;	/* NULL: ds->seg */
+	uint32_t n_seg;
+	struct edgeai_buffer *sbuf[REQ_MAX_SLOTS];
+	uint32_t sflags[REQ_MAX_SLOTS];
+	void *smap[REQ_MAX_SLOTS];
+	uint32_t n_slots;
+	struct edgeai_job **jobs;	/* [n_seg], NULL for CPU segments */
+
+	enum req_state state;
+	uint32_t cur;		/* segment */
+	uint32_t hi;		/* next host op */
+	int status;
+	int64_t deadline_rel, deadline_abs;
+	edgeai_request_callback_t cb;
+	void *userdata;
+	struct req_place *place;
+	struct edgeai_request_stats stats;
+	uint64_t copied_pending;
+};
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int ea_advice(char *word, size_t size)
+{
+	const char *path = secure_getenv("EDGEAI_ADVICE_FILE");
+	char buf[64] = "";
+	FILE *f;
+	size_t n;
+
+	if (!path || !*path)
+		path = "/run/edgeaid/advice";
+	snprintf(word, size, "none");
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	buf[strcspn(buf, " \t\r\n")] = 0;
+	if (!buf[0] || !strcmp(buf, "none"))
+		return 0;
+	snprintf(word, size, "%s", buf);
+	return 1;
+}
+
+static void drop_layout(struct edgeai_request *req)
+{
+	uint32_t i;
+
+	if (req->jobs)
+		for (i = 0; i < req->n_seg; i++)
+			edgeai_job_unref(req->jobs[i]);
+	free(req->jobs);
+	req->jobs = NULL;
+	if (req->seg) {
+		for (i = 0; i < req->n_seg; i++) {
+			ea_prog_destroy(req->ds->fd, req->seg[i].handle);
+			free(req->seg[i].blob);
+		}
+		free(req->seg);
+		req->seg = NULL;
+	}
+	free(req->full_blob);
+	req->full_blob = NULL;
+	req->n_seg = 0;
+	req->ready = 0;
+}
+
+EDGEAI_PUBLIC struct edgeai_request *edgeai_request_ref(struct edgeai_request *req)
+{
+	if (req)
+		atomic_fetch_add(&req->n_ref, 1);
+	return req;
+}
+
+EDGEAI_PUBLIC struct edgeai_request *edgeai_request_unref(struct edgeai_request *req)
+{
+	uint32_t i;
+
+	if (!req || atomic_fetch_sub(&req->n_ref, 1) != 1)
+		return NULL;
+	drop_layout(req);
+	for (i = 0; i < req->c->n_in; i++) {
+		edgeai_buffer_unref(req->bin[i].buf);
+		free(req->in_copy[i]);
+	}
+	for (i = 0; i < req->c->n_out; i++)
+		edgeai_buffer_unref(req->bout[i].buf);
+	if (req->arena_bo)
+		edgeai_buffer_unref(req->arena_bo);
+	else
+		free(req->arena);
+	free(req->bin);
+	free(req->bout);
+	free(req->have_in);
+	free(req->in_copy);
+	free(req->place);
+	if (!req->weak)
+		edgeai_program_unref(req->prog);
+	free(req);
+	return NULL;
+}
+
+static int request_new(struct edgeai_program *prog, int weak, struct edgeai_request **ret_req);
+
+EDGEAI_PUBLIC int edgeai_request_new(struct edgeai_program *prog, struct edgeai_request **ret_req)
+{
+	assert_return(prog, -EINVAL);
+	assert_return(ret_req, -EINVAL);
+	return request_new(prog, 0, ret_req);
+}
+
+int ea_request_new_weak(struct edgeai_program *prog, struct edgeai_request **ret_req)
+{
+	return request_new(prog, 1, ret_req);
+}
+
+static int request_new(struct edgeai_program *prog, int weak, struct edgeai_request **ret_req)
+{
+	struct edgeai_request *req;
+	const struct ea_compiled *c;
+	void *map;
+	int r;
+
+	c = prog->c;
+	if (c->n_in + c->n_out + 1 > REQ_MAX_SLOTS)
+		return -E2BIG;
+	req = calloc(1, sizeof(*req));
+	if (!req)
+		return -ENOMEM;
+	atomic_init(&req->n_ref, 1);
+	req->weak = weak;
+	req->prog = weak ? prog : edgeai_program_ref(prog);
+	req->c = c;
+	req->ds = prog->dev;
+	req->bin = calloc(c->n_in ? c->n_in : 1, sizeof(*req->bin));
+	req->bout = calloc(c->n_out, sizeof(*req->bout));
+	req->have_in = calloc(c->n_in ? c->n_in : 1, 1);
+	req->in_copy = calloc(c->n_in ? c->n_in : 1, sizeof(*req->in_copy));
+	req->place = calloc(c->n_ops, sizeof(*req->place));
+	if (!req->bin || !req->bout || !req->have_in || !req->in_copy || !req->place) {
+		edgeai_request_unref(req);
+		return -ENOMEM;
+	}
+	if (req->ds) {
+		r = edgeai_buffer_new(req->ds->dev, c->arena_size, 0, &req->arena_bo);
+		if (!r)
+			r = edgeai_buffer_map(req->arena_bo, &map);
+		if (r) {
+			edgeai_request_unref(req);
+			return r;
+		}
+		req->arena = map;
+	} else {
+		req->arena = aligned_alloc(64, (c->arena_size + 63) & ~(size_t)63);
+		if (!req->arena) {
+			edgeai_request_unref(req);
+			return -ENOMEM;
+		}
+	}
+	*ret_req = req;
+	return 0;
+}
+
+EDGEAI_PUBLIC int edgeai_request_set_callback(struct edgeai_request *req,
+					      edgeai_request_callback_t cb, void *userdata)
+{
+	assert_return(req, -EINVAL);
+	req->cb = cb;
+	req->userdata = userdata;
+	return 0;
+}
+
+EDGEAI_PUBLIC int edgeai_request_set_deadline(struct edgeai_request *req, int64_t deadline_ns)
+{
+	assert_return(req, -EINVAL);
+	assert_return(deadline_ns >= 0, -EINVAL);
+	req->deadline_rel = deadline_ns;
+	return 0;
+}
+
+/* CPU access to the arena (and the bound buffers) around CPU work. */
+static int cpu_begin(struct edgeai_request *req, unsigned int access)
+{
+	uint32_t i;
+	int r;
+
+	if (req->arena_bo) {
+		r = edgeai_buffer_cpu_prep(req->arena_bo, access, EDGEAI_TIMEOUT_INFINITE);
+		if (r)
+			return r;
+	}
+	for (i = 1; i < req->n_slots; i++) {
+		r = edgeai_buffer_cpu_prep(req->sbuf[i], access, EDGEAI_TIMEOUT_INFINITE);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+static void cpu_end(struct edgeai_request *req)
+{
+	uint32_t i;
+
+	if (req->arena_bo)
+		edgeai_buffer_cpu_fini(req->arena_bo);
+	for (i = 1; i < req->n_slots; i++)
+		edgeai_buffer_cpu_fini(req->sbuf[i]);
+}
+
+EDGEAI_PUBLIC int edgeai_request_set_input(struct edgeai_request *req, unsigned int index,
+					   const void *data, size_t size)
+{
+	const struct ea_compiled *c;
+	int r = 0;
+
+	assert_return(req, -EINVAL);
+	c = req->c;
+	assert_return(index < c->n_in, -EINVAL);
+	assert_return(data && size == c->in[index].size, -EINVAL);
+	assert_return(req->state != REQ_RUNNING, -EBUSY);
+
+	if (req->bin[index].buf) {
+		req->bin[index].buf = edgeai_buffer_unref(req->bin[index].buf);
+		drop_layout(req);
+	}
+	if (req->arena_bo)
+		r = edgeai_buffer_cpu_prep(req->arena_bo, EDGEAI_ACCESS_WRITE,
+					   EDGEAI_TIMEOUT_INFINITE);
+	if (r)
+		return r;
+	memcpy(req->arena + c->in[index].offset, data, size);
+	if (req->arena_bo)
+		edgeai_buffer_cpu_fini(req->arena_bo);
+	req->copied_pending += size;
+	/* AUTO reruns a request the device failed from its inputs */
+	if (req->ds && req->prog->policy == EDGEAI_POLICY_AUTO) {
+		if (!req->in_copy[index])
+			req->in_copy[index] = malloc(size);
+		if (req->in_copy[index])
+			memcpy(req->in_copy[index], data, size);
+	}
+	req->have_in[index] = 1;
+	return 0;
+}
+
+static int bind_buf(struct edgeai_request *req, struct req_bind *b, const struct ea_io *io,
+		struct edgeai_buffer *buf, uint64_t offset)
+{
+	assert_return(buf, -EINVAL);
+	assert_return(req->state != REQ_RUNNING, -EBUSY);
+	assert_return(!req->ds || buf->dev == req->ds->dev, -EXDEV);
+	assert_return(offset <= buf->size && io->size <= buf->size - offset, -EINVAL);
+	assert_return(offset % (io->esize ? io->esize : 1) == 0, -EINVAL);
+
+	edgeai_buffer_ref(buf);
+	edgeai_buffer_unref(b->buf);
+	b->buf = buf;
+	b->offset = offset;
+	drop_layout(req);
+	return 0;
+}
+
+EDGEAI_PUBLIC int edgeai_request_bind_input(struct edgeai_request *req, unsigned int index,
+					    struct edgeai_buffer *buf, uint64_t offset)
+{
+	int r;
+
+	assert_return(req, -EINVAL);
+	assert_return(index < req->c->n_in, -EINVAL);
+	r = bind_buf(req, &req->bin[index], &req->c->in[index], buf, offset);
+	if (!r) {
+		req->have_in[index] = 1;
+		free(req->in_copy[index]);
+		req->in_copy[index] = NULL;
+	}
+	return r;
+}
+
+EDGEAI_PUBLIC int edgeai_request_bind_output(struct edgeai_request *req, unsigned int index,
+					     struct edgeai_buffer *buf, uint64_t offset)
+{
+	assert_return(req, -EINVAL);
+	assert_return(index < req->c->n_out, -EINVAL);
+	return bind_buf(req, &req->bout[index], &req->c->out[index], buf, offset);
+}
+
+static uint32_t slot_of(struct edgeai_request *req, struct edgeai_buffer *buf, uint32_t flags)
+{
+	uint32_t i;
+
+	for (i = 1; i < req->n_slots; i++)
+		if (req->sbuf[i] == buf) {
+			req->sflags[i] |= flags;
+			return i;
+		}
+	req->sbuf[req->n_slots] = buf;
+	req->sflags[req->n_slots] = flags;
+	return req->n_slots++;
+}
+
+/* Point the tensor records of the bound inputs/outputs of @blob at their buffers. */
+static void rewrite(const struct edgeai_request *req, void *blob)
+{
+	struct edgeai_prog_header *h = blob;
+	struct edgeai_prog_tensor *tt = (void *)((uint8_t *)blob + h->tensor_offset);
+	uint32_t i;
+
+	h->slot_count = req->n_slots;
+	for (i = 0; i < req->c->n_in; i++)
+		if (req->bin[i].buf) {
+			tt[req->c->in[i].tensor].slot = req->bin[i].slot;
+			tt[req->c->in[i].tensor].offset = req->bin[i].offset;
+		}
+	for (i = 0; i < req->c->n_out; i++)
+		if (req->bout[i].buf) {
+			tt[req->c->out[i].tensor].slot = req->bout[i].slot;
+			tt[req->c->out[i].tensor].offset = req->bout[i].offset;
+		}
+}
+
+static void *dup_blob(const void *blob, size_t size)
+{
+	void *b = aligned_alloc(64, (size + 63) & ~(size_t)63);
+
+	if (b)
+		memcpy(b, blob, size);
+	return b;
+}
+
+static void seg_done(struct edgeai_job *job, int status, void *userdata);
+
+static int build_layout(struct edgeai_request *req)
+{
+	const struct ea_compiled *c = req->c;
+	struct ea_dev_state *ds = req->ds;
+	int custom = 0, r;
+	uint32_t i, k;
+
+	req->n_slots = 1;
+	req->sbuf[0] = req->arena_bo;
+	req->sflags[0] = DRM_EDGEAI_BO_READ | DRM_EDGEAI_BO_WRITE;
+	for (i = 0; i < c->n_in; i++)
+		if (req->bin[i].buf) {
+			req->bin[i].slot = slot_of(req, req->bin[i].buf, DRM_EDGEAI_BO_READ);
+			custom = 1;
+		}
+	for (i = 0; i < c->n_out; i++)
+		if (req->bout[i].buf) {
+			req->bout[i].slot = slot_of(req, req->bout[i].buf, DRM_EDGEAI_BO_WRITE);
+			custom = 1;
+		}
+	req->smap[0] = req->arena;
+	for (i = 1; i < req->n_slots; i++) {
+		r = edgeai_buffer_map(req->sbuf[i], &req->smap[i]);
+		if (r)
+			return r;
+	}
+	if (custom) {
+		req->full_blob = dup_blob(c->blob, c->size);
+		if (!req->full_blob)
+			return -ENOMEM;
+		rewrite(req, req->full_blob);
+	}
+	if (!ds) {
+		req->ready = 1;
+		return 0;
+	}
+	req->n_seg = ds->n_seg;
+	if (custom) {
+		req->seg = calloc(ds->n_seg, sizeof(*req->seg));
+		if (!req->seg)
+			return -ENOMEM;
+		for (i = 0; i < ds->n_seg; i++) {
+			req->seg[i] = ds->seg[i];
+			req->seg[i].handle = 0;
+			req->seg[i].blob = dup_blob(ds->seg[i].blob, ds->seg[i].size);
+			if (!req->seg[i].blob)
+				return -ENOMEM;
+			rewrite(req, req->seg[i].blob);
+			if (req->seg[i].on_dev) {
+				r = ea_prog_create(ds->fd, req->seg[i].blob, req->seg[i].size,
+						   &req->seg[i].handle);
+				if (r)
+					return r;
+			}
+		}
+	}
+	req->jobs = calloc(ds->n_seg, sizeof(*req->jobs));
+	if (!req->jobs)
+		return -ENOMEM;
+	for (i = 0; i < ds->n_seg; i++) {
+		const struct ea_seg *sg = req->seg ? &req->seg[i] : &ds->seg[i];
+
+		if (!sg->on_dev)
+			continue;
+		r = edgeai_job_new(ds->dev, &req->jobs[i]);
+		for (k = 0; k < req->n_slots && !r; k++) {
+			uint32_t slot;
+
+			r = edgeai_job_bind(req->jobs[i], req->sbuf[k],
+					    (req->sflags[k] & DRM_EDGEAI_BO_READ ? EDGEAI_ACCESS_READ : 0) |
+					    (req->sflags[k] & DRM_EDGEAI_BO_WRITE ? EDGEAI_ACCESS_WRITE : 0),
+					    &slot);
+			if (!r && slot != k)
+				r = -EINVAL;
+		}
+		if (r)
+			return r;
+		edgeai__job_set_program(req->jobs[i], sg->handle);
+		edgeai_job_set_callback(req->jobs[i], seg_done, req);
+	}
+	req->ready = 1;
+	return 0;
+}
+
+static const struct ea_seg *seg_at(const struct edgeai_request *req, uint32_t i)
+{
+	return req->seg ? &req->seg[i] : &req->ds->seg[i];
+}
+
+static const void *full_blob(const struct edgeai_request *req)
+{
+	return req->full_blob ? req->full_blob : req->c->blob;
+}
+
+/* Mark the model ops of program ops [first, first + count) as run on the CPU. */
+static void place_cpu(struct edgeai_request *req, uint32_t first, uint32_t count,
+		      const char *reason)
+{
+	const struct ea_compiled *c = req->c;
+	uint32_t i;
+
+	for (i = 0; i < c->n_ops; i++) {
+		if (c->place[i].host || c->place[i].prog_op < first ||
+		    c->place[i].prog_op >= first + count)
+			continue;
+		req->place[i].device = EDGEAI_EXEC_CPU;
+		snprintf(req->place[i].reason, sizeof(req->place[i].reason), "%s", reason);
+	}
+}
+
+static void finish(struct edgeai_request *req, int status)
+{
+	req->state = REQ_DONE;
+	req->status = status;
+	if (req->cb)
+		req->cb(req, status, req->userdata);
+}
+
+/* Run host ops due before program op @at (all remaining when @at is UINT32_MAX). */
+static int run_host(struct edgeai_request *req, uint32_t at)
+{
+	const struct ea_compiled *c = req->c;
+	int r = 0;
+
+	while (req->hi < c->n_host && c->host[req->hi].at <= at && !r) {
+		r = ea_cpu_host(full_blob(req), c->size, &c->host[req->hi],
+				(void *const *)req->smap, req->n_slots);
+		req->hi++;
+	}
+	return r;
+}
+
+static int run_cpu(struct edgeai_request *req, const void *blob, size_t size)
+{
+	unsigned int failed = 0;
+
+	req->stats.cpu_segments++;
+	return ea_cpu_exec(blob, size, NULL, 0, (void *const *)req->smap, req->n_slots,
+			   req->prog->reference, &failed);
+}
+
+/*
+ * The whole request on the CPU, from the inputs (after the device failed
+ * a job part way: the arena may hold anything).
+ */
+static int rerun_on_cpu(struct edgeai_request *req, const char *reason)
+{
+	const struct ea_compiled *c = req->c;
+	unsigned int failed = 0;
+	uint32_t i;
+	int r;
+
+	for (i = 0; i < c->n_in; i++)
+		if (!req->bin[i].buf && !req->in_copy[i])
+			return -EIO;	/* the input is gone: nothing to rerun from */
+	r = cpu_begin(req, EDGEAI_ACCESS_READ | EDGEAI_ACCESS_WRITE);
+	if (r)
+		return r;
+	for (i = 0; i < c->n_in; i++)
+		if (!req->bin[i].buf) {
+			memcpy(req->arena + c->in[i].offset, req->in_copy[i], c->in[i].size);
+			req->stats.bytes_copied += c->in[i].size;
+		}
+	r = ea_cpu_exec(full_blob(req), c->size, c->host, c->n_host, (void *const *)req->smap,
+			req->n_slots, req->prog->reference, &failed);
+	cpu_end(req);
+	req->stats.cpu_segments++;
+	req->stats.fallbacks++;
+	place_cpu(req, 0, UINT32_MAX, reason);
+	return r;
+}
+
+/* Why the device segment due now should run on the CPU (AUTO), or NULL. */
+static const char *fallback_reason(struct edgeai_request *req, char *buf, size_t size)
+{
+	char word[64];
+
+	if (req->prog->policy != EDGEAI_POLICY_AUTO)
+		return NULL;
+	if (ea_advice(word, sizeof(word))) {
+		snprintf(buf, size, "fallback: edgeaid advises the CPU (%s)", word);
+		return buf;
+	}
+	if (req->deadline_abs && now_ns() >= req->deadline_abs) {
+		snprintf(buf, size, "fallback: deadline of %lld us passed before the %s could start",
+			 (long long)(req->deadline_rel / 1000),
+			 edgeai_exec_device_name(req->ds->exec_dev));
+		return buf;
+	}
+	return NULL;
+}
+
+static const char *busy_reason(struct edgeai_request *req, int r)
+{
+	struct drm_edgeai_client_info ci = { 0 };
+
+	if (r == -EDQUOT)
+		return "quota used up";
+	if (edgeai__ioctl(req->ds->fd, DRM_IOCTL_EDGEAI_GET_CLIENT, &ci) == 0) {
+		if (ci.busy_reason == DRM_EDGEAI_BUSY_THERMAL)
+			return "thermal: at its critical trip";
+		if (ci.busy_reason == DRM_EDGEAI_BUSY_INFLIGHT)
+			return "busy: queue full";
+	}
+	return "busy";
+}
+
+/* Run segments from req->cur until one is in flight on the device, or the end. */
+static void advance(struct edgeai_request *req)
+{
+	const struct ea_compiled *c = req->c;
+	char why[160];
+	int r = 0;
+
+	while (req->cur < req->n_seg) {
+		const struct ea_seg *sg = seg_at(req, req->cur);
+		const char *fb = NULL;
+
+		if (req->hi < c->n_host && c->host[req->hi].at <= sg->first) {
+			r = cpu_begin(req, EDGEAI_ACCESS_READ | EDGEAI_ACCESS_WRITE);
+			if (!r)
+				r = run_host(req, sg->first);
+			cpu_end(req);
+			if (r)
+				break;
+		}
+		if (sg->on_dev) {
+			fb = fallback_reason(req, why, sizeof(why));
+			if (!fb) {
+				r = edgeai_job_submit(req->jobs[req->cur], 0);
+				if (!r) {
+					req->stats.device_jobs++;
+					return;
+				}
+				if (req->prog->policy != EDGEAI_POLICY_AUTO ||
+				    (r != -EBUSY && r != -EDQUOT))
+					break;
+				snprintf(why, sizeof(why), "fallback: the %s refused the job at once (%s)",
+					 edgeai_exec_device_name(req->ds->exec_dev),
+					 busy_reason(req, r));
+				fb = why;
+				r = 0;
+			}
+			place_cpu(req, sg->first, sg->count, fb);
+			req->stats.fallbacks++;
+		}
+		r = cpu_begin(req, EDGEAI_ACCESS_READ | EDGEAI_ACCESS_WRITE);
+		if (!r)
+			r = run_cpu(req, sg->blob, sg->size);
+		cpu_end(req);
+		if (r)
+			break;
+		req->cur++;
+	}
+	if (!r && req->hi < c->n_host) {
+		r = cpu_begin(req, EDGEAI_ACCESS_READ | EDGEAI_ACCESS_WRITE);
+		if (!r)
+			r = run_host(req, UINT32_MAX);
+		cpu_end(req);
+	}
+	finish(req, r);
+}
+
+static void seg_done(struct edgeai_job *job, int status, void *userdata)
+{
+	struct edgeai_request *req = userdata;
+	struct edgeai_job_result res;
+	char why[160];
+
+	if (req->state != REQ_RUNNING || req->jobs[req->cur] != job)
+		return;
+	if (edgeai_job_get_result(job, &res) == 0) {
+		req->stats.device_time_ns += res.device_time_ns;
+		req->stats.path = res.path;
+	}
+	if (status == 0) {
+		req->cur++;
+		advance(req);
+		return;
+	}
+	if (req->prog->policy == EDGEAI_POLICY_AUTO && (status == -EBUSY || status == -EDQUOT)) {
+		/* refused at once (io_uring reports it in the CQE): nothing ran */
+		const struct ea_seg *sg = seg_at(req, req->cur);
+		int r;
+
+		snprintf(why, sizeof(why), "fallback: the %s refused the job at once (%s)",
+			 edgeai_exec_device_name(req->ds->exec_dev), busy_reason(req, status));
+		place_cpu(req, sg->first, sg->count, why);
+		req->stats.fallbacks++;
+		r = cpu_begin(req, EDGEAI_ACCESS_READ | EDGEAI_ACCESS_WRITE);
+		if (!r)
+			r = run_cpu(req, sg->blob, sg->size);
+		cpu_end(req);
+		if (r) {
+			finish(req, r);
+			return;
+		}
+		req->cur++;
+		advance(req);
+		return;
+	}
+	if (req->prog->policy == EDGEAI_POLICY_AUTO &&
+	    (status == -ETIMEDOUT || status == -ECANCELED || status == -EIO || status == -EBADFD)) {
+		snprintf(why, sizeof(why), "fallback: the %s failed the job (%s), rerun on the CPU",
+			 edgeai_exec_device_name(req->ds->exec_dev), edgeai_strerror(status));
+		finish(req, rerun_on_cpu(req, why));
+		return;
+	}
+	finish(req, status);
+}
+
+EDGEAI_PUBLIC int edgeai_request_submit(struct edgeai_request *req)
+{
+	const struct ea_compiled *c;
+	uint32_t i;
+	int r;
+
+	assert_return(req, -EINVAL);
+	assert_return(req->state != REQ_RUNNING, -EBUSY);
+	c = req->c;
+	for (i = 0; i < c->n_in; i++)
+		if (!req->have_in[i])
+			return log_debug_errno(-EINVAL, "input %u was neither set nor bound", i);
+	if (!req->ready) {
+		r = build_layout(req);
+		if (r) {
+			drop_layout(req);
+			return r;
+		}
+	}
+	for (i = 0; i < c->n_ops; i++) {
+		req->place[i].device = c->place[i].device;
+		snprintf(req->place[i].reason, sizeof(req->place[i].reason), "%s",
+			 c->place[i].reason);
+	}
+	memset(&req->stats, 0, sizeof(req->stats));
+	req->stats.bytes_copied = req->copied_pending;
+	req->copied_pending = 0;
+	req->deadline_abs = req->deadline_rel ? now_ns() + req->deadline_rel : 0;
+	req->cur = 0;
+	req->hi = 0;
+	req->status = 0;
+	req->state = REQ_RUNNING;
+	if (req->ds) {
+		advance(req);
+		return 0;
+	}
+	/* CPU program: the whole blob at once (host ops included) */
+	r = cpu_begin(req, EDGEAI_ACCESS_READ | EDGEAI_ACCESS_WRITE);
+	if (!r) {
+		unsigned int failed = 0;
+
+		r = ea_cpu_exec_prep(full_blob(req), c->size, c->host, c->n_host,
+				     (void *const *)req->smap, req->n_slots, req->prog->reference,
+				     req->prog->prep, &failed);
+		req->stats.cpu_segments++;
+	}
+	cpu_end(req);
+	finish(req, r);
+	return 0;
+}
+
+EDGEAI_PUBLIC int edgeai_request_wait(struct edgeai_request *req, int64_t timeout_ns)
+{
+	int64_t deadline, left;
+	int r;
+
+	assert_return(req, -EINVAL);
+	assert_return(timeout_ns >= 0 || timeout_ns == EDGEAI_TIMEOUT_INFINITE, -EINVAL);
+	assert_return(req->state != REQ_IDLE, -EINVAL);
+
+	deadline = timeout_ns < 0 ? INT64_MAX : now_ns() + timeout_ns;
+	edgeai_request_ref(req);
+	while (req->state == REQ_RUNNING) {
+		left = EDGEAI_TIMEOUT_INFINITE;
+		if (deadline != INT64_MAX) {
+			left = deadline - now_ns();
+			if (left < 0)
+				left = 0;
+		}
+		r = edgeai_job_wait(req->jobs[req->cur], left);
+		if (r == -ETIME && req->state == REQ_RUNNING &&
+		    (left == 0 || now_ns() >= deadline)) {
+			edgeai_request_unref(req);
+			return -ETIME;
+		}
+	}
+	r = req->status;
+	edgeai_request_unref(req);
+	return r;
+}
+
+EDGEAI_PUBLIC int edgeai_request_get_status(const struct edgeai_request *req)
+{
+	assert_return(req, -EINVAL);
+	switch (req->state) {
+	case REQ_IDLE:
+		return -EINVAL;
+	case REQ_RUNNING:
+		return -EINPROGRESS;
+	default:
+		return req->status;
+	}
+}
+
+EDGEAI_PUBLIC int edgeai_request_get_output(struct edgeai_request *req, unsigned int index,
+					    void *data, size_t size)
+{
+	const struct ea_compiled *c;
+	struct edgeai_buffer *buf;
+	const uint8_t *src;
+	void *map;
+	int r;
+
+	assert_return(req, -EINVAL);
+	c = req->c;
+	assert_return(index < c->n_out, -EINVAL);
+	assert_return(data && size == c->out[index].size, -EINVAL);
+	assert_return(req->state == REQ_DONE && req->status == 0, -EINVAL);
+
+	buf = req->bout[index].buf ? req->bout[index].buf : req->arena_bo;
+	if (req->bout[index].buf) {
+		r = edgeai_buffer_map(buf, &map);
+		if (r)
+			return r;
+		src = (const uint8_t *)map + req->bout[index].offset;
+	} else {
+		src = req->arena + c->out[index].offset;
+	}
+	if (buf) {
+		r = edgeai_buffer_cpu_prep(buf, EDGEAI_ACCESS_READ, EDGEAI_TIMEOUT_INFINITE);
+		if (r)
+			return r;
+	}
+	memcpy(data, src, size);
+	if (buf)
+		edgeai_buffer_cpu_fini(buf);
+	req->stats.bytes_copied += size;
+	return 0;
+}
+
+EDGEAI_PUBLIC int edgeai_request_get_placement(const struct edgeai_request *req,
+					       unsigned int index,
+					       struct edgeai_placement *ret_place)
+{
+	assert_return(req, -EINVAL);
+	assert_return(ret_place, -EINVAL);
+	assert_return(index < req->c->n_ops, -EINVAL);
+	assert_return(req->state != REQ_IDLE, -EINVAL);
+
+	ret_place->op_index = index;
+	ret_place->code = req->c->place[index].tfl_code;
+	ret_place->op_name = edgeai_op_name(req->c->place[index].tfl_code);
+	ret_place->device = req->place[index].device;
+	ret_place->reason = req->place[index].reason;
+	return 0;
+}
+
+EDGEAI_PUBLIC int edgeai_request_get_stats(const struct edgeai_request *req,
+					   struct edgeai_request_stats *ret_stats)
+{
+	assert_return(req, -EINVAL);
+	assert_return(ret_stats, -EINVAL);
+	*ret_stats = req->stats;
+	return 0;
+}
+
+EDGEAI_PUBLIC int edgeai_program_get_device(const struct edgeai_program *prog,
+					    struct edgeai_device **ret_dev)
+{
+	assert_return(prog, -EINVAL);
+	assert_return(ret_dev, -EINVAL);
+	if (!prog->dev)
+		return -ENODEV;
+	*ret_dev = edgeai_device_ref(prog->dev->dev);
+	return 0;
+}
+
+EDGEAI_PUBLIC int edgeai_program_get_event_fd(struct edgeai_program *prog)
+{
+	assert_return(prog, -EINVAL);
+	if (!prog->dev)
+		return -EOPNOTSUPP;
+	return edgeai_device_get_event_fd(prog->dev->dev);
+}
+
+EDGEAI_PUBLIC int edgeai_program_process(struct edgeai_program *prog)
+{
+	assert_return(prog, -EINVAL);
+	if (!prog->dev)
+		return 0;
+	return edgeai_device_process(prog->dev->dev);
+}

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The request API (edgeai_request_*) on the CPU, through the public API,
+ * on the quantized small CNN of test-tflite-build.h: a request gives the
+ * same bytes as edgeai_program_run(), many requests of one program run
+ * independently, the placement and statistics of the run are reported,
+ * the edgeaid advice file does not change a CPU program, and misuse is
+ * refused (no input, wrong sizes, reading outputs before a run, binding
+ * another device's buffer). The device side runs in the vm lane
+ * (libedgeai/examples/async-run).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ktap.h"
+#include "test-tflite-build.h"
+
+static struct edgeai_model *int8_cnn(void)
+{
+	struct edgeai_quant_options o = { .size = sizeof(o), .io = EDGEAI_QUANT_IO_INT8,
+					  .n_samples = 4, .seed = 7 };
+	struct edgeai_model *f = tb_small_cnn(), *q = NULL;
+	struct edgeai_quant_report rep;
+	char err[256] = "";
+
+	if (edgeai_quantize(f, &o, &q, &rep, err, sizeof(err)) < 0)
+		ktap_diag("quantize: %s", err);
+	edgeai_model_unref(f);
+	return q;
+}
+
+static int calls;
+static void on_done(struct edgeai_request *req, int status, void *userdata)
+{
+	(void)req;
+	if (status == 0 && userdata == &calls)
+		calls++;
+}
+
+int main(void)
+{
+	struct edgeai_compile_options o = { .policy = EDGEAI_POLICY_AUTO };
+	struct edgeai_request *req = NULL, *many[8] = { 0 };
+	struct edgeai_program *p = NULL;
+	struct edgeai_model *q;
+	struct edgeai_device *dev = NULL;
+	struct edgeai_request_stats st;
+	struct edgeai_placement pl;
+	uint8_t in[8 * 8 * 3], in2[8 * 8 * 3], out[5], ref[5], ref2[5];
+	size_t in_size = sizeof(in), out_size = sizeof(out);
+	const void *ins[1] = { in };
+	void *outs[1] = { ref };
+	char err[256] = "", advice[] = "/tmp/edgeai-advice.XXXXXX";
+	int i, r, ok, fd;
+
+	ktap_start();
+	for (i = 0; i < (int)sizeof(in); i++) {
+		in[i] = (uint8_t)(i * 73 + 11);
+		in2[i] = (uint8_t)(i * 29 + 5);
+	}
+	q = int8_cnn();
+	r = edgeai_model_compile(q, &o, &p, err, sizeof(err));
+	ktap_ok(r == 0 && p, "the int8 model compiles (AUTO): %d %s", r, err);
+	if (!p)
+		return ktap_finish();
+	ktap_ok(edgeai_program_run(p, ins, &in_size, 1, outs, &out_size, 1) == 0,
+		"edgeai_program_run gives the reference outputs");
+	ins[0] = in2;
+	outs[0] = ref2;
+	edgeai_program_run(p, ins, &in_size, 1, outs, &out_size, 1);
+
+	ktap_ok(edgeai_request_new(p, &req) == 0 && req, "edgeai_request_new");
+	ktap_ok(edgeai_request_submit(req) == -EINVAL, "submit without an input is -EINVAL");
+	ktap_ok(edgeai_request_wait(req, 0) == -EINVAL, "wait before any submit is -EINVAL");
+	ktap_ok(edgeai_request_get_output(req, 0, out, sizeof(out)) == -EINVAL,
+		"get_output before a run is -EINVAL");
+	ktap_ok(edgeai_request_set_input(req, 0, in, sizeof(in) - 1) == -EINVAL &&
+		edgeai_request_set_input(req, 1, in, sizeof(in)) == -EINVAL,
+		"a wrong input size or index is -EINVAL");
+	ktap_ok(edgeai_request_set_callback(req, on_done, &calls) == 0 &&
+		edgeai_request_set_input(req, 0, in, sizeof(in)) == 0 &&
+		edgeai_request_submit(req) == 0, "set_input and submit");
+	r = edgeai_request_wait(req, EDGEAI_TIMEOUT_INFINITE);
+	ktap_ok(r == 0 && edgeai_request_get_status(req) == 0, "wait: %d", r);
+	ktap_ok(edgeai_request_get_output(req, 0, out, sizeof(out)) == 0 &&
+		!memcmp(out, ref, sizeof(out)), "the request's output equals edgeai_program_run's");
+	ktap_ok(calls == 1, "the callback ran once with status 0 (%d)", calls);
+	r = edgeai_request_get_stats(req, &st);
+	ktap_ok(r == 0 &&
+		st.bytes_copied == sizeof(in) + sizeof(out) && st.device_jobs == 0 &&
+		st.cpu_segments == 1, "stats: %llu tensor bytes copied (input + output), %u device jobs, %u CPU segments",
+		(unsigned long long)st.bytes_copied, st.device_jobs, st.cpu_segments);
+	ok = 1;
+	for (i = 0; i < edgeai_program_placement_count(p); i++)
+		if (edgeai_request_get_placement(req, (unsigned int)i, &pl) || pl.device != EDGEAI_EXEC_CPU ||
+		    !pl.reason || !pl.reason[0])
+			ok = 0;
+	ktap_ok(ok, "every op of the run has a placement (cpu) with a reason: op 0 '%s'",
+		edgeai_request_get_placement(req, 0, &pl) ? "?" : pl.reason);
+	ktap_ok(edgeai_program_get_device(p, &dev) == -ENODEV || dev,
+		"edgeai_program_get_device: -ENODEV for a CPU program, else the device");
+	if (dev) {
+		edgeai_device_unref(dev);
+		ktap_skip("event fd of a CPU program: a device exists");
+	} else {
+		ktap_ok(edgeai_program_get_event_fd(p) == -EOPNOTSUPP &&
+			edgeai_program_process(p) == 0,
+			"a CPU program has no event fd; process() is a no-op");
+	}
+
+	/* Eight requests of one program, different inputs, submitted before any wait. */
+	ok = 1;
+	for (i = 0; i < 8; i++)
+		if (edgeai_request_new(p, &many[i]) ||
+		    edgeai_request_set_input(many[i], 0, i & 1 ? in2 : in, sizeof(in)) ||
+		    edgeai_request_submit(many[i]))
+			ok = 0;
+	for (i = 0; i < 8 && ok; i++)
+		if (edgeai_request_wait(many[i], EDGEAI_TIMEOUT_INFINITE) ||
+		    edgeai_request_get_output(many[i], 0, out, sizeof(out)) ||
+		    memcmp(out, i & 1 ? ref2 : ref, sizeof(out)))
+			ok = 0;
+	ktap_ok(ok, "8 requests of one program, two inputs alternating: each gives its own output");
+	for (i = 0; i < 8; i++)
+		many[i] = edgeai_request_unref(many[i]);
+
+	/* edgeaid's advice changes where device segments run, not a CPU program's bytes */
+	fd = mkstemp(advice);
+	if (fd >= 0) {
+		ktap_ok(write(fd, "thermal\n", 8) == 8, "write an advice file");
+		close(fd);
+		setenv("EDGEAI_ADVICE_FILE", advice, 1);
+		r = edgeai_request_set_input(req, 0, in, sizeof(in));
+		if (!r)
+			r = edgeai_request_submit(req);
+		if (!r)
+			r = edgeai_request_wait(req, EDGEAI_TIMEOUT_INFINITE);
+		if (!r)
+			r = edgeai_request_get_output(req, 0, out, sizeof(out));
+		ktap_ok(r == 0 && !memcmp(out, ref, sizeof(out)),
+			"with advice 'thermal' the request still gives the same bytes");
+		unsetenv("EDGEAI_ADVICE_FILE");
+		unlink(advice);
+	}
+	ktap_ok(edgeai_request_set_deadline(req, -1) == -EINVAL &&
+		edgeai_request_set_deadline(req, 1000) == 0, "deadline: negative is -EINVAL");
+	ktap_ok(edgeai_request_unref(req) == NULL && edgeai_request_unref(NULL) == NULL,
+		"unref returns NULL");
+	edgeai_program_unref(p);
+	edgeai_model_unref(q);
+	return ktap_finish();
+}
