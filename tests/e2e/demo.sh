@@ -34,6 +34,16 @@ VM_TOP=$top
 . tests/e2e/demo/common.sh
 out=$top/build/demo
 ctl=$top/build/daemon/edgeaictl
+# the whole transcript also goes to build/demo/demo.log
+if [ -z "${DEMO_TRANSCRIPT:-}" ]; then
+	mkdir -p "$out"
+	rm -f "$out/demo.rc"
+	{
+		DEMO_TRANSCRIPT=1 "$0" "$@"
+		echo $? > "$out/demo.rc"
+	} 2>&1 | tee "$out/demo.log"
+	exit "$(cat "$out/demo.rc" 2> /dev/null || echo 1)"
+fi
 t0=$(date +%s)
 say() { echo "demo: $*"; }
 fail() { say "FAILED: $*"; exit 1; }
@@ -151,6 +161,6 @@ fi
 
 echo
 say "timings: total $(elapsed), of which the VM (boot, demo, poweroff under TCG) ${tvm} s"
-say "logs: ${out#"$top"/}/ (results.log: the guest's output; console.log: kernel; vm/journal.log; vm/run-*.log; vm/bench-*.log; model/quantize.log)"
+say "logs: ${out#"$top"/}/ (demo.log: this transcript; results.log: the guest's output; console.log: kernel; vm/journal.log; vm/run-*.log; vm/bench-*.log; model/quantize.log)"
 if [ $rc -eq 0 ]; then say "done"; else say "done, with failures (above)"; fi
 exit $rc
