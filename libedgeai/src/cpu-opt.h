@@ -3,11 +3,11 @@
  * Optimized CPU kernels: same bytes as firmware/kernels/.
  *
  * Kernel sets, best first: VNNI (cpu-vnni.c: AVX-512 VNNI int8 CONV_2D and
- * FULLY_CONNECTED, AVX-512 DEPTHWISE_CONV_2D and ADD/SUB; AVX2 for what it
- * declines), AVX2 (cpu-avx2.c: CONV_2D, DEPTHWISE_CONV_2D,
+ * FULLY_CONNECTED, AVX-512 DEPTHWISE_CONV_2D, ADD/SUB and MAX_POOL_2D; AVX2
+ * for what it declines), AVX2 (cpu-avx2.c: CONV_2D, DEPTHWISE_CONV_2D,
  * FULLY_CONNECTED), reference (the firmware kernels). Both optimized sets
  * run RELU/RELU6/QUANTIZE through a 256-entry table the reference kernel
- * computes (cpu.c).
+ * computes, and 8-bit PAD by memset/memcpy (cpu.c).
  * cpu.c picks the best one this CPU runs; EDGEAI_CPU_KERNELS=reference
  * (or portable), avx2 or vnni asks for one (never above what the CPU has).
  * A kernel that declines an op (EA_OPT_NOT_HANDLED) passes it down the list.

@@ -2,8 +2,8 @@
 /*
  * AVX-512 (VNNI) CPU kernels, chosen at run time (cpu.c checks
  * avx512f/bw/vl/vnni): int8 CONV_2D and FULLY_CONNECTED with vpdpbusd,
- * DEPTHWISE_CONV_2D (depth multiplier 1) and ADD/SUB without broadcasting
- * on 16 lanes, int8 and uint8. Anything they decline goes to the AVX2
+ * DEPTHWISE_CONV_2D (depth multiplier 1, vpdpwssd) and ADD/SUB without
+ * broadcasting on 16 lanes, MAX_POOL_2D on 64 bytes, int8 and uint8. Anything they decline goes to the AVX2
  * kernels, then to the reference (firmware/kernels/).
  *
  * The op is a GEMM: rows are output pixels (FC: batches), each an im2col
@@ -589,7 +589,9 @@ static struct vnni_w *dw_pack(const struct ek_tensor *f)
 	memset(p->w32, 0, (size_t)taps * p->nb * 16 * 4);
 	for (t = 0; t < taps; t++)
 		for (c = 0; c < ch; c++)
-			p->w32[(size_t)t * p->nb * 16 + c] = ek_ld(f, t * ch + c) - f->zp;
+			/* w - zw in the low 16 bits, 0 above: vpdpwssd adds x * w */
+			p->w32[(size_t)t * p->nb * 16 + c] =
+				(int32_t)(uint16_t)(int16_t)(ek_ld(f, t * ch + c) - f->zp);
 	return p;
 }
 
@@ -672,10 +674,11 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 								continue;
 							src = (const uint8_t *)in->data +
 							      ek_idx(in, n, (uint32_t)iy, (uint32_t)ix, c);
+							/* x - zx fits int16: its low half times w's */
 							x = _mm512_sub_epi32(ld8(src, m, s8), zx);
-							acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(x,
+							acc = _mm512_dpwssd_epi32(acc, x,
 								_mm512_load_si512(wp->w32 +
-									(size_t)(ky * kw + kx) * chp + c)));
+									(size_t)(ky * kw + kx) * chp + c));
 						}
 					}
 					acc = v_mbqm(acc, _mm512_load_si512(left + c),
@@ -692,9 +695,66 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 	return 0;
 }
 
+/* MAX_POOL_2D: the maximum of the in-bounds taps, 64 channels at a time. */
+static int maxpool(const struct ek_op *o)
+{
+	const struct edgeai_prog_pool_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	int32_t tmin = s8 ? -128 : 0, tmax = s8 ? 127 : 255, lo = p->act_min, hi = p->act_max;
+	uint32_t ch = in->d[3], n, oy, ox, c;
+	int32_t y, x;
+	__m512i vlo, vhi, vmin;
+
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype || in->d[3] != out->d[3] ||
+	    in->d[0] != out->d[0] || !p->filter_h || !p->filter_w || lo > hi || lo > tmax ||
+	    hi < tmin)
+		return EA_OPT_NOT_HANDLED;
+	lo = lo < tmin ? tmin : lo;
+	hi = hi > tmax ? tmax : hi;
+	vlo = _mm512_set1_epi8((char)lo);
+	vhi = _mm512_set1_epi8((char)hi);
+	vmin = _mm512_set1_epi8((char)tmin);
+	for (n = 0; n < out->d[0]; n++) {
+		for (oy = 0; oy < out->d[1]; oy++) {
+			int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+			int32_t ys = y0 < 0 ? 0 : y0, ye = y0 + (int32_t)p->filter_h;
+
+			ye = ye > (int32_t)in->d[1] ? (int32_t)in->d[1] : ye;
+			for (ox = 0; ox < out->d[2]; ox++) {
+				int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+				int32_t xs = x0 < 0 ? 0 : x0, xe = x0 + (int32_t)p->filter_w;
+				uint8_t *dst = (uint8_t *)out->data + ek_idx(out, n, oy, ox, 0);
+
+				xe = xe > (int32_t)in->d[2] ? (int32_t)in->d[2] : xe;
+				for (c = 0; c < ch; c += 64) {
+					__mmask64 m = ch - c >= 64 ? ~(__mmask64)0 :
+						      ((__mmask64)1 << (ch - c)) - 1;
+					__m512i v = vmin;
+
+					for (y = ys; y < ye; y++)
+						for (x = xs; x < xe; x++) {
+							__m512i t = _mm512_maskz_loadu_epi8(m,
+								(const uint8_t *)in->data +
+								ek_idx(in, n, (uint32_t)y, (uint32_t)x, c));
+
+							v = s8 ? _mm512_max_epi8(v, t) : _mm512_max_epu8(v, t);
+						}
+					v = s8 ? _mm512_min_epi8(_mm512_max_epi8(v, vlo), vhi) :
+						 _mm512_min_epu8(_mm512_max_epu8(v, vlo), vhi);
+					_mm512_mask_storeu_epi8(dst + c, m, v);
+				}
+			}
+		}
+	}
+	return 0;
+}
+
 int ea_vnni_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
+	case EDGEAI_OP_MAX_POOL_2D:
+		return maxpool(o);
 	case EDGEAI_OP_CONV_2D:
 		return conv(o, prep);
 	case EDGEAI_OP_DEPTHWISE_CONV_2D:

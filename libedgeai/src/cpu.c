@@ -175,11 +175,39 @@ static int requant_table(const struct ek_op *o)
 	return 0;
 }
 
+/* PAD of 8-bit tensors: the output filled with its zero point, rows copied in. */
+static int pad8(const struct ek_op *o)
+{
+	const struct edgeai_prog_pad_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t n, h, w, i;
+
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype)
+		return EA_OPT_NOT_HANDLED;
+	for (i = 0; i < 4; i++)
+		if (in->d[i] + p->before[i] + p->after[i] != out->d[i])
+			return EA_OPT_NOT_HANDLED;
+	memset(out->data, out->zp, ek_count(out));
+	for (n = 0; n < in->d[0]; n++)
+		for (h = 0; h < in->d[1]; h++)
+			for (w = 0; w < in->d[2]; w++)
+				memcpy((uint8_t *)out->data + ek_idx(out, n + p->before[0],
+								     h + p->before[1],
+								     w + p->before[2], p->before[3]),
+				       (const uint8_t *)in->data + ek_idx(in, n, h, w, 0), in->d[3]);
+	return 0;
+}
+
 int ea_opt_run(const struct ek_op *o, const struct ea_opt_prep *prep)
 {
 	int r = EA_OPT_NOT_HANDLED;
 
 	switch (o->op->opcode) {
+	case EDGEAI_OP_PAD:
+		r = ea_opt_level() != EA_KSET_REFERENCE ? pad8(o) : r;
+		if (r != EA_OPT_NOT_HANDLED)
+			kset_ops[ea_opt_level()]++;
+		return r;
 	case EDGEAI_OP_RELU:
 	case EDGEAI_OP_RELU6:
 	case EDGEAI_OP_QUANTIZE:

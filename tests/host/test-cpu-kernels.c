@@ -10,8 +10,9 @@
  * 64-channel blocks plus a tail), int8 filters with a non-zero zero point
  * (offset weights in int8 range, or not: then the op is declined) and
  * extreme activations (-128/127 in long reductions); then ADD/SUB (same
- * shapes, or broadcast: declined) and RELU/RELU6/QUANTIZE (the 256-entry
- * table path) on random tensors and parameters. Every output byte
+ * shapes, or broadcast: declined), RELU/RELU6/QUANTIZE (the 256-entry
+ * table path), PAD and MAX_POOL_2D on random tensors and parameters.
+ * Every output byte
  * must be equal. Each set runs forced in turn (ea_cpu_set_kernels());
  * a set this CPU lacks is skipped (not the reference run).
  */
@@ -236,7 +237,8 @@ static int one(int kind, int u8, char *what, size_t wsz)
 
 /*
  * ADD/SUB (kind 3: same shapes, or one input broadcast, which the
- * optimized sets decline) and RELU/RELU6/QUANTIZE (kind 4: the table path)
+ * optimized sets decline), RELU/RELU6/QUANTIZE (kind 4: the table path),
+ * PAD (5) and MAX_POOL_2D (6: windows partly in the padding, clamps)
  * on random 8-bit tensors and parameters.
  */
 static int one_elt(int kind, int u8, char *what, size_t wsz)
@@ -245,6 +247,7 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 	int32_t lo = u8 ? 0 : -128, hi = u8 ? 255 : 127;
 	int32_t za = lo + (int32_t)rnd(256), zb = lo + (int32_t)rnd(256), zo = lo + (int32_t)rnd(256);
 	int bcast = kind == 3 && !rnd(4);
+	uint32_t od[4];
 	void *slots[2];
 	unsigned int failed;
 	size_t size;
@@ -278,6 +281,36 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 		ap->act_max = hi - (int32_t)rnd(30);
 		P.op.inputs[0] = add_t(&P, dt, 0, 0, d, za);
 		P.op.inputs[1] = add_t(&P, dt, 0, cnt, db, zb);
+	} else if (kind == 5) {
+		struct edgeai_prog_pad_params *pp = (void *)P.op.params;
+
+		op = EDGEAI_OP_PAD;
+		for (i = 0; i < 4; i++) {
+			pp->before[i] = i == 0 ? 0 : rnd(3);
+			pp->after[i] = i == 0 ? 0 : rnd(3);
+			od[i] = d[i] + pp->before[i] + pp->after[i];
+		}
+		if (od[0] * od[1] * od[2] * od[3] > sizeof(out_ref))
+			return -1;
+		P.op.inputs[0] = add_t(&P, dt, 0, 0, d, za);
+	} else if (kind == 6) {
+		struct edgeai_prog_pool_params *pl = (void *)P.op.params;
+
+		op = EDGEAI_OP_MAX_POOL_2D;
+		pl->filter_h = 1 + rnd(4);
+		pl->filter_w = 1 + rnd(4);
+		pl->stride_h = 1 + rnd(3);
+		pl->stride_w = 1 + rnd(3);
+		pl->pad_top = rnd(pl->filter_h);
+		pl->pad_left = rnd(pl->filter_w);
+		pl->act_min = rnd(3) ? lo : lo + (int32_t)rnd(100);
+		pl->act_max = rnd(3) ? hi : hi - (int32_t)rnd(100);
+		od[0] = d[0];
+		od[1] = (d[1] + pl->pad_top + pl->stride_h - 1) / pl->stride_h;
+		od[2] = (d[2] + pl->pad_left + pl->stride_w - 1) / pl->stride_w;
+		od[3] = d[3];
+		zo = za;
+		P.op.inputs[0] = add_t(&P, dt, 0, 0, d, za);
 	} else {
 		struct edgeai_prog_requant_params *rp = (void *)P.op.params;
 
@@ -288,7 +321,10 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 		P.op.inputs[0] = add_t(&P, dt, 0, 0, d, za);
 	}
 	P.op.opcode = op;
-	P.op.output = add_t(&P, dt, 1, 0, d, zo);
+	if (kind < 5)
+		memcpy(od, d, sizeof(od));
+	cnt = od[0] * od[1] * od[2] * od[3];
+	P.op.output = add_t(&P, dt, 1, 0, od, zo);
 	size = blob(&P);
 	slots[0] = in;
 	slots[1] = out_ref;
@@ -297,8 +333,9 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 	slots[1] = out_opt;
 	memset(out_opt, 0x5a, cnt);
 	r2 = ea_cpu_exec(P.buf, size, NULL, 0, slots, 2, 0, &failed);
-	snprintf(what, wsz, "op %u %s %ux%ux%ux%u%s zp %d/%d/%d", op, u8 ? "uint8" : "int8", d[0],
-		 d[1], d[2], d[3], bcast ? " (broadcast)" : "", za, zb, zo);
+	snprintf(what, wsz, "op %u %s %ux%ux%ux%u -> %ux%ux%ux%u%s zp %d/%d/%d", op,
+		 u8 ? "uint8" : "int8", d[0], d[1], d[2], d[3], od[0], od[1], od[2], od[3],
+		 bcast ? " (broadcast)" : "", za, zb, zo);
 	if (r1 || r2) {
 		ktap_diag("%s: exec %d/%d", what, r1, r2);
 		return 1;
@@ -308,8 +345,8 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 
 int main(void)
 {
-	const char *names[5] = { "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD/SUB",
-				 "RELU/RELU6/QUANTIZE" };
+	const char *names[7] = { "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD/SUB",
+				 "RELU/RELU6/QUANTIZE", "PAD", "MAX_POOL_2D" };
 	const char *sets[2] = { "avx2", "vnni" };
 	char what[256];
 	int kind, u8, i, si;
@@ -324,7 +361,7 @@ int main(void)
 			ktap_ok(0, "kernel set %s forced, %s in use", sets[si], ea_cpu_kernels_name(0));
 			continue;
 		}
-		for (kind = 0; kind < 5; kind++) {
+		for (kind = 0; kind < 7; kind++) {
 			for (u8 = 0; u8 < 2; u8++) {
 				int bad = 0, runs = 0;
 				unsigned long ran = ea_cpu_kernels_ops(sets[si]);
@@ -348,10 +385,10 @@ int main(void)
 					" (%lu run by %s)", names[kind], u8 ? "uint8" : "int8", runs,
 					sets[si], ran, sets[si]);
 				/*
-				 * VNNI: int8 CONV_2D/FC, depthwise, ADD/SUB, tables; AVX2:
-				 * the convolutions and the tables
+				 * VNNI: int8 CONV_2D/FC, depthwise, ADD/SUB, tables, PAD,
+				 * MAX_POOL_2D; AVX2: the convolutions, tables and PAD
 				 */
-				if ((si == 0 ? kind != 3 : (!u8 || kind == 1 || kind > 2)) &&
+				if ((si == 0 ? kind != 3 && kind != 6 : (!u8 || kind == 1 || kind > 2)) &&
 				    ran < (unsigned long)runs / 2)
 					ktap_ok(0, "%s ran only %lu of %d ops", sets[si], ran, runs);
 			}
