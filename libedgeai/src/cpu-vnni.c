@@ -472,36 +472,80 @@ static int fc(const struct ek_op *o, const struct vnni_w *prep)
 }
 
 /*
- * gemmlowp's rescale as edgeai_mbqm() computes it, on 16 lanes: left
- * shift, saturating rounding doubling high multiply (nudge 2^30 or
- * 1 - 2^30, then division by 2^31 truncating toward zero; @m >= 0 so the
- * saturating case cannot occur), rounding right shift half away from zero.
+ * gemmlowp's rescale as edgeai_mbqm() computes it, on 16 lanes. The
+ * saturating rounding doubling high multiply, (x * m + nudge) / 2^31
+ * truncated toward zero with nudge 2^30 (x * m >= 0) or 1 - 2^30, equals
+ * (x * m + 2^30) >> 31 (arithmetic) in both cases (for x * m < 0, adding
+ * 2^31 - 1 turns the truncation into a floor); m >= 0, so the saturating
+ * case cannot occur. The rounding divide by 2^e (half away from zero)
+ * equals (v + 2^(e-1) - (v < 0)) >> e for e > 0, in 64-bit lanes where
+ * nothing overflows. struct gq holds one 16-lane group's parameters laid
+ * out for the even and odd lanes.
  */
-static inline __m512i v_mbqm(__m512i x, __m512i left, __m512i m, __m512i right)
-{
-	const __m512i z = _mm512_setzero_si512(), one = _mm512_set1_epi32(1);
-	const __m512i pos = _mm512_set1_epi64((int64_t)1 << 30);
-	const __m512i neg = _mm512_set1_epi64(1 - ((int64_t)1 << 30));
-	const __m512i t31 = _mm512_set1_epi64(((int64_t)1 << 31) - 1);
-	__m512i pe, po, mask, thr, rem, r;
+struct gq {
+	__m512i left, mul, mulo;	/* mulo: the odd lanes' multipliers, in the even slots */
+	__m512i se, so;			/* right shifts of the even / odd lanes, 64-bit */
+	__m512i rpe, rpo, rne, rno;	/* rounding addends for v >= 0 / v < 0 */
+};
 
-	x = _mm512_sllv_epi32(x, left);
-	pe = _mm512_mul_epi32(x, m);
-	po = _mm512_mul_epi32(_mm512_srli_epi64(x, 32), _mm512_srli_epi64(m, 32));
-	pe = _mm512_add_epi64(pe, _mm512_mask_blend_epi64(_mm512_cmplt_epi64_mask(pe, z), pos, neg));
-	po = _mm512_add_epi64(po, _mm512_mask_blend_epi64(_mm512_cmplt_epi64_mask(po, z), pos, neg));
-	pe = _mm512_mask_add_epi64(pe, _mm512_cmplt_epi64_mask(pe, z), pe, t31);
-	po = _mm512_mask_add_epi64(po, _mm512_cmplt_epi64_mask(po, z), po, t31);
-	pe = _mm512_srai_epi64(pe, 31);
-	po = _mm512_srai_epi64(po, 31);
-	x = _mm512_mask_blend_epi32(0xaaaa, pe, _mm512_slli_epi64(po, 32));
-	/* rounding divide by 2^right */
-	mask = _mm512_sub_epi32(_mm512_sllv_epi32(one, right), one);
-	rem = _mm512_and_si512(x, mask);
-	thr = _mm512_srai_epi32(mask, 1);
-	thr = _mm512_mask_add_epi32(thr, _mm512_cmplt_epi32_mask(x, z), thr, one);
-	r = _mm512_srav_epi32(x, right);
-	return _mm512_mask_add_epi32(r, _mm512_cmpgt_epi32_mask(rem, thr), r, one);
+/* @shift and @mul: 16 lanes each (shift -31..30, mul >= 0). */
+static void gq_make(struct gq *g, const int32_t *shift, const int32_t *mul)
+{
+	int32_t l[16], m[16];
+	int64_t se[8], so[8], rp[16], rn[16];
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		int32_t e = shift[i] > 0 ? 0 : -shift[i];
+
+		l[i] = shift[i] > 0 ? shift[i] : 0;
+		m[i] = mul[i];
+		if (i % 2)
+			so[i / 2] = e;
+		else
+			se[i / 2] = e;
+		rp[i] = e ? (int64_t)1 << (e - 1) : 0;
+		rn[i] = e ? ((int64_t)1 << (e - 1)) - 1 : 0;
+	}
+	g->left = _mm512_loadu_si512(l);
+	g->mul = _mm512_loadu_si512(m);
+	g->mulo = _mm512_srli_epi64(g->mul, 32);
+	g->se = _mm512_loadu_si512(se);
+	g->so = _mm512_loadu_si512(so);
+	g->rpe = _mm512_set_epi64(rp[14], rp[12], rp[10], rp[8], rp[6], rp[4], rp[2], rp[0]);
+	g->rpo = _mm512_set_epi64(rp[15], rp[13], rp[11], rp[9], rp[7], rp[5], rp[3], rp[1]);
+	g->rne = _mm512_set_epi64(rn[14], rn[12], rn[10], rn[8], rn[6], rn[4], rn[2], rn[0]);
+	g->rno = _mm512_set_epi64(rn[15], rn[13], rn[11], rn[9], rn[7], rn[5], rn[3], rn[1]);
+}
+
+static void gq_make1(struct gq *g, int32_t shift, int32_t mul)
+{
+	int32_t s16[16], m16[16];
+	int i;
+
+	for (i = 0; i < 16; i++)
+		s16[i] = shift, m16[i] = mul;
+	gq_make(g, s16, m16);
+}
+
+static inline __m512i v_mbqm(__m512i x, const struct gq *g)
+{
+	const __m512i z = _mm512_setzero_si512();
+	const __m512i h = _mm512_set1_epi64((int64_t)1 << 30);
+	__m512i pe, po;
+
+	x = _mm512_sllv_epi32(x, g->left);
+	pe = _mm512_mul_epi32(x, g->mul);
+	po = _mm512_mul_epi32(_mm512_srli_epi64(x, 32), g->mulo);
+	pe = _mm512_srai_epi64(_mm512_add_epi64(pe, h), 31);
+	po = _mm512_srai_epi64(_mm512_add_epi64(po, h), 31);
+	pe = _mm512_add_epi64(pe, _mm512_mask_blend_epi64(_mm512_cmplt_epi64_mask(pe, z),
+							  g->rpe, g->rne));
+	po = _mm512_add_epi64(po, _mm512_mask_blend_epi64(_mm512_cmplt_epi64_mask(po, z),
+							  g->rpo, g->rno));
+	pe = _mm512_srav_epi64(pe, g->se);
+	po = _mm512_srav_epi64(po, g->so);
+	return _mm512_mask_blend_epi32(0xaaaa, pe, _mm512_slli_epi64(po, 32));
 }
 
 static inline __m512i ld8(const void *p, __mmask16 m, int s8)
@@ -530,7 +574,8 @@ static int add(const struct ek_op *o, int sub)
 	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
 	int s8 = out->dtype == EDGEAI_DTYPE_INT8;
 	uint32_t i, cnt = ek_count(out);
-	__m512i za, zb, zo, ls, l0, m0, r0, l1, m1, r1, lo_, mo, ro;
+	__m512i za, zb, zo, ls;
+	struct gq g0, g1, go;
 
 	if (!ek_is8(out->dtype) || a->dtype != out->dtype || b->dtype != out->dtype ||
 	    p->left_shift > 30 || !same_dims(a, out) || !same_dims(b, out) ||
@@ -542,15 +587,9 @@ static int add(const struct ek_op *o, int sub)
 	zb = _mm512_set1_epi32(b->zp);
 	zo = _mm512_set1_epi32(out->zp);
 	ls = _mm512_set1_epi32((int32_t)p->left_shift);
-#define LR(sh, l, r) do { l = _mm512_set1_epi32((sh) > 0 ? (sh) : 0); \
-		r = _mm512_set1_epi32((sh) > 0 ? 0 : -(sh)); } while (0)
-	LR(p->in0_shift, l0, r0);
-	LR(p->in1_shift, l1, r1);
-	LR(p->out_shift, lo_, ro);
-#undef LR
-	m0 = _mm512_set1_epi32(p->in0_multiplier);
-	m1 = _mm512_set1_epi32(p->in1_multiplier);
-	mo = _mm512_set1_epi32(p->out_multiplier);
+	gq_make1(&g0, p->in0_shift, p->in0_multiplier);
+	gq_make1(&g1, p->in1_shift, p->in1_multiplier);
+	gq_make1(&go, p->out_shift, p->out_multiplier);
 	for (i = 0; i < cnt; i += 16) {
 		__mmask16 m = cnt - i >= 16 ? 0xffff : (__mmask16)((1U << (cnt - i)) - 1);
 		__m512i x = _mm512_sllv_epi32(_mm512_sub_epi32(ld8((const uint8_t *)a->data + i, m, s8),
@@ -558,10 +597,10 @@ static int add(const struct ek_op *o, int sub)
 		__m512i y = _mm512_sllv_epi32(_mm512_sub_epi32(ld8((const uint8_t *)b->data + i, m, s8),
 							       zb), ls);
 
-		x = v_mbqm(x, l0, m0, r0);
-		y = v_mbqm(y, l1, m1, r1);
+		x = v_mbqm(x, &g0);
+		y = v_mbqm(y, &g1);
 		x = sub ? _mm512_sub_epi32(x, y) : _mm512_add_epi32(x, y);
-		x = _mm512_add_epi32(v_mbqm(x, lo_, mo, ro), zo);
+		x = _mm512_add_epi32(v_mbqm(x, &go), zo);
 		st8((uint8_t *)out->data + i, m, x, p->act_min, p->act_max);
 	}
 	return 0;
@@ -595,6 +634,46 @@ static struct vnni_w *dw_pack(const struct ek_tensor *f)
 	return p;
 }
 
+/*
+ * NB groups of 16 channels from @c0 of one output pixel: @ntap taps at
+ * input byte offsets @off (relative to the pixel's channel 0) with weights
+ * at @wt[tap] (int16 in int32 lanes, row pitch @chp).
+ */
+static inline __attribute__((always_inline)) void
+dw_groups(const uint8_t *src, const size_t *off, const uint32_t *tap, uint32_t ntap,
+	  const int32_t *w32, uint32_t chp, uint32_t c0, uint32_t ch, int nb, int s8, __m512i zx,
+	  __m512i zo, const struct gq *g, const int32_t *bias, uint8_t *dst, int32_t lo,
+	  int32_t hi)
+{
+	__m512i acc[4];
+	__mmask16 m[4];
+	uint32_t t;
+	int j;
+
+	for (j = 0; j < nb; j++) {
+		uint32_t c = c0 + 16 * j;
+
+		m[j] = ch - c >= 16 ? 0xffff : (__mmask16)((1U << (ch - c)) - 1);
+		acc[j] = _mm512_load_si512(bias + c);
+	}
+	for (t = 0; t < ntap; t++) {
+		const uint8_t *s = src + off[t] + c0;
+		const int32_t *w = w32 + (size_t)tap[t] * chp + c0;
+
+		for (j = 0; j < nb; j++) {
+			/* x - zx fits int16: its low half times w's */
+			__m512i x = _mm512_sub_epi32(ld8(s + 16 * j, m[j], s8), zx);
+
+			acc[j] = _mm512_dpwssd_epi32(acc[j], x, _mm512_load_si512(w + 16 * j));
+		}
+	}
+	for (j = 0; j < nb; j++) {
+		uint32_t c = c0 + 16 * j;
+
+		st8(dst + c, m[j], _mm512_add_epi32(v_mbqm(acc[j], &g[c / 16]), zo), lo, hi);
+	}
+}
+
 static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
@@ -602,9 +681,12 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 	uint32_t ch = in->d[3], kh = f->d[1], kw = f->d[2], n, oy, ox, c, ky, kx, chp;
 	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
 	const struct edgeai_prog_qmul *qm;
-	int32_t *left, *mul, *right, *bias;
+	int32_t *shift, *mul, *bias;
 	struct vnni_w *own = NULL;
 	const struct vnni_w *wp;
+	struct gq *g;
+	size_t *off;
+	uint32_t *tap;
 	int ok, s8 = in->dtype == EDGEAI_DTYPE_INT8;
 	__m512i zx = _mm512_set1_epi32(in->zp), zo = _mm512_set1_epi32(out->zp);
 
@@ -624,28 +706,32 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 		return EA_OPT_NOT_HANDLED;
 	}
 	chp = wp->nb * 16;
-	left = aalloc((size_t)chp * 16);
-	if (!left) {
+	shift = aalloc((size_t)chp * 12 + (size_t)wp->nb * sizeof(*g) +
+		       (size_t)kh * kw * (sizeof(*off) + sizeof(*tap)));
+	if (!shift) {
 		vnni_w_free(own);
 		return EA_OPT_NOT_HANDLED;
 	}
-	mul = left + chp;
-	right = mul + chp;
-	bias = right + chp;
+	g = (struct gq *)(shift + 3 * (size_t)chp);	/* chp * 12 bytes: 64-aligned */
+	mul = shift + chp;
+	bias = mul + chp;
+	off = (size_t *)(g + wp->nb);
+	tap = (uint32_t *)(off + (size_t)kh * kw);
 	for (c = 0; c < chp; c++) {
 		int32_t m = c < ch ? (qm ? qm[c].multiplier : p->out_multiplier) : 0;
-		int32_t s = c < ch ? (qm ? qm[c].shift : p->out_shift) : 0;
+		int32_t sh = c < ch ? (qm ? qm[c].shift : p->out_shift) : 0;
 
-		if (!shift_ok(m, s)) {
-			free(left);
+		if (!shift_ok(m, sh)) {
+			free(shift);
 			vnni_w_free(own);
 			return EA_OPT_NOT_HANDLED;
 		}
-		left[c] = s > 0 ? s : 0;
-		right[c] = s > 0 ? 0 : -s;
+		shift[c] = sh;
 		mul[c] = m;
 		bias[c] = c < ch && b->data ? ((const int32_t *)b->data)[c] : 0;
 	}
+	for (c = 0; c < wp->nb; c++)
+		gq_make(&g[c], shift + 16 * c, mul + 16 * c);
 	for (n = 0; n < out->d[0]; n++) {
 		for (oy = 0; oy < out->d[1]; oy++) {
 			int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
@@ -654,43 +740,45 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 				int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
 				uint8_t *dst = (uint8_t *)out->data +
 					       ((size_t)(n * out->d[1] + oy) * out->d[2] + ox) * ch;
+				const uint8_t *src = (const uint8_t *)in->data +
+						     (size_t)n * in->d[1] * in->d[2] * ch;
+				uint32_t nt = 0;
 
-				for (c = 0; c < ch; c += 16) {
-					__mmask16 m = ch - c >= 16 ? 0xffff :
-						      (__mmask16)((1U << (ch - c)) - 1);
-					__m512i acc = _mm512_load_si512(bias + c);
+				/* the in-bounds taps (padding taps add 0) */
+				for (ky = 0; ky < kh; ky++) {
+					int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
 
-					for (ky = 0; ky < kh; ky++) {
-						int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
+					if (iy < 0 || iy >= h)
+						continue;
+					for (kx = 0; kx < kw; kx++) {
+						int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
 
-						if (iy < 0 || iy >= h)
+						if (ix < 0 || ix >= w)
 							continue;
-						for (kx = 0; kx < kw; kx++) {
-							int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
-							const uint8_t *src;
-							__m512i x;
-
-							if (ix < 0 || ix >= w)
-								continue;
-							src = (const uint8_t *)in->data +
-							      ek_idx(in, n, (uint32_t)iy, (uint32_t)ix, c);
-							/* x - zx fits int16: its low half times w's */
-							x = _mm512_sub_epi32(ld8(src, m, s8), zx);
-							acc = _mm512_dpwssd_epi32(acc, x,
-								_mm512_load_si512(wp->w32 +
-									(size_t)(ky * kw + kx) * chp + c));
-						}
+						off[nt] = ((size_t)iy * (uint32_t)w + (uint32_t)ix) * ch;
+						tap[nt++] = ky * kw + kx;
 					}
-					acc = v_mbqm(acc, _mm512_load_si512(left + c),
-						     _mm512_load_si512(mul + c),
-						     _mm512_load_si512(right + c));
-					st8(dst + c, m, _mm512_add_epi32(acc, zo), p->act_min,
-					    p->act_max);
+				}
+				for (c = 0; c < ch; c += 64) {
+					int left = (int)((ch - c + 15) / 16);
+
+					if (left >= 4)
+						dw_groups(src, off, tap, nt, wp->w32, chp, c, ch, 4, s8,
+							  zx, zo, g, bias, dst, p->act_min, p->act_max);
+					else if (left == 3)
+						dw_groups(src, off, tap, nt, wp->w32, chp, c, ch, 3, s8,
+							  zx, zo, g, bias, dst, p->act_min, p->act_max);
+					else if (left == 2)
+						dw_groups(src, off, tap, nt, wp->w32, chp, c, ch, 2, s8,
+							  zx, zo, g, bias, dst, p->act_min, p->act_max);
+					else
+						dw_groups(src, off, tap, nt, wp->w32, chp, c, ch, 1, s8,
+							  zx, zo, g, bias, dst, p->act_min, p->act_max);
 				}
 			}
 		}
 	}
-	free(left);
+	free(shift);
 	vnni_w_free(own);
 	return 0;
 }
