@@ -52,6 +52,7 @@ static void run_help(void)
 	       "                         otherwise), cpu (CPU only), npu or dsp (that device\n"
 	       "                         only: fails instead of falling back)\n"
 	       "      --reference        CPU: portable reference kernels only\n"
+	       "      --no-cache         do not use the compile cache\n"
 	       "  -j, --json             machine-readable result on stdout\n"
 	       "  -h, --help             this text\n"
 	       "\n"
@@ -338,7 +339,24 @@ static int write_file(const char *path, const void *data, size_t len)
 	return bad ? -EIO : 0;
 }
 
-enum { OPT_REFERENCE = 0x100 };
+enum { OPT_REFERENCE = 0x100, OPT_NO_CACHE };
+
+/* "program hit, placement stored", or "off" */
+static const char *cache_words(const struct edgeai_program *prog, char *buf, size_t size)
+{
+	int st = edgeai_program_get_cache_state(prog);
+
+	snprintf(buf, size, "%s%s%s%s",
+		 st & EDGEAI_CACHE_PROGRAM_HIT ? "program hit " : "",
+		 st & EDGEAI_CACHE_PLACEMENT_HIT ? "placement hit " : "",
+		 st & EDGEAI_CACHE_STORED ? "stored " : "",
+		 st & EDGEAI_CACHE_CORRUPT ? "corrupt entry recompiled " : "");
+	if (buf[0])
+		buf[strlen(buf) - 1] = 0;
+	else
+		snprintf(buf, size, "off");
+	return buf;
+}
 
 int ctl_run(int argc, char **argv)
 {
@@ -349,11 +367,12 @@ int ctl_run(int argc, char **argv)
 		{ "device", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "reference", no_argument, NULL, OPT_REFERENCE },
+		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{}
 	};
 	struct edgeai_compile_options o = { 0 };
-	char *files[CTL_MAX_IO], path[4096];
+	char *files[CTL_MAX_IO], path[4096], cw[96];
 	const char *dir = NULL, *model;
 	unsigned int n_files = 0, i;
 	struct session s;
@@ -387,6 +406,9 @@ int ctl_run(int argc, char **argv)
 			break;
 		case OPT_REFERENCE:
 			o.cpu_flags |= EDGEAI_CPU_REFERENCE;
+			break;
+		case OPT_NO_CACHE:
+			o.flags |= EDGEAI_COMPILE_NO_CACHE;
 			break;
 		default:
 			fprintf(stderr, "Try '%s run --help' for more information.\n", prog_name());
@@ -429,8 +451,9 @@ int ctl_run(int argc, char **argv)
 	if (json) {
 		printf("{\"model\": ");
 		json_str(stdout, model);
-		printf(", \"cpu_kernels\": \"%s\", \"compile_ms\": %.3f, \"run_ms\": %.3f, \"outputs\": [",
-		       edgeai_cpu_kernels(s.prog), s.compile_ms, ms);
+		printf(", \"cpu_kernels\": \"%s\", \"compile_ms\": %.3f, \"cache\": \"%s\", \"run_ms\": %.3f, \"outputs\": [",
+		       edgeai_cpu_kernels(s.prog), s.compile_ms,
+		       cache_words(s.prog, cw, sizeof(cw)), ms);
 		for (i = 0; i < s.n_out; i++) {
 			snprintf(path, sizeof(path), "%s/output%u.bin", dir, i);
 			printf("%s{\"index\": %u, \"path\": ", i ? ", " : "", i);
@@ -441,10 +464,10 @@ int ctl_run(int argc, char **argv)
 		print_placement(&s, stdout, 1);
 		printf("}\n");
 	} else {
-		printf("%s: %u op%s, ran in %.3f ms (compile %.3f ms, CPU kernels: %s)\n", model,
-		       (unsigned int)edgeai_program_placement_count(s.prog),
+		printf("%s: %u op%s, ran in %.3f ms (compile %.3f ms, cache: %s, CPU kernels: %s)\n",
+		       model, (unsigned int)edgeai_program_placement_count(s.prog),
 		       edgeai_program_placement_count(s.prog) == 1 ? "" : "s", ms, s.compile_ms,
-		       edgeai_cpu_kernels(s.prog));
+		       cache_words(s.prog, cw, sizeof(cw)), edgeai_cpu_kernels(s.prog));
 		printf("placement:\n");
 		print_placement(&s, stdout, 0);
 		for (i = 0; i < s.n_out; i++)

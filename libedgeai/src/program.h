@@ -13,6 +13,7 @@ struct edgeai_program {
 	atomic_int n_ref;
 	struct ea_compiled *c;
 	uint32_t policy;	/* enum edgeai_policy */
+	unsigned int cache_state;	/* EDGEAI_CACHE_* */
 	int reference;
 	pthread_mutex_t lock;	/* guards arena and req */
 	void *arena;

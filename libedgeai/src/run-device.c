@@ -25,6 +25,7 @@
 #include "cpu.h"
 #include "drm/edgeai_accel.h"
 #include "drm/edgeai_program.h"
+#include "cache.h"
 #include "run-device.h"
 
 /* The compiled blob with program ops [first, first + count) only. */
@@ -104,9 +105,38 @@ static int host_at(const struct ea_compiled *c, uint32_t p)
 	return 0;
 }
 
-int ea_dev_prepare(struct ea_compiled *c, const char *node, uint32_t exec_dev,
-		   struct ea_dev_state **ret, char *err, size_t errsz)
+/* What identifies the op set of the device behind @fd. */
+static int dev_identity(int fd, struct ea_cache_dev *d)
 {
+	struct drm_version v = { 0 };
+	struct drm_edgeai_get_param gp = { .param = DRM_EDGEAI_PARAM_DEVICE_TYPE };
+
+	if (ioctl(fd, DRM_IOCTL_VERSION, &v))
+		return -errno;
+	d->drv_major = (uint32_t)v.version_major;
+	d->drv_minor = (uint32_t)v.version_minor;
+	d->drv_patch = (uint32_t)v.version_patchlevel;
+	if (ioctl(fd, DRM_IOCTL_EDGEAI_GET_PARAM, &gp))
+		return -errno;
+	d->type = (uint32_t)gp.value;
+	gp = (struct drm_edgeai_get_param){ .param = DRM_EDGEAI_PARAM_FW_VERSION };
+	if (ioctl(fd, DRM_IOCTL_EDGEAI_GET_PARAM, &gp))
+		return -errno;
+	d->fw_version = (uint32_t)gp.value;
+	gp = (struct drm_edgeai_get_param){ .param = DRM_EDGEAI_PARAM_FW_ABI_VERSION };
+	if (ioctl(fd, DRM_IOCTL_EDGEAI_GET_PARAM, &gp))
+		return -errno;
+	d->fw_abi = (uint32_t)gp.value;
+	return 0;
+}
+
+int ea_dev_prepare(struct ea_compiled *c, const char *node, uint32_t exec_dev,
+		   struct ea_dev_state **ret, char *err, size_t errsz, const char *cache_dir,
+		   const char *cache_key, unsigned int *cache_state)
+{
+	struct ea_cache_dev ident;
+	uint8_t *accept;
+	int cached = 0;
 	const struct edgeai_prog_header *h = c->blob;
 	struct ea_dev_state *s;
 	uint32_t i, n_prog = h->op_count, on = 0, p;
@@ -126,6 +156,22 @@ int ea_dev_prepare(struct ea_compiled *c, const char *node, uint32_t exec_dev,
 	s->fd = edgeai_device_get_fd(s->dev);
 	s->exec_dev = exec_dev;
 	snprintf(s->node, sizeof(s->node), "%s", node);
+	accept = calloc(c->n_ops, 1);
+	if (!accept) {
+		ea_dev_free(s);
+		return -ENOMEM;
+	}
+	/* The driver's answers for this model, firmware and driver version, from the cache */
+	if (cache_dir && cache_key && !dev_identity(s->fd, &ident)) {
+		r = ea_cache_load_ops(cache_dir, cache_key, &ident, accept, c->n_ops);
+		cached = r == 0;
+		if (cached)
+			*cache_state |= EDGEAI_CACHE_PLACEMENT_HIT;
+		else if (r == -EBADMSG)
+			*cache_state |= EDGEAI_CACHE_CORRUPT;
+	} else {
+		cache_dir = NULL;
+	}
 	/* Which model ops does the driver take? */
 	for (i = 0; i < c->n_ops; i++) {
 		uint32_t first = c->place[i].prog_op, end = i + 1 < c->n_ops ?
@@ -135,15 +181,21 @@ int ea_dev_prepare(struct ea_compiled *c, const char *node, uint32_t exec_dev,
 
 		if (c->place[i].host || end <= first)
 			continue;
-		b = sub_blob(c, first, end - first, &size);
-		if (!b) {
-			ea_dev_free(s);
-			return -ENOMEM;
-		}
-		r = ea_prog_create(s->fd, b, size, &handle);
-		free(b);
-		if (!r) {
+		if (cached) {
+			r = accept[i] ? 0 : -EINVAL;
+		} else {
+			b = sub_blob(c, first, end - first, &size);
+			if (!b) {
+				free(accept);
+				ea_dev_free(s);
+				return -ENOMEM;
+			}
+			r = ea_prog_create(s->fd, b, size, &handle);
+			free(b);
 			ea_prog_destroy(s->fd, handle);
+			accept[i] = !r;
+		}
+		if (!r) {
 			c->place[i].device = exec_dev;
 			snprintf(c->place[i].reason, sizeof(c->place[i].reason),
 				 "%s: in the device's op set (driver accepted it)",
@@ -155,6 +207,10 @@ int ea_dev_prepare(struct ea_compiled *c, const char *node, uint32_t exec_dev,
 				 edgeai_exec_device_name(exec_dev), edgeai_strerror(r));
 		}
 	}
+	if (cache_dir && !cached &&
+	    !ea_cache_store_ops(cache_dir, cache_key, &ident, accept, c->n_ops))
+		*cache_state |= EDGEAI_CACHE_STORED;
+	free(accept);
 	if (!on) {
 		ea_dev_free(s);
 		return 0;

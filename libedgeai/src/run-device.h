@@ -36,10 +36,14 @@ struct ea_dev_state {
 /*
  * Open @node, ask the driver which ops it takes (one PROGRAM_CREATE per
  * op), set c->place[] for those (device @exec_dev) and build the segments.
- * Returns 0 with *ret NULL when no op can run on the device.
+ * Returns 0 with *ret NULL when no op can run on the device. With a cache
+ * directory and key, the driver's answers are read from (or stored in) the
+ * cache, and EDGEAI_CACHE_* bits are ORed into *cache_state.
  */
 EA_PRIVATE int ea_dev_prepare(struct ea_compiled *c, const char *node, uint32_t exec_dev,
-			      struct ea_dev_state **ret, char *err, size_t errsz);
+			      struct ea_dev_state **ret, char *err, size_t errsz,
+			      const char *cache_dir, const char *cache_key,
+			      unsigned int *cache_state);
 EA_PRIVATE void ea_dev_free(struct ea_dev_state *s);
 /* PROGRAM_CREATE / DESTROY of one blob on @fd. */
 EA_PRIVATE int ea_prog_create(int fd, const void *blob, size_t size, uint32_t *handle);

@@ -16,6 +16,7 @@
 #include "compile.h"
 #include "cpu.h"
 #include "drm/edgeai_accel.h"
+#include "cache.h"
 #include "program.h"
 #include "run-device.h"
 #include "edgeai/edgeai.h"
@@ -84,7 +85,8 @@ static void place_all_cpu(struct ea_compiled *c, const char *why)
  * most of them, the rest on the CPU, each with its reason.
  */
 static int place(struct ea_compiled *c, const struct edgeai_compile_options *o, char *err,
-		 size_t errsz, struct ea_dev_state **dev)
+		 size_t errsz, struct ea_dev_state **dev, const char *cache_dir,
+		 const char *cache_key, unsigned int *cache_state)
 {
 	struct edgeai_device_info info[EA_MAX_DEVICES];
 	const char *want = o->device_type == EDGEAI_DEVICE_NPU ? "NPU" :
@@ -134,7 +136,8 @@ static int place(struct ea_compiled *c, const struct edgeai_compile_options *o, 
 		place_all_cpu(c, why);
 		st = NULL;
 		r = ea_dev_prepare(c, info[k].node, info[k].type == EDGEAI_DEVICE_DSP ?
-				   EDGEAI_EXEC_DSP : EDGEAI_EXEC_NPU, &st, derr, sizeof(derr));
+				   EDGEAI_EXEC_DSP : EDGEAI_EXEC_NPU, &st, derr, sizeof(derr),
+				   cache_dir, cache_key, cache_state);
 		if (r) {
 			last_r = r;
 			if (best < 0) {
@@ -191,8 +194,10 @@ int edgeai_model_compile(const struct edgeai_model *model,
 	struct edgeai_program *p;
 	struct ea_compiled *c = NULL;
 	struct ea_dev_state *dev = NULL;
+	char cache_dir[4096], cache_key[128];
+	unsigned int cache_state = 0;
+	int r, have_cache;
 	uint32_t i;
-	int r;
 
 	if (errbuf && errbuf_size)
 		errbuf[0] = 0;
@@ -204,13 +209,30 @@ int edgeai_model_compile(const struct edgeai_model *model,
 	if (o.policy > EDGEAI_POLICY_CPU_ONLY || o.device_type > EDGEAI_DEVICE_DSP ||
 	    (o.cpu_flags & ~EDGEAI_CPU_REFERENCE))
 		return -EINVAL;
+	if (o.flags & ~EDGEAI_COMPILE_NO_CACHE)
+		return -EINVAL;
 	for (i = 0; i < sizeof(o.reserved) / sizeof(o.reserved[0]); i++)
 		if (o.reserved[i])
 			return -EINVAL;
-	r = ea_compile(model, &c, errbuf, errbuf_size);
-	if (r)
-		return r;
-	r = place(c, &o, errbuf, errbuf_size, &dev);
+	have_cache = !(o.flags & EDGEAI_COMPILE_NO_CACHE) &&
+		     !ea_cache_dir(cache_dir, sizeof(cache_dir)) &&
+		     !ea_cache_key(model, cache_key, sizeof(cache_key));
+	if (have_cache) {
+		r = ea_cache_load_program(cache_dir, cache_key, &c);
+		if (!r)
+			cache_state |= EDGEAI_CACHE_PROGRAM_HIT;
+		else if (r == -EBADMSG)
+			cache_state |= EDGEAI_CACHE_CORRUPT;
+	}
+	if (!c) {
+		r = ea_compile(model, &c, errbuf, errbuf_size);
+		if (r)
+			return r;
+		if (have_cache && !ea_cache_store_program(cache_dir, cache_key, c))
+			cache_state |= EDGEAI_CACHE_STORED;
+	}
+	r = place(c, &o, errbuf, errbuf_size, &dev, have_cache ? cache_dir : NULL, cache_key,
+		  &cache_state);
 	if (r) {
 		ea_compiled_free(c);
 		return r;
@@ -223,6 +245,7 @@ int edgeai_model_compile(const struct edgeai_model *model,
 	}
 	p->dev = dev;
 	p->policy = o.policy;
+	p->cache_state = cache_state;
 	if (!(o.cpu_flags & EDGEAI_CPU_REFERENCE) && !dev)
 		p->prep = ea_cpu_prepare(c->blob, c->size);
 	atomic_init(&p->n_ref, 1);
@@ -364,4 +387,9 @@ int edgeai_program_get_blob(const struct edgeai_program *prog, const void **ret_
 const char *edgeai_cpu_kernels(const struct edgeai_program *prog)
 {
 	return ea_cpu_kernels_name(prog ? prog->reference : 0);
+}
+
+int edgeai_program_get_cache_state(const struct edgeai_program *prog)
+{
+	return prog ? (int)prog->cache_state : -EINVAL;
 }

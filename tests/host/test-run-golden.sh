@@ -33,6 +33,8 @@ ok $? "edgeaictl has the run command ($ctl)"
 python3 -B "$top/tests/oracle/gen.py" "$run/cases" "$filter" > "$run/gen.log" 2>&1
 ok $? "generate the single-op cases"
 lib=$oracle/lib/libtensorflowlite_c.so
+# a private compile cache: the --reference run of each case loads what the first stored
+export EDGEAI_CACHE_DIR="$run/cache"
 while read -r name op; do
 	d=$run/cases/$name
 	set --

@@ -26,6 +26,8 @@ fi
 ${CC:-cc} -O1 -I"$oracle/include" -o "$tmp/oracle-run" "$top/tests/oracle/oracle-run.c" -ldl 2> "$tmp/err"
 ok $? "build the oracle runner" || { sed 's/^/# /' "$tmp/err"; echo "1..$n"; exit 1; }
 lib=$oracle/lib/libtensorflowlite_c.so
+# a private compile cache: later runs of a model load what the first stored
+export EDGEAI_CACHE_DIR="$tmp/cache"
 qctl=$build/daemon/edgeaictl
 
 for model in face_detection_short_range face_detection_full_range hand_landmark_lite; do

@@ -103,7 +103,7 @@ lib_models() {
 		echo "1..0 # SKIP no models (oracle or models not available on the host)"
 		return 0
 	fi
-	vm_tap_plan "$((3 * $(wc -l < "$_dir/models.txt")))"
+	vm_tap_plan "$((3 * $(wc -l < "$_dir/models.txt") + 4))"
 	while read -r _m; do
 		for _dev in auto npu dsp; do
 			_t0=$(date +%s)
@@ -124,7 +124,37 @@ lib_models() {
 			fi
 		done
 	done < "$_dir/models.txt"
+	lib_cache "$_dir/$(tail -n 1 "$_dir/models.txt")"
 	vm_tap_done
+}
+
+# lib_cache MODELDIR: the compile cache on the device path: the first run
+# stores the program and the driver's op set, the second loads both (no
+# per-op probing), a corrupt op-set entry is recomputed.
+lib_cache() {
+	_cd=/tmp/edgeai-cache
+	rm -rf $_cd
+	for _i in 1 2; do
+		EDGEAI_CACHE_DIR=$_cd lib_run_case "$1" auto /tmp/c-$_i > /tmp/c-$_i.res
+	done
+	_c1=$(sed -n 's/.*(compile \([0-9.]*\) ms, cache: \([a-z ]*\),.*/\1 ms, \2/p' /tmp/c-1.log)
+	_c2=$(sed -n 's/.*(compile \([0-9.]*\) ms, cache: \([a-z ]*\),.*/\1 ms, \2/p' /tmp/c-2.log)
+	[ "$(cat /tmp/c-1.res)" = equal ] && [ "${_c1#*, }" = stored ]
+	vm_tap $? "cache: first compile stores the program and the op set: $(cat /tmp/c-1.res), compile $_c1" "$(tail -n 3 /tmp/c-1.log)"
+	[ "$(cat /tmp/c-2.res)" = equal ] && [ "${_c2#*, }" = "program hit placement hit" ]
+	vm_tap $? "cache: second compile loads both: $(cat /tmp/c-2.res), compile $_c2" "$(tail -n 3 /tmp/c-2.log)"
+	for _f in $_cd/*.ops; do
+		printf 'garbage' | dd of="$_f" bs=1 seek=20 conv=notrunc 2> /dev/null
+	done
+	EDGEAI_CACHE_DIR=$_cd lib_run_case "$1" auto /tmp/c-3 > /tmp/c-3.res
+	_c3=$(sed -n 's/.*(compile \([0-9.]*\) ms, cache: \([a-z ]*\),.*/\1 ms, \2/p' /tmp/c-3.log)
+	[ "$(cat /tmp/c-3.res)" = equal ] && [ "${_c3#*, }" = "program hit stored corrupt entry recompiled" ]
+	vm_tap $? "cache: corrupt op-set entries are detected and recomputed: $(cat /tmp/c-3.res), compile $_c3" "$(tail -n 3 /tmp/c-3.log)"
+	EDGEAI_CACHE_DIR=$_cd lib_run_case "$1" auto /tmp/c-4 > /tmp/c-4.res
+	_c4=$(sed -n 's/.*(compile \([0-9.]*\) ms, cache: \([a-z ]*\),.*/\1 ms, \2/p' /tmp/c-4.log)
+	[ "$(cat /tmp/c-4.res)" = equal ] && [ "${_c4#*, }" = "program hit placement hit" ]
+	vm_tap $? "cache: and load again: compile $_c4"
+	rm -rf $_cd
 }
 
 # lib_example_run NAME ARGS...: run /usr/bin/async-run (libedgeai/examples,

@@ -706,18 +706,24 @@ enum edgeai_exec_device {
 /** @EDGEAI_CPU_REFERENCE: only the portable reference kernels (no AVX2) */
 #define EDGEAI_CPU_REFERENCE (1U << 0)
 
+/* edgeai_compile_options.flags (since 0.4). */
+/** @EDGEAI_COMPILE_NO_CACHE: neither read nor write the on-disk compile cache */
+#define EDGEAI_COMPILE_NO_CACHE (1U << 0)
+
 /**
  * struct edgeai_compile_options - how to compile a model
  * @policy: &enum edgeai_policy
  * @device_type: 0 (any), EDGEAI_DEVICE_NPU or EDGEAI_DEVICE_DSP
  * @cpu_flags: EDGEAI_CPU_* bits
+ * @flags: EDGEAI_COMPILE_* bits (since 0.4; was reserved, zero)
  * @reserved: zero
  */
 struct edgeai_compile_options {
 	uint32_t policy;
 	uint32_t device_type;
 	uint32_t cpu_flags;
-	uint32_t reserved[5];
+	uint32_t flags;
+	uint32_t reserved[4];
 };
 
 /**
@@ -791,6 +797,29 @@ EDGEAI_PUBLIC int edgeai_program_get_blob(const struct edgeai_program *prog, con
 					  size_t *ret_size, uint64_t *ret_arena_size);
 /** edgeai_exec_device_name() - "cpu", "npu", "dsp"; never NULL */
 EDGEAI_PUBLIC const char *edgeai_exec_device_name(uint32_t device);
+/*
+ * Compile cache (since 0.4). edgeai_model_compile() keeps what it computes
+ * on disk: the compiled program, keyed by a hash of the model and the
+ * library version, and which ops each device's driver takes, keyed also
+ * by the device type, firmware version, firmware ABI and driver version.
+ * The first compile computes and stores them; later compiles load them
+ * (no per-op PROGRAM_CREATE probing). Each entry carries a checksum: a
+ * corrupt entry is removed, recomputed and stored again. Directory:
+ * $EDGEAI_CACHE_DIR (set but empty: no cache), else
+ * $XDG_CACHE_HOME/edgeai/programs, else $HOME/.cache/edgeai/programs.
+ * EDGEAI_COMPILE_NO_CACHE turns it off for one compile.
+ */
+/** @EDGEAI_CACHE_PROGRAM_HIT: the compiled program came from the cache */
+#define EDGEAI_CACHE_PROGRAM_HIT (1U << 0)
+/** @EDGEAI_CACHE_PLACEMENT_HIT: the device's op set for the model came from the cache */
+#define EDGEAI_CACHE_PLACEMENT_HIT (1U << 1)
+/** @EDGEAI_CACHE_STORED: something was computed and stored */
+#define EDGEAI_CACHE_STORED (1U << 2)
+/** @EDGEAI_CACHE_CORRUPT: a corrupt entry was found, removed and recomputed */
+#define EDGEAI_CACHE_CORRUPT (1U << 3)
+/** edgeai_program_get_cache_state() - EDGEAI_CACHE_* bits of the compile, or -EINVAL */
+EDGEAI_PUBLIC int edgeai_program_get_cache_state(const struct edgeai_program *prog);
+
 /** edgeai_cpu_kernels() - name of the CPU kernels in use ("avx2", "reference"); never NULL */
 EDGEAI_PUBLIC const char *edgeai_cpu_kernels(const struct edgeai_program *prog);
 

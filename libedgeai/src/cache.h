@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* On-disk cache of compiled programs and of the ops each driver takes (cache.c). */
+#ifndef EDGEAI_CACHE_H
+#define EDGEAI_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "compile.h"
+
+/* What identifies a device's op set: type, firmware and driver versions. */
+struct ea_cache_dev {
+	uint32_t type, fw_version, fw_abi;
+	uint32_t drv_major, drv_minor, drv_patch;
+};
+
+/* The cache directory (created); -ENOENT when caching is off. */
+EA_PRIVATE int ea_cache_dir(char *buf, size_t size);
+/* The entry name of @m: its hash and the library version. */
+EA_PRIVATE int ea_cache_key(const struct edgeai_model *m, char *key, size_t size);
+/* 0 and *ret; -ENOENT (no entry); -EBADMSG (corrupt: removed). */
+EA_PRIVATE int ea_cache_load_program(const char *dir, const char *key, struct ea_compiled **ret);
+EA_PRIVATE int ea_cache_store_program(const char *dir, const char *key,
+				      const struct ea_compiled *c);
+/* accept[i] = 1 when the device's driver takes model op i. */
+EA_PRIVATE int ea_cache_load_ops(const char *dir, const char *key, const struct ea_cache_dev *d,
+				 uint8_t *accept, uint32_t n_ops);
+EA_PRIVATE int ea_cache_store_ops(const char *dir, const char *key, const struct ea_cache_dev *d,
+				  const uint8_t *accept, uint32_t n_ops);
+
+#endif

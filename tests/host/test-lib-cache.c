@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The on-disk compile cache of edgeai_model_compile(), in a private
+ * $EDGEAI_CACHE_DIR: the first compile stores the program, the next one
+ * loads it (EDGEAI_CACHE_PROGRAM_HIT) and runs to the same bytes; a
+ * corrupt entry (a flipped byte, a truncated file, a bad header) is
+ * detected, recompiled and stored again; another model gets its own
+ * entry; EDGEAI_COMPILE_NO_CACHE and an empty $EDGEAI_CACHE_DIR turn the
+ * cache off. (The device op-set entries need a device: vm lane.)
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ktap.h"
+#include "test-tflite-build.h"
+
+static char dir[] = "/tmp/edgeai-cache-test.XXXXXX";
+
+static struct edgeai_model *int8_cnn(uint64_t seed)
+{
+	struct edgeai_quant_options o = { .size = sizeof(o), .io = EDGEAI_QUANT_IO_INT8,
+					  .n_samples = 4, .seed = seed };
+	struct edgeai_model *f = tb_small_cnn(), *q = NULL;
+	struct edgeai_quant_report rep;
+	char err[256] = "";
+
+	if (edgeai_quantize(f, &o, &q, &rep, err, sizeof(err)) < 0)
+		ktap_diag("quantize: %s", err);
+	edgeai_model_unref(f);
+	return q;
+}
+
+/* Compile @m (CPU_ONLY, @flags), run it on @in into @out; returns the cache state or -errno. */
+static int compile_run(struct edgeai_model *m, uint32_t flags, const uint8_t *in, uint8_t *out)
+{
+	struct edgeai_compile_options o = { .policy = EDGEAI_POLICY_CPU_ONLY, .flags = flags };
+	struct edgeai_program *p = NULL;
+	size_t in_size = 8 * 8 * 3, out_size = 5;
+	const void *ins[1] = { in };
+	void *outs[1] = { out };
+	char err[256];
+	int r;
+
+	r = edgeai_model_compile(m, &o, &p, err, sizeof(err));
+	if (r)
+		return r;
+	r = edgeai_program_run(p, ins, &in_size, 1, outs, &out_size, 1);
+	if (!r)
+		r = edgeai_program_get_cache_state(p);
+	edgeai_program_unref(p);
+	return r;
+}
+
+/* The one .prog entry in the cache directory (first found), or "". */
+static int entries(char *path, size_t size)
+{
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	path[0] = 0;
+	if (!d)
+		return 0;
+	while ((e = readdir(d)))
+		if (strstr(e->d_name, ".prog")) {
+			if (!n)
+				snprintf(path, size, "%s/%s", dir, e->d_name);
+			n++;
+		}
+	closedir(d);
+	return n;
+}
+
+static void poke(const char *path, long off, uint8_t x)
+{
+	int fd = open(path, O_RDWR);
+	uint8_t b = 0;
+
+	if (fd < 0)
+		return;
+	if (pread(fd, &b, 1, off) == 1) {
+		b ^= x;
+		if (pwrite(fd, &b, 1, off) != 1)
+			ktap_diag("pwrite failed");
+	}
+	close(fd);
+}
+
+int main(void)
+{
+	struct edgeai_model *m, *m2;
+	uint8_t in[8 * 8 * 3], ref[5], out[5];
+	char path[4096];
+	long size;
+	FILE *f;
+	int st;
+
+	ktap_start();
+	for (size_t i = 0; i < sizeof(in); i++)
+		in[i] = (uint8_t)(i * 73 + 11);
+	if (!mkdtemp(dir))
+		return 1;
+	setenv("EDGEAI_CACHE_DIR", dir, 1);
+	m = int8_cnn(7);
+	m2 = int8_cnn(8);
+
+	st = compile_run(m, EDGEAI_COMPILE_NO_CACHE, in, ref);
+	ktap_ok(st == 0 && entries(path, sizeof(path)) == 0,
+		"EDGEAI_COMPILE_NO_CACHE: state %d, no entry written", st);
+	st = compile_run(m, 0, in, out);
+	ktap_ok(st == EDGEAI_CACHE_STORED && entries(path, sizeof(path)) == 1,
+		"first compile stores the program (state %d): %s", st, path);
+	ktap_ok(!memcmp(out, ref, sizeof(out)), "and runs to the same bytes");
+	st = compile_run(m, 0, in, out);
+	ktap_ok(st == EDGEAI_CACHE_PROGRAM_HIT, "second compile loads it (state %d)", st);
+	ktap_ok(!memcmp(out, ref, sizeof(out)), "the loaded program runs to the same bytes");
+
+	/* a flipped byte in the middle of the payload */
+	f = fopen(path, "rb");
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	fclose(f);
+	poke(path, size / 2, 0x40);
+	st = compile_run(m, 0, in, out);
+	ktap_ok(st == (EDGEAI_CACHE_CORRUPT | EDGEAI_CACHE_STORED) && !memcmp(out, ref, sizeof(out)),
+		"a flipped payload byte is detected, the model recompiled and stored (state %d)", st);
+	st = compile_run(m, 0, in, out);
+	ktap_ok(st == EDGEAI_CACHE_PROGRAM_HIT, "the rewritten entry loads again (state %d)", st);
+
+	/* a truncated file */
+	if (truncate(path, 40))
+		ktap_diag("truncate failed");
+	st = compile_run(m, 0, in, out);
+	ktap_ok(st == (EDGEAI_CACHE_CORRUPT | EDGEAI_CACHE_STORED) && !memcmp(out, ref, sizeof(out)),
+		"a truncated entry is detected and recompiled (state %d)", st);
+
+	/* a bad header */
+	poke(path, 0, 0xff);
+	st = compile_run(m, 0, in, out);
+	ktap_ok(st == (EDGEAI_CACHE_CORRUPT | EDGEAI_CACHE_STORED),
+		"a bad magic is detected and recompiled (state %d)", st);
+
+	st = compile_run(m2, 0, in, out);
+	ktap_ok(st == EDGEAI_CACHE_STORED && entries(path, sizeof(path)) == 2,
+		"another model gets its own entry (state %d, %d entries)", st,
+		entries(path, sizeof(path)));
+
+	setenv("EDGEAI_CACHE_DIR", "", 1);
+	st = compile_run(m, 0, in, out);
+	ktap_ok(st == 0 && !memcmp(out, ref, sizeof(out)), "an empty EDGEAI_CACHE_DIR turns the cache off (state %d)", st);
+
+	edgeai_model_unref(m);
+	edgeai_model_unref(m2);
+	while (entries(path, sizeof(path)))
+		unlink(path);
+	rmdir(dir);
+	return ktap_finish();
+}
