@@ -50,18 +50,74 @@ struct vnni_w {
 	int32_t *w32;		/* depthwise: k (taps) * nb * 16, n = channels */
 };
 
-/* Per output channel rescale, in the lanes' order. */
-struct vnni_q {
-	int32_t *c;		/* bias - (128 + zx) * wsum */
-	int32_t *left, *mul;
-	int64_t *right, *rnd;	/* per channel, 64-bit */
-	int32_t zo, lo, hi;
-};
-
 static void *aalloc(size_t n)
 {
 	return aligned_alloc(64, (n + 63) & ~(size_t)63);
 }
+
+/*
+ * gemmlowp's rescale as edgeai_mbqm() computes it, on 16 lanes. The
+ * saturating rounding doubling high multiply, (x * m + nudge) / 2^31
+ * truncated toward zero with nudge 2^30 (x * m >= 0) or 1 - 2^30, equals
+ * (x * m + 2^30) >> 31 (arithmetic) in both cases (for x * m < 0, adding
+ * 2^31 - 1 turns the truncation into a floor); m >= 0, so the saturating
+ * case cannot occur. The rounding divide by 2^e (half away from zero)
+ * equals (v + 2^(e-1) - (v < 0)) >> e for e > 0, in 64-bit lanes where
+ * nothing overflows. struct gq holds one 16-lane group's parameters laid
+ * out for the even and odd lanes.
+ */
+struct gq {
+	__m512i left, mul, mulo;	/* mulo: the odd lanes' multipliers, in the even slots */
+	__m512i se, so;			/* right shifts of the even / odd lanes, 64-bit */
+	__m512i rpe, rpo, rne, rno;	/* rounding addends for v >= 0 / v < 0 */
+};
+
+/* @shift and @mul: 16 lanes each (shift -31..30, mul >= 0). */
+static void gq_make(struct gq *g, const int32_t *shift, const int32_t *mul)
+{
+	int32_t l[16], m[16];
+	int64_t se[8], so[8], rp[16], rn[16];
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		int32_t e = shift[i] > 0 ? 0 : -shift[i];
+
+		l[i] = shift[i] > 0 ? shift[i] : 0;
+		m[i] = mul[i];
+		if (i % 2)
+			so[i / 2] = e;
+		else
+			se[i / 2] = e;
+		rp[i] = e ? (int64_t)1 << (e - 1) : 0;
+		rn[i] = e ? ((int64_t)1 << (e - 1)) - 1 : 0;
+	}
+	g->left = _mm512_loadu_si512(l);
+	g->mul = _mm512_loadu_si512(m);
+	g->mulo = _mm512_srli_epi64(g->mul, 32);
+	g->se = _mm512_loadu_si512(se);
+	g->so = _mm512_loadu_si512(so);
+	g->rpe = _mm512_set_epi64(rp[14], rp[12], rp[10], rp[8], rp[6], rp[4], rp[2], rp[0]);
+	g->rpo = _mm512_set_epi64(rp[15], rp[13], rp[11], rp[9], rp[7], rp[5], rp[3], rp[1]);
+	g->rne = _mm512_set_epi64(rn[14], rn[12], rn[10], rn[8], rn[6], rn[4], rn[2], rn[0]);
+	g->rno = _mm512_set_epi64(rn[15], rn[13], rn[11], rn[9], rn[7], rn[5], rn[3], rn[1]);
+}
+
+static void gq_make1(struct gq *g, int32_t shift, int32_t mul)
+{
+	int32_t s16[16], m16[16];
+	int i;
+
+	for (i = 0; i < 16; i++)
+		s16[i] = shift, m16[i] = mul;
+	gq_make(g, s16, m16);
+}
+
+/* Per output channel terms of a GEMM op, in the lanes' order. */
+struct vnni_q {
+	int32_t *c;		/* bias - (128 + zx) * wsum */
+	struct gq *g;		/* rescale of each 16-channel block */
+	int32_t zo, lo, hi;
+};
 
 static void vnni_w_free(struct vnni_w *p)
 {
@@ -125,10 +181,7 @@ static int shift_ok(int32_t mul, int32_t shift)
 static void vnni_q_free(struct vnni_q *q)
 {
 	free(q->c);
-	free(q->left);
-	free(q->mul);
-	free(q->right);
-	free(q->rnd);
+	free(q->g);
 }
 
 /*
@@ -140,17 +193,17 @@ static int make_q(struct vnni_q *q, const struct vnni_w *w, const int32_t *bias,
 		  int32_t zo, int32_t lo, int32_t hi)
 {
 	uint32_t n = w->nb * 16, o;
+	int32_t *sh, *mu;
 
 	memset(q, 0, sizeof(*q));
-	q->c = aalloc((size_t)n * 4);
-	q->left = aalloc((size_t)n * 4);
-	q->mul = aalloc((size_t)n * 4);
-	q->right = aalloc((size_t)n * 8);
-	q->rnd = aalloc((size_t)n * 8);
-	if (!q->c || !q->left || !q->mul || !q->right || !q->rnd) {
+	q->c = aalloc((size_t)n * 12);
+	q->g = aalloc((size_t)w->nb * sizeof(*q->g));
+	if (!q->c || !q->g) {
 		vnni_q_free(q);
 		return -1;
 	}
+	sh = q->c + n;
+	mu = sh + n;
 	for (o = 0; o < n; o++) {
 		int32_t m = o < w->n && qm ? qm[o].multiplier : mul;
 		int32_t s = o < w->n && qm ? qm[o].shift : shift;
@@ -164,46 +217,37 @@ static int make_q(struct vnni_q *q, const struct vnni_w *w, const int32_t *bias,
 			m = 0, s = 0;
 		c -= (uint32_t)(128 + zx) * (uint32_t)w->wsum[o];
 		q->c[o] = (int32_t)c;
-		q->left[o] = s > 0 ? s : 0;
-		q->mul[o] = m;
-		q->right[o] = s > 0 ? 0 : -s;
-		q->rnd[o] = q->right[o] ? (int64_t)1 << (q->right[o] - 1) : 0;
+		sh[o] = s;
+		mu[o] = m;
 	}
+	for (o = 0; o < w->nb; o++)
+		gq_make(&q->g[o], sh + 16 * o, mu + 16 * o);
 	q->zo = zo;
 	q->lo = lo;
 	q->hi = hi;
 	return 0;
 }
 
-/* edgeai_mbqm_up() + zero point + clamp on the 16 channels from @o, then int8 stores. */
+/*
+ * edgeai_mbqm_up() (ruy's rounding) + zero point + clamp on the 16
+ * channels from @o, then int8 stores: (x * M + 2^30) >> 31, then the right
+ * shift rounding half up, (v + 2^(e-1)) >> e, in 64-bit lanes.
+ */
 static inline void requant_store(__m512i acc, const struct vnni_q *q, uint32_t o, int8_t *dst,
 				 __mmask16 m)
 {
-	const __m512i one30 = _mm512_set1_epi64((int64_t)1 << 30);
+	const struct gq *g = &q->g[o / 16];
+	const __m512i h = _mm512_set1_epi64((int64_t)1 << 30);
 	__m512i x = _mm512_add_epi32(acc, _mm512_load_si512(q->c + o));
-	__m512i mul = _mm512_load_si512(q->mul + o);
-	__m512i re = _mm512_load_si512(q->right + o), ro = _mm512_load_si512(q->right + o + 8);
-	__m512i ne = _mm512_load_si512(q->rnd + o), no = _mm512_load_si512(q->rnd + o + 8);
 	__m512i pe, po, r;
 
-	x = _mm512_sllv_epi32(x, _mm512_load_si512(q->left + o));
-	/* even lanes (0, 2, ..) and odd lanes as 64-bit products */
-	pe = _mm512_mul_epi32(x, mul);
-	po = _mm512_mul_epi32(_mm512_srli_epi64(x, 32), _mm512_srli_epi64(mul, 32));
-	pe = _mm512_srai_epi64(_mm512_add_epi64(pe, one30), 31);
-	po = _mm512_srai_epi64(_mm512_add_epi64(po, one30), 31);
-	/* right[] and rnd[] are per channel: spread them to the even/odd 64-bit lanes */
-	{
-		const __m512i ie = _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0);
-		const __m512i io = _mm512_set_epi64(15, 13, 11, 9, 7, 5, 3, 1);
-		__m512i se = _mm512_permutex2var_epi64(re, ie, ro);
-		__m512i so = _mm512_permutex2var_epi64(re, io, ro);
-		__m512i de = _mm512_permutex2var_epi64(ne, ie, no);
-		__m512i d_o = _mm512_permutex2var_epi64(ne, io, no);
-
-		pe = _mm512_srav_epi64(_mm512_add_epi64(pe, de), se);
-		po = _mm512_srav_epi64(_mm512_add_epi64(po, d_o), so);
-	}
+	x = _mm512_sllv_epi32(x, g->left);
+	pe = _mm512_mul_epi32(x, g->mul);
+	po = _mm512_mul_epi32(_mm512_srli_epi64(x, 32), g->mulo);
+	pe = _mm512_srai_epi64(_mm512_add_epi64(pe, h), 31);
+	po = _mm512_srai_epi64(_mm512_add_epi64(po, h), 31);
+	pe = _mm512_srav_epi64(_mm512_add_epi64(pe, g->rpe), g->se);
+	po = _mm512_srav_epi64(_mm512_add_epi64(po, g->rpo), g->so);
 	r = _mm512_mask_blend_epi32(0xaaaa, pe, _mm512_slli_epi64(po, 32));
 	r = _mm512_add_epi32(r, _mm512_set1_epi32(q->zo));
 	r = _mm512_max_epi32(r, _mm512_set1_epi32(q->lo));
@@ -391,11 +435,19 @@ static int conv(const struct ek_op *o, const struct vnni_w *prep)
 						int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
 						uint8_t *d = dst + (ky * kw + kx) * ic;
 
-						if (iy < 0 || iy >= h || ix < 0 || ix >= w)
+						const uint8_t *sp;
+						uint32_t e;
+
+						if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
 							memset(d, pv, ic);
-						else
-							memcpy(d, xu + ek_idx(in, n, (uint32_t)iy,
-									       (uint32_t)ix, 0), ic);
+							continue;
+						}
+						sp = xu + ek_idx(in, n, (uint32_t)iy, (uint32_t)ix, 0);
+						if (ic >= 16)
+							memcpy(d, sp, ic);
+						else	/* a few channels (first layers) */
+							for (e = 0; e < ic; e++)
+								d[e] = sp[e];
 					}
 				}
 				memset(dst + k, 0, wp->k4 * 4 - k);
@@ -469,63 +521,6 @@ static int fc(const struct ek_op *o, const struct vnni_w *prep)
 	vnni_q_free(&q);
 	vnni_w_free(own);
 	return 0;
-}
-
-/*
- * gemmlowp's rescale as edgeai_mbqm() computes it, on 16 lanes. The
- * saturating rounding doubling high multiply, (x * m + nudge) / 2^31
- * truncated toward zero with nudge 2^30 (x * m >= 0) or 1 - 2^30, equals
- * (x * m + 2^30) >> 31 (arithmetic) in both cases (for x * m < 0, adding
- * 2^31 - 1 turns the truncation into a floor); m >= 0, so the saturating
- * case cannot occur. The rounding divide by 2^e (half away from zero)
- * equals (v + 2^(e-1) - (v < 0)) >> e for e > 0, in 64-bit lanes where
- * nothing overflows. struct gq holds one 16-lane group's parameters laid
- * out for the even and odd lanes.
- */
-struct gq {
-	__m512i left, mul, mulo;	/* mulo: the odd lanes' multipliers, in the even slots */
-	__m512i se, so;			/* right shifts of the even / odd lanes, 64-bit */
-	__m512i rpe, rpo, rne, rno;	/* rounding addends for v >= 0 / v < 0 */
-};
-
-/* @shift and @mul: 16 lanes each (shift -31..30, mul >= 0). */
-static void gq_make(struct gq *g, const int32_t *shift, const int32_t *mul)
-{
-	int32_t l[16], m[16];
-	int64_t se[8], so[8], rp[16], rn[16];
-	int i;
-
-	for (i = 0; i < 16; i++) {
-		int32_t e = shift[i] > 0 ? 0 : -shift[i];
-
-		l[i] = shift[i] > 0 ? shift[i] : 0;
-		m[i] = mul[i];
-		if (i % 2)
-			so[i / 2] = e;
-		else
-			se[i / 2] = e;
-		rp[i] = e ? (int64_t)1 << (e - 1) : 0;
-		rn[i] = e ? ((int64_t)1 << (e - 1)) - 1 : 0;
-	}
-	g->left = _mm512_loadu_si512(l);
-	g->mul = _mm512_loadu_si512(m);
-	g->mulo = _mm512_srli_epi64(g->mul, 32);
-	g->se = _mm512_loadu_si512(se);
-	g->so = _mm512_loadu_si512(so);
-	g->rpe = _mm512_set_epi64(rp[14], rp[12], rp[10], rp[8], rp[6], rp[4], rp[2], rp[0]);
-	g->rpo = _mm512_set_epi64(rp[15], rp[13], rp[11], rp[9], rp[7], rp[5], rp[3], rp[1]);
-	g->rne = _mm512_set_epi64(rn[14], rn[12], rn[10], rn[8], rn[6], rn[4], rn[2], rn[0]);
-	g->rno = _mm512_set_epi64(rn[15], rn[13], rn[11], rn[9], rn[7], rn[5], rn[3], rn[1]);
-}
-
-static void gq_make1(struct gq *g, int32_t shift, int32_t mul)
-{
-	int32_t s16[16], m16[16];
-	int i;
-
-	for (i = 0; i < 16; i++)
-		s16[i] = shift, m16[i] = mul;
-	gq_make(g, s16, m16);
 }
 
 static inline __m512i v_mbqm(__m512i x, const struct gq *g)
