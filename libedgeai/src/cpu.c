@@ -257,7 +257,9 @@ struct ea_opt_prep *ea_opt_prepare(const struct ek_op *o)
 void ea_opt_prepare_free(struct ea_opt_prep *p)
 {
 	if (p) {
-		ea_vnni_prepare_free(p->vnni);
+		/* cpu-vnni.c code runs only where the CPU has it */
+		if (p->vnni)
+			ea_vnni_prepare_free(p->vnni);
 		free(p->avx2);
 		free(p);
 	}
