@@ -204,13 +204,17 @@ int edgeai_ioctl_bo_prep(struct drm_device *drm, void *data,
 		ret = dma_resv_test_signaled(obj->resv, dma_resv_usage_rw(write)) ?
 		      0 : -EBUSY;
 	} else {
+		/* remaining jiffies are a long: an int would truncate them */
 		timeout = drm_timeout_abs_to_jiffies(args->timeout_ns);
-		ret = dma_resv_wait_timeout(obj->resv, dma_resv_usage_rw(write),
-					    true, timeout);
-		if (!ret)
+		timeout = dma_resv_wait_timeout(obj->resv,
+						dma_resv_usage_rw(write),
+						true, timeout);
+		if (!timeout)
 			ret = -ETIMEDOUT;
-		else if (ret > 0)
+		else if (timeout > 0)
 			ret = 0;
+		else
+			ret = timeout;
 	}
 	if (ret)
 		goto out_put;

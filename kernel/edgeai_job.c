@@ -767,10 +767,15 @@ int edgeai_ioctl_wait(struct drm_device *drm, void *data,
 	}
 
 	timeout = drm_timeout_abs_to_jiffies(args->timeout_ns);
-	/* finished, not done: see &struct edgeai_job_result. */
-	ret = dma_fence_wait_timeout(res.finished, true, timeout);
-	if (ret < 0)
+	/*
+	 * finished, not done: see &struct edgeai_job_result. The remaining
+	 * jiffies are a long: an int would truncate them for far deadlines.
+	 */
+	timeout = dma_fence_wait_timeout(res.finished, true, timeout);
+	if (timeout < 0) {
+		ret = timeout;
 		goto out_put;
+	}
 	if (!dma_fence_is_signaled(res.finished)) {
 		ret = -ETIME;
 		goto out_put;

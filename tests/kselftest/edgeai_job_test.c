@@ -95,6 +95,42 @@ TEST_F(job, fill_then_copy)
 	eai_bo_fini(self->fd, self->b);
 }
 
+/*
+ * Far deadlines: WAIT and BO_PREP must succeed with deadlines whose
+ * remaining jiffies do not fit in an int. 40, 150 and 300 days put bit 31
+ * of the jiffies count at HZ 1000, 250 and 100; INT64_MAX is "forever".
+ * The raw ioctl() result is checked: a truncated count came back as a
+ * large negative value, which libc does not even report as an error.
+ */
+TEST_F(job, far_deadline)
+{
+	const int64_t day = 86400LL * 1000000000LL;
+	const int64_t far[] = { 40 * day, 150 * day, 300 * day, 0 };
+
+	for (unsigned int i = 0; i < sizeof(far) / sizeof(far[0]); i++) {
+		int64_t deadline = far[i] ? eai_now_ns() + far[i] : INT64_MAX;
+		struct drm_edgeai_wait w = { .timeout_ns = deadline };
+		struct drm_edgeai_bo_prep prep = {
+			.handle = self->a,
+			.op = DRM_EDGEAI_PREP_READ,
+			.timeout_ns = deadline,
+		};
+		uint64_t id;
+
+		ASSERT_EQ(0, submit_fill(self->fd, self->a, 0x30 + i, 0, 0, &id));
+		w.job_id = id;
+		w.status = -1;
+		EXPECT_EQ(0, ioctl(self->fd, DRM_IOCTL_EDGEAI_WAIT, &w))
+			TH_LOG("WAIT, deadline in %lld days", (long long)(far[i] / day));
+		EXPECT_EQ(0, w.status);
+		EXPECT_LT(0, w.device_time_ns);
+		EXPECT_EQ(0, ioctl(self->fd, DRM_IOCTL_EDGEAI_BO_PREP, &prep))
+			TH_LOG("BO_PREP, deadline in %lld days", (long long)(far[i] / day));
+		EXPECT_TRUE(eai_all_bytes(self->pa, SZ, 0x30 + i));
+		ASSERT_EQ(0, eai_bo_fini(self->fd, self->a));
+	}
+}
+
 /* CPU writes made between PREP(WRITE) and FINI are what the device reads. */
 TEST_F(job, cpu_write_device_read)
 {
