@@ -127,7 +127,7 @@ static int run_async(struct app *a, const void *in, size_t in_size, const uint8_
 	struct edgeai_request **reqs = calloc(n, sizeof(*reqs));
 	struct edgeai_request_stats st = { 0 };
 	uint8_t *got = malloc(a->total_out);
-	unsigned int i, equal = 0, polls = 0, jobs = 0;
+	unsigned int i, equal = 0, polls = 0, jobs = 0, chained = 0;
 	int fd, r = 0;
 
 	if (!reqs || !got)
@@ -175,11 +175,12 @@ static int run_async(struct app *a, const void *in, size_t in_size, const uint8_
 			equal++;
 		edgeai_request_get_stats(reqs[i], &st);
 		jobs += st.device_jobs;
+		chained += st.chained;
 	}
-	printf("async: %u requests in flight at once, %u finished, %u failed, %u outputs equal to the expected bytes; %u device jobs, last via %s, %u polls of the event fd (%s)\n",
+	printf("async: %u requests in flight at once, %u finished, %u failed, %u outputs equal to the expected bytes; %u device jobs, last via %s, %u polls of the event fd (%s); %u devices, %u jobs chained behind another device job without waiting\n",
 	       n, a->done, a->failed, equal, jobs,
 	       st.path == 2 ? "io_uring" : st.path == 1 ? "ioctl" : "none", polls,
-	       fd >= 0 ? "io_uring ring" : edgeai_strerror(fd));
+	       fd >= 0 ? "io_uring completions" : edgeai_strerror(fd), st.n_devices, chained);
 	printf("AUTO placement of the last request:\n");
 	print_placement(a, reqs[n - 1]);
 	r = equal == n ? 0 : -EIO;

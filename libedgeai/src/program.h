@@ -14,6 +14,7 @@ struct edgeai_program {
 	struct ea_compiled *c;
 	uint32_t policy;	/* enum edgeai_policy */
 	unsigned int cache_state;	/* EDGEAI_CACHE_* */
+	int epfd;		/* epoll over the devices' rings (two devices), -1 */
 	int reference;
 	pthread_mutex_t lock;	/* guards arena and req */
 	void *arena;

@@ -26,7 +26,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cpu.h"
 #include "drm/edgeai_program.h"
@@ -72,13 +74,18 @@ struct edgeai_request {
 	struct ea_seg *seg;	/* NULL: ds->seg */
 	uint32_t n_seg;
 	struct edgeai_buffer *sbuf[REQ_MAX_SLOTS];
+	struct edgeai_buffer *sbuf1[REQ_MAX_SLOTS];	/* imported on d[1] */
 	uint32_t sflags[REQ_MAX_SLOTS];
 	void *smap[REQ_MAX_SLOTS];
 	uint32_t n_slots;
 	struct edgeai_job **jobs;	/* [n_seg], NULL for CPU segments */
 
 	enum req_state state;
-	uint32_t cur;		/* segment */
+	uint32_t cur;		/* first unfinished segment */
+	uint32_t sub;		/* next segment to submit (cur..sub-1 are in flight) */
+	uint8_t *done;		/* [n_seg]: device segment finished */
+	const char *rerun;	/* a chained job was refused: rerun on the CPU when idle */
+	char rerun_why[160];
 	uint32_t hi;		/* next host op */
 	int status;
 	int64_t deadline_rel, deadline_abs;
@@ -129,9 +136,14 @@ static void drop_layout(struct edgeai_request *req)
 			edgeai_job_unref(req->jobs[i]);
 	free(req->jobs);
 	req->jobs = NULL;
+	free(req->done);
+	req->done = NULL;
+	for (i = 0; i < REQ_MAX_SLOTS; i++)
+		req->sbuf1[i] = edgeai_buffer_unref(req->sbuf1[i]);
 	if (req->seg) {
 		for (i = 0; i < req->n_seg; i++) {
-			ea_prog_destroy(req->ds->fd, req->seg[i].handle);
+			if (req->seg[i].on_dev)
+				ea_prog_destroy(req->ds->d[req->seg[i].di].fd, req->seg[i].handle);
 			free(req->seg[i].blob);
 		}
 		free(req->seg);
@@ -220,7 +232,7 @@ static int request_new(struct edgeai_program *prog, int weak, struct edgeai_requ
 		return -ENOMEM;
 	}
 	if (req->ds) {
-		r = edgeai_buffer_new(req->ds->dev, c->arena_size, 0, &req->arena_bo);
+		r = edgeai_buffer_new(req->ds->d[0].dev, c->arena_size, 0, &req->arena_bo);
 		if (!r)
 			r = edgeai_buffer_map(req->arena_bo, &map);
 		if (r) {
@@ -326,7 +338,7 @@ static int bind_buf(struct edgeai_request *req, struct req_bind *b, const struct
 {
 	assert_return(buf, -EINVAL);
 	assert_return(req->state != REQ_RUNNING, -EBUSY);
-	assert_return(!req->ds || buf->dev == req->ds->dev, -EXDEV);
+	assert_return(!req->ds || buf->dev == req->ds->d[0].dev, -EXDEV);
 	assert_return(offset <= buf->size && io->size <= buf->size - offset, -EINVAL);
 	assert_return(offset % (io->esize ? io->esize : 1) == 0, -EINVAL);
 
@@ -456,26 +468,39 @@ static int build_layout(struct edgeai_request *req)
 				return -ENOMEM;
 			rewrite(req, req->seg[i].blob);
 			if (req->seg[i].on_dev) {
-				r = ea_prog_create(ds->fd, req->seg[i].blob, req->seg[i].size,
-						   &req->seg[i].handle);
+				r = ea_prog_create(ds->d[req->seg[i].di].fd, req->seg[i].blob,
+						   req->seg[i].size, &req->seg[i].handle);
 				if (r)
 					return r;
 			}
 		}
 	}
+	/* the second device sees the arena and bound buffers through dma-buf imports */
+	for (k = 0; ds->n_dev > 1 && k < req->n_slots; k++) {
+		int fd = -1;
+
+		r = edgeai_buffer_export_dmabuf(req->sbuf[k], &fd);
+		if (!r)
+			r = edgeai_buffer_import_dmabuf(ds->d[1].dev, fd, &req->sbuf1[k]);
+		if (fd >= 0)
+			close(fd);
+		if (r)
+			return r;
+	}
 	req->jobs = calloc(ds->n_seg, sizeof(*req->jobs));
-	if (!req->jobs)
+	req->done = calloc(ds->n_seg, 1);
+	if (!req->jobs || !req->done)
 		return -ENOMEM;
 	for (i = 0; i < ds->n_seg; i++) {
 		const struct ea_seg *sg = req->seg ? &req->seg[i] : &ds->seg[i];
 
 		if (!sg->on_dev)
 			continue;
-		r = edgeai_job_new(ds->dev, &req->jobs[i]);
+		r = edgeai_job_new(ds->d[sg->di].dev, &req->jobs[i]);
 		for (k = 0; k < req->n_slots && !r; k++) {
 			uint32_t slot;
 
-			r = edgeai_job_bind(req->jobs[i], req->sbuf[k],
+			r = edgeai_job_bind(req->jobs[i], sg->di ? req->sbuf1[k] : req->sbuf[k],
 					    (req->sflags[k] & DRM_EDGEAI_BO_READ ? EDGEAI_ACCESS_READ : 0) |
 					    (req->sflags[k] & DRM_EDGEAI_BO_WRITE ? EDGEAI_ACCESS_WRITE : 0),
 					    &slot);
@@ -548,6 +573,16 @@ static int run_cpu(struct edgeai_request *req, const void *blob, size_t size)
 			   req->prog->reference, &failed);
 }
 
+static int run_cpu_seg(struct edgeai_request *req, const struct ea_seg *sg)
+{
+	int r = cpu_begin(req, EDGEAI_ACCESS_READ | EDGEAI_ACCESS_WRITE);
+
+	if (!r)
+		r = run_cpu(req, sg->blob, sg->size);
+	cpu_end(req);
+	return r;
+}
+
 /*
  * The whole request on the CPU, from the inputs (after the device failed
  * a job part way: the arena may hold anything).
@@ -579,8 +614,9 @@ static int rerun_on_cpu(struct edgeai_request *req, const char *reason)
 	return r;
 }
 
-/* Why the device segment due now should run on the CPU (AUTO), or NULL. */
-static const char *fallback_reason(struct edgeai_request *req, char *buf, size_t size)
+/* Why device segment @sg due now should run on the CPU (AUTO), or NULL. */
+static const char *fallback_reason(struct edgeai_request *req, const struct ea_seg *sg, char *buf,
+				   size_t size)
 {
 	char word[64];
 
@@ -593,19 +629,19 @@ static const char *fallback_reason(struct edgeai_request *req, char *buf, size_t
 	if (req->deadline_abs && now_ns() >= req->deadline_abs) {
 		snprintf(buf, size, "fallback: deadline of %lld us passed before the %s could start",
 			 (long long)(req->deadline_rel / 1000),
-			 edgeai_exec_device_name(req->ds->exec_dev));
+			 edgeai_exec_device_name(req->ds->d[sg->di].exec_dev));
 		return buf;
 	}
 	return NULL;
 }
 
-static const char *busy_reason(struct edgeai_request *req, int r)
+static const char *busy_reason(struct edgeai_request *req, const struct ea_seg *sg, int r)
 {
 	struct drm_edgeai_client_info ci = { 0 };
 
 	if (r == -EDQUOT)
 		return "quota used up";
-	if (edgeai__ioctl(req->ds->fd, DRM_IOCTL_EDGEAI_GET_CLIENT, &ci) == 0) {
+	if (edgeai__ioctl(req->ds->d[sg->di].fd, DRM_IOCTL_EDGEAI_GET_CLIENT, &ci) == 0) {
 		if (ci.busy_reason == DRM_EDGEAI_BUSY_THERMAL)
 			return "thermal: at its critical trip";
 		if (ci.busy_reason == DRM_EDGEAI_BUSY_INFLIGHT)
@@ -614,7 +650,25 @@ static const char *busy_reason(struct edgeai_request *req, int r)
 	return "busy";
 }
 
-/* Run segments from req->cur until one is in flight on the device, or the end. */
+static int run_seg_on_cpu(struct edgeai_request *req, const struct ea_seg *sg, const char *why)
+{
+	int r;
+
+	place_cpu(req, sg->first, sg->count, why);
+	req->stats.fallbacks++;
+	r = cpu_begin(req, EDGEAI_ACCESS_READ | EDGEAI_ACCESS_WRITE);
+	if (!r)
+		r = run_cpu(req, sg->blob, sg->size);
+	cpu_end(req);
+	return r;
+}
+
+/*
+ * Run segments from req->cur on: CPU segments here; device segments are
+ * submitted, and consecutive device segments (no CPU work in between) all
+ * at once: the kernel orders them by the implicit fences of the arena.
+ * Returns with jobs in flight (req->sub > req->cur), or finishes the request.
+ */
 static void advance(struct edgeai_request *req)
 {
 	const struct ea_compiled *c = req->c;
@@ -634,29 +688,40 @@ static void advance(struct edgeai_request *req)
 				break;
 		}
 		if (sg->on_dev) {
-			fb = fallback_reason(req, why, sizeof(why));
+			fb = fallback_reason(req, sg, why, sizeof(why));
 			if (!fb) {
 				r = edgeai_job_submit(req->jobs[req->cur], 0);
 				if (!r) {
+					uint32_t k;
+
 					req->stats.device_jobs++;
+					req->sub = req->cur + 1;
+					/* chain the device segments that follow */
+					for (k = req->cur + 1; k < req->n_seg; k++) {
+						const struct ea_seg *s2 = seg_at(req, k);
+
+						if (!s2->on_dev ||
+						    (req->hi < c->n_host && c->host[req->hi].at <= s2->first) ||
+						    fallback_reason(req, s2, why, sizeof(why)) ||
+						    edgeai_job_submit(req->jobs[k], 0))
+							break;
+						req->stats.device_jobs++;
+						req->stats.chained++;
+						req->sub = k + 1;
+					}
 					return;
 				}
 				if (req->prog->policy != EDGEAI_POLICY_AUTO ||
 				    (r != -EBUSY && r != -EDQUOT))
 					break;
 				snprintf(why, sizeof(why), "fallback: the %s refused the job at once (%s)",
-					 edgeai_exec_device_name(req->ds->exec_dev),
-					 busy_reason(req, r));
+					 edgeai_exec_device_name(req->ds->d[sg->di].exec_dev),
+					 busy_reason(req, sg, r));
 				fb = why;
 				r = 0;
 			}
-			place_cpu(req, sg->first, sg->count, fb);
-			req->stats.fallbacks++;
 		}
-		r = cpu_begin(req, EDGEAI_ACCESS_READ | EDGEAI_ACCESS_WRITE);
-		if (!r)
-			r = run_cpu(req, sg->blob, sg->size);
-		cpu_end(req);
+		r = sg->on_dev ? run_seg_on_cpu(req, sg, fb) : run_cpu_seg(req, sg);
 		if (r)
 			break;
 		req->cur++;
@@ -674,48 +739,64 @@ static void seg_done(struct edgeai_job *job, int status, void *userdata)
 {
 	struct edgeai_request *req = userdata;
 	struct edgeai_job_result res;
-	char why[160];
+	const struct ea_seg *sg;
+	uint32_t k;
+	int chained;
 
-	if (req->state != REQ_RUNNING || req->jobs[req->cur] != job)
+	if (req->state != REQ_RUNNING)
 		return;
+	for (k = req->cur; k < req->sub; k++)
+		if (req->jobs[k] == job)
+			break;
+	if (k >= req->sub || req->done[k])
+		return;
+	sg = seg_at(req, k);
+	req->done[k] = 1;
+	chained = req->sub - req->cur > 1;
 	if (edgeai_job_get_result(job, &res) == 0) {
 		req->stats.device_time_ns += res.device_time_ns;
 		req->stats.path = res.path;
 	}
-	if (status == 0) {
-		req->cur++;
-		advance(req);
-		return;
-	}
-	if (req->prog->policy == EDGEAI_POLICY_AUTO && (status == -EBUSY || status == -EDQUOT)) {
-		/* refused at once (io_uring reports it in the CQE): nothing ran */
-		const struct ea_seg *sg = seg_at(req, req->cur);
-		int r;
+	if (status && !req->rerun && !req->status) {
+		if (req->prog->policy == EDGEAI_POLICY_AUTO &&
+		    (status == -EBUSY || status == -EDQUOT) && !chained) {
+			/* refused at once (io_uring reports it in the CQE): nothing ran */
+			char why[160];
+			int r;
 
-		snprintf(why, sizeof(why), "fallback: the %s refused the job at once (%s)",
-			 edgeai_exec_device_name(req->ds->exec_dev), busy_reason(req, status));
-		place_cpu(req, sg->first, sg->count, why);
-		req->stats.fallbacks++;
-		r = cpu_begin(req, EDGEAI_ACCESS_READ | EDGEAI_ACCESS_WRITE);
-		if (!r)
-			r = run_cpu(req, sg->blob, sg->size);
-		cpu_end(req);
-		if (r) {
-			finish(req, r);
-			return;
+			snprintf(why, sizeof(why), "fallback: the %s refused the job at once (%s)",
+				 edgeai_exec_device_name(req->ds->d[sg->di].exec_dev),
+				 busy_reason(req, sg, status));
+			r = run_seg_on_cpu(req, sg, why);
+			if (r) {
+				finish(req, r);
+				return;
+			}
+		} else if (req->prog->policy == EDGEAI_POLICY_AUTO &&
+			   (status == -EBUSY || status == -EDQUOT || status == -ETIMEDOUT ||
+			    status == -ECANCELED || status == -EIO || status == -EBADFD)) {
+			snprintf(req->rerun_why, sizeof(req->rerun_why),
+				 "fallback: the %s %s the job (%s), rerun on the CPU",
+				 edgeai_exec_device_name(req->ds->d[sg->di].exec_dev),
+				 status == -EBUSY || status == -EDQUOT ? "refused" : "failed",
+				 edgeai_strerror(status));
+			req->rerun = req->rerun_why;
+		} else {
+			req->status = status;
 		}
+	}
+	/* segments finish in order, but the completions of two rings may not */
+	while (req->cur < req->sub && req->done[req->cur])
 		req->cur++;
+	if (req->cur < req->sub)
+		return;
+	if (req->status) {
+		finish(req, req->status);
+	} else if (req->rerun) {
+		finish(req, rerun_on_cpu(req, req->rerun));
+	} else {
 		advance(req);
-		return;
 	}
-	if (req->prog->policy == EDGEAI_POLICY_AUTO &&
-	    (status == -ETIMEDOUT || status == -ECANCELED || status == -EIO || status == -EBADFD)) {
-		snprintf(why, sizeof(why), "fallback: the %s failed the job (%s), rerun on the CPU",
-			 edgeai_exec_device_name(req->ds->exec_dev), edgeai_strerror(status));
-		finish(req, rerun_on_cpu(req, why));
-		return;
-	}
-	finish(req, status);
 }
 
 EDGEAI_PUBLIC int edgeai_request_submit(struct edgeai_request *req)
@@ -743,12 +824,17 @@ EDGEAI_PUBLIC int edgeai_request_submit(struct edgeai_request *req)
 			 c->place[i].reason);
 	}
 	memset(&req->stats, 0, sizeof(req->stats));
+	req->stats.n_devices = req->ds ? req->ds->n_dev : 0;
 	req->stats.bytes_copied = req->copied_pending;
 	req->copied_pending = 0;
 	req->deadline_abs = req->deadline_rel ? now_ns() + req->deadline_rel : 0;
 	req->cur = 0;
+	req->sub = 0;
 	req->hi = 0;
 	req->status = 0;
+	req->rerun = NULL;
+	if (req->done)
+		memset(req->done, 0, req->n_seg);
 	req->state = REQ_RUNNING;
 	if (req->ds) {
 		advance(req);
@@ -881,22 +967,57 @@ EDGEAI_PUBLIC int edgeai_program_get_device(const struct edgeai_program *prog,
 	assert_return(ret_dev, -EINVAL);
 	if (!prog->dev)
 		return -ENODEV;
-	*ret_dev = edgeai_device_ref(prog->dev->dev);
+	*ret_dev = edgeai_device_ref(prog->dev->d[0].dev);
 	return 0;
 }
 
 EDGEAI_PUBLIC int edgeai_program_get_event_fd(struct edgeai_program *prog)
 {
+	struct epoll_event ev = { .events = EPOLLIN };
+	int fd, r = 0;
+	uint32_t k;
+
 	assert_return(prog, -EINVAL);
 	if (!prog->dev)
 		return -EOPNOTSUPP;
-	return edgeai_device_get_event_fd(prog->dev->dev);
+	if (prog->dev->n_dev == 1)
+		return edgeai_device_get_event_fd(prog->dev->d[0].dev);
+	/* two devices: one fd that polls readable when either ring has completions */
+	pthread_mutex_lock(&prog->lock);
+	if (prog->epfd < 0) {
+		fd = epoll_create1(EPOLL_CLOEXEC);
+		if (fd < 0)
+			r = -errno;
+		for (k = 0; k < prog->dev->n_dev && !r; k++) {
+			int rfd = edgeai_device_get_event_fd(prog->dev->d[k].dev);
+
+			if (rfd < 0)
+				r = rfd;
+			else if (epoll_ctl(fd, EPOLL_CTL_ADD, rfd, &ev))
+				r = -errno;
+		}
+		if (!r)
+			prog->epfd = fd;
+		else if (fd >= 0)
+			close(fd);
+	}
+	pthread_mutex_unlock(&prog->lock);
+	return r ? r : prog->epfd;
 }
 
 EDGEAI_PUBLIC int edgeai_program_process(struct edgeai_program *prog)
 {
+	int n = 0, r;
+	uint32_t k;
+
 	assert_return(prog, -EINVAL);
 	if (!prog->dev)
 		return 0;
-	return edgeai_device_process(prog->dev->dev);
+	for (k = 0; k < prog->dev->n_dev; k++) {
+		r = edgeai_device_process(prog->dev->d[k].dev);
+		if (r < 0)
+			return r;
+		n += r;
+	}
+	return n;
 }

@@ -69,18 +69,29 @@ void ea_prog_destroy(int fd, uint32_t handle)
 		ioctl(fd, DRM_IOCTL_EDGEAI_PROGRAM_DESTROY, &pd);
 }
 
+static void free_segments(struct ea_dev_state *s)
+{
+	uint32_t i;
+
+	for (i = 0; i < s->n_seg; i++) {
+		if (s->seg[i].on_dev)
+			ea_prog_destroy(s->d[s->seg[i].di].fd, s->seg[i].handle);
+		free(s->seg[i].blob);
+	}
+	free(s->seg);
+	s->seg = NULL;
+	s->n_seg = 0;
+}
+
 void ea_dev_free(struct ea_dev_state *s)
 {
 	uint32_t i;
 
 	if (!s)
 		return;
-	for (i = 0; i < s->n_seg; i++) {
-		ea_prog_destroy(s->fd, s->seg[i].handle);
-		free(s->seg[i].blob);
-	}
-	free(s->seg);
-	edgeai_device_unref(s->dev);
+	free_segments(s);
+	for (i = 0; i < 2; i++)
+		edgeai_device_unref(s->d[i].dev);
 	free(s);
 }
 
@@ -130,72 +141,156 @@ static int dev_identity(int fd, struct ea_cache_dev *d)
 	return 0;
 }
 
-int ea_dev_prepare(struct ea_compiled *c, const char *node, uint32_t exec_dev,
-		   struct ea_dev_state **ret, char *err, size_t errsz, const char *cache_dir,
-		   const char *cache_key, unsigned int *cache_state)
+/*
+ * Ask the driver behind @d which model ops it takes (the cache first):
+ * accept[i] = 1 for those.
+ */
+static int probe_ops(struct ea_compiled *c, struct ea_dev *d, uint8_t *accept,
+		     const char *cache_dir, const char *cache_key, unsigned int *cache_state)
 {
-	struct ea_cache_dev ident;
-	uint8_t *accept;
-	int cached = 0;
 	const struct edgeai_prog_header *h = c->blob;
-	struct ea_dev_state *s;
-	uint32_t i, n_prog = h->op_count, on = 0, p;
-	int r;
+	struct ea_cache_dev ident;
+	uint32_t i, n_prog = h->op_count;
+	int cached = 0, r;
 
-	*ret = NULL;
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	r = edgeai_device_open(node, 0, &s->dev);
-	if (r) {
-		if (err && errsz)
-			snprintf(err, errsz, "cannot open %s: %s", node, edgeai_strerror(r));
-		free(s);
-		return r;
-	}
-	s->fd = edgeai_device_get_fd(s->dev);
-	s->exec_dev = exec_dev;
-	snprintf(s->node, sizeof(s->node), "%s", node);
-	accept = calloc(c->n_ops, 1);
-	if (!accept) {
-		ea_dev_free(s);
-		return -ENOMEM;
-	}
-	/* The driver's answers for this model, firmware and driver version, from the cache */
-	if (cache_dir && cache_key && !dev_identity(s->fd, &ident)) {
+	if (cache_dir && cache_key && !dev_identity(d->fd, &ident)) {
 		r = ea_cache_load_ops(cache_dir, cache_key, &ident, accept, c->n_ops);
 		cached = r == 0;
-		if (cached)
+		if (cached) {
 			*cache_state |= EDGEAI_CACHE_PLACEMENT_HIT;
-		else if (r == -EBADMSG)
+			return 0;
+		}
+		if (r == -EBADMSG)
 			*cache_state |= EDGEAI_CACHE_CORRUPT;
 	} else {
 		cache_dir = NULL;
 	}
-	/* Which model ops does the driver take? */
 	for (i = 0; i < c->n_ops; i++) {
 		uint32_t first = c->place[i].prog_op, end = i + 1 < c->n_ops ?
 			c->place[i + 1].prog_op : n_prog, handle = 0;
 		size_t size;
 		void *b;
 
+		accept[i] = 0;
 		if (c->place[i].host || end <= first)
 			continue;
-		if (cached) {
-			r = accept[i] ? 0 : -EINVAL;
-		} else {
-			b = sub_blob(c, first, end - first, &size);
-			if (!b) {
-				free(accept);
-				ea_dev_free(s);
-				return -ENOMEM;
-			}
-			r = ea_prog_create(s->fd, b, size, &handle);
-			free(b);
-			ea_prog_destroy(s->fd, handle);
-			accept[i] = !r;
+		b = sub_blob(c, first, end - first, &size);
+		if (!b)
+			return -ENOMEM;
+		r = ea_prog_create(d->fd, b, size, &handle);
+		free(b);
+		ea_prog_destroy(d->fd, handle);
+		accept[i] = !r;
+	}
+	if (cache_dir && !ea_cache_store_ops(cache_dir, cache_key, &ident, accept, c->n_ops))
+		*cache_state |= EDGEAI_CACHE_STORED;
+	return 0;
+}
+
+static int dev_open(struct ea_dev *d, const char *node, uint32_t exec_dev, char *err,
+		    size_t errsz)
+{
+	int r = edgeai_device_open(node, 0, &d->dev);
+
+	if (r) {
+		if (err && errsz)
+			snprintf(err, errsz, "cannot open %s: %s", node, edgeai_strerror(r));
+		return r;
+	}
+	d->fd = edgeai_device_get_fd(d->dev);
+	d->exec_dev = exec_dev;
+	snprintf(d->node, sizeof(d->node), "%s", node);
+	return 0;
+}
+
+static int dev_index(const struct ea_dev_state *s, uint32_t exec_dev)
+{
+	uint32_t k;
+
+	for (k = 0; k < s->n_dev; k++)
+		if (s->d[k].exec_dev == exec_dev)
+			return (int)k;
+	return -1;
+}
+
+/* Segments: break where the side (CPU or a device) changes and where a host op runs. */
+static int build_segments(struct ea_dev_state *s, const struct ea_compiled *c, char *err,
+			  size_t errsz)
+{
+	const struct edgeai_prog_header *h = c->blob;
+	uint32_t n_prog = h->op_count, p;
+	int r;
+
+	free_segments(s);
+	for (p = 0; p < n_prog;) {
+		int32_t mo = ea_model_op_of(c, p);
+		int side = mo >= 0 ? dev_index(s, c->place[mo].device) : -1;
+		uint32_t q = p + 1;
+		struct ea_seg *sg, *ns;
+
+		while (q < n_prog && !host_at(c, q)) {
+			int32_t m2 = ea_model_op_of(c, q);
+
+			if ((m2 >= 0 ? dev_index(s, c->place[m2].device) : -1) != side)
+				break;
+			q++;
 		}
-		if (!r) {
+		ns = realloc(s->seg, sizeof(*s->seg) * (s->n_seg + 1));
+		if (!ns)
+			return -ENOMEM;
+		s->seg = ns;
+		sg = &s->seg[s->n_seg++];
+		memset(sg, 0, sizeof(*sg));
+		sg->first = p;
+		sg->count = q - p;
+		sg->on_dev = side >= 0;
+		sg->di = side >= 0 ? (uint32_t)side : 0;
+		sg->blob = sub_blob(c, p, q - p, &sg->size);
+		if (!sg->blob)
+			return -ENOMEM;
+		if (sg->on_dev) {
+			r = ea_prog_create(s->d[sg->di].fd, sg->blob, sg->size, &sg->handle);
+			if (r) {
+				if (err && errsz)
+					snprintf(err, errsz, "program of ops %u..%u on %s: %s", p,
+						 q - 1, s->d[sg->di].node, edgeai_strerror(r));
+				return r;
+			}
+		}
+		p = q;
+	}
+	return 0;
+}
+
+int ea_dev_prepare(struct ea_compiled *c, const char *node, uint32_t exec_dev,
+		   struct ea_dev_state **ret, char *err, size_t errsz, const char *cache_dir,
+		   const char *cache_key, unsigned int *cache_state)
+{
+	struct ea_dev_state *s;
+	uint8_t *accept;
+	uint32_t i, on = 0;
+	int r;
+
+	*ret = NULL;
+	s = calloc(1, sizeof(*s));
+	accept = calloc(c->n_ops, 1);
+	if (!s || !accept) {
+		free(s);
+		free(accept);
+		return -ENOMEM;
+	}
+	r = dev_open(&s->d[0], node, exec_dev, err, errsz);
+	if (r) {
+		free(s);
+		free(accept);
+		return r;
+	}
+	s->n_dev = 1;
+	r = probe_ops(c, &s->d[0], accept, cache_dir, cache_key, cache_state);
+	for (i = 0; i < c->n_ops && !r; i++) {
+		if (c->place[i].host)
+			continue;
+		if (accept[i]) {
 			c->place[i].device = exec_dev;
 			snprintf(c->place[i].reason, sizeof(c->place[i].reason),
 				 "%s: in the device's op set (driver accepted it)",
@@ -203,61 +298,76 @@ int ea_dev_prepare(struct ea_compiled *c, const char *node, uint32_t exec_dev,
 			on++;
 		} else {
 			snprintf(c->place[i].reason, sizeof(c->place[i].reason),
-				 "fallback: the %s driver rejects this op (%s): not in its op set",
-				 edgeai_exec_device_name(exec_dev), edgeai_strerror(r));
+				 "fallback: the %s driver rejects this op: not in its op set",
+				 edgeai_exec_device_name(exec_dev));
 		}
 	}
-	if (cache_dir && !cached &&
-	    !ea_cache_store_ops(cache_dir, cache_key, &ident, accept, c->n_ops))
-		*cache_state |= EDGEAI_CACHE_STORED;
 	free(accept);
-	if (!on) {
+	if (!r && on)
+		r = build_segments(s, c, err, errsz);
+	if (r || !on) {
 		ea_dev_free(s);
-		return 0;
-	}
-	/* Segments: break where the side changes and where a host op runs. */
-	for (p = 0; p < n_prog;) {
-		int32_t mo = ea_model_op_of(c, p);
-		int dev = mo >= 0 && c->place[mo].device != EDGEAI_EXEC_CPU;
-		uint32_t q = p + 1;
-		struct ea_seg *sg, *ns;
-
-		while (q < n_prog && !host_at(c, q)) {
-			int32_t m2 = ea_model_op_of(c, q);
-
-			if ((m2 >= 0 && c->place[m2].device != EDGEAI_EXEC_CPU) != dev)
-				break;
-			q++;
-		}
-		ns = realloc(s->seg, sizeof(*s->seg) * (s->n_seg + 1));
-		if (!ns) {
-			ea_dev_free(s);
-			return -ENOMEM;
-		}
-		s->seg = ns;
-		sg = &s->seg[s->n_seg++];
-		memset(sg, 0, sizeof(*sg));
-		sg->first = p;
-		sg->count = q - p;
-		sg->on_dev = dev;
-		sg->blob = sub_blob(c, p, q - p, &sg->size);
-		if (!sg->blob) {
-			ea_dev_free(s);
-			return -ENOMEM;
-		}
-		if (dev) {
-			r = ea_prog_create(s->fd, sg->blob, sg->size, &sg->handle);
-			if (r) {
-				if (err && errsz)
-					snprintf(err, errsz, "program of ops %u..%u on %s: %s", p,
-						 q - 1, node, edgeai_strerror(r));
-				ea_dev_free(s);
-				return r;
-			}
-		}
-		p = q;
+		return r;
 	}
 	*ret = s;
 	return 0;
 }
 
+int ea_dev_add(struct ea_dev_state *s, struct ea_compiled *c, const char *node,
+	       uint32_t exec_dev, char *err, size_t errsz, const char *cache_dir,
+	       const char *cache_key, unsigned int *cache_state)
+{
+	struct ea_dev *d = &s->d[1];
+	uint8_t *accept;
+	uint32_t i, on = 0;
+	int r;
+
+	if (s->n_dev != 1 || exec_dev == s->d[0].exec_dev)
+		return 0;
+	accept = calloc(c->n_ops, 1);
+	if (!accept)
+		return -ENOMEM;
+	r = dev_open(d, node, exec_dev, err, errsz);
+	if (!r)
+		r = probe_ops(c, d, accept, cache_dir, cache_key, cache_state);
+	for (i = 0; i < c->n_ops && !r; i++) {
+		if (c->place[i].host || c->place[i].device != EDGEAI_EXEC_CPU)
+			continue;
+		if (accept[i]) {
+			c->place[i].device = exec_dev;
+			snprintf(c->place[i].reason, sizeof(c->place[i].reason),
+				 "%s: not in the %s's op set, in the %s's (driver accepted it)",
+				 edgeai_exec_device_name(exec_dev),
+				 edgeai_exec_device_name(s->d[0].exec_dev),
+				 edgeai_exec_device_name(exec_dev));
+			on++;
+		} else {
+			snprintf(c->place[i].reason, sizeof(c->place[i].reason),
+				 "fallback: neither the %s nor the %s driver takes this op",
+				 edgeai_exec_device_name(s->d[0].exec_dev),
+				 edgeai_exec_device_name(exec_dev));
+		}
+	}
+	free(accept);
+	if (!r && on) {
+		s->n_dev = 2;
+		r = build_segments(s, c, err, errsz);
+	}
+	if (r || !on) {
+		/* back to one device: ops moved here return to the CPU */
+		for (i = 0; i < c->n_ops; i++)
+			if (c->place[i].device == exec_dev) {
+				c->place[i].device = EDGEAI_EXEC_CPU;
+				snprintf(c->place[i].reason, sizeof(c->place[i].reason),
+					 "fallback: the %s driver rejects this op: not in its op set",
+					 edgeai_exec_device_name(s->d[0].exec_dev));
+			}
+		s->n_dev = 1;
+		edgeai_device_unref(d->dev);
+		memset(d, 0, sizeof(*d));
+		if (build_segments(s, c, err, errsz) && !r)
+			r = -ENOMEM;
+		return r;
+	}
+	return (int)on;
+}

@@ -19,16 +19,29 @@
 struct ea_seg {
 	uint32_t first, count;	/* program ops */
 	int on_dev;
+	uint32_t di;		/* device index (ea_dev_state.d[]) when on_dev */
 	void *blob;
 	size_t size;
-	uint32_t handle;
+	uint32_t handle;	/* on d[di] */
 };
 
-struct ea_dev_state {
+struct ea_dev {
 	struct edgeai_device *dev;
 	int fd;
 	uint32_t exec_dev;	/* enum edgeai_exec_device */
 	char node[64];
+};
+
+/*
+ * d[0] is the primary device (the one taking the most ops; the arena and
+ * bound buffers belong to it); d[1], when n_dev is 2, a device of the
+ * other type taking ops the primary's driver rejects. Its segments use the
+ * arena through a dma-buf import of it, ordered by the kernel's implicit
+ * fences on the shared reservation object.
+ */
+struct ea_dev_state {
+	struct ea_dev d[2];
+	uint32_t n_dev;
 	struct ea_seg *seg;
 	uint32_t n_seg;
 };
@@ -44,6 +57,14 @@ EA_PRIVATE int ea_dev_prepare(struct ea_compiled *c, const char *node, uint32_t 
 			      struct ea_dev_state **ret, char *err, size_t errsz,
 			      const char *cache_dir, const char *cache_key,
 			      unsigned int *cache_state);
+/*
+ * Also use @node (a device of another type) for the ops still on the CPU
+ * that its driver takes; rebuilds the segments. Returns the number of
+ * ops moved there (0: the device is not kept).
+ */
+EA_PRIVATE int ea_dev_add(struct ea_dev_state *s, struct ea_compiled *c, const char *node,
+			  uint32_t exec_dev, char *err, size_t errsz, const char *cache_dir,
+			  const char *cache_key, unsigned int *cache_state);
 EA_PRIVATE void ea_dev_free(struct ea_dev_state *s);
 /* PROGRAM_CREATE / DESTROY of one blob on @fd. */
 EA_PRIVATE int ea_prog_create(int fd, const void *blob, size_t size, uint32_t *handle);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "compile.h"
 #include "cpu.h"
@@ -165,6 +166,23 @@ static int place(struct ea_compiled *c, const struct edgeai_compile_options *o, 
 	}
 	memcpy(c->place, best_place, sizeof(*best_place) * c->n_ops);
 	free(best_place);
+	/* ops the best device's driver rejects: on a device of the other type */
+	for (k = 0; k < n && *dev && o->device_type == 0; k++) {
+		if (k == best || info[k].type == info[best].type)
+			continue;
+		r = ea_dev_add(*dev, c, info[k].node, info[k].type == EDGEAI_DEVICE_DSP ?
+			       EDGEAI_EXEC_DSP : EDGEAI_EXEC_NPU, derr, sizeof(derr), cache_dir,
+			       cache_key, cache_state);
+		if (r < 0) {
+			ea_dev_free(*dev);
+			*dev = NULL;
+			if (err && errsz)
+				snprintf(err, errsz, "%s", derr);
+			return r;
+		}
+		if (r > 0)
+			break;
+	}
 	if (best < 0 && o->policy == EDGEAI_POLICY_DEVICE_ONLY) {
 		if (err && errsz)
 			snprintf(err, errsz, "DEVICE_ONLY: %s", derr);
@@ -246,6 +264,7 @@ int edgeai_model_compile(const struct edgeai_model *model,
 	p->dev = dev;
 	p->policy = o.policy;
 	p->cache_state = cache_state;
+	p->epfd = -1;
 	if (!(o.cpu_flags & EDGEAI_CPU_REFERENCE) && !dev)
 		p->prep = ea_cpu_prepare(c->blob, c->size);
 	atomic_init(&p->n_ref, 1);
@@ -269,6 +288,8 @@ struct edgeai_program *edgeai_program_unref(struct edgeai_program *prog)
 		return NULL;
 	pthread_mutex_destroy(&prog->lock);
 	edgeai_request_unref(prog->req);
+	if (prog->epfd >= 0)
+		close(prog->epfd);
 	ea_dev_free(prog->dev);
 	ea_cpu_prepare_free(prog->prep, prog->c->blob);
 	free(prog->arena);

@@ -676,11 +676,15 @@ EDGEAI_PUBLIC int edgeai_quantize(const struct edgeai_model *model,
  * Policies: AUTO places each op on the accelerator when its driver accepts
  * it (the driver knows its firmware's op set: each op is offered alone with
  * PROGRAM_CREATE; of several devices, the one taking the most ops of the
- * model is used) and runs the rest on the CPU; DEVICE_ONLY fails (-ENODEV
- * without a device, -EOPNOTSUPP naming the first op the device cannot run)
- * instead of falling back; CPU_ONLY never touches a device. Device and CPU
- * segments share one arena buffer object, so nothing is copied between
- * them. A few ops TFLite computes in float (MEAN without keep_dims) always
+ * model is used; with device_type 0, the ops its driver rejects go to a
+ * device of the other type when that one's driver takes them) and runs the
+ * rest on the CPU; DEVICE_ONLY fails (-ENODEV without a device,
+ * -EOPNOTSUPP naming the first op no device can run) instead of falling
+ * back; CPU_ONLY never touches a device. Device and CPU segments share one
+ * arena buffer object (the second device imports it as a dma-buf), so
+ * nothing is copied between them, and consecutive segments on the two
+ * devices are queued together, ordered by the kernel's implicit fences on
+ * the arena instead of a round trip through the CPU. A few ops TFLite computes in float (MEAN without keep_dims) always
  * run on the CPU, and their placement says so.
  *
  * Threads: a compiled program is immutable; edgeai_program_run() may be
@@ -876,6 +880,9 @@ typedef void (*edgeai_request_callback_t)(struct edgeai_request *req, int status
  * @cpu_segments: program segments run on the CPU
  * @fallbacks: device segments that ran on the CPU instead
  * @path: &enum edgeai_submit_path of the last device job
+ * @chained: device jobs submitted right behind another device job, without
+ *	waiting (ordered by the kernel's implicit fences on the arena)
+ * @n_devices: devices the program's segments run on (0, 1 or 2)
  * @reserved: zero
  */
 struct edgeai_request_stats {
@@ -885,7 +892,9 @@ struct edgeai_request_stats {
 	uint32_t cpu_segments;
 	uint32_t fallbacks;
 	uint32_t path;
-	uint64_t reserved[4];
+	uint32_t chained;
+	uint32_t n_devices;
+	uint64_t reserved[3];
 };
 
 /**
