@@ -4,7 +4,7 @@
  * uses it, built against the installed library with pkg-config:
  *
  *   cc -o async-run async-run.c $(pkg-config --cflags --libs edgeai)
- *   ./async-run MODEL.tflite IN0.bin EXPECTED.bin [N]
+ *   ./async-run MODEL.tflite IN0.bin EXPECTED.bin [N [DEADLINE_US]]
  *
  * MODEL has one input; EXPECTED is the expected bytes of all outputs,
  * concatenated (e.g. what TensorFlow Lite computes).
@@ -23,6 +23,10 @@
  *    device buffers. The library copies no tensor bytes (its counter says
  *    0), and writing new input bytes through the memfd mapping after the
  *    import changes the result, which equals a run with the bytes copied in.
+ *
+ * With DEADLINE_US, every request of step 2 gets that deadline: what the
+ * device cannot start in time runs on the CPU (AUTO), and the placement
+ * says so.
  *
  * Exit status 0 when every check passed.
  */
@@ -74,6 +78,7 @@ static size_t bytes_of(const struct edgeai_tensor_info *t)
 
 struct app {
 	struct edgeai_program *prog;
+	int64_t deadline_ns;
 	unsigned int n_out;
 	size_t out_size[MAX_OUT], total_out;
 	unsigned int done, failed;
@@ -138,6 +143,8 @@ static int run_async(struct app *a, const void *in, size_t in_size, const uint8_
 			r = edgeai_request_set_input(reqs[i], 0, in, in_size);
 		if (!r)
 			r = edgeai_request_set_callback(reqs[i], on_done, a);
+		if (!r && a->deadline_ns)
+			r = edgeai_request_set_deadline(reqs[i], a->deadline_ns);
 	}
 	for (i = 0; i < n && !r; i++)
 		r = edgeai_request_submit(reqs[i]);
@@ -346,11 +353,14 @@ int main(int argc, char **argv)
 	int r, rc = 0;
 
 	if (argc < 4) {
-		fprintf(stderr, "usage: %s MODEL.tflite IN0.bin EXPECTED.bin [N]\n", argv[0]);
+		fprintf(stderr, "usage: %s MODEL.tflite IN0.bin EXPECTED.bin [N [DEADLINE_US]]\n",
+			argv[0]);
 		return 2;
 	}
 	if (argc > 4)
 		n = (unsigned int)strtoul(argv[4], NULL, 10);
+	if (argc > 5)
+		a.deadline_ns = (int64_t)strtoll(argv[5], NULL, 10) * 1000;
 	if (!n || n > 1000)
 		return 2;
 	in = slurp(argv[2], &in_size);

@@ -114,7 +114,7 @@ lib_models() {
 			refused) [ $_dev != auto ] && _ok=0 ;;
 			esac
 			_place=$(sed -n 's/^  op *[0-9]* [A-Z_0-9]* *\(cpu\|npu\|dsp\) .*/\1/p' /tmp/m-$_dev.log |
-				sort | uniq -c | awk '{printf "%s%s %s", NR > 1 ? ", " : "", $2, $1}')
+				sort | uniq -c | awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $1}')
 			vm_tap $_ok "$_m --device $_dev: $_r${_place:+ (ops on $_place)}, $(($(date +%s) - _t0)) s" \
 				"$(tail -n 5 /tmp/m-$_dev.log)"
 			if [ $_dev = auto ]; then
@@ -178,7 +178,7 @@ lib_example() {
 		echo "1..0 # SKIP no golden cases (oracle not available on the host)"
 		return 0
 	fi
-	vm_tap_plan 18
+	vm_tap_plan 19
 	lib_example_run conv "$_c/model.tflite" "$_c/in0.bin" "$_c/oracle.bin" 32
 	vm_tap $? "async-run (CONV_2D on the NPU): every check passed"
 	grep -q '^async: 32 requests in flight at once, 32 finished, 0 failed, 32 outputs equal to the expected bytes; 32 device jobs, last via io_uring' /tmp/ex-conv.log
@@ -210,6 +210,14 @@ lib_example() {
 	grep -q '^  op 0 CONV_2D: cpu (fallback: edgeaid advises the CPU (thermal))' /tmp/ex-advice.log &&
 		grep -q '^async: 4 requests .* 4 outputs equal .* 0 device jobs' /tmp/ex-advice.log
 	vm_tap $? "AUTO follows the advice: the placement says 'edgeaid advises the CPU (thermal)', no device job"
+
+	# per-request deadlines: 1 us has passed before the NPU could start; 10 s has not
+	lib_example_run deadline "$_c/model.tflite" "$_c/in0.bin" "$_c/oracle.bin" 4 1 &&
+		grep -q '^  op 0 CONV_2D: cpu (fallback: deadline of 1 us passed before the npu could start)' /tmp/ex-deadline.log
+	vm_tap $? "a 1 us deadline: the requests run on the CPU, equal, and the placement says the deadline passed"
+	lib_example_run deadline2 "$_c/model.tflite" "$_c/in0.bin" "$_c/oracle.bin" 4 10000000 &&
+		grep -q '^async: 4 requests .* 4 outputs equal .* 4 device jobs' /tmp/ex-deadline2.log
+	vm_tap $? "a 10 s deadline: the requests run on the NPU"
 
 	# the NPU at its critical trip refuses jobs at once: AUTO runs them on the CPU
 	if [ -w "$_npu/force_temp_mc" ]; then
