@@ -70,13 +70,15 @@ struct gq {
 	__m512i left, mul, mulo;	/* mulo: the odd lanes' multipliers, in the even slots */
 	__m512i se, so;			/* right shifts of the even / odd lanes, 64-bit */
 	__m512i rpe, rpo, rne, rno;	/* rounding addends for v >= 0 / v < 0 */
+	/* edgeai_mbqm_up() in one step: (x * m + ue) >> te, even / odd lanes */
+	__m512i ue, uo, te, to;
 };
 
 /* @shift and @mul: 16 lanes each (shift -31..30, mul >= 0). */
 static void gq_make(struct gq *g, const int32_t *shift, const int32_t *mul)
 {
 	int32_t l[16], m[16];
-	int64_t se[8], so[8], rp[16], rn[16];
+	int64_t se[8], so[8], rp[16], rn[16], u[16], t[16];
 	int i;
 
 	for (i = 0; i < 16; i++) {
@@ -90,6 +92,12 @@ static void gq_make(struct gq *g, const int32_t *shift, const int32_t *mul)
 			se[i / 2] = e;
 		rp[i] = e ? (int64_t)1 << (e - 1) : 0;
 		rn[i] = e ? ((int64_t)1 << (e - 1)) - 1 : 0;
+		/*
+		 * ((p + 2^30) >> 31 + 2^(e-1)) >> e == (p + 2^30 + 2^(30+e)) >> (31+e):
+		 * floor(floor(a / b) + c) / d) == floor((a + c b) / (b d))
+		 */
+		u[i] = ((int64_t)1 << 30) + (e ? (int64_t)1 << (30 + e) : 0);
+		t[i] = 31 + e;
 	}
 	g->left = _mm512_loadu_si512(l);
 	g->mul = _mm512_loadu_si512(m);
@@ -100,6 +108,10 @@ static void gq_make(struct gq *g, const int32_t *shift, const int32_t *mul)
 	g->rpo = _mm512_set_epi64(rp[15], rp[13], rp[11], rp[9], rp[7], rp[5], rp[3], rp[1]);
 	g->rne = _mm512_set_epi64(rn[14], rn[12], rn[10], rn[8], rn[6], rn[4], rn[2], rn[0]);
 	g->rno = _mm512_set_epi64(rn[15], rn[13], rn[11], rn[9], rn[7], rn[5], rn[3], rn[1]);
+	g->ue = _mm512_set_epi64(u[14], u[12], u[10], u[8], u[6], u[4], u[2], u[0]);
+	g->uo = _mm512_set_epi64(u[15], u[13], u[11], u[9], u[7], u[5], u[3], u[1]);
+	g->te = _mm512_set_epi64(t[14], t[12], t[10], t[8], t[6], t[4], t[2], t[0]);
+	g->to = _mm512_set_epi64(t[15], t[13], t[11], t[9], t[7], t[5], t[3], t[1]);
 }
 
 static void gq_make1(struct gq *g, int32_t shift, int32_t mul)
@@ -116,6 +128,7 @@ static void gq_make1(struct gq *g, int32_t shift, int32_t mul)
 struct vnni_q {
 	int32_t *c;		/* bias - (128 + zx) * wsum */
 	struct gq *g;		/* rescale of each 16-channel block */
+	int left;		/* some channel shifts left */
 	int32_t zo, lo, hi;
 };
 
@@ -219,6 +232,7 @@ static int make_q(struct vnni_q *q, const struct vnni_w *w, const int32_t *bias,
 		q->c[o] = (int32_t)c;
 		sh[o] = s;
 		mu[o] = m;
+		q->left |= s > 0;
 	}
 	for (o = 0; o < w->nb; o++)
 		gq_make(&q->g[o], sh + 16 * o, mu + 16 * o);
@@ -231,23 +245,22 @@ static int make_q(struct vnni_q *q, const struct vnni_w *w, const int32_t *bias,
 /*
  * edgeai_mbqm_up() (ruy's rounding) + zero point + clamp on the 16
  * channels from @o, then int8 stores: (x * M + 2^30) >> 31, then the right
- * shift rounding half up, (v + 2^(e-1)) >> e, in 64-bit lanes.
+ * shift rounding half up, (v + 2^(e-1)) >> e, in 64-bit lanes, as one add
+ * and one shift (struct gq).
  */
 static inline void requant_store(__m512i acc, const struct vnni_q *q, uint32_t o, int8_t *dst,
 				 __mmask16 m)
 {
 	const struct gq *g = &q->g[o / 16];
-	const __m512i h = _mm512_set1_epi64((int64_t)1 << 30);
 	__m512i x = _mm512_add_epi32(acc, _mm512_load_si512(q->c + o));
 	__m512i pe, po, r;
 
-	x = _mm512_sllv_epi32(x, g->left);
+	if (q->left)
+		x = _mm512_sllv_epi32(x, g->left);
 	pe = _mm512_mul_epi32(x, g->mul);
 	po = _mm512_mul_epi32(_mm512_srli_epi64(x, 32), g->mulo);
-	pe = _mm512_srai_epi64(_mm512_add_epi64(pe, h), 31);
-	po = _mm512_srai_epi64(_mm512_add_epi64(po, h), 31);
-	pe = _mm512_srav_epi64(_mm512_add_epi64(pe, g->rpe), g->se);
-	po = _mm512_srav_epi64(_mm512_add_epi64(po, g->rpo), g->so);
+	pe = _mm512_srav_epi64(_mm512_add_epi64(pe, g->ue), g->te);
+	po = _mm512_srav_epi64(_mm512_add_epi64(po, g->uo), g->to);
 	r = _mm512_mask_blend_epi32(0xaaaa, pe, _mm512_slli_epi64(po, 32));
 	r = _mm512_add_epi32(r, _mm512_set1_epi32(q->zo));
 	r = _mm512_max_epi32(r, _mm512_set1_epi32(q->lo));
@@ -344,6 +357,17 @@ static void to_u8(uint8_t *dst, const void *src, size_t n)
 	}
 }
 
+static inline void copy(uint8_t *d, const uint8_t *s, uint32_t n)
+{
+	if (n <= 64) {
+		__mmask64 m = n == 64 ? ~(__mmask64)0 : ((__mmask64)1 << n) - 1;
+
+		_mm512_mask_storeu_epi8(d, m, _mm512_maskz_loadu_epi8(m, s));
+	} else {
+		memcpy(d, s, n);
+	}
+}
+
 static const struct edgeai_prog_qmul *qmuls(const struct ek_op *o,
 					    const struct edgeai_prog_conv_params *p, uint32_t och,
 					    int *ok)
@@ -431,6 +455,13 @@ static int conv(const struct ek_op *o, const struct vnni_w *prep)
 				for (ky = 0; ky < kh; ky++) {
 					int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
 
+					/* a whole in-bounds filter row is kw * ic bytes in a row */
+					if (iy >= 0 && iy < h && p->dilation_w == 1 && x0 >= 0 &&
+					    x0 + (int32_t)kw <= w) {
+						copy(dst + ky * kw * ic, xu + ek_idx(in, n, (uint32_t)iy,
+										    (uint32_t)x0, 0), kw * ic);
+						continue;
+					}
 					for (kx = 0; kx < kw; kx++) {
 						int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
 						uint8_t *d = dst + (ky * kw + kx) * ic;

@@ -89,6 +89,22 @@ static size_t blob(struct pb *p)
 }
 
 static struct pb P;
+
+/*
+ * An output scale: mostly small (right shifts), 1 in 8 in [0.5, 1) (no
+ * shift) or in [1, 64) (left shifts, outputs mostly clamped).
+ */
+static double oscale(double small)
+{
+	switch (rnd(16)) {
+	case 0:
+		return 0.5 + rnd(1000) / 2000.0;
+	case 1:
+		return 1.0 + rnd(63000) / 1000.0;
+	default:
+		return small;
+	}
+}
 static uint8_t in[1 << 18], out_ref[1 << 18], out_opt[1 << 18];
 
 static int one(int kind, int u8, char *what, size_t wsz)
@@ -192,7 +208,7 @@ static int one(int kind, int u8, char *what, size_t wsz)
 	P.op.output = to;
 	if (kind == 2) {
 		P.op.opcode = EDGEAI_OP_FULLY_CONNECTED;
-		ea_quantize_multiplier(0.0001 + (double)rnd(1000) / 1e5, &fp->out_multiplier,
+		ea_quantize_multiplier(oscale(0.0001 + (double)rnd(1000) / 1e5), &fp->out_multiplier,
 				       &fp->out_shift);
 		fp->act_min = u8 ? (int32_t)rnd(20) : -128 + (int32_t)rnd(20);
 		fp->act_max = u8 ? 255 - (int32_t)rnd(20) : 127 - (int32_t)rnd(20);
@@ -205,12 +221,12 @@ static int one(int kind, int u8, char *what, size_t wsz)
 
 			qoff = add_k(&P, 8 * oc);
 			for (i = 0; i < oc; i++) {
-				ea_quantize_multiplier(1e-5 + (double)rnd(100000) / 1e7,
+				ea_quantize_multiplier(oscale(1e-5 + (double)rnd(100000) / 1e7),
 						       &q.multiplier, &q.shift);
 				memcpy(&P.k[qoff + 8 * i], &q, 8);
 			}
 		} else {
-			ea_quantize_multiplier(1e-5 + (double)rnd(100000) / 1e7,
+			ea_quantize_multiplier(oscale(1e-5 + (double)rnd(100000) / 1e7),
 					       &cp->out_multiplier, &cp->out_shift);
 		}
 		cp->qmul_offset = qoff;
