@@ -65,8 +65,8 @@ else
 	diag "$tmp/err"
 	run status --json
 	[ $rc -eq 1 ] && json_ok "$tmp/out" &&
-		python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d != {"devices": []})' "$tmp/out"
-	ok $? "status --json without devices: exit 1, valid JSON {\"devices\": []}"
+		python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d != {"devices": [], "policy": None})' "$tmp/out"
+	ok $? "status --json without devices or edgeaid: exit 1, valid JSON {\"devices\": [], \"policy\": null}"
 	diag "$tmp/out"
 	run --json status
 	[ $rc -eq 1 ] && json_ok "$tmp/out"
