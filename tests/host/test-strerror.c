@@ -53,7 +53,8 @@ int main(void)
 		"check_version(newer minor) is false");
 	ktap_ok(edgeai_check_version(EDGEAI_VERSION_MAJOR + 1, 0) == 0,
 		"check_version(other major) is false");
-	ktap_ok(EDGEAI_CHECK_VERSION(0, 1) && !EDGEAI_CHECK_VERSION(0, 2) && !EDGEAI_CHECK_VERSION(1, 0),
+	ktap_ok(EDGEAI_CHECK_VERSION(0, EDGEAI_VERSION_MINOR) &&
+		!EDGEAI_CHECK_VERSION(0, EDGEAI_VERSION_MINOR + 1) && !EDGEAI_CHECK_VERSION(1, 0),
 		"EDGEAI_CHECK_VERSION macro");
 
 	ktap_ok(strcmp(edgeai_device_type_name(EDGEAI_DEVICE_NPU), "npu") == 0, "type name npu");

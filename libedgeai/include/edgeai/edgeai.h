@@ -70,9 +70,9 @@ extern "C" {
 
 /* Library version */
 #define EDGEAI_VERSION_MAJOR 0
-#define EDGEAI_VERSION_MINOR 1
+#define EDGEAI_VERSION_MINOR 4
 #define EDGEAI_VERSION_PATCH 0
-#define EDGEAI_VERSION_STRING "0.1.0"
+#define EDGEAI_VERSION_STRING "0.4.0"
 
 /* True at compile time when the headers are at least version major.minor. */
 #define EDGEAI_CHECK_VERSION(major, minor)                                     \
