@@ -60,7 +60,7 @@ if [ $r -ne 0 ]; then
 	echo "  edgeaictl run --device npu (NPU only) is refused:"
 	sed -n 's/.*DEVICE_ONLY: //p' /tmp/run.log |
 		sed 's/^\(op [0-9]* ([A-Z_0-9]*) cannot run on [^:]*\):.*\(not in its op set\).*/\1: \2/' | indent
-	echo "  so: edgeaictl run --device auto (every op the NPU accepts on the NPU, the rest on the CPU)"
+	echo "  so: edgeaictl run --device auto (every op the NPU accepts on the NPU, the rest on the DSP, else the CPU)"
 	dev=auto
 	t0=$(ms)
 	edgeaictl run $model --input $d/input.bin --output-dir /tmp/out --device auto > /tmp/run.log 2>&1
@@ -123,7 +123,7 @@ if [ $rc_c -ne 0 ] || [ $rc_d -ne 0 ]; then
 fi
 awk '$6 == "camera" || $6 == "doorbell" { u += $NF; ms += $(NF - 1) }
 	END { printf "  together they kept the NPU busy %.1f %% of the time (%.1f ms of device time so far): the model\n", u, ms
-	      print "  spends its time in the CPU ops under TCG, so the two never wait for each other and the weights"
+	      print "  spends its time in compiling and in the emulated (TCG) host, so the two never wait for each other and the weights"
 	      print "  have nothing to decide; the next step makes them compete" }' /tmp/top.log
 
 step "the weights at work: the same two units load NPU core 0, 4 jobs in flight each (tests/e2e/edgeai-load.c)"
