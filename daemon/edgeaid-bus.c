@@ -2,8 +2,9 @@
 /*
  * edgeaid: the D-Bus API, org.edgeai.Manager1 at /org/edgeai/Manager1 on the
  * system bus. Documented in org.edgeai.Manager1.xml (the introspection data
- * plus comments). Privileged verbs are root-only for now (euid 0 of the
- * sender); see edgeaid.8 for the polkit plan.
+ * plus comments). Privileged verbs are allowed to root (euid 0 of the
+ * sender) and checked with polkit for everyone else, one action per verb
+ * (units/org.edgeai.Manager1.policy), failing closed; see edgeaid.8.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -12,6 +13,8 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <inttypes.h>
 #include <syslog.h>
@@ -21,11 +24,107 @@
 #define ERR_KERNEL "org.edgeai.Manager1.Error.KernelRefused"
 #define ERR_CONFIG "org.edgeai.Manager1.Error.BadConfig"
 
-static int check_root(sd_bus_message *msg, sd_bus_error *error)
+#define POLKIT_NAME "org.freedesktop.PolicyKit1"
+#define POLKIT_PATH "/org/freedesktop/PolicyKit1/Authority"
+#define POLKIT_IFACE "org.freedesktop.PolicyKit1.Authority"
+#define POLKIT_ALLOW_USER_INTERACTION 1u
+/* long enough for a password typed into an authentication agent */
+#define POLKIT_TIMEOUT_USEC (60 * 1000000ULL)
+/* questions to polkit in flight at once; callers beyond are refused */
+#define AUTH_QUERIES_MAX 64
+
+/* The polkit actions of the privileged verbs (units/org.edgeai.Manager1.policy) */
+#define ACTION_SET_POWER_PROFILE "org.edgeai.manager1.set-power-profile"
+#define ACTION_SET_THERMAL_LIMIT "org.edgeai.manager1.set-thermal-limit"
+#define ACTION_SET_POLICY "org.edgeai.manager1.set-policy"
+#define ACTION_RELOAD "org.edgeai.manager1.reload"
+
+static void auth_query_free(Manager *m, AuthQuery *q)
 {
+        for (AuthQuery **p = &m->auth_queries; *p; p = &(*p)->next)
+                if (*p == q) {
+                        *p = q->next;
+                        break;
+                }
+        sd_bus_slot_unref(q->slot);
+        sd_bus_message_unref(q->request);
+        free(q);
+}
+
+void bus_auth_queries_free(Manager *m)
+{
+        while (m->auth_queries)
+                auth_query_free(m, m->auth_queries);
+}
+
+/* Refuse the call of @msg: the error names the verb and its polkit action */
+static int deny(sd_bus_message *msg, uid_t uid, const char *action, const char *name, const char *detail,
+                sd_bus_error *error)
+{
+        const char *member = sd_bus_message_get_member(msg), *sender = sd_bus_message_get_sender(msg);
+
+        manager_log(LOG_NOTICE, NULL, "Refused %s to uid %u (%s), polkit action %s: %s", member, (unsigned)uid,
+                    sender ? sender : "?", action, detail);
+        return sd_bus_error_setf(error, name, "%s needs polkit authorization %s: %s", member, action, detail);
+}
+
+/* polkit answered (or the call failed): remember the verdict and dispatch the
+ * original method call again; its handler finds the verdict in bus_verify(). */
+static int on_polkit_reply(sd_bus_message *reply, void *ud, sd_bus_error *ret_error)
+{
+        AuthQuery *q = ud;
+        int authorized = 0, challenge = 0, r;
+
+        (void)ret_error;
+        q->slot = sd_bus_slot_unref(q->slot);
+        q->done = true;
+        if (sd_bus_message_is_method_error(reply, NULL)) {
+                const sd_bus_error *e = sd_bus_message_get_error(reply);
+
+                bool absent = sd_bus_error_has_names(e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER);
+
+                snprintf(q->why, sizeof(q->why), "%s (%s: %s)",
+                         absent ? "polkit is not available" : "polkit could not answer",
+                         e && e->name ? e->name : "error", e && e->message ? e->message : "no message");
+        } else {
+                r = sd_bus_message_enter_container(reply, 'r', "bba{ss}");
+                if (r >= 0)
+                        r = sd_bus_message_read(reply, "bb", &authorized, &challenge);
+                if (r < 0)
+                        snprintf(q->why, sizeof(q->why), "polkit could not answer (unreadable reply: %s)",
+                                 strerror(-r));
+                q->granted = r >= 0 && authorized;
+                q->challenge = r >= 0 && challenge;
+        }
+        r = sd_bus_message_rewind(q->request, true);
+        if (r >= 0)
+                r = sd_bus_enqueue_for_read(sd_bus_message_get_bus(q->request), q->request);
+        if (r < 0) {
+                sd_bus_reply_method_errorf(q->request, SD_BUS_ERROR_ACCESS_DENIED,
+                                           "%s needs polkit authorization %s: cannot finish the check: %s",
+                                           sd_bus_message_get_member(q->request), q->action, strerror(-r));
+                auth_query_free(q->m, q);
+        }
+        return 1;
+}
+
+/*
+ * May the sender of @msg do @action? Root (effective uid 0) always may. Anyone
+ * else is asked of polkit, subject the sender's bus name, with user
+ * interaction only if the caller allowed it. Returns 1 when allowed, 0 when
+ * the question is on its way to polkit (the handler returns 1 without a
+ * reply and runs again with the answer), and a negative errno with @error
+ * set when refused: polkit said no, or it could not be asked (fail closed).
+ */
+static int bus_verify(Manager *m, sd_bus_message *msg, const char *action, sd_bus_error *error)
+{
+        const char *sender = sd_bus_message_get_sender(msg);
+        sd_bus_message *call = NULL;
         sd_bus_creds *c = NULL;
+        AuthQuery *q;
+        size_t pending = 0;
         uid_t uid;
-        int r;
+        int interactive, r;
 
         r = sd_bus_query_sender_creds(msg, SD_BUS_CREDS_EUID | SD_BUS_CREDS_AUGMENT, &c);
         if (r >= 0)
@@ -33,10 +132,65 @@ static int check_root(sd_bus_message *msg, sd_bus_error *error)
         sd_bus_creds_unref(c);
         if (r < 0)
                 return sd_bus_error_set_errnof(error, -r, "Cannot identify the caller: %s", strerror(-r));
-        if (uid != 0)
-                return sd_bus_error_setf(error, SD_BUS_ERROR_ACCESS_DENIED,
-                                         "%s needs root (polkit action org.edgeai.manage is planned)",
-                                         sd_bus_message_get_member(msg));
+
+        /* the second dispatch: polkit has answered */
+        for (q = m->auth_queries; q && q->request != msg; q = q->next)
+                ;
+        if (q) {
+                bool done = q->done, granted = q->granted, challenge = q->challenge;
+                char why[sizeof(q->why)];
+
+                snprintf(why, sizeof(why), "%s", q->why);
+                if (!*q->why)
+                        snprintf(why, sizeof(why), "%s",
+                                 challenge ? "authentication required, and no authentication agent completed it"
+                                           : "not authorized");
+                auth_query_free(m, q);
+                if (!done)
+                        return deny(msg, uid, action, SD_BUS_ERROR_ACCESS_DENIED, "dispatched before polkit answered",
+                                    error);
+                if (granted)
+                        return 1;
+                if (challenge && !sd_bus_message_get_allow_interactive_authorization(msg))
+                        return deny(msg, uid, action, SD_BUS_ERROR_INTERACTIVE_AUTHORIZATION_REQUIRED,
+                                    "authentication required, call again allowing interactive authorization", error);
+                return deny(msg, uid, action, SD_BUS_ERROR_ACCESS_DENIED, why, error);
+        }
+
+        if (uid == 0)
+                return 1;
+        if (!sender)
+                return deny(msg, uid, action, SD_BUS_ERROR_ACCESS_DENIED, "the caller has no bus name", error);
+
+        for (q = m->auth_queries; q; q = q->next)
+                pending++;
+        if (pending >= AUTH_QUERIES_MAX)
+                return deny(msg, uid, action, SD_BUS_ERROR_ACCESS_DENIED, "too many authorization checks pending",
+                            error);
+
+        interactive = sd_bus_message_get_allow_interactive_authorization(msg) > 0;
+        q = calloc(1, sizeof(*q));
+        if (!q)
+                return -ENOMEM;
+        q->m = m;
+        q->action = action;
+        r = sd_bus_message_new_method_call(m->bus, &call, POLKIT_NAME, POLKIT_PATH, POLKIT_IFACE, "CheckAuthorization");
+        if (r >= 0)
+                r = sd_bus_message_append(call, "(sa{sv})sa{ss}us", "system-bus-name", 1, "name", "s", sender, action,
+                                          0, interactive ? POLKIT_ALLOW_USER_INTERACTION : 0u, "");
+        if (r >= 0)
+                r = sd_bus_call_async(m->bus, &q->slot, call, on_polkit_reply, q, POLKIT_TIMEOUT_USEC);
+        sd_bus_message_unref(call);
+        if (r < 0) {
+                char why[128];
+
+                free(q);
+                snprintf(why, sizeof(why), "polkit is not available (cannot ask it: %s)", strerror(-r));
+                return deny(msg, uid, action, SD_BUS_ERROR_ACCESS_DENIED, why, error);
+        }
+        q->request = sd_bus_message_ref(msg);
+        q->next = m->auth_queries;
+        m->auth_queries = q;
         return 0;
 }
 
@@ -151,9 +305,9 @@ static int method_set_profile(sd_bus_message *msg, void *ud, sd_bus_error *error
         r = sd_bus_message_read(msg, "s", &s);
         if (r < 0)
                 return r;
-        r = check_root(msg, error);
-        if (r < 0)
-                return r;
+        r = bus_verify(m, msg, ACTION_SET_POWER_PROFILE, error);
+        if (r <= 0)
+                return r < 0 ? r : 1; /* polkit answers later, then this runs again */
         p = profile_from_string(s);
         if (p < 0)
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
@@ -171,9 +325,9 @@ static int method_set_thermal_limit(sd_bus_message *msg, void *ud, sd_bus_error 
         r = sd_bus_message_read(msg, "u", &mc);
         if (r < 0)
                 return r;
-        r = check_root(msg, error);
-        if (r < 0)
-                return r;
+        r = bus_verify(m, msg, ACTION_SET_THERMAL_LIMIT, error);
+        if (r <= 0)
+                return r < 0 ? r : 1; /* polkit answers later, then this runs again */
         if (manager_set_thermal_limit(m, mc) < 0)
                 return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
                                          "Thermal limit %u m°C out of range (0 = off, or 20000..150000)", mc);
@@ -217,9 +371,9 @@ static int method_set_client_policy(sd_bus_message *msg, void *ud, sd_bus_error 
         r = parse_policy_args(msg, &weight, &prio, &quota, &period, error);
         if (r <= 0)
                 return r;
-        r = check_root(msg, error);
-        if (r < 0)
-                return r;
+        r = bus_verify(m, msg, ACTION_SET_POLICY, error);
+        if (r <= 0)
+                return r < 0 ? r : 1; /* polkit answers later, then this runs again */
         r = manager_set_client_policy(m, id, weight, prio, quota, period, true);
         if (r == -ESRCH)
                 return sd_bus_error_setf(error, ERR_NO_SUCH_CLIENT, "No client %" PRIu64, id);
@@ -244,9 +398,9 @@ static int method_set_app_policy(sd_bus_message *msg, void *ud, sd_bus_error *er
         r = parse_policy_args(msg, &weight, &prio, &quota, &period, error);
         if (r <= 0)
                 return r;
-        r = check_root(msg, error);
-        if (r < 0)
-                return r;
+        r = bus_verify(m, msg, ACTION_SET_POLICY, error);
+        if (r <= 0)
+                return r < 0 ? r : 1; /* polkit answers later, then this runs again */
         for (size_t i = 0; i < m->config.n_rules; i++)
                 if (!strcmp(m->config.rules[i].name, name))
                         a = &m->config.rules[i];
@@ -274,9 +428,9 @@ static int method_reload(sd_bus_message *msg, void *ud, sd_bus_error *error)
         char err[512];
         int r;
 
-        r = check_root(msg, error);
-        if (r < 0)
-                return r;
+        r = bus_verify(m, msg, ACTION_RELOAD, error);
+        if (r <= 0)
+                return r < 0 ? r : 1; /* polkit answers later, then this runs again */
         r = manager_reload(m, err, sizeof(err));
         if (r < 0)
                 return sd_bus_error_setf(error, ERR_CONFIG, "%s (old configuration kept)", *err ? err : strerror(-r));

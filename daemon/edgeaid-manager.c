@@ -779,6 +779,7 @@ Manager *manager_free(Manager *m)
                 free(m->regs[i]);
         }
         free(m->regs);
+        bus_auth_queries_free(m);
         sd_event_source_unref(m->tick);
         sd_event_source_disable_unref(m->dev_watch);
         sd_event_source_disable_unref(m->accel_watch);

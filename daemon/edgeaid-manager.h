@@ -49,6 +49,17 @@ typedef struct Registration {
         struct Manager *m;
 } Registration;
 
+/* A privileged call waiting for polkit's CheckAuthorization answer */
+typedef struct AuthQuery {
+        struct AuthQuery *next;
+        struct Manager *m;
+        sd_bus_message *request;        /* the method call, dispatched again once answered */
+        sd_bus_slot *slot;              /* the pending CheckAuthorization, NULL once answered */
+        const char *action;
+        bool done, granted, challenge;
+        char why[384];                  /* why polkit could not answer, "" if it did */
+} AuthQuery;
+
 typedef struct Manager {
         sd_event *event;
         sd_bus *bus;
@@ -68,6 +79,7 @@ typedef struct Manager {
         size_t n_clients;
         Registration **regs;
         size_t n_regs;
+        AuthQuery *auth_queries;
         bool throttled;
         Reason throttle_reason;
         Reason advice;
@@ -94,6 +106,7 @@ int bus_setup(Manager *m);
 void bus_emit_changed(Manager *m, const char *prop, ...);
 void bus_emit_throttled(Manager *m);
 void bus_emit_fallback(Manager *m);
+void bus_auth_queries_free(Manager *m);
 
 #define MSGID_THROTTLE "3a1b5c7d9e0f41a2b3c4d5e6f7081920"
 #define MSGID_FALLBACK "4b2c6d8e0f1a42b3c4d5e6f708192a31"

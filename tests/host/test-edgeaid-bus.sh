@@ -2,10 +2,14 @@
 # edgeaid's D-Bus API on a private bus (its own dbus-daemon, addressed through
 # DBUS_SYSTEM_BUS_ADDRESS), on a machine without edgeai devices: the object
 # is introspectable, properties read and change with PropertiesChanged, good
-# calls work, bad calls get a specific error and change nothing, non-root
-# callers are refused, registrations end with the caller's connection,
-# reload keeps the old configuration on errors, a leftover knob journal is
-# restored at start and by --restore, and SIGTERM stops it cleanly.
+# calls work, bad calls get a specific error and change nothing, root needs
+# no polkit, non-root callers are refused naming the polkit action when
+# polkitd is absent (fail closed) and, with the real polkitd on the private
+# bus (in its own mount namespace, seeing only edgeaid's actions and the
+# test's rules), denied, asked to authenticate or allowed as its rules say;
+# registrations end with the caller's connection, reload keeps the old
+# configuration on errors, a leftover knob journal is restored at start and
+# by --restore, and SIGTERM stops it cleanly.
 set -u
 top=${EDGEAI_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${EDGEAI_BUILD:-$top/build}
@@ -19,9 +23,9 @@ done
 [ -x "$daemon" ] || { echo "not ok 1 - $daemon exists"; echo "1..1"; exit 1; }
 tmp=$(mktemp -d /tmp/edgeaid-bus.XXXXXX)
 chmod 755 "$tmp"
-busdpid= dpid= mpid=
+busdpid= dpid= mpid= pkpid=
 cleanup() {
-	for p in $dpid $mpid $busdpid; do kill "$p" 2> /dev/null; done
+	for p in $dpid $mpid $pkpid $busdpid; do kill "$p" 2> /dev/null; done
 	exec 9>&- 2> /dev/null
 	rm -rf "$tmp"
 }
@@ -108,8 +112,9 @@ out=$(dsend SetPowerProfile string:turbo)
 echo "$out" | grep -q 'org.freedesktop.DBus.Error.InvalidArgs: Unknown power profile .turbo.' &&
 	[ "$(get PowerProfile)" = 's "power-saver"' ]
 ok $? "SetPowerProfile with an unknown profile: InvalidArgs, nothing changes"
-call SetPowerProfile s performance && [ "$(get PowerProfile)" = 's "performance"' ]
-ok $? "SetPowerProfile performance"
+[ -z "$(busctl --system list 2>/dev/null | grep '^org.freedesktop.PolicyKit1 ')" ] &&
+	call SetPowerProfile s performance && [ "$(get PowerProfile)" = 's "performance"' ]
+ok $? "root: SetPowerProfile performance, with no polkitd on the bus (root needs none)"
 out=$(dsend SetThermalLimit uint32:5)
 echo "$out" | grep -q 'InvalidArgs: Thermal limit 5' && [ "$(get ThermalLimit)" = "u 0" ]
 ok $? "SetThermalLimit 5 m°C: InvalidArgs, limit unchanged"
@@ -138,15 +143,27 @@ call SetApplicationPolicy sustt cam 500 low 0 0 && get Applications | grep -q '"
 ok $? "SetApplicationPolicy cam weight 500 priority low"
 
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
-out=$(nobody dbus-send --system --print-reply --dest=org.edgeai.Manager1 /org/edgeai/Manager1 \
-	org.edgeai.Manager1.SetPowerProfile string:balanced 2>&1)
-echo "$out" | grep -q 'org.freedesktop.DBus.Error.AccessDenied: SetPowerProfile needs root' &&
-	[ "$(get PowerProfile)" = 's "performance"' ]
-ok $? "a non-root SetPowerProfile is refused with AccessDenied, nothing changes"
-out=$(nobody dbus-send --system --print-reply --dest=org.edgeai.Manager1 /org/edgeai/Manager1 \
-	org.edgeai.Manager1.Reload 2>&1)
-echo "$out" | grep -q 'AccessDenied: Reload needs root'
-ok $? "a non-root Reload is refused"
+# nsend METHOD ARGS...: dbus-send as nobody (no interactive-authorization flag)
+nsend() { nobody dbus-send --system --print-reply --dest=org.edgeai.Manager1 /org/edgeai/Manager1 "org.edgeai.Manager1.$@" 2>&1; }
+nopk='org.freedesktop.DBus.Error.AccessDenied: %s needs polkit authorization org.edgeai.manager1.%s: polkit is not available (org.freedesktop.DBus.Error.ServiceUnknown'
+out=$(nsend SetPowerProfile string:balanced)
+echo "$out" | sed 's/^/# /'
+echo "$out" | grep -qF "$(printf "$nopk" SetPowerProfile set-power-profile)" && [ "$(get PowerProfile)" = 's "performance"' ]
+ok $? "no polkitd: a non-root SetPowerProfile is refused with AccessDenied naming the action, nothing changes"
+out=$(nsend SetThermalLimit uint32:70000)
+echo "$out" | grep -qF "$(printf "$nopk" SetThermalLimit set-thermal-limit)" && [ "$(get ThermalLimit)" = "u 65000" ]
+ok $? "no polkitd: a non-root SetThermalLimit is refused (set-thermal-limit), nothing changes"
+out=$(nsend SetApplicationPolicy string:cam uint32:7 string: uint64:0 uint64:0)
+echo "$out" | grep -qF "$(printf "$nopk" SetApplicationPolicy set-policy)" && get Applications | grep -q '"cam" "low" 500 0 0'
+ok $? "no polkitd: a non-root SetApplicationPolicy is refused (set-policy), the rule is unchanged"
+out=$(nsend SetClientPolicy uint64:12345 uint32:200 string: uint64:0 uint64:0)
+echo "$out" | grep -qF "$(printf "$nopk" SetClientPolicy set-policy)"
+ok $? "no polkitd: a non-root SetClientPolicy is refused before the client is looked up"
+out=$(nsend Reload)
+echo "$out" | grep -qF "$(printf "$nopk" Reload reload)"
+ok $? "no polkitd: a non-root Reload is refused (reload)"
+grep -q 'Refused SetPowerProfile to uid 65534 .*org.edgeai.manager1.set-power-profile' "$tmp/log"
+ok $? "refusals are logged with the uid and the action"
 [ "$(nobody busctl --system get-property $M PowerProfile)" = 's "performance"' ]
 ok $? "non-root callers read properties"
 
@@ -191,6 +208,118 @@ grep -q 'PropertiesChanged' "$tmp/monitor" && grep -A12 PropertiesChanged "$tmp/
 ok $? "PowerProfile changes are announced with PropertiesChanged"
 grep -A12 PropertiesChanged "$tmp/monitor" | grep -q '"RegisteredClients"'
 ok $? "registrations are announced with PropertiesChanged"
+
+# the policy file: well-formed, and its actions are the ones edgeaid asks for
+pol=$top/daemon/units/org.edgeai.Manager1.policy
+python3 - "$pol" "$daemon" <<'EOP'
+import sys, xml.dom.minidom as m
+d = m.parse(sys.argv[1])
+ids = [a.getAttribute("id") for a in d.getElementsByTagName("action")]
+binary = open(sys.argv[2], "rb").read()
+want = ["org.edgeai.manager1." + v for v in ("set-power-profile", "set-thermal-limit", "set-policy", "reload")]
+for a in d.getElementsByTagName("action"):
+    for t in ("description", "message", "allow_any", "allow_inactive", "allow_active"):
+        assert a.getElementsByTagName(t), (a.getAttribute("id"), t)
+assert sorted(ids) == sorted(want), ids
+for i in ids:
+    assert i.encode() in binary, i
+EOP
+ok $? "org.edgeai.Manager1.policy is well-formed and declares exactly the four actions edgeaid checks"
+
+# the real polkitd on the private bus, in a mount namespace where it sees
+# only edgeaid's actions and the rules this test writes
+pkd=/usr/lib/polkit-1/polkitd
+pkskip=
+[ -x $pkd ] || pkskip="polkitd not installed"
+if [ -z "$pkskip" ]; then
+	mkdir -p "$tmp/pk/actions" "$tmp/pk/rules"
+	cp "$pol" "$tmp/pk/actions/"
+	chmod -R a+rX "$tmp/pk"
+	unshare -m --propagation private sh -c "mount --bind '$tmp/pk/actions' /usr/share/polkit-1/actions &&
+		mount --bind '$tmp/pk/rules' /etc/polkit-1/rules.d && exec $pkd" > "$tmp/pk.log" 2>&1 &
+	pkpid=$!
+	i=0
+	while [ $i -lt 50 ] && ! busctl --system status org.freedesktop.PolicyKit1 > /dev/null 2>&1; do sleep 0.1; i=$((i + 1)); done
+	busctl --system status org.freedesktop.PolicyKit1 > /dev/null 2>&1 || pkskip="polkitd did not start: $(tail -n 3 "$tmp/pk.log")"
+fi
+pkok() { if [ -n "$pkskip" ]; then n=$((n + 1)); echo "ok $n - $1 # SKIP $pkskip"; else ok "$2" "$1"; fi; }
+# pkrule RESULT: polkit's answer for nobody and edgeaid's actions; wait until polkitd has read it
+pkrule() {
+	printf 'polkit.addRule(function(action, subject) {\n\tif (action.id.indexOf("org.edgeai.manager1.") == 0 && subject.user == "nobody")\n\t\treturn polkit.Result.%s;\n});\n' "$1" \
+		> "$tmp/pk/rules/50-edgeai-test.rules"
+	chmod 644 "$tmp/pk/rules/50-edgeai-test.rules"
+	i=0
+	while [ $i -lt 50 ] && [ "$(grep -c 'Finished loading' "$tmp/pk.log")" -lt "$2" ]; do sleep 0.1; i=$((i + 1)); done
+}
+r=1
+[ -z "$pkskip" ] && pkaction --verbose --action-id org.edgeai.manager1.set-power-profile 2>&1 | grep -q 'implicit active: *auth_admin_keep'
+r=$?
+pkok "polkitd loads the policy: set-power-profile is auth_admin_keep for active sessions" $r
+r=1
+if [ -z "$pkskip" ]; then
+	out=$(nsend SetPowerProfile string:power-saver)
+	echo "$out" | sed 's/^/# /'
+	echo "$out" | grep -qF 'AccessDenied: SetPowerProfile needs polkit authorization org.edgeai.manager1.set-power-profile: not authorized' &&
+		[ "$(get PowerProfile)" = 's "balanced"' ]
+	r=$?
+fi
+pkok "polkitd, no rule: nobody (no session) is not authorized, nothing changes" $r
+r=1
+if [ -z "$pkskip" ]; then
+	pkrule AUTH_ADMIN 2
+	out=$(nsend SetPowerProfile string:power-saver)
+	echo "$out" | grep -qF 'org.freedesktop.DBus.Error.InteractiveAuthorizationRequired: SetPowerProfile needs polkit authorization org.edgeai.manager1.set-power-profile: authentication required'
+	r=$?
+fi
+pkok "rule AUTH_ADMIN, caller without the interactive flag: InteractiveAuthorizationRequired" $r
+r=1
+if [ -z "$pkskip" ]; then
+	out=$(nobody busctl --system --allow-interactive-authorization=yes call $M SetPowerProfile s power-saver 2>&1)
+	grep -q 'Refused SetPowerProfile to uid 65534 .*set-power-profile: authentication required, and no authentication agent' "$tmp/log" &&
+		[ "$(get PowerProfile)" = 's "balanced"' ]
+	r=$?
+fi
+pkok "rule AUTH_ADMIN, interactive flag set (AllowUserInteraction), no agent: AccessDenied, nothing changes" $r
+r=1
+if [ -z "$pkskip" ]; then
+	pkrule YES 3
+	nobody busctl --system call $M SetPowerProfile s power-saver && [ "$(get PowerProfile)" = 's "power-saver"' ] &&
+		nobody busctl --system call $M SetThermalLimit u 72000 && [ "$(get ThermalLimit)" = "u 72000" ] &&
+		nobody busctl --system call $M SetApplicationPolicy sustt cam 250 "" 0 0 && get Applications | grep -q '"cam" "high" 250 0 0'
+	r=$?
+fi
+pkok "rule YES for nobody: SetPowerProfile, SetThermalLimit and SetApplicationPolicy succeed" $r
+r=1
+if [ -z "$pkskip" ]; then
+	out=$(nsend SetPowerProfile string:turbo)
+	echo "$out" | grep -q 'InvalidArgs: Unknown power profile .turbo.' && [ "$(get PowerProfile)" = 's "power-saver"' ]
+	r=$?
+fi
+pkok "authorized but bad: SetPowerProfile turbo gets InvalidArgs after polkit, nothing changes" $r
+r=1
+if [ -z "$pkskip" ]; then
+	pkrule NO 4
+	out=$(nsend SetPowerProfile string:performance)
+	echo "$out" | grep -qF 'AccessDenied: SetPowerProfile needs polkit authorization org.edgeai.manager1.set-power-profile: not authorized' &&
+		[ "$(get PowerProfile)" = 's "power-saver"' ] && call SetPowerProfile s performance && [ "$(get PowerProfile)" = 's "performance"' ]
+	r=$?
+fi
+pkok "rule NO: nobody is refused again; root is allowed regardless of polkit's rules" $r
+r=1
+if [ -z "$pkskip" ]; then
+	# polkitd is up but cannot answer for an action it does not know: fail closed
+	rm "$tmp/pk/actions/org.edgeai.Manager1.policy"
+	i=0
+	while [ $i -lt 50 ] && pkaction --action-id org.edgeai.manager1.reload > /dev/null 2>&1; do sleep 0.1; i=$((i + 1)); done
+	out=$(nsend SetPowerProfile string:balanced)
+	echo "$out" | sed 's/^/# /'
+	echo "$out" | grep -qF 'AccessDenied: SetPowerProfile needs polkit authorization org.edgeai.manager1.set-power-profile: polkit could not answer (' &&
+		[ "$(get PowerProfile)" = 's "performance"' ]
+	r=$?
+fi
+pkok "polkitd without edgeaid's actions: the failed check refuses (fail closed), nothing changes" $r
+[ -n "$pkpid" ] && kill $pkpid 2> /dev/null && wait $pkpid 2> /dev/null
+pkpid=
 
 kill $dpid
 wait $dpid
