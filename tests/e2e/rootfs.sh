@@ -13,7 +13,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${EDGEAI_CACHE:-$HOME/.cache/edgeai}/e2e
 mirror=${MIRROR:-http://deb.debian.org/debian}
-pkgs=systemd,systemd-sysv,dbus,udev,kmod,procps,liburing2
+pkgs=systemd,systemd-sysv,dbus,udev,kmod,procps,liburing2,polkitd,libpam-systemd
 key=$( (cat "$0"; echo "$mirror $pkgs") | sha256sum | cut -c1-12)
 out=$cache/rootfs-$key.cpio.gz
 if [ -s "$out" ]; then
@@ -38,6 +38,9 @@ mkdir -p "$stage/var/cache/apt" "$stage/var/lib/apt/lists"
 : > "$stage/etc/machine-id"
 echo edgeai-e2e > "$stage/etc/hostname"
 sed -i 's/^root:[^:]*:/root::/' "$stage/etc/shadow"
+# an unprivileged operator in the group that polkit rules may trust (edgeai)
+chroot "$stage" groupadd -r edgeai
+chroot "$stage" useradd -M -N -g users -G edgeai -s /bin/sh edgeops
 rm -f "$stage/etc/systemd/system/getty.target.wants/getty@tty1.service"
 ln -sf /dev/null "$stage/etc/systemd/system/systemd-timesyncd.service"
 ln -sf /dev/null "$stage/etc/systemd/system/apt-daily.timer"

@@ -241,6 +241,40 @@ edgeaictl status 2>&1 | sed 's/^/# /'
 edgeaictl --json thermal > /tmp/t.json 2>&1 && grep -q '"daemon":true' /tmp/t.json
 ok $? "edgeaictl --json thermal" "$(cat /tmp/t.json)"
 
+# 7. privileged verbs: root always; anyone else as polkit (polkitd, JS rules) says
+asuser() { _u=$1; shift; setpriv --reuid="$_u" --regid="$(id -g "$_u")" --init-groups "$@"; }
+prof=$(get PowerProfile) lim=$(get ThermalLimit)
+to=power-saver
+[ "$prof" = 's "power-saver"' ] && to=performance
+[ -f /usr/share/polkit-1/actions/org.edgeai.Manager1.policy ] &&
+	pkaction --verbose --action-id org.edgeai.manager1.set-power-profile 2>&1 | grep -q 'implicit active: *auth_admin_keep'
+ok $? "make install put the polkit actions in place and polkitd reads them" \
+	"$(pkaction --verbose --action-id org.edgeai.manager1.set-power-profile 2>&1)"
+out=$(asuser edgeops busctl call $M SetPowerProfile s $to 2>&1)
+diag "edgeops ($(id edgeops)): $out"
+[ -n "$out" ] && [ "$(get PowerProfile)" = "$prof" ] &&
+	journalctl -b -u edgeaid -o cat | grep -q "Refused SetPowerProfile to uid $(id -u edgeops) .*org.edgeai.manager1.set-power-profile: not authorized"
+ok $? "polkitd running, no rule: edgeops' SetPowerProfile is refused (auth_admin, no agent), nothing changes" \
+	"$(get PowerProfile; journalctl -b -u edgeaid -o cat | grep Refused)"
+cat > /etc/polkit-1/rules.d/50-edgeai.rules <<'EOR'
+polkit.addRule(function(action, subject) {
+	if (action.id.indexOf("org.edgeai.manager1.") == 0 && subject.isInGroup("edgeai"))
+		return polkit.Result.YES;
+});
+EOR
+poll 15 asuser edgeops busctl call $M SetPowerProfile s $to
+ok $? "a rules.d file granting group edgeai: the same call succeeds" "$(get PowerProfile; journalctl -b -u edgeaid -o cat | grep Refused)"
+[ "$(get PowerProfile)" = "s \"$to\"" ] && asuser edgeops busctl call $M SetThermalLimit u 80000 &&
+	[ "$(get ThermalLimit)" = "u 80000" ]
+ok $? "edgeops changed the profile and the thermal limit" "$(get PowerProfile; get ThermalLimit)"
+out=$(asuser nobody busctl call $M SetPowerProfile s balanced 2>&1)
+[ -n "$out" ] && [ "$(get PowerProfile)" = "s \"$to\"" ]
+ok $? "nobody (not in edgeai) is still refused" "$out"
+busctl call $M SetPowerProfile s "$(echo "$prof" | sed 's/^s "\(.*\)"$/\1/')" && busctl call $M SetThermalLimit u ${lim#u } &&
+	[ "$(get PowerProfile)" = "$prof" ] && [ "$(get ThermalLimit)" = "$lim" ]
+ok $? "root is allowed without asking polkit (profile and limit put back)" "$(get PowerProfile; get ThermalLimit)"
+rm -f /etc/polkit-1/rules.d/50-edgeai.rules
+
 echo "1..$n"
 echo "# edgeai-vm: exit e2e_scenario $failed"
 journalctl -b -u edgeaid -o short-monotonic --no-pager 2>&1 | tail -n 40 | sed 's/^/# journal: /'
