@@ -202,6 +202,9 @@ static sd_bus *daemon_bus(void)
 
         if (sd_bus_open_system(&bus) < 0)
                 return NULL;
+        /* on a terminal, polkit may ask for a password (power set) */
+        if (isatty(STDIN_FILENO))
+                (void)sd_bus_set_allow_interactive_authorization(bus, 1);
         if (sd_bus_call_method(bus, M_NAME, M_PATH, "org.freedesktop.DBus.Peer", "Ping", NULL, NULL, "") < 0) {
                 sd_bus_flush_close_unref(bus);
                 return NULL;
