@@ -66,9 +66,16 @@ TEST_F(pm, autosuspend_and_wake)
 	EXPECT_EQ(ups + 1, eai_power_ll(self->minor, "power_ups"));
 	EXPECT_TRUE(wait_status(self->minor, "active", 0));
 
-	/* And it suspends again after the delay. */
+	/*
+	 * And it suspends again after the delay, and suspended time accrues
+	 * (in whole ms: read at once, the new period may not have added one).
+	 */
 	EXPECT_TRUE(wait_status(self->minor, "suspended", 3000));
+	for (int i = 0; i < 100 &&
+	     eai_dev_ll(self->minor, "power/runtime_suspended_time") <= susp0; i++)
+		eai_sleep_ms(10);
 	EXPECT_LT(susp0, eai_dev_ll(self->minor, "power/runtime_suspended_time"));
+	EXPECT_TRUE(wait_status(self->minor, "suspended", 0));
 }
 
 TEST_F(pm, autosuspend_delay_is_tunable)
