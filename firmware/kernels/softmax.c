@@ -41,7 +41,7 @@ int ek_softmax(const struct ek_op *o)
 			uint32_t v = ek_f32_mul(table[max - ek_ld(in, base + j)],
 						inv);
 
-			ek_st(out, base + j, ek_f32_round(v) + out->zp, lo, hi);
+			ek_st(out, base + j, ek_wadd(ek_f32_round(v), out->zp), lo, hi);
 		}
 	}
 	return EDGEAI_EXEC_OK;
