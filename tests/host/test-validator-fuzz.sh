@@ -57,6 +57,8 @@ mkdir -p "$seeds"
 for d in "$run"/cases/*/; do
 	[ -f "$d/prog.bin" ] && cp "$d/prog.bin" "$seeds/$(basename "$d").bin"
 done
+# inputs that once found a bug: run first, every time
+cp "$top"/tests/fuzz/validator/regress/*.bin "$seeds/"
 "$run/fuzz-validator" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 	-max_len=65536 -artifact_prefix="$out/artifacts/" -print_final_stats=1 \
 	"$out/corpus" "$seeds" > "$out/fuzz.log" 2>&1
