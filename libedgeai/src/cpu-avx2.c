@@ -110,9 +110,9 @@ static inline void finish(const struct ek_tensor *out, uint32_t i, int32_t acc,
 			  int32_t lo, int32_t hi)
 {
 	if (b->data)
-		acc += ((const int32_t *)b->data)[oc];
+		acc = ek_wadd(acc, ((const int32_t *)b->data)[oc]);
 	acc = up ? edgeai_mbqm_up(acc, mul, shift) : edgeai_mbqm(acc, mul, shift);
-	ek_st(out, i, acc + out->zp, lo, hi);
+	ek_st(out, i, ek_wadd(acc, out->zp), lo, hi);
 }
 
 static const struct edgeai_prog_qmul *qmuls(const struct ek_op *o,
@@ -228,10 +228,7 @@ static int depthwise(const struct ek_op *o, const void *prep)
 	int32_t *wt, *acc;
 	int ok, s8 = in->dtype == EDGEAI_DTYPE_INT8;
 
-	if (!ek_is8(in->dtype) || f->dtype != in->dtype || out->dtype != in->dtype ||
-	    p->depth_multiplier != 1 || f->d[3] != ch || out->d[3] != ch || f->d[0] != 1 ||
-	    in->d[0] != out->d[0] ||
-	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != ch)))
+	if (!ea_dw_shape_ok(o))
 		return EA_OPT_NOT_HANDLED;
 	q = qmuls(o, p, ch, &ok);
 	if (!ok)

@@ -45,6 +45,22 @@ EA_OPT_HIDDEN int ea_opt_run(const struct ek_op *o, const struct ea_opt_prep *pr
 EA_OPT_HIDDEN struct ea_opt_prep *ea_opt_prepare(const struct ek_op *o);
 EA_OPT_HIDDEN void ea_opt_prepare_free(struct ea_opt_prep *prep);
 
+/*
+ * The DEPTHWISE_CONV_2D both optimized sets take: 8-bit, one filter batch,
+ * depth multiplier 1, an int32 bias per channel or none.
+ */
+static inline int ea_dw_shape_ok(const struct ek_op *o)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
+	uint32_t ch = in->d[3];
+
+	return ek_is8(in->dtype) && f->dtype == in->dtype && out->dtype == in->dtype &&
+	       p->depth_multiplier == 1 && f->d[3] == ch && out->d[3] == ch && f->d[0] == 1 &&
+	       in->d[0] == out->d[0] &&
+	       (!b->data || (b->dtype == EDGEAI_DTYPE_INT32 && ek_count(b) == ch));
+}
+
 /* cpu-avx2.c; *_built() is 0 when the compiler could not build the set. */
 EA_OPT_HIDDEN int ea_avx2_built(void);
 EA_OPT_HIDDEN int ea_avx2_run(const struct ek_op *o, const void *prep);

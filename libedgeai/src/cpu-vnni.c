@@ -716,10 +716,7 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 	int ok, s8 = in->dtype == EDGEAI_DTYPE_INT8;
 	__m512i zx = _mm512_set1_epi32(in->zp), zo = _mm512_set1_epi32(out->zp);
 
-	if (!ek_is8(in->dtype) || f->dtype != in->dtype || out->dtype != in->dtype ||
-	    p->depth_multiplier != 1 || f->d[3] != ch || out->d[3] != ch || f->d[0] != 1 ||
-	    in->d[0] != out->d[0] ||
-	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != ch)))
+	if (!ea_dw_shape_ok(o))
 		return EA_OPT_NOT_HANDLED;
 	qm = qmuls(o, p, ch, &ok);
 	if (!ok)
