@@ -13,7 +13,7 @@ src=$(tests/lib/linux-src.sh) || { echo "0 1 0" > build/results/style.counts; ex
 files=$(git ls-files 'kernel/*.[ch]' 'uapi/*.h' 'firmware/include/*.h' 'firmware/kernels/*.[ch]')
 n=0 pass=0 fail=0
 echo "KTAP version 1"
-echo "1..$(($(echo "$files" | wc -w) * 2))"
+echo "1..$(($(echo "$files" | wc -w) * 2 + 3))"
 for f in $files; do
 	n=$((n + 1))
 	ignore=FILE_PATH_CHANGES
@@ -38,6 +38,16 @@ for f in $files; do
 		fail=$((fail + 1)); echo "not ok $n kernel-doc $f"
 		echo "$out" | sed 's/^/# /'
 	fi
+done
+# The layering rules of the tree (tests/style/layering.py says which).
+for check in circles ioctl includes; do
+	n=$((n + 1))
+	if out=$(python3 tests/style/layering.py "$check" 2>&1); then
+		pass=$((pass + 1)); echo "ok $n layering $check"
+	else
+		fail=$((fail + 1)); echo "not ok $n layering $check"
+	fi
+	[ -z "$out" ] || echo "$out" | sed 's/^/# /'
 done
 echo "$pass passed, $fail failed"
 echo "$pass $fail 0" > build/results/style.counts
