@@ -1,3 +1,3 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The firmware op kernels, built into the simulator (firmware/kernels/eltwise.c). */
-#include "../firmware/kernels/eltwise.c"
+/* The firmware op kernels, built into the simulator (firmware/ops/eltwise.c). */
+#include "../firmware/ops/eltwise.c"

@@ -17,7 +17,7 @@
 
 #include "edgeai_device.h"
 #include "edgeai_job.h"
-#include "edgeai_kernels.h"
+#include "ops.h"
 #include "edgeai_prog.h"
 
 static void edgeai_program_release(struct kref *ref)

@@ -3,7 +3,7 @@
  * Optimized x86-64 CPU kernels (AVX2) for the heavy ops: CONV_2D,
  * DEPTHWISE_CONV_2D (depth multiplier 1) and FULLY_CONNECTED, int8 and
  * uint8. Chosen at run time (cpu.c, __builtin_cpu_supports), else the
- * portable reference kernels of firmware/kernels/ run.
+ * portable reference kernels of firmware/ops/ run.
  *
  * Bit exactness: only the accumulation is vectorized, and it is exact
  * integer arithmetic (16-bit offset values, 32-bit sums: the same sum in

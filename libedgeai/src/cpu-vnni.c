@@ -4,7 +4,7 @@
  * avx512f/bw/vl/vnni): int8 CONV_2D and FULLY_CONNECTED with vpdpbusd,
  * DEPTHWISE_CONV_2D (depth multiplier 1, vpdpwssd) and ADD/SUB without
  * broadcasting on 16 lanes, MAX_POOL_2D on 64 bytes, int8 and uint8. Anything they decline goes to the AVX2
- * kernels, then to the reference (firmware/kernels/).
+ * kernels, then to the reference (firmware/ops/).
  *
  * The op is a GEMM: rows are output pixels (FC: batches), each an im2col
  * patch of K = kh * kw * ic bytes; columns are output channels in blocks

@@ -13,7 +13,7 @@
 
 #include "cpu.h"
 #include "cpu-opt.h"
-#include "ek_internal.h"
+#include "ops-internal.h"
 
 /*
  * MEAN without keep_dims, as TFLite 2.9.0 computes it

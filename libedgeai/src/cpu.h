@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * CPU execution of an edgeai program: the firmware reference kernels
- * (firmware/kernels/, built into the library) with optimized x86-64
+ * (firmware/ops/, built into the library) with optimized x86-64
  * kernels for the heavy ops, chosen at run time and bit-exact with the
  * reference (cpu-opt.h: cpu-vnni.c, cpu-avx2.c).
  */

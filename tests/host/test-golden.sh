@@ -40,9 +40,9 @@ $cc -std=gnu11 -Wall -Wextra -Werror -O1 -I"$oracle/include" \
 	> "$run/build.log" 2>&1 || bail "build oracle-run: $(cat "$run/build.log")"
 $cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-I"$top/firmware/include" -I"$top/uapi" \
+	-I"$top/firmware/ops" -I"$top/uapi" \
 	-o "$run/golden-exec" "$top/tests/oracle/golden-exec.c" \
-	"$top"/firmware/kernels/*.c > "$run/build.log" 2>&1 ||
+	"$top"/firmware/ops/*.c > "$run/build.log" 2>&1 ||
 	bail "build golden-exec: $(cat "$run/build.log")"
 python3 -B "$top/tests/oracle/gen.py" "$run/cases" "$filter" > "$run/gen.log" 2>&1 ||
 	bail "generate cases: $(tail -5 "$run/gen.log")"

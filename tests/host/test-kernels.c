@@ -6,7 +6,7 @@
  * on good and broken programs. Golden comparisons against TFLite live in
  * test-golden.sh.
  */
-/* host-test-sources: firmware/kernels/exec.c firmware/kernels/conv.c firmware/kernels/eltwise.c firmware/kernels/pool.c firmware/kernels/shape.c firmware/kernels/softfloat.c firmware/kernels/softmax.c */
+/* host-test-sources: firmware/ops/exec.c firmware/ops/conv.c firmware/ops/eltwise.c firmware/ops/pool.c firmware/ops/shape.c firmware/ops/softfloat.c firmware/ops/softmax.c */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "ktap.h"
-#include "edgeai_kernels.h"
-#include "../../firmware/kernels/ek_internal.h"
+#include "ops.h"
+#include "../../firmware/ops/ops-internal.h"
 
 /* The program format's record sizes are ABI. */
 #define EAP_SIZE(s, n) _Static_assert(sizeof(struct s) == (n), #s " size")

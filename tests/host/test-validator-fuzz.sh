@@ -24,8 +24,8 @@ fi
 mkdir -p "$out/corpus" "$out/artifacts"
 run=$(mktemp -d "$out/run.XXXXXX") || exit 1
 trap 'rm -rf "$run"' EXIT
-inc="-I$top/tests/fuzz/validator/shim -I$top/kernel -I$top/firmware/include -I$top/uapi"
-srcs="$top/tests/fuzz/validator/fuzz-validator.c $top/kernel/edgeai_program.c $top/firmware/kernels/*.c"
+inc="-I$top/tests/fuzz/validator/shim -I$top/kernel -I$top/firmware/ops -I$top/uapi"
+srcs="$top/tests/fuzz/validator/fuzz-validator.c $top/kernel/edgeai_program.c $top/firmware/ops/*.c"
 # No -fwrapv: the kernels wrap their int32 sums explicitly (ek_wadd()), so
 # a signed overflow UBSan finds is a bug, as in libedgeai's CPU path.
 flags="-std=gnu11 -Wall -Wextra -Werror -g -O1 -fno-sanitize-recover=all"

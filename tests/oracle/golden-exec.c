@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "edgeai_kernels.h"
+#include "ops.h"
 
 static void *slurp(const char *path, size_t *len)
 {

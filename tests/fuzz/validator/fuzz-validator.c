@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "edgeai_program.h"
-#include "edgeai_kernels.h"
+#include "ops.h"
 
 #define MAX_SLOT_BYTES	(1U << 20)
 #define MAX_EXEC_WORK	(4U << 20)

@@ -9,7 +9,7 @@
  * clamped. The compiler writes the table (expf values) as bit patterns;
  * the arithmetic is replayed on integers (softfloat.c), not approximated.
  */
-#include "ek_internal.h"
+#include "ops-internal.h"
 
 #define EK_F32_ONE	0x3f800000U
 

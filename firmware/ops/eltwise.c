@@ -8,7 +8,7 @@
  * dimension of 1 is repeated. TFLite's broadcast and non-broadcast paths
  * compute the same per-element arithmetic, so one loop serves both.
  */
-#include "ek_internal.h"
+#include "ops-internal.h"
 
 /* Index of the input element that output (n, h, w, c) reads. */
 static uint32_t ek_bidx(const struct ek_tensor *t, uint32_t n, uint32_t h,

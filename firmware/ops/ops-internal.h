@@ -2,10 +2,10 @@
 /*
  * Internal helpers of the edgeai op kernels (not an interface).
  */
-#ifndef _EK_INTERNAL_H_
-#define _EK_INTERNAL_H_
+#ifndef _EDGEAI_OPS_INTERNAL_H_
+#define _EDGEAI_OPS_INTERNAL_H_
 
-#include "edgeai_kernels.h"
+#include "ops.h"
 
 /* The kernel has no INT32_MAX; these serve both builds. */
 #define EK_I32_MAX	((int32_t)0x7fffffff)
@@ -206,4 +206,4 @@ int ek_slice(const struct ek_op *o);
 int ek_space_depth(const struct ek_op *o, int to_space);
 int ek_resize(const struct ek_op *o, int bilinear);
 
-#endif /* _EK_INTERNAL_H_ */
+#endif /* _EDGEAI_OPS_INTERNAL_H_ */

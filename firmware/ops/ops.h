@@ -7,8 +7,8 @@
  * libedgeai (the CPU reference). Arithmetic is TFLite 2.9.0's built-in
  * kernels', bit for bit (see QUANT.md); per-op notes are in the sources.
  */
-#ifndef _EDGEAI_KERNELS_H_
-#define _EDGEAI_KERNELS_H_
+#ifndef _EDGEAI_OPS_H_
+#define _EDGEAI_OPS_H_
 
 #ifdef __KERNEL__
 #include <linux/types.h>
@@ -74,4 +74,4 @@ int32_t edgeai_mbqm(int32_t x, int32_t multiplier, int shift);
  */
 int32_t edgeai_mbqm_up(int32_t x, int32_t multiplier, int shift);
 
-#endif /* _EDGEAI_KERNELS_H_ */
+#endif /* _EDGEAI_OPS_H_ */

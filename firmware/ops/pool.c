@@ -7,7 +7,7 @@
  * zero: (sum + n/2) / n for sum > 0, (sum - n/2) / n otherwise, with C's
  * truncating division. Then the fused activation clamp.
  */
-#include "ek_internal.h"
+#include "ops-internal.h"
 
 /* One pooled value: channel c of the window at (y0, x0) of image n. */
 static int32_t ek_pool_one(const struct ek_op *o, uint32_t n, int32_t y0,

@@ -6,7 +6,7 @@
  * are exact by construction; PAD fills with the output zero point as TFLite
  * does.
  */
-#include "ek_internal.h"
+#include "ops-internal.h"
 
 static void ek_copy(const struct ek_tensor *dst, uint32_t di,
 		    const struct ek_tensor *src, uint32_t si)

@@ -14,7 +14,7 @@
  * round-half-away-from-zero (edgeai_mbqm()). Both verified against the
  * oracle by the golden tests, on ties included.
  */
-#include "ek_internal.h"
+#include "ops-internal.h"
 
 /* One output position of a convolution: which input window it reads. */
 struct ek_win {

@@ -4,7 +4,7 @@
  * buffers and the constant region and runs its kernel. Fixed-point helpers
  * are TFLite's (gemmlowp's) double-rounding ones, see QUANT.md.
  */
-#include "ek_internal.h"
+#include "ops-internal.h"
 
 int32_t ek_srdhm(int32_t a, int32_t b)
 {
