@@ -27,7 +27,7 @@ int32_t ek_rdivpot(int32_t x, int e)
 	return (x >> e) + (rem > thr ? 1 : 0);
 }
 
-int32_t edgeai_mbqm(int32_t x, int32_t multiplier, int shift)
+int32_t ek_mbqm(int32_t x, int32_t multiplier, int shift)
 {
 	int left = shift > 0 ? shift : 0;
 	int right = shift > 0 ? 0 : -shift;
@@ -49,7 +49,7 @@ int32_t edgeai_mbqm(int32_t x, int32_t multiplier, int shift)
  * gemmlowp rounds half away from zero. They differ on negative ties
  * (measured against the oracle: about 1 conv output in 300).
  */
-int32_t edgeai_mbqm_up(int32_t x, int32_t multiplier, int shift)
+int32_t ek_mbqm_up(int32_t x, int32_t multiplier, int shift)
 {
 	int left = shift > 0 ? shift : 0;
 	int right = shift > 0 ? 0 : -shift;
@@ -101,7 +101,7 @@ int ek_resolve(const struct edgeai_prog_header *h,
  * Also the CPU reference path of libedgeai, for ops its optimized kernels
  * do not cover.
  *
- * Return: EDGEAI_EXEC_OK or an EDGEAI_EXEC_* error.
+ * Return: EK_EXEC_OK or an EDGEAI_EXEC_* error.
  */
 int ek_run_op(const struct ek_op *o)
 {
@@ -160,13 +160,13 @@ int ek_run_op(const struct ek_op *o)
 	case EDGEAI_OP_SPACE_TO_DEPTH:
 		return ek_space_depth(o, 0);
 	default:
-		return EDGEAI_EXEC_BAD_OP;
+		return EK_EXEC_BAD_OP;
 	}
 }
 
-int edgeai_exec_program(const void *prog, size_t prog_size,
-			void *const *slots, unsigned int slot_count,
-			unsigned int *failed_op)
+int ek_exec_program(const void *prog, size_t prog_size,
+		    void *const *slots, unsigned int slot_count,
+		    unsigned int *failed_op)
 {
 	const struct edgeai_prog_header *h = prog;
 	const uint8_t *base = prog;
@@ -185,7 +185,7 @@ int edgeai_exec_program(const void *prog, size_t prog_size,
 	    (prog_size - h->tensor_offset) / sizeof(*tt) < h->tensor_count ||
 	    (prog_size - h->op_offset) / sizeof(*ops) < h->op_count ||
 	    prog_size - h->const_offset < h->const_size)
-		return EDGEAI_EXEC_BAD_PROGRAM;
+		return EK_EXEC_BAD_PROGRAM;
 	tt = (const struct edgeai_prog_tensor *)(base + h->tensor_offset);
 	ops = (const struct edgeai_prog_op *)(base + h->op_offset);
 	o.consts = base + h->const_offset;
@@ -211,9 +211,9 @@ int edgeai_exec_program(const void *prog, size_t prog_size,
 			return ret;
 		}
 	}
-	return EDGEAI_EXEC_OK;
+	return EK_EXEC_OK;
 bad:
 	if (failed_op)
 		*failed_op = i;
-	return EDGEAI_EXEC_BAD_PROGRAM;
+	return EK_EXEC_BAD_PROGRAM;
 }

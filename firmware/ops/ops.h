@@ -20,20 +20,20 @@
 #include "drm/edgeai_program.h"
 
 /**
- * enum edgeai_exec_status - result of edgeai_exec_program()
- * @EDGEAI_EXEC_OK: every op ran
- * @EDGEAI_EXEC_BAD_PROGRAM: header or tables unusable (not validated?)
- * @EDGEAI_EXEC_BAD_OP: an op, its dtypes or its parameters are not
+ * enum ek_exec_status - result of ek_exec_program()
+ * @EK_EXEC_OK: every op ran
+ * @EK_EXEC_BAD_PROGRAM: header or tables unusable (not validated?)
+ * @EK_EXEC_BAD_OP: an op, its dtypes or its parameters are not
  *	supported by these kernels
  */
-enum edgeai_exec_status {
-	EDGEAI_EXEC_OK = 0,
-	EDGEAI_EXEC_BAD_PROGRAM = -1,
-	EDGEAI_EXEC_BAD_OP = -2,
+enum ek_exec_status {
+	EK_EXEC_OK = 0,
+	EK_EXEC_BAD_PROGRAM = -1,
+	EK_EXEC_BAD_OP = -2,
 };
 
 /**
- * edgeai_exec_program() - run every op of a program
+ * ek_exec_program() - run every op of a program
  * @prog: the program blob, 8-byte aligned
  * @prog_size: its size in bytes
  * @slots: base address of each bound buffer, indexed by tensor slot
@@ -44,24 +44,24 @@ enum edgeai_exec_status {
  * check) against buffers of the sizes bound: the kernels trust tensor
  * offsets, shapes and parameters. Only cheap sanity checks are repeated.
  *
- * Return: an &enum edgeai_exec_status.
+ * Return: an &enum ek_exec_status.
  */
-int edgeai_exec_program(const void *prog, size_t prog_size,
-			void *const *slots, unsigned int slot_count,
-			unsigned int *failed_op);
+int ek_exec_program(const void *prog, size_t prog_size,
+		    void *const *slots, unsigned int slot_count,
+		    unsigned int *failed_op);
 
 /**
- * edgeai_mbqm() - TFLite MultiplyByQuantizedMultiplier (double rounding)
+ * ek_mbqm() - TFLite MultiplyByQuantizedMultiplier (double rounding)
  * @x: value
  * @multiplier: fixed-point multiplier, 0..2^31 - 1
  * @shift: -31..30, positive is a left shift
  *
  * Return: round(x * multiplier * 2^(shift - 31)) as TFLite computes it.
  */
-int32_t edgeai_mbqm(int32_t x, int32_t multiplier, int shift);
+int32_t ek_mbqm(int32_t x, int32_t multiplier, int shift);
 
 /**
- * edgeai_mbqm_up() - the same product as ruy's x86 GEMM rounds it
+ * ek_mbqm_up() - the same product as ruy's x86 GEMM rounds it
  * @x: value
  * @multiplier: fixed-point multiplier, 0..2^31 - 1
  * @shift: -31..30, positive is a left shift
@@ -72,6 +72,6 @@ int32_t edgeai_mbqm(int32_t x, int32_t multiplier, int shift);
  *
  * Return: the rescaled value.
  */
-int32_t edgeai_mbqm_up(int32_t x, int32_t multiplier, int shift);
+int32_t ek_mbqm_up(int32_t x, int32_t multiplier, int shift);
 
 #endif /* _EDGEAI_OPS_H_ */

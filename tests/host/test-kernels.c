@@ -108,16 +108,16 @@ static void test_fixed_point(void)
 	KTAP_EXPECT_EQ(ek_rdivpot(2, 2), 1, "rdivpot rounds 0.5 away from zero");
 	KTAP_EXPECT_EQ(ek_rdivpot(-3, 2), -1, "rdivpot -0.75");
 	KTAP_EXPECT_EQ(ek_rdivpot(12345, 0), 12345, "rdivpot by 2^0");
-	KTAP_EXPECT_EQ(edgeai_mbqm(-4, 1 << 30, -2), -1,
+	KTAP_EXPECT_EQ(ek_mbqm(-4, 1 << 30, -2), -1,
 		       "mbqm: -0.5 rounds away from zero");
-	KTAP_EXPECT_EQ(edgeai_mbqm_up(-4, 1 << 30, -2), 0,
+	KTAP_EXPECT_EQ(ek_mbqm_up(-4, 1 << 30, -2), 0,
 		       "mbqm_up: -0.5 rounds up");
-	KTAP_EXPECT_EQ(edgeai_mbqm(4, 1 << 30, -2), 1, "mbqm: 0.5 rounds up");
-	KTAP_EXPECT_EQ(edgeai_mbqm_up(4, 1 << 30, -2), 1, "mbqm_up: 0.5 rounds up");
-	KTAP_EXPECT_EQ(edgeai_mbqm(3, 1 << 30, 2), 6, "mbqm left shift");
-	KTAP_EXPECT_EQ(edgeai_mbqm(1000000, 1518500250, -10), 691,
+	KTAP_EXPECT_EQ(ek_mbqm(4, 1 << 30, -2), 1, "mbqm: 0.5 rounds up");
+	KTAP_EXPECT_EQ(ek_mbqm_up(4, 1 << 30, -2), 1, "mbqm_up: 0.5 rounds up");
+	KTAP_EXPECT_EQ(ek_mbqm(3, 1 << 30, 2), 6, "mbqm left shift");
+	KTAP_EXPECT_EQ(ek_mbqm(1000000, 1518500250, -10), 691,
 		       "mbqm 1e6 * 0.7071 / 1024 = 690.5 rounds to 691");
-	KTAP_EXPECT_EQ(edgeai_mbqm(123, 0, 0), 0, "mbqm zero multiplier");
+	KTAP_EXPECT_EQ(ek_mbqm(123, 0, 0), 0, "mbqm zero multiplier");
 }
 
 static void test_softfloat(void)
@@ -209,52 +209,52 @@ static void test_exec(void)
 	int ret;
 
 	tiny_init(&p);
-	ret = edgeai_exec_program(&p, sizeof(p), slots, 3, &failed);
-	KTAP_EXPECT_EQ(ret, EDGEAI_EXEC_OK, "exec: tiny ADD program runs");
+	ret = ek_exec_program(&p, sizeof(p), slots, 3, &failed);
+	KTAP_EXPECT_EQ(ret, EK_EXEC_OK, "exec: tiny ADD program runs");
 	ktap_ok(out[0] == 4 && out[1] == -6 && out[2] == 127 && out[3] == -128,
 		"exec: ADD sums and saturates (%d %d %d %d)", out[0], out[1],
 		out[2], out[3]);
 
 	tiny_init(&p);
 	p.h.magic ^= 1;
-	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p), slots, 3, NULL),
-		       EDGEAI_EXEC_BAD_PROGRAM, "exec: bad magic rejected");
+	KTAP_EXPECT_EQ(ek_exec_program(&p, sizeof(p), slots, 3, NULL),
+		       EK_EXEC_BAD_PROGRAM, "exec: bad magic rejected");
 	tiny_init(&p);
-	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p) - 8, slots, 3, NULL),
-		       EDGEAI_EXEC_BAD_PROGRAM, "exec: truncated program rejected");
+	KTAP_EXPECT_EQ(ek_exec_program(&p, sizeof(p) - 8, slots, 3, NULL),
+		       EK_EXEC_BAD_PROGRAM, "exec: truncated program rejected");
 	tiny_init(&p);
 	p.h.op_count = 2;
-	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p), slots, 3, NULL),
-		       EDGEAI_EXEC_BAD_PROGRAM, "exec: op table past the end rejected");
+	KTAP_EXPECT_EQ(ek_exec_program(&p, sizeof(p), slots, 3, NULL),
+		       EK_EXEC_BAD_PROGRAM, "exec: op table past the end rejected");
 	tiny_init(&p);
 	p.op.opcode = EDGEAI_OP_COUNT;
-	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p), slots, 3, &failed),
-		       EDGEAI_EXEC_BAD_OP, "exec: unknown opcode rejected");
+	KTAP_EXPECT_EQ(ek_exec_program(&p, sizeof(p), slots, 3, &failed),
+		       EK_EXEC_BAD_OP, "exec: unknown opcode rejected");
 	KTAP_EXPECT_EQ(failed, 0, "exec: failing op index reported");
 	tiny_init(&p);
 	p.t[2].slot = 3;
-	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p), slots, 3, NULL),
-		       EDGEAI_EXEC_BAD_PROGRAM, "exec: unbound slot rejected");
+	KTAP_EXPECT_EQ(ek_exec_program(&p, sizeof(p), slots, 3, NULL),
+		       EK_EXEC_BAD_PROGRAM, "exec: unbound slot rejected");
 	tiny_init(&p);
 	p.op.inputs[1] = 7;
-	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p), slots, 3, NULL),
-		       EDGEAI_EXEC_BAD_PROGRAM, "exec: tensor index out of range rejected");
+	KTAP_EXPECT_EQ(ek_exec_program(&p, sizeof(p), slots, 3, NULL),
+		       EK_EXEC_BAD_PROGRAM, "exec: tensor index out of range rejected");
 	tiny_init(&p);
 	p.op.opcode = EDGEAI_OP_LOGISTIC;
 	p.op.inputs[1] = EDGEAI_PROG_NO_TENSOR;
 	memset(p.op.params, 0, sizeof(p.op.params));
-	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p), slots, 3, NULL),
-		       EDGEAI_EXEC_BAD_OP, "exec: table outside the constant region rejected");
+	KTAP_EXPECT_EQ(ek_exec_program(&p, sizeof(p), slots, 3, NULL),
+		       EK_EXEC_BAD_OP, "exec: table outside the constant region rejected");
 	tiny_init(&p);
 	p.op.opcode = EDGEAI_OP_CONCATENATION;
 	memset(p.op.params, 0, sizeof(p.op.params));
 	p.op.params[0] = 3;	/* axis C: 2 + 2 = 2 does not add up */
-	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p), slots, 3, NULL),
-		       EDGEAI_EXEC_BAD_OP, "exec: inconsistent concatenation rejected");
+	KTAP_EXPECT_EQ(ek_exec_program(&p, sizeof(p), slots, 3, NULL),
+		       EK_EXEC_BAD_OP, "exec: inconsistent concatenation rejected");
 	tiny_init(&p);
 	p.t[1].dims[3] = 3;
-	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p), slots, 3, NULL),
-		       EDGEAI_EXEC_BAD_OP, "exec: non-broadcastable shapes rejected");
+	KTAP_EXPECT_EQ(ek_exec_program(&p, sizeof(p), slots, 3, NULL),
+		       EK_EXEC_BAD_OP, "exec: non-broadcastable shapes rejected");
 }
 
 int main(void)
