@@ -1,3 +1,0 @@
-// SPDX-License-Identifier: GPL-2.0-only
-/* The firmware op kernels, built into the simulator (firmware/ops/shape.c). */
-#include "../firmware/ops/shape.c"
