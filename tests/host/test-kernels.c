@@ -6,7 +6,7 @@
  * on good and broken programs. Golden comparisons against TFLite live in
  * test-golden.sh.
  */
-/* host-test-sources: firmware/ops/exec.c firmware/ops/conv.c firmware/ops/eltwise.c firmware/ops/pool.c firmware/ops/shape.c firmware/ops/softfloat.c firmware/ops/softmax.c */
+/* host-test-sources: firmware/ops/exec.c firmware/ops/fixedpoint.c firmware/ops/conv.c firmware/ops/eltwise.c firmware/ops/pool.c firmware/ops/shape.c firmware/ops/softfloat.c firmware/ops/softmax.c */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
