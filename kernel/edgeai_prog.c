@@ -231,7 +231,7 @@ int edgeai_prog_exec(struct edgeai_job *job)
 	for (i = 0; i < job->bo_count; i++)
 		slots[i] = job->maps[i].vaddr;
 	ret = ek_exec_program(job->prog->blob, job->prog->size, slots,
-			      job->bo_count, &failed);
+			      job->bo_count, NULL, &failed);
 	if (ret) {
 		drm_dbg(&job->edev->drm, "job %llu: program op %u failed (%d)\n",
 			job->id, failed, ret);

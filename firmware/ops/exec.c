@@ -1,47 +1,58 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * The command processor: resolves each op's tensors against the bound
- * buffers and the constant region and runs its kernel.
+ * The command processor: checks a program's header once, then for each op
+ * resolves its tensors against the bound buffers and the constant region
+ * and runs it, on a caller's hook (struct ek_exec_hooks) or on its
+ * reference kernel. The one loop over a program's ops, for the simulator
+ * and libedgeai's CPU path alike.
  */
 #include "ops-internal.h"
 
-int ek_resolve(const struct edgeai_prog_header *h,
-	       const struct edgeai_prog_tensor *tt, uint32_t idx,
-	       const uint8_t *base, void *const *slots,
+int ek_prog_check(const void *prog, size_t prog_size)
+{
+	const struct edgeai_prog_header *h = prog;
+
+	if (prog_size < sizeof(*h) || h->magic != EDGEAI_PROG_MAGIC ||
+	    h->version != EDGEAI_PROG_VERSION || h->total_size != prog_size ||
+	    h->tensor_offset > prog_size || h->op_offset > prog_size ||
+	    h->const_offset > prog_size ||
+	    (prog_size - h->tensor_offset) / sizeof(struct edgeai_prog_tensor) <
+	    h->tensor_count ||
+	    (prog_size - h->op_offset) / sizeof(struct edgeai_prog_op) <
+	    h->op_count ||
+	    prog_size - h->const_offset < h->const_size)
+		return EK_EXEC_BAD_PROGRAM;
+	return EK_EXEC_OK;
+}
+
+int ek_resolve(const void *prog, uint32_t idx, void *const *slots,
 	       unsigned int slot_count, struct ek_tensor *t)
 {
+	const struct edgeai_prog_header *h = prog;
+	const uint8_t *base = prog;
 	const struct edgeai_prog_tensor *src;
 	int i;
 
 	if (idx == EDGEAI_PROG_NO_TENSOR) {
 		t->data = NULL;
-		return 0;
+		return EK_EXEC_OK;
 	}
 	if (idx >= h->tensor_count)
-		return -1;
-	src = &tt[idx];
+		return EK_EXEC_BAD_PROGRAM;
+	src = (const struct edgeai_prog_tensor *)(base + h->tensor_offset) + idx;
 	if (src->slot == EDGEAI_PROG_SLOT_CONST)
 		t->data = (void *)(base + h->const_offset + src->offset);
 	else if (src->slot < slot_count && slots[src->slot])
 		t->data = (uint8_t *)slots[src->slot] + src->offset;
 	else
-		return -1;
+		return EK_EXEC_BAD_PROGRAM;
 	t->dtype = src->dtype;
 	t->zp = src->zero_point;
 	for (i = 0; i < 4; i++)
 		t->d[i] = src->dims[i];
-	return 0;
+	return EK_EXEC_OK;
 }
 
-/**
- * ek_run_op() - run one op with the reference kernels
- * @o: the op with its tensors resolved
- *
- * Also the CPU reference path of libedgeai, for ops its optimized kernels
- * do not cover.
- *
- * Return: EK_EXEC_OK or an EDGEAI_EXEC_* error.
- */
 int ek_run_op(const struct ek_op *o)
 {
 	switch (o->op->opcode) {
@@ -103,47 +114,61 @@ int ek_run_op(const struct ek_op *o)
 	}
 }
 
+/* Resolve the inputs and the output of @o->op into @o. */
+static int ek_resolve_op(const void *prog, void *const *slots,
+			 unsigned int slot_count, struct ek_op *o)
+{
+	uint32_t k;
+
+	o->n_in = 0;
+	for (k = 0; k < EDGEAI_PROG_MAX_INPUTS; k++) {
+		if (ek_resolve(prog, o->op->inputs[k], slots, slot_count,
+			       &o->in[k]))
+			return EK_EXEC_BAD_PROGRAM;
+		if (o->in[k].data)
+			o->n_in = k + 1;
+	}
+	if (ek_resolve(prog, o->op->output, slots, slot_count, &o->out) ||
+	    !o->out.data)
+		return EK_EXEC_BAD_PROGRAM;
+	return EK_EXEC_OK;
+}
+
+/* Op @i on the caller's hook; on its reference kernel if the hook declines. */
+static int ek_run_hooked(const struct ek_exec_hooks *hooks,
+			 const struct ek_op *o, unsigned int i)
+{
+	int ret = EK_EXEC_NOT_HANDLED;
+
+	if (hooks && hooks->run_op)
+		ret = hooks->run_op(hooks->ctx, o, i);
+	return ret == EK_EXEC_NOT_HANDLED ? ek_run_op(o) : ret;
+}
+
 int ek_exec_program(const void *prog, size_t prog_size,
 		    void *const *slots, unsigned int slot_count,
-		    unsigned int *failed_op)
+		    const struct ek_exec_hooks *hooks, unsigned int *failed_op)
 {
 	const struct edgeai_prog_header *h = prog;
 	const uint8_t *base = prog;
-	const struct edgeai_prog_tensor *tt;
 	const struct edgeai_prog_op *ops;
 	struct ek_op o;
-	uint32_t i, k;
+	uint32_t i;
 	int ret;
 
 	if (failed_op)
-		*failed_op = 0;
-	if (prog_size < sizeof(*h) || h->magic != EDGEAI_PROG_MAGIC ||
-	    h->version != EDGEAI_PROG_VERSION || h->total_size != prog_size ||
-	    h->tensor_offset > prog_size || h->op_offset > prog_size ||
-	    h->const_offset > prog_size ||
-	    (prog_size - h->tensor_offset) / sizeof(*tt) < h->tensor_count ||
-	    (prog_size - h->op_offset) / sizeof(*ops) < h->op_count ||
-	    prog_size - h->const_offset < h->const_size)
+		*failed_op = EK_NO_OP;
+	if (ek_prog_check(prog, prog_size))
 		return EK_EXEC_BAD_PROGRAM;
-	tt = (const struct edgeai_prog_tensor *)(base + h->tensor_offset);
 	ops = (const struct edgeai_prog_op *)(base + h->op_offset);
 	o.consts = base + h->const_offset;
 	o.const_size = h->const_size;
 
 	for (i = 0; i < h->op_count; i++) {
 		o.op = &ops[i];
-		o.n_in = 0;
-		for (k = 0; k < EDGEAI_PROG_MAX_INPUTS; k++) {
-			if (ek_resolve(h, tt, ops[i].inputs[k], base, slots,
-				       slot_count, &o.in[k]))
-				goto bad;
-			if (o.in[k].data)
-				o.n_in = k + 1;
-		}
-		if (ek_resolve(h, tt, ops[i].output, base, slots, slot_count,
-			       &o.out) || !o.out.data)
-			goto bad;
-		ret = ek_run_op(&o);
+		ret = ek_resolve_op(prog, slots, slot_count, &o);
+		if (!ret)
+			ret = ek_run_hooked(hooks, &o, i);
 		if (ret) {
 			if (failed_op)
 				*failed_op = i;
@@ -151,8 +176,4 @@ int ek_exec_program(const void *prog, size_t prog_size,
 		}
 	}
 	return EK_EXEC_OK;
-bad:
-	if (failed_op)
-		*failed_op = i;
-	return EK_EXEC_BAD_PROGRAM;
 }

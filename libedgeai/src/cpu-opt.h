@@ -15,7 +15,7 @@
 #ifndef EDGEAI_CPU_OPT_H
 #define EDGEAI_CPU_OPT_H
 
-#include "ops-internal.h"
+#include "ops.h"
 
 #define EA_OPT_NOT_HANDLED 1000
 

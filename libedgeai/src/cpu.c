@@ -13,7 +13,7 @@
 
 #include "cpu.h"
 #include "cpu-opt.h"
-#include "ops-internal.h"
+#include "ops.h"
 
 /*
  * MEAN without keep_dims, as TFLite 2.9.0 computes it
@@ -45,14 +45,13 @@ static int host_mean_float(const struct ea_host_op *h, const struct ek_tensor *i
 	return 0;
 }
 
-static int run_host(const struct edgeai_prog_header *hd, const struct edgeai_prog_tensor *tt,
-		    const uint8_t *base, void *const *slots, unsigned int n_slots,
+static int run_host(const void *prog, void *const *slots, unsigned int n_slots,
 		    const struct ea_host_op *h)
 {
 	struct ek_tensor in, out;
 
-	if (ek_resolve(hd, tt, h->in, base, slots, n_slots, &in) ||
-	    ek_resolve(hd, tt, h->out, base, slots, n_slots, &out) || !in.data || !out.data)
+	if (ek_resolve(prog, h->in, slots, n_slots, &in) ||
+	    ek_resolve(prog, h->out, slots, n_slots, &out) || !in.data || !out.data)
 		return -1;
 	switch (h->kind) {
 	case EA_HOST_MEAN_FLOAT:
@@ -65,14 +64,9 @@ static int run_host(const struct edgeai_prog_header *hd, const struct edgeai_pro
 int ea_cpu_host(const void *prog, size_t size, const struct ea_host_op *host, void *const *slots,
 		unsigned int n_slots)
 {
-	const struct edgeai_prog_header *h = prog;
-
-	if (size < sizeof(*h) || h->magic != EDGEAI_PROG_MAGIC || h->total_size != size ||
-	    h->tensor_offset > size ||
-	    (size - h->tensor_offset) / sizeof(struct edgeai_prog_tensor) < h->tensor_count)
+	if (ek_prog_check(prog, size))
 		return -EINVAL;
-	return run_host(h, (const void *)((const uint8_t *)prog + h->tensor_offset), prog, slots,
-			n_slots, host) ? -EIO : 0;
+	return run_host(prog, slots, n_slots, host) ? -EIO : 0;
 }
 
 /* -1: not chosen yet; ea_cpu_set_kernels() can override (tests). */
@@ -168,7 +162,7 @@ static int requant_table(const struct ek_op *o)
 	t.in[0].d[0] = t.in[0].d[1] = t.in[0].d[2] = 1;
 	t.in[0].d[3] = 256;
 	memcpy(t.out.d, t.in[0].d, sizeof(t.out.d));
-	if (ek_requant(&t))
+	if (ek_run_op(&t))
 		return EA_OPT_NOT_HANDLED;
 	for (i = 0; i < cnt; i++)
 		dst[i] = tab[src[i]];
@@ -274,7 +268,7 @@ void **ea_cpu_prepare(const void *prog, size_t size)
 	struct ek_op o;
 	uint32_t i;
 
-	if (ea_opt_level() == EA_KSET_REFERENCE || size < sizeof(*h) || h->total_size != size)
+	if (ea_opt_level() == EA_KSET_REFERENCE || ek_prog_check(prog, size))
 		return NULL;
 	tt = (const void *)((const uint8_t *)prog + h->tensor_offset);
 	ops = (const void *)((const uint8_t *)prog + h->op_offset);
@@ -289,7 +283,7 @@ void **ea_cpu_prepare(const void *prog, size_t size)
 		o.n_in = 2;
 		/* the filter is a constant: it resolves without slots */
 		if (ops[i].inputs[1] == EDGEAI_PROG_NO_TENSOR ||
-		    ek_resolve(h, tt, ops[i].inputs[1], prog, NULL, 0, &o.in[1]) ||
+		    ek_resolve(prog, ops[i].inputs[1], NULL, 0, &o.in[1]) ||
 		    tt[ops[i].inputs[1]].slot != EDGEAI_PROG_SLOT_CONST)
 			continue;
 		prep[i] = ea_opt_prepare(&o);
@@ -345,17 +339,17 @@ int ea_cpu_exec_prep(const void *prog, size_t size, const struct ea_host_op *hos
 
 		*failed_op = i;
 		for (; hi < n_host && host[hi].at == i; hi++)
-			if (run_host(h, tt, base, slots, n_slots, &host[hi]))
+			if (run_host(prog, slots, n_slots, &host[hi]))
 				return -EIO;
 		o.op = &ops[i];
 		o.n_in = 0;
 		for (k = 0; k < EDGEAI_PROG_MAX_INPUTS; k++) {
-			if (ek_resolve(h, tt, ops[i].inputs[k], base, slots, n_slots, &o.in[k]))
+			if (ek_resolve(prog, ops[i].inputs[k], slots, n_slots, &o.in[k]))
 				return -EIO;
 			if (o.in[k].data)
 				o.n_in = k + 1;
 		}
-		if (ek_resolve(h, tt, ops[i].output, base, slots, n_slots, &o.out) || !o.out.data)
+		if (ek_resolve(prog, ops[i].output, slots, n_slots, &o.out) || !o.out.data)
 			return -EIO;
 		r = opt ? ea_opt_run(&o, prep ? (const struct ea_opt_prep *)prep[i] : NULL) :
 			  EA_OPT_NOT_HANDLED;
@@ -365,7 +359,7 @@ int ea_cpu_exec_prep(const void *prog, size_t size, const struct ea_host_op *hos
 			return -EIO;
 	}
 	for (; hi < n_host; hi++)
-		if (run_host(h, tt, base, slots, n_slots, &host[hi]))
+		if (run_host(prog, slots, n_slots, &host[hi]))
 			return -EIO;
 	return 0;
 }

@@ -81,7 +81,7 @@ static int check_one(const uint8_t *data, size_t size, const char **why)
 	}
 	if (work.macs > MAX_EXEC_WORK || work.bytes > 16 * MAX_EXEC_WORK)
 		goto out;
-	x = ek_exec_program(blob, size, slots, h->slot_count, &failed);
+	x = ek_exec_program(blob, size, slots, h->slot_count, NULL, &failed);
 	if (x) {
 		fprintf(stderr, "validated program refused by the kernels: op %u: %d\n",
 			failed, x);
