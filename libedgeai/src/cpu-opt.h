@@ -17,7 +17,7 @@
 
 #include "ops.h"
 
-#define EA_OPT_NOT_HANDLED 1000
+#define EA_OPT_NOT_HANDLED EK_EXEC_NOT_HANDLED
 
 #define EA_OPT_HIDDEN __attribute__((visibility("hidden")))
 
