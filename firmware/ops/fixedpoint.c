@@ -4,7 +4,8 @@
  * SaturatingRoundingDoublingHighMul and RoundingDivideByPOT, and
  * MultiplyByQuantizedMultiplier built from them (double rounding, as
  * TensorFlow Lite 2.9.0's reference kernels compute it), plus the variant
- * ruy's x86 GEMM rounds. The op kernels rescale with them.
+ * ruy's x86 GEMM rounds. The op kernels rescale with them, and so does
+ * libedgeai's compiler where it computes activation tables.
  */
 #include "ops-internal.h"
 
