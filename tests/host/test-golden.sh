@@ -1,6 +1,6 @@
 #!/bin/sh
-# Golden tests: the firmware op kernels, built on the host, against the
-# oracle (TensorFlow Lite 2.9.0's built-in kernels, see QUANT.md).
+# Golden tests: the op library (firmware/ops/), built on the host, against
+# the oracle (TensorFlow Lite 2.9.0's built-in kernels, tests/oracle/README.md).
 #
 # tests/oracle/gen.py writes every single-op case twice from one
 # description: as a .tflite model and as an edgeai program. The oracle runs
