@@ -20,6 +20,9 @@
 #include "edgeai_kernels.h"
 #include "edgeai_prog.h"
 
+/* A program's buffer slots are the job's bound buffers. */
+static_assert(EDGEAI_PROG_MAX_SLOTS == DRM_EDGEAI_MAX_BOS);
+
 static void edgeai_program_release(struct kref *ref)
 {
 	kvfree(container_of(ref, struct edgeai_program, ref));

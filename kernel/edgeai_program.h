@@ -17,8 +17,6 @@
 #define EDGEAI_PROG_MAX_WORK	0x100000000ULL	/* 2^32 */
 /** @EDGEAI_PROG_MAX_BYTES: most bytes a program's ops may read and write */
 #define EDGEAI_PROG_MAX_BYTES	0x10000000000ULL	/* 2^40 */
-/** @EDGEAI_PROG_MAX_SLOTS: most buffer slots a program may use */
-#define EDGEAI_PROG_MAX_SLOTS	64U
 
 /**
  * struct edgeai_prog_work - what a validated program costs
