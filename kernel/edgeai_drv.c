@@ -225,6 +225,8 @@ static const struct file_operations edgeai_fops = {
  * 1.1 - SET_POLICY, GET_CLIENT, -EDQUOT and thermal -EBUSY on SUBMIT,
  *       params CUR_FREQ_KHZ, TEMP_MC, CLIENT_ID.
  * 1.2 - PROGRAM_CREATE, PROGRAM_DESTROY, SUBMIT_PROGRAM.
+ * 1.3 - drm_edgeai_submit.program_handle (binary compatible with 1.2's
+ *       reserved[0]), EDGEAI_PROG_MAX_SLOTS in the uapi.
  */
 static const struct drm_driver edgeai_drm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_COMPUTE_ACCEL | DRIVER_SYNCOBJ,
@@ -240,7 +242,7 @@ static const struct drm_driver edgeai_drm_driver = {
 	.desc = "edgeai NPU/DSP accelerator",
 	.date = "20260101",
 	.major = 1,
-	.minor = 2,
+	.minor = 3,
 };
 
 static int edgeai_probe(struct platform_device *pdev)

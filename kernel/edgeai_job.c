@@ -647,7 +647,7 @@ int edgeai_job_submit(struct drm_file *file, struct drm_edgeai_submit *args,
 	if (ret)
 		goto err_job;
 	if (args->flags & DRM_EDGEAI_SUBMIT_PROGRAM)
-		ret = edgeai_job_get_program(job, args->reserved[0]);
+		ret = edgeai_job_get_program(job, args->program_handle);
 	else
 		ret = edgeai_job_get_cmds(job, args);
 	if (ret)
