@@ -3,7 +3,7 @@
 
 /*
  * Programs: PROGRAM_CREATE copies a program in and validates it alone
- * (edgeai_program.c); SUBMIT with DRM_EDGEAI_SUBMIT_PROGRAM validates it
+ * (edgeai_prog_validate.c); SUBMIT with DRM_EDGEAI_SUBMIT_PROGRAM validates it
  * again against the job's bound buffers; the simulator runs it with the
  * firmware op kernels (firmware/kernels/, built into this module).
  */

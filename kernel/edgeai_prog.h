@@ -7,7 +7,7 @@
 #include <linux/kref.h>
 #include <linux/types.h>
 
-#include "edgeai_program.h"
+#include "edgeai_prog_validate.h"
 
 struct drm_device;
 struct drm_file;

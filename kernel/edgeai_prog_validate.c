@@ -19,7 +19,7 @@
 #include <linux/types.h>
 #include <kunit/visibility.h>
 
-#include "edgeai_program.h"
+#include "edgeai_prog_validate.h"
 
 /* Checking state of one program. */
 struct epc {

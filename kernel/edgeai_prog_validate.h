@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Copyright 2026 The edgeai authors */
 
-#ifndef __EDGEAI_PROGRAM_H__
-#define __EDGEAI_PROGRAM_H__
+#ifndef __EDGEAI_PROG_VALIDATE_H__
+#define __EDGEAI_PROG_VALIDATE_H__
 
 #include <linux/types.h>
 
@@ -47,4 +47,4 @@ int edgeai_prog_check(const void *blob, size_t size, const u64 *op_mask,
 		      u32 slot_count, struct edgeai_prog_work *work,
 		      struct edgeai_prog_check_err *err);
 
-#endif /* __EDGEAI_PROGRAM_H__ */
+#endif /* __EDGEAI_PROG_VALIDATE_H__ */
