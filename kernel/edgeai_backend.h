@@ -6,6 +6,7 @@
 
 #include <linux/types.h>
 
+struct dentry;
 struct edgeai_core;
 struct edgeai_device;
 struct edgeai_job;
@@ -51,8 +52,11 @@ struct edgeai_backend_ops {
 	int (*power_on)(struct edgeai_device *edev);
 	/** @power_off: power the device down; no job may be running. */
 	void (*power_off)(struct edgeai_device *edev);
+	/**
+	 * @debugfs_init: optional; add the backend's files (state, fault
+	 * knobs) to the device's debugfs directory @root.
+	 */
+	void (*debugfs_init)(struct edgeai_device *edev, struct dentry *root);
 };
-
-extern const struct edgeai_backend_ops edgeai_sim_ops;
 
 #endif /* __EDGEAI_BACKEND_H__ */

@@ -97,5 +97,6 @@ void edgeai_debugfs_init(struct edgeai_device *edev)
 	debugfs_create_atomic_t("reset_count", 0400, root, &edev->reset_count);
 	edgeai_thermal_debugfs_init(edev, root);
 	edgeai_arb_debugfs_init(edev, root);
-	edgeai_sim_debugfs_init(edev, root);
+	if (edev->ops->debugfs_init)
+		edev->ops->debugfs_init(edev, root);
 }

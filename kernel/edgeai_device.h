@@ -298,7 +298,4 @@ int edgeai_ioctl_set_policy(struct drm_device *drm, void *data,
 int edgeai_ioctl_get_client(struct drm_device *drm, void *data,
 			    struct drm_file *file);
 
-/* edgeai_sim.c */
-void edgeai_sim_debugfs_init(struct edgeai_device *edev, struct dentry *root);
-
 #endif /* __EDGEAI_DEVICE_H__ */

@@ -31,14 +31,8 @@
 #include "edgeai_gem.h"
 #include "edgeai_job.h"
 #include "edgeai_prog.h"
+#include "edgeai_sim.h"
 #include "edgeai_uring.h"
-
-#define EDGEAI_MAX_SIM_DEVICES	8
-
-static char *sim_devices = "npu:2,dsp:1";
-module_param(sim_devices, charp, 0444);
-MODULE_PARM_DESC(sim_devices,
-		 "Simulated devices created without DT nodes, \"type:cores,...\" (default \"npu:2,dsp:1\", \"\" for none)");
 
 static char *npu_firmware = "edgeai/npu.bin";
 module_param(npu_firmware, charp, 0444);
@@ -52,8 +46,6 @@ static unsigned int job_timeout_ms = 1000;
 module_param(job_timeout_ms, uint, 0444);
 MODULE_PARM_DESC(job_timeout_ms,
 		 "Job timeout in ms after which the core is reset (default 1000)");
-
-static struct platform_device *edgeai_sim_pdevs[EDGEAI_MAX_SIM_DEVICES];
 
 struct workqueue_struct *edgeai_wq;
 
@@ -336,13 +328,6 @@ static const struct of_device_id edgeai_of_match[] = {
 };
 MODULE_DEVICE_TABLE(of, edgeai_of_match);
 
-static const struct platform_device_id edgeai_sim_ids[] = {
-	{ .name = "edgeai-npu", .driver_data = DRM_EDGEAI_DEVICE_NPU },
-	{ .name = "edgeai-dsp", .driver_data = DRM_EDGEAI_DEVICE_DSP },
-	{ }
-};
-MODULE_DEVICE_TABLE(platform, edgeai_sim_ids);
-
 static struct platform_driver edgeai_platform_driver = {
 	.probe = edgeai_probe,
 	.remove = edgeai_remove,
@@ -354,86 +339,6 @@ static struct platform_driver edgeai_platform_driver = {
 		.pm = pm_ptr(&edgeai_pm_ops),
 	},
 };
-
-static void edgeai_sim_destroy_devices(void)
-{
-	int i;
-
-	for (i = EDGEAI_MAX_SIM_DEVICES - 1; i >= 0; i--) {
-		platform_device_unregister(edgeai_sim_pdevs[i]);
-		edgeai_sim_pdevs[i] = NULL;
-	}
-}
-
-static int edgeai_sim_create_device(int index, const char *type, u32 cores)
-{
-	struct property_entry props[] = {
-		PROPERTY_ENTRY_U32("edgeai,num-cores", cores),
-		{ }
-	};
-	struct platform_device_info info = {
-		.name = NULL,
-		.id = index,
-		.properties = props,
-		.dma_mask = DMA_BIT_MASK(64),
-	};
-	struct platform_device *pdev;
-
-	if (!strcmp(type, "npu"))
-		info.name = "edgeai-npu";
-	else if (!strcmp(type, "dsp"))
-		info.name = "edgeai-dsp";
-	if (!info.name || !cores || cores > EDGEAI_MAX_CORES) {
-		pr_err("edgeai: sim_devices: bad entry \"%s:%u\"\n", type, cores);
-		return -EINVAL;
-	}
-
-	pdev = platform_device_register_full(&info);
-	if (IS_ERR(pdev))
-		return PTR_ERR(pdev);
-	edgeai_sim_pdevs[index] = pdev;
-	return 0;
-}
-
-/* Parses sim_devices ("npu:2,dsp:1") and creates the devices. */
-static int edgeai_sim_create_devices(void)
-{
-	char *list, *cur, *entry, *type;
-	int index = 0, ret = 0;
-	u32 cores;
-
-	list = kstrdup(sim_devices ?: "", GFP_KERNEL);
-	if (!list)
-		return -ENOMEM;
-
-	cur = list;
-	while ((entry = strsep(&cur, ",")) != NULL) {
-		entry = strim(entry);
-		if (!*entry)
-			continue;
-		if (index == EDGEAI_MAX_SIM_DEVICES) {
-			pr_err("edgeai: sim_devices: more than %d devices\n",
-			       EDGEAI_MAX_SIM_DEVICES);
-			ret = -EINVAL;
-			break;
-		}
-		type = strsep(&entry, ":");
-		cores = 1;
-		if (entry && kstrtou32(entry, 0, &cores)) {
-			pr_err("edgeai: sim_devices: bad core count \"%s\"\n",
-			       entry);
-			ret = -EINVAL;
-			break;
-		}
-		ret = edgeai_sim_create_device(index++, type, cores);
-		if (ret)
-			break;
-	}
-	kfree(list);
-	if (ret)
-		edgeai_sim_destroy_devices();
-	return ret;
-}
 
 static bool edgeai_dt_present(void)
 {

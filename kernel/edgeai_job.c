@@ -146,7 +146,7 @@ static void edgeai_job_put_resources(struct edgeai_job *job)
 	kvfree(job->maps);
 	kvfree(job->bo_flags);
 	kvfree(job->cmds);
-	edgeai_program_put(job->prog);
+	edgeai_prog_put(job->prog);
 }
 
 static void edgeai_job_free(struct drm_sched_job *sched_job)
@@ -647,7 +647,7 @@ int edgeai_job_submit(struct drm_file *file, struct drm_edgeai_submit *args,
 	if (ret)
 		goto err_job;
 	if (args->flags & DRM_EDGEAI_SUBMIT_PROGRAM)
-		ret = edgeai_job_get_program(job, args->program_handle);
+		ret = edgeai_prog_attach(job, args->program_handle);
 	else
 		ret = edgeai_job_get_cmds(job, args);
 	if (ret)
