@@ -191,10 +191,10 @@ struct edgeai_device {
  * @history: results of the last DRM_EDGEAI_JOB_HISTORY jobs, slot
  *	id % DRM_EDGEAI_JOB_HISTORY
  * @inflight: jobs submitted and not yet freed by the scheduler
- * @ref: held by the open file and by each job; the context outlives the
- *	file while jobs of it still wait for fences
- * @release_work: frees the context from edgeai_wq, off the schedulers'
- *	workers (the last reference may drop the DRM device)
+ * @ref: held by the open file and by each job (edgeai_ctx_get/put()); the
+ *	context outlives the file while jobs of it still wait for fences
+ * @release_work: frees the context off the schedulers' workers (the last
+ *	reference may drop the DRM device)
  * @guilty: a job of this file hung and caused a core reset
  * @engine_ns: device time of the file's completed jobs
  * @cycles: core cycles of the file's completed jobs
@@ -248,9 +248,15 @@ static inline struct edgeai_device *to_edgeai_device(struct drm_device *drm)
 }
 
 /* edgeai_drv.c */
-/* Runs context releases; drained at module exit. */
-extern struct workqueue_struct *edgeai_wq;
 u64 edgeai_capabilities(struct edgeai_device *edev);
+void edgeai_ctx_put(struct edgeai_file_priv *ctx);
+
+static inline struct edgeai_file_priv *
+edgeai_ctx_get(struct edgeai_file_priv *ctx)
+{
+	kref_get(&ctx->ref);
+	return ctx;
+}
 
 /* edgeai_fw.c */
 int edgeai_fw_load(struct edgeai_device *edev);

@@ -25,7 +25,6 @@
 #include <linux/platform_device.h>
 #include <linux/property.h>
 #include <linux/slab.h>
-#include <linux/string.h>
 
 #include "edgeai_device.h"
 #include "edgeai_gem.h"
@@ -47,36 +46,106 @@ module_param(job_timeout_ms, uint, 0444);
 MODULE_PARM_DESC(job_timeout_ms,
 		 "Job timeout in ms after which the core is reset (default 1000)");
 
-struct workqueue_struct *edgeai_wq;
+/* Runs the context releases left to the last job; drained at module exit. */
+static struct workqueue_struct *edgeai_wq;
+
+/*
+ * The file context (struct edgeai_file_priv) is created at open and outlives
+ * the file while jobs of it are still queued or running: the file holds one
+ * reference, every job another. Each concern sets up and tears down its own
+ * part: edgeai_job_open/close/release(), edgeai_arb_open/close() and
+ * edgeai_prog_open/close().
+ */
+
+static void edgeai_ctx_free(struct edgeai_file_priv *ctx)
+{
+	struct drm_device *drm = &ctx->edev->drm;
+
+	edgeai_job_release(ctx);
+	kfree(ctx);
+	drm_dev_put(drm);
+	/* Pairs with edgeai_open(); module exit drains edgeai_wq first. */
+	module_put(THIS_MODULE);
+}
+
+static void edgeai_ctx_release_work(struct work_struct *work)
+{
+	edgeai_ctx_free(container_of(work, struct edgeai_file_priv, release_work));
+}
+
+/* Last reference dropped by a job, possibly on a scheduler worker. */
+static void edgeai_ctx_release(struct kref *ref)
+{
+	struct edgeai_file_priv *ctx = container_of(ref, struct edgeai_file_priv,
+						    ref);
+
+	INIT_WORK(&ctx->release_work, edgeai_ctx_release_work);
+	queue_work(edgeai_wq, &ctx->release_work);
+}
+
+/* Last reference dropped by the closing file, in process context. */
+static void edgeai_ctx_release_now(struct kref *ref)
+{
+	edgeai_ctx_free(container_of(ref, struct edgeai_file_priv, ref));
+}
+
+/**
+ * edgeai_ctx_put() - drop a job's reference to its file context
+ * @ctx: the context
+ *
+ * The last reference frees the context (and drops its DRM device and module
+ * references) from edgeai_wq, off the schedulers' workers. The file drops
+ * its own reference in edgeai_postclose().
+ */
+void edgeai_ctx_put(struct edgeai_file_priv *ctx)
+{
+	kref_put(&ctx->ref, edgeai_ctx_release);
+}
 
 static int edgeai_open(struct drm_device *drm, struct drm_file *file)
 {
-	struct edgeai_device *edev = to_edgeai_device(drm);
 	struct edgeai_file_priv *ctx;
 	int ret;
 
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
 	if (!ctx)
 		return -ENOMEM;
-	ctx->edev = edev;
+	ctx->edev = to_edgeai_device(drm);
 	ctx->client_id = file->client_id;
 	kref_init(&ctx->ref);
 
+	edgeai_arb_open(ctx);
+	edgeai_prog_open(ctx);
 	ret = edgeai_job_open(ctx);
-	if (ret) {
-		kfree(ctx);
-		return ret;
-	}
+	if (ret)
+		goto err_close;
+
 	/* Dropped by the context's release, which may come after close. */
 	drm_dev_get(drm);
 	__module_get(THIS_MODULE);
 	file->driver_priv = ctx;
 	return 0;
+
+err_close:
+	edgeai_prog_close(ctx);
+	edgeai_arb_close(ctx);
+	kfree(ctx);
+	return ret;
 }
 
 static void edgeai_postclose(struct drm_device *drm, struct drm_file *file)
 {
-	edgeai_job_close(file->driver_priv);
+	struct edgeai_file_priv *ctx = file->driver_priv;
+
+	edgeai_job_close(ctx);
+	edgeai_arb_close(ctx);
+	edgeai_prog_close(ctx);
+	/*
+	 * Without jobs left, the file holds the last reference: free the
+	 * context now, so the module can be unloaded as soon as close()
+	 * returns. Otherwise the last job frees it from edgeai_wq.
+	 */
+	kref_put(&ctx->ref, edgeai_ctx_release_now);
 }
 
 /**
