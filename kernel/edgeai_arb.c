@@ -35,9 +35,12 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
+#include "edgeai_arb.h"
 #include "edgeai_device.h"
+#include "edgeai_drv.h"
 #include "edgeai_job.h"
 #include "edgeai_model.h"
+#include "edgeai_thermal.h"
 
 /* How long a free core waits for its last client's next job. */
 #define EDGEAI_ARB_DEFER_NS	(1 * NSEC_PER_MSEC)

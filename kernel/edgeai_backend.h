@@ -6,6 +6,13 @@
 
 #include <linux/types.h>
 
+/*
+ * Most cores one device can have ("edgeai,num-cores"). Part of the device
+ * model the driver core and its backends share: a backend runs one job at
+ * a time on each of a device's 1..EDGEAI_MAX_CORES cores.
+ */
+#define EDGEAI_MAX_CORES	8
+
 struct dentry;
 struct edgeai_core;
 struct edgeai_device;

@@ -19,8 +19,12 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 
+#include "edgeai_arb.h"
+#include "edgeai_debugfs.h"
 #include "edgeai_device.h"
+#include "edgeai_drv.h"
 #include "edgeai_job.h"
+#include "edgeai_thermal.h"
 
 static int edgeai_debugfs_bos_show(struct seq_file *m, void *unused)
 {

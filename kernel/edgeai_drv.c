@@ -26,11 +26,18 @@
 #include <linux/property.h>
 #include <linux/slab.h>
 
+#include "edgeai_arb.h"
+#include "edgeai_debugfs.h"
 #include "edgeai_device.h"
+#include "edgeai_drv.h"
+#include "edgeai_fw.h"
 #include "edgeai_gem.h"
 #include "edgeai_job.h"
+#include "edgeai_pm.h"
 #include "edgeai_prog.h"
 #include "edgeai_sim.h"
+#include "edgeai_sysfs.h"
+#include "edgeai_thermal.h"
 #include "edgeai_uring.h"
 
 static char *npu_firmware = "edgeai/npu.bin";

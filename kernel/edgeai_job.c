@@ -19,8 +19,11 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "edgeai_arb.h"
 #include "edgeai_device.h"
+#include "edgeai_drv.h"
 #include "edgeai_job.h"
+#include "edgeai_pm.h"
 #include "edgeai_prog.h"
 #include "edgeai_validate.h"
 

@@ -17,6 +17,7 @@
 #include <linux/xarray.h>
 
 #include "edgeai_device.h"
+#include "edgeai_drv.h"
 #include "edgeai_job.h"
 #include "edgeai_prog.h"
 
