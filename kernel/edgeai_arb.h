@@ -97,8 +97,7 @@ struct edgeai_arb {
 	struct edgeai_arb_core cores[EDGEAI_MAX_CORES];
 };
 
-void edgeai_arb_init(struct edgeai_device *edev);
-void edgeai_arb_fini(struct edgeai_device *edev);
+int edgeai_arb_init(struct edgeai_device *edev);
 void edgeai_arb_open(struct edgeai_file_priv *ctx);
 void edgeai_arb_close(struct edgeai_file_priv *ctx);
 int edgeai_arb_admit(struct edgeai_file_priv *ctx);

@@ -351,11 +351,13 @@ static int edgeai_probe(struct platform_device *pdev)
 	edev->ops = &edgeai_sim_ops;
 	spin_lock_init(&edev->job_list_lock);
 	INIT_LIST_HEAD(&edev->job_list);
-	edgeai_arb_init(edev);
 	for (i = 0; i < cores; i++) {
 		edev->cores[i].edev = edev;
 		edev->cores[i].index = i;
 	}
+	ret = edgeai_arb_init(edev);
+	if (ret)
+		return ret;
 
 	ret = edgeai_fw_load(edev);
 	if (ret)

@@ -197,7 +197,6 @@ static void edgeai_job_sched_fini(struct drm_device *drm, void *arg)
 
 	for (i = 0; i < edev->core_count; i++)
 		drm_sched_fini(&edev->cores[i].sched);
-	edgeai_arb_fini(edev);
 }
 
 /**
