@@ -26,7 +26,7 @@ struct edgeai_job;
  * it in software; a hardware backend would implement the same table.
  *
  * Completion contract: after @submit succeeded, the backend signals the
- * job's done fence exactly once (edgeai_job_done()), either when the job
+ * job's done fence exactly once (edgeai_job_complete()), either when the job
  * finished or when @reset_core took it off the core.
  */
 struct edgeai_backend_ops {

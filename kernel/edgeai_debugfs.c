@@ -10,7 +10,8 @@
  *   clients      arbitration policy and accounting of every open file
  *   force_temp_mc  thermal test override (0: off)
  * (/sys/kernel/debug/accel/<platform device>/, e.g. edgeai-npu.0)
- * plus the backend's fault knobs (simulator: fault_hang, fault_fail).
+ * plus the backend's own files (&edgeai_backend_ops.debugfs_init; the
+ * simulator's fault knobs and power model).
  */
 
 #include <drm/drm_debugfs.h>

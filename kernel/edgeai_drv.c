@@ -4,9 +4,12 @@
 /*
  * edgeai: DRM accel driver for edgeai NPU and DSP accelerators.
  *
- * Devices come from device-tree nodes ("edgeai,npu", "edgeai,dsp") or,
- * without such nodes, from the sim_devices module parameter, which creates
- * simulated platform devices. Every device runs its jobs on a backend
+ * This file is the driver: module init and exit, the platform driver and
+ * its probe, the DRM driver with its ioctl table, GET_PARAM and fdinfo,
+ * and the file context's lifetime (open/postclose). Devices come from
+ * device-tree nodes ("edgeai,npu", "edgeai,dsp") or, without such nodes,
+ * from the simulator, which creates platform devices from its sim_devices
+ * parameter (edgeai_sim.c). Every device runs its jobs on a backend
  * (edgeai_backend.h); today that is the built-in simulator.
  */
 

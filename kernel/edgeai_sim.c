@@ -66,7 +66,7 @@ static const char * const edgeai_sim_state_names[EDGEAI_SIM_STATES] = {
  * @core: the core
  * @exec_work: runs the job's commands
  * @timer: completes the job once its device time has passed
- * @lock: protects @job, @error, @time_ns and @gone
+ * @lock: protects @job, @error, @time_ns, @gone and @busy
  * @job: the job on the core, NULL when idle
  * @error: result of @job once executed
  * @time_ns: device time of @job once executed
@@ -78,7 +78,7 @@ struct edgeai_sim_core {
 	struct edgeai_core *core;
 	struct work_struct exec_work;
 	struct hrtimer timer;
-	/* Protects job, error, time_ns and gone; taken from hardirq. */
+	/* Protects job, error, time_ns, gone and busy; taken from hardirq. */
 	spinlock_t lock;
 	struct edgeai_job *job;
 	int error;

@@ -5,8 +5,8 @@
  * A program is one quantized (sub)graph compiled for an edgeai device: a
  * table of tensors living in the buffers bound to a job (or in the
  * program's own constant region), and a list of int8/uint8 ops executed in
- * order. It is shared by the kernel validator, the firmware command
- * processor (firmware/kernels/) and libedgeai's compiler and CPU reference.
+ * order. It is shared by the kernel validator, the firmware's op library
+ * (in firmware/) and libedgeai's compiler and CPU reference.
  *
  * Every multi-byte field is little-endian. Every record has a fixed size and
  * explicit padding; every reserved, pad and unused field must be zero. The
@@ -442,7 +442,7 @@ struct edgeai_prog_mean_params {
  * in[0], out same shape, 8-bit; out quantization (1/256, -128) for int8,
  * (1/256, 0) for uint8. TFLite 2.9.0 (x86-64) normalises in binary32 float
  * from a float table; the device replays those float operations exactly
- * on bit patterns (firmware/kernels/softfloat.c): per row, sum = sum of
+ * on bit patterns (the firmware's soft-float helpers): per row, sum = sum of
  * table[max - x] in order; inv = 1 / (sum * @out_scale); out =
  * round(table[max - x] * inv) + zp_out, clamped.
  *
