@@ -3,7 +3,8 @@
 
 /*
  * Pure arithmetic of the power, thermal and arbitration models: no state,
- * no locking, no allocation, so KUnit can test it directly.
+ * no locking, no allocation, so KUnit tests it directly
+ * (tests/edgeai_model_kunit.c).
  *
  * The thermal model is a first-order RC circuit: with a constant power P
  * the temperature approaches T_ss = T_ambient + R_th * P exponentially with
