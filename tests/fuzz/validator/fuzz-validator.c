@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * libFuzzer target for the kernel's program validator (kernel/edgeai_program.c,
+ * libFuzzer target for the kernel's program validator (kernel/edgeai_prog_validate.c,
  * built unchanged on the host through shim/). Every input is checked as
  * PROGRAM_CREATE does; a program that passes gets buffers of exactly the
  * sizes its tensors need (heap, so ASan sees a byte too far), is checked
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "edgeai_program.h"
+#include "edgeai_prog_validate.h"
 #include "ops.h"
 
 #define MAX_SLOT_BYTES	(1U << 20)
