@@ -32,7 +32,9 @@
 #include <linux/pm_opp.h>
 #include <linux/pm_runtime.h>
 
+#include "edgeai_arb.h"
 #include "edgeai_device.h"
+#include "edgeai_pm.h"
 
 static unsigned int autosuspend_ms = 100;
 module_param(autosuspend_ms, uint, 0444);

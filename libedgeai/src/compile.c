@@ -23,6 +23,7 @@
 
 #include "compile.h"
 #include "drm/edgeai_program.h"
+#include "ops.h"
 
 #define ARENA_ALIGN 64
 
@@ -367,25 +368,6 @@ static void table_float(uint8_t t[256], int u8, float s_in, int32_t zp_in, float
 	}
 }
 
-static int32_t mbqm(int32_t x, int32_t m, int32_t shift)
-{
-	int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
-	int64_t ab, v;
-	int32_t a = (int32_t)((uint32_t)x << left), mask, rem, thr;
-
-	if (a == INT32_MIN && m == INT32_MIN) {
-		v = INT32_MAX;
-	} else {
-		ab = (int64_t)a * m;
-		ab += ab >= 0 ? (1 << 30) : 1 - (1 << 30);
-		v = ab / (INT64_C(1) << 31);
-	}
-	mask = (int32_t)((1U << right) - 1);
-	rem = (int32_t)v & mask;
-	thr = (mask >> 1) + ((int32_t)v < 0 ? 1 : 0);
-	return ((int32_t)v >> right) + (rem > thr ? 1 : 0);
-}
-
 /* LEAKY_RELU (QuantizeLeakyRelu): identity pair for x >= zp_in, else alpha. */
 static void table_leaky(uint8_t t[256], int u8, int32_t zp_in, int32_t zp_out,
 			const int32_t id[2], const int32_t al[2])
@@ -396,7 +378,7 @@ static void table_leaky(uint8_t t[256], int u8, int32_t zp_in, int32_t zp_out,
 		int32_t x = v - zp_in;
 		const int32_t *mm = x >= 0 ? id : al;
 
-		t[v & 0xff] = (uint8_t)clampi(zp_out + mbqm(x, mm[0], mm[1]), lo, hi);
+		t[v & 0xff] = (uint8_t)clampi(zp_out + ek_mbqm(x, mm[0], mm[1]), lo, hi);
 	}
 }
 
@@ -414,14 +396,6 @@ static int32_t srdhm16(int32_t a, int32_t b)
 	ab = a * b;
 	nudge = ab >= 0 ? (1 << 14) : 1 - (1 << 14);
 	return (ab + nudge) / (1 << 15);
-}
-
-static int32_t rdivpot(int32_t x, int e)
-{
-	int32_t mask = (int32_t)((1U << e) - 1), rem = x & mask;
-	int32_t thr = (mask >> 1) + (x < 0 ? 1 : 0);
-
-	return (x >> e) + (rem > thr ? 1 : 0);
 }
 
 static int32_t sat16(int32_t v)
@@ -459,13 +433,13 @@ static void table_hard_swish(uint8_t t[256], int u8, float s_in, int32_t zp_in, 
 		if (rexp > 0)
 			r = sat16(r * 2);
 		if (rexp < 0)
-			r = rdivpot(r, -rexp);
+			r = ek_rdivpot(r, -rexp);
 		r = i16((r + (1 << 15)) >> 1);
 		if (r == -32768 && pre == -32768)
 			p = 32767;
 		else
 			p = (r * pre) / (1 << 15);
-		o = rdivpot(i16(p), -oexp) + zp_out;
+		o = ek_rdivpot(i16(p), -oexp) + zp_out;
 		t[v & 0xff] = (uint8_t)clampi(o, lo, hi);
 	}
 }

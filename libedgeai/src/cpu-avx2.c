@@ -3,12 +3,12 @@
  * Optimized x86-64 CPU kernels (AVX2) for the heavy ops: CONV_2D,
  * DEPTHWISE_CONV_2D (depth multiplier 1) and FULLY_CONNECTED, int8 and
  * uint8. Chosen at run time (cpu.c, __builtin_cpu_supports), else the
- * portable reference kernels of firmware/kernels/ run.
+ * portable reference kernels of firmware/ops/ run.
  *
  * Bit exactness: only the accumulation is vectorized, and it is exact
  * integer arithmetic (16-bit offset values, 32-bit sums: the same sum in
  * another order). Padding taps contribute 0 as in the reference. Bias,
- * rescaling (the same edgeai_mbqm / edgeai_mbqm_up functions), zero point
+ * rescaling (the same ek_mbqm / ek_mbqm_up functions), zero point
  * and clamping are the reference's, per output element. Anything unusual
  * (a shape or parameter the reference would reject, dilation with odd
  * layouts, depth multiplier > 1) goes to the reference.
@@ -111,7 +111,7 @@ static inline void finish(const struct ek_tensor *out, uint32_t i, int32_t acc,
 {
 	if (b->data)
 		acc = ek_wadd(acc, ((const int32_t *)b->data)[oc]);
-	acc = up ? edgeai_mbqm_up(acc, mul, shift) : edgeai_mbqm(acc, mul, shift);
+	acc = up ? ek_mbqm_up(acc, mul, shift) : ek_mbqm(acc, mul, shift);
 	ek_st(out, i, ek_wadd(acc, out->zp), lo, hi);
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Optimized CPU kernels: same bytes as firmware/kernels/.
+ * Optimized CPU kernels: same bytes as firmware/ops/.
  *
  * Kernel sets, best first: VNNI (cpu-vnni.c: AVX-512 VNNI int8 CONV_2D and
  * FULLY_CONNECTED, AVX-512 DEPTHWISE_CONV_2D, ADD/SUB and MAX_POOL_2D; AVX2
@@ -15,9 +15,9 @@
 #ifndef EDGEAI_CPU_OPT_H
 #define EDGEAI_CPU_OPT_H
 
-#include "ek_internal.h"
+#include "ops.h"
 
-#define EA_OPT_NOT_HANDLED 1000
+#define EA_OPT_NOT_HANDLED EK_EXEC_NOT_HANDLED
 
 #define EA_OPT_HIDDEN __attribute__((visibility("hidden")))
 

@@ -4,7 +4,7 @@
  * avx512f/bw/vl/vnni): int8 CONV_2D and FULLY_CONNECTED with vpdpbusd,
  * DEPTHWISE_CONV_2D (depth multiplier 1, vpdpwssd) and ADD/SUB without
  * broadcasting on 16 lanes, MAX_POOL_2D on 64 bytes, int8 and uint8. Anything they decline goes to the AVX2
- * kernels, then to the reference (firmware/kernels/).
+ * kernels, then to the reference (firmware/ops/).
  *
  * The op is a GEMM: rows are output pixels (FC: batches), each an im2col
  * patch of K = kh * kw * ic bytes; columns are output channels in blocks
@@ -21,13 +21,13 @@
  * 2^32 in any order, as are the reference's (wrapping) sums, so the
  * result is the same bytes.
  *
- * The rescale is the reference's edgeai_mbqm_up() on 16 lanes: the left
+ * The rescale is the reference's ek_mbqm_up() on 16 lanes: the left
  * shift, (x * M + 2^30) >> 31 in 64-bit lanes, the rounding right shift
  * half up, then zero point and clamp. Unsigned (uint8) GEMMs, weights
  * whose offset values do not fit int8 and odd parameters are declined.
  *
  * Depthwise and ADD/SUB use the reference's gemmlowp rescale
- * (edgeai_mbqm(): doubling high multiply truncated toward zero, rounding
+ * (ek_mbqm(): doubling high multiply truncated toward zero, rounding
  * half away from zero) on 16 lanes, v_mbqm(); depthwise sums are int32
  * products of offset values, exact modulo 2^32 like the reference's.
  */
@@ -56,7 +56,7 @@ static void *aalloc(size_t n)
 }
 
 /*
- * gemmlowp's rescale as edgeai_mbqm() computes it, on 16 lanes. The
+ * gemmlowp's rescale as ek_mbqm() computes it, on 16 lanes. The
  * saturating rounding doubling high multiply, (x * m + nudge) / 2^31
  * truncated toward zero with nudge 2^30 (x * m >= 0) or 1 - 2^30, equals
  * (x * m + 2^30) >> 31 (arithmetic) in both cases (for x * m < 0, adding
@@ -70,7 +70,7 @@ struct gq {
 	__m512i left, mul, mulo;	/* mulo: the odd lanes' multipliers, in the even slots */
 	__m512i se, so;			/* right shifts of the even / odd lanes, 64-bit */
 	__m512i rpe, rpo, rne, rno;	/* rounding addends for v >= 0 / v < 0 */
-	/* edgeai_mbqm_up() in one step: (x * m + ue) >> te, even / odd lanes */
+	/* ek_mbqm_up() in one step: (x * m + ue) >> te, even / odd lanes */
 	__m512i ue, uo, te, to;
 };
 
@@ -243,7 +243,7 @@ static int make_q(struct vnni_q *q, const struct vnni_w *w, const int32_t *bias,
 }
 
 /*
- * edgeai_mbqm_up() (ruy's rounding) + zero point + clamp on the 16
+ * ek_mbqm_up() (ruy's rounding) + zero point + clamp on the 16
  * channels from @o, then int8 stores: (x * M + 2^30) >> 31, then the right
  * shift rounding half up, (v + 2^(e-1)) >> e, in 64-bit lanes, as one add
  * and one shift (struct gq).

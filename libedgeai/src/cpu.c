@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * CPU execution of an edgeai program, op by op: each op is resolved the way
- * the firmware command processor resolves it (firmware/kernels/exec.c),
- * then run by an optimized kernel when one handles it on this CPU (AVX-512
- * VNNI, then AVX2: cpu-opt.h), else by the firmware reference kernel. The optimized kernels give the same bytes
+ * CPU execution of an edgeai program: the op library's program walk
+ * (ek_exec_program(), firmware/ops/exec.c) with a per-op hook that runs the
+ * host ops due, then the op on an optimized kernel when one handles it on
+ * this CPU (AVX-512 VNNI, then AVX2: cpu-opt.h), else leaves it to the
+ * reference kernel. The optimized kernels give the same bytes
  * (tests/host/test-cpu-kernels.c checks them against the reference).
  */
 #include <errno.h>
@@ -13,7 +14,7 @@
 
 #include "cpu.h"
 #include "cpu-opt.h"
-#include "ek_internal.h"
+#include "ops.h"
 
 /*
  * MEAN without keep_dims, as TFLite 2.9.0 computes it
@@ -45,14 +46,13 @@ static int host_mean_float(const struct ea_host_op *h, const struct ek_tensor *i
 	return 0;
 }
 
-static int run_host(const struct edgeai_prog_header *hd, const struct edgeai_prog_tensor *tt,
-		    const uint8_t *base, void *const *slots, unsigned int n_slots,
+static int run_host(const void *prog, void *const *slots, unsigned int n_slots,
 		    const struct ea_host_op *h)
 {
 	struct ek_tensor in, out;
 
-	if (ek_resolve(hd, tt, h->in, base, slots, n_slots, &in) ||
-	    ek_resolve(hd, tt, h->out, base, slots, n_slots, &out) || !in.data || !out.data)
+	if (ek_resolve(prog, h->in, slots, n_slots, &in) ||
+	    ek_resolve(prog, h->out, slots, n_slots, &out) || !in.data || !out.data)
 		return -1;
 	switch (h->kind) {
 	case EA_HOST_MEAN_FLOAT:
@@ -65,14 +65,9 @@ static int run_host(const struct edgeai_prog_header *hd, const struct edgeai_pro
 int ea_cpu_host(const void *prog, size_t size, const struct ea_host_op *host, void *const *slots,
 		unsigned int n_slots)
 {
-	const struct edgeai_prog_header *h = prog;
-
-	if (size < sizeof(*h) || h->magic != EDGEAI_PROG_MAGIC || h->total_size != size ||
-	    h->tensor_offset > size ||
-	    (size - h->tensor_offset) / sizeof(struct edgeai_prog_tensor) < h->tensor_count)
+	if (ek_prog_check(prog, size))
 		return -EINVAL;
-	return run_host(h, (const void *)((const uint8_t *)prog + h->tensor_offset), prog, slots,
-			n_slots, host) ? -EIO : 0;
+	return run_host(prog, slots, n_slots, host) ? -EIO : 0;
 }
 
 /* -1: not chosen yet; ea_cpu_set_kernels() can override (tests). */
@@ -168,7 +163,7 @@ static int requant_table(const struct ek_op *o)
 	t.in[0].d[0] = t.in[0].d[1] = t.in[0].d[2] = 1;
 	t.in[0].d[3] = 256;
 	memcpy(t.out.d, t.in[0].d, sizeof(t.out.d));
-	if (ek_requant(&t))
+	if (ek_run_op(&t))
 		return EA_OPT_NOT_HANDLED;
 	for (i = 0; i < cnt; i++)
 		dst[i] = tab[src[i]];
@@ -274,7 +269,7 @@ void **ea_cpu_prepare(const void *prog, size_t size)
 	struct ek_op o;
 	uint32_t i;
 
-	if (ea_opt_level() == EA_KSET_REFERENCE || size < sizeof(*h) || h->total_size != size)
+	if (ea_opt_level() == EA_KSET_REFERENCE || ek_prog_check(prog, size))
 		return NULL;
 	tt = (const void *)((const uint8_t *)prog + h->tensor_offset);
 	ops = (const void *)((const uint8_t *)prog + h->op_offset);
@@ -289,7 +284,7 @@ void **ea_cpu_prepare(const void *prog, size_t size)
 		o.n_in = 2;
 		/* the filter is a constant: it resolves without slots */
 		if (ops[i].inputs[1] == EDGEAI_PROG_NO_TENSOR ||
-		    ek_resolve(h, tt, ops[i].inputs[1], prog, NULL, 0, &o.in[1]) ||
+		    ek_resolve(prog, ops[i].inputs[1], NULL, 0, &o.in[1]) ||
 		    tt[ops[i].inputs[1]].slot != EDGEAI_PROG_SLOT_CONST)
 			continue;
 		prep[i] = ea_opt_prepare(&o);
@@ -317,55 +312,46 @@ int ea_cpu_exec(const void *prog, size_t size, const struct ea_host_op *host,
 				failed_op);
 }
 
+/* One run of ea_cpu_exec_prep(): what its per-op hook needs. */
+struct cpu_run {
+	const void *prog;
+	const struct ea_host_op *host;
+	unsigned int n_host, hi;
+	void *const *slots;
+	unsigned int n_slots;
+	void *const *prep;
+	int opt;
+};
+
+/* The host ops due before op @i, then op @i on an optimized kernel if one takes it. */
+static int cpu_run_op(void *ctx, const struct ek_op *o, unsigned int i)
+{
+	struct cpu_run *r = ctx;
+
+	for (; r->hi < r->n_host && r->host[r->hi].at == i; r->hi++)
+		if (run_host(r->prog, r->slots, r->n_slots, &r->host[r->hi]))
+			return EK_EXEC_BAD_OP;
+	if (!r->opt)
+		return EK_EXEC_NOT_HANDLED;
+	return ea_opt_run(o, r->prep ? (const struct ea_opt_prep *)r->prep[i] : NULL);
+}
+
 int ea_cpu_exec_prep(const void *prog, size_t size, const struct ea_host_op *host,
 		     unsigned int n_host, void *const *slots, unsigned int n_slots, int reference,
 		     void *const *prep, unsigned int *failed_op)
 {
-	const struct edgeai_prog_header *h = prog;
-	const uint8_t *base = prog;
-	const struct edgeai_prog_tensor *tt;
-	const struct edgeai_prog_op *ops;
-	int opt = !reference && ea_opt_level() != EA_KSET_REFERENCE;
-	struct ek_op o;
-	uint32_t i, k, hi = 0;
+	struct cpu_run r = { .prog = prog, .host = host, .n_host = n_host, .slots = slots,
+			     .n_slots = n_slots, .prep = prep,
+			     .opt = !reference && ea_opt_level() != EA_KSET_REFERENCE };
+	const struct ek_exec_hooks hooks = { .run_op = cpu_run_op, .ctx = &r };
+	int ret = ek_exec_program(prog, size, slots, n_slots, &hooks, failed_op);
 
-	*failed_op = 0;
-	if (size < sizeof(*h) || h->magic != EDGEAI_PROG_MAGIC || h->total_size != size ||
-	    h->tensor_offset > size || h->op_offset > size || h->const_offset > size ||
-	    (size - h->tensor_offset) / sizeof(*tt) < h->tensor_count ||
-	    (size - h->op_offset) / sizeof(*ops) < h->op_count ||
-	    size - h->const_offset < h->const_size)
+	if (ret == EK_EXEC_BAD_PROGRAM && *failed_op == EK_NO_OP)
 		return -EINVAL;
-	tt = (const void *)(base + h->tensor_offset);
-	ops = (const void *)(base + h->op_offset);
-	o.consts = base + h->const_offset;
-	o.const_size = h->const_size;
-	for (i = 0; i < h->op_count; i++) {
-		int r;
-
-		*failed_op = i;
-		for (; hi < n_host && host[hi].at == i; hi++)
-			if (run_host(h, tt, base, slots, n_slots, &host[hi]))
-				return -EIO;
-		o.op = &ops[i];
-		o.n_in = 0;
-		for (k = 0; k < EDGEAI_PROG_MAX_INPUTS; k++) {
-			if (ek_resolve(h, tt, ops[i].inputs[k], base, slots, n_slots, &o.in[k]))
-				return -EIO;
-			if (o.in[k].data)
-				o.n_in = k + 1;
-		}
-		if (ek_resolve(h, tt, ops[i].output, base, slots, n_slots, &o.out) || !o.out.data)
-			return -EIO;
-		r = opt ? ea_opt_run(&o, prep ? (const struct ea_opt_prep *)prep[i] : NULL) :
-			  EA_OPT_NOT_HANDLED;
-		if (r == EA_OPT_NOT_HANDLED)
-			r = ek_run_op(&o);
-		if (r)
-			return -EIO;
-	}
-	for (; hi < n_host; hi++)
-		if (run_host(h, tt, base, slots, n_slots, &host[hi]))
+	if (ret)
+		return -EIO;
+	for (; r.hi < n_host; r.hi++)
+		if (run_host(prog, slots, n_slots, &host[r.hi]))
 			return -EIO;
 	return 0;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * CPU execution of an edgeai program: the firmware reference kernels
- * (firmware/kernels/, built into the library) with optimized x86-64
+ * (firmware/ops/, built into the library) with optimized x86-64
  * kernels for the heavy ops, chosen at run time and bit-exact with the
  * reference (cpu-opt.h: cpu-vnni.c, cpu-avx2.c).
  */
@@ -13,7 +13,7 @@
 
 #include "compile.h"
 
-/* Run @prog (and its host ops) on @slots; 0, or -EIO with *failed_op set. */
+/* Run @prog (and its host ops) on @slots; 0, -EINVAL (bad header), or -EIO with *failed_op set. */
 EA_PRIVATE int ea_cpu_exec(const void *prog, size_t size, const struct ea_host_op *host,
 			   unsigned int n_host, void *const *slots, unsigned int n_slots,
 			   int reference, unsigned int *failed_op);

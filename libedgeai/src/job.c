@@ -230,7 +230,7 @@ void edgeai__fill_submit(const struct edgeai_job *job, struct drm_edgeai_submit 
 		s->cmds = 0;
 		s->cmd_count = 0;
 		s->flags = DRM_EDGEAI_SUBMIT_PROGRAM;
-		s->reserved[0] = job->program;
+		s->program_handle = job->program;
 	}
 }
 

@@ -10,7 +10,7 @@ src=$(tests/lib/linux-src.sh) || { echo "0 1 0" > build/results/style.counts; ex
 
 # Tracked kernel-side sources only (generated files such as edgeai.mod.c
 # are not ours to style).
-files=$(git ls-files 'kernel/*.[ch]' 'uapi/*.h' 'firmware/include/*.h' 'firmware/kernels/*.[ch]')
+files=$(git ls-files 'kernel/*.[ch]' 'uapi/*.h' 'firmware/include/*.h' 'firmware/ops/*.[ch]')
 n=0 pass=0 fail=0
 echo "KTAP version 1"
 echo "1..$(($(echo "$files" | wc -w) * 2 + 3))"
@@ -19,7 +19,7 @@ for f in $files; do
 	ignore=FILE_PATH_CHANGES
 	# BIT() does not exist in userspace: uapi headers spell out shifts.
 	case $f in uapi/*) ignore=$ignore,BIT_MACRO ;; esac
-	# The firmware kernels are also built into libedgeai, freestanding:
+	# The op library is also built into libedgeai, freestanding:
 	# they use <stdint.h> types, not the kernel's s32/u8.
 	case $f in firmware/*) ignore=$ignore,PREFER_KERNEL_TYPES ;; esac
 	out=$("$src/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types \

@@ -2,7 +2,7 @@
 /* Copyright 2026 The edgeai authors */
 
 /*
- * KUnit tests of the program validator (edgeai_program.c), rule by rule:
+ * KUnit tests of the program validator (edgeai_prog_validate.c), rule by rule:
  * each case builds a valid one-op program, checks that it passes, then
  * breaks one rule and checks the exact reason and the op/tensor index.
  */
@@ -10,7 +10,7 @@
 #include <kunit/test.h>
 #include <linux/string.h>
 
-#include "edgeai_program.h"
+#include "edgeai_prog_validate.h"
 
 #define TP_TENSORS	8
 #define TP_T_OFF	64
@@ -632,7 +632,7 @@ static void pcase_desc(const struct pcase *c, char *desc)
 
 KUNIT_ARRAY_PARAM(pcase, pcases, pcase_desc);
 
-static void edgeai_program_rule(struct kunit *test)
+static void edgeai_prog_validate_rule(struct kunit *test)
 {
 	const struct pcase *c = test->param_value;
 	struct edgeai_prog_check_err err = { .reason = "untouched" };
@@ -656,7 +656,7 @@ static void edgeai_program_rule(struct kunit *test)
 }
 
 /* Work derived from a conv: 16 pixels * 3 channels * 3 * 3 * 2. */
-static void edgeai_program_work(struct kunit *test)
+static void edgeai_prog_validate_work(struct kunit *test)
 {
 	struct edgeai_prog_check_err err = {};
 	struct edgeai_prog_work work = {};
@@ -672,7 +672,7 @@ static void edgeai_program_work(struct kunit *test)
 }
 
 /* The device type's op set. */
-static void edgeai_program_op_mask(struct kunit *test)
+static void edgeai_prog_validate_op_mask(struct kunit *test)
 {
 	struct edgeai_prog_check_err err = {};
 	struct tp *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
@@ -691,7 +691,7 @@ static void edgeai_program_op_mask(struct kunit *test)
 }
 
 /* SUBMIT-time rules: bound buffer sizes, count and write access. */
-static void edgeai_program_buffers(struct kunit *test)
+static void edgeai_prog_validate_buffers(struct kunit *test)
 {
 	struct edgeai_prog_check_err err = {};
 	struct tp *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
@@ -725,7 +725,7 @@ static void edgeai_program_buffers(struct kunit *test)
 }
 
 /* Work beyond EDGEAI_PROG_MAX_WORK is refused, without overflow. */
-static void edgeai_program_too_much_work(struct kunit *test)
+static void edgeai_prog_validate_too_much_work(struct kunit *test)
 {
 	struct edgeai_prog_check_err err = {};
 	struct tp *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
@@ -745,21 +745,21 @@ static void edgeai_program_too_much_work(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, err.reason, "program derives too much work");
 }
 
-static struct kunit_case edgeai_program_cases[] = {
-	KUNIT_CASE_PARAM(edgeai_program_rule, pcase_gen_params),
-	KUNIT_CASE(edgeai_program_work),
-	KUNIT_CASE(edgeai_program_op_mask),
-	KUNIT_CASE(edgeai_program_buffers),
-	KUNIT_CASE(edgeai_program_too_much_work),
+static struct kunit_case edgeai_prog_validate_cases[] = {
+	KUNIT_CASE_PARAM(edgeai_prog_validate_rule, pcase_gen_params),
+	KUNIT_CASE(edgeai_prog_validate_work),
+	KUNIT_CASE(edgeai_prog_validate_op_mask),
+	KUNIT_CASE(edgeai_prog_validate_buffers),
+	KUNIT_CASE(edgeai_prog_validate_too_much_work),
 	{}
 };
 
-static struct kunit_suite edgeai_program_suite = {
-	.name = "edgeai_program",
-	.test_cases = edgeai_program_cases,
+static struct kunit_suite edgeai_prog_validate_suite = {
+	.name = "edgeai_prog_validate",
+	.test_cases = edgeai_prog_validate_cases,
 };
 
-kunit_test_suite(edgeai_program_suite);
+kunit_test_suite(edgeai_prog_validate_suite);
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_DESCRIPTION("KUnit tests for the edgeai program validator");

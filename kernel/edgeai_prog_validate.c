@@ -19,7 +19,7 @@
 #include <linux/types.h>
 #include <kunit/visibility.h>
 
-#include "edgeai_program.h"
+#include "edgeai_prog_validate.h"
 
 /* Checking state of one program. */
 struct epc {
@@ -286,10 +286,33 @@ static int epc_same_quant(struct epc *c, const struct edgeai_prog_tensor *a,
 	return 0;
 }
 
-/* The last output row/column starts inside the (padded) input. */
-static bool epc_window_ok(u32 out, u32 stride, u32 in, u32 pad)
+/* One 8-bit dtype and one shape for input and output. */
+static int epc_elementwise(struct epc *c, const struct edgeai_prog_tensor *x,
+			   const struct edgeai_prog_tensor *out)
 {
-	return (u64)(out - 1) * stride <= (u64)in - 1 + pad;
+	int d;
+
+	if (!epc_is8(x) || x->dtype != out->dtype)
+		return FAIL(c, "input and output must share one 8-bit dtype");
+	for (d = 0; d < 4; d++)
+		if (x->dims[d] != out->dims[d])
+			return FAIL(c, "input and output shapes differ");
+	return 0;
+}
+
+/* The last output row and column start inside the (padded) input. */
+static bool epc_window_ok(const struct edgeai_prog_tensor *x,
+			  const struct edgeai_prog_tensor *out, u32 stride_h,
+			  u32 stride_w, u32 pad_top, u32 pad_left)
+{
+	return (u64)(out->dims[1] - 1) * stride_h <= (u64)x->dims[1] - 1 + pad_top &&
+	       (u64)(out->dims[2] - 1) * stride_w <= (u64)x->dims[2] - 1 + pad_left;
+}
+
+/* An optional bias: int32, one entry per output channel. */
+static bool epc_bias_ok(const struct edgeai_prog_tensor *bias, u32 channels)
+{
+	return bias->dtype == EDGEAI_DTYPE_INT32 && epc_count(bias) == channels;
 }
 
 static int epc_conv(struct epc *c, const struct edgeai_prog_op *op,
@@ -316,7 +339,7 @@ static int epc_conv(struct epc *c, const struct edgeai_prog_op *op,
 		    p->depth_multiplier != 1)
 			return FAIL(c, "filter shape mismatch");
 	}
-	if (n_in > 2 && (in[2]->dtype != EDGEAI_DTYPE_INT32 || epc_count(in[2]) != oc))
+	if (n_in > 2 && !epc_bias_ok(in[2], oc))
 		return FAIL(c, "bias must be int32 with one entry per output channel");
 	if (x->dtype == EDGEAI_DTYPE_INT8 && w->zero_point)
 		return FAIL(c, "int8 filter zero point must be 0");
@@ -327,8 +350,8 @@ static int epc_conv(struct epc *c, const struct edgeai_prog_op *op,
 	if ((u64)p->pad_top >= (u64)kh * p->dilation_h ||
 	    (u64)p->pad_left >= (u64)kw * p->dilation_w)
 		return FAIL(c, "padding not below the dilated filter size");
-	if (!epc_window_ok(out->dims[1], p->stride_h, x->dims[1], p->pad_top) ||
-	    !epc_window_ok(out->dims[2], p->stride_w, x->dims[2], p->pad_left))
+	if (!epc_window_ok(x, out, p->stride_h, p->stride_w, p->pad_top,
+			   p->pad_left))
 		return FAIL(c, "output size inconsistent with input, stride and padding");
 	ret = epc_act(c, out, p->act_min, p->act_max);
 	if (ret)
@@ -373,7 +396,7 @@ static int epc_fc(struct epc *c, const struct edgeai_prog_op *op,
 	batch = epc_count(x) / ic;
 	if (out->dims[3] != oc || epc_count(out) != batch * oc)
 		return FAIL(c, "output shape does not match batch and weights");
-	if (n_in > 2 && (in[2]->dtype != EDGEAI_DTYPE_INT32 || epc_count(in[2]) != oc))
+	if (n_in > 2 && !epc_bias_ok(in[2], oc))
 		return FAIL(c, "bias must be int32 with one entry per output channel");
 	if (x->dtype == EDGEAI_DTYPE_INT8 && w->zero_point)
 		return FAIL(c, "int8 weights zero point must be 0");
@@ -403,14 +426,28 @@ static int epc_pool(struct epc *c, const struct edgeai_prog_op *op,
 		return FAIL(c, "filter or stride out of range");
 	if (p->pad_top >= p->filter_h || p->pad_left >= p->filter_w)
 		return FAIL(c, "padding not below the filter size");
-	if (!epc_window_ok(out->dims[1], p->stride_h, x->dims[1], p->pad_top) ||
-	    !epc_window_ok(out->dims[2], p->stride_w, x->dims[2], p->pad_left))
+	if (!epc_window_ok(x, out, p->stride_h, p->stride_w, p->pad_top,
+			   p->pad_left))
 		return FAIL(c, "output size inconsistent with input, stride and padding");
 	ret = epc_act(c, out, p->act_min, p->act_max);
 	if (ret)
 		return ret;
 	return epc_add_work(c, epc_mul_sat(epc_count(out),
 					   (u64)p->filter_h * p->filter_w));
+}
+
+/* The row and column maps of a resize: @esize bytes an entry, 4-aligned. */
+static int epc_resize_maps(struct epc *c, const struct edgeai_prog_resize_params *p,
+			   u32 oh, u32 ow, size_t esize)
+{
+	int ret;
+
+	ret = epc_const_ref(c, p->y_map_offset, (u64)oh * esize, 4,
+			    "row map outside the constant region");
+	if (!ret)
+		ret = epc_const_ref(c, p->x_map_offset, (u64)ow * esize, 4,
+				    "column map outside the constant region");
+	return ret;
 }
 
 static int epc_resize(struct epc *c, const struct edgeai_prog_op *op,
@@ -431,11 +468,7 @@ static int epc_resize(struct epc *c, const struct edgeai_prog_op *op,
 
 		if (p->arith)
 			return FAIL(c, "arith must be 0 for nearest neighbour");
-		ret = epc_const_ref(c, p->y_map_offset, (u64)oh * 4, 4,
-				    "row map outside the constant region");
-		if (!ret)
-			ret = epc_const_ref(c, p->x_map_offset, (u64)ow * 4, 4,
-					    "column map outside the constant region");
+		ret = epc_resize_maps(c, p, oh, ow, sizeof(*ym));
 		if (ret)
 			return ret;
 		ym = (const void *)(c->consts + p->y_map_offset);
@@ -451,11 +484,7 @@ static int epc_resize(struct epc *c, const struct edgeai_prog_op *op,
 
 		if (p->arith != EDGEAI_RESIZE_FLOAT32 && p->arith != EDGEAI_RESIZE_FIXED10)
 			return FAIL(c, "unknown bilinear arithmetic");
-		ret = epc_const_ref(c, p->y_map_offset, (u64)oh * sizeof(*ym), 4,
-				    "row map outside the constant region");
-		if (!ret)
-			ret = epc_const_ref(c, p->x_map_offset, (u64)ow * sizeof(*xm), 4,
-					    "column map outside the constant region");
+		ret = epc_resize_maps(c, p, oh, ow, sizeof(*ym));
 		if (ret)
 			return ret;
 		ym = (const void *)(c->consts + p->y_map_offset);
@@ -628,11 +657,9 @@ static int epc_op_params(struct epc *c, const struct edgeai_prog_op *op,
 	case EDGEAI_OP_SOFTMAX: {
 		const struct edgeai_prog_softmax_params *p = (const void *)w;
 
-		if (!epc_is8(x) || x->dtype != out->dtype)
-			return FAIL(c, "input and output must share one 8-bit dtype");
-		for (d = 0; d < 4; d++)
-			if (x->dims[d] != out->dims[d])
-				return FAIL(c, "input and output shapes differ");
+		ret = epc_elementwise(c, x, out);
+		if (ret)
+			return ret;
 		if (out->zero_point != (out->dtype == EDGEAI_DTYPE_INT8 ? -128 : 0))
 			return FAIL(c, "output zero point is not the softmax one");
 		ret = epc_const_ref(c, p->table_offset, 256 * 4, 4,
@@ -645,11 +672,9 @@ static int epc_op_params(struct epc *c, const struct edgeai_prog_op *op,
 	case EDGEAI_OP_LEAKY_RELU: {
 		const struct edgeai_prog_lut_params *p = (const void *)w;
 
-		if (!epc_is8(x) || x->dtype != out->dtype)
-			return FAIL(c, "input and output must share one 8-bit dtype");
-		for (d = 0; d < 4; d++)
-			if (x->dims[d] != out->dims[d])
-				return FAIL(c, "input and output shapes differ");
+		ret = epc_elementwise(c, x, out);
+		if (ret)
+			return ret;
 		ret = epc_const_ref(c, p->table_offset, 256, 1,
 				    "table outside the constant region");
 		return ret ? ret : epc_add_work(c, epc_count(x));

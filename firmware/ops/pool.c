@@ -7,7 +7,7 @@
  * zero: (sum + n/2) / n for sum > 0, (sum - n/2) / n otherwise, with C's
  * truncating division. Then the fused activation clamp.
  */
-#include "ek_internal.h"
+#include "ops-internal.h"
 
 /* One pooled value: channel c of the window at (y0, x0) of image n. */
 static int32_t ek_pool_one(const struct ek_op *o, uint32_t n, int32_t y0,
@@ -54,7 +54,7 @@ int ek_pool(const struct ek_op *o, int is_max)
 	if (!ek_is8(in->dtype) || out->dtype != in->dtype ||
 	    in->d[3] != out->d[3] || in->d[0] != out->d[0] ||
 	    !p->filter_h || !p->filter_w)
-		return EDGEAI_EXEC_BAD_OP;
+		return EK_EXEC_BAD_OP;
 
 	for (i = 0; i < cnt; i++) {
 		uint32_t c = i % ch, ox = (i / ch) % ow, oy = (i / ch / ow) % oh;
@@ -64,7 +64,7 @@ int ek_pool(const struct ek_op *o, int is_max)
 
 		ek_st(out, i, v, p->act_min, p->act_max);
 	}
-	return EDGEAI_EXEC_OK;
+	return EK_EXEC_OK;
 }
 
 /*
@@ -84,7 +84,7 @@ int ek_mean(const struct ek_op *o)
 	if (!ek_is8(in->dtype) || out->dtype != in->dtype ||
 	    out->d[0] != in->d[0] || out->d[1] != 1 || out->d[2] != 1 ||
 	    out->d[3] != ch)
-		return EDGEAI_EXEC_BAD_OP;
+		return EK_EXEC_BAD_OP;
 
 	for (i = 0; i < in->d[0] * ch; i++) {
 		uint32_t n = i / ch, c = i % ch;
@@ -93,8 +93,8 @@ int ek_mean(const struct ek_op *o)
 		for (y = 0; y < in->d[1]; y++)
 			for (x = 0; x < in->d[2]; x++)
 				acc = ek_wadd(acc, ek_ld(in, ek_idx(in, n, y, x, c)));
-		acc = ek_wadd(edgeai_mbqm(acc, p->out_multiplier, p->out_shift), p->bias);
+		acc = ek_wadd(ek_mbqm(acc, p->out_multiplier, p->out_shift), p->bias);
 		ek_st(out, i, acc, lo, hi);
 	}
-	return EDGEAI_EXEC_OK;
+	return EK_EXEC_OK;
 }

@@ -6,7 +6,7 @@
  * are exact by construction; PAD fills with the output zero point as TFLite
  * does.
  */
-#include "ek_internal.h"
+#include "ops-internal.h"
 
 static void ek_copy(const struct ek_tensor *dst, uint32_t di,
 		    const struct ek_tensor *src, uint32_t si)
@@ -22,12 +22,12 @@ int ek_reshape(const struct ek_op *o)
 	uint8_t *d = out->data;
 
 	if (in->dtype != out->dtype || ek_count(in) != ek_count(out))
-		return EDGEAI_EXEC_BAD_OP;
+		return EK_EXEC_BAD_OP;
 	if (s == d)
-		return EDGEAI_EXEC_OK;
+		return EK_EXEC_OK;
 	for (i = 0; i < bytes; i++)
 		d[i] = s[i];
-	return EDGEAI_EXEC_OK;
+	return EK_EXEC_OK;
 }
 
 int ek_pad(const struct ek_op *o)
@@ -38,10 +38,10 @@ int ek_pad(const struct ek_op *o)
 	uint32_t n, h, w, c, i;
 
 	if (in->dtype != out->dtype)
-		return EDGEAI_EXEC_BAD_OP;
+		return EK_EXEC_BAD_OP;
 	for (i = 0; i < 4; i++)
 		if (in->d[i] + p->before[i] + p->after[i] != out->d[i])
-			return EDGEAI_EXEC_BAD_OP;
+			return EK_EXEC_BAD_OP;
 
 	for (n = 0; n < out->d[0]; n++) {
 		for (h = 0; h < out->d[1]; h++) {
@@ -63,7 +63,7 @@ int ek_pad(const struct ek_op *o)
 			}
 		}
 	}
-	return EDGEAI_EXEC_OK;
+	return EK_EXEC_OK;
 }
 
 int ek_concat(const struct ek_op *o)
@@ -74,7 +74,7 @@ int ek_concat(const struct ek_op *o)
 	uint32_t k, i, outer = 1, inner = 1, base = 0, ax = p->axis;
 
 	if (ax > 3 || !o->n_in)
-		return EDGEAI_EXEC_BAD_OP;
+		return EK_EXEC_BAD_OP;
 	for (i = 0; i < ax; i++)
 		outer *= out->d[i];
 	for (i = ax + 1; i < 4; i++)
@@ -86,17 +86,17 @@ int ek_concat(const struct ek_op *o)
 
 		for (i = 0; i < 4; i++)
 			if (i != ax && in->d[i] != out->d[i])
-				return EDGEAI_EXEC_BAD_OP;
+				return EK_EXEC_BAD_OP;
 		if (in->dtype != out->dtype || in->zp != out->zp ||
 		    base + in->d[ax] > out->d[ax])
-			return EDGEAI_EXEC_BAD_OP;
+			return EK_EXEC_BAD_OP;
 		for (i = 0; i < outer; i++)
 			for (j = 0; j < chunk; j++)
 				ek_copy(out, i * out->d[ax] * inner +
 					base * inner + j, in, i * chunk + j);
 		base += in->d[ax];
 	}
-	return base == out->d[ax] ? EDGEAI_EXEC_OK : EDGEAI_EXEC_BAD_OP;
+	return base == out->d[ax] ? EK_EXEC_OK : EK_EXEC_BAD_OP;
 }
 
 int ek_transpose(const struct ek_op *o)
@@ -107,11 +107,11 @@ int ek_transpose(const struct ek_op *o)
 	uint32_t i[4], s[4], k, seen = 0;
 
 	if (in->dtype != out->dtype)
-		return EDGEAI_EXEC_BAD_OP;
+		return EK_EXEC_BAD_OP;
 	for (k = 0; k < 4; k++) {
 		if (p->perm[k] > 3 || (seen & (1U << p->perm[k])) ||
 		    out->d[k] != in->d[p->perm[k]])
-			return EDGEAI_EXEC_BAD_OP;
+			return EK_EXEC_BAD_OP;
 		seen |= 1U << p->perm[k];
 	}
 	/* Input strides, then the stride of each output dimension. */
@@ -132,7 +132,7 @@ int ek_transpose(const struct ek_op *o)
 			}
 		}
 	}
-	return EDGEAI_EXEC_OK;
+	return EK_EXEC_OK;
 }
 
 int ek_slice(const struct ek_op *o)
@@ -143,14 +143,14 @@ int ek_slice(const struct ek_op *o)
 	uint32_t i[4], k;
 
 	if (in->dtype != out->dtype)
-		return EDGEAI_EXEC_BAD_OP;
+		return EK_EXEC_BAD_OP;
 	for (k = 0; k < 4; k++) {
 		int64_t last = (int64_t)p->begin[k] +
 			       (int64_t)(out->d[k] - 1) * p->stride[k];
 
 		if (!p->stride[k] || p->begin[k] >= in->d[k] || last < 0 ||
 		    last >= in->d[k])
-			return EDGEAI_EXEC_BAD_OP;
+			return EK_EXEC_BAD_OP;
 	}
 	for (i[0] = 0; i[0] < out->d[0]; i[0]++) {
 		for (i[1] = 0; i[1] < out->d[1]; i[1]++) {
@@ -167,7 +167,7 @@ int ek_slice(const struct ek_op *o)
 			}
 		}
 	}
-	return EDGEAI_EXEC_OK;
+	return EK_EXEC_OK;
 }
 
 /*
@@ -185,7 +185,7 @@ int ek_space_depth(const struct ek_op *o, int to_space)
 	if (!b || in->dtype != out->dtype || sp->d[0] != dp->d[0] ||
 	    sp->d[1] != dp->d[1] * b || sp->d[2] != dp->d[2] * b ||
 	    dp->d[3] != sp->d[3] * b * b)
-		return EDGEAI_EXEC_BAD_OP;
+		return EK_EXEC_BAD_OP;
 
 	for (n = 0; n < sp->d[0]; n++) {
 		for (y = 0; y < sp->d[1]; y++) {
@@ -203,7 +203,7 @@ int ek_space_depth(const struct ek_op *o, int to_space)
 			}
 		}
 	}
-	return EDGEAI_EXEC_OK;
+	return EK_EXEC_OK;
 }
 
 /*
@@ -252,7 +252,7 @@ static int ek_resize_bilinear(const struct ek_op *o)
 
 	if (!ym || !xm || (p->arith != EDGEAI_RESIZE_FLOAT32 &&
 			   p->arith != EDGEAI_RESIZE_FIXED10))
-		return EDGEAI_EXEC_BAD_OP;
+		return EK_EXEC_BAD_OP;
 	for (n = 0; n < out->d[0]; n++) {
 		for (y = 0; y < out->d[1]; y++) {
 			for (x = 0; x < out->d[2]; x++) {
@@ -261,7 +261,7 @@ static int ek_resize_bilinear(const struct ek_op *o)
 
 				if (r->lo >= in->d[1] || r->hi >= in->d[1] ||
 				    q->lo >= in->d[2] || q->hi >= in->d[2])
-					return EDGEAI_EXEC_BAD_OP;
+					return EK_EXEC_BAD_OP;
 				if (p->arith == EDGEAI_RESIZE_FIXED10) {
 					s[0] = (uint32_t)((int32_t)r->w_lo * (int32_t)q->w_lo);
 					s[1] = (uint32_t)((int32_t)r->w_lo * (int32_t)q->w_hi);
@@ -283,7 +283,7 @@ static int ek_resize_bilinear(const struct ek_op *o)
 			}
 		}
 	}
-	return EDGEAI_EXEC_OK;
+	return EK_EXEC_OK;
 }
 
 /*
@@ -301,21 +301,21 @@ int ek_resize(const struct ek_op *o, int bilinear)
 
 	if (!ek_is8(in->dtype) || in->dtype != out->dtype ||
 	    in->d[0] != out->d[0] || in->d[3] != out->d[3])
-		return EDGEAI_EXEC_BAD_OP;
+		return EK_EXEC_BAD_OP;
 	if (bilinear)
 		return ek_resize_bilinear(o);
 	if (!ym || !xm || p->arith)
-		return EDGEAI_EXEC_BAD_OP;
+		return EK_EXEC_BAD_OP;
 	for (n = 0; n < out->d[0]; n++) {
 		for (y = 0; y < out->d[1]; y++) {
 			for (x = 0; x < out->d[2]; x++) {
 				if (ym[y] >= in->d[1] || xm[x] >= in->d[2])
-					return EDGEAI_EXEC_BAD_OP;
+					return EK_EXEC_BAD_OP;
 				for (c = 0; c < out->d[3]; c++)
 					ek_copy(out, ek_idx(out, n, y, x, c), in,
 						ek_idx(in, n, ym[y], xm[x], c));
 			}
 		}
 	}
-	return EDGEAI_EXEC_OK;
+	return EK_EXEC_OK;
 }

@@ -8,7 +8,7 @@
  * dimension of 1 is repeated. TFLite's broadcast and non-broadcast paths
  * compute the same per-element arithmetic, so one loop serves both.
  */
-#include "ek_internal.h"
+#include "ops-internal.h"
 
 /* Index of the input element that output (n, h, w, c) reads. */
 static uint32_t ek_bidx(const struct ek_tensor *t, uint32_t n, uint32_t h,
@@ -54,7 +54,7 @@ int ek_add(const struct ek_op *o, int sub)
 	if (!ek_is8(out->dtype) || a->dtype != out->dtype ||
 	    b->dtype != out->dtype || p->left_shift > 30 ||
 	    !ek_bcast_ok(a, out) || !ek_bcast_ok(b, out))
-		return EDGEAI_EXEC_BAD_OP;
+		return EK_EXEC_BAD_OP;
 
 	for (i = 0; i < ek_count(out); i++) {
 		uint32_t ia = ek_bpos(out, i, a), ib = ek_bpos(out, i, b);
@@ -64,13 +64,13 @@ int ek_add(const struct ek_op *o, int sub)
 
 		x = (int32_t)((uint32_t)x << p->left_shift);
 		y = (int32_t)((uint32_t)y << p->left_shift);
-		x = edgeai_mbqm(x, p->in0_multiplier, p->in0_shift);
-		y = edgeai_mbqm(y, p->in1_multiplier, p->in1_shift);
+		x = ek_mbqm(x, p->in0_multiplier, p->in0_shift);
+		y = ek_mbqm(y, p->in1_multiplier, p->in1_shift);
 		r = sub ? ek_wsub(x, y) : ek_wadd(x, y);
-		r = ek_wadd(edgeai_mbqm(r, p->out_multiplier, p->out_shift), out->zp);
+		r = ek_wadd(ek_mbqm(r, p->out_multiplier, p->out_shift), out->zp);
 		ek_st(out, i, r, p->act_min, p->act_max);
 	}
-	return EDGEAI_EXEC_OK;
+	return EK_EXEC_OK;
 }
 
 /* MUL (TFLite mul.cc, 8-bit): product of offset inputs, one rescale. */
@@ -84,18 +84,18 @@ int ek_mul(const struct ek_op *o)
 	if (!ek_is8(out->dtype) || a->dtype != out->dtype ||
 	    b->dtype != out->dtype || !ek_bcast_ok(a, out) ||
 	    !ek_bcast_ok(b, out))
-		return EDGEAI_EXEC_BAD_OP;
+		return EK_EXEC_BAD_OP;
 
 	for (i = 0; i < ek_count(out); i++) {
 		uint32_t ia = ek_bpos(out, i, a), ib = ek_bpos(out, i, b);
 		int32_t x = ek_ld(a, ia) - a->zp;
 		int32_t y = ek_ld(b, ib) - b->zp;
-		int32_t r = edgeai_mbqm(x * y, p->out_multiplier, p->out_shift);
+		int32_t r = ek_mbqm(x * y, p->out_multiplier, p->out_shift);
 
 		ek_st(out, i, ek_wadd(r, out->zp), p->act_min,
 		      p->act_max);
 	}
-	return EDGEAI_EXEC_OK;
+	return EK_EXEC_OK;
 }
 
 /*
@@ -109,7 +109,7 @@ int ek_maxmin(const struct ek_op *o, int is_max)
 
 	if (a->dtype != out->dtype || b->dtype != out->dtype ||
 	    !ek_bcast_ok(a, out) || !ek_bcast_ok(b, out))
-		return EDGEAI_EXEC_BAD_OP;
+		return EK_EXEC_BAD_OP;
 
 	for (i = 0; i < ek_count(out); i++) {
 		uint32_t ia = ek_bpos(out, i, a), ib = ek_bpos(out, i, b);
@@ -119,7 +119,7 @@ int ek_maxmin(const struct ek_op *o, int is_max)
 
 		ek_st(out, i, r, EK_I32_MIN, EK_I32_MAX);
 	}
-	return EDGEAI_EXEC_OK;
+	return EK_EXEC_OK;
 }
 
 /*
@@ -134,14 +134,14 @@ int ek_requant(const struct ek_op *o)
 	uint32_t i, cnt = ek_count(out);
 
 	if (!ek_is8(in->dtype) || !ek_is8(out->dtype) || ek_count(in) != cnt)
-		return EDGEAI_EXEC_BAD_OP;
+		return EK_EXEC_BAD_OP;
 	for (i = 0; i < cnt; i++) {
-		int32_t v = edgeai_mbqm(ek_ld(in, i) - in->zp, p->out_multiplier,
+		int32_t v = ek_mbqm(ek_ld(in, i) - in->zp, p->out_multiplier,
 					p->out_shift);
 
 		ek_st(out, i, ek_wadd(v, out->zp), p->act_min, p->act_max);
 	}
-	return EDGEAI_EXEC_OK;
+	return EK_EXEC_OK;
 }
 
 /* Table ops: the compiler built the table the way TFLite computes the op. */
@@ -157,10 +157,10 @@ int ek_lut(const struct ek_op *o)
 
 	if (!table || !ek_is8(in->dtype) || !ek_is8(out->dtype) ||
 	    ek_count(in) != cnt)
-		return EDGEAI_EXEC_BAD_OP;
+		return EK_EXEC_BAD_OP;
 	for (i = 0; i < cnt; i++)
 		dst[i] = table[src[i]];
-	return EDGEAI_EXEC_OK;
+	return EK_EXEC_OK;
 }
 
 /*
@@ -179,7 +179,7 @@ int ek_prelu(const struct ek_op *o)
 	if (!ek_is8(out->dtype) || a->dtype != out->dtype ||
 	    al->dtype != out->dtype || !ek_bcast_ok(a, out) ||
 	    !ek_bcast_ok(al, out))
-		return EDGEAI_EXEC_BAD_OP;
+		return EK_EXEC_BAD_OP;
 
 	for (i = 0; i < ek_count(out); i++) {
 		uint32_t ia = ek_bpos(out, i, a), ib = ek_bpos(out, i, al);
@@ -187,15 +187,15 @@ int ek_prelu(const struct ek_op *o)
 		int32_t r;
 
 		if (x >= 0) {
-			r = edgeai_mbqm(x, p->identity_multiplier,
-					p->identity_shift);
+			r = ek_mbqm(x, p->identity_multiplier,
+				    p->identity_shift);
 		} else {
 			int32_t y = ek_ld(al, ib) - al->zp;
 
-			r = edgeai_mbqm(x * y, p->alpha_multiplier,
-					p->alpha_shift);
+			r = ek_mbqm(x * y, p->alpha_multiplier,
+				    p->alpha_shift);
 		}
 		ek_st(out, i, ek_wadd(r, out->zp), lo, hi);
 	}
-	return EDGEAI_EXEC_OK;
+	return EK_EXEC_OK;
 }

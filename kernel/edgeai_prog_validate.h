@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Copyright 2026 The edgeai authors */
 
-#ifndef __EDGEAI_PROGRAM_H__
-#define __EDGEAI_PROGRAM_H__
+#ifndef __EDGEAI_PROG_VALIDATE_H__
+#define __EDGEAI_PROG_VALIDATE_H__
 
 #include <linux/types.h>
 
@@ -17,8 +17,6 @@
 #define EDGEAI_PROG_MAX_WORK	0x100000000ULL	/* 2^32 */
 /** @EDGEAI_PROG_MAX_BYTES: most bytes a program's ops may read and write */
 #define EDGEAI_PROG_MAX_BYTES	0x10000000000ULL	/* 2^40 */
-/** @EDGEAI_PROG_MAX_SLOTS: most buffer slots a program may use */
-#define EDGEAI_PROG_MAX_SLOTS	64U
 
 /**
  * struct edgeai_prog_work - what a validated program costs
@@ -49,4 +47,4 @@ int edgeai_prog_check(const void *blob, size_t size, const u64 *op_mask,
 		      u32 slot_count, struct edgeai_prog_work *work,
 		      struct edgeai_prog_check_err *err);
 
-#endif /* __EDGEAI_PROGRAM_H__ */
+#endif /* __EDGEAI_PROG_VALIDATE_H__ */

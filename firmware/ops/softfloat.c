@@ -10,7 +10,7 @@
  * m the 24-bit significand (implicit bit included) and e the biased
  * exponent (1 for subnormals).
  */
-#include "ek_internal.h"
+#include "ops-internal.h"
 
 static int ek_bitlen64(uint64_t v)
 {

@@ -10,11 +10,11 @@
  *
  * Rounding: TFLite's x86-64 build computes CONV_2D and FULLY_CONNECTED
  * (int8 and uint8) with ruy's GEMM, whose multiplier rounds half up
- * (edgeai_mbqm_up()); DEPTHWISE_CONV_2D uses its own kernels with gemmlowp's
- * round-half-away-from-zero (edgeai_mbqm()). Both verified against the
+ * (ek_mbqm_up()); DEPTHWISE_CONV_2D uses its own kernels with gemmlowp's
+ * round-half-away-from-zero (ek_mbqm()). Both verified against the
  * oracle by the golden tests, on ties included.
  */
-#include "ek_internal.h"
+#include "ops-internal.h"
 
 /* One output position of a convolution: which input window it reads. */
 struct ek_win {
@@ -120,16 +120,16 @@ static int ek_conv_common(const struct ek_op *o, int depthwise)
 	const struct edgeai_prog_qmul *q = NULL;
 
 	if (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och))
-		return EDGEAI_EXEC_BAD_OP;
+		return EK_EXEC_BAD_OP;
 	if (p->qmul_offset != EDGEAI_PROG_NO_CONST) {
 		q = ek_const(o, p->qmul_offset, (uint64_t)och * sizeof(*q), 4);
 		if (!q)
-			return EDGEAI_EXEC_BAD_OP;
+			return EK_EXEC_BAD_OP;
 		for (i = 0; i < och; i++)
 			if (!ek_shift_ok(q[i].multiplier, q[i].shift))
-				return EDGEAI_EXEC_BAD_OP;
+				return EK_EXEC_BAD_OP;
 	} else if (!ek_shift_ok(p->out_multiplier, p->out_shift)) {
-		return EDGEAI_EXEC_BAD_OP;
+		return EK_EXEC_BAD_OP;
 	}
 
 	for (i = 0; i < cnt; i++) {
@@ -148,12 +148,12 @@ static int ek_conv_common(const struct ek_op *o, int depthwise)
 		mul = q ? q[oc].multiplier : p->out_multiplier;
 		shift = q ? q[oc].shift : p->out_shift;
 		if (depthwise)
-			acc = edgeai_mbqm(acc, mul, shift);
+			acc = ek_mbqm(acc, mul, shift);
 		else
-			acc = edgeai_mbqm_up(acc, mul, shift);
+			acc = ek_mbqm_up(acc, mul, shift);
 		ek_st(out, i, ek_wadd(acc, out->zp), p->act_min, p->act_max);
 	}
-	return EDGEAI_EXEC_OK;
+	return EK_EXEC_OK;
 }
 
 int ek_conv(const struct ek_op *o)
@@ -163,7 +163,7 @@ int ek_conv(const struct ek_op *o)
 	if (!ek_is8(in->dtype) || f->dtype != in->dtype ||
 	    out->dtype != in->dtype || f->d[3] != in->d[3] ||
 	    f->d[0] != out->d[3] || in->d[0] != out->d[0])
-		return EDGEAI_EXEC_BAD_OP;
+		return EK_EXEC_BAD_OP;
 	return ek_conv_common(o, 0);
 }
 
@@ -177,7 +177,7 @@ int ek_depthwise(const struct ek_op *o)
 	    out->dtype != in->dtype || !p->depth_multiplier ||
 	    f->d[3] != out->d[3] || in->d[3] * p->depth_multiplier != out->d[3] ||
 	    in->d[0] != out->d[0])
-		return EDGEAI_EXEC_BAD_OP;
+		return EK_EXEC_BAD_OP;
 	return ek_conv_common(o, 1);
 }
 
@@ -192,12 +192,12 @@ int ek_fc(const struct ek_op *o)
 	if (!ek_is8(in->dtype) || f->dtype != in->dtype ||
 	    out->dtype != in->dtype || !ich || ek_count(in) % ich ||
 	    out->d[3] != och)
-		return EDGEAI_EXEC_BAD_OP;
+		return EK_EXEC_BAD_OP;
 	batches = ek_count(in) / ich;
 	if (ek_count(out) != batches * och || ek_count(f) != och * ich ||
 	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)) ||
 	    !ek_shift_ok(p->out_multiplier, p->out_shift))
-		return EDGEAI_EXEC_BAD_OP;
+		return EK_EXEC_BAD_OP;
 
 	for (bi = 0; bi < batches; bi++) {
 		for (oc = 0; oc < och; oc++) {
@@ -205,10 +205,10 @@ int ek_fc(const struct ek_op *o)
 
 			if (b->data)
 				acc = ek_wadd(acc, ek_ld(b, oc));
-			acc = edgeai_mbqm_up(acc, p->out_multiplier, p->out_shift);
+			acc = ek_mbqm_up(acc, p->out_multiplier, p->out_shift);
 			ek_st(out, bi * och + oc, ek_wadd(acc, out->zp), p->act_min,
 			      p->act_max);
 		}
 	}
-	return EDGEAI_EXEC_OK;
+	return EK_EXEC_OK;
 }

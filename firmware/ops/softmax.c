@@ -9,7 +9,7 @@
  * clamped. The compiler writes the table (expf values) as bit patterns;
  * the arithmetic is replayed on integers (softfloat.c), not approximated.
  */
-#include "ek_internal.h"
+#include "ops-internal.h"
 
 #define EK_F32_ONE	0x3f800000U
 
@@ -24,7 +24,7 @@ int ek_softmax(const struct ek_op *o)
 
 	if (!table || !ek_is8(in->dtype) || !ek_is8(out->dtype) ||
 	    ek_count(in) != ek_count(out) || out->d[3] != depth)
-		return EDGEAI_EXEC_BAD_OP;
+		return EK_EXEC_BAD_OP;
 	rows = ek_count(in) / depth;
 
 	for (r = 0; r < rows; r++) {
@@ -44,5 +44,5 @@ int ek_softmax(const struct ek_op *o)
 			ek_st(out, base + j, ek_wadd(ek_f32_round(v), out->zp), lo, hi);
 		}
 	}
-	return EDGEAI_EXEC_OK;
+	return EK_EXEC_OK;
 }
