@@ -321,6 +321,14 @@ static const struct thermal_zone_device_ops edgeai_of_tz_ops = {
 	.critical = edgeai_of_tz_critical,
 };
 
+/* Runs before the zone's own devm release unregisters it. */
+static void edgeai_of_tz_forget(void *data)
+{
+	struct edgeai_device *edev = data;
+
+	edev->tz = NULL;
+}
+
 static void edgeai_of_cooling_unregister(void *data)
 {
 	struct edgeai_device *edev = data;
@@ -367,8 +375,11 @@ int edgeai_of_thermal_init(struct edgeai_device *edev)
 					     np);
 		tz = NULL;
 	}
-	edev->tz = tz;
 	if (tz) {
+		edev->tz = tz;
+		ret = devm_add_action_or_reset(dev, edgeai_of_tz_forget, edev);
+		if (ret)
+			return ret;
 		if (!thermal_zone_get_crit_temp(tz, &temp))
 			edev->fw.thermal.critical_mc = temp;
 		temp = INT_MAX;
