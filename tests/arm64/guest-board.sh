@@ -45,7 +45,8 @@ dt_str() {
 
 # dt_by_phandle N - the /proc/device-tree directory of phandle N.
 dt_by_phandle() {
-	find $DT -name phandle | while read -r _p; do
+	# /proc/device-tree is a symbolic link: find needs the slash.
+	find $DT/ -name phandle | while read -r _p; do
 		if [ "$(dt_cells "$_p")" = "$1" ]; then
 			dirname "$_p"
 			break
@@ -111,4 +112,36 @@ wait_for() {
 		[ $_n -gt 0 ] || return 1
 		sleep 0.1
 	done
+}
+
+# dt_trips ZONE-DIR - "type temperature" of each trip of a DT zone, sorted.
+dt_trips() {
+	for _t in "$1"/trips/*/; do
+		[ -f "$_t/type" ] || continue
+		echo "$(dt_str "$_t/type") $(dt_cells "$_t/temperature")"
+	done | sort
+}
+
+# sysfs_trips ZONE - "type temperature" of each trip of a sysfs zone, sorted.
+sysfs_trips() {
+	_i=0
+	while [ -f "$1/trip_point_${_i}_type" ]; do
+		echo "$(cat "$1/trip_point_${_i}_type") $(cat "$1/trip_point_${_i}_temp")"
+		_i=$((_i + 1))
+	done | sort
+}
+
+# sysfs_trip ZONE TYPE - index of the zone's lowest trip of that type.
+sysfs_trip() {
+	_i=0 _best='' _bt=''
+	while [ -f "$1/trip_point_${_i}_type" ]; do
+		if [ "$(cat "$1/trip_point_${_i}_type")" = "$2" ]; then
+			_t=$(cat "$1/trip_point_${_i}_temp")
+			if [ -z "$_bt" ] || [ "$_t" -lt "$_bt" ]; then
+				_best=$_i _bt=$_t
+			fi
+		fi
+		_i=$((_i + 1))
+	done
+	echo "$_best"
 }
