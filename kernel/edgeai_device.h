@@ -21,6 +21,7 @@
 struct devfreq;
 struct thermal_cooling_device;
 struct thermal_zone_device;
+struct edgeai_of;
 
 /**
  * struct edgeai_core - one independent execution unit of a device
@@ -62,6 +63,8 @@ struct edgeai_core {
  * @devfreq: the devfreq device (NULL if it could not be created)
  * @tz: the thermal zone (NULL if it could not be created)
  * @cooling: devfreq cooling device bound to the passive trip
+ * @of: what the device-tree node gave the device (edgeai_of.c), NULL for
+ *	a simulated device
  * @force_temp_mc: debugfs override of the temperature, 0 for none
  * @thermal_critical: the critical trip was reached; set by the thermal
  *	core's critical callback, cleared when the device cooled below it
@@ -89,6 +92,7 @@ struct edgeai_device {
 	struct devfreq *devfreq;
 	struct thermal_zone_device *tz;
 	struct thermal_cooling_device *cooling;
+	struct edgeai_of *of;
 	u32 force_temp_mc;
 	bool thermal_critical;
 };

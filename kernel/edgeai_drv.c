@@ -36,6 +36,7 @@
 #include "edgeai_fw.h"
 #include "edgeai_gem.h"
 #include "edgeai_job.h"
+#include "edgeai_of.h"
 #include "edgeai_pm.h"
 #include "edgeai_prog.h"
 #include "edgeai_sim.h"
@@ -362,7 +363,13 @@ static int edgeai_probe(struct platform_device *pdev)
 	if (ret)
 		return ret;
 
+	ret = edgeai_of_probe(edev);
+	if (ret)
+		return ret;
 	ret = edgeai_fw_load(edev);
+	if (ret)
+		return ret;
+	ret = edgeai_of_init(edev);
 	if (ret)
 		return ret;
 	edev->freq_khz = edgeai_max_freq_khz(edev);
@@ -377,9 +384,15 @@ static int edgeai_probe(struct platform_device *pdev)
 	ret = edgeai_pm_init(edev);
 	if (ret)
 		return dev_err_probe(dev, ret, "power management init failed\n");
-	ret = edgeai_thermal_init(edev);
-	if (ret)
-		dev_warn(dev, "no thermal zone (%d)\n", ret);
+	if (edev->of) {
+		ret = edgeai_of_thermal_init(edev);
+		if (ret)
+			return ret;
+	} else {
+		ret = edgeai_thermal_init(edev);
+		if (ret)
+			dev_warn(dev, "no thermal zone (%d)\n", ret);
+	}
 
 	ret = drm_dev_register(&edev->drm, 0);
 	if (ret)
