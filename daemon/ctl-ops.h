@@ -14,10 +14,10 @@ int ctl_ops_run(const char *cmd, int n, char **operands, int json);
  * device's capacity) and the number of open files.
  */
 struct ctl_live {
-        char state[16];
-        long long cur_hz, max_hz, temp_mc;
-        double util_pct;
-        int clients;
+	char state[16];
+	long long cur_hz, max_hz, temp_mc;
+	double util_pct;
+	int clients;
 };
 
 /*
@@ -26,7 +26,7 @@ struct ctl_live {
  * -1 ("?" for the state).
  */
 void ctl_status_live(const char *const *nodes, const unsigned int *cores, int n,
-                     struct ctl_live *live, int sample_ms);
+		     struct ctl_live *live, int sample_ms);
 
 /*
  * Print edgeaid's policy (profile, thermal limit, throttling, fallback

@@ -21,11 +21,11 @@ static inline void closep(int *fd) { if (*fd >= 0) close(*fd); }
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
 
 typedef enum Profile {
-        PROFILE_POWER_SAVER,
-        PROFILE_BALANCED,
-        PROFILE_PERFORMANCE,
-        _PROFILE_MAX,
-        _PROFILE_INVALID = -22,
+	PROFILE_POWER_SAVER,
+	PROFILE_BALANCED,
+	PROFILE_PERFORMANCE,
+	_PROFILE_MAX,
+	_PROFILE_INVALID = -22,
 } Profile;
 
 const char *profile_to_string(Profile p);
@@ -37,13 +37,13 @@ int priority_from_string(const char *s);
 
 /* Why applications should (or did) fall back to the CPU, or why edgeaid throttles. */
 typedef enum Reason {
-        REASON_NONE,
-        REASON_THERMAL,
-        REASON_QUOTA,
-        REASON_SUSPENDED,
-        REASON_BUSY,
-        REASON_DEVICE_MISSING,
-        _REASON_MAX,
+	REASON_NONE,
+	REASON_THERMAL,
+	REASON_QUOTA,
+	REASON_SUSPENDED,
+	REASON_BUSY,
+	REASON_DEVICE_MISSING,
+	_REASON_MAX,
 } Reason;
 
 const char *reason_to_string(Reason r);
@@ -52,27 +52,27 @@ const char *reason_to_string(Reason r);
 
 /* One [Application] section: who it matches and the policy it gets. */
 typedef struct AppRule {
-        char name[APP_NAME_MAX];
-        /* match: every field that is set must match; at least one is set */
-        bool has_uid;
-        uint32_t uid;
-        char *executable;       /* absolute path of /proc/PID/exe */
-        char *unit;             /* systemd unit name (from the cgroup path) */
-        char *cgroup;           /* cgroup path prefix */
-        /* policy */
-        uint32_t weight;        /* 1..1000, 0 = leave */
-        int priority;           /* -1 = leave */
-        uint64_t quota_ns, period_ns;
+	char name[APP_NAME_MAX];
+	/* match: every field that is set must match; at least one is set */
+	bool has_uid;
+	uint32_t uid;
+	char *executable;       /* absolute path of /proc/PID/exe */
+	char *unit;             /* systemd unit name (from the cgroup path) */
+	char *cgroup;           /* cgroup path prefix */
+	/* policy */
+	uint32_t weight;        /* 1..1000, 0 = leave */
+	int priority;           /* -1 = leave */
+	uint64_t quota_ns, period_ns;
 } AppRule;
 
 typedef struct Config {
-        Profile profile;
-        uint32_t thermal_limit_mc;      /* 0 = only the kernel's trips */
-        uint32_t thermal_hyst_mc;
-        uint32_t interval_ms;
-        int32_t autosuspend_ms;         /* -1 = leave the driver's */
-        AppRule *rules;
-        size_t n_rules;
+	Profile profile;
+	uint32_t thermal_limit_mc;      /* 0 = only the kernel's trips */
+	uint32_t thermal_hyst_mc;
+	uint32_t interval_ms;
+	int32_t autosuspend_ms;         /* -1 = leave the driver's */
+	AppRule *rules;
+	size_t n_rules;
 } Config;
 
 void config_init(Config *c);
@@ -94,9 +94,9 @@ int config_load(Config *c, const char *path, char *err, size_t errlen);
 
 /* What a process looks like to rule matching. */
 typedef struct ProcInfo {
-        uint32_t uid;
-        const char *exe;
-        const char *cgroup;     /* e.g. /system.slice/foo.service */
+	uint32_t uid;
+	const char *exe;
+	const char *cgroup;     /* e.g. /system.slice/foo.service */
 } ProcInfo;
 
 /* The unit name of a cgroup path: its last component ending in .service or .scope. */
@@ -118,7 +118,7 @@ void profile_window(Profile p, const uint64_t *f, size_t n, uint64_t *ret_min, u
  * to @top) when below @limit_mc - @hyst_mc, unchanged otherwise.
  */
 size_t thermal_step(size_t cap, size_t bottom, size_t top, int64_t temp_mc, uint32_t limit_mc,
-                    uint32_t hyst_mc);
+		    uint32_t hyst_mc);
 
 /* Knob journal: lines "PATH\tVALUE\n" with the value before edgeaid wrote it. */
 int knobs_record(const char *journal, const char *path, const char *orig);
