@@ -22,47 +22,21 @@
 #include <systemd/sd-bus.h>
 
 #include "ctl-ops.h"
+#include "shared/macro.h"
+#include "shared/protocol.h"
+#include "shared/sysfs.h"
 
-#define M_NAME "org.edgeai.Manager1"
-#define M_PATH "/org/edgeai/Manager1"
-
-struct dev {
-	char name[32], type[16], bus[128], devfreq[300], tz[300], syspath[300];
-};
+/* destination, object and interface of edgeaid's calls */
+#define MANAGER EDGEAID_BUS_NAME, EDGEAID_BUS_PATH, EDGEAID_BUS_IFACE
 
 struct client {
-	uint64_t id, engine_ns;
-	uint32_t pid, uid;
-	char comm[32], device[32];
+	AccelClient info;       /* from /proc/PID/fdinfo */
 	/* from edgeaid, when it runs */
 	char app[64], prio[16];
 	uint32_t weight;
 	uint64_t quota_ns;
 	int from_daemon;
 };
-
-static int read_str(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	size_t n;
-
-	if (!f)
-		return -errno;
-	n = fread(buf, 1, len - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		buf[--n] = 0;
-	return 0;
-}
-
-static long long read_ll(const char *dir, const char *attr)
-{
-	char p[600], b[64];
-
-	snprintf(p, sizeof(p), "%s/%s", dir, attr);
-	return read_str(p, b, sizeof(b)) ? -1 : strtoll(b, NULL, 10);
-}
 
 static void json_str(const char *s)
 {
@@ -78,122 +52,39 @@ static void json_str(const char *s)
 	putchar('"');
 }
 
-static int list_devs(struct dev *d, int max)
+struct client_list {
+	struct client *c;
+	int n, max;
+};
+
+static int client_add(const AccelClient *ac, void *userdata)
 {
-	DIR *dir = opendir("/sys/class/accel");
-	struct dirent *de;
-	int n = 0;
+	struct client_list *l = userdata;
 
-	if (!dir)
+	if (l->n == l->max)
+		return 1;
+	l->c[l->n++] = (struct client) { .info = *ac };
+	return 0;
+}
+
+/* The devices in name order into *@ret (to free); none when sysfs cannot be read. */
+static int list_devs(AccelDevice **ret)
+{
+	size_t n = 0;
+
+	if (accel_enumerate(ret, &n) < 0) {
+		*ret = NULL;
 		return 0;
-	while ((de = readdir(dir)) && n < max) {
-		char p[400], t[PATH_MAX];
-		DIR *th;
-		struct dirent *te;
-
-		if (strncmp(de->d_name, "accel", 5))
-			continue;
-		memset(&d[n], 0, sizeof(d[n]));
-		snprintf(d[n].name, sizeof(d[n].name), "%s", de->d_name);
-		snprintf(p, sizeof(p), "/sys/class/accel/%s/device", de->d_name);
-		if (!realpath(p, t))
-			continue;
-		snprintf(d[n].syspath, sizeof(d[n].syspath), "%s", t);
-		snprintf(d[n].bus, sizeof(d[n].bus), "%s", strrchr(t, '/') + 1);
-		snprintf(p, sizeof(p), "%s/device_type", d[n].syspath);
-		read_str(p, d[n].type, sizeof(d[n].type));
-		snprintf(p, sizeof(p), "/sys/class/devfreq/%s", d[n].bus);
-		if (!access(p, F_OK))
-			snprintf(d[n].devfreq, sizeof(d[n].devfreq), "%s", p);
-		th = opendir("/sys/class/thermal");
-		while (th && (te = readdir(th))) {
-			char tp[400], ty[128];
-
-			if (strncmp(te->d_name, "thermal_zone", 12))
-				continue;
-			snprintf(tp, sizeof(tp), "/sys/class/thermal/%s/type", te->d_name);
-			if (!read_str(tp, ty, sizeof(ty)) && !strcmp(ty, d[n].bus))
-				snprintf(d[n].tz, sizeof(d[n].tz), "/sys/class/thermal/%s", te->d_name);
-		}
-		if (th)
-			closedir(th);
-		n++;
 	}
-	closedir(dir);
-	/* accel0 before accel1 */
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && strverscmp(d[j - 1].name, d[j].name) > 0; j--) {
-			struct dev x = d[j];
-
-			d[j] = d[j - 1];
-			d[j - 1] = x;
-		}
-	return n;
+	return (int)n;
 }
 
 static int list_clients(struct client *c, int max)
 {
-	DIR *proc = opendir("/proc");
-	struct dirent *de;
-	int n = 0;
+	struct client_list l = { c, 0, max };
 
-	if (!proc)
-		return 0;
-	while ((de = readdir(proc)) && n < max) {
-		uint32_t pid = strtoul(de->d_name, NULL, 10);
-		char p[300], l[PATH_MAX], line[256];
-		struct dirent *fe;
-		DIR *fd;
-
-		if (!pid)
-			continue;
-		snprintf(p, sizeof(p), "/proc/%u/fd", pid);
-		fd = opendir(p);
-		if (!fd)
-			continue;
-		while ((fe = readdir(fd)) && n < max) {
-			ssize_t k;
-			FILE *f;
-			struct stat st;
-
-			snprintf(p, sizeof(p), "/proc/%u/fd/%s", pid, fe->d_name);
-			k = readlink(p, l, sizeof(l) - 1);
-			if (k <= 0)
-				continue;
-			l[k] = 0;
-			if (strncmp(l, "/dev/accel/accel", 16))
-				continue;
-			snprintf(p, sizeof(p), "/proc/%u/fdinfo/%s", pid, fe->d_name);
-			f = fopen(p, "re");
-			if (!f)
-				continue;
-			memset(&c[n], 0, sizeof(c[n]));
-			c[n].id = UINT64_MAX;
-			while (fgets(line, sizeof(line), f)) {
-				char *colon = strchr(line, ':');
-
-				if (!strncmp(line, "drm-client-id:", 14))
-					c[n].id = strtoull(line + 14, NULL, 10);
-				else if (!strncmp(line, "drm-engine-", 11) && strncmp(line, "drm-engine-capacity", 19) &&
-					 colon)
-					c[n].engine_ns = strtoull(colon + 1, NULL, 10);
-			}
-			fclose(f);
-			if (c[n].id == UINT64_MAX)
-				continue;
-			c[n].pid = pid;
-			snprintf(c[n].device, sizeof(c[n].device), "%s", l + 11);
-			snprintf(p, sizeof(p), "/proc/%u/comm", pid);
-			read_str(p, c[n].comm, sizeof(c[n].comm));
-			snprintf(p, sizeof(p), "/proc/%u", pid);
-			if (!stat(p, &st))
-				c[n].uid = st.st_uid;
-			n++;
-		}
-		closedir(fd);
-	}
-	closedir(proc);
-	return n;
+	accel_clients_scan(client_add, &l);
+	return l.n;
 }
 
 static sd_bus *daemon_bus(void)
@@ -205,7 +96,7 @@ static sd_bus *daemon_bus(void)
 	/* on a terminal, polkit may ask for a password (power set) */
 	if (isatty(STDIN_FILENO))
 		(void)sd_bus_set_allow_interactive_authorization(bus, 1);
-	if (sd_bus_call_method(bus, M_NAME, M_PATH, "org.freedesktop.DBus.Peer", "Ping", NULL, NULL, "") < 0) {
+	if (sd_bus_call_method(bus, EDGEAID_BUS_NAME, EDGEAID_BUS_PATH, "org.freedesktop.DBus.Peer", "Ping", NULL, NULL, "") < 0) {
 		sd_bus_flush_close_unref(bus);
 		return NULL;
 	}
@@ -215,7 +106,7 @@ static sd_bus *daemon_bus(void)
 static int get_str(sd_bus *bus, const char *prop, char *out, size_t len)
 {
 	char *s = NULL;
-	int r = sd_bus_get_property_string(bus, M_NAME, M_PATH, M_NAME, prop, NULL, &s);
+	int r = sd_bus_get_property_string(bus, MANAGER, prop, NULL, &s);
 
 	if (r >= 0)
 		snprintf(out, len, "%s", s);
@@ -230,13 +121,13 @@ static void merge_daemon_clients(sd_bus *bus, struct client *c, int n)
 	uint64_t id, quota, engine;
 	uint32_t pid, uid, weight;
 
-	if (sd_bus_get_property(bus, M_NAME, M_PATH, M_NAME, "Clients", NULL, &reply, "a(tuussssutt)") < 0)
+	if (sd_bus_get_property(bus, MANAGER, "Clients", NULL, &reply, "a(tuussssutt)") < 0)
 		return;
 	if (sd_bus_message_enter_container(reply, 'a', "(tuussssutt)") >= 0)
 		while (sd_bus_message_read(reply, "(tuussssutt)", &id, &pid, &uid, &comm, &dev, &app, &prio, &weight,
 					   &quota, &engine) > 0)
 			for (int i = 0; i < n; i++)
-				if (c[i].id == id && !strcmp(c[i].device, dev)) {
+				if (c[i].info.id == id && !strcmp(c[i].info.device, dev)) {
 					snprintf(c[i].app, sizeof(c[i].app), "%s", app);
 					snprintf(c[i].prio, sizeof(c[i].prio), "%s", prio);
 					c[i].weight = weight;
@@ -261,12 +152,12 @@ static void print_clients(struct client *c, int n, const double *util, int json)
 	if (json) {
 		printf("[");
 		for (int i = 0; i < n; i++) {
-			printf("%s{\"id\":%" PRIu64 ",\"pid\":%u,\"uid\":%u,\"comm\":", i ? "," : "", c[i].id, c[i].pid,
-			       c[i].uid);
-			json_str(c[i].comm);
+			printf("%s{\"id\":%" PRIu64 ",\"pid\":%u,\"uid\":%u,\"comm\":", i ? "," : "", c[i].info.id, c[i].info.pid,
+			       c[i].info.uid);
+			json_str(c[i].info.comm);
 			printf(",\"device\":");
-			json_str(c[i].device);
-			printf(",\"engine_ns\":%" PRIu64, c[i].engine_ns);
+			json_str(c[i].info.device);
+			printf(",\"engine_ns\":%" PRIu64, c[i].info.engine_ns);
 			if (util)
 				printf(",\"utilization_pct\":%.1f", util[i]);
 			if (c[i].from_daemon) {
@@ -287,9 +178,9 @@ static void print_clients(struct client *c, int n, const double *util, int json)
 		char w[16];
 
 		snprintf(w, sizeof(w), c[i].from_daemon ? "%u" : "-", c[i].weight);
-		printf("%-8" PRIu64 " %-7u %-6u %-15s %-8s %-12s %-7s %6s %14.1f", c[i].id, c[i].pid, c[i].uid, c[i].comm,
-		       c[i].device, c[i].from_daemon && *c[i].app ? c[i].app : "-",
-		       c[i].from_daemon ? c[i].prio : "-", w, c[i].engine_ns / 1e6);
+		printf("%-8" PRIu64 " %-7u %-6u %-15s %-8s %-12s %-7s %6s %14.1f", c[i].info.id, c[i].info.pid, c[i].info.uid, c[i].info.comm,
+		       c[i].info.device, c[i].from_daemon && *c[i].app ? c[i].app : "-",
+		       c[i].from_daemon ? c[i].prio : "-", w, c[i].info.engine_ns / 1e6);
 		if (util)
 			printf(" %5.1f%%", util[i]);
 		printf("\n");
@@ -335,8 +226,8 @@ static int cmd_top(int json, int iterations, int interval_ms)
 		for (int i = 0; i < nb; i++) {
 			util[i] = 0;
 			for (int j = 0; j < na; j++)
-				if (a[j].id == b[i].id && !strcmp(a[j].device, b[i].device) && b[i].engine_ns >= a[j].engine_ns)
-					util[i] = 100.0 * (b[i].engine_ns - a[j].engine_ns) / (tb - ta);
+				if (a[j].info.id == b[i].info.id && !strcmp(a[j].info.device, b[i].info.device) && b[i].info.engine_ns >= a[j].info.engine_ns)
+					util[i] = 100.0 * (b[i].info.engine_ns - a[j].info.engine_ns) / (tb - ta);
 		}
 		if (bus)
 			merge_daemon_clients(bus, b, nb);
@@ -361,8 +252,8 @@ static int cmd_top(int json, int iterations, int interval_ms)
 
 static int cmd_power_get(int json)
 {
-	struct dev d[16];
-	int n = list_devs(d, 16);
+	_cleanup_free_ AccelDevice *d = NULL;
+	int n = list_devs(&d);
 	char profile[32] = "", avail[256];
 	sd_bus *bus = daemon_bus();
 
@@ -374,26 +265,23 @@ static int cmd_power_get(int json)
 		printf("profile: %s\n%-8s %-4s %-10s %12s %12s %12s %-10s %s\n", *profile ? profile : "- (edgeaid not running)",
 		       "DEVICE", "TYPE", "STATE", "CUR_HZ", "MIN_HZ", "MAX_HZ", "AUTOSUSP", "AVAILABLE_HZ");
 	for (int i = 0; i < n; i++) {
-		char p[600], state[32] = "?";
+		char state[32] = "?";
 
-		snprintf(p, sizeof(p), "%s/power/runtime_status", d[i].syspath);
-		read_str(p, state, sizeof(state));
+		read_attr(d[i].syspath, "power/runtime_status", state, sizeof(state));
 		avail[0] = 0;
-		if (*d[i].devfreq) {
-			snprintf(p, sizeof(p), "%s/available_frequencies", d[i].devfreq);
-			read_str(p, avail, sizeof(avail));
-		}
+		if (*d[i].devfreq)
+			read_attr(d[i].devfreq, "available_frequencies", avail, sizeof(avail));
 		if (json) {
 			printf("%s{\"device\":\"%s\",\"type\":\"%s\",\"runtime_status\":\"%s\",\"cur_freq_hz\":%lld,"
 			       "\"min_freq_hz\":%lld,\"max_freq_hz\":%lld,\"autosuspend_delay_ms\":%lld,"
 			       "\"available_hz\":\"%s\"}", i ? "," : "", d[i].name, d[i].type, state,
-			       read_ll(d[i].devfreq, "cur_freq"), read_ll(d[i].devfreq, "min_freq"),
-			       read_ll(d[i].devfreq, "max_freq"), read_ll(d[i].syspath, "power/autosuspend_delay_ms"),
+			       read_attr_ll(d[i].devfreq, "cur_freq", -1), read_attr_ll(d[i].devfreq, "min_freq", -1),
+			       read_attr_ll(d[i].devfreq, "max_freq", -1), read_attr_ll(d[i].syspath, "power/autosuspend_delay_ms", -1),
 			       avail);
 		} else {
 			printf("%-8s %-4s %-10s %12lld %12lld %12lld %-10lld %s\n", d[i].name, d[i].type, state,
-			       read_ll(d[i].devfreq, "cur_freq"), read_ll(d[i].devfreq, "min_freq"),
-			       read_ll(d[i].devfreq, "max_freq"), read_ll(d[i].syspath, "power/autosuspend_delay_ms"),
+			       read_attr_ll(d[i].devfreq, "cur_freq", -1), read_attr_ll(d[i].devfreq, "min_freq", -1),
+			       read_attr_ll(d[i].devfreq, "max_freq", -1), read_attr_ll(d[i].syspath, "power/autosuspend_delay_ms", -1),
 			       avail);
 		}
 	}
@@ -413,7 +301,7 @@ static int cmd_power_set(const char *profile)
 		fprintf(stderr, "edgeaictl: power set needs edgeaid (org.edgeai.Manager1 is not on the system bus)\n");
 		return 1;
 	}
-	r = sd_bus_call_method(bus, M_NAME, M_PATH, M_NAME, "SetPowerProfile", &e, NULL, "s", profile);
+	r = sd_bus_call_method(bus, MANAGER, "SetPowerProfile", &e, NULL, "s", profile);
 	if (r < 0)
 		fprintf(stderr, "edgeaictl: power set %s: %s\n", profile, e.message ? e.message : strerror(-r));
 	sd_bus_error_free(&e);
@@ -423,16 +311,16 @@ static int cmd_power_set(const char *profile)
 
 static int cmd_thermal(int json)
 {
-	struct dev d[16];
-	int n = list_devs(d, 16);
+	_cleanup_free_ AccelDevice *d = NULL;
+	int n = list_devs(&d);
 	sd_bus *bus = daemon_bus();
 	char throttled[8] = "", reason[32] = "";
 	uint32_t limit = 0;
 	int thr = 0;
 
 	if (bus) {
-		sd_bus_get_property_trivial(bus, M_NAME, M_PATH, M_NAME, "ThermalLimit", NULL, 'u', &limit);
-		sd_bus_get_property_trivial(bus, M_NAME, M_PATH, M_NAME, "Throttled", NULL, 'b', &thr);
+		sd_bus_get_property_trivial(bus, MANAGER, "ThermalLimit", NULL, 'u', &limit);
+		sd_bus_get_property_trivial(bus, MANAGER, "Throttled", NULL, 'b', &thr);
 		get_str(bus, "ThrottleReason", reason, sizeof(reason));
 		snprintf(throttled, sizeof(throttled), "%s", thr ? "yes" : "no");
 	}
@@ -452,7 +340,7 @@ static int cmd_thermal(int json)
 		printf("%-8s %-4s %-22s %9s %s\n", "DEVICE", "TYPE", "ZONE", "TEMP_C", "TRIPS (type temp_C)");
 	}
 	for (int i = 0; i < n; i++) {
-		long long t = *d[i].tz ? read_ll(d[i].tz, "temp") : -1;
+		long long t = *d[i].tz ? read_attr_ll(d[i].tz, "temp", -1) : -1;
 
 		if (json) {
 			printf("%s{\"device\":\"%s\",\"type\":\"%s\",\"zone\":\"%s\",\"temp_mc\":%lld,\"trips\":[",
@@ -462,13 +350,13 @@ static int cmd_thermal(int json)
 			       t / 1000.0);
 		}
 		for (int k = 0; *d[i].tz && k < 8; k++) {
-			char a[64], ty[32], p[600];
+			char a[64], ty[32];
 			long long tt;
 
 			snprintf(a, sizeof(a), "trip_point_%d_temp", k);
-			tt = read_ll(d[i].tz, a);
-			snprintf(p, sizeof(p), "%s/trip_point_%d_type", d[i].tz, k);
-			if (tt < 0 || read_str(p, ty, sizeof(ty)))
+			tt = read_attr_ll(d[i].tz, a, -1);
+			snprintf(a, sizeof(a), "trip_point_%d_type", k);
+			if (tt < 0 || read_attr(d[i].tz, a, ty, sizeof(ty)))
 				break;
 			if (json)
 				printf("%s{\"type\":\"%s\",\"temp_mc\":%lld}", k ? "," : "", ty, tt);
@@ -490,7 +378,7 @@ static int cmd_why(int json)
 	int thr = 0;
 
 	if (!bus) {
-		read_str("/run/edgeaid/advice", file, sizeof(file));
+		read_line_file(EDGEAID_ADVICE_PATH, file, sizeof(file));
 		if (json)
 			printf("{\"daemon\":false,\"advice\":\"%s\"}\n", *file ? file : "unknown");
 		else
@@ -501,7 +389,7 @@ static int cmd_why(int json)
 	get_str(bus, "FallbackAdvice", advice, sizeof(advice));
 	get_str(bus, "ThrottleReason", reason, sizeof(reason));
 	get_str(bus, "Status", status, sizeof(status));
-	sd_bus_get_property_trivial(bus, M_NAME, M_PATH, M_NAME, "Throttled", NULL, 'b', &thr);
+	sd_bus_get_property_trivial(bus, MANAGER, "Throttled", NULL, 'b', &thr);
 	if (json) {
 		printf("{\"daemon\":true,\"throttled\":%s,\"throttle_reason\":", thr ? "true" : "false");
 		json_str(reason);
@@ -555,36 +443,35 @@ void ctl_status_live(const char *const *nodes, const unsigned int *cores, int n,
 		     int sample_ms)
 {
 	static struct client c[MAXC];
-	struct dev d[16];
-	int nd = list_devs(d, 16), nc = list_clients(c, MAXC);
+	_cleanup_free_ AccelDevice *d = NULL;
+	int nd = list_devs(&d), nc = list_clients(c, MAXC);
 	long long busy0[16];
 	int64_t t0, t1;
 
 	for (int i = 0; i < n; i++) {
 		const char *base = strrchr(nodes[i], '/') ? strrchr(nodes[i], '/') + 1 : nodes[i];
 		struct ctl_live *l = &live[i];
-		char p[600];
 
 		memset(l, 0, sizeof(*l));
 		snprintf(l->state, sizeof(l->state), "?");
 		l->cur_hz = l->max_hz = l->temp_mc = -1;
 		l->util_pct = -1;
-		busy0[i] = -1;
+		if (i < 16)
+			busy0[i] = -1;
 		for (int k = 0; k < nc; k++)
-			l->clients += !strcmp(c[k].device, base);
+			l->clients += !strcmp(c[k].info.device, base);
 		for (int k = 0; k < nd; k++) {
 			if (strcmp(d[k].name, base))
 				continue;
-			snprintf(p, sizeof(p), "%s/power/runtime_status", d[k].syspath);
-			read_str(p, l->state, sizeof(l->state));
+			read_attr(d[k].syspath, "power/runtime_status", l->state, sizeof(l->state));
 			if (*d[k].devfreq) {
-				l->cur_hz = read_ll(d[k].devfreq, "cur_freq");
-				l->max_hz = read_ll(d[k].devfreq, "max_freq");
+				l->cur_hz = read_attr_ll(d[k].devfreq, "cur_freq", -1);
+				l->max_hz = read_attr_ll(d[k].devfreq, "max_freq", -1);
 			}
 			if (*d[k].tz)
-				l->temp_mc = read_ll(d[k].tz, "temp");
+				l->temp_mc = read_attr_ll(d[k].tz, "temp", -1);
 			if (i < 16)
-				busy0[i] = read_ll(d[k].syspath, "busy_time_us");
+				busy0[i] = read_attr_ll(d[k].syspath, "busy_time_us", -1);
 		}
 	}
 	if (sample_ms <= 0)
@@ -600,7 +487,7 @@ void ctl_status_live(const char *const *nodes, const unsigned int *cores, int n,
 
 			if (strcmp(d[k].name, base) || busy0[i] < 0)
 				continue;
-			b1 = read_ll(d[k].syspath, "busy_time_us");
+			b1 = read_attr_ll(d[k].syspath, "busy_time_us", -1);
 			if (b1 >= busy0[i] && cores[i])
 				live[i].util_pct = 100.0 * (b1 - busy0[i]) * 1000.0 / ((t1 - t0) * (double)cores[i]);
 		}
@@ -625,9 +512,9 @@ void ctl_status_policy(int json)
 	get_str(bus, "PowerProfile", profile, sizeof(profile));
 	get_str(bus, "ThrottleReason", reason, sizeof(reason));
 	get_str(bus, "FallbackAdvice", advice, sizeof(advice));
-	sd_bus_get_property_trivial(bus, M_NAME, M_PATH, M_NAME, "ThermalLimit", NULL, 'u', &limit);
-	sd_bus_get_property_trivial(bus, M_NAME, M_PATH, M_NAME, "Throttled", NULL, 'b', &thr);
-	sd_bus_get_property_trivial(bus, M_NAME, M_PATH, M_NAME, "RegisteredClients", NULL, 'u', &regs);
+	sd_bus_get_property_trivial(bus, MANAGER, "ThermalLimit", NULL, 'u', &limit);
+	sd_bus_get_property_trivial(bus, MANAGER, "Throttled", NULL, 'b', &thr);
+	sd_bus_get_property_trivial(bus, MANAGER, "RegisteredClients", NULL, 'u', &regs);
 	if (json) {
 		printf("{\"profile\":");
 		json_str(profile);
@@ -645,7 +532,7 @@ void ctl_status_policy(int json)
 		printf(", %s%s%s, fallback %s, %u registered client(s)\n", thr ? "throttled (" : "not throttled",
 		       thr ? reason : "", thr ? ")" : "", *advice ? advice : "not advised", regs);
 	}
-	if (sd_bus_get_property(bus, M_NAME, M_PATH, M_NAME, "Applications", NULL, &reply, "a(ssutt)") >= 0 &&
+	if (sd_bus_get_property(bus, MANAGER, "Applications", NULL, &reply, "a(ssutt)") >= 0 &&
 	    sd_bus_message_enter_container(reply, 'a', "(ssutt)") >= 0) {
 		const char *name, *prio;
 		uint32_t weight;

@@ -19,11 +19,6 @@
 #include <inttypes.h>
 #include <syslog.h>
 
-#define ERR_NO_SUCH_CLIENT "org.edgeai.Manager1.Error.NoSuchClient"
-#define ERR_NO_SUCH_APP "org.edgeai.Manager1.Error.NoSuchApplication"
-#define ERR_KERNEL "org.edgeai.Manager1.Error.KernelRefused"
-#define ERR_CONFIG "org.edgeai.Manager1.Error.BadConfig"
-
 #define POLKIT_NAME "org.freedesktop.PolicyKit1"
 #define POLKIT_PATH "/org/freedesktop/PolicyKit1/Authority"
 #define POLKIT_IFACE "org.freedesktop.PolicyKit1.Authority"
@@ -245,7 +240,7 @@ static int get_devices(sd_bus *b, const char *path, const char *iface, const cha
 	for (size_t i = 0; r >= 0 && i < m->n_devices; i++) {
 		Device *d = &m->devices[i];
 
-		r = sd_bus_message_append(reply, "(ssxtb)", d->name, d->bus, d->temp_mc, d->cur_freq,
+		r = sd_bus_message_append(reply, "(ssxtb)", d->sys.name, d->sys.bus, d->temp_mc, d->cur_freq,
 					  (int)d->throttled);
 	}
 	return r < 0 ? r : sd_bus_message_close_container(reply);
@@ -376,9 +371,9 @@ static int method_set_client_policy(sd_bus_message *msg, void *ud, sd_bus_error 
 		return r < 0 ? r : 1; /* polkit answers later, then this runs again */
 	r = manager_set_client_policy(m, id, weight, prio, quota, period, true);
 	if (r == -ESRCH)
-		return sd_bus_error_setf(error, ERR_NO_SUCH_CLIENT, "No client %" PRIu64, id);
+		return sd_bus_error_setf(error, EDGEAID_ERROR_NO_SUCH_CLIENT, "No client %" PRIu64, id);
 	if (r < 0)
-		return sd_bus_error_setf(error, ERR_KERNEL, "SET_POLICY for client %" PRIu64 ": %s", id, strerror(-r));
+		return sd_bus_error_setf(error, EDGEAID_ERROR_KERNEL_REFUSED, "SET_POLICY for client %" PRIu64 ": %s", id, strerror(-r));
 	bus_emit_changed(m, "Clients", NULL);
 	return sd_bus_reply_method_return(msg, NULL);
 }
@@ -405,7 +400,7 @@ static int method_set_app_policy(sd_bus_message *msg, void *ud, sd_bus_error *er
 		if (!strcmp(m->config.rules[i].name, name))
 			a = &m->config.rules[i];
 	if (!a)
-		return sd_bus_error_setf(error, ERR_NO_SUCH_APP, "No [Application] named '%s'", name);
+		return sd_bus_error_setf(error, EDGEAID_ERROR_NO_SUCH_APPLICATION, "No [Application] named '%s'", name);
 	if (weight)
 		a->weight = weight;
 	if (prio >= 0)
@@ -433,7 +428,7 @@ static int method_reload(sd_bus_message *msg, void *ud, sd_bus_error *error)
 		return r < 0 ? r : 1; /* polkit answers later, then this runs again */
 	r = manager_reload(m, err, sizeof(err));
 	if (r < 0)
-		return sd_bus_error_setf(error, ERR_CONFIG, "%s (old configuration kept)", *err ? err : strerror(-r));
+		return sd_bus_error_setf(error, EDGEAID_ERROR_BAD_CONFIG, "%s (old configuration kept)", *err ? err : strerror(-r));
 	return sd_bus_reply_method_return(msg, NULL);
 }
 
@@ -513,7 +508,7 @@ static int method_unregister(sd_bus_message *msg, void *ud, sd_bus_error *error)
 			bus_emit_changed(m, "RegisteredClients", NULL);
 			return sd_bus_reply_method_return(msg, NULL);
 		}
-	return sd_bus_error_setf(error, ERR_NO_SUCH_CLIENT, "%s is not registered", sender ? sender : "?");
+	return sd_bus_error_setf(error, EDGEAID_ERROR_NO_SUCH_CLIENT, "%s is not registered", sender ? sender : "?");
 }
 
 #define RO(name, sig, get) SD_BUS_PROPERTY(name, sig, get, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE)

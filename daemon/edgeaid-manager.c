@@ -86,14 +86,11 @@ int manager_restore_knobs(Manager *m)
 
 static void device_read_freqs(Device *d)
 {
-	char p[700], buf[1024];
+	char buf[1024];
 	int n;
 
 	d->n_freqs = 0;
-	if (!*d->devfreq)
-		return;
-	snprintf(p, sizeof(p), "%s/available_frequencies", d->devfreq);
-	if (read_line_file(p, buf, sizeof(buf)) < 0)
+	if (!*d->sys.devfreq || read_attr(d->sys.devfreq, "available_frequencies", buf, sizeof(buf)) < 0)
 		return;
 	n = parse_u64_list(buf, d->freqs, MAX_FREQS);
 	d->n_freqs = n > 0 ? n : 0;
@@ -116,7 +113,7 @@ static void device_apply_power(Manager *m, Device *d)
 	char p[700], v[32];
 
 	if (m->config.autosuspend_ms >= 0) {
-		snprintf(p, sizeof(p), "%s/power/autosuspend_delay_ms", d->syspath);
+		snprintf(p, sizeof(p), "%s/power/autosuspend_delay_ms", d->sys.syspath);
 		snprintf(v, sizeof(v), "%d", m->config.autosuspend_ms);
 		knob_write(m, p, v);
 	}
@@ -132,83 +129,43 @@ static void device_apply_power(Manager *m, Device *d)
 	/* with a thermal cap below the profile's floor, the floor gives way */
 	if (lo > d->freqs[d->cap])
 		lo = d->freqs[d->cap];
-	knob_write_u64(m, d->devfreq, "min_freq", lo);
-	knob_write_u64(m, d->devfreq, "max_freq", d->freqs[d->cap]);
-}
-
-static int find_tz(const char *bus, char *out, size_t len)
-{
-	DIR *dir = opendir("/sys/class/thermal");
-	struct dirent *de;
-	int r = -ENOENT;
-
-	if (!dir)
-		return -errno;
-	while ((de = readdir(dir))) {
-		char p[600], t[128];
-
-		if (strncmp(de->d_name, "thermal_zone", 12))
-			continue;
-		snprintf(p, sizeof(p), "/sys/class/thermal/%s/type", de->d_name);
-		if (!read_line_file(p, t, sizeof(t)) && !strcmp(t, bus)) {
-			snprintf(out, len, "/sys/class/thermal/%s", de->d_name);
-			r = 0;
-			break;
-		}
-	}
-	closedir(dir);
-	return r;
+	knob_write_u64(m, d->sys.devfreq, "min_freq", lo);
+	knob_write_u64(m, d->sys.devfreq, "max_freq", d->freqs[d->cap]);
 }
 
 static Device *device_find(Manager *m, const char *name)
 {
 	for (size_t i = 0; i < m->n_devices; i++)
-		if (!strcmp(m->devices[i].name, name))
+		if (!strcmp(m->devices[i].sys.name, name))
 			return &m->devices[i];
 	return NULL;
 }
 
-static void device_add(Manager *m, sd_device *dev)
+/* A new device: open it, read its operating points, apply the power profile. */
+static void device_add(Manager *m, const AccelDevice *sys, const char *devnode)
 {
-	const char *sysname, *syspath, *devnode = NULL;
-	char link[700], target[PATH_MAX], p[700];
+	char node[64];
 	Device *d, *n;
-	ssize_t l;
 
-	if (sd_device_get_sysname(dev, &sysname) < 0 || strncmp(sysname, "accel", 5) ||
-	    sd_device_get_syspath(dev, &syspath) < 0)
-		return;
-	if (device_find(m, sysname))
+	if (device_find(m, sys->name))
 		return;
 	n = realloc(m->devices, (m->n_devices + 1) * sizeof(*n));
 	if (!n)
 		return;
 	m->devices = n;
 	d = &m->devices[m->n_devices];
-	*d = (Device) { .fd = -1 };
-	snprintf(d->name, sizeof(d->name), "%s", sysname);
-	snprintf(link, sizeof(link), "%s/device", syspath);
-	if (!realpath(link, target))
-		return;
-	snprintf(d->syspath, sizeof(d->syspath), "%s", target);
-	snprintf(d->bus, sizeof(d->bus), "%s", strrchr(target, '/') + 1);
-	snprintf(p, sizeof(p), "/sys/class/devfreq/%s", d->bus);
-	l = access(p, F_OK);
-	if (!l)
-		snprintf(d->devfreq, sizeof(d->devfreq), "%s", p);
-	find_tz(d->bus, d->tz, sizeof(d->tz));
-	if (sd_device_get_devname(dev, &devnode) < 0)
-		devnode = NULL;
-	snprintf(p, sizeof(p), "%s", devnode ? devnode : "");
-	if (!*p)
-		snprintf(p, sizeof(p), "/dev/accel/%s", sysname);
-	d->fd = open(p, O_RDWR | O_CLOEXEC);
+	*d = (Device) { .sys = *sys, .fd = -1 };
+	if (!devnode) {
+		snprintf(node, sizeof(node), "/dev/accel/%s", sys->name);
+		devnode = node;
+	}
+	d->fd = open(devnode, O_RDWR | O_CLOEXEC);
 	if (d->fd < 0)
-		manager_log(LOG_WARNING, NULL, "Cannot open %s, policy will not be pushed: %m", p);
+		manager_log(LOG_WARNING, NULL, "Cannot open %s, policy will not be pushed: %m", devnode);
 	device_read_freqs(d);
 	m->n_devices++;
 	manager_log(LOG_NOTICE, MSGID_DEVICE, "Device %s (%s) appeared: %zu operating points, thermal zone %s",
-		    d->name, d->bus, d->n_freqs, *d->tz ? d->tz : "none");
+		    d->sys.name, d->sys.bus, d->n_freqs, *d->sys.tz ? d->sys.tz : "none");
 	device_apply_power(m, d);
 	bus_emit_changed(m, "Devices", NULL);
 }
@@ -223,7 +180,7 @@ static void device_remove(Manager *m, const char *name)
 	i = d - m->devices;
 	if (d->fd >= 0)
 		close(d->fd);
-	manager_log(LOG_NOTICE, MSGID_DEVICE, "Device %s (%s) disappeared", d->name, d->bus);
+	manager_log(LOG_NOTICE, MSGID_DEVICE, "Device %s (%s) disappeared", d->sys.name, d->sys.bus);
 	memmove(d, d + 1, (m->n_devices - i - 1) * sizeof(*d));
 	m->n_devices--;
 	bus_emit_changed(m, "Devices", NULL);
@@ -232,14 +189,18 @@ static void device_remove(Manager *m, const char *name)
 static int on_uevent(sd_device_monitor *mon, sd_device *dev, void *ud)
 {
 	Manager *m = ud;
-	const char *sysname;
+	const char *sysname, *syspath, *devnode;
 	sd_device_action_t a;
+	AccelDevice sys;
 
 	(void)mon;
-	if (sd_device_get_action(dev, &a) < 0 || sd_device_get_sysname(dev, &sysname) < 0)
+	if (sd_device_get_action(dev, &a) < 0 || sd_device_get_sysname(dev, &sysname) < 0 ||
+	    sd_device_get_syspath(dev, &syspath) < 0)
 		return 0;
-	if (a == SD_DEVICE_ADD)
-		device_add(m, dev);
+	if (sd_device_get_devname(dev, &devnode) < 0)
+		devnode = NULL;
+	if (a == SD_DEVICE_ADD && !device_find(m, sysname) && accel_device_from_syspath(syspath, &sys) == 0)
+		device_add(m, &sys, devnode);
 	else if (a == SD_DEVICE_REMOVE)
 		device_remove(m, sysname);
 	manager_update_status(m);
@@ -248,6 +209,24 @@ static int on_uevent(sd_device_monitor *mon, sd_device *dev, void *ud)
 
 static int enumerate_devices(Manager *m);
 
+/* Forget the devices whose node went away (unbind, rmmod) without an event we saw. */
+static void drop_vanished_devices(Manager *m)
+{
+	for (size_t i = 0; i < m->n_devices;) {
+		char p[600];
+
+		snprintf(p, sizeof(p), "/sys/class/accel/%s/device", m->devices[i].sys.name);
+		if (access(p, F_OK) < 0 || access(m->devices[i].sys.syspath, F_OK) < 0) {
+			char name[32];
+
+			snprintf(name, sizeof(name), "%s", m->devices[i].sys.name);
+			device_remove(m, name);
+		} else {
+			i++;
+		}
+	}
+}
+
 /*
  * Resync with /sys/class/accel: add new devices, drop vanished ones. Used
  * on inotify events of /dev and /dev/accel, which work inside the unit's
@@ -255,18 +234,7 @@ static int enumerate_devices(Manager *m);
  */
 static void resync_devices(Manager *m)
 {
-	for (size_t i = 0; i < m->n_devices;) {
-		char p[600];
-
-		snprintf(p, sizeof(p), "/sys/class/accel/%s/device", m->devices[i].name);
-		if (access(p, F_OK) < 0 || access(m->devices[i].syspath, F_OK) < 0) {
-			char name[32];
-
-			snprintf(name, sizeof(name), "%s", m->devices[i].name);
-			device_remove(m, name);
-		} else
-			i++;
-	}
+	drop_vanished_devices(m);
 	enumerate_devices(m);
 	manager_update_status(m);
 }
@@ -296,27 +264,22 @@ static int on_dev_inotify(sd_event_source *s, const struct inotify_event *ev, vo
 	return 0;
 }
 
+/*
+ * Every device in /sys/class/accel: sysfs, not udev's database, for the
+ * inotify event of a new node comes before udev has processed the device.
+ */
 static int enumerate_devices(Manager *m)
 {
-	sd_device_enumerator *e = NULL;
-	int r = sd_device_enumerator_new(&e);
+	_cleanup_free_ AccelDevice *devs = NULL;
+	size_t n;
+	int r;
 
+	r = accel_enumerate(&devs, &n);
 	if (r < 0)
 		return r;
-	r = sd_device_enumerator_add_match_subsystem(e, "accel", 1);
-	/*
-	 * The inotify event for a new node comes before udev has processed
-	 * the device, and by default the enumerator skips device nodes
-	 * udev has not initialized yet: a rebound device would be missed.
-	 */
-	if (r >= 0)
-		r = sd_device_enumerator_allow_uninitialized(e);
-	if (r >= 0)
-		for (sd_device *d = sd_device_enumerator_get_device_first(e); d;
-		     d = sd_device_enumerator_get_device_next(e))
-			device_add(m, d);
-	sd_device_enumerator_unref(e);
-	return r < 0 ? r : 0;
+	for (size_t i = 0; i < n; i++)
+		device_add(m, &devs[i], NULL);
+	return 0;
 }
 
 /* ---- clients ---- */
@@ -417,114 +380,52 @@ static void client_apply_rules(Manager *m, Client *c)
 			    c->id, c->pid, c->comm, r->name, c->weight, priority_to_string(c->priority));
 }
 
-static void scan_fdinfo(Manager *m, uint32_t pid, bool *changed)
+struct scan {
+	Manager *m;
+	bool changed;
+};
+
+static int client_seen(const AccelClient *ac, void *userdata)
 {
-	char p[96], l[PATH_MAX], line[256];
-	struct dirent *de;
-	DIR *dir;
+	struct scan *sc = userdata;
+	Manager *m = sc->m;
+	Client *c = client_find(m, ac->id);
 
-	snprintf(p, sizeof(p), "/proc/%u/fd", pid);
-	dir = opendir(p);
-	if (!dir)
-		return;
-	while ((de = readdir(dir))) {
-		char fp[128];
-		ssize_t n;
-		uint64_t id = 0, engine = 0;
-		bool have_id = false;
-		FILE *f;
-		Client *c;
+	if (!c) {
+		Client *nc = realloc(m->clients, (m->n_clients + 1) * sizeof(*nc));
 
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(fp, sizeof(fp), "/proc/%u/fd/%s", pid, de->d_name);
-		n = readlink(fp, l, sizeof(l) - 1);
-		if (n <= 0)
-			continue;
-		l[n] = 0;
-		if (strncmp(l, "/dev/accel/accel", 16))
-			continue;
-		snprintf(fp, sizeof(fp), "/proc/%u/fdinfo/%s", pid, de->d_name);
-		f = fopen(fp, "re");
-		if (!f)
-			continue;
-		while (fgets(line, sizeof(line), f)) {
-			if (sscanf(line, "drm-client-id: %" SCNu64, &id) == 1)
-				have_id = true;
-			else if (!strncmp(line, "drm-engine-", 11) && strncmp(line, "drm-engine-capacity", 19)) {
-				char *colon = strchr(line, ':');
-
-				if (colon)
-					engine = strtoull(colon + 1, NULL, 10);
-			}
-		}
-		fclose(f);
-		if (!have_id)
-			continue;
-		c = client_find(m, id);
-		if (!c) {
-			Client *nc = realloc(m->clients, (m->n_clients + 1) * sizeof(*nc));
-			char sp[64], st[512];
-
-			if (!nc)
-				continue;
-			m->clients = nc;
-			c = &m->clients[m->n_clients++];
-			*c = (Client) { .id = id, .pid = pid, .weight = DRM_EDGEAI_WEIGHT_DEFAULT,
-					.priority = DRM_EDGEAI_PRIORITY_NORMAL };
-			snprintf(c->device, sizeof(c->device), "%s", l + 11);
-			snprintf(sp, sizeof(sp), "/proc/%u/comm", pid);
-			read_line_file(sp, c->comm, sizeof(c->comm));
-			snprintf(sp, sizeof(sp), "/proc/%u/status", pid);
-			if (!read_line_file(sp, st, sizeof(st))) {
-				char *u = strstr(st, "\nUid:");
-
-				if (u)
-					c->uid = strtoul(u + 5, NULL, 10);
-			}
-			{
-				struct stat sb;
-
-				snprintf(sp, sizeof(sp), "/proc/%u", pid);
-				if (!stat(sp, &sb))
-					c->uid = sb.st_uid;
-			}
-			client_apply_rules(m, c);
-			*changed = true;
-		}
-		c->seen = true;
-		c->engine_ns = engine;
+		if (!nc)
+			return 0;
+		m->clients = nc;
+		c = &m->clients[m->n_clients++];
+		*c = (Client) { .id = ac->id, .pid = ac->pid, .uid = ac->uid, .weight = DRM_EDGEAI_WEIGHT_DEFAULT,
+				.priority = DRM_EDGEAI_PRIORITY_NORMAL };
+		snprintf(c->device, sizeof(c->device), "%s", ac->device);
+		snprintf(c->comm, sizeof(c->comm), "%s", ac->comm);
+		client_apply_rules(m, c);
+		sc->changed = true;
 	}
-	closedir(dir);
+	c->seen = true;
+	c->engine_ns = ac->engine_ns;
+	return 0;
 }
 
 static void scan_clients(Manager *m)
 {
-	bool changed = false;
-	struct dirent *de;
-	DIR *proc;
-	uint32_t self = getpid();
+	struct scan sc = { .m = m };
 
 	for (size_t i = 0; i < m->n_clients; i++)
 		m->clients[i].seen = false;
-	proc = opendir("/proc");
-	if (proc) {
-		while ((de = readdir(proc))) {
-			uint32_t pid = strtoul(de->d_name, NULL, 10);
-
-			if (pid && pid != self)
-				scan_fdinfo(m, pid, &changed);
-		}
-		closedir(proc);
-	}
+	accel_clients_scan(client_seen, &sc);
 	for (size_t i = 0; i < m->n_clients;) {
 		if (!m->clients[i].seen) {
 			m->clients[i] = m->clients[--m->n_clients];
-			changed = true;
-		} else
+			sc.changed = true;
+		} else {
 			i++;
+		}
 	}
-	if (changed)
+	if (sc.changed)
 		bus_emit_changed(m, "Clients", NULL);
 }
 
@@ -555,38 +456,19 @@ static void control(Manager *m)
 	int64_t hottest = INT64_MIN;
 	char why[512] = "";
 
-	/* a device whose node went away (unbind, rmmod) without an event we saw */
-	for (size_t i = 0; i < m->n_devices;) {
-		char p[600];
-
-		snprintf(p, sizeof(p), "/sys/class/accel/%s/device", m->devices[i].name);
-		if (access(p, F_OK) < 0 || access(m->devices[i].syspath, F_OK) < 0) {
-			char name[32];
-
-			snprintf(name, sizeof(name), "%s", m->devices[i].name);
-			device_remove(m, name);
-		} else
-			i++;
-	}
+	drop_vanished_devices(m);
 	for (size_t i = 0; i < m->n_devices; i++) {
 		Device *d = &m->devices[i];
-		char p[700], v[64];
 		uint64_t lo, hi;
 		size_t top, cap;
 
-		if (*d->tz) {
-			snprintf(p, sizeof(p), "%s/temp", d->tz);
-			if (!read_line_file(p, v, sizeof(v)))
-				d->temp_mc = strtoll(v, NULL, 10);
-		}
+		if (*d->sys.tz)
+			d->temp_mc = read_attr_ll(d->sys.tz, "temp", d->temp_mc);
 		if (d->temp_mc > hottest)
 			hottest = d->temp_mc;
-		if (*d->devfreq) {
-			snprintf(p, sizeof(p), "%s/cur_freq", d->devfreq);
-			if (!read_line_file(p, v, sizeof(v)))
-				d->cur_freq = strtoull(v, NULL, 10);
-		}
-		if (!d->n_freqs || !m->thermal_limit_mc || !*d->tz) {
+		if (*d->sys.devfreq)
+			d->cur_freq = read_attr_ll(d->sys.devfreq, "cur_freq", d->cur_freq);
+		if (!d->n_freqs || !m->thermal_limit_mc || !*d->sys.tz) {
 			d->throttled = false;
 			continue;
 		}
@@ -602,7 +484,7 @@ static void control(Manager *m)
 			throttled = true;
 			snprintf(why, sizeof(why),
 				 "%s at %.1f C, limit %.1f C: max_freq capped at %" PRIu64 " Hz (profile allows %" PRIu64 " Hz)",
-				 d->name, d->temp_mc / 1000.0, m->thermal_limit_mc / 1000.0, d->freqs[d->cap], hi);
+				 d->sys.name, d->temp_mc / 1000.0, m->thermal_limit_mc / 1000.0, d->freqs[d->cap], hi);
 			/* at the floor and still too hot: the CPU is the better place */
 			if (d->cap == 0 && d->temp_mc > (int64_t)m->thermal_limit_mc) {
 				advice = REASON_THERMAL;
@@ -758,8 +640,8 @@ int manager_new(Manager **ret, const char *config_path, const char *runtime_dir)
 		manager_free(m);
 		return -ENOMEM;
 	}
-	snprintf(m->knob_journal, sizeof(m->knob_journal), "%s/knobs", runtime_dir);
-	snprintf(m->advice_path, sizeof(m->advice_path), "%s/advice", runtime_dir);
+	snprintf(m->knob_journal, sizeof(m->knob_journal), "%s/" EDGEAID_KNOBS_FILE, runtime_dir);
+	snprintf(m->advice_path, sizeof(m->advice_path), "%s/" EDGEAID_ADVICE_FILE, runtime_dir);
 	*ret = m;
 	return 0;
 }

@@ -7,18 +7,13 @@
 #include <systemd/sd-event.h>
 
 #include "edgeaid-util.h"
+#include "shared/protocol.h"
+#include "shared/sysfs.h"
 
-#define EDGEAID_BUS_NAME "org.edgeai.Manager1"
-#define EDGEAID_BUS_PATH "/org/edgeai/Manager1"
-#define EDGEAID_BUS_IFACE "org.edgeai.Manager1"
 #define MAX_FREQS 32
 
 typedef struct Device {
-	char name[32];          /* accel0 */
-	char bus[128];          /* bus name of the parent (devfreq, thermal zone type) */
-	char syspath[512];      /* of the parent device */
-	char devfreq[512];      /* /sys/class/devfreq/<bus>, or "" */
-	char tz[512];           /* /sys/class/thermal/thermal_zoneN, or "" */
+	AccelDevice sys;        /* the accel node, its parent, devfreq and thermal zone */
 	int fd;
 	uint64_t freqs[MAX_FREQS];
 	size_t n_freqs;

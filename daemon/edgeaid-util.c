@@ -15,6 +15,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "shared/sysfs.h"
+
 static const char *const profiles[_PROFILE_MAX] = {
 	[PROFILE_POWER_SAVER] = "power-saver",
 	[PROFILE_BALANCED] = "balanced",
@@ -441,34 +443,6 @@ size_t thermal_step(size_t cap, size_t bottom, size_t top, int64_t temp_mc, uint
 	if (temp_mc < (int64_t)limit_mc - (int64_t)hyst_mc)
 		return cap < top ? cap + 1 : top;
 	return cap;
-}
-
-int read_line_file(const char *path, char *buf, size_t len)
-{
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		buf[--n] = 0;
-	return 0;
-}
-
-int write_string_file(const char *path, const char *s)
-{
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	size_t l = strlen(s);
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, l) != (ssize_t)l)
-		return -errno ? -errno : -EIO;
-	return 0;
 }
 
 int knobs_record(const char *journal, const char *path, const char *orig)

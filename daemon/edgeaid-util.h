@@ -9,16 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdlib.h>
-#include <unistd.h>
 
-#define _cleanup_(f) __attribute__((__cleanup__(f)))
-static inline void freep(void *p) { free(*(void **)p); }
-static inline void closep(int *fd) { if (*fd >= 0) close(*fd); }
-#define _cleanup_free_ _cleanup_(freep)
-#define _cleanup_close_ _cleanup_(closep)
-#define TAKE_PTR(p) ({ __typeof__(p) _t = (p); (p) = NULL; _t; })
-#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
+#include "shared/macro.h"
 
 typedef enum Profile {
 	PROFILE_POWER_SAVER,
@@ -123,10 +115,6 @@ size_t thermal_step(size_t cap, size_t bottom, size_t top, int64_t temp_mc, uint
 /* Knob journal: lines "PATH\tVALUE\n" with the value before edgeaid wrote it. */
 int knobs_record(const char *journal, const char *path, const char *orig);
 int knobs_restore(const char *journal, int *ret_restored);
-
-/* Helpers for sysfs-style files: read with trailing newline stripped, write a string. */
-int read_line_file(const char *path, char *buf, size_t len);
-int write_string_file(const char *path, const char *s);
 
 /* Parse "a b c" of unsigned numbers, sorted ascending; returns the count or -errno. */
 int parse_u64_list(const char *s, uint64_t *out, size_t max);

@@ -32,7 +32,7 @@ static void help(void)
 	       "The edgeai accelerator policy daemon.\n\n"
 	       "  -h --help             show this help\n"
 	       "     --config=FILE      configuration (default /etc/edgeai/edgeaid.conf, and FILE.d/*.conf)\n"
-	       "     --runtime-dir=DIR  knob journal and advice file (default $RUNTIME_DIRECTORY or /run/edgeaid)\n"
+	       "     --runtime-dir=DIR  knob journal and advice file (default $RUNTIME_DIRECTORY or " EDGEAID_RUNTIME_DIR ")\n"
 	       "     --no-bus           do not connect to D-Bus\n"
 	       "     --restore          restore the knobs recorded in the journal and exit (ExecStopPost=)\n"
 	       "     --check-config     parse the configuration and exit\n");
@@ -110,7 +110,7 @@ int main(int argc, char *argv[])
 	if (r <= 0)
 		return r < 0 ? 2 : 0;
 	if (!arg_runtime)
-		arg_runtime = getenv("RUNTIME_DIRECTORY") ? getenv("RUNTIME_DIRECTORY") : "/run/edgeaid";
+		arg_runtime = getenv("RUNTIME_DIRECTORY") ? getenv("RUNTIME_DIRECTORY") : EDGEAID_RUNTIME_DIR;
 	if (arg_check) {
 		Config c;
 

@@ -4,7 +4,7 @@
  * each kind of error with its line), rule matching, profile windows, the
  * thermal step and the knob journal (record once, restore, crash leftovers).
  */
-/* host-test-sources: daemon/edgeaid-util.c */
+/* host-test-sources: daemon/edgeaid-util.c daemon/shared/sysfs.c */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,6 +13,7 @@
 
 #include "ktap.h"
 #include "../../daemon/edgeaid-util.h"
+#include "../../daemon/shared/sysfs.h"
 
 static int parse(Config *c, const char *text, char *err)
 {
