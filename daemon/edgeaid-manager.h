@@ -6,6 +6,7 @@
 #include <systemd/sd-device.h>
 #include <systemd/sd-event.h>
 
+#include "edgeaid-conf.h"
 #include "edgeaid-util.h"
 #include "shared/protocol.h"
 #include "shared/sysfs.h"
