@@ -26,6 +26,8 @@
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-journal.h>
 
+#include "shared/protocol.h"
+
 void manager_log(int prio, const char *msgid, const char *fmt, ...)
 {
 	char msg[1024];
@@ -39,6 +41,30 @@ void manager_log(int prio, const char *msgid, const char *fmt, ...)
 				"SYSLOG_IDENTIFIER=edgeaid", NULL);
 	else
 		fprintf(stderr, "<%d>%s\n", prio, msg);
+}
+
+void manager_set_listener(Manager *m, const ManagerListener *l, void *userdata)
+{
+	m->listener = l;
+	m->listener_userdata = userdata;
+}
+
+static void emit_changed(Manager *m, char **names)
+{
+	if (m->listener)
+		m->listener->properties_changed(m->listener_userdata, names);
+}
+
+static void emit_throttled(Manager *m)
+{
+	if (m->listener)
+		m->listener->throttled(m->listener_userdata);
+}
+
+static void emit_fallback_advised(Manager *m)
+{
+	if (m->listener)
+		m->listener->fallback_advised(m->listener_userdata);
 }
 
 /* Write a sysfs knob, recording its first value in the journal before. */
@@ -167,7 +193,7 @@ static void device_add(Manager *m, const AccelDevice *sys, const char *devnode)
 	manager_log(LOG_NOTICE, MSGID_DEVICE, "Device %s (%s) appeared: %zu operating points, thermal zone %s",
 		    d->sys.name, d->sys.bus, d->n_freqs, *d->sys.tz ? d->sys.tz : "none");
 	device_apply_power(m, d);
-	bus_emit_changed(m, "Devices", NULL);
+	emit_changed(m, STRV_MAKE("Devices"));
 }
 
 static void device_remove(Manager *m, const char *name)
@@ -183,7 +209,7 @@ static void device_remove(Manager *m, const char *name)
 	manager_log(LOG_NOTICE, MSGID_DEVICE, "Device %s (%s) disappeared", d->sys.name, d->sys.bus);
 	memmove(d, d + 1, (m->n_devices - i - 1) * sizeof(*d));
 	m->n_devices--;
-	bus_emit_changed(m, "Devices", NULL);
+	emit_changed(m, STRV_MAKE("Devices"));
 }
 
 static int on_uevent(sd_device_monitor *mon, sd_device *dev, void *ud)
@@ -339,6 +365,32 @@ int manager_set_client_policy(Manager *m, uint64_t id, uint32_t weight, int prio
 	return 0;
 }
 
+int manager_set_app_policy(Manager *m, const char *name, uint32_t weight, int priority, uint64_t quota_ns,
+			   uint64_t period_ns)
+{
+	AppRule *a = NULL;
+
+	for (size_t i = 0; i < m->config.n_rules; i++)
+		if (!strcmp(m->config.rules[i].name, name))
+			a = &m->config.rules[i];
+	if (!a)
+		return -ENOENT;
+	if (weight)
+		a->weight = weight;
+	if (priority >= 0)
+		a->priority = priority;
+	if (quota_ns) {
+		a->quota_ns = quota_ns;
+		a->period_ns = period_ns;
+	}
+	for (size_t i = 0; i < m->n_clients; i++)
+		if (!strcmp(m->clients[i].app, name))
+			manager_set_client_policy(m, m->clients[i].id, a->weight, a->priority, a->quota_ns,
+						  a->period_ns, false);
+	emit_changed(m, STRV_MAKE("Applications", "Clients"));
+	return 0;
+}
+
 static void client_apply_rules(Manager *m, Client *c)
 {
 	char p[64], exe[PATH_MAX] = "", cg[1024] = "", buf[1100];
@@ -426,7 +478,7 @@ static void scan_clients(Manager *m)
 		}
 	}
 	if (sc.changed)
-		bus_emit_changed(m, "Clients", NULL);
+		emit_changed(m, STRV_MAKE("Clients"));
 }
 
 /* ---- control loop ---- */
@@ -505,8 +557,8 @@ static void control(Manager *m)
 		else
 			manager_log(LOG_NOTICE, MSGID_THROTTLE, "Throttling ended: %.1f C, below %.1f C - %.1f C",
 				    hottest / 1000.0, m->thermal_limit_mc / 1000.0, m->config.thermal_hyst_mc / 1000.0);
-		bus_emit_throttled(m);
-		bus_emit_changed(m, "Throttled", "ThrottleReason", NULL);
+		emit_throttled(m);
+		emit_changed(m, STRV_MAKE("Throttled", "ThrottleReason"));
 	}
 	if (advice != m->advice) {
 		m->advice = advice;
@@ -516,8 +568,8 @@ static void control(Manager *m)
 		else
 			manager_log(LOG_NOTICE, MSGID_FALLBACK, "CPU fallback no longer advised");
 		write_advice(m);
-		bus_emit_fallback(m);
-		bus_emit_changed(m, "FallbackAdvice", NULL);
+		emit_fallback_advised(m);
+		emit_changed(m, STRV_MAKE("FallbackAdvice"));
 	}
 	if (*why)
 		snprintf(m->why, sizeof(m->why), "%s", why);
@@ -590,7 +642,7 @@ int manager_set_profile(Manager *m, Profile p)
 		device_apply_power(m, d);
 	}
 	manager_log(LOG_NOTICE, NULL, "Power profile %s", profile_to_string(p));
-	bus_emit_changed(m, "PowerProfile", NULL);
+	emit_changed(m, STRV_MAKE("PowerProfile"));
 	manager_update_status(m);
 	return 0;
 }
@@ -600,7 +652,7 @@ int manager_set_thermal_limit(Manager *m, uint32_t mc)
 	if (mc > 150000 || (mc && mc < 20000))
 		return -EINVAL;
 	m->thermal_limit_mc = mc;
-	bus_emit_changed(m, "ThermalLimit", NULL);
+	emit_changed(m, STRV_MAKE("ThermalLimit"));
 	return 0;
 }
 
@@ -623,7 +675,7 @@ int manager_reload(Manager *m, char *err, size_t errlen)
 	for (size_t i = 0; i < m->n_clients; i++)
 		if (!m->clients[i].override)
 			client_apply_rules(m, &m->clients[i]);
-	bus_emit_changed(m, "ThermalLimit", "Applications", NULL);
+	emit_changed(m, STRV_MAKE("ThermalLimit", "Applications"));
 	return 0;
 }
 
@@ -655,20 +707,11 @@ Manager *manager_free(Manager *m)
 			close(m->devices[i].fd);
 	free(m->devices);
 	free(m->clients);
-	for (size_t i = 0; i < m->n_regs; i++) {
-		sd_bus_track_unref(m->regs[i]->track);
-		free(m->regs[i]->sender);
-		free(m->regs[i]);
-	}
-	free(m->regs);
-	bus_auth_queries_free(m);
 	sd_event_source_unref(m->tick);
 	sd_event_source_disable_unref(m->dev_watch);
 	sd_event_source_disable_unref(m->accel_watch);
 	sd_event_source_unref(m->wd);
 	sd_device_monitor_unref(m->monitor);
-	sd_bus_slot_unref(m->vtable_slot);
-	sd_bus_flush_close_unref(m->bus);
 	sd_event_unref(m->event);
 	config_done(&m->config);
 	free(m->config_path);
@@ -697,11 +740,6 @@ int manager_start(Manager *m)
 	if (r < 0)
 		return r;
 	sd_event_set_signal_exit(m->event, 1);
-	if (!m->no_bus) {
-		r = bus_setup(m);
-		if (r < 0)
-			return r;
-	}
 	r = sd_device_monitor_new(&m->monitor);
 	if (r >= 0)
 		r = sd_device_monitor_filter_add_match_subsystem_devtype(m->monitor, "accel", NULL);

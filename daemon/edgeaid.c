@@ -15,12 +15,17 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 
 #include <systemd/sd-daemon.h>
 
+#include "edgeaid-bus.h"
 #include "edgeaid-manager.h"
+#include "shared/protocol.h"
+
+#define EXIT_USAGE 2
 
 static const char *arg_config = "/etc/edgeai/edgeaid.conf";
 static const char *arg_runtime = NULL;
@@ -100,44 +105,48 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void
 	return 0;
 }
 
-int main(int argc, char *argv[])
+static int check_config(void)
 {
-	Manager *m = NULL;
 	char err[512] = "";
+	Config c;
+	int r;
+
+	config_init(&c);
+	r = config_load(&c, arg_config, err, sizeof(err));
+	if (r < 0)
+		fprintf(stderr, "%s\n", *err ? err : strerror(-r));
+	else
+		printf("%s: ok, %zu application rule(s)\n", arg_config, c.n_rules);
+	config_done(&c);
+	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+/* Returns the exit status. */
+static int run(int argc, char *argv[])
+{
+	_cleanup_(manager_freep) Manager *m = NULL;
+	_cleanup_(bus_freep) Bus *bus = NULL;
 	int r;
 
 	r = parse_argv(argc, argv);
 	if (r <= 0)
-		return r < 0 ? 2 : 0;
+		return r < 0 ? EXIT_USAGE : EXIT_SUCCESS;
 	if (!arg_runtime)
 		arg_runtime = getenv("RUNTIME_DIRECTORY") ? getenv("RUNTIME_DIRECTORY") : EDGEAID_RUNTIME_DIR;
-	if (arg_check) {
-		Config c;
-
-		config_init(&c);
-		r = config_load(&c, arg_config, err, sizeof(err));
-		if (r < 0)
-			fprintf(stderr, "%s\n", *err ? err : strerror(-r));
-		else
-			printf("%s: ok, %zu application rule(s)\n", arg_config, c.n_rules);
-		config_done(&c);
-		return r < 0 ? 1 : 0;
-	}
+	if (arg_check)
+		return check_config();
 	r = manager_new(&m, arg_config, arg_runtime);
 	if (r < 0)
-		return 1;
-	if (arg_restore) {
-		r = manager_restore_knobs(m);
-		manager_free(m);
-		return r < 0 ? 1 : 0;
-	}
-	m->no_bus = arg_no_bus;
+		return EXIT_FAILURE;
+	if (arg_restore)
+		return manager_restore_knobs(m) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 	r = manager_start(m);
+	if (r >= 0 && !arg_no_bus)
+		r = bus_new(&bus, m);
 	if (r < 0) {
 		sd_notifyf(0, "STATUS=Failed to start: %s\nERRNO=%d", strerror(-r), -r);
 		manager_restore_knobs(m);
-		manager_free(m);
-		return 1;
+		return EXIT_FAILURE;
 	}
 	r = sd_event_add_signal(m->event, NULL, SIGHUP | SD_EVENT_SIGNAL_PROCMASK, on_sighup, m);
 	if (r < 0)
@@ -149,6 +158,10 @@ int main(int argc, char *argv[])
 	r = sd_event_loop(m->event);
 	sd_notify(0, "STOPPING=1\nSTATUS=Stopping, restoring knobs");
 	manager_restore_knobs(m);
-	manager_free(m);
-	return r < 0 ? 1 : 0;
+	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+int main(int argc, char *argv[])
+{
+	return run(argc, argv);
 }
