@@ -356,47 +356,54 @@ static int method_set_thermal_limit(sd_bus_message *msg, void *userdata, sd_bus_
 	return sd_bus_reply_method_return(msg, NULL);
 }
 
-static int parse_policy_args(sd_bus_message *msg, uint32_t *weight, int *prio, uint64_t *quota, uint64_t *period,
-			     sd_bus_error *error)
+/* The policy arguments of SetClientPolicy and SetApplicationPolicy */
+typedef struct PolicyArgs {
+	uint32_t weight;        /* 0 = leave */
+	int priority;           /* -1 = leave */
+	uint64_t quota_ns, period_ns;
+} PolicyArgs;
+
+/*
+ * Read a SetClientPolicy or SetApplicationPolicy call: its key of type @sig
+ * into @key, then "ustt" checked into @p, then ask polkit. Returns as
+ * bus_verify() does, or a negative errno with @error set on bad arguments.
+ */
+static int read_policy_call(Bus *b, sd_bus_message *msg, char sig, void *key, PolicyArgs *p, sd_bus_error *error)
 {
 	const char *ps;
 	int r;
 
-	r = sd_bus_message_read(msg, "ustt", weight, &ps, quota, period);
+	r = sd_bus_message_read_basic(msg, sig, key);
+	if (r >= 0)
+		r = sd_bus_message_read(msg, "ustt", &p->weight, &ps, &p->quota_ns, &p->period_ns);
 	if (r < 0)
 		return r;
-	if (*weight > 1000)
-		return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "Weight %u not 1..1000 (0 = leave)", *weight);
-	*prio = -1;
-	if (*ps && (*prio = priority_from_string(ps)) < 0)
+	if (p->weight > 1000)
+		return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS, "Weight %u not 1..1000 (0 = leave)", p->weight);
+	p->priority = -1;
+	if (*ps && (p->priority = priority_from_string(ps)) < 0)
 		return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
 					 "Priority '%s' not low, normal or high ('' = leave)", ps);
-	if (*quota && (*period < 1000000 || *period > 60000000000ULL || *quota > *period))
+	if (p->quota_ns && (p->period_ns < 1000000 || p->period_ns > 60000000000ULL || p->quota_ns > p->period_ns))
 		return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
 					 "Quota %" PRIu64 " ns per period %" PRIu64 " ns: period not 1 ms..60 s or quota above it",
-					 *quota, *period);
-	if (!*weight && *prio < 0 && !*quota)
+					 p->quota_ns, p->period_ns);
+	if (!p->weight && p->priority < 0 && !p->quota_ns)
 		return sd_bus_error_set(error, SD_BUS_ERROR_INVALID_ARGS, "Nothing to set");
-	return 1;
+	return bus_verify(b, msg, ACTION_SET_POLICY, error);
 }
 
 static int method_set_client_policy(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
 	Bus *b = userdata;
-	uint64_t id, quota, period;
-	uint32_t weight;
-	int prio, r;
+	PolicyArgs p;
+	uint64_t id;
+	int r;
 
-	r = sd_bus_message_read(msg, "t", &id);
-	if (r < 0)
-		return r;
-	r = parse_policy_args(msg, &weight, &prio, &quota, &period, error);
-	if (r <= 0)
-		return r;
-	r = bus_verify(b, msg, ACTION_SET_POLICY, error);
+	r = read_policy_call(b, msg, 't', &id, &p, error);
 	if (r <= 0)
 		return r < 0 ? r : 1; /* polkit answers later, then this runs again */
-	r = manager_set_client_policy(b->manager, id, weight, prio, quota, period, true);
+	r = manager_set_client_policy(b->manager, id, p.weight, p.priority, p.quota_ns, p.period_ns, true);
 	if (r == -ESRCH)
 		return sd_bus_error_setf(error, EDGEAID_ERROR_NO_SUCH_CLIENT, "No client %" PRIu64, id);
 	if (r < 0)
@@ -409,21 +416,14 @@ static int method_set_client_policy(sd_bus_message *msg, void *userdata, sd_bus_
 static int method_set_app_policy(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
 	Bus *b = userdata;
-	uint64_t quota, period;
-	uint32_t weight;
 	const char *name;
-	int prio, r;
+	PolicyArgs p;
+	int r;
 
-	r = sd_bus_message_read(msg, "s", &name);
-	if (r < 0)
-		return r;
-	r = parse_policy_args(msg, &weight, &prio, &quota, &period, error);
-	if (r <= 0)
-		return r;
-	r = bus_verify(b, msg, ACTION_SET_POLICY, error);
+	r = read_policy_call(b, msg, 's', &name, &p, error);
 	if (r <= 0)
 		return r < 0 ? r : 1; /* polkit answers later, then this runs again */
-	r = manager_set_app_policy(b->manager, name, weight, prio, quota, period);
+	r = manager_set_app_policy(b->manager, name, p.weight, p.priority, p.quota_ns, p.period_ns);
 	if (r == -ENOENT)
 		return sd_bus_error_setf(error, EDGEAID_ERROR_NO_SUCH_APPLICATION, "No [Application] named '%s'", name);
 	if (r < 0)
