@@ -21,7 +21,7 @@
 
 #include <systemd/sd-bus.h>
 
-#include "ctl-ops.h"
+#include "edgeaictl.h"
 #include "shared/macro.h"
 #include "shared/protocol.h"
 #include "shared/sysfs.h"
@@ -37,20 +37,6 @@ struct client {
 	uint64_t quota_ns;
 	int from_daemon;
 };
-
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
 
 struct client_list {
 	struct client *c;
@@ -154,17 +140,17 @@ static void print_clients(struct client *c, int n, const double *util, int json)
 		for (int i = 0; i < n; i++) {
 			printf("%s{\"id\":%" PRIu64 ",\"pid\":%u,\"uid\":%u,\"comm\":", i ? "," : "", c[i].info.id, c[i].info.pid,
 			       c[i].info.uid);
-			json_str(c[i].info.comm);
+			json_string(stdout, c[i].info.comm);
 			printf(",\"device\":");
-			json_str(c[i].info.device);
+			json_string(stdout, c[i].info.device);
 			printf(",\"engine_ns\":%" PRIu64, c[i].info.engine_ns);
 			if (util)
 				printf(",\"utilization_pct\":%.1f", util[i]);
 			if (c[i].from_daemon) {
 				printf(",\"application\":");
-				json_str(c[i].app);
+				json_string(stdout, c[i].app);
 				printf(",\"priority\":");
-				json_str(c[i].prio);
+				json_string(stdout, c[i].prio);
 				printf(",\"weight\":%u,\"quota_ns\":%" PRIu64, c[i].weight, c[i].quota_ns);
 			}
 			printf("}");
@@ -187,7 +173,7 @@ static void print_clients(struct client *c, int n, const double *util, int json)
 	}
 }
 
-static int cmd_clients(int json)
+int verb_clients(int argc _unused_, char *argv[] _unused_)
 {
 	static struct client c[MAXC];
 	int n = list_clients(c, MAXC);
@@ -195,7 +181,7 @@ static int cmd_clients(int json)
 
 	if (bus)
 		merge_daemon_clients(bus, c, n);
-	if (json) {
+	if (arg_json) {
 		printf("{\"daemon\":%s,\"clients\":", bus ? "true" : "false");
 		print_clients(c, n, NULL, 1);
 		printf("}\n");
@@ -207,7 +193,7 @@ static int cmd_clients(int json)
 	return 0;
 }
 
-static int cmd_top(int json, int iterations, int interval_ms)
+static int top(int iterations, int interval_ms)
 {
 	static struct client a[MAXC], b[MAXC];
 	static double util[MAXC];
@@ -231,7 +217,7 @@ static int cmd_top(int json, int iterations, int interval_ms)
 		}
 		if (bus)
 			merge_daemon_clients(bus, b, nb);
-		if (json) {
+		if (arg_json) {
 			printf("{\"interval_ms\":%d,\"clients\":", interval_ms);
 			print_clients(b, nb, util, 1);
 			printf("}\n");
@@ -250,7 +236,7 @@ static int cmd_top(int json, int iterations, int interval_ms)
 	return 0;
 }
 
-static int cmd_power_get(int json)
+static int power_get(void)
 {
 	_cleanup_free_ AccelDevice *d = NULL;
 	int n = list_devs(&d);
@@ -259,7 +245,7 @@ static int cmd_power_get(int json)
 
 	if (bus)
 		get_str(bus, "PowerProfile", profile, sizeof(profile));
-	if (json)
+	if (arg_json)
 		printf("{\"profile\":%s%s%s,\"devices\":[", *profile ? "\"" : "null", profile, *profile ? "\"" : "");
 	else
 		printf("profile: %s\n%-8s %-4s %-10s %12s %12s %12s %-10s %s\n", *profile ? profile : "- (edgeaid not running)",
@@ -271,7 +257,7 @@ static int cmd_power_get(int json)
 		avail[0] = 0;
 		if (*d[i].devfreq)
 			read_attr(d[i].devfreq, "available_frequencies", avail, sizeof(avail));
-		if (json) {
+		if (arg_json) {
 			printf("%s{\"device\":\"%s\",\"type\":\"%s\",\"runtime_status\":\"%s\",\"cur_freq_hz\":%lld,"
 			       "\"min_freq_hz\":%lld,\"max_freq_hz\":%lld,\"autosuspend_delay_ms\":%lld,"
 			       "\"available_hz\":\"%s\"}", i ? "," : "", d[i].name, d[i].type, state,
@@ -285,13 +271,13 @@ static int cmd_power_get(int json)
 			       avail);
 		}
 	}
-	if (json)
+	if (arg_json)
 		printf("]}\n");
 	sd_bus_flush_close_unref(bus);
 	return n ? 0 : 1;
 }
 
-static int cmd_power_set(const char *profile)
+static int power_set(const char *profile)
 {
 	sd_bus_error e = SD_BUS_ERROR_NULL;
 	sd_bus *bus = daemon_bus();
@@ -309,7 +295,7 @@ static int cmd_power_set(const char *profile)
 	return r < 0 ? 1 : 0;
 }
 
-static int cmd_thermal(int json)
+int verb_thermal(int argc _unused_, char *argv[] _unused_)
 {
 	_cleanup_free_ AccelDevice *d = NULL;
 	int n = list_devs(&d);
@@ -324,7 +310,7 @@ static int cmd_thermal(int json)
 		get_str(bus, "ThrottleReason", reason, sizeof(reason));
 		snprintf(throttled, sizeof(throttled), "%s", thr ? "yes" : "no");
 	}
-	if (json) {
+	if (arg_json) {
 		printf("{\"daemon\":%s", bus ? "true" : "false");
 		if (bus)
 			printf(",\"limit_mc\":%u,\"throttled\":%s,\"reason\":\"%s\"", limit, thr ? "true" : "false", reason);
@@ -342,7 +328,7 @@ static int cmd_thermal(int json)
 	for (int i = 0; i < n; i++) {
 		long long t = *d[i].tz ? read_attr_ll(d[i].tz, "temp", -1) : -1;
 
-		if (json) {
+		if (arg_json) {
 			printf("%s{\"device\":\"%s\",\"type\":\"%s\",\"zone\":\"%s\",\"temp_mc\":%lld,\"trips\":[",
 			       i ? "," : "", d[i].name, d[i].type, *d[i].tz ? strrchr(d[i].tz, '/') + 1 : "", t);
 		} else {
@@ -358,20 +344,20 @@ static int cmd_thermal(int json)
 			snprintf(a, sizeof(a), "trip_point_%d_type", k);
 			if (tt < 0 || read_attr(d[i].tz, a, ty, sizeof(ty)))
 				break;
-			if (json)
+			if (arg_json)
 				printf("%s{\"type\":\"%s\",\"temp_mc\":%lld}", k ? "," : "", ty, tt);
 			else
 				printf("%s%s %.1f", k ? ", " : "", ty, tt / 1000.0);
 		}
-		printf(json ? "]}" : "\n");
+		printf(arg_json ? "]}" : "\n");
 	}
-	if (json)
+	if (arg_json)
 		printf("]}\n");
 	sd_bus_flush_close_unref(bus);
 	return 0;
 }
 
-static int cmd_why(int json)
+int verb_why(int argc _unused_, char *argv[] _unused_)
 {
 	sd_bus *bus = daemon_bus();
 	char why[512] = "", advice[32] = "", reason[32] = "", status[256] = "", file[64] = "";
@@ -379,7 +365,7 @@ static int cmd_why(int json)
 
 	if (!bus) {
 		read_line_file(EDGEAID_ADVICE_PATH, file, sizeof(file));
-		if (json)
+		if (arg_json)
 			printf("{\"daemon\":false,\"advice\":\"%s\"}\n", *file ? file : "unknown");
 		else
 			printf("edgeaid is not running; last advice file: %s\n", *file ? file : "none");
@@ -390,15 +376,15 @@ static int cmd_why(int json)
 	get_str(bus, "ThrottleReason", reason, sizeof(reason));
 	get_str(bus, "Status", status, sizeof(status));
 	sd_bus_get_property_trivial(bus, MANAGER, "Throttled", NULL, 'b', &thr);
-	if (json) {
+	if (arg_json) {
 		printf("{\"daemon\":true,\"throttled\":%s,\"throttle_reason\":", thr ? "true" : "false");
-		json_str(reason);
+		json_string(stdout, reason);
 		printf(",\"fallback_advice\":");
-		json_str(advice);
+		json_string(stdout, advice);
 		printf(",\"why\":");
-		json_str(why);
+		json_string(stdout, why);
 		printf(",\"status\":");
-		json_str(status);
+		json_string(stdout, status);
 		printf("}\n");
 	} else {
 		printf("status:    %s\nthrottled: %s%s%s%s\nfallback:  %s\nlast decision: %s\n", status, thr ? "yes" : "no",
@@ -409,34 +395,27 @@ static int cmd_why(int json)
 	return 0;
 }
 
-int ctl_ops_run(const char *cmd, int n, char **operands, int json)
+int verb_top(int argc, char *argv[])
 {
-	if (!strcmp(cmd, "clients"))
-		return n ? 2 : cmd_clients(json);
-	if (!strcmp(cmd, "top")) {
-		int it = n >= 1 ? atoi(operands[0]) : 0, ms = n >= 2 ? atoi(operands[1]) : 1000;
+	int it = argc > 1 ? atoi(argv[1]) : 0, ms = argc > 2 ? atoi(argv[2]) : 1000;
 
-		if (n > 2 || (n >= 1 && it < 1) || ms < 50 || ms > 60000) {
-			fprintf(stderr, "edgeaictl: top [ITERATIONS [INTERVAL_MS]] (INTERVAL_MS 50..60000)\n");
-			return 2;
-		}
-		if (!json && n == 0 && !isatty(STDOUT_FILENO))
-			it = 1;
-		return cmd_top(json, it, ms);
+	if ((argc > 1 && it < 1) || ms < 50 || ms > 60000) {
+		fprintf(stderr, "edgeaictl: top [ITERATIONS [INTERVAL_MS]] (INTERVAL_MS 50..60000)\n");
+		return EXIT_USAGE;
 	}
-	if (!strcmp(cmd, "power")) {
-		if (n == 0 || (n == 1 && !strcmp(operands[0], "get")))
-			return cmd_power_get(json);
-		if (n == 2 && !strcmp(operands[0], "set"))
-			return cmd_power_set(operands[1]);
-		fprintf(stderr, "edgeaictl: power get | power set power-saver|balanced|performance\n");
-		return 2;
-	}
-	if (!strcmp(cmd, "thermal"))
-		return n ? 2 : cmd_thermal(json);
-	if (!strcmp(cmd, "why"))
-		return n ? 2 : cmd_why(json);
-	return -1;
+	if (!arg_json && argc == 1 && !isatty(STDOUT_FILENO))
+		it = 1;
+	return top(it, ms);
+}
+
+int verb_power(int argc, char *argv[])
+{
+	if (argc == 1 || (argc == 2 && !strcmp(argv[1], "get")))
+		return power_get();
+	if (argc == 3 && !strcmp(argv[1], "set"))
+		return power_set(argv[2]);
+	fprintf(stderr, "edgeaictl: power get | power set power-saver|balanced|performance\n");
+	return EXIT_USAGE;
 }
 
 void ctl_status_live(const char *const *nodes, const unsigned int *cores, int n, struct ctl_live *live,
@@ -494,7 +473,7 @@ void ctl_status_live(const char *const *nodes, const unsigned int *cores, int n,
 	}
 }
 
-void ctl_status_policy(int json)
+void ctl_status_policy(void)
 {
 	sd_bus *bus = daemon_bus();
 	sd_bus_message *reply = NULL;
@@ -503,7 +482,7 @@ void ctl_status_policy(int json)
 	int thr = 0, first = 1;
 
 	if (!bus) {
-		if (json)
+		if (arg_json)
 			printf("null");
 		else
 			printf("\npolicy: edgeaid is not running (kernel defaults; `systemctl start edgeaid`)\n");
@@ -515,13 +494,13 @@ void ctl_status_policy(int json)
 	sd_bus_get_property_trivial(bus, MANAGER, "ThermalLimit", NULL, 'u', &limit);
 	sd_bus_get_property_trivial(bus, MANAGER, "Throttled", NULL, 'b', &thr);
 	sd_bus_get_property_trivial(bus, MANAGER, "RegisteredClients", NULL, 'u', &regs);
-	if (json) {
+	if (arg_json) {
 		printf("{\"profile\":");
-		json_str(profile);
+		json_string(stdout, profile);
 		printf(",\"thermal_limit_mc\":%u,\"throttled\":%s,\"throttle_reason\":", limit, thr ? "true" : "false");
-		json_str(reason);
+		json_string(stdout, reason);
 		printf(",\"fallback_advice\":");
-		json_str(advice);
+		json_string(stdout, advice);
 		printf(",\"registered_clients\":%u,\"applications\":[", regs);
 	} else {
 		printf("\npolicy (edgeaid):\n  profile %s, thermal limit ", profile);
@@ -539,11 +518,11 @@ void ctl_status_policy(int json)
 		uint64_t quota, period;
 
 		while (sd_bus_message_read(reply, "(ssutt)", &name, &prio, &weight, &quota, &period) > 0) {
-			if (json) {
+			if (arg_json) {
 				printf("%s{\"name\":", first ? "" : ",");
-				json_str(name);
+				json_string(stdout, name);
 				printf(",\"priority\":");
-				json_str(prio);
+				json_string(stdout, prio);
 				printf(",\"weight\":%u,\"quota_ns\":%" PRIu64 ",\"period_ns\":%" PRIu64 "}", weight,
 				       quota, period);
 			} else {
@@ -558,7 +537,7 @@ void ctl_status_policy(int json)
 			first = 0;
 		}
 	}
-	if (json)
+	if (arg_json)
 		printf("]}");
 	else if (first)
 		printf("  no application rules\n");

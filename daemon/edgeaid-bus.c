@@ -221,28 +221,25 @@ static int bus_verify(Bus *b, sd_bus_message *msg, const char *action, sd_bus_er
 }
 
 /* A property getter; the vtable's userdata is the Bus */
-#define GETTER(name)                                                                                   \
-	static int name(sd_bus *_bus_ __attribute__((unused)), const char *path __attribute__((unused)), \
-			const char *iface __attribute__((unused)), const char *prop,                    \
-			sd_bus_message *reply, void *userdata, sd_bus_error *error __attribute__((unused)))
+#define GETTER(name)                                                                            \
+	static int name(sd_bus *_bus_ _unused_, const char *path _unused_, const char *iface _unused_, \
+			const char *prop _unused_, sd_bus_message *reply, void *userdata _unused_,      \
+			sd_bus_error *error _unused_)
 
 GETTER(get_profile)
 {
 	const Manager *m = ((Bus *)userdata)->manager;
 
-	(void)prop;
 	return sd_bus_message_append(reply, "s", profile_to_string(m->profile));
 }
 
 GETTER(get_profiles)
 {
-	(void)prop, (void)userdata;
 	return sd_bus_message_append(reply, "as", 3, "power-saver", "balanced", "performance");
 }
 
 GETTER(get_thermal_limit)
 {
-	(void)prop;
 	return sd_bus_message_append(reply, "u", ((Bus *)userdata)->manager->thermal_limit_mc);
 }
 
@@ -262,7 +259,6 @@ GETTER(get_string)
 
 GETTER(get_throttled)
 {
-	(void)prop;
 	return sd_bus_message_append(reply, "b", (int)((Bus *)userdata)->manager->throttled);
 }
 
@@ -271,7 +267,6 @@ GETTER(get_devices)
 	const Manager *m = ((Bus *)userdata)->manager;
 	int r = sd_bus_message_open_container(reply, 'a', "(ssxtb)");
 
-	(void)prop;
 	for (size_t i = 0; r >= 0 && i < m->n_devices; i++) {
 		const Device *d = &m->devices[i];
 
@@ -286,7 +281,6 @@ GETTER(get_clients)
 	const Manager *m = ((Bus *)userdata)->manager;
 	int r = sd_bus_message_open_container(reply, 'a', "(tuussssutt)");
 
-	(void)prop;
 	for (size_t i = 0; r >= 0 && i < m->n_clients; i++) {
 		const Client *c = &m->clients[i];
 
@@ -301,7 +295,6 @@ GETTER(get_apps)
 	const Manager *m = ((Bus *)userdata)->manager;
 	int r = sd_bus_message_open_container(reply, 'a', "(ssutt)");
 
-	(void)prop;
 	for (size_t i = 0; r >= 0 && i < m->config.n_rules; i++) {
 		const AppRule *a = &m->config.rules[i];
 
@@ -313,7 +306,6 @@ GETTER(get_apps)
 
 GETTER(get_registered)
 {
-	(void)prop;
 	return sd_bus_message_append(reply, "u", (uint32_t)((Bus *)userdata)->n_regs);
 }
 

@@ -9,6 +9,7 @@
 
 #define _cleanup_(f) __attribute__((__cleanup__(f)))
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
+#define _unused_ __attribute__((unused))
 
 static inline void freep(void *p) { free(*(void **)p); }
 #define _cleanup_free_ _cleanup_(freep)
