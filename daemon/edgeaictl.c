@@ -2,7 +2,9 @@
 /*
  * edgeaictl - inspect and test edgeai accelerators.
  *
- * Works without the daemon: it talks to the devices through libedgeai.
+ * The options, the verb table with dispatch and help, and the verbs that
+ * use libedgeai: status, selftest, inspect and quantize. The others live in
+ * ctl-ops.c and ctl-model.c (edgeaictl.h). Works without edgeaid.
  */
 #define _GNU_SOURCE
 #include <dirent.h>

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * edgeaid: the Manager. Devices (sd-device enumeration and monitor), the
- * control loop (thermal cap, clients and their policy, fallback advice),
- * power profiles, the knob journal, the STATUS= line and the watchdog.
+ * edgeaid: the Manager. Devices (found in sysfs, followed by the sd-device
+ * monitor and inotify on /dev), the control loop (thermal cap, clients and
+ * their policy, fallback advice), power profiles, the knob journal, the
+ * advice file, the STATUS= line and the watchdog. It announces changes
+ * through its ManagerListener and never calls the bus.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE

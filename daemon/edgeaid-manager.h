@@ -1,4 +1,9 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * edgeaid: the Manager owns the event loop and its sources, the devices,
+ * the clients, the configuration in force and the policy decisions
+ * (edgeaid-manager.c). Its callers are edgeaid.c and edgeaid-bus.c.
+ */
 #ifndef EDGEAID_MANAGER_H
 #define EDGEAID_MANAGER_H
 
@@ -7,7 +12,7 @@
 
 #include "edgeaid-conf.h"
 #include "edgeaid-util.h"
-#include "shared/protocol.h"
+#include "shared/macro.h"
 #include "shared/sysfs.h"
 
 #define MAX_FREQS 32

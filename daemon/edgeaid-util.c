@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* edgeaid: pure logic, tested on the host by tests/host/test-edgeaid-util.c. */
+/* edgeaid: pure logic and the knob journal, tested by tests/host/test-edgeaid-util.c. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif

@@ -6,7 +6,9 @@
  *   edgeaid --restore      put back every sysfs knob a (crashed) instance changed
  *   edgeaid --check-config parse the configuration, print errors, exit
  *
- * See edgeaid(8) and edgeaid.conf(5).
+ * This file is the command line and run(): the Manager (edgeaid-manager.h)
+ * does the work, the Bus (edgeaid-bus.h) publishes it. See edgeaid(8) and
+ * edgeaid.conf(5).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE

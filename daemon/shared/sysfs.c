@@ -2,7 +2,7 @@
 /*
  * sysfs and procfs lookups of edgeaid and edgeaictl: attribute files, accel
  * devices, thermal zones, and the DRM fdinfo of the devices' open files
- * (Documentation/gpu/drm-usage-stats.rst).
+ * (the kernel's Documentation/gpu/drm-usage-stats.rst).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
