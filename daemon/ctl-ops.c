@@ -1,21 +1,19 @@
 // SPDX-License-Identifier: MIT
 /*
- * edgeaictl's operator commands: clients, top, power get|set, thermal, why.
- * Everything is read from sysfs and /proc/PID/fdinfo, so it works without
- * edgeaid; when edgeaid runs, its view (applications, weights, profile,
- * throttling, advice) is added from org.edgeai.Manager1 on the system bus.
- * `power set` needs edgeaid (it owns the knobs).
+ * edgeaictl's operator verbs: clients, top, power get|set, thermal, why,
+ * and the live state and policy that status adds. Everything is read from
+ * sysfs and /proc/PID/fdinfo (shared/sysfs.h), so it works without edgeaid;
+ * when edgeaid runs, its view (applications, weights, profile, throttling,
+ * advice) is added from org.edgeai.Manager1 on the system bus. `power set`
+ * needs edgeaid (it owns the knobs).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include <dirent.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 

@@ -11,7 +11,6 @@
 #endif
 #include "edgeaid-manager.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
