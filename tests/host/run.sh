@@ -50,7 +50,7 @@ cc=${CC:-cc}
 # shellcheck disable=SC2086
 cflags="-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers -g -O1
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-	-Ilibedgeai/include -Iuapi -Ifirmware/include -Itests/host $(pkg-config --cflags $pkgs)"
+	-Ilibedgeai/include -Ilibedgeai/src -Iuapi -Ifirmware/include -Itests/host $(pkg-config --cflags $pkgs)"
 # shellcheck disable=SC2086
 libs="$build/libedgeai/libedgeai.a $(pkg-config --libs $pkgs) -lm -lpthread"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"

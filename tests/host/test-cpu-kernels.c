@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The optimized CPU kernel sets (libedgeai/src/cpu-avx2.c, and
+ * The optimized CPU kernel sets (libedgeai/src/exec/cpu-avx2.c, and
  * cpu-vnni.c: AVX-512 VNNI) against the firmware reference kernels on
  * seeded random CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED programs:
  * odd channel counts (not multiples of the vector width), padding,
@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../libedgeai/src/compile.h"
-#include "../../libedgeai/src/cpu.h"
+#include "compiler/compile.h"
+#include "exec/cpu.h"
 #include "drm/edgeai_program.h"
 #include "ktap.h"
 

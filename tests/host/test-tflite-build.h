@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../libedgeai/src/tflite-model.h"
+#include "model/model.h"
 
 static inline int tb_tensor(struct edgeai_model *m, const char *name, uint8_t type, int rank,
 			    const int32_t *shape, const void *data, size_t size)

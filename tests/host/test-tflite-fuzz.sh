@@ -18,9 +18,10 @@ if ! command -v clang > /dev/null; then
 	exit 77
 fi
 mkdir -p "$out/corpus" "$out/artifacts"
-src=libedgeai/src
-inc="-I$top/libedgeai/include -I$top/libedgeai/src -I$top/uapi $(pkg-config --cflags libdrm libudev liburing)"
-libsrc="$top/$src/tflite-model.c $top/$src/tflite-read.c $top/$src/tflite-write.c $top/$src/util.c"
+src=$top/libedgeai/src
+inc="-I$top/libedgeai/include -I$src -I$top/uapi $(pkg-config --cflags libdrm libudev liburing)"
+# The model folder and what it may call (libedgeai/README.md).
+libsrc="$src/model/*.c $src/base/*.c"
 # shellcheck disable=SC2086
 clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all $inc -o "$out/fuzz-tflite" "$top/tests/fuzz/fuzz-tflite.c" \

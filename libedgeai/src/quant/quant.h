@@ -3,7 +3,7 @@
 #ifndef EDGEAI_QUANT_H
 #define EDGEAI_QUANT_H
 
-#include "tflite-model.h"
+#include "model/model.h"
 
 enum ea_qc_kind {
 	EA_QC_NONE = 0,

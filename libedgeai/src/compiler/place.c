@@ -22,11 +22,11 @@
 #include <sys/ioctl.h>
 #include <time.h>
 
-#include "cpu.h"
+#include "exec/cpu.h"
 #include "drm/edgeai_accel.h"
 #include "drm/edgeai_program.h"
-#include "cache.h"
-#include "run-device.h"
+#include "compiler/cache.h"
+#include "compiler/place.h"
 
 /* The compiled blob with program ops [first, first + count) only. */
 static void *sub_blob(const struct ea_compiled *c, uint32_t first, uint32_t count, size_t *ret_size)

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "compile.h"
+#include "compiler/compile.h"
 
 /* What identifies a device's op set: type, firmware and driver versions. */
 struct ea_cache_dev {

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "edgeai-private.h"
+#include "runtime/runtime.h"
 
 _Static_assert(sizeof(struct drm_edgeai_submit) <= 80,
 	       "submit payload must fit the SQE128 command area");

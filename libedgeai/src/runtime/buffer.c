@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "edgeai-private.h"
+#include "runtime/runtime.h"
 
 static struct edgeai_buffer *table_find_locked(struct edgeai_device *dev, uint32_t handle)
 {

@@ -8,7 +8,7 @@
 #ifndef EDGEAI_RUN_DEVICE_H
 #define EDGEAI_RUN_DEVICE_H
 
-#include "compile.h"
+#include "compiler/compile.h"
 #include "edgeai/edgeai.h"
 
 /*

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "edgeai-private.h"
+#include "runtime/runtime.h"
 
 static int device_new(int fd, unsigned int flags, struct edgeai_device **ret_dev)
 {

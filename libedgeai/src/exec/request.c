@@ -30,10 +30,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cpu.h"
+#include "exec/cpu.h"
 #include "drm/edgeai_program.h"
-#include "edgeai-private.h"
-#include "program.h"
+#include "runtime/runtime.h"
+#include "exec/program.h"
 
 /* the kernel's EDGEAI_PROG_MAX_SLOTS (and DRM_EDGEAI_MAX_BOS) */
 #define REQ_MAX_SLOTS 64

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tflite-model.h"
+#include "model/model.h"
 
 struct ea_io {
 	uint64_t offset;	/* in the arena */

@@ -30,9 +30,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fref.h"
-#include "macro.h"
-#include "quant.h"
+#include "quant/fref.h"
+#include "base/macro.h"
+#include "quant/quant.h"
 
 #define QERR(q, r, ...) ea_errf((q)->err, (q)->errsz, (r), __VA_ARGS__)
 #define PCT_PER_SAMPLE 4096

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compile.h"
+#include "compiler/compile.h"
 #include "drm/edgeai_program.h"
 
 #define ARENA_ALIGN 64

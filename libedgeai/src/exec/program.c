@@ -14,12 +14,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "compile.h"
-#include "cpu.h"
+#include "compiler/compile.h"
+#include "exec/cpu.h"
 #include "drm/edgeai_accel.h"
-#include "cache.h"
-#include "program.h"
-#include "run-device.h"
+#include "compiler/cache.h"
+#include "exec/program.h"
+#include "compiler/place.h"
 #include "edgeai/edgeai.h"
 
 const char *edgeai_exec_device_name(uint32_t device)

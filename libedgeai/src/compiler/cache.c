@@ -28,7 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cache.h"
+#include "compiler/cache.h"
 #include "edgeai/edgeai.h"
 
 #ifndef EA_SRC_ID

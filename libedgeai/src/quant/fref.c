@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fref.h"
-#include "macro.h"
+#include "quant/fref.h"
+#include "base/macro.h"
 
 struct ea_fref {
 	const struct edgeai_model *m;

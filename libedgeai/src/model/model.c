@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "macro.h"
-#include "tflite-model.h"
+#include "base/macro.h"
+#include "model/model.h"
 
 EA_PRIVATE int ea_errf(char *errbuf, size_t size, int r, const char *fmt, ...)
 {

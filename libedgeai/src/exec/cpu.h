@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "compile.h"
+#include "compiler/compile.h"
 
 /* Run @prog (and its host ops) on @slots; 0, or -EIO with *failed_op set. */
 EA_PRIVATE int ea_cpu_exec(const void *prog, size_t size, const struct ea_host_op *host,

@@ -8,7 +8,7 @@
 #include <sys/ioctl.h>
 #include <time.h>
 
-#include "edgeai-private.h"
+#include "runtime/runtime.h"
 
 EDGEAI_PUBLIC int edgeai_check_version(int major, int minor)
 {

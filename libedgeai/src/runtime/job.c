@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "edgeai-private.h"
+#include "runtime/runtime.h"
 
 EDGEAI_PUBLIC int edgeai_job_new(struct edgeai_device *dev, struct edgeai_job **ret_job)
 {

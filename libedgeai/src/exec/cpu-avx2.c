@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpu-opt.h"
+#include "exec/cpu-opt.h"
 
 #if defined(__x86_64__) && defined(__AVX2__)
 #include <immintrin.h>

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "edgeai/edgeai.h"
-#include "tflite-schema.h"
+#include "model/tflite-schema.h"
 
 #define EA_MAX_RANK EDGEAI_MAX_RANK
 /* Limits that keep a hostile file from making us allocate without bound. */

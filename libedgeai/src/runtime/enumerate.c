@@ -11,7 +11,7 @@
 
 #include <libudev.h>
 
-#include "edgeai-private.h"
+#include "runtime/runtime.h"
 
 #define EDGEAI_DRIVER_NAME "edgeai"
 

@@ -12,7 +12,7 @@
 
 #include "drm/edgeai_accel.h"
 #include "edgeai/edgeai.h"
-#include "macro.h"
+#include "base/macro.h"
 
 #define EDGEAI_PRIVATE __attribute__((visibility("hidden")))
 

@@ -6,8 +6,8 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
-#include "compile.h"
-#include "run-device.h"
+#include "compiler/compile.h"
+#include "compiler/place.h"
 
 struct edgeai_program {
 	atomic_int n_ref;

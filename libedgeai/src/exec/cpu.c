@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpu.h"
-#include "cpu-opt.h"
+#include "exec/cpu.h"
+#include "exec/cpu-opt.h"
 #include "ek_internal.h"
 
 /*

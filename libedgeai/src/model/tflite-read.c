@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "macro.h"
-#include "tflite-model.h"
+#include "base/macro.h"
+#include "model/model.h"
 
 struct fb {
 	const uint8_t *p;
