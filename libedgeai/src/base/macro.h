@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Private helper macros of libedgeai (systemd-style cleanup and checks). */
+/*
+ * Helper macros of libedgeai (systemd-style cleanup and checks).
+ *
+ * Visibility: the library is built with -fvisibility=hidden and linked
+ * with libedgeai.map, so every function is private unless it is declared
+ * with EDGEAI_PUBLIC in edgeai/edgeai.h, the one visibility macro.
+ */
 #ifndef EDGEAI_MACRO_H
 #define EDGEAI_MACRO_H
 
@@ -7,9 +13,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "base/base.h"
+
 #define _cleanup_(f) __attribute__((cleanup(f)))
 #define _unused_ __attribute__((unused))
-#define _printf_(a, b) __attribute__((format(printf, a, b)))
 
 static inline void freep(void *p)
 {
@@ -51,17 +58,15 @@ static inline void closep(int *fd)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-void edgeai__log_debug(const char *func, int r, const char *fmt, ...) _printf_(3, 4);
-
 /* Public-boundary argument check: returns @r from the function when @expr is false. */
 #define assert_return(expr, r)                                                 \
 	do {                                                                   \
 		if (__builtin_expect(!(expr), 0)) {                            \
-			edgeai__log_debug(__func__, (r), "assertion '%s' failed", #expr); \
+			base_log_debug(__func__, (r), "assertion '%s' failed", #expr); \
 			return (r);                                            \
 		}                                                              \
 	} while (0)
 
-#define log_debug_errno(r, ...) (edgeai__log_debug(__func__, (r), __VA_ARGS__), (r))
+#define log_debug_errno(r, ...) (base_log_debug(__func__, (r), __VA_ARGS__), (r))
 
 #endif

@@ -15,17 +15,17 @@ struct ea_cache_dev {
 };
 
 /* The cache directory (created); -ENOENT when caching is off. */
-EA_PRIVATE int ea_cache_dir(char *buf, size_t size);
+int ea_cache_dir(char *buf, size_t size);
 /* The entry name of @m: its hash and the library version. */
-EA_PRIVATE int ea_cache_key(const struct edgeai_model *m, char *key, size_t size);
+int ea_cache_key(const struct edgeai_model *m, char *key, size_t size);
 /* 0 and *ret; -ENOENT (no entry); -EBADMSG (corrupt: removed). */
-EA_PRIVATE int ea_cache_load_program(const char *dir, const char *key, struct ea_compiled **ret);
-EA_PRIVATE int ea_cache_store_program(const char *dir, const char *key,
-				      const struct ea_compiled *c);
+int ea_cache_load_program(const char *dir, const char *key, struct ea_compiled **ret);
+int ea_cache_store_program(const char *dir, const char *key,
+			   const struct ea_compiled *c);
 /* accept[i] = 1 when the device's driver takes model op i. */
-EA_PRIVATE int ea_cache_load_ops(const char *dir, const char *key, const struct ea_cache_dev *d,
-				 uint8_t *accept, uint32_t n_ops);
-EA_PRIVATE int ea_cache_store_ops(const char *dir, const char *key, const struct ea_cache_dev *d,
-				  const uint8_t *accept, uint32_t n_ops);
+int ea_cache_load_ops(const char *dir, const char *key, const struct ea_cache_dev *d,
+		      uint8_t *accept, uint32_t n_ops);
+int ea_cache_store_ops(const char *dir, const char *key, const struct ea_cache_dev *d,
+		       const uint8_t *accept, uint32_t n_ops);
 
 #endif

@@ -169,15 +169,15 @@ static int dims4(struct cc *c, const struct ea_tensor *t, uint32_t d[4])
 	uint32_t i;
 
 	if (t->rank > 4)
-		return ea_errf(c->err, c->errsz, -EOPNOTSUPP, "tensor '%s' has rank %u (at most 4)",
-			       t->name ? t->name : "", t->rank);
+		return base_errf(c->err, c->errsz, -EOPNOTSUPP, "tensor '%s' has rank %u (at most 4)",
+				 t->name ? t->name : "", t->rank);
 	for (i = 0; i < 4; i++)
 		d[i] = 1;
 	for (i = 0; i < t->rank; i++) {
 		if (t->shape[i] < 1 || (uint32_t)t->shape[i] > EDGEAI_PROG_MAX_DIM)
-			return ea_errf(c->err, c->errsz, -EOPNOTSUPP,
-				       "tensor '%s' has dimension %d", t->name ? t->name : "",
-				       t->shape[i]);
+			return base_errf(c->err, c->errsz, -EOPNOTSUPP,
+					 "tensor '%s' has dimension %d", t->name ? t->name : "",
+					 t->shape[i]);
 		d[4 - t->rank + i] = (uint32_t)t->shape[i];
 	}
 	return 0;
@@ -197,11 +197,11 @@ static int cc_tensor(struct cc *c, int32_t i)
 	t = T(c, i);
 	dt = dtype_of(t->type);
 	if (!dt)
-		return ea_errf(c->err, c->errsz, -EOPNOTSUPP,
-			       "tensor '%s' is %s: only int8/uint8 (int32 bias) models compile",
-			       t->name ? t->name : "", edgeai_tensor_type_name(t->type));
+		return base_errf(c->err, c->errsz, -EOPNOTSUPP,
+				 "tensor '%s' is %s: only int8/uint8 (int32 bias) models compile",
+				 t->name ? t->name : "", edgeai_tensor_type_name(t->type));
 	if (c->nt >= EDGEAI_PROG_MAX_TENSORS)
-		return ea_errf(c->err, c->errsz, -E2BIG, "too many tensors");
+		return base_errf(c->err, c->errsz, -E2BIG, "too many tensors");
 	r = cc_grow((void **)&c->t, &c->capt, c->nt + 1, sizeof(*c->t));
 	if (r)
 		return r;
@@ -238,7 +238,7 @@ static int cc_op(struct cc *c, uint32_t opcode, const int32_t *ins, uint32_t n_i
 	int r;
 
 	if (c->nops >= EDGEAI_PROG_MAX_OPS)
-		return ea_errf(c->err, c->errsz, -E2BIG, "too many ops");
+		return base_errf(c->err, c->errsz, -E2BIG, "too many ops");
 	r = cc_grow((void **)&c->ops, &c->capops, c->nops + 1, sizeof(*c->ops));
 	if (r)
 		return r;
@@ -259,7 +259,7 @@ static int cc_op(struct cc *c, uint32_t opcode, const int32_t *ins, uint32_t n_i
 	if (r < 0)
 		return r;
 	if (c->t[r].slot == EDGEAI_PROG_SLOT_CONST)
-		return ea_errf(c->err, c->errsz, -EOPNOTSUPP, "an op writes a constant tensor");
+		return base_errf(c->err, c->errsz, -EOPNOTSUPP, "an op writes a constant tensor");
 	o->output = (uint32_t)r;
 	if (params)
 		memcpy(o->params, params, psize);
@@ -292,7 +292,7 @@ static int act_ok(struct cc *c, int act)
 	if (act == TFL_ACT_NONE || act == TFL_ACT_RELU || act == TFL_ACT_RELU6 ||
 	    act == TFL_ACT_RELU_N1_TO_1)
 		return 0;
-	return ea_errf(c->err, c->errsz, -EOPNOTSUPP, "fused activation %d is not supported", act);
+	return base_errf(c->err, c->errsz, -EOPNOTSUPP, "fused activation %d is not supported", act);
 }
 
 static void pad_same(int32_t size, int32_t k, int32_t stride, int32_t dil, int valid,
@@ -318,14 +318,14 @@ static int const_ints(struct cc *c, int32_t i, int32_t *v, uint32_t max, uint32_
 	uint32_t k;
 
 	if (i < 0 || !is_const(c, i))
-		return ea_errf(c->err, c->errsz, -EOPNOTSUPP,
-			       "a shape/axis/padding input is not a constant");
+		return base_errf(c->err, c->errsz, -EOPNOTSUPP,
+				 "a shape/axis/padding input is not a constant");
 	t = T(c, i);
 	b = &c->m->buf[t->buffer];
 	if (ea_tensor_elems(t, &cnt) || cnt > max ||
 	    (t->type != TFL_INT32 && t->type != TFL_INT64) ||
 	    b->size < cnt * (t->type == TFL_INT64 ? 8 : 4))
-		return ea_errf(c->err, c->errsz, -EOPNOTSUPP, "bad constant parameter tensor");
+		return base_errf(c->err, c->errsz, -EOPNOTSUPP, "bad constant parameter tensor");
 	for (k = 0; k < cnt; k++) {
 		if (t->type == TFL_INT64) {
 			int64_t x;
@@ -550,7 +550,7 @@ static void bl_map(struct edgeai_prog_interp *map, int32_t insz, int32_t outsz, 
 
 static int unsupported(struct cc *c, const struct ea_op *op, const char *why)
 {
-	return ea_errf(c->err, c->errsz, -EOPNOTSUPP, "%s: %s", edgeai_op_name(op->code), why);
+	return base_errf(c->err, c->errsz, -EOPNOTSUPP, "%s: %s", edgeai_op_name(op->code), why);
 }
 
 static int need_q(struct cc *c, const struct ea_op *op, int32_t t)
@@ -1272,7 +1272,7 @@ static int emit(struct cc *c, struct ea_compiled *out)
 	uint32_t i;
 
 	if (total > EDGEAI_PROG_MAX_SIZE)
-		return ea_errf(c->err, c->errsz, -E2BIG, "program of %zu bytes is too large", total);
+		return base_errf(c->err, c->errsz, -E2BIG, "program of %zu bytes is too large", total);
 	b = aligned_alloc(64, (total + 63) & ~(size_t)63);
 	if (!b)
 		return -ENOMEM;
@@ -1324,7 +1324,7 @@ static int io_of(struct cc *c, int32_t t, struct ea_io *io)
 	if (r < 0)
 		return r;
 	if (c->t[r].slot == EDGEAI_PROG_SLOT_CONST)
-		return ea_errf(c->err, c->errsz, -EOPNOTSUPP, "a graph input/output is a constant");
+		return base_errf(c->err, c->errsz, -EOPNOTSUPP, "a graph input/output is a constant");
 	io->offset = c->t[r].offset;
 	io->size = pt_bytes(&c->t[r]);
 	io->tensor = (uint32_t)r;
@@ -1355,7 +1355,7 @@ int ea_compile(const struct edgeai_model *m, struct ea_compiled **ret, char *err
 	for (i = 0; i < m->n_tensors; i++)
 		c.map[i] = -1;
 	if (!m->n_ops || !m->n_out) {
-		r = ea_errf(errbuf, errbuf_size, -EINVAL, "the model has no operators or outputs");
+		r = base_errf(errbuf, errbuf_size, -EINVAL, "the model has no operators or outputs");
 		goto fail;
 	}
 	out->n_ops = m->n_ops;
@@ -1380,8 +1380,8 @@ int ea_compile(const struct edgeai_model *m, struct ea_compiled **ret, char *err
 		out->place[i].host = c.host_op;
 		if (r < 0) {
 			if (errbuf && errbuf_size && !errbuf[0])
-				ea_errf(errbuf, errbuf_size, r, "op %u (%s) does not compile", i,
-					edgeai_op_name(m->ops[i].code));
+				base_errf(errbuf, errbuf_size, r, "op %u (%s) does not compile", i,
+					  edgeai_op_name(m->ops[i].code));
 			goto fail;
 		}
 	}

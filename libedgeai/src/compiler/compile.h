@@ -54,11 +54,11 @@ struct ea_compiled {
 	uint32_t n_host;
 };
 
-EA_PRIVATE int ea_compile(const struct edgeai_model *m, struct ea_compiled **ret, char *errbuf,
-			  size_t errbuf_size);
-EA_PRIVATE void ea_compiled_free(struct ea_compiled *c);
+int ea_compile(const struct edgeai_model *m, struct ea_compiled **ret, char *errbuf,
+	       size_t errbuf_size);
+void ea_compiled_free(struct ea_compiled *c);
 
 /* TFLite 2.9.0 QuantizeMultiplier(). */
-EA_PRIVATE void ea_quantize_multiplier(double m, int32_t *ret_mul, int32_t *ret_shift);
+void ea_quantize_multiplier(double m, int32_t *ret_mul, int32_t *ret_shift);
 
 #endif

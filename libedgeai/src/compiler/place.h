@@ -53,23 +53,23 @@ struct ea_dev_state {
  * directory and key, the driver's answers are read from (or stored in) the
  * cache, and EDGEAI_CACHE_* bits are ORed into *cache_state.
  */
-EA_PRIVATE int ea_dev_prepare(struct ea_compiled *c, const char *node, uint32_t exec_dev,
-			      struct ea_dev_state **ret, char *err, size_t errsz,
-			      const char *cache_dir, const char *cache_key,
-			      unsigned int *cache_state);
+int ea_dev_prepare(struct ea_compiled *c, const char *node, uint32_t exec_dev,
+		   struct ea_dev_state **ret, char *err, size_t errsz,
+		   const char *cache_dir, const char *cache_key,
+		   unsigned int *cache_state);
 /*
  * Also use @node (a device of another type) for the ops still on the CPU
  * that its driver takes; rebuilds the segments. Returns the number of
  * ops moved there (0: the device is not kept).
  */
-EA_PRIVATE int ea_dev_add(struct ea_dev_state *s, struct ea_compiled *c, const char *node,
-			  uint32_t exec_dev, char *err, size_t errsz, const char *cache_dir,
-			  const char *cache_key, unsigned int *cache_state);
-EA_PRIVATE void ea_dev_free(struct ea_dev_state *s);
+int ea_dev_add(struct ea_dev_state *s, struct ea_compiled *c, const char *node,
+	       uint32_t exec_dev, char *err, size_t errsz, const char *cache_dir,
+	       const char *cache_key, unsigned int *cache_state);
+void ea_dev_free(struct ea_dev_state *s);
 /* PROGRAM_CREATE / DESTROY of one blob on @fd. */
-EA_PRIVATE int ea_prog_create(int fd, const void *blob, size_t size, uint32_t *handle);
-EA_PRIVATE void ea_prog_destroy(int fd, uint32_t handle);
+int ea_prog_create(int fd, const void *blob, size_t size, uint32_t *handle);
+void ea_prog_destroy(int fd, uint32_t handle);
 /* Model op owning program op @p (or -1). */
-EA_PRIVATE int32_t ea_model_op_of(const struct ea_compiled *c, uint32_t p);
+int32_t ea_model_op_of(const struct ea_compiled *c, uint32_t p);
 
 #endif

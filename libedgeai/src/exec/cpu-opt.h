@@ -19,8 +19,6 @@
 
 #define EA_OPT_NOT_HANDLED 1000
 
-#define EA_OPT_HIDDEN __attribute__((visibility("hidden")))
-
 enum ea_kset {
 	EA_KSET_REFERENCE = 0,
 	EA_KSET_AVX2 = 1,
@@ -28,7 +26,7 @@ enum ea_kset {
 };
 
 /* The kernel set in use (cpu.c). */
-EA_OPT_HIDDEN enum ea_kset ea_opt_level(void);
+enum ea_kset ea_opt_level(void);
 
 /*
  * Per-op prepared weights of each set (NULL: convert on the fly, or the
@@ -40,10 +38,10 @@ struct ea_opt_prep {
 };
 
 /* Run @o: 0, a kernel error, or EA_OPT_NOT_HANDLED (use the reference). */
-EA_OPT_HIDDEN int ea_opt_run(const struct ek_op *o, const struct ea_opt_prep *prep);
+int ea_opt_run(const struct ek_op *o, const struct ea_opt_prep *prep);
 /* Weights of op @o (constant) for the sets in use, or NULL. */
-EA_OPT_HIDDEN struct ea_opt_prep *ea_opt_prepare(const struct ek_op *o);
-EA_OPT_HIDDEN void ea_opt_prepare_free(struct ea_opt_prep *prep);
+struct ea_opt_prep *ea_opt_prepare(const struct ek_op *o);
+void ea_opt_prepare_free(struct ea_opt_prep *prep);
 
 /*
  * The DEPTHWISE_CONV_2D both optimized sets take: 8-bit, one filter batch,
@@ -62,14 +60,14 @@ static inline int ea_dw_shape_ok(const struct ek_op *o)
 }
 
 /* cpu-avx2.c; *_built() is 0 when the compiler could not build the set. */
-EA_OPT_HIDDEN int ea_avx2_built(void);
-EA_OPT_HIDDEN int ea_avx2_run(const struct ek_op *o, const void *prep);
-EA_OPT_HIDDEN void *ea_avx2_prepare(const struct ek_op *o);
+int ea_avx2_built(void);
+int ea_avx2_run(const struct ek_op *o, const void *prep);
+void *ea_avx2_prepare(const struct ek_op *o);
 
 /* cpu-vnni.c */
-EA_OPT_HIDDEN int ea_vnni_built(void);
-EA_OPT_HIDDEN int ea_vnni_run(const struct ek_op *o, const void *prep);
-EA_OPT_HIDDEN void *ea_vnni_prepare(const struct ek_op *o);
-EA_OPT_HIDDEN void ea_vnni_prepare_free(void *prep);
+int ea_vnni_built(void);
+int ea_vnni_run(const struct ek_op *o, const void *prep);
+void *ea_vnni_prepare(const struct ek_op *o);
+void ea_vnni_prepare_free(void *prep);
 
 #endif

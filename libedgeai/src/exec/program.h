@@ -29,8 +29,8 @@ struct edgeai_program {
  * when the advice is to fall back.
  */
 /* A request that does not reference @prog (the program's cached one). */
-EA_PRIVATE int ea_request_new_weak(struct edgeai_program *prog, struct edgeai_request **ret_req);
+int ea_request_new_weak(struct edgeai_program *prog, struct edgeai_request **ret_req);
 
-EA_PRIVATE int ea_advice(char *word, size_t size);
+int ea_advice(char *word, size_t size);
 
 #endif

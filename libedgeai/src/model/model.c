@@ -7,7 +7,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,19 +16,7 @@
 #include "base/macro.h"
 #include "model/model.h"
 
-EA_PRIVATE int ea_errf(char *errbuf, size_t size, int r, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errbuf && size) {
-		va_start(ap, fmt);
-		vsnprintf(errbuf, size, fmt, ap);
-		va_end(ap);
-	}
-	return r;
-}
-
-EA_PRIVATE size_t ea_type_size(uint8_t type)
+size_t ea_type_size(uint8_t type)
 {
 	switch (type) {
 	case TFL_FLOAT32: case TFL_INT32: case TFL_UINT32:
@@ -47,7 +34,7 @@ EA_PRIVATE size_t ea_type_size(uint8_t type)
 	}
 }
 
-EA_PRIVATE int ea_tensor_elems(const struct ea_tensor *t, uint64_t *ret)
+int ea_tensor_elems(const struct ea_tensor *t, uint64_t *ret)
 {
 	uint64_t n = 1;
 
@@ -62,7 +49,7 @@ EA_PRIVATE int ea_tensor_elems(const struct ea_tensor *t, uint64_t *ret)
 	return 0;
 }
 
-EA_PRIVATE float ea_half_to_float(uint16_t h)
+float ea_half_to_float(uint16_t h)
 {
 	uint32_t sign = (uint32_t)(h >> 15) << 31, exp = (h >> 10) & 0x1f, man = h & 0x3ff, bits;
 	float f;
@@ -89,7 +76,7 @@ EA_PRIVATE float ea_half_to_float(uint16_t h)
 	return f;
 }
 
-EA_PRIVATE struct edgeai_model *ea_model_new(void)
+struct edgeai_model *ea_model_new(void)
 {
 	struct edgeai_model *m = calloc(1, sizeof(*m));
 
@@ -107,7 +94,7 @@ static void quant_free(struct ea_quant *q)
 	memset(q, 0, sizeof(*q));
 }
 
-EA_PRIVATE void ea_model_free_contents(struct edgeai_model *m)
+void ea_model_free_contents(struct edgeai_model *m)
 {
 	for (uint32_t i = 0; m->t && i < m->n_tensors; i++) {
 		free(m->t[i].name);
@@ -146,14 +133,14 @@ EDGEAI_PUBLIC struct edgeai_model *edgeai_model_unref(struct edgeai_model *model
 	return NULL;
 }
 
-#define VERR(...) ea_errf(errbuf, errbuf_size, -EBADMSG, __VA_ARGS__)
+#define VERR(...) base_errf(errbuf, errbuf_size, -EBADMSG, __VA_ARGS__)
 
 static const char *tname(const struct edgeai_model *m, int32_t i)
 {
 	return m->t[i].name ? m->t[i].name : "";
 }
 
-EA_PRIVATE int ea_model_validate(const struct edgeai_model *m, char *errbuf, size_t errbuf_size)
+int ea_model_validate(const struct edgeai_model *m, char *errbuf, size_t errbuf_size)
 {
 	_cleanup_free_ int32_t *producer = NULL;
 	_cleanup_free_ uint8_t *is_input = NULL;
@@ -253,12 +240,12 @@ EDGEAI_PUBLIC int edgeai_model_load_file(const char *path, struct edgeai_model *
 	assert_return(ret_model, -EINVAL);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0)
-		return ea_errf(errbuf, errbuf_size, -errno, "%s: %s", path, strerror(errno));
+		return base_errf(errbuf, errbuf_size, -errno, "%s: %s", path, strerror(errno));
 	if (!S_ISREG(st.st_mode))
-		return ea_errf(errbuf, errbuf_size, -EINVAL, "%s: not a regular file", path);
+		return base_errf(errbuf, errbuf_size, -EINVAL, "%s: not a regular file", path);
 	if ((uint64_t)st.st_size > UINT32_MAX)
-		return ea_errf(errbuf, errbuf_size, -EOPNOTSUPP,
-			       "%s: over the 2 GiB flatbuffer limit", path);
+		return base_errf(errbuf, errbuf_size, -EOPNOTSUPP,
+				 "%s: over the 2 GiB flatbuffer limit", path);
 	data = malloc(st.st_size ? (size_t)st.st_size : 1);
 	if (!data)
 		return -ENOMEM;
@@ -268,8 +255,8 @@ EDGEAI_PUBLIC int edgeai_model_load_file(const char *path, struct edgeai_model *
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
-			return ea_errf(errbuf, errbuf_size, k < 0 ? -errno : -EIO, "%s: short read",
-				       path);
+			return base_errf(errbuf, errbuf_size, k < 0 ? -errno : -EIO, "%s: short read",
+					 path);
 		done += (size_t)k;
 	}
 	return edgeai_model_load(data, done, ret_model, errbuf, errbuf_size);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/base.h"
 #include "edgeai/edgeai.h"
 #include "model/tflite-schema.h"
 
@@ -82,17 +83,13 @@ struct edgeai_model {
 	size_t file_size;
 };
 
-#define EA_PRIVATE __attribute__((visibility("hidden")))
-
-EA_PRIVATE int ea_errf(char *errbuf, size_t size, int r, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-EA_PRIVATE size_t ea_type_size(uint8_t type);
-EA_PRIVATE int ea_tensor_elems(const struct ea_tensor *t, uint64_t *ret);
-EA_PRIVATE void ea_model_free_contents(struct edgeai_model *m);
-EA_PRIVATE struct edgeai_model *ea_model_new(void);
-EA_PRIVATE int ea_model_validate(const struct edgeai_model *m, char *errbuf, size_t errbuf_size);
-EA_PRIVATE int ea_tflite_write(const struct edgeai_model *m, uint8_t **ret_data, size_t *ret_size,
-			       char *errbuf, size_t errbuf_size);
-EA_PRIVATE float ea_half_to_float(uint16_t h);
+size_t ea_type_size(uint8_t type);
+int ea_tensor_elems(const struct ea_tensor *t, uint64_t *ret);
+void ea_model_free_contents(struct edgeai_model *m);
+struct edgeai_model *ea_model_new(void);
+int ea_model_validate(const struct edgeai_model *m, char *errbuf, size_t errbuf_size);
+int ea_tflite_write(const struct edgeai_model *m, uint8_t **ret_data, size_t *ret_size,
+		    char *errbuf, size_t errbuf_size);
+float ea_half_to_float(uint16_t h);
 
 #endif

@@ -59,7 +59,7 @@ static uint64_t rd64(const uint8_t *p)
 	return le64toh(v);
 }
 
-#define FBERR(f, ...) ea_errf((f)->err, (f)->errsz, -EBADMSG, __VA_ARGS__)
+#define FBERR(f, ...) base_errf((f)->err, (f)->errsz, -EBADMSG, __VA_ARGS__)
 
 static int fb_table(struct fb *f, uint64_t pos, const char *what, struct fbt *t)
 {
@@ -271,8 +271,8 @@ static int read_quant(struct fb *f, const struct fbt *tt, struct ea_quant *q)
 	    (r = fb_i32(f, &t, TFL_QUANT_QUANTIZED_DIMENSION, 0, &q->dim)) < 0)
 		return r;
 	if (details)
-		return ea_errf(f->err, f->errsz, -EOPNOTSUPP,
-			       "unsupported: custom quantization details");
+		return base_errf(f->err, f->errsz, -EOPNOTSUPP,
+				 "unsupported: custom quantization details");
 	if (nz && nz != ns)
 		return FBERR(f, "bad quantization: %u scales but %u zero points", ns, nz);
 	if (nmin != nmax)
@@ -335,8 +335,8 @@ static int read_tensor(struct fb *f, const struct fbt *t, uint32_t idx, struct e
 		return FBERR(f, "bad tensor: tensor %u ('%s') has unknown type %u", idx, ten->name,
 			     ten->type);
 	if (fb_field(f, t, TFL_TENSOR_SPARSITY, 4, &data) > 0)
-		return ea_errf(f->err, f->errsz, -EOPNOTSUPP,
-			       "unsupported: tensor %u ('%s') is sparse", idx, ten->name);
+		return base_errf(f->err, f->errsz, -EOPNOTSUPP,
+				 "unsupported: tensor %u ('%s') is sparse", idx, ten->name);
 	r = read_quant(f, t, &ten->q);
 	return r < 0 ? r : 0;
 }
@@ -541,8 +541,8 @@ static int read_buffers(struct fb *f, const struct fbt *mt, struct edgeai_model 
 		    (r = fb_u64(f, &t, TFL_BUFFER_SIZE, &sz)) < 0)
 			return r;
 		if (off > 1)
-			return ea_errf(f->err, f->errsz, -EOPNOTSUPP,
-				       "unsupported: buffer %u keeps its data outside the flatbuffer", i);
+			return base_errf(f->err, f->errsz, -EOPNOTSUPP,
+					 "unsupported: buffer %u keeps its data outside the flatbuffer", i);
 		if (len) {
 			m->buf[i].data = malloc(len);
 			if (!m->buf[i].data)
@@ -574,9 +574,9 @@ static int read_model(struct fb *f, struct edgeai_model *m)
 		return r;
 	m->version = (uint32_t)version;
 	if (m->version != TFL_SCHEMA_VERSION)
-		return ea_errf(f->err, f->errsz, -EOPNOTSUPP,
-			       "unsupported: schema version %u (want %d)", m->version,
-			       TFL_SCHEMA_VERSION);
+		return base_errf(f->err, f->errsz, -EOPNOTSUPP,
+				 "unsupported: schema version %u (want %d)", m->version,
+				 TFL_SCHEMA_VERSION);
 	if ((r = fb_string(f, &mt, TFL_MODEL_DESCRIPTION, "description", &m->description)) < 0)
 		return r;
 
@@ -667,20 +667,20 @@ EDGEAI_PUBLIC int edgeai_model_load(const void *data, size_t size, struct edgeai
 	assert_return(data || size == 0, -EINVAL);
 	assert_return(ret_model, -EINVAL);
 	if (size > UINT32_MAX)
-		return ea_errf(errbuf, errbuf_size, -EOPNOTSUPP,
-			       "unsupported: file of %zu bytes is over the 2 GiB flatbuffer limit", size);
+		return base_errf(errbuf, errbuf_size, -EOPNOTSUPP,
+				 "unsupported: file of %zu bytes is over the 2 GiB flatbuffer limit", size);
 	m = ea_model_new();
 	if (!m)
 		return -ENOMEM;
 	m->file_size = size;
 	r = read_model(&f, m);
 	if (r == -ENOMEM)
-		ea_errf(errbuf, errbuf_size, r, "out of memory reading the model");
+		base_errf(errbuf, errbuf_size, r, "out of memory reading the model");
 	if (r >= 0)
 		r = ea_model_validate(m, errbuf, errbuf_size);
 	if (r < 0) {
 		if (errbuf && errbuf_size && !errbuf[0])
-			ea_errf(errbuf, errbuf_size, r, "malformed model");
+			base_errf(errbuf, errbuf_size, r, "malformed model");
 		edgeai_model_unref(m);
 		return r;
 	}

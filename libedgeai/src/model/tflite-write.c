@@ -381,8 +381,8 @@ static void write_op(struct wb *w, const struct ea_op *op, uint32_t opcode, size
 	}
 }
 
-EA_PRIVATE int ea_tflite_write(const struct edgeai_model *m, uint8_t **ret_data, size_t *ret_size,
-			       char *errbuf, size_t errbuf_size)
+int ea_tflite_write(const struct edgeai_model *m, uint8_t **ret_data, size_t *ret_size,
+		    char *errbuf, size_t errbuf_size)
 {
 	_cleanup_free_ struct wcode *codes = NULL;
 	_cleanup_free_ uint32_t *op_code = NULL;
@@ -401,9 +401,9 @@ EA_PRIVATE int ea_tflite_write(const struct edgeai_model *m, uint8_t **ret_data,
 		uint32_t c;
 
 		if (op->code == TFL_OP_CUSTOM || options_fields(&op->o, &probe) < 0)
-			return ea_errf(errbuf, errbuf_size, -EOPNOTSUPP,
-				       "cannot write operator %u (%s): its options are not handled",
-				       i, op->custom_code ? op->custom_code : edgeai_op_name(op->code));
+			return base_errf(errbuf, errbuf_size, -EOPNOTSUPP,
+					 "cannot write operator %u (%s): its options are not handled",
+					 i, op->custom_code ? op->custom_code : edgeai_op_name(op->code));
 		for (c = 0; c < n_codes && !same_code(&codes[c], op); c++)
 			;
 		if (c == n_codes)
@@ -477,12 +477,12 @@ EA_PRIVATE int ea_tflite_write(const struct edgeai_model *m, uint8_t **ret_data,
 	wb_align(&w, 4, 0);
 	if (w.err) {
 		free(w.p);
-		return ea_errf(errbuf, errbuf_size, w.err, "cannot serialize the model: %s",
-			       strerror(-w.err));
+		return base_errf(errbuf, errbuf_size, w.err, "cannot serialize the model: %s",
+				 strerror(-w.err));
 	}
 	if (w.len > UINT32_MAX) {
 		free(w.p);
-		return ea_errf(errbuf, errbuf_size, -EFBIG, "model over the 2 GiB flatbuffer limit");
+		return base_errf(errbuf, errbuf_size, -EFBIG, "model over the 2 GiB flatbuffer limit");
 	}
 	*ret_data = w.p;
 	*ret_size = w.len;

@@ -24,9 +24,9 @@ struct ea_fref {
 	uint32_t op;	/* operator being run, for messages */
 };
 
-#define FAIL(x, ...) ea_errf((x)->err, (x)->errsz, -EOPNOTSUPP, __VA_ARGS__)
+#define FAIL(x, ...) base_errf((x)->err, (x)->errsz, -EOPNOTSUPP, __VA_ARGS__)
 
-EA_PRIVATE int ea_fref_supported(int32_t code)
+int ea_fref_supported(int32_t code)
 {
 	switch (code) {
 	case TFL_OP_ADD: case TFL_OP_SUB: case TFL_OP_MUL: case TFL_OP_MAXIMUM: case TFL_OP_MINIMUM:
@@ -44,7 +44,7 @@ EA_PRIVATE int ea_fref_supported(int32_t code)
 	}
 }
 
-EA_PRIVATE struct ea_fref *ea_fref_free(struct ea_fref *x)
+struct ea_fref *ea_fref_free(struct ea_fref *x)
 {
 	if (!x)
 		return NULL;
@@ -61,8 +61,8 @@ static int is_const(const struct edgeai_model *m, int32_t t)
 	return t >= 0 && m->t[t].buffer && m->buf[m->t[t].buffer].size;
 }
 
-EA_PRIVATE int ea_fref_new(const struct edgeai_model *m, struct ea_fref **ret, char *errbuf,
-			   size_t errbuf_size)
+int ea_fref_new(const struct edgeai_model *m, struct ea_fref **ret, char *errbuf,
+		size_t errbuf_size)
 {
 	struct ea_fref *x = calloc(1, sizeof(*x));
 	int r = 0;
@@ -99,15 +99,15 @@ EA_PRIVATE int ea_fref_new(const struct edgeai_model *m, struct ea_fref **ret, c
 		const struct ea_op *op = &m->ops[k];
 
 		if (!ea_fref_supported(op->code))
-			r = ea_errf(errbuf, errbuf_size, -EOPNOTSUPP,
-				    "operator %u (%s) is not supported by the float reference", k,
-				    op->custom_code ? op->custom_code : edgeai_op_name(op->code));
+			r = base_errf(errbuf, errbuf_size, -EOPNOTSUPP,
+				      "operator %u (%s) is not supported by the float reference", k,
+				      op->custom_code ? op->custom_code : edgeai_op_name(op->code));
 		for (uint32_t j = 0; j < op->n_out && r >= 0; j++)
 			if (m->t[op->out[j]].type != TFL_FLOAT32)
-				r = ea_errf(errbuf, errbuf_size, -EOPNOTSUPP,
-					    "operator %u (%s) output '%s' is %s, not float32", k,
-					    edgeai_op_name(op->code), m->t[op->out[j]].name,
-					    edgeai_tensor_type_name(m->t[op->out[j]].type));
+				r = base_errf(errbuf, errbuf_size, -EOPNOTSUPP,
+					      "operator %u (%s) output '%s' is %s, not float32", k,
+					      edgeai_op_name(op->code), m->t[op->out[j]].name,
+					      edgeai_tensor_type_name(m->t[op->out[j]].type));
 	}
 	if (r < 0) {
 		ea_fref_free(x);
@@ -117,7 +117,7 @@ EA_PRIVATE int ea_fref_new(const struct edgeai_model *m, struct ea_fref **ret, c
 	return 0;
 }
 
-EA_PRIVATE float *ea_fref_tensor(struct ea_fref *x, uint32_t t, size_t *ret_n)
+float *ea_fref_tensor(struct ea_fref *x, uint32_t t, size_t *ret_n)
 {
 	if (t >= x->m->n_tensors)
 		return NULL;
@@ -219,8 +219,8 @@ static int spatial(int in, int k, int stride, int dil, int padding, int out, int
 }
 
 #define SHAPE_ERR(x, op, what)                                                             \
-	ea_errf((x)->err, (x)->errsz, -EBADMSG, "operator %u (%s): %s", (x)->op,             \
-		edgeai_op_name((op)->code), (what))
+	base_errf((x)->err, (x)->errsz, -EBADMSG, "operator %u (%s): %s", (x)->op,             \
+		  edgeai_op_name((op)->code), (what))
 
 static int k_conv(struct ea_fref *x, const struct ea_op *op, float *out, int depthwise)
 {
@@ -766,8 +766,8 @@ static int run_op(struct ea_fref *x, const struct ea_op *op)
 	}
 }
 
-EA_PRIVATE int ea_fref_run(struct ea_fref *x, ea_fref_hook hook, void *userdata, char *errbuf,
-			   size_t errbuf_size)
+int ea_fref_run(struct ea_fref *x, ea_fref_hook hook, void *userdata, char *errbuf,
+		size_t errbuf_size)
 {
 	const struct edgeai_model *m = x->m;
 	int r;
@@ -776,7 +776,7 @@ EA_PRIVATE int ea_fref_run(struct ea_fref *x, ea_fref_hook hook, void *userdata,
 	x->errsz = errbuf_size;
 	for (uint32_t i = 0; i < m->n_in; i++) {
 		if (!x->val[m->in[i]])
-			return ea_errf(errbuf, errbuf_size, -EOPNOTSUPP, "model input %u is not float32", i);
+			return base_errf(errbuf, errbuf_size, -EOPNOTSUPP, "model input %u is not float32", i);
 		if (hook)
 			hook(userdata, (uint32_t)m->in[i], x->val[m->in[i]], x->n[m->in[i]]);
 	}

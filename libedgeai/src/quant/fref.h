@@ -18,14 +18,14 @@ struct ea_fref;
 /* Called after each operator for each of its outputs, and once for each model input. */
 typedef void (*ea_fref_hook)(void *userdata, uint32_t tensor, float *data, size_t n);
 
-EA_PRIVATE int ea_fref_new(const struct edgeai_model *m, struct ea_fref **ret, char *errbuf,
-			   size_t errbuf_size);
+int ea_fref_new(const struct edgeai_model *m, struct ea_fref **ret, char *errbuf,
+		size_t errbuf_size);
 /* The float values of tensor @t (inputs to fill, constants to replace, results to read). */
-EA_PRIVATE float *ea_fref_tensor(struct ea_fref *x, uint32_t t, size_t *ret_n);
-EA_PRIVATE int ea_fref_run(struct ea_fref *x, ea_fref_hook hook, void *userdata, char *errbuf,
-			   size_t errbuf_size);
-EA_PRIVATE struct ea_fref *ea_fref_free(struct ea_fref *x);
+float *ea_fref_tensor(struct ea_fref *x, uint32_t t, size_t *ret_n);
+int ea_fref_run(struct ea_fref *x, ea_fref_hook hook, void *userdata, char *errbuf,
+		size_t errbuf_size);
+struct ea_fref *ea_fref_free(struct ea_fref *x);
 /* 1 when the float kernels (and the quantizer) handle operator @code. */
-EA_PRIVATE int ea_fref_supported(int32_t code);
+int ea_fref_supported(int32_t code);
 
 #endif

@@ -34,7 +34,7 @@
 #include "base/macro.h"
 #include "quant/quant.h"
 
-#define QERR(q, r, ...) ea_errf((q)->err, (q)->errsz, (r), __VA_ARGS__)
+#define QERR(q, r, ...) base_errf((q)->err, (q)->errsz, (r), __VA_ARGS__)
 #define PCT_PER_SAMPLE 4096
 
 struct qctx {
@@ -77,7 +77,7 @@ static void *dupmem(const void *p, size_t n)
 		}                                                              \
 	} while (0)
 
-EA_PRIVATE struct edgeai_model *ea_model_clone(const struct edgeai_model *s)
+struct edgeai_model *ea_model_clone(const struct edgeai_model *s)
 {
 	struct edgeai_model *m = ea_model_new();
 
@@ -223,7 +223,7 @@ static void set_q1(struct ea_tensor *t, float scale, int64_t zp)
 }
 
 /* Drop operators marked with code -1, then tensors and buffers nothing uses. */
-EA_PRIVATE int ea_model_prune(struct edgeai_model *m)
+int ea_model_prune(struct edgeai_model *m)
 {
 	_cleanup_free_ int32_t *tmap = NULL, *bmap = NULL;
 	uint32_t nt = 0, nb = 0, no = 0;
@@ -442,8 +442,8 @@ static int cmp_float(const void *a, const void *b)
 }
 
 /* TFLite converter's asymmetric int8 parameters for the range [lo, hi]. */
-EA_PRIVATE void ea_choose_qparams(float lo, float hi, int32_t qmin, int32_t qmax, float *ret_scale,
-				  int32_t *ret_zp)
+void ea_choose_qparams(float lo, float hi, int32_t qmin, int32_t qmax, float *ret_scale,
+		       int32_t *ret_zp)
 {
 	double scale, zp;
 

@@ -24,9 +24,9 @@ struct ea_qconst {
 	float *deq;
 };
 
-EA_PRIVATE struct edgeai_model *ea_model_clone(const struct edgeai_model *m);
-EA_PRIVATE int ea_model_prune(struct edgeai_model *m);
-EA_PRIVATE void ea_choose_qparams(float lo, float hi, int32_t qmin, int32_t qmax, float *ret_scale,
-				  int32_t *ret_zp);
+struct edgeai_model *ea_model_clone(const struct edgeai_model *m);
+int ea_model_prune(struct edgeai_model *m);
+void ea_choose_qparams(float lo, float hi, int32_t qmin, int32_t qmax, float *ret_scale,
+		       int32_t *ret_zp);
 
 #endif

@@ -48,7 +48,7 @@ int edgeai__ring_setup_locked(struct edgeai_device *dev)
 	if (r < 0) {
 		/* -ENOSYS, -EPERM (io_uring_disabled), -EINVAL (no SQE128): use ioctls. */
 		dev->uring = URING_UNSUPPORTED;
-		edgeai__log_debug(__func__, r, "io_uring setup failed, submitting by ioctl");
+		base_log_debug(__func__, r, "io_uring setup failed, submitting by ioctl");
 		return -EOPNOTSUPP;
 	}
 	dev->uring = URING_READY;
@@ -132,7 +132,7 @@ static void handle_cqe_locked(struct edgeai_device *dev, const struct io_uring_c
 		 * before the first completion told us.
 		 */
 		if (dev->uring == URING_READY)
-			edgeai__log_debug(__func__, -EOPNOTSUPP,
+			base_log_debug(__func__, -EOPNOTSUPP,
 					  "device has no io_uring commands, submitting by ioctl");
 		dev->uring = URING_UNSUPPORTED;
 		if (job) {

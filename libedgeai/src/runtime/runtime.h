@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Private object layouts and internal interfaces of libedgeai. */
-#ifndef EDGEAI_PRIVATE_H
-#define EDGEAI_PRIVATE_H
+#ifndef EDGEAI_RUNTIME_H
+#define EDGEAI_RUNTIME_H
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -13,8 +13,6 @@
 #include "drm/edgeai_accel.h"
 #include "edgeai/edgeai.h"
 #include "base/macro.h"
-
-#define EDGEAI_PRIVATE __attribute__((visibility("hidden")))
 
 /* Ring geometry: SQ entries; CQ is twice that. In-flight commands are capped at the CQ size. */
 #define EDGEAI_RING_ENTRIES 64
@@ -94,30 +92,30 @@ struct edgeai_job {
 };
 
 /* ioctl.c */
-EDGEAI_PRIVATE int edgeai__ioctl(int fd, unsigned long request, void *arg);
-EDGEAI_PRIVATE int64_t edgeai__abs_timeout(int64_t timeout_ns);
-EDGEAI_PRIVATE int edgeai__ioctl_deadline(int fd, unsigned long request, void *arg, __s64 *field,
-					  int64_t deadline, int timeout_err);
-EDGEAI_PRIVATE int edgeai__check_version_name(int fd);
-EDGEAI_PRIVATE int edgeai__get_param(int fd, uint32_t param, uint64_t *ret_value);
+int edgeai__ioctl(int fd, unsigned long request, void *arg);
+int64_t edgeai__abs_timeout(int64_t timeout_ns);
+int edgeai__ioctl_deadline(int fd, unsigned long request, void *arg, __s64 *field,
+			   int64_t deadline, int timeout_err);
+int edgeai__check_version_name(int fd);
+int edgeai__get_param(int fd, uint32_t param, uint64_t *ret_value);
 
 /* enumerate.c */
-EDGEAI_PRIVATE int edgeai__info_from_fd(int fd, struct edgeai_device_info *info);
-EDGEAI_PRIVATE int edgeai__info_from_sysfs(const char *node, struct edgeai_device_info *info);
+int edgeai__info_from_fd(int fd, struct edgeai_device_info *info);
+int edgeai__info_from_sysfs(const char *node, struct edgeai_device_info *info);
 
 /* job.c / ring.c */
-EDGEAI_PRIVATE void edgeai__prep_submit_sqe(struct io_uring_sqe *sqe, int fd,
-					    const struct drm_edgeai_submit *submit, uint64_t user_data);
-EDGEAI_PRIVATE void edgeai__fill_submit(const struct edgeai_job *job, struct drm_edgeai_submit *s);
-EDGEAI_PRIVATE int edgeai__ring_setup_locked(struct edgeai_device *dev);
-EDGEAI_PRIVATE int edgeai__ring_submit_locked(struct edgeai_job *job);
-EDGEAI_PRIVATE int edgeai__ring_reap_locked(struct edgeai_device *dev, int64_t abs_deadline,
-					    struct edgeai_job *until, struct edgeai_job **done,
-					    unsigned int *n_done, unsigned int max_done);
-EDGEAI_PRIVATE void edgeai__ring_forget_locked(struct edgeai_job *job);
-EDGEAI_PRIVATE void edgeai__ring_exit(struct edgeai_device *dev);
-EDGEAI_PRIVATE int edgeai__ioctl_submit_locked(struct edgeai_job *job);
-EDGEAI_PRIVATE void edgeai__job_set_program(struct edgeai_job *job, uint32_t handle);
-EDGEAI_PRIVATE void edgeai__job_finish(struct edgeai_job *job, int status, uint64_t device_time_ns);
+void edgeai__prep_submit_sqe(struct io_uring_sqe *sqe, int fd,
+			     const struct drm_edgeai_submit *submit, uint64_t user_data);
+void edgeai__fill_submit(const struct edgeai_job *job, struct drm_edgeai_submit *s);
+int edgeai__ring_setup_locked(struct edgeai_device *dev);
+int edgeai__ring_submit_locked(struct edgeai_job *job);
+int edgeai__ring_reap_locked(struct edgeai_device *dev, int64_t abs_deadline,
+			     struct edgeai_job *until, struct edgeai_job **done,
+			     unsigned int *n_done, unsigned int max_done);
+void edgeai__ring_forget_locked(struct edgeai_job *job);
+void edgeai__ring_exit(struct edgeai_device *dev);
+int edgeai__ioctl_submit_locked(struct edgeai_job *job);
+void edgeai__job_set_program(struct edgeai_job *job, uint32_t handle);
+void edgeai__job_finish(struct edgeai_job *job, int status, uint64_t device_time_ns);
 
 #endif
