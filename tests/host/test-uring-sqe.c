@@ -14,10 +14,7 @@
 
 #include "drm/edgeai_accel.h"
 #include "ktap.h"
-
-/* Library-internal (hidden in the .so, linkable from the static library). */
-void edgeai__prep_submit_sqe(struct io_uring_sqe *sqe, int fd,
-			     const struct drm_edgeai_submit *submit, uint64_t user_data);
+#include "runtime/ring.h"
 
 int main(void)
 {
@@ -44,7 +41,7 @@ int main(void)
 	ktap_ok(cmd_off == 48 && cmd_off + sizeof(s) <= 128, "payload ends inside the 128-byte SQE");
 
 	memset(area, 0xee, sizeof(area));
-	edgeai__prep_submit_sqe(sqe, 17, &s, 0xdeadbeefcafef00dULL);
+	rt_ring_prep_submit(sqe, 17, &s, 0xdeadbeefcafef00dULL);
 
 	KTAP_EXPECT_EQ(sqe->opcode, IORING_OP_URING_CMD, "opcode is IORING_OP_URING_CMD");
 	KTAP_EXPECT_EQ(sqe->fd, 17, "fd is the device fd");

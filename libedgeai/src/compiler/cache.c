@@ -302,13 +302,13 @@ corrupt:
 }
 
 static void ops_path(char *path, size_t size, const char *dir, const char *key,
-		     const struct ea_cache_dev *d)
+		     const struct rt_identity *d)
 {
 	snprintf(path, size, "%s/%s-%u-%x-%u-%u.%u.%u.ops", dir, key, d->type, d->fw_version,
 		 d->fw_abi, d->drv_major, d->drv_minor, d->drv_patch);
 }
 
-int ea_cache_load_ops(const char *dir, const char *key, const struct ea_cache_dev *d,
+int ea_cache_load_ops(const char *dir, const char *key, const struct rt_identity *d,
 		      uint8_t *accept, uint32_t n_ops)
 {
 	char path[4096];
@@ -330,7 +330,7 @@ int ea_cache_load_ops(const char *dir, const char *key, const struct ea_cache_de
 	return 0;
 }
 
-int ea_cache_store_ops(const char *dir, const char *key, const struct ea_cache_dev *d,
+int ea_cache_store_ops(const char *dir, const char *key, const struct rt_identity *d,
 		       const uint8_t *accept, uint32_t n_ops)
 {
 	char path[4096];

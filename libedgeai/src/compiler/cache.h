@@ -7,12 +7,7 @@
 #include <stdint.h>
 
 #include "compiler/compile.h"
-
-/* What identifies a device's op set: type, firmware and driver versions. */
-struct ea_cache_dev {
-	uint32_t type, fw_version, fw_abi;
-	uint32_t drv_major, drv_minor, drv_patch;
-};
+#include "runtime/runtime.h"
 
 /* The cache directory (created); -ENOENT when caching is off. */
 int ea_cache_dir(char *buf, size_t size);
@@ -23,9 +18,9 @@ int ea_cache_load_program(const char *dir, const char *key, struct ea_compiled *
 int ea_cache_store_program(const char *dir, const char *key,
 			   const struct ea_compiled *c);
 /* accept[i] = 1 when the device's driver takes model op i. */
-int ea_cache_load_ops(const char *dir, const char *key, const struct ea_cache_dev *d,
+int ea_cache_load_ops(const char *dir, const char *key, const struct rt_identity *d,
 		      uint8_t *accept, uint32_t n_ops);
-int ea_cache_store_ops(const char *dir, const char *key, const struct ea_cache_dev *d,
+int ea_cache_store_ops(const char *dir, const char *key, const struct rt_identity *d,
 		       const uint8_t *accept, uint32_t n_ops);
 
 #endif

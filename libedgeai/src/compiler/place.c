@@ -19,14 +19,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <time.h>
 
-#include "exec/cpu.h"
 #include "drm/edgeai_accel.h"
 #include "drm/edgeai_program.h"
 #include "compiler/cache.h"
 #include "compiler/place.h"
+#include "runtime/runtime.h"
 
 /* The compiled blob with program ops [first, first + count) only. */
 static void *sub_blob(const struct ea_compiled *c, uint32_t first, uint32_t count, size_t *ret_size)
@@ -51,31 +50,13 @@ static void *sub_blob(const struct ea_compiled *c, uint32_t first, uint32_t coun
 	return b;
 }
 
-int ea_prog_create(int fd, const void *blob, size_t size, uint32_t *handle)
-{
-	struct drm_edgeai_program_create pc = { .data = (uintptr_t)blob, .size = (uint32_t)size };
-
-	if (ioctl(fd, DRM_IOCTL_EDGEAI_PROGRAM_CREATE, &pc))
-		return -errno;
-	*handle = pc.handle;
-	return 0;
-}
-
-void ea_prog_destroy(int fd, uint32_t handle)
-{
-	struct drm_edgeai_program_destroy pd = { .handle = handle };
-
-	if (handle)
-		ioctl(fd, DRM_IOCTL_EDGEAI_PROGRAM_DESTROY, &pd);
-}
-
 static void free_segments(struct ea_dev_state *s)
 {
 	uint32_t i;
 
 	for (i = 0; i < s->n_seg; i++) {
 		if (s->seg[i].on_dev)
-			ea_prog_destroy(s->d[s->seg[i].di].fd, s->seg[i].handle);
+			rt_program_destroy(s->d[s->seg[i].di].dev, s->seg[i].handle);
 		free(s->seg[i].blob);
 	}
 	free(s->seg);
@@ -116,31 +97,6 @@ static int host_at(const struct ea_compiled *c, uint32_t p)
 	return 0;
 }
 
-/* What identifies the op set of the device behind @fd. */
-static int dev_identity(int fd, struct ea_cache_dev *d)
-{
-	struct drm_version v = { 0 };
-	struct drm_edgeai_get_param gp = { .param = DRM_EDGEAI_PARAM_DEVICE_TYPE };
-
-	if (ioctl(fd, DRM_IOCTL_VERSION, &v))
-		return -errno;
-	d->drv_major = (uint32_t)v.version_major;
-	d->drv_minor = (uint32_t)v.version_minor;
-	d->drv_patch = (uint32_t)v.version_patchlevel;
-	if (ioctl(fd, DRM_IOCTL_EDGEAI_GET_PARAM, &gp))
-		return -errno;
-	d->type = (uint32_t)gp.value;
-	gp = (struct drm_edgeai_get_param){ .param = DRM_EDGEAI_PARAM_FW_VERSION };
-	if (ioctl(fd, DRM_IOCTL_EDGEAI_GET_PARAM, &gp))
-		return -errno;
-	d->fw_version = (uint32_t)gp.value;
-	gp = (struct drm_edgeai_get_param){ .param = DRM_EDGEAI_PARAM_FW_ABI_VERSION };
-	if (ioctl(fd, DRM_IOCTL_EDGEAI_GET_PARAM, &gp))
-		return -errno;
-	d->fw_abi = (uint32_t)gp.value;
-	return 0;
-}
-
 /*
  * Ask the driver behind @d which model ops it takes (the cache first):
  * accept[i] = 1 for those.
@@ -149,11 +105,11 @@ static int probe_ops(struct ea_compiled *c, struct ea_dev *d, uint8_t *accept,
 		     const char *cache_dir, const char *cache_key, unsigned int *cache_state)
 {
 	const struct edgeai_prog_header *h = c->blob;
-	struct ea_cache_dev ident;
+	struct rt_identity ident;
 	uint32_t i, n_prog = h->op_count;
 	int cached = 0, r;
 
-	if (cache_dir && cache_key && !dev_identity(d->fd, &ident)) {
+	if (cache_dir && cache_key && !rt_device_identity(d->dev, &ident)) {
 		r = ea_cache_load_ops(cache_dir, cache_key, &ident, accept, c->n_ops);
 		cached = r == 0;
 		if (cached) {
@@ -177,9 +133,9 @@ static int probe_ops(struct ea_compiled *c, struct ea_dev *d, uint8_t *accept,
 		b = sub_blob(c, first, end - first, &size);
 		if (!b)
 			return -ENOMEM;
-		r = ea_prog_create(d->fd, b, size, &handle);
+		r = rt_program_create(d->dev, b, size, &handle);
 		free(b);
-		ea_prog_destroy(d->fd, handle);
+		rt_program_destroy(d->dev, handle);
 		accept[i] = !r;
 	}
 	if (cache_dir && !ea_cache_store_ops(cache_dir, cache_key, &ident, accept, c->n_ops))
@@ -197,7 +153,6 @@ static int dev_open(struct ea_dev *d, const char *node, uint32_t exec_dev, char 
 			snprintf(err, errsz, "cannot open %s: %s", node, edgeai_strerror(r));
 		return r;
 	}
-	d->fd = edgeai_device_get_fd(d->dev);
 	d->exec_dev = exec_dev;
 	snprintf(d->node, sizeof(d->node), "%s", node);
 	return 0;
@@ -249,7 +204,7 @@ static int build_segments(struct ea_dev_state *s, const struct ea_compiled *c, c
 		if (!sg->blob)
 			return -ENOMEM;
 		if (sg->on_dev) {
-			r = ea_prog_create(s->d[sg->di].fd, sg->blob, sg->size, &sg->handle);
+			r = rt_program_create(s->d[sg->di].dev, sg->blob, sg->size, &sg->handle);
 			if (r) {
 				if (err && errsz)
 					snprintf(err, errsz, "program of ops %u..%u on %s: %s", p,

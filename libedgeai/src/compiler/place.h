@@ -27,7 +27,6 @@ struct ea_seg {
 
 struct ea_dev {
 	struct edgeai_device *dev;
-	int fd;
 	uint32_t exec_dev;	/* enum edgeai_exec_device */
 	char node[64];
 };
@@ -66,9 +65,6 @@ int ea_dev_add(struct ea_dev_state *s, struct ea_compiled *c, const char *node,
 	       uint32_t exec_dev, char *err, size_t errsz, const char *cache_dir,
 	       const char *cache_key, unsigned int *cache_state);
 void ea_dev_free(struct ea_dev_state *s);
-/* PROGRAM_CREATE / DESTROY of one blob on @fd. */
-int ea_prog_create(int fd, const void *blob, size_t size, uint32_t *handle);
-void ea_prog_destroy(int fd, uint32_t handle);
 /* Model op owning program op @p (or -1). */
 int32_t ea_model_op_of(const struct ea_compiled *c, uint32_t p);
 

@@ -30,10 +30,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "exec/cpu.h"
+#include "base/macro.h"
+#include "drm/edgeai_accel.h"
 #include "drm/edgeai_program.h"
-#include "runtime/runtime.h"
+#include "exec/cpu.h"
 #include "exec/program.h"
+#include "runtime/runtime.h"
 
 /* the kernel's EDGEAI_PROG_MAX_SLOTS (and DRM_EDGEAI_MAX_BOS) */
 #define REQ_MAX_SLOTS 64
@@ -143,7 +145,7 @@ static void drop_layout(struct edgeai_request *req)
 	if (req->seg) {
 		for (i = 0; i < req->n_seg; i++) {
 			if (req->seg[i].on_dev)
-				ea_prog_destroy(req->ds->d[req->seg[i].di].fd, req->seg[i].handle);
+				rt_program_destroy(req->ds->d[req->seg[i].di].dev, req->seg[i].handle);
 			free(req->seg[i].blob);
 		}
 		free(req->seg);
@@ -336,10 +338,13 @@ EDGEAI_PUBLIC int edgeai_request_set_input(struct edgeai_request *req, unsigned 
 static int bind_buf(struct edgeai_request *req, struct req_bind *b, const struct ea_io *io,
 		struct edgeai_buffer *buf, uint64_t offset)
 {
+	uint64_t size = 0;
+
 	assert_return(buf, -EINVAL);
 	assert_return(req->state != REQ_RUNNING, -EBUSY);
-	assert_return(!req->ds || buf->dev == req->ds->d[0].dev, -EXDEV);
-	assert_return(offset <= buf->size && io->size <= buf->size - offset, -EINVAL);
+	assert_return(!req->ds || rt_buffer_device(buf) == req->ds->d[0].dev, -EXDEV);
+	(void)edgeai_buffer_get_size(buf, &size);
+	assert_return(offset <= size && io->size <= size - offset, -EINVAL);
 	assert_return(offset % (io->esize ? io->esize : 1) == 0, -EINVAL);
 
 	edgeai_buffer_ref(buf);
@@ -468,7 +473,7 @@ static int build_layout(struct edgeai_request *req)
 				return -ENOMEM;
 			rewrite(req, req->seg[i].blob);
 			if (req->seg[i].on_dev) {
-				r = ea_prog_create(ds->d[req->seg[i].di].fd, req->seg[i].blob,
+				r = rt_program_create(ds->d[req->seg[i].di].dev, req->seg[i].blob,
 						   req->seg[i].size, &req->seg[i].handle);
 				if (r)
 					return r;
@@ -509,7 +514,7 @@ static int build_layout(struct edgeai_request *req)
 		}
 		if (r)
 			return r;
-		edgeai__job_set_program(req->jobs[i], sg->handle);
+		rt_job_set_program(req->jobs[i], sg->handle);
 		edgeai_job_set_callback(req->jobs[i], seg_done, req);
 	}
 	req->ready = 1;
@@ -637,17 +642,16 @@ static const char *fallback_reason(struct edgeai_request *req, const struct ea_s
 
 static const char *busy_reason(struct edgeai_request *req, const struct ea_seg *sg, int r)
 {
-	struct drm_edgeai_client_info ci = { 0 };
-
 	if (r == -EDQUOT)
 		return "quota used up";
-	if (edgeai__ioctl(req->ds->d[sg->di].fd, DRM_IOCTL_EDGEAI_GET_CLIENT, &ci) == 0) {
-		if (ci.busy_reason == DRM_EDGEAI_BUSY_THERMAL)
-			return "thermal: at its critical trip";
-		if (ci.busy_reason == DRM_EDGEAI_BUSY_INFLIGHT)
-			return "busy: queue full";
+	switch (rt_device_busy_reason(req->ds->d[sg->di].dev)) {
+	case DRM_EDGEAI_BUSY_THERMAL:
+		return "thermal: at its critical trip";
+	case DRM_EDGEAI_BUSY_INFLIGHT:
+		return "busy: queue full";
+	default:
+		return "busy";
 	}
-	return "busy";
 }
 
 static int run_seg_on_cpu(struct edgeai_request *req, const struct ea_seg *sg, const char *why)

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "runtime/runtime.h"
+#include "runtime/internal.h"
 
 static struct edgeai_buffer *table_find_locked(struct edgeai_device *dev, uint32_t handle)
 {
@@ -44,7 +44,7 @@ static void gem_close(int fd, uint32_t handle)
 {
 	struct drm_gem_close c = { .handle = handle };
 
-	(void)edgeai__ioctl(fd, DRM_IOCTL_GEM_CLOSE, &c);
+	(void)rt_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &c);
 }
 
 /* Wrap a fresh GEM handle; on failure the handle is closed. Called with dev->lock held. */
@@ -55,7 +55,7 @@ static int buffer_wrap_locked(struct edgeai_device *dev, uint32_t handle, bool i
 	struct edgeai_buffer *buf;
 	int r;
 
-	r = edgeai__ioctl(dev->fd, DRM_IOCTL_EDGEAI_BO_INFO, &bi);
+	r = rt_ioctl(dev->fd, DRM_IOCTL_EDGEAI_BO_INFO, &bi);
 	if (r < 0)
 		goto fail;
 	buf = calloc(1, sizeof(*buf));
@@ -92,7 +92,7 @@ EDGEAI_PUBLIC int edgeai_buffer_new(struct edgeai_device *dev, uint64_t size, un
 	assert_return(flags == 0, -EINVAL);
 	assert_return(ret_buf, -EINVAL);
 
-	r = edgeai__ioctl(dev->fd, DRM_IOCTL_EDGEAI_BO_CREATE, &c);
+	r = rt_ioctl(dev->fd, DRM_IOCTL_EDGEAI_BO_CREATE, &c);
 	if (r < 0)
 		return log_debug_errno(r, "BO_CREATE of %llu bytes", (unsigned long long)size);
 
@@ -119,7 +119,7 @@ EDGEAI_PUBLIC int edgeai_buffer_import_dmabuf(struct edgeai_device *dev, int fd,
 	 * not close that handle between the ioctl and our lookup.
 	 */
 	pthread_mutex_lock(&dev->lock);
-	r = edgeai__ioctl(dev->fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &p);
+	r = rt_ioctl(dev->fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &p);
 	if (r < 0) {
 		pthread_mutex_unlock(&dev->lock);
 		return log_debug_errno(r, "PRIME_FD_TO_HANDLE");
@@ -145,7 +145,7 @@ EDGEAI_PUBLIC int edgeai_buffer_export_dmabuf(struct edgeai_buffer *buf, int *re
 	assert_return(ret_fd, -EINVAL);
 
 	p = (struct drm_prime_handle){ .handle = buf->handle, .flags = DRM_CLOEXEC | DRM_RDWR };
-	r = edgeai__ioctl(buf->dev->fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &p);
+	r = rt_ioctl(buf->dev->fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &p);
 	if (r < 0)
 		return log_debug_errno(r, "PRIME_HANDLE_TO_FD");
 	*ret_fd = p.fd;
@@ -194,6 +194,11 @@ EDGEAI_PUBLIC int edgeai_buffer_get_handle(const struct edgeai_buffer *buf, uint
 	return 0;
 }
 
+struct edgeai_device *rt_buffer_device(const struct edgeai_buffer *buf)
+{
+	return buf->dev;
+}
+
 EDGEAI_PUBLIC int edgeai_buffer_cpu_prep(struct edgeai_buffer *buf, unsigned int access,
 					 int64_t timeout_ns)
 {
@@ -208,8 +213,8 @@ EDGEAI_PUBLIC int edgeai_buffer_cpu_prep(struct edgeai_buffer *buf, unsigned int
 		.op = (access & EDGEAI_ACCESS_READ ? DRM_EDGEAI_PREP_READ : 0) |
 		      (access & EDGEAI_ACCESS_WRITE ? DRM_EDGEAI_PREP_WRITE : 0),
 	};
-	return edgeai__ioctl_deadline(buf->dev->fd, DRM_IOCTL_EDGEAI_BO_PREP, &p, &p.timeout_ns,
-				      edgeai__abs_timeout(timeout_ns), -ETIMEDOUT);
+	return rt_ioctl_deadline(buf->dev->fd, DRM_IOCTL_EDGEAI_BO_PREP, &p, &p.timeout_ns,
+				 rt_abs_timeout(timeout_ns), -ETIMEDOUT);
 }
 
 EDGEAI_PUBLIC int edgeai_buffer_cpu_fini(struct edgeai_buffer *buf)
@@ -219,7 +224,7 @@ EDGEAI_PUBLIC int edgeai_buffer_cpu_fini(struct edgeai_buffer *buf)
 	assert_return(buf, -EINVAL);
 
 	f = (struct drm_edgeai_bo_fini){ .handle = buf->handle };
-	return edgeai__ioctl(buf->dev->fd, DRM_IOCTL_EDGEAI_BO_FINI, &f);
+	return rt_ioctl(buf->dev->fd, DRM_IOCTL_EDGEAI_BO_FINI, &f);
 }
 
 EDGEAI_PUBLIC struct edgeai_buffer *edgeai_buffer_ref(struct edgeai_buffer *buf)

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: MIT
-/* Device handles: open, reference counting, parameters, completion processing. */
+/*
+ * Device handles: open, reference counting, parameters and identity. The
+ * jobs in flight on a device are queue.c's; edgeai_device_process() is in
+ * job.c, with the rest of the job API.
+ */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -7,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "runtime/runtime.h"
+#include "runtime/internal.h"
 
 static int device_new(int fd, unsigned int flags, struct edgeai_device **ret_dev)
 {
@@ -15,11 +19,11 @@ static int device_new(int fd, unsigned int flags, struct edgeai_device **ret_dev
 	uint64_t caps = 0;
 	int r;
 
-	r = edgeai__check_version_name(fd);
+	r = rt_check_driver(fd);
 	if (r < 0)
 		return r;
 	/* Older kernels without the parameter simply have no capabilities. */
-	(void)edgeai__get_param(fd, DRM_EDGEAI_PARAM_CAPABILITIES, &caps);
+	(void)rt_get_param(fd, DRM_EDGEAI_PARAM_CAPABILITIES, &caps);
 
 	dev = calloc(1, sizeof(*dev));
 	if (!dev)
@@ -33,8 +37,7 @@ static int device_new(int fd, unsigned int flags, struct edgeai_device **ret_dev
 	/* EDGEAI_NO_URING=1 in the environment: submit by ioctl (comparisons, debugging) */
 	if (secure_getenv("EDGEAI_NO_URING") && strcmp(secure_getenv("EDGEAI_NO_URING"), "0"))
 		flags |= EDGEAI_OPEN_NO_URING;
-	if ((flags & EDGEAI_OPEN_NO_URING) || !(caps & DRM_EDGEAI_CAP_URING_CMD))
-		dev->uring = URING_UNSUPPORTED;
+	rt_queue_init(dev, !(flags & EDGEAI_OPEN_NO_URING) && (caps & DRM_EDGEAI_CAP_URING_CMD));
 	*ret_dev = dev;
 	return 0;
 }
@@ -112,7 +115,7 @@ EDGEAI_PUBLIC struct edgeai_device *edgeai_device_unref(struct edgeai_device *de
 		return NULL;
 
 	/* Buffers and jobs hold references, so none is left here. */
-	edgeai__ring_exit(dev);
+	rt_queue_fini(dev);
 	free(dev->buffers);
 	pthread_mutex_destroy(&dev->lock);
 	close(dev->fd);
@@ -131,7 +134,7 @@ EDGEAI_PUBLIC int edgeai_device_get_param(struct edgeai_device *dev, uint32_t pa
 {
 	assert_return(dev, -EINVAL);
 	assert_return(ret_value, -EINVAL);
-	return edgeai__get_param(dev->fd, param, ret_value);
+	return rt_get_param(dev->fd, param, ret_value);
 }
 
 EDGEAI_PUBLIC int edgeai_device_get_info(struct edgeai_device *dev,
@@ -149,9 +152,9 @@ EDGEAI_PUBLIC int edgeai_device_get_info(struct edgeai_device *dev,
 	n = readlink(link, target, sizeof(target) - 1);
 	if (n > 0) {
 		target[n] = '\0';
-		(void)edgeai__info_from_sysfs(target, &info);
+		(void)rt_info_from_sysfs(target, &info);
 	}
-	r = edgeai__info_from_fd(dev->fd, &info);
+	r = rt_info_from_fd(dev->fd, &info);
 	if (r < 0)
 		return r;
 	*ret_info = info;
@@ -166,58 +169,47 @@ EDGEAI_PUBLIC int edgeai_device_get_event_fd(struct edgeai_device *dev)
 	assert_return(dev->pid == getpid(), -ECHILD);
 
 	pthread_mutex_lock(&dev->lock);
-	r = edgeai__ring_setup_locked(dev);
-	if (r >= 0)
-		r = dev->ring.ring_fd;
+	r = rt_queue_ring_fd_locked(dev);
 	pthread_mutex_unlock(&dev->lock);
 	return r;
 }
 
-/* Ask the kernel (without waiting) about jobs submitted by ioctl. */
-static unsigned int poll_ioctl_jobs_locked(struct edgeai_device *dev, struct edgeai_job **done,
-					   unsigned int n_done, unsigned int max_done)
+int rt_device_identity(struct edgeai_device *dev, struct rt_identity *ret)
 {
-	struct edgeai_job **p = &dev->ioctl_jobs;
+	struct drm_version v = {};
+	uint64_t type, fw, abi;
+	int r;
 
-	while (*p && n_done < max_done) {
-		struct edgeai_job *job = *p;
-		struct drm_edgeai_wait w = { .job_id = job->job_id, .timeout_ns = 0 };
-		int r = edgeai__ioctl(dev->fd, DRM_IOCTL_EDGEAI_WAIT, &w);
-
-		if (r == -ETIME || r == -EBUSY || r == -EAGAIN) {
-			p = &job->ioctl_next;
-			continue;
-		}
-		*p = job->ioctl_next;
-		job->ioctl_next = NULL;
-		edgeai__job_finish(job, r < 0 ? r : w.status, r < 0 ? 0 : w.device_time_ns);
-		done[n_done++] = edgeai_job_ref(job);
-	}
-	return n_done;
+	r = rt_ioctl(dev->fd, DRM_IOCTL_VERSION, &v);
+	if (r < 0)
+		return r;
+	r = rt_get_param(dev->fd, DRM_EDGEAI_PARAM_DEVICE_TYPE, &type);
+	if (r < 0)
+		return r;
+	r = rt_get_param(dev->fd, DRM_EDGEAI_PARAM_FW_VERSION, &fw);
+	if (r < 0)
+		return r;
+	r = rt_get_param(dev->fd, DRM_EDGEAI_PARAM_FW_ABI_VERSION, &abi);
+	if (r < 0)
+		return r;
+	*ret = (struct rt_identity){
+		.type = (uint32_t)type,
+		.fw_version = (uint32_t)fw,
+		.fw_abi = (uint32_t)abi,
+		.drv_major = (uint32_t)v.version_major,
+		.drv_minor = (uint32_t)v.version_minor,
+		.drv_patch = (uint32_t)v.version_patchlevel,
+	};
+	return 0;
 }
 
-EDGEAI_PUBLIC int edgeai_device_process(struct edgeai_device *dev)
+int rt_device_busy_reason(struct edgeai_device *dev)
 {
-	struct edgeai_job *done[EDGEAI_RING_INFLIGHT + 32];
-	unsigned int n = 0;
-	int r = 0;
+	struct drm_edgeai_client_info ci = {};
+	int r;
 
-	assert_return(dev, -EINVAL);
-	assert_return(dev->pid == getpid(), -ECHILD);
-
-	pthread_mutex_lock(&dev->lock);
-	if (dev->have_ring)
-		r = edgeai__ring_reap_locked(dev, 0, NULL, done, &n, ARRAY_SIZE(done));
-	n = poll_ioctl_jobs_locked(dev, done, n, ARRAY_SIZE(done));
-	pthread_mutex_unlock(&dev->lock);
-
-	/* Callbacks run without the lock, so they may submit again. */
-	for (unsigned int i = 0; i < n; i++) {
-		if (done[i]->cb)
-			done[i]->cb(done[i], done[i]->status, done[i]->userdata);
-		edgeai_job_unref(done[i]);
-	}
-	if (r < 0 && r != -ETIME && r != -EAGAIN)
+	r = rt_ioctl(dev->fd, DRM_IOCTL_EDGEAI_GET_CLIENT, &ci);
+	if (r < 0)
 		return r;
-	return (int)n;
+	return (int)ci.busy_reason;
 }

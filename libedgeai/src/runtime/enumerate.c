@@ -11,7 +11,7 @@
 
 #include <libudev.h>
 
-#include "runtime/runtime.h"
+#include "runtime/internal.h"
 
 #define EDGEAI_DRIVER_NAME "edgeai"
 
@@ -175,24 +175,24 @@ static void info_from_udev(struct udev_device *d, struct edgeai_device_info *inf
 		info->capabilities = parse_caps(v);
 }
 
-int edgeai__info_from_fd(int fd, struct edgeai_device_info *info)
+int rt_info_from_fd(int fd, struct edgeai_device_info *info)
 {
 	uint64_t type, cores, fw, abi, caps;
 	int r;
 
-	r = edgeai__get_param(fd, DRM_EDGEAI_PARAM_DEVICE_TYPE, &type);
+	r = rt_get_param(fd, DRM_EDGEAI_PARAM_DEVICE_TYPE, &type);
 	if (r < 0)
 		return r;
-	r = edgeai__get_param(fd, DRM_EDGEAI_PARAM_CORE_COUNT, &cores);
+	r = rt_get_param(fd, DRM_EDGEAI_PARAM_CORE_COUNT, &cores);
 	if (r < 0)
 		return r;
-	r = edgeai__get_param(fd, DRM_EDGEAI_PARAM_FW_VERSION, &fw);
+	r = rt_get_param(fd, DRM_EDGEAI_PARAM_FW_VERSION, &fw);
 	if (r < 0)
 		return r;
-	r = edgeai__get_param(fd, DRM_EDGEAI_PARAM_FW_ABI_VERSION, &abi);
+	r = rt_get_param(fd, DRM_EDGEAI_PARAM_FW_ABI_VERSION, &abi);
 	if (r < 0)
 		return r;
-	r = edgeai__get_param(fd, DRM_EDGEAI_PARAM_CAPABILITIES, &caps);
+	r = rt_get_param(fd, DRM_EDGEAI_PARAM_CAPABILITIES, &caps);
 	if (r < 0)
 		return r;
 	info->type = (uint32_t)type;
@@ -204,8 +204,8 @@ int edgeai__info_from_fd(int fd, struct edgeai_device_info *info)
 	return 0;
 }
 
-/* Fill node/syspath/name/minor and sysfs attributes of the device behind @fd. */
-int edgeai__info_from_sysfs(const char *node, struct edgeai_device_info *info)
+/* Fill node/syspath/name/minor and the sysfs attributes of device node @node. */
+int rt_info_from_sysfs(const char *node, struct edgeai_device_info *info)
 {
 	struct udev *udev;
 	struct udev_device *d;
@@ -285,7 +285,7 @@ EDGEAI_PUBLIC int edgeai_enumerate(struct edgeai_device_list **ret_list)
 		}
 		/* Drivers not known by name are recognised by DRM_IOCTL_VERSION. */
 		fd = open(udev_device_get_devnode(d), O_RDWR | O_CLOEXEC);
-		if (!is_ours && (fd < 0 || edgeai__check_version_name(fd) < 0)) {
+		if (!is_ours && (fd < 0 || rt_check_driver(fd) < 0)) {
 			if (fd >= 0)
 				close(fd);
 			udev_device_unref(d);
@@ -304,7 +304,7 @@ EDGEAI_PUBLIC int edgeai_enumerate(struct edgeai_device_list **ret_list)
 		memset(info, 0, sizeof(*info));
 		info_from_udev(d, info);
 		if (fd >= 0) {
-			(void)edgeai__info_from_fd(fd, info);
+			(void)rt_info_from_fd(fd, info);
 			close(fd);
 		}
 		udev_device_unref(d);

@@ -1,19 +1,19 @@
 // SPDX-License-Identifier: MIT
 /*
- * The kernel interface: the library's one ioctl() call, the deadline loop
- * of the waiting ioctls, and the two queries every open starts with
- * (DRM_IOCTL_VERSION's driver name, GET_PARAM).
+ * The kernel interface: the library's one ioctl() call (like libdrm's
+ * drmIoctl(), but returning -errno), the deadline loop of the waiting
+ * ioctls, and the two queries every open starts with (DRM_IOCTL_VERSION's
+ * driver name, GET_PARAM).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <time.h>
 
-#include "runtime/runtime.h"
+#include "runtime/internal.h"
 
 /* Retries EINTR only: EAGAIN/EBUSY mean "queue full" and must reach the caller. */
-int edgeai__ioctl(int fd, unsigned long request, void *arg)
+int rt_ioctl(int fd, unsigned long request, void *arg)
 {
 	int ret;
 
@@ -24,17 +24,16 @@ int edgeai__ioctl(int fd, unsigned long request, void *arg)
 	return ret == -1 ? -errno : ret;
 }
 
-int64_t edgeai__abs_timeout(int64_t timeout_ns)
+/* The absolute deadline of a public timeout (EDGEAI_TIMEOUT_INFINITE: INT64_MAX). */
+int64_t rt_abs_timeout(int64_t timeout_ns)
 {
-	struct timespec ts;
 	int64_t now;
 
 	if (timeout_ns < 0)
 		return INT64_MAX;
 	if (timeout_ns == 0)
 		return 0;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	now = base_now_ns();
 	if (timeout_ns > INT64_MAX - now)
 		return INT64_MAX;
 	return now + timeout_ns;
@@ -48,29 +47,27 @@ int64_t edgeai__abs_timeout(int64_t timeout_ns)
  * call is repeated while the kernel reports @timeout_err before
  * @deadline.
  */
-int edgeai__ioctl_deadline(int fd, unsigned long request, void *arg, __s64 *field,
-			   int64_t deadline, int timeout_err)
+int rt_ioctl_deadline(int fd, unsigned long request, void *arg, __s64 *field, int64_t deadline,
+		      int timeout_err)
 {
 	const int64_t day = INT64_C(86400) * 1000000000;
-	struct timespec ts;
 	int64_t now;
 	int r;
 
 	for (;;) {
 		*field = deadline;
 		if (deadline) {
-			clock_gettime(CLOCK_MONOTONIC, &ts);
-			now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+			now = base_now_ns();
 			if (deadline - now > day)
 				*field = now + day;
 		}
-		r = edgeai__ioctl(fd, request, arg);
+		r = rt_ioctl(fd, request, arg);
 		if (r != timeout_err || *field == deadline)
 			return r;
 	}
 }
 
-int edgeai__check_version_name(int fd)
+int rt_check_driver(int fd)
 {
 	char name[32] = "";
 	struct drm_version v = {
@@ -79,7 +76,7 @@ int edgeai__check_version_name(int fd)
 	};
 	int r;
 
-	r = edgeai__ioctl(fd, DRM_IOCTL_VERSION, &v);
+	r = rt_ioctl(fd, DRM_IOCTL_VERSION, &v);
 	if (r < 0)
 		return r == -ENOTTY || r == -EINVAL ? -ENODEV : r;
 	if (v.name_len != strlen("edgeai") || memcmp(name, "edgeai", v.name_len) != 0)
@@ -87,12 +84,12 @@ int edgeai__check_version_name(int fd)
 	return 0;
 }
 
-int edgeai__get_param(int fd, uint32_t param, uint64_t *ret_value)
+int rt_get_param(int fd, uint32_t param, uint64_t *ret_value)
 {
 	struct drm_edgeai_get_param p = { .param = param };
 	int r;
 
-	r = edgeai__ioctl(fd, DRM_IOCTL_EDGEAI_GET_PARAM, &p);
+	r = rt_ioctl(fd, DRM_IOCTL_EDGEAI_GET_PARAM, &p);
 	if (r < 0)
 		return r;
 	*ret_value = p.value;

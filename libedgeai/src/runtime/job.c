@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: MIT
-/* Jobs: building COPY/FILL command lists, submitting by ioctl, waiting. */
+/*
+ * Jobs: building COPY/FILL command lists (or naming a device program),
+ * submitting, waiting, and running the callbacks of finished jobs, here
+ * and in edgeai_device_process(). What is in flight, and how it gets to
+ * the kernel and back, is queue.c's.
+ */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <string.h>
 
-#include "runtime/runtime.h"
+#include "runtime/internal.h"
 
 EDGEAI_PUBLIC int edgeai_job_new(struct edgeai_device *dev, struct edgeai_job **ret_job)
 {
@@ -31,16 +36,6 @@ EDGEAI_PUBLIC struct edgeai_job *edgeai_job_ref(struct edgeai_job *job)
 	return job;
 }
 
-static void ioctl_list_del_locked(struct edgeai_job *job)
-{
-	for (struct edgeai_job **p = &job->dev->ioctl_jobs; *p; p = &(*p)->ioctl_next)
-		if (*p == job) {
-			*p = job->ioctl_next;
-			job->ioctl_next = NULL;
-			return;
-		}
-}
-
 EDGEAI_PUBLIC struct edgeai_job *edgeai_job_unref(struct edgeai_job *job)
 {
 	struct edgeai_device *dev;
@@ -51,13 +46,10 @@ EDGEAI_PUBLIC struct edgeai_job *edgeai_job_unref(struct edgeai_job *job)
 		return NULL;
 
 	dev = job->dev;
-	if (job->state == JOB_INFLIGHT) {
+	if (job->state == RT_JOB_INFLIGHT) {
 		/* The kernel finishes the job; its completion is dropped. */
 		pthread_mutex_lock(&dev->lock);
-		if (job->path == EDGEAI_PATH_URING)
-			edgeai__ring_forget_locked(job);
-		else
-			ioctl_list_del_locked(job);
+		rt_queue_forget_locked(job);
 		pthread_mutex_unlock(&dev->lock);
 	}
 	for (uint32_t i = 0; i < job->n_bos; i++)
@@ -98,7 +90,7 @@ EDGEAI_PUBLIC int edgeai_job_bind(struct edgeai_job *job, struct edgeai_buffer *
 	assert_return(buf, -EINVAL);
 	assert_return(buf->dev == job->dev, -EINVAL);
 	assert_return(access && !(access & ~(EDGEAI_ACCESS_READ | EDGEAI_ACCESS_WRITE)), -EINVAL);
-	assert_return(job->state != JOB_INFLIGHT, -EBUSY);
+	assert_return(job->state != RT_JOB_INFLIGHT, -EBUSY);
 
 	return job_bind(job, buf, access, ret_slot);
 }
@@ -169,7 +161,7 @@ EDGEAI_PUBLIC int edgeai_job_add_copy(struct edgeai_job *job, struct edgeai_buff
 	assert_return(range_ok(src, src_offset, size), -EINVAL);
 	assert_return(dst != src || dst_offset >= src_offset + size || src_offset >= dst_offset + size,
 		      -EINVAL);
-	assert_return(job->state != JOB_INFLIGHT, -EBUSY);
+	assert_return(job->state != RT_JOB_INFLIGHT, -EBUSY);
 
 	cmd = (struct drm_edgeai_cmd){
 		.op = DRM_EDGEAI_CMD_COPY,
@@ -188,7 +180,7 @@ EDGEAI_PUBLIC int edgeai_job_add_fill(struct edgeai_job *job, struct edgeai_buff
 	assert_return(job, -EINVAL);
 	assert_return(dst && dst->dev == job->dev, -EINVAL);
 	assert_return(range_ok(dst, dst_offset, size), -EINVAL);
-	assert_return(job->state != JOB_INFLIGHT, -EBUSY);
+	assert_return(job->state != RT_JOB_INFLIGHT, -EBUSY);
 
 	cmd = (struct drm_edgeai_cmd){
 		.op = DRM_EDGEAI_CMD_FILL,
@@ -202,7 +194,7 @@ EDGEAI_PUBLIC int edgeai_job_add_fill(struct edgeai_job *job, struct edgeai_buff
 EDGEAI_PUBLIC int edgeai_job_set_core(struct edgeai_job *job, uint32_t core)
 {
 	assert_return(job, -EINVAL);
-	assert_return(job->state != JOB_INFLIGHT, -EBUSY);
+	assert_return(job->state != RT_JOB_INFLIGHT, -EBUSY);
 	job->core = core;
 	return 0;
 }
@@ -216,53 +208,9 @@ EDGEAI_PUBLIC int edgeai_job_set_callback(struct edgeai_job *job, edgeai_job_cal
 	return 0;
 }
 
-void edgeai__fill_submit(const struct edgeai_job *job, struct drm_edgeai_submit *s)
-{
-	*s = (struct drm_edgeai_submit){
-		.bos = (uint64_t)(uintptr_t)job->bos,
-		.cmds = (uint64_t)(uintptr_t)job->cmds,
-		.bo_count = job->n_bos,
-		.cmd_count = job->n_cmds,
-		.cmd_size = sizeof(struct drm_edgeai_cmd),
-		.core = job->core,
-	};
-	if (job->program) {
-		s->cmds = 0;
-		s->cmd_count = 0;
-		s->flags = DRM_EDGEAI_SUBMIT_PROGRAM;
-		s->reserved[0] = job->program;
-	}
-}
-
-/* A job that runs device program @handle on its bound buffers (slot order = bind order). */
-void edgeai__job_set_program(struct edgeai_job *job, uint32_t handle)
+void rt_job_set_program(struct edgeai_job *job, uint32_t handle)
 {
 	job->program = handle;
-}
-
-void edgeai__job_finish(struct edgeai_job *job, int status, uint64_t device_time_ns)
-{
-	job->state = JOB_DONE;
-	job->status = status;
-	job->device_time_ns = device_time_ns;
-}
-
-int edgeai__ioctl_submit_locked(struct edgeai_job *job)
-{
-	struct edgeai_device *dev = job->dev;
-	struct drm_edgeai_submit s;
-	int r;
-
-	edgeai__fill_submit(job, &s);
-	r = edgeai__ioctl(dev->fd, DRM_IOCTL_EDGEAI_SUBMIT, &s);
-	if (r < 0)
-		return log_debug_errno(r, "SUBMIT");
-	job->job_id = s.job_id;
-	job->path = EDGEAI_PATH_IOCTL;
-	job->state = JOB_INFLIGHT;
-	job->ioctl_next = dev->ioctl_jobs;
-	dev->ioctl_jobs = job;
-	return 0;
 }
 
 EDGEAI_PUBLIC int edgeai_job_submit(struct edgeai_job *job, unsigned int flags)
@@ -276,72 +224,62 @@ EDGEAI_PUBLIC int edgeai_job_submit(struct edgeai_job *job, unsigned int flags)
 			      (EDGEAI_SUBMIT_IOCTL | EDGEAI_SUBMIT_URING),
 		      -EINVAL);
 	assert_return(job->n_cmds > 0 || job->program, -EINVAL);
-	assert_return(job->state != JOB_INFLIGHT, -EBUSY);
+	assert_return(job->state != RT_JOB_INFLIGHT, -EBUSY);
 	assert_return(job->dev->pid == getpid(), -ECHILD);
 
 	dev = job->dev;
 	pthread_mutex_lock(&dev->lock);
-	r = -EOPNOTSUPP;
-	if (!(flags & EDGEAI_SUBMIT_IOCTL))
-		r = edgeai__ring_setup_locked(dev);
-	if (r >= 0)
-		r = edgeai__ring_submit_locked(job);
-	else if (flags & EDGEAI_SUBMIT_URING)
-		r = -EOPNOTSUPP;
-	else
-		r = edgeai__ioctl_submit_locked(job);
+	r = rt_queue_submit_locked(job, flags);
 	pthread_mutex_unlock(&dev->lock);
 	return r;
 }
 
-static int wait_ioctl_locked(struct edgeai_job *job, int64_t deadline)
+/*
+ * The jobs the queue finished, referenced while dev->lock is still held;
+ * their callbacks run after it is dropped, so they may submit again.
+ */
+static void hold_done_locked(struct rt_done *done)
 {
-	struct drm_edgeai_wait w = { .job_id = job->job_id };
-	int r;
+	for (unsigned int i = 0; i < done->n; i++)
+		edgeai_job_ref(done->job[i]);
+}
 
-	r = edgeai__ioctl_deadline(job->dev->fd, DRM_IOCTL_EDGEAI_WAIT, &w, &w.timeout_ns, deadline,
-				   -ETIME);
-	if (r == -ETIME || r == -ETIMEDOUT || r == -EINTR)
-		return -ETIME;
-	ioctl_list_del_locked(job);
-	edgeai__job_finish(job, r < 0 ? r : w.status, r < 0 ? 0 : w.device_time_ns);
-	return 0;
+static void run_callbacks(struct rt_done *done)
+{
+	for (unsigned int i = 0; i < done->n; i++) {
+		struct edgeai_job *job = done->job[i];
+
+		if (job->cb)
+			job->cb(job, job->status, job->userdata);
+		edgeai_job_unref(job);
+	}
 }
 
 EDGEAI_PUBLIC int edgeai_job_wait(struct edgeai_job *job, int64_t timeout_ns)
 {
-	struct edgeai_job *done[EDGEAI_RING_INFLIGHT + 1];
-	unsigned int n_done = 0;
 	struct edgeai_device *dev;
+	struct rt_done done;
 	int64_t deadline;
 	int r = 0;
 
 	assert_return(job, -EINVAL);
 	assert_return(timeout_ns >= 0 || timeout_ns == EDGEAI_TIMEOUT_INFINITE, -EINVAL);
-	assert_return(job->state != JOB_IDLE, -EINVAL);
+	assert_return(job->state != RT_JOB_IDLE, -EINVAL);
 	assert_return(job->dev->pid == getpid(), -ECHILD);
 
-	if (job->state == JOB_DONE)
+	if (job->state == RT_JOB_DONE)
 		return job->status;
 
 	dev = job->dev;
-	deadline = edgeai__abs_timeout(timeout_ns);
+	deadline = rt_abs_timeout(timeout_ns);
+	done.n = 0;
 	pthread_mutex_lock(&dev->lock);
-	if (job->path == EDGEAI_PATH_URING) {
-		r = edgeai__ring_reap_locked(dev, deadline, job, done, &n_done, ARRAY_SIZE(done));
-	} else {
-		r = wait_ioctl_locked(job, deadline);
-		if (r == 0)
-			done[n_done++] = edgeai_job_ref(job);
-	}
+	r = rt_queue_wait_locked(job, deadline, &done);
+	hold_done_locked(&done);
 	pthread_mutex_unlock(&dev->lock);
 
-	for (unsigned int i = 0; i < n_done; i++) {
-		if (done[i]->cb)
-			done[i]->cb(done[i], done[i]->status, done[i]->userdata);
-		edgeai_job_unref(done[i]);
-	}
-	if (job->state == JOB_DONE)
+	run_callbacks(&done);
+	if (job->state == RT_JOB_DONE)
 		return job->status;
 	return r < 0 ? r : -ETIME;
 }
@@ -364,7 +302,7 @@ EDGEAI_PUBLIC int edgeai_job_get_result(const struct edgeai_job *job,
 {
 	assert_return(job, -EINVAL);
 	assert_return(ret_result, -EINVAL);
-	assert_return(job->state == JOB_DONE, -EINVAL);
+	assert_return(job->state == RT_JOB_DONE, -EINVAL);
 
 	*ret_result = (struct edgeai_job_result){
 		.status = job->status,
@@ -372,4 +310,21 @@ EDGEAI_PUBLIC int edgeai_job_get_result(const struct edgeai_job *job,
 		.device_time_ns = job->device_time_ns,
 	};
 	return 0;
+}
+
+EDGEAI_PUBLIC int edgeai_device_process(struct edgeai_device *dev)
+{
+	struct rt_done done;
+
+	assert_return(dev, -EINVAL);
+	assert_return(dev->pid == getpid(), -ECHILD);
+
+	done.n = 0;
+	pthread_mutex_lock(&dev->lock);
+	rt_queue_poll_locked(dev, &done);
+	hold_done_locked(&done);
+	pthread_mutex_unlock(&dev->lock);
+
+	run_callbacks(&done);
+	return (int)done.n;
 }
