@@ -31,7 +31,7 @@ static int quantize(struct edgeai_model *m, uint32_t io, uint64_t seed, void **d
 	return edgeai_model_save(*ret, data, size);
 }
 
-static const struct ea_tensor *byname(const struct edgeai_model *m, const char *name)
+static const struct model_tensor *byname(const struct edgeai_model *m, const char *name)
 {
 	for (uint32_t i = 0; i < m->n_tensors; i++)
 		if (!strcmp(m->t[i].name, name))
@@ -44,7 +44,7 @@ int main(void)
 	struct edgeai_model *f = tb_small_cnn(), *q = NULL, *q2 = NULL, *q3 = NULL, *qu = NULL;
 	void *d1 = NULL, *d2 = NULL, *d3 = NULL, *du = NULL;
 	size_t s1 = 0, s2 = 0, s3 = 0, su = 0;
-	const struct ea_tensor *in, *conv, *w, *b, *dw, *dww, *pool, *flat, *fcw, *fcb, *prob;
+	const struct model_tensor *in, *conv, *w, *b, *dw, *dww, *pool, *flat, *fcw, *fcb, *prob;
 
 	ktap_start();
 	if (!ktap_ok(quantize(f, EDGEAI_QUANT_IO_INT8, 1, &d1, &s1, &q) == 0, "quantize the small CNN"))

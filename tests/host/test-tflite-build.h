@@ -14,7 +14,7 @@
 static inline int tb_tensor(struct edgeai_model *m, const char *name, uint8_t type, int rank,
 			    const int32_t *shape, const void *data, size_t size)
 {
-	struct ea_tensor *t;
+	struct model_tensor *t;
 
 	m->t = realloc(m->t, (m->n_tensors + 1) * sizeof(*m->t));
 	t = &m->t[m->n_tensors];
@@ -33,10 +33,10 @@ static inline int tb_tensor(struct edgeai_model *m, const char *name, uint8_t ty
 	return (int)m->n_tensors++;
 }
 
-static inline struct ea_op *tb_op(struct edgeai_model *m, int32_t code, int n_in, const int32_t *in,
-				  int n_out, const int32_t *out)
+static inline struct model_op *tb_op(struct edgeai_model *m, int32_t code, int n_in, const int32_t *in,
+				     int n_out, const int32_t *out)
 {
-	struct ea_op *op;
+	struct model_op *op;
 
 	m->ops = realloc(m->ops, (m->n_ops + 1) * sizeof(*m->ops));
 	op = &m->ops[m->n_ops++];
@@ -57,7 +57,7 @@ static inline struct ea_op *tb_op(struct edgeai_model *m, int32_t code, int n_in
 /* An empty model: buffer 0 is the empty sentinel. */
 static inline struct edgeai_model *tb_new(void)
 {
-	struct edgeai_model *m = ea_model_new();
+	struct edgeai_model *m = model_new();
 
 	m->version = 3;
 	m->buf = calloc(1, sizeof(*m->buf));
@@ -90,7 +90,7 @@ static inline struct edgeai_model *tb_small_cnn(void)
 	int32_t s3[] = { 1, 2, 2, 4 }, s4[] = { 1, 16 }, sw3[] = { 5, 16 }, sb3[] = { 5 };
 	int32_t s5[] = { 1, 5 }, shp[] = { 2 }, newshape[] = { 1, 16 };
 	int t[16];
-	struct ea_op *op;
+	struct model_op *op;
 
 	for (size_t i = 0; i < sizeof(w1) / sizeof(w1[0]); i++)
 		w1[i] = (float)((int)(i * 37 % 17) - 8) / 16.0f;

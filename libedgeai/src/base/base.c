@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -99,4 +100,16 @@ int64_t base_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void *base_memdup(const void *p, size_t n)
+{
+	void *d;
+
+	if (!p || !n)
+		return NULL;
+	d = malloc(n);
+	if (d)
+		memcpy(d, p, n);
+	return d;
 }

@@ -101,7 +101,7 @@ int ea_cache_key(const struct edgeai_model *m, char *key, size_t size)
 	uint64_t a, b;
 	int r;
 
-	r = ea_tflite_write(m, &data, &n, NULL, 0);
+	r = model_write_tflite(m, &data, &n, NULL, 0);
 	if (r)
 		return r;
 	a = fnv1a(data, n, UINT64_C(0xcbf29ce484222325));

@@ -122,28 +122,28 @@ static int64_t cc_const(struct cc *c, const void *data, size_t len, size_t align
 	return (int64_t)off;
 }
 
-static const struct ea_tensor *T(struct cc *c, int32_t i)
+static const struct model_tensor *T(struct cc *c, int32_t i)
 {
 	return &c->m->t[i];
 }
 
 static int is_const(struct cc *c, int32_t i)
 {
-	const struct ea_tensor *t = T(c, i);
+	const struct model_tensor *t = T(c, i);
 
 	return t->buffer && c->m->buf[t->buffer].data && !t->is_variable;
 }
 
 static float scale_of(struct cc *c, int32_t i)
 {
-	const struct ea_tensor *t = T(c, i);
+	const struct model_tensor *t = T(c, i);
 
 	return t->q.n ? t->q.scale[0] : 0.0f;
 }
 
 static int32_t zp_of(struct cc *c, int32_t i)
 {
-	const struct ea_tensor *t = T(c, i);
+	const struct model_tensor *t = T(c, i);
 
 	return t->q.n ? (int32_t)t->q.zero_point[0] : 0;
 }
@@ -164,7 +164,7 @@ static int dtype_of(uint8_t tfl)
 	}
 }
 
-static int dims4(struct cc *c, const struct ea_tensor *t, uint32_t d[4])
+static int dims4(struct cc *c, const struct model_tensor *t, uint32_t d[4])
 {
 	uint32_t i;
 
@@ -186,7 +186,7 @@ static int dims4(struct cc *c, const struct ea_tensor *t, uint32_t d[4])
 /* Program tensor for model tensor @i (created on first use). */
 static int cc_tensor(struct cc *c, int32_t i)
 {
-	const struct ea_tensor *t;
+	const struct model_tensor *t;
 	struct pt *p;
 	int dt, r;
 
@@ -215,7 +215,7 @@ static int cc_tensor(struct cc *c, int32_t i)
 	if (dt == EDGEAI_DTYPE_INT32)
 		p->zp = 0;
 	if (is_const(c, i)) {
-		const struct ea_buffer *b = &c->m->buf[t->buffer];
+		const struct model_buffer *b = &c->m->buf[t->buffer];
 		int64_t off = cc_const(c, b->data, b->size, 8);
 
 		if (off < 0)
@@ -312,8 +312,8 @@ static void pad_same(int32_t size, int32_t k, int32_t stride, int32_t dil, int v
 /* int32 values of constant tensor @i (int32 or int64 data). */
 static int const_ints(struct cc *c, int32_t i, int32_t *v, uint32_t max, uint32_t *n)
 {
-	const struct ea_tensor *t;
-	const struct ea_buffer *b;
+	const struct model_tensor *t;
+	const struct model_buffer *b;
 	uint64_t cnt = 0;
 	uint32_t k;
 
@@ -322,7 +322,7 @@ static int const_ints(struct cc *c, int32_t i, int32_t *v, uint32_t max, uint32_
 				 "a shape/axis/padding input is not a constant");
 	t = T(c, i);
 	b = &c->m->buf[t->buffer];
-	if (ea_tensor_elems(t, &cnt) || cnt > max ||
+	if (model_tensor_elems(t, &cnt) || cnt > max ||
 	    (t->type != TFL_INT32 && t->type != TFL_INT64) ||
 	    b->size < cnt * (t->type == TFL_INT64 ? 8 : 4))
 		return base_errf(c->err, c->errsz, -EOPNOTSUPP, "bad constant parameter tensor");
@@ -548,24 +548,24 @@ static void bl_map(struct edgeai_prog_interp *map, int32_t insz, int32_t outsz, 
 
 /* --- ops ------------------------------------------------------------------- */
 
-static int unsupported(struct cc *c, const struct ea_op *op, const char *why)
+static int unsupported(struct cc *c, const struct model_op *op, const char *why)
 {
 	return base_errf(c->err, c->errsz, -EOPNOTSUPP, "%s: %s", edgeai_op_name(op->code), why);
 }
 
-static int need_q(struct cc *c, const struct ea_op *op, int32_t t)
+static int need_q(struct cc *c, const struct model_op *op, int32_t t)
 {
 	if (t < 0 || !T(c, t)->q.n || T(c, t)->q.scale[0] <= 0.0f)
 		return unsupported(c, op, "a tensor is not quantized");
 	return 0;
 }
 
-static int c_conv(struct cc *c, const struct ea_op *op, int dw)
+static int c_conv(struct cc *c, const struct model_op *op, int dw)
 {
 	struct edgeai_prog_conv_params p = { 0 };
 	int32_t in = op->in[0], f = op->in[1], b = op->n_in > 2 ? op->in[2] : -1;
 	int32_t out = op->out[0], oc, ic, kh, kw, ih, iw;
-	const struct ea_tensor *ft, *it;
+	const struct model_tensor *ft, *it;
 	float s_in, s_out;
 	uint32_t dt;
 	int r;
@@ -627,12 +627,12 @@ static int c_conv(struct cc *c, const struct ea_op *op, int dw)
 	return r;
 }
 
-static int c_fc(struct cc *c, const struct ea_op *op)
+static int c_fc(struct cc *c, const struct model_op *op)
 {
 	struct edgeai_prog_fc_params p = { 0 };
 	int32_t in = op->in[0], f = op->in[1], b = op->n_in > 2 ? op->in[2] : -1;
 	int32_t out = op->out[0], ins[3];
-	const struct ea_tensor *ft;
+	const struct model_tensor *ft;
 
 	if (op->n_in < 2 || need_q(c, op, in) || need_q(c, op, f) || need_q(c, op, out) ||
 	    act_ok(c, op->o.act))
@@ -650,7 +650,7 @@ static int c_fc(struct cc *c, const struct ea_op *op)
 	return cc_op(c, EDGEAI_OP_FULLY_CONNECTED, ins, 3, out, &p, sizeof(p));
 }
 
-static int c_binary(struct cc *c, const struct ea_op *op)
+static int c_binary(struct cc *c, const struct model_op *op)
 {
 	int32_t a = op->in[0], b = op->in[1], out = op->out[0], ins[2] = { a, b };
 	float sa, sb, so;
@@ -707,11 +707,11 @@ static int c_binary(struct cc *c, const struct ea_op *op)
 		     out, NULL, 0);
 }
 
-static int c_pool(struct cc *c, const struct ea_op *op)
+static int c_pool(struct cc *c, const struct model_op *op)
 {
 	struct edgeai_prog_pool_params p = { 0 };
 	int32_t in = op->in[0], out = op->out[0];
-	const struct ea_tensor *it = T(c, in);
+	const struct model_tensor *it = T(c, in);
 
 	if (need_q(c, op, in) || need_q(c, op, out) || act_ok(c, op->o.act) || it->rank != 4)
 		return -EOPNOTSUPP;
@@ -729,7 +729,7 @@ static int c_pool(struct cc *c, const struct ea_op *op)
 		     EDGEAI_OP_AVERAGE_POOL_2D, &in, 1, out, &p, sizeof(p));
 }
 
-static int c_unary(struct cc *c, const struct ea_op *op)
+static int c_unary(struct cc *c, const struct model_op *op)
 {
 	int32_t in = op->in[0], out = op->out[0];
 	float si, so;
@@ -816,7 +816,7 @@ static int c_unary(struct cc *c, const struct ea_op *op)
 	}
 }
 
-static int c_softmax(struct cc *c, const struct ea_op *op)
+static int c_softmax(struct cc *c, const struct model_op *op)
 {
 	struct edgeai_prog_softmax_params p = { 0 };
 	int32_t in = op->in[0], out = op->out[0];
@@ -856,10 +856,10 @@ static int fix_dims(struct cc *c, int32_t t, const uint32_t d[4])
 	return 0;
 }
 
-static int c_shape(struct cc *c, const struct ea_op *op)
+static int c_shape(struct cc *c, const struct model_op *op)
 {
 	int32_t in = op->in[0], out = op->out[0], v[16];
-	const struct ea_tensor *it = T(c, in), *ot = T(c, out);
+	const struct model_tensor *it = T(c, in), *ot = T(c, out);
 	uint32_t n = 0, k, off = 4 - it->rank;
 	int r;
 
@@ -1031,10 +1031,10 @@ static int c_shape(struct cc *c, const struct ea_op *op)
  * for every sum (the multiplier's double rounding differs on ties), so the
  * op runs on the CPU as a host op between program ops (struct ea_host_op).
  */
-static int c_mean_float(struct cc *c, const struct ea_op *op)
+static int c_mean_float(struct cc *c, const struct model_op *op)
 {
 	int32_t in = op->in[0], out = op->out[0];
-	const struct ea_tensor *it = T(c, in);
+	const struct model_tensor *it = T(c, in);
 	struct ea_host_op *h;
 	uint32_t d[4];
 	int ti, to, r;
@@ -1072,11 +1072,11 @@ static int c_mean_float(struct cc *c, const struct ea_op *op)
 	return 0;
 }
 
-static int c_mean(struct cc *c, const struct ea_op *op)
+static int c_mean(struct cc *c, const struct model_op *op)
 {
 	struct edgeai_prog_mean_params p = { 0 };
 	int32_t in = op->in[0], out = op->out[0], ax[4], zi, zo;
-	const struct ea_tensor *it = T(c, in);
+	const struct model_tensor *it = T(c, in);
 	uint32_t n = 0, d[4];
 	float si, so, temp;
 	int r;
@@ -1112,7 +1112,7 @@ static int c_mean(struct cc *c, const struct ea_op *op)
 	return cc_op(c, EDGEAI_OP_MEAN, &in, 1, out, &p, sizeof(p));
 }
 
-static int compile_op(struct cc *c, const struct ea_op *op)
+static int compile_op(struct cc *c, const struct model_op *op)
 {
 	if (op->n_out != 1 || op->n_in < 1 || op->in[0] < 0)
 		return unsupported(c, op, "needs one output and an input");

@@ -1,22 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
- * TFLite model objects: lifetime, graph validation (every index in range,
- * shapes bounded, constant data matching its tensor, operators in dataflow
- * order with no cycle) and the public accessors.
+ * TFLite model objects: lifetime, copies and pruning, graph validation
+ * (every index in range, shapes bounded, constant data matching its
+ * tensor, operators in dataflow order with no cycle) and the public
+ * accessors. Loading is tflite-read.c's, saving tflite-write.c's.
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "base/macro.h"
 #include "model/model.h"
 
-size_t ea_type_size(uint8_t type)
+size_t model_type_size(uint8_t type)
 {
 	switch (type) {
 	case TFL_FLOAT32: case TFL_INT32: case TFL_UINT32:
@@ -34,22 +32,22 @@ size_t ea_type_size(uint8_t type)
 	}
 }
 
-int ea_tensor_elems(const struct ea_tensor *t, uint64_t *ret)
+int model_tensor_elems(const struct model_tensor *t, uint64_t *ret)
 {
 	uint64_t n = 1;
 
 	for (uint32_t i = 0; i < t->rank; i++) {
-		if (t->shape[i] < 0 || t->shape[i] > EA_MAX_DIM)
+		if (t->shape[i] < 0 || t->shape[i] > MODEL_MAX_DIM)
 			return -EBADMSG;
 		n *= (uint64_t)t->shape[i];
-		if (n > EA_MAX_ELEMS)
+		if (n > MODEL_MAX_ELEMS)
 			return -EBADMSG;
 	}
 	*ret = n;
 	return 0;
 }
 
-float ea_half_to_float(uint16_t h)
+float model_half_to_float(uint16_t h)
 {
 	uint32_t sign = (uint32_t)(h >> 15) << 31, exp = (h >> 10) & 0x1f, man = h & 0x3ff, bits;
 	float f;
@@ -76,7 +74,7 @@ float ea_half_to_float(uint16_t h)
 	return f;
 }
 
-struct edgeai_model *ea_model_new(void)
+struct edgeai_model *model_new(void)
 {
 	struct edgeai_model *m = calloc(1, sizeof(*m));
 
@@ -85,7 +83,12 @@ struct edgeai_model *ea_model_new(void)
 	return m;
 }
 
-static void quant_free(struct ea_quant *q)
+int model_is_const(const struct edgeai_model *m, int32_t t)
+{
+	return t >= 0 && m->t[t].buffer && m->buf[m->t[t].buffer].size;
+}
+
+void model_quant_free(struct model_quant *q)
 {
 	free(q->scale);
 	free(q->zero_point);
@@ -94,18 +97,26 @@ static void quant_free(struct ea_quant *q)
 	memset(q, 0, sizeof(*q));
 }
 
-void ea_model_free_contents(struct edgeai_model *m)
+static void tensor_free(struct model_tensor *t)
 {
-	for (uint32_t i = 0; m->t && i < m->n_tensors; i++) {
-		free(m->t[i].name);
-		quant_free(&m->t[i].q);
-	}
-	for (uint32_t i = 0; m->ops && i < m->n_ops; i++) {
-		free(m->ops[i].custom_code);
-		free(m->ops[i].in);
-		free(m->ops[i].out);
-		free(m->ops[i].o.ints);
-	}
+	free(t->name);
+	model_quant_free(&t->q);
+}
+
+static void op_free(struct model_op *op)
+{
+	free(op->custom_code);
+	free(op->in);
+	free(op->out);
+	free(op->o.ints);
+}
+
+static void model_free_contents(struct edgeai_model *m)
+{
+	for (uint32_t i = 0; m->t && i < m->n_tensors; i++)
+		tensor_free(&m->t[i]);
+	for (uint32_t i = 0; m->ops && i < m->n_ops; i++)
+		op_free(&m->ops[i]);
 	for (uint32_t i = 0; m->buf && i < m->n_buffers; i++)
 		free(m->buf[i].data);
 	free(m->t);
@@ -115,6 +126,163 @@ void ea_model_free_contents(struct edgeai_model *m)
 	free(m->out);
 	free(m->description);
 	free(m->sg_name);
+}
+
+#define DUP_OR_FAIL(dst, src, n)                                               \
+	do {                                                                   \
+		(dst) = base_memdup((src), (n));                               \
+		if (!(dst) && (src) && (n) != 0)                               \
+			goto nomem;                                            \
+	} while (0)
+
+/* A deep copy of @s. */
+
+struct edgeai_model *model_clone(const struct edgeai_model *s)
+{
+	struct edgeai_model *m = model_new();
+
+	if (!m)
+		return NULL;
+	m->version = s->version;
+	m->file_size = s->file_size;
+	m->n_tensors = s->n_tensors;
+	m->n_ops = s->n_ops;
+	m->n_in = s->n_in;
+	m->n_out = s->n_out;
+	m->n_buffers = s->n_buffers;
+	m->t = calloc(s->n_tensors ? s->n_tensors : 1, sizeof(*m->t));
+	m->ops = calloc(s->n_ops ? s->n_ops : 1, sizeof(*m->ops));
+	m->buf = calloc(s->n_buffers ? s->n_buffers : 1, sizeof(*m->buf));
+	if (!m->t || !m->ops || !m->buf)
+		goto nomem;
+	DUP_OR_FAIL(m->in, s->in, s->n_in * sizeof(int32_t));
+	DUP_OR_FAIL(m->out, s->out, s->n_out * sizeof(int32_t));
+	if (s->description && !(m->description = strdup(s->description)))
+		goto nomem;
+	if (s->sg_name && !(m->sg_name = strdup(s->sg_name)))
+		goto nomem;
+	for (uint32_t i = 0; i < s->n_tensors; i++) {
+		const struct model_tensor *a = &s->t[i];
+		struct model_tensor *b = &m->t[i];
+
+		*b = *a;
+		b->name = NULL;
+		memset(&b->q, 0, sizeof(b->q));
+		if (!(b->name = strdup(a->name ? a->name : "")))
+			goto nomem;
+		b->q.n = a->q.n;
+		b->q.dim = a->q.dim;
+		b->q.n_minmax = a->q.n_minmax;
+		DUP_OR_FAIL(b->q.scale, a->q.scale, a->q.n * sizeof(float));
+		DUP_OR_FAIL(b->q.zero_point, a->q.zero_point, a->q.n * sizeof(int64_t));
+		DUP_OR_FAIL(b->q.min, a->q.min, a->q.n_minmax * sizeof(float));
+		DUP_OR_FAIL(b->q.max, a->q.max, a->q.n_minmax * sizeof(float));
+	}
+	for (uint32_t i = 0; i < s->n_ops; i++) {
+		const struct model_op *a = &s->ops[i];
+		struct model_op *b = &m->ops[i];
+
+		*b = *a;
+		b->custom_code = NULL;
+		b->in = b->out = NULL;
+		b->o.ints = NULL;
+		if (a->custom_code && !(b->custom_code = strdup(a->custom_code)))
+			goto nomem;
+		DUP_OR_FAIL(b->in, a->in, a->n_in * sizeof(int32_t));
+		DUP_OR_FAIL(b->out, a->out, a->n_out * sizeof(int32_t));
+		DUP_OR_FAIL(b->o.ints, a->o.ints, a->o.n_ints * sizeof(int32_t));
+	}
+	for (uint32_t i = 0; i < s->n_buffers; i++) {
+		DUP_OR_FAIL(m->buf[i].data, s->buf[i].data, s->buf[i].size);
+		m->buf[i].size = s->buf[i].size;
+	}
+	return m;
+nomem:
+	return edgeai_model_unref(m);
+}
+
+int model_prune(struct edgeai_model *m)
+{
+	_cleanup_free_ int32_t *tmap = NULL, *bmap = NULL;
+	uint32_t nt = 0, nb = 0, no = 0;
+
+	for (uint32_t k = 0; k < m->n_ops; k++) {
+		if (m->ops[k].code == -1) {
+			op_free(&m->ops[k]);
+			continue;
+		}
+		m->ops[no++] = m->ops[k];
+	}
+	m->n_ops = no;
+
+	tmap = malloc(sizeof(int32_t) * (m->n_tensors + 1));
+	bmap = malloc(sizeof(int32_t) * (m->n_buffers + 1));
+	if (!tmap || !bmap)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < m->n_tensors; i++)
+		tmap[i] = -1;
+	for (uint32_t i = 0; i < m->n_buffers; i++)
+		bmap[i] = -1;
+	for (uint32_t k = 0; k < m->n_ops; k++) {
+		for (uint32_t j = 0; j < m->ops[k].n_in; j++)
+			if (m->ops[k].in[j] >= 0)
+				tmap[m->ops[k].in[j]] = 0;
+		for (uint32_t j = 0; j < m->ops[k].n_out; j++)
+			tmap[m->ops[k].out[j]] = 0;
+	}
+	for (uint32_t i = 0; i < m->n_in; i++)
+		tmap[m->in[i]] = 0;
+	for (uint32_t i = 0; i < m->n_out; i++)
+		tmap[m->out[i]] = 0;
+
+	bmap[0] = 0;
+	nb = 1;
+	for (uint32_t i = 0; i < m->n_tensors; i++) {
+		if (tmap[i] < 0) {
+			tensor_free(&m->t[i]);
+			continue;
+		}
+		tmap[i] = (int32_t)nt;
+		if (model_is_const(m, (int32_t)i)) {
+			uint32_t b = m->t[i].buffer;
+
+			if (bmap[b] < 0)
+				bmap[b] = (int32_t)nb++;
+			m->t[i].buffer = (uint32_t)bmap[b];
+		} else {
+			m->t[i].buffer = 0;
+		}
+		m->t[nt++] = m->t[i];
+	}
+	m->n_tensors = nt;
+	for (uint32_t k = 0; k < m->n_ops; k++) {
+		for (uint32_t j = 0; j < m->ops[k].n_in; j++)
+			if (m->ops[k].in[j] >= 0)
+				m->ops[k].in[j] = tmap[m->ops[k].in[j]];
+		for (uint32_t j = 0; j < m->ops[k].n_out; j++)
+			m->ops[k].out[j] = tmap[m->ops[k].out[j]];
+	}
+	for (uint32_t i = 0; i < m->n_in; i++)
+		m->in[i] = tmap[m->in[i]];
+	for (uint32_t i = 0; i < m->n_out; i++)
+		m->out[i] = tmap[m->out[i]];
+
+	{
+		struct model_buffer *nbuf = calloc(nb, sizeof(*nbuf));
+
+		if (!nbuf)
+			return -ENOMEM;
+		for (uint32_t i = 0; i < m->n_buffers; i++) {
+			if (bmap[i] > 0)
+				nbuf[bmap[i]] = m->buf[i];
+			else
+				free(m->buf[i].data);
+		}
+		free(m->buf);
+		m->buf = nbuf;
+		m->n_buffers = nb;
+	}
+	return 0;
 }
 
 EDGEAI_PUBLIC struct edgeai_model *edgeai_model_ref(struct edgeai_model *model)
@@ -128,7 +296,7 @@ EDGEAI_PUBLIC struct edgeai_model *edgeai_model_unref(struct edgeai_model *model
 {
 	if (!model || __atomic_sub_fetch(&model->n_ref, 1, __ATOMIC_ACQ_REL) > 0)
 		return NULL;
-	ea_model_free_contents(model);
+	model_free_contents(model);
 	free(model);
 	return NULL;
 }
@@ -140,31 +308,31 @@ static const char *tname(const struct edgeai_model *m, int32_t i)
 	return m->t[i].name ? m->t[i].name : "";
 }
 
-int ea_model_validate(const struct edgeai_model *m, char *errbuf, size_t errbuf_size)
+int model_validate(const struct edgeai_model *m, char *errbuf, size_t errbuf_size)
 {
 	_cleanup_free_ int32_t *producer = NULL;
 	_cleanup_free_ uint8_t *is_input = NULL;
 
 	for (uint32_t i = 0; i < m->n_tensors; i++) {
-		const struct ea_tensor *t = &m->t[i];
+		const struct model_tensor *t = &m->t[i];
 		uint64_t n;
 
 		for (uint32_t d = 0; d < t->rank; d++)
-			if (t->shape[d] < 0 || t->shape[d] > EA_MAX_DIM)
+			if (t->shape[d] < 0 || t->shape[d] > MODEL_MAX_DIM)
 				return VERR("%s dimensions: tensor %u ('%s') dimension %u is %d "
 					    "(limit %d)", t->shape[d] < 0 ? "bad" : "huge", i,
-					    tname(m, i), d, t->shape[d], EA_MAX_DIM);
-		if (ea_tensor_elems(t, &n) < 0)
+					    tname(m, i), d, t->shape[d], MODEL_MAX_DIM);
+		if (model_tensor_elems(t, &n) < 0)
 			return VERR("huge dimensions: tensor %u ('%s') has more than %llu elements",
-				    i, tname(m, i), (unsigned long long)EA_MAX_ELEMS);
+				    i, tname(m, i), (unsigned long long)MODEL_MAX_ELEMS);
 		if (t->buffer >= m->n_buffers)
 			return VERR("out-of-range reference: tensor %u ('%s') uses buffer %u of %u",
 				    i, tname(m, i), t->buffer, m->n_buffers);
-		if (t->buffer && m->buf[t->buffer].size && ea_type_size(t->type) &&
-		    m->buf[t->buffer].size != n * ea_type_size(t->type))
+		if (t->buffer && m->buf[t->buffer].size && model_type_size(t->type) &&
+		    m->buf[t->buffer].size != n * model_type_size(t->type))
 			return VERR("bad constant: buffer %u holds %zu bytes, tensor %u ('%s') needs "
 				    "%llu", t->buffer, m->buf[t->buffer].size, i, tname(m, i),
-				    (unsigned long long)(n * ea_type_size(t->type)));
+				    (unsigned long long)(n * model_type_size(t->type)));
 		if (t->q.n > 1 && (t->q.dim < 0 || (uint32_t)t->q.dim >= t->rank ||
 				   (uint32_t)t->shape[t->q.dim] != t->q.n))
 			return VERR("bad quantization: tensor %u ('%s') has %u scales for dimension "
@@ -184,7 +352,7 @@ int ea_model_validate(const struct edgeai_model *m, char *errbuf, size_t errbuf_
 		is_input[m->in[i]] = 1;
 	}
 	for (uint32_t k = 0; k < m->n_ops; k++) {
-		const struct ea_op *op = &m->ops[k];
+		const struct model_op *op = &m->ops[k];
 
 		for (uint32_t j = 0; j < op->n_out; j++) {
 			int32_t o = op->out[j];
@@ -196,7 +364,7 @@ int ea_model_validate(const struct edgeai_model *m, char *errbuf, size_t errbuf_
 			if (producer[o] >= 0)
 				return VERR("cyclic reference: tensor %d ('%s') is written by operators "
 					    "%d and %u", o, tname(m, o), producer[o], k);
-			if (is_input[o] || (m->t[o].buffer && m->buf[m->t[o].buffer].size))
+			if (is_input[o] || model_is_const(m, o))
 				return VERR("bad reference: operator %u (%s) writes tensor %d ('%s'), "
 					    "a model input or constant", k, edgeai_op_name(op->code),
 					    o, tname(m, o));
@@ -204,7 +372,7 @@ int ea_model_validate(const struct edgeai_model *m, char *errbuf, size_t errbuf_
 		}
 	}
 	for (uint32_t k = 0; k < m->n_ops; k++) {
-		const struct ea_op *op = &m->ops[k];
+		const struct model_op *op = &m->ops[k];
 
 		for (uint32_t j = 0; j < op->n_in; j++) {
 			int32_t x = op->in[j];
@@ -228,57 +396,6 @@ int ea_model_validate(const struct edgeai_model *m, char *errbuf, size_t errbuf_
 	return 0;
 }
 
-EDGEAI_PUBLIC int edgeai_model_load_file(const char *path, struct edgeai_model **ret_model,
-					 char *errbuf, size_t errbuf_size)
-{
-	_cleanup_close_ int fd = -1;
-	_cleanup_free_ uint8_t *data = NULL;
-	struct stat st;
-	size_t done = 0;
-
-	assert_return(path, -EINVAL);
-	assert_return(ret_model, -EINVAL);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0)
-		return base_errf(errbuf, errbuf_size, -errno, "%s: %s", path, strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return base_errf(errbuf, errbuf_size, -EINVAL, "%s: not a regular file", path);
-	if ((uint64_t)st.st_size > UINT32_MAX)
-		return base_errf(errbuf, errbuf_size, -EOPNOTSUPP,
-				 "%s: over the 2 GiB flatbuffer limit", path);
-	data = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!data)
-		return -ENOMEM;
-	while (done < (size_t)st.st_size) {
-		ssize_t k = read(fd, data + done, (size_t)st.st_size - done);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return base_errf(errbuf, errbuf_size, k < 0 ? -errno : -EIO, "%s: short read",
-					 path);
-		done += (size_t)k;
-	}
-	return edgeai_model_load(data, done, ret_model, errbuf, errbuf_size);
-}
-
-EDGEAI_PUBLIC int edgeai_model_save(const struct edgeai_model *model, void **ret_data,
-				    size_t *ret_size)
-{
-	uint8_t *data;
-	size_t size;
-	int r;
-
-	assert_return(model, -EINVAL);
-	assert_return(ret_data && ret_size, -EINVAL);
-	r = ea_tflite_write(model, &data, &size, NULL, 0);
-	if (r < 0)
-		return r;
-	*ret_data = data;
-	*ret_size = size;
-	return 0;
-}
-
 EDGEAI_PUBLIC int edgeai_model_count(const struct edgeai_model *model, unsigned int what)
 {
 	assert_return(model, -EINVAL);
@@ -299,7 +416,7 @@ EDGEAI_PUBLIC int edgeai_model_count(const struct edgeai_model *model, unsigned 
 EDGEAI_PUBLIC int edgeai_model_get_tensor(const struct edgeai_model *model, unsigned int index,
 					  struct edgeai_tensor_info *ret_info)
 {
-	const struct ea_tensor *t;
+	const struct model_tensor *t;
 
 	assert_return(model && ret_info, -EINVAL);
 	assert_return(index < model->n_tensors, -EINVAL);
@@ -313,7 +430,7 @@ EDGEAI_PUBLIC int edgeai_model_get_tensor(const struct edgeai_model *model, unsi
 	ret_info->quant_dim = t->q.dim;
 	ret_info->scales = t->q.scale;
 	ret_info->zero_points = t->q.zero_point;
-	ret_info->is_constant = t->buffer && model->buf[t->buffer].size;
+	ret_info->is_constant = model_is_const(model, (int32_t)index);
 	ret_info->index = index;
 	return 0;
 }
@@ -335,7 +452,7 @@ EDGEAI_PUBLIC int edgeai_model_get_output(const struct edgeai_model *model, unsi
 EDGEAI_PUBLIC int edgeai_model_get_op(const struct edgeai_model *model, unsigned int index,
 				      struct edgeai_op_info *ret_info)
 {
-	const struct ea_op *op;
+	const struct model_op *op;
 
 	assert_return(model && ret_info, -EINVAL);
 	assert_return(index < model->n_ops, -EINVAL);

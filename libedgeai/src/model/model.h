@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * In-memory form of a TFLite model (one subgraph), shared by the reader
- * (tflite-read.c), the writer (tflite-write.c), the float reference
- * kernels (fref.c) and the quantizer (quant.c).
+ * In-memory form of a TFLite model (one subgraph), the object model.c
+ * owns: the reader (tflite-read.c) fills it, the writer (tflite-write.c)
+ * serializes it, the quantizer (quant/) and the compiler (compiler/) read
+ * it.
  */
-#ifndef EDGEAI_TFLITE_MODEL_H
-#define EDGEAI_TFLITE_MODEL_H
+#ifndef EDGEAI_MODEL_H
+#define EDGEAI_MODEL_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -14,15 +15,15 @@
 #include "edgeai/edgeai.h"
 #include "model/tflite-schema.h"
 
-#define EA_MAX_RANK EDGEAI_MAX_RANK
+#define MODEL_MAX_RANK EDGEAI_MAX_RANK
 /* Limits that keep a hostile file from making us allocate without bound. */
-#define EA_MAX_DIM (1 << 24)
-#define EA_MAX_ELEMS (UINT64_C(1) << 28)
-#define EA_MAX_TENSORS (1 << 20)
-#define EA_MAX_OPS (1 << 20)
-#define EA_MAX_OP_IO 1024
+#define MODEL_MAX_DIM (1 << 24)
+#define MODEL_MAX_ELEMS (UINT64_C(1) << 28)
+#define MODEL_MAX_TENSORS (1 << 20)
+#define MODEL_MAX_OPS (1 << 20)
+#define MODEL_MAX_OP_IO 1024
 
-struct ea_quant {
+struct model_quant {
 	uint32_t n;		/* scales/zero points */
 	float *scale;
 	int64_t *zero_point;
@@ -31,18 +32,18 @@ struct ea_quant {
 	float *min, *max;
 };
 
-struct ea_tensor {
+struct model_tensor {
 	char *name;
 	uint8_t type;		/* enum tfl_type */
 	uint8_t is_variable;
 	uint32_t rank;
-	int32_t shape[EA_MAX_RANK];
+	int32_t shape[MODEL_MAX_RANK];
 	uint32_t buffer;	/* 0: no data */
-	struct ea_quant q;
+	struct model_quant q;
 };
 
 /* Decoded builtin options; which fields mean something depends on @type. */
-struct ea_opts {
+struct model_opts {
 	uint8_t type;		/* enum tfl_opt */
 	int8_t padding;
 	int8_t act;
@@ -56,16 +57,16 @@ struct ea_opts {
 	int has_ints;
 };
 
-struct ea_op {
+struct model_op {
 	int32_t code;
 	int32_t version;
 	char *custom_code;
 	uint32_t n_in, n_out;
 	int32_t *in, *out;	/* tensor indices, -1 = absent optional input */
-	struct ea_opts o;
+	struct model_opts o;
 };
 
-struct ea_buffer {
+struct model_buffer {
 	uint8_t *data;
 	size_t size;
 };
@@ -76,20 +77,35 @@ struct edgeai_model {
 	char *description;
 	char *sg_name;
 	uint32_t n_tensors, n_ops, n_in, n_out, n_buffers;
-	struct ea_tensor *t;
-	struct ea_op *ops;
+	struct model_tensor *t;
+	struct model_op *ops;
 	int32_t *in, *out;
-	struct ea_buffer *buf;	/* buf[0] is the empty sentinel buffer */
+	struct model_buffer *buf;	/* buf[0] is the empty sentinel buffer */
 	size_t file_size;
 };
 
-size_t ea_type_size(uint8_t type);
-int ea_tensor_elems(const struct ea_tensor *t, uint64_t *ret);
-void ea_model_free_contents(struct edgeai_model *m);
-struct edgeai_model *ea_model_new(void);
-int ea_model_validate(const struct edgeai_model *m, char *errbuf, size_t errbuf_size);
-int ea_tflite_write(const struct edgeai_model *m, uint8_t **ret_data, size_t *ret_size,
-		    char *errbuf, size_t errbuf_size);
-float ea_half_to_float(uint16_t h);
+/* model.c */
+struct edgeai_model *model_new(void);
+/* A deep copy of @m; NULL on OOM. */
+struct edgeai_model *model_clone(const struct edgeai_model *m);
+/*
+ * Every reference in range, shapes bounded, constant data matching its
+ * tensor, operators in dataflow order with no cycle: 0 or -EBADMSG (with
+ * a message in @errbuf).
+ */
+int model_validate(const struct edgeai_model *m, char *errbuf, size_t errbuf_size);
+/* Drop operators marked with code -1, then the tensors and buffers nothing uses. */
+int model_prune(struct edgeai_model *m);
+/* 1 when tensor @t (-1: absent) has constant data. */
+int model_is_const(const struct edgeai_model *m, int32_t t);
+void model_quant_free(struct model_quant *q);
+/* Bytes per element of TFLite type @type; 0 for types of no fixed size. */
+size_t model_type_size(uint8_t type);
+int model_tensor_elems(const struct model_tensor *t, uint64_t *ret);
+float model_half_to_float(uint16_t h);
+
+/* tflite-write.c: the flatbuffer of @m (malloc()ed); equal models give equal bytes. */
+int model_write_tflite(const struct edgeai_model *m, uint8_t **ret_data, size_t *ret_size,
+		       char *errbuf, size_t errbuf_size);
 
 #endif

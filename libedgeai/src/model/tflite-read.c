@@ -8,15 +8,18 @@
  * arithmetic so nothing wraps. Flatbuffer references (uoffsets) are
  * unsigned and point forward, so the reader cannot loop; references
  * between objects of the model (tensor, buffer and opcode indices, the
- * dataflow of the operators) are checked by ea_model_validate().
+ * dataflow of the operators) are checked by model_validate(). The public
+ * edgeai_model_load() and edgeai_model_load_file() are at the end.
  */
 #define _GNU_SOURCE
 #include <endian.h>
 #include <errno.h>
-#include <stdarg.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/macro.h"
 #include "model/model.h"
@@ -213,6 +216,19 @@ static int fb_vec_table(struct fb *f, size_t data, uint32_t i, const char *what,
 	return fb_table(f, (uint64_t)at + rd32(f->p + at), what, t);
 }
 
+/* The vector of tables in field @id: at most @max of them. */
+static int fb_tables(struct fb *f, const struct fbt *t, unsigned int id, const char *what,
+		     uint32_t max, uint32_t *ret_n, size_t *ret_data)
+{
+	int r = fb_vec(f, t, id, 4, what, ret_n, ret_data);
+
+	if (r < 0)
+		return r;
+	if (*ret_n > max)
+		return FBERR(f, "huge: %u %s", *ret_n, what);
+	return 0;
+}
+
 static int fb_string(struct fb *f, const struct fbt *t, unsigned int id, const char *what,
 		     char **ret)
 {
@@ -248,7 +264,7 @@ static int fb_ints(struct fb *f, const struct fbt *t, unsigned int id, const cha
 	return 1;
 }
 
-static int read_quant(struct fb *f, const struct fbt *tt, struct ea_quant *q)
+static int read_quant(struct fb *f, const struct fbt *tt, struct model_quant *q)
 {
 	struct fbt t;
 	uint64_t pos;
@@ -277,7 +293,7 @@ static int read_quant(struct fb *f, const struct fbt *tt, struct ea_quant *q)
 		return FBERR(f, "bad quantization: %u scales but %u zero points", ns, nz);
 	if (nmin != nmax)
 		return FBERR(f, "bad quantization: %u min values but %u max values", nmin, nmax);
-	if (ns > EA_MAX_DIM || nmin > EA_MAX_DIM)
+	if (ns > MODEL_MAX_DIM || nmin > MODEL_MAX_DIM)
 		return FBERR(f, "huge: %u quantization parameters", ns > nmin ? ns : nmin);
 	if (ns) {
 		q->scale = calloc(ns, sizeof(float));
@@ -309,7 +325,7 @@ static int read_quant(struct fb *f, const struct fbt *tt, struct ea_quant *q)
 	return 0;
 }
 
-static int read_tensor(struct fb *f, const struct fbt *t, uint32_t idx, struct ea_tensor *ten)
+static int read_tensor(struct fb *f, const struct fbt *t, uint32_t idx, struct model_tensor *ten)
 {
 	uint32_t n;
 	size_t data;
@@ -320,9 +336,9 @@ static int read_tensor(struct fb *f, const struct fbt *t, uint32_t idx, struct e
 		return r;
 	if ((r = fb_vec(f, t, TFL_TENSOR_SHAPE, 4, "tensor shape", &n, &data)) < 0)
 		return r;
-	if (n > EA_MAX_RANK)
+	if (n > MODEL_MAX_RANK)
 		return FBERR(f, "huge dimensions: tensor %u ('%s') has rank %u (limit %d)", idx,
-			     ten->name, n, EA_MAX_RANK);
+			     ten->name, n, MODEL_MAX_RANK);
 	ten->rank = n;
 	for (uint32_t i = 0; i < n; i++)
 		ten->shape[i] = (int32_t)rd32(f->p + data + 4 * (size_t)i);
@@ -341,9 +357,9 @@ static int read_tensor(struct fb *f, const struct fbt *t, uint32_t idx, struct e
 	return r < 0 ? r : 0;
 }
 
-static int read_options(struct fb *f, const struct fbt *ot, uint32_t idx, struct ea_op *op)
+static int read_options(struct fb *f, const struct fbt *ot, uint32_t idx, struct model_op *op)
 {
-	struct ea_opts *o = &op->o;
+	struct model_opts *o = &op->o;
 	struct fbt t;
 	uint64_t pos;
 	uint8_t u8;
@@ -410,7 +426,7 @@ static int read_options(struct fb *f, const struct fbt *ot, uint32_t idx, struct
 	case TFL_OPT_RESHAPE:
 	case TFL_OPT_SQUEEZE:
 		r = fb_ints(f, &t, 0, o->type == TFL_OPT_RESHAPE ? "new_shape" : "squeeze_dims",
-			    EA_MAX_RANK, &o->n_ints, &o->ints);
+			    MODEL_MAX_RANK, &o->n_ints, &o->ints);
 		if (r < 0)
 			return r;
 		o->has_ints = r;
@@ -450,7 +466,7 @@ struct opcode {
 };
 
 static int read_operator(struct fb *f, const struct fbt *t, uint32_t idx, const struct opcode *codes,
-			 uint32_t n_codes, struct ea_op *op)
+			 uint32_t n_codes, struct model_op *op)
 {
 	int32_t oc;
 	int r;
@@ -467,8 +483,8 @@ static int read_operator(struct fb *f, const struct fbt *t, uint32_t idx, const 
 		if (!op->custom_code)
 			return -ENOMEM;
 	}
-	if ((r = fb_ints(f, t, TFL_OP_INPUTS, "operator inputs", EA_MAX_OP_IO, &op->n_in, &op->in)) < 0 ||
-	    (r = fb_ints(f, t, TFL_OP_OUTPUTS, "operator outputs", EA_MAX_OP_IO, &op->n_out,
+	if ((r = fb_ints(f, t, TFL_OP_INPUTS, "operator inputs", MODEL_MAX_OP_IO, &op->n_in, &op->in)) < 0 ||
+	    (r = fb_ints(f, t, TFL_OP_OUTPUTS, "operator outputs", MODEL_MAX_OP_IO, &op->n_out,
 			 &op->out)) < 0)
 		return r;
 	r = read_options(f, t, idx, op);
@@ -481,12 +497,11 @@ static int read_opcodes(struct fb *f, const struct fbt *mt, struct opcode **ret,
 {
 	uint32_t n;
 	size_t data;
-	int r = fb_vec(f, mt, TFL_MODEL_OPERATOR_CODES, 4, "operator_codes", &n, &data);
+	int r = fb_tables(f, mt, TFL_MODEL_OPERATOR_CODES, "operator codes", MODEL_MAX_OPS, &n,
+			  &data);
 
 	if (r < 0)
 		return r;
-	if (n > EA_MAX_OPS)
-		return FBERR(f, "huge: %u operator codes", n);
 	*ret = calloc(n ? n : 1, sizeof(**ret));
 	if (!*ret)
 		return -ENOMEM;
@@ -519,12 +534,10 @@ static int read_buffers(struct fb *f, const struct fbt *mt, struct edgeai_model 
 {
 	uint32_t n;
 	size_t data;
-	int r = fb_vec(f, mt, TFL_MODEL_BUFFERS, 4, "buffers", &n, &data);
+	int r = fb_tables(f, mt, TFL_MODEL_BUFFERS, "buffers", MODEL_MAX_TENSORS, &n, &data);
 
 	if (r < 0)
 		return r;
-	if (n > EA_MAX_TENSORS)
-		return FBERR(f, "huge: %u buffers", n);
 	m->buf = calloc(n ? n : 1, sizeof(*m->buf));
 	if (!m->buf)
 		return -ENOMEM;
@@ -554,11 +567,56 @@ static int read_buffers(struct fb *f, const struct fbt *mt, struct edgeai_model 
 	return 0;
 }
 
+static int read_tensors(struct fb *f, const struct fbt *st, struct edgeai_model *m)
+{
+	uint32_t n;
+	size_t data;
+	int r = fb_tables(f, st, TFL_SUBGRAPH_TENSORS, "tensors", MODEL_MAX_TENSORS, &n, &data);
+
+	if (r < 0)
+		return r;
+	m->t = calloc(n ? n : 1, sizeof(*m->t));
+	if (!m->t)
+		return -ENOMEM;
+	m->n_tensors = n;
+	for (uint32_t i = 0; i < n && r >= 0; i++) {
+		struct fbt t;
+
+		r = fb_vec_table(f, data, i, "Tensor", &t);
+		if (r >= 0)
+			r = read_tensor(f, &t, i, &m->t[i]);
+	}
+	return r;
+}
+
+static int read_operators(struct fb *f, const struct fbt *st, const struct opcode *codes,
+			  uint32_t n_codes, struct edgeai_model *m)
+{
+	uint32_t n;
+	size_t data;
+	int r = fb_tables(f, st, TFL_SUBGRAPH_OPERATORS, "operators", MODEL_MAX_OPS, &n, &data);
+
+	if (r < 0)
+		return r;
+	m->ops = calloc(n ? n : 1, sizeof(*m->ops));
+	if (!m->ops)
+		return -ENOMEM;
+	m->n_ops = n;
+	for (uint32_t i = 0; i < n && r >= 0; i++) {
+		struct fbt t;
+
+		r = fb_vec_table(f, data, i, "Operator", &t);
+		if (r >= 0)
+			r = read_operator(f, &t, i, codes, n_codes, &m->ops[i]);
+	}
+	return r;
+}
+
 static int read_model(struct fb *f, struct edgeai_model *m)
 {
 	_cleanup_free_ struct opcode *codes = NULL;
-	uint32_t n_codes = 0, n_sg, n;
-	size_t sg_data, data;
+	uint32_t n_codes = 0, n_sg;
+	size_t sg_data;
 	struct fbt mt, st;
 	int32_t version;
 	int r;
@@ -597,57 +655,17 @@ static int read_model(struct fb *f, struct edgeai_model *m)
 	if (r < 0)
 		goto out;
 	if ((r = fb_string(f, &st, TFL_SUBGRAPH_NAME, "subgraph name", &m->sg_name)) < 0 ||
-	    (r = fb_ints(f, &st, TFL_SUBGRAPH_INPUTS, "subgraph inputs", EA_MAX_OP_IO, &m->n_in,
+	    (r = fb_ints(f, &st, TFL_SUBGRAPH_INPUTS, "subgraph inputs", MODEL_MAX_OP_IO, &m->n_in,
 			 &m->in)) < 0 ||
-	    (r = fb_ints(f, &st, TFL_SUBGRAPH_OUTPUTS, "subgraph outputs", EA_MAX_OP_IO, &m->n_out,
+	    (r = fb_ints(f, &st, TFL_SUBGRAPH_OUTPUTS, "subgraph outputs", MODEL_MAX_OP_IO, &m->n_out,
 			 &m->out)) < 0)
 		goto out;
 
-	r = fb_vec(f, &st, TFL_SUBGRAPH_TENSORS, 4, "tensors", &n, &data);
+	r = read_tensors(f, &st, m);
+	if (r >= 0)
+		r = read_operators(f, &st, codes, n_codes, m);
 	if (r < 0)
 		goto out;
-	if (n > EA_MAX_TENSORS) {
-		r = FBERR(f, "huge: %u tensors", n);
-		goto out;
-	}
-	m->t = calloc(n ? n : 1, sizeof(*m->t));
-	if (!m->t) {
-		r = -ENOMEM;
-		goto out;
-	}
-	m->n_tensors = n;
-	for (uint32_t i = 0; i < n; i++) {
-		struct fbt t;
-
-		r = fb_vec_table(f, data, i, "Tensor", &t);
-		if (r >= 0)
-			r = read_tensor(f, &t, i, &m->t[i]);
-		if (r < 0)
-			goto out;
-	}
-
-	r = fb_vec(f, &st, TFL_SUBGRAPH_OPERATORS, 4, "operators", &n, &data);
-	if (r < 0)
-		goto out;
-	if (n > EA_MAX_OPS) {
-		r = FBERR(f, "huge: %u operators", n);
-		goto out;
-	}
-	m->ops = calloc(n ? n : 1, sizeof(*m->ops));
-	if (!m->ops) {
-		r = -ENOMEM;
-		goto out;
-	}
-	m->n_ops = n;
-	for (uint32_t i = 0; i < n; i++) {
-		struct fbt t;
-
-		r = fb_vec_table(f, data, i, "Operator", &t);
-		if (r >= 0)
-			r = read_operator(f, &t, i, codes, n_codes, &m->ops[i]);
-		if (r < 0)
-			goto out;
-	}
 	r = 0;
 out:
 	for (uint32_t i = 0; i < n_codes; i++)
@@ -669,7 +687,7 @@ EDGEAI_PUBLIC int edgeai_model_load(const void *data, size_t size, struct edgeai
 	if (size > UINT32_MAX)
 		return base_errf(errbuf, errbuf_size, -EOPNOTSUPP,
 				 "unsupported: file of %zu bytes is over the 2 GiB flatbuffer limit", size);
-	m = ea_model_new();
+	m = model_new();
 	if (!m)
 		return -ENOMEM;
 	m->file_size = size;
@@ -677,7 +695,7 @@ EDGEAI_PUBLIC int edgeai_model_load(const void *data, size_t size, struct edgeai
 	if (r == -ENOMEM)
 		base_errf(errbuf, errbuf_size, r, "out of memory reading the model");
 	if (r >= 0)
-		r = ea_model_validate(m, errbuf, errbuf_size);
+		r = model_validate(m, errbuf, errbuf_size);
 	if (r < 0) {
 		if (errbuf && errbuf_size && !errbuf[0])
 			base_errf(errbuf, errbuf_size, r, "malformed model");
@@ -686,4 +704,38 @@ EDGEAI_PUBLIC int edgeai_model_load(const void *data, size_t size, struct edgeai
 	}
 	*ret_model = m;
 	return 0;
+}
+
+EDGEAI_PUBLIC int edgeai_model_load_file(const char *path, struct edgeai_model **ret_model,
+					 char *errbuf, size_t errbuf_size)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ uint8_t *data = NULL;
+	struct stat st;
+	size_t done = 0;
+
+	assert_return(path, -EINVAL);
+	assert_return(ret_model, -EINVAL);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return base_errf(errbuf, errbuf_size, -errno, "%s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return base_errf(errbuf, errbuf_size, -EINVAL, "%s: not a regular file", path);
+	if ((uint64_t)st.st_size > UINT32_MAX)
+		return base_errf(errbuf, errbuf_size, -EOPNOTSUPP,
+				 "%s: over the 2 GiB flatbuffer limit", path);
+	data = malloc(st.st_size ? (size_t)st.st_size : 1);
+	if (!data)
+		return -ENOMEM;
+	while (done < (size_t)st.st_size) {
+		ssize_t k = read(fd, data + done, (size_t)st.st_size - done);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return base_errf(errbuf, errbuf_size, k < 0 ? -errno : -EIO, "%s: short read",
+					 path);
+		done += (size_t)k;
+	}
+	return edgeai_model_load(data, done, ret_model, errbuf, errbuf_size);
 }

@@ -8,6 +8,8 @@
  * before the table. Scalars are aligned to their size, vectors to their
  * element size, buffer data to 16 bytes (the schema's force_align). The
  * bytes depend only on the model, so equal models give equal files.
+ * model_write_tflite() is the library's, edgeai_model_save() the public
+ * call.
  */
 #define _GNU_SOURCE
 #include <endian.h>
@@ -196,7 +198,7 @@ static size_t wb_table_vec(struct wb *w, uint32_t n, size_t *ret_vec)
 	return *ret_vec + 4;
 }
 
-static int options_fields(const struct ea_opts *o, struct wtable *t)
+static int options_fields(const struct model_opts *o, struct wtable *t)
 {
 	switch (o->type) {
 	case TFL_OPT_NONE:
@@ -275,13 +277,13 @@ struct wcode {
 	const char *custom;
 };
 
-static int same_code(const struct wcode *c, const struct ea_op *op)
+static int same_code(const struct wcode *c, const struct model_op *op)
 {
 	return c->code == op->code && c->version == op->version &&
 	       !strcmp(c->custom ? c->custom : "", op->custom_code ? op->custom_code : "");
 }
 
-static void write_quant(struct wb *w, const struct ea_quant *q, size_t ref_at)
+static void write_quant(struct wb *w, const struct model_quant *q, size_t ref_at)
 {
 	struct wtable t = { 0 };
 	size_t pos, at;
@@ -334,7 +336,7 @@ static void write_quant(struct wb *w, const struct ea_quant *q, size_t ref_at)
 	}
 }
 
-static void write_tensor(struct wb *w, const struct ea_tensor *ten, size_t ref_at)
+static void write_tensor(struct wb *w, const struct model_tensor *ten, size_t ref_at)
 {
 	struct wtable t = { 0 };
 	size_t pos;
@@ -355,7 +357,7 @@ static void write_tensor(struct wb *w, const struct ea_tensor *ten, size_t ref_a
 		write_quant(w, &ten->q, t.ref_at[TFL_TENSOR_QUANTIZATION]);
 }
 
-static void write_op(struct wb *w, const struct ea_op *op, uint32_t opcode, size_t ref_at)
+static void write_op(struct wb *w, const struct model_op *op, uint32_t opcode, size_t ref_at)
 {
 	struct wtable t = { 0 }, ot = { 0 };
 	size_t pos;
@@ -381,8 +383,8 @@ static void write_op(struct wb *w, const struct ea_op *op, uint32_t opcode, size
 	}
 }
 
-int ea_tflite_write(const struct edgeai_model *m, uint8_t **ret_data, size_t *ret_size,
-		    char *errbuf, size_t errbuf_size)
+int model_write_tflite(const struct edgeai_model *m, uint8_t **ret_data, size_t *ret_size,
+		       char *errbuf, size_t errbuf_size)
 {
 	_cleanup_free_ struct wcode *codes = NULL;
 	_cleanup_free_ uint32_t *op_code = NULL;
@@ -396,7 +398,7 @@ int ea_tflite_write(const struct edgeai_model *m, uint8_t **ret_data, size_t *re
 	if (!codes || !op_code)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < m->n_ops; i++) {
-		const struct ea_op *op = &m->ops[i];
+		const struct model_op *op = &m->ops[i];
 		struct wtable probe = { 0 };
 		uint32_t c;
 
@@ -486,5 +488,22 @@ int ea_tflite_write(const struct edgeai_model *m, uint8_t **ret_data, size_t *re
 	}
 	*ret_data = w.p;
 	*ret_size = w.len;
+	return 0;
+}
+
+EDGEAI_PUBLIC int edgeai_model_save(const struct edgeai_model *model, void **ret_data,
+				    size_t *ret_size)
+{
+	uint8_t *data;
+	size_t size;
+	int r;
+
+	assert_return(model, -EINVAL);
+	assert_return(ret_data && ret_size, -EINVAL);
+	r = model_write_tflite(model, &data, &size, NULL, 0);
+	if (r < 0)
+		return r;
+	*ret_data = data;
+	*ret_size = size;
 	return 0;
 }

@@ -15,7 +15,7 @@
 #include "quant/fref.h"
 #include "base/macro.h"
 
-struct ea_fref {
+struct quant_fref {
 	const struct edgeai_model *m;
 	float **val;	/* per tensor, float32 tensors only */
 	size_t *n;	/* elements */
@@ -26,7 +26,8 @@ struct ea_fref {
 
 #define FAIL(x, ...) base_errf((x)->err, (x)->errsz, -EOPNOTSUPP, __VA_ARGS__)
 
-int ea_fref_supported(int32_t code)
+/* 1 when the float kernels (and the quantizer) handle operator @code. */
+static int op_supported(int32_t code)
 {
 	switch (code) {
 	case TFL_OP_ADD: case TFL_OP_SUB: case TFL_OP_MUL: case TFL_OP_MAXIMUM: case TFL_OP_MINIMUM:
@@ -44,7 +45,7 @@ int ea_fref_supported(int32_t code)
 	}
 }
 
-struct ea_fref *ea_fref_free(struct ea_fref *x)
+struct quant_fref *quant_fref_free(struct quant_fref *x)
 {
 	if (!x)
 		return NULL;
@@ -56,15 +57,10 @@ struct ea_fref *ea_fref_free(struct ea_fref *x)
 	return NULL;
 }
 
-static int is_const(const struct edgeai_model *m, int32_t t)
+int quant_fref_new(const struct edgeai_model *m, struct quant_fref **ret, char *errbuf,
+		   size_t errbuf_size)
 {
-	return t >= 0 && m->t[t].buffer && m->buf[m->t[t].buffer].size;
-}
-
-int ea_fref_new(const struct edgeai_model *m, struct ea_fref **ret, char *errbuf,
-		size_t errbuf_size)
-{
-	struct ea_fref *x = calloc(1, sizeof(*x));
+	struct quant_fref *x = calloc(1, sizeof(*x));
 	int r = 0;
 
 	if (!x)
@@ -73,16 +69,16 @@ int ea_fref_new(const struct edgeai_model *m, struct ea_fref **ret, char *errbuf
 	x->val = calloc(m->n_tensors ? m->n_tensors : 1, sizeof(*x->val));
 	x->n = calloc(m->n_tensors ? m->n_tensors : 1, sizeof(*x->n));
 	if (!x->val || !x->n) {
-		ea_fref_free(x);
+		quant_fref_free(x);
 		return -ENOMEM;
 	}
 	for (uint32_t i = 0; i < m->n_tensors && r >= 0; i++) {
-		const struct ea_tensor *t = &m->t[i];
+		const struct model_tensor *t = &m->t[i];
 		uint64_t n;
 
 		if (t->type != TFL_FLOAT32)
 			continue;
-		if (ea_tensor_elems(t, &n) < 0) {
+		if (model_tensor_elems(t, &n) < 0) {
 			r = -EBADMSG;
 			break;
 		}
@@ -92,13 +88,13 @@ int ea_fref_new(const struct edgeai_model *m, struct ea_fref **ret, char *errbuf
 			break;
 		}
 		x->n[i] = n;
-		if (is_const(m, (int32_t)i))
+		if (model_is_const(m, (int32_t)i))
 			memcpy(x->val[i], m->buf[t->buffer].data, n * sizeof(float));
 	}
 	for (uint32_t k = 0; k < m->n_ops && r >= 0; k++) {
-		const struct ea_op *op = &m->ops[k];
+		const struct model_op *op = &m->ops[k];
 
-		if (!ea_fref_supported(op->code))
+		if (!op_supported(op->code))
 			r = base_errf(errbuf, errbuf_size, -EOPNOTSUPP,
 				      "operator %u (%s) is not supported by the float reference", k,
 				      op->custom_code ? op->custom_code : edgeai_op_name(op->code));
@@ -110,14 +106,14 @@ int ea_fref_new(const struct edgeai_model *m, struct ea_fref **ret, char *errbuf
 					      edgeai_tensor_type_name(m->t[op->out[j]].type));
 	}
 	if (r < 0) {
-		ea_fref_free(x);
+		quant_fref_free(x);
 		return r;
 	}
 	*ret = x;
 	return 0;
 }
 
-float *ea_fref_tensor(struct ea_fref *x, uint32_t t, size_t *ret_n)
+float *quant_fref_tensor(struct quant_fref *x, uint32_t t, size_t *ret_n)
 {
 	if (t >= x->m->n_tensors)
 		return NULL;
@@ -130,12 +126,12 @@ float *ea_fref_tensor(struct ea_fref *x, uint32_t t, size_t *ret_n)
 
 struct dims {
 	int r;
-	int d[EA_MAX_RANK];
+	int d[MODEL_MAX_RANK];
 };
 
-static struct dims tdims(const struct ea_fref *x, int32_t t)
+static struct dims tdims(const struct quant_fref *x, int32_t t)
 {
-	const struct ea_tensor *ten = &x->m->t[t];
+	const struct model_tensor *ten = &x->m->t[t];
 	struct dims s = { .r = (int)ten->rank };
 
 	for (uint32_t i = 0; i < ten->rank; i++)
@@ -144,7 +140,7 @@ static struct dims tdims(const struct ea_fref *x, int32_t t)
 }
 
 /* Left-pad to 4 dimensions; -1 when the rank is over 4. */
-static int dims4(const struct ea_fref *x, int32_t t, int d[4])
+static int dims4(const struct quant_fref *x, int32_t t, int d[4])
 {
 	struct dims s = tdims(x, t);
 
@@ -156,7 +152,7 @@ static int dims4(const struct ea_fref *x, int32_t t, int d[4])
 }
 
 /* A float operand of the current op: its data and count, or NULL. */
-static const float *fin(struct ea_fref *x, const struct ea_op *op, uint32_t j, size_t *n)
+static const float *fin(struct quant_fref *x, const struct model_op *op, uint32_t j, size_t *n)
 {
 	if (j >= op->n_in || op->in[j] < 0 || !x->val[op->in[j]])
 		return NULL;
@@ -166,13 +162,13 @@ static const float *fin(struct ea_fref *x, const struct ea_op *op, uint32_t j, s
 }
 
 /* An int32 constant operand: count and values (copied into @v, at most @max). */
-static int iconst(struct ea_fref *x, const struct ea_op *op, uint32_t j, int32_t *v, int max)
+static int iconst(struct quant_fref *x, const struct model_op *op, uint32_t j, int32_t *v, int max)
 {
 	const struct edgeai_model *m = x->m;
-	const struct ea_tensor *t;
+	const struct model_tensor *t;
 	size_t n;
 
-	if (j >= op->n_in || !is_const(m, op->in[j]))
+	if (j >= op->n_in || !model_is_const(m, op->in[j]))
 		return -1;
 	t = &m->t[op->in[j]];
 	if (t->type != TFL_INT32)
@@ -222,7 +218,7 @@ static int spatial(int in, int k, int stride, int dil, int padding, int out, int
 	base_errf((x)->err, (x)->errsz, -EBADMSG, "operator %u (%s): %s", (x)->op,             \
 		  edgeai_op_name((op)->code), (what))
 
-static int k_conv(struct ea_fref *x, const struct ea_op *op, float *out, int depthwise)
+static int k_conv(struct quant_fref *x, const struct model_op *op, float *out, int depthwise)
 {
 	int id[4], fd[4], od[4], ph, pw, mult = 1;
 	const float *in, *w, *b;
@@ -291,7 +287,7 @@ static int k_conv(struct ea_fref *x, const struct ea_op *op, float *out, int dep
 	return 0;
 }
 
-static int k_fc(struct ea_fref *x, const struct ea_op *op, float *out, size_t nout)
+static int k_fc(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
 {
 	size_t nin = 0, nw = 0, nb = 0, units, depth, batch;
 	const float *in = fin(x, op, 0, &nin), *w = fin(x, op, 1, &nw), *b = fin(x, op, 2, &nb);
@@ -318,7 +314,7 @@ static int k_fc(struct ea_fref *x, const struct ea_op *op, float *out, size_t no
 	return 0;
 }
 
-static int k_pool(struct ea_fref *x, const struct ea_op *op, float *out, int is_max)
+static int k_pool(struct quant_fref *x, const struct model_op *op, float *out, int is_max)
 {
 	int id[4], od[4], ph, pw;
 	const float *in = fin(x, op, 0, NULL);
@@ -363,7 +359,7 @@ static int k_pool(struct ea_fref *x, const struct ea_op *op, float *out, int is_
 }
 
 /* Broadcasting binary ops over up to 4 dimensions. */
-static int k_binary(struct ea_fref *x, const struct ea_op *op, float *out)
+static int k_binary(struct quant_fref *x, const struct model_op *op, float *out)
 {
 	int a[4], b[4], o[4];
 	const float *pa = fin(x, op, 0, NULL), *pb = fin(x, op, 1, NULL);
@@ -395,7 +391,7 @@ static int k_binary(struct ea_fref *x, const struct ea_op *op, float *out)
 	return 0;
 }
 
-static int k_mean(struct ea_fref *x, const struct ea_op *op, float *out, size_t nout)
+static int k_mean(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
 {
 	int32_t axes[8];
 	int d[4], red[4] = { 0 }, n, rank = tdims(x, op->in[0]).r;
@@ -440,7 +436,7 @@ static int k_mean(struct ea_fref *x, const struct ea_op *op, float *out, size_t 
 	return 0;
 }
 
-static int k_unary(struct ea_fref *x, const struct ea_op *op, float *out, size_t nout)
+static int k_unary(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
 {
 	size_t n;
 	const float *in = fin(x, op, 0, &n);
@@ -465,7 +461,7 @@ static int k_unary(struct ea_fref *x, const struct ea_op *op, float *out, size_t
 	return 0;
 }
 
-static int k_softmax(struct ea_fref *x, const struct ea_op *op, float *out, size_t nout)
+static int k_softmax(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
 {
 	size_t n;
 	const float *in = fin(x, op, 0, &n);
@@ -488,7 +484,7 @@ static int k_softmax(struct ea_fref *x, const struct ea_op *op, float *out, size
 	return 0;
 }
 
-static int k_pad(struct ea_fref *x, const struct ea_op *op, float *out, size_t nout)
+static int k_pad(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
 {
 	int32_t p[8];
 	int d[4], o[4], before[4] = { 0 }, rank = tdims(x, op->in[0]).r;
@@ -515,7 +511,7 @@ static int k_pad(struct ea_fref *x, const struct ea_op *op, float *out, size_t n
 	return 0;
 }
 
-static int k_concat(struct ea_fref *x, const struct ea_op *op, float *out, size_t nout)
+static int k_concat(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
 {
 	struct dims od = tdims(x, op->out[0]);
 	int axis = op->o.axis < 0 ? op->o.axis + od.r : op->o.axis;
@@ -564,7 +560,7 @@ static void interp(int o, float scale, int half, int in, float *v, int *lo, int 
 		*lo = in - 1;
 }
 
-static int k_resize(struct ea_fref *x, const struct ea_op *op, float *out, int bilinear)
+static int k_resize(struct quant_fref *x, const struct model_op *op, float *out, int bilinear)
 {
 	int d[4], o[4];
 	const float *in = fin(x, op, 0, NULL);
@@ -609,7 +605,7 @@ static int k_resize(struct ea_fref *x, const struct ea_op *op, float *out, int b
 	return 0;
 }
 
-static int k_transpose(struct ea_fref *x, const struct ea_op *op, float *out)
+static int k_transpose(struct quant_fref *x, const struct model_op *op, float *out)
 {
 	int32_t perm[4];
 	int d[4], o[4], p4[4], rank = tdims(x, op->in[0]).r;
@@ -637,7 +633,7 @@ static int k_transpose(struct ea_fref *x, const struct ea_op *op, float *out)
 	return 0;
 }
 
-static int k_space_depth(struct ea_fref *x, const struct ea_op *op, float *out, int to_depth)
+static int k_space_depth(struct quant_fref *x, const struct model_op *op, float *out, int to_depth)
 {
 	int d[4], o[4], b = op->o.block_size;
 	const float *in = fin(x, op, 0, NULL);
@@ -664,7 +660,7 @@ static int k_space_depth(struct ea_fref *x, const struct ea_op *op, float *out, 
 	return 0;
 }
 
-static int k_strided_slice(struct ea_fref *x, const struct ea_op *op, float *out, size_t nout)
+static int k_strided_slice(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
 {
 	int32_t be[4], en[4], st[4];
 	int d[4], rank = tdims(x, op->in[0]).r, start[4], stop[4], step[4];
@@ -716,7 +712,7 @@ static int k_strided_slice(struct ea_fref *x, const struct ea_op *op, float *out
 	return 0;
 }
 
-static int run_op(struct ea_fref *x, const struct ea_op *op)
+static int run_op(struct quant_fref *x, const struct model_op *op)
 {
 	float *out;
 	size_t nout;
@@ -766,8 +762,8 @@ static int run_op(struct ea_fref *x, const struct ea_op *op)
 	}
 }
 
-int ea_fref_run(struct ea_fref *x, ea_fref_hook hook, void *userdata, char *errbuf,
-		size_t errbuf_size)
+int quant_fref_run(struct quant_fref *x, quant_fref_hook hook, void *userdata, char *errbuf,
+		   size_t errbuf_size)
 {
 	const struct edgeai_model *m = x->m;
 	int r;
@@ -781,7 +777,7 @@ int ea_fref_run(struct ea_fref *x, ea_fref_hook hook, void *userdata, char *errb
 			hook(userdata, (uint32_t)m->in[i], x->val[m->in[i]], x->n[m->in[i]]);
 	}
 	for (uint32_t k = 0; k < m->n_ops; k++) {
-		const struct ea_op *op = &m->ops[k];
+		const struct model_op *op = &m->ops[k];
 
 		x->op = k;
 		for (uint32_t j = 0; j < op->n_in; j++)

@@ -13,19 +13,17 @@
 
 #include "model/model.h"
 
-struct ea_fref;
+struct quant_fref;
 
 /* Called after each operator for each of its outputs, and once for each model input. */
-typedef void (*ea_fref_hook)(void *userdata, uint32_t tensor, float *data, size_t n);
+typedef void (*quant_fref_hook)(void *userdata, uint32_t tensor, float *data, size_t n);
 
-int ea_fref_new(const struct edgeai_model *m, struct ea_fref **ret, char *errbuf,
-		size_t errbuf_size);
+int quant_fref_new(const struct edgeai_model *m, struct quant_fref **ret, char *errbuf,
+		   size_t errbuf_size);
 /* The float values of tensor @t (inputs to fill, constants to replace, results to read). */
-float *ea_fref_tensor(struct ea_fref *x, uint32_t t, size_t *ret_n);
-int ea_fref_run(struct ea_fref *x, ea_fref_hook hook, void *userdata, char *errbuf,
-		size_t errbuf_size);
-struct ea_fref *ea_fref_free(struct ea_fref *x);
-/* 1 when the float kernels (and the quantizer) handle operator @code. */
-int ea_fref_supported(int32_t code);
+float *quant_fref_tensor(struct quant_fref *x, uint32_t t, size_t *ret_n);
+int quant_fref_run(struct quant_fref *x, quant_fref_hook hook, void *userdata, char *errbuf,
+		   size_t errbuf_size);
+struct quant_fref *quant_fref_free(struct quant_fref *x);
 
 #endif

@@ -30,9 +30,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "quant/fref.h"
 #include "base/macro.h"
-#include "quant/quant.h"
+#include "quant/fref.h"
+
+enum qc_kind {
+	QC_NONE = 0,
+	QC_WEIGHTS,	/* symmetric int8, per channel or per tensor */
+	QC_BIAS,	/* int32, scale s_in * s_w */
+	QC_OTHER,	/* asymmetric int8 per tensor */
+};
+
+/* A quantized constant: its new bytes, parameters and dequantized values. */
+struct qconst {
+	enum qc_kind kind;
+	uint32_t n_scale;
+	int32_t dim;
+	int32_t zp;
+	float *scale;
+	void *data;
+	size_t size;	/* bytes of @data */
+	float *deq;
+};
 
 #define QERR(q, r, ...) base_errf((q)->err, (q)->errsz, (r), __VA_ARGS__)
 #define PCT_PER_SAMPLE 4096
@@ -49,119 +67,27 @@ struct qctx {
 	float *scale;			/* final per-tensor params (activations) */
 	int32_t *zp;
 	uint8_t *done;			/* constants already quantized */
-	struct ea_qconst *qc;		/* quantized constants, by tensor */
+	struct qconst *qc;		/* quantized constants, by tensor */
 	char *err;
 	size_t errsz;
 };
 
-static void *dupmem(const void *p, size_t n)
-{
-	void *d;
-
-	if (!p || !n)
-		return NULL;
-	d = malloc(n);
-	if (d)
-		memcpy(d, p, n);
-	return d;
-}
-
-#define DUP_OR_FAIL(dst, src, n)                                               \
-	do {                                                                   \
-		if ((src) && (n) != 0) {                                       \
-			(dst) = dupmem((src), (n));                            \
-			if (!(dst))                                            \
-				goto nomem;                                    \
-		} else {                                                       \
-			(dst) = NULL;                                          \
-		}                                                              \
-	} while (0)
-
-struct edgeai_model *ea_model_clone(const struct edgeai_model *s)
-{
-	struct edgeai_model *m = ea_model_new();
-
-	if (!m)
-		return NULL;
-	m->version = s->version;
-	m->file_size = s->file_size;
-	m->n_tensors = s->n_tensors;
-	m->n_ops = s->n_ops;
-	m->n_in = s->n_in;
-	m->n_out = s->n_out;
-	m->n_buffers = s->n_buffers;
-	m->t = calloc(s->n_tensors ? s->n_tensors : 1, sizeof(*m->t));
-	m->ops = calloc(s->n_ops ? s->n_ops : 1, sizeof(*m->ops));
-	m->buf = calloc(s->n_buffers ? s->n_buffers : 1, sizeof(*m->buf));
-	if (!m->t || !m->ops || !m->buf)
-		goto nomem;
-	DUP_OR_FAIL(m->in, s->in, s->n_in * sizeof(int32_t));
-	DUP_OR_FAIL(m->out, s->out, s->n_out * sizeof(int32_t));
-	if (s->description && !(m->description = strdup(s->description)))
-		goto nomem;
-	if (s->sg_name && !(m->sg_name = strdup(s->sg_name)))
-		goto nomem;
-	for (uint32_t i = 0; i < s->n_tensors; i++) {
-		const struct ea_tensor *a = &s->t[i];
-		struct ea_tensor *b = &m->t[i];
-
-		*b = *a;
-		b->name = NULL;
-		memset(&b->q, 0, sizeof(b->q));
-		if (!(b->name = strdup(a->name ? a->name : "")))
-			goto nomem;
-		b->q.n = a->q.n;
-		b->q.dim = a->q.dim;
-		b->q.n_minmax = a->q.n_minmax;
-		DUP_OR_FAIL(b->q.scale, a->q.scale, a->q.n * sizeof(float));
-		DUP_OR_FAIL(b->q.zero_point, a->q.zero_point, a->q.n * sizeof(int64_t));
-		DUP_OR_FAIL(b->q.min, a->q.min, a->q.n_minmax * sizeof(float));
-		DUP_OR_FAIL(b->q.max, a->q.max, a->q.n_minmax * sizeof(float));
-	}
-	for (uint32_t i = 0; i < s->n_ops; i++) {
-		const struct ea_op *a = &s->ops[i];
-		struct ea_op *b = &m->ops[i];
-
-		*b = *a;
-		b->custom_code = NULL;
-		b->in = b->out = NULL;
-		b->o.ints = NULL;
-		if (a->custom_code && !(b->custom_code = strdup(a->custom_code)))
-			goto nomem;
-		DUP_OR_FAIL(b->in, a->in, a->n_in * sizeof(int32_t));
-		DUP_OR_FAIL(b->out, a->out, a->n_out * sizeof(int32_t));
-		DUP_OR_FAIL(b->o.ints, a->o.ints, a->o.n_ints * sizeof(int32_t));
-	}
-	for (uint32_t i = 0; i < s->n_buffers; i++) {
-		DUP_OR_FAIL(m->buf[i].data, s->buf[i].data, s->buf[i].size);
-		m->buf[i].size = s->buf[i].size;
-	}
-	return m;
-nomem:
-	return edgeai_model_unref(m);
-}
-
-static int is_const(const struct edgeai_model *m, int32_t t)
-{
-	return t >= 0 && m->t[t].buffer && m->buf[m->t[t].buffer].size;
-}
-
 /* Append a buffer that takes @data; returns its index or -ENOMEM. */
 static int add_buffer(struct edgeai_model *m, void *data, size_t size)
 {
-	struct ea_buffer *b = realloc(m->buf, (m->n_buffers + 1) * sizeof(*b));
+	struct model_buffer *b = realloc(m->buf, (m->n_buffers + 1) * sizeof(*b));
 
 	if (!b)
 		return -ENOMEM;
 	m->buf = b;
-	b[m->n_buffers] = (struct ea_buffer){ data, size };
+	b[m->n_buffers] = (struct model_buffer){ data, size };
 	return (int)m->n_buffers++;
 }
 
 /* Append a tensor (a copy of @like with another type); returns its index. */
 static int add_tensor(struct edgeai_model *m, int32_t like, uint8_t type, const char *suffix)
 {
-	struct ea_tensor *t = realloc(m->t, (m->n_tensors + 1) * sizeof(*t)), *n;
+	struct model_tensor *t = realloc(m->t, (m->n_tensors + 1) * sizeof(*t)), *n;
 	size_t len;
 
 	if (!t)
@@ -184,7 +110,7 @@ static int add_tensor(struct edgeai_model *m, int32_t like, uint8_t type, const 
 static int add_op(struct edgeai_model *m, uint32_t at, int32_t code, int32_t version, int32_t in,
 		  int32_t out)
 {
-	struct ea_op *ops = realloc(m->ops, (m->n_ops + 1) * sizeof(*ops)), *op;
+	struct model_op *ops = realloc(m->ops, (m->n_ops + 1) * sizeof(*ops)), *op;
 
 	if (!ops)
 		return -ENOMEM;
@@ -206,13 +132,9 @@ static int add_op(struct edgeai_model *m, uint32_t at, int32_t code, int32_t ver
 	return 0;
 }
 
-static void set_q1(struct ea_tensor *t, float scale, int64_t zp)
+static void set_q1(struct model_tensor *t, float scale, int64_t zp)
 {
-	free(t->q.scale);
-	free(t->q.zero_point);
-	free(t->q.min);
-	free(t->q.max);
-	memset(&t->q, 0, sizeof(t->q));
+	model_quant_free(&t->q);
 	t->q.scale = malloc(sizeof(float));
 	t->q.zero_point = malloc(sizeof(int64_t));
 	if (t->q.scale && t->q.zero_point) {
@@ -222,116 +144,24 @@ static void set_q1(struct ea_tensor *t, float scale, int64_t zp)
 	}
 }
 
-/* Drop operators marked with code -1, then tensors and buffers nothing uses. */
-int ea_model_prune(struct edgeai_model *m)
-{
-	_cleanup_free_ int32_t *tmap = NULL, *bmap = NULL;
-	uint32_t nt = 0, nb = 0, no = 0;
-
-	for (uint32_t k = 0; k < m->n_ops; k++) {
-		if (m->ops[k].code == -1) {
-			free(m->ops[k].in);
-			free(m->ops[k].out);
-			free(m->ops[k].o.ints);
-			free(m->ops[k].custom_code);
-			continue;
-		}
-		m->ops[no++] = m->ops[k];
-	}
-	m->n_ops = no;
-
-	tmap = malloc(sizeof(int32_t) * (m->n_tensors + 1));
-	bmap = malloc(sizeof(int32_t) * (m->n_buffers + 1));
-	if (!tmap || !bmap)
-		return -ENOMEM;
-	for (uint32_t i = 0; i < m->n_tensors; i++)
-		tmap[i] = -1;
-	for (uint32_t i = 0; i < m->n_buffers; i++)
-		bmap[i] = -1;
-	for (uint32_t k = 0; k < m->n_ops; k++) {
-		for (uint32_t j = 0; j < m->ops[k].n_in; j++)
-			if (m->ops[k].in[j] >= 0)
-				tmap[m->ops[k].in[j]] = 0;
-		for (uint32_t j = 0; j < m->ops[k].n_out; j++)
-			tmap[m->ops[k].out[j]] = 0;
-	}
-	for (uint32_t i = 0; i < m->n_in; i++)
-		tmap[m->in[i]] = 0;
-	for (uint32_t i = 0; i < m->n_out; i++)
-		tmap[m->out[i]] = 0;
-
-	bmap[0] = 0;
-	nb = 1;
-	for (uint32_t i = 0; i < m->n_tensors; i++) {
-		if (tmap[i] < 0) {
-			free(m->t[i].name);
-			free(m->t[i].q.scale);
-			free(m->t[i].q.zero_point);
-			free(m->t[i].q.min);
-			free(m->t[i].q.max);
-			continue;
-		}
-		tmap[i] = (int32_t)nt;
-		if (m->t[i].buffer && m->buf[m->t[i].buffer].size) {
-			uint32_t b = m->t[i].buffer;
-
-			if (bmap[b] < 0)
-				bmap[b] = (int32_t)nb++;
-			m->t[i].buffer = (uint32_t)bmap[b];
-		} else {
-			m->t[i].buffer = 0;
-		}
-		m->t[nt++] = m->t[i];
-	}
-	m->n_tensors = nt;
-	for (uint32_t k = 0; k < m->n_ops; k++) {
-		for (uint32_t j = 0; j < m->ops[k].n_in; j++)
-			if (m->ops[k].in[j] >= 0)
-				m->ops[k].in[j] = tmap[m->ops[k].in[j]];
-		for (uint32_t j = 0; j < m->ops[k].n_out; j++)
-			m->ops[k].out[j] = tmap[m->ops[k].out[j]];
-	}
-	for (uint32_t i = 0; i < m->n_in; i++)
-		m->in[i] = tmap[m->in[i]];
-	for (uint32_t i = 0; i < m->n_out; i++)
-		m->out[i] = tmap[m->out[i]];
-
-	{
-		struct ea_buffer *nbuf = calloc(nb, sizeof(*nbuf));
-
-		if (!nbuf)
-			return -ENOMEM;
-		for (uint32_t i = 0; i < m->n_buffers; i++) {
-			if (bmap[i] > 0)
-				nbuf[bmap[i]] = m->buf[i];
-			else
-				free(m->buf[i].data);
-		}
-		free(m->buf);
-		m->buf = nbuf;
-		m->n_buffers = nb;
-	}
-	return 0;
-}
-
 /* Step 1: DEQUANTIZE of a constant -> float32 constant. */
 static int fold_dequantize(struct edgeai_model *m, uint32_t *ret_folded)
 {
 	uint32_t folded = 0;
 
 	for (uint32_t k = 0; k < m->n_ops; k++) {
-		struct ea_op *op = &m->ops[k];
-		struct ea_tensor *in, *out;
+		struct model_op *op = &m->ops[k];
+		struct model_tensor *in, *out;
 		uint64_t n;
 		float *f;
 		int b;
 
 		if (op->code != TFL_OP_DEQUANTIZE || op->n_in != 1 || op->n_out != 1 ||
-		    !is_const(m, op->in[0]))
+		    !model_is_const(m, op->in[0]))
 			continue;
 		in = &m->t[op->in[0]];
 		out = &m->t[op->out[0]];
-		if (out->type != TFL_FLOAT32 || ea_tensor_elems(in, &n) < 0)
+		if (out->type != TFL_FLOAT32 || model_tensor_elems(in, &n) < 0)
 			continue;
 		f = malloc(n ? n * sizeof(float) : 1);
 		if (!f)
@@ -343,7 +173,7 @@ static int fold_dequantize(struct edgeai_model *m, uint32_t *ret_folded)
 				uint16_t h;
 
 				memcpy(&h, d + 2 * i, 2);
-				f[i] = ea_half_to_float(h);
+				f[i] = model_half_to_float(h);
 			} else if ((in->type == TFL_INT8 || in->type == TFL_UINT8) && in->q.n) {
 				uint32_t c = 0;
 
@@ -374,7 +204,7 @@ static int fold_dequantize(struct edgeai_model *m, uint32_t *ret_folded)
 		folded++;
 	}
 	*ret_folded = folded;
-	return ea_model_prune(m);
+	return model_prune(m);
 }
 
 /* Union-find */
@@ -442,8 +272,8 @@ static int cmp_float(const void *a, const void *b)
 }
 
 /* TFLite converter's asymmetric int8 parameters for the range [lo, hi]. */
-void ea_choose_qparams(float lo, float hi, int32_t qmin, int32_t qmax, float *ret_scale,
-		       int32_t *ret_zp)
+static void choose_qparams(float lo, float hi, int32_t qmin, int32_t qmax, float *ret_scale,
+			   int32_t *ret_zp)
 {
 	double scale, zp;
 
@@ -494,7 +324,7 @@ static int choose_activation_params(struct qctx *q, float percentile)
 	for (uint32_t i = 0; i < q->nt; i++)
 		q->parent[i] = (int32_t)i;
 	for (uint32_t k = 0; k < m->n_ops; k++) {
-		const struct ea_op *op = &m->ops[k];
+		const struct model_op *op = &m->ops[k];
 		int kind = ties_in_out(op->code);
 
 		if (kind == 1 && m->t[op->in[0]].type == TFL_FLOAT32)
@@ -520,7 +350,7 @@ static int choose_activation_params(struct qctx *q, float percentile)
 
 		if (m->t[i].type != TFL_FLOAT32)
 			continue;
-		if (is_const(m, (int32_t)i)) {
+		if (model_is_const(m, (int32_t)i)) {
 			const float *d = (const float *)m->buf[m->t[i].buffer].data;
 			size_t n = m->buf[m->t[i].buffer].size / sizeof(float);
 
@@ -569,10 +399,10 @@ static int choose_activation_params(struct qctx *q, float percentile)
 			q->scale[i] = gfix[g].scale;
 			q->zp[i] = gfix[g].zp;
 		} else if (glo[g] <= ghi[g]) {
-			ea_choose_qparams(glo[g], ghi[g], -128, 127, &q->scale[i], &q->zp[i]);
+			choose_qparams(glo[g], ghi[g], -128, 127, &q->scale[i], &q->zp[i]);
 		} else {
 			/* never computed (not reached by any sample): any valid grid */
-			ea_choose_qparams(0.0f, 1.0f, -128, 127, &q->scale[i], &q->zp[i]);
+			choose_qparams(0.0f, 1.0f, -128, 127, &q->scale[i], &q->zp[i]);
 		}
 	}
 	return 0;
@@ -581,20 +411,20 @@ static int choose_activation_params(struct qctx *q, float percentile)
 /* Step 4 */
 static int quantize_weights(struct qctx *q, int32_t t, int axis, int per_channel)
 {
-	const struct ea_tensor *ten = &q->fm->t[t];
-	struct ea_qconst *c = &q->qc[t];
+	const struct model_tensor *ten = &q->fm->t[t];
+	struct qconst *c = &q->qc[t];
 	const float *w = (const float *)q->fm->buf[ten->buffer].data;
 	size_t n = q->fm->buf[ten->buffer].size / 4, inner = 1, nch;
 
 	if (q->done[t])
-		return c->kind == EA_QC_WEIGHTS ? 0 :
+		return c->kind == QC_WEIGHTS ? 0 :
 			QERR(q, -EOPNOTSUPP, "constant '%s' is used in two roles", ten->name);
 	if (axis >= (int)ten->rank)
 		return QERR(q, -EBADMSG, "weights '%s' have rank %u", ten->name, ten->rank);
 	nch = per_channel ? (size_t)ten->shape[axis] : 1;
 	for (int d = axis + 1; per_channel && d < (int)ten->rank; d++)
 		inner *= (size_t)ten->shape[d];
-	c->kind = EA_QC_WEIGHTS;
+	c->kind = QC_WEIGHTS;
 	c->n_scale = (uint32_t)nch;
 	c->dim = per_channel ? axis : 0;
 	c->scale = calloc(nch ? nch : 1, sizeof(float));
@@ -622,10 +452,10 @@ static int quantize_weights(struct qctx *q, int32_t t, int axis, int per_channel
 	return 0;
 }
 
-static int quantize_bias(struct qctx *q, int32_t t, float s_in, const struct ea_qconst *w)
+static int quantize_bias(struct qctx *q, int32_t t, float s_in, const struct qconst *w)
 {
-	const struct ea_tensor *ten = &q->fm->t[t];
-	struct ea_qconst *c = &q->qc[t];
+	const struct model_tensor *ten = &q->fm->t[t];
+	struct qconst *c = &q->qc[t];
 	const float *b = (const float *)q->fm->buf[ten->buffer].data;
 	size_t n = q->fm->buf[ten->buffer].size / 4;
 
@@ -634,7 +464,7 @@ static int quantize_bias(struct qctx *q, int32_t t, float s_in, const struct ea_
 	if (w->n_scale != 1 && w->n_scale != n)
 		return QERR(q, -EBADMSG, "bias '%s' has %zu values for %u channels", ten->name, n,
 			    w->n_scale);
-	c->kind = EA_QC_BIAS;
+	c->kind = QC_BIAS;
 	c->n_scale = w->n_scale;
 	c->dim = 0;
 	c->scale = calloc(w->n_scale, sizeof(float));
@@ -660,15 +490,15 @@ static int quantize_bias(struct qctx *q, int32_t t, float s_in, const struct ea_
 /* Any other float constant: per-tensor asymmetric int8 with the tensor's (group's) params. */
 static int quantize_other(struct qctx *q, int32_t t)
 {
-	const struct ea_tensor *ten = &q->fm->t[t];
-	struct ea_qconst *c = &q->qc[t];
+	const struct model_tensor *ten = &q->fm->t[t];
+	struct qconst *c = &q->qc[t];
 	const float *d = (const float *)q->fm->buf[ten->buffer].data;
 	size_t n = q->fm->buf[ten->buffer].size / 4;
 
 	if (q->done[t])
-		return c->kind == EA_QC_OTHER ? 0 :
+		return c->kind == QC_OTHER ? 0 :
 			QERR(q, -EOPNOTSUPP, "constant '%s' is used in two roles", ten->name);
-	c->kind = EA_QC_OTHER;
+	c->kind = QC_OTHER;
 	c->n_scale = 1;
 	c->scale = malloc(sizeof(float));
 	c->data = malloc(n ? n : 1);
@@ -695,7 +525,7 @@ static int quantize_constants(struct qctx *q)
 	int r;
 
 	for (uint32_t k = 0; k < m->n_ops; k++) {
-		const struct ea_op *op = &m->ops[k];
+		const struct model_op *op = &m->ops[k];
 		int axis = -1, per_channel = 1;
 
 		if (op->code == TFL_OP_CONV_2D)
@@ -705,14 +535,14 @@ static int quantize_constants(struct qctx *q)
 		else if (op->code == TFL_OP_FULLY_CONNECTED)
 			axis = 0, per_channel = 0;
 		if (axis >= 0) {
-			if (op->n_in < 2 || !is_const(m, op->in[1]) || m->t[op->in[1]].type != TFL_FLOAT32)
+			if (op->n_in < 2 || !model_is_const(m, op->in[1]) || m->t[op->in[1]].type != TFL_FLOAT32)
 				return QERR(q, -EOPNOTSUPP, "operator %u (%s) has non-constant weights", k,
 					    edgeai_op_name(op->code));
 			r = quantize_weights(q, op->in[1], axis, per_channel);
 			if (r < 0)
 				return r;
 			if (op->n_in > 2 && op->in[2] >= 0) {
-				if (!is_const(m, op->in[2]) || m->t[op->in[2]].type != TFL_FLOAT32)
+				if (!model_is_const(m, op->in[2]) || m->t[op->in[2]].type != TFL_FLOAT32)
 					return QERR(q, -EOPNOTSUPP, "operator %u (%s) has a non-constant bias",
 						    k, edgeai_op_name(op->code));
 				r = quantize_bias(q, op->in[2], q->scale[op->in[0]], &q->qc[op->in[1]]);
@@ -724,7 +554,7 @@ static int quantize_constants(struct qctx *q)
 		for (uint32_t j = 0; j < op->n_in; j++) {
 			int32_t t = op->in[j];
 
-			if (t < 0 || !is_const(m, t) || m->t[t].type != TFL_FLOAT32)
+			if (t < 0 || !model_is_const(m, t) || m->t[t].type != TFL_FLOAT32)
 				continue;
 			r = quantize_other(q, t);
 			if (r < 0)
@@ -735,10 +565,6 @@ static int quantize_constants(struct qctx *q)
 }
 
 /* Step 5: fake-quantized evaluation */
-struct evalctx {
-	struct qctx *q;
-};
-
 static void fake_quant_hook(void *userdata, uint32_t t, float *data, size_t n)
 {
 	struct qctx *q = userdata;
@@ -763,7 +589,7 @@ static uint64_t splitmix64(uint64_t *s)
 }
 
 /* Fill the model inputs of @x with sample @i. */
-static int fill_inputs(struct ea_fref *x, const struct edgeai_model *m,
+static int fill_inputs(struct quant_fref *x, const struct edgeai_model *m,
 		       const struct edgeai_quant_options *o, unsigned int i, float lo, float hi)
 {
 	uint64_t st = o->seed * UINT64_C(0x100000001b3) + i;
@@ -771,7 +597,7 @@ static int fill_inputs(struct ea_fref *x, const struct edgeai_model *m,
 
 	for (uint32_t k = 0; k < m->n_in; k++) {
 		size_t n;
-		float *d = ea_fref_tensor(x, (uint32_t)m->in[k], &n);
+		float *d = quant_fref_tensor(x, (uint32_t)m->in[k], &n);
 
 		if (!d)
 			return -EOPNOTSUPP;
@@ -792,7 +618,7 @@ struct ostat {
 };
 
 /* Step 6 */
-static int32_t int8_version(const struct ea_op *op)
+static int32_t int8_version(const struct model_op *op)
 {
 	switch (op->code) {
 	case TFL_OP_CONV_2D: case TFL_OP_DEPTHWISE_CONV_2D:
@@ -809,9 +635,33 @@ static int32_t int8_version(const struct ea_op *op)
 	}
 }
 
+/*
+ * A uint8 or float32 model input (@input) or output in place of the int8
+ * tensor *@t, with a QUANTIZE (uint8 either way, float32 in) or DEQUANTIZE
+ * (float32 out) op between the two; *@t becomes the new tensor.
+ */
+static int add_io_edge(struct qctx *q, struct edgeai_model *m, uint32_t io, int input, int32_t *t)
+{
+	int u8 = io == EDGEAI_QUANT_IO_UINT8;
+	int32_t inner = *t;
+	int nt = add_tensor(m, inner, u8 ? TFL_UINT8 : TFL_FLOAT32, input ? "_in" : "_out");
+
+	if (nt < 0)
+		return nt;
+	*t = nt;
+	if (u8) {
+		set_q1(&m->t[nt], q->scale[inner], q->zp[inner] + 128);
+		if (!m->t[nt].q.n)
+			return -ENOMEM;
+	}
+	if (input)
+		return add_op(m, 0, TFL_OP_QUANTIZE, u8 ? 2 : 1, nt, inner);
+	return add_op(m, m->n_ops, u8 ? TFL_OP_QUANTIZE : TFL_OP_DEQUANTIZE, 2, inner, nt);
+}
+
 static int build_int8(struct qctx *q, const struct edgeai_quant_options *o, struct edgeai_model **ret)
 {
-	struct edgeai_model *m = ea_model_clone(q->fm);
+	struct edgeai_model *m = model_clone(q->fm);
 	uint32_t nt;
 	int r = 0;
 
@@ -819,13 +669,13 @@ static int build_int8(struct qctx *q, const struct edgeai_quant_options *o, stru
 		return -ENOMEM;
 	nt = m->n_tensors;
 	for (uint32_t i = 0; i < nt && r >= 0; i++) {
-		struct ea_tensor *t = &m->t[i];
-		struct ea_qconst *c = &q->qc[i];
+		struct model_tensor *t = &m->t[i];
+		struct qconst *c = &q->qc[i];
 
 		if (t->type != TFL_FLOAT32)
 			continue;
 		if (q->done[i]) {
-			void *data = dupmem(c->data, c->size);
+			void *data = base_memdup(c->data, c->size);
 			int b;
 
 			if (!data) {
@@ -840,12 +690,12 @@ static int build_int8(struct qctx *q, const struct edgeai_quant_options *o, stru
 			}
 			t = &m->t[i];
 			t->buffer = (uint32_t)b;
-			t->type = c->kind == EA_QC_BIAS ? TFL_INT32 : TFL_INT8;
-			set_q1(t, c->scale[0], c->kind == EA_QC_OTHER ? c->zp : 0);
+			t->type = c->kind == QC_BIAS ? TFL_INT32 : TFL_INT8;
+			set_q1(t, c->scale[0], c->kind == QC_OTHER ? c->zp : 0);
 			if (c->n_scale > 1 && t->q.n) {
 				free(t->q.scale);
 				free(t->q.zero_point);
-				t->q.scale = dupmem(c->scale, c->n_scale * sizeof(float));
+				t->q.scale = base_memdup(c->scale, c->n_scale * sizeof(float));
 				t->q.zero_point = calloc(c->n_scale, sizeof(int64_t));
 				t->q.n = c->n_scale;
 				t->q.dim = c->dim;
@@ -856,7 +706,7 @@ static int build_int8(struct qctx *q, const struct edgeai_quant_options *o, stru
 				r = -ENOMEM;
 			continue;
 		}
-		if (is_const(m, (int32_t)i))
+		if (model_is_const(m, (int32_t)i))
 			continue; /* float constant no op reads (pruned below) */
 		t->type = TFL_INT8;
 		set_q1(t, q->scale[i], q->zp[i]);
@@ -867,48 +717,14 @@ static int build_int8(struct qctx *q, const struct edgeai_quant_options *o, stru
 		m->ops[k].version = int8_version(&m->ops[k]);
 
 	/* I/O edges */
-	for (uint32_t i = 0; i < m->n_in && r >= 0 && o->io != EDGEAI_QUANT_IO_INT8; i++) {
-		int32_t t = m->in[i];
-		int nt2 = add_tensor(m, t, o->io == EDGEAI_QUANT_IO_UINT8 ? TFL_UINT8 : TFL_FLOAT32,
-				     "_in");
-
-		if (nt2 < 0) {
-			r = nt2;
-			break;
-		}
-		if (o->io == EDGEAI_QUANT_IO_UINT8) {
-			set_q1(&m->t[nt2], q->scale[t], q->zp[t] + 128);
-			if (!m->t[nt2].q.n)
-				r = -ENOMEM;
-		}
-		if (r >= 0)
-			r = add_op(m, 0, TFL_OP_QUANTIZE, o->io == EDGEAI_QUANT_IO_UINT8 ? 2 : 1, nt2, t);
-		m->in[i] = nt2;
-	}
-	for (uint32_t i = 0; i < m->n_out && r >= 0 && o->io != EDGEAI_QUANT_IO_INT8; i++) {
-		int32_t t = m->out[i];
-		int nt2 = add_tensor(m, t, o->io == EDGEAI_QUANT_IO_UINT8 ? TFL_UINT8 : TFL_FLOAT32,
-				     "_out");
-
-		if (nt2 < 0) {
-			r = nt2;
-			break;
-		}
-		if (o->io == EDGEAI_QUANT_IO_UINT8) {
-			set_q1(&m->t[nt2], q->scale[t], q->zp[t] + 128);
-			if (!m->t[nt2].q.n)
-				r = -ENOMEM;
-			if (r >= 0)
-				r = add_op(m, m->n_ops, TFL_OP_QUANTIZE, 2, t, nt2);
-		} else if (r >= 0) {
-			r = add_op(m, m->n_ops, TFL_OP_DEQUANTIZE, 2, t, nt2);
-		}
-		m->out[i] = nt2;
-	}
+	for (uint32_t i = 0; i < m->n_in && r >= 0 && o->io != EDGEAI_QUANT_IO_INT8; i++)
+		r = add_io_edge(q, m, o->io, 1, &m->in[i]);
+	for (uint32_t i = 0; i < m->n_out && r >= 0 && o->io != EDGEAI_QUANT_IO_INT8; i++)
+		r = add_io_edge(q, m, o->io, 0, &m->out[i]);
 	if (r >= 0)
-		r = ea_model_prune(m);
+		r = model_prune(m);
 	if (r >= 0)
-		r = ea_model_validate(m, q->err, q->errsz);
+		r = model_validate(m, q->err, q->errsz);
 	if (r < 0) {
 		edgeai_model_unref(m);
 		return r;
@@ -948,7 +764,7 @@ EDGEAI_PUBLIC int edgeai_quantize(const struct edgeai_model *model,
 	struct edgeai_quant_options o = { .size = sizeof(o) };
 	struct edgeai_quant_report rep = { 0 };
 	struct qctx q = { .err = errbuf, .errsz = errbuf_size };
-	struct ea_fref *fx = NULL, *ex = NULL;
+	struct quant_fref *fx = NULL, *ex = NULL;
 	struct ostat *st = NULL;
 	struct edgeai_model *out = NULL;
 	float lo, hi;
@@ -973,7 +789,7 @@ EDGEAI_PUBLIC int edgeai_quantize(const struct edgeai_model *model,
 	assert_return(lo < hi, -EINVAL);
 
 	/* 1 */
-	q.fm = ea_model_clone(model);
+	q.fm = model_clone(model);
 	if (!q.fm)
 		return -ENOMEM;
 	r = fold_dequantize(q.fm, &rep.n_folded);
@@ -986,10 +802,10 @@ EDGEAI_PUBLIC int edgeai_quantize(const struct edgeai_model *model,
 				 edgeai_tensor_type_name(q.fm->t[q.fm->in[i]].type));
 			goto out;
 		}
-	r = ea_fref_new(q.fm, &fx, errbuf, errbuf_size);
+	r = quant_fref_new(q.fm, &fx, errbuf, errbuf_size);
 	if (r < 0)
 		goto out;
-	r = ea_fref_new(q.fm, &ex, errbuf, errbuf_size);
+	r = quant_fref_new(q.fm, &ex, errbuf, errbuf_size);
 	if (r < 0)
 		goto out;
 
@@ -1019,7 +835,7 @@ EDGEAI_PUBLIC int edgeai_quantize(const struct edgeai_model *model,
 			goto out;
 		}
 		for (uint32_t i = 0; i < q.nt; i++)
-			if (q.fm->t[i].type == TFL_FLOAT32 && !is_const(q.fm, (int32_t)i) &&
+			if (q.fm->t[i].type == TFL_FLOAT32 && !model_is_const(q.fm, (int32_t)i) &&
 			    !(q.pv[i] = malloc(q.pcap * sizeof(float)))) {
 				r = -ENOMEM;
 				goto out;
@@ -1030,7 +846,7 @@ EDGEAI_PUBLIC int edgeai_quantize(const struct edgeai_model *model,
 	for (unsigned int s = 0; s < o.n_samples; s++) {
 		r = fill_inputs(fx, q.fm, &o, s, lo, hi);
 		if (r >= 0)
-			r = ea_fref_run(fx, calib_hook, &q, errbuf, errbuf_size);
+			r = quant_fref_run(fx, calib_hook, &q, errbuf, errbuf_size);
 		if (r < 0)
 			goto out;
 		if (o.progress)
@@ -1051,8 +867,8 @@ EDGEAI_PUBLIC int edgeai_quantize(const struct edgeai_model *model,
 
 		if (!q.done[i])
 			continue;
-		d = ea_fref_tensor(ex, i, &n);
-		if (d && n == (q.qc[i].kind == EA_QC_BIAS ? q.qc[i].size / 4 : q.qc[i].size))
+		d = quant_fref_tensor(ex, i, &n);
+		if (d && n == (q.qc[i].kind == QC_BIAS ? q.qc[i].size / 4 : q.qc[i].size))
 			memcpy(d, q.qc[i].deq, n * sizeof(float));
 	}
 	rep.n_outputs = q.fm->n_out < EDGEAI_QUANT_MAX_OUTPUTS ? q.fm->n_out : EDGEAI_QUANT_MAX_OUTPUTS;
@@ -1070,15 +886,15 @@ EDGEAI_PUBLIC int edgeai_quantize(const struct edgeai_model *model,
 		if (r >= 0)
 			r = fill_inputs(ex, q.fm, &o, s, lo, hi);
 		if (r >= 0)
-			r = ea_fref_run(fx, NULL, NULL, errbuf, errbuf_size);
+			r = quant_fref_run(fx, NULL, NULL, errbuf, errbuf_size);
 		if (r >= 0)
-			r = ea_fref_run(ex, fake_quant_hook, &q, errbuf, errbuf_size);
+			r = quant_fref_run(ex, fake_quant_hook, &q, errbuf, errbuf_size);
 		if (r < 0)
 			goto out;
 		for (uint32_t k = 0; k < rep.n_outputs; k++) {
 			size_t n;
-			const float *a = ea_fref_tensor(fx, (uint32_t)q.fm->out[k], &n);
-			const float *b = ea_fref_tensor(ex, (uint32_t)q.fm->out[k], NULL);
+			const float *a = quant_fref_tensor(fx, (uint32_t)q.fm->out[k], &n);
+			const float *b = quant_fref_tensor(ex, (uint32_t)q.fm->out[k], NULL);
 
 			for (size_t i = 0; a && b && i < n; i++) {
 				double x = a[i], y = b[i];
@@ -1124,7 +940,7 @@ EDGEAI_PUBLIC int edgeai_quantize(const struct edgeai_model *model,
 		uint8_t *data;
 		size_t size;
 
-		if (ea_tflite_write(q.fm, &data, &size, NULL, 0) >= 0) {
+		if (model_write_tflite(q.fm, &data, &size, NULL, 0) >= 0) {
 			rep.float32_size = size;
 			free(data);
 		}
@@ -1137,8 +953,8 @@ out:
 	if (r == -ENOMEM)
 		QERR(&q, r, "out of memory");
 	free(st);
-	ea_fref_free(fx);
-	ea_fref_free(ex);
+	quant_fref_free(fx);
+	quant_fref_free(ex);
 	qctx_free(&q);
 	return r;
 }
