@@ -208,7 +208,7 @@ static int one(int kind, int u8, char *what, size_t wsz)
 	P.op.output = to;
 	if (kind == 2) {
 		P.op.opcode = EDGEAI_OP_FULLY_CONNECTED;
-		ea_quantize_multiplier(oscale(0.0001 + (double)rnd(1000) / 1e5), &fp->out_multiplier,
+		cc_quantize_multiplier(oscale(0.0001 + (double)rnd(1000) / 1e5), &fp->out_multiplier,
 				       &fp->out_shift);
 		fp->act_min = u8 ? (int32_t)rnd(20) : -128 + (int32_t)rnd(20);
 		fp->act_max = u8 ? 255 - (int32_t)rnd(20) : 127 - (int32_t)rnd(20);
@@ -221,12 +221,12 @@ static int one(int kind, int u8, char *what, size_t wsz)
 
 			qoff = add_k(&P, 8 * oc);
 			for (i = 0; i < oc; i++) {
-				ea_quantize_multiplier(oscale(1e-5 + (double)rnd(100000) / 1e7),
+				cc_quantize_multiplier(oscale(1e-5 + (double)rnd(100000) / 1e7),
 						       &q.multiplier, &q.shift);
 				memcpy(&P.k[qoff + 8 * i], &q, 8);
 			}
 		} else {
-			ea_quantize_multiplier(oscale(1e-5 + (double)rnd(100000) / 1e7),
+			cc_quantize_multiplier(oscale(1e-5 + (double)rnd(100000) / 1e7),
 					       &cp->out_multiplier, &cp->out_shift);
 		}
 		cp->qmul_offset = qoff;
@@ -290,9 +290,9 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 		op = rnd(2) ? EDGEAI_OP_ADD : EDGEAI_OP_SUB;
 		/* TFLite's way: inputs to twice the larger scale, << 20 */
 		ap->left_shift = 20;
-		ea_quantize_multiplier(s0 / twice, &ap->in0_multiplier, &ap->in0_shift);
-		ea_quantize_multiplier(s1 / twice, &ap->in1_multiplier, &ap->in1_shift);
-		ea_quantize_multiplier(twice / ((1 << 20) * so), &ap->out_multiplier, &ap->out_shift);
+		cc_quantize_multiplier(s0 / twice, &ap->in0_multiplier, &ap->in0_shift);
+		cc_quantize_multiplier(s1 / twice, &ap->in1_multiplier, &ap->in1_shift);
+		cc_quantize_multiplier(twice / ((1 << 20) * so), &ap->out_multiplier, &ap->out_shift);
 		ap->act_min = lo + (int32_t)rnd(30);
 		ap->act_max = hi - (int32_t)rnd(30);
 		P.op.inputs[0] = add_t(&P, dt, 0, 0, d, za);
@@ -331,7 +331,7 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 		struct edgeai_prog_requant_params *rp = (void *)P.op.params;
 
 		op = rnd(3) == 0 ? EDGEAI_OP_QUANTIZE : rnd(2) ? EDGEAI_OP_RELU : EDGEAI_OP_RELU6;
-		ea_quantize_multiplier(0.05 + rnd(4000) / 1e3, &rp->out_multiplier, &rp->out_shift);
+		cc_quantize_multiplier(0.05 + rnd(4000) / 1e3, &rp->out_multiplier, &rp->out_shift);
 		rp->act_min = op == EDGEAI_OP_QUANTIZE ? lo : zo > lo ? zo : lo;
 		rp->act_max = op == EDGEAI_OP_RELU6 ? (zo + 40 < hi ? zo + 40 : hi) : hi;
 		P.op.inputs[0] = add_t(&P, dt, 0, 0, d, za);

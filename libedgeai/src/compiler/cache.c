@@ -8,8 +8,8 @@
  *
  * Entries, named by a 128-bit hash of the model (two FNV-1a 64 hashes of
  * its serialized bytes with different offsets), the library version and
- * a hash of the library's sources (EA_SRC_ID, from the Makefile):
- *   KEY.prog                         the compiled program (ea_compiled)
+ * a hash of the library's sources (CC_SRC_ID, from the Makefile):
+ *   KEY.prog                         the compiled program (cc_compiled)
  *   KEY-TYPE-FW-ABI-DRV.ops          which model ops the driver of a
  *                                    device (type, firmware version,
  *                                    firmware ABI, driver version) takes
@@ -31,8 +31,8 @@
 #include "compiler/cache.h"
 #include "edgeai/edgeai.h"
 
-#ifndef EA_SRC_ID
-#define EA_SRC_ID "unknown"
+#ifndef CC_SRC_ID
+#define CC_SRC_ID "unknown"
 #endif
 #define CACHE_MAGIC "EAPCACHE"
 #define CACHE_FORMAT 1
@@ -76,7 +76,7 @@ static int mkdir_p(char *path)
 	return 0;
 }
 
-int ea_cache_dir(char *buf, size_t size)
+int cc_cache_dir(char *buf, size_t size)
 {
 	const char *e = secure_getenv("EDGEAI_CACHE_DIR");
 
@@ -94,7 +94,7 @@ int ea_cache_dir(char *buf, size_t size)
 	return mkdir_p(buf);
 }
 
-int ea_cache_key(const struct edgeai_model *m, char *key, size_t size)
+int cc_cache_key(const struct edgeai_model *m, char *key, size_t size)
 {
 	uint8_t *data = NULL;
 	size_t n = 0;
@@ -108,7 +108,7 @@ int ea_cache_key(const struct edgeai_model *m, char *key, size_t size)
 	b = fnv1a(data, n, UINT64_C(0x84222325cbf29ce4) ^ n);
 	free(data);
 	snprintf(key, size, "%016llx%016llx-%s-%s", (unsigned long long)a, (unsigned long long)b,
-		 edgeai_version(), EA_SRC_ID);
+		 edgeai_version(), CC_SRC_ID);
 	return 0;
 }
 
@@ -174,7 +174,7 @@ corrupt:
 
 /* Payload of a program entry. */
 struct prog_payload {
-	uint64_t arena_size, blob_size, device_op_mask;
+	uint64_t arena_size, blob_size;
 	uint32_t n_in, n_out, n_ops, n_host;
 };
 
@@ -185,15 +185,14 @@ struct place_payload {
 	uint32_t pad;
 };
 
-int ea_cache_store_program(const char *dir, const char *key, const struct ea_compiled *c)
+int cc_cache_store_program(const char *dir, const char *key, const struct cc_compiled *c)
 {
 	struct prog_payload pp = {
-		.arena_size = c->arena_size, .blob_size = c->size,
-		.device_op_mask = c->device_op_mask, .n_in = c->n_in, .n_out = c->n_out,
+		.arena_size = c->arena_size, .blob_size = c->size, .n_in = c->n_in, .n_out = c->n_out,
 		.n_ops = c->n_ops, .n_host = c->n_host,
 	};
-	size_t size = sizeof(pp) + sizeof(struct ea_io) * (c->n_in + c->n_out) +
-		      sizeof(struct place_payload) * c->n_ops + sizeof(struct ea_host_op) * c->n_host +
+	size_t size = sizeof(pp) + sizeof(struct cc_io) * (c->n_in + c->n_out) +
+		      sizeof(struct place_payload) * c->n_ops + sizeof(struct cc_host_op) * c->n_host +
 		      c->size;
 	char path[4096];
 	uint8_t *b = calloc(1, size), *p;
@@ -205,10 +204,10 @@ int ea_cache_store_program(const char *dir, const char *key, const struct ea_com
 	p = b;
 	memcpy(p, &pp, sizeof(pp));
 	p += sizeof(pp);
-	memcpy(p, c->in, sizeof(struct ea_io) * c->n_in);
-	p += sizeof(struct ea_io) * c->n_in;
-	memcpy(p, c->out, sizeof(struct ea_io) * c->n_out);
-	p += sizeof(struct ea_io) * c->n_out;
+	memcpy(p, c->in, sizeof(struct cc_io) * c->n_in);
+	p += sizeof(struct cc_io) * c->n_in;
+	memcpy(p, c->out, sizeof(struct cc_io) * c->n_out);
+	p += sizeof(struct cc_io) * c->n_out;
 	for (i = 0; i < c->n_ops; i++) {
 		struct place_payload pl = { .tfl_code = c->place[i].tfl_code,
 					    .prog_op = c->place[i].prog_op,
@@ -218,8 +217,8 @@ int ea_cache_store_program(const char *dir, const char *key, const struct ea_com
 		p += sizeof(pl);
 	}
 	if (c->n_host)
-		memcpy(p, c->host, sizeof(struct ea_host_op) * c->n_host);
-	p += sizeof(struct ea_host_op) * c->n_host;
+		memcpy(p, c->host, sizeof(struct cc_host_op) * c->n_host);
+	p += sizeof(struct cc_host_op) * c->n_host;
 	memcpy(p, c->blob, c->size);
 	snprintf(path, sizeof(path), "%s/%s.prog", dir, key);
 	r = write_entry(path, 1, b, size);
@@ -227,10 +226,10 @@ int ea_cache_store_program(const char *dir, const char *key, const struct ea_com
 	return r;
 }
 
-int ea_cache_load_program(const char *dir, const char *key, struct ea_compiled **ret)
+int cc_cache_load_program(const char *dir, const char *key, struct cc_compiled **ret)
 {
 	struct prog_payload pp;
-	struct ea_compiled *c;
+	struct cc_compiled *c;
 	char path[4096];
 	uint8_t *b = NULL, *p;
 	size_t size = 0, want;
@@ -247,8 +246,8 @@ int ea_cache_load_program(const char *dir, const char *key, struct ea_compiled *
 	if (pp.n_in > 4096 || pp.n_out > 4096 || pp.n_ops > (1u << 20) || pp.n_host > (1u << 20) ||
 	    pp.blob_size > size || !pp.n_ops || !pp.n_out)
 		goto corrupt;
-	want = sizeof(pp) + sizeof(struct ea_io) * (pp.n_in + pp.n_out) +
-	       sizeof(struct place_payload) * pp.n_ops + sizeof(struct ea_host_op) * pp.n_host +
+	want = sizeof(pp) + sizeof(struct cc_io) * (pp.n_in + pp.n_out) +
+	       sizeof(struct place_payload) * pp.n_ops + sizeof(struct cc_host_op) * pp.n_host +
 	       pp.blob_size;
 	if (want != size)
 		goto corrupt;
@@ -259,7 +258,6 @@ int ea_cache_load_program(const char *dir, const char *key, struct ea_compiled *
 	}
 	c->arena_size = pp.arena_size;
 	c->size = pp.blob_size;
-	c->device_op_mask = pp.device_op_mask;
 	c->n_in = pp.n_in;
 	c->n_out = pp.n_out;
 	c->n_ops = pp.n_ops;
@@ -270,15 +268,15 @@ int ea_cache_load_program(const char *dir, const char *key, struct ea_compiled *
 	c->host = pp.n_host ? calloc(pp.n_host, sizeof(*c->host)) : NULL;
 	c->blob = aligned_alloc(64, (pp.blob_size + 63) & ~(size_t)63);
 	if (!c->in || !c->out || !c->place || (pp.n_host && !c->host) || !c->blob) {
-		ea_compiled_free(c);
+		cc_compiled_free(c);
 		free(b);
 		return -ENOMEM;
 	}
 	p = b + sizeof(pp);
-	memcpy(c->in, p, sizeof(struct ea_io) * pp.n_in);
-	p += sizeof(struct ea_io) * pp.n_in;
-	memcpy(c->out, p, sizeof(struct ea_io) * pp.n_out);
-	p += sizeof(struct ea_io) * pp.n_out;
+	memcpy(c->in, p, sizeof(struct cc_io) * pp.n_in);
+	p += sizeof(struct cc_io) * pp.n_in;
+	memcpy(c->out, p, sizeof(struct cc_io) * pp.n_out);
+	p += sizeof(struct cc_io) * pp.n_out;
 	for (i = 0; i < pp.n_ops; i++) {
 		struct place_payload pl;
 
@@ -289,8 +287,8 @@ int ea_cache_load_program(const char *dir, const char *key, struct ea_compiled *
 		c->place[i].host = (int)pl.host;
 	}
 	if (pp.n_host)
-		memcpy(c->host, p, sizeof(struct ea_host_op) * pp.n_host);
-	p += sizeof(struct ea_host_op) * pp.n_host;
+		memcpy(c->host, p, sizeof(struct cc_host_op) * pp.n_host);
+	p += sizeof(struct cc_host_op) * pp.n_host;
 	memcpy(c->blob, p, pp.blob_size);
 	free(b);
 	*ret = c;
@@ -308,7 +306,7 @@ static void ops_path(char *path, size_t size, const char *dir, const char *key,
 		 d->fw_abi, d->drv_major, d->drv_minor, d->drv_patch);
 }
 
-int ea_cache_load_ops(const char *dir, const char *key, const struct rt_identity *d,
+int cc_cache_load_ops(const char *dir, const char *key, const struct rt_identity *d,
 		      uint8_t *accept, uint32_t n_ops)
 {
 	char path[4096];
@@ -330,7 +328,7 @@ int ea_cache_load_ops(const char *dir, const char *key, const struct rt_identity
 	return 0;
 }
 
-int ea_cache_store_ops(const char *dir, const char *key, const struct rt_identity *d,
+int cc_cache_store_ops(const char *dir, const char *key, const struct rt_identity *d,
 		       const uint8_t *accept, uint32_t n_ops)
 {
 	char path[4096];

@@ -10,17 +10,17 @@
 #include "runtime/runtime.h"
 
 /* The cache directory (created); -ENOENT when caching is off. */
-int ea_cache_dir(char *buf, size_t size);
+int cc_cache_dir(char *buf, size_t size);
 /* The entry name of @m: its hash and the library version. */
-int ea_cache_key(const struct edgeai_model *m, char *key, size_t size);
+int cc_cache_key(const struct edgeai_model *m, char *key, size_t size);
 /* 0 and *ret; -ENOENT (no entry); -EBADMSG (corrupt: removed). */
-int ea_cache_load_program(const char *dir, const char *key, struct ea_compiled **ret);
-int ea_cache_store_program(const char *dir, const char *key,
-			   const struct ea_compiled *c);
+int cc_cache_load_program(const char *dir, const char *key, struct cc_compiled **ret);
+int cc_cache_store_program(const char *dir, const char *key,
+			   const struct cc_compiled *c);
 /* accept[i] = 1 when the device's driver takes model op i. */
-int ea_cache_load_ops(const char *dir, const char *key, const struct rt_identity *d,
+int cc_cache_load_ops(const char *dir, const char *key, const struct rt_identity *d,
 		      uint8_t *accept, uint32_t n_ops);
-int ea_cache_store_ops(const char *dir, const char *key, const struct rt_identity *d,
+int cc_cache_store_ops(const char *dir, const char *key, const struct rt_identity *d,
 		       const uint8_t *accept, uint32_t n_ops);
 
 #endif

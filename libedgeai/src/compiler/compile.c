@@ -45,12 +45,12 @@ struct cc {
 	size_t nk, capk;
 	int32_t *map;		/* model tensor -> program tensor, -1 */
 	int32_t *dims_fixed;	/* model tensor: 1 when an op set its program dims */
-	struct ea_host_op *host;
+	struct cc_host_op *host;
 	uint32_t nhost, caphost;
 	int host_op;		/* the last model op became a host op */
 };
 
-void ea_quantize_multiplier(double m, int32_t *ret_mul, int32_t *ret_shift)
+void cc_quantize_multiplier(double m, int32_t *ret_mul, int32_t *ret_shift)
 {
 	int shift = 0;
 	double q;
@@ -444,9 +444,9 @@ static void table_hard_swish(uint8_t t[256], int u8, float s_in, int32_t zp_in, 
 	int32_t om32, oexp, rm32, rexp, om, rm, v;
 	int32_t lo = u8 ? 0 : -128, hi = u8 ? 255 : 127;
 
-	ea_quantize_multiplier((double)(hires / s_out), &om32, &oexp);
+	cc_quantize_multiplier((double)(hires / s_out), &om32, &oexp);
 	om = down16(om32);
-	ea_quantize_multiplier((double)(hires / reluish), &rm32, &rexp);
+	cc_quantize_multiplier((double)(hires / reluish), &rm32, &rexp);
 	rm = down16(rm32);
 	for (v = lo; v <= hi; v++) {
 		int32_t x = i16(v - zp_in), xh = i16(x * 128), pre, r, p, o;
@@ -609,12 +609,12 @@ static int c_conv(struct cc *c, const struct model_op *op, int dw)
 			return (int)off;
 		q = (struct edgeai_prog_qmul *)(c->k + off);
 		for (k = 0; k < oc; k++)
-			ea_quantize_multiplier((double)s_in * (double)ft->q.scale[k] /
+			cc_quantize_multiplier((double)s_in * (double)ft->q.scale[k] /
 					       (double)s_out, &q[k].multiplier, &q[k].shift);
 		p.qmul_offset = (uint32_t)off;
 	} else {
 		/* GetQuantizedConvolutionMultipler: one filter scale, in double. */
-		ea_quantize_multiplier((double)s_in * (double)ft->q.scale[0] / (double)s_out,
+		cc_quantize_multiplier((double)s_in * (double)ft->q.scale[0] / (double)s_out,
 				       &p.out_multiplier, &p.out_shift);
 		p.qmul_offset = EDGEAI_PROG_NO_CONST;
 	}
@@ -642,7 +642,7 @@ static int c_fc(struct cc *c, const struct model_op *op)
 		return unsupported(c, op, "weights must be constant 2-D, per-tensor quantized");
 	act_range(op->o.act, (uint32_t)dtype_of(T(c, out)->type), scale_of(c, out),
 		  zp_of(c, out), &p.act_min, &p.act_max);
-	ea_quantize_multiplier((double)scale_of(c, in) * (double)ft->q.scale[0] /
+	cc_quantize_multiplier((double)scale_of(c, in) * (double)ft->q.scale[0] /
 			       (double)scale_of(c, out), &p.out_multiplier, &p.out_shift);
 	ins[0] = in;
 	ins[1] = f;
@@ -670,9 +670,9 @@ static int c_binary(struct cc *c, const struct model_op *op)
 		if (act_ok(c, op->o.act))
 			return -EOPNOTSUPP;
 		p.left_shift = 20;
-		ea_quantize_multiplier((double)sa / tm, &p.in0_multiplier, &p.in0_shift);
-		ea_quantize_multiplier((double)sb / tm, &p.in1_multiplier, &p.in1_shift);
-		ea_quantize_multiplier(tm / ((double)(1 << 20) * (double)so), &p.out_multiplier,
+		cc_quantize_multiplier((double)sa / tm, &p.in0_multiplier, &p.in0_shift);
+		cc_quantize_multiplier((double)sb / tm, &p.in1_multiplier, &p.in1_shift);
+		cc_quantize_multiplier(tm / ((double)(1 << 20) * (double)so), &p.out_multiplier,
 				       &p.out_shift);
 		act_range(op->o.act, (uint32_t)dtype_of(T(c, out)->type), so, zp_of(c, out),
 			  &p.act_min, &p.act_max);
@@ -684,7 +684,7 @@ static int c_binary(struct cc *c, const struct model_op *op)
 
 		if (act_ok(c, op->o.act))
 			return -EOPNOTSUPP;
-		ea_quantize_multiplier((double)sa * (double)sb / (double)so, &p.out_multiplier,
+		cc_quantize_multiplier((double)sa * (double)sb / (double)so, &p.out_multiplier,
 				       &p.out_shift);
 		act_range(op->o.act, (uint32_t)dtype_of(T(c, out)->type), so, zp_of(c, out),
 			  &p.act_min, &p.act_max);
@@ -694,9 +694,9 @@ static int c_binary(struct cc *c, const struct model_op *op)
 		/* PreluPrepare: s_in / s_out and s_in * s_a / s_out in float. */
 		struct edgeai_prog_prelu_params p = { 0 };
 
-		ea_quantize_multiplier((double)(sa / so), &p.identity_multiplier,
+		cc_quantize_multiplier((double)(sa / so), &p.identity_multiplier,
 				       &p.identity_shift);
-		ea_quantize_multiplier((double)((sa * sb) / so), &p.alpha_multiplier,
+		cc_quantize_multiplier((double)((sa * sb) / so), &p.alpha_multiplier,
 				       &p.alpha_shift);
 		return cc_op(c, EDGEAI_OP_PRELU, ins, 2, out, &p, sizeof(p));
 	}
@@ -761,12 +761,12 @@ static int c_unary(struct cc *c, const struct model_op *op)
 		p.act_max = hi;
 		if (op->code == TFL_OP_QUANTIZE) {
 			/* quantize.cc: (double)s_in / (double)s_out */
-			ea_quantize_multiplier((double)si / (double)so, &p.out_multiplier,
+			cc_quantize_multiplier((double)si / (double)so, &p.out_multiplier,
 					       &p.out_shift);
 			return cc_op(c, EDGEAI_OP_QUANTIZE, &in, 1, out, &p, sizeof(p));
 		}
 		/* ReluPrepare: the ratio in float, clamps zp + roundf(f / s). */
-		ea_quantize_multiplier((double)(si / so), &p.out_multiplier, &p.out_shift);
+		cc_quantize_multiplier((double)(si / so), &p.out_multiplier, &p.out_shift);
 		p.act_min = clampi(zo + (int32_t)roundf(0.0f / so), lo, hi);
 		if (op->code == TFL_OP_RELU6)
 			p.act_max = clampi(zo + (int32_t)roundf(6.0f / so), lo, hi);
@@ -799,8 +799,8 @@ static int c_unary(struct cc *c, const struct model_op *op)
 			/* LeakyReluPrepare: products and ratios in float. */
 			int32_t id[2], al[2];
 
-			ea_quantize_multiplier((double)(si / so), &id[0], &id[1]);
-			ea_quantize_multiplier((double)((si * op->o.alpha) / so), &al[0], &al[1]);
+			cc_quantize_multiplier((double)(si / so), &id[0], &id[1]);
+			cc_quantize_multiplier((double)((si * op->o.alpha) / so), &al[0], &al[1]);
 			table_leaky(t, u8, zi, zo, id, al);
 			opc = EDGEAI_OP_LEAKY_RELU;
 			break;
@@ -1029,13 +1029,13 @@ static int c_shape(struct cc *c, const struct model_op *op)
 /*
  * No integer pipeline of the program format reproduces that float rounding
  * for every sum (the multiplier's double rounding differs on ties), so the
- * op runs on the CPU as a host op between program ops (struct ea_host_op).
+ * op runs on the CPU as a host op between program ops (struct cc_host_op).
  */
 static int c_mean_float(struct cc *c, const struct model_op *op)
 {
 	int32_t in = op->in[0], out = op->out[0];
 	const struct model_tensor *it = T(c, in);
-	struct ea_host_op *h;
+	struct cc_host_op *h;
 	uint32_t d[4];
 	int ti, to, r;
 
@@ -1060,7 +1060,7 @@ static int c_mean_float(struct cc *c, const struct model_op *op)
 	h = &c->host[c->nhost++];
 	memset(h, 0, sizeof(*h));
 	h->at = c->nops;
-	h->kind = EA_HOST_MEAN_FLOAT;
+	h->kind = CC_HOST_MEAN_FLOAT;
 	h->in = (uint32_t)ti;
 	h->out = (uint32_t)to;
 	h->scale = scale_of(c, in) / scale_of(c, out);
@@ -1100,7 +1100,7 @@ static int c_mean(struct cc *c, const struct model_op *op)
 	temp = ((float)zi * si) / so;
 	temp = temp > 0 ? temp + 0.5f : temp - 0.5f;
 	p.bias = zo - (int32_t)temp;
-	ea_quantize_multiplier((double)(si / ((float)(it->shape[1] * it->shape[2]) * so)),
+	cc_quantize_multiplier((double)(si / ((float)(it->shape[1] * it->shape[2]) * so)),
 			       &p.out_multiplier, &p.out_shift);
 	d[0] = (uint32_t)it->shape[0];
 	d[1] = 1;
@@ -1260,7 +1260,7 @@ static int plan(struct cc *c, size_t *arena)
 
 /* --- the blob -------------------------------------------------------------- */
 
-static int emit(struct cc *c, struct ea_compiled *out)
+static int emit(struct cc *c, struct cc_compiled *out)
 {
 	size_t toff = sizeof(struct edgeai_prog_header);
 	size_t ooff = toff + sizeof(struct edgeai_prog_tensor) * c->nt;
@@ -1305,7 +1305,7 @@ static int emit(struct cc *c, struct ea_compiled *out)
 	return 0;
 }
 
-void ea_compiled_free(struct ea_compiled *c)
+void cc_compiled_free(struct cc_compiled *c)
 {
 	if (!c)
 		return;
@@ -1317,7 +1317,7 @@ void ea_compiled_free(struct ea_compiled *c)
 	free(c);
 }
 
-static int io_of(struct cc *c, int32_t t, struct ea_io *io)
+static int io_of(struct cc *c, int32_t t, struct cc_io *io)
 {
 	int r = cc_tensor(c, t);
 
@@ -1333,11 +1333,11 @@ static int io_of(struct cc *c, int32_t t, struct ea_io *io)
 	return 0;
 }
 
-int ea_compile(const struct edgeai_model *m, struct ea_compiled **ret, char *errbuf,
+int cc_compile(const struct edgeai_model *m, struct cc_compiled **ret, char *errbuf,
 	       size_t errbuf_size)
 {
 	struct cc c = { 0 };
-	struct ea_compiled *out;
+	struct cc_compiled *out;
 	uint32_t i;
 	int r = -ENOMEM;
 
@@ -1418,6 +1418,6 @@ fail:
 	free(c.k);
 	free(c.map);
 	free(c.dims_fixed);
-	ea_compiled_free(out);
+	cc_compiled_free(out);
 	return r < 0 ? r : -EINVAL;
 }

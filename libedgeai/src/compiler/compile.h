@@ -13,7 +13,7 @@
 
 #include "model/model.h"
 
-struct ea_io {
+struct cc_io {
 	uint64_t offset;	/* in the arena */
 	size_t size;		/* bytes */
 	uint32_t tensor;	/* program tensor index */
@@ -24,9 +24,9 @@ struct ea_io {
  * An op TFLite computes in a way no program op can reproduce bit for bit:
  * the CPU runs it between program ops @at - 1 and @at.
  */
-enum { EA_HOST_MEAN_FLOAT = 1 };
+enum { CC_HOST_MEAN_FLOAT = 1 };
 
-struct ea_host_op {
+struct cc_host_op {
 	uint32_t at;		/* runs before program op @at (after the last when == op count) */
 	uint32_t kind;
 	uint32_t in, out;	/* program tensor indices */
@@ -34,7 +34,7 @@ struct ea_host_op {
 	int32_t zi, zo, lo, hi;
 };
 
-struct ea_placement_rec {
+struct cc_op_place {
 	uint32_t device;	/* enum edgeai_exec_device */
 	int host;		/* compiled into a host op (CPU only) */
 	int32_t tfl_code;
@@ -42,23 +42,22 @@ struct ea_placement_rec {
 	char reason[160];
 };
 
-struct ea_compiled {
+struct cc_compiled {
 	void *blob;		/* 8-byte aligned program */
 	size_t size;
 	size_t arena_size;
 	uint32_t n_in, n_out, n_ops;
-	struct ea_io *in, *out;
-	struct ea_placement_rec *place;	/* [n_ops] (model ops) */
-	uint64_t device_op_mask;	/* bit n: program opcode n the device runs */
-	struct ea_host_op *host;
+	struct cc_io *in, *out;
+	struct cc_op_place *place;	/* [n_ops] (model ops) */
+	struct cc_host_op *host;
 	uint32_t n_host;
 };
 
-int ea_compile(const struct edgeai_model *m, struct ea_compiled **ret, char *errbuf,
+int cc_compile(const struct edgeai_model *m, struct cc_compiled **ret, char *errbuf,
 	       size_t errbuf_size);
-void ea_compiled_free(struct ea_compiled *c);
+void cc_compiled_free(struct cc_compiled *c);
 
 /* TFLite 2.9.0 QuantizeMultiplier(). */
-void ea_quantize_multiplier(double m, int32_t *ret_mul, int32_t *ret_shift);
+void cc_quantize_multiplier(double m, int32_t *ret_mul, int32_t *ret_shift);
 
 #endif

@@ -1,107 +1,46 @@
 // SPDX-License-Identifier: MIT
 /*
- * Device execution of a compiled program.
+ * Placement: which op of a compiled program runs where, and why.
  *
- * Placement: the driver is the authority on what its firmware runs, so
- * each model op is uploaded alone (PROGRAM_CREATE of a one-op program cut
- * from the compiled blob) and kept on the device when the driver accepts
- * it; a rejected op (an op outside the firmware's op set) runs on the CPU
- * and its placement says so. Host ops (ops TFLite computes in float) always
- * run on the CPU.
- *
- * Segments: consecutive ops of one side form a segment; every segment is
- * the compiled blob with the segment's ops only (same tensor table and
- * constants), so all segments address one arena (slot 0). Device segments
- * are uploaded once here; requests (request.c) run them.
+ * Under the AUTO and DEVICE_ONLY policies the ops go to the accelerator
+ * (of the wanted type) whose driver takes the most of them, the ops it
+ * rejects to one of the other type, the rest to the CPU. The driver is the
+ * authority on what its firmware runs, so each model op is uploaded alone
+ * (PROGRAM_CREATE of a one-op program cut from the compiled blob) and
+ * kept on the device when the driver accepts it; a rejected op (outside
+ * the firmware's op set) runs on the CPU and its placement says so. Host
+ * ops (ops TFLite computes in float) always run on the CPU. The drivers'
+ * answers are cached (cache.c) per device identity. The segments the
+ * placement cuts the program into are segment.c's.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "drm/edgeai_accel.h"
-#include "drm/edgeai_program.h"
 #include "compiler/cache.h"
 #include "compiler/place.h"
+#include "drm/edgeai_program.h"
 #include "runtime/runtime.h"
 
-/* The compiled blob with program ops [first, first + count) only. */
-static void *sub_blob(const struct ea_compiled *c, uint32_t first, uint32_t count, size_t *ret_size)
-{
-	const struct edgeai_prog_header *h = c->blob;
-	struct edgeai_prog_header *nh;
-	size_t ooff = h->op_offset, opsz = sizeof(struct edgeai_prog_op);
-	size_t koff = ooff + opsz * count, total = (koff + h->const_size + 7) & ~(size_t)7;
-	uint8_t *b = aligned_alloc(64, (total + 63) & ~(size_t)63);
-
-	if (!b)
-		return NULL;
-	memset(b, 0, total);
-	memcpy(b, c->blob, ooff);
-	memcpy(b + ooff, (const uint8_t *)c->blob + ooff + opsz * first, opsz * count);
-	memcpy(b + koff, (const uint8_t *)c->blob + h->const_offset, h->const_size);
-	nh = (void *)b;
-	nh->op_count = count;
-	nh->const_offset = (uint32_t)koff;
-	nh->total_size = (uint32_t)total;
-	*ret_size = total;
-	return b;
-}
-
-static void free_segments(struct ea_dev_state *s)
-{
-	uint32_t i;
-
-	for (i = 0; i < s->n_seg; i++) {
-		if (s->seg[i].on_dev)
-			rt_program_destroy(s->d[s->seg[i].di].dev, s->seg[i].handle);
-		free(s->seg[i].blob);
-	}
-	free(s->seg);
-	s->seg = NULL;
-	s->n_seg = 0;
-}
-
-void ea_dev_free(struct ea_dev_state *s)
+void cc_devices_free(struct cc_devices *s)
 {
 	uint32_t i;
 
 	if (!s)
 		return;
-	free_segments(s);
+	cc_segments_free(s, s->seg, s->n_seg);
 	for (i = 0; i < 2; i++)
 		edgeai_device_unref(s->d[i].dev);
 	free(s);
-}
-
-/* Model op owning program op @p (or -1). */
-int32_t ea_model_op_of(const struct ea_compiled *c, uint32_t p)
-{
-	int32_t i, best = -1;
-
-	for (i = 0; i < (int32_t)c->n_ops; i++)
-		if (!c->place[i].host && c->place[i].prog_op <= p)
-			best = i;
-	return best;
-}
-
-static int host_at(const struct ea_compiled *c, uint32_t p)
-{
-	uint32_t i;
-
-	for (i = 0; i < c->n_host; i++)
-		if (c->host[i].at == p)
-			return 1;
-	return 0;
 }
 
 /*
  * Ask the driver behind @d which model ops it takes (the cache first):
  * accept[i] = 1 for those.
  */
-static int probe_ops(struct ea_compiled *c, struct ea_dev *d, uint8_t *accept,
+static int probe_ops(struct cc_compiled *c, struct cc_dev *d, uint8_t *accept,
 		     const char *cache_dir, const char *cache_key, unsigned int *cache_state)
 {
 	const struct edgeai_prog_header *h = c->blob;
@@ -110,7 +49,7 @@ static int probe_ops(struct ea_compiled *c, struct ea_dev *d, uint8_t *accept,
 	int cached = 0, r;
 
 	if (cache_dir && cache_key && !rt_device_identity(d->dev, &ident)) {
-		r = ea_cache_load_ops(cache_dir, cache_key, &ident, accept, c->n_ops);
+		r = cc_cache_load_ops(cache_dir, cache_key, &ident, accept, c->n_ops);
 		cached = r == 0;
 		if (cached) {
 			*cache_state |= EDGEAI_CACHE_PLACEMENT_HIT;
@@ -130,7 +69,7 @@ static int probe_ops(struct ea_compiled *c, struct ea_dev *d, uint8_t *accept,
 		accept[i] = 0;
 		if (c->place[i].host || end <= first)
 			continue;
-		b = sub_blob(c, first, end - first, &size);
+		b = cc_sub_blob(c, first, end - first, &size);
 		if (!b)
 			return -ENOMEM;
 		r = rt_program_create(d->dev, b, size, &handle);
@@ -138,12 +77,12 @@ static int probe_ops(struct ea_compiled *c, struct ea_dev *d, uint8_t *accept,
 		rt_program_destroy(d->dev, handle);
 		accept[i] = !r;
 	}
-	if (cache_dir && !ea_cache_store_ops(cache_dir, cache_key, &ident, accept, c->n_ops))
+	if (cache_dir && !cc_cache_store_ops(cache_dir, cache_key, &ident, accept, c->n_ops))
 		*cache_state |= EDGEAI_CACHE_STORED;
 	return 0;
 }
 
-static int dev_open(struct ea_dev *d, const char *node, uint32_t exec_dev, char *err,
+static int dev_open(struct cc_dev *d, const char *node, uint32_t exec_dev, char *err,
 		    size_t errsz)
 {
 	int r = edgeai_device_open(node, 0, &d->dev);
@@ -158,70 +97,16 @@ static int dev_open(struct ea_dev *d, const char *node, uint32_t exec_dev, char 
 	return 0;
 }
 
-static int dev_index(const struct ea_dev_state *s, uint32_t exec_dev)
+/*
+ * Open @node, ask the driver which ops it takes (one PROGRAM_CREATE per
+ * op), set c->place[] for those (device @exec_dev) and build the segments.
+ * Returns 0 with *ret NULL when no op can run on the device.
+ */
+static int dev_prepare(struct cc_compiled *c, const char *node, uint32_t exec_dev,
+		       struct cc_devices **ret, char *err, size_t errsz, const char *cache_dir,
+		       const char *cache_key, unsigned int *cache_state)
 {
-	uint32_t k;
-
-	for (k = 0; k < s->n_dev; k++)
-		if (s->d[k].exec_dev == exec_dev)
-			return (int)k;
-	return -1;
-}
-
-/* Segments: break where the side (CPU or a device) changes and where a host op runs. */
-static int build_segments(struct ea_dev_state *s, const struct ea_compiled *c, char *err,
-			  size_t errsz)
-{
-	const struct edgeai_prog_header *h = c->blob;
-	uint32_t n_prog = h->op_count, p;
-	int r;
-
-	free_segments(s);
-	for (p = 0; p < n_prog;) {
-		int32_t mo = ea_model_op_of(c, p);
-		int side = mo >= 0 ? dev_index(s, c->place[mo].device) : -1;
-		uint32_t q = p + 1;
-		struct ea_seg *sg, *ns;
-
-		while (q < n_prog && !host_at(c, q)) {
-			int32_t m2 = ea_model_op_of(c, q);
-
-			if ((m2 >= 0 ? dev_index(s, c->place[m2].device) : -1) != side)
-				break;
-			q++;
-		}
-		ns = realloc(s->seg, sizeof(*s->seg) * (s->n_seg + 1));
-		if (!ns)
-			return -ENOMEM;
-		s->seg = ns;
-		sg = &s->seg[s->n_seg++];
-		memset(sg, 0, sizeof(*sg));
-		sg->first = p;
-		sg->count = q - p;
-		sg->on_dev = side >= 0;
-		sg->di = side >= 0 ? (uint32_t)side : 0;
-		sg->blob = sub_blob(c, p, q - p, &sg->size);
-		if (!sg->blob)
-			return -ENOMEM;
-		if (sg->on_dev) {
-			r = rt_program_create(s->d[sg->di].dev, sg->blob, sg->size, &sg->handle);
-			if (r) {
-				if (err && errsz)
-					snprintf(err, errsz, "program of ops %u..%u on %s: %s", p,
-						 q - 1, s->d[sg->di].node, edgeai_strerror(r));
-				return r;
-			}
-		}
-		p = q;
-	}
-	return 0;
-}
-
-int ea_dev_prepare(struct ea_compiled *c, const char *node, uint32_t exec_dev,
-		   struct ea_dev_state **ret, char *err, size_t errsz, const char *cache_dir,
-		   const char *cache_key, unsigned int *cache_state)
-{
-	struct ea_dev_state *s;
+	struct cc_devices *s;
 	uint8_t *accept;
 	uint32_t i, on = 0;
 	int r;
@@ -259,20 +144,25 @@ int ea_dev_prepare(struct ea_compiled *c, const char *node, uint32_t exec_dev,
 	}
 	free(accept);
 	if (!r && on)
-		r = build_segments(s, c, err, errsz);
+		r = cc_segments_build(s, c, err, errsz);
 	if (r || !on) {
-		ea_dev_free(s);
+		cc_devices_free(s);
 		return r;
 	}
 	*ret = s;
 	return 0;
 }
 
-int ea_dev_add(struct ea_dev_state *s, struct ea_compiled *c, const char *node,
-	       uint32_t exec_dev, char *err, size_t errsz, const char *cache_dir,
-	       const char *cache_key, unsigned int *cache_state)
+/*
+ * Also use @node (a device of another type) for the ops still on the CPU
+ * that its driver takes; rebuilds the segments. Returns the number of
+ * ops moved there (0: the device is not kept).
+ */
+static int dev_add(struct cc_devices *s, struct cc_compiled *c, const char *node,
+		   uint32_t exec_dev, char *err, size_t errsz, const char *cache_dir,
+		   const char *cache_key, unsigned int *cache_state)
 {
-	struct ea_dev *d = &s->d[1];
+	struct cc_dev *d = &s->d[1];
 	uint8_t *accept;
 	uint32_t i, on = 0;
 	int r;
@@ -306,7 +196,7 @@ int ea_dev_add(struct ea_dev_state *s, struct ea_compiled *c, const char *node,
 	free(accept);
 	if (!r && on) {
 		s->n_dev = 2;
-		r = build_segments(s, c, err, errsz);
+		r = cc_segments_build(s, c, err, errsz);
 	}
 	if (r || !on) {
 		/* back to one device: ops moved here return to the CPU */
@@ -320,9 +210,164 @@ int ea_dev_add(struct ea_dev_state *s, struct ea_compiled *c, const char *node,
 		s->n_dev = 1;
 		edgeai_device_unref(d->dev);
 		memset(d, 0, sizeof(*d));
-		if (build_segments(s, c, err, errsz) && !r)
+		if (cc_segments_build(s, c, err, errsz) && !r)
 			r = -ENOMEM;
 		return r;
 	}
 	return (int)on;
+}
+
+EDGEAI_PUBLIC const char *edgeai_exec_device_name(uint32_t device)
+{
+	switch (device) {
+	case EDGEAI_EXEC_CPU:
+		return "cpu";
+	case EDGEAI_EXEC_NPU:
+		return "npu";
+	case EDGEAI_EXEC_DSP:
+		return "dsp";
+	default:
+		return "unknown";
+	}
+}
+
+/* How many accelerators placement looks at. */
+#define MAX_DEVICES 8
+
+/* The accelerators of @type (0: any), at most @max; returns how many. */
+static int find_devices(uint32_t type, struct edgeai_device_info *info, int max)
+{
+	struct edgeai_device_list *list = NULL;
+	int n, i, found = 0;
+
+	if (edgeai_enumerate(&list) < 0)
+		return 0;
+	n = edgeai_device_list_count(list);
+	for (i = 0; i < n && found < max; i++) {
+		if (edgeai_device_list_get(list, (unsigned int)i, &info[found]))
+			continue;
+		if (!type || info[found].type == type)
+			found++;
+	}
+	edgeai_device_list_unref(list);
+	return found;
+}
+
+static void place_all_cpu(struct cc_compiled *c, const char *why)
+{
+	uint32_t i;
+
+	for (i = 0; i < c->n_ops; i++) {
+		c->place[i].device = EDGEAI_EXEC_CPU;
+		if (c->place[i].host)
+			snprintf(c->place[i].reason, sizeof(c->place[i].reason),
+				 "host op: TFLite computes it in float, no device op matches");
+		else
+			snprintf(c->place[i].reason, sizeof(c->place[i].reason), "%s", why);
+	}
+}
+
+int cc_place(struct cc_compiled *c, const struct edgeai_compile_options *o, char *err,
+	     size_t errsz, const char *cache_dir, const char *cache_key, unsigned int *cache_state,
+	     struct cc_devices **dev)
+{
+	struct edgeai_device_info info[MAX_DEVICES];
+	const char *want = o->device_type == EDGEAI_DEVICE_NPU ? "NPU" :
+			   o->device_type == EDGEAI_DEVICE_DSP ? "DSP" : "NPU or DSP";
+	struct cc_op_place *best_place = NULL;
+	struct cc_devices *st;
+	char why[96], derr[256] = "";
+	int n, k, best = -1, best_on = -1, r, last_r = 0;
+	uint32_t i, on;
+
+	if (o->policy == EDGEAI_POLICY_CPU_ONLY) {
+		place_all_cpu(c, "CPU_ONLY policy");
+		return 0;
+	}
+	n = find_devices(o->device_type, info, MAX_DEVICES);
+	if (!n) {
+		if (o->policy == EDGEAI_POLICY_DEVICE_ONLY) {
+			if (err && errsz)
+				snprintf(err, errsz,
+					 "DEVICE_ONLY: no edgeai %s device found (no /dev/accel node bound to edgeai)",
+					 want);
+			return -ENODEV;
+		}
+		snprintf(why, sizeof(why), "fallback: no %s device found", want);
+		place_all_cpu(c, why);
+		return 0;
+	}
+	best_place = malloc(sizeof(*best_place) * c->n_ops);
+	if (!best_place)
+		return -ENOMEM;
+	snprintf(why, sizeof(why), "fallback: no %s device takes this op", want);
+	for (k = 0; k < n; k++) {
+		place_all_cpu(c, why);
+		st = NULL;
+		r = dev_prepare(c, info[k].node, info[k].type == EDGEAI_DEVICE_DSP ?
+				EDGEAI_EXEC_DSP : EDGEAI_EXEC_NPU, &st, derr, sizeof(derr),
+				cache_dir, cache_key, cache_state);
+		if (r) {
+			last_r = r;
+			if (best < 0) {
+				/* AUTO: an unusable device is a reason, not an error */
+				char un[400];
+
+				snprintf(un, sizeof(un), "fallback: %.63s unusable: %.200s", info[k].node,
+					 derr[0] ? derr : edgeai_strerror(r));
+				place_all_cpu(c, un);
+				memcpy(best_place, c->place, sizeof(*best_place) * c->n_ops);
+			}
+			continue;
+		}
+		for (i = 0, on = 0; i < c->n_ops; i++)
+			on += c->place[i].device != EDGEAI_EXEC_CPU;
+		if ((int)on > best_on) {
+			cc_devices_free(*dev);
+			*dev = st;
+			best = k;
+			best_on = (int)on;
+			memcpy(best_place, c->place, sizeof(*best_place) * c->n_ops);
+		} else {
+			cc_devices_free(st);
+		}
+	}
+	memcpy(c->place, best_place, sizeof(*best_place) * c->n_ops);
+	free(best_place);
+	/* ops the best device's driver rejects: on a device of the other type */
+	for (k = 0; k < n && *dev && o->device_type == 0; k++) {
+		if (k == best || info[k].type == info[best].type)
+			continue;
+		r = dev_add(*dev, c, info[k].node, info[k].type == EDGEAI_DEVICE_DSP ?
+			    EDGEAI_EXEC_DSP : EDGEAI_EXEC_NPU, derr, sizeof(derr), cache_dir,
+			    cache_key, cache_state);
+		if (r < 0) {
+			cc_devices_free(*dev);
+			*dev = NULL;
+			if (err && errsz)
+				snprintf(err, errsz, "%s", derr);
+			return r;
+		}
+		if (r > 0)
+			break;
+	}
+	if (best < 0 && o->policy == EDGEAI_POLICY_DEVICE_ONLY) {
+		if (err && errsz)
+			snprintf(err, errsz, "DEVICE_ONLY: %s", derr);
+		return last_r;
+	}
+	if (o->policy == EDGEAI_POLICY_DEVICE_ONLY) {
+		for (i = 0; i < c->n_ops; i++)
+			if (c->place[i].device == EDGEAI_EXEC_CPU) {
+				if (err && errsz)
+					snprintf(err, errsz,
+						 "DEVICE_ONLY: op %u (%s) cannot run on %s (%s): %s", i,
+						 edgeai_op_name(c->place[i].tfl_code), info[best].node,
+						 edgeai_device_type_name(info[best].type), c->place[i].reason);
+				cc_devices_free(*dev);
+				*dev = NULL;
+				return -EOPNOTSUPP;
+			}
+	}
+	return 0;
 }

@@ -21,7 +21,7 @@
  * out = clamp(round((float)sum / (float)n * scale + (float)-zp_in * scale)
  * + zp_out), sum over the stored values, scale = s_in / s_out in float.
  */
-static int host_mean_float(const struct ea_host_op *h, const struct ek_tensor *in,
+static int host_mean_float(const struct cc_host_op *h, const struct ek_tensor *in,
 			   const struct ek_tensor *out)
 {
 	uint32_t n = in->d[1] * in->d[2], ch = in->d[3], i, k;
@@ -47,7 +47,7 @@ static int host_mean_float(const struct ea_host_op *h, const struct ek_tensor *i
 
 static int run_host(const struct edgeai_prog_header *hd, const struct edgeai_prog_tensor *tt,
 		    const uint8_t *base, void *const *slots, unsigned int n_slots,
-		    const struct ea_host_op *h)
+		    const struct cc_host_op *h)
 {
 	struct ek_tensor in, out;
 
@@ -55,14 +55,14 @@ static int run_host(const struct edgeai_prog_header *hd, const struct edgeai_pro
 	    ek_resolve(hd, tt, h->out, base, slots, n_slots, &out) || !in.data || !out.data)
 		return -1;
 	switch (h->kind) {
-	case EA_HOST_MEAN_FLOAT:
+	case CC_HOST_MEAN_FLOAT:
 		return host_mean_float(h, &in, &out);
 	default:
 		return -1;
 	}
 }
 
-int ea_cpu_host(const void *prog, size_t size, const struct ea_host_op *host, void *const *slots,
+int ea_cpu_host(const void *prog, size_t size, const struct cc_host_op *host, void *const *slots,
 		unsigned int n_slots)
 {
 	const struct edgeai_prog_header *h = prog;
@@ -309,7 +309,7 @@ void ea_cpu_prepare_free(void **prep, const void *prog)
 	free(prep);
 }
 
-int ea_cpu_exec(const void *prog, size_t size, const struct ea_host_op *host,
+int ea_cpu_exec(const void *prog, size_t size, const struct cc_host_op *host,
 		unsigned int n_host, void *const *slots, unsigned int n_slots, int reference,
 		unsigned int *failed_op)
 {
@@ -317,7 +317,7 @@ int ea_cpu_exec(const void *prog, size_t size, const struct ea_host_op *host,
 				failed_op);
 }
 
-int ea_cpu_exec_prep(const void *prog, size_t size, const struct ea_host_op *host,
+int ea_cpu_exec_prep(const void *prog, size_t size, const struct cc_host_op *host,
 		     unsigned int n_host, void *const *slots, unsigned int n_slots, int reference,
 		     void *const *prep, unsigned int *failed_op)
 {

@@ -14,18 +14,18 @@
 #include "compiler/compile.h"
 
 /* Run @prog (and its host ops) on @slots; 0, or -EIO with *failed_op set. */
-int ea_cpu_exec(const void *prog, size_t size, const struct ea_host_op *host,
+int ea_cpu_exec(const void *prog, size_t size, const struct cc_host_op *host,
 		unsigned int n_host, void *const *slots, unsigned int n_slots,
 		int reference, unsigned int *failed_op);
 /* The same, with what ea_cpu_prepare() made for @prog (or NULL). */
-int ea_cpu_exec_prep(const void *prog, size_t size, const struct ea_host_op *host,
+int ea_cpu_exec_prep(const void *prog, size_t size, const struct cc_host_op *host,
 		     unsigned int n_host, void *const *slots, unsigned int n_slots,
 		     int reference, void *const *prep, unsigned int *failed_op);
 /* Per-op weights of @prog in the optimized kernels' layout; NULL when none. */
 void **ea_cpu_prepare(const void *prog, size_t size);
 void ea_cpu_prepare_free(void **prep, const void *prog);
 /* Run one host op of @prog on @slots. */
-int ea_cpu_host(const void *prog, size_t size, const struct ea_host_op *host,
+int ea_cpu_host(const void *prog, size_t size, const struct cc_host_op *host,
 		void *const *slots, unsigned int n_slots);
 /* The kernel set that would run: "vnni", "avx2" or "reference". */
 const char *ea_cpu_kernels_name(int reference);

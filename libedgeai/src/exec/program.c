@@ -22,196 +22,14 @@
 #include "compiler/place.h"
 #include "edgeai/edgeai.h"
 
-const char *edgeai_exec_device_name(uint32_t device)
-{
-	switch (device) {
-	case EDGEAI_EXEC_CPU:
-		return "cpu";
-	case EDGEAI_EXEC_NPU:
-		return "npu";
-	case EDGEAI_EXEC_DSP:
-		return "dsp";
-	default:
-		return "unknown";
-	}
-}
-
-#define EA_MAX_DEVICES 8
-
-/* The accelerators of @type (0: any), at most @max; returns how many. */
-static int find_devices(uint32_t type, struct edgeai_device_info *info, int max)
-{
-	struct edgeai_device_list *list = NULL;
-	int n, i, found = 0;
-
-	if (edgeai_enumerate(&list) < 0)
-		return 0;
-	n = edgeai_device_list_count(list);
-	for (i = 0; i < n && found < max; i++) {
-		if (edgeai_device_list_get(list, (unsigned int)i, &info[found]))
-			continue;
-		if (!type || info[found].type == type)
-			found++;
-	}
-	edgeai_device_list_unref(list);
-	return found;
-}
-
-/* Whether the driver can run programs: the uapi has no program ioctl yet. */
-static int device_runs_programs(void)
-{
-#ifdef DRM_IOCTL_EDGEAI_PROGRAM_CREATE
-	return 1;
-#else
-	return 0;
-#endif
-}
-
-static void place_all_cpu(struct ea_compiled *c, const char *why)
-{
-	uint32_t i;
-
-	for (i = 0; i < c->n_ops; i++) {
-		c->place[i].device = EDGEAI_EXEC_CPU;
-		if (c->place[i].host)
-			snprintf(c->place[i].reason, sizeof(c->place[i].reason),
-				 "host op: TFLite computes it in float, no device op matches");
-		else
-			snprintf(c->place[i].reason, sizeof(c->place[i].reason), "%s", why);
-	}
-}
-
-/*
- * Place the ops: on the device (of the wanted type) whose driver takes the
- * most of them, the rest on the CPU, each with its reason.
- */
-static int place(struct ea_compiled *c, const struct edgeai_compile_options *o, char *err,
-		 size_t errsz, struct ea_dev_state **dev, const char *cache_dir,
-		 const char *cache_key, unsigned int *cache_state)
-{
-	struct edgeai_device_info info[EA_MAX_DEVICES];
-	const char *want = o->device_type == EDGEAI_DEVICE_NPU ? "NPU" :
-			   o->device_type == EDGEAI_DEVICE_DSP ? "DSP" : "NPU or DSP";
-	struct ea_placement_rec *best_place = NULL;
-	struct ea_dev_state *st;
-	char why[96], derr[256] = "";
-	int n, k, best = -1, best_on = -1, r, last_r = 0;
-	uint32_t i, on;
-
-	if (o->policy == EDGEAI_POLICY_CPU_ONLY) {
-		place_all_cpu(c, "CPU_ONLY policy");
-		return 0;
-	}
-	n = find_devices(o->device_type, info, EA_MAX_DEVICES);
-	if (!n) {
-		if (o->policy == EDGEAI_POLICY_DEVICE_ONLY) {
-			if (err && errsz)
-				snprintf(err, errsz,
-					 "DEVICE_ONLY: no edgeai %s device found (no /dev/accel node bound to edgeai)",
-					 want);
-			return -ENODEV;
-		}
-		snprintf(why, sizeof(why), "fallback: no %s device found", want);
-		place_all_cpu(c, why);
-		return 0;
-	}
-	if (!device_runs_programs()) {
-		if (o->policy == EDGEAI_POLICY_DEVICE_ONLY) {
-			if (err && errsz)
-				snprintf(err, errsz,
-					 "DEVICE_ONLY: %s (%s) found, but the driver cannot run programs (no PROGRAM_CREATE ioctl)",
-					 info[0].node, edgeai_device_type_name(info[0].type));
-			return -EOPNOTSUPP;
-		}
-		snprintf(why, sizeof(why),
-			 "fallback: %s cannot run programs (driver has no PROGRAM_CREATE)",
-			 info[0].node);
-		place_all_cpu(c, why);
-		return 0;
-	}
-	best_place = malloc(sizeof(*best_place) * c->n_ops);
-	if (!best_place)
-		return -ENOMEM;
-	snprintf(why, sizeof(why), "fallback: no %s device takes this op", want);
-	for (k = 0; k < n; k++) {
-		place_all_cpu(c, why);
-		st = NULL;
-		r = ea_dev_prepare(c, info[k].node, info[k].type == EDGEAI_DEVICE_DSP ?
-				   EDGEAI_EXEC_DSP : EDGEAI_EXEC_NPU, &st, derr, sizeof(derr),
-				   cache_dir, cache_key, cache_state);
-		if (r) {
-			last_r = r;
-			if (best < 0) {
-				/* AUTO: an unusable device is a reason, not an error */
-				char un[400];
-
-				snprintf(un, sizeof(un), "fallback: %.63s unusable: %.200s", info[k].node,
-					 derr[0] ? derr : edgeai_strerror(r));
-				place_all_cpu(c, un);
-				memcpy(best_place, c->place, sizeof(*best_place) * c->n_ops);
-			}
-			continue;
-		}
-		for (i = 0, on = 0; i < c->n_ops; i++)
-			on += c->place[i].device != EDGEAI_EXEC_CPU;
-		if ((int)on > best_on) {
-			ea_dev_free(*dev);
-			*dev = st;
-			best = k;
-			best_on = (int)on;
-			memcpy(best_place, c->place, sizeof(*best_place) * c->n_ops);
-		} else {
-			ea_dev_free(st);
-		}
-	}
-	memcpy(c->place, best_place, sizeof(*best_place) * c->n_ops);
-	free(best_place);
-	/* ops the best device's driver rejects: on a device of the other type */
-	for (k = 0; k < n && *dev && o->device_type == 0; k++) {
-		if (k == best || info[k].type == info[best].type)
-			continue;
-		r = ea_dev_add(*dev, c, info[k].node, info[k].type == EDGEAI_DEVICE_DSP ?
-			       EDGEAI_EXEC_DSP : EDGEAI_EXEC_NPU, derr, sizeof(derr), cache_dir,
-			       cache_key, cache_state);
-		if (r < 0) {
-			ea_dev_free(*dev);
-			*dev = NULL;
-			if (err && errsz)
-				snprintf(err, errsz, "%s", derr);
-			return r;
-		}
-		if (r > 0)
-			break;
-	}
-	if (best < 0 && o->policy == EDGEAI_POLICY_DEVICE_ONLY) {
-		if (err && errsz)
-			snprintf(err, errsz, "DEVICE_ONLY: %s", derr);
-		return last_r;
-	}
-	if (o->policy == EDGEAI_POLICY_DEVICE_ONLY) {
-		for (i = 0; i < c->n_ops; i++)
-			if (c->place[i].device == EDGEAI_EXEC_CPU) {
-				if (err && errsz)
-					snprintf(err, errsz,
-						 "DEVICE_ONLY: op %u (%s) cannot run on %s (%s): %s", i,
-						 edgeai_op_name(c->place[i].tfl_code), info[best].node,
-						 edgeai_device_type_name(info[best].type), c->place[i].reason);
-				ea_dev_free(*dev);
-				*dev = NULL;
-				return -EOPNOTSUPP;
-			}
-	}
-	return 0;
-}
-
 int edgeai_model_compile(const struct edgeai_model *model,
 			 const struct edgeai_compile_options *opts,
 			 struct edgeai_program **ret_prog, char *errbuf, size_t errbuf_size)
 {
 	struct edgeai_compile_options o = { 0 };
 	struct edgeai_program *p;
-	struct ea_compiled *c = NULL;
-	struct ea_dev_state *dev = NULL;
+	struct cc_compiled *c = NULL;
+	struct cc_devices *dev = NULL;
 	char cache_dir[4096], cache_key[128];
 	unsigned int cache_state = 0;
 	int r, have_cache;
@@ -233,32 +51,32 @@ int edgeai_model_compile(const struct edgeai_model *model,
 		if (o.reserved[i])
 			return -EINVAL;
 	have_cache = !(o.flags & EDGEAI_COMPILE_NO_CACHE) &&
-		     !ea_cache_dir(cache_dir, sizeof(cache_dir)) &&
-		     !ea_cache_key(model, cache_key, sizeof(cache_key));
+		     !cc_cache_dir(cache_dir, sizeof(cache_dir)) &&
+		     !cc_cache_key(model, cache_key, sizeof(cache_key));
 	if (have_cache) {
-		r = ea_cache_load_program(cache_dir, cache_key, &c);
+		r = cc_cache_load_program(cache_dir, cache_key, &c);
 		if (!r)
 			cache_state |= EDGEAI_CACHE_PROGRAM_HIT;
 		else if (r == -EBADMSG)
 			cache_state |= EDGEAI_CACHE_CORRUPT;
 	}
 	if (!c) {
-		r = ea_compile(model, &c, errbuf, errbuf_size);
+		r = cc_compile(model, &c, errbuf, errbuf_size);
 		if (r)
 			return r;
-		if (have_cache && !ea_cache_store_program(cache_dir, cache_key, c))
+		if (have_cache && !cc_cache_store_program(cache_dir, cache_key, c))
 			cache_state |= EDGEAI_CACHE_STORED;
 	}
-	r = place(c, &o, errbuf, errbuf_size, &dev, have_cache ? cache_dir : NULL, cache_key,
-		  &cache_state);
+	r = cc_place(c, &o, errbuf, errbuf_size, have_cache ? cache_dir : NULL, cache_key,
+		     &cache_state, &dev);
 	if (r) {
-		ea_compiled_free(c);
+		cc_compiled_free(c);
 		return r;
 	}
 	p = calloc(1, sizeof(*p));
 	if (!p) {
-		ea_dev_free(dev);
-		ea_compiled_free(c);
+		cc_devices_free(dev);
+		cc_compiled_free(c);
 		return -ENOMEM;
 	}
 	p->dev = dev;
@@ -290,10 +108,10 @@ struct edgeai_program *edgeai_program_unref(struct edgeai_program *prog)
 	edgeai_request_unref(prog->req);
 	if (prog->epfd >= 0)
 		close(prog->epfd);
-	ea_dev_free(prog->dev);
+	cc_devices_free(prog->dev);
 	ea_cpu_prepare_free(prog->prep, prog->c->blob);
 	free(prog->arena);
-	ea_compiled_free(prog->c);
+	cc_compiled_free(prog->c);
 	free(prog);
 	return NULL;
 }
@@ -302,7 +120,7 @@ int edgeai_program_run(struct edgeai_program *prog, const void *const *inputs,
 		       const size_t *input_sizes, unsigned int n_inputs, void *const *outputs,
 		       const size_t *output_sizes, unsigned int n_outputs)
 {
-	struct ea_compiled *c;
+	struct cc_compiled *c;
 	unsigned int i, failed = 0;
 	void *arena;
 	int locked, r;
@@ -380,7 +198,7 @@ int edgeai_program_placement_count(const struct edgeai_program *prog)
 int edgeai_program_get_placement(const struct edgeai_program *prog, unsigned int index,
 				 struct edgeai_placement *ret_place)
 {
-	const struct ea_placement_rec *r;
+	const struct cc_op_place *r;
 
 	if (!prog || !ret_place || index >= prog->c->n_ops)
 		return -EINVAL;

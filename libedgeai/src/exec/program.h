@@ -11,7 +11,7 @@
 
 struct edgeai_program {
 	atomic_int n_ref;
-	struct ea_compiled *c;
+	struct cc_compiled *c;
 	uint32_t policy;	/* enum edgeai_policy */
 	unsigned int cache_state;	/* EDGEAI_CACHE_* */
 	int epfd;		/* epoll over the devices' rings (two devices), -1 */
@@ -19,7 +19,7 @@ struct edgeai_program {
 	pthread_mutex_t lock;	/* guards arena and req */
 	void *arena;
 	struct edgeai_request *req;	/* cached request of edgeai_program_run() */
-	struct ea_dev_state *dev;	/* NULL: everything on the CPU */
+	struct cc_devices *dev;	/* NULL: everything on the CPU */
 	void **prep;		/* optimized kernels' weights per program op */
 };
 

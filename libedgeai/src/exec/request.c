@@ -61,8 +61,8 @@ struct edgeai_request {
 	atomic_int n_ref;
 	struct edgeai_program *prog;	/* referenced unless @weak */
 	int weak;			/* the program's own cached request */
-	const struct ea_compiled *c;
-	struct ea_dev_state *ds;
+	const struct cc_compiled *c;
+	struct cc_devices *ds;
 
 	struct edgeai_buffer *arena_bo;
 	uint8_t *arena;
@@ -73,7 +73,7 @@ struct edgeai_request {
 	/* Layout: built at submit when @ready is 0. */
 	int ready;
 	void *full_blob;	/* NULL: c->blob */
-	struct ea_seg *seg;	/* NULL: ds->seg */
+	struct cc_seg *seg;	/* NULL: ds->seg */
 	uint32_t n_seg;
 	struct edgeai_buffer *sbuf[REQ_MAX_SLOTS];
 	struct edgeai_buffer *sbuf1[REQ_MAX_SLOTS];	/* imported on d[1] */
@@ -143,12 +143,7 @@ static void drop_layout(struct edgeai_request *req)
 	for (i = 0; i < REQ_MAX_SLOTS; i++)
 		req->sbuf1[i] = edgeai_buffer_unref(req->sbuf1[i]);
 	if (req->seg) {
-		for (i = 0; i < req->n_seg; i++) {
-			if (req->seg[i].on_dev)
-				rt_program_destroy(req->ds->d[req->seg[i].di].dev, req->seg[i].handle);
-			free(req->seg[i].blob);
-		}
-		free(req->seg);
+		cc_segments_free(req->ds, req->seg, req->n_seg);
 		req->seg = NULL;
 	}
 	free(req->full_blob);
@@ -209,7 +204,7 @@ int ea_request_new_weak(struct edgeai_program *prog, struct edgeai_request **ret
 static int request_new(struct edgeai_program *prog, int weak, struct edgeai_request **ret_req)
 {
 	struct edgeai_request *req;
-	const struct ea_compiled *c;
+	const struct cc_compiled *c;
 	void *map;
 	int r;
 
@@ -302,7 +297,7 @@ static void cpu_end(struct edgeai_request *req)
 EDGEAI_PUBLIC int edgeai_request_set_input(struct edgeai_request *req, unsigned int index,
 					   const void *data, size_t size)
 {
-	const struct ea_compiled *c;
+	const struct cc_compiled *c;
 	int r = 0;
 
 	assert_return(req, -EINVAL);
@@ -335,7 +330,7 @@ EDGEAI_PUBLIC int edgeai_request_set_input(struct edgeai_request *req, unsigned 
 	return 0;
 }
 
-static int bind_buf(struct edgeai_request *req, struct req_bind *b, const struct ea_io *io,
+static int bind_buf(struct edgeai_request *req, struct req_bind *b, const struct cc_io *io,
 		struct edgeai_buffer *buf, uint64_t offset)
 {
 	uint64_t size = 0;
@@ -426,8 +421,8 @@ static void seg_done(struct edgeai_job *job, int status, void *userdata);
 
 static int build_layout(struct edgeai_request *req)
 {
-	const struct ea_compiled *c = req->c;
-	struct ea_dev_state *ds = req->ds;
+	const struct cc_compiled *c = req->c;
+	struct cc_devices *ds = req->ds;
 	int custom = 0, r;
 	uint32_t i, k;
 
@@ -497,7 +492,7 @@ static int build_layout(struct edgeai_request *req)
 	if (!req->jobs || !req->done)
 		return -ENOMEM;
 	for (i = 0; i < ds->n_seg; i++) {
-		const struct ea_seg *sg = req->seg ? &req->seg[i] : &ds->seg[i];
+		const struct cc_seg *sg = req->seg ? &req->seg[i] : &ds->seg[i];
 
 		if (!sg->on_dev)
 			continue;
@@ -521,7 +516,7 @@ static int build_layout(struct edgeai_request *req)
 	return 0;
 }
 
-static const struct ea_seg *seg_at(const struct edgeai_request *req, uint32_t i)
+static const struct cc_seg *seg_at(const struct edgeai_request *req, uint32_t i)
 {
 	return req->seg ? &req->seg[i] : &req->ds->seg[i];
 }
@@ -535,7 +530,7 @@ static const void *full_blob(const struct edgeai_request *req)
 static void place_cpu(struct edgeai_request *req, uint32_t first, uint32_t count,
 		      const char *reason)
 {
-	const struct ea_compiled *c = req->c;
+	const struct cc_compiled *c = req->c;
 	uint32_t i;
 
 	for (i = 0; i < c->n_ops; i++) {
@@ -558,7 +553,7 @@ static void finish(struct edgeai_request *req, int status)
 /* Run host ops due before program op @at (all remaining when @at is UINT32_MAX). */
 static int run_host(struct edgeai_request *req, uint32_t at)
 {
-	const struct ea_compiled *c = req->c;
+	const struct cc_compiled *c = req->c;
 	int r = 0;
 
 	while (req->hi < c->n_host && c->host[req->hi].at <= at && !r) {
@@ -578,7 +573,7 @@ static int run_cpu(struct edgeai_request *req, const void *blob, size_t size)
 			   req->prog->reference, &failed);
 }
 
-static int run_cpu_seg(struct edgeai_request *req, const struct ea_seg *sg)
+static int run_cpu_seg(struct edgeai_request *req, const struct cc_seg *sg)
 {
 	int r = cpu_begin(req, EDGEAI_ACCESS_READ | EDGEAI_ACCESS_WRITE);
 
@@ -594,7 +589,7 @@ static int run_cpu_seg(struct edgeai_request *req, const struct ea_seg *sg)
  */
 static int rerun_on_cpu(struct edgeai_request *req, const char *reason)
 {
-	const struct ea_compiled *c = req->c;
+	const struct cc_compiled *c = req->c;
 	unsigned int failed = 0;
 	uint32_t i;
 	int r;
@@ -620,7 +615,7 @@ static int rerun_on_cpu(struct edgeai_request *req, const char *reason)
 }
 
 /* Why device segment @sg due now should run on the CPU (AUTO), or NULL. */
-static const char *fallback_reason(struct edgeai_request *req, const struct ea_seg *sg, char *buf,
+static const char *fallback_reason(struct edgeai_request *req, const struct cc_seg *sg, char *buf,
 				   size_t size)
 {
 	char word[64];
@@ -640,7 +635,7 @@ static const char *fallback_reason(struct edgeai_request *req, const struct ea_s
 	return NULL;
 }
 
-static const char *busy_reason(struct edgeai_request *req, const struct ea_seg *sg, int r)
+static const char *busy_reason(struct edgeai_request *req, const struct cc_seg *sg, int r)
 {
 	if (r == -EDQUOT)
 		return "quota used up";
@@ -654,7 +649,7 @@ static const char *busy_reason(struct edgeai_request *req, const struct ea_seg *
 	}
 }
 
-static int run_seg_on_cpu(struct edgeai_request *req, const struct ea_seg *sg, const char *why)
+static int run_seg_on_cpu(struct edgeai_request *req, const struct cc_seg *sg, const char *why)
 {
 	int r;
 
@@ -675,12 +670,12 @@ static int run_seg_on_cpu(struct edgeai_request *req, const struct ea_seg *sg, c
  */
 static void advance(struct edgeai_request *req)
 {
-	const struct ea_compiled *c = req->c;
+	const struct cc_compiled *c = req->c;
 	char why[160];
 	int r = 0;
 
 	while (req->cur < req->n_seg) {
-		const struct ea_seg *sg = seg_at(req, req->cur);
+		const struct cc_seg *sg = seg_at(req, req->cur);
 		const char *fb = NULL;
 
 		if (req->hi < c->n_host && c->host[req->hi].at <= sg->first) {
@@ -702,7 +697,7 @@ static void advance(struct edgeai_request *req)
 					req->sub = req->cur + 1;
 					/* chain the device segments that follow */
 					for (k = req->cur + 1; k < req->n_seg; k++) {
-						const struct ea_seg *s2 = seg_at(req, k);
+						const struct cc_seg *s2 = seg_at(req, k);
 
 						if (!s2->on_dev ||
 						    (req->hi < c->n_host && c->host[req->hi].at <= s2->first) ||
@@ -743,7 +738,7 @@ static void seg_done(struct edgeai_job *job, int status, void *userdata)
 {
 	struct edgeai_request *req = userdata;
 	struct edgeai_job_result res;
-	const struct ea_seg *sg;
+	const struct cc_seg *sg;
 	uint32_t k;
 	int chained;
 
@@ -805,7 +800,7 @@ static void seg_done(struct edgeai_job *job, int status, void *userdata)
 
 EDGEAI_PUBLIC int edgeai_request_submit(struct edgeai_request *req)
 {
-	const struct ea_compiled *c;
+	const struct cc_compiled *c;
 	uint32_t i;
 	int r;
 
@@ -905,7 +900,7 @@ EDGEAI_PUBLIC int edgeai_request_get_status(const struct edgeai_request *req)
 EDGEAI_PUBLIC int edgeai_request_get_output(struct edgeai_request *req, unsigned int index,
 					    void *data, size_t size)
 {
-	const struct ea_compiled *c;
+	const struct cc_compiled *c;
 	struct edgeai_buffer *buf;
 	const uint8_t *src;
 	void *map;
