@@ -21,11 +21,6 @@
 #if defined(__x86_64__) && defined(__AVX2__)
 #include <immintrin.h>
 
-int ea_avx2_built(void)
-{
-	return 1;
-}
-
 /* 32-byte aligned; C11 wants the size a multiple of the alignment. */
 static void *aalloc(size_t n)
 {
@@ -152,17 +147,17 @@ static int conv(const struct ek_op *o, const void *prep)
 	if (!ek_is8(in->dtype) || f->dtype != in->dtype || out->dtype != in->dtype ||
 	    f->d[3] != ic || f->d[0] != och || in->d[0] != out->d[0] ||
 	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)))
-		return EA_OPT_NOT_HANDLED;
+		return EXEC_OPT_NOT_HANDLED;
 	q = qmuls(o, p, och, &ok);
 	if (!ok)
-		return EA_OPT_NOT_HANDLED;
+		return EXEC_OPT_NOT_HANDLED;
 	wt = prep ? (int16_t *)prep : weights16(f, och, k, kp);
 	patch = aalloc((size_t)kp * 2);
 	if (!wt || !patch) {
 		if (!prep)
 			free(wt);
 		free(patch);
-		return EA_OPT_NOT_HANDLED;
+		return EXEC_OPT_NOT_HANDLED;
 	}
 	memset(patch, 0, (size_t)kp * 2);
 	for (n = 0; n < out->d[0]; n++) {
@@ -228,18 +223,18 @@ static int depthwise(const struct ek_op *o, const void *prep)
 	int32_t *wt, *acc;
 	int ok, s8 = in->dtype == EDGEAI_DTYPE_INT8;
 
-	if (!ea_dw_shape_ok(o))
-		return EA_OPT_NOT_HANDLED;
+	if (!exec_dw_shape_ok(o))
+		return EXEC_OPT_NOT_HANDLED;
 	q = qmuls(o, p, ch, &ok);
 	if (!ok)
-		return EA_OPT_NOT_HANDLED;
+		return EXEC_OPT_NOT_HANDLED;
 	wt = prep ? (int32_t *)prep : dw_weights(f);
 	acc = aalloc(((size_t)ch + 8) * 4);
 	if (!wt || !acc) {
 		if (!prep)
 			free(wt);
 		free(acc);
-		return EA_OPT_NOT_HANDLED;
+		return EXEC_OPT_NOT_HANDLED;
 	}
 	for (n = 0; n < out->d[0]; n++) {
 		for (oy = 0; oy < out->d[1]; oy++) {
@@ -303,19 +298,19 @@ static int fc(const struct ek_op *o, const void *prep)
 
 	if (!ek_is8(in->dtype) || f->dtype != in->dtype || out->dtype != in->dtype || !ich ||
 	    ek_count(in) % ich || out->d[3] != och)
-		return EA_OPT_NOT_HANDLED;
+		return EXEC_OPT_NOT_HANDLED;
 	batches = ek_count(in) / ich;
 	if (ek_count(out) != batches * och || ek_count(f) != och * ich ||
 	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)) ||
 	    !shift_ok(p->out_multiplier, p->out_shift))
-		return EA_OPT_NOT_HANDLED;
+		return EXEC_OPT_NOT_HANDLED;
 	wt = prep ? (int16_t *)prep : weights16(f, och, ich, kp);
 	x = aalloc((size_t)kp * 2);
 	if (!wt || !x) {
 		if (!prep)
 			free(wt);
 		free(x);
-		return EA_OPT_NOT_HANDLED;
+		return EXEC_OPT_NOT_HANDLED;
 	}
 	memset(x, 0, (size_t)kp * 2);
 	for (bi = 0; bi < batches; bi++) {
@@ -330,7 +325,7 @@ static int fc(const struct ek_op *o, const void *prep)
 	return 0;
 }
 
-int ea_avx2_run(const struct ek_op *o, const void *prep)
+static int avx2_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
 	case EDGEAI_OP_CONV_2D:
@@ -340,11 +335,11 @@ int ea_avx2_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_FULLY_CONNECTED:
 		return fc(o, prep);
 	default:
-		return EA_OPT_NOT_HANDLED;
+		return EXEC_OPT_NOT_HANDLED;
 	}
 }
 
-void *ea_avx2_prepare(const struct ek_op *o)
+static void *avx2_prepare(const struct ek_op *o)
 {
 	const struct ek_tensor *f = &o->in[1];
 	uint32_t k;
@@ -364,24 +359,16 @@ void *ea_avx2_prepare(const struct ek_op *o)
 	}
 }
 
+static const struct exec_kset_ops avx2_ops = {
+	.run = avx2_run,
+	.prepare = avx2_prepare,
+	.prepare_free = free,
+};
+
+const struct exec_kset_ops *const exec_avx2_ops = &avx2_ops;
+
 #else /* no AVX2 at build time: the reference kernels only */
 
-int ea_avx2_built(void)
-{
-	return 0;
-}
-
-int ea_avx2_run(const struct ek_op *o, const void *prep)
-{
-	(void)o;
-	(void)prep;
-	return EA_OPT_NOT_HANDLED;
-}
-
-void *ea_avx2_prepare(const struct ek_op *o)
-{
-	(void)o;
-	return NULL;
-}
+const struct exec_kset_ops *const exec_avx2_ops = NULL;
 
 #endif

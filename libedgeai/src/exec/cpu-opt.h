@@ -10,44 +10,44 @@
  * computes, and 8-bit PAD by memset/memcpy (cpu.c).
  * cpu.c picks the best one this CPU runs; EDGEAI_CPU_KERNELS=reference
  * (or portable), avx2 or vnni asks for one (never above what the CPU has).
- * A kernel that declines an op (EA_OPT_NOT_HANDLED) passes it down the list.
+ * A kernel that declines an op (EXEC_OPT_NOT_HANDLED) passes it down the list.
  */
 #ifndef EDGEAI_CPU_OPT_H
 #define EDGEAI_CPU_OPT_H
 
 #include "ek_internal.h"
 
-#define EA_OPT_NOT_HANDLED 1000
+#define EXEC_OPT_NOT_HANDLED 1000
 
-enum ea_kset {
-	EA_KSET_REFERENCE = 0,
-	EA_KSET_AVX2 = 1,
-	EA_KSET_VNNI = 2,
+enum exec_kset {
+	EXEC_KSET_REFERENCE = 0,
+	EXEC_KSET_AVX2 = 1,
+	EXEC_KSET_VNNI = 2,
 };
 
 /* The kernel set in use (cpu.c). */
-enum ea_kset ea_opt_level(void);
+enum exec_kset exec_opt_level(void);
 
 /*
  * Per-op prepared weights of each set (NULL: convert on the fly, or the
  * set declines the op).
  */
-struct ea_opt_prep {
+struct exec_opt_prep {
 	void *avx2;
 	void *vnni;
 };
 
-/* Run @o: 0, a kernel error, or EA_OPT_NOT_HANDLED (use the reference). */
-int ea_opt_run(const struct ek_op *o, const struct ea_opt_prep *prep);
+/* Run @o: 0, a kernel error, or EXEC_OPT_NOT_HANDLED (use the reference). */
+int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep);
 /* Weights of op @o (constant) for the sets in use, or NULL. */
-struct ea_opt_prep *ea_opt_prepare(const struct ek_op *o);
-void ea_opt_prepare_free(struct ea_opt_prep *prep);
+struct exec_opt_prep *exec_opt_prepare(const struct ek_op *o);
+void exec_opt_prepare_free(struct exec_opt_prep *prep);
 
 /*
  * The DEPTHWISE_CONV_2D both optimized sets take: 8-bit, one filter batch,
  * depth multiplier 1, an int32 bias per channel or none.
  */
-static inline int ea_dw_shape_ok(const struct ek_op *o)
+static inline int exec_dw_shape_ok(const struct ek_op *o)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
@@ -59,15 +59,19 @@ static inline int ea_dw_shape_ok(const struct ek_op *o)
 	       (!b->data || (b->dtype == EDGEAI_DTYPE_INT32 && ek_count(b) == ch));
 }
 
-/* cpu-avx2.c; *_built() is 0 when the compiler could not build the set. */
-int ea_avx2_built(void);
-int ea_avx2_run(const struct ek_op *o, const void *prep);
-void *ea_avx2_prepare(const struct ek_op *o);
+/*
+ * An optimized kernel set: run an op (0, a kernel error, or
+ * EXEC_OPT_NOT_HANDLED), and lay out the constant weights of an op for it
+ * ahead of time (NULL: converted on the fly, or the op is declined).
+ */
+struct exec_kset_ops {
+	int (*run)(const struct ek_op *o, const void *prep);
+	void *(*prepare)(const struct ek_op *o);
+	void (*prepare_free)(void *prep);
+};
 
-/* cpu-vnni.c */
-int ea_vnni_built(void);
-int ea_vnni_run(const struct ek_op *o, const void *prep);
-void *ea_vnni_prepare(const struct ek_op *o);
-void ea_vnni_prepare_free(void *prep);
+/* cpu-avx2.c and cpu-vnni.c; NULL when the compiler could not build the set. */
+extern const struct exec_kset_ops *const exec_avx2_ops;
+extern const struct exec_kset_ops *const exec_vnni_ops;
 
 #endif

@@ -402,21 +402,21 @@ static int conv(const struct ek_op *o, const struct vnni_w *prep)
 	    f->d[3] != ic || f->d[0] != och || in->d[0] != out->d[0] || !k ||
 	    in->zp < -128 || in->zp > 127 ||
 	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)))
-		return EA_OPT_NOT_HANDLED;
+		return EXEC_OPT_NOT_HANDLED;
 	qm = qmuls(o, p, och, &ok);
 	if (!ok)
-		return EA_OPT_NOT_HANDLED;
+		return EXEC_OPT_NOT_HANDLED;
 	wp = prep;
 	if (!wp)
 		wp = own = pack(f, och, k);
 	if (!wp || wp->n != och || wp->k != k) {
 		vnni_w_free(own);
-		return EA_OPT_NOT_HANDLED;
+		return EXEC_OPT_NOT_HANDLED;
 	}
 	if (make_q(&q, wp, b->data, qm, p->out_multiplier, p->out_shift, in->zp, out->zp,
 		   p->act_min, p->act_max)) {
 		vnni_w_free(own);
-		return EA_OPT_NOT_HANDLED;
+		return EXEC_OPT_NOT_HANDLED;
 	}
 	/* 1x1 taps of whole 4-byte groups read the converted input in place */
 	direct = kh == 1 && kw == 1 && ic % 4 == 0 && !p->pad_top && !p->pad_left &&
@@ -430,7 +430,7 @@ static int conv(const struct ek_op *o, const struct vnni_w *prep)
 		free(patch);
 		vnni_q_free(&q);
 		vnni_w_free(own);
-		return EA_OPT_NOT_HANDLED;
+		return EXEC_OPT_NOT_HANDLED;
 	}
 	to_u8(xu, in->data, ek_count(in));
 	pv = (uint8_t)(128 + in->zp);
@@ -506,23 +506,23 @@ static int fc(const struct ek_op *o, const struct vnni_w *prep)
 
 	if (in->dtype != EDGEAI_DTYPE_INT8 || f->dtype != in->dtype || out->dtype != in->dtype ||
 	    !ich || ek_count(in) % ich || out->d[3] != och || in->zp < -128 || in->zp > 127)
-		return EA_OPT_NOT_HANDLED;
+		return EXEC_OPT_NOT_HANDLED;
 	batches = ek_count(in) / ich;
 	if (ek_count(out) != batches * och || ek_count(f) != och * ich ||
 	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)) ||
 	    !shift_ok(p->out_multiplier, p->out_shift))
-		return EA_OPT_NOT_HANDLED;
+		return EXEC_OPT_NOT_HANDLED;
 	wp = prep;
 	if (!wp)
 		wp = own = pack(f, och, ich);
 	if (!wp || wp->n != och || wp->k != ich) {
 		vnni_w_free(own);
-		return EA_OPT_NOT_HANDLED;
+		return EXEC_OPT_NOT_HANDLED;
 	}
 	if (make_q(&q, wp, b->data, NULL, p->out_multiplier, p->out_shift, in->zp, out->zp,
 		   p->act_min, p->act_max)) {
 		vnni_w_free(own);
-		return EA_OPT_NOT_HANDLED;
+		return EXEC_OPT_NOT_HANDLED;
 	}
 	/* each batch row padded to k4 * 4 bytes (the pad meets zero weights) */
 	k4b = wp->k4 * 4;
@@ -530,7 +530,7 @@ static int fc(const struct ek_op *o, const struct vnni_w *prep)
 	if (!xu) {
 		vnni_q_free(&q);
 		vnni_w_free(own);
-		return EA_OPT_NOT_HANDLED;
+		return EXEC_OPT_NOT_HANDLED;
 	}
 	for (bi = 0; bi < batches; bi++) {
 		to_u8(xu + (size_t)bi * k4b, (const int8_t *)in->data + (size_t)bi * ich, ich);
@@ -608,7 +608,7 @@ static int add(const struct ek_op *o, int sub)
 	    !shift_ok(p->in0_multiplier, p->in0_shift) ||
 	    !shift_ok(p->in1_multiplier, p->in1_shift) ||
 	    !shift_ok(p->out_multiplier, p->out_shift))
-		return EA_OPT_NOT_HANDLED;
+		return EXEC_OPT_NOT_HANDLED;
 	za = _mm512_set1_epi32(a->zp);
 	zb = _mm512_set1_epi32(b->zp);
 	zo = _mm512_set1_epi32(out->zp);
@@ -716,24 +716,24 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 	int ok, s8 = in->dtype == EDGEAI_DTYPE_INT8;
 	__m512i zx = _mm512_set1_epi32(in->zp), zo = _mm512_set1_epi32(out->zp);
 
-	if (!ea_dw_shape_ok(o))
-		return EA_OPT_NOT_HANDLED;
+	if (!exec_dw_shape_ok(o))
+		return EXEC_OPT_NOT_HANDLED;
 	qm = qmuls(o, p, ch, &ok);
 	if (!ok)
-		return EA_OPT_NOT_HANDLED;
+		return EXEC_OPT_NOT_HANDLED;
 	wp = prep;
 	if (!wp)
 		wp = own = dw_pack(f);
 	if (!wp || wp->n != ch || wp->k != kh * kw || !wp->w32) {
 		vnni_w_free(own);
-		return EA_OPT_NOT_HANDLED;
+		return EXEC_OPT_NOT_HANDLED;
 	}
 	chp = wp->nb * 16;
 	shift = aalloc((size_t)chp * 12 + (size_t)wp->nb * sizeof(*g) +
 		       (size_t)kh * kw * (sizeof(*off) + sizeof(*tap)));
 	if (!shift) {
 		vnni_w_free(own);
-		return EA_OPT_NOT_HANDLED;
+		return EXEC_OPT_NOT_HANDLED;
 	}
 	g = (struct gq *)(shift + 3 * (size_t)chp);	/* chp * 12 bytes: 64-aligned */
 	mul = shift + chp;
@@ -747,7 +747,7 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 		if (!shift_ok(m, sh)) {
 			free(shift);
 			vnni_w_free(own);
-			return EA_OPT_NOT_HANDLED;
+			return EXEC_OPT_NOT_HANDLED;
 		}
 		shift[c] = sh;
 		mul[c] = m;
@@ -820,7 +820,7 @@ static int maxpool(const struct ek_op *o)
 	if (!ek_is8(in->dtype) || out->dtype != in->dtype || in->d[3] != out->d[3] ||
 	    in->d[0] != out->d[0] || !p->filter_h || !p->filter_w || lo > hi || lo > tmax ||
 	    hi < tmin)
-		return EA_OPT_NOT_HANDLED;
+		return EXEC_OPT_NOT_HANDLED;
 	lo = lo < tmin ? tmin : lo;
 	hi = hi > tmax ? tmax : hi;
 	vlo = _mm512_set1_epi8((char)lo);
@@ -861,7 +861,7 @@ static int maxpool(const struct ek_op *o)
 	return 0;
 }
 
-int ea_vnni_run(const struct ek_op *o, const void *prep)
+static int vnni_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
 	case EDGEAI_OP_MAX_POOL_2D:
@@ -877,11 +877,11 @@ int ea_vnni_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_SUB:
 		return add(o, 1);
 	default:
-		return EA_OPT_NOT_HANDLED;
+		return EXEC_OPT_NOT_HANDLED;
 	}
 }
 
-void *ea_vnni_prepare(const struct ek_op *o)
+static void *vnni_prepare(const struct ek_op *o)
 {
 	const struct ek_tensor *f = &o->in[1];
 
@@ -901,39 +901,21 @@ void *ea_vnni_prepare(const struct ek_op *o)
 	}
 }
 
-void ea_vnni_prepare_free(void *prep)
+static void vnni_prepare_free(void *prep)
 {
 	vnni_w_free(prep);
 }
 
-int ea_vnni_built(void)
-{
-	return 1;
-}
+static const struct exec_kset_ops vnni_ops = {
+	.run = vnni_run,
+	.prepare = vnni_prepare,
+	.prepare_free = vnni_prepare_free,
+};
+
+const struct exec_kset_ops *const exec_vnni_ops = &vnni_ops;
 
 #else /* not built with AVX-512 VNNI */
 
-int ea_vnni_run(const struct ek_op *o, const void *prep)
-{
-	(void)o;
-	(void)prep;
-	return EA_OPT_NOT_HANDLED;
-}
-
-void *ea_vnni_prepare(const struct ek_op *o)
-{
-	(void)o;
-	return NULL;
-}
-
-void ea_vnni_prepare_free(void *prep)
-{
-	(void)prep;
-}
-
-int ea_vnni_built(void)
-{
-	return 0;
-}
+const struct exec_kset_ops *const exec_vnni_ops = NULL;
 
 #endif

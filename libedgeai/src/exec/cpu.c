@@ -62,8 +62,8 @@ static int run_host(const struct edgeai_prog_header *hd, const struct edgeai_pro
 	}
 }
 
-int ea_cpu_host(const void *prog, size_t size, const struct cc_host_op *host, void *const *slots,
-		unsigned int n_slots)
+int exec_cpu_host(const void *prog, size_t size, const struct cc_host_op *host, void *const *slots,
+		  unsigned int n_slots)
 {
 	const struct edgeai_prog_header *h = prog;
 
@@ -75,19 +75,19 @@ int ea_cpu_host(const void *prog, size_t size, const struct cc_host_op *host, vo
 			n_slots, host) ? -EIO : 0;
 }
 
-/* -1: not chosen yet; ea_cpu_set_kernels() can override (tests). */
+/* -1: not chosen yet; exec_cpu_set_kernels() can override (tests). */
 static int kset = -1;
 
-static enum ea_kset best_kset(void)
+static enum exec_kset best_kset(void)
 {
 	__builtin_cpu_init();
-	if (ea_vnni_built() && __builtin_cpu_supports("avx512f") &&
+	if (exec_vnni_ops && __builtin_cpu_supports("avx512f") &&
 	    __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
 	    __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx2"))
-		return EA_KSET_VNNI;
-	if (ea_avx2_built() && __builtin_cpu_supports("avx2"))
-		return EA_KSET_AVX2;
-	return EA_KSET_REFERENCE;
+		return EXEC_KSET_VNNI;
+	if (exec_avx2_ops && __builtin_cpu_supports("avx2"))
+		return EXEC_KSET_AVX2;
+	return EXEC_KSET_REFERENCE;
 }
 
 static const char *const kset_names[] = { "reference", "avx2", "vnni" };
@@ -97,14 +97,14 @@ static int kset_of(const char *name)
 	unsigned int i;
 
 	if (!strcmp(name, "portable"))
-		return EA_KSET_REFERENCE;
+		return EXEC_KSET_REFERENCE;
 	for (i = 0; i < sizeof(kset_names) / sizeof(kset_names[0]); i++)
 		if (!strcmp(name, kset_names[i]))
 			return (int)i;
 	return -1;
 }
 
-enum ea_kset ea_opt_level(void)
+enum exec_kset exec_opt_level(void)
 {
 	if (kset < 0) {
 		const char *e = getenv("EDGEAI_CPU_KERNELS");
@@ -112,10 +112,10 @@ enum ea_kset ea_opt_level(void)
 
 		kset = want >= 0 && want < best ? want : best;
 	}
-	return (enum ea_kset)kset;
+	return (enum exec_kset)kset;
 }
 
-int ea_cpu_set_kernels(const char *name)
+int exec_cpu_set_kernels(const char *name)
 {
 	int want = name ? kset_of(name) : -1;
 
@@ -129,15 +129,15 @@ int ea_cpu_set_kernels(const char *name)
 	return 0;
 }
 
-const char *ea_cpu_kernels_name(int reference)
+const char *exec_cpu_kernels_name(int reference)
 {
-	return kset_names[reference ? EA_KSET_REFERENCE : ea_opt_level()];
+	return kset_names[reference ? EXEC_KSET_REFERENCE : exec_opt_level()];
 }
 
 /* Ops each set ran (tests check that a set really ran). */
 static _Atomic unsigned long kset_ops[3];
 
-unsigned long ea_cpu_kernels_ops(const char *name)
+unsigned long exec_cpu_kernels_ops(const char *name)
 {
 	int k = kset_of(name);
 
@@ -160,7 +160,7 @@ static int requant_table(const struct ek_op *o)
 	uint32_t i, cnt = ek_count(out);
 
 	if (!ek_is8(in->dtype) || !ek_is8(out->dtype) || ek_count(in) != cnt || cnt < 512)
-		return EA_OPT_NOT_HANDLED;
+		return EXEC_OPT_NOT_HANDLED;
 	for (i = 0; i < 256; i++)
 		x[i] = (uint8_t)i;
 	t.in[0].data = x;
@@ -169,7 +169,7 @@ static int requant_table(const struct ek_op *o)
 	t.in[0].d[3] = 256;
 	memcpy(t.out.d, t.in[0].d, sizeof(t.out.d));
 	if (ek_requant(&t))
-		return EA_OPT_NOT_HANDLED;
+		return EXEC_OPT_NOT_HANDLED;
 	for (i = 0; i < cnt; i++)
 		dst[i] = tab[src[i]];
 	return 0;
@@ -183,10 +183,10 @@ static int pad8(const struct ek_op *o)
 	uint32_t n, h, w, i;
 
 	if (!ek_is8(in->dtype) || out->dtype != in->dtype)
-		return EA_OPT_NOT_HANDLED;
+		return EXEC_OPT_NOT_HANDLED;
 	for (i = 0; i < 4; i++)
 		if (in->d[i] + p->before[i] + p->after[i] != out->d[i])
-			return EA_OPT_NOT_HANDLED;
+			return EXEC_OPT_NOT_HANDLED;
 	memset(out->data, out->zp, ek_count(out));
 	for (n = 0; n < in->d[0]; n++)
 		for (h = 0; h < in->d[1]; h++)
@@ -198,55 +198,57 @@ static int pad8(const struct ek_op *o)
 	return 0;
 }
 
-int ea_opt_run(const struct ek_op *o, const struct ea_opt_prep *prep)
+int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
 {
-	int r = EA_OPT_NOT_HANDLED;
+	int r = EXEC_OPT_NOT_HANDLED;
 
 	switch (o->op->opcode) {
 	case EDGEAI_OP_PAD:
-		r = ea_opt_level() != EA_KSET_REFERENCE ? pad8(o) : r;
-		if (r != EA_OPT_NOT_HANDLED)
-			kset_ops[ea_opt_level()]++;
+		r = exec_opt_level() != EXEC_KSET_REFERENCE ? pad8(o) : r;
+		if (r != EXEC_OPT_NOT_HANDLED)
+			kset_ops[exec_opt_level()]++;
 		return r;
 	case EDGEAI_OP_RELU:
 	case EDGEAI_OP_RELU6:
 	case EDGEAI_OP_QUANTIZE:
-		r = ea_opt_level() != EA_KSET_REFERENCE ? requant_table(o) : r;
-		if (r != EA_OPT_NOT_HANDLED)
-			kset_ops[ea_opt_level()]++;
+		r = exec_opt_level() != EXEC_KSET_REFERENCE ? requant_table(o) : r;
+		if (r != EXEC_OPT_NOT_HANDLED)
+			kset_ops[exec_opt_level()]++;
 		return r;
 	default:
 		break;
 	}
-	switch (ea_opt_level()) {
-	case EA_KSET_VNNI:
-		r = ea_vnni_run(o, prep ? prep->vnni : NULL);
-		if (r != EA_OPT_NOT_HANDLED) {
-			kset_ops[EA_KSET_VNNI]++;
+	switch (exec_opt_level()) {
+	case EXEC_KSET_VNNI:
+		r = exec_vnni_ops->run(o, prep ? prep->vnni : NULL);
+		if (r != EXEC_OPT_NOT_HANDLED) {
+			kset_ops[EXEC_KSET_VNNI]++;
 			return r;
 		}
 		/* fall through */
-	case EA_KSET_AVX2:
-		r = ea_avx2_run(o, prep ? prep->avx2 : NULL);
-		if (r != EA_OPT_NOT_HANDLED)
-			kset_ops[EA_KSET_AVX2]++;
+	case EXEC_KSET_AVX2:
+		if (!exec_avx2_ops)
+			return r;
+		r = exec_avx2_ops->run(o, prep ? prep->avx2 : NULL);
+		if (r != EXEC_OPT_NOT_HANDLED)
+			kset_ops[EXEC_KSET_AVX2]++;
 		return r;
 	default:
 		return r;
 	}
 }
 
-struct ea_opt_prep *ea_opt_prepare(const struct ek_op *o)
+struct exec_opt_prep *exec_opt_prepare(const struct ek_op *o)
 {
-	struct ea_opt_prep *p = calloc(1, sizeof(*p));
-	enum ea_kset l = ea_opt_level();
+	struct exec_opt_prep *p = calloc(1, sizeof(*p));
+	enum exec_kset l = exec_opt_level();
 
 	if (!p)
 		return NULL;
-	if (l >= EA_KSET_VNNI)
-		p->vnni = ea_vnni_prepare(o);
-	if (l >= EA_KSET_AVX2)
-		p->avx2 = ea_avx2_prepare(o);
+	if (l >= EXEC_KSET_VNNI)
+		p->vnni = exec_vnni_ops->prepare(o);
+	if (l >= EXEC_KSET_AVX2 && exec_avx2_ops)
+		p->avx2 = exec_avx2_ops->prepare(o);
 	if (!p->vnni && !p->avx2) {
 		free(p);
 		return NULL;
@@ -254,18 +256,19 @@ struct ea_opt_prep *ea_opt_prepare(const struct ek_op *o)
 	return p;
 }
 
-void ea_opt_prepare_free(struct ea_opt_prep *p)
+void exec_opt_prepare_free(struct exec_opt_prep *p)
 {
 	if (p) {
 		/* cpu-vnni.c code runs only where the CPU has it */
 		if (p->vnni)
-			ea_vnni_prepare_free(p->vnni);
-		free(p->avx2);
+			exec_vnni_ops->prepare_free(p->vnni);
+		if (p->avx2)
+			exec_avx2_ops->prepare_free(p->avx2);
 		free(p);
 	}
 }
 
-void **ea_cpu_prepare(const void *prog, size_t size)
+void **exec_cpu_prepare(const void *prog, size_t size)
 {
 	const struct edgeai_prog_header *h = prog;
 	const struct edgeai_prog_tensor *tt;
@@ -274,7 +277,7 @@ void **ea_cpu_prepare(const void *prog, size_t size)
 	struct ek_op o;
 	uint32_t i;
 
-	if (ea_opt_level() == EA_KSET_REFERENCE || size < sizeof(*h) || h->total_size != size)
+	if (exec_opt_level() == EXEC_KSET_REFERENCE || size < sizeof(*h) || h->total_size != size)
 		return NULL;
 	tt = (const void *)((const uint8_t *)prog + h->tensor_offset);
 	ops = (const void *)((const uint8_t *)prog + h->op_offset);
@@ -292,12 +295,12 @@ void **ea_cpu_prepare(const void *prog, size_t size)
 		    ek_resolve(h, tt, ops[i].inputs[1], prog, NULL, 0, &o.in[1]) ||
 		    tt[ops[i].inputs[1]].slot != EDGEAI_PROG_SLOT_CONST)
 			continue;
-		prep[i] = ea_opt_prepare(&o);
+		prep[i] = exec_opt_prepare(&o);
 	}
 	return prep;
 }
 
-void ea_cpu_prepare_free(void **prep, const void *prog)
+void exec_cpu_prepare_free(void **prep, const void *prog)
 {
 	const struct edgeai_prog_header *h = prog;
 	uint32_t i;
@@ -305,27 +308,27 @@ void ea_cpu_prepare_free(void **prep, const void *prog)
 	if (!prep)
 		return;
 	for (i = 0; i < h->op_count; i++)
-		ea_opt_prepare_free(prep[i]);
+		exec_opt_prepare_free(prep[i]);
 	free(prep);
 }
 
-int ea_cpu_exec(const void *prog, size_t size, const struct cc_host_op *host,
-		unsigned int n_host, void *const *slots, unsigned int n_slots, int reference,
-		unsigned int *failed_op)
+int exec_cpu_run(const void *prog, size_t size, const struct cc_host_op *host,
+		 unsigned int n_host, void *const *slots, unsigned int n_slots, int reference,
+		 unsigned int *failed_op)
 {
-	return ea_cpu_exec_prep(prog, size, host, n_host, slots, n_slots, reference, NULL,
-				failed_op);
+	return exec_cpu_run_prep(prog, size, host, n_host, slots, n_slots, reference, NULL,
+				 failed_op);
 }
 
-int ea_cpu_exec_prep(const void *prog, size_t size, const struct cc_host_op *host,
-		     unsigned int n_host, void *const *slots, unsigned int n_slots, int reference,
-		     void *const *prep, unsigned int *failed_op)
+int exec_cpu_run_prep(const void *prog, size_t size, const struct cc_host_op *host,
+		      unsigned int n_host, void *const *slots, unsigned int n_slots, int reference,
+		      void *const *prep, unsigned int *failed_op)
 {
 	const struct edgeai_prog_header *h = prog;
 	const uint8_t *base = prog;
 	const struct edgeai_prog_tensor *tt;
 	const struct edgeai_prog_op *ops;
-	int opt = !reference && ea_opt_level() != EA_KSET_REFERENCE;
+	int opt = !reference && exec_opt_level() != EXEC_KSET_REFERENCE;
 	struct ek_op o;
 	uint32_t i, k, hi = 0;
 
@@ -357,9 +360,9 @@ int ea_cpu_exec_prep(const void *prog, size_t size, const struct cc_host_op *hos
 		}
 		if (ek_resolve(h, tt, ops[i].output, base, slots, n_slots, &o.out) || !o.out.data)
 			return -EIO;
-		r = opt ? ea_opt_run(&o, prep ? (const struct ea_opt_prep *)prep[i] : NULL) :
-			  EA_OPT_NOT_HANDLED;
-		if (r == EA_OPT_NOT_HANDLED)
+		r = opt ? exec_opt_run(&o, prep ? (const struct exec_opt_prep *)prep[i] : NULL) :
+			  EXEC_OPT_NOT_HANDLED;
+		if (r == EXEC_OPT_NOT_HANDLED)
 			r = ek_run_op(&o);
 		if (r)
 			return -EIO;

@@ -14,29 +14,29 @@
 #include "compiler/compile.h"
 
 /* Run @prog (and its host ops) on @slots; 0, or -EIO with *failed_op set. */
-int ea_cpu_exec(const void *prog, size_t size, const struct cc_host_op *host,
-		unsigned int n_host, void *const *slots, unsigned int n_slots,
-		int reference, unsigned int *failed_op);
-/* The same, with what ea_cpu_prepare() made for @prog (or NULL). */
-int ea_cpu_exec_prep(const void *prog, size_t size, const struct cc_host_op *host,
-		     unsigned int n_host, void *const *slots, unsigned int n_slots,
-		     int reference, void *const *prep, unsigned int *failed_op);
+int exec_cpu_run(const void *prog, size_t size, const struct cc_host_op *host,
+		 unsigned int n_host, void *const *slots, unsigned int n_slots,
+		 int reference, unsigned int *failed_op);
+/* The same, with what exec_cpu_prepare() made for @prog (or NULL). */
+int exec_cpu_run_prep(const void *prog, size_t size, const struct cc_host_op *host,
+		      unsigned int n_host, void *const *slots, unsigned int n_slots,
+		      int reference, void *const *prep, unsigned int *failed_op);
 /* Per-op weights of @prog in the optimized kernels' layout; NULL when none. */
-void **ea_cpu_prepare(const void *prog, size_t size);
-void ea_cpu_prepare_free(void **prep, const void *prog);
+void **exec_cpu_prepare(const void *prog, size_t size);
+void exec_cpu_prepare_free(void **prep, const void *prog);
 /* Run one host op of @prog on @slots. */
-int ea_cpu_host(const void *prog, size_t size, const struct cc_host_op *host,
-		void *const *slots, unsigned int n_slots);
+int exec_cpu_host(const void *prog, size_t size, const struct cc_host_op *host,
+		  void *const *slots, unsigned int n_slots);
 /* The kernel set that would run: "vnni", "avx2" or "reference". */
-const char *ea_cpu_kernels_name(int reference);
+const char *exec_cpu_kernels_name(int reference);
 /*
  * Use kernel set @name ("reference"/"portable", "avx2", "vnni") from now
  * on, for every program of the process (tests); NULL: back to the default
  * (EDGEAI_CPU_KERNELS, else the best this CPU has). -1 when this CPU or
  * build does not have that set.
  */
-int ea_cpu_set_kernels(const char *name);
+int exec_cpu_set_kernels(const char *name);
 /* How many ops kernel set @name ran so far in this process (tests). */
-unsigned long ea_cpu_kernels_ops(const char *name);
+unsigned long exec_cpu_kernels_ops(const char *name);
 
 #endif

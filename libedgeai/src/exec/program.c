@@ -1,30 +1,33 @@
 // SPDX-License-Identifier: MIT
 /*
- * Public compile/run API: edgeai_model_compile() (compile.c builds the
- * program), the placement policy (each op on the device whose driver
- * takes the most ops of the model, run-device.c asks the drivers), and
+ * Programs: edgeai_model_compile() (the compile cache, the compiler and the
+ * placement of compiler/ make the program), the program's accessors, and
  * edgeai_program_run(): on the CPU directly (cpu.c), on a device through
- * the program's cached request (request.c).
+ * the program's cached request (request.c). The event fd and processing of
+ * a program are those of its devices' rings.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <unistd.h>
 
-#include "compiler/compile.h"
-#include "exec/cpu.h"
-#include "drm/edgeai_accel.h"
+#include "base/macro.h"
 #include "compiler/cache.h"
-#include "exec/program.h"
+#include "compiler/compile.h"
 #include "compiler/place.h"
 #include "edgeai/edgeai.h"
+#include "exec/cpu.h"
+#include "exec/program.h"
 
-int edgeai_model_compile(const struct edgeai_model *model,
-			 const struct edgeai_compile_options *opts,
-			 struct edgeai_program **ret_prog, char *errbuf, size_t errbuf_size)
+EDGEAI_PUBLIC int edgeai_model_compile(const struct edgeai_model *model,
+				       const struct edgeai_compile_options *opts,
+				       struct edgeai_program **ret_prog, char *errbuf,
+				       size_t errbuf_size)
 {
 	struct edgeai_compile_options o = { 0 };
 	struct edgeai_program *p;
@@ -84,7 +87,7 @@ int edgeai_model_compile(const struct edgeai_model *model,
 	p->cache_state = cache_state;
 	p->epfd = -1;
 	if (!(o.cpu_flags & EDGEAI_CPU_REFERENCE) && !dev)
-		p->prep = ea_cpu_prepare(c->blob, c->size);
+		p->prep = exec_cpu_prepare(c->blob, c->size);
 	atomic_init(&p->n_ref, 1);
 	p->c = c;
 	p->reference = !!(o.cpu_flags & EDGEAI_CPU_REFERENCE);
@@ -93,14 +96,14 @@ int edgeai_model_compile(const struct edgeai_model *model,
 	return 0;
 }
 
-struct edgeai_program *edgeai_program_ref(struct edgeai_program *prog)
+EDGEAI_PUBLIC struct edgeai_program *edgeai_program_ref(struct edgeai_program *prog)
 {
 	if (prog)
 		atomic_fetch_add(&prog->n_ref, 1);
 	return prog;
 }
 
-struct edgeai_program *edgeai_program_unref(struct edgeai_program *prog)
+EDGEAI_PUBLIC struct edgeai_program *edgeai_program_unref(struct edgeai_program *prog)
 {
 	if (!prog || atomic_fetch_sub(&prog->n_ref, 1) != 1)
 		return NULL;
@@ -109,16 +112,17 @@ struct edgeai_program *edgeai_program_unref(struct edgeai_program *prog)
 	if (prog->epfd >= 0)
 		close(prog->epfd);
 	cc_devices_free(prog->dev);
-	ea_cpu_prepare_free(prog->prep, prog->c->blob);
+	exec_cpu_prepare_free(prog->prep, prog->c->blob);
 	free(prog->arena);
 	cc_compiled_free(prog->c);
 	free(prog);
 	return NULL;
 }
 
-int edgeai_program_run(struct edgeai_program *prog, const void *const *inputs,
-		       const size_t *input_sizes, unsigned int n_inputs, void *const *outputs,
-		       const size_t *output_sizes, unsigned int n_outputs)
+EDGEAI_PUBLIC int edgeai_program_run(struct edgeai_program *prog, const void *const *inputs,
+				     const size_t *input_sizes, unsigned int n_inputs,
+				     void *const *outputs, const size_t *output_sizes,
+				     unsigned int n_outputs)
 {
 	struct cc_compiled *c;
 	unsigned int i, failed = 0;
@@ -143,7 +147,7 @@ int edgeai_program_run(struct edgeai_program *prog, const void *const *inputs,
 
 		locked = pthread_mutex_trylock(&prog->lock) == 0;
 		if (locked && !prog->req)
-			r = ea_request_new_weak(prog, &prog->req);
+			r = exec_request_new_weak(prog, &prog->req);
 		else
 			r = 0;
 		if (!r && locked)
@@ -177,8 +181,8 @@ int edgeai_program_run(struct edgeai_program *prog, const void *const *inputs,
 	}
 	for (i = 0; i < n_inputs; i++)
 		memcpy((uint8_t *)arena + c->in[i].offset, inputs[i], c->in[i].size);
-	r = ea_cpu_exec_prep(c->blob, c->size, c->host, c->n_host, &arena, 1, prog->reference,
-			     prog->prep, &failed);
+	r = exec_cpu_run_prep(c->blob, c->size, c->host, c->n_host, &arena, 1, prog->reference,
+			      prog->prep, &failed);
 	if (!r)
 		for (i = 0; i < n_outputs; i++)
 			memcpy(outputs[i], (uint8_t *)arena + c->out[i].offset, c->out[i].size);
@@ -190,13 +194,13 @@ out:
 	return r;
 }
 
-int edgeai_program_placement_count(const struct edgeai_program *prog)
+EDGEAI_PUBLIC int edgeai_program_placement_count(const struct edgeai_program *prog)
 {
 	return prog ? (int)prog->c->n_ops : -EINVAL;
 }
 
-int edgeai_program_get_placement(const struct edgeai_program *prog, unsigned int index,
-				 struct edgeai_placement *ret_place)
+EDGEAI_PUBLIC int edgeai_program_get_placement(const struct edgeai_program *prog,
+					       unsigned int index, struct edgeai_placement *ret_place)
 {
 	const struct cc_op_place *r;
 
@@ -211,8 +215,8 @@ int edgeai_program_get_placement(const struct edgeai_program *prog, unsigned int
 	return 0;
 }
 
-int edgeai_program_get_blob(const struct edgeai_program *prog, const void **ret_data,
-			    size_t *ret_size, uint64_t *ret_arena_size)
+EDGEAI_PUBLIC int edgeai_program_get_blob(const struct edgeai_program *prog, const void **ret_data,
+					  size_t *ret_size, uint64_t *ret_arena_size)
 {
 	if (!prog || !ret_data || !ret_size)
 		return -EINVAL;
@@ -223,12 +227,74 @@ int edgeai_program_get_blob(const struct edgeai_program *prog, const void **ret_
 	return 0;
 }
 
-const char *edgeai_cpu_kernels(const struct edgeai_program *prog)
+EDGEAI_PUBLIC const char *edgeai_cpu_kernels(const struct edgeai_program *prog)
 {
-	return ea_cpu_kernels_name(prog ? prog->reference : 0);
+	return exec_cpu_kernels_name(prog ? prog->reference : 0);
 }
 
-int edgeai_program_get_cache_state(const struct edgeai_program *prog)
+EDGEAI_PUBLIC int edgeai_program_get_cache_state(const struct edgeai_program *prog)
 {
 	return prog ? (int)prog->cache_state : -EINVAL;
+}
+
+EDGEAI_PUBLIC int edgeai_program_get_device(const struct edgeai_program *prog,
+					    struct edgeai_device **ret_dev)
+{
+	assert_return(prog, -EINVAL);
+	assert_return(ret_dev, -EINVAL);
+	if (!prog->dev)
+		return -ENODEV;
+	*ret_dev = edgeai_device_ref(prog->dev->d[0].dev);
+	return 0;
+}
+
+EDGEAI_PUBLIC int edgeai_program_get_event_fd(struct edgeai_program *prog)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int fd, r = 0;
+	uint32_t k;
+
+	assert_return(prog, -EINVAL);
+	if (!prog->dev)
+		return -EOPNOTSUPP;
+	if (prog->dev->n_dev == 1)
+		return edgeai_device_get_event_fd(prog->dev->d[0].dev);
+	/* two devices: one fd that polls readable when either ring has completions */
+	pthread_mutex_lock(&prog->lock);
+	if (prog->epfd < 0) {
+		fd = epoll_create1(EPOLL_CLOEXEC);
+		if (fd < 0)
+			r = -errno;
+		for (k = 0; k < prog->dev->n_dev && !r; k++) {
+			int rfd = edgeai_device_get_event_fd(prog->dev->d[k].dev);
+
+			if (rfd < 0)
+				r = rfd;
+			else if (epoll_ctl(fd, EPOLL_CTL_ADD, rfd, &ev))
+				r = -errno;
+		}
+		if (!r)
+			prog->epfd = fd;
+		else if (fd >= 0)
+			close(fd);
+	}
+	pthread_mutex_unlock(&prog->lock);
+	return r ? r : prog->epfd;
+}
+
+EDGEAI_PUBLIC int edgeai_program_process(struct edgeai_program *prog)
+{
+	int n = 0, r;
+	uint32_t k;
+
+	assert_return(prog, -EINVAL);
+	if (!prog->dev)
+		return 0;
+	for (k = 0; k < prog->dev->n_dev; k++) {
+		r = edgeai_device_process(prog->dev->d[k].dev);
+		if (r < 0)
+			return r;
+		n += r;
+	}
+	return n;
 }

@@ -18,22 +18,19 @@
  * the CPU, when the request's deadline has passed, or when the device
  * refuses the job at once (-EBUSY: queue full or thermal trip, -EDQUOT);
  * a job the device fails (reset, timeout) reruns the whole request on the
- * CPU from the inputs. The request's placement says where each op ran and
- * why.
+ * CPU from the inputs (fallback.c says when, and why). The request's
+ * placement says where each op ran and why.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "base/macro.h"
-#include "drm/edgeai_accel.h"
 #include "drm/edgeai_program.h"
 #include "exec/cpu.h"
+#include "exec/fallback.h"
 #include "exec/program.h"
 #include "runtime/runtime.h"
 
@@ -77,7 +74,7 @@ struct edgeai_request {
 	uint32_t n_seg;
 	struct edgeai_buffer *sbuf[REQ_MAX_SLOTS];
 	struct edgeai_buffer *sbuf1[REQ_MAX_SLOTS];	/* imported on d[1] */
-	uint32_t sflags[REQ_MAX_SLOTS];
+	unsigned int saccess[REQ_MAX_SLOTS];	/* EDGEAI_ACCESS_* */
 	void *smap[REQ_MAX_SLOTS];
 	uint32_t n_slots;
 	struct edgeai_job **jobs;	/* [n_seg], NULL for CPU segments */
@@ -97,37 +94,6 @@ struct edgeai_request {
 	struct edgeai_request_stats stats;
 	uint64_t copied_pending;
 };
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-int ea_advice(char *word, size_t size)
-{
-	const char *path = secure_getenv("EDGEAI_ADVICE_FILE");
-	char buf[64] = "";
-	FILE *f;
-	size_t n;
-
-	if (!path || !*path)
-		path = "/run/edgeaid/advice";
-	snprintf(word, size, "none");
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	buf[strcspn(buf, " \t\r\n")] = 0;
-	if (!buf[0] || !strcmp(buf, "none"))
-		return 0;
-	snprintf(word, size, "%s", buf);
-	return 1;
-}
 
 static void drop_layout(struct edgeai_request *req)
 {
@@ -196,7 +162,7 @@ EDGEAI_PUBLIC int edgeai_request_new(struct edgeai_program *prog, struct edgeai_
 	return request_new(prog, 0, ret_req);
 }
 
-int ea_request_new_weak(struct edgeai_program *prog, struct edgeai_request **ret_req)
+int exec_request_new_weak(struct edgeai_program *prog, struct edgeai_request **ret_req)
 {
 	return request_new(prog, 1, ret_req);
 }
@@ -265,19 +231,20 @@ EDGEAI_PUBLIC int edgeai_request_set_deadline(struct edgeai_request *req, int64_
 	return 0;
 }
 
-/* CPU access to the arena (and the bound buffers) around CPU work. */
-static int cpu_begin(struct edgeai_request *req, unsigned int access)
+/*
+ * CPU access to the request's buffers (slot 0, the arena, is host memory
+ * for a CPU program) around CPU work.
+ */
+static int cpu_begin(struct edgeai_request *req)
 {
 	uint32_t i;
 	int r;
 
-	if (req->arena_bo) {
-		r = edgeai_buffer_cpu_prep(req->arena_bo, access, EDGEAI_TIMEOUT_INFINITE);
-		if (r)
-			return r;
-	}
-	for (i = 1; i < req->n_slots; i++) {
-		r = edgeai_buffer_cpu_prep(req->sbuf[i], access, EDGEAI_TIMEOUT_INFINITE);
+	for (i = 0; i < req->n_slots; i++) {
+		if (!req->sbuf[i])
+			continue;
+		r = edgeai_buffer_cpu_prep(req->sbuf[i], EDGEAI_ACCESS_READ | EDGEAI_ACCESS_WRITE,
+					   EDGEAI_TIMEOUT_INFINITE);
 		if (r)
 			return r;
 	}
@@ -288,10 +255,9 @@ static void cpu_end(struct edgeai_request *req)
 {
 	uint32_t i;
 
-	if (req->arena_bo)
-		edgeai_buffer_cpu_fini(req->arena_bo);
-	for (i = 1; i < req->n_slots; i++)
-		edgeai_buffer_cpu_fini(req->sbuf[i]);
+	for (i = 0; i < req->n_slots; i++)
+		if (req->sbuf[i])
+			edgeai_buffer_cpu_fini(req->sbuf[i]);
 }
 
 EDGEAI_PUBLIC int edgeai_request_set_input(struct edgeai_request *req, unsigned int index,
@@ -374,17 +340,17 @@ EDGEAI_PUBLIC int edgeai_request_bind_output(struct edgeai_request *req, unsigne
 	return bind_buf(req, &req->bout[index], &req->c->out[index], buf, offset);
 }
 
-static uint32_t slot_of(struct edgeai_request *req, struct edgeai_buffer *buf, uint32_t flags)
+static uint32_t slot_of(struct edgeai_request *req, struct edgeai_buffer *buf, unsigned int access)
 {
 	uint32_t i;
 
 	for (i = 1; i < req->n_slots; i++)
 		if (req->sbuf[i] == buf) {
-			req->sflags[i] |= flags;
+			req->saccess[i] |= access;
 			return i;
 		}
 	req->sbuf[req->n_slots] = buf;
-	req->sflags[req->n_slots] = flags;
+	req->saccess[req->n_slots] = access;
 	return req->n_slots++;
 }
 
@@ -428,15 +394,15 @@ static int build_layout(struct edgeai_request *req)
 
 	req->n_slots = 1;
 	req->sbuf[0] = req->arena_bo;
-	req->sflags[0] = DRM_EDGEAI_BO_READ | DRM_EDGEAI_BO_WRITE;
+	req->saccess[0] = EDGEAI_ACCESS_READ | EDGEAI_ACCESS_WRITE;
 	for (i = 0; i < c->n_in; i++)
 		if (req->bin[i].buf) {
-			req->bin[i].slot = slot_of(req, req->bin[i].buf, DRM_EDGEAI_BO_READ);
+			req->bin[i].slot = slot_of(req, req->bin[i].buf, EDGEAI_ACCESS_READ);
 			custom = 1;
 		}
 	for (i = 0; i < c->n_out; i++)
 		if (req->bout[i].buf) {
-			req->bout[i].slot = slot_of(req, req->bout[i].buf, DRM_EDGEAI_BO_WRITE);
+			req->bout[i].slot = slot_of(req, req->bout[i].buf, EDGEAI_ACCESS_WRITE);
 			custom = 1;
 		}
 	req->smap[0] = req->arena;
@@ -477,13 +443,7 @@ static int build_layout(struct edgeai_request *req)
 	}
 	/* the second device sees the arena and bound buffers through dma-buf imports */
 	for (k = 0; ds->n_dev > 1 && k < req->n_slots; k++) {
-		int fd = -1;
-
-		r = edgeai_buffer_export_dmabuf(req->sbuf[k], &fd);
-		if (!r)
-			r = edgeai_buffer_import_dmabuf(ds->d[1].dev, fd, &req->sbuf1[k]);
-		if (fd >= 0)
-			close(fd);
+		r = rt_buffer_share(req->sbuf[k], ds->d[1].dev, &req->sbuf1[k]);
 		if (r)
 			return r;
 	}
@@ -496,20 +456,11 @@ static int build_layout(struct edgeai_request *req)
 
 		if (!sg->on_dev)
 			continue;
-		r = edgeai_job_new(ds->d[sg->di].dev, &req->jobs[i]);
-		for (k = 0; k < req->n_slots && !r; k++) {
-			uint32_t slot;
-
-			r = edgeai_job_bind(req->jobs[i], sg->di ? req->sbuf1[k] : req->sbuf[k],
-					    (req->sflags[k] & DRM_EDGEAI_BO_READ ? EDGEAI_ACCESS_READ : 0) |
-					    (req->sflags[k] & DRM_EDGEAI_BO_WRITE ? EDGEAI_ACCESS_WRITE : 0),
-					    &slot);
-			if (!r && slot != k)
-				r = -EINVAL;
-		}
+		r = rt_job_new_program(ds->d[sg->di].dev, sg->handle,
+				       sg->di ? req->sbuf1 : req->sbuf, req->saccess, req->n_slots,
+				       &req->jobs[i]);
 		if (r)
 			return r;
-		rt_job_set_program(req->jobs[i], sg->handle);
 		edgeai_job_set_callback(req->jobs[i], seg_done, req);
 	}
 	req->ready = 1;
@@ -542,7 +493,7 @@ static void place_cpu(struct edgeai_request *req, uint32_t first, uint32_t count
 	}
 }
 
-static void finish(struct edgeai_request *req, int status)
+static void request_finish(struct edgeai_request *req, int status)
 {
 	req->state = REQ_DONE;
 	req->status = status;
@@ -550,35 +501,39 @@ static void finish(struct edgeai_request *req, int status)
 		req->cb(req, status, req->userdata);
 }
 
-/* Run host ops due before program op @at (all remaining when @at is UINT32_MAX). */
-static int run_host(struct edgeai_request *req, uint32_t at)
+/* Whether a host op runs before program op @at. */
+static int host_due(const struct edgeai_request *req, uint32_t at)
+{
+	return req->hi < req->c->n_host && req->c->host[req->hi].at <= at;
+}
+
+/* Run the host ops due before program op @at (all remaining when @at is UINT32_MAX). */
+static int run_host_ops(struct edgeai_request *req, uint32_t at)
 {
 	const struct cc_compiled *c = req->c;
-	int r = 0;
+	int r = cpu_begin(req);
 
-	while (req->hi < c->n_host && c->host[req->hi].at <= at && !r) {
-		r = ea_cpu_host(full_blob(req), c->size, &c->host[req->hi],
-				(void *const *)req->smap, req->n_slots);
+	while (!r && host_due(req, at)) {
+		r = exec_cpu_host(full_blob(req), c->size, &c->host[req->hi],
+				  (void *const *)req->smap, req->n_slots);
 		req->hi++;
 	}
+	cpu_end(req);
 	return r;
 }
 
-static int run_cpu(struct edgeai_request *req, const void *blob, size_t size)
+/* Run @blob (with host ops @host and prepared weights @prep, or none) on the CPU. */
+static int run_cpu(struct edgeai_request *req, const void *blob, size_t size,
+		   const struct cc_host_op *host, unsigned int n_host, void *const *prep)
 {
 	unsigned int failed = 0;
+	int r = cpu_begin(req);
 
-	req->stats.cpu_segments++;
-	return ea_cpu_exec(blob, size, NULL, 0, (void *const *)req->smap, req->n_slots,
-			   req->prog->reference, &failed);
-}
-
-static int run_cpu_seg(struct edgeai_request *req, const struct cc_seg *sg)
-{
-	int r = cpu_begin(req, EDGEAI_ACCESS_READ | EDGEAI_ACCESS_WRITE);
-
-	if (!r)
-		r = run_cpu(req, sg->blob, sg->size);
+	if (!r) {
+		req->stats.cpu_segments++;
+		r = exec_cpu_run_prep(blob, size, host, n_host, (void *const *)req->smap,
+				      req->n_slots, req->prog->reference, prep, &failed);
+	}
 	cpu_end(req);
 	return r;
 }
@@ -597,7 +552,7 @@ static int rerun_on_cpu(struct edgeai_request *req, const char *reason)
 	for (i = 0; i < c->n_in; i++)
 		if (!req->bin[i].buf && !req->in_copy[i])
 			return -EIO;	/* the input is gone: nothing to rerun from */
-	r = cpu_begin(req, EDGEAI_ACCESS_READ | EDGEAI_ACCESS_WRITE);
+	r = cpu_begin(req);
 	if (r)
 		return r;
 	for (i = 0; i < c->n_in; i++)
@@ -605,8 +560,8 @@ static int rerun_on_cpu(struct edgeai_request *req, const char *reason)
 			memcpy(req->arena + c->in[i].offset, req->in_copy[i], c->in[i].size);
 			req->stats.bytes_copied += c->in[i].size;
 		}
-	r = ea_cpu_exec(full_blob(req), c->size, c->host, c->n_host, (void *const *)req->smap,
-			req->n_slots, req->prog->reference, &failed);
+	r = exec_cpu_run(full_blob(req), c->size, c->host, c->n_host, (void *const *)req->smap,
+			 req->n_slots, req->prog->reference, &failed);
 	cpu_end(req);
 	req->stats.cpu_segments++;
 	req->stats.fallbacks++;
@@ -614,63 +569,60 @@ static int rerun_on_cpu(struct edgeai_request *req, const char *reason)
 	return r;
 }
 
-/* Why device segment @sg due now should run on the CPU (AUTO), or NULL. */
-static const char *fallback_reason(struct edgeai_request *req, const struct cc_seg *sg, char *buf,
-				   size_t size)
+/* Why device segment @sg due now runs on the CPU instead (AUTO), or NULL. */
+static const char *fallback_before(const struct edgeai_request *req, const struct cc_seg *sg,
+				   char *buf, size_t size)
 {
-	char word[64];
-
 	if (req->prog->policy != EDGEAI_POLICY_AUTO)
 		return NULL;
-	if (ea_advice(word, sizeof(word))) {
-		snprintf(buf, size, "fallback: edgeaid advises the CPU (%s)", word);
-		return buf;
-	}
-	if (req->deadline_abs && now_ns() >= req->deadline_abs) {
-		snprintf(buf, size, "fallback: deadline of %lld us passed before the %s could start",
-			 (long long)(req->deadline_rel / 1000),
-			 edgeai_exec_device_name(req->ds->d[sg->di].exec_dev));
-		return buf;
-	}
-	return NULL;
+	return exec_fallback_before(&req->ds->d[sg->di], req->deadline_abs, req->deadline_rel, buf,
+				    size);
 }
 
-static const char *busy_reason(struct edgeai_request *req, const struct cc_seg *sg, int r)
-{
-	if (r == -EDQUOT)
-		return "quota used up";
-	switch (rt_device_busy_reason(req->ds->d[sg->di].dev)) {
-	case DRM_EDGEAI_BUSY_THERMAL:
-		return "thermal: at its critical trip";
-	case DRM_EDGEAI_BUSY_INFLIGHT:
-		return "busy: queue full";
-	default:
-		return "busy";
-	}
-}
-
+/* Device segment @sg on the CPU instead, for reason @why. */
 static int run_seg_on_cpu(struct edgeai_request *req, const struct cc_seg *sg, const char *why)
 {
-	int r;
-
 	place_cpu(req, sg->first, sg->count, why);
 	req->stats.fallbacks++;
-	r = cpu_begin(req, EDGEAI_ACCESS_READ | EDGEAI_ACCESS_WRITE);
-	if (!r)
-		r = run_cpu(req, sg->blob, sg->size);
-	cpu_end(req);
-	return r;
+	return run_cpu(req, sg->blob, sg->size, NULL, 0, NULL);
 }
 
 /*
- * Run segments from req->cur on: CPU segments here; device segments are
- * submitted, and consecutive device segments (no CPU work in between) all
- * at once: the kernel orders them by the implicit fences of the arena.
- * Returns with jobs in flight (req->sub > req->cur), or finishes the request.
+ * Submit device segment req->cur and the device segments right after it
+ * that need no CPU work in between, all at once: the kernel orders them by
+ * the implicit fences of the arena. 0 when req->cur is in flight.
+ */
+static int submit_device_segments(struct edgeai_request *req)
+{
+	char why[160];
+	uint32_t k;
+	int r;
+
+	for (k = req->cur; k < req->n_seg; k++) {
+		const struct cc_seg *sg = seg_at(req, k);
+
+		if (k > req->cur && (!sg->on_dev || host_due(req, sg->first) ||
+				     fallback_before(req, sg, why, sizeof(why))))
+			break;
+		r = edgeai_job_submit(req->jobs[k], 0);
+		if (r && k == req->cur)
+			return r;
+		if (r)
+			break;
+		req->stats.device_jobs++;
+		req->stats.chained += k > req->cur;
+		req->sub = k + 1;
+	}
+	return 0;
+}
+
+/*
+ * Run segments from req->cur on: CPU segments here, device segments
+ * submitted. Returns with jobs in flight (req->sub > req->cur), or
+ * finishes the request.
  */
 static void advance(struct edgeai_request *req)
 {
-	const struct cc_compiled *c = req->c;
 	char why[160];
 	int r = 0;
 
@@ -678,60 +630,34 @@ static void advance(struct edgeai_request *req)
 		const struct cc_seg *sg = seg_at(req, req->cur);
 		const char *fb = NULL;
 
-		if (req->hi < c->n_host && c->host[req->hi].at <= sg->first) {
-			r = cpu_begin(req, EDGEAI_ACCESS_READ | EDGEAI_ACCESS_WRITE);
-			if (!r)
-				r = run_host(req, sg->first);
-			cpu_end(req);
+		if (host_due(req, sg->first)) {
+			r = run_host_ops(req, sg->first);
 			if (r)
 				break;
 		}
 		if (sg->on_dev) {
-			fb = fallback_reason(req, sg, why, sizeof(why));
+			fb = fallback_before(req, sg, why, sizeof(why));
 			if (!fb) {
-				r = edgeai_job_submit(req->jobs[req->cur], 0);
-				if (!r) {
-					uint32_t k;
-
-					req->stats.device_jobs++;
-					req->sub = req->cur + 1;
-					/* chain the device segments that follow */
-					for (k = req->cur + 1; k < req->n_seg; k++) {
-						const struct cc_seg *s2 = seg_at(req, k);
-
-						if (!s2->on_dev ||
-						    (req->hi < c->n_host && c->host[req->hi].at <= s2->first) ||
-						    fallback_reason(req, s2, why, sizeof(why)) ||
-						    edgeai_job_submit(req->jobs[k], 0))
-							break;
-						req->stats.device_jobs++;
-						req->stats.chained++;
-						req->sub = k + 1;
-					}
+				r = submit_device_segments(req);
+				if (!r)
 					return;
-				}
-				if (req->prog->policy != EDGEAI_POLICY_AUTO ||
-				    (r != -EBUSY && r != -EDQUOT))
+				if (req->prog->policy == EDGEAI_POLICY_AUTO)
+					fb = exec_fallback_refused(&req->ds->d[sg->di], r, why,
+								   sizeof(why));
+				if (!fb)
 					break;
-				snprintf(why, sizeof(why), "fallback: the %s refused the job at once (%s)",
-					 edgeai_exec_device_name(req->ds->d[sg->di].exec_dev),
-					 busy_reason(req, sg, r));
-				fb = why;
 				r = 0;
 			}
 		}
-		r = sg->on_dev ? run_seg_on_cpu(req, sg, fb) : run_cpu_seg(req, sg);
+		r = sg->on_dev ? run_seg_on_cpu(req, sg, fb) :
+				 run_cpu(req, sg->blob, sg->size, NULL, 0, NULL);
 		if (r)
 			break;
 		req->cur++;
 	}
-	if (!r && req->hi < c->n_host) {
-		r = cpu_begin(req, EDGEAI_ACCESS_READ | EDGEAI_ACCESS_WRITE);
-		if (!r)
-			r = run_host(req, UINT32_MAX);
-		cpu_end(req);
-	}
-	finish(req, r);
+	if (!r && host_due(req, UINT32_MAX))
+		r = run_host_ops(req, UINT32_MAX);
+	request_finish(req, r);
 }
 
 static void seg_done(struct edgeai_job *job, int status, void *userdata)
@@ -757,42 +683,36 @@ static void seg_done(struct edgeai_job *job, int status, void *userdata)
 		req->stats.path = res.path;
 	}
 	if (status && !req->rerun && !req->status) {
-		if (req->prog->policy == EDGEAI_POLICY_AUTO &&
-		    (status == -EBUSY || status == -EDQUOT) && !chained) {
-			/* refused at once (io_uring reports it in the CQE): nothing ran */
-			char why[160];
-			int r;
+		const struct cc_dev *d = &req->ds->d[sg->di];
+		int fallback = req->prog->policy == EDGEAI_POLICY_AUTO;
+		const char *why;
+		char buf[160];
+		int r;
 
-			snprintf(why, sizeof(why), "fallback: the %s refused the job at once (%s)",
-				 edgeai_exec_device_name(req->ds->d[sg->di].exec_dev),
-				 busy_reason(req, sg, status));
+		if (fallback && !chained &&
+		    (why = exec_fallback_refused(d, status, buf, sizeof(buf)))) {
+			/* refused at once (io_uring reports it in the CQE): nothing ran */
 			r = run_seg_on_cpu(req, sg, why);
 			if (r) {
-				finish(req, r);
+				request_finish(req, r);
 				return;
 			}
-		} else if (req->prog->policy == EDGEAI_POLICY_AUTO &&
-			   (status == -EBUSY || status == -EDQUOT || status == -ETIMEDOUT ||
-			    status == -ECANCELED || status == -EIO || status == -EBADFD)) {
-			snprintf(req->rerun_why, sizeof(req->rerun_why),
-				 "fallback: the %s %s the job (%s), rerun on the CPU",
-				 edgeai_exec_device_name(req->ds->d[sg->di].exec_dev),
-				 status == -EBUSY || status == -EDQUOT ? "refused" : "failed",
-				 edgeai_strerror(status));
+		} else if (fallback &&
+			   exec_fallback_rerun(d, status, req->rerun_why, sizeof(req->rerun_why))) {
 			req->rerun = req->rerun_why;
 		} else {
 			req->status = status;
 		}
 	}
-	/* segments finish in order, but the completions of two rings may not */
+	/* segments request_finish in order, but the completions of two rings may not */
 	while (req->cur < req->sub && req->done[req->cur])
 		req->cur++;
 	if (req->cur < req->sub)
 		return;
 	if (req->status) {
-		finish(req, req->status);
+		request_finish(req, req->status);
 	} else if (req->rerun) {
-		finish(req, rerun_on_cpu(req, req->rerun));
+		request_finish(req, rerun_on_cpu(req, req->rerun));
 	} else {
 		advance(req);
 	}
@@ -826,7 +746,7 @@ EDGEAI_PUBLIC int edgeai_request_submit(struct edgeai_request *req)
 	req->stats.n_devices = req->ds ? req->ds->n_dev : 0;
 	req->stats.bytes_copied = req->copied_pending;
 	req->copied_pending = 0;
-	req->deadline_abs = req->deadline_rel ? now_ns() + req->deadline_rel : 0;
+	req->deadline_abs = req->deadline_rel ? base_now_ns() + req->deadline_rel : 0;
 	req->cur = 0;
 	req->sub = 0;
 	req->hi = 0;
@@ -840,17 +760,8 @@ EDGEAI_PUBLIC int edgeai_request_submit(struct edgeai_request *req)
 		return 0;
 	}
 	/* CPU program: the whole blob at once (host ops included) */
-	r = cpu_begin(req, EDGEAI_ACCESS_READ | EDGEAI_ACCESS_WRITE);
-	if (!r) {
-		unsigned int failed = 0;
-
-		r = ea_cpu_exec_prep(full_blob(req), c->size, c->host, c->n_host,
-				     (void *const *)req->smap, req->n_slots, req->prog->reference,
-				     req->prog->prep, &failed);
-		req->stats.cpu_segments++;
-	}
-	cpu_end(req);
-	finish(req, r);
+	request_finish(req, run_cpu(req, full_blob(req), c->size, c->host, c->n_host,
+				    req->prog->prep));
 	return 0;
 }
 
@@ -863,18 +774,18 @@ EDGEAI_PUBLIC int edgeai_request_wait(struct edgeai_request *req, int64_t timeou
 	assert_return(timeout_ns >= 0 || timeout_ns == EDGEAI_TIMEOUT_INFINITE, -EINVAL);
 	assert_return(req->state != REQ_IDLE, -EINVAL);
 
-	deadline = timeout_ns < 0 ? INT64_MAX : now_ns() + timeout_ns;
+	deadline = timeout_ns < 0 ? INT64_MAX : base_now_ns() + timeout_ns;
 	edgeai_request_ref(req);
 	while (req->state == REQ_RUNNING) {
 		left = EDGEAI_TIMEOUT_INFINITE;
 		if (deadline != INT64_MAX) {
-			left = deadline - now_ns();
+			left = deadline - base_now_ns();
 			if (left < 0)
 				left = 0;
 		}
 		r = edgeai_job_wait(req->jobs[req->cur], left);
 		if (r == -ETIME && req->state == REQ_RUNNING &&
-		    (left == 0 || now_ns() >= deadline)) {
+		    (left == 0 || base_now_ns() >= deadline)) {
 			edgeai_request_unref(req);
 			return -ETIME;
 		}
@@ -957,66 +868,4 @@ EDGEAI_PUBLIC int edgeai_request_get_stats(const struct edgeai_request *req,
 	assert_return(ret_stats, -EINVAL);
 	*ret_stats = req->stats;
 	return 0;
-}
-
-EDGEAI_PUBLIC int edgeai_program_get_device(const struct edgeai_program *prog,
-					    struct edgeai_device **ret_dev)
-{
-	assert_return(prog, -EINVAL);
-	assert_return(ret_dev, -EINVAL);
-	if (!prog->dev)
-		return -ENODEV;
-	*ret_dev = edgeai_device_ref(prog->dev->d[0].dev);
-	return 0;
-}
-
-EDGEAI_PUBLIC int edgeai_program_get_event_fd(struct edgeai_program *prog)
-{
-	struct epoll_event ev = { .events = EPOLLIN };
-	int fd, r = 0;
-	uint32_t k;
-
-	assert_return(prog, -EINVAL);
-	if (!prog->dev)
-		return -EOPNOTSUPP;
-	if (prog->dev->n_dev == 1)
-		return edgeai_device_get_event_fd(prog->dev->d[0].dev);
-	/* two devices: one fd that polls readable when either ring has completions */
-	pthread_mutex_lock(&prog->lock);
-	if (prog->epfd < 0) {
-		fd = epoll_create1(EPOLL_CLOEXEC);
-		if (fd < 0)
-			r = -errno;
-		for (k = 0; k < prog->dev->n_dev && !r; k++) {
-			int rfd = edgeai_device_get_event_fd(prog->dev->d[k].dev);
-
-			if (rfd < 0)
-				r = rfd;
-			else if (epoll_ctl(fd, EPOLL_CTL_ADD, rfd, &ev))
-				r = -errno;
-		}
-		if (!r)
-			prog->epfd = fd;
-		else if (fd >= 0)
-			close(fd);
-	}
-	pthread_mutex_unlock(&prog->lock);
-	return r ? r : prog->epfd;
-}
-
-EDGEAI_PUBLIC int edgeai_program_process(struct edgeai_program *prog)
-{
-	int n = 0, r;
-	uint32_t k;
-
-	assert_return(prog, -EINVAL);
-	if (!prog->dev)
-		return 0;
-	for (k = 0; k < prog->dev->n_dev; k++) {
-		r = edgeai_device_process(prog->dev->d[k].dev);
-		if (r < 0)
-			return r;
-		n += r;
-	}
-	return n;
 }

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "runtime/internal.h"
 
@@ -197,6 +198,19 @@ EDGEAI_PUBLIC int edgeai_buffer_get_handle(const struct edgeai_buffer *buf, uint
 struct edgeai_device *rt_buffer_device(const struct edgeai_buffer *buf)
 {
 	return buf->dev;
+}
+
+int rt_buffer_share(struct edgeai_buffer *buf, struct edgeai_device *dev,
+		    struct edgeai_buffer **ret_buf)
+{
+	int fd = -1, r;
+
+	r = edgeai_buffer_export_dmabuf(buf, &fd);
+	if (!r)
+		r = edgeai_buffer_import_dmabuf(dev, fd, ret_buf);
+	if (fd >= 0)
+		close(fd);
+	return r;
 }
 
 EDGEAI_PUBLIC int edgeai_buffer_cpu_prep(struct edgeai_buffer *buf, unsigned int access,

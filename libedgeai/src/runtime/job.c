@@ -208,9 +208,29 @@ EDGEAI_PUBLIC int edgeai_job_set_callback(struct edgeai_job *job, edgeai_job_cal
 	return 0;
 }
 
-void rt_job_set_program(struct edgeai_job *job, uint32_t handle)
+int rt_job_new_program(struct edgeai_device *dev, uint32_t handle,
+		       struct edgeai_buffer *const *bufs, const unsigned int *access, uint32_t n,
+		       struct edgeai_job **ret_job)
 {
+	struct edgeai_job *job;
+	uint32_t i, slot;
+	int r;
+
+	r = edgeai_job_new(dev, &job);
+	if (r < 0)
+		return r;
+	for (i = 0; i < n && !r; i++) {
+		r = edgeai_job_bind(job, bufs[i], access[i], &slot);
+		if (!r && slot != i)
+			r = -EINVAL;	/* a buffer twice */
+	}
+	if (r < 0) {
+		edgeai_job_unref(job);
+		return r;
+	}
 	job->program = handle;
+	*ret_job = job;
+	return 0;
 }
 
 EDGEAI_PUBLIC int edgeai_job_submit(struct edgeai_job *job, unsigned int flags)

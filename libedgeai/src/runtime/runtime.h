@@ -2,8 +2,9 @@
 /*
  * What the folders above (compiler/, exec/) may ask of the runtime besides
  * the public API of edgeai/edgeai.h: device programs, the identity of a
- * device's op set, why the kernel refuses jobs, and jobs that run a
- * device program. They never see a file descriptor of the device.
+ * device's op set, why the kernel refuses jobs, buffers shared between
+ * devices and jobs that run a device program. They never see a file
+ * descriptor of the device.
  */
 #ifndef EDGEAI_RUNTIME_H
 #define EDGEAI_RUNTIME_H
@@ -24,6 +25,9 @@ int rt_device_identity(struct edgeai_device *dev, struct rt_identity *ret);
 int rt_device_busy_reason(struct edgeai_device *dev);
 /* The device @buf belongs to (not referenced). */
 struct edgeai_device *rt_buffer_device(const struct edgeai_buffer *buf);
+/* The memory of @buf as a buffer of @dev, through a dma-buf. */
+int rt_buffer_share(struct edgeai_buffer *buf, struct edgeai_device *dev,
+		    struct edgeai_buffer **ret_buf);
 
 /*
  * Device programs (program.c): PROGRAM_CREATE validates @blob and keeps it
@@ -34,7 +38,12 @@ int rt_program_create(struct edgeai_device *dev, const void *blob, size_t size,
 		      uint32_t *ret_handle);
 /* Handle 0 is none. */
 void rt_program_destroy(struct edgeai_device *dev, uint32_t handle);
-/* Make @job run device program @handle on its bound buffers (slot order = bind order). */
-void rt_job_set_program(struct edgeai_job *job, uint32_t handle);
+/*
+ * A job that runs device program @handle of @dev on @bufs[0..n), bound
+ * with @access[i] (EDGEAI_ACCESS_*) each: program slot i is @bufs[i].
+ */
+int rt_job_new_program(struct edgeai_device *dev, uint32_t handle,
+		       struct edgeai_buffer *const *bufs, const unsigned int *access, uint32_t n,
+		       struct edgeai_job **ret_job);
 
 #endif
