@@ -4,8 +4,9 @@
  * the calls between its files. The other folders use runtime.h.
  *
  * Calls go one way (README.md):
- *   job.c, buffer.c -> device.c -> queue.c -> ring.c, ioctl.c
- *   enumerate.c, program.c -> ioctl.c
+ *   job.c -> buffer.c -> device.c -> enumerate.c
+ *   job.c, device.c -> queue.c -> ring.c
+ *   every file that talks to the kernel -> ioctl.c
  */
 #ifndef EDGEAI_RUNTIME_INTERNAL_H
 #define EDGEAI_RUNTIME_INTERNAL_H

@@ -4,7 +4,7 @@
 # a LIBEDGEAI_0.x version node of the map, the SONAME is libedgeai.so.0, and every
 # EDGEAI_PUBLIC function of the public header is in the map.
 set -u
-top=${EDGEAI_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+top=${EDGEAI_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}
 build=${EDGEAI_BUILD:-$top/build}
 so=$build/libedgeai/libedgeai.so
 map=$top/libedgeai/libedgeai.map

@@ -5,7 +5,7 @@
 # AUTO prints a placement with the fallback reason, and the outputs equal
 # the oracle's byte for byte. Skips when the oracle cannot be fetched.
 set -u
-top=${EDGEAI_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+top=${EDGEAI_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}
 build=${EDGEAI_BUILD:-$top/build}
 n=0 fail=0
 ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }

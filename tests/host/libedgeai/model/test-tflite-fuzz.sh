@@ -5,7 +5,7 @@
 # writer, plus the cached real models when tests/models/fetch.sh has run.
 # The corpus persists in build/tests/fuzz/corpus so runs build on each other.
 set -u
-top=${EDGEAI_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+top=${EDGEAI_TOP:-$(cd "$(dirname "$0")/../../../.." && pwd)}
 build=${EDGEAI_BUILD:-$top/build}
 out=$build/tests/fuzz
 secs=${EDGEAI_FUZZ_SECONDS:-60}
@@ -19,7 +19,7 @@ if ! command -v clang > /dev/null; then
 fi
 mkdir -p "$out/corpus" "$out/artifacts"
 src=$top/libedgeai/src
-inc="-I$top/libedgeai/include -I$src -I$top/uapi $(pkg-config --cflags libdrm libudev liburing)"
+inc="-I$top/libedgeai/include -I$src -I$top/tests/host/libedgeai -I$top/uapi $(pkg-config --cflags libdrm libudev liburing)"
 # The model folder and what it may call (libedgeai/README.md).
 libsrc="$src/model/*.c $src/base/*.c"
 # shellcheck disable=SC2086

@@ -13,7 +13,7 @@
  * shapes, or broadcast: declined), RELU/RELU6/QUANTIZE (the 256-entry
  * table path), PAD and MAX_POOL_2D on random tensors and parameters.
  * Every output byte
- * must be equal. Each set runs forced in turn (ea_cpu_set_kernels());
+ * must be equal. Each set runs forced in turn (exec_cpu_set_kernels());
  * a set this CPU lacks is skipped (not the reference run).
  */
 #include <stdlib.h>
@@ -237,10 +237,10 @@ static int one(int kind, int u8, char *what, size_t wsz)
 	slots[0] = in;
 	slots[1] = out_ref;
 	memset(out_ref, 0xa5, osz);
-	r1 = ea_cpu_exec(P.buf, size, NULL, 0, slots, 2, 1, &failed);
+	r1 = exec_cpu_run(P.buf, size, NULL, 0, slots, 2, 1, &failed);
 	slots[1] = out_opt;
 	memset(out_opt, 0x5a, osz);
-	r2 = ea_cpu_exec(P.buf, size, NULL, 0, slots, 2, 0, &failed);
+	r2 = exec_cpu_run(P.buf, size, NULL, 0, slots, 2, 0, &failed);
 	snprintf(what, wsz, "%s %s n%u %ux%ux%u -> %u k%ux%u s%ux%u d%ux%u zp %d/%d/%d shape %u",
 		 kind == 0 ? "conv" : kind == 1 ? "dw" : "fc", u8 ? "uint8" : "int8", n, h, w, ic,
 		 oc, kh, kw, sh, sw, dh, dw_, zin, zw, zout, shape);
@@ -345,10 +345,10 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 	slots[0] = in;
 	slots[1] = out_ref;
 	memset(out_ref, 0xa5, cnt);
-	r1 = ea_cpu_exec(P.buf, size, NULL, 0, slots, 2, 1, &failed);
+	r1 = exec_cpu_run(P.buf, size, NULL, 0, slots, 2, 1, &failed);
 	slots[1] = out_opt;
 	memset(out_opt, 0x5a, cnt);
-	r2 = ea_cpu_exec(P.buf, size, NULL, 0, slots, 2, 0, &failed);
+	r2 = exec_cpu_run(P.buf, size, NULL, 0, slots, 2, 0, &failed);
 	snprintf(what, wsz, "op %u %s %ux%ux%ux%u -> %ux%ux%ux%u%s zp %d/%d/%d", op,
 		 u8 ? "uint8" : "int8", d[0], d[1], d[2], d[3], od[0], od[1], od[2], od[3],
 		 bcast ? " (broadcast)" : "", za, zb, zo);
@@ -369,18 +369,18 @@ int main(void)
 
 	ktap_start();
 	for (si = 0; si < 2; si++) {
-		if (ea_cpu_set_kernels(sets[si])) {
+		if (exec_cpu_set_kernels(sets[si])) {
 			ktap_skip("this CPU (or build) has no %s kernels", sets[si]);
 			continue;
 		}
-		if (strcmp(ea_cpu_kernels_name(0), sets[si])) {
-			ktap_ok(0, "kernel set %s forced, %s in use", sets[si], ea_cpu_kernels_name(0));
+		if (strcmp(exec_cpu_kernels_name(0), sets[si])) {
+			ktap_ok(0, "kernel set %s forced, %s in use", sets[si], exec_cpu_kernels_name(0));
 			continue;
 		}
 		for (kind = 0; kind < 7; kind++) {
 			for (u8 = 0; u8 < 2; u8++) {
 				int bad = 0, runs = 0;
-				unsigned long ran = ea_cpu_kernels_ops(sets[si]);
+				unsigned long ran = exec_cpu_kernels_ops(sets[si]);
 
 				rs = 88172645463325252ULL + (uint64_t)(kind * 2 + u8);
 				for (i = 0; i < 200; i++) {
@@ -395,7 +395,7 @@ int main(void)
 							ktap_diag("differs: %s", what);
 					}
 				}
-				ran = ea_cpu_kernels_ops(sets[si]) - ran;
+				ran = exec_cpu_kernels_ops(sets[si]) - ran;
 				ktap_ok(!bad && runs > 50,
 					"%s %s: %d random programs, %s kernels equal the reference"
 					" (%lu run by %s)", names[kind], u8 ? "uint8" : "int8", runs,
@@ -410,6 +410,6 @@ int main(void)
 			}
 		}
 	}
-	ea_cpu_set_kernels(NULL);
+	exec_cpu_set_kernels(NULL);
 	return ktap_finish();
 }

@@ -5,7 +5,7 @@
 # <edgeai/drm/edgeai_accel.h>, and run it. The public header also compiles
 # alone as strict C11 and as C++.
 set -u
-top=${EDGEAI_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+top=${EDGEAI_TOP:-$(cd "$(dirname "$0")/../../.." && pwd)}
 build=${EDGEAI_BUILD:-$top/build}
 n=0 fail=0
 ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
