@@ -12,7 +12,10 @@
 
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
 
-/* One line on stderr when $EDGEAI_DEBUG is set (and not "0"): "libedgeai: @func: ...: strerror(@r)". */
+/*
+ * One line on stderr when $EDGEAI_DEBUG is set (and not "0"):
+ * "libedgeai: @func: <message>: <edgeai_strerror(@r)>".
+ */
 void base_log_debug(const char *func, int r, const char *fmt, ...) _printf_(3, 4);
 
 /* Format a message into @errbuf (when there is one) and return @r. */
