@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "base/macro.h"
+#include "base/base.h"
 #include "edgeai/edgeai.h"
 
 EDGEAI_PUBLIC int edgeai_check_version(int major, int minor)

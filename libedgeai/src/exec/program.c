@@ -16,7 +16,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include "base/macro.h"
+#include "base/base.h"
 #include "compiler/cache.h"
 #include "compiler/compile.h"
 #include "compiler/place.h"

@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/macro.h"
+#include "base/base.h"
 #include "drm/edgeai_program.h"
 #include "exec/cpu.h"
 #include "exec/fallback.h"

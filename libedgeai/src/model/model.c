@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/macro.h"
+#include "base/base.h"
 #include "model/model.h"
 
 size_t model_type_size(uint8_t type)

@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "base/macro.h"
+#include "base/base.h"
 #include "model/model.h"
 
 struct fb {

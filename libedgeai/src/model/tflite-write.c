@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/macro.h"
+#include "base/base.h"
 #include "model/model.h"
 
 struct wb {

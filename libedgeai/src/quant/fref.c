@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "quant/fref.h"
-#include "base/macro.h"
+#include "base/base.h"
 
 struct quant_fref {
 	const struct edgeai_model *m;

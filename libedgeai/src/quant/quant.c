@@ -30,7 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/macro.h"
+#include "base/base.h"
 #include "quant/fref.h"
 
 enum qc_kind {

@@ -18,7 +18,7 @@
 
 #include <liburing.h>
 
-#include "base/macro.h"
+#include "base/base.h"
 #include "drm/edgeai_accel.h"
 #include "edgeai/edgeai.h"
 #include "runtime/ring.h"
