@@ -6,7 +6,7 @@
 
 Checks (all by default):
   circles   no call circle between .c files of different folders of
-            libedgeai/src, daemon/ or kernel/ (A -> B when A calls a
+            libedgeai/src or daemon/ (A -> B when A calls a
             non-static function B defines); a circle inside one folder is
             listed, and allowed only when the folder's README names it
   ioctl     only libedgeai/src/runtime/ calls ioctl() or fills an SQE
@@ -107,7 +107,7 @@ def readme_mentions(folder, names):
 
 def check_circles():
     bad, notes = [], []
-    for root in ('libedgeai/src', 'daemon', 'kernel'):
+    for root in ('libedgeai/src', 'daemon'):
         files = [p for p in tracked(root + '/*.c') if '/tests/' not in p]
         for comp in sccs(call_graph(files)):
             folders = {os.path.dirname(p) for p in comp}
