@@ -244,11 +244,11 @@ def api_tests(t, tmp):
             from_bytes)
 
     def missing_file():
-        e = raises(edgeai.FileNotFoundError, edgeai.Model, os.path.join(tmp, 'nope.tflite'))
+        e = raises(edgeai.NotFoundError, edgeai.Model, os.path.join(tmp, 'nope.tflite'))
         assert isinstance(e, FileNotFoundError) and isinstance(e, edgeai.Error)
         assert e.errno == errno.ENOENT and e.code == -errno.ENOENT
         assert e.filename.endswith('nope.tflite') and 'No such file' in str(e), str(e)
-    t.check('a missing file raises edgeai.FileNotFoundError (an OSError, errno ENOENT)',
+    t.check('a missing file raises edgeai.NotFoundError (an OSError, errno ENOENT)',
             missing_file)
 
     def corrupt():
@@ -451,22 +451,26 @@ def api_tests(t, tmp):
             'programs outlive their model', close)
 
     def errors():
-        for code, cls in ((errno.EBUSY, edgeai.BusyError), (errno.ETIME, edgeai.TimeoutError),
-                          (errno.ETIMEDOUT, edgeai.TimeoutError), (errno.EIO, edgeai.DeviceError),
-                          (errno.EBADFD, edgeai.DeviceError), (errno.EACCES, edgeai.PermissionError),
+        for code, cls in ((errno.EBUSY, edgeai.BusyError), (errno.ETIME, edgeai.TimedOutError),
+                          (errno.ETIMEDOUT, edgeai.TimedOutError), (errno.EIO, edgeai.DeviceError),
+                          (errno.EBADFD, edgeai.DeviceError), (errno.EACCES, edgeai.PermissionDeniedError),
                           (errno.E2BIG, edgeai.Error)):
             e = edgeai._errors.error(-code)
             assert type(e) is cls and e.errno == code and e.code == -code, (code, e)
             assert str(e) == edgeai.strerror(-code)
-        assert issubclass(edgeai.TimeoutError, TimeoutError)
+        assert issubclass(edgeai.TimedOutError, TimeoutError)
+        assert issubclass(edgeai.PermissionDeniedError, PermissionError)
         assert issubclass(edgeai.Error, OSError)
+        import builtins
+        shadowed = set(edgeai.__all__) & set(dir(builtins))
+        assert not shadowed, 'from edgeai import * would shadow %s' % shadowed
         import pickle
         e = edgeai._errors.error(-errno.EBADMSG, 'bad vtable', 'm.tflite')
         e2 = pickle.loads(pickle.dumps(e))
         assert type(e2) is edgeai.ModelError and str(e2) == str(e) == \
             'm.tflite: bad vtable (%s)' % edgeai.strerror(-errno.EBADMSG), str(e2)
     t.check('the Error hierarchy: a class per errno, OSError attributes, the library\'s text, '
-            'picklable', errors)
+            'picklable; no builtin shadowed by a star import', errors)
 
     def docstrings():
         missing = []

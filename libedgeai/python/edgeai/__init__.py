@@ -24,26 +24,23 @@ file, edgeai.NoDeviceError for policy="device_only" without a device.
 
 `python3 -m edgeai run|bench|inspect` is the command-line front end.
 """
+from ._capi import path as library_path
 from ._core import (DeviceInfo, Model, OpInfo, Outputs, Program, TensorInfo, check_version,
                     devices, op_name, version)
-from ._errors import (BusyError, DeviceError, Error, FileNotFoundError, InputError,
-                      InvalidArgumentError, ModelError, NoDeviceError, NotSupportedError,
-                      PermissionError, TimeoutError, strerror)
-from ._capi import path as library_path
+from ._errors import (BusyError, DeviceError, Error, InputError, InvalidArgumentError, ModelError,
+                      NoDeviceError, NotFoundError, NotSupportedError, PermissionDeniedError,
+                      TimedOutError, strerror)
 
-for _name in ('DeviceInfo', 'Model', 'OpInfo', 'Outputs', 'Program', 'TensorInfo', 'BusyError',
-              'DeviceError', 'Error', 'FileNotFoundError', 'InputError', 'InvalidArgumentError',
-              'ModelError', 'NoDeviceError', 'NotSupportedError', 'PermissionError',
-              'TimeoutError'):
+_CLASSES = ('BusyError', 'DeviceError', 'DeviceInfo', 'Error', 'InputError',
+            'InvalidArgumentError', 'Model', 'ModelError', 'NoDeviceError', 'NotFoundError',
+            'NotSupportedError', 'OpInfo', 'Outputs', 'PermissionDeniedError', 'Program',
+            'TensorInfo', 'TimedOutError')
+for _name in _CLASSES:
     globals()[_name].__module__ = __name__
 del _name
 
 #: The loaded libedgeai's version (edgeai_version()).
 __version__ = version()
 
-__all__ = [
-    'BusyError', 'DeviceError', 'DeviceInfo', 'Error', 'FileNotFoundError', 'InputError',
-    'InvalidArgumentError', 'Model', 'ModelError', 'NoDeviceError', 'NotSupportedError', 'OpInfo',
-    'Outputs', 'PermissionError', 'Program', 'TensorInfo', 'TimeoutError', 'check_version',
-    'devices', 'library_path', 'op_name', 'strerror', 'version', '__version__',
-]
+__all__ = list(_CLASSES) + ['check_version', 'devices', 'library_path', 'op_name', 'strerror',
+                            'version', '__version__']

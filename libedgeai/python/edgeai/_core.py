@@ -172,7 +172,7 @@ class Model:
 
     Model(path) reads a file; Model.from_bytes(data) parses bytes in memory.
     A malformed file raises edgeai.ModelError naming what is wrong; a
-    missing one edgeai.FileNotFoundError. The model is released by close()
+    missing one edgeai.NotFoundError. The model is released by close()
     or at the end of a with block (programs compiled from it stay valid).
 
         with edgeai.Model("model-int8.tflite") as m:
@@ -292,7 +292,10 @@ class Model:
         self.close()
 
     def __del__(self):
-        self.close()
+        try:
+            self.close()
+        except Exception:  # pylint: disable=broad-except
+            pass    # interpreter shutdown: the library may be gone already
 
     def __repr__(self):
         return '<edgeai.Model %s: %d inputs, %d outputs, %d ops>' % (
@@ -628,7 +631,11 @@ class Program:
             fut.set_exception(error(r))
 
     def close(self):
-        """Wait for the runs in flight, then release the program (idempotent)."""
+        """Wait for the runs in flight, then release the program (idempotent).
+
+        Not from a future's done callback: that may run in the thread that
+        completes the other runs close() waits for.
+        """
         if not getattr(self, '_h', None):
             return
         with self._lock:
@@ -660,8 +667,13 @@ class Program:
     def __del__(self):
         # nothing can be in flight here: the driver thread and the
         # executor's work items hold references to the program
-        if getattr(self, '_h', None):
-            self._release_all()
+        try:
+            if getattr(self, '_executor', None):
+                self._executor.shutdown(wait=False)
+            if getattr(self, '_h', None):
+                self._release_all()
+        except Exception:  # pylint: disable=broad-except
+            pass    # interpreter shutdown: the library may be gone already
 
     def __repr__(self):
         where = collections.Counter(p['device'] for p in self.placement)

@@ -19,6 +19,11 @@ def strerror(code):
     return _capi.text(_capi.lib.edgeai_strerror(int(code)))
 
 
+# Classes that are also builtin OSError subclasses (NotFoundError is a
+# FileNotFoundError, ...) have names of their own, so that
+# `from edgeai import *` never shadows a builtin.
+
+
 class Error(OSError):
     """A libedgeai call failed.
 
@@ -78,7 +83,7 @@ class BusyError(Error):
     """-EBUSY, -EAGAIN, -EDQUOT: queue full, thermal trip or quota; try again later."""
 
 
-class TimeoutError(Error, builtins.TimeoutError):
+class TimedOutError(Error, builtins.TimeoutError):
     """-ETIME (the caller's timeout passed) or -ETIMEDOUT (the job hung and the core was reset)."""
 
 
@@ -87,11 +92,11 @@ class DeviceError(Error):
     context caused a reset (reopen)."""
 
 
-class FileNotFoundError(Error, builtins.FileNotFoundError):
+class NotFoundError(Error, builtins.FileNotFoundError):
     """-ENOENT: the model file (or a device node) does not exist."""
 
 
-class PermissionError(Error, builtins.PermissionError):
+class PermissionDeniedError(Error, builtins.PermissionError):
     """-EACCES, -EPERM: no permission to open the file or device."""
 
 
@@ -103,14 +108,14 @@ _BY_ERRNO = {
     _errno.EBUSY: BusyError,
     _errno.EAGAIN: BusyError,
     _errno.EDQUOT: BusyError,
-    _errno.ETIME: TimeoutError,
-    _errno.ETIMEDOUT: TimeoutError,
+    _errno.ETIME: TimedOutError,
+    _errno.ETIMEDOUT: TimedOutError,
     _errno.EIO: DeviceError,
     _errno.ECANCELED: DeviceError,
     _errno.EBADFD: DeviceError,
-    _errno.ENOENT: FileNotFoundError,
-    _errno.EACCES: PermissionError,
-    _errno.EPERM: PermissionError,
+    _errno.ENOENT: NotFoundError,
+    _errno.EACCES: PermissionDeniedError,
+    _errno.EPERM: PermissionDeniedError,
 }
 
 
