@@ -368,13 +368,25 @@ class Program:
 
     Attributes: inputs, outputs (TensorInfo lists, model order); placement
     (where each op is placed at compile time and why, a list of dicts
-    {"op", "name", "device", "reason"}); cpu_kernels ("vnni", "avx2" or
-    "reference"); cache_state (what the compile cache did, a tuple of
-    words); compile_ms.
+    {"op", "name", "device", "reason"}); device (DeviceInfo of the
+    accelerator its device segments run on, the first one when it spans
+    the NPU and the DSP; None for a program that runs on the CPU only);
+    cpu_kernels ("vnni", "avx2" or "reference"); cache_state (what the
+    compile cache did, a tuple of words); compile_ms; n_ops.
     """
 
     def __init__(self, handle, model, compile_ms):
         self._h = handle
+        self._lock = threading.Lock()       # _free, _all, _inflight, _driver, _executor
+        self._idle = threading.Condition(self._lock)
+        self._proc_lock = threading.Lock()  # edgeai_request_wait()/edgeai_program_process()
+        self._free = []                     # idle requests
+        self._all = []                      # every request of the program
+        self._inflight = {}                 # token -> submitted _Request
+        self._done = collections.deque()    # (token, status) of finished requests
+        self._driver = None
+        self._executor = None
+        self._event_fd = None
         self.inputs = list(model.inputs)
         self.outputs = list(model.outputs)
         self.compile_ms = compile_ms
@@ -383,9 +395,9 @@ class Program:
         self.cpu_kernels = text(lib.edgeai_cpu_kernels(handle))
         st = check(lib.edgeai_program_get_cache_state(handle))
         self.cache_state = tuple(w for bit, w in _capi.CACHE_STATES if st & bit)
+        self.device = None
         dev = ctypes.c_void_p()
         r = lib.edgeai_program_get_device(handle, ctypes.byref(dev))
-        self.device = None
         if r == 0:
             try:
                 d = _capi.DeviceInfo()
@@ -395,16 +407,6 @@ class Program:
                 lib.edgeai_device_unref(dev)
         elif r != -_errno.ENODEV:
             check(r)
-        self._lock = threading.Lock()       # _free, _inflight, _driver, _executor
-        self._proc_lock = threading.Lock()  # edgeai_request_wait()/edgeai_program_process()
-        self._free = []
-        self._all = []
-        self._inflight = {}
-        self._done = collections.deque()
-        self._driver = None
-        self._executor = None
-        self._event_fd = None
-        self._idle = threading.Condition(self._lock)
 
     @property
     def blob(self):
