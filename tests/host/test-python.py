@@ -209,7 +209,8 @@ def api_tests(t, tmp):
         assert 'CONV_2D' not in repr(m) and '1 ops' in repr(m), repr(m)
         m.close()
         m.close()
-    t.check('Model(path): inputs, outputs, tensors and ops equal edgeaictl inspect --json', model_info)
+    t.check('Model(path): inputs, outputs, tensors and ops equal edgeaictl inspect --json',
+            model_info)
 
     def compare_inspect(name):
         d = cases[name][1]
@@ -452,8 +453,9 @@ def api_tests(t, tmp):
 
     def errors():
         for code, cls in ((errno.EBUSY, edgeai.BusyError), (errno.ETIME, edgeai.TimedOutError),
-                          (errno.ETIMEDOUT, edgeai.TimedOutError), (errno.EIO, edgeai.DeviceError),
-                          (errno.EBADFD, edgeai.DeviceError), (errno.EACCES, edgeai.PermissionDeniedError),
+                          (errno.ETIMEDOUT, edgeai.TimedOutError),
+                          (errno.EIO, edgeai.DeviceError), (errno.EBADFD, edgeai.DeviceError),
+                          (errno.EACCES, edgeai.PermissionDeniedError),
                           (errno.E2BIG, edgeai.Error)):
             e = edgeai._errors.error(-code)
             assert type(e) is cls and e.errno == code and e.code == -code, (code, e)

@@ -31,16 +31,18 @@ from ._errors import (BusyError, DeviceError, Error, InputError, InvalidArgument
                       NoDeviceError, NotFoundError, NotSupportedError, PermissionDeniedError,
                       TimedOutError, strerror)
 
-_CLASSES = ('BusyError', 'DeviceError', 'DeviceInfo', 'Error', 'InputError',
-            'InvalidArgumentError', 'Model', 'ModelError', 'NoDeviceError', 'NotFoundError',
-            'NotSupportedError', 'OpInfo', 'Outputs', 'PermissionDeniedError', 'Program',
-            'TensorInfo', 'TimedOutError')
-for _name in _CLASSES:
-    globals()[_name].__module__ = __name__
+__all__ = [
+    'BusyError', 'DeviceError', 'DeviceInfo', 'Error', 'InputError', 'InvalidArgumentError',
+    'Model', 'ModelError', 'NoDeviceError', 'NotFoundError', 'NotSupportedError', 'OpInfo',
+    'Outputs', 'PermissionDeniedError', 'Program', 'TensorInfo', 'TimedOutError',
+    'check_version', 'devices', 'library_path', 'op_name', 'strerror', 'version', '__version__',
+]
+
+# the public classes are edgeai.X, wherever they are defined
+for _name in __all__:
+    if isinstance(globals().get(_name), type):
+        globals()[_name].__module__ = __name__
 del _name
 
 #: The loaded libedgeai's version (edgeai_version()).
 __version__ = version()
-
-__all__ = list(_CLASSES) + ['check_version', 'devices', 'library_path', 'op_name', 'strerror',
-                            'version', '__version__']
