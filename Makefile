@@ -7,7 +7,6 @@
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
-BUILD   ?= $(CURDIR)/build
 export EDGEAI_CACHE ?= $(HOME)/.cache/edgeai
 
 # Cross-building the module (README, "Bring-up on your board"):
@@ -17,6 +16,16 @@ export EDGEAI_CACHE ?= $(HOME)/.cache/edgeai
 # linux-headers-6.12-arm64 cannot serve, its kernel has no CONFIG_DRM_ACCEL
 # (nor /dev/accel). Firmware images are data packed by a host tool: they
 # are the same for every ARCH.
+#
+# With CROSS_COMPILE set, `make ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-`
+# also builds libedgeai, edgeaictl and edgeaid with the cross compiler,
+# against the :arm64 -dev packages (make deps), into build/arm64/.
+ifneq ($(CROSS_COMPILE),)
+BUILD ?= $(CURDIR)/build/$(or $(ARCH),cross)
+CROSS_TRIPLET := $(patsubst %-,%,$(CROSS_COMPILE))
+USER_CROSS := CC=$(CROSS_COMPILE)gcc AR=$(CROSS_COMPILE)ar \
+	PKG_CONFIG="env PKG_CONFIG_LIBDIR=/usr/lib/$(CROSS_TRIPLET)/pkgconfig:/usr/share/pkgconfig pkg-config"
+endif
 ifeq ($(ARCH),arm64)
 KDIR ?= $(firstword $(patsubst %/done,%/build,$(wildcard $(EDGEAI_CACHE)/arm64/kernel-*/done)) \
 		    $(wildcard /usr/src/linux-headers-6.12*-arm64))
@@ -26,6 +35,8 @@ endif
 KDIR ?= $(firstword $(wildcard /usr/src/linux-headers-6.12*-amd64) \
 		    $(wildcard /lib/modules/$(shell uname -r)/build))
 KVER ?= $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+
+BUILD   ?= $(CURDIR)/build
 
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
@@ -61,17 +72,17 @@ firmware:
 	$(Q)$(MAKE) -C firmware BUILD=$(BUILD)
 
 lib:
-	$(Q)$(MAKE) -C libedgeai BUILD=$(BUILD)
+	$(Q)$(MAKE) -C libedgeai BUILD=$(BUILD) $(USER_CROSS)
 
 tools: lib
-	$(Q)$(MAKE) -C daemon BUILD=$(BUILD)
+	$(Q)$(MAKE) -C daemon BUILD=$(BUILD) $(USER_CROSS)
 
 install: all
 	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates \
 		DEPMOD=/bin/true modules_install
 	$(Q)$(MAKE) -C firmware BUILD=$(BUILD) DESTDIR=$(DESTDIR) install
-	$(Q)$(MAKE) -C libedgeai BUILD=$(BUILD) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) install
-	$(Q)$(MAKE) -C daemon BUILD=$(BUILD) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) install
+	$(Q)$(MAKE) -C libedgeai BUILD=$(BUILD) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) $(USER_CROSS) install
+	$(Q)$(MAKE) -C daemon BUILD=$(BUILD) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) $(USER_CROSS) install
 	$(Q)if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi
 
 deps:

@@ -75,6 +75,7 @@ static int kset = -1;
 
 static enum exec_kset best_kset(void)
 {
+#if defined(__x86_64__)
 	__builtin_cpu_init();
 	if (exec_vnni_ops && __builtin_cpu_supports("avx512f") &&
 	    __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
@@ -82,6 +83,8 @@ static enum exec_kset best_kset(void)
 		return EXEC_KSET_VNNI;
 	if (exec_avx2_ops && __builtin_cpu_supports("avx2"))
 		return EXEC_KSET_AVX2;
+#endif
+	/* No optimized set for this CPU yet: the reference kernels. */
 	return EXEC_KSET_REFERENCE;
 }
 
