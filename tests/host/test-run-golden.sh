@@ -51,7 +51,7 @@ while read -r name op; do
 		continue
 	fi
 	res=''
-	for mode in default avx2 reference; do
+	for mode in $modes; do
 		extra='' kset=''
 		[ $mode = reference ] && extra=--reference
 		[ $mode = avx2 ] && kset=avx2

@@ -48,7 +48,7 @@ open(sys.argv[3], 'wb').write(bytes(r.randrange(256) for _ in range(n)))
 PY
 		"$tmp/oracle-run" "$lib" "$q" "$tmp/oracle.bin" "$in" > "$tmp/err" 2>&1
 		ok $? "$model seed $seed: the oracle runs the int8 model" || { sed 's/^/# /' "$tmp/err"; continue; }
-		for mode in default avx2 reference; do
+		for mode in $modes; do
 			extra='' kset=''
 			[ $mode = reference ] && extra=--reference
 			[ $mode = avx2 ] && kset=avx2
