@@ -83,6 +83,7 @@ install: all
 	$(Q)$(MAKE) -C firmware BUILD=$(BUILD) DESTDIR=$(DESTDIR) install
 	$(Q)$(MAKE) -C libedgeai BUILD=$(BUILD) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) $(USER_CROSS) install
 	$(Q)$(MAKE) -C daemon BUILD=$(BUILD) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) $(USER_CROSS) install
+	$(Q)$(MAKE) -C libedgeai/python DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) install
 	$(Q)if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi
 
 deps:

@@ -60,9 +60,6 @@ img=$(demo_image "$py")
 echo
 say "building edgeai and the VM's root filesystem (make all, make install, Debian rootfs cached in ${EDGEAI_CACHE:-~/.cache/edgeai}/e2e)"
 e2e_stage "$out" || fail "preparing the VM (logs in ${out#"$top"/})"
-# the Python bindings (python3-edgeai) on the board
-make -s -C libedgeai/python DESTDIR="$E2E_STAGE" PREFIX=/usr install > "$out/python-install.log" 2>&1 ||
-	fail "make -C libedgeai/python install (see ${out#"$top"/}/python-install.log)"
 
 echo
 say "quantizing BlazeFace short range with edgeaictl quantize, calibrated on $(basename "$img") and 5 variants"
