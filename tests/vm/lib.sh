@@ -198,7 +198,8 @@ vm_boot() {
 	rm -f "$_dir/console.log" "$_dir/results.raw" "$_dir/results.log"
 	: > "$_dir/results.raw"
 	# Single-threaded TCG with two vCPUs: multi-threaded TCG hits a rare
-	# "Oops: int3" in the guest (ARCHITECTURE.md, environment facts).
+	# "Oops: int3" in get_random_u32() right after crng init, about one boot
+	# in 55, a QEMU race with kernel code patching.
 	timeout -k 5 "$_secs" qemu-system-x86_64 \
 		-accel tcg,thread=single -smp 2 -m "${VM_MEM:-1024}" \
 		-cpu max -machine q35 \
