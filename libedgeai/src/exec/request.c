@@ -34,8 +34,8 @@
 #include "exec/program.h"
 #include "runtime/runtime.h"
 
-/* the kernel's EDGEAI_PROG_MAX_SLOTS (and DRM_EDGEAI_MAX_BOS) */
-#define REQ_MAX_SLOTS 64
+/* A program binds at most this many buffers (uapi/drm/edgeai_program.h). */
+#define REQ_MAX_SLOTS EDGEAI_PROG_MAX_SLOTS
 
 enum req_state {
 	REQ_IDLE = 0,
