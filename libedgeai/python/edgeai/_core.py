@@ -167,7 +167,17 @@ def _path_arg(path):
     return os.fsencode(path)
 
 
-class Model:
+class _Closing:
+    """``with`` support for objects that release their handle in close()."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class Model(_Closing):
     """A TensorFlow Lite model (.tflite), parsed by libedgeai's bounds-checked reader.
 
     Model(path) reads a file; Model.from_bytes(data) parses bytes in memory.
@@ -285,12 +295,6 @@ class Model:
         if h:
             lib.edgeai_model_unref(h)
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
     def __del__(self):
         try:
             self.close()
@@ -354,7 +358,7 @@ class _Request:
         self.future = None
 
 
-class Program:
+class Program(_Closing):
     """A compiled model, ready to run (from Model.compile()).
 
     run() runs it and returns the outputs; submit() starts a run and
@@ -659,12 +663,6 @@ class Program:
             lib.edgeai_request_unref(req.handle)
         if h:
             lib.edgeai_program_unref(h)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     def __del__(self):
         # nothing can be in flight here: the driver thread and the
