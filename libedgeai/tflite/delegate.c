@@ -499,7 +499,8 @@ static TfLiteStatus delegate_prepare(TfLiteContext *ctx, TfLiteDelegate *base)
 		st = kTfLiteOk;
 		goto out;
 	}
-	logf_(d, "options of the %d nodes read from the model file in %s", plan->size, where);
+	logf_(d, "options of the %d node%s read from the model file in %s", plan->size,
+	      plan->size == 1 ? "" : "s", where);
 	for (i = 0; i < left->size; i++) {
 		int n = left->data[i];
 

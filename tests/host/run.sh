@@ -6,7 +6,8 @@
 # executable tests/host/test-*.sh. Each test prints TAP lines ("ok N - x",
 # "not ok N - x", "# SKIP") and exits 0 (pass), 1 (fail) or 77 (skip).
 # A test-*.c may name extra sources to compile in, relative to the top of
-# the tree, on a line of its own:
+# the tree, on a line of its own (one with a test-*.sh of the same name is
+# left to that script):
 #     /* host-test-sources: firmware/src/foo.c firmware/src/bar.c */
 # Shell tests get EDGEAI_TOP and EDGEAI_BUILD in their environment.
 #
@@ -93,6 +94,8 @@ run_one() {
 for src in tests/host/test-*.c; do
 	[ -e "$src" ] || continue
 	name=$(basename "$src" .c)
+	# a test-X.c beside an executable test-X.sh is built and run by that script
+	[ -x "tests/host/$name.sh" ] && continue
 	extra=$(sed -n 's|.*host-test-sources:\(.*\)\*/.*|\1|p' "$src")
 	echo "# host: build $name"
 	# shellcheck disable=SC2086
