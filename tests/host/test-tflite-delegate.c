@@ -721,6 +721,42 @@ out:
 	io_free(&got);
 }
 
+/*
+ * An application that resizes an input after the interpreter exists: TFLite
+ * takes its delegates off and applies them again on the new shapes.
+ */
+static void check_resize(const struct model *file_inputs)
+{
+	struct io in = { 0 }, ref = { 0 }, got = { 0 };
+	struct model *m = malloc(sizeof(*m));
+	const int batch = 2;
+	char why[1024] = "";
+	struct run r;
+	size_t total = 0, diff = SIZE_MAX;
+	int ok;
+
+	if (!m)
+		return;
+	*m = *file_inputs;
+	m->n_inputs = 0;	/* seeded inputs of the new shape */
+	ok = run_model(m, NULL, 0, &batch, &in, &ref, &r, why, sizeof(why)) == 0;
+	free(r.log);
+	r.log = NULL;
+	ok = ok && run_model(m, "device=cpu", 0, &batch, &in, &got, &r, why, sizeof(why)) == 0;
+	if (ok)
+		diff = differ(&ref, &got, &total);
+	if (!ktap_ok(ok && diff == 0 && r.seen.delegated == r.seen.nodes_before,
+		     "%s resized to batch %d: %d/%d nodes delegated, %zu of %zu output bytes differ",
+		     m->name, batch, r.seen.delegated, r.seen.nodes_before,
+		     diff == SIZE_MAX ? total : diff, total))
+		ktap_diag("%s\n%s%s", why, tfl_errors, r.log ? r.log : "");
+	free(r.log);
+	io_free(&in);
+	io_free(&ref);
+	io_free(&got);
+	free(m);
+}
+
 /* --- TFLite's own behaviour the plugin is designed around ----------------- */
 
 static TfLiteStatus failing_prepare(TfLiteContext *ctx, TfLiteDelegate *d)
@@ -888,6 +924,7 @@ int main(int argc, char **argv)
 		check_cache(&models[n_models - 1], cache);
 		remove_dir(cache);
 	}
+	check_resize(&models[0]);
 	check_tflite_prepare_failure(&models[0]);
 	free(models);
 	return ktap_finish();
