@@ -41,12 +41,16 @@
 #include "translate.h"
 
 #define EXPORT __attribute__((visibility("default")))
+#define PRINTF(a, b) __attribute__((format(printf, a, b)))
 
 /* BuiltinOperator DELEGATE of the TFLite schema: the code of a delegate kernel's node. */
 #define TFL_OP_DELEGATE 51
 
+struct delegate;
+
 struct partition {
 	struct partition *next;
+	const struct delegate *d;	/* outlives the interpreter, so its kernels */
 	unsigned int id;
 	int *nodes;		/* context node indices, in execution order */
 	int n_nodes;
@@ -54,8 +58,7 @@ struct partition {
 	size_t *in_bytes, *out_bytes;
 	struct edgeai_program *prog;
 	struct edgeai_request *req;
-	int64_t deadline_ns;
-	int log, runs;
+	int runs;
 };
 
 struct delegate {
@@ -69,8 +72,7 @@ struct delegate {
 	unsigned int n_partitions;
 };
 
-static void logf_(const struct delegate *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void logf_(const struct delegate *d, const char *fmt, ...)
+static PRINTF(2, 3) void dlog(const struct delegate *d, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -84,8 +86,7 @@ static void logf_(const struct delegate *d, const char *fmt, ...)
 }
 
 /* An error for the application: TFLite's error reporter. */
-static void ctx_error(TfLiteContext *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void ctx_error(TfLiteContext *ctx, const char *fmt, ...)
+static PRINTF(2, 3) void ctx_error(TfLiteContext *ctx, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -206,24 +207,24 @@ static void log_partition(const struct delegate *d, TfLiteContext *ctx, const st
 		copied += p->in_bytes[k];
 	for (k = 0; k < p->g.n_out; k++)
 		copied += p->out_bytes[k];
-	logf_(d, "partition %u: %d node%s, %d input%s, %d output%s; compile cache: %s%s%s%s",
-	      p->id, p->n_nodes, p->n_nodes == 1 ? "" : "s", p->g.n_in, p->g.n_in == 1 ? "" : "s",
-	      p->g.n_out, p->g.n_out == 1 ? "" : "s",
-	      state & EDGEAI_CACHE_PROGRAM_HIT ? "hit" : "miss",
-	      state & EDGEAI_CACHE_CORRUPT ? ", corrupt entry replaced" : "",
-	      state & EDGEAI_CACHE_STORED ? ", stored" : "",
-	      state & (EDGEAI_CACHE_PROGRAM_HIT | EDGEAI_CACHE_STORED) ? "" : " (no cache)");
+	dlog(d, "partition %u: %d node%s, %d input%s, %d output%s; compile cache: %s%s%s%s",
+	     p->id, p->n_nodes, p->n_nodes == 1 ? "" : "s", p->g.n_in, p->g.n_in == 1 ? "" : "s",
+	     p->g.n_out, p->g.n_out == 1 ? "" : "s",
+	     state & EDGEAI_CACHE_PROGRAM_HIT ? "hit" : "miss",
+	     state & EDGEAI_CACHE_CORRUPT ? ", corrupt entry replaced" : "",
+	     state & EDGEAI_CACHE_STORED ? ", stored" : "",
+	     state & (EDGEAI_CACHE_PROGRAM_HIT | EDGEAI_CACHE_STORED) ? "" : " (no cache)");
 	for (k = 0; k < p->n_nodes; k++) {
 		struct edgeai_placement pl;
 
 		if (edgeai_program_get_placement(p->prog, (unsigned int)k, &pl) < 0)
 			continue;
-		logf_(d, "  node %d %s: %s (%s)", p->nodes[k], node_name(ctx, p->nodes[k]),
-		      edgeai_exec_device_name(pl.device), pl.reason);
+		dlog(d, "  node %d %s: %s (%s)", p->nodes[k], node_name(ctx, p->nodes[k]),
+		     edgeai_exec_device_name(pl.device), pl.reason);
 	}
-	logf_(d, "partition %u: inputs and outputs copied, %zu bytes per invoke: libedgeai "
-	      "binds only buffers of the program's device, and TFLite's tensors live in its "
-	      "own arena", p->id, copied);
+	dlog(d, "partition %u: inputs and outputs copied, %zu bytes per invoke: libedgeai "
+	     "binds only buffers of the program's device, and TFLite's tensors live in its "
+	     "own arena", p->id, copied);
 }
 
 /* Build and compile the partition of @nodes with outputs @outputs. */
@@ -258,8 +259,7 @@ static int partition_new(struct delegate *d, TfLiteContext *ctx, const struct ed
 	r = compile(d, p->g.model, d->opt.policy, 0, &p->prog, err, errsz);
 	if (r < 0)
 		goto fail;
-	p->deadline_ns = d->opt.deadline_ns;
-	p->log = d->opt.log;
+	p->d = d;
 	p->id = d->n_partitions++;
 	state = edgeai_program_get_cache_state(p->prog);
 	if (state > 0 && (state & EDGEAI_CACHE_CORRUPT))
@@ -340,8 +340,8 @@ static TfLiteStatus kernel_prepare(TfLiteContext *ctx, TfLiteNode *node)
 	}
 	if (!p->req) {
 		r = edgeai_request_new(p->prog, &p->req);
-		if (!r && p->deadline_ns)
-			r = edgeai_request_set_deadline(p->req, p->deadline_ns);
+		if (!r && p->d->opt.deadline_ns)
+			r = edgeai_request_set_deadline(p->req, p->d->opt.deadline_ns);
 		if (r < 0) {
 			ctx_error(ctx, "partition %u: no request: %s", p->id, edgeai_strerror(r));
 			p->req = edgeai_request_unref(p->req);
@@ -377,16 +377,15 @@ static TfLiteStatus kernel_invoke(TfLiteContext *ctx, TfLiteNode *node)
 		ctx_error(ctx, "partition %u: failed to %s: %s", p->id, what, edgeai_strerror(r));
 		return kTfLiteDelegateError;
 	}
-	if (p->log && !p->runs) {
+	if (p->d->opt.log && !p->runs) {
 		struct edgeai_request_stats st;
 
 		if (!edgeai_request_get_stats(p->req, &st))
-			fprintf(stderr, "edgeai-tflite: partition %u: first invoke: %llu bytes "
-				"copied, %u device job%s, %u CPU segment%s, %u fallback%s\n", p->id,
-				(unsigned long long)st.bytes_copied, st.device_jobs,
-				st.device_jobs == 1 ? "" : "s", st.cpu_segments,
-				st.cpu_segments == 1 ? "" : "s", st.fallbacks,
-				st.fallbacks == 1 ? "" : "s");
+			dlog(p->d, "partition %u: first invoke: %llu bytes copied, %u device job%s, "
+			     "%u CPU segment%s, %u fallback%s", p->id,
+			     (unsigned long long)st.bytes_copied, st.device_jobs,
+			     st.device_jobs == 1 ? "" : "s", st.cpu_segments,
+			     st.cpu_segments == 1 ? "" : "s", st.fallbacks, st.fallbacks == 1 ? "" : "s");
 	}
 	p->runs++;
 	return kTfLiteOk;
@@ -454,10 +453,10 @@ static TfLiteStatus compile_partitions(struct delegate *d, TfLiteContext *ctx,
 			  "TFLite runs them: %s", params[failed].nodes_to_replace->size,
 			  params[failed].nodes_to_replace->data[0],
 			  node_name(ctx, params[failed].nodes_to_replace->data[0]), err);
-		logf_(d, "nodes %d..%d left to TFLite: their partition does not compile: %s",
-		      params[failed].nodes_to_replace->data[0],
-		      params[failed].nodes_to_replace->data[params[failed].nodes_to_replace->size - 1],
-		      err);
+		dlog(d, "nodes %d..%d left to TFLite: their partition does not compile: %s",
+		     params[failed].nodes_to_replace->data[0],
+		     params[failed].nodes_to_replace->data[params[failed].nodes_to_replace->size - 1],
+		     err);
 		remove_nodes(nodes, params[failed].nodes_to_replace);
 	}
 }
@@ -477,8 +476,8 @@ static TfLiteStatus delegate_prepare(TfLiteContext *ctx, TfLiteDelegate *base)
 	struct edgeai_model *file = NULL;
 	TfLiteIntArray *plan, *nodes = NULL, *left = NULL;
 	TfLiteStatus st = kTfLiteError;
-	char where[320], why[256], list[512];
-	unsigned int first_partition = d->n_partitions;
+	char where[320], why[256], list[4096];
+	unsigned int n_partitions = 0;
 	size_t used = 0;
 	int i, r;
 
@@ -495,12 +494,12 @@ static TfLiteStatus delegate_prepare(TfLiteContext *ctx, TfLiteDelegate *base)
 	if (r == -ENOMEM)
 		goto out;
 	if (r < 0) {
-		logf_(d, "nothing delegated, all %d nodes left to TFLite: %s", plan->size, why);
+		dlog(d, "nothing delegated, all %d nodes left to TFLite: %s", plan->size, why);
 		st = kTfLiteOk;
 		goto out;
 	}
-	logf_(d, "options of the %d node%s read from the model file in %s", plan->size,
-	      plan->size == 1 ? "" : "s", where);
+	dlog(d, "options of the %d node%s read from the model file in %s", plan->size,
+	     plan->size == 1 ? "" : "s", where);
 	for (i = 0; i < left->size; i++) {
 		int n = left->data[i];
 
@@ -511,7 +510,7 @@ static TfLiteStatus delegate_prepare(TfLiteContext *ctx, TfLiteDelegate *base)
 		if (r == 0)
 			nodes->data[nodes->size++] = n;
 		else
-			logf_(d, "node %d %s: left to TFLite: %s", n, node_name(ctx, n), why);
+			dlog(d, "node %d %s: left to TFLite: %s", n, node_name(ctx, n), why);
 	}
 	if (compile_partitions(d, ctx, file, nodes) != kTfLiteOk)
 		goto out;
@@ -522,11 +521,10 @@ static TfLiteStatus delegate_prepare(TfLiteContext *ctx, TfLiteDelegate *base)
 		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s (node %d)",
 					 i ? ", " : "", node_name(ctx, left->data[i]),
 					 left->data[i]);
-	for (struct partition *p = d->ready; p; p = p->next)
+	for (struct partition *p = d->ready; p; p = p->next, n_partitions++)
 		log_partition(d, ctx, p);
-	logf_(d, "delegated %d of %d nodes in %u partition%s; left to TFLite: %s", nodes->size,
-	      plan->size, d->n_partitions - first_partition,
-	      d->n_partitions - first_partition == 1 ? "" : "s", left->size ? list : "none");
+	dlog(d, "delegated %d of %d nodes in %u partition%s; left to TFLite: %s", nodes->size,
+	    plan->size, n_partitions, n_partitions == 1 ? "" : "s", left->size ? list : "none");
 	d->file = file;
 	if (nodes->size &&
 	    ctx->ReplaceNodeSubsetsWithDelegateKernels(ctx, kernel, nodes, base) != kTfLiteOk)
@@ -611,7 +609,7 @@ TfLiteDelegate *tflite_plugin_create_delegate(char **keys, char **values, size_t
 	d->base.Prepare = delegate_prepare;
 	d->base.flags = kTfLiteDelegateFlagsNone;
 	etfl_options_format(&d->opt, opts, sizeof(opts));
-	logf_(d, "libedgeai %s, %s", edgeai_version(), opts);
+	dlog(d, "libedgeai %s, %s", edgeai_version(), opts);
 	return &d->base;
 }
 

@@ -157,7 +157,7 @@ struct observed {
 	int calls;		/* Prepare calls */
 	int status;
 	int nodes_before, delegated, partitions;
-	char left[1024];	/* "OP (node N), ..." as the plugin's log writes it */
+	char left[4096];	/* "OP (node N), ..." as the plugin's log writes it */
 };
 
 static struct observed seen;
@@ -430,7 +430,7 @@ static size_t differ(const struct io *a, const struct io *b, size_t *ret_total)
 /* The plugin's summary line agrees with what TFLite's plan shows. */
 static int log_agrees(const struct run *r, char *why, size_t whysz)
 {
-	char want[1400];
+	char want[4400];
 	const char *left = r->seen.left[0] ? r->seen.left : "none";
 
 	snprintf(want, sizeof(want), "edgeai-tflite: delegated %d of %d nodes in %d partition%s; "
