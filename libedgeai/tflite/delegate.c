@@ -168,7 +168,8 @@ static int compile(const struct delegate *d, const struct edgeai_model *m, uint3
 }
 
 /*
- * The support check: node @node_index alone, as libedgeai would take it.
+ * The support check: node @node_index alone, on int8/uint8 activations, as
+ * libedgeai would take it.
  * With policy=device_only that means the device runs it (else it stays
  * with TFLite's kernels, never libedgeai's CPU path); otherwise that the
  * compiler compiles it: libedgeai's CPU path runs whatever it compiles,
@@ -184,6 +185,21 @@ static int check_node(const struct delegate *d, TfLiteContext *ctx, const struct
 	r = etfl_graph_build(ctx, file, &node_index, 1, NULL, 0, &g, why, whysz);
 	if (r < 0)
 		return r;
+	/*
+	 * libedgeai's bit-exactness with TFLite is established on int8/uint8
+	 * activations (the compiler also plans int16/int32 tensors, e.g. shape
+	 * inputs and biases, which stay constants here).
+	 */
+	for (uint32_t k = 0; k < g.model->n_tensors; k++) {
+		const struct ea_tensor *t = &g.model->t[k];
+
+		if (t->buffer || t->type == TFL_INT8 || t->type == TFL_UINT8)
+			continue;
+		snprintf(why, whysz, "tensor '%s' is %s: the delegate takes int8/uint8 "
+			 "activations", t->name, edgeai_tensor_type_name(t->type));
+		etfl_graph_done(&g);
+		return -EOPNOTSUPP;
+	}
 	if (d->opt.policy == EDGEAI_POLICY_DEVICE_ONLY)
 		r = compile(d, g.model, EDGEAI_POLICY_DEVICE_ONLY, 0, &prog, why, whysz);
 	else

@@ -123,7 +123,12 @@ ok $quant_ok "edgeaictl quantize: the three int8 models and BlazeFace with float
 # golden cases first, a real int8 model last (the cache checks use it)
 while read -r name _; do
 	d=$tmp/cases/$name
-	echo "$name all $d/model.tflite $(ls "$d"/in*.bin | sort -V | tr '\n' ' ')"
+	ins='' k=0
+	while [ -f "$d/in$k.bin" ]; do
+		ins="$ins $d/in$k.bin"
+		k=$((k + 1))
+	done
+	echo "$name all $d/model.tflite$ins"
 done < "$tmp/cases/cases.txt" > "$tmp/manifest"
 {
 	echo "float_island partial $tmp/float-island.tflite"
