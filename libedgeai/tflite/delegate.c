@@ -169,11 +169,11 @@ static int compile(const struct delegate *d, const struct edgeai_model *m, uint3
 
 /*
  * The support check: node @node_index alone, on int8/uint8 activations, as
- * libedgeai would take it.
- * With policy=device_only that means the device runs it (else it stays
- * with TFLite's kernels, never libedgeai's CPU path); otherwise that the
- * compiler compiles it: libedgeai's CPU path runs whatever it compiles,
- * bit-exact with TFLite, and puts on the device what the device takes.
+ * libedgeai would take it. With policy=device_only that means the device
+ * runs it (else it stays with TFLite's kernels, never libedgeai's CPU
+ * path); otherwise that the compiler compiles it: libedgeai's CPU path runs
+ * whatever it compiles, bit-exact with TFLite, and puts on the device what
+ * the device takes.
  */
 static int check_node(const struct delegate *d, TfLiteContext *ctx, const struct edgeai_model *file,
 		      int node_index, char *why, size_t whysz)
