@@ -492,7 +492,7 @@ static TfLiteStatus delegate_prepare(TfLiteContext *ctx, TfLiteDelegate *base)
 	struct edgeai_model *file = NULL;
 	TfLiteIntArray *plan, *nodes = NULL, *left = NULL;
 	TfLiteStatus st = kTfLiteError;
-	char where[320], why[256], list[4096];
+	char where[320], why[256], list[8192];
 	unsigned int n_partitions = 0;
 	size_t used = 0;
 	int i, r;

@@ -157,7 +157,7 @@ struct observed {
 	int calls;		/* Prepare calls */
 	int status;
 	int nodes_before, delegated, partitions;
-	char left[4096];	/* "OP (node N), ..." as the plugin's log writes it */
+	char left[8192];	/* "OP (node N), ..." as the plugin's log writes it */
 };
 
 static struct observed seen;
@@ -430,7 +430,7 @@ static size_t differ(const struct io *a, const struct io *b, size_t *ret_total)
 /* The plugin's summary line agrees with what TFLite's plan shows. */
 static int log_agrees(const struct run *r, char *why, size_t whysz)
 {
-	char want[4400];
+	char want[8400];
 	const char *left = r->seen.left[0] ? r->seen.left : "none";
 
 	snprintf(want, sizeof(want), "edgeai-tflite: delegated %d of %d nodes in %d partition%s; "
@@ -721,6 +721,30 @@ out:
 	io_free(&got);
 }
 
+/* deadline_us reaches the requests; without a device nothing has to wait for one. */
+static void check_deadline(const struct model *m)
+{
+	struct io in = { 0 }, ref = { 0 }, got = { 0 };
+	char why[1024] = "";
+	struct run r;
+	size_t total = 0;
+	int ok;
+
+	ok = run_model(m, NULL, 0, NULL, &in, &ref, &r, why, sizeof(why)) == 0;
+	free(r.log);
+	r.log = NULL;
+	ok = ok && run_model(m, "device=auto,deadline_us=1000", 0, NULL, &in, &got, &r, why,
+			     sizeof(why)) == 0 && differ(&ref, &got, &total) == 0;
+	if (!ktap_ok(ok && r.seen.delegated == r.seen.nodes_before,
+		     "deadline_us=1000: %s runs delegated (%d/%d nodes), equal to TFLite",
+		     m->name, r.seen.delegated, r.seen.nodes_before))
+		ktap_diag("%s", why);
+	free(r.log);
+	io_free(&in);
+	io_free(&ref);
+	io_free(&got);
+}
+
 /*
  * An application that resizes an input after the interpreter exists: TFLite
  * takes its delegates off and applies them again on the new shapes.
@@ -924,6 +948,7 @@ int main(int argc, char **argv)
 		check_cache(&models[n_models - 1], cache);
 		remove_dir(cache);
 	}
+	check_deadline(&models[n_models - 1]);
 	check_resize(&models[0]);
 	check_tflite_prepare_failure(&models[0]);
 	free(models);
