@@ -18,11 +18,12 @@
  * TfLiteModelCreateFromFile() and Interpreter(model_path=...), or the
  * caller's buffer for TfLiteModelCreate() and model_content=), and every
  * tensor's name and every constant's data point into it. So the delegate
- * takes the lowest such pointer, finds the readable mapping that holds it
- * in /proc/self/maps, and walks down from the pointer to the flatbuffer's
- * start: bytes 4..7 are the file identifier "TFL3". Each candidate is read
- * with edgeai_model_load(), bounded by the end of the mapping, and kept
- * only when its first subgraph is this graph: every tensor of the file has
+ * takes the lowest such pointer (of the constants first, then of the
+ * names), finds the readable mapping that holds it in /proc/self/maps,
+ * and walks down from the pointer to the flatbuffer's start: bytes 4..7
+ * are the file identifier "TFL3". Each candidate is read with
+ * edgeai_model_load(), bounded by the end of the mapping, and kept only
+ * when its first subgraph is this graph: every tensor of the file has
  * the context's name and type, and every constant the context's bytes.
  * Only then is an operator's options taken from it, and only for a node
  * with the operator's code, inputs and outputs (etfl_model_file_op()).
@@ -115,30 +116,15 @@ static int matches(const struct edgeai_model *m, const TfLiteContext *ctx)
 	return 1;
 }
 
-int etfl_model_file_find(TfLiteContext *ctx, struct edgeai_model **ret, char *where,
-			 size_t wheresz, char *err, size_t errsz)
+/* Walk down from @low (inside the flatbuffer) to its start; see the top of the file. */
+static int find_from(TfLiteContext *ctx, uintptr_t low, struct edgeai_model **ret, char *where,
+		     size_t wheresz, char *err, size_t errsz)
 {
-	uintptr_t low = UINTPTR_MAX, p, stop;
-	struct mapping map;
 	unsigned int tried = 0;
-	size_t i;
+	struct mapping map;
+	uintptr_t p, stop;
 	int r;
 
-	/* The lowest pointer TFLite took from the flatbuffer. */
-	for (i = 0; i < ctx->tensors_size; i++) {
-		const TfLiteTensor *t = &ctx->tensors[i];
-
-		if (t->name && t->name[0] && (uintptr_t)t->name < low)
-			low = (uintptr_t)t->name;
-		if (t->allocation_type == kTfLiteMmapRo && t->data.raw && t->bytes &&
-		    (uintptr_t)t->data.raw < low)
-			low = (uintptr_t)t->data.raw;
-	}
-	if (low == UINTPTR_MAX) {
-		snprintf(err, errsz, "the graph has no named tensor and no constant to find its "
-			 "model file by");
-		return -ENOENT;
-	}
 	r = find_mapping(low, &map);
 	if (r < 0) {
 		snprintf(err, errsz, "no readable mapping holds the model's tensors (%s)",
@@ -182,6 +168,40 @@ int etfl_model_file_find(TfLiteContext *ctx, struct edgeai_model **ret, char *wh
 	snprintf(err, errsz, "no TFLite flatbuffer in memory (%s) matches the graph: not the "
 		 "first subgraph of its model?", map.path[0] ? map.path : "anonymous memory");
 	return -ENOENT;
+}
+
+int etfl_model_file_find(TfLiteContext *ctx, struct edgeai_model **ret, char *where,
+			 size_t wheresz, char *err, size_t errsz)
+{
+	uintptr_t low_const = UINTPTR_MAX, low_name = UINTPTR_MAX;
+	size_t i;
+	int r;
+
+	/*
+	 * The lowest pointers TFLite took from the flatbuffer: constants'
+	 * data first (always in it), then names (tensors a kernel or another
+	 * delegate added may carry names from elsewhere).
+	 */
+	for (i = 0; i < ctx->tensors_size; i++) {
+		const TfLiteTensor *t = &ctx->tensors[i];
+
+		if (t->allocation_type == kTfLiteMmapRo && t->data.raw && t->bytes &&
+		    (uintptr_t)t->data.raw < low_const)
+			low_const = (uintptr_t)t->data.raw;
+		if (t->name && t->name[0] && (uintptr_t)t->name < low_name)
+			low_name = (uintptr_t)t->name;
+	}
+	if (low_const == UINTPTR_MAX && low_name == UINTPTR_MAX) {
+		snprintf(err, errsz, "the graph has no named tensor and no constant to find its "
+			 "model file by");
+		return -ENOENT;
+	}
+	r = -ENOENT;
+	if (low_const != UINTPTR_MAX)
+		r = find_from(ctx, low_const, ret, where, wheresz, err, errsz);
+	if (r == -ENOENT && low_name != UINTPTR_MAX)
+		r = find_from(ctx, low_name, ret, where, wheresz, err, errsz);
+	return r;
 }
 
 const struct ea_op *etfl_model_file_op(const struct edgeai_model *file, int node_index,
