@@ -10,6 +10,18 @@ DESTDIR ?=
 BUILD   ?= $(CURDIR)/build
 export EDGEAI_CACHE ?= $(HOME)/.cache/edgeai
 
+# Cross-building the module (README, "Bring-up on your board"):
+#   make module ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- [KDIR=...]
+# ARCH and CROSS_COMPILE go to kbuild as given. For arm64, KDIR defaults
+# to the board kernel that tests/arm64 builds into the cache: Debian's
+# linux-headers-6.12-arm64 cannot serve, its kernel has no CONFIG_DRM_ACCEL
+# (nor /dev/accel). Firmware images are data packed by a host tool: they
+# are the same for every ARCH.
+ifeq ($(ARCH),arm64)
+KDIR ?= $(firstword $(patsubst %/done,%/build,$(wildcard $(EDGEAI_CACHE)/arm64/kernel-*/done)) \
+		    $(wildcard /usr/src/linux-headers-6.12*-arm64))
+endif
+
 # Debian's 6.12 headers by default, else the running kernel's build tree.
 KDIR ?= $(firstword $(wildcard /usr/src/linux-headers-6.12*-amd64) \
 		    $(wildcard /lib/modules/$(shell uname -r)/build))
@@ -19,7 +31,7 @@ V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 
 .PHONY: all help module firmware lib tools clean install deps check demo \
-	check-host check-vm check-kunit check-style check-e2e bench
+	check-host check-vm check-kunit check-style check-e2e check-arm64 bench
 
 all: module firmware lib tools
 
@@ -34,13 +46,15 @@ help:
 	@echo '                 firmware to /lib/firmware/edgeai'
 	@echo '  deps           install the Debian packages the build and tests need'
 	@echo '  check          all test lanes (host, VM, KUnit, style, e2e); ends with "N passed, N failed"'
+	@echo '  check-arm64    the arm64 board lane (QEMU virt, device tree); not part of check'
 	@echo '  demo           the board in a systemd VM: edgeaid, BlazeFace on the NPU finding the face'
 	@echo '                 in astronaut.png (build/demo/astronaut-faces.png), two applications sharing it'
 	@echo '  bench          benchmarks (ratios measured side by side); figures in build/bench.json'
 	@echo '  clean          remove build/ and kernel objects (the cache $(EDGEAI_CACHE) stays)'
 
 module:
-	@test -n "$(KDIR)" || { echo 'make: no kernel headers; run make deps or set KDIR' >&2; exit 1; }
+	@test -n "$(KDIR)" || { echo 'make: no kernel headers; run make deps or set KDIR (arm64: make check-arm64 builds the board kernel)' >&2; exit 1; }
+	@grep -qs '^CONFIG_DRM_ACCEL=y' $(KDIR)/.config || { echo 'make: $(KDIR) is a kernel without CONFIG_DRM_ACCEL=y: edgeai.ko needs the accel subsystem (set KDIR; for arm64 see README, "Bring-up on your board")' >&2; exit 1; }
 	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 firmware:
@@ -79,6 +93,9 @@ check-style:
 	$(Q)tests/run-lanes.sh style
 check-e2e:
 	$(Q)tests/run-lanes.sh e2e
+# Not in `make check` (yet): the arm64 board lane.
+check-arm64:
+	$(Q)tests/run-lanes.sh arm64
 
 demo: deps all
 	$(Q)tests/e2e/demo.sh

@@ -14,7 +14,8 @@
  * bench: latency mean/median/p95/p99 and throughput over N runs (seeded
  * random inputs unless --input is given).
  *
- * Both are entered from edgeaictl's main() with argv[0] = "run"/"bench".
+ * Both are verbs of edgeaictl.c's table, called with argv[0] = "run"/"bench"
+ * and parsing their own options.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,9 +30,8 @@
 
 #include <edgeai/edgeai.h>
 
-#include "ctl-ops.h"
+#include "edgeaictl.h"
 
-#define CTL_EXIT_USAGE 2
 #define CTL_MAX_IO 64
 
 static const char *prog_name(void)
@@ -117,22 +117,6 @@ static void *slurp(const char *path, size_t *len)
 	}
 	fclose(f);
 	return buf;
-}
-
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
 }
 
 static size_t tensor_bytes(const struct edgeai_tensor_info *t)
@@ -221,7 +205,7 @@ static int session_open(struct session *s, const char *path,
 	if ((n_files || !random) && n_files != s->n_in) {
 		fprintf(stderr, "%s: %s has %u input%s, %u --input given\n", prog_name(), path,
 			s->n_in, s->n_in == 1 ? "" : "s", n_files);
-		return CTL_EXIT_USAGE;
+		return EXIT_USAGE;
 	}
 	for (i = 0; i < s->n_in; i++) {
 		struct edgeai_tensor_info ti;
@@ -314,9 +298,9 @@ static void print_placement(struct session *s, FILE *f, int json)
 			continue;
 		if (json) {
 			fprintf(f, "%s{\"op\": %d, \"name\": ", i ? ", " : "", i);
-			json_str(f, p.op_name);
+			json_string(f, p.op_name);
 			fprintf(f, ", \"device\": \"%s\", \"reason\": ", edgeai_exec_device_name(p.device));
-			json_str(f, p.reason);
+			json_string(f, p.reason);
 			fputc('}', f);
 		} else {
 			fprintf(f, "  op %3d %-26s %-4s %s\n", i, p.op_name,
@@ -358,7 +342,7 @@ static const char *cache_words(const struct edgeai_program *prog, char *buf, siz
 	return buf;
 }
 
-int ctl_run(int argc, char **argv)
+int verb_run(int argc, char *argv[])
 {
 	static const struct option options[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -388,7 +372,7 @@ int ctl_run(int argc, char **argv)
 		case 'i':
 			if (n_files >= CTL_MAX_IO) {
 				fprintf(stderr, "%s: too many --input\n", prog_name());
-				return CTL_EXIT_USAGE;
+				return EXIT_USAGE;
 			}
 			files[n_files++] = optarg;
 			break;
@@ -397,7 +381,7 @@ int ctl_run(int argc, char **argv)
 			break;
 		case 'd':
 			if (parse_device(optarg, &o))
-				return CTL_EXIT_USAGE;
+				return EXIT_USAGE;
 			break;
 		case 'j':
 			json = 1;
@@ -412,13 +396,13 @@ int ctl_run(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "Try '%s run --help' for more information.\n", prog_name());
-			return CTL_EXIT_USAGE;
+			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1 || !dir) {
 		fprintf(stderr, "%s: run needs one MODEL.tflite and --output-dir DIR\n"
 			"Try '%s run --help' for more information.\n", prog_name(), prog_name());
-		return CTL_EXIT_USAGE;
+		return EXIT_USAGE;
 	}
 	model = argv[optind];
 	r = session_open(&s, model, &o, files, n_files, 0);
@@ -450,14 +434,14 @@ int ctl_run(int argc, char **argv)
 	}
 	if (json) {
 		printf("{\"model\": ");
-		json_str(stdout, model);
+		json_string(stdout, model);
 		printf(", \"cpu_kernels\": \"%s\", \"compile_ms\": %.3f, \"cache\": \"%s\", \"run_ms\": %.3f, \"outputs\": [",
 		       edgeai_cpu_kernels(s.prog), s.compile_ms,
 		       cache_words(s.prog, cw, sizeof(cw)), ms);
 		for (i = 0; i < s.n_out; i++) {
 			snprintf(path, sizeof(path), "%s/output%u.bin", dir, i);
 			printf("%s{\"index\": %u, \"path\": ", i ? ", " : "", i);
-			json_str(stdout, path);
+			json_string(stdout, path);
 			printf(", \"bytes\": %zu}", s.out_size[i]);
 		}
 		printf("], ");
@@ -503,7 +487,7 @@ static int parse_count(const char *s, unsigned long max, unsigned long *ret)
 	return errno || end == s || *end || *ret > max || s[0] == '-' ? -EINVAL : 0;
 }
 
-int ctl_bench(int argc, char **argv)
+int verb_bench(int argc, char *argv[])
 {
 	static const struct option options[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -533,24 +517,24 @@ int ctl_bench(int argc, char **argv)
 			return 0;
 		case 'i':
 			if (n_files >= CTL_MAX_IO)
-				return CTL_EXIT_USAGE;
+				return EXIT_USAGE;
 			files[n_files++] = optarg;
 			break;
 		case 'd':
 			if (parse_device(optarg, &o))
-				return CTL_EXIT_USAGE;
+				return EXIT_USAGE;
 			break;
 		case 'n':
 			if (parse_count(optarg, 1000000, &v) || !v) {
 				fprintf(stderr, "%s: --iterations needs 1..1000000\n", prog_name());
-				return CTL_EXIT_USAGE;
+				return EXIT_USAGE;
 			}
 			iters = v;
 			break;
 		case 'w':
 			if (parse_count(optarg, 1000, &v)) {
 				fprintf(stderr, "%s: --warmup needs 0..1000\n", prog_name());
-				return CTL_EXIT_USAGE;
+				return EXIT_USAGE;
 			}
 			warm = v;
 			break;
@@ -565,12 +549,12 @@ int ctl_bench(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "Try '%s bench --help' for more information.\n", prog_name());
-			return CTL_EXIT_USAGE;
+			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "%s: bench needs one MODEL.tflite\n", prog_name());
-		return CTL_EXIT_USAGE;
+		return EXIT_USAGE;
 	}
 	model = argv[optind];
 	r = session_open(&s, model, &o, files, n_files, 1);
@@ -614,7 +598,7 @@ int ctl_bench(int argc, char **argv)
 
 		if (json) {
 			printf("{\"model\": ");
-			json_str(stdout, model);
+			json_string(stdout, model);
 			printf(", \"cpu_kernels\": \"%s\", \"iterations\": %lu, \"warmup\": %lu, "
 			       "\"compile_ms\": %.3f, \"mean_ms\": %.4f, \"median_ms\": %.4f, "
 			       "\"p95_ms\": %.4f, \"p99_ms\": %.4f, \"min_ms\": %.4f, \"max_ms\": %.4f, "

@@ -2,7 +2,9 @@
 /*
  * edgeaictl - inspect and test edgeai accelerators.
  *
- * Works without the daemon: it talks to the devices through libedgeai.
+ * The options, the verb table with dispatch and help, and the verbs that
+ * use libedgeai: status, selftest, inspect and quantize. The others live in
+ * ctl-ops.c and ctl-model.c (edgeaictl.h). Works without edgeaid.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -18,17 +20,17 @@
 
 #include <edgeai/edgeai.h>
 
-#include "ctl-ops.h"
-
-#define EXIT_USAGE 2
+#include "edgeaictl.h"
+#include "shared/macro.h"
 
 #define SELFTEST_SIZE (64 * 1024)
 #define SELFTEST_TIMEOUT_NS (INT64_C(10) * 1000000000)
 
 #define program program_invocation_short_name
 
+int arg_json;
+
 static struct {
-	int json;
 	const char *device;
 	const char *output;
 	const char *calib_dir;
@@ -40,106 +42,20 @@ static struct {
 	int quiet;
 } arg = { .samples = 8, .seed = 1, .rand_lo = -1.0f, .rand_hi = 1.0f };
 
-static void help(void)
+void json_string(FILE *f, const char *s)
 {
-	printf("Usage: %s [OPTIONS] COMMAND\n"
-	       "\n"
-	       "Inspect and test edgeai NPU/DSP accelerators (/dev/accel/accelN devices of the\n"
-	       "edgeai kernel driver). edgeaictl talks to the devices directly through\n"
-	       "libedgeai and works with or without the edgeaid daemon.\n"
-	       "\n"
-	       "Commands:\n"
-	       "  status            Show a table of the accelerators: device node, type (npu,\n"
-	       "                    dsp), cores, firmware version, runtime PM state, current\n"
-	       "                    and maximum clock, temperature, utilization over 0.25 s,\n"
-	       "                    open files (clients) and capabilities; then edgeaid's\n"
-	       "                    policy (power profile, thermal limit, throttling,\n"
-	       "                    fallback advice, application rules) when it runs.\n"
-	       "                    Identity comes from the driver (GET_PARAM), or from\n"
-	       "                    sysfs when the device cannot be opened.\n"
-	       "  selftest          On each device, run a job that fills and copies buffers,\n"
-	       "                    once submitted by ioctl and once through io_uring, verify\n"
-	       "                    every byte with the CPU, and print the device time of each\n"
-	       "                    job and OK, FAIL or SKIP (io_uring not offered by the\n"
-	       "                    kernel).\n"
-	       "  inspect MODEL     Show a .tflite model: inputs and outputs with shapes,\n"
-	       "                    types and quantization, and its operators with counts.\n"
-	       "  quantize IN -o OUT\n"
-	       "                    Full-integer post-training quantization of a float\n"
-	       "                    .tflite model (int8 activations, per-channel int8\n"
-	       "                    weights, int32 biases), calibrated on --calib files or\n"
-	       "                    --samples seeded random inputs. Prints sizes, ops and\n"
-	       "                    int8-vs-float error per output; progress on stderr.\n"
-	       "  run MODEL --input IN0.bin [--input ...] --output-dir DIR\n"
-	       "                    Run an int8/uint8 .tflite model: raw input tensors in\n"
-	       "                    model order, DIR/output0.bin... out, and where each op\n"
-	       "                    ran (--device auto|cpu|npu|dsp). See \"run --help\".\n"
-	       "  bench MODEL       Latency (mean, median, p95, p99) and throughput of a\n"
-	       "                    model. See \"bench --help\".\n"
-	       "  clients           Open files of the devices (from /proc/PID/fdinfo): client\n"
-	       "                    id, pid, command, device time; with edgeaid running also\n"
-	       "                    its application, priority and weight.\n"
-	       "  top [N [MS]]      clients with utilization, refreshed every MS ms (1000),\n"
-	       "                    N times (default: until interrupted on a terminal).\n"
-	       "  power [get]       Power profile (edgeaid), runtime PM state and devfreq\n"
-	       "                    current/min/max frequencies of each device.\n"
-	       "  power set PROFILE Ask edgeaid for power-saver, balanced or performance.\n"
-	       "  thermal           Temperature and trips of each device, edgeaid's limit\n"
-	       "                    and whether it throttles.\n"
-	       "  why               Explain edgeaid's last throttle or fallback decision.\n"
-	       "\n"
-	       "Options:\n"
-	       "  -d, --device=PATH Use only the device node PATH (e.g. /dev/accel/accel0).\n"
-	       "  -j, --json        Print JSON on standard output instead of a table.\n"
-	       "  -o, --output=FILE quantize: write the int8 model to FILE.\n"
-	       "      --calib=DIR   quantize: calibrate on the files in DIR (sorted by\n"
-	       "                    name); each holds the float32 values of every model\n"
-	       "                    input, concatenated in input order.\n"
-	       "      --samples=N   quantize: N random calibration inputs (default 8).\n"
-	       "      --seed=N      quantize: seed of the random inputs (default 1).\n"
-	       "      --range=LO:HI quantize: random inputs uniform in [LO, HI]\n"
-	       "                    (default -1:1).\n"
-	       "      --percentile=P quantize: clip activation ranges to the P-th\n"
-	       "                    percentile (e.g. 99.99) instead of min/max.\n"
-	       "      --io=TYPE     quantize: model input/output type: int8 (default),\n"
-	       "                    uint8 or float.\n"
-	       "  -q, --quiet       quantize: no progress on stderr.\n"
-	       "  -h, --help        Show this help and exit.\n"
-	       "  -V, --version     Show the version of edgeaictl and libedgeai and exit.\n"
-	       "\n"
-	       "Exit status:\n"
-	       "  0  success (status: at least one device; selftest: every test passed)\n"
-	       "  1  failure (no accelerator found, a device error, a selftest failed,\n"
-	       "     a malformed model or one that cannot be quantized)\n"
-	       "  2  usage error (unknown command or option)\n"
-	       "\n"
-	       "Environment:\n"
-	       "  EDGEAI_DEBUG=1    libedgeai logs each failing call to standard error.\n"
-	       "\n"
-	       "Examples:\n"
-	       "  %s status\n"
-	       "  %s selftest --device /dev/accel/accel1 --json\n"
-	       "  %s inspect face_detection_short_range.tflite\n"
-	       "  %s quantize model.tflite -o model-int8.tflite --samples 16 --json\n"
-	       "\n"
-	       "See also: edgeaid(8), modinfo edgeai\n",
-	       program, program, program, program, program);
-}
-
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
+	fputc('"', f);
+	for (; s && *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
 		if (c == '"' || c == '\\')
-			printf("\\%c", c);
+			fprintf(f, "\\%c", c);
 		else if (c < 0x20)
-			printf("\\u%04x", c);
+			fprintf(f, "\\u%04x", c);
 		else
-			putchar(c);
+			fputc(c, f);
 	}
-	putchar('"');
+	fputc('"', f);
 }
 
 static void format_fw(uint32_t v, char *buf, size_t size)
@@ -234,7 +150,7 @@ static void print_hz(long long hz)
 		printf(" %8lld", hz / 1000000);
 }
 
-static int cmd_status(void)
+static int verb_status(int argc _unused_, char *argv[] _unused_)
 {
 	struct edgeai_device_info *infos = NULL;
 	struct ctl_live *live = NULL;
@@ -264,7 +180,7 @@ static int cmd_status(void)
 	/* utilization over a quarter second */
 	ctl_status_live(nodes, cores, n, live, 250);
 
-	if (arg.json) {
+	if (arg_json) {
 		printf("{\"devices\":[");
 		for (int i = 0; i < n; i++) {
 			const struct edgeai_device_info *d = &infos[i];
@@ -272,9 +188,9 @@ static int cmd_status(void)
 
 			format_fw(d->fw_version, fw, sizeof(fw));
 			printf("%s{\"node\":", i ? "," : "");
-			json_string(d->node);
+			json_string(stdout, d->node);
 			printf(",\"name\":");
-			json_string(d->name);
+			json_string(stdout, d->name);
 			printf(",\"type\":\"%s\",\"cores\":%u,\"firmware_version\":\"%s\","
 			       "\"fw_abi_version\":%u,\"capabilities\":%llu,\"capability_names\":[",
 			       edgeai_device_type_name(d->type), d->core_count, fw, d->fw_abi_version,
@@ -286,18 +202,18 @@ static int cmd_status(void)
 
 				for (tok = strtok_r(caps, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 					printf("%s", first ? "" : ",");
-					json_string(tok);
+					json_string(stdout, tok);
 					first = 0;
 				}
 			}
 			printf("],\"source\":\"%s\",\"runtime_status\":", d->from_ioctl ? "ioctl" : "sysfs");
-			json_string(l->state);
+			json_string(stdout, l->state);
 			printf(",\"cur_freq_hz\":%lld,\"max_freq_hz\":%lld,\"temp_mc\":%lld,"
 			       "\"utilization_pct\":%.1f,\"clients\":%d}",
 			       l->cur_hz, l->max_hz, l->temp_mc, l->util_pct, l->clients);
 		}
 		printf("],\"policy\":");
-		ctl_status_policy(1);
+		ctl_status_policy();
 		printf("}\n");
 	} else if (n > 0) {
 		printf("%-18s %-4s %5s %-8s %-10s %8s %8s %6s %5s %7s  %s\n", "NODE", "TYPE", "CORES",
@@ -323,7 +239,7 @@ static int cmd_status(void)
 				printf(" %4.0f%%", l->util_pct);
 			printf(" %7d  %s%s\n", l->clients, caps, d->from_ioctl ? "" : " (from sysfs)");
 		}
-		ctl_status_policy(0);
+		ctl_status_policy();
 	}
 	free(live);
 	free(nodes);
@@ -423,7 +339,7 @@ out:
 	edgeai_buffer_unref(dst);
 }
 
-static int cmd_selftest(void)
+static int verb_selftest(int argc _unused_, char *argv[] _unused_)
 {
 	struct edgeai_device_info *infos = NULL;
 	int n = 0, failed = 0, r;
@@ -433,12 +349,12 @@ static int cmd_selftest(void)
 		return EXIT_FAILURE;
 	if (n == 0) {
 		free(infos);
-		if (arg.json)
+		if (arg_json)
 			printf("{\"devices\":[],\"result\":\"fail\"}\n");
 		return no_device_error();
 	}
 
-	if (arg.json)
+	if (arg_json)
 		printf("{\"devices\":[");
 	for (int i = 0; i < n; i++) {
 		struct selftest_result res[2] = { { .path = "ioctl" }, { .path = "io_uring" } };
@@ -459,9 +375,9 @@ static int cmd_selftest(void)
 		}
 		edgeai_device_unref(dev);
 
-		if (arg.json) {
+		if (arg_json) {
 			printf("%s{\"node\":", i ? "," : "");
-			json_string(infos[i].node);
+			json_string(stdout, infos[i].node);
 			printf(",\"type\":\"%s\",\"tests\":[", edgeai_device_type_name(infos[i].type));
 			for (int k = 0; k < 2; k++) {
 				printf("%s{\"name\":\"fill_copy\",\"path\":\"%s\",\"result\":\"%s\","
@@ -473,7 +389,7 @@ static int cmd_selftest(void)
 
 					snprintf(msg, sizeof(msg), "%s: %s", res[k].what,
 						 edgeai_strerror(res[k].error));
-					json_string(msg);
+					json_string(stdout, msg);
 				} else {
 					printf("null");
 				}
@@ -492,7 +408,7 @@ static int cmd_selftest(void)
 			}
 		}
 	}
-	if (arg.json)
+	if (arg_json)
 		printf("],\"result\":\"%s\"}\n", failed ? "fail" : "ok");
 	else
 		printf("selftest: %s (%d failed)\n", failed ? "FAIL" : "OK", failed);
@@ -523,7 +439,7 @@ static void print_quant_human(const struct edgeai_tensor_info *t)
 static void print_tensor_json(const struct edgeai_tensor_info *t)
 {
 	printf("{\"index\":%u,\"name\":", t->index);
-	json_string(t->name);
+	json_string(stdout, t->name);
 	printf(",\"type\":\"%s\",\"shape\":", edgeai_tensor_type_name(t->type));
 	print_shape(t);
 	printf(",\"quantization\":");
@@ -582,7 +498,7 @@ static void print_ops_json(const struct edgeai_model *m)
 	if (count_ops(m, &c, &n) >= 0)
 		for (int i = 0; i < n; i++) {
 			printf("%s{\"op\":", i ? "," : "");
-			json_string(c[i].name);
+			json_string(stdout, c[i].name);
 			printf(",\"code\":%d,\"count\":%u}", c[i].code, c[i].count);
 		}
 	printf("]");
@@ -617,60 +533,56 @@ static int load_model(const char *path, struct edgeai_model **ret)
 	return r;
 }
 
-static int cmd_inspect(const char *path)
+/* The inputs (or @outputs) of @m: JSON array elements, or one table line each. */
+static void print_tensors(const struct edgeai_model *m, int outputs)
 {
+	int n = edgeai_model_count(m, outputs ? EDGEAI_COUNT_OUTPUTS : EDGEAI_COUNT_INPUTS);
+
+	for (int i = 0; i < n; i++) {
+		struct edgeai_tensor_info t;
+
+		if (outputs)
+			edgeai_model_get_output(m, (unsigned int)i, &t);
+		else
+			edgeai_model_get_input(m, (unsigned int)i, &t);
+		if (arg_json) {
+			printf("%s", i ? "," : "");
+			print_tensor_json(&t);
+			continue;
+		}
+		printf("  %-2d %-28s %-8s ", i, t.name, edgeai_tensor_type_name(t.type));
+		print_shape(&t);
+		printf("  ");
+		print_quant_human(&t);
+		printf("\n");
+	}
+}
+
+static int verb_inspect(int argc _unused_, char *argv[])
+{
+	const char *path = argv[1];
 	struct edgeai_model *m = NULL;
-	int n_in, n_out;
 
 	if (load_model(path, &m) < 0)
 		return EXIT_FAILURE;
-	n_in = edgeai_model_count(m, EDGEAI_COUNT_INPUTS);
-	n_out = edgeai_model_count(m, EDGEAI_COUNT_OUTPUTS);
-	if (arg.json) {
+	if (arg_json) {
 		printf("{\"model\":");
-		json_string(path);
+		json_string(stdout, path);
 		printf(",\"size\":%ld,\"tensors\":%d,\"operators\":%d,\"inputs\":[", file_size(path),
 		       edgeai_model_count(m, EDGEAI_COUNT_TENSORS), edgeai_model_count(m, EDGEAI_COUNT_OPS));
-		for (int k = 0; k < 2; k++) {
-			int n = k ? n_out : n_in;
-
-			if (k)
-				printf("],\"outputs\":[");
-			for (int i = 0; i < n; i++) {
-				struct edgeai_tensor_info t;
-
-				if (k)
-					edgeai_model_get_output(m, (unsigned int)i, &t);
-				else
-					edgeai_model_get_input(m, (unsigned int)i, &t);
-				printf("%s", i ? "," : "");
-				print_tensor_json(&t);
-			}
-		}
+		print_tensors(m, 0);
+		printf("],\"outputs\":[");
+		print_tensors(m, 1);
 		printf("],\"ops\":");
 		print_ops_json(m);
 		printf("}\n");
 	} else {
 		printf("model      %s (%ld bytes, %d tensors, %d operators)\n", path, file_size(path),
 		       edgeai_model_count(m, EDGEAI_COUNT_TENSORS), edgeai_model_count(m, EDGEAI_COUNT_OPS));
-		for (int k = 0; k < 2; k++) {
-			int n = k ? n_out : n_in;
-
-			printf("%s\n", k ? "outputs" : "inputs");
-			for (int i = 0; i < n; i++) {
-				struct edgeai_tensor_info t;
-
-				if (k)
-					edgeai_model_get_output(m, (unsigned int)i, &t);
-				else
-					edgeai_model_get_input(m, (unsigned int)i, &t);
-				printf("  %-2d %-28s %-8s ", i, t.name, edgeai_tensor_type_name(t.type));
-				print_shape(&t);
-				printf("  ");
-				print_quant_human(&t);
-				printf("\n");
-			}
-		}
+		printf("inputs\n");
+		print_tensors(m, 0);
+		printf("outputs\n");
+		print_tensors(m, 1);
 		printf("operators\n");
 		print_ops_human(m, "  ");
 	}
@@ -768,8 +680,9 @@ static void progress(void *userdata, const char *stage, unsigned int done, unsig
 	fprintf(stderr, "%s: %s %u/%u\n", program, stage, done, total);
 }
 
-static int cmd_quantize(const char *in)
+static int verb_quantize(int argc _unused_, char *argv[])
 {
+	const char *in = argv[1];
 	struct edgeai_quant_options opts = {
 		.size = sizeof(opts), .io = arg.io, .n_samples = arg.samples, .seed = arg.seed,
 		.rand_lo = arg.rand_lo, .rand_hi = arg.rand_hi, .percentile = arg.percentile,
@@ -824,11 +737,11 @@ static int cmd_quantize(const char *in)
 		goto out;
 	}
 	in_size = file_size(in);
-	if (arg.json) {
+	if (arg_json) {
 		printf("{\"input\":");
-		json_string(in);
+		json_string(stdout, in);
 		printf(",\"output\":");
-		json_string(arg.output);
+		json_string(stdout, arg.output);
 		printf(",\"size_in\":%ld,\"size_out\":%zu,\"compression\":%.4f,\"io\":\"%s\","
 		       "\"calibration\":{\"samples\":%u,\"source\":\"%s\",\"seed\":%llu,"
 		       "\"range\":[%g,%g],\"method\":\"%s\",\"percentile\":%g},"
@@ -845,7 +758,7 @@ static int cmd_quantize(const char *in)
 
 			edgeai_model_get_output(q, i, &t);
 			printf("%s{\"name\":", i ? "," : "");
-			json_string(t.name);
+			json_string(stdout, t.name);
 			printf(",\"correlation\":%.6f,\"max_abs_error\":%.6g,\"float_min\":%.6g,"
 			       "\"float_max\":%.6g,\"scale\":%.6g}", rep.outputs[i].correlation,
 			       rep.outputs[i].max_abs_error, rep.outputs[i].float_min,
@@ -887,6 +800,141 @@ out:
 	return ret;
 }
 
+static int verb_help(int argc, char *argv[]);
+
+/* The verb reads its own options (run, bench): it must come first, before edgeaictl's */
+#define VERB_OWN_OPTIONS 1
+
+typedef struct Verb {
+	const char *name;
+	const char *args;       /* its operands, as help shows them */
+	int min_args, max_args; /* operands after the verb (not checked with VERB_OWN_OPTIONS) */
+	unsigned int flags;
+	int (*run)(int argc, char *argv[]);
+	const char *help;       /* one line; edgeaictl(1) says more */
+} Verb;
+
+static const Verb verbs[] = {
+	{ "status", "", 0, 0, 0, verb_status, "The accelerators, their state and load; edgeaid's policy" },
+	{ "selftest", "", 0, 0, 0, verb_selftest, "A fill+copy job on each device, by ioctl and io_uring" },
+	{ "inspect", "MODEL", 1, 1, 0, verb_inspect, "Inputs, outputs and operators of a .tflite model" },
+	{ "quantize", "IN -o OUT", 1, 1, 0, verb_quantize, "Quantize a float .tflite model to int8" },
+	{ "run", "MODEL ...", 0, 0, VERB_OWN_OPTIONS, verb_run, "Run an int8 model once (see \"run --help\")" },
+	{ "bench", "MODEL ...", 0, 0, VERB_OWN_OPTIONS, verb_bench, "Latency and throughput (see \"bench --help\")" },
+	{ "clients", "", 0, 0, 0, verb_clients, "Open files of the devices, with edgeaid's policy" },
+	{ "top", "[N [MS]]", 0, 2, 0, verb_top, "Clients and their load every MS ms (1000), N times" },
+	{ "power", "[get|set PROFILE]", 0, 2, 0, verb_power, "Profile and clocks; set asks edgeaid for a profile" },
+	{ "thermal", "", 0, 0, 0, verb_thermal, "Temperatures and trips, edgeaid's limit, throttling" },
+	{ "why", "", 0, 0, 0, verb_why, "Explain edgeaid's last throttle or fallback decision" },
+	{ "help", "", 0, 0, 0, verb_help, "Show this help" },
+};
+
+static const Verb *find_verb(const char *name)
+{
+	for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
+		if (!strcmp(verbs[i].name, name))
+			return &verbs[i];
+	return NULL;
+}
+
+/* "name ARGS", as help and usage errors show it */
+static const char *verb_synopsis(const Verb *v, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s%s%s", v->name, *v->args ? " " : "", v->args);
+	return buf;
+}
+
+static void help(void)
+{
+	printf("Usage: %s [OPTIONS] COMMAND [ARGS...]\n"
+	       "\n"
+	       "Inspect and test edgeai NPU/DSP accelerators (/dev/accel/accelN devices of the\n"
+	       "edgeai kernel driver). edgeaictl talks to the devices directly through\n"
+	       "libedgeai and works with or without the edgeaid daemon.\n"
+	       "\n"
+	       "Commands:\n", program);
+	for (size_t i = 0; i < ELEMENTSOF(verbs); i++) {
+		char synopsis[64];
+
+		/* a long synopsis gets a line of its own */
+		if (strlen(verb_synopsis(&verbs[i], synopsis, sizeof(synopsis))) > 17)
+			printf("  %s\n", synopsis), *synopsis = 0;
+		printf("  %-17s %s\n", synopsis, verbs[i].help);
+	}
+	printf("\n"
+	       "Options:\n"
+	       "  -d, --device=PATH Use only the device node PATH (e.g. /dev/accel/accel0).\n"
+	       "  -j, --json        Print JSON on standard output instead of a table.\n"
+	       "  -o, --output=FILE quantize: write the int8 model to FILE.\n"
+	       "      --calib=DIR   quantize: calibrate on the files in DIR (sorted by\n"
+	       "                    name); each holds the float32 values of every model\n"
+	       "                    input, concatenated in input order.\n"
+	       "      --samples=N   quantize: N random calibration inputs (default 8).\n"
+	       "      --seed=N      quantize: seed of the random inputs (default 1).\n"
+	       "      --range=LO:HI quantize: random inputs uniform in [LO, HI]\n"
+	       "                    (default -1:1).\n"
+	       "      --percentile=P quantize: clip activation ranges to the P-th\n"
+	       "                    percentile (e.g. 99.99) instead of min/max.\n"
+	       "      --io=TYPE     quantize: model input/output type: int8 (default),\n"
+	       "                    uint8 or float.\n"
+	       "  -q, --quiet       quantize: no progress on stderr.\n"
+	       "  -h, --help        Show this help and exit.\n"
+	       "  -V, --version     Show the version of edgeaictl and libedgeai and exit.\n"
+	       "\n"
+	       "Exit status:\n"
+	       "  0  success (status: at least one device; selftest: every test passed)\n"
+	       "  1  failure (no accelerator found, a device error, a selftest failed,\n"
+	       "     a malformed model or one that cannot be quantized)\n"
+	       "  2  usage error (unknown command or option)\n"
+	       "\n"
+	       "Environment:\n"
+	       "  EDGEAI_DEBUG=1    libedgeai logs each failing call to standard error.\n"
+	       "\n"
+	       "Examples:\n"
+	       "  %s status\n"
+	       "  %s selftest --device /dev/accel/accel1 --json\n"
+	       "  %s inspect face_detection_short_range.tflite\n"
+	       "  %s quantize model.tflite -o model-int8.tflite --samples 16 --json\n"
+	       "\n"
+	       "See edgeaictl(1) for what each command shows. See also: edgeaid(8)\n",
+	       program, program, program, program);
+}
+
+static int verb_help(int argc _unused_, char *argv[] _unused_)
+{
+	help();
+	return EXIT_SUCCESS;
+}
+
+/* Run the verb argv[0] with its operands argv[1..argc-1], checked against the table. */
+static int dispatch(int argc, char *argv[])
+{
+	const Verb *v = find_verb(argv[0]);
+	char synopsis[64];
+
+	if (!v) {
+		fprintf(stderr, "%s: unknown command '%s'\nTry '%s --help' for more information.\n", program, argv[0],
+			program);
+		return EXIT_USAGE;
+	}
+	if (v->flags & VERB_OWN_OPTIONS) {
+		fprintf(stderr, "%s: %s takes its own options: put it first, as in '%s %s --help'\n", program, v->name,
+			program, v->name);
+		return EXIT_USAGE;
+	}
+	if (argc - 1 < v->min_args) {
+		fprintf(stderr, "%s: %s needs %s (usage: %s %s)\n", program, v->name, v->args, program,
+			verb_synopsis(v, synopsis, sizeof(synopsis)));
+		return EXIT_USAGE;
+	}
+	if (argc - 1 > v->max_args) {
+		fprintf(stderr, "%s: too many arguments for %s: '%s' (usage: %s %s)\n", program, v->name,
+			argv[v->max_args + 1], program, verb_synopsis(v, synopsis, sizeof(synopsis)));
+		return EXIT_USAGE;
+	}
+	return v->run(argc, argv);
+}
+
 static int parse_uint(const char *s, unsigned long long max, unsigned long long *ret)
 {
 	char *end;
@@ -900,7 +948,8 @@ static int parse_uint(const char *s, unsigned long long max, unsigned long long 
 	return 0;
 }
 
-int main(int argc, char *argv[])
+/* Returns 1 to go on, 0 to exit successfully (--help, --version), -EINVAL on bad usage. */
+static int parse_argv(int argc, char *argv[])
 {
 	enum { ARG_CALIB = 0x100, ARG_SAMPLES, ARG_SEED, ARG_RANGE, ARG_PERCENTILE, ARG_IO };
 	static const struct option options[] = {
@@ -919,31 +968,24 @@ int main(int argc, char *argv[])
 		{}
 	};
 	unsigned long long v;
-	const char *cmd;
 	char *end;
-	int c, n_operands;
-
-	/* run and bench have their own options (--device there is a placement). */
-	if (argc > 1 && strcmp(argv[1], "run") == 0)
-		return ctl_run(argc - 1, argv + 1);
-	if (argc > 1 && strcmp(argv[1], "bench") == 0)
-		return ctl_bench(argc - 1, argv + 1);
+	int c;
 
 	while ((c = getopt_long(argc, argv, "hVjd:o:q", options, NULL)) >= 0) {
 		switch (c) {
 		case 'h':
 			help();
-			return EXIT_SUCCESS;
+			return 0;
 		case 'V':
 			printf("edgeaictl %s (libedgeai %s)\n", EDGEAI_VERSION_STRING, edgeai_version());
-			return EXIT_SUCCESS;
+			return 0;
 		case 'j':
-			arg.json = 1;
+			arg_json = 1;
 			break;
 		case 'd':
 			if (!*optarg) {
 				fprintf(stderr, "%s: --device needs a device node path\n", program);
-				return EXIT_USAGE;
+				return -EINVAL;
 			}
 			arg.device = optarg;
 			break;
@@ -959,14 +1001,14 @@ int main(int argc, char *argv[])
 		case ARG_SAMPLES:
 			if (parse_uint(optarg, 1000000, &v) < 0 || v == 0) {
 				fprintf(stderr, "%s: --samples needs a count from 1 to 1000000\n", program);
-				return EXIT_USAGE;
+				return -EINVAL;
 			}
 			arg.samples = (unsigned int)v;
 			break;
 		case ARG_SEED:
 			if (parse_uint(optarg, UINT64_MAX, &v) < 0) {
 				fprintf(stderr, "%s: --seed needs a non-negative integer\n", program);
-				return EXIT_USAGE;
+				return -EINVAL;
 			}
 			arg.seed = v;
 			break;
@@ -976,14 +1018,14 @@ int main(int argc, char *argv[])
 			    (arg.rand_hi = strtof(end + 1, &end), *end) || !(arg.rand_lo < arg.rand_hi) ||
 			    !isfinite(arg.rand_lo) || !isfinite(arg.rand_hi)) {
 				fprintf(stderr, "%s: --range needs LO:HI with LO < HI\n", program);
-				return EXIT_USAGE;
+				return -EINVAL;
 			}
 			break;
 		case ARG_PERCENTILE:
 			arg.percentile = strtof(optarg, &end);
 			if (end == optarg || *end || !(arg.percentile > 50.0f && arg.percentile <= 100.0f)) {
 				fprintf(stderr, "%s: --percentile needs a value in (50, 100]\n", program);
-				return EXIT_USAGE;
+				return -EINVAL;
 			}
 			break;
 		case ARG_IO:
@@ -995,43 +1037,32 @@ int main(int argc, char *argv[])
 				arg.io = EDGEAI_QUANT_IO_FLOAT;
 			} else {
 				fprintf(stderr, "%s: --io is int8, uint8 or float\n", program);
-				return EXIT_USAGE;
+				return -EINVAL;
 			}
 			break;
 		default:
 			fprintf(stderr, "Try '%s --help' for more information.\n", program);
-			return EXIT_USAGE;
+			return -EINVAL;
 		}
 	}
 
+	return 1;
+}
+
+int main(int argc, char *argv[])
+{
+	const Verb *v;
+	int r;
+
+	/* run and bench have their own options (--device there is a placement). */
+	if (argc > 1 && (v = find_verb(argv[1])) && (v->flags & VERB_OWN_OPTIONS))
+		return v->run(argc - 1, argv + 1);
+	r = parse_argv(argc, argv);
+	if (r <= 0)
+		return r < 0 ? EXIT_USAGE : EXIT_SUCCESS;
 	if (optind >= argc) {
-		fprintf(stderr, "%s: missing command (status, selftest, inspect, quantize)\n"
-				"Try '%s --help' for more information.\n", program, program);
+		fprintf(stderr, "%s: missing command\nTry '%s --help' for more information.\n", program, program);
 		return EXIT_USAGE;
 	}
-	cmd = argv[optind];
-	n_operands = argc - optind - 1;
-	c = ctl_ops_run(cmd, n_operands, argv + optind + 1, arg.json);
-	if (c >= 0)
-		return c;
-	if (strcmp(cmd, "inspect") == 0 || strcmp(cmd, "quantize") == 0) {
-		if (n_operands != 1) {
-			fprintf(stderr, "%s: %s needs one model file%s\n", program, cmd,
-				n_operands ? ", too many arguments" : "");
-			return EXIT_USAGE;
-		}
-		return cmd[0] == 'i' ? cmd_inspect(argv[optind + 1]) : cmd_quantize(argv[optind + 1]);
-	}
-	if (n_operands > 0) {
-		fprintf(stderr, "%s: too many arguments: '%s'\n", program, argv[optind + 1]);
-		return EXIT_USAGE;
-	}
-	if (strcmp(cmd, "status") == 0)
-		return cmd_status();
-	if (strcmp(cmd, "selftest") == 0)
-		return cmd_selftest();
-
-	fprintf(stderr, "%s: unknown command '%s' (status, selftest, inspect, quantize)\n"
-			"Try '%s --help' for more information.\n", program, cmd, program);
-	return EXIT_USAGE;
+	return dispatch(argc - optind, argv + optind);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * edgeaid: pure logic (no I/O on devices, no D-Bus), tested on the host by
- * tests/host/test-edgeaid-util.c.
+ * edgeaid: pure logic (no devices, no D-Bus, no event loop) and the knob
+ * journal, tested on the host by tests/host/test-edgeaid-util.c.
  */
 #ifndef EDGEAID_UTIL_H
 #define EDGEAID_UTIL_H
@@ -9,23 +9,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdlib.h>
-#include <unistd.h>
 
-#define _cleanup_(f) __attribute__((__cleanup__(f)))
-static inline void freep(void *p) { free(*(void **)p); }
-static inline void closep(int *fd) { if (*fd >= 0) close(*fd); }
-#define _cleanup_free_ _cleanup_(freep)
-#define _cleanup_close_ _cleanup_(closep)
-#define TAKE_PTR(p) ({ __typeof__(p) _t = (p); (p) = NULL; _t; })
-#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
+#include "shared/macro.h"
 
 typedef enum Profile {
-        PROFILE_POWER_SAVER,
-        PROFILE_BALANCED,
-        PROFILE_PERFORMANCE,
-        _PROFILE_MAX,
-        _PROFILE_INVALID = -22,
+	PROFILE_POWER_SAVER,
+	PROFILE_BALANCED,
+	PROFILE_PERFORMANCE,
+	_PROFILE_MAX,
+	_PROFILE_INVALID = -22,
 } Profile;
 
 const char *profile_to_string(Profile p);
@@ -37,73 +29,16 @@ int priority_from_string(const char *s);
 
 /* Why applications should (or did) fall back to the CPU, or why edgeaid throttles. */
 typedef enum Reason {
-        REASON_NONE,
-        REASON_THERMAL,
-        REASON_QUOTA,
-        REASON_SUSPENDED,
-        REASON_BUSY,
-        REASON_DEVICE_MISSING,
-        _REASON_MAX,
+	REASON_NONE,
+	REASON_THERMAL,
+	REASON_QUOTA,
+	REASON_SUSPENDED,
+	REASON_BUSY,
+	REASON_DEVICE_MISSING,
+	_REASON_MAX,
 } Reason;
 
 const char *reason_to_string(Reason r);
-
-#define APP_NAME_MAX 64
-
-/* One [Application] section: who it matches and the policy it gets. */
-typedef struct AppRule {
-        char name[APP_NAME_MAX];
-        /* match: every field that is set must match; at least one is set */
-        bool has_uid;
-        uint32_t uid;
-        char *executable;       /* absolute path of /proc/PID/exe */
-        char *unit;             /* systemd unit name (from the cgroup path) */
-        char *cgroup;           /* cgroup path prefix */
-        /* policy */
-        uint32_t weight;        /* 1..1000, 0 = leave */
-        int priority;           /* -1 = leave */
-        uint64_t quota_ns, period_ns;
-} AppRule;
-
-typedef struct Config {
-        Profile profile;
-        uint32_t thermal_limit_mc;      /* 0 = only the kernel's trips */
-        uint32_t thermal_hyst_mc;
-        uint32_t interval_ms;
-        int32_t autosuspend_ms;         /* -1 = leave the driver's */
-        AppRule *rules;
-        size_t n_rules;
-} Config;
-
-void config_init(Config *c);
-void config_done(Config *c);
-
-/*
- * Parse one config file's text into @c (later files override earlier
- * settings and add rules). On error returns -EINVAL and writes a message
- * naming the line into @err; @c may be half-updated (parse into a scratch
- * Config and swap on success).
- */
-int config_parse_text(Config *c, const char *text, const char *fname, char *err, size_t errlen);
-
-/*
- * Load the main file @path and then every "*.conf" of @path".d/" in lexical
- * order. A missing main file is not an error.
- */
-int config_load(Config *c, const char *path, char *err, size_t errlen);
-
-/* What a process looks like to rule matching. */
-typedef struct ProcInfo {
-        uint32_t uid;
-        const char *exe;
-        const char *cgroup;     /* e.g. /system.slice/foo.service */
-} ProcInfo;
-
-/* The unit name of a cgroup path: its last component ending in .service or .scope. */
-int cgroup_to_unit(const char *cgroup, char *out, size_t len);
-
-/* The first matching rule, or NULL. */
-const AppRule *config_match(const Config *c, const ProcInfo *p);
 
 /*
  * Frequency window of a profile over the ascending list of available
@@ -118,15 +53,11 @@ void profile_window(Profile p, const uint64_t *f, size_t n, uint64_t *ret_min, u
  * to @top) when below @limit_mc - @hyst_mc, unchanged otherwise.
  */
 size_t thermal_step(size_t cap, size_t bottom, size_t top, int64_t temp_mc, uint32_t limit_mc,
-                    uint32_t hyst_mc);
+		    uint32_t hyst_mc);
 
 /* Knob journal: lines "PATH\tVALUE\n" with the value before edgeaid wrote it. */
 int knobs_record(const char *journal, const char *path, const char *orig);
 int knobs_restore(const char *journal, int *ret_restored);
-
-/* Helpers for sysfs-style files: read with trailing newline stripped, write a string. */
-int read_line_file(const char *path, char *buf, size_t len);
-int write_string_file(const char *path, const char *s);
 
 /* Parse "a b c" of unsigned numbers, sorted ascending; returns the count or -errno. */
 int parse_u64_list(const char *s, uint64_t *out, size_t max);

@@ -6,7 +6,9 @@
  *   edgeaid --restore      put back every sysfs knob a (crashed) instance changed
  *   edgeaid --check-config parse the configuration, print errors, exit
  *
- * See edgeaid(8) and edgeaid.conf(5).
+ * This file is the command line and run(): the Manager (edgeaid-manager.h)
+ * does the work, the Bus (edgeaid-bus.h) publishes it. See edgeaid(8) and
+ * edgeaid.conf(5).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -15,12 +17,17 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 
 #include <systemd/sd-daemon.h>
 
+#include "edgeaid-bus.h"
 #include "edgeaid-manager.h"
+#include "shared/protocol.h"
+
+#define EXIT_USAGE 2
 
 static const char *arg_config = "/etc/edgeai/edgeaid.conf";
 static const char *arg_runtime = NULL;
@@ -28,127 +35,135 @@ static bool arg_restore, arg_check, arg_no_bus;
 
 static void help(void)
 {
-        printf("edgeaid [OPTIONS]\n\n"
-               "The edgeai accelerator policy daemon.\n\n"
-               "  -h --help             show this help\n"
-               "     --config=FILE      configuration (default /etc/edgeai/edgeaid.conf, and FILE.d/*.conf)\n"
-               "     --runtime-dir=DIR  knob journal and advice file (default $RUNTIME_DIRECTORY or /run/edgeaid)\n"
-               "     --no-bus           do not connect to D-Bus\n"
-               "     --restore          restore the knobs recorded in the journal and exit (ExecStopPost=)\n"
-               "     --check-config     parse the configuration and exit\n");
+	printf("edgeaid [OPTIONS]\n\n"
+	       "The edgeai accelerator policy daemon.\n\n"
+	       "  -h --help             show this help\n"
+	       "     --config=FILE      configuration (default /etc/edgeai/edgeaid.conf, and FILE.d/*.conf)\n"
+	       "     --runtime-dir=DIR  knob journal and advice file (default $RUNTIME_DIRECTORY or " EDGEAID_RUNTIME_DIR ")\n"
+	       "     --no-bus           do not connect to D-Bus\n"
+	       "     --restore          restore the knobs recorded in the journal and exit (ExecStopPost=)\n"
+	       "     --check-config     parse the configuration and exit\n");
 }
 
 static int parse_argv(int argc, char *argv[])
 {
-        static const struct option opts[] = {
-                { "help", no_argument, NULL, 'h' },
-                { "config", required_argument, NULL, 'c' },
-                { "runtime-dir", required_argument, NULL, 'r' },
-                { "no-bus", no_argument, NULL, 'n' },
-                { "restore", no_argument, NULL, 'R' },
-                { "check-config", no_argument, NULL, 'C' },
-                {}
-        };
-        int c;
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "runtime-dir", required_argument, NULL, 'r' },
+		{ "no-bus", no_argument, NULL, 'n' },
+		{ "restore", no_argument, NULL, 'R' },
+		{ "check-config", no_argument, NULL, 'C' },
+		{}
+	};
+	int c;
 
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) >= 0)
-                switch (c) {
-                case 'h':
-                        help();
-                        return 0;
-                case 'c':
-                        arg_config = optarg;
-                        break;
-                case 'r':
-                        arg_runtime = optarg;
-                        break;
-                case 'n':
-                        arg_no_bus = true;
-                        break;
-                case 'R':
-                        arg_restore = true;
-                        break;
-                case 'C':
-                        arg_check = true;
-                        break;
-                default:
-                        return -EINVAL;
-                }
-        if (optind < argc) {
-                fprintf(stderr, "edgeaid takes no positional arguments\n");
-                return -EINVAL;
-        }
-        return 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) >= 0)
+		switch (c) {
+		case 'h':
+			help();
+			return 0;
+		case 'c':
+			arg_config = optarg;
+			break;
+		case 'r':
+			arg_runtime = optarg;
+			break;
+		case 'n':
+			arg_no_bus = true;
+			break;
+		case 'R':
+			arg_restore = true;
+			break;
+		case 'C':
+			arg_check = true;
+			break;
+		default:
+			return -EINVAL;
+		}
+	if (optind < argc) {
+		fprintf(stderr, "edgeaid takes no positional arguments\n");
+		return -EINVAL;
+	}
+	return 1;
 }
 
 static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void *ud)
 {
-        Manager *m = ud;
-        char err[512];
-        int r;
+	Manager *m = ud;
+	char err[512];
+	int r;
 
-        (void)s, (void)si;
-        sd_notify(0, "RELOADING=1\nSTATUS=Reloading configuration");
-        r = manager_reload(m, err, sizeof(err));
-        if (r < 0)
-                manager_log(LOG_ERR, NULL, "Reload failed, old configuration kept: %s", *err ? err : strerror(-r));
-        else
-                manager_log(LOG_NOTICE, NULL, "Configuration reloaded from %s", m->config_path);
-        m->status[0] = 0;
-        sd_notify(0, "READY=1");
-        manager_update_status(m);
-        return 0;
+	(void)s, (void)si;
+	sd_notify(0, "RELOADING=1\nSTATUS=Reloading configuration");
+	r = manager_reload(m, err, sizeof(err));
+	if (r < 0)
+		manager_log(LOG_ERR, NULL, "Reload failed, old configuration kept: %s", *err ? err : strerror(-r));
+	else
+		manager_log(LOG_NOTICE, NULL, "Configuration reloaded from %s", m->config_path);
+	m->status[0] = 0;
+	sd_notify(0, "READY=1");
+	manager_update_status(m);
+	return 0;
+}
+
+static int check_config(void)
+{
+	char err[512] = "";
+	Config c;
+	int r;
+
+	config_init(&c);
+	r = config_load(&c, arg_config, err, sizeof(err));
+	if (r < 0)
+		fprintf(stderr, "%s\n", *err ? err : strerror(-r));
+	else
+		printf("%s: ok, %zu application rule(s)\n", arg_config, c.n_rules);
+	config_done(&c);
+	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+/* Returns the exit status. */
+static int run(int argc, char *argv[])
+{
+	_cleanup_(manager_freep) Manager *m = NULL;
+	_cleanup_(bus_freep) Bus *bus = NULL;
+	int r;
+
+	r = parse_argv(argc, argv);
+	if (r <= 0)
+		return r < 0 ? EXIT_USAGE : EXIT_SUCCESS;
+	if (!arg_runtime)
+		arg_runtime = getenv("RUNTIME_DIRECTORY") ? getenv("RUNTIME_DIRECTORY") : EDGEAID_RUNTIME_DIR;
+	if (arg_check)
+		return check_config();
+	r = manager_new(&m, arg_config, arg_runtime);
+	if (r < 0)
+		return EXIT_FAILURE;
+	if (arg_restore)
+		return manager_restore_knobs(m) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	r = manager_start(m);
+	if (r >= 0 && !arg_no_bus)
+		r = bus_new(&bus, m);
+	if (r < 0) {
+		sd_notifyf(0, "STATUS=Failed to start: %s\nERRNO=%d", strerror(-r), -r);
+		manager_restore_knobs(m);
+		return EXIT_FAILURE;
+	}
+	r = sd_event_add_signal(m->event, NULL, SIGHUP | SD_EVENT_SIGNAL_PROCMASK, on_sighup, m);
+	if (r < 0)
+		manager_log(LOG_WARNING, NULL, "No SIGHUP reload: %s", strerror(-r));
+	sd_notify(0, "READY=1");
+	m->status[0] = 0;
+	manager_update_status(m);
+	manager_log(LOG_INFO, NULL, "Running: %s", m->status);
+	r = sd_event_loop(m->event);
+	sd_notify(0, "STOPPING=1\nSTATUS=Stopping, restoring knobs");
+	manager_restore_knobs(m);
+	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 int main(int argc, char *argv[])
 {
-        Manager *m = NULL;
-        char err[512] = "";
-        int r;
-
-        r = parse_argv(argc, argv);
-        if (r <= 0)
-                return r < 0 ? 2 : 0;
-        if (!arg_runtime)
-                arg_runtime = getenv("RUNTIME_DIRECTORY") ? getenv("RUNTIME_DIRECTORY") : "/run/edgeaid";
-        if (arg_check) {
-                Config c;
-
-                config_init(&c);
-                r = config_load(&c, arg_config, err, sizeof(err));
-                if (r < 0)
-                        fprintf(stderr, "%s\n", *err ? err : strerror(-r));
-                else
-                        printf("%s: ok, %zu application rule(s)\n", arg_config, c.n_rules);
-                config_done(&c);
-                return r < 0 ? 1 : 0;
-        }
-        r = manager_new(&m, arg_config, arg_runtime);
-        if (r < 0)
-                return 1;
-        if (arg_restore) {
-                r = manager_restore_knobs(m);
-                manager_free(m);
-                return r < 0 ? 1 : 0;
-        }
-        m->no_bus = arg_no_bus;
-        r = manager_start(m);
-        if (r < 0) {
-                sd_notifyf(0, "STATUS=Failed to start: %s\nERRNO=%d", strerror(-r), -r);
-                manager_restore_knobs(m);
-                manager_free(m);
-                return 1;
-        }
-        r = sd_event_add_signal(m->event, NULL, SIGHUP | SD_EVENT_SIGNAL_PROCMASK, on_sighup, m);
-        if (r < 0)
-                manager_log(LOG_WARNING, NULL, "No SIGHUP reload: %s", strerror(-r));
-        sd_notify(0, "READY=1");
-        m->status[0] = 0;
-        manager_update_status(m);
-        manager_log(LOG_INFO, NULL, "Running: %s", m->status);
-        r = sd_event_loop(m->event);
-        sd_notify(0, "STOPPING=1\nSTATUS=Stopping, restoring knobs");
-        manager_restore_knobs(m);
-        manager_free(m);
-        return r < 0 ? 1 : 0;
+	return run(argc, argv);
 }

@@ -25,6 +25,7 @@
 
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
+#include <drm/drm_managed.h>
 #include <drm/drm_print.h>
 #include <linux/capability.h>
 #include <linux/debugfs.h>
@@ -35,9 +36,12 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
+#include "edgeai_arb.h"
 #include "edgeai_device.h"
+#include "edgeai_drv.h"
 #include "edgeai_job.h"
 #include "edgeai_model.h"
+#include "edgeai_thermal.h"
 
 /* How long a free core waits for its last client's next job. */
 #define EDGEAI_ARB_DEFER_NS	(1 * NSEC_PER_MSEC)
@@ -86,11 +90,26 @@ static enum hrtimer_restart edgeai_arb_defer_timer(struct hrtimer *timer)
 	return HRTIMER_NORESTART;
 }
 
+/* The last job completed and the schedulers are gone: stop the timers. */
+static void edgeai_arb_fini(struct drm_device *drm, void *arg)
+{
+	struct edgeai_arb *arb = arg;
+	u32 i;
+
+	for (i = 0; i < EDGEAI_MAX_CORES; i++)
+		hrtimer_cancel(&arb->cores[i].defer_timer);
+}
+
 /**
  * edgeai_arb_init() - set up the device's arbiter
  * @edev: device with core_count set
+ *
+ * Call before the schedulers are created: the arbiter is torn down when the
+ * DRM device is released, after them.
+ *
+ * Return: 0 or a negative errno.
  */
-void edgeai_arb_init(struct edgeai_device *edev)
+int edgeai_arb_init(struct edgeai_device *edev)
 {
 	struct edgeai_arb *arb = &edev->arb;
 	u32 i;
@@ -106,18 +125,7 @@ void edgeai_arb_init(struct edgeai_device *edev)
 		hrtimer_init(&ac->defer_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 		ac->defer_timer.function = edgeai_arb_defer_timer;
 	}
-}
-
-/**
- * edgeai_arb_fini() - stop the arbiter's timers
- * @edev: device whose last job completed
- */
-void edgeai_arb_fini(struct edgeai_device *edev)
-{
-	u32 i;
-
-	for (i = 0; i < EDGEAI_MAX_CORES; i++)
-		hrtimer_cancel(&edev->arb.cores[i].defer_timer);
+	return drmm_add_action_or_reset(&edev->drm, edgeai_arb_fini, arb);
 }
 
 static void edgeai_arb_req_init(struct edgeai_arb_req *req,
@@ -356,42 +364,34 @@ struct dma_fence *edgeai_arb_prepare(struct edgeai_job *job,
 	grant = kzalloc(sizeof(*grant), GFP_KERNEL | __GFP_NOFAIL);
 
 	scoped_guard(spinlock_irqsave, &arb->lock) {
+		if (!req->grant) {
+			/* A new request: an idle core is taken at once. */
+			ctx->active++;
+			if (!arb->paused && !ac->busy && !ac->granted &&
+			    !ac->deferred && list_empty(&ac->waiters)) {
+				arb->vclock = max(arb->vclock, ctx->vtime);
+				edgeai_arb_start(arb, ac, job);
+				break;
+			}
+			spin_lock_init(&grant->lock);
+			dma_fence_init(&grant->base, &edgeai_grant_ops,
+				       &grant->lock, dma_fence_context_alloc(1), 1);
+			req->grant = &grant->base;
+			grant = NULL;
+			req->wait_start = ktime_get_ns();
+			list_add_tail(&req->node, &ac->waiters);
+			ac->nwaiters++;
+			edgeai_arb_dispatch(arb, ac, false);
+		}
 		if (ac->granted == req) {
-			/* Our turn: the grant signalled. */
+			/* Our turn: the core was handed to this request. */
 			ac->granted = NULL;
 			dma_fence_put(req->grant);
 			req->grant = NULL;
 			edgeai_arb_start(arb, ac, job);
 			break;
 		}
-		if (req->grant) {
-			/* Still waiting (a spurious wake-up). */
-			wait = dma_fence_get(req->grant);
-			break;
-		}
-		ctx->active++;
-		if (!arb->paused && !ac->busy && !ac->granted &&
-		    !ac->deferred && list_empty(&ac->waiters)) {
-			arb->vclock = max(arb->vclock, ctx->vtime);
-			edgeai_arb_start(arb, ac, job);
-			break;
-		}
-		spin_lock_init(&grant->lock);
-		dma_fence_init(&grant->base, &edgeai_grant_ops, &grant->lock,
-			       dma_fence_context_alloc(1), 1);
-		req->grant = &grant->base;
-		grant = NULL;
-		req->wait_start = ktime_get_ns();
-		list_add_tail(&req->node, &ac->waiters);
-		ac->nwaiters++;
-		edgeai_arb_dispatch(arb, ac, false);
-		if (ac->granted == req) {
-			ac->granted = NULL;
-			dma_fence_put(req->grant);
-			req->grant = NULL;
-			edgeai_arb_start(arb, ac, job);
-			break;
-		}
+		/* Waiting (again, after a spurious wake-up). */
 		wait = dma_fence_get(req->grant);
 	}
 	kfree(grant);

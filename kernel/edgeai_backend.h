@@ -6,6 +6,14 @@
 
 #include <linux/types.h>
 
+/*
+ * Most cores one device can have ("edgeai,num-cores"). Part of the device
+ * model the driver core and its backends share: a backend runs one job at
+ * a time on each of a device's 1..EDGEAI_MAX_CORES cores.
+ */
+#define EDGEAI_MAX_CORES	8
+
+struct dentry;
 struct edgeai_core;
 struct edgeai_device;
 struct edgeai_job;
@@ -18,7 +26,7 @@ struct edgeai_job;
  * it in software; a hardware backend would implement the same table.
  *
  * Completion contract: after @submit succeeded, the backend signals the
- * job's done fence exactly once (edgeai_job_done()), either when the job
+ * job's done fence exactly once (edgeai_job_complete()), either when the job
  * finished or when @reset_core took it off the core.
  */
 struct edgeai_backend_ops {
@@ -51,8 +59,11 @@ struct edgeai_backend_ops {
 	int (*power_on)(struct edgeai_device *edev);
 	/** @power_off: power the device down; no job may be running. */
 	void (*power_off)(struct edgeai_device *edev);
+	/**
+	 * @debugfs_init: optional; add the backend's files (state, fault
+	 * knobs) to the device's debugfs directory @root.
+	 */
+	void (*debugfs_init)(struct edgeai_device *edev, struct dentry *root);
 };
-
-extern const struct edgeai_backend_ops edgeai_sim_ops;
 
 #endif /* __EDGEAI_BACKEND_H__ */

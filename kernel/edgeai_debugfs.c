@@ -10,7 +10,8 @@
  *   clients      arbitration policy and accounting of every open file
  *   force_temp_mc  thermal test override (0: off)
  * (/sys/kernel/debug/accel/<platform device>/, e.g. edgeai-npu.0)
- * plus the backend's fault knobs (simulator: fault_hang, fault_fail).
+ * plus the backend's own files (&edgeai_backend_ops.debugfs_init; the
+ * simulator's fault knobs and power model).
  */
 
 #include <drm/drm_debugfs.h>
@@ -19,8 +20,12 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 
+#include "edgeai_arb.h"
+#include "edgeai_debugfs.h"
 #include "edgeai_device.h"
+#include "edgeai_drv.h"
 #include "edgeai_job.h"
+#include "edgeai_thermal.h"
 
 static int edgeai_debugfs_bos_show(struct seq_file *m, void *unused)
 {
@@ -97,5 +102,6 @@ void edgeai_debugfs_init(struct edgeai_device *edev)
 	debugfs_create_atomic_t("reset_count", 0400, root, &edev->reset_count);
 	edgeai_thermal_debugfs_init(edev, root);
 	edgeai_arb_debugfs_init(edev, root);
-	edgeai_sim_debugfs_init(edev, root);
+	if (edev->ops->debugfs_init)
+		edev->ops->debugfs_init(edev, root);
 }

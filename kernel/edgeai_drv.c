@@ -4,9 +4,12 @@
 /*
  * edgeai: DRM accel driver for edgeai NPU and DSP accelerators.
  *
- * Devices come from device-tree nodes ("edgeai,npu", "edgeai,dsp") or,
- * without such nodes, from the sim_devices module parameter, which creates
- * simulated platform devices. Every device runs its jobs on a backend
+ * This file is the driver: module init and exit, the platform driver and
+ * its probe, the DRM driver with its ioctl table, GET_PARAM and fdinfo,
+ * and the file context's lifetime (open/postclose). Devices come from
+ * device-tree nodes ("edgeai,npu", "edgeai,dsp") or, without such nodes,
+ * from the simulator, which creates platform devices from its sim_devices
+ * parameter (edgeai_sim.c). Every device runs its jobs on a backend
  * (edgeai_backend.h); today that is the built-in simulator.
  */
 
@@ -25,20 +28,21 @@
 #include <linux/platform_device.h>
 #include <linux/property.h>
 #include <linux/slab.h>
-#include <linux/string.h>
 
+#include "edgeai_arb.h"
+#include "edgeai_debugfs.h"
 #include "edgeai_device.h"
+#include "edgeai_drv.h"
+#include "edgeai_fw.h"
 #include "edgeai_gem.h"
 #include "edgeai_job.h"
+#include "edgeai_of.h"
+#include "edgeai_pm.h"
 #include "edgeai_prog.h"
+#include "edgeai_sim.h"
+#include "edgeai_sysfs.h"
+#include "edgeai_thermal.h"
 #include "edgeai_uring.h"
-
-#define EDGEAI_MAX_SIM_DEVICES	8
-
-static char *sim_devices = "npu:2,dsp:1";
-module_param(sim_devices, charp, 0444);
-MODULE_PARM_DESC(sim_devices,
-		 "Simulated devices created without DT nodes, \"type:cores,...\" (default \"npu:2,dsp:1\", \"\" for none)");
 
 static char *npu_firmware = "edgeai/npu.bin";
 module_param(npu_firmware, charp, 0444);
@@ -53,38 +57,106 @@ module_param(job_timeout_ms, uint, 0444);
 MODULE_PARM_DESC(job_timeout_ms,
 		 "Job timeout in ms after which the core is reset (default 1000)");
 
-static struct platform_device *edgeai_sim_pdevs[EDGEAI_MAX_SIM_DEVICES];
+/* Runs the context releases left to the last job; drained at module exit. */
+static struct workqueue_struct *edgeai_wq;
 
-struct workqueue_struct *edgeai_wq;
+/*
+ * The file context (struct edgeai_file_priv) is created at open and outlives
+ * the file while jobs of it are still queued or running: the file holds one
+ * reference, every job another. Each concern sets up and tears down its own
+ * part: edgeai_job_open/close/release(), edgeai_arb_open/close() and
+ * edgeai_prog_open/close().
+ */
+
+static void edgeai_ctx_free(struct edgeai_file_priv *ctx)
+{
+	struct drm_device *drm = &ctx->edev->drm;
+
+	edgeai_job_release(ctx);
+	kfree(ctx);
+	drm_dev_put(drm);
+	/* Pairs with edgeai_open(); module exit drains edgeai_wq first. */
+	module_put(THIS_MODULE);
+}
+
+static void edgeai_ctx_release_work(struct work_struct *work)
+{
+	edgeai_ctx_free(container_of(work, struct edgeai_file_priv, release_work));
+}
+
+/* Last reference dropped by a job, possibly on a scheduler worker. */
+static void edgeai_ctx_release(struct kref *ref)
+{
+	struct edgeai_file_priv *ctx = container_of(ref, struct edgeai_file_priv,
+						    ref);
+
+	INIT_WORK(&ctx->release_work, edgeai_ctx_release_work);
+	queue_work(edgeai_wq, &ctx->release_work);
+}
+
+/* Last reference dropped by the closing file, in process context. */
+static void edgeai_ctx_release_now(struct kref *ref)
+{
+	edgeai_ctx_free(container_of(ref, struct edgeai_file_priv, ref));
+}
+
+/**
+ * edgeai_ctx_put() - drop a job's reference to its file context
+ * @ctx: the context
+ *
+ * The last reference frees the context (and drops its DRM device and module
+ * references) from edgeai_wq, off the schedulers' workers. The file drops
+ * its own reference in edgeai_postclose().
+ */
+void edgeai_ctx_put(struct edgeai_file_priv *ctx)
+{
+	kref_put(&ctx->ref, edgeai_ctx_release);
+}
 
 static int edgeai_open(struct drm_device *drm, struct drm_file *file)
 {
-	struct edgeai_device *edev = to_edgeai_device(drm);
 	struct edgeai_file_priv *ctx;
 	int ret;
 
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
 	if (!ctx)
 		return -ENOMEM;
-	ctx->edev = edev;
+	ctx->edev = to_edgeai_device(drm);
 	ctx->client_id = file->client_id;
 	kref_init(&ctx->ref);
 
+	edgeai_arb_open(ctx);
+	edgeai_prog_open(ctx);
 	ret = edgeai_job_open(ctx);
-	if (ret) {
-		kfree(ctx);
-		return ret;
-	}
+	if (ret)
+		goto err_close;
+
 	/* Dropped by the context's release, which may come after close. */
 	drm_dev_get(drm);
 	__module_get(THIS_MODULE);
 	file->driver_priv = ctx;
 	return 0;
+
+err_close:
+	edgeai_prog_close(ctx);
+	edgeai_arb_close(ctx);
+	kfree(ctx);
+	return ret;
 }
 
 static void edgeai_postclose(struct drm_device *drm, struct drm_file *file)
 {
-	edgeai_job_close(file->driver_priv);
+	struct edgeai_file_priv *ctx = file->driver_priv;
+
+	edgeai_job_close(ctx);
+	edgeai_arb_close(ctx);
+	edgeai_prog_close(ctx);
+	/*
+	 * Without jobs left, the file holds the last reference: free the
+	 * context now, so the module can be unloaded as soon as close()
+	 * returns. Otherwise the last job frees it from edgeai_wq.
+	 */
+	kref_put(&ctx->ref, edgeai_ctx_release_now);
 }
 
 /**
@@ -225,6 +297,8 @@ static const struct file_operations edgeai_fops = {
  * 1.1 - SET_POLICY, GET_CLIENT, -EDQUOT and thermal -EBUSY on SUBMIT,
  *       params CUR_FREQ_KHZ, TEMP_MC, CLIENT_ID.
  * 1.2 - PROGRAM_CREATE, PROGRAM_DESTROY, SUBMIT_PROGRAM.
+ * 1.3 - drm_edgeai_submit.program_handle (binary compatible with 1.2's
+ *       reserved[0]), EDGEAI_PROG_MAX_SLOTS in the uapi.
  */
 static const struct drm_driver edgeai_drm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_COMPUTE_ACCEL | DRIVER_SYNCOBJ,
@@ -240,7 +314,7 @@ static const struct drm_driver edgeai_drm_driver = {
 	.desc = "edgeai NPU/DSP accelerator",
 	.date = "20260101",
 	.major = 1,
-	.minor = 2,
+	.minor = 3,
 };
 
 static int edgeai_probe(struct platform_device *pdev)
@@ -281,13 +355,21 @@ static int edgeai_probe(struct platform_device *pdev)
 	edev->ops = &edgeai_sim_ops;
 	spin_lock_init(&edev->job_list_lock);
 	INIT_LIST_HEAD(&edev->job_list);
-	edgeai_arb_init(edev);
 	for (i = 0; i < cores; i++) {
 		edev->cores[i].edev = edev;
 		edev->cores[i].index = i;
 	}
+	ret = edgeai_arb_init(edev);
+	if (ret)
+		return ret;
 
+	ret = edgeai_of_probe(edev);
+	if (ret)
+		return ret;
 	ret = edgeai_fw_load(edev);
+	if (ret)
+		return ret;
+	ret = edgeai_of_init(edev);
 	if (ret)
 		return ret;
 	edev->freq_khz = edgeai_max_freq_khz(edev);
@@ -302,9 +384,15 @@ static int edgeai_probe(struct platform_device *pdev)
 	ret = edgeai_pm_init(edev);
 	if (ret)
 		return dev_err_probe(dev, ret, "power management init failed\n");
-	ret = edgeai_thermal_init(edev);
-	if (ret)
-		dev_warn(dev, "no thermal zone (%d)\n", ret);
+	if (edev->of) {
+		ret = edgeai_of_thermal_init(edev);
+		if (ret)
+			return ret;
+	} else {
+		ret = edgeai_thermal_init(edev);
+		if (ret)
+			dev_warn(dev, "no thermal zone (%d)\n", ret);
+	}
 
 	ret = drm_dev_register(&edev->drm, 0);
 	if (ret)
@@ -334,13 +422,6 @@ static const struct of_device_id edgeai_of_match[] = {
 };
 MODULE_DEVICE_TABLE(of, edgeai_of_match);
 
-static const struct platform_device_id edgeai_sim_ids[] = {
-	{ .name = "edgeai-npu", .driver_data = DRM_EDGEAI_DEVICE_NPU },
-	{ .name = "edgeai-dsp", .driver_data = DRM_EDGEAI_DEVICE_DSP },
-	{ }
-};
-MODULE_DEVICE_TABLE(platform, edgeai_sim_ids);
-
 static struct platform_driver edgeai_platform_driver = {
 	.probe = edgeai_probe,
 	.remove = edgeai_remove,
@@ -352,86 +433,6 @@ static struct platform_driver edgeai_platform_driver = {
 		.pm = pm_ptr(&edgeai_pm_ops),
 	},
 };
-
-static void edgeai_sim_destroy_devices(void)
-{
-	int i;
-
-	for (i = EDGEAI_MAX_SIM_DEVICES - 1; i >= 0; i--) {
-		platform_device_unregister(edgeai_sim_pdevs[i]);
-		edgeai_sim_pdevs[i] = NULL;
-	}
-}
-
-static int edgeai_sim_create_device(int index, const char *type, u32 cores)
-{
-	struct property_entry props[] = {
-		PROPERTY_ENTRY_U32("edgeai,num-cores", cores),
-		{ }
-	};
-	struct platform_device_info info = {
-		.name = NULL,
-		.id = index,
-		.properties = props,
-		.dma_mask = DMA_BIT_MASK(64),
-	};
-	struct platform_device *pdev;
-
-	if (!strcmp(type, "npu"))
-		info.name = "edgeai-npu";
-	else if (!strcmp(type, "dsp"))
-		info.name = "edgeai-dsp";
-	if (!info.name || !cores || cores > EDGEAI_MAX_CORES) {
-		pr_err("edgeai: sim_devices: bad entry \"%s:%u\"\n", type, cores);
-		return -EINVAL;
-	}
-
-	pdev = platform_device_register_full(&info);
-	if (IS_ERR(pdev))
-		return PTR_ERR(pdev);
-	edgeai_sim_pdevs[index] = pdev;
-	return 0;
-}
-
-/* Parses sim_devices ("npu:2,dsp:1") and creates the devices. */
-static int edgeai_sim_create_devices(void)
-{
-	char *list, *cur, *entry, *type;
-	int index = 0, ret = 0;
-	u32 cores;
-
-	list = kstrdup(sim_devices ?: "", GFP_KERNEL);
-	if (!list)
-		return -ENOMEM;
-
-	cur = list;
-	while ((entry = strsep(&cur, ",")) != NULL) {
-		entry = strim(entry);
-		if (!*entry)
-			continue;
-		if (index == EDGEAI_MAX_SIM_DEVICES) {
-			pr_err("edgeai: sim_devices: more than %d devices\n",
-			       EDGEAI_MAX_SIM_DEVICES);
-			ret = -EINVAL;
-			break;
-		}
-		type = strsep(&entry, ":");
-		cores = 1;
-		if (entry && kstrtou32(entry, 0, &cores)) {
-			pr_err("edgeai: sim_devices: bad core count \"%s\"\n",
-			       entry);
-			ret = -EINVAL;
-			break;
-		}
-		ret = edgeai_sim_create_device(index++, type, cores);
-		if (ret)
-			break;
-	}
-	kfree(list);
-	if (ret)
-		edgeai_sim_destroy_devices();
-	return ret;
-}
 
 static bool edgeai_dt_present(void)
 {

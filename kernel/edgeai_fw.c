@@ -11,6 +11,7 @@
 #include <linux/firmware.h>
 
 #include "edgeai_device.h"
+#include "edgeai_fw.h"
 
 /**
  * edgeai_fw_load() - load and validate the device's firmware image

@@ -8,6 +8,7 @@
  * the first broken rule is reported as a short static string.
  */
 
+#include <linux/build_bug.h>
 #include <linux/crc32.h>
 #include <linux/errno.h>
 #include <linux/export.h>

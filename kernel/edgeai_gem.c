@@ -21,22 +21,20 @@
 #include "edgeai_device.h"
 #include "edgeai_gem.h"
 
+/* Imported, or its shmem pages are allocated. */
+static bool edgeai_gem_resident(struct drm_gem_object *obj)
+{
+	return obj->import_attach || READ_ONCE(to_drm_gem_shmem_obj(obj)->pages);
+}
+
 static enum drm_gem_object_status edgeai_gem_status(struct drm_gem_object *obj)
 {
-	struct drm_gem_shmem_object *shmem = to_drm_gem_shmem_obj(obj);
-
-	if (obj->import_attach || READ_ONCE(shmem->pages))
-		return DRM_GEM_OBJECT_RESIDENT;
-	return 0;
+	return edgeai_gem_resident(obj) ? DRM_GEM_OBJECT_RESIDENT : 0;
 }
 
 static size_t edgeai_gem_rss(struct drm_gem_object *obj)
 {
-	struct drm_gem_shmem_object *shmem = to_drm_gem_shmem_obj(obj);
-
-	if (obj->import_attach || READ_ONCE(shmem->pages))
-		return obj->size;
-	return 0;
+	return edgeai_gem_resident(obj) ? obj->size : 0;
 }
 
 static const struct drm_gem_object_funcs edgeai_gem_funcs = {
@@ -74,6 +72,17 @@ struct drm_gem_object *edgeai_gem_create_object(struct drm_device *drm,
 	shmem->map_wc = false;
 	shmem->base.funcs = &edgeai_gem_funcs;
 	return &shmem->base;
+}
+
+/* Looks up a BO handle of @file; a drm_dbg line names @ioctl if unknown. */
+static struct drm_gem_object *edgeai_gem_lookup(struct drm_file *file,
+						u32 handle, const char *ioctl)
+{
+	struct drm_gem_object *obj = drm_gem_object_lookup(file, handle);
+
+	if (!obj)
+		drm_dbg(file->minor->dev, "%s: unknown handle %u\n", ioctl, handle);
+	return obj;
 }
 
 /**
@@ -134,9 +143,8 @@ int edgeai_ioctl_bo_info(struct drm_device *drm, void *data,
 	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;
 
-	obj = drm_gem_object_lookup(file, args->handle);
+	obj = edgeai_gem_lookup(file, args->handle, "bo_info");
 	if (!obj) {
-		drm_dbg(drm, "bo_info: unknown handle %u\n", args->handle);
 		ret = -ENOENT;
 		goto out;
 	}
@@ -193,9 +201,8 @@ int edgeai_ioctl_bo_prep(struct drm_device *drm, void *data,
 	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;
 
-	obj = drm_gem_object_lookup(file, args->handle);
+	obj = edgeai_gem_lookup(file, args->handle, "bo_prep");
 	if (!obj) {
-		drm_dbg(drm, "bo_prep: unknown handle %u\n", args->handle);
 		ret = -ENOENT;
 		goto out;
 	}
@@ -259,9 +266,8 @@ int edgeai_ioctl_bo_fini(struct drm_device *drm, void *data,
 	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;
 
-	obj = drm_gem_object_lookup(file, args->handle);
+	obj = edgeai_gem_lookup(file, args->handle, "bo_fini");
 	if (!obj) {
-		drm_dbg(drm, "bo_fini: unknown handle %u\n", args->handle);
 		ret = -ENOENT;
 		goto out;
 	}

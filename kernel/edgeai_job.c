@@ -16,12 +16,14 @@
 #include <drm/drm_utils.h>
 #include <linux/dma-resv.h>
 #include <linux/math64.h>
-#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "edgeai_arb.h"
 #include "edgeai_device.h"
+#include "edgeai_drv.h"
 #include "edgeai_job.h"
+#include "edgeai_pm.h"
 #include "edgeai_prog.h"
 #include "edgeai_validate.h"
 
@@ -146,7 +148,7 @@ static void edgeai_job_put_resources(struct edgeai_job *job)
 	kvfree(job->maps);
 	kvfree(job->bo_flags);
 	kvfree(job->cmds);
-	edgeai_program_put(job->prog);
+	edgeai_prog_put(job->prog);
 }
 
 static void edgeai_job_free(struct drm_sched_job *sched_job)
@@ -195,7 +197,6 @@ static void edgeai_job_sched_fini(struct drm_device *drm, void *arg)
 
 	for (i = 0; i < edev->core_count; i++)
 		drm_sched_fini(&edev->cores[i].sched);
-	edgeai_arb_fini(edev);
 }
 
 /**
@@ -237,9 +238,9 @@ int edgeai_job_init_device(struct edgeai_device *edev)
 
 /**
  * edgeai_job_open() - set up the job state of a new file
- * @ctx: the file's context, with @edev and @file set
+ * @ctx: the file's context, with @edev set
  *
- * Return: 0 or a negative errno.
+ * Return: 0 or a negative errno; on error nothing is left to undo.
  */
 int edgeai_job_open(struct edgeai_file_priv *ctx)
 {
@@ -254,8 +255,6 @@ int edgeai_job_open(struct edgeai_file_priv *ctx)
 	mutex_init(&ctx->submit_lock);
 	spin_lock_init(&ctx->lock);
 	ctx->next_id = 1;
-	edgeai_arb_open(ctx);
-	edgeai_prog_open(ctx);
 
 	ret = drm_sched_entity_init(&ctx->entity_any, DRM_SCHED_PRIORITY_NORMAL,
 				    edev->sched_list, edev->core_count, NULL);
@@ -280,61 +279,14 @@ err_free:
 	return ret;
 }
 
-static void edgeai_ctx_free(struct edgeai_file_priv *ctx)
-{
-	u32 i;
-
-	for (i = 0; i < DRM_EDGEAI_JOB_HISTORY; i++)
-		edgeai_job_result_put(&ctx->history[i]);
-	kvfree(ctx->history);
-	mutex_destroy(&ctx->submit_lock);
-	drm_dev_put(&ctx->edev->drm);
-	kfree(ctx);
-	/* Pairs with edgeai_open(); module exit drains edgeai_wq first. */
-	module_put(THIS_MODULE);
-}
-
-static void edgeai_ctx_release_work(struct work_struct *work)
-{
-	edgeai_ctx_free(container_of(work, struct edgeai_file_priv, release_work));
-}
-
-/* Last reference dropped by a job, possibly on a scheduler worker. */
-static void edgeai_ctx_release(struct kref *ref)
-{
-	struct edgeai_file_priv *ctx = container_of(ref, struct edgeai_file_priv,
-						    ref);
-
-	INIT_WORK(&ctx->release_work, edgeai_ctx_release_work);
-	queue_work(edgeai_wq, &ctx->release_work);
-}
-
-/* Last reference dropped by the closing file, in process context. */
-static void edgeai_ctx_release_now(struct kref *ref)
-{
-	edgeai_ctx_free(container_of(ref, struct edgeai_file_priv, ref));
-}
-
 /**
- * edgeai_ctx_put() - drop a reference to a file context
- * @ctx: the context
- *
- * The last reference frees the context (and drops its DRM device and module
- * references) from edgeai_wq. For use by jobs; the file drops its own
- * reference in edgeai_job_close().
- */
-void edgeai_ctx_put(struct edgeai_file_priv *ctx)
-{
-	kref_put(&ctx->ref, edgeai_ctx_release);
-}
-
-/**
- * edgeai_job_close() - tear down the job state of a closing file
+ * edgeai_job_close() - stop taking jobs from a closing file
  * @ctx: the file's context
  *
  * Jobs still queued are cancelled (once their dependencies signalled); jobs
  * on a core run to completion or to their timeout. Does not wait for them:
- * each job holds a reference to @ctx. Drops the file's reference.
+ * each job holds a reference to @ctx, and the results stay readable until
+ * edgeai_job_release().
  */
 void edgeai_job_close(struct edgeai_file_priv *ctx)
 {
@@ -344,14 +296,20 @@ void edgeai_job_close(struct edgeai_file_priv *ctx)
 	drm_sched_entity_destroy(&ctx->entity_any);
 	for (i = 0; i < edev->core_count; i++)
 		drm_sched_entity_destroy(&ctx->entity[i]);
-	edgeai_arb_close(ctx);
-	edgeai_prog_close(ctx);
-	/*
-	 * Without jobs left, the file holds the last reference: free the
-	 * context now, so the module can be unloaded as soon as close()
-	 * returns. Otherwise the last job frees it from edgeai_wq.
-	 */
-	kref_put(&ctx->ref, edgeai_ctx_release_now);
+}
+
+/**
+ * edgeai_job_release() - free the job state of a context
+ * @ctx: the context, whose file closed and whose last job was freed
+ */
+void edgeai_job_release(struct edgeai_file_priv *ctx)
+{
+	u32 i;
+
+	for (i = 0; i < DRM_EDGEAI_JOB_HISTORY; i++)
+		edgeai_job_result_put(&ctx->history[i]);
+	kvfree(ctx->history);
+	mutex_destroy(&ctx->submit_lock);
 }
 
 /* Copies the buffer list, looks the buffers up and maps them. */
@@ -633,8 +591,7 @@ int edgeai_job_submit(struct drm_file *file, struct drm_edgeai_submit *args,
 		goto err_inflight;
 	}
 	job->edev = edev;
-	job->ctx = ctx;
-	kref_get(&ctx->ref);
+	job->ctx = edgeai_ctx_get(ctx);
 	INIT_LIST_HEAD(&job->node);
 	job->done = kzalloc(sizeof(*job->done), GFP_KERNEL);
 	if (!job->done) {
@@ -647,7 +604,7 @@ int edgeai_job_submit(struct drm_file *file, struct drm_edgeai_submit *args,
 	if (ret)
 		goto err_job;
 	if (args->flags & DRM_EDGEAI_SUBMIT_PROGRAM)
-		ret = edgeai_job_get_program(job, args->reserved[0]);
+		ret = edgeai_prog_attach(job, args->program_handle);
 	else
 		ret = edgeai_job_get_cmds(job, args);
 	if (ret)

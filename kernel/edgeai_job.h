@@ -106,10 +106,9 @@ static inline struct edgeai_job *to_edgeai_job(struct drm_sched_job *job)
 }
 
 int edgeai_job_init_device(struct edgeai_device *edev);
-void edgeai_job_fini_device(struct edgeai_device *edev);
 int edgeai_job_open(struct edgeai_file_priv *ctx);
 void edgeai_job_close(struct edgeai_file_priv *ctx);
-void edgeai_ctx_put(struct edgeai_file_priv *ctx);
+void edgeai_job_release(struct edgeai_file_priv *ctx);
 
 int edgeai_job_submit(struct drm_file *file, struct drm_edgeai_submit *args,
 		      bool uring, struct edgeai_job_result *result);

@@ -3,7 +3,8 @@
 
 /*
  * Pure arithmetic of the power, thermal and arbitration models: no state,
- * no locking, no allocation, so KUnit can test it directly.
+ * no locking, no allocation, so KUnit tests it directly
+ * (tests/edgeai_model_kunit.c).
  *
  * The thermal model is a first-order RC circuit: with a constant power P
  * the temperature approaches T_ss = T_ambient + R_th * P exponentially with
@@ -14,6 +15,7 @@
  * which is exact for any dt (the callers step it at every power change).
  */
 
+#include <drm/edgeai_accel.h>
 #include <kunit/visibility.h>
 #include <linux/export.h>
 #include <linux/math64.h>
@@ -110,9 +112,9 @@ EXPORT_SYMBOL_IF_KUNIT(edgeai_model_power_mw);
 /**
  * edgeai_model_vtime_charge() - virtual time a client is charged for a job
  * @device_ns: device time the job took
- * @weight: the client's weight, 1..10000 (0 is taken as 1)
+ * @weight: the client's weight, 1..DRM_EDGEAI_WEIGHT_MAX (0 is taken as 1)
  *
- * A client of weight EDGEAI_WEIGHT_DEFAULT is charged its device time; a
+ * A client of weight DRM_EDGEAI_WEIGHT_DEFAULT is charged its device time; a
  * client of twice that weight half of it, so between busy clients picked
  * by smallest virtual time, device time follows the weights.
  *
@@ -120,7 +122,7 @@ EXPORT_SYMBOL_IF_KUNIT(edgeai_model_power_mw);
  */
 u64 edgeai_model_vtime_charge(u64 device_ns, u32 weight)
 {
-	return mul_u64_u64_div_u64(device_ns, EDGEAI_WEIGHT_DEFAULT,
+	return mul_u64_u64_div_u64(device_ns, DRM_EDGEAI_WEIGHT_DEFAULT,
 				   max(weight, 1U));
 }
 EXPORT_SYMBOL_IF_KUNIT(edgeai_model_vtime_charge);

@@ -6,9 +6,6 @@
 
 #include <linux/types.h>
 
-/* Default client weight; weights range from 1 to 10000 (uapi). */
-#define EDGEAI_WEIGHT_DEFAULT	100
-
 u32 edgeai_model_decay_q16(u64 dt_ns, u32 tau_ms);
 s32 edgeai_model_rc_step(s32 temp_mc, s32 ambient_mc, u32 r_th_mc_per_w,
 			 u32 power_mw, u64 dt_ns, u32 tau_ms);

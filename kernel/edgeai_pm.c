@@ -19,9 +19,10 @@
  * again if jobs are queued, and the arbiter goes on where it stopped.
  *
  * devfreq: the image's operating points are added to the OPP table at
- * probe; the simple_ondemand governor (its module must be loaded) picks
- * one from the busiest core's load, which the arbiter measures from job
- * grant to completion. The backend's clock follows every change, and the
+ * probe, unless the board's device tree gave the device its own
+ * (edgeai_of.c); the simple_ondemand governor (its module must be loaded)
+ * picks one from the busiest core's load, which the arbiter measures from
+ * job grant to completion. The backend's clock follows every change, and the
  * devfreq cooling device (edgeai_thermal.c) caps it.
  */
 
@@ -32,7 +33,9 @@
 #include <linux/pm_opp.h>
 #include <linux/pm_runtime.h>
 
+#include "edgeai_arb.h"
 #include "edgeai_device.h"
+#include "edgeai_pm.h"
 
 static unsigned int autosuspend_ms = 100;
 module_param(autosuspend_ms, uint, 0444);
@@ -189,17 +192,20 @@ static int edgeai_devfreq_init(struct edgeai_device *edev)
 	int ret;
 	u32 i;
 
-	for (i = 0; i < edev->fw.opp_count; i++) {
-		ret = dev_pm_opp_add(dev, (unsigned long)edev->fw.opp[i].freq_khz * 1000,
-				     edev->fw.opp[i].voltage_uv);
-		if (ret) {
-			dev_pm_opp_remove_all_dynamic(dev);
-			return ret;
+	/* A board's operating-points-v2 table (edgeai_of.c) is there already. */
+	if (dev_pm_opp_get_opp_count(dev) <= 0) {
+		for (i = 0; i < edev->fw.opp_count; i++) {
+			ret = dev_pm_opp_add(dev, (unsigned long)edev->fw.opp[i].freq_khz * 1000,
+					     edev->fw.opp[i].voltage_uv);
+			if (ret) {
+				dev_pm_opp_remove_all_dynamic(dev);
+				return ret;
+			}
 		}
+		ret = devm_add_action_or_reset(dev, edgeai_opp_remove, dev);
+		if (ret)
+			return ret;
 	}
-	ret = devm_add_action_or_reset(dev, edgeai_opp_remove, dev);
-	if (ret)
-		return ret;
 
 	profile = devm_kzalloc(dev, sizeof(*profile), GFP_KERNEL);
 	if (!profile)

@@ -2,10 +2,11 @@
 /* Copyright 2026 The edgeai authors */
 
 /*
- * Programs: PROGRAM_CREATE copies a program in and validates it alone
- * (edgeai_program.c); SUBMIT with DRM_EDGEAI_SUBMIT_PROGRAM validates it
- * again against the job's bound buffers; the simulator runs it with the
- * firmware op kernels (firmware/kernels/, built into this module).
+ * The program object: PROGRAM_CREATE copies a program in and validates it
+ * alone (edgeai_prog_validate.c) under a per-file handle; SUBMIT with
+ * DRM_EDGEAI_SUBMIT_PROGRAM attaches it to the job, validated again against
+ * the job's bound buffers. Jobs hold a reference, so a program outlives its
+ * handle while jobs run it; the backend runs it (edgeai_sim.c).
  */
 
 #include <drm/drm_file.h>
@@ -16,23 +17,26 @@
 #include <linux/xarray.h>
 
 #include "edgeai_device.h"
+#include "edgeai_drv.h"
 #include "edgeai_job.h"
-#include "edgeai_kernels.h"
 #include "edgeai_prog.h"
 
-static void edgeai_program_release(struct kref *ref)
+/* A program's buffer slots are the job's bound buffers. */
+static_assert(EDGEAI_PROG_MAX_SLOTS == DRM_EDGEAI_MAX_BOS);
+
+static void edgeai_prog_release(struct kref *ref)
 {
 	kvfree(container_of(ref, struct edgeai_program, ref));
 }
 
 /**
- * edgeai_program_put() - drop a reference to a program
+ * edgeai_prog_put() - drop a reference to a program
  * @prog: program, or NULL
  */
-void edgeai_program_put(struct edgeai_program *prog)
+void edgeai_prog_put(struct edgeai_program *prog)
 {
 	if (prog)
-		kref_put(&prog->ref, edgeai_program_release);
+		kref_put(&prog->ref, edgeai_prog_release);
 }
 
 /**
@@ -54,7 +58,7 @@ void edgeai_prog_close(struct edgeai_file_priv *ctx)
 	unsigned long id;
 
 	xa_for_each(&ctx->programs, id, prog)
-		edgeai_program_put(prog);
+		edgeai_prog_put(prog);
 	xa_destroy(&ctx->programs);
 }
 
@@ -159,20 +163,20 @@ int edgeai_ioctl_program_destroy(struct drm_device *drm, void *data,
 		drm_dbg(drm, "program_destroy: unknown handle %u\n", args->handle);
 		return -ENOENT;
 	}
-	edgeai_program_put(prog);
+	edgeai_prog_put(prog);
 	return 0;
 }
 
 /**
- * edgeai_job_get_program() - attach a program to a job and validate it
- *	against the job's bound buffers
+ * edgeai_prog_attach() - attach a program to a job and validate it against
+ *	the job's bound buffers
  * @job: job whose buffers are looked up and mapped
  * @handle: program handle of the job's file
  *
  * Return: 0, -ENOENT for an unknown handle, -EINVAL when the program does
  * not fit the buffers, or -ENOMEM.
  */
-int edgeai_job_get_program(struct edgeai_job *job, u32 handle)
+int edgeai_prog_attach(struct edgeai_job *job, u32 handle)
 {
 	struct edgeai_device *edev = job->edev;
 	struct edgeai_prog_check_err err = {};
@@ -213,29 +217,4 @@ out:
 	kfree(writable);
 	kfree(sizes);
 	return ret;
-}
-
-/**
- * edgeai_prog_exec() - run a job's program with the firmware op kernels
- * @job: a job with a validated program, its buffers mapped
- *
- * Return: 0, or -EIO when an op failed on the device.
- */
-int edgeai_prog_exec(struct edgeai_job *job)
-{
-	void *slots[DRM_EDGEAI_MAX_BOS];
-	unsigned int failed = 0;
-	u32 i;
-	int ret;
-
-	for (i = 0; i < job->bo_count; i++)
-		slots[i] = job->maps[i].vaddr;
-	ret = edgeai_exec_program(job->prog->blob, job->prog->size, slots,
-				  job->bo_count, &failed);
-	if (ret) {
-		drm_dbg(&job->edev->drm, "job %llu: program op %u failed (%d)\n",
-			job->id, failed, ret);
-		return -EIO;
-	}
-	return 0;
 }

@@ -7,7 +7,7 @@
 #include <linux/kref.h>
 #include <linux/types.h>
 
-#include "edgeai_program.h"
+#include "edgeai_prog_validate.h"
 
 struct drm_device;
 struct drm_file;
@@ -29,11 +29,10 @@ struct edgeai_program {
 	u64 blob[];
 };
 
-void edgeai_program_put(struct edgeai_program *prog);
+void edgeai_prog_put(struct edgeai_program *prog);
 void edgeai_prog_open(struct edgeai_file_priv *ctx);
 void edgeai_prog_close(struct edgeai_file_priv *ctx);
-int edgeai_job_get_program(struct edgeai_job *job, u32 handle);
-int edgeai_prog_exec(struct edgeai_job *job);
+int edgeai_prog_attach(struct edgeai_job *job, u32 handle);
 int edgeai_ioctl_program_create(struct drm_device *drm, void *data,
 				struct drm_file *file);
 int edgeai_ioctl_program_destroy(struct drm_device *drm, void *data,

@@ -2,10 +2,12 @@
 /* Copyright 2026 The edgeai authors */
 
 /*
- * The simulator backend: runs each job's commands on the CPU in process
- * context (a work item per core), then completes the job from an hrtimer
- * after the time the timing model gives, so a job takes device time the way
- * it would on the hardware. Fault knobs in debugfs make jobs hang or fail.
+ * The simulator backend: runs each job's commands, or its program with the
+ * firmware op kernels, on the CPU in process context (a work item per
+ * core), then completes the job from an hrtimer after the time the timing
+ * model gives, so a job takes device time the way it would on the hardware.
+ * Fault knobs in debugfs make jobs hang or fail. Without device-tree nodes,
+ * the simulator also creates the devices (the sim_devices parameter).
  *
  * Power and thermal model: the device is off (0 mW), idle (the image's idle
  * power) or active (each busy core adds its share of the current operating
@@ -19,10 +21,16 @@
 #include <drm/drm_print.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
+#include <linux/dma-mapping.h>
 #include <linux/hrtimer.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
+#include <linux/mod_devicetable.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/property.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
 
@@ -30,6 +38,8 @@
 #include "edgeai_job.h"
 #include "edgeai_model.h"
 #include "edgeai_prog.h"
+#include "edgeai_sim.h"
+#include "ops.h"
 
 /* Fixed cost of starting and completing a job, in device nanoseconds. */
 #define EDGEAI_SIM_JOB_OVERHEAD_NS	20000
@@ -56,7 +66,7 @@ static const char * const edgeai_sim_state_names[EDGEAI_SIM_STATES] = {
  * @core: the core
  * @exec_work: runs the job's commands
  * @timer: completes the job once its device time has passed
- * @lock: protects @job, @error, @time_ns and @gone
+ * @lock: protects @job, @error, @time_ns, @gone and @busy
  * @job: the job on the core, NULL when idle
  * @error: result of @job once executed
  * @time_ns: device time of @job once executed
@@ -68,7 +78,7 @@ struct edgeai_sim_core {
 	struct edgeai_core *core;
 	struct work_struct exec_work;
 	struct hrtimer timer;
-	/* Protects job, error, time_ns and gone; taken from hardirq. */
+	/* Protects job, error, time_ns, gone and busy; taken from hardirq. */
 	spinlock_t lock;
 	struct edgeai_job *job;
 	int error;
@@ -220,6 +230,29 @@ static void edgeai_sim_run_cmd(struct edgeai_job *job,
 }
 
 /*
+ * Runs a job's validated program with the firmware op kernels on its mapped
+ * buffers; -EIO when an op failed on the device.
+ */
+static int edgeai_sim_run_program(struct edgeai_job *job)
+{
+	void *slots[DRM_EDGEAI_MAX_BOS];
+	unsigned int failed = 0;
+	u32 i;
+	int ret;
+
+	for (i = 0; i < job->bo_count; i++)
+		slots[i] = job->maps[i].vaddr;
+	ret = ek_exec_program(job->prog->blob, job->prog->size, slots,
+			      job->bo_count, NULL, &failed);
+	if (ret) {
+		drm_dbg(&job->edev->drm, "job %llu: program op %u failed (%d)\n",
+			job->id, failed, ret);
+		return -EIO;
+	}
+	return 0;
+}
+
+/*
  * Device time of a job: the longer of moving its bytes and doing its MACs
  * (programs) at the current clock. Both counts are bounded by the
  * validators (MACs by EDGEAI_PROG_MAX_WORK), so the products fit 64 bits.
@@ -263,7 +296,7 @@ static void edgeai_sim_exec_work(struct work_struct *work)
 	} else if (READ_ONCE(sim->compute_off)) {
 		/* Timing only. */
 	} else if (job->prog) {
-		error = edgeai_prog_exec(job);
+		error = edgeai_sim_run_program(job);
 	} else {
 		for (i = 0; i < job->cmd_count; i++) {
 			edgeai_sim_run_cmd(job, &job->cmds[i]);
@@ -488,28 +521,139 @@ static int edgeai_sim_power_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(edgeai_sim_power);
 
-/**
- * edgeai_sim_debugfs_init() - add the simulator's fault knobs to debugfs
- * @edev: device using the simulator backend
- * @root: the device's debugfs directory
- *
- * fault_hang: the next N jobs never complete (the job timeout resets the
- * core); fault_fail: the next N jobs complete with -EIO; wakeup_us: time to
- * power up; compute_off: jobs only take their time (load tests); power: the
- * power model's state.
+/*
+ * The simulator's knobs in the device's debugfs directory. fault_hang: the
+ * next N jobs never complete (the job timeout resets the core); fault_fail:
+ * the next N jobs complete with -EIO; bytes_per_cycle: copy/fill throughput;
+ * wakeup_us: time to power up; compute_off: jobs only take their time (load
+ * tests); power: the power model's state.
  */
-void edgeai_sim_debugfs_init(struct edgeai_device *edev, struct dentry *root)
+static void edgeai_sim_debugfs_init(struct edgeai_device *edev,
+				    struct dentry *root)
 {
 	struct edgeai_sim *sim = edev->backend;
 
-	if (edev->ops != &edgeai_sim_ops || !sim)
-		return;
 	debugfs_create_atomic_t("fault_hang", 0600, root, &sim->fault_hang);
 	debugfs_create_atomic_t("fault_fail", 0600, root, &sim->fault_fail);
 	debugfs_create_u32("bytes_per_cycle", 0600, root, &sim->bytes_per_cycle);
 	debugfs_create_u32("wakeup_us", 0600, root, &sim->wakeup_us);
 	debugfs_create_bool("compute_off", 0600, root, &sim->compute_off);
 	debugfs_create_file("power", 0400, root, sim, &edgeai_sim_power_fops);
+}
+
+/*
+ * Simulated devices: without device-tree nodes, module init creates one
+ * platform device per sim_devices entry, named after the platform ids below,
+ * with its core count as the "edgeai,num-cores" property a DT node would
+ * carry. The platform driver (edgeai_drv.c) binds them like DT devices.
+ */
+#define EDGEAI_SIM_MAX_DEVICES	8
+
+static char *sim_devices = "npu:2,dsp:1";
+module_param(sim_devices, charp, 0444);
+MODULE_PARM_DESC(sim_devices,
+		 "Simulated devices created without DT nodes, \"type:cores,...\" (default \"npu:2,dsp:1\", \"\" for none)");
+
+static struct platform_device *edgeai_sim_pdevs[EDGEAI_SIM_MAX_DEVICES];
+
+/* Platform ids of the simulated devices, the device type in driver_data. */
+const struct platform_device_id edgeai_sim_ids[] = {
+	{ .name = "edgeai-npu", .driver_data = DRM_EDGEAI_DEVICE_NPU },
+	{ .name = "edgeai-dsp", .driver_data = DRM_EDGEAI_DEVICE_DSP },
+	{ }
+};
+MODULE_DEVICE_TABLE(platform, edgeai_sim_ids);
+
+/**
+ * edgeai_sim_destroy_devices() - remove the simulated devices
+ *
+ * Called at module exit, after the platform driver unbound them.
+ */
+void edgeai_sim_destroy_devices(void)
+{
+	int i;
+
+	for (i = EDGEAI_SIM_MAX_DEVICES - 1; i >= 0; i--) {
+		platform_device_unregister(edgeai_sim_pdevs[i]);
+		edgeai_sim_pdevs[i] = NULL;
+	}
+}
+
+static int edgeai_sim_create_device(int index, const char *type, u32 cores)
+{
+	struct property_entry props[] = {
+		PROPERTY_ENTRY_U32("edgeai,num-cores", cores),
+		{ }
+	};
+	struct platform_device_info info = {
+		.name = NULL,
+		.id = index,
+		.properties = props,
+		.dma_mask = DMA_BIT_MASK(64),
+	};
+	struct platform_device *pdev;
+
+	if (!strcmp(type, "npu"))
+		info.name = "edgeai-npu";
+	else if (!strcmp(type, "dsp"))
+		info.name = "edgeai-dsp";
+	if (!info.name || !cores || cores > EDGEAI_MAX_CORES) {
+		pr_err("edgeai: sim_devices: bad entry \"%s:%u\"\n", type, cores);
+		return -EINVAL;
+	}
+
+	pdev = platform_device_register_full(&info);
+	if (IS_ERR(pdev))
+		return PTR_ERR(pdev);
+	edgeai_sim_pdevs[index] = pdev;
+	return 0;
+}
+
+/**
+ * edgeai_sim_create_devices() - create the devices the sim_devices parameter
+ *	lists ("npu:2,dsp:1": type and core count of each)
+ *
+ * Called at module init when the device tree has no edgeai node.
+ *
+ * Return: 0, or a negative errno with no device left behind.
+ */
+int edgeai_sim_create_devices(void)
+{
+	char *list, *cur, *entry, *type;
+	int index = 0, ret = 0;
+	u32 cores;
+
+	list = kstrdup(sim_devices ?: "", GFP_KERNEL);
+	if (!list)
+		return -ENOMEM;
+
+	cur = list;
+	while ((entry = strsep(&cur, ",")) != NULL) {
+		entry = strim(entry);
+		if (!*entry)
+			continue;
+		if (index == EDGEAI_SIM_MAX_DEVICES) {
+			pr_err("edgeai: sim_devices: more than %d devices\n",
+			       EDGEAI_SIM_MAX_DEVICES);
+			ret = -EINVAL;
+			break;
+		}
+		type = strsep(&entry, ":");
+		cores = 1;
+		if (entry && kstrtou32(entry, 0, &cores)) {
+			pr_err("edgeai: sim_devices: bad core count \"%s\"\n",
+			       entry);
+			ret = -EINVAL;
+			break;
+		}
+		ret = edgeai_sim_create_device(index++, type, cores);
+		if (ret)
+			break;
+	}
+	kfree(list);
+	if (ret)
+		edgeai_sim_destroy_devices();
+	return ret;
 }
 
 const struct edgeai_backend_ops edgeai_sim_ops = {
@@ -521,4 +665,5 @@ const struct edgeai_backend_ops edgeai_sim_ops = {
 	.read_temp = edgeai_sim_read_temp,
 	.power_on = edgeai_sim_power_on,
 	.power_off = edgeai_sim_power_off,
+	.debugfs_init = edgeai_sim_debugfs_init,
 };

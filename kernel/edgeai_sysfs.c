@@ -12,6 +12,8 @@
 #include <linux/sysfs.h>
 
 #include "edgeai_device.h"
+#include "edgeai_drv.h"
+#include "edgeai_sysfs.h"
 
 static ssize_t device_type_show(struct device *dev,
 				struct device_attribute *attr, char *buf)

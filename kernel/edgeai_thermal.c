@@ -26,6 +26,7 @@
 #include <linux/thermal.h>
 
 #include "edgeai_device.h"
+#include "edgeai_thermal.h"
 
 static unsigned int thermal_passive_ms = 100;
 module_param(thermal_passive_ms, uint, 0444);

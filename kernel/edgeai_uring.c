@@ -23,7 +23,6 @@
 #include <linux/slab.h>
 #include <uapi/linux/io_uring.h>
 
-#include "edgeai_device.h"
 #include "edgeai_job.h"
 #include "edgeai_uring.h"
 

@@ -8,13 +8,24 @@
  */
 
 #include <linux/bits.h>
+#include <linux/build_bug.h>
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/limits.h>
 #include <linux/overflow.h>
+#include <linux/stddef.h>
 #include <kunit/visibility.h>
 
 #include "edgeai_validate.h"
+
+/*
+ * uAPI 1.3 named the words 1.2 declared as __u64 reserved[2]: the program
+ * handle must stay the low half of the first one, where 1.2 binaries put it.
+ */
+static_assert(offsetof(struct drm_edgeai_submit, program_handle) == 56);
+static_assert(offsetof(struct drm_edgeai_submit, pad2) == 60);
+static_assert(offsetof(struct drm_edgeai_submit, reserved) == 64);
+static_assert(sizeof(struct drm_edgeai_submit) == 72);
 
 static int edgeai_invalid(const char **reason, const char *why)
 {
@@ -33,21 +44,23 @@ int edgeai_check_submit(const struct drm_edgeai_submit *args, u32 core_count,
 	if (args->flags & DRM_EDGEAI_SUBMIT_PROGRAM) {
 		if (args->cmd_count || args->cmds)
 			return edgeai_invalid(reason, "submit: commands with a program");
-		if (!args->reserved[0] || args->reserved[0] > U32_MAX)
+		if (!args->program_handle)
 			return edgeai_invalid(reason, "submit: bad program handle");
 	} else {
 		if (!args->cmd_count || args->cmd_count > DRM_EDGEAI_MAX_CMDS)
 			return edgeai_invalid(reason, "submit: cmd_count out of range");
 		if (args->cmd_size != sizeof(struct drm_edgeai_cmd))
 			return edgeai_invalid(reason, "submit: unsupported cmd_size");
-		if (args->reserved[0])
-			return edgeai_invalid(reason, "submit: reserved is not zero");
+		if (args->program_handle)
+			return edgeai_invalid(reason, "submit: program_handle without a program");
 	}
 	if (args->core != DRM_EDGEAI_CORE_ANY && args->core >= core_count)
 		return edgeai_invalid(reason, "submit: no such core");
 	if (args->pad)
 		return edgeai_invalid(reason, "submit: pad is not zero");
-	if (args->reserved[1])
+	if (args->pad2)
+		return edgeai_invalid(reason, "submit: pad2 is not zero");
+	if (args->reserved)
 		return edgeai_invalid(reason, "submit: reserved is not zero");
 	if (uring && args->job_id)
 		return edgeai_invalid(reason, "submit: job_id is not zero (io_uring)");

@@ -22,8 +22,9 @@
  * @reason: set on failure
  *
  * Checks counts against DRM_EDGEAI_MAX_BOS/CMDS, @cmd_size, @core
- * (against @core_count unless DRM_EDGEAI_CORE_ANY), flags, pad, reserved
- * and, for io_uring (@uring true), that @job_id is zero.
+ * (against @core_count unless DRM_EDGEAI_CORE_ANY), flags, the program
+ * handle (non-zero exactly with DRM_EDGEAI_SUBMIT_PROGRAM), pad, pad2,
+ * reserved and, for io_uring (@uring true), that @job_id is zero.
  *
  * Return: 0 or -EINVAL.
  */

@@ -23,12 +23,11 @@
  * -D lines are applied after the spec and replace its values (the first
  * -D opp=... replaces the spec's whole OPP table).
  *
- * The CODE section: the simulator backend runs firmware code that is
- * compiled into edgeai.ko, so today's images carry no device code. Unless
- * the spec gives one, the CODE section is a placeholder: a short text
- * describing the build (device, version, commands). The device-side command
- * processor and op kernels that will fill it live in firmware/ from the
- * next issue on.
+ * The CODE section: the simulator backend runs the device-side command
+ * processor and op kernels (firmware/ops/) compiled into edgeai.ko, so
+ * today's images carry no device code. Unless the spec gives one, the CODE
+ * section is a placeholder: a short text describing the build (device,
+ * version, command ABI, commands, MACs per cycle).
  *
  * --inspect prints an image as comments (header, section table, CRC check)
  * followed by a spec that packs back into the identical image; it exits 1

@@ -64,20 +64,25 @@ SUBMIT_EDIT(s_flags_bit0, s->flags = 1)
 SUBMIT_EDIT(s_flags_bit31, s->flags = BIT(31))
 SUBMIT_EDIT(s_flags_bit1, s->flags = BIT(1))
 SUBMIT_EDIT(s_prog, { s->flags = DRM_EDGEAI_SUBMIT_PROGRAM; s->cmds = 0;
-		      s->cmd_count = 0; s->reserved[0] = 5; })
+		      s->cmd_count = 0; s->program_handle = 5; })
 SUBMIT_EDIT(s_prog_cmds, { s->flags = DRM_EDGEAI_SUBMIT_PROGRAM;
-			   s->cmd_count = 0; s->reserved[0] = 5; })
+			   s->cmd_count = 0; s->program_handle = 5; })
 SUBMIT_EDIT(s_prog_handle_0, { s->flags = DRM_EDGEAI_SUBMIT_PROGRAM;
 			       s->cmds = 0; s->cmd_count = 0; })
+/* What 1.2's reserved[0] = 1ULL << 32 is in the 1.3 layout. */
 SUBMIT_EDIT(s_prog_handle_huge, { s->flags = DRM_EDGEAI_SUBMIT_PROGRAM;
 				  s->cmds = 0; s->cmd_count = 0;
-				  s->reserved[0] = BIT_ULL(32); })
-SUBMIT_EDIT(s_prog_reserved_1, { s->flags = DRM_EDGEAI_SUBMIT_PROGRAM;
-				 s->cmds = 0; s->cmd_count = 0;
-				 s->reserved[0] = 5; s->reserved[1] = 1; })
+				  s->pad2 = 1; })
+SUBMIT_EDIT(s_prog_pad2, { s->flags = DRM_EDGEAI_SUBMIT_PROGRAM;
+			   s->cmds = 0; s->cmd_count = 0;
+			   s->program_handle = 5; s->pad2 = 1; })
+SUBMIT_EDIT(s_prog_reserved, { s->flags = DRM_EDGEAI_SUBMIT_PROGRAM;
+			       s->cmds = 0; s->cmd_count = 0;
+			       s->program_handle = 5; s->reserved = 1; })
 SUBMIT_EDIT(s_pad, s->pad = 1)
-SUBMIT_EDIT(s_reserved_0, s->reserved[0] = 1)
-SUBMIT_EDIT(s_reserved_1, s->reserved[1] = BIT_ULL(63))
+SUBMIT_EDIT(s_handle_with_cmds, s->program_handle = 1)
+SUBMIT_EDIT(s_pad2, s->pad2 = BIT(31))
+SUBMIT_EDIT(s_reserved, s->reserved = BIT_ULL(63))
 SUBMIT_EDIT(s_job_id, s->job_id = 42)
 SUBMIT_EDIT(s_syncobjs, { s->in_syncobj = 7; s->out_syncobj = 9; })
 
@@ -115,12 +120,15 @@ static const struct submit_case submit_cases[] = {
 	{ "program_handle_0", s_prog_handle_0, false, "submit: bad program handle" },
 	{ "program_handle_above_u32", s_prog_handle_huge, true,
 	  "submit: bad program handle" },
-	{ "program_reserved_1", s_prog_reserved_1, false,
+	{ "program_pad2", s_prog_pad2, true, "submit: pad2 is not zero" },
+	{ "program_reserved", s_prog_reserved, false,
 	  "submit: reserved is not zero" },
 	{ "flags_bit31", s_flags_bit31, true, "submit: unknown flags" },
 	{ "pad", s_pad, false, "submit: pad is not zero" },
-	{ "reserved_0", s_reserved_0, false, "submit: reserved is not zero" },
-	{ "reserved_1", s_reserved_1, true, "submit: reserved is not zero" },
+	{ "program_handle_with_cmds", s_handle_with_cmds, false,
+	  "submit: program_handle without a program" },
+	{ "pad2", s_pad2, false, "submit: pad2 is not zero" },
+	{ "reserved", s_reserved, true, "submit: reserved is not zero" },
 	/* job_id is an output of the ioctl: its input value does not matter. */
 	{ "job_id_ioctl", s_job_id },
 	{ "job_id_uring", s_job_id, true, "submit: job_id is not zero (io_uring)" },
@@ -152,6 +160,38 @@ static void edgeai_validate_submit(struct kunit *test)
 	}
 	/* A NULL reason pointer gives the same answer. */
 	KUNIT_EXPECT_EQ(test, ret, edgeai_check_submit(&s, CORES, c->uring, NULL));
+}
+
+/*
+ * uAPI 1.2 declared program_handle, pad2 and reserved as __u64 reserved[2]
+ * and took the program handle from reserved[0]: such a submit is the same
+ * bytes as a 1.3 one (little-endian) and passes the same checks.
+ */
+static void edgeai_validate_submit_1_2_layout(struct kunit *test)
+{
+	struct drm_edgeai_submit s = t_submit();
+	u64 reserved_1_2[2] = { 5, 0 };
+
+	if (IS_ENABLED(CONFIG_CPU_BIG_ENDIAN))
+		kunit_skip(test, "1.2 binaries keep working on little-endian only");
+	KUNIT_ASSERT_EQ(test, sizeof(s), 56 + sizeof(reserved_1_2));
+	s.flags = DRM_EDGEAI_SUBMIT_PROGRAM;
+	s.cmds = 0;
+	s.cmd_count = 0;
+	memcpy((u8 *)&s + 56, reserved_1_2, sizeof(reserved_1_2));
+	KUNIT_EXPECT_EQ(test, s.program_handle, 5);
+	KUNIT_EXPECT_EQ(test, s.pad2, 0);
+	KUNIT_EXPECT_EQ(test, s.reserved, 0);
+	KUNIT_EXPECT_EQ(test, 0, edgeai_check_submit(&s, CORES, false, NULL));
+
+	/* A handle above 32 bits, or reserved[1], stays refused. */
+	reserved_1_2[0] = BIT_ULL(32) | 5;
+	memcpy((u8 *)&s + 56, reserved_1_2, sizeof(reserved_1_2));
+	KUNIT_EXPECT_EQ(test, -EINVAL, edgeai_check_submit(&s, CORES, false, NULL));
+	reserved_1_2[0] = 5;
+	reserved_1_2[1] = 1;
+	memcpy((u8 *)&s + 56, reserved_1_2, sizeof(reserved_1_2));
+	KUNIT_EXPECT_EQ(test, -EINVAL, edgeai_check_submit(&s, CORES, false, NULL));
 }
 
 /* A device without cores accepts no core index, but still CORE_ANY. */
@@ -415,6 +455,7 @@ static void edgeai_validate_cmd_bytes(struct kunit *test)
 
 static struct kunit_case edgeai_validate_cases[] = {
 	KUNIT_CASE_PARAM(edgeai_validate_submit, submit_case_gen_params),
+	KUNIT_CASE(edgeai_validate_submit_1_2_layout),
 	KUNIT_CASE(edgeai_validate_submit_no_cores),
 	KUNIT_CASE_PARAM(edgeai_validate_bo_ref, bo_ref_case_gen_params),
 	KUNIT_CASE_PARAM(edgeai_validate_cmd, cmd_case_gen_params),

@@ -15,7 +15,8 @@
 #     sharing the NPU, with edgeaictl clients, top and status.
 # Pre- and post-processing run on the host (tests/e2e/demo/blazeface.py:
 # numpy and scikit-image); the same input also runs on the host CPU path as
-# the reference. Everything is logged under build/demo/.
+# the reference, through libedgeai's Python bindings (libedgeai/python).
+# Everything is logged under build/demo/.
 #
 #   tests/e2e/demo.sh     exit 0 when every step worked and the NPU found a face
 #
@@ -59,6 +60,9 @@ img=$(demo_image "$py")
 echo
 say "building edgeai and the VM's root filesystem (make all, make install, Debian rootfs cached in ${EDGEAI_CACHE:-~/.cache/edgeai}/e2e)"
 e2e_stage "$out" || fail "preparing the VM (logs in ${out#"$top"/})"
+# the Python bindings (python3-edgeai) on the board
+make -s -C libedgeai/python DESTDIR="$E2E_STAGE" PREFIX=/usr install > "$out/python-install.log" 2>&1 ||
+	fail "make -C libedgeai/python install (see ${out#"$top"/}/python-install.log)"
 
 echo
 say "quantizing BlazeFace short range with edgeaictl quantize, calibrated on $(basename "$img") and 5 variants"
@@ -71,10 +75,13 @@ grep -E '^  output ' "$out/model/quantize.log"
 sed 's/^/  /' "$out/model/input.log"
 
 echo
-say "reference on the host: edgeaictl run --device cpu (the device path must give the same bytes)"
-"$ctl" run "$out/model/blazeface-int8.tflite" --input "$out/model/input.bin" --output-dir "$out/cpu" \
-	--device cpu > "$out/cpu/run.log" 2>&1 || fail "edgeaictl run --device cpu (see ${out#"$top"/}/cpu/run.log)"
-head -n 1 "$out/cpu/run.log" | sed 's/^/  /'
+say "reference on the host CPU, through the Python bindings (libedgeai/python; the device path must give the same bytes)"
+EDGEAI_LIBRARY=$top/build/libedgeai/libedgeai.so.0 PYTHONPATH=$top/libedgeai/python${PYTHONPATH:+:$PYTHONPATH} \
+	"$py" "$demo_py" run "$out/model/blazeface-int8.tflite" "$img" "$out/cpu" cpu > "$out/cpu/run.log" 2>&1 ||
+	fail "blazeface.py run (see ${out#"$top"/}/cpu/run.log)"
+sed 's/^/  /' "$out/cpu/run.log"
+cmp -s "$out/cpu/input0.bin" "$out/model/input.bin" ||
+	fail "the Python run's input tensor differs from the one the VM gets (model/input.bin)"
 "$py" "$demo_py" detect "$img" "$out/model/inspect.json" "$out/cpu" "$out/astronaut-faces-cpu.png" \
 	--json "$out/faces-cpu.json" | sed 's/^/  /'
 

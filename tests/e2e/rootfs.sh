@@ -13,7 +13,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${EDGEAI_CACHE:-$HOME/.cache/edgeai}/e2e
 mirror=${MIRROR:-http://deb.debian.org/debian}
-pkgs=systemd,systemd-sysv,dbus,udev,kmod,procps,liburing2,polkitd,libpam-systemd
+pkgs=systemd,systemd-sysv,dbus,udev,kmod,procps,liburing2,polkitd,libpam-systemd,python3-numpy
 key=$( (cat "$0"; echo "$mirror $pkgs") | sha256sum | cut -c1-12)
 out=$cache/rootfs-$key.cpio.gz
 if [ -s "$out" ]; then

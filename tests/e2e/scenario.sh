@@ -80,11 +80,19 @@ ok $? "the knob journal holds the original autosuspend delay" "$(cat /run/edgeai
 # 2. two applications with weights 300 and 100 share the DSP 3:1
 echo 1 > "/sys/kernel/debug/accel/$dbus_/compute_off"
 start=$(($(date +%s%3N) + 2500))
-/usr/local/bin/load-heavy dsp $start 4000 > /tmp/heavy.out 2>&1 &
+/usr/local/bin/load-heavy dsp $start 6000 > /tmp/heavy.out 2>&1 &
 hp=$!
-/usr/local/bin/load-light dsp $start 4000 > /tmp/light.out 2>&1 &
+/usr/local/bin/load-light dsp $start 6000 > /tmp/light.out 2>&1 &
 lp=$!
-sleep 1.5
+# Sample once the load has run for half a second (it starts at $start).
+now=$(date +%s%3N)
+[ "$now" -ge $((start + 500)) ] || sleep "$(awk -v ms=$((start + 500 - now)) 'BEGIN { print ms / 1000 }')"
+edgeaictl --json status > /tmp/status.json 2>&1
+awk -v d="$dsp" 'BEGIN { RS = "},{" } index($0, "/dev/accel/" d "\"") {
+	if (match($0, /"utilization_pct":[0-9.]+/)) u = substr($0, RSTART + 18, RLENGTH - 18)
+	if (match($0, /"clients":[0-9]+/)) c = substr($0, RSTART + 10, RLENGTH - 10)
+} END { printf "# dsp utilization %s%%, %s clients\n", u, c; exit !(u > 20 && c >= 3) }' /tmp/status.json
+ok $? "edgeaictl --json status: the loaded DSP is busy with its clients" "$(cat /tmp/status.json)"
 cl=$(edgeaictl clients 2>&1)
 printf '%s\n' "$cl" | sed 's/^/# /'
 printf '%s\n' "$cl" | grep -q 'heavy .* 300 ' && printf '%s\n' "$cl" | grep -q 'light .* 100 '
@@ -96,12 +104,6 @@ st=$(edgeaictl status 2>&1)
 printf '%s\n' "$st" | sed 's/^/# /'
 printf '%s\n' "$st" | grep -q '^policy (edgeaid):' && printf '%s\n' "$st" | grep -q '^  heavy  *- *300 '
 ok $? "edgeaictl status shows edgeaid's policy and application rules"
-edgeaictl --json status > /tmp/status.json 2>&1
-awk -v d="$dsp" 'BEGIN { RS = "},{" } index($0, "/dev/accel/" d "\"") {
-	if (match($0, /"utilization_pct":[0-9.]+/)) u = substr($0, RSTART + 18, RLENGTH - 18)
-	if (match($0, /"clients":[0-9]+/)) c = substr($0, RSTART + 10, RLENGTH - 10)
-} END { printf "# dsp utilization %s%%, %s clients\n", u, c; exit !(u > 20 && c >= 3) }' /tmp/status.json
-ok $? "edgeaictl --json status: the loaded DSP is busy with its clients" "$(cat /tmp/status.json)"
 sleep 0.5
 edgeaictl top 1 1000 2>&1 | sed 's/^/# /'
 wait $hp; r1=$?

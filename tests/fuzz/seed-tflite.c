@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* Write the small CNN of tests/host/test-tflite-build.h as a seed file. */
+/* Write the small CNN of tests/host/libedgeai/test-tflite-build.h as a seed file. */
 #include <stdio.h>
 
-#include "../host/test-tflite-build.h"
+#include "test-tflite-build.h"
 
 int main(int argc, char **argv)
 {

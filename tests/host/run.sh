@@ -1,10 +1,13 @@
 #!/bin/sh
 # The host lane: userspace unit tests that need no device.
 #
-# Builds libedgeai and edgeaictl, then builds every tests/host/test-*.c with
-# ASan/UBSan against the static library and runs it, and runs every
-# executable tests/host/test-*.sh. Each test prints TAP lines ("ok N - x",
-# "not ok N - x", "# SKIP") and exits 0 (pass), 1 (fail) or 77 (skip).
+# Builds libedgeai and edgeaictl, then builds every test-*.c below tests/host
+# with ASan/UBSan against the static library and runs it, and runs every
+# executable test-*.sh below tests/host (the library's unit tests sit in
+# tests/host/libedgeai/, in the folders of the sources they test). Each
+# test prints TAP lines ("ok N - x", "not ok N - x", "# SKIP") and exits 0
+# (pass), 1 (fail) or 77 (skip). Tests see the library's internal headers
+# by their path below libedgeai/src/ ("model/model.h").
 # A test-*.c may name extra sources to compile in, relative to the top of
 # the tree, on a line of its own (one with a test-*.sh of the same name is
 # left to that script):
@@ -13,8 +16,7 @@
 #
 #   tests/host/run.sh               build and run everything
 #   tests/host/run.sh --build-only  only build the test programs into
-#                                   build/tests/host/ (the VM lane copies
-#                                   test-device and test-args from there)
+#                                   build/tests/host/
 #
 # Ends with "N passed, N failed, N skipped" (counting TAP lines) and writes
 # "P F S" to build/results/host.counts. Exit 0 iff nothing failed.
@@ -51,7 +53,8 @@ cc=${CC:-cc}
 # shellcheck disable=SC2086
 cflags="-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers -g -O1
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-	-Ilibedgeai/include -Iuapi -Ifirmware/include -Itests/host $(pkg-config --cflags $pkgs)"
+	-Ilibedgeai/include -Ilibedgeai/src -Iuapi -Ifirmware/ops -Itests/host
+	-Itests/host/libedgeai $(pkg-config --cflags $pkgs)"
 # shellcheck disable=SC2086
 libs="$build/libedgeai/libedgeai.a $(pkg-config --libs $pkgs) -lm -lpthread"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
@@ -91,11 +94,10 @@ run_one() {
 	fi
 }
 
-for src in tests/host/test-*.c; do
-	[ -e "$src" ] || continue
+for src in $(find tests/host -name 'test-*.c' | sort); do
 	name=$(basename "$src" .c)
 	# a test-X.c beside an executable test-X.sh is built and run by that script
-	[ -x "tests/host/$name.sh" ] && continue
+	[ -x "$(dirname "$src")/$name.sh" ] && continue
 	extra=$(sed -n 's|.*host-test-sources:\(.*\)\*/.*|\1|p' "$src")
 	echo "# host: build $name"
 	# shellcheck disable=SC2086
@@ -114,7 +116,7 @@ if [ $build_only = yes ]; then
 	exit $?
 fi
 
-for t in tests/host/test-*.sh; do
+for t in $(find tests/host -name 'test-*.sh' | sort); do
 	[ -x "$t" ] || continue
 	run_one "$(basename "$t" .sh)" "$t"
 done

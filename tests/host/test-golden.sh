@@ -1,6 +1,6 @@
 #!/bin/sh
-# Golden tests: the firmware op kernels, built on the host, against the
-# oracle (TensorFlow Lite 2.9.0's built-in kernels, see QUANT.md).
+# Golden tests: the op library (firmware/ops/), built on the host, against
+# the oracle (TensorFlow Lite 2.9.0's built-in kernels, tests/oracle/README.md).
 #
 # tests/oracle/gen.py writes every single-op case twice from one
 # description: as a .tflite model and as an edgeai program. The oracle runs
@@ -40,9 +40,9 @@ $cc -std=gnu11 -Wall -Wextra -Werror -O1 -I"$oracle/include" \
 	> "$run/build.log" 2>&1 || bail "build oracle-run: $(cat "$run/build.log")"
 $cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-I"$top/firmware/include" -I"$top/uapi" \
+	-I"$top/firmware/ops" -I"$top/uapi" \
 	-o "$run/golden-exec" "$top/tests/oracle/golden-exec.c" \
-	"$top"/firmware/kernels/*.c > "$run/build.log" 2>&1 ||
+	"$top"/firmware/ops/*.c > "$run/build.log" 2>&1 ||
 	bail "build golden-exec: $(cat "$run/build.log")"
 python3 -B "$top/tests/oracle/gen.py" "$run/cases" "$filter" > "$run/gen.log" 2>&1 ||
 	bail "generate cases: $(tail -5 "$run/gen.log")"

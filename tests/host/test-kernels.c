@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the firmware op kernels' arithmetic and command processor:
- * the fixed-point helpers on hand-computed values (ties included), the
- * integer binary32 emulation against the host FPU, and the program walker
- * on good and broken programs. Golden comparisons against TFLite live in
- * test-golden.sh.
+ * Unit tests of the op library's arithmetic and command processor, through
+ * its header (firmware/ops/ops.h): the fixed-point helpers on hand-computed
+ * values (ties included), the integer binary32 emulation against the host
+ * FPU, and the program walker on good and broken programs, with and without
+ * per-op hooks. Golden comparisons against TFLite live in test-golden.sh.
  */
-/* host-test-sources: firmware/kernels/exec.c firmware/kernels/conv.c firmware/kernels/eltwise.c firmware/kernels/pool.c firmware/kernels/shape.c firmware/kernels/softfloat.c firmware/kernels/softmax.c */
+/* host-test-sources: firmware/ops/exec.c firmware/ops/fixedpoint.c firmware/ops/conv.c firmware/ops/eltwise.c firmware/ops/pool.c firmware/ops/shape.c firmware/ops/softfloat.c firmware/ops/softmax.c */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,8 +14,7 @@
 #include <string.h>
 
 #include "ktap.h"
-#include "edgeai_kernels.h"
-#include "../../firmware/kernels/ek_internal.h"
+#include "ops.h"
 
 /* The program format's record sizes are ABI. */
 #define EAP_SIZE(s, n) _Static_assert(sizeof(struct s) == (n), #s " size")
@@ -108,16 +107,16 @@ static void test_fixed_point(void)
 	KTAP_EXPECT_EQ(ek_rdivpot(2, 2), 1, "rdivpot rounds 0.5 away from zero");
 	KTAP_EXPECT_EQ(ek_rdivpot(-3, 2), -1, "rdivpot -0.75");
 	KTAP_EXPECT_EQ(ek_rdivpot(12345, 0), 12345, "rdivpot by 2^0");
-	KTAP_EXPECT_EQ(edgeai_mbqm(-4, 1 << 30, -2), -1,
+	KTAP_EXPECT_EQ(ek_mbqm(-4, 1 << 30, -2), -1,
 		       "mbqm: -0.5 rounds away from zero");
-	KTAP_EXPECT_EQ(edgeai_mbqm_up(-4, 1 << 30, -2), 0,
+	KTAP_EXPECT_EQ(ek_mbqm_up(-4, 1 << 30, -2), 0,
 		       "mbqm_up: -0.5 rounds up");
-	KTAP_EXPECT_EQ(edgeai_mbqm(4, 1 << 30, -2), 1, "mbqm: 0.5 rounds up");
-	KTAP_EXPECT_EQ(edgeai_mbqm_up(4, 1 << 30, -2), 1, "mbqm_up: 0.5 rounds up");
-	KTAP_EXPECT_EQ(edgeai_mbqm(3, 1 << 30, 2), 6, "mbqm left shift");
-	KTAP_EXPECT_EQ(edgeai_mbqm(1000000, 1518500250, -10), 691,
+	KTAP_EXPECT_EQ(ek_mbqm(4, 1 << 30, -2), 1, "mbqm: 0.5 rounds up");
+	KTAP_EXPECT_EQ(ek_mbqm_up(4, 1 << 30, -2), 1, "mbqm_up: 0.5 rounds up");
+	KTAP_EXPECT_EQ(ek_mbqm(3, 1 << 30, 2), 6, "mbqm left shift");
+	KTAP_EXPECT_EQ(ek_mbqm(1000000, 1518500250, -10), 691,
 		       "mbqm 1e6 * 0.7071 / 1024 = 690.5 rounds to 691");
-	KTAP_EXPECT_EQ(edgeai_mbqm(123, 0, 0), 0, "mbqm zero multiplier");
+	KTAP_EXPECT_EQ(ek_mbqm(123, 0, 0), 0, "mbqm zero multiplier");
 }
 
 static void test_softfloat(void)
@@ -209,52 +208,116 @@ static void test_exec(void)
 	int ret;
 
 	tiny_init(&p);
-	ret = edgeai_exec_program(&p, sizeof(p), slots, 3, &failed);
-	KTAP_EXPECT_EQ(ret, EDGEAI_EXEC_OK, "exec: tiny ADD program runs");
+	ret = ek_exec_program(&p, sizeof(p), slots, 3, NULL, &failed);
+	KTAP_EXPECT_EQ(ret, EK_EXEC_OK, "exec: tiny ADD program runs");
 	ktap_ok(out[0] == 4 && out[1] == -6 && out[2] == 127 && out[3] == -128,
 		"exec: ADD sums and saturates (%d %d %d %d)", out[0], out[1],
 		out[2], out[3]);
 
 	tiny_init(&p);
 	p.h.magic ^= 1;
-	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p), slots, 3, NULL),
-		       EDGEAI_EXEC_BAD_PROGRAM, "exec: bad magic rejected");
+	KTAP_EXPECT_EQ(ek_exec_program(&p, sizeof(p), slots, 3, NULL, NULL),
+		       EK_EXEC_BAD_PROGRAM, "exec: bad magic rejected");
 	tiny_init(&p);
-	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p) - 8, slots, 3, NULL),
-		       EDGEAI_EXEC_BAD_PROGRAM, "exec: truncated program rejected");
+	KTAP_EXPECT_EQ(ek_exec_program(&p, sizeof(p) - 8, slots, 3, NULL, NULL),
+		       EK_EXEC_BAD_PROGRAM, "exec: truncated program rejected");
 	tiny_init(&p);
 	p.h.op_count = 2;
-	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p), slots, 3, NULL),
-		       EDGEAI_EXEC_BAD_PROGRAM, "exec: op table past the end rejected");
+	KTAP_EXPECT_EQ(ek_exec_program(&p, sizeof(p), slots, 3, NULL, NULL),
+		       EK_EXEC_BAD_PROGRAM, "exec: op table past the end rejected");
 	tiny_init(&p);
 	p.op.opcode = EDGEAI_OP_COUNT;
-	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p), slots, 3, &failed),
-		       EDGEAI_EXEC_BAD_OP, "exec: unknown opcode rejected");
+	KTAP_EXPECT_EQ(ek_exec_program(&p, sizeof(p), slots, 3, NULL, &failed),
+		       EK_EXEC_BAD_OP, "exec: unknown opcode rejected");
 	KTAP_EXPECT_EQ(failed, 0, "exec: failing op index reported");
 	tiny_init(&p);
 	p.t[2].slot = 3;
-	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p), slots, 3, NULL),
-		       EDGEAI_EXEC_BAD_PROGRAM, "exec: unbound slot rejected");
+	KTAP_EXPECT_EQ(ek_exec_program(&p, sizeof(p), slots, 3, NULL, NULL),
+		       EK_EXEC_BAD_PROGRAM, "exec: unbound slot rejected");
 	tiny_init(&p);
 	p.op.inputs[1] = 7;
-	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p), slots, 3, NULL),
-		       EDGEAI_EXEC_BAD_PROGRAM, "exec: tensor index out of range rejected");
+	KTAP_EXPECT_EQ(ek_exec_program(&p, sizeof(p), slots, 3, NULL, NULL),
+		       EK_EXEC_BAD_PROGRAM, "exec: tensor index out of range rejected");
 	tiny_init(&p);
 	p.op.opcode = EDGEAI_OP_LOGISTIC;
 	p.op.inputs[1] = EDGEAI_PROG_NO_TENSOR;
 	memset(p.op.params, 0, sizeof(p.op.params));
-	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p), slots, 3, NULL),
-		       EDGEAI_EXEC_BAD_OP, "exec: table outside the constant region rejected");
+	KTAP_EXPECT_EQ(ek_exec_program(&p, sizeof(p), slots, 3, NULL, NULL),
+		       EK_EXEC_BAD_OP, "exec: table outside the constant region rejected");
 	tiny_init(&p);
 	p.op.opcode = EDGEAI_OP_CONCATENATION;
 	memset(p.op.params, 0, sizeof(p.op.params));
 	p.op.params[0] = 3;	/* axis C: 2 + 2 = 2 does not add up */
-	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p), slots, 3, NULL),
-		       EDGEAI_EXEC_BAD_OP, "exec: inconsistent concatenation rejected");
+	KTAP_EXPECT_EQ(ek_exec_program(&p, sizeof(p), slots, 3, NULL, NULL),
+		       EK_EXEC_BAD_OP, "exec: inconsistent concatenation rejected");
 	tiny_init(&p);
 	p.t[1].dims[3] = 3;
-	KTAP_EXPECT_EQ(edgeai_exec_program(&p, sizeof(p), slots, 3, NULL),
-		       EDGEAI_EXEC_BAD_OP, "exec: non-broadcastable shapes rejected");
+	KTAP_EXPECT_EQ(ek_exec_program(&p, sizeof(p), slots, 3, NULL, NULL),
+		       EK_EXEC_BAD_OP, "exec: non-broadcastable shapes rejected");
+	tiny_init(&p);
+	p.h.version++;
+	KTAP_EXPECT_EQ(ek_prog_check(&p, sizeof(p)), EK_EXEC_BAD_PROGRAM,
+		       "exec: another format version rejected by ek_prog_check()");
+	KTAP_EXPECT_EQ(ek_exec_program(&p, sizeof(p), slots, 3, NULL, &failed),
+		       EK_EXEC_BAD_PROGRAM, "exec: another format version rejected");
+	KTAP_EXPECT_EQ(failed, EK_NO_OP, "exec: a refused header names no op");
+}
+
+/* What the hook of test_hooks() saw, and what it answers. */
+struct hook_log {
+	unsigned int calls, last_index;
+	const void *out_data;
+	int answer;
+};
+
+static int test_hook(void *ctx, const struct ek_op *o, unsigned int index)
+{
+	struct hook_log *log = ctx;
+
+	log->calls++;
+	log->last_index = index;
+	log->out_data = o->out.data;
+	if (log->answer == EK_EXEC_OK)
+		memset(o->out.data, 0x55, ek_count(&o->out));
+	return log->answer;
+}
+
+static void test_hooks(void)
+{
+	struct tiny_prog p;
+	int8_t a[4] = { 1, -2, 100, -100 }, b[4] = { 3, -4, 100, -100 };
+	int8_t out[4] = { 0 };
+	void *slots[3] = { a, b, out };
+	struct hook_log log = { .answer = EK_EXEC_NOT_HANDLED };
+	struct ek_exec_hooks hooks = { .run_op = test_hook, .ctx = &log };
+	unsigned int failed = 99;
+	int ret;
+
+	tiny_init(&p);
+	KTAP_EXPECT_EQ(ek_prog_check(&p, sizeof(p)), EK_EXEC_OK,
+		       "hooks: ek_prog_check() passes a good program");
+	ret = ek_exec_program(&p, sizeof(p), slots, 3, &hooks, &failed);
+	ktap_ok(ret == EK_EXEC_OK && out[0] == 4 && out[1] == -6 && out[2] == 127 &&
+		out[3] == -128 && failed == EK_NO_OP,
+		"hooks: a declined op runs on the reference kernel (%d: %d %d %d %d)", ret,
+		out[0], out[1], out[2], out[3]);
+	ktap_ok(log.calls == 1 && log.last_index == 0 && log.out_data == out,
+		"hooks: the hook sees op 0 with its output resolved (%u calls)", log.calls);
+
+	log.answer = EK_EXEC_OK;
+	ret = ek_exec_program(&p, sizeof(p), slots, 3, &hooks, NULL);
+	ktap_ok(ret == EK_EXEC_OK && out[0] == 0x55 && out[3] == 0x55,
+		"hooks: an op the hook ran is not run again (%d: %d)", ret, out[0]);
+
+	log.answer = EK_EXEC_BAD_OP;
+	KTAP_EXPECT_EQ(ek_exec_program(&p, sizeof(p), slots, 3, &hooks, &failed),
+		       EK_EXEC_BAD_OP, "hooks: a hook's error stops the program");
+	KTAP_EXPECT_EQ(failed, 0, "hooks: a hook's error names the op");
+
+	log.calls = 0;
+	p.h.version++;
+	ek_exec_program(&p, sizeof(p), slots, 3, &hooks, NULL);
+	KTAP_EXPECT_EQ(log.calls, 0, "hooks: no hook runs for a refused program");
 }
 
 int main(void)
@@ -263,5 +326,6 @@ int main(void)
 	test_fixed_point();
 	test_softfloat();
 	test_exec();
+	test_hooks();
 	return ktap_finish();
 }

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The kernel's program validator (kernel/edgeai_program.c) on the host,
+# The kernel's program validator (kernel/edgeai_prog_validate.c) on the host,
 # built unchanged through a small shim (tests/fuzz/validator/shim/):
 #  1. every golden case of tests/oracle/gen.py is accepted, and runs with
 #     the firmware op kernels on buffers of exactly the validated sizes
@@ -24,8 +24,8 @@ fi
 mkdir -p "$out/corpus" "$out/artifacts"
 run=$(mktemp -d "$out/run.XXXXXX") || exit 1
 trap 'rm -rf "$run"' EXIT
-inc="-I$top/tests/fuzz/validator/shim -I$top/kernel -I$top/firmware/include -I$top/uapi"
-srcs="$top/tests/fuzz/validator/fuzz-validator.c $top/kernel/edgeai_program.c $top/firmware/kernels/*.c"
+inc="-I$top/tests/fuzz/validator/shim -I$top/kernel -I$top/firmware/ops -I$top/uapi"
+srcs="$top/tests/fuzz/validator/fuzz-validator.c $top/kernel/edgeai_prog_validate.c $top/firmware/ops/*.c"
 # No -fwrapv: the kernels wrap their int32 sums explicitly (ek_wadd()), so
 # a signed overflow UBSan finds is a bug, as in libedgeai's CPU path.
 flags="-std=gnu11 -Wall -Wextra -Werror -g -O1 -fno-sanitize-recover=all"

@@ -85,7 +85,7 @@ static int run_ioctl(struct dev *d, struct drm_edgeai_bo_ref *bos, uint32_t n, u
 {
 	struct drm_edgeai_submit s = {
 		.bos = (uintptr_t)bos, .bo_count = n, .core = DRM_EDGEAI_CORE_ANY,
-		.flags = DRM_EDGEAI_SUBMIT_PROGRAM, .reserved = { h },
+		.flags = DRM_EDGEAI_SUBMIT_PROGRAM, .program_handle = h,
 	};
 	int32_t status;
 	uint64_t id;
@@ -101,7 +101,7 @@ static int run_uring(struct dev *d, struct drm_edgeai_bo_ref *bos, uint32_t n, u
 {
 	struct drm_edgeai_submit s = {
 		.bos = (uintptr_t)bos, .bo_count = n, .core = DRM_EDGEAI_CORE_ANY,
-		.flags = DRM_EDGEAI_SUBMIT_PROGRAM, .reserved = { h },
+		.flags = DRM_EDGEAI_SUBMIT_PROGRAM, .program_handle = h,
 	};
 	struct __kernel_timespec ts = { .tv_sec = 60 };
 	struct io_uring_sqe *sqe;

@@ -7,6 +7,9 @@
  * program alone is wrong and at SUBMIT when it does not fit the buffers,
  * and afterwards the device still runs the valid program to the same
  * bytes and still copies and fills.
+ *
+ * uAPI 1.3 named the handle &drm_edgeai_submit.program_handle; a binary
+ * built against 1.2 (handle in reserved[0]) still runs to the same bytes.
  */
 #include <liburing.h>
 
@@ -149,7 +152,7 @@ static int prog_run(int fd, uint32_t handle, struct drm_edgeai_bo_ref *bos, uint
 {
 	struct drm_edgeai_submit s = {
 		.bos = (uintptr_t)bos, .bo_count = n, .core = DRM_EDGEAI_CORE_ANY,
-		.flags = DRM_EDGEAI_SUBMIT_PROGRAM, .reserved = { handle },
+		.flags = DRM_EDGEAI_SUBMIT_PROGRAM, .program_handle = handle,
 	};
 	int32_t status;
 	uint64_t id;
@@ -417,7 +420,7 @@ TEST_F(program, malformed_refused_at_submit)
 		struct drm_edgeai_submit s = eai_submit_args(bos, 2, &cmd, 1);
 
 		s.flags = DRM_EDGEAI_SUBMIT_PROGRAM;
-		s.reserved[0] = h;
+		s.program_handle = h;
 		EXPECT_EQ(-EINVAL, eai_submit(self->fd, &s, NULL));
 	}
 	/* Unknown and destroyed handles. */
@@ -465,7 +468,7 @@ TEST_F(program, destroy_while_queued)
 	memset(self->map[1], 0, 4096);
 	base_program(&p);
 	ASSERT_EQ(0, prog_create(self->fd, &p, &h));
-	s.reserved[0] = h;
+	s.program_handle = h;
 	ASSERT_EQ(0, eai_submit(self->fd, &s, &id));
 	EXPECT_EQ(0, prog_destroy(self->fd, h));
 	ASSERT_EQ(0, eai_wait(self->fd, id, eai_deadline_ms(10000), &status, &ns));
@@ -522,7 +525,7 @@ TEST_F(program, device_time_follows_macs)
 	bos[1] = (struct drm_edgeai_bo_ref){ bo[1], DRM_EDGEAI_BO_WRITE };
 	bos[2] = (struct drm_edgeai_bo_ref){ bo[2], DRM_EDGEAI_BO_READ };
 	ASSERT_EQ(0, eai_dbg_write(minor, "compute_off", "1"));
-	s.reserved[0] = h;
+	s.program_handle = h;
 	ASSERT_EQ(0, eai_submit(self->fd, &s, &id));
 	ASSERT_EQ(0, eai_wait(self->fd, id, eai_deadline_ms(20000), &status, &ns));
 	EXPECT_EQ(0, eai_dbg_write(minor, "compute_off", "0"));
@@ -537,14 +540,10 @@ TEST_F(program, device_time_follows_macs)
 	EXPECT_EQ(0, prog_destroy(self->fd, h));
 }
 
-/* Submit a program through io_uring; the CQE result. */
-static int prog_run_uring(int fd, uint32_t handle, struct drm_edgeai_bo_ref *bos, uint32_t n)
+/* Submit @len bytes of a submit struct through io_uring; the CQE result. */
+static int submit_uring(int fd, const void *s, size_t len)
 {
 	struct io_uring_params prm = { .flags = IORING_SETUP_SQE128 | IORING_SETUP_CQE32 };
-	struct drm_edgeai_submit s = {
-		.bos = (uintptr_t)bos, .bo_count = n, .core = DRM_EDGEAI_CORE_ANY,
-		.flags = DRM_EDGEAI_SUBMIT_PROGRAM, .reserved = { handle },
-	};
 	struct __kernel_timespec ts = { .tv_sec = 10 };
 	struct io_uring_sqe *sqe;
 	struct io_uring_cqe *cqe;
@@ -559,7 +558,7 @@ static int prog_run_uring(int fd, uint32_t handle, struct drm_edgeai_bo_ref *bos
 	sqe->opcode = IORING_OP_URING_CMD;
 	sqe->fd = fd;
 	sqe->cmd_op = EDGEAI_URING_CMD_SUBMIT;
-	memcpy(sqe->cmd, &s, sizeof(s));
+	memcpy(sqe->cmd, s, len);
 	ret = io_uring_submit(&ring) == 1 ? 0 : -EIO;
 	if (!ret)
 		ret = io_uring_wait_cqe_timeout(&ring, &cqe, &ts);
@@ -569,6 +568,17 @@ static int prog_run_uring(int fd, uint32_t handle, struct drm_edgeai_bo_ref *bos
 	}
 	io_uring_queue_exit(&ring);
 	return ret;
+}
+
+/* Submit a program through io_uring; the CQE result. */
+static int prog_run_uring(int fd, uint32_t handle, struct drm_edgeai_bo_ref *bos, uint32_t n)
+{
+	struct drm_edgeai_submit s = {
+		.bos = (uintptr_t)bos, .bo_count = n, .core = DRM_EDGEAI_CORE_ANY,
+		.flags = DRM_EDGEAI_SUBMIT_PROGRAM, .program_handle = handle,
+	};
+
+	return submit_uring(fd, &s, sizeof(s));
 }
 
 /* The io_uring path validates programs against the buffers the same way. */
@@ -599,6 +609,135 @@ TEST_F(program, io_uring_submit)
 	EXPECT_EQ(0, memcmp(self->map[1], self->want, OUT_BYTES));
 	EXPECT_EQ(0, prog_destroy(self->fd, h));
 	EXPECT_EQ(0, prog_destroy(self->fd, bad));
+}
+
+/*
+ * struct drm_edgeai_submit as uAPI 1.2 declared it: what a binary built
+ * against the 1.2 header passes. 1.3 split reserved[2] into program_handle,
+ * pad2 and reserved at the same offsets.
+ */
+struct submit_1_2 {
+	__u64 bos;
+	__u64 cmds;
+	__u32 bo_count;
+	__u32 cmd_count;
+	__u32 cmd_size;
+	__u32 core;
+	__u32 in_syncobj;
+	__u32 out_syncobj;
+	__u32 flags;
+	__u32 pad;
+	__u64 job_id;
+	__u64 reserved[2];
+};
+
+_Static_assert(sizeof(struct submit_1_2) == sizeof(struct drm_edgeai_submit),
+	       "1.3 keeps the size of drm_edgeai_submit");
+_Static_assert(offsetof(struct submit_1_2, reserved) ==
+	       offsetof(struct drm_edgeai_submit, program_handle),
+	       "program_handle is where 1.2 had reserved[0]");
+_Static_assert(offsetof(struct submit_1_2, reserved[1]) ==
+	       offsetof(struct drm_edgeai_submit, reserved),
+	       "reserved is where 1.2 had reserved[1]");
+
+/* A 1.2 program submit through the ioctl (same number: same size). */
+static int prog_run_1_2(int fd, uint64_t reserved0, uint64_t reserved1,
+			struct drm_edgeai_bo_ref *bos, uint32_t n)
+{
+	struct submit_1_2 s = {
+		.bos = (uintptr_t)bos, .bo_count = n, .core = DRM_EDGEAI_CORE_ANY,
+		.flags = DRM_EDGEAI_SUBMIT_PROGRAM, .reserved = { reserved0, reserved1 },
+	};
+	int32_t status;
+	int ret = eai_ioctl(fd, DRM_IOCTL_EDGEAI_SUBMIT, &s);
+
+	if (ret)
+		return ret;
+	if (!s.job_id)
+		return -EPROTO;
+	ret = eai_wait(fd, s.job_id, eai_deadline_ms(10000), &status, NULL);
+	return ret ? ret : status;
+}
+
+/* The 1.3 field and a 1.2 binary's reserved[0] run the program alike. */
+TEST_F(program, submit_1_3_field_and_1_2_layout)
+{
+	struct drm_edgeai_bo_ref bos[2] = {
+		{ self->bo[0], DRM_EDGEAI_BO_READ }, { self->bo[1], DRM_EDGEAI_BO_WRITE },
+	};
+	struct submit_1_2 old = {
+		.bos = (uintptr_t)bos, .bo_count = 2, .core = DRM_EDGEAI_CORE_ANY,
+		.flags = DRM_EDGEAI_SUBMIT_PROGRAM,
+	};
+	struct prog p;
+	uint32_t h;
+
+	/* run_base() submits through program_handle (1.3). */
+	ASSERT_EQ(0, run_base(_metadata, self, 0xa5, self->want));
+	base_program(&p);
+	ASSERT_EQ(0, prog_create(self->fd, &p, &h));
+
+	memset(self->map[1], 0x3c, 4096);
+	ASSERT_EQ(0, prog_run_1_2(self->fd, h, 0, bos, 2));
+	ASSERT_EQ(0, eai_bo_prep(self->fd, self->bo[1], DRM_EDGEAI_PREP_READ, 0));
+	EXPECT_EQ(0, memcmp(self->map[1], self->want, OUT_BYTES));
+	EXPECT_TRUE(eai_all_bytes(self->map[1] + OUT_BYTES, 4096 - OUT_BYTES, 0x3c));
+
+	/* The same 1.2 bytes through io_uring. */
+	memset(self->map[1], 0x4b, 4096);
+	old.reserved[0] = h;
+	ASSERT_EQ(0, submit_uring(self->fd, &old, sizeof(old)));
+	ASSERT_EQ(0, eai_bo_prep(self->fd, self->bo[1], DRM_EDGEAI_PREP_READ, 0));
+	EXPECT_EQ(0, memcmp(self->map[1], self->want, OUT_BYTES));
+
+	EXPECT_EQ(0, prog_destroy(self->fd, h));
+}
+
+/* pad2 and reserved must be zero, in either layout; the handle is 32 bits. */
+TEST_F(program, submit_pad2_reserved_refused)
+{
+	struct drm_edgeai_bo_ref bos[2] = {
+		{ self->bo[0], DRM_EDGEAI_BO_READ }, { self->bo[1], DRM_EDGEAI_BO_WRITE },
+	};
+	struct drm_edgeai_submit s = {
+		.bos = (uintptr_t)bos, .bo_count = 2, .core = DRM_EDGEAI_CORE_ANY,
+		.flags = DRM_EDGEAI_SUBMIT_PROGRAM,
+	};
+	uint8_t out[OUT_BYTES];
+	struct prog p;
+	uint32_t h;
+
+	ASSERT_EQ(0, run_base(_metadata, self, 0xa5, self->want));
+	base_program(&p);
+	ASSERT_EQ(0, prog_create(self->fd, &p, &h));
+
+	s.program_handle = h;
+	s.pad2 = 1;
+	EXPECT_EQ(-EINVAL, eai_submit(self->fd, &s, NULL));
+	s.pad2 = 0;
+	s.reserved = 1;
+	EXPECT_EQ(-EINVAL, eai_submit(self->fd, &s, NULL));
+	s.reserved = 1ULL << 63;
+	EXPECT_EQ(-EINVAL, submit_uring(self->fd, &s, sizeof(s)));
+	s.reserved = 0;
+	s.pad2 = 1U << 31;
+	EXPECT_EQ(-EINVAL, submit_uring(self->fd, &s, sizeof(s)));
+	/* A 1.2 handle above 32 bits lands in pad2; reserved[1] in reserved. */
+	EXPECT_EQ(-EINVAL, prog_run_1_2(self->fd, 1ULL << 32 | h, 0, bos, 2));
+	EXPECT_EQ(-EINVAL, prog_run_1_2(self->fd, h, 1, bos, 2));
+	/* A program handle on a command-list submit. */
+	{
+		struct drm_edgeai_cmd cmd = eai_cmd_fill(1, 0, 16, 1);
+		struct drm_edgeai_submit c = eai_submit_args(bos, 2, &cmd, 1);
+
+		c.program_handle = h;
+		EXPECT_EQ(-EINVAL, eai_submit(self->fd, &c, NULL));
+	}
+	EXPECT_EQ(0, prog_destroy(self->fd, h));
+
+	/* Nothing ran; the device still runs the program to the same bytes. */
+	ASSERT_EQ(0, run_base(_metadata, self, 0x33, out));
+	EXPECT_EQ(0, memcmp(out, self->want, OUT_BYTES));
 }
 
 TEST_HARNESS_MAIN

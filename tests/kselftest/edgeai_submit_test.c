@@ -68,8 +68,9 @@ static void m_none(struct job *j) { (void)j; }
 static void m_flags(struct job *j) { j->s.flags = 1; }
 static void m_flags_high(struct job *j) { j->s.flags = 1U << 31; }
 static void m_pad(struct job *j) { j->s.pad = 1; }
-static void m_reserved0(struct job *j) { j->s.reserved[0] = 1; }
-static void m_reserved1(struct job *j) { j->s.reserved[1] = 1ULL << 63; }
+static void m_program_handle(struct job *j) { j->s.program_handle = 1; }
+static void m_pad2(struct job *j) { j->s.pad2 = 1; }
+static void m_reserved(struct job *j) { j->s.reserved = 1ULL << 63; }
 static void m_bo_count_0(struct job *j) { j->s.bo_count = 0; }
 static void m_bo_count_max1(struct job *j)
 {
@@ -171,8 +172,9 @@ BAD(valid_bo_count_max, m_bo_count_max, 0);
 BAD(flags, m_flags, -EINVAL);
 BAD(flags_high, m_flags_high, -EINVAL);
 BAD(pad, m_pad, -EINVAL);
-BAD(reserved0, m_reserved0, -EINVAL);
-BAD(reserved1, m_reserved1, -EINVAL);
+BAD(program_handle_without_program, m_program_handle, -EINVAL);
+BAD(pad2, m_pad2, -EINVAL);
+BAD(reserved, m_reserved, -EINVAL);
 BAD(bo_count_0, m_bo_count_0, -EINVAL);
 BAD(bo_count_max_plus_1, m_bo_count_max1, -EINVAL);
 BAD(bo_count_huge, m_bo_count_huge, -EINVAL);

@@ -105,9 +105,10 @@ patch_file "$work/drivers/accel/Makefile" 'CONFIG_DRM_ACCEL_EDGEAI)' \
 	setup_fail "patching drivers/accel/Makefile"
 
 # make decides by mtime: when the cache last built another checkout, drop
-# the driver's objects so nothing stale from there is linked in.
+# the driver's objects so nothing stale from there is linked in (the op
+# library's, kernel/../firmware/ops/, land in drivers/accel/firmware/).
 if [ "$(cat "$bdir.checkout" 2>/dev/null)" != "$top" ]; then
-	rm -rf "$bdir/drivers/accel/edgeai"
+	rm -rf "$bdir/drivers/accel/edgeai" "$bdir/drivers/accel/firmware"
 	echo "$top" > "$bdir.checkout"
 fi
 

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "edgeai_kernels.h"
+#include "ops.h"
 
 static void *slurp(const char *path, size_t *len)
 {
@@ -96,7 +96,7 @@ int main(int argc, char **argv)
 		memcpy(slots[i], in, len);
 		free(in);
 	}
-	ret = edgeai_exec_program(prog, plen, slots, nin + 1, &failed);
+	ret = ek_exec_program(prog, plen, slots, nin + 1, NULL, &failed);
 	if (ret) {
 		fprintf(stderr, "golden-exec: op %u failed: %d\n", failed, ret);
 		return 1;

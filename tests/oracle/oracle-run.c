@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * oracle-run: run a .tflite model with TensorFlow Lite 2.9.0's built-in
- * kernels (the oracle, see QUANT.md) and dump its outputs.
+ * kernels (the oracle, see tests/oracle/README.md) and dump its outputs.
  *
  *   oracle-run LIB.so MODEL.tflite OUT.bin IN0.bin [IN1.bin ...]
  *

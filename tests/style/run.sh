@@ -10,16 +10,16 @@ src=$(tests/lib/linux-src.sh) || { echo "0 1 0" > build/results/style.counts; ex
 
 # Tracked kernel-side sources only (generated files such as edgeai.mod.c
 # are not ours to style).
-files=$(git ls-files 'kernel/*.[ch]' 'uapi/*.h' 'firmware/include/*.h' 'firmware/kernels/*.[ch]')
+files=$(git ls-files 'kernel/*.[ch]' 'uapi/*.h' 'firmware/include/*.h' 'firmware/ops/*.[ch]')
 n=0 pass=0 fail=0
 echo "KTAP version 1"
-echo "1..$(($(echo "$files" | wc -w) * 2))"
+echo "1..$(($(echo "$files" | wc -w) * 2 + 3))"
 for f in $files; do
 	n=$((n + 1))
 	ignore=FILE_PATH_CHANGES
 	# BIT() does not exist in userspace: uapi headers spell out shifts.
 	case $f in uapi/*) ignore=$ignore,BIT_MACRO ;; esac
-	# The firmware kernels are also built into libedgeai, freestanding:
+	# The op library is also built into libedgeai, freestanding:
 	# they use <stdint.h> types, not the kernel's s32/u8.
 	case $f in firmware/*) ignore=$ignore,PREFER_KERNEL_TYPES ;; esac
 	out=$("$src/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types \
@@ -38,6 +38,16 @@ for f in $files; do
 		fail=$((fail + 1)); echo "not ok $n kernel-doc $f"
 		echo "$out" | sed 's/^/# /'
 	fi
+done
+# The layering rules of the tree (tests/style/layering.py says which).
+for check in circles ioctl includes; do
+	n=$((n + 1))
+	if out=$(python3 tests/style/layering.py "$check" 2>&1); then
+		pass=$((pass + 1)); echo "ok $n layering $check"
+	else
+		fail=$((fail + 1)); echo "not ok $n layering $check"
+	fi
+	[ -z "$out" ] || echo "$out" | sed 's/^/# /'
 done
 echo "$pass passed, $fail failed"
 echo "$pass $fail 0" > build/results/style.counts

@@ -9,7 +9,8 @@
 # "# edgeai-vm: begin NAME" / "# edgeai-vm: exit NAME RC" lines and judges the
 # boot by the end marker (vm_end).
 
-# vm_guest_setup - mount the pseudo filesystems and open the results port.
+# vm_guest_setup - mount the pseudo filesystems and open the results port,
+# $VM_RESULTS_PORT (default /dev/ttyS1).
 vm_guest_setup() {
 	/bin/busybox --install -s
 	export PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin
@@ -22,8 +23,8 @@ vm_guest_setup() {
 	mount -t tmpfs tmpfs /tmp
 	mount -t debugfs debugfs /sys/kernel/debug
 	hostname edgeai-vm
-	stty -F /dev/ttyS1 raw -echo 115200 2>/dev/null
-	exec 3>/dev/ttyS1
+	stty -F "${VM_RESULTS_PORT:-/dev/ttyS1}" raw -echo 115200 2>/dev/null
+	exec 3>"${VM_RESULTS_PORT:-/dev/ttyS1}"
 	# The console log level stays as booted (loglevel=6 from vm_boot):
 	# the host looks for WARN/BUG splats, printed at KERN_WARNING, there.
 }

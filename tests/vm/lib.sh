@@ -56,10 +56,13 @@ vm_setup() {
 # vm_modules NAME... - dependency closure of packaged modules, in load order.
 # Prints one decompressed .ko path per line; decompressed copies are cached
 # in $VM_CACHE/<kver>/modules and refreshed when the packaged file changes.
+# VM_MODDIR: module tree root other than / (modprobe -d), e.g. a
+# cross-built kernel's modules_install.
 vm_modules() {
 	_seen=' '
 	for _m in "$@"; do
-		_lines=$(modprobe -S "$VM_KVER" --show-depends "$_m" 2>&1) || {
+		_lines=$(modprobe ${VM_MODDIR:+-d "$VM_MODDIR"} -S "$VM_KVER" \
+			--show-depends "$_m" 2>&1) || {
 			vm_log "modprobe --show-depends $_m: $_lines"
 			return 1
 		}

@@ -14,8 +14,11 @@
  *        quotas (-EDQUOT); SUBMIT refuses with -EBUSY at the critical
  *        thermal trip; params CUR_FREQ_KHZ, TEMP_MC and CLIENT_ID.
  *  1.2 - programs: PROGRAM_CREATE, PROGRAM_DESTROY, SUBMIT with
- *        DRM_EDGEAI_SUBMIT_PROGRAM (&drm_edgeai_submit.reserved[0] names
- *        the program).
+ *        DRM_EDGEAI_SUBMIT_PROGRAM (the first __u64 of what was then
+ *        &drm_edgeai_submit.reserved[2] named the program).
+ *  1.3 - &drm_edgeai_submit.program_handle, pad2 and reserved replace
+ *        reserved[2] at the same offsets, binary compatible with 1.2;
+ *        EDGEAI_PROG_MAX_SLOTS in drm/edgeai_program.h.
  */
 #ifndef _UAPI_DRM_EDGEAI_ACCEL_H_
 #define _UAPI_DRM_EDGEAI_ACCEL_H_
@@ -247,8 +250,9 @@ struct drm_edgeai_bo_ref {
  * carries the job's result instead).
  *
  * Errors: -EINVAL for a bad count, slot, offset, size, op, flag or non-zero
- * reserved field, for a buffer bound twice, and (io_uring) for a non-zero
- * @job_id; -ENOENT for an unknown BO or syncobj handle; -EFAULT for
+ * pad or reserved field, for a buffer bound twice, for a non-zero
+ * @program_handle without DRM_EDGEAI_SUBMIT_PROGRAM, and (io_uring) for a
+ * non-zero @job_id; -ENOENT for an unknown BO or syncobj handle; -EFAULT for
  * bad pointers; -EBADFD when this file caused a device reset earlier (the
  * context is guilty and must be reopened); -EBUSY when the file already
  * has DRM_EDGEAI_MAX_INFLIGHT jobs queued, or (1.1) when the device is at
@@ -285,8 +289,23 @@ struct drm_edgeai_submit {
 	 * must be zero in an io_uring submit
 	 */
 	__u64 job_id;
-	/** @reserved: must be zero */
-	__u64 reserved[2];
+	/**
+	 * @program_handle: in (1.3), the program object handle
+	 * (DRM_IOCTL_EDGEAI_PROGRAM_CREATE) for a submit with
+	 * DRM_EDGEAI_SUBMIT_PROGRAM; must be zero for a command-list submit.
+	 *
+	 * 1.2 declared @program_handle, @pad2 and @reserved as one
+	 * ``__u64 reserved[2]`` and took the handle from reserved[0].
+	 * @program_handle is the low half of that word on a little-endian
+	 * machine, so a 1.2 binary that stored the handle in reserved[0]
+	 * passes the same bytes and keeps working unchanged. (On a big-endian
+	 * machine its handle lands in @pad2: -EINVAL.)
+	 */
+	__u32 program_handle;
+	/** @pad2: must be zero (1.2: the high half of reserved[0]) */
+	__u32 pad2;
+	/** @reserved: must be zero (1.2: reserved[1]) */
+	__u64 reserved;
 };
 
 /** @DRM_EDGEAI_MAX_INFLIGHT: most unfinished jobs one file may have queued */
@@ -550,15 +569,16 @@ struct drm_edgeai_program_destroy {
  * &drm_edgeai_submit.flags (1.2).
  *
  * DRM_EDGEAI_SUBMIT_PROGRAM: the job runs the program whose handle is in
- * &drm_edgeai_submit.reserved[0] (must be non-zero), on the buffers of
- * @bos; @cmds and @cmd_count must be zero (@cmd_size is ignored),
- * reserved[1] stays zero. A program whose ops fail on the device completes
+ * &drm_edgeai_submit.program_handle (must be non-zero; 1.2 binaries put it
+ * in reserved[0], the same bytes), on the buffers of @bos; @cmds and
+ * @cmd_count must be zero (@cmd_size is ignored), pad2 and reserved stay
+ * zero. A program whose ops fail on the device completes
  * the job with -EIO. Besides the errors listed at &struct
  * drm_edgeai_submit: -ENOENT for an unknown program handle, -EINVAL (and
  * one drm_dbg line naming the op and rule) when the program does not fit
  * the bound buffers.
  */
-/** @DRM_EDGEAI_SUBMIT_PROGRAM: run a program (handle in reserved[0]) */
+/** @DRM_EDGEAI_SUBMIT_PROGRAM: run the program named by program_handle */
 #define DRM_EDGEAI_SUBMIT_PROGRAM	(1U << 0)
 
 #define DRM_IOCTL_EDGEAI_PROGRAM_CREATE \

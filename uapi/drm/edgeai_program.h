@@ -6,7 +6,7 @@
  * table of tensors living in the buffers bound to a job (or in the
  * program's own constant region), and a list of int8/uint8 ops executed in
  * order. It is shared by the kernel validator, the firmware command
- * processor (firmware/kernels/) and libedgeai's compiler and CPU reference.
+ * processor (firmware/ops/) and libedgeai's compiler and CPU reference.
  *
  * Every multi-byte field is little-endian. Every record has a fixed size and
  * explicit padding; every reserved, pad and unused field must be zero. The
@@ -83,6 +83,13 @@ extern "C" {
 #define EDGEAI_PROG_MAX_DIM		65536U
 /** @EDGEAI_PROG_MAX_INPUTS: input slots of one op */
 #define EDGEAI_PROG_MAX_INPUTS		8U
+/*
+ * Slot i of a program is the job's i-th bound buffer, so the slot limit
+ * equals DRM_EDGEAI_MAX_BOS of drm/edgeai_accel.h. Published with uAPI 1.3;
+ * the kernel enforced it before.
+ */
+/** @EDGEAI_PROG_MAX_SLOTS: most buffer slots a program may use */
+#define EDGEAI_PROG_MAX_SLOTS		64U
 /** @EDGEAI_PROG_PARAM_WORDS: 32-bit words of an op's parameter block */
 #define EDGEAI_PROG_PARAM_WORDS		20U
 
@@ -193,8 +200,9 @@ enum edgeai_prog_opcode {
  * @op_offset: byte offset of the op list, 8-byte aligned
  * @const_offset: byte offset of the constant region, 8-byte aligned
  * @const_size: size of the constant region in bytes (may be 0)
- * @slot_count: buffer slots the program uses: every tensor's slot is below
- *	it (or EDGEAI_PROG_SLOT_CONST); a job must bind at least this many
+ * @slot_count: buffer slots the program uses, 1..EDGEAI_PROG_MAX_SLOTS:
+ *	every tensor's slot is below it (or EDGEAI_PROG_SLOT_CONST); a job
+ *	must bind at least this many
  * @flags: must be zero
  * @reserved: must be zero
  */
@@ -434,7 +442,7 @@ struct edgeai_prog_mean_params {
  * in[0], out same shape, 8-bit; out quantization (1/256, -128) for int8,
  * (1/256, 0) for uint8. TFLite 2.9.0 (x86-64) normalises in binary32 float
  * from a float table; the device replays those float operations exactly
- * on bit patterns (firmware/kernels/softfloat.c): per row, sum = sum of
+ * on bit patterns (firmware/ops/softfloat.c): per row, sum = sum of
  * table[max - x] in order; inv = 1 / (sum * @out_scale); out =
  * round(table[max - x] * inv) + zp_out, clamped.
  *

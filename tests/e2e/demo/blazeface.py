@@ -16,8 +16,10 @@ written from the model's published description:
   result  sigmoid(logit) >= 0.5, then weighted non-maximum suppression
           (IoU > 0.3 clusters averaged by score)
 
-The model runs elsewhere (edgeaictl run, on the host CPU or in the VM);
-this script only touches files. Needs numpy and scikit-image.
+The model runs in the VM (edgeaictl run) or, with the run command, on the
+host through libedgeai's Python bindings (the edgeai package of
+libedgeai/python: pre-processing, edgeai.Model(...).compile(...).run(...),
+the output tensors written as files). Needs numpy and scikit-image.
 
   blazeface.py calib  IMAGE DIR            float32 calibration inputs for
                                            `edgeaictl quantize --calib DIR`
@@ -25,6 +27,11 @@ this script only touches files. Needs numpy and scikit-image.
   blazeface.py input  IMAGE INSPECT OUT    the quantized input tensor (raw
                                            bytes) for `edgeaictl run`;
                                            INSPECT is `edgeaictl inspect --json`
+  blazeface.py run MODEL IMAGE OUTDIR [DEVICE]
+                                           run the model on the picture
+                                           with the Python bindings (DEVICE:
+                                           cpu, default; auto, npu, dsp):
+                                           OUTDIR/input0.bin, output*.bin
   blazeface.py detect IMAGE INSPECT OUTDIR PNG [--json FILE]
                                            decode OUTDIR/output*.bin, draw
                                            the faces into PNG, print them
@@ -32,6 +39,7 @@ this script only touches files. Needs numpy and scikit-image.
 import json
 import os
 import sys
+import time
 
 import numpy as np
 import skimage.draw
@@ -104,21 +112,54 @@ def cmd_calib(image, outdir):
     print('calib: %d inputs in %s' % (len(variants), outdir))
 
 
+def input_tensor(image, shape, type_, scale=None, zp=None):
+    """The picture as the model's input tensor (float32, or quantized int8/uint8)."""
+    if list(shape) != [1, SIZE, SIZE, 3]:
+        raise SystemExit('blazeface: unexpected input shape %s' % list(shape))
+    x = to_model(load_rgb(image))[None]
+    if type_ == 'float32':
+        return x
+    lo, hi, dt = {'int8': (-128, 127, np.int8), 'uint8': (0, 255, np.uint8)}[type_]
+    return np.clip(np.round(x / scale) + zp, lo, hi).astype(dt)
+
+
 def cmd_input(image, inspect, out):
     info = json.load(open(inspect))
     t = info['inputs'][0]
-    if list(t['shape']) != [1, SIZE, SIZE, 3]:
-        raise SystemExit('blazeface: unexpected input shape %s' % t['shape'])
-    x = to_model(load_rgb(image))
-    if t['type'] == 'float32':
-        x.tofile(out)
-        return
-    scale, zp = quant(t)
-    lo, hi, dt = {'int8': (-128, 127, np.int8), 'uint8': (0, 255, np.uint8)}[t['type']]
-    q = np.clip(np.round(x / scale) + zp, lo, hi).astype(dt)
-    q.tofile(out)
-    print('input: %s -> %s (%s, scale %.6g, zero point %d)'
-          % (os.path.basename(image), os.path.basename(out), t['type'], scale, zp))
+    scale, zp = quant(t) if t['type'] != 'float32' else (None, None)
+    input_tensor(image, t['shape'], t['type'], scale, zp).tofile(out)
+    if scale is not None:
+        print('input: %s -> %s (%s, scale %.6g, zero point %d)'
+              % (os.path.basename(image), os.path.basename(out), t['type'], scale, zp))
+
+
+def cmd_run(model, image, outdir, device='cpu'):
+    """Pre-process, run through the Python bindings, write the tensors."""
+    import edgeai  # libedgeai/python; only this command needs it
+
+    with edgeai.Model(model) as m:
+        prog = m.compile(device=device)
+    with prog:
+        t = prog.inputs[0]
+        x = input_tensor(image, t.shape, t.type, *(t.scales[:1] + t.zero_points[:1]))
+        t0 = time.perf_counter()
+        outs = prog.run([x])
+        ms = (time.perf_counter() - t0) * 1e3
+        os.makedirs(outdir, exist_ok=True)
+        x.tofile(os.path.join(outdir, 'input0.bin'))
+        for i, a in enumerate(outs):
+            a.tofile(os.path.join(outdir, 'output%d.bin' % i))
+        print("python: edgeai.Model('%s').compile(device='%s').run([x]) in %.1f ms"
+              % (os.path.basename(model), device, ms))
+        print('  libedgeai %s, CPU kernels %s; x: %s %s from %s; outputs: %s'
+              % (edgeai.__version__, prog.cpu_kernels, x.dtype, x.shape, os.path.basename(image),
+                 ', '.join('%s %s %s' % (o.name, a.dtype, a.shape)
+                           for o, a in zip(prog.outputs, outs))))
+        where = {}
+        for p in outs.placement:
+            where.setdefault((p['device'], p['reason']), []).append(p['name'])
+        for (dev, why), names in sorted(where.items()):
+            print('  %d ops on the %s (%s)' % (len(names), dev, why))
 
 
 def read_output(t, path):
@@ -223,6 +264,9 @@ def main(argv):
         return 0
     if len(argv) == 5 and argv[1] == 'input':
         cmd_input(argv[2], argv[3], argv[4])
+        return 0
+    if len(argv) in (5, 6) and argv[1] == 'run':
+        cmd_run(*argv[2:])
         return 0
     if len(argv) in (6, 8) and argv[1] == 'detect':
         j = argv[7] if len(argv) == 8 and argv[6] == '--json' else None

@@ -86,6 +86,57 @@ for f in /tmp/out/output*.bin; do [ -f "$f" ] && send "$f" "$dev-$(basename "$f"
 send /tmp/run.log run-$dev.log
 [ -f /tmp/run-npu.log ] && send /tmp/run-npu.log run-npu-refused.log
 
+step "the same run from Python on the board (python3-edgeai: ctypes over libedgeai, numpy in and out)"
+if python3 -c 'import edgeai' 2> /dev/null; then
+	python3 - $model $d/input.bin "$dev" /tmp/out > /tmp/python.log 2>&1 <<'PY'
+import sys
+import time
+
+import numpy as np
+
+import edgeai
+
+model, inp, dev, ctl_out = sys.argv[1:]
+print('edgeai.devices(): %s' % ', '.join('%s %s (%d cores, firmware %s)' % (
+    d.node, d.type, d.core_count, d.fw_version) for d in edgeai.devices()))
+policy = 'device_only' if dev in ('npu', 'dsp') else 'auto'
+with edgeai.Model(model) as m:
+    prog = m.compile(device=dev, policy=policy)
+t = prog.inputs[0]
+x = np.fromfile(inp, dtype=t.dtype).reshape(t.shape)
+t0 = time.perf_counter()
+outs = prog.run([x])
+ms = (time.perf_counter() - t0) * 1e3
+print("edgeai.Model('blazeface-int8.tflite').compile(device='%s', policy='%s').run([x]): %.0f ms"
+      % (dev, policy, ms))
+where = {}
+for p in outs.placement:
+    where[p['device']] = where.get(p['device'], 0) + 1
+s = outs.stats
+print('  placement: %s; %d device jobs (%d chained) submitted by %s, %.1f ms of device time'
+      % (', '.join('%d ops on the %s' % (n, k) for k, n in sorted(where.items())),
+         s['device_jobs'], s['chained'], s['path'], s['device_time_ns'] / 1e6))
+same = [open('%s/output%d.bin' % (ctl_out, i), 'rb').read() == a.tobytes()
+        for i, a in enumerate(outs)]
+print('  outputs equal to edgeaictl run\'s: %d of %d tensors' % (sum(same), len(same)))
+t0 = time.perf_counter()
+futs = [prog.submit([x]) for _ in range(4)]
+res = [f.result(timeout=600) for f in futs]
+ms = (time.perf_counter() - t0) * 1e3
+fsame = sum(all(np.array_equal(a, b) for a, b in zip(r, outs)) for r in res)
+print('  prog.submit() x4 in flight (futures, completed through the event fd): %.0f ms, '
+      '%d of 4 equal to run()' % (ms, fsame))
+prog.close()
+sys.exit(0 if all(same) and fsame == 4 and where.get('cpu', 0) < len(outs.placement) else 1)
+PY
+	r=$?
+	indent < /tmp/python.log
+	[ $r -eq 0 ] || { echo "  FAILED: the Python run (exit $r)"; rc=1; }
+	send /tmp/python.log python-$dev.log
+else
+	echo "  python3 with numpy and the edgeai package is not in this root filesystem: skipped"
+fi
+
 step "two applications share the NPU: demo-camera and demo-doorbell, each running BlazeFace (edgeaictl bench --device $dev)"
 echo "  /etc/edgeai/edgeaid.conf.d/50-demo.conf:"
 sed -n '/^\[Application\]/,$p' /etc/edgeai/edgeaid.conf.d/50-demo.conf | grep -v '^$' | paste -sd' ' |

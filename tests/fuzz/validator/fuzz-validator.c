@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * libFuzzer target for the kernel's program validator (kernel/edgeai_program.c,
+ * libFuzzer target for the kernel's program validator (kernel/edgeai_prog_validate.c,
  * built unchanged on the host through shim/). Every input is checked as
  * PROGRAM_CREATE does; a program that passes gets buffers of exactly the
  * sizes its tensors need (heap, so ASan sees a byte too far), is checked
@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "edgeai_program.h"
-#include "edgeai_kernels.h"
+#include "edgeai_prog_validate.h"
+#include "ops.h"
 
 #define MAX_SLOT_BYTES	(1U << 20)
 #define MAX_EXEC_WORK	(4U << 20)
@@ -81,7 +81,7 @@ static int check_one(const uint8_t *data, size_t size, const char **why)
 	}
 	if (work.macs > MAX_EXEC_WORK || work.bytes > 16 * MAX_EXEC_WORK)
 		goto out;
-	x = edgeai_exec_program(blob, size, slots, h->slot_count, &failed);
+	x = ek_exec_program(blob, size, slots, h->slot_count, NULL, &failed);
 	if (x) {
 		fprintf(stderr, "validated program refused by the kernels: op %u: %d\n",
 			failed, x);

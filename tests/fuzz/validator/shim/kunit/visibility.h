@@ -1,3 +1,3 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Host shim for kernel/edgeai_program.c. */
+/* Host shim for kernel/edgeai_prog_validate.c. */
 #define EXPORT_SYMBOL_IF_KUNIT(sym)

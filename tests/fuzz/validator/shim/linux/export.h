@@ -1,2 +1,2 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Host shim for kernel/edgeai_program.c: no symbol exports on the host. */
+/* Host shim for kernel/edgeai_prog_validate.c: no symbol exports on the host. */

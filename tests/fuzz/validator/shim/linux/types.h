@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Host shim: the kernel types kernel/edgeai_program.c uses, so the
+ * Host shim: the kernel types kernel/edgeai_prog_validate.c uses, so the
  * validator builds unchanged under libFuzzer. Not a kernel header.
  */
 #ifndef _SHIM_LINUX_TYPES_H

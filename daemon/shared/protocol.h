@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * edgeaid's protocol, the names edgeaid publishes and edgeaictl (and every
+ * other client) uses: its D-Bus object (documented in
+ * daemon/org.edgeai.Manager1.xml) and its files under /run/edgeaid.
+ *
+ * libedgeai reads the advice file too, through its own copy of the path
+ * (it does not include daemon/ headers): change both together.
+ */
+#ifndef EDGEAI_SHARED_PROTOCOL_H
+#define EDGEAI_SHARED_PROTOCOL_H
+
+#define EDGEAID_BUS_NAME "org.edgeai.Manager1"
+#define EDGEAID_BUS_PATH "/org/edgeai/Manager1"
+#define EDGEAID_BUS_IFACE "org.edgeai.Manager1"
+
+/* The errors of org.edgeai.Manager1 beyond org.freedesktop.DBus.Error.* */
+#define EDGEAID_ERROR_NO_SUCH_CLIENT EDGEAID_BUS_IFACE ".Error.NoSuchClient"
+#define EDGEAID_ERROR_NO_SUCH_APPLICATION EDGEAID_BUS_IFACE ".Error.NoSuchApplication"
+#define EDGEAID_ERROR_KERNEL_REFUSED EDGEAID_BUS_IFACE ".Error.KernelRefused"
+#define EDGEAID_ERROR_BAD_CONFIG EDGEAID_BUS_IFACE ".Error.BadConfig"
+
+/*
+ * The runtime directory (the unit's RuntimeDirectory=, or --runtime-dir=)
+ * holds the knob journal and the advice file: one line, "none" or the
+ * reason CPU fallback is advised ("thermal", "device-missing", ...).
+ */
+#define EDGEAID_RUNTIME_DIR "/run/edgeaid"
+#define EDGEAID_KNOBS_FILE "knobs"
+#define EDGEAID_ADVICE_FILE "advice"
+#define EDGEAID_ADVICE_PATH EDGEAID_RUNTIME_DIR "/" EDGEAID_ADVICE_FILE
+
+#endif

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Fixed-point arithmetic of TFLite's integer kernels: gemmlowp's
+ * SaturatingRoundingDoublingHighMul and RoundingDivideByPOT, and
+ * MultiplyByQuantizedMultiplier built from them (double rounding, as
+ * TensorFlow Lite 2.9.0's reference kernels compute it), plus the variant
+ * ruy's x86 GEMM rounds. The op kernels rescale with them, and so does
+ * libedgeai's compiler where it computes activation tables.
+ */
+#include "ops-internal.h"
+
+int32_t ek_srdhm(int32_t a, int32_t b)
+{
+	int64_t ab, v;
+
+	if (a == EK_I32_MIN && b == EK_I32_MIN)
+		return EK_I32_MAX;
+	ab = (int64_t)a * (int64_t)b;
+	v = ab + (ab >= 0 ? (1 << 30) : (1 - (1 << 30)));
+	/* Division by 2^31 truncating toward zero, without a 64-bit divide. */
+	return (int32_t)(v >= 0 ? v >> 31 : -((-v) >> 31));
+}
+
+int32_t ek_rdivpot(int32_t x, int e)
+{
+	int32_t mask = (int32_t)((1U << e) - 1);
+	int32_t rem = x & mask;
+	int32_t thr = (mask >> 1) + (x < 0 ? 1 : 0);
+
+	return (x >> e) + (rem > thr ? 1 : 0);
+}
+
+int32_t ek_mbqm(int32_t x, int32_t multiplier, int shift)
+{
+	int left = shift > 0 ? shift : 0;
+	int right = shift > 0 ? 0 : -shift;
+
+	/* The validator keeps shift in -31..30; stay defined regardless. */
+	if (left > 31)
+		left = 31;
+	if (right > 31)
+		right = 31;
+	x = (int32_t)((uint32_t)x << left);
+	return ek_rdivpot(ek_srdhm(x, multiplier), right);
+}
+
+/*
+ * TFLite 2.9.0 on x86-64 runs CONV_2D and FULLY_CONNECTED through ruy's
+ * GEMM, whose AVX2/AVX-512 kernels apply the multiplier as
+ * (x * M + 2^30) >> 31 (floor; equal to gemmlowp's doubling high multiply)
+ * and then round the right shift half up, (v + 2^(e-1)) >> e, where
+ * gemmlowp rounds half away from zero. They differ on negative ties
+ * (measured against the oracle: about 1 conv output in 300).
+ */
+int32_t ek_mbqm_up(int32_t x, int32_t multiplier, int shift)
+{
+	int left = shift > 0 ? shift : 0;
+	int right = shift > 0 ? 0 : -shift;
+	int64_t v;
+
+	if (left > 31)
+		left = 31;
+	if (right > 31)
+		right = 31;
+	x = (int32_t)((uint32_t)x << left);
+	v = ((int64_t)x * multiplier + ((int64_t)1 << 30)) >> 31;
+	if (right)
+		v = (v + ((int64_t)1 << (right - 1))) >> right;
+	return (int32_t)v;
+}

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * AVERAGE_POOL_2D, MAX_POOL_2D and MEAN (TFLite 2.9.0, 8-bit).
+ *
+ * Pooling excludes padding taps: the maximum is over in-bounds taps and the
+ * average divides by the in-bounds tap count n, rounding half away from
+ * zero: (sum + n/2) / n for sum > 0, (sum - n/2) / n otherwise, with C's
+ * truncating division. Then the fused activation clamp.
+ */
+#include "ops-internal.h"
+
+/* One pooled value: channel c of the window at (y0, x0) of image n. */
+static int32_t ek_pool_one(const struct ek_op *o, uint32_t n, int32_t y0,
+			   int32_t x0, uint32_t c, int is_max)
+{
+	const struct edgeai_prog_pool_params *p =
+		(const struct edgeai_prog_pool_params *)o->op->params;
+	const struct ek_tensor *in = &o->in[0];
+	int32_t ys = y0 < 0 ? 0 : y0, xs = x0 < 0 ? 0 : x0;
+	int32_t ye = y0 + (int32_t)p->filter_h, xe = x0 + (int32_t)p->filter_w;
+	int32_t acc = is_max ? ek_type_min(in->dtype) : 0, cnt, y, x;
+
+	if (ye > (int32_t)in->d[1])
+		ye = (int32_t)in->d[1];
+	if (xe > (int32_t)in->d[2])
+		xe = (int32_t)in->d[2];
+	for (y = ys; y < ye; y++) {
+		for (x = xs; x < xe; x++) {
+			int32_t v = ek_ld(in, ek_idx(in, n, (uint32_t)y,
+						     (uint32_t)x, c));
+
+			if (!is_max)
+				acc = ek_wadd(acc, v);
+			else if (v > acc)
+				acc = v;
+		}
+	}
+	if (is_max)
+		return acc;
+	cnt = (ye - ys) * (xe - xs);
+	if (cnt <= 0)		/* a window entirely in the padding */
+		return 0;
+	return acc > 0 ? (acc + cnt / 2) / cnt : (acc - cnt / 2) / cnt;
+}
+
+int ek_pool(const struct ek_op *o, int is_max)
+{
+	const struct edgeai_prog_pool_params *p =
+		(const struct edgeai_prog_pool_params *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t i, cnt = ek_count(out), ch = out->d[3];
+	uint32_t ow = out->d[2], oh = out->d[1];
+
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype ||
+	    in->d[3] != out->d[3] || in->d[0] != out->d[0] ||
+	    !p->filter_h || !p->filter_w)
+		return EK_EXEC_BAD_OP;
+
+	for (i = 0; i < cnt; i++) {
+		uint32_t c = i % ch, ox = (i / ch) % ow, oy = (i / ch / ow) % oh;
+		int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+		int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+		int32_t v = ek_pool_one(o, i / ch / ow / oh, y0, x0, c, is_max);
+
+		ek_st(out, i, v, p->act_min, p->act_max);
+	}
+	return EK_EXEC_OK;
+}
+
+/*
+ * MEAN over H and W (reduce.cc, keep_dims, axes 1 and 2, input and output
+ * quantization differing: optimized_integer_ops::Mean): the raw stored
+ * values are summed, rescaled once, and the folded bias (which carries
+ * both zero points) is added.
+ */
+int ek_mean(const struct ek_op *o)
+{
+	const struct edgeai_prog_mean_params *p =
+		(const struct edgeai_prog_mean_params *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	int32_t lo = ek_type_min(out->dtype), hi = ek_type_max(out->dtype);
+	uint32_t i, y, x, ch = in->d[3];
+
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype ||
+	    out->d[0] != in->d[0] || out->d[1] != 1 || out->d[2] != 1 ||
+	    out->d[3] != ch)
+		return EK_EXEC_BAD_OP;
+
+	for (i = 0; i < in->d[0] * ch; i++) {
+		uint32_t n = i / ch, c = i % ch;
+		int32_t acc = 0;
+
+		for (y = 0; y < in->d[1]; y++)
+			for (x = 0; x < in->d[2]; x++)
+				acc = ek_wadd(acc, ek_ld(in, ek_idx(in, n, y, x, c)));
+		acc = ek_wadd(ek_mbqm(acc, p->out_multiplier, p->out_shift), p->bias);
+		ek_st(out, i, acc, lo, hi);
+	}
+	return EK_EXEC_OK;
+}

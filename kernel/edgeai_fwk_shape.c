@@ -1,3 +1,0 @@
-// SPDX-License-Identifier: GPL-2.0-only
-/* The firmware op kernels, built into the simulator (firmware/kernels/shape.c). */
-#include "../firmware/kernels/shape.c"

@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: MIT
+/*
+ * On-disk cache of compiled programs.
+ *
+ * Directory: $EDGEAI_CACHE_DIR (empty: no cache), else
+ * $XDG_CACHE_HOME/edgeai/programs, else $HOME/.cache/edgeai/programs
+ * (no cache without any of them).
+ *
+ * Entries, named by a 128-bit hash of the model (two FNV-1a 64 hashes of
+ * its serialized bytes with different offsets), the library version and
+ * a hash of the library's sources (CC_SRC_ID, from the Makefile):
+ *   KEY.prog                         the compiled program (cc_compiled)
+ *   KEY-TYPE-FW-ABI-DRV.ops          which model ops the driver of a
+ *                                    device (type, firmware version,
+ *                                    firmware ABI, driver version) takes
+ * Each file is a header (magic, format, payload size, FNV-1a 64 checksum
+ * of the payload) and the payload. A file that fails any check (short,
+ * bad magic, bad checksum, inconsistent sizes) is corrupt: it is removed
+ * and the entry recomputed and stored again. Files are written to a
+ * temporary name and renamed, so readers never see half an entry.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "compiler/cache.h"
+#include "edgeai/edgeai.h"
+
+#ifndef CC_SRC_ID
+#define CC_SRC_ID "unknown"
+#endif
+#define CACHE_MAGIC "EAPCACHE"
+#define CACHE_FORMAT 1
+
+struct cache_hdr {
+	char magic[8];
+	uint32_t format;
+	uint32_t kind;		/* 1 program, 2 op acceptance */
+	uint64_t payload_size;
+	uint64_t checksum;
+};
+
+static uint64_t fnv1a(const void *data, size_t size, uint64_t h)
+{
+	const uint8_t *p = data;
+	size_t i;
+
+	for (i = 0; i < size; i++) {
+		h ^= p[i];
+		h *= UINT64_C(0x100000001b3);
+	}
+	return h;
+}
+
+static int mkdir_p(char *path)
+{
+	char *s;
+
+	for (s = path + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = 0;
+		if (mkdir(path, 0755) && errno != EEXIST) {
+			*s = '/';
+			return -errno;
+		}
+		*s = '/';
+	}
+	if (mkdir(path, 0755) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int cc_cache_dir(char *buf, size_t size)
+{
+	const char *e = secure_getenv("EDGEAI_CACHE_DIR");
+
+	if (e) {
+		if (!*e)
+			return -ENOENT;
+		snprintf(buf, size, "%s", e);
+	} else if ((e = secure_getenv("XDG_CACHE_HOME")) && *e == '/') {
+		snprintf(buf, size, "%s/edgeai/programs", e);
+	} else if ((e = secure_getenv("HOME")) && *e == '/' && strcmp(e, "/")) {
+		snprintf(buf, size, "%s/.cache/edgeai/programs", e);
+	} else {
+		return -ENOENT;
+	}
+	return mkdir_p(buf);
+}
+
+int cc_cache_key(const struct edgeai_model *m, char *key, size_t size)
+{
+	uint8_t *data = NULL;
+	size_t n = 0;
+	uint64_t a, b;
+	int r;
+
+	r = model_write_tflite(m, &data, &n, NULL, 0);
+	if (r)
+		return r;
+	a = fnv1a(data, n, UINT64_C(0xcbf29ce484222325));
+	b = fnv1a(data, n, UINT64_C(0x84222325cbf29ce4) ^ n);
+	free(data);
+	snprintf(key, size, "%016llx%016llx-%s-%s", (unsigned long long)a, (unsigned long long)b,
+		 edgeai_version(), CC_SRC_ID);
+	return 0;
+}
+
+static int write_entry(const char *path, uint32_t kind, const void *payload, size_t size)
+{
+	struct cache_hdr h = { .format = CACHE_FORMAT, .kind = kind, .payload_size = size };
+	char tmp[4200];
+	FILE *f;
+	int bad;
+
+	memcpy(h.magic, CACHE_MAGIC, 8);
+	h.checksum = fnv1a(payload, size, UINT64_C(0xcbf29ce484222325));
+	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	bad = fwrite(&h, sizeof(h), 1, f) != 1 || fwrite(payload, 1, size, f) != size;
+	bad |= fclose(f) != 0;
+	if (bad || rename(tmp, path)) {
+		unlink(tmp);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* The payload of a valid entry (malloc()ed), -ENOENT when none, -EBADMSG when corrupt (removed). */
+static int read_entry(const char *path, uint32_t kind, uint8_t **ret, size_t *ret_size)
+{
+	struct cache_hdr h;
+	struct stat st;
+	uint8_t *p;
+	FILE *f;
+	int r = -EBADMSG;
+
+	f = fopen(path, "re");
+	if (!f)
+		return -ENOENT;
+	if (fstat(fileno(f), &st) || fread(&h, sizeof(h), 1, f) != 1 ||
+	    memcmp(h.magic, CACHE_MAGIC, 8) || h.format != CACHE_FORMAT || h.kind != kind ||
+	    h.payload_size != (uint64_t)st.st_size - sizeof(h) || h.payload_size > (1u << 30)) {
+		fclose(f);
+		goto corrupt;
+	}
+	p = malloc(h.payload_size ? h.payload_size : 1);
+	if (!p) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	if (fread(p, 1, h.payload_size, f) != h.payload_size ||
+	    fnv1a(p, h.payload_size, UINT64_C(0xcbf29ce484222325)) != h.checksum) {
+		free(p);
+		fclose(f);
+		goto corrupt;
+	}
+	fclose(f);
+	*ret = p;
+	*ret_size = h.payload_size;
+	return 0;
+corrupt:
+	unlink(path);
+	return r;
+}
+
+/* Payload of a program entry. */
+struct prog_payload {
+	uint64_t arena_size, blob_size;
+	uint32_t n_in, n_out, n_ops, n_host;
+};
+
+struct place_payload {
+	int32_t tfl_code;
+	uint32_t prog_op;
+	uint32_t host;
+	uint32_t pad;
+};
+
+int cc_cache_store_program(const char *dir, const char *key, const struct cc_compiled *c)
+{
+	struct prog_payload pp = {
+		.arena_size = c->arena_size, .blob_size = c->size, .n_in = c->n_in, .n_out = c->n_out,
+		.n_ops = c->n_ops, .n_host = c->n_host,
+	};
+	size_t size = sizeof(pp) + sizeof(struct cc_io) * (c->n_in + c->n_out) +
+		      sizeof(struct place_payload) * c->n_ops + sizeof(struct cc_host_op) * c->n_host +
+		      c->size;
+	char path[4096];
+	uint8_t *b = calloc(1, size), *p;
+	uint32_t i;
+	int r;
+
+	if (!b)
+		return -ENOMEM;
+	p = b;
+	memcpy(p, &pp, sizeof(pp));
+	p += sizeof(pp);
+	memcpy(p, c->in, sizeof(struct cc_io) * c->n_in);
+	p += sizeof(struct cc_io) * c->n_in;
+	memcpy(p, c->out, sizeof(struct cc_io) * c->n_out);
+	p += sizeof(struct cc_io) * c->n_out;
+	for (i = 0; i < c->n_ops; i++) {
+		struct place_payload pl = { .tfl_code = c->place[i].tfl_code,
+					    .prog_op = c->place[i].prog_op,
+					    .host = (uint32_t)c->place[i].host };
+
+		memcpy(p, &pl, sizeof(pl));
+		p += sizeof(pl);
+	}
+	if (c->n_host)
+		memcpy(p, c->host, sizeof(struct cc_host_op) * c->n_host);
+	p += sizeof(struct cc_host_op) * c->n_host;
+	memcpy(p, c->blob, c->size);
+	snprintf(path, sizeof(path), "%s/%s.prog", dir, key);
+	r = write_entry(path, 1, b, size);
+	free(b);
+	return r;
+}
+
+int cc_cache_load_program(const char *dir, const char *key, struct cc_compiled **ret)
+{
+	struct prog_payload pp;
+	struct cc_compiled *c;
+	char path[4096];
+	uint8_t *b = NULL, *p;
+	size_t size = 0, want;
+	uint32_t i;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/%s.prog", dir, key);
+	r = read_entry(path, 1, &b, &size);
+	if (r)
+		return r;
+	if (size < sizeof(pp))
+		goto corrupt;
+	memcpy(&pp, b, sizeof(pp));
+	if (pp.n_in > 4096 || pp.n_out > 4096 || pp.n_ops > (1u << 20) || pp.n_host > (1u << 20) ||
+	    pp.blob_size > size || !pp.n_ops || !pp.n_out)
+		goto corrupt;
+	want = sizeof(pp) + sizeof(struct cc_io) * (pp.n_in + pp.n_out) +
+	       sizeof(struct place_payload) * pp.n_ops + sizeof(struct cc_host_op) * pp.n_host +
+	       pp.blob_size;
+	if (want != size)
+		goto corrupt;
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		free(b);
+		return -ENOMEM;
+	}
+	c->arena_size = pp.arena_size;
+	c->size = pp.blob_size;
+	c->n_in = pp.n_in;
+	c->n_out = pp.n_out;
+	c->n_ops = pp.n_ops;
+	c->n_host = pp.n_host;
+	c->in = calloc(pp.n_in ? pp.n_in : 1, sizeof(*c->in));
+	c->out = calloc(pp.n_out, sizeof(*c->out));
+	c->place = calloc(pp.n_ops, sizeof(*c->place));
+	c->host = pp.n_host ? calloc(pp.n_host, sizeof(*c->host)) : NULL;
+	c->blob = aligned_alloc(64, (pp.blob_size + 63) & ~(size_t)63);
+	if (!c->in || !c->out || !c->place || (pp.n_host && !c->host) || !c->blob) {
+		cc_compiled_free(c);
+		free(b);
+		return -ENOMEM;
+	}
+	p = b + sizeof(pp);
+	memcpy(c->in, p, sizeof(struct cc_io) * pp.n_in);
+	p += sizeof(struct cc_io) * pp.n_in;
+	memcpy(c->out, p, sizeof(struct cc_io) * pp.n_out);
+	p += sizeof(struct cc_io) * pp.n_out;
+	for (i = 0; i < pp.n_ops; i++) {
+		struct place_payload pl;
+
+		memcpy(&pl, p, sizeof(pl));
+		p += sizeof(pl);
+		c->place[i].tfl_code = pl.tfl_code;
+		c->place[i].prog_op = pl.prog_op;
+		c->place[i].host = (int)pl.host;
+	}
+	if (pp.n_host)
+		memcpy(c->host, p, sizeof(struct cc_host_op) * pp.n_host);
+	p += sizeof(struct cc_host_op) * pp.n_host;
+	memcpy(c->blob, p, pp.blob_size);
+	free(b);
+	*ret = c;
+	return 0;
+corrupt:
+	free(b);
+	unlink(path);
+	return -EBADMSG;
+}
+
+static void ops_path(char *path, size_t size, const char *dir, const char *key,
+		     const struct rt_identity *d)
+{
+	snprintf(path, size, "%s/%s-%u-%x-%u-%u.%u.%u.ops", dir, key, d->type, d->fw_version,
+		 d->fw_abi, d->drv_major, d->drv_minor, d->drv_patch);
+}
+
+int cc_cache_load_ops(const char *dir, const char *key, const struct rt_identity *d,
+		      uint8_t *accept, uint32_t n_ops)
+{
+	char path[4096];
+	uint8_t *b = NULL;
+	size_t size = 0;
+	int r;
+
+	ops_path(path, sizeof(path), dir, key, d);
+	r = read_entry(path, 2, &b, &size);
+	if (r)
+		return r;
+	if (size != n_ops) {
+		free(b);
+		unlink(path);
+		return -EBADMSG;
+	}
+	memcpy(accept, b, n_ops);
+	free(b);
+	return 0;
+}
+
+int cc_cache_store_ops(const char *dir, const char *key, const struct rt_identity *d,
+		       const uint8_t *accept, uint32_t n_ops)
+{
+	char path[4096];
+
+	ops_path(path, sizeof(path), dir, key, d);
+	return write_entry(path, 2, accept, n_ops);
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* On-disk cache of compiled programs and of the ops each driver takes (cache.c). */
+#ifndef EDGEAI_CACHE_H
+#define EDGEAI_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "compiler/compile.h"
+#include "runtime/runtime.h"
+
+/* The cache directory (created); -ENOENT when caching is off. */
+int cc_cache_dir(char *buf, size_t size);
+/* The entry name of @m: its hash and the library version. */
+int cc_cache_key(const struct edgeai_model *m, char *key, size_t size);
+/* 0 and *ret; -ENOENT (no entry); -EBADMSG (corrupt: removed). */
+int cc_cache_load_program(const char *dir, const char *key, struct cc_compiled **ret);
+int cc_cache_store_program(const char *dir, const char *key,
+			   const struct cc_compiled *c);
+/* accept[i] = 1 when the device's driver takes model op i. */
+int cc_cache_load_ops(const char *dir, const char *key, const struct rt_identity *d,
+		      uint8_t *accept, uint32_t n_ops);
+int cc_cache_store_ops(const char *dir, const char *key, const struct rt_identity *d,
+		       const uint8_t *accept, uint32_t n_ops);
+
+#endif

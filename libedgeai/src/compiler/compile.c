@@ -1,0 +1,1397 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Model compiler: int8/uint8 TFLite model -> one edgeai program.
+ *
+ * Every non-constant tensor is planned into one arena (program slot 0):
+ * lifetimes from the op order, then a greedy first-fit placement of the
+ * largest tensors first (TFLite's own greedy planner does the same). Graph
+ * inputs live from before the first op and outputs to after the last, so
+ * the caller can fill and read them at their offsets. Constant tensors
+ * (weights, biases, alpha) go into the program's constant region with the
+ * per-channel multipliers, activation tables and resize maps.
+ *
+ * The integer parameters are derived from the float scales exactly as
+ * TensorFlow Lite 2.9.0 does in its Prepare() functions; the notes at each
+ * op say which operations are done in float and which in double (see
+ * tests/oracle/README.md and tests/oracle/gen.py, which does the same for
+ * the single-op golden cases).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compiler/compile.h"
+#include "drm/edgeai_program.h"
+#include "ops.h"
+
+#define ARENA_ALIGN 64
+
+struct pt {			/* a program tensor being built */
+	uint32_t dtype, slot;
+	uint64_t offset;
+	uint32_t dims[4];
+	int32_t zp;
+};
+
+struct cc {
+	const struct edgeai_model *m;
+	char *err;
+	size_t errsz;
+	struct pt *t;
+	uint32_t nt, capt;
+	struct edgeai_prog_op *ops;
+	uint32_t nops, capops;
+	uint8_t *k;		/* constant region */
+	size_t nk, capk;
+	int32_t *map;		/* model tensor -> program tensor, -1 */
+	int32_t *dims_fixed;	/* model tensor: 1 when an op set its program dims */
+	struct cc_host_op *host;
+	uint32_t nhost, caphost;
+	int host_op;		/* the last model op became a host op */
+};
+
+void cc_quantize_multiplier(double m, int32_t *ret_mul, int32_t *ret_shift)
+{
+	int shift = 0;
+	double q;
+	int64_t qf;
+
+	if (m == 0.0) {
+		*ret_mul = 0;
+		*ret_shift = 0;
+		return;
+	}
+	q = frexp(m, &shift);
+	qf = (int64_t)round(q * (double)(INT64_C(1) << 31));
+	if (qf == (INT64_C(1) << 31)) {
+		qf /= 2;
+		shift++;
+	}
+	if (shift < -31) {
+		qf = 0;
+		shift = 0;
+	}
+	*ret_mul = (int32_t)qf;
+	*ret_shift = shift;
+}
+
+static int cc_grow(void **p, uint32_t *cap, uint32_t need, size_t esz)
+{
+	void *n;
+	uint32_t c;
+
+	if (need <= *cap)
+		return 0;
+	c = *cap ? *cap * 2 : 64;
+	while (c < need)
+		c *= 2;
+	n = realloc(*p, (size_t)c * esz);
+	if (!n)
+		return -ENOMEM;
+	memset((char *)n + (size_t)*cap * esz, 0, (size_t)(c - *cap) * esz);
+	*p = n;
+	*cap = c;
+	return 0;
+}
+
+/* Append @len bytes (or zeros when @data is NULL) to the constant region. */
+static int64_t cc_const(struct cc *c, const void *data, size_t len, size_t align)
+{
+	size_t off = (c->nk + align - 1) & ~(align - 1);
+
+	if (off + len > c->capk) {
+		size_t cap = c->capk ? c->capk : 4096;
+		uint8_t *n;
+
+		while (cap < off + len)
+			cap *= 2;
+		n = realloc(c->k, cap);
+		if (!n)
+			return -ENOMEM;
+		c->k = n;
+		c->capk = cap;
+	}
+	memset(c->k + c->nk, 0, off - c->nk);
+	if (data)
+		memcpy(c->k + off, data, len);
+	else
+		memset(c->k + off, 0, len);
+	c->nk = off + len;
+	if (c->nk > EDGEAI_PROG_MAX_SIZE)
+		return -E2BIG;
+	return (int64_t)off;
+}
+
+static const struct model_tensor *T(struct cc *c, int32_t i)
+{
+	return &c->m->t[i];
+}
+
+static int is_const(struct cc *c, int32_t i)
+{
+	const struct model_tensor *t = T(c, i);
+
+	return t->buffer && c->m->buf[t->buffer].data && !t->is_variable;
+}
+
+static float scale_of(struct cc *c, int32_t i)
+{
+	const struct model_tensor *t = T(c, i);
+
+	return t->q.n ? t->q.scale[0] : 0.0f;
+}
+
+static int32_t zp_of(struct cc *c, int32_t i)
+{
+	const struct model_tensor *t = T(c, i);
+
+	return t->q.n ? (int32_t)t->q.zero_point[0] : 0;
+}
+
+static int dtype_of(uint8_t tfl)
+{
+	switch (tfl) {
+	case TFL_INT8:
+		return EDGEAI_DTYPE_INT8;
+	case TFL_UINT8:
+		return EDGEAI_DTYPE_UINT8;
+	case TFL_INT16:
+		return EDGEAI_DTYPE_INT16;
+	case TFL_INT32:
+		return EDGEAI_DTYPE_INT32;
+	default:
+		return 0;
+	}
+}
+
+static int dims4(struct cc *c, const struct model_tensor *t, uint32_t d[4])
+{
+	uint32_t i;
+
+	if (t->rank > 4)
+		return base_errf(c->err, c->errsz, -EOPNOTSUPP, "tensor '%s' has rank %u (at most 4)",
+				 t->name ? t->name : "", t->rank);
+	for (i = 0; i < 4; i++)
+		d[i] = 1;
+	for (i = 0; i < t->rank; i++) {
+		if (t->shape[i] < 1 || (uint32_t)t->shape[i] > EDGEAI_PROG_MAX_DIM)
+			return base_errf(c->err, c->errsz, -EOPNOTSUPP,
+					 "tensor '%s' has dimension %d", t->name ? t->name : "",
+					 t->shape[i]);
+		d[4 - t->rank + i] = (uint32_t)t->shape[i];
+	}
+	return 0;
+}
+
+/* Program tensor for model tensor @i (created on first use). */
+static int cc_tensor(struct cc *c, int32_t i)
+{
+	const struct model_tensor *t;
+	struct pt *p;
+	int dt, r;
+
+	if (i < 0)
+		return -1;
+	if (c->map[i] >= 0)
+		return c->map[i];
+	t = T(c, i);
+	dt = dtype_of(t->type);
+	if (!dt)
+		return base_errf(c->err, c->errsz, -EOPNOTSUPP,
+				 "tensor '%s' is %s: only int8/uint8 (int32 bias) models compile",
+				 t->name ? t->name : "", edgeai_tensor_type_name(t->type));
+	if (c->nt >= EDGEAI_PROG_MAX_TENSORS)
+		return base_errf(c->err, c->errsz, -E2BIG, "too many tensors");
+	r = cc_grow((void **)&c->t, &c->capt, c->nt + 1, sizeof(*c->t));
+	if (r)
+		return r;
+	p = &c->t[c->nt];
+	memset(p, 0, sizeof(*p));
+	r = dims4(c, t, p->dims);
+	if (r)
+		return r;
+	p->dtype = (uint32_t)dt;
+	p->zp = zp_of(c, i);
+	if (dt == EDGEAI_DTYPE_INT32)
+		p->zp = 0;
+	if (is_const(c, i)) {
+		const struct model_buffer *b = &c->m->buf[t->buffer];
+		int64_t off = cc_const(c, b->data, b->size, 8);
+
+		if (off < 0)
+			return (int)off;
+		p->slot = EDGEAI_PROG_SLOT_CONST;
+		p->offset = (uint64_t)off;
+	} else {
+		p->slot = 0;
+		p->offset = UINT64_MAX;	/* planned later */
+	}
+	c->map[i] = (int32_t)c->nt;
+	return (int)c->nt++;
+}
+
+static int cc_op(struct cc *c, uint32_t opcode, const int32_t *ins, uint32_t n_in, int32_t out,
+		 const void *params, size_t psize)
+{
+	struct edgeai_prog_op *o;
+	uint32_t k;
+	int r;
+
+	if (c->nops >= EDGEAI_PROG_MAX_OPS)
+		return base_errf(c->err, c->errsz, -E2BIG, "too many ops");
+	r = cc_grow((void **)&c->ops, &c->capops, c->nops + 1, sizeof(*c->ops));
+	if (r)
+		return r;
+	o = &c->ops[c->nops];
+	memset(o, 0, sizeof(*o));
+	o->opcode = opcode;
+	for (k = 0; k < EDGEAI_PROG_MAX_INPUTS; k++)
+		o->inputs[k] = EDGEAI_PROG_NO_TENSOR;
+	for (k = 0; k < n_in; k++) {
+		if (ins[k] < 0)
+			continue;	/* absent optional input (bias) */
+		r = cc_tensor(c, ins[k]);
+		if (r < 0)
+			return r;
+		o->inputs[k] = (uint32_t)r;
+	}
+	r = cc_tensor(c, out);
+	if (r < 0)
+		return r;
+	if (c->t[r].slot == EDGEAI_PROG_SLOT_CONST)
+		return base_errf(c->err, c->errsz, -EOPNOTSUPP, "an op writes a constant tensor");
+	o->output = (uint32_t)r;
+	if (params)
+		memcpy(o->params, params, psize);
+	c->nops++;
+	return 0;
+}
+
+/* CalculateActivationRangeQuantized(): zp + roundf(f / s) with the division in float. */
+static void act_range(int act, uint32_t dtype, float s, int32_t zp, int32_t *lo, int32_t *hi)
+{
+	int32_t qmin = dtype == EDGEAI_DTYPE_UINT8 ? 0 : -128;
+	int32_t qmax = dtype == EDGEAI_DTYPE_UINT8 ? 255 : 127;
+#define Q(f) (zp + (int32_t)roundf((float)(f) / s))
+	*lo = qmin;
+	*hi = qmax;
+	if (act == TFL_ACT_RELU) {
+		*lo = Q(0.0f) > qmin ? Q(0.0f) : qmin;
+	} else if (act == TFL_ACT_RELU6) {
+		*lo = Q(0.0f) > qmin ? Q(0.0f) : qmin;
+		*hi = Q(6.0f) < qmax ? Q(6.0f) : qmax;
+	} else if (act == TFL_ACT_RELU_N1_TO_1) {
+		*lo = Q(-1.0f) > qmin ? Q(-1.0f) : qmin;
+		*hi = Q(1.0f) < qmax ? Q(1.0f) : qmax;
+	}
+#undef Q
+}
+
+static int act_ok(struct cc *c, int act)
+{
+	if (act == TFL_ACT_NONE || act == TFL_ACT_RELU || act == TFL_ACT_RELU6 ||
+	    act == TFL_ACT_RELU_N1_TO_1)
+		return 0;
+	return base_errf(c->err, c->errsz, -EOPNOTSUPP, "fused activation %d is not supported", act);
+}
+
+static void pad_same(int32_t size, int32_t k, int32_t stride, int32_t dil, int valid,
+		     uint32_t *before)
+{
+	int32_t eff = (k - 1) * dil + 1, out, total;
+
+	if (valid) {
+		*before = 0;
+		return;
+	}
+	out = (size + stride - 1) / stride;
+	total = (out - 1) * stride + eff - size;
+	*before = total > 0 ? (uint32_t)(total / 2) : 0;
+}
+
+/* int32 values of constant tensor @i (int32 or int64 data). */
+static int const_ints(struct cc *c, int32_t i, int32_t *v, uint32_t max, uint32_t *n)
+{
+	const struct model_tensor *t;
+	const struct model_buffer *b;
+	uint64_t cnt = 0;
+	uint32_t k;
+
+	if (i < 0 || !is_const(c, i))
+		return base_errf(c->err, c->errsz, -EOPNOTSUPP,
+				 "a shape/axis/padding input is not a constant");
+	t = T(c, i);
+	b = &c->m->buf[t->buffer];
+	if (model_tensor_elems(t, &cnt) || cnt > max ||
+	    (t->type != TFL_INT32 && t->type != TFL_INT64) ||
+	    b->size < cnt * (t->type == TFL_INT64 ? 8 : 4))
+		return base_errf(c->err, c->errsz, -EOPNOTSUPP, "bad constant parameter tensor");
+	for (k = 0; k < cnt; k++) {
+		if (t->type == TFL_INT64) {
+			int64_t x;
+
+			memcpy(&x, b->data + 8 * k, 8);
+			v[k] = (int32_t)x;
+		} else {
+			memcpy(&v[k], b->data + 4 * k, 4);
+		}
+	}
+	*n = (uint32_t)cnt;
+	return 0;
+}
+
+/* --- tables ---------------------------------------------------------------- */
+
+static int32_t clampi(int32_t v, int32_t lo, int32_t hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* LOGISTIC/TANH (activations.cc PopulateLookupTable): all in binary32. */
+static void table_float(uint8_t t[256], int u8, float s_in, int32_t zp_in, float s_out,
+			int32_t zp_out, int tanh_)
+{
+	int32_t lo = u8 ? 0 : -128, hi = u8 ? 255 : 127, v;
+	float inv = 1.0f / s_out;
+
+	for (v = lo; v <= hi; v++) {
+		float dq = s_in * (float)(v - zp_in), f;
+		int32_t r;
+
+		if (tanh_)
+			f = (float)tanh((double)dq);
+		else
+			f = 1.0f / (1.0f + (float)exp(-(double)dq));
+		r = (int32_t)roundf(f * inv);
+		t[v & 0xff] = (uint8_t)clampi((int32_t)((float)r + (float)zp_out), lo, hi);
+	}
+}
+
+/* LEAKY_RELU (QuantizeLeakyRelu): identity pair for x >= zp_in, else alpha. */
+static void table_leaky(uint8_t t[256], int u8, int32_t zp_in, int32_t zp_out,
+			const int32_t id[2], const int32_t al[2])
+{
+	int32_t lo = u8 ? 0 : -128, hi = u8 ? 255 : 127, v;
+
+	for (v = lo; v <= hi; v++) {
+		int32_t x = v - zp_in;
+		const int32_t *mm = x >= 0 ? id : al;
+
+		t[v & 0xff] = (uint8_t)clampi(zp_out + ek_mbqm(x, mm[0], mm[1]), lo, hi);
+	}
+}
+
+static int16_t i16(int32_t x)
+{
+	return (int16_t)(uint16_t)(x & 0xffff);
+}
+
+static int32_t srdhm16(int32_t a, int32_t b)
+{
+	int32_t ab, nudge;
+
+	if (a == -32768 && b == -32768)
+		return 32767;
+	ab = a * b;
+	nudge = ab >= 0 ? (1 << 14) : 1 - (1 << 14);
+	return (ab + nudge) / (1 << 15);
+}
+
+static int32_t sat16(int32_t v)
+{
+	return clampi(v, -32768, 32767);
+}
+
+static int32_t down16(int32_t m)
+{
+	if (m >= INT32_MAX - (1 << 15))
+		return 32767;
+	return (m + (1 << 15)) >> 16;
+}
+
+/* HARD_SWISH: HardSwishPrepare + reference_ops::HardSwish (16-bit fixed point). */
+static void table_hard_swish(uint8_t t[256], int u8, float s_in, int32_t zp_in, float s_out,
+			     int32_t zp_out)
+{
+	float hires = (1.0f / 128.0f) * s_in, reluish = 3.0f / 32768.0f;
+	int32_t om32, oexp, rm32, rexp, om, rm, v;
+	int32_t lo = u8 ? 0 : -128, hi = u8 ? 255 : 127;
+
+	cc_quantize_multiplier((double)(hires / s_out), &om32, &oexp);
+	om = down16(om32);
+	cc_quantize_multiplier((double)(hires / reluish), &rm32, &rexp);
+	rm = down16(rm32);
+	for (v = lo; v <= hi; v++) {
+		int32_t x = i16(v - zp_in), xh = i16(x * 128), pre, r, p, o;
+
+		pre = srdhm16(xh, om);
+		r = xh;
+		if (rexp > 0)
+			r = sat16(r * (1 << (rexp - 1)));
+		r = srdhm16(r, rm);
+		if (rexp > 0)
+			r = sat16(r * 2);
+		if (rexp < 0)
+			r = ek_rdivpot(r, -rexp);
+		r = i16((r + (1 << 15)) >> 1);
+		if (r == -32768 && pre == -32768)
+			p = 32767;
+		else
+			p = (r * pre) / (1 << 15);
+		o = ek_rdivpot(i16(p), -oexp) + zp_out;
+		t[v & 0xff] = (uint8_t)clampi(o, lo, hi);
+	}
+}
+
+static uint32_t fbits(float f)
+{
+	uint32_t u;
+
+	memcpy(&u, &f, 4);
+	return u;
+}
+
+/* ResizeNearestNeighbor source index per output index, in float. */
+static void nn_map(uint32_t *map, int32_t insz, int32_t outsz, int align, int hpc)
+{
+	float scale = align && outsz > 1 ? (float)(insz - 1) / (float)(outsz - 1) :
+		      (float)insz / (float)outsz;
+	int32_t i;
+
+	for (i = 0; i < outsz; i++) {
+		float v = ((float)i + (hpc ? 0.5f : 0.0f)) * scale;
+		int32_t k = align ? (int32_t)roundf(v) : (int32_t)floorf(v);
+
+		if (k > insz - 1)
+			k = insz - 1;
+		if (hpc && k < 0)
+			k = 0;
+		map[i] = (uint32_t)k;
+	}
+}
+
+/* ComputeInterpolationValues (uint8, float) and ...Integer (int8, 10-bit). */
+static void bl_map(struct edgeai_prog_interp *map, int32_t insz, int32_t outsz, int align,
+		   int hpc, int fixed)
+{
+	int32_t i;
+
+	if (fixed) {
+		int32_t scale = align && outsz > 1 ?
+				(((insz - 1) << 10) + (outsz - 1) / 2) / (outsz - 1) :
+				((insz << 10) + outsz / 2) / outsz;
+
+		for (i = 0; i < outsz; i++) {
+			int32_t v = hpc ? i * scale + scale / 2 - (1 << 9) : i * scale;
+			int32_t lo = v / 1024, hi = (v + 1023) / 1024, frac;
+
+			if (lo < 0)
+				lo = 0;
+			if (hi > insz - 1)
+				hi = insz - 1;
+			frac = v - 1024 * lo;
+			map[i].lo = (uint32_t)lo;
+			map[i].hi = (uint32_t)hi;
+			map[i].w_lo = (uint32_t)(1024 - frac);
+			map[i].w_hi = (uint32_t)frac;
+		}
+		return;
+	}
+	{
+		float scale = align && outsz > 1 ? (float)(insz - 1) / (float)(outsz - 1) :
+			      (float)insz / (float)outsz;
+
+		for (i = 0; i < outsz; i++) {
+			float v = hpc ? ((float)i + 0.5f) * scale - 0.5f : (float)i * scale;
+			int32_t lo = (int32_t)floorf(v), hi = (int32_t)ceilf(v);
+			float frac;
+
+			if (lo < 0)
+				lo = 0;
+			if (hi > insz - 1)
+				hi = insz - 1;
+			frac = v - (float)lo;
+			map[i].lo = (uint32_t)lo;
+			map[i].hi = (uint32_t)hi;
+			map[i].w_lo = fbits(1.0f - frac);
+			map[i].w_hi = fbits(frac);
+		}
+	}
+}
+
+/* --- ops ------------------------------------------------------------------- */
+
+static int unsupported(struct cc *c, const struct model_op *op, const char *why)
+{
+	return base_errf(c->err, c->errsz, -EOPNOTSUPP, "%s: %s", edgeai_op_name(op->code), why);
+}
+
+static int need_q(struct cc *c, const struct model_op *op, int32_t t)
+{
+	if (t < 0 || !T(c, t)->q.n || T(c, t)->q.scale[0] <= 0.0f)
+		return unsupported(c, op, "a tensor is not quantized");
+	return 0;
+}
+
+static int c_conv(struct cc *c, const struct model_op *op, int dw)
+{
+	struct edgeai_prog_conv_params p = { 0 };
+	int32_t in = op->in[0], f = op->in[1], b = op->n_in > 2 ? op->in[2] : -1;
+	int32_t out = op->out[0], oc, ic, kh, kw, ih, iw;
+	const struct model_tensor *ft, *it;
+	float s_in, s_out;
+	uint32_t dt;
+	int r;
+
+	if (op->n_in < 2 || need_q(c, op, in) || need_q(c, op, f) || need_q(c, op, out) ||
+	    act_ok(c, op->o.act))
+		return -EOPNOTSUPP;
+	ft = T(c, f);
+	it = T(c, in);
+	if (ft->rank != 4 || it->rank != 4 || !is_const(c, f))
+		return unsupported(c, op, "filter must be a constant 4-D tensor");
+	dt = (uint32_t)dtype_of(it->type);
+	oc = dw ? ft->shape[3] : ft->shape[0];
+	ic = it->shape[3];
+	kh = ft->shape[1];
+	kw = ft->shape[2];
+	ih = it->shape[1];
+	iw = it->shape[2];
+	s_in = scale_of(c, in);
+	s_out = scale_of(c, out);
+	p.stride_h = (uint32_t)op->o.stride_h;
+	p.stride_w = (uint32_t)op->o.stride_w;
+	p.dilation_h = (uint32_t)(op->o.dil_h ? op->o.dil_h : 1);
+	p.dilation_w = (uint32_t)(op->o.dil_w ? op->o.dil_w : 1);
+	pad_same(ih, kh, op->o.stride_h, (int32_t)p.dilation_h, op->o.padding == TFL_PAD_VALID,
+		 &p.pad_top);
+	pad_same(iw, kw, op->o.stride_w, (int32_t)p.dilation_w, op->o.padding == TFL_PAD_VALID,
+		 &p.pad_left);
+	p.depth_multiplier = dw ? (uint32_t)(oc / (ic ? ic : 1)) : 1;
+	act_range(op->o.act, dt, s_out, zp_of(c, out), &p.act_min, &p.act_max);
+	if (dt == EDGEAI_DTYPE_INT8 && ft->q.n > 1) {
+		/* PopulateConvolutionQuantizationParams: per channel, in double. */
+		struct edgeai_prog_qmul *q;
+		int64_t off;
+		int32_t k;
+
+		if ((int32_t)ft->q.n != oc)
+			return unsupported(c, op, "per-channel scale count differs from channels");
+		off = cc_const(c, NULL, sizeof(*q) * (size_t)oc, 8);
+		if (off < 0)
+			return (int)off;
+		q = (struct edgeai_prog_qmul *)(c->k + off);
+		for (k = 0; k < oc; k++)
+			cc_quantize_multiplier((double)s_in * (double)ft->q.scale[k] /
+					       (double)s_out, &q[k].multiplier, &q[k].shift);
+		p.qmul_offset = (uint32_t)off;
+	} else {
+		/* GetQuantizedConvolutionMultipler: one filter scale, in double. */
+		cc_quantize_multiplier((double)s_in * (double)ft->q.scale[0] / (double)s_out,
+				       &p.out_multiplier, &p.out_shift);
+		p.qmul_offset = EDGEAI_PROG_NO_CONST;
+	}
+	{
+		int32_t ins[3] = { in, f, b };
+
+		r = cc_op(c, dw ? EDGEAI_OP_DEPTHWISE_CONV_2D : EDGEAI_OP_CONV_2D, ins, 3, out, &p,
+			  sizeof(p));
+	}
+	return r;
+}
+
+static int c_fc(struct cc *c, const struct model_op *op)
+{
+	struct edgeai_prog_fc_params p = { 0 };
+	int32_t in = op->in[0], f = op->in[1], b = op->n_in > 2 ? op->in[2] : -1;
+	int32_t out = op->out[0], ins[3];
+	const struct model_tensor *ft;
+
+	if (op->n_in < 2 || need_q(c, op, in) || need_q(c, op, f) || need_q(c, op, out) ||
+	    act_ok(c, op->o.act))
+		return -EOPNOTSUPP;
+	ft = T(c, f);
+	if (ft->rank != 2 || !is_const(c, f) || ft->q.n != 1)
+		return unsupported(c, op, "weights must be constant 2-D, per-tensor quantized");
+	act_range(op->o.act, (uint32_t)dtype_of(T(c, out)->type), scale_of(c, out),
+		  zp_of(c, out), &p.act_min, &p.act_max);
+	cc_quantize_multiplier((double)scale_of(c, in) * (double)ft->q.scale[0] /
+			       (double)scale_of(c, out), &p.out_multiplier, &p.out_shift);
+	ins[0] = in;
+	ins[1] = f;
+	ins[2] = b;
+	return cc_op(c, EDGEAI_OP_FULLY_CONNECTED, ins, 3, out, &p, sizeof(p));
+}
+
+static int c_binary(struct cc *c, const struct model_op *op)
+{
+	int32_t a = op->in[0], b = op->in[1], out = op->out[0], ins[2] = { a, b };
+	float sa, sb, so;
+
+	if (op->n_in != 2 || need_q(c, op, a) || need_q(c, op, b) || need_q(c, op, out))
+		return -EOPNOTSUPP;
+	if (T(c, a)->rank > 4 || T(c, b)->rank > 4)
+		return unsupported(c, op, "rank above 4");
+	sa = scale_of(c, a);
+	sb = scale_of(c, b);
+	so = scale_of(c, out);
+	if (op->code == TFL_OP_ADD || op->code == TFL_OP_SUB) {
+		/* add.cc/sub.cc Prepare: 2 * max(s1, s2) (max in float), ratios in double. */
+		struct edgeai_prog_add_params p = { 0 };
+		double tm = 2.0 * (double)(sa > sb ? sa : sb);
+
+		if (act_ok(c, op->o.act))
+			return -EOPNOTSUPP;
+		p.left_shift = 20;
+		cc_quantize_multiplier((double)sa / tm, &p.in0_multiplier, &p.in0_shift);
+		cc_quantize_multiplier((double)sb / tm, &p.in1_multiplier, &p.in1_shift);
+		cc_quantize_multiplier(tm / ((double)(1 << 20) * (double)so), &p.out_multiplier,
+				       &p.out_shift);
+		act_range(op->o.act, (uint32_t)dtype_of(T(c, out)->type), so, zp_of(c, out),
+			  &p.act_min, &p.act_max);
+		return cc_op(c, op->code == TFL_OP_ADD ? EDGEAI_OP_ADD : EDGEAI_OP_SUB, ins, 2, out,
+			     &p, sizeof(p));
+	}
+	if (op->code == TFL_OP_MUL) {
+		struct edgeai_prog_mul_params p = { 0 };
+
+		if (act_ok(c, op->o.act))
+			return -EOPNOTSUPP;
+		cc_quantize_multiplier((double)sa * (double)sb / (double)so, &p.out_multiplier,
+				       &p.out_shift);
+		act_range(op->o.act, (uint32_t)dtype_of(T(c, out)->type), so, zp_of(c, out),
+			  &p.act_min, &p.act_max);
+		return cc_op(c, EDGEAI_OP_MUL, ins, 2, out, &p, sizeof(p));
+	}
+	if (op->code == TFL_OP_PRELU) {
+		/* PreluPrepare: s_in / s_out and s_in * s_a / s_out in float. */
+		struct edgeai_prog_prelu_params p = { 0 };
+
+		cc_quantize_multiplier((double)(sa / so), &p.identity_multiplier,
+				       &p.identity_shift);
+		cc_quantize_multiplier((double)((sa * sb) / so), &p.alpha_multiplier,
+				       &p.alpha_shift);
+		return cc_op(c, EDGEAI_OP_PRELU, ins, 2, out, &p, sizeof(p));
+	}
+	/* MAXIMUM / MINIMUM: same quantization everywhere. */
+	if (sa != so || sb != so || zp_of(c, a) != zp_of(c, out) || zp_of(c, b) != zp_of(c, out))
+		return unsupported(c, op, "inputs and output must share the quantization");
+	return cc_op(c, op->code == TFL_OP_MAXIMUM ? EDGEAI_OP_MAXIMUM : EDGEAI_OP_MINIMUM, ins, 2,
+		     out, NULL, 0);
+}
+
+static int c_pool(struct cc *c, const struct model_op *op)
+{
+	struct edgeai_prog_pool_params p = { 0 };
+	int32_t in = op->in[0], out = op->out[0];
+	const struct model_tensor *it = T(c, in);
+
+	if (need_q(c, op, in) || need_q(c, op, out) || act_ok(c, op->o.act) || it->rank != 4)
+		return -EOPNOTSUPP;
+	p.filter_h = (uint32_t)op->o.filter_h;
+	p.filter_w = (uint32_t)op->o.filter_w;
+	p.stride_h = (uint32_t)op->o.stride_h;
+	p.stride_w = (uint32_t)op->o.stride_w;
+	pad_same(it->shape[1], op->o.filter_h, op->o.stride_h, 1, op->o.padding == TFL_PAD_VALID,
+		 &p.pad_top);
+	pad_same(it->shape[2], op->o.filter_w, op->o.stride_w, 1, op->o.padding == TFL_PAD_VALID,
+		 &p.pad_left);
+	act_range(op->o.act, (uint32_t)dtype_of(it->type), scale_of(c, out), zp_of(c, out),
+		  &p.act_min, &p.act_max);
+	return cc_op(c, op->code == TFL_OP_MAX_POOL_2D ? EDGEAI_OP_MAX_POOL_2D :
+		     EDGEAI_OP_AVERAGE_POOL_2D, &in, 1, out, &p, sizeof(p));
+}
+
+static int c_unary(struct cc *c, const struct model_op *op)
+{
+	int32_t in = op->in[0], out = op->out[0];
+	float si, so;
+	int32_t zi, zo;
+	uint32_t dti, dto;
+	int u8;
+
+	if (need_q(c, op, in) || need_q(c, op, out))
+		return -EOPNOTSUPP;
+	si = scale_of(c, in);
+	so = scale_of(c, out);
+	zi = zp_of(c, in);
+	zo = zp_of(c, out);
+	dti = (uint32_t)dtype_of(T(c, in)->type);
+	dto = (uint32_t)dtype_of(T(c, out)->type);
+	u8 = dti == EDGEAI_DTYPE_UINT8;
+	if (dti != dto && op->code != TFL_OP_QUANTIZE)
+		return unsupported(c, op, "input and output types differ");
+	switch (op->code) {
+	case TFL_OP_QUANTIZE:
+	case TFL_OP_RELU:
+	case TFL_OP_RELU6: {
+		struct edgeai_prog_requant_params p = { 0 };
+		int32_t lo = dto == EDGEAI_DTYPE_UINT8 ? 0 : -128, hi = lo + 255;
+
+		if (dti != EDGEAI_DTYPE_INT8 && dti != EDGEAI_DTYPE_UINT8)
+			return unsupported(c, op, "only 8-bit requantization");
+		p.act_min = lo;
+		p.act_max = hi;
+		if (op->code == TFL_OP_QUANTIZE) {
+			/* quantize.cc: (double)s_in / (double)s_out */
+			cc_quantize_multiplier((double)si / (double)so, &p.out_multiplier,
+					       &p.out_shift);
+			return cc_op(c, EDGEAI_OP_QUANTIZE, &in, 1, out, &p, sizeof(p));
+		}
+		/* ReluPrepare: the ratio in float, clamps zp + roundf(f / s). */
+		cc_quantize_multiplier((double)(si / so), &p.out_multiplier, &p.out_shift);
+		p.act_min = clampi(zo + (int32_t)roundf(0.0f / so), lo, hi);
+		if (op->code == TFL_OP_RELU6)
+			p.act_max = clampi(zo + (int32_t)roundf(6.0f / so), lo, hi);
+		return cc_op(c, op->code == TFL_OP_RELU ? EDGEAI_OP_RELU : EDGEAI_OP_RELU6, &in, 1,
+			     out, &p, sizeof(p));
+	}
+	default:
+		break;
+	}
+	{
+		struct edgeai_prog_lut_params p = { 0 };
+		uint8_t t[256];
+		uint32_t opc;
+		int64_t off;
+
+		switch (op->code) {
+		case TFL_OP_LOGISTIC:
+			table_float(t, u8, si, zi, so, zo, 0);
+			opc = EDGEAI_OP_LOGISTIC;
+			break;
+		case TFL_OP_TANH:
+			table_float(t, u8, si, zi, so, zo, 1);
+			opc = EDGEAI_OP_TANH;
+			break;
+		case TFL_OP_HARD_SWISH:
+			table_hard_swish(t, u8, si, zi, so, zo);
+			opc = EDGEAI_OP_HARD_SWISH;
+			break;
+		case TFL_OP_LEAKY_RELU: {
+			/* LeakyReluPrepare: products and ratios in float. */
+			int32_t id[2], al[2];
+
+			cc_quantize_multiplier((double)(si / so), &id[0], &id[1]);
+			cc_quantize_multiplier((double)((si * op->o.alpha) / so), &al[0], &al[1]);
+			table_leaky(t, u8, zi, zo, id, al);
+			opc = EDGEAI_OP_LEAKY_RELU;
+			break;
+		}
+		default:
+			return unsupported(c, op, "not supported");
+		}
+		off = cc_const(c, t, sizeof(t), 8);
+		if (off < 0)
+			return (int)off;
+		p.table_offset = (uint32_t)off;
+		return cc_op(c, opc, &in, 1, out, &p, sizeof(p));
+	}
+}
+
+static int c_softmax(struct cc *c, const struct model_op *op)
+{
+	struct edgeai_prog_softmax_params p = { 0 };
+	int32_t in = op->in[0], out = op->out[0];
+	uint32_t tab[256], d;
+	float scale;
+	int64_t off;
+
+	if (need_q(c, op, in) || need_q(c, op, out))
+		return -EOPNOTSUPP;
+	/* PopulateSoftmaxLookupTable: expf(-s_in * beta * d), scale in float. */
+	scale = -scale_of(c, in) * (op->o.beta != 0.0f ? op->o.beta : 1.0f);
+	for (d = 0; d < 256; d++)
+		tab[d] = fbits((float)exp((double)(scale * (float)d)));
+	off = cc_const(c, tab, sizeof(tab), 8);
+	if (off < 0)
+		return (int)off;
+	p.table_offset = (uint32_t)off;
+	p.out_scale = fbits(scale_of(c, out));
+	return cc_op(c, EDGEAI_OP_SOFTMAX, &in, 1, out, &p, sizeof(p));
+}
+
+static int same_q(struct cc *c, int32_t a, int32_t b)
+{
+	return scale_of(c, a) == scale_of(c, b) && zp_of(c, a) == zp_of(c, b) &&
+	       T(c, a)->type == T(c, b)->type;
+}
+
+/* Program dims of @t's tensor set by the op (byte size unchanged). */
+static int fix_dims(struct cc *c, int32_t t, const uint32_t d[4])
+{
+	int r = cc_tensor(c, t);
+
+	if (r < 0)
+		return r;
+	memcpy(c->t[r].dims, d, sizeof(c->t[r].dims));
+	c->dims_fixed[t] = 1;
+	return 0;
+}
+
+static int c_shape(struct cc *c, const struct model_op *op)
+{
+	int32_t in = op->in[0], out = op->out[0], v[16];
+	const struct model_tensor *it = T(c, in), *ot = T(c, out);
+	uint32_t n = 0, k, off = 4 - it->rank;
+	int r;
+
+	if (it->rank > 4 || ot->rank > 4)
+		return unsupported(c, op, "rank above 4");
+	if (op->code != TFL_OP_CONCATENATION && !same_q(c, in, out))
+		return unsupported(c, op, "input and output quantization differ");
+	switch (op->code) {
+	case TFL_OP_RESHAPE:
+	case TFL_OP_SQUEEZE:
+		return cc_op(c, EDGEAI_OP_RESHAPE, &in, 1, out, NULL, 0);
+	case TFL_OP_PAD: {
+		struct edgeai_prog_pad_params p = { 0 };
+
+		r = const_ints(c, op->in[1], v, 16, &n);
+		if (r)
+			return r;
+		if (n != 2 * it->rank)
+			return unsupported(c, op, "paddings do not match the rank");
+		for (k = 0; k < it->rank; k++) {
+			if (v[2 * k] < 0 || v[2 * k + 1] < 0)
+				return unsupported(c, op, "negative padding");
+			p.before[off + k] = (uint32_t)v[2 * k];
+			p.after[off + k] = (uint32_t)v[2 * k + 1];
+		}
+		return cc_op(c, EDGEAI_OP_PAD, &in, 1, out, &p, sizeof(p));
+	}
+	case TFL_OP_TRANSPOSE: {
+		struct edgeai_prog_transpose_params p = { 0 };
+
+		r = const_ints(c, op->in[1], v, 4, &n);
+		if (r)
+			return r;
+		if (n != it->rank)
+			return unsupported(c, op, "permutation does not match the rank");
+		for (k = 0; k < off; k++)
+			p.perm[k] = k;
+		for (k = 0; k < n; k++)
+			p.perm[off + k] = (uint32_t)v[k] + off;
+		return cc_op(c, EDGEAI_OP_TRANSPOSE, &in, 1, out, &p, sizeof(p));
+	}
+	case TFL_OP_CONCATENATION: {
+		struct edgeai_prog_concat_params p = { 0 };
+		int32_t axis = op->o.axis;
+
+		if (op->n_in > EDGEAI_PROG_MAX_INPUTS)
+			return unsupported(c, op, "more than 8 inputs");
+		for (k = 0; k < op->n_in; k++)
+			if (!same_q(c, op->in[k], out))
+				return unsupported(c, op, "inputs with different quantization");
+		if (act_ok(c, op->o.act) || op->o.act != TFL_ACT_NONE)
+			return unsupported(c, op, "fused activation");
+		if (axis < 0)
+			axis += (int32_t)ot->rank;
+		p.axis = (uint32_t)axis + 4 - ot->rank;
+		return cc_op(c, EDGEAI_OP_CONCATENATION, op->in, op->n_in, out, &p, sizeof(p));
+	}
+	case TFL_OP_DEPTH_TO_SPACE:
+	case TFL_OP_SPACE_TO_DEPTH: {
+		struct edgeai_prog_block_params p = { 0 };
+
+		p.block_size = (uint32_t)op->o.block_size;
+		return cc_op(c, op->code == TFL_OP_DEPTH_TO_SPACE ? EDGEAI_OP_DEPTH_TO_SPACE :
+			     EDGEAI_OP_SPACE_TO_DEPTH, &in, 1, out, &p, sizeof(p));
+	}
+	case TFL_OP_STRIDED_SLICE: {
+		struct edgeai_prog_slice_params p = { 0 };
+		int32_t b[4], e[4], s[4];
+		uint32_t nb, ne, ns, d[4];
+
+		if (const_ints(c, op->in[1], b, 4, &nb) || const_ints(c, op->in[2], e, 4, &ne) ||
+		    const_ints(c, op->in[3], s, 4, &ns))
+			return -EOPNOTSUPP;
+		if (nb != it->rank || ne != it->rank || ns != it->rank || op->o.ellipsis_mask ||
+		    op->o.new_axis_mask)
+			return unsupported(c, op, "masks or ranks not supported");
+		for (k = 0; k < 4; k++) {
+			p.begin[k] = 0;
+			p.stride[k] = 1;
+			d[k] = 1;
+		}
+		for (k = 0; k < it->rank; k++) {
+			int32_t D = it->shape[k], st = s[k], start = b[k], stop = e[k], len;
+
+			if (!st)
+				return unsupported(c, op, "zero stride");
+			if (op->o.begin_mask & (1 << k)) {
+				start = st > 0 ? 0 : D - 1;
+			} else {
+				if (start < 0)
+					start += D;
+				start = st > 0 ? clampi(start, 0, D) : clampi(start, -1, D - 1);
+			}
+			if (op->o.shrink_axis_mask & (1 << k)) {
+				stop = start + 1;
+				st = 1;
+			} else if (op->o.end_mask & (1 << k)) {
+				stop = st > 0 ? D : -1;
+			} else {
+				if (stop < 0)
+					stop += D;
+				stop = st > 0 ? clampi(stop, 0, D) : clampi(stop, -1, D - 1);
+			}
+			len = st > 0 ? (stop - start + st - 1) / st : (start - stop - st - 1) / -st;
+			if (len < 1)
+				return unsupported(c, op, "empty slice");
+			p.begin[off + k] = (uint32_t)start;
+			p.stride[off + k] = st;
+			d[off + k] = (uint32_t)len;
+		}
+		r = fix_dims(c, out, d);
+		if (r)
+			return r;
+		return cc_op(c, EDGEAI_OP_STRIDED_SLICE, &in, 1, out, &p, sizeof(p));
+	}
+	case TFL_OP_RESIZE_NEAREST_NEIGHBOR:
+	case TFL_OP_RESIZE_BILINEAR: {
+		struct edgeai_prog_resize_params p = { 0 };
+		int bil = op->code == TFL_OP_RESIZE_BILINEAR;
+		int fixed = bil && it->type == TFL_INT8;
+		int32_t oh, ow, ih, iw;
+		int64_t y, x;
+
+		if (it->rank != 4 || ot->rank != 4)
+			return unsupported(c, op, "4-D tensors only");
+		ih = it->shape[1];
+		iw = it->shape[2];
+		oh = ot->shape[1];
+		ow = ot->shape[2];
+		if (bil) {
+			y = cc_const(c, NULL, sizeof(struct edgeai_prog_interp) * (size_t)oh, 8);
+			x = y < 0 ? y : cc_const(c, NULL,
+						 sizeof(struct edgeai_prog_interp) * (size_t)ow, 8);
+			if (y < 0 || x < 0)
+				return -ENOMEM;
+			bl_map((struct edgeai_prog_interp *)(c->k + y), ih, oh, op->o.align_corners,
+			       op->o.half_pixel, fixed);
+			bl_map((struct edgeai_prog_interp *)(c->k + x), iw, ow, op->o.align_corners,
+			       op->o.half_pixel, fixed);
+			p.arith = fixed ? EDGEAI_RESIZE_FIXED10 : EDGEAI_RESIZE_FLOAT32;
+		} else {
+			y = cc_const(c, NULL, 4 * (size_t)oh, 8);
+			x = y < 0 ? y : cc_const(c, NULL, 4 * (size_t)ow, 8);
+			if (y < 0 || x < 0)
+				return -ENOMEM;
+			nn_map((uint32_t *)(c->k + y), ih, oh, op->o.align_corners,
+			       op->o.half_pixel);
+			nn_map((uint32_t *)(c->k + x), iw, ow, op->o.align_corners,
+			       op->o.half_pixel);
+		}
+		p.y_map_offset = (uint32_t)y;
+		p.x_map_offset = (uint32_t)x;
+		return cc_op(c, bil ? EDGEAI_OP_RESIZE_BILINEAR : EDGEAI_OP_RESIZE_NEAREST_NEIGHBOR,
+			     &in, 1, out, &p, sizeof(p));
+	}
+	default:
+		return unsupported(c, op, "not supported");
+	}
+}
+
+/*
+ * TFLite 2.9.0 computes MEAN without keep_dims (and with different input and
+ * output quantization) in float (reference_ops::QuantizedMeanOrSum):
+ * out = clamp(round((float)sum / (float)n * scale - zp_in * scale) + zp_out)
+ * with scale = s_in / s_out in float and sum the sum of the stored values.
+ */
+/*
+ * No integer pipeline of the program format reproduces that float rounding
+ * for every sum (the multiplier's double rounding differs on ties), so the
+ * op runs on the CPU as a host op between program ops (struct cc_host_op).
+ */
+static int c_mean_float(struct cc *c, const struct model_op *op)
+{
+	int32_t in = op->in[0], out = op->out[0];
+	const struct model_tensor *it = T(c, in);
+	struct cc_host_op *h;
+	uint32_t d[4];
+	int ti, to, r;
+
+	if (it->type != TFL_INT8 && it->type != TFL_UINT8)
+		return unsupported(c, op, "8-bit only");
+	d[0] = (uint32_t)it->shape[0];
+	d[1] = d[2] = 1;
+	d[3] = (uint32_t)it->shape[3];
+	r = fix_dims(c, out, d);
+	if (r)
+		return r;
+	ti = cc_tensor(c, in);
+	if (ti < 0)
+		return ti;
+	to = cc_tensor(c, out);
+	if (to < 0)
+		return to;
+	if (c->t[to].slot == EDGEAI_PROG_SLOT_CONST)
+		return unsupported(c, op, "writes a constant");
+	if (cc_grow((void **)&c->host, &c->caphost, c->nhost + 1, sizeof(*c->host)))
+		return -ENOMEM;
+	h = &c->host[c->nhost++];
+	memset(h, 0, sizeof(*h));
+	h->at = c->nops;
+	h->kind = CC_HOST_MEAN_FLOAT;
+	h->in = (uint32_t)ti;
+	h->out = (uint32_t)to;
+	h->scale = scale_of(c, in) / scale_of(c, out);
+	h->zi = zp_of(c, in);
+	h->zo = zp_of(c, out);
+	h->lo = it->type == TFL_UINT8 ? 0 : -128;
+	h->hi = it->type == TFL_UINT8 ? 255 : 127;
+	c->host_op = 1;
+	return 0;
+}
+
+static int c_mean(struct cc *c, const struct model_op *op)
+{
+	struct edgeai_prog_mean_params p = { 0 };
+	int32_t in = op->in[0], out = op->out[0], ax[4], zi, zo;
+	const struct model_tensor *it = T(c, in);
+	uint32_t n = 0, d[4];
+	float si, so, temp;
+	int r;
+
+	if (need_q(c, op, in) || need_q(c, op, out))
+		return -EOPNOTSUPP;
+	r = const_ints(c, op->in[1], ax, 4, &n);
+	if (r)
+		return r;
+	if (it->rank != 4 || n != 2 || !((ax[0] == 1 && ax[1] == 2) || (ax[0] == 2 && ax[1] == 1)))
+		return unsupported(c, op, "only the mean over H and W of a 4-D tensor");
+	if (!op->o.keep_dims)
+		return c_mean_float(c, op);
+	if (same_q(c, in, out))
+		return unsupported(c, op, "equal input/output quantization (another TFLite path)");
+	si = scale_of(c, in);
+	so = scale_of(c, out);
+	zi = zp_of(c, in);
+	zo = zp_of(c, out);
+	/* optimized_integer_ops::Mean: bias and multiplier in float. */
+	temp = ((float)zi * si) / so;
+	temp = temp > 0 ? temp + 0.5f : temp - 0.5f;
+	p.bias = zo - (int32_t)temp;
+	cc_quantize_multiplier((double)(si / ((float)(it->shape[1] * it->shape[2]) * so)),
+			       &p.out_multiplier, &p.out_shift);
+	d[0] = (uint32_t)it->shape[0];
+	d[1] = 1;
+	d[2] = 1;
+	d[3] = (uint32_t)it->shape[3];
+	r = fix_dims(c, out, d);
+	if (r)
+		return r;
+	return cc_op(c, EDGEAI_OP_MEAN, &in, 1, out, &p, sizeof(p));
+}
+
+static int compile_op(struct cc *c, const struct model_op *op)
+{
+	if (op->n_out != 1 || op->n_in < 1 || op->in[0] < 0)
+		return unsupported(c, op, "needs one output and an input");
+	switch (op->code) {
+	case TFL_OP_CONV_2D:
+		return c_conv(c, op, 0);
+	case TFL_OP_DEPTHWISE_CONV_2D:
+		return c_conv(c, op, 1);
+	case TFL_OP_FULLY_CONNECTED:
+		return c_fc(c, op);
+	case TFL_OP_ADD:
+	case TFL_OP_SUB:
+	case TFL_OP_MUL:
+	case TFL_OP_PRELU:
+	case TFL_OP_MAXIMUM:
+	case TFL_OP_MINIMUM:
+		return c_binary(c, op);
+	case TFL_OP_AVERAGE_POOL_2D:
+	case TFL_OP_MAX_POOL_2D:
+		return c_pool(c, op);
+	case TFL_OP_QUANTIZE:
+	case TFL_OP_RELU:
+	case TFL_OP_RELU6:
+	case TFL_OP_LOGISTIC:
+	case TFL_OP_TANH:
+	case TFL_OP_HARD_SWISH:
+	case TFL_OP_LEAKY_RELU:
+		return c_unary(c, op);
+	case TFL_OP_SOFTMAX:
+		return c_softmax(c, op);
+	case TFL_OP_MEAN:
+		return c_mean(c, op);
+	default:
+		return c_shape(c, op);
+	}
+}
+
+/* --- memory planning ------------------------------------------------------- */
+
+static size_t pt_bytes(const struct pt *p)
+{
+	size_t es = p->dtype == EDGEAI_DTYPE_INT32 ? 4 : p->dtype == EDGEAI_DTYPE_INT16 ? 2 : 1;
+
+	return (size_t)p->dims[0] * p->dims[1] * p->dims[2] * p->dims[3] * es;
+}
+
+struct live {
+	uint32_t t;
+	int32_t first, last;
+	size_t size;
+};
+
+static int cmp_live(const void *a, const void *b)
+{
+	const struct live *x = a, *y = b;
+
+	if (x->size != y->size)
+		return x->size < y->size ? 1 : -1;
+	return x->t < y->t ? -1 : x->t > y->t;
+}
+
+static int plan(struct cc *c, size_t *arena)
+{
+	struct live *L;
+	uint32_t i, k, n = 0, j;
+	size_t top = 0;
+	int32_t last = (int32_t)c->nops;
+
+	L = calloc(c->nt ? c->nt : 1, sizeof(*L));
+	if (!L)
+		return -ENOMEM;
+	for (i = 0; i < c->nt; i++) {
+		if (c->t[i].slot == EDGEAI_PROG_SLOT_CONST)
+			continue;
+		L[n].t = i;
+		L[n].first = INT32_MAX;
+		L[n].last = -1;
+		L[n].size = (pt_bytes(&c->t[i]) + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+		n++;
+	}
+	for (k = 0; k < n; k++) {
+		for (i = 0; i < c->nops; i++) {
+			const struct edgeai_prog_op *o = &c->ops[i];
+
+			for (j = 0; j < EDGEAI_PROG_MAX_INPUTS; j++)
+				if (o->inputs[j] == L[k].t) {
+					if ((int32_t)i < L[k].first)
+						L[k].first = (int32_t)i;
+					L[k].last = (int32_t)i;
+				}
+			if (o->output == L[k].t) {
+				if ((int32_t)i < L[k].first)
+					L[k].first = (int32_t)i;
+				if ((int32_t)i > L[k].last)
+					L[k].last = (int32_t)i;
+			}
+		}
+		/* A host op runs between program ops at - 1 and at: keep both sides live. */
+		for (i = 0; i < c->nhost; i++) {
+			int32_t a0 = (int32_t)c->host[i].at - 1, a1 = (int32_t)c->host[i].at;
+
+			if (c->host[i].in == L[k].t || c->host[i].out == L[k].t) {
+				if (a0 < L[k].first)
+					L[k].first = a0;
+				if (a1 > L[k].last)
+					L[k].last = a1;
+			}
+		}
+		for (i = 0; i < c->m->n_in; i++)
+			if (c->map[c->m->in[i]] == (int32_t)L[k].t)
+				L[k].first = -1;
+		for (i = 0; i < c->m->n_out; i++)
+			if (c->map[c->m->out[i]] == (int32_t)L[k].t)
+				L[k].last = last;
+		if (L[k].first == INT32_MAX)
+			L[k].first = L[k].last;
+	}
+	qsort(L, n, sizeof(*L), cmp_live);
+	for (k = 0; k < n; k++) {
+		size_t off = 0;
+		int moved = 1;
+
+		/* First fit: bump past every placed, time-overlapping block in the way. */
+		while (moved) {
+			moved = 0;
+			for (j = 0; j < k; j++) {
+				size_t o2 = c->t[L[j].t].offset;
+
+				if (L[j].last < L[k].first || L[k].last < L[j].first)
+					continue;
+				if (off < o2 + L[j].size && o2 < off + L[k].size) {
+					off = o2 + L[j].size;
+					moved = 1;
+				}
+			}
+		}
+		c->t[L[k].t].offset = off;
+		if (off + L[k].size > top)
+			top = off + L[k].size;
+	}
+	free(L);
+	*arena = top ? top : ARENA_ALIGN;
+	return 0;
+}
+
+/* --- the blob -------------------------------------------------------------- */
+
+static int emit(struct cc *c, struct cc_compiled *out)
+{
+	size_t toff = sizeof(struct edgeai_prog_header);
+	size_t ooff = toff + sizeof(struct edgeai_prog_tensor) * c->nt;
+	size_t koff = ooff + sizeof(struct edgeai_prog_op) * c->nops;
+	size_t total = (koff + c->nk + 7) & ~(size_t)7;
+	struct edgeai_prog_header *h;
+	struct edgeai_prog_tensor *tt;
+	uint8_t *b;
+	uint32_t i;
+
+	if (total > EDGEAI_PROG_MAX_SIZE)
+		return base_errf(c->err, c->errsz, -E2BIG, "program of %zu bytes is too large", total);
+	b = aligned_alloc(64, (total + 63) & ~(size_t)63);
+	if (!b)
+		return -ENOMEM;
+	memset(b, 0, total);
+	h = (void *)b;
+	h->magic = EDGEAI_PROG_MAGIC;
+	h->version = EDGEAI_PROG_VERSION;
+	h->header_size = sizeof(*h);
+	h->total_size = (uint32_t)total;
+	h->tensor_count = c->nt;
+	h->op_count = c->nops;
+	h->tensor_offset = (uint32_t)toff;
+	h->op_offset = (uint32_t)ooff;
+	h->const_offset = (uint32_t)koff;
+	h->const_size = (uint32_t)c->nk;
+	h->slot_count = 1;
+	tt = (void *)(b + toff);
+	for (i = 0; i < c->nt; i++) {
+		tt[i].dtype = c->t[i].dtype;
+		tt[i].slot = c->t[i].slot;
+		tt[i].offset = c->t[i].offset;
+		memcpy(tt[i].dims, c->t[i].dims, sizeof(tt[i].dims));
+		tt[i].zero_point = c->t[i].zp;
+	}
+	memcpy(b + ooff, c->ops, sizeof(*c->ops) * c->nops);
+	if (c->nk)
+		memcpy(b + koff, c->k, c->nk);
+	out->blob = b;
+	out->size = total;
+	return 0;
+}
+
+void cc_compiled_free(struct cc_compiled *c)
+{
+	if (!c)
+		return;
+	free(c->blob);
+	free(c->in);
+	free(c->out);
+	free(c->place);
+	free(c->host);
+	free(c);
+}
+
+static int io_of(struct cc *c, int32_t t, struct cc_io *io)
+{
+	int r = cc_tensor(c, t);
+
+	if (r < 0)
+		return r;
+	if (c->t[r].slot == EDGEAI_PROG_SLOT_CONST)
+		return base_errf(c->err, c->errsz, -EOPNOTSUPP, "a graph input/output is a constant");
+	io->offset = c->t[r].offset;
+	io->size = pt_bytes(&c->t[r]);
+	io->tensor = (uint32_t)r;
+	io->esize = (uint32_t)(io->size / ((size_t)c->t[r].dims[0] * c->t[r].dims[1] *
+					   c->t[r].dims[2] * c->t[r].dims[3]));
+	return 0;
+}
+
+int cc_compile(const struct edgeai_model *m, struct cc_compiled **ret, char *errbuf,
+	       size_t errbuf_size)
+{
+	struct cc c = { 0 };
+	struct cc_compiled *out;
+	uint32_t i;
+	int r = -ENOMEM;
+
+	if (!m || !ret)
+		return -EINVAL;
+	*ret = NULL;
+	c.m = m;
+	c.err = errbuf;
+	c.errsz = errbuf_size;
+	out = calloc(1, sizeof(*out));
+	c.map = malloc(sizeof(*c.map) * (m->n_tensors ? m->n_tensors : 1));
+	c.dims_fixed = calloc(m->n_tensors ? m->n_tensors : 1, sizeof(*c.dims_fixed));
+	if (!out || !c.map || !c.dims_fixed)
+		goto fail;
+	for (i = 0; i < m->n_tensors; i++)
+		c.map[i] = -1;
+	if (!m->n_ops || !m->n_out) {
+		r = base_errf(errbuf, errbuf_size, -EINVAL, "the model has no operators or outputs");
+		goto fail;
+	}
+	out->n_ops = m->n_ops;
+	out->n_in = m->n_in;
+	out->n_out = m->n_out;
+	out->place = calloc(m->n_ops, sizeof(*out->place));
+	out->in = calloc(m->n_in ? m->n_in : 1, sizeof(*out->in));
+	out->out = calloc(m->n_out, sizeof(*out->out));
+	if (!out->place || !out->in || !out->out)
+		goto fail;
+	/* Graph inputs first: their program tensors keep the model order. */
+	for (i = 0; i < m->n_in; i++) {
+		r = cc_tensor(&c, m->in[i]);
+		if (r < 0)
+			goto fail;
+	}
+	for (i = 0; i < m->n_ops; i++) {
+		out->place[i].tfl_code = m->ops[i].code;
+		out->place[i].prog_op = c.nops;
+		c.host_op = 0;
+		r = compile_op(&c, &m->ops[i]);
+		out->place[i].host = c.host_op;
+		if (r < 0) {
+			if (errbuf && errbuf_size && !errbuf[0])
+				base_errf(errbuf, errbuf_size, r, "op %u (%s) does not compile", i,
+					  edgeai_op_name(m->ops[i].code));
+			goto fail;
+		}
+	}
+	r = plan(&c, &out->arena_size);
+	if (r)
+		goto fail;
+	for (i = 0; i < m->n_in; i++) {
+		r = io_of(&c, m->in[i], &out->in[i]);
+		if (r)
+			goto fail;
+	}
+	for (i = 0; i < m->n_out; i++) {
+		r = io_of(&c, m->out[i], &out->out[i]);
+		if (r)
+			goto fail;
+	}
+	r = emit(&c, out);
+	if (r)
+		goto fail;
+	out->host = c.host;
+	out->n_host = c.nhost;
+	c.host = NULL;
+	free(c.t);
+	free(c.ops);
+	free(c.k);
+	free(c.map);
+	free(c.dims_fixed);
+	*ret = out;
+	return 0;
+fail:
+	free(c.host);
+	free(c.t);
+	free(c.ops);
+	free(c.k);
+	free(c.map);
+	free(c.dims_fixed);
+	cc_compiled_free(out);
+	return r < 0 ? r : -EINVAL;
+}

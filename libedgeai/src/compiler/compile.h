@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The model compiler (compile.c): an int8/uint8 TFLite model in memory to
+ * one edgeai program (uapi/drm/edgeai_program.h) whose tensors live in one
+ * arena (slot 0) or in the program's constant region, plus where the graph
+ * inputs and outputs sit in the arena and a placement per op.
+ */
+#ifndef EDGEAI_COMPILE_H
+#define EDGEAI_COMPILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/model.h"
+
+struct cc_io {
+	uint64_t offset;	/* in the arena */
+	size_t size;		/* bytes */
+	uint32_t tensor;	/* program tensor index */
+	uint32_t esize;		/* element size (alignment of a bound buffer offset) */
+};
+
+/*
+ * An op TFLite computes in a way no program op can reproduce bit for bit:
+ * the CPU runs it between program ops @at - 1 and @at.
+ */
+enum { CC_HOST_MEAN_FLOAT = 1 };
+
+struct cc_host_op {
+	uint32_t at;		/* runs before program op @at (after the last when == op count) */
+	uint32_t kind;
+	uint32_t in, out;	/* program tensor indices */
+	float scale;		/* s_in / s_out, in float */
+	int32_t zi, zo, lo, hi;
+};
+
+struct cc_op_place {
+	uint32_t device;	/* enum edgeai_exec_device */
+	int host;		/* compiled into a host op (CPU only) */
+	int32_t tfl_code;
+	uint32_t prog_op;	/* first program op of this model op */
+	char reason[160];
+};
+
+struct cc_compiled {
+	void *blob;		/* 8-byte aligned program */
+	size_t size;
+	size_t arena_size;
+	uint32_t n_in, n_out, n_ops;
+	struct cc_io *in, *out;
+	struct cc_op_place *place;	/* [n_ops] (model ops) */
+	struct cc_host_op *host;
+	uint32_t n_host;
+};
+
+int cc_compile(const struct edgeai_model *m, struct cc_compiled **ret, char *errbuf,
+	       size_t errbuf_size);
+void cc_compiled_free(struct cc_compiled *c);
+
+/* TFLite 2.9.0 QuantizeMultiplier(). */
+void cc_quantize_multiplier(double m, int32_t *ret_mul, int32_t *ret_shift);
+
+#endif

@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Optimized x86-64 CPU kernels (AVX2) for the heavy ops: CONV_2D,
+ * DEPTHWISE_CONV_2D (depth multiplier 1) and FULLY_CONNECTED, int8 and
+ * uint8. Chosen at run time (cpu.c, __builtin_cpu_supports), else the
+ * portable reference kernels of firmware/ops/ run.
+ *
+ * Bit exactness: only the accumulation is vectorized, and it is exact
+ * integer arithmetic (16-bit offset values, 32-bit sums: the same sum in
+ * another order). Padding taps contribute 0 as in the reference. Bias,
+ * rescaling (the same ek_mbqm / ek_mbqm_up functions), zero point
+ * and clamping are the reference's, per output element. Anything unusual
+ * (a shape or parameter the reference would reject, dilation with odd
+ * layouts, depth multiplier > 1) goes to the reference.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec/cpu-opt.h"
+
+#if defined(__x86_64__) && defined(__AVX2__)
+#include <immintrin.h>
+
+/* 32-byte aligned; C11 wants the size a multiple of the alignment. */
+static void *aalloc(size_t n)
+{
+	return aligned_alloc(32, (n + 31) & ~(size_t)31);
+}
+
+static int shift_ok(int32_t mul, int32_t shift)
+{
+	return mul >= 0 && shift >= -31 && shift <= 30;
+}
+
+static inline int32_t hsum(__m256i v)
+{
+	__m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+
+	s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
+	s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
+	return _mm_cvtsi128_si32(s);
+}
+
+/* Four dot products of @a with b0..b3, @kp a multiple of 16. */
+static inline void dot16x4(const int16_t *a, const int16_t *b, size_t stride, uint32_t kp,
+			   int32_t r[4])
+{
+	__m256i s0 = _mm256_setzero_si256(), s1 = s0, s2 = s0, s3 = s0;
+	uint32_t k;
+
+	for (k = 0; k < kp; k += 16) {
+		__m256i x = _mm256_load_si256((const __m256i *)(a + k));
+
+		s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(x, _mm256_load_si256((const __m256i *)(b + k))));
+		s1 = _mm256_add_epi32(s1, _mm256_madd_epi16(x, _mm256_load_si256((const __m256i *)(b + stride + k))));
+		s2 = _mm256_add_epi32(s2, _mm256_madd_epi16(x, _mm256_load_si256((const __m256i *)(b + 2 * stride + k))));
+		s3 = _mm256_add_epi32(s3, _mm256_madd_epi16(x, _mm256_load_si256((const __m256i *)(b + 3 * stride + k))));
+	}
+	r[0] = hsum(s0);
+	r[1] = hsum(s1);
+	r[2] = hsum(s2);
+	r[3] = hsum(s3);
+}
+
+static inline int32_t dot16(const int16_t *a, const int16_t *b, uint32_t kp)
+{
+	__m256i s = _mm256_setzero_si256();
+	uint32_t k;
+
+	for (k = 0; k < kp; k += 16)
+		s = _mm256_add_epi32(s, _mm256_madd_epi16(_mm256_load_si256((const __m256i *)(a + k)),
+							  _mm256_load_si256((const __m256i *)(b + k))));
+	return hsum(s);
+}
+
+/* Offset 8-bit values as int16: dst[i] = src[i] - zp. */
+static void to16(int16_t *dst, const void *src, uint32_t n, uint32_t dtype, int32_t zp)
+{
+	uint32_t i;
+
+	if (dtype == EDGEAI_DTYPE_INT8)
+		for (i = 0; i < n; i++)
+			dst[i] = (int16_t)(((const int8_t *)src)[i] - zp);
+	else
+		for (i = 0; i < n; i++)
+			dst[i] = (int16_t)(((const uint8_t *)src)[i] - zp);
+}
+
+/* Row-padded int16 copy of [rows][k] weights minus their zero point; rows padded to 4. */
+static int16_t *weights16(const struct ek_tensor *f, uint32_t rows, uint32_t k, uint32_t kp)
+{
+	uint32_t r4 = (rows + 3) & ~3U, r;
+	int16_t *w = aalloc((size_t)r4 * kp * 2);
+
+	if (!w)
+		return NULL;
+	memset(w, 0, (size_t)r4 * kp * 2);
+	for (r = 0; r < rows; r++)
+		to16(w + (size_t)r * kp, (const uint8_t *)f->data + (size_t)r * k, k, f->dtype, f->zp);
+	return w;
+}
+
+static inline void finish(const struct ek_tensor *out, uint32_t i, int32_t acc,
+			  const struct ek_tensor *b, uint32_t oc, int32_t mul, int shift, int up,
+			  int32_t lo, int32_t hi)
+{
+	if (b->data)
+		acc = ek_wadd(acc, ((const int32_t *)b->data)[oc]);
+	acc = up ? ek_mbqm_up(acc, mul, shift) : ek_mbqm(acc, mul, shift);
+	ek_st(out, i, ek_wadd(acc, out->zp), lo, hi);
+}
+
+static const struct edgeai_prog_qmul *qmuls(const struct ek_op *o,
+					    const struct edgeai_prog_conv_params *p, uint32_t och,
+					    int *ok)
+{
+	const struct edgeai_prog_qmul *q = NULL;
+	uint32_t i;
+
+	*ok = 1;
+	if (p->qmul_offset != EDGEAI_PROG_NO_CONST) {
+		q = ek_const(o, p->qmul_offset, (uint64_t)och * sizeof(*q), 4);
+		if (!q) {
+			*ok = 0;
+			return NULL;
+		}
+		for (i = 0; i < och; i++)
+			if (!shift_ok(q[i].multiplier, q[i].shift))
+				*ok = 0;
+	} else if (!shift_ok(p->out_multiplier, p->out_shift)) {
+		*ok = 0;
+	}
+	return q;
+}
+
+static int conv(const struct ek_op *o, const void *prep)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
+	uint32_t ic = in->d[3], kh = f->d[1], kw = f->d[2], och = out->d[3];
+	uint32_t k = kh * kw * ic, kp = (k + 15) & ~15U, n, oy, ox, oc, ky, kx;
+	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
+	const struct edgeai_prog_qmul *q;
+	int16_t *wt, *patch;
+	int ok;
+
+	if (!ek_is8(in->dtype) || f->dtype != in->dtype || out->dtype != in->dtype ||
+	    f->d[3] != ic || f->d[0] != och || in->d[0] != out->d[0] ||
+	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)))
+		return EXEC_OPT_NOT_HANDLED;
+	q = qmuls(o, p, och, &ok);
+	if (!ok)
+		return EXEC_OPT_NOT_HANDLED;
+	wt = prep ? (int16_t *)prep : weights16(f, och, k, kp);
+	patch = aalloc((size_t)kp * 2);
+	if (!wt || !patch) {
+		if (!prep)
+			free(wt);
+		free(patch);
+		return EXEC_OPT_NOT_HANDLED;
+	}
+	memset(patch, 0, (size_t)kp * 2);
+	for (n = 0; n < out->d[0]; n++) {
+		for (oy = 0; oy < out->d[1]; oy++) {
+			for (ox = 0; ox < out->d[2]; ox++) {
+				int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+				int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+				uint32_t base = ((n * out->d[1] + oy) * out->d[2] + ox) * och;
+
+				for (ky = 0; ky < kh; ky++) {
+					int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
+
+					for (kx = 0; kx < kw; kx++) {
+						int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
+						int16_t *dst = patch + (ky * kw + kx) * ic;
+
+						if (iy < 0 || iy >= h || ix < 0 || ix >= w)
+							memset(dst, 0, (size_t)ic * 2);
+						else
+							to16(dst, (const uint8_t *)in->data +
+							     ek_idx(in, n, (uint32_t)iy, (uint32_t)ix, 0),
+							     ic, in->dtype, in->zp);
+					}
+				}
+				for (oc = 0; oc < och; oc += 4) {
+					int32_t r[4];
+					uint32_t j;
+
+					dot16x4(patch, wt + (size_t)oc * kp, kp, kp, r);
+					for (j = 0; j < 4 && oc + j < och; j++)
+						finish(out, base + oc + j, r[j], b, oc + j,
+						       q ? q[oc + j].multiplier : p->out_multiplier,
+						       q ? q[oc + j].shift : p->out_shift, 1,
+						       p->act_min, p->act_max);
+				}
+			}
+		}
+	}
+	if (!prep)
+		free(wt);
+	free(patch);
+	return 0;
+}
+
+static int32_t *dw_weights(const struct ek_tensor *f)
+{
+	uint32_t c, n = f->d[1] * f->d[2] * f->d[3];
+	int32_t *wt = aalloc(((size_t)n + 8) * 4);
+
+	if (wt)
+		for (c = 0; c < n; c++)
+			wt[c] = ek_ld(f, c) - f->zp;
+	return wt;
+}
+
+static int depthwise(const struct ek_op *o, const void *prep)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
+	uint32_t ch = in->d[3], kh = f->d[1], kw = f->d[2], n, oy, ox, c, ky, kx;
+	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
+	const struct edgeai_prog_qmul *q;
+	int32_t *wt, *acc;
+	int ok, s8 = in->dtype == EDGEAI_DTYPE_INT8;
+
+	if (!exec_dw_shape_ok(o))
+		return EXEC_OPT_NOT_HANDLED;
+	q = qmuls(o, p, ch, &ok);
+	if (!ok)
+		return EXEC_OPT_NOT_HANDLED;
+	wt = prep ? (int32_t *)prep : dw_weights(f);
+	acc = aalloc(((size_t)ch + 8) * 4);
+	if (!wt || !acc) {
+		if (!prep)
+			free(wt);
+		free(acc);
+		return EXEC_OPT_NOT_HANDLED;
+	}
+	for (n = 0; n < out->d[0]; n++) {
+		for (oy = 0; oy < out->d[1]; oy++) {
+			for (ox = 0; ox < out->d[2]; ox++) {
+				int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+				int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+				uint32_t base = ((n * out->d[1] + oy) * out->d[2] + ox) * ch;
+
+				memset(acc, 0, (size_t)ch * 4);
+				for (ky = 0; ky < kh; ky++) {
+					int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
+
+					if (iy < 0 || iy >= h)
+						continue;
+					for (kx = 0; kx < kw; kx++) {
+						int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
+						const uint8_t *src;
+						const int32_t *wk = wt + (ky * kw + kx) * ch;
+						__m256i zp = _mm256_set1_epi32(in->zp);
+
+						if (ix < 0 || ix >= w)
+							continue;
+						src = (const uint8_t *)in->data +
+						      ek_idx(in, n, (uint32_t)iy, (uint32_t)ix, 0);
+						for (c = 0; c + 8 <= ch; c += 8) {
+							__m128i raw = _mm_loadl_epi64((const __m128i *)(src + c));
+							__m256i x = s8 ? _mm256_cvtepi8_epi32(raw) :
+									 _mm256_cvtepu8_epi32(raw);
+							__m256i a = _mm256_loadu_si256((const __m256i *)(acc + c));
+
+							x = _mm256_sub_epi32(x, zp);
+							a = _mm256_add_epi32(a, _mm256_mullo_epi32(x,
+								_mm256_loadu_si256((const __m256i *)(wk + c))));
+							_mm256_storeu_si256((__m256i *)(acc + c), a);
+						}
+						for (; c < ch; c++)
+							acc[c] += ((s8 ? (int32_t)(int8_t)src[c] :
+								    (int32_t)src[c]) - in->zp) * wk[c];
+					}
+				}
+				for (c = 0; c < ch; c++)
+					finish(out, base + c, acc[c], b, c,
+					       q ? q[c].multiplier : p->out_multiplier,
+					       q ? q[c].shift : p->out_shift, 0, p->act_min,
+					       p->act_max);
+			}
+		}
+	}
+	if (!prep)
+		free(wt);
+	free(acc);
+	return 0;
+}
+
+static int fc(const struct ek_op *o, const void *prep)
+{
+	const struct edgeai_prog_fc_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
+	uint32_t ich = f->d[3], och = f->d[2], kp = (ich + 15) & ~15U, batches, bi, oc;
+	int16_t *wt, *x;
+
+	if (!ek_is8(in->dtype) || f->dtype != in->dtype || out->dtype != in->dtype || !ich ||
+	    ek_count(in) % ich || out->d[3] != och)
+		return EXEC_OPT_NOT_HANDLED;
+	batches = ek_count(in) / ich;
+	if (ek_count(out) != batches * och || ek_count(f) != och * ich ||
+	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)) ||
+	    !shift_ok(p->out_multiplier, p->out_shift))
+		return EXEC_OPT_NOT_HANDLED;
+	wt = prep ? (int16_t *)prep : weights16(f, och, ich, kp);
+	x = aalloc((size_t)kp * 2);
+	if (!wt || !x) {
+		if (!prep)
+			free(wt);
+		free(x);
+		return EXEC_OPT_NOT_HANDLED;
+	}
+	memset(x, 0, (size_t)kp * 2);
+	for (bi = 0; bi < batches; bi++) {
+		to16(x, (const uint8_t *)in->data + (size_t)bi * ich, ich, in->dtype, in->zp);
+		for (oc = 0; oc < och; oc++)
+			finish(out, bi * och + oc, dot16(x, wt + (size_t)oc * kp, kp), b, oc,
+			       p->out_multiplier, p->out_shift, 1, p->act_min, p->act_max);
+	}
+	if (!prep)
+		free(wt);
+	free(x);
+	return 0;
+}
+
+static int avx2_run(const struct ek_op *o, const void *prep)
+{
+	switch (o->op->opcode) {
+	case EDGEAI_OP_CONV_2D:
+		return conv(o, prep);
+	case EDGEAI_OP_DEPTHWISE_CONV_2D:
+		return depthwise(o, prep);
+	case EDGEAI_OP_FULLY_CONNECTED:
+		return fc(o, prep);
+	default:
+		return EXEC_OPT_NOT_HANDLED;
+	}
+}
+
+static void *avx2_prepare(const struct ek_op *o)
+{
+	const struct ek_tensor *f = &o->in[1];
+	uint32_t k;
+
+	if (o->n_in < 2 || !f->data || !ek_is8(f->dtype))
+		return NULL;
+	switch (o->op->opcode) {
+	case EDGEAI_OP_CONV_2D:
+		k = f->d[1] * f->d[2] * f->d[3];
+		return weights16(f, f->d[0], k, (k + 15) & ~15U);
+	case EDGEAI_OP_DEPTHWISE_CONV_2D:
+		return f->d[0] == 1 ? dw_weights(f) : NULL;
+	case EDGEAI_OP_FULLY_CONNECTED:
+		return weights16(f, f->d[2], f->d[3], (f->d[3] + 15) & ~15U);
+	default:
+		return NULL;
+	}
+}
+
+static const struct exec_kset_ops avx2_ops = {
+	.run = avx2_run,
+	.prepare = avx2_prepare,
+	.prepare_free = free,
+};
+
+const struct exec_kset_ops *const exec_avx2_ops = &avx2_ops;
+
+#else /* no AVX2 at build time: the reference kernels only */
+
+const struct exec_kset_ops *const exec_avx2_ops = NULL;
+
+#endif

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Optimized CPU kernels: same bytes as firmware/ops/.
+ *
+ * Kernel sets, best first: VNNI (cpu-vnni.c: AVX-512 VNNI int8 CONV_2D and
+ * FULLY_CONNECTED, AVX-512 DEPTHWISE_CONV_2D, ADD/SUB and MAX_POOL_2D; AVX2
+ * for what it declines), AVX2 (cpu-avx2.c: CONV_2D, DEPTHWISE_CONV_2D,
+ * FULLY_CONNECTED), reference (the firmware kernels). Both optimized sets
+ * run RELU/RELU6/QUANTIZE through a 256-entry table the reference kernel
+ * computes, and 8-bit PAD by memset/memcpy (cpu.c).
+ * cpu.c picks the best one this CPU runs; EDGEAI_CPU_KERNELS=reference
+ * (or portable), avx2 or vnni asks for one (never above what the CPU has).
+ * A kernel that declines an op (EXEC_OPT_NOT_HANDLED) passes it down the list.
+ */
+#ifndef EDGEAI_CPU_OPT_H
+#define EDGEAI_CPU_OPT_H
+
+#include "ops.h"
+
+#define EXEC_OPT_NOT_HANDLED EK_EXEC_NOT_HANDLED
+
+enum exec_kset {
+	EXEC_KSET_REFERENCE = 0,
+	EXEC_KSET_AVX2 = 1,
+	EXEC_KSET_VNNI = 2,
+};
+
+/* The kernel set in use (cpu.c). */
+enum exec_kset exec_opt_level(void);
+
+/*
+ * Per-op prepared weights of each set (NULL: convert on the fly, or the
+ * set declines the op).
+ */
+struct exec_opt_prep {
+	void *avx2;
+	void *vnni;
+};
+
+/* Run @o: 0, a kernel error, or EXEC_OPT_NOT_HANDLED (use the reference). */
+int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep);
+/* Weights of op @o (constant) for the sets in use, or NULL. */
+struct exec_opt_prep *exec_opt_prepare(const struct ek_op *o);
+void exec_opt_prepare_free(struct exec_opt_prep *prep);
+
+/*
+ * The DEPTHWISE_CONV_2D both optimized sets take: 8-bit, one filter batch,
+ * depth multiplier 1, an int32 bias per channel or none.
+ */
+static inline int exec_dw_shape_ok(const struct ek_op *o)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
+	uint32_t ch = in->d[3];
+
+	return ek_is8(in->dtype) && f->dtype == in->dtype && out->dtype == in->dtype &&
+	       p->depth_multiplier == 1 && f->d[3] == ch && out->d[3] == ch && f->d[0] == 1 &&
+	       in->d[0] == out->d[0] &&
+	       (!b->data || (b->dtype == EDGEAI_DTYPE_INT32 && ek_count(b) == ch));
+}
+
+/*
+ * An optimized kernel set: run an op (0, a kernel error, or
+ * EXEC_OPT_NOT_HANDLED), and lay out the constant weights of an op for it
+ * ahead of time (NULL: converted on the fly, or the op is declined).
+ */
+struct exec_kset_ops {
+	int (*run)(const struct ek_op *o, const void *prep);
+	void *(*prepare)(const struct ek_op *o);
+	void (*prepare_free)(void *prep);
+};
+
+/* cpu-avx2.c and cpu-vnni.c; NULL when the compiler could not build the set. */
+extern const struct exec_kset_ops *const exec_avx2_ops;
+extern const struct exec_kset_ops *const exec_vnni_ops;
+
+#endif

@@ -1,0 +1,921 @@
+// SPDX-License-Identifier: MIT
+/*
+ * AVX-512 (VNNI) CPU kernels, chosen at run time (cpu.c checks
+ * avx512f/bw/vl/vnni): int8 CONV_2D and FULLY_CONNECTED with vpdpbusd,
+ * DEPTHWISE_CONV_2D (depth multiplier 1, vpdpwssd) and ADD/SUB without
+ * broadcasting on 16 lanes, MAX_POOL_2D on 64 bytes, int8 and uint8. Anything they decline goes to the AVX2
+ * kernels, then to the reference (firmware/ops/).
+ *
+ * The op is a GEMM: rows are output pixels (FC: batches), each an im2col
+ * patch of K = kh * kw * ic bytes; columns are output channels in blocks
+ * of 16 (one zmm of int32 sums). vpdpbusd multiplies unsigned bytes by
+ * signed bytes, four at a time, into int32 without saturation. So:
+ *
+ *   activations: xu = x + 128 (x ^ 0x80), in 0..255;
+ *   weights:     w' = w - zw, must fit int8 (checked: else declined);
+ *   sum (x - zx) * w' = sum xu * w' - (128 + zx) * sum w'.
+ *
+ * Padding taps hold xu = 128 + zx (x = zx): they add (128 + zx) * w',
+ * which the correction takes back, i.e. they add 0 as in the reference.
+ * Bytes past K in a patch meet zero weights. int32 sums are exact modulo
+ * 2^32 in any order, as are the reference's (wrapping) sums, so the
+ * result is the same bytes.
+ *
+ * The rescale is the reference's ek_mbqm_up() on 16 lanes: the left
+ * shift, (x * M + 2^30) >> 31 in 64-bit lanes, the rounding right shift
+ * half up, then zero point and clamp. Unsigned (uint8) GEMMs, weights
+ * whose offset values do not fit int8 and odd parameters are declined.
+ *
+ * Depthwise and ADD/SUB use the reference's gemmlowp rescale
+ * (ek_mbqm(): doubling high multiply truncated toward zero, rounding
+ * half away from zero) on 16 lanes, v_mbqm(); depthwise sums are int32
+ * products of offset values, exact modulo 2^32 like the reference's.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec/cpu-opt.h"
+
+#if defined(__x86_64__) && defined(__AVX512VNNI__) && defined(__AVX512BW__)
+#include <immintrin.h>
+
+#define MR 4	/* rows (output pixels) per micro-kernel */
+#define NRMAX 4	/* 16-channel blocks per micro-kernel */
+
+/* Prepared weights: [nb][k4][16][4] int8 (w - zw), and per channel sum of w - zw. */
+struct vnni_w {
+	uint32_t n, k, k4, nb;
+	int32_t *wsum;		/* nb * 16 */
+	int8_t *w;		/* nb * k4 * 64 */
+	int32_t *w32;		/* depthwise: k (taps) * nb * 16, n = channels */
+};
+
+static void *aalloc(size_t n)
+{
+	return aligned_alloc(64, (n + 63) & ~(size_t)63);
+}
+
+/*
+ * gemmlowp's rescale as ek_mbqm() computes it, on 16 lanes. The
+ * saturating rounding doubling high multiply, (x * m + nudge) / 2^31
+ * truncated toward zero with nudge 2^30 (x * m >= 0) or 1 - 2^30, equals
+ * (x * m + 2^30) >> 31 (arithmetic) in both cases (for x * m < 0, adding
+ * 2^31 - 1 turns the truncation into a floor); m >= 0, so the saturating
+ * case cannot occur. The rounding divide by 2^e (half away from zero)
+ * equals (v + 2^(e-1) - (v < 0)) >> e for e > 0, in 64-bit lanes where
+ * nothing overflows. struct gq holds one 16-lane group's parameters laid
+ * out for the even and odd lanes.
+ */
+struct gq {
+	__m512i left, mul, mulo;	/* mulo: the odd lanes' multipliers, in the even slots */
+	__m512i se, so;			/* right shifts of the even / odd lanes, 64-bit */
+	__m512i rpe, rpo, rne, rno;	/* rounding addends for v >= 0 / v < 0 */
+	/* ek_mbqm_up() in one step: (x * m + ue) >> te, even / odd lanes */
+	__m512i ue, uo, te, to;
+};
+
+/* @shift and @mul: 16 lanes each (shift -31..30, mul >= 0). */
+static void gq_make(struct gq *g, const int32_t *shift, const int32_t *mul)
+{
+	int32_t l[16], m[16];
+	int64_t se[8], so[8], rp[16], rn[16], u[16], t[16];
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		int32_t e = shift[i] > 0 ? 0 : -shift[i];
+
+		l[i] = shift[i] > 0 ? shift[i] : 0;
+		m[i] = mul[i];
+		if (i % 2)
+			so[i / 2] = e;
+		else
+			se[i / 2] = e;
+		rp[i] = e ? (int64_t)1 << (e - 1) : 0;
+		rn[i] = e ? ((int64_t)1 << (e - 1)) - 1 : 0;
+		/*
+		 * ((p + 2^30) >> 31 + 2^(e-1)) >> e == (p + 2^30 + 2^(30+e)) >> (31+e):
+		 * floor(floor(a / b) + c) / d) == floor((a + c b) / (b d))
+		 */
+		u[i] = ((int64_t)1 << 30) + (e ? (int64_t)1 << (30 + e) : 0);
+		t[i] = 31 + e;
+	}
+	g->left = _mm512_loadu_si512(l);
+	g->mul = _mm512_loadu_si512(m);
+	g->mulo = _mm512_srli_epi64(g->mul, 32);
+	g->se = _mm512_loadu_si512(se);
+	g->so = _mm512_loadu_si512(so);
+	g->rpe = _mm512_set_epi64(rp[14], rp[12], rp[10], rp[8], rp[6], rp[4], rp[2], rp[0]);
+	g->rpo = _mm512_set_epi64(rp[15], rp[13], rp[11], rp[9], rp[7], rp[5], rp[3], rp[1]);
+	g->rne = _mm512_set_epi64(rn[14], rn[12], rn[10], rn[8], rn[6], rn[4], rn[2], rn[0]);
+	g->rno = _mm512_set_epi64(rn[15], rn[13], rn[11], rn[9], rn[7], rn[5], rn[3], rn[1]);
+	g->ue = _mm512_set_epi64(u[14], u[12], u[10], u[8], u[6], u[4], u[2], u[0]);
+	g->uo = _mm512_set_epi64(u[15], u[13], u[11], u[9], u[7], u[5], u[3], u[1]);
+	g->te = _mm512_set_epi64(t[14], t[12], t[10], t[8], t[6], t[4], t[2], t[0]);
+	g->to = _mm512_set_epi64(t[15], t[13], t[11], t[9], t[7], t[5], t[3], t[1]);
+}
+
+static void gq_make1(struct gq *g, int32_t shift, int32_t mul)
+{
+	int32_t s16[16], m16[16];
+	int i;
+
+	for (i = 0; i < 16; i++)
+		s16[i] = shift, m16[i] = mul;
+	gq_make(g, s16, m16);
+}
+
+/* Per output channel terms of a GEMM op, in the lanes' order. */
+struct vnni_q {
+	int32_t *c;		/* bias - (128 + zx) * wsum */
+	struct gq *g;		/* rescale of each 16-channel block */
+	int left;		/* some channel shifts left */
+	int32_t zo, lo, hi;
+};
+
+static void vnni_w_free(struct vnni_w *p)
+{
+	if (p) {
+		free(p->wsum);
+		free(p->w);
+		free(p->w32);
+		free(p);
+	}
+}
+
+/* @f as [n][k] (CONV_2D: [oc][kh][kw][ic]; FC: [och][ich]). */
+static struct vnni_w *pack(const struct ek_tensor *f, uint32_t n, uint32_t k)
+{
+	struct vnni_w *p;
+	uint32_t o, i;
+
+	if (f->dtype != EDGEAI_DTYPE_INT8 || !n || !k)
+		return NULL;
+	for (i = 0; i < n * k; i++) {
+		int32_t v = ((const int8_t *)f->data)[i] - f->zp;
+
+		if (v < -128 || v > 127)
+			return NULL;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->n = n;
+	p->k = k;
+	p->k4 = (k + 3) / 4;
+	p->nb = (n + 15) / 16;
+	p->wsum = aalloc((size_t)p->nb * 16 * 4);
+	p->w = aalloc((size_t)p->nb * p->k4 * 64);
+	if (!p->wsum || !p->w) {
+		vnni_w_free(p);
+		return NULL;
+	}
+	memset(p->wsum, 0, (size_t)p->nb * 16 * 4);
+	memset(p->w, 0, (size_t)p->nb * p->k4 * 64);
+	for (o = 0; o < n; o++) {
+		int8_t *dst = p->w + (size_t)(o / 16) * p->k4 * 64 + (o % 16) * 4;
+		int32_t s = 0;
+
+		for (i = 0; i < k; i++) {
+			int32_t v = ((const int8_t *)f->data)[(size_t)o * k + i] - f->zp;
+
+			dst[(size_t)(i / 4) * 64 + i % 4] = (int8_t)v;
+			s += v;
+		}
+		p->wsum[o] = s;
+	}
+	return p;
+}
+
+static int shift_ok(int32_t mul, int32_t shift)
+{
+	return mul >= 0 && shift >= -31 && shift <= 30;
+}
+
+static void vnni_q_free(struct vnni_q *q)
+{
+	free(q->c);
+	free(q->g);
+}
+
+/*
+ * Channel terms of an op: @bias (or NULL), per-channel @qm (or NULL: @mul,
+ * @shift for all), input zero point @zx. 0, or -1 (declined).
+ */
+static int make_q(struct vnni_q *q, const struct vnni_w *w, const int32_t *bias,
+		  const struct edgeai_prog_qmul *qm, int32_t mul, int32_t shift, int32_t zx,
+		  int32_t zo, int32_t lo, int32_t hi)
+{
+	uint32_t n = w->nb * 16, o;
+	int32_t *sh, *mu;
+
+	memset(q, 0, sizeof(*q));
+	q->c = aalloc((size_t)n * 12);
+	q->g = aalloc((size_t)w->nb * sizeof(*q->g));
+	if (!q->c || !q->g) {
+		vnni_q_free(q);
+		return -1;
+	}
+	sh = q->c + n;
+	mu = sh + n;
+	for (o = 0; o < n; o++) {
+		int32_t m = o < w->n && qm ? qm[o].multiplier : mul;
+		int32_t s = o < w->n && qm ? qm[o].shift : shift;
+		uint32_t c = (uint32_t)(o < w->n && bias ? bias[o] : 0);
+
+		if (o < w->n && !shift_ok(m, s)) {
+			vnni_q_free(q);
+			return -1;
+		}
+		if (o >= w->n)
+			m = 0, s = 0;
+		c -= (uint32_t)(128 + zx) * (uint32_t)w->wsum[o];
+		q->c[o] = (int32_t)c;
+		sh[o] = s;
+		mu[o] = m;
+		q->left |= s > 0;
+	}
+	for (o = 0; o < w->nb; o++)
+		gq_make(&q->g[o], sh + 16 * o, mu + 16 * o);
+	q->zo = zo;
+	q->lo = lo;
+	q->hi = hi;
+	return 0;
+}
+
+/*
+ * ek_mbqm_up() (ruy's rounding) + zero point + clamp on the 16
+ * channels from @o, then int8 stores: (x * M + 2^30) >> 31, then the right
+ * shift rounding half up, (v + 2^(e-1)) >> e, in 64-bit lanes, as one add
+ * and one shift (struct gq).
+ */
+static inline void requant_store(__m512i acc, const struct vnni_q *q, uint32_t o, int8_t *dst,
+				 __mmask16 m)
+{
+	const struct gq *g = &q->g[o / 16];
+	__m512i x = _mm512_add_epi32(acc, _mm512_load_si512(q->c + o));
+	__m512i pe, po, r;
+
+	if (q->left)
+		x = _mm512_sllv_epi32(x, g->left);
+	pe = _mm512_mul_epi32(x, g->mul);
+	po = _mm512_mul_epi32(_mm512_srli_epi64(x, 32), g->mulo);
+	pe = _mm512_srav_epi64(_mm512_add_epi64(pe, g->ue), g->te);
+	po = _mm512_srav_epi64(_mm512_add_epi64(po, g->uo), g->to);
+	r = _mm512_mask_blend_epi32(0xaaaa, pe, _mm512_slli_epi64(po, 32));
+	r = _mm512_add_epi32(r, _mm512_set1_epi32(q->zo));
+	r = _mm512_max_epi32(r, _mm512_set1_epi32(q->lo));
+	r = _mm512_min_epi32(r, _mm512_set1_epi32(q->hi));
+	_mm512_mask_cvtepi32_storeu_epi8(dst, m, r);
+}
+
+static inline __m512i bcast4(const uint8_t *p)
+{
+	int32_t v;
+
+	memcpy(&v, p, 4);
+	return _mm512_set1_epi32(v);
+}
+
+/*
+ * MR rows x NR blocks of 16 channels from block @b0: rows[i] are patches
+ * of k4 * 4 bytes; out[i] the output pixel's channel 0 (NULL: not stored).
+ */
+static inline __attribute__((always_inline)) void
+micro(const uint8_t *const rows[MR], int8_t *const out[MR], const struct vnni_w *w,
+      const struct vnni_q *q, uint32_t b0, int nr)
+{
+	__m512i acc[MR][NRMAX];
+	const int8_t *wb = w->w + (size_t)b0 * w->k4 * 64;
+	size_t bs = (size_t)w->k4 * 64;
+	uint32_t k4;
+	int i, j;
+
+	for (i = 0; i < MR; i++)
+		for (j = 0; j < nr; j++)
+			acc[i][j] = _mm512_setzero_si512();
+	for (k4 = 0; k4 < w->k4; k4++) {
+		__m512i wv[NRMAX];
+
+		for (j = 0; j < nr; j++)
+			wv[j] = _mm512_load_si512(wb + j * bs + (size_t)k4 * 64);
+		for (i = 0; i < MR; i++) {
+			__m512i a = bcast4(rows[i] + 4 * k4);
+
+			for (j = 0; j < nr; j++)
+				acc[i][j] = _mm512_dpbusd_epi32(acc[i][j], a, wv[j]);
+		}
+	}
+	for (i = 0; i < MR; i++) {
+		if (!out[i])
+			continue;
+		for (j = 0; j < nr; j++) {
+			uint32_t o = (b0 + j) * 16;
+			uint32_t left = w->n - o;
+			__mmask16 m = left >= 16 ? 0xffff : (__mmask16)((1U << left) - 1);
+
+			requant_store(acc[i][j], q, o, out[i] + o, m);
+		}
+	}
+}
+
+static void gemm_rows(const uint8_t *const rows[MR], int8_t *const out[MR],
+		      const struct vnni_w *w, const struct vnni_q *q)
+{
+	uint32_t b = 0;
+
+	for (; b + 4 <= w->nb; b += 4)
+		micro(rows, out, w, q, b, 4);
+	switch (w->nb - b) {
+	case 3:
+		micro(rows, out, w, q, b, 3);
+		break;
+	case 2:
+		micro(rows, out, w, q, b, 2);
+		break;
+	case 1:
+		micro(rows, out, w, q, b, 1);
+		break;
+	default:
+		break;
+	}
+}
+
+/* dst[i] = src[i] ^ 0x80 (int8 to offset-128 unsigned). */
+static void to_u8(uint8_t *dst, const void *src, size_t n)
+{
+	const __m512i f = _mm512_set1_epi8((char)0x80);
+	const uint8_t *s = src;
+	size_t i = 0;
+
+	for (; i + 64 <= n; i += 64)
+		_mm512_storeu_si512(dst + i, _mm512_xor_si512(_mm512_loadu_si512(s + i), f));
+	if (i < n) {
+		__mmask64 m = ((__mmask64)1 << (n - i)) - 1;
+
+		_mm512_mask_storeu_epi8(dst + i, m,
+					_mm512_xor_si512(_mm512_maskz_loadu_epi8(m, s + i), f));
+	}
+}
+
+static inline void copy(uint8_t *d, const uint8_t *s, uint32_t n)
+{
+	if (n <= 64) {
+		__mmask64 m = n == 64 ? ~(__mmask64)0 : ((__mmask64)1 << n) - 1;
+
+		_mm512_mask_storeu_epi8(d, m, _mm512_maskz_loadu_epi8(m, s));
+	} else {
+		memcpy(d, s, n);
+	}
+}
+
+static const struct edgeai_prog_qmul *qmuls(const struct ek_op *o,
+					    const struct edgeai_prog_conv_params *p, uint32_t och,
+					    int *ok)
+{
+	const struct edgeai_prog_qmul *q = NULL;
+
+	*ok = 1;
+	if (p->qmul_offset != EDGEAI_PROG_NO_CONST) {
+		q = ek_const(o, p->qmul_offset, (uint64_t)och * sizeof(*q), 4);
+		if (!q)
+			*ok = 0;
+	}
+	return q;
+}
+
+static int conv(const struct ek_op *o, const struct vnni_w *prep)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
+	uint32_t ic = in->d[3], kh = f->d[1], kw = f->d[2], och = out->d[3];
+	uint32_t k = kh * kw * ic, oh = out->d[1], ow = out->d[2], m, mtot, i;
+	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
+	const struct edgeai_prog_qmul *qm;
+	struct vnni_w *own = NULL;
+	const struct vnni_w *wp;
+	struct vnni_q q;
+	uint8_t *xu, *patch = NULL;
+	int ok, direct;
+	uint8_t pv;
+
+	if (in->dtype != EDGEAI_DTYPE_INT8 || f->dtype != in->dtype || out->dtype != in->dtype ||
+	    f->d[3] != ic || f->d[0] != och || in->d[0] != out->d[0] || !k ||
+	    in->zp < -128 || in->zp > 127 ||
+	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)))
+		return EXEC_OPT_NOT_HANDLED;
+	qm = qmuls(o, p, och, &ok);
+	if (!ok)
+		return EXEC_OPT_NOT_HANDLED;
+	wp = prep;
+	if (!wp)
+		wp = own = pack(f, och, k);
+	if (!wp || wp->n != och || wp->k != k) {
+		vnni_w_free(own);
+		return EXEC_OPT_NOT_HANDLED;
+	}
+	if (make_q(&q, wp, b->data, qm, p->out_multiplier, p->out_shift, in->zp, out->zp,
+		   p->act_min, p->act_max)) {
+		vnni_w_free(own);
+		return EXEC_OPT_NOT_HANDLED;
+	}
+	/* 1x1 taps of whole 4-byte groups read the converted input in place */
+	direct = kh == 1 && kw == 1 && ic % 4 == 0 && !p->pad_top && !p->pad_left &&
+		 (uint64_t)(oh - 1) * p->stride_h < (uint64_t)h &&
+		 (uint64_t)(ow - 1) * p->stride_w < (uint64_t)w;
+	xu = aalloc((size_t)ek_count(in) + 64);
+	if (!direct)
+		patch = aalloc((size_t)MR * wp->k4 * 4);
+	if (!xu || (!direct && !patch)) {
+		free(xu);
+		free(patch);
+		vnni_q_free(&q);
+		vnni_w_free(own);
+		return EXEC_OPT_NOT_HANDLED;
+	}
+	to_u8(xu, in->data, ek_count(in));
+	pv = (uint8_t)(128 + in->zp);
+	mtot = out->d[0] * oh * ow;
+	for (m = 0; m < mtot; m += MR) {
+		const uint8_t *rows[MR];
+		int8_t *outs[MR];
+
+		for (i = 0; i < MR; i++) {
+			uint32_t mm = m + i < mtot ? m + i : mtot - 1;
+			uint32_t n = mm / (oh * ow), oy = mm / ow % oh, ox = mm % ow;
+			int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+			int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+
+			outs[i] = m + i < mtot ? (int8_t *)out->data + (size_t)mm * och : NULL;
+			if (direct) {
+				rows[i] = xu + ek_idx(in, n, (uint32_t)y0, (uint32_t)x0, 0);
+			} else {
+				uint8_t *dst = patch + (size_t)i * wp->k4 * 4;
+				uint32_t ky, kx;
+
+				for (ky = 0; ky < kh; ky++) {
+					int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
+
+					/* a whole in-bounds filter row is kw * ic bytes in a row */
+					if (iy >= 0 && iy < h && p->dilation_w == 1 && x0 >= 0 &&
+					    x0 + (int32_t)kw <= w) {
+						copy(dst + ky * kw * ic, xu + ek_idx(in, n, (uint32_t)iy,
+										    (uint32_t)x0, 0), kw * ic);
+						continue;
+					}
+					for (kx = 0; kx < kw; kx++) {
+						int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
+						uint8_t *d = dst + (ky * kw + kx) * ic;
+
+						const uint8_t *sp;
+						uint32_t e;
+
+						if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+							memset(d, pv, ic);
+							continue;
+						}
+						sp = xu + ek_idx(in, n, (uint32_t)iy, (uint32_t)ix, 0);
+						if (ic >= 16)
+							memcpy(d, sp, ic);
+						else	/* a few channels (first layers) */
+							for (e = 0; e < ic; e++)
+								d[e] = sp[e];
+					}
+				}
+				memset(dst + k, 0, wp->k4 * 4 - k);
+				rows[i] = dst;
+			}
+		}
+		gemm_rows(rows, outs, wp, &q);
+	}
+	free(xu);
+	free(patch);
+	vnni_q_free(&q);
+	vnni_w_free(own);
+	return 0;
+}
+
+static int fc(const struct ek_op *o, const struct vnni_w *prep)
+{
+	const struct edgeai_prog_fc_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
+	uint32_t ich = f->d[3], och = f->d[2], batches, bi, i, k4b;
+	struct vnni_w *own = NULL;
+	const struct vnni_w *wp;
+	struct vnni_q q;
+	uint8_t *xu;
+
+	if (in->dtype != EDGEAI_DTYPE_INT8 || f->dtype != in->dtype || out->dtype != in->dtype ||
+	    !ich || ek_count(in) % ich || out->d[3] != och || in->zp < -128 || in->zp > 127)
+		return EXEC_OPT_NOT_HANDLED;
+	batches = ek_count(in) / ich;
+	if (ek_count(out) != batches * och || ek_count(f) != och * ich ||
+	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)) ||
+	    !shift_ok(p->out_multiplier, p->out_shift))
+		return EXEC_OPT_NOT_HANDLED;
+	wp = prep;
+	if (!wp)
+		wp = own = pack(f, och, ich);
+	if (!wp || wp->n != och || wp->k != ich) {
+		vnni_w_free(own);
+		return EXEC_OPT_NOT_HANDLED;
+	}
+	if (make_q(&q, wp, b->data, NULL, p->out_multiplier, p->out_shift, in->zp, out->zp,
+		   p->act_min, p->act_max)) {
+		vnni_w_free(own);
+		return EXEC_OPT_NOT_HANDLED;
+	}
+	/* each batch row padded to k4 * 4 bytes (the pad meets zero weights) */
+	k4b = wp->k4 * 4;
+	xu = aalloc((size_t)batches * k4b + 64);
+	if (!xu) {
+		vnni_q_free(&q);
+		vnni_w_free(own);
+		return EXEC_OPT_NOT_HANDLED;
+	}
+	for (bi = 0; bi < batches; bi++) {
+		to_u8(xu + (size_t)bi * k4b, (const int8_t *)in->data + (size_t)bi * ich, ich);
+		memset(xu + (size_t)bi * k4b + ich, 0, k4b - ich);
+	}
+	for (bi = 0; bi < batches; bi += MR) {
+		const uint8_t *rows[MR];
+		int8_t *outs[MR];
+
+		for (i = 0; i < MR; i++) {
+			uint32_t r = bi + i < batches ? bi + i : batches - 1;
+
+			rows[i] = xu + (size_t)r * k4b;
+			outs[i] = bi + i < batches ? (int8_t *)out->data + (size_t)r * och : NULL;
+		}
+		gemm_rows(rows, outs, wp, &q);
+	}
+	free(xu);
+	vnni_q_free(&q);
+	vnni_w_free(own);
+	return 0;
+}
+
+static inline __m512i v_mbqm(__m512i x, const struct gq *g)
+{
+	const __m512i z = _mm512_setzero_si512();
+	const __m512i h = _mm512_set1_epi64((int64_t)1 << 30);
+	__m512i pe, po;
+
+	x = _mm512_sllv_epi32(x, g->left);
+	pe = _mm512_mul_epi32(x, g->mul);
+	po = _mm512_mul_epi32(_mm512_srli_epi64(x, 32), g->mulo);
+	pe = _mm512_srai_epi64(_mm512_add_epi64(pe, h), 31);
+	po = _mm512_srai_epi64(_mm512_add_epi64(po, h), 31);
+	pe = _mm512_add_epi64(pe, _mm512_mask_blend_epi64(_mm512_cmplt_epi64_mask(pe, z),
+							  g->rpe, g->rne));
+	po = _mm512_add_epi64(po, _mm512_mask_blend_epi64(_mm512_cmplt_epi64_mask(po, z),
+							  g->rpo, g->rno));
+	pe = _mm512_srav_epi64(pe, g->se);
+	po = _mm512_srav_epi64(po, g->so);
+	return _mm512_mask_blend_epi32(0xaaaa, pe, _mm512_slli_epi64(po, 32));
+}
+
+static inline __m512i ld8(const void *p, __mmask16 m, int s8)
+{
+	__m128i v = _mm_maskz_loadu_epi8(m, p);
+
+	return s8 ? _mm512_cvtepi8_epi32(v) : _mm512_cvtepu8_epi32(v);
+}
+
+static inline void st8(void *p, __mmask16 m, __m512i v, int32_t lo, int32_t hi)
+{
+	v = _mm512_max_epi32(v, _mm512_set1_epi32(lo));
+	v = _mm512_min_epi32(v, _mm512_set1_epi32(hi));
+	_mm512_mask_cvtepi32_storeu_epi8(p, m, v);
+}
+
+static int same_dims(const struct ek_tensor *a, const struct ek_tensor *b)
+{
+	return !memcmp(a->d, b->d, sizeof(a->d));
+}
+
+/* ADD/SUB without broadcasting (the reference's per-element pipeline). */
+static int add(const struct ek_op *o, int sub)
+{
+	const struct edgeai_prog_add_params *p = (const void *)o->op->params;
+	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
+	int s8 = out->dtype == EDGEAI_DTYPE_INT8;
+	uint32_t i, cnt = ek_count(out);
+	__m512i za, zb, zo, ls;
+	struct gq g0, g1, go;
+
+	if (!ek_is8(out->dtype) || a->dtype != out->dtype || b->dtype != out->dtype ||
+	    p->left_shift > 30 || !same_dims(a, out) || !same_dims(b, out) ||
+	    !shift_ok(p->in0_multiplier, p->in0_shift) ||
+	    !shift_ok(p->in1_multiplier, p->in1_shift) ||
+	    !shift_ok(p->out_multiplier, p->out_shift))
+		return EXEC_OPT_NOT_HANDLED;
+	za = _mm512_set1_epi32(a->zp);
+	zb = _mm512_set1_epi32(b->zp);
+	zo = _mm512_set1_epi32(out->zp);
+	ls = _mm512_set1_epi32((int32_t)p->left_shift);
+	gq_make1(&g0, p->in0_shift, p->in0_multiplier);
+	gq_make1(&g1, p->in1_shift, p->in1_multiplier);
+	gq_make1(&go, p->out_shift, p->out_multiplier);
+	for (i = 0; i < cnt; i += 16) {
+		__mmask16 m = cnt - i >= 16 ? 0xffff : (__mmask16)((1U << (cnt - i)) - 1);
+		__m512i x = _mm512_sllv_epi32(_mm512_sub_epi32(ld8((const uint8_t *)a->data + i, m, s8),
+							       za), ls);
+		__m512i y = _mm512_sllv_epi32(_mm512_sub_epi32(ld8((const uint8_t *)b->data + i, m, s8),
+							       zb), ls);
+
+		x = v_mbqm(x, &g0);
+		y = v_mbqm(y, &g1);
+		x = sub ? _mm512_sub_epi32(x, y) : _mm512_add_epi32(x, y);
+		x = _mm512_add_epi32(v_mbqm(x, &go), zo);
+		st8((uint8_t *)out->data + i, m, x, p->act_min, p->act_max);
+	}
+	return 0;
+}
+
+/* Depthwise weights: [taps][ch rounded up to 16] int32 (w - zw). */
+static struct vnni_w *dw_pack(const struct ek_tensor *f)
+{
+	uint32_t taps = f->d[1] * f->d[2], ch = f->d[3], t, c;
+	struct vnni_w *p;
+
+	if (f->d[0] != 1 || !ek_is8(f->dtype) || !taps || !ch)
+		return NULL;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->n = ch;
+	p->k = taps;
+	p->nb = (ch + 15) / 16;
+	p->w32 = aalloc((size_t)taps * p->nb * 16 * 4);
+	if (!p->w32) {
+		free(p);
+		return NULL;
+	}
+	memset(p->w32, 0, (size_t)taps * p->nb * 16 * 4);
+	for (t = 0; t < taps; t++)
+		for (c = 0; c < ch; c++)
+			/* w - zw in the low 16 bits, 0 above: vpdpwssd adds x * w */
+			p->w32[(size_t)t * p->nb * 16 + c] =
+				(int32_t)(uint16_t)(int16_t)(ek_ld(f, t * ch + c) - f->zp);
+	return p;
+}
+
+/*
+ * NB groups of 16 channels from @c0 of one output pixel: @ntap taps at
+ * input byte offsets @off (relative to the pixel's channel 0) with weights
+ * at @wt[tap] (int16 in int32 lanes, row pitch @chp).
+ */
+static inline __attribute__((always_inline)) void
+dw_groups(const uint8_t *src, const size_t *off, const uint32_t *tap, uint32_t ntap,
+	  const int32_t *w32, uint32_t chp, uint32_t c0, uint32_t ch, int nb, int s8, __m512i zx,
+	  __m512i zo, const struct gq *g, const int32_t *bias, uint8_t *dst, int32_t lo,
+	  int32_t hi)
+{
+	__m512i acc[4];
+	__mmask16 m[4];
+	uint32_t t;
+	int j;
+
+	for (j = 0; j < nb; j++) {
+		uint32_t c = c0 + 16 * j;
+
+		m[j] = ch - c >= 16 ? 0xffff : (__mmask16)((1U << (ch - c)) - 1);
+		acc[j] = _mm512_load_si512(bias + c);
+	}
+	for (t = 0; t < ntap; t++) {
+		const uint8_t *s = src + off[t] + c0;
+		const int32_t *w = w32 + (size_t)tap[t] * chp + c0;
+
+		for (j = 0; j < nb; j++) {
+			/* x - zx fits int16: its low half times w's */
+			__m512i x = _mm512_sub_epi32(ld8(s + 16 * j, m[j], s8), zx);
+
+			acc[j] = _mm512_dpwssd_epi32(acc[j], x, _mm512_load_si512(w + 16 * j));
+		}
+	}
+	for (j = 0; j < nb; j++) {
+		uint32_t c = c0 + 16 * j;
+
+		st8(dst + c, m[j], _mm512_add_epi32(v_mbqm(acc[j], &g[c / 16]), zo), lo, hi);
+	}
+}
+
+static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
+	uint32_t ch = in->d[3], kh = f->d[1], kw = f->d[2], n, oy, ox, c, ky, kx, chp;
+	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
+	const struct edgeai_prog_qmul *qm;
+	int32_t *shift, *mul, *bias;
+	struct vnni_w *own = NULL;
+	const struct vnni_w *wp;
+	struct gq *g;
+	size_t *off;
+	uint32_t *tap;
+	int ok, s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	__m512i zx = _mm512_set1_epi32(in->zp), zo = _mm512_set1_epi32(out->zp);
+
+	if (!exec_dw_shape_ok(o))
+		return EXEC_OPT_NOT_HANDLED;
+	qm = qmuls(o, p, ch, &ok);
+	if (!ok)
+		return EXEC_OPT_NOT_HANDLED;
+	wp = prep;
+	if (!wp)
+		wp = own = dw_pack(f);
+	if (!wp || wp->n != ch || wp->k != kh * kw || !wp->w32) {
+		vnni_w_free(own);
+		return EXEC_OPT_NOT_HANDLED;
+	}
+	chp = wp->nb * 16;
+	shift = aalloc((size_t)chp * 12 + (size_t)wp->nb * sizeof(*g) +
+		       (size_t)kh * kw * (sizeof(*off) + sizeof(*tap)));
+	if (!shift) {
+		vnni_w_free(own);
+		return EXEC_OPT_NOT_HANDLED;
+	}
+	g = (struct gq *)(shift + 3 * (size_t)chp);	/* chp * 12 bytes: 64-aligned */
+	mul = shift + chp;
+	bias = mul + chp;
+	off = (size_t *)(g + wp->nb);
+	tap = (uint32_t *)(off + (size_t)kh * kw);
+	for (c = 0; c < chp; c++) {
+		int32_t m = c < ch ? (qm ? qm[c].multiplier : p->out_multiplier) : 0;
+		int32_t sh = c < ch ? (qm ? qm[c].shift : p->out_shift) : 0;
+
+		if (!shift_ok(m, sh)) {
+			free(shift);
+			vnni_w_free(own);
+			return EXEC_OPT_NOT_HANDLED;
+		}
+		shift[c] = sh;
+		mul[c] = m;
+		bias[c] = c < ch && b->data ? ((const int32_t *)b->data)[c] : 0;
+	}
+	for (c = 0; c < wp->nb; c++)
+		gq_make(&g[c], shift + 16 * c, mul + 16 * c);
+	for (n = 0; n < out->d[0]; n++) {
+		for (oy = 0; oy < out->d[1]; oy++) {
+			int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+
+			for (ox = 0; ox < out->d[2]; ox++) {
+				int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+				uint8_t *dst = (uint8_t *)out->data +
+					       ((size_t)(n * out->d[1] + oy) * out->d[2] + ox) * ch;
+				const uint8_t *src = (const uint8_t *)in->data +
+						     (size_t)n * in->d[1] * in->d[2] * ch;
+				uint32_t nt = 0;
+
+				/* the in-bounds taps (padding taps add 0) */
+				for (ky = 0; ky < kh; ky++) {
+					int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
+
+					if (iy < 0 || iy >= h)
+						continue;
+					for (kx = 0; kx < kw; kx++) {
+						int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
+
+						if (ix < 0 || ix >= w)
+							continue;
+						off[nt] = ((size_t)iy * (uint32_t)w + (uint32_t)ix) * ch;
+						tap[nt++] = ky * kw + kx;
+					}
+				}
+				for (c = 0; c < ch; c += 64) {
+					int left = (int)((ch - c + 15) / 16);
+
+					if (left >= 4)
+						dw_groups(src, off, tap, nt, wp->w32, chp, c, ch, 4, s8,
+							  zx, zo, g, bias, dst, p->act_min, p->act_max);
+					else if (left == 3)
+						dw_groups(src, off, tap, nt, wp->w32, chp, c, ch, 3, s8,
+							  zx, zo, g, bias, dst, p->act_min, p->act_max);
+					else if (left == 2)
+						dw_groups(src, off, tap, nt, wp->w32, chp, c, ch, 2, s8,
+							  zx, zo, g, bias, dst, p->act_min, p->act_max);
+					else
+						dw_groups(src, off, tap, nt, wp->w32, chp, c, ch, 1, s8,
+							  zx, zo, g, bias, dst, p->act_min, p->act_max);
+				}
+			}
+		}
+	}
+	free(shift);
+	vnni_w_free(own);
+	return 0;
+}
+
+/* MAX_POOL_2D: the maximum of the in-bounds taps, 64 channels at a time. */
+static int maxpool(const struct ek_op *o)
+{
+	const struct edgeai_prog_pool_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	int32_t tmin = s8 ? -128 : 0, tmax = s8 ? 127 : 255, lo = p->act_min, hi = p->act_max;
+	uint32_t ch = in->d[3], n, oy, ox, c;
+	int32_t y, x;
+	__m512i vlo, vhi, vmin;
+
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype || in->d[3] != out->d[3] ||
+	    in->d[0] != out->d[0] || !p->filter_h || !p->filter_w || lo > hi || lo > tmax ||
+	    hi < tmin)
+		return EXEC_OPT_NOT_HANDLED;
+	lo = lo < tmin ? tmin : lo;
+	hi = hi > tmax ? tmax : hi;
+	vlo = _mm512_set1_epi8((char)lo);
+	vhi = _mm512_set1_epi8((char)hi);
+	vmin = _mm512_set1_epi8((char)tmin);
+	for (n = 0; n < out->d[0]; n++) {
+		for (oy = 0; oy < out->d[1]; oy++) {
+			int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+			int32_t ys = y0 < 0 ? 0 : y0, ye = y0 + (int32_t)p->filter_h;
+
+			ye = ye > (int32_t)in->d[1] ? (int32_t)in->d[1] : ye;
+			for (ox = 0; ox < out->d[2]; ox++) {
+				int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+				int32_t xs = x0 < 0 ? 0 : x0, xe = x0 + (int32_t)p->filter_w;
+				uint8_t *dst = (uint8_t *)out->data + ek_idx(out, n, oy, ox, 0);
+
+				xe = xe > (int32_t)in->d[2] ? (int32_t)in->d[2] : xe;
+				for (c = 0; c < ch; c += 64) {
+					__mmask64 m = ch - c >= 64 ? ~(__mmask64)0 :
+						      ((__mmask64)1 << (ch - c)) - 1;
+					__m512i v = vmin;
+
+					for (y = ys; y < ye; y++)
+						for (x = xs; x < xe; x++) {
+							__m512i t = _mm512_maskz_loadu_epi8(m,
+								(const uint8_t *)in->data +
+								ek_idx(in, n, (uint32_t)y, (uint32_t)x, c));
+
+							v = s8 ? _mm512_max_epi8(v, t) : _mm512_max_epu8(v, t);
+						}
+					v = s8 ? _mm512_min_epi8(_mm512_max_epi8(v, vlo), vhi) :
+						 _mm512_min_epu8(_mm512_max_epu8(v, vlo), vhi);
+					_mm512_mask_storeu_epi8(dst + c, m, v);
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+static int vnni_run(const struct ek_op *o, const void *prep)
+{
+	switch (o->op->opcode) {
+	case EDGEAI_OP_MAX_POOL_2D:
+		return maxpool(o);
+	case EDGEAI_OP_CONV_2D:
+		return conv(o, prep);
+	case EDGEAI_OP_DEPTHWISE_CONV_2D:
+		return depthwise(o, prep);
+	case EDGEAI_OP_FULLY_CONNECTED:
+		return fc(o, prep);
+	case EDGEAI_OP_ADD:
+		return add(o, 0);
+	case EDGEAI_OP_SUB:
+		return add(o, 1);
+	default:
+		return EXEC_OPT_NOT_HANDLED;
+	}
+}
+
+static void *vnni_prepare(const struct ek_op *o)
+{
+	const struct ek_tensor *f = &o->in[1];
+
+	if (o->n_in < 2 || !f->data)
+		return NULL;
+	if (o->op->opcode == EDGEAI_OP_DEPTHWISE_CONV_2D)
+		return dw_pack(f);
+	if (f->dtype != EDGEAI_DTYPE_INT8)
+		return NULL;
+	switch (o->op->opcode) {
+	case EDGEAI_OP_CONV_2D:
+		return pack(f, f->d[0], f->d[1] * f->d[2] * f->d[3]);
+	case EDGEAI_OP_FULLY_CONNECTED:
+		return pack(f, f->d[2], f->d[3]);
+	default:
+		return NULL;
+	}
+}
+
+static void vnni_prepare_free(void *prep)
+{
+	vnni_w_free(prep);
+}
+
+static const struct exec_kset_ops vnni_ops = {
+	.run = vnni_run,
+	.prepare = vnni_prepare,
+	.prepare_free = vnni_prepare_free,
+};
+
+const struct exec_kset_ops *const exec_vnni_ops = &vnni_ops;
+
+#else /* not built with AVX-512 VNNI */
+
+const struct exec_kset_ops *const exec_vnni_ops = NULL;
+
+#endif

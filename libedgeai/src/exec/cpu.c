@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: MIT
+/*
+ * CPU execution of an edgeai program: the op library's program walk
+ * (ek_exec_program(), firmware/ops/exec.c) with a per-op hook that runs the
+ * host ops due, then the op on an optimized kernel when one handles it on
+ * this CPU (AVX-512 VNNI, then AVX2: cpu-opt.h), else leaves it to the
+ * reference kernel. The optimized kernels give the same bytes
+ * (tests/host/test-cpu-kernels.c checks them against the reference).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec/cpu.h"
+#include "exec/cpu-opt.h"
+#include "ops.h"
+
+/*
+ * MEAN without keep_dims, as TFLite 2.9.0 computes it
+ * (reference_ops::QuantizedMeanOrSum): in float, per output,
+ * out = clamp(round((float)sum / (float)n * scale + (float)-zp_in * scale)
+ * + zp_out), sum over the stored values, scale = s_in / s_out in float.
+ */
+static int host_mean_float(const struct cc_host_op *h, const struct ek_tensor *in,
+			   const struct ek_tensor *out)
+{
+	uint32_t n = in->d[1] * in->d[2], ch = in->d[3], i, k;
+	float bias = (float)-h->zi * h->scale;
+
+	if (!n || out->d[3] != ch || out->d[0] != in->d[0])
+		return -1;
+	for (i = 0; i < in->d[0] * ch; i++) {
+		uint32_t b = i / ch, c = i % ch;
+		int32_t sum = 0;
+		float fm, r;
+
+		for (k = 0; k < n; k++)
+			sum += ek_ld(in, (b * n + k) * ch + c);
+		fm = (float)sum / (float)n;
+		r = roundf(fm * h->scale + bias) + (float)h->zo;
+		r = r < (float)h->hi ? r : (float)h->hi;
+		r = r > (float)h->lo ? r : (float)h->lo;
+		ek_st(out, i, (int32_t)r, h->lo, h->hi);
+	}
+	return 0;
+}
+
+static int run_host(const void *prog, void *const *slots, unsigned int n_slots,
+		    const struct cc_host_op *h)
+{
+	struct ek_tensor in, out;
+
+	if (ek_resolve(prog, h->in, slots, n_slots, &in) ||
+	    ek_resolve(prog, h->out, slots, n_slots, &out) || !in.data || !out.data)
+		return -1;
+	switch (h->kind) {
+	case CC_HOST_MEAN_FLOAT:
+		return host_mean_float(h, &in, &out);
+	default:
+		return -1;
+	}
+}
+
+int exec_cpu_host(const void *prog, size_t size, const struct cc_host_op *host, void *const *slots,
+		  unsigned int n_slots)
+{
+	if (ek_prog_check(prog, size))
+		return -EINVAL;
+	return run_host(prog, slots, n_slots, host) ? -EIO : 0;
+}
+
+/* -1: not chosen yet; exec_cpu_set_kernels() can override (tests). */
+static int kset = -1;
+
+static enum exec_kset best_kset(void)
+{
+	__builtin_cpu_init();
+	if (exec_vnni_ops && __builtin_cpu_supports("avx512f") &&
+	    __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+	    __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx2"))
+		return EXEC_KSET_VNNI;
+	if (exec_avx2_ops && __builtin_cpu_supports("avx2"))
+		return EXEC_KSET_AVX2;
+	return EXEC_KSET_REFERENCE;
+}
+
+static const char *const kset_names[] = { "reference", "avx2", "vnni" };
+
+static int kset_of(const char *name)
+{
+	unsigned int i;
+
+	if (!strcmp(name, "portable"))
+		return EXEC_KSET_REFERENCE;
+	for (i = 0; i < sizeof(kset_names) / sizeof(kset_names[0]); i++)
+		if (!strcmp(name, kset_names[i]))
+			return (int)i;
+	return -1;
+}
+
+enum exec_kset exec_opt_level(void)
+{
+	if (kset < 0) {
+		const char *e = getenv("EDGEAI_CPU_KERNELS");
+		int best = best_kset(), want = e ? kset_of(e) : -1;
+
+		kset = want >= 0 && want < best ? want : best;
+	}
+	return (enum exec_kset)kset;
+}
+
+int exec_cpu_set_kernels(const char *name)
+{
+	int want = name ? kset_of(name) : -1;
+
+	if (!name) {
+		kset = -1;
+		return 0;
+	}
+	if (want < 0 || want > (int)best_kset())
+		return -1;
+	kset = want;
+	return 0;
+}
+
+const char *exec_cpu_kernels_name(int reference)
+{
+	return kset_names[reference ? EXEC_KSET_REFERENCE : exec_opt_level()];
+}
+
+/* Ops each set ran (tests check that a set really ran). */
+static _Atomic unsigned long kset_ops[3];
+
+unsigned long exec_cpu_kernels_ops(const char *name)
+{
+	int k = kset_of(name);
+
+	return k < 0 ? 0 : kset_ops[k];
+}
+
+/*
+ * RELU, RELU6 and QUANTIZE (8-bit to 8-bit) map each input byte to one
+ * output byte: the reference kernel itself computes the 256-entry table
+ * (on the inputs 0..255 with the op's zero points and parameters), then
+ * the tensor goes through the table. Same bytes by construction.
+ */
+static int requant_table(const struct ek_op *o)
+{
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint8_t x[256], tab[256];
+	const uint8_t *src = in->data;
+	uint8_t *dst = out->data;
+	struct ek_op t = *o;
+	uint32_t i, cnt = ek_count(out);
+
+	if (!ek_is8(in->dtype) || !ek_is8(out->dtype) || ek_count(in) != cnt || cnt < 512)
+		return EXEC_OPT_NOT_HANDLED;
+	for (i = 0; i < 256; i++)
+		x[i] = (uint8_t)i;
+	t.in[0].data = x;
+	t.out.data = tab;
+	t.in[0].d[0] = t.in[0].d[1] = t.in[0].d[2] = 1;
+	t.in[0].d[3] = 256;
+	memcpy(t.out.d, t.in[0].d, sizeof(t.out.d));
+	if (ek_run_op(&t))
+		return EXEC_OPT_NOT_HANDLED;
+	for (i = 0; i < cnt; i++)
+		dst[i] = tab[src[i]];
+	return 0;
+}
+
+/* PAD of 8-bit tensors: the output filled with its zero point, rows copied in. */
+static int pad8(const struct ek_op *o)
+{
+	const struct edgeai_prog_pad_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t n, h, w, i;
+
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype)
+		return EXEC_OPT_NOT_HANDLED;
+	for (i = 0; i < 4; i++)
+		if (in->d[i] + p->before[i] + p->after[i] != out->d[i])
+			return EXEC_OPT_NOT_HANDLED;
+	memset(out->data, out->zp, ek_count(out));
+	for (n = 0; n < in->d[0]; n++)
+		for (h = 0; h < in->d[1]; h++)
+			for (w = 0; w < in->d[2]; w++)
+				memcpy((uint8_t *)out->data + ek_idx(out, n + p->before[0],
+								     h + p->before[1],
+								     w + p->before[2], p->before[3]),
+				       (const uint8_t *)in->data + ek_idx(in, n, h, w, 0), in->d[3]);
+	return 0;
+}
+
+int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
+{
+	int r = EXEC_OPT_NOT_HANDLED;
+
+	switch (o->op->opcode) {
+	case EDGEAI_OP_PAD:
+		r = exec_opt_level() != EXEC_KSET_REFERENCE ? pad8(o) : r;
+		if (r != EXEC_OPT_NOT_HANDLED)
+			kset_ops[exec_opt_level()]++;
+		return r;
+	case EDGEAI_OP_RELU:
+	case EDGEAI_OP_RELU6:
+	case EDGEAI_OP_QUANTIZE:
+		r = exec_opt_level() != EXEC_KSET_REFERENCE ? requant_table(o) : r;
+		if (r != EXEC_OPT_NOT_HANDLED)
+			kset_ops[exec_opt_level()]++;
+		return r;
+	default:
+		break;
+	}
+	switch (exec_opt_level()) {
+	case EXEC_KSET_VNNI:
+		r = exec_vnni_ops->run(o, prep ? prep->vnni : NULL);
+		if (r != EXEC_OPT_NOT_HANDLED) {
+			kset_ops[EXEC_KSET_VNNI]++;
+			return r;
+		}
+		/* fall through */
+	case EXEC_KSET_AVX2:
+		if (!exec_avx2_ops)
+			return r;
+		r = exec_avx2_ops->run(o, prep ? prep->avx2 : NULL);
+		if (r != EXEC_OPT_NOT_HANDLED)
+			kset_ops[EXEC_KSET_AVX2]++;
+		return r;
+	default:
+		return r;
+	}
+}
+
+struct exec_opt_prep *exec_opt_prepare(const struct ek_op *o)
+{
+	struct exec_opt_prep *p = calloc(1, sizeof(*p));
+	enum exec_kset l = exec_opt_level();
+
+	if (!p)
+		return NULL;
+	if (l >= EXEC_KSET_VNNI)
+		p->vnni = exec_vnni_ops->prepare(o);
+	if (l >= EXEC_KSET_AVX2 && exec_avx2_ops)
+		p->avx2 = exec_avx2_ops->prepare(o);
+	if (!p->vnni && !p->avx2) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void exec_opt_prepare_free(struct exec_opt_prep *p)
+{
+	if (p) {
+		/* cpu-vnni.c code runs only where the CPU has it */
+		if (p->vnni)
+			exec_vnni_ops->prepare_free(p->vnni);
+		if (p->avx2)
+			exec_avx2_ops->prepare_free(p->avx2);
+		free(p);
+	}
+}
+
+void **exec_cpu_prepare(const void *prog, size_t size)
+{
+	const struct edgeai_prog_header *h = prog;
+	const struct edgeai_prog_tensor *tt;
+	const struct edgeai_prog_op *ops;
+	void **prep;
+	struct ek_op o;
+	uint32_t i;
+
+	if (exec_opt_level() == EXEC_KSET_REFERENCE || ek_prog_check(prog, size))
+		return NULL;
+	tt = (const void *)((const uint8_t *)prog + h->tensor_offset);
+	ops = (const void *)((const uint8_t *)prog + h->op_offset);
+	prep = calloc(h->op_count ? h->op_count : 1, sizeof(*prep));
+	if (!prep)
+		return NULL;
+	memset(&o, 0, sizeof(o));
+	o.consts = (const uint8_t *)prog + h->const_offset;
+	o.const_size = h->const_size;
+	for (i = 0; i < h->op_count; i++) {
+		o.op = &ops[i];
+		o.n_in = 2;
+		/* the filter is a constant: it resolves without slots */
+		if (ops[i].inputs[1] == EDGEAI_PROG_NO_TENSOR ||
+		    ek_resolve(prog, ops[i].inputs[1], NULL, 0, &o.in[1]) ||
+		    tt[ops[i].inputs[1]].slot != EDGEAI_PROG_SLOT_CONST)
+			continue;
+		prep[i] = exec_opt_prepare(&o);
+	}
+	return prep;
+}
+
+void exec_cpu_prepare_free(void **prep, const void *prog)
+{
+	const struct edgeai_prog_header *h = prog;
+	uint32_t i;
+
+	if (!prep)
+		return;
+	for (i = 0; i < h->op_count; i++)
+		exec_opt_prepare_free(prep[i]);
+	free(prep);
+}
+
+int exec_cpu_run(const void *prog, size_t size, const struct cc_host_op *host,
+		 unsigned int n_host, void *const *slots, unsigned int n_slots, int reference,
+		 unsigned int *failed_op)
+{
+	return exec_cpu_run_prep(prog, size, host, n_host, slots, n_slots, reference, NULL,
+				 failed_op);
+}
+
+/* One run of exec_cpu_run_prep(): what its per-op hook needs. */
+struct cpu_run {
+	const void *prog;
+	const struct cc_host_op *host;
+	unsigned int n_host, hi;
+	void *const *slots;
+	unsigned int n_slots;
+	void *const *prep;
+	int opt;
+};
+
+/* The host ops due before op @i, then op @i on an optimized kernel if one takes it. */
+static int cpu_run_op(void *ctx, const struct ek_op *o, unsigned int i)
+{
+	struct cpu_run *r = ctx;
+
+	for (; r->hi < r->n_host && r->host[r->hi].at == i; r->hi++)
+		if (run_host(r->prog, r->slots, r->n_slots, &r->host[r->hi]))
+			return EK_EXEC_BAD_OP;
+	if (!r->opt)
+		return EK_EXEC_NOT_HANDLED;
+	return exec_opt_run(o, r->prep ? (const struct exec_opt_prep *)r->prep[i] : NULL);
+}
+
+int exec_cpu_run_prep(const void *prog, size_t size, const struct cc_host_op *host,
+		      unsigned int n_host, void *const *slots, unsigned int n_slots, int reference,
+		      void *const *prep, unsigned int *failed_op)
+{
+	struct cpu_run r = { .prog = prog, .host = host, .n_host = n_host, .slots = slots,
+			     .n_slots = n_slots, .prep = prep,
+			     .opt = !reference && exec_opt_level() != EXEC_KSET_REFERENCE };
+	const struct ek_exec_hooks hooks = { .run_op = cpu_run_op, .ctx = &r };
+	int ret = ek_exec_program(prog, size, slots, n_slots, &hooks, failed_op);
+
+	if (ret == EK_EXEC_BAD_PROGRAM && *failed_op == EK_NO_OP)
+		return -EINVAL;
+	if (ret)
+		return -EIO;
+	for (; r.hi < n_host; r.hi++)
+		if (run_host(prog, slots, n_slots, &host[r.hi]))
+			return -EIO;
+	return 0;
+}

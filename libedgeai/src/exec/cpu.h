@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * CPU execution of an edgeai program: the firmware reference kernels
+ * (firmware/ops/, built into the library) with optimized x86-64
+ * kernels for the heavy ops, chosen at run time and bit-exact with the
+ * reference (cpu-opt.h: cpu-vnni.c, cpu-avx2.c).
+ */
+#ifndef EDGEAI_CPU_H
+#define EDGEAI_CPU_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "compiler/compile.h"
+
+/* Run @prog (and its host ops) on @slots; 0, -EINVAL (bad header), or -EIO with *failed_op set. */
+int exec_cpu_run(const void *prog, size_t size, const struct cc_host_op *host,
+		 unsigned int n_host, void *const *slots, unsigned int n_slots,
+		 int reference, unsigned int *failed_op);
+/* The same, with what exec_cpu_prepare() made for @prog (or NULL). */
+int exec_cpu_run_prep(const void *prog, size_t size, const struct cc_host_op *host,
+		      unsigned int n_host, void *const *slots, unsigned int n_slots,
+		      int reference, void *const *prep, unsigned int *failed_op);
+/* Per-op weights of @prog in the optimized kernels' layout; NULL when none. */
+void **exec_cpu_prepare(const void *prog, size_t size);
+void exec_cpu_prepare_free(void **prep, const void *prog);
+/* Run one host op of @prog on @slots. */
+int exec_cpu_host(const void *prog, size_t size, const struct cc_host_op *host,
+		  void *const *slots, unsigned int n_slots);
+/* The kernel set that would run: "vnni", "avx2" or "reference". */
+const char *exec_cpu_kernels_name(int reference);
+/*
+ * Use kernel set @name ("reference"/"portable", "avx2", "vnni") from now
+ * on, for every program of the process (tests); NULL: back to the default
+ * (EDGEAI_CPU_KERNELS, else the best this CPU has). -1 when this CPU or
+ * build does not have that set.
+ */
+int exec_cpu_set_kernels(const char *name);
+/* How many ops kernel set @name ran so far in this process (tests). */
+unsigned long exec_cpu_kernels_ops(const char *name);
+
+#endif

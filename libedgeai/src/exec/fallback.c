@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The fallback policy of EDGEAI_POLICY_AUTO: a device segment runs on the
+ * CPU instead when edgeaid advises the CPU, when the request's deadline
+ * has passed, or when the device refuses the job at once (-EBUSY: queue
+ * full or thermal trip, -EDQUOT); a job the device fails (reset, timeout)
+ * reruns the whole request on the CPU from its inputs (request.c).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/base.h"
+#include "drm/edgeai_accel.h"
+#include "exec/fallback.h"
+#include "runtime/runtime.h"
+
+int exec_advice(char *word, size_t size)
+{
+	const char *path = secure_getenv("EDGEAI_ADVICE_FILE");
+	char buf[64] = "";
+	FILE *f;
+	size_t n;
+
+	if (!path || !*path)
+		path = "/run/edgeaid/advice";
+	snprintf(word, size, "none");
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	buf[strcspn(buf, " \t\r\n")] = 0;
+	if (!buf[0] || !strcmp(buf, "none"))
+		return 0;
+	snprintf(word, size, "%s", buf);
+	return 1;
+}
+
+const char *exec_fallback_before(const struct cc_dev *d, int64_t deadline_abs,
+				 int64_t deadline_rel, char *buf, size_t size)
+{
+	char word[64];
+
+	if (exec_advice(word, sizeof(word))) {
+		snprintf(buf, size, "fallback: edgeaid advises the CPU (%s)", word);
+		return buf;
+	}
+	if (deadline_abs && base_now_ns() >= deadline_abs) {
+		snprintf(buf, size, "fallback: deadline of %lld us passed before the %s could start",
+			 (long long)(deadline_rel / 1000), edgeai_exec_device_name(d->exec_dev));
+		return buf;
+	}
+	return NULL;
+}
+
+/* What the kernel says about a refusal. */
+static const char *busy_reason(const struct cc_dev *d, int r)
+{
+	if (r == -EDQUOT)
+		return "quota used up";
+	switch (rt_device_busy_reason(d->dev)) {
+	case DRM_EDGEAI_BUSY_THERMAL:
+		return "thermal: at its critical trip";
+	case DRM_EDGEAI_BUSY_INFLIGHT:
+		return "busy: queue full";
+	default:
+		return "busy";
+	}
+}
+
+const char *exec_fallback_refused(const struct cc_dev *d, int r, char *buf, size_t size)
+{
+	if (r != -EBUSY && r != -EDQUOT)
+		return NULL;
+	snprintf(buf, size, "fallback: the %s refused the job at once (%s)",
+		 edgeai_exec_device_name(d->exec_dev), busy_reason(d, r));
+	return buf;
+}
+
+const char *exec_fallback_rerun(const struct cc_dev *d, int status, char *buf, size_t size)
+{
+	int refused = status == -EBUSY || status == -EDQUOT;
+
+	if (!refused && status != -ETIMEDOUT && status != -ECANCELED && status != -EIO &&
+	    status != -EBADFD)
+		return NULL;
+	snprintf(buf, size, "fallback: the %s %s the job (%s), rerun on the CPU",
+		 edgeai_exec_device_name(d->exec_dev), refused ? "refused" : "failed",
+		 edgeai_strerror(status));
+	return buf;
+}

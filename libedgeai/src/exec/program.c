@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Programs: edgeai_model_compile() (the compile cache, the compiler and the
+ * placement of compiler/ make the program), the program's accessors, and
+ * edgeai_program_run(): on the CPU directly (cpu.c), on a device through
+ * the program's cached request (request.c). The event fd and processing of
+ * a program are those of its devices' rings.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "base/base.h"
+#include "compiler/cache.h"
+#include "compiler/compile.h"
+#include "compiler/place.h"
+#include "edgeai/edgeai.h"
+#include "exec/cpu.h"
+#include "exec/program.h"
+
+EDGEAI_PUBLIC int edgeai_model_compile(const struct edgeai_model *model,
+				       const struct edgeai_compile_options *opts,
+				       struct edgeai_program **ret_prog, char *errbuf,
+				       size_t errbuf_size)
+{
+	struct edgeai_compile_options o = { 0 };
+	struct edgeai_program *p;
+	struct cc_compiled *c = NULL;
+	struct cc_devices *dev = NULL;
+	char cache_dir[4096], cache_key[128];
+	unsigned int cache_state = 0;
+	int r, have_cache;
+	uint32_t i;
+
+	if (errbuf && errbuf_size)
+		errbuf[0] = 0;
+	if (!model || !ret_prog)
+		return -EINVAL;
+	*ret_prog = NULL;
+	if (opts)
+		o = *opts;
+	if (o.policy > EDGEAI_POLICY_CPU_ONLY || o.device_type > EDGEAI_DEVICE_DSP ||
+	    (o.cpu_flags & ~EDGEAI_CPU_REFERENCE))
+		return -EINVAL;
+	if (o.flags & ~EDGEAI_COMPILE_NO_CACHE)
+		return -EINVAL;
+	for (i = 0; i < sizeof(o.reserved) / sizeof(o.reserved[0]); i++)
+		if (o.reserved[i])
+			return -EINVAL;
+	have_cache = !(o.flags & EDGEAI_COMPILE_NO_CACHE) &&
+		     !cc_cache_dir(cache_dir, sizeof(cache_dir)) &&
+		     !cc_cache_key(model, cache_key, sizeof(cache_key));
+	if (have_cache) {
+		r = cc_cache_load_program(cache_dir, cache_key, &c);
+		if (!r)
+			cache_state |= EDGEAI_CACHE_PROGRAM_HIT;
+		else if (r == -EBADMSG)
+			cache_state |= EDGEAI_CACHE_CORRUPT;
+	}
+	if (!c) {
+		r = cc_compile(model, &c, errbuf, errbuf_size);
+		if (r)
+			return r;
+		if (have_cache && !cc_cache_store_program(cache_dir, cache_key, c))
+			cache_state |= EDGEAI_CACHE_STORED;
+	}
+	r = cc_place(c, &o, errbuf, errbuf_size, have_cache ? cache_dir : NULL, cache_key,
+		     &cache_state, &dev);
+	if (r) {
+		cc_compiled_free(c);
+		return r;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		cc_devices_free(dev);
+		cc_compiled_free(c);
+		return -ENOMEM;
+	}
+	p->dev = dev;
+	p->policy = o.policy;
+	p->cache_state = cache_state;
+	p->epfd = -1;
+	if (!(o.cpu_flags & EDGEAI_CPU_REFERENCE) && !dev)
+		p->prep = exec_cpu_prepare(c->blob, c->size);
+	atomic_init(&p->n_ref, 1);
+	p->c = c;
+	p->reference = !!(o.cpu_flags & EDGEAI_CPU_REFERENCE);
+	pthread_mutex_init(&p->lock, NULL);
+	*ret_prog = p;
+	return 0;
+}
+
+EDGEAI_PUBLIC struct edgeai_program *edgeai_program_ref(struct edgeai_program *prog)
+{
+	if (prog)
+		atomic_fetch_add(&prog->n_ref, 1);
+	return prog;
+}
+
+EDGEAI_PUBLIC struct edgeai_program *edgeai_program_unref(struct edgeai_program *prog)
+{
+	if (!prog || atomic_fetch_sub(&prog->n_ref, 1) != 1)
+		return NULL;
+	pthread_mutex_destroy(&prog->lock);
+	edgeai_request_unref(prog->req);
+	if (prog->epfd >= 0)
+		close(prog->epfd);
+	cc_devices_free(prog->dev);
+	exec_cpu_prepare_free(prog->prep, prog->c->blob);
+	free(prog->arena);
+	cc_compiled_free(prog->c);
+	free(prog);
+	return NULL;
+}
+
+EDGEAI_PUBLIC int edgeai_program_run(struct edgeai_program *prog, const void *const *inputs,
+				     const size_t *input_sizes, unsigned int n_inputs,
+				     void *const *outputs, const size_t *output_sizes,
+				     unsigned int n_outputs)
+{
+	struct cc_compiled *c;
+	unsigned int i, failed = 0;
+	void *arena;
+	int locked, r;
+
+	if (!prog)
+		return -EINVAL;
+	c = prog->c;
+	if (n_inputs != c->n_in || n_outputs != c->n_out || (n_inputs && (!inputs || !input_sizes)) ||
+	    !outputs || !output_sizes)
+		return -EINVAL;
+	for (i = 0; i < n_inputs; i++)
+		if (!inputs[i] || input_sizes[i] != c->in[i].size)
+			return -EINVAL;
+	for (i = 0; i < n_outputs; i++)
+		if (!outputs[i] || output_sizes[i] != c->out[i].size)
+			return -EINVAL;
+	if (prog->dev) {
+		/* a request: the cached one, or a new one when another thread runs it */
+		struct edgeai_request *req = NULL;
+
+		locked = pthread_mutex_trylock(&prog->lock) == 0;
+		if (locked && !prog->req)
+			r = exec_request_new_weak(prog, &prog->req);
+		else
+			r = 0;
+		if (!r && locked)
+			req = edgeai_request_ref(prog->req);
+		else if (!r)
+			r = edgeai_request_new(prog, &req);
+		for (i = 0; i < n_inputs && !r; i++)
+			r = edgeai_request_set_input(req, i, inputs[i], input_sizes[i]);
+		if (!r)
+			r = edgeai_request_submit(req);
+		if (!r)
+			r = edgeai_request_wait(req, EDGEAI_TIMEOUT_INFINITE);
+		for (i = 0; i < n_outputs && !r; i++)
+			r = edgeai_request_get_output(req, i, outputs[i], output_sizes[i]);
+		edgeai_request_unref(req);
+		if (locked)
+			pthread_mutex_unlock(&prog->lock);
+		return r;
+	}
+	locked = pthread_mutex_trylock(&prog->lock) == 0;
+	if (locked) {
+		if (!prog->arena)
+			prog->arena = aligned_alloc(64, (c->arena_size + 63) & ~(size_t)63);
+		arena = prog->arena;
+	} else {
+		arena = aligned_alloc(64, (c->arena_size + 63) & ~(size_t)63);
+	}
+	if (!arena) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n_inputs; i++)
+		memcpy((uint8_t *)arena + c->in[i].offset, inputs[i], c->in[i].size);
+	r = exec_cpu_run_prep(c->blob, c->size, c->host, c->n_host, &arena, 1, prog->reference,
+			      prog->prep, &failed);
+	if (!r)
+		for (i = 0; i < n_outputs; i++)
+			memcpy(outputs[i], (uint8_t *)arena + c->out[i].offset, c->out[i].size);
+out:
+	if (locked)
+		pthread_mutex_unlock(&prog->lock);
+	else
+		free(arena);
+	return r;
+}
+
+EDGEAI_PUBLIC int edgeai_program_placement_count(const struct edgeai_program *prog)
+{
+	return prog ? (int)prog->c->n_ops : -EINVAL;
+}
+
+EDGEAI_PUBLIC int edgeai_program_get_placement(const struct edgeai_program *prog,
+					       unsigned int index, struct edgeai_placement *ret_place)
+{
+	const struct cc_op_place *r;
+
+	if (!prog || !ret_place || index >= prog->c->n_ops)
+		return -EINVAL;
+	r = &prog->c->place[index];
+	ret_place->op_index = index;
+	ret_place->code = r->tfl_code;
+	ret_place->op_name = edgeai_op_name(r->tfl_code);
+	ret_place->device = r->device;
+	ret_place->reason = r->reason;
+	return 0;
+}
+
+EDGEAI_PUBLIC int edgeai_program_get_blob(const struct edgeai_program *prog, const void **ret_data,
+					  size_t *ret_size, uint64_t *ret_arena_size)
+{
+	if (!prog || !ret_data || !ret_size)
+		return -EINVAL;
+	*ret_data = prog->c->blob;
+	*ret_size = prog->c->size;
+	if (ret_arena_size)
+		*ret_arena_size = prog->c->arena_size;
+	return 0;
+}
+
+EDGEAI_PUBLIC const char *edgeai_cpu_kernels(const struct edgeai_program *prog)
+{
+	return exec_cpu_kernels_name(prog ? prog->reference : 0);
+}
+
+EDGEAI_PUBLIC int edgeai_program_get_cache_state(const struct edgeai_program *prog)
+{
+	return prog ? (int)prog->cache_state : -EINVAL;
+}
+
+EDGEAI_PUBLIC int edgeai_program_get_device(const struct edgeai_program *prog,
+					    struct edgeai_device **ret_dev)
+{
+	assert_return(prog, -EINVAL);
+	assert_return(ret_dev, -EINVAL);
+	if (!prog->dev)
+		return -ENODEV;
+	*ret_dev = edgeai_device_ref(prog->dev->d[0].dev);
+	return 0;
+}
+
+EDGEAI_PUBLIC int edgeai_program_get_event_fd(struct edgeai_program *prog)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int fd, r = 0;
+	uint32_t k;
+
+	assert_return(prog, -EINVAL);
+	if (!prog->dev)
+		return -EOPNOTSUPP;
+	if (prog->dev->n_dev == 1)
+		return edgeai_device_get_event_fd(prog->dev->d[0].dev);
+	/* two devices: one fd that polls readable when either ring has completions */
+	pthread_mutex_lock(&prog->lock);
+	if (prog->epfd < 0) {
+		fd = epoll_create1(EPOLL_CLOEXEC);
+		if (fd < 0)
+			r = -errno;
+		for (k = 0; k < prog->dev->n_dev && !r; k++) {
+			int rfd = edgeai_device_get_event_fd(prog->dev->d[k].dev);
+
+			if (rfd < 0)
+				r = rfd;
+			else if (epoll_ctl(fd, EPOLL_CTL_ADD, rfd, &ev))
+				r = -errno;
+		}
+		if (!r)
+			prog->epfd = fd;
+		else if (fd >= 0)
+			close(fd);
+	}
+	pthread_mutex_unlock(&prog->lock);
+	return r ? r : prog->epfd;
+}
+
+EDGEAI_PUBLIC int edgeai_program_process(struct edgeai_program *prog)
+{
+	int n = 0, r;
+	uint32_t k;
+
+	assert_return(prog, -EINVAL);
+	if (!prog->dev)
+		return 0;
+	for (k = 0; k < prog->dev->n_dev; k++) {
+		r = edgeai_device_process(prog->dev->d[k].dev);
+		if (r < 0)
+			return r;
+		n += r;
+	}
+	return n;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * struct edgeai_program, shared by program.c (compile, sync run, events)
+ * and request.c (requests): the one call circle of the library, a program
+ * and its requests referencing each other (README.md).
+ */
+#ifndef EDGEAI_EXEC_PROGRAM_H
+#define EDGEAI_EXEC_PROGRAM_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "compiler/compile.h"
+#include "compiler/place.h"
+
+struct edgeai_program {
+	atomic_int n_ref;
+	struct cc_compiled *c;
+	uint32_t policy;	/* enum edgeai_policy */
+	unsigned int cache_state;	/* EDGEAI_CACHE_* */
+	int reference;		/* EDGEAI_CPU_REFERENCE: the reference kernels only */
+	struct cc_devices *dev;	/* NULL: everything on the CPU */
+	void **prep;		/* optimized kernels' weights per program op */
+
+	pthread_mutex_t lock;	/* Protects arena, req and epfd */
+	void *arena;		/* of edgeai_program_run() on the CPU */
+	struct edgeai_request *req;	/* cached request of edgeai_program_run() */
+	int epfd;		/* epoll over the devices' rings (two devices), -1 */
+};
+
+/* A request that does not reference @prog (the program's cached one). */
+int exec_request_new_weak(struct edgeai_program *prog, struct edgeai_request **ret_req);
+
+#endif

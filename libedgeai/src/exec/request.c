@@ -1,0 +1,871 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Requests: one run of a compiled program, submitted without waiting.
+ *
+ * A request owns an arena (a buffer object of the program's device, or
+ * host memory for CPU programs) and the buffers bound as inputs/outputs.
+ * Binding a buffer rewrites the program's tensor record of that input or
+ * output to the buffer's slot and offset, so the device reads and writes
+ * the caller's memory (an imported dma-buf: zero copy); the request then
+ * has its own device programs for that layout.
+ *
+ * Segments run in order: a device segment is an edgeai_job running a
+ * device program (SUBMIT_PROGRAM, through io_uring when the kernel has
+ * it, else by ioctl); its completion callback, run from
+ * edgeai_program_process() or edgeai_request_wait(), runs the CPU
+ * segments that follow and submits the next device segment. With the AUTO
+ * policy a device segment runs on the CPU instead when edgeaid advises
+ * the CPU, when the request's deadline has passed, or when the device
+ * refuses the job at once (-EBUSY: queue full or thermal trip, -EDQUOT);
+ * a job the device fails (reset, timeout) reruns the whole request on the
+ * CPU from the inputs (fallback.c says when, and why). The request's
+ * placement says where each op ran and why.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/base.h"
+#include "drm/edgeai_program.h"
+#include "exec/cpu.h"
+#include "exec/fallback.h"
+#include "exec/program.h"
+#include "runtime/runtime.h"
+
+/* the kernel's EDGEAI_PROG_MAX_SLOTS (and DRM_EDGEAI_MAX_BOS) */
+#define REQ_MAX_SLOTS 64
+
+enum req_state {
+	REQ_IDLE = 0,
+	REQ_RUNNING,
+	REQ_DONE,
+};
+
+struct req_bind {
+	struct edgeai_buffer *buf;	/* NULL: the tensor lives in the arena */
+	uint64_t offset;
+	uint32_t slot;
+};
+
+struct req_place {
+	uint32_t device;
+	char reason[160];
+};
+
+struct edgeai_request {
+	atomic_int n_ref;
+	struct edgeai_program *prog;	/* referenced unless @weak */
+	int weak;			/* the program's own cached request */
+	const struct cc_compiled *c;
+	struct cc_devices *ds;
+
+	struct edgeai_buffer *arena_bo;
+	uint8_t *arena;
+	struct req_bind *bin, *bout;
+	uint8_t *have_in;
+	uint8_t **in_copy;	/* host inputs, kept for a rerun on the CPU */
+
+	/* Layout: built at submit when @ready is 0. */
+	int ready;
+	void *full_blob;	/* NULL: c->blob */
+	struct cc_seg *seg;	/* NULL: ds->seg */
+	uint32_t n_seg;
+	struct edgeai_buffer *sbuf[REQ_MAX_SLOTS];
+	struct edgeai_buffer *sbuf1[REQ_MAX_SLOTS];	/* imported on d[1] */
+	unsigned int saccess[REQ_MAX_SLOTS];	/* EDGEAI_ACCESS_* */
+	void *smap[REQ_MAX_SLOTS];
+	uint32_t n_slots;
+	struct edgeai_job **jobs;	/* [n_seg], NULL for CPU segments */
+
+	enum req_state state;
+	uint32_t cur;		/* first unfinished segment */
+	uint32_t sub;		/* next segment to submit (cur..sub-1 are in flight) */
+	uint8_t *done;		/* [n_seg]: device segment finished */
+	const char *rerun;	/* a chained job was refused: rerun on the CPU when idle */
+	char rerun_why[160];
+	uint32_t hi;		/* next host op */
+	int status;
+	int64_t deadline_rel, deadline_abs;
+	edgeai_request_callback_t cb;
+	void *userdata;
+	struct req_place *place;
+	struct edgeai_request_stats stats;
+	uint64_t copied_pending;
+};
+
+static void drop_layout(struct edgeai_request *req)
+{
+	uint32_t i;
+
+	if (req->jobs)
+		for (i = 0; i < req->n_seg; i++)
+			edgeai_job_unref(req->jobs[i]);
+	free(req->jobs);
+	req->jobs = NULL;
+	free(req->done);
+	req->done = NULL;
+	for (i = 0; i < REQ_MAX_SLOTS; i++)
+		req->sbuf1[i] = edgeai_buffer_unref(req->sbuf1[i]);
+	if (req->seg) {
+		cc_segments_free(req->ds, req->seg, req->n_seg);
+		req->seg = NULL;
+	}
+	free(req->full_blob);
+	req->full_blob = NULL;
+	req->n_seg = 0;
+	req->ready = 0;
+}
+
+EDGEAI_PUBLIC struct edgeai_request *edgeai_request_ref(struct edgeai_request *req)
+{
+	if (req)
+		atomic_fetch_add(&req->n_ref, 1);
+	return req;
+}
+
+EDGEAI_PUBLIC struct edgeai_request *edgeai_request_unref(struct edgeai_request *req)
+{
+	uint32_t i;
+
+	if (!req || atomic_fetch_sub(&req->n_ref, 1) != 1)
+		return NULL;
+	drop_layout(req);
+	for (i = 0; i < req->c->n_in; i++) {
+		edgeai_buffer_unref(req->bin[i].buf);
+		free(req->in_copy[i]);
+	}
+	for (i = 0; i < req->c->n_out; i++)
+		edgeai_buffer_unref(req->bout[i].buf);
+	if (req->arena_bo)
+		edgeai_buffer_unref(req->arena_bo);
+	else
+		free(req->arena);
+	free(req->bin);
+	free(req->bout);
+	free(req->have_in);
+	free(req->in_copy);
+	free(req->place);
+	if (!req->weak)
+		edgeai_program_unref(req->prog);
+	free(req);
+	return NULL;
+}
+
+static int request_new(struct edgeai_program *prog, int weak, struct edgeai_request **ret_req);
+
+EDGEAI_PUBLIC int edgeai_request_new(struct edgeai_program *prog, struct edgeai_request **ret_req)
+{
+	assert_return(prog, -EINVAL);
+	assert_return(ret_req, -EINVAL);
+	return request_new(prog, 0, ret_req);
+}
+
+int exec_request_new_weak(struct edgeai_program *prog, struct edgeai_request **ret_req)
+{
+	return request_new(prog, 1, ret_req);
+}
+
+static int request_new(struct edgeai_program *prog, int weak, struct edgeai_request **ret_req)
+{
+	struct edgeai_request *req;
+	const struct cc_compiled *c;
+	void *map;
+	int r;
+
+	c = prog->c;
+	if (c->n_in + c->n_out + 1 > REQ_MAX_SLOTS)
+		return -E2BIG;
+	req = calloc(1, sizeof(*req));
+	if (!req)
+		return -ENOMEM;
+	atomic_init(&req->n_ref, 1);
+	req->weak = weak;
+	req->prog = weak ? prog : edgeai_program_ref(prog);
+	req->c = c;
+	req->ds = prog->dev;
+	req->bin = calloc(c->n_in ? c->n_in : 1, sizeof(*req->bin));
+	req->bout = calloc(c->n_out, sizeof(*req->bout));
+	req->have_in = calloc(c->n_in ? c->n_in : 1, 1);
+	req->in_copy = calloc(c->n_in ? c->n_in : 1, sizeof(*req->in_copy));
+	req->place = calloc(c->n_ops, sizeof(*req->place));
+	if (!req->bin || !req->bout || !req->have_in || !req->in_copy || !req->place) {
+		edgeai_request_unref(req);
+		return -ENOMEM;
+	}
+	if (req->ds) {
+		r = edgeai_buffer_new(req->ds->d[0].dev, c->arena_size, 0, &req->arena_bo);
+		if (!r)
+			r = edgeai_buffer_map(req->arena_bo, &map);
+		if (r) {
+			edgeai_request_unref(req);
+			return r;
+		}
+		req->arena = map;
+	} else {
+		req->arena = aligned_alloc(64, (c->arena_size + 63) & ~(size_t)63);
+		if (!req->arena) {
+			edgeai_request_unref(req);
+			return -ENOMEM;
+		}
+	}
+	*ret_req = req;
+	return 0;
+}
+
+EDGEAI_PUBLIC int edgeai_request_set_callback(struct edgeai_request *req,
+					      edgeai_request_callback_t cb, void *userdata)
+{
+	assert_return(req, -EINVAL);
+	req->cb = cb;
+	req->userdata = userdata;
+	return 0;
+}
+
+EDGEAI_PUBLIC int edgeai_request_set_deadline(struct edgeai_request *req, int64_t deadline_ns)
+{
+	assert_return(req, -EINVAL);
+	assert_return(deadline_ns >= 0, -EINVAL);
+	req->deadline_rel = deadline_ns;
+	return 0;
+}
+
+/*
+ * CPU access to the request's buffers (slot 0, the arena, is host memory
+ * for a CPU program) around CPU work.
+ */
+static int cpu_begin(struct edgeai_request *req)
+{
+	uint32_t i;
+	int r;
+
+	for (i = 0; i < req->n_slots; i++) {
+		if (!req->sbuf[i])
+			continue;
+		r = edgeai_buffer_cpu_prep(req->sbuf[i], EDGEAI_ACCESS_READ | EDGEAI_ACCESS_WRITE,
+					   EDGEAI_TIMEOUT_INFINITE);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+static void cpu_end(struct edgeai_request *req)
+{
+	uint32_t i;
+
+	for (i = 0; i < req->n_slots; i++)
+		if (req->sbuf[i])
+			edgeai_buffer_cpu_fini(req->sbuf[i]);
+}
+
+EDGEAI_PUBLIC int edgeai_request_set_input(struct edgeai_request *req, unsigned int index,
+					   const void *data, size_t size)
+{
+	const struct cc_compiled *c;
+	int r = 0;
+
+	assert_return(req, -EINVAL);
+	c = req->c;
+	assert_return(index < c->n_in, -EINVAL);
+	assert_return(data && size == c->in[index].size, -EINVAL);
+	assert_return(req->state != REQ_RUNNING, -EBUSY);
+
+	if (req->bin[index].buf) {
+		req->bin[index].buf = edgeai_buffer_unref(req->bin[index].buf);
+		drop_layout(req);
+	}
+	if (req->arena_bo)
+		r = edgeai_buffer_cpu_prep(req->arena_bo, EDGEAI_ACCESS_WRITE,
+					   EDGEAI_TIMEOUT_INFINITE);
+	if (r)
+		return r;
+	memcpy(req->arena + c->in[index].offset, data, size);
+	if (req->arena_bo)
+		edgeai_buffer_cpu_fini(req->arena_bo);
+	req->copied_pending += size;
+	/* AUTO reruns a request the device failed from its inputs */
+	if (req->ds && req->prog->policy == EDGEAI_POLICY_AUTO) {
+		if (!req->in_copy[index])
+			req->in_copy[index] = malloc(size);
+		if (req->in_copy[index])
+			memcpy(req->in_copy[index], data, size);
+	}
+	req->have_in[index] = 1;
+	return 0;
+}
+
+static int bind_buf(struct edgeai_request *req, struct req_bind *b, const struct cc_io *io,
+		struct edgeai_buffer *buf, uint64_t offset)
+{
+	uint64_t size = 0;
+
+	assert_return(buf, -EINVAL);
+	assert_return(req->state != REQ_RUNNING, -EBUSY);
+	assert_return(!req->ds || rt_buffer_device(buf) == req->ds->d[0].dev, -EXDEV);
+	(void)edgeai_buffer_get_size(buf, &size);
+	assert_return(offset <= size && io->size <= size - offset, -EINVAL);
+	assert_return(offset % (io->esize ? io->esize : 1) == 0, -EINVAL);
+
+	edgeai_buffer_ref(buf);
+	edgeai_buffer_unref(b->buf);
+	b->buf = buf;
+	b->offset = offset;
+	drop_layout(req);
+	return 0;
+}
+
+EDGEAI_PUBLIC int edgeai_request_bind_input(struct edgeai_request *req, unsigned int index,
+					    struct edgeai_buffer *buf, uint64_t offset)
+{
+	int r;
+
+	assert_return(req, -EINVAL);
+	assert_return(index < req->c->n_in, -EINVAL);
+	r = bind_buf(req, &req->bin[index], &req->c->in[index], buf, offset);
+	if (!r) {
+		req->have_in[index] = 1;
+		free(req->in_copy[index]);
+		req->in_copy[index] = NULL;
+	}
+	return r;
+}
+
+EDGEAI_PUBLIC int edgeai_request_bind_output(struct edgeai_request *req, unsigned int index,
+					     struct edgeai_buffer *buf, uint64_t offset)
+{
+	assert_return(req, -EINVAL);
+	assert_return(index < req->c->n_out, -EINVAL);
+	return bind_buf(req, &req->bout[index], &req->c->out[index], buf, offset);
+}
+
+static uint32_t slot_of(struct edgeai_request *req, struct edgeai_buffer *buf, unsigned int access)
+{
+	uint32_t i;
+
+	for (i = 1; i < req->n_slots; i++)
+		if (req->sbuf[i] == buf) {
+			req->saccess[i] |= access;
+			return i;
+		}
+	req->sbuf[req->n_slots] = buf;
+	req->saccess[req->n_slots] = access;
+	return req->n_slots++;
+}
+
+/* Point the tensor records of the bound inputs/outputs of @blob at their buffers. */
+static void rewrite(const struct edgeai_request *req, void *blob)
+{
+	struct edgeai_prog_header *h = blob;
+	struct edgeai_prog_tensor *tt = (void *)((uint8_t *)blob + h->tensor_offset);
+	uint32_t i;
+
+	h->slot_count = req->n_slots;
+	for (i = 0; i < req->c->n_in; i++)
+		if (req->bin[i].buf) {
+			tt[req->c->in[i].tensor].slot = req->bin[i].slot;
+			tt[req->c->in[i].tensor].offset = req->bin[i].offset;
+		}
+	for (i = 0; i < req->c->n_out; i++)
+		if (req->bout[i].buf) {
+			tt[req->c->out[i].tensor].slot = req->bout[i].slot;
+			tt[req->c->out[i].tensor].offset = req->bout[i].offset;
+		}
+}
+
+static void *dup_blob(const void *blob, size_t size)
+{
+	void *b = aligned_alloc(64, (size + 63) & ~(size_t)63);
+
+	if (b)
+		memcpy(b, blob, size);
+	return b;
+}
+
+static void seg_done(struct edgeai_job *job, int status, void *userdata);
+
+static int build_layout(struct edgeai_request *req)
+{
+	const struct cc_compiled *c = req->c;
+	struct cc_devices *ds = req->ds;
+	int custom = 0, r;
+	uint32_t i, k;
+
+	req->n_slots = 1;
+	req->sbuf[0] = req->arena_bo;
+	req->saccess[0] = EDGEAI_ACCESS_READ | EDGEAI_ACCESS_WRITE;
+	for (i = 0; i < c->n_in; i++)
+		if (req->bin[i].buf) {
+			req->bin[i].slot = slot_of(req, req->bin[i].buf, EDGEAI_ACCESS_READ);
+			custom = 1;
+		}
+	for (i = 0; i < c->n_out; i++)
+		if (req->bout[i].buf) {
+			req->bout[i].slot = slot_of(req, req->bout[i].buf, EDGEAI_ACCESS_WRITE);
+			custom = 1;
+		}
+	req->smap[0] = req->arena;
+	for (i = 1; i < req->n_slots; i++) {
+		r = edgeai_buffer_map(req->sbuf[i], &req->smap[i]);
+		if (r)
+			return r;
+	}
+	if (custom) {
+		req->full_blob = dup_blob(c->blob, c->size);
+		if (!req->full_blob)
+			return -ENOMEM;
+		rewrite(req, req->full_blob);
+	}
+	if (!ds) {
+		req->ready = 1;
+		return 0;
+	}
+	req->n_seg = ds->n_seg;
+	if (custom) {
+		req->seg = calloc(ds->n_seg, sizeof(*req->seg));
+		if (!req->seg)
+			return -ENOMEM;
+		for (i = 0; i < ds->n_seg; i++) {
+			req->seg[i] = ds->seg[i];
+			req->seg[i].handle = 0;
+			req->seg[i].blob = dup_blob(ds->seg[i].blob, ds->seg[i].size);
+			if (!req->seg[i].blob)
+				return -ENOMEM;
+			rewrite(req, req->seg[i].blob);
+			if (req->seg[i].on_dev) {
+				r = rt_program_create(ds->d[req->seg[i].di].dev, req->seg[i].blob,
+						   req->seg[i].size, &req->seg[i].handle);
+				if (r)
+					return r;
+			}
+		}
+	}
+	/* the second device sees the arena and bound buffers through dma-buf imports */
+	for (k = 0; ds->n_dev > 1 && k < req->n_slots; k++) {
+		r = rt_buffer_share(req->sbuf[k], ds->d[1].dev, &req->sbuf1[k]);
+		if (r)
+			return r;
+	}
+	req->jobs = calloc(ds->n_seg, sizeof(*req->jobs));
+	req->done = calloc(ds->n_seg, 1);
+	if (!req->jobs || !req->done)
+		return -ENOMEM;
+	for (i = 0; i < ds->n_seg; i++) {
+		const struct cc_seg *sg = req->seg ? &req->seg[i] : &ds->seg[i];
+
+		if (!sg->on_dev)
+			continue;
+		r = rt_job_new_program(ds->d[sg->di].dev, sg->handle,
+				       sg->di ? req->sbuf1 : req->sbuf, req->saccess, req->n_slots,
+				       &req->jobs[i]);
+		if (r)
+			return r;
+		edgeai_job_set_callback(req->jobs[i], seg_done, req);
+	}
+	req->ready = 1;
+	return 0;
+}
+
+static const struct cc_seg *seg_at(const struct edgeai_request *req, uint32_t i)
+{
+	return req->seg ? &req->seg[i] : &req->ds->seg[i];
+}
+
+static const void *full_blob(const struct edgeai_request *req)
+{
+	return req->full_blob ? req->full_blob : req->c->blob;
+}
+
+/* Mark the model ops of program ops [first, first + count) as run on the CPU. */
+static void place_cpu(struct edgeai_request *req, uint32_t first, uint32_t count,
+		      const char *reason)
+{
+	const struct cc_compiled *c = req->c;
+	uint32_t i;
+
+	for (i = 0; i < c->n_ops; i++) {
+		if (c->place[i].host || c->place[i].prog_op < first ||
+		    c->place[i].prog_op >= first + count)
+			continue;
+		req->place[i].device = EDGEAI_EXEC_CPU;
+		snprintf(req->place[i].reason, sizeof(req->place[i].reason), "%s", reason);
+	}
+}
+
+static void request_finish(struct edgeai_request *req, int status)
+{
+	req->state = REQ_DONE;
+	req->status = status;
+	if (req->cb)
+		req->cb(req, status, req->userdata);
+}
+
+/* Whether a host op runs before program op @at. */
+static int host_due(const struct edgeai_request *req, uint32_t at)
+{
+	return req->hi < req->c->n_host && req->c->host[req->hi].at <= at;
+}
+
+/* Run the host ops due before program op @at (all remaining when @at is UINT32_MAX). */
+static int run_host_ops(struct edgeai_request *req, uint32_t at)
+{
+	const struct cc_compiled *c = req->c;
+	int r = cpu_begin(req);
+
+	while (!r && host_due(req, at)) {
+		r = exec_cpu_host(full_blob(req), c->size, &c->host[req->hi],
+				  (void *const *)req->smap, req->n_slots);
+		req->hi++;
+	}
+	cpu_end(req);
+	return r;
+}
+
+/* Run @blob (with host ops @host and prepared weights @prep, or none) on the CPU. */
+static int run_cpu(struct edgeai_request *req, const void *blob, size_t size,
+		   const struct cc_host_op *host, unsigned int n_host, void *const *prep)
+{
+	unsigned int failed = 0;
+	int r = cpu_begin(req);
+
+	if (!r) {
+		req->stats.cpu_segments++;
+		r = exec_cpu_run_prep(blob, size, host, n_host, (void *const *)req->smap,
+				      req->n_slots, req->prog->reference, prep, &failed);
+	}
+	cpu_end(req);
+	return r;
+}
+
+/*
+ * The whole request on the CPU, from the inputs (after the device failed
+ * a job part way: the arena may hold anything).
+ */
+static int rerun_on_cpu(struct edgeai_request *req, const char *reason)
+{
+	const struct cc_compiled *c = req->c;
+	unsigned int failed = 0;
+	uint32_t i;
+	int r;
+
+	for (i = 0; i < c->n_in; i++)
+		if (!req->bin[i].buf && !req->in_copy[i])
+			return -EIO;	/* the input is gone: nothing to rerun from */
+	r = cpu_begin(req);
+	if (r)
+		return r;
+	for (i = 0; i < c->n_in; i++)
+		if (!req->bin[i].buf) {
+			memcpy(req->arena + c->in[i].offset, req->in_copy[i], c->in[i].size);
+			req->stats.bytes_copied += c->in[i].size;
+		}
+	r = exec_cpu_run(full_blob(req), c->size, c->host, c->n_host, (void *const *)req->smap,
+			 req->n_slots, req->prog->reference, &failed);
+	cpu_end(req);
+	req->stats.cpu_segments++;
+	req->stats.fallbacks++;
+	place_cpu(req, 0, UINT32_MAX, reason);
+	return r;
+}
+
+/* Why device segment @sg due now runs on the CPU instead (AUTO), or NULL. */
+static const char *fallback_before(const struct edgeai_request *req, const struct cc_seg *sg,
+				   char *buf, size_t size)
+{
+	if (req->prog->policy != EDGEAI_POLICY_AUTO)
+		return NULL;
+	return exec_fallback_before(&req->ds->d[sg->di], req->deadline_abs, req->deadline_rel, buf,
+				    size);
+}
+
+/* Device segment @sg on the CPU instead, for reason @why. */
+static int run_seg_on_cpu(struct edgeai_request *req, const struct cc_seg *sg, const char *why)
+{
+	place_cpu(req, sg->first, sg->count, why);
+	req->stats.fallbacks++;
+	return run_cpu(req, sg->blob, sg->size, NULL, 0, NULL);
+}
+
+/*
+ * Submit device segment req->cur and the device segments right after it
+ * that need no CPU work in between, all at once: the kernel orders them by
+ * the implicit fences of the arena. 0 when req->cur is in flight.
+ */
+static int submit_device_segments(struct edgeai_request *req)
+{
+	char why[160];
+	uint32_t k;
+	int r;
+
+	for (k = req->cur; k < req->n_seg; k++) {
+		const struct cc_seg *sg = seg_at(req, k);
+
+		if (k > req->cur && (!sg->on_dev || host_due(req, sg->first) ||
+				     fallback_before(req, sg, why, sizeof(why))))
+			break;
+		r = edgeai_job_submit(req->jobs[k], 0);
+		if (r && k == req->cur)
+			return r;
+		if (r)
+			break;
+		req->stats.device_jobs++;
+		req->stats.chained += k > req->cur;
+		req->sub = k + 1;
+	}
+	return 0;
+}
+
+/*
+ * Run segments from req->cur on: CPU segments here, device segments
+ * submitted. Returns with jobs in flight (req->sub > req->cur), or
+ * finishes the request.
+ */
+static void advance(struct edgeai_request *req)
+{
+	char why[160];
+	int r = 0;
+
+	while (req->cur < req->n_seg) {
+		const struct cc_seg *sg = seg_at(req, req->cur);
+		const char *fb = NULL;
+
+		if (host_due(req, sg->first)) {
+			r = run_host_ops(req, sg->first);
+			if (r)
+				break;
+		}
+		if (sg->on_dev) {
+			fb = fallback_before(req, sg, why, sizeof(why));
+			if (!fb) {
+				r = submit_device_segments(req);
+				if (!r)
+					return;
+				if (req->prog->policy == EDGEAI_POLICY_AUTO)
+					fb = exec_fallback_refused(&req->ds->d[sg->di], r, why,
+								   sizeof(why));
+				if (!fb)
+					break;
+				r = 0;
+			}
+		}
+		r = sg->on_dev ? run_seg_on_cpu(req, sg, fb) :
+				 run_cpu(req, sg->blob, sg->size, NULL, 0, NULL);
+		if (r)
+			break;
+		req->cur++;
+	}
+	if (!r && host_due(req, UINT32_MAX))
+		r = run_host_ops(req, UINT32_MAX);
+	request_finish(req, r);
+}
+
+static void seg_done(struct edgeai_job *job, int status, void *userdata)
+{
+	struct edgeai_request *req = userdata;
+	struct edgeai_job_result res;
+	const struct cc_seg *sg;
+	uint32_t k;
+	int chained;
+
+	if (req->state != REQ_RUNNING)
+		return;
+	for (k = req->cur; k < req->sub; k++)
+		if (req->jobs[k] == job)
+			break;
+	if (k >= req->sub || req->done[k])
+		return;
+	sg = seg_at(req, k);
+	req->done[k] = 1;
+	chained = req->sub - req->cur > 1;
+	if (edgeai_job_get_result(job, &res) == 0) {
+		req->stats.device_time_ns += res.device_time_ns;
+		req->stats.path = res.path;
+	}
+	if (status && !req->rerun && !req->status) {
+		const struct cc_dev *d = &req->ds->d[sg->di];
+		int fallback = req->prog->policy == EDGEAI_POLICY_AUTO;
+		const char *why;
+		char buf[160];
+		int r;
+
+		if (fallback && !chained &&
+		    (why = exec_fallback_refused(d, status, buf, sizeof(buf)))) {
+			/* refused at once (io_uring reports it in the CQE): nothing ran */
+			r = run_seg_on_cpu(req, sg, why);
+			if (r) {
+				request_finish(req, r);
+				return;
+			}
+		} else if (fallback &&
+			   exec_fallback_rerun(d, status, req->rerun_why, sizeof(req->rerun_why))) {
+			req->rerun = req->rerun_why;
+		} else {
+			req->status = status;
+		}
+	}
+	/* segments request_finish in order, but the completions of two rings may not */
+	while (req->cur < req->sub && req->done[req->cur])
+		req->cur++;
+	if (req->cur < req->sub)
+		return;
+	if (req->status) {
+		request_finish(req, req->status);
+	} else if (req->rerun) {
+		request_finish(req, rerun_on_cpu(req, req->rerun));
+	} else {
+		advance(req);
+	}
+}
+
+EDGEAI_PUBLIC int edgeai_request_submit(struct edgeai_request *req)
+{
+	const struct cc_compiled *c;
+	uint32_t i;
+	int r;
+
+	assert_return(req, -EINVAL);
+	assert_return(req->state != REQ_RUNNING, -EBUSY);
+	c = req->c;
+	for (i = 0; i < c->n_in; i++)
+		if (!req->have_in[i])
+			return log_debug_errno(-EINVAL, "input %u was neither set nor bound", i);
+	if (!req->ready) {
+		r = build_layout(req);
+		if (r) {
+			drop_layout(req);
+			return r;
+		}
+	}
+	for (i = 0; i < c->n_ops; i++) {
+		req->place[i].device = c->place[i].device;
+		snprintf(req->place[i].reason, sizeof(req->place[i].reason), "%s",
+			 c->place[i].reason);
+	}
+	memset(&req->stats, 0, sizeof(req->stats));
+	req->stats.n_devices = req->ds ? req->ds->n_dev : 0;
+	req->stats.bytes_copied = req->copied_pending;
+	req->copied_pending = 0;
+	req->deadline_abs = req->deadline_rel ? base_now_ns() + req->deadline_rel : 0;
+	req->cur = 0;
+	req->sub = 0;
+	req->hi = 0;
+	req->status = 0;
+	req->rerun = NULL;
+	if (req->done)
+		memset(req->done, 0, req->n_seg);
+	req->state = REQ_RUNNING;
+	if (req->ds) {
+		advance(req);
+		return 0;
+	}
+	/* CPU program: the whole blob at once (host ops included) */
+	request_finish(req, run_cpu(req, full_blob(req), c->size, c->host, c->n_host,
+				    req->prog->prep));
+	return 0;
+}
+
+EDGEAI_PUBLIC int edgeai_request_wait(struct edgeai_request *req, int64_t timeout_ns)
+{
+	int64_t deadline, left;
+	int r;
+
+	assert_return(req, -EINVAL);
+	assert_return(timeout_ns >= 0 || timeout_ns == EDGEAI_TIMEOUT_INFINITE, -EINVAL);
+	assert_return(req->state != REQ_IDLE, -EINVAL);
+
+	deadline = timeout_ns < 0 ? INT64_MAX : base_now_ns() + timeout_ns;
+	edgeai_request_ref(req);
+	while (req->state == REQ_RUNNING) {
+		left = EDGEAI_TIMEOUT_INFINITE;
+		if (deadline != INT64_MAX) {
+			left = deadline - base_now_ns();
+			if (left < 0)
+				left = 0;
+		}
+		r = edgeai_job_wait(req->jobs[req->cur], left);
+		if (r == -ETIME && req->state == REQ_RUNNING &&
+		    (left == 0 || base_now_ns() >= deadline)) {
+			edgeai_request_unref(req);
+			return -ETIME;
+		}
+	}
+	r = req->status;
+	edgeai_request_unref(req);
+	return r;
+}
+
+EDGEAI_PUBLIC int edgeai_request_get_status(const struct edgeai_request *req)
+{
+	assert_return(req, -EINVAL);
+	switch (req->state) {
+	case REQ_IDLE:
+		return -EINVAL;
+	case REQ_RUNNING:
+		return -EINPROGRESS;
+	default:
+		return req->status;
+	}
+}
+
+EDGEAI_PUBLIC int edgeai_request_get_output(struct edgeai_request *req, unsigned int index,
+					    void *data, size_t size)
+{
+	const struct cc_compiled *c;
+	struct edgeai_buffer *buf;
+	const uint8_t *src;
+	void *map;
+	int r;
+
+	assert_return(req, -EINVAL);
+	c = req->c;
+	assert_return(index < c->n_out, -EINVAL);
+	assert_return(data && size == c->out[index].size, -EINVAL);
+	assert_return(req->state == REQ_DONE && req->status == 0, -EINVAL);
+
+	buf = req->bout[index].buf ? req->bout[index].buf : req->arena_bo;
+	if (req->bout[index].buf) {
+		r = edgeai_buffer_map(buf, &map);
+		if (r)
+			return r;
+		src = (const uint8_t *)map + req->bout[index].offset;
+	} else {
+		src = req->arena + c->out[index].offset;
+	}
+	if (buf) {
+		r = edgeai_buffer_cpu_prep(buf, EDGEAI_ACCESS_READ, EDGEAI_TIMEOUT_INFINITE);
+		if (r)
+			return r;
+	}
+	memcpy(data, src, size);
+	if (buf)
+		edgeai_buffer_cpu_fini(buf);
+	req->stats.bytes_copied += size;
+	return 0;
+}
+
+EDGEAI_PUBLIC int edgeai_request_get_placement(const struct edgeai_request *req,
+					       unsigned int index,
+					       struct edgeai_placement *ret_place)
+{
+	assert_return(req, -EINVAL);
+	assert_return(ret_place, -EINVAL);
+	assert_return(index < req->c->n_ops, -EINVAL);
+	assert_return(req->state != REQ_IDLE, -EINVAL);
+
+	ret_place->op_index = index;
+	ret_place->code = req->c->place[index].tfl_code;
+	ret_place->op_name = edgeai_op_name(req->c->place[index].tfl_code);
+	ret_place->device = req->place[index].device;
+	ret_place->reason = req->place[index].reason;
+	return 0;
+}
+
+EDGEAI_PUBLIC int edgeai_request_get_stats(const struct edgeai_request *req,
+					   struct edgeai_request_stats *ret_stats)
+{
+	assert_return(req, -EINVAL);
+	assert_return(ret_stats, -EINVAL);
+	*ret_stats = req->stats;
+	return 0;
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * In-memory form of a TFLite model (one subgraph), the object model.c
+ * owns: the reader (tflite-read.c) fills it, the writer (tflite-write.c)
+ * serializes it, the quantizer (quant/) and the compiler (compiler/) read
+ * it.
+ */
+#ifndef EDGEAI_MODEL_H
+#define EDGEAI_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/base.h"
+#include "edgeai/edgeai.h"
+#include "model/tflite-schema.h"
+
+#define MODEL_MAX_RANK EDGEAI_MAX_RANK
+/* Limits that keep a hostile file from making us allocate without bound. */
+#define MODEL_MAX_DIM (1 << 24)
+#define MODEL_MAX_ELEMS (UINT64_C(1) << 28)
+#define MODEL_MAX_TENSORS (1 << 20)
+#define MODEL_MAX_OPS (1 << 20)
+#define MODEL_MAX_OP_IO 1024
+
+struct model_quant {
+	uint32_t n;		/* scales/zero points */
+	float *scale;
+	int64_t *zero_point;
+	int32_t dim;
+	uint32_t n_minmax;
+	float *min, *max;
+};
+
+struct model_tensor {
+	char *name;
+	uint8_t type;		/* enum tfl_type */
+	uint8_t is_variable;
+	uint32_t rank;
+	int32_t shape[MODEL_MAX_RANK];
+	uint32_t buffer;	/* 0: no data */
+	struct model_quant q;
+};
+
+/* Decoded builtin options; which fields mean something depends on @type. */
+struct model_opts {
+	uint8_t type;		/* enum tfl_opt */
+	int8_t padding;
+	int8_t act;
+	uint8_t align_corners, half_pixel, keep_dims, keep_num_dims, weights_format;
+	int32_t stride_w, stride_h, dil_w, dil_h, depth_mult, filter_w, filter_h;
+	int32_t axis, block_size;
+	int32_t begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask;
+	float beta, alpha;
+	uint32_t n_ints;	/* Reshape new_shape / Squeeze squeeze_dims */
+	int32_t *ints;
+	int has_ints;
+};
+
+struct model_op {
+	int32_t code;
+	int32_t version;
+	char *custom_code;
+	uint32_t n_in, n_out;
+	int32_t *in, *out;	/* tensor indices, -1 = absent optional input */
+	struct model_opts o;
+};
+
+struct model_buffer {
+	uint8_t *data;
+	size_t size;
+};
+
+struct edgeai_model {
+	int n_ref;
+	uint32_t version;
+	char *description;
+	char *sg_name;
+	uint32_t n_tensors, n_ops, n_in, n_out, n_buffers;
+	struct model_tensor *t;
+	struct model_op *ops;
+	int32_t *in, *out;
+	struct model_buffer *buf;	/* buf[0] is the empty sentinel buffer */
+	size_t file_size;
+};
+
+/* model.c */
+struct edgeai_model *model_new(void);
+/* A deep copy of @m; NULL on OOM. */
+struct edgeai_model *model_clone(const struct edgeai_model *m);
+/*
+ * Every reference in range, shapes bounded, constant data matching its
+ * tensor, operators in dataflow order with no cycle: 0 or -EBADMSG (with
+ * a message in @errbuf).
+ */
+int model_validate(const struct edgeai_model *m, char *errbuf, size_t errbuf_size);
+/* Drop operators marked with code -1, then the tensors and buffers nothing uses. */
+int model_prune(struct edgeai_model *m);
+/* 1 when tensor @t (-1: absent) has constant data. */
+int model_is_const(const struct edgeai_model *m, int32_t t);
+void model_quant_free(struct model_quant *q);
+/* Bytes per element of TFLite type @type; 0 for types of no fixed size. */
+size_t model_type_size(uint8_t type);
+int model_tensor_elems(const struct model_tensor *t, uint64_t *ret);
+float model_half_to_float(uint16_t h);
+
+/* tflite-write.c: the flatbuffer of @m (malloc()ed); equal models give equal bytes. */
+int model_write_tflite(const struct edgeai_model *m, uint8_t **ret_data, size_t *ret_size,
+		       char *errbuf, size_t errbuf_size);
+
+#endif

@@ -1,0 +1,793 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Float reference kernels (see fref.h). Plain, unoptimised C: they define
+ * what the float model computes, for calibration and error measurement.
+ * Semantics follow TFLite's float kernels: SAME padding puts the extra
+ * pixel after, average pooling divides by the in-bounds taps, resize uses
+ * align_corners / half_pixel_centers like TFLite.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "quant/fref.h"
+#include "base/base.h"
+
+struct quant_fref {
+	const struct edgeai_model *m;
+	float **val;	/* per tensor, float32 tensors only */
+	size_t *n;	/* elements */
+	char *err;
+	size_t errsz;
+	uint32_t op;	/* operator being run, for messages */
+};
+
+#define FAIL(x, ...) base_errf((x)->err, (x)->errsz, -EOPNOTSUPP, __VA_ARGS__)
+
+/* 1 when the float kernels (and the quantizer) handle operator @code. */
+static int op_supported(int32_t code)
+{
+	switch (code) {
+	case TFL_OP_ADD: case TFL_OP_SUB: case TFL_OP_MUL: case TFL_OP_MAXIMUM: case TFL_OP_MINIMUM:
+	case TFL_OP_CONV_2D: case TFL_OP_DEPTHWISE_CONV_2D: case TFL_OP_FULLY_CONNECTED:
+	case TFL_OP_AVERAGE_POOL_2D: case TFL_OP_MAX_POOL_2D: case TFL_OP_MEAN:
+	case TFL_OP_SOFTMAX: case TFL_OP_LOGISTIC: case TFL_OP_TANH: case TFL_OP_HARD_SWISH:
+	case TFL_OP_RELU: case TFL_OP_RELU6: case TFL_OP_RELU_N1_TO_1: case TFL_OP_LEAKY_RELU:
+	case TFL_OP_PRELU: case TFL_OP_PAD: case TFL_OP_CONCATENATION: case TFL_OP_RESHAPE:
+	case TFL_OP_SQUEEZE: case TFL_OP_RESIZE_BILINEAR: case TFL_OP_RESIZE_NEAREST_NEIGHBOR:
+	case TFL_OP_STRIDED_SLICE: case TFL_OP_TRANSPOSE: case TFL_OP_DEPTH_TO_SPACE:
+	case TFL_OP_SPACE_TO_DEPTH: case TFL_OP_DEQUANTIZE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+struct quant_fref *quant_fref_free(struct quant_fref *x)
+{
+	if (!x)
+		return NULL;
+	for (uint32_t i = 0; x->val && i < x->m->n_tensors; i++)
+		free(x->val[i]);
+	free(x->val);
+	free(x->n);
+	free(x);
+	return NULL;
+}
+
+int quant_fref_new(const struct edgeai_model *m, struct quant_fref **ret, char *errbuf,
+		   size_t errbuf_size)
+{
+	struct quant_fref *x = calloc(1, sizeof(*x));
+	int r = 0;
+
+	if (!x)
+		return -ENOMEM;
+	x->m = m;
+	x->val = calloc(m->n_tensors ? m->n_tensors : 1, sizeof(*x->val));
+	x->n = calloc(m->n_tensors ? m->n_tensors : 1, sizeof(*x->n));
+	if (!x->val || !x->n) {
+		quant_fref_free(x);
+		return -ENOMEM;
+	}
+	for (uint32_t i = 0; i < m->n_tensors && r >= 0; i++) {
+		const struct model_tensor *t = &m->t[i];
+		uint64_t n;
+
+		if (t->type != TFL_FLOAT32)
+			continue;
+		if (model_tensor_elems(t, &n) < 0) {
+			r = -EBADMSG;
+			break;
+		}
+		x->val[i] = calloc(n ? n : 1, sizeof(float));
+		if (!x->val[i]) {
+			r = -ENOMEM;
+			break;
+		}
+		x->n[i] = n;
+		if (model_is_const(m, (int32_t)i))
+			memcpy(x->val[i], m->buf[t->buffer].data, n * sizeof(float));
+	}
+	for (uint32_t k = 0; k < m->n_ops && r >= 0; k++) {
+		const struct model_op *op = &m->ops[k];
+
+		if (!op_supported(op->code))
+			r = base_errf(errbuf, errbuf_size, -EOPNOTSUPP,
+				      "operator %u (%s) is not supported by the float reference", k,
+				      op->custom_code ? op->custom_code : edgeai_op_name(op->code));
+		for (uint32_t j = 0; j < op->n_out && r >= 0; j++)
+			if (m->t[op->out[j]].type != TFL_FLOAT32)
+				r = base_errf(errbuf, errbuf_size, -EOPNOTSUPP,
+					      "operator %u (%s) output '%s' is %s, not float32", k,
+					      edgeai_op_name(op->code), m->t[op->out[j]].name,
+					      edgeai_tensor_type_name(m->t[op->out[j]].type));
+	}
+	if (r < 0) {
+		quant_fref_free(x);
+		return r;
+	}
+	*ret = x;
+	return 0;
+}
+
+float *quant_fref_tensor(struct quant_fref *x, uint32_t t, size_t *ret_n)
+{
+	if (t >= x->m->n_tensors)
+		return NULL;
+	if (ret_n)
+		*ret_n = x->n[t];
+	return x->val[t];
+}
+
+/* Shapes */
+
+struct dims {
+	int r;
+	int d[MODEL_MAX_RANK];
+};
+
+static struct dims tdims(const struct quant_fref *x, int32_t t)
+{
+	const struct model_tensor *ten = &x->m->t[t];
+	struct dims s = { .r = (int)ten->rank };
+
+	for (uint32_t i = 0; i < ten->rank; i++)
+		s.d[i] = ten->shape[i];
+	return s;
+}
+
+/* Left-pad to 4 dimensions; -1 when the rank is over 4. */
+static int dims4(const struct quant_fref *x, int32_t t, int d[4])
+{
+	struct dims s = tdims(x, t);
+
+	if (s.r > 4)
+		return -1;
+	for (int i = 0; i < 4; i++)
+		d[i] = i < 4 - s.r ? 1 : s.d[i - (4 - s.r)];
+	return 0;
+}
+
+/* A float operand of the current op: its data and count, or NULL. */
+static const float *fin(struct quant_fref *x, const struct model_op *op, uint32_t j, size_t *n)
+{
+	if (j >= op->n_in || op->in[j] < 0 || !x->val[op->in[j]])
+		return NULL;
+	if (n)
+		*n = x->n[op->in[j]];
+	return x->val[op->in[j]];
+}
+
+/* An int32 constant operand: count and values (copied into @v, at most @max). */
+static int iconst(struct quant_fref *x, const struct model_op *op, uint32_t j, int32_t *v, int max)
+{
+	const struct edgeai_model *m = x->m;
+	const struct model_tensor *t;
+	size_t n;
+
+	if (j >= op->n_in || !model_is_const(m, op->in[j]))
+		return -1;
+	t = &m->t[op->in[j]];
+	if (t->type != TFL_INT32)
+		return -1;
+	n = m->buf[t->buffer].size / 4;
+	if (n > (size_t)max)
+		return -1;
+	memcpy(v, m->buf[t->buffer].data, n * 4);
+	return (int)n;
+}
+
+static float act(float v, int a)
+{
+	switch (a) {
+	case TFL_ACT_RELU:
+		return v < 0 ? 0 : v;
+	case TFL_ACT_RELU6:
+		return v < 0 ? 0 : v > 6 ? 6 : v;
+	case TFL_ACT_RELU_N1_TO_1:
+		return v < -1 ? -1 : v > 1 ? 1 : v;
+	case TFL_ACT_TANH:
+		return tanhf(v);
+	default:
+		return v;
+	}
+}
+
+/* Output size and leading padding of one spatial dimension; -1 when @out is inconsistent. */
+static int spatial(int in, int k, int stride, int dil, int padding, int out, int *pad)
+{
+	int eff = (k - 1) * dil + 1, want, total;
+
+	if (stride < 1 || dil < 1 || k < 1)
+		return -1;
+	if (padding == TFL_PAD_SAME) {
+		want = (in + stride - 1) / stride;
+		total = (want - 1) * stride + eff - in;
+		*pad = total > 0 ? total / 2 : 0;
+	} else {
+		want = in >= eff ? (in - eff + stride) / stride : 0;
+		*pad = 0;
+	}
+	return want == out ? 0 : -1;
+}
+
+#define SHAPE_ERR(x, op, what)                                                             \
+	base_errf((x)->err, (x)->errsz, -EBADMSG, "operator %u (%s): %s", (x)->op,             \
+		  edgeai_op_name((op)->code), (what))
+
+static int k_conv(struct quant_fref *x, const struct model_op *op, float *out, int depthwise)
+{
+	int id[4], fd[4], od[4], ph, pw, mult = 1;
+	const float *in, *w, *b;
+	size_t nb = 0;
+
+	in = fin(x, op, 0, NULL);
+	w = fin(x, op, 1, NULL);
+	b = fin(x, op, 2, &nb);
+	if (!in || !w || tdims(x, op->in[0]).r != 4 || tdims(x, op->in[1]).r != 4 ||
+	    tdims(x, op->out[0]).r != 4)
+		return SHAPE_ERR(x, op, "needs 4-D float input, filter and output");
+	dims4(x, op->in[0], id);
+	dims4(x, op->in[1], fd);
+	dims4(x, op->out[0], od);
+	if (depthwise) {
+		if (fd[0] != 1 || id[3] == 0 || fd[3] % id[3] || od[3] != fd[3])
+			return SHAPE_ERR(x, op, "filter does not match the channels");
+		mult = fd[3] / id[3];
+	} else if (fd[3] != id[3] || od[3] != fd[0]) {
+		return SHAPE_ERR(x, op, "filter does not match the channels");
+	}
+	if (od[0] != id[0] || (b && nb != (size_t)od[3]) ||
+	    spatial(id[1], fd[1], op->o.stride_h, op->o.dil_h, op->o.padding, od[1], &ph) ||
+	    spatial(id[2], fd[2], op->o.stride_w, op->o.dil_w, op->o.padding, od[2], &pw))
+		return SHAPE_ERR(x, op, "output shape does not match input, filter and padding");
+
+	for (int n = 0; n < od[0]; n++)
+		for (int oy = 0; oy < od[1]; oy++)
+			for (int ox = 0; ox < od[2]; ox++) {
+				float *o = out + (((size_t)n * od[1] + oy) * od[2] + ox) * od[3];
+
+				for (int c = 0; c < od[3]; c++)
+					o[c] = b ? b[c] : 0.0f;
+				for (int ky = 0; ky < fd[1]; ky++) {
+					int iy = oy * op->o.stride_h - ph + ky * op->o.dil_h;
+
+					if (iy < 0 || iy >= id[1])
+						continue;
+					for (int kx = 0; kx < fd[2]; kx++) {
+						int ix = ox * op->o.stride_w - pw + kx * op->o.dil_w;
+						const float *p;
+
+						if (ix < 0 || ix >= id[2])
+							continue;
+						p = in + (((size_t)n * id[1] + iy) * id[2] + ix) * id[3];
+						if (depthwise) {
+							const float *wr = w + ((size_t)ky * fd[2] + kx) * fd[3];
+
+							for (int c = 0; c < od[3]; c++)
+								o[c] += p[c / mult] * wr[c];
+							continue;
+						}
+						for (int c = 0; c < od[3]; c++) {
+							const float *wr = w + (((size_t)c * fd[1] + ky) * fd[2] + kx) * fd[3];
+							float s = 0;
+
+							for (int i = 0; i < id[3]; i++)
+								s += p[i] * wr[i];
+							o[c] += s;
+						}
+					}
+				}
+				for (int c = 0; c < od[3]; c++)
+					o[c] = act(o[c], op->o.act);
+			}
+	return 0;
+}
+
+static int k_fc(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
+{
+	size_t nin = 0, nw = 0, nb = 0, units, depth, batch;
+	const float *in = fin(x, op, 0, &nin), *w = fin(x, op, 1, &nw), *b = fin(x, op, 2, &nb);
+	struct dims wd;
+
+	if (!in || !w)
+		return SHAPE_ERR(x, op, "needs float input and weights");
+	wd = tdims(x, op->in[1]);
+	if (wd.r != 2 || wd.d[1] == 0)
+		return SHAPE_ERR(x, op, "weights are not 2-D");
+	units = wd.d[0];
+	depth = wd.d[1];
+	batch = nin / depth;
+	if (nin % depth || nout != batch * units || (b && nb != units))
+		return SHAPE_ERR(x, op, "shapes of input, weights and output disagree");
+	for (size_t n = 0; n < batch; n++)
+		for (size_t u = 0; u < units; u++) {
+			float s = b ? b[u] : 0.0f;
+
+			for (size_t i = 0; i < depth; i++)
+				s += in[n * depth + i] * w[u * depth + i];
+			out[n * units + u] = act(s, op->o.act);
+		}
+	return 0;
+}
+
+static int k_pool(struct quant_fref *x, const struct model_op *op, float *out, int is_max)
+{
+	int id[4], od[4], ph, pw;
+	const float *in = fin(x, op, 0, NULL);
+
+	if (!in || tdims(x, op->in[0]).r != 4 || tdims(x, op->out[0]).r != 4)
+		return SHAPE_ERR(x, op, "needs 4-D float input and output");
+	dims4(x, op->in[0], id);
+	dims4(x, op->out[0], od);
+	if (od[0] != id[0] || od[3] != id[3] ||
+	    spatial(id[1], op->o.filter_h, op->o.stride_h, 1, op->o.padding, od[1], &ph) ||
+	    spatial(id[2], op->o.filter_w, op->o.stride_w, 1, op->o.padding, od[2], &pw))
+		return SHAPE_ERR(x, op, "output shape does not match input, filter and padding");
+	for (int n = 0; n < od[0]; n++)
+		for (int oy = 0; oy < od[1]; oy++)
+			for (int ox = 0; ox < od[2]; ox++)
+				for (int c = 0; c < od[3]; c++) {
+					float s = is_max ? -INFINITY : 0.0f;
+					int cnt = 0;
+
+					for (int ky = 0; ky < op->o.filter_h; ky++) {
+						int iy = oy * op->o.stride_h - ph + ky;
+
+						if (iy < 0 || iy >= id[1])
+							continue;
+						for (int kx = 0; kx < op->o.filter_w; kx++) {
+							int ix = ox * op->o.stride_w - pw + kx;
+							float v;
+
+							if (ix < 0 || ix >= id[2])
+								continue;
+							v = in[(((size_t)n * id[1] + iy) * id[2] + ix) * id[3] + c];
+							s = is_max ? fmaxf(s, v) : s + v;
+							cnt++;
+						}
+					}
+					if (!is_max)
+						s = cnt ? s / (float)cnt : 0.0f;
+					out[(((size_t)n * od[1] + oy) * od[2] + ox) * od[3] + c] =
+						act(s, op->o.act);
+				}
+	return 0;
+}
+
+/* Broadcasting binary ops over up to 4 dimensions. */
+static int k_binary(struct quant_fref *x, const struct model_op *op, float *out)
+{
+	int a[4], b[4], o[4];
+	const float *pa = fin(x, op, 0, NULL), *pb = fin(x, op, 1, NULL);
+
+	if (!pa || !pb || dims4(x, op->in[0], a) || dims4(x, op->in[1], b) || dims4(x, op->out[0], o))
+		return SHAPE_ERR(x, op, "needs float operands of rank <= 4");
+	for (int i = 0; i < 4; i++)
+		if ((a[i] != o[i] && a[i] != 1) || (b[i] != o[i] && b[i] != 1))
+			return SHAPE_ERR(x, op, "operands do not broadcast to the output");
+	for (int i0 = 0; i0 < o[0]; i0++)
+		for (int i1 = 0; i1 < o[1]; i1++)
+			for (int i2 = 0; i2 < o[2]; i2++)
+				for (int i3 = 0; i3 < o[3]; i3++) {
+#define IDX(s) ((((size_t)(s[0] > 1 ? i0 : 0) * s[1] + (s[1] > 1 ? i1 : 0)) * s[2] +      \
+		 (s[2] > 1 ? i2 : 0)) * s[3] + (s[3] > 1 ? i3 : 0))
+					float u = pa[IDX(a)], v = pb[IDX(b)], r;
+
+					switch (op->code) {
+					case TFL_OP_ADD: r = u + v; break;
+					case TFL_OP_SUB: r = u - v; break;
+					case TFL_OP_MUL: r = u * v; break;
+					case TFL_OP_MAXIMUM: r = fmaxf(u, v); break;
+					case TFL_OP_MINIMUM: r = fminf(u, v); break;
+					default: r = u >= 0 ? u : u * v; break; /* PRELU */
+					}
+					out[IDX(o)] = op->code == TFL_OP_PRELU ? r : act(r, op->o.act);
+#undef IDX
+				}
+	return 0;
+}
+
+static int k_mean(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
+{
+	int32_t axes[8];
+	int d[4], red[4] = { 0 }, n, rank = tdims(x, op->in[0]).r;
+	const float *in = fin(x, op, 0, NULL);
+	size_t cnt = 1, total = 0;
+
+	n = iconst(x, op, 1, axes, 8);
+	if (!in || n < 0 || dims4(x, op->in[0], d))
+		return SHAPE_ERR(x, op, "needs a float input of rank <= 4 and constant axes");
+	for (int i = 0; i < n; i++) {
+		int a = axes[i] < 0 ? axes[i] + rank : axes[i];
+
+		if (a < 0 || a >= rank)
+			return SHAPE_ERR(x, op, "axis out of range");
+		red[a + 4 - rank] = 1;
+	}
+	for (int i = 0; i < 4; i++) {
+		if (red[i])
+			cnt *= d[i];
+		else
+			total = (total ? total : 1) * d[i];
+	}
+	if (!total)
+		total = 1;
+	if (nout != total || !cnt)
+		return SHAPE_ERR(x, op, "output size does not match the reduction");
+	memset(out, 0, nout * sizeof(float));
+	for (int i0 = 0; i0 < d[0]; i0++)
+		for (int i1 = 0; i1 < d[1]; i1++)
+			for (int i2 = 0; i2 < d[2]; i2++)
+				for (int i3 = 0; i3 < d[3]; i3++) {
+					int idx[4] = { i0, i1, i2, i3 };
+					size_t o = 0;
+
+					for (int k = 0; k < 4; k++)
+						if (!red[k])
+							o = o * d[k] + idx[k];
+					out[o] += in[(((size_t)i0 * d[1] + i1) * d[2] + i2) * d[3] + i3];
+				}
+	for (size_t i = 0; i < nout; i++)
+		out[i] /= (float)cnt;
+	return 0;
+}
+
+static int k_unary(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
+{
+	size_t n;
+	const float *in = fin(x, op, 0, &n);
+
+	if (!in || n != nout)
+		return SHAPE_ERR(x, op, "input and output sizes differ");
+	for (size_t i = 0; i < n; i++) {
+		float v = in[i];
+
+		switch (op->code) {
+		case TFL_OP_LOGISTIC: v = 1.0f / (1.0f + expf(-v)); break;
+		case TFL_OP_TANH: v = tanhf(v); break;
+		case TFL_OP_HARD_SWISH: v = v * fminf(fmaxf(v + 3.0f, 0.0f), 6.0f) / 6.0f; break;
+		case TFL_OP_RELU: v = act(v, TFL_ACT_RELU); break;
+		case TFL_OP_RELU6: v = act(v, TFL_ACT_RELU6); break;
+		case TFL_OP_RELU_N1_TO_1: v = act(v, TFL_ACT_RELU_N1_TO_1); break;
+		case TFL_OP_LEAKY_RELU: v = v >= 0 ? v : v * op->o.alpha; break;
+		default: break; /* RESHAPE, SQUEEZE, DEQUANTIZE of float: copy */
+		}
+		out[i] = v;
+	}
+	return 0;
+}
+
+static int k_softmax(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
+{
+	size_t n;
+	const float *in = fin(x, op, 0, &n);
+	struct dims d = tdims(x, op->in[0]);
+	size_t depth = d.r ? (size_t)d.d[d.r - 1] : 1;
+
+	if (!in || n != nout || !depth || n % depth)
+		return SHAPE_ERR(x, op, "input and output sizes differ");
+	for (size_t r = 0; r < n / depth; r++) {
+		const float *p = in + r * depth;
+		float mx = p[0], s = 0;
+
+		for (size_t i = 1; i < depth; i++)
+			mx = fmaxf(mx, p[i]);
+		for (size_t i = 0; i < depth; i++)
+			s += out[r * depth + i] = expf((p[i] - mx) * op->o.beta);
+		for (size_t i = 0; i < depth; i++)
+			out[r * depth + i] /= s;
+	}
+	return 0;
+}
+
+static int k_pad(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
+{
+	int32_t p[8];
+	int d[4], o[4], before[4] = { 0 }, rank = tdims(x, op->in[0]).r;
+	const float *in = fin(x, op, 0, NULL);
+	int n = iconst(x, op, 1, p, 8);
+
+	if (!in || n != 2 * rank || dims4(x, op->in[0], d) || dims4(x, op->out[0], o))
+		return SHAPE_ERR(x, op, "needs rank <= 4 and constant paddings");
+	for (int i = 0; i < rank; i++) {
+		int k = i + 4 - rank;
+
+		if (p[2 * i] < 0 || p[2 * i + 1] < 0 || d[k] + p[2 * i] + p[2 * i + 1] != o[k])
+			return SHAPE_ERR(x, op, "paddings do not match the output shape");
+		before[k] = p[2 * i];
+	}
+	memset(out, 0, nout * sizeof(float));
+	for (int i0 = 0; i0 < d[0]; i0++)
+		for (int i1 = 0; i1 < d[1]; i1++)
+			for (int i2 = 0; i2 < d[2]; i2++)
+				memcpy(out + ((((size_t)(i0 + before[0]) * o[1] + i1 + before[1]) * o[2] +
+					       i2 + before[2]) * o[3] + before[3]),
+				       in + (((size_t)i0 * d[1] + i1) * d[2] + i2) * d[3],
+				       (size_t)d[3] * sizeof(float));
+	return 0;
+}
+
+static int k_concat(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
+{
+	struct dims od = tdims(x, op->out[0]);
+	int axis = op->o.axis < 0 ? op->o.axis + od.r : op->o.axis;
+	size_t outer = 1, inner = 1, off = 0;
+
+	if (axis < 0 || axis >= od.r)
+		return SHAPE_ERR(x, op, "axis out of range");
+	for (int i = 0; i < axis; i++)
+		outer *= od.d[i];
+	for (int i = axis + 1; i < od.r; i++)
+		inner *= od.d[i];
+	for (uint32_t j = 0; j < op->n_in; j++) {
+		size_t n;
+		const float *in = fin(x, op, j, &n);
+		struct dims d;
+		size_t chunk;
+
+		if (!in)
+			return SHAPE_ERR(x, op, "needs float inputs");
+		d = tdims(x, op->in[j]);
+		if (d.r != od.r)
+			return SHAPE_ERR(x, op, "inputs differ in rank");
+		chunk = (size_t)d.d[axis] * inner;
+		if (n != outer * chunk || (off + chunk) * outer > nout)
+			return SHAPE_ERR(x, op, "input shapes do not match the output");
+		for (size_t o = 0; o < outer; o++)
+			memcpy(out + o * (nout / (outer ? outer : 1)) + off, in + o * chunk,
+			       chunk * sizeof(float));
+		off += chunk;
+	}
+	if (off * outer != nout)
+		return SHAPE_ERR(x, op, "inputs do not fill the output");
+	return 0;
+}
+
+static void interp(int o, float scale, int half, int in, float *v, int *lo, int *hi)
+{
+	*v = half ? ((float)o + 0.5f) * scale - 0.5f : (float)o * scale;
+	*lo = (int)floorf(*v);
+	*hi = (int)ceilf(*v);
+	if (*lo < 0)
+		*lo = 0;
+	if (*hi > in - 1)
+		*hi = in - 1;
+	if (*lo > in - 1)
+		*lo = in - 1;
+}
+
+static int k_resize(struct quant_fref *x, const struct model_op *op, float *out, int bilinear)
+{
+	int d[4], o[4];
+	const float *in = fin(x, op, 0, NULL);
+	float sy, sx;
+
+	if (!in || tdims(x, op->in[0]).r != 4 || dims4(x, op->in[0], d) || dims4(x, op->out[0], o) ||
+	    o[0] != d[0] || o[3] != d[3] || !d[1] || !d[2])
+		return SHAPE_ERR(x, op, "needs 4-D input and output with equal batch and channels");
+	sy = op->o.align_corners && o[1] > 1 ? (float)(d[1] - 1) / (float)(o[1] - 1) : (float)d[1] / (float)o[1];
+	sx = op->o.align_corners && o[2] > 1 ? (float)(d[2] - 1) / (float)(o[2] - 1) : (float)d[2] / (float)o[2];
+	for (int n = 0; n < o[0]; n++)
+		for (int y = 0; y < o[1]; y++)
+			for (int xx = 0; xx < o[2]; xx++) {
+				float *dst = out + (((size_t)n * o[1] + y) * o[2] + xx) * o[3];
+				const float *base = in + (size_t)n * d[1] * d[2] * d[3];
+
+				if (bilinear) {
+					float vy, vx;
+					int y0, y1, x0, x1;
+
+					interp(y, sy, op->o.half_pixel, d[1], &vy, &y0, &y1);
+					interp(xx, sx, op->o.half_pixel, d[2], &vx, &x0, &x1);
+					for (int c = 0; c < o[3]; c++) {
+#define AT(yy, xq) base[((size_t)(yy) * d[2] + (xq)) * d[3] + c]
+						dst[c] = AT(y0, x0) * (1 - (vy - y0)) * (1 - (vx - x0)) +
+							 AT(y1, x0) * (vy - y0) * (1 - (vx - x0)) +
+							 AT(y0, x1) * (1 - (vy - y0)) * (vx - x0) +
+							 AT(y1, x1) * (vy - y0) * (vx - x0);
+#undef AT
+					}
+				} else {
+					float fy = op->o.half_pixel ? ((float)y + 0.5f) * sy : (float)y * sy;
+					float fx = op->o.half_pixel ? ((float)xx + 0.5f) * sx : (float)xx * sx;
+					int iy = op->o.align_corners ? (int)roundf(fy) : (int)floorf(fy);
+					int ix = op->o.align_corners ? (int)roundf(fx) : (int)floorf(fx);
+
+					iy = iy < 0 ? 0 : iy > d[1] - 1 ? d[1] - 1 : iy;
+					ix = ix < 0 ? 0 : ix > d[2] - 1 ? d[2] - 1 : ix;
+					memcpy(dst, base + ((size_t)iy * d[2] + ix) * d[3], (size_t)d[3] * sizeof(float));
+				}
+			}
+	return 0;
+}
+
+static int k_transpose(struct quant_fref *x, const struct model_op *op, float *out)
+{
+	int32_t perm[4];
+	int d[4], o[4], p4[4], rank = tdims(x, op->in[0]).r;
+	const float *in = fin(x, op, 0, NULL);
+	int n = iconst(x, op, 1, perm, 4);
+
+	if (!in || n != rank || dims4(x, op->in[0], d) || dims4(x, op->out[0], o))
+		return SHAPE_ERR(x, op, "needs rank <= 4 and a constant permutation");
+	for (int i = 0; i < 4; i++)
+		p4[i] = i < 4 - rank ? i : perm[i - (4 - rank)] + 4 - rank;
+	for (int i = 0; i < 4; i++)
+		if (p4[i] < 0 || p4[i] > 3 || o[i] != d[p4[i]])
+			return SHAPE_ERR(x, op, "permutation does not match the output");
+	for (int i0 = 0; i0 < o[0]; i0++)
+		for (int i1 = 0; i1 < o[1]; i1++)
+			for (int i2 = 0; i2 < o[2]; i2++)
+				for (int i3 = 0; i3 < o[3]; i3++) {
+					int oi[4] = { i0, i1, i2, i3 }, ii[4];
+
+					for (int k = 0; k < 4; k++)
+						ii[p4[k]] = oi[k];
+					out[(((size_t)i0 * o[1] + i1) * o[2] + i2) * o[3] + i3] =
+						in[(((size_t)ii[0] * d[1] + ii[1]) * d[2] + ii[2]) * d[3] + ii[3]];
+				}
+	return 0;
+}
+
+static int k_space_depth(struct quant_fref *x, const struct model_op *op, float *out, int to_depth)
+{
+	int d[4], o[4], b = op->o.block_size;
+	const float *in = fin(x, op, 0, NULL);
+	const int *s = to_depth ? d : o; /* the spatial (large) side */
+	const int *c = to_depth ? o : d; /* the deep side */
+
+	if (!in || b < 1 || tdims(x, op->in[0]).r != 4 || dims4(x, op->in[0], d) ||
+	    dims4(x, op->out[0], o) || s[1] != c[1] * b || s[2] != c[2] * b ||
+	    c[3] != s[3] * b * b || s[0] != c[0])
+		return SHAPE_ERR(x, op, "shapes do not match the block size");
+	for (int n = 0; n < s[0]; n++)
+		for (int y = 0; y < s[1]; y++)
+			for (int xx = 0; xx < s[2]; xx++)
+				for (int ch = 0; ch < s[3]; ch++) {
+					size_t si = (((size_t)n * s[1] + y) * s[2] + xx) * s[3] + ch;
+					size_t ci = (((size_t)n * c[1] + y / b) * c[2] + xx / b) * c[3] +
+						    ((size_t)(y % b) * b + xx % b) * s[3] + ch;
+
+					if (to_depth)
+						out[ci] = in[si];
+					else
+						out[si] = in[ci];
+				}
+	return 0;
+}
+
+static int k_strided_slice(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
+{
+	int32_t be[4], en[4], st[4];
+	int d[4], rank = tdims(x, op->in[0]).r, start[4], stop[4], step[4];
+	const float *in = fin(x, op, 0, NULL);
+	size_t k = 0;
+
+	if (!in || dims4(x, op->in[0], d) || iconst(x, op, 1, be, 4) != rank ||
+	    iconst(x, op, 2, en, 4) != rank || iconst(x, op, 3, st, 4) != rank ||
+	    op->o.ellipsis_mask || op->o.new_axis_mask)
+		return SHAPE_ERR(x, op, "needs rank <= 4, constant begin/end/strides, no ellipsis");
+	for (int i = 0; i < 4; i++) {
+		int a = i - (4 - rank), dim = d[i];
+
+		start[i] = 0;
+		stop[i] = dim;
+		step[i] = 1;
+		if (a < 0)
+			continue;
+		step[i] = st[a];
+		if (!step[i])
+			return SHAPE_ERR(x, op, "zero stride");
+		start[i] = be[a] < 0 ? be[a] + dim : be[a];
+		stop[i] = en[a] < 0 ? en[a] + dim : en[a];
+		if (op->o.begin_mask & (1 << a))
+			start[i] = step[i] > 0 ? 0 : dim - 1;
+		if (op->o.end_mask & (1 << a))
+			stop[i] = step[i] > 0 ? dim : -1;
+		if (op->o.shrink_axis_mask & (1 << a)) {
+			stop[i] = start[i] + 1;
+			step[i] = 1;
+		}
+		if (step[i] > 0) {
+			start[i] = start[i] < 0 ? 0 : start[i] > dim ? dim : start[i];
+			stop[i] = stop[i] < 0 ? 0 : stop[i] > dim ? dim : stop[i];
+		} else {
+			start[i] = start[i] < -1 ? -1 : start[i] > dim - 1 ? dim - 1 : start[i];
+			stop[i] = stop[i] < -1 ? -1 : stop[i] > dim - 1 ? dim - 1 : stop[i];
+		}
+	}
+#define RANGE(i, v) for (int v = start[i]; step[i] > 0 ? v < stop[i] : v > stop[i]; v += step[i])
+	RANGE(0, a) RANGE(1, b) RANGE(2, c) RANGE(3, e) {
+		if (k >= nout)
+			return SHAPE_ERR(x, op, "output is smaller than the slice");
+		out[k++] = in[(((size_t)a * d[1] + b) * d[2] + c) * d[3] + e];
+	}
+#undef RANGE
+	if (k != nout)
+		return SHAPE_ERR(x, op, "output is larger than the slice");
+	return 0;
+}
+
+static int run_op(struct quant_fref *x, const struct model_op *op)
+{
+	float *out;
+	size_t nout;
+
+	if (op->n_out != 1 || op->n_in < 1 || op->in[0] < 0)
+		return SHAPE_ERR(x, op, "needs one output and an input");
+	out = x->val[op->out[0]];
+	nout = x->n[op->out[0]];
+	switch (op->code) {
+	case TFL_OP_CONV_2D:
+		return k_conv(x, op, out, 0);
+	case TFL_OP_DEPTHWISE_CONV_2D:
+		return k_conv(x, op, out, 1);
+	case TFL_OP_FULLY_CONNECTED:
+		return k_fc(x, op, out, nout);
+	case TFL_OP_MAX_POOL_2D:
+		return k_pool(x, op, out, 1);
+	case TFL_OP_AVERAGE_POOL_2D:
+		return k_pool(x, op, out, 0);
+	case TFL_OP_ADD: case TFL_OP_SUB: case TFL_OP_MUL: case TFL_OP_MAXIMUM:
+	case TFL_OP_MINIMUM: case TFL_OP_PRELU:
+		if (op->n_in < 2)
+			return SHAPE_ERR(x, op, "needs two inputs");
+		return k_binary(x, op, out);
+	case TFL_OP_MEAN:
+		return k_mean(x, op, out, nout);
+	case TFL_OP_SOFTMAX:
+		return k_softmax(x, op, out, nout);
+	case TFL_OP_PAD:
+		return k_pad(x, op, out, nout);
+	case TFL_OP_CONCATENATION:
+		return k_concat(x, op, out, nout);
+	case TFL_OP_RESIZE_BILINEAR:
+		return k_resize(x, op, out, 1);
+	case TFL_OP_RESIZE_NEAREST_NEIGHBOR:
+		return k_resize(x, op, out, 0);
+	case TFL_OP_TRANSPOSE:
+		return k_transpose(x, op, out);
+	case TFL_OP_SPACE_TO_DEPTH:
+		return k_space_depth(x, op, out, 1);
+	case TFL_OP_DEPTH_TO_SPACE:
+		return k_space_depth(x, op, out, 0);
+	case TFL_OP_STRIDED_SLICE:
+		return k_strided_slice(x, op, out, nout);
+	default:
+		return k_unary(x, op, out, nout);
+	}
+}
+
+int quant_fref_run(struct quant_fref *x, quant_fref_hook hook, void *userdata, char *errbuf,
+		   size_t errbuf_size)
+{
+	const struct edgeai_model *m = x->m;
+	int r;
+
+	x->err = errbuf;
+	x->errsz = errbuf_size;
+	for (uint32_t i = 0; i < m->n_in; i++) {
+		if (!x->val[m->in[i]])
+			return base_errf(errbuf, errbuf_size, -EOPNOTSUPP, "model input %u is not float32", i);
+		if (hook)
+			hook(userdata, (uint32_t)m->in[i], x->val[m->in[i]], x->n[m->in[i]]);
+	}
+	for (uint32_t k = 0; k < m->n_ops; k++) {
+		const struct model_op *op = &m->ops[k];
+
+		x->op = k;
+		for (uint32_t j = 0; j < op->n_in; j++)
+			if (op->in[j] >= 0 && m->t[op->in[j]].type == TFL_FLOAT32 && !x->val[op->in[j]])
+				return -ENOMEM;
+		r = run_op(x, op);
+		if (r < 0)
+			return r;
+		if (hook)
+			hook(userdata, (uint32_t)op->out[0], x->val[op->out[0]], x->n[op->out[0]]);
+	}
+	return 0;
+}

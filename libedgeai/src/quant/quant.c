@@ -1,0 +1,960 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Full-integer post-training quantization (edgeai_quantize()).
+ *
+ *  1. Copy the float model and fold DEQUANTIZE ops of constant fp16 (or
+ *     int8/uint8) tensors into float32 constants.
+ *  2. Calibrate: run the float reference kernels on each sample and record
+ *     each activation's min/max (or a subsample for percentiles).
+ *  3. Tie tensors that must share (scale, zero point) (union-find over the
+ *     inputs and outputs of pooling, reshape, pad, concatenation, resize,
+ *     slicing, transpose, depth/space, maximum/minimum), apply the fixed
+ *     output quantization of SOFTMAX/LOGISTIC/TANH, and derive int8
+ *     asymmetric parameters per group the way the TFLite converter does
+ *     (range widened to contain 0, zero point nudged onto the grid).
+ *  4. Quantize constants by role: per-channel symmetric int8 weights for
+ *     CONV_2D (axis 0) and DEPTHWISE_CONV_2D (axis 3), per-tensor for
+ *     FULLY_CONNECTED, int32 bias with scale s_in * s_w, other float
+ *     constants per tensor with their own range (or their group's).
+ *  5. Evaluate: run the float kernels again with dequantized constants and
+ *     every activation rounded onto its int8 grid, and compare each output
+ *     with the float model's.
+ *  6. Build the int8 model, add QUANTIZE/DEQUANTIZE edges for uint8 or
+ *     float I/O, and drop unused tensors and buffers.
+ *
+ * Everything is deterministic: no clock, no hash order, a seeded PRNG.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/base.h"
+#include "quant/fref.h"
+
+enum qc_kind {
+	QC_NONE = 0,
+	QC_WEIGHTS,	/* symmetric int8, per channel or per tensor */
+	QC_BIAS,	/* int32, scale s_in * s_w */
+	QC_OTHER,	/* asymmetric int8 per tensor */
+};
+
+/* A quantized constant: its new bytes, parameters and dequantized values. */
+struct qconst {
+	enum qc_kind kind;
+	uint32_t n_scale;
+	int32_t dim;
+	int32_t zp;
+	float *scale;
+	void *data;
+	size_t size;	/* bytes of @data */
+	float *deq;
+};
+
+#define QERR(q, r, ...) base_errf((q)->err, (q)->errsz, (r), __VA_ARGS__)
+#define PCT_PER_SAMPLE 4096
+
+struct qctx {
+	struct edgeai_model *fm;	/* folded float model */
+	uint32_t nt;
+	float *mn, *mx;
+	uint8_t *seen;
+	float **pv;			/* percentile subsamples */
+	size_t *pn;
+	size_t pcap;
+	int32_t *parent;		/* union-find over tensors */
+	float *scale;			/* final per-tensor params (activations) */
+	int32_t *zp;
+	uint8_t *done;			/* constants already quantized */
+	struct qconst *qc;		/* quantized constants, by tensor */
+	char *err;
+	size_t errsz;
+};
+
+/* Append a buffer that takes @data; returns its index or -ENOMEM. */
+static int add_buffer(struct edgeai_model *m, void *data, size_t size)
+{
+	struct model_buffer *b = realloc(m->buf, (m->n_buffers + 1) * sizeof(*b));
+
+	if (!b)
+		return -ENOMEM;
+	m->buf = b;
+	b[m->n_buffers] = (struct model_buffer){ data, size };
+	return (int)m->n_buffers++;
+}
+
+/* Append a tensor (a copy of @like with another type); returns its index. */
+static int add_tensor(struct edgeai_model *m, int32_t like, uint8_t type, const char *suffix)
+{
+	struct model_tensor *t = realloc(m->t, (m->n_tensors + 1) * sizeof(*t)), *n;
+	size_t len;
+
+	if (!t)
+		return -ENOMEM;
+	m->t = t;
+	n = &t[m->n_tensors];
+	*n = t[like];
+	memset(&n->q, 0, sizeof(n->q));
+	n->buffer = 0;
+	n->type = type;
+	len = strlen(t[like].name) + strlen(suffix) + 1;
+	n->name = malloc(len);
+	if (!n->name)
+		return -ENOMEM;
+	strcpy(n->name, t[like].name);
+	strcat(n->name, suffix);
+	return (int)m->n_tensors++;
+}
+
+static int add_op(struct edgeai_model *m, uint32_t at, int32_t code, int32_t version, int32_t in,
+		  int32_t out)
+{
+	struct model_op *ops = realloc(m->ops, (m->n_ops + 1) * sizeof(*ops)), *op;
+
+	if (!ops)
+		return -ENOMEM;
+	m->ops = ops;
+	memmove(&ops[at + 1], &ops[at], (m->n_ops - at) * sizeof(*ops));
+	m->n_ops++;
+	op = &ops[at];
+	memset(op, 0, sizeof(*op));
+	op->code = code;
+	op->version = version;
+	op->o.type = code == TFL_OP_QUANTIZE ? TFL_OPT_QUANTIZE : TFL_OPT_DEQUANTIZE;
+	op->in = malloc(sizeof(int32_t));
+	op->out = malloc(sizeof(int32_t));
+	if (!op->in || !op->out)
+		return -ENOMEM;
+	op->in[0] = in;
+	op->out[0] = out;
+	op->n_in = op->n_out = 1;
+	return 0;
+}
+
+static void set_q1(struct model_tensor *t, float scale, int64_t zp)
+{
+	model_quant_free(&t->q);
+	t->q.scale = malloc(sizeof(float));
+	t->q.zero_point = malloc(sizeof(int64_t));
+	if (t->q.scale && t->q.zero_point) {
+		t->q.scale[0] = scale;
+		t->q.zero_point[0] = zp;
+		t->q.n = 1;
+	}
+}
+
+/* Step 1: DEQUANTIZE of a constant -> float32 constant. */
+static int fold_dequantize(struct edgeai_model *m, uint32_t *ret_folded)
+{
+	uint32_t folded = 0;
+
+	for (uint32_t k = 0; k < m->n_ops; k++) {
+		struct model_op *op = &m->ops[k];
+		struct model_tensor *in, *out;
+		uint64_t n;
+		float *f;
+		int b;
+
+		if (op->code != TFL_OP_DEQUANTIZE || op->n_in != 1 || op->n_out != 1 ||
+		    !model_is_const(m, op->in[0]))
+			continue;
+		in = &m->t[op->in[0]];
+		out = &m->t[op->out[0]];
+		if (out->type != TFL_FLOAT32 || model_tensor_elems(in, &n) < 0)
+			continue;
+		f = malloc(n ? n * sizeof(float) : 1);
+		if (!f)
+			return -ENOMEM;
+		for (uint64_t i = 0; i < n; i++) {
+			const uint8_t *d = m->buf[in->buffer].data;
+
+			if (in->type == TFL_FLOAT16) {
+				uint16_t h;
+
+				memcpy(&h, d + 2 * i, 2);
+				f[i] = model_half_to_float(h);
+			} else if ((in->type == TFL_INT8 || in->type == TFL_UINT8) && in->q.n) {
+				uint32_t c = 0;
+
+				if (in->q.n > 1) {
+					uint64_t inner = 1;
+
+					for (uint32_t d2 = (uint32_t)in->q.dim + 1; d2 < in->rank; d2++)
+						inner *= (uint64_t)in->shape[d2];
+					c = (uint32_t)((i / inner) % in->q.n);
+				}
+				f[i] = in->q.scale[c] * (float)((in->type == TFL_INT8 ? (int32_t)(int8_t)d[i] :
+								(int32_t)d[i]) - in->q.zero_point[c]);
+			} else {
+				free(f);
+				f = NULL;
+				break;
+			}
+		}
+		if (!f)
+			continue;
+		b = add_buffer(m, f, n * sizeof(float));
+		if (b < 0) {
+			free(f);
+			return b;
+		}
+		m->t[op->out[0]].buffer = (uint32_t)b;
+		op->code = -1;
+		folded++;
+	}
+	*ret_folded = folded;
+	return model_prune(m);
+}
+
+/* Union-find */
+static int32_t find(int32_t *p, int32_t x)
+{
+	while (p[x] != x) {
+		p[x] = p[p[x]];
+		x = p[x];
+	}
+	return x;
+}
+
+static void unite(int32_t *p, int32_t a, int32_t b)
+{
+	a = find(p, a);
+	b = find(p, b);
+	if (a != b) {
+		if (a < b)
+			p[b] = a;
+		else
+			p[a] = b;
+	}
+}
+
+static int ties_in_out(int32_t code)
+{
+	switch (code) {
+	case TFL_OP_MAX_POOL_2D: case TFL_OP_AVERAGE_POOL_2D: case TFL_OP_RESHAPE:
+	case TFL_OP_SQUEEZE: case TFL_OP_PAD: case TFL_OP_RESIZE_BILINEAR:
+	case TFL_OP_RESIZE_NEAREST_NEIGHBOR: case TFL_OP_STRIDED_SLICE: case TFL_OP_TRANSPOSE:
+	case TFL_OP_DEPTH_TO_SPACE: case TFL_OP_SPACE_TO_DEPTH:
+		return 1;	/* input 0 and output */
+	case TFL_OP_CONCATENATION: case TFL_OP_MAXIMUM: case TFL_OP_MINIMUM:
+		return 2;	/* every float input and output */
+	default:
+		return 0;
+	}
+}
+
+static void calib_hook(void *userdata, uint32_t t, float *data, size_t n)
+{
+	struct qctx *q = userdata;
+	float lo = q->mn[t], hi = q->mx[t];
+
+	for (size_t i = 0; i < n; i++) {
+		lo = data[i] < lo ? data[i] : lo;
+		hi = data[i] > hi ? data[i] : hi;
+	}
+	q->mn[t] = lo;
+	q->mx[t] = hi;
+	q->seen[t] = 1;
+	if (q->pv && n) {
+		size_t step = n > PCT_PER_SAMPLE ? n / PCT_PER_SAMPLE : 1;
+
+		for (size_t i = 0; i < n && q->pn[t] < q->pcap; i += step)
+			q->pv[t][q->pn[t]++] = data[i];
+	}
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* TFLite converter's asymmetric int8 parameters for the range [lo, hi]. */
+static void choose_qparams(float lo, float hi, int32_t qmin, int32_t qmax, float *ret_scale,
+			   int32_t *ret_zp)
+{
+	double scale, zp;
+
+	if (!(lo <= 0.0f))
+		lo = 0.0f;
+	if (!(hi >= 0.0f))
+		hi = 0.0f;
+	if (hi - lo < 1e-6f)
+		hi = lo + 1e-6f;
+	scale = ((double)hi - (double)lo) / (double)(qmax - qmin);
+	zp = (double)qmin - (double)lo / scale;
+	*ret_scale = (float)scale;
+	if (zp < qmin)
+		*ret_zp = qmin;
+	else if (zp > qmax)
+		*ret_zp = qmax;
+	else
+		*ret_zp = (int32_t)lround(zp);
+}
+
+struct fixedq {
+	float scale;
+	int32_t zp;
+};
+
+static int fixed_output(int32_t code, struct fixedq *f)
+{
+	switch (code) {
+	case TFL_OP_SOFTMAX: case TFL_OP_LOGISTIC:
+		*f = (struct fixedq){ 1.0f / 256.0f, -128 };
+		return 1;
+	case TFL_OP_TANH:
+		*f = (struct fixedq){ 1.0f / 128.0f, 0 };
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Step 3: parameters of every float activation (and tied constant). */
+static int choose_activation_params(struct qctx *q, float percentile)
+{
+	struct edgeai_model *m = q->fm;
+	_cleanup_free_ float *glo = NULL, *ghi = NULL;
+	_cleanup_free_ struct fixedq *gfix = NULL;
+	_cleanup_free_ uint8_t *has_fix = NULL;
+
+	for (uint32_t i = 0; i < q->nt; i++)
+		q->parent[i] = (int32_t)i;
+	for (uint32_t k = 0; k < m->n_ops; k++) {
+		const struct model_op *op = &m->ops[k];
+		int kind = ties_in_out(op->code);
+
+		if (kind == 1 && m->t[op->in[0]].type == TFL_FLOAT32)
+			unite(q->parent, op->in[0], op->out[0]);
+		for (uint32_t j = 0; kind == 2 && j < op->n_in; j++)
+			if (op->in[j] >= 0 && m->t[op->in[j]].type == TFL_FLOAT32)
+				unite(q->parent, op->in[j], op->out[0]);
+	}
+
+	glo = malloc(q->nt * sizeof(float));
+	ghi = malloc(q->nt * sizeof(float));
+	gfix = calloc(q->nt, sizeof(*gfix));
+	has_fix = calloc(q->nt, 1);
+	if (!glo || !ghi || !gfix || !has_fix)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < q->nt; i++) {
+		glo[i] = INFINITY;
+		ghi[i] = -INFINITY;
+	}
+	for (uint32_t i = 0; i < q->nt; i++) {
+		int32_t g = find(q->parent, (int32_t)i);
+		float lo = q->mn[i], hi = q->mx[i];
+
+		if (m->t[i].type != TFL_FLOAT32)
+			continue;
+		if (model_is_const(m, (int32_t)i)) {
+			const float *d = (const float *)m->buf[m->t[i].buffer].data;
+			size_t n = m->buf[m->t[i].buffer].size / sizeof(float);
+
+			lo = INFINITY;
+			hi = -INFINITY;
+			for (size_t k = 0; k < n; k++) {
+				float v;
+
+				memcpy(&v, d + k, sizeof(v));
+				lo = fminf(lo, v);
+				hi = fmaxf(hi, v);
+			}
+		} else if (!q->seen[i]) {
+			continue;
+		} else if (percentile > 0 && q->pv && q->pn[i] > 1) {
+			size_t n = q->pn[i], a, b;
+
+			qsort(q->pv[i], n, sizeof(float), cmp_float);
+			a = (size_t)floor((double)(100.0f - percentile) / 100.0 * (double)(n - 1));
+			b = (size_t)ceil((double)percentile / 100.0 * (double)(n - 1));
+			lo = fmaxf(lo, q->pv[i][a]);
+			hi = fminf(hi, q->pv[i][b]);
+		}
+		glo[g] = fminf(glo[g], lo);
+		ghi[g] = fmaxf(ghi[g], hi);
+	}
+	for (uint32_t k = 0; k < m->n_ops; k++) {
+		struct fixedq f;
+		int32_t g;
+
+		if (!fixed_output(m->ops[k].code, &f))
+			continue;
+		g = find(q->parent, m->ops[k].out[0]);
+		if (has_fix[g] && (gfix[g].scale != f.scale || gfix[g].zp != f.zp))
+			return QERR(q, -EOPNOTSUPP, "tensor '%s' needs two different fixed quantizations",
+				    m->t[m->ops[k].out[0]].name);
+		has_fix[g] = 1;
+		gfix[g] = f;
+	}
+	for (uint32_t i = 0; i < q->nt; i++) {
+		int32_t g = find(q->parent, (int32_t)i);
+
+		if (m->t[i].type != TFL_FLOAT32)
+			continue;
+		if (has_fix[g]) {
+			q->scale[i] = gfix[g].scale;
+			q->zp[i] = gfix[g].zp;
+		} else if (glo[g] <= ghi[g]) {
+			choose_qparams(glo[g], ghi[g], -128, 127, &q->scale[i], &q->zp[i]);
+		} else {
+			/* never computed (not reached by any sample): any valid grid */
+			choose_qparams(0.0f, 1.0f, -128, 127, &q->scale[i], &q->zp[i]);
+		}
+	}
+	return 0;
+}
+
+/* Step 4 */
+static int quantize_weights(struct qctx *q, int32_t t, int axis, int per_channel)
+{
+	const struct model_tensor *ten = &q->fm->t[t];
+	struct qconst *c = &q->qc[t];
+	const float *w = (const float *)q->fm->buf[ten->buffer].data;
+	size_t n = q->fm->buf[ten->buffer].size / 4, inner = 1, nch;
+
+	if (q->done[t])
+		return c->kind == QC_WEIGHTS ? 0 :
+			QERR(q, -EOPNOTSUPP, "constant '%s' is used in two roles", ten->name);
+	if (axis >= (int)ten->rank)
+		return QERR(q, -EBADMSG, "weights '%s' have rank %u", ten->name, ten->rank);
+	nch = per_channel ? (size_t)ten->shape[axis] : 1;
+	for (int d = axis + 1; per_channel && d < (int)ten->rank; d++)
+		inner *= (size_t)ten->shape[d];
+	c->kind = QC_WEIGHTS;
+	c->n_scale = (uint32_t)nch;
+	c->dim = per_channel ? axis : 0;
+	c->scale = calloc(nch ? nch : 1, sizeof(float));
+	c->data = malloc(n ? n : 1);
+	c->deq = malloc((n ? n : 1) * sizeof(float));
+	c->size = n;
+	if (!c->scale || !c->data || !c->deq)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		size_t ch = per_channel ? (i / inner) % nch : 0;
+
+		c->scale[ch] = fmaxf(c->scale[ch], fabsf(w[i]));
+	}
+	for (size_t ch = 0; ch < nch; ch++)
+		c->scale[ch] = c->scale[ch] > 0 ? c->scale[ch] / 127.0f : 1.0f;
+	for (size_t i = 0; i < n; i++) {
+		size_t ch = per_channel ? (i / inner) % nch : 0;
+		long v = lroundf(w[i] / c->scale[ch]);
+
+		v = v < -127 ? -127 : v > 127 ? 127 : v;
+		((int8_t *)c->data)[i] = (int8_t)v;
+		c->deq[i] = (float)v * c->scale[ch];
+	}
+	q->done[t] = 1;
+	return 0;
+}
+
+static int quantize_bias(struct qctx *q, int32_t t, float s_in, const struct qconst *w)
+{
+	const struct model_tensor *ten = &q->fm->t[t];
+	struct qconst *c = &q->qc[t];
+	const float *b = (const float *)q->fm->buf[ten->buffer].data;
+	size_t n = q->fm->buf[ten->buffer].size / 4;
+
+	if (q->done[t])
+		return QERR(q, -EOPNOTSUPP, "bias '%s' is shared by two operators", ten->name);
+	if (w->n_scale != 1 && w->n_scale != n)
+		return QERR(q, -EBADMSG, "bias '%s' has %zu values for %u channels", ten->name, n,
+			    w->n_scale);
+	c->kind = QC_BIAS;
+	c->n_scale = w->n_scale;
+	c->dim = 0;
+	c->scale = calloc(w->n_scale, sizeof(float));
+	c->data = malloc((n ? n : 1) * 4);
+	c->deq = malloc((n ? n : 1) * sizeof(float));
+	c->size = n * 4;
+	if (!c->scale || !c->data || !c->deq)
+		return -ENOMEM;
+	for (uint32_t ch = 0; ch < w->n_scale; ch++)
+		c->scale[ch] = s_in * w->scale[ch];
+	for (size_t i = 0; i < n; i++) {
+		float s = c->scale[w->n_scale == 1 ? 0 : i];
+		double v = nearbyint((double)b[i] / (double)s);
+		int32_t qv = v > INT32_MAX ? INT32_MAX : v < -INT32_MAX ? -INT32_MAX : (int32_t)v;
+
+		memcpy((uint8_t *)c->data + 4 * i, &qv, 4);
+		c->deq[i] = (float)qv * s;
+	}
+	q->done[t] = 1;
+	return 0;
+}
+
+/* Any other float constant: per-tensor asymmetric int8 with the tensor's (group's) params. */
+static int quantize_other(struct qctx *q, int32_t t)
+{
+	const struct model_tensor *ten = &q->fm->t[t];
+	struct qconst *c = &q->qc[t];
+	const float *d = (const float *)q->fm->buf[ten->buffer].data;
+	size_t n = q->fm->buf[ten->buffer].size / 4;
+
+	if (q->done[t])
+		return c->kind == QC_OTHER ? 0 :
+			QERR(q, -EOPNOTSUPP, "constant '%s' is used in two roles", ten->name);
+	c->kind = QC_OTHER;
+	c->n_scale = 1;
+	c->scale = malloc(sizeof(float));
+	c->data = malloc(n ? n : 1);
+	c->deq = malloc((n ? n : 1) * sizeof(float));
+	c->size = n;
+	if (!c->scale || !c->data || !c->deq)
+		return -ENOMEM;
+	c->scale[0] = q->scale[t];
+	c->zp = q->zp[t];
+	for (size_t i = 0; i < n; i++) {
+		long v = lroundf(d[i] / c->scale[0]) + c->zp;
+
+		v = v < -128 ? -128 : v > 127 ? 127 : v;
+		((int8_t *)c->data)[i] = (int8_t)v;
+		c->deq[i] = (float)(v - c->zp) * c->scale[0];
+	}
+	q->done[t] = 1;
+	return 0;
+}
+
+static int quantize_constants(struct qctx *q)
+{
+	struct edgeai_model *m = q->fm;
+	int r;
+
+	for (uint32_t k = 0; k < m->n_ops; k++) {
+		const struct model_op *op = &m->ops[k];
+		int axis = -1, per_channel = 1;
+
+		if (op->code == TFL_OP_CONV_2D)
+			axis = 0;
+		else if (op->code == TFL_OP_DEPTHWISE_CONV_2D)
+			axis = 3;
+		else if (op->code == TFL_OP_FULLY_CONNECTED)
+			axis = 0, per_channel = 0;
+		if (axis >= 0) {
+			if (op->n_in < 2 || !model_is_const(m, op->in[1]) || m->t[op->in[1]].type != TFL_FLOAT32)
+				return QERR(q, -EOPNOTSUPP, "operator %u (%s) has non-constant weights", k,
+					    edgeai_op_name(op->code));
+			r = quantize_weights(q, op->in[1], axis, per_channel);
+			if (r < 0)
+				return r;
+			if (op->n_in > 2 && op->in[2] >= 0) {
+				if (!model_is_const(m, op->in[2]) || m->t[op->in[2]].type != TFL_FLOAT32)
+					return QERR(q, -EOPNOTSUPP, "operator %u (%s) has a non-constant bias",
+						    k, edgeai_op_name(op->code));
+				r = quantize_bias(q, op->in[2], q->scale[op->in[0]], &q->qc[op->in[1]]);
+				if (r < 0)
+					return r;
+			}
+			continue;
+		}
+		for (uint32_t j = 0; j < op->n_in; j++) {
+			int32_t t = op->in[j];
+
+			if (t < 0 || !model_is_const(m, t) || m->t[t].type != TFL_FLOAT32)
+				continue;
+			r = quantize_other(q, t);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+/* Step 5: fake-quantized evaluation */
+static void fake_quant_hook(void *userdata, uint32_t t, float *data, size_t n)
+{
+	struct qctx *q = userdata;
+	float s = q->scale[t];
+	int32_t zp = q->zp[t];
+
+	for (size_t i = 0; i < n; i++) {
+		float v = nearbyintf(data[i] / s) + (float)zp;
+
+		v = v < -128 ? -128 : v > 127 ? 127 : v;
+		data[i] = (v - (float)zp) * s;
+	}
+}
+
+static uint64_t splitmix64(uint64_t *s)
+{
+	uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
+
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+/* Fill the model inputs of @x with sample @i. */
+static int fill_inputs(struct quant_fref *x, const struct edgeai_model *m,
+		       const struct edgeai_quant_options *o, unsigned int i, float lo, float hi)
+{
+	uint64_t st = o->seed * UINT64_C(0x100000001b3) + i;
+	size_t off = 0;
+
+	for (uint32_t k = 0; k < m->n_in; k++) {
+		size_t n;
+		float *d = quant_fref_tensor(x, (uint32_t)m->in[k], &n);
+
+		if (!d)
+			return -EOPNOTSUPP;
+		if (o->samples) {
+			memcpy(d, o->samples[i] + off, n * sizeof(float));
+			off += n;
+			continue;
+		}
+		for (size_t j = 0; j < n; j++)
+			d[j] = lo + (float)((double)(splitmix64(&st) >> 40) * 0x1p-24) * (hi - lo);
+	}
+	return 0;
+}
+
+struct ostat {
+	double sx, sy, sxx, syy, sxy, maxerr, mn, mx;
+	uint64_t n;
+};
+
+/* Step 6 */
+static int32_t int8_version(const struct model_op *op)
+{
+	switch (op->code) {
+	case TFL_OP_CONV_2D: case TFL_OP_DEPTHWISE_CONV_2D:
+		return 3;
+	case TFL_OP_FULLY_CONNECTED:
+		return 4;
+	case TFL_OP_RESIZE_BILINEAR: case TFL_OP_RESIZE_NEAREST_NEIGHBOR:
+		return op->o.half_pixel ? 3 : 2;
+	case TFL_OP_RESHAPE: case TFL_OP_SQUEEZE: case TFL_OP_HARD_SWISH: case TFL_OP_PRELU:
+	case TFL_OP_RELU_N1_TO_1:
+		return 1;
+	default:
+		return 2;
+	}
+}
+
+/*
+ * A uint8 or float32 model input (@input) or output in place of the int8
+ * tensor *@t, with a QUANTIZE (uint8 either way, float32 in) or DEQUANTIZE
+ * (float32 out) op between the two; *@t becomes the new tensor.
+ */
+static int add_io_edge(struct qctx *q, struct edgeai_model *m, uint32_t io, int input, int32_t *t)
+{
+	int u8 = io == EDGEAI_QUANT_IO_UINT8;
+	int32_t inner = *t;
+	int nt = add_tensor(m, inner, u8 ? TFL_UINT8 : TFL_FLOAT32, input ? "_in" : "_out");
+
+	if (nt < 0)
+		return nt;
+	*t = nt;
+	if (u8) {
+		set_q1(&m->t[nt], q->scale[inner], q->zp[inner] + 128);
+		if (!m->t[nt].q.n)
+			return -ENOMEM;
+	}
+	if (input)
+		return add_op(m, 0, TFL_OP_QUANTIZE, u8 ? 2 : 1, nt, inner);
+	return add_op(m, m->n_ops, u8 ? TFL_OP_QUANTIZE : TFL_OP_DEQUANTIZE, 2, inner, nt);
+}
+
+static int build_int8(struct qctx *q, const struct edgeai_quant_options *o, struct edgeai_model **ret)
+{
+	struct edgeai_model *m = model_clone(q->fm);
+	uint32_t nt;
+	int r = 0;
+
+	if (!m)
+		return -ENOMEM;
+	nt = m->n_tensors;
+	for (uint32_t i = 0; i < nt && r >= 0; i++) {
+		struct model_tensor *t = &m->t[i];
+		struct qconst *c = &q->qc[i];
+
+		if (t->type != TFL_FLOAT32)
+			continue;
+		if (q->done[i]) {
+			void *data = base_memdup(c->data, c->size);
+			int b;
+
+			if (!data) {
+				r = -ENOMEM;
+				break;
+			}
+			b = add_buffer(m, data, c->size);
+			if (b < 0) {
+				free(data);
+				r = b;
+				break;
+			}
+			t = &m->t[i];
+			t->buffer = (uint32_t)b;
+			t->type = c->kind == QC_BIAS ? TFL_INT32 : TFL_INT8;
+			set_q1(t, c->scale[0], c->kind == QC_OTHER ? c->zp : 0);
+			if (c->n_scale > 1 && t->q.n) {
+				free(t->q.scale);
+				free(t->q.zero_point);
+				t->q.scale = base_memdup(c->scale, c->n_scale * sizeof(float));
+				t->q.zero_point = calloc(c->n_scale, sizeof(int64_t));
+				t->q.n = c->n_scale;
+				t->q.dim = c->dim;
+				if (!t->q.scale || !t->q.zero_point)
+					r = -ENOMEM;
+			}
+			if (!t->q.n)
+				r = -ENOMEM;
+			continue;
+		}
+		if (model_is_const(m, (int32_t)i))
+			continue; /* float constant no op reads (pruned below) */
+		t->type = TFL_INT8;
+		set_q1(t, q->scale[i], q->zp[i]);
+		if (!t->q.n)
+			r = -ENOMEM;
+	}
+	for (uint32_t k = 0; k < m->n_ops && r >= 0; k++)
+		m->ops[k].version = int8_version(&m->ops[k]);
+
+	/* I/O edges */
+	for (uint32_t i = 0; i < m->n_in && r >= 0 && o->io != EDGEAI_QUANT_IO_INT8; i++)
+		r = add_io_edge(q, m, o->io, 1, &m->in[i]);
+	for (uint32_t i = 0; i < m->n_out && r >= 0 && o->io != EDGEAI_QUANT_IO_INT8; i++)
+		r = add_io_edge(q, m, o->io, 0, &m->out[i]);
+	if (r >= 0)
+		r = model_prune(m);
+	if (r >= 0)
+		r = model_validate(m, q->err, q->errsz);
+	if (r < 0) {
+		edgeai_model_unref(m);
+		return r;
+	}
+	*ret = m;
+	return 0;
+}
+
+static void qctx_free(struct qctx *q)
+{
+	for (uint32_t i = 0; q->pv && i < q->nt; i++)
+		free(q->pv[i]);
+	for (uint32_t i = 0; q->qc && i < q->nt; i++) {
+		free(q->qc[i].scale);
+		free(q->qc[i].data);
+		free(q->qc[i].deq);
+	}
+	free(q->pv);
+	free(q->pn);
+	free(q->qc);
+	free(q->mn);
+	free(q->mx);
+	free(q->seen);
+	free(q->parent);
+	free(q->scale);
+	free(q->zp);
+	free(q->done);
+	edgeai_model_unref(q->fm);
+}
+
+EDGEAI_PUBLIC int edgeai_quantize(const struct edgeai_model *model,
+				  const struct edgeai_quant_options *opts,
+				  struct edgeai_model **ret_model,
+				  struct edgeai_quant_report *ret_report, char *errbuf,
+				  size_t errbuf_size)
+{
+	struct edgeai_quant_options o = { .size = sizeof(o) };
+	struct edgeai_quant_report rep = { 0 };
+	struct qctx q = { .err = errbuf, .errsz = errbuf_size };
+	struct quant_fref *fx = NULL, *ex = NULL;
+	struct ostat *st = NULL;
+	struct edgeai_model *out = NULL;
+	float lo, hi;
+	int r;
+
+	if (errbuf && errbuf_size)
+		errbuf[0] = '\0';
+	assert_return(model && ret_model, -EINVAL);
+	if (opts) {
+		assert_return(opts->size >= sizeof(o), -EINVAL);
+		o = *opts;
+	}
+	assert_return(o.io <= EDGEAI_QUANT_IO_FLOAT, -EINVAL);
+	assert_return(o.percentile == 0 || (o.percentile > 50 && o.percentile <= 100), -EINVAL);
+	assert_return(!o.samples || o.n_samples > 0, -EINVAL);
+	if (!o.n_samples)
+		o.n_samples = 8;
+	lo = o.rand_lo;
+	hi = o.rand_hi;
+	if (lo == 0 && hi == 0)
+		lo = -1, hi = 1;
+	assert_return(lo < hi, -EINVAL);
+
+	/* 1 */
+	q.fm = model_clone(model);
+	if (!q.fm)
+		return -ENOMEM;
+	r = fold_dequantize(q.fm, &rep.n_folded);
+	if (r < 0)
+		goto out;
+	for (uint32_t i = 0; i < q.fm->n_in; i++)
+		if (q.fm->t[q.fm->in[i]].type != TFL_FLOAT32) {
+			r = QERR(&q, -EOPNOTSUPP, "input %u ('%s') is %s: only float32 models are "
+				 "quantized", i, q.fm->t[q.fm->in[i]].name,
+				 edgeai_tensor_type_name(q.fm->t[q.fm->in[i]].type));
+			goto out;
+		}
+	r = quant_fref_new(q.fm, &fx, errbuf, errbuf_size);
+	if (r < 0)
+		goto out;
+	r = quant_fref_new(q.fm, &ex, errbuf, errbuf_size);
+	if (r < 0)
+		goto out;
+
+	q.nt = q.fm->n_tensors;
+	q.mn = malloc(q.nt * sizeof(float));
+	q.mx = malloc(q.nt * sizeof(float));
+	q.seen = calloc(q.nt, 1);
+	q.parent = malloc(q.nt * sizeof(int32_t));
+	q.scale = calloc(q.nt, sizeof(float));
+	q.zp = calloc(q.nt, sizeof(int32_t));
+	q.done = calloc(q.nt, 1);
+	q.qc = calloc(q.nt, sizeof(*q.qc));
+	if (!q.mn || !q.mx || !q.seen || !q.parent || !q.scale || !q.zp || !q.done || !q.qc) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (uint32_t i = 0; i < q.nt; i++) {
+		q.mn[i] = INFINITY;
+		q.mx[i] = -INFINITY;
+	}
+	if (o.percentile > 0 && o.percentile < 100) {
+		q.pcap = (size_t)o.n_samples * PCT_PER_SAMPLE * 2;
+		q.pv = calloc(q.nt, sizeof(*q.pv));
+		q.pn = calloc(q.nt, sizeof(*q.pn));
+		if (!q.pv || !q.pn) {
+			r = -ENOMEM;
+			goto out;
+		}
+		for (uint32_t i = 0; i < q.nt; i++)
+			if (q.fm->t[i].type == TFL_FLOAT32 && !model_is_const(q.fm, (int32_t)i) &&
+			    !(q.pv[i] = malloc(q.pcap * sizeof(float)))) {
+				r = -ENOMEM;
+				goto out;
+			}
+	}
+
+	/* 2 */
+	for (unsigned int s = 0; s < o.n_samples; s++) {
+		r = fill_inputs(fx, q.fm, &o, s, lo, hi);
+		if (r >= 0)
+			r = quant_fref_run(fx, calib_hook, &q, errbuf, errbuf_size);
+		if (r < 0)
+			goto out;
+		if (o.progress)
+			o.progress(o.userdata, "calibrate", s + 1, o.n_samples);
+	}
+
+	/* 3, 4 */
+	r = choose_activation_params(&q, o.percentile < 100 ? o.percentile : 0);
+	if (r >= 0)
+		r = quantize_constants(&q);
+	if (r < 0)
+		goto out;
+
+	/* 5 */
+	for (uint32_t i = 0; i < q.nt; i++) {
+		size_t n;
+		float *d;
+
+		if (!q.done[i])
+			continue;
+		d = quant_fref_tensor(ex, i, &n);
+		if (d && n == (q.qc[i].kind == QC_BIAS ? q.qc[i].size / 4 : q.qc[i].size))
+			memcpy(d, q.qc[i].deq, n * sizeof(float));
+	}
+	rep.n_outputs = q.fm->n_out < EDGEAI_QUANT_MAX_OUTPUTS ? q.fm->n_out : EDGEAI_QUANT_MAX_OUTPUTS;
+	st = calloc(rep.n_outputs ? rep.n_outputs : 1, sizeof(*st));
+	if (!st) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (uint32_t k = 0; k < rep.n_outputs; k++) {
+		st[k].mn = INFINITY;
+		st[k].mx = -INFINITY;
+	}
+	for (unsigned int s = 0; s < o.n_samples; s++) {
+		r = fill_inputs(fx, q.fm, &o, s, lo, hi);
+		if (r >= 0)
+			r = fill_inputs(ex, q.fm, &o, s, lo, hi);
+		if (r >= 0)
+			r = quant_fref_run(fx, NULL, NULL, errbuf, errbuf_size);
+		if (r >= 0)
+			r = quant_fref_run(ex, fake_quant_hook, &q, errbuf, errbuf_size);
+		if (r < 0)
+			goto out;
+		for (uint32_t k = 0; k < rep.n_outputs; k++) {
+			size_t n;
+			const float *a = quant_fref_tensor(fx, (uint32_t)q.fm->out[k], &n);
+			const float *b = quant_fref_tensor(ex, (uint32_t)q.fm->out[k], NULL);
+
+			for (size_t i = 0; a && b && i < n; i++) {
+				double x = a[i], y = b[i];
+
+				st[k].sx += x;
+				st[k].sy += y;
+				st[k].sxx += x * x;
+				st[k].syy += y * y;
+				st[k].sxy += x * y;
+				st[k].maxerr = fmax(st[k].maxerr, fabs(x - y));
+				st[k].mn = fmin(st[k].mn, x);
+				st[k].mx = fmax(st[k].mx, x);
+				st[k].n++;
+			}
+		}
+		if (o.progress)
+			o.progress(o.userdata, "evaluate", s + 1, o.n_samples);
+	}
+	for (uint32_t k = 0; k < rep.n_outputs; k++) {
+		double n = (double)st[k].n, cov, vx, vy;
+		struct edgeai_quant_output_stat *os = &rep.outputs[k];
+
+		cov = st[k].sxy - st[k].sx * st[k].sy / n;
+		vx = st[k].sxx - st[k].sx * st[k].sx / n;
+		vy = st[k].syy - st[k].sy * st[k].sy / n;
+		os->correlation = vx > 0 && vy > 0 ? cov / sqrt(vx * vy) :
+				  st[k].maxerr == 0 ? 1.0 : 0.0;
+		os->max_abs_error = st[k].maxerr;
+		os->float_min = st[k].mn;
+		os->float_max = st[k].mx;
+		os->scale = q.scale[q.fm->out[k]];
+	}
+
+	/* 6 */
+	r = build_int8(&q, &o, &out);
+	if (r < 0)
+		goto out;
+	rep.n_ops_in = model->n_ops;
+	rep.n_ops_out = out->n_ops;
+	rep.n_ops_quantized = q.fm->n_ops;
+	rep.n_samples = o.n_samples;
+	{
+		uint8_t *data;
+		size_t size;
+
+		if (model_write_tflite(q.fm, &data, &size, NULL, 0) >= 0) {
+			rep.float32_size = size;
+			free(data);
+		}
+	}
+	*ret_model = out;
+	if (ret_report)
+		*ret_report = rep;
+	r = 0;
+out:
+	if (r == -ENOMEM)
+		QERR(&q, r, "out of memory");
+	free(st);
+	quant_fref_free(fx);
+	quant_fref_free(ex);
+	qctx_free(&q);
+	return r;
+}

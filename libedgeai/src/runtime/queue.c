@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The jobs in flight on a device: one submit path and one complete path,
+ * for both ways into the kernel. Everything here runs with dev->lock held.
+ *
+ * Submit: through io_uring (EDGEAI_URING_CMD_SUBMIT, ring.c) when the
+ * kernel has it, else DRM_IOCTL_EDGEAI_SUBMIT. A ring job holds a slot of
+ * dev->slots[], whose index and generation are the command's user_data;
+ * an ioctl job is on dev->ioctl_jobs under its job id.
+ *
+ * Complete: a CQE, or DRM_IOCTL_EDGEAI_WAIT for an ioctl job, finishes the
+ * job (complete()), which goes back to the caller in a struct rt_done so
+ * that job.c runs its callback without the lock. When the first CQE says
+ * the kernel has no .uring_cmd for the file, the jobs queued on the ring
+ * so far are resubmitted by ioctl and io_uring is not tried again.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <string.h>
+
+#include "runtime/internal.h"
+
+_Static_assert(RT_RING_INFLIGHT <= UINT16_MAX, "slot index fits user_data");
+
+void rt_queue_init(struct edgeai_device *dev, bool use_uring)
+{
+	dev->uring = use_uring ? RT_URING_UNKNOWN : RT_URING_UNSUPPORTED;
+}
+
+void rt_queue_fini(struct edgeai_device *dev)
+{
+	if (dev->have_ring)
+		rt_ring_exit(&dev->ring);
+	dev->have_ring = false;
+}
+
+static int ring_setup_locked(struct edgeai_device *dev)
+{
+	int r;
+
+	switch (dev->uring) {
+	case RT_URING_READY:
+	case RT_URING_WORKS:
+		return 0;
+	case RT_URING_UNSUPPORTED:
+		return -EOPNOTSUPP;
+	case RT_URING_UNKNOWN:
+		break;
+	}
+	r = rt_ring_init(&dev->ring);
+	if (r < 0) {
+		/* -ENOSYS, -EPERM (io_uring_disabled), -EINVAL (no SQE128): use ioctls. */
+		dev->uring = RT_URING_UNSUPPORTED;
+		base_log_debug(__func__, r, "io_uring setup failed, submitting by ioctl");
+		return -EOPNOTSUPP;
+	}
+	dev->uring = RT_URING_READY;
+	dev->have_ring = true;
+	return 0;
+}
+
+int rt_queue_ring_fd_locked(struct edgeai_device *dev)
+{
+	int r = ring_setup_locked(dev);
+
+	return r < 0 ? r : dev->ring.ring_fd;
+}
+
+/* The submit payload of @job: its commands, or the device program it runs. */
+static void fill_submit(const struct edgeai_job *job, struct drm_edgeai_submit *s)
+{
+	*s = (struct drm_edgeai_submit){
+		.bos = (uint64_t)(uintptr_t)job->bos,
+		.cmds = (uint64_t)(uintptr_t)job->cmds,
+		.bo_count = job->n_bos,
+		.cmd_count = job->n_cmds,
+		.cmd_size = sizeof(struct drm_edgeai_cmd),
+		.core = job->core,
+	};
+	if (job->program) {
+		s->cmds = 0;
+		s->cmd_count = 0;
+		s->flags = DRM_EDGEAI_SUBMIT_PROGRAM;
+		s->program_handle = job->program;
+	}
+}
+
+static void complete(struct edgeai_job *job, int status, uint64_t device_time_ns,
+		     struct rt_done *done)
+{
+	job->state = RT_JOB_DONE;
+	job->status = status;
+	job->device_time_ns = device_time_ns;
+	if (done->n < RT_DONE_MAX)
+		done->job[done->n++] = job;
+}
+
+static int submit_ioctl_locked(struct edgeai_job *job)
+{
+	struct edgeai_device *dev = job->dev;
+	struct drm_edgeai_submit s;
+	int r;
+
+	fill_submit(job, &s);
+	r = rt_ioctl(dev->fd, DRM_IOCTL_EDGEAI_SUBMIT, &s);
+	if (r < 0)
+		return log_debug_errno(r, "SUBMIT");
+	job->job_id = s.job_id;
+	job->path = EDGEAI_PATH_IOCTL;
+	job->state = RT_JOB_INFLIGHT;
+	job->ioctl_next = dev->ioctl_jobs;
+	dev->ioctl_jobs = job;
+	return 0;
+}
+
+static void ioctl_list_del(struct edgeai_job *job)
+{
+	for (struct edgeai_job **p = &job->dev->ioctl_jobs; *p; p = &(*p)->ioctl_next)
+		if (*p == job) {
+			*p = job->ioctl_next;
+			job->ioctl_next = NULL;
+			return;
+		}
+}
+
+static int submit_ring_locked(struct edgeai_job *job)
+{
+	struct edgeai_device *dev = job->dev;
+	struct drm_edgeai_submit s;
+	unsigned int slot;
+	int r;
+
+	if (dev->n_inflight >= RT_RING_INFLIGHT)
+		return -EBUSY;
+	for (slot = 0; slot < RT_RING_INFLIGHT; slot++)
+		if (!dev->slots[slot].busy)
+			break;
+
+	fill_submit(job, &s);
+	dev->slots[slot].gen++;
+	r = rt_ring_submit(&dev->ring, dev->fd, &s, (uint64_t)dev->slots[slot].gen << 32 | slot);
+	if (r == -EBUSY || r == -EAGAIN)
+		return r;
+	if (r < 0)
+		return log_debug_errno(r, "io_uring_submit");
+
+	dev->slots[slot].busy = true;
+	dev->slots[slot].job = job;
+	dev->n_inflight++;
+	job->ring_slot = (int)slot;
+	job->path = EDGEAI_PATH_URING;
+	job->state = RT_JOB_INFLIGHT;
+	return 0;
+}
+
+int rt_queue_submit_locked(struct edgeai_job *job, unsigned int flags)
+{
+	int r = -EOPNOTSUPP;
+
+	if (!(flags & EDGEAI_SUBMIT_IOCTL))
+		r = ring_setup_locked(job->dev);
+	if (r >= 0)
+		return submit_ring_locked(job);
+	if (flags & EDGEAI_SUBMIT_URING)
+		return -EOPNOTSUPP;
+	return submit_ioctl_locked(job);
+}
+
+void rt_queue_forget_locked(struct edgeai_job *job)
+{
+	if (job->path != EDGEAI_PATH_URING) {
+		ioctl_list_del(job);
+	} else if (job->ring_slot >= 0) {
+		job->dev->slots[job->ring_slot].job = NULL;
+		job->ring_slot = -1;
+	}
+}
+
+static void complete_cqe(struct edgeai_device *dev, const struct rt_cqe *cqe, struct rt_done *done)
+{
+	unsigned int slot = (unsigned int)(cqe->user_data & 0xffffffff);
+	uint32_t gen = (uint32_t)(cqe->user_data >> 32);
+	struct edgeai_job *job;
+	int r;
+
+	if (slot >= RT_RING_INFLIGHT || !dev->slots[slot].busy || dev->slots[slot].gen != gen)
+		return; /* not ours: nothing else is queued on this ring */
+
+	job = dev->slots[slot].job;
+	dev->slots[slot].busy = false;
+	dev->slots[slot].job = NULL;
+	dev->n_inflight--;
+	if (job)
+		job->ring_slot = -1;
+
+	if (cqe->res == -EOPNOTSUPP && dev->uring != RT_URING_WORKS) {
+		/*
+		 * The kernel has no .uring_cmd for this file: fall back to ioctls
+		 * for good, and resubmit this job and any other that was queued
+		 * before the first completion told us.
+		 */
+		if (dev->uring == RT_URING_READY)
+			base_log_debug(__func__, -EOPNOTSUPP,
+				       "device has no io_uring commands, submitting by ioctl");
+		dev->uring = RT_URING_UNSUPPORTED;
+		if (!job)
+			return;
+		job->state = RT_JOB_IDLE;
+		r = submit_ioctl_locked(job);
+		if (r < 0)
+			complete(job, r, 0, done);
+		return;
+	}
+	if (dev->uring == RT_URING_READY)
+		dev->uring = RT_URING_WORKS;
+	if (job)
+		complete(job, cqe->res, cqe->device_time_ns, done);
+}
+
+/* Every completion the ring holds. */
+static void reap_ring_locked(struct edgeai_device *dev, struct rt_done *done)
+{
+	struct rt_cqe cqes[16];
+	unsigned int i, n;
+
+	do {
+		n = rt_ring_reap(&dev->ring, cqes, ARRAY_SIZE(cqes));
+		for (i = 0; i < n; i++)
+			complete_cqe(dev, &cqes[i], done);
+	} while (n == ARRAY_SIZE(cqes));
+}
+
+/*
+ * DRM_IOCTL_EDGEAI_WAIT for an ioctl job until @deadline (0: only ask):
+ * 0 when it has finished (and is completed into @done), -ETIME while it
+ * still runs.
+ */
+static int wait_ioctl_locked(struct edgeai_job *job, int64_t deadline, struct rt_done *done)
+{
+	struct drm_edgeai_wait w = { .job_id = job->job_id };
+	int r;
+
+	r = rt_ioctl_deadline(job->dev->fd, DRM_IOCTL_EDGEAI_WAIT, &w, &w.timeout_ns, deadline,
+			      -ETIME);
+	if (r == -ETIME || r == -ETIMEDOUT || r == -EINTR || r == -EBUSY || r == -EAGAIN)
+		return -ETIME;
+	ioctl_list_del(job);
+	complete(job, r < 0 ? r : w.status, r < 0 ? 0 : w.device_time_ns, done);
+	return 0;
+}
+
+int rt_queue_wait_locked(struct edgeai_job *job, int64_t deadline, struct rt_done *done)
+{
+	struct edgeai_device *dev = job->dev;
+	int r;
+
+	for (;;) {
+		if (job->path == EDGEAI_PATH_URING)
+			reap_ring_locked(dev, done);
+		if (job->state != RT_JOB_INFLIGHT)
+			return 0;
+		/* An ioctl job, or a ring job the ioctl fallback has taken over. */
+		if (job->path != EDGEAI_PATH_URING)
+			return wait_ioctl_locked(job, deadline, done);
+		r = rt_ring_wait(&dev->ring, deadline);
+		if (r < 0 && r != -EINTR)
+			return r;
+	}
+}
+
+void rt_queue_poll_locked(struct edgeai_device *dev, struct rt_done *done)
+{
+	struct edgeai_job *job, *next;
+
+	if (dev->have_ring)
+		reap_ring_locked(dev, done);
+	for (job = dev->ioctl_jobs; job && done->n < RT_DONE_MAX; job = next) {
+		next = job->ioctl_next;
+		(void)wait_ioctl_locked(job, 0, done);
+	}
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the folders above (compiler/, exec/) may ask of the runtime besides
+ * the public API of edgeai/edgeai.h: device programs, the identity of a
+ * device's op set, why the kernel refuses jobs, buffers shared between
+ * devices and jobs that run a device program. They never see a file
+ * descriptor of the device.
+ */
+#ifndef EDGEAI_RUNTIME_H
+#define EDGEAI_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "edgeai/edgeai.h"
+
+/* What identifies a device's op set: type, firmware and driver versions. */
+struct rt_identity {
+	uint32_t type, fw_version, fw_abi;
+	uint32_t drv_major, drv_minor, drv_patch;
+};
+
+int rt_device_identity(struct edgeai_device *dev, struct rt_identity *ret);
+/* Why the kernel refuses this client's jobs now: a DRM_EDGEAI_BUSY_* value, or -errno. */
+int rt_device_busy_reason(struct edgeai_device *dev);
+/* The device @buf belongs to (not referenced). */
+struct edgeai_device *rt_buffer_device(const struct edgeai_buffer *buf);
+/* The memory of @buf as a buffer of @dev, through a dma-buf. */
+int rt_buffer_share(struct edgeai_buffer *buf, struct edgeai_device *dev,
+		    struct edgeai_buffer **ret_buf);
+
+/*
+ * Device programs (program.c): PROGRAM_CREATE validates @blob and keeps it
+ * on @dev under a handle; -EINVAL when the driver rejects it (an op
+ * outside the firmware's op set, a bad reference).
+ */
+int rt_program_create(struct edgeai_device *dev, const void *blob, size_t size,
+		      uint32_t *ret_handle);
+/* Handle 0 is none. */
+void rt_program_destroy(struct edgeai_device *dev, uint32_t handle);
+/*
+ * A job that runs device program @handle of @dev on @bufs[0..n), bound
+ * with @access[i] (EDGEAI_ACCESS_*) each: program slot i is @bufs[i].
+ */
+int rt_job_new_program(struct edgeai_device *dev, uint32_t handle,
+		       struct edgeai_buffer *const *bufs, const unsigned int *access, uint32_t n,
+		       struct edgeai_job **ret_job);
+
+#endif

@@ -1,0 +1,159 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# /init of the arm64 board (QEMU virt with the edgeai nodes of
+# tests/arm64/edgeai-board.dtsi): load the modules, check that the devices
+# were probed from the device tree, run the kselftests that apply to a
+# platform device, compare devfreq and thermal with the device tree, unload.
+# Results go to the virtio console (hvc0).
+VM_RESULTS_PORT=/dev/hvc0
+. /lib/edgeai-vm.sh
+. /lib/edgeai-board.sh
+vm_guest_setup
+
+NODES=$(dt_edgeai_nodes)
+
+probe_steps() {
+	echo "# /init started at $(cut -d' ' -f1 /proc/uptime) s of kernel uptime"
+	vm_tap_plan $((4 + 3 * $(echo "$NODES" | wc -l)))
+	vm_load_deps
+	vm_tap $? "insmod the dependency modules ($(wc -l < /lib/modules/load-order) modules)"
+	_out=$(insmod $KO 2>&1)
+	vm_tap $? "insmod edgeai.ko (no module parameters)" "$_out"
+	wait_nodes "$(echo "$NODES" | wc -l)"
+	vm_tap $? "one /dev/accel node per device-tree node" "$(ls -l /dev/accel 2>&1)"
+	! ls /sys/bus/platform/devices | grep -q '^edgeai-'
+	vm_tap $? "no simulated devices besides the device-tree ones" \
+		"$(ls /sys/bus/platform/devices | grep edgeai)"
+	while read -r _n _dev; do
+		[ -e "$DRV/$_dev" ] &&
+			[ "$(readlink -f /sys/bus/platform/devices/$_dev/of_node)" = "$(readlink -f "$_n")" ]
+		vm_tap $? "$_dev is bound to edgeai through its node $(basename "$_n")"
+		ls -d /sys/bus/platform/devices/$_dev/accel/accel* > /dev/null 2>&1
+		vm_tap $? "$_dev has an accel node"
+		_line=$(dmesg | grep "edgeai $_dev: /$(basename "$_n"): ")
+		[ -n "$_line" ]
+		vm_tap $? "$_dev: probe names its node" "$(dmesg | grep edgeai)"
+		echo "$_line" | sed 's/^/# /'
+	done <<-EOF
+	$NODES
+	EOF
+	vm_tap_done
+}
+
+# devfreq and thermal against the device tree the board booted with.
+dt_steps() {
+	vm_tap_plan $((10 * $(echo "$NODES" | wc -l) + 2))
+	while read -r _n _dev; do
+		_want=$(dt_opp_hz "$_n" | tr '\n' ' ')
+		_have=$(tr -s ' \n' '\n\n' < /sys/class/devfreq/$_dev/available_frequencies |
+			grep . | sort -n | tr '\n' ' ')
+		[ -n "$_want" ] && [ "$_want" = "$_have" ]
+		vm_tap $? "$_dev: devfreq frequencies are the DT's OPP table ($_want)" \
+			"devfreq: $_have"
+		_top=${_want% }
+		_top=${_top##* }
+		[ "$(cat /sys/class/devfreq/$_dev/max_freq)" = "$_top" ]
+		vm_tap $? "$_dev: devfreq max_freq is the table's highest, $_top"
+
+		_z=$(dt_zone "$_n")
+		_zone=$(sysfs_zone "$(basename "$_z")")
+		[ -n "$_z" ] && [ -n "$_zone" ]
+		vm_tap $? "$_dev: thermal zone $(basename "$_z") named by the DT" \
+			"$(cat /sys/class/thermal/thermal_zone*/type 2>&1)"
+		_dtt=$(dt_trips "$_z")
+		_syt=$(sysfs_trips "$_zone")
+		[ -n "$_dtt" ] && [ "$_dtt" = "$_syt" ]
+		vm_tap $? "$_dev: the zone's trips are the DT's: $(echo "$_dtt" | tr '\n' ',' | sed 's/,$//; s/,/, /g')" \
+			"sysfs: $_syt"
+		_passive_i=$(sysfs_trip "$_zone" passive)
+		_passive=$(cat "$_zone/trip_point_${_passive_i}_temp")
+		_t=$(cat "$_zone/temp")
+		[ "$_t" -gt 0 ] && [ "$_t" -lt "$_passive" ]
+		vm_tap $? "$_dev: the zone reads the device's temperature ($_t mC)"
+
+		_cdev=$(sysfs_cdev "devfreq-$_dev")
+		_nopp=$(echo "$_want" | wc -w)
+		[ -n "$_cdev" ] && [ "$(cat "$_cdev/max_state")" -eq $((_nopp - 1)) ]
+		vm_tap $? "$_dev: cooling device devfreq-$_dev with one state per OPP"
+		[ "$(readlink -f "$_zone/cdev0")" = "$(readlink -f "$_cdev")" ] &&
+			[ "$(cat "$_zone/cdev0_trip_point")" = "$_passive_i" ]
+		vm_tap $? "$_dev: the cooling map binds it to the passive trip" \
+			"$(ls -l "$_zone" | grep cdev)"
+
+		# Above the DT's passive trip the governor throttles through the
+		# cooling map; below it the clock comes back.
+		_knob=/sys/kernel/debug/accel/$_dev/force_temp_mc
+		echo $((_passive + 5000)) > "$_knob"
+		_second=$(echo "$_want" | awk '{ print $(NF - 1) }')
+		wait_for 5 sh -c "[ \$(cat $_cdev/cur_state) -ge 1 ] &&
+			[ \$(cat /sys/class/devfreq/$_dev/max_freq) -le $_second ]"
+		vm_tap $? "$_dev: at $((_passive + 5000)) mC the clock is capped (state $(cat "$_cdev/cur_state"), max_freq $(cat /sys/class/devfreq/$_dev/max_freq))"
+		echo 0 > "$_knob"
+		wait_for 10 sh -c "[ \$(cat $_cdev/cur_state) -eq 0 ] &&
+			[ \$(cat /sys/class/devfreq/$_dev/max_freq) -eq $_top ]"
+		vm_tap $? "$_dev: cooled down, the cap is lifted (max_freq $(cat /sys/class/devfreq/$_dev/max_freq))"
+
+		# At the DT's critical trip the device refuses jobs instead of
+		# the thermal core's emergency shutdown.
+		_crit=$(cat "$_zone/trip_point_$(sysfs_trip "$_zone" critical)_temp")
+		dmesg -c > /dev/null
+		echo $((_crit + 1000)) > "$_knob"
+		wait_for 5 sh -c "dmesg | grep -q '$_dev: .*critical temperature $((_crit + 1000)) mC'"
+		vm_tap $? "$_dev: at the DT's critical trip ($_crit mC) the driver's handler runs (refusing new jobs), no shutdown" \
+			"$(dmesg | tail -n 5)"
+		echo 0 > "$_knob"
+		sleep 0.5
+	done <<-EOF
+	$NODES
+	EOF
+	grep -q . /proc/modules
+	vm_tap $? "the board is still running after the critical trips"
+	_accel=0
+	for _a in /sys/class/accel/accel*; do
+		[ -e "$(readlink -f "$_a/device")/of_node" ] || _accel=1
+	done
+	vm_tap $_accel "every accel device has a device-tree node"
+	vm_tap_done
+}
+
+unload_steps() {
+	vm_tap_plan 6
+	_out=$(rmmod edgeai 2>&1)
+	vm_tap $? "rmmod edgeai" "$_out"
+	! grep -q '^edgeai ' /proc/modules && [ -z "$(ls /dev/accel 2>/dev/null)" ]
+	vm_tap $? "the module and its device nodes are gone" "$(ls -l /dev/accel 2>&1)"
+	_left=
+	echo "$NODES" | while read -r _n _dev; do
+		[ -e /sys/class/devfreq/$_dev ] && echo "devfreq $_dev"
+		[ -n "$(sysfs_cdev "devfreq-$_dev")" ] && echo "cooling device of $_dev"
+		_z=$(dt_zone "$_n")
+		[ -n "$_z" ] && [ -n "$(sysfs_zone "$(basename "$_z")")" ] && echo "zone $(basename "$_z")"
+	done > /tmp/left
+	[ ! -s /tmp/left ]
+	vm_tap $? "no devfreq, cooling device or thermal zone is left" "$(cat /tmp/left)"
+	echo "$NODES" | { _r=0; while read -r _n _dev; do
+		[ -e /sys/bus/platform/devices/$_dev ] && [ ! -e /sys/bus/platform/devices/$_dev/driver ] || _r=1
+	done; exit $_r; }
+	vm_tap $? "the device-tree devices stay, unbound"
+	insmod $KO && wait_nodes "$(echo "$NODES" | wc -l)"
+	vm_tap $? "insmod again: the devices probe from the device tree again" \
+		"$(dmesg | grep edgeai | tail -n 10)"
+	_out=$(rmmod edgeai 2>&1)
+	vm_tap $? "rmmod edgeai again" "$_out"
+	vm_tap_done
+}
+
+vm_program board-probe probe_steps
+# The kselftests that apply to a platform device bound from the device
+# tree. Not edgeai_thermal_test: it finds the zone by the device's name,
+# as the simulated devices' zones are named, while a board's zone has the
+# name its device tree gives it (dt_steps checks that zone). Not
+# edgeai_golden_test: it needs the oracle's cases (not in this lane yet).
+for t in device bo submit job uring prime reset pm sched program; do
+	vm_program edgeai_${t}_test /usr/bin/edgeai_${t}_test
+done
+vm_program board-dt dt_steps
+vm_program edgeai_unplug_test /usr/bin/edgeai_unplug_test
+vm_program board-unload unload_steps
+vm_end
