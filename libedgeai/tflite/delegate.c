@@ -146,9 +146,9 @@ static size_t tensor_bytes(const struct edgeai_model *m, int32_t t)
 {
 	uint64_t n = 0;
 
-	if (ea_tensor_elems(&m->t[t], &n) < 0)
+	if (model_tensor_elems(&m->t[t], &n) < 0)
 		return 0;
-	return (size_t)n * ea_type_size(m->t[t].type);
+	return (size_t)n * model_type_size(m->t[t].type);
 }
 
 static int compile(const struct delegate *d, const struct edgeai_model *m, uint32_t policy,
@@ -191,7 +191,7 @@ static int check_node(const struct delegate *d, TfLiteContext *ctx, const struct
 	 * inputs and biases, which stay constants here).
 	 */
 	for (uint32_t k = 0; k < g.model->n_tensors; k++) {
-		const struct ea_tensor *t = &g.model->t[k];
+		const struct model_tensor *t = &g.model->t[k];
 
 		if (t->buffer || t->type == TFL_INT8 || t->type == TFL_UINT8)
 			continue;

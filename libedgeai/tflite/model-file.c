@@ -98,7 +98,7 @@ static int matches(const struct edgeai_model *m, const TfLiteContext *ctx)
 		return 0;
 	for (i = 0; i < m->n_tensors; i++) {
 		const TfLiteTensor *t = &ctx->tensors[i];
-		const struct ea_tensor *f = &m->t[i];
+		const struct model_tensor *f = &m->t[i];
 		const char *name = t->name ? t->name : "";
 
 		if (etfl_tfl_type(t->type) != (int)f->type)
@@ -106,7 +106,7 @@ static int matches(const struct edgeai_model *m, const TfLiteContext *ctx)
 		if (strcmp(name, f->name ? f->name : ""))
 			return 0;
 		if (t->allocation_type == kTfLiteMmapRo) {
-			const struct ea_buffer *b = f->buffer < m->n_buffers ? &m->buf[f->buffer] : NULL;
+			const struct model_buffer *b = f->buffer < m->n_buffers ? &m->buf[f->buffer] : NULL;
 
 			if (!b || !b->data || b->size != t->bytes || !t->data.raw ||
 			    memcmp(b->data, t->data.raw, t->bytes))
@@ -204,10 +204,10 @@ int etfl_model_file_find(TfLiteContext *ctx, struct edgeai_model **ret, char *wh
 	return r;
 }
 
-const struct ea_op *etfl_model_file_op(const struct edgeai_model *file, int node_index,
+const struct model_op *etfl_model_file_op(const struct edgeai_model *file, int node_index,
 				       const TfLiteNode *node, const TfLiteRegistration *reg)
 {
-	const struct ea_op *op;
+	const struct model_op *op;
 	int k;
 
 	if (!file || node_index < 0 || (uint32_t)node_index >= file->n_ops)

@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 #include "tensorflow/lite/c/common.h"
-#include "tflite-model.h"
+#include "model/model.h"
 
 /*
  * Find the flatbuffer TFLite built @ctx from and read it (first subgraph)
@@ -25,7 +25,7 @@ int etfl_model_file_find(TfLiteContext *ctx, struct edgeai_model **ret, char *wh
  * inputs and outputs, else NULL (a node a delegate applied earlier made,
  * or a graph that is not the file's first subgraph).
  */
-const struct ea_op *etfl_model_file_op(const struct edgeai_model *file, int node_index,
+const struct model_op *etfl_model_file_op(const struct edgeai_model *file, int node_index,
 				       const TfLiteNode *node, const TfLiteRegistration *reg);
 
 #endif

@@ -101,7 +101,7 @@ static int grow(void **p, uint32_t *cap, uint32_t need, size_t esize)
 	return 0;
 }
 
-static int fill_quant(struct builder *b, const TfLiteTensor *t, struct ea_tensor *e)
+static int fill_quant(struct builder *b, const TfLiteTensor *t, struct model_tensor *e)
 {
 	const TfLiteAffineQuantization *aq = NULL;
 	uint32_t n, k;
@@ -145,7 +145,7 @@ static int fill_tensor(struct builder *b, int idx)
 {
 	struct edgeai_model *m = b->m;
 	const TfLiteTensor *t;
-	struct ea_tensor *e;
+	struct model_tensor *e;
 	int type, r, k;
 
 	if (idx < 0)
@@ -170,9 +170,9 @@ static int fill_tensor(struct builder *b, int idx)
 	e->is_variable = t->is_variable;
 	if (t->sparsity)
 		return unsupported(b, "tensor '%s' is sparse", e->name);
-	if (!t->dims || t->dims->size > EA_MAX_RANK)
+	if (!t->dims || t->dims->size > MODEL_MAX_RANK)
 		return unsupported(b, "tensor '%s' has rank %d (at most %d)", e->name,
-				   t->dims ? t->dims->size : -1, EA_MAX_RANK);
+				   t->dims ? t->dims->size : -1, MODEL_MAX_RANK);
 	e->rank = (uint32_t)t->dims->size;
 	for (k = 0; k < t->dims->size; k++)
 		e->shape[k] = t->dims->data[k];
@@ -180,7 +180,7 @@ static int fill_tensor(struct builder *b, int idx)
 	if (r)
 		return r;
 	if (t->allocation_type == kTfLiteMmapRo && t->bytes) {
-		struct ea_buffer *buf;
+		struct model_buffer *buf;
 
 		if (!t->data.raw)
 			return unsupported(b, "constant tensor '%s' has no data", e->name);
@@ -217,9 +217,9 @@ static int dup_ints(int32_t **ret, uint32_t *ret_n, const TfLiteIntArray *a)
  * The translation function: node @node_index of the context as @op of the
  * model (tensor indices of the model, options of the file's operator).
  */
-static int fill_op(struct builder *b, int node_index, struct ea_op *op)
+static int fill_op(struct builder *b, int node_index, struct model_op *op)
 {
-	const struct ea_op *fop;
+	const struct model_op *fop;
 	TfLiteRegistration *reg;
 	TfLiteNode *node;
 	uint32_t k;
@@ -278,7 +278,7 @@ int etfl_graph_build(TfLiteContext *ctx, const struct edgeai_model *file, const 
 
 	if (err && errsz)
 		err[0] = 0;
-	b.m = g.model = ea_model_new();
+	b.m = g.model = model_new();
 	b.map = malloc(sizeof(*b.map) * nt);
 	written = calloc(nt, 1);
 	read = calloc(nt, 1);
@@ -308,13 +308,13 @@ int etfl_graph_build(TfLiteContext *ctx, const struct edgeai_model *file, const 
 	}
 	/* inputs: read, not written, not constant; in the order of first use */
 	for (k = 0; k < n_nodes; k++) {
-		const struct ea_op *op = &g.model->ops[k];
+		const struct model_op *op = &g.model->ops[k];
 
 		for (j = 0; j < (int)op->n_out; j++)
 			written[op->out[j]] = 1;
 	}
 	for (k = 0; k < n_nodes; k++) {
-		const struct ea_op *op = &g.model->ops[k];
+		const struct model_op *op = &g.model->ops[k];
 
 		for (j = 0; j < (int)op->n_in; j++) {
 			int32_t t = op->in[j];
@@ -369,7 +369,7 @@ int etfl_graph_build(TfLiteContext *ctx, const struct edgeai_model *file, const 
 			if (g.model->out[k] == b.map[i])
 				g.out[k] = (int)i;
 	}
-	r = ea_model_validate(g.model, err, errsz);
+	r = model_validate(g.model, err, errsz);
 	if (r < 0) {
 		r = r == -ENOMEM ? r : -EOPNOTSUPP;
 		goto out;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * TFLite nodes to a libedgeai model (struct edgeai_model of
- * libedgeai/src/tflite-model.h), the form edgeai_model_compile() takes.
+ * libedgeai/src/model/model.h), the form edgeai_model_compile() takes.
  */
 #ifndef EDGEAI_TFLITE_TRANSLATE_H
 #define EDGEAI_TFLITE_TRANSLATE_H
@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 #include "tensorflow/lite/c/common.h"
-#include "tflite-model.h"
+#include "model/model.h"
 
 /* The schema's TensorType of a TfLiteType, or -1. */
 int etfl_tfl_type(TfLiteType type);
