@@ -30,10 +30,10 @@ KVER ?= $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 
-.PHONY: all help module firmware lib tools clean install deps check demo \
+.PHONY: all help module firmware lib tflite tools clean install deps check demo \
 	check-host check-vm check-kunit check-style check-e2e check-arm64 bench
 
-all: module firmware lib tools
+all: module firmware lib tflite tools
 
 help:
 	@echo 'edgeai make targets:'
@@ -41,6 +41,7 @@ help:
 	@echo '  module         kernel/edgeai.ko against KDIR=$(KDIR)'
 	@echo '  firmware       firmware images in build/firmware/edgeai/'
 	@echo '  lib            libedgeai.a, libedgeai.so, edgeai.pc in build/libedgeai/'
+	@echo '  tflite         libedgeai-tflite.so, the TensorFlow Lite delegate, in build/libedgeai/'
 	@echo '  tools          edgeaictl in build/daemon/'
 	@echo '  install        DESTDIR=$(DESTDIR) PREFIX=$(PREFIX); module to /lib/modules/<kver>/updates,'
 	@echo '                 firmware to /lib/firmware/edgeai'
@@ -63,6 +64,11 @@ firmware:
 lib:
 	$(Q)$(MAKE) -C libedgeai BUILD=$(BUILD)
 
+# The TensorFlow Lite delegate; its TFLite 2.9 C headers come from
+# tests/oracle/fetch.sh (cached in $(EDGEAI_CACHE)/oracle) or TFLITE_INCLUDE=.
+tflite: lib
+	$(Q)$(MAKE) -C libedgeai/tflite BUILD=$(BUILD)
+
 tools: lib
 	$(Q)$(MAKE) -C daemon BUILD=$(BUILD)
 
@@ -71,6 +77,7 @@ install: all
 		DEPMOD=/bin/true modules_install
 	$(Q)$(MAKE) -C firmware BUILD=$(BUILD) DESTDIR=$(DESTDIR) install
 	$(Q)$(MAKE) -C libedgeai BUILD=$(BUILD) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) install
+	$(Q)$(MAKE) -C libedgeai/tflite BUILD=$(BUILD) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) install
 	$(Q)$(MAKE) -C daemon BUILD=$(BUILD) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) install
 	$(Q)if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi
 
