@@ -41,10 +41,10 @@ BUILD   ?= $(CURDIR)/build
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 
-.PHONY: all help module firmware lib tools clean install deps check demo \
+.PHONY: all help module firmware lib tflite tools clean install deps check demo \
 	check-host check-vm check-kunit check-style check-e2e check-arm64 bench
 
-all: module firmware lib tools
+all: module firmware lib tflite tools
 
 help:
 	@echo 'edgeai make targets:'
@@ -52,6 +52,7 @@ help:
 	@echo '  module         kernel/edgeai.ko against KDIR=$(KDIR)'
 	@echo '  firmware       firmware images in build/firmware/edgeai/'
 	@echo '  lib            libedgeai.a, libedgeai.so, edgeai.pc in build/libedgeai/'
+	@echo '  tflite         libedgeai-tflite.so, the TensorFlow Lite delegate, in build/libedgeai/'
 	@echo '  tools          edgeaictl in build/daemon/'
 	@echo '  install        DESTDIR=$(DESTDIR) PREFIX=$(PREFIX); module to /lib/modules/<kver>/updates,'
 	@echo '                 firmware to /lib/firmware/edgeai'
@@ -74,6 +75,11 @@ firmware:
 lib:
 	$(Q)$(MAKE) -C libedgeai BUILD=$(BUILD) $(USER_CROSS)
 
+# The TensorFlow Lite delegate; its TFLite 2.9 C headers come from
+# tests/oracle/fetch.sh (cached in $(EDGEAI_CACHE)/oracle) or TFLITE_INCLUDE=.
+tflite: lib
+	$(Q)$(MAKE) -C libedgeai/tflite BUILD=$(BUILD) $(USER_CROSS)
+
 tools: lib
 	$(Q)$(MAKE) -C daemon BUILD=$(BUILD) $(USER_CROSS)
 
@@ -82,6 +88,7 @@ install: all
 		DEPMOD=/bin/true modules_install
 	$(Q)$(MAKE) -C firmware BUILD=$(BUILD) DESTDIR=$(DESTDIR) install
 	$(Q)$(MAKE) -C libedgeai BUILD=$(BUILD) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) $(USER_CROSS) install
+	$(Q)$(MAKE) -C libedgeai/tflite BUILD=$(BUILD) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) $(USER_CROSS) install
 	$(Q)$(MAKE) -C daemon BUILD=$(BUILD) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) $(USER_CROSS) install
 	$(Q)$(MAKE) -C libedgeai/python DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) install
 	$(Q)if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi

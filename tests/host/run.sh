@@ -9,7 +9,8 @@
 # (pass), 1 (fail) or 77 (skip). Tests see the library's internal headers
 # by their path below libedgeai/src/ ("model/model.h").
 # A test-*.c may name extra sources to compile in, relative to the top of
-# the tree, on a line of its own:
+# the tree, on a line of its own (one with a test-*.sh of the same name is
+# left to that script):
 #     /* host-test-sources: firmware/src/foo.c firmware/src/bar.c */
 # Shell tests get EDGEAI_TOP and EDGEAI_BUILD in their environment.
 #
@@ -95,6 +96,8 @@ run_one() {
 
 for src in $(find tests/host -name 'test-*.c' | sort); do
 	name=$(basename "$src" .c)
+	# a test-X.c beside an executable test-X.sh is built and run by that script
+	[ -x "$(dirname "$src")/$name.sh" ] && continue
 	extra=$(sed -n 's|.*host-test-sources:\(.*\)\*/.*|\1|p' "$src")
 	echo "# host: build $name"
 	# shellcheck disable=SC2086

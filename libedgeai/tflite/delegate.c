@@ -1,0 +1,642 @@
+// SPDX-License-Identifier: MIT
+/*
+ * libedgeai-tflite.so: a TensorFlow Lite external delegate.
+ *
+ * The shape is Mesa Teflon's: the plugin ABI is two functions, one
+ * translation function makes a libedgeai op of a TFLite node
+ * (translate.c), one support check per node asks libedgeai's compiler, and
+ * TFLite partitions the graph. Unlike Teflon, every failure has somewhere
+ * to go:
+ *
+ * - tflite_plugin_create_delegate() rejects unknown keys, bad values and
+ *   policy=device_only without a device through report_error and returns
+ *   NULL. report_error is only called from there: Python's load_delegate()
+ *   frees its callback as soon as the create call returns.
+ * - Prepare leaves to TFLite every node libedgeai cannot take, and every
+ *   partition that does not compile, saying why through the context's
+ *   ReportError (the application's TFLite error reporter) and in the log.
+ *   It fails only when TFLite itself does: TFLite 2.9 answers a failed
+ *   delegate Prepare by failing TfLiteInterpreterCreate() altogether (with
+ *   or without TfLiteInterpreterOptionsSetEnableDelegateFallback()), so a
+ *   model it could run alone would not run at all.
+ * - Invoke returns kTfLiteDelegateError when libedgeai fails a run, which
+ *   TFLite's delegate fallback (if enabled) answers by running the graph
+ *   on its own kernels.
+ *
+ * Each partition is compiled once, in Prepare, into a program (through the
+ * on-disk compile cache), and run through one edgeai_request per Invoke.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache-dir.h"
+#include "edgeai/edgeai.h"
+#include "model-file.h"
+#include "options.h"
+#include "tensorflow/lite/c/common.h"
+#include "translate.h"
+
+#define EXPORT __attribute__((visibility("default")))
+#define PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+/* BuiltinOperator DELEGATE of the TFLite schema: the code of a delegate kernel's node. */
+#define TFL_OP_DELEGATE 51
+
+struct delegate;
+
+struct partition {
+	struct partition *next;
+	const struct delegate *d;	/* outlives the interpreter, so its kernels */
+	unsigned int id;
+	int *nodes;		/* context node indices, in execution order */
+	int n_nodes;
+	struct etfl_graph g;	/* g.in/g.out: context tensors of the program's inputs/outputs */
+	size_t *in_bytes, *out_bytes;
+	struct edgeai_program *prog;
+	struct edgeai_request *req;
+	int runs;
+};
+
+struct delegate {
+	TfLiteDelegate base;
+	/* zero: room for the fields later TFLite versions append to TfLiteDelegate */
+	void *reserved[8];
+	struct etfl_options opt;
+	/* compiled by Prepare, taken by the kernels' init during ReplaceNodeSubsets... */
+	struct partition *ready;
+	const struct edgeai_model *file;	/* during Prepare: the model file */
+	unsigned int n_partitions;
+};
+
+static PRINTF(2, 3) void dlog(const struct delegate *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!d->opt.log)
+		return;
+	va_start(ap, fmt);
+	fputs("edgeai-tflite: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* An error for the application: TFLite's error reporter. */
+static PRINTF(2, 3) void ctx_error(TfLiteContext *ctx, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ctx->ReportError(ctx, "edgeai-tflite: %s", msg);
+}
+
+static TfLiteIntArray *int_array(int n)
+{
+	TfLiteIntArray *a = malloc(sizeof(*a) + sizeof(int) * (size_t)(n > 0 ? n : 1));
+
+	if (a)
+		a->size = 0;
+	return a;
+}
+
+static const char *node_name(TfLiteContext *ctx, int node_index)
+{
+	TfLiteRegistration *reg;
+	TfLiteNode *node;
+
+	if (ctx->GetNodeAndRegistration(ctx, node_index, &node, &reg) != kTfLiteOk)
+		return "?";
+	if (reg->custom_name)
+		return reg->custom_name;
+	return edgeai_op_name(reg->builtin_code);
+}
+
+static struct partition *partition_free(struct partition *p)
+{
+	if (!p)
+		return NULL;
+	edgeai_request_unref(p->req);
+	edgeai_program_unref(p->prog);
+	etfl_graph_done(&p->g);
+	free(p->in_bytes);
+	free(p->out_bytes);
+	free(p->nodes);
+	free(p);
+	return NULL;
+}
+
+static void partition_list_free(struct partition *p)
+{
+	while (p) {
+		struct partition *next = p->next;
+
+		partition_free(p);
+		p = next;
+	}
+}
+
+static size_t tensor_bytes(const struct edgeai_model *m, int32_t t)
+{
+	uint64_t n = 0;
+
+	if (model_tensor_elems(&m->t[t], &n) < 0)
+		return 0;
+	return (size_t)n * model_type_size(m->t[t].type);
+}
+
+static int compile(const struct delegate *d, const struct edgeai_model *m, uint32_t policy,
+		   uint32_t flags, struct edgeai_program **ret, char *err, size_t errsz)
+{
+	struct edgeai_compile_options o = {
+		.policy = policy,
+		.device_type = d->opt.device_type,
+		.flags = flags,
+	};
+	int r;
+
+	etfl_cache_dir_set(d->opt.cache_dir);
+	r = edgeai_model_compile(m, &o, ret, err, errsz);
+	etfl_cache_dir_set(NULL);
+	return r;
+}
+
+/*
+ * The support check: node @node_index alone, on int8/uint8 activations, as
+ * libedgeai would take it. With policy=device_only that means the device
+ * runs it (else it stays with TFLite's kernels, never libedgeai's CPU
+ * path); otherwise that the compiler compiles it: libedgeai's CPU path runs
+ * whatever it compiles, bit-exact with TFLite, and puts on the device what
+ * the device takes.
+ */
+static int check_node(const struct delegate *d, TfLiteContext *ctx, const struct edgeai_model *file,
+		      int node_index, char *why, size_t whysz)
+{
+	struct etfl_graph g = { 0 };
+	struct edgeai_program *prog = NULL;
+	int r;
+
+	r = etfl_graph_build(ctx, file, &node_index, 1, NULL, 0, &g, why, whysz);
+	if (r < 0)
+		return r;
+	/*
+	 * libedgeai's bit-exactness with TFLite is established on int8/uint8
+	 * activations (the compiler also plans int16/int32 tensors, e.g. shape
+	 * inputs and biases, which stay constants here).
+	 */
+	for (uint32_t k = 0; k < g.model->n_tensors; k++) {
+		const struct model_tensor *t = &g.model->t[k];
+
+		if (t->buffer || t->type == TFL_INT8 || t->type == TFL_UINT8)
+			continue;
+		snprintf(why, whysz, "tensor '%s' is %s: the delegate takes int8/uint8 "
+			 "activations", t->name, edgeai_tensor_type_name(t->type));
+		etfl_graph_done(&g);
+		return -EOPNOTSUPP;
+	}
+	if (d->opt.policy == EDGEAI_POLICY_DEVICE_ONLY)
+		r = compile(d, g.model, EDGEAI_POLICY_DEVICE_ONLY, 0, &prog, why, whysz);
+	else
+		r = compile(d, g.model, EDGEAI_POLICY_CPU_ONLY, EDGEAI_COMPILE_NO_CACHE, &prog, why,
+			    whysz);
+	if (r < 0 && why && whysz && !why[0])
+		snprintf(why, whysz, "%s", edgeai_strerror(r));
+	edgeai_program_unref(prog);
+	etfl_graph_done(&g);
+	return r;
+}
+
+/* The log's picture of a compiled partition. */
+static void log_partition(const struct delegate *d, TfLiteContext *ctx, const struct partition *p)
+{
+	int state = edgeai_program_get_cache_state(p->prog);
+	size_t copied = 0;
+	int k;
+
+	for (k = 0; k < p->g.n_in; k++)
+		copied += p->in_bytes[k];
+	for (k = 0; k < p->g.n_out; k++)
+		copied += p->out_bytes[k];
+	dlog(d, "partition %u: %d node%s, %d input%s, %d output%s; compile cache: %s%s%s%s",
+	     p->id, p->n_nodes, p->n_nodes == 1 ? "" : "s", p->g.n_in, p->g.n_in == 1 ? "" : "s",
+	     p->g.n_out, p->g.n_out == 1 ? "" : "s",
+	     state & EDGEAI_CACHE_PROGRAM_HIT ? "hit" : "miss",
+	     state & EDGEAI_CACHE_CORRUPT ? ", corrupt entry replaced" : "",
+	     state & EDGEAI_CACHE_STORED ? ", stored" : "",
+	     state & (EDGEAI_CACHE_PROGRAM_HIT | EDGEAI_CACHE_STORED) ? "" : " (no cache)");
+	for (k = 0; k < p->n_nodes; k++) {
+		struct edgeai_placement pl;
+
+		if (edgeai_program_get_placement(p->prog, (unsigned int)k, &pl) < 0)
+			continue;
+		dlog(d, "  node %d %s: %s (%s)", p->nodes[k], node_name(ctx, p->nodes[k]),
+		     edgeai_exec_device_name(pl.device), pl.reason);
+	}
+	dlog(d, "partition %u: inputs and outputs copied, %zu bytes per invoke: libedgeai "
+	     "binds only buffers of the program's device, and TFLite's tensors live in its "
+	     "own arena", p->id, copied);
+}
+
+/* Build and compile the partition of @nodes with outputs @outputs. */
+static int partition_new(struct delegate *d, TfLiteContext *ctx, const struct edgeai_model *file,
+			 const TfLiteIntArray *nodes, const TfLiteIntArray *outputs,
+			 struct partition **ret, char *err, size_t errsz)
+{
+	struct partition *p = calloc(1, sizeof(*p));
+	int r = -ENOMEM, k, state;
+
+	if (!p)
+		goto fail;
+	p->nodes = malloc(sizeof(*p->nodes) * (size_t)(nodes->size ? nodes->size : 1));
+	if (!p->nodes)
+		goto fail;
+	memcpy(p->nodes, nodes->data, sizeof(*p->nodes) * (size_t)nodes->size);
+	p->n_nodes = nodes->size;
+	r = etfl_graph_build(ctx, file, nodes->data, nodes->size, outputs->data, outputs->size,
+			     &p->g, err, errsz);
+	if (r < 0)
+		goto fail;
+	p->in_bytes = calloc((size_t)p->g.n_in + 1, sizeof(*p->in_bytes));
+	p->out_bytes = calloc((size_t)p->g.n_out + 1, sizeof(*p->out_bytes));
+	if (!p->in_bytes || !p->out_bytes) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	for (k = 0; k < p->g.n_in; k++)
+		p->in_bytes[k] = tensor_bytes(p->g.model, p->g.model->in[k]);
+	for (k = 0; k < p->g.n_out; k++)
+		p->out_bytes[k] = tensor_bytes(p->g.model, p->g.model->out[k]);
+	r = compile(d, p->g.model, d->opt.policy, 0, &p->prog, err, errsz);
+	if (r < 0)
+		goto fail;
+	p->d = d;
+	p->id = d->n_partitions++;
+	state = edgeai_program_get_cache_state(p->prog);
+	if (state > 0 && (state & EDGEAI_CACHE_CORRUPT))
+		ctx_error(ctx, "partition %u: its compile cache entry was corrupt; removed, "
+			  "recompiled and stored again", p->id);
+	/* the program keeps what it needs; the model is done */
+	p->g.model = edgeai_model_unref(p->g.model);
+	*ret = p;
+	return 0;
+fail:
+	if (r == -ENOMEM && err && errsz)
+		snprintf(err, errsz, "out of memory");
+	partition_free(p);
+	return r;
+}
+
+static int same_nodes(const struct partition *p, const TfLiteIntArray *nodes)
+{
+	return p->n_nodes == nodes->size &&
+	       !memcmp(p->nodes, nodes->data, sizeof(*p->nodes) * (size_t)nodes->size);
+}
+
+/* --- the partition's kernel ------------------------------------------------ */
+
+static void *kernel_init(TfLiteContext *ctx, const char *buffer, size_t length)
+{
+	const TfLiteDelegateParams *params = (const TfLiteDelegateParams *)buffer;
+	struct delegate *d = params->delegate->data_;
+	struct partition **pp, *p;
+
+	(void)length;
+	for (pp = &d->ready; *pp; pp = &(*pp)->next) {
+		if (same_nodes(*pp, params->nodes_to_replace)) {
+			p = *pp;
+			*pp = p->next;
+			p->next = NULL;
+			return p;
+		}
+	}
+	/* TFLite partitioned differently from its preview: compile here. */
+	{
+		char err[256] = "";
+		int r = partition_new(d, ctx, d->file, params->nodes_to_replace,
+				      params->output_tensors, &p, err, sizeof(err));
+
+		if (r < 0) {
+			ctx_error(ctx, "a partition of %d nodes does not compile: %s",
+				  params->nodes_to_replace->size, err);
+			return NULL;
+		}
+	}
+	return p;
+}
+
+static void kernel_free(TfLiteContext *ctx, void *buffer)
+{
+	(void)ctx;
+	partition_free(buffer);
+}
+
+static TfLiteStatus kernel_prepare(TfLiteContext *ctx, TfLiteNode *node)
+{
+	struct partition *p = node->user_data;
+	int k, r;
+
+	if (!p)
+		return kTfLiteDelegateError;	/* kernel_init said why */
+	for (k = 0; k < p->g.n_in + p->g.n_out; k++) {
+		int t = k < p->g.n_in ? p->g.in[k] : p->g.out[k - p->g.n_in];
+		size_t want = k < p->g.n_in ? p->in_bytes[k] : p->out_bytes[k - p->g.n_in];
+
+		if (ctx->tensors[t].bytes != want) {
+			ctx_error(ctx, "partition %u: tensor '%s' has %zu bytes, the program %zu",
+				  p->id, ctx->tensors[t].name ? ctx->tensors[t].name : "",
+				  ctx->tensors[t].bytes, want);
+			return kTfLiteDelegateError;
+		}
+	}
+	if (!p->req) {
+		r = edgeai_request_new(p->prog, &p->req);
+		if (!r && p->d->opt.deadline_ns)
+			r = edgeai_request_set_deadline(p->req, p->d->opt.deadline_ns);
+		if (r < 0) {
+			ctx_error(ctx, "partition %u: no request: %s", p->id, edgeai_strerror(r));
+			p->req = edgeai_request_unref(p->req);
+			return kTfLiteDelegateError;
+		}
+	}
+	return kTfLiteOk;
+}
+
+static TfLiteStatus kernel_invoke(TfLiteContext *ctx, TfLiteNode *node)
+{
+	struct partition *p = node->user_data;
+	const char *what = "set an input";
+	int k, r = 0;
+
+	if (!p || !p->req)
+		return kTfLiteDelegateError;
+	for (k = 0; k < p->g.n_in && !r; k++)
+		r = edgeai_request_set_input(p->req, (unsigned int)k, ctx->tensors[p->g.in[k]].data.raw,
+					     p->in_bytes[k]);
+	if (!r) {
+		what = "run";
+		r = edgeai_request_submit(p->req);
+		if (!r)
+			r = edgeai_request_wait(p->req, EDGEAI_TIMEOUT_INFINITE);
+	}
+	if (!r)
+		what = "read an output";
+	for (k = 0; k < p->g.n_out && !r; k++)
+		r = edgeai_request_get_output(p->req, (unsigned int)k,
+					      ctx->tensors[p->g.out[k]].data.raw, p->out_bytes[k]);
+	if (r < 0) {
+		ctx_error(ctx, "partition %u: failed to %s: %s", p->id, what, edgeai_strerror(r));
+		return kTfLiteDelegateError;
+	}
+	if (p->d->opt.log && !p->runs) {
+		struct edgeai_request_stats st;
+
+		if (!edgeai_request_get_stats(p->req, &st))
+			dlog(p->d, "partition %u: first invoke: %llu bytes copied, %u device job%s, "
+			     "%u CPU segment%s, %u fallback%s", p->id,
+			     (unsigned long long)st.bytes_copied, st.device_jobs,
+			     st.device_jobs == 1 ? "" : "s", st.cpu_segments,
+			     st.cpu_segments == 1 ? "" : "s", st.fallbacks, st.fallbacks == 1 ? "" : "s");
+	}
+	p->runs++;
+	return kTfLiteOk;
+}
+
+/* --- the delegate's Prepare ------------------------------------------------ */
+
+/* Drop the nodes of @nodes that are in @drop. */
+static void remove_nodes(TfLiteIntArray *nodes, const TfLiteIntArray *drop)
+{
+	int i, j, n = 0;
+
+	for (i = 0; i < nodes->size; i++) {
+		for (j = 0; j < drop->size; j++)
+			if (nodes->data[i] == drop->data[j])
+				break;
+		if (j == drop->size)
+			nodes->data[n++] = nodes->data[i];
+	}
+	nodes->size = n;
+}
+
+/*
+ * Compile the partitions TFLite will make of @nodes into d->ready. A
+ * partition that does not compile gives its nodes back to TFLite, and the
+ * rest is partitioned again.
+ */
+static TfLiteStatus compile_partitions(struct delegate *d, TfLiteContext *ctx,
+				       const struct edgeai_model *file, TfLiteIntArray *nodes)
+{
+	TfLiteDelegateParams *params;
+	int n, i;
+
+	for (;;) {
+		struct partition *list = NULL, **tail = &list, *p;
+		int failed = -1;
+		char err[256];
+
+		if (!nodes->size)
+			return kTfLiteOk;
+		if (ctx->PreviewDelegatePartitioning(ctx, nodes, &params, &n) != kTfLiteOk)
+			return kTfLiteError;
+		for (i = 0; i < n && failed < 0; i++) {
+			int r = partition_new(d, ctx, file, params[i].nodes_to_replace,
+					      params[i].output_tensors, &p, err, sizeof(err));
+
+			if (r == -ENOMEM) {
+				partition_list_free(list);
+				return kTfLiteError;
+			}
+			if (r < 0) {
+				failed = i;
+				break;
+			}
+			*tail = p;
+			tail = &p->next;
+		}
+		if (failed < 0) {
+			*tail = d->ready;
+			d->ready = list;
+			return kTfLiteOk;
+		}
+		partition_list_free(list);
+		ctx_error(ctx, "a partition of %d nodes (from node %d, %s) does not compile, "
+			  "TFLite runs them: %s", params[failed].nodes_to_replace->size,
+			  params[failed].nodes_to_replace->data[0],
+			  node_name(ctx, params[failed].nodes_to_replace->data[0]), err);
+		dlog(d, "nodes %d..%d left to TFLite: their partition does not compile: %s",
+		     params[failed].nodes_to_replace->data[0],
+		     params[failed].nodes_to_replace->data[params[failed].nodes_to_replace->size - 1],
+		     err);
+		remove_nodes(nodes, params[failed].nodes_to_replace);
+	}
+}
+
+static TfLiteStatus delegate_prepare(TfLiteContext *ctx, TfLiteDelegate *base)
+{
+	struct delegate *d = base->data_;
+	const TfLiteRegistration kernel = {
+		.init = kernel_init,
+		.free = kernel_free,
+		.prepare = kernel_prepare,
+		.invoke = kernel_invoke,
+		.builtin_code = TFL_OP_DELEGATE,
+		.custom_name = "edgeai",
+		.version = 1,
+	};
+	struct edgeai_model *file = NULL;
+	TfLiteIntArray *plan, *nodes = NULL, *left = NULL;
+	TfLiteStatus st = kTfLiteError;
+	char where[320], why[256], list[8192];
+	unsigned int n_partitions = 0;
+	size_t used = 0;
+	int i, r;
+
+	if (ctx->GetExecutionPlan(ctx, &plan) != kTfLiteOk)
+		return kTfLiteError;
+	nodes = int_array(plan->size);
+	left = int_array(plan->size);
+	if (!nodes || !left)
+		goto out;
+	for (i = 0; i < plan->size; i++)
+		left->data[left->size++] = plan->data[i];
+
+	r = etfl_model_file_find(ctx, &file, where, sizeof(where), why, sizeof(why));
+	if (r == -ENOMEM)
+		goto out;
+	if (r < 0) {
+		dlog(d, "nothing delegated, all %d nodes left to TFLite: %s", plan->size, why);
+		st = kTfLiteOk;
+		goto out;
+	}
+	dlog(d, "options of the %d node%s read from the model file in %s", plan->size,
+	     plan->size == 1 ? "" : "s", where);
+	for (i = 0; i < left->size; i++) {
+		int n = left->data[i];
+
+		why[0] = 0;
+		r = check_node(d, ctx, file, n, why, sizeof(why));
+		if (r == -ENOMEM)
+			goto out;
+		if (r == 0)
+			nodes->data[nodes->size++] = n;
+		else
+			dlog(d, "node %d %s: left to TFLite: %s", n, node_name(ctx, n), why);
+	}
+	if (compile_partitions(d, ctx, file, nodes) != kTfLiteOk)
+		goto out;
+	remove_nodes(left, nodes);
+
+	list[0] = 0;
+	for (i = 0; i < left->size && used < sizeof(list); i++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s (node %d)",
+					 i ? ", " : "", node_name(ctx, left->data[i]),
+					 left->data[i]);
+	for (struct partition *p = d->ready; p; p = p->next, n_partitions++)
+		log_partition(d, ctx, p);
+	dlog(d, "delegated %d of %d nodes in %u partition%s; left to TFLite: %s", nodes->size,
+	    plan->size, n_partitions, n_partitions == 1 ? "" : "s", left->size ? list : "none");
+	d->file = file;
+	if (nodes->size &&
+	    ctx->ReplaceNodeSubsetsWithDelegateKernels(ctx, kernel, nodes, base) != kTfLiteOk)
+		goto out;
+	st = kTfLiteOk;
+out:
+	/* partitions no kernel took (none, unless TFLite failed) */
+	partition_list_free(d->ready);
+	d->ready = NULL;
+	d->file = NULL;
+	edgeai_model_unref(file);
+	free(nodes);
+	free(left);
+	return st;
+}
+
+/* --- the plugin ABI -------------------------------------------------------- */
+
+static void report(void (*report_error)(const char *), const char *msg)
+{
+	char line[600];
+
+	snprintf(line, sizeof(line), "edgeai-tflite: %s", msg);
+	if (report_error)
+		report_error(line);
+	else
+		fprintf(stderr, "%s\n", line);
+}
+
+/* policy=device_only needs a device now; -ENODEV with a message if there is none. */
+static int check_device(const struct etfl_options *o, char *err, size_t errsz)
+{
+	struct edgeai_device_list *list = NULL;
+	struct edgeai_device_info info;
+	int n, i, found = 0;
+
+	n = edgeai_enumerate(&list);
+	if (n < 0) {
+		snprintf(err, errsz, "policy=device_only: cannot list the edgeai devices: %s",
+			 edgeai_strerror(n));
+		return n;
+	}
+	for (i = 0; i < n; i++)
+		if (!edgeai_device_list_get(list, (unsigned int)i, &info) &&
+		    (!o->device_type || info.type == o->device_type))
+			found++;
+	edgeai_device_list_unref(list);
+	if (found)
+		return 0;
+	snprintf(err, errsz, "policy=device_only: no edgeai %s on this machine (no "
+		 "/dev/accel/accel* bound to the edgeai driver%s)",
+		 o->device_type ? edgeai_device_type_name(o->device_type) : "device",
+		 o->device_type ? " of that type" : "");
+	return -ENODEV;
+}
+
+EXPORT TfLiteDelegate *tflite_plugin_create_delegate(char **keys, char **values, size_t n,
+						     void (*report_error)(const char *));
+EXPORT void tflite_plugin_destroy_delegate(TfLiteDelegate *delegate);
+
+TfLiteDelegate *tflite_plugin_create_delegate(char **keys, char **values, size_t n,
+					      void (*report_error)(const char *))
+{
+	struct delegate *d = calloc(1, sizeof(*d));
+	char err[400], opts[600];
+	int r;
+
+	if (!d) {
+		report(report_error, "out of memory");
+		return NULL;
+	}
+	r = etfl_options_parse(keys, values, n, &d->opt, err, sizeof(err));
+	if (!r && d->opt.policy == EDGEAI_POLICY_DEVICE_ONLY)
+		r = check_device(&d->opt, err, sizeof(err));
+	if (r < 0) {
+		report(report_error, r == -ENOMEM ? "out of memory" : err);
+		etfl_options_done(&d->opt);
+		free(d);
+		return NULL;
+	}
+	d->base.data_ = d;
+	d->base.Prepare = delegate_prepare;
+	d->base.flags = kTfLiteDelegateFlagsNone;
+	etfl_options_format(&d->opt, opts, sizeof(opts));
+	dlog(d, "libedgeai %s, %s", edgeai_version(), opts);
+	return &d->base;
+}
+
+void tflite_plugin_destroy_delegate(TfLiteDelegate *delegate)
+{
+	struct delegate *d;
+
+	if (!delegate)
+		return;
+	d = delegate->data_;
+	partition_list_free(d->ready);
+	etfl_options_done(&d->opt);
+	free(d);
+}

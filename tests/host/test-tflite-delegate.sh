@@ -1,0 +1,154 @@
+#!/bin/sh
+# libedgeai-tflite.so, the TFLite external delegate, under TensorFlow Lite
+# 2.9's own C library from npm (the oracle): builds the plugin, checks that
+# it exports the two tflite_plugin_* functions and nothing else, then runs
+# test-tflite-delegate.c (built here: it needs the TFLite C headers) on
+#   - every single-op golden case of tests/oracle/gen.py (all delegated),
+#   - a model with a float island (CONV_2D, DEQUANTIZE, QUANTIZE, CONV_2D:
+#     two partitions, the float ops left to TFLite),
+#   - BlazeFace short range quantized with float inputs/outputs (its
+#     QUANTIZE and DEQUANTIZE left to TFLite),
+#   - the three real int8 models of test-run-models.sh (all delegated),
+# each compared byte for byte with TFLite alone, plus the option errors,
+# policy=device_only, cache_dir and a corrupt cache entry.
+#
+#   tests/host/test-tflite-delegate.sh [OPTIONS...]
+#
+# OPTIONS are delegate configurations for every model (default
+# "device=cpu" "device=auto"); on the board, e.g.
+# "device=npu,policy=device_only" "device=dsp". Skips (77) when the oracle
+# or the models cannot be fetched.
+set -u
+top=${EDGEAI_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+build=${EDGEAI_BUILD:-$top/build}
+n=0 fail=0
+ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; return "$1"; }
+finish() { echo "1..$n"; exit $fail; }
+tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
+
+echo "TAP version 13"
+if ! oracle=$("$top/tests/oracle/fetch.sh" 2> "$tmp/err") || ! models=$("$top/tests/models/fetch.sh" 2>> "$tmp/err"); then
+	sed 's/^/# /' "$tmp/err"
+	echo "1..0 # SKIP oracle or models not available (npm unreachable?)"
+	exit 77
+fi
+lib=$oracle/lib/libtensorflowlite_c.so
+
+# The plugin as shipped, and its exports.
+make -s -C "$top/libedgeai/tflite" BUILD="$build" TFLITE_INCLUDE="$oracle/include" > "$tmp/err" 2>&1
+ok $? "make -C libedgeai/tflite: $build/libedgeai/libedgeai-tflite.so" || { sed 's/^/# /' "$tmp/err"; finish; }
+syms=$(nm -D --defined-only "$build/libedgeai/libedgeai-tflite.so" | awk '{ print $3 }' | sort | tr '\n' ' ')
+[ "$syms" = "tflite_plugin_create_delegate tflite_plugin_destroy_delegate " ]
+ok $? "the plugin exports the two tflite_plugin_* functions and nothing else (${syms% })"
+
+# A copy with the delegate's own code under ASan/UBSan, and the test program.
+san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+out=$build/tests/tflite-delegate
+mkdir -p "$out"
+make -s -C "$top/libedgeai/tflite" BUILD="$build" TFLITE_INCLUDE="$oracle/include" \
+	OBJDIR="$out/obj" SO="$out/libedgeai-tflite.so" CFLAGS="-O1 -g $san" LDFLAGS="$san" \
+	> "$tmp/err" 2>&1
+ok $? "the plugin with sanitizers" || { sed 's/^/# /' "$tmp/err"; finish; }
+# shellcheck disable=SC2046,SC2086
+${CC:-cc} -std=c11 -Wall -Wextra -Werror -Wno-missing-field-initializers -g -O1 $san \
+	-I"$top/libedgeai/include" -I"$top/tests/host" -isystem "$oracle/include" \
+	-o "$out/test-tflite-delegate" "$top/tests/host/test-tflite-delegate.c" \
+	"$build/libedgeai/libedgeai.a" $(pkg-config --libs libdrm libudev liburing) -ldl -lm -lpthread \
+	> "$tmp/err" 2>&1
+ok $? "build test-tflite-delegate" || { sed 's/^/# /' "$tmp/err"; finish; }
+
+# The models.
+python3 -B "$top/tests/oracle/gen.py" "$tmp/cases" > "$tmp/err" 2>&1
+ok $? "generate the single-op golden cases" || { sed 's/^/# /' "$tmp/err"; finish; }
+python3 - "$top/tests/oracle" "$tmp/float-island.tflite" <<'PY'
+# CONV_2D -> DEQUANTIZE -> QUANTIZE -> CONV_2D, int8 at both ends: libedgeai
+# takes the convolutions, the float tensor between them stays with TFLite.
+import random, struct, sys
+sys.path.insert(0, sys.argv[1])
+import tflite_writer as tw
+r = random.Random(7)
+tensors, buffers = [], [tw.Table([])]
+def tensor(name, shape, ttype, scale=None, zp=None, data=None, qdim=0):
+    buf = 0
+    if data is not None:
+        buffers.append(tw.Table([(0, 'ref', tw.Vector('B', data, align=16))]))
+        buf = len(buffers) - 1
+    q = None
+    if scale is not None:
+        q = tw.Table([(2, 'ref', tw.Vector('f', scale)), (3, 'ref', tw.Vector('q', zp)),
+                      (6, 'i', qdim)])
+    tensors.append(tw.Table([(0, 'ref', tw.Vector('i', shape)), (1, 'b', ttype), (2, 'I', buf),
+                             (3, 'ref', tw.String(name)), (4, 'ref', q)]))
+    return len(tensors) - 1
+def conv_weights(name, oc, ic, s_in):
+    ws = [r.uniform(0.002, 0.02) for _ in range(oc)]
+    w = tensor(name + '/w', [oc, 3, 3, ic], tw.TT_INT8, ws, [0] * oc,
+               struct.pack('<%db' % (oc * 9 * ic), *[r.randint(-127, 127) for _ in range(oc * 9 * ic)]))
+    b = tensor(name + '/b', [oc], tw.TT_INT32, [s_in * s for s in ws], [0] * oc,
+               struct.pack('<%di' % oc, *[r.randint(-2000, 2000) for _ in range(oc)]))
+    return w, b
+x = tensor('input', [1, 8, 8, 3], tw.TT_INT8, [0.05], [3])
+w1, b1 = conv_weights('conv1', 4, 3, 0.05)
+a = tensor('conv1', [1, 8, 8, 4], tw.TT_INT8, [0.1], [-5])
+f = tensor('dequantized', [1, 8, 8, 4], 0)
+c = tensor('requantized', [1, 8, 8, 4], tw.TT_INT8, [0.08], [2])
+w2, b2 = conv_weights('conv2', 2, 4, 0.08)
+y = tensor('output', [1, 8, 8, 2], tw.TT_INT8, [0.2], [0])
+codes = [3, 6, 114]   # CONV_2D, DEQUANTIZE, QUANTIZE
+conv_opts = tw.Table([(0, 'b', tw.PAD_SAME), (1, 'i', 1), (2, 'i', 1)])
+def op(code, ins, outs, opts_type=0, opts=None):
+    return tw.Table([(0, 'I', codes.index(code)), (1, 'ref', tw.Vector('i', ins)),
+                     (2, 'ref', tw.Vector('i', outs)), (3, 'B', opts_type), (4, 'ref', opts)])
+ops = [op(3, [x, w1, b1], [a], 1, conv_opts), op(6, [a], [f]), op(114, [f], [c]),
+       op(3, [c, w2, b2], [y], 1, conv_opts)]
+sg = tw.Table([(0, 'ref', tw.Vector('ref', tensors)), (1, 'ref', tw.Vector('i', [x])),
+               (2, 'ref', tw.Vector('i', [y])), (3, 'ref', tw.Vector('ref', ops)),
+               (4, 'ref', tw.String('main'))])
+oc = [tw.Table([(0, 'b', min(k, 127)), (2, 'i', 1), (3, 'i', k)]) for k in codes]
+root = tw.Table([(0, 'I', 3), (1, 'ref', tw.Vector('ref', oc)), (2, 'ref', tw.Vector('ref', [sg])),
+                 (3, 'ref', tw.String('float island')), (4, 'ref', tw.Vector('ref', buffers))])
+open(sys.argv[2], 'wb').write(tw.serialize(root))
+PY
+ok $? "write the float-island model"
+ctl=$build/daemon/edgeaictl
+quant_ok=0
+for m in face_detection_short_range face_detection_full_range hand_landmark_lite; do
+	"$ctl" -q quantize "$models/$m.tflite" -o "$tmp/$m-int8.tflite" --samples 8 --seed 1 \
+		> /dev/null 2> "$tmp/err" || { sed 's/^/# /' "$tmp/err"; quant_ok=1; }
+done
+"$ctl" -q quantize "$models/face_detection_short_range.tflite" -o "$tmp/fd-float-io.tflite" \
+	--samples 8 --seed 1 --io float > /dev/null 2> "$tmp/err" || { sed 's/^/# /' "$tmp/err"; quant_ok=1; }
+ok $quant_ok "edgeaictl quantize: the three int8 models and BlazeFace with float inputs/outputs"
+
+# golden cases first, a real int8 model last (the cache checks use it)
+while read -r name _; do
+	d=$tmp/cases/$name
+	ins='' k=0
+	while [ -f "$d/in$k.bin" ]; do
+		ins="$ins $d/in$k.bin"
+		k=$((k + 1))
+	done
+	echo "$name all $d/model.tflite$ins"
+done < "$tmp/cases/cases.txt" > "$tmp/manifest"
+{
+	echo "float_island partial $tmp/float-island.tflite"
+	echo "face_detection_short_range-float-io partial $tmp/fd-float-io.tflite"
+	for m in face_detection_full_range hand_landmark_lite face_detection_short_range; do
+		echo "$m-int8 all $tmp/$m-int8.tflite"
+	done
+} >> "$tmp/manifest"
+
+# a private compile cache, as the other host tests use
+EDGEAI_CACHE_DIR=$tmp/cache "$out/test-tflite-delegate" "$lib" "$out/libedgeai-tflite.so" \
+	"$tmp/manifest" "$@" > "$tmp/out" 2>&1
+rc=$?
+# one TAP stream: continue this script's numbering
+awk -v n=$n '
+	/^TAP version/ || /^1\.\.[0-9]+$/ { next }
+	$1 == "ok" && $2 ~ /^[0-9]+$/ { $2 = ++n }
+	$1 == "not" && $2 == "ok" && $3 ~ /^[0-9]+$/ { $3 = ++n }
+	{ print }
+	END { print n > "/dev/stderr" }' "$tmp/out" 2> "$tmp/n"
+n=$(cat "$tmp/n")
+[ $rc -eq 0 ] || { [ $rc -ne 1 ] && ok 1 "test-tflite-delegate exited with status $rc"; fail=1; }
+finish
