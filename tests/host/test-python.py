@@ -322,12 +322,20 @@ def api_tests(t, tmp):
         assert blob[:4] == (0x47504145).to_bytes(4, 'little') and arena > 0, (blob[:8], arena)
         assert 'cpu 1' in repr(p1)
         x = case_inputs(m, cases['conv_int8_same_3x3'][1])
-        outs = [p.run(x)[0] for p in (p1, p2, p3, ref)]
+        # cache_dir: a directory of its own, over $EDGEAI_CACHE_DIR; "" for none
+        own = os.path.join(tmp, 'cache-own', 'programs')
+        p4 = m.compile(device='cpu', cache_dir=own)
+        p5 = m.compile(device='cpu', cache_dir=own)
+        p6 = m.compile(device='cpu', cache_dir='')
+        assert p4.cache_state == ('stored',) and p5.cache_state == ('program hit',) and \
+            p6.cache_state == (), (p4.cache_state, p5.cache_state, p6.cache_state)
+        assert len(glob.glob(os.path.join(own, '*.prog'))) == 1
+        outs = [p.run(x)[0] for p in (p1, p2, p3, ref, p4, p5, p6)]
         assert all(np.array_equal(outs[0], o) for o in outs[1:])
-        for p in (p1, p2, p3, ref):
+        for p in (p1, p2, p3, ref, p4, p5, p6):
             p.close()
     t.check('compile(device="cpu"): placement dicts, cpu_kernels, cache_state, blob; reference '
-            'kernels and cache off give the same outputs', compile_cpu)
+            'kernels, cache off and cache_dir give the same outputs', compile_cpu)
 
     def run_outputs():
         m = edgeai.Model(add)
