@@ -332,7 +332,7 @@ static int run_model(const struct model *m, const char *opts, int from_memory,
 		model = tfl.ModelCreateFromFile(m->path);
 	}
 	if (!model) {
-		snprintf(why, whysz, "TFLite cannot load %s", m->path);
+		snprintf(why, whysz, "TFLite cannot load %.900s", m->path);
 		goto out;
 	}
 	o = tfl.OptionsCreate();
@@ -496,8 +496,23 @@ static void tally_log(const char *log, struct tally *t, char *buf, size_t size)
 		 one.copied);
 }
 
-/* One model under every configuration and from memory: one TAP line. */
-static void check_model(const struct model *m, char **configs, int n_configs)
+/* @text as TAP diagnostics, one "# " line per line. */
+static void diag_lines(const char *text)
+{
+	while (text && *text) {
+		const char *nl = strchr(text, '\n');
+		int len = nl ? (int)(nl - text) : (int)strlen(text);
+
+		ktap_diag("  %.*s", len, text);
+		text = nl ? nl + 1 : NULL;
+	}
+}
+
+/*
+ * One model under every configuration and from memory: one TAP line. With
+ * @show_log, the plugin's log of the first configuration as diagnostics.
+ */
+static void check_model(const struct model *m, char **configs, int n_configs, int show_log)
 {
 	struct io in = { 0 }, ref = { 0 }, got = { 0 };
 	struct run r;
@@ -551,8 +566,13 @@ static void check_model(const struct model *m, char **configs, int n_configs)
 						 r.seen.nodes_before, r.seen.partitions,
 						 r.seen.partitions == 1 ? "" : "s", place);
 		}
-		if (!ok && r.log && r.log[0])
-			ktap_diag("%s: the plugin's log:\n%s", m->name, r.log);
+		if (!ok && r.log && r.log[0]) {
+			ktap_diag("%s: the plugin's log:", m->name);
+			diag_lines(r.log);
+		} else if (ok && show_log && c == 0 && r.log) {
+			ktap_diag("%s, %s: the plugin's log:", m->name, cfg);
+			diag_lines(r.log);
+		}
 		if (ok && mem && strcmp(m->expect, "all"))
 			ktap_diag("%s: left to TFLite: %s", m->name, r.seen.left);
 		free(r.log);
@@ -1032,7 +1052,7 @@ int main(int argc, char **argv)
 		return ktap_finish();
 
 	for (i = 0; i < n_models; i++)
-		check_model(&models[i], configs, n_configs);
+		check_model(&models[i], configs, n_configs, i == n_models - 1);
 	for (i = 0; i < n_configs; i++)
 		check_tally(configs[i], &tallies[i]);
 
