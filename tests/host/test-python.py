@@ -517,10 +517,14 @@ def api_tests(t, tmp):
         e = pyedgeai('run', conv, '-i', conv, '-O', b, ok=(1,))
         assert 'needs 192' in e.stderr, e.stderr
         pyedgeai('run', conv, '-i', d + '/in0.bin', '-O', b, '--device', 'gpu', ok=(2,))
+        own = os.path.join(tmp, 'cli-cache')
+        for _ in range(2):
+            pyedgeai('run', conv, '-i', d + '/in0.bin', '-O', b, '-d', 'cpu', '--cache-dir', own)
+        assert len(glob.glob(os.path.join(own, '*.prog'))) == 1, os.listdir(own)
         pyedgeai('frobnicate', ok=(2,))
         pyedgeai(ok=(2,))
-    t.check('python3 -m edgeai run: the same files and --json members as edgeaictl run; '
-            'exit 1 on failure, 2 on usage errors', cli_run)
+    t.check('python3 -m edgeai run: the same files and --json members as edgeaictl run, '
+            '--cache-dir; exit 1 on failure, 2 on usage errors', cli_run)
 
     def cli_bench():
         ctl = json.loads(sh(CTL, 'bench', big, '--device', 'cpu', '-n', '5', '-w', '1',
