@@ -8,7 +8,8 @@
 # (any kernel splat fails the lane).
 #
 # Needs `make all` first (make check-vm does that). Environment:
-#   VM_TIMEOUT   seconds for the whole boot (default 900)
+#   VM_TIMEOUT   seconds for the whole boot (default 1500: the TFLite delegate
+#                runs add about four minutes under TCG on a loaded machine)
 #   VM_KEEP=1    keep the initramfs and logs in build/vm/ (they stay anyway)
 #   EDGEAI_PARAMS  extra edgeai.ko module parameters
 #   EDGEAI_KO    the module to test (default kernel/edgeai.ko)
@@ -105,8 +106,8 @@ vm_initramfs "$out/initramfs.cpio.gz" --init tests/vm/init-check.sh \
 	${tflite:+--bin build/libedgeai/libedgeai-tflite.so /usr/lib/libedgeai-tflite.so} \
 	"$@" || fail_setup "building the initramfs failed"
 
-echo "vm: booting (TCG, up to ${VM_TIMEOUT:-900}s); logs in ${out#$top/}/"
-VM_ECHO=progress vm_boot "$out/initramfs.cpio.gz" "$out" "${VM_TIMEOUT:-900}"
+echo "vm: booting (TCG, up to ${VM_TIMEOUT:-1500}s); logs in ${out#$top/}/"
+VM_ECHO=progress vm_boot "$out/initramfs.cpio.gz" "$out" "${VM_TIMEOUT:-1500}"
 boot=$?
 echo "vm: guest done after $(($(date +%s) - t0))s (boot status $boot)"
 vm_report "$out" $boot "$counts"
