@@ -53,6 +53,8 @@ static void run_help(void)
 	       "                         only: fails instead of falling back)\n"
 	       "      --reference        CPU: portable reference kernels only\n"
 	       "      --no-cache         do not use the compile cache\n"
+	       "      --cache-dir DIR    keep the compile cache in DIR (created; \"\" for\n"
+	       "                         none) instead of $EDGEAI_CACHE_DIR or the default\n"
 	       "  -j, --json             machine-readable result on stdout\n"
 	       "  -h, --help             this text\n"
 	       "\n"
@@ -323,7 +325,7 @@ static int write_file(const char *path, const void *data, size_t len)
 	return bad ? -EIO : 0;
 }
 
-enum { OPT_REFERENCE = 0x100, OPT_NO_CACHE };
+enum { OPT_REFERENCE = 0x100, OPT_NO_CACHE, OPT_CACHE_DIR };
 
 /* "program hit, placement stored", or "off" */
 static const char *cache_words(const struct edgeai_program *prog, char *buf, size_t size)
@@ -352,6 +354,7 @@ int verb_run(int argc, char *argv[])
 		{ "json", no_argument, NULL, 'j' },
 		{ "reference", no_argument, NULL, OPT_REFERENCE },
 		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+		{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
 		{ "quiet", no_argument, NULL, 'q' },
 		{}
 	};
@@ -393,6 +396,9 @@ int verb_run(int argc, char *argv[])
 			break;
 		case OPT_NO_CACHE:
 			o.flags |= EDGEAI_COMPILE_NO_CACHE;
+			break;
+		case OPT_CACHE_DIR:
+			o.cache_dir = optarg;
 			break;
 		default:
 			fprintf(stderr, "Try '%s run --help' for more information.\n", prog_name());

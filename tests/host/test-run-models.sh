@@ -65,5 +65,25 @@ PY
 	done
 	grep -c ' cpu ' "$tmp/run.log" | sed "s/^/# $model: ops placed on the CPU: /"
 done
+
+# --cache-dir: the compile cache of this run in a directory of its own
+# (edgeai_compile_options.cache_dir), over $EDGEAI_CACHE_DIR
+q=$tmp/hand_landmark_lite-int8.tflite
+if [ -f "$q" ]; then
+	for i in 1 2; do
+		rm -rf "$tmp/out"
+		"$ctl" run "$q" --input "$tmp/hand_landmark_lite.1.in0.bin" --output-dir "$tmp/out" \
+			--device cpu --cache-dir "$tmp/own-cache" > "$tmp/c$i.log" 2> "$tmp/err" ||
+			sed 's/^/# /' "$tmp/err"
+	done
+	grep -q 'cache: stored' "$tmp/c1.log" && grep -q 'cache: program hit' "$tmp/c2.log" &&
+		[ "$(find "$tmp/own-cache" -name '*.prog' | wc -l)" -eq 1 ]
+	ok $? "edgeaictl run --cache-dir: the first run stores in that directory, the second loads from it"
+	rm -rf "$tmp/out"
+	"$ctl" run "$q" --input "$tmp/hand_landmark_lite.1.in0.bin" --output-dir "$tmp/out" \
+		--device cpu --cache-dir '' > "$tmp/c3.log" 2> "$tmp/err"
+	grep -q 'cache: off' "$tmp/c3.log"
+	ok $? "edgeaictl run --cache-dir '': no cache" || sed 's/^/# /' "$tmp/c3.log"
+fi
 echo "1..$n"
 exit $fail

@@ -255,3 +255,23 @@ lib_example() {
 	vm_tap $? "devices bound again: requests run on the NPU again"
 	vm_tap_done
 }
+
+# lib_tflite MANIFEST CONFIG...: TensorFlow Lite 2.9's own C library from
+# npm with the delegate loaded as load_delegate() loads it
+# (tests/host/test-tflite-delegate.c, manifests of tests/vm/tflite-cases.sh),
+# on the devices: every output equal to TFLite alone, byte for byte; the
+# delegated nodes, partitions and their placement (NPU, DSP, CPU) per model.
+lib_tflite() {
+	_man=$1; shift
+	if [ ! -f "$_man" ]; then
+		echo "1..0 # SKIP no $_man (oracle or models not available on the host)"
+		return 0
+	fi
+	_t0=$(date +%s)
+	EDGEAI_CACHE_DIR=/tmp/edgeai-tflite-cache test-tflite-delegate \
+		/usr/lib/libtensorflowlite_c.so /usr/lib/libedgeai-tflite.so "$_man" "$@"
+	_rc=$?
+	echo "# $(basename "$_man"): $(($(date +%s) - _t0)) s"
+	rm -rf /tmp/edgeai-tflite-cache
+	return $_rc
+}

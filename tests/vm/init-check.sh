@@ -81,6 +81,9 @@ done
 # libedgeai through the driver: edgeaictl run on the devices vs the oracle
 vm_program lib-golden lib_golden /lib/edgeai-golden
 vm_program lib-models lib_models /lib/edgeai-models
+# the TFLite delegate under TensorFlow Lite's own C library, on the devices
+vm_program tflite-golden lib_tflite /lib/edgeai-tflite/golden.txt device=auto
+vm_program tflite-models lib_tflite /lib/edgeai-tflite/models.txt device=auto device=npu device=dsp
 vm_program lib-example lib_example
 vm_program edgeai_unplug_test /usr/bin/edgeai_unplug_test
 vm_program module-unload module_steps

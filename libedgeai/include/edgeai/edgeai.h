@@ -70,9 +70,9 @@ extern "C" {
 
 /* Library version */
 #define EDGEAI_VERSION_MAJOR 0
-#define EDGEAI_VERSION_MINOR 4
+#define EDGEAI_VERSION_MINOR 5
 #define EDGEAI_VERSION_PATCH 0
-#define EDGEAI_VERSION_STRING "0.4.0"
+#define EDGEAI_VERSION_STRING "0.5.0"
 
 /* True at compile time when the headers are at least version major.minor. */
 #define EDGEAI_CHECK_VERSION(major, minor)                                     \
@@ -720,6 +720,14 @@ enum edgeai_exec_device {
  * @device_type: 0 (any), EDGEAI_DEVICE_NPU or EDGEAI_DEVICE_DSP
  * @cpu_flags: EDGEAI_CPU_* bits
  * @flags: EDGEAI_COMPILE_* bits (since 0.4; was reserved, zero)
+ * @cache_dir: the compile cache directory of this compile (since 0.5; was
+ *	reserved, zero): NULL for the default (see "Compile cache" below),
+ *	"" for none, else a directory, created when missing. It takes
+ *	precedence over $EDGEAI_CACHE_DIR; EDGEAI_COMPILE_NO_CACHE over it.
+ *	Read during the call only. A library older than 0.5 refuses a
+ *	non-NULL @cache_dir with -EINVAL (it was reserved space there).
+ * @cache_dir_storage: the eight bytes @cache_dir occupies on every ABI
+ *	(the structure's layout is that of 0.4); not for use
  * @reserved: zero
  */
 struct edgeai_compile_options {
@@ -727,7 +735,11 @@ struct edgeai_compile_options {
 	uint32_t device_type;
 	uint32_t cpu_flags;
 	uint32_t flags;
-	uint32_t reserved[4];
+	union {
+		const char *cache_dir;
+		uint64_t cache_dir_storage;
+	};
+	uint32_t reserved[2];
 };
 
 /**
@@ -809,7 +821,8 @@ EDGEAI_PUBLIC const char *edgeai_exec_device_name(uint32_t device);
  * The first compile computes and stores them; later compiles load them
  * (no per-op PROGRAM_CREATE probing). Each entry carries a checksum: a
  * corrupt entry is removed, recomputed and stored again. Directory:
- * $EDGEAI_CACHE_DIR (set but empty: no cache), else
+ * edgeai_compile_options.cache_dir when not NULL (since 0.5; "": no
+ * cache), else $EDGEAI_CACHE_DIR (set but empty: no cache), else
  * $XDG_CACHE_HOME/edgeai/programs, else $HOME/.cache/edgeai/programs.
  * EDGEAI_COMPILE_NO_CACHE turns it off for one compile.
  */
@@ -927,6 +940,38 @@ EDGEAI_PUBLIC int edgeai_request_bind_input(struct edgeai_request *req, unsigned
 /** edgeai_request_bind_output() - write output @index into @buf at @offset, zero copy */
 EDGEAI_PUBLIC int edgeai_request_bind_output(struct edgeai_request *req, unsigned int index,
 					     struct edgeai_buffer *buf, uint64_t offset);
+/**
+ * edgeai_request_bind_input_ptr() - read input @index from host memory, zero copy
+ * @req: the request
+ * @index: the input, in model order
+ * @data: the tensor's raw bytes, aligned to its element size
+ * @size: their size, equal to the tensor's byte size
+ *
+ * For a program that runs on the CPU only (edgeai_program_get_device()
+ * returns -ENODEV): the CPU kernels read @data in place, e.g. a tensor in
+ * an interpreter's own arena, so nothing is copied. The memory must stay
+ * valid until the request is bound to something else or dropped, and
+ * hold the input whenever edgeai_request_submit() runs it. A device reads
+ * only buffers of its own (edgeai_request_bind_input()), so a program
+ * with device segments refuses with -EXDEV: copy the bytes in with
+ * edgeai_request_set_input() instead. Since 0.5.
+ *
+ * Return: 0; -EINVAL for a wrong index, size or alignment; -EXDEV for a
+ * program with device segments; -EBUSY while running.
+ */
+EDGEAI_PUBLIC int edgeai_request_bind_input_ptr(struct edgeai_request *req, unsigned int index,
+						const void *data, size_t size);
+/**
+ * edgeai_request_bind_output_ptr() - write output @index into host memory, zero copy
+ *
+ * The output's counterpart of edgeai_request_bind_input_ptr(), with the
+ * same rules: the CPU kernels write the output into @data while the
+ * request runs. Since 0.5.
+ *
+ * Return: 0; -EINVAL; -EXDEV for a program with device segments; -EBUSY.
+ */
+EDGEAI_PUBLIC int edgeai_request_bind_output_ptr(struct edgeai_request *req, unsigned int index,
+						 void *data, size_t size);
 /**
  * edgeai_request_set_deadline() - run on the CPU what the device cannot start in time
  * @deadline_ns: relative to each submit; 0 (default) for none

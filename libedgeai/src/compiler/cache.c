@@ -2,7 +2,8 @@
 /*
  * On-disk cache of compiled programs.
  *
- * Directory: $EDGEAI_CACHE_DIR (empty: no cache), else
+ * Directory: the compile's cache_dir option (empty: no cache), else
+ * $EDGEAI_CACHE_DIR (empty: no cache), else
  * $XDG_CACHE_HOME/edgeai/programs, else $HOME/.cache/edgeai/programs
  * (no cache without any of them).
  *
@@ -76,9 +77,9 @@ static int mkdir_p(char *path)
 	return 0;
 }
 
-int cc_cache_dir(char *buf, size_t size)
+int cc_cache_dir(const char *dir, char *buf, size_t size)
 {
-	const char *e = secure_getenv("EDGEAI_CACHE_DIR");
+	const char *e = dir ? dir : secure_getenv("EDGEAI_CACHE_DIR");
 
 	if (e) {
 		if (!*e)

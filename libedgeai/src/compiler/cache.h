@@ -9,8 +9,11 @@
 #include "compiler/compile.h"
 #include "runtime/runtime.h"
 
-/* The cache directory (created); -ENOENT when caching is off. */
-int cc_cache_dir(char *buf, size_t size);
+/*
+ * The cache directory (created): @dir when not NULL, else the environment's;
+ * -ENOENT when caching is off ("" or nothing set).
+ */
+int cc_cache_dir(const char *dir, char *buf, size_t size);
 /* The entry name of @m: its hash and the library version. */
 int cc_cache_key(const struct edgeai_model *m, char *key, size_t size);
 /* 0 and *ret; -ENOENT (no entry); -EBADMSG (corrupt: removed). */
