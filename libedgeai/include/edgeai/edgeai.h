@@ -81,6 +81,9 @@ extern "C" {
 
 /**
  * edgeai_check_version() - run-time version check
+ * @major: the major version the caller was built for (EDGEAI_VERSION_MAJOR)
+ * @minor: the oldest minor version the caller needs
+ *
  * Return: 1 when the loaded library has the same major version and at least
  * minor version @minor, else 0.
  */
@@ -163,6 +166,10 @@ EDGEAI_PUBLIC int edgeai_device_list_count(const struct edgeai_device_list *list
 
 /**
  * edgeai_device_list_get() - copy out entry @index of @list
+ * @list: a list from edgeai_enumerate()
+ * @index: 0 to edgeai_device_list_count() - 1
+ * @ret_info: out, a copy of the entry
+ *
  * Return: 0, or -EINVAL for a NULL argument or an index out of range.
  */
 EDGEAI_PUBLIC int edgeai_device_list_get(const struct edgeai_device_list *list, unsigned int index,
@@ -189,15 +196,23 @@ struct edgeai_device;
  * @ret_dev: out, the device, release with edgeai_device_unref()
  *
  * Return: 0; -ENODEV when @path is not an edgeai device or (with a NULL
- * @path) no device exists; -EACCES, -ENOENT... from open(2).
+ * @path) no device exists; -EACCES, -ENOENT... from open(2). -EACCES means
+ * the caller is neither in the group render, which owns the nodes, nor the
+ * user at the seat; edgeai_strerror() says so.
  */
 EDGEAI_PUBLIC int edgeai_device_open(const char *path, unsigned int flags,
 				     struct edgeai_device **ret_dev);
 
 /**
  * edgeai_device_open_fd() - wrap an already open device fd
+ * @fd: an open accel node of an edgeai device (e.g. passed by a broker)
+ * @flags: EDGEAI_OPEN_* flags
+ * @ret_dev: out, the device, release with edgeai_device_unref()
  *
  * The device keeps its own dup() of @fd; the caller still owns @fd.
+ *
+ * Return: 0; -EBADF for a negative @fd; -ENODEV when @fd is not an edgeai
+ * device; -errno of dup.
  */
 EDGEAI_PUBLIC int edgeai_device_open_fd(int fd, unsigned int flags, struct edgeai_device **ret_dev);
 
@@ -209,6 +224,10 @@ EDGEAI_PUBLIC int edgeai_device_get_fd(const struct edgeai_device *dev);
 
 /**
  * edgeai_device_get_param() - read a DRM_EDGEAI_PARAM_* value
+ * @dev: the device
+ * @param: a DRM_EDGEAI_PARAM_* number of <edgeai/drm/edgeai_accel.h>
+ * @ret_value: out, the value
+ *
  * Return: 0, -EINVAL for an unknown parameter, -ENODEV after unplug.
  */
 EDGEAI_PUBLIC int edgeai_device_get_param(struct edgeai_device *dev, uint32_t param,
@@ -220,6 +239,7 @@ EDGEAI_PUBLIC int edgeai_device_get_info(struct edgeai_device *dev,
 
 /**
  * edgeai_device_get_event_fd() - file descriptor for the caller's event loop
+ * @dev: the device
  *
  * Returns the io_uring ring fd of @dev (creating the ring on first use). It
  * polls readable (POLLIN) when completions are waiting; call
@@ -232,6 +252,7 @@ EDGEAI_PUBLIC int edgeai_device_get_event_fd(struct edgeai_device *dev);
 
 /**
  * edgeai_device_process() - reap finished jobs without waiting
+ * @dev: the device
  *
  * Collects every completion that is available (from the ring, and for jobs
  * submitted by ioctl by asking the kernel) and runs the jobs' callbacks.
@@ -246,8 +267,11 @@ struct edgeai_buffer;
 
 /**
  * edgeai_buffer_new() - allocate a device buffer (shmem-backed BO)
+ * @dev: the device
  * @size: bytes, > 0; the kernel rounds it up to the page size
  * @flags: must be 0
+ * @ret_buf: out, the buffer, release with edgeai_buffer_unref()
+ *
  * Return: 0, -EINVAL (size 0 or above the device's MAX_BO_SIZE), -ENOMEM.
  */
 EDGEAI_PUBLIC int edgeai_buffer_new(struct edgeai_device *dev, uint64_t size, unsigned int flags,
@@ -256,25 +280,38 @@ EDGEAI_PUBLIC int edgeai_buffer_new(struct edgeai_device *dev, uint64_t size, un
 /**
  * edgeai_buffer_import_dmabuf() - use a dma-buf (udmabuf, vgem, another
  * device's export) as a buffer of @dev
+ * @dev: the device
+ * @fd: the dma-buf fd
+ * @ret_buf: out, the buffer, release with edgeai_buffer_unref()
  *
  * Importing the same dma-buf again returns the same buffer object with one
  * more reference, never a second object for the same memory. The caller
  * keeps ownership of @fd.
+ *
+ * Return: 0; -EBADF for a negative @fd; -EINVAL; -errno of
+ * DRM_IOCTL_PRIME_FD_TO_HANDLE (e.g. when @fd is not a dma-buf); -ENOMEM.
  */
 EDGEAI_PUBLIC int edgeai_buffer_import_dmabuf(struct edgeai_device *dev, int fd,
 					      struct edgeai_buffer **ret_buf);
 
 /**
  * edgeai_buffer_export_dmabuf() - export as a dma-buf
+ * @buf: the buffer
  * @ret_fd: out, a new O_CLOEXEC|O_RDWR dma-buf fd the caller must close
+ *
+ * Return: 0; -EINVAL; -errno of DRM_IOCTL_PRIME_HANDLE_TO_FD.
  */
 EDGEAI_PUBLIC int edgeai_buffer_export_dmabuf(struct edgeai_buffer *buf, int *ret_fd);
 
 /**
  * edgeai_buffer_map() - CPU mapping of the whole buffer
+ * @buf: the buffer
+ * @ret_ptr: out, the address of its first byte
  *
  * The mapping is created on first use and lives as long as the buffer.
  * Bracket CPU access with edgeai_buffer_cpu_prep()/edgeai_buffer_cpu_fini().
+ *
+ * Return: 0; -EINVAL; -errno of mmap(2) or of the mmap offset ioctl.
  */
 EDGEAI_PUBLIC int edgeai_buffer_map(struct edgeai_buffer *buf, void **ret_ptr);
 
@@ -292,6 +329,7 @@ EDGEAI_PUBLIC int edgeai_buffer_get_handle(const struct edgeai_buffer *buf, uint
 
 /**
  * edgeai_buffer_cpu_prep() - begin CPU access
+ * @buf: the buffer
  * @access: EDGEAI_ACCESS_READ and/or EDGEAI_ACCESS_WRITE
  * @timeout_ns: see EDGEAI_TIMEOUT_INFINITE
  * Return: 0, -EBUSY (busy and @timeout_ns is 0), -ETIME.
@@ -314,6 +352,8 @@ EDGEAI_PUBLIC int edgeai_job_new(struct edgeai_device *dev, struct edgeai_job **
 
 /**
  * edgeai_job_bind() - bind @buf to the job
+ * @job: the job
+ * @buf: a buffer of the job's device
  * @access: EDGEAI_ACCESS_READ and/or EDGEAI_ACCESS_WRITE
  * @ret_slot: out (may be NULL), the slot index commands name the buffer by
  *
@@ -326,8 +366,17 @@ EDGEAI_PUBLIC int edgeai_job_bind(struct edgeai_job *job, struct edgeai_buffer *
 
 /**
  * edgeai_job_add_copy() - copy @size bytes from @src+@src_offset to
- * @dst+@dst_offset; binds both buffers. Ranges are checked here against
- * the buffer sizes (-EINVAL), and again by the kernel.
+ * @dst+@dst_offset
+ * @job: the job
+ * @dst: the buffer written
+ * @dst_offset: first byte written in @dst
+ * @src: the buffer read
+ * @src_offset: first byte read in @src
+ * @size: number of bytes
+ *
+ * Binds both buffers. Ranges are checked here against the buffer sizes
+ * (-EINVAL), and again by the kernel.
+ *
  * Return: 0, -EINVAL, -E2BIG when the job has DRM_EDGEAI_MAX_CMDS commands.
  */
 EDGEAI_PUBLIC int edgeai_job_add_copy(struct edgeai_job *job, struct edgeai_buffer *dst,
@@ -355,6 +404,7 @@ EDGEAI_PUBLIC int edgeai_job_set_callback(struct edgeai_job *job, edgeai_job_cal
 
 /**
  * edgeai_job_submit() - queue the job without waiting
+ * @job: the job, with at least one command
  * @flags: 0 (io_uring when the kernel supports it, else ioctl) or one of
  *	EDGEAI_SUBMIT_IOCTL / EDGEAI_SUBMIT_URING
  *
@@ -366,6 +416,7 @@ EDGEAI_PUBLIC int edgeai_job_submit(struct edgeai_job *job, unsigned int flags);
 
 /**
  * edgeai_job_wait() - wait until a submitted job has finished
+ * @job: the job
  * @timeout_ns: relative, 0 polls, EDGEAI_TIMEOUT_INFINITE
  *
  * Return: the job's status: 0 when it ran, -EIO, -ETIMEDOUT, -ECANCELED or
@@ -403,12 +454,22 @@ EDGEAI_PUBLIC int edgeai_job_get_result(const struct edgeai_job *job,
 					struct edgeai_job_result *ret_result);
 
 /**
+ * edgeai_job_ref() - take a reference
+ * @job: the job, or NULL
+ *
+ * Return: @job.
+ */
+EDGEAI_PUBLIC struct edgeai_job *edgeai_job_ref(struct edgeai_job *job);
+
+/**
  * edgeai_job_unref() - drop a reference
+ * @job: the job, or NULL
  *
  * Dropping the last reference of a job in flight is allowed: the device
  * forgets the job's completion (the kernel still finishes it).
+ *
+ * Return: NULL.
  */
-EDGEAI_PUBLIC struct edgeai_job *edgeai_job_ref(struct edgeai_job *job);
 EDGEAI_PUBLIC struct edgeai_job *edgeai_job_unref(struct edgeai_job *job);
 
 /*
@@ -505,6 +566,7 @@ EDGEAI_PUBLIC struct edgeai_model *edgeai_model_unref(struct edgeai_model *model
 
 /**
  * edgeai_model_save() - serialize a model as a TFLite flatbuffer
+ * @model: the model
  * @ret_data: malloc()ed bytes, freed by the caller with free()
  * @ret_size: their number
  *
@@ -581,6 +643,8 @@ enum edgeai_quant_io {
  * @progress: when not NULL, called after each calibration or evaluation
  *	sample with a stage name, samples done and the total
  * @userdata: passed to @progress
+ * @reserved0: zero
+ * @reserved1: zero
  */
 struct edgeai_quant_options {
 	uint32_t size;
@@ -793,9 +857,12 @@ EDGEAI_PUBLIC int edgeai_program_get_placement(const struct edgeai_program *prog
 					       struct edgeai_placement *ret_place);
 /**
  * edgeai_program_get_blob() - the program in the uapi format
+ * @prog: a program compiled for one device
  * @ret_data: the blob, owned by @prog (8-byte aligned)
  * @ret_size: its size
  * @ret_arena_size: bytes of the arena (slot 0) it runs on, may be NULL
+ *
+ * Return: 0; -EINVAL for a NULL @prog, @ret_data or @ret_size.
  */
 EDGEAI_PUBLIC int edgeai_program_get_blob(const struct edgeai_program *prog, const void **ret_data,
 					  size_t *ret_size, uint64_t *ret_arena_size);
@@ -899,6 +966,9 @@ struct edgeai_request_stats {
 
 /**
  * edgeai_request_new() - a request for @prog
+ * @prog: the compiled program
+ * @ret_req: out, the request, release with edgeai_request_unref()
+ *
  * Return: 0; -ENOMEM; errors of creating the arena buffer on the device.
  */
 EDGEAI_PUBLIC int edgeai_request_new(struct edgeai_program *prog, struct edgeai_request **ret_req);
@@ -908,12 +978,21 @@ EDGEAI_PUBLIC struct edgeai_request *edgeai_request_unref(struct edgeai_request 
 
 /**
  * edgeai_request_set_input() - copy input @index (raw bytes, model order)
+ * @req: the request
+ * @index: the model input
+ * @data: its bytes, copied before the call returns
+ * @size: their number, exactly the tensor's size
+ *
  * Return: 0; -EINVAL for a wrong index or size; -EBUSY while running.
  */
 EDGEAI_PUBLIC int edgeai_request_set_input(struct edgeai_request *req, unsigned int index,
 					   const void *data, size_t size);
 /**
  * edgeai_request_bind_input() - read input @index from @buf at @offset, zero copy
+ * @req: the request
+ * @index: the model input
+ * @buf: a buffer of the program's device holding the input
+ * @offset: where the tensor starts in @buf
  *
  * @buf must belong to the program's device (-EXDEV otherwise) and hold
  * the tensor at @offset (aligned to the element size). The request keeps
@@ -929,13 +1008,18 @@ EDGEAI_PUBLIC int edgeai_request_bind_output(struct edgeai_request *req, unsigne
 					     struct edgeai_buffer *buf, uint64_t offset);
 /**
  * edgeai_request_set_deadline() - run on the CPU what the device cannot start in time
+ * @req: the request
  * @deadline_ns: relative to each submit; 0 (default) for none
+ *
+ * Return: 0; -EINVAL for a NULL @req or a negative @deadline_ns.
  */
 EDGEAI_PUBLIC int edgeai_request_set_deadline(struct edgeai_request *req, int64_t deadline_ns);
 EDGEAI_PUBLIC int edgeai_request_set_callback(struct edgeai_request *req,
 					      edgeai_request_callback_t cb, void *userdata);
 /**
  * edgeai_request_submit() - start a run without waiting
+ * @req: the request, with every input set or bound
+ *
  * Return: 0 (the request runs; its status comes from edgeai_request_wait()
  * or the callback); -EBUSY while still running; -EINVAL when an input was
  * neither set nor bound; errors of preparing the device programs.
@@ -943,6 +1027,9 @@ EDGEAI_PUBLIC int edgeai_request_set_callback(struct edgeai_request *req,
 EDGEAI_PUBLIC int edgeai_request_submit(struct edgeai_request *req);
 /**
  * edgeai_request_wait() - wait until the request finished
+ * @req: the request
+ * @timeout_ns: relative, 0 polls, EDGEAI_TIMEOUT_INFINITE
+ *
  * Return: the run's status (0, or -errno such as -EBUSY, -EIO,
  * -ETIMEDOUT from the device under DEVICE_ONLY); -ETIME when @timeout_ns
  * passed first; -EINVAL when never submitted.
@@ -961,13 +1048,21 @@ EDGEAI_PUBLIC int edgeai_request_get_stats(const struct edgeai_request *req,
 					   struct edgeai_request_stats *ret_stats);
 /**
  * edgeai_program_get_device() - the device the program's device segments run on
+ * @prog: the program
+ * @ret_dev: out, the device
+ *
  * Return: 0 with a new reference; -ENODEV for a program that runs on the CPU only.
  */
 EDGEAI_PUBLIC int edgeai_program_get_device(const struct edgeai_program *prog,
 					    struct edgeai_device **ret_dev);
 /**
- * edgeai_program_get_event_fd() - fd for the caller's event loop (POLLIN: call
- * edgeai_program_process()); -EOPNOTSUPP for CPU programs or without io_uring
+ * edgeai_program_get_event_fd() - fd for the caller's event loop
+ * @prog: the program
+ *
+ * The fd polls readable (POLLIN) when device jobs of the program's requests
+ * finished: call edgeai_program_process() then. It belongs to @prog.
+ *
+ * Return: the fd (>= 0); -EOPNOTSUPP for CPU programs or without io_uring.
  */
 EDGEAI_PUBLIC int edgeai_program_get_event_fd(struct edgeai_program *prog);
 /** edgeai_program_process() - handle finished device jobs of the program's requests, without waiting */
