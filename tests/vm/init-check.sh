@@ -74,6 +74,52 @@ module_steps() {
 	vm_tap_done
 }
 
+# modprobe, not insmod: the module DKMS built (tests/vm/dkms.sh) where DKMS
+# installs it, indexed by kmod's depmod; MODULE_SOFTDEP must bring the
+# devfreq governor along, and every device must get its operating points.
+modprobe_steps() {
+	vm_tap_plan 9
+	_kv=$(uname -r)
+	_md=/lib/modules/$_kv
+	_out=$(modinfo -F srcversion /lib/modules/edgeai-dkms.ko 2>&1)
+	[ -n "$_out" ] && [ "$_out" = "$(modinfo -F srcversion $KO)" ]
+	vm_tap $? "the DKMS-built module has the srcversion of kernel/edgeai.ko ($_out)" \
+		"$(modinfo /lib/modules/edgeai-dkms.ko 2>&1 | head -n 12)"
+	mkdir -p "$_md/updates/dkms" && cp /lib/modules/edgeai-dkms.ko "$_md/updates/dkms/edgeai.ko" &&
+		_out=$(depmod -a "$_kv" 2>&1)
+	vm_tap $? "depmod -a with edgeai.ko in updates/dkms" "$_out"
+	grep -q '^softdep edgeai pre: governor_simpleondemand' "$_md/modules.softdep"
+	vm_tap $? "modules.softdep: edgeai pre: governor_simpleondemand" "$(cat "$_md/modules.softdep" 2>&1)"
+	# a clean slate: no edgeai, no governor
+	rmmod governor_simpleondemand 2> /dev/null
+	! grep -q -e '^edgeai ' -e '^governor_simpleondemand ' /proc/modules
+	vm_tap $? "neither edgeai nor governor_simpleondemand is loaded" "$(cat /proc/modules)"
+	dmesg -c > /dev/null
+	_out=$(modprobe edgeai $PARAMS 2>&1)
+	vm_tap $? "modprobe edgeai $PARAMS" "$_out"
+	grep -q '^governor_simpleondemand ' /proc/modules
+	vm_tap $? "modprobe loaded governor_simpleondemand first (soft dependency)" "$(cat /proc/modules)"
+	wait_nodes 2
+	vm_tap $? "two accel nodes" "$(ls -l /dev/accel 2>&1)"
+	_bad=0 _diag=
+	for _n in /sys/class/accel/accel*; do
+		_bus=$(basename "$(readlink -f "$_n/device")")
+		_df=/sys/class/devfreq/$_bus
+		_f=$(cat "$_df/available_frequencies" 2>&1)
+		_g=$(cat "$_df/governor" 2>&1)
+		_diag="$_diag$(basename "$_n") $_bus: governor $_g, available_frequencies $_f
+"
+		[ "$_g" = simple_ondemand ] && [ "$(echo "$_f" | wc -w)" -ge 2 ] || _bad=1
+	done
+	printf '%s' "$_diag" | sed 's/^/# /'
+	! dmesg | grep -q 'no devfreq' && [ $_bad -eq 0 ]
+	vm_tap $? "every device has devfreq with simple_ondemand and its operating points" \
+		"$_diag$(dmesg | grep -i devfreq)"
+	_out=$(modprobe -r edgeai 2>&1) && ! grep -q '^edgeai ' /proc/modules
+	vm_tap $? "modprobe -r edgeai" "$_out"
+	vm_tap_done
+}
+
 vm_program load-modules load_modules
 for t in device bo submit job uring prime reset pm thermal sched program golden; do
 	vm_program edgeai_${t}_test /usr/bin/edgeai_${t}_test
@@ -84,4 +130,5 @@ vm_program lib-models lib_models /lib/edgeai-models
 vm_program lib-example lib_example
 vm_program edgeai_unplug_test /usr/bin/edgeai_unplug_test
 vm_program module-unload module_steps
+vm_program modprobe-dkms modprobe_steps
 vm_end
