@@ -69,7 +69,7 @@ e2e_stage() {
 
 # e2e_install_debs OUT - the board installed as a Debian user would: the
 # root filesystem unpacked into E2E_STAGE, the packages of `make deb`
-# (built again when a tracked file is newer than them) installed with
+# (built again when a file that goes into them is newer) installed with
 # dpkg -i in a chroot. edgeai-dkms is only unpacked (dpkg --unpack): its
 # postinst runs DKMS, which needs a compiler and kernel headers the board
 # does not carry; the module DKMS built from that package on the host
@@ -80,8 +80,9 @@ e2e_install_debs() {
 	_debs=$VM_TOP/build/deb
 	_stale=yes
 	if [ -f "$_debs/edgeai-dkms_${_ver}_all.deb" ]; then
+		# (the tests and the documentation do not go into the packages)
 		_stale=$(cd "$VM_TOP" && git ls-files --cached --others --exclude-standard |
-			while read -r _f; do [ -f "$_f" ] && [ "$_f" -nt "$_debs/edgeai-dkms_${_ver}_all.deb" ] && { echo yes; break; }; done)
+			grep -v -e '^tests/' -e '\.md$' | while read -r _f; do [ -f "$_f" ] && [ "$_f" -nt "$_debs/edgeai-dkms_${_ver}_all.deb" ] && { echo yes; break; }; done)
 	fi
 	if [ -n "$_stale" ]; then
 		e2e_log "make deb (packages older than the tree)"
