@@ -27,5 +27,11 @@ prev == ".SH NAME" && match($0, /^(struct|enum|union) /) {
 		$0 = nm " \\- " word " " nm ": " substr(rest, i + 4)
 	}
 }
+# the visibility macro is no part of the prototype a reader needs
+{ gsub(/EDGEAI_PUBLIC /, "") }
+prev == ".SH SYNOPSIS" && out != "" {
+	print ".B #include <edgeai/edgeai.h>" > out
+	print ".sp" > out
+}
 { prev = $0 }
 out != "" { print > out }
