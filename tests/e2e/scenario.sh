@@ -83,8 +83,9 @@ if [ "$(cat /usr/share/edgeai-e2e/install-mode 2> /dev/null)" = deb ]; then
 	[ "$(printf '%s\n' "$st" | grep -c ' ii *$')" = 5 ] && printf '%s\n' "$st" | grep -q '^edgeai-dkms .* iU *$'
 	ok $? "dpkg: five packages installed, edgeai-dkms unpacked (DKMS ran on the host)" "$st"
 	[ "$(modinfo -n edgeai)" = "/lib/modules/$(uname -r)/updates/dkms/edgeai.ko" ] &&
-		[ "$(cat /sys/module/edgeai/srcversion)" = "$(modinfo -F srcversion edgeai)" ]
-	ok $? "the loaded edgeai.ko is the one DKMS installed ($(modinfo -n edgeai 2>&1))"
+		[ "$(modinfo -F signer edgeai)" = "DKMS module signing key" ]
+	ok $? "modprobe loads the edgeai.ko DKMS built and signed ($(modinfo -n edgeai 2>&1))" \
+		"$(modinfo edgeai 2>&1 | grep -v '^parm')"
 	dpkg-query -W -f='${Conffiles}\n' edgeaid | grep -q '^ /etc/edgeai/edgeaid.conf '
 	ok $? "/etc/edgeai/edgeaid.conf is a conffile of edgeaid" "$(dpkg-query -W -f='${Conffiles}' edgeaid)"
 	echo "# changed by the administrator" >> /etc/edgeai/edgeaid.conf
