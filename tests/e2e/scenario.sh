@@ -88,13 +88,6 @@ if [ "$(cat /usr/share/edgeai-e2e/install-mode 2> /dev/null)" = deb ]; then
 		"$(modinfo edgeai 2>&1 | grep -v '^parm')"
 	dpkg-query -W -f='${Conffiles}\n' edgeaid | grep -q '^ /etc/edgeai/edgeaid.conf '
 	ok $? "/etc/edgeai/edgeaid.conf is a conffile of edgeaid" "$(dpkg-query -W -f='${Conffiles}' edgeaid)"
-	echo "# changed by the administrator" >> /etc/edgeai/edgeaid.conf
-	out=$(dpkg -i /var/cache/edgeai-debs/edgeaid_*.deb 2>&1 < /dev/null)
-	r=$?
-	[ $r -eq 0 ] && tail -n 1 /etc/edgeai/edgeaid.conf | grep -q '^# changed by the administrator$'
-	ok $? "reinstalling edgeaid keeps the administrator's edgeaid.conf" "$out"
-	poll 30 systemctl is-active -q edgeaid
-	ok $? "edgeaid is active again after the package's postinst" "$(systemctl status edgeaid 2>&1 | tail -n 15)"
 fi
 
 # 1b. access: the nodes belong to the group render (70-edgeai-access.rules)
@@ -328,6 +321,18 @@ busctl call $M SetPowerProfile s "$(echo "$prof" | sed 's/^s "\(.*\)"$/\1/')" &&
 	[ "$(get PowerProfile)" = "$prof" ] && [ "$(get ThermalLimit)" = "$lim" ]
 ok $? "root is allowed without asking polkit (profile and limit put back)" "$(get PowerProfile; get ThermalLimit)"
 rm -f /etc/polkit-1/rules.d/50-edgeai.rules
+
+# 8. a package upgrade (here: reinstall) keeps the conffile the
+# administrator changed, and restarts edgeaid; last, as it restarts edgeaid
+if [ "$(cat /usr/share/edgeai-e2e/install-mode 2> /dev/null)" = deb ]; then
+	echo "# changed by the administrator" >> /etc/edgeai/edgeaid.conf
+	out=$(dpkg -i /var/cache/edgeai-debs/edgeaid_*.deb 2>&1 < /dev/null)
+	r=$?
+	[ $r -eq 0 ] && tail -n 1 /etc/edgeai/edgeaid.conf | grep -q '^# changed by the administrator$'
+	ok $? "reinstalling edgeaid keeps the administrator's edgeaid.conf" "$out"
+	poll 30 systemctl is-active -q edgeaid
+	ok $? "edgeaid is active again after the package's postinst" "$(systemctl status edgeaid 2>&1 | tail -n 15)"
+fi
 
 echo "1..$n"
 echo "# edgeai-vm: exit e2e_scenario $failed"
