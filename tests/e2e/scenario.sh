@@ -83,7 +83,7 @@ if [ "$(cat /usr/share/edgeai-e2e/install-mode 2> /dev/null)" = deb ]; then
 	[ "$(printf '%s\n' "$st" | grep -c ' ii *$')" = 5 ] && printf '%s\n' "$st" | grep -q '^edgeai-dkms .* iU *$'
 	ok $? "dpkg: five packages installed, edgeai-dkms unpacked (DKMS ran on the host)" "$st"
 	[ "$(modinfo -n edgeai)" = "/lib/modules/$(uname -r)/updates/dkms/edgeai.ko" ] &&
-		[ "$(modinfo -F signer edgeai)" = "DKMS module signing key" ]
+		tail -c 28 "$(modinfo -n edgeai)" | grep -q '~Module signature appended~' 
 	ok $? "modprobe loads the edgeai.ko DKMS built and signed ($(modinfo -n edgeai 2>&1))" \
 		"$(modinfo edgeai 2>&1 | grep -v '^parm')"
 	dpkg-query -W -f='${Conffiles}\n' edgeaid | grep -q '^ /etc/edgeai/edgeaid.conf '

@@ -84,13 +84,15 @@ modprobe_steps() {
 	mkdir -p "$_md/updates/dkms" && cp /lib/modules/edgeai-dkms.ko "$_md/updates/dkms/edgeai.ko" &&
 		_out=$(depmod -a "$_kv" 2>&1)
 	vm_tap $? "depmod -a with edgeai.ko in updates/dkms" "$_out"
-	# DKMS signs what it builds with its own key (kernel/edgeai.ko is unsigned)
-	_out=$(modinfo -n edgeai 2>&1; modinfo -F signer edgeai 2>&1)
-	[ "$(modinfo -n edgeai)" = "$_md/updates/dkms/edgeai.ko" ] &&
-		[ "$(modinfo -F signer edgeai)" = "DKMS module signing key" ]
-	vm_tap $? "modprobe resolves edgeai to updates/dkms/edgeai.ko, signed by DKMS's key" "$_out"
-	grep -q '^softdep edgeai pre: governor_simpleondemand' "$_md/modules.softdep"
-	vm_tap $? "modules.softdep: edgeai pre: governor_simpleondemand" "$(cat "$_md/modules.softdep" 2>&1)"
+	# DKMS signs what it builds (kernel/edgeai.ko is unsigned): the
+	# signature's trailer ends the file
+	_out=$(modinfo -n edgeai 2>&1)
+	[ "$_out" = "$_md/updates/dkms/edgeai.ko" ] &&
+		tail -c 28 "$_out" | grep -q '~Module signature appended~'
+	vm_tap $? "modprobe resolves edgeai to updates/dkms/edgeai.ko, signed by DKMS" "$_out"
+	_out=$(modinfo -F softdep edgeai 2>&1)
+	[ "$_out" = "pre: governor_simpleondemand" ]
+	vm_tap $? "modinfo: softdep pre: governor_simpleondemand" "$_out"
 	# a clean slate: no edgeai, no governor
 	rmmod governor_simpleondemand 2> /dev/null
 	! grep -q -e '^edgeai ' -e '^governor_simpleondemand ' /proc/modules
@@ -116,8 +118,8 @@ modprobe_steps() {
 	! dmesg | grep -q 'no devfreq' && [ $_bad -eq 0 ]
 	vm_tap $? "every device has devfreq with simple_ondemand and its operating points" \
 		"$_diag$(dmesg | grep -i devfreq)"
-	_out=$(modprobe -r edgeai 2>&1) && ! grep -q '^edgeai ' /proc/modules
-	vm_tap $? "modprobe -r edgeai" "$_out"
+	_out=$(rmmod edgeai 2>&1) && ! grep -q '^edgeai ' /proc/modules
+	vm_tap $? "rmmod edgeai" "$_out"
 	vm_tap_done
 }
 
