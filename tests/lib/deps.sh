@@ -19,6 +19,7 @@ bc bison flex libelf-dev libssl-dev
 qemu-system-x86 busybox-static cpio xz-utils zstd kmod rsync
 libdrm-dev liburing-dev libudev-dev libsystemd-dev
 debootstrap dbus systemd
+debhelper dh-dkms dkms dh-python dpkg-dev lintian
 clang llvm libclang-rt-14-dev
 gcc-aarch64-linux-gnu qemu-system-arm qemu-user-static
 device-tree-compiler dt-schema

@@ -90,7 +90,19 @@ rm -rf "$out/root" "$out/examples" && mkdir -p "$out/examples" "$out/pc" &&
 	PKG_CONFIG_PATH="$out/pc" make -s -C libedgeai/examples O="$out/examples" \
 		LDFLAGS="-Wl,-rpath,$out/root/usr/lib" ||
 	fail_setup "building libedgeai/examples failed"
+# The module as the edgeai-dkms package gets it: DKMS builds and installs
+# it for this kernel; the guest loads it with kmod's modprobe.
+echo "vm: dkms build/install of edgeai for $VM_KVER"
+dkms_ko=$(tests/vm/dkms.sh "$VM_KVER" "$top/build/vm/dkms") ||
+	fail_setup "dkms build/install failed (build/vm/dkms/dkms.log)"
+for f in modules.builtin modules.builtin.modinfo modules.order; do
+	set -- "$@" --file "/lib/modules/$VM_KVER/$f" "/lib/modules/$VM_KVER/$f"
+done
 vm_initramfs "$out/initramfs.cpio.gz" --init tests/vm/init-check.sh \
+	--file "$dkms_ko" /lib/modules/edgeai-dkms.ko \
+	--bin /usr/bin/kmod /usr/local/bin/modprobe \
+	--bin /usr/bin/kmod /usr/local/bin/depmod \
+	--bin /usr/bin/kmod /usr/local/bin/modinfo \
 	--modules "$deps" \
 	--file "$ko" /lib/modules/edgeai.ko \
 	--dir build/firmware/edgeai /lib/firmware/edgeai \
