@@ -325,9 +325,177 @@ static int fc(const struct ek_op *o, const void *prep)
 	return 0;
 }
 
+/*
+ * PRELU with an alpha that varies along channels only (or is one value)
+ * and an input of the output's shape: the reference's arithmetic without
+ * its per-element broadcast indexing. x >= 0 maps each input byte to one
+ * output byte whatever the channel (a 256-entry table); x < 0 too, per
+ * channel: a table of 256 bytes per channel when the tensor has enough
+ * pixels to pay for it, else the product and rescale per element.
+ */
+static inline uint8_t prelu_neg(const struct edgeai_prog_prelu_params *p, int32_t x, int32_t y,
+				int32_t zo, int32_t lo, int32_t hi)
+{
+	int32_t r = ek_wadd(ek_mbqm(x * y, p->alpha_multiplier, p->alpha_shift), zo);
+
+	return (uint8_t)(r < lo ? lo : r > hi ? hi : r);
+}
+
+static int prelu(const struct ek_op *o)
+{
+	const struct edgeai_prog_prelu_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *al = &o->in[1], *out = &o->out;
+	uint32_t ch = out->d[3], ac = al->d[3], cnt = ek_count(out), pixels, i, c, v;
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	int32_t lo = s8 ? -128 : 0, hi = s8 ? 127 : 255, y[4096], x;
+	const uint8_t *src = in->data;
+	uint8_t *dst = out->data, pos[256], *tab = NULL;
+
+	if (!ek_is8(in->dtype) || in->dtype != out->dtype || al->dtype != out->dtype ||
+	    memcmp(in->d, out->d, sizeof(in->d)) || al->d[0] != 1 || al->d[1] != 1 ||
+	    al->d[2] != 1 || !ch || (ac != ch && ac != 1) || ac > 4096)
+		return EXEC_OPT_NOT_HANDLED;
+	pixels = cnt / ch;
+	for (c = 0; c < ac; c++)
+		y[c] = ek_ld(al, c) - al->zp;
+	for (v = 0; v < 256; v++) {
+		int32_t r;
+
+		x = (s8 ? (int32_t)(int8_t)v : (int32_t)v) - in->zp;
+		r = x >= 0 ? ek_wadd(ek_mbqm(x, p->identity_multiplier, p->identity_shift),
+				     out->zp) : 0;
+		pos[v] = (uint8_t)(r < lo ? lo : r > hi ? hi : r);
+	}
+	if (ac == 1 || pixels >= 512) {
+		tab = malloc((size_t)256 * ac);
+		if (!tab)
+			return EXEC_OPT_NOT_HANDLED;
+		for (v = 0; v < 256; v++) {
+			x = (s8 ? (int32_t)(int8_t)v : (int32_t)v) - in->zp;
+			for (c = 0; c < ac; c++)
+				tab[(size_t)v * ac + c] = x >= 0 ? pos[v] :
+					prelu_neg(p, x, y[c], out->zp, lo, hi);
+		}
+		if (ac == 1)
+			for (i = 0; i < cnt; i++)
+				dst[i] = tab[src[i]];
+		else
+			for (i = 0; i < pixels; i++, src += ch, dst += ch)
+				for (c = 0; c < ch; c++)
+					dst[c] = tab[(size_t)src[c] * ch + c];
+		free(tab);
+		return 0;
+	}
+	for (i = 0; i < pixels; i++, src += ch, dst += ch) {
+		for (c = 0; c < ch; c++) {
+			x = (s8 ? (int32_t)(int8_t)src[c] : (int32_t)src[c]) - in->zp;
+			dst[c] = x >= 0 ? pos[src[c]] : prelu_neg(p, x, y[c], out->zp, lo, hi);
+		}
+	}
+	return 0;
+}
+
+/*
+ * RESIZE_BILINEAR of int8 tensors (EDGEAI_RESIZE_FIXED10): the reference's
+ * 64-bit sum of the four taps times their 10.10 fixed-point weights fits
+ * in 32 bits when the weights do (checked: |w_lo| + |w_hi| <= 4000 on
+ * each axis, so |sum| < 128 * 4000^2 < 2^31 - 2^19; half-pixel centres
+ * give weights a little outside 0..1024 at the edges), so eight
+ * channels at a time in int32, with the reference's rounding (half away
+ * from zero, then / 2^20 toward zero). The float arithmetic of uint8
+ * goes to the reference.
+ */
+/* |w_lo| + |w_hi| <= 4000, in 64 bits (any 32-bit pattern may come). */
+static int w_ok(const struct edgeai_prog_interp *m)
+{
+	int64_t a = (int32_t)m->w_lo, b = (int32_t)m->w_hi;
+
+	return (a < 0 ? -a : a) + (b < 0 ? -b : b) <= 4000;
+}
+
+static int resize_bilinear(const struct ek_op *o)
+{
+	const struct edgeai_prog_resize_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t ch = out->d[3], n, y, x, c, k;
+	const struct edgeai_prog_interp *ym, *xm;
+	const __m256i half = _mm256_set1_epi32(1 << 19), zero = _mm256_setzero_si256();
+
+	if (in->dtype != EDGEAI_DTYPE_INT8 || out->dtype != EDGEAI_DTYPE_INT8 ||
+	    p->arith != EDGEAI_RESIZE_FIXED10 || in->d[0] != out->d[0] || in->d[3] != ch)
+		return EXEC_OPT_NOT_HANDLED;
+	ym = ek_const(o, p->y_map_offset, (uint64_t)out->d[1] * sizeof(*ym), 4);
+	xm = ek_const(o, p->x_map_offset, (uint64_t)out->d[2] * sizeof(*xm), 4);
+	if (!ym || !xm)
+		return EXEC_OPT_NOT_HANDLED;
+	for (y = 0; y < out->d[1]; y++)
+		if (ym[y].lo >= in->d[1] || ym[y].hi >= in->d[1] || !w_ok(&ym[y]))
+			return EXEC_OPT_NOT_HANDLED;
+	for (x = 0; x < out->d[2]; x++)
+		if (xm[x].lo >= in->d[2] || xm[x].hi >= in->d[2] || !w_ok(&xm[x]))
+			return EXEC_OPT_NOT_HANDLED;
+	for (n = 0; n < out->d[0]; n++) {
+		for (y = 0; y < out->d[1]; y++) {
+			const struct edgeai_prog_interp *r = &ym[y];
+
+			for (x = 0; x < out->d[2]; x++) {
+				const struct edgeai_prog_interp *q = &xm[x];
+				const int8_t *tap[4];
+				int32_t s[4];
+				__m256i w[4];
+				int8_t *dst = (int8_t *)out->data + ek_idx(out, n, y, x, 0);
+
+				s[0] = (int32_t)r->w_lo * (int32_t)q->w_lo;
+				s[1] = (int32_t)r->w_lo * (int32_t)q->w_hi;
+				s[2] = (int32_t)r->w_hi * (int32_t)q->w_lo;
+				s[3] = (int32_t)r->w_hi * (int32_t)q->w_hi;
+				tap[0] = (const int8_t *)in->data + ek_idx(in, n, r->lo, q->lo, 0);
+				tap[1] = (const int8_t *)in->data + ek_idx(in, n, r->lo, q->hi, 0);
+				tap[2] = (const int8_t *)in->data + ek_idx(in, n, r->hi, q->lo, 0);
+				tap[3] = (const int8_t *)in->data + ek_idx(in, n, r->hi, q->hi, 0);
+				for (k = 0; k < 4; k++)
+					w[k] = _mm256_set1_epi32(s[k]);
+				for (c = 0; c + 8 <= ch; c += 8) {
+					__m256i acc = zero, neg, res;
+					__m128i pk;
+
+					for (k = 0; k < 4; k++)
+						acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(
+							_mm256_cvtepi8_epi32(_mm_loadl_epi64(
+								(const __m128i *)(tap[k] + c))), w[k]));
+					/* half away from zero, then truncate toward zero */
+					neg = _mm256_cmpgt_epi32(zero, acc);
+					res = _mm256_abs_epi32(acc);
+					res = _mm256_add_epi32(res, _mm256_andnot_si256(
+						_mm256_cmpeq_epi32(acc, zero), half));
+					res = _mm256_srli_epi32(res, 20);
+					res = _mm256_sub_epi32(_mm256_xor_si256(res, neg), neg);
+					pk = _mm_packs_epi32(_mm256_castsi256_si128(res),
+							     _mm256_extracti128_si256(res, 1));
+					_mm_storel_epi64((__m128i *)(dst + c), _mm_packs_epi16(pk, pk));
+				}
+				for (; c < ch; c++) {
+					int32_t acc = 0, v;
+
+					for (k = 0; k < 4; k++)
+						acc += tap[k][c] * s[k];
+					acc += acc > 0 ? (1 << 19) : -(1 << 19);
+					v = acc >= 0 ? acc >> 20 : -((-acc) >> 20);
+					dst[c] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
+				}
+			}
+		}
+	}
+	return 0;
+}
+
 static int avx2_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
+	case EDGEAI_OP_PRELU:
+		return prelu(o);
+	case EDGEAI_OP_RESIZE_BILINEAR:
+		return resize_bilinear(o);
 	case EDGEAI_OP_CONV_2D:
 		return conv(o, prep);
 	case EDGEAI_OP_DEPTHWISE_CONV_2D:

@@ -11,8 +11,13 @@
  * (offset weights in int8 range, or not: then the op is declined) and
  * extreme activations (-128/127 in long reductions); then ADD/SUB (same
  * shapes, or broadcast: declined), RELU/RELU6/QUANTIZE (the 256-entry
- * table path), PAD and MAX_POOL_2D on random tensors and parameters.
- * Every output byte
+ * table path), PAD and MAX_POOL_2D on random tensors and parameters;
+ * PRELU (alpha per channel or one value, channel counts 1, 3, odd and
+ * wide; an alpha broadcast over rows too, which the sets decline) and
+ * RESIZE_BILINEAR (int8 fixed point: up and down scaling, 1/3/odd/wide
+ * channels, extreme values, half-pixel edge weights below 0, weights
+ * too large for 32-bit sums declined;
+ * uint8 float arithmetic declined). Every output byte
  * must be equal. Each set runs forced in turn (exec_cpu_set_kernels());
  * a set this CPU lacks is skipped (not the reference run).
  */
@@ -257,6 +262,120 @@ static int one(int kind, int u8, char *what, size_t wsz)
  * PAD (5) and MAX_POOL_2D (6: windows partly in the padding, clamps)
  * on random 8-bit tensors and parameters.
  */
+/* A channel count: 1, 3, odd, a multiple of 8, or wide. */
+static uint32_t channels(void)
+{
+	static const uint32_t c[] = { 1, 3, 5, 8, 13, 16, 24, 31, 64, 67 };
+
+	return c[rnd(sizeof(c) / sizeof(c[0]))];
+}
+
+/* PRELU (kind 7) and RESIZE_BILINEAR (kind 8). */
+static int one_act(int kind, int u8, char *what, size_t wsz)
+{
+	uint32_t dt = u8 ? EDGEAI_DTYPE_UINT8 : EDGEAI_DTYPE_INT8, d[4], da[4], od[4], cnt, i;
+	int32_t lo = u8 ? 0 : -128;
+	int32_t za = lo + (int32_t)rnd(256), zb = lo + (int32_t)rnd(256), zo = lo + (int32_t)rnd(256);
+	uint32_t form = rnd(4);
+	void *slots[2];
+	unsigned int failed;
+	size_t size;
+	int r1, r2;
+
+	memset(&P.op, 0, sizeof(P.op));
+	P.nt = P.nk = 0;
+	for (i = 0; i < EDGEAI_PROG_MAX_INPUTS; i++)
+		P.op.inputs[i] = EDGEAI_PROG_NO_TENSOR;
+	d[0] = 1 + rnd(2), d[1] = 1 + rnd(40), d[2] = 1 + rnd(40), d[3] = channels();
+	cnt = d[0] * d[1] * d[2] * d[3];
+	if (cnt > sizeof(in) / 2)
+		return -1;
+	for (i = 0; i < cnt; i++)
+		in[i] = (uint8_t)(form == 3 ? (rnd(2) ? 0x80 : 0x7f) : rnd(256));
+	P.op.inputs[0] = add_t(&P, dt, 0, 0, d, za);
+	memcpy(od, d, sizeof(od));
+	if (kind == 7) {
+		struct edgeai_prog_prelu_params *pp = (void *)P.op.params;
+		double si = 0.001 + rnd(1000) / 1e4, sa = 0.001 + rnd(1000) / 1e4;
+		double so = 0.001 + rnd(1000) / 1e4;
+		uint32_t aoff;
+
+		P.op.opcode = EDGEAI_OP_PRELU;
+		/* alpha [1,1,1,C] (TFLite's usual), [1,1,1,1], or [1,1,W,C] (declined) */
+		da[0] = da[1] = da[2] = 1;
+		da[3] = form == 1 ? 1 : d[3];
+		if (form == 2)
+			da[2] = d[2];
+		aoff = add_k(&P, da[2] * da[3]);
+		for (i = 0; i < da[2] * da[3]; i++)
+			P.k[aoff + i] = (uint8_t)rnd(256);
+		cc_quantize_multiplier(si / so, &pp->identity_multiplier, &pp->identity_shift);
+		cc_quantize_multiplier(si * sa / so, &pp->alpha_multiplier, &pp->alpha_shift);
+		P.op.inputs[1] = add_t(&P, dt, EDGEAI_PROG_SLOT_CONST, aoff, da, zb);
+	} else {
+		struct edgeai_prog_resize_params *rp = (void *)P.op.params;
+		struct edgeai_prog_interp m;
+		uint32_t yoff, xoff, ax, k, big = !rnd(8);
+
+		P.op.opcode = EDGEAI_OP_RESIZE_BILINEAR;
+		/* up (x2, x3, odd) or down scaling */
+		od[1] = form == 0 ? 2 * d[1] : form == 1 ? 1 + rnd(3 * d[1]) : 1 + rnd(d[1]);
+		od[2] = form == 0 ? 2 * d[2] : form == 1 ? 1 + rnd(3 * d[2]) : 1 + rnd(d[2]);
+		if (od[0] * od[1] * od[2] * od[3] > sizeof(out_ref))
+			return -1;
+		rp->arith = u8 ? EDGEAI_RESIZE_FLOAT32 : EDGEAI_RESIZE_FIXED10;
+		zo = za;
+		yoff = add_k(&P, od[1] * sizeof(m));
+		xoff = add_k(&P, od[2] * sizeof(m));
+		for (ax = 1; ax <= 2; ax++) {
+			for (k = 0; k < od[ax]; k++) {
+				uint32_t f = rnd(1025);
+
+				m.lo = rnd(d[ax]);
+				m.hi = m.lo + 1 < d[ax] ? m.lo + 1 : m.lo;
+				if (u8) {
+					float wh = (float)f / 1024.0f, wl = 1.0f - wh;
+
+					memcpy(&m.w_lo, &wl, 4);
+					memcpy(&m.w_hi, &wh, 4);
+				} else if (big) {
+					/* past what 32-bit sums hold: declined */
+					m.w_lo = 1024 - f;
+					m.w_hi = f + 4000;
+				} else if (!rnd(4)) {
+					/* half-pixel edges: a weight a little below 0 */
+					m.w_hi = (uint32_t)-(int32_t)(f / 4);
+					m.w_lo = 1024 + f / 4;
+				} else {
+					m.w_lo = 1024 - f;
+					m.w_hi = f;
+				}
+				memcpy(&P.k[(ax == 1 ? yoff : xoff) + k * sizeof(m)], &m, sizeof(m));
+			}
+		}
+		rp->y_map_offset = yoff;
+		rp->x_map_offset = xoff;
+	}
+	cnt = od[0] * od[1] * od[2] * od[3];
+	P.op.output = add_t(&P, dt, 1, 0, od, zo);
+	size = blob(&P);
+	slots[0] = in;
+	slots[1] = out_ref;
+	memset(out_ref, 0xa5, cnt);
+	r1 = exec_cpu_run(P.buf, size, NULL, 0, slots, 2, 1, &failed);
+	slots[1] = out_opt;
+	memset(out_opt, 0x5a, cnt);
+	r2 = exec_cpu_run(P.buf, size, NULL, 0, slots, 2, 0, &failed);
+	snprintf(what, wsz, "%s %s %ux%ux%ux%u -> %ux%ux%ux%u form %u zp %d/%d/%d",
+		 kind == 7 ? "PRELU" : "RESIZE_BILINEAR", u8 ? "uint8" : "int8", d[0], d[1], d[2],
+		 d[3], od[0], od[1], od[2], od[3], form, za, zb, zo);
+	if (r1 || r2) {
+		ktap_diag("%s: exec %d/%d", what, r1, r2);
+		return 1;
+	}
+	return memcmp(out_ref, out_opt, cnt) != 0;
+}
+
 static int one_elt(int kind, int u8, char *what, size_t wsz)
 {
 	uint32_t dt = u8 ? EDGEAI_DTYPE_UINT8 : EDGEAI_DTYPE_INT8, d[4], db[4], cnt, i, op;
@@ -361,8 +480,9 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 
 int main(void)
 {
-	const char *names[7] = { "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD/SUB",
-				 "RELU/RELU6/QUANTIZE", "PAD", "MAX_POOL_2D" };
+	const char *names[9] = { "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD/SUB",
+				 "RELU/RELU6/QUANTIZE", "PAD", "MAX_POOL_2D", "PRELU",
+				 "RESIZE_BILINEAR" };
 	const char *sets[2] = { "avx2", "vnni" };
 	char what[256];
 	int kind, u8, i, si;
@@ -377,15 +497,18 @@ int main(void)
 			ktap_ok(0, "kernel set %s forced, %s in use", sets[si], exec_cpu_kernels_name(0));
 			continue;
 		}
-		for (kind = 0; kind < 7; kind++) {
+		for (kind = 0; kind < 9; kind++) {
 			for (u8 = 0; u8 < 2; u8++) {
 				int bad = 0, runs = 0;
-				unsigned long ran = exec_cpu_kernels_ops(sets[si]);
+				/* PRELU and RESIZE_BILINEAR are AVX2 kernels, VNNI's too */
+				const char *by = kind >= 7 ? "avx2" : sets[si];
+				unsigned long ran = exec_cpu_kernels_ops(by);
 
 				rs = 88172645463325252ULL + (uint64_t)(kind * 2 + u8);
 				for (i = 0; i < 200; i++) {
 					int r = kind < 3 ? one(kind, u8, what, sizeof(what)) :
-						 one_elt(kind, u8, what, sizeof(what));
+						 kind < 7 ? one_elt(kind, u8, what, sizeof(what)) :
+						 one_act(kind, u8, what, sizeof(what));
 
 					if (r < 0)
 						continue;
@@ -395,17 +518,26 @@ int main(void)
 							ktap_diag("differs: %s", what);
 					}
 				}
-				ran = exec_cpu_kernels_ops(sets[si]) - ran;
+				ran = exec_cpu_kernels_ops(by) - ran;
 				ktap_ok(!bad && runs > 50,
 					"%s %s: %d random programs, %s kernels equal the reference"
 					" (%lu run by %s)", names[kind], u8 ? "uint8" : "int8", runs,
-					sets[si], ran, sets[si]);
+					sets[si], ran, by);
 				/*
 				 * VNNI: int8 CONV_2D/FC, depthwise, ADD/SUB, tables, PAD,
 				 * MAX_POOL_2D; AVX2: the convolutions, tables and PAD
 				 */
-				if ((si == 0 ? kind != 3 && kind != 6 : (!u8 || kind == 1 || kind > 2)) &&
-				    ran < (unsigned long)runs / 2)
+				if (kind == 7 || (kind == 8 && !u8)) {
+					/* PRELU: 3 alpha forms in 4 run; RESIZE: 7 in 8 */
+					if (ran < (unsigned long)runs / 3)
+						ktap_ok(0, "%s ran only %lu of %d ops", by, ran, runs);
+				} else if (kind == 8) {
+					/* uint8 RESIZE_BILINEAR (float arithmetic): declined */
+					if (ran)
+						ktap_ok(0, "%s ran %lu uint8 resizes", by, ran);
+				} else if ((si == 0 ? kind != 3 && kind != 6 :
+					    (!u8 || kind == 1 || kind > 2)) &&
+					   ran < (unsigned long)runs / 2)
 					ktap_ok(0, "%s ran only %lu of %d ops", sets[si], ran, runs);
 			}
 		}
