@@ -1,7 +1,8 @@
 #!/bin/sh
-# The int8 models of the toolchain issue through libedgeai's CPU path:
-# BlazeFace short and full range and hand landmark lite (tests/models/
-# fetch.sh), quantized by `edgeaictl quantize --samples 8 --seed 1` as in
+# The int8 models of the corpus through libedgeai's CPU path: every model
+# of tests/models/fetch.sh --list (BlazeFace short and full range, hand
+# landmarks lite and full, face mesh landmarks, pose landmarks lite,
+# Objectron sneakers), quantized by `edgeaictl quantize --samples 8 --seed 1` as in
 # test-quant-models.sh, then run by `edgeaictl run --device cpu` on seeded
 # random inputs and by the oracle (TensorFlow Lite 2.9.0 built-in kernels):
 # every output must be equal byte for byte (0 differing bytes), with the
@@ -30,7 +31,7 @@ lib=$oracle/lib/libtensorflowlite_c.so
 export EDGEAI_CACHE_DIR="$tmp/cache"
 qctl=$build/daemon/edgeaictl
 
-for model in face_detection_short_range face_detection_full_range hand_landmark_lite; do
+for model in $("$top/tests/models/fetch.sh" --list); do
 	q=$tmp/$model-int8.tflite
 	"$qctl" -q quantize "$models/$model.tflite" -o "$q" --samples 8 --seed 1 > /dev/null 2> "$tmp/err"
 	ok $? "$model: edgeaictl quantize --samples 8 --seed 1" || { sed 's/^/# /' "$tmp/err"; continue; }
