@@ -2,7 +2,10 @@
 /*
  * Optimized x86-64 CPU kernels (AVX2) for the heavy ops: CONV_2D,
  * DEPTHWISE_CONV_2D (depth multiplier 1) and FULLY_CONNECTED, int8 and
- * uint8. Chosen at run time (cpu.c, __builtin_cpu_supports), else the
+ * uint8; and for the rest of what real models use: PRELU, int8
+ * RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR, ADD/SUB/MUL/MAXIMUM/MINIMUM in
+ * every broadcast form, AVERAGE_POOL_2D, MEAN and CONCATENATION (the VNNI
+ * set passes these down to this one). Chosen at run time (cpu.c, __builtin_cpu_supports), else the
  * portable reference kernels of firmware/ops/ run.
  *
  * Bit exactness: only the accumulation is vectorized, and it is exact
@@ -489,9 +492,311 @@ static int resize_bilinear(const struct ek_op *o)
 	return 0;
 }
 
+/*
+ * Element strides of @t read for each output dimension: 0 where @t is
+ * broadcast (a dimension of 1); -1 when @t does not broadcast to @out.
+ */
+static int bstrides(const struct ek_tensor *t, const struct ek_tensor *out, size_t st[4])
+{
+	size_t acc = 1;
+	int i;
+
+	for (i = 3; i >= 0; i--) {
+		if (t->d[i] != out->d[i] && t->d[i] != 1)
+			return -1;
+		st[i] = t->d[i] == 1 ? 0 : acc;
+		acc *= t->d[i];
+	}
+	return 0;
+}
+
+static inline int32_t ld8(const uint8_t *p, int s8)
+{
+	return s8 ? (int32_t)(int8_t)*p : (int32_t)*p;
+}
+
+/*
+ * The binary elementwise ops in any broadcast form, 8-bit: the
+ * reference's per-element arithmetic, walked with strides instead of its
+ * per-element index divisions. ADD/SUB: each input's rescale depends on
+ * its byte only, so it comes from a 256-entry table the same functions
+ * fill. MAXIMUM/MINIMUM on two unbroadcast rows: 32 bytes at a time.
+ */
+static int binary(const struct ek_op *o)
+{
+	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
+	uint32_t op = o->op->opcode, n, h, w, c, ch = out->d[3];
+	int s8 = out->dtype == EDGEAI_DTYPE_INT8;
+	int32_t ta[256], tb[256], lo = s8 ? -128 : 0, hi = s8 ? 127 : 255, v;
+	const struct edgeai_prog_add_params *ap = (const void *)o->op->params;
+	const struct edgeai_prog_mul_params *mp = (const void *)o->op->params;
+	uint8_t *dst = out->data;
+	size_t sa[4], sb[4];
+
+	if (!ek_is8(out->dtype) || a->dtype != out->dtype || b->dtype != out->dtype ||
+	    bstrides(a, out, sa) || bstrides(b, out, sb))
+		return EXEC_OPT_NOT_HANDLED;
+	if (op == EDGEAI_OP_ADD || op == EDGEAI_OP_SUB) {
+		if (ap->left_shift > 30)
+			return EXEC_OPT_NOT_HANDLED;
+		for (v = 0; v < 256; v++) {
+			int32_t x = (s8 ? (int32_t)(int8_t)v : v) - a->zp;
+			int32_t y = (s8 ? (int32_t)(int8_t)v : v) - b->zp;
+
+			ta[v] = ek_mbqm((int32_t)((uint32_t)x << ap->left_shift),
+					ap->in0_multiplier, ap->in0_shift);
+			tb[v] = ek_mbqm((int32_t)((uint32_t)y << ap->left_shift),
+					ap->in1_multiplier, ap->in1_shift);
+		}
+	}
+	for (n = 0; n < out->d[0]; n++) {
+		for (h = 0; h < out->d[1]; h++) {
+			for (w = 0; w < out->d[2]; w++, dst += ch) {
+				const uint8_t *pa = (const uint8_t *)a->data +
+						    n * sa[0] + h * sa[1] + w * sa[2];
+				const uint8_t *pb = (const uint8_t *)b->data +
+						    n * sb[0] + h * sb[1] + w * sb[2];
+				int32_t r;
+
+				switch (op) {
+				case EDGEAI_OP_ADD:
+				case EDGEAI_OP_SUB:
+					for (c = 0; c < ch; c++) {
+						int32_t x = ta[pa[c * sa[3]]], y = tb[pb[c * sb[3]]];
+
+						r = op == EDGEAI_OP_SUB ? ek_wsub(x, y) : ek_wadd(x, y);
+						r = ek_wadd(ek_mbqm(r, ap->out_multiplier,
+								    ap->out_shift), out->zp);
+						r = r < ap->act_min ? ap->act_min : r;
+						r = r > ap->act_max ? ap->act_max : r;
+						dst[c] = (uint8_t)r;
+					}
+					break;
+				case EDGEAI_OP_MUL:
+					for (c = 0; c < ch; c++) {
+						int32_t x = ld8(pa + c * sa[3], s8) - a->zp;
+						int32_t y = ld8(pb + c * sb[3], s8) - b->zp;
+
+						r = ek_wadd(ek_mbqm(x * y, mp->out_multiplier,
+								    mp->out_shift), out->zp);
+						r = r < mp->act_min ? mp->act_min : r;
+						r = r > mp->act_max ? mp->act_max : r;
+						dst[c] = (uint8_t)r;
+					}
+					break;
+				default: {	/* MAXIMUM, MINIMUM */
+					int mx = op == EDGEAI_OP_MAXIMUM;
+
+					c = 0;
+					if (sa[3] == 1 && sb[3] == 1) {
+						for (; c + 32 <= ch; c += 32) {
+							__m256i x = _mm256_loadu_si256((const __m256i *)(pa + c));
+							__m256i y = _mm256_loadu_si256((const __m256i *)(pb + c));
+
+							x = mx ? (s8 ? _mm256_max_epi8(x, y) : _mm256_max_epu8(x, y)) :
+								 (s8 ? _mm256_min_epi8(x, y) : _mm256_min_epu8(x, y));
+							_mm256_storeu_si256((__m256i *)(dst + c), x);
+						}
+					}
+					for (; c < ch; c++) {
+						int32_t x = ld8(pa + c * sa[3], s8), y = ld8(pb + c * sb[3], s8);
+
+						r = mx ? (x > y ? x : y) : (x < y ? x : y);
+						dst[c] = (uint8_t)(r < lo ? lo : r > hi ? hi : r);
+					}
+				}
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * AVERAGE_POOL_2D and MEAN (over H and W): the window's sums in int32,
+ * eight channels at a time (exact: no more than 2^20 taps of 8-bit
+ * values), then the reference's rounding division (pool) or rescale and
+ * bias (MEAN) per channel.
+ */
+static void sum_rows(int32_t *acc, const uint8_t *src, uint32_t ch, int s8)
+{
+	uint32_t c = 0;
+
+	for (; c + 8 <= ch; c += 8) {
+		__m128i raw = _mm_loadl_epi64((const __m128i *)(src + c));
+		__m256i x = s8 ? _mm256_cvtepi8_epi32(raw) : _mm256_cvtepu8_epi32(raw);
+		__m256i s = _mm256_loadu_si256((const __m256i *)(acc + c));
+
+		_mm256_storeu_si256((__m256i *)(acc + c), _mm256_add_epi32(s, x));
+	}
+	for (; c < ch; c++)
+		acc[c] += ld8(src + c, s8);
+}
+
+static int avgpool(const struct ek_op *o)
+{
+	const struct edgeai_prog_pool_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t ch = out->d[3], n, oy, ox, c;
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	uint8_t *dst = out->data;
+	int32_t *acc;
+
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype || in->d[3] != ch ||
+	    in->d[0] != out->d[0] || !p->filter_h || !p->filter_w ||
+	    (uint64_t)p->filter_h * p->filter_w > (1U << 20))
+		return EXEC_OPT_NOT_HANDLED;
+	acc = malloc(((size_t)ch + 8) * 4);
+	if (!acc)
+		return EXEC_OPT_NOT_HANDLED;
+	for (n = 0; n < out->d[0]; n++) {
+		for (oy = 0; oy < out->d[1]; oy++) {
+			for (ox = 0; ox < out->d[2]; ox++, dst += ch) {
+				int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+				int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+				int32_t ys = y0 < 0 ? 0 : y0, xs = x0 < 0 ? 0 : x0, y, x, cnt;
+				int32_t ye = y0 + (int32_t)p->filter_h, xe = x0 + (int32_t)p->filter_w;
+
+				ye = ye > (int32_t)in->d[1] ? (int32_t)in->d[1] : ye;
+				xe = xe > (int32_t)in->d[2] ? (int32_t)in->d[2] : xe;
+				memset(acc, 0, (size_t)ch * 4);
+				for (y = ys; y < ye; y++)
+					for (x = xs; x < xe; x++)
+						sum_rows(acc, (const uint8_t *)in->data +
+							 ek_idx(in, n, (uint32_t)y, (uint32_t)x, 0),
+							 ch, s8);
+				cnt = ye > ys && xe > xs ? (ye - ys) * (xe - xs) : 0;
+				for (c = 0; c < ch; c++) {
+					int32_t v = acc[c];
+
+					/* a window entirely in the padding gives 0 */
+					v = cnt <= 0 ? 0 : v > 0 ? (v + cnt / 2) / cnt :
+						     (v - cnt / 2) / cnt;
+					v = v < p->act_min ? p->act_min : v;
+					v = v > p->act_max ? p->act_max : v;
+					dst[c] = (uint8_t)v;
+				}
+			}
+		}
+	}
+	free(acc);
+	return 0;
+}
+
+static int mean(const struct ek_op *o)
+{
+	const struct edgeai_prog_mean_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t ch = in->d[3], n, k, c, hw = in->d[1] * in->d[2];
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	int32_t lo = s8 ? -128 : 0, hi = s8 ? 127 : 255, *acc;
+	uint8_t *dst = out->data;
+
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype || out->d[0] != in->d[0] ||
+	    out->d[1] != 1 || out->d[2] != 1 || out->d[3] != ch ||
+	    (uint64_t)in->d[1] * in->d[2] > (1U << 20))
+		return EXEC_OPT_NOT_HANDLED;
+	acc = malloc(((size_t)ch + 8) * 4);
+	if (!acc)
+		return EXEC_OPT_NOT_HANDLED;
+	for (n = 0; n < in->d[0]; n++, dst += ch) {
+		memset(acc, 0, (size_t)ch * 4);
+		for (k = 0; k < hw; k++)
+			sum_rows(acc, (const uint8_t *)in->data + ((size_t)n * hw + k) * ch, ch, s8);
+		for (c = 0; c < ch; c++) {
+			int32_t v = ek_wadd(ek_mbqm(acc[c], p->out_multiplier, p->out_shift), p->bias);
+
+			dst[c] = (uint8_t)(v < lo ? lo : v > hi ? hi : v);
+		}
+	}
+	free(acc);
+	return 0;
+}
+
+/* CONCATENATION of 8-bit tensors (same quantization): rows copied whole. */
+static int concat(const struct ek_op *o)
+{
+	const struct edgeai_prog_concat_params *p = (const void *)o->op->params;
+	const struct ek_tensor *out = &o->out;
+	uint32_t k, i, outer = 1, inner = 1, base = 0, ax = p->axis;
+
+	if (ax > 3 || !o->n_in || !ek_is8(out->dtype))
+		return EXEC_OPT_NOT_HANDLED;
+	for (i = 0; i < ax; i++)
+		outer *= out->d[i];
+	for (i = ax + 1; i < 4; i++)
+		inner *= out->d[i];
+	for (k = 0; k < o->n_in; k++) {
+		const struct ek_tensor *in = &o->in[k];
+
+		for (i = 0; i < 4; i++)
+			if (i != ax && in->d[i] != out->d[i])
+				return EXEC_OPT_NOT_HANDLED;
+		if (!in->data || in->dtype != out->dtype || in->zp != out->zp)
+			return EXEC_OPT_NOT_HANDLED;
+		base += in->d[ax];
+	}
+	if (base != out->d[ax])
+		return EXEC_OPT_NOT_HANDLED;
+	base = 0;
+	for (k = 0; k < o->n_in; k++) {
+		const struct ek_tensor *in = &o->in[k];
+		size_t chunk = (size_t)in->d[ax] * inner;
+
+		for (i = 0; i < outer; i++)
+			memcpy((uint8_t *)out->data + ((size_t)i * out->d[ax] + base) * inner,
+			       (const uint8_t *)in->data + i * chunk, chunk);
+		base += in->d[ax];
+	}
+	return 0;
+}
+
+/* RESIZE_NEAREST_NEIGHBOR of 8-bit tensors: a pixel's channels copied whole. */
+static int resize_nearest(const struct ek_op *o)
+{
+	const struct edgeai_prog_resize_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t ch = out->d[3], n, y, x;
+	const uint32_t *ym, *xm;
+
+	if (!ek_is8(in->dtype) || in->dtype != out->dtype || in->d[0] != out->d[0] ||
+	    in->d[3] != ch || p->arith)
+		return EXEC_OPT_NOT_HANDLED;
+	ym = ek_const(o, p->y_map_offset, 4ULL * out->d[1], 4);
+	xm = ek_const(o, p->x_map_offset, 4ULL * out->d[2], 4);
+	if (!ym || !xm)
+		return EXEC_OPT_NOT_HANDLED;
+	for (y = 0; y < out->d[1]; y++)
+		if (ym[y] >= in->d[1])
+			return EXEC_OPT_NOT_HANDLED;
+	for (x = 0; x < out->d[2]; x++)
+		if (xm[x] >= in->d[2])
+			return EXEC_OPT_NOT_HANDLED;
+	for (n = 0; n < out->d[0]; n++)
+		for (y = 0; y < out->d[1]; y++)
+			for (x = 0; x < out->d[2]; x++)
+				memcpy((uint8_t *)out->data + ek_idx(out, n, y, x, 0),
+				       (const uint8_t *)in->data + ek_idx(in, n, ym[y], xm[x], 0), ch);
+	return 0;
+}
+
 static int avx2_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
+	case EDGEAI_OP_ADD:
+	case EDGEAI_OP_SUB:
+	case EDGEAI_OP_MUL:
+	case EDGEAI_OP_MAXIMUM:
+	case EDGEAI_OP_MINIMUM:
+		return binary(o);
+	case EDGEAI_OP_AVERAGE_POOL_2D:
+		return avgpool(o);
+	case EDGEAI_OP_MEAN:
+		return mean(o);
+	case EDGEAI_OP_CONCATENATION:
+		return concat(o);
+	case EDGEAI_OP_RESIZE_NEAREST_NEIGHBOR:
+		return resize_nearest(o);
 	case EDGEAI_OP_PRELU:
 		return prelu(o);
 	case EDGEAI_OP_RESIZE_BILINEAR:
