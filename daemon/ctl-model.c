@@ -76,6 +76,8 @@ static void bench_help(void)
 	       "  -w, --warmup N         untimed runs first, 0..1000\n"
 	       "  -i, --input FILE       raw bytes of the next input tensor\n"
 	       "      --reference        CPU: portable reference kernels only\n"
+	       "      --profile          CPU: time per op and per op type over the timed\n"
+	       "                         runs, with the kernel set that ran each op\n"
 	       "  -j, --json             machine-readable result on stdout\n"
 	       "  -h, --help             this text\n", prog_name());
 }
@@ -325,7 +327,7 @@ static int write_file(const char *path, const void *data, size_t len)
 	return bad ? -EIO : 0;
 }
 
-enum { OPT_REFERENCE = 0x100, OPT_NO_CACHE, OPT_CACHE_DIR };
+enum { OPT_REFERENCE = 0x100, OPT_NO_CACHE, OPT_CACHE_DIR, OPT_PROFILE };
 
 /* "program hit, placement stored", or "off" */
 static const char *cache_words(const struct edgeai_program *prog, char *buf, size_t size)
@@ -484,6 +486,95 @@ static double pct(const double *v, unsigned int n, double p)
 	return v[lo] + (v[lo + 1] - v[lo]) * (k - lo);
 }
 
+/* One op type of a profile: its ops, their time and the kernel sets that ran them. */
+struct prof_type {
+	const char *name;
+	unsigned int ops;
+	double ms;
+	char kernels[48];
+};
+
+static int cmp_prof_type(const void *a, const void *b)
+{
+	const struct prof_type *x = a, *y = b;
+
+	return x->ms < y->ms ? 1 : x->ms > y->ms ? -1 : strcmp(x->name, y->name);
+}
+
+/*
+ * The per-op profile of the timed runs (edgeai_program_get_profile()):
+ * each op with its share, then the op types by time, as TFLite's
+ * benchmark_model --enable_op_profiling prints them. Times are per run.
+ */
+static int print_profile(const struct edgeai_program *prog, unsigned long runs, int json)
+{
+	int n = edgeai_program_profile_count(prog), i, k, nt = 0, r;
+	struct edgeai_op_profile p;
+	struct prof_type *t;
+	double total = 0;
+
+	if (n < 0)
+		return n;
+	t = calloc((size_t)n + 1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		r = edgeai_program_get_profile(prog, (unsigned int)i, &p);
+		if (r) {
+			free(t);
+			return r;
+		}
+		total += (double)p.total_ns / 1e6 / (double)runs;
+	}
+	printf(json ? ", \"profile\": {\"total_ms\": %.4f, \"ops\": [" :
+	       "per-op profile (ms per run; %.3f ms in ops):\n  %5s %-24s %-9s %9s %6s\n",
+	       total, "op", "type", "kernels", "ms", "%");
+	for (i = 0; i < n; i++) {
+		double ms;
+		size_t len;
+
+		edgeai_program_get_profile(prog, (unsigned int)i, &p);
+		ms = (double)p.total_ns / 1e6 / (double)runs;
+		if (json)
+			printf("%s{\"index\": %u, \"op\": \"%s\", \"kernels\": \"%s\", \"host\": %s, "
+			       "\"runs\": %llu, \"ms\": %.4f, \"percent\": %.2f}", i ? ", " : "",
+			       p.index, p.op_name, p.kernels, p.host ? "true" : "false",
+			       (unsigned long long)p.runs, ms, total > 0 ? 100 * ms / total : 0);
+		else
+			printf("  %5u %-24s %-9s %9.4f %5.1f%%\n", p.index, p.op_name,
+			       p.kernels[0] ? p.kernels : "-", ms, total > 0 ? 100 * ms / total : 0);
+		for (k = 0; k < nt && strcmp(t[k].name, p.op_name); k++)
+			;
+		if (k == nt)
+			t[nt++].name = p.op_name;
+		t[k].ops++;
+		t[k].ms += ms;
+		len = strlen(t[k].kernels);
+		if (p.kernels[0] && !strstr(t[k].kernels, p.kernels) &&
+		    len + strlen(p.kernels) + 2 < sizeof(t[k].kernels))
+			snprintf(t[k].kernels + len, sizeof(t[k].kernels) - len, "%s%s",
+				 len ? "+" : "", p.kernels);
+	}
+	qsort(t, (size_t)nt, sizeof(*t), cmp_prof_type);
+	printf(json ? "], \"types\": [" : "by op type:\n  %-24s %5s %-18s %9s %6s\n",
+	       "type", "ops", "kernels", "ms", "%");
+	for (k = 0; k < nt; k++) {
+		double pc = total > 0 ? 100 * t[k].ms / total : 0;
+
+		if (json)
+			printf("%s{\"op\": \"%s\", \"ops\": %u, \"kernels\": \"%s\", \"ms\": %.4f, "
+			       "\"percent\": %.2f}", k ? ", " : "", t[k].name, t[k].ops,
+			       t[k].kernels, t[k].ms, pc);
+		else
+			printf("  %-24s %5u %-18s %9.4f %5.1f%%\n", t[k].name, t[k].ops,
+			       t[k].kernels[0] ? t[k].kernels : "-", t[k].ms, pc);
+	}
+	if (json)
+		printf("]}");
+	free(t);
+	return 0;
+}
+
 static int parse_count(const char *s, unsigned long max, unsigned long *ret)
 {
 	char *end;
@@ -503,6 +594,7 @@ int verb_bench(int argc, char *argv[])
 		{ "warmup", required_argument, NULL, 'w' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "reference", no_argument, NULL, OPT_REFERENCE },
+		{ "profile", no_argument, NULL, OPT_PROFILE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{}
 	};
@@ -510,7 +602,7 @@ int verb_bench(int argc, char *argv[])
 	unsigned long iters = 50, warm = 3, v;
 	unsigned int n_files = 0, i;
 	char *files[CTL_MAX_IO];
-	int c, json = 0, quiet = 0, r, progress;
+	int c, json = 0, quiet = 0, r, progress, profile = 0;
 	double *lat, sum = 0, start, last_progress;
 	const char *model;
 	struct session s;
@@ -553,6 +645,9 @@ int verb_bench(int argc, char *argv[])
 		case OPT_REFERENCE:
 			o.cpu_flags |= EDGEAI_CPU_REFERENCE;
 			break;
+		case OPT_PROFILE:
+			profile = 1;
+			break;
 		default:
 			fprintf(stderr, "Try '%s bench --help' for more information.\n", prog_name());
 			return EXIT_USAGE;
@@ -578,6 +673,17 @@ int verb_bench(int argc, char *argv[])
 		r = session_run(&s);
 		if (r)
 			goto fail;
+	}
+	if (profile) {
+		r = edgeai_program_set_profiling(s.prog, 1);
+		if (r) {
+			fprintf(stderr, "%s: %s: --profile: %s\n", prog_name(), model,
+				r == -EOPNOTSUPP ? "only a model that runs on the CPU is profiled" :
+				edgeai_strerror(r));
+			free(lat);
+			session_free(&s);
+			return 1;
+		}
 	}
 	start = last_progress = now_ms();
 	for (i = 0; i < iters; i++) {
@@ -611,6 +717,8 @@ int verb_bench(int argc, char *argv[])
 			       "\"throughput_per_s\": %.3f, ", edgeai_cpu_kernels(s.prog), iters, warm,
 			       s.compile_ms, mean, med, p95, p99, lat[0], lat[iters - 1], tput);
 			print_placement(&s, stdout, 1);
+			if (profile)
+				print_profile(s.prog, iters, 1);
 			printf("}\n");
 		} else {
 			printf("%s: %lu runs (%lu warm-up), CPU kernels %s\n", model, iters, warm,
@@ -620,6 +728,8 @@ int verb_bench(int argc, char *argv[])
 			printf("throughput: %.2f inferences/s\n", tput);
 			printf("placement:\n");
 			print_placement(&s, stdout, 0);
+			if (profile)
+				print_profile(s.prog, iters, 0);
 		}
 	}
 	free(lat);

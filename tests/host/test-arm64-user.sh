@@ -38,7 +38,10 @@ ok $? "the arm64 edgeaictl runs under qemu-aarch64-static"
 
 # The sub-tests print their own TAP lines; the host lane counts them all.
 for t in test-run-golden test-run-models; do
-	EDGEAI_CTL=$wrap EDGEAI_RUN_MODES="default reference" "$top/tests/host/$t.sh"
+	# the three models of the toolchain issue: the whole corpus in emulation takes too long
+	EDGEAI_CTL=$wrap EDGEAI_RUN_MODES="default reference" \
+		EDGEAI_MODELS="face_detection_short_range face_detection_full_range hand_landmark_lite" \
+		"$top/tests/host/$t.sh"
 	rc=$?
 	[ $rc -eq 0 ] || [ $rc -eq 77 ]
 	ok $? "$t under qemu-aarch64 exits $rc"

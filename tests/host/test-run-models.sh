@@ -1,13 +1,18 @@
 #!/bin/sh
-# The int8 models of the toolchain issue through libedgeai's CPU path:
-# BlazeFace short and full range and hand landmark lite (tests/models/
-# fetch.sh), quantized by `edgeaictl quantize --samples 8 --seed 1` as in
+# The int8 models of the corpus through libedgeai's CPU path: every model
+# of tests/models/fetch.sh --list (BlazeFace short and full range, hand
+# landmarks lite and full, face mesh landmarks, pose landmarks lite,
+# Objectron sneakers), quantized by `edgeaictl quantize --samples 8 --seed 1` as in
 # test-quant-models.sh, then run by `edgeaictl run --device cpu` on seeded
 # random inputs and by the oracle (TensorFlow Lite 2.9.0 built-in kernels):
 # every output must be equal byte for byte (0 differing bytes), with the
 # default CPU kernels (the best set this CPU has: AVX-512 VNNI or AVX2),
-# the AVX2 set (EDGEAI_CPU_KERNELS=avx2) and the portable reference kernels. Skips when
-# the oracle or the models cannot be fetched.
+# the AVX2 set (EDGEAI_CPU_KERNELS=avx2) and the portable reference
+# kernels. Then `edgeaictl bench --profile --json` on each: every op once
+# per run with the kernel set that ran it, the op types adding up, and the
+# heavy ops (convolutions, PRELU, RESIZE_BILINEAR) on an optimized set
+# where the CPU has one. EDGEAI_MODELS="a b" runs only those models.
+# Skips when the oracle or the models cannot be fetched.
 set -u
 top=${EDGEAI_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${EDGEAI_BUILD:-$top/build}
@@ -30,7 +35,7 @@ lib=$oracle/lib/libtensorflowlite_c.so
 export EDGEAI_CACHE_DIR="$tmp/cache"
 qctl=$build/daemon/edgeaictl
 
-for model in face_detection_short_range face_detection_full_range hand_landmark_lite; do
+for model in ${EDGEAI_MODELS:-$("$top/tests/models/fetch.sh" --list)}; do
 	q=$tmp/$model-int8.tflite
 	"$qctl" -q quantize "$models/$model.tflite" -o "$q" --samples 8 --seed 1 > /dev/null 2> "$tmp/err"
 	ok $? "$model: edgeaictl quantize --samples 8 --seed 1" || { sed 's/^/# /' "$tmp/err"; continue; }
@@ -64,6 +69,40 @@ PY
 		done
 	done
 	grep -c ' cpu ' "$tmp/run.log" | sed "s/^/# $model: ops placed on the CPU: /"
+	# the per-op profile of `bench --profile`: its structure, not its times
+	"$ctl" bench "$q" --device cpu -n 2 -w 0 -q --json --profile > "$tmp/prof.json" 2> "$tmp/err"
+	ok $? "$model: edgeaictl bench --profile --json" || { sed 's/^/# /' "$tmp/err"; continue; }
+	python3 - "$tmp/prof.json" > "$tmp/err" 2>&1 <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1]))
+p = b['profile']
+ops, types = p['ops'], p['types']
+best = b['cpu_kernels']
+sets = {'vnni', 'avx2', 'reference'}
+assert ops, 'no ops'
+assert [o['index'] for o in ops] == list(range(len(ops))), 'entries out of order'
+for o in ops:
+    assert o['runs'] == 2, o
+    assert o['kernels'] in (sets | {'host'}), o
+    assert (o['kernels'] == 'host') == o['host'], o
+    assert o['kernels'] in ('reference', 'host', best, 'avx2'), (o, best)
+assert sum(t['ops'] for t in types) == len(ops), 'types do not add up to the ops'
+assert len({t['op'] for t in types}) == len(types), 'a type twice'
+for t in types:
+    mine = [o for o in ops if o['op'] == t['op']]
+    assert len(mine) == t['ops'], t
+    assert set(t['kernels'].split('+')) == {o['kernels'] for o in mine}, t
+assert [t['ms'] for t in types] == sorted((t['ms'] for t in types), reverse=True), 'not by time'
+# the ops the optimized sets took over from the reference kernels
+if best != 'reference':
+    for o in ops:
+        if o['op'] in ('CONV_2D', 'DEPTHWISE_CONV_2D', 'PRELU', 'RESIZE_BILINEAR'):
+            assert o['kernels'] != 'reference', o
+print('%d ops, %d types, kernels %s' % (len(ops), len(types),
+      ', '.join('%s %s' % (t['op'], t['kernels']) for t in types)))
+PY
+	ok $? "$model: the profile has every op once per run, types adding up, the kernel set of each" &&
+		sed 's/^/# /' "$tmp/err" || sed 's/^/# /' "$tmp/err"
 done
 
 # --cache-dir: the compile cache of this run in a directory of its own

@@ -1130,6 +1130,66 @@ EDGEAI_PUBLIC int edgeai_program_get_cache_state(const struct edgeai_program *pr
 EDGEAI_PUBLIC const char *edgeai_cpu_kernels(const struct edgeai_program *prog);
 
 /*
+ * Per-op profiling (since 0.5), like TFLite's benchmark_model
+ * --enable_op_profiling: with profiling on, every edgeai_program_run() of
+ * a program that runs on the CPU adds the wall time of each op to that
+ * op's figures, with the CPU kernel set that ran it. Entries are the
+ * program's ops in the order they run (a model operator may become
+ * several program ops, or none: RESHAPE in place), then the ops TFLite
+ * computes in float that run on the host. Profiling costs two clock reads
+ * per op. Programs placed on a device are not profiled (-EOPNOTSUPP).
+ */
+
+/**
+ * struct edgeai_op_profile - where the time of one program op went
+ * @index: the entry, 0 .. edgeai_program_profile_count() - 1
+ * @op_name: the op's type ("CONV_2D", ...), static
+ * @kernels: the CPU kernel set that ran it last: "vnni", "avx2",
+ *	"reference", "host" (an op computed in float on the host), "" when
+ *	it has not run since profiling was turned on; static
+ * @host: 1 for an op computed in float on the host, else 0
+ * @runs: how many times it ran since profiling was turned on
+ * @total_ns: its wall time over those runs, in nanoseconds
+ */
+struct edgeai_op_profile {
+	uint32_t index;
+	const char *op_name;
+	const char *kernels;
+	uint32_t host;
+	uint64_t runs;
+	uint64_t total_ns;
+};
+
+/**
+ * edgeai_program_set_profiling() - turn per-op profiling on or off
+ * @prog: a program that runs on the CPU
+ * @enable: nonzero: zero the figures and count from the next run on;
+ *	0: stop counting (the figures stay readable)
+ *
+ * Return: 0; -EOPNOTSUPP for a program placed on a device; -ENOMEM; -EINVAL.
+ */
+EDGEAI_PUBLIC int edgeai_program_set_profiling(struct edgeai_program *prog, int enable);
+/**
+ * edgeai_program_profile_count() - number of profile entries
+ * @prog: the program
+ *
+ * Return: the number of entries (one per program op); -EOPNOTSUPP for a
+ * program placed on a device; -EINVAL.
+ */
+EDGEAI_PUBLIC int edgeai_program_profile_count(const struct edgeai_program *prog);
+/**
+ * edgeai_program_get_profile() - the figures of profile entry @index
+ * @prog: the program
+ * @index: 0 .. edgeai_program_profile_count() - 1
+ * @ret_prof: filled in (all zero counts before profiling was turned on)
+ *
+ * Return: 0; -EINVAL for a bad @index; -EOPNOTSUPP on a device.
+ */
+EDGEAI_PUBLIC int edgeai_program_get_profile(const struct edgeai_program *prog,
+					     unsigned int index,
+					     struct edgeai_op_profile *ret_prof);
+
+/*
  * Requests: asynchronous runs (since 0.4)
  *
  * A request is one run of a program with its own arena, so several
@@ -1285,6 +1345,10 @@ EDGEAI_PUBLIC int edgeai_request_bind_input_ptr(struct edgeai_request *req, unsi
 						const void *data, size_t size);
 /**
  * edgeai_request_bind_output_ptr() - write output @index into host memory, zero copy
+ * @req: the request
+ * @index: the output, in model order
+ * @data: where the tensor's raw bytes go, aligned to its element size
+ * @size: their size, equal to the tensor's byte size
  *
  * The output's counterpart of edgeai_request_bind_input_ptr(), with the
  * same rules: the CPU kernels write the output into @data while the

@@ -5,7 +5,9 @@
  * Kernel sets, best first: VNNI (cpu-vnni.c: AVX-512 VNNI int8 CONV_2D and
  * FULLY_CONNECTED, AVX-512 DEPTHWISE_CONV_2D, ADD/SUB and MAX_POOL_2D; AVX2
  * for what it declines), AVX2 (cpu-avx2.c: CONV_2D, DEPTHWISE_CONV_2D,
- * FULLY_CONNECTED), reference (the firmware kernels). Both optimized sets
+ * FULLY_CONNECTED; PRELU, RESIZE_BILINEAR (int8), RESIZE_NEAREST_NEIGHBOR,
+ * broadcast ADD/SUB/MUL/MAXIMUM/MINIMUM, AVERAGE_POOL_2D, MEAN,
+ * CONCATENATION), reference (the firmware kernels). Both optimized sets
  * run RELU/RELU6/QUANTIZE through a 256-entry table the reference kernel
  * computes, and 8-bit PAD by memset/memcpy (cpu.c).
  * cpu.c picks the best one this CPU runs; EDGEAI_CPU_KERNELS=reference

@@ -7,10 +7,12 @@
  * reference kernel. The optimized kernels give the same bytes
  * (tests/host/test-cpu-kernels.c checks them against the reference).
  */
+#define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "exec/cpu.h"
 #include "exec/cpu-opt.h"
@@ -134,6 +136,14 @@ const char *exec_cpu_kernels_name(int reference)
 
 /* Ops each set ran (tests check that a set really ran). */
 static _Atomic unsigned long kset_ops[3];
+/* The set that ran this thread's last op (the profile's "kernels"). */
+static _Thread_local int ran_kset;
+
+static void ran(enum exec_kset k)
+{
+	kset_ops[k]++;
+	ran_kset = (int)k;
+}
 
 unsigned long exec_cpu_kernels_ops(const char *name)
 {
@@ -204,14 +214,14 @@ int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
 	case EDGEAI_OP_PAD:
 		r = exec_opt_level() != EXEC_KSET_REFERENCE ? pad8(o) : r;
 		if (r != EXEC_OPT_NOT_HANDLED)
-			kset_ops[exec_opt_level()]++;
+			ran(exec_opt_level());
 		return r;
 	case EDGEAI_OP_RELU:
 	case EDGEAI_OP_RELU6:
 	case EDGEAI_OP_QUANTIZE:
 		r = exec_opt_level() != EXEC_KSET_REFERENCE ? requant_table(o) : r;
 		if (r != EXEC_OPT_NOT_HANDLED)
-			kset_ops[exec_opt_level()]++;
+			ran(exec_opt_level());
 		return r;
 	default:
 		break;
@@ -220,7 +230,7 @@ int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
 	case EXEC_KSET_VNNI:
 		r = exec_vnni_ops->run(o, prep ? prep->vnni : NULL);
 		if (r != EXEC_OPT_NOT_HANDLED) {
-			kset_ops[EXEC_KSET_VNNI]++;
+			ran(EXEC_KSET_VNNI);
 			return r;
 		}
 		/* fall through */
@@ -229,7 +239,7 @@ int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
 			return r;
 		r = exec_avx2_ops->run(o, prep ? prep->avx2 : NULL);
 		if (r != EXEC_OPT_NOT_HANDLED)
-			kset_ops[EXEC_KSET_AVX2]++;
+			ran(EXEC_KSET_AVX2);
 		return r;
 	default:
 		return r;
@@ -327,13 +337,64 @@ struct cpu_run {
 	unsigned int n_slots;
 	void *const *prep;
 	int opt;
+	struct exec_cpu_prof *prof;
 };
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+static void prof_add(struct exec_cpu_prof *prof, unsigned int i, uint64_t t0, int k)
+{
+	struct exec_cpu_prof_op *p = &prof->op[i];
+
+	p->ns += now_ns() - t0;
+	p->runs++;
+	p->kset = k;
+}
+
+/*
+ * cpu_run_op() timed: the host ops due one by one, then the op on an
+ * optimized kernel or, when none takes it, on the reference kernel here
+ * (what ek_exec_program() would do next) so that its time counts too.
+ */
+static int cpu_run_op_prof(struct cpu_run *r, const struct ek_op *o, unsigned int i)
+{
+	struct exec_cpu_prof *prof = r->prof;
+	uint64_t t0;
+	int ret;
+
+	for (; r->hi < r->n_host && r->host[r->hi].at == i; r->hi++) {
+		t0 = now_ns();
+		if (run_host(r->prog, r->slots, r->n_slots, &r->host[r->hi]))
+			return EK_EXEC_BAD_OP;
+		if (r->hi < prof->n_host)
+			prof_add(prof, prof->n_ops + r->hi, t0, EXEC_PROF_HOST);
+	}
+	t0 = now_ns();
+	ran_kset = EXEC_KSET_REFERENCE;
+	ret = r->opt ? exec_opt_run(o, r->prep ? (const struct exec_opt_prep *)r->prep[i] : NULL) :
+		       EK_EXEC_NOT_HANDLED;
+	if (ret == EK_EXEC_NOT_HANDLED) {
+		ran_kset = EXEC_KSET_REFERENCE;
+		ret = ek_run_op(o);
+	}
+	if (i < prof->n_ops)
+		prof_add(prof, i, t0, ran_kset);
+	return ret;
+}
 
 /* The host ops due before op @i, then op @i on an optimized kernel if one takes it. */
 static int cpu_run_op(void *ctx, const struct ek_op *o, unsigned int i)
 {
 	struct cpu_run *r = ctx;
 
+	if (r->prof)
+		return cpu_run_op_prof(r, o, i);
 	for (; r->hi < r->n_host && r->host[r->hi].at == i; r->hi++)
 		if (run_host(r->prog, r->slots, r->n_slots, &r->host[r->hi]))
 			return EK_EXEC_BAD_OP;
@@ -346,8 +407,16 @@ int exec_cpu_run_prep(const void *prog, size_t size, const struct cc_host_op *ho
 		      unsigned int n_host, void *const *slots, unsigned int n_slots, int reference,
 		      void *const *prep, unsigned int *failed_op)
 {
+	return exec_cpu_run_prof(prog, size, host, n_host, slots, n_slots, reference, prep, NULL,
+				 failed_op);
+}
+
+int exec_cpu_run_prof(const void *prog, size_t size, const struct cc_host_op *host,
+		      unsigned int n_host, void *const *slots, unsigned int n_slots, int reference,
+		      void *const *prep, struct exec_cpu_prof *prof, unsigned int *failed_op)
+{
 	struct cpu_run r = { .prog = prog, .host = host, .n_host = n_host, .slots = slots,
-			     .n_slots = n_slots, .prep = prep,
+			     .n_slots = n_slots, .prep = prep, .prof = prof,
 			     .opt = !reference && exec_opt_level() != EXEC_KSET_REFERENCE };
 	const struct ek_exec_hooks hooks = { .run_op = cpu_run_op, .ctx = &r };
 	int ret = ek_exec_program(prog, size, slots, n_slots, &hooks, failed_op);
@@ -356,8 +425,59 @@ int exec_cpu_run_prep(const void *prog, size_t size, const struct cc_host_op *ho
 		return -EINVAL;
 	if (ret)
 		return -EIO;
-	for (; r.hi < n_host; r.hi++)
+	for (; r.hi < n_host; r.hi++) {
+		uint64_t t0 = now_ns();
+
 		if (run_host(prog, slots, n_slots, &host[r.hi]))
 			return -EIO;
+		if (prof && r.hi < prof->n_host)
+			prof_add(prof, prof->n_ops + r.hi, t0, EXEC_PROF_HOST);
+	}
 	return 0;
+}
+
+const char *exec_cpu_prof_kernels(int k)
+{
+	if (k == EXEC_PROF_HOST)
+		return "host";
+	if (k < 0 || k >= (int)(sizeof(kset_names) / sizeof(kset_names[0])))
+		return "";
+	return kset_names[k];
+}
+
+const char *exec_op_name(uint32_t opcode)
+{
+	static const char *const names[EDGEAI_OP_COUNT] = {
+		[EDGEAI_OP_CONV_2D] = "CONV_2D",
+		[EDGEAI_OP_DEPTHWISE_CONV_2D] = "DEPTHWISE_CONV_2D",
+		[EDGEAI_OP_FULLY_CONNECTED] = "FULLY_CONNECTED",
+		[EDGEAI_OP_ADD] = "ADD",
+		[EDGEAI_OP_SUB] = "SUB",
+		[EDGEAI_OP_MUL] = "MUL",
+		[EDGEAI_OP_MAXIMUM] = "MAXIMUM",
+		[EDGEAI_OP_MINIMUM] = "MINIMUM",
+		[EDGEAI_OP_AVERAGE_POOL_2D] = "AVERAGE_POOL_2D",
+		[EDGEAI_OP_MAX_POOL_2D] = "MAX_POOL_2D",
+		[EDGEAI_OP_MEAN] = "MEAN",
+		[EDGEAI_OP_SOFTMAX] = "SOFTMAX",
+		[EDGEAI_OP_LOGISTIC] = "LOGISTIC",
+		[EDGEAI_OP_TANH] = "TANH",
+		[EDGEAI_OP_HARD_SWISH] = "HARD_SWISH",
+		[EDGEAI_OP_RELU] = "RELU",
+		[EDGEAI_OP_RELU6] = "RELU6",
+		[EDGEAI_OP_LEAKY_RELU] = "LEAKY_RELU",
+		[EDGEAI_OP_PRELU] = "PRELU",
+		[EDGEAI_OP_PAD] = "PAD",
+		[EDGEAI_OP_CONCATENATION] = "CONCATENATION",
+		[EDGEAI_OP_RESHAPE] = "RESHAPE",
+		[EDGEAI_OP_RESIZE_BILINEAR] = "RESIZE_BILINEAR",
+		[EDGEAI_OP_RESIZE_NEAREST_NEIGHBOR] = "RESIZE_NEAREST_NEIGHBOR",
+		[EDGEAI_OP_QUANTIZE] = "QUANTIZE",
+		[EDGEAI_OP_STRIDED_SLICE] = "STRIDED_SLICE",
+		[EDGEAI_OP_TRANSPOSE] = "TRANSPOSE",
+		[EDGEAI_OP_DEPTH_TO_SPACE] = "DEPTH_TO_SPACE",
+		[EDGEAI_OP_SPACE_TO_DEPTH] = "SPACE_TO_DEPTH",
+	};
+
+	return opcode < EDGEAI_OP_COUNT && names[opcode] ? names[opcode] : "UNKNOWN";
 }

@@ -589,17 +589,21 @@ static int run_host_ops(struct edgeai_request *req, uint32_t at)
 	return r;
 }
 
-/* Run @blob (with host ops @host and prepared weights @prep, or none) on the CPU. */
+/*
+ * Run @blob (with host ops @host and prepared weights @prep, or none) on
+ * the CPU, timing its ops into @prof (the whole program's profile) or not.
+ */
 static int run_cpu(struct edgeai_request *req, const void *blob, size_t size,
-		   const struct cc_host_op *host, unsigned int n_host, void *const *prep)
+		   const struct cc_host_op *host, unsigned int n_host, void *const *prep,
+		   struct exec_cpu_prof *prof)
 {
 	unsigned int failed = 0;
 	int r = cpu_begin(req);
 
 	if (!r) {
 		req->stats.cpu_segments++;
-		r = exec_cpu_run_prep(blob, size, host, n_host, (void *const *)req->smap,
-				      req->n_slots, req->prog->reference, prep, &failed);
+		r = exec_cpu_run_prof(blob, size, host, n_host, (void *const *)req->smap,
+				      req->n_slots, req->prog->reference, prep, prof, &failed);
 	}
 	cpu_end(req);
 	return r;
@@ -651,7 +655,7 @@ static int run_seg_on_cpu(struct edgeai_request *req, const struct cc_seg *sg, c
 {
 	place_cpu(req, sg->first, sg->count, why);
 	req->stats.fallbacks++;
-	return run_cpu(req, sg->blob, sg->size, NULL, 0, NULL);
+	return run_cpu(req, sg->blob, sg->size, NULL, 0, NULL, NULL);
 }
 
 /*
@@ -717,7 +721,7 @@ static void advance(struct edgeai_request *req)
 			}
 		}
 		r = sg->on_dev ? run_seg_on_cpu(req, sg, fb) :
-				 run_cpu(req, sg->blob, sg->size, NULL, 0, NULL);
+				 run_cpu(req, sg->blob, sg->size, NULL, 0, NULL, NULL);
 		if (r)
 			break;
 		req->cur++;
@@ -828,7 +832,8 @@ EDGEAI_PUBLIC int edgeai_request_submit(struct edgeai_request *req)
 	}
 	/* CPU program: the whole blob at once (host ops included) */
 	request_finish(req, run_cpu(req, full_blob(req), c->size, c->host, c->n_host,
-				    req->prog->prep));
+				    req->prog->prep,
+				    atomic_load(&req->prog->profiling) ? req->prog->prof : NULL));
 	return 0;
 }
 
