@@ -243,7 +243,7 @@ struct edgeai_coredump_buffer {
  * @end_ns: when it completed, CLOCK_MONOTONIC
  * @device_time_ns: time it spent on the device
  * @status: 0 or the job's negative errno
- * @core: core it ran on
+ * @core: core it ran on, 0xffffffff when it never reached one (cancelled)
  * @prog_crc32: CRC-32 of its program, 0 for a command job
  * @prog_size: bytes of its program, 0 for a command job
  */
