@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # /init of the "debug" lane guest (tests/debug/run.sh): the vm lane's
-# programs (tests/vm/init-check.sh) on the debug kernel, then edgeai.ko's
-# unload and a kmemleak scan. Results go to ttyS1.
+# programs (tests/vm/init-check.sh) on the debug kernel, the fail-nth walk
+# (edgeai_failnth_test), then edgeai.ko's unload and a kmemleak scan. Results go to ttyS1.
 . /lib/edgeai-vm.sh
 . /lib/edgeai-lib-run.sh
 vm_guest_setup
@@ -55,7 +55,8 @@ leak_scan() {
 }
 
 vm_program load-modules load_modules
-for t in device bo submit job uring prime reset coredump pm thermal sched program golden; do
+# failnth: the fail-nth walk of every ioctl (skips without fault injection)
+for t in device bo submit job uring prime reset coredump pm thermal sched program golden failnth; do
 	vm_program edgeai_${t}_test /usr/bin/edgeai_${t}_test
 done
 vm_program lib-golden lib_golden /lib/edgeai-golden
