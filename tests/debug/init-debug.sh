@@ -3,7 +3,8 @@
 #
 # /init of the "debug" lane guest (tests/debug/run.sh): the vm lane's
 # programs (tests/vm/init-check.sh) on the debug kernel, the fail-nth walk
-# (edgeai_failnth_test), then edgeai.ko's unload and a kmemleak scan. Results go to ttyS1.
+# (edgeai_failnth_test), then edgeai.ko's unload and a kmemleak scan.
+# Results go to ttyS1.
 . /lib/edgeai-vm.sh
 . /lib/edgeai-lib-run.sh
 vm_guest_setup
