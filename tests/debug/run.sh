@@ -11,8 +11,7 @@
 # suspected leak fails the lane, like any splat on the console (KASAN,
 # UBSAN, lockdep, WARN, BUG: tests/vm/lib.sh, vm_splats).
 #
-# Not in `make check`: the cold kernel build alone is far longer than CI's
-# budget (tests/README.md has the timings). Environment:
+# Not in `make check` (tests/README.md says why). Environment:
 #   VM_TIMEOUT   seconds for the boot (default 3600: everything runs
 #                several times slower under KASAN and TCG)
 #   DBG_JOBS     parallel jobs of the cold kernel build (default 2)
