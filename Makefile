@@ -43,7 +43,7 @@ Q := $(if $(filter 1,$(V)),,@)
 
 .PHONY: all help module firmware lib tflite tools docs clean install install-module \
 	install-user deb deps check demo \
-	check-host check-vm check-kunit check-style check-e2e check-arm64 bench
+	check-host check-vm check-kunit check-style check-e2e check-arm64 check-debug bench
 
 all: module firmware lib tflite tools
 
@@ -65,6 +65,7 @@ help:
 	@echo '  deps           install the Debian packages the build and tests need'
 	@echo '  check          all test lanes (host, VM, KUnit, style, e2e, arm64); ends with "N passed, N failed"'
 	@echo '  check-arm64    only the arm64 board lane (QEMU virt, device tree)'
+	@echo '  check-debug    the vm lane'"'"'s tests on a KASAN/lockdep/kmemleak kernel (not in check)'
 	@echo '  demo           the board in a systemd VM: edgeaid, BlazeFace on the NPU finding the face'
 	@echo '                 in astronaut.png (build/demo/astronaut-faces.png), two applications sharing it'
 	@echo '  bench          benchmarks (ratios measured side by side); figures in build/bench.json'
@@ -136,6 +137,9 @@ check-e2e:
 	$(Q)tests/run-lanes.sh e2e
 check-arm64:
 	$(Q)tests/run-lanes.sh arm64
+# Not in check: the debug kernel's cold build alone exceeds CI's budget.
+check-debug:
+	$(Q)tests/run-lanes.sh debug
 
 demo: deps all
 	$(Q)tests/e2e/demo.sh

@@ -825,6 +825,7 @@ static const Verb verbs[] = {
 	{ "top", "[N [MS]]", 0, 2, 0, verb_top, "Clients and their load every MS ms (1000), N times" },
 	{ "power", "[get|set PROFILE]", 0, 2, 0, verb_power, "Profile and clocks; set asks edgeaid for a profile" },
 	{ "thermal", "", 0, 0, 0, verb_thermal, "Temperatures and trips, edgeaid's limit, throttling" },
+	{ "coredump", "[clear|FILE]", 0, 1, 0, verb_coredump, "Decode the devcoredumps of core resets; clear frees them" },
 	{ "why", "", 0, 0, 0, verb_why, "Explain edgeaid's last throttle or fallback decision" },
 	{ "help", "", 0, 0, 0, verb_help, "Show this help" },
 };

@@ -53,6 +53,9 @@ void ctl_status_live(const char *const *nodes, const unsigned int *cores, int n,
  */
 void ctl_status_policy(void);
 
+/* ctl-coredump.c: decode (or free) the devcoredumps of edgeai's core resets */
+int verb_coredump(int argc, char *argv[]);
+
 /* ctl-model.c: run and bench, which parse their own options */
 int verb_run(int argc, char *argv[]);
 int verb_bench(int argc, char *argv[]);

@@ -20,6 +20,7 @@
 #include <linux/uaccess.h>
 
 #include "edgeai_arb.h"
+#include "edgeai_coredump.h"
 #include "edgeai_device.h"
 #include "edgeai_drv.h"
 #include "edgeai_job.h"
@@ -57,6 +58,7 @@ void edgeai_job_complete(struct edgeai_job *job, int error, u64 device_time_ns)
 	struct edgeai_device *edev = job->edev;
 	u32 khz = job->freq_khz ?: READ_ONCE(edev->freq_khz);
 
+	edgeai_coredump_note(job, error, device_time_ns);
 	done->device_time_ns = device_time_ns;
 	if (error)
 		dma_fence_set_error(&done->base, error);
@@ -110,8 +112,11 @@ static enum drm_gpu_sched_stat edgeai_job_timedout(struct drm_sched_job *sched_j
 	struct edgeai_job *job = to_edgeai_job(sched_job);
 	struct edgeai_device *edev = job->edev;
 	struct edgeai_core *core = job->core;
+	void *dump = edgeai_coredump_capture(core, job);
+	bool reset = edev->ops->reset_core(core, job);
 
-	if (edev->ops->reset_core(core, job)) {
+	edgeai_coredump_commit(edev, dump, reset);
+	if (reset) {
 		atomic_set(&job->ctx->guilty, 1);
 		atomic_inc(&edev->reset_count);
 		drm_warn(&edev->drm, "%s core %u: job %llu of client %llu timed out, core reset\n",
@@ -233,7 +238,10 @@ int edgeai_job_init_device(struct edgeai_device *edev)
 		edev->sched_list[i] = &core->sched;
 	}
 
-	return drmm_add_action_or_reset(&edev->drm, edgeai_job_sched_fini, NULL);
+	ret = drmm_add_action_or_reset(&edev->drm, edgeai_job_sched_fini, NULL);
+	if (ret)
+		return ret;
+	return edgeai_coredump_init(edev);
 }
 
 /**

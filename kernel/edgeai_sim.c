@@ -34,6 +34,7 @@
 #include <linux/string.h>
 #include <linux/workqueue.h>
 
+#include "drm/edgeai_coredump.h"
 #include "edgeai_device.h"
 #include "edgeai_job.h"
 #include "edgeai_model.h"
@@ -466,6 +467,44 @@ static int edgeai_sim_set_freq(struct edgeai_device *edev, u32 freq_khz)
 	return 0;
 }
 
+/* The core's state for a devcoredump; its driver-core part is filled. */
+static void edgeai_sim_dump_core(struct edgeai_core *core,
+				 struct edgeai_coredump_regs *regs)
+{
+	struct edgeai_sim_core *sc = to_sim_core(core);
+	struct edgeai_sim *sim = sc->sim;
+	unsigned long flags;
+
+	spin_lock_irqsave(&sc->lock, flags);
+	if (sc->job) {
+		regs->status |= EDGEAI_COREDUMP_CORE_LOADED;
+		regs->job_id = sc->job->id;
+		if (hrtimer_active(&sc->timer)) {
+			regs->status |= EDGEAI_COREDUMP_CORE_TIMER;
+			regs->error = sc->error;
+			regs->job_time_ns = sc->time_ns;
+		} else {
+			regs->status |= EDGEAI_COREDUMP_CORE_EXECUTING;
+		}
+	}
+	if (sc->busy)
+		regs->status |= EDGEAI_COREDUMP_CORE_BUSY;
+	if (sc->gone)
+		regs->status |= EDGEAI_COREDUMP_CORE_GONE;
+	/* model_lock nests inside the core's lock. */
+	spin_lock(&sim->model_lock);
+	edgeai_sim_model_step(sim);
+	regs->power = edgeai_sim_state(sim);
+	regs->temp_mc = sim->temp_mc;
+	regs->power_mw = sim->power_mw;
+	regs->busy_cores = sim->busy_cores;
+	regs->energy_uj = sim->energy_uj;
+	spin_unlock(&sim->model_lock);
+	spin_unlock_irqrestore(&sc->lock, flags);
+	regs->fault_hang = max(atomic_read(&sim->fault_hang), 0);
+	regs->fault_fail = max(atomic_read(&sim->fault_fail), 0);
+}
+
 static int edgeai_sim_read_temp(struct edgeai_device *edev, int *temp_mc)
 {
 	struct edgeai_sim *sim = edev->backend;
@@ -661,6 +700,7 @@ const struct edgeai_backend_ops edgeai_sim_ops = {
 	.shutdown = edgeai_sim_shutdown,
 	.submit = edgeai_sim_submit,
 	.reset_core = edgeai_sim_reset_core,
+	.dump_core = edgeai_sim_dump_core,
 	.set_freq = edgeai_sim_set_freq,
 	.read_temp = edgeai_sim_read_temp,
 	.power_on = edgeai_sim_power_on,
