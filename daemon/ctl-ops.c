@@ -243,11 +243,14 @@ static int power_get(void)
 
 	if (bus)
 		get_str(bus, "PowerProfile", profile, sizeof(profile));
-	if (arg_json)
-		printf("{\"profile\":%s%s%s,\"devices\":[", *profile ? "\"" : "null", profile, *profile ? "\"" : "");
-	else
+	if (arg_json) {
+		printf("{\"profile\":");
+		json_string(stdout, *profile ? profile : NULL);
+		printf(",\"devices\":[");
+	} else {
 		printf("profile: %s\n%-8s %-4s %-10s %12s %12s %12s %-10s %s\n", *profile ? profile : "- (edgeaid not running)",
 		       "DEVICE", "TYPE", "STATE", "CUR_HZ", "MIN_HZ", "MAX_HZ", "AUTOSUSP", "AVAILABLE_HZ");
+	}
 	for (int i = 0; i < n; i++) {
 		char state[32] = "?";
 
@@ -256,12 +259,18 @@ static int power_get(void)
 		if (*d[i].devfreq)
 			read_attr(d[i].devfreq, "available_frequencies", avail, sizeof(avail));
 		if (arg_json) {
-			printf("%s{\"device\":\"%s\",\"type\":\"%s\",\"runtime_status\":\"%s\",\"cur_freq_hz\":%lld,"
-			       "\"min_freq_hz\":%lld,\"max_freq_hz\":%lld,\"autosuspend_delay_ms\":%lld,"
-			       "\"available_hz\":\"%s\"}", i ? "," : "", d[i].name, d[i].type, state,
+			printf("%s{\"device\":", i ? "," : "");
+			json_string(stdout, d[i].name);
+			printf(",\"type\":");
+			json_string(stdout, d[i].type);
+			printf(",\"runtime_status\":");
+			json_string(stdout, state);
+			printf(",\"cur_freq_hz\":%lld,\"min_freq_hz\":%lld,\"max_freq_hz\":%lld,"
+			       "\"autosuspend_delay_ms\":%lld,\"available_hz\":",
 			       read_attr_ll(d[i].devfreq, "cur_freq", -1), read_attr_ll(d[i].devfreq, "min_freq", -1),
-			       read_attr_ll(d[i].devfreq, "max_freq", -1), read_attr_ll(d[i].syspath, "power/autosuspend_delay_ms", -1),
-			       avail);
+			       read_attr_ll(d[i].devfreq, "max_freq", -1), read_attr_ll(d[i].syspath, "power/autosuspend_delay_ms", -1));
+			json_string(stdout, avail);
+			printf("}");
 		} else {
 			printf("%-8s %-4s %-10s %12lld %12lld %12lld %-10lld %s\n", d[i].name, d[i].type, state,
 			       read_attr_ll(d[i].devfreq, "cur_freq", -1), read_attr_ll(d[i].devfreq, "min_freq", -1),
@@ -310,8 +319,10 @@ int verb_thermal(int argc _unused_, char *argv[] _unused_)
 	}
 	if (arg_json) {
 		printf("{\"daemon\":%s", bus ? "true" : "false");
-		if (bus)
-			printf(",\"limit_mc\":%u,\"throttled\":%s,\"reason\":\"%s\"", limit, thr ? "true" : "false", reason);
+		if (bus) {
+			printf(",\"limit_mc\":%u,\"throttled\":%s,\"reason\":", limit, thr ? "true" : "false");
+			json_string(stdout, reason);
+		}
 		printf(",\"devices\":[");
 	} else {
 		if (bus)
@@ -327,8 +338,13 @@ int verb_thermal(int argc _unused_, char *argv[] _unused_)
 		long long t = *d[i].tz ? read_attr_ll(d[i].tz, "temp", -1) : -1;
 
 		if (arg_json) {
-			printf("%s{\"device\":\"%s\",\"type\":\"%s\",\"zone\":\"%s\",\"temp_mc\":%lld,\"trips\":[",
-			       i ? "," : "", d[i].name, d[i].type, *d[i].tz ? strrchr(d[i].tz, '/') + 1 : "", t);
+			printf("%s{\"device\":", i ? "," : "");
+			json_string(stdout, d[i].name);
+			printf(",\"type\":");
+			json_string(stdout, d[i].type);
+			printf(",\"zone\":");
+			json_string(stdout, *d[i].tz ? strrchr(d[i].tz, '/') + 1 : "");
+			printf(",\"temp_mc\":%lld,\"trips\":[", t);
 		} else {
 			printf("%-8s %-4s %-22s %9.1f ", d[i].name, d[i].type, *d[i].tz ? strrchr(d[i].tz, '/') + 1 : "-",
 			       t / 1000.0);
@@ -342,10 +358,13 @@ int verb_thermal(int argc _unused_, char *argv[] _unused_)
 			snprintf(a, sizeof(a), "trip_point_%d_type", k);
 			if (tt < 0 || read_attr(d[i].tz, a, ty, sizeof(ty)))
 				break;
-			if (arg_json)
-				printf("%s{\"type\":\"%s\",\"temp_mc\":%lld}", k ? "," : "", ty, tt);
-			else
+			if (arg_json) {
+				printf("%s{\"type\":", k ? "," : "");
+				json_string(stdout, ty);
+				printf(",\"temp_mc\":%lld}", tt);
+			} else {
 				printf("%s%s %.1f", k ? ", " : "", ty, tt / 1000.0);
+			}
 		}
 		printf(arg_json ? "]}" : "\n");
 	}

@@ -42,22 +42,6 @@ static struct {
 	int quiet;
 } arg = { .samples = 8, .seed = 1, .rand_lo = -1.0f, .rand_hi = 1.0f };
 
-void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 static void format_fw(uint32_t v, char *buf, size_t size)
 {
 	snprintf(buf, size, "%u.%u.%u", v >> 16, (v >> 8) & 0xff, v & 0xff);

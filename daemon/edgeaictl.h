@@ -10,13 +10,13 @@
 
 #include <stdio.h>
 
+#include "json.h"
+
 #define EXIT_USAGE 2
 
 /* --json: print JSON on standard output instead of a table */
 extern int arg_json;
 
-/* @s as a JSON string, quotes and escapes included */
-void json_string(FILE *f, const char *s);
 
 /* ctl-ops.c: the operator verbs, from sysfs, fdinfo and edgeaid's D-Bus API */
 int verb_clients(int argc, char *argv[]);

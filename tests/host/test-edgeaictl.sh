@@ -83,6 +83,31 @@ run status --device /dev/null
 [ $rc -eq 1 ] && grep -q '/dev/null: .*edgeai' "$tmp/err"
 ok $? "status --device /dev/null: exit 1, says it is not an edgeai device"
 diag "$tmp/err"
+# one-op models from tests/oracle/tflite_writer.py: RELU in float32 and in
+# int8, and the int8 one with its input tensor named by the bytes FF 01
+PYTHONPATH=$top/tests/oracle python3 - "$tmp" <<'PY'
+import sys
+import tflite_writer as tw
+d = sys.argv[1]
+f32 = [{'shape': [1, 4], 'type': 0}, {'shape': [1, 4], 'type': 0}]
+q = {'scale': [0.1], 'zero_point': [0]}
+i8 = [dict(shape=[1, 4], type=tw.TT_INT8, **q), dict(shape=[1, 4], type=tw.TT_INT8, **q)]
+open(d + '/float.tflite', 'wb').write(tw.model(19, 0, None, f32, [0], [1], [0], [1]))
+b = tw.model(19, 0, None, i8, [0], [1], [0], [1])
+open(d + '/int8.tflite', 'wb').write(b)
+name = b'\x02\x00\x00\x00t0\x00'
+assert b.count(name) == 1
+open(d + '/ff.tflite', 'wb').write(b.replace(name, b'\x02\x00\x00\x00\xff\x01\x00'))
+PY
+ok $? "make the test models (float and int8 RELU, a tensor named FF 01)"
+printf 'abcd' > "$tmp/in.bin"
+
+run inspect --json "$tmp/ff.tflite"
+[ $rc -eq 0 ] && python3 -m json.tool "$tmp/out" > "$tmp/pretty" &&
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["inputs"][0]["name"] != "\ufffd\u0001")' "$tmp/out"
+ok $? "inspect --json of a tensor named by bytes FF 01: valid UTF-8 JSON (json.tool), name U+FFFD U+0001"
+diag "$tmp/err"
+
 run selftest --device /nonexistent/accel7
 [ $rc -eq 1 ] && grep -q '/nonexistent/accel7: ' "$tmp/err"
 ok $? "selftest --device of a missing node: exit 1 with the path"
