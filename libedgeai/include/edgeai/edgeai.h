@@ -713,6 +713,12 @@ enum edgeai_exec_device {
 /* edgeai_compile_options.flags (since 0.4). */
 /** @EDGEAI_COMPILE_NO_CACHE: neither read nor write the on-disk compile cache */
 #define EDGEAI_COMPILE_NO_CACHE (1U << 0)
+/**
+ * @EDGEAI_COMPILE_ONE_DEVICE: consider only the device whose accel minor is
+ * edgeai_compile_options.device_minor (/dev/accel/accelN), not every device
+ * of device_type: picks one NPU among several
+ */
+#define EDGEAI_COMPILE_ONE_DEVICE (1U << 1)
 
 /**
  * struct edgeai_compile_options - how to compile a model
@@ -720,6 +726,9 @@ enum edgeai_exec_device {
  * @device_type: 0 (any), EDGEAI_DEVICE_NPU or EDGEAI_DEVICE_DSP
  * @cpu_flags: EDGEAI_CPU_* bits
  * @flags: EDGEAI_COMPILE_* bits (since 0.4; was reserved, zero)
+ * @device_minor: with EDGEAI_COMPILE_ONE_DEVICE, the accel minor (N of
+ *	/dev/accel/accelN) of the one device to use; else zero (since 0.4;
+ *	was reserved)
  * @reserved: zero
  */
 struct edgeai_compile_options {
@@ -727,7 +736,8 @@ struct edgeai_compile_options {
 	uint32_t device_type;
 	uint32_t cpu_flags;
 	uint32_t flags;
-	uint32_t reserved[4];
+	uint32_t device_minor;
+	uint32_t reserved[3];
 };
 
 /**

@@ -92,7 +92,7 @@ class OpInfo(ctypes.Structure):
 class CompileOptions(ctypes.Structure):
     """struct edgeai_compile_options"""
     _fields_ = [('policy', c_uint32), ('device_type', c_uint32), ('cpu_flags', c_uint32),
-                ('flags', c_uint32), ('reserved', c_uint32 * 4)]
+                ('flags', c_uint32), ('device_minor', c_uint32), ('reserved', c_uint32 * 3)]
 
 
 class Placement(ctypes.Structure):
