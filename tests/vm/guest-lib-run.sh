@@ -12,7 +12,8 @@
 
 # lib_run_case DIR DEVICE OUT: edgeaictl run on DIR/model.tflite with
 # DIR/in*.bin; the log goes to OUT.log. Prints "equal", "differ N",
-# "refused" (strict device, clean DEVICE_ONLY message) or "failed".
+# "refused" (strict device, a clean "--device DEV: op N ... cannot run"
+# message) or "failed".
 lib_run_case() {
 	_d=$1 _dev=$2 _o=$3
 	set --
@@ -22,12 +23,12 @@ lib_run_case() {
 		_k=$((_k + 1))
 	done
 	rm -rf "$_o"
-	edgeaictl run "$_d/model.tflite" "$@" --output-dir "$_o" --device "$_dev" \
+	edgeaictl run "$_d/model.tflite" "$@" --output-dir "$_o" --device "$_dev" --verbose \
 		> "$_o.log" 2>&1
 	_rc=$?
 	if [ $_rc -ne 0 ]; then
 		if [ $_rc -eq 1 ] && [ "$_dev" != auto ] &&
-			grep -q "DEVICE_ONLY: op [0-9]* (.*) cannot run on /dev/accel/accel[0-9]* ($_dev)" "$_o.log"; then
+			grep -q -- "--device $_dev: op [0-9]* (.*) cannot run on /dev/accel/accel[0-9]* ($_dev)" "$_o.log"; then
 			echo refused
 		else
 			echo failed
