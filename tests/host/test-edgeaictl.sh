@@ -232,7 +232,7 @@ if command -v script > /dev/null; then
 	rc=$?
 	[ $rc -eq 0 ] && grep -q "$(printf '\r')" "$tmp/tty" && grep -q 'calibrate 4/4' "$tmp/tty" &&
 		[ "$(grep -c 'calibrate' "$tmp/tty")" -le 1 ]
-	ok $? "quantize on a terminal: one progress line redrawn (\\r), not a line per sample"
+	ok $? "quantize on a terminal: one progress line redrawn (carriage returns), not a line per sample"
 	run quantize "$tmp/float.tflite" -o "$tmp/q.tflite" --samples 4
 	[ $rc -eq 0 ] && ! grep -q "$(printf '\r')" "$tmp/err" && [ "$(grep -c 'calibrate' "$tmp/err")" -eq 1 ]
 	ok $? "quantize into a file: plain lines, one per stage"
