@@ -74,6 +74,18 @@ int ctl_device_parse(const char *s, struct ctl_device *d)
 	return 0;
 }
 
+void ctl_device_help(void)
+{
+	printf("Devices (--device DEV, the same for every command):\n"
+	       "  auto              every accelerator (the default; run and bench: the\n"
+	       "                    best one, the CPU for what it cannot run)\n"
+	       "  cpu               run and bench: the CPU only\n"
+	       "  npu, dsp          the accelerators of that kind (run and bench: no CPU\n"
+	       "                    fallback)\n"
+	       "  npuN, dspN        the Nth NPU or DSP, from 0, in the order of their nodes\n"
+	       "  accelN, PATH      one device node: /dev/accel/accelN, or PATH\n");
+}
+
 const char *ctl_kind_name(uint32_t type)
 {
 	return type == EDGEAI_DEVICE_NPU ? "NPU" : type == EDGEAI_DEVICE_DSP ? "DSP" : "accelerator";

@@ -847,18 +847,6 @@ static const char *verb_synopsis(const Verb *v, char *buf, size_t size)
 	return buf;
 }
 
-void ctl_device_help(void)
-{
-	printf("Devices (--device DEV, the same for every command):\n"
-	       "  auto              every accelerator (the default; run and bench: the\n"
-	       "                    best one, the CPU for what it cannot run)\n"
-	       "  cpu               run and bench: the CPU only\n"
-	       "  npu, dsp          the accelerators of that kind (run and bench: no CPU\n"
-	       "                    fallback)\n"
-	       "  npuN, dspN        the Nth NPU or DSP, from 0, in the order of their nodes\n"
-	       "  accelN, PATH      one device node: /dev/accel/accelN, or PATH\n");
-}
-
 static void options_help(unsigned int options)
 {
 	if (options & OPT_DEVICE)
