@@ -12,7 +12,8 @@
 
 # lib_run_case DIR DEVICE OUT: edgeaictl run on DIR/model.tflite with
 # DIR/in*.bin; the log goes to OUT.log. Prints "equal", "differ N",
-# "refused" (strict device, clean DEVICE_ONLY message) or "failed".
+# "refused" (strict device, a clean "--device DEV: op N ... cannot run"
+# message) or "failed".
 lib_run_case() {
 	_d=$1 _dev=$2 _o=$3
 	set --
@@ -22,12 +23,12 @@ lib_run_case() {
 		_k=$((_k + 1))
 	done
 	rm -rf "$_o"
-	edgeaictl run "$_d/model.tflite" "$@" --output-dir "$_o" --device "$_dev" \
+	edgeaictl run "$_d/model.tflite" "$@" --output-dir "$_o" --device "$_dev" --verbose \
 		> "$_o.log" 2>&1
 	_rc=$?
 	if [ $_rc -ne 0 ]; then
 		if [ $_rc -eq 1 ] && [ "$_dev" != auto ] &&
-			grep -q "DEVICE_ONLY: op [0-9]* (.*) cannot run on /dev/accel/accel[0-9]* ($_dev)" "$_o.log"; then
+			grep -q -- "--device $_dev: op [0-9]* (.*) cannot run on /dev/accel/accel[0-9]* ($_dev)" "$_o.log"; then
 			echo refused
 		else
 			echo failed
@@ -60,8 +61,8 @@ lib_golden() {
 		echo "1..0 # SKIP no golden cases (oracle not available on the host)"
 		return 0
 	fi
-	vm_tap_plan "$(($(wc -l < "$_dir/cases.txt") + 1))"
-	_npu=0 _dsp=0 _auto=0 _none=0 _bytes=0 _t0=$(date +%s)
+	vm_tap_plan "$(($(wc -l < "$_dir/cases.txt") + 4))"
+	_npu=0 _dsp=0 _auto=0 _none=0 _bytes=0 _t0=$(date +%s) _first=
 	while read -r _gname _op; do
 		_c=$_dir/$_gname
 		_n=$(lib_run_case "$_c" npu /tmp/g-npu)
@@ -77,7 +78,7 @@ lib_golden() {
 			case $_r in equal | refused | -) ;; *) _ok=1 ;; esac
 		done
 		[ "$_a" = refused ] && _ok=1
-		[ "$_n" = equal ] && _npu=$((_npu + 1))
+		[ "$_n" = equal ] && _npu=$((_npu + 1)) && [ -z "$_first" ] && _first=$_c
 		[ "$_s" = equal ] && _dsp=$((_dsp + 1))
 		if [ "$_n" != equal ] && [ "$_s" != equal ]; then
 			# only a host op (computed in float by TFLite) may run on neither
@@ -92,7 +93,35 @@ lib_golden() {
 	echo "# golden: $(wc -l < "$_dir/cases.txt") cases, $_bytes oracle bytes; equal on the npu: $_npu, on the dsp: $_dsp (after the npu refused), auto fallbacks run: $_auto, on neither device (host ops): $_none; $(($(date +%s) - _t0)) s"
 	[ $((_npu + _dsp)) -gt 0 ]
 	vm_tap $? "golden: cases ran on the devices (npu $_npu, dsp $_dsp)"
+	lib_device_select "$_first"
 	vm_tap_done
+}
+
+# lib_device_select CASE: edgeaictl's --device picks one device: npu0 and
+# the NPU's node (accelN) run CASE there, equal to the oracle; the NPU
+# after the last is refused naming how many there are.
+lib_device_select() {
+	_c=$1 _node= _k=0
+	for _s in /sys/class/accel/accel*; do
+		[ "$(cat "$_s/device/device_type" 2> /dev/null)" = npu ] && _k=$((_k + 1)) &&
+			[ -z "$_node" ] && _node=${_s##*/}
+	done
+	if [ -z "$_c" ] || [ -z "$_node" ]; then
+		vm_tap_skip "--device npu0" "no case ran on an NPU"
+		vm_tap_skip "--device $_node" "no case ran on an NPU"
+		vm_tap_skip "--device npu$_k" "no case ran on an NPU"
+		return
+	fi
+	_r=$(lib_run_case "$_c" npu0 /tmp/d-npu0)
+	[ "$_r" = equal ] && grep -q '^  op .* npu ' /tmp/d-npu0.log
+	vm_tap $? "--device npu0 ($_k NPUs): $(basename "$_c") on the first NPU, $_r" "$(tail -n 3 /tmp/d-npu0.log)"
+	_r=$(lib_run_case "$_c" "$_node" /tmp/d-node)
+	[ "$_r" = equal ] && grep -q '^  op .* npu ' /tmp/d-node.log
+	vm_tap $? "--device $_node (the first NPU's node): $_r" "$(tail -n 3 /tmp/d-node.log)"
+	edgeaictl run "$_c/model.tflite" --input "$_c/in0.bin" --output-dir /tmp/d-x --device "npu$_k" > /tmp/d-past.log 2>&1
+	[ $? -eq 1 ] && grep -q -- "--device npu$_k: there \(is one\|are $_k\) edgeai NPU" /tmp/d-past.log
+	vm_tap $? "--device npu$_k (past the last NPU): exit 1 saying how many there are" "$(cat /tmp/d-past.log)"
+	rm -rf /tmp/d-*
 }
 
 # lib_models DIR: the int8 models with --device auto (equal to the

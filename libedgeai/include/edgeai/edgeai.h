@@ -960,6 +960,12 @@ enum edgeai_exec_device {
 /* edgeai_compile_options.flags (since 0.4). */
 /** @EDGEAI_COMPILE_NO_CACHE: neither read nor write the on-disk compile cache */
 #define EDGEAI_COMPILE_NO_CACHE (1U << 0)
+/**
+ * @EDGEAI_COMPILE_ONE_DEVICE (since 0.5): consider only the device whose accel minor is
+ * edgeai_compile_options.device_minor (/dev/accel/accelN), not every device
+ * of device_type: picks one NPU among several
+ */
+#define EDGEAI_COMPILE_ONE_DEVICE (1U << 1)
 
 /**
  * struct edgeai_compile_options - how to compile a model
@@ -975,6 +981,9 @@ enum edgeai_exec_device {
  *	non-NULL @cache_dir with -EINVAL (it was reserved space there).
  * @cache_dir_storage: the eight bytes @cache_dir occupies on every ABI
  *	(the structure's layout is that of 0.4); not for use
+ * @device_minor: with EDGEAI_COMPILE_ONE_DEVICE, the accel minor (N of
+ *	/dev/accel/accelN) of the one device to use; else zero (since 0.5;
+ *	was reserved)
  * @reserved: zero
  */
 struct edgeai_compile_options {
@@ -986,7 +995,8 @@ struct edgeai_compile_options {
 		const char *cache_dir;
 		uint64_t cache_dir_storage;
 	};
-	uint32_t reserved[2];
+	uint32_t device_minor;
+	uint32_t reserved[1];
 };
 
 /**

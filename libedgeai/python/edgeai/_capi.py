@@ -98,7 +98,8 @@ class CacheDir(ctypes.Union):
 class CompileOptions(ctypes.Structure):
     """struct edgeai_compile_options"""
     _fields_ = [('policy', c_uint32), ('device_type', c_uint32), ('cpu_flags', c_uint32),
-                ('flags', c_uint32), ('cache_dir', CacheDir), ('reserved', c_uint32 * 2)]
+                ('flags', c_uint32), ('cache_dir', CacheDir), ('device_minor', c_uint32),
+                ('reserved', c_uint32 * 1)]
 
 
 class Placement(ctypes.Structure):

@@ -234,9 +234,14 @@ EDGEAI_PUBLIC const char *edgeai_exec_device_name(uint32_t device)
 /* How many accelerators placement looks at. */
 #define MAX_DEVICES 8
 
-/* The accelerators of @type (0: any), at most @max; returns how many. */
-static int find_devices(uint32_t type, struct edgeai_device_info *info, int max)
+/*
+ * The accelerators of @o's device_type (0: any), only the one of minor
+ * device_minor with EDGEAI_COMPILE_ONE_DEVICE, at most @max; returns how many.
+ */
+static int find_devices(const struct edgeai_compile_options *o, struct edgeai_device_info *info,
+			int max)
 {
+	uint32_t type = o->device_type;
 	struct edgeai_device_list *list = NULL;
 	int n, i, found = 0;
 
@@ -245,6 +250,8 @@ static int find_devices(uint32_t type, struct edgeai_device_info *info, int max)
 	n = edgeai_device_list_count(list);
 	for (i = 0; i < n && found < max; i++) {
 		if (edgeai_device_list_get(list, (unsigned int)i, &info[found]))
+			continue;
+		if ((o->flags & EDGEAI_COMPILE_ONE_DEVICE) && info[found].minor != o->device_minor)
 			continue;
 		if (!type || info[found].type == type)
 			found++;
@@ -274,6 +281,7 @@ int cc_place(struct cc_compiled *c, const struct edgeai_compile_options *o, char
 	struct edgeai_device_info info[MAX_DEVICES];
 	const char *want = o->device_type == EDGEAI_DEVICE_NPU ? "NPU" :
 			   o->device_type == EDGEAI_DEVICE_DSP ? "DSP" : "NPU or DSP";
+	char one[48];
 	struct cc_op_place *best_place = NULL;
 	struct cc_devices *st;
 	char why[96], derr[256] = "";
@@ -284,7 +292,11 @@ int cc_place(struct cc_compiled *c, const struct edgeai_compile_options *o, char
 		place_all_cpu(c, "CPU_ONLY policy");
 		return 0;
 	}
-	n = find_devices(o->device_type, info, MAX_DEVICES);
+	if (o->flags & EDGEAI_COMPILE_ONE_DEVICE) {
+		snprintf(one, sizeof(one), "%s /dev/accel/accel%u", want, o->device_minor);
+		want = one;
+	}
+	n = find_devices(o, info, MAX_DEVICES);
 	if (!n) {
 		if (o->policy == EDGEAI_POLICY_DEVICE_ONLY) {
 			if (err && errsz)

@@ -49,7 +49,8 @@ EDGEAI_PUBLIC int edgeai_model_compile(const struct edgeai_model *model,
 	if (o.policy > EDGEAI_POLICY_CPU_ONLY || o.device_type > EDGEAI_DEVICE_DSP ||
 	    (o.cpu_flags & ~EDGEAI_CPU_REFERENCE))
 		return -EINVAL;
-	if (o.flags & ~EDGEAI_COMPILE_NO_CACHE)
+	if ((o.flags & ~(EDGEAI_COMPILE_NO_CACHE | EDGEAI_COMPILE_ONE_DEVICE)) ||
+	    (o.device_minor && !(o.flags & EDGEAI_COMPILE_ONE_DEVICE)))
 		return -EINVAL;
 	for (i = 0; i < sizeof(o.reserved) / sizeof(o.reserved[0]); i++)
 		if (o.reserved[i])

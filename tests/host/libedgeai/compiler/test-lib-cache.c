@@ -113,7 +113,8 @@ int main(void)
 {
 	struct edgeai_model *m, *m2;
 	uint8_t in[8 * 8 * 3], ref[5], out[5];
-	char path[4096];
+	char path[4096], old[4200];
+	int unlink_old = 0;
 	long size;
 	FILE *f;
 	int st;
@@ -127,12 +128,27 @@ int main(void)
 	m = int8_cnn(7);
 	m2 = int8_cnn(8);
 
+	/* an entry of format 1 (FNV-1a key, 0.4.0), as an older library left it */
+	snprintf(old, sizeof(old), "%s/0123456789abcdef0123456789abcdef-0.4.0-0123456789abcdef.prog", dir);
+	f = fopen(old, "wb");
+	if (!f || fwrite("EAPCACHE\1\0\0\0\1\0\0\0", 1, 16, f) != 16 || fclose(f))
+		return 1;
+	unlink_old = 1;
+
 	st = compile_run(m, EDGEAI_COMPILE_NO_CACHE, in, ref);
-	ktap_ok(st == 0 && entries(path, sizeof(path)) == 0,
-		"EDGEAI_COMPILE_NO_CACHE: state %d, no entry written", st);
+	ktap_ok(st == 0 && entries(path, sizeof(path)) == 1,
+		"EDGEAI_COMPILE_NO_CACHE: state %d, no entry written (only the old one there)", st);
 	st = compile_run(m, 0, in, out);
-	ktap_ok(st == EDGEAI_CACHE_STORED && entries(path, sizeof(path)) == 1,
-		"first compile stores the program (state %d): %s", st, path);
+	ktap_ok(st == EDGEAI_CACHE_STORED && entries(path, sizeof(path)) == 2,
+		"first compile stores the program (state %d), beside the old entry", st);
+	ktap_ok(access(old, F_OK) == 0, "the format-1 entry is ignored, not read as corrupt nor removed");
+	unlink(old);
+	unlink_old = 0;
+	entries(path, sizeof(path));
+	ktap_ok(strlen(strrchr(path, '/') + 1) == strlen("s256-") + 64 + strlen(".prog") &&
+		!strncmp(strrchr(path, '/') + 1, "s256-", 5) &&
+		strspn(strrchr(path, '/') + 6, "0123456789abcdef") == 64,
+		"the entry is named by a SHA-256: %s", strrchr(path, '/') + 1);
 	ktap_ok(!memcmp(out, ref, sizeof(out)), "and runs to the same bytes");
 	st = compile_run(m, 0, in, out);
 	ktap_ok(st == EDGEAI_CACHE_PROGRAM_HIT, "second compile loads it (state %d)", st);
@@ -228,6 +244,8 @@ int main(void)
 
 	edgeai_model_unref(m);
 	edgeai_model_unref(m2);
+	if (unlink_old)
+		unlink(old);
 	while (entries(path, sizeof(path)))
 		unlink(path);
 	rmdir(dir);
