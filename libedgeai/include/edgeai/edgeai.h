@@ -824,7 +824,10 @@ EDGEAI_PUBLIC const char *edgeai_exec_device_name(uint32_t device);
 /** edgeai_program_get_cache_state() - EDGEAI_CACHE_* bits of the compile, or -EINVAL */
 EDGEAI_PUBLIC int edgeai_program_get_cache_state(const struct edgeai_program *prog);
 
-/** edgeai_cpu_kernels() - name of the CPU kernels in use ("vnni", "avx2", "reference"); never NULL */
+/**
+ * edgeai_cpu_kernels() - name of the CPU kernels in use: "vnni", "avx2",
+ * "dotprod", "neon" or "reference"; never NULL
+ */
 EDGEAI_PUBLIC const char *edgeai_cpu_kernels(const struct edgeai_program *prog);
 
 /*
