@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * The optimized CPU kernel sets (libedgeai/src/exec/cpu-avx2.c, and
- * cpu-vnni.c: AVX-512 VNNI) against the firmware reference kernels on
+ * The optimized CPU kernel sets of this architecture (x86-64:
+ * libedgeai/src/exec/cpu-avx2.c, and cpu-vnni.c: AVX-512 VNNI; arm64:
+ * cpu-neon.c and cpu-dotprod.c: SDOT/UDOT) against the firmware reference kernels on
  * seeded random CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED programs:
  * odd channel counts (not multiples of the vector width), padding,
  * strides, dilation, int8 per-channel and uint8 per-tensor with extreme
@@ -11,7 +12,8 @@
  * (offset weights in int8 range, or not: then the op is declined) and
  * extreme activations (-128/127 in long reductions); then ADD/SUB (same
  * shapes, or broadcast: declined), RELU/RELU6/QUANTIZE (the 256-entry
- * table path), PAD and MAX_POOL_2D on random tensors and parameters.
+ * table path), PAD, MAX_POOL_2D and (arm64) AVERAGE_POOL_2D on random
+ * tensors and parameters.
  * Every output byte
  * must be equal. Each set runs forced in turn (exec_cpu_set_kernels());
  * a set this CPU lacks is skipped (not the reference run).
@@ -254,7 +256,8 @@ static int one(int kind, int u8, char *what, size_t wsz)
 /*
  * ADD/SUB (kind 3: same shapes, or one input broadcast, which the
  * optimized sets decline), RELU/RELU6/QUANTIZE (kind 4: the table path),
- * PAD (5) and MAX_POOL_2D (6: windows partly in the padding, clamps)
+ * PAD (5), MAX_POOL_2D (6) and AVERAGE_POOL_2D (7: windows partly in
+ * the padding, clamps)
  * on random 8-bit tensors and parameters.
  */
 static int one_elt(int kind, int u8, char *what, size_t wsz)
@@ -309,10 +312,10 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 		if (od[0] * od[1] * od[2] * od[3] > sizeof(out_ref))
 			return -1;
 		P.op.inputs[0] = add_t(&P, dt, 0, 0, d, za);
-	} else if (kind == 6) {
+	} else if (kind == 6 || kind == 7) {
 		struct edgeai_prog_pool_params *pl = (void *)P.op.params;
 
-		op = EDGEAI_OP_MAX_POOL_2D;
+		op = kind == 6 ? EDGEAI_OP_MAX_POOL_2D : EDGEAI_OP_AVERAGE_POOL_2D;
 		pl->filter_h = 1 + rnd(4);
 		pl->filter_w = 1 + rnd(4);
 		pl->stride_h = 1 + rnd(3);
@@ -359,28 +362,60 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 	return memcmp(out_ref, out_opt, cnt) != 0;
 }
 
+/*
+ * The kernel sets of this architecture, and the kinds each must run itself
+ * (@self), or itself or through the set it passes declined ops to (@via:
+ * @kinds), for at least half of the random programs. Bit kind: uint8,
+ * bit 8 + kind: int8.
+ */
+struct kset_case {
+	const char *name, *via;
+	unsigned int kinds, self;
+};
+
+#if defined(__aarch64__)
+#define N_KINDS 8
+static const struct kset_case sets[] = {
+	/* NEON: everything; dotprod: CONV_2D, FC, tables, PAD itself, the rest via NEON */
+	{ "neon", NULL, 0xff | 0xff00, 0xff | 0xff00 },
+	{ "dotprod", "neon", 0xff | 0xff00, 0x35 | 0x3500 },
+};
+#else
+#define N_KINDS 7
+static const struct kset_case sets[] = {
+	/* AVX2: the convolutions, tables and PAD */
+	{ "avx2", NULL, 0x37 | 0x3700, 0x37 | 0x3700 },
+	/* VNNI: int8 CONV_2D/FC, depthwise, ADD/SUB, tables, PAD, MAX_POOL_2D */
+	{ "vnni", NULL, 0x7a | 0x7f00, 0x7a | 0x7f00 },
+};
+#endif
+
 int main(void)
 {
-	const char *names[7] = { "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD/SUB",
-				 "RELU/RELU6/QUANTIZE", "PAD", "MAX_POOL_2D" };
-	const char *sets[2] = { "avx2", "vnni" };
+	const char *names[8] = { "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD/SUB",
+				 "RELU/RELU6/QUANTIZE", "PAD", "MAX_POOL_2D", "AVERAGE_POOL_2D" };
 	char what[256];
-	int kind, u8, i, si;
+	int kind, u8, i;
+	unsigned int si;
 
 	ktap_start();
-	for (si = 0; si < 2; si++) {
-		if (exec_cpu_set_kernels(sets[si])) {
-			ktap_skip("this CPU (or build) has no %s kernels", sets[si]);
+	for (si = 0; si < sizeof(sets) / sizeof(sets[0]); si++) {
+		const char *set = sets[si].name, *via = sets[si].via;
+
+		if (exec_cpu_set_kernels(set)) {
+			ktap_skip("this CPU (or build) has no %s kernels", set);
 			continue;
 		}
-		if (strcmp(exec_cpu_kernels_name(0), sets[si])) {
-			ktap_ok(0, "kernel set %s forced, %s in use", sets[si], exec_cpu_kernels_name(0));
+		if (strcmp(exec_cpu_kernels_name(0), set)) {
+			ktap_ok(0, "kernel set %s forced, %s in use", set, exec_cpu_kernels_name(0));
 			continue;
 		}
-		for (kind = 0; kind < 7; kind++) {
+		for (kind = 0; kind < N_KINDS; kind++) {
 			for (u8 = 0; u8 < 2; u8++) {
 				int bad = 0, runs = 0;
-				unsigned long ran = exec_cpu_kernels_ops(sets[si]);
+				unsigned long ran = exec_cpu_kernels_ops(set), self;
+				unsigned long ran_via = via ? exec_cpu_kernels_ops(via) : 0;
+				unsigned int bit = 1U << (kind + (u8 ? 0 : 8));
 
 				rs = 88172645463325252ULL + (uint64_t)(kind * 2 + u8);
 				for (i = 0; i < 200; i++) {
@@ -395,18 +430,17 @@ int main(void)
 							ktap_diag("differs: %s", what);
 					}
 				}
-				ran = exec_cpu_kernels_ops(sets[si]) - ran;
+				ran = self = exec_cpu_kernels_ops(set) - ran;
+				if (via)
+					ran += exec_cpu_kernels_ops(via) - ran_via;
 				ktap_ok(!bad && runs > 50,
 					"%s %s: %d random programs, %s kernels equal the reference"
-					" (%lu run by %s)", names[kind], u8 ? "uint8" : "int8", runs,
-					sets[si], ran, sets[si]);
-				/*
-				 * VNNI: int8 CONV_2D/FC, depthwise, ADD/SUB, tables, PAD,
-				 * MAX_POOL_2D; AVX2: the convolutions, tables and PAD
-				 */
-				if ((si == 0 ? kind != 3 && kind != 6 : (!u8 || kind == 1 || kind > 2)) &&
-				    ran < (unsigned long)runs / 2)
-					ktap_ok(0, "%s ran only %lu of %d ops", sets[si], ran, runs);
+					" (%lu run by %s%s%s)", names[kind], u8 ? "uint8" : "int8", runs,
+					set, ran, set, via ? " or " : "", via ? via : "");
+				if ((sets[si].kinds & bit) && ran < (unsigned long)runs / 2)
+					ktap_ok(0, "%s ran only %lu of %d ops", set, ran, runs);
+				if ((sets[si].self & bit) && self < (unsigned long)runs / 2)
+					ktap_ok(0, "%s itself ran only %lu of %d ops", set, self, runs);
 			}
 		}
 	}
