@@ -149,7 +149,7 @@ static int conv(const struct ek_op *o, const struct dp_w *prep)
 	/* padding taps hold zx: it must be a stored value */
 	if (!ek_is8(in->dtype) || f->dtype != in->dtype || out->dtype != in->dtype ||
 	    f->d[3] != ic || f->d[0] != och || in->d[0] != out->d[0] ||
-	    in->zp < (s8 ? -128 : 0) || in->zp > (s8 ? 127 : 255) ||
+	    !neon_zp_ok(in) ||
 	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)))
 		return EXEC_OPT_NOT_HANDLED;
 	q = neon_qmuls(o, p, och, &ok);

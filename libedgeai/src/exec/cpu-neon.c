@@ -91,7 +91,9 @@ static int conv(const struct ek_op *o, const void *prep)
 	int16_t *wt, *patch;
 	int ok;
 
+	/* offset values as int16: zero points in the type's range */
 	if (!ek_is8(in->dtype) || f->dtype != in->dtype || out->dtype != in->dtype ||
+	    !neon_zp_ok(in) || !neon_zp_ok(f) ||
 	    f->d[3] != ic || f->d[0] != och || in->d[0] != out->d[0] ||
 	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)))
 		return EXEC_OPT_NOT_HANDLED;
@@ -172,7 +174,7 @@ static int depthwise(const struct ek_op *o, const void *prep)
 	int32_t *acc;
 	int ok;
 
-	if (!exec_dw_shape_ok(o))
+	if (!exec_dw_shape_ok(o) || !neon_zp_ok(in) || !neon_zp_ok(f))
 		return EXEC_OPT_NOT_HANDLED;
 	q = neon_qmuls(o, p, ch, &ok);
 	if (!ok || neon_rq_make(&rq, q, p->out_multiplier, p->out_shift, b, ch, out, p->act_min,
@@ -247,7 +249,7 @@ static int fc(const struct ek_op *o, const void *prep)
 	int16_t *wt, *x;
 
 	if (!ek_is8(in->dtype) || f->dtype != in->dtype || out->dtype != in->dtype || !ich ||
-	    ek_count(in) % ich || out->d[3] != och)
+	    !neon_zp_ok(in) || !neon_zp_ok(f) || ek_count(in) % ich || out->d[3] != och)
 		return EXEC_OPT_NOT_HANDLED;
 	batches = ek_count(in) / ich;
 	if (ek_count(out) != batches * och || ek_count(f) != och * ich ||

@@ -39,6 +39,13 @@ static inline int neon_shift_ok(int32_t mul, int32_t shift)
 	return mul >= 0 && shift >= -31 && shift <= 30;
 }
 
+/* A zero point a stored value of @t's 8-bit type can take (the validator's rule). */
+static inline int neon_zp_ok(const struct ek_tensor *t)
+{
+	return t->dtype == EDGEAI_DTYPE_INT8 ? t->zp >= -128 && t->zp <= 127 :
+					       t->zp >= 0 && t->zp <= 255;
+}
+
 /* The requantization of one op's output channels (arrays padded to 4). */
 struct neon_rq {
 	int32_t *left;		/* left shift, 0..30 */
