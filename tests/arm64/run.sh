@@ -24,7 +24,8 @@
 # Prints TAP lines, ends with "N passed, N failed, N skipped" and writes
 # "P F S" to build/results/arm64.counts. Needs `make all` first (make
 # check-arm64 does that) for the host's firmware images. Environment:
-#   A64_TIMEOUT  seconds for each boot (default 900)
+#   A64_TIMEOUT  seconds for each boot (default 2700: the board runs
+#                libedgeai on every golden case and model under TCG)
 #   A64_JOBS     parallel jobs of the board kernel's cold build (default 2)
 #   EDGEAI_GOLDEN_FILTER  only the golden cases whose name has this
 #                (tests/oracle/gen.py FILTER), as in the vm lane
@@ -196,7 +197,7 @@ boot() { # NAME INIT DTB [vm_initramfs options]
 		--dir build/firmware/edgeai /lib/firmware/edgeai \
 		"$@" || return 2
 	_tb=$(date +%s)
-	A64_ECHO=progress a64_boot "$_dir/initramfs.cpio.gz" "$_dtb" "$_dir" "${A64_TIMEOUT:-900}"
+	A64_ECHO=progress a64_boot "$_dir/initramfs.cpio.gz" "$_dtb" "$_dir" "${A64_TIMEOUT:-2700}"
 	_rc=$?
 	a64_log "$_name: guest done after $(($(date +%s) - _tb))s (boot status $_rc)"
 	return $_rc
