@@ -321,6 +321,23 @@ static void session_free(struct session *s)
  * Load and compile @path; read @n_files inputs (or, with @random and no
  * files, fill seeded random bytes). Returns 0 or an exit status.
  */
+/*
+ * EDGEAI_CPU_KERNELS asked for a set this CPU or build lacks (or one that
+ * does not exist): libedgeai uses the best it has; say so once.
+ */
+static void warn_cpu_kernels(const struct edgeai_program *prog,
+			     const struct edgeai_compile_options *o)
+{
+	const char *want = getenv("EDGEAI_CPU_KERNELS"), *used = edgeai_cpu_kernels(prog);
+
+	if (!want || !*want || (o->cpu_flags & EDGEAI_CPU_REFERENCE) || !strcmp(want, used) ||
+	    (!strcmp(want, "portable") && !strcmp(used, "reference")))
+		return;
+	fprintf(stderr, "%s: EDGEAI_CPU_KERNELS=%s: not available on this CPU or build "
+		"(reference, avx2, vnni on x86-64; reference, neon, dotprod on arm64), "
+		"using the %s kernels\n", prog_name(), want, used);
+}
+
 static int session_open(struct session *s, const char *path, const struct ctl_device *d,
 			const struct edgeai_compile_options *o, char **files, unsigned int n_files,
 			int random)
@@ -412,6 +429,7 @@ static int session_open(struct session *s, const char *path, const struct ctl_de
 		fprintf(stderr, "%s: %s: %s\n", prog_name(), path, edgeai_strerror(r));
 		return 1;
 	}
+	warn_cpu_kernels(s->prog, o);
 	return 0;
 }
 

@@ -409,7 +409,11 @@ int verb_thermal(int argc _unused_, char *argv[] _unused_)
 	}
 	for (int i = 0; i < n; i++) {
 		long long t = *d[i].tz ? read_attr_ll(d[i].tz, "temp", -1) : -1;
+		char zt[64] = "";
 
+		/* the zone's type: the device's name, or the one a device tree gives it */
+		if (*d[i].tz)
+			read_attr(d[i].tz, "type", zt, sizeof(zt));
 		if (arg_json) {
 			printf("%s{\"device\":", i ? "," : "");
 			json_string(stdout, d[i].name);
@@ -417,10 +421,11 @@ int verb_thermal(int argc _unused_, char *argv[] _unused_)
 			json_string(stdout, d[i].type);
 			printf(",\"zone\":");
 			json_string(stdout, *d[i].tz ? strrchr(d[i].tz, '/') + 1 : "");
+			printf(",\"zone_type\":");
+			json_string(stdout, zt);
 			printf(",\"temp_mc\":%lld,\"trips\":[", t);
 		} else {
-			printf("%-8s %-4s %-22s %9.1f ", d[i].name, d[i].type, *d[i].tz ? strrchr(d[i].tz, '/') + 1 : "-",
-			       t / 1000.0);
+			printf("%-8s %-4s %-22s %9.1f ", d[i].name, d[i].type, *zt ? zt : "-", t / 1000.0);
 		}
 		for (int k = 0; *d[i].tz && k < 8; k++) {
 			char a[64], ty[32];

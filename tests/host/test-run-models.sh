@@ -7,12 +7,13 @@
 # random inputs and by the oracle (TensorFlow Lite 2.9.0 built-in kernels):
 # every output must be equal byte for byte (0 differing bytes), with the
 # default CPU kernels (the best set this CPU has: AVX-512 VNNI or AVX2),
-# the AVX2 set (EDGEAI_CPU_KERNELS=avx2) and the portable reference
-# kernels. Then `edgeaictl bench --profile --json` on each: every op once
-# per run with the kernel set that ran it, the op types adding up, and the
-# heavy ops (convolutions, PRELU, RESIZE_BILINEAR) on an optimized set
-# where the CPU has one. EDGEAI_MODELS="a b" runs only those models.
-# Skips when the oracle or the models cannot be fetched.
+# the AVX2 set (EDGEAI_CPU_KERNELS=avx2) and the portable reference kernels
+# (EDGEAI_RUN_MODES names other sets: each must be the one that ran). Then
+# `edgeaictl bench --profile --json` on each: every op once per run with
+# the kernel set that ran it, the op types adding up, and the heavy ops
+# (convolutions, PRELU, RESIZE_BILINEAR) on an optimized set where the CPU
+# has one. EDGEAI_MODELS="a b" runs only those models. Skips when the
+# oracle or the models cannot be fetched.
 set -u
 top=${EDGEAI_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${EDGEAI_BUILD:-$top/build}
@@ -55,13 +56,20 @@ PY
 		ok $? "$model seed $seed: the oracle runs the int8 model" || { sed 's/^/# /' "$tmp/err"; continue; }
 		for mode in $modes; do
 			extra='' kset=''
-			[ $mode = reference ] && extra=--reference
-			[ $mode = avx2 ] && kset=avx2
+			case $mode in
+			reference) extra=--reference ;;
+			default) ;;
+			*) kset=$mode ;;
+			esac
 			rm -rf "$tmp/out"
 			# shellcheck disable=SC2086
 			EDGEAI_CPU_KERNELS=$kset "$ctl" run "$q" --input "$in" --output-dir "$tmp/out" --device cpu $extra > "$tmp/run.log" 2> "$tmp/err"
-			ok $? "$model seed $seed: edgeaictl run --device cpu${extra:+ $extra}" ||
+			ok $? "$model seed $seed: edgeaictl run --device cpu${extra:+ $extra}${kset:+ (EDGEAI_CPU_KERNELS=$kset)}" ||
 				{ sed 's/^/# /' "$tmp/err"; continue; }
+			if [ -n "$kset" ]; then
+				grep -q "CPU kernels: $kset)" "$tmp/run.log"
+				ok $? "$model seed $seed: the $kset kernels ran ($(grep -o 'CPU kernels: [a-z0-9]*' "$tmp/run.log"))"
+			fi
 			cat "$tmp"/out/output*.bin > "$tmp/ours.bin"
 			diffs=$(cmp -l "$tmp/oracle.bin" "$tmp/ours.bin" 2>&1 | wc -l)
 			[ "$diffs" -eq 0 ]

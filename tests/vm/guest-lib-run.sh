@@ -37,7 +37,7 @@ lib_run_case() {
 	fi
 	# every op has a placement line with a device and a reason
 	_ops=$(sed -n 's/^.*: \([0-9]*\) ops*, ran in .*/\1/p' "$_o.log")
-	_lines=$(grep -c '^  op *[0-9]* [A-Z_0-9]* *\(cpu\|npu\|dsp\) *[a-z].*' "$_o.log")
+	_lines=$(grep -c '^  op *[0-9]* [A-Z_0-9]* *\(cpu\|npu\|dsp\) *[A-Za-z].*' "$_o.log")
 	if [ -z "$_ops" ] || [ "$_ops" -ne "$_lines" ]; then
 		echo "failed (placement: $_lines lines for ${_ops:-?} ops)"
 		return

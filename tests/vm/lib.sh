@@ -100,6 +100,7 @@ vm_ko_depends() {
 #                      /lib/modules/load-order for vm_load_deps
 #   --file SRC DST     copy SRC to DST inside the image
 #   --bin SRC DST      copy an executable and the shared libraries ldd lists
+#                      ($VM_LDD instead of ldd: another architecture's)
 #   --dir SRC DST      copy a directory tree
 # The busybox/dependency-module part is cached as a separate cpio keyed by
 # its contents; the rest is an overlay appended to it.
@@ -124,7 +125,7 @@ vm_initramfs() {
 			mkdir -p "$_stage$(dirname "$3")"
 			cp -L "$2" "$_stage$3" || { rm -rf "$_stage"; return 1; }
 			# Shared libraries (none for static binaries).
-			ldd "$2" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p' |
+			${VM_LDD:-ldd} "$2" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p' |
 			while read -r _lib; do
 				[ -e "$_stage$_lib" ] && continue
 				mkdir -p "$_stage$(dirname "$_lib")"

@@ -1135,7 +1135,7 @@ EDGEAI_PUBLIC int edgeai_program_get_cache_state(const struct edgeai_program *pr
  * edgeai_cpu_kernels() - name of the CPU kernels in use
  * @prog: the program, or NULL for the library's choice
  *
- * Return: "vnni", "avx2" or "reference"; never NULL.
+ * Return: "vnni", "avx2", "dotprod", "neon" or "reference"; never NULL.
  */
 EDGEAI_PUBLIC const char *edgeai_cpu_kernels(const struct edgeai_program *prog);
 

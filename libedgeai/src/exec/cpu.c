@@ -3,7 +3,8 @@
  * CPU execution of an edgeai program: the op library's program walk
  * (ek_exec_program(), firmware/ops/exec.c) with a per-op hook that runs the
  * host ops due, then the op on an optimized kernel when one handles it on
- * this CPU (AVX-512 VNNI, then AVX2: cpu-opt.h), else leaves it to the
+ * this CPU (AVX-512 VNNI, then AVX2; on arm64 dotprod, then NEON:
+ * cpu-opt.h), else leaves it to the
  * reference kernel. The optimized kernels give the same bytes
  * (tests/host/test-cpu-kernels.c checks them against the reference).
  */
@@ -13,7 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#if defined(__aarch64__)
+#include <sys/auxv.h>
+#endif
 
+#include "base/base.h"
 #include "exec/cpu.h"
 #include "exec/cpu-opt.h"
 #include "ops.h"
@@ -75,22 +80,97 @@ int exec_cpu_host(const void *prog, size_t size, const struct cc_host_op *host, 
 /* -1: not chosen yet; exec_cpu_set_kernels() can override (tests). */
 static int kset = -1;
 
-static enum exec_kset best_kset(void)
+static const char *const kset_names[EXEC_KSET_COUNT] = {
+	"reference", "avx2", "vnni", "neon", "dotprod"
+};
+
+/* The kernels of set @k, NULL for the reference or a set not built here. */
+static const struct exec_kset_ops *kset_ops_of(int k)
+{
+	switch (k) {
+	case EXEC_KSET_AVX2:
+		return exec_avx2_ops;
+	case EXEC_KSET_VNNI:
+		return exec_vnni_ops;
+	case EXEC_KSET_NEON:
+		return exec_neon_ops;
+	case EXEC_KSET_DOTPROD:
+		return exec_dotprod_ops;
+	default:
+		return NULL;
+	}
+}
+
+/* The set that gets the ops set @k declines. */
+static int kset_next(int k)
+{
+	switch (k) {
+	case EXEC_KSET_VNNI:
+		return EXEC_KSET_AVX2;
+	case EXEC_KSET_DOTPROD:
+		return EXEC_KSET_NEON;
+	default:
+		return EXEC_KSET_REFERENCE;
+	}
+}
+
+/* Whether this CPU runs the instructions of set @k (cpuid, AT_HWCAP). */
+static int cpu_has(int k)
 {
 #if defined(__x86_64__)
 	__builtin_cpu_init();
-	if (exec_vnni_ops && __builtin_cpu_supports("avx512f") &&
-	    __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-	    __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx2"))
-		return EXEC_KSET_VNNI;
-	if (exec_avx2_ops && __builtin_cpu_supports("avx2"))
-		return EXEC_KSET_AVX2;
+	switch (k) {
+	case EXEC_KSET_VNNI:
+		return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+		       __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni") &&
+		       __builtin_cpu_supports("avx2");
+	case EXEC_KSET_AVX2:
+		return __builtin_cpu_supports("avx2");
+	default:
+		return 0;
+	}
+#elif defined(__aarch64__)
+	unsigned long hw = getauxval(AT_HWCAP);
+
+	switch (k) {
+	case EXEC_KSET_DOTPROD:
+		return (hw & HWCAP_ASIMD) && (hw & HWCAP_ASIMDDP);
+	case EXEC_KSET_NEON:
+		return !!(hw & HWCAP_ASIMD);
+	default:
+		return 0;
+	}
+#else
+	(void)k;
+	return 0;
 #endif
-	/* No optimized set for this CPU yet: the reference kernels. */
-	return EXEC_KSET_REFERENCE;
 }
 
-static const char *const kset_names[] = { "reference", "avx2", "vnni" };
+/* Set @k is built and this CPU runs it (and so the sets it passes ops to). */
+static int kset_available(int k)
+{
+	int i;
+
+	if (k < 0 || k >= EXEC_KSET_COUNT)
+		return 0;
+	for (i = k; i != EXEC_KSET_REFERENCE; i = kset_next(i))
+		if (!kset_ops_of(i) || !cpu_has(i))
+			return 0;
+	return 1;
+}
+
+static enum exec_kset best_kset(void)
+{
+	static const enum exec_kset order[] = { EXEC_KSET_VNNI, EXEC_KSET_AVX2,
+						EXEC_KSET_DOTPROD, EXEC_KSET_NEON };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (kset_available(order[i]))
+			return order[i];
+	/* No optimized set for this CPU: the reference kernels. */
+	return EXEC_KSET_REFERENCE;
+}
 
 static int kset_of(const char *name)
 {
@@ -98,19 +178,33 @@ static int kset_of(const char *name)
 
 	if (!strcmp(name, "portable"))
 		return EXEC_KSET_REFERENCE;
-	for (i = 0; i < sizeof(kset_names) / sizeof(kset_names[0]); i++)
+	for (i = 0; i < EXEC_KSET_COUNT; i++)
 		if (!strcmp(name, kset_names[i]))
 			return (int)i;
 	return -1;
 }
 
+/*
+ * EDGEAI_CPU_KERNELS names a set this CPU and build have, else the best
+ * set: a library logs the fallback at debug level only; edgeaictl says it
+ * (it compares the variable with edgeai_cpu_kernels()).
+ */
 enum exec_kset exec_opt_level(void)
 {
 	if (kset < 0) {
 		const char *e = getenv("EDGEAI_CPU_KERNELS");
-		int best = best_kset(), want = e ? kset_of(e) : -1;
+		int want = e && *e ? kset_of(e) : -1;
 
-		kset = want >= 0 && want < best ? want : best;
+		if (want >= 0 && kset_available(want)) {
+			kset = want;
+		} else {
+			kset = best_kset();
+			if (e && *e)
+				base_log_debug(__func__, 0, "EDGEAI_CPU_KERNELS=%s: %s, using %s", e,
+					       want < 0 ? "no such kernel set" :
+							  "not built or not run by this CPU",
+					       kset_names[kset]);
+		}
 	}
 	return (enum exec_kset)kset;
 }
@@ -123,7 +217,7 @@ int exec_cpu_set_kernels(const char *name)
 		kset = -1;
 		return 0;
 	}
-	if (want < 0 || want > (int)best_kset())
+	if (!kset_available(want))
 		return -1;
 	kset = want;
 	return 0;
@@ -135,7 +229,7 @@ const char *exec_cpu_kernels_name(int reference)
 }
 
 /* Ops each set ran (tests check that a set really ran). */
-static _Atomic unsigned long kset_ops[3];
+static _Atomic unsigned long kset_ops[EXEC_KSET_COUNT];
 /* The set that ran this thread's last op (the profile's "kernels"). */
 static _Thread_local int ran_kset;
 
@@ -208,7 +302,7 @@ static int pad8(const struct ek_op *o)
 
 int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
 {
-	int r = EXEC_OPT_NOT_HANDLED;
+	int r = EXEC_OPT_NOT_HANDLED, k;
 
 	switch (o->op->opcode) {
 	case EDGEAI_OP_PAD:
@@ -226,38 +320,34 @@ int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
 	default:
 		break;
 	}
-	switch (exec_opt_level()) {
-	case EXEC_KSET_VNNI:
-		r = exec_vnni_ops->run(o, prep ? prep->vnni : NULL);
+	for (k = exec_opt_level(); k != EXEC_KSET_REFERENCE; k = kset_next(k)) {
+		const struct exec_kset_ops *ops = kset_ops_of(k);
+
+		if (!ops)
+			break;
+		r = ops->run(o, prep ? prep->set[k] : NULL);
 		if (r != EXEC_OPT_NOT_HANDLED) {
-			ran(EXEC_KSET_VNNI);
+			ran(k);
 			return r;
 		}
-		/* fall through */
-	case EXEC_KSET_AVX2:
-		if (!exec_avx2_ops)
-			return r;
-		r = exec_avx2_ops->run(o, prep ? prep->avx2 : NULL);
-		if (r != EXEC_OPT_NOT_HANDLED)
-			ran(EXEC_KSET_AVX2);
-		return r;
-	default:
-		return r;
 	}
+	return r;
 }
 
 struct exec_opt_prep *exec_opt_prepare(const struct ek_op *o)
 {
 	struct exec_opt_prep *p = calloc(1, sizeof(*p));
-	enum exec_kset l = exec_opt_level();
+	int k, any = 0;
 
 	if (!p)
 		return NULL;
-	if (l >= EXEC_KSET_VNNI)
-		p->vnni = exec_vnni_ops->prepare(o);
-	if (l >= EXEC_KSET_AVX2 && exec_avx2_ops)
-		p->avx2 = exec_avx2_ops->prepare(o);
-	if (!p->vnni && !p->avx2) {
+	for (k = exec_opt_level(); k != EXEC_KSET_REFERENCE; k = kset_next(k)) {
+		if (!kset_ops_of(k))
+			break;
+		p->set[k] = kset_ops_of(k)->prepare(o);
+		any |= p->set[k] != NULL;
+	}
+	if (!any) {
 		free(p);
 		return NULL;
 	}
@@ -266,12 +356,13 @@ struct exec_opt_prep *exec_opt_prepare(const struct ek_op *o)
 
 void exec_opt_prepare_free(struct exec_opt_prep *p)
 {
+	int k;
+
 	if (p) {
-		/* cpu-vnni.c code runs only where the CPU has it */
-		if (p->vnni)
-			exec_vnni_ops->prepare_free(p->vnni);
-		if (p->avx2)
-			exec_avx2_ops->prepare_free(p->avx2);
+		/* a set's code runs only where the CPU has it: only sets in use prepared */
+		for (k = 0; k < EXEC_KSET_COUNT; k++)
+			if (p->set[k])
+				kset_ops_of(k)->prepare_free(p->set[k]);
 		free(p);
 	}
 }

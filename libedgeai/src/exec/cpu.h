@@ -27,11 +27,12 @@ void exec_cpu_prepare_free(void **prep, const void *prog);
 /* Run one host op of @prog on @slots. */
 int exec_cpu_host(const void *prog, size_t size, const struct cc_host_op *host,
 		  void *const *slots, unsigned int n_slots);
-/* The kernel set that would run: "vnni", "avx2" or "reference". */
+/* The kernel set that would run: "vnni", "avx2", "dotprod", "neon" or "reference". */
 const char *exec_cpu_kernels_name(int reference);
 /*
- * Use kernel set @name ("reference"/"portable", "avx2", "vnni") from now
- * on, for every program of the process (tests); NULL: back to the default
+ * Use kernel set @name ("reference"/"portable", "avx2", "vnni", "neon",
+ * "dotprod") from now on, for every program of the process (tests); NULL:
+ * back to the default
  * (EDGEAI_CPU_KERNELS, else the best this CPU has). -1 when this CPU or
  * build does not have that set.
  */

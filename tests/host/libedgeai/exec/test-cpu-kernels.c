@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * The optimized CPU kernel sets (libedgeai/src/exec/cpu-avx2.c, and
- * cpu-vnni.c: AVX-512 VNNI) against the firmware reference kernels on
+ * The optimized CPU kernel sets of this architecture (x86-64:
+ * libedgeai/src/exec/cpu-avx2.c, and cpu-vnni.c: AVX-512 VNNI; arm64:
+ * cpu-neon.c and cpu-dotprod.c: SDOT/UDOT) against the firmware reference kernels on
  * seeded random CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED programs:
  * odd channel counts (not multiples of the vector width), padding,
  * strides, dilation, int8 per-channel and uint8 per-tensor with extreme
@@ -19,7 +20,8 @@
  * too large for 32-bit sums declined;
  * uint8 float arithmetic declined); MUL, MAXIMUM/MINIMUM and ADD/SUB in
  * broadcast forms, CONCATENATION, AVERAGE_POOL_2D, MEAN and
- * RESIZE_NEAREST_NEIGHBOR (one_more()). Every output byte
+ * RESIZE_NEAREST_NEIGHBOR (one_more()), and AVERAGE_POOL_2D on random
+ * padded windows (one_elt()). Every output byte
  * must be equal. Each set runs forced in turn (exec_cpu_set_kernels());
  * a set this CPU lacks is skipped (not the reference run).
  */
@@ -259,9 +261,10 @@ static int one(int kind, int u8, char *what, size_t wsz)
 }
 
 /*
- * ADD/SUB (kind 3: same shapes, or one input broadcast, which the VNNI
- * set declines), RELU/RELU6/QUANTIZE (kind 4: the table path),
- * PAD (5) and MAX_POOL_2D (6: windows partly in the padding, clamps)
+ * ADD/SUB (kind 3: same shapes, or one input broadcast, which the
+ * optimized sets decline), RELU/RELU6/QUANTIZE (kind 4: the table path),
+ * PAD (5), MAX_POOL_2D (6) and AVERAGE_POOL_2D (16: windows partly in
+ * the padding, clamps)
  * on random 8-bit tensors and parameters.
  */
 /* A channel count: 1, 3, odd, a multiple of 8, or wide. */
@@ -595,10 +598,10 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 		if (od[0] * od[1] * od[2] * od[3] > sizeof(out_ref))
 			return -1;
 		P.op.inputs[0] = add_t(&P, dt, 0, 0, d, za);
-	} else if (kind == 6) {
+	} else if (kind == 6 || kind == 16) {
 		struct edgeai_prog_pool_params *pl = (void *)P.op.params;
 
-		op = EDGEAI_OP_MAX_POOL_2D;
+		op = kind == 6 ? EDGEAI_OP_MAX_POOL_2D : EDGEAI_OP_AVERAGE_POOL_2D;
 		pl->filter_h = 1 + rnd(4);
 		pl->filter_w = 1 + rnd(4);
 		pl->stride_h = 1 + rnd(3);
@@ -645,38 +648,77 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 	return memcmp(out_ref, out_opt, cnt) != 0;
 }
 
+/*
+ * The kernel sets of this architecture, and the kinds each must run itself
+ * (@self), or itself or through the set it passes declined ops to (@via:
+ * @kinds), for at least half of the random programs. Bit kind: uint8,
+ * bit 32 + kind: int8. On x86-64 the kinds 7..15 (AVX2 kernels, which VNNI
+ * passes down) have their own checks in main().
+ */
+struct kset_case {
+	const char *name, *via;
+	uint64_t kinds, self;
+};
+
+#define N_KINDS 17
+#define KIND_BITS(m) ((uint64_t)(m) | (uint64_t)(m) << 32)
+#if defined(__aarch64__)
+static const struct kset_case sets[] = {
+	/* NEON: kinds 0..6 and the padded average pool; dotprod: CONV_2D, FC,
+	 * tables, PAD itself, the rest via NEON */
+	{ "neon", NULL, KIND_BITS(0x7f | 1U << 16), KIND_BITS(0x7f | 1U << 16) },
+	{ "dotprod", "neon", KIND_BITS(0x7f | 1U << 16), KIND_BITS(0x35) },
+};
+#else
+static const struct kset_case sets[] = {
+	/* AVX2: the convolutions, tables and PAD */
+	{ "avx2", NULL, KIND_BITS(0x37), KIND_BITS(0x37) },
+	/* VNNI: int8 CONV_2D/FC, depthwise, ADD/SUB, tables, PAD, MAX_POOL_2D */
+	{ "vnni", NULL, 0x7a | (uint64_t)0x7f << 32, 0x7a | (uint64_t)0x7f << 32 },
+};
+#endif
+
 int main(void)
 {
-	const char *names[16] = { "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD/SUB",
-				  "RELU/RELU6/QUANTIZE", "PAD", "MAX_POOL_2D", "PRELU",
-				  "RESIZE_BILINEAR", "MUL (broadcast forms)",
-				  "MAXIMUM/MINIMUM (broadcast forms)", "ADD/SUB (broadcast forms)",
-				  "CONCATENATION", "AVERAGE_POOL_2D", "MEAN", "RESIZE_NEAREST_NEIGHBOR" };
-	const char *sets[2] = { "avx2", "vnni" };
+	const char *names[N_KINDS] = { "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD/SUB",
+				       "RELU/RELU6/QUANTIZE", "PAD", "MAX_POOL_2D", "PRELU",
+				       "RESIZE_BILINEAR", "MUL (broadcast forms)",
+				       "MAXIMUM/MINIMUM (broadcast forms)", "ADD/SUB (broadcast forms)",
+				       "CONCATENATION", "AVERAGE_POOL_2D", "MEAN", "RESIZE_NEAREST_NEIGHBOR",
+				       "AVERAGE_POOL_2D (padded windows)" };
 	char what[256];
-	int kind, u8, i, si;
+	int kind, u8, i;
+	unsigned int si;
 
 	ktap_start();
-	for (si = 0; si < 2; si++) {
-		if (exec_cpu_set_kernels(sets[si])) {
-			ktap_skip("this CPU (or build) has no %s kernels", sets[si]);
+	for (si = 0; si < sizeof(sets) / sizeof(sets[0]); si++) {
+		const char *set = sets[si].name, *via = sets[si].via;
+
+		if (exec_cpu_set_kernels(set)) {
+			ktap_skip("this CPU (or build) has no %s kernels", set);
 			continue;
 		}
-		if (strcmp(exec_cpu_kernels_name(0), sets[si])) {
-			ktap_ok(0, "kernel set %s forced, %s in use", sets[si], exec_cpu_kernels_name(0));
+		if (strcmp(exec_cpu_kernels_name(0), set)) {
+			ktap_ok(0, "kernel set %s forced, %s in use", set, exec_cpu_kernels_name(0));
 			continue;
 		}
-		for (kind = 0; kind < 16; kind++) {
+		for (kind = 0; kind < N_KINDS; kind++) {
 			for (u8 = 0; u8 < 2; u8++) {
 				int bad = 0, runs = 0;
+				unsigned long ran = exec_cpu_kernels_ops(set), self;
+				unsigned long ran_via = via ? exec_cpu_kernels_ops(via) : 0;
+				uint64_t bit = 1ULL << (kind + (u8 ? 0 : 32));
+#if !defined(__aarch64__)
 				/* PRELU, RESIZE_* and the rest are AVX2 kernels, VNNI's too */
-				const char *by = kind >= 7 ? "avx2" : sets[si];
-				unsigned long ran = exec_cpu_kernels_ops(by);
+				const char *by = kind >= 7 && kind < 16 ? "avx2" : set;
+				unsigned long ran_by = exec_cpu_kernels_ops(by);
+#endif
 
 				rs = 88172645463325252ULL + (uint64_t)(kind * 2 + u8);
 				for (i = 0; i < 200; i++) {
 					int r = kind < 3 ? one(kind, u8, what, sizeof(what)) :
-						 kind < 7 ? one_elt(kind, u8, what, sizeof(what)) :
+						 kind < 7 || kind == 16 ?
+						 one_elt(kind, u8, what, sizeof(what)) :
 						 kind < 9 ? one_act(kind, u8, what, sizeof(what)) :
 						 one_more(kind, u8, what, sizeof(what));
 
@@ -688,31 +730,33 @@ int main(void)
 							ktap_diag("differs: %s", what);
 					}
 				}
-				ran = exec_cpu_kernels_ops(by) - ran;
+				ran = self = exec_cpu_kernels_ops(set) - ran;
+				if (via)
+					ran += exec_cpu_kernels_ops(via) - ran_via;
 				ktap_ok(!bad && runs > 50,
 					"%s %s: %d random programs, %s kernels equal the reference"
-					" (%lu run by %s)", names[kind], u8 ? "uint8" : "int8", runs,
-					sets[si], ran, by);
-				/*
-				 * VNNI: int8 CONV_2D/FC, depthwise, ADD/SUB, tables, PAD,
-				 * MAX_POOL_2D; AVX2: the convolutions, tables and PAD
-				 */
-				if (kind >= 9) {
+					" (%lu run by %s%s%s)", names[kind], u8 ? "uint8" : "int8", runs,
+					set, ran, set, via ? " or " : "", via ? via : "");
+				if ((sets[si].kinds & bit) && ran < (unsigned long)runs / 2)
+					ktap_ok(0, "%s ran only %lu of %d ops", set, ran, runs);
+				if ((sets[si].self & bit) && self < (unsigned long)runs / 2)
+					ktap_ok(0, "%s itself ran only %lu of %d ops", set, self, runs);
+#if !defined(__aarch64__)
+				ran_by = exec_cpu_kernels_ops(by) - ran_by;
+				if (kind >= 9 && kind < 16) {
 					/* declined: concatenations of mixed zero points only */
-					if (ran < (unsigned long)runs * 3 / 4)
-						ktap_ok(0, "%s ran only %lu of %d ops", by, ran, runs);
+					if (ran_by < (unsigned long)runs * 3 / 4)
+						ktap_ok(0, "%s ran only %lu of %d ops", by, ran_by, runs);
 				} else if (kind == 7 || (kind == 8 && !u8)) {
 					/* PRELU: 3 alpha forms in 4 run; RESIZE: 7 in 8 */
-					if (ran < (unsigned long)runs / 3)
-						ktap_ok(0, "%s ran only %lu of %d ops", by, ran, runs);
+					if (ran_by < (unsigned long)runs / 3)
+						ktap_ok(0, "%s ran only %lu of %d ops", by, ran_by, runs);
 				} else if (kind == 8) {
 					/* uint8 RESIZE_BILINEAR (float arithmetic): declined */
-					if (ran)
-						ktap_ok(0, "%s ran %lu uint8 resizes", by, ran);
-				} else if ((si == 0 ? kind != 3 && kind != 6 :
-					    (!u8 || kind == 1 || kind > 2)) &&
-					   ran < (unsigned long)runs / 2)
-					ktap_ok(0, "%s ran only %lu of %d ops", sets[si], ran, runs);
+					if (ran_by)
+						ktap_ok(0, "%s ran %lu uint8 resizes", by, ran_by);
+				}
+#endif
 			}
 		}
 	}
