@@ -67,7 +67,7 @@ void edgeai_job_complete(struct edgeai_job *job, int error, u64 device_time_ns)
 		edgeai_arb_release(job, device_time_ns);
 	/* The job's runtime PM reference, taken when it was queued. */
 	edgeai_pm_job_put(edev);
-	if (job->core) {
+	if (job->core && job->started) {
 		atomic64_add(device_time_ns, &job->core->busy_ns);
 		atomic64_inc(&job->core->jobs);
 	}
@@ -91,6 +91,8 @@ static struct dma_fence *edgeai_job_run(struct drm_sched_job *sched_job)
 	if (!error) {
 		if (drm_dev_enter(&edev->drm, &idx)) {
 			error = edgeai_pm_job_resume(edev);
+			/* Before the backend may complete it, from its timer. */
+			job->started = !error;
 			if (!error)
 				error = edev->ops->submit(job->core, job);
 			drm_dev_exit(idx);
@@ -98,8 +100,10 @@ static struct dma_fence *edgeai_job_run(struct drm_sched_job *sched_job)
 			error = -ENODEV;
 		}
 	}
-	if (error)
+	if (error) {
+		job->started = false;
 		edgeai_job_complete(job, error, 0);
+	}
 
 	/* The scheduler consumes one reference; job->done keeps its own. */
 	return dma_fence_get(&job->done->base);

@@ -44,6 +44,8 @@ struct edgeai_fence {
  * @done: done fence, a reference
  * @id: per-file job id
  * @core: core the job ran on, set by run_job
+ * @started: the backend took the job (its @submit succeeded); only such
+ *	jobs count in &edgeai_core.jobs
  * @bo_count: entries in @bos, @maps and @bo_flags
  * @bos: bound buffers, a reference each
  * @maps: kernel mappings of @bos, kept for the job's life
@@ -68,6 +70,7 @@ struct edgeai_job {
 	struct edgeai_fence *done;
 	u64 id;
 	struct edgeai_core *core;
+	bool started;
 	u32 bo_count;
 	struct drm_gem_object **bos;
 	struct iosys_map *maps;
