@@ -78,6 +78,38 @@ void edgeai_job_complete(struct edgeai_job *job, int error, u64 device_time_ns)
 	dma_fence_put(&done->base);
 }
 
+/**
+ * edgeai_job_watchdog_pause() - stop the job timeout's clock
+ * @job: the job on its core (after the backend's @submit took it)
+ *
+ * The job timeout (DRM_EDGEAI_PARAM_JOB_TIMEOUT_MS) counts device time. A
+ * backend that spends time of its own on a job which is not device time
+ * (the simulator executing the job's program on the host CPU before it
+ * lets the job's modelled device time run) pauses the timeout for that
+ * long, then hands back what was left with edgeai_job_watchdog_resume().
+ * The core runs one job at a time, so the scheduler's single timeout is
+ * the job's. May be called from the scheduler's run_job.
+ *
+ * Return: the jiffies left of the timeout, for edgeai_job_watchdog_resume().
+ */
+unsigned long edgeai_job_watchdog_pause(struct edgeai_job *job)
+{
+	return drm_sched_suspend_timeout(&job->core->sched);
+}
+
+/**
+ * edgeai_job_watchdog_resume() - restart the job timeout's clock
+ * @job: the job paused with edgeai_job_watchdog_pause()
+ * @left: what that returned
+ *
+ * From now on the job's device time counts again: a job that does not
+ * complete within @left is reset. Process context.
+ */
+void edgeai_job_watchdog_resume(struct edgeai_job *job, unsigned long left)
+{
+	drm_sched_resume_timeout(&job->core->sched, left);
+}
+
 static struct dma_fence *edgeai_job_run(struct drm_sched_job *sched_job)
 {
 	struct edgeai_job *job = to_edgeai_job(sched_job);

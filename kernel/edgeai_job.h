@@ -116,6 +116,8 @@ void edgeai_job_release(struct edgeai_file_priv *ctx);
 int edgeai_job_submit(struct drm_file *file, struct drm_edgeai_submit *args,
 		      bool uring, struct edgeai_job_result *result);
 void edgeai_job_complete(struct edgeai_job *job, int error, u64 device_time_ns);
+unsigned long edgeai_job_watchdog_pause(struct edgeai_job *job);
+void edgeai_job_watchdog_resume(struct edgeai_job *job, unsigned long left);
 
 int edgeai_ioctl_submit(struct drm_device *drm, void *data,
 			struct drm_file *file);

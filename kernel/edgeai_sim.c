@@ -6,6 +6,16 @@
  * firmware op kernels, on the CPU in process context (a work item per
  * core), then completes the job from an hrtimer after the time the timing
  * model gives, so a job takes device time the way it would on the hardware.
+ *
+ * Device time is the timing model's alone: cycles from the job's bytes and
+ * MACs (the program's op costs, counted by the validator) at the core
+ * clock. The host CPU time the simulator spends executing a job (long for
+ * a large model under TCG) is not: the job timeout is paused from submit
+ * until the job's modelled time starts (edgeai_job_watchdog_pause()), and
+ * the core counts as busy in the power model only for its modelled time.
+ * A job that hangs (fault_hang) never starts its modelled time, so its
+ * timeout runs on and the core is reset as before.
+ *
  * Fault knobs in debugfs make jobs hang or fail. Without device-tree nodes,
  * the simulator also creates the devices (the sim_devices parameter).
  *
@@ -67,6 +77,8 @@ static const char * const edgeai_sim_state_names[EDGEAI_SIM_STATES] = {
  * @exec_work: runs the job's commands
  * @timer: completes the job once its device time has passed
  * @lock: protects @job, @error, @time_ns, @gone and @busy
+ * @watchdog_left: the job timeout left when it was paused for the host's
+ *	execution of @job; written before @exec_work is queued, read by it
  * @job: the job on the core, NULL when idle
  * @error: result of @job once executed
  * @time_ns: device time of @job once executed
@@ -78,6 +90,7 @@ struct edgeai_sim_core {
 	struct edgeai_core *core;
 	struct work_struct exec_work;
 	struct hrtimer timer;
+	unsigned long watchdog_left;
 	/* Protects job, error, time_ns, gone and busy; taken from hardirq. */
 	spinlock_t lock;
 	struct edgeai_job *job;
@@ -95,6 +108,8 @@ struct edgeai_sim_core {
  * @fault_fail: the next N jobs complete with -EIO (debugfs)
  * @compute_off: jobs take their modelled time without executing their
  *	commands, for load tests (debugfs)
+ * @host_delay_ms: host time added to executing each job, as if the host
+ *	were that much slower; not device time (debugfs, for tests)
  * @bytes_per_cycle: copy/fill throughput of the timing model
  * @wakeup_us: time to power up (debugfs)
  * @model_lock: protects the power model below; taken from hardirq,
@@ -115,6 +130,7 @@ struct edgeai_sim {
 	atomic_t fault_hang;
 	atomic_t fault_fail;
 	bool compute_off;
+	u32 host_delay_ms;
 	u32 bytes_per_cycle;
 	u32 wakeup_us;
 	/* Protects the power model; nests inside edgeai_sim_core.lock. */
@@ -278,18 +294,35 @@ static void edgeai_sim_exec_work(struct work_struct *work)
 						  exec_work);
 	struct edgeai_sim *sim = sc->sim;
 	struct edgeai_job *job;
+	unsigned long left;
+	u32 i, delay_ms;
 	int error = 0;
 	u64 ns;
-	u32 i;
 
 	scoped_guard(spinlock_irq, &sc->lock)
 		job = sc->job;
 	if (!job)
 		return;
+	/*
+	 * The job stays valid while this runs: only stopping the core takes
+	 * it off, and that waits for this work first.
+	 */
+	left = sc->watchdog_left;
 
-	/* A hung job stays on the core until the timeout resets it. */
-	if (atomic_dec_if_positive(&sim->fault_hang) >= 0)
+	/*
+	 * A hung job stays on the core, busy, until the timeout (running
+	 * again from now) resets it.
+	 */
+	if (atomic_dec_if_positive(&sim->fault_hang) >= 0) {
+		scoped_guard(spinlock_irq, &sc->lock)
+			edgeai_sim_core_busy(sc, true);
+		edgeai_job_watchdog_resume(job, left);
 		return;
+	}
+
+	delay_ms = min(READ_ONCE(sim->host_delay_ms), 60000U);
+	if (delay_ms)
+		msleep(delay_ms);
 
 	if (atomic_dec_if_positive(&sim->fault_fail) >= 0) {
 		error = -EIO;
@@ -306,11 +339,14 @@ static void edgeai_sim_exec_work(struct work_struct *work)
 	ns = edgeai_sim_job_time_ns(sim, job);
 	job->freq_khz = READ_ONCE(sim->edev->freq_khz);
 
+	/* The job's device time starts: so does its timeout again. */
+	edgeai_job_watchdog_resume(job, left);
 	guard(spinlock_irq)(&sc->lock);
 	if (sc->job != job)
 		return;
 	sc->error = error;
 	sc->time_ns = ns;
+	edgeai_sim_core_busy(sc, true);
 	hrtimer_start(&sc->timer, ns_to_ktime(ns), HRTIMER_MODE_REL);
 }
 
@@ -430,8 +466,9 @@ static int edgeai_sim_submit(struct edgeai_core *core, struct edgeai_job *job)
 		if (WARN_ON(sc->job))
 			return -EBUSY;
 		sc->job = job;
-		edgeai_sim_core_busy(sc, true);
 	}
+	/* Executing the job on the host is not device time. */
+	sc->watchdog_left = edgeai_job_watchdog_pause(job);
 	queue_work(sc->sim->wq, &sc->exec_work);
 	return 0;
 }
@@ -445,10 +482,9 @@ static bool edgeai_sim_reset_core(struct edgeai_core *core,
 	cur = edgeai_sim_stop_core(sc, false);
 	if (cur && cur != job) {
 		/* Not the job we were asked about: let it run again. */
-		scoped_guard(spinlock_irq, &sc->lock) {
+		scoped_guard(spinlock_irq, &sc->lock)
 			sc->job = cur;
-			edgeai_sim_core_busy(sc, true);
-		}
+		sc->watchdog_left = edgeai_job_watchdog_pause(cur);
 		queue_work(sc->sim->wq, &sc->exec_work);
 		return false;
 	}
@@ -526,7 +562,9 @@ DEFINE_SHOW_ATTRIBUTE(edgeai_sim_power);
  * next N jobs never complete (the job timeout resets the core); fault_fail:
  * the next N jobs complete with -EIO; bytes_per_cycle: copy/fill throughput;
  * wakeup_us: time to power up; compute_off: jobs only take their time (load
- * tests); power: the power model's state.
+ * tests); host_delay_ms: the host takes that much longer to execute each
+ * job, which must change neither its device time nor its timeout (tests);
+ * power: the power model's state.
  */
 static void edgeai_sim_debugfs_init(struct edgeai_device *edev,
 				    struct dentry *root)
@@ -538,6 +576,7 @@ static void edgeai_sim_debugfs_init(struct edgeai_device *edev,
 	debugfs_create_u32("bytes_per_cycle", 0600, root, &sim->bytes_per_cycle);
 	debugfs_create_u32("wakeup_us", 0600, root, &sim->wakeup_us);
 	debugfs_create_bool("compute_off", 0600, root, &sim->compute_off);
+	debugfs_create_u32("host_delay_ms", 0600, root, &sim->host_delay_ms);
 	debugfs_create_file("power", 0400, root, sim, &edgeai_sim_power_fops);
 }
 
