@@ -12,6 +12,9 @@
 # sysfs jobs_completed (the sum over the NPU and the DSP), not by our
 # library. Prints a table and writes $BENCH_OUT/jobs.json. Needs `make all`
 # and the oracle and models (npm); takes a few minutes.
+#
+#   EDGEAICTL=PATH  measure with another build of edgeaictl and its
+#                   libedgeai (quantizer and compiler), e.g. an older one
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -22,10 +25,11 @@ mkdir -p "$out" "${BENCH_OUT:=$top/build/bench}"
 
 vm_setup || exit 1
 ko=kernel/edgeai.ko
-for f in "$ko" build/daemon/edgeaictl build/firmware/edgeai-fwpack build/firmware/edgeai/npu.bin; do
+ctl=${EDGEAICTL:-build/daemon/edgeaictl}
+for f in "$ko" "$ctl" build/firmware/edgeai-fwpack build/firmware/edgeai/npu.bin; do
 	[ -e "$f" ] || { echo "bench: $f missing (make all)" >&2; exit 1; }
 done
-tests/vm/model-cases.sh "$out/models" build/daemon/edgeaictl
+tests/vm/model-cases.sh "$out/models" "$ctl"
 if [ ! -f "$out/models/models.txt" ]; then
 	echo "bench jobs: no models or oracle (npm not reachable?): skipped"
 	echo '{"skipped": "no models or oracle"}' > "$BENCH_OUT/jobs.json"
@@ -42,7 +46,7 @@ vm_initramfs "$out/initramfs.cpio.gz" --init tests/bench/init-jobs.sh \
 	--file "$ko" /lib/modules/edgeai.ko \
 	--dir "$out/fw" /lib/firmware/edgeai \
 	--dir "$out/models" /lib/edgeai-models \
-	--bin build/daemon/edgeaictl /usr/bin/edgeaictl || exit 1
+	--bin "$ctl" /usr/bin/edgeaictl || exit 1
 echo "bench: booting the VM (a few minutes)"
 vm_boot "$out/initramfs.cpio.gz" "$out" 900 || exit 1
 if ! vm_splats "$out/console.log" > "$out/splats.txt"; then
