@@ -147,6 +147,22 @@ static enum drm_gpu_sched_stat edgeai_job_timedout(struct drm_sched_job *sched_j
 	struct edgeai_device *edev = job->edev;
 	struct edgeai_core *core = job->core;
 
+	/*
+	 * The timeout counts device time. The watchdog pause of a job can be
+	 * undone by the scheduler re-arming the timeout when the previous job
+	 * is freed; a timeout that fires while the backend is still busy with
+	 * the job itself is not the job's: put the job back (the scheduler
+	 * re-arms the timeout when we return) and let it run.
+	 */
+	if (edev->ops->host_busy && edev->ops->host_busy(core, job)) {
+		drm_dbg(&edev->drm, "%s core %u: job %llu not on the device yet, timeout re-armed\n",
+			edev->engine, core->index, job->id);
+		spin_lock(&core->sched.job_list_lock);
+		list_add(&sched_job->list, &core->sched.pending_list);
+		spin_unlock(&core->sched.job_list_lock);
+		return DRM_GPU_SCHED_STAT_NOMINAL;
+	}
+
 	if (edev->ops->reset_core(core, job)) {
 		atomic_set(&job->ctx->guilty, 1);
 		atomic_inc(&edev->reset_count);

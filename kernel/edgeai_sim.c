@@ -11,7 +11,9 @@
  * MACs (the program's op costs, counted by the validator) at the core
  * clock. The host CPU time the simulator spends executing a job (long for
  * a large model under TCG) is not: the job timeout is paused from submit
- * until the job's modelled time starts (edgeai_job_watchdog_pause()), and
+ * until the job's modelled time starts (edgeai_job_watchdog_pause()), a
+ * timeout that fires meanwhile all the same (the scheduler re-arms it when
+ * it frees the previous job) finds the job host_busy and is re-armed, and
  * the core counts as busy in the power model only for its modelled time.
  * A job that hangs (fault_hang) never starts its modelled time, so its
  * timeout runs on and the core is reset as before.
@@ -76,9 +78,11 @@ static const char * const edgeai_sim_state_names[EDGEAI_SIM_STATES] = {
  * @core: the core
  * @exec_work: runs the job's commands
  * @timer: completes the job once its device time has passed
- * @lock: protects @job, @error, @time_ns, @gone and @busy
+ * @lock: protects @job, @error, @time_ns, @gone, @busy and @host_busy
  * @watchdog_left: the job timeout left when it was paused for the host's
  *	execution of @job; written before @exec_work is queued, read by it
+ * @host_busy: @job is being executed on the host, its device time has not
+ *	started
  * @job: the job on the core, NULL when idle
  * @error: result of @job once executed
  * @time_ns: device time of @job once executed
@@ -91,13 +95,17 @@ struct edgeai_sim_core {
 	struct work_struct exec_work;
 	struct hrtimer timer;
 	unsigned long watchdog_left;
-	/* Protects job, error, time_ns, gone and busy; taken from hardirq. */
+	/*
+	 * Protects job, error, time_ns, gone, busy and host_busy; taken from
+	 * hardirq.
+	 */
 	spinlock_t lock;
 	struct edgeai_job *job;
 	int error;
 	u64 time_ns;
 	bool gone;
 	bool busy;
+	bool host_busy;
 };
 
 /**
@@ -314,8 +322,10 @@ static void edgeai_sim_exec_work(struct work_struct *work)
 	 * again from now) resets it.
 	 */
 	if (atomic_dec_if_positive(&sim->fault_hang) >= 0) {
-		scoped_guard(spinlock_irq, &sc->lock)
+		scoped_guard(spinlock_irq, &sc->lock) {
+			sc->host_busy = false;
 			edgeai_sim_core_busy(sc, true);
+		}
 		edgeai_job_watchdog_resume(job, left);
 		return;
 	}
@@ -346,6 +356,7 @@ static void edgeai_sim_exec_work(struct work_struct *work)
 		return;
 	sc->error = error;
 	sc->time_ns = ns;
+	sc->host_busy = false;
 	edgeai_sim_core_busy(sc, true);
 	hrtimer_start(&sc->timer, ns_to_ktime(ns), HRTIMER_MODE_REL);
 }
@@ -357,6 +368,7 @@ static struct edgeai_job *edgeai_sim_take_job(struct edgeai_sim_core *sc)
 
 	lockdep_assert_held(&sc->lock);
 	sc->job = NULL;
+	sc->host_busy = false;
 	edgeai_sim_core_busy(sc, false);
 	return job;
 }
@@ -466,6 +478,7 @@ static int edgeai_sim_submit(struct edgeai_core *core, struct edgeai_job *job)
 		if (WARN_ON(sc->job))
 			return -EBUSY;
 		sc->job = job;
+		sc->host_busy = true;
 	}
 	/* Executing the job on the host is not device time. */
 	sc->watchdog_left = edgeai_job_watchdog_pause(job);
@@ -482,13 +495,23 @@ static bool edgeai_sim_reset_core(struct edgeai_core *core,
 	cur = edgeai_sim_stop_core(sc, false);
 	if (cur && cur != job) {
 		/* Not the job we were asked about: let it run again. */
-		scoped_guard(spinlock_irq, &sc->lock)
+		scoped_guard(spinlock_irq, &sc->lock) {
 			sc->job = cur;
+			sc->host_busy = true;
+		}
 		sc->watchdog_left = edgeai_job_watchdog_pause(cur);
 		queue_work(sc->sim->wq, &sc->exec_work);
 		return false;
 	}
 	return cur == job;
+}
+
+static bool edgeai_sim_host_busy(struct edgeai_core *core, struct edgeai_job *job)
+{
+	struct edgeai_sim_core *sc = to_sim_core(core);
+
+	guard(spinlock_irq)(&sc->lock);
+	return sc->job == job && sc->host_busy;
 }
 
 static int edgeai_sim_set_freq(struct edgeai_device *edev, u32 freq_khz)
@@ -700,6 +723,7 @@ const struct edgeai_backend_ops edgeai_sim_ops = {
 	.shutdown = edgeai_sim_shutdown,
 	.submit = edgeai_sim_submit,
 	.reset_core = edgeai_sim_reset_core,
+	.host_busy = edgeai_sim_host_busy,
 	.set_freq = edgeai_sim_set_freq,
 	.read_temp = edgeai_sim_read_temp,
 	.power_on = edgeai_sim_power_on,
