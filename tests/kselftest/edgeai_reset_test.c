@@ -446,6 +446,41 @@ TEST_F_TIMEOUT(reset, slow_host_is_not_device_time, 90)
 }
 
 /*
+ * Back to back on one core, on the slow host: when a job completes, the
+ * scheduler re-arms the timeout for the next one, which may undo that
+ * job's pause; the timeout must still not reset a job the host is still
+ * executing. Three jobs queued at once all complete, no reset.
+ */
+TEST_F_TIMEOUT(reset, slow_host_back_to_back, 120)
+{
+	uint64_t delay_ms = self->timeout_ms * 2 + 500;
+	uint64_t r0, r1, ids[3];
+	char val[32], path[PATH_MAX];
+	int32_t status;
+	uint8_t *p;
+
+	ASSERT_EQ(0, eai_debugfs_path(self->minor, "host_delay_ms", path, sizeof(path)));
+	p = eai_bo_map(self->fd, self->h, NULL);
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, read_resets(self->minor, &r0));
+	snprintf(val, sizeof(val), "%llu", (unsigned long long)delay_ms);
+	ASSERT_EQ(0, knob_write(self->minor, "host_delay_ms", val));
+	for (int i = 0; i < 3; i++)
+		ASSERT_EQ(0, submit_fill_core(self->fd, self->h, 0, (uint8_t)(0x40 + i), &ids[i]));
+	for (int i = 0; i < 3; i++) {
+		status = 1;
+		ASSERT_EQ(0, eai_wait(self->fd, ids[i], eai_deadline_ms(delay_ms * 4 + 10000),
+				      &status, NULL));
+		EXPECT_EQ(0, status) TH_LOG("job %d of 3 was reset", i);
+	}
+	ASSERT_EQ(0, knob_write(self->minor, "host_delay_ms", "0"));
+	EXPECT_TRUE(eai_all_bytes(p, SZ, 0x42));
+	ASSERT_EQ(0, read_resets(self->minor, &r1));
+	EXPECT_EQ(r0, r1);
+	munmap(p, SZ);
+}
+
+/*
  * On the same slow host a job that really hangs still ends with
  * -ETIMEDOUT after about the job timeout (not after the host delay), and
  * the core is reset; the next job runs.
