@@ -124,19 +124,33 @@ lib_device_select() {
 	rm -rf /tmp/d-*
 }
 
+# lib_jobs: device jobs completed so far, summed over every edgeai
+# device (sysfs jobs_completed; 0 without the attribute).
+lib_jobs() {
+	_sum=0
+	for _f in /sys/class/accel/accel*/device/jobs_completed; do
+		[ -r "$_f" ] && _sum=$((_sum + $(cat "$_f")))
+	done
+	echo $_sum
+}
+
 # lib_models DIR: the int8 models with --device auto (equal to the
-# oracle, placement per op), npu and dsp (equal, or refused cleanly).
+# oracle, placement per op, device jobs per inference counted from sysfs:
+# at most 2 when every op is on the NPU or the DSP), npu and dsp (equal,
+# or refused cleanly).
 lib_models() {
 	_dir=${1:-/lib/edgeai-models}
 	if [ ! -f "$_dir/models.txt" ]; then
 		echo "1..0 # SKIP no models (oracle or models not available on the host)"
 		return 0
 	fi
-	vm_tap_plan "$((3 * $(wc -l < "$_dir/models.txt") + 4))"
+	vm_tap_plan "$((4 * $(wc -l < "$_dir/models.txt") + 4))"
 	while read -r _m; do
 		for _dev in auto npu dsp; do
 			_t0=$(date +%s)
+			_j0=$(lib_jobs)
 			_r=$(lib_run_case "$_dir/$_m" $_dev /tmp/m-$_dev)
+			_jobs=$(($(lib_jobs) - _j0))
 			_ok=1
 			case $_r in
 			equal) _ok=0 ;;
@@ -150,6 +164,14 @@ lib_models() {
 				# why ops stayed on the CPU
 				sed -n 's/^  op *[0-9]* \([A-Z_0-9]*\) *cpu *\(.*\)/\1: \2/p' /tmp/m-auto.log |
 					sort | uniq -c | sed 's/^ */# cpu: /'
+				# one inference: every op on a device takes at most 2 jobs
+				_ok=0
+				case $_place in
+				*cpu*) ;;
+				*) [ "$_jobs" -ge 1 ] && [ "$_jobs" -le 2 ] || _ok=1 ;;
+				esac
+				echo "# jobs-per-inference $_m $_jobs"
+				vm_tap $_ok "$_m --device auto: $_jobs device jobs per inference (sysfs jobs_completed)${_place:+, ops on $_place}"
 			fi
 		done
 	done < "$_dir/models.txt"
@@ -221,11 +243,12 @@ lib_example() {
 
 	if [ -f "$_m/oracle.bin" ]; then
 		lib_example_run model "$_m/model.tflite" "$_m/in0.bin" "$_m/oracle.bin" 4
-		vm_tap $? "async-run on face_detection_short_range (NPU and DSP segments): every check passed"
-		grep -q '^async: 4 requests .* 4 outputs equal .* via io_uring.*; 2 devices, [1-9][0-9]* jobs chained' /tmp/ex-model.log
-		vm_tap $? "4 requests on the NPU and the DSP in flight at once, segments chained by fences, all equal to the oracle"
+		vm_tap $? "async-run on face_detection_short_range (the whole model on the NPU): every check passed"
+		# every op is in the NPU's op set and the RELUs are fused: one job per request
+		grep -q '^async: 4 requests .* 4 outputs equal .*; 4 device jobs, last via io_uring.*; 1 devices' /tmp/ex-model.log
+		vm_tap $? "4 requests in flight at once, one NPU job each, all equal to the oracle"
 		grep -q '^DEVICE_ONLY: every op runs on the accelerator' /tmp/ex-model.log
-		vm_tap $? "the whole model runs on the accelerators (NPU + DSP): DEVICE_ONLY compiles"
+		vm_tap $? "the whole model runs on the accelerator: DEVICE_ONLY compiles"
 	else
 		vm_tap_skip "async-run on face_detection_short_range" "no model"
 		vm_tap_skip "mixed requests" "no model"

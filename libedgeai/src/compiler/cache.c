@@ -206,7 +206,7 @@ struct place_payload {
 	int32_t tfl_code;
 	uint32_t prog_op;
 	uint32_t host;
-	uint32_t pad;
+	uint32_t fused;
 };
 
 int cc_cache_store_program(const char *dir, const char *key, const struct cc_compiled *c)
@@ -235,7 +235,8 @@ int cc_cache_store_program(const char *dir, const char *key, const struct cc_com
 	for (i = 0; i < c->n_ops; i++) {
 		struct place_payload pl = { .tfl_code = c->place[i].tfl_code,
 					    .prog_op = c->place[i].prog_op,
-					    .host = (uint32_t)c->place[i].host };
+					    .host = (uint32_t)c->place[i].host,
+					    .fused = c->place[i].fused };
 
 		memcpy(p, &pl, sizeof(pl));
 		p += sizeof(pl);
@@ -306,9 +307,15 @@ int cc_cache_load_program(const char *dir, const char *key, struct cc_compiled *
 
 		memcpy(&pl, p, sizeof(pl));
 		p += sizeof(pl);
+		/* an activation fuses into an earlier op only */
+		if (pl.fused > i) {
+			cc_compiled_free(c);
+			goto corrupt;
+		}
 		c->place[i].tfl_code = pl.tfl_code;
 		c->place[i].prog_op = pl.prog_op;
 		c->place[i].host = (int)pl.host;
+		c->place[i].fused = pl.fused;
 	}
 	if (pp.n_host)
 		memcpy(c->host, p, sizeof(struct cc_host_op) * pp.n_host);

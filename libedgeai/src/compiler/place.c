@@ -9,7 +9,9 @@
  * (PROGRAM_CREATE of a one-op program cut from the compiled blob) and
  * kept on the device when the driver accepts it; a rejected op (outside
  * the firmware's op set) runs on the CPU and its placement says so. Host
- * ops (ops TFLite computes in float) always run on the CPU. The drivers'
+ * ops (ops TFLite computes in float) always run on the CPU. An activation
+ * the compiler fused into its producer (compile.c) has no program op of
+ * its own: it runs where its producer runs. The drivers'
  * answers are cached (cache.c) per device identity. The segments the
  * placement cuts the program into are segment.c's.
  */
@@ -82,6 +84,23 @@ static int probe_ops(struct cc_compiled *c, struct cc_dev *d, uint8_t *accept,
 	return 0;
 }
 
+/* Fused activations run where their producers run, as their clamp. */
+static void follow_fused(struct cc_compiled *c)
+{
+	uint32_t i, j;
+
+	for (i = 0; i < c->n_ops; i++) {
+		if (!c->place[i].fused)
+			continue;
+		j = c->place[i].fused - 1;
+		c->place[i].device = c->place[j].device;
+		snprintf(c->place[i].reason, sizeof(c->place[i].reason),
+			 "%s: fused into op %u (%s) as its output clamp (same quantization)",
+			 edgeai_exec_device_name(c->place[j].device), j,
+			 edgeai_op_name(c->place[j].tfl_code));
+	}
+}
+
 static int dev_open(struct cc_dev *d, const char *node, uint32_t exec_dev, char *err,
 		    size_t errsz)
 {
@@ -128,7 +147,7 @@ static int dev_prepare(struct cc_compiled *c, const char *node, uint32_t exec_de
 	s->n_dev = 1;
 	r = probe_ops(c, &s->d[0], accept, cache_dir, cache_key, cache_state);
 	for (i = 0; i < c->n_ops && !r; i++) {
-		if (c->place[i].host)
+		if (c->place[i].host || c->place[i].fused)
 			continue;
 		if (accept[i]) {
 			c->place[i].device = exec_dev;
@@ -143,6 +162,7 @@ static int dev_prepare(struct cc_compiled *c, const char *node, uint32_t exec_de
 		}
 	}
 	free(accept);
+	follow_fused(c);
 	if (!r && on)
 		r = cc_segments_build(s, c, err, errsz);
 	if (r || !on) {
@@ -176,7 +196,8 @@ static int dev_add(struct cc_devices *s, struct cc_compiled *c, const char *node
 	if (!r)
 		r = probe_ops(c, d, accept, cache_dir, cache_key, cache_state);
 	for (i = 0; i < c->n_ops && !r; i++) {
-		if (c->place[i].host || c->place[i].device != EDGEAI_EXEC_CPU)
+		if (c->place[i].host || c->place[i].fused ||
+		    c->place[i].device != EDGEAI_EXEC_CPU)
 			continue;
 		if (accept[i]) {
 			c->place[i].device = exec_dev;
@@ -194,6 +215,7 @@ static int dev_add(struct cc_devices *s, struct cc_compiled *c, const char *node
 		}
 	}
 	free(accept);
+	follow_fused(c);
 	if (!r && on) {
 		s->n_dev = 2;
 		r = cc_segments_build(s, c, err, errsz);
@@ -207,6 +229,7 @@ static int dev_add(struct cc_devices *s, struct cc_compiled *c, const char *node
 					 "fallback: the %s driver rejects this op: not in its op set",
 					 edgeai_exec_device_name(s->d[0].exec_dev));
 			}
+		follow_fused(c);
 		s->n_dev = 1;
 		edgeai_device_unref(d->dev);
 		memset(d, 0, sizeof(*d));

@@ -552,8 +552,10 @@ static void place_cpu(struct edgeai_request *req, uint32_t first, uint32_t count
 	uint32_t i;
 
 	for (i = 0; i < c->n_ops; i++) {
-		if (c->place[i].host || c->place[i].prog_op < first ||
-		    c->place[i].prog_op >= first + count)
+		/* a fused activation runs in its producer's program op */
+		uint32_t p = c->place[c->place[i].fused ? c->place[i].fused - 1 : i].prog_op;
+
+		if (c->place[i].host || p < first || p >= first + count)
 			continue;
 		req->place[i].device = EDGEAI_EXEC_CPU;
 		snprintf(req->place[i].reason, sizeof(req->place[i].reason), "%s", reason);
