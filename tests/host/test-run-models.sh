@@ -86,14 +86,15 @@ b = json.load(open(sys.argv[1]))
 p = b['profile']
 ops, types = p['ops'], p['types']
 best = b['cpu_kernels']
-sets = {'vnni', 'avx2', 'reference'}
+sets = {'vnni', 'avx2', 'dotprod', 'neon', 'reference'}
 assert ops, 'no ops'
 assert [o['index'] for o in ops] == list(range(len(ops))), 'entries out of order'
 for o in ops:
     assert o['runs'] == 2, o
     assert o['kernels'] in (sets | {'host'}), o
     assert (o['kernels'] == 'host') == o['host'], o
-    assert o['kernels'] in ('reference', 'host', best, 'avx2'), (o, best)
+    # a set passes what it declines down its list (vnni -> avx2, dotprod -> neon)
+    assert o['kernels'] in ('reference', 'host', best, 'avx2', 'neon'), (o, best)
 assert sum(t['ops'] for t in types) == len(ops), 'types do not add up to the ops'
 assert len({t['op'] for t in types}) == len(types), 'a type twice'
 for t in types:
@@ -104,7 +105,10 @@ assert [t['ms'] for t in types] == sorted((t['ms'] for t in types), reverse=True
 # the ops the optimized sets took over from the reference kernels
 if best != 'reference':
     for o in ops:
-        if o['op'] in ('CONV_2D', 'DEPTHWISE_CONV_2D', 'PRELU', 'RESIZE_BILINEAR'):
+        heavy = ('CONV_2D', 'DEPTHWISE_CONV_2D')
+        if best in ('vnni', 'avx2'):
+            heavy += ('PRELU', 'RESIZE_BILINEAR')    # the arm64 sets leave them to the reference
+        if o['op'] in heavy:
             assert o['kernels'] != 'reference', o
 print('%d ops, %d types, kernels %s' % (len(ops), len(types),
       ', '.join('%s %s' % (t['op'], t['kernels']) for t in types)))

@@ -960,8 +960,8 @@ enum edgeai_exec_device {
 /* edgeai_compile_options.flags (since 0.4). */
 /** @EDGEAI_COMPILE_NO_CACHE: neither read nor write the on-disk compile cache */
 #define EDGEAI_COMPILE_NO_CACHE (1U << 0)
-/**
- * @EDGEAI_COMPILE_ONE_DEVICE (since 0.5): consider only the device whose accel minor is
+/*
+ * @EDGEAI_COMPILE_ONE_DEVICE: (since 0.5) consider only the device whose accel minor is
  * edgeai_compile_options.device_minor (/dev/accel/accelN), not every device
  * of device_type: picks one NPU among several
  */
