@@ -21,6 +21,7 @@
 #include <drm/drm_ioctl.h>
 #include <drm/drm_print.h>
 #include <drm/edgeai_accel.h>
+#include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
@@ -173,6 +174,8 @@ u64 edgeai_capabilities(struct edgeai_device *edev)
 		caps |= DRM_EDGEAI_CAP_URING_CMD;
 	if (edev->ops == &edgeai_sim_ops)
 		caps |= DRM_EDGEAI_CAP_SIMULATED;
+	if (dev_is_dma_coherent(edev->drm.dev))
+		caps |= DRM_EDGEAI_CAP_DMA_COHERENT;
 	return caps;
 }
 
@@ -299,6 +302,7 @@ static const struct file_operations edgeai_fops = {
  * 1.2 - PROGRAM_CREATE, PROGRAM_DESTROY, SUBMIT_PROGRAM.
  * 1.3 - drm_edgeai_submit.program_handle (binary compatible with 1.2's
  *       reserved[0]), EDGEAI_PROG_MAX_SLOTS in the uapi.
+ * 1.4 - DRM_EDGEAI_CAP_DMA_COHERENT.
  */
 static const struct drm_driver edgeai_drm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_COMPUTE_ACCEL | DRIVER_SYNCOBJ,
@@ -314,7 +318,7 @@ static const struct drm_driver edgeai_drm_driver = {
 	.desc = "edgeai NPU/DSP accelerator",
 	.date = "20260101",
 	.major = 1,
-	.minor = 3,
+	.minor = 4,
 };
 
 static int edgeai_probe(struct platform_device *pdev)

@@ -117,8 +117,25 @@ TEST_F(dev, every_param)
 	EXPECT_TRUE(v & DRM_EDGEAI_CAP_PRIME_IMPORT_FOREIGN);
 	EXPECT_TRUE(v & DRM_EDGEAI_CAP_SYNCOBJ);
 	EXPECT_TRUE(v & DRM_EDGEAI_CAP_SIMULATED);
-	EXPECT_EQ(0, v & ~0xfULL) TH_LOG("undocumented capability bits 0x%llx",
-					  (unsigned long long)v);
+	EXPECT_EQ(0, v & ~0x1fULL) TH_LOG("undocumented capability bits 0x%llx",
+					   (unsigned long long)v);
+#if defined(__x86_64__) || defined(__i386__)
+	EXPECT_TRUE(v & DRM_EDGEAI_CAP_DMA_COHERENT) TH_LOG("x86 DMA is cache-coherent");
+#else
+	{
+		char p[128];
+		bool dt_coherent;
+
+		/* a device-tree device: coherent iff its node says dma-coherent */
+		snprintf(p, sizeof(p), "/sys/class/accel/accel%d/device/of_node/dma-coherent",
+			 self->minor);
+		dt_coherent = access(p, F_OK) == 0;
+		EXPECT_EQ(dt_coherent, !!(v & DRM_EDGEAI_CAP_DMA_COHERENT))
+			TH_LOG("%s: dma-coherent in the device tree %d, capability %d",
+			       variant->type_name, dt_coherent,
+			       !!(v & DRM_EDGEAI_CAP_DMA_COHERENT));
+	}
+#endif
 	ASSERT_EQ(0, eai_get_param(self->fd, DRM_EDGEAI_PARAM_CMD_MASK, &v));
 	EXPECT_TRUE(v & (1ULL << DRM_EDGEAI_CMD_COPY));
 	EXPECT_TRUE(v & (1ULL << DRM_EDGEAI_CMD_FILL));

@@ -19,6 +19,7 @@
  *  1.3 - &drm_edgeai_submit.program_handle, pad2 and reserved replace
  *        reserved[2] at the same offsets, binary compatible with 1.2;
  *        EDGEAI_PROG_MAX_SLOTS in drm/edgeai_program.h.
+ *  1.4 - DRM_EDGEAI_CAP_DMA_COHERENT.
  */
 #ifndef _UAPI_DRM_EDGEAI_ACCEL_H_
 #define _UAPI_DRM_EDGEAI_ACCEL_H_
@@ -93,6 +94,15 @@ enum drm_edgeai_param {
 #define DRM_EDGEAI_CAP_SYNCOBJ		(1ULL << 2)
 /** @DRM_EDGEAI_CAP_SIMULATED: the device is the built-in simulator */
 #define DRM_EDGEAI_CAP_SIMULATED	(1ULL << 3)
+/**
+ * @DRM_EDGEAI_CAP_DMA_COHERENT: the device's DMA is cache-coherent with the
+ * CPU (always on x86; on a device-tree board, a node with ``dma-coherent``).
+ * BO_PREP and BO_FINI then have no cache maintenance to do on buffers this
+ * device created and that were not exported: a caller that saw the jobs
+ * using such a buffer complete may skip them. Imported and exported
+ * buffers still need them. Since 1.4.
+ */
+#define DRM_EDGEAI_CAP_DMA_COHERENT	(1ULL << 4)
 
 /**
  * struct drm_edgeai_get_param - read one device parameter

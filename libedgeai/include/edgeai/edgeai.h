@@ -120,6 +120,8 @@ enum edgeai_device_type {
 #define EDGEAI_CAP_PRIME_IMPORT_FOREIGN (UINT64_C(1) << 1)
 #define EDGEAI_CAP_SYNCOBJ (UINT64_C(1) << 2)
 #define EDGEAI_CAP_SIMULATED (UINT64_C(1) << 3)
+/* Since 0.5 (uAPI 1.4): the device's DMA is coherent with the CPU caches */
+#define EDGEAI_CAP_DMA_COHERENT (UINT64_C(1) << 4)
 
 /**
  * struct edgeai_device_info - what is known about one device
@@ -1223,7 +1225,7 @@ EDGEAI_PUBLIC int edgeai_program_get_profile(const struct edgeai_program *prog,
  * Placement at run time: with the AUTO policy a device segment runs on
  * the CPU instead when edgeaid advises against the accelerator (the word
  * in /run/edgeaid/advice, or the file named by $EDGEAI_ADVICE_FILE, is
- * not "none"), when the request's deadline has passed, or when the device
+ * not "none"; the library reads it at most every 100 ms), when the request's deadline has passed, or when the device
  * refuses the job at once (-EBUSY: queue full or thermal trip; -EDQUOT);
  * when the device fails a job (reset, timeout, -EIO) the whole request
  * reruns on the CPU from its inputs. edgeai_request_get_placement() says
