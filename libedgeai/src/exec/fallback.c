@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,27 +18,50 @@
 #include "exec/fallback.h"
 #include "runtime/runtime.h"
 
-int exec_advice(char *word, size_t size)
+/* Read /run/edgeaid/advice at most this often: edgeaid decides once a second */
+#define ADVICE_TTL_NS (100 * 1000000LL)
+
+static struct {
+	pthread_mutex_t lock;
+	char path[256];
+	char word[64];
+	int64_t read_ns;
+} advice = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void advice_read(const char *path, char *word, size_t size)
 {
-	const char *path = secure_getenv("EDGEAI_ADVICE_FILE");
 	char buf[64] = "";
 	FILE *f;
 	size_t n;
 
-	if (!path || !*path)
-		path = "/run/edgeaid/advice";
 	snprintf(word, size, "none");
 	f = fopen(path, "re");
 	if (!f)
-		return 0;
+		return;
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[n] = 0;
 	buf[strcspn(buf, " \t\r\n")] = 0;
-	if (!buf[0] || !strcmp(buf, "none"))
-		return 0;
-	snprintf(word, size, "%s", buf);
-	return 1;
+	if (buf[0])
+		snprintf(word, size, "%s", buf);
+}
+
+int exec_advice(char *word, size_t size)
+{
+	const char *path = secure_getenv("EDGEAI_ADVICE_FILE");
+	int64_t now = base_now_ns();
+
+	if (!path || !*path)
+		path = "/run/edgeaid/advice";
+	pthread_mutex_lock(&advice.lock);
+	if (strcmp(path, advice.path) || !advice.read_ns || now - advice.read_ns >= ADVICE_TTL_NS) {
+		advice_read(path, advice.word, sizeof(advice.word));
+		snprintf(advice.path, sizeof(advice.path), "%s", path);
+		advice.read_ns = now;
+	}
+	snprintf(word, size, "%s", advice.word);
+	pthread_mutex_unlock(&advice.lock);
+	return strcmp(word, "none") != 0;
 }
 
 const char *exec_fallback_before(const struct cc_dev *d, int64_t deadline_abs,

@@ -16,7 +16,8 @@
 /*
  * edgeaid's advice: "none" (or no file) when the device may be used, else
  * the reason ("thermal", "quota", ...) in @word. Returns 1 when the advice
- * is to fall back.
+ * is to fall back. The file is read again after 100 ms, or at once when
+ * $EDGEAI_ADVICE_FILE names another one.
  */
 int exec_advice(char *word, size_t size);
 /*

@@ -246,8 +246,7 @@ static int cpu_begin(struct edgeai_request *req)
 	for (i = 0; i < req->n_slots; i++) {
 		if (!req->sbuf[i])
 			continue;
-		r = edgeai_buffer_cpu_prep(req->sbuf[i], EDGEAI_ACCESS_READ | EDGEAI_ACCESS_WRITE,
-					   EDGEAI_TIMEOUT_INFINITE);
+		r = rt_buffer_cpu_begin(req->sbuf[i], EDGEAI_ACCESS_READ | EDGEAI_ACCESS_WRITE);
 		if (r)
 			return r;
 	}
@@ -260,7 +259,7 @@ static void cpu_end(struct edgeai_request *req)
 
 	for (i = 0; i < req->n_slots; i++)
 		if (req->sbuf[i])
-			edgeai_buffer_cpu_fini(req->sbuf[i]);
+			rt_buffer_cpu_end(req->sbuf[i]);
 }
 
 EDGEAI_PUBLIC int edgeai_request_set_input(struct edgeai_request *req, unsigned int index,
@@ -281,13 +280,12 @@ EDGEAI_PUBLIC int edgeai_request_set_input(struct edgeai_request *req, unsigned 
 		drop_layout(req);
 	}
 	if (req->arena_bo)
-		r = edgeai_buffer_cpu_prep(req->arena_bo, EDGEAI_ACCESS_WRITE,
-					   EDGEAI_TIMEOUT_INFINITE);
+		r = rt_buffer_cpu_begin(req->arena_bo, EDGEAI_ACCESS_WRITE);
 	if (r)
 		return r;
 	memcpy(req->arena + c->in[index].offset, data, size);
 	if (req->arena_bo)
-		edgeai_buffer_cpu_fini(req->arena_bo);
+		rt_buffer_cpu_end(req->arena_bo);
 	req->copied_pending += size;
 	/* AUTO reruns a request the device failed from its inputs */
 	if (req->ds && req->prog->policy == EDGEAI_POLICY_AUTO) {
@@ -913,13 +911,13 @@ EDGEAI_PUBLIC int edgeai_request_get_output(struct edgeai_request *req, unsigned
 		src = req->arena + c->out[index].offset;
 	}
 	if (buf) {
-		r = edgeai_buffer_cpu_prep(buf, EDGEAI_ACCESS_READ, EDGEAI_TIMEOUT_INFINITE);
+		r = rt_buffer_cpu_begin(buf, EDGEAI_ACCESS_READ);
 		if (r)
 			return r;
 	}
 	memcpy(data, src, size);
 	if (buf)
-		edgeai_buffer_cpu_fini(buf);
+		rt_buffer_cpu_end(buf);
 	req->stats.bytes_copied += size;
 	return 0;
 }

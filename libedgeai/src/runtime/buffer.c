@@ -149,6 +149,7 @@ EDGEAI_PUBLIC int edgeai_buffer_export_dmabuf(struct edgeai_buffer *buf, int *re
 	r = rt_ioctl(buf->dev->fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &p);
 	if (r < 0)
 		return log_debug_errno(r, "PRIME_HANDLE_TO_FD");
+	atomic_store(&buf->exported, true);
 	*ret_fd = p.fd;
 	return 0;
 }
@@ -239,6 +240,25 @@ EDGEAI_PUBLIC int edgeai_buffer_cpu_fini(struct edgeai_buffer *buf)
 
 	f = (struct drm_edgeai_bo_fini){ .handle = buf->handle };
 	return rt_ioctl(buf->dev->fd, DRM_IOCTL_EDGEAI_BO_FINI, &f);
+}
+
+static bool cpu_coherent(const struct edgeai_buffer *buf)
+{
+	return !buf->imported && !atomic_load(&buf->exported) &&
+	       (buf->dev->capabilities & DRM_EDGEAI_CAP_DMA_COHERENT);
+}
+
+int rt_buffer_cpu_begin(struct edgeai_buffer *buf, unsigned int access)
+{
+	if (cpu_coherent(buf))
+		return 0;
+	return edgeai_buffer_cpu_prep(buf, access, EDGEAI_TIMEOUT_INFINITE);
+}
+
+void rt_buffer_cpu_end(struct edgeai_buffer *buf)
+{
+	if (!cpu_coherent(buf))
+		(void)edgeai_buffer_cpu_fini(buf);
 }
 
 EDGEAI_PUBLIC struct edgeai_buffer *edgeai_buffer_ref(struct edgeai_buffer *buf)

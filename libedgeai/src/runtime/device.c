@@ -13,6 +13,25 @@
 
 #include "runtime/internal.h"
 
+static atomic_uint fork_generation;
+static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
+
+static void fork_child(void)
+{
+	atomic_fetch_add(&fork_generation, 1);
+}
+
+static void fork_watch(void)
+{
+	(void)pthread_atfork(NULL, NULL, fork_child);
+}
+
+unsigned int rt_fork_generation(void)
+{
+	(void)pthread_once(&fork_once, fork_watch);
+	return atomic_load(&fork_generation);
+}
+
 static int device_new(int fd, unsigned int flags, struct edgeai_device **ret_dev)
 {
 	struct edgeai_device *dev;
@@ -31,7 +50,7 @@ static int device_new(int fd, unsigned int flags, struct edgeai_device **ret_dev
 	atomic_init(&dev->n_ref, 1);
 	dev->fd = fd;
 	dev->flags = flags;
-	dev->pid = getpid();
+	dev->fork_generation = rt_fork_generation();
 	dev->capabilities = caps;
 	pthread_mutex_init(&dev->lock, NULL);
 	/* EDGEAI_NO_URING=1 in the environment: submit by ioctl (comparisons, debugging) */
@@ -166,7 +185,7 @@ EDGEAI_PUBLIC int edgeai_device_get_event_fd(struct edgeai_device *dev)
 	int r;
 
 	assert_return(dev, -EINVAL);
-	assert_return(dev->pid == getpid(), -ECHILD);
+	assert_return(!rt_device_forked(dev), -ECHILD);
 
 	pthread_mutex_lock(&dev->lock);
 	r = rt_queue_ring_fd_locked(dev);

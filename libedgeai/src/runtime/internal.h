@@ -31,11 +31,19 @@ enum rt_uring_state {
 	RT_URING_UNSUPPORTED,     /* kernel or flags say no: use ioctls */
 };
 
+/*
+ * How many times this process is a fork() child of the one that loaded
+ * the library (pthread_atfork): a device opened before a fork is not the
+ * child's (-ECHILD), found without a getpid() system call per job.
+ */
+unsigned int rt_fork_generation(void);
+#define rt_device_forked(dev) ((dev)->fork_generation != rt_fork_generation())
+
 struct edgeai_device {
 	atomic_int n_ref;
 	int fd;
 	unsigned int flags;
-	pid_t pid;
+	unsigned int fork_generation; /* rt_fork_generation() when opened */
 	uint64_t capabilities;
 
 	/* Protects buffers[], and the queue: uring, ring, slots[], n_inflight, ioctl_jobs */
@@ -66,6 +74,7 @@ struct edgeai_buffer {
 	uint64_t mmap_offset;
 	void *map;
 	bool imported;
+	atomic_bool exported; /* a dma-buf of it was made: others may map it */
 };
 
 enum rt_job_state {

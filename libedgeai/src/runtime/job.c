@@ -245,7 +245,7 @@ EDGEAI_PUBLIC int edgeai_job_submit(struct edgeai_job *job, unsigned int flags)
 		      -EINVAL);
 	assert_return(job->n_cmds > 0 || job->program, -EINVAL);
 	assert_return(job->state != RT_JOB_INFLIGHT, -EBUSY);
-	assert_return(job->dev->pid == getpid(), -ECHILD);
+	assert_return(!rt_device_forked(job->dev), -ECHILD);
 
 	dev = job->dev;
 	pthread_mutex_lock(&dev->lock);
@@ -285,7 +285,7 @@ EDGEAI_PUBLIC int edgeai_job_wait(struct edgeai_job *job, int64_t timeout_ns)
 	assert_return(job, -EINVAL);
 	assert_return(timeout_ns >= 0 || timeout_ns == EDGEAI_TIMEOUT_INFINITE, -EINVAL);
 	assert_return(job->state != RT_JOB_IDLE, -EINVAL);
-	assert_return(job->dev->pid == getpid(), -ECHILD);
+	assert_return(!rt_device_forked(job->dev), -ECHILD);
 
 	if (job->state == RT_JOB_DONE)
 		return job->status;
@@ -337,7 +337,7 @@ EDGEAI_PUBLIC int edgeai_device_process(struct edgeai_device *dev)
 	struct rt_done done;
 
 	assert_return(dev, -EINVAL);
-	assert_return(dev->pid == getpid(), -ECHILD);
+	assert_return(!rt_device_forked(dev), -ECHILD);
 
 	done.n = 0;
 	pthread_mutex_lock(&dev->lock);

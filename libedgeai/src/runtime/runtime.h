@@ -25,6 +25,15 @@ int rt_device_identity(struct edgeai_device *dev, struct rt_identity *ret);
 int rt_device_busy_reason(struct edgeai_device *dev);
 /* The device @buf belongs to (not referenced). */
 struct edgeai_device *rt_buffer_device(const struct edgeai_buffer *buf);
+/*
+ * CPU access by the library to a buffer whose jobs it saw complete (a
+ * request's arena and slots, an output it reads): BO_PREP and BO_FINI
+ * only where they have cache maintenance to do. A buffer its device
+ * created and that was never exported, on a device whose DMA is coherent
+ * with the CPU (DRM_EDGEAI_CAP_DMA_COHERENT), needs none: no system call.
+ */
+int rt_buffer_cpu_begin(struct edgeai_buffer *buf, unsigned int access);
+void rt_buffer_cpu_end(struct edgeai_buffer *buf);
 /* The memory of @buf as a buffer of @dev, through a dma-buf. */
 int rt_buffer_share(struct edgeai_buffer *buf, struct edgeai_device *dev,
 		    struct edgeai_buffer **ret_buf);
