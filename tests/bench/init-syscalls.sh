@@ -1,0 +1,60 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# /init of the syscalls-per-inference guest (tests/bench/bench-syscalls.sh).
+# The devices run in compute-off mode (jobs take their modelled time, the
+# host does not execute them), so what differs between the two ways into
+# the kernel is the library's own cost. For each model, with io_uring
+# (the default) and with the ioctl path (EDGEAI_NO_URING=1):
+#   - syscount runs `edgeaictl bench` with 5 and with 25 timed runs: the
+#     difference of the counts over 20 is the system calls of one
+#     inference, set-up excluded ("bench sys MODEL PATH FILE-OF-COUNTS");
+#   - then the runs are timed without ptrace, in rounds ordered
+#     uring, ioctl, ioctl, uring ("bench lat MODEL PATH ROUND MEDIAN_MS").
+. /lib/edgeai-vm.sh
+vm_guest_setup
+vm_load_deps
+insmod /lib/modules/edgeai.ko
+_i=0
+while [ "$(ls /dev/accel 2>/dev/null | wc -l)" -lt 2 ] && [ $_i -lt 50 ]; do
+	sleep 0.1
+	_i=$((_i + 1))
+done
+for _f in /sys/kernel/debug/accel/*/compute_off; do
+	echo 1 > "$_f"
+done
+export EDGEAI_CACHE_DIR=/tmp/cache
+
+# PATH N [syscount OUT]: edgeaictl bench --device auto by PATH (uring or
+# ioctl), N timed runs after 2 warm-up runs
+bench() {
+	_p=$1 _n=$2
+	shift 2
+	_v=0
+	[ "$_p" = ioctl ] && _v=1
+	EDGEAI_NO_URING=$_v "$@" edgeaictl bench "$_d/model.tflite" --input "$_d/in0.bin" \
+		--device auto -n "$_n" -w 2 -q
+}
+
+while read -r _m; do
+	_d=/lib/edgeai-models/$_m
+	bench uring 1 > /dev/null 2>&1 # compile once: both counts read the cache
+	for _p in uring ioctl; do
+		for _n in 5 25; do
+			if ! bench $_p $_n syscount "/tmp/sc-$_p-$_n" > /tmp/b.log 2>&1; then
+				vm_out "bench fail $_m $_p $(tail -n 1 /tmp/b.log)"
+				continue 2
+			fi
+		done
+		vm_out "bench sys $_m $_p 5 $(tr '\n' ';' < /tmp/sc-$_p-5)"
+		vm_out "bench sys $_m $_p 25 $(tr '\n' ';' < /tmp/sc-$_p-25)"
+	done
+	for _r in 1 2 3; do
+		for _p in uring ioctl ioctl uring; do
+			_med=$(bench $_p 30 2>&1 | sed -n 's/^latency ms: .*median \([0-9.]*\).*/\1/p')
+			vm_out "bench lat $_m $_p $_r ${_med:-none}"
+		done
+	done
+done < /lib/edgeai-models/models.txt
+rmmod edgeai
+vm_end
