@@ -262,12 +262,17 @@ TEST_F(pm, devfreq_follows_load)
 	EXPECT_TRUE(wait_freq(self->minor, fmin, 2000));
 	ASSERT_EQ(0, eai_dbg_write(self->minor, "compute_off", "1"));
 
-	/* Load: highest point while it lasts. */
+	/*
+	 * Load: highest point while it lasts. Four seconds of saturation, of
+	 * which simple_ondemand needs a few polling periods: under TCG on a
+	 * loaded host the submitting child itself can be slow to fill the
+	 * queue, so the window is wide; the assertion is the same.
+	 */
 	child = fork();
 	ASSERT_LE(0, child);
 	if (!child)
-		_exit(eai_load_saturate(&l, 3, eai_now_ns() + 1500000000LL) ? 1 : 0);
-	EXPECT_TRUE(wait_freq(self->minor, fmax, 1000));
+		_exit(eai_load_saturate(&l, 3, eai_now_ns() + 4000000000LL) ? 1 : 0);
+	EXPECT_TRUE(wait_freq(self->minor, fmax, 3500));
 	ASSERT_EQ(0, eai_get_param(self->fd, DRM_EDGEAI_PARAM_CUR_FREQ_KHZ, &k));
 	EXPECT_EQ(fmax, k * 1000);
 	ASSERT_EQ(child, waitpid(child, &status, 0));
