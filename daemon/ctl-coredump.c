@@ -28,45 +28,19 @@
 #include "drm/edgeai_accel.h"
 #include "drm/edgeai_coredump.h"
 #include "drm/edgeai_program.h"
+#include "edgeai/edgeai.h"
 #include "edgeaictl.h"
 
 #define DEVCD_DIR "/sys/class/devcoredump"
 /* Larger than any dump edgeai.ko writes (programs are cut before their constants). */
 #define DUMP_MAX (16u << 20)
 
-static const char *const op_names[EDGEAI_OP_COUNT] = {
-	[EDGEAI_OP_CONV_2D] = "CONV_2D",
-	[EDGEAI_OP_DEPTHWISE_CONV_2D] = "DEPTHWISE_CONV_2D",
-	[EDGEAI_OP_FULLY_CONNECTED] = "FULLY_CONNECTED",
-	[EDGEAI_OP_ADD] = "ADD",
-	[EDGEAI_OP_SUB] = "SUB",
-	[EDGEAI_OP_MUL] = "MUL",
-	[EDGEAI_OP_AVERAGE_POOL_2D] = "AVERAGE_POOL_2D",
-	[EDGEAI_OP_MAX_POOL_2D] = "MAX_POOL_2D",
-	[EDGEAI_OP_MEAN] = "MEAN",
-	[EDGEAI_OP_SOFTMAX] = "SOFTMAX",
-	[EDGEAI_OP_LOGISTIC] = "LOGISTIC",
-	[EDGEAI_OP_TANH] = "TANH",
-	[EDGEAI_OP_HARD_SWISH] = "HARD_SWISH",
-	[EDGEAI_OP_RELU] = "RELU",
-	[EDGEAI_OP_RELU6] = "RELU6",
-	[EDGEAI_OP_LEAKY_RELU] = "LEAKY_RELU",
-	[EDGEAI_OP_PRELU] = "PRELU",
-	[EDGEAI_OP_PAD] = "PAD",
-	[EDGEAI_OP_CONCATENATION] = "CONCATENATION",
-	[EDGEAI_OP_RESHAPE] = "RESHAPE",
-	[EDGEAI_OP_RESIZE_BILINEAR] = "RESIZE_BILINEAR",
-	[EDGEAI_OP_RESIZE_NEAREST_NEIGHBOR] = "RESIZE_NEAREST_NEIGHBOR",
-	[EDGEAI_OP_QUANTIZE] = "QUANTIZE",
-	[EDGEAI_OP_STRIDED_SLICE] = "STRIDED_SLICE",
-	[EDGEAI_OP_TRANSPOSE] = "TRANSPOSE",
-	[EDGEAI_OP_DEPTH_TO_SPACE] = "DEPTH_TO_SPACE",
-	[EDGEAI_OP_SPACE_TO_DEPTH] = "SPACE_TO_DEPTH",
-};
-
+/* The library's names of the program format's opcodes: one table for all */
 static const char *op_name(uint32_t op)
 {
-	return op < EDGEAI_OP_COUNT && op_names[op] ? op_names[op] : "?";
+	const char *n = edgeai_program_op_name(op);
+
+	return n ? n : "?";
 }
 
 static const char *power_name(uint32_t p)

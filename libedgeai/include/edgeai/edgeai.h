@@ -780,6 +780,16 @@ EDGEAI_PUBLIC int edgeai_model_get_op(const struct edgeai_model *model, unsigned
  */
 EDGEAI_PUBLIC const char *edgeai_op_name(int32_t code);
 /**
+ * edgeai_program_op_name() - name of an opcode of the device program format
+ * @opcode: an EDGEAI_OP_* of drm/edgeai_program.h (what a compiled
+ *	program, a per-op profile or a devcoredump names an op by)
+ *
+ * Since 0.5.
+ *
+ * Return: "CONV_2D", ...; NULL for an opcode this library does not know.
+ */
+EDGEAI_PUBLIC const char *edgeai_program_op_name(uint32_t opcode);
+/**
  * edgeai_tensor_type_name() - name of a TFLite tensor type
  * @type: the tensor type code
  *

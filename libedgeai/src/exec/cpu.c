@@ -536,7 +536,7 @@ const char *exec_cpu_prof_kernels(int k)
 	return kset_names[k];
 }
 
-const char *exec_op_name(uint32_t opcode)
+EDGEAI_PUBLIC const char *edgeai_program_op_name(uint32_t opcode)
 {
 	static const char *const names[EDGEAI_OP_COUNT] = {
 		[EDGEAI_OP_CONV_2D] = "CONV_2D",
@@ -570,5 +570,5 @@ const char *exec_op_name(uint32_t opcode)
 		[EDGEAI_OP_SPACE_TO_DEPTH] = "SPACE_TO_DEPTH",
 	};
 
-	return opcode < EDGEAI_OP_COUNT && names[opcode] ? names[opcode] : "UNKNOWN";
+	return opcode < EDGEAI_OP_COUNT ? names[opcode] : NULL;
 }

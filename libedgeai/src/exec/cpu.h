@@ -62,7 +62,6 @@ int exec_cpu_run_prof(const void *prog, size_t size, const struct cc_host_op *ho
 		      unsigned int *failed_op);
 /* Name of kernel set @kset as exec_cpu_prof_op.kset holds it: "avx2", "host", "" (never ran). */
 const char *exec_cpu_prof_kernels(int kset);
-/* "CONV_2D", ... for program opcode @opcode; "UNKNOWN" otherwise. */
-const char *exec_op_name(uint32_t opcode);
+/* edgeai_program_op_name() (public) names program opcodes; it lives in cpu.c. */
 
 #endif

@@ -382,7 +382,9 @@ EDGEAI_PUBLIC int edgeai_program_get_profile(const struct edgeai_program *prog,
 	memset(ret_prof, 0, sizeof(*ret_prof));
 	ret_prof->index = index;
 	if (index < h->op_count) {
-		ret_prof->op_name = exec_op_name(ops[index].opcode);
+		ret_prof->op_name = edgeai_program_op_name(ops[index].opcode);
+		if (!ret_prof->op_name)
+			ret_prof->op_name = "UNKNOWN";
 	} else {
 		/* the host ops are MEAN (cc_host_op kinds) */
 		ret_prof->op_name = "MEAN";
