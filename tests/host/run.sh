@@ -18,6 +18,9 @@
 #   tests/host/run.sh --build-only  only build the test programs into
 #                                   build/tests/host/
 #
+# Each test gets HOST_TEST_TIMEOUT seconds (default 600: test-golden and
+# test-arm64-user take over 300 on a loaded 2-core machine).
+#
 # Ends with "N passed, N failed, N skipped" (counting TAP lines) and writes
 # "P F S" to build/results/host.counts. Exit 0 iff nothing failed.
 set -u
@@ -69,8 +72,9 @@ run_one() {
 	shift
 	n=$((n + 1))
 	log=$out/$name.log
-	timeout 300 "$@" > "$log" 2>&1
+	timeout "${HOST_TEST_TIMEOUT:-600}" "$@" > "$log" 2>&1
 	rc=$?
+	[ $rc -eq 124 ] && echo "# $name: killed after ${HOST_TEST_TIMEOUT:-600} s" >> "$log"
 	sed 's/^/    /' "$log"
 	p=$(grep -c '^ok [0-9]' "$log" | head -1)
 	s=$(grep -c '^ok [0-9].*# SKIP' "$log" | head -1)
