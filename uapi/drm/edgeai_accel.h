@@ -94,14 +94,14 @@ enum drm_edgeai_param {
 #define DRM_EDGEAI_CAP_SYNCOBJ		(1ULL << 2)
 /** @DRM_EDGEAI_CAP_SIMULATED: the device is the built-in simulator */
 #define DRM_EDGEAI_CAP_SIMULATED	(1ULL << 3)
-/**
- * @DRM_EDGEAI_CAP_DMA_COHERENT: the device's DMA is cache-coherent with the
- * CPU (always on x86; on a device-tree board, a node with ``dma-coherent``).
- * BO_PREP and BO_FINI then have no cache maintenance to do on buffers this
- * device created and that were not exported: a caller that saw the jobs
- * using such a buffer complete may skip them. Imported and exported
- * buffers still need them. Since 1.4.
+/*
+ * Always on x86; on a device-tree board, a node with dma-coherent. BO_PREP
+ * and BO_FINI then have no cache maintenance to do on buffers this device
+ * created and that were not exported: a caller that saw the jobs using
+ * such a buffer complete may skip them. Imported and exported buffers
+ * still need them. Since 1.4.
  */
+/** @DRM_EDGEAI_CAP_DMA_COHERENT: the device's DMA is coherent with the CPU caches */
 #define DRM_EDGEAI_CAP_DMA_COHERENT	(1ULL << 4)
 
 /**
