@@ -539,8 +539,20 @@ def api_tests(t, tmp):
         assert r['in_flight'] == 3 and r['throughput_per_s'] > 0
         assert 'throughput:' in pyedgeai('bench', big, '-d', 'cpu', '-n', '3').stdout
         pyedgeai('bench', big, '-n', '0', ok=(2,))
+        lf = os.path.join(tmp, 'lat.txt')
+        r = json.loads(pyedgeai('bench', big, '-d', 'cpu', '-n', '6', '-w', '0', '--json',
+                                '--latencies', lf).stdout)
+        v = [float(x) for x in open(lf).read().split('\n')[:-1]]
+        assert len(v) == 6 and abs(min(v) - r['min_ms']) < 1e-3 and \
+            abs(max(v) - r['max_ms']) < 1e-3, (v, r)
+        e = pyedgeai('bench', big, '-d', 'cpu', '-n', '1', '--latencies',
+                     os.path.join(tmp, 'nodir', 'x'), ok=(1,))
+        ctl = sh(CTL, 'bench', big, '-d', 'cpu', '-n', '1', '--latencies',
+                 os.path.join(tmp, 'nodir', 'x'), ok=(1,))
+        assert e.stderr == 'python3 -m edgeai' + ctl.stderr[len('edgeaictl'):], (e.stderr,
+                                                                                ctl.stderr)
     t.check('python3 -m edgeai bench: edgeaictl bench\'s --json members; --in-flight runs '
-            'futures', cli_bench)
+            'futures; --latencies as edgeaictl\'s', cli_bench)
 
     def cli_device():
         from edgeai import cli

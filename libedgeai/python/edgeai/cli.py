@@ -126,6 +126,9 @@ def _parser():
                    help='runs in flight at once, 1..64 (default 1: run and wait)')
     b.add_argument('--reference', action='store_true',
                    help='CPU: portable reference kernels only')
+    b.add_argument('--latencies', metavar='FILE',
+                   help="write each timed run's latency to FILE: ms, one line per run, in "
+                   'run order (completion order with --in-flight)')
     b.add_argument('-j', '--json', action='store_true', help='machine-readable result on stdout')
     b.add_argument('-q', '--quiet', action='store_true', help='no progress on stderr')
 
@@ -360,6 +363,12 @@ def cmd_bench(args):
             wall = time.perf_counter() - start
         except Error as e:
             raise _Fail('%s: run failed: %s (%d)' % (args.model, e, e.code)) from e
+        if args.latencies is not None:
+            try:
+                with open(args.latencies, 'w') as f:
+                    f.write(''.join('%.6f\n' % x for x in lat))
+            except OSError as e:
+                raise _Fail('--latencies %s: %s' % (args.latencies, e.strerror)) from e
         lat.sort()
         mean = sum(lat) / len(lat)
         # throughput: runs per second of wall clock (with runs in flight, not 1/mean)
