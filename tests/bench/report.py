@@ -84,6 +84,8 @@ def log_ticks(lo, hi):
     # keep the last tick below lo and the first above hi as the ends
     while len(ticks) > 2 and ticks[1] <= lo:
         ticks.pop(0)
+    if len(ticks) < 2:      # every sample the same
+        ticks.append(ticks[-1] * (2.5 if str(ticks[-1])[0] == '2' else 2))
     return ticks
 
 

@@ -15,7 +15,7 @@ ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not o
 diag() { sed 's/^/# /' "$1"; }
 echo "TAP version 13"
 
-# gen FILE WHAT: a bench.json; WHAT: full, no-timeline, skipped, malformed
+# gen FILE WHAT: a bench.json; WHAT: full, no-timeline, skipped, flat, malformed
 gen() {
 	"$py" - "$1" "$2" <<'PY'
 import json, sys
@@ -42,6 +42,10 @@ if what == 'no-timeline':
     del b['timeline']
 elif what == 'skipped':
     b['timeline']['latency'] = {'skipped': 'no models (npm not reachable?)'}
+elif what == 'flat':
+    lat['devices'] = {'cpu': {'samples_ms': [10.0] * 5}, 'npu': {'samples_ms': [10.0]}}
+    thermal['cooling_state'] = [0] * 40
+    thermal['cur_freq_mhz'] = [800.0] * 40
 elif what == 'malformed':
     del b['timeline']['share']['share']
     b['timeline']['thermal']['temp_c'] = 'hot'
@@ -152,6 +156,15 @@ rc=$?
 [ $rc -eq 0 ] && grep -q "^report: no latency plot: the bench skipped it: no models" "$tmp/err" &&
 	[ ! -e "$tmp/out3/latency.svg" ] && [ -s "$tmp/out3/share.svg" ] && [ -s "$tmp/out3/thermal.svg" ]
 ok $? "a section the bench skipped: said, not an error; the other plots are drawn"
+
+gen "$tmp/flat.json" flat
+"$py" "$report" "$tmp/flat.json" "$tmp/out6" > "$tmp/stdout" 2> "$tmp/err"
+rc=$?
+[ $rc -eq 0 ] && [ ! -s "$tmp/err" ] &&
+	"$py" -c 'import sys, xml.etree.ElementTree as E; [E.parse(f) for f in sys.argv[1:]]' \
+		"$tmp/out6/latency.svg" "$tmp/out6/thermal.svg"
+ok $? "flat series (equal latencies, one sample, a constant clock): drawn, no error"
+diag "$tmp/err"
 
 gen "$tmp/bad.json" malformed
 "$py" "$report" "$tmp/bad.json" "$tmp/out4" > "$tmp/stdout" 2> "$tmp/err"
