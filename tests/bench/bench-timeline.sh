@@ -127,12 +127,13 @@ fig['thermal'] = {
     'cooling_state': th['cooling_state'],
 }
 t = fig['thermal']
-fmax = max(t['cur_freq_mhz'])
-low = min(t['cur_freq_mhz'])
-last_low = max((i for i, f in enumerate(t['cur_freq_mhz']) if f < fmax), default=None)
-t['throttled'] = max(t['cooling_state']) >= 1 and low < fmax
-t['recovered'] = last_low is not None and last_low < len(t['cur_freq_mhz']) - 1 and \
-    t['cooling_state'][-1] == 0
+fq, st = t['cur_freq_mhz'], t['cooling_state']
+fmax, low = max(fq), min(fq)
+# throttled: the cooling device acted and the clock went below the top;
+# recovered: after its last non-zero state the clock was at the top again
+last_hot = max((i for i, s in enumerate(st) if s > 0), default=None)
+t['throttled'] = last_hot is not None and min(fq[i] for i, s in enumerate(st) if s > 0) < fmax
+t['recovered'] = last_hot is not None and st[-1] == 0 and fmax in fq[last_hot + 1:]
 with open(dest, 'w') as fh:
     json.dump(fig, fh, indent=1, sort_keys=True)
     fh.write('\n')

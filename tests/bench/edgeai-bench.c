@@ -453,7 +453,9 @@ static int thermal_timeline(void)
 			if (fd < 0 || eai_load_init(&l, fd, 100))
 				_exit(1);
 			l.core = c;
-			_exit(eai_load_saturate(&l, 3, eai_now_ns() + end_ms * 1000000LL) ? 1 : 0);
+			/* past the last sample: the plot ends under full load */
+			_exit(eai_load_saturate(&l, 3, eai_now_ns() + (end_ms + 1000) * 1000000LL) ?
+			      1 : 0);
 		}
 	}
 	t0 = eai_now_ns();

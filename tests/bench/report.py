@@ -318,8 +318,8 @@ def plot_thermal(sec, path):
     p3 = Panel(svg, (70, 440, W - 100, 150), (0, tmax), (0, fmax), 'time (s)', 'clock (MHz)')
     p3.line('freq', 'devfreq cur_freq', t, freq, COLORS[2], step=True)
     p3.draw_legend('lower')
-    svg.note('full load on both cores; sampled every %s ms; the kernel\'s step_wise governor '
-             'drives the devfreq cooling device' % sec.get('period_ms', '?'), height - 16)
+    svg.note('full load on both cores, sampled every %s ms; the step_wise governor drives '
+             'the devfreq cooling device' % sec.get('period_ms', '?'), height - 16)
     svg.write(path)
 
 
