@@ -104,6 +104,7 @@ class Panel:
         self.xmin, self.xmax = self.xt[0], self.xt[-1]
         self.ymin, self.ymax = self.yt[0], self.yt[-1]
         self.legend = []
+        self.drawn = []     # every point drawn, in pixels, for the legend's place
         out = svg.out
         out.append('<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="white" '
                    'stroke="#444" stroke-width="1"/>' % (self.x0, self.y0, self.w, self.h))
@@ -151,9 +152,15 @@ class Panel:
             if step and prev is not None:
                 pts.append((self.px(x), self.py(prev)))
             pts.append((self.px(x), self.py(y)))
+            self.drawn.append(pts[-1])
             prev = y
         if pts:
             runs.append(pts)
+        for run in runs:
+            for (ax, ay), (bx, by) in zip(run, run[1:]):
+                k = max(1, int(math.hypot(bx - ax, by - ay) / 8))
+                self.drawn.extend((ax + (bx - ax) * i / k, ay + (by - ay) * i / k)
+                                  for i in range(1, k))
         style = 'fill="none" stroke="%s" stroke-width="%.1f"%s' % (
             color, width, ' stroke-dasharray="%s"' % dash if dash else '')
         for k, run in enumerate(runs):
@@ -165,14 +172,24 @@ class Panel:
     def hline(self, name, label, y, color, dash='6,4'):
         self.line(name, label, [self.xmin, self.xmax], [y, y], color, dash=dash, width=1.2)
 
-    def draw_legend(self, where='upper'):
-        """The legend box at the right: 'upper', 'middle' or 'lower'."""
+    def draw_legend(self, below=False):
+        """The legend box: under the x axis label with @below, else in the corner (or
+        middle of a side) that hides the fewest points. Returns the y under it."""
         lh = 16
         width = 14 + 6.5 * max(len(lbl) for lbl, _, _ in self.legend) + 30
         height = lh * len(self.legend) + 8
-        x = self.x0 + self.w - width - 8
-        y = {'upper': self.y0 + 8, 'middle': self.y0 + (self.h - height) / 2,
-             'lower': self.y0 + self.h - height - 8}[where]
+        xs = (self.x0 + self.w - width - 8, self.x0 + 8)
+        ys = (self.y0 + 8, self.y0 + (self.h - height) / 2, self.y0 + self.h - height - 8)
+
+        def hidden(xy):
+            x, y = xy
+            return sum(1 for px, py in self.drawn
+                       if x - 4 <= px <= x + width + 4 and y - 4 <= py <= y + height + 4)
+        if below:
+            x, y = self.x0 + (self.w - width) / 2, self.y0 + self.h + 40
+        else:
+            # right side first, top first: the order breaks ties
+            x, y = min(((x, y) for x in xs for y in ys), key=hidden)
         out = self.svg.out
         out.append('<g class="legend">')
         out.append('<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="white" '
@@ -185,13 +202,13 @@ class Panel:
             out.append('<text x="%.1f" y="%.1f" font-size="11" %s>%s</text>'
                        % (x + 36, yy + 4, FONT, esc(label)))
         out.append('</g>')
+        return y + height
 
 
 class Svg:
     def __init__(self, title, height=H):
-        self.h = height
-        self.out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
-                    'viewBox="0 0 %d %d">' % (W, height, W, height),
+        self.h = height     # may grow until write()
+        self.out = [None,
                     '<title>%s</title>' % esc(title),
                     '<rect width="100%" height="100%" fill="white"/>',
                     '<text x="%d" y="22" font-size="15" font-weight="bold" text-anchor="middle" '
@@ -211,6 +228,8 @@ class Svg:
         return y
 
     def write(self, path):
+        self.out[0] = ('<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
+                       'viewBox="0 0 %d %d">' % (W, self.h, W, self.h))
         with open(path, 'w') as f:
             f.write('\n'.join(self.out + ['</svg>']) + '\n')
 
@@ -240,6 +259,7 @@ def plot_latency(sec, path):
     lo, hi = min(allv), max(allv)
     if lo <= 0:
         raise Missing('%s: a latency <= 0 ms' % what)
+    missing = ['%s: %s' % (d, v['error']) for d, v in devs.items() if 'error' in v]
     svg = Svg('Latency per inference: %s' % sec.get('model', 'model'))
     p = Panel(svg, (70, 40, W - 100, H - 150), (lo, hi), (0, 1),
               'latency per inference (ms, log scale)', 'fraction of runs (CDF)', xlog=True,
@@ -254,13 +274,12 @@ def plot_latency(sec, path):
         med = v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
         p.line(d, '%s: median %s ms, %d runs' % (d, fmt(round(med, 3)), n), xs, ys,
                COLORS[i])
-    p.draw_legend('lower')
-    missing = ['%s: %s' % (d, v['error']) for d, v in devs.items() if 'error' in v]
-    y = H - 52
+    y = p.draw_legend(below=True) + 20
     for m in missing:
         y = svg.note('not plotted, ' + m, y)
     if sec.get('note'):
-        svg.note(sec['note'], y)
+        y = svg.note(sec['note'], y)
+    svg.h = int(y)      # the legend and the notes under the plot set the height
     svg.write(path)
     return missing
 
@@ -282,7 +301,7 @@ def plot_share(sec, path):
         p.line('client%d' % i, 'client %d, weight %s: share' % (i, wt), t, s, COLORS[i])
         p.hline('entitled%d' % i, 'client %d: entitled %s' % (i, fmt(round(e, 4))), e,
                 COLORS[i])
-    p.draw_legend('middle')
+    p.draw_legend()
     svg.note('device time from fdinfo (drm-engine-%s) every %s ms; share = own / both, '
              'since the start' % (sec.get('device', '?'), sec.get('period_ms', '?')), H - 52)
     svg.write(path)
@@ -308,7 +327,7 @@ def plot_thermal(sec, path):
     p1.line('temp', 'thermal zone temperature', t, temp, COLORS[0])
     p1.line('forced', 'forced (debugfs force_temp_mc)', t, forced, COLORS[4], dash='2,3')
     p1.hline('passive', 'passive trip %s °C' % fmt(passive), passive, COLORS[1])
-    p1.draw_legend('lower')
+    p1.draw_legend()
     ms = need(sec, 'max_state', what)
     p2 = Panel(svg, (70, 285, W - 100, 110), (0, tmax), (0, max(ms, max(state), 1)),
                'time (s)', 'cooling state', yticks=list(range(0, max(ms, max(state), 1) + 1)))
@@ -317,7 +336,7 @@ def plot_thermal(sec, path):
     fmax = max(freq + [sec.get('max_freq_mhz') or 0])
     p3 = Panel(svg, (70, 440, W - 100, 150), (0, tmax), (0, fmax), 'time (s)', 'clock (MHz)')
     p3.line('freq', 'devfreq cur_freq', t, freq, COLORS[2], step=True)
-    p3.draw_legend('lower')
+    p3.draw_legend()
     svg.note('full load on both cores, sampled every %s ms; the step_wise governor drives '
              'the devfreq cooling device' % sec.get('period_ms', '?'), height - 16)
     svg.write(path)
