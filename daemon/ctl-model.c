@@ -999,6 +999,8 @@ int verb_bench(int argc, char *argv[])
 			fprintf(stderr, "%s: %s: --profile: %s\n", prog_name(), model,
 				r == -EOPNOTSUPP ? "only a model that runs on the CPU is profiled" :
 				edgeai_strerror(r));
+			if (lat_file)
+				fclose(lat_file);
 			free(lat);
 			session_free(&s);
 			return 1;
