@@ -12,8 +12,7 @@
 #            every 100 ms, and the entitled shares
 #   thermal  full load on the NPU while force_temp_mc ramps 4 C over the
 #            passive trip and 8 C below it: the zone's temperature, the
-#            cooling device's state, devfreq's cur_freq and how busy the
-#            cores were (sysfs busy_time_us) every 100 ms
+#            cooling device's state and devfreq's cur_freq every 100 ms
 # Prints a summary and writes $BENCH_OUT/timeline.json. Needs `make all`
 # (and the models from npm for the latency series: skipped without them);
 # takes a few minutes.
@@ -126,11 +125,6 @@ fig['thermal'] = {
     'forced_c': [t / 1000 if t else None for t in th['forced_mc']],
     'cur_freq_mhz': [f / 1e6 for f in th['cur_freq_hz']],
     'cooling_state': th['cooling_state'],
-    # the share of the interval before each sample the cores were busy
-    'busy_pct': [None] + [round(100 * (b1 - b0) / ((t1 - t0) * 1000 * th['core_count']), 1)
-                          if t1 > t0 else None
-                          for b0, b1, t0, t1 in zip(th['busy_time_us'], th['busy_time_us'][1:],
-                                                    th['t_ms'], th['t_ms'][1:])],
 }
 t = fig['thermal']
 fq, st = t['cur_freq_mhz'], t['cooling_state']

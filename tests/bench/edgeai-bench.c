@@ -11,10 +11,10 @@
  *                                       cumulative device-time shares of two
  *                                       busy clients (DSP), from their fdinfo
  *                                       every 100 ms
- *   edgeai-bench thermal-timeline       temperature, cooling state, clock and
- *                                       busy time every 100 ms under full NPU
- *                                       load while force_temp_mc ramps over
- *                                       the passive trip and back down
+ *   edgeai-bench thermal-timeline       temperature, cooling state and clock
+ *                                       every 100 ms under full NPU load while
+ *                                       force_temp_mc ramps over the passive
+ *                                       trip and back down
  *
  * The timelines print their series as JSON arrays for the plots of
  * tests/bench/report.py.
@@ -428,7 +428,6 @@ static int thermal_timeline(void)
 {
 	int minor = dev_minor(DRM_EDGEAI_DEVICE_NPU), n = 0;
 	static long long t_ms[TL_MAX], temp[TL_MAX], forced[TL_MAX], freq[TL_MAX], state[TL_MAX];
-	static long long busy[TL_MAX];
 	long long passive, critical, fmax, fmin, max_state, cur = -1;
 	char tz[256], cdev[256], dfdir[PATH_MAX], buf[32];
 	int64_t t0, end_ms = 15400;
@@ -479,7 +478,6 @@ static int thermal_timeline(void)
 		temp[n] = eai_dir_ll(tz, "temp");
 		freq[n] = eai_devfreq_ll(minor, "cur_freq");
 		state[n] = eai_dir_ll(cdev, "cur_state");
-		busy[n] = eai_dev_ll(minor, "busy_time_us");
 		n++;
 	}
 	eai_dbg_write(minor, "force_temp_mc", "0");
@@ -488,14 +486,12 @@ static int thermal_timeline(void)
 	eai_dev_write(minor, "power/autosuspend_delay_ms", "100");
 	printf("{\"device\": \"npu\", \"passive_mc\": %lld, \"critical_mc\": %lld, "
 	       "\"max_state\": %lld, \"max_freq_hz\": %lld, \"min_freq_hz\": %lld, "
-	       "\"core_count\": %lld, \"period_ms\": 100", passive, critical, max_state, fmax, fmin,
-	       eai_dev_ll(minor, "core_count"));
+	       "\"period_ms\": 100", passive, critical, max_state, fmax, fmin);
 	print_series_ll("t_ms", t_ms, n);
 	print_series_ll("temp_mc", temp, n);
 	print_series_ll("forced_mc", forced, n);
 	print_series_ll("cur_freq_hz", freq, n);
 	print_series_ll("cooling_state", state, n);
-	print_series_ll("busy_time_us", busy, n);
 	printf("}\n");
 	return 0;
 }

@@ -11,8 +11,7 @@ Writes, from the "timeline" section (tests/bench/bench-timeline.sh):
   share.svg    two clients of weights 3:1 on one device: their cumulative
                device-time shares over time against the entitled shares
   thermal.svg  temperature (the zone's, and the value forced), the cooling
-               device's state, the clock and (when recorded) how busy the
-               cores were over time under full load
+               device's state and the clock over time under full load
 and index.html showing them, with the scalar figures of the other sections.
 SVG is written directly (standard library only): axes, ticks, labels with
 units, a legend. Every series is a <polyline> (or <path>) with a
@@ -338,22 +337,8 @@ def plot_thermal(sec, path):
     p3 = Panel(svg, (70, 440, W - 100, 150), (0, tmax), (0, fmax), 'time (s)', 'clock (MHz)')
     p3.line('freq', 'devfreq cur_freq', t, freq, COLORS[2], step=True)
     p3.draw_legend()
-    y = 640
-    busy = sec.get('busy_pct')
-    if busy is not None:
-        # optional: how busy the cores were explains the governor's own dips
-        if not isinstance(busy, list) or len(busy) != len(t):
-            raise Missing('%s: "busy_pct" does not match "t_s"' % what)
-        p4 = Panel(svg, (70, 635, W - 100, 100), (0, tmax), (0, 100), 'time (s)', 'busy (%)',
-                   yticks=[0, 50, 100])
-        p4.line('busy', 'cores busy in the last interval (sysfs busy_time_us)', t, busy,
-                COLORS[5], step=True)
-        p4.draw_legend()
-        y = 795
     svg.note('full load on both cores, sampled every %s ms; the step_wise governor drives '
-             'the devfreq cooling device, simple_ondemand follows the load under its cap'
-             % sec.get('period_ms', '?'), y)
-    svg.h = y + 24
+             'the devfreq cooling device' % sec.get('period_ms', '?'), height - 16)
     svg.write(path)
 
 

@@ -35,8 +35,7 @@ thermal = {'device': 'npu', 'period_ms': 100, 'passive_c': 85.0, 'critical_c': 1
            'max_state': 3, 'max_freq_mhz': 800.0, 'min_freq_mhz': 200.0, 't_s': t,
            'temp_c': [50 + i for i in range(40)],
            'forced_c': [None] * 8 + [81.0 + i for i in range(10)] + [None] * 22,
-           'cur_freq_mhz': freq, 'cooling_state': state,
-           'busy_pct': [None] + [100.0 if i % 9 else 40.0 for i in range(1, 40)]}
+           'cur_freq_mhz': freq, 'cooling_state': state}
 b = {'kernel': {'fairness_jain_4_equal': 0.9991, 'raw': {'hidden': 1}},
      'timeline': {'latency': lat, 'share': share, 'thermal': thermal}}
 if what == 'no-timeline':
@@ -45,7 +44,6 @@ elif what == 'skipped':
     b['timeline']['latency'] = {'skipped': 'no models (npm not reachable?)'}
 elif what == 'flat':
     lat['devices'] = {'cpu': {'samples_ms': [10.0] * 5}, 'npu': {'samples_ms': [10.0]}}
-    del thermal['busy_pct']     # optional: older runs have none
     thermal['cooling_state'] = [0] * 40
     thermal['cur_freq_mhz'] = [800.0] * 40
 elif what == 'malformed':
@@ -124,8 +122,8 @@ check('cumulative share of device time' in text and
       'time since both clients started (s)' in text, 'share: axis labels')
 
 lines, text = load('thermal')
-check(sorted(lines) == ['busy', 'forced', 'freq', 'passive', 'state', 'temp'],
-      'thermal: temperature, forced, passive trip, cooling state, clock, busy')
+check(sorted(lines) == ['forced', 'freq', 'passive', 'state', 'temp'],
+      'thermal: temperature, forced, passive trip, cooling state, clock')
 check(len(lines['temp']) == 40 and falls_when_rises(lines['temp'], b['thermal']['temp_c']),
       'thermal: temperature a point per sample, placed by value')
 check(len(lines['forced']) == 10, 'thermal: the forced series only where forced')
@@ -134,8 +132,6 @@ check(max(fr) > min(fr) and len(fr) == 2 * 40 - 1, 'thermal: the clock steps dow
 check('temperature (°C)' in text and 'clock (MHz)' in text and 'cooling state' in text,
       'thermal: axis labels with units')
 check('passive trip 85 °C' in text, 'thermal: the passive trip in the legend')
-check('busy (%)' in text and len(lines['busy']) == 2 * 39 - 1,
-      'thermal: the busy share, from the second sample on')
 
 idx = open(out + '/index.html').read()
 check(all('src="%s.svg"' % n in idx for n in ('latency', 'share', 'thermal')),
