@@ -317,7 +317,7 @@ def plot_thermal(sec, path):
     passive = need(sec, 'passive_c', what)
     if not len(t) == len(temp) == len(forced) == len(freq) == len(state):
         raise Missing('%s: the series differ in length' % what)
-    height = 660
+    height = 680
     svg = Svg('Thermal throttling of the %s: temperature, cooling state, clock'
               % str(sec.get('device', '?')).upper(), height)
     tmax = max(t)
@@ -337,8 +337,10 @@ def plot_thermal(sec, path):
     p3 = Panel(svg, (70, 440, W - 100, 150), (0, tmax), (0, fmax), 'time (s)', 'clock (MHz)')
     p3.line('freq', 'devfreq cur_freq', t, freq, COLORS[2], step=True)
     p3.draw_legend()
-    svg.note('full load on both cores, sampled every %s ms; the step_wise governor drives '
-             'the devfreq cooling device' % sec.get('period_ms', '?'), height - 16)
+    y = svg.note('full load on both cores, sampled every %s ms; the step_wise governor drives '
+                 'the devfreq cooling device, whose state caps the clock; under the cap '
+                 'simple_ondemand follows the load' % sec.get('period_ms', '?'), height - 36)
+    svg.h = max(height, y)
     svg.write(path)
 
 
