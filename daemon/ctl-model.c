@@ -6,7 +6,7 @@
  *   edgeaictl run MODEL.tflite --input IN0.bin [--input IN1.bin ...]
  *             --output-dir DIR [--device DEV] [--verbose] [--json]
  *   edgeaictl bench MODEL.tflite [--device DEV] [--iterations N]
- *             [--warmup N] [--input IN0.bin ...] [--json]
+ *             [--warmup N] [--input IN0.bin ...] [--latencies FILE] [--json]
  *
  * run: inputs are the raw bytes of each input tensor in model order (one
  * may be "-", standard input); writes DIR/output0.bin, output1.bin, ...
@@ -15,7 +15,8 @@
  * DEV is ctl-device.c's grammar; edgeaictl's --json and --device before
  * the verb count too.
  * bench: latency mean/median/p95/p99 and throughput over N runs (seeded
- * random inputs unless --input is given).
+ * random inputs unless --input is given); --latencies FILE keeps every run's
+ * latency (ms, one per line, in run order) for plots.
  *
  * Both are verbs of edgeaictl.c's table, called with argv[0] = "run"/"bench"
  * and parsing their own options.
@@ -73,7 +74,8 @@ void ctl_run_help(void)
 void ctl_bench_help(void)
 {
 	printf("Usage: %s bench MODEL.tflite [--device DEV] [--iterations N]\n"
-	       "                [--warmup N] [--input IN0.bin ...] [--json]\n"
+	       "                [--warmup N] [--input IN0.bin ...] [--latencies FILE]\n"
+	       "                [--json]\n"
 	       "\n"
 	       "Measure the latency of a compiled model: mean, median, p95, p99 and\n"
 	       "throughput over N runs (default 50) after N warm-up runs (default 3).\n"
@@ -88,6 +90,8 @@ void ctl_bench_help(void)
 	       "      --profile          CPU: time per op and per op type over the timed\n"
 	       "                         runs, with the kernel set that ran each op\n"
 	       "      --no-cache         neither read nor write the compile cache\n"
+	       "      --latencies FILE   write each timed run's latency to FILE: ms, one\n"
+	       "                         line per run, in run order (for plots)\n"
 	       "  -v, --verbose          list each operator with its device and reason\n"
 	       "  -q, --quiet            no progress line on a terminal\n"
 	       "  -j, --json             machine-readable result on stdout\n"
@@ -581,7 +585,7 @@ static int write_file(const char *path, const void *data, size_t len)
 	return bad ? -EIO : 0;
 }
 
-enum { OPT_REFERENCE = 0x100, OPT_NO_CACHE, OPT_CACHE_DIR, OPT_PROFILE };
+enum { OPT_REFERENCE = 0x100, OPT_NO_CACHE, OPT_CACHE_DIR, OPT_PROFILE, OPT_LATENCIES };
 
 /* --input FILE: at most CTL_MAX_IO, standard input ("-") once. Returns 0 or EXIT_USAGE. */
 static int add_input(char **files, unsigned int *n, char *file)
@@ -878,11 +882,14 @@ int verb_bench(int argc, char *argv[])
 		{ "reference", no_argument, NULL, OPT_REFERENCE },
 		{ "profile", no_argument, NULL, OPT_PROFILE },
 		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+		{ "latencies", required_argument, NULL, OPT_LATENCIES },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{}
 	};
 	struct edgeai_compile_options o = { 0 };
+	const char *lat_path = NULL;
+	FILE *lat_file = NULL;
 	unsigned long iters = 50, warm = 3, v;
 	unsigned int n_files = 0, i;
 	char *files[CTL_MAX_IO];
@@ -938,6 +945,13 @@ int verb_bench(int argc, char *argv[])
 		case OPT_PROFILE:
 			profile = 1;
 			break;
+		case OPT_LATENCIES:
+			if (!optarg[0]) {
+				fprintf(stderr, "%s: --latencies needs a file name\n", prog_name());
+				return EXIT_USAGE;
+			}
+			lat_path = optarg;
+			break;
 		default:
 			fprintf(stderr, "Try '%s bench --help' for more information.\n", prog_name());
 			return EXIT_USAGE;
@@ -962,6 +976,16 @@ int verb_bench(int argc, char *argv[])
 		session_free(&s);
 		return 1;
 	}
+	if (lat_path) {
+		lat_file = fopen(lat_path, "we");
+		if (!lat_file) {
+			fprintf(stderr, "%s: --latencies %s: %s\n", prog_name(), lat_path,
+				strerror(errno));
+			free(lat);
+			session_free(&s);
+			return 1;
+		}
+	}
 	last_progress = now_ms();
 	for (i = 0; i < warm; i++) {
 		progress_line("warm-up %u/%lu", i + 1, warm);
@@ -975,6 +999,8 @@ int verb_bench(int argc, char *argv[])
 			fprintf(stderr, "%s: %s: --profile: %s\n", prog_name(), model,
 				r == -EOPNOTSUPP ? "only a model that runs on the CPU is profiled" :
 				edgeai_strerror(r));
+			if (lat_file)
+				fclose(lat_file);
 			free(lat);
 			session_free(&s);
 			return 1;
@@ -995,6 +1021,24 @@ int verb_bench(int argc, char *argv[])
 		}
 	}
 	progress_clear();
+	if (lat_file) {
+		int bad;
+
+		/* before the sort: in run order */
+		errno = 0;
+		for (i = 0; i < iters; i++)
+			fprintf(lat_file, "%.6f\n", lat[i]);
+		bad = ferror(lat_file);
+		bad |= fclose(lat_file);
+		lat_file = NULL;
+		if (bad) {
+			fprintf(stderr, "%s: --latencies %s: %s\n", prog_name(), lat_path,
+				strerror(errno ? errno : EIO));
+			free(lat);
+			session_free(&s);
+			return 1;
+		}
+	}
 	qsort(lat, iters, sizeof(*lat), cmp_double);
 	{
 		double mean = sum / (double)iters, med = pct(lat, (unsigned int)iters, 50);
@@ -1030,6 +1074,8 @@ int verb_bench(int argc, char *argv[])
 fail:
 	progress_clear();
 	fprintf(stderr, "%s: %s: run failed: %s (%d)\n", prog_name(), model, edgeai_strerror(r), r);
+	if (lat_file)
+		fclose(lat_file);
 	free(lat);
 	session_free(&s);
 	return 1;

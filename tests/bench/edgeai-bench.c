@@ -7,6 +7,17 @@
  *   edgeai-bench iso SECS               high-priority latency alone / loaded
  *   edgeai-bench thermal SECS           sustained full load on the NPU
  *   edgeai-bench power IDLE_SECS        wake-up latency, suspended share
+ *   edgeai-bench share-timeline W1 W2 SECS
+ *                                       cumulative device-time shares of two
+ *                                       busy clients (DSP), from their fdinfo
+ *                                       every 100 ms
+ *   edgeai-bench thermal-timeline       temperature, cooling state and clock
+ *                                       every 100 ms under full NPU load while
+ *                                       force_temp_mc ramps over the passive
+ *                                       trip and back down
+ *
+ * The timelines print their series as JSON arrays for the plots of
+ * tests/bench/report.py.
  */
 #include <math.h>
 
@@ -297,6 +308,194 @@ static int power(char **argv)
 	return 0;
 }
 
+/* A "key:\tvalue" fdinfo number of another process's @fd; -1 when unreadable. */
+static long long fdinfo_of(pid_t pid, int fd, const char *key)
+{
+	char p[64], buf[4096], *s;
+
+	snprintf(p, sizeof(p), "/proc/%d/fdinfo/%d", (int)pid, fd);
+	if (eai_read_file(p, buf, sizeof(buf)))
+		return -1;
+	s = strstr(buf, key);
+	s = s ? strchr(s, ':') : NULL;
+	return s ? strtoll(s + 1, NULL, 0) : -1;
+}
+
+static void print_series_ll(const char *name, const long long *v, int n)
+{
+	printf(", \"%s\": [", name);
+	for (int i = 0; i < n; i++)
+		printf("%s%lld", i ? ", " : "", v[i]);
+	printf("]");
+}
+
+#define TL_MAX 400	/* samples of a timeline: 40 s at 100 ms */
+
+/* Sleep until CLOCK_MONOTONIC reads @ns: one wake-up, no polling. */
+static void sleep_until_ns(int64_t ns)
+{
+	struct timespec ts = { .tv_sec = ns / 1000000000LL, .tv_nsec = ns % 1000000000LL };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
+/*
+ * Two busy clients of weights @argv[0] and @argv[1] on the DSP's core 0
+ * (as share), for @argv[2] seconds: the parent reads each one's
+ * drm-engine-dsp from /proc/PID/fdinfo every 100 ms, without disturbing
+ * them. Prints the engine time since the start of each sample.
+ */
+static int share_timeline(char **argv)
+{
+	int minor = dev_minor(DRM_EDGEAI_DEVICE_DSP), pipes[2][2], fds[2], n = 0;
+	double secs = atof(argv[2]);
+	int64_t start = eai_now_ns() + 500000000LL;
+	int64_t until = start + (int64_t)(secs * 1e9);
+	static long long t_ms[TL_MAX], e[2][TL_MAX];
+	long long e0[2];
+	pid_t kids[2];
+
+	eai_dbg_write(minor, "compute_off", "1");
+	for (int i = 0; i < 2; i++) {
+		if (pipe(pipes[i]))
+			return 1;
+		kids[i] = fork();
+		if (!kids[i]) {
+			struct eai_load l;
+			int fd = eai_open_minor(minor);
+
+			if (fd < 0 || eai_load_init(&l, fd, 16) ||
+			    eai_set_policy(fd, 0, DRM_EDGEAI_POLICY_WEIGHT, 0, atoi(argv[i]), 0, 0))
+				_exit(1);
+			l.core = 0;
+			if (write(pipes[i][1], &fd, sizeof(fd)) != sizeof(fd))
+				_exit(4);
+			_exit(eai_load_saturate(&l, 4, until) ? 2 : 0);
+		}
+		if (read(pipes[i][0], &fds[i], sizeof(fds[i])) != sizeof(fds[i]))
+			return 1;
+	}
+	sleep_until_ns(start);
+	for (int i = 0; i < 2; i++)
+		e0[i] = fdinfo_of(kids[i], fds[i], "drm-engine-dsp");
+	for (int64_t next = start + 100000000LL; next <= until && n < TL_MAX;
+	     next += 100000000LL) {
+		sleep_until_ns(next);
+		t_ms[n] = (eai_now_ns() - start) / 1000000;
+		for (int i = 0; i < 2; i++)
+			e[i][n] = fdinfo_of(kids[i], fds[i], "drm-engine-dsp") - e0[i];
+		n++;
+	}
+	for (int i = 0; i < 2; i++) {
+		int st = 0;
+
+		waitpid(kids[i], &st, 0);
+		if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+			fprintf(stderr, "share-timeline: client %d failed (%d)\n", i, st);
+			return 1;
+		}
+	}
+	printf("{\"device\": \"dsp\", \"weights\": [%d, %d], \"period_ms\": 100",
+	       atoi(argv[0]), atoi(argv[1]));
+	print_series_ll("t_ms", t_ms, n);
+	print_series_ll("engine_ns_0", e[0], n);
+	print_series_ll("engine_ns_1", e[1], n);
+	printf("}\n");
+	return 0;
+}
+
+/*
+ * force_temp_mc over time, relative to the passive trip (mC): the model's
+ * own temperature for 2 s, then up from 4 C below the trip to 4 C above it
+ * by 1 C every 400 ms, held for 1.6 s, then down by 1 C every 400 ms to 8 C
+ * below, held for 2 s; the model's own again for the last second.
+ */
+static long long thermal_forced(long long passive, long long ms)
+{
+	if (ms < 2000 || ms >= 14400)
+		return 0;
+	if (ms < 5600)
+		return passive - 4000 + (ms - 2000) / 400 * 1000;
+	if (ms < 7200)
+		return passive + 4000;
+	if (ms < 12000)
+		return passive + 4000 - ((ms - 7200) / 400 + 1) * 1000;
+	return passive - 8000;
+}
+
+static int thermal_timeline(void)
+{
+	int minor = dev_minor(DRM_EDGEAI_DEVICE_NPU), n = 0;
+	static long long t_ms[TL_MAX], temp[TL_MAX], forced[TL_MAX], freq[TL_MAX], state[TL_MAX];
+	long long passive, critical, fmax, fmin, max_state, cur = -1;
+	char tz[256], cdev[256], dfdir[PATH_MAX], buf[32];
+	int64_t t0, end_ms = 15400;
+	pid_t kids[2];
+
+	if (eai_tz_dir(minor, tz, sizeof(tz)) || eai_cdev_dir(minor, cdev, sizeof(cdev)) ||
+	    eai_devfreq_path(minor, "", dfdir, sizeof(dfdir)))
+		return 1;
+	passive = eai_dir_ll(tz, "trip_point_0_temp");
+	critical = eai_dir_ll(tz, "trip_point_1_temp");
+	max_state = eai_dir_ll(cdev, "max_state");
+	fmax = eai_devfreq_ll(minor, "max_freq");
+	fmin = eai_devfreq_ll(minor, "min_freq");
+	eai_dbg_write(minor, "force_temp_mc", "0");
+	eai_dbg_write(minor, "compute_off", "1");
+	eai_dev_write(minor, "power/autosuspend_delay_ms", "5000");
+	for (int c = 0; c < 2; c++) {
+		kids[c] = fork();
+		if (!kids[c]) {
+			struct eai_load l;
+			int fd = eai_open_minor(minor);
+
+			if (fd < 0 || eai_load_init(&l, fd, 100))
+				_exit(1);
+			l.core = c;
+			/* past the last sample: the plot ends under full load */
+			_exit(eai_load_saturate(&l, 3, eai_now_ns() + (end_ms + 1000) * 1000000LL) ?
+			      1 : 0);
+		}
+	}
+	t0 = eai_now_ns();
+	for (int64_t next = t0; n < TL_MAX; next += 100000000LL) {
+		long long ms, f;
+
+		sleep_until_ns(next);
+		ms = (eai_now_ns() - t0) / 1000000;
+		if (ms >= end_ms)
+			break;
+		f = thermal_forced(passive, ms);
+		if (f != cur) {
+			snprintf(buf, sizeof(buf), "%lld", f);
+			if (eai_dbg_write(minor, "force_temp_mc", buf))
+				return 1;
+			cur = f;
+		}
+		t_ms[n] = ms;
+		forced[n] = f;
+		temp[n] = eai_dir_ll(tz, "temp");
+		freq[n] = eai_devfreq_ll(minor, "cur_freq");
+		state[n] = eai_dir_ll(cdev, "cur_state");
+		n++;
+	}
+	eai_dbg_write(minor, "force_temp_mc", "0");
+	for (int c = 0; c < 2; c++)
+		waitpid(kids[c], NULL, 0);
+	eai_dev_write(minor, "power/autosuspend_delay_ms", "100");
+	printf("{\"device\": \"npu\", \"passive_mc\": %lld, \"critical_mc\": %lld, "
+	       "\"max_state\": %lld, \"max_freq_hz\": %lld, \"min_freq_hz\": %lld, "
+	       "\"period_ms\": 100", passive, critical, max_state, fmax, fmin);
+	print_series_ll("t_ms", t_ms, n);
+	print_series_ll("temp_mc", temp, n);
+	print_series_ll("forced_mc", forced, n);
+	print_series_ll("cur_freq_hz", freq, n);
+	print_series_ll("cooling_state", state, n);
+	printf("}\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && !strcmp(argv[1], "share"))
@@ -307,6 +506,11 @@ int main(int argc, char **argv)
 		return thermal(argv + 2);
 	if (argc == 3 && !strcmp(argv[1], "power"))
 		return power(argv + 2);
-	fprintf(stderr, "usage: edgeai-bench share W... SECS | iso SECS | thermal SECS | power SECS\n");
+	if (argc == 5 && !strcmp(argv[1], "share-timeline"))
+		return share_timeline(argv + 2);
+	if (argc == 2 && !strcmp(argv[1], "thermal-timeline"))
+		return thermal_timeline();
+	fprintf(stderr, "usage: edgeai-bench share W... SECS | iso SECS | thermal SECS | power SECS\n"
+		"       | share-timeline W1 W2 SECS | thermal-timeline\n");
 	return 2;
 }

@@ -1,7 +1,9 @@
 #!/bin/sh
 # make bench: run every tests/bench/bench-*.sh. Each prints its own table
 # and writes its figures as one JSON object to $BENCH_OUT/<name>.json; this
-# script merges them into build/bench.json ({"<name>": {...}, ...}).
+# script merges them into build/bench.json ({"<name>": {...}, ...}) and
+# draws the report from it (tests/bench/report.py): build/bench/report/
+# index.html with latency.svg, share.svg and thermal.svg.
 # Benchmarks report ratios measured side by side in one run: these
 # machines are shared and noisy, so absolute times are context, not targets.
 set -u
@@ -42,4 +44,5 @@ with open(dest, "w") as fh:
     fh.write("\n")
 print("bench: figures written to", dest)
 PY
+python3 tests/bench/report.py "$top/build/bench.json" "$BENCH_OUT/report" || status=1
 exit $status

@@ -165,6 +165,11 @@ fi
 
 echo
 say "timings: total $(elapsed), of which the VM (boot, demo, poweroff under TCG) ${tvm} s"
+if [ -f "$top/build/bench/report/index.html" ]; then
+	say "pictures: build/bench/report/index.html (latency per device, 3:1 sharing over time, thermal throttling; from make bench)"
+else
+	say "pictures: make bench draws latency per device, 3:1 sharing over time and thermal throttling into build/bench/report/index.html"
+fi
 say "logs: ${out#"$top"/}/ (demo.log: this transcript; results.log: the guest's output; console.log: kernel; vm/journal.log; vm/run-*.log; vm/bench-*.log; model/quantize.log)"
 if [ $rc -eq 0 ]; then say "done"; else say "done, with failures (above)"; fi
 exit $rc

@@ -144,6 +144,27 @@ run -d cpu --json bench "$tmp/int8.tflite" -n 3 -w 0
 [ $rc -eq 0 ] && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["placement"][0]["device"] != "cpu")' "$tmp/out"
 ok $? "'edgeaictl -d cpu --json bench ...': the global --device is bench's"
 
+run bench "$tmp/int8.tflite" -d cpu -n 7 -w 1 --json --latencies "$tmp/samples.txt"
+[ $rc -eq 0 ] && python3 - "$tmp/out" "$tmp/samples.txt" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+lines = open(sys.argv[2]).read().split('\n')
+assert lines[-1] == '' and len(lines) == 8, lines          # 7 lines, each ended
+v = [float(x) for x in lines[:-1]]
+assert all(x > 0 for x in v), v
+# the samples are the timed runs the summary is of (JSON rounds to 4 places)
+assert abs(min(v) - r['min_ms']) < 1e-3 and abs(max(v) - r['max_ms']) < 1e-3, (v, r)
+assert abs(sum(v) / 7 - r['mean_ms']) < 1e-3, (v, r)
+assert abs(sorted(v)[3] - r['median_ms']) < 1e-3, (v, r)
+PY
+ok $? "bench --latencies FILE: one latency in ms per timed run (7 lines), the runs min/max/mean/median are of"
+run bench "$tmp/int8.tflite" -d cpu -n 2 --latencies "$tmp/nodir/s.txt"
+[ $rc -eq 1 ] && grep -q "^edgeaictl: --latencies $tmp/nodir/s.txt: No such file or directory" "$tmp/err"
+ok $? "bench --latencies into a missing directory: exit 1 with the path and the cause"
+run bench "$tmp/int8.tflite" -d cpu -n 2 --latencies ''
+[ $rc -eq 2 ] && grep -q "^edgeaictl: --latencies needs a file name" "$tmp/err"
+ok $? "bench --latencies '': usage error"
+
 run run "$tmp/int8.tflite" --input - --output-dir "$tmp/o2" < "$tmp/in.bin"
 [ $rc -eq 0 ] && cmp -s "$tmp/o2/output0.bin" "$tmp/o1/output0.bin"
 ok $? "run --input - reads standard input"

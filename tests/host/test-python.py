@@ -539,8 +539,86 @@ def api_tests(t, tmp):
         assert r['in_flight'] == 3 and r['throughput_per_s'] > 0
         assert 'throughput:' in pyedgeai('bench', big, '-d', 'cpu', '-n', '3').stdout
         pyedgeai('bench', big, '-n', '0', ok=(2,))
+        lf = os.path.join(tmp, 'lat.txt')
+        r = json.loads(pyedgeai('bench', big, '-d', 'cpu', '-n', '6', '-w', '0', '--json',
+                                '--latencies', lf).stdout)
+        v = [float(x) for x in open(lf).read().split('\n')[:-1]]
+        assert len(v) == 6 and abs(min(v) - r['min_ms']) < 1e-3 and \
+            abs(max(v) - r['max_ms']) < 1e-3, (v, r)
+        e = pyedgeai('bench', big, '-d', 'cpu', '-n', '1', '--latencies',
+                     os.path.join(tmp, 'nodir', 'x'), ok=(1,))
+        ctl = sh(CTL, 'bench', big, '-d', 'cpu', '-n', '1', '--latencies',
+                 os.path.join(tmp, 'nodir', 'x'), ok=(1,))
+        assert e.stderr == 'python3 -m edgeai' + ctl.stderr[len('edgeaictl'):], (e.stderr,
+                                                                                ctl.stderr)
     t.check('python3 -m edgeai bench: edgeaictl bench\'s --json members; --in-flight runs '
-            'futures', cli_bench)
+            'futures; --latencies as edgeaictl\'s', cli_bench)
+
+    def cli_device():
+        from edgeai import cli
+        d = cases['conv_int8_same_3x3'][1]
+        out = os.path.join(tmp, 'cli-dev')
+        # accepted: what each form parses to (edgeaictl's grammar, daemon/ctl-device.c)
+        for s, want in (('auto', ('auto', None, None, None)), ('cpu', ('cpu', None, None, None)),
+                        ('npu', ('kind', 'npu', None, None)), ('dsp', ('kind', 'dsp', None, None)),
+                        ('npu0', ('index', 'npu', 0, None)), ('dsp1', ('index', 'dsp', 1, None)),
+                        ('npu255', ('index', 'npu', 255, None)),
+                        ('accel0', ('node', None, 0, '/dev/accel/accel0')),
+                        ('accel12', ('node', None, 12, '/dev/accel/accel12')),
+                        ('/dev/accel/accel3', ('node', None, None, '/dev/accel/accel3')),
+                        ('/x', ('node', None, None, '/x'))):
+            got = cli.parse_device(s)
+            assert tuple(got)[:4] == want and got.text == s, (s, got)
+        # refused: a usage error (exit 2) with edgeaictl's very message, for run and bench
+        bad = ('gpu', 'NPU', 'Npu0', 'npu01', 'npu+1', 'npu-1', 'npu 1', 'npu256', 'npu1x',
+               'npux', 'dsp00', 'accel', 'accelx', 'accel007', 'accel256', 'cpu0', 'auto1',
+               'dev/accel/accel0', './accel0', '', '/' + 'a' * 255)
+        for s in bad:
+            for verb in (('run', conv, '-i', d + '/in0.bin', '-O', out), ('bench', conv, '-n', '1')):
+                ctl = sh(CTL, *verb, '--device', s, ok=(2,))
+                ours = pyedgeai(*verb, '--device', s, ok=(2,))
+                assert ctl.stderr.startswith('edgeaictl: --device \'%s\': not a device' % s), \
+                    ctl.stderr
+                assert ours.stderr == 'python3 -m edgeai' + ctl.stderr[len('edgeaictl'):], \
+                    (s, ours.stderr, ctl.stderr)
+        assert cli.parse_device('/' + 'a' * 254).node == '/' + 'a' * 254
+        # one device by index: npuN counts NPUs only, in minor order; past the last says how many
+        fake = [edgeai.DeviceInfo('/dev/accel/accel%d' % m, '', 'x', t, 1, '0.1.0', 1, (), m, True)
+                for m, t in ((0, 'npu'), (1, 'dsp'), (2, 'npu'))]
+        real_devices = cli._core.devices
+        cli._core.devices = lambda: fake
+        try:
+            assert cli._compile_args(cli.parse_device('npu1')) == ('npu', 'device_only', 2)
+            assert cli._compile_args(cli.parse_device('dsp0')) == ('dsp', 'device_only', 1)
+            assert cli._compile_args(cli.parse_device('npu')) == ('npu', 'device_only', None)
+            assert cli._compile_args(cli.parse_device('cpu')) == ('cpu', 'cpu_only', None)
+            for s, msg in (('npu2', '--device npu2: there are 2 edgeai NPUs, npu0 to npu1'),
+                           ('dsp1', '--device dsp1: there is one edgeai DSP, dsp0')):
+                e = raises(cli._Fail, cli._compile_args, cli.parse_device(s))
+                assert str(e) == msg and e.status == 1, (s, str(e))
+        finally:
+            cli._core.devices = real_devices
+        raises(ValueError, edgeai.Model(conv).compile, device='cpu', minor=0)
+        raises(ValueError, edgeai.Model(conv).compile, device='npu', minor=-1)
+        if edgeai.devices():
+            return  # a machine with an accelerator: the messages below are of none
+        # accepted forms naming a device that is not there: exit 1, edgeaictl's message
+        for s in ('npu0', 'dsp1', 'npu255', 'accel7', '/nonexistent/accel7', '/dev/null'):
+            for verb in (('run', conv, '-i', d + '/in0.bin', '-O', out), ('bench', conv, '-n', '1')):
+                ctl = sh(CTL, *verb, '--device', s, ok=(1,))
+                ours = pyedgeai(*verb, '--device', s, ok=(1,))
+                assert ours.stderr == 'python3 -m edgeai' + ctl.stderr[len('edgeaictl'):], \
+                    (s, ours.stderr, ctl.stderr)
+        e = raises(edgeai.NoDeviceError, edgeai.Model(conv).compile, device='npu',
+                   policy='device_only', minor=0)
+        assert e.errno == errno.ENODEV, e
+        e = raises(edgeai.Error, edgeai.device_info, '/dev/null')
+        assert e.errno == errno.ENODEV, e
+        for s in ('auto', 'cpu'):
+            pyedgeai('bench', conv, '-n', '1', '--device', s)
+    t.check('python3 -m edgeai --device: edgeaictl\'s grammar (auto, cpu, npu, dsp, npuN, dspN, '
+            'accelN, a node path); refused and missing devices give edgeaictl\'s messages',
+            cli_device)
 
     def cli_help():
         top = pyedgeai('--help').stdout

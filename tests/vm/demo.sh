@@ -54,4 +54,5 @@ if ! vm_splats "$out/console.log"; then
 	rc=1
 fi
 [ $rc -eq 0 ] && echo "demo: done; the full kernel log is in ${out#$top/}/console.log"
+echo "demo: pictures of latency per device, 3:1 sharing over time and thermal throttling: make bench, then build/bench/report/index.html"
 exit $rc

@@ -26,7 +26,7 @@ file, edgeai.NoDeviceError for policy="device_only" without a device.
 """
 from ._capi import path as library_path
 from ._core import (DeviceInfo, Model, OpInfo, Outputs, Program, TensorInfo, check_version,
-                    devices, op_name, version)
+                    device_info, devices, op_name, version)
 from ._errors import (BusyError, DeviceError, Error, InputError, InvalidArgumentError, ModelError,
                       NoDeviceError, NotFoundError, NotSupportedError, PermissionDeniedError,
                       TimedOutError, strerror)
@@ -35,7 +35,7 @@ __all__ = [
     'BusyError', 'DeviceError', 'DeviceInfo', 'Error', 'InputError', 'InvalidArgumentError',
     'Model', 'ModelError', 'NoDeviceError', 'NotFoundError', 'NotSupportedError', 'OpInfo',
     'Outputs', 'PermissionDeniedError', 'Program', 'TensorInfo', 'TimedOutError',
-    'check_version', 'devices', 'library_path', 'op_name', 'strerror', 'version', '__version__',
+    'check_version', 'device_info', 'devices', 'library_path', 'op_name', 'strerror', 'version', '__version__',
 ]
 
 # the public classes are edgeai.X, wherever they are defined

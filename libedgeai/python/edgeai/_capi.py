@@ -59,6 +59,8 @@ COUNT_INPUTS, COUNT_OUTPUTS, COUNT_OPS, COUNT_TENSORS = 0, 1, 2, 3
 POLICY_AUTO, POLICY_DEVICE_ONLY, POLICY_CPU_ONLY = 0, 1, 2
 CPU_REFERENCE = 1 << 0          # edgeai_compile_options.cpu_flags
 COMPILE_NO_CACHE = 1 << 0       # edgeai_compile_options.flags
+COMPILE_ONE_DEVICE = 1 << 1     # (0.5) only the device of edgeai_compile_options.device_minor
+OPEN_NO_URING = 1 << 0          # edgeai_device_open()
 CACHE_STATES = ((1 << 0, 'program hit'), (1 << 1, 'placement hit'), (1 << 2, 'stored'),
                 (1 << 3, 'corrupt entry recompiled'))
 TIMEOUT_INFINITE = -1
@@ -134,6 +136,7 @@ _PROTOTYPES = {
     'edgeai_device_list_get': (c_int, [c_void_p, c_uint, P(DeviceInfo)]),
     'edgeai_device_list_unref': (c_void_p, [c_void_p]),
     'edgeai_device_type_name': (c_char_p, [c_uint32]),
+    'edgeai_device_open': (c_int, [c_char_p, c_uint, P(c_void_p)]),
     'edgeai_device_get_info': (c_int, [c_void_p, P(DeviceInfo)]),
     'edgeai_device_unref': (c_void_p, [c_void_p]),
     'edgeai_model_load': (c_int, [c_char_p, c_size_t, P(c_void_p), c_char_p, c_size_t]),

@@ -100,6 +100,23 @@ def devices():
         lib.edgeai_device_list_unref(handle)
 
 
+def device_info(node):
+    """The DeviceInfo of one device node ("/dev/accel/accel0"), read from the device.
+
+    Opens @node (without io_uring) and asks the driver. Raises edgeai.Error:
+    edgeai.NotFoundError for a missing node, edgeai.NoDeviceError for a
+    file that is no edgeai accelerator, edgeai.PermissionDeniedError.
+    """
+    dev = ctypes.c_void_p()
+    check(lib.edgeai_device_open(os.fsencode(node), _capi.OPEN_NO_URING, ctypes.byref(dev)))
+    try:
+        d = _capi.DeviceInfo()
+        check(lib.edgeai_device_get_info(dev, ctypes.byref(d)))
+        return DeviceInfo._from_c(d)
+    finally:
+        lib.edgeai_device_unref(dev)
+
+
 @dataclasses.dataclass(frozen=True)
 class TensorInfo:
     """One tensor of a model.
@@ -251,10 +268,14 @@ class Model(_Closing):
         finally:
             _capi.free(data)
 
-    def compile(self, device='auto', policy=None, reference=False, cache=True, cache_dir=None):
+    def compile(self, device='auto', policy=None, reference=False, cache=True, cache_dir=None,
+                minor=None):
         """Compile the (int8/uint8) model into a Program.
 
         device: "auto" (any accelerator), "npu", "dsp" or "cpu".
+        minor: only the accelerator /dev/accel/accelN with N = @minor (its
+        DeviceInfo.minor), not every one of @device's kind: picks one NPU
+        among several. Not with device="cpu". Needs libedgeai 0.5.
         policy: "auto" (accelerator where its driver takes the op, CPU
         otherwise; the default, except "cpu_only" for device="cpu"),
         "device_only" (fail instead of falling back: edgeai.NoDeviceError
@@ -279,6 +300,13 @@ class Model(_Closing):
         if device == 'cpu' and policy != 'cpu_only':
             raise ValueError('device="cpu" runs on the CPU only: policy must be "cpu_only"')
         o = _capi.CompileOptions(policy=_POLICIES[policy], device_type=_DEVICES[device])
+        if minor is not None:
+            if device == 'cpu' or isinstance(minor, bool) or not isinstance(minor, int) \
+                    or not 0 <= minor <= 0xffffffff:
+                raise ValueError('minor must be an accel minor (int >= 0) of an accelerator, '
+                                 'not %r with device=%r' % (minor, device))
+            o.flags |= _capi.COMPILE_ONE_DEVICE
+            o.device_minor = minor
         if reference:
             o.cpu_flags |= _capi.CPU_REFERENCE
         if not cache:

@@ -50,12 +50,20 @@ examples:
   python3 -m edgeai inspect face_detection_short_range-int8.tflite
   python3 -m edgeai run model-int8.tflite --input in0.bin --output-dir out --device auto
   python3 -m edgeai bench model-int8.tflite --device cpu --iterations 100 --json
+  python3 -m edgeai bench model-int8.tflite --device npu1   # the second NPU
 
 See also: edgeaictl(1), pydoc3 edgeai
 """
 
-DEVICE_HELP = ('auto (default: accelerator where possible, CPU otherwise), cpu (CPU only), '
-               'npu or dsp (that device only: fails instead of falling back)')
+DEVICE_HELP = ('where to run (default auto): auto (accelerator where possible, CPU otherwise), '
+               'cpu (CPU only), npu or dsp (that kind only: fails instead of falling back), '
+               'npuN or dspN (the Nth NPU or DSP, from 0, in the order of their nodes), accelN '
+               'or PATH (one device node: /dev/accel/accelN, or PATH); edgeaictl\'s grammar')
+
+DEVICE_FORMS = ('not a device; use auto, cpu, npu, dsp, npuN, dspN,\n'
+                'accelN or a node path such as /dev/accel/accel0')
+_KINDS = {'npu': 'NPU', 'dsp': 'DSP'}
+_NODE_MAX = 256     # edgeaictl's struct ctl_device.node, with its NUL
 
 
 class _Parser(argparse.ArgumentParser):
@@ -87,8 +95,7 @@ def _parser():
                    help='raw bytes of the next input tensor (model order)')
     r.add_argument('-O', '--output-dir', required=True, metavar='DIR',
                    help='write DIR/output0.bin, output1.bin, ... (model order)')
-    r.add_argument('-d', '--device', default='auto', choices=('auto', 'cpu', 'npu', 'dsp'),
-                   metavar='DEV', help=DEVICE_HELP)
+    r.add_argument('-d', '--device', default='auto', metavar='DEV', help=DEVICE_HELP)
     r.add_argument('--reference', action='store_true',
                    help='CPU: portable reference kernels only')
     r.add_argument('--no-cache', action='store_true', help='do not use the compile cache')
@@ -108,8 +115,7 @@ def _parser():
         epilog='exit status: 0 success, 1 failure, 2 usage error.\n\n'
         'example:\n  %s bench model-int8.tflite -d auto -n 200 --in-flight 4' % PROG)
     b.add_argument('model', metavar='MODEL.tflite')
-    b.add_argument('-d', '--device', default='auto', choices=('auto', 'cpu', 'npu', 'dsp'),
-                   metavar='DEV', help='as for run')
+    b.add_argument('-d', '--device', default='auto', metavar='DEV', help=DEVICE_HELP)
     b.add_argument('-n', '--iterations', type=_count(1, 1000000), default=50, metavar='N',
                    help='timed runs, 1..1000000')
     b.add_argument('-w', '--warmup', type=_count(0, 1000), default=3, metavar='N',
@@ -120,6 +126,9 @@ def _parser():
                    help='runs in flight at once, 1..64 (default 1: run and wait)')
     b.add_argument('--reference', action='store_true',
                    help='CPU: portable reference kernels only')
+    b.add_argument('--latencies', metavar='FILE',
+                   help="write each timed run's latency to FILE: ms, one line per run, in "
+                   'run order (completion order with --in-flight)')
     b.add_argument('-j', '--json', action='store_true', help='machine-readable result on stdout')
     b.add_argument('-q', '--quiet', action='store_true', help='no progress on stderr')
 
@@ -151,13 +160,73 @@ class _Fail(Exception):
         self.status = status
 
 
+class Device(collections.namedtuple('Device', 'how kind index node text')):
+    """A parsed --device: how is 'auto', 'cpu', 'kind' (npu, dsp), 'index' (npuN, dspN)
+    or 'node' (accelN, a path); kind 'npu'/'dsp' or None; index N; node the path."""
+
+
+def _index(s):
+    """N of "N" (0..255, no sign, no leading zero, digits only), else None: as edgeaictl."""
+    if not s or not '0' <= s[0] <= '9' or (s[0] == '0' and len(s) > 1) or \
+            not all('0' <= c <= '9' for c in s):
+        return None
+    v = int(s, 10)
+    return v if v <= 255 else None
+
+
+def parse_device(s):
+    """Parse a --device value with edgeaictl's grammar (daemon/ctl-device.c) into a Device.
+
+    Raises _Fail (usage error, exit 2) with edgeaictl's message for anything else.
+    """
+    if s in ('auto', 'cpu'):
+        return Device(s, None, None, None, s)
+    if s in _KINDS:
+        return Device('kind', s, None, None, s)
+    if len(s) > 3 and s[:3] in _KINDS and _index(s[3:]) is not None:
+        return Device('index', s[:3], _index(s[3:]), None, s)
+    if s.startswith('accel') and _index(s[5:]) is not None:
+        return Device('node', None, _index(s[5:]), '/dev/accel/accel%d' % _index(s[5:]), s)
+    if s.startswith('/') and len(os.fsencode(s)) < _NODE_MAX:
+        return Device('node', None, None, s, s)
+    raise _Fail("--device '%s': %s" % (s, DEVICE_FORMS), EXIT_USAGE)
+
+
+def _compile_args(d):
+    """compile()'s device, policy and minor for the Device @d, as edgeaictl's run and bench
+    choose them: one device (npuN, accelN, a path) is resolved to its minor here."""
+    if d.how in ('auto', 'cpu'):
+        return d.how, ('cpu_only' if d.how == 'cpu' else 'auto'), None
+    if d.how == 'kind':
+        return d.kind, 'device_only', None
+    if d.how == 'node':
+        try:
+            info = _core.device_info(d.node)
+        except Error as e:
+            raise _Fail('%s: %s' % (d.node, e.strerror)) from e
+    else:
+        same = [i for i in _core.devices() if i.type == d.kind]
+        if not same:
+            raise _Fail('--device %s: no such edgeai %s (is the edgeai module loaded?)'
+                        % (d.text, _KINDS[d.kind]))
+        if d.index >= len(same):
+            if len(same) == 1:
+                raise _Fail('--device %s: there is one edgeai %s, %s0'
+                            % (d.text, _KINDS[d.kind], d.kind))
+            raise _Fail('--device %s: there are %d edgeai %ss, %s0 to %s%d'
+                        % (d.text, len(same), _KINDS[d.kind], d.kind, d.kind, len(same) - 1))
+        info = same[d.index]
+    kind = info.type if info.type in _KINDS else 'auto'
+    return kind, 'device_only', info.minor
+
+
 def _compile(args):
     """Load and compile args.model as edgeaictl does (--device npu|dsp: DEVICE_ONLY)."""
-    policy = {'auto': 'auto', 'cpu': 'cpu_only'}.get(args.device, 'device_only')
+    device, policy, minor = _compile_args(args.device)
     with _core.Model(args.model) as m:
-        return m.compile(device=args.device, policy=policy, reference=args.reference,
+        return m.compile(device=device, policy=policy, reference=args.reference,
                          cache=not getattr(args, 'no_cache', False),
-                         cache_dir=getattr(args, 'cache_dir', None))
+                         cache_dir=getattr(args, 'cache_dir', None), minor=minor)
 
 
 def _read_inputs(args, prog, random):
@@ -294,6 +363,12 @@ def cmd_bench(args):
             wall = time.perf_counter() - start
         except Error as e:
             raise _Fail('%s: run failed: %s (%d)' % (args.model, e, e.code)) from e
+        if args.latencies is not None:
+            try:
+                with open(args.latencies, 'w') as f:
+                    f.write(''.join('%.6f\n' % x for x in lat))
+            except OSError as e:
+                raise _Fail('--latencies %s: %s' % (args.latencies, e.strerror)) from e
         lat.sort()
         mean = sum(lat) / len(lat)
         # throughput: runs per second of wall clock (with runs in flight, not 1/mean)
@@ -364,6 +439,8 @@ def main(argv=None):
     if not args.command:
         parser.error('missing command (run, bench, inspect)')
     try:
+        if hasattr(args, 'device'):
+            args.device = parse_device(args.device)
         return {'run': cmd_run, 'bench': cmd_bench, 'inspect': cmd_inspect}[args.command](args)
     except _Fail as e:
         sys.stderr.write('%s: %s\n' % (PROG, e))
