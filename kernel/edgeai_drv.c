@@ -173,6 +173,8 @@ u64 edgeai_capabilities(struct edgeai_device *edev)
 		caps |= DRM_EDGEAI_CAP_URING_CMD;
 	if (edev->ops == &edgeai_sim_ops)
 		caps |= DRM_EDGEAI_CAP_SIMULATED;
+	if (edgeai_arb_preempts(edev))
+		caps |= DRM_EDGEAI_CAP_PREEMPT;
 	return caps;
 }
 
@@ -263,6 +265,9 @@ static void edgeai_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 		   atomic64_read(&ctx->cycles));
 	drm_printf(p, "drm-maxfreq-%s:\t%llu Hz\n", edev->engine,
 		   (u64)edgeai_max_freq_khz(edev) * 1000);
+	/* Driver-specific: jobs of the file preempted at an op boundary. */
+	drm_printf(p, "edgeai-preemptions-%s:\t%lld\n", edev->engine,
+		   atomic64_read(&ctx->preemptions));
 	drm_show_memory_stats(p, file);
 }
 
@@ -314,7 +319,7 @@ static const struct drm_driver edgeai_drm_driver = {
 	.desc = "edgeai NPU/DSP accelerator",
 	.date = "20260101",
 	.major = 1,
-	.minor = 3,
+	.minor = 4,
 };
 
 static int edgeai_probe(struct platform_device *pdev)

@@ -18,6 +18,17 @@
  * A job that hangs (fault_hang) never starts its modelled time, so its
  * timeout runs on and the core is reset as before.
  *
+ * Programs run op by op, in slices: the work item executes the next ops on
+ * the host (small ones together, up to EDGEAI_SIM_SLICE_NS of device time),
+ * then the timer lets their device time pass; the timing model spreads a
+ * program's device time over its ops by each op's cost (the validator's
+ * per-op MACs and bytes). Between two slices, at an op boundary, a job
+ * submitted to the busy core (the arbiter lets a higher priority class
+ * preempt a program) takes the core: the program is parked with its next
+ * op in &edgeai_job.pc and the rest of its timeout, and resumes on this
+ * core, from that op, once the preempting job completed. A preempted
+ * program's device time and timeout do not run while it is parked.
+ *
  * Fault knobs in debugfs make jobs hang or fail. Without device-tree nodes,
  * the simulator also creates the devices (the sim_devices parameter).
  *
@@ -58,6 +69,13 @@
 #define EDGEAI_SIM_JOB_OVERHEAD_NS	20000
 /* Bytes the copy/fill engine moves per cycle without firmware caps. */
 #define EDGEAI_SIM_BYTES_PER_CYCLE	64
+/*
+ * Device time a program's slice reaches before it yields: ops smaller than
+ * this run together, so a preempting job waits at most this or one op.
+ */
+#define EDGEAI_SIM_SLICE_NS		50000
+/* Saving and restoring a preempted program's state, device time. */
+#define EDGEAI_SIM_SWITCH_NS		2000
 /* Time to power the device up. */
 #define EDGEAI_SIM_WAKEUP_US		500
 
@@ -78,15 +96,19 @@ static const char * const edgeai_sim_state_names[EDGEAI_SIM_STATES] = {
  * @sim: the simulator
  * @core: the core
  * @exec_work: runs the job's commands
- * @timer: completes the job once its device time has passed
- * @lock: protects @job, @error, @time_ns, @gone, @busy and @host_busy
- * @watchdog_left: the job timeout left when it was paused for the host's
- *	execution of @job; written before @exec_work is queued, read by it
+ * @timer: ends the device time of @job's slice: completes the job, or has
+ *	@exec_work run its next slice
+ * @lock: protects @job, @parked, @next, @last, @slice_ns, @gone, @busy,
+ *	@host_busy and the backend state of their &struct edgeai_job
  * @host_busy: @job is being executed on the host, its device time has not
  *	started
- * @job: the job on the core, NULL when idle
- * @error: result of @job once executed
- * @time_ns: device time of @job once executed
+ * @job: the job executing on the core, NULL when idle
+ * @parked: the program @job preempted; it resumes when @job completes
+ * @next: a job submitted while @job executes: it preempts @job at its
+ *	next op boundary, or takes the core when @job completes
+ * @last: the job whose slice's device time (and timeout) ran last, NULL
+ *	once it completed
+ * @slice_ns: device time of @job's current slice
  * @gone: the device was removed, no new jobs
  * @busy: @job counts as running in the power model
  */
@@ -95,15 +117,16 @@ struct edgeai_sim_core {
 	struct edgeai_core *core;
 	struct work_struct exec_work;
 	struct hrtimer timer;
-	unsigned long watchdog_left;
 	/*
-	 * Protects job, error, time_ns, gone, busy and host_busy; taken from
-	 * hardirq.
+	 * Protects job, parked, next, last, slice_ns, gone, busy, host_busy
+	 * and the jobs' backend state; taken from hardirq.
 	 */
 	spinlock_t lock;
 	struct edgeai_job *job;
-	int error;
-	u64 time_ns;
+	struct edgeai_job *parked;
+	struct edgeai_job *next;
+	struct edgeai_job *last;
+	u64 slice_ns;
 	bool gone;
 	bool busy;
 	bool host_busy;
@@ -254,27 +277,23 @@ static void edgeai_sim_run_cmd(struct edgeai_job *job,
 	}
 }
 
-/*
- * Runs a job's validated program with the firmware op kernels on its mapped
- * buffers; -EIO when an op failed on the device.
- */
-static int edgeai_sim_run_program(struct edgeai_job *job)
+/* Timing-model cost of op @i of @prog, in bytes-cycles times MAC-cycles. */
+static u64 edgeai_sim_op_cost(struct edgeai_sim *sim,
+			      const struct edgeai_program *prog, u32 i)
 {
-	void *slots[DRM_EDGEAI_MAX_BOS];
-	unsigned int failed = 0;
-	u32 i;
-	int ret;
+	u64 mpc = max(sim->edev->fw.macs_per_cycle, 1U);
+	u64 bpc = max(READ_ONCE(sim->bytes_per_cycle), 1U);
 
-	for (i = 0; i < job->bo_count; i++)
-		slots[i] = job->maps[i].vaddr;
-	ret = ek_exec_program(job->prog->blob, job->prog->size, slots,
-			      job->bo_count, NULL, &failed);
-	if (ret) {
-		drm_dbg(&job->edev->drm, "job %llu: program op %u failed (%d)\n",
-			job->id, failed, ret);
-		return -EIO;
-	}
-	return 0;
+	/* Bytes below 2^40, MACs below 2^33: no overflow. */
+	return max(prog->op_work[i].bytes * mpc, prog->op_work[i].macs * bpc);
+}
+
+/* Device time of the compute part of @job up to a cost of @cost. */
+static u64 edgeai_sim_cost_ns(struct edgeai_job *job, u64 total_ns, u64 cost)
+{
+	if (!job->cost_total)
+		return total_ns;
+	return mul_u64_u64_div_u64(total_ns, cost, job->cost_total);
 }
 
 /*
@@ -285,7 +304,7 @@ static int edgeai_sim_run_program(struct edgeai_job *job)
 static u64 edgeai_sim_job_time_ns(struct edgeai_sim *sim, struct edgeai_job *job)
 {
 	u32 khz = max(READ_ONCE(sim->edev->freq_khz), 1U);
-	u64 rate = (u64)sim->bytes_per_cycle * khz;
+	u64 rate = (u64)max(READ_ONCE(sim->bytes_per_cycle), 1U) * khz;
 	u64 ns, mac_rate;
 
 	/* bytes / (bytes per cycle * kHz) is in ms; scale to ns. */
@@ -294,7 +313,83 @@ static u64 edgeai_sim_job_time_ns(struct edgeai_sim *sim, struct edgeai_job *job
 		mac_rate = (u64)max(sim->edev->fw.macs_per_cycle, 1U) * khz;
 		ns = max(ns, div64_u64(job->macs * 1000000ULL, mac_rate));
 	}
-	return EDGEAI_SIM_JOB_OVERHEAD_NS + ns;
+	return ns;
+}
+
+static bool edgeai_sim_job_finished(struct edgeai_job *job)
+{
+	return !job->prog || job->pc >= job->prog->op_count;
+}
+
+/*
+ * Executes the next slice of @job on the host: its commands, or its next
+ * program ops until the slice holds EDGEAI_SIM_SLICE_NS of device time or
+ * a job waits to preempt it. Returns the slice's device time.
+ */
+static u64 edgeai_sim_exec_slice(struct edgeai_sim_core *sc,
+				 struct edgeai_job *job)
+{
+	struct edgeai_sim *sim = sc->sim;
+	bool compute = !READ_ONCE(sim->compute_off);
+	void *slots[DRM_EDGEAI_MAX_BOS];
+	u64 total_ns, from_ns, ns = 0;
+	unsigned int failed;
+	u32 i, n;
+	int ret;
+
+	if (!job->exec_started) {
+		job->exec_started = true;
+		ns = EDGEAI_SIM_JOB_OVERHEAD_NS;
+		if (atomic_dec_if_positive(&sim->fault_fail) >= 0)
+			job->exec_error = -EIO;
+		if (job->prog)
+			for (i = 0; i < job->prog->op_count; i++)
+				job->cost_total += edgeai_sim_op_cost(sim, job->prog, i);
+	}
+	total_ns = edgeai_sim_job_time_ns(sim, job);
+
+	if (!job->prog) {
+		if (compute && !job->exec_error) {
+			for (i = 0; i < job->cmd_count; i++) {
+				edgeai_sim_run_cmd(job, &job->cmds[i]);
+				cond_resched();
+			}
+		}
+		return ns + total_ns;
+	}
+
+	n = job->prog->op_count;
+	if (job->exec_error) {
+		/* A failed program takes its whole time, as before. */
+		ns += total_ns - edgeai_sim_cost_ns(job, total_ns, job->cost_done);
+		job->cost_done = job->cost_total;
+		job->pc = n;
+		return ns;
+	}
+	for (i = 0; i < job->bo_count; i++)
+		slots[i] = job->maps[i].vaddr;
+	from_ns = edgeai_sim_cost_ns(job, total_ns, job->cost_done);
+	while (job->pc < n) {
+		if (compute) {
+			ret = ek_exec_ops(job->prog->blob, job->prog->size, slots,
+					  job->bo_count, NULL, job->pc, 1, &failed);
+			if (ret) {
+				drm_dbg(&job->edev->drm, "job %llu: program op %u failed (%d)\n",
+					job->id, failed, ret);
+				job->exec_error = -EIO;
+				job->cost_done = job->cost_total;
+				job->pc = n;
+				break;
+			}
+		}
+		job->cost_done += edgeai_sim_op_cost(sim, job->prog, job->pc);
+		job->pc++;
+		cond_resched();
+		if (edgeai_sim_cost_ns(job, total_ns, job->cost_done) - from_ns >=
+		    EDGEAI_SIM_SLICE_NS || READ_ONCE(sc->next))
+			break;
+	}
+	return ns + edgeai_sim_cost_ns(job, total_ns, job->cost_done) - from_ns;
 }
 
 static void edgeai_sim_exec_work(struct work_struct *work)
@@ -302,27 +397,50 @@ static void edgeai_sim_exec_work(struct work_struct *work)
 	struct edgeai_sim_core *sc = container_of(work, struct edgeai_sim_core,
 						  exec_work);
 	struct edgeai_sim *sim = sc->sim;
-	struct edgeai_job *job;
-	unsigned long left;
-	u32 i, delay_ms;
-	int error = 0;
+	struct edgeai_job *job, *prev, *preempted = NULL;
+	unsigned long left, full;
+	u32 delay_ms;
+	bool first;
 	u64 ns;
 
-	scoped_guard(spinlock_irq, &sc->lock)
+	scoped_guard(spinlock_irq, &sc->lock) {
 		job = sc->job;
-	if (!job)
-		return;
+		if (!job)
+			return;
+		prev = sc->last;
+		sc->last = NULL;
+		/*
+		 * An op boundary of a program: a job waiting to preempt it
+		 * takes the core now; the program keeps its next op.
+		 */
+		if (sc->next && job->prog && !edgeai_sim_job_finished(job)) {
+			preempted = job;
+			sc->parked = job;
+			job = sc->next;
+			sc->job = job;
+			sc->next = NULL;
+		}
+	}
 	/*
 	 * The job stays valid while this runs: only stopping the core takes
 	 * it off, and that waits for this work first.
 	 */
-	left = sc->watchdog_left;
+	full = edgeai_job_watchdog_full(job);
+	left = edgeai_job_watchdog_pause(job);
+	/* What the job whose device time ran until now has left of it. */
+	if (prev)
+		prev->watchdog_left = min(left, full);
+	if (preempted)
+		edgeai_job_preempted(preempted);
+	left = job->watchdog_left;
+	first = !job->exec_started;
 
 	/*
 	 * A hung job stays on the core, busy, until the timeout (running
 	 * again from now) resets it.
 	 */
-	if (atomic_dec_if_positive(&sim->fault_hang) >= 0) {
+	if (first && atomic_dec_if_positive(&sim->fault_hang) >= 0) {
+		job->exec_started = true;
 		scoped_guard(spinlock_irq, &sc->lock) {
 			sc->host_busy = false;
 			edgeai_sim_core_busy(sc, true);
@@ -331,46 +449,48 @@ static void edgeai_sim_exec_work(struct work_struct *work)
 		return;
 	}
 
-	delay_ms = min(READ_ONCE(sim->host_delay_ms), 60000U);
+	delay_ms = first ? min(READ_ONCE(sim->host_delay_ms), 60000U) : 0;
 	if (delay_ms)
 		msleep(delay_ms);
 
-	if (atomic_dec_if_positive(&sim->fault_fail) >= 0) {
-		error = -EIO;
-	} else if (READ_ONCE(sim->compute_off)) {
-		/* Timing only. */
-	} else if (job->prog) {
-		error = edgeai_sim_run_program(job);
-	} else {
-		for (i = 0; i < job->cmd_count; i++) {
-			edgeai_sim_run_cmd(job, &job->cmds[i]);
-			cond_resched();
-		}
-	}
-	ns = edgeai_sim_job_time_ns(sim, job);
-	job->freq_khz = READ_ONCE(sim->edev->freq_khz);
+	ns = edgeai_sim_exec_slice(sc, job);
+	if (first)
+		job->freq_khz = READ_ONCE(sim->edev->freq_khz);
 
 	/* The job's device time starts: so does its timeout again. */
 	edgeai_job_watchdog_resume(job, left);
 	guard(spinlock_irq)(&sc->lock);
 	if (sc->job != job)
 		return;
-	sc->error = error;
-	sc->time_ns = ns;
+	sc->slice_ns = ns;
+	sc->last = job;
 	sc->host_busy = false;
 	edgeai_sim_core_busy(sc, true);
 	hrtimer_start(&sc->timer, ns_to_ktime(ns), HRTIMER_MODE_REL);
 }
 
-/* Takes the job off the core. */
+/*
+ * Takes the executing job off the core; the job it preempted, or else the
+ * one waiting for the core, takes the core and @exec_work is due.
+ */
 static struct edgeai_job *edgeai_sim_take_job(struct edgeai_sim_core *sc)
 {
 	struct edgeai_job *job = sc->job;
 
 	lockdep_assert_held(&sc->lock);
 	sc->job = NULL;
+	sc->last = NULL;
 	sc->host_busy = false;
 	edgeai_sim_core_busy(sc, false);
+	if (sc->parked) {
+		swap(sc->job, sc->parked);
+		/* Restoring its state is device time of its own. */
+		sc->job->exec_ns += EDGEAI_SIM_SWITCH_NS;
+	} else if (sc->next) {
+		swap(sc->job, sc->next);
+	}
+	if (sc->job)
+		sc->host_busy = true;
 	return job;
 }
 
@@ -380,17 +500,35 @@ static enum hrtimer_restart edgeai_sim_timer(struct hrtimer *timer)
 						  timer);
 	struct edgeai_job *job;
 	unsigned long flags;
+	bool more;
 	int error;
 	u64 ns;
 
 	spin_lock_irqsave(&sc->lock, flags);
-	job = edgeai_sim_take_job(sc);
-	error = sc->error;
-	ns = sc->time_ns;
+	job = sc->job;
+	if (!job) {
+		spin_unlock_irqrestore(&sc->lock, flags);
+		return HRTIMER_NORESTART;
+	}
+	job->exec_ns += sc->slice_ns;
+	sc->slice_ns = 0;
+	if (!edgeai_sim_job_finished(job)) {
+		/* An op boundary: the next slice, or a preemption. */
+		edgeai_sim_core_busy(sc, false);
+		sc->host_busy = true;
+		queue_work(sc->sim->wq, &sc->exec_work);
+		spin_unlock_irqrestore(&sc->lock, flags);
+		return HRTIMER_NORESTART;
+	}
+	edgeai_sim_take_job(sc);
+	more = sc->job;
+	error = job->exec_error;
+	ns = job->exec_ns;
 	spin_unlock_irqrestore(&sc->lock, flags);
 
-	if (job)
-		edgeai_job_complete(job, error, ns);
+	if (more)
+		queue_work(sc->sim->wq, &sc->exec_work);
+	edgeai_job_complete(job, error, ns);
 	return HRTIMER_NORESTART;
 }
 
@@ -443,27 +581,55 @@ static int edgeai_sim_boot(struct edgeai_device *edev)
 	return drmm_add_action_or_reset(&edev->drm, edgeai_sim_release, sim);
 }
 
-/* Takes whatever job is on the core off it; returns that job. */
+/*
+ * Stops the core and takes every job off it: the executing one is returned,
+ * the one it preempted (@parked set) or the one waiting to preempt it goes
+ * to @other.
+ */
 static struct edgeai_job *edgeai_sim_stop_core(struct edgeai_sim_core *sc,
-					       bool gone)
+					       bool gone,
+					       struct edgeai_job **other,
+					       bool *parked)
 {
+	struct edgeai_job *job;
+
 	scoped_guard(spinlock_irq, &sc->lock)
 		sc->gone |= gone;
-	cancel_work_sync(&sc->exec_work);
-	hrtimer_cancel(&sc->timer);
+	/* The timer may queue the work, the work may start the timer. */
+	do {
+		cancel_work_sync(&sc->exec_work);
+		hrtimer_cancel(&sc->timer);
+	} while (work_pending(&sc->exec_work));
 
 	guard(spinlock_irq)(&sc->lock);
-	return edgeai_sim_take_job(sc);
+	job = sc->job;
+	*other = sc->parked ?: sc->next;
+	*parked = sc->parked;
+	/* A slice cut short still took its time. */
+	if (job)
+		job->exec_ns += sc->slice_ns;
+	sc->slice_ns = 0;
+	sc->job = NULL;
+	sc->parked = NULL;
+	sc->next = NULL;
+	sc->last = NULL;
+	sc->host_busy = false;
+	edgeai_sim_core_busy(sc, false);
+	return job;
 }
 
 static void edgeai_sim_shutdown(struct edgeai_device *edev)
 {
 	struct edgeai_sim *sim = edev->backend;
-	struct edgeai_job *job;
+	struct edgeai_job *job, *other;
+	bool parked;
 	u32 i;
 
 	for (i = 0; i < edev->core_count; i++) {
-		job = edgeai_sim_stop_core(&sim->cores[i], true);
+		job = edgeai_sim_stop_core(&sim->cores[i], true, &other,
+					   &parked);
+		if (other)
+			edgeai_job_complete(other, -ENODEV, other->exec_ns);
 		if (job)
 			edgeai_job_complete(job, -ENODEV, 0);
 	}
@@ -476,35 +642,68 @@ static int edgeai_sim_submit(struct edgeai_core *core, struct edgeai_job *job)
 	scoped_guard(spinlock_irq, &sc->lock) {
 		if (sc->gone)
 			return -ENODEV;
-		if (WARN_ON(sc->job))
-			return -EBUSY;
+		if (sc->job) {
+			/* Preempts it at its next op boundary. */
+			if (WARN_ON(sc->parked || sc->next))
+				return -EBUSY;
+			job->watchdog_left = edgeai_job_watchdog_full(job);
+			sc->next = job;
+			return 0;
+		}
 		sc->job = job;
 		sc->host_busy = true;
 	}
 	/* Executing the job on the host is not device time. */
-	sc->watchdog_left = edgeai_job_watchdog_pause(job);
+	job->watchdog_left = edgeai_job_watchdog_pause(job);
 	queue_work(sc->sim->wq, &sc->exec_work);
 	return 0;
+}
+
+/* Puts jobs taken off by edgeai_sim_stop_core() back, executing again. */
+static void edgeai_sim_restart_core(struct edgeai_sim_core *sc,
+				    struct edgeai_job *job,
+				    struct edgeai_job *other, bool parked)
+{
+	scoped_guard(spinlock_irq, &sc->lock) {
+		sc->job = job;
+		if (parked)
+			sc->parked = other;
+		else
+			sc->next = other;
+		sc->host_busy = true;
+	}
+	job->watchdog_left = edgeai_job_watchdog_pause(job);
+	queue_work(sc->sim->wq, &sc->exec_work);
 }
 
 static bool edgeai_sim_reset_core(struct edgeai_core *core,
 				  struct edgeai_job *job)
 {
 	struct edgeai_sim_core *sc = to_sim_core(core);
-	struct edgeai_job *cur;
+	struct edgeai_job *cur, *other;
+	bool parked;
 
-	cur = edgeai_sim_stop_core(sc, false);
-	if (cur && cur != job) {
-		/* Not the job we were asked about: let it run again. */
-		scoped_guard(spinlock_irq, &sc->lock) {
-			sc->job = cur;
-			sc->host_busy = true;
-		}
-		sc->watchdog_left = edgeai_job_watchdog_pause(cur);
-		queue_work(sc->sim->wq, &sc->exec_work);
+	cur = edgeai_sim_stop_core(sc, false, &other, &parked);
+	if (cur != job) {
+		/* Not the job we were asked about: let them run again. */
+		if (cur)
+			edgeai_sim_restart_core(sc, cur, other, parked);
+		else if (WARN_ON(other))
+			edgeai_job_complete(other, -ECANCELED, other->exec_ns);
 		return false;
 	}
-	return cur == job;
+	/* The reset loses the other job's state on the core. */
+	if (other)
+		edgeai_job_complete(other, -ECANCELED, other->exec_ns);
+	return true;
+}
+
+static struct edgeai_job *edgeai_sim_running_job(struct edgeai_core *core)
+{
+	struct edgeai_sim_core *sc = to_sim_core(core);
+
+	guard(spinlock_irq)(&sc->lock);
+	return sc->job;
 }
 
 static bool edgeai_sim_host_busy(struct edgeai_core *core, struct edgeai_job *job)
@@ -540,8 +739,8 @@ static void edgeai_sim_dump_core(struct edgeai_core *core,
 		regs->job_id = sc->job->id;
 		if (hrtimer_active(&sc->timer)) {
 			regs->status |= EDGEAI_COREDUMP_CORE_TIMER;
-			regs->error = sc->error;
-			regs->job_time_ns = sc->time_ns;
+			regs->error = sc->job->exec_error;
+			regs->job_time_ns = sc->job->exec_ns + sc->slice_ns;
 		} else {
 			regs->status |= EDGEAI_COREDUMP_CORE_EXECUTING;
 		}
@@ -758,12 +957,14 @@ int edgeai_sim_create_devices(void)
 }
 
 const struct edgeai_backend_ops edgeai_sim_ops = {
+	.preemption = true,
 	.boot = edgeai_sim_boot,
 	.shutdown = edgeai_sim_shutdown,
 	.submit = edgeai_sim_submit,
 	.reset_core = edgeai_sim_reset_core,
 	.dump_core = edgeai_sim_dump_core,
 	.host_busy = edgeai_sim_host_busy,
+	.running_job = edgeai_sim_running_job,
 	.set_freq = edgeai_sim_set_freq,
 	.read_temp = edgeai_sim_read_temp,
 	.power_on = edgeai_sim_power_on,
