@@ -194,6 +194,21 @@ bool edgeai_arb_preempts(struct edgeai_device *edev)
 	return edev->ops->preemption && READ_ONCE(arb_preempt);
 }
 
+/**
+ * edgeai_arb_may_be_preempted() - can a job of @job's client be preempted?
+ * @job: a program job on its core
+ *
+ * A backend runs a job that no waiting job can preempt (its client is of
+ * the highest class) without stopping at op boundaries.
+ *
+ * Return: false when no client's job could preempt @job.
+ */
+bool edgeai_arb_may_be_preempted(struct edgeai_job *job)
+{
+	return edgeai_arb_preempts(job->edev) &&
+	       READ_ONCE(job->ctx->priority) < DRM_EDGEAI_PRIORITY_HIGH;
+}
+
 /*
  * Hands a core that runs a program to the waiting request of the highest
  * priority class above the program's client's, if there is one: its job

@@ -106,6 +106,7 @@ struct edgeai_arb {
 
 int edgeai_arb_init(struct edgeai_device *edev);
 bool edgeai_arb_preempts(struct edgeai_device *edev);
+bool edgeai_arb_may_be_preempted(struct edgeai_job *job);
 void edgeai_arb_open(struct edgeai_file_priv *ctx);
 void edgeai_arb_close(struct edgeai_file_priv *ctx);
 int edgeai_arb_admit(struct edgeai_file_priv *ctx);

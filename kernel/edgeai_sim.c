@@ -58,6 +58,7 @@
 #include <linux/workqueue.h>
 
 #include "drm/edgeai_coredump.h"
+#include "edgeai_arb.h"
 #include "edgeai_device.h"
 #include "edgeai_job.h"
 #include "edgeai_model.h"
@@ -332,6 +333,7 @@ static u64 edgeai_sim_exec_slice(struct edgeai_sim_core *sc,
 	struct edgeai_sim *sim = sc->sim;
 	bool compute = !READ_ONCE(sim->compute_off);
 	void *slots[DRM_EDGEAI_MAX_BOS];
+	bool yield;
 	u64 total_ns, from_ns, ns = 0;
 	unsigned int failed;
 	u32 i, n;
@@ -368,6 +370,12 @@ static u64 edgeai_sim_exec_slice(struct edgeai_sim_core *sc,
 	}
 	for (i = 0; i < job->bo_count; i++)
 		slots[i] = job->maps[i].vaddr;
+	/*
+	 * A job that nothing can preempt (it preempted a program itself, or
+	 * its client is of the highest class) runs in one slice.
+	 */
+	scoped_guard(spinlock_irq, &sc->lock)
+		yield = !sc->parked && edgeai_arb_may_be_preempted(job);
 	from_ns = edgeai_sim_cost_ns(job, total_ns, job->cost_done);
 	while (job->pc < n) {
 		if (compute) {
@@ -385,8 +393,9 @@ static u64 edgeai_sim_exec_slice(struct edgeai_sim_core *sc,
 		job->cost_done += edgeai_sim_op_cost(sim, job->prog, job->pc);
 		job->pc++;
 		cond_resched();
-		if (edgeai_sim_cost_ns(job, total_ns, job->cost_done) - from_ns >=
-		    EDGEAI_SIM_SLICE_NS || READ_ONCE(sc->next))
+		if (yield &&
+		    (edgeai_sim_cost_ns(job, total_ns, job->cost_done) - from_ns >=
+		     EDGEAI_SIM_SLICE_NS || READ_ONCE(sc->next)))
 			break;
 	}
 	return ns + edgeai_sim_cost_ns(job, total_ns, job->cost_done) - from_ns;
