@@ -120,6 +120,8 @@ enum edgeai_device_type {
 #define EDGEAI_CAP_PRIME_IMPORT_FOREIGN (UINT64_C(1) << 1)
 #define EDGEAI_CAP_SYNCOBJ (UINT64_C(1) << 2)
 #define EDGEAI_CAP_SIMULATED (UINT64_C(1) << 3)
+/* Programs yield at op boundaries to jobs of higher priority (uAPI 1.4). */
+#define EDGEAI_CAP_PREEMPT (UINT64_C(1) << 4)
 
 /**
  * struct edgeai_device_info - what is known about one device
