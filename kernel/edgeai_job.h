@@ -66,10 +66,13 @@ struct edgeai_fence {
  *	command ran or failed)
  * @pc: backend state, the next op of @prog to execute: a preempted
  *	program resumes from here, on the same core
+ * @tpc: backend state, the first op of @prog whose device time has not
+ *	passed yet (at most @pc)
  * @exec_error: backend state, the job's result so far (0 or -EIO)
  * @exec_ns: backend state, device time the job took so far; the time it
  *	spends preempted does not count
  * @cost_done: backend state, timing-model cost of the ops before @pc
+ * @cost_timed: backend state, timing-model cost of the ops before @tpc
  * @cost_total: backend state, timing-model cost of all ops of @prog
  * @watchdog_left: backend state, the job timeout left while the job is
  *	off the device (preempted, or not started yet)
@@ -100,9 +103,11 @@ struct edgeai_job {
 	struct list_head node;
 	bool exec_started;
 	u32 pc;
+	u32 tpc;
 	int exec_error;
 	u64 exec_ns;
 	u64 cost_done;
+	u64 cost_timed;
 	u64 cost_total;
 	unsigned long watchdog_left;
 };

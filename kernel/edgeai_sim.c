@@ -18,16 +18,20 @@
  * A job that hangs (fault_hang) never starts its modelled time, so its
  * timeout runs on and the core is reset as before.
  *
- * Programs run op by op, in slices: the work item executes the next ops on
- * the host (small ones together, up to EDGEAI_SIM_SLICE_NS of device time),
- * then the timer lets their device time pass; the timing model spreads a
- * program's device time over its ops by each op's cost (the validator's
- * per-op MACs and bytes). Between two slices, at an op boundary, a job
- * submitted to the busy core (the arbiter lets a higher priority class
- * preempt a program) takes the core: the program is parked with its next
- * op in &edgeai_job.pc and the rest of its timeout, and resumes on this
- * core, from that op, once the preempting job completed. A preempted
- * program's device time and timeout do not run while it is parked.
+ * Programs run op by op: the work item executes ops on the host (all that
+ * are left, or up to an op boundary when a job comes to preempt the
+ * program), then the timer lets their device time pass; the timing model
+ * spreads a program's device time over its ops by each op's cost (the
+ * validator's per-op MACs and bytes). A job submitted to the busy core
+ * (the arbiter lets a higher priority class preempt a program) ends that
+ * time at the program's next op boundary in device time, and takes the
+ * core there: the program is parked with its next op in &edgeai_job.pc
+ * (and, in &edgeai_job.tpc, the first op whose device time is still due)
+ * and the rest of its timeout, and resumes on this core, from there, once
+ * the preempting job completed. A preempted program's device time and
+ * timeout do not run while it is parked. Ops the host ran ahead of their
+ * device time change nothing anyone can see: the program's buffers stay
+ * fenced until it completes.
  *
  * Fault knobs in debugfs make jobs hang or fail. Without device-tree nodes,
  * the simulator also creates the devices (the sim_devices parameter).
@@ -70,11 +74,6 @@
 #define EDGEAI_SIM_JOB_OVERHEAD_NS	20000
 /* Bytes the copy/fill engine moves per cycle without firmware caps. */
 #define EDGEAI_SIM_BYTES_PER_CYCLE	64
-/*
- * Device time a program's slice reaches before it yields: ops smaller than
- * this run together, so a preempting job waits at most this or one op.
- */
-#define EDGEAI_SIM_SLICE_NS		50000
 /* Saving and restoring a preempted program's state, device time. */
 #define EDGEAI_SIM_SWITCH_NS		2000
 /* Time to power the device up. */
@@ -99,7 +98,7 @@ static const char * const edgeai_sim_state_names[EDGEAI_SIM_STATES] = {
  * @exec_work: runs the job's commands
  * @timer: ends the device time of @job's slice: completes the job, or has
  *	@exec_work run its next slice
- * @lock: protects @job, @parked, @next, @last, @slice_ns, @gone, @busy,
+ * @lock: protects @job, @parked, @next, @last, the slice, @gone, @busy,
  *	@host_busy and the backend state of their &struct edgeai_job
  * @host_busy: @job is being executed on the host, its device time has not
  *	started
@@ -110,6 +109,12 @@ static const char * const edgeai_sim_state_names[EDGEAI_SIM_STATES] = {
  * @last: the job whose slice's device time (and timeout) ran last, NULL
  *	once it completed
  * @slice_ns: device time of @job's current slice
+ * @slice_start: when the device time of @job's current slice started (ns)
+ * @slice_base_ns: device time at the start of the slice before its first
+ *	op (the job's start-up overhead)
+ * @slice_total_ns: the program's compute time the slice was timed with
+ * @slice_to: the op the slice's device time ends before
+ * @slice_cost_to: the cost of the program's ops before @slice_to
  * @gone: the device was removed, no new jobs
  * @busy: @job counts as running in the power model
  */
@@ -119,7 +124,7 @@ struct edgeai_sim_core {
 	struct work_struct exec_work;
 	struct hrtimer timer;
 	/*
-	 * Protects job, parked, next, last, slice_ns, gone, busy, host_busy
+	 * Protects job, parked, next, last, the slice, gone, busy, host_busy
 	 * and the jobs' backend state; taken from hardirq.
 	 */
 	spinlock_t lock;
@@ -128,6 +133,11 @@ struct edgeai_sim_core {
 	struct edgeai_job *next;
 	struct edgeai_job *last;
 	u64 slice_ns;
+	u64 slice_start;
+	u64 slice_base_ns;
+	u64 slice_total_ns;
+	u32 slice_to;
+	u64 slice_cost_to;
 	bool gone;
 	bool busy;
 	bool host_busy;
@@ -317,15 +327,21 @@ static u64 edgeai_sim_job_time_ns(struct edgeai_sim *sim, struct edgeai_job *job
 	return ns;
 }
 
+/* Has @job's device time reached its end? */
 static bool edgeai_sim_job_finished(struct edgeai_job *job)
 {
-	return !job->prog || job->pc >= job->prog->op_count;
+	return !job->prog || job->tpc >= job->prog->op_count;
 }
 
 /*
- * Executes the next slice of @job on the host: its commands, or its next
- * program ops until the slice holds EDGEAI_SIM_SLICE_NS of device time or
- * a job waits to preempt it. Returns the slice's device time.
+ * Executes the next slice of @job on the host: its commands, or its
+ * program's ops not executed yet (all of them, unless a job comes to
+ * preempt it: then up to the next op boundary). The slice's device time
+ * covers the ops from the first whose time has not passed (&edgeai_job.tpc)
+ * to the last executed (&edgeai_job.pc); a job that comes to preempt it
+ * while that time runs cuts it at the next op boundary
+ * (edgeai_sim_cut_slice()), and the rest of the executed ops take their
+ * time in the next slice. Returns the slice's device time.
  */
 static u64 edgeai_sim_exec_slice(struct edgeai_sim_core *sc,
 				 struct edgeai_job *job)
@@ -333,15 +349,15 @@ static u64 edgeai_sim_exec_slice(struct edgeai_sim_core *sc,
 	struct edgeai_sim *sim = sc->sim;
 	bool compute = !READ_ONCE(sim->compute_off);
 	void *slots[DRM_EDGEAI_MAX_BOS];
-	bool yield;
-	u64 total_ns, from_ns, ns = 0;
+	u64 total_ns, base = 0;
 	unsigned int failed;
+	bool yield;
 	u32 i, n;
 	int ret;
 
 	if (!job->exec_started) {
 		job->exec_started = true;
-		ns = EDGEAI_SIM_JOB_OVERHEAD_NS;
+		base = EDGEAI_SIM_JOB_OVERHEAD_NS;
 		if (atomic_dec_if_positive(&sim->fault_fail) >= 0)
 			job->exec_error = -EIO;
 		if (job->prog)
@@ -357,27 +373,20 @@ static u64 edgeai_sim_exec_slice(struct edgeai_sim_core *sc,
 				cond_resched();
 			}
 		}
-		return ns + total_ns;
+		sc->slice_base_ns = base;
+		return base + total_ns;
 	}
 
 	n = job->prog->op_count;
-	if (job->exec_error) {
-		/* A failed program takes its whole time, as before. */
-		ns += total_ns - edgeai_sim_cost_ns(job, total_ns, job->cost_done);
-		job->cost_done = job->cost_total;
-		job->pc = n;
-		return ns;
-	}
-	for (i = 0; i < job->bo_count; i++)
-		slots[i] = job->maps[i].vaddr;
 	/*
 	 * A job that nothing can preempt (it preempted a program itself, or
-	 * its client is of the highest class) runs in one slice.
+	 * its client is of the highest class) never stops early.
 	 */
 	scoped_guard(spinlock_irq, &sc->lock)
 		yield = !sc->parked && edgeai_arb_may_be_preempted(job);
-	from_ns = edgeai_sim_cost_ns(job, total_ns, job->cost_done);
-	while (job->pc < n) {
+	for (i = 0; i < job->bo_count; i++)
+		slots[i] = job->maps[i].vaddr;
+	while (job->pc < n && !job->exec_error) {
 		if (compute) {
 			ret = ek_exec_ops(job->prog->blob, job->prog->size, slots,
 					  job->bo_count, NULL, job->pc, 1, &failed);
@@ -385,20 +394,59 @@ static u64 edgeai_sim_exec_slice(struct edgeai_sim_core *sc,
 				drm_dbg(&job->edev->drm, "job %llu: program op %u failed (%d)\n",
 					job->id, failed, ret);
 				job->exec_error = -EIO;
-				job->cost_done = job->cost_total;
-				job->pc = n;
 				break;
 			}
 		}
 		job->cost_done += edgeai_sim_op_cost(sim, job->prog, job->pc);
 		job->pc++;
 		cond_resched();
-		if (yield &&
-		    (edgeai_sim_cost_ns(job, total_ns, job->cost_done) - from_ns >=
-		     EDGEAI_SIM_SLICE_NS || READ_ONCE(sc->next)))
+		if (yield && READ_ONCE(sc->next))
 			break;
 	}
-	return ns + edgeai_sim_cost_ns(job, total_ns, job->cost_done) - from_ns;
+	if (job->exec_error) {
+		/* A failed program takes its whole time, as before. */
+		job->cost_done = job->cost_total;
+		job->pc = n;
+	}
+	sc->slice_base_ns = base;
+	sc->slice_total_ns = total_ns;
+	return base + edgeai_sim_cost_ns(job, total_ns, job->cost_done) -
+	       edgeai_sim_cost_ns(job, total_ns, job->cost_timed);
+}
+
+/*
+ * A job came to preempt the program whose slice's device time runs: end
+ * that time at the program's next op boundary instead of the slice's end.
+ */
+static void edgeai_sim_cut_slice(struct edgeai_sim_core *sc)
+{
+	struct edgeai_job *job = sc->job;
+	u64 elapsed, from, cost, t = 0;
+	u32 j;
+
+	lockdep_assert_held(&sc->lock);
+
+	if (!job->prog || !sc->busy || sc->host_busy ||
+	    sc->slice_to <= job->tpc + 1)
+		return;
+	/* Not while it fires: then the work item is due anyway. */
+	if (hrtimer_try_to_cancel(&sc->timer) != 1)
+		return;
+	elapsed = ktime_get_ns() - sc->slice_start;
+	cost = job->cost_timed;
+	from = edgeai_sim_cost_ns(job, sc->slice_total_ns, cost);
+	for (j = job->tpc; j < sc->slice_to; ) {
+		cost += edgeai_sim_op_cost(sc->sim, job->prog, j++);
+		t = sc->slice_base_ns +
+		    edgeai_sim_cost_ns(job, sc->slice_total_ns, cost) - from;
+		if (t >= elapsed)
+			break;
+	}
+	sc->slice_to = j;
+	sc->slice_cost_to = cost;
+	sc->slice_ns = t;
+	hrtimer_start(&sc->timer, ns_to_ktime(t > elapsed ? t - elapsed : 0),
+		      HRTIMER_MODE_REL);
 }
 
 static void edgeai_sim_exec_work(struct work_struct *work)
@@ -472,9 +520,12 @@ static void edgeai_sim_exec_work(struct work_struct *work)
 	if (sc->job != job)
 		return;
 	sc->slice_ns = ns;
+	sc->slice_to = job->pc;
+	sc->slice_cost_to = job->cost_done;
 	sc->last = job;
 	sc->host_busy = false;
 	edgeai_sim_core_busy(sc, true);
+	sc->slice_start = ktime_get_ns();
 	hrtimer_start(&sc->timer, ns_to_ktime(ns), HRTIMER_MODE_REL);
 }
 
@@ -521,6 +572,10 @@ static enum hrtimer_restart edgeai_sim_timer(struct hrtimer *timer)
 	}
 	job->exec_ns += sc->slice_ns;
 	sc->slice_ns = 0;
+	if (job->prog) {
+		job->tpc = sc->slice_to;
+		job->cost_timed = sc->slice_cost_to;
+	}
 	if (!edgeai_sim_job_finished(job)) {
 		/* An op boundary: the next slice, or a preemption. */
 		edgeai_sim_core_busy(sc, false);
@@ -615,6 +670,10 @@ static struct edgeai_job *edgeai_sim_stop_core(struct edgeai_sim_core *sc,
 	*other = sc->parked ?: sc->next;
 	*parked = sc->parked;
 	/* A slice cut short still took its time. */
+	if (job && sc->busy && job->prog) {
+		job->tpc = sc->slice_to;
+		job->cost_timed = sc->slice_cost_to;
+	}
 	if (job)
 		job->exec_ns += sc->slice_ns;
 	sc->slice_ns = 0;
@@ -657,6 +716,7 @@ static int edgeai_sim_submit(struct edgeai_core *core, struct edgeai_job *job)
 				return -EBUSY;
 			job->watchdog_left = edgeai_job_watchdog_full(job);
 			sc->next = job;
+			edgeai_sim_cut_slice(sc);
 			return 0;
 		}
 		sc->job = job;

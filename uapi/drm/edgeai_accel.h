@@ -397,8 +397,8 @@ struct drm_edgeai_wait {
  * uninterrupted run. A preempted program's device time
  * (&drm_edgeai_wait.device_time_ns, quotas, virtual time) and its job
  * timeout do not run while it waits; the switch costs a little device
- * time of its own. Small ops run together, so a preempting job waits at
- * most one op or 50 us of device time, whichever is longer. At most one
+ * time of its own. A preempting job waits at most one op of the program
+ * (the one executing when it came) in device time. At most one
  * job preempts a program at a time (it is not preempted itself), jobs of
  * the same class never preempt each other, and command-list jobs are
  * not preempted. When the preempting job hangs and its core is reset,
