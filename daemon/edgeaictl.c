@@ -55,6 +55,7 @@ static void format_caps(uint64_t caps, char *buf, size_t size)
 		{ EDGEAI_CAP_PRIME_IMPORT_FOREIGN, "prime_import_foreign" },
 		{ EDGEAI_CAP_SYNCOBJ, "syncobj" },
 		{ EDGEAI_CAP_SIMULATED, "simulated" },
+		{ EDGEAI_CAP_PREEMPT, "preempt" },
 		{ EDGEAI_CAP_DMA_COHERENT, "dma_coherent" },
 	};
 	size_t n = 0;

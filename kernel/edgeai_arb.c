@@ -16,6 +16,14 @@
  * its own grant. See &enum drm_edgeai_priority in the uapi for the order
  * and the starvation bound.
  *
+ * Preemption: a core takes two jobs (credit_limit 2), so the entities
+ * with jobs for a busy core wait here too. While the core runs a program,
+ * a waiting request of a higher priority class than the program's client
+ * is handed the core at once: its job goes to the backend, which preempts
+ * the program at its next op boundary and resumes it when that job
+ * completed (arb_preempt). The core stays busy throughout; each job is
+ * charged its own device time, the preempted one not the time it waited.
+ *
  * Each request belongs to one scheduler entity (one per file and core,
  * plus the file's any-core entity), and drm_sched fixes a job's core when
  * the job is armed, so arbitration is per core while virtual times are
@@ -42,6 +50,11 @@
 #include "edgeai_job.h"
 #include "edgeai_model.h"
 #include "edgeai_thermal.h"
+
+static bool arb_preempt = true;
+module_param(arb_preempt, bool, 0644);
+MODULE_PARM_DESC(arb_preempt,
+		 "A waiting job of a higher priority class preempts a running program at an op boundary (default Y)");
 
 /* How long a free core waits for its last client's next job. */
 #define EDGEAI_ARB_DEFER_NS	(1 * NSEC_PER_MSEC)
@@ -169,6 +182,67 @@ static bool edgeai_arb_before(struct edgeai_arb_req *a,
 	return a->wait_start < b->wait_start;
 }
 
+/**
+ * edgeai_arb_preempts() - do programs on @edev yield to higher classes?
+ * @edev: device
+ *
+ * Return: true when its backend preempts programs at op boundaries and
+ * the arb_preempt parameter is on (DRM_EDGEAI_CAP_PREEMPT).
+ */
+bool edgeai_arb_preempts(struct edgeai_device *edev)
+{
+	return edev->ops->preemption && READ_ONCE(arb_preempt);
+}
+
+/**
+ * edgeai_arb_may_be_preempted() - can a job of @job's client be preempted?
+ * @job: a program job on its core
+ *
+ * A backend runs a job that no waiting job can preempt (its client is of
+ * the highest class) without stopping at op boundaries.
+ *
+ * Return: false when no client's job could preempt @job.
+ */
+bool edgeai_arb_may_be_preempted(struct edgeai_job *job)
+{
+	return edgeai_arb_preempts(job->edev) &&
+	       READ_ONCE(job->ctx->priority) < DRM_EDGEAI_PRIORITY_HIGH;
+}
+
+/*
+ * Hands a core that runs a program to the waiting request of the highest
+ * priority class above the program's client's, if there is one: its job
+ * preempts the program.
+ */
+static void edgeai_arb_dispatch_preempt(struct edgeai_arb *arb,
+					struct edgeai_arb_core *ac)
+{
+	struct edgeai_arb_req *req, *best = NULL;
+
+	lockdep_assert_held(&arb->lock);
+
+	if (arb->paused || ac->granted || ac->preemptor || !ac->job ||
+	    !ac->job->prog || !edgeai_arb_preempts(ac->job->edev))
+		return;
+	list_for_each_entry(req, &ac->waiters, node) {
+		if (req->ctx->priority <= ac->job->ctx->priority)
+			continue;
+		if (!best || req->ctx->priority > best->ctx->priority ||
+		    (req->ctx->priority == best->ctx->priority &&
+		     (req->ctx->vtime < best->ctx->vtime ||
+		      (req->ctx->vtime == best->ctx->vtime &&
+		       req->wait_start < best->wait_start))))
+			best = req;
+	}
+	if (!best)
+		return;
+	list_del_init(&best->node);
+	ac->nwaiters--;
+	ac->granted = best;
+	arb->vclock = max(arb->vclock, best->ctx->vtime);
+	dma_fence_signal(best->grant);
+}
+
 /*
  * Hands a free, unreserved core to its best waiting request; while the
  * core is deferred, only once every contender is waiting (or @force).
@@ -181,7 +255,11 @@ static void edgeai_arb_dispatch(struct edgeai_arb *arb, struct edgeai_arb_core *
 
 	lockdep_assert_held(&arb->lock);
 
-	if (arb->paused || ac->busy || ac->granted || list_empty(&ac->waiters))
+	if (ac->busy) {
+		edgeai_arb_dispatch_preempt(arb, ac);
+		return;
+	}
+	if (arb->paused || ac->granted || list_empty(&ac->waiters))
 		return;
 	if (ac->deferred && !force && ac->nwaiters < ac->contenders)
 		return;
@@ -324,15 +402,23 @@ void edgeai_arb_unqueued(struct edgeai_job *job)
 	edgeai_arb_unqueue(arb, job);
 }
 
-/* The core takes @job of @ctx: it is busy until edgeai_arb_release(). */
+/*
+ * The core takes @job of @ctx: it is busy until edgeai_arb_release(). On a
+ * busy core, @job preempts the program running there.
+ */
 static void edgeai_arb_start(struct edgeai_arb *arb, struct edgeai_arb_core *ac,
 			     struct edgeai_job *job)
 {
 	lockdep_assert_held(&arb->lock);
 
-	ac->busy = true;
-	ac->busy_since = ktime_get_ns();
-	arb->running++;
+	if (ac->busy) {
+		ac->preemptor = job;
+	} else {
+		ac->busy = true;
+		ac->job = job;
+		ac->busy_since = ktime_get_ns();
+		arb->running++;
+	}
 	job->arb_granted = true;
 	edgeai_arb_unqueue(arb, job);
 }
@@ -418,18 +504,26 @@ void edgeai_arb_release(struct edgeai_job *job, u64 device_ns)
 	edgeai_arb_period(ctx, now);
 	ctx->period_used_ns += device_ns;
 	ctx->active--;
-	if (!WARN_ON(!ac->busy)) {
+	if (job == ac->preemptor) {
+		ac->preemptor = NULL;
+	} else if (job == ac->job && ac->preemptor) {
+		/* Cancelled under its preemptor (a reset): that one runs on. */
+		ac->job = ac->preemptor;
+		ac->preemptor = NULL;
+	} else if (!WARN_ON(!ac->busy || job != ac->job)) {
 		ac->busy_ns += now - max(ac->busy_since, arb->window_start);
 		ac->busy = false;
+		ac->job = NULL;
 		arb->running--;
 	}
 	/*
-	 * drm_sched asks prepare_job only once the core is free, so entities
-	 * with jobs queued are not all waiters yet. Let them all come forward
+	 * drm_sched asks prepare_job only while the core has a credit free
+	 * and one entity at a time, so entities with jobs queued are not all
+	 * waiters yet. Let them all come forward
 	 * and compete: hand the core out once they are, or after a short
 	 * while if one is held up by a fence of its own.
 	 */
-	if (ac->contenders > ac->nwaiters && !arb->paused) {
+	if (!ac->busy && ac->contenders > ac->nwaiters && !arb->paused) {
 		ac->deferred = true;
 		hrtimer_start(&ac->defer_timer, ns_to_ktime(EDGEAI_ARB_DEFER_NS),
 			      HRTIMER_MODE_REL);

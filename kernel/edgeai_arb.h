@@ -49,8 +49,13 @@ struct edgeai_arb_req {
  * @contenders: requests with jobs queued for the core; while @deferred,
  *	the core is handed out once all of them are waiters
  * @granted: request the core was handed to and whose job has not started
- *	yet; the core stays reserved for it
+ *	yet; the core stays reserved for it (or, while @busy, for the job
+ *	that will preempt @job)
  * @busy: a job runs on the core (from its grant to its completion)
+ * @job: the job the core was handed to while free, until it completes
+ * @preemptor: a job of a higher priority class than @job's that the core
+ *	was handed to while @job runs a program: it preempts @job at an op
+ *	boundary and runs until it completes, then @job resumes
  * @busy_since: when the core became busy (ns), for the utilisation
  * @busy_ns: busy time accumulated since the devfreq window started
  * @arb: the arbiter
@@ -70,6 +75,8 @@ struct edgeai_arb_core {
 	u32 contenders;
 	struct edgeai_arb_req *granted;
 	bool busy;
+	struct edgeai_job *job;
+	struct edgeai_job *preemptor;
 	u64 busy_since;
 	u64 busy_ns;
 };
@@ -98,6 +105,8 @@ struct edgeai_arb {
 };
 
 int edgeai_arb_init(struct edgeai_device *edev);
+bool edgeai_arb_preempts(struct edgeai_device *edev);
+bool edgeai_arb_may_be_preempted(struct edgeai_job *job);
 void edgeai_arb_open(struct edgeai_file_priv *ctx);
 void edgeai_arb_close(struct edgeai_file_priv *ctx);
 int edgeai_arb_admit(struct edgeai_file_priv *ctx);

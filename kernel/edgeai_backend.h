@@ -32,6 +32,11 @@ struct edgeai_job;
  */
 struct edgeai_backend_ops {
 	/**
+	 * @preemption: @submit takes a second job on a busy core and
+	 * preempts a program with it at an op boundary (see @submit)
+	 */
+	bool preemption;
+	/**
 	 * @boot: bring the device up after the firmware was parsed; allocate
 	 * backend state. Called once from probe.
 	 */
@@ -42,14 +47,22 @@ struct edgeai_backend_ops {
 	 */
 	void (*shutdown)(struct edgeai_device *edev);
 	/**
-	 * @submit: start @job on @core. The core runs one job at a time.
-	 * Called from the scheduler's run_job, must not sleep for long.
+	 * @submit: start @job on @core. The core executes one job at a time.
+	 * A job submitted while another one is on the core (the arbiter lets
+	 * a job of a higher priority class preempt a program) takes the core
+	 * at that program's next op boundary: the program is preempted, its
+	 * next op saved, and it resumes on the same core once the preempting
+	 * job completed; a job that cannot be preempted (commands) completes
+	 * first. At most two jobs are on a core. Called from the scheduler's
+	 * run_job, must not sleep for long.
 	 */
 	int (*submit)(struct edgeai_core *core, struct edgeai_job *job);
 	/**
 	 * @reset_core: stop @core and take @job off it. Returns true when
-	 * @job was still running (it then is the caller's to complete),
-	 * false when it had completed already. May sleep.
+	 * @job was still running (it then is the caller's to complete), and
+	 * then completes the core's other job (preempted by @job, or waiting
+	 * to preempt it) with -ECANCELED itself; false when @job had
+	 * completed already, and the core runs on. May sleep.
 	 */
 	bool (*reset_core)(struct edgeai_core *core, struct edgeai_job *job);
 	/**
@@ -67,6 +80,12 @@ struct edgeai_backend_ops {
 	 * the core. Called from the timeout handler.
 	 */
 	bool (*host_busy)(struct edgeai_core *core, struct edgeai_job *job);
+	/**
+	 * @running_job: optional; the job executing on @core (not the one
+	 * it preempted, nor one waiting to preempt it), or NULL. Called from
+	 * the timeout handler with the core's scheduler stopped.
+	 */
+	struct edgeai_job *(*running_job)(struct edgeai_core *core);
 	/** @set_freq: set the core clock of all cores, in kHz. */
 	int (*set_freq)(struct edgeai_device *edev, u32 freq_khz);
 	/** @read_temp: read the device temperature in milli-degrees C. */

@@ -5,7 +5,8 @@
  * debugfs, for each device:
  *   bos          buffer objects of every open file
  *   jobs         jobs submitted and not yet freed
- *   cores        per-core job count and busy time
+ *   cores        per-core job count, busy time and programs preempted
+ *   preemptions  programs preempted at an op boundary, all cores
  *   reset_count  core resets after job timeouts
  *   clients      arbitration policy and accounting of every open file
  *   force_temp_mc  thermal test override (0: off)
@@ -72,14 +73,28 @@ static int edgeai_debugfs_cores_show(struct seq_file *m, void *unused)
 	struct edgeai_device *edev = m->private;
 	u32 i;
 
-	seq_puts(m, "core       jobs      busy_ns\n");
+	seq_puts(m, "core       jobs      busy_ns preemptions\n");
 	for (i = 0; i < edev->core_count; i++)
-		seq_printf(m, "%4u %10lld %12lld\n", i,
+		seq_printf(m, "%4u %10lld %12lld %11lld\n", i,
 			   atomic64_read(&edev->cores[i].jobs),
-			   atomic64_read(&edev->cores[i].busy_ns));
+			   atomic64_read(&edev->cores[i].busy_ns),
+			   atomic64_read(&edev->cores[i].preemptions));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(edgeai_debugfs_cores);
+
+static int edgeai_debugfs_preemptions_show(struct seq_file *m, void *unused)
+{
+	struct edgeai_device *edev = m->private;
+	u64 n = 0;
+	u32 i;
+
+	for (i = 0; i < edev->core_count; i++)
+		n += atomic64_read(&edev->cores[i].preemptions);
+	seq_printf(m, "%llu\n", n);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(edgeai_debugfs_preemptions);
 
 /**
  * edgeai_debugfs_init() - add the device's debugfs files
@@ -99,6 +114,8 @@ void edgeai_debugfs_init(struct edgeai_device *edev)
 	debugfs_create_file("jobs", 0400, root, edev, &edgeai_debugfs_jobs_fops);
 	debugfs_create_file("cores", 0400, root, edev,
 			    &edgeai_debugfs_cores_fops);
+	debugfs_create_file("preemptions", 0400, root, edev,
+			    &edgeai_debugfs_preemptions_fops);
 	debugfs_create_atomic_t("reset_count", 0400, root, &edev->reset_count);
 	edgeai_thermal_debugfs_init(edev, root);
 	edgeai_arb_debugfs_init(edev, root);

@@ -28,9 +28,13 @@ struct edgeai_of;
  * struct edgeai_core - one independent execution unit of a device
  * @edev: owning device
  * @index: core number, 0-based
- * @sched: the core's scheduler; credit limit 1, one job on the core at a time
+ * @sched: the core's scheduler; credit limit 2: the job on the core and,
+ *	while that is a program, one job of a higher priority class that
+ *	preempts it at its next op boundary (edgeai_arb.c); one job executes
+ *	at a time
  * @busy_ns: device time of the jobs completed on this core
  * @jobs: jobs completed on this core
+ * @preemptions: times a program on this core yielded it at an op boundary
  */
 struct edgeai_core {
 	struct edgeai_device *edev;
@@ -38,6 +42,7 @@ struct edgeai_core {
 	struct drm_gpu_scheduler sched;
 	atomic64_t busy_ns;
 	atomic64_t jobs;
+	atomic64_t preemptions;
 };
 
 /**

@@ -174,6 +174,8 @@ u64 edgeai_capabilities(struct edgeai_device *edev)
 		caps |= DRM_EDGEAI_CAP_URING_CMD;
 	if (edev->ops == &edgeai_sim_ops)
 		caps |= DRM_EDGEAI_CAP_SIMULATED;
+	if (edgeai_arb_preempts(edev))
+		caps |= DRM_EDGEAI_CAP_PREEMPT;
 	if (dev_is_dma_coherent(edev->drm.dev))
 		caps |= DRM_EDGEAI_CAP_DMA_COHERENT;
 	return caps;
@@ -266,6 +268,9 @@ static void edgeai_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 		   atomic64_read(&ctx->cycles));
 	drm_printf(p, "drm-maxfreq-%s:\t%llu Hz\n", edev->engine,
 		   (u64)edgeai_max_freq_khz(edev) * 1000);
+	/* Driver-specific: jobs of the file preempted at an op boundary. */
+	drm_printf(p, "edgeai-preemptions-%s:\t%lld\n", edev->engine,
+		   atomic64_read(&ctx->preemptions));
 	drm_show_memory_stats(p, file);
 }
 
@@ -302,7 +307,8 @@ static const struct file_operations edgeai_fops = {
  * 1.2 - PROGRAM_CREATE, PROGRAM_DESTROY, SUBMIT_PROGRAM.
  * 1.3 - drm_edgeai_submit.program_handle (binary compatible with 1.2's
  *       reserved[0]), EDGEAI_PROG_MAX_SLOTS in the uapi.
- * 1.4 - DRM_EDGEAI_CAP_DMA_COHERENT.
+ * 1.4 - preemption of programs at op boundaries, DRM_EDGEAI_CAP_PREEMPT.
+ * 1.5 - DRM_EDGEAI_CAP_DMA_COHERENT.
  */
 static const struct drm_driver edgeai_drm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_COMPUTE_ACCEL | DRIVER_SYNCOBJ,
@@ -318,7 +324,7 @@ static const struct drm_driver edgeai_drm_driver = {
 	.desc = "edgeai NPU/DSP accelerator",
 	.date = "20260101",
 	.major = 1,
-	.minor = 4,
+	.minor = 5,
 };
 
 static int edgeai_probe(struct platform_device *pdev)

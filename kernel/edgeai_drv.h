@@ -39,6 +39,8 @@ struct edgeai_job_result;
  * @guilty: a job of this file hung and caused a core reset
  * @engine_ns: device time of the file's completed jobs
  * @cycles: core cycles of the file's completed jobs
+ * @preemptions: times a job of the file yielded its core to a job of a
+ *	higher priority class at an op boundary
  * @req_any: arbitration request of @entity_any
  * @req: arbitration request of each @entity
  * @priority: &enum drm_edgeai_priority; arbiter lock
@@ -69,6 +71,7 @@ struct edgeai_file_priv {
 	atomic_t guilty;
 	atomic64_t engine_ns;
 	atomic64_t cycles;
+	atomic64_t preemptions;
 	struct edgeai_arb_req req_any;
 	struct edgeai_arb_req req[EDGEAI_MAX_CORES];
 	u32 priority;

@@ -89,14 +89,43 @@ void edgeai_job_complete(struct edgeai_job *job, int error, u64 device_time_ns)
  * (the simulator executing the job's program on the host CPU before it
  * lets the job's modelled device time run) pauses the timeout for that
  * long, then hands back what was left with edgeai_job_watchdog_resume().
- * The core runs one job at a time, so the scheduler's single timeout is
- * the job's. May be called from the scheduler's run_job.
+ * The core executes one job at a time, so the scheduler's single timeout
+ * is that job's; a backend that preempts a job saves what the job has left
+ * and hands it back when the job resumes. May be called from the
+ * scheduler's run_job.
  *
  * Return: the jiffies left of the timeout, for edgeai_job_watchdog_resume().
  */
 unsigned long edgeai_job_watchdog_pause(struct edgeai_job *job)
 {
 	return drm_sched_suspend_timeout(&job->core->sched);
+}
+
+/**
+ * edgeai_job_watchdog_full() - the whole job timeout, in jiffies
+ * @job: a job the backend took
+ *
+ * What a job that has not run yet has left of its timeout: a backend that
+ * takes a job while another one still runs on the core (to preempt it)
+ * starts the job's timeout with this when the job gets the core.
+ *
+ * Return: the scheduler's timeout.
+ */
+unsigned long edgeai_job_watchdog_full(struct edgeai_job *job)
+{
+	return job->core->sched.timeout;
+}
+
+/**
+ * edgeai_job_preempted() - count a preemption
+ * @job: the program that yielded its core at an op boundary
+ *
+ * Called by the backend, any context.
+ */
+void edgeai_job_preempted(struct edgeai_job *job)
+{
+	atomic64_inc(&job->core->preemptions);
+	atomic64_inc(&job->ctx->preemptions);
 }
 
 /**
@@ -162,21 +191,27 @@ static enum drm_gpu_sched_stat edgeai_job_timedout(struct drm_sched_job *sched_j
 	struct edgeai_job *job = to_edgeai_job(sched_job);
 	struct edgeai_device *edev = job->edev;
 	struct edgeai_core *core = job->core;
+	struct edgeai_job *guilty = job;
 	void *dump;
 	bool reset;
 
 	/*
-	 * No job reaches the core while we look at it. A core takes one job
-	 * at a time (credit_limit 1), so from here on it holds this job or,
-	 * once the job completed, nothing: never the next job, which a reset
-	 * would take off the core behind the scheduler's back.
+	 * No job reaches the core while we look at it, and none is freed.
+	 * A core holds at most two jobs (credit_limit 2): the one executing
+	 * and a program it preempted, or one waiting to preempt it. The
+	 * scheduler's timeout is the executing job's, but it hands us its
+	 * oldest job, which may be the preempted one: the backend tells
+	 * which job executes, and that one is guilty.
 	 */
 	drm_sched_wqueue_stop(&core->sched);
 
+	if (edev->ops->running_job)
+		guilty = edev->ops->running_job(core) ?: job;
+
 	/* It completed as the timeout fired: nothing hung. */
-	if (dma_fence_is_signaled(&job->done->base)) {
+	if (dma_fence_is_signaled(&guilty->done->base)) {
 		drm_dbg(&edev->drm, "%s core %u: job %llu completed as it timed out\n",
-			edev->engine, core->index, job->id);
+			edev->engine, core->index, guilty->id);
 		edgeai_job_timeout_spurious(core, sched_job);
 		return DRM_GPU_SCHED_STAT_NOMINAL;
 	}
@@ -188,31 +223,41 @@ static enum drm_gpu_sched_stat edgeai_job_timedout(struct drm_sched_job *sched_j
 	 * the job itself is not the job's: put the job back (the scheduler
 	 * re-arms the timeout when we return) and let it run.
 	 */
-	if (edev->ops->host_busy && edev->ops->host_busy(core, job)) {
+	if (edev->ops->host_busy && edev->ops->host_busy(core, guilty)) {
 		drm_dbg(&edev->drm, "%s core %u: job %llu not on the device yet, timeout re-armed\n",
-			edev->engine, core->index, job->id);
+			edev->engine, core->index, guilty->id);
 		edgeai_job_timeout_spurious(core, sched_job);
 		return DRM_GPU_SCHED_STAT_NOMINAL;
 	}
 
-	dump = edgeai_coredump_capture(core, job);
-	reset = edev->ops->reset_core(core, job);
+	dump = edgeai_coredump_capture(core, guilty);
+	/* The other job on the core, if any, is cancelled by the reset. */
+	reset = edev->ops->reset_core(core, guilty);
 	edgeai_coredump_commit(edev, dump, reset);
 	if (reset) {
-		atomic_set(&job->ctx->guilty, 1);
+		atomic_set(&guilty->ctx->guilty, 1);
 		atomic_inc(&edev->reset_count);
 		drm_warn(&edev->drm, "%s core %u: job %llu of client %llu timed out, core reset\n",
-			 edev->engine, core->index, job->id,
-			 job->ctx->client_id);
-		edgeai_job_complete(job, -ETIMEDOUT, 0);
-	} else if (!dma_fence_is_signaled(&job->done->base)) {
-		edgeai_job_complete(job, -ETIMEDOUT, 0);
+			 edev->engine, core->index, guilty->id,
+			 guilty->ctx->client_id);
+		edgeai_job_complete(guilty, -ETIMEDOUT, 0);
+	} else if (!dma_fence_is_signaled(&guilty->done->base)) {
+		edgeai_job_complete(guilty, -ETIMEDOUT, 0);
+	}
+	/*
+	 * Nothing was reset: the guilty job completed as we looked, and the
+	 * job we were handed (preempted by it) runs on.
+	 */
+	if (!reset && !dma_fence_is_signaled(&job->done->base)) {
+		edgeai_job_timeout_spurious(core, sched_job);
+		return DRM_GPU_SCHED_STAT_NOMINAL;
 	}
 
 	/*
 	 * The job is done now. drm_sched_stop() puts it back on the pending
 	 * list (6.12 took it off before calling us) and has the scheduler
-	 * free it once we return.
+	 * free it once we return; the other done jobs of the core it frees
+	 * at once.
 	 */
 	drm_sched_stop(&core->sched, sched_job);
 	drm_sched_start(&core->sched);
@@ -300,7 +345,8 @@ int edgeai_job_init_device(struct edgeai_device *edev)
 	struct drm_sched_init_args args = {
 		.ops = &edgeai_sched_ops,
 		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
-		.credit_limit = 1,
+		/* The job on the core and one job preempting it. */
+		.credit_limit = 2,
 		.timeout = msecs_to_jiffies(edev->timeout_ms),
 		.name = edev->engine,
 		.dev = edev->drm.dev,

@@ -62,6 +62,22 @@ struct edgeai_fence {
  *	once it popped the job)
  * @arb_queued: the job counts in its request's &edgeai_arb_req.queued
  * @node: entry in &edgeai_device.job_list
+ * @exec_started: the backend began executing the job (its first op or
+ *	command ran or failed)
+ * @pc: backend state, the next op of @prog to execute: a preempted
+ *	program resumes from here, on the same core
+ * @tpc: backend state, the first op of @prog whose device time has not
+ *	passed yet (at most @pc)
+ * @exec_error: backend state, the job's result so far (0 or -EIO)
+ * @exec_ns: backend state, device time the job took so far; the time it
+ *	spends preempted does not count
+ * @cost_done: backend state, timing-model cost of the ops before @pc
+ * @cost_timed: backend state, timing-model cost of the ops before @tpc
+ * @cost_total: backend state, timing-model cost of all ops of @prog
+ * @watchdog_left: backend state, the job timeout left while the job is
+ *	off the device (preempted, or not started yet)
+ *
+ * The backend state is the backend core's; its lock protects it.
  */
 struct edgeai_job {
 	struct drm_sched_job base;
@@ -85,6 +101,15 @@ struct edgeai_job {
 	struct drm_sched_entity *arb_entity;
 	bool arb_queued;
 	struct list_head node;
+	bool exec_started;
+	u32 pc;
+	u32 tpc;
+	int exec_error;
+	u64 exec_ns;
+	u64 cost_done;
+	u64 cost_timed;
+	u64 cost_total;
+	unsigned long watchdog_left;
 };
 
 /**
@@ -117,6 +142,8 @@ int edgeai_job_submit(struct drm_file *file, struct drm_edgeai_submit *args,
 		      bool uring, struct edgeai_job_result *result);
 void edgeai_job_complete(struct edgeai_job *job, int error, u64 device_time_ns);
 unsigned long edgeai_job_watchdog_pause(struct edgeai_job *job);
+unsigned long edgeai_job_watchdog_full(struct edgeai_job *job);
+void edgeai_job_preempted(struct edgeai_job *job);
 void edgeai_job_watchdog_resume(struct edgeai_job *job, unsigned long left);
 
 int edgeai_ioctl_submit(struct drm_device *drm, void *data,

@@ -27,7 +27,11 @@ static_assert(EDGEAI_PROG_MAX_SLOTS == DRM_EDGEAI_MAX_BOS);
 
 static void edgeai_prog_release(struct kref *ref)
 {
-	kvfree(container_of(ref, struct edgeai_program, ref));
+	struct edgeai_program *prog = container_of(ref, struct edgeai_program,
+						   ref);
+
+	kvfree(prog->op_work);
+	kvfree(prog);
 }
 
 /**
@@ -112,6 +116,7 @@ int edgeai_ioctl_program_create(struct drm_device *drm, void *data,
 		return -ENOMEM;
 	kref_init(&prog->ref);
 	prog->size = args->size;
+	prog->op_work = NULL;
 	if (copy_from_user(prog->blob, u64_to_user_ptr(args->data), args->size)) {
 		ret = -EFAULT;
 		goto err_free;
@@ -122,6 +127,18 @@ int edgeai_ioctl_program_create(struct drm_device *drm, void *data,
 		edgeai_prog_dbg(edev, "program_create", &err);
 		goto err_free;
 	}
+	/* Valid now: the header's op_count can be trusted. */
+	prog->op_count = ((const struct edgeai_prog_header *)prog->blob)->op_count;
+	prog->op_work = kvcalloc(prog->op_count, sizeof(*prog->op_work),
+				 GFP_KERNEL);
+	if (!prog->op_work) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	ret = edgeai_prog_op_work(prog->blob, prog->size, edev->fw.op_mask,
+				  prog->op_work, prog->op_count, &err);
+	if (WARN_ON(ret))
+		goto err_free;
 	prog->crc32 = ~crc32_le(~0, (const u8 *)prog->blob, prog->size);
 	ret = xa_alloc(&ctx->programs, &id, prog,
 		       XA_LIMIT(1, DRM_EDGEAI_MAX_PROGRAMS), GFP_KERNEL);
@@ -137,6 +154,7 @@ int edgeai_ioctl_program_create(struct drm_device *drm, void *data,
 	return 0;
 
 err_free:
+	kvfree(prog->op_work);
 	kvfree(prog);
 	return ret;
 }

@@ -22,6 +22,9 @@ struct edgeai_job;
  * @crc32: CRC-32 (the zlib one) of @blob, the program's identity in
  *	devcoredumps
  * @work: work derived by the validator at creation
+ * @op_count: ops in the program
+ * @op_work: the work of each op (@op_count entries), which the timing
+ *	model spreads the program's device time over
  * @blob: the program, 8-byte aligned, immutable
  */
 struct edgeai_program {
@@ -29,6 +32,8 @@ struct edgeai_program {
 	u32 size;
 	u32 crc32;
 	struct edgeai_prog_work work;
+	u32 op_count;
+	struct edgeai_prog_op_work *op_work;
 	u64 blob[];
 };
 

@@ -784,6 +784,55 @@ static int epc_op(struct epc *c, const u64 *op_mask)
 	return epc_op_params(c, op, in, n_in, out);
 }
 
+/* Checks the program; records each op's own work in @op_work if given. */
+static int epc_check(const void *blob, size_t size, const u64 *op_mask,
+		     const u64 *slot_size, const bool *slot_writable,
+		     u32 slot_count, struct edgeai_prog_work *work,
+		     struct edgeai_prog_op_work *op_work, u32 op_work_count,
+		     struct edgeai_prog_check_err *err)
+{
+	struct epc c = {
+		.slot_size = slot_size,
+		.slot_writable = slot_size ? slot_writable : NULL,
+		.err = err,
+		.op = -1,
+	};
+	u64 macs, bytes;
+	u32 i;
+	int ret;
+
+	ret = epc_header(&c, blob, size);
+	if (ret)
+		return ret;
+	if (slot_size && c.h->slot_count > slot_count)
+		return FAIL(&c, "fewer buffers bound than the program's slot_count");
+	if (op_work && c.h->op_count > op_work_count)
+		return FAIL(&c, "more ops than the caller has room for");
+	for (i = 0; i < c.h->tensor_count; i++) {
+		ret = epc_tensor(&c, i);
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < c.h->op_count; i++) {
+		c.op = i;
+		macs = c.macs;
+		bytes = c.bytes;
+		ret = epc_op(&c, op_mask);
+		if (ret)
+			return ret;
+		if (op_work) {
+			op_work[i].macs = c.macs - macs;
+			op_work[i].bytes = c.bytes - bytes;
+		}
+	}
+	if (work) {
+		work->macs = c.macs;
+		work->bytes = c.bytes;
+		work->slot_count = c.h->slot_count;
+	}
+	return 0;
+}
+
 /**
  * edgeai_prog_check() - validate a program
  * @blob: the program, 8-byte aligned
@@ -807,36 +856,32 @@ int edgeai_prog_check(const void *blob, size_t size, const u64 *op_mask,
 		      u32 slot_count, struct edgeai_prog_work *work,
 		      struct edgeai_prog_check_err *err)
 {
-	struct epc c = {
-		.slot_size = slot_size,
-		.slot_writable = slot_size ? slot_writable : NULL,
-		.err = err,
-		.op = -1,
-	};
-	u32 i;
-	int ret;
-
-	ret = epc_header(&c, blob, size);
-	if (ret)
-		return ret;
-	if (slot_size && c.h->slot_count > slot_count)
-		return FAIL(&c, "fewer buffers bound than the program's slot_count");
-	for (i = 0; i < c.h->tensor_count; i++) {
-		ret = epc_tensor(&c, i);
-		if (ret)
-			return ret;
-	}
-	for (i = 0; i < c.h->op_count; i++) {
-		c.op = i;
-		ret = epc_op(&c, op_mask);
-		if (ret)
-			return ret;
-	}
-	if (work) {
-		work->macs = c.macs;
-		work->bytes = c.bytes;
-		work->slot_count = c.h->slot_count;
-	}
-	return 0;
+	return epc_check(blob, size, op_mask, slot_size, slot_writable,
+			 slot_count, work, NULL, 0, err);
 }
 EXPORT_SYMBOL_IF_KUNIT(edgeai_prog_check);
+
+/**
+ * edgeai_prog_op_work() - validate a program alone and derive each op's work
+ * @blob: the program, 8-byte aligned
+ * @size: its size in bytes
+ * @op_mask: the device's supported ops, bit n of the 128 = opcode n
+ * @op_work: receives the work of op i in entry i
+ * @op_work_count: entries in @op_work; at least the program's op_count
+ * @err: receives the failing op, tensor and reason on failure
+ *
+ * edgeai_prog_check() without buffers, which also splits the work among
+ * the ops (their sums are &edgeai_prog_work.macs and .bytes): the timing
+ * model places a program's op boundaries in its device time with it.
+ * Pure function, safe on any input of @size bytes.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int edgeai_prog_op_work(const void *blob, size_t size, const u64 *op_mask,
+			struct edgeai_prog_op_work *op_work, u32 op_work_count,
+			struct edgeai_prog_check_err *err)
+{
+	return epc_check(blob, size, op_mask, NULL, NULL, 0, NULL, op_work,
+			 op_work_count, err);
+}
+EXPORT_SYMBOL_IF_KUNIT(edgeai_prog_op_work);

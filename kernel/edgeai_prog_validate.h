@@ -31,6 +31,16 @@ struct edgeai_prog_work {
 };
 
 /**
+ * struct edgeai_prog_op_work - what one op of a validated program costs
+ * @macs: its multiply-accumulates, as counted in &edgeai_prog_work.macs
+ * @bytes: the bytes it reads and writes, as counted in &edgeai_prog_work.bytes
+ */
+struct edgeai_prog_op_work {
+	u64 macs;
+	u64 bytes;
+};
+
+/**
  * struct edgeai_prog_check_err - where a program failed validation
  * @op: index of the failing op, or -1 for the header and tensor table
  * @tensor: index of the failing tensor, or -1
@@ -46,5 +56,8 @@ int edgeai_prog_check(const void *blob, size_t size, const u64 *op_mask,
 		      const u64 *slot_size, const bool *slot_writable,
 		      u32 slot_count, struct edgeai_prog_work *work,
 		      struct edgeai_prog_check_err *err);
+int edgeai_prog_op_work(const void *blob, size_t size, const u64 *op_mask,
+			struct edgeai_prog_op_work *op_work, u32 op_work_count,
+			struct edgeai_prog_check_err *err);
 
 #endif /* __EDGEAI_PROG_VALIDATE_H__ */

@@ -18,6 +18,21 @@
  * A job that hangs (fault_hang) never starts its modelled time, so its
  * timeout runs on and the core is reset as before.
  *
+ * Programs run op by op: the work item executes ops on the host (all that
+ * are left, or up to an op boundary when a job comes to preempt the
+ * program), then the timer lets their device time pass; the timing model
+ * spreads a program's device time over its ops by each op's cost (the
+ * validator's per-op MACs and bytes). A job submitted to the busy core
+ * (the arbiter lets a higher priority class preempt a program) ends that
+ * time at the program's next op boundary in device time, and takes the
+ * core there: the program is parked with its next op in &edgeai_job.pc
+ * (and, in &edgeai_job.tpc, the first op whose device time is still due)
+ * and the rest of its timeout, and resumes on this core, from there, once
+ * the preempting job completed. A preempted program's device time and
+ * timeout do not run while it is parked. Ops the host ran ahead of their
+ * device time change nothing anyone can see: the program's buffers stay
+ * fenced until it completes.
+ *
  * Fault knobs in debugfs make jobs hang or fail. Without device-tree nodes,
  * the simulator also creates the devices (the sim_devices parameter).
  *
@@ -47,6 +62,7 @@
 #include <linux/workqueue.h>
 
 #include "drm/edgeai_coredump.h"
+#include "edgeai_arb.h"
 #include "edgeai_device.h"
 #include "edgeai_job.h"
 #include "edgeai_model.h"
@@ -58,6 +74,8 @@
 #define EDGEAI_SIM_JOB_OVERHEAD_NS	20000
 /* Bytes the copy/fill engine moves per cycle without firmware caps. */
 #define EDGEAI_SIM_BYTES_PER_CYCLE	64
+/* Saving and restoring a preempted program's state, device time. */
+#define EDGEAI_SIM_SWITCH_NS		2000
 /* Time to power the device up. */
 #define EDGEAI_SIM_WAKEUP_US		500
 
@@ -78,15 +96,25 @@ static const char * const edgeai_sim_state_names[EDGEAI_SIM_STATES] = {
  * @sim: the simulator
  * @core: the core
  * @exec_work: runs the job's commands
- * @timer: completes the job once its device time has passed
- * @lock: protects @job, @error, @time_ns, @gone, @busy and @host_busy
- * @watchdog_left: the job timeout left when it was paused for the host's
- *	execution of @job; written before @exec_work is queued, read by it
+ * @timer: ends the device time of @job's slice: completes the job, or has
+ *	@exec_work run its next slice
+ * @lock: protects @job, @parked, @next, @last, the slice, @gone, @busy,
+ *	@host_busy and the backend state of their &struct edgeai_job
  * @host_busy: @job is being executed on the host, its device time has not
  *	started
- * @job: the job on the core, NULL when idle
- * @error: result of @job once executed
- * @time_ns: device time of @job once executed
+ * @job: the job executing on the core, NULL when idle
+ * @parked: the program @job preempted; it resumes when @job completes
+ * @next: a job submitted while @job executes: it preempts @job at its
+ *	next op boundary, or takes the core when @job completes
+ * @last: the job whose slice's device time (and timeout) ran last, NULL
+ *	once it completed
+ * @slice_ns: device time of @job's current slice
+ * @slice_start: when the device time of @job's current slice started (ns)
+ * @slice_base_ns: device time at the start of the slice before its first
+ *	op (the job's start-up overhead)
+ * @slice_total_ns: the program's compute time the slice was timed with
+ * @slice_to: the op the slice's device time ends before
+ * @slice_cost_to: the cost of the program's ops before @slice_to
  * @gone: the device was removed, no new jobs
  * @busy: @job counts as running in the power model
  */
@@ -95,15 +123,21 @@ struct edgeai_sim_core {
 	struct edgeai_core *core;
 	struct work_struct exec_work;
 	struct hrtimer timer;
-	unsigned long watchdog_left;
 	/*
-	 * Protects job, error, time_ns, gone, busy and host_busy; taken from
-	 * hardirq.
+	 * Protects job, parked, next, last, the slice, gone, busy, host_busy
+	 * and the jobs' backend state; taken from hardirq.
 	 */
 	spinlock_t lock;
 	struct edgeai_job *job;
-	int error;
-	u64 time_ns;
+	struct edgeai_job *parked;
+	struct edgeai_job *next;
+	struct edgeai_job *last;
+	u64 slice_ns;
+	u64 slice_start;
+	u64 slice_base_ns;
+	u64 slice_total_ns;
+	u32 slice_to;
+	u64 slice_cost_to;
 	bool gone;
 	bool busy;
 	bool host_busy;
@@ -254,27 +288,23 @@ static void edgeai_sim_run_cmd(struct edgeai_job *job,
 	}
 }
 
-/*
- * Runs a job's validated program with the firmware op kernels on its mapped
- * buffers; -EIO when an op failed on the device.
- */
-static int edgeai_sim_run_program(struct edgeai_job *job)
+/* Timing-model cost of op @i of @prog, in bytes-cycles times MAC-cycles. */
+static u64 edgeai_sim_op_cost(struct edgeai_sim *sim,
+			      const struct edgeai_program *prog, u32 i)
 {
-	void *slots[DRM_EDGEAI_MAX_BOS];
-	unsigned int failed = 0;
-	u32 i;
-	int ret;
+	u64 mpc = max(sim->edev->fw.macs_per_cycle, 1U);
+	u64 bpc = max(READ_ONCE(sim->bytes_per_cycle), 1U);
 
-	for (i = 0; i < job->bo_count; i++)
-		slots[i] = job->maps[i].vaddr;
-	ret = ek_exec_program(job->prog->blob, job->prog->size, slots,
-			      job->bo_count, NULL, &failed);
-	if (ret) {
-		drm_dbg(&job->edev->drm, "job %llu: program op %u failed (%d)\n",
-			job->id, failed, ret);
-		return -EIO;
-	}
-	return 0;
+	/* Bytes below 2^40, MACs below 2^33: no overflow. */
+	return max(prog->op_work[i].bytes * mpc, prog->op_work[i].macs * bpc);
+}
+
+/* Device time of the compute part of @job up to a cost of @cost. */
+static u64 edgeai_sim_cost_ns(struct edgeai_job *job, u64 total_ns, u64 cost)
+{
+	if (!job->cost_total)
+		return total_ns;
+	return mul_u64_u64_div_u64(total_ns, cost, job->cost_total);
 }
 
 /*
@@ -285,7 +315,7 @@ static int edgeai_sim_run_program(struct edgeai_job *job)
 static u64 edgeai_sim_job_time_ns(struct edgeai_sim *sim, struct edgeai_job *job)
 {
 	u32 khz = max(READ_ONCE(sim->edev->freq_khz), 1U);
-	u64 rate = (u64)sim->bytes_per_cycle * khz;
+	u64 rate = (u64)max(READ_ONCE(sim->bytes_per_cycle), 1U) * khz;
 	u64 ns, mac_rate;
 
 	/* bytes / (bytes per cycle * kHz) is in ms; scale to ns. */
@@ -294,7 +324,129 @@ static u64 edgeai_sim_job_time_ns(struct edgeai_sim *sim, struct edgeai_job *job
 		mac_rate = (u64)max(sim->edev->fw.macs_per_cycle, 1U) * khz;
 		ns = max(ns, div64_u64(job->macs * 1000000ULL, mac_rate));
 	}
-	return EDGEAI_SIM_JOB_OVERHEAD_NS + ns;
+	return ns;
+}
+
+/* Has @job's device time reached its end? */
+static bool edgeai_sim_job_finished(struct edgeai_job *job)
+{
+	return !job->prog || job->tpc >= job->prog->op_count;
+}
+
+/*
+ * Executes the next slice of @job on the host: its commands, or its
+ * program's ops not executed yet (all of them, unless a job comes to
+ * preempt it: then up to the next op boundary). The slice's device time
+ * covers the ops from the first whose time has not passed (&edgeai_job.tpc)
+ * to the last executed (&edgeai_job.pc); a job that comes to preempt it
+ * while that time runs cuts it at the next op boundary
+ * (edgeai_sim_cut_slice()), and the rest of the executed ops take their
+ * time in the next slice. Returns the slice's device time.
+ */
+static u64 edgeai_sim_exec_slice(struct edgeai_sim_core *sc,
+				 struct edgeai_job *job)
+{
+	struct edgeai_sim *sim = sc->sim;
+	bool compute = !READ_ONCE(sim->compute_off);
+	void *slots[DRM_EDGEAI_MAX_BOS];
+	u64 total_ns, base = 0;
+	unsigned int failed;
+	bool yield;
+	u32 i, n;
+	int ret;
+
+	if (!job->exec_started) {
+		job->exec_started = true;
+		base = EDGEAI_SIM_JOB_OVERHEAD_NS;
+		if (atomic_dec_if_positive(&sim->fault_fail) >= 0)
+			job->exec_error = -EIO;
+		if (job->prog)
+			for (i = 0; i < job->prog->op_count; i++)
+				job->cost_total += edgeai_sim_op_cost(sim, job->prog, i);
+	}
+	total_ns = edgeai_sim_job_time_ns(sim, job);
+
+	if (!job->prog) {
+		if (compute && !job->exec_error) {
+			for (i = 0; i < job->cmd_count; i++) {
+				edgeai_sim_run_cmd(job, &job->cmds[i]);
+				cond_resched();
+			}
+		}
+		sc->slice_base_ns = base;
+		return base + total_ns;
+	}
+
+	n = job->prog->op_count;
+	/*
+	 * A job that nothing can preempt (it preempted a program itself, or
+	 * its client is of the highest class) never stops early.
+	 */
+	scoped_guard(spinlock_irq, &sc->lock)
+		yield = !sc->parked && edgeai_arb_may_be_preempted(job);
+	for (i = 0; i < job->bo_count; i++)
+		slots[i] = job->maps[i].vaddr;
+	while (job->pc < n && !job->exec_error) {
+		if (compute) {
+			ret = ek_exec_ops(job->prog->blob, job->prog->size, slots,
+					  job->bo_count, NULL, job->pc, 1, &failed);
+			if (ret) {
+				drm_dbg(&job->edev->drm, "job %llu: program op %u failed (%d)\n",
+					job->id, failed, ret);
+				job->exec_error = -EIO;
+				break;
+			}
+		}
+		job->cost_done += edgeai_sim_op_cost(sim, job->prog, job->pc);
+		job->pc++;
+		cond_resched();
+		if (yield && READ_ONCE(sc->next))
+			break;
+	}
+	if (job->exec_error) {
+		/* A failed program takes its whole time, as before. */
+		job->cost_done = job->cost_total;
+		job->pc = n;
+	}
+	sc->slice_base_ns = base;
+	sc->slice_total_ns = total_ns;
+	return base + edgeai_sim_cost_ns(job, total_ns, job->cost_done) -
+	       edgeai_sim_cost_ns(job, total_ns, job->cost_timed);
+}
+
+/*
+ * A job came to preempt the program whose slice's device time runs: end
+ * that time at the program's next op boundary instead of the slice's end.
+ */
+static void edgeai_sim_cut_slice(struct edgeai_sim_core *sc)
+{
+	struct edgeai_job *job = sc->job;
+	u64 elapsed, from, cost, t = 0;
+	u32 j;
+
+	lockdep_assert_held(&sc->lock);
+
+	if (!job->prog || !sc->busy || sc->host_busy ||
+	    sc->slice_to <= job->tpc + 1)
+		return;
+	/* Not while it fires: then the work item is due anyway. */
+	if (hrtimer_try_to_cancel(&sc->timer) != 1)
+		return;
+	elapsed = ktime_get_ns() - sc->slice_start;
+	cost = job->cost_timed;
+	from = edgeai_sim_cost_ns(job, sc->slice_total_ns, cost);
+	for (j = job->tpc; j < sc->slice_to; ) {
+		cost += edgeai_sim_op_cost(sc->sim, job->prog, j++);
+		t = sc->slice_base_ns +
+		    edgeai_sim_cost_ns(job, sc->slice_total_ns, cost) - from;
+		if (t >= elapsed)
+			break;
+	}
+	sc->slice_to = j;
+	sc->slice_cost_to = cost;
+	sc->slice_ns = t;
+	hrtimer_start(&sc->timer, ns_to_ktime(t > elapsed ? t - elapsed : 0),
+		      HRTIMER_MODE_REL);
 }
 
 static void edgeai_sim_exec_work(struct work_struct *work)
@@ -302,27 +454,50 @@ static void edgeai_sim_exec_work(struct work_struct *work)
 	struct edgeai_sim_core *sc = container_of(work, struct edgeai_sim_core,
 						  exec_work);
 	struct edgeai_sim *sim = sc->sim;
-	struct edgeai_job *job;
-	unsigned long left;
-	u32 i, delay_ms;
-	int error = 0;
+	struct edgeai_job *job, *prev, *preempted = NULL;
+	unsigned long left, full;
+	u32 delay_ms;
+	bool first;
 	u64 ns;
 
-	scoped_guard(spinlock_irq, &sc->lock)
+	scoped_guard(spinlock_irq, &sc->lock) {
 		job = sc->job;
-	if (!job)
-		return;
+		if (!job)
+			return;
+		prev = sc->last;
+		sc->last = NULL;
+		/*
+		 * An op boundary of a program: a job waiting to preempt it
+		 * takes the core now; the program keeps its next op.
+		 */
+		if (sc->next && job->prog && !edgeai_sim_job_finished(job)) {
+			preempted = job;
+			sc->parked = job;
+			job = sc->next;
+			sc->job = job;
+			sc->next = NULL;
+		}
+	}
 	/*
 	 * The job stays valid while this runs: only stopping the core takes
 	 * it off, and that waits for this work first.
 	 */
-	left = sc->watchdog_left;
+	full = edgeai_job_watchdog_full(job);
+	left = edgeai_job_watchdog_pause(job);
+	/* What the job whose device time ran until now has left of it. */
+	if (prev)
+		prev->watchdog_left = min(left, full);
+	if (preempted)
+		edgeai_job_preempted(preempted);
+	left = job->watchdog_left;
+	first = !job->exec_started;
 
 	/*
 	 * A hung job stays on the core, busy, until the timeout (running
 	 * again from now) resets it.
 	 */
-	if (atomic_dec_if_positive(&sim->fault_hang) >= 0) {
+	if (first && atomic_dec_if_positive(&sim->fault_hang) >= 0) {
+		job->exec_started = true;
 		scoped_guard(spinlock_irq, &sc->lock) {
 			sc->host_busy = false;
 			edgeai_sim_core_busy(sc, true);
@@ -331,46 +506,51 @@ static void edgeai_sim_exec_work(struct work_struct *work)
 		return;
 	}
 
-	delay_ms = min(READ_ONCE(sim->host_delay_ms), 60000U);
+	delay_ms = first ? min(READ_ONCE(sim->host_delay_ms), 60000U) : 0;
 	if (delay_ms)
 		msleep(delay_ms);
 
-	if (atomic_dec_if_positive(&sim->fault_fail) >= 0) {
-		error = -EIO;
-	} else if (READ_ONCE(sim->compute_off)) {
-		/* Timing only. */
-	} else if (job->prog) {
-		error = edgeai_sim_run_program(job);
-	} else {
-		for (i = 0; i < job->cmd_count; i++) {
-			edgeai_sim_run_cmd(job, &job->cmds[i]);
-			cond_resched();
-		}
-	}
-	ns = edgeai_sim_job_time_ns(sim, job);
-	job->freq_khz = READ_ONCE(sim->edev->freq_khz);
+	ns = edgeai_sim_exec_slice(sc, job);
+	if (first)
+		job->freq_khz = READ_ONCE(sim->edev->freq_khz);
 
 	/* The job's device time starts: so does its timeout again. */
 	edgeai_job_watchdog_resume(job, left);
 	guard(spinlock_irq)(&sc->lock);
 	if (sc->job != job)
 		return;
-	sc->error = error;
-	sc->time_ns = ns;
+	sc->slice_ns = ns;
+	sc->slice_to = job->pc;
+	sc->slice_cost_to = job->cost_done;
+	sc->last = job;
 	sc->host_busy = false;
 	edgeai_sim_core_busy(sc, true);
+	sc->slice_start = ktime_get_ns();
 	hrtimer_start(&sc->timer, ns_to_ktime(ns), HRTIMER_MODE_REL);
 }
 
-/* Takes the job off the core. */
+/*
+ * Takes the executing job off the core; the job it preempted, or else the
+ * one waiting for the core, takes the core and @exec_work is due.
+ */
 static struct edgeai_job *edgeai_sim_take_job(struct edgeai_sim_core *sc)
 {
 	struct edgeai_job *job = sc->job;
 
 	lockdep_assert_held(&sc->lock);
 	sc->job = NULL;
+	sc->last = NULL;
 	sc->host_busy = false;
 	edgeai_sim_core_busy(sc, false);
+	if (sc->parked) {
+		swap(sc->job, sc->parked);
+		/* Restoring its state is device time of its own. */
+		sc->job->exec_ns += EDGEAI_SIM_SWITCH_NS;
+	} else if (sc->next) {
+		swap(sc->job, sc->next);
+	}
+	if (sc->job)
+		sc->host_busy = true;
 	return job;
 }
 
@@ -380,17 +560,39 @@ static enum hrtimer_restart edgeai_sim_timer(struct hrtimer *timer)
 						  timer);
 	struct edgeai_job *job;
 	unsigned long flags;
+	bool more;
 	int error;
 	u64 ns;
 
 	spin_lock_irqsave(&sc->lock, flags);
-	job = edgeai_sim_take_job(sc);
-	error = sc->error;
-	ns = sc->time_ns;
+	job = sc->job;
+	if (!job) {
+		spin_unlock_irqrestore(&sc->lock, flags);
+		return HRTIMER_NORESTART;
+	}
+	job->exec_ns += sc->slice_ns;
+	sc->slice_ns = 0;
+	if (job->prog) {
+		job->tpc = sc->slice_to;
+		job->cost_timed = sc->slice_cost_to;
+	}
+	if (!edgeai_sim_job_finished(job)) {
+		/* An op boundary: the next slice, or a preemption. */
+		edgeai_sim_core_busy(sc, false);
+		sc->host_busy = true;
+		queue_work(sc->sim->wq, &sc->exec_work);
+		spin_unlock_irqrestore(&sc->lock, flags);
+		return HRTIMER_NORESTART;
+	}
+	edgeai_sim_take_job(sc);
+	more = sc->job;
+	error = job->exec_error;
+	ns = job->exec_ns;
 	spin_unlock_irqrestore(&sc->lock, flags);
 
-	if (job)
-		edgeai_job_complete(job, error, ns);
+	if (more)
+		queue_work(sc->sim->wq, &sc->exec_work);
+	edgeai_job_complete(job, error, ns);
 	return HRTIMER_NORESTART;
 }
 
@@ -443,27 +645,59 @@ static int edgeai_sim_boot(struct edgeai_device *edev)
 	return drmm_add_action_or_reset(&edev->drm, edgeai_sim_release, sim);
 }
 
-/* Takes whatever job is on the core off it; returns that job. */
+/*
+ * Stops the core and takes every job off it: the executing one is returned,
+ * the one it preempted (@parked set) or the one waiting to preempt it goes
+ * to @other.
+ */
 static struct edgeai_job *edgeai_sim_stop_core(struct edgeai_sim_core *sc,
-					       bool gone)
+					       bool gone,
+					       struct edgeai_job **other,
+					       bool *parked)
 {
+	struct edgeai_job *job;
+
 	scoped_guard(spinlock_irq, &sc->lock)
 		sc->gone |= gone;
-	cancel_work_sync(&sc->exec_work);
-	hrtimer_cancel(&sc->timer);
+	/* The timer may queue the work, the work may start the timer. */
+	do {
+		cancel_work_sync(&sc->exec_work);
+		hrtimer_cancel(&sc->timer);
+	} while (work_pending(&sc->exec_work));
 
 	guard(spinlock_irq)(&sc->lock);
-	return edgeai_sim_take_job(sc);
+	job = sc->job;
+	*other = sc->parked ?: sc->next;
+	*parked = sc->parked;
+	/* A slice cut short still took its time. */
+	if (job && sc->busy && job->prog) {
+		job->tpc = sc->slice_to;
+		job->cost_timed = sc->slice_cost_to;
+	}
+	if (job)
+		job->exec_ns += sc->slice_ns;
+	sc->slice_ns = 0;
+	sc->job = NULL;
+	sc->parked = NULL;
+	sc->next = NULL;
+	sc->last = NULL;
+	sc->host_busy = false;
+	edgeai_sim_core_busy(sc, false);
+	return job;
 }
 
 static void edgeai_sim_shutdown(struct edgeai_device *edev)
 {
 	struct edgeai_sim *sim = edev->backend;
-	struct edgeai_job *job;
+	struct edgeai_job *job, *other;
+	bool parked;
 	u32 i;
 
 	for (i = 0; i < edev->core_count; i++) {
-		job = edgeai_sim_stop_core(&sim->cores[i], true);
+		job = edgeai_sim_stop_core(&sim->cores[i], true, &other,
+					   &parked);
+		if (other)
+			edgeai_job_complete(other, -ENODEV, other->exec_ns);
 		if (job)
 			edgeai_job_complete(job, -ENODEV, 0);
 	}
@@ -476,35 +710,69 @@ static int edgeai_sim_submit(struct edgeai_core *core, struct edgeai_job *job)
 	scoped_guard(spinlock_irq, &sc->lock) {
 		if (sc->gone)
 			return -ENODEV;
-		if (WARN_ON(sc->job))
-			return -EBUSY;
+		if (sc->job) {
+			/* Preempts it at its next op boundary. */
+			if (WARN_ON(sc->parked || sc->next))
+				return -EBUSY;
+			job->watchdog_left = edgeai_job_watchdog_full(job);
+			sc->next = job;
+			edgeai_sim_cut_slice(sc);
+			return 0;
+		}
 		sc->job = job;
 		sc->host_busy = true;
 	}
 	/* Executing the job on the host is not device time. */
-	sc->watchdog_left = edgeai_job_watchdog_pause(job);
+	job->watchdog_left = edgeai_job_watchdog_pause(job);
 	queue_work(sc->sim->wq, &sc->exec_work);
 	return 0;
+}
+
+/* Puts jobs taken off by edgeai_sim_stop_core() back, executing again. */
+static void edgeai_sim_restart_core(struct edgeai_sim_core *sc,
+				    struct edgeai_job *job,
+				    struct edgeai_job *other, bool parked)
+{
+	scoped_guard(spinlock_irq, &sc->lock) {
+		sc->job = job;
+		if (parked)
+			sc->parked = other;
+		else
+			sc->next = other;
+		sc->host_busy = true;
+	}
+	job->watchdog_left = edgeai_job_watchdog_pause(job);
+	queue_work(sc->sim->wq, &sc->exec_work);
 }
 
 static bool edgeai_sim_reset_core(struct edgeai_core *core,
 				  struct edgeai_job *job)
 {
 	struct edgeai_sim_core *sc = to_sim_core(core);
-	struct edgeai_job *cur;
+	struct edgeai_job *cur, *other;
+	bool parked;
 
-	cur = edgeai_sim_stop_core(sc, false);
-	if (cur && cur != job) {
-		/* Not the job we were asked about: let it run again. */
-		scoped_guard(spinlock_irq, &sc->lock) {
-			sc->job = cur;
-			sc->host_busy = true;
-		}
-		sc->watchdog_left = edgeai_job_watchdog_pause(cur);
-		queue_work(sc->sim->wq, &sc->exec_work);
+	cur = edgeai_sim_stop_core(sc, false, &other, &parked);
+	if (cur != job) {
+		/* Not the job we were asked about: let them run again. */
+		if (cur)
+			edgeai_sim_restart_core(sc, cur, other, parked);
+		else if (WARN_ON(other))
+			edgeai_job_complete(other, -ECANCELED, other->exec_ns);
 		return false;
 	}
-	return cur == job;
+	/* The reset loses the other job's state on the core. */
+	if (other)
+		edgeai_job_complete(other, -ECANCELED, other->exec_ns);
+	return true;
+}
+
+static struct edgeai_job *edgeai_sim_running_job(struct edgeai_core *core)
+{
+	struct edgeai_sim_core *sc = to_sim_core(core);
+
+	guard(spinlock_irq)(&sc->lock);
+	return sc->job;
 }
 
 static bool edgeai_sim_host_busy(struct edgeai_core *core, struct edgeai_job *job)
@@ -540,8 +808,8 @@ static void edgeai_sim_dump_core(struct edgeai_core *core,
 		regs->job_id = sc->job->id;
 		if (hrtimer_active(&sc->timer)) {
 			regs->status |= EDGEAI_COREDUMP_CORE_TIMER;
-			regs->error = sc->error;
-			regs->job_time_ns = sc->time_ns;
+			regs->error = sc->job->exec_error;
+			regs->job_time_ns = sc->job->exec_ns + sc->slice_ns;
 		} else {
 			regs->status |= EDGEAI_COREDUMP_CORE_EXECUTING;
 		}
@@ -758,12 +1026,14 @@ int edgeai_sim_create_devices(void)
 }
 
 const struct edgeai_backend_ops edgeai_sim_ops = {
+	.preemption = true,
 	.boot = edgeai_sim_boot,
 	.shutdown = edgeai_sim_shutdown,
 	.submit = edgeai_sim_submit,
 	.reset_core = edgeai_sim_reset_core,
 	.dump_core = edgeai_sim_dump_core,
 	.host_busy = edgeai_sim_host_busy,
+	.running_job = edgeai_sim_running_job,
 	.set_freq = edgeai_sim_set_freq,
 	.read_temp = edgeai_sim_read_temp,
 	.power_on = edgeai_sim_power_on,

@@ -145,9 +145,9 @@ static int ek_run_hooked(const struct ek_exec_hooks *hooks,
 	return ret == EK_EXEC_NOT_HANDLED ? ek_run_op(o) : ret;
 }
 
-int ek_exec_program(const void *prog, size_t prog_size,
-		    void *const *slots, unsigned int slot_count,
-		    const struct ek_exec_hooks *hooks, unsigned int *failed_op)
+int ek_exec_ops(const void *prog, size_t prog_size, void *const *slots,
+		unsigned int slot_count, const struct ek_exec_hooks *hooks,
+		unsigned int first, unsigned int count, unsigned int *failed_op)
 {
 	const struct edgeai_prog_header *h = prog;
 	const uint8_t *base = prog;
@@ -160,11 +160,13 @@ int ek_exec_program(const void *prog, size_t prog_size,
 		*failed_op = EK_NO_OP;
 	if (ek_prog_check(prog, prog_size))
 		return EK_EXEC_BAD_PROGRAM;
+	if (first > h->op_count || count > h->op_count - first)
+		return EK_EXEC_BAD_PROGRAM;
 	ops = (const struct edgeai_prog_op *)(base + h->op_offset);
 	o.consts = base + h->const_offset;
 	o.const_size = h->const_size;
 
-	for (i = 0; i < h->op_count; i++) {
+	for (i = first; i < first + count; i++) {
 		o.op = &ops[i];
 		ret = ek_resolve_op(prog, slots, slot_count, &o);
 		if (!ret)
@@ -176,4 +178,18 @@ int ek_exec_program(const void *prog, size_t prog_size,
 		}
 	}
 	return EK_EXEC_OK;
+}
+
+int ek_exec_program(const void *prog, size_t prog_size,
+		    void *const *slots, unsigned int slot_count,
+		    const struct ek_exec_hooks *hooks, unsigned int *failed_op)
+{
+	const struct edgeai_prog_header *h = prog;
+
+	if (failed_op)
+		*failed_op = EK_NO_OP;
+	if (ek_prog_check(prog, prog_size))
+		return EK_EXEC_BAD_PROGRAM;
+	return ek_exec_ops(prog, prog_size, slots, slot_count, hooks, 0,
+			   h->op_count, failed_op);
 }

@@ -142,6 +142,29 @@ int ek_exec_program(const void *prog, size_t prog_size,
 		    const struct ek_exec_hooks *hooks, unsigned int *failed_op);
 
 /**
+ * ek_exec_ops() - run a range of ops of a program
+ * @prog: the program blob, 8-byte aligned
+ * @prog_size: its size in bytes
+ * @slots: base address of each bound buffer, indexed by tensor slot
+ * @slot_count: entries in @slots
+ * @hooks: hooks that may run ops another way, or NULL
+ * @first: index of the first op to run
+ * @count: ops to run from @first on
+ * @failed_op: as for ek_exec_program()
+ *
+ * ek_exec_program() for ops @first..@first + @count - 1 only: a device that
+ * stops a program between two ops (the simulator preempting it) runs the
+ * rest later from the op it stopped at, to the same bytes, since an op's
+ * result depends only on the buffers and the program.
+ *
+ * Return: as ek_exec_program(); %EK_EXEC_BAD_PROGRAM too when the range is
+ * not inside the op list.
+ */
+int ek_exec_ops(const void *prog, size_t prog_size, void *const *slots,
+		unsigned int slot_count, const struct ek_exec_hooks *hooks,
+		unsigned int first, unsigned int count, unsigned int *failed_op);
+
+/**
  * ek_resolve() - resolve one tensor of a program
  * @prog: a program that passed ek_prog_check()
  * @idx: index in its tensor table, or %EDGEAI_PROG_NO_TENSOR

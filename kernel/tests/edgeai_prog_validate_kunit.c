@@ -671,6 +671,26 @@ static void edgeai_prog_validate_work(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, work.bytes, 32 + 54 + 12 + 48);
 }
 
+/* The work of each op, for the timing model: one op holds it all. */
+static void edgeai_prog_validate_op_work(struct kunit *test)
+{
+	struct edgeai_prog_check_err err = {};
+	struct edgeai_prog_op_work ops[2] = {};
+	struct tp *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	b_conv(p);
+	KUNIT_ASSERT_EQ(test, edgeai_prog_op_work(p->w, p->size, all_ops, ops, 2,
+						  &err), 0);
+	KUNIT_EXPECT_EQ(test, ops[0].macs, 16 * 3 * 9 * 2);
+	KUNIT_EXPECT_EQ(test, ops[0].bytes, 32 + 54 + 12 + 48);
+	KUNIT_EXPECT_EQ(test, ops[1].macs, 0);
+	/* No room for the program's ops: refused, nothing written past it. */
+	KUNIT_EXPECT_EQ(test, edgeai_prog_op_work(p->w, p->size, all_ops, ops, 0,
+						  &err), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, err.reason, "more ops than the caller has room for");
+}
+
 /* The device type's op set. */
 static void edgeai_prog_validate_op_mask(struct kunit *test)
 {
@@ -748,6 +768,7 @@ static void edgeai_prog_validate_too_much_work(struct kunit *test)
 static struct kunit_case edgeai_prog_validate_cases[] = {
 	KUNIT_CASE_PARAM(edgeai_prog_validate_rule, pcase_gen_params),
 	KUNIT_CASE(edgeai_prog_validate_work),
+	KUNIT_CASE(edgeai_prog_validate_op_work),
 	KUNIT_CASE(edgeai_prog_validate_op_mask),
 	KUNIT_CASE(edgeai_prog_validate_buffers),
 	KUNIT_CASE(edgeai_prog_validate_too_much_work),

@@ -19,7 +19,11 @@
  *  1.3 - &drm_edgeai_submit.program_handle, pad2 and reserved replace
  *        reserved[2] at the same offsets, binary compatible with 1.2;
  *        EDGEAI_PROG_MAX_SLOTS in drm/edgeai_program.h.
- *  1.4 - DRM_EDGEAI_CAP_DMA_COHERENT.
+ *  1.4 - preemption at op boundaries: a job of a higher priority class
+ *        preempts a running program between two of its ops
+ *        (DRM_EDGEAI_CAP_PREEMPT, see &enum drm_edgeai_priority); the
+ *        "edgeai-preemptions-<engine>" fdinfo key. No struct changed.
+ *  1.5 - DRM_EDGEAI_CAP_DMA_COHERENT.
  */
 #ifndef _UAPI_DRM_EDGEAI_ACCEL_H_
 #define _UAPI_DRM_EDGEAI_ACCEL_H_
@@ -94,15 +98,17 @@ enum drm_edgeai_param {
 #define DRM_EDGEAI_CAP_SYNCOBJ		(1ULL << 2)
 /** @DRM_EDGEAI_CAP_SIMULATED: the device is the built-in simulator */
 #define DRM_EDGEAI_CAP_SIMULATED	(1ULL << 3)
+/** @DRM_EDGEAI_CAP_PREEMPT: (1.4) programs yield at op boundaries to higher classes */
+#define DRM_EDGEAI_CAP_PREEMPT		(1ULL << 4)
 /*
  * Always on x86; on a device-tree board, a node with dma-coherent. BO_PREP
  * and BO_FINI then have no cache maintenance to do on buffers this device
  * created and that were not exported: a caller that saw the jobs using
  * such a buffer complete may skip them. Imported and exported buffers
- * still need them. Since 1.4.
+ * still need them. Since 1.5.
  */
 /** @DRM_EDGEAI_CAP_DMA_COHERENT: the device's DMA is coherent with the CPU caches */
-#define DRM_EDGEAI_CAP_DMA_COHERENT	(1ULL << 4)
+#define DRM_EDGEAI_CAP_DMA_COHERENT	(1ULL << 5)
 
 /**
  * struct drm_edgeai_get_param - read one device parameter
@@ -377,7 +383,8 @@ struct drm_edgeai_wait {
  * @DRM_EDGEAI_PRIORITY_NORMAL: the class of a newly opened file
  * @DRM_EDGEAI_PRIORITY_HIGH: latency-sensitive work; gets a free core first
  *
- * Arbitration (per core; a job runs to completion once started):
+ * Arbitration (per core; a job runs to completion once started, but a
+ * program may be preempted between two of its ops, see below):
  * when a core becomes free, it goes to the waiting job of the highest
  * class; within a class, to the client with the smallest virtual time
  * (device time used divided by its weight), so busy clients of a class
@@ -388,6 +395,27 @@ struct drm_edgeai_wait {
  * first, so a ready job of any class starts within arb_starve_ms plus
  * one job of each other client waiting on that core (each job bounded by
  * DRM_EDGEAI_PARAM_JOB_TIMEOUT_MS).
+ *
+ * Preemption (1.4, when DRM_EDGEAI_PARAM_CAPABILITIES has
+ * DRM_EDGEAI_CAP_PREEMPT): while a core runs a program
+ * (DRM_EDGEAI_SUBMIT_PROGRAM), a job of a client of a higher class that
+ * waits for that core gets it at the program's next op boundary, without
+ * waiting for the program's end. The program's state (the next op; its
+ * buffers hold the results of the ops done) stays on the core, and it
+ * resumes there from that op once the preempting job completed, before
+ * the core goes to anyone else. Results are exactly those of an
+ * uninterrupted run. A preempted program's device time
+ * (&drm_edgeai_wait.device_time_ns, quotas, virtual time) and its job
+ * timeout do not run while it waits; the switch costs a little device
+ * time of its own. A preempting job waits at most one op of the program
+ * (the one executing when it came) in device time. At most one
+ * job preempts a program at a time (it is not preempted itself), jobs of
+ * the same class never preempt each other, and command-list jobs are
+ * not preempted. When the preempting job hangs and its core is reset,
+ * the preempted program is cancelled too (its status -ECANCELED); when
+ * the program's file is closed meanwhile, the program still completes.
+ * The fdinfo key "edgeai-preemptions-<engine>" counts the preemptions of
+ * the file's jobs; the module parameter arb_preempt turns preemption off.
  */
 enum drm_edgeai_priority {
 	DRM_EDGEAI_PRIORITY_LOW = 0,

@@ -120,8 +120,10 @@ enum edgeai_device_type {
 #define EDGEAI_CAP_PRIME_IMPORT_FOREIGN (UINT64_C(1) << 1)
 #define EDGEAI_CAP_SYNCOBJ (UINT64_C(1) << 2)
 #define EDGEAI_CAP_SIMULATED (UINT64_C(1) << 3)
-/* Since 0.5 (uAPI 1.4): the device's DMA is coherent with the CPU caches */
-#define EDGEAI_CAP_DMA_COHERENT (UINT64_C(1) << 4)
+/* Programs yield at op boundaries to jobs of higher priority (uAPI 1.4). */
+#define EDGEAI_CAP_PREEMPT (UINT64_C(1) << 4)
+/* The device's DMA is coherent with the CPU caches (uAPI 1.5, libedgeai 0.6). */
+#define EDGEAI_CAP_DMA_COHERENT (UINT64_C(1) << 5)
 
 /**
  * struct edgeai_device_info - what is known about one device

@@ -52,7 +52,7 @@ P = ctypes.POINTER
 # enum edgeai_device_type, EDGEAI_CAP_*
 DEVICE_NPU, DEVICE_DSP = 1, 2
 CAPS = ((1 << 0, 'uring_cmd'), (1 << 1, 'prime_import_foreign'), (1 << 2, 'syncobj'),
-        (1 << 3, 'simulated'))
+        (1 << 3, 'simulated'), (1 << 4, 'preempt'))
 # edgeai_model_count()
 COUNT_INPUTS, COUNT_OUTPUTS, COUNT_OPS, COUNT_TENSORS = 0, 1, 2, 3
 # enum edgeai_policy

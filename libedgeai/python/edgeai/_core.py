@@ -50,7 +50,8 @@ class DeviceInfo:
     "unknown"; core_count: cores (job queues), 0 when unknown; fw_version:
     firmware version "major.minor.patch"; fw_abi_version: the firmware's
     command ABI (0 when unknown); capabilities: names of the capability
-    bits ("uring_cmd", "prime_import_foreign", "syncobj", "simulated");
+    bits ("uring_cmd", "prime_import_foreign", "syncobj", "simulated",
+    "preempt");
     minor: N of accelN; from_ioctl: True when read from the device itself,
     False when only sysfs could be read (no permission to open it).
     """

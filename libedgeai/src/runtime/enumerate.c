@@ -74,6 +74,7 @@ static uint64_t parse_caps(const char *s)
 		{ "prime_import_foreign", EDGEAI_CAP_PRIME_IMPORT_FOREIGN },
 		{ "syncobj", EDGEAI_CAP_SYNCOBJ },
 		{ "simulated", EDGEAI_CAP_SIMULATED },
+		{ "preempt", EDGEAI_CAP_PREEMPT },
 		{ "dma_coherent", EDGEAI_CAP_DMA_COHERENT },
 	};
 	uint64_t v = 0;
