@@ -700,21 +700,213 @@ dw_groups(const uint8_t *src, const size_t *off, const uint32_t *tap, uint32_t n
 	}
 }
 
+/* One output pixel, every channel: its in-bounds taps (padding taps add 0). */
+static void dw_pixel(const struct ek_op *o, const struct vnni_w *wp, const struct gq *g,
+		     const int32_t *bias, size_t *off, uint32_t *tap, uint32_t n, uint32_t oy,
+		     uint32_t ox)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *out = &o->out;
+	uint32_t ch = in->d[3], kh = f->d[1], kw = f->d[2], chp = wp->nb * 16, nt = 0, ky, kx, c;
+	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
+	int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+	int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+	uint8_t *dst = (uint8_t *)out->data + ((size_t)(n * out->d[1] + oy) * out->d[2] + ox) * ch;
+	const uint8_t *src = (const uint8_t *)in->data + (size_t)n * in->d[1] * in->d[2] * ch;
+	__m512i zx = _mm512_set1_epi32(in->zp), zo = _mm512_set1_epi32(out->zp);
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+
+	for (ky = 0; ky < kh; ky++) {
+		int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
+
+		if (iy < 0 || iy >= h)
+			continue;
+		for (kx = 0; kx < kw; kx++) {
+			int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
+
+			if (ix < 0 || ix >= w)
+				continue;
+			off[nt] = ((size_t)iy * (uint32_t)w + (uint32_t)ix) * ch;
+			tap[nt++] = ky * kw + kx;
+		}
+	}
+	for (c = 0; c < ch; c += 64) {
+		int left = (int)((ch - c + 15) / 16);
+
+		if (left >= 4)
+			dw_groups(src, off, tap, nt, wp->w32, chp, c, ch, 4, s8, zx, zo, g, bias, dst,
+				  p->act_min, p->act_max);
+		else if (left == 3)
+			dw_groups(src, off, tap, nt, wp->w32, chp, c, ch, 3, s8, zx, zo, g, bias, dst,
+				  p->act_min, p->act_max);
+		else if (left == 2)
+			dw_groups(src, off, tap, nt, wp->w32, chp, c, ch, 2, s8, zx, zo, g, bias, dst,
+				  p->act_min, p->act_max);
+		else
+			dw_groups(src, off, tap, nt, wp->w32, chp, c, ch, 1, s8, zx, zo, g, bias, dst,
+				  p->act_min, p->act_max);
+	}
+}
+
+/*
+ * Stride-1 rows, "flat" lanes: the interior of an output row (the pixels
+ * whose taps are all in bounds across) is a run of bytes, and each 16-byte
+ * vector of it reads, at each tap, the 16-byte vector of the input as far
+ * along. Lane i of vector v holds channel (16 v + i) % ch, so every lane
+ * works whatever the channel count, and weights, bias and rescale repeat
+ * every L = lcm(ch, 16) / 16 vectors. The sums start at
+ * bias - zx * (the row's taps' weights) and add x * (w - zw).
+ */
+struct dw_flat {
+	uint32_t L;		/* vectors per period */
+	size_t wpitch;		/* int32 per tap: L * 16 */
+	const int32_t *w;	/* [tap][L * 16], w - zw in the low 16 bits */
+	const int32_t *bias;	/* [L * 16] */
+	const struct gq *g;	/* [L] */
+};
+
+/* @np vectors @vstep bytes apart (the same lanes' channels); @mlast masks the final one. */
+static inline __attribute__((always_inline)) void
+dw_flat_vecs(const uint8_t *in0, uint8_t *out0, const size_t *off, const uint32_t *tap,
+	     uint32_t ntap, const int32_t *w, size_t wpitch, __m512i init, const struct gq *g,
+	     size_t vstep, int np, __mmask16 mlast, int s8, __m512i zo, int32_t lo, int32_t hi)
+{
+	__m512i acc[4];
+	uint32_t t;
+	int i;
+
+	for (i = 0; i < np; i++)
+		acc[i] = init;
+	for (t = 0; t < ntap; t++) {
+		__m512i wv = _mm512_load_si512(w + (size_t)tap[t] * wpitch);
+		const uint8_t *s = in0 + off[t];
+
+		for (i = 0; i < np; i++) {
+			__m128i xb = i == np - 1 ? _mm_maskz_loadu_epi8(mlast, s + i * vstep) :
+					_mm_loadu_si128((const __m128i *)(s + i * vstep));
+			__m512i x = s8 ? _mm512_cvtepi8_epi32(xb) : _mm512_cvtepu8_epi32(xb);
+
+			/* x fits int16: its low half times w's */
+			acc[i] = _mm512_dpwssd_epi32(acc[i], x, wv);
+		}
+	}
+	for (i = 0; i < np; i++)
+		st8(out0 + i * vstep, i == np - 1 ? mlast : 0xffff,
+		    _mm512_add_epi32(v_mbqm(acc[i], g), zo), lo, hi);
+}
+
+#define DW_FLAT_NP 4
+
+static void dw_flat_block(const uint8_t *in0, uint8_t *out0, const size_t *off,
+			  const uint32_t *tap, uint32_t ntap, const int32_t *w, size_t wpitch,
+			  __m512i init, const struct gq *g, size_t vstep, int np, __mmask16 mlast,
+			  int s8, __m512i zo, int32_t lo, int32_t hi)
+{
+#define DW_CASE(N, S) dw_flat_vecs(in0, out0, off, tap, ntap, w, wpitch, init, g, vstep, N, \
+				   mlast, S, zo, lo, hi)
+	if (s8) {
+		switch (np) {
+		case 4: DW_CASE(4, 1); break;
+		case 3: DW_CASE(3, 1); break;
+		case 2: DW_CASE(2, 1); break;
+		default: DW_CASE(1, 1); break;
+		}
+	} else {
+		switch (np) {
+		case 4: DW_CASE(4, 0); break;
+		case 3: DW_CASE(3, 0); break;
+		case 2: DW_CASE(2, 0); break;
+		default: DW_CASE(1, 0); break;
+		}
+	}
+#undef DW_CASE
+}
+
+/* Output row @oy of batch @n, pixels [oa, ob) (all taps in bounds across), flat lanes. */
+static void dw_flat_row(const struct ek_op *o, const struct dw_flat *fl, int32_t *init,
+			size_t *off, uint32_t *tap, uint32_t n, uint32_t oy, uint32_t oa,
+			uint32_t ob)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *out = &o->out;
+	uint32_t ch = in->d[3], kh = f->d[1], kw = f->d[2], nt = 0, ky, kx, l, t;
+	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
+	int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+	int32_t xa = (int32_t)oa - (int32_t)p->pad_left;
+	const uint8_t *src = (const uint8_t *)in->data + (size_t)n * in->d[1] * in->d[2] * ch;
+	uint8_t *dst = (uint8_t *)out->data + ((size_t)(n * out->d[1] + oy) * out->d[2] + oa) * ch;
+	size_t nbytes = (size_t)(ob - oa) * ch, nv = (nbytes + 15) / 16, v, vstep;
+	__m512i zx = _mm512_set1_epi32(in->zp), zo = _mm512_set1_epi32(out->zp);
+	__mmask16 tail = nbytes % 16 ? (__mmask16)((1U << (nbytes % 16)) - 1) : 0xffff;
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+
+	for (ky = 0; ky < kh; ky++) {
+		int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
+
+		if (iy < 0 || iy >= h)
+			continue;
+		for (kx = 0; kx < kw; kx++) {
+			off[nt] = ((size_t)iy * (uint32_t)w + (size_t)(xa + (int32_t)(kx * p->dilation_w))) *
+				  ch;
+			tap[nt++] = ky * kw + kx;
+		}
+	}
+	for (l = 0; l < fl->L; l++) {
+		__m512i s = _mm512_setzero_si512();
+
+		/* the weights sign-extended from their low 16 bits */
+		for (t = 0; t < nt; t++)
+			s = _mm512_add_epi32(s, _mm512_srai_epi32(_mm512_slli_epi32(
+				_mm512_load_si512(fl->w + tap[t] * fl->wpitch + 16 * l), 16), 16));
+		_mm512_store_si512(init + 16 * l,
+				   _mm512_sub_epi32(_mm512_load_si512(fl->bias + 16 * l),
+						    _mm512_mullo_epi32(s, zx)));
+	}
+	vstep = (size_t)16 * fl->L;
+	for (l = 0; l < fl->L && l < nv; l++) {
+		for (v = l; v < nv; v += (size_t)DW_FLAT_NP * fl->L) {
+			int np = (int)((nv - 1 - v) / fl->L + 1);
+			size_t vl;
+
+			np = np > DW_FLAT_NP ? DW_FLAT_NP : np;
+			vl = v + (size_t)(np - 1) * fl->L;
+			dw_flat_block(src + 16 * v, dst + 16 * v, off, tap, nt, fl->w + 16 * l,
+				      fl->wpitch, _mm512_load_si512(init + 16 * l), &fl->g[l], vstep,
+				      np, vl == nv - 1 ? tail : 0xffff, s8, zo, p->act_min,
+				      p->act_max);
+		}
+	}
+}
+
+static uint32_t gcd32(uint32_t a, uint32_t b)
+{
+	while (b) {
+		uint32_t t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/* Flat lanes for at most this many int32 per tap (L * 16) when ch is not a multiple of 16. */
+#define DW_FLAT_MAX 1024
+
 static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
-	uint32_t ch = in->d[3], kh = f->d[1], kw = f->d[2], n, oy, ox, c, ky, kx, chp;
-	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
+	uint32_t ch = in->d[3], kh = f->d[1], kw = f->d[2], taps = kh * kw, n, oy, ox, c, chp;
+	uint32_t ow = out->d[2], oa = 0, ob = 0, lanes = 0, l, t;
 	const struct edgeai_prog_qmul *qm;
-	int32_t *shift, *mul, *bias;
+	int32_t *shift, *mul, *bias, *init = NULL, *fw = NULL;
 	struct vnni_w *own = NULL;
 	const struct vnni_w *wp;
+	struct dw_flat fl = { 0 };
 	struct gq *g;
-	size_t *off;
+	size_t *off, sz;
 	uint32_t *tap;
-	int ok, s8 = in->dtype == EDGEAI_DTYPE_INT8;
-	__m512i zx = _mm512_set1_epi32(in->zp), zo = _mm512_set1_epi32(out->zp);
+	int ok, flat;
 
 	if (!exec_dw_shape_ok(o))
 		return EXEC_OPT_NOT_HANDLED;
@@ -724,13 +916,28 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 	wp = prep;
 	if (!wp)
 		wp = own = dw_pack(f);
-	if (!wp || wp->n != ch || wp->k != kh * kw || !wp->w32) {
+	if (!wp || wp->n != ch || wp->k != taps || !wp->w32) {
 		vnni_w_free(own);
 		return EXEC_OPT_NOT_HANDLED;
 	}
 	chp = wp->nb * 16;
-	shift = aalloc((size_t)chp * 12 + (size_t)wp->nb * sizeof(*g) +
-		       (size_t)kh * kw * (sizeof(*off) + sizeof(*tap)));
+	flat = p->stride_w == 1;
+	if (flat) {
+		/* the interior pixels of a row: x - pad_left >= 0 and the last tap < w */
+		int64_t e = (int64_t)in->d[2] + p->pad_left - (int64_t)(kw - 1) * p->dilation_w;
+
+		oa = p->pad_left < ow ? p->pad_left : ow;
+		ob = e < (int64_t)oa ? oa : e > (int64_t)ow ? ow : (uint32_t)e;
+		lanes = ch % 16 ? ch / gcd32(ch, 16) * 16 : 0;
+		flat = ob > oa && lanes <= DW_FLAT_MAX;
+	}
+	/* shift, mul, bias [chp]; g [nb]; off, tap [taps]; flat: init, w, bias, shift, mul, g */
+	sz = (size_t)chp * 12 + (size_t)wp->nb * sizeof(*g) +
+	     (((size_t)taps * (sizeof(*off) + sizeof(*tap)) + 63) & ~(size_t)63);
+	if (flat)
+		sz += (size_t)(lanes ? lanes : chp) * 4 +
+		      (lanes ? (size_t)lanes * (taps + 3) * 4 + lanes / 16 * sizeof(*g) : 0);
+	shift = aalloc(sz);
 	if (!shift) {
 		vnni_w_free(own);
 		return EXEC_OPT_NOT_HANDLED;
@@ -739,7 +946,9 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 	mul = shift + chp;
 	bias = mul + chp;
 	off = (size_t *)(g + wp->nb);
-	tap = (uint32_t *)(off + (size_t)kh * kw);
+	tap = (uint32_t *)(off + taps);
+	init = (int32_t *)((uint8_t *)off +
+			   (((size_t)taps * (sizeof(*off) + sizeof(*tap)) + 63) & ~(size_t)63));
 	for (c = 0; c < chp; c++) {
 		int32_t m = c < ch ? (qm ? qm[c].multiplier : p->out_multiplier) : 0;
 		int32_t sh = c < ch ? (qm ? qm[c].shift : p->out_shift) : 0;
@@ -755,50 +964,49 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 	}
 	for (c = 0; c < wp->nb; c++)
 		gq_make(&g[c], shift + 16 * c, mul + 16 * c);
+	if (flat && !lanes) {
+		/* ch a multiple of 16: the channels' own layout */
+		fl.L = wp->nb;
+		fl.wpitch = chp;
+		fl.w = wp->w32;
+		fl.bias = bias;
+		fl.g = g;
+	} else if (flat) {
+		int32_t *fb, *fsh, *fmu;
+		struct gq *fg;
+
+		fw = init + lanes;
+		fb = fw + (size_t)lanes * taps;
+		fsh = fb + lanes;
+		fmu = fsh + lanes;
+		fg = (struct gq *)(fmu + lanes);	/* lanes * 4 bytes: a multiple of 64 */
+		for (l = 0; l < lanes; l++) {
+			for (t = 0; t < taps; t++)
+				fw[(size_t)t * lanes + l] = wp->w32[(size_t)t * chp + l % ch];
+			fb[l] = bias[l % ch];
+			fsh[l] = shift[l % ch];
+			fmu[l] = mul[l % ch];
+		}
+		for (l = 0; l < lanes / 16; l++)
+			gq_make(&fg[l], fsh + 16 * l, fmu + 16 * l);
+		fl.L = lanes / 16;
+		fl.wpitch = lanes;
+		fl.w = fw;
+		fl.bias = fb;
+		fl.g = fg;
+	}
 	for (n = 0; n < out->d[0]; n++) {
 		for (oy = 0; oy < out->d[1]; oy++) {
-			int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
-
-			for (ox = 0; ox < out->d[2]; ox++) {
-				int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
-				uint8_t *dst = (uint8_t *)out->data +
-					       ((size_t)(n * out->d[1] + oy) * out->d[2] + ox) * ch;
-				const uint8_t *src = (const uint8_t *)in->data +
-						     (size_t)n * in->d[1] * in->d[2] * ch;
-				uint32_t nt = 0;
-
-				/* the in-bounds taps (padding taps add 0) */
-				for (ky = 0; ky < kh; ky++) {
-					int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
-
-					if (iy < 0 || iy >= h)
-						continue;
-					for (kx = 0; kx < kw; kx++) {
-						int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
-
-						if (ix < 0 || ix >= w)
-							continue;
-						off[nt] = ((size_t)iy * (uint32_t)w + (uint32_t)ix) * ch;
-						tap[nt++] = ky * kw + kx;
-					}
-				}
-				for (c = 0; c < ch; c += 64) {
-					int left = (int)((ch - c + 15) / 16);
-
-					if (left >= 4)
-						dw_groups(src, off, tap, nt, wp->w32, chp, c, ch, 4, s8,
-							  zx, zo, g, bias, dst, p->act_min, p->act_max);
-					else if (left == 3)
-						dw_groups(src, off, tap, nt, wp->w32, chp, c, ch, 3, s8,
-							  zx, zo, g, bias, dst, p->act_min, p->act_max);
-					else if (left == 2)
-						dw_groups(src, off, tap, nt, wp->w32, chp, c, ch, 2, s8,
-							  zx, zo, g, bias, dst, p->act_min, p->act_max);
-					else
-						dw_groups(src, off, tap, nt, wp->w32, chp, c, ch, 1, s8,
-							  zx, zo, g, bias, dst, p->act_min, p->act_max);
-				}
+			if (!flat) {
+				for (ox = 0; ox < ow; ox++)
+					dw_pixel(o, wp, g, bias, off, tap, n, oy, ox);
+				continue;
 			}
+			for (ox = 0; ox < oa; ox++)
+				dw_pixel(o, wp, g, bias, off, tap, n, oy, ox);
+			dw_flat_row(o, &fl, init, off, tap, n, oy, oa, ob);
+			for (ox = ob; ox < ow; ox++)
+				dw_pixel(o, wp, g, bias, off, tap, n, oy, ox);
 		}
 	}
 	free(shift);
