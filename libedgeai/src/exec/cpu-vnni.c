@@ -31,6 +31,7 @@
  * half away from zero) on 16 lanes, v_mbqm(); depthwise sums are int32
  * products of offset values, exact modulo 2^32 like the reference's.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,7 +40,7 @@
 #if defined(__x86_64__) && defined(__AVX512VNNI__) && defined(__AVX512BW__)
 #include <immintrin.h>
 
-#define MR 4	/* rows (output pixels) per micro-kernel */
+#define MR 8	/* rows (output pixels) per micro-kernel call */
 #define NRMAX 4	/* 16-channel blocks per micro-kernel */
 
 /* Prepared weights: [nb][k4][16][4] int8 (w - zw), and per channel sum of w - zw. */
@@ -277,12 +278,12 @@ static inline __m512i bcast4(const uint8_t *p)
 }
 
 /*
- * MR rows x NR blocks of 16 channels from block @b0: rows[i] are patches
+ * mr rows x nr blocks of 16 channels from block @b0: rows[i] are patches
  * of k4 * 4 bytes; out[i] the output pixel's channel 0 (NULL: not stored).
  */
 static inline __attribute__((always_inline)) void
-micro(const uint8_t *const rows[MR], int8_t *const out[MR], const struct vnni_w *w,
-      const struct vnni_q *q, uint32_t b0, int nr)
+micro(const uint8_t *const *rows, int8_t *const *out, const struct vnni_w *w,
+      const struct vnni_q *q, uint32_t b0, int nr, int mr)
 {
 	__m512i acc[MR][NRMAX];
 	const int8_t *wb = w->w + (size_t)b0 * w->k4 * 64;
@@ -290,7 +291,7 @@ micro(const uint8_t *const rows[MR], int8_t *const out[MR], const struct vnni_w 
 	uint32_t k4;
 	int i, j;
 
-	for (i = 0; i < MR; i++)
+	for (i = 0; i < mr; i++)
 		for (j = 0; j < nr; j++)
 			acc[i][j] = _mm512_setzero_si512();
 	for (k4 = 0; k4 < w->k4; k4++) {
@@ -298,14 +299,14 @@ micro(const uint8_t *const rows[MR], int8_t *const out[MR], const struct vnni_w 
 
 		for (j = 0; j < nr; j++)
 			wv[j] = _mm512_load_si512(wb + j * bs + (size_t)k4 * 64);
-		for (i = 0; i < MR; i++) {
+		for (i = 0; i < mr; i++) {
 			__m512i a = bcast4(rows[i] + 4 * k4);
 
 			for (j = 0; j < nr; j++)
 				acc[i][j] = _mm512_dpbusd_epi32(acc[i][j], a, wv[j]);
 		}
 	}
-	for (i = 0; i < MR; i++) {
+	for (i = 0; i < mr; i++) {
 		if (!out[i])
 			continue;
 		for (j = 0; j < nr; j++) {
@@ -318,25 +319,37 @@ micro(const uint8_t *const rows[MR], int8_t *const out[MR], const struct vnni_w 
 	}
 }
 
+/* MR rows: 8 rows by 1 or 2 blocks of 16 channels, else 4 rows by up to 4 blocks. */
 static void gemm_rows(const uint8_t *const rows[MR], int8_t *const out[MR],
 		      const struct vnni_w *w, const struct vnni_q *q)
 {
 	uint32_t b = 0;
+	int h;
 
-	for (; b + 4 <= w->nb; b += 4)
-		micro(rows, out, w, q, b, 4);
-	switch (w->nb - b) {
-	case 3:
-		micro(rows, out, w, q, b, 3);
-		break;
-	case 2:
-		micro(rows, out, w, q, b, 2);
-		break;
-	case 1:
-		micro(rows, out, w, q, b, 1);
-		break;
-	default:
-		break;
+	if (w->nb == 1) {
+		micro(rows, out, w, q, 0, 1, 8);
+		return;
+	}
+	if (w->nb == 2) {
+		micro(rows, out, w, q, 0, 2, 8);
+		return;
+	}
+	for (h = 0; h < MR; h += 4) {
+		for (b = 0; b + 4 <= w->nb; b += 4)
+			micro(rows + h, out + h, w, q, b, 4, 4);
+		switch (w->nb - b) {
+		case 3:
+			micro(rows + h, out + h, w, q, b, 3, 4);
+			break;
+		case 2:
+			micro(rows + h, out + h, w, q, b, 2, 4);
+			break;
+		case 1:
+			micro(rows + h, out + h, w, q, b, 1, 4);
+			break;
+		default:
+			break;
+		}
 	}
 }
 
@@ -383,23 +396,188 @@ static const struct edgeai_prog_qmul *qmuls(const struct ek_op *o,
 	return q;
 }
 
+/*
+ * The input as offset-128 bytes (x ^ 0x80) in a padded image: @pt rows and
+ * @pl columns of padding before, enough after for every tap of every
+ * output pixel, each padding byte 128 + zx (adds 0, see above); @slack
+ * bytes more at the end (reads of lanes past a row's last pixel).
+ */
+struct pimg {
+	uint8_t *d;
+	uint32_t ph, pw, ic;
+	size_t row;	/* pw * ic */
+};
+
+static int pimg_make(struct pimg *pi, const struct ek_tensor *in, uint32_t pt, uint32_t pl,
+		     uint32_t ph, uint32_t pw, size_t slack)
+{
+	uint32_t n = in->d[0], h = in->d[1], w = in->d[2], ic = in->d[3], b, y;
+	uint8_t pv = (uint8_t)(128 + in->zp), *d;
+
+	pi->ph = ph;
+	pi->pw = pw;
+	pi->ic = ic;
+	pi->row = (size_t)pw * ic;
+	pi->d = aalloc((size_t)n * ph * pi->row + slack);
+	if (!pi->d)
+		return -1;
+	d = pi->d;
+	if (pt == 0 && pl == 0 && ph == h && pw == w) {
+		to_u8(d, in->data, (size_t)n * h * w * ic);
+	} else {
+		for (b = 0; b < n; b++) {
+			for (y = 0; y < ph; y++) {
+				uint8_t *r = d + ((size_t)b * ph + y) * pi->row;
+
+				if (y < pt || y >= pt + h) {
+					memset(r, pv, pi->row);
+					continue;
+				}
+				memset(r, pv, (size_t)pl * ic);
+				to_u8(r + (size_t)pl * ic, (const uint8_t *)in->data +
+					  ((size_t)b * h + (y - pt)) * w * ic, (size_t)w * ic);
+				memset(r + (size_t)(pl + w) * ic, pv, (size_t)(pw - pl - w) * ic);
+			}
+		}
+	}
+	memset(d + (size_t)n * ph * pi->row, pv, slack);
+	return 0;
+}
+
+/*
+ * Few output channels (och <= 8): output pixels in the lanes too. A vector
+ * holds G = 16 / ocp pixels of an output row by ocp >= och channels (a
+ * power of two; lane g * ocp + j: pixel g, channel j, lanes j >= och
+ * have zero weights and are not stored), so the rescale and the stores
+ * work on whole vectors where the row-major GEMM would use och of 16
+ * lanes. Lane (g, j) of the activations of dword k of the patches is
+ * dword k of pixel g's patch: at byte g * ps + doff[k] of the padded
+ * image from the first pixel's patch origin (ps = stride_w * ic).
+ */
+struct packed {
+	uint32_t ocp, G, k4, och;
+	size_t ps;
+	const int32_t *doff;	/* [k4] */
+	const __m512i *w;	/* [k4]: lane L holds filter dword k of channel L % ocp */
+	__m512i vidx;		/* gather offsets, or permute indices (ps % 4 == 0, G * ps <= 128) */
+	int mode;		/* 0: gather, 1: one load + permute, 2: two loads + permute */
+	struct vnni_q q;	/* 16 lanes of the channels' terms, as the lanes run */
+};
+
+static inline __m512i packed_a(const struct packed *pk, const uint8_t *pb, uint32_t k)
+{
+	const uint8_t *s = pb + pk->doff[k];
+
+	switch (pk->mode) {
+	case 1:
+		return _mm512_permutexvar_epi32(pk->vidx, _mm512_loadu_si512(s));
+	case 2:
+		return _mm512_permutex2var_epi32(_mm512_loadu_si512(s), pk->vidx,
+						 _mm512_loadu_si512(s + 64));
+	default:
+		return _mm512_i32gather_epi32(pk->vidx, s, 1);
+	}
+}
+
+/* @nv vectors of G pixels each (the last @glast pixels valid) from @pb, outputs to @dst. */
+static inline __attribute__((always_inline)) void
+packed_vecs(const struct packed *pk, const uint8_t *pb, int8_t *dst, int nv, uint32_t glast)
+{
+	__m512i acc[4];
+	uint32_t k;
+	int i;
+
+	for (i = 0; i < nv; i++)
+		acc[i] = _mm512_setzero_si512();
+	for (k = 0; k < pk->k4; k++) {
+		__m512i wv = _mm512_load_si512(&pk->w[k]);
+
+		for (i = 0; i < nv; i++)
+			acc[i] = _mm512_dpbusd_epi32(acc[i],
+						     packed_a(pk, pb + (size_t)i * pk->G * pk->ps, k),
+						     wv);
+	}
+	for (i = 0; i < nv; i++) {
+		uint32_t g = i == nv - 1 ? glast : pk->G;
+		int8_t *d = dst + (size_t)i * pk->G * pk->och;
+		__mmask16 sm = (__mmask16)((1U << (g * pk->och)) - 1);
+
+		if (pk->och == pk->ocp) {
+			requant_store(acc[i], &pk->q, 0, d, sm);
+		} else {
+			/* the stored lanes j < och, packed down */
+			const struct gq *gg = &pk->q.g[0];
+			__m512i x = _mm512_add_epi32(acc[i], _mm512_load_si512(pk->q.c));
+			__m512i pe, po, r;
+			__mmask16 cm = 0;
+			uint32_t l;
+
+			for (l = 0; l < 16; l++)
+				if (l % pk->ocp < pk->och)
+					cm |= (__mmask16)(1U << l);
+			if (pk->q.left)
+				x = _mm512_sllv_epi32(x, gg->left);
+			pe = _mm512_mul_epi32(x, gg->mul);
+			po = _mm512_mul_epi32(_mm512_srli_epi64(x, 32), gg->mulo);
+			pe = _mm512_srav_epi64(_mm512_add_epi64(pe, gg->ue), gg->te);
+			po = _mm512_srav_epi64(_mm512_add_epi64(po, gg->uo), gg->to);
+			r = _mm512_mask_blend_epi32(0xaaaa, pe, _mm512_slli_epi64(po, 32));
+			r = _mm512_add_epi32(r, _mm512_set1_epi32(pk->q.zo));
+			r = _mm512_max_epi32(r, _mm512_set1_epi32(pk->q.lo));
+			r = _mm512_min_epi32(r, _mm512_set1_epi32(pk->q.hi));
+			r = _mm512_maskz_compress_epi32(cm, r);
+			_mm512_mask_cvtepi32_storeu_epi8(d, sm, r);
+		}
+	}
+}
+
+/*
+ * Byte offsets of the patch's dwords from the patch origin (row pitch
+ * @row): each dword's bytes (those below k) must lie in a row of the image;
+ * -1 when one does not.
+ */
+static int patch_doff(int32_t *doff, uint32_t k4, uint32_t kh, uint32_t kw, uint32_t ic,
+		      uint32_t dh, uint32_t dw, size_t row)
+{
+	uint32_t k = kh * kw * ic, j, b;
+
+	for (j = 0; j < k4; j++) {
+		int64_t o0 = 0;
+
+		for (b = 4 * j; b < 4 * j + 4 && b < k; b++) {
+			uint32_t ky = b / (kw * ic), kx = b / ic % kw, c = b % ic;
+			int64_t o = (int64_t)ky * dh * (int64_t)row + (int64_t)kx * dw * ic + c;
+
+			if (b == 4 * j)
+				o0 = o;
+			else if (o != o0 + (b - 4 * j))
+				return -1;
+		}
+		if (o0 > INT32_MAX)
+			return -1;
+		doff[j] = (int32_t)o0;
+	}
+	return 0;
+}
+
 static int conv(const struct ek_op *o, const struct vnni_w *prep)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
 	uint32_t ic = in->d[3], kh = f->d[1], kw = f->d[2], och = out->d[3];
 	uint32_t k = kh * kw * ic, oh = out->d[1], ow = out->d[2], m, mtot, i;
-	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
+	uint32_t sh = p->stride_h, sw = p->stride_w, dh = p->dilation_h, dw = p->dilation_w;
+	uint32_t ph, pw, nb;
 	const struct edgeai_prog_qmul *qm;
 	struct vnni_w *own = NULL;
 	const struct vnni_w *wp;
 	struct vnni_q q;
-	uint8_t *xu, *patch = NULL;
-	int ok, direct;
-	uint8_t pv;
+	struct pimg pi;
+	uint8_t *patch = NULL;
+	int ok, direct, packed;
 
 	if (in->dtype != EDGEAI_DTYPE_INT8 || f->dtype != in->dtype || out->dtype != in->dtype ||
-	    f->d[3] != ic || f->d[0] != och || in->d[0] != out->d[0] || !k ||
+	    f->d[3] != ic || f->d[0] != och || in->d[0] != out->d[0] || !k || !oh || !ow ||
 	    in->zp < -128 || in->zp > 127 ||
 	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)))
 		return EXEC_OPT_NOT_HANDLED;
@@ -418,23 +596,110 @@ static int conv(const struct ek_op *o, const struct vnni_w *prep)
 		vnni_w_free(own);
 		return EXEC_OPT_NOT_HANDLED;
 	}
-	/* 1x1 taps of whole 4-byte groups read the converted input in place */
-	direct = kh == 1 && kw == 1 && ic % 4 == 0 && !p->pad_top && !p->pad_left &&
-		 (uint64_t)(oh - 1) * p->stride_h < (uint64_t)h &&
-		 (uint64_t)(ow - 1) * p->stride_w < (uint64_t)w;
-	xu = aalloc((size_t)ek_count(in) + 64);
-	if (!direct)
-		patch = aalloc((size_t)MR * wp->k4 * 4);
-	if (!xu || (!direct && !patch)) {
-		free(xu);
-		free(patch);
+	/* the padded image: every tap of every output pixel in it */
+	ph = (oh - 1) * sh + (kh - 1) * dh + 1;
+	pw = (ow - 1) * sw + (kw - 1) * dw + 1;
+	ph = ph > in->d[1] + p->pad_top ? ph : in->d[1] + p->pad_top;
+	pw = pw > in->d[2] + p->pad_left ? pw : in->d[2] + p->pad_left;
+	if (pimg_make(&pi, in, p->pad_top, p->pad_left, ph, pw,
+		      (size_t)16 * sw * ic + (size_t)wp->k4 * 4 + 256)) {
 		vnni_q_free(&q);
 		vnni_w_free(own);
 		return EXEC_OPT_NOT_HANDLED;
 	}
-	to_u8(xu, in->data, ek_count(in));
-	pv = (uint8_t)(128 + in->zp);
-	mtot = out->d[0] * oh * ow;
+	packed = och <= 8 && ow > 1;
+	if (packed) {
+		struct packed pk;
+		int32_t *doff = aalloc((size_t)wp->k4 * 4 + (size_t)wp->k4 * 64 + 64 * 3);
+		int32_t vi[16], rep[48];
+		uint32_t n, oy, x, l;
+
+		if (!doff || patch_doff(doff, wp->k4, kh, kw, ic, dh, dw, pi.row)) {
+			free(doff);
+			goto rowmajor;
+		}
+		memset(&pk, 0, sizeof(pk));
+		pk.och = och;
+		pk.ocp = och <= 1 ? 1 : och <= 2 ? 2 : och <= 4 ? 4 : 8;
+		pk.G = 16 / pk.ocp;
+		pk.k4 = wp->k4;
+		pk.ps = (size_t)sw * ic;
+		pk.doff = doff;
+		pk.w = (const __m512i *)(((uintptr_t)(doff + wp->k4) + 63) & ~(uintptr_t)63);
+		for (l = 0; l < 16; l++)
+			vi[l] = (int32_t)(l % pk.ocp);
+		for (x = 0; x < wp->k4; x++)
+			_mm512_store_si512((__m512i *)&pk.w[x],
+					   _mm512_permutexvar_epi32(_mm512_loadu_si512(vi),
+						   _mm512_load_si512(wp->w + (size_t)x * 64)));
+		if (pk.ps % 4 == 0 && pk.G * pk.ps <= 128) {
+			pk.mode = pk.G * pk.ps <= 64 ? 1 : 2;
+			for (l = 0; l < 16; l++)
+				vi[l] = (int32_t)(l / pk.ocp * (pk.ps / 4));
+		} else {
+			pk.mode = 0;
+			for (l = 0; l < 16; l++)
+				vi[l] = (int32_t)(l / pk.ocp * pk.ps);
+		}
+		pk.vidx = _mm512_loadu_si512(vi);
+		/* the channels' terms as the lanes run: c, shift, mul of channel L % ocp */
+		pk.q = q;
+		pk.q.c = (int32_t *)((uint8_t *)pk.w + (size_t)wp->k4 * 64);
+		pk.q.g = NULL;
+		for (l = 0; l < 16; l++) {
+			rep[l] = q.c[l % pk.ocp];
+			rep[16 + l] = q.c[16 + l % pk.ocp];
+			rep[32 + l] = q.c[32 + l % pk.ocp];
+		}
+		memcpy(pk.q.c, rep, 64);
+		{
+			struct gq *gg = aalloc(sizeof(*gg));
+
+			if (!gg) {
+				free(doff);
+				goto rowmajor;
+			}
+			gq_make(gg, rep + 16, rep + 32);
+			pk.q.g = gg;
+		}
+		for (n = 0; n < out->d[0]; n++) {
+			for (oy = 0; oy < oh; oy++) {
+				const uint8_t *pb = pi.d + ((size_t)n * ph + (size_t)oy * sh) * pi.row;
+				int8_t *dst = (int8_t *)out->data + ((size_t)n * oh + oy) * ow * och;
+				uint32_t step = 4 * pk.G;
+
+				for (x = 0; x + step <= ow; x += step)
+					packed_vecs(&pk, pb + (size_t)x * pk.ps, dst + (size_t)x * och,
+						    4, pk.G);
+				for (; x < ow; x += pk.G) {
+					uint32_t g = ow - x < pk.G ? ow - x : pk.G;
+
+					packed_vecs(&pk, pb + (size_t)x * pk.ps, dst + (size_t)x * och,
+						    1, g);
+				}
+			}
+		}
+		free(pk.q.g);
+		free(doff);
+		free(pi.d);
+		vnni_q_free(&q);
+		vnni_w_free(own);
+		return 0;
+	}
+rowmajor:
+	/* 1x1 taps of whole 4-byte groups read the image in place */
+	direct = kh == 1 && kw == 1 && ic % 4 == 0;
+	if (!direct) {
+		patch = aalloc((size_t)MR * wp->k4 * 4);
+		if (!patch) {
+			free(pi.d);
+			vnni_q_free(&q);
+			vnni_w_free(own);
+			return EXEC_OPT_NOT_HANDLED;
+		}
+	}
+	nb = (uint32_t)out->d[0];
+	mtot = nb * oh * ow;
 	for (m = 0; m < mtot; m += MR) {
 		const uint8_t *rows[MR];
 		int8_t *outs[MR];
@@ -442,44 +707,27 @@ static int conv(const struct ek_op *o, const struct vnni_w *prep)
 		for (i = 0; i < MR; i++) {
 			uint32_t mm = m + i < mtot ? m + i : mtot - 1;
 			uint32_t n = mm / (oh * ow), oy = mm / ow % oh, ox = mm % ow;
-			int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
-			int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+			const uint8_t *org = pi.d + ((size_t)n * ph + (size_t)oy * sh) * pi.row +
+					     (size_t)ox * sw * ic;
 
 			outs[i] = m + i < mtot ? (int8_t *)out->data + (size_t)mm * och : NULL;
 			if (direct) {
-				rows[i] = xu + ek_idx(in, n, (uint32_t)y0, (uint32_t)x0, 0);
+				rows[i] = org;
 			} else {
 				uint8_t *dst = patch + (size_t)i * wp->k4 * 4;
 				uint32_t ky, kx;
 
 				for (ky = 0; ky < kh; ky++) {
-					int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
+					const uint8_t *sr = org + (size_t)ky * dh * pi.row;
 
-					/* a whole in-bounds filter row is kw * ic bytes in a row */
-					if (iy >= 0 && iy < h && p->dilation_w == 1 && x0 >= 0 &&
-					    x0 + (int32_t)kw <= w) {
-						copy(dst + ky * kw * ic, xu + ek_idx(in, n, (uint32_t)iy,
-										    (uint32_t)x0, 0), kw * ic);
+					/* a filter row is kw * ic bytes in a row */
+					if (dw == 1) {
+						copy(dst + ky * kw * ic, sr, kw * ic);
 						continue;
 					}
-					for (kx = 0; kx < kw; kx++) {
-						int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
-						uint8_t *d = dst + (ky * kw + kx) * ic;
-
-						const uint8_t *sp;
-						uint32_t e;
-
-						if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
-							memset(d, pv, ic);
-							continue;
-						}
-						sp = xu + ek_idx(in, n, (uint32_t)iy, (uint32_t)ix, 0);
-						if (ic >= 16)
-							memcpy(d, sp, ic);
-						else	/* a few channels (first layers) */
-							for (e = 0; e < ic; e++)
-								d[e] = sp[e];
-					}
+					for (kx = 0; kx < kw; kx++)
+						copy(dst + (ky * kw + kx) * ic, sr + (size_t)kx * dw * ic,
+						     ic);
 				}
 				memset(dst + k, 0, wp->k4 * 4 - k);
 				rows[i] = dst;
@@ -487,7 +735,7 @@ static int conv(const struct ek_op *o, const struct vnni_w *prep)
 		}
 		gemm_rows(rows, outs, wp, &q);
 	}
-	free(xu);
+	free(pi.d);
 	free(patch);
 	vnni_q_free(&q);
 	vnni_w_free(own);
