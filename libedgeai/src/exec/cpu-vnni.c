@@ -73,15 +73,22 @@ struct gq {
 	__m512i rpe, rpo, rne, rno;	/* rounding addends for v >= 0 / v < 0 */
 	/* ek_mbqm_up() in one step: (x * m + ue) >> te, even / odd lanes */
 	__m512i ue, uo, te, to;
+	/*
+	 * to - 32: the odd lanes' result straight into the high halves when
+	 * every odd lane in use shifts by 32 or more (oddhi)
+	 */
+	__m512i to2;
+	int oddhi;
 };
 
 /* @shift and @mul: 16 lanes each (shift -31..30, mul >= 0). */
 static void gq_make(struct gq *g, const int32_t *shift, const int32_t *mul)
 {
 	int32_t l[16], m[16];
-	int64_t se[8], so[8], rp[16], rn[16], u[16], t[16];
+	int64_t se[8], so[8], rp[16], rn[16], u[16], t[16], t2[8];
 	int i;
 
+	g->oddhi = 1;
 	for (i = 0; i < 16; i++) {
 		int32_t e = shift[i] > 0 ? 0 : -shift[i];
 
@@ -99,7 +106,14 @@ static void gq_make(struct gq *g, const int32_t *shift, const int32_t *mul)
 		 */
 		u[i] = ((int64_t)1 << 30) + (e ? (int64_t)1 << (30 + e) : 0);
 		t[i] = 31 + e;
+		if (i % 2) {
+			/* a lane of multiplier 0 gives 0 with any shift of 31 or more */
+			t2[i / 2] = e ? e - 1 : 0;
+			if (!e && mul[i])
+				g->oddhi = 0;
+		}
 	}
+	g->to2 = _mm512_loadu_si512(t2);
 	g->left = _mm512_loadu_si512(l);
 	g->mul = _mm512_loadu_si512(m);
 	g->mulo = _mm512_srli_epi64(g->mul, 32);
@@ -210,6 +224,9 @@ static int make_q(struct vnni_q *q, const struct vnni_w *w, const int32_t *bias,
 	int32_t *sh, *mu;
 
 	memset(q, 0, sizeof(*q));
+	/* int8 outputs: the clamp within the range the saturating store keeps */
+	if (lo < -128 || hi > 127 || lo > hi)
+		return -1;
 	q->c = aalloc((size_t)n * 12);
 	q->g = aalloc((size_t)w->nb * sizeof(*q->g));
 	if (!q->c || !q->g) {
@@ -244,16 +261,16 @@ static int make_q(struct vnni_q *q, const struct vnni_w *w, const int32_t *bias,
 }
 
 /*
- * ek_mbqm_up() (ruy's rounding) + zero point + clamp on the 16
- * channels from @o, then int8 stores: (x * M + 2^30) >> 31, then the right
- * shift rounding half up, (v + 2^(e-1)) >> e, in 64-bit lanes, as one add
- * and one shift (struct gq).
+ * ek_mbqm_up() (ruy's rounding) + zero point + clamp on the 16 channels
+ * from @o of sums that started at q->c: (x * M + 2^30) >> 31, then the
+ * right shift rounding half up, (v + 2^(e-1)) >> e, in 64-bit lanes, as
+ * one add and one shift (struct gq). The result fits int32; with odd
+ * lanes shifting by 32 + s, shifting by s instead leaves it in the high
+ * half, where the blend takes it.
  */
-static inline void requant_store(__m512i acc, const struct vnni_q *q, uint32_t o, int8_t *dst,
-				 __mmask16 m)
+static inline __m512i requant(__m512i x, const struct vnni_q *q, uint32_t o)
 {
 	const struct gq *g = &q->g[o / 16];
-	__m512i x = _mm512_add_epi32(acc, _mm512_load_si512(q->c + o));
 	__m512i pe, po, r;
 
 	if (q->left)
@@ -261,12 +278,25 @@ static inline void requant_store(__m512i acc, const struct vnni_q *q, uint32_t o
 	pe = _mm512_mul_epi32(x, g->mul);
 	po = _mm512_mul_epi32(_mm512_srli_epi64(x, 32), g->mulo);
 	pe = _mm512_srav_epi64(_mm512_add_epi64(pe, g->ue), g->te);
-	po = _mm512_srav_epi64(_mm512_add_epi64(po, g->uo), g->to);
-	r = _mm512_mask_blend_epi32(0xaaaa, pe, _mm512_slli_epi64(po, 32));
+	po = _mm512_add_epi64(po, g->uo);
+	if (g->oddhi)
+		po = _mm512_srav_epi64(po, g->to2);
+	else
+		po = _mm512_slli_epi64(_mm512_srav_epi64(po, g->to), 32);
+	r = _mm512_mask_blend_epi32(0xaaaa, pe, po);
 	r = _mm512_add_epi32(r, _mm512_set1_epi32(q->zo));
-	r = _mm512_max_epi32(r, _mm512_set1_epi32(q->lo));
-	r = _mm512_min_epi32(r, _mm512_set1_epi32(q->hi));
-	_mm512_mask_cvtepi32_storeu_epi8(dst, m, r);
+	/* the int8 range itself by the saturating store */
+	if (q->lo > -128)
+		r = _mm512_max_epi32(r, _mm512_set1_epi32(q->lo));
+	if (q->hi < 127)
+		r = _mm512_min_epi32(r, _mm512_set1_epi32(q->hi));
+	return r;
+}
+
+static inline void requant_store(__m512i acc, const struct vnni_q *q, uint32_t o, int8_t *dst,
+				 __mmask16 m)
+{
+	_mm512_mask_cvtsepi32_storeu_epi8(dst, m, requant(acc, q, o));
 }
 
 static inline __m512i bcast4(const uint8_t *p)
@@ -291,9 +321,11 @@ micro(const uint8_t *const *rows, int8_t *const *out, const struct vnni_w *w,
 	uint32_t k4;
 	int i, j;
 
-	for (i = 0; i < mr; i++)
+	for (j = 0; j < nr; j++)
+		acc[0][j] = _mm512_load_si512(q->c + (b0 + j) * 16);
+	for (i = 1; i < mr; i++)
 		for (j = 0; j < nr; j++)
-			acc[i][j] = _mm512_setzero_si512();
+			acc[i][j] = acc[0][j];
 	for (k4 = 0; k4 < w->k4; k4++) {
 		__m512i wv[NRMAX];
 
@@ -488,7 +520,7 @@ packed_vecs(const struct packed *pk, const uint8_t *pb, int8_t *dst, int nv, uin
 	int i;
 
 	for (i = 0; i < nv; i++)
-		acc[i] = _mm512_setzero_si512();
+		acc[i] = _mm512_load_si512(pk->q.c);
 	for (k = 0; k < pk->k4; k++) {
 		__m512i wv = _mm512_load_si512(&pk->w[k]);
 
@@ -506,27 +538,14 @@ packed_vecs(const struct packed *pk, const uint8_t *pb, int8_t *dst, int nv, uin
 			requant_store(acc[i], &pk->q, 0, d, sm);
 		} else {
 			/* the stored lanes j < och, packed down */
-			const struct gq *gg = &pk->q.g[0];
-			__m512i x = _mm512_add_epi32(acc[i], _mm512_load_si512(pk->q.c));
-			__m512i pe, po, r;
 			__mmask16 cm = 0;
 			uint32_t l;
 
 			for (l = 0; l < 16; l++)
 				if (l % pk->ocp < pk->och)
 					cm |= (__mmask16)(1U << l);
-			if (pk->q.left)
-				x = _mm512_sllv_epi32(x, gg->left);
-			pe = _mm512_mul_epi32(x, gg->mul);
-			po = _mm512_mul_epi32(_mm512_srli_epi64(x, 32), gg->mulo);
-			pe = _mm512_srav_epi64(_mm512_add_epi64(pe, gg->ue), gg->te);
-			po = _mm512_srav_epi64(_mm512_add_epi64(po, gg->uo), gg->to);
-			r = _mm512_mask_blend_epi32(0xaaaa, pe, _mm512_slli_epi64(po, 32));
-			r = _mm512_add_epi32(r, _mm512_set1_epi32(pk->q.zo));
-			r = _mm512_max_epi32(r, _mm512_set1_epi32(pk->q.lo));
-			r = _mm512_min_epi32(r, _mm512_set1_epi32(pk->q.hi));
-			r = _mm512_maskz_compress_epi32(cm, r);
-			_mm512_mask_cvtepi32_storeu_epi8(d, sm, r);
+			_mm512_mask_cvtsepi32_storeu_epi8(d, sm, _mm512_maskz_compress_epi32(
+				cm, requant(acc[i], &pk->q, 0)));
 		}
 	}
 }
