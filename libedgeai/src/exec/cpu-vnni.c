@@ -550,6 +550,105 @@ packed_vecs(const struct packed *pk, const uint8_t *pb, int8_t *dst, int nv, uin
 	}
 }
 
+/* Blocks [begin, end) of MR output pixels of the row-major GEMM. */
+struct gemm_job {
+	const struct ek_op *o;
+	const struct vnni_w *wp;
+	const struct vnni_q *q;
+	const struct pimg *pi;
+	int direct;
+	_Atomic int failed;	/* a patch buffer could not be had: nothing written is kept */
+};
+
+static void gemm_blocks(void *ctx, uint32_t begin, uint32_t end)
+{
+	struct gemm_job *gj = ctx;
+	const struct ek_op *o = gj->o;
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *out = &o->out;
+	const struct vnni_w *wp = gj->wp;
+	const struct pimg *pi = gj->pi;
+	uint32_t ic = in->d[3], kh = f->d[1], kw = f->d[2], och = out->d[3];
+	uint32_t k = kh * kw * ic, oh = out->d[1], ow = out->d[2], mtot = out->d[0] * oh * ow;
+	uint32_t blk, i;
+	uint8_t *patch = NULL;
+
+	if (!gj->direct) {
+		patch = aalloc((size_t)MR * wp->k4 * 4);
+		if (!patch) {
+			gj->failed = 1;
+			return;
+		}
+	}
+	for (blk = begin; blk < end; blk++) {
+		uint32_t m = blk * MR;
+		const uint8_t *rows[MR];
+		int8_t *outs[MR];
+
+		for (i = 0; i < MR; i++) {
+			uint32_t mm = m + i < mtot ? m + i : mtot - 1;
+			uint32_t n = mm / (oh * ow), oy = mm / ow % oh, ox = mm % ow;
+			const uint8_t *org = pi->d + ((size_t)n * pi->ph + (size_t)oy * p->stride_h) *
+						     pi->row + (size_t)ox * p->stride_w * ic;
+
+			outs[i] = m + i < mtot ? (int8_t *)out->data + (size_t)mm * och : NULL;
+			if (gj->direct) {
+				rows[i] = org;
+			} else {
+				uint8_t *dst = patch + (size_t)i * wp->k4 * 4;
+				uint32_t ky, kx;
+
+				for (ky = 0; ky < kh; ky++) {
+					const uint8_t *sr = org + (size_t)ky * p->dilation_h * pi->row;
+
+					/* a filter row is kw * ic bytes in a row */
+					if (p->dilation_w == 1) {
+						copy(dst + ky * kw * ic, sr, kw * ic);
+						continue;
+					}
+					for (kx = 0; kx < kw; kx++)
+						copy(dst + (ky * kw + kx) * ic,
+						     sr + (size_t)kx * p->dilation_w * ic, ic);
+				}
+				memset(dst + k, 0, wp->k4 * 4 - k);
+				rows[i] = dst;
+			}
+		}
+		gemm_rows(rows, outs, wp, gj->q);
+	}
+	free(patch);
+}
+
+/* Output rows [begin, end) (batch * oh + oy) of the packed GEMM. */
+struct packed_job {
+	const struct packed *pk;
+	const struct pimg *pi;
+	void *out;
+	uint32_t oh, ow, sh;
+};
+
+static void packed_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct packed_job *pj = ctx;
+	const struct packed *pk = pj->pk;
+	uint32_t r, x, step = 4 * pk->G, ow = pj->ow;
+
+	for (r = begin; r < end; r++) {
+		uint32_t n = r / pj->oh, oy = r % pj->oh;
+		const uint8_t *pb = pj->pi->d + ((size_t)n * pj->pi->ph + (size_t)oy * pj->sh) *
+						pj->pi->row;
+		int8_t *dst = (int8_t *)pj->out + (size_t)r * ow * pk->och;
+
+		for (x = 0; x + step <= ow; x += step)
+			packed_vecs(pk, pb + (size_t)x * pk->ps, dst + (size_t)x * pk->och, 4, pk->G);
+		for (; x < ow; x += pk->G) {
+			uint32_t g = ow - x < pk->G ? ow - x : pk->G;
+
+			packed_vecs(pk, pb + (size_t)x * pk->ps, dst + (size_t)x * pk->och, 1, g);
+		}
+	}
+}
+
 /*
  * Byte offsets of the patch's dwords from the patch origin (row pitch
  * @row): each dword's bytes (those below k) must lie in a row of the image;
@@ -584,16 +683,16 @@ static int conv(const struct ek_op *o, const struct vnni_w *prep)
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
 	uint32_t ic = in->d[3], kh = f->d[1], kw = f->d[2], och = out->d[3];
-	uint32_t k = kh * kw * ic, oh = out->d[1], ow = out->d[2], m, mtot, i;
+	uint32_t k = kh * kw * ic, oh = out->d[1], ow = out->d[2], mtot, blocks;
 	uint32_t sh = p->stride_h, sw = p->stride_w, dh = p->dilation_h, dw = p->dilation_w;
-	uint32_t ph, pw, nb;
+	uint32_t ph, pw;
 	const struct edgeai_prog_qmul *qm;
 	struct vnni_w *own = NULL;
 	const struct vnni_w *wp;
+	struct gemm_job gj;
 	struct vnni_q q;
 	struct pimg pi;
-	uint8_t *patch = NULL;
-	int ok, direct, packed;
+	int ok, packed;
 
 	if (in->dtype != EDGEAI_DTYPE_INT8 || f->dtype != in->dtype || out->dtype != in->dtype ||
 	    f->d[3] != ic || f->d[0] != och || in->d[0] != out->d[0] || !k || !oh || !ow ||
@@ -631,7 +730,7 @@ static int conv(const struct ek_op *o, const struct vnni_w *prep)
 		struct packed pk;
 		int32_t *doff = aalloc((size_t)wp->k4 * 4 + (size_t)wp->k4 * 64 + 64 * 3);
 		int32_t vi[16], rep[48];
-		uint32_t n, oy, x, l;
+		uint32_t x, l;
 
 		if (!doff || patch_doff(doff, wp->k4, kh, kw, ic, dh, dw, pi.row)) {
 			free(doff);
@@ -681,22 +780,15 @@ static int conv(const struct ek_op *o, const struct vnni_w *prep)
 			gq_make(gg, rep + 16, rep + 32);
 			pk.q.g = gg;
 		}
-		for (n = 0; n < out->d[0]; n++) {
-			for (oy = 0; oy < oh; oy++) {
-				const uint8_t *pb = pi.d + ((size_t)n * ph + (size_t)oy * sh) * pi.row;
-				int8_t *dst = (int8_t *)out->data + ((size_t)n * oh + oy) * ow * och;
-				uint32_t step = 4 * pk.G;
+		{
+			struct packed_job pj = { .pk = &pk, .pi = &pi, .out = out->data, .oh = oh,
+						 .ow = ow, .sh = sh };
+			uint32_t rows = out->d[0] * oh;
 
-				for (x = 0; x + step <= ow; x += step)
-					packed_vecs(&pk, pb + (size_t)x * pk.ps, dst + (size_t)x * och,
-						    4, pk.G);
-				for (; x < ow; x += pk.G) {
-					uint32_t g = ow - x < pk.G ? ow - x : pk.G;
-
-					packed_vecs(&pk, pb + (size_t)x * pk.ps, dst + (size_t)x * och,
-						    1, g);
-				}
-			}
+			if (exec_par_worth((uint64_t)rows * ow * och * wp->k4))
+				exec_par_for(rows, packed_rows, &pj);
+			else
+				packed_rows(&pj, 0, rows);
 		}
 		free(pk.q.g);
 		free(doff);
@@ -706,59 +798,23 @@ static int conv(const struct ek_op *o, const struct vnni_w *prep)
 		return 0;
 	}
 rowmajor:
+	memset(&gj, 0, sizeof(gj));
+	gj.o = o;
+	gj.wp = wp;
+	gj.q = &q;
+	gj.pi = &pi;
 	/* 1x1 taps of whole 4-byte groups read the image in place */
-	direct = kh == 1 && kw == 1 && ic % 4 == 0;
-	if (!direct) {
-		patch = aalloc((size_t)MR * wp->k4 * 4);
-		if (!patch) {
-			free(pi.d);
-			vnni_q_free(&q);
-			vnni_w_free(own);
-			return EXEC_OPT_NOT_HANDLED;
-		}
-	}
-	nb = (uint32_t)out->d[0];
-	mtot = nb * oh * ow;
-	for (m = 0; m < mtot; m += MR) {
-		const uint8_t *rows[MR];
-		int8_t *outs[MR];
-
-		for (i = 0; i < MR; i++) {
-			uint32_t mm = m + i < mtot ? m + i : mtot - 1;
-			uint32_t n = mm / (oh * ow), oy = mm / ow % oh, ox = mm % ow;
-			const uint8_t *org = pi.d + ((size_t)n * ph + (size_t)oy * sh) * pi.row +
-					     (size_t)ox * sw * ic;
-
-			outs[i] = m + i < mtot ? (int8_t *)out->data + (size_t)mm * och : NULL;
-			if (direct) {
-				rows[i] = org;
-			} else {
-				uint8_t *dst = patch + (size_t)i * wp->k4 * 4;
-				uint32_t ky, kx;
-
-				for (ky = 0; ky < kh; ky++) {
-					const uint8_t *sr = org + (size_t)ky * dh * pi.row;
-
-					/* a filter row is kw * ic bytes in a row */
-					if (dw == 1) {
-						copy(dst + ky * kw * ic, sr, kw * ic);
-						continue;
-					}
-					for (kx = 0; kx < kw; kx++)
-						copy(dst + (ky * kw + kx) * ic, sr + (size_t)kx * dw * ic,
-						     ic);
-				}
-				memset(dst + k, 0, wp->k4 * 4 - k);
-				rows[i] = dst;
-			}
-		}
-		gemm_rows(rows, outs, wp, &q);
-	}
+	gj.direct = kh == 1 && kw == 1 && ic % 4 == 0;
+	mtot = out->d[0] * oh * ow;
+	blocks = (mtot + MR - 1) / MR;
+	if (exec_par_worth((uint64_t)mtot * och * (wp->k4 > 4 ? wp->k4 / 4 : 1)))
+		exec_par_for(blocks, gemm_blocks, &gj);
+	else
+		gemm_blocks(&gj, 0, blocks);
 	free(pi.d);
-	free(patch);
 	vnni_q_free(&q);
 	vnni_w_free(own);
-	return 0;
+	return gj.failed ? EXEC_OPT_NOT_HANDLED : 0;
 }
 
 static int fc(const struct ek_op *o, const struct vnni_w *prep)
@@ -1145,6 +1201,52 @@ static void dw_flat_row(const struct ek_op *o, const struct dw_flat *fl, int32_t
 	}
 }
 
+/* Output rows [begin, end) (batch * oh + oy) of a depthwise op. */
+struct dw_job {
+	const struct ek_op *o;
+	const struct vnni_w *wp;
+	const struct gq *g;
+	const int32_t *bias;
+	const struct dw_flat *fl;
+	int flat;
+	uint32_t oa, ob, init_n;
+	_Atomic int failed;	/* no room for a part's buffers: the op is declined */
+};
+
+static void dw_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	struct dw_job *dj = ctx;
+	const struct ek_op *o = dj->o;
+	const struct ek_tensor *f = &o->in[1], *out = &o->out;
+	uint32_t taps = f->d[1] * f->d[2], ow = out->d[2], r, ox;
+	size_t ioff = ((size_t)dj->init_n * 4 + 63) & ~(size_t)63;
+	int32_t *init = aalloc(ioff + (size_t)taps * (sizeof(size_t) + sizeof(uint32_t)));
+	size_t *off;
+	uint32_t *tap;
+
+	if (!init) {
+		dj->failed = 1;
+		return;
+	}
+	off = (size_t *)((uint8_t *)init + ioff);
+	tap = (uint32_t *)(off + taps);
+	for (r = begin; r < end; r++) {
+		uint32_t n = r / out->d[1], oy = r % out->d[1];
+
+		if (!dj->flat) {
+			for (ox = 0; ox < ow; ox++)
+				dw_pixel(o, dj->wp, dj->g, dj->bias, off, tap, n, oy, ox);
+			continue;
+		}
+		for (ox = 0; ox < dj->oa; ox++)
+			dw_pixel(o, dj->wp, dj->g, dj->bias, off, tap, n, oy, ox);
+		dw_flat_row(o, dj->fl, init, off, tap, n, oy, dj->oa, dj->ob);
+		for (ox = dj->ob; ox < ow; ox++)
+			dw_pixel(o, dj->wp, dj->g, dj->bias, off, tap, n, oy, ox);
+	}
+	free(init);
+}
+
 static uint32_t gcd32(uint32_t a, uint32_t b)
 {
 	while (b) {
@@ -1163,7 +1265,7 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
-	uint32_t ch = in->d[3], kh = f->d[1], kw = f->d[2], taps = kh * kw, n, oy, ox, c, chp;
+	uint32_t ch = in->d[3], kh = f->d[1], kw = f->d[2], taps = kh * kw, c, chp;
 	uint32_t ow = out->d[2], oa = 0, ob = 0, lanes = 0, l, t;
 	const struct edgeai_prog_qmul *qm;
 	int32_t *shift, *mul, *bias, *init = NULL, *fw = NULL;
@@ -1262,23 +1364,20 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 		fl.bias = fb;
 		fl.g = fg;
 	}
-	for (n = 0; n < out->d[0]; n++) {
-		for (oy = 0; oy < out->d[1]; oy++) {
-			if (!flat) {
-				for (ox = 0; ox < ow; ox++)
-					dw_pixel(o, wp, g, bias, off, tap, n, oy, ox);
-				continue;
-			}
-			for (ox = 0; ox < oa; ox++)
-				dw_pixel(o, wp, g, bias, off, tap, n, oy, ox);
-			dw_flat_row(o, &fl, init, off, tap, n, oy, oa, ob);
-			for (ox = ob; ox < ow; ox++)
-				dw_pixel(o, wp, g, bias, off, tap, n, oy, ox);
-		}
+	{
+		struct dw_job dj = { .o = o, .wp = wp, .g = g, .bias = bias, .fl = &fl,
+				     .flat = flat, .oa = oa, .ob = ob, .init_n = fl.L * 16 };
+		uint32_t rows = out->d[0] * out->d[1];
+
+		if (exec_par_worth((uint64_t)rows * ow * ch * taps / 4))
+			exec_par_for(rows, dw_rows, &dj);
+		else
+			dw_rows(&dj, 0, rows);
+		ok = !dj.failed;
 	}
 	free(shift);
 	vnni_w_free(own);
-	return 0;
+	return ok ? 0 : EXEC_OPT_NOT_HANDLED;
 }
 
 /* MAX_POOL_2D: the maximum of the in-bounds taps, 64 channels at a time. */

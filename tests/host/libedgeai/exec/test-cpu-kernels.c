@@ -122,6 +122,8 @@ static double oscale(double small)
 static uint8_t in[1 << 18], out_ref[1 << 18], out_opt[1 << 18];
 /* one(): draw wide rows (kinds 17, 18) */
 static int wide;
+/* one(): the optimized run on this pool of threads (NULL: one thread) */
+static struct exec_pool *pool;
 static uint32_t channels(void);
 
 static int one(int kind, int u8, char *what, size_t wsz)
@@ -267,7 +269,7 @@ static int one(int kind, int u8, char *what, size_t wsz)
 	r1 = exec_cpu_run(P.buf, size, NULL, 0, slots, 2, 1, &failed);
 	slots[1] = out_opt;
 	memset(out_opt, 0x5a, osz);
-	r2 = exec_cpu_run(P.buf, size, NULL, 0, slots, 2, 0, &failed);
+	r2 = exec_cpu_run_prof(P.buf, size, NULL, 0, slots, 2, 0, NULL, NULL, pool, &failed);
 	snprintf(what, wsz, "%s %s n%u %ux%ux%u -> %u k%ux%u s%ux%u d%ux%u zp %d/%d/%d shape %u%s",
 		 kind == 0 ? "conv" : kind == 1 ? "dw" : "fc", u8 ? "uint8" : "int8", n, h, w, ic,
 		 oc, kh, kw, sh, sw, dh, dw_, zin, zw, zout, shape, wide ? " wide" : "");
@@ -786,5 +788,46 @@ int main(void)
 		}
 	}
 	exec_cpu_set_kernels(NULL);
+
+	/*
+	 * Threads: the convolutions split across a pool of 3 (every op split,
+	 * whatever its size), the same bytes as the reference. The VNNI
+	 * kernels split (int8 CONV_2D, DEPTHWISE_CONV_2D); the other sets run
+	 * on the calling thread.
+	 */
+	pool = exec_pool_new(3);
+	ktap_ok(pool && exec_pool_threads(pool) == 3, "a pool of 3 threads");
+	exec_cpu_set_par_min(0);
+	for (kind = 0; pool && kind < N_KINDS; kind++) {
+		if (kind != 0 && kind != 1 && kind != 17 && kind != 18)
+			continue;
+		for (u8 = 0; u8 < 2; u8++) {
+			unsigned long splits = exec_cpu_par_splits();
+			int bad = 0, runs = 0, split = !strcmp(exec_cpu_kernels_name(0), "vnni") &&
+							!(u8 && (kind == 0 || kind == 17));
+
+			rs = 99991ULL + (uint64_t)(kind * 2 + u8);
+			for (i = 0; i < 100; i++) {
+				int r;
+
+				wide = kind >= 17;
+				r = one(wide ? kind - 17 : kind, u8, what, sizeof(what));
+				wide = 0;
+				if (r < 0)
+					continue;
+				runs++;
+				if (r && bad++ < 3)
+					ktap_diag("differs: %s", what);
+			}
+			splits = exec_cpu_par_splits() - splits;
+			ktap_ok(!bad && runs > 50 && (!split || splits > 0),
+				"%s %s on 3 threads (%s kernels): %d random programs equal the"
+				" reference, %lu split%s", names[kind], u8 ? "uint8" : "int8",
+				exec_cpu_kernels_name(0), runs, splits, split ? "" : " (not split here)");
+		}
+	}
+	exec_cpu_set_par_min(65536);
+	exec_pool_free(pool);
+	pool = NULL;
 	return ktap_finish();
 }
