@@ -41,7 +41,7 @@
 #include <immintrin.h>
 
 #define MR 8	/* rows (output pixels) per micro-kernel call */
-#define NRMAX 4	/* 16-channel blocks per micro-kernel */
+#define NRMAX 3	/* 16-channel blocks per micro-kernel */
 
 /* Prepared weights: [nb][k4][16][4] int8 (w - zw), and per channel sum of w - zw. */
 struct vnni_w {
@@ -78,6 +78,11 @@ struct gq {
 	 * every odd lane in use shifts by 32 or more (oddhi)
 	 */
 	__m512i to2;
+	/*
+	 * ek_mbqm() in one step: (x * m + une / uno) >> te / to for
+	 * x * m < -2^30, with ue / uo otherwise
+	 */
+	__m512i une, uno;
 	int oddhi;
 };
 
@@ -85,7 +90,7 @@ struct gq {
 static void gq_make(struct gq *g, const int32_t *shift, const int32_t *mul)
 {
 	int32_t l[16], m[16];
-	int64_t se[8], so[8], rp[16], rn[16], u[16], t[16], t2[8];
+	int64_t se[8], so[8], rp[16], rn[16], u[16], t[16], t2[8], un[16];
 	int i;
 
 	g->oddhi = 1;
@@ -106,6 +111,12 @@ static void gq_make(struct gq *g, const int32_t *shift, const int32_t *mul)
 		 */
 		u[i] = ((int64_t)1 << 30) + (e ? (int64_t)1 << (30 + e) : 0);
 		t[i] = 31 + e;
+		/*
+		 * gemmlowp's: the rounding divide of h = (x * m + 2^30) >> 31 by
+		 * 2^e adds 2^(e-1) - (h < 0), and h < 0 iff x * m < -2^30:
+		 * (p + 2^30 + (2^(e-1) - 1) * 2^31) >> (31 + e) there
+		 */
+		un[i] = u[i] - (e ? (int64_t)1 << 31 : 0);
 		if (i % 2) {
 			/* a lane of multiplier 0 gives 0 with any shift of 31 or more */
 			t2[i / 2] = e ? e - 1 : 0;
@@ -114,6 +125,8 @@ static void gq_make(struct gq *g, const int32_t *shift, const int32_t *mul)
 		}
 	}
 	g->to2 = _mm512_loadu_si512(t2);
+	g->une = _mm512_set_epi64(un[14], un[12], un[10], un[8], un[6], un[4], un[2], un[0]);
+	g->uno = _mm512_set_epi64(un[15], un[13], un[11], un[9], un[7], un[5], un[3], un[1]);
 	g->left = _mm512_loadu_si512(l);
 	g->mul = _mm512_loadu_si512(m);
 	g->mulo = _mm512_srli_epi64(g->mul, 32);
@@ -351,38 +364,21 @@ micro(const uint8_t *const *rows, int8_t *const *out, const struct vnni_w *w,
 	}
 }
 
-/* MR rows: 8 rows by 1 or 2 blocks of 16 channels, else 4 rows by up to 4 blocks. */
+/*
+ * MR rows by blocks of 16 channels, three at a time (24 accumulators):
+ * each weight vector loaded serves 8 rows.
+ */
 static void gemm_rows(const uint8_t *const rows[MR], int8_t *const out[MR],
 		      const struct vnni_w *w, const struct vnni_q *q)
 {
 	uint32_t b = 0;
-	int h;
 
-	if (w->nb == 1) {
-		micro(rows, out, w, q, 0, 1, 8);
-		return;
-	}
-	if (w->nb == 2) {
-		micro(rows, out, w, q, 0, 2, 8);
-		return;
-	}
-	for (h = 0; h < MR; h += 4) {
-		for (b = 0; b + 4 <= w->nb; b += 4)
-			micro(rows + h, out + h, w, q, b, 4, 4);
-		switch (w->nb - b) {
-		case 3:
-			micro(rows + h, out + h, w, q, b, 3, 4);
-			break;
-		case 2:
-			micro(rows + h, out + h, w, q, b, 2, 4);
-			break;
-		case 1:
-			micro(rows + h, out + h, w, q, b, 1, 4);
-			break;
-		default:
-			break;
-		}
-	}
+	for (; b + 3 <= w->nb; b += 3)
+		micro(rows, out, w, q, b, 3, MR);
+	if (w->nb - b == 2)
+		micro(rows, out, w, q, b, 2, MR);
+	else if (w->nb - b == 1)
+		micro(rows, out, w, q, b, 1, MR);
 }
 
 /* dst[i] = src[i] ^ 0x80 (int8 to offset-128 unsigned). */
@@ -879,22 +875,22 @@ static int fc(const struct ek_op *o, const struct vnni_w *prep)
 
 static inline __m512i v_mbqm(__m512i x, const struct gq *g)
 {
-	const __m512i z = _mm512_setzero_si512();
-	const __m512i h = _mm512_set1_epi64((int64_t)1 << 30);
+	const __m512i lim = _mm512_set1_epi64(-((int64_t)1 << 30));
 	__m512i pe, po;
 
 	x = _mm512_sllv_epi32(x, g->left);
 	pe = _mm512_mul_epi32(x, g->mul);
 	po = _mm512_mul_epi32(_mm512_srli_epi64(x, 32), g->mulo);
-	pe = _mm512_srai_epi64(_mm512_add_epi64(pe, h), 31);
-	po = _mm512_srai_epi64(_mm512_add_epi64(po, h), 31);
-	pe = _mm512_add_epi64(pe, _mm512_mask_blend_epi64(_mm512_cmplt_epi64_mask(pe, z),
-							  g->rpe, g->rne));
-	po = _mm512_add_epi64(po, _mm512_mask_blend_epi64(_mm512_cmplt_epi64_mask(po, z),
-							  g->rpo, g->rno));
-	pe = _mm512_srav_epi64(pe, g->se);
-	po = _mm512_srav_epi64(po, g->so);
-	return _mm512_mask_blend_epi32(0xaaaa, pe, _mm512_slli_epi64(po, 32));
+	pe = _mm512_add_epi64(pe, _mm512_mask_blend_epi64(_mm512_cmplt_epi64_mask(pe, lim),
+							  g->ue, g->une));
+	po = _mm512_add_epi64(po, _mm512_mask_blend_epi64(_mm512_cmplt_epi64_mask(po, lim),
+							  g->uo, g->uno));
+	pe = _mm512_srav_epi64(pe, g->te);
+	if (g->oddhi)
+		po = _mm512_srav_epi64(po, g->to2);
+	else
+		po = _mm512_slli_epi64(_mm512_srav_epi64(po, g->to), 32);
+	return _mm512_mask_blend_epi32(0xaaaa, pe, po);
 }
 
 static inline __m512i ld8(const void *p, __mmask16 m, int s8)
@@ -916,15 +912,47 @@ static int same_dims(const struct ek_tensor *a, const struct ek_tensor *b)
 	return !memcmp(a->d, b->d, sizeof(a->d));
 }
 
-/* ADD/SUB without broadcasting (the reference's per-element pipeline). */
-static int add(const struct ek_op *o, int sub)
+/* ADD/SUB: elements [16 begin, 16 end) of the op (the reference's per-element pipeline). */
+struct add_job {
+	const struct ek_op *o;
+	int sub;
+	struct gq g0, g1, go;
+};
+
+static void add_part(void *ctx, uint32_t begin, uint32_t end)
 {
+	const struct add_job *aj = ctx;
+	const struct ek_op *o = aj->o;
 	const struct edgeai_prog_add_params *p = (const void *)o->op->params;
 	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
 	int s8 = out->dtype == EDGEAI_DTYPE_INT8;
 	uint32_t i, cnt = ek_count(out);
-	__m512i za, zb, zo, ls;
-	struct gq g0, g1, go;
+	__m512i za = _mm512_set1_epi32(a->zp), zb = _mm512_set1_epi32(b->zp);
+	__m512i zo = _mm512_set1_epi32(out->zp), ls = _mm512_set1_epi32((int32_t)p->left_shift);
+
+	cnt = cnt < 16 * end ? cnt : 16 * end;
+	for (i = 16 * begin; i < cnt; i += 16) {
+		__mmask16 m = cnt - i >= 16 ? 0xffff : (__mmask16)((1U << (cnt - i)) - 1);
+		__m512i x = _mm512_sllv_epi32(_mm512_sub_epi32(ld8((const uint8_t *)a->data + i, m, s8),
+							       za), ls);
+		__m512i y = _mm512_sllv_epi32(_mm512_sub_epi32(ld8((const uint8_t *)b->data + i, m, s8),
+							       zb), ls);
+
+		x = v_mbqm(x, &aj->g0);
+		y = v_mbqm(y, &aj->g1);
+		x = aj->sub ? _mm512_sub_epi32(x, y) : _mm512_add_epi32(x, y);
+		x = _mm512_add_epi32(v_mbqm(x, &aj->go), zo);
+		st8((uint8_t *)out->data + i, m, x, p->act_min, p->act_max);
+	}
+}
+
+/* ADD/SUB without broadcasting. */
+static int add(const struct ek_op *o, int sub)
+{
+	const struct edgeai_prog_add_params *p = (const void *)o->op->params;
+	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
+	uint32_t cnt = ek_count(out), vecs = (cnt + 15) / 16;
+	struct add_job aj;
 
 	if (!ek_is8(out->dtype) || a->dtype != out->dtype || b->dtype != out->dtype ||
 	    p->left_shift > 30 || !same_dims(a, out) || !same_dims(b, out) ||
@@ -932,26 +960,15 @@ static int add(const struct ek_op *o, int sub)
 	    !shift_ok(p->in1_multiplier, p->in1_shift) ||
 	    !shift_ok(p->out_multiplier, p->out_shift))
 		return EXEC_OPT_NOT_HANDLED;
-	za = _mm512_set1_epi32(a->zp);
-	zb = _mm512_set1_epi32(b->zp);
-	zo = _mm512_set1_epi32(out->zp);
-	ls = _mm512_set1_epi32((int32_t)p->left_shift);
-	gq_make1(&g0, p->in0_shift, p->in0_multiplier);
-	gq_make1(&g1, p->in1_shift, p->in1_multiplier);
-	gq_make1(&go, p->out_shift, p->out_multiplier);
-	for (i = 0; i < cnt; i += 16) {
-		__mmask16 m = cnt - i >= 16 ? 0xffff : (__mmask16)((1U << (cnt - i)) - 1);
-		__m512i x = _mm512_sllv_epi32(_mm512_sub_epi32(ld8((const uint8_t *)a->data + i, m, s8),
-							       za), ls);
-		__m512i y = _mm512_sllv_epi32(_mm512_sub_epi32(ld8((const uint8_t *)b->data + i, m, s8),
-							       zb), ls);
-
-		x = v_mbqm(x, &g0);
-		y = v_mbqm(y, &g1);
-		x = sub ? _mm512_sub_epi32(x, y) : _mm512_add_epi32(x, y);
-		x = _mm512_add_epi32(v_mbqm(x, &go), zo);
-		st8((uint8_t *)out->data + i, m, x, p->act_min, p->act_max);
-	}
+	aj.o = o;
+	aj.sub = sub;
+	gq_make1(&aj.g0, p->in0_shift, p->in0_multiplier);
+	gq_make1(&aj.g1, p->in1_shift, p->in1_multiplier);
+	gq_make1(&aj.go, p->out_shift, p->out_multiplier);
+	if (exec_par_worth((uint64_t)cnt * 4))
+		exec_par_for(vecs, add_part, &aj);
+	else
+		add_part(&aj, 0, vecs);
 	return 0;
 }
 
@@ -1088,11 +1105,15 @@ struct dw_flat {
 	const struct gq *g;	/* [L] */
 };
 
-/* @np vectors @vstep bytes apart (the same lanes' channels); @mlast masks the final one. */
+/*
+ * @np vectors (the same lanes' channels) @vstep bytes apart in the output,
+ * @istep in the input; @mlast masks the final one.
+ */
 static inline __attribute__((always_inline)) void
 dw_flat_vecs(const uint8_t *in0, uint8_t *out0, const size_t *off, const uint32_t *tap,
 	     uint32_t ntap, const int32_t *w, size_t wpitch, __m512i init, const struct gq *g,
-	     size_t vstep, int np, __mmask16 mlast, int s8, __m512i zo, int32_t lo, int32_t hi)
+	     size_t vstep, size_t istep, int np, __mmask16 mlast, int s8, __m512i zo, int32_t lo,
+	     int32_t hi)
 {
 	__m512i acc[4];
 	uint32_t t;
@@ -1105,8 +1126,8 @@ dw_flat_vecs(const uint8_t *in0, uint8_t *out0, const size_t *off, const uint32_
 		const uint8_t *s = in0 + off[t];
 
 		for (i = 0; i < np; i++) {
-			__m128i xb = i == np - 1 ? _mm_maskz_loadu_epi8(mlast, s + i * vstep) :
-					_mm_loadu_si128((const __m128i *)(s + i * vstep));
+			__m128i xb = i == np - 1 ? _mm_maskz_loadu_epi8(mlast, s + i * istep) :
+					_mm_loadu_si128((const __m128i *)(s + i * istep));
 			__m512i x = s8 ? _mm512_cvtepi8_epi32(xb) : _mm512_cvtepu8_epi32(xb);
 
 			/* x fits int16: its low half times w's */
@@ -1122,10 +1143,11 @@ dw_flat_vecs(const uint8_t *in0, uint8_t *out0, const size_t *off, const uint32_
 
 static void dw_flat_block(const uint8_t *in0, uint8_t *out0, const size_t *off,
 			  const uint32_t *tap, uint32_t ntap, const int32_t *w, size_t wpitch,
-			  __m512i init, const struct gq *g, size_t vstep, int np, __mmask16 mlast,
+			  __m512i init, const struct gq *g, size_t vstep, size_t istep, int np,
+			  __mmask16 mlast,
 			  int s8, __m512i zo, int32_t lo, int32_t hi)
 {
-#define DW_CASE(N, S) dw_flat_vecs(in0, out0, off, tap, ntap, w, wpitch, init, g, vstep, N, \
+#define DW_CASE(N, S) dw_flat_vecs(in0, out0, off, tap, ntap, w, wpitch, init, g, vstep, istep, N, \
 				   mlast, S, zo, lo, hi)
 	if (s8) {
 		switch (np) {
@@ -1155,10 +1177,10 @@ static void dw_flat_row(const struct ek_op *o, const struct dw_flat *fl, int32_t
 	uint32_t ch = in->d[3], kh = f->d[1], kw = f->d[2], nt = 0, ky, kx, l, t;
 	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
 	int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
-	int32_t xa = (int32_t)oa - (int32_t)p->pad_left;
+	int32_t xa = (int32_t)(oa * p->stride_w) - (int32_t)p->pad_left;
 	const uint8_t *src = (const uint8_t *)in->data + (size_t)n * in->d[1] * in->d[2] * ch;
 	uint8_t *dst = (uint8_t *)out->data + ((size_t)(n * out->d[1] + oy) * out->d[2] + oa) * ch;
-	size_t nbytes = (size_t)(ob - oa) * ch, nv = (nbytes + 15) / 16, v, vstep;
+	size_t nbytes = (size_t)(ob - oa) * ch, nv = (nbytes + 15) / 16, v, vstep, istep;
 	__m512i zx = _mm512_set1_epi32(in->zp), zo = _mm512_set1_epi32(out->zp);
 	__mmask16 tail = nbytes % 16 ? (__mmask16)((1U << (nbytes % 16)) - 1) : 0xffff;
 	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
@@ -1185,17 +1207,22 @@ static void dw_flat_row(const struct ek_op *o, const struct dw_flat *fl, int32_t
 				   _mm512_sub_epi32(_mm512_load_si512(fl->bias + 16 * l),
 						    _mm512_mullo_epi32(s, zx)));
 	}
+	/*
+	 * stride 1: the input runs as the output; stride s (ch a multiple of
+	 * 16, vector v = group v % L of pixel v / L): s * ch bytes per pixel
+	 */
 	vstep = (size_t)16 * fl->L;
+	istep = p->stride_w == 1 ? vstep : (size_t)p->stride_w * ch;
 	for (l = 0; l < fl->L && l < nv; l++) {
 		for (v = l; v < nv; v += (size_t)DW_FLAT_NP * fl->L) {
 			int np = (int)((nv - 1 - v) / fl->L + 1);
-			size_t vl;
+			size_t vl, in0 = p->stride_w == 1 ? 16 * v : (v / fl->L) * istep + 16 * l;
 
 			np = np > DW_FLAT_NP ? DW_FLAT_NP : np;
 			vl = v + (size_t)(np - 1) * fl->L;
-			dw_flat_block(src + 16 * v, dst + 16 * v, off, tap, nt, fl->w + 16 * l,
+			dw_flat_block(src + in0, dst + 16 * v, off, tap, nt, fl->w + 16 * l,
 				      fl->wpitch, _mm512_load_si512(init + 16 * l), &fl->g[l], vstep,
-				      np, vl == nv - 1 ? tail : 0xffff, s8, zo, p->act_min,
+				      istep, np, vl == nv - 1 ? tail : 0xffff, s8, zo, p->act_min,
 				      p->act_max);
 		}
 	}
@@ -1290,12 +1317,16 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 		return EXEC_OPT_NOT_HANDLED;
 	}
 	chp = wp->nb * 16;
-	flat = p->stride_w == 1;
+	/* flat rows: stride 1, or channels in whole groups of 16 (pixels blocked) */
+	flat = p->stride_w == 1 || ch % 16 == 0;
 	if (flat) {
-		/* the interior pixels of a row: x - pad_left >= 0 and the last tap < w */
-		int64_t e = (int64_t)in->d[2] + p->pad_left - (int64_t)(kw - 1) * p->dilation_w;
+		/* the interior pixels of a row: ox * s - pad_left >= 0 and the last tap < w */
+		uint32_t s = p->stride_w;
+		int64_t e = (int64_t)in->d[2] - 1 + p->pad_left - (int64_t)(kw - 1) * p->dilation_w;
 
-		oa = p->pad_left < ow ? p->pad_left : ow;
+		oa = (p->pad_left + s - 1) / s;
+		oa = oa < ow ? oa : ow;
+		e = e < 0 ? 0 : e / s + 1;
 		ob = e < (int64_t)oa ? oa : e > (int64_t)ow ? ow : (uint32_t)e;
 		lanes = ch % 16 ? ch / gcd32(ch, 16) * 16 : 0;
 		flat = ob > oa && lanes <= DW_FLAT_MAX;

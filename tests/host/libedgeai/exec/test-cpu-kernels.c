@@ -657,7 +657,7 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 	r1 = exec_cpu_run(P.buf, size, NULL, 0, slots, 2, 1, &failed);
 	slots[1] = out_opt;
 	memset(out_opt, 0x5a, cnt);
-	r2 = exec_cpu_run(P.buf, size, NULL, 0, slots, 2, 0, &failed);
+	r2 = exec_cpu_run_prof(P.buf, size, NULL, 0, slots, 2, 0, NULL, NULL, pool, &failed);
 	snprintf(what, wsz, "op %u %s %ux%ux%ux%u -> %ux%ux%ux%u%s zp %d/%d/%d", op,
 		 u8 ? "uint8" : "int8", d[0], d[1], d[2], d[3], od[0], od[1], od[2], od[3],
 		 bcast ? " (broadcast)" : "", za, zb, zo);
@@ -790,16 +790,16 @@ int main(void)
 	exec_cpu_set_kernels(NULL);
 
 	/*
-	 * Threads: the convolutions split across a pool of 3 (every op split,
-	 * whatever its size), the same bytes as the reference. The VNNI
-	 * kernels split (int8 CONV_2D, DEPTHWISE_CONV_2D); the other sets run
-	 * on the calling thread.
+	 * Threads: the convolutions and ADD/SUB split across a pool of 3
+	 * (every op split, whatever its size), the same bytes as the
+	 * reference. The VNNI kernels split (int8 CONV_2D, DEPTHWISE_CONV_2D,
+	 * ADD/SUB of equal shapes); the other sets run on the calling thread.
 	 */
 	pool = exec_pool_new(3);
 	ktap_ok(pool && exec_pool_threads(pool) == 3, "a pool of 3 threads");
 	exec_cpu_set_par_min(0);
 	for (kind = 0; pool && kind < N_KINDS; kind++) {
-		if (kind != 0 && kind != 1 && kind != 17 && kind != 18)
+		if (kind != 0 && kind != 1 && kind != 3 && kind != 17 && kind != 18)
 			continue;
 		for (u8 = 0; u8 < 2; u8++) {
 			unsigned long splits = exec_cpu_par_splits();
@@ -811,7 +811,8 @@ int main(void)
 				int r;
 
 				wide = kind >= 17;
-				r = one(wide ? kind - 17 : kind, u8, what, sizeof(what));
+				r = kind == 3 ? one_elt(kind, u8, what, sizeof(what)) :
+					 one(wide ? kind - 17 : kind, u8, what, sizeof(what));
 				wide = 0;
 				if (r < 0)
 					continue;
