@@ -60,6 +60,8 @@ void ctl_run_help(void)
 	       "      --no-cache         neither read nor write the compile cache\n"
 	       "      --cache-dir DIR    keep the compile cache in DIR (created; \"\" for\n"
 	       "                         none) instead of $EDGEAI_CACHE_DIR or the default\n"
+	       "      --threads N        CPU: split the heavy ops across N threads, 1..256\n"
+	       "                         (default 1; same bytes)\n"
 	       "  -v, --verbose          list each operator with its device and reason\n"
 	       "  -q, --quiet            no progress line on a terminal\n"
 	       "  -j, --json             machine-readable result on stdout (each operator)\n"
@@ -92,6 +94,8 @@ void ctl_bench_help(void)
 	       "      --no-cache         neither read nor write the compile cache\n"
 	       "      --latencies FILE   write each timed run's latency to FILE: ms, one\n"
 	       "                         line per run, in run order (for plots)\n"
+	       "      --threads N        CPU: split the heavy ops across N threads, 1..256\n"
+	       "                         (default 1; same bytes)\n"
 	       "  -v, --verbose          list each operator with its device and reason\n"
 	       "  -q, --quiet            no progress line on a terminal\n"
 	       "  -j, --json             machine-readable result on stdout\n"
@@ -585,7 +589,22 @@ static int write_file(const char *path, const void *data, size_t len)
 	return bad ? -EIO : 0;
 }
 
-enum { OPT_REFERENCE = 0x100, OPT_NO_CACHE, OPT_CACHE_DIR, OPT_PROFILE, OPT_LATENCIES };
+enum { OPT_REFERENCE = 0x100, OPT_NO_CACHE, OPT_CACHE_DIR, OPT_PROFILE, OPT_LATENCIES, OPT_THREADS };
+
+static int parse_count(const char *s, unsigned long max, unsigned long *ret);
+
+/* --threads N of run or bench into @o; 0 or EXIT_USAGE */
+static int parse_threads(const char *s, struct edgeai_compile_options *o)
+{
+	unsigned long v;
+
+	if (parse_count(s, 256, &v) || !v) {
+		fprintf(stderr, "%s: --threads needs 1..256\n", prog_name());
+		return EXIT_USAGE;
+	}
+	o->cpu_threads = (uint32_t)v;
+	return 0;
+}
 
 /* --input FILE: at most CTL_MAX_IO, standard input ("-") once. Returns 0 or EXIT_USAGE. */
 static int add_input(char **files, unsigned int *n, char *file)
@@ -637,6 +656,7 @@ int verb_run(int argc, char *argv[])
 		{ "reference", no_argument, NULL, OPT_REFERENCE },
 		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 		{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
+		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{}
@@ -684,6 +704,10 @@ int verb_run(int argc, char *argv[])
 			break;
 		case OPT_CACHE_DIR:
 			o.cache_dir = optarg;
+			break;
+		case OPT_THREADS:
+			if (parse_threads(optarg, &o))
+				return EXIT_USAGE;
 			break;
 		default:
 			fprintf(stderr, "Try '%s run --help' for more information.\n", prog_name());
@@ -883,6 +907,7 @@ int verb_bench(int argc, char *argv[])
 		{ "profile", no_argument, NULL, OPT_PROFILE },
 		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 		{ "latencies", required_argument, NULL, OPT_LATENCIES },
+		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{}
@@ -951,6 +976,10 @@ int verb_bench(int argc, char *argv[])
 				return EXIT_USAGE;
 			}
 			lat_path = optarg;
+			break;
+		case OPT_THREADS:
+			if (parse_threads(optarg, &o))
+				return EXIT_USAGE;
 			break;
 		default:
 			fprintf(stderr, "Try '%s bench --help' for more information.\n", prog_name());
@@ -1048,18 +1077,23 @@ int verb_bench(int argc, char *argv[])
 		if (json) {
 			printf("{\"model\": ");
 			json_string(stdout, model);
-			printf(", \"cpu_kernels\": \"%s\", \"iterations\": %lu, \"warmup\": %lu, "
+			printf(", \"cpu_kernels\": \"%s\", \"cpu_threads\": %d, \"iterations\": %lu, "
+			       "\"warmup\": %lu, "
 			       "\"compile_ms\": %.3f, \"mean_ms\": %.4f, \"median_ms\": %.4f, "
 			       "\"p95_ms\": %.4f, \"p99_ms\": %.4f, \"min_ms\": %.4f, \"max_ms\": %.4f, "
-			       "\"throughput_per_s\": %.3f, ", edgeai_cpu_kernels(s.prog), iters, warm,
+			       "\"throughput_per_s\": %.3f, ", edgeai_cpu_kernels(s.prog),
+			       edgeai_program_get_cpu_threads(s.prog), iters, warm,
 			       s.compile_ms, mean, med, p95, p99, lat[0], lat[iters - 1], tput);
 			print_placement_json(&s, stdout);
 			if (profile)
 				print_profile(s.prog, iters, 1);
 			printf("}\n");
 		} else {
-			printf("%s: %lu runs (%lu warm-up), CPU kernels %s\n", model, iters, warm,
+			printf("%s: %lu runs (%lu warm-up), CPU kernels %s", model, iters, warm,
 			       edgeai_cpu_kernels(s.prog));
+			if (edgeai_program_get_cpu_threads(s.prog) > 1)
+				printf(" on %d threads", edgeai_program_get_cpu_threads(s.prog));
+			printf("\n");
 			printf("latency ms: mean %.3f  median %.3f  p95 %.3f  p99 %.3f  min %.3f  max %.3f\n",
 			       mean, med, p95, p99, lat[0], lat[iters - 1]);
 			printf("throughput: %.2f inferences/s\n", tput);

@@ -4,7 +4,10 @@
 # (EDGEAI_CPU_KERNELS=avx2) and the portable reference kernels - against
 # TensorFlow Lite 2.9.0 on the same int8 models, side by side in one run,
 # single thread: TFLite with its XNNPACK delegate (int8 enabled, flags
-# QS8 | QU8) and TFLite's built-in kernels (the oracle). Models: every
+# QS8 | QU8) and TFLite's built-in kernels (the oracle); then ours with
+# the best set and XNNPACK both on BENCH_CPU_THREADS threads (default 2;
+# edgeaictl bench --threads N, XNNPACK's num_threads N; 1: skipped).
+# Models: every
 # model of the corpus (tests/models/fetch.sh --list), int8 by edgeaictl
 # quantize --samples 8 --seed 1.
 #
@@ -20,12 +23,14 @@
 # fetched.
 #
 #   BENCH_CPU_MODELS="a b"   only these models of the corpus
+#   BENCH_CPU_THREADS=N      the second thread count (default 2; 1: none)
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${EDGEAI_BUILD:-$top/build}
 out=${BENCH_OUT:-$build/bench}
 iters=${BENCH_CPU_ITERS:-30}
 rounds=${BENCH_CPU_ROUNDS:-3}
+threads=${BENCH_CPU_THREADS:-2}
 mkdir -p "$out" "$build/bench-cpu"
 work=$build/bench-cpu
 per=$(( (iters + rounds - 1) / rounds ))
@@ -53,10 +58,16 @@ for model in ${BENCH_CPU_MODELS:-$("$top/tests/models/fetch.sh" --list)}; do
 	rm -f "$work"/r.*.json
 	r=1
 	while [ $r -le "$rounds" ]; do
-		for eng in best avx2 ref xnnpack builtin; do
+		engs="best avx2 ref xnnpack builtin"
+		[ "$threads" -gt 1 ] && engs="$engs bestmt xnnpackmt"
+		for eng in $engs; do
 			o=$work/r.$eng.$r.json
 			case $eng in
 			best) EDGEAI_CPU_KERNELS='' "$ctl" bench "$q" --device cpu -n "$per" -w 2 -q --json > "$o" ;;
+			bestmt) EDGEAI_CPU_KERNELS='' "$ctl" bench "$q" --device cpu -n "$per" -w 2 -q --json \
+				--threads "$threads" > "$o" ;;
+			xnnpackmt) "$work/tflite-bench" "$lib" "$q" xnnpack "$per" 2 "$threads" > "$o" \
+				2> /dev/null ;;
 			avx2) EDGEAI_CPU_KERNELS=avx2 "$ctl" bench "$q" --device cpu -n "$per" -w 2 -q --json > "$o" ;;
 			ref) "$ctl" bench "$q" --device cpu -n "$per_ref" -w 1 -q --json --reference > "$o" ;;
 			*) "$work/tflite-bench" "$lib" "$q" "$eng" "$per" 2 > "$o" 2> /dev/null ;;
@@ -64,9 +75,9 @@ for model in ${BENCH_CPU_MODELS:-$("$top/tests/models/fetch.sh" --list)}; do
 		done
 		r=$((r + 1))
 	done
-	python3 - "$model" "$work" "$rounds" >> "$work/rows" <<'PY'
+	python3 - "$model" "$work" "$rounds" "$threads" >> "$work/rows" <<'PY'
 import json, statistics, sys
-m, w, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+m, w, rounds, threads = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 def load(eng):
     return [json.load(open('%s/r.%s.%d.json' % (w, eng, r))) for r in range(1, rounds + 1)]
 def med(runs):
@@ -86,6 +97,15 @@ row['ratio_avx2_vs_xnnpack'] = row['ours_avx2_median_ms'] / row['tflite_xnnpack_
 row['ratio_reference_vs_xnnpack'] = row['ours_reference_median_ms'] / row['tflite_xnnpack_median_ms']
 row['ratio_vs_builtin'] = row['ours_median_ms'] / row['tflite_builtin_median_ms']
 row['speedup_over_avx2'] = row['ours_avx2_median_ms'] / row['ours_median_ms']
+if threads > 1:
+    omt, xmt = load('bestmt'), load('xnnpackmt')
+    row['threads'] = threads
+    row['ours_cpu_threads'] = omt[0].get('cpu_threads')
+    row['ours_mt_median_ms'] = med(omt)
+    row['tflite_xnnpack_mt_median_ms'] = med(xmt)
+    row['ratio_vs_xnnpack_mt'] = row['ours_mt_median_ms'] / row['tflite_xnnpack_mt_median_ms']
+    row['round_medians_ms']['ours_mt'] = [x['median_ms'] for x in omt]
+    row['round_medians_ms']['xnnpack_mt'] = [x['median_ms'] for x in xmt]
 print(json.dumps(row))
 PY
 done
@@ -131,6 +151,21 @@ if rows:
     print('geometric mean of ours/xnn: %.2fx over %d models' % (gm, len(rows)))
 else:
     gm = None
+gm_mt = None
+mt = [r for r in rows if 'ratio_vs_xnnpack_mt' in r]
+if mt:
+    print('%d threads (ours --threads %d, XNNPACK num_threads %d), median ms:'
+          % (mt[0]['threads'], mt[0]['threads'], mt[0]['threads']))
+    print('%-28s %8s %8s | %8s' % ('model', 'ours', 'xnnpack', 'ours/xnn'))
+    gm_mt = 1.0
+    for r in mt:
+        print('%-28s %8.2f %8.2f | %7.2fx' % (r['model'], r['ours_mt_median_ms'],
+                                              r['tflite_xnnpack_mt_median_ms'],
+                                              r['ratio_vs_xnnpack_mt']))
+        gm_mt *= r['ratio_vs_xnnpack_mt']
+    gm_mt **= 1.0 / len(mt)
+    print('geometric mean of ours/xnn at %d threads: %.2fx over %d models'
+          % (mt[0]['threads'], gm_mt, len(mt)))
 if prof:
     print('per-op profile of the slowest model (highest ours/xnn), %s, %s kernels, ms per run:'
           % (prof['model'], prof['cpu_kernels']))
@@ -138,6 +173,7 @@ if prof:
         print('  %-24s %4d ops  %-18s %9.3f %6.1f%%' % (t['op'], t['ops'], t['kernels'], t['ms'],
                                                      t['percent']))
 json.dump({'iterations': int(sys.argv[3]), 'rounds': int(sys.argv[4]), 'models': rows,
-           'geomean_ratio_vs_xnnpack': gm, 'slowest_model_profile': prof},
+           'geomean_ratio_vs_xnnpack': gm, 'geomean_ratio_vs_xnnpack_mt': gm_mt,
+           'slowest_model_profile': prof},
           open(sys.argv[2], 'w'), indent=2)
 PY

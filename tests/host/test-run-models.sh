@@ -7,8 +7,10 @@
 # random inputs and by the oracle (TensorFlow Lite 2.9.0 built-in kernels):
 # every output must be equal byte for byte (0 differing bytes), with the
 # default CPU kernels (the best set this CPU has: AVX-512 VNNI or AVX2),
-# the AVX2 set (EDGEAI_CPU_KERNELS=avx2) and the portable reference kernels
-# (EDGEAI_RUN_MODES names other sets: each must be the one that ran). Then
+# the AVX2 set (EDGEAI_CPU_KERNELS=avx2), the portable reference kernels
+# and the default kernels on 2 threads (--threads 2: the heavy ops split
+# across the program's pool) (EDGEAI_RUN_MODES names other sets: each must
+# be the one that ran; then no threads2 mode is added). Then
 # `edgeaictl bench --profile --json` on each: every op once per run with
 # the kernel set that ran it, the op types adding up, and the heavy ops
 # (convolutions, PRELU, RESIZE_BILINEAR) on an optimized set where the CPU
@@ -35,6 +37,8 @@ lib=$oracle/lib/libtensorflowlite_c.so
 # a private compile cache: later runs of a model load what the first stored
 export EDGEAI_CACHE_DIR="$tmp/cache"
 qctl=$build/daemon/edgeaictl
+# the default kernels on 2 threads too (libedgeai 0.6), unless the caller picked the modes
+[ -n "${EDGEAI_RUN_MODES:-}" ] || modes="$modes threads2"
 
 for model in ${EDGEAI_MODELS:-$("$top/tests/models/fetch.sh" --list)}; do
 	q=$tmp/$model-int8.tflite
@@ -58,6 +62,7 @@ PY
 			extra='' kset=''
 			case $mode in
 			reference) extra=--reference ;;
+			threads2) extra='--threads 2' ;;
 			default) ;;
 			*) kset=$mode ;;
 			esac

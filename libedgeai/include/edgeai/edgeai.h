@@ -998,7 +998,13 @@ enum edgeai_exec_device {
  * @device_minor: with EDGEAI_COMPILE_ONE_DEVICE, the accel minor (N of
  *	/dev/accel/accelN) of the one device to use; else zero (since 0.5;
  *	was reserved)
- * @reserved: zero
+ * @cpu_threads: threads of the CPU kernels (since 0.6; was reserved,
+ *	zero): 0 or 1 for the calling thread alone, N for the calling
+ *	thread and N - 1 workers the program owns (at most 256; the
+ *	heavy ops split their output rows across them, with the same bytes
+ *	as one thread). A program placed on a device uses them for its CPU
+ *	parts. A library older than 0.6 refuses a non-zero @cpu_threads
+ *	with -EINVAL (it was reserved space there).
  */
 struct edgeai_compile_options {
 	uint32_t policy;
@@ -1010,7 +1016,7 @@ struct edgeai_compile_options {
 		uint64_t cache_dir_storage;
 	};
 	uint32_t device_minor;
-	uint32_t reserved[1];
+	uint32_t cpu_threads;
 };
 
 /**
@@ -1144,6 +1150,18 @@ EDGEAI_PUBLIC const char *edgeai_exec_device_name(uint32_t device);
  * Return: EDGEAI_CACHE_* bits of the compile, or -EINVAL.
  */
 EDGEAI_PUBLIC int edgeai_program_get_cache_state(const struct edgeai_program *prog);
+
+/**
+ * edgeai_program_get_cpu_threads() - threads the program's CPU kernels use
+ * @prog: the program
+ *
+ * Since 0.6. The calling thread counts; fewer than
+ * edgeai_compile_options.cpu_threads asked when the workers could not all
+ * be started, 1 for the reference kernels (they run on one thread).
+ *
+ * Return: 1 or more, or -EINVAL.
+ */
+EDGEAI_PUBLIC int edgeai_program_get_cpu_threads(const struct edgeai_program *prog);
 
 /**
  * edgeai_cpu_kernels() - name of the CPU kernels in use

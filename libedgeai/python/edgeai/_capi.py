@@ -101,7 +101,7 @@ class CompileOptions(ctypes.Structure):
     """struct edgeai_compile_options"""
     _fields_ = [('policy', c_uint32), ('device_type', c_uint32), ('cpu_flags', c_uint32),
                 ('flags', c_uint32), ('cache_dir', CacheDir), ('device_minor', c_uint32),
-                ('reserved', c_uint32 * 1)]
+                ('cpu_threads', c_uint32)]
 
 
 class Placement(ctypes.Structure):
@@ -188,6 +188,14 @@ def _declare():
 
 
 _declare()
+
+# Since libedgeai 0.6: None with an older library (its programs run on 1 thread).
+try:
+    program_get_cpu_threads = lib.edgeai_program_get_cpu_threads
+    program_get_cpu_threads.restype = c_int
+    program_get_cpu_threads.argtypes = [c_void_p]
+except AttributeError:
+    program_get_cpu_threads = None
 
 # free() of the C library, for edgeai_model_save()'s buffer.
 _libc = ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6')

@@ -270,7 +270,7 @@ class Model(_Closing):
             _capi.free(data)
 
     def compile(self, device='auto', policy=None, reference=False, cache=True, cache_dir=None,
-                minor=None):
+                minor=None, threads=1):
         """Compile the (int8/uint8) model into a Program.
 
         device: "auto" (any accelerator), "npu", "dsp" or "cpu".
@@ -287,6 +287,9 @@ class Model(_Closing):
         cache_dir: the compile cache's directory for this compile (created
         when missing; "" for none), over $EDGEAI_CACHE_DIR; None for the
         default. cache=False still wins. Needs libedgeai 0.5.
+        threads: threads of the CPU kernels, 1..256 (the heavy ops split
+        their output rows across them; the same bytes as 1). Needs
+        libedgeai 0.6.
 
         Raises edgeai.NotSupportedError for a float model or an op the
         compiler lacks, with the library's message.
@@ -314,6 +317,11 @@ class Model(_Closing):
             o.flags |= _capi.COMPILE_NO_CACHE
         if cache_dir is not None:
             o.cache_dir.cache_dir = os.fsencode(cache_dir)
+        if not isinstance(threads, int) or not 1 <= threads <= 256:
+            raise ValueError('threads must be 1..256, not %r' % (threads,))
+        if threads > 1 and not _capi.program_get_cpu_threads:
+            raise ValueError('threads > 1 needs libedgeai 0.6')
+        o.cpu_threads = threads
         handle = ctypes.c_void_p()
         err = ctypes.create_string_buffer(_ERRBUF)
         t0 = time.perf_counter()
@@ -409,7 +417,8 @@ class Program(_Closing):
     {"op", "name", "device", "reason"}); device (DeviceInfo of the
     accelerator its device segments run on, the first one when it spans
     the NPU and the DSP; None for a program that runs on the CPU only);
-    cpu_kernels ("vnni", "avx2" or "reference"); cache_state (what the
+    cpu_kernels ("vnni", "avx2" or "reference"); cpu_threads (threads of the
+    CPU kernels); cache_state (what the
     compile cache did, a tuple of words); compile_ms; n_ops.
     """
 
@@ -431,6 +440,8 @@ class Program(_Closing):
         self.n_ops = check(lib.edgeai_program_placement_count(handle))
         self.placement = _placement(lib.edgeai_program_get_placement, handle, self.n_ops)
         self.cpu_kernels = text(lib.edgeai_cpu_kernels(handle))
+        self.cpu_threads = (check(_capi.program_get_cpu_threads(handle))
+                            if _capi.program_get_cpu_threads else 1)
         st = check(lib.edgeai_program_get_cache_state(handle))
         self.cache_state = tuple(w for bit, w in _capi.CACHE_STATES if st & bit)
         self.device = None

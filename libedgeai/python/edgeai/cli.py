@@ -102,6 +102,9 @@ def _parser():
     r.add_argument('--cache-dir', metavar='DIR',
                    help='keep the compile cache in DIR (created; "" for none) instead of '
                    '$EDGEAI_CACHE_DIR or the default')
+    r.add_argument('--threads', type=_count(1, 256), default=1, metavar='N',
+                   help='CPU: split the heavy ops across N threads, 1..256 (default 1; '
+                   'same bytes)')
     r.add_argument('-j', '--json', action='store_true', help='machine-readable result on stdout')
     r.add_argument('-q', '--quiet', action='store_true', help=argparse.SUPPRESS)
 
@@ -129,6 +132,8 @@ def _parser():
     b.add_argument('--latencies', metavar='FILE',
                    help="write each timed run's latency to FILE: ms, one line per run, in "
                    'run order (completion order with --in-flight)')
+    b.add_argument('--threads', type=_count(1, 256), default=1, metavar='N',
+                   help='CPU: split the heavy ops across N threads, 1..256 (default 1)')
     b.add_argument('-j', '--json', action='store_true', help='machine-readable result on stdout')
     b.add_argument('-q', '--quiet', action='store_true', help='no progress on stderr')
 
@@ -226,7 +231,8 @@ def _compile(args):
     with _core.Model(args.model) as m:
         return m.compile(device=device, policy=policy, reference=args.reference,
                          cache=not getattr(args, 'no_cache', False),
-                         cache_dir=getattr(args, 'cache_dir', None), minor=minor)
+                         cache_dir=getattr(args, 'cache_dir', None), minor=minor,
+                         threads=getattr(args, 'threads', 1))
 
 
 def _read_inputs(args, prog, random):
@@ -374,7 +380,7 @@ def cmd_bench(args):
         # throughput: runs per second of wall clock (with runs in flight, not 1/mean)
         tput = len(lat) / wall if args.in_flight > 1 else (1000.0 / mean if mean > 0 else 0.0)
         r = {'model': args.model, 'cpu_kernels': prog.cpu_kernels,
-             'iterations': args.iterations, 'warmup': args.warmup, 'in_flight': args.in_flight,
+             'cpu_threads': prog.cpu_threads, 'iterations': args.iterations, 'warmup': args.warmup, 'in_flight': args.in_flight,
              'compile_ms': round(prog.compile_ms, 3), 'mean_ms': round(mean, 4),
              'median_ms': round(_pct(lat, 50), 4), 'p95_ms': round(_pct(lat, 95), 4),
              'p99_ms': round(_pct(lat, 99), 4), 'min_ms': round(lat[0], 4),

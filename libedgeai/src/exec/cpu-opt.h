@@ -46,6 +46,22 @@ struct exec_opt_prep {
 	void *set[EXEC_KSET_COUNT];
 };
 
+/*
+ * fn(ctx, begin, end) over [0, n) split in contiguous parts across the
+ * threads of the run's pool (cpu.h, struct exec_pool), the calling thread
+ * taking the first part; all in the calling thread when the run has no
+ * pool or n < 2. Returns when every part is done. Parts must write
+ * disjoint outputs; each computes its items as one thread would.
+ */
+void exec_par_for(uint32_t n, void (*fn)(void *ctx, uint32_t begin, uint32_t end), void *ctx);
+/*
+ * Whether an op of @work (about its output bytes times the work per byte)
+ * is worth splitting: at least exec_cpu_set_par_min()'s figure.
+ */
+int exec_par_worth(uint64_t work);
+/* The threads exec_par_for() would use now (1: no pool). */
+unsigned int exec_par_threads(void);
+
 /* Run @o: 0, a kernel error, or EXEC_OPT_NOT_HANDLED (use the reference). */
 int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep);
 /* Weights of op @o (constant) for the sets in use, or NULL. */

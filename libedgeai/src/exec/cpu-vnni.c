@@ -31,6 +31,7 @@
  * half away from zero) on 16 lanes, v_mbqm(); depthwise sums are int32
  * products of offset values, exact modulo 2^32 like the reference's.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,8 +40,8 @@
 #if defined(__x86_64__) && defined(__AVX512VNNI__) && defined(__AVX512BW__)
 #include <immintrin.h>
 
-#define MR 4	/* rows (output pixels) per micro-kernel */
-#define NRMAX 4	/* 16-channel blocks per micro-kernel */
+#define MR 8	/* rows (output pixels) per micro-kernel call */
+#define NRMAX 3	/* 16-channel blocks per micro-kernel */
 
 /* Prepared weights: [nb][k4][16][4] int8 (w - zw), and per channel sum of w - zw. */
 struct vnni_w {
@@ -72,15 +73,27 @@ struct gq {
 	__m512i rpe, rpo, rne, rno;	/* rounding addends for v >= 0 / v < 0 */
 	/* ek_mbqm_up() in one step: (x * m + ue) >> te, even / odd lanes */
 	__m512i ue, uo, te, to;
+	/*
+	 * to - 32: the odd lanes' result straight into the high halves when
+	 * every odd lane in use shifts by 32 or more (oddhi)
+	 */
+	__m512i to2;
+	/*
+	 * ek_mbqm() in one step: (x * m + une / uno) >> te / to for
+	 * x * m < -2^30, with ue / uo otherwise
+	 */
+	__m512i une, uno;
+	int oddhi;
 };
 
 /* @shift and @mul: 16 lanes each (shift -31..30, mul >= 0). */
 static void gq_make(struct gq *g, const int32_t *shift, const int32_t *mul)
 {
 	int32_t l[16], m[16];
-	int64_t se[8], so[8], rp[16], rn[16], u[16], t[16];
+	int64_t se[8], so[8], rp[16], rn[16], u[16], t[16], t2[8], un[16];
 	int i;
 
+	g->oddhi = 1;
 	for (i = 0; i < 16; i++) {
 		int32_t e = shift[i] > 0 ? 0 : -shift[i];
 
@@ -98,7 +111,22 @@ static void gq_make(struct gq *g, const int32_t *shift, const int32_t *mul)
 		 */
 		u[i] = ((int64_t)1 << 30) + (e ? (int64_t)1 << (30 + e) : 0);
 		t[i] = 31 + e;
+		/*
+		 * gemmlowp's: the rounding divide of h = (x * m + 2^30) >> 31 by
+		 * 2^e adds 2^(e-1) - (h < 0), and h < 0 iff x * m < -2^30:
+		 * (p + 2^30 + (2^(e-1) - 1) * 2^31) >> (31 + e) there
+		 */
+		un[i] = u[i] - (e ? (int64_t)1 << 31 : 0);
+		if (i % 2) {
+			/* a lane of multiplier 0 gives 0 with any shift of 31 or more */
+			t2[i / 2] = e ? e - 1 : 0;
+			if (!e && mul[i])
+				g->oddhi = 0;
+		}
 	}
+	g->to2 = _mm512_loadu_si512(t2);
+	g->une = _mm512_set_epi64(un[14], un[12], un[10], un[8], un[6], un[4], un[2], un[0]);
+	g->uno = _mm512_set_epi64(un[15], un[13], un[11], un[9], un[7], un[5], un[3], un[1]);
 	g->left = _mm512_loadu_si512(l);
 	g->mul = _mm512_loadu_si512(m);
 	g->mulo = _mm512_srli_epi64(g->mul, 32);
@@ -209,6 +237,9 @@ static int make_q(struct vnni_q *q, const struct vnni_w *w, const int32_t *bias,
 	int32_t *sh, *mu;
 
 	memset(q, 0, sizeof(*q));
+	/* int8 outputs: the clamp within the range the saturating store keeps */
+	if (lo < -128 || hi > 127 || lo > hi)
+		return -1;
 	q->c = aalloc((size_t)n * 12);
 	q->g = aalloc((size_t)w->nb * sizeof(*q->g));
 	if (!q->c || !q->g) {
@@ -243,16 +274,16 @@ static int make_q(struct vnni_q *q, const struct vnni_w *w, const int32_t *bias,
 }
 
 /*
- * ek_mbqm_up() (ruy's rounding) + zero point + clamp on the 16
- * channels from @o, then int8 stores: (x * M + 2^30) >> 31, then the right
- * shift rounding half up, (v + 2^(e-1)) >> e, in 64-bit lanes, as one add
- * and one shift (struct gq).
+ * ek_mbqm_up() (ruy's rounding) + zero point + clamp on the 16 channels
+ * from @o of sums that started at q->c: (x * M + 2^30) >> 31, then the
+ * right shift rounding half up, (v + 2^(e-1)) >> e, in 64-bit lanes, as
+ * one add and one shift (struct gq). The result fits int32; with odd
+ * lanes shifting by 32 + s, shifting by s instead leaves it in the high
+ * half, where the blend takes it.
  */
-static inline void requant_store(__m512i acc, const struct vnni_q *q, uint32_t o, int8_t *dst,
-				 __mmask16 m)
+static inline __m512i requant(__m512i x, const struct vnni_q *q, uint32_t o)
 {
 	const struct gq *g = &q->g[o / 16];
-	__m512i x = _mm512_add_epi32(acc, _mm512_load_si512(q->c + o));
 	__m512i pe, po, r;
 
 	if (q->left)
@@ -260,12 +291,25 @@ static inline void requant_store(__m512i acc, const struct vnni_q *q, uint32_t o
 	pe = _mm512_mul_epi32(x, g->mul);
 	po = _mm512_mul_epi32(_mm512_srli_epi64(x, 32), g->mulo);
 	pe = _mm512_srav_epi64(_mm512_add_epi64(pe, g->ue), g->te);
-	po = _mm512_srav_epi64(_mm512_add_epi64(po, g->uo), g->to);
-	r = _mm512_mask_blend_epi32(0xaaaa, pe, _mm512_slli_epi64(po, 32));
+	po = _mm512_add_epi64(po, g->uo);
+	if (g->oddhi)
+		po = _mm512_srav_epi64(po, g->to2);
+	else
+		po = _mm512_slli_epi64(_mm512_srav_epi64(po, g->to), 32);
+	r = _mm512_mask_blend_epi32(0xaaaa, pe, po);
 	r = _mm512_add_epi32(r, _mm512_set1_epi32(q->zo));
-	r = _mm512_max_epi32(r, _mm512_set1_epi32(q->lo));
-	r = _mm512_min_epi32(r, _mm512_set1_epi32(q->hi));
-	_mm512_mask_cvtepi32_storeu_epi8(dst, m, r);
+	/* the int8 range itself by the saturating store */
+	if (q->lo > -128)
+		r = _mm512_max_epi32(r, _mm512_set1_epi32(q->lo));
+	if (q->hi < 127)
+		r = _mm512_min_epi32(r, _mm512_set1_epi32(q->hi));
+	return r;
+}
+
+static inline void requant_store(__m512i acc, const struct vnni_q *q, uint32_t o, int8_t *dst,
+				 __mmask16 m)
+{
+	_mm512_mask_cvtsepi32_storeu_epi8(dst, m, requant(acc, q, o));
 }
 
 static inline __m512i bcast4(const uint8_t *p)
@@ -277,12 +321,12 @@ static inline __m512i bcast4(const uint8_t *p)
 }
 
 /*
- * MR rows x NR blocks of 16 channels from block @b0: rows[i] are patches
+ * mr rows x nr blocks of 16 channels from block @b0: rows[i] are patches
  * of k4 * 4 bytes; out[i] the output pixel's channel 0 (NULL: not stored).
  */
 static inline __attribute__((always_inline)) void
-micro(const uint8_t *const rows[MR], int8_t *const out[MR], const struct vnni_w *w,
-      const struct vnni_q *q, uint32_t b0, int nr)
+micro(const uint8_t *const *rows, int8_t *const *out, const struct vnni_w *w,
+      const struct vnni_q *q, uint32_t b0, int nr, int mr)
 {
 	__m512i acc[MR][NRMAX];
 	const int8_t *wb = w->w + (size_t)b0 * w->k4 * 64;
@@ -290,22 +334,24 @@ micro(const uint8_t *const rows[MR], int8_t *const out[MR], const struct vnni_w 
 	uint32_t k4;
 	int i, j;
 
-	for (i = 0; i < MR; i++)
+	for (j = 0; j < nr; j++)
+		acc[0][j] = _mm512_load_si512(q->c + (b0 + j) * 16);
+	for (i = 1; i < mr; i++)
 		for (j = 0; j < nr; j++)
-			acc[i][j] = _mm512_setzero_si512();
+			acc[i][j] = acc[0][j];
 	for (k4 = 0; k4 < w->k4; k4++) {
 		__m512i wv[NRMAX];
 
 		for (j = 0; j < nr; j++)
 			wv[j] = _mm512_load_si512(wb + j * bs + (size_t)k4 * 64);
-		for (i = 0; i < MR; i++) {
+		for (i = 0; i < mr; i++) {
 			__m512i a = bcast4(rows[i] + 4 * k4);
 
 			for (j = 0; j < nr; j++)
 				acc[i][j] = _mm512_dpbusd_epi32(acc[i][j], a, wv[j]);
 		}
 	}
-	for (i = 0; i < MR; i++) {
+	for (i = 0; i < mr; i++) {
 		if (!out[i])
 			continue;
 		for (j = 0; j < nr; j++) {
@@ -318,26 +364,21 @@ micro(const uint8_t *const rows[MR], int8_t *const out[MR], const struct vnni_w 
 	}
 }
 
+/*
+ * MR rows by blocks of 16 channels, three at a time (24 accumulators):
+ * each weight vector loaded serves 8 rows.
+ */
 static void gemm_rows(const uint8_t *const rows[MR], int8_t *const out[MR],
 		      const struct vnni_w *w, const struct vnni_q *q)
 {
 	uint32_t b = 0;
 
-	for (; b + 4 <= w->nb; b += 4)
-		micro(rows, out, w, q, b, 4);
-	switch (w->nb - b) {
-	case 3:
-		micro(rows, out, w, q, b, 3);
-		break;
-	case 2:
-		micro(rows, out, w, q, b, 2);
-		break;
-	case 1:
-		micro(rows, out, w, q, b, 1);
-		break;
-	default:
-		break;
-	}
+	for (; b + 3 <= w->nb; b += 3)
+		micro(rows, out, w, q, b, 3, MR);
+	if (w->nb - b == 2)
+		micro(rows, out, w, q, b, 2, MR);
+	else if (w->nb - b == 1)
+		micro(rows, out, w, q, b, 1, MR);
 }
 
 /* dst[i] = src[i] ^ 0x80 (int8 to offset-128 unsigned). */
@@ -383,23 +424,274 @@ static const struct edgeai_prog_qmul *qmuls(const struct ek_op *o,
 	return q;
 }
 
+/*
+ * The input as offset-128 bytes (x ^ 0x80) in a padded image: @pt rows and
+ * @pl columns of padding before, enough after for every tap of every
+ * output pixel, each padding byte 128 + zx (adds 0, see above); @slack
+ * bytes more at the end (reads of lanes past a row's last pixel).
+ */
+struct pimg {
+	uint8_t *d;
+	uint32_t ph, pw, ic;
+	size_t row;	/* pw * ic */
+};
+
+static int pimg_make(struct pimg *pi, const struct ek_tensor *in, uint32_t pt, uint32_t pl,
+		     uint32_t ph, uint32_t pw, size_t slack)
+{
+	uint32_t n = in->d[0], h = in->d[1], w = in->d[2], ic = in->d[3], b, y;
+	uint8_t pv = (uint8_t)(128 + in->zp), *d;
+
+	pi->ph = ph;
+	pi->pw = pw;
+	pi->ic = ic;
+	pi->row = (size_t)pw * ic;
+	pi->d = aalloc((size_t)n * ph * pi->row + slack);
+	if (!pi->d)
+		return -1;
+	d = pi->d;
+	if (pt == 0 && pl == 0 && ph == h && pw == w) {
+		to_u8(d, in->data, (size_t)n * h * w * ic);
+	} else {
+		for (b = 0; b < n; b++) {
+			for (y = 0; y < ph; y++) {
+				uint8_t *r = d + ((size_t)b * ph + y) * pi->row;
+
+				if (y < pt || y >= pt + h) {
+					memset(r, pv, pi->row);
+					continue;
+				}
+				memset(r, pv, (size_t)pl * ic);
+				to_u8(r + (size_t)pl * ic, (const uint8_t *)in->data +
+					  ((size_t)b * h + (y - pt)) * w * ic, (size_t)w * ic);
+				memset(r + (size_t)(pl + w) * ic, pv, (size_t)(pw - pl - w) * ic);
+			}
+		}
+	}
+	memset(d + (size_t)n * ph * pi->row, pv, slack);
+	return 0;
+}
+
+/*
+ * Few output channels (och <= 8): output pixels in the lanes too. A vector
+ * holds G = 16 / ocp pixels of an output row by ocp >= och channels (a
+ * power of two; lane g * ocp + j: pixel g, channel j, lanes j >= och
+ * have zero weights and are not stored), so the rescale and the stores
+ * work on whole vectors where the row-major GEMM would use och of 16
+ * lanes. Lane (g, j) of the activations of dword k of the patches is
+ * dword k of pixel g's patch: at byte g * ps + doff[k] of the padded
+ * image from the first pixel's patch origin (ps = stride_w * ic).
+ */
+struct packed {
+	uint32_t ocp, G, k4, och;
+	size_t ps;
+	const int32_t *doff;	/* [k4] */
+	const __m512i *w;	/* [k4]: lane L holds filter dword k of channel L % ocp */
+	__m512i vidx;		/* gather offsets, or permute indices (ps % 4 == 0, G * ps <= 128) */
+	int mode;		/* 0: gather, 1: one load + permute, 2: two loads + permute */
+	struct vnni_q q;	/* 16 lanes of the channels' terms, as the lanes run */
+};
+
+static inline __m512i packed_a(const struct packed *pk, const uint8_t *pb, uint32_t k)
+{
+	const uint8_t *s = pb + pk->doff[k];
+
+	switch (pk->mode) {
+	case 1:
+		return _mm512_permutexvar_epi32(pk->vidx, _mm512_loadu_si512(s));
+	case 2:
+		return _mm512_permutex2var_epi32(_mm512_loadu_si512(s), pk->vidx,
+						 _mm512_loadu_si512(s + 64));
+	default:
+		return _mm512_i32gather_epi32(pk->vidx, s, 1);
+	}
+}
+
+/* @nv vectors of G pixels each (the last @glast pixels valid) from @pb, outputs to @dst. */
+static inline __attribute__((always_inline)) void
+packed_vecs(const struct packed *pk, const uint8_t *pb, int8_t *dst, int nv, uint32_t glast)
+{
+	__m512i acc[4];
+	uint32_t k;
+	int i;
+
+	for (i = 0; i < nv; i++)
+		acc[i] = _mm512_load_si512(pk->q.c);
+	for (k = 0; k < pk->k4; k++) {
+		__m512i wv = _mm512_load_si512(&pk->w[k]);
+
+		for (i = 0; i < nv; i++)
+			acc[i] = _mm512_dpbusd_epi32(acc[i],
+						     packed_a(pk, pb + (size_t)i * pk->G * pk->ps, k),
+						     wv);
+	}
+	for (i = 0; i < nv; i++) {
+		uint32_t g = i == nv - 1 ? glast : pk->G;
+		int8_t *d = dst + (size_t)i * pk->G * pk->och;
+		__mmask16 sm = (__mmask16)((1U << (g * pk->och)) - 1);
+
+		if (pk->och == pk->ocp) {
+			requant_store(acc[i], &pk->q, 0, d, sm);
+		} else {
+			/* the stored lanes j < och, packed down */
+			__mmask16 cm = 0;
+			uint32_t l;
+
+			for (l = 0; l < 16; l++)
+				if (l % pk->ocp < pk->och)
+					cm |= (__mmask16)(1U << l);
+			_mm512_mask_cvtsepi32_storeu_epi8(d, sm, _mm512_maskz_compress_epi32(
+				cm, requant(acc[i], &pk->q, 0)));
+		}
+	}
+}
+
+/* Blocks [begin, end) of MR output pixels of the row-major GEMM. */
+struct gemm_job {
+	const struct ek_op *o;
+	const struct vnni_w *wp;
+	const struct vnni_q *q;
+	const struct pimg *pi;
+	int direct;
+	_Atomic int failed;	/* a patch buffer could not be had: nothing written is kept */
+};
+
+static void gemm_blocks(void *ctx, uint32_t begin, uint32_t end)
+{
+	struct gemm_job *gj = ctx;
+	const struct ek_op *o = gj->o;
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *out = &o->out;
+	const struct vnni_w *wp = gj->wp;
+	const struct pimg *pi = gj->pi;
+	uint32_t ic = in->d[3], kh = f->d[1], kw = f->d[2], och = out->d[3];
+	uint32_t k = kh * kw * ic, oh = out->d[1], ow = out->d[2], mtot = out->d[0] * oh * ow;
+	uint32_t blk, i;
+	uint8_t *patch = NULL;
+
+	if (!gj->direct) {
+		patch = aalloc((size_t)MR * wp->k4 * 4);
+		if (!patch) {
+			gj->failed = 1;
+			return;
+		}
+	}
+	for (blk = begin; blk < end; blk++) {
+		uint32_t m = blk * MR;
+		const uint8_t *rows[MR];
+		int8_t *outs[MR];
+
+		for (i = 0; i < MR; i++) {
+			uint32_t mm = m + i < mtot ? m + i : mtot - 1;
+			uint32_t n = mm / (oh * ow), oy = mm / ow % oh, ox = mm % ow;
+			const uint8_t *org = pi->d + ((size_t)n * pi->ph + (size_t)oy * p->stride_h) *
+						     pi->row + (size_t)ox * p->stride_w * ic;
+
+			outs[i] = m + i < mtot ? (int8_t *)out->data + (size_t)mm * och : NULL;
+			if (gj->direct) {
+				rows[i] = org;
+			} else {
+				uint8_t *dst = patch + (size_t)i * wp->k4 * 4;
+				uint32_t ky, kx;
+
+				for (ky = 0; ky < kh; ky++) {
+					const uint8_t *sr = org + (size_t)ky * p->dilation_h * pi->row;
+
+					/* a filter row is kw * ic bytes in a row */
+					if (p->dilation_w == 1) {
+						copy(dst + ky * kw * ic, sr, kw * ic);
+						continue;
+					}
+					for (kx = 0; kx < kw; kx++)
+						copy(dst + (ky * kw + kx) * ic,
+						     sr + (size_t)kx * p->dilation_w * ic, ic);
+				}
+				memset(dst + k, 0, wp->k4 * 4 - k);
+				rows[i] = dst;
+			}
+		}
+		gemm_rows(rows, outs, wp, gj->q);
+	}
+	free(patch);
+}
+
+/* Output rows [begin, end) (batch * oh + oy) of the packed GEMM. */
+struct packed_job {
+	const struct packed *pk;
+	const struct pimg *pi;
+	void *out;
+	uint32_t oh, ow, sh;
+};
+
+static void packed_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct packed_job *pj = ctx;
+	const struct packed *pk = pj->pk;
+	uint32_t r, x, step = 4 * pk->G, ow = pj->ow;
+
+	for (r = begin; r < end; r++) {
+		uint32_t n = r / pj->oh, oy = r % pj->oh;
+		const uint8_t *pb = pj->pi->d + ((size_t)n * pj->pi->ph + (size_t)oy * pj->sh) *
+						pj->pi->row;
+		int8_t *dst = (int8_t *)pj->out + (size_t)r * ow * pk->och;
+
+		for (x = 0; x + step <= ow; x += step)
+			packed_vecs(pk, pb + (size_t)x * pk->ps, dst + (size_t)x * pk->och, 4, pk->G);
+		for (; x < ow; x += pk->G) {
+			uint32_t g = ow - x < pk->G ? ow - x : pk->G;
+
+			packed_vecs(pk, pb + (size_t)x * pk->ps, dst + (size_t)x * pk->och, 1, g);
+		}
+	}
+}
+
+/*
+ * Byte offsets of the patch's dwords from the patch origin (row pitch
+ * @row): each dword's bytes (those below k) must lie in a row of the image;
+ * -1 when one does not.
+ */
+static int patch_doff(int32_t *doff, uint32_t k4, uint32_t kh, uint32_t kw, uint32_t ic,
+		      uint32_t dh, uint32_t dw, size_t row)
+{
+	uint32_t k = kh * kw * ic, j, b;
+
+	for (j = 0; j < k4; j++) {
+		int64_t o0 = 0;
+
+		for (b = 4 * j; b < 4 * j + 4 && b < k; b++) {
+			uint32_t ky = b / (kw * ic), kx = b / ic % kw, c = b % ic;
+			int64_t o = (int64_t)ky * dh * (int64_t)row + (int64_t)kx * dw * ic + c;
+
+			if (b == 4 * j)
+				o0 = o;
+			else if (o != o0 + (b - 4 * j))
+				return -1;
+		}
+		if (o0 > INT32_MAX)
+			return -1;
+		doff[j] = (int32_t)o0;
+	}
+	return 0;
+}
+
 static int conv(const struct ek_op *o, const struct vnni_w *prep)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
 	uint32_t ic = in->d[3], kh = f->d[1], kw = f->d[2], och = out->d[3];
-	uint32_t k = kh * kw * ic, oh = out->d[1], ow = out->d[2], m, mtot, i;
-	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
+	uint32_t k = kh * kw * ic, oh = out->d[1], ow = out->d[2], mtot, blocks;
+	uint32_t sh = p->stride_h, sw = p->stride_w, dh = p->dilation_h, dw = p->dilation_w;
+	uint32_t ph, pw;
 	const struct edgeai_prog_qmul *qm;
 	struct vnni_w *own = NULL;
 	const struct vnni_w *wp;
+	struct gemm_job gj;
 	struct vnni_q q;
-	uint8_t *xu, *patch = NULL;
-	int ok, direct;
-	uint8_t pv;
+	struct pimg pi;
+	int ok, packed;
 
 	if (in->dtype != EDGEAI_DTYPE_INT8 || f->dtype != in->dtype || out->dtype != in->dtype ||
-	    f->d[3] != ic || f->d[0] != och || in->d[0] != out->d[0] || !k ||
+	    f->d[3] != ic || f->d[0] != och || in->d[0] != out->d[0] || !k || !oh || !ow ||
 	    in->zp < -128 || in->zp > 127 ||
 	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)))
 		return EXEC_OPT_NOT_HANDLED;
@@ -418,80 +710,107 @@ static int conv(const struct ek_op *o, const struct vnni_w *prep)
 		vnni_w_free(own);
 		return EXEC_OPT_NOT_HANDLED;
 	}
-	/* 1x1 taps of whole 4-byte groups read the converted input in place */
-	direct = kh == 1 && kw == 1 && ic % 4 == 0 && !p->pad_top && !p->pad_left &&
-		 (uint64_t)(oh - 1) * p->stride_h < (uint64_t)h &&
-		 (uint64_t)(ow - 1) * p->stride_w < (uint64_t)w;
-	xu = aalloc((size_t)ek_count(in) + 64);
-	if (!direct)
-		patch = aalloc((size_t)MR * wp->k4 * 4);
-	if (!xu || (!direct && !patch)) {
-		free(xu);
-		free(patch);
+	/* the padded image: every tap of every output pixel in it */
+	ph = (oh - 1) * sh + (kh - 1) * dh + 1;
+	pw = (ow - 1) * sw + (kw - 1) * dw + 1;
+	ph = ph > in->d[1] + p->pad_top ? ph : in->d[1] + p->pad_top;
+	pw = pw > in->d[2] + p->pad_left ? pw : in->d[2] + p->pad_left;
+	if (pimg_make(&pi, in, p->pad_top, p->pad_left, ph, pw,
+		      (size_t)16 * sw * ic + (size_t)wp->k4 * 4 + 256)) {
 		vnni_q_free(&q);
 		vnni_w_free(own);
 		return EXEC_OPT_NOT_HANDLED;
 	}
-	to_u8(xu, in->data, ek_count(in));
-	pv = (uint8_t)(128 + in->zp);
-	mtot = out->d[0] * oh * ow;
-	for (m = 0; m < mtot; m += MR) {
-		const uint8_t *rows[MR];
-		int8_t *outs[MR];
+	packed = och <= 8 && ow > 1;
+	if (packed) {
+		struct packed pk;
+		int32_t *doff = aalloc((size_t)wp->k4 * 4 + (size_t)wp->k4 * 64 + 64 * 3);
+		int32_t vi[16], rep[48];
+		uint32_t x, l;
 
-		for (i = 0; i < MR; i++) {
-			uint32_t mm = m + i < mtot ? m + i : mtot - 1;
-			uint32_t n = mm / (oh * ow), oy = mm / ow % oh, ox = mm % ow;
-			int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
-			int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
-
-			outs[i] = m + i < mtot ? (int8_t *)out->data + (size_t)mm * och : NULL;
-			if (direct) {
-				rows[i] = xu + ek_idx(in, n, (uint32_t)y0, (uint32_t)x0, 0);
-			} else {
-				uint8_t *dst = patch + (size_t)i * wp->k4 * 4;
-				uint32_t ky, kx;
-
-				for (ky = 0; ky < kh; ky++) {
-					int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
-
-					/* a whole in-bounds filter row is kw * ic bytes in a row */
-					if (iy >= 0 && iy < h && p->dilation_w == 1 && x0 >= 0 &&
-					    x0 + (int32_t)kw <= w) {
-						copy(dst + ky * kw * ic, xu + ek_idx(in, n, (uint32_t)iy,
-										    (uint32_t)x0, 0), kw * ic);
-						continue;
-					}
-					for (kx = 0; kx < kw; kx++) {
-						int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
-						uint8_t *d = dst + (ky * kw + kx) * ic;
-
-						const uint8_t *sp;
-						uint32_t e;
-
-						if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
-							memset(d, pv, ic);
-							continue;
-						}
-						sp = xu + ek_idx(in, n, (uint32_t)iy, (uint32_t)ix, 0);
-						if (ic >= 16)
-							memcpy(d, sp, ic);
-						else	/* a few channels (first layers) */
-							for (e = 0; e < ic; e++)
-								d[e] = sp[e];
-					}
-				}
-				memset(dst + k, 0, wp->k4 * 4 - k);
-				rows[i] = dst;
-			}
+		if (!doff || patch_doff(doff, wp->k4, kh, kw, ic, dh, dw, pi.row)) {
+			free(doff);
+			goto rowmajor;
 		}
-		gemm_rows(rows, outs, wp, &q);
+		memset(&pk, 0, sizeof(pk));
+		pk.och = och;
+		pk.ocp = och <= 1 ? 1 : och <= 2 ? 2 : och <= 4 ? 4 : 8;
+		pk.G = 16 / pk.ocp;
+		pk.k4 = wp->k4;
+		pk.ps = (size_t)sw * ic;
+		pk.doff = doff;
+		pk.w = (const __m512i *)(((uintptr_t)(doff + wp->k4) + 63) & ~(uintptr_t)63);
+		for (l = 0; l < 16; l++)
+			vi[l] = (int32_t)(l % pk.ocp);
+		for (x = 0; x < wp->k4; x++)
+			_mm512_store_si512((__m512i *)&pk.w[x],
+					   _mm512_permutexvar_epi32(_mm512_loadu_si512(vi),
+						   _mm512_load_si512(wp->w + (size_t)x * 64)));
+		if (pk.ps % 4 == 0 && pk.G * pk.ps <= 128) {
+			pk.mode = pk.G * pk.ps <= 64 ? 1 : 2;
+			for (l = 0; l < 16; l++)
+				vi[l] = (int32_t)(l / pk.ocp * (pk.ps / 4));
+		} else {
+			pk.mode = 0;
+			for (l = 0; l < 16; l++)
+				vi[l] = (int32_t)(l / pk.ocp * pk.ps);
+		}
+		pk.vidx = _mm512_loadu_si512(vi);
+		/* the channels' terms as the lanes run: c, shift, mul of channel L % ocp */
+		pk.q = q;
+		pk.q.c = (int32_t *)((uint8_t *)pk.w + (size_t)wp->k4 * 64);
+		pk.q.g = NULL;
+		for (l = 0; l < 16; l++) {
+			rep[l] = q.c[l % pk.ocp];
+			rep[16 + l] = q.c[16 + l % pk.ocp];
+			rep[32 + l] = q.c[32 + l % pk.ocp];
+		}
+		memcpy(pk.q.c, rep, 64);
+		{
+			struct gq *gg = aalloc(sizeof(*gg));
+
+			if (!gg) {
+				free(doff);
+				goto rowmajor;
+			}
+			gq_make(gg, rep + 16, rep + 32);
+			pk.q.g = gg;
+		}
+		{
+			struct packed_job pj = { .pk = &pk, .pi = &pi, .out = out->data, .oh = oh,
+						 .ow = ow, .sh = sh };
+			uint32_t rows = out->d[0] * oh;
+
+			if (exec_par_worth((uint64_t)rows * ow * och * wp->k4))
+				exec_par_for(rows, packed_rows, &pj);
+			else
+				packed_rows(&pj, 0, rows);
+		}
+		free(pk.q.g);
+		free(doff);
+		free(pi.d);
+		vnni_q_free(&q);
+		vnni_w_free(own);
+		return 0;
 	}
-	free(xu);
-	free(patch);
+rowmajor:
+	memset(&gj, 0, sizeof(gj));
+	gj.o = o;
+	gj.wp = wp;
+	gj.q = &q;
+	gj.pi = &pi;
+	/* 1x1 taps of whole 4-byte groups read the image in place */
+	gj.direct = kh == 1 && kw == 1 && ic % 4 == 0;
+	mtot = out->d[0] * oh * ow;
+	blocks = (mtot + MR - 1) / MR;
+	if (exec_par_worth((uint64_t)mtot * och * (wp->k4 > 4 ? wp->k4 / 4 : 1)))
+		exec_par_for(blocks, gemm_blocks, &gj);
+	else
+		gemm_blocks(&gj, 0, blocks);
+	free(pi.d);
 	vnni_q_free(&q);
 	vnni_w_free(own);
-	return 0;
+	return gj.failed ? EXEC_OPT_NOT_HANDLED : 0;
 }
 
 static int fc(const struct ek_op *o, const struct vnni_w *prep)
@@ -556,22 +875,22 @@ static int fc(const struct ek_op *o, const struct vnni_w *prep)
 
 static inline __m512i v_mbqm(__m512i x, const struct gq *g)
 {
-	const __m512i z = _mm512_setzero_si512();
-	const __m512i h = _mm512_set1_epi64((int64_t)1 << 30);
+	const __m512i lim = _mm512_set1_epi64(-((int64_t)1 << 30));
 	__m512i pe, po;
 
 	x = _mm512_sllv_epi32(x, g->left);
 	pe = _mm512_mul_epi32(x, g->mul);
 	po = _mm512_mul_epi32(_mm512_srli_epi64(x, 32), g->mulo);
-	pe = _mm512_srai_epi64(_mm512_add_epi64(pe, h), 31);
-	po = _mm512_srai_epi64(_mm512_add_epi64(po, h), 31);
-	pe = _mm512_add_epi64(pe, _mm512_mask_blend_epi64(_mm512_cmplt_epi64_mask(pe, z),
-							  g->rpe, g->rne));
-	po = _mm512_add_epi64(po, _mm512_mask_blend_epi64(_mm512_cmplt_epi64_mask(po, z),
-							  g->rpo, g->rno));
-	pe = _mm512_srav_epi64(pe, g->se);
-	po = _mm512_srav_epi64(po, g->so);
-	return _mm512_mask_blend_epi32(0xaaaa, pe, _mm512_slli_epi64(po, 32));
+	pe = _mm512_add_epi64(pe, _mm512_mask_blend_epi64(_mm512_cmplt_epi64_mask(pe, lim),
+							  g->ue, g->une));
+	po = _mm512_add_epi64(po, _mm512_mask_blend_epi64(_mm512_cmplt_epi64_mask(po, lim),
+							  g->uo, g->uno));
+	pe = _mm512_srav_epi64(pe, g->te);
+	if (g->oddhi)
+		po = _mm512_srav_epi64(po, g->to2);
+	else
+		po = _mm512_slli_epi64(_mm512_srav_epi64(po, g->to), 32);
+	return _mm512_mask_blend_epi32(0xaaaa, pe, po);
 }
 
 static inline __m512i ld8(const void *p, __mmask16 m, int s8)
@@ -593,15 +912,47 @@ static int same_dims(const struct ek_tensor *a, const struct ek_tensor *b)
 	return !memcmp(a->d, b->d, sizeof(a->d));
 }
 
-/* ADD/SUB without broadcasting (the reference's per-element pipeline). */
-static int add(const struct ek_op *o, int sub)
+/* ADD/SUB: elements [16 begin, 16 end) of the op (the reference's per-element pipeline). */
+struct add_job {
+	const struct ek_op *o;
+	int sub;
+	struct gq g0, g1, go;
+};
+
+static void add_part(void *ctx, uint32_t begin, uint32_t end)
 {
+	const struct add_job *aj = ctx;
+	const struct ek_op *o = aj->o;
 	const struct edgeai_prog_add_params *p = (const void *)o->op->params;
 	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
 	int s8 = out->dtype == EDGEAI_DTYPE_INT8;
 	uint32_t i, cnt = ek_count(out);
-	__m512i za, zb, zo, ls;
-	struct gq g0, g1, go;
+	__m512i za = _mm512_set1_epi32(a->zp), zb = _mm512_set1_epi32(b->zp);
+	__m512i zo = _mm512_set1_epi32(out->zp), ls = _mm512_set1_epi32((int32_t)p->left_shift);
+
+	cnt = cnt < 16 * end ? cnt : 16 * end;
+	for (i = 16 * begin; i < cnt; i += 16) {
+		__mmask16 m = cnt - i >= 16 ? 0xffff : (__mmask16)((1U << (cnt - i)) - 1);
+		__m512i x = _mm512_sllv_epi32(_mm512_sub_epi32(ld8((const uint8_t *)a->data + i, m, s8),
+							       za), ls);
+		__m512i y = _mm512_sllv_epi32(_mm512_sub_epi32(ld8((const uint8_t *)b->data + i, m, s8),
+							       zb), ls);
+
+		x = v_mbqm(x, &aj->g0);
+		y = v_mbqm(y, &aj->g1);
+		x = aj->sub ? _mm512_sub_epi32(x, y) : _mm512_add_epi32(x, y);
+		x = _mm512_add_epi32(v_mbqm(x, &aj->go), zo);
+		st8((uint8_t *)out->data + i, m, x, p->act_min, p->act_max);
+	}
+}
+
+/* ADD/SUB without broadcasting. */
+static int add(const struct ek_op *o, int sub)
+{
+	const struct edgeai_prog_add_params *p = (const void *)o->op->params;
+	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
+	uint32_t cnt = ek_count(out), vecs = (cnt + 15) / 16;
+	struct add_job aj;
 
 	if (!ek_is8(out->dtype) || a->dtype != out->dtype || b->dtype != out->dtype ||
 	    p->left_shift > 30 || !same_dims(a, out) || !same_dims(b, out) ||
@@ -609,26 +960,15 @@ static int add(const struct ek_op *o, int sub)
 	    !shift_ok(p->in1_multiplier, p->in1_shift) ||
 	    !shift_ok(p->out_multiplier, p->out_shift))
 		return EXEC_OPT_NOT_HANDLED;
-	za = _mm512_set1_epi32(a->zp);
-	zb = _mm512_set1_epi32(b->zp);
-	zo = _mm512_set1_epi32(out->zp);
-	ls = _mm512_set1_epi32((int32_t)p->left_shift);
-	gq_make1(&g0, p->in0_shift, p->in0_multiplier);
-	gq_make1(&g1, p->in1_shift, p->in1_multiplier);
-	gq_make1(&go, p->out_shift, p->out_multiplier);
-	for (i = 0; i < cnt; i += 16) {
-		__mmask16 m = cnt - i >= 16 ? 0xffff : (__mmask16)((1U << (cnt - i)) - 1);
-		__m512i x = _mm512_sllv_epi32(_mm512_sub_epi32(ld8((const uint8_t *)a->data + i, m, s8),
-							       za), ls);
-		__m512i y = _mm512_sllv_epi32(_mm512_sub_epi32(ld8((const uint8_t *)b->data + i, m, s8),
-							       zb), ls);
-
-		x = v_mbqm(x, &g0);
-		y = v_mbqm(y, &g1);
-		x = sub ? _mm512_sub_epi32(x, y) : _mm512_add_epi32(x, y);
-		x = _mm512_add_epi32(v_mbqm(x, &go), zo);
-		st8((uint8_t *)out->data + i, m, x, p->act_min, p->act_max);
-	}
+	aj.o = o;
+	aj.sub = sub;
+	gq_make1(&aj.g0, p->in0_shift, p->in0_multiplier);
+	gq_make1(&aj.g1, p->in1_shift, p->in1_multiplier);
+	gq_make1(&aj.go, p->out_shift, p->out_multiplier);
+	if (exec_par_worth((uint64_t)cnt * 4))
+		exec_par_for(vecs, add_part, &aj);
+	else
+		add_part(&aj, 0, vecs);
 	return 0;
 }
 
@@ -700,21 +1040,269 @@ dw_groups(const uint8_t *src, const size_t *off, const uint32_t *tap, uint32_t n
 	}
 }
 
+/* One output pixel, every channel: its in-bounds taps (padding taps add 0). */
+static void dw_pixel(const struct ek_op *o, const struct vnni_w *wp, const struct gq *g,
+		     const int32_t *bias, size_t *off, uint32_t *tap, uint32_t n, uint32_t oy,
+		     uint32_t ox)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *out = &o->out;
+	uint32_t ch = in->d[3], kh = f->d[1], kw = f->d[2], chp = wp->nb * 16, nt = 0, ky, kx, c;
+	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
+	int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+	int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+	uint8_t *dst = (uint8_t *)out->data + ((size_t)(n * out->d[1] + oy) * out->d[2] + ox) * ch;
+	const uint8_t *src = (const uint8_t *)in->data + (size_t)n * in->d[1] * in->d[2] * ch;
+	__m512i zx = _mm512_set1_epi32(in->zp), zo = _mm512_set1_epi32(out->zp);
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+
+	for (ky = 0; ky < kh; ky++) {
+		int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
+
+		if (iy < 0 || iy >= h)
+			continue;
+		for (kx = 0; kx < kw; kx++) {
+			int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
+
+			if (ix < 0 || ix >= w)
+				continue;
+			off[nt] = ((size_t)iy * (uint32_t)w + (uint32_t)ix) * ch;
+			tap[nt++] = ky * kw + kx;
+		}
+	}
+	for (c = 0; c < ch; c += 64) {
+		int left = (int)((ch - c + 15) / 16);
+
+		if (left >= 4)
+			dw_groups(src, off, tap, nt, wp->w32, chp, c, ch, 4, s8, zx, zo, g, bias, dst,
+				  p->act_min, p->act_max);
+		else if (left == 3)
+			dw_groups(src, off, tap, nt, wp->w32, chp, c, ch, 3, s8, zx, zo, g, bias, dst,
+				  p->act_min, p->act_max);
+		else if (left == 2)
+			dw_groups(src, off, tap, nt, wp->w32, chp, c, ch, 2, s8, zx, zo, g, bias, dst,
+				  p->act_min, p->act_max);
+		else
+			dw_groups(src, off, tap, nt, wp->w32, chp, c, ch, 1, s8, zx, zo, g, bias, dst,
+				  p->act_min, p->act_max);
+	}
+}
+
+/*
+ * Stride-1 rows, "flat" lanes: the interior of an output row (the pixels
+ * whose taps are all in bounds across) is a run of bytes, and each 16-byte
+ * vector of it reads, at each tap, the 16-byte vector of the input as far
+ * along. Lane i of vector v holds channel (16 v + i) % ch, so every lane
+ * works whatever the channel count, and weights, bias and rescale repeat
+ * every L = lcm(ch, 16) / 16 vectors. The sums start at
+ * bias - zx * (the row's taps' weights) and add x * (w - zw).
+ */
+struct dw_flat {
+	uint32_t L;		/* vectors per period */
+	size_t wpitch;		/* int32 per tap: L * 16 */
+	const int32_t *w;	/* [tap][L * 16], w - zw in the low 16 bits */
+	const int32_t *bias;	/* [L * 16] */
+	const struct gq *g;	/* [L] */
+};
+
+/*
+ * @np vectors (the same lanes' channels) @vstep bytes apart in the output,
+ * @istep in the input; @mlast masks the final one.
+ */
+static inline __attribute__((always_inline)) void
+dw_flat_vecs(const uint8_t *in0, uint8_t *out0, const size_t *off, const uint32_t *tap,
+	     uint32_t ntap, const int32_t *w, size_t wpitch, __m512i init, const struct gq *g,
+	     size_t vstep, size_t istep, int np, __mmask16 mlast, int s8, __m512i zo, int32_t lo,
+	     int32_t hi)
+{
+	__m512i acc[4];
+	uint32_t t;
+	int i;
+
+	for (i = 0; i < np; i++)
+		acc[i] = init;
+	for (t = 0; t < ntap; t++) {
+		__m512i wv = _mm512_load_si512(w + (size_t)tap[t] * wpitch);
+		const uint8_t *s = in0 + off[t];
+
+		for (i = 0; i < np; i++) {
+			__m128i xb = i == np - 1 ? _mm_maskz_loadu_epi8(mlast, s + i * istep) :
+					_mm_loadu_si128((const __m128i *)(s + i * istep));
+			__m512i x = s8 ? _mm512_cvtepi8_epi32(xb) : _mm512_cvtepu8_epi32(xb);
+
+			/* x fits int16: its low half times w's */
+			acc[i] = _mm512_dpwssd_epi32(acc[i], x, wv);
+		}
+	}
+	for (i = 0; i < np; i++)
+		st8(out0 + i * vstep, i == np - 1 ? mlast : 0xffff,
+		    _mm512_add_epi32(v_mbqm(acc[i], g), zo), lo, hi);
+}
+
+#define DW_FLAT_NP 4
+
+static void dw_flat_block(const uint8_t *in0, uint8_t *out0, const size_t *off,
+			  const uint32_t *tap, uint32_t ntap, const int32_t *w, size_t wpitch,
+			  __m512i init, const struct gq *g, size_t vstep, size_t istep, int np,
+			  __mmask16 mlast,
+			  int s8, __m512i zo, int32_t lo, int32_t hi)
+{
+#define DW_CASE(N, S) dw_flat_vecs(in0, out0, off, tap, ntap, w, wpitch, init, g, vstep, istep, N, \
+				   mlast, S, zo, lo, hi)
+	if (s8) {
+		switch (np) {
+		case 4: DW_CASE(4, 1); break;
+		case 3: DW_CASE(3, 1); break;
+		case 2: DW_CASE(2, 1); break;
+		default: DW_CASE(1, 1); break;
+		}
+	} else {
+		switch (np) {
+		case 4: DW_CASE(4, 0); break;
+		case 3: DW_CASE(3, 0); break;
+		case 2: DW_CASE(2, 0); break;
+		default: DW_CASE(1, 0); break;
+		}
+	}
+#undef DW_CASE
+}
+
+/* Output row @oy of batch @n, pixels [oa, ob) (all taps in bounds across), flat lanes. */
+static void dw_flat_row(const struct ek_op *o, const struct dw_flat *fl, int32_t *init,
+			size_t *off, uint32_t *tap, uint32_t n, uint32_t oy, uint32_t oa,
+			uint32_t ob)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *out = &o->out;
+	uint32_t ch = in->d[3], kh = f->d[1], kw = f->d[2], nt = 0, ky, kx, l, t;
+	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
+	int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+	int32_t xa = (int32_t)(oa * p->stride_w) - (int32_t)p->pad_left;
+	const uint8_t *src = (const uint8_t *)in->data + (size_t)n * in->d[1] * in->d[2] * ch;
+	uint8_t *dst = (uint8_t *)out->data + ((size_t)(n * out->d[1] + oy) * out->d[2] + oa) * ch;
+	size_t nbytes = (size_t)(ob - oa) * ch, nv = (nbytes + 15) / 16, v, vstep, istep;
+	__m512i zx = _mm512_set1_epi32(in->zp), zo = _mm512_set1_epi32(out->zp);
+	__mmask16 tail = nbytes % 16 ? (__mmask16)((1U << (nbytes % 16)) - 1) : 0xffff;
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+
+	for (ky = 0; ky < kh; ky++) {
+		int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
+
+		if (iy < 0 || iy >= h)
+			continue;
+		for (kx = 0; kx < kw; kx++) {
+			off[nt] = ((size_t)iy * (uint32_t)w + (size_t)(xa + (int32_t)(kx * p->dilation_w))) *
+				  ch;
+			tap[nt++] = ky * kw + kx;
+		}
+	}
+	for (l = 0; l < fl->L; l++) {
+		__m512i s = _mm512_setzero_si512();
+
+		/* the weights sign-extended from their low 16 bits */
+		for (t = 0; t < nt; t++)
+			s = _mm512_add_epi32(s, _mm512_srai_epi32(_mm512_slli_epi32(
+				_mm512_load_si512(fl->w + tap[t] * fl->wpitch + 16 * l), 16), 16));
+		_mm512_store_si512(init + 16 * l,
+				   _mm512_sub_epi32(_mm512_load_si512(fl->bias + 16 * l),
+						    _mm512_mullo_epi32(s, zx)));
+	}
+	/*
+	 * stride 1: the input runs as the output; stride s (ch a multiple of
+	 * 16, vector v = group v % L of pixel v / L): s * ch bytes per pixel
+	 */
+	vstep = (size_t)16 * fl->L;
+	istep = p->stride_w == 1 ? vstep : (size_t)p->stride_w * ch;
+	for (l = 0; l < fl->L && l < nv; l++) {
+		for (v = l; v < nv; v += (size_t)DW_FLAT_NP * fl->L) {
+			int np = (int)((nv - 1 - v) / fl->L + 1);
+			size_t vl, in0 = p->stride_w == 1 ? 16 * v : (v / fl->L) * istep + 16 * l;
+
+			np = np > DW_FLAT_NP ? DW_FLAT_NP : np;
+			vl = v + (size_t)(np - 1) * fl->L;
+			dw_flat_block(src + in0, dst + 16 * v, off, tap, nt, fl->w + 16 * l,
+				      fl->wpitch, _mm512_load_si512(init + 16 * l), &fl->g[l], vstep,
+				      istep, np, vl == nv - 1 ? tail : 0xffff, s8, zo, p->act_min,
+				      p->act_max);
+		}
+	}
+}
+
+/* Output rows [begin, end) (batch * oh + oy) of a depthwise op. */
+struct dw_job {
+	const struct ek_op *o;
+	const struct vnni_w *wp;
+	const struct gq *g;
+	const int32_t *bias;
+	const struct dw_flat *fl;
+	int flat;
+	uint32_t oa, ob, init_n;
+	_Atomic int failed;	/* no room for a part's buffers: the op is declined */
+};
+
+static void dw_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	struct dw_job *dj = ctx;
+	const struct ek_op *o = dj->o;
+	const struct ek_tensor *f = &o->in[1], *out = &o->out;
+	uint32_t taps = f->d[1] * f->d[2], ow = out->d[2], r, ox;
+	size_t ioff = ((size_t)dj->init_n * 4 + 63) & ~(size_t)63;
+	int32_t *init = aalloc(ioff + (size_t)taps * (sizeof(size_t) + sizeof(uint32_t)));
+	size_t *off;
+	uint32_t *tap;
+
+	if (!init) {
+		dj->failed = 1;
+		return;
+	}
+	off = (size_t *)((uint8_t *)init + ioff);
+	tap = (uint32_t *)(off + taps);
+	for (r = begin; r < end; r++) {
+		uint32_t n = r / out->d[1], oy = r % out->d[1];
+
+		if (!dj->flat) {
+			for (ox = 0; ox < ow; ox++)
+				dw_pixel(o, dj->wp, dj->g, dj->bias, off, tap, n, oy, ox);
+			continue;
+		}
+		for (ox = 0; ox < dj->oa; ox++)
+			dw_pixel(o, dj->wp, dj->g, dj->bias, off, tap, n, oy, ox);
+		dw_flat_row(o, dj->fl, init, off, tap, n, oy, dj->oa, dj->ob);
+		for (ox = dj->ob; ox < ow; ox++)
+			dw_pixel(o, dj->wp, dj->g, dj->bias, off, tap, n, oy, ox);
+	}
+	free(init);
+}
+
+static uint32_t gcd32(uint32_t a, uint32_t b)
+{
+	while (b) {
+		uint32_t t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/* Flat lanes for at most this many int32 per tap (L * 16) when ch is not a multiple of 16. */
+#define DW_FLAT_MAX 1024
+
 static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
-	uint32_t ch = in->d[3], kh = f->d[1], kw = f->d[2], n, oy, ox, c, ky, kx, chp;
-	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
+	uint32_t ch = in->d[3], kh = f->d[1], kw = f->d[2], taps = kh * kw, c, chp;
+	uint32_t ow = out->d[2], oa = 0, ob = 0, lanes = 0, l, t;
 	const struct edgeai_prog_qmul *qm;
-	int32_t *shift, *mul, *bias;
+	int32_t *shift, *mul, *bias, *init = NULL, *fw = NULL;
 	struct vnni_w *own = NULL;
 	const struct vnni_w *wp;
+	struct dw_flat fl = { 0 };
 	struct gq *g;
-	size_t *off;
+	size_t *off, sz;
 	uint32_t *tap;
-	int ok, s8 = in->dtype == EDGEAI_DTYPE_INT8;
-	__m512i zx = _mm512_set1_epi32(in->zp), zo = _mm512_set1_epi32(out->zp);
+	int ok, flat;
 
 	if (!exec_dw_shape_ok(o))
 		return EXEC_OPT_NOT_HANDLED;
@@ -724,13 +1312,32 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 	wp = prep;
 	if (!wp)
 		wp = own = dw_pack(f);
-	if (!wp || wp->n != ch || wp->k != kh * kw || !wp->w32) {
+	if (!wp || wp->n != ch || wp->k != taps || !wp->w32) {
 		vnni_w_free(own);
 		return EXEC_OPT_NOT_HANDLED;
 	}
 	chp = wp->nb * 16;
-	shift = aalloc((size_t)chp * 12 + (size_t)wp->nb * sizeof(*g) +
-		       (size_t)kh * kw * (sizeof(*off) + sizeof(*tap)));
+	/* flat rows: stride 1, or channels in whole groups of 16 (pixels blocked) */
+	flat = p->stride_w == 1 || ch % 16 == 0;
+	if (flat) {
+		/* the interior pixels of a row: ox * s - pad_left >= 0 and the last tap < w */
+		uint32_t s = p->stride_w;
+		int64_t e = (int64_t)in->d[2] - 1 + p->pad_left - (int64_t)(kw - 1) * p->dilation_w;
+
+		oa = (p->pad_left + s - 1) / s;
+		oa = oa < ow ? oa : ow;
+		e = e < 0 ? 0 : e / s + 1;
+		ob = e < (int64_t)oa ? oa : e > (int64_t)ow ? ow : (uint32_t)e;
+		lanes = ch % 16 ? ch / gcd32(ch, 16) * 16 : 0;
+		flat = ob > oa && lanes <= DW_FLAT_MAX;
+	}
+	/* shift, mul, bias [chp]; g [nb]; off, tap [taps]; flat: init, w, bias, shift, mul, g */
+	sz = (size_t)chp * 12 + (size_t)wp->nb * sizeof(*g) +
+	     (((size_t)taps * (sizeof(*off) + sizeof(*tap)) + 63) & ~(size_t)63);
+	if (flat)
+		sz += (size_t)(lanes ? lanes : chp) * 4 +
+		      (lanes ? (size_t)lanes * (taps + 3) * 4 + lanes / 16 * sizeof(*g) : 0);
+	shift = aalloc(sz);
 	if (!shift) {
 		vnni_w_free(own);
 		return EXEC_OPT_NOT_HANDLED;
@@ -739,7 +1346,9 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 	mul = shift + chp;
 	bias = mul + chp;
 	off = (size_t *)(g + wp->nb);
-	tap = (uint32_t *)(off + (size_t)kh * kw);
+	tap = (uint32_t *)(off + taps);
+	init = (int32_t *)((uint8_t *)off +
+			   (((size_t)taps * (sizeof(*off) + sizeof(*tap)) + 63) & ~(size_t)63));
 	for (c = 0; c < chp; c++) {
 		int32_t m = c < ch ? (qm ? qm[c].multiplier : p->out_multiplier) : 0;
 		int32_t sh = c < ch ? (qm ? qm[c].shift : p->out_shift) : 0;
@@ -755,55 +1364,51 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 	}
 	for (c = 0; c < wp->nb; c++)
 		gq_make(&g[c], shift + 16 * c, mul + 16 * c);
-	for (n = 0; n < out->d[0]; n++) {
-		for (oy = 0; oy < out->d[1]; oy++) {
-			int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+	if (flat && !lanes) {
+		/* ch a multiple of 16: the channels' own layout */
+		fl.L = wp->nb;
+		fl.wpitch = chp;
+		fl.w = wp->w32;
+		fl.bias = bias;
+		fl.g = g;
+	} else if (flat) {
+		int32_t *fb, *fsh, *fmu;
+		struct gq *fg;
 
-			for (ox = 0; ox < out->d[2]; ox++) {
-				int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
-				uint8_t *dst = (uint8_t *)out->data +
-					       ((size_t)(n * out->d[1] + oy) * out->d[2] + ox) * ch;
-				const uint8_t *src = (const uint8_t *)in->data +
-						     (size_t)n * in->d[1] * in->d[2] * ch;
-				uint32_t nt = 0;
-
-				/* the in-bounds taps (padding taps add 0) */
-				for (ky = 0; ky < kh; ky++) {
-					int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
-
-					if (iy < 0 || iy >= h)
-						continue;
-					for (kx = 0; kx < kw; kx++) {
-						int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
-
-						if (ix < 0 || ix >= w)
-							continue;
-						off[nt] = ((size_t)iy * (uint32_t)w + (uint32_t)ix) * ch;
-						tap[nt++] = ky * kw + kx;
-					}
-				}
-				for (c = 0; c < ch; c += 64) {
-					int left = (int)((ch - c + 15) / 16);
-
-					if (left >= 4)
-						dw_groups(src, off, tap, nt, wp->w32, chp, c, ch, 4, s8,
-							  zx, zo, g, bias, dst, p->act_min, p->act_max);
-					else if (left == 3)
-						dw_groups(src, off, tap, nt, wp->w32, chp, c, ch, 3, s8,
-							  zx, zo, g, bias, dst, p->act_min, p->act_max);
-					else if (left == 2)
-						dw_groups(src, off, tap, nt, wp->w32, chp, c, ch, 2, s8,
-							  zx, zo, g, bias, dst, p->act_min, p->act_max);
-					else
-						dw_groups(src, off, tap, nt, wp->w32, chp, c, ch, 1, s8,
-							  zx, zo, g, bias, dst, p->act_min, p->act_max);
-				}
-			}
+		fw = init + lanes;
+		fb = fw + (size_t)lanes * taps;
+		fsh = fb + lanes;
+		fmu = fsh + lanes;
+		fg = (struct gq *)(fmu + lanes);	/* lanes * 4 bytes: a multiple of 64 */
+		for (l = 0; l < lanes; l++) {
+			for (t = 0; t < taps; t++)
+				fw[(size_t)t * lanes + l] = wp->w32[(size_t)t * chp + l % ch];
+			fb[l] = bias[l % ch];
+			fsh[l] = shift[l % ch];
+			fmu[l] = mul[l % ch];
 		}
+		for (l = 0; l < lanes / 16; l++)
+			gq_make(&fg[l], fsh + 16 * l, fmu + 16 * l);
+		fl.L = lanes / 16;
+		fl.wpitch = lanes;
+		fl.w = fw;
+		fl.bias = fb;
+		fl.g = fg;
+	}
+	{
+		struct dw_job dj = { .o = o, .wp = wp, .g = g, .bias = bias, .fl = &fl,
+				     .flat = flat, .oa = oa, .ob = ob, .init_n = fl.L * 16 };
+		uint32_t rows = out->d[0] * out->d[1];
+
+		if (exec_par_worth((uint64_t)rows * ow * ch * taps / 4))
+			exec_par_for(rows, dw_rows, &dj);
+		else
+			dw_rows(&dj, 0, rows);
+		ok = !dj.failed;
 	}
 	free(shift);
 	vnni_w_free(own);
-	return 0;
+	return ok ? 0 : EXEC_OPT_NOT_HANDLED;
 }
 
 /* MAX_POOL_2D: the maximum of the in-bounds taps, 64 channels at a time. */

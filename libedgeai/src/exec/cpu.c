@@ -11,6 +11,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -411,6 +413,184 @@ void exec_cpu_prepare_free(void **prep, const void *prog)
 	free(prep);
 }
 
+/*
+ * The worker pool. A job is fn over [0, n) in `threads` contiguous parts
+ * (part i: [i * n / threads, (i + 1) * n / threads)); worker w takes part
+ * w + 1, the caller part 0. Workers sleep on a condition variable between
+ * jobs (no spinning: the machine may be shared).
+ */
+struct exec_pool {
+	unsigned int threads;		/* the caller included */
+	pthread_t *tid;			/* [threads - 1] */
+	pthread_mutex_t mu;		/* protects everything below */
+	pthread_cond_t work, done;
+	uint64_t gen;			/* job number, bumped per job */
+	unsigned int pending;		/* workers still on the job */
+	int stop;
+	void (*fn)(void *ctx, uint32_t begin, uint32_t end);
+	void *ctx;
+	uint32_t n;
+	atomic_flag busy;		/* a run is using the pool */
+};
+
+struct pool_worker {
+	struct exec_pool *pool;
+	unsigned int part;
+};
+
+static void *pool_main(void *arg)
+{
+	struct pool_worker *wk = arg;
+	struct exec_pool *pool = wk->pool;
+	unsigned int part = wk->part;
+	uint64_t seen = 0;
+
+	free(wk);
+	pthread_mutex_lock(&pool->mu);
+	for (;;) {
+		uint32_t n, t;
+		void (*fn)(void *, uint32_t, uint32_t);
+		void *ctx;
+
+		while (!pool->stop && pool->gen == seen)
+			pthread_cond_wait(&pool->work, &pool->mu);
+		if (pool->stop)
+			break;
+		seen = pool->gen;
+		fn = pool->fn;
+		ctx = pool->ctx;
+		n = pool->n;
+		t = pool->threads;
+		pthread_mutex_unlock(&pool->mu);
+		if ((uint64_t)part * n / t < (uint64_t)(part + 1) * n / t)
+			fn(ctx, (uint32_t)((uint64_t)part * n / t),
+			   (uint32_t)((uint64_t)(part + 1) * n / t));
+		pthread_mutex_lock(&pool->mu);
+		if (!--pool->pending)
+			pthread_cond_signal(&pool->done);
+	}
+	pthread_mutex_unlock(&pool->mu);
+	return NULL;
+}
+
+struct exec_pool *exec_pool_new(unsigned int threads)
+{
+	struct exec_pool *pool;
+	unsigned int i;
+
+	if (threads < 2 || threads > 256)
+		return NULL;
+	pool = calloc(1, sizeof(*pool));
+	if (!pool)
+		return NULL;
+	pool->tid = calloc(threads - 1, sizeof(*pool->tid));
+	if (!pool->tid) {
+		free(pool);
+		return NULL;
+	}
+	pthread_mutex_init(&pool->mu, NULL);
+	pthread_cond_init(&pool->work, NULL);
+	pthread_cond_init(&pool->done, NULL);
+	atomic_flag_clear(&pool->busy);
+	pool->threads = 1;
+	for (i = 0; i < threads - 1; i++) {
+		struct pool_worker *wk = malloc(sizeof(*wk));
+
+		if (!wk)
+			break;
+		wk->pool = pool;
+		wk->part = i + 1;
+		if (pthread_create(&pool->tid[i], NULL, pool_main, wk)) {
+			free(wk);
+			break;
+		}
+		pool->threads++;
+	}
+	if (pool->threads < 2) {
+		exec_pool_free(pool);
+		return NULL;
+	}
+	return pool;
+}
+
+void exec_pool_free(struct exec_pool *pool)
+{
+	unsigned int i;
+
+	if (!pool)
+		return;
+	pthread_mutex_lock(&pool->mu);
+	pool->stop = 1;
+	pthread_cond_broadcast(&pool->work);
+	pthread_mutex_unlock(&pool->mu);
+	for (i = 0; i + 1 < pool->threads; i++)
+		pthread_join(pool->tid[i], NULL);
+	pthread_cond_destroy(&pool->work);
+	pthread_cond_destroy(&pool->done);
+	pthread_mutex_destroy(&pool->mu);
+	free(pool->tid);
+	free(pool);
+}
+
+unsigned int exec_pool_threads(const struct exec_pool *pool)
+{
+	return pool ? pool->threads : 1;
+}
+
+/* The pool of this thread's current run (exec_cpu_run_prof()), or NULL. */
+static _Thread_local struct exec_pool *run_pool;
+
+static _Atomic uint64_t par_min = 65536;
+static _Atomic unsigned long par_splits;
+
+unsigned long exec_cpu_par_splits(void)
+{
+	return par_splits;
+}
+
+void exec_cpu_set_par_min(uint64_t work)
+{
+	par_min = work;
+}
+
+int exec_par_worth(uint64_t work)
+{
+	return run_pool && work >= par_min;
+}
+
+unsigned int exec_par_threads(void)
+{
+	return exec_pool_threads(run_pool);
+}
+
+void exec_par_for(uint32_t n, void (*fn)(void *ctx, uint32_t begin, uint32_t end), void *ctx)
+{
+	struct exec_pool *pool = run_pool;
+	uint32_t t;
+
+	if (!pool || n < 2) {
+		if (n)
+			fn(ctx, 0, n);
+		return;
+	}
+	t = pool->threads;
+	par_splits++;
+	pthread_mutex_lock(&pool->mu);
+	pool->fn = fn;
+	pool->ctx = ctx;
+	pool->n = n;
+	pool->pending = t - 1;
+	pool->gen++;
+	pthread_cond_broadcast(&pool->work);
+	pthread_mutex_unlock(&pool->mu);
+	if (n / t)
+		fn(ctx, 0, n / t);
+	pthread_mutex_lock(&pool->mu);
+	while (pool->pending)
+		pthread_cond_wait(&pool->done, &pool->mu);
+	pthread_mutex_unlock(&pool->mu);
+}
+
 int exec_cpu_run(const void *prog, size_t size, const struct cc_host_op *host,
 		 unsigned int n_host, void *const *slots, unsigned int n_slots, int reference,
 		 unsigned int *failed_op)
@@ -499,18 +679,31 @@ int exec_cpu_run_prep(const void *prog, size_t size, const struct cc_host_op *ho
 		      void *const *prep, unsigned int *failed_op)
 {
 	return exec_cpu_run_prof(prog, size, host, n_host, slots, n_slots, reference, prep, NULL,
-				 failed_op);
+				 NULL, failed_op);
 }
 
 int exec_cpu_run_prof(const void *prog, size_t size, const struct cc_host_op *host,
 		      unsigned int n_host, void *const *slots, unsigned int n_slots, int reference,
-		      void *const *prep, struct exec_cpu_prof *prof, unsigned int *failed_op)
+		      void *const *prep, struct exec_cpu_prof *prof, struct exec_pool *pool,
+		      unsigned int *failed_op)
 {
 	struct cpu_run r = { .prog = prog, .host = host, .n_host = n_host, .slots = slots,
 			     .n_slots = n_slots, .prep = prep, .prof = prof,
 			     .opt = !reference && exec_opt_level() != EXEC_KSET_REFERENCE };
 	const struct ek_exec_hooks hooks = { .run_op = cpu_run_op, .ctx = &r };
-	int ret = ek_exec_program(prog, size, slots, n_slots, &hooks, failed_op);
+	struct exec_pool *outer = run_pool;
+	int ret, own = 0;
+
+	/* the pool, unless another run has it (that run keeps it; this one runs alone) */
+	if (pool && r.opt && !outer && !atomic_flag_test_and_set(&pool->busy)) {
+		run_pool = pool;
+		own = 1;
+	}
+	ret = ek_exec_program(prog, size, slots, n_slots, &hooks, failed_op);
+	if (own) {
+		run_pool = outer;
+		atomic_flag_clear(&pool->busy);
+	}
 
 	if (ret == EK_EXEC_BAD_PROGRAM && *failed_op == EK_NO_OP)
 		return -EINVAL;

@@ -55,11 +55,32 @@ struct exec_cpu_prof {
 	unsigned int n_ops, n_host;
 	struct exec_cpu_prof_op *op;	/* [n_ops + n_host] */
 };
-/* exec_cpu_run_prep(), timing each op into @prof (NULL: not timed). */
+/*
+ * A pool of worker threads of a program (EDGEAI_COMPILE options
+ * cpu_threads): the heavy ops split their output rows or pixels across the
+ * calling thread and the workers, each part computed as one thread would
+ * (same bytes). One run uses it at a time; a run that finds it busy runs
+ * on its own thread.
+ */
+struct exec_pool;
+/* @threads in all (the caller included), at least 2; NULL on failure. */
+struct exec_pool *exec_pool_new(unsigned int threads);
+void exec_pool_free(struct exec_pool *pool);
+unsigned int exec_pool_threads(const struct exec_pool *pool);
+/*
+ * Split ops of at least @work units (about output bytes times the work
+ * per byte; default 65536) across the pool, from now on for the whole
+ * process (tests: 0 splits everything).
+ */
+void exec_cpu_set_par_min(uint64_t work);
+/* How many ops were split across a pool so far in this process (tests). */
+unsigned long exec_cpu_par_splits(void);
+
+/* exec_cpu_run_prep(), timing each op into @prof (NULL: not timed), on @pool (or NULL). */
 int exec_cpu_run_prof(const void *prog, size_t size, const struct cc_host_op *host,
 		      unsigned int n_host, void *const *slots, unsigned int n_slots,
 		      int reference, void *const *prep, struct exec_cpu_prof *prof,
-		      unsigned int *failed_op);
+		      struct exec_pool *pool, unsigned int *failed_op);
 /* Name of kernel set @kset as exec_cpu_prof_op.kset holds it: "avx2", "host", "" (never ran). */
 const char *exec_cpu_prof_kernels(int kset);
 /* edgeai_program_op_name() (public) names program opcodes; it lives in cpu.c. */

@@ -37,7 +37,6 @@ EDGEAI_PUBLIC int edgeai_model_compile(const struct edgeai_model *model,
 	char cache_dir[4096], cache_key[128];
 	unsigned int cache_state = 0;
 	int r, have_cache;
-	uint32_t i;
 
 	if (errbuf && errbuf_size)
 		errbuf[0] = 0;
@@ -52,9 +51,8 @@ EDGEAI_PUBLIC int edgeai_model_compile(const struct edgeai_model *model,
 	if ((o.flags & ~(EDGEAI_COMPILE_NO_CACHE | EDGEAI_COMPILE_ONE_DEVICE)) ||
 	    (o.device_minor && !(o.flags & EDGEAI_COMPILE_ONE_DEVICE)))
 		return -EINVAL;
-	for (i = 0; i < sizeof(o.reserved) / sizeof(o.reserved[0]); i++)
-		if (o.reserved[i])
-			return -EINVAL;
+	if (o.cpu_threads > 256)
+		return -EINVAL;
 	if (o.cache_dir && strlen(o.cache_dir) >= sizeof(cache_dir) - 64)
 		return -EINVAL;	/* room for the entry names */
 	have_cache = !(o.flags & EDGEAI_COMPILE_NO_CACHE) &&
@@ -95,6 +93,9 @@ EDGEAI_PUBLIC int edgeai_model_compile(const struct edgeai_model *model,
 	atomic_init(&p->n_ref, 1);
 	p->c = c;
 	p->reference = !!(o.cpu_flags & EDGEAI_CPU_REFERENCE);
+	/* the reference kernels do not split: no workers for them */
+	if (o.cpu_threads > 1 && !p->reference)
+		p->pool = exec_pool_new(o.cpu_threads);
 	pthread_mutex_init(&p->lock, NULL);
 	*ret_prog = p;
 	return 0;
@@ -117,6 +118,7 @@ EDGEAI_PUBLIC struct edgeai_program *edgeai_program_unref(struct edgeai_program 
 		close(prog->epfd);
 	cc_devices_free(prog->dev);
 	exec_cpu_prepare_free(prog->prep, prog->c->blob);
+	exec_pool_free(prog->pool);
 	if (prog->prof)
 		free(atomic_load(&prog->prof)->op);
 	free(atomic_load(&prog->prof));
@@ -190,7 +192,7 @@ EDGEAI_PUBLIC int edgeai_program_run(struct edgeai_program *prog, const void *co
 		memcpy((uint8_t *)arena + c->in[i].offset, inputs[i], c->in[i].size);
 	r = exec_cpu_run_prof(c->blob, c->size, c->host, c->n_host, &arena, 1, prog->reference,
 			      prog->prep, atomic_load(&prog->profiling) ? prog->prof : NULL,
-			      &failed);
+			      prog->pool, &failed);
 	if (!r)
 		for (i = 0; i < n_outputs; i++)
 			memcpy(outputs[i], (uint8_t *)arena + c->out[i].offset, c->out[i].size);
@@ -238,6 +240,12 @@ EDGEAI_PUBLIC int edgeai_program_get_blob(const struct edgeai_program *prog, con
 EDGEAI_PUBLIC const char *edgeai_cpu_kernels(const struct edgeai_program *prog)
 {
 	return exec_cpu_kernels_name(prog ? prog->reference : 0);
+}
+
+EDGEAI_PUBLIC int edgeai_program_get_cpu_threads(const struct edgeai_program *prog)
+{
+	assert_return(prog, -EINVAL);
+	return (int)exec_pool_threads(prog->pool);
 }
 
 EDGEAI_PUBLIC int edgeai_program_get_cache_state(const struct edgeai_program *prog)

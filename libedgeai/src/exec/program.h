@@ -24,6 +24,7 @@ struct edgeai_program {
 	void **prep;		/* optimized kernels' weights per program op */
 	struct exec_cpu_prof *_Atomic prof;	/* per-op times: set once under lock, freed with the program */
 	atomic_int profiling;	/* edgeai_program_set_profiling() */
+	struct exec_pool *pool;	/* cpu_threads > 1: the CPU kernels' workers, else NULL */
 
 	pthread_mutex_t lock;	/* Protects arena, req and epfd */
 	void *arena;		/* of edgeai_program_run() on the CPU */

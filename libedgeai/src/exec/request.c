@@ -603,7 +603,8 @@ static int run_cpu(struct edgeai_request *req, const void *blob, size_t size,
 	if (!r) {
 		req->stats.cpu_segments++;
 		r = exec_cpu_run_prof(blob, size, host, n_host, (void *const *)req->smap,
-				      req->n_slots, req->prog->reference, prep, prof, &failed);
+				      req->n_slots, req->prog->reference, prep, prof, req->prog->pool,
+				      &failed);
 	}
 	cpu_end(req);
 	return r;

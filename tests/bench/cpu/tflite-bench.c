@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * tflite-bench: latency of TensorFlow Lite 2.9.0 (the oracle library, see
- * tests/oracle/) on one model, single thread.
+ * tests/oracle/) on one model, on THREADS threads (default 1).
  *
- *   tflite-bench LIB.so MODEL.tflite xnnpack|builtin ITERATIONS WARMUP
+ *   tflite-bench LIB.so MODEL.tflite xnnpack|builtin ITERATIONS WARMUP [THREADS]
  *
  * xnnpack: the library's XNNPACK delegate with its int8 paths enabled
- * (flags QS8 | QU8), one thread; builtin: the built-in kernels (the
- * oracle). Inputs are seeded random bytes. Prints one JSON object:
+ * (flags QS8 | QU8), THREADS threads (its num_threads and the
+ * interpreter's); builtin: the built-in kernels (the oracle). Inputs are seeded random bytes. Prints one JSON object:
  * {"mode", "delegated", "mean_ms", "median_ms", "min_ms", "iterations"}.
  */
 #include <dlfcn.h>
@@ -55,12 +55,16 @@ int main(int argc, char **argv)
 	TfLiteInterpreterOptions *opts;
 	TfLiteInterpreter *interp;
 	TfLiteModel *model;
-	int i, n, warm, xnn, nin;
+	int i, n, warm, xnn, nin, threads = 1;
 	double *lat, sum = 0;
 	uint64_t x = 0x2545f4914f6cdd1dULL;
 	void *lib;
 
-	if (argc != 6)
+	if (argc != 6 && argc != 7)
+		return 2;
+	if (argc == 7)
+		threads = atoi(argv[6]);
+	if (threads < 1 || threads > 64)
 		return 2;
 	xnn = !strcmp(argv[3], "xnnpack");
 	n = atoi(argv[4]);
@@ -92,10 +96,10 @@ int main(int argc, char **argv)
 	}
 	model = p_TfLiteModelCreateFromFile(argv[2]);
 	opts = p_TfLiteInterpreterOptionsCreate();
-	p_TfLiteInterpreterOptionsSetNumThreads(opts, 1);
+	p_TfLiteInterpreterOptionsSetNumThreads(opts, threads);
 	if (xnn) {
 		xo = xnn_default();
-		xo.num_threads = 1;
+		xo.num_threads = threads;
 		xo.flags |= XNN_FLAG_QS8 | XNN_FLAG_QU8;
 		del = xnn_create(&xo);
 		p_TfLiteInterpreterOptionsAddDelegate(opts, del);

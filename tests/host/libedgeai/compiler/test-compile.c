@@ -191,10 +191,50 @@ int main(void)
 	}
 	ktap_ok(all, "4 threads running one program at once get the same bytes");
 
-	o.reserved[0] = 1;
+	/* cpu_threads (0.6): a program with 3 threads of its own, same bytes */
+	ktap_ok(edgeai_program_get_cpu_threads(p) == 1 && edgeai_program_get_cpu_threads(NULL) ==
+		-EINVAL, "a program compiled without cpu_threads runs on 1 thread");
+	o.cpu_threads = 3;
+	r = edgeai_model_compile(q, &o, &pa, err, sizeof(err));
+	o.cpu_threads = 0;
+	ktap_ok(r == 0 && pa && edgeai_program_get_cpu_threads(pa) == 3,
+		"cpu_threads = 3: the program has 3 threads (%d)",
+		pa ? edgeai_program_get_cpu_threads(pa) : -1);
+	if (pa) {
+		outs[0] = out3;
+		memset(out3, 0, sizeof(out3));
+		r = edgeai_program_run(pa, ins, &in_size, 1, outs, &out_size, 1);
+		outs[0] = out;
+		ktap_ok(r == 0 && !memcmp(out3, out2, sizeof(out)),
+			"3 threads give the bytes of 1");
+		for (i = 0; i < 4; i++) {
+			th[i] = (struct thr){ .p = pa, .in = in, .in_size = in_size,
+					      .out_size = out_size };
+			pthread_create(&tid[i], NULL, thr_run, &th[i]);
+		}
+		all = 1;
+		for (i = 0; i < 4; i++) {
+			pthread_join(tid[i], NULL);
+			all &= th[i].r == 0 && !memcmp(th[i].out, out2, sizeof(out2));
+		}
+		ktap_ok(all, "4 callers at once on the program of 3 threads get the same bytes");
+		edgeai_program_unref(pa);
+		pa = NULL;
+	}
+	o.cpu_flags = EDGEAI_CPU_REFERENCE;
+	o.cpu_threads = 2;
+	r = edgeai_model_compile(q, &o, &pa, err, sizeof(err));
+	ktap_ok(r == 0 && pa && edgeai_program_get_cpu_threads(pa) == 1,
+		"the reference kernels run on 1 thread whatever cpu_threads asks");
+	edgeai_program_unref(pa);
+	pa = NULL;
+	o.cpu_flags = 0;
+	o.cpu_threads = 0;
+
+	o.cpu_threads = 257;
 	ktap_ok(edgeai_model_compile(q, &o, &pa, err, sizeof(err)) == -EINVAL,
-		"non-zero reserved options: -EINVAL");
-	o.reserved[0] = 0;
+		"cpu_threads above 256 (the reserved space of 0.5): -EINVAL");
+	o.cpu_threads = 0;
 	o.device_minor = 3;
 	ktap_ok(edgeai_model_compile(q, &o, &pa, err, sizeof(err)) == -EINVAL,
 		"a device_minor without EDGEAI_COMPILE_ONE_DEVICE: -EINVAL");

@@ -21,7 +21,12 @@
  * uint8 float arithmetic declined); MUL, MAXIMUM/MINIMUM and ADD/SUB in
  * broadcast forms, CONCATENATION, AVERAGE_POOL_2D, MEAN and
  * RESIZE_NEAREST_NEIGHBOR (one_more()), and AVERAGE_POOL_2D on random
- * padded windows (one_elt()). Every output byte
+ * padded windows (one_elt()); and CONV_2D and DEPTHWISE_CONV_2D on wide
+ * rows (kinds 17, 18: 16..105 pixels, channel counts 1, 3, 5, 8, 13, 16,
+ * 24, 31, 64, 67, few output channels, 1x1/3x3/5x5 filters, strides 1-2,
+ * dilations, padding), where the kernels lay pixels in the lanes (flat
+ * depthwise rows, the packed few-channel GEMM: whole blocks of vectors and
+ * row tails). Every output byte
  * must be equal. Each set runs forced in turn (exec_cpu_set_kernels());
  * a set this CPU lacks is skipped (not the reference run).
  */
@@ -115,6 +120,11 @@ static double oscale(double small)
 	}
 }
 static uint8_t in[1 << 18], out_ref[1 << 18], out_opt[1 << 18];
+/* one(): draw wide rows (kinds 17, 18) */
+static int wide;
+/* one(): the optimized run on this pool of threads (NULL: one thread) */
+static struct exec_pool *pool;
+static uint32_t channels(void);
 
 static int one(int kind, int u8, char *what, size_t wsz)
 {
@@ -135,6 +145,16 @@ static int one(int kind, int u8, char *what, size_t wsz)
 		h = 1 + rnd(8), w = 1 + rnd(8);
 	} else if (shape == 1) {
 		oc = 1 + rnd(150);
+	}
+	if (wide) {
+		static const uint32_t few[] = { 1, 1, 2, 3, 4, 5, 6, 7, 8, 8, 16, 24 };
+
+		h = 1 + rnd(4), w = 16 + rnd(90);
+		ic = channels();
+		oc = few[rnd(sizeof(few) / sizeof(few[0]))];
+		kh = 1 + 2 * rnd(3), kw = rnd(4) ? kh : 1 + 2 * rnd(3);
+		sh = 1 + rnd(2), sw = rnd(3) ? 1 : 2;
+		dh = rnd(4) ? 1 : 2, dw_ = rnd(4) ? 1 : 2;
 	}
 	if (shape == 2 && !u8) {
 		/* offset weights w - zw: in int8 range (VNNI runs) or, 1 time in 4, not (declined) */
@@ -249,10 +269,10 @@ static int one(int kind, int u8, char *what, size_t wsz)
 	r1 = exec_cpu_run(P.buf, size, NULL, 0, slots, 2, 1, &failed);
 	slots[1] = out_opt;
 	memset(out_opt, 0x5a, osz);
-	r2 = exec_cpu_run(P.buf, size, NULL, 0, slots, 2, 0, &failed);
-	snprintf(what, wsz, "%s %s n%u %ux%ux%u -> %u k%ux%u s%ux%u d%ux%u zp %d/%d/%d shape %u",
+	r2 = exec_cpu_run_prof(P.buf, size, NULL, 0, slots, 2, 0, NULL, NULL, pool, &failed);
+	snprintf(what, wsz, "%s %s n%u %ux%ux%u -> %u k%ux%u s%ux%u d%ux%u zp %d/%d/%d shape %u%s",
 		 kind == 0 ? "conv" : kind == 1 ? "dw" : "fc", u8 ? "uint8" : "int8", n, h, w, ic,
-		 oc, kh, kw, sh, sw, dh, dw_, zin, zw, zout, shape);
+		 oc, kh, kw, sh, sw, dh, dw_, zin, zw, zout, shape, wide ? " wide" : "");
 	if (r1 || r2) {
 		ktap_diag("%s: exec %d/%d", what, r1, r2);
 		return 1;
@@ -637,7 +657,7 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 	r1 = exec_cpu_run(P.buf, size, NULL, 0, slots, 2, 1, &failed);
 	slots[1] = out_opt;
 	memset(out_opt, 0x5a, cnt);
-	r2 = exec_cpu_run(P.buf, size, NULL, 0, slots, 2, 0, &failed);
+	r2 = exec_cpu_run_prof(P.buf, size, NULL, 0, slots, 2, 0, NULL, NULL, pool, &failed);
 	snprintf(what, wsz, "op %u %s %ux%ux%ux%u -> %ux%ux%ux%u%s zp %d/%d/%d", op,
 		 u8 ? "uint8" : "int8", d[0], d[1], d[2], d[3], od[0], od[1], od[2], od[3],
 		 bcast ? " (broadcast)" : "", za, zb, zo);
@@ -660,21 +680,23 @@ struct kset_case {
 	uint64_t kinds, self;
 };
 
-#define N_KINDS 17
+#define N_KINDS 19
+#define WIDE (3U << 17)
 #define KIND_BITS(m) ((uint64_t)(m) | (uint64_t)(m) << 32)
 #if defined(__aarch64__)
 static const struct kset_case sets[] = {
 	/* NEON: kinds 0..6 and the padded average pool; dotprod: CONV_2D, FC,
 	 * tables, PAD itself, the rest via NEON */
-	{ "neon", NULL, KIND_BITS(0x7f | 1U << 16), KIND_BITS(0x7f | 1U << 16) },
-	{ "dotprod", "neon", KIND_BITS(0x7f | 1U << 16), KIND_BITS(0x35) },
+	{ "neon", NULL, KIND_BITS(0x7f | 1U << 16 | WIDE), KIND_BITS(0x7f | 1U << 16 | WIDE) },
+	{ "dotprod", "neon", KIND_BITS(0x7f | 1U << 16 | WIDE), KIND_BITS(0x35 | 1U << 17) },
 };
 #else
 static const struct kset_case sets[] = {
 	/* AVX2: the convolutions, tables and PAD */
-	{ "avx2", NULL, KIND_BITS(0x37), KIND_BITS(0x37) },
+	{ "avx2", NULL, KIND_BITS(0x37 | WIDE), KIND_BITS(0x37 | WIDE) },
 	/* VNNI: int8 CONV_2D/FC, depthwise, ADD/SUB, tables, PAD, MAX_POOL_2D */
-	{ "vnni", NULL, 0x7a | (uint64_t)0x7f << 32, 0x7a | (uint64_t)0x7f << 32 },
+	{ "vnni", NULL, 0x7a | 1U << 18 | (uint64_t)(0x7f | WIDE) << 32,
+	  0x7a | 1U << 18 | (uint64_t)(0x7f | WIDE) << 32 },
 };
 #endif
 
@@ -685,7 +707,8 @@ int main(void)
 				       "RESIZE_BILINEAR", "MUL (broadcast forms)",
 				       "MAXIMUM/MINIMUM (broadcast forms)", "ADD/SUB (broadcast forms)",
 				       "CONCATENATION", "AVERAGE_POOL_2D", "MEAN", "RESIZE_NEAREST_NEIGHBOR",
-				       "AVERAGE_POOL_2D (padded windows)" };
+				       "AVERAGE_POOL_2D (padded windows)", "CONV_2D (wide rows)",
+				       "DEPTHWISE_CONV_2D (wide rows)" };
 	char what[256];
 	int kind, u8, i;
 	unsigned int si;
@@ -716,12 +739,16 @@ int main(void)
 
 				rs = 88172645463325252ULL + (uint64_t)(kind * 2 + u8);
 				for (i = 0; i < 200; i++) {
-					int r = kind < 3 ? one(kind, u8, what, sizeof(what)) :
+					int r;
+
+					wide = kind >= 17;
+					r = kind < 3 || wide ? one(wide ? kind - 17 : kind, u8, what,
+								    sizeof(what)) :
 						 kind < 7 || kind == 16 ?
 						 one_elt(kind, u8, what, sizeof(what)) :
 						 kind < 9 ? one_act(kind, u8, what, sizeof(what)) :
 						 one_more(kind, u8, what, sizeof(what));
-
+					wide = 0;
 					if (r < 0)
 						continue;
 					runs++;
@@ -761,5 +788,47 @@ int main(void)
 		}
 	}
 	exec_cpu_set_kernels(NULL);
+
+	/*
+	 * Threads: the convolutions and ADD/SUB split across a pool of 3
+	 * (every op split, whatever its size), the same bytes as the
+	 * reference. The VNNI kernels split (int8 CONV_2D, DEPTHWISE_CONV_2D,
+	 * ADD/SUB of equal shapes); the other sets run on the calling thread.
+	 */
+	pool = exec_pool_new(3);
+	ktap_ok(pool && exec_pool_threads(pool) == 3, "a pool of 3 threads");
+	exec_cpu_set_par_min(0);
+	for (kind = 0; pool && kind < N_KINDS; kind++) {
+		if (kind != 0 && kind != 1 && kind != 3 && kind != 17 && kind != 18)
+			continue;
+		for (u8 = 0; u8 < 2; u8++) {
+			unsigned long splits = exec_cpu_par_splits();
+			int bad = 0, runs = 0, split = !strcmp(exec_cpu_kernels_name(0), "vnni") &&
+							!(u8 && (kind == 0 || kind == 17));
+
+			rs = 99991ULL + (uint64_t)(kind * 2 + u8);
+			for (i = 0; i < 100; i++) {
+				int r;
+
+				wide = kind >= 17;
+				r = kind == 3 ? one_elt(kind, u8, what, sizeof(what)) :
+					 one(wide ? kind - 17 : kind, u8, what, sizeof(what));
+				wide = 0;
+				if (r < 0)
+					continue;
+				runs++;
+				if (r && bad++ < 3)
+					ktap_diag("differs: %s", what);
+			}
+			splits = exec_cpu_par_splits() - splits;
+			ktap_ok(!bad && runs > 50 && (!split || splits > 0),
+				"%s %s on 3 threads (%s kernels): %d random programs equal the"
+				" reference, %lu split%s", names[kind], u8 ? "uint8" : "int8",
+				exec_cpu_kernels_name(0), runs, splits, split ? "" : " (not split here)");
+		}
+	}
+	exec_cpu_set_par_min(65536);
+	exec_pool_free(pool);
+	pool = NULL;
 	return ktap_finish();
 }
