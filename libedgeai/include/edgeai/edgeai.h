@@ -70,9 +70,9 @@ extern "C" {
 
 /* Library version */
 #define EDGEAI_VERSION_MAJOR 0
-#define EDGEAI_VERSION_MINOR 5
+#define EDGEAI_VERSION_MINOR 6
 #define EDGEAI_VERSION_PATCH 0
-#define EDGEAI_VERSION_STRING "0.5.0"
+#define EDGEAI_VERSION_STRING "0.6.0"
 
 /* True at compile time when the headers are at least version major.minor. */
 #define EDGEAI_CHECK_VERSION(major, minor)                                     \
@@ -786,7 +786,7 @@ EDGEAI_PUBLIC const char *edgeai_op_name(int32_t code);
  * @opcode: an EDGEAI_OP_* of drm/edgeai_program.h (what a compiled
  *	program, a per-op profile or a devcoredump names an op by)
  *
- * Since 0.5.
+ * Since 0.6.
  *
  * Return: "CONV_2D", ...; NULL for an opcode this library does not know.
  */
