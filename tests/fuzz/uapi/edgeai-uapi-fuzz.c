@@ -369,6 +369,8 @@ static int nminors;
 static bool have_fault_knobs;
 
 static uint64_t calls_made[OP_COUNT], calls_ok[OP_COUNT];
+/* how often each call failed with each errno (below 160) */
+static uint32_t calls_err[OP_COUNT][160];
 static pthread_mutex_t stats_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* --- io_uring, one ring per thread */
@@ -1077,6 +1079,8 @@ static void *worker_main(void *arg)
 			pthread_mutex_lock(&stats_lock);
 			calls_made[c->op]++;
 			calls_ok[c->op] += ret == 0;
+			if (ret < 0 && ret > -160)
+				calls_err[c->op][-ret]++;
 			pthread_mutex_unlock(&stats_lock);
 		}
 		reap_ring(w, 2000);
@@ -1607,8 +1611,17 @@ int main(int argc, char **argv)
 		uint64_t total = 0, ok = 0;
 
 		for (unsigned int i = 0; i < OP_COUNT; i++) {
-			printf("# %-13s %8" PRIu64 " calls, %8" PRIu64 " succeeded\n", op_names[i],
+			int top = 0;
+
+			for (int e = 1; e < 160; e++)
+				if (calls_err[i][e] > calls_err[i][top])
+					top = e;
+			printf("# %-13s %8" PRIu64 " calls, %8" PRIu64 " succeeded", op_names[i],
 			       calls_made[i], calls_ok[i]);
+			if (top)
+				printf(", most often %s (%u)", strerrorname_np(top),
+				       calls_err[i][top]);
+			printf("\n");
 			total += calls_made[i];
 			ok += calls_ok[i];
 		}
