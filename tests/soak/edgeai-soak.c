@@ -535,7 +535,7 @@ static int debugfs_rows(const char *name)
 	return rows;
 }
 
-static int knob(uint32_t type, const char *name)
+static int knob(uint32_t type, const char *name, const char *val)
 {
 	char path[PATH_MAX];
 	int m = eai_find_minor(type);
@@ -544,7 +544,7 @@ static int knob(uint32_t type, const char *name)
 		return m;
 	if (eai_debugfs_path(m, name, path, sizeof(path)))
 		return -ENOENT;
-	return eai_write_file(path, "1");
+	return eai_write_file(path, val);
 }
 
 static uint64_t rnd(uint64_t *s)
@@ -642,10 +642,10 @@ int main(int argc, char **argv)
 			continue;
 		if (what < 2) {
 			fails += !knob(what ? DRM_EDGEAI_DEVICE_DSP : DRM_EDGEAI_DEVICE_NPU,
-				       "fault_fail");
+				       "fault_fail", "1");
 		} else if (what < 4 || !unbind) {
 			hangs += !knob(what == 3 ? DRM_EDGEAI_DEVICE_DSP : DRM_EDGEAI_DEVICE_NPU,
-				       "fault_hang");
+				       "fault_hang", "1");
 		} else {
 			int m = eai_find_minor(DRM_EDGEAI_DEVICE_NPU);
 			char buf[64];
@@ -663,6 +663,11 @@ int main(int argc, char **argv)
 		}
 	}
 	atomic_store(&stop, true);
+	/* a fault armed just before the end is not left to the next test */
+	for (int t = DRM_EDGEAI_DEVICE_NPU; t <= DRM_EDGEAI_DEVICE_DSP; t++) {
+		knob(t, "fault_hang", "0");
+		knob(t, "fault_fail", "0");
+	}
 	for (int i = 0; i < nclients; i++)
 		pthread_join(clients[i].thread, NULL);
 	resets += reset_counts();

@@ -1203,6 +1203,13 @@ static void gen_call(uint64_t *r, struct call *c)
 	for (int k = 1; k < 3; k++)
 		if (rnd_below(r, 4))
 			c->a[k] = rnd_below(r, 2);
+	/* two different BOs mostly: one bound twice is refused at once */
+	if ((c->op == OP_SUBMIT_CMD || c->op == OP_SUBMIT_PROG || c->op == OP_URING) &&
+	    rnd_below(r, 4))
+		c->a[2] = c->a[1] ^ 1;
+	/* the dma-buf slot the prologue's export fills */
+	if ((c->op == OP_IMPORT || c->op == OP_DMABUF_CLOSE) && rnd_below(r, 2))
+		c->a[2] = 0;
 	/* fd slot 0 mostly: it is opened first */
 	if (rnd_below(r, 4))
 		c->a[0] = c->op == OP_OPEN || c->op == OP_CLOSE ? 1 + rnd_below(r, NFD - 1) : 0;
@@ -1232,6 +1239,8 @@ static void gen_input(uint64_t *r, struct input *in)
 		add_call(in, OP_SYNC_CREATE, 0, 0, 0);
 		add_call(in, OP_PROG_CREATE, 0, 0, rnd_below(r, TPL_COUNT));
 		in->c[in->n - 1].a[4] = 1 + rnd_below(r, 2);
+		if (!rnd_below(r, 3))
+			add_call(in, OP_EXPORT, 0, rnd_below(r, 2), 0);
 	}
 	for (unsigned int want = 4 + rnd_below(r, 20); in->n < want; in->n++)
 		gen_call(r, &in->c[in->n]);
