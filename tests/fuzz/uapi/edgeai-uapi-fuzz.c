@@ -378,9 +378,10 @@ static pthread_mutex_t stats_lock = PTHREAD_MUTEX_INITIALIZER;
 struct worker {
 	int id;
 	pthread_t thread;
-	struct io_uring ring;
-	bool ring_ok;
-	unsigned int inflight;
+	/* [0]: SQE128/CQE32 as the uAPI requires; [1]: plain, refused */
+	struct io_uring ring[2];
+	bool ring_ok[2];
+	unsigned int inflight[2];
 	int kcov_fd;
 	uint64_t *kcov;
 };
@@ -511,18 +512,18 @@ static void remember_job(int fdslot, uint64_t id)
 	pthread_mutex_unlock(&st.tab);
 }
 
-static void reap_ring(struct worker *w, int wait_ms)
+static void reap_ring(struct worker *w, int k, int wait_ms)
 {
-	while (w->ring_ok && w->inflight) {
+	while (w->ring_ok[k] && w->inflight[k]) {
 		struct __kernel_timespec ts = {
 			.tv_sec = wait_ms / 1000, .tv_nsec = (wait_ms % 1000) * 1000000LL,
 		};
 		struct io_uring_cqe *cqe;
 
-		if (io_uring_wait_cqe_timeout(&w->ring, &cqe, &ts))
+		if (io_uring_wait_cqe_timeout(&w->ring[k], &cqe, &ts))
 			break;
-		io_uring_cqe_seen(&w->ring, cqe);
-		w->inflight--;
+		io_uring_cqe_seen(&w->ring[k], cqe);
+		w->inflight[k]--;
 	}
 }
 
@@ -532,31 +533,33 @@ static int do_uring(struct worker *w, const struct call *c, int fd)
 	struct drm_edgeai_cmd cmds[4] = { 0 };
 	struct drm_edgeai_submit s;
 	struct io_uring_sqe *sqe;
+	int k = !!(c->a[5] & 0x400);
 	int ret;
 
-	if (!w->ring_ok)
+	if (!w->ring_ok[k])
 		return -ENXIO;
 	build_submit(&s, refs, cmds, c, c->a[3] & 0x1000);
-	sqe = io_uring_get_sqe(&w->ring);
+	sqe = io_uring_get_sqe(&w->ring[k]);
 	if (!sqe) {
-		reap_ring(w, 100);
-		sqe = io_uring_get_sqe(&w->ring);
+		reap_ring(w, k, 100);
+		sqe = io_uring_get_sqe(&w->ring[k]);
 		if (!sqe)
 			return -EBUSY;
 	}
-	memset(sqe, 0, 128);
+	memset(sqe, 0, k ? 64 : 128);
 	sqe->opcode = IORING_OP_URING_CMD;
 	sqe->fd = fd;
 	sqe->cmd_op = (c->a[5] & 0x100) ? (uint32_t)rnd_value(&(uint64_t){ c->a[4] }) :
 		      EDGEAI_URING_CMD_SUBMIT;
-	memcpy(sqe->cmd, &s, sizeof(s));
+	/* a 64-byte SQE has 16 bytes of command */
+	memcpy(sqe->cmd, &s, k ? 16 : sizeof(s));
 	sqe->user_data = c->a[4];
-	ret = io_uring_submit(&w->ring);
+	ret = io_uring_submit(&w->ring[k]);
 	if (ret < 0)
 		return ret;
-	w->inflight += ret;
+	w->inflight[k] += ret;
 	if (c->a[5] & 0x200)
-		reap_ring(w, 200);
+		reap_ring(w, k, 200);
 	return 0;
 }
 
@@ -1058,7 +1061,8 @@ static void *worker_main(void *arg)
 	struct worker *w = arg;
 	struct io_uring_params p = { .flags = IORING_SETUP_SQE128 | IORING_SETUP_CQE32 };
 
-	w->ring_ok = !io_uring_queue_init_params(16, &w->ring, &p);
+	w->ring_ok[0] = !io_uring_queue_init_params(16, &w->ring[0], &p);
+	w->ring_ok[1] = !io_uring_queue_init(8, &w->ring[1], 0);
 	if (kcov_on && kcov_open(w)) {
 		fprintf(stderr, "# kcov on thread %d failed: %s\n", w->id, strerror(errno));
 		kcov_on = false;
@@ -1083,12 +1087,14 @@ static void *worker_main(void *arg)
 				calls_err[c->op][-ret]++;
 			pthread_mutex_unlock(&stats_lock);
 		}
-		reap_ring(w, 2000);
+		reap_ring(w, 0, 2000);
+		reap_ring(w, 1, 2000);
 		fresh_pcs[w->id] = 0;
 		pthread_barrier_wait(&done_bar);
 	}
-	if (w->ring_ok)
-		io_uring_queue_exit(&w->ring);
+	for (int k = 0; k < 2; k++)
+		if (w->ring_ok[k])
+			io_uring_queue_exit(&w->ring[k]);
 	return NULL;
 }
 
