@@ -29,6 +29,8 @@
  *   --findings DIR    where found inputs go (default: printed only)
  *   --trace           print every input before it runs (to find the input
  *                     that crashed the kernel in the console log)
+ *   --dump-pcs        with KCOV, print every module PC reached at the end
+ *                     (offsets into edgeai.ko's .text: "# pc 0x...")
  *
  * A finding (a new WARNING/BUG/KASAN/UBSAN/lockdep/hung-task line in
  * /dev/kmsg after an input, or an input that does not finish in 60 s) is
@@ -948,6 +950,26 @@ static int module_range(void)
 	return text_lo ? 0 : -ENOENT;
 }
 
+/*
+ * --dump-pcs: every PC seen, as an offset into edgeai.ko's .text section
+ * (/sys/module/edgeai/sections/.text), for addr2line -j .text on the host.
+ */
+static void dump_pcs(void)
+{
+	char buf[64];
+	uint64_t text = 0;
+
+	if (!eai_read_file("/sys/module/edgeai/sections/.text", buf, sizeof(buf)))
+		text = strtoull(buf, NULL, 16);
+	if (!text) {
+		printf("# no /sys/module/edgeai/sections/.text: PCs not dumped\n");
+		return;
+	}
+	for (uint64_t k = 0; k < (1 << PCSET_BITS); k++)
+		if (pcset[k] >= text && pcset[k] < text_hi)
+			printf("# pc 0x%" PRIx64 "\n", pcset[k] - text);
+}
+
 /* Adds the new module PCs of @w's trace to the set; returns how many. */
 static unsigned int kcov_collect(struct worker *w)
 {
@@ -1484,7 +1506,7 @@ static bool templates_accepted(char *why, size_t len)
 static void usage(void)
 {
 	fprintf(stderr, "usage: edgeai-uapi-fuzz [--seed N] [--seconds N] [--findings DIR] "
-		"[--trace] [--no-kcov] [--replay FILE...]\n");
+		"[--trace] [--no-kcov] [--dump-pcs] [--replay FILE...]\n");
 	exit(2);
 }
 
@@ -1492,7 +1514,7 @@ int main(int argc, char **argv)
 {
 	uint64_t seed = 1, r;
 	unsigned int seconds = 30;
-	bool trace = false, no_kcov = false;
+	bool trace = false, no_kcov = false, pcs_out = false;
 	int replay_from = 0;
 	static struct input corpus_buf[CORPUS_MAX];
 	unsigned int ncorpus = 0;
@@ -1513,6 +1535,8 @@ int main(int argc, char **argv)
 			trace = true;
 		else if (!strcmp(argv[i], "--no-kcov"))
 			no_kcov = true;
+		else if (!strcmp(argv[i], "--dump-pcs"))
+			pcs_out = true;
 		else if (!strcmp(argv[i], "--replay")) {
 			replay_from = i + 1;
 			break;
@@ -1643,6 +1667,8 @@ int main(int argc, char **argv)
 		if (kcov_on)
 			printf("# coverage: %" PRIu64 " distinct edgeai PCs, corpus %u inputs\n",
 			       pcs_seen, ncorpus);
+		if (kcov_on && pcs_out)
+			dump_pcs();
 		tap(nfindings == 0,
 		    "fuzz seed %" PRIu64 " for %.0f s: %" PRIu64 " executions (%.1f/s), %" PRIu64
 		    " calls (%" PRIu64 " succeeded), %s%" PRIu64 " module PCs, corpus %u, findings %u",

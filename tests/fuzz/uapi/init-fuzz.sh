@@ -25,6 +25,6 @@ read -r SECONDS_ SEED < /etc/edgeai-fuzz
 vm_program load-modules load_modules
 vm_program fuzz-replay /usr/bin/edgeai-uapi-fuzz --replay /lib/edgeai-fuzz/regress/*.txt
 vm_program fuzz /usr/bin/edgeai-uapi-fuzz --seconds "$SECONDS_" --seed "$SEED" \
-	--findings /tmp
+	--findings /tmp --dump-pcs
 vm_program rmmod sh -c 'echo "1..1"; rmmod edgeai && echo "ok 1 rmmod edgeai" || echo "not ok 1 rmmod edgeai"'
 vm_end

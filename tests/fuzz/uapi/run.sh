@@ -73,4 +73,18 @@ cat > "$out/fuzz.json" <<JSON
  "module_pcs": ${pcs:-0}, "findings": ${nfind:-0}}
 JSON
 cat "$out/fuzz.json"
+# With KCOV: the PCs reached, per source file of edgeai.ko (addr2line),
+# against the instrumented call sites of each file.
+if [ "$kcov" = true ]; then
+	sed -n 's/^# pc //p' "$out/results.log" |
+		addr2line -j .text -e "$ko" | sed 's/:.*//' | xargs -r -n1 basename |
+		sort | uniq -c | sort -rn > "$out/pcs-per-file.txt"
+	echo "fuzz: module PCs reached per file (reached / instrumented sites):"
+	while read -r n f; do
+		o=$(dirname "$ko")/${f%.c}.o
+		[ -f "$o" ] || o=$(find "$(dirname "$ko")/.." -name "${f%.c}.o" | head -n 1)
+		t=$(objdump -dr "$o" 2>/dev/null | grep -c __sanitizer_cov_trace_pc)
+		echo "  $f $n / $t"
+	done < "$out/pcs-per-file.txt" | tee "$out/coverage.txt"
+fi
 vm_report "$out" $boot "$out/fuzz.counts"
