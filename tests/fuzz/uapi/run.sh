@@ -73,12 +73,19 @@ cat > "$out/fuzz.json" <<JSON
  "module_pcs": ${pcs:-0}, "findings": ${nfind:-0}}
 JSON
 cat "$out/fuzz.json"
-# With KCOV: the PCs reached, per source file of edgeai.ko (addr2line),
-# against the instrumented call sites of each file.
+# With KCOV: the PCs reached, per function (addr2line -f; the line tables
+# of the relocatable .ko miss many) and per source file of edgeai.ko (the
+# file defining the function), against the instrumented sites of each file.
 if [ "$kcov" = true ]; then
 	sed -n 's/^# pc //p' "$out/results.log" |
-		addr2line -j .text -e "$ko" | sed 's/:.*//' | xargs -r -n1 basename |
-		sort | uniq -c | sort -rn > "$out/pcs-per-file.txt"
+		addr2line -f -j .text -e "$ko" | sed -n 'p;n' | sed 's/\..*//' |
+		sort | uniq -c | sort -rn > "$out/pcs-per-function.txt"
+	while read -r n fn; do
+		f=$(grep -l -E "^[a-z].*[ *]$fn\(" kernel/*.c firmware/ops/*.c 2>/dev/null | head -n 1)
+		echo "$n $(basename "${f:-header-inlines}")"
+	done < "$out/pcs-per-function.txt" |
+		awk '{ n[$2] += $1 } END { for (f in n) print n[f], f }' | sort -rn \
+		> "$out/pcs-per-file.txt"
 	echo "fuzz: module PCs reached per file (reached / instrumented sites):"
 	while read -r n f; do
 		o=$(dirname "$ko")/${f%.c}.o
