@@ -255,6 +255,24 @@ static void edgeai_sim_run_cmd(struct edgeai_job *job,
 }
 
 /*
+ * Called before each op of a program; the reference kernel still runs the
+ * op. A model's program keeps the host CPU for long (tens of seconds for
+ * BlazeFace under TCG with KASAN and KCOV), in a work item, on kernels
+ * without full preemption: yielding between ops keeps the soft-lockup
+ * watchdog quiet and lets other work run (the debug lane's lib-models).
+ */
+static int edgeai_sim_op_yield(void *ctx, const struct ek_op *op,
+			       unsigned int index)
+{
+	cond_resched();
+	return EK_EXEC_NOT_HANDLED;
+}
+
+static const struct ek_exec_hooks edgeai_sim_hooks = {
+	.run_op = edgeai_sim_op_yield,
+};
+
+/*
  * Runs a job's validated program with the firmware op kernels on its mapped
  * buffers; -EIO when an op failed on the device.
  */
@@ -268,7 +286,7 @@ static int edgeai_sim_run_program(struct edgeai_job *job)
 	for (i = 0; i < job->bo_count; i++)
 		slots[i] = job->maps[i].vaddr;
 	ret = ek_exec_program(job->prog->blob, job->prog->size, slots,
-			      job->bo_count, NULL, &failed);
+			      job->bo_count, &edgeai_sim_hooks, &failed);
 	if (ret) {
 		drm_dbg(&job->edev->drm, "job %llu: program op %u failed (%d)\n",
 			job->id, failed, ret);
