@@ -43,7 +43,7 @@ Q := $(if $(filter 1,$(V)),,@)
 
 .PHONY: all help module firmware lib tflite tools docs clean install install-module \
 	install-user deb deps check demo \
-	check-host check-vm check-kunit check-style check-e2e check-arm64 check-debug bench
+	check-host check-vm check-kunit check-style check-e2e check-arm64 check-debug bench fuzz soak
 
 all: module firmware lib tflite tools
 
@@ -66,6 +66,8 @@ help:
 	@echo '  check          all test lanes (host, VM, KUnit, style, e2e, arm64); ends with "N passed, N failed"'
 	@echo '  check-arm64    only the arm64 board lane (QEMU virt, device tree)'
 	@echo '  check-debug    the vm lane'"'"'s tests on a KASAN/lockdep/kmemleak kernel (not in check)'
+	@echo '  fuzz           the uAPI fuzzer in the VM for FUZZ_SECONDS (600); build/fuzz/fuzz.json'
+	@echo '  soak           clients, faults and unbind/bind in the VM for SOAK_SECONDS (180); build/soak.json'
 	@echo '  demo           the board in a systemd VM: edgeaid, BlazeFace on the NPU finding the face'
 	@echo '                 in astronaut.png (build/demo/astronaut-faces.png), two applications sharing it'
 	@echo '  bench          benchmarks (ratios measured side by side); figures in build/bench.json'
@@ -148,6 +150,15 @@ demo: deps all
 # pass/fail timings; each tests/bench/*.sh adds its figures to build/bench.json.
 bench: deps all
 	$(Q)tests/bench/run.sh
+
+# The uAPI fuzzer in the VM, long (FUZZ_SECONDS, default 600; FUZZ_SEED;
+# FUZZ_KERNEL=debug for KCOV coverage); make check-vm replays and fuzzes briefly.
+fuzz: deps all
+	$(Q)tests/fuzz/uapi/run.sh
+
+# Soak with faults in the VM (SOAK_SECONDS, default 180), into build/soak.json.
+soak: deps all
+	$(Q)tests/soak/run.sh
 
 clean:
 	$(Q)if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi

@@ -63,6 +63,13 @@ for t in device bo submit job uring prime reset coredump pm thermal sched progra
 done
 vm_program lib-golden lib_golden /lib/edgeai-golden
 vm_program lib-models lib_models /lib/edgeai-models
+# The uAPI fuzzer, coverage-guided here (KCOV; edgeai.ko built with
+# KCOV_INSTRUMENT): the saved inputs, then DEBUG_FUZZ_SECONDS of fuzzing;
+# the soak with faults and unbind/bind under KASAN and lockdep.
+read -r FUZZ_SECS FUZZ_SEED SOAK_SECS < /etc/edgeai-fuzz
+vm_program fuzz-replay /usr/bin/edgeai-uapi-fuzz --replay /lib/edgeai-fuzz/regress/*.txt
+vm_program fuzz /usr/bin/edgeai-uapi-fuzz --seconds "$FUZZ_SECS" --seed "$FUZZ_SEED"
+vm_program soak /usr/bin/edgeai-soak --seconds "$SOAK_SECS"
 vm_program edgeai_unplug_test /usr/bin/edgeai_unplug_test
 vm_program kmemleak leak_scan
 vm_end

@@ -74,6 +74,9 @@ grep -iE 'warning' "$out/module/build.log" >&2
 ko=$out/module/tree/kernel/edgeai.ko
 
 make -s -C tests/kselftest BUILD="$top/build" || fail_setup "building tests/kselftest failed"
+make -s -C tests/fuzz/uapi BUILD="$top/build" || fail_setup "building tests/fuzz/uapi failed"
+make -s -C tests/soak BUILD="$top/build" || fail_setup "building tests/soak failed"
+echo "${DEBUG_FUZZ_SECONDS:-120} ${DEBUG_FUZZ_SEED:-1} ${DEBUG_SOAK_SECONDS:-60}" > "$out/fuzz-params"
 echo "vm: generating the golden cases and oracle outputs"
 tests/vm/golden-cases.sh "$out/golden" "${EDGEAI_GOLDEN_FILTER:-}" ||
 	echo "debug: no golden cases (oracle not available?)"
@@ -98,6 +101,10 @@ vm_initramfs "$out/initramfs.cpio.gz" --init tests/debug/init-debug.sh \
 	--dir "$out/models" /lib/edgeai-models \
 	--file tests/vm/guest-lib-run.sh /lib/edgeai-lib-run.sh \
 	--bin build/daemon/edgeaictl /usr/bin/edgeaictl \
+	--bin build/tests/fuzz/edgeai-uapi-fuzz /usr/bin/edgeai-uapi-fuzz \
+	--dir tests/fuzz/uapi/regress /lib/edgeai-fuzz/regress \
+	--file "$out/fuzz-params" /etc/edgeai-fuzz \
+	--bin build/tests/soak/edgeai-soak /usr/bin/edgeai-soak \
 	"$@" || fail_setup "building the initramfs failed"
 
 dbg_log "booting the debug kernel (TCG, up to ${VM_TIMEOUT:-3600}s); logs in ${out#$top/}/"

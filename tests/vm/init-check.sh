@@ -127,6 +127,11 @@ vm_program load-modules load_modules
 for t in device bo submit job uring prime reset coredump pm thermal sched program preempt golden; do
 	vm_program edgeai_${t}_test /usr/bin/edgeai_${t}_test
 done
+# The uAPI fuzzer (tests/fuzz/uapi): every saved input, then a short
+# seeded run (no KCOV on this kernel); the console's splat scan judges too.
+read -r FUZZ_SECS FUZZ_SEED SOAK_SECS < /etc/edgeai-fuzz
+vm_program fuzz-replay /usr/bin/edgeai-uapi-fuzz --replay /lib/edgeai-fuzz/regress/*.txt
+vm_program fuzz /usr/bin/edgeai-uapi-fuzz --seconds "$FUZZ_SECS" --seed "$FUZZ_SEED"
 # libedgeai through the driver: edgeaictl run on the devices vs the oracle
 vm_program lib-golden lib_golden /lib/edgeai-golden
 vm_program lib-models lib_models /lib/edgeai-models
@@ -134,6 +139,9 @@ vm_program lib-models lib_models /lib/edgeai-models
 vm_program tflite-golden lib_tflite /lib/edgeai-tflite/golden.txt device=auto
 vm_program tflite-models lib_tflite /lib/edgeai-tflite/models.txt device=auto device=npu device=dsp
 vm_program lib-example lib_example
+# The soak, short (tests/soak; make soak runs it for minutes): clients,
+# injected failures and hangs, an unbind/bind of the NPU.
+vm_program soak /usr/bin/edgeai-soak --seconds "$SOAK_SECS"
 vm_program edgeai_unplug_test /usr/bin/edgeai_unplug_test
 vm_program module-unload module_steps
 vm_program modprobe-dkms modprobe_steps

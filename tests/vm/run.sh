@@ -47,9 +47,13 @@ ls build/firmware/edgeai/*.bin > /dev/null 2>&1 ||
 	fail_setup "build/firmware/edgeai/*.bin are missing: run 'make all' (or make check-vm)"
 vm_setup || fail_setup "VM prerequisites missing"
 
-echo "vm: building the kselftests"
+echo "vm: building the kselftests, the uAPI fuzzer and the soak"
 make -s -C tests/kselftest BUILD="$top/build" ||
 	fail_setup "building tests/kselftest failed"
+make -s -C tests/fuzz/uapi BUILD="$top/build" ||
+	fail_setup "building tests/fuzz/uapi failed"
+make -s -C tests/soak BUILD="$top/build" ||
+	fail_setup "building tests/soak failed"
 
 # devfreq governor: Debian builds simple_ondemand as a module
 # (governor_simpleondemand.ko), and nothing
@@ -61,6 +65,9 @@ for b in build/tests/kselftest/edgeai_*_test; do
 	set -- "$@" --bin "$b" "/usr/bin/$(basename "$b")"
 done
 echo "${EDGEAI_PARAMS:-}" > "$out/edgeai-params"
+# The uAPI fuzzer's short run: seconds and seed (VM_FUZZ_SECONDS, VM_FUZZ_SEED),
+# and the soak's seconds.
+echo "${VM_FUZZ_SECONDS:-45} ${VM_FUZZ_SEED:-1} ${VM_SOAK_SECONDS:-30}" > "$out/fuzz-params"
 # Golden cases and their oracle outputs, for edgeai_golden_test in the guest
 # (without the oracle the directory stays empty and the guest skips).
 echo "vm: generating the golden cases and oracle outputs"
@@ -112,6 +119,10 @@ vm_initramfs "$out/initramfs.cpio.gz" --init tests/vm/init-check.sh \
 	--file tests/vm/guest-lib-run.sh /lib/edgeai-lib-run.sh \
 	--bin build/daemon/edgeaictl /usr/bin/edgeaictl \
 	--bin "$out/examples/async-run" /usr/bin/async-run \
+	--bin build/tests/fuzz/edgeai-uapi-fuzz /usr/bin/edgeai-uapi-fuzz \
+	--dir tests/fuzz/uapi/regress /lib/edgeai-fuzz/regress \
+	--file "$out/fuzz-params" /etc/edgeai-fuzz \
+	--bin build/tests/soak/edgeai-soak /usr/bin/edgeai-soak \
 	${tflite:+--dir "$out/tflite" /lib/edgeai-tflite} \
 	${tflite:+--bin "$out/tflite/test-tflite-delegate" /usr/bin/test-tflite-delegate} \
 	${tflite:+--bin "$tflite_lib" /usr/lib/libtensorflowlite_c.so} \
