@@ -21,6 +21,7 @@
 #include <edgeai/edgeai.h>
 
 #include "edgeaictl.h"
+#include "shared/board.h"
 #include "shared/macro.h"
 
 #define SELFTEST_SIZE (64 * 1024)
@@ -181,7 +182,13 @@ static int verb_status(int argc _unused_, char *argv[] _unused_)
 	ctl_status_live(nodes, cores, n, live, 250);
 
 	if (arg_json) {
-		printf("{\"devices\":[");
+		char board[BOARD_ID_MAX];
+
+		/* the board's identity, as in edgeaid's metrics (shared/board.h) */
+		board_id(NULL, board, sizeof(board));
+		printf("{\"board\":");
+		json_string(stdout, board);
+		printf(",\"devices\":[");
 		for (int i = 0; i < n; i++) {
 			const struct edgeai_device_info *d = &infos[i];
 			const struct ctl_live *l = &live[i];
@@ -826,6 +833,7 @@ static const Verb verbs[] = {
 	{ "power", "[get|set PROFILE]", 0, 2, 0, verb_power, "Profile and clocks; set asks edgeaid for a profile" },
 	{ "thermal", "", 0, 0, 0, verb_thermal, "Temperatures and trips, edgeaid's limit, throttling" },
 	{ "why", "", 0, 0, 0, verb_why, "Explain edgeaid's last throttle or fallback decision" },
+	{ "cdi", "generate|list ...", 0, 0, VERB_OWN_OPTIONS, verb_cdi, "CDI specs of the devices for containers (see \"cdi --help\")" },
 	{ "help", "", 0, 0, 0, verb_help, "Show this help" },
 };
 

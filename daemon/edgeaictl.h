@@ -53,6 +53,9 @@ void ctl_status_live(const char *const *nodes, const unsigned int *cores, int n,
  */
 void ctl_status_policy(void);
 
+/* ctl-cdi.c: cdi generate|list, which parses its own options */
+int verb_cdi(int argc, char *argv[]);
+
 /* ctl-model.c: run and bench, which parse their own options */
 int verb_run(int argc, char *argv[]);
 int verb_bench(int argc, char *argv[]);

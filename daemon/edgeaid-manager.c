@@ -27,6 +27,7 @@
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-journal.h>
 
+#include "shared/cdi.h"
 #include "shared/protocol.h"
 
 void manager_log(int prio, const char *msgid, const char *fmt, ...)
@@ -168,6 +169,30 @@ static Device *device_find(Manager *m, const char *name)
 	return NULL;
 }
 
+/*
+ * The CDI specs of the devices present into CDISpecDirectory= (/run/cdi),
+ * so that container engines hand them out by name (shared/cdi.h).
+ */
+static void write_cdi(Manager *m)
+{
+	_cleanup_free_ AccelDevice *devs = NULL;
+	char err[600];
+	CdiOptions o = { .runtime_dir = m->runtime_dir };
+	int r;
+
+	if (!*m->config.cdi_dir)
+		return;
+	devs = calloc(m->n_devices ? m->n_devices : 1, sizeof(*devs));
+	if (!devs)
+		return;
+	for (size_t i = 0; i < m->n_devices; i++)
+		devs[i] = m->devices[i].sys;
+	cdi_find_library(&o);
+	r = cdi_write_dir(m->config.cdi_dir, devs, m->n_devices, &o, err, sizeof(err));
+	if (r < 0)
+		manager_log(LOG_WARNING, NULL, "Cannot write the CDI spec %s: %s", err, strerror(-r));
+}
+
 /* A new device: open it, read its operating points, apply the power profile. */
 static void device_add(Manager *m, const AccelDevice *sys, const char *devnode)
 {
@@ -194,6 +219,7 @@ static void device_add(Manager *m, const AccelDevice *sys, const char *devnode)
 	manager_log(LOG_NOTICE, MSGID_DEVICE, "Device %s (%s) appeared: %zu operating points, thermal zone %s",
 		    d->sys.name, d->sys.bus, d->n_freqs, *d->sys.tz ? d->sys.tz : "none");
 	device_apply_power(m, d);
+	write_cdi(m);
 	emit_changed(m, STRV_MAKE("Devices"));
 }
 
@@ -210,6 +236,7 @@ static void device_remove(Manager *m, const char *name)
 	manager_log(LOG_NOTICE, MSGID_DEVICE, "Device %s (%s) disappeared", d->sys.name, d->sys.bus);
 	memmove(d, d + 1, (m->n_devices - i - 1) * sizeof(*d));
 	m->n_devices--;
+	write_cdi(m);
 	emit_changed(m, STRV_MAKE("Devices"));
 }
 
@@ -459,7 +486,13 @@ static int client_seen(const AccelClient *ac, void *userdata)
 		sc->changed = true;
 	}
 	c->seen = true;
+	/* a new client brings all its time; counters of a file never go back */
+	metrics_account(&m->metrics, c->app, c->device, ac->engine_ns >= c->engine_ns ? ac->engine_ns - c->engine_ns : 0,
+			ac->jobs >= c->jobs ? ac->jobs - c->jobs : 0,
+			ac->quota_refusals >= c->quota_refusals ? ac->quota_refusals - c->quota_refusals : 0);
 	c->engine_ns = ac->engine_ns;
+	c->jobs = ac->jobs;
+	c->quota_refusals = ac->quota_refusals;
 	return 0;
 }
 
@@ -615,6 +648,28 @@ static int on_tick(sd_event_source *s, uint64_t usec, void *ud)
 	return sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
 }
 
+static void write_metrics(Manager *m, uint64_t usec)
+{
+	int r;
+
+	if (!*m->config.metrics_dir)
+		return;
+	r = metrics_write(m, m->config.metrics_dir, usec);
+	if (r < 0 && r != m->metrics_error)
+		manager_log(r == -ENOENT ? LOG_INFO : LOG_WARNING, NULL, "No metrics in %s/" METRICS_FILE ": %s",
+			    m->config.metrics_dir, strerror(-r));
+	m->metrics_error = r < 0 ? r : 0;
+}
+
+static int on_metrics(sd_event_source *s, uint64_t usec, void *ud)
+{
+	Manager *m = ud;
+
+	write_metrics(m, usec);
+	sd_event_source_set_time(s, usec + m->config.metrics_interval_ms * 1000ULL);
+	return sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+}
+
 /* WATCHDOG=1 only while the control loop runs on time. */
 static int on_watchdog(sd_event_source *s, uint64_t usec, void *ud)
 {
@@ -676,6 +731,7 @@ int manager_reload(Manager *m, char *err, size_t errlen)
 	for (size_t i = 0; i < m->n_clients; i++)
 		if (!m->clients[i].override)
 			client_apply_rules(m, &m->clients[i]);
+	write_cdi(m);
 	emit_changed(m, STRV_MAKE("ThermalLimit", "Applications"));
 	return 0;
 }
@@ -708,6 +764,8 @@ Manager *manager_free(Manager *m)
 			close(m->devices[i].fd);
 	free(m->devices);
 	free(m->clients);
+	metrics_done(&m->metrics);
+	sd_event_source_unref(m->metrics_timer);
 	sd_event_source_unref(m->tick);
 	sd_event_source_disable_unref(m->dev_watch);
 	sd_event_source_disable_unref(m->accel_watch);
@@ -769,5 +827,10 @@ int manager_start(Manager *m)
 	}
 	control(m);
 	write_advice(m);
+	write_cdi(m);
+	/* the first file at once (utilization comes with the second) */
+	r = sd_event_add_time(m->event, &m->metrics_timer, CLOCK_MONOTONIC, now, 1000, on_metrics, m);
+	if (r < 0)
+		return r;
 	return 0;
 }

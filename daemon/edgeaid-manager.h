@@ -11,6 +11,7 @@
 #include <systemd/sd-event.h>
 
 #include "edgeaid-conf.h"
+#include "edgeaid-metrics.h"
 #include "edgeaid-util.h"
 #include "shared/macro.h"
 #include "shared/sysfs.h"
@@ -38,6 +39,7 @@ typedef struct Client {
 	int priority;
 	uint64_t quota_ns, period_ns;
 	uint64_t engine_ns;
+	uint64_t jobs, quota_refusals;  /* from fdinfo; what is new goes into the metrics */
 	bool seen;
 	bool override;          /* set over D-Bus: rules leave it alone */
 } Client;
@@ -57,7 +59,7 @@ typedef struct ManagerListener {
 typedef struct Manager {
 	sd_event *event;
 	sd_device_monitor *monitor;
-	sd_event_source *tick, *wd, *dev_watch, *accel_watch;
+	sd_event_source *tick, *wd, *dev_watch, *accel_watch, *metrics_timer;
 	const ManagerListener *listener;
 	void *listener_userdata;
 	char *config_path;
@@ -77,6 +79,8 @@ typedef struct Manager {
 	char why[512];                  /* the last decision, explained */
 	uint64_t last_tick_usec, watchdog_usec;
 	char status[256];
+	Metrics metrics;
+	int metrics_error;              /* the last metrics_write() error, logged once */
 } Manager;
 
 int manager_new(Manager **ret, const char *config_path, const char *runtime_dir);

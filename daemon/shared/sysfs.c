@@ -180,6 +180,18 @@ int fdinfo_parse(FILE *f, uint64_t *ret_id, uint64_t *ret_engine_ns)
 	return 0;
 }
 
+void fdinfo_parse_edgeai(FILE *f, uint64_t *ret_jobs, uint64_t *ret_quota_refusals)
+{
+	char line[256];
+
+	*ret_jobs = *ret_quota_refusals = 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "edgeai-jobs: %" SCNu64, ret_jobs) == 1)
+			continue;
+		sscanf(line, "edgeai-quota-refusals: %" SCNu64, ret_quota_refusals);
+	}
+}
+
 /* The accel files open in process @pid: @cb for each. */
 static int scan_process(uint32_t pid, int (*cb)(const AccelClient *c, void *userdata), void *userdata)
 {
@@ -212,6 +224,8 @@ static int scan_process(uint32_t pid, int (*cb)(const AccelClient *c, void *user
 		f = fopen(p, "re");
 		if (!f || fdinfo_parse(f, &c.id, &c.engine_ns) < 0)
 			continue;
+		rewind(f);
+		fdinfo_parse_edgeai(f, &c.jobs, &c.quota_refusals);
 		if (snprintf(c.device, sizeof(c.device), "%s", l + strlen("/dev/accel/")) >= (int)sizeof(c.device))
 			continue;
 		if (!known) {

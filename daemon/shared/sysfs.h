@@ -50,6 +50,8 @@ int accel_enumerate(AccelDevice **ret, size_t *ret_n);
 typedef struct AccelClient {
 	uint64_t id;            /* drm-client-id: unique per open file of a device */
 	uint64_t engine_ns;     /* device time used, the drm-engine-* line (not -capacity) */
+	uint64_t jobs;          /* jobs completed, edgeai-jobs (0 on kernels without it) */
+	uint64_t quota_refusals; /* submits refused for the quota, edgeai-quota-refusals */
 	uint32_t pid, uid;
 	char comm[32];
 	char device[32];        /* accel0 */
@@ -60,6 +62,9 @@ typedef struct AccelClient {
  * last drm-engine-* line (0 without one). -ENOENT without a drm-client-id.
  */
 int fdinfo_parse(FILE *f, uint64_t *ret_id, uint64_t *ret_engine_ns);
+
+/* The driver's own fdinfo keys in @f: edgeai-jobs and edgeai-quota-refusals (0 when absent). */
+void fdinfo_parse_edgeai(FILE *f, uint64_t *ret_jobs, uint64_t *ret_quota_refusals);
 
 /*
  * Call @cb for each open file of a /dev/accel/accel* node that has a
