@@ -249,7 +249,12 @@ static int edgeai_ioctl_get_param(struct drm_device *drm, void *data,
 	return ret;
 }
 
-/* Documentation/gpu/drm-usage-stats.rst */
+/*
+ * Documentation/gpu/drm-usage-stats.rst, plus the driver's own keys (with
+ * its name as prefix): edgeai-jobs, the file's completed jobs, and
+ * edgeai-quota-refusals, its submits refused with -EDQUOT. edgeaid exports
+ * them per application.
+ */
 static void edgeai_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 {
 	struct edgeai_file_priv *ctx = file->driver_priv;
@@ -263,6 +268,9 @@ static void edgeai_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 		   atomic64_read(&ctx->cycles));
 	drm_printf(p, "drm-maxfreq-%s:\t%llu Hz\n", edev->engine,
 		   (u64)edgeai_max_freq_khz(edev) * 1000);
+	drm_printf(p, "edgeai-jobs:\t%lld\n", atomic64_read(&ctx->jobs));
+	drm_printf(p, "edgeai-quota-refusals:\t%lld\n",
+		   atomic64_read(&ctx->quota_refusals));
 	drm_show_memory_stats(p, file);
 }
 

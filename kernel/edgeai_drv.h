@@ -39,6 +39,8 @@ struct edgeai_job_result;
  * @guilty: a job of this file hung and caused a core reset
  * @engine_ns: device time of the file's completed jobs
  * @cycles: core cycles of the file's completed jobs
+ * @jobs: the file's completed jobs (fdinfo edgeai-jobs)
+ * @quota_refusals: submits refused with -EDQUOT (fdinfo edgeai-quota-refusals)
  * @req_any: arbitration request of @entity_any
  * @req: arbitration request of each @entity
  * @priority: &enum drm_edgeai_priority; arbiter lock
@@ -69,6 +71,8 @@ struct edgeai_file_priv {
 	atomic_t guilty;
 	atomic64_t engine_ns;
 	atomic64_t cycles;
+	atomic64_t jobs;
+	atomic64_t quota_refusals;
 	struct edgeai_arb_req req_any;
 	struct edgeai_arb_req req[EDGEAI_MAX_CORES];
 	u32 priority;

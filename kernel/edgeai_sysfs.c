@@ -4,7 +4,8 @@
 /*
  * sysfs attributes of the platform device (the accel node's parent):
  * device_type, core_count, fw_version, fw_abi_version, capabilities,
- * busy_time_us and reset_count. They exist while the driver is bound.
+ * busy_time_us, job_count (jobs completed by all cores) and reset_count.
+ * They exist while the driver is bound.
  */
 
 #include <linux/device.h>
@@ -76,6 +77,19 @@ static ssize_t busy_time_us_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(busy_time_us);
 
+static ssize_t job_count_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct edgeai_device *edev = dev_get_drvdata(dev);
+	u64 n = 0;
+	u32 i;
+
+	for (i = 0; i < edev->core_count; i++)
+		n += atomic64_read(&edev->cores[i].jobs);
+	return sysfs_emit(buf, "%llu\n", n);
+}
+static DEVICE_ATTR_RO(job_count);
+
 static ssize_t reset_count_show(struct device *dev,
 				struct device_attribute *attr, char *buf)
 {
@@ -92,6 +106,7 @@ static struct attribute *edgeai_sysfs_attrs[] = {
 	&dev_attr_fw_abi_version.attr,
 	&dev_attr_capabilities.attr,
 	&dev_attr_busy_time_us.attr,
+	&dev_attr_job_count.attr,
 	&dev_attr_reset_count.attr,
 	NULL
 };
