@@ -277,6 +277,9 @@ busctl call $M SetPowerProfile s "$(echo "$prof" | sed 's/^s "\(.*\)"$/\1/')" &&
 ok $? "root is allowed without asking polkit (profile and limit put back)" "$(get PowerProfile; get ThermalLimit)"
 rm -f /etc/polkit-1/rules.d/50-edgeai.rules
 
+# 8. fleets: CDI and containers, Prometheus metrics (tests/e2e/fleet.sh)
+. /usr/lib/edgeai-e2e/fleet.sh
+
 echo "1..$n"
 echo "# edgeai-vm: exit e2e_scenario $failed"
 journalctl -b -u edgeaid -o short-monotonic --no-pager 2>&1 | tail -n 40 | sed 's/^/# journal: /'
