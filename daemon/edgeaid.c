@@ -128,13 +128,19 @@ static int run(int argc, char *argv[])
 {
 	_cleanup_(manager_freep) Manager *m = NULL;
 	_cleanup_(bus_freep) Bus *bus = NULL;
+	_cleanup_free_ char *runtime_env = NULL;
 	int r;
 
 	r = parse_argv(argc, argv);
 	if (r <= 0)
 		return r < 0 ? EXIT_USAGE : EXIT_SUCCESS;
+	if (!arg_runtime && getenv("RUNTIME_DIRECTORY")) {
+		/* the unit's RuntimeDirectory=edgeaid cdi: "/run/edgeaid:/run/cdi", ours comes first */
+		runtime_env = strndup(getenv("RUNTIME_DIRECTORY"), strcspn(getenv("RUNTIME_DIRECTORY"), ":"));
+		arg_runtime = runtime_env;
+	}
 	if (!arg_runtime)
-		arg_runtime = getenv("RUNTIME_DIRECTORY") ? getenv("RUNTIME_DIRECTORY") : EDGEAID_RUNTIME_DIR;
+		arg_runtime = EDGEAID_RUNTIME_DIR;
 	if (arg_check)
 		return check_config();
 	r = manager_new(&m, arg_config, arg_runtime);
