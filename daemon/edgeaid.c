@@ -123,6 +123,25 @@ static int check_config(void)
 	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+/*
+ * The unit's RuntimeDirectory=edgeaid cdi makes $RUNTIME_DIRECTORY a list,
+ * "/run/cdi:/run/edgeaid" (systemd sorts it): ours is the one named
+ * edgeaid, else the first.
+ */
+static char *runtime_dir_from_env(const char *env)
+{
+	const char *p = env;
+
+	while (*p) {
+		size_t l = strcspn(p, ":");
+
+		if ((l == 7 && !strncmp(p, "edgeaid", 7)) || (l > 7 && !strncmp(p + l - 8, "/edgeaid", 8)))
+			return strndup(p, l);
+		p += l + (p[l] == ':');
+	}
+	return strndup(env, strcspn(env, ":"));
+}
+
 /* Returns the exit status. */
 static int run(int argc, char *argv[])
 {
@@ -135,8 +154,7 @@ static int run(int argc, char *argv[])
 	if (r <= 0)
 		return r < 0 ? EXIT_USAGE : EXIT_SUCCESS;
 	if (!arg_runtime && getenv("RUNTIME_DIRECTORY")) {
-		/* the unit's RuntimeDirectory=edgeaid cdi: "/run/edgeaid:/run/cdi", ours comes first */
-		runtime_env = strndup(getenv("RUNTIME_DIRECTORY"), strcspn(getenv("RUNTIME_DIRECTORY"), ":"));
+		runtime_env = runtime_dir_from_env(getenv("RUNTIME_DIRECTORY"));
 		arg_runtime = runtime_env;
 	}
 	if (!arg_runtime)
