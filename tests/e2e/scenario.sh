@@ -145,6 +145,9 @@ wait $fl; r2=$?
 ok $? "both finish their runs" "$(tail -n 5 /tmp/fh.out /tmp/fl.out)"
 grep -h -E '^(latency|throughput)' /tmp/fh.out /tmp/fl.out | sed 's/^/# /'
 
+# 2c. fleets: CDI and containers, Prometheus metrics (tests/e2e/fleet.sh)
+. /usr/lib/edgeai-e2e/fleet.sh
+
 # 3. forced temperature: throttle, fallback advice, recovery
 busctl monitor org.edgeai.Manager1 > /tmp/monitor.log 2>&1 &
 mon=$!
@@ -276,9 +279,6 @@ busctl call $M SetPowerProfile s "$(echo "$prof" | sed 's/^s "\(.*\)"$/\1/')" &&
 	[ "$(get PowerProfile)" = "$prof" ] && [ "$(get ThermalLimit)" = "$lim" ]
 ok $? "root is allowed without asking polkit (profile and limit put back)" "$(get PowerProfile; get ThermalLimit)"
 rm -f /etc/polkit-1/rules.d/50-edgeai.rules
-
-# 8. fleets: CDI and containers, Prometheus metrics (tests/e2e/fleet.sh)
-. /usr/lib/edgeai-e2e/fleet.sh
 
 echo "1..$n"
 echo "# edgeai-vm: exit e2e_scenario $failed"
