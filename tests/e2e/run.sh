@@ -9,6 +9,8 @@
 # Results come over ttyS1 and are reported by tests/vm/lib.sh's vm_report.
 #
 #   tests/e2e/run.sh        ends with "N passed, N failed, N skipped";
+#   E2E_ONLY=fleet tests/e2e/run.sh   boot, edgeaid up, then only the fleet
+#                           steps (tests/e2e/fleet.sh): for iterating on them
 #                           writes build/results/e2e.counts; logs in build/e2e/
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -103,6 +105,7 @@ echo 'ARGS="--collector.disable-defaults --collector.textfile --collector.textfi
 printf '[storage]\ndriver = "vfs"\nrunroot = "/run/containers/storage"\ngraphroot = "/var/lib/containers/storage"\n' \
 	> "$E2E_STAGE/etc/containers/storage.conf"
 cp tests/e2e/fleet.sh "$E2E_STAGE/usr/lib/edgeai-e2e/fleet.sh" || fail_setup "installing the fleet steps"
+[ "${E2E_ONLY:-}" = fleet ] && : > "$E2E_STAGE/usr/lib/edgeai-e2e/only-fleet"
 if command -v promtool > /dev/null; then cp "$(command -v promtool)" "$E2E_STAGE/usr/local/bin/promtool"; fi
 e2e_guest_service edgeai-e2e tests/e2e/scenario.sh || fail_setup "installing the scenario"
 
