@@ -9,9 +9,9 @@
 # Results come over ttyS1 and are reported by tests/vm/lib.sh's vm_report.
 #
 #   tests/e2e/run.sh        ends with "N passed, N failed, N skipped";
+#                           writes build/results/e2e.counts; logs in build/e2e/
 #   E2E_ONLY=fleet tests/e2e/run.sh   boot, edgeaid up, then only the fleet
 #                           steps (tests/e2e/fleet.sh): for iterating on them
-#                           writes build/results/e2e.counts; logs in build/e2e/
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
@@ -104,6 +104,8 @@ echo 'ARGS="--collector.disable-defaults --collector.textfile --collector.textfi
 	> "$E2E_STAGE/etc/default/prometheus-node-exporter"
 printf '[storage]\ndriver = "vfs"\nrunroot = "/run/containers/storage"\ngraphroot = "/var/lib/containers/storage"\n' \
 	> "$E2E_STAGE/etc/containers/storage.conf"
+# the root is the initramfs (rootfs), which pivot_root(2) cannot leave
+printf '[engine]\nno_pivot_root = true\n' > "$E2E_STAGE/etc/containers/containers.conf"
 cp tests/e2e/fleet.sh "$E2E_STAGE/usr/lib/edgeai-e2e/fleet.sh" || fail_setup "installing the fleet steps"
 [ "${E2E_ONLY:-}" = fleet ] && : > "$E2E_STAGE/usr/lib/edgeai-e2e/only-fleet"
 if command -v promtool > /dev/null; then cp "$(command -v promtool)" "$E2E_STAGE/usr/local/bin/promtool"; fi
