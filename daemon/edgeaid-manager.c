@@ -535,6 +535,31 @@ static void write_advice(Manager *m)
 	rename(tmp, m->advice_path);
 }
 
+/*
+ * A device bound a moment ago may show no device_type yet when its uevent
+ * arrives: read it again, and write the CDI specs once it is known.
+ */
+static void refresh_device_types(Manager *m)
+{
+	bool changed = false;
+
+	for (size_t i = 0; i < m->n_devices; i++) {
+		Device *d = &m->devices[i];
+		AccelDevice s;
+		char p[128];
+
+		if (*d->sys.type)
+			continue;
+		snprintf(p, sizeof(p), "/sys/class/accel/%s", d->sys.name);
+		if (accel_device_from_syspath(p, &s) == 0 && *s.type) {
+			snprintf(d->sys.type, sizeof(d->sys.type), "%s", s.type);
+			changed = true;
+		}
+	}
+	if (changed)
+		write_cdi(m);
+}
+
 static void control(Manager *m)
 {
 	bool throttled = false;
@@ -543,6 +568,7 @@ static void control(Manager *m)
 	char why[512] = "";
 
 	drop_vanished_devices(m);
+	refresh_device_types(m);
 	for (size_t i = 0; i < m->n_devices; i++) {
 		Device *d = &m->devices[i];
 		uint64_t lo, hi;
