@@ -41,8 +41,9 @@ BUILD   ?= $(CURDIR)/build
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 
-.PHONY: all help module firmware lib tflite tools clean install deps check demo \
-	check-host check-vm check-kunit check-style check-e2e check-arm64 bench
+.PHONY: all help module firmware lib tflite tools docs clean install install-module \
+	install-user deb deps check demo \
+	check-host check-vm check-kunit check-style check-e2e check-arm64 check-debug bench
 
 all: module firmware lib tflite tools
 
@@ -54,11 +55,17 @@ help:
 	@echo '  lib            libedgeai.a, libedgeai.so, edgeai.pc in build/libedgeai/'
 	@echo '  tflite         libedgeai-tflite.so, the TensorFlow Lite delegate, in build/libedgeai/'
 	@echo '  tools          edgeaictl in build/daemon/'
-	@echo '  install        DESTDIR=$(DESTDIR) PREFIX=$(PREFIX); module to /lib/modules/<kver>/updates,'
-	@echo '                 firmware to /lib/firmware/edgeai'
+	@echo '  docs           libedgeai(3) pages from the header (kernel-doc) in build/libedgeai/man/'
+	@echo '  install        DESTDIR=$(DESTDIR) PREFIX=$(PREFIX); install-module and install-user'
+	@echo '  install-module the module to /lib/modules/<kver>/updates (needs KDIR)'
+	@echo '  install-user   everything else, no kernel headers needed: firmware to /lib/firmware/edgeai,'
+	@echo '                 libedgeai, tools, edgeaid, Python bindings, man pages; keeps an existing'
+	@echo '                 /etc/edgeai/edgeaid.conf'
+	@echo '  deb            Debian packages (dpkg-buildpackage -b) into build/deb/, then lintian'
 	@echo '  deps           install the Debian packages the build and tests need'
 	@echo '  check          all test lanes (host, VM, KUnit, style, e2e, arm64); ends with "N passed, N failed"'
 	@echo '  check-arm64    only the arm64 board lane (QEMU virt, device tree)'
+	@echo '  check-debug    the vm lane'"'"'s tests on a KASAN/lockdep/kmemleak kernel (not in check)'
 	@echo '  demo           the board in a systemd VM: edgeaid, BlazeFace on the NPU finding the face'
 	@echo '                 in astronaut.png (build/demo/astronaut-faces.png), two applications sharing it'
 	@echo '  bench          benchmarks (ratios measured side by side); figures in build/bench.json'
@@ -84,14 +91,30 @@ tools: lib
 	$(Q)$(MAKE) -C daemon BUILD=$(BUILD) $(USER_CROSS)
 
 install: all
+	$(Q)$(MAKE) install-module install-user
+
+install-module: module
 	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates \
 		DEPMOD=/bin/true modules_install
+	$(Q)if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi
+
+# No kernel headers needed. The TFLite delegate is installed when it was
+# built (it needs TFLite's headers, which `make tflite` fetches).
+install-user: firmware lib tools docs
 	$(Q)$(MAKE) -C firmware BUILD=$(BUILD) DESTDIR=$(DESTDIR) install
-	$(Q)$(MAKE) -C libedgeai BUILD=$(BUILD) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) $(USER_CROSS) install
-	$(Q)$(MAKE) -C libedgeai/tflite BUILD=$(BUILD) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) $(USER_CROSS) install
+	$(Q)$(MAKE) -C libedgeai BUILD=$(BUILD) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) $(USER_CROSS) install install-man
+	$(Q)if [ -f $(BUILD)/libedgeai/libedgeai-tflite.so ]; then \
+		$(MAKE) -C libedgeai/tflite BUILD=$(BUILD) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) $(USER_CROSS) install; fi
 	$(Q)$(MAKE) -C daemon BUILD=$(BUILD) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) $(USER_CROSS) install
 	$(Q)$(MAKE) -C libedgeai/python DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) install
-	$(Q)if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi
+
+docs:
+	$(Q)$(MAKE) -C libedgeai BUILD=$(BUILD) man
+
+# Debian packages: debian/ builds them with debhelper (dh-dkms for the
+# module source); the .debs land in build/deb/ and lintian checks them.
+deb:
+	$(Q)tests/lib/deb.sh
 
 deps:
 	$(Q)tests/lib/deps.sh
@@ -114,6 +137,9 @@ check-e2e:
 	$(Q)tests/run-lanes.sh e2e
 check-arm64:
 	$(Q)tests/run-lanes.sh arm64
+# Not in check: the debug kernel's cold build alone exceeds CI's budget.
+check-debug:
+	$(Q)tests/run-lanes.sh debug
 
 demo: deps all
 	$(Q)tests/e2e/demo.sh

@@ -21,7 +21,7 @@
 
 #define program program_invocation_short_name
 
-static void cdi_help(void)
+void ctl_cdi_help(void)
 {
 	printf("Usage: %s cdi generate [--output DIR|-]\n"
 	       "       %s cdi list\n"
@@ -142,7 +142,7 @@ int verb_cdi(int argc, char *argv[])
 	while ((c = getopt_long(argc, argv, "ho:j", options, NULL)) >= 0) {
 		switch (c) {
 		case 'h':
-			cdi_help();
+			ctl_cdi_help();
 			return EXIT_SUCCESS;
 		case 'o':
 			if (!*optarg) {

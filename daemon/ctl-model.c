@@ -4,13 +4,16 @@
  * libedgeai and run it.
  *
  *   edgeaictl run MODEL.tflite --input IN0.bin [--input IN1.bin ...]
- *             --output-dir DIR [--device auto|cpu|npu|dsp] [--json]
- *   edgeaictl bench MODEL.tflite [--device ...] [--iterations N]
+ *             --output-dir DIR [--device DEV] [--verbose] [--json]
+ *   edgeaictl bench MODEL.tflite [--device DEV] [--iterations N]
  *             [--warmup N] [--input IN0.bin ...] [--json]
  *
- * run: inputs are the raw bytes of each input tensor in model order;
- * writes DIR/output0.bin, output1.bin, ... (raw bytes of each output
- * tensor in model order) and prints where each op ran and why.
+ * run: inputs are the raw bytes of each input tensor in model order (one
+ * may be "-", standard input); writes DIR/output0.bin, output1.bin, ...
+ * (raw bytes of each output tensor in model order) and prints where the
+ * ops ran: a summary per device, each op with --verbose or --json.
+ * DEV is ctl-device.c's grammar; edgeaictl's --json and --device before
+ * the verb count too.
  * bench: latency mean/median/p95/p99 and throughput over N runs (seeded
  * random inputs unless --input is given).
  *
@@ -20,6 +23,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,70 +43,142 @@ static const char *prog_name(void)
 	return program_invocation_short_name;
 }
 
-static void run_help(void)
+void ctl_run_help(void)
 {
-	printf("Usage: %s run MODEL.tflite --input IN0.bin [--input IN1.bin ...] --output-dir DIR\n"
-	       "                [--device auto|cpu|npu|dsp] [--json]\n"
+	printf("Usage: %s run MODEL.tflite --input IN0.bin [--input IN1.bin ...]\n"
+	       "                --output-dir DIR [--device DEV] [--verbose] [--json]\n"
 	       "\n"
-	       "Compile an int8/uint8 TFLite model and run it once.\n"
+	       "Compile an int8/uint8 TFLite model and run it once. A float model must be\n"
+	       "quantized first: %s quantize MODEL.tflite -o MODEL-int8.tflite.\n"
 	       "\n"
-	       "  -i, --input FILE       raw bytes of the next input tensor (model order)\n"
+	       "  -i, --input FILE       raw bytes of the next input tensor (model order);\n"
+	       "                         - reads standard input (once)\n"
 	       "  -O, --output-dir DIR   write DIR/output0.bin, output1.bin, ... (model order)\n"
-	       "  -d, --device DEV       auto (default: accelerator where possible, CPU\n"
-	       "                         otherwise), cpu (CPU only), npu or dsp (that device\n"
-	       "                         only: fails instead of falling back)\n"
+	       "  -d, --device DEV       where to run (below; default auto)\n"
 	       "      --reference        CPU: portable reference kernels only\n"
-	       "      --no-cache         do not use the compile cache\n"
-	       "  -j, --json             machine-readable result on stdout\n"
+	       "      --no-cache         neither read nor write the compile cache\n"
+	       "      --cache-dir DIR    keep the compile cache in DIR (created; \"\" for\n"
+	       "                         none) instead of $EDGEAI_CACHE_DIR or the default\n"
+	       "  -v, --verbose          list each operator with its device and reason\n"
+	       "  -q, --quiet            no progress line on a terminal\n"
+	       "  -j, --json             machine-readable result on stdout (each operator)\n"
 	       "  -h, --help             this text\n"
 	       "\n"
-	       "Prints where each operator ran and why. Exit status: 0 success,\n"
-	       "1 failure, 2 usage error.\n", prog_name());
+	       "Prints how many operators ran on each device, which ones (index ranges)\n"
+	       "and why. Exit status: 0 success, 1 failure, 2 usage error.\n"
+	       "\n", program_invocation_short_name, program_invocation_short_name);
+	ctl_device_help();
 }
 
-static void bench_help(void)
+void ctl_bench_help(void)
 {
-	printf("Usage: %s bench MODEL.tflite [--device auto|cpu|npu|dsp] [--iterations N]\n"
+	printf("Usage: %s bench MODEL.tflite [--device DEV] [--iterations N]\n"
 	       "                [--warmup N] [--input IN0.bin ...] [--json]\n"
 	       "\n"
 	       "Measure the latency of a compiled model: mean, median, p95, p99 and\n"
 	       "throughput over N runs (default 50) after N warm-up runs (default 3).\n"
 	       "Inputs are seeded random bytes unless --input gives them.\n"
 	       "\n"
-	       "  -d, --device DEV       as for run\n"
+	       "  -d, --device DEV       where to run (below; default auto)\n"
 	       "  -n, --iterations N     timed runs, 1..1000000\n"
 	       "  -w, --warmup N         untimed runs first, 0..1000\n"
-	       "  -i, --input FILE       raw bytes of the next input tensor\n"
+	       "  -i, --input FILE       raw bytes of the next input tensor; - reads\n"
+	       "                         standard input (once)\n"
 	       "      --reference        CPU: portable reference kernels only\n"
+	       "      --profile          CPU: time per op and per op type over the timed\n"
+	       "                         runs, with the kernel set that ran each op\n"
+	       "      --no-cache         neither read nor write the compile cache\n"
+	       "  -v, --verbose          list each operator with its device and reason\n"
+	       "  -q, --quiet            no progress line on a terminal\n"
 	       "  -j, --json             machine-readable result on stdout\n"
-	       "  -h, --help             this text\n", prog_name());
+	       "  -h, --help             this text\n"
+	       "\n"
+	       "Exit status: 0 success, 1 failure, 2 usage error.\n"
+	       "\n", program_invocation_short_name);
+	ctl_device_help();
 }
 
-static int parse_device(const char *s, struct edgeai_compile_options *o)
+/*
+ * Compile options for @d: auto, cpu, a kind (that kind only), or one device
+ * (npuN, accelN, a path: resolved to its minor here). 0, or an exit status
+ * after a message.
+ */
+static int device_options(const struct ctl_device *d, struct edgeai_compile_options *o)
 {
-	if (!strcmp(s, "auto")) {
+	struct edgeai_device_info *infos = NULL;
+	int n = 0, r;
+
+	switch (d->how) {
+	case CTL_DEVICE_AUTO:
 		o->policy = EDGEAI_POLICY_AUTO;
-	} else if (!strcmp(s, "cpu")) {
+		return 0;
+	case CTL_DEVICE_CPU:
 		o->policy = EDGEAI_POLICY_CPU_ONLY;
-	} else if (!strcmp(s, "npu")) {
+		return 0;
+	case CTL_DEVICE_KIND:
 		o->policy = EDGEAI_POLICY_DEVICE_ONLY;
-		o->device_type = EDGEAI_DEVICE_NPU;
-	} else if (!strcmp(s, "dsp")) {
-		o->policy = EDGEAI_POLICY_DEVICE_ONLY;
-		o->device_type = EDGEAI_DEVICE_DSP;
-	} else {
-		fprintf(stderr, "%s: --device is auto, cpu, npu or dsp\n", prog_name());
-		return -EINVAL;
+		o->device_type = d->type;
+		return 0;
+	default:
+		break;
 	}
+	r = ctl_device_resolve(d, &infos, &n);
+	if (r < 0)
+		return r == -EINVAL ? EXIT_USAGE : 1;
+	if (n == 0) {
+		free(infos);
+		return ctl_no_device(d);
+	}
+	o->policy = EDGEAI_POLICY_DEVICE_ONLY;
+	o->device_type = infos[0].type;
+	o->flags |= EDGEAI_COMPILE_ONE_DEVICE;
+	o->device_minor = infos[0].minor;
+	free(infos);
 	return 0;
+}
+
+/* All of standard input, for --input - */
+static void *slurp_stdin(size_t *len)
+{
+	size_t size = 0, cap = 0;
+	char *buf = NULL;
+
+	for (;;) {
+		size_t got;
+
+		if (size == cap) {
+			char *nb = realloc(buf, cap = cap ? 2 * cap : 65536);
+
+			if (!nb) {
+				free(buf);
+				errno = ENOMEM;
+				return NULL;
+			}
+			buf = nb;
+		}
+		got = fread(buf + size, 1, cap - size, stdin);
+		size += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(stdin)) {
+		free(buf);
+		errno = EIO;
+		return NULL;
+	}
+	*len = size;
+	return buf;
 }
 
 static void *slurp(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f;
 	struct stat st;
 	void *buf = NULL;
 
+	if (!strcmp(path, "-"))
+		return slurp_stdin(len);
+	f = fopen(path, "rb");
 	if (!f)
 		return NULL;
 	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) {
@@ -144,6 +220,71 @@ static size_t tensor_bytes(const struct edgeai_tensor_info *t)
 	return n * es;
 }
 
+/* A float model: no tensor is int8 or uint8 (it was never quantized). */
+static int is_float_model(const struct edgeai_model *m)
+{
+	int n = edgeai_model_count(m, EDGEAI_COUNT_TENSORS);
+
+	for (int i = 0; i < n; i++) {
+		struct edgeai_tensor_info t;
+
+		if (edgeai_model_get_tensor(m, (unsigned int)i, &t) == 0 &&
+		    (t.type == EDGEAI_TYPE_INT8 || t.type == EDGEAI_TYPE_UINT8))
+			return 0;
+	}
+	return n > 0;
+}
+
+static void float_model_hint(const char *path)
+{
+	const char *p = prog_name();
+
+	fprintf(stderr, "%s: %s is a float model: only int8/uint8 models run; quantize it first:\n"
+		"  %s quantize %s -o MODEL-int8.tflite\n", p, path, p, path);
+}
+
+/* Why @path did not compile, once, in the words of the command line. */
+static void compile_error(const struct edgeai_model *m, const char *path, const struct ctl_device *d,
+			  int r, const char *err)
+{
+	const char *msg = err[0] ? err : edgeai_strerror(r);
+	const char *p = prog_name();
+
+	if (r == -EOPNOTSUPP && is_float_model(m)) {
+		float_model_hint(path);
+		return;
+	}
+	/* the library names its policy (DEVICE_ONLY); the user wrote --device */
+	if (!strncmp(msg, "DEVICE_ONLY: ", 13)) {
+		fprintf(stderr, "%s: %s: --device %s: %s\n", p, path, d->text, msg + 13);
+		return;
+	}
+	fprintf(stderr, "%s: %s: %s\n", p, path, msg);
+}
+
+/* On a terminal (and not --quiet): one status line on stderr, redrawn in place. */
+static int progress_on;
+
+static void progress_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void progress_line(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!progress_on)
+		return;
+	fprintf(stderr, "\r\033[K%s: ", prog_name());
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fflush(stderr);
+}
+
+static void progress_clear(void)
+{
+	if (progress_on)
+		fputs("\r\033[K", stderr);
+}
+
 /* Common state of run and bench. */
 struct session {
 	struct edgeai_model *model;
@@ -180,7 +321,24 @@ static void session_free(struct session *s)
  * Load and compile @path; read @n_files inputs (or, with @random and no
  * files, fill seeded random bytes). Returns 0 or an exit status.
  */
-static int session_open(struct session *s, const char *path,
+/*
+ * EDGEAI_CPU_KERNELS asked for a set this CPU or build lacks (or one that
+ * does not exist): libedgeai uses the best it has; say so once.
+ */
+static void warn_cpu_kernels(const struct edgeai_program *prog,
+			     const struct edgeai_compile_options *o)
+{
+	const char *want = getenv("EDGEAI_CPU_KERNELS"), *used = edgeai_cpu_kernels(prog);
+
+	if (!want || !*want || (o->cpu_flags & EDGEAI_CPU_REFERENCE) || !strcmp(want, used) ||
+	    (!strcmp(want, "portable") && !strcmp(used, "reference")))
+		return;
+	fprintf(stderr, "%s: EDGEAI_CPU_KERNELS=%s: not available on this CPU or build "
+		"(reference, avx2, vnni on x86-64; reference, neon, dotprod on arm64), "
+		"using the %s kernels\n", prog_name(), want, used);
+}
+
+static int session_open(struct session *s, const char *path, const struct ctl_device *d,
 			const struct edgeai_compile_options *o, char **files, unsigned int n_files,
 			int random)
 {
@@ -193,6 +351,10 @@ static int session_open(struct session *s, const char *path,
 	r = edgeai_model_load_file(path, &s->model, err, sizeof(err));
 	if (r) {
 		fprintf(stderr, "%s: %s: %s\n", prog_name(), path, err[0] ? err : edgeai_strerror(r));
+		return 1;
+	}
+	if (is_float_model(s->model)) {
+		float_model_hint(path);
 		return 1;
 	}
 	s->n_in = (unsigned int)edgeai_model_count(s->model, EDGEAI_COUNT_INPUTS);
@@ -214,15 +376,17 @@ static int session_open(struct session *s, const char *path,
 		edgeai_model_get_input(s->model, i, &ti);
 		want = tensor_bytes(&ti);
 		if (n_files) {
+			const char *name = strcmp(files[i], "-") ? files[i] : "standard input";
+
 			s->in[i] = slurp(files[i], &len);
 			if (!s->in[i]) {
-				fprintf(stderr, "%s: %s: %s\n", prog_name(), files[i], strerror(errno));
+				fprintf(stderr, "%s: %s: %s\n", prog_name(), name, strerror(errno));
 				return 1;
 			}
 			if (len != want) {
 				fprintf(stderr,
 					"%s: %s: %zu bytes, input %u ('%s', %s) needs %zu\n",
-					prog_name(), files[i], len, i, ti.name,
+					prog_name(), name, len, i, ti.name,
 					edgeai_tensor_type_name(ti.type), want);
 				return 1;
 			}
@@ -251,12 +415,13 @@ static int session_open(struct session *s, const char *path,
 		if (!s->out[i])
 			return 1;
 	}
+	progress_line("compiling %s (--device %s)", path, d->text);
 	t0 = now_ms();
 	r = edgeai_model_compile(s->model, o, &s->prog, err, sizeof(err));
 	s->compile_ms = now_ms() - t0;
+	progress_clear();
 	if (r) {
-		fprintf(stderr, "%s: %s: %s (%s)\n", prog_name(), path,
-			err[0] ? err : "cannot compile", edgeai_strerror(r));
+		compile_error(s->model, path, d, r, err);
 		return 1;
 	}
 	r = edgeai_request_new(s->prog, &s->req);
@@ -264,6 +429,7 @@ static int session_open(struct session *s, const char *path,
 		fprintf(stderr, "%s: %s: %s\n", prog_name(), path, edgeai_strerror(r));
 		return 1;
 	}
+	warn_cpu_kernels(s->prog, o);
 	return 0;
 }
 
@@ -284,31 +450,123 @@ static int session_run(struct session *s)
 	return r;
 }
 
-static void print_placement(struct session *s, FILE *f, int json)
+/* Op @i's placement: what the last run did, else what the compiler planned. */
+static int get_placement(struct session *s, int i, struct edgeai_placement *p)
+{
+	if (!edgeai_request_get_placement(s->req, (unsigned int)i, p))
+		return 0;
+	return edgeai_program_get_placement(s->prog, (unsigned int)i, p);
+}
+
+/* The JSON member "placement": each op, its device and why */
+static void print_placement_json(struct session *s, FILE *f)
 {
 	int i, n = edgeai_program_placement_count(s->prog);
 
-	if (json)
-		fprintf(f, "\"placement\": [");
+	fprintf(f, "\"placement\": [");
 	for (i = 0; i < n; i++) {
 		struct edgeai_placement p;
 
-		if (edgeai_request_get_placement(s->req, (unsigned int)i, &p) &&
-		    edgeai_program_get_placement(s->prog, (unsigned int)i, &p))
+		if (get_placement(s, i, &p))
 			continue;
-		if (json) {
-			fprintf(f, "%s{\"op\": %d, \"name\": ", i ? ", " : "", i);
-			json_string(f, p.op_name);
-			fprintf(f, ", \"device\": \"%s\", \"reason\": ", edgeai_exec_device_name(p.device));
-			json_string(f, p.reason);
-			fputc('}', f);
-		} else {
-			fprintf(f, "  op %3d %-26s %-4s %s\n", i, p.op_name,
-				edgeai_exec_device_name(p.device), p.reason);
-		}
+		fprintf(f, "%s{\"op\": %d, \"name\": ", i ? ", " : "", i);
+		json_string(f, p.op_name);
+		fprintf(f, ", \"device\": ");
+		json_string(f, edgeai_exec_device_name(p.device));
+		fprintf(f, ", \"reason\": ");
+		json_string(f, p.reason);
+		fputc('}', f);
 	}
-	if (json)
-		fprintf(f, "]");
+	fprintf(f, "]");
+}
+
+/*
+ * The placement as text: with @verbose one line per op; otherwise, per
+ * device, how many ops ran there, which (index ranges) and why (the most
+ * common reason, and how many others there are).
+ */
+static void print_placement_text(struct session *s, FILE *f, int verbose)
+{
+	static const uint32_t devs[3] = { EDGEAI_EXEC_NPU, EDGEAI_EXEC_DSP, EDGEAI_EXEC_CPU };
+	int n = edgeai_program_placement_count(s->prog);
+	struct edgeai_placement *pl = calloc(n > 0 ? (size_t)n : 1, sizeof(*pl));
+	uint8_t *ok = calloc(n > 0 ? (size_t)n : 1, 1);
+
+	if (!pl || !ok)
+		goto out;
+	for (int i = 0; i < n; i++)
+		ok[i] = !get_placement(s, i, &pl[i]);
+	if (verbose) {
+		fprintf(f, "placement:\n");
+		for (int i = 0; i < n; i++)
+			if (ok[i])
+				fprintf(f, "  op %3d %-26s %-4s %s\n", i, pl[i].op_name,
+					edgeai_exec_device_name(pl[i].device), pl[i].reason);
+		goto out;
+	}
+	fprintf(f, "placement (%d op%s; --verbose lists each):\n", n, n == 1 ? "" : "s");
+	for (int k = 0; k < 3; k++) {
+		const char *why = NULL;
+		int count = 0, best = 0, others = 0, col, i;
+		char ranges[256];
+
+		/* ranges of consecutive ops on this device, as "0-5, 8, 10-20" */
+		ranges[0] = 0;
+		col = 0;
+		for (i = 0; i < n; i++) {
+			int j = i;
+
+			if (!ok[i] || pl[i].device != devs[k])
+				continue;
+			while (j + 1 < n && ok[j + 1] && pl[j + 1].device == devs[k])
+				j++;
+			count += j - i + 1;
+			if (col >= 0 && col < (int)sizeof(ranges) - 24) {
+				col += snprintf(ranges + col, sizeof(ranges) - col, j > i ? "%s%d-%d" : "%s%d",
+						col ? ", " : "", i, j);
+			} else if (col >= 0) {
+				snprintf(ranges + col, sizeof(ranges) - col, ", ...");
+				col = -1;
+			}
+			i = j;
+		}
+		if (!count)
+			continue;
+		/* the most common reason on this device */
+		for (i = 0; i < n; i++) {
+			int c = 0;
+
+			if (!ok[i] || pl[i].device != devs[k] || !pl[i].reason)
+				continue;
+			for (int j = 0; j < n; j++)
+				c += ok[j] && pl[j].device == devs[k] && pl[j].reason &&
+				     !strcmp(pl[j].reason, pl[i].reason);
+			if (c > best) {
+				best = c;
+				why = pl[i].reason;
+			}
+		}
+		for (i = 0; i < n; i++) {
+			int seen = 0;
+
+			if (!ok[i] || pl[i].device != devs[k] || !pl[i].reason || !strcmp(pl[i].reason, why))
+				continue;
+			for (int j = 0; j < i && !seen; j++)
+				seen = ok[j] && pl[j].device == devs[k] && pl[j].reason &&
+				       !strcmp(pl[j].reason, pl[i].reason);
+			others += !seen;
+		}
+		fprintf(f, "  %-3s %4d op%s: %s\n", edgeai_exec_device_name(devs[k]), count,
+			count == 1 ? "" : "s", ranges);
+		if (why)
+			fprintf(f, "      why: %s%s", why, others ? "" : "\n");
+		if (why && others)
+			fprintf(f, " (%d op%s; %d other reason%s)\n", best, best == 1 ? "" : "s", others,
+				others == 1 ? "" : "s");
+	}
+out:
+	free(pl);
+	free(ok);
 }
 
 static int write_file(const char *path, const void *data, size_t len)
@@ -323,7 +581,29 @@ static int write_file(const char *path, const void *data, size_t len)
 	return bad ? -EIO : 0;
 }
 
-enum { OPT_REFERENCE = 0x100, OPT_NO_CACHE };
+enum { OPT_REFERENCE = 0x100, OPT_NO_CACHE, OPT_CACHE_DIR, OPT_PROFILE };
+
+/* --input FILE: at most CTL_MAX_IO, standard input ("-") once. Returns 0 or EXIT_USAGE. */
+static int add_input(char **files, unsigned int *n, char *file)
+{
+	if (*n >= CTL_MAX_IO) {
+		fprintf(stderr, "%s: more than %d --input\n", prog_name(), CTL_MAX_IO);
+		return EXIT_USAGE;
+	}
+	for (unsigned int i = 0; i < *n; i++)
+		if (!strcmp(file, "-") && !strcmp(files[i], "-")) {
+			fprintf(stderr, "%s: --input - (standard input) can be given once\n", prog_name());
+			return EXIT_USAGE;
+		}
+	files[(*n)++] = file;
+	return 0;
+}
+
+/* --device DEV of run or bench into @d; 0 or EXIT_USAGE */
+static int parse_device_arg(const char *s, struct ctl_device *d)
+{
+	return ctl_device_parse(s, d) < 0 ? EXIT_USAGE : 0;
+}
 
 /* "program hit, placement stored", or "off" */
 static const char *cache_words(const struct edgeai_program *prog, char *buf, size_t size)
@@ -352,47 +632,54 @@ int verb_run(int argc, char *argv[])
 		{ "json", no_argument, NULL, 'j' },
 		{ "reference", no_argument, NULL, OPT_REFERENCE },
 		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+		{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{}
 	};
 	struct edgeai_compile_options o = { 0 };
 	char *files[CTL_MAX_IO], path[4096], cw[96];
 	const char *dir = NULL, *model;
 	unsigned int n_files = 0, i;
+	struct ctl_device dev = arg_device;
 	struct session s;
-	int c, json = 0, r;
+	int c, json = arg_json, quiet = arg_quiet, verbose = 0, r;
 	double t0, ms;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "hi:O:d:jq", options, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, "hi:O:d:jqv", options, NULL)) >= 0) {
 		switch (c) {
 		case 'h':
-			run_help();
+			ctl_run_help();
 			return 0;
 		case 'i':
-			if (n_files >= CTL_MAX_IO) {
-				fprintf(stderr, "%s: too many --input\n", prog_name());
+			if (add_input(files, &n_files, optarg))
 				return EXIT_USAGE;
-			}
-			files[n_files++] = optarg;
 			break;
 		case 'O':
 			dir = optarg;
 			break;
 		case 'd':
-			if (parse_device(optarg, &o))
+			if (parse_device_arg(optarg, &dev))
 				return EXIT_USAGE;
 			break;
 		case 'j':
 			json = 1;
 			break;
 		case 'q':
+			quiet = 1;
+			break;
+		case 'v':
+			verbose = 1;
 			break;
 		case OPT_REFERENCE:
 			o.cpu_flags |= EDGEAI_CPU_REFERENCE;
 			break;
 		case OPT_NO_CACHE:
 			o.flags |= EDGEAI_COMPILE_NO_CACHE;
+			break;
+		case OPT_CACHE_DIR:
+			o.cache_dir = optarg;
 			break;
 		default:
 			fprintf(stderr, "Try '%s run --help' for more information.\n", prog_name());
@@ -405,7 +692,11 @@ int verb_run(int argc, char *argv[])
 		return EXIT_USAGE;
 	}
 	model = argv[optind];
-	r = session_open(&s, model, &o, files, n_files, 0);
+	r = device_options(&dev, &o);
+	if (r)
+		return r;
+	progress_on = !quiet && isatty(STDERR_FILENO);
+	r = session_open(&s, model, &dev, &o, files, n_files, 0);
 	if (r) {
 		session_free(&s);
 		return r;
@@ -445,15 +736,14 @@ int verb_run(int argc, char *argv[])
 			printf(", \"bytes\": %zu}", s.out_size[i]);
 		}
 		printf("], ");
-		print_placement(&s, stdout, 1);
+		print_placement_json(&s, stdout);
 		printf("}\n");
 	} else {
 		printf("%s: %u op%s, ran in %.3f ms (compile %.3f ms, cache: %s, CPU kernels: %s)\n",
 		       model, (unsigned int)edgeai_program_placement_count(s.prog),
 		       edgeai_program_placement_count(s.prog) == 1 ? "" : "s", ms, s.compile_ms,
 		       cache_words(s.prog, cw, sizeof(cw)), edgeai_cpu_kernels(s.prog));
-		printf("placement:\n");
-		print_placement(&s, stdout, 0);
+		print_placement_text(&s, stdout, verbose);
 		for (i = 0; i < s.n_out; i++)
 			printf("wrote %s/output%u.bin (%zu bytes)\n", dir, i, s.out_size[i]);
 	}
@@ -478,6 +768,95 @@ static double pct(const double *v, unsigned int n, double p)
 	return v[lo] + (v[lo + 1] - v[lo]) * (k - lo);
 }
 
+/* One op type of a profile: its ops, their time and the kernel sets that ran them. */
+struct prof_type {
+	const char *name;
+	unsigned int ops;
+	double ms;
+	char kernels[48];
+};
+
+static int cmp_prof_type(const void *a, const void *b)
+{
+	const struct prof_type *x = a, *y = b;
+
+	return x->ms < y->ms ? 1 : x->ms > y->ms ? -1 : strcmp(x->name, y->name);
+}
+
+/*
+ * The per-op profile of the timed runs (edgeai_program_get_profile()):
+ * each op with its share, then the op types by time, as TFLite's
+ * benchmark_model --enable_op_profiling prints them. Times are per run.
+ */
+static int print_profile(const struct edgeai_program *prog, unsigned long runs, int json)
+{
+	int n = edgeai_program_profile_count(prog), i, k, nt = 0, r;
+	struct edgeai_op_profile p;
+	struct prof_type *t;
+	double total = 0;
+
+	if (n < 0)
+		return n;
+	t = calloc((size_t)n + 1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		r = edgeai_program_get_profile(prog, (unsigned int)i, &p);
+		if (r) {
+			free(t);
+			return r;
+		}
+		total += (double)p.total_ns / 1e6 / (double)runs;
+	}
+	printf(json ? ", \"profile\": {\"total_ms\": %.4f, \"ops\": [" :
+	       "per-op profile (ms per run; %.3f ms in ops):\n  %5s %-24s %-9s %9s %6s\n",
+	       total, "op", "type", "kernels", "ms", "%");
+	for (i = 0; i < n; i++) {
+		double ms;
+		size_t len;
+
+		edgeai_program_get_profile(prog, (unsigned int)i, &p);
+		ms = (double)p.total_ns / 1e6 / (double)runs;
+		if (json)
+			printf("%s{\"index\": %u, \"op\": \"%s\", \"kernels\": \"%s\", \"host\": %s, "
+			       "\"runs\": %llu, \"ms\": %.4f, \"percent\": %.2f}", i ? ", " : "",
+			       p.index, p.op_name, p.kernels, p.host ? "true" : "false",
+			       (unsigned long long)p.runs, ms, total > 0 ? 100 * ms / total : 0);
+		else
+			printf("  %5u %-24s %-9s %9.4f %5.1f%%\n", p.index, p.op_name,
+			       p.kernels[0] ? p.kernels : "-", ms, total > 0 ? 100 * ms / total : 0);
+		for (k = 0; k < nt && strcmp(t[k].name, p.op_name); k++)
+			;
+		if (k == nt)
+			t[nt++].name = p.op_name;
+		t[k].ops++;
+		t[k].ms += ms;
+		len = strlen(t[k].kernels);
+		if (p.kernels[0] && !strstr(t[k].kernels, p.kernels) &&
+		    len + strlen(p.kernels) + 2 < sizeof(t[k].kernels))
+			snprintf(t[k].kernels + len, sizeof(t[k].kernels) - len, "%s%s",
+				 len ? "+" : "", p.kernels);
+	}
+	qsort(t, (size_t)nt, sizeof(*t), cmp_prof_type);
+	printf(json ? "], \"types\": [" : "by op type:\n  %-24s %5s %-18s %9s %6s\n",
+	       "type", "ops", "kernels", "ms", "%");
+	for (k = 0; k < nt; k++) {
+		double pc = total > 0 ? 100 * t[k].ms / total : 0;
+
+		if (json)
+			printf("%s{\"op\": \"%s\", \"ops\": %u, \"kernels\": \"%s\", \"ms\": %.4f, "
+			       "\"percent\": %.2f}", k ? ", " : "", t[k].name, t[k].ops,
+			       t[k].kernels, t[k].ms, pc);
+		else
+			printf("  %-24s %5u %-18s %9.4f %5.1f%%\n", t[k].name, t[k].ops,
+			       t[k].kernels[0] ? t[k].kernels : "-", t[k].ms, pc);
+	}
+	if (json)
+		printf("]}");
+	free(t);
+	return 0;
+}
+
 static int parse_count(const char *s, unsigned long max, unsigned long *ret)
 {
 	char *end;
@@ -497,32 +876,41 @@ int verb_bench(int argc, char *argv[])
 		{ "warmup", required_argument, NULL, 'w' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "reference", no_argument, NULL, OPT_REFERENCE },
+		{ "profile", no_argument, NULL, OPT_PROFILE },
+		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{}
 	};
 	struct edgeai_compile_options o = { 0 };
 	unsigned long iters = 50, warm = 3, v;
 	unsigned int n_files = 0, i;
 	char *files[CTL_MAX_IO];
-	int c, json = 0, quiet = 0, r, progress;
-	double *lat, sum = 0, start, last_progress;
+	struct ctl_device dev = arg_device;
+	int c, json = arg_json, quiet = arg_quiet, verbose = 0, r, profile = 0;
+	double *lat, sum = 0, last_progress;
 	const char *model;
 	struct session s;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "hi:d:n:w:jq", options, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, "hi:d:n:w:jqv", options, NULL)) >= 0) {
 		switch (c) {
 		case 'h':
-			bench_help();
+			ctl_bench_help();
 			return 0;
 		case 'i':
-			if (n_files >= CTL_MAX_IO)
+			if (add_input(files, &n_files, optarg))
 				return EXIT_USAGE;
-			files[n_files++] = optarg;
 			break;
 		case 'd':
-			if (parse_device(optarg, &o))
+			if (parse_device_arg(optarg, &dev))
 				return EXIT_USAGE;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case OPT_NO_CACHE:
+			o.flags |= EDGEAI_COMPILE_NO_CACHE;
 			break;
 		case 'n':
 			if (parse_count(optarg, 1000000, &v) || !v) {
@@ -547,6 +935,9 @@ int verb_bench(int argc, char *argv[])
 		case OPT_REFERENCE:
 			o.cpu_flags |= EDGEAI_CPU_REFERENCE;
 			break;
+		case OPT_PROFILE:
+			profile = 1;
+			break;
 		default:
 			fprintf(stderr, "Try '%s bench --help' for more information.\n", prog_name());
 			return EXIT_USAGE;
@@ -557,7 +948,11 @@ int verb_bench(int argc, char *argv[])
 		return EXIT_USAGE;
 	}
 	model = argv[optind];
-	r = session_open(&s, model, &o, files, n_files, 1);
+	r = device_options(&dev, &o);
+	if (r)
+		return r;
+	progress_on = !quiet && isatty(STDERR_FILENO);
+	r = session_open(&s, model, &dev, &o, files, n_files, 1);
 	if (r) {
 		session_free(&s);
 		return r;
@@ -567,13 +962,24 @@ int verb_bench(int argc, char *argv[])
 		session_free(&s);
 		return 1;
 	}
-	progress = !quiet && isatty(STDERR_FILENO);
+	last_progress = now_ms();
 	for (i = 0; i < warm; i++) {
+		progress_line("warm-up %u/%lu", i + 1, warm);
 		r = session_run(&s);
 		if (r)
 			goto fail;
 	}
-	start = last_progress = now_ms();
+	if (profile) {
+		r = edgeai_program_set_profiling(s.prog, 1);
+		if (r) {
+			fprintf(stderr, "%s: %s: --profile: %s\n", prog_name(), model,
+				r == -EOPNOTSUPP ? "only a model that runs on the CPU is profiled" :
+				edgeai_strerror(r));
+			free(lat);
+			session_free(&s);
+			return 1;
+		}
+	}
 	for (i = 0; i < iters; i++) {
 		double t0 = now_ms();
 
@@ -582,14 +988,13 @@ int verb_bench(int argc, char *argv[])
 			goto fail;
 		lat[i] = now_ms() - t0;
 		sum += lat[i];
-		if (progress && lat[i] + t0 - last_progress > 1000.0) {
+		/* a terminal line redrawn at most 5 times a second */
+		if (lat[i] + t0 - last_progress > 200.0 || i + 1 == iters) {
 			last_progress = now_ms();
-			fprintf(stderr, "\r%s: %u/%lu runs, %.3f ms mean", prog_name(), i + 1, iters,
-				sum / (i + 1));
+			progress_line("%u/%lu runs, %.3f ms mean", i + 1, iters, sum / (i + 1));
 		}
 	}
-	if (progress && last_progress != start)
-		fprintf(stderr, "\n");
+	progress_clear();
 	qsort(lat, iters, sizeof(*lat), cmp_double);
 	{
 		double mean = sum / (double)iters, med = pct(lat, (unsigned int)iters, 50);
@@ -604,7 +1009,9 @@ int verb_bench(int argc, char *argv[])
 			       "\"p95_ms\": %.4f, \"p99_ms\": %.4f, \"min_ms\": %.4f, \"max_ms\": %.4f, "
 			       "\"throughput_per_s\": %.3f, ", edgeai_cpu_kernels(s.prog), iters, warm,
 			       s.compile_ms, mean, med, p95, p99, lat[0], lat[iters - 1], tput);
-			print_placement(&s, stdout, 1);
+			print_placement_json(&s, stdout);
+			if (profile)
+				print_profile(s.prog, iters, 1);
 			printf("}\n");
 		} else {
 			printf("%s: %lu runs (%lu warm-up), CPU kernels %s\n", model, iters, warm,
@@ -612,14 +1019,16 @@ int verb_bench(int argc, char *argv[])
 			printf("latency ms: mean %.3f  median %.3f  p95 %.3f  p99 %.3f  min %.3f  max %.3f\n",
 			       mean, med, p95, p99, lat[0], lat[iters - 1]);
 			printf("throughput: %.2f inferences/s\n", tput);
-			printf("placement:\n");
-			print_placement(&s, stdout, 0);
+			print_placement_text(&s, stdout, verbose);
+			if (profile)
+				print_profile(s.prog, iters, 0);
 		}
 	}
 	free(lat);
 	session_free(&s);
 	return 0;
 fail:
+	progress_clear();
 	fprintf(stderr, "%s: %s: run failed: %s (%d)\n", prog_name(), model, edgeai_strerror(r), r);
 	free(lat);
 	session_free(&s);

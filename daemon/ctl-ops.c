@@ -51,24 +51,71 @@ static int client_add(const AccelClient *ac, void *userdata)
 	return 0;
 }
 
-/* The devices in name order into *@ret (to free); none when sysfs cannot be read. */
+/*
+ * The devices --device selects, in name order, into *@ret (to free); none
+ * when sysfs cannot be read.
+ */
 static int list_devs(AccelDevice **ret)
 {
-	size_t n = 0;
+	unsigned int npu = 0, dsp = 0, idx;
+	size_t n = 0, k = 0;
 
 	if (accel_enumerate(ret, &n) < 0) {
 		*ret = NULL;
 		return 0;
 	}
-	return (int)n;
+	for (size_t i = 0; i < n; i++) {
+		AccelDevice *d = &(*ret)[i];
+
+		idx = !strcasecmp(d->type, "npu") ? npu++ : !strcasecmp(d->type, "dsp") ? dsp++ : 0;
+		if (ctl_device_match_sysfs(&arg_device, d->name, d->type, idx))
+			(*ret)[k++] = *d;
+	}
+	return (int)k;
 }
 
-static int list_clients(struct client *c, int max)
+/*
+ * Before a verb's work: --device cpu names no device here (usage error);
+ * the selected devices into *@d, their count into *@n. Returns -1 to go on,
+ * else the exit status. Without a device the verbs go on with --json (their
+ * JSON with no devices, then exit 1) or @go_on (why: its text is about
+ * edgeaid, not the devices), and stop here otherwise: always exit status 1
+ * and the same message.
+ */
+static int need_devices(AccelDevice **d, int *n, int go_on)
+{
+	if (arg_device.how == CTL_DEVICE_CPU) {
+		fprintf(stderr, "edgeaictl: --device cpu names no accelerator; use npu, dsp, npuN, dspN,\n"
+			"accelN or a node path\n");
+		*d = NULL;
+		return EXIT_USAGE;
+	}
+	*n = list_devs(d);
+	if (*n == 0 && !arg_json && !go_on)
+		return ctl_no_device(&arg_device);
+	return -1;
+}
+
+/* The exit status at the end of a verb that found @n devices */
+static int devices_status(int n)
+{
+	return n ? 0 : ctl_no_device(&arg_device);
+}
+
+/* The open files of the devices @d[0..@nd-1] */
+static int list_clients(struct client *c, int max, const AccelDevice *d, int nd)
 {
 	struct client_list l = { c, 0, max };
+	int k = 0;
 
 	accel_clients_scan(client_add, &l);
-	return l.n;
+	for (int i = 0; i < l.n; i++)
+		for (int j = 0; j < nd; j++)
+			if (!strcmp(c[i].info.device, d[j].name)) {
+				c[k++] = c[i];
+				break;
+			}
+	return k;
 }
 
 static sd_bus *daemon_bus(void)
@@ -174,8 +221,14 @@ static void print_clients(struct client *c, int n, const double *util, int json)
 int verb_clients(int argc _unused_, char *argv[] _unused_)
 {
 	static struct client c[MAXC];
-	int n = list_clients(c, MAXC);
-	sd_bus *bus = daemon_bus();
+	_cleanup_free_ AccelDevice *d = NULL;
+	int nd = 0, n, r = need_devices(&d, &nd, 0);
+	sd_bus *bus;
+
+	if (r >= 0)
+		return r;
+	n = list_clients(c, MAXC, d, nd);
+	bus = daemon_bus();
 
 	if (bus)
 		merge_daemon_clients(bus, c, n);
@@ -188,15 +241,15 @@ int verb_clients(int argc _unused_, char *argv[] _unused_)
 	else
 		printf("no clients\n");
 	sd_bus_flush_close_unref(bus);
-	return 0;
+	return devices_status(nd);
 }
 
-static int top(int iterations, int interval_ms)
+static int top(int iterations, int interval_ms, const AccelDevice *devs, int nd)
 {
 	static struct client a[MAXC], b[MAXC];
 	static double util[MAXC];
 	sd_bus *bus = daemon_bus();
-	int na = list_clients(a, MAXC);
+	int na = list_clients(a, MAXC, devs, nd);
 	int64_t ta = now_ns();
 
 	for (int it = 0; iterations <= 0 || it < iterations; it++) {
@@ -205,7 +258,7 @@ static int top(int iterations, int interval_ms)
 		int64_t tb;
 
 		nanosleep(&d, NULL);
-		nb = list_clients(b, MAXC);
+		nb = list_clients(b, MAXC, devs, nd);
 		tb = now_ns();
 		for (int i = 0; i < nb; i++) {
 			util[i] = 0;
@@ -237,17 +290,24 @@ static int top(int iterations, int interval_ms)
 static int power_get(void)
 {
 	_cleanup_free_ AccelDevice *d = NULL;
-	int n = list_devs(&d);
 	char profile[32] = "", avail[256];
-	sd_bus *bus = daemon_bus();
+	int n = 0, r = need_devices(&d, &n, 0);
+	sd_bus *bus;
+
+	if (r >= 0)
+		return r;
+	bus = daemon_bus();
 
 	if (bus)
 		get_str(bus, "PowerProfile", profile, sizeof(profile));
-	if (arg_json)
-		printf("{\"profile\":%s%s%s,\"devices\":[", *profile ? "\"" : "null", profile, *profile ? "\"" : "");
-	else
+	if (arg_json) {
+		printf("{\"profile\":");
+		json_string(stdout, *profile ? profile : NULL);
+		printf(",\"devices\":[");
+	} else {
 		printf("profile: %s\n%-8s %-4s %-10s %12s %12s %12s %-10s %s\n", *profile ? profile : "- (edgeaid not running)",
 		       "DEVICE", "TYPE", "STATE", "CUR_HZ", "MIN_HZ", "MAX_HZ", "AUTOSUSP", "AVAILABLE_HZ");
+	}
 	for (int i = 0; i < n; i++) {
 		char state[32] = "?";
 
@@ -256,12 +316,18 @@ static int power_get(void)
 		if (*d[i].devfreq)
 			read_attr(d[i].devfreq, "available_frequencies", avail, sizeof(avail));
 		if (arg_json) {
-			printf("%s{\"device\":\"%s\",\"type\":\"%s\",\"runtime_status\":\"%s\",\"cur_freq_hz\":%lld,"
-			       "\"min_freq_hz\":%lld,\"max_freq_hz\":%lld,\"autosuspend_delay_ms\":%lld,"
-			       "\"available_hz\":\"%s\"}", i ? "," : "", d[i].name, d[i].type, state,
+			printf("%s{\"device\":", i ? "," : "");
+			json_string(stdout, d[i].name);
+			printf(",\"type\":");
+			json_string(stdout, d[i].type);
+			printf(",\"runtime_status\":");
+			json_string(stdout, state);
+			printf(",\"cur_freq_hz\":%lld,\"min_freq_hz\":%lld,\"max_freq_hz\":%lld,"
+			       "\"autosuspend_delay_ms\":%lld,\"available_hz\":",
 			       read_attr_ll(d[i].devfreq, "cur_freq", -1), read_attr_ll(d[i].devfreq, "min_freq", -1),
-			       read_attr_ll(d[i].devfreq, "max_freq", -1), read_attr_ll(d[i].syspath, "power/autosuspend_delay_ms", -1),
-			       avail);
+			       read_attr_ll(d[i].devfreq, "max_freq", -1), read_attr_ll(d[i].syspath, "power/autosuspend_delay_ms", -1));
+			json_string(stdout, avail);
+			printf("}");
 		} else {
 			printf("%-8s %-4s %-10s %12lld %12lld %12lld %-10lld %s\n", d[i].name, d[i].type, state,
 			       read_attr_ll(d[i].devfreq, "cur_freq", -1), read_attr_ll(d[i].devfreq, "min_freq", -1),
@@ -272,15 +338,28 @@ static int power_get(void)
 	if (arg_json)
 		printf("]}\n");
 	sd_bus_flush_close_unref(bus);
-	return n ? 0 : 1;
+	return devices_status(n);
 }
 
 static int power_set(const char *profile)
 {
+	static const char *const profiles[] = { EDGEAID_POWER_PROFILES };
 	sd_bus_error e = SD_BUS_ERROR_NULL;
-	sd_bus *bus = daemon_bus();
+	sd_bus *bus;
+	size_t i;
 	int r;
 
+	for (i = 0; i < ELEMENTSOF(profiles); i++)
+		if (!strcmp(profile, profiles[i]))
+			break;
+	if (i == ELEMENTSOF(profiles)) {
+		fprintf(stderr, "edgeaictl: power set %s: unknown profile; valid profiles:", profile);
+		for (i = 0; i < ELEMENTSOF(profiles); i++)
+			fprintf(stderr, "%s %s", i ? "," : "", profiles[i]);
+		fprintf(stderr, "\n");
+		return EXIT_USAGE;
+	}
+	bus = daemon_bus();
 	if (!bus) {
 		fprintf(stderr, "edgeaictl: power set needs edgeaid (org.edgeai.Manager1 is not on the system bus)\n");
 		return 1;
@@ -296,11 +375,14 @@ static int power_set(const char *profile)
 int verb_thermal(int argc _unused_, char *argv[] _unused_)
 {
 	_cleanup_free_ AccelDevice *d = NULL;
-	int n = list_devs(&d);
-	sd_bus *bus = daemon_bus();
 	char throttled[8] = "", reason[32] = "";
+	int n = 0, thr = 0, r = need_devices(&d, &n, 0);
 	uint32_t limit = 0;
-	int thr = 0;
+	sd_bus *bus;
+
+	if (r >= 0)
+		return r;
+	bus = daemon_bus();
 
 	if (bus) {
 		sd_bus_get_property_trivial(bus, MANAGER, "ThermalLimit", NULL, 'u', &limit);
@@ -310,8 +392,10 @@ int verb_thermal(int argc _unused_, char *argv[] _unused_)
 	}
 	if (arg_json) {
 		printf("{\"daemon\":%s", bus ? "true" : "false");
-		if (bus)
-			printf(",\"limit_mc\":%u,\"throttled\":%s,\"reason\":\"%s\"", limit, thr ? "true" : "false", reason);
+		if (bus) {
+			printf(",\"limit_mc\":%u,\"throttled\":%s,\"reason\":", limit, thr ? "true" : "false");
+			json_string(stdout, reason);
+		}
 		printf(",\"devices\":[");
 	} else {
 		if (bus)
@@ -325,13 +409,23 @@ int verb_thermal(int argc _unused_, char *argv[] _unused_)
 	}
 	for (int i = 0; i < n; i++) {
 		long long t = *d[i].tz ? read_attr_ll(d[i].tz, "temp", -1) : -1;
+		char zt[64] = "";
 
+		/* the zone's type: the device's name, or the one a device tree gives it */
+		if (*d[i].tz)
+			read_attr(d[i].tz, "type", zt, sizeof(zt));
 		if (arg_json) {
-			printf("%s{\"device\":\"%s\",\"type\":\"%s\",\"zone\":\"%s\",\"temp_mc\":%lld,\"trips\":[",
-			       i ? "," : "", d[i].name, d[i].type, *d[i].tz ? strrchr(d[i].tz, '/') + 1 : "", t);
+			printf("%s{\"device\":", i ? "," : "");
+			json_string(stdout, d[i].name);
+			printf(",\"type\":");
+			json_string(stdout, d[i].type);
+			printf(",\"zone\":");
+			json_string(stdout, *d[i].tz ? strrchr(d[i].tz, '/') + 1 : "");
+			printf(",\"zone_type\":");
+			json_string(stdout, zt);
+			printf(",\"temp_mc\":%lld,\"trips\":[", t);
 		} else {
-			printf("%-8s %-4s %-22s %9.1f ", d[i].name, d[i].type, *d[i].tz ? strrchr(d[i].tz, '/') + 1 : "-",
-			       t / 1000.0);
+			printf("%-8s %-4s %-22s %9.1f ", d[i].name, d[i].type, *zt ? zt : "-", t / 1000.0);
 		}
 		for (int k = 0; *d[i].tz && k < 8; k++) {
 			char a[64], ty[32];
@@ -342,32 +436,44 @@ int verb_thermal(int argc _unused_, char *argv[] _unused_)
 			snprintf(a, sizeof(a), "trip_point_%d_type", k);
 			if (tt < 0 || read_attr(d[i].tz, a, ty, sizeof(ty)))
 				break;
-			if (arg_json)
-				printf("%s{\"type\":\"%s\",\"temp_mc\":%lld}", k ? "," : "", ty, tt);
-			else
+			if (arg_json) {
+				printf("%s{\"type\":", k ? "," : "");
+				json_string(stdout, ty);
+				printf(",\"temp_mc\":%lld}", tt);
+			} else {
 				printf("%s%s %.1f", k ? ", " : "", ty, tt / 1000.0);
+			}
 		}
 		printf(arg_json ? "]}" : "\n");
 	}
 	if (arg_json)
 		printf("]}\n");
 	sd_bus_flush_close_unref(bus);
-	return 0;
+	return devices_status(n);
 }
 
 int verb_why(int argc _unused_, char *argv[] _unused_)
 {
-	sd_bus *bus = daemon_bus();
+	_cleanup_free_ AccelDevice *d = NULL;
 	char why[512] = "", advice[32] = "", reason[32] = "", status[256] = "", file[64] = "";
-	int thr = 0;
+	int n = 0, thr = 0, r = need_devices(&d, &n, 1);
+	sd_bus *bus;
 
+	if (r >= 0)
+		return r;
+	bus = daemon_bus();
 	if (!bus) {
-		read_line_file(EDGEAID_ADVICE_PATH, file, sizeof(file));
-		if (arg_json)
-			printf("{\"daemon\":false,\"advice\":\"%s\"}\n", *file ? file : "unknown");
-		else
-			printf("edgeaid is not running; last advice file: %s\n", *file ? file : "none");
-		return 0;
+		/* the advice file edgeaid left, in the same word for text and JSON */
+		if (read_line_file(EDGEAID_ADVICE_PATH, file, sizeof(file)) < 0 || !*file)
+			snprintf(file, sizeof(file), "unknown");
+		if (arg_json) {
+			printf("{\"daemon\":false,\"advice\":");
+			json_string(stdout, file);
+			printf("}\n");
+		} else {
+			printf("edgeaid is not running; last advice it left: %s\n", file);
+		}
+		return devices_status(n);
 	}
 	get_str(bus, "Why", why, sizeof(why));
 	get_str(bus, "FallbackAdvice", advice, sizeof(advice));
@@ -390,7 +496,7 @@ int verb_why(int argc _unused_, char *argv[] _unused_)
 		       *why ? why : "none yet");
 	}
 	sd_bus_flush_close_unref(bus);
-	return 0;
+	return devices_status(n);
 }
 
 int verb_top(int argc, char *argv[])
@@ -403,7 +509,17 @@ int verb_top(int argc, char *argv[])
 	}
 	if (!arg_json && argc == 1 && !isatty(STDOUT_FILENO))
 		it = 1;
-	return top(it, ms);
+	{
+		_cleanup_free_ AccelDevice *d = NULL;
+		int n = 0, r = need_devices(&d, &n, 0);
+
+		if (r >= 0)
+			return r;
+		if (n == 0) /* --json: one empty sample, not a wait */
+			it = 1;
+		r = top(it, ms, d, n);
+		return r ? r : devices_status(n);
+	}
 }
 
 int verb_power(int argc, char *argv[])
@@ -412,7 +528,8 @@ int verb_power(int argc, char *argv[])
 		return power_get();
 	if (argc == 3 && !strcmp(argv[1], "set"))
 		return power_set(argv[2]);
-	fprintf(stderr, "edgeaictl: power get | power set power-saver|balanced|performance\n");
+	fprintf(stderr, "edgeaictl: usage: power [get] | power set PROFILE (power-saver, balanced or\n"
+		"performance)\n");
 	return EXIT_USAGE;
 }
 
@@ -421,7 +538,7 @@ void ctl_status_live(const char *const *nodes, const unsigned int *cores, int n,
 {
 	static struct client c[MAXC];
 	_cleanup_free_ AccelDevice *d = NULL;
-	int nd = list_devs(&d), nc = list_clients(c, MAXC);
+	int nd = list_devs(&d), nc = list_clients(c, MAXC, d, nd);
 	long long busy0[16];
 	int64_t t0, t1;
 

@@ -29,10 +29,9 @@
 
 #define program program_invocation_short_name
 
-int arg_json;
+int arg_json, arg_quiet;
 
 static struct {
-	const char *device;
 	const char *output;
 	const char *calib_dir;
 	unsigned int samples;
@@ -40,24 +39,7 @@ static struct {
 	float percentile;
 	float rand_lo, rand_hi;
 	unsigned int io;
-	int quiet;
 } arg = { .samples = 8, .seed = 1, .rand_lo = -1.0f, .rand_hi = 1.0f };
-
-void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
 
 static void format_fw(uint32_t v, char *buf, size_t size)
 {
@@ -91,56 +73,12 @@ static void format_caps(uint64_t caps, char *buf, size_t size)
 		snprintf(buf, size, "-");
 }
 
-static int no_device_error(void)
-{
-	fprintf(stderr, "%s: no edgeai accelerator found (is the edgeai module loaded?)\n", program);
-	return EXIT_FAILURE;
-}
-
-/* The devices to work on: --device, else every device found. */
+/* The devices to work on, as --device selects them; returns 0 or an exit status. */
 static int collect_devices(struct edgeai_device_info **ret, int *ret_n)
 {
-	struct edgeai_device_list *list = NULL;
-	struct edgeai_device_info *infos;
-	int r, n;
+	int r = ctl_device_resolve(&arg_device, ret, ret_n);
 
-	if (arg.device) {
-		struct edgeai_device *dev = NULL;
-
-		infos = calloc(1, sizeof(*infos));
-		if (!infos)
-			return -ENOMEM;
-		r = edgeai_device_open(arg.device, EDGEAI_OPEN_NO_URING, &dev);
-		if (r >= 0)
-			r = edgeai_device_get_info(dev, infos);
-		edgeai_device_unref(dev);
-		if (r < 0) {
-			fprintf(stderr, "%s: %s: %s\n", program, arg.device, edgeai_strerror(r));
-			free(infos);
-			return r;
-		}
-		*ret = infos;
-		*ret_n = 1;
-		return 0;
-	}
-
-	r = edgeai_enumerate(&list);
-	if (r < 0) {
-		fprintf(stderr, "%s: failed to enumerate devices: %s\n", program, edgeai_strerror(r));
-		return r;
-	}
-	n = r;
-	infos = calloc(n ? n : 1, sizeof(*infos));
-	if (!infos) {
-		edgeai_device_list_unref(list);
-		return -ENOMEM;
-	}
-	for (int i = 0; i < n; i++)
-		(void)edgeai_device_list_get(list, (unsigned int)i, &infos[i]);
-	edgeai_device_list_unref(list);
-	*ret = infos;
-	*ret_n = n;
-	return 0;
+	return r == -EINVAL ? EXIT_USAGE : r < 0 ? EXIT_FAILURE : 0;
 }
 
 static void print_hz(long long hz)
@@ -161,8 +99,8 @@ static int verb_status(int argc _unused_, char *argv[] _unused_)
 	int n = 0, r;
 
 	r = collect_devices(&infos, &n);
-	if (r < 0)
-		return EXIT_FAILURE;
+	if (r)
+		return r;
 	live = calloc(n ? n : 1, sizeof(*live));
 	nodes = calloc(n ? n : 1, sizeof(*nodes));
 	cores = calloc(n ? n : 1, sizeof(*cores));
@@ -253,7 +191,7 @@ static int verb_status(int argc _unused_, char *argv[] _unused_)
 	free(cores);
 	free(infos);
 	if (n == 0)
-		return no_device_error();
+		return ctl_no_device(&arg_device);
 	return EXIT_SUCCESS;
 }
 
@@ -352,13 +290,13 @@ static int verb_selftest(int argc _unused_, char *argv[] _unused_)
 	int n = 0, failed = 0, r;
 
 	r = collect_devices(&infos, &n);
-	if (r < 0)
-		return EXIT_FAILURE;
+	if (r)
+		return r;
 	if (n == 0) {
 		free(infos);
 		if (arg_json)
 			printf("{\"devices\":[],\"result\":\"fail\"}\n");
-		return no_device_error();
+		return ctl_no_device(&arg_device);
 	}
 
 	if (arg_json)
@@ -681,10 +619,20 @@ static int read_calib(size_t sample_bytes, float ***ret, unsigned int *ret_n)
 	return 0;
 }
 
+/*
+ * Quantization progress on stderr: on a terminal one line redrawn in place
+ * (cleared at the end); otherwise a plain line when a stage is done.
+ */
 static void progress(void *userdata, const char *stage, unsigned int done, unsigned int total)
 {
-	(void)userdata;
-	fprintf(stderr, "%s: %s %u/%u\n", program, stage, done, total);
+	const int *tty = userdata;
+
+	if (*tty) {
+		fprintf(stderr, "\r\033[K%s: %s %u/%u", program, stage, done, total);
+		fflush(stderr);
+	} else if (done == total) {
+		fprintf(stderr, "%s: %s %u/%u\n", program, stage, done, total);
+	}
 }
 
 static int verb_quantize(int argc _unused_, char *argv[])
@@ -703,7 +651,7 @@ static int verb_quantize(int argc _unused_, char *argv[])
 	size_t size = 0, sample_bytes = 0;
 	long in_size;
 	FILE *f;
-	int r, ret = EXIT_FAILURE;
+	int r, ret = EXIT_FAILURE, tty = isatty(STDERR_FILENO);
 
 	if (!arg.output) {
 		fprintf(stderr, "%s: quantize needs --output FILE\n", program);
@@ -726,9 +674,13 @@ static int verb_quantize(int argc _unused_, char *argv[])
 		opts.samples = (const float *const *)samples;
 		opts.n_samples = n_samples;
 	}
-	if (!arg.quiet)
+	if (!arg_quiet) {
 		opts.progress = progress;
+		opts.userdata = &tty;
+	}
 	r = edgeai_quantize(m, &opts, &q, &rep, err, sizeof(err));
+	if (opts.progress && tty)
+		fputs("\r\033[K", stderr);
 	if (r < 0) {
 		fprintf(stderr, "%s: cannot quantize %s: %s\n", program, in, err[0] ? err : edgeai_strerror(r));
 		goto out;
@@ -809,8 +761,15 @@ out:
 
 static int verb_help(int argc, char *argv[]);
 
-/* The verb reads its own options (run, bench): it must come first, before edgeaictl's */
+/* The verb reads its own options (run, bench): its argv goes to it whole */
 #define VERB_OWN_OPTIONS 1
+
+/* Which options a verb's help lists */
+enum {
+	OPT_DEVICE = 1 << 0,
+	OPT_JSON = 1 << 1,
+	OPT_QUANTIZE = 1 << 2,
+};
 
 typedef struct Verb {
 	const char *name;
@@ -818,23 +777,74 @@ typedef struct Verb {
 	int min_args, max_args; /* operands after the verb (not checked with VERB_OWN_OPTIONS) */
 	unsigned int flags;
 	int (*run)(int argc, char *argv[]);
-	const char *help;       /* one line; edgeaictl(1) says more */
+	const char *help;       /* one line */
+	unsigned int options;   /* OPT_*: what `edgeaictl VERB --help` lists */
+	const char *details;    /* `edgeaictl VERB --help`: what it does, in full */
+	void (*own_help)(void); /* VERB_OWN_OPTIONS: its help */
 } Verb;
 
 static const Verb verbs[] = {
-	{ "status", "", 0, 0, 0, verb_status, "The accelerators, their state and load; edgeaid's policy" },
-	{ "selftest", "", 0, 0, 0, verb_selftest, "A fill+copy job on each device, by ioctl and io_uring" },
-	{ "inspect", "MODEL", 1, 1, 0, verb_inspect, "Inputs, outputs and operators of a .tflite model" },
-	{ "quantize", "IN -o OUT", 1, 1, 0, verb_quantize, "Quantize a float .tflite model to int8" },
-	{ "run", "MODEL ...", 0, 0, VERB_OWN_OPTIONS, verb_run, "Run an int8 model once (see \"run --help\")" },
-	{ "bench", "MODEL ...", 0, 0, VERB_OWN_OPTIONS, verb_bench, "Latency and throughput (see \"bench --help\")" },
-	{ "clients", "", 0, 0, 0, verb_clients, "Open files of the devices, with edgeaid's policy" },
-	{ "top", "[N [MS]]", 0, 2, 0, verb_top, "Clients and their load every MS ms (1000), N times" },
-	{ "power", "[get|set PROFILE]", 0, 2, 0, verb_power, "Profile and clocks; set asks edgeaid for a profile" },
-	{ "thermal", "", 0, 0, 0, verb_thermal, "Temperatures and trips, edgeaid's limit, throttling" },
-	{ "why", "", 0, 0, 0, verb_why, "Explain edgeaid's last throttle or fallback decision" },
-	{ "cdi", "generate|list ...", 0, 0, VERB_OWN_OPTIONS, verb_cdi, "CDI specs of the devices for containers (see \"cdi --help\")" },
-	{ "help", "", 0, 0, 0, verb_help, "Show this help" },
+	{ "status", "", 0, 0, 0, verb_status, "The accelerators, their state and load; edgeaid's policy",
+	  OPT_DEVICE | OPT_JSON,
+	  "For each accelerator: node, type, cores, firmware, runtime PM state, clock,\n"
+	  "temperature, utilization over a quarter second, open files and capabilities;\n"
+	  "then edgeaid's policy (profile, thermal limit, throttling, fallback advice,\n"
+	  "application rules). Exit status 1 when no accelerator is found.\n" },
+	{ "selftest", "", 0, 0, 0, verb_selftest, "A fill+copy job on each device, by ioctl and io_uring",
+	  OPT_DEVICE | OPT_JSON,
+	  "Runs a FILL and a COPY job on each accelerator, submitted once by ioctl and\n"
+	  "once by io_uring, and checks every byte. Exit status 1 when a test fails or\n"
+	  "no accelerator is found.\n" },
+	{ "inspect", "MODEL", 1, 1, 0, verb_inspect, "Inputs, outputs and operators of a .tflite model",
+	  OPT_JSON,
+	  "Prints the model's inputs and outputs (name, type, shape, quantization) and\n"
+	  "its operators with their counts. Needs no device.\n" },
+	{ "quantize", "IN -o OUT", 1, 1, 0, verb_quantize, "Quantize a float .tflite model to int8",
+	  OPT_JSON | OPT_QUANTIZE,
+	  "Post-training quantization of the float model IN into the int8 model OUT,\n"
+	  "calibrated on random inputs or on --calib files, then compares the int8\n"
+	  "outputs with the float ones on the calibration set. Needs no device.\n" },
+	{ "run", "MODEL ...", 0, 0, VERB_OWN_OPTIONS, verb_run, "Run an int8 model once", 0, NULL,
+	  ctl_run_help },
+	{ "bench", "MODEL ...", 0, 0, VERB_OWN_OPTIONS, verb_bench, "Latency and throughput of a model", 0,
+	  NULL, ctl_bench_help },
+	{ "clients", "", 0, 0, 0, verb_clients, "Open files of the devices, with edgeaid's policy",
+	  OPT_DEVICE | OPT_JSON,
+	  "Each open file of an accelerator (from /proc/PID/fdinfo): process, device and\n"
+	  "device time used; with edgeaid running, its application, priority and weight.\n"
+	  "Exit status 1 when no accelerator is found.\n" },
+	{ "top", "[N [MS]]", 0, 2, 0, verb_top, "Clients and their load every MS ms (1000), N times",
+	  OPT_DEVICE | OPT_JSON,
+	  "The clients with their share of device time, every MS milliseconds (50 to\n"
+	  "60000, default 1000), N times (default: until interrupted on a terminal,\n"
+	  "once otherwise). Exit status 1 when no accelerator is found.\n" },
+	{ "power", "[get|set PROFILE]", 0, 2, 0, verb_power, "Profile and clocks; set asks edgeaid for a profile",
+	  OPT_DEVICE | OPT_JSON,
+	  "power [get]: edgeaid's power profile and each device's runtime PM state,\n"
+	  "clocks and autosuspend delay. power set PROFILE: ask edgeaid for the profile\n"
+	  "power-saver, balanced or performance (needs edgeaid; polkit may ask for a\n"
+	  "password). Exit status 1 when no accelerator is found or edgeaid refuses.\n" },
+	{ "thermal", "", 0, 0, 0, verb_thermal, "Temperatures and trips, edgeaid's limit, throttling",
+	  OPT_DEVICE | OPT_JSON,
+	  "Each device's thermal zone, temperature and trip points; with edgeaid\n"
+	  "running, its thermal limit and whether it throttles. Exit status 1 when no\n"
+	  "accelerator is found.\n" },
+	{ "coredump", "[clear|FILE]", 0, 1, 0, verb_coredump, "Decode the devcoredumps of core resets; clear frees them",
+	  OPT_JSON,
+	  "Finds the devcoredumps edgeai left at core resets (/sys/class/devcoredump),\n"
+	  "or reads FILE, and decodes each: device, guilty job and its program, core\n"
+	  "registers and recent job history. coredump clear frees them. Exit status 1\n"
+	  "when a dump cannot be read or decoded.\n" },
+	{ "why", "", 0, 0, 0, verb_why, "Explain edgeaid's last throttle or fallback decision",
+	  OPT_JSON,
+	  "edgeaid's status, whether it throttles and why, its CPU fallback advice and\n"
+	  "its last decision; without edgeaid, the last advice it left. Exit status 1\n"
+	  "when no accelerator is found.\n" },
+	{ "cdi", "generate|list ...", 0, 0, VERB_OWN_OPTIONS, verb_cdi, "CDI specs of the devices for containers", 0,
+	  NULL, ctl_cdi_help },
+	{ "help", "[COMMAND]", 0, 1, 0, verb_help, "Show this help, or the help of COMMAND", 0,
+	  "Without COMMAND, the commands and global options; with it, that command's\n"
+	  "help, as 'edgeaictl COMMAND --help' shows it.\n" },
 };
 
 static const Verb *find_verb(const char *name)
@@ -850,6 +860,46 @@ static const char *verb_synopsis(const Verb *v, char *buf, size_t size)
 {
 	snprintf(buf, size, "%s%s%s", v->name, *v->args ? " " : "", v->args);
 	return buf;
+}
+
+static void options_help(unsigned int options)
+{
+	if (options & OPT_DEVICE)
+		printf("  -d, --device=DEV  Only the accelerators DEV selects (below).\n");
+	if (options & OPT_JSON)
+		printf("  -j, --json        Print JSON on standard output instead of a table.\n");
+	if (options & OPT_QUANTIZE)
+		printf("  -o, --output=FILE Write the int8 model to FILE.\n"
+		       "      --calib=DIR   Calibrate on the files in DIR (sorted by name); each\n"
+		       "                    holds the float32 values of every model input,\n"
+		       "                    concatenated in input order.\n"
+		       "      --samples=N   N random calibration inputs (default 8).\n"
+		       "      --seed=N      Seed of the random inputs (default 1).\n"
+		       "      --range=LO:HI Random inputs uniform in [LO, HI] (default -1:1).\n"
+		       "      --percentile=P Clip activation ranges to the P-th percentile\n"
+		       "                    (e.g. 99.99) instead of min/max.\n"
+		       "      --io=TYPE     Model input/output type: int8 (default), uint8 or\n"
+		       "                    float.\n"
+		       "  -q, --quiet       No progress on standard error.\n");
+	printf("  -h, --help        Show this help and exit.\n");
+}
+
+static void verb_help_of(const Verb *v)
+{
+	char synopsis[64];
+
+	if (v->own_help) {
+		v->own_help();
+		return;
+	}
+	printf("Usage: %s [OPTIONS] %s\n\n%s.\n\n%s\nOptions:\n", program,
+	       verb_synopsis(v, synopsis, sizeof(synopsis)), v->help, v->details);
+	options_help(v->options);
+	if (v->options & OPT_DEVICE) {
+		printf("\n");
+		ctl_device_help();
+	}
+	printf("\nSee edgeaictl(1).\n");
 }
 
 static void help(void)
@@ -870,25 +920,15 @@ static void help(void)
 		printf("  %-17s %s\n", synopsis, verbs[i].help);
 	}
 	printf("\n"
-	       "Options:\n"
-	       "  -d, --device=PATH Use only the device node PATH (e.g. /dev/accel/accel0).\n"
+	       "Options (before or after the command):\n"
+	       "  -d, --device=DEV  Only the accelerators DEV selects (below).\n"
 	       "  -j, --json        Print JSON on standard output instead of a table.\n"
-	       "  -o, --output=FILE quantize: write the int8 model to FILE.\n"
-	       "      --calib=DIR   quantize: calibrate on the files in DIR (sorted by\n"
-	       "                    name); each holds the float32 values of every model\n"
-	       "                    input, concatenated in input order.\n"
-	       "      --samples=N   quantize: N random calibration inputs (default 8).\n"
-	       "      --seed=N      quantize: seed of the random inputs (default 1).\n"
-	       "      --range=LO:HI quantize: random inputs uniform in [LO, HI]\n"
-	       "                    (default -1:1).\n"
-	       "      --percentile=P quantize: clip activation ranges to the P-th\n"
-	       "                    percentile (e.g. 99.99) instead of min/max.\n"
-	       "      --io=TYPE     quantize: model input/output type: int8 (default),\n"
-	       "                    uint8 or float.\n"
-	       "  -q, --quiet       quantize: no progress on stderr.\n"
-	       "  -h, --help        Show this help and exit.\n"
+	       "  -h, --help        Show this help (after a command: its help) and exit.\n"
 	       "  -V, --version     Show the version of edgeaictl and libedgeai and exit.\n"
-	       "\n"
+	       "A command's own options: '%s COMMAND --help' or '%s help COMMAND'.\n"
+	       "\n", program, program);
+	ctl_device_help();
+	printf("\n"
 	       "Exit status:\n"
 	       "  0  success (status: at least one device; selftest: every test passed)\n"
 	       "  1  failure (no accelerator found, a device error, a selftest failed,\n"
@@ -897,50 +937,38 @@ static void help(void)
 	       "\n"
 	       "Environment:\n"
 	       "  EDGEAI_DEBUG=1    libedgeai logs each failing call to standard error.\n"
+	       "  EDGEAI_CACHE_DIR=DIR  The compile cache (empty: none; default\n"
+	       "                    $XDG_CACHE_HOME/edgeai/programs).\n"
+	       "  EDGEAI_CPU_KERNELS=SET  CPU kernels: reference, avx2 or vnni (at most\n"
+	       "                    what this CPU runs).\n"
 	       "\n"
 	       "Examples:\n"
 	       "  %s status\n"
-	       "  %s selftest --device /dev/accel/accel1 --json\n"
+	       "  %s selftest --device npu1 --json\n"
 	       "  %s inspect face_detection_short_range.tflite\n"
 	       "  %s quantize model.tflite -o model-int8.tflite --samples 16 --json\n"
+	       "  %s run model-int8.tflite --input in.bin --output-dir out --device npu\n"
 	       "\n"
 	       "See edgeaictl(1) for what each command shows. See also: edgeaid(8)\n",
-	       program, program, program, program);
+	       program, program, program, program, program);
 }
 
-static int verb_help(int argc _unused_, char *argv[] _unused_)
+static int verb_help(int argc, char *argv[])
 {
-	help();
-	return EXIT_SUCCESS;
-}
+	const Verb *v;
 
-/* Run the verb argv[0] with its operands argv[1..argc-1], checked against the table. */
-static int dispatch(int argc, char *argv[])
-{
-	const Verb *v = find_verb(argv[0]);
-	char synopsis[64];
-
+	if (argc < 2) {
+		help();
+		return EXIT_SUCCESS;
+	}
+	v = find_verb(argv[1]);
 	if (!v) {
-		fprintf(stderr, "%s: unknown command '%s'\nTry '%s --help' for more information.\n", program, argv[0],
-			program);
+		fprintf(stderr, "%s: help: unknown command '%s'\nTry '%s help' for the list.\n", program,
+			argv[1], program);
 		return EXIT_USAGE;
 	}
-	if (v->flags & VERB_OWN_OPTIONS) {
-		fprintf(stderr, "%s: %s takes its own options: put it first, as in '%s %s --help'\n", program, v->name,
-			program, v->name);
-		return EXIT_USAGE;
-	}
-	if (argc - 1 < v->min_args) {
-		fprintf(stderr, "%s: %s needs %s (usage: %s %s)\n", program, v->name, v->args, program,
-			verb_synopsis(v, synopsis, sizeof(synopsis)));
-		return EXIT_USAGE;
-	}
-	if (argc - 1 > v->max_args) {
-		fprintf(stderr, "%s: too many arguments for %s: '%s' (usage: %s %s)\n", program, v->name,
-			argv[v->max_args + 1], program, verb_synopsis(v, synopsis, sizeof(synopsis)));
-		return EXIT_USAGE;
-	}
-	return v->run(argc, argv);
+	verb_help_of(v);
+	return EXIT_SUCCESS;
 }
 
 static int parse_uint(const char *s, unsigned long long max, unsigned long long *ret)
@@ -956,8 +984,14 @@ static int parse_uint(const char *s, unsigned long long max, unsigned long long 
 	return 0;
 }
 
-/* Returns 1 to go on, 0 to exit successfully (--help, --version), -EINVAL on bad usage. */
-static int parse_argv(int argc, char *argv[])
+/*
+ * The options of edgeaictl and of the verbs without their own: before the
+ * verb (@v NULL: parsing stops at the verb, --help is edgeaictl's) or after
+ * it (argv[0] the verb: options and operands in any order, --help is the
+ * verb's). Returns 1 to go on, 0 to exit successfully (--help, --version),
+ * -EINVAL on bad usage.
+ */
+static int parse_argv(int argc, char *argv[], const Verb *v)
 {
 	enum { ARG_CALIB = 0x100, ARG_SAMPLES, ARG_SEED, ARG_RANGE, ARG_PERCENTILE, ARG_IO };
 	static const struct option options[] = {
@@ -975,14 +1009,18 @@ static int parse_argv(int argc, char *argv[])
 		{ "io", required_argument, NULL, ARG_IO },
 		{}
 	};
-	unsigned long long v;
+	unsigned long long val;
 	char *end;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "hVjd:o:q", options, NULL)) >= 0) {
+	optind = 0;
+	while ((c = getopt_long(argc, argv, v ? "hVjd:o:q" : "+hVjd:o:q", options, NULL)) >= 0) {
 		switch (c) {
 		case 'h':
-			help();
+			if (v)
+				verb_help_of(v);
+			else
+				help();
 			return 0;
 		case 'V':
 			printf("edgeaictl %s (libedgeai %s)\n", EDGEAI_VERSION_STRING, edgeai_version());
@@ -991,34 +1029,31 @@ static int parse_argv(int argc, char *argv[])
 			arg_json = 1;
 			break;
 		case 'd':
-			if (!*optarg) {
-				fprintf(stderr, "%s: --device needs a device node path\n", program);
+			if (ctl_device_parse(optarg, &arg_device) < 0)
 				return -EINVAL;
-			}
-			arg.device = optarg;
 			break;
 		case 'o':
 			arg.output = optarg;
 			break;
 		case 'q':
-			arg.quiet = 1;
+			arg_quiet = 1;
 			break;
 		case ARG_CALIB:
 			arg.calib_dir = optarg;
 			break;
 		case ARG_SAMPLES:
-			if (parse_uint(optarg, 1000000, &v) < 0 || v == 0) {
+			if (parse_uint(optarg, 1000000, &val) < 0 || val == 0) {
 				fprintf(stderr, "%s: --samples needs a count from 1 to 1000000\n", program);
 				return -EINVAL;
 			}
-			arg.samples = (unsigned int)v;
+			arg.samples = (unsigned int)val;
 			break;
 		case ARG_SEED:
-			if (parse_uint(optarg, UINT64_MAX, &v) < 0) {
+			if (parse_uint(optarg, UINT64_MAX, &val) < 0) {
 				fprintf(stderr, "%s: --seed needs a non-negative integer\n", program);
 				return -EINVAL;
 			}
-			arg.seed = v;
+			arg.seed = val;
 			break;
 		case ARG_RANGE:
 			arg.rand_lo = strtof(optarg, &end);
@@ -1049,7 +1084,10 @@ static int parse_argv(int argc, char *argv[])
 			}
 			break;
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n", program);
+			if (v)
+				fprintf(stderr, "Try '%s %s --help' for more information.\n", program, v->name);
+			else
+				fprintf(stderr, "Try '%s --help' for more information.\n", program);
 			return -EINVAL;
 		}
 	}
@@ -1057,15 +1095,48 @@ static int parse_argv(int argc, char *argv[])
 	return 1;
 }
 
+/*
+ * Run the verb argv[0] with the rest of the command line: a verb with its
+ * own options gets it whole; for the others, options come out here and the
+ * operands are checked against the table.
+ */
+static int dispatch(int argc, char *argv[])
+{
+	const Verb *v = find_verb(argv[0]);
+	char synopsis[64];
+	int r, n;
+
+	if (!v) {
+		fprintf(stderr, "%s: unknown command '%s'\nTry '%s help' for the list of commands.\n", program,
+			argv[0], program);
+		return EXIT_USAGE;
+	}
+	if (v->flags & VERB_OWN_OPTIONS)
+		return v->run(argc, argv);
+	r = parse_argv(argc, argv, v);
+	if (r <= 0)
+		return r < 0 ? EXIT_USAGE : EXIT_SUCCESS;
+	/* getopt moved the operands to the end: argv[optind..] */
+	n = argc - optind;
+	if (n < v->min_args) {
+		fprintf(stderr, "%s: %s needs %s (usage: %s %s)\n", program, v->name, v->args, program,
+			verb_synopsis(v, synopsis, sizeof(synopsis)));
+		return EXIT_USAGE;
+	}
+	if (n > v->max_args) {
+		fprintf(stderr, "%s: too many arguments for %s: '%s' (usage: %s %s)\n", program, v->name,
+			argv[optind + v->max_args], program, verb_synopsis(v, synopsis, sizeof(synopsis)));
+		return EXIT_USAGE;
+	}
+	argv[optind - 1] = argv[0];
+	return v->run(n + 1, argv + optind - 1);
+}
+
 int main(int argc, char *argv[])
 {
-	const Verb *v;
 	int r;
 
-	/* run and bench have their own options (--device there is a placement). */
-	if (argc > 1 && (v = find_verb(argv[1])) && (v->flags & VERB_OWN_OPTIONS))
-		return v->run(argc - 1, argv + 1);
-	r = parse_argv(argc, argv);
+	r = parse_argv(argc, argv, NULL);
 	if (r <= 0)
 		return r < 0 ? EXIT_USAGE : EXIT_SUCCESS;
 	if (optind >= argc) {

@@ -8,15 +8,63 @@
 #ifndef EDGEAICTL_H
 #define EDGEAICTL_H
 
+#include <stdint.h>
 #include <stdio.h>
+
+#include "json.h"
+
+struct edgeai_device_info;
 
 #define EXIT_USAGE 2
 
 /* --json: print JSON on standard output instead of a table */
 extern int arg_json;
+/* --quiet: no progress on standard error */
+extern int arg_quiet;
 
-/* @s as a JSON string, quotes and escapes included */
-void json_string(FILE *f, const char *s);
+
+/* ctl-device.c: --device, the same grammar for every verb */
+enum ctl_device_how {
+	CTL_DEVICE_AUTO,	/* "auto": every accelerator; run/bench: the best, CPU fallback */
+	CTL_DEVICE_CPU,		/* "cpu": run/bench on the CPU only */
+	CTL_DEVICE_KIND,	/* "npu", "dsp": every accelerator of @type */
+	CTL_DEVICE_INDEX,	/* "npuN", "dspN": the @index-th of @type, in minor order */
+	CTL_DEVICE_NODE,	/* "accelN" or a path: the node @node */
+};
+
+struct ctl_device {
+	enum ctl_device_how how;
+	uint32_t type;		/* EDGEAI_DEVICE_NPU or _DSP for KIND and INDEX */
+	unsigned int index;
+	char node[256];
+	const char *text;	/* as the user wrote it */
+};
+
+/* The global --device (before or after the verb); "auto" when not given. */
+extern struct ctl_device arg_device;
+
+/* Parse @s into @d; -EINVAL after a message naming the valid forms. */
+int ctl_device_parse(const char *s, struct ctl_device *d);
+/*
+ * The accelerators @d selects into *@ret (to free) and their count; an
+ * empty list is not an error (ctl_no_device() says so). -errno after a
+ * message: a node that is not an edgeai device, npuN past the last NPU,
+ * "cpu" (no accelerator).
+ */
+int ctl_device_resolve(const struct ctl_device *d, struct edgeai_device_info **ret, int *ret_n);
+/* Whether @d selects the sysfs device @name ("accel0") of @type ("npu"), @index_of_type-th of it. */
+int ctl_device_match_sysfs(const struct ctl_device *d, const char *name, const char *type,
+			   unsigned int index_of_type);
+/* "NPU", "DSP" or "accelerator" */
+const char *ctl_kind_name(uint32_t type);
+/* Say on stderr that no accelerator (of @d) was found; returns the exit status 1. */
+int ctl_no_device(const struct ctl_device *d);
+
+/* Help of the verbs with their own options (ctl-model.c) */
+void ctl_run_help(void);
+void ctl_bench_help(void);
+/* The paragraph on --device that every help showing it prints. */
+void ctl_device_help(void);
 
 /* ctl-ops.c: the operator verbs, from sysfs, fdinfo and edgeaid's D-Bus API */
 int verb_clients(int argc, char *argv[]);
@@ -55,6 +103,9 @@ void ctl_status_policy(void);
 
 /* ctl-cdi.c: cdi generate|list, which parses its own options */
 int verb_cdi(int argc, char *argv[]);
+void ctl_cdi_help(void);
+/* ctl-coredump.c: decode (or free) the devcoredumps of edgeai's core resets */
+int verb_coredump(int argc, char *argv[]);
 
 /* ctl-model.c: run and bench, which parse their own options */
 int verb_run(int argc, char *argv[]);

@@ -66,6 +66,69 @@ struct Bus {
 	AuthQuery *auth_queries;
 };
 
+/* Bytes of a caller's string quoted back in an error, before "..." */
+#define ECHO_MAX 64
+
+/*
+ * Length of the valid UTF-8 sequence at @s (1..4), 0 for an invalid one
+ * (overlong forms and surrogates included: D-Bus refuses them).
+ */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t n;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+	else
+		return 0;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/*
+ * @s made fit to quote in a D-Bus error message into @buf (@len bytes): at
+ * most @len - 4 bytes of it, cut between characters and marked "...",
+ * control characters and invalid UTF-8 (a message D-Bus would refuse to
+ * carry) replaced by '?'. Callers' strings can be megabytes long; config
+ * errors quote file contents. Returns @buf.
+ */
+static const char *echo(char *buf, size_t len, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0;
+
+	while (*p) {
+		size_t n = utf8_len(p);
+
+		if (o + (n ? n : 1) > len - 4) {
+			memcpy(buf + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (!n || *p < 0x20 || *p == 0x7f) {
+			buf[o++] = '?';
+			p++;
+			continue;
+		}
+		memcpy(buf + o, p, n);
+		o += n;
+		p += n;
+	}
+	buf[o] = 0;
+	return buf;
+}
+
 static void emit_changed(Bus *b, char **names)
 {
 	sd_bus_emit_properties_changed_strv(b->bus, EDGEAID_BUS_PATH, EDGEAID_BUS_IFACE, names);
@@ -312,6 +375,7 @@ GETTER(get_registered)
 static int method_set_profile(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
 	Bus *b = userdata;
+	char q[ECHO_MAX + 4];
 	const char *s;
 	Profile p;
 	int r;
@@ -325,7 +389,8 @@ static int method_set_profile(sd_bus_message *msg, void *userdata, sd_bus_error 
 	p = profile_from_string(s);
 	if (p < 0)
 		return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
-					 "Unknown power profile '%s' (power-saver, balanced, performance)", s);
+					 "Unknown power profile '%s' (power-saver, balanced, performance)",
+					 echo(q, sizeof(q), s));
 	manager_set_profile(b->manager, p);
 	return sd_bus_reply_method_return(msg, NULL);
 }
@@ -362,6 +427,7 @@ typedef struct PolicyArgs {
  */
 static int read_policy_call(Bus *b, sd_bus_message *msg, char sig, void *key, PolicyArgs *p, sd_bus_error *error)
 {
+	char q[ECHO_MAX + 4];
 	const char *ps;
 	int r;
 
@@ -375,7 +441,8 @@ static int read_policy_call(Bus *b, sd_bus_message *msg, char sig, void *key, Po
 	p->priority = -1;
 	if (*ps && (p->priority = priority_from_string(ps)) < 0)
 		return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
-					 "Priority '%s' not low, normal or high ('' = leave)", ps);
+					 "Priority '%s' not low, normal or high ('' = leave)",
+					 echo(q, sizeof(q), ps));
 	if (p->quota_ns && (p->period_ns < 1000000 || p->period_ns > 60000000000ULL || p->quota_ns > p->period_ns))
 		return sd_bus_error_setf(error, SD_BUS_ERROR_INVALID_ARGS,
 					 "Quota %" PRIu64 " ns per period %" PRIu64 " ns: period not 1 ms..60 s or quota above it",
@@ -408,6 +475,7 @@ static int method_set_client_policy(sd_bus_message *msg, void *userdata, sd_bus_
 static int method_set_app_policy(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
 	Bus *b = userdata;
+	char q[ECHO_MAX + 4];
 	const char *name;
 	PolicyArgs p;
 	int r;
@@ -417,7 +485,8 @@ static int method_set_app_policy(sd_bus_message *msg, void *userdata, sd_bus_err
 		return r < 0 ? r : 1; /* polkit answers later, then this runs again */
 	r = manager_set_app_policy(b->manager, name, p.weight, p.priority, p.quota_ns, p.period_ns);
 	if (r == -ENOENT)
-		return sd_bus_error_setf(error, EDGEAID_ERROR_NO_SUCH_APPLICATION, "No [Application] named '%s'", name);
+		return sd_bus_error_setf(error, EDGEAID_ERROR_NO_SUCH_APPLICATION, "No [Application] named '%s'",
+					 echo(q, sizeof(q), name));
 	if (r < 0)
 		return r;
 	return sd_bus_reply_method_return(msg, NULL);
@@ -426,7 +495,7 @@ static int method_set_app_policy(sd_bus_message *msg, void *userdata, sd_bus_err
 static int method_reload(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
 	Bus *b = userdata;
-	char err[512];
+	char err[512], q[512];
 	int r;
 
 	r = bus_verify(b, msg, ACTION_RELOAD, error);
@@ -435,7 +504,7 @@ static int method_reload(sd_bus_message *msg, void *userdata, sd_bus_error *erro
 	r = manager_reload(b->manager, err, sizeof(err));
 	if (r < 0)
 		return sd_bus_error_setf(error, EDGEAID_ERROR_BAD_CONFIG, "%s (old configuration kept)",
-					 *err ? err : strerror(-r));
+					 echo(q, sizeof(q), *err ? err : strerror(-r)));
 	return sd_bus_reply_method_return(msg, NULL);
 }
 

@@ -12,10 +12,13 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void config_init(Config *c)
 {
@@ -108,18 +111,22 @@ int config_parse_text(Config *c, const char *text, const char *fname, char *err,
 	AppRule *cur = NULL;
 	unsigned lineno = 0, app_line = 0;
 	char *save = NULL, *line;
+	const char *counted = text;
 	uint64_t v;
 	int r;
 
 	if (!buf)
 		return -ENOMEM;
+	lineno = 1;
 	for (char *p = buf; (line = strtok_r(p, "\n", &save)); p = NULL) {
 		char *key, *val, *eq;
 
-		/* strtok_r skips empty lines: count the newlines before it in the text */
-		lineno = 1;
-		for (const char *q = text; q < text + (line - buf); q++)
-			lineno += *q == '\n';
+		/*
+		 * strtok_r skips empty lines: count the newlines between the last
+		 * line and this one in the text (once each, not from the start).
+		 */
+		for (; counted < text + (line - buf); counted++)
+			lineno += *counted == '\n';
 		line = strip(line);
 		if (!*line || *line == '#' || *line == ';')
 			continue;
@@ -243,20 +250,38 @@ int config_parse_text(Config *c, const char *text, const char *fname, char *err,
 static int load_file(Config *c, const char *path, char *err, size_t errlen)
 {
 	_cleanup_free_ char *buf = NULL;
-	FILE *f = fopen(path, "re");
+	struct stat st;
 	size_t n = 0;
-	int r;
+	int fd, r = 0;
 
-	if (!f)
+	/* Never block on a FIFO or a device: only regular files are read. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		snprintf(err, errlen, "%s: not a regular file", path);
+		return -EINVAL;
+	}
 	buf = malloc(65537);
 	if (!buf) {
-		fclose(f);
+		close(fd);
 		return -ENOMEM;
 	}
-	n = fread(buf, 1, 65537, f);
-	r = ferror(f) ? -EIO : 0;
-	fclose(f);
+	while (n < 65537) {
+		ssize_t k = read(fd, buf + n, 65537 - n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			r = -errno;
+			break;
+		}
+		if (!k)
+			break;
+		n += (size_t)k;
+	}
+	close(fd);
 	if (r)
 		return r;
 	if (n > 65536) {
@@ -313,7 +338,8 @@ int config_load(Config *c, const char *path, char *err, size_t errlen)
 		n++;
 	}
 	closedir(d);
-	if (!r)
+	/* (qsort must not get the NULL of an empty directory) */
+	if (!r && n)
 		qsort(names, n, sizeof(*names), cmpstr);
 	for (size_t i = 0; i < n; i++) {
 		char p[4352];

@@ -125,7 +125,7 @@ static void device_now(Metrics *x, const Device *d, uint64_t now_usec, DeviceNow
 	n->busy_us = read_attr_ll(d->sys.syspath, "busy_time_us", -1);
 	n->cores = read_attr_ll(d->sys.syspath, "core_count", 1);
 	n->resets = read_attr_ll(d->sys.syspath, "reset_count", -1);
-	n->jobs = read_attr_ll(d->sys.syspath, "job_count", -1);
+	n->jobs = read_attr_ll(d->sys.syspath, "jobs_completed", -1);
 	n->suspended_ms = read_attr_ll(d->sys.syspath, "power/runtime_suspended_time", -1);
 	n->max_hz = *d->sys.devfreq ? read_attr_ll(d->sys.devfreq, "max_freq", -1) : -1;
 	if (read_attr(d->sys.syspath, "power/runtime_status", n->pm, sizeof(n->pm)) < 0)
@@ -198,7 +198,7 @@ int metrics_format(Manager *m, FILE *f, uint64_t now_usec)
 	for (size_t i = 0; i < m->n_devices; i++)
 		if (now[i].suspended_ms >= 0)
 			device_value(f, x, &m->devices[i], "edgeai_device_runtime_suspended_seconds_total", now[i].suspended_ms / 1e3);
-	family(f, "edgeai_device_jobs_total", "counter", "Jobs the device completed (sysfs job_count).");
+	family(f, "edgeai_device_jobs_total", "counter", "Jobs the device completed (sysfs jobs_completed).");
 	for (size_t i = 0; i < m->n_devices; i++)
 		if (now[i].jobs >= 0)
 			device_value(f, x, &m->devices[i], "edgeai_device_jobs_total", (double)now[i].jobs);

@@ -5,6 +5,7 @@
  *   edgeaid [--config=FILE] [--runtime-dir=DIR] [--no-bus]
  *   edgeaid --restore      put back every sysfs knob a (crashed) instance changed
  *   edgeaid --check-config parse the configuration, print errors, exit
+ *   edgeaid --version      the version (EDGEAI_PACKAGE_VERSION, from the Makefile)
  *
  * This file is the command line and run(): the Manager (edgeaid-manager.h)
  * does the work, the Bus (edgeaid-bus.h) publishes it. See edgeaid(8) and
@@ -20,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <systemd/sd-daemon.h>
 
@@ -29,26 +32,41 @@
 
 #define EXIT_USAGE 2
 
-static const char *arg_config = "/etc/edgeai/edgeaid.conf";
+/* The Makefile passes the one version of the tree (libedgeai's EDGEAI_VERSION_STRING) */
+#ifndef EDGEAI_PACKAGE_VERSION
+#error "build with -DEDGEAI_PACKAGE_VERSION=... (daemon/Makefile)"
+#endif
+
+#define DEFAULT_CONFIG "/etc/edgeai/edgeaid.conf"
+
+static const char *arg_config = DEFAULT_CONFIG;
 static const char *arg_runtime = NULL;
 static bool arg_restore, arg_check, arg_no_bus;
 
 static void help(void)
 {
-	printf("edgeaid [OPTIONS]\n\n"
-	       "The edgeai accelerator policy daemon.\n\n"
-	       "  -h --help             show this help\n"
-	       "     --config=FILE      configuration (default /etc/edgeai/edgeaid.conf, and FILE.d/*.conf)\n"
-	       "     --runtime-dir=DIR  knob journal and advice file (default $RUNTIME_DIRECTORY or " EDGEAID_RUNTIME_DIR ")\n"
+	printf("Usage: edgeaid [OPTIONS]\n\n"
+	       "The edgeai accelerator policy daemon (a systemd service; see edgeaid(8)).\n\n"
+	       "  -h --help             show this help and exit\n"
+	       "  -V --version          show the version and exit\n"
+	       "     --config=FILE      configuration (default " DEFAULT_CONFIG "),\n"
+	       "                        and its drop-ins FILE.d/*.conf\n"
+	       "     --runtime-dir=DIR  knob journal and advice file (default\n"
+	       "                        $RUNTIME_DIRECTORY, else " EDGEAID_RUNTIME_DIR ")\n"
 	       "     --no-bus           do not connect to D-Bus\n"
-	       "     --restore          restore the knobs recorded in the journal and exit (ExecStopPost=)\n"
-	       "     --check-config     parse the configuration and exit\n");
+	       "     --restore          restore the knobs recorded in the journal and exit\n"
+	       "                        (the unit's ExecStopPost=)\n"
+	       "     --check-config     parse the configuration, print errors and exit\n"
+	       "\n"
+	       "Exit status: 0 success, 1 failure (a bad or unreadable configuration,\n"
+	       "no bus), 2 usage error.\n");
 }
 
 static int parse_argv(int argc, char *argv[])
 {
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "runtime-dir", required_argument, NULL, 'r' },
 		{ "no-bus", no_argument, NULL, 'n' },
@@ -58,10 +76,13 @@ static int parse_argv(int argc, char *argv[])
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) >= 0)
+	while ((c = getopt_long(argc, argv, "hV", opts, NULL)) >= 0)
 		switch (c) {
 		case 'h':
 			help();
+			return 0;
+		case 'V':
+			printf("edgeaid %s\n", EDGEAI_PACKAGE_VERSION);
 			return 0;
 		case 'c':
 			arg_config = optarg;
@@ -79,6 +100,7 @@ static int parse_argv(int argc, char *argv[])
 			arg_check = true;
 			break;
 		default:
+			fprintf(stderr, "Try 'edgeaid --help' for more information.\n");
 			return -EINVAL;
 		}
 	if (optind < argc) {
@@ -110,9 +132,22 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void
 static int check_config(void)
 {
 	char err[512] = "";
+	struct stat st;
 	Config c;
 	int r;
 
+	/*
+	 * edgeaid runs on defaults without its configuration file, but a file
+	 * named to be checked must be there: a typo is not "ok".
+	 */
+	if (access(arg_config, R_OK) < 0 && (errno != ENOENT || strcmp(arg_config, DEFAULT_CONFIG))) {
+		fprintf(stderr, "edgeaid: cannot read %s: %s\n", arg_config, strerror(errno));
+		return EXIT_FAILURE;
+	}
+	if (stat(arg_config, &st) == 0 && !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "edgeaid: cannot read %s: not a regular file\n", arg_config);
+		return EXIT_FAILURE;
+	}
 	config_init(&c);
 	r = config_load(&c, arg_config, err, sizeof(err));
 	if (r < 0)

@@ -496,7 +496,11 @@ void edgeai_arb_pause(struct edgeai_device *edev)
 
 	scoped_guard(spinlock_irqsave, &arb->lock)
 		arb->paused = true;
-	/* A job on a core ends by its timeout at the latest. */
+	/*
+	 * A job on a core ends by its timeout at the latest; the timeout
+	 * counts device time, so a simulator still executing a job on the
+	 * host may take longer, and the wait gives up after twice it.
+	 */
 	wait_event_timeout(arb->idle_wq, !READ_ONCE(arb->running),
 			   msecs_to_jiffies(2 * edev->timeout_ms));
 }

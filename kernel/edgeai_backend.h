@@ -14,6 +14,7 @@
 #define EDGEAI_MAX_CORES	8
 
 struct dentry;
+struct edgeai_coredump_regs;
 struct edgeai_core;
 struct edgeai_device;
 struct edgeai_job;
@@ -51,6 +52,21 @@ struct edgeai_backend_ops {
 	 * false when it had completed already. May sleep.
 	 */
 	bool (*reset_core)(struct edgeai_core *core, struct edgeai_job *job);
+	/**
+	 * @dump_core: optional; fill the backend's part of @regs (the job
+	 * on @core, its status, the power and fault state) for the
+	 * devcoredump of a reset. Called before @reset_core; must not sleep.
+	 */
+	void (*dump_core)(struct edgeai_core *core,
+			  struct edgeai_coredump_regs *regs);
+	/**
+	 * @host_busy: optional; true while the backend still spends time of
+	 * its own on @job, which is not device time (the simulator executing
+	 * it on the host before its modelled device time starts). A job
+	 * timeout then is not the job's: it is re-armed instead of resetting
+	 * the core. Called from the timeout handler.
+	 */
+	bool (*host_busy)(struct edgeai_core *core, struct edgeai_job *job);
 	/** @set_freq: set the core clock of all cores, in kHz. */
 	int (*set_freq)(struct edgeai_device *edev, u32 freq_khz);
 	/** @read_temp: read the device temperature in milli-degrees C. */

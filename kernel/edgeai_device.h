@@ -19,6 +19,7 @@
 #define EDGEAI_MAX_BO_SIZE	(256ULL << 20)
 
 struct devfreq;
+struct edgeai_coredump_ring;
 struct thermal_cooling_device;
 struct thermal_zone_device;
 struct edgeai_of;
@@ -59,6 +60,8 @@ struct edgeai_core {
  * @reset_count: core resets after job timeouts
  * @job_list_lock: protects @job_list
  * @job_list: jobs submitted and not yet freed, for debugfs
+ * @coredump: the last completed jobs, for the devcoredump of a reset
+ *	(edgeai_coredump.c)
  * @arb: arbitration between clients
  * @devfreq: the devfreq device (NULL if it could not be created)
  * @tz: the thermal zone (NULL if it could not be created)
@@ -88,6 +91,7 @@ struct edgeai_device {
 	/* Protects job_list. */
 	spinlock_t job_list_lock;
 	struct list_head job_list;
+	struct edgeai_coredump_ring *coredump;
 	struct edgeai_arb arb;
 	struct devfreq *devfreq;
 	struct thermal_zone_device *tz;

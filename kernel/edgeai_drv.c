@@ -498,3 +498,9 @@ MODULE_LICENSE("GPL");
 MODULE_FIRMWARE("edgeai/npu.bin");
 MODULE_FIRMWARE("edgeai/dsp.bin");
 MODULE_IMPORT_NS(DMA_BUF);
+/*
+ * devfreq finds its governor by name; nothing links to it by symbol, and
+ * distribution kernels build simple_ondemand as a module. modprobe loads it
+ * first so that the devices come up with their operating points.
+ */
+MODULE_SOFTDEP("pre: governor_simpleondemand");

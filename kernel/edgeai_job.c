@@ -20,6 +20,7 @@
 #include <linux/uaccess.h>
 
 #include "edgeai_arb.h"
+#include "edgeai_coredump.h"
 #include "edgeai_device.h"
 #include "edgeai_drv.h"
 #include "edgeai_job.h"
@@ -57,6 +58,7 @@ void edgeai_job_complete(struct edgeai_job *job, int error, u64 device_time_ns)
 	struct edgeai_device *edev = job->edev;
 	u32 khz = job->freq_khz ?: READ_ONCE(edev->freq_khz);
 
+	edgeai_coredump_note(job, error, device_time_ns);
 	done->device_time_ns = device_time_ns;
 	if (error)
 		dma_fence_set_error(&done->base, error);
@@ -68,7 +70,7 @@ void edgeai_job_complete(struct edgeai_job *job, int error, u64 device_time_ns)
 		edgeai_arb_release(job, device_time_ns);
 	/* The job's runtime PM reference, taken when it was queued. */
 	edgeai_pm_job_put(edev);
-	if (job->core) {
+	if (job->core && job->started) {
 		atomic64_add(device_time_ns, &job->core->busy_ns);
 		atomic64_inc(&job->core->jobs);
 	}
@@ -77,6 +79,38 @@ void edgeai_job_complete(struct edgeai_job *job, int error, u64 device_time_ns)
 	dma_fence_get(&done->base);
 	dma_fence_signal(&done->base);
 	dma_fence_put(&done->base);
+}
+
+/**
+ * edgeai_job_watchdog_pause() - stop the job timeout's clock
+ * @job: the job on its core (after the backend's @submit took it)
+ *
+ * The job timeout (DRM_EDGEAI_PARAM_JOB_TIMEOUT_MS) counts device time. A
+ * backend that spends time of its own on a job which is not device time
+ * (the simulator executing the job's program on the host CPU before it
+ * lets the job's modelled device time run) pauses the timeout for that
+ * long, then hands back what was left with edgeai_job_watchdog_resume().
+ * The core runs one job at a time, so the scheduler's single timeout is
+ * the job's. May be called from the scheduler's run_job.
+ *
+ * Return: the jiffies left of the timeout, for edgeai_job_watchdog_resume().
+ */
+unsigned long edgeai_job_watchdog_pause(struct edgeai_job *job)
+{
+	return drm_sched_suspend_timeout(&job->core->sched);
+}
+
+/**
+ * edgeai_job_watchdog_resume() - restart the job timeout's clock
+ * @job: the job paused with edgeai_job_watchdog_pause()
+ * @left: what that returned
+ *
+ * From now on the job's device time counts again: a job that does not
+ * complete within @left is reset. Process context.
+ */
+void edgeai_job_watchdog_resume(struct edgeai_job *job, unsigned long left)
+{
+	drm_sched_resume_timeout(&job->core->sched, left);
 }
 
 static struct dma_fence *edgeai_job_run(struct drm_sched_job *sched_job)
@@ -92,6 +126,8 @@ static struct dma_fence *edgeai_job_run(struct drm_sched_job *sched_job)
 	if (!error) {
 		if (drm_dev_enter(&edev->drm, &idx)) {
 			error = edgeai_pm_job_resume(edev);
+			/* Before the backend may complete it, from its timer. */
+			job->started = !error;
 			if (!error)
 				error = edev->ops->submit(job->core, job);
 			drm_dev_exit(idx);
@@ -99,11 +135,27 @@ static struct dma_fence *edgeai_job_run(struct drm_sched_job *sched_job)
 			error = -ENODEV;
 		}
 	}
-	if (error)
+	if (error) {
+		job->started = false;
 		edgeai_job_complete(job, error, 0);
+	}
 
 	/* The scheduler consumes one reference; job->done keeps its own. */
 	return dma_fence_get(&job->done->base);
+}
+
+/*
+ * A timeout that was not the job's: put the job back on the pending list
+ * (6.12 took it off before calling us), as etnaviv and v3d do, so the
+ * scheduler frees it or times it again, and let the core take jobs again.
+ */
+static void edgeai_job_timeout_spurious(struct edgeai_core *core,
+					struct drm_sched_job *sched_job)
+{
+	spin_lock(&core->sched.job_list_lock);
+	list_add(&sched_job->list, &core->sched.pending_list);
+	spin_unlock(&core->sched.job_list_lock);
+	drm_sched_wqueue_start(&core->sched);
 }
 
 static enum drm_gpu_sched_stat edgeai_job_timedout(struct drm_sched_job *sched_job)
@@ -111,8 +163,43 @@ static enum drm_gpu_sched_stat edgeai_job_timedout(struct drm_sched_job *sched_j
 	struct edgeai_job *job = to_edgeai_job(sched_job);
 	struct edgeai_device *edev = job->edev;
 	struct edgeai_core *core = job->core;
+	void *dump;
+	bool reset;
 
-	if (edev->ops->reset_core(core, job)) {
+	/*
+	 * No job reaches the core while we look at it. A core takes one job
+	 * at a time (credit_limit 1), so from here on it holds this job or,
+	 * once the job completed, nothing: never the next job, which a reset
+	 * would take off the core behind the scheduler's back.
+	 */
+	drm_sched_wqueue_stop(&core->sched);
+
+	/* It completed as the timeout fired: nothing hung. */
+	if (dma_fence_is_signaled(&job->done->base)) {
+		drm_dbg(&edev->drm, "%s core %u: job %llu completed as it timed out\n",
+			edev->engine, core->index, job->id);
+		edgeai_job_timeout_spurious(core, sched_job);
+		return DRM_GPU_SCHED_STAT_NOMINAL;
+	}
+
+	/*
+	 * The timeout counts device time. The watchdog pause of a job can be
+	 * undone by the scheduler re-arming the timeout when the previous job
+	 * is freed; a timeout that fires while the backend is still busy with
+	 * the job itself is not the job's: put the job back (the scheduler
+	 * re-arms the timeout when we return) and let it run.
+	 */
+	if (edev->ops->host_busy && edev->ops->host_busy(core, job)) {
+		drm_dbg(&edev->drm, "%s core %u: job %llu not on the device yet, timeout re-armed\n",
+			edev->engine, core->index, job->id);
+		edgeai_job_timeout_spurious(core, sched_job);
+		return DRM_GPU_SCHED_STAT_NOMINAL;
+	}
+
+	dump = edgeai_coredump_capture(core, job);
+	reset = edev->ops->reset_core(core, job);
+	edgeai_coredump_commit(edev, dump, reset);
+	if (reset) {
 		atomic_set(&job->ctx->guilty, 1);
 		atomic_inc(&edev->reset_count);
 		drm_warn(&edev->drm, "%s core %u: job %llu of client %llu timed out, core reset\n",
@@ -234,7 +321,10 @@ int edgeai_job_init_device(struct edgeai_device *edev)
 		edev->sched_list[i] = &core->sched;
 	}
 
-	return drmm_add_action_or_reset(&edev->drm, edgeai_job_sched_fini, NULL);
+	ret = drmm_add_action_or_reset(&edev->drm, edgeai_job_sched_fini, NULL);
+	if (ret)
+		return ret;
+	return edgeai_coredump_init(edev);
 }
 
 /**

@@ -44,6 +44,8 @@ struct edgeai_fence {
  * @done: done fence, a reference
  * @id: per-file job id
  * @core: core the job ran on, set by run_job
+ * @started: the backend took the job (its @submit succeeded); only such
+ *	jobs count in &edgeai_core.jobs
  * @bo_count: entries in @bos, @maps and @bo_flags
  * @bos: bound buffers, a reference each
  * @maps: kernel mappings of @bos, kept for the job's life
@@ -68,6 +70,7 @@ struct edgeai_job {
 	struct edgeai_fence *done;
 	u64 id;
 	struct edgeai_core *core;
+	bool started;
 	u32 bo_count;
 	struct drm_gem_object **bos;
 	struct iosys_map *maps;
@@ -113,6 +116,8 @@ void edgeai_job_release(struct edgeai_file_priv *ctx);
 int edgeai_job_submit(struct drm_file *file, struct drm_edgeai_submit *args,
 		      bool uring, struct edgeai_job_result *result);
 void edgeai_job_complete(struct edgeai_job *job, int error, u64 device_time_ns);
+unsigned long edgeai_job_watchdog_pause(struct edgeai_job *job);
+void edgeai_job_watchdog_resume(struct edgeai_job *job, unsigned long left);
 
 int edgeai_ioctl_submit(struct drm_device *drm, void *data,
 			struct drm_file *file);

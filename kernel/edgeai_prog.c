@@ -12,6 +12,7 @@
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_print.h>
+#include <linux/crc32.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/xarray.h>
@@ -121,6 +122,7 @@ int edgeai_ioctl_program_create(struct drm_device *drm, void *data,
 		edgeai_prog_dbg(edev, "program_create", &err);
 		goto err_free;
 	}
+	prog->crc32 = ~crc32_le(~0, (const u8 *)prog->blob, prog->size);
 	ret = xa_alloc(&ctx->programs, &id, prog,
 		       XA_LIMIT(1, DRM_EDGEAI_MAX_PROGRAMS), GFP_KERNEL);
 	if (ret) {

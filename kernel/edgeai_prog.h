@@ -19,12 +19,15 @@ struct edgeai_job;
  * struct edgeai_program - an uploaded, structurally validated program
  * @ref: held by the file's handle and by every job running it
  * @size: bytes in @blob
+ * @crc32: CRC-32 (the zlib one) of @blob, the program's identity in
+ *	devcoredumps
  * @work: work derived by the validator at creation
  * @blob: the program, 8-byte aligned, immutable
  */
 struct edgeai_program {
 	struct kref ref;
 	u32 size;
+	u32 crc32;
 	struct edgeai_prog_work work;
 	u64 blob[];
 };

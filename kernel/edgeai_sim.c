@@ -6,6 +6,18 @@
  * firmware op kernels, on the CPU in process context (a work item per
  * core), then completes the job from an hrtimer after the time the timing
  * model gives, so a job takes device time the way it would on the hardware.
+ *
+ * Device time is the timing model's alone: cycles from the job's bytes and
+ * MACs (the program's op costs, counted by the validator) at the core
+ * clock. The host CPU time the simulator spends executing a job (long for
+ * a large model under TCG) is not: the job timeout is paused from submit
+ * until the job's modelled time starts (edgeai_job_watchdog_pause()), a
+ * timeout that fires meanwhile all the same (the scheduler re-arms it when
+ * it frees the previous job) finds the job host_busy and is re-armed, and
+ * the core counts as busy in the power model only for its modelled time.
+ * A job that hangs (fault_hang) never starts its modelled time, so its
+ * timeout runs on and the core is reset as before.
+ *
  * Fault knobs in debugfs make jobs hang or fail. Without device-tree nodes,
  * the simulator also creates the devices (the sim_devices parameter).
  *
@@ -34,6 +46,7 @@
 #include <linux/string.h>
 #include <linux/workqueue.h>
 
+#include "drm/edgeai_coredump.h"
 #include "edgeai_device.h"
 #include "edgeai_job.h"
 #include "edgeai_model.h"
@@ -66,7 +79,11 @@ static const char * const edgeai_sim_state_names[EDGEAI_SIM_STATES] = {
  * @core: the core
  * @exec_work: runs the job's commands
  * @timer: completes the job once its device time has passed
- * @lock: protects @job, @error, @time_ns, @gone and @busy
+ * @lock: protects @job, @error, @time_ns, @gone, @busy and @host_busy
+ * @watchdog_left: the job timeout left when it was paused for the host's
+ *	execution of @job; written before @exec_work is queued, read by it
+ * @host_busy: @job is being executed on the host, its device time has not
+ *	started
  * @job: the job on the core, NULL when idle
  * @error: result of @job once executed
  * @time_ns: device time of @job once executed
@@ -78,13 +95,18 @@ struct edgeai_sim_core {
 	struct edgeai_core *core;
 	struct work_struct exec_work;
 	struct hrtimer timer;
-	/* Protects job, error, time_ns, gone and busy; taken from hardirq. */
+	unsigned long watchdog_left;
+	/*
+	 * Protects job, error, time_ns, gone, busy and host_busy; taken from
+	 * hardirq.
+	 */
 	spinlock_t lock;
 	struct edgeai_job *job;
 	int error;
 	u64 time_ns;
 	bool gone;
 	bool busy;
+	bool host_busy;
 };
 
 /**
@@ -95,6 +117,8 @@ struct edgeai_sim_core {
  * @fault_fail: the next N jobs complete with -EIO (debugfs)
  * @compute_off: jobs take their modelled time without executing their
  *	commands, for load tests (debugfs)
+ * @host_delay_ms: host time added to executing each job, as if the host
+ *	were that much slower; not device time (debugfs, for tests)
  * @bytes_per_cycle: copy/fill throughput of the timing model
  * @wakeup_us: time to power up (debugfs)
  * @model_lock: protects the power model below; taken from hardirq,
@@ -115,6 +139,7 @@ struct edgeai_sim {
 	atomic_t fault_hang;
 	atomic_t fault_fail;
 	bool compute_off;
+	u32 host_delay_ms;
 	u32 bytes_per_cycle;
 	u32 wakeup_us;
 	/* Protects the power model; nests inside edgeai_sim_core.lock. */
@@ -278,18 +303,37 @@ static void edgeai_sim_exec_work(struct work_struct *work)
 						  exec_work);
 	struct edgeai_sim *sim = sc->sim;
 	struct edgeai_job *job;
+	unsigned long left;
+	u32 i, delay_ms;
 	int error = 0;
 	u64 ns;
-	u32 i;
 
 	scoped_guard(spinlock_irq, &sc->lock)
 		job = sc->job;
 	if (!job)
 		return;
+	/*
+	 * The job stays valid while this runs: only stopping the core takes
+	 * it off, and that waits for this work first.
+	 */
+	left = sc->watchdog_left;
 
-	/* A hung job stays on the core until the timeout resets it. */
-	if (atomic_dec_if_positive(&sim->fault_hang) >= 0)
+	/*
+	 * A hung job stays on the core, busy, until the timeout (running
+	 * again from now) resets it.
+	 */
+	if (atomic_dec_if_positive(&sim->fault_hang) >= 0) {
+		scoped_guard(spinlock_irq, &sc->lock) {
+			sc->host_busy = false;
+			edgeai_sim_core_busy(sc, true);
+		}
+		edgeai_job_watchdog_resume(job, left);
 		return;
+	}
+
+	delay_ms = min(READ_ONCE(sim->host_delay_ms), 60000U);
+	if (delay_ms)
+		msleep(delay_ms);
 
 	if (atomic_dec_if_positive(&sim->fault_fail) >= 0) {
 		error = -EIO;
@@ -306,11 +350,15 @@ static void edgeai_sim_exec_work(struct work_struct *work)
 	ns = edgeai_sim_job_time_ns(sim, job);
 	job->freq_khz = READ_ONCE(sim->edev->freq_khz);
 
+	/* The job's device time starts: so does its timeout again. */
+	edgeai_job_watchdog_resume(job, left);
 	guard(spinlock_irq)(&sc->lock);
 	if (sc->job != job)
 		return;
 	sc->error = error;
 	sc->time_ns = ns;
+	sc->host_busy = false;
+	edgeai_sim_core_busy(sc, true);
 	hrtimer_start(&sc->timer, ns_to_ktime(ns), HRTIMER_MODE_REL);
 }
 
@@ -321,6 +369,7 @@ static struct edgeai_job *edgeai_sim_take_job(struct edgeai_sim_core *sc)
 
 	lockdep_assert_held(&sc->lock);
 	sc->job = NULL;
+	sc->host_busy = false;
 	edgeai_sim_core_busy(sc, false);
 	return job;
 }
@@ -430,8 +479,10 @@ static int edgeai_sim_submit(struct edgeai_core *core, struct edgeai_job *job)
 		if (WARN_ON(sc->job))
 			return -EBUSY;
 		sc->job = job;
-		edgeai_sim_core_busy(sc, true);
+		sc->host_busy = true;
 	}
+	/* Executing the job on the host is not device time. */
+	sc->watchdog_left = edgeai_job_watchdog_pause(job);
 	queue_work(sc->sim->wq, &sc->exec_work);
 	return 0;
 }
@@ -447,12 +498,21 @@ static bool edgeai_sim_reset_core(struct edgeai_core *core,
 		/* Not the job we were asked about: let it run again. */
 		scoped_guard(spinlock_irq, &sc->lock) {
 			sc->job = cur;
-			edgeai_sim_core_busy(sc, true);
+			sc->host_busy = true;
 		}
+		sc->watchdog_left = edgeai_job_watchdog_pause(cur);
 		queue_work(sc->sim->wq, &sc->exec_work);
 		return false;
 	}
 	return cur == job;
+}
+
+static bool edgeai_sim_host_busy(struct edgeai_core *core, struct edgeai_job *job)
+{
+	struct edgeai_sim_core *sc = to_sim_core(core);
+
+	guard(spinlock_irq)(&sc->lock);
+	return sc->job == job && sc->host_busy;
 }
 
 static int edgeai_sim_set_freq(struct edgeai_device *edev, u32 freq_khz)
@@ -464,6 +524,44 @@ static int edgeai_sim_set_freq(struct edgeai_device *edev, u32 freq_khz)
 	WRITE_ONCE(edev->freq_khz, freq_khz);
 	edgeai_sim_model_set(sim);
 	return 0;
+}
+
+/* The core's state for a devcoredump; its driver-core part is filled. */
+static void edgeai_sim_dump_core(struct edgeai_core *core,
+				 struct edgeai_coredump_regs *regs)
+{
+	struct edgeai_sim_core *sc = to_sim_core(core);
+	struct edgeai_sim *sim = sc->sim;
+	unsigned long flags;
+
+	spin_lock_irqsave(&sc->lock, flags);
+	if (sc->job) {
+		regs->status |= EDGEAI_COREDUMP_CORE_LOADED;
+		regs->job_id = sc->job->id;
+		if (hrtimer_active(&sc->timer)) {
+			regs->status |= EDGEAI_COREDUMP_CORE_TIMER;
+			regs->error = sc->error;
+			regs->job_time_ns = sc->time_ns;
+		} else {
+			regs->status |= EDGEAI_COREDUMP_CORE_EXECUTING;
+		}
+	}
+	if (sc->busy)
+		regs->status |= EDGEAI_COREDUMP_CORE_BUSY;
+	if (sc->gone)
+		regs->status |= EDGEAI_COREDUMP_CORE_GONE;
+	/* model_lock nests inside the core's lock. */
+	spin_lock(&sim->model_lock);
+	edgeai_sim_model_step(sim);
+	regs->power = edgeai_sim_state(sim);
+	regs->temp_mc = sim->temp_mc;
+	regs->power_mw = sim->power_mw;
+	regs->busy_cores = sim->busy_cores;
+	regs->energy_uj = sim->energy_uj;
+	spin_unlock(&sim->model_lock);
+	spin_unlock_irqrestore(&sc->lock, flags);
+	regs->fault_hang = max(atomic_read(&sim->fault_hang), 0);
+	regs->fault_fail = max(atomic_read(&sim->fault_fail), 0);
 }
 
 static int edgeai_sim_read_temp(struct edgeai_device *edev, int *temp_mc)
@@ -526,7 +624,9 @@ DEFINE_SHOW_ATTRIBUTE(edgeai_sim_power);
  * next N jobs never complete (the job timeout resets the core); fault_fail:
  * the next N jobs complete with -EIO; bytes_per_cycle: copy/fill throughput;
  * wakeup_us: time to power up; compute_off: jobs only take their time (load
- * tests); power: the power model's state.
+ * tests); host_delay_ms: the host takes that much longer to execute each
+ * job, which must change neither its device time nor its timeout (tests);
+ * power: the power model's state.
  */
 static void edgeai_sim_debugfs_init(struct edgeai_device *edev,
 				    struct dentry *root)
@@ -538,6 +638,7 @@ static void edgeai_sim_debugfs_init(struct edgeai_device *edev,
 	debugfs_create_u32("bytes_per_cycle", 0600, root, &sim->bytes_per_cycle);
 	debugfs_create_u32("wakeup_us", 0600, root, &sim->wakeup_us);
 	debugfs_create_bool("compute_off", 0600, root, &sim->compute_off);
+	debugfs_create_u32("host_delay_ms", 0600, root, &sim->host_delay_ms);
 	debugfs_create_file("power", 0400, root, sim, &edgeai_sim_power_fops);
 }
 
@@ -661,6 +762,8 @@ const struct edgeai_backend_ops edgeai_sim_ops = {
 	.shutdown = edgeai_sim_shutdown,
 	.submit = edgeai_sim_submit,
 	.reset_core = edgeai_sim_reset_core,
+	.dump_core = edgeai_sim_dump_core,
+	.host_busy = edgeai_sim_host_busy,
 	.set_freq = edgeai_sim_set_freq,
 	.read_temp = edgeai_sim_read_temp,
 	.power_on = edgeai_sim_power_on,

@@ -4,8 +4,13 @@
 /*
  * sysfs attributes of the platform device (the accel node's parent):
  * device_type, core_count, fw_version, fw_abi_version, capabilities,
- * busy_time_us, job_count (jobs completed by all cores) and reset_count.
- * They exist while the driver is bound.
+ * busy_time_us, jobs_completed and reset_count. They exist while the
+ * driver is bound.
+ *
+ * The three counters are cumulative since the device was bound and never
+ * go down; a reader takes differences (busy_time_us and jobs_completed
+ * before and after a workload give its device time and its number of
+ * device jobs, without any edgeai tool).
  */
 
 #include <linux/device.h>
@@ -77,18 +82,30 @@ static ssize_t busy_time_us_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(busy_time_us);
 
-static ssize_t job_count_show(struct device *dev,
-			      struct device_attribute *attr, char *buf)
+/**
+ * jobs_completed_show() - the "jobs_completed" attribute
+ * @dev: the platform device
+ * @attr: the attribute
+ * @buf: the page to fill
+ *
+ * Jobs that reached a core of the device and completed there, successfully
+ * or not (a job reset after a timeout counts too), summed over the cores;
+ * jobs cancelled before they started do not count. Decimal, cumulative.
+ *
+ * Return: the length written.
+ */
+static ssize_t jobs_completed_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
 {
 	struct edgeai_device *edev = dev_get_drvdata(dev);
-	u64 n = 0;
+	u64 jobs = 0;
 	u32 i;
 
 	for (i = 0; i < edev->core_count; i++)
-		n += atomic64_read(&edev->cores[i].jobs);
-	return sysfs_emit(buf, "%llu\n", n);
+		jobs += atomic64_read(&edev->cores[i].jobs);
+	return sysfs_emit(buf, "%llu\n", jobs);
 }
-static DEVICE_ATTR_RO(job_count);
+static DEVICE_ATTR_RO(jobs_completed);
 
 static ssize_t reset_count_show(struct device *dev,
 				struct device_attribute *attr, char *buf)
@@ -106,7 +123,7 @@ static struct attribute *edgeai_sysfs_attrs[] = {
 	&dev_attr_fw_abi_version.attr,
 	&dev_attr_capabilities.attr,
 	&dev_attr_busy_time_us.attr,
-	&dev_attr_job_count.attr,
+	&dev_attr_jobs_completed.attr,
 	&dev_attr_reset_count.attr,
 	NULL
 };

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Run test lanes and sum their results.
 #
-#   tests/run-lanes.sh [LANE...]    LANE: host vm kunit style e2e arm64
-#                                   (default: all six)
+#   tests/run-lanes.sh [LANE...]    LANE: host vm kunit style e2e arm64 debug
+#                                   (default: the first six; debug only
+#                                   when named, make check-debug)
 #
 # Each lane is tests/<lane>/run.sh. It prints its own progress and results,
 # ends with "N passed, N failed[, N skipped]" and writes "P F S" to
@@ -29,9 +30,9 @@ add() { # lane p f s seconds
 need_build=no
 for lane in "$@"; do
 	case $lane in
-	host|vm|e2e|arm64) need_build=yes ;;
+	host|vm|e2e|arm64|debug) need_build=yes ;;
 	kunit|style) ;;
-	*) echo "run-lanes: unknown lane '$lane' (host vm kunit style e2e arm64)" >&2; exit 2 ;;
+	*) echo "run-lanes: unknown lane '$lane' (host vm kunit style e2e arm64 debug)" >&2; exit 2 ;;
 	esac
 done
 
@@ -53,7 +54,7 @@ for lane in "$@"; do
 	rm -f "$results/$lane.counts"
 	t0=$(date +%s)
 	if [ $build_ok = no ] && { [ "$lane" = host ] || [ "$lane" = vm ] || [ "$lane" = e2e ] ||
-				   [ "$lane" = arm64 ]; }; then
+				   [ "$lane" = arm64 ] || [ "$lane" = debug ]; }; then
 		echo "not ok - lane $lane skipped because the build failed"
 		add "$lane" 0 1 0 0
 		continue

@@ -20,6 +20,9 @@
 #define EDGEAID_ERROR_KERNEL_REFUSED EDGEAID_BUS_IFACE ".Error.KernelRefused"
 #define EDGEAID_ERROR_BAD_CONFIG EDGEAID_BUS_IFACE ".Error.BadConfig"
 
+/* The power profiles of SetPowerProfile and PowerProfile=, in order */
+#define EDGEAID_POWER_PROFILES "power-saver", "balanced", "performance"
+
 /*
  * The runtime directory (the unit's RuntimeDirectory=, or --runtime-dir=)
  * holds the knob journal and the advice file: one line, "none" or the

@@ -98,6 +98,38 @@ int thermal_zone_find(const char *type, char *ret, size_t len)
 	return -ENOENT;
 }
 
+/*
+ * The zone a device's devfreq cooling device ("devfreq-BUS") is bound to:
+ * a zone a device tree describes has the DT's name ("npu-thermal"), not
+ * the device's, and its cooling map binds the device's cooling device.
+ */
+static int thermal_zone_of_cdev(const char *bus, char *ret, size_t len)
+{
+	_cleanup_(closedirp) DIR *dir = opendir("/sys/class/thermal");
+	char want[160];
+	struct dirent *de;
+
+	if (!dir)
+		return -errno;
+	snprintf(want, sizeof(want), "devfreq-%s", bus);
+	while ((de = readdir(dir))) {
+		char p[SYSFS_PATH_MAX], t[160];
+
+		if (strncmp(de->d_name, "thermal_zone", 12))
+			continue;
+		for (int k = 0; k < 16; k++) {
+			snprintf(p, sizeof(p), "/sys/class/thermal/%s/cdev%d", de->d_name, k);
+			if (read_attr(p, "type", t, sizeof(t)))
+				break;
+			if (!strcmp(t, want)) {
+				snprintf(ret, len, "/sys/class/thermal/%s", de->d_name);
+				return 0;
+			}
+		}
+	}
+	return -ENOENT;
+}
+
 int accel_device_from_syspath(const char *syspath, AccelDevice *ret)
 {
 	const char *name = strrchr(syspath, '/') ? strrchr(syspath, '/') + 1 : syspath;
@@ -117,7 +149,8 @@ int accel_device_from_syspath(const char *syspath, AccelDevice *ret)
 	snprintf(p, sizeof(p), "/sys/class/devfreq/%s", d.bus);
 	if (access(p, F_OK) == 0)
 		snprintf(d.devfreq, sizeof(d.devfreq), "%s", p);
-	thermal_zone_find(d.bus, d.tz, sizeof(d.tz));
+	if (thermal_zone_find(d.bus, d.tz, sizeof(d.tz)) < 0)
+		thermal_zone_of_cdev(d.bus, d.tz, sizeof(d.tz));
 	*ret = d;
 	return 0;
 }

@@ -31,7 +31,7 @@ typedef struct AccelDevice {
 	char bus[128];                  /* the parent's name: names its devfreq and thermal zone */
 	char syspath[SYSFS_PATH_MAX];   /* of the parent device */
 	char devfreq[SYSFS_PATH_MAX];   /* /sys/class/devfreq/<bus>, or "" */
-	char tz[SYSFS_PATH_MAX];        /* /sys/class/thermal/thermal_zoneN of type <bus>, or "" */
+	char tz[SYSFS_PATH_MAX];        /* its thermal_zoneN: type <bus>, or the DT zone its cooling map binds; or "" */
 } AccelDevice;
 
 /* The first /sys/class/thermal/thermal_zoneN whose type is @type. */

@@ -29,7 +29,8 @@
  * section is a placeholder: a short text describing the build (device,
  * version, command ABI, commands, MACs per cycle).
  *
- * --inspect prints an image as comments (header, section table, CRC check)
+ * --help says all this too (edgeai-fwpack is installed; its help must
+ * stand alone). --inspect prints an image as comments (header, section table, CRC check)
  * followed by a spec that packs back into the identical image; it exits 1
  * when the image is malformed.
  *
@@ -1002,24 +1003,64 @@ static int inspect(const char *path)
 	return bad;
 }
 
-static void usage(FILE *f);
-
+/* A usage error: the synopsis on stderr, exit status 2 */
 static int usage_error(char **defs)
 {
 	free(defs);
-	usage(stderr);
+	fprintf(stderr,
+		"usage: " PROG " [-D KEY=VALUE]... -o IMAGE [SPEC|-]\n"
+		"       " PROG " --inspect IMAGE\n"
+		"Try '" PROG " --help' for more information.\n");
 	return 2;
 }
 
-static void usage(FILE *f)
+static void help(void)
 {
-	fprintf(f,
-		"usage: " PROG " [-D key=value]... -o IMAGE [SPEC|-]\n"
-		"       " PROG " --inspect IMAGE\n"
-		"\n"
-		"Packs an edgeai firmware image from a spec (key = value lines; see the\n"
-		"top of firmware/tools/edgeai-fwpack.c) and -D overrides, or prints an\n"
-		"image as comments plus a spec that packs back into the same bytes.\n");
+	printf("Usage: " PROG " [-D KEY=VALUE]... -o IMAGE [SPEC|-]\n"
+	       "       " PROG " --inspect IMAGE\n"
+	       "\n"
+	       "Pack an edgeai firmware image (what the edgeai kernel driver loads from\n"
+	       "/lib/firmware/edgeai/npu.bin or dsp.bin) from a text spec, or print an\n"
+	       "image as a spec. The output depends on the spec alone: no timestamps,\n"
+	       "no host data, so the same spec always gives the same bytes.\n"
+	       "\n"
+	       "Options:\n"
+	       "  -o IMAGE            write the image to IMAGE (the spec is read from SPEC,\n"
+	       "                      or standard input for -)\n"
+	       "  -D KEY=VALUE        set KEY after the spec, replacing its value; the\n"
+	       "                      first -D opp=... replaces the whole OPP table\n"
+	       "  -i, --inspect IMAGE check IMAGE (header, sections, CRC-32) and print it\n"
+	       "                      as comments plus a spec that packs back into the\n"
+	       "                      same bytes\n"
+	       "  -h, --help          show this help and exit\n"
+	       "\n"
+	       "Spec: one KEY = VALUE per line; # starts a comment outside quotes.\n"
+	       "  device         = npu | dsp | N\n"
+	       "  version        = MAJOR.MINOR.PATCH\n"
+	       "  version_string = \"TEXT\"          (default: derived from device, version)\n"
+	       "  abi_version    = N               (default: this packer's, %u)\n"
+	       "  macs_per_cycle = N               int8 multiply-accumulates per cycle\n"
+	       "  cmds           = copy fill ...   commands the device accepts (or cmdN)\n"
+	       "  op_mask        = LOW64 HIGH64    the program operations it runs, one bit\n"
+	       "                                   per operation of the program format\n"
+	       "                                   (default 0 0)\n"
+	       "  opp            = FREQ_KHZ VOLTAGE_UV POWER_MW   one line per operating\n"
+	       "                                   point\n"
+	       "  ambient_mc, passive_mc, critical_mc     milli-degrees Celsius\n"
+	       "  r_th_mc_per_w, tau_ms, idle_power_mw   the thermal model: T = ambient +\n"
+	       "                                   R_th * P, time constant tau\n"
+	       "  code           = \"BYTES\"         the CODE section (C escapes allowed;\n"
+	       "                                   default: a text describing the build)\n"
+	       "\n"
+	       "Exit status: 0 success; 1 a bad spec or a malformed image (the message\n"
+	       "names the line or the check that failed; no image is written); 2 usage\n"
+	       "error.\n"
+	       "\n"
+	       "Examples:\n"
+	       "  " PROG " -o npu.bin npu.fwspec\n"
+	       "  " PROG " -D macs_per_cycle=256 -o npu-slow.bin npu.fwspec\n"
+	       "  " PROG " --inspect /lib/firmware/edgeai/npu.bin > npu.fwspec\n",
+	       EDGEAI_FW_ABI_VERSION);
 }
 
 int main(int argc, char **argv)
@@ -1038,7 +1079,7 @@ int main(int argc, char **argv)
 
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			free(defs);
-			usage(stdout);
+			help();
 			return 0;
 		} else if (!strcmp(a, "--inspect") || !strcmp(a, "-i")) {
 			if (i + 2 != argc)

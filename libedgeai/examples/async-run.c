@@ -3,7 +3,7 @@
  * async-run: the asynchronous request API of libedgeai as an application
  * uses it, built against the installed library with pkg-config:
  *
- *   cc -o async-run async-run.c $(pkg-config --cflags --libs edgeai)
+ *   cc -o async-run async-run.c example-util.c $(pkg-config --cflags --libs edgeai)
  *   ./async-run MODEL.tflite IN0.bin EXPECTED.bin [N [DEADLINE_US]]
  *
  * MODEL has one input; EXPECTED is the expected bytes of all outputs,
@@ -44,37 +44,9 @@
 
 #include <edgeai/edgeai.h>
 
+#include "example-util.h"
+
 #define MAX_OUT 16
-
-static void *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	void *buf = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-		buf = malloc(n ? (size_t)n : 1);
-		if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		}
-		*len = (size_t)n;
-	}
-	fclose(f);
-	return buf;
-}
-
-static size_t bytes_of(const struct edgeai_tensor_info *t)
-{
-	size_t n = 1;
-	uint32_t i;
-
-	for (i = 0; i < t->rank; i++)
-		n *= (size_t)t->shape[i];
-	return n * (t->type == EDGEAI_TYPE_INT32 || t->type == EDGEAI_TYPE_FLOAT32 ? 4 : 1);
-}
 
 struct app {
 	struct edgeai_program *prog;
@@ -363,8 +335,8 @@ int main(int argc, char **argv)
 		a.deadline_ns = (int64_t)strtoll(argv[5], NULL, 10) * 1000;
 	if (!n || n > 1000)
 		return 2;
-	in = slurp(argv[2], &in_size);
-	expect = slurp(argv[3], &expect_size);
+	in = example_read_file(argv[2], &in_size);
+	expect = example_read_file(argv[3], &expect_size);
 	if (!in || !expect) {
 		fprintf(stderr, "cannot read %s or %s\n", argv[2], argv[3]);
 		return 1;
@@ -384,7 +356,7 @@ int main(int argc, char **argv)
 		struct edgeai_tensor_info t;
 
 		edgeai_model_get_output(model, i, &t);
-		a.out_size[i] = bytes_of(&t);
+		a.out_size[i] = example_tensor_bytes(&t);
 		a.total_out += a.out_size[i];
 	}
 	if (expect_size != a.total_out) {

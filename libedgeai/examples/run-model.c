@@ -3,7 +3,7 @@
  * run-model: the libedgeai compile/run API as an application uses it,
  * built against the installed library with pkg-config:
  *
- *   cc -o run-model run-model.c $(pkg-config --cflags --libs edgeai)
+ *   cc -o run-model run-model.c example-util.c $(pkg-config --cflags --libs edgeai)
  *   ./run-model MODEL.tflite OUTDIR IN0.bin [IN1.bin ...]
  *
  * 1. compiles MODEL with the DEVICE_ONLY policy: on a machine without an
@@ -13,8 +13,7 @@
  *    CPU, "fallback: ..." names the reason: nothing falls back silently);
  * 3. runs it once and writes OUTDIR/output0.bin, output1.bin, ...
  *
- * Not shown yet: asynchronous submission through io_uring and dma-buf
- * inputs (see the report of issue 5).
+ * async-run.c shows asynchronous submission and dma-buf inputs.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,35 +21,7 @@
 
 #include <edgeai/edgeai.h>
 
-static void *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	void *buf = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-		buf = malloc(n ? (size_t)n : 1);
-		if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		}
-		*len = (size_t)n;
-	}
-	fclose(f);
-	return buf;
-}
-
-static size_t bytes_of(const struct edgeai_tensor_info *t)
-{
-	size_t n = 1;
-	uint32_t i;
-
-	for (i = 0; i < t->rank; i++)
-		n *= (size_t)t->shape[i];
-	return n * (t->type == EDGEAI_TYPE_INT32 || t->type == EDGEAI_TYPE_FLOAT32 ? 4 : 1);
-}
+#include "example-util.h"
 
 int main(int argc, char **argv)
 {
@@ -103,7 +74,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (i = 0; i < n_in; i++) {
-		in[i] = slurp(argv[3 + i], &in_size[i]);
+		in[i] = example_read_file(argv[3 + i], &in_size[i]);
 		if (!in[i])
 			return 1;
 	}
@@ -111,7 +82,7 @@ int main(int argc, char **argv)
 		struct edgeai_tensor_info t;
 
 		edgeai_model_get_output(model, (unsigned int)i, &t);
-		out_size[i] = bytes_of(&t);
+		out_size[i] = example_tensor_bytes(&t);
 		out[i] = malloc(out_size[i]);
 	}
 	r = edgeai_program_run(prog, in, in_size, (unsigned int)n_in, out, out_size,

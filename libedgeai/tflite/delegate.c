@@ -24,7 +24,15 @@
  *   on its own kernels.
  *
  * Each partition is compiled once, in Prepare, into a program (through the
- * on-disk compile cache), and run through one edgeai_request per Invoke.
+ * on-disk compile cache, in the cache_dir option's directory when given),
+ * and run through one edgeai_request per Invoke. The tensors TFLite owns
+ * are bound to the request in place when libedgeai can work on them there:
+ * a program that runs on the CPU only reads and writes host memory
+ * (edgeai_request_bind_*_ptr()), so its inputs and outputs are TFLite's
+ * own memory (the arena, or a custom allocation), zero copy. A device
+ * reads only buffers of its own, and TFLite's memory is not one, so a
+ * program with device segments copies them in and out. The log says which
+ * tensor is which, at the first invoke and whenever TFLite moves one.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -33,7 +41,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cache-dir.h"
 #include "edgeai/edgeai.h"
 #include "model-file.h"
 #include "options.h"
@@ -48,6 +55,12 @@
 
 struct delegate;
 
+/* How an input or output of a partition reaches the program. */
+struct io_bind {
+	const void *ptr;	/* TFLite's memory bound in place; NULL: copied */
+	const char *why;	/* why copied (static), NULL while bound */
+};
+
 struct partition {
 	struct partition *next;
 	const struct delegate *d;	/* outlives the interpreter, so its kernels */
@@ -56,6 +69,8 @@ struct partition {
 	int n_nodes;
 	struct etfl_graph g;	/* g.in/g.out: context tensors of the program's inputs/outputs */
 	size_t *in_bytes, *out_bytes;
+	struct io_bind *bin, *bout;	/* [g.n_in], [g.n_out] */
+	const char *device;	/* NULL: a CPU program; else where its device segments run */
 	struct edgeai_program *prog;
 	struct edgeai_request *req;
 	int runs;
@@ -127,6 +142,8 @@ static struct partition *partition_free(struct partition *p)
 	etfl_graph_done(&p->g);
 	free(p->in_bytes);
 	free(p->out_bytes);
+	free(p->bin);
+	free(p->bout);
 	free(p->nodes);
 	free(p);
 	return NULL;
@@ -158,13 +175,10 @@ static int compile(const struct delegate *d, const struct edgeai_model *m, uint3
 		.policy = policy,
 		.device_type = d->opt.device_type,
 		.flags = flags,
+		.cache_dir = d->opt.cache_dir,
 	};
-	int r;
 
-	etfl_cache_dir_set(d->opt.cache_dir);
-	r = edgeai_model_compile(m, &o, ret, err, errsz);
-	etfl_cache_dir_set(NULL);
-	return r;
+	return edgeai_model_compile(m, &o, ret, err, errsz);
 }
 
 /*
@@ -238,9 +252,13 @@ static void log_partition(const struct delegate *d, TfLiteContext *ctx, const st
 		dlog(d, "  node %d %s: %s (%s)", p->nodes[k], node_name(ctx, p->nodes[k]),
 		     edgeai_exec_device_name(pl.device), pl.reason);
 	}
-	dlog(d, "partition %u: inputs and outputs copied, %zu bytes per invoke: libedgeai "
-	     "binds only buffers of the program's device, and TFLite's tensors live in its "
-	     "own arena", p->id, copied);
+	if (p->device)
+		dlog(d, "partition %u: device segments on the %s: its inputs and outputs are "
+		     "copied, %zu bytes per invoke (a device reads only buffers of its own)",
+		     p->id, p->device, copied);
+	else
+		dlog(d, "partition %u: a CPU program: its inputs and outputs are bound to "
+		     "TFLite's memory in place at invoke where it allows, zero copy", p->id);
 }
 
 /* Build and compile the partition of @nodes with outputs @outputs. */
@@ -264,7 +282,9 @@ static int partition_new(struct delegate *d, TfLiteContext *ctx, const struct ed
 		goto fail;
 	p->in_bytes = calloc((size_t)p->g.n_in + 1, sizeof(*p->in_bytes));
 	p->out_bytes = calloc((size_t)p->g.n_out + 1, sizeof(*p->out_bytes));
-	if (!p->in_bytes || !p->out_bytes) {
+	p->bin = calloc((size_t)p->g.n_in + 1, sizeof(*p->bin));
+	p->bout = calloc((size_t)p->g.n_out + 1, sizeof(*p->bout));
+	if (!p->in_bytes || !p->out_bytes || !p->bin || !p->bout) {
 		r = -ENOMEM;
 		goto fail;
 	}
@@ -277,6 +297,17 @@ static int partition_new(struct delegate *d, TfLiteContext *ctx, const struct ed
 		goto fail;
 	p->d = d;
 	p->id = d->n_partitions++;
+	{
+		struct edgeai_device *dev = NULL;
+		struct edgeai_device_info info;
+
+		if (edgeai_program_get_device(p->prog, &dev) == 0) {
+			p->device = "device";
+			if (!edgeai_device_get_info(dev, &info))
+				p->device = edgeai_device_type_name(info.type);
+			edgeai_device_unref(dev);
+		}
+	}
 	state = edgeai_program_get_cache_state(p->prog);
 	if (state > 0 && (state & EDGEAI_CACHE_CORRUPT))
 		ctx_error(ctx, "partition %u: its compile cache entry was corrupt; removed, "
@@ -296,6 +327,22 @@ static int same_nodes(const struct partition *p, const TfLiteIntArray *nodes)
 {
 	return p->n_nodes == nodes->size &&
 	       !memcmp(p->nodes, nodes->data, sizeof(*p->nodes) * (size_t)nodes->size);
+}
+
+/* A new request for @p, nothing bound. */
+static int partition_request(struct partition *p)
+{
+	int r;
+
+	p->req = edgeai_request_unref(p->req);
+	memset(p->bin, 0, sizeof(*p->bin) * (size_t)p->g.n_in);
+	memset(p->bout, 0, sizeof(*p->bout) * (size_t)p->g.n_out);
+	r = edgeai_request_new(p->prog, &p->req);
+	if (!r && p->d->opt.deadline_ns)
+		r = edgeai_request_set_deadline(p->req, p->d->opt.deadline_ns);
+	if (r < 0)
+		p->req = edgeai_request_unref(p->req);
+	return r;
 }
 
 /* --- the partition's kernel ------------------------------------------------ */
@@ -355,29 +402,133 @@ static TfLiteStatus kernel_prepare(TfLiteContext *ctx, TfLiteNode *node)
 		}
 	}
 	if (!p->req) {
-		r = edgeai_request_new(p->prog, &p->req);
-		if (!r && p->d->opt.deadline_ns)
-			r = edgeai_request_set_deadline(p->req, p->d->opt.deadline_ns);
+		r = partition_request(p);
 		if (r < 0) {
 			ctx_error(ctx, "partition %u: no request: %s", p->id, edgeai_strerror(r));
-			p->req = edgeai_request_unref(p->req);
 			return kTfLiteDelegateError;
 		}
 	}
 	return kTfLiteOk;
 }
 
+static const char *alloc_name(TfLiteAllocationType type)
+{
+	switch (type) {
+	case kTfLiteArenaRw:
+		return "TFLite's arena";
+	case kTfLiteArenaRwPersistent:
+		return "TFLite's persistent arena";
+	case kTfLiteCustom:
+		return "a custom allocation";
+	case kTfLiteDynamic:
+		return "dynamic memory";
+	case kTfLiteMmapRo:
+		return "the mapped model";
+	case kTfLitePersistentRo:
+		return "TFLite's persistent memory";
+	default:
+		return "no memory";
+	}
+}
+
+/*
+ * Bind input or output @k of @p to TFLite's tensor @t in place, or mark it
+ * copied, saying why. 1 when the binding changed (for the log), 0 when
+ * not, -ESTALE when memory that was bound must now be copied (the request
+ * still points at it: the caller starts a new one), other -errno.
+ */
+static int bind_io(struct partition *p, const TfLiteTensor *t, int out, int k)
+{
+	struct io_bind *b = out ? &p->bout[k] : &p->bin[k];
+	size_t size = out ? p->out_bytes[k] : p->in_bytes[k];
+	const char *why = NULL;
+	int r;
+
+	if (p->device)
+		why = "the program runs on a device, which reads only buffers of its own";
+	else if (!t->data.raw)
+		why = "TFLite gave the tensor no memory";
+	else if (out && t->allocation_type == kTfLiteMmapRo)
+		why = "read-only memory";
+	if (!why && b->ptr == t->data.raw)
+		return 0;	/* still bound there */
+	if (!why) {
+		r = out ? edgeai_request_bind_output_ptr(p->req, (unsigned int)k, t->data.raw, size) :
+			  edgeai_request_bind_input_ptr(p->req, (unsigned int)k, t->data.raw, size);
+		if (!r) {
+			b->ptr = t->data.raw;
+			b->why = NULL;
+			return 1;
+		}
+		if (r != -EINVAL && r != -EXDEV)
+			return r;
+		why = r == -EINVAL ? "libedgeai refused the memory (alignment)" :
+				     "libedgeai refused host memory for this program";
+	}
+	if (b->ptr)
+		return -ESTALE;
+	if (b->why == why)
+		return 0;
+	b->why = why;
+	return 1;
+}
+
+/* Bind every input and output (bind_io()); 1 when a binding changed. */
+static int bind_all(struct partition *p, TfLiteContext *ctx)
+{
+	int k, r = 0, changed = 0, again;
+
+	for (again = 0; again < 2; again++) {
+		for (k = 0, r = 0; k < p->g.n_in + p->g.n_out && r >= 0; k++) {
+			int out = k >= p->g.n_in;
+
+			r = bind_io(p, &ctx->tensors[out ? p->g.out[k - p->g.n_in] : p->g.in[k]],
+				    out, out ? k - p->g.n_in : k);
+			changed |= r > 0;
+		}
+		if (r != -ESTALE)
+			break;
+		/* memory bound before must be let go of: a fresh request binds nothing */
+		r = partition_request(p);
+		if (r < 0)
+			return r;
+		changed = 1;
+	}
+	return r < 0 ? r : changed;
+}
+
+static void log_binding(const struct partition *p, TfLiteContext *ctx)
+{
+	for (int k = 0; k < p->g.n_in + p->g.n_out; k++) {
+		int out = k >= p->g.n_in, i = out ? k - p->g.n_in : k;
+		const TfLiteTensor *t = &ctx->tensors[out ? p->g.out[i] : p->g.in[i]];
+		const struct io_bind *b = out ? &p->bout[i] : &p->bin[i];
+
+		dlog(p->d, "partition %u: %s %d '%s' (%zu bytes, %s): %s%s", p->id,
+		     out ? "output" : "input", i, t->name ? t->name : "",
+		     out ? p->out_bytes[i] : p->in_bytes[i], alloc_name(t->allocation_type),
+		     b->ptr ? "bound in place, zero copy" : "copied: ", b->ptr ? "" : b->why);
+	}
+}
+
 static TfLiteStatus kernel_invoke(TfLiteContext *ctx, TfLiteNode *node)
 {
 	struct partition *p = node->user_data;
-	const char *what = "set an input";
-	int k, r = 0;
+	const char *what = "bind an input or output";
+	int k, r, changed, bound = 0;
 
 	if (!p || !p->req)
 		return kTfLiteDelegateError;
+	r = changed = bind_all(p, ctx);
+	if (r > 0)
+		r = 0;
+	if (!r)
+		what = "set an input";
 	for (k = 0; k < p->g.n_in && !r; k++)
-		r = edgeai_request_set_input(p->req, (unsigned int)k, ctx->tensors[p->g.in[k]].data.raw,
-					     p->in_bytes[k]);
+		if (!p->bin[k].ptr)
+			r = edgeai_request_set_input(p->req, (unsigned int)k,
+						     ctx->tensors[p->g.in[k]].data.raw,
+						     p->in_bytes[k]);
 	if (!r) {
 		what = "run";
 		r = edgeai_request_submit(p->req);
@@ -387,18 +538,26 @@ static TfLiteStatus kernel_invoke(TfLiteContext *ctx, TfLiteNode *node)
 	if (!r)
 		what = "read an output";
 	for (k = 0; k < p->g.n_out && !r; k++)
-		r = edgeai_request_get_output(p->req, (unsigned int)k,
-					      ctx->tensors[p->g.out[k]].data.raw, p->out_bytes[k]);
+		if (!p->bout[k].ptr)
+			r = edgeai_request_get_output(p->req, (unsigned int)k,
+						      ctx->tensors[p->g.out[k]].data.raw,
+						      p->out_bytes[k]);
 	if (r < 0) {
 		ctx_error(ctx, "partition %u: failed to %s: %s", p->id, what, edgeai_strerror(r));
 		return kTfLiteDelegateError;
 	}
-	if (p->d->opt.log && !p->runs) {
+	if (p->d->opt.log && (changed || !p->runs)) {
 		struct edgeai_request_stats st;
 
+		for (k = 0; k < p->g.n_in; k++)
+			bound += !!p->bin[k].ptr;
+		for (k = 0; k < p->g.n_out; k++)
+			bound += !!p->bout[k].ptr;
+		log_binding(p, ctx);
 		if (!edgeai_request_get_stats(p->req, &st))
-			dlog(p->d, "partition %u: first invoke: %llu bytes copied, %u device job%s, "
-			     "%u CPU segment%s, %u fallback%s", p->id,
+			dlog(p->d, "partition %u: %s invoke: tensors bound %d, copied %d; %llu bytes "
+			     "copied, %u device job%s, %u CPU segment%s, %u fallback%s", p->id,
+			     p->runs ? "a later" : "first", bound, p->g.n_in + p->g.n_out - bound,
 			     (unsigned long long)st.bytes_copied, st.device_jobs,
 			     st.device_jobs == 1 ? "" : "s", st.cpu_segments,
 			     st.cpu_segments == 1 ? "" : "s", st.fallbacks, st.fallbacks == 1 ? "" : "s");

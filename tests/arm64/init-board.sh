@@ -4,11 +4,14 @@
 # /init of the arm64 board (QEMU virt with the edgeai nodes of
 # tests/arm64/edgeai-board.dtsi): load the modules, check that the devices
 # were probed from the device tree, run the kselftests that apply to a
-# platform device, compare devfreq and thermal with the device tree, unload.
+# platform device, compare devfreq and thermal with the device tree, show
+# them through edgeaictl, run libedgeai (devices and the arm64 CPU kernels)
+# on the golden cases and the int8 models against the oracle, unload.
 # Results go to the virtio console (hvc0).
 VM_RESULTS_PORT=/dev/hvc0
 . /lib/edgeai-vm.sh
 . /lib/edgeai-board.sh
+. /lib/edgeai-lib-run.sh
 vm_guest_setup
 
 NODES=$(dt_edgeai_nodes)
@@ -144,16 +147,109 @@ unload_steps() {
 	vm_tap_done
 }
 
+# edgeaictl (the cross-built libedgeai) sees the devices with what the
+# device tree gives them: status shows each with its cores and the top of
+# its OPP table as MAX_MHZ and a temperature (its DT-named zone found);
+# thermal shows that zone with the DT's trips.
+status_steps() {
+	vm_tap_plan $((2 + 4 * $(echo "$NODES" | wc -l)))
+	edgeaictl status > /tmp/status.log 2>&1
+	vm_tap $? "edgeaictl status" "$(cat /tmp/status.log)"
+	sed 's/^/# /' /tmp/status.log
+	edgeaictl thermal > /tmp/thermal.log 2>&1
+	vm_tap $? "edgeaictl thermal" "$(cat /tmp/thermal.log)"
+	sed 's/^/# /' /tmp/thermal.log
+	while read -r _n _dev; do
+		_acc=$(basename "$(ls -d /sys/bus/platform/devices/$_dev/accel/accel* 2>/dev/null)")
+		_line=$(awk -v n="/dev/accel/$_acc" '$1 == n' /tmp/status.log)
+		_cores=1
+		[ -f "$_n/edgeai,num-cores" ] && _cores=$(dt_cells "$_n/edgeai,num-cores")
+		_mhz=$(($(dt_opp_hz "$_n" | tail -n 1) / 1000000))
+		[ -n "$_line" ] && [ "$(echo "$_line" | awk '{ print $3 }')" = "$_cores" ]
+		vm_tap $? "status: $_dev is /dev/accel/$_acc with the DT's $_cores core(s)" "$_line"
+		[ "$(echo "$_line" | awk '{ print $7 }')" = "$_mhz" ]
+		vm_tap $? "status: $_dev MAX_MHZ is the DT's top operating point, $_mhz MHz" "$_line"
+		_tc=$(echo "$_line" | awk '{ print $8 }')
+		[ -n "$_tc" ] && [ "$_tc" != - ]
+		vm_tap $? "status: $_dev shows the temperature of its zone ($_tc C)" "$_line"
+		_z=$(basename "$(dt_zone "$_n")")
+		_tl=$(awk -v a="$_acc" '$1 == a' /tmp/thermal.log)
+		_ok=0
+		[ -n "$_z" ] && [ "$(echo "$_tl" | awk '{ print $3 }')" = "$_z" ] || _ok=1
+		_want=
+		while read -r _ty _mc; do
+			_c=$(awk -v m="$_mc" 'BEGIN { printf "%.1f", m / 1000 }')
+			_want="$_want${_want:+, }$_ty $_c"
+			case $_tl in *"$_ty $_c"*) ;; *) _ok=1 ;; esac
+		done <<-EOT
+		$(dt_trips "$(dt_zone "$_n")")
+		EOT
+		vm_tap $_ok "thermal: $_dev in zone $_z with the DT's trips ($_want)" "$_tl"
+	done <<-EOF
+	$NODES
+	EOF
+	vm_tap_done
+}
+
+# The CPU path on the board's CPU (-cpu max: Advanced SIMD and the dot
+# product), each arm64 kernel set forced, byte for byte against the
+# oracle, each run saying which set ran: NEON on the golden cases of the
+# ops it implements, dotprod on those of the ops it implements itself
+# (CONV_2D, FULLY_CONNECTED), both on the int8 models. Without a set
+# named, libedgeai picks dotprod here.
+cpu_steps() {
+	_g=/lib/edgeai-golden _m=/lib/edgeai-models
+	if [ ! -f $_g/cases.txt ] || [ ! -f $_m/models.txt ]; then
+		echo "1..0 # SKIP no golden cases or models (oracle not available on the host)"
+		return 0
+	fi
+	vm_tap_plan $((2 + 2 * $(wc -l < $_m/models.txt) + 1))
+	for _k in neon dotprod; do
+		_ops='CONV_2D|DEPTHWISE_CONV_2D|FULLY_CONNECTED|ADD|SUB|MAX_POOL_2D|AVERAGE_POOL_2D'
+		[ $_k = dotprod ] && _ops='CONV_2D|FULLY_CONNECTED'
+		_eq=0 _n=0 _bad= _t0=$(date +%s)
+		grep -E " ($_ops)\$" $_g/cases.txt > /tmp/cpu-cases.txt
+		while read -r _gname _op; do
+			_n=$((_n + 1))
+			_r=$(EDGEAI_CPU_KERNELS=$_k lib_run_case "$_g/$_gname" cpu /tmp/k)
+			if [ "$_r" = equal ] && grep -q "CPU kernels: $_k)" /tmp/k.log; then
+				_eq=$((_eq + 1))
+			else
+				_bad="$_bad $_gname: $_r;"
+			fi
+		done < /tmp/cpu-cases.txt
+		[ "$_eq" -eq "$_n" ] && [ "$_n" -gt 0 ]
+		vm_tap $? "cpu $_k: $_eq of $_n golden cases ($(echo "$_ops" | tr '|' ' ')) equal to the oracle, $(($(date +%s) - _t0)) s" \
+			"$_bad"
+	done
+	while read -r _mname; do
+		for _k in neon dotprod; do
+			_t0=$(date +%s)
+			_r=$(EDGEAI_CPU_KERNELS=$_k lib_run_case "$_m/$_mname" cpu /tmp/k)
+			[ "$_r" = equal ] && grep -q "CPU kernels: $_k)" /tmp/k.log
+			vm_tap $? "cpu $_k: $_mname $_r, $(($(date +%s) - _t0)) s" "$(tail -n 3 /tmp/k.log)"
+		done
+	done < $_m/models.txt
+	_r=$(lib_run_case "$_m/$(head -n 1 $_m/models.txt)" cpu /tmp/k)
+	[ "$_r" = equal ] && grep -q "CPU kernels: dotprod)" /tmp/k.log
+	vm_tap $? "cpu: the automatic choice on this CPU is dotprod ($(grep -o 'CPU kernels: [a-z0-9]*' /tmp/k.log)), $_r"
+	vm_tap_done
+}
+
 vm_program board-probe probe_steps
 # The kselftests that apply to a platform device bound from the device
-# tree. Not edgeai_thermal_test: it finds the zone by the device's name,
-# as the simulated devices' zones are named, while a board's zone has the
-# name its device tree gives it (dt_steps checks that zone). Not
-# edgeai_golden_test: it needs the oracle's cases (not in this lane yet).
-for t in device bo submit job uring prime reset pm sched program; do
+# tree (edgeai_thermal_test finds the DT-named zone through the cooling
+# map). Not edgeai_golden_test: lib-golden below runs the same cases
+# through libedgeai.
+for t in device bo submit job uring prime reset pm sched program thermal; do
 	vm_program edgeai_${t}_test /usr/bin/edgeai_${t}_test
 done
 vm_program board-dt dt_steps
+vm_program board-status status_steps
+# libedgeai through the driver, as in the vm lane (tests/vm/guest-lib-run.sh)
+vm_program lib-golden lib_golden /lib/edgeai-golden
+vm_program lib-models lib_models /lib/edgeai-models
+vm_program board-cpu cpu_steps
 vm_program edgeai_unplug_test /usr/bin/edgeai_unplug_test
 vm_program board-unload unload_steps
 vm_end

@@ -13,6 +13,8 @@
 #                        kernel's thermal and OPP bindings, kernel/bindings
 #   a64_boot INITRD DTB DIR SECS [APPEND]
 #                        boot the board; like vm_boot (tests/vm/lib.sh)
+#   a64_ldd BIN          the shared libraries of an arm64 executable, as
+#                        ldd lists them (VM_LDD=a64_ldd vm_initramfs --bin)
 #
 # Everything expensive lives in $EDGEAI_CACHE/arm64/.
 
@@ -204,4 +206,13 @@ a64_boot() {
 		return 1
 	}
 	return 0
+}
+
+# a64_ldd BIN - what ldd prints for an arm64 executable: the arm64 dynamic
+# loader (run by qemu-aarch64-static) resolves its libraries among the
+# host's arm64 ones (make deps; libedgeai through edgeaictl's rpath). The
+# paths are the same on an arm64 Debian, so vm_initramfs copies each to
+# where the board's loader looks.
+a64_ldd() {
+	qemu-aarch64-static /lib/ld-linux-aarch64.so.1 --list "$1"
 }

@@ -14,14 +14,21 @@
 # built for arm64 (run under qemu-aarch64-static) packs the same images as
 # the host's; edgeai.ko and the kselftests cross-build without warnings.
 # On the board: probe from the device tree, the kselftests, devfreq and
-# thermal against the DT, rmmod; then a second boot with malformed nodes.
+# thermal against the DT, edgeaictl status/thermal showing the DT's clocks
+# and trips, the cross-built libedgeai on the golden cases and the int8
+# models (--device npu/dsp/auto, and the CPU path with the NEON and
+# dotprod kernels) byte for byte against the oracle, rmmod; then a second
+# boot with malformed nodes.
 # Every kernel splat fails the lane (tests/vm/lib.sh, vm_splats).
 #
 # Prints TAP lines, ends with "N passed, N failed, N skipped" and writes
 # "P F S" to build/results/arm64.counts. Needs `make all` first (make
 # check-arm64 does that) for the host's firmware images. Environment:
-#   A64_TIMEOUT  seconds for each boot (default 900)
+#   A64_TIMEOUT  seconds for each boot (default 2700: the board runs
+#                libedgeai on every golden case and model under TCG)
 #   A64_JOBS     parallel jobs of the board kernel's cold build (default 2)
+#   EDGEAI_GOLDEN_FILTER  only the golden cases whose name has this
+#                (tests/oracle/gen.py FILTER), as in the vm lane
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
@@ -158,27 +165,39 @@ o=$(make -s -C tests/kselftest BUILD="$out" CC="${A64_CROSS}gcc" 2>&1)
 rc=$?
 host_tap "$(test $rc -eq 0 && test -z "$o"; echo $?)" \
 	"kselftests cross-built for arm64, static, 0 warnings" "$o"
+# libedgeai and edgeaictl for the board, and what the board compares them
+# with: the golden single-op cases and the int8 models with the oracle's
+# outputs, computed here (tests/vm/golden-cases.sh, model-cases.sh: the
+# same as the x86 VM lane's).
+o=$(make -s ARCH=arm64 CROSS_COMPILE="$A64_CROSS" BUILD="$out" lib tools 2>&1)
+rc=$?
+host_tap "$(test $rc -eq 0 && file "$out/daemon/edgeaictl" | grep -q 'ARM aarch64'; echo $?)" \
+	"libedgeai and edgeaictl cross-built for arm64 (NEON and dotprod CPU kernels)" "$o"
+tests/vm/golden-cases.sh "$out/golden" "${EDGEAI_GOLDEN_FILTER:-}" 2> "$out/golden.log" ||
+	a64_log "no golden cases (oracle not available?): $(tail -n 1 "$out/golden.log")"
+tests/vm/model-cases.sh "$out/models" build/daemon/edgeaictl 2> "$out/models.log" ||
+	a64_log "no model cases (oracle or models not available?): $(tail -n 1 "$out/models.log")"
 echo "# $hp passed, $hf failed (host steps)"
 
-boot() { # NAME INIT DTB
+boot() { # NAME INIT DTB [vm_initramfs options]
 	_name=$1 _init=$2 _dtb=$3
-	_dir=$out/$1
+	shift 3
+	_dir=$out/$_name
 	mkdir -p "$_dir" "$A64_CACHE/vm/$A64_KVER/modules"
 	rm -f "$_dir/console.log" "$_dir/results.log"
 	# vm_initramfs keys its cached base on the cache, kernel and busybox.
-	set --
 	for b in "$out"/tests/kselftest/edgeai_*_test; do
 		set -- "$@" --bin "$b" "/usr/bin/$(basename "$b")"
 	done
 	VM_CACHE=$A64_CACHE/vm VM_KVER=$A64_KVER VM_MODDIR=$A64_MODROOT \
-		VM_BUSYBOX=$A64_BUSYBOX vm_initramfs "$_dir/initramfs.cpio.gz" \
+		VM_BUSYBOX=$A64_BUSYBOX VM_LDD=a64_ldd vm_initramfs "$_dir/initramfs.cpio.gz" \
 		--init "$_init" --modules "$deps" \
 		--file "$ko" /lib/modules/edgeai.ko \
 		--file tests/arm64/guest-board.sh /lib/edgeai-board.sh \
 		--dir build/firmware/edgeai /lib/firmware/edgeai \
 		"$@" || return 2
 	_tb=$(date +%s)
-	A64_ECHO=progress a64_boot "$_dir/initramfs.cpio.gz" "$_dtb" "$_dir" "${A64_TIMEOUT:-900}"
+	A64_ECHO=progress a64_boot "$_dir/initramfs.cpio.gz" "$_dtb" "$_dir" "${A64_TIMEOUT:-2700}"
 	_rc=$?
 	a64_log "$_name: guest done after $(($(date +%s) - _tb))s (boot status $_rc)"
 	return $_rc
@@ -205,7 +224,13 @@ if [ -f "$ko" ]; then
 	deps="$(vm_ko_depends "$ko") vgem"
 	a64_log "kernel $A64_KVER; modules: $deps"
 	mkdir -p "$out/board" "$out/malformed"
-	boot board tests/arm64/init-board.sh "$out/board.dtb"
+	# golden-cases.sh/model-cases.sh leave empty directories without the oracle
+	mkdir -p "$out/golden" "$out/models"
+	boot board tests/arm64/init-board.sh "$out/board.dtb" \
+		--bin "$out/daemon/edgeaictl" /usr/bin/edgeaictl \
+		--file tests/vm/guest-lib-run.sh /lib/edgeai-lib-run.sh \
+		--dir "$out/golden" /lib/edgeai-golden \
+		--dir "$out/models" /lib/edgeai-models
 	report board $?
 	boot malformed tests/arm64/init-malformed.sh "$out/board-bad.dtb"
 	report malformed $?

@@ -4,17 +4,22 @@
 # (EDGEAI_CPU_KERNELS=avx2) and the portable reference kernels - against
 # TensorFlow Lite 2.9.0 on the same int8 models, side by side in one run,
 # single thread: TFLite with its XNNPACK delegate (int8 enabled, flags
-# QS8 | QU8) and TFLite's built-in kernels (the oracle). Models: the int8
-# BlazeFace short/full range and hand landmark lite of the toolchain
-# issue (edgeaictl quantize --samples 8 --seed 1).
+# QS8 | QU8) and TFLite's built-in kernels (the oracle). Models: every
+# model of the corpus (tests/models/fetch.sh --list), int8 by edgeaictl
+# quantize --samples 8 --seed 1.
 #
 # The engines take turns in BENCH_CPU_ROUNDS rounds (default 3) of
 # BENCH_CPU_ITERS / rounds timed runs each (default 30 in all; the
 # reference kernels get a third of that), so that the load of this shared
 # machine drifts over all of them alike; each figure is the median of the
 # per-round medians. Prints a table with ratios (ours / theirs: above 1
-# is slower) and writes $BENCH_OUT/cpu.json. Skips when the oracle or the
-# models cannot be fetched.
+# is slower) and writes $BENCH_OUT/cpu.json. Then the per-op profile
+# (edgeaictl bench --profile, BENCH_CPU_ITERS runs) of the model with the
+# highest ours/XNNPACK ratio, by op type, into cpu.json too
+# ("slowest_model_profile"). Skips when the oracle or the models cannot be
+# fetched.
+#
+#   BENCH_CPU_MODELS="a b"   only these models of the corpus
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${EDGEAI_BUILD:-$top/build}
@@ -39,7 +44,7 @@ ${CC:-cc} -std=gnu11 -O2 -Wall -Wextra -Werror -I"$oracle/include" -o "$work/tfl
 	"$top/tests/bench/cpu/tflite-bench.c" -ldl || exit 1
 
 : > "$work/rows"
-for model in face_detection_short_range face_detection_full_range hand_landmark_lite; do
+for model in ${BENCH_CPU_MODELS:-$("$top/tests/models/fetch.sh" --list)}; do
 	q=$work/$model-int8.tflite
 	if [ ! -s "$q" ]; then
 		"$build/daemon/edgeaictl" -q quantize "$models/$model.tflite" -o "$q" --samples 8 --seed 1 \
@@ -84,9 +89,27 @@ row['speedup_over_avx2'] = row['ours_avx2_median_ms'] / row['ours_median_ms']
 print(json.dumps(row))
 PY
 done
-python3 - "$work/rows" "$out/cpu.json" "$iters" "$rounds" <<'PY'
+slowest=$(python3 -c '
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
+print(max(rows, key=lambda r: r["ratio_vs_xnnpack"])["model"] if rows else "")' "$work/rows")
+: > "$work/profile.json"
+if [ -n "$slowest" ]; then
+	"$ctl" bench "$work/$slowest-int8.tflite" --device cpu -n "$iters" -w 2 -q --json --profile \
+		> "$work/profile.json" || { echo "bench-cpu: $slowest: --profile failed" >&2; exit 1; }
+fi
+python3 - "$work/rows" "$out/cpu.json" "$iters" "$rounds" "$work/profile.json" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+prof = None
+try:
+    b = json.load(open(sys.argv[5]))
+    prof = {'model': b['model'].split('/')[-1].replace('-int8.tflite', ''),
+            'cpu_kernels': b['cpu_kernels'], 'median_ms': b['median_ms'],
+            'iterations': b['iterations'], 'types': b['profile']['types'],
+            'ops': b['profile']['ops']}
+except (ValueError, KeyError, OSError):
+    pass
 best = rows[0]['cpu_kernels'] if rows else '?'
 print('median ms, 1 thread; ours = libedgeai with the "%s" kernel set (this CPU\'s best)' % best)
 print('%-28s %8s %8s %9s %8s %8s | %8s %8s %8s %8s' % (
@@ -100,6 +123,21 @@ for r in rows:
 print('ratios are ours / theirs (above 1: we are slower than TFLite); %s timed runs per engine'
       ' and model (reference: a third) in %s interleaved rounds, median of round medians'
       % (sys.argv[3], sys.argv[4]))
-json.dump({'iterations': int(sys.argv[3]), 'rounds': int(sys.argv[4]), 'models': rows},
+if rows:
+    gm = 1.0
+    for r in rows:
+        gm *= r['ratio_vs_xnnpack']
+    gm **= 1.0 / len(rows)
+    print('geometric mean of ours/xnn: %.2fx over %d models' % (gm, len(rows)))
+else:
+    gm = None
+if prof:
+    print('per-op profile of the slowest model (highest ours/xnn), %s, %s kernels, ms per run:'
+          % (prof['model'], prof['cpu_kernels']))
+    for t in prof['types']:
+        print('  %-24s %4d ops  %-18s %9.3f %6.1f%%' % (t['op'], t['ops'], t['kernels'], t['ms'],
+                                                     t['percent']))
+json.dump({'iterations': int(sys.argv[3]), 'rounds': int(sys.argv[4]), 'models': rows,
+           'geomean_ratio_vs_xnnpack': gm, 'slowest_model_profile': prof},
           open(sys.argv[2], 'w'), indent=2)
 PY

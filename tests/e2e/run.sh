@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # The e2e lane: a Debian bookworm root filesystem with systemd as PID 1
-# (tests/e2e/rootfs.sh, cached) plus an overlay with `make install
-# DESTDIR=...` (module, firmware, libedgeai, edgeaid, edgeaictl, units, udev
-# rule, D-Bus policy), the packaged modules edgeai.ko needs, and the
+# (tests/e2e/rootfs.sh, cached) with the edgeai packages of `make deb`
+# installed by dpkg in a chroot and the module DKMS built for the board's
+# kernel (E2E_INSTALL=make: an overlay with `make install DESTDIR=...`
+# instead), the packaged modules edgeai.ko needs, and the
 # scenario (tests/e2e/scenario.sh as edgeai-e2e.service), booted on Debian's
 # 6.12 kernel as an initramfs with rdinit=/sbin/init (tests/e2e/lib.sh).
 # Results come over ttyS1 and are reported by tests/vm/lib.sh's vm_report.
@@ -32,6 +33,9 @@ fail_setup() {
 	exit 1
 }
 
+# the stack from the Debian packages of `make deb` (tests/e2e/lib.sh,
+# e2e_install_debs); E2E_INSTALL=make uses `make install` instead
+E2E_INSTALL=${E2E_INSTALL:-deb}
 e2e_stage "$out" || fail_setup "staging the board (see above and build/e2e/)"
 
 # the load generator under two names, for two [Application] rules
@@ -46,6 +50,7 @@ cp "$E2E_STAGE/usr/local/bin/load-heavy" "$E2E_STAGE/usr/local/bin/load-light"
 models=$(tests/models/fetch.sh) || fail_setup "fetching the models"
 F=$E2E_STAGE/usr/share/edgeai-e2e
 mkdir -p "$F"
+echo "$E2E_INSTALL" > "$F/install-mode"
 ctl=build/daemon/edgeaictl
 $ctl -q quantize "$models/face_detection_short_range.tflite" -o "$F/face.tflite" --samples 8 --seed 1 \
 	> /dev/null 2> "$out/quantize.log" || fail_setup "quantizing BlazeFace (see build/e2e/quantize.log)"

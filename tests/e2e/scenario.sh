@@ -34,6 +34,11 @@ dev_of() { # TYPE -> accelN
 }
 busname() { basename "$(readlink -f "/sys/class/accel/$1/device")"; }
 mainpid() { systemctl show -p MainPID --value edgeaid; }
+asuser() { _u=$1; shift; setpriv --reuid="$_u" --regid="$(id -g "$_u")" --init-groups "$@"; }
+# the applications run as edgeapp, a user in the group render (and nothing
+# else), with a home for libedgeai's compile cache
+useradd -m -N -g users -G render -s /bin/sh edgeapp 2>&1 | sed 's/^/# /'
+app() { asuser edgeapp env HOME=/home/edgeapp "$@"; }
 
 echo "# edgeai-vm: begin e2e_scenario"
 echo "TAP version 13"
@@ -75,6 +80,39 @@ intro=$(busctl --no-pager introspect org.edgeai.Manager1 /org/edgeai/Manager1 2>
 printf '%s\n' "$intro" | sed 's/^/# /'
 printf '%s\n' "$intro" | grep -q '^\.SetClientPolicy' && printf '%s\n' "$intro" | grep -q '^\.FallbackAdvised'
 ok $? "busctl introspect shows the API"
+
+grep -q '^governor_simpleondemand ' /proc/modules && [ "$(cat /etc/modules-load.d/edgeai.conf)" = edgeai ] &&
+	[ "$(wc -w < "/sys/class/devfreq/$(basename "$(readlink -f /sys/class/accel/accel0/device)")/available_frequencies")" -ge 2 ]
+ok $? "modules-load.d names edgeai alone: its softdep loaded governor_simpleondemand, devfreq has the OPPs" \
+	"$(cat /proc/modules | grep -e edgeai -e governor; ls /sys/class/devfreq)"
+
+# 1a. installed from the Debian packages (E2E_INSTALL=deb, the default)
+if [ "$(cat /usr/share/edgeai-e2e/install-mode 2> /dev/null)" = deb ]; then
+	st=$(dpkg-query -W -f='${Package} ${Version} ${db:Status-Abbrev}\n' libedgeai0 edgeai-firmware \
+		edgeai-tools edgeaid python3-edgeai edgeai-dkms 2>&1)
+	diag "$st"
+	[ "$(printf '%s\n' "$st" | grep -c ' ii *$')" = 5 ] && printf '%s\n' "$st" | grep -q '^edgeai-dkms .* iU *$'
+	ok $? "dpkg: five packages installed, edgeai-dkms unpacked (DKMS ran on the host)" "$st"
+	[ "$(modinfo -n edgeai)" = "/lib/modules/$(uname -r)/updates/dkms/edgeai.ko" ] &&
+		tail -c 28 "$(modinfo -n edgeai)" | grep -q '~Module signature appended~' 
+	ok $? "modprobe loads the edgeai.ko DKMS built and signed ($(modinfo -n edgeai 2>&1))" \
+		"$(modinfo edgeai 2>&1 | grep -v '^parm')"
+	dpkg-query -W -f='${Conffiles}\n' edgeaid | grep -q '^ /etc/edgeai/edgeaid.conf '
+	ok $? "/etc/edgeai/edgeaid.conf is a conffile of edgeaid" "$(dpkg-query -W -f='${Conffiles}' edgeaid)"
+fi
+
+# 1b. access: the nodes belong to the group render (70-edgeai-access.rules)
+# and carry the uaccess tag; a user outside the group is refused clearly
+nodes=$(stat -c '%n %U:%G %a' /dev/accel/accel* 2>&1)
+diag "$nodes"
+[ "$(stat -c '%G %a' /dev/accel/accel* | sort -u)" = "render 660" ]
+ok $? "every accel node is root:render 0660" "$nodes"
+tags=$(udevadm info -q property /dev/accel/accel0 2>&1 | grep '^TAGS=')
+printf '%s\n' "$tags" | grep -q ':uaccess:'
+ok $? "udev tagged the nodes uaccess ($tags)" "$(udevadm info /dev/accel/accel0 2>&1)"
+diag "edgeapp: $(id edgeapp)"
+app edgeaictl --json status > /tmp/app-status.json 2>&1 && grep -q '"/dev/accel/accel1"' /tmp/app-status.json
+ok $? "edgeapp (group render, not root) sees the devices (edgeaictl --json status)" "$(cat /tmp/app-status.json)"
 
 npu=$(dev_of npu) dsp=$(dev_of dsp)
 nbus=$(busname "$npu") dbus_=$(busname "$dsp")
@@ -131,24 +169,32 @@ F=/usr/share/edgeai-e2e
 want=$(cat $F/expected.sha256)
 face() { # DIR [edgeaictl run options]: run BlazeFace, 0 iff the output bytes are right
 	_d=$1; shift
-	rm -rf "$_d"
-	edgeaictl run $F/face.tflite --input $F/face.in0.bin --output-dir "$_d" --json "$@" > "$_d.json" 2> "$_d.err" &&
+	rm -rf "$_d" "$_d.json" "$_d.err"
+	app edgeaictl run $F/face.tflite --input $F/face.in0.bin --output-dir "$_d" --json "$@" > "$_d.json" 2> "$_d.err" &&
 		[ "$(cat "$_d"/output*.bin | sha256sum | cut -c1-64)" = "$want" ]
 }
 face /tmp/face --device auto
-ok $? "BlazeFace (int8, quantized by edgeaictl) on the board: the bytes of the CPU path and TFLite" \
+ok $? "BlazeFace (int8, quantized by edgeaictl) run by edgeapp: the bytes of the CPU path and TFLite" \
 	"$(cat /tmp/face.err; head -c 600 /tmp/face.json)"
 nnpu=$(grep -o '"device": "npu"' /tmp/face.json | wc -l)
 ncpu=$(grep -o '"device": "cpu"' /tmp/face.json | wc -l)
 diag "placement: $nnpu ops on the NPU, $ncpu on the CPU"
 [ "$nnpu" -gt 0 ]
 ok $? "the NPU ran its ops of the model (placement report)"
-/usr/local/bin/face-heavy bench $F/face.tflite --device auto --iterations 12 > /tmp/fh.out 2>&1 &
+rm -rf /tmp/face-nobody
+out=$(asuser nobody env HOME=/tmp edgeaictl run $F/face.tflite --input $F/face.in0.bin \
+	--output-dir /tmp/face-nobody --device npu 2>&1)
+r=$?
+diag "nobody: $out"
+[ $r -ne 0 ] && printf '%s\n' "$out" | grep -q '/dev/accel/accel[0-9]*: Permission denied' &&
+	printf '%s\n' "$out" | grep -q 'group render' && [ ! -e /tmp/face-nobody/output0.bin ]
+ok $? "nobody (not in render) is refused: permission denied on the node, the group named" "$out"
+app /usr/local/bin/face-heavy bench $F/face.tflite --device auto --iterations 200 > /tmp/fh.out 2>&1 &
 fh=$!
-/usr/local/bin/face-light bench $F/face.tflite --device auto --iterations 12 > /tmp/fl.out 2>&1 &
+app /usr/local/bin/face-light bench $F/face.tflite --device auto --iterations 200 > /tmp/fl.out 2>&1 &
 fl=$!
 poll 30 sh -c 'edgeaictl clients | grep -q "face-light .* 100 " && edgeaictl clients | grep -q "face-heavy .* 300 "'
-ok $? "two applications run the model at once, with their weights from edgeaid.conf.d" "$(edgeaictl clients 2>&1)"
+ok $? "two applications (as edgeapp) run the model at once, with their weights from edgeaid.conf.d" "$(edgeaictl clients 2>&1)"
 edgeaictl clients 2>&1 | grep face | sed 's/^/# /'
 wait $fh; r1=$?
 wait $fl; r2=$?
@@ -258,7 +304,6 @@ edgeaictl --json thermal > /tmp/t.json 2>&1 && grep -q '"daemon":true' /tmp/t.js
 ok $? "edgeaictl --json thermal" "$(cat /tmp/t.json)"
 
 # 7. privileged verbs: root always; anyone else as polkit (polkitd, JS rules) says
-asuser() { _u=$1; shift; setpriv --reuid="$_u" --regid="$(id -g "$_u")" --init-groups "$@"; }
 prof=$(get PowerProfile) lim=$(get ThermalLimit)
 to=power-saver
 [ "$prof" = 's "power-saver"' ] && to=performance
@@ -290,6 +335,18 @@ busctl call $M SetPowerProfile s "$(echo "$prof" | sed 's/^s "\(.*\)"$/\1/')" &&
 	[ "$(get PowerProfile)" = "$prof" ] && [ "$(get ThermalLimit)" = "$lim" ]
 ok $? "root is allowed without asking polkit (profile and limit put back)" "$(get PowerProfile; get ThermalLimit)"
 rm -f /etc/polkit-1/rules.d/50-edgeai.rules
+
+# 8. a package upgrade (here: reinstall) keeps the conffile the
+# administrator changed, and restarts edgeaid; last, as it restarts edgeaid
+if [ "$(cat /usr/share/edgeai-e2e/install-mode 2> /dev/null)" = deb ]; then
+	echo "# changed by the administrator" >> /etc/edgeai/edgeaid.conf
+	out=$(dpkg -i /var/cache/edgeai-debs/edgeaid_*.deb 2>&1 < /dev/null)
+	r=$?
+	[ $r -eq 0 ] && tail -n 1 /etc/edgeai/edgeaid.conf | grep -q '^# changed by the administrator$'
+	ok $? "reinstalling edgeaid keeps the administrator's edgeaid.conf" "$out"
+	poll 30 systemctl is-active -q edgeaid
+	ok $? "edgeaid is active again after the package's postinst" "$(systemctl status edgeaid 2>&1 | tail -n 15)"
+fi
 
 echo "1..$n"
 echo "# edgeai-vm: exit e2e_scenario $failed"

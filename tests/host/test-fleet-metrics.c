@@ -64,7 +64,7 @@ static void fake_device(Device *d, const char *root, const char *name, const cha
 	mkdir(d->sys.tz, 0755);
 	put(d->sys.syspath, "busy_time_us", busy);
 	put(d->sys.syspath, "core_count", "2");
-	put(d->sys.syspath, "job_count", "17");
+	put(d->sys.syspath, "jobs_completed", "17");
 	put(d->sys.syspath, "reset_count", "1");
 	put(d->sys.syspath, "power/runtime_status", "suspended");
 	put(d->sys.syspath, "power/runtime_suspended_time", "2500");

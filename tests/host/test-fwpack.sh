@@ -228,6 +228,25 @@ for args in "$specs/npu.fwspec" "-o" "--inspect" "-x -o $tmp/x.bin $specs/npu.fw
 	fi
 done
 
+# --help stands alone (the tool is installed; the source is not): usage,
+# every spec key, exit status, examples, 80 columns, no source file named.
+"$pack" --help > "$tmp/help.out" 2> "$tmp/help.err"
+rc=$? r=0
+[ $rc -eq 0 ] && [ ! -s "$tmp/help.err" ] && head -1 "$tmp/help.out" | grep -q '^Usage: edgeai-fwpack ' || r=1
+for k in device version version_string abi_version macs_per_cycle cmds op_mask opp ambient_mc passive_mc \
+	critical_mc r_th_mc_per_w tau_ms idle_power_mw code -o -D --inspect --help 'Exit status' Examples; do
+	grep -q -- "$k" "$tmp/help.out" || { echo "# --help lacks $k"; r=1; }
+done
+grep -q '\.[ch]\b\|firmware/tools' "$tmp/help.out" && { echo "# --help points at a source file"; r=1; }
+awk 'length > 80 { bad = 1 } END { exit bad }' "$tmp/help.out" || r=1
+if [ $r -eq 0 ]; then ok "--help: usage, every spec key, exit status, examples; no source file"; else nok "--help: usage, every spec key, exit status, examples; no source file"; fi
+"$pack" -x > /dev/null 2> "$tmp/usage.err"
+if [ $? -eq 2 ] && grep -q "Try 'edgeai-fwpack --help'" "$tmp/usage.err"; then
+	ok "a usage error points to --help"
+else
+	nok "a usage error points to --help"
+fi
+
 # --inspect of corrupt images fails with the reason.
 bad_image() { # name expected-message file
 	if "$pack" --inspect "$3" > "$tmp/inspect.out" 2> "$tmp/inspect.err"; then

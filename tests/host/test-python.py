@@ -322,12 +322,20 @@ def api_tests(t, tmp):
         assert blob[:4] == (0x47504145).to_bytes(4, 'little') and arena > 0, (blob[:8], arena)
         assert 'cpu 1' in repr(p1)
         x = case_inputs(m, cases['conv_int8_same_3x3'][1])
-        outs = [p.run(x)[0] for p in (p1, p2, p3, ref)]
+        # cache_dir: a directory of its own, over $EDGEAI_CACHE_DIR; "" for none
+        own = os.path.join(tmp, 'cache-own', 'programs')
+        p4 = m.compile(device='cpu', cache_dir=own)
+        p5 = m.compile(device='cpu', cache_dir=own)
+        p6 = m.compile(device='cpu', cache_dir='')
+        assert p4.cache_state == ('stored',) and p5.cache_state == ('program hit',) and \
+            p6.cache_state == (), (p4.cache_state, p5.cache_state, p6.cache_state)
+        assert len(glob.glob(os.path.join(own, '*.prog'))) == 1
+        outs = [p.run(x)[0] for p in (p1, p2, p3, ref, p4, p5, p6)]
         assert all(np.array_equal(outs[0], o) for o in outs[1:])
-        for p in (p1, p2, p3, ref):
+        for p in (p1, p2, p3, ref, p4, p5, p6):
             p.close()
     t.check('compile(device="cpu"): placement dicts, cpu_kernels, cache_state, blob; reference '
-            'kernels and cache off give the same outputs', compile_cpu)
+            'kernels, cache off and cache_dir give the same outputs', compile_cpu)
 
     def run_outputs():
         m = edgeai.Model(add)
@@ -509,10 +517,14 @@ def api_tests(t, tmp):
         e = pyedgeai('run', conv, '-i', conv, '-O', b, ok=(1,))
         assert 'needs 192' in e.stderr, e.stderr
         pyedgeai('run', conv, '-i', d + '/in0.bin', '-O', b, '--device', 'gpu', ok=(2,))
+        own = os.path.join(tmp, 'cli-cache')
+        for _ in range(2):
+            pyedgeai('run', conv, '-i', d + '/in0.bin', '-O', b, '-d', 'cpu', '--cache-dir', own)
+        assert len(glob.glob(os.path.join(own, '*.prog'))) == 1, os.listdir(own)
         pyedgeai('frobnicate', ok=(2,))
         pyedgeai(ok=(2,))
-    t.check('python3 -m edgeai run: the same files and --json members as edgeaictl run; '
-            'exit 1 on failure, 2 on usage errors', cli_run)
+    t.check('python3 -m edgeai run: the same files and --json members as edgeaictl run, '
+            '--cache-dir; exit 1 on failure, 2 on usage errors', cli_run)
 
     def cli_bench():
         ctl = json.loads(sh(CTL, 'bench', big, '--device', 'cpu', '-n', '5', '-w', '1',

@@ -2,7 +2,8 @@
 # The single-op golden corpus through the whole library path: every case
 # of tests/oracle/gen.py is compiled from its .tflite by libedgeai and run
 # with `edgeaictl run --device cpu` (the default CPU kernels, the AVX2 set
-# and the portable reference kernels with --reference); all must equal the
+# and the portable reference kernels with --reference; EDGEAI_RUN_MODES
+# names others: a set named there must be the one that ran); all must equal the
 # oracle's (TensorFlow Lite 2.9.0 built-in kernels) byte for byte. Also
 # checks the run contract: DIR/output0.bin, the placement lines, --json.
 #
@@ -53,12 +54,17 @@ while read -r name op; do
 	res=''
 	for mode in $modes; do
 		extra='' kset=''
-		[ $mode = reference ] && extra=--reference
-		[ $mode = avx2 ] && kset=avx2
+		case $mode in
+		reference) extra=--reference ;;
+		default) ;;
+		*) kset=$mode ;;
+		esac
 		# shellcheck disable=SC2086
 		if ! EDGEAI_CPU_KERNELS=$kset "$ctl" run "$d/model.tflite" "$@" --output-dir "$d/$mode" --device cpu $extra \
 			> "$d/$mode.log" 2>&1; then
 			res="$res $mode: run failed: $(tail -1 "$d/$mode.log");"
+		elif [ -n "$kset" ] && ! grep -q "CPU kernels: $kset)" "$d/$mode.log"; then
+			res="$res $mode: other kernels ran: $(grep -o 'CPU kernels: [a-z0-9]*' "$d/$mode.log");"
 		elif ! cmp -s "$d/oracle.bin" "$d/$mode/output0.bin"; then
 			res="$res $mode: $(cmp -l "$d/oracle.bin" "$d/$mode/output0.bin" 2>/dev/null | wc -l) bytes differ;"
 		fi

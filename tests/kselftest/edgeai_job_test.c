@@ -2,8 +2,9 @@
 /*
  * Jobs: FILL then COPY with the bytes checked through mmap, WAIT, core
  * selection, out/in syncobjs, implicit fencing through shared buffers,
- * back-pressure, CPU access while the device is busy, and two processes
- * submitting at once.
+ * back-pressure, CPU access while the device is busy, two processes
+ * submitting at once, and the sysfs counters of completed jobs and busy
+ * time.
  *
  * A job is held back deterministically by binding a vgem buffer carrying
  * an unsignalled vgem fence (VGEM_FENCE_ATTACH): the job must wait for it
@@ -489,6 +490,50 @@ TEST_F(job, fdinfo_accounting)
 	EXPECT_LT(0, strtoull(p + strlen("drm-engine-npu:"), NULL, 10));
 	/* Memory stats of the generic helper (drm_show_memory_stats). */
 	EXPECT_NE(NULL, strstr(buf, "drm-total-")) TH_LOG("%s", buf);
+}
+
+static int sysfs_u64(int fd, const char *attr, uint64_t *v)
+{
+	char buf[64], *end;
+	int ret = eai_sysfs_read(eai_fd_minor(fd), attr, buf, sizeof(buf));
+
+	if (ret)
+		return ret;
+	errno = 0;
+	*v = strtoull(buf, &end, 10);
+	return errno || end == buf || *end ? -EINVAL : 0;
+}
+
+/*
+ * jobs_completed counts exactly the jobs the device ran: N waited jobs add
+ * N, a submit the ioctl refused adds nothing; busy_time_us grows by their
+ * device time. Nothing else uses the NPU while the kselftests run.
+ */
+TEST_F(job, sysfs_jobs_completed)
+{
+	struct drm_edgeai_bo_ref ref = { .handle = self->a, .flags = DRM_EDGEAI_BO_WRITE };
+	struct drm_edgeai_cmd bad = eai_cmd_fill(0, SZ, SZ, 0);
+	struct drm_edgeai_submit s = eai_submit_args(&ref, 1, &bad, 1);
+	uint64_t jobs0, jobs1, busy0, busy1, dev_ns, sum_ns = 0, id;
+	const unsigned int n = 7;
+	int32_t status;
+
+	ASSERT_EQ(0, sysfs_u64(self->fd, "jobs_completed", &jobs0));
+	ASSERT_EQ(0, sysfs_u64(self->fd, "busy_time_us", &busy0));
+	for (unsigned int i = 0; i < n; i++) {
+		ASSERT_EQ(0, submit_fill(self->fd, self->a, (uint8_t)i, 0, 0, &id));
+		ASSERT_EQ(0, eai_wait(self->fd, id, eai_deadline_ms(10000), &status, &dev_ns));
+		ASSERT_EQ(0, status);
+		sum_ns += dev_ns;
+	}
+	/* Out of the buffer's bounds: refused before it becomes a job. */
+	EXPECT_EQ(-EINVAL, eai_submit(self->fd, &s, &id));
+	ASSERT_EQ(0, sysfs_u64(self->fd, "jobs_completed", &jobs1));
+	ASSERT_EQ(0, sysfs_u64(self->fd, "busy_time_us", &busy1));
+	EXPECT_EQ(jobs0 + n, jobs1);
+	/* floor(a + b) >= floor(a) + floor(b): rounding to us cannot hide it. */
+	EXPECT_LE(busy0 + sum_ns / 1000, busy1) TH_LOG("%llu us for %llu ns",
+		(unsigned long long)(busy1 - busy0), (unsigned long long)sum_ns);
 }
 
 TEST_HARNESS_MAIN

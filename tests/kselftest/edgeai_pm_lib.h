@@ -124,14 +124,6 @@ static inline int eai_thermal_find(const char *pattern, const char *type, char *
 }
 
 /* The device's thermal zone and devfreq cooling device directories. */
-static inline int eai_tz_dir(int minor, char *out, size_t len)
-{
-	char bus[128];
-	int ret = eai_bus_name(minor, bus, sizeof(bus));
-
-	return ret ? ret : eai_thermal_find("thermal_zone*", bus, out, len);
-}
-
 static inline int eai_cdev_dir(int minor, char *out, size_t len)
 {
 	char bus[128], type[160];
@@ -141,6 +133,39 @@ static inline int eai_cdev_dir(int minor, char *out, size_t len)
 		return ret;
 	snprintf(type, sizeof(type), "devfreq-%s", bus);
 	return eai_thermal_find("cooling_device*", type, out, len);
+}
+
+/*
+ * A simulated device's zone has the device's name as its type; a zone a
+ * device tree describes has the name the DT gives it ("npu-thermal"): then
+ * the device's zone is the one its cooling device is bound to (cdevN).
+ */
+static inline int eai_tz_dir(int minor, char *out, size_t len)
+{
+	char bus[128], cdev[PATH_MAX], want[PATH_MAX], got[PATH_MAX];
+	glob_t g;
+	int ret = eai_bus_name(minor, bus, sizeof(bus));
+
+	if (ret)
+		return ret;
+	if (!eai_thermal_find("thermal_zone*", bus, out, len))
+		return 0;
+	if (eai_cdev_dir(minor, cdev, sizeof(cdev)) || !realpath(cdev, want))
+		return -ENOENT;
+	if (glob("/sys/class/thermal/thermal_zone*/cdev[0-9]*", 0, NULL, &g))
+		return -ENOENT;
+	ret = -ENOENT;
+	for (size_t i = 0; i < g.gl_pathc && ret; i++) {
+		char *slash;
+
+		if (!realpath(g.gl_pathv[i], got) || strcmp(got, want))
+			continue;
+		slash = strrchr(g.gl_pathv[i], '/');
+		snprintf(out, len, "%.*s", (int)(slash - g.gl_pathv[i]), g.gl_pathv[i]);
+		ret = 0;
+	}
+	globfree(&g);
+	return ret;
 }
 
 static inline long long eai_dir_ll(const char *dir, const char *attr)

@@ -4,7 +4,10 @@
  * knobs: a hung job ends with -ETIMEDOUT after the job timeout, the core
  * is reset, the reset counter goes up, the guilty file gets -EBADFD on its
  * next submit, and other processes keep running jobs throughout. A failing
- * job reports -EIO without making its file guilty.
+ * job reports -EIO without making its file guilty. The job timeout counts
+ * device time only: a job the host takes longer than the timeout to
+ * execute (host_delay_ms) completes, with its modelled device time, and a
+ * hung job on that slow host is still reset.
  */
 #include <liburing.h>
 #include <signal.h>
@@ -218,6 +221,7 @@ FIXTURE_TEARDOWN(reset)
 	/* Never leave an armed knob behind. */
 	knob_write(self->minor, "fault_hang", "0");
 	knob_write(self->minor, "fault_fail", "0");
+	knob_write(self->minor, "host_delay_ms", "0");
 }
 
 TEST_F_TIMEOUT(reset, hang_timeout_guilty, 90)
@@ -380,6 +384,134 @@ TEST_F_TIMEOUT(reset, queued_behind_hang, 90)
 	}
 	/* And the innocent file is not guilty. */
 	EXPECT_EQ(0, eai_device_works(fd2, 0x72));
+	close(fd2);
+}
+
+static int sysfs_u64(int minor, const char *attr, uint64_t *v)
+{
+	char buf[64], *end;
+	int ret = eai_sysfs_read(minor, attr, buf, sizeof(buf));
+
+	if (ret)
+		return ret;
+	errno = 0;
+	*v = strtoull(buf, &end, 10);
+	return errno || end == buf || *end ? -EINVAL : 0;
+}
+
+/*
+ * The host takes twice the job timeout (plus half a second) to execute a
+ * job: that is the simulator's time, not the device's. The job completes
+ * with its bytes, its device time is the timing model's (far below the
+ * timeout), busy_time_us grows by that, and no core is reset.
+ */
+TEST_F_TIMEOUT(reset, slow_host_is_not_device_time, 90)
+{
+	uint64_t delay_ms = self->timeout_ms * 2 + 500;
+	uint64_t r0, r1, busy0, busy1, id, t0, dev_ns = 0, elapsed;
+	char val[32], path[PATH_MAX];
+	int32_t status = 1;
+	uint8_t *p;
+
+	ASSERT_EQ(0, eai_debugfs_path(self->minor, "host_delay_ms", path, sizeof(path)));
+	p = eai_bo_map(self->fd, self->h, NULL);
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, read_resets(self->minor, &r0));
+	ASSERT_EQ(0, sysfs_u64(self->minor, "busy_time_us", &busy0));
+	snprintf(val, sizeof(val), "%llu", (unsigned long long)delay_ms);
+	ASSERT_EQ(0, knob_write(self->minor, "host_delay_ms", val));
+
+	t0 = eai_now_ns();
+	ASSERT_EQ(0, submit_fill_core(self->fd, self->h, DRM_EDGEAI_CORE_ANY, 0x5a, &id));
+	ASSERT_EQ(0, eai_wait(self->fd, id, eai_deadline_ms(delay_ms * 2 + 10000), &status,
+			      &dev_ns));
+	elapsed = eai_now_ns() - t0;
+	ASSERT_EQ(0, knob_write(self->minor, "host_delay_ms", "0"));
+	EXPECT_EQ(0, status) TH_LOG("the slow host's job was treated as hung");
+	EXPECT_TRUE(eai_all_bytes(p, SZ, 0x5a));
+	/* The host really took longer than the timeout ... */
+	EXPECT_LE(delay_ms * 1000000ULL, elapsed);
+	/* ... while the device took its modelled time: 16 KiB is microseconds. */
+	EXPECT_LT(0, dev_ns);
+	EXPECT_GT(self->timeout_ms * 1000000ULL / 10, dev_ns) TH_LOG("device time %llu ns",
+		(unsigned long long)dev_ns);
+	ASSERT_EQ(0, sysfs_u64(self->minor, "busy_time_us", &busy1));
+	EXPECT_GT(busy0 + self->timeout_ms * 1000 / 10, busy1) TH_LOG("busy %llu us",
+		(unsigned long long)(busy1 - busy0));
+	ASSERT_EQ(0, read_resets(self->minor, &r1));
+	EXPECT_EQ(r0, r1);
+	/* Not guilty: the file still submits. */
+	EXPECT_EQ(0, eai_device_works(self->fd, 0x5b));
+	munmap(p, SZ);
+}
+
+/*
+ * Back to back on one core, on the slow host: when a job completes, the
+ * scheduler re-arms the timeout for the next one, which may undo that
+ * job's pause; the timeout must still not reset a job the host is still
+ * executing. Three jobs queued at once all complete, no reset.
+ */
+TEST_F_TIMEOUT(reset, slow_host_back_to_back, 120)
+{
+	uint64_t delay_ms = self->timeout_ms * 2 + 500;
+	uint64_t r0, r1, ids[3];
+	char val[32], path[PATH_MAX];
+	int32_t status;
+	uint8_t *p;
+
+	ASSERT_EQ(0, eai_debugfs_path(self->minor, "host_delay_ms", path, sizeof(path)));
+	p = eai_bo_map(self->fd, self->h, NULL);
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, read_resets(self->minor, &r0));
+	snprintf(val, sizeof(val), "%llu", (unsigned long long)delay_ms);
+	ASSERT_EQ(0, knob_write(self->minor, "host_delay_ms", val));
+	for (int i = 0; i < 3; i++)
+		ASSERT_EQ(0, submit_fill_core(self->fd, self->h, 0, (uint8_t)(0x40 + i), &ids[i]));
+	for (int i = 0; i < 3; i++) {
+		status = 1;
+		ASSERT_EQ(0, eai_wait(self->fd, ids[i], eai_deadline_ms(delay_ms * 4 + 10000),
+				      &status, NULL));
+		EXPECT_EQ(0, status) TH_LOG("job %d of 3 was reset", i);
+	}
+	ASSERT_EQ(0, knob_write(self->minor, "host_delay_ms", "0"));
+	EXPECT_TRUE(eai_all_bytes(p, SZ, 0x42));
+	ASSERT_EQ(0, read_resets(self->minor, &r1));
+	EXPECT_EQ(r0, r1);
+	munmap(p, SZ);
+}
+
+/*
+ * On the same slow host a job that really hangs still ends with
+ * -ETIMEDOUT after about the job timeout (not after the host delay), and
+ * the core is reset; the next job runs.
+ */
+TEST_F_TIMEOUT(reset, hang_on_slow_host_is_reset, 90)
+{
+	uint64_t delay_ms = self->timeout_ms * 2 + 500;
+	uint64_t r0, r1, id, t0, elapsed;
+	char val[32], path[PATH_MAX];
+	int32_t status = 1;
+	int fd2;
+
+	ASSERT_EQ(0, eai_debugfs_path(self->minor, "host_delay_ms", path, sizeof(path)));
+	ASSERT_EQ(0, read_resets(self->minor, &r0));
+	snprintf(val, sizeof(val), "%llu", (unsigned long long)delay_ms);
+	ASSERT_EQ(0, knob_write(self->minor, "host_delay_ms", val));
+	ASSERT_EQ(0, knob_write(self->minor, "fault_hang", "1"));
+	t0 = eai_now_ns();
+	ASSERT_EQ(0, submit_fill_core(self->fd, self->h, DRM_EDGEAI_CORE_ANY, 0x61, &id));
+	ASSERT_EQ(0, eai_wait(self->fd, id, eai_deadline_ms(self->timeout_ms * 3 + 10000),
+			      &status, NULL));
+	elapsed = eai_now_ns() - t0;
+	ASSERT_EQ(0, knob_write(self->minor, "host_delay_ms", "0"));
+	EXPECT_EQ(-ETIMEDOUT, status);
+	EXPECT_LE(self->timeout_ms * 1000000ULL * 9 / 10, elapsed);
+	EXPECT_GT(delay_ms * 1000000ULL, elapsed) TH_LOG("the hang waited for the host delay");
+	ASSERT_EQ(0, read_resets(self->minor, &r1));
+	EXPECT_EQ(r0 + 1, r1);
+	fd2 = eai_open_minor(self->minor);
+	ASSERT_LE(0, fd2);
+	EXPECT_EQ(0, eai_device_works(fd2, 0x62));
 	close(fd2);
 }
 

@@ -23,6 +23,7 @@ qemu-system-x86 busybox-static cpio xz-utils zstd kmod rsync
 libdrm-dev liburing-dev libudev-dev libsystemd-dev
 debootstrap dbus systemd
 prometheus python3-yaml
+debhelper dh-dkms dkms dh-python dpkg-dev lintian
 clang llvm libclang-rt-14-dev
 gcc-aarch64-linux-gnu qemu-system-arm qemu-user-static
 device-tree-compiler dt-schema

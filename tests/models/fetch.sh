@@ -4,11 +4,20 @@
 # checked) into ${EDGEAI_CACHE:-$HOME/.cache/edgeai}/models/.
 #
 #   tests/models/fetch.sh          prints the model directory on success
+#   tests/models/fetch.sh --list   prints the corpus, one model name a line
+#                                  (what test-run-models.sh and the CPU
+#                                  bench run), without fetching
 #
 # Models (all float32 graphs with fp16 weights behind DEQUANTIZE):
 #   face_detection_short_range  BlazeFace short range, @mediapipe/face_detection
 #   face_detection_full_range   BlazeFace full range,  @mediapipe/face_detection
 #   hand_landmark_lite          hand landmarks (lite), @mediapipe/hands
+#   hand_landmark_full          hand landmarks (full), @mediapipe/hands
+#   face_landmark               face mesh landmarks (PRELU), @mediapipe/face_mesh
+#                               (from the package's packed assets)
+#   pose_landmark_lite          pose landmarks and segmentation (RESIZE_BILINEAR),
+#                               @mediapipe/pose
+#   object_detection_3d_sneakers  Objectron 3-D box detector, @mediapipe/objectron
 #
 # Exit 0 on success, 1 when a download or a checksum fails.
 set -eu
@@ -18,11 +27,25 @@ mkdir -p "$cache/npm"
 
 # package version tarball-sha256
 PKGS='@mediapipe/face_detection 0.4.1657300184 a118cde74923dc4435257fbfbb613464a0f58d115dff6314d4ff96c8aebf6419
-@mediapipe/hands 0.4.1675469240 bdd5be939c60cbd72a49f4b6141407683cf2a67263598e1a44757d70b3dfcb8a'
-# model package sha256
+@mediapipe/hands 0.4.1675469240 bdd5be939c60cbd72a49f4b6141407683cf2a67263598e1a44757d70b3dfcb8a
+@mediapipe/face_mesh 0.4.1657299874 c08a7e0742a326285da666cf81d77c8b6f3a181a2ee948cadaf166008e0d3bc7
+@mediapipe/pose 0.5.1675469404 8bb349a7b3a3ba699df23be804ddd3b3eab810b50b15406894be257859388a84
+@mediapipe/objectron 0.4.1675468480 fc3e37b326b05e8f596099c90b3e0931b05a56cd3160b9ac450b621794bac94c'
+# model package sha256 [member start end]: package/<model>.tflite, or bytes
+# start..end of package/<member> (a packed asset file; the offsets are those
+# of the package's *_packed_assets_loader.js)
 MODELS='face_detection_short_range @mediapipe/face_detection 3bc182eb9f33925d9e58b5c8d59308a760f4adea8f282370e428c51212c26633
 face_detection_full_range @mediapipe/face_detection 99bf9494d84f50acc6617d89873f71bf6635a841ea699c17cb3377f9507cfec3
-hand_landmark_lite @mediapipe/hands d7fde8ac11f8ce03f8663775bfc323f4fc9f2a38062b4f4efa142874ef5b2a48'
+hand_landmark_lite @mediapipe/hands d7fde8ac11f8ce03f8663775bfc323f4fc9f2a38062b4f4efa142874ef5b2a48
+hand_landmark_full @mediapipe/hands 8c026882c9ec059ce0f8e75266bee5a9a23c341a40e0000df755374d3d1b9b68
+face_landmark @mediapipe/face_mesh c603fa6149219a3e9487dc9abd7a0c24474c77263273d24868378cdf40aa26d1 face_mesh_solution_packed_assets.data 2495952 3737848
+pose_landmark_lite @mediapipe/pose f17bfbecadb61c3be1baa8b8d851cc6619c870a87167b32848ad20db306b9d61
+object_detection_3d_sneakers @mediapipe/objectron 4eb1633d646a43ae979ba497487e95dbf89f97406ed02200ae39ae46b0a0543d'
+
+if [ "${1:-}" = --list ]; then
+	echo "$MODELS" | cut -d' ' -f1
+	exit 0
+fi
 
 tarball() { # package version -> cached tarball path
 	echo "$cache/npm/$(echo "$1" | sed 's|^@||; s|/|-|')-$2.tgz"
@@ -49,11 +72,16 @@ echo "$PKGS" | while read -r pkg ver sum; do
 	fi
 done
 
-echo "$MODELS" | while read -r name pkg sum; do
+echo "$MODELS" | while read -r name pkg sum member start end; do
 	out=$cache/$name.tflite
 	if [ ! -f "$out" ] || [ "$(sha256sum "$out" | cut -d' ' -f1)" != "$sum" ]; then
 		ver=$(echo "$PKGS" | awk -v p="$pkg" '$1 == p { print $2 }')
-		tar -xzOf "$(tarball "$pkg" "$ver")" "package/$name.tflite" > "$out.part"
+		if [ -n "$member" ]; then
+			tar -xzOf "$(tarball "$pkg" "$ver")" "package/$member" |
+				tail -c +$((start + 1)) | head -c $((end - start)) > "$out.part"
+		else
+			tar -xzOf "$(tarball "$pkg" "$ver")" "package/$name.tflite" > "$out.part"
+		fi
 		got=$(sha256sum "$out.part" | cut -d' ' -f1)
 		if [ "$got" != "$sum" ]; then
 			echo "models: sha256 mismatch for $name.tflite: $got, want $sum" >&2

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The "style" lane: every kernel-side source file must pass the kernel's
 # own checkpatch.pl --strict and kernel-doc (both taken from Debian's
-# linux-source-6.12 at run time). One test per file and tool.
+# linux-source-6.12 at run time). One test per file and tool. Then the
+# public header's kernel-doc, and `make deb` with lintian on the packages.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -13,7 +14,7 @@ src=$(tests/lib/linux-src.sh) || { echo "0 1 0" > build/results/style.counts; ex
 files=$(git ls-files 'kernel/*.[ch]' 'uapi/*.h' 'firmware/include/*.h' 'firmware/ops/*.[ch]')
 n=0 pass=0 fail=0
 echo "KTAP version 1"
-echo "1..$(($(echo "$files" | wc -w) * 2 + 3))"
+echo "1..$(($(echo "$files" | wc -w) * 2 + 5))"
 for f in $files; do
 	n=$((n + 1))
 	ignore=FILE_PATH_CHANGES
@@ -49,6 +50,26 @@ for check in circles ioctl includes; do
 	fi
 	[ -z "$out" ] || echo "$out" | sed 's/^/# /'
 done
+# The public header documents every parameter: it is the source of the
+# libedgeai(3) pages (make docs fails on any warning).
+n=$((n + 1))
+out=$("$src/scripts/kernel-doc" -none -Wall libedgeai/include/edgeai/edgeai.h 2>&1)
+if [ -z "$out" ]; then
+	pass=$((pass + 1)); echo "ok $n kernel-doc libedgeai/include/edgeai/edgeai.h"
+else
+	fail=$((fail + 1)); echo "not ok $n kernel-doc libedgeai/include/edgeai/edgeai.h"
+	echo "$out" | sed 's/^/# /'
+fi
+# The Debian packages build (dpkg-buildpackage -b) and lintian finds no
+# error in them; its warnings are listed as diagnostics.
+n=$((n + 1))
+if out=$(tests/lib/deb.sh 2>&1); then
+	pass=$((pass + 1)); echo "ok $n make deb: packages built, lintian reports no error"
+else
+	fail=$((fail + 1)); echo "not ok $n make deb: packages built, lintian reports no error"
+	echo "$out" | grep -v '^deb: lintian: [WI]:' | tail -n 25 | sed 's/^/# /'
+fi
+echo "$out" | grep -E '^deb: (lintian: [EWI]:|lintian: [0-9]+ errors|build/deb/)' | sed 's/^/# /'
 echo "$pass passed, $fail failed"
 echo "$pass $fail 0" > build/results/style.counts
 [ $fail -eq 0 ]

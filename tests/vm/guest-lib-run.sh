@@ -12,7 +12,8 @@
 
 # lib_run_case DIR DEVICE OUT: edgeaictl run on DIR/model.tflite with
 # DIR/in*.bin; the log goes to OUT.log. Prints "equal", "differ N",
-# "refused" (strict device, clean DEVICE_ONLY message) or "failed".
+# "refused" (strict device, a clean "--device DEV: op N ... cannot run"
+# message) or "failed".
 lib_run_case() {
 	_d=$1 _dev=$2 _o=$3
 	set --
@@ -22,12 +23,12 @@ lib_run_case() {
 		_k=$((_k + 1))
 	done
 	rm -rf "$_o"
-	edgeaictl run "$_d/model.tflite" "$@" --output-dir "$_o" --device "$_dev" \
+	edgeaictl run "$_d/model.tflite" "$@" --output-dir "$_o" --device "$_dev" --verbose \
 		> "$_o.log" 2>&1
 	_rc=$?
 	if [ $_rc -ne 0 ]; then
 		if [ $_rc -eq 1 ] && [ "$_dev" != auto ] &&
-			grep -q "DEVICE_ONLY: op [0-9]* (.*) cannot run on /dev/accel/accel[0-9]* ($_dev)" "$_o.log"; then
+			grep -q -- "--device $_dev: op [0-9]* (.*) cannot run on /dev/accel/accel[0-9]* ($_dev)" "$_o.log"; then
 			echo refused
 		else
 			echo failed
@@ -36,7 +37,7 @@ lib_run_case() {
 	fi
 	# every op has a placement line with a device and a reason
 	_ops=$(sed -n 's/^.*: \([0-9]*\) ops*, ran in .*/\1/p' "$_o.log")
-	_lines=$(grep -c '^  op *[0-9]* [A-Z_0-9]* *\(cpu\|npu\|dsp\) *[a-z].*' "$_o.log")
+	_lines=$(grep -c '^  op *[0-9]* [A-Z_0-9]* *\(cpu\|npu\|dsp\) *[A-Za-z].*' "$_o.log")
 	if [ -z "$_ops" ] || [ "$_ops" -ne "$_lines" ]; then
 		echo "failed (placement: $_lines lines for ${_ops:-?} ops)"
 		return
@@ -60,8 +61,8 @@ lib_golden() {
 		echo "1..0 # SKIP no golden cases (oracle not available on the host)"
 		return 0
 	fi
-	vm_tap_plan "$(($(wc -l < "$_dir/cases.txt") + 1))"
-	_npu=0 _dsp=0 _auto=0 _none=0 _bytes=0 _t0=$(date +%s)
+	vm_tap_plan "$(($(wc -l < "$_dir/cases.txt") + 4))"
+	_npu=0 _dsp=0 _auto=0 _none=0 _bytes=0 _t0=$(date +%s) _first=
 	while read -r _gname _op; do
 		_c=$_dir/$_gname
 		_n=$(lib_run_case "$_c" npu /tmp/g-npu)
@@ -77,7 +78,7 @@ lib_golden() {
 			case $_r in equal | refused | -) ;; *) _ok=1 ;; esac
 		done
 		[ "$_a" = refused ] && _ok=1
-		[ "$_n" = equal ] && _npu=$((_npu + 1))
+		[ "$_n" = equal ] && _npu=$((_npu + 1)) && [ -z "$_first" ] && _first=$_c
 		[ "$_s" = equal ] && _dsp=$((_dsp + 1))
 		if [ "$_n" != equal ] && [ "$_s" != equal ]; then
 			# only a host op (computed in float by TFLite) may run on neither
@@ -92,22 +93,64 @@ lib_golden() {
 	echo "# golden: $(wc -l < "$_dir/cases.txt") cases, $_bytes oracle bytes; equal on the npu: $_npu, on the dsp: $_dsp (after the npu refused), auto fallbacks run: $_auto, on neither device (host ops): $_none; $(($(date +%s) - _t0)) s"
 	[ $((_npu + _dsp)) -gt 0 ]
 	vm_tap $? "golden: cases ran on the devices (npu $_npu, dsp $_dsp)"
+	lib_device_select "$_first"
 	vm_tap_done
 }
 
+# lib_device_select CASE: edgeaictl's --device picks one device: npu0 and
+# the NPU's node (accelN) run CASE there, equal to the oracle; the NPU
+# after the last is refused naming how many there are.
+lib_device_select() {
+	_c=$1 _node= _k=0
+	for _s in /sys/class/accel/accel*; do
+		[ "$(cat "$_s/device/device_type" 2> /dev/null)" = npu ] && _k=$((_k + 1)) &&
+			[ -z "$_node" ] && _node=${_s##*/}
+	done
+	if [ -z "$_c" ] || [ -z "$_node" ]; then
+		vm_tap_skip "--device npu0" "no case ran on an NPU"
+		vm_tap_skip "--device $_node" "no case ran on an NPU"
+		vm_tap_skip "--device npu$_k" "no case ran on an NPU"
+		return
+	fi
+	_r=$(lib_run_case "$_c" npu0 /tmp/d-npu0)
+	[ "$_r" = equal ] && grep -q '^  op .* npu ' /tmp/d-npu0.log
+	vm_tap $? "--device npu0 ($_k NPUs): $(basename "$_c") on the first NPU, $_r" "$(tail -n 3 /tmp/d-npu0.log)"
+	_r=$(lib_run_case "$_c" "$_node" /tmp/d-node)
+	[ "$_r" = equal ] && grep -q '^  op .* npu ' /tmp/d-node.log
+	vm_tap $? "--device $_node (the first NPU's node): $_r" "$(tail -n 3 /tmp/d-node.log)"
+	edgeaictl run "$_c/model.tflite" --input "$_c/in0.bin" --output-dir /tmp/d-x --device "npu$_k" > /tmp/d-past.log 2>&1
+	[ $? -eq 1 ] && grep -q -- "--device npu$_k: there \(is one\|are $_k\) edgeai NPU" /tmp/d-past.log
+	vm_tap $? "--device npu$_k (past the last NPU): exit 1 saying how many there are" "$(cat /tmp/d-past.log)"
+	rm -rf /tmp/d-*
+}
+
+# lib_jobs: device jobs completed so far, summed over every edgeai
+# device (sysfs jobs_completed; 0 without the attribute).
+lib_jobs() {
+	_sum=0
+	for _f in /sys/class/accel/accel*/device/jobs_completed; do
+		[ -r "$_f" ] && _sum=$((_sum + $(cat "$_f")))
+	done
+	echo $_sum
+}
+
 # lib_models DIR: the int8 models with --device auto (equal to the
-# oracle, placement per op), npu and dsp (equal, or refused cleanly).
+# oracle, placement per op, device jobs per inference counted from sysfs:
+# at most 2 when every op is on the NPU or the DSP), npu and dsp (equal,
+# or refused cleanly).
 lib_models() {
 	_dir=${1:-/lib/edgeai-models}
 	if [ ! -f "$_dir/models.txt" ]; then
 		echo "1..0 # SKIP no models (oracle or models not available on the host)"
 		return 0
 	fi
-	vm_tap_plan "$((3 * $(wc -l < "$_dir/models.txt") + 4))"
+	vm_tap_plan "$((4 * $(wc -l < "$_dir/models.txt") + 4))"
 	while read -r _m; do
 		for _dev in auto npu dsp; do
 			_t0=$(date +%s)
+			_j0=$(lib_jobs)
 			_r=$(lib_run_case "$_dir/$_m" $_dev /tmp/m-$_dev)
+			_jobs=$(($(lib_jobs) - _j0))
 			_ok=1
 			case $_r in
 			equal) _ok=0 ;;
@@ -121,6 +164,14 @@ lib_models() {
 				# why ops stayed on the CPU
 				sed -n 's/^  op *[0-9]* \([A-Z_0-9]*\) *cpu *\(.*\)/\1: \2/p' /tmp/m-auto.log |
 					sort | uniq -c | sed 's/^ */# cpu: /'
+				# one inference: every op on a device takes at most 2 jobs
+				_ok=0
+				case $_place in
+				*cpu*) ;;
+				*) [ "$_jobs" -ge 1 ] && [ "$_jobs" -le 2 ] || _ok=1 ;;
+				esac
+				echo "# jobs-per-inference $_m $_jobs"
+				vm_tap $_ok "$_m --device auto: $_jobs device jobs per inference (sysfs jobs_completed)${_place:+, ops on $_place}"
 			fi
 		done
 	done < "$_dir/models.txt"
@@ -192,11 +243,12 @@ lib_example() {
 
 	if [ -f "$_m/oracle.bin" ]; then
 		lib_example_run model "$_m/model.tflite" "$_m/in0.bin" "$_m/oracle.bin" 4
-		vm_tap $? "async-run on face_detection_short_range (NPU and DSP segments): every check passed"
-		grep -q '^async: 4 requests .* 4 outputs equal .* via io_uring.*; 2 devices, [1-9][0-9]* jobs chained' /tmp/ex-model.log
-		vm_tap $? "4 requests on the NPU and the DSP in flight at once, segments chained by fences, all equal to the oracle"
+		vm_tap $? "async-run on face_detection_short_range (the whole model on the NPU): every check passed"
+		# every op is in the NPU's op set and the RELUs are fused: one job per request
+		grep -q '^async: 4 requests .* 4 outputs equal .*; 4 device jobs, last via io_uring.*; 1 devices' /tmp/ex-model.log
+		vm_tap $? "4 requests in flight at once, one NPU job each, all equal to the oracle"
 		grep -q '^DEVICE_ONLY: every op runs on the accelerator' /tmp/ex-model.log
-		vm_tap $? "the whole model runs on the accelerators (NPU + DSP): DEVICE_ONLY compiles"
+		vm_tap $? "the whole model runs on the accelerator: DEVICE_ONLY compiles"
 	else
 		vm_tap_skip "async-run on face_detection_short_range" "no model"
 		vm_tap_skip "mixed requests" "no model"
@@ -254,4 +306,24 @@ lib_example() {
 		grep -q '^async: 2 requests .* 2 device jobs' /tmp/ex-back.log
 	vm_tap $? "devices bound again: requests run on the NPU again"
 	vm_tap_done
+}
+
+# lib_tflite MANIFEST CONFIG...: TensorFlow Lite 2.9's own C library from
+# npm with the delegate loaded as load_delegate() loads it
+# (tests/host/test-tflite-delegate.c, manifests of tests/vm/tflite-cases.sh),
+# on the devices: every output equal to TFLite alone, byte for byte; the
+# delegated nodes, partitions and their placement (NPU, DSP, CPU) per model.
+lib_tflite() {
+	_man=$1; shift
+	if [ ! -f "$_man" ]; then
+		echo "1..0 # SKIP no $_man (oracle or models not available on the host)"
+		return 0
+	fi
+	_t0=$(date +%s)
+	EDGEAI_CACHE_DIR=/tmp/edgeai-tflite-cache test-tflite-delegate \
+		/usr/lib/libtensorflowlite_c.so /usr/lib/libedgeai-tflite.so "$_man" "$@"
+	_rc=$?
+	echo "# $(basename "$_man"): $(($(date +%s) - _t0)) s"
+	rm -rf /tmp/edgeai-tflite-cache
+	return $_rc
 }

@@ -74,14 +74,67 @@ module_steps() {
 	vm_tap_done
 }
 
+# modprobe, not insmod: the module DKMS built (tests/vm/dkms.sh) where DKMS
+# installs it, indexed by kmod's depmod; MODULE_SOFTDEP must bring the
+# devfreq governor along, and every device must get its operating points.
+modprobe_steps() {
+	vm_tap_plan 9
+	_kv=$(uname -r)
+	_md=/lib/modules/$_kv
+	mkdir -p "$_md/updates/dkms" && cp /lib/modules/edgeai-dkms.ko "$_md/updates/dkms/edgeai.ko" &&
+		_out=$(depmod -a "$_kv" 2>&1)
+	vm_tap $? "depmod -a with edgeai.ko in updates/dkms" "$_out"
+	# DKMS signs what it builds (kernel/edgeai.ko is unsigned): the
+	# signature's trailer ends the file
+	_out=$(modinfo -n edgeai 2>&1)
+	[ "$_out" = "$_md/updates/dkms/edgeai.ko" ] &&
+		tail -c 28 "$_out" | grep -q '~Module signature appended~'
+	vm_tap $? "modprobe resolves edgeai to updates/dkms/edgeai.ko, signed by DKMS" "$_out"
+	_out=$(modinfo -F softdep edgeai 2>&1)
+	[ "$_out" = "pre: governor_simpleondemand" ]
+	vm_tap $? "modinfo: softdep pre: governor_simpleondemand" "$_out"
+	# a clean slate: no edgeai, no governor
+	rmmod governor_simpleondemand 2> /dev/null
+	! grep -q -e '^edgeai ' -e '^governor_simpleondemand ' /proc/modules
+	vm_tap $? "neither edgeai nor governor_simpleondemand is loaded" "$(cat /proc/modules)"
+	dmesg -c > /dev/null
+	_out=$(modprobe edgeai $PARAMS 2>&1)
+	vm_tap $? "modprobe edgeai $PARAMS" "$_out"
+	grep -q '^governor_simpleondemand ' /proc/modules
+	vm_tap $? "modprobe loaded governor_simpleondemand first (soft dependency)" "$(cat /proc/modules)"
+	wait_nodes 2
+	vm_tap $? "two accel nodes" "$(ls -l /dev/accel 2>&1)"
+	_bad=0 _diag=
+	for _n in /sys/class/accel/accel*; do
+		_bus=$(basename "$(readlink -f "$_n/device")")
+		_df=/sys/class/devfreq/$_bus
+		_f=$(cat "$_df/available_frequencies" 2>&1)
+		_g=$(cat "$_df/governor" 2>&1)
+		_diag="$_diag$(basename "$_n") $_bus: governor $_g, available_frequencies $_f
+"
+		[ "$_g" = simple_ondemand ] && [ "$(echo "$_f" | wc -w)" -ge 2 ] || _bad=1
+	done
+	printf '%s' "$_diag" | sed 's/^/# /'
+	! dmesg | grep -q 'no devfreq' && [ $_bad -eq 0 ]
+	vm_tap $? "every device has devfreq with simple_ondemand and its operating points" \
+		"$_diag$(dmesg | grep -i devfreq)"
+	_out=$(rmmod edgeai 2>&1) && ! grep -q '^edgeai ' /proc/modules
+	vm_tap $? "rmmod edgeai" "$_out"
+	vm_tap_done
+}
+
 vm_program load-modules load_modules
-for t in device bo submit job uring prime reset pm thermal sched program golden; do
+for t in device bo submit job uring prime reset coredump pm thermal sched program golden; do
 	vm_program edgeai_${t}_test /usr/bin/edgeai_${t}_test
 done
 # libedgeai through the driver: edgeaictl run on the devices vs the oracle
 vm_program lib-golden lib_golden /lib/edgeai-golden
 vm_program lib-models lib_models /lib/edgeai-models
+# the TFLite delegate under TensorFlow Lite's own C library, on the devices
+vm_program tflite-golden lib_tflite /lib/edgeai-tflite/golden.txt device=auto
+vm_program tflite-models lib_tflite /lib/edgeai-tflite/models.txt device=auto device=npu device=dsp
 vm_program lib-example lib_example
 vm_program edgeai_unplug_test /usr/bin/edgeai_unplug_test
 vm_program module-unload module_steps
+vm_program modprobe-dkms modprobe_steps
 vm_end

@@ -100,6 +100,7 @@ vm_ko_depends() {
 #                      /lib/modules/load-order for vm_load_deps
 #   --file SRC DST     copy SRC to DST inside the image
 #   --bin SRC DST      copy an executable and the shared libraries ldd lists
+#                      ($VM_LDD instead of ldd: another architecture's)
 #   --dir SRC DST      copy a directory tree
 # The busybox/dependency-module part is cached as a separate cpio keyed by
 # its contents; the rest is an overlay appended to it.
@@ -124,7 +125,7 @@ vm_initramfs() {
 			mkdir -p "$_stage$(dirname "$3")"
 			cp -L "$2" "$_stage$3" || { rm -rf "$_stage"; return 1; }
 			# Shared libraries (none for static binaries).
-			ldd "$2" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p' |
+			${VM_LDD:-ldd} "$2" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p' |
 			while read -r _lib; do
 				[ -e "$_stage$_lib" ] && continue
 				mkdir -p "$_stage$(dirname "$_lib")"
@@ -243,9 +244,36 @@ vm_boot() {
 # vm_splats CONSOLE_LOG - print every kernel splat with some context;
 # return 0 when there is none.
 VM_SPLAT_RE='WARNING:|BUG:|Oops|KASAN|possible .*locking|possible recursive locking|refcount_t:|list_add corruption|list_del corruption|general protection fault|Kernel panic|UBSAN:|Call Trace:|kernel BUG|INFO: task .* blocked'
+#
+# One splat is the emulator's, not the kernel's: under TCG, QEMU now and
+# then delivers a single-step #DB to guest kernel code, and 6.12 answers
+# with WARN_ON_ONCE(dr6 & DR_STEP) in exc_debug_kernel(), whose comment
+# names QEMU leaking #DB into the guest as the known cause (the kernel never
+# single-steps itself). A block whose WARNING is exactly that, and whose
+# trace does not name the edgeai module, is left out of the scan and
+# reported as a comment line; every other splat fails.
+vm_tcg_db_filter() {
+	tr -d '\r' < "$1" | awk '
+		function flush(   i) { for (i = 1; i <= nb; i++) print blk[i]; nb = 0 }
+		/-+\[ cut here \]-+/ { flush(); inblk = 1 }
+		inblk { blk[++nb] = $0
+			if ($0 ~ /WARNING: .* at arch\/x86\/kernel\/traps\.c:[0-9]+ exc_debug_kernel/) tcg = 1
+			if ($0 ~ /\[edgeai\]/) ours = 1
+			if ($0 ~ /---\[ end trace/) {
+				if (tcg && !ours) {
+					print "# left out: exc_debug_kernel DR_STEP warning (QEMU TCG #DB leak)"
+					nb = 0
+				} else flush()
+				inblk = tcg = ours = 0
+			}
+			next }
+		{ print }
+		END { flush() }'
+}
+
 vm_splats() {
-	tr -d '\r' < "$1" | grep -n -E "$VM_SPLAT_RE" > /dev/null || return 0
-	tr -d '\r' < "$1" | awk -v re="$VM_SPLAT_RE" '
+	vm_tcg_db_filter "$1" | grep -n -E "$VM_SPLAT_RE" > /dev/null || return 0
+	vm_tcg_db_filter "$1" | awk -v re="$VM_SPLAT_RE" '
 		$0 ~ re { if (NR > to) print "---- console line " NR; from = NR; to = NR + 25 }
 		NR >= from && NR <= to { print }
 	' | head -n 200
@@ -264,6 +292,8 @@ vm_report() {
 	_dir=$1 _boot=$2 _counts=$3
 	vm_splats "$_dir/console.log" > "$_dir/splats.txt"
 	_splat_rc=$?
+	[ "$_splat_rc" = 0 ] &&
+		vm_tcg_db_filter "$_dir/console.log" | grep '^# left out: ' > "$_dir/splats.txt"
 	awk -v boot="$_boot" -v splat_rc="$_splat_rc" -v splatf="$_dir/splats.txt" \
 		-v counts="$_counts" '
 	function finish(rcv, done) {
@@ -300,7 +330,11 @@ vm_report() {
 			out[++n] = "not ok " top " vm_reached_end_marker # " (boot == 124 ? "timeout" : "no end marker")
 		}
 		top++
-		if (splat_rc == 0) { passes++; out[++n] = "ok " top " no_kernel_splat" }
+		if (splat_rc == 0) {
+			while ((getline line < splatf) > 0)
+				out[++n] = line
+			passes++; out[++n] = "ok " top " no_kernel_splat"
+		}
 		else {
 			fails++
 			while ((getline line < splatf) > 0)

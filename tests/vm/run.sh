@@ -8,7 +8,8 @@
 # (any kernel splat fails the lane).
 #
 # Needs `make all` first (make check-vm does that). Environment:
-#   VM_TIMEOUT   seconds for the whole boot (default 900)
+#   VM_TIMEOUT   seconds for the whole boot (default 1500: the TFLite delegate
+#                runs add about four minutes under TCG on a loaded machine)
 #   VM_KEEP=1    keep the initramfs and logs in build/vm/ (they stay anyway)
 #   EDGEAI_PARAMS  extra edgeai.ko module parameters
 #   EDGEAI_KO    the module to test (default kernel/edgeai.ko)
@@ -69,6 +70,17 @@ tests/vm/golden-cases.sh "$out/golden" "${EDGEAI_GOLDEN_FILTER:-}" ||
 echo "vm: quantizing the int8 models and running the oracle on them"
 tests/vm/model-cases.sh "$out/models" build/daemon/edgeaictl ||
 	echo "vm: no model cases (oracle or models not available?)"
+# The TFLite delegate's test program, TFLite's C library (the oracle's) and
+# the manifests of the golden cases and models for it (lib_tflite).
+echo "vm: the TFLite delegate's test program and models"
+tflite=
+if tests/vm/tflite-cases.sh "$out/tflite" "$out/golden" "$out/models" build/daemon/edgeaictl &&
+	[ -f build/libedgeai/libedgeai-tflite.so ]; then
+	tflite_lib=$(tests/oracle/fetch.sh)/lib/libtensorflowlite_c.so
+	tflite=1
+else
+	echo "vm: no TFLite delegate runs (oracle or models not available, or no plugin?)"
+fi
 # The example program, built with pkg-config against an installed copy of
 # libedgeai (make install DESTDIR=...), as an application would be.
 echo "vm: building libedgeai/examples against an installed libedgeai"
@@ -78,7 +90,19 @@ rm -rf "$out/root" "$out/examples" && mkdir -p "$out/examples" "$out/pc" &&
 	PKG_CONFIG_PATH="$out/pc" make -s -C libedgeai/examples O="$out/examples" \
 		LDFLAGS="-Wl,-rpath,$out/root/usr/lib" ||
 	fail_setup "building libedgeai/examples failed"
+# The module as the edgeai-dkms package gets it: DKMS builds and installs
+# it for this kernel; the guest loads it with kmod's modprobe.
+echo "vm: dkms build/install of edgeai for $VM_KVER"
+dkms_ko=$(tests/vm/dkms.sh "$VM_KVER" "$top/build/vm/dkms") ||
+	fail_setup "dkms build/install failed (build/vm/dkms/dkms.log)"
+for f in modules.builtin modules.builtin.modinfo modules.order; do
+	set -- "$@" --file "/lib/modules/$VM_KVER/$f" "/lib/modules/$VM_KVER/$f"
+done
 vm_initramfs "$out/initramfs.cpio.gz" --init tests/vm/init-check.sh \
+	--file "$dkms_ko" /lib/modules/edgeai-dkms.ko \
+	--bin /usr/bin/kmod /usr/local/bin/modprobe \
+	--bin /usr/bin/kmod /usr/local/bin/depmod \
+	--bin /usr/bin/kmod /usr/local/bin/modinfo \
 	--modules "$deps" \
 	--file "$ko" /lib/modules/edgeai.ko \
 	--dir build/firmware/edgeai /lib/firmware/edgeai \
@@ -88,10 +112,14 @@ vm_initramfs "$out/initramfs.cpio.gz" --init tests/vm/init-check.sh \
 	--file tests/vm/guest-lib-run.sh /lib/edgeai-lib-run.sh \
 	--bin build/daemon/edgeaictl /usr/bin/edgeaictl \
 	--bin "$out/examples/async-run" /usr/bin/async-run \
+	${tflite:+--dir "$out/tflite" /lib/edgeai-tflite} \
+	${tflite:+--bin "$out/tflite/test-tflite-delegate" /usr/bin/test-tflite-delegate} \
+	${tflite:+--bin "$tflite_lib" /usr/lib/libtensorflowlite_c.so} \
+	${tflite:+--bin build/libedgeai/libedgeai-tflite.so /usr/lib/libedgeai-tflite.so} \
 	"$@" || fail_setup "building the initramfs failed"
 
-echo "vm: booting (TCG, up to ${VM_TIMEOUT:-900}s); logs in ${out#$top/}/"
-VM_ECHO=progress vm_boot "$out/initramfs.cpio.gz" "$out" "${VM_TIMEOUT:-900}"
+echo "vm: booting (TCG, up to ${VM_TIMEOUT:-1500}s); logs in ${out#$top/}/"
+VM_ECHO=progress vm_boot "$out/initramfs.cpio.gz" "$out" "${VM_TIMEOUT:-1500}"
 boot=$?
 echo "vm: guest done after $(($(date +%s) - t0))s (boot status $boot)"
 vm_report "$out" $boot "$counts"

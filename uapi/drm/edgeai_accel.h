@@ -60,7 +60,8 @@ enum drm_edgeai_device_type {
  * @DRM_EDGEAI_PARAM_MACS_PER_CYCLE: int8 multiply-accumulates per cycle per core
  * @DRM_EDGEAI_PARAM_MAX_FREQ_KHZ: highest core clock in kHz
  * @DRM_EDGEAI_PARAM_MAX_BO_SIZE: largest buffer object DRM_EDGEAI_BO_CREATE accepts, bytes
- * @DRM_EDGEAI_PARAM_JOB_TIMEOUT_MS: job timeout after which a core is reset
+ * @DRM_EDGEAI_PARAM_JOB_TIMEOUT_MS: job timeout after which a core is reset,
+ *	in device time (the simulator's own host time does not count)
  * @DRM_EDGEAI_PARAM_CUR_FREQ_KHZ: current core clock in kHz (devfreq and
  *	thermal throttling change it)
  * @DRM_EDGEAI_PARAM_TEMP_MC: current device temperature, milli-degrees C

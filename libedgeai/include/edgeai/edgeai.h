@@ -70,9 +70,9 @@ extern "C" {
 
 /* Library version */
 #define EDGEAI_VERSION_MAJOR 0
-#define EDGEAI_VERSION_MINOR 4
+#define EDGEAI_VERSION_MINOR 5
 #define EDGEAI_VERSION_PATCH 0
-#define EDGEAI_VERSION_STRING "0.4.0"
+#define EDGEAI_VERSION_STRING "0.5.0"
 
 /* True at compile time when the headers are at least version major.minor. */
 #define EDGEAI_CHECK_VERSION(major, minor)                                     \
@@ -81,12 +81,19 @@ extern "C" {
 
 /**
  * edgeai_check_version() - run-time version check
+ * @major: the major version the caller was built for (EDGEAI_VERSION_MAJOR)
+ * @minor: the oldest minor version the caller needs
+ *
  * Return: 1 when the loaded library has the same major version and at least
  * minor version @minor, else 0.
  */
 EDGEAI_PUBLIC int edgeai_check_version(int major, int minor);
 
-/** edgeai_version() - the loaded library's version, e.g. "0.1.0" */
+/**
+ * edgeai_version() - the loaded library's version, e.g. "0.4.0"
+ *
+ * Return: a static string, never NULL.
+ */
 EDGEAI_PUBLIC const char *edgeai_version(void);
 
 /**
@@ -158,19 +165,39 @@ struct edgeai_device_list;
  */
 EDGEAI_PUBLIC int edgeai_enumerate(struct edgeai_device_list **ret_list);
 
-/** edgeai_device_list_count() - entries in @list, or -EINVAL for NULL */
+/**
+ * edgeai_device_list_count() - entries in a device list
+ * @list: a list from edgeai_enumerate()
+ *
+ * Return: the number of entries (>= 0), or -EINVAL for a NULL @list.
+ */
 EDGEAI_PUBLIC int edgeai_device_list_count(const struct edgeai_device_list *list);
 
 /**
  * edgeai_device_list_get() - copy out entry @index of @list
+ * @list: a list from edgeai_enumerate()
+ * @index: 0 to edgeai_device_list_count() - 1
+ * @ret_info: out, a copy of the entry
+ *
  * Return: 0, or -EINVAL for a NULL argument or an index out of range.
  */
 EDGEAI_PUBLIC int edgeai_device_list_get(const struct edgeai_device_list *list, unsigned int index,
 					 struct edgeai_device_info *ret_info);
 
+/**
+ * edgeai_device_list_unref() - release a device list
+ * @list: the list, or NULL
+ *
+ * Return: NULL.
+ */
 EDGEAI_PUBLIC struct edgeai_device_list *edgeai_device_list_unref(struct edgeai_device_list *list);
 
-/** edgeai_device_type_name() - "npu", "dsp" or "unknown"; never NULL */
+/**
+ * edgeai_device_type_name() - name of a device type
+ * @type: an &enum edgeai_device_type value
+ *
+ * Return: "npu", "dsp" or "unknown"; never NULL.
+ */
 EDGEAI_PUBLIC const char *edgeai_device_type_name(uint32_t type);
 
 /* Devices */
@@ -189,37 +216,74 @@ struct edgeai_device;
  * @ret_dev: out, the device, release with edgeai_device_unref()
  *
  * Return: 0; -ENODEV when @path is not an edgeai device or (with a NULL
- * @path) no device exists; -EACCES, -ENOENT... from open(2).
+ * @path) no device exists; -EACCES, -ENOENT... from open(2). -EACCES means
+ * the caller is neither in the group render, which owns the nodes, nor the
+ * user at the seat; edgeai_strerror() says so.
  */
 EDGEAI_PUBLIC int edgeai_device_open(const char *path, unsigned int flags,
 				     struct edgeai_device **ret_dev);
 
 /**
  * edgeai_device_open_fd() - wrap an already open device fd
+ * @fd: an open accel node of an edgeai device (e.g. passed by a broker)
+ * @flags: EDGEAI_OPEN_* flags
+ * @ret_dev: out, the device, release with edgeai_device_unref()
  *
  * The device keeps its own dup() of @fd; the caller still owns @fd.
+ *
+ * Return: 0; -EBADF for a negative @fd; -ENODEV when @fd is not an edgeai
+ * device; -errno of dup.
  */
 EDGEAI_PUBLIC int edgeai_device_open_fd(int fd, unsigned int flags, struct edgeai_device **ret_dev);
 
+/**
+ * edgeai_device_ref() - take a reference
+ * @dev: the device, or NULL
+ *
+ * Return: @dev.
+ */
 EDGEAI_PUBLIC struct edgeai_device *edgeai_device_ref(struct edgeai_device *dev);
+/**
+ * edgeai_device_unref() - drop a reference; the last one closes the device
+ * @dev: the device, or NULL
+ *
+ * Return: NULL.
+ */
 EDGEAI_PUBLIC struct edgeai_device *edgeai_device_unref(struct edgeai_device *dev);
 
-/** edgeai_device_get_fd() - the DRM fd (owned by @dev), or -EINVAL */
+/**
+ * edgeai_device_get_fd() - the DRM fd of the device
+ * @dev: the device
+ *
+ * Return: the fd (owned by @dev, >= 0), or -EINVAL for a NULL @dev.
+ */
 EDGEAI_PUBLIC int edgeai_device_get_fd(const struct edgeai_device *dev);
 
 /**
  * edgeai_device_get_param() - read a DRM_EDGEAI_PARAM_* value
+ * @dev: the device
+ * @param: a DRM_EDGEAI_PARAM_* number of <edgeai/drm/edgeai_accel.h>
+ * @ret_value: out, the value
+ *
  * Return: 0, -EINVAL for an unknown parameter, -ENODEV after unplug.
  */
 EDGEAI_PUBLIC int edgeai_device_get_param(struct edgeai_device *dev, uint32_t param,
 					  uint64_t *ret_value);
 
-/** edgeai_device_get_info() - the device's identity, from GET_PARAM and sysfs */
+/**
+ * edgeai_device_get_info() - the device's identity, from GET_PARAM and sysfs
+ * @dev: the device
+ * @ret_info: out, what is known about it
+ *
+ * Return: 0; -EINVAL for a NULL argument; -errno of GET_PARAM (-ENODEV after
+ * unplug).
+ */
 EDGEAI_PUBLIC int edgeai_device_get_info(struct edgeai_device *dev,
 					 struct edgeai_device_info *ret_info);
 
 /**
  * edgeai_device_get_event_fd() - file descriptor for the caller's event loop
+ * @dev: the device
  *
  * Returns the io_uring ring fd of @dev (creating the ring on first use). It
  * polls readable (POLLIN) when completions are waiting; call
@@ -232,6 +296,7 @@ EDGEAI_PUBLIC int edgeai_device_get_event_fd(struct edgeai_device *dev);
 
 /**
  * edgeai_device_process() - reap finished jobs without waiting
+ * @dev: the device
  *
  * Collects every completion that is available (from the ring, and for jobs
  * submitted by ioctl by asking the kernel) and runs the jobs' callbacks.
@@ -246,8 +311,11 @@ struct edgeai_buffer;
 
 /**
  * edgeai_buffer_new() - allocate a device buffer (shmem-backed BO)
+ * @dev: the device
  * @size: bytes, > 0; the kernel rounds it up to the page size
  * @flags: must be 0
+ * @ret_buf: out, the buffer, release with edgeai_buffer_unref()
+ *
  * Return: 0, -EINVAL (size 0 or above the device's MAX_BO_SIZE), -ENOMEM.
  */
 EDGEAI_PUBLIC int edgeai_buffer_new(struct edgeai_device *dev, uint64_t size, unsigned int flags,
@@ -256,31 +324,57 @@ EDGEAI_PUBLIC int edgeai_buffer_new(struct edgeai_device *dev, uint64_t size, un
 /**
  * edgeai_buffer_import_dmabuf() - use a dma-buf (udmabuf, vgem, another
  * device's export) as a buffer of @dev
+ * @dev: the device
+ * @fd: the dma-buf fd
+ * @ret_buf: out, the buffer, release with edgeai_buffer_unref()
  *
  * Importing the same dma-buf again returns the same buffer object with one
  * more reference, never a second object for the same memory. The caller
  * keeps ownership of @fd.
+ *
+ * Return: 0; -EBADF for a negative @fd; -EINVAL; -errno of
+ * DRM_IOCTL_PRIME_FD_TO_HANDLE (e.g. when @fd is not a dma-buf); -ENOMEM.
  */
 EDGEAI_PUBLIC int edgeai_buffer_import_dmabuf(struct edgeai_device *dev, int fd,
 					      struct edgeai_buffer **ret_buf);
 
 /**
  * edgeai_buffer_export_dmabuf() - export as a dma-buf
+ * @buf: the buffer
  * @ret_fd: out, a new O_CLOEXEC|O_RDWR dma-buf fd the caller must close
+ *
+ * Return: 0; -EINVAL; -errno of DRM_IOCTL_PRIME_HANDLE_TO_FD.
  */
 EDGEAI_PUBLIC int edgeai_buffer_export_dmabuf(struct edgeai_buffer *buf, int *ret_fd);
 
 /**
  * edgeai_buffer_map() - CPU mapping of the whole buffer
+ * @buf: the buffer
+ * @ret_ptr: out, the address of its first byte
  *
  * The mapping is created on first use and lives as long as the buffer.
  * Bracket CPU access with edgeai_buffer_cpu_prep()/edgeai_buffer_cpu_fini().
+ *
+ * Return: 0; -EINVAL; -errno of mmap(2) or of the mmap offset ioctl.
  */
 EDGEAI_PUBLIC int edgeai_buffer_map(struct edgeai_buffer *buf, void **ret_ptr);
 
+/**
+ * edgeai_buffer_get_size() - size of a buffer
+ * @buf: the buffer
+ * @ret_size: out, its size in bytes
+ *
+ * Return: 0, or -EINVAL for a NULL argument.
+ */
 EDGEAI_PUBLIC int edgeai_buffer_get_size(const struct edgeai_buffer *buf, uint64_t *ret_size);
 
-/** edgeai_buffer_get_handle() - the GEM handle, for use with the raw uAPI */
+/**
+ * edgeai_buffer_get_handle() - the GEM handle, for use with the raw uAPI
+ * @buf: the buffer
+ * @ret_handle: out, its GEM handle on the device fd
+ *
+ * Return: 0, or -EINVAL for a NULL argument.
+ */
 EDGEAI_PUBLIC int edgeai_buffer_get_handle(const struct edgeai_buffer *buf, uint32_t *ret_handle);
 
 /* Access bits for edgeai_buffer_cpu_prep() and edgeai_job_bind(). */
@@ -292,6 +386,7 @@ EDGEAI_PUBLIC int edgeai_buffer_get_handle(const struct edgeai_buffer *buf, uint
 
 /**
  * edgeai_buffer_cpu_prep() - begin CPU access
+ * @buf: the buffer
  * @access: EDGEAI_ACCESS_READ and/or EDGEAI_ACCESS_WRITE
  * @timeout_ns: see EDGEAI_TIMEOUT_INFINITE
  * Return: 0, -EBUSY (busy and @timeout_ns is 0), -ETIME.
@@ -299,21 +394,46 @@ EDGEAI_PUBLIC int edgeai_buffer_get_handle(const struct edgeai_buffer *buf, uint
 EDGEAI_PUBLIC int edgeai_buffer_cpu_prep(struct edgeai_buffer *buf, unsigned int access,
 					 int64_t timeout_ns);
 
-/** edgeai_buffer_cpu_fini() - end CPU access; CPU writes become visible to the device */
+/**
+ * edgeai_buffer_cpu_fini() - end CPU access; CPU writes become visible to the device
+ * @buf: the buffer
+ *
+ * Return: 0, -EINVAL, or -errno of the kernel.
+ */
 EDGEAI_PUBLIC int edgeai_buffer_cpu_fini(struct edgeai_buffer *buf);
 
+/**
+ * edgeai_buffer_ref() - take a reference
+ * @buf: the buffer, or NULL
+ *
+ * Return: @buf.
+ */
 EDGEAI_PUBLIC struct edgeai_buffer *edgeai_buffer_ref(struct edgeai_buffer *buf);
+/**
+ * edgeai_buffer_unref() - drop a reference; the last one frees the buffer
+ * @buf: the buffer, or NULL
+ *
+ * Return: NULL.
+ */
 EDGEAI_PUBLIC struct edgeai_buffer *edgeai_buffer_unref(struct edgeai_buffer *buf);
 
 /* Jobs */
 
 struct edgeai_job;
 
-/** edgeai_job_new() - an empty job for @dev */
+/**
+ * edgeai_job_new() - an empty job for @dev
+ * @dev: the device the job runs on
+ * @ret_job: out, the job, release with edgeai_job_unref()
+ *
+ * Return: 0, -EINVAL or -ENOMEM.
+ */
 EDGEAI_PUBLIC int edgeai_job_new(struct edgeai_device *dev, struct edgeai_job **ret_job);
 
 /**
  * edgeai_job_bind() - bind @buf to the job
+ * @job: the job
+ * @buf: a buffer of the job's device
  * @access: EDGEAI_ACCESS_READ and/or EDGEAI_ACCESS_WRITE
  * @ret_slot: out (may be NULL), the slot index commands name the buffer by
  *
@@ -326,24 +446,57 @@ EDGEAI_PUBLIC int edgeai_job_bind(struct edgeai_job *job, struct edgeai_buffer *
 
 /**
  * edgeai_job_add_copy() - copy @size bytes from @src+@src_offset to
- * @dst+@dst_offset; binds both buffers. Ranges are checked here against
- * the buffer sizes (-EINVAL), and again by the kernel.
+ * @dst+@dst_offset
+ * @job: the job
+ * @dst: the buffer written
+ * @dst_offset: first byte written in @dst
+ * @src: the buffer read
+ * @src_offset: first byte read in @src
+ * @size: number of bytes
+ *
+ * Binds both buffers. Ranges are checked here against the buffer sizes
+ * (-EINVAL), and again by the kernel.
+ *
  * Return: 0, -EINVAL, -E2BIG when the job has DRM_EDGEAI_MAX_CMDS commands.
  */
 EDGEAI_PUBLIC int edgeai_job_add_copy(struct edgeai_job *job, struct edgeai_buffer *dst,
 				      uint64_t dst_offset, struct edgeai_buffer *src,
 				      uint64_t src_offset, uint64_t size);
 
-/** edgeai_job_add_fill() - fill @size bytes of @dst at @dst_offset with @value */
+/**
+ * edgeai_job_add_fill() - fill @size bytes of @dst at @dst_offset with @value
+ * @job: the job
+ * @dst: the buffer written, of the job's device
+ * @dst_offset: first byte written
+ * @size: number of bytes
+ * @value: the byte written
+ *
+ * Return: 0; -EINVAL for a range outside @dst; -EBUSY while the job is in
+ * flight; -E2BIG when the job has DRM_EDGEAI_MAX_CMDS commands.
+ */
 EDGEAI_PUBLIC int edgeai_job_add_fill(struct edgeai_job *job, struct edgeai_buffer *dst,
 				      uint64_t dst_offset, uint64_t size, uint8_t value);
 
-/** edgeai_job_set_core() - run on core @core, or EDGEAI_CORE_ANY (default) */
 #define EDGEAI_CORE_ANY UINT32_C(0xffffffff)
+/**
+ * edgeai_job_set_core() - run on core @core, or EDGEAI_CORE_ANY (default)
+ * @job: the job
+ * @core: a core index of the device, or EDGEAI_CORE_ANY
+ *
+ * Return: 0; -EINVAL; -EBUSY while the job is in flight.
+ */
 EDGEAI_PUBLIC int edgeai_job_set_core(struct edgeai_job *job, uint32_t core);
 
-/** edgeai_job_set_callback() - called from edgeai_device_process()/edgeai_job_wait() when the job finishes */
 typedef void (*edgeai_job_callback_t)(struct edgeai_job *job, int status, void *userdata);
+/**
+ * edgeai_job_set_callback() - call @cb when the job finishes
+ * @job: the job
+ * @cb: called from edgeai_device_process() or edgeai_job_wait() with the
+ *	job's status; NULL for none
+ * @userdata: passed to @cb
+ *
+ * Return: 0, or -EINVAL for a NULL @job.
+ */
 EDGEAI_PUBLIC int edgeai_job_set_callback(struct edgeai_job *job, edgeai_job_callback_t cb,
 					  void *userdata);
 
@@ -355,6 +508,7 @@ EDGEAI_PUBLIC int edgeai_job_set_callback(struct edgeai_job *job, edgeai_job_cal
 
 /**
  * edgeai_job_submit() - queue the job without waiting
+ * @job: the job, with at least one command
  * @flags: 0 (io_uring when the kernel supports it, else ioctl) or one of
  *	EDGEAI_SUBMIT_IOCTL / EDGEAI_SUBMIT_URING
  *
@@ -366,6 +520,7 @@ EDGEAI_PUBLIC int edgeai_job_submit(struct edgeai_job *job, unsigned int flags);
 
 /**
  * edgeai_job_wait() - wait until a submitted job has finished
+ * @job: the job
  * @timeout_ns: relative, 0 polls, EDGEAI_TIMEOUT_INFINITE
  *
  * Return: the job's status: 0 when it ran, -EIO, -ETIMEDOUT, -ECANCELED or
@@ -374,7 +529,15 @@ EDGEAI_PUBLIC int edgeai_job_submit(struct edgeai_job *job, unsigned int flags);
  */
 EDGEAI_PUBLIC int edgeai_job_wait(struct edgeai_job *job, int64_t timeout_ns);
 
-/** edgeai_job_run() - submit with @flags, then wait; returns what edgeai_job_wait() returns */
+/**
+ * edgeai_job_run() - submit with @flags, then wait
+ * @job: the job
+ * @flags: as for edgeai_job_submit()
+ * @timeout_ns: as for edgeai_job_wait()
+ *
+ * Return: what edgeai_job_submit() returns on failure, else what
+ * edgeai_job_wait() returns.
+ */
 EDGEAI_PUBLIC int edgeai_job_run(struct edgeai_job *job, unsigned int flags, int64_t timeout_ns);
 
 /* How a job was submitted, see edgeai_job_get_result(). */
@@ -398,17 +561,33 @@ struct edgeai_job_result {
 	uint64_t reserved[4];
 };
 
-/** edgeai_job_get_result() - -EINVAL unless the job has finished */
+/**
+ * edgeai_job_get_result() - outcome of the last run of a job
+ * @job: a finished job
+ * @ret_result: out, its status, path and device time
+ *
+ * Return: 0, or -EINVAL unless the job has finished.
+ */
 EDGEAI_PUBLIC int edgeai_job_get_result(const struct edgeai_job *job,
 					struct edgeai_job_result *ret_result);
 
 /**
+ * edgeai_job_ref() - take a reference
+ * @job: the job, or NULL
+ *
+ * Return: @job.
+ */
+EDGEAI_PUBLIC struct edgeai_job *edgeai_job_ref(struct edgeai_job *job);
+
+/**
  * edgeai_job_unref() - drop a reference
+ * @job: the job, or NULL
  *
  * Dropping the last reference of a job in flight is allowed: the device
  * forgets the job's completion (the kernel still finishes it).
+ *
+ * Return: NULL.
  */
-EDGEAI_PUBLIC struct edgeai_job *edgeai_job_ref(struct edgeai_job *job);
 EDGEAI_PUBLIC struct edgeai_job *edgeai_job_unref(struct edgeai_job *job);
 
 /*
@@ -496,15 +675,37 @@ struct edgeai_op_info {
 EDGEAI_PUBLIC int edgeai_model_load(const void *data, size_t size, struct edgeai_model **ret_model,
 				    char *errbuf, size_t errbuf_size);
 
-/** edgeai_model_load_file() - edgeai_model_load() on a file's contents; -errno of open/read too */
+/**
+ * edgeai_model_load_file() - edgeai_model_load() on a file's contents
+ * @path: the .tflite file
+ * @ret_model: the model, with one reference
+ * @errbuf: when not NULL, receives a message saying what is wrong on failure
+ * @errbuf_size: size of @errbuf
+ *
+ * Return: what edgeai_model_load() returns; -errno of opening or reading
+ * @path.
+ */
 EDGEAI_PUBLIC int edgeai_model_load_file(const char *path, struct edgeai_model **ret_model,
 					 char *errbuf, size_t errbuf_size);
 
+/**
+ * edgeai_model_ref() - take a reference
+ * @model: the model, or NULL
+ *
+ * Return: @model.
+ */
 EDGEAI_PUBLIC struct edgeai_model *edgeai_model_ref(struct edgeai_model *model);
+/**
+ * edgeai_model_unref() - drop a reference; the last one frees the model
+ * @model: the model, or NULL
+ *
+ * Return: NULL.
+ */
 EDGEAI_PUBLIC struct edgeai_model *edgeai_model_unref(struct edgeai_model *model);
 
 /**
  * edgeai_model_save() - serialize a model as a TFLite flatbuffer
+ * @model: the model
  * @ret_data: malloc()ed bytes, freed by the caller with free()
  * @ret_size: their number
  *
@@ -515,29 +716,73 @@ EDGEAI_PUBLIC struct edgeai_model *edgeai_model_unref(struct edgeai_model *model
 EDGEAI_PUBLIC int edgeai_model_save(const struct edgeai_model *model, void **ret_data,
 				    size_t *ret_size);
 
-/** edgeai_model_count() - number of inputs (what 0), outputs (1), operators (2) or tensors (3) */
 #define EDGEAI_COUNT_INPUTS 0
 #define EDGEAI_COUNT_OUTPUTS 1
 #define EDGEAI_COUNT_OPS 2
 #define EDGEAI_COUNT_TENSORS 3
+/**
+ * edgeai_model_count() - number of inputs, outputs, operators or tensors
+ * @model: the model
+ * @what: EDGEAI_COUNT_INPUTS, _OUTPUTS, _OPS or _TENSORS
+ *
+ * Return: the count (>= 0), or -EINVAL.
+ */
 EDGEAI_PUBLIC int edgeai_model_count(const struct edgeai_model *model, unsigned int what);
 
-/** edgeai_model_get_input() - input @index; fields stay valid while the model lives */
+/**
+ * edgeai_model_get_input() - model input @index
+ * @model: the model
+ * @index: 0 to the number of inputs - 1
+ * @ret_info: out, the tensor; its fields stay valid while the model lives
+ *
+ * Return: 0, or -EINVAL.
+ */
 EDGEAI_PUBLIC int edgeai_model_get_input(const struct edgeai_model *model, unsigned int index,
 					 struct edgeai_tensor_info *ret_info);
-/** edgeai_model_get_output() - output @index */
+/**
+ * edgeai_model_get_output() - model output @index
+ * @model: the model
+ * @index: 0 to the number of outputs - 1
+ * @ret_info: out, the tensor; its fields stay valid while the model lives
+ *
+ * Return: 0, or -EINVAL.
+ */
 EDGEAI_PUBLIC int edgeai_model_get_output(const struct edgeai_model *model, unsigned int index,
 					  struct edgeai_tensor_info *ret_info);
-/** edgeai_model_get_tensor() - tensor @index of the subgraph */
+/**
+ * edgeai_model_get_tensor() - tensor @index of the subgraph
+ * @model: the model
+ * @index: 0 to the number of tensors - 1
+ * @ret_info: out, the tensor; its fields stay valid while the model lives
+ *
+ * Return: 0, or -EINVAL.
+ */
 EDGEAI_PUBLIC int edgeai_model_get_tensor(const struct edgeai_model *model, unsigned int index,
 					  struct edgeai_tensor_info *ret_info);
-/** edgeai_model_get_op() - operator @index, in execution order */
+/**
+ * edgeai_model_get_op() - operator @index, in execution order
+ * @model: the model
+ * @index: 0 to the number of operators - 1
+ * @ret_info: out, the operator
+ *
+ * Return: 0, or -EINVAL.
+ */
 EDGEAI_PUBLIC int edgeai_model_get_op(const struct edgeai_model *model, unsigned int index,
 				      struct edgeai_op_info *ret_info);
 
-/** edgeai_op_name() - "CONV_2D", ...; "UNKNOWN" for codes without a name; never NULL */
+/**
+ * edgeai_op_name() - name of a TFLite builtin operator code
+ * @code: the builtin operator code
+ *
+ * Return: "CONV_2D", ...; "UNKNOWN" for codes without a name; never NULL.
+ */
 EDGEAI_PUBLIC const char *edgeai_op_name(int32_t code);
-/** edgeai_tensor_type_name() - "float32", "int8", ...; never NULL */
+/**
+ * edgeai_tensor_type_name() - name of a TFLite tensor type
+ * @type: the tensor type code
+ *
+ * Return: "float32", "int8", ...; never NULL.
+ */
 EDGEAI_PUBLIC const char *edgeai_tensor_type_name(uint32_t type);
 
 /*
@@ -581,6 +826,8 @@ enum edgeai_quant_io {
  * @progress: when not NULL, called after each calibration or evaluation
  *	sample with a stage name, samples done and the total
  * @userdata: passed to @progress
+ * @reserved0: zero
+ * @reserved1: zero
  */
 struct edgeai_quant_options {
 	uint32_t size;
@@ -713,6 +960,12 @@ enum edgeai_exec_device {
 /* edgeai_compile_options.flags (since 0.4). */
 /** @EDGEAI_COMPILE_NO_CACHE: neither read nor write the on-disk compile cache */
 #define EDGEAI_COMPILE_NO_CACHE (1U << 0)
+/*
+ * @EDGEAI_COMPILE_ONE_DEVICE: (since 0.5) consider only the device whose accel minor is
+ * edgeai_compile_options.device_minor (/dev/accel/accelN), not every device
+ * of device_type: picks one NPU among several
+ */
+#define EDGEAI_COMPILE_ONE_DEVICE (1U << 1)
 
 /**
  * struct edgeai_compile_options - how to compile a model
@@ -720,6 +973,17 @@ enum edgeai_exec_device {
  * @device_type: 0 (any), EDGEAI_DEVICE_NPU or EDGEAI_DEVICE_DSP
  * @cpu_flags: EDGEAI_CPU_* bits
  * @flags: EDGEAI_COMPILE_* bits (since 0.4; was reserved, zero)
+ * @cache_dir: the compile cache directory of this compile (since 0.5; was
+ *	reserved, zero): NULL for the default (see "Compile cache" below),
+ *	"" for none, else a directory, created when missing. It takes
+ *	precedence over $EDGEAI_CACHE_DIR; EDGEAI_COMPILE_NO_CACHE over it.
+ *	Read during the call only. A library older than 0.5 refuses a
+ *	non-NULL @cache_dir with -EINVAL (it was reserved space there).
+ * @cache_dir_storage: the eight bytes @cache_dir occupies on every ABI
+ *	(the structure's layout is that of 0.4); not for use
+ * @device_minor: with EDGEAI_COMPILE_ONE_DEVICE, the accel minor (N of
+ *	/dev/accel/accelN) of the one device to use; else zero (since 0.5;
+ *	was reserved)
  * @reserved: zero
  */
 struct edgeai_compile_options {
@@ -727,7 +991,12 @@ struct edgeai_compile_options {
 	uint32_t device_type;
 	uint32_t cpu_flags;
 	uint32_t flags;
-	uint32_t reserved[4];
+	union {
+		const char *cache_dir;
+		uint64_t cache_dir_storage;
+	};
+	uint32_t device_minor;
+	uint32_t reserved[1];
 };
 
 /**
@@ -764,7 +1033,19 @@ EDGEAI_PUBLIC int edgeai_model_compile(const struct edgeai_model *model,
 				       const struct edgeai_compile_options *opts,
 				       struct edgeai_program **ret_prog, char *errbuf,
 				       size_t errbuf_size);
+/**
+ * edgeai_program_ref() - take a reference
+ * @prog: the program, or NULL
+ *
+ * Return: @prog.
+ */
 EDGEAI_PUBLIC struct edgeai_program *edgeai_program_ref(struct edgeai_program *prog);
+/**
+ * edgeai_program_unref() - drop a reference; the last one frees the program
+ * @prog: the program, or NULL
+ *
+ * Return: NULL.
+ */
 EDGEAI_PUBLIC struct edgeai_program *edgeai_program_unref(struct edgeai_program *prog);
 
 /**
@@ -785,21 +1066,41 @@ EDGEAI_PUBLIC int edgeai_program_run(struct edgeai_program *prog, const void *co
 				     void *const *outputs, const size_t *output_sizes,
 				     unsigned int n_outputs);
 
-/** edgeai_program_placement_count() - number of placements (model operators) */
+/**
+ * edgeai_program_placement_count() - number of placements (model operators)
+ * @prog: the program
+ *
+ * Return: the count (>= 0), or -EINVAL.
+ */
 EDGEAI_PUBLIC int edgeai_program_placement_count(const struct edgeai_program *prog);
-/** edgeai_program_get_placement() - placement of model operator @index */
+/**
+ * edgeai_program_get_placement() - placement of model operator @index
+ * @prog: the program
+ * @index: the model operator
+ * @ret_place: out, the device it runs on and why
+ *
+ * Return: 0, or -EINVAL.
+ */
 EDGEAI_PUBLIC int edgeai_program_get_placement(const struct edgeai_program *prog,
 					       unsigned int index,
 					       struct edgeai_placement *ret_place);
 /**
  * edgeai_program_get_blob() - the program in the uapi format
+ * @prog: a program compiled for one device
  * @ret_data: the blob, owned by @prog (8-byte aligned)
  * @ret_size: its size
  * @ret_arena_size: bytes of the arena (slot 0) it runs on, may be NULL
+ *
+ * Return: 0; -EINVAL for a NULL @prog, @ret_data or @ret_size.
  */
 EDGEAI_PUBLIC int edgeai_program_get_blob(const struct edgeai_program *prog, const void **ret_data,
 					  size_t *ret_size, uint64_t *ret_arena_size);
-/** edgeai_exec_device_name() - "cpu", "npu", "dsp"; never NULL */
+/**
+ * edgeai_exec_device_name() - name of an execution device
+ * @device: an EDGEAI_EXEC_* value
+ *
+ * Return: "cpu", "npu", "dsp"; never NULL.
+ */
 EDGEAI_PUBLIC const char *edgeai_exec_device_name(uint32_t device);
 /*
  * Compile cache (since 0.4). edgeai_model_compile() keeps what it computes
@@ -809,7 +1110,8 @@ EDGEAI_PUBLIC const char *edgeai_exec_device_name(uint32_t device);
  * The first compile computes and stores them; later compiles load them
  * (no per-op PROGRAM_CREATE probing). Each entry carries a checksum: a
  * corrupt entry is removed, recomputed and stored again. Directory:
- * $EDGEAI_CACHE_DIR (set but empty: no cache), else
+ * edgeai_compile_options.cache_dir when not NULL (since 0.5; "": no
+ * cache), else $EDGEAI_CACHE_DIR (set but empty: no cache), else
  * $XDG_CACHE_HOME/edgeai/programs, else $HOME/.cache/edgeai/programs.
  * EDGEAI_COMPILE_NO_CACHE turns it off for one compile.
  */
@@ -821,11 +1123,81 @@ EDGEAI_PUBLIC const char *edgeai_exec_device_name(uint32_t device);
 #define EDGEAI_CACHE_STORED (1U << 2)
 /** @EDGEAI_CACHE_CORRUPT: a corrupt entry was found, removed and recomputed */
 #define EDGEAI_CACHE_CORRUPT (1U << 3)
-/** edgeai_program_get_cache_state() - EDGEAI_CACHE_* bits of the compile, or -EINVAL */
+/**
+ * edgeai_program_get_cache_state() - what the compile cache did for this program
+ * @prog: the program
+ *
+ * Return: EDGEAI_CACHE_* bits of the compile, or -EINVAL.
+ */
 EDGEAI_PUBLIC int edgeai_program_get_cache_state(const struct edgeai_program *prog);
 
-/** edgeai_cpu_kernels() - name of the CPU kernels in use ("vnni", "avx2", "reference"); never NULL */
+/**
+ * edgeai_cpu_kernels() - name of the CPU kernels in use
+ * @prog: the program, or NULL for the library's choice
+ *
+ * Return: "vnni", "avx2", "dotprod", "neon" or "reference"; never NULL.
+ */
 EDGEAI_PUBLIC const char *edgeai_cpu_kernels(const struct edgeai_program *prog);
+
+/*
+ * Per-op profiling (since 0.5), like TFLite's benchmark_model
+ * --enable_op_profiling: with profiling on, every edgeai_program_run() of
+ * a program that runs on the CPU adds the wall time of each op to that
+ * op's figures, with the CPU kernel set that ran it. Entries are the
+ * program's ops in the order they run (a model operator may become
+ * several program ops, or none: RESHAPE in place), then the ops TFLite
+ * computes in float that run on the host. Profiling costs two clock reads
+ * per op. Programs placed on a device are not profiled (-EOPNOTSUPP).
+ */
+
+/**
+ * struct edgeai_op_profile - where the time of one program op went
+ * @index: the entry, 0 .. edgeai_program_profile_count() - 1
+ * @op_name: the op's type ("CONV_2D", ...), static
+ * @kernels: the CPU kernel set that ran it last: "vnni", "avx2",
+ *	"reference", "host" (an op computed in float on the host), "" when
+ *	it has not run since profiling was turned on; static
+ * @host: 1 for an op computed in float on the host, else 0
+ * @runs: how many times it ran since profiling was turned on
+ * @total_ns: its wall time over those runs, in nanoseconds
+ */
+struct edgeai_op_profile {
+	uint32_t index;
+	const char *op_name;
+	const char *kernels;
+	uint32_t host;
+	uint64_t runs;
+	uint64_t total_ns;
+};
+
+/**
+ * edgeai_program_set_profiling() - turn per-op profiling on or off
+ * @prog: a program that runs on the CPU
+ * @enable: nonzero: zero the figures and count from the next run on;
+ *	0: stop counting (the figures stay readable)
+ *
+ * Return: 0; -EOPNOTSUPP for a program placed on a device; -ENOMEM; -EINVAL.
+ */
+EDGEAI_PUBLIC int edgeai_program_set_profiling(struct edgeai_program *prog, int enable);
+/**
+ * edgeai_program_profile_count() - number of profile entries
+ * @prog: the program
+ *
+ * Return: the number of entries (one per program op); -EOPNOTSUPP for a
+ * program placed on a device; -EINVAL.
+ */
+EDGEAI_PUBLIC int edgeai_program_profile_count(const struct edgeai_program *prog);
+/**
+ * edgeai_program_get_profile() - the figures of profile entry @index
+ * @prog: the program
+ * @index: 0 .. edgeai_program_profile_count() - 1
+ * @ret_prof: filled in (all zero counts before profiling was turned on)
+ *
+ * Return: 0; -EINVAL for a bad @index; -EOPNOTSUPP on a device.
+ */
+EDGEAI_PUBLIC int edgeai_program_get_profile(const struct edgeai_program *prog,
+					     unsigned int index,
+					     struct edgeai_op_profile *ret_prof);
 
 /*
  * Requests: asynchronous runs (since 0.4)
@@ -899,21 +1271,45 @@ struct edgeai_request_stats {
 
 /**
  * edgeai_request_new() - a request for @prog
+ * @prog: the compiled program
+ * @ret_req: out, the request, release with edgeai_request_unref()
+ *
  * Return: 0; -ENOMEM; errors of creating the arena buffer on the device.
  */
 EDGEAI_PUBLIC int edgeai_request_new(struct edgeai_program *prog, struct edgeai_request **ret_req);
+/**
+ * edgeai_request_ref() - take a reference
+ * @req: the request, or NULL
+ *
+ * Return: @req.
+ */
 EDGEAI_PUBLIC struct edgeai_request *edgeai_request_ref(struct edgeai_request *req);
-/** edgeai_request_unref() - a request in flight may be dropped; its completion is then ignored */
+/**
+ * edgeai_request_unref() - drop a reference
+ * @req: the request, or NULL
+ *
+ * Return: NULL. A request in flight may be dropped; its completion is then
+ * ignored.
+ */
 EDGEAI_PUBLIC struct edgeai_request *edgeai_request_unref(struct edgeai_request *req);
 
 /**
  * edgeai_request_set_input() - copy input @index (raw bytes, model order)
+ * @req: the request
+ * @index: the model input
+ * @data: its bytes, copied before the call returns
+ * @size: their number, exactly the tensor's size
+ *
  * Return: 0; -EINVAL for a wrong index or size; -EBUSY while running.
  */
 EDGEAI_PUBLIC int edgeai_request_set_input(struct edgeai_request *req, unsigned int index,
 					   const void *data, size_t size);
 /**
  * edgeai_request_bind_input() - read input @index from @buf at @offset, zero copy
+ * @req: the request
+ * @index: the model input
+ * @buf: a buffer of the program's device holding the input
+ * @offset: where the tensor starts in @buf
  *
  * @buf must belong to the program's device (-EXDEV otherwise) and hold
  * the tensor at @offset (aligned to the element size). The request keeps
@@ -924,18 +1320,76 @@ EDGEAI_PUBLIC int edgeai_request_set_input(struct edgeai_request *req, unsigned 
  */
 EDGEAI_PUBLIC int edgeai_request_bind_input(struct edgeai_request *req, unsigned int index,
 					    struct edgeai_buffer *buf, uint64_t offset);
-/** edgeai_request_bind_output() - write output @index into @buf at @offset, zero copy */
+/**
+ * edgeai_request_bind_output() - write output @index into @buf at @offset, zero copy
+ * @req: the request
+ * @index: the model output
+ * @buf: a buffer of the program's device
+ * @offset: where the tensor goes in @buf
+ *
+ * Return: 0; -EINVAL; -EXDEV; -EBUSY while running, as
+ * edgeai_request_bind_input().
+ */
 EDGEAI_PUBLIC int edgeai_request_bind_output(struct edgeai_request *req, unsigned int index,
 					     struct edgeai_buffer *buf, uint64_t offset);
 /**
+ * edgeai_request_bind_input_ptr() - read input @index from host memory, zero copy
+ * @req: the request
+ * @index: the input, in model order
+ * @data: the tensor's raw bytes, aligned to its element size
+ * @size: their size, equal to the tensor's byte size
+ *
+ * For a program that runs on the CPU only (edgeai_program_get_device()
+ * returns -ENODEV): the CPU kernels read @data in place, e.g. a tensor in
+ * an interpreter's own arena, so nothing is copied. The memory must stay
+ * valid until the request is bound to something else or dropped, and
+ * hold the input whenever edgeai_request_submit() runs it. A device reads
+ * only buffers of its own (edgeai_request_bind_input()), so a program
+ * with device segments refuses with -EXDEV: copy the bytes in with
+ * edgeai_request_set_input() instead. Since 0.5.
+ *
+ * Return: 0; -EINVAL for a wrong index, size or alignment; -EXDEV for a
+ * program with device segments; -EBUSY while running.
+ */
+EDGEAI_PUBLIC int edgeai_request_bind_input_ptr(struct edgeai_request *req, unsigned int index,
+						const void *data, size_t size);
+/**
+ * edgeai_request_bind_output_ptr() - write output @index into host memory, zero copy
+ * @req: the request
+ * @index: the output, in model order
+ * @data: where the tensor's raw bytes go, aligned to its element size
+ * @size: their size, equal to the tensor's byte size
+ *
+ * The output's counterpart of edgeai_request_bind_input_ptr(), with the
+ * same rules: the CPU kernels write the output into @data while the
+ * request runs. Since 0.5.
+ *
+ * Return: 0; -EINVAL; -EXDEV for a program with device segments; -EBUSY.
+ */
+EDGEAI_PUBLIC int edgeai_request_bind_output_ptr(struct edgeai_request *req, unsigned int index,
+						 void *data, size_t size);
+/**
  * edgeai_request_set_deadline() - run on the CPU what the device cannot start in time
+ * @req: the request
  * @deadline_ns: relative to each submit; 0 (default) for none
+ *
+ * Return: 0; -EINVAL for a NULL @req or a negative @deadline_ns.
  */
 EDGEAI_PUBLIC int edgeai_request_set_deadline(struct edgeai_request *req, int64_t deadline_ns);
+/**
+ * edgeai_request_set_callback() - call @cb when a run finishes
+ * @req: the request
+ * @cb: called once per submit with the run's status; NULL for none
+ * @userdata: passed to @cb
+ *
+ * Return: 0, or -EINVAL for a NULL @req.
+ */
 EDGEAI_PUBLIC int edgeai_request_set_callback(struct edgeai_request *req,
 					      edgeai_request_callback_t cb, void *userdata);
 /**
  * edgeai_request_submit() - start a run without waiting
+ * @req: the request, with every input set or bound
+ *
  * Return: 0 (the request runs; its status comes from edgeai_request_wait()
  * or the callback); -EBUSY while still running; -EINVAL when an input was
  * neither set nor bound; errors of preparing the device programs.
@@ -943,34 +1397,80 @@ EDGEAI_PUBLIC int edgeai_request_set_callback(struct edgeai_request *req,
 EDGEAI_PUBLIC int edgeai_request_submit(struct edgeai_request *req);
 /**
  * edgeai_request_wait() - wait until the request finished
+ * @req: the request
+ * @timeout_ns: relative, 0 polls, EDGEAI_TIMEOUT_INFINITE
+ *
  * Return: the run's status (0, or -errno such as -EBUSY, -EIO,
  * -ETIMEDOUT from the device under DEVICE_ONLY); -ETIME when @timeout_ns
  * passed first; -EINVAL when never submitted.
  */
 EDGEAI_PUBLIC int edgeai_request_wait(struct edgeai_request *req, int64_t timeout_ns);
-/** edgeai_request_get_status() - -EINPROGRESS while running, else what wait returns */
+/**
+ * edgeai_request_get_status() - status of the last run
+ * @req: the request
+ *
+ * Return: -EINPROGRESS while running, else what edgeai_request_wait()
+ * returns.
+ */
 EDGEAI_PUBLIC int edgeai_request_get_status(const struct edgeai_request *req);
-/** edgeai_request_get_output() - copy output @index of a successful run */
+/**
+ * edgeai_request_get_output() - copy output @index of a successful run
+ * @req: the request
+ * @index: the model output
+ * @data: receives the bytes
+ * @size: exactly the tensor's size
+ *
+ * Return: 0; -EINVAL for a wrong index or size, or unless the last run
+ * succeeded.
+ */
 EDGEAI_PUBLIC int edgeai_request_get_output(struct edgeai_request *req, unsigned int index,
 					    void *data, size_t size);
-/** edgeai_request_get_placement() - where model op @index ran in the last run, and why */
+/**
+ * edgeai_request_get_placement() - where model op @index ran in the last run, and why
+ * @req: the request
+ * @index: the model operator
+ * @ret_place: out, the device and the reason
+ *
+ * Return: 0, or -EINVAL.
+ */
 EDGEAI_PUBLIC int edgeai_request_get_placement(const struct edgeai_request *req,
 					       unsigned int index,
 					       struct edgeai_placement *ret_place);
+/**
+ * edgeai_request_get_stats() - what the last run did
+ * @req: the request
+ * @ret_stats: out, the figures
+ *
+ * Return: 0, or -EINVAL for a NULL argument.
+ */
 EDGEAI_PUBLIC int edgeai_request_get_stats(const struct edgeai_request *req,
 					   struct edgeai_request_stats *ret_stats);
 /**
  * edgeai_program_get_device() - the device the program's device segments run on
+ * @prog: the program
+ * @ret_dev: out, the device
+ *
  * Return: 0 with a new reference; -ENODEV for a program that runs on the CPU only.
  */
 EDGEAI_PUBLIC int edgeai_program_get_device(const struct edgeai_program *prog,
 					    struct edgeai_device **ret_dev);
 /**
- * edgeai_program_get_event_fd() - fd for the caller's event loop (POLLIN: call
- * edgeai_program_process()); -EOPNOTSUPP for CPU programs or without io_uring
+ * edgeai_program_get_event_fd() - fd for the caller's event loop
+ * @prog: the program
+ *
+ * The fd polls readable (POLLIN) when device jobs of the program's requests
+ * finished: call edgeai_program_process() then. It belongs to @prog.
+ *
+ * Return: the fd (>= 0); -EOPNOTSUPP for CPU programs or without io_uring.
  */
 EDGEAI_PUBLIC int edgeai_program_get_event_fd(struct edgeai_program *prog);
-/** edgeai_program_process() - handle finished device jobs of the program's requests, without waiting */
+/**
+ * edgeai_program_process() - handle finished device jobs of the program's
+ * requests, without waiting
+ * @prog: the program
+ *
+ * Return: number of device jobs that finished (>= 0), or -errno.
+ */
 EDGEAI_PUBLIC int edgeai_program_process(struct edgeai_program *prog);
 
 /* Cleanup helpers: `__attribute__((cleanup(edgeai_device_unrefp))) struct edgeai_device *d = NULL;` */

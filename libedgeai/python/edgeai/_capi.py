@@ -89,10 +89,17 @@ class OpInfo(ctypes.Structure):
                 ('n_inputs', c_uint32), ('n_outputs', c_uint32)]
 
 
+class CacheDir(ctypes.Union):
+    """the anonymous union of edgeai_compile_options.cache_dir (since 0.5),
+    eight bytes on every ABI; set CompileOptions().cache_dir.cache_dir"""
+    _fields_ = [('cache_dir', c_char_p), ('cache_dir_storage', ctypes.c_uint64)]
+
+
 class CompileOptions(ctypes.Structure):
     """struct edgeai_compile_options"""
     _fields_ = [('policy', c_uint32), ('device_type', c_uint32), ('cpu_flags', c_uint32),
-                ('flags', c_uint32), ('reserved', c_uint32 * 4)]
+                ('flags', c_uint32), ('cache_dir', CacheDir), ('device_minor', c_uint32),
+                ('reserved', c_uint32 * 1)]
 
 
 class Placement(ctypes.Structure):

@@ -251,7 +251,7 @@ class Model(_Closing):
         finally:
             _capi.free(data)
 
-    def compile(self, device='auto', policy=None, reference=False, cache=True):
+    def compile(self, device='auto', policy=None, reference=False, cache=True, cache_dir=None):
         """Compile the (int8/uint8) model into a Program.
 
         device: "auto" (any accelerator), "npu", "dsp" or "cpu".
@@ -262,6 +262,9 @@ class Model(_Closing):
         device runs) or "cpu_only".
         reference: on the CPU use only the portable reference kernels.
         cache: use the on-disk compile cache ($EDGEAI_CACHE_DIR, ...).
+        cache_dir: the compile cache's directory for this compile (created
+        when missing; "" for none), over $EDGEAI_CACHE_DIR; None for the
+        default. cache=False still wins. Needs libedgeai 0.5.
 
         Raises edgeai.NotSupportedError for a float model or an op the
         compiler lacks, with the library's message.
@@ -280,6 +283,8 @@ class Model(_Closing):
             o.cpu_flags |= _capi.CPU_REFERENCE
         if not cache:
             o.flags |= _capi.COMPILE_NO_CACHE
+        if cache_dir is not None:
+            o.cache_dir.cache_dir = os.fsencode(cache_dir)
         handle = ctypes.c_void_p()
         err = ctypes.create_string_buffer(_ERRBUF)
         t0 = time.perf_counter()

@@ -92,6 +92,9 @@ def _parser():
     r.add_argument('--reference', action='store_true',
                    help='CPU: portable reference kernels only')
     r.add_argument('--no-cache', action='store_true', help='do not use the compile cache')
+    r.add_argument('--cache-dir', metavar='DIR',
+                   help='keep the compile cache in DIR (created; "" for none) instead of '
+                   '$EDGEAI_CACHE_DIR or the default')
     r.add_argument('-j', '--json', action='store_true', help='machine-readable result on stdout')
     r.add_argument('-q', '--quiet', action='store_true', help=argparse.SUPPRESS)
 
@@ -153,7 +156,8 @@ def _compile(args):
     policy = {'auto': 'auto', 'cpu': 'cpu_only'}.get(args.device, 'device_only')
     with _core.Model(args.model) as m:
         return m.compile(device=args.device, policy=policy, reference=args.reference,
-                            cache=not getattr(args, 'no_cache', False))
+                         cache=not getattr(args, 'no_cache', False),
+                         cache_dir=getattr(args, 'cache_dir', None))
 
 
 def _read_inputs(args, prog, random):

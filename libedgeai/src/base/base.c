@@ -38,7 +38,9 @@ static const struct {
 	{ EOPNOTSUPP, "Not supported by the kernel driver" },
 	{ E2BIG, "Too many buffers or commands in one job" },
 	{ ECHILD, "Handle used in a child process after fork()" },
-	{ EACCES, "Permission denied opening the device" },
+	/* Callers name the node: "cannot open /dev/accel/accel0: <this>". */
+	{ EACCES, "Permission denied: edgeai device nodes belong to the group render; "
+		  "add the user to it (usermod -aG render USER) and log in again" },
 	{ ENOMEM, "Out of memory" },
 	{ EFAULT, "Bad address passed to the kernel" },
 	{ EPERM, "Operation not permitted" },

@@ -2,22 +2,27 @@
 /*
  * On-disk cache of compiled programs.
  *
- * Directory: $EDGEAI_CACHE_DIR (empty: no cache), else
+ * Directory: the compile's cache_dir option (empty: no cache), else
+ * $EDGEAI_CACHE_DIR (empty: no cache), else
  * $XDG_CACHE_HOME/edgeai/programs, else $HOME/.cache/edgeai/programs
  * (no cache without any of them).
  *
- * Entries, named by a 128-bit hash of the model (two FNV-1a 64 hashes of
- * its serialized bytes with different offsets), the library version and
- * a hash of the library's sources (CC_SRC_ID, from the Makefile):
+ * Entries are named by KEY, the SHA-256 (base/sha256.h) of the model's
+ * serialized bytes, the library version and a hash of the library's
+ * sources (CC_SRC_ID, from the Makefile), each after its length, with
+ * "s256-" in front; a collision resistant hash, so no other model's
+ * program is ever taken for this one:
  *   KEY.prog                         the compiled program (cc_compiled)
  *   KEY-TYPE-FW-ABI-DRV.ops          which model ops the driver of a
  *                                    device (type, firmware version,
  *                                    firmware ABI, driver version) takes
- * Each file is a header (magic, format, payload size, FNV-1a 64 checksum
- * of the payload) and the payload. A file that fails any check (short,
- * bad magic, bad checksum, inconsistent sizes) is corrupt: it is removed
- * and the entry recomputed and stored again. Files are written to a
- * temporary name and renamed, so readers never see half an entry.
+ * Each file is a header (magic, format, payload size, the first 8 bytes
+ * of the payload's SHA-256) and the payload. A file that fails any check
+ * (short, bad magic, bad checksum, inconsistent sizes) is corrupt: it is
+ * removed and the entry recomputed and stored again. Files are written to
+ * a temporary name and renamed, so readers never see half an entry.
+ * Entries of format 1 (FNV-1a keys, up to 0.4.0) have other names and are
+ * never opened: they stay until the cache directory is cleaned.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,6 +33,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/sha256.h"
 #include "compiler/cache.h"
 #include "edgeai/edgeai.h"
 
@@ -35,7 +41,7 @@
 #define CC_SRC_ID "unknown"
 #endif
 #define CACHE_MAGIC "EAPCACHE"
-#define CACHE_FORMAT 1
+#define CACHE_FORMAT 2
 
 struct cache_hdr {
 	char magic[8];
@@ -45,16 +51,29 @@ struct cache_hdr {
 	uint64_t checksum;
 };
 
-static uint64_t fnv1a(const void *data, size_t size, uint64_t h)
+/* The first 8 bytes of the SHA-256 of @size bytes at @data, big-endian. */
+static uint64_t checksum(const void *data, size_t size)
 {
-	const uint8_t *p = data;
-	size_t i;
+	uint8_t d[BASE_SHA256_SIZE];
+	uint64_t v = 0;
+	int i;
 
-	for (i = 0; i < size; i++) {
-		h ^= p[i];
-		h *= UINT64_C(0x100000001b3);
-	}
-	return h;
+	base_sha256(data, size, d);
+	for (i = 0; i < 8; i++)
+		v = v << 8 | d[i];
+	return v;
+}
+
+/* @s after its length (8 bytes, little-endian), so fields cannot run into each other */
+static void hash_field(struct base_sha256 *h, const void *s, size_t n)
+{
+	uint8_t len[8];
+	int i;
+
+	for (i = 0; i < 8; i++)
+		len[i] = (uint8_t)((uint64_t)n >> (8 * i));
+	base_sha256_update(h, len, sizeof(len));
+	base_sha256_update(h, s, n);
 }
 
 static int mkdir_p(char *path)
@@ -76,9 +95,9 @@ static int mkdir_p(char *path)
 	return 0;
 }
 
-int cc_cache_dir(char *buf, size_t size)
+int cc_cache_dir(const char *dir, char *buf, size_t size)
 {
-	const char *e = secure_getenv("EDGEAI_CACHE_DIR");
+	const char *e = dir ? dir : secure_getenv("EDGEAI_CACHE_DIR");
 
 	if (e) {
 		if (!*e)
@@ -96,19 +115,24 @@ int cc_cache_dir(char *buf, size_t size)
 
 int cc_cache_key(const struct edgeai_model *m, char *key, size_t size)
 {
-	uint8_t *data = NULL;
+	uint8_t *data = NULL, digest[BASE_SHA256_SIZE];
+	char hex[2 * BASE_SHA256_SIZE + 1];
+	struct base_sha256 h;
 	size_t n = 0;
-	uint64_t a, b;
 	int r;
 
 	r = model_write_tflite(m, &data, &n, NULL, 0);
 	if (r)
 		return r;
-	a = fnv1a(data, n, UINT64_C(0xcbf29ce484222325));
-	b = fnv1a(data, n, UINT64_C(0x84222325cbf29ce4) ^ n);
+	base_sha256_init(&h);
+	hash_field(&h, data, n);
+	hash_field(&h, edgeai_version(), strlen(edgeai_version()));
+	hash_field(&h, CC_SRC_ID, strlen(CC_SRC_ID));
+	base_sha256_final(&h, digest);
 	free(data);
-	snprintf(key, size, "%016llx%016llx-%s-%s", (unsigned long long)a, (unsigned long long)b,
-		 edgeai_version(), CC_SRC_ID);
+	base_sha256_hex(digest, hex);
+	if ((size_t)snprintf(key, size, "s256-%s", hex) >= size)
+		return -ENAMETOOLONG;
 	return 0;
 }
 
@@ -120,7 +144,7 @@ static int write_entry(const char *path, uint32_t kind, const void *payload, siz
 	int bad;
 
 	memcpy(h.magic, CACHE_MAGIC, 8);
-	h.checksum = fnv1a(payload, size, UINT64_C(0xcbf29ce484222325));
+	h.checksum = checksum(payload, size);
 	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
 	f = fopen(tmp, "we");
 	if (!f)
@@ -158,7 +182,7 @@ static int read_entry(const char *path, uint32_t kind, uint8_t **ret, size_t *re
 		return -ENOMEM;
 	}
 	if (fread(p, 1, h.payload_size, f) != h.payload_size ||
-	    fnv1a(p, h.payload_size, UINT64_C(0xcbf29ce484222325)) != h.checksum) {
+	    checksum(p, h.payload_size) != h.checksum) {
 		free(p);
 		fclose(f);
 		goto corrupt;
@@ -182,7 +206,7 @@ struct place_payload {
 	int32_t tfl_code;
 	uint32_t prog_op;
 	uint32_t host;
-	uint32_t pad;
+	uint32_t fused;
 };
 
 int cc_cache_store_program(const char *dir, const char *key, const struct cc_compiled *c)
@@ -211,7 +235,8 @@ int cc_cache_store_program(const char *dir, const char *key, const struct cc_com
 	for (i = 0; i < c->n_ops; i++) {
 		struct place_payload pl = { .tfl_code = c->place[i].tfl_code,
 					    .prog_op = c->place[i].prog_op,
-					    .host = (uint32_t)c->place[i].host };
+					    .host = (uint32_t)c->place[i].host,
+					    .fused = c->place[i].fused };
 
 		memcpy(p, &pl, sizeof(pl));
 		p += sizeof(pl);
@@ -282,9 +307,15 @@ int cc_cache_load_program(const char *dir, const char *key, struct cc_compiled *
 
 		memcpy(&pl, p, sizeof(pl));
 		p += sizeof(pl);
+		/* an activation fuses into an earlier op only */
+		if (pl.fused > i) {
+			cc_compiled_free(c);
+			goto corrupt;
+		}
 		c->place[i].tfl_code = pl.tfl_code;
 		c->place[i].prog_op = pl.prog_op;
 		c->place[i].host = (int)pl.host;
+		c->place[i].fused = pl.fused;
 	}
 	if (pp.n_host)
 		memcpy(c->host, p, sizeof(struct cc_host_op) * pp.n_host);

@@ -9,9 +9,12 @@
 #include "compiler/compile.h"
 #include "runtime/runtime.h"
 
-/* The cache directory (created); -ENOENT when caching is off. */
-int cc_cache_dir(char *buf, size_t size);
-/* The entry name of @m: its hash and the library version. */
+/*
+ * The cache directory (created): @dir when not NULL, else the environment's;
+ * -ENOENT when caching is off ("" or nothing set).
+ */
+int cc_cache_dir(const char *dir, char *buf, size_t size);
+/* The entry name of @m: "s256-" and the SHA-256 of its bytes, the library version and sources. */
 int cc_cache_key(const struct edgeai_model *m, char *key, size_t size);
 /* 0 and *ret; -ENOENT (no entry); -EBADMSG (corrupt: removed). */
 int cc_cache_load_program(const char *dir, const char *key, struct cc_compiled **ret);

@@ -1086,6 +1086,94 @@ static int c_mean(struct cc *c, const struct model_op *op)
 	return cc_op(c, EDGEAI_OP_MEAN, &in, 1, out, &p, sizeof(p));
 }
 
+/* --- activation fusion ----------------------------------------------------- */
+
+/*
+ * A RELU or RELU6 whose input is the only use of the output of a CONV_2D,
+ * DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, SUB, MUL or pool, with the same
+ * quantization (type, scale, zero point) on its input and output, is a
+ * clamp: TFLite's RELU rescales by a ratio of exactly 1 (multiplier 2^30,
+ * shift 1, which gives its input back) and clamps to [zp + roundf(0 / s),
+ * zp + roundf(6 / s)] (ReluPrepare), the very clamp the producer applies
+ * for a fused activation of that kind (CalculateActivationRangeQuantized).
+ * So the producer writes the activation's output with the activation fused
+ * in (the tighter of its own and the RELU's), and the activation compiles
+ * to no program op: byte for byte the same, one op and one tensor fewer.
+ */
+static int fuse_producer(int32_t code)
+{
+	switch (code) {
+	case TFL_OP_CONV_2D:
+	case TFL_OP_DEPTHWISE_CONV_2D:
+	case TFL_OP_FULLY_CONNECTED:
+	case TFL_OP_ADD:
+	case TFL_OP_SUB:
+	case TFL_OP_MUL:
+	case TFL_OP_AVERAGE_POOL_2D:
+	case TFL_OP_MAX_POOL_2D:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int fuse_same_q(const struct model_tensor *a, const struct model_tensor *b)
+{
+	return a->type == b->type && (a->type == TFL_INT8 || a->type == TFL_UINT8) &&
+	       a->q.n == 1 && b->q.n == 1 && a->q.scale[0] == b->q.scale[0] &&
+	       a->q.zero_point[0] == b->q.zero_point[0];
+}
+
+static int is_graph_io(const struct edgeai_model *m, int32_t t)
+{
+	uint32_t k;
+
+	for (k = 0; k < m->n_in; k++)
+		if (m->in[k] == t)
+			return 1;
+	for (k = 0; k < m->n_out; k++)
+		if (m->out[k] == t)
+			return 1;
+	return 0;
+}
+
+/*
+ * fuse[i] = 1 + j when activation op i is fused into op j; by[j] = 1 + i
+ * for that producer.
+ */
+static void find_fusions(const struct edgeai_model *m, uint32_t *fuse, uint32_t *by)
+{
+	uint32_t i, j, k, l, uses;
+
+	for (i = 0; i < m->n_ops; i++) {
+		const struct model_op *a = &m->ops[i];
+		const struct model_op *p = NULL;
+		int32_t t;
+
+		if ((a->code != TFL_OP_RELU && a->code != TFL_OP_RELU6) || a->n_in != 1 ||
+		    a->n_out != 1 || a->in[0] < 0 || a->out[0] < 0)
+			continue;
+		t = a->in[0];
+		for (j = 0; j < i; j++)
+			if (m->ops[j].n_out == 1 && m->ops[j].out[0] == t) {
+				p = &m->ops[j];
+				break;
+			}
+		if (!p || by[j] || !fuse_producer(p->code) ||
+		    (p->o.act != TFL_ACT_NONE && p->o.act != TFL_ACT_RELU &&
+		     p->o.act != TFL_ACT_RELU6) ||
+		    is_graph_io(m, t) || !fuse_same_q(&m->t[t], &m->t[a->out[0]]))
+			continue;
+		for (k = 0, uses = 0; k < m->n_ops; k++)
+			for (l = 0; l < m->ops[k].n_in; l++)
+				uses += m->ops[k].in[l] == t;
+		if (uses != 1)
+			continue;
+		fuse[i] = j + 1;
+		by[j] = i + 1;
+	}
+}
+
 static int compile_op(struct cc *c, const struct model_op *op)
 {
 	if (op->n_out != 1 || op->n_in < 1 || op->in[0] < 0)
@@ -1312,7 +1400,7 @@ int cc_compile(const struct edgeai_model *m, struct cc_compiled **ret, char *err
 {
 	struct cc c = { 0 };
 	struct cc_compiled *out;
-	uint32_t i;
+	uint32_t i, *fuse = NULL, *by = NULL;
 	int r = -ENOMEM;
 
 	if (!m || !ret)
@@ -1338,8 +1426,11 @@ int cc_compile(const struct edgeai_model *m, struct cc_compiled **ret, char *err
 	out->place = calloc(m->n_ops, sizeof(*out->place));
 	out->in = calloc(m->n_in ? m->n_in : 1, sizeof(*out->in));
 	out->out = calloc(m->n_out, sizeof(*out->out));
-	if (!out->place || !out->in || !out->out)
+	fuse = calloc(m->n_ops, sizeof(*fuse));
+	by = calloc(m->n_ops, sizeof(*by));
+	if (!out->place || !out->in || !out->out || !fuse || !by)
 		goto fail;
+	find_fusions(m, fuse, by);
 	/* Graph inputs first: their program tensors keep the model order. */
 	for (i = 0; i < m->n_in; i++) {
 		r = cc_tensor(&c, m->in[i]);
@@ -1349,8 +1440,23 @@ int cc_compile(const struct edgeai_model *m, struct cc_compiled **ret, char *err
 	for (i = 0; i < m->n_ops; i++) {
 		out->place[i].tfl_code = m->ops[i].code;
 		out->place[i].prog_op = c.nops;
+		out->place[i].fused = fuse[i];
 		c.host_op = 0;
-		r = compile_op(&c, &m->ops[i]);
+		if (fuse[i]) {
+			r = 0;
+		} else if (by[i]) {
+			/* the producer writes the activation's output, clamped */
+			const struct model_op *a = &m->ops[by[i] - 1];
+			struct model_op p = m->ops[i];
+			int32_t o = a->out[0];
+
+			p.out = &o;
+			p.o.act = a->code == TFL_OP_RELU6 || p.o.act == TFL_ACT_RELU6 ?
+				  TFL_ACT_RELU6 : TFL_ACT_RELU;
+			r = compile_op(&c, &p);
+		} else {
+			r = compile_op(&c, &m->ops[i]);
+		}
 		out->place[i].host = c.host_op;
 		if (r < 0) {
 			if (errbuf && errbuf_size && !errbuf[0])
@@ -1378,6 +1484,8 @@ int cc_compile(const struct edgeai_model *m, struct cc_compiled **ret, char *err
 	out->host = c.host;
 	out->n_host = c.nhost;
 	c.host = NULL;
+	free(fuse);
+	free(by);
 	free(c.t);
 	free(c.ops);
 	free(c.k);
@@ -1386,6 +1494,8 @@ int cc_compile(const struct edgeai_model *m, struct cc_compiled **ret, char *err
 	*ret = out;
 	return 0;
 fail:
+	free(fuse);
+	free(by);
 	free(c.host);
 	free(c.t);
 	free(c.ops);

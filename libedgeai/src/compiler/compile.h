@@ -39,6 +39,8 @@ struct cc_op_place {
 	int host;		/* compiled into a host op (CPU only) */
 	int32_t tfl_code;
 	uint32_t prog_op;	/* first program op of this model op */
+	uint32_t fused;		/* 1 + the model op this activation is fused into (no
+				 * program op of its own), 0: not fused */
 	char reason[160];
 };
 

@@ -9,7 +9,9 @@
  * (PROGRAM_CREATE of a one-op program cut from the compiled blob) and
  * kept on the device when the driver accepts it; a rejected op (outside
  * the firmware's op set) runs on the CPU and its placement says so. Host
- * ops (ops TFLite computes in float) always run on the CPU. The drivers'
+ * ops (ops TFLite computes in float) always run on the CPU. An activation
+ * the compiler fused into its producer (compile.c) has no program op of
+ * its own: it runs where its producer runs. The drivers'
  * answers are cached (cache.c) per device identity. The segments the
  * placement cuts the program into are segment.c's.
  */
@@ -82,6 +84,23 @@ static int probe_ops(struct cc_compiled *c, struct cc_dev *d, uint8_t *accept,
 	return 0;
 }
 
+/* Fused activations run where their producers run, as their clamp. */
+static void follow_fused(struct cc_compiled *c)
+{
+	uint32_t i, j;
+
+	for (i = 0; i < c->n_ops; i++) {
+		if (!c->place[i].fused)
+			continue;
+		j = c->place[i].fused - 1;
+		c->place[i].device = c->place[j].device;
+		snprintf(c->place[i].reason, sizeof(c->place[i].reason),
+			 "%s: fused into op %u (%s) as its output clamp (same quantization)",
+			 edgeai_exec_device_name(c->place[j].device), j,
+			 edgeai_op_name(c->place[j].tfl_code));
+	}
+}
+
 static int dev_open(struct cc_dev *d, const char *node, uint32_t exec_dev, char *err,
 		    size_t errsz)
 {
@@ -128,7 +147,7 @@ static int dev_prepare(struct cc_compiled *c, const char *node, uint32_t exec_de
 	s->n_dev = 1;
 	r = probe_ops(c, &s->d[0], accept, cache_dir, cache_key, cache_state);
 	for (i = 0; i < c->n_ops && !r; i++) {
-		if (c->place[i].host)
+		if (c->place[i].host || c->place[i].fused)
 			continue;
 		if (accept[i]) {
 			c->place[i].device = exec_dev;
@@ -143,6 +162,7 @@ static int dev_prepare(struct cc_compiled *c, const char *node, uint32_t exec_de
 		}
 	}
 	free(accept);
+	follow_fused(c);
 	if (!r && on)
 		r = cc_segments_build(s, c, err, errsz);
 	if (r || !on) {
@@ -176,7 +196,8 @@ static int dev_add(struct cc_devices *s, struct cc_compiled *c, const char *node
 	if (!r)
 		r = probe_ops(c, d, accept, cache_dir, cache_key, cache_state);
 	for (i = 0; i < c->n_ops && !r; i++) {
-		if (c->place[i].host || c->place[i].device != EDGEAI_EXEC_CPU)
+		if (c->place[i].host || c->place[i].fused ||
+		    c->place[i].device != EDGEAI_EXEC_CPU)
 			continue;
 		if (accept[i]) {
 			c->place[i].device = exec_dev;
@@ -194,6 +215,7 @@ static int dev_add(struct cc_devices *s, struct cc_compiled *c, const char *node
 		}
 	}
 	free(accept);
+	follow_fused(c);
 	if (!r && on) {
 		s->n_dev = 2;
 		r = cc_segments_build(s, c, err, errsz);
@@ -207,6 +229,7 @@ static int dev_add(struct cc_devices *s, struct cc_compiled *c, const char *node
 					 "fallback: the %s driver rejects this op: not in its op set",
 					 edgeai_exec_device_name(s->d[0].exec_dev));
 			}
+		follow_fused(c);
 		s->n_dev = 1;
 		edgeai_device_unref(d->dev);
 		memset(d, 0, sizeof(*d));
@@ -234,9 +257,14 @@ EDGEAI_PUBLIC const char *edgeai_exec_device_name(uint32_t device)
 /* How many accelerators placement looks at. */
 #define MAX_DEVICES 8
 
-/* The accelerators of @type (0: any), at most @max; returns how many. */
-static int find_devices(uint32_t type, struct edgeai_device_info *info, int max)
+/*
+ * The accelerators of @o's device_type (0: any), only the one of minor
+ * device_minor with EDGEAI_COMPILE_ONE_DEVICE, at most @max; returns how many.
+ */
+static int find_devices(const struct edgeai_compile_options *o, struct edgeai_device_info *info,
+			int max)
 {
+	uint32_t type = o->device_type;
 	struct edgeai_device_list *list = NULL;
 	int n, i, found = 0;
 
@@ -245,6 +273,8 @@ static int find_devices(uint32_t type, struct edgeai_device_info *info, int max)
 	n = edgeai_device_list_count(list);
 	for (i = 0; i < n && found < max; i++) {
 		if (edgeai_device_list_get(list, (unsigned int)i, &info[found]))
+			continue;
+		if ((o->flags & EDGEAI_COMPILE_ONE_DEVICE) && info[found].minor != o->device_minor)
 			continue;
 		if (!type || info[found].type == type)
 			found++;
@@ -274,6 +304,7 @@ int cc_place(struct cc_compiled *c, const struct edgeai_compile_options *o, char
 	struct edgeai_device_info info[MAX_DEVICES];
 	const char *want = o->device_type == EDGEAI_DEVICE_NPU ? "NPU" :
 			   o->device_type == EDGEAI_DEVICE_DSP ? "DSP" : "NPU or DSP";
+	char one[48];
 	struct cc_op_place *best_place = NULL;
 	struct cc_devices *st;
 	char why[96], derr[256] = "";
@@ -284,7 +315,11 @@ int cc_place(struct cc_compiled *c, const struct edgeai_compile_options *o, char
 		place_all_cpu(c, "CPU_ONLY policy");
 		return 0;
 	}
-	n = find_devices(o->device_type, info, MAX_DEVICES);
+	if (o->flags & EDGEAI_COMPILE_ONE_DEVICE) {
+		snprintf(one, sizeof(one), "%s /dev/accel/accel%u", want, o->device_minor);
+		want = one;
+	}
+	n = find_devices(o, info, MAX_DEVICES);
 	if (!n) {
 		if (o->policy == EDGEAI_POLICY_DEVICE_ONLY) {
 			if (err && errsz)

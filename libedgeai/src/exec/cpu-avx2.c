@@ -2,7 +2,10 @@
 /*
  * Optimized x86-64 CPU kernels (AVX2) for the heavy ops: CONV_2D,
  * DEPTHWISE_CONV_2D (depth multiplier 1) and FULLY_CONNECTED, int8 and
- * uint8. Chosen at run time (cpu.c, __builtin_cpu_supports), else the
+ * uint8; and for the rest of what real models use: PRELU, int8
+ * RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR, ADD/SUB/MUL/MAXIMUM/MINIMUM in
+ * every broadcast form, AVERAGE_POOL_2D, MEAN and CONCATENATION (the VNNI
+ * set passes these down to this one). Chosen at run time (cpu.c, __builtin_cpu_supports), else the
  * portable reference kernels of firmware/ops/ run.
  *
  * Bit exactness: only the accumulation is vectorized, and it is exact
@@ -325,9 +328,479 @@ static int fc(const struct ek_op *o, const void *prep)
 	return 0;
 }
 
+/*
+ * PRELU with an alpha that varies along channels only (or is one value)
+ * and an input of the output's shape: the reference's arithmetic without
+ * its per-element broadcast indexing. x >= 0 maps each input byte to one
+ * output byte whatever the channel (a 256-entry table); x < 0 too, per
+ * channel: a table of 256 bytes per channel when the tensor has enough
+ * pixels to pay for it, else the product and rescale per element.
+ */
+static inline uint8_t prelu_neg(const struct edgeai_prog_prelu_params *p, int32_t x, int32_t y,
+				int32_t zo, int32_t lo, int32_t hi)
+{
+	int32_t r = ek_wadd(ek_mbqm(x * y, p->alpha_multiplier, p->alpha_shift), zo);
+
+	return (uint8_t)(r < lo ? lo : r > hi ? hi : r);
+}
+
+static int prelu(const struct ek_op *o)
+{
+	const struct edgeai_prog_prelu_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *al = &o->in[1], *out = &o->out;
+	uint32_t ch = out->d[3], ac = al->d[3], cnt = ek_count(out), pixels, i, c, v;
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	int32_t lo = s8 ? -128 : 0, hi = s8 ? 127 : 255, y[4096], x;
+	const uint8_t *src = in->data;
+	uint8_t *dst = out->data, pos[256], *tab = NULL;
+
+	if (!ek_is8(in->dtype) || in->dtype != out->dtype || al->dtype != out->dtype ||
+	    memcmp(in->d, out->d, sizeof(in->d)) || al->d[0] != 1 || al->d[1] != 1 ||
+	    al->d[2] != 1 || !ch || (ac != ch && ac != 1) || ac > 4096)
+		return EXEC_OPT_NOT_HANDLED;
+	pixels = cnt / ch;
+	for (c = 0; c < ac; c++)
+		y[c] = ek_ld(al, c) - al->zp;
+	for (v = 0; v < 256; v++) {
+		int32_t r;
+
+		x = (s8 ? (int32_t)(int8_t)v : (int32_t)v) - in->zp;
+		r = x >= 0 ? ek_wadd(ek_mbqm(x, p->identity_multiplier, p->identity_shift),
+				     out->zp) : 0;
+		pos[v] = (uint8_t)(r < lo ? lo : r > hi ? hi : r);
+	}
+	if (ac == 1 || pixels >= 512) {
+		tab = malloc((size_t)256 * ac);
+		if (!tab)
+			return EXEC_OPT_NOT_HANDLED;
+		for (v = 0; v < 256; v++) {
+			x = (s8 ? (int32_t)(int8_t)v : (int32_t)v) - in->zp;
+			for (c = 0; c < ac; c++)
+				tab[(size_t)v * ac + c] = x >= 0 ? pos[v] :
+					prelu_neg(p, x, y[c], out->zp, lo, hi);
+		}
+		if (ac == 1)
+			for (i = 0; i < cnt; i++)
+				dst[i] = tab[src[i]];
+		else
+			for (i = 0; i < pixels; i++, src += ch, dst += ch)
+				for (c = 0; c < ch; c++)
+					dst[c] = tab[(size_t)src[c] * ch + c];
+		free(tab);
+		return 0;
+	}
+	for (i = 0; i < pixels; i++, src += ch, dst += ch) {
+		for (c = 0; c < ch; c++) {
+			x = (s8 ? (int32_t)(int8_t)src[c] : (int32_t)src[c]) - in->zp;
+			dst[c] = x >= 0 ? pos[src[c]] : prelu_neg(p, x, y[c], out->zp, lo, hi);
+		}
+	}
+	return 0;
+}
+
+/*
+ * RESIZE_BILINEAR of int8 tensors (EDGEAI_RESIZE_FIXED10): the reference's
+ * 64-bit sum of the four taps times their 10.10 fixed-point weights fits
+ * in 32 bits when the weights do (checked: |w_lo| + |w_hi| <= 4000 on
+ * each axis, so |sum| < 128 * 4000^2 < 2^31 - 2^19; half-pixel centres
+ * give weights a little outside 0..1024 at the edges), so eight
+ * channels at a time in int32, with the reference's rounding (half away
+ * from zero, then / 2^20 toward zero). The float arithmetic of uint8
+ * goes to the reference.
+ */
+/* |w_lo| + |w_hi| <= 4000, in 64 bits (any 32-bit pattern may come). */
+static int w_ok(const struct edgeai_prog_interp *m)
+{
+	int64_t a = (int32_t)m->w_lo, b = (int32_t)m->w_hi;
+
+	return (a < 0 ? -a : a) + (b < 0 ? -b : b) <= 4000;
+}
+
+static int resize_bilinear(const struct ek_op *o)
+{
+	const struct edgeai_prog_resize_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t ch = out->d[3], n, y, x, c, k;
+	const struct edgeai_prog_interp *ym, *xm;
+	const __m256i half = _mm256_set1_epi32(1 << 19), zero = _mm256_setzero_si256();
+
+	if (in->dtype != EDGEAI_DTYPE_INT8 || out->dtype != EDGEAI_DTYPE_INT8 ||
+	    p->arith != EDGEAI_RESIZE_FIXED10 || in->d[0] != out->d[0] || in->d[3] != ch)
+		return EXEC_OPT_NOT_HANDLED;
+	ym = ek_const(o, p->y_map_offset, (uint64_t)out->d[1] * sizeof(*ym), 4);
+	xm = ek_const(o, p->x_map_offset, (uint64_t)out->d[2] * sizeof(*xm), 4);
+	if (!ym || !xm)
+		return EXEC_OPT_NOT_HANDLED;
+	for (y = 0; y < out->d[1]; y++)
+		if (ym[y].lo >= in->d[1] || ym[y].hi >= in->d[1] || !w_ok(&ym[y]))
+			return EXEC_OPT_NOT_HANDLED;
+	for (x = 0; x < out->d[2]; x++)
+		if (xm[x].lo >= in->d[2] || xm[x].hi >= in->d[2] || !w_ok(&xm[x]))
+			return EXEC_OPT_NOT_HANDLED;
+	for (n = 0; n < out->d[0]; n++) {
+		for (y = 0; y < out->d[1]; y++) {
+			const struct edgeai_prog_interp *r = &ym[y];
+
+			for (x = 0; x < out->d[2]; x++) {
+				const struct edgeai_prog_interp *q = &xm[x];
+				const int8_t *tap[4];
+				int32_t s[4];
+				__m256i w[4];
+				int8_t *dst = (int8_t *)out->data + ek_idx(out, n, y, x, 0);
+
+				s[0] = (int32_t)r->w_lo * (int32_t)q->w_lo;
+				s[1] = (int32_t)r->w_lo * (int32_t)q->w_hi;
+				s[2] = (int32_t)r->w_hi * (int32_t)q->w_lo;
+				s[3] = (int32_t)r->w_hi * (int32_t)q->w_hi;
+				tap[0] = (const int8_t *)in->data + ek_idx(in, n, r->lo, q->lo, 0);
+				tap[1] = (const int8_t *)in->data + ek_idx(in, n, r->lo, q->hi, 0);
+				tap[2] = (const int8_t *)in->data + ek_idx(in, n, r->hi, q->lo, 0);
+				tap[3] = (const int8_t *)in->data + ek_idx(in, n, r->hi, q->hi, 0);
+				for (k = 0; k < 4; k++)
+					w[k] = _mm256_set1_epi32(s[k]);
+				for (c = 0; c + 8 <= ch; c += 8) {
+					__m256i acc = zero, neg, res;
+					__m128i pk;
+
+					for (k = 0; k < 4; k++)
+						acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(
+							_mm256_cvtepi8_epi32(_mm_loadl_epi64(
+								(const __m128i *)(tap[k] + c))), w[k]));
+					/* half away from zero, then truncate toward zero */
+					neg = _mm256_cmpgt_epi32(zero, acc);
+					res = _mm256_abs_epi32(acc);
+					res = _mm256_add_epi32(res, _mm256_andnot_si256(
+						_mm256_cmpeq_epi32(acc, zero), half));
+					res = _mm256_srli_epi32(res, 20);
+					res = _mm256_sub_epi32(_mm256_xor_si256(res, neg), neg);
+					pk = _mm_packs_epi32(_mm256_castsi256_si128(res),
+							     _mm256_extracti128_si256(res, 1));
+					_mm_storel_epi64((__m128i *)(dst + c), _mm_packs_epi16(pk, pk));
+				}
+				for (; c < ch; c++) {
+					int32_t acc = 0, v;
+
+					for (k = 0; k < 4; k++)
+						acc += tap[k][c] * s[k];
+					acc += acc > 0 ? (1 << 19) : -(1 << 19);
+					v = acc >= 0 ? acc >> 20 : -((-acc) >> 20);
+					dst[c] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * Element strides of @t read for each output dimension: 0 where @t is
+ * broadcast (a dimension of 1); -1 when @t does not broadcast to @out.
+ */
+static int bstrides(const struct ek_tensor *t, const struct ek_tensor *out, size_t st[4])
+{
+	size_t acc = 1;
+	int i;
+
+	for (i = 3; i >= 0; i--) {
+		if (t->d[i] != out->d[i] && t->d[i] != 1)
+			return -1;
+		st[i] = t->d[i] == 1 ? 0 : acc;
+		acc *= t->d[i];
+	}
+	return 0;
+}
+
+static inline int32_t ld8(const uint8_t *p, int s8)
+{
+	return s8 ? (int32_t)(int8_t)*p : (int32_t)*p;
+}
+
+/*
+ * The binary elementwise ops in any broadcast form, 8-bit: the
+ * reference's per-element arithmetic, walked with strides instead of its
+ * per-element index divisions. ADD/SUB: each input's rescale depends on
+ * its byte only, so it comes from a 256-entry table the same functions
+ * fill. MAXIMUM/MINIMUM on two unbroadcast rows: 32 bytes at a time.
+ */
+static int binary(const struct ek_op *o)
+{
+	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
+	uint32_t op = o->op->opcode, n, h, w, c, ch = out->d[3];
+	int s8 = out->dtype == EDGEAI_DTYPE_INT8;
+	int32_t ta[256], tb[256], lo = s8 ? -128 : 0, hi = s8 ? 127 : 255, v;
+	const struct edgeai_prog_add_params *ap = (const void *)o->op->params;
+	const struct edgeai_prog_mul_params *mp = (const void *)o->op->params;
+	uint8_t *dst = out->data;
+	size_t sa[4], sb[4];
+
+	if (!ek_is8(out->dtype) || a->dtype != out->dtype || b->dtype != out->dtype ||
+	    bstrides(a, out, sa) || bstrides(b, out, sb))
+		return EXEC_OPT_NOT_HANDLED;
+	if (op == EDGEAI_OP_ADD || op == EDGEAI_OP_SUB) {
+		if (ap->left_shift > 30)
+			return EXEC_OPT_NOT_HANDLED;
+		for (v = 0; v < 256; v++) {
+			int32_t x = (s8 ? (int32_t)(int8_t)v : v) - a->zp;
+			int32_t y = (s8 ? (int32_t)(int8_t)v : v) - b->zp;
+
+			ta[v] = ek_mbqm((int32_t)((uint32_t)x << ap->left_shift),
+					ap->in0_multiplier, ap->in0_shift);
+			tb[v] = ek_mbqm((int32_t)((uint32_t)y << ap->left_shift),
+					ap->in1_multiplier, ap->in1_shift);
+		}
+	}
+	for (n = 0; n < out->d[0]; n++) {
+		for (h = 0; h < out->d[1]; h++) {
+			for (w = 0; w < out->d[2]; w++, dst += ch) {
+				const uint8_t *pa = (const uint8_t *)a->data +
+						    n * sa[0] + h * sa[1] + w * sa[2];
+				const uint8_t *pb = (const uint8_t *)b->data +
+						    n * sb[0] + h * sb[1] + w * sb[2];
+				int32_t r;
+
+				switch (op) {
+				case EDGEAI_OP_ADD:
+				case EDGEAI_OP_SUB:
+					for (c = 0; c < ch; c++) {
+						int32_t x = ta[pa[c * sa[3]]], y = tb[pb[c * sb[3]]];
+
+						r = op == EDGEAI_OP_SUB ? ek_wsub(x, y) : ek_wadd(x, y);
+						r = ek_wadd(ek_mbqm(r, ap->out_multiplier,
+								    ap->out_shift), out->zp);
+						r = r < ap->act_min ? ap->act_min : r;
+						r = r > ap->act_max ? ap->act_max : r;
+						dst[c] = (uint8_t)r;
+					}
+					break;
+				case EDGEAI_OP_MUL:
+					for (c = 0; c < ch; c++) {
+						int32_t x = ld8(pa + c * sa[3], s8) - a->zp;
+						int32_t y = ld8(pb + c * sb[3], s8) - b->zp;
+
+						r = ek_wadd(ek_mbqm(x * y, mp->out_multiplier,
+								    mp->out_shift), out->zp);
+						r = r < mp->act_min ? mp->act_min : r;
+						r = r > mp->act_max ? mp->act_max : r;
+						dst[c] = (uint8_t)r;
+					}
+					break;
+				default: {	/* MAXIMUM, MINIMUM */
+					int mx = op == EDGEAI_OP_MAXIMUM;
+
+					c = 0;
+					if (sa[3] == 1 && sb[3] == 1) {
+						for (; c + 32 <= ch; c += 32) {
+							__m256i x = _mm256_loadu_si256((const __m256i *)(pa + c));
+							__m256i y = _mm256_loadu_si256((const __m256i *)(pb + c));
+
+							x = mx ? (s8 ? _mm256_max_epi8(x, y) : _mm256_max_epu8(x, y)) :
+								 (s8 ? _mm256_min_epi8(x, y) : _mm256_min_epu8(x, y));
+							_mm256_storeu_si256((__m256i *)(dst + c), x);
+						}
+					}
+					for (; c < ch; c++) {
+						int32_t x = ld8(pa + c * sa[3], s8), y = ld8(pb + c * sb[3], s8);
+
+						r = mx ? (x > y ? x : y) : (x < y ? x : y);
+						dst[c] = (uint8_t)(r < lo ? lo : r > hi ? hi : r);
+					}
+				}
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * AVERAGE_POOL_2D and MEAN (over H and W): the window's sums in int32,
+ * eight channels at a time (exact: no more than 2^20 taps of 8-bit
+ * values), then the reference's rounding division (pool) or rescale and
+ * bias (MEAN) per channel.
+ */
+static void sum_rows(int32_t *acc, const uint8_t *src, uint32_t ch, int s8)
+{
+	uint32_t c = 0;
+
+	for (; c + 8 <= ch; c += 8) {
+		__m128i raw = _mm_loadl_epi64((const __m128i *)(src + c));
+		__m256i x = s8 ? _mm256_cvtepi8_epi32(raw) : _mm256_cvtepu8_epi32(raw);
+		__m256i s = _mm256_loadu_si256((const __m256i *)(acc + c));
+
+		_mm256_storeu_si256((__m256i *)(acc + c), _mm256_add_epi32(s, x));
+	}
+	for (; c < ch; c++)
+		acc[c] += ld8(src + c, s8);
+}
+
+static int avgpool(const struct ek_op *o)
+{
+	const struct edgeai_prog_pool_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t ch = out->d[3], n, oy, ox, c;
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	uint8_t *dst = out->data;
+	int32_t *acc;
+
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype || in->d[3] != ch ||
+	    in->d[0] != out->d[0] || !p->filter_h || !p->filter_w ||
+	    (uint64_t)p->filter_h * p->filter_w > (1U << 20))
+		return EXEC_OPT_NOT_HANDLED;
+	acc = malloc(((size_t)ch + 8) * 4);
+	if (!acc)
+		return EXEC_OPT_NOT_HANDLED;
+	for (n = 0; n < out->d[0]; n++) {
+		for (oy = 0; oy < out->d[1]; oy++) {
+			for (ox = 0; ox < out->d[2]; ox++, dst += ch) {
+				int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+				int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+				int32_t ys = y0 < 0 ? 0 : y0, xs = x0 < 0 ? 0 : x0, y, x, cnt;
+				int32_t ye = y0 + (int32_t)p->filter_h, xe = x0 + (int32_t)p->filter_w;
+
+				ye = ye > (int32_t)in->d[1] ? (int32_t)in->d[1] : ye;
+				xe = xe > (int32_t)in->d[2] ? (int32_t)in->d[2] : xe;
+				memset(acc, 0, (size_t)ch * 4);
+				for (y = ys; y < ye; y++)
+					for (x = xs; x < xe; x++)
+						sum_rows(acc, (const uint8_t *)in->data +
+							 ek_idx(in, n, (uint32_t)y, (uint32_t)x, 0),
+							 ch, s8);
+				cnt = ye > ys && xe > xs ? (ye - ys) * (xe - xs) : 0;
+				for (c = 0; c < ch; c++) {
+					int32_t v = acc[c];
+
+					/* a window entirely in the padding gives 0 */
+					v = cnt <= 0 ? 0 : v > 0 ? (v + cnt / 2) / cnt :
+						     (v - cnt / 2) / cnt;
+					v = v < p->act_min ? p->act_min : v;
+					v = v > p->act_max ? p->act_max : v;
+					dst[c] = (uint8_t)v;
+				}
+			}
+		}
+	}
+	free(acc);
+	return 0;
+}
+
+static int mean(const struct ek_op *o)
+{
+	const struct edgeai_prog_mean_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t ch = in->d[3], n, k, c, hw = in->d[1] * in->d[2];
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	int32_t lo = s8 ? -128 : 0, hi = s8 ? 127 : 255, *acc;
+	uint8_t *dst = out->data;
+
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype || out->d[0] != in->d[0] ||
+	    out->d[1] != 1 || out->d[2] != 1 || out->d[3] != ch ||
+	    (uint64_t)in->d[1] * in->d[2] > (1U << 20))
+		return EXEC_OPT_NOT_HANDLED;
+	acc = malloc(((size_t)ch + 8) * 4);
+	if (!acc)
+		return EXEC_OPT_NOT_HANDLED;
+	for (n = 0; n < in->d[0]; n++, dst += ch) {
+		memset(acc, 0, (size_t)ch * 4);
+		for (k = 0; k < hw; k++)
+			sum_rows(acc, (const uint8_t *)in->data + ((size_t)n * hw + k) * ch, ch, s8);
+		for (c = 0; c < ch; c++) {
+			int32_t v = ek_wadd(ek_mbqm(acc[c], p->out_multiplier, p->out_shift), p->bias);
+
+			dst[c] = (uint8_t)(v < lo ? lo : v > hi ? hi : v);
+		}
+	}
+	free(acc);
+	return 0;
+}
+
+/* CONCATENATION of 8-bit tensors (same quantization): rows copied whole. */
+static int concat(const struct ek_op *o)
+{
+	const struct edgeai_prog_concat_params *p = (const void *)o->op->params;
+	const struct ek_tensor *out = &o->out;
+	uint32_t k, i, outer = 1, inner = 1, base = 0, ax = p->axis;
+
+	if (ax > 3 || !o->n_in || !ek_is8(out->dtype))
+		return EXEC_OPT_NOT_HANDLED;
+	for (i = 0; i < ax; i++)
+		outer *= out->d[i];
+	for (i = ax + 1; i < 4; i++)
+		inner *= out->d[i];
+	for (k = 0; k < o->n_in; k++) {
+		const struct ek_tensor *in = &o->in[k];
+
+		for (i = 0; i < 4; i++)
+			if (i != ax && in->d[i] != out->d[i])
+				return EXEC_OPT_NOT_HANDLED;
+		if (!in->data || in->dtype != out->dtype || in->zp != out->zp)
+			return EXEC_OPT_NOT_HANDLED;
+		base += in->d[ax];
+	}
+	if (base != out->d[ax])
+		return EXEC_OPT_NOT_HANDLED;
+	base = 0;
+	for (k = 0; k < o->n_in; k++) {
+		const struct ek_tensor *in = &o->in[k];
+		size_t chunk = (size_t)in->d[ax] * inner;
+
+		for (i = 0; i < outer; i++)
+			memcpy((uint8_t *)out->data + ((size_t)i * out->d[ax] + base) * inner,
+			       (const uint8_t *)in->data + i * chunk, chunk);
+		base += in->d[ax];
+	}
+	return 0;
+}
+
+/* RESIZE_NEAREST_NEIGHBOR of 8-bit tensors: a pixel's channels copied whole. */
+static int resize_nearest(const struct ek_op *o)
+{
+	const struct edgeai_prog_resize_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t ch = out->d[3], n, y, x;
+	const uint32_t *ym, *xm;
+
+	if (!ek_is8(in->dtype) || in->dtype != out->dtype || in->d[0] != out->d[0] ||
+	    in->d[3] != ch || p->arith)
+		return EXEC_OPT_NOT_HANDLED;
+	ym = ek_const(o, p->y_map_offset, 4ULL * out->d[1], 4);
+	xm = ek_const(o, p->x_map_offset, 4ULL * out->d[2], 4);
+	if (!ym || !xm)
+		return EXEC_OPT_NOT_HANDLED;
+	for (y = 0; y < out->d[1]; y++)
+		if (ym[y] >= in->d[1])
+			return EXEC_OPT_NOT_HANDLED;
+	for (x = 0; x < out->d[2]; x++)
+		if (xm[x] >= in->d[2])
+			return EXEC_OPT_NOT_HANDLED;
+	for (n = 0; n < out->d[0]; n++)
+		for (y = 0; y < out->d[1]; y++)
+			for (x = 0; x < out->d[2]; x++)
+				memcpy((uint8_t *)out->data + ek_idx(out, n, y, x, 0),
+				       (const uint8_t *)in->data + ek_idx(in, n, ym[y], xm[x], 0), ch);
+	return 0;
+}
+
 static int avx2_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
+	case EDGEAI_OP_ADD:
+	case EDGEAI_OP_SUB:
+	case EDGEAI_OP_MUL:
+	case EDGEAI_OP_MAXIMUM:
+	case EDGEAI_OP_MINIMUM:
+		return binary(o);
+	case EDGEAI_OP_AVERAGE_POOL_2D:
+		return avgpool(o);
+	case EDGEAI_OP_MEAN:
+		return mean(o);
+	case EDGEAI_OP_CONCATENATION:
+		return concat(o);
+	case EDGEAI_OP_RESIZE_NEAREST_NEIGHBOR:
+		return resize_nearest(o);
+	case EDGEAI_OP_PRELU:
+		return prelu(o);
+	case EDGEAI_OP_RESIZE_BILINEAR:
+		return resize_bilinear(o);
 	case EDGEAI_OP_CONV_2D:
 		return conv(o, prep);
 	case EDGEAI_OP_DEPTHWISE_CONV_2D:

@@ -5,12 +5,19 @@
  * Kernel sets, best first: VNNI (cpu-vnni.c: AVX-512 VNNI int8 CONV_2D and
  * FULLY_CONNECTED, AVX-512 DEPTHWISE_CONV_2D, ADD/SUB and MAX_POOL_2D; AVX2
  * for what it declines), AVX2 (cpu-avx2.c: CONV_2D, DEPTHWISE_CONV_2D,
- * FULLY_CONNECTED), reference (the firmware kernels). Both optimized sets
- * run RELU/RELU6/QUANTIZE through a 256-entry table the reference kernel
- * computes, and 8-bit PAD by memset/memcpy (cpu.c).
- * cpu.c picks the best one this CPU runs; EDGEAI_CPU_KERNELS=reference
- * (or portable), avx2 or vnni asks for one (never above what the CPU has).
- * A kernel that declines an op (EXEC_OPT_NOT_HANDLED) passes it down the list.
+ * FULLY_CONNECTED; PRELU, RESIZE_BILINEAR (int8), RESIZE_NEAREST_NEIGHBOR,
+ * broadcast ADD/SUB/MUL/MAXIMUM/MINIMUM, AVERAGE_POOL_2D, MEAN,
+ * CONCATENATION), reference (the firmware kernels). On arm64: dotprod
+ * (cpu-dotprod.c: SDOT/UDOT CONV_2D and FULLY_CONNECTED), NEON (cpu-neon.c:
+ * CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD/SUB, MAX_POOL_2D and
+ * AVERAGE_POOL_2D), reference. Every optimized set runs RELU/RELU6/QUANTIZE
+ * through a 256-entry table the reference kernel computes, and 8-bit PAD by
+ * memset/memcpy (cpu.c).
+ * cpu.c picks the best one this CPU runs (cpuid on x86-64, AT_HWCAP on
+ * arm64); EDGEAI_CPU_KERNELS=reference (or portable), avx2, vnni, neon or
+ * dotprod asks for one (only one this CPU and build have).
+ * A kernel that declines an op (EXEC_OPT_NOT_HANDLED) passes it down the
+ * list of its architecture (vnni -> avx2, dotprod -> neon -> reference).
  */
 #ifndef EDGEAI_CPU_OPT_H
 #define EDGEAI_CPU_OPT_H
@@ -23,18 +30,20 @@ enum exec_kset {
 	EXEC_KSET_REFERENCE = 0,
 	EXEC_KSET_AVX2 = 1,
 	EXEC_KSET_VNNI = 2,
+	EXEC_KSET_NEON = 3,
+	EXEC_KSET_DOTPROD = 4,
+	EXEC_KSET_COUNT
 };
 
 /* The kernel set in use (cpu.c). */
 enum exec_kset exec_opt_level(void);
 
 /*
- * Per-op prepared weights of each set (NULL: convert on the fly, or the
- * set declines the op).
+ * Per-op prepared weights of each set, by &enum exec_kset (NULL: convert on
+ * the fly, or the set declines the op).
  */
 struct exec_opt_prep {
-	void *avx2;
-	void *vnni;
+	void *set[EXEC_KSET_COUNT];
 };
 
 /* Run @o: 0, a kernel error, or EXEC_OPT_NOT_HANDLED (use the reference). */
@@ -44,7 +53,7 @@ struct exec_opt_prep *exec_opt_prepare(const struct ek_op *o);
 void exec_opt_prepare_free(struct exec_opt_prep *prep);
 
 /*
- * The DEPTHWISE_CONV_2D both optimized sets take: 8-bit, one filter batch,
+ * The DEPTHWISE_CONV_2D the optimized sets take: 8-bit, one filter batch,
  * depth multiplier 1, an int32 bias per channel or none.
  */
 static inline int exec_dw_shape_ok(const struct ek_op *o)
@@ -70,8 +79,13 @@ struct exec_kset_ops {
 	void (*prepare_free)(void *prep);
 };
 
-/* cpu-avx2.c and cpu-vnni.c; NULL when the compiler could not build the set. */
+/*
+ * cpu-avx2.c, cpu-vnni.c, cpu-neon.c and cpu-dotprod.c; NULL when the set
+ * is not for this architecture or the compiler could not build it.
+ */
 extern const struct exec_kset_ops *const exec_avx2_ops;
 extern const struct exec_kset_ops *const exec_vnni_ops;
+extern const struct exec_kset_ops *const exec_neon_ops;
+extern const struct exec_kset_ops *const exec_dotprod_ops;
 
 #endif

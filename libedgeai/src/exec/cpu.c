@@ -3,15 +3,22 @@
  * CPU execution of an edgeai program: the op library's program walk
  * (ek_exec_program(), firmware/ops/exec.c) with a per-op hook that runs the
  * host ops due, then the op on an optimized kernel when one handles it on
- * this CPU (AVX-512 VNNI, then AVX2: cpu-opt.h), else leaves it to the
+ * this CPU (AVX-512 VNNI, then AVX2; on arm64 dotprod, then NEON:
+ * cpu-opt.h), else leaves it to the
  * reference kernel. The optimized kernels give the same bytes
  * (tests/host/test-cpu-kernels.c checks them against the reference).
  */
+#define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#if defined(__aarch64__)
+#include <sys/auxv.h>
+#endif
 
+#include "base/base.h"
 #include "exec/cpu.h"
 #include "exec/cpu-opt.h"
 #include "ops.h"
@@ -73,22 +80,97 @@ int exec_cpu_host(const void *prog, size_t size, const struct cc_host_op *host, 
 /* -1: not chosen yet; exec_cpu_set_kernels() can override (tests). */
 static int kset = -1;
 
-static enum exec_kset best_kset(void)
+static const char *const kset_names[EXEC_KSET_COUNT] = {
+	"reference", "avx2", "vnni", "neon", "dotprod"
+};
+
+/* The kernels of set @k, NULL for the reference or a set not built here. */
+static const struct exec_kset_ops *kset_ops_of(int k)
+{
+	switch (k) {
+	case EXEC_KSET_AVX2:
+		return exec_avx2_ops;
+	case EXEC_KSET_VNNI:
+		return exec_vnni_ops;
+	case EXEC_KSET_NEON:
+		return exec_neon_ops;
+	case EXEC_KSET_DOTPROD:
+		return exec_dotprod_ops;
+	default:
+		return NULL;
+	}
+}
+
+/* The set that gets the ops set @k declines. */
+static int kset_next(int k)
+{
+	switch (k) {
+	case EXEC_KSET_VNNI:
+		return EXEC_KSET_AVX2;
+	case EXEC_KSET_DOTPROD:
+		return EXEC_KSET_NEON;
+	default:
+		return EXEC_KSET_REFERENCE;
+	}
+}
+
+/* Whether this CPU runs the instructions of set @k (cpuid, AT_HWCAP). */
+static int cpu_has(int k)
 {
 #if defined(__x86_64__)
 	__builtin_cpu_init();
-	if (exec_vnni_ops && __builtin_cpu_supports("avx512f") &&
-	    __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-	    __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx2"))
-		return EXEC_KSET_VNNI;
-	if (exec_avx2_ops && __builtin_cpu_supports("avx2"))
-		return EXEC_KSET_AVX2;
+	switch (k) {
+	case EXEC_KSET_VNNI:
+		return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+		       __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni") &&
+		       __builtin_cpu_supports("avx2");
+	case EXEC_KSET_AVX2:
+		return __builtin_cpu_supports("avx2");
+	default:
+		return 0;
+	}
+#elif defined(__aarch64__)
+	unsigned long hw = getauxval(AT_HWCAP);
+
+	switch (k) {
+	case EXEC_KSET_DOTPROD:
+		return (hw & HWCAP_ASIMD) && (hw & HWCAP_ASIMDDP);
+	case EXEC_KSET_NEON:
+		return !!(hw & HWCAP_ASIMD);
+	default:
+		return 0;
+	}
+#else
+	(void)k;
+	return 0;
 #endif
-	/* No optimized set for this CPU yet: the reference kernels. */
-	return EXEC_KSET_REFERENCE;
 }
 
-static const char *const kset_names[] = { "reference", "avx2", "vnni" };
+/* Set @k is built and this CPU runs it (and so the sets it passes ops to). */
+static int kset_available(int k)
+{
+	int i;
+
+	if (k < 0 || k >= EXEC_KSET_COUNT)
+		return 0;
+	for (i = k; i != EXEC_KSET_REFERENCE; i = kset_next(i))
+		if (!kset_ops_of(i) || !cpu_has(i))
+			return 0;
+	return 1;
+}
+
+static enum exec_kset best_kset(void)
+{
+	static const enum exec_kset order[] = { EXEC_KSET_VNNI, EXEC_KSET_AVX2,
+						EXEC_KSET_DOTPROD, EXEC_KSET_NEON };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (kset_available(order[i]))
+			return order[i];
+	/* No optimized set for this CPU: the reference kernels. */
+	return EXEC_KSET_REFERENCE;
+}
 
 static int kset_of(const char *name)
 {
@@ -96,19 +178,33 @@ static int kset_of(const char *name)
 
 	if (!strcmp(name, "portable"))
 		return EXEC_KSET_REFERENCE;
-	for (i = 0; i < sizeof(kset_names) / sizeof(kset_names[0]); i++)
+	for (i = 0; i < EXEC_KSET_COUNT; i++)
 		if (!strcmp(name, kset_names[i]))
 			return (int)i;
 	return -1;
 }
 
+/*
+ * EDGEAI_CPU_KERNELS names a set this CPU and build have, else the best
+ * set: a library logs the fallback at debug level only; edgeaictl says it
+ * (it compares the variable with edgeai_cpu_kernels()).
+ */
 enum exec_kset exec_opt_level(void)
 {
 	if (kset < 0) {
 		const char *e = getenv("EDGEAI_CPU_KERNELS");
-		int best = best_kset(), want = e ? kset_of(e) : -1;
+		int want = e && *e ? kset_of(e) : -1;
 
-		kset = want >= 0 && want < best ? want : best;
+		if (want >= 0 && kset_available(want)) {
+			kset = want;
+		} else {
+			kset = best_kset();
+			if (e && *e)
+				base_log_debug(__func__, 0, "EDGEAI_CPU_KERNELS=%s: %s, using %s", e,
+					       want < 0 ? "no such kernel set" :
+							  "not built or not run by this CPU",
+					       kset_names[kset]);
+		}
 	}
 	return (enum exec_kset)kset;
 }
@@ -121,7 +217,7 @@ int exec_cpu_set_kernels(const char *name)
 		kset = -1;
 		return 0;
 	}
-	if (want < 0 || want > (int)best_kset())
+	if (!kset_available(want))
 		return -1;
 	kset = want;
 	return 0;
@@ -133,7 +229,15 @@ const char *exec_cpu_kernels_name(int reference)
 }
 
 /* Ops each set ran (tests check that a set really ran). */
-static _Atomic unsigned long kset_ops[3];
+static _Atomic unsigned long kset_ops[EXEC_KSET_COUNT];
+/* The set that ran this thread's last op (the profile's "kernels"). */
+static _Thread_local int ran_kset;
+
+static void ran(enum exec_kset k)
+{
+	kset_ops[k]++;
+	ran_kset = (int)k;
+}
 
 unsigned long exec_cpu_kernels_ops(const char *name)
 {
@@ -198,56 +302,52 @@ static int pad8(const struct ek_op *o)
 
 int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
 {
-	int r = EXEC_OPT_NOT_HANDLED;
+	int r = EXEC_OPT_NOT_HANDLED, k;
 
 	switch (o->op->opcode) {
 	case EDGEAI_OP_PAD:
 		r = exec_opt_level() != EXEC_KSET_REFERENCE ? pad8(o) : r;
 		if (r != EXEC_OPT_NOT_HANDLED)
-			kset_ops[exec_opt_level()]++;
+			ran(exec_opt_level());
 		return r;
 	case EDGEAI_OP_RELU:
 	case EDGEAI_OP_RELU6:
 	case EDGEAI_OP_QUANTIZE:
 		r = exec_opt_level() != EXEC_KSET_REFERENCE ? requant_table(o) : r;
 		if (r != EXEC_OPT_NOT_HANDLED)
-			kset_ops[exec_opt_level()]++;
+			ran(exec_opt_level());
 		return r;
 	default:
 		break;
 	}
-	switch (exec_opt_level()) {
-	case EXEC_KSET_VNNI:
-		r = exec_vnni_ops->run(o, prep ? prep->vnni : NULL);
+	for (k = exec_opt_level(); k != EXEC_KSET_REFERENCE; k = kset_next(k)) {
+		const struct exec_kset_ops *ops = kset_ops_of(k);
+
+		if (!ops)
+			break;
+		r = ops->run(o, prep ? prep->set[k] : NULL);
 		if (r != EXEC_OPT_NOT_HANDLED) {
-			kset_ops[EXEC_KSET_VNNI]++;
+			ran(k);
 			return r;
 		}
-		/* fall through */
-	case EXEC_KSET_AVX2:
-		if (!exec_avx2_ops)
-			return r;
-		r = exec_avx2_ops->run(o, prep ? prep->avx2 : NULL);
-		if (r != EXEC_OPT_NOT_HANDLED)
-			kset_ops[EXEC_KSET_AVX2]++;
-		return r;
-	default:
-		return r;
 	}
+	return r;
 }
 
 struct exec_opt_prep *exec_opt_prepare(const struct ek_op *o)
 {
 	struct exec_opt_prep *p = calloc(1, sizeof(*p));
-	enum exec_kset l = exec_opt_level();
+	int k, any = 0;
 
 	if (!p)
 		return NULL;
-	if (l >= EXEC_KSET_VNNI)
-		p->vnni = exec_vnni_ops->prepare(o);
-	if (l >= EXEC_KSET_AVX2 && exec_avx2_ops)
-		p->avx2 = exec_avx2_ops->prepare(o);
-	if (!p->vnni && !p->avx2) {
+	for (k = exec_opt_level(); k != EXEC_KSET_REFERENCE; k = kset_next(k)) {
+		if (!kset_ops_of(k))
+			break;
+		p->set[k] = kset_ops_of(k)->prepare(o);
+		any |= p->set[k] != NULL;
+	}
+	if (!any) {
 		free(p);
 		return NULL;
 	}
@@ -256,12 +356,13 @@ struct exec_opt_prep *exec_opt_prepare(const struct ek_op *o)
 
 void exec_opt_prepare_free(struct exec_opt_prep *p)
 {
+	int k;
+
 	if (p) {
-		/* cpu-vnni.c code runs only where the CPU has it */
-		if (p->vnni)
-			exec_vnni_ops->prepare_free(p->vnni);
-		if (p->avx2)
-			exec_avx2_ops->prepare_free(p->avx2);
+		/* a set's code runs only where the CPU has it: only sets in use prepared */
+		for (k = 0; k < EXEC_KSET_COUNT; k++)
+			if (p->set[k])
+				kset_ops_of(k)->prepare_free(p->set[k]);
 		free(p);
 	}
 }
@@ -327,13 +428,64 @@ struct cpu_run {
 	unsigned int n_slots;
 	void *const *prep;
 	int opt;
+	struct exec_cpu_prof *prof;
 };
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+static void prof_add(struct exec_cpu_prof *prof, unsigned int i, uint64_t t0, int k)
+{
+	struct exec_cpu_prof_op *p = &prof->op[i];
+
+	p->ns += now_ns() - t0;
+	p->runs++;
+	p->kset = k;
+}
+
+/*
+ * cpu_run_op() timed: the host ops due one by one, then the op on an
+ * optimized kernel or, when none takes it, on the reference kernel here
+ * (what ek_exec_program() would do next) so that its time counts too.
+ */
+static int cpu_run_op_prof(struct cpu_run *r, const struct ek_op *o, unsigned int i)
+{
+	struct exec_cpu_prof *prof = r->prof;
+	uint64_t t0;
+	int ret;
+
+	for (; r->hi < r->n_host && r->host[r->hi].at == i; r->hi++) {
+		t0 = now_ns();
+		if (run_host(r->prog, r->slots, r->n_slots, &r->host[r->hi]))
+			return EK_EXEC_BAD_OP;
+		if (r->hi < prof->n_host)
+			prof_add(prof, prof->n_ops + r->hi, t0, EXEC_PROF_HOST);
+	}
+	t0 = now_ns();
+	ran_kset = EXEC_KSET_REFERENCE;
+	ret = r->opt ? exec_opt_run(o, r->prep ? (const struct exec_opt_prep *)r->prep[i] : NULL) :
+		       EK_EXEC_NOT_HANDLED;
+	if (ret == EK_EXEC_NOT_HANDLED) {
+		ran_kset = EXEC_KSET_REFERENCE;
+		ret = ek_run_op(o);
+	}
+	if (i < prof->n_ops)
+		prof_add(prof, i, t0, ran_kset);
+	return ret;
+}
 
 /* The host ops due before op @i, then op @i on an optimized kernel if one takes it. */
 static int cpu_run_op(void *ctx, const struct ek_op *o, unsigned int i)
 {
 	struct cpu_run *r = ctx;
 
+	if (r->prof)
+		return cpu_run_op_prof(r, o, i);
 	for (; r->hi < r->n_host && r->host[r->hi].at == i; r->hi++)
 		if (run_host(r->prog, r->slots, r->n_slots, &r->host[r->hi]))
 			return EK_EXEC_BAD_OP;
@@ -346,8 +498,16 @@ int exec_cpu_run_prep(const void *prog, size_t size, const struct cc_host_op *ho
 		      unsigned int n_host, void *const *slots, unsigned int n_slots, int reference,
 		      void *const *prep, unsigned int *failed_op)
 {
+	return exec_cpu_run_prof(prog, size, host, n_host, slots, n_slots, reference, prep, NULL,
+				 failed_op);
+}
+
+int exec_cpu_run_prof(const void *prog, size_t size, const struct cc_host_op *host,
+		      unsigned int n_host, void *const *slots, unsigned int n_slots, int reference,
+		      void *const *prep, struct exec_cpu_prof *prof, unsigned int *failed_op)
+{
 	struct cpu_run r = { .prog = prog, .host = host, .n_host = n_host, .slots = slots,
-			     .n_slots = n_slots, .prep = prep,
+			     .n_slots = n_slots, .prep = prep, .prof = prof,
 			     .opt = !reference && exec_opt_level() != EXEC_KSET_REFERENCE };
 	const struct ek_exec_hooks hooks = { .run_op = cpu_run_op, .ctx = &r };
 	int ret = ek_exec_program(prog, size, slots, n_slots, &hooks, failed_op);
@@ -356,8 +516,59 @@ int exec_cpu_run_prep(const void *prog, size_t size, const struct cc_host_op *ho
 		return -EINVAL;
 	if (ret)
 		return -EIO;
-	for (; r.hi < n_host; r.hi++)
+	for (; r.hi < n_host; r.hi++) {
+		uint64_t t0 = now_ns();
+
 		if (run_host(prog, slots, n_slots, &host[r.hi]))
 			return -EIO;
+		if (prof && r.hi < prof->n_host)
+			prof_add(prof, prof->n_ops + r.hi, t0, EXEC_PROF_HOST);
+	}
 	return 0;
+}
+
+const char *exec_cpu_prof_kernels(int k)
+{
+	if (k == EXEC_PROF_HOST)
+		return "host";
+	if (k < 0 || k >= (int)(sizeof(kset_names) / sizeof(kset_names[0])))
+		return "";
+	return kset_names[k];
+}
+
+const char *exec_op_name(uint32_t opcode)
+{
+	static const char *const names[EDGEAI_OP_COUNT] = {
+		[EDGEAI_OP_CONV_2D] = "CONV_2D",
+		[EDGEAI_OP_DEPTHWISE_CONV_2D] = "DEPTHWISE_CONV_2D",
+		[EDGEAI_OP_FULLY_CONNECTED] = "FULLY_CONNECTED",
+		[EDGEAI_OP_ADD] = "ADD",
+		[EDGEAI_OP_SUB] = "SUB",
+		[EDGEAI_OP_MUL] = "MUL",
+		[EDGEAI_OP_MAXIMUM] = "MAXIMUM",
+		[EDGEAI_OP_MINIMUM] = "MINIMUM",
+		[EDGEAI_OP_AVERAGE_POOL_2D] = "AVERAGE_POOL_2D",
+		[EDGEAI_OP_MAX_POOL_2D] = "MAX_POOL_2D",
+		[EDGEAI_OP_MEAN] = "MEAN",
+		[EDGEAI_OP_SOFTMAX] = "SOFTMAX",
+		[EDGEAI_OP_LOGISTIC] = "LOGISTIC",
+		[EDGEAI_OP_TANH] = "TANH",
+		[EDGEAI_OP_HARD_SWISH] = "HARD_SWISH",
+		[EDGEAI_OP_RELU] = "RELU",
+		[EDGEAI_OP_RELU6] = "RELU6",
+		[EDGEAI_OP_LEAKY_RELU] = "LEAKY_RELU",
+		[EDGEAI_OP_PRELU] = "PRELU",
+		[EDGEAI_OP_PAD] = "PAD",
+		[EDGEAI_OP_CONCATENATION] = "CONCATENATION",
+		[EDGEAI_OP_RESHAPE] = "RESHAPE",
+		[EDGEAI_OP_RESIZE_BILINEAR] = "RESIZE_BILINEAR",
+		[EDGEAI_OP_RESIZE_NEAREST_NEIGHBOR] = "RESIZE_NEAREST_NEIGHBOR",
+		[EDGEAI_OP_QUANTIZE] = "QUANTIZE",
+		[EDGEAI_OP_STRIDED_SLICE] = "STRIDED_SLICE",
+		[EDGEAI_OP_TRANSPOSE] = "TRANSPOSE",
+		[EDGEAI_OP_DEPTH_TO_SPACE] = "DEPTH_TO_SPACE",
+		[EDGEAI_OP_SPACE_TO_DEPTH] = "SPACE_TO_DEPTH",
+	};
+
+	return opcode < EDGEAI_OP_COUNT && names[opcode] ? names[opcode] : "UNKNOWN";
 }

@@ -27,16 +27,42 @@ void exec_cpu_prepare_free(void **prep, const void *prog);
 /* Run one host op of @prog on @slots. */
 int exec_cpu_host(const void *prog, size_t size, const struct cc_host_op *host,
 		  void *const *slots, unsigned int n_slots);
-/* The kernel set that would run: "vnni", "avx2" or "reference". */
+/* The kernel set that would run: "vnni", "avx2", "dotprod", "neon" or "reference". */
 const char *exec_cpu_kernels_name(int reference);
 /*
- * Use kernel set @name ("reference"/"portable", "avx2", "vnni") from now
- * on, for every program of the process (tests); NULL: back to the default
+ * Use kernel set @name ("reference"/"portable", "avx2", "vnni", "neon",
+ * "dotprod") from now on, for every program of the process (tests); NULL:
+ * back to the default
  * (EDGEAI_CPU_KERNELS, else the best this CPU has). -1 when this CPU or
  * build does not have that set.
  */
 int exec_cpu_set_kernels(const char *name);
 /* How many ops kernel set @name ran so far in this process (tests). */
 unsigned long exec_cpu_kernels_ops(const char *name);
+
+/*
+ * Per-op profile of CPU runs (edgeai_program_set_profiling()): one entry
+ * per program op, then one per host op. Counters are atomic: runs of one
+ * program in several threads at once all count.
+ */
+struct exec_cpu_prof_op {
+	_Atomic uint64_t runs;
+	_Atomic uint64_t ns;
+	_Atomic int kset;	/* what ran it last: enum exec_kset, EXEC_PROF_HOST, -1: never ran */
+};
+#define EXEC_PROF_HOST 100
+struct exec_cpu_prof {
+	unsigned int n_ops, n_host;
+	struct exec_cpu_prof_op *op;	/* [n_ops + n_host] */
+};
+/* exec_cpu_run_prep(), timing each op into @prof (NULL: not timed). */
+int exec_cpu_run_prof(const void *prog, size_t size, const struct cc_host_op *host,
+		      unsigned int n_host, void *const *slots, unsigned int n_slots,
+		      int reference, void *const *prep, struct exec_cpu_prof *prof,
+		      unsigned int *failed_op);
+/* Name of kernel set @kset as exec_cpu_prof_op.kset holds it: "avx2", "host", "" (never ran). */
+const char *exec_cpu_prof_kernels(int kset);
+/* "CONV_2D", ... for program opcode @opcode; "UNKNOWN" otherwise. */
+const char *exec_op_name(uint32_t opcode);
 
 #endif

@@ -20,6 +20,7 @@
 #include "compiler/cache.h"
 #include "compiler/compile.h"
 #include "compiler/place.h"
+#include "drm/edgeai_program.h"
 #include "edgeai/edgeai.h"
 #include "exec/cpu.h"
 #include "exec/program.h"
@@ -48,13 +49,16 @@ EDGEAI_PUBLIC int edgeai_model_compile(const struct edgeai_model *model,
 	if (o.policy > EDGEAI_POLICY_CPU_ONLY || o.device_type > EDGEAI_DEVICE_DSP ||
 	    (o.cpu_flags & ~EDGEAI_CPU_REFERENCE))
 		return -EINVAL;
-	if (o.flags & ~EDGEAI_COMPILE_NO_CACHE)
+	if ((o.flags & ~(EDGEAI_COMPILE_NO_CACHE | EDGEAI_COMPILE_ONE_DEVICE)) ||
+	    (o.device_minor && !(o.flags & EDGEAI_COMPILE_ONE_DEVICE)))
 		return -EINVAL;
 	for (i = 0; i < sizeof(o.reserved) / sizeof(o.reserved[0]); i++)
 		if (o.reserved[i])
 			return -EINVAL;
+	if (o.cache_dir && strlen(o.cache_dir) >= sizeof(cache_dir) - 64)
+		return -EINVAL;	/* room for the entry names */
 	have_cache = !(o.flags & EDGEAI_COMPILE_NO_CACHE) &&
-		     !cc_cache_dir(cache_dir, sizeof(cache_dir)) &&
+		     !cc_cache_dir(o.cache_dir, cache_dir, sizeof(cache_dir)) &&
 		     !cc_cache_key(model, cache_key, sizeof(cache_key));
 	if (have_cache) {
 		r = cc_cache_load_program(cache_dir, cache_key, &c);
@@ -113,6 +117,9 @@ EDGEAI_PUBLIC struct edgeai_program *edgeai_program_unref(struct edgeai_program 
 		close(prog->epfd);
 	cc_devices_free(prog->dev);
 	exec_cpu_prepare_free(prog->prep, prog->c->blob);
+	if (prog->prof)
+		free(atomic_load(&prog->prof)->op);
+	free(atomic_load(&prog->prof));
 	free(prog->arena);
 	cc_compiled_free(prog->c);
 	free(prog);
@@ -181,8 +188,9 @@ EDGEAI_PUBLIC int edgeai_program_run(struct edgeai_program *prog, const void *co
 	}
 	for (i = 0; i < n_inputs; i++)
 		memcpy((uint8_t *)arena + c->in[i].offset, inputs[i], c->in[i].size);
-	r = exec_cpu_run_prep(c->blob, c->size, c->host, c->n_host, &arena, 1, prog->reference,
-			      prog->prep, &failed);
+	r = exec_cpu_run_prof(c->blob, c->size, c->host, c->n_host, &arena, 1, prog->reference,
+			      prog->prep, atomic_load(&prog->profiling) ? prog->prof : NULL,
+			      &failed);
 	if (!r)
 		for (i = 0; i < n_outputs; i++)
 			memcpy(outputs[i], (uint8_t *)arena + c->out[i].offset, c->out[i].size);
@@ -297,4 +305,95 @@ EDGEAI_PUBLIC int edgeai_program_process(struct edgeai_program *prog)
 		n += r;
 	}
 	return n;
+}
+
+EDGEAI_PUBLIC int edgeai_program_set_profiling(struct edgeai_program *prog, int enable)
+{
+	const struct edgeai_prog_header *h;
+	struct exec_cpu_prof *p;
+	unsigned int i, n;
+	int r = 0;
+
+	assert_return(prog, -EINVAL);
+	if (prog->dev)
+		return -EOPNOTSUPP;
+	if (!enable) {
+		atomic_store(&prog->profiling, 0);
+		return 0;
+	}
+	h = (const void *)prog->c->blob;
+	pthread_mutex_lock(&prog->lock);
+	p = prog->prof;
+	if (!p) {
+		p = calloc(1, sizeof(*p));
+		if (p) {
+			p->n_ops = h->op_count;
+			p->n_host = prog->c->n_host;
+			p->op = calloc(p->n_ops + p->n_host + 1, sizeof(*p->op));
+			if (!p->op) {
+				free(p);
+				p = NULL;
+			}
+		}
+		prog->prof = p;
+	}
+	if (!p) {
+		r = -ENOMEM;
+	} else {
+		n = p->n_ops + p->n_host;
+		for (i = 0; i < n; i++) {
+			atomic_store(&p->op[i].runs, 0);
+			atomic_store(&p->op[i].ns, 0);
+			atomic_store(&p->op[i].kset, -1);
+		}
+		atomic_store(&prog->profiling, 1);
+	}
+	pthread_mutex_unlock(&prog->lock);
+	return r;
+}
+
+EDGEAI_PUBLIC int edgeai_program_profile_count(const struct edgeai_program *prog)
+{
+	const struct edgeai_prog_header *h;
+
+	assert_return(prog, -EINVAL);
+	if (prog->dev)
+		return -EOPNOTSUPP;
+	h = (const void *)prog->c->blob;
+	return (int)(h->op_count + prog->c->n_host);
+}
+
+EDGEAI_PUBLIC int edgeai_program_get_profile(const struct edgeai_program *prog,
+					     unsigned int index, struct edgeai_op_profile *ret_prof)
+{
+	const struct edgeai_prog_header *h;
+	const struct edgeai_prog_op *ops;
+	const struct exec_cpu_prof_op *p = NULL;
+	struct exec_cpu_prof *prof;
+	int n = edgeai_program_profile_count(prog);
+
+	if (n < 0)
+		return n;
+	assert_return(ret_prof, -EINVAL);
+	if (index >= (unsigned int)n)
+		return -EINVAL;
+	h = (const void *)prog->c->blob;
+	ops = (const void *)((const uint8_t *)prog->c->blob + h->op_offset);
+	memset(ret_prof, 0, sizeof(*ret_prof));
+	ret_prof->index = index;
+	if (index < h->op_count) {
+		ret_prof->op_name = exec_op_name(ops[index].opcode);
+	} else {
+		/* the host ops are MEAN (cc_host_op kinds) */
+		ret_prof->op_name = "MEAN";
+		ret_prof->host = 1;
+	}
+	/* prog->prof is set once, under the lock, and never freed before the program */
+	prof = atomic_load(&prog->prof);
+	if (prof)
+		p = &prof->op[index];
+	ret_prof->kernels = exec_cpu_prof_kernels(p ? atomic_load(&p->kset) : -1);
+	ret_prof->runs = p ? atomic_load(&p->runs) : 0;
+	ret_prof->total_ns = p ? atomic_load(&p->ns) : 0;
+	return 0;
 }

@@ -12,6 +12,7 @@
 
 #include "compiler/compile.h"
 #include "compiler/place.h"
+#include "exec/cpu.h"
 
 struct edgeai_program {
 	atomic_int n_ref;
@@ -21,6 +22,8 @@ struct edgeai_program {
 	int reference;		/* EDGEAI_CPU_REFERENCE: the reference kernels only */
 	struct cc_devices *dev;	/* NULL: everything on the CPU */
 	void **prep;		/* optimized kernels' weights per program op */
+	struct exec_cpu_prof *_Atomic prof;	/* per-op times: set once under lock, freed with the program */
+	atomic_int profiling;	/* edgeai_program_set_profiling() */
 
 	pthread_mutex_t lock;	/* Protects arena, req and epfd */
 	void *arena;		/* of edgeai_program_run() on the CPU */

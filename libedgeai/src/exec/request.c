@@ -7,7 +7,9 @@
  * Binding a buffer rewrites the program's tensor record of that input or
  * output to the buffer's slot and offset, so the device reads and writes
  * the caller's memory (an imported dma-buf: zero copy); the request then
- * has its own device programs for that layout.
+ * has its own device programs for that layout. A CPU program also takes
+ * plain host memory (*_bind_*_ptr()): a slot of its own, mapped at the
+ * caller's pointer, with no buffer object behind it.
  *
  * Segments run in order: a device segment is an edgeai_job running a
  * device program (SUBMIT_PROGRAM, through io_uring when the kernel has
@@ -44,7 +46,8 @@ enum req_state {
 };
 
 struct req_bind {
-	struct edgeai_buffer *buf;	/* NULL: the tensor lives in the arena */
+	struct edgeai_buffer *buf;	/* NULL: in the arena, or at @ptr */
+	void *ptr;		/* host memory bound by *_bind_*_ptr() (CPU programs) */
 	uint64_t offset;
 	uint32_t slot;
 };
@@ -272,8 +275,9 @@ EDGEAI_PUBLIC int edgeai_request_set_input(struct edgeai_request *req, unsigned 
 	assert_return(data && size == c->in[index].size, -EINVAL);
 	assert_return(req->state != REQ_RUNNING, -EBUSY);
 
-	if (req->bin[index].buf) {
+	if (req->bin[index].buf || req->bin[index].ptr) {
 		req->bin[index].buf = edgeai_buffer_unref(req->bin[index].buf);
+		req->bin[index].ptr = NULL;
 		drop_layout(req);
 	}
 	if (req->arena_bo)
@@ -311,7 +315,26 @@ static int bind_buf(struct edgeai_request *req, struct req_bind *b, const struct
 	edgeai_buffer_ref(buf);
 	edgeai_buffer_unref(b->buf);
 	b->buf = buf;
+	b->ptr = NULL;
 	b->offset = offset;
+	drop_layout(req);
+	return 0;
+}
+
+static int bind_ptr(struct edgeai_request *req, struct req_bind *b, const struct cc_io *io,
+		    void *data, size_t size)
+{
+	assert_return(data && size == io->size, -EINVAL);
+	assert_return((uintptr_t)data % (io->esize ? io->esize : 1) == 0, -EINVAL);
+	assert_return(req->state != REQ_RUNNING, -EBUSY);
+	if (req->ds)
+		return log_debug_errno(-EXDEV, "host memory bound to a program with device "
+				       "segments: the device reads only its own buffers");
+	if (b->ptr == data && !b->buf)
+		return 0;	/* the same binding: the layout stands */
+	b->buf = edgeai_buffer_unref(b->buf);
+	b->ptr = data;
+	b->offset = 0;
 	drop_layout(req);
 	return 0;
 }
@@ -340,6 +363,42 @@ EDGEAI_PUBLIC int edgeai_request_bind_output(struct edgeai_request *req, unsigne
 	return bind_buf(req, &req->bout[index], &req->c->out[index], buf, offset);
 }
 
+EDGEAI_PUBLIC int edgeai_request_bind_input_ptr(struct edgeai_request *req, unsigned int index,
+						const void *data, size_t size)
+{
+	int r;
+
+	assert_return(req, -EINVAL);
+	assert_return(index < req->c->n_in, -EINVAL);
+	/* the CPU kernels only read an input */
+	r = bind_ptr(req, &req->bin[index], &req->c->in[index], (void *)data, size);
+	if (!r)
+		req->have_in[index] = 1;
+	return r;
+}
+
+EDGEAI_PUBLIC int edgeai_request_bind_output_ptr(struct edgeai_request *req, unsigned int index,
+						 void *data, size_t size)
+{
+	assert_return(req, -EINVAL);
+	assert_return(index < req->c->n_out, -EINVAL);
+	return bind_ptr(req, &req->bout[index], &req->c->out[index], data, size);
+}
+
+/* The slot of host memory at @ptr (no buffer object: CPU programs only). */
+static uint32_t slot_of_ptr(struct edgeai_request *req, void *ptr)
+{
+	uint32_t i;
+
+	for (i = 1; i < req->n_slots; i++)
+		if (!req->sbuf[i] && req->smap[i] == ptr)
+			return i;
+	req->sbuf[req->n_slots] = NULL;
+	req->smap[req->n_slots] = ptr;
+	req->saccess[req->n_slots] = EDGEAI_ACCESS_READ | EDGEAI_ACCESS_WRITE;
+	return req->n_slots++;
+}
+
 static uint32_t slot_of(struct edgeai_request *req, struct edgeai_buffer *buf, unsigned int access)
 {
 	uint32_t i;
@@ -363,12 +422,12 @@ static void rewrite(const struct edgeai_request *req, void *blob)
 
 	h->slot_count = req->n_slots;
 	for (i = 0; i < req->c->n_in; i++)
-		if (req->bin[i].buf) {
+		if (req->bin[i].buf || req->bin[i].ptr) {
 			tt[req->c->in[i].tensor].slot = req->bin[i].slot;
 			tt[req->c->in[i].tensor].offset = req->bin[i].offset;
 		}
 	for (i = 0; i < req->c->n_out; i++)
-		if (req->bout[i].buf) {
+		if (req->bout[i].buf || req->bout[i].ptr) {
 			tt[req->c->out[i].tensor].slot = req->bout[i].slot;
 			tt[req->c->out[i].tensor].offset = req->bout[i].offset;
 		}
@@ -399,14 +458,22 @@ static int build_layout(struct edgeai_request *req)
 		if (req->bin[i].buf) {
 			req->bin[i].slot = slot_of(req, req->bin[i].buf, EDGEAI_ACCESS_READ);
 			custom = 1;
+		} else if (req->bin[i].ptr) {
+			req->bin[i].slot = slot_of_ptr(req, req->bin[i].ptr);
+			custom = 1;
 		}
 	for (i = 0; i < c->n_out; i++)
 		if (req->bout[i].buf) {
 			req->bout[i].slot = slot_of(req, req->bout[i].buf, EDGEAI_ACCESS_WRITE);
 			custom = 1;
+		} else if (req->bout[i].ptr) {
+			req->bout[i].slot = slot_of_ptr(req, req->bout[i].ptr);
+			custom = 1;
 		}
 	req->smap[0] = req->arena;
 	for (i = 1; i < req->n_slots; i++) {
+		if (!req->sbuf[i])
+			continue;	/* host memory: mapped at its pointer */
 		r = edgeai_buffer_map(req->sbuf[i], &req->smap[i]);
 		if (r)
 			return r;
@@ -485,8 +552,10 @@ static void place_cpu(struct edgeai_request *req, uint32_t first, uint32_t count
 	uint32_t i;
 
 	for (i = 0; i < c->n_ops; i++) {
-		if (c->place[i].host || c->place[i].prog_op < first ||
-		    c->place[i].prog_op >= first + count)
+		/* a fused activation runs in its producer's program op */
+		uint32_t p = c->place[c->place[i].fused ? c->place[i].fused - 1 : i].prog_op;
+
+		if (c->place[i].host || p < first || p >= first + count)
 			continue;
 		req->place[i].device = EDGEAI_EXEC_CPU;
 		snprintf(req->place[i].reason, sizeof(req->place[i].reason), "%s", reason);
@@ -522,17 +591,21 @@ static int run_host_ops(struct edgeai_request *req, uint32_t at)
 	return r;
 }
 
-/* Run @blob (with host ops @host and prepared weights @prep, or none) on the CPU. */
+/*
+ * Run @blob (with host ops @host and prepared weights @prep, or none) on
+ * the CPU, timing its ops into @prof (the whole program's profile) or not.
+ */
 static int run_cpu(struct edgeai_request *req, const void *blob, size_t size,
-		   const struct cc_host_op *host, unsigned int n_host, void *const *prep)
+		   const struct cc_host_op *host, unsigned int n_host, void *const *prep,
+		   struct exec_cpu_prof *prof)
 {
 	unsigned int failed = 0;
 	int r = cpu_begin(req);
 
 	if (!r) {
 		req->stats.cpu_segments++;
-		r = exec_cpu_run_prep(blob, size, host, n_host, (void *const *)req->smap,
-				      req->n_slots, req->prog->reference, prep, &failed);
+		r = exec_cpu_run_prof(blob, size, host, n_host, (void *const *)req->smap,
+				      req->n_slots, req->prog->reference, prep, prof, &failed);
 	}
 	cpu_end(req);
 	return r;
@@ -584,7 +657,7 @@ static int run_seg_on_cpu(struct edgeai_request *req, const struct cc_seg *sg, c
 {
 	place_cpu(req, sg->first, sg->count, why);
 	req->stats.fallbacks++;
-	return run_cpu(req, sg->blob, sg->size, NULL, 0, NULL);
+	return run_cpu(req, sg->blob, sg->size, NULL, 0, NULL, NULL);
 }
 
 /*
@@ -650,7 +723,7 @@ static void advance(struct edgeai_request *req)
 			}
 		}
 		r = sg->on_dev ? run_seg_on_cpu(req, sg, fb) :
-				 run_cpu(req, sg->blob, sg->size, NULL, 0, NULL);
+				 run_cpu(req, sg->blob, sg->size, NULL, 0, NULL, NULL);
 		if (r)
 			break;
 		req->cur++;
@@ -761,7 +834,8 @@ EDGEAI_PUBLIC int edgeai_request_submit(struct edgeai_request *req)
 	}
 	/* CPU program: the whole blob at once (host ops included) */
 	request_finish(req, run_cpu(req, full_blob(req), c->size, c->host, c->n_host,
-				    req->prog->prep));
+				    req->prog->prep,
+				    atomic_load(&req->prog->profiling) ? req->prog->prof : NULL));
 	return 0;
 }
 
@@ -823,6 +897,12 @@ EDGEAI_PUBLIC int edgeai_request_get_output(struct edgeai_request *req, unsigned
 	assert_return(data && size == c->out[index].size, -EINVAL);
 	assert_return(req->state == REQ_DONE && req->status == 0, -EINVAL);
 
+	if (req->bout[index].ptr) {
+		if (data != req->bout[index].ptr)
+			memmove(data, req->bout[index].ptr, size);
+		req->stats.bytes_copied += size;
+		return 0;
+	}
 	buf = req->bout[index].buf ? req->bout[index].buf : req->arena_bo;
 	if (req->bout[index].buf) {
 		r = edgeai_buffer_map(buf, &map);

@@ -3,7 +3,10 @@
  * Full-integer post-training quantization (edgeai_quantize()).
  *
  *  1. Copy the float model and fold DEQUANTIZE ops of constant fp16 (or
- *     int8/uint8) tensors into float32 constants.
+ *     int8/uint8) tensors into float32 constants. Fuse each RELU/RELU6 into
+ *     the CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED or ADD whose output
+ *     only it reads, as the TFLite converter does (fused_activation_function),
+ *     so the producer's output range is calibrated after the activation.
  *  2. Calibrate: run the float reference kernels on each sample and record
  *     each activation's min/max (or a subsample for percentiles).
  *  3. Tie tensors that must share (scale, zero point) (union-find over the
@@ -205,6 +208,64 @@ static int fold_dequantize(struct edgeai_model *m, uint32_t *ret_folded)
 	}
 	*ret_folded = folded;
 	return model_prune(m);
+}
+
+/*
+ * Step 1b: RELU/RELU6 into its producer. The producer (without an
+ * activation of its own, or RELU under a RELU6) gets the activation and
+ * the RELU's output tensor; the RELU goes. Not when the producer's output
+ * is a graph output or has another reader.
+ */
+static int fuse_activations(struct edgeai_model *m, uint32_t *ret_fused)
+{
+	uint32_t fused = 0;
+
+	for (uint32_t i = 0; i < m->n_ops; i++) {
+		struct model_op *a = &m->ops[i], *p = NULL;
+		int32_t t, act;
+		uint32_t uses = 0, j, k;
+		uint8_t opt;
+
+		if ((a->code != TFL_OP_RELU && a->code != TFL_OP_RELU6) || a->n_in != 1 ||
+		    a->n_out != 1 || a->in[0] < 0 || a->out[0] < 0)
+			continue;
+		t = a->in[0];
+		for (j = 0; j < i; j++)
+			if (m->ops[j].code >= 0 && m->ops[j].n_out == 1 && m->ops[j].out[0] == t) {
+				p = &m->ops[j];
+				break;
+			}
+		if (!p)
+			continue;
+		switch (p->code) {
+		case TFL_OP_CONV_2D: opt = TFL_OPT_CONV2D; break;
+		case TFL_OP_DEPTHWISE_CONV_2D: opt = TFL_OPT_DEPTHWISE; break;
+		case TFL_OP_FULLY_CONNECTED: opt = TFL_OPT_FULLY_CONNECTED; break;
+		case TFL_OP_ADD: opt = TFL_OPT_ADD; break;
+		default: continue;
+		}
+		if (p->o.type != opt && !(p->o.type == TFL_OPT_NONE && p->code == TFL_OP_ADD))
+			continue;
+		act = a->code == TFL_OP_RELU6 ? TFL_ACT_RELU6 : TFL_ACT_RELU;
+		if (p->o.act == TFL_ACT_RELU6 || (p->o.act == TFL_ACT_RELU && act == TFL_ACT_RELU))
+			act = p->o.act;	/* already at least as tight */
+		else if (p->o.act != TFL_ACT_NONE && p->o.act != TFL_ACT_RELU)
+			continue;
+		for (k = 0; k < m->n_out; k++)
+			uses += m->out[k] == t;
+		for (k = 0; k < m->n_ops; k++)
+			for (uint32_t l = 0; l < m->ops[k].n_in; l++)
+				uses += m->ops[k].code >= 0 && m->ops[k].in[l] == t;
+		if (uses != 1 || m->t[t].type != TFL_FLOAT32)
+			continue;
+		p->o.type = opt;
+		p->o.act = (int8_t)act;
+		p->out[0] = a->out[0];
+		a->code = -1;
+		fused++;
+	}
+	*ret_fused = fused;
+	return fused ? model_prune(m) : 0;
 }
 
 /* Union-find */
@@ -767,6 +828,7 @@ EDGEAI_PUBLIC int edgeai_quantize(const struct edgeai_model *model,
 	struct quant_fref *fx = NULL, *ex = NULL;
 	struct ostat *st = NULL;
 	struct edgeai_model *out = NULL;
+	uint32_t n_fused = 0;
 	float lo, hi;
 	int r;
 
@@ -793,6 +855,8 @@ EDGEAI_PUBLIC int edgeai_quantize(const struct edgeai_model *model,
 	if (!q.fm)
 		return -ENOMEM;
 	r = fold_dequantize(q.fm, &rep.n_folded);
+	if (r >= 0)
+		r = fuse_activations(q.fm, &n_fused);
 	if (r < 0)
 		goto out;
 	for (uint32_t i = 0; i < q.fm->n_in; i++)

@@ -52,18 +52,18 @@ step "BlazeFace short range (int8, quantized by edgeaictl quantize) finds the fa
 # so this model needs --device auto: the NPU where it can, the CPU otherwise
 dev=npu
 t0=$(ms)
-edgeaictl run $model --input $d/input.bin --output-dir /tmp/out --device npu > /tmp/run.log 2>&1
+edgeaictl run $model --input $d/input.bin --output-dir /tmp/out --device npu --verbose > /tmp/run.log 2>&1
 r=$?
 t1=$(ms)
 if [ $r -ne 0 ]; then
 	cp /tmp/run.log /tmp/run-npu.log
 	echo "  edgeaictl run --device npu (NPU only) is refused:"
-	sed -n 's/.*DEVICE_ONLY: //p' /tmp/run.log |
+	sed -n 's/.*--device npu: //p' /tmp/run.log |
 		sed 's/^\(op [0-9]* ([A-Z_0-9]*) cannot run on [^:]*\):.*\(not in its op set\).*/\1: \2/' | indent
 	echo "  so: edgeaictl run --device auto (every op the NPU accepts on the NPU, the rest on the DSP, else the CPU)"
 	dev=auto
 	t0=$(ms)
-	edgeaictl run $model --input $d/input.bin --output-dir /tmp/out --device auto > /tmp/run.log 2>&1
+	edgeaictl run $model --input $d/input.bin --output-dir /tmp/out --device auto --verbose > /tmp/run.log 2>&1
 	r=$?
 	t1=$(ms)
 fi

@@ -195,6 +195,14 @@ int main(void)
 	ktap_ok(edgeai_model_compile(q, &o, &pa, err, sizeof(err)) == -EINVAL,
 		"non-zero reserved options: -EINVAL");
 	o.reserved[0] = 0;
+	o.device_minor = 3;
+	ktap_ok(edgeai_model_compile(q, &o, &pa, err, sizeof(err)) == -EINVAL,
+		"a device_minor without EDGEAI_COMPILE_ONE_DEVICE: -EINVAL");
+	o.device_minor = 0;
+	o.flags = 1U << 7;
+	ktap_ok(edgeai_model_compile(q, &o, &pa, err, sizeof(err)) == -EINVAL,
+		"an unknown compile flag: -EINVAL");
+	o.flags = 0;
 	o.policy = 7;
 	ktap_ok(edgeai_model_compile(q, &o, &pa, err, sizeof(err)) == -EINVAL,
 		"an unknown policy: -EINVAL");
@@ -203,6 +211,7 @@ int main(void)
 	edgeai_device_list_unref(list);
 	if (have_dev) {
 		ktap_skip("DEVICE_ONLY/AUTO without a device: a device exists here");
+		ktap_skip("ONE_DEVICE without a device: a device exists here");
 		ktap_skip("AUTO fallback reason: a device exists here");
 	} else {
 		o.policy = EDGEAI_POLICY_DEVICE_ONLY;
@@ -210,6 +219,13 @@ int main(void)
 		r = edgeai_model_compile(q, &o, &pa, err, sizeof(err));
 		ktap_ok(r == -ENODEV && !pa && strstr(err, "DEVICE_ONLY") && strstr(err, "NPU"),
 			"DEVICE_ONLY without a device fails cleanly: %d '%s'", r, err);
+		o.flags = EDGEAI_COMPILE_ONE_DEVICE;
+		o.device_minor = 7;
+		r = edgeai_model_compile(q, &o, &pa, err, sizeof(err));
+		ktap_ok(r == -ENODEV && !pa && strstr(err, "NPU /dev/accel/accel7"),
+			"ONE_DEVICE names the device it did not find: %d '%s'", r, err);
+		o.flags = 0;
+		o.device_minor = 0;
 		o.policy = EDGEAI_POLICY_AUTO;
 		o.device_type = 0;
 		r = edgeai_model_compile(q, &o, &pa, err, sizeof(err));

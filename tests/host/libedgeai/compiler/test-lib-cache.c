@@ -6,7 +6,10 @@
  * corrupt entry (a flipped byte, a truncated file, a bad header) is
  * detected, recompiled and stored again; another model gets its own
  * entry; EDGEAI_COMPILE_NO_CACHE and an empty $EDGEAI_CACHE_DIR turn the
- * cache off. (The device op-set entries need a device: vm lane.)
+ * cache off. The compile option cache_dir (since 0.5) names another
+ * directory, created when missing, over $EDGEAI_CACHE_DIR ("" turns the
+ * cache off); NO_CACHE still wins. (The device op-set entries need a
+ * device: vm lane.)
  */
 #include <dirent.h>
 #include <errno.h>
@@ -35,10 +38,15 @@ static struct edgeai_model *int8_cnn(uint64_t seed)
 	return q;
 }
 
-/* Compile @m (CPU_ONLY, @flags), run it on @in into @out; returns the cache state or -errno. */
-static int compile_run(struct edgeai_model *m, uint32_t flags, const uint8_t *in, uint8_t *out)
+/*
+ * Compile @m (CPU_ONLY, @flags, the cache directory @cache_dir), run it on
+ * @in into @out; returns the cache state or -errno.
+ */
+static int compile_run_in(struct edgeai_model *m, uint32_t flags, const char *cache_dir,
+			  const uint8_t *in, uint8_t *out)
 {
-	struct edgeai_compile_options o = { .policy = EDGEAI_POLICY_CPU_ONLY, .flags = flags };
+	struct edgeai_compile_options o = { .policy = EDGEAI_POLICY_CPU_ONLY, .flags = flags,
+					    .cache_dir = cache_dir };
 	struct edgeai_program *p = NULL;
 	size_t in_size = 8 * 8 * 3, out_size = 5;
 	const void *ins[1] = { in };
@@ -56,11 +64,16 @@ static int compile_run(struct edgeai_model *m, uint32_t flags, const uint8_t *in
 	return r;
 }
 
-/* The one .prog entry in the cache directory (first found), or "". */
-static int entries(char *path, size_t size)
+static int compile_run(struct edgeai_model *m, uint32_t flags, const uint8_t *in, uint8_t *out)
+{
+	return compile_run_in(m, flags, NULL, in, out);
+}
+
+/* The .prog entries of directory @where; @path gets the first one found, or "". */
+static int entries_in(const char *where, char *path, size_t size)
 {
 	struct dirent *e;
-	DIR *d = opendir(dir);
+	DIR *d = opendir(where);
 	int n = 0;
 
 	path[0] = 0;
@@ -69,11 +82,16 @@ static int entries(char *path, size_t size)
 	while ((e = readdir(d)))
 		if (strstr(e->d_name, ".prog")) {
 			if (!n)
-				snprintf(path, size, "%s/%s", dir, e->d_name);
+				snprintf(path, size, "%s/%s", where, e->d_name);
 			n++;
 		}
 	closedir(d);
 	return n;
+}
+
+static int entries(char *path, size_t size)
+{
+	return entries_in(dir, path, size);
 }
 
 static void poke(const char *path, long off, uint8_t x)
@@ -95,7 +113,8 @@ int main(void)
 {
 	struct edgeai_model *m, *m2;
 	uint8_t in[8 * 8 * 3], ref[5], out[5];
-	char path[4096];
+	char path[4096], old[4200];
+	int unlink_old = 0;
 	long size;
 	FILE *f;
 	int st;
@@ -109,12 +128,27 @@ int main(void)
 	m = int8_cnn(7);
 	m2 = int8_cnn(8);
 
+	/* an entry of format 1 (FNV-1a key, 0.4.0), as an older library left it */
+	snprintf(old, sizeof(old), "%s/0123456789abcdef0123456789abcdef-0.4.0-0123456789abcdef.prog", dir);
+	f = fopen(old, "wb");
+	if (!f || fwrite("EAPCACHE\1\0\0\0\1\0\0\0", 1, 16, f) != 16 || fclose(f))
+		return 1;
+	unlink_old = 1;
+
 	st = compile_run(m, EDGEAI_COMPILE_NO_CACHE, in, ref);
-	ktap_ok(st == 0 && entries(path, sizeof(path)) == 0,
-		"EDGEAI_COMPILE_NO_CACHE: state %d, no entry written", st);
+	ktap_ok(st == 0 && entries(path, sizeof(path)) == 1,
+		"EDGEAI_COMPILE_NO_CACHE: state %d, no entry written (only the old one there)", st);
 	st = compile_run(m, 0, in, out);
-	ktap_ok(st == EDGEAI_CACHE_STORED && entries(path, sizeof(path)) == 1,
-		"first compile stores the program (state %d): %s", st, path);
+	ktap_ok(st == EDGEAI_CACHE_STORED && entries(path, sizeof(path)) == 2,
+		"first compile stores the program (state %d), beside the old entry", st);
+	ktap_ok(access(old, F_OK) == 0, "the format-1 entry is ignored, not read as corrupt nor removed");
+	unlink(old);
+	unlink_old = 0;
+	entries(path, sizeof(path));
+	ktap_ok(strlen(strrchr(path, '/') + 1) == strlen("s256-") + 64 + strlen(".prog") &&
+		!strncmp(strrchr(path, '/') + 1, "s256-", 5) &&
+		strspn(strrchr(path, '/') + 6, "0123456789abcdef") == 64,
+		"the entry is named by a SHA-256: %s", strrchr(path, '/') + 1);
 	ktap_ok(!memcmp(out, ref, sizeof(out)), "and runs to the same bytes");
 	st = compile_run(m, 0, in, out);
 	ktap_ok(st == EDGEAI_CACHE_PROGRAM_HIT, "second compile loads it (state %d)", st);
@@ -150,12 +184,68 @@ int main(void)
 		"another model gets its own entry (state %d, %d entries)", st,
 		entries(path, sizeof(path)));
 
+	/* the cache_dir compile option: over the environment, created when missing */
+	{
+		struct edgeai_compile_options bad = { .cache_dir = "" };
+		struct edgeai_program *p = NULL;
+		char sub[4200], big[5000];
+		int n;
+
+		snprintf(sub, sizeof(sub), "%s/option/programs", dir);
+		st = compile_run_in(m, 0, sub, in, out);
+		n = entries_in(sub, path, sizeof(path));
+		ktap_ok(st == EDGEAI_CACHE_STORED && n == 1 && entries_in(dir, big, sizeof(big)) == 2 &&
+			!memcmp(out, ref, sizeof(out)),
+			"cache_dir option: a new directory is created and the program stored there, "
+			"not in $EDGEAI_CACHE_DIR (state %d, %d entry)", st, n);
+		st = compile_run_in(m, 0, sub, in, out);
+		ktap_ok(st == EDGEAI_CACHE_PROGRAM_HIT && !memcmp(out, ref, sizeof(out)),
+			"cache_dir option: the next compile loads it from there (state %d)", st);
+		poke(path, 0, 0xff);
+		st = compile_run_in(m, 0, sub, in, out);
+		ktap_ok(st == (EDGEAI_CACHE_CORRUPT | EDGEAI_CACHE_STORED),
+			"cache_dir option: a corrupt entry there is detected and recompiled (state %d)",
+			st);
+		st = compile_run_in(m, EDGEAI_COMPILE_NO_CACHE, sub, in, out);
+		ktap_ok(st == 0, "EDGEAI_COMPILE_NO_CACHE wins over the cache_dir option (state %d)",
+			st);
+		st = compile_run_in(m2, 0, "", in, out);
+		ktap_ok(st == 0 && entries_in(dir, path, sizeof(path)) == 2 &&
+			entries_in(sub, path, sizeof(path)) == 1,
+			"cache_dir \"\": no cache, though $EDGEAI_CACHE_DIR names one (state %d)", st);
+		memset(big, 'a', sizeof(big) - 1);
+		big[0] = '/';
+		big[sizeof(big) - 1] = 0;
+		bad.cache_dir = big;
+		ktap_ok(edgeai_model_compile(m, &bad, &p, NULL, 0) == -EINVAL && !p,
+			"a cache_dir longer than a path is -EINVAL");
+		while (entries_in(sub, path, sizeof(path)))
+			unlink(path);
+		rmdir(sub);
+		snprintf(sub, sizeof(sub), "%s/option", dir);
+		rmdir(sub);
+	}
+
 	setenv("EDGEAI_CACHE_DIR", "", 1);
 	st = compile_run(m, 0, in, out);
 	ktap_ok(st == 0 && !memcmp(out, ref, sizeof(out)), "an empty EDGEAI_CACHE_DIR turns the cache off (state %d)", st);
+	{
+		char sub[4200];
+
+		snprintf(sub, sizeof(sub), "%s/option", dir);
+		st = compile_run_in(m, 0, sub, in, out);
+		ktap_ok(st == EDGEAI_CACHE_STORED && entries_in(sub, path, sizeof(path)) == 1,
+			"the cache_dir option caches even when $EDGEAI_CACHE_DIR is empty (state %d)",
+			st);
+		while (entries_in(sub, path, sizeof(path)))
+			unlink(path);
+		rmdir(sub);
+	}
 
 	edgeai_model_unref(m);
 	edgeai_model_unref(m2);
+	if (unlink_old)
+		unlink(old);
 	while (entries(path, sizeof(path)))
 		unlink(path);
 	rmdir(dir);

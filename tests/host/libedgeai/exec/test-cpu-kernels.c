@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * The optimized CPU kernel sets (libedgeai/src/exec/cpu-avx2.c, and
- * cpu-vnni.c: AVX-512 VNNI) against the firmware reference kernels on
+ * The optimized CPU kernel sets of this architecture (x86-64:
+ * libedgeai/src/exec/cpu-avx2.c, and cpu-vnni.c: AVX-512 VNNI; arm64:
+ * cpu-neon.c and cpu-dotprod.c: SDOT/UDOT) against the firmware reference kernels on
  * seeded random CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED programs:
  * odd channel counts (not multiples of the vector width), padding,
  * strides, dilation, int8 per-channel and uint8 per-tensor with extreme
@@ -10,9 +11,17 @@
  * 64-channel blocks plus a tail), int8 filters with a non-zero zero point
  * (offset weights in int8 range, or not: then the op is declined) and
  * extreme activations (-128/127 in long reductions); then ADD/SUB (same
- * shapes, or broadcast: declined), RELU/RELU6/QUANTIZE (the 256-entry
- * table path), PAD and MAX_POOL_2D on random tensors and parameters.
- * Every output byte
+ * shapes, or broadcast: VNNI declines, AVX2 takes), RELU/RELU6/QUANTIZE (the 256-entry
+ * table path), PAD and MAX_POOL_2D on random tensors and parameters;
+ * PRELU (alpha per channel or one value, channel counts 1, 3, odd and
+ * wide; an alpha broadcast over rows too, which the sets decline) and
+ * RESIZE_BILINEAR (int8 fixed point: up and down scaling, 1/3/odd/wide
+ * channels, extreme values, half-pixel edge weights below 0, weights
+ * too large for 32-bit sums declined;
+ * uint8 float arithmetic declined); MUL, MAXIMUM/MINIMUM and ADD/SUB in
+ * broadcast forms, CONCATENATION, AVERAGE_POOL_2D, MEAN and
+ * RESIZE_NEAREST_NEIGHBOR (one_more()), and AVERAGE_POOL_2D on random
+ * padded windows (one_elt()). Every output byte
  * must be equal. Each set runs forced in turn (exec_cpu_set_kernels());
  * a set this CPU lacks is skipped (not the reference run).
  */
@@ -254,9 +263,289 @@ static int one(int kind, int u8, char *what, size_t wsz)
 /*
  * ADD/SUB (kind 3: same shapes, or one input broadcast, which the
  * optimized sets decline), RELU/RELU6/QUANTIZE (kind 4: the table path),
- * PAD (5) and MAX_POOL_2D (6: windows partly in the padding, clamps)
+ * PAD (5), MAX_POOL_2D (6) and AVERAGE_POOL_2D (16: windows partly in
+ * the padding, clamps)
  * on random 8-bit tensors and parameters.
  */
+/* A channel count: 1, 3, odd, a multiple of 8, or wide. */
+static uint32_t channels(void)
+{
+	static const uint32_t c[] = { 1, 3, 5, 8, 13, 16, 24, 31, 64, 67 };
+
+	return c[rnd(sizeof(c) / sizeof(c[0]))];
+}
+
+/* PRELU (kind 7) and RESIZE_BILINEAR (kind 8). */
+static int one_act(int kind, int u8, char *what, size_t wsz)
+{
+	uint32_t dt = u8 ? EDGEAI_DTYPE_UINT8 : EDGEAI_DTYPE_INT8, d[4], da[4], od[4], cnt, i;
+	int32_t lo = u8 ? 0 : -128;
+	int32_t za = lo + (int32_t)rnd(256), zb = lo + (int32_t)rnd(256), zo = lo + (int32_t)rnd(256);
+	uint32_t form = rnd(4);
+	void *slots[2];
+	unsigned int failed;
+	size_t size;
+	int r1, r2;
+
+	memset(&P.op, 0, sizeof(P.op));
+	P.nt = P.nk = 0;
+	for (i = 0; i < EDGEAI_PROG_MAX_INPUTS; i++)
+		P.op.inputs[i] = EDGEAI_PROG_NO_TENSOR;
+	d[0] = 1 + rnd(2), d[1] = 1 + rnd(40), d[2] = 1 + rnd(40), d[3] = channels();
+	cnt = d[0] * d[1] * d[2] * d[3];
+	if (cnt > sizeof(in) / 2)
+		return -1;
+	for (i = 0; i < cnt; i++)
+		in[i] = (uint8_t)(form == 3 ? (rnd(2) ? 0x80 : 0x7f) : rnd(256));
+	P.op.inputs[0] = add_t(&P, dt, 0, 0, d, za);
+	memcpy(od, d, sizeof(od));
+	if (kind == 7) {
+		struct edgeai_prog_prelu_params *pp = (void *)P.op.params;
+		double si = 0.001 + rnd(1000) / 1e4, sa = 0.001 + rnd(1000) / 1e4;
+		double so = 0.001 + rnd(1000) / 1e4;
+		uint32_t aoff;
+
+		P.op.opcode = EDGEAI_OP_PRELU;
+		/* alpha [1,1,1,C] (TFLite's usual), [1,1,1,1], or [1,1,W,C] (declined) */
+		da[0] = da[1] = da[2] = 1;
+		da[3] = form == 1 ? 1 : d[3];
+		if (form == 2)
+			da[2] = d[2];
+		aoff = add_k(&P, da[2] * da[3]);
+		for (i = 0; i < da[2] * da[3]; i++)
+			P.k[aoff + i] = (uint8_t)rnd(256);
+		cc_quantize_multiplier(si / so, &pp->identity_multiplier, &pp->identity_shift);
+		cc_quantize_multiplier(si * sa / so, &pp->alpha_multiplier, &pp->alpha_shift);
+		P.op.inputs[1] = add_t(&P, dt, EDGEAI_PROG_SLOT_CONST, aoff, da, zb);
+	} else {
+		struct edgeai_prog_resize_params *rp = (void *)P.op.params;
+		struct edgeai_prog_interp m;
+		uint32_t yoff, xoff, ax, k, big = !rnd(8);
+
+		P.op.opcode = EDGEAI_OP_RESIZE_BILINEAR;
+		/* up (x2, x3, odd) or down scaling */
+		od[1] = form == 0 ? 2 * d[1] : form == 1 ? 1 + rnd(3 * d[1]) : 1 + rnd(d[1]);
+		od[2] = form == 0 ? 2 * d[2] : form == 1 ? 1 + rnd(3 * d[2]) : 1 + rnd(d[2]);
+		if (od[0] * od[1] * od[2] * od[3] > sizeof(out_ref))
+			return -1;
+		rp->arith = u8 ? EDGEAI_RESIZE_FLOAT32 : EDGEAI_RESIZE_FIXED10;
+		zo = za;
+		yoff = add_k(&P, od[1] * sizeof(m));
+		xoff = add_k(&P, od[2] * sizeof(m));
+		for (ax = 1; ax <= 2; ax++) {
+			for (k = 0; k < od[ax]; k++) {
+				uint32_t f = rnd(1025);
+
+				m.lo = rnd(d[ax]);
+				m.hi = m.lo + 1 < d[ax] ? m.lo + 1 : m.lo;
+				if (u8) {
+					float wh = (float)f / 1024.0f, wl = 1.0f - wh;
+
+					memcpy(&m.w_lo, &wl, 4);
+					memcpy(&m.w_hi, &wh, 4);
+				} else if (big) {
+					/* past what 32-bit sums hold: declined */
+					m.w_lo = 1024 - f;
+					m.w_hi = f + 4000;
+				} else if (!rnd(4)) {
+					/* half-pixel edges: a weight a little below 0 */
+					m.w_hi = (uint32_t)-(int32_t)(f / 4);
+					m.w_lo = 1024 + f / 4;
+				} else {
+					m.w_lo = 1024 - f;
+					m.w_hi = f;
+				}
+				memcpy(&P.k[(ax == 1 ? yoff : xoff) + k * sizeof(m)], &m, sizeof(m));
+			}
+		}
+		rp->y_map_offset = yoff;
+		rp->x_map_offset = xoff;
+	}
+	cnt = od[0] * od[1] * od[2] * od[3];
+	P.op.output = add_t(&P, dt, 1, 0, od, zo);
+	size = blob(&P);
+	slots[0] = in;
+	slots[1] = out_ref;
+	memset(out_ref, 0xa5, cnt);
+	r1 = exec_cpu_run(P.buf, size, NULL, 0, slots, 2, 1, &failed);
+	slots[1] = out_opt;
+	memset(out_opt, 0x5a, cnt);
+	r2 = exec_cpu_run(P.buf, size, NULL, 0, slots, 2, 0, &failed);
+	snprintf(what, wsz, "%s %s %ux%ux%ux%u -> %ux%ux%ux%u form %u zp %d/%d/%d",
+		 kind == 7 ? "PRELU" : "RESIZE_BILINEAR", u8 ? "uint8" : "int8", d[0], d[1], d[2],
+		 d[3], od[0], od[1], od[2], od[3], form, za, zb, zo);
+	if (r1 || r2) {
+		ktap_diag("%s: exec %d/%d", what, r1, r2);
+		return 1;
+	}
+	return memcmp(out_ref, out_opt, cnt) != 0;
+}
+
+/* A broadcast form of @d into @f: as is, or some dimensions 1. */
+static void bform(const uint32_t d[4], uint32_t f[4])
+{
+	static const uint8_t masks[] = { 0, 0x7, 0x8, 0x6, 0x2, 0xf, 0x9, 0x1 };
+	uint8_t m = masks[rnd(sizeof(masks))];
+	int i;
+
+	for (i = 0; i < 4; i++)
+		f[i] = (m >> i) & 1 ? 1 : d[i];
+}
+
+/*
+ * MUL (9), MAXIMUM/MINIMUM (10) and ADD/SUB (11) in broadcast forms
+ * (either input or both: per channel, per pixel, one value, rows),
+ * CONCATENATION (12: axis 1..3, 1..3 inputs, odd sizes), AVERAGE_POOL_2D
+ * (13: windows partly or wholly in the padding, strides, clamps), MEAN
+ * over H and W (14) and RESIZE_NEAREST_NEIGHBOR (15: up/down maps).
+ */
+static int one_more(int kind, int u8, char *what, size_t wsz)
+{
+	uint32_t dt = u8 ? EDGEAI_DTYPE_UINT8 : EDGEAI_DTYPE_INT8, d[4], da[4], db[4], od[4];
+	uint32_t cnt, i, op = 0, nin = 1, k;
+	int32_t lo = u8 ? 0 : -128, hi = u8 ? 255 : 127;
+	int32_t za = lo + (int32_t)rnd(256), zb = lo + (int32_t)rnd(256), zo = lo + (int32_t)rnd(256);
+	void *slots[2];
+	unsigned int failed;
+	size_t size, off = 0;
+	int r1, r2;
+
+	memset(&P.op, 0, sizeof(P.op));
+	P.nt = P.nk = 0;
+	for (i = 0; i < EDGEAI_PROG_MAX_INPUTS; i++)
+		P.op.inputs[i] = EDGEAI_PROG_NO_TENSOR;
+	d[0] = 1 + rnd(2), d[1] = 1 + rnd(30), d[2] = 1 + rnd(30), d[3] = channels();
+	memcpy(od, d, sizeof(od));
+	memcpy(da, d, sizeof(da));
+	memcpy(db, d, sizeof(db));
+	if (kind >= 9 && kind <= 11) {
+		bform(d, da);
+		bform(d, db);
+		nin = 2;
+	}
+	if (kind == 12) {
+		struct edgeai_prog_concat_params *cp = (void *)P.op.params;
+
+		op = EDGEAI_OP_CONCATENATION;
+		cp->axis = 1 + rnd(3);
+		nin = 1 + rnd(3);
+		od[cp->axis] = 0;
+		for (k = 0; k < nin; k++) {
+			uint32_t dk[4];
+
+			memcpy(dk, d, sizeof(dk));
+			dk[cp->axis] = 1 + rnd(cp->axis == 3 ? 40 : 12);
+			od[cp->axis] += dk[cp->axis];
+			if (off + dk[0] * dk[1] * dk[2] * dk[3] > sizeof(in))
+				return -1;
+			/* the same quantization throughout, 1 time in 8 not (declined) */
+			P.op.inputs[k] = add_t(&P, dt, 0, off, dk, rnd(8) ? za : zb);
+			off += dk[0] * dk[1] * dk[2] * dk[3];
+		}
+		zo = za;
+	} else {
+		uint32_t na = da[0] * da[1] * da[2] * da[3];
+
+		if (na + db[0] * db[1] * db[2] * db[3] > sizeof(in))
+			return -1;
+		P.op.inputs[0] = add_t(&P, dt, 0, 0, da, za);
+		if (nin == 2)
+			P.op.inputs[1] = add_t(&P, dt, 0, na, db, zb);
+		off = na + (nin == 2 ? db[0] * db[1] * db[2] * db[3] : 0);
+	}
+	if (kind == 9) {
+		struct edgeai_prog_mul_params *mp = (void *)P.op.params;
+
+		op = EDGEAI_OP_MUL;
+		cc_quantize_multiplier(oscale((0.001 + rnd(1000) / 1e4) * (0.001 + rnd(1000) / 1e4) /
+					      (0.0001 + rnd(1000) / 1e5)),
+				       &mp->out_multiplier, &mp->out_shift);
+		mp->act_min = lo + (int32_t)rnd(30);
+		mp->act_max = hi - (int32_t)rnd(30);
+	} else if (kind == 10) {
+		op = rnd(2) ? EDGEAI_OP_MAXIMUM : EDGEAI_OP_MINIMUM;
+		zb = zo = za;
+		P.t[P.op.inputs[1]].zero_point = za;
+	} else if (kind == 11) {
+		struct edgeai_prog_add_params *ap = (void *)P.op.params;
+		double s0 = 0.001 + rnd(1000) / 1e4, s1 = 0.001 + rnd(1000) / 1e4;
+		double so = 0.001 + rnd(1000) / 1e4, twice = 2 * (s0 > s1 ? s0 : s1);
+
+		op = rnd(2) ? EDGEAI_OP_ADD : EDGEAI_OP_SUB;
+		ap->left_shift = 20;
+		cc_quantize_multiplier(s0 / twice, &ap->in0_multiplier, &ap->in0_shift);
+		cc_quantize_multiplier(s1 / twice, &ap->in1_multiplier, &ap->in1_shift);
+		cc_quantize_multiplier(twice / ((1 << 20) * so), &ap->out_multiplier, &ap->out_shift);
+		ap->act_min = lo + (int32_t)rnd(30);
+		ap->act_max = hi - (int32_t)rnd(30);
+	} else if (kind == 13) {
+		struct edgeai_prog_pool_params *pl = (void *)P.op.params;
+
+		op = EDGEAI_OP_AVERAGE_POOL_2D;
+		pl->filter_h = 1 + rnd(5);
+		pl->filter_w = 1 + rnd(5);
+		pl->stride_h = 1 + rnd(3);
+		pl->stride_w = 1 + rnd(3);
+		/* SAME-like padding, or more: windows wholly in the padding */
+		pl->pad_top = rnd(pl->filter_h + (rnd(8) ? 0 : 2));
+		pl->pad_left = rnd(pl->filter_w + (rnd(8) ? 0 : 2));
+		pl->act_min = rnd(3) ? lo : lo + (int32_t)rnd(100);
+		pl->act_max = rnd(3) ? hi : hi - (int32_t)rnd(100);
+		od[1] = (d[1] + pl->pad_top + pl->stride_h - 1) / pl->stride_h;
+		od[2] = (d[2] + pl->pad_left + pl->stride_w - 1) / pl->stride_w;
+		zo = za;
+	} else if (kind == 14) {
+		struct edgeai_prog_mean_params *mp = (void *)P.op.params;
+		double si = 0.001 + rnd(1000) / 1e4, so = 0.001 + rnd(1000) / 1e4;
+
+		op = EDGEAI_OP_MEAN;
+		od[1] = od[2] = 1;
+		cc_quantize_multiplier(si / so / (d[1] * d[2]), &mp->out_multiplier, &mp->out_shift);
+		mp->bias = zo - (int32_t)(za * si / so);
+	} else if (kind == 15) {
+		struct edgeai_prog_resize_params *rp = (void *)P.op.params;
+		uint32_t yoff, xoff, ax;
+
+		op = EDGEAI_OP_RESIZE_NEAREST_NEIGHBOR;
+		od[1] = rnd(2) ? 2 * d[1] : 1 + rnd(2 * d[1]);
+		od[2] = rnd(2) ? 2 * d[2] : 1 + rnd(2 * d[2]);
+		zo = za;
+		yoff = add_k(&P, 4 * od[1]);
+		xoff = add_k(&P, 4 * od[2]);
+		for (ax = 1; ax <= 2; ax++)
+			for (k = 0; k < od[ax]; k++) {
+				uint32_t v = (uint32_t)((uint64_t)k * d[ax] / od[ax]);
+
+				memcpy(&P.k[(ax == 1 ? yoff : xoff) + 4 * k], &v, 4);
+			}
+		rp->y_map_offset = yoff;
+		rp->x_map_offset = xoff;
+	}
+	cnt = od[0] * od[1] * od[2] * od[3];
+	if (cnt > sizeof(out_ref))
+		return -1;
+	for (i = 0; i < off; i++)
+		in[i] = (uint8_t)rnd(256);
+	P.op.opcode = op;
+	P.op.output = add_t(&P, dt, 1, 0, od, zo);
+	size = blob(&P);
+	slots[0] = in;
+	slots[1] = out_ref;
+	memset(out_ref, 0xa5, cnt);
+	r1 = exec_cpu_run(P.buf, size, NULL, 0, slots, 2, 1, &failed);
+	slots[1] = out_opt;
+	memset(out_opt, 0x5a, cnt);
+	r2 = exec_cpu_run(P.buf, size, NULL, 0, slots, 2, 0, &failed);
+	snprintf(what, wsz, "op %u %s %ux%ux%ux%u (%ux%ux%ux%u, %ux%ux%ux%u) -> %ux%ux%ux%u "
+		 "zp %d/%d/%d", op, u8 ? "uint8" : "int8", d[0], d[1], d[2], d[3], da[0], da[1],
+		 da[2], da[3], db[0], db[1], db[2], db[3], od[0], od[1], od[2], od[3], za, zb, zo);
+	if (r1 != r2) {
+		ktap_diag("%s: exec %d/%d", what, r1, r2);
+		return 1;
+	}
+	return !r1 && memcmp(out_ref, out_opt, cnt) != 0;
+}
+
 static int one_elt(int kind, int u8, char *what, size_t wsz)
 {
 	uint32_t dt = u8 ? EDGEAI_DTYPE_UINT8 : EDGEAI_DTYPE_INT8, d[4], db[4], cnt, i, op;
@@ -309,10 +598,10 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 		if (od[0] * od[1] * od[2] * od[3] > sizeof(out_ref))
 			return -1;
 		P.op.inputs[0] = add_t(&P, dt, 0, 0, d, za);
-	} else if (kind == 6) {
+	} else if (kind == 6 || kind == 16) {
 		struct edgeai_prog_pool_params *pl = (void *)P.op.params;
 
-		op = EDGEAI_OP_MAX_POOL_2D;
+		op = kind == 6 ? EDGEAI_OP_MAX_POOL_2D : EDGEAI_OP_AVERAGE_POOL_2D;
 		pl->filter_h = 1 + rnd(4);
 		pl->filter_w = 1 + rnd(4);
 		pl->stride_h = 1 + rnd(3);
@@ -359,33 +648,79 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 	return memcmp(out_ref, out_opt, cnt) != 0;
 }
 
+/*
+ * The kernel sets of this architecture, and the kinds each must run itself
+ * (@self), or itself or through the set it passes declined ops to (@via:
+ * @kinds), for at least half of the random programs. Bit kind: uint8,
+ * bit 32 + kind: int8. On x86-64 the kinds 7..15 (AVX2 kernels, which VNNI
+ * passes down) have their own checks in main().
+ */
+struct kset_case {
+	const char *name, *via;
+	uint64_t kinds, self;
+};
+
+#define N_KINDS 17
+#define KIND_BITS(m) ((uint64_t)(m) | (uint64_t)(m) << 32)
+#if defined(__aarch64__)
+static const struct kset_case sets[] = {
+	/* NEON: kinds 0..6 and the padded average pool; dotprod: CONV_2D, FC,
+	 * tables, PAD itself, the rest via NEON */
+	{ "neon", NULL, KIND_BITS(0x7f | 1U << 16), KIND_BITS(0x7f | 1U << 16) },
+	{ "dotprod", "neon", KIND_BITS(0x7f | 1U << 16), KIND_BITS(0x35) },
+};
+#else
+static const struct kset_case sets[] = {
+	/* AVX2: the convolutions, tables and PAD */
+	{ "avx2", NULL, KIND_BITS(0x37), KIND_BITS(0x37) },
+	/* VNNI: int8 CONV_2D/FC, depthwise, ADD/SUB, tables, PAD, MAX_POOL_2D */
+	{ "vnni", NULL, 0x7a | (uint64_t)0x7f << 32, 0x7a | (uint64_t)0x7f << 32 },
+};
+#endif
+
 int main(void)
 {
-	const char *names[7] = { "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD/SUB",
-				 "RELU/RELU6/QUANTIZE", "PAD", "MAX_POOL_2D" };
-	const char *sets[2] = { "avx2", "vnni" };
+	const char *names[N_KINDS] = { "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD/SUB",
+				       "RELU/RELU6/QUANTIZE", "PAD", "MAX_POOL_2D", "PRELU",
+				       "RESIZE_BILINEAR", "MUL (broadcast forms)",
+				       "MAXIMUM/MINIMUM (broadcast forms)", "ADD/SUB (broadcast forms)",
+				       "CONCATENATION", "AVERAGE_POOL_2D", "MEAN", "RESIZE_NEAREST_NEIGHBOR",
+				       "AVERAGE_POOL_2D (padded windows)" };
 	char what[256];
-	int kind, u8, i, si;
+	int kind, u8, i;
+	unsigned int si;
 
 	ktap_start();
-	for (si = 0; si < 2; si++) {
-		if (exec_cpu_set_kernels(sets[si])) {
-			ktap_skip("this CPU (or build) has no %s kernels", sets[si]);
+	for (si = 0; si < sizeof(sets) / sizeof(sets[0]); si++) {
+		const char *set = sets[si].name, *via = sets[si].via;
+
+		if (exec_cpu_set_kernels(set)) {
+			ktap_skip("this CPU (or build) has no %s kernels", set);
 			continue;
 		}
-		if (strcmp(exec_cpu_kernels_name(0), sets[si])) {
-			ktap_ok(0, "kernel set %s forced, %s in use", sets[si], exec_cpu_kernels_name(0));
+		if (strcmp(exec_cpu_kernels_name(0), set)) {
+			ktap_ok(0, "kernel set %s forced, %s in use", set, exec_cpu_kernels_name(0));
 			continue;
 		}
-		for (kind = 0; kind < 7; kind++) {
+		for (kind = 0; kind < N_KINDS; kind++) {
 			for (u8 = 0; u8 < 2; u8++) {
 				int bad = 0, runs = 0;
-				unsigned long ran = exec_cpu_kernels_ops(sets[si]);
+				unsigned long ran = exec_cpu_kernels_ops(set), self;
+				unsigned long ran_via = via ? exec_cpu_kernels_ops(via) : 0;
+				uint64_t bit = 1ULL << (kind + (u8 ? 0 : 32));
+#if !defined(__aarch64__)
+				/* PRELU, RESIZE_* and the rest are AVX2 kernels, VNNI's too */
+				const char *by = kind >= 7 && kind < 16 ? "avx2" : set;
+				unsigned long ran_by = exec_cpu_kernels_ops(by);
+#endif
 
 				rs = 88172645463325252ULL + (uint64_t)(kind * 2 + u8);
 				for (i = 0; i < 200; i++) {
 					int r = kind < 3 ? one(kind, u8, what, sizeof(what)) :
-						 one_elt(kind, u8, what, sizeof(what));
+						 kind < 7 || kind == 16 ?
+						 one_elt(kind, u8, what, sizeof(what)) :
+						 kind < 9 ? one_act(kind, u8, what, sizeof(what)) :
+						 one_more(kind, u8, what, sizeof(what));
 
 					if (r < 0)
 						continue;
@@ -395,18 +730,33 @@ int main(void)
 							ktap_diag("differs: %s", what);
 					}
 				}
-				ran = exec_cpu_kernels_ops(sets[si]) - ran;
+				ran = self = exec_cpu_kernels_ops(set) - ran;
+				if (via)
+					ran += exec_cpu_kernels_ops(via) - ran_via;
 				ktap_ok(!bad && runs > 50,
 					"%s %s: %d random programs, %s kernels equal the reference"
-					" (%lu run by %s)", names[kind], u8 ? "uint8" : "int8", runs,
-					sets[si], ran, sets[si]);
-				/*
-				 * VNNI: int8 CONV_2D/FC, depthwise, ADD/SUB, tables, PAD,
-				 * MAX_POOL_2D; AVX2: the convolutions, tables and PAD
-				 */
-				if ((si == 0 ? kind != 3 && kind != 6 : (!u8 || kind == 1 || kind > 2)) &&
-				    ran < (unsigned long)runs / 2)
-					ktap_ok(0, "%s ran only %lu of %d ops", sets[si], ran, runs);
+					" (%lu run by %s%s%s)", names[kind], u8 ? "uint8" : "int8", runs,
+					set, ran, set, via ? " or " : "", via ? via : "");
+				if ((sets[si].kinds & bit) && ran < (unsigned long)runs / 2)
+					ktap_ok(0, "%s ran only %lu of %d ops", set, ran, runs);
+				if ((sets[si].self & bit) && self < (unsigned long)runs / 2)
+					ktap_ok(0, "%s itself ran only %lu of %d ops", set, self, runs);
+#if !defined(__aarch64__)
+				ran_by = exec_cpu_kernels_ops(by) - ran_by;
+				if (kind >= 9 && kind < 16) {
+					/* declined: concatenations of mixed zero points only */
+					if (ran_by < (unsigned long)runs * 3 / 4)
+						ktap_ok(0, "%s ran only %lu of %d ops", by, ran_by, runs);
+				} else if (kind == 7 || (kind == 8 && !u8)) {
+					/* PRELU: 3 alpha forms in 4 run; RESIZE: 7 in 8 */
+					if (ran_by < (unsigned long)runs / 3)
+						ktap_ok(0, "%s ran only %lu of %d ops", by, ran_by, runs);
+				} else if (kind == 8) {
+					/* uint8 RESIZE_BILINEAR (float arithmetic): declined */
+					if (ran_by)
+						ktap_ok(0, "%s ran %lu uint8 resizes", by, ran_by);
+				}
+#endif
 			}
 		}
 	}

@@ -6,7 +6,8 @@
  * independently, the placement and statistics of the run are reported,
  * the edgeaid advice file does not change a CPU program, and misuse is
  * refused (no input, wrong sizes, reading outputs before a run, binding
- * another device's buffer). The device side runs in the vm lane
+ * another device's buffer); host memory bound zero-copy
+ * (edgeai_request_bind_*_ptr()) is read and written in place. The device side runs in the vm lane
  * (libedgeai/examples/async-run).
  */
 #include <errno.h>
@@ -126,6 +127,67 @@ int main(void)
 	ktap_ok(ok, "8 requests of one program, two inputs alternating: each gives its own output");
 	for (i = 0; i < 8; i++)
 		many[i] = edgeai_request_unref(many[i]);
+
+	/* Host memory bound zero-copy (since 0.5): a CPU program reads and writes it in place. */
+	if (!dev) {
+		struct edgeai_request *zc = NULL;
+		uint8_t *bin = malloc(sizeof(in)), *bout = malloc(sizeof(out));
+
+		r = -ENOMEM;
+		if (bin && bout && !edgeai_request_new(p, &zc)) {
+			memcpy(bin, in, sizeof(in));
+			memset(bout, 0xa5, sizeof(out));
+			r = edgeai_request_bind_input_ptr(zc, 0, bin, sizeof(in));
+			if (!r)
+				r = edgeai_request_bind_output_ptr(zc, 0, bout, sizeof(out));
+			if (!r)
+				r = edgeai_request_submit(zc);
+			if (!r)
+				r = edgeai_request_wait(zc, EDGEAI_TIMEOUT_INFINITE);
+		}
+		ktap_ok(r == 0 && bout && !memcmp(bout, ref, sizeof(out)) &&
+			!edgeai_request_get_stats(zc, &st) && st.bytes_copied == 0,
+			"bind_input_ptr/bind_output_ptr: the output lands in the caller's memory, "
+			"equal to edgeai_program_run's, %llu bytes copied",
+			(unsigned long long)st.bytes_copied);
+		/* new bytes written in place are read at the next submit */
+		if (!r) {
+			memcpy(bin, in2, sizeof(in2));
+			r = edgeai_request_submit(zc);
+			if (!r)
+				r = edgeai_request_wait(zc, EDGEAI_TIMEOUT_INFINITE);
+		}
+		ktap_ok(r == 0 && !memcmp(bout, ref2, sizeof(out)) &&
+			!edgeai_request_get_stats(zc, &st) && st.bytes_copied == 0,
+			"the bound input is read in place: new bytes give the new output, 0 copied");
+		ktap_ok(zc && edgeai_request_get_output(zc, 0, out, sizeof(out)) == 0 &&
+			!memcmp(out, ref2, sizeof(out)),
+			"get_output of an output bound to host memory copies it from there");
+		/* set_input takes the input back into the arena: later writes do not count */
+		if (zc && !edgeai_request_set_input(zc, 0, in, sizeof(in))) {
+			memcpy(bin, in2, sizeof(in2));
+			r = edgeai_request_submit(zc);
+			if (!r)
+				r = edgeai_request_wait(zc, EDGEAI_TIMEOUT_INFINITE);
+		} else {
+			r = -EINVAL;
+		}
+		ktap_ok(r == 0 && !memcmp(bout, ref, sizeof(out)),
+			"set_input after bind_input_ptr copies: the bound memory is no longer read");
+		ktap_ok(zc && edgeai_request_bind_input_ptr(zc, 0, bin, sizeof(in) - 1) == -EINVAL &&
+			edgeai_request_bind_input_ptr(zc, 1, bin, sizeof(in)) == -EINVAL &&
+			edgeai_request_bind_input_ptr(zc, 0, NULL, sizeof(in)) == -EINVAL &&
+			edgeai_request_bind_output_ptr(zc, 0, bout, sizeof(out) + 1) == -EINVAL &&
+			edgeai_request_bind_output_ptr(zc, 1, bout, sizeof(out)) == -EINVAL &&
+			edgeai_request_bind_input_ptr(NULL, 0, bin, sizeof(in)) == -EINVAL,
+			"bind_*_ptr: a wrong size, index or pointer is -EINVAL");
+		edgeai_request_unref(zc);
+		free(bin);
+		free(bout);
+	} else {
+		ktap_skip("host memory bound zero-copy: a device exists (the vm lane's delegate "
+			  "run checks -EXDEV)");
+	}
 
 	/* edgeaid's advice changes where device segments run, not a CPU program's bytes */
 	fd = mkstemp(advice);

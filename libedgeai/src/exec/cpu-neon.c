@@ -1,0 +1,509 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Optimized arm64 CPU kernels (Advanced SIMD, which every arm64 CPU has):
+ * CONV_2D, DEPTHWISE_CONV_2D (depth multiplier 1), FULLY_CONNECTED,
+ * ADD/SUB (same shapes), MAX_POOL_2D and AVERAGE_POOL_2D, int8 and uint8.
+ * Chosen at run time (cpu.c, AT_HWCAP), else the portable reference
+ * kernels of firmware/ops/ run; cpu-dotprod.c passes what it declines here.
+ *
+ * Bit exactness: the accumulation is exact integer arithmetic (offset
+ * values as int16, SMLAL into 32-bit sums wrapping like ek_wadd(): the
+ * same sum in another order); padding taps contribute 0 as in the
+ * reference. The requantization is the reference's fixed point on four
+ * lanes (cpu-neon.h says why SQRDMULH/SRSHL give the same bytes), the
+ * clamp and store are ek_st(). Anything unusual (a shape or parameter the
+ * reference would reject, broadcasting, depth multiplier > 1) is declined.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec/cpu-opt.h"
+
+#if defined(__aarch64__)
+#include "exec/cpu-neon.h"
+
+/* Offset 8-bit values as int16: dst[i] = src[i] - zp. */
+static void to16(int16_t *dst, const void *src, uint32_t n, uint32_t dtype, int32_t zp)
+{
+	int16x8_t z = vdupq_n_s16((int16_t)zp);
+	uint32_t i = 0;
+
+	if (dtype == EDGEAI_DTYPE_INT8) {
+		const int8_t *s = src;
+
+		for (; i + 8 <= n; i += 8)
+			vst1q_s16(dst + i, vsubq_s16(vmovl_s8(vld1_s8(s + i)), z));
+		for (; i < n; i++)
+			dst[i] = (int16_t)(s[i] - zp);
+	} else {
+		const uint8_t *s = src;
+
+		for (; i + 8 <= n; i += 8)
+			vst1q_s16(dst + i, vsubq_s16(vreinterpretq_s16_u16(vmovl_u8(vld1_u8(s + i))),
+						     z));
+		for (; i < n; i++)
+			dst[i] = (int16_t)(s[i] - zp);
+	}
+}
+
+/* Weights [rows][k] minus their zero point as int16 [rows padded to 4][kp], zeros around. */
+static int16_t *weights16(const struct ek_tensor *f, uint32_t rows, uint32_t k, uint32_t kp)
+{
+	uint32_t r4 = (rows + 3) & ~3U, r;
+	int16_t *w = neon_alloc((size_t)r4 * kp * 2);
+
+	if (!w)
+		return NULL;
+	memset(w, 0, (size_t)r4 * kp * 2);
+	for (r = 0; r < rows; r++)
+		to16(w + (size_t)r * kp, (const uint8_t *)f->data + (size_t)r * k, k, f->dtype, f->zp);
+	return w;
+}
+
+/* Dot products of @a with rows b, b + stride, .. b + 3 * stride; @kp a multiple of 8. */
+static inline int32x4_t dot16x4(const int16_t *a, const int16_t *b, size_t stride, uint32_t kp)
+{
+	int32x4_t s0 = vdupq_n_s32(0), s1 = s0, s2 = s0, s3 = s0;
+	uint32_t k;
+
+	for (k = 0; k < kp; k += 8) {
+		int16x8_t x = vld1q_s16(a + k), w0 = vld1q_s16(b + k);
+		int16x8_t w1 = vld1q_s16(b + stride + k), w2 = vld1q_s16(b + 2 * stride + k);
+		int16x8_t w3 = vld1q_s16(b + 3 * stride + k);
+
+		s0 = vmlal_high_s16(vmlal_s16(s0, vget_low_s16(x), vget_low_s16(w0)), x, w0);
+		s1 = vmlal_high_s16(vmlal_s16(s1, vget_low_s16(x), vget_low_s16(w1)), x, w1);
+		s2 = vmlal_high_s16(vmlal_s16(s2, vget_low_s16(x), vget_low_s16(w2)), x, w2);
+		s3 = vmlal_high_s16(vmlal_s16(s3, vget_low_s16(x), vget_low_s16(w3)), x, w3);
+	}
+	return vpaddq_s32(vpaddq_s32(s0, s1), vpaddq_s32(s2, s3));
+}
+
+static int conv(const struct ek_op *o, const void *prep)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
+	uint32_t ic = in->d[3], kh = f->d[1], kw = f->d[2], och = out->d[3];
+	uint32_t k = kh * kw * ic, kp = (k + 7) & ~7U, n, oy, ox, oc, ky, kx;
+	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
+	const struct edgeai_prog_qmul *q;
+	struct neon_rq rq;
+	int16_t *wt, *patch;
+	int ok;
+
+	/* offset values as int16: zero points in the type's range */
+	if (!ek_is8(in->dtype) || f->dtype != in->dtype || out->dtype != in->dtype ||
+	    !neon_zp_ok(in) || !neon_zp_ok(f) ||
+	    f->d[3] != ic || f->d[0] != och || in->d[0] != out->d[0] ||
+	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)))
+		return EXEC_OPT_NOT_HANDLED;
+	q = neon_qmuls(o, p, och, &ok);
+	if (!ok || neon_rq_make(&rq, q, p->out_multiplier, p->out_shift, b, och, out, p->act_min,
+				p->act_max))
+		return EXEC_OPT_NOT_HANDLED;
+	wt = prep ? (int16_t *)prep : weights16(f, och, k, kp);
+	patch = neon_alloc((size_t)kp * 2);
+	if (!wt || !patch) {
+		if (!prep)
+			free(wt);
+		free(patch);
+		neon_rq_free(&rq);
+		return EXEC_OPT_NOT_HANDLED;
+	}
+	memset(patch, 0, (size_t)kp * 2);
+	for (n = 0; n < out->d[0]; n++) {
+		for (oy = 0; oy < out->d[1]; oy++) {
+			for (ox = 0; ox < out->d[2]; ox++) {
+				int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+				int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+				uint32_t base = ((n * out->d[1] + oy) * out->d[2] + ox) * och;
+
+				for (ky = 0; ky < kh; ky++) {
+					int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
+
+					for (kx = 0; kx < kw; kx++) {
+						int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
+						int16_t *dst = patch + (ky * kw + kx) * ic;
+
+						if (iy < 0 || iy >= h || ix < 0 || ix >= w)
+							memset(dst, 0, (size_t)ic * 2);
+						else
+							to16(dst, (const uint8_t *)in->data +
+							     ek_idx(in, n, (uint32_t)iy, (uint32_t)ix, 0),
+							     ic, in->dtype, in->zp);
+					}
+				}
+				for (oc = 0; oc < och; oc += 4)
+					neon_st(out, base + oc,
+						neon_rq4(dot16x4(patch, wt + (size_t)oc * kp, kp, kp),
+							 &rq, oc, 1),
+						och - oc, &rq);
+			}
+		}
+	}
+	if (!prep)
+		free(wt);
+	free(patch);
+	neon_rq_free(&rq);
+	return 0;
+}
+
+/* Depthwise weights minus their zero point: int16 [taps][ch]. */
+static int16_t *dw_weights(const struct ek_tensor *f)
+{
+	uint32_t taps = f->d[1] * f->d[2], ch = f->d[3], t;
+	int16_t *wt = neon_alloc(((size_t)taps * ch + 8) * 2);
+
+	if (wt)
+		for (t = 0; t < taps; t++)
+			to16(wt + (size_t)t * ch, (const uint8_t *)f->data + (size_t)t * ch, ch,
+			     f->dtype, f->zp);
+	return wt;
+}
+
+static int depthwise(const struct ek_op *o, const void *prep)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
+	uint32_t ch = in->d[3], ch4 = (ch + 3) & ~3U, kh = f->d[1], kw = f->d[2];
+	uint32_t n, oy, ox, c, ky, kx;
+	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
+	const struct edgeai_prog_qmul *q;
+	struct neon_rq rq;
+	int16_t *wt, *x;
+	int32_t *acc;
+	int ok;
+
+	if (!exec_dw_shape_ok(o) || !neon_zp_ok(in) || !neon_zp_ok(f))
+		return EXEC_OPT_NOT_HANDLED;
+	q = neon_qmuls(o, p, ch, &ok);
+	if (!ok || neon_rq_make(&rq, q, p->out_multiplier, p->out_shift, b, ch, out, p->act_min,
+				p->act_max))
+		return EXEC_OPT_NOT_HANDLED;
+	wt = prep ? (int16_t *)prep : dw_weights(f);
+	acc = neon_alloc((size_t)ch4 * 4);
+	x = neon_alloc((size_t)ch * 2);
+	if (!wt || !acc || !x) {
+		if (!prep)
+			free(wt);
+		free(acc);
+		free(x);
+		neon_rq_free(&rq);
+		return EXEC_OPT_NOT_HANDLED;
+	}
+	for (n = 0; n < out->d[0]; n++) {
+		for (oy = 0; oy < out->d[1]; oy++) {
+			for (ox = 0; ox < out->d[2]; ox++) {
+				int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+				int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+				uint32_t base = ((n * out->d[1] + oy) * out->d[2] + ox) * ch;
+
+				memset(acc, 0, (size_t)ch4 * 4);
+				for (ky = 0; ky < kh; ky++) {
+					int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
+
+					if (iy < 0 || iy >= h)
+						continue;
+					for (kx = 0; kx < kw; kx++) {
+						int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
+						const int16_t *wk = wt + (size_t)(ky * kw + kx) * ch;
+
+						if (ix < 0 || ix >= w)
+							continue;
+						to16(x, (const uint8_t *)in->data +
+						     ek_idx(in, n, (uint32_t)iy, (uint32_t)ix, 0), ch,
+						     in->dtype, in->zp);
+						for (c = 0; c + 8 <= ch; c += 8) {
+							int16x8_t xv = vld1q_s16(x + c), wv = vld1q_s16(wk + c);
+
+							vst1q_s32(acc + c, vmlal_s16(vld1q_s32(acc + c),
+										     vget_low_s16(xv),
+										     vget_low_s16(wv)));
+							vst1q_s32(acc + c + 4, vmlal_high_s16(vld1q_s32(acc + c + 4),
+											      xv, wv));
+						}
+						for (; c < ch; c++)
+							acc[c] = ek_wadd(acc[c], x[c] * wk[c]);
+					}
+				}
+				for (c = 0; c < ch; c += 4)
+					neon_st(out, base + c, neon_rq4(vld1q_s32(acc + c), &rq, c, 0),
+						ch - c, &rq);
+			}
+		}
+	}
+	if (!prep)
+		free(wt);
+	free(acc);
+	free(x);
+	neon_rq_free(&rq);
+	return 0;
+}
+
+static int fc(const struct ek_op *o, const void *prep)
+{
+	const struct edgeai_prog_fc_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
+	uint32_t ich = f->d[3], och = f->d[2], kp = (ich + 7) & ~7U, batches, bi, oc;
+	struct neon_rq rq;
+	int16_t *wt, *x;
+
+	if (!ek_is8(in->dtype) || f->dtype != in->dtype || out->dtype != in->dtype || !ich ||
+	    !neon_zp_ok(in) || !neon_zp_ok(f) || ek_count(in) % ich || out->d[3] != och)
+		return EXEC_OPT_NOT_HANDLED;
+	batches = ek_count(in) / ich;
+	if (ek_count(out) != batches * och || ek_count(f) != och * ich ||
+	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)) ||
+	    neon_rq_make(&rq, NULL, p->out_multiplier, p->out_shift, b, och, out, p->act_min,
+			 p->act_max))
+		return EXEC_OPT_NOT_HANDLED;
+	wt = prep ? (int16_t *)prep : weights16(f, och, ich, kp);
+	x = neon_alloc((size_t)kp * 2);
+	if (!wt || !x) {
+		if (!prep)
+			free(wt);
+		free(x);
+		neon_rq_free(&rq);
+		return EXEC_OPT_NOT_HANDLED;
+	}
+	memset(x, 0, (size_t)kp * 2);
+	for (bi = 0; bi < batches; bi++) {
+		to16(x, (const uint8_t *)in->data + (size_t)bi * ich, ich, in->dtype, in->zp);
+		for (oc = 0; oc < och; oc += 4)
+			neon_st(out, bi * och + oc,
+				neon_rq4(dot16x4(x, wt + (size_t)oc * kp, kp, kp), &rq, oc, 1),
+				och - oc, &rq);
+	}
+	if (!prep)
+		free(wt);
+	free(x);
+	neon_rq_free(&rq);
+	return 0;
+}
+
+static int same_dims(const struct ek_tensor *a, const struct ek_tensor *b)
+{
+	return !memcmp(a->d, b->d, sizeof(a->d));
+}
+
+/* Four 8-bit values from @p (@n of them, the rest 0) as int32. */
+static inline int32x4_t ld4(const uint8_t *p, uint32_t n, int s8)
+{
+	uint8_t t[8] = { 0 };
+	uint32_t j;
+
+	for (j = 0; j < n && j < 4; j++)
+		t[j] = p[j];
+	return s8 ? vmovl_s16(vget_low_s16(vmovl_s8(vld1_s8((const int8_t *)t)))) :
+		    vreinterpretq_s32_u32(vmovl_u16(vget_low_u16(vmovl_u8(vld1_u8(t)))));
+}
+
+/* ADD/SUB without broadcasting: the reference's per-element pipeline on four lanes. */
+static int add(const struct ek_op *o, int sub)
+{
+	const struct edgeai_prog_add_params *p = (const void *)o->op->params;
+	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
+	const struct ek_tensor nob = { .data = NULL };
+	struct neon_rq r0, r1, ro;
+	int s8 = out->dtype == EDGEAI_DTYPE_INT8;
+	uint32_t i, cnt = ek_count(out);
+	int32x4_t za, zb, ls;
+
+	if (!ek_is8(out->dtype) || a->dtype != out->dtype || b->dtype != out->dtype ||
+	    p->left_shift > 30 || !same_dims(a, out) || !same_dims(b, out))
+		return EXEC_OPT_NOT_HANDLED;
+	/* one lane group of parameters each; zero points apply where the reference adds them */
+	if (neon_rq_make(&r0, NULL, p->in0_multiplier, p->in0_shift, &nob, 4, &nob, 0, 0))
+		return EXEC_OPT_NOT_HANDLED;
+	if (neon_rq_make(&r1, NULL, p->in1_multiplier, p->in1_shift, &nob, 4, &nob, 0, 0)) {
+		neon_rq_free(&r0);
+		return EXEC_OPT_NOT_HANDLED;
+	}
+	if (neon_rq_make(&ro, NULL, p->out_multiplier, p->out_shift, &nob, 4, out, p->act_min,
+			 p->act_max)) {
+		neon_rq_free(&r0);
+		neon_rq_free(&r1);
+		return EXEC_OPT_NOT_HANDLED;
+	}
+	za = vdupq_n_s32(a->zp);
+	zb = vdupq_n_s32(b->zp);
+	ls = vdupq_n_s32((int32_t)p->left_shift);
+	for (i = 0; i < cnt; i += 4) {
+		uint32_t m = cnt - i;
+		int32x4_t x = vshlq_s32(vsubq_s32(ld4((const uint8_t *)a->data + i, m, s8), za), ls);
+		int32x4_t y = vshlq_s32(vsubq_s32(ld4((const uint8_t *)b->data + i, m, s8), zb), ls);
+
+		x = neon_rq4(x, &r0, 0, 0);
+		y = neon_rq4(y, &r1, 0, 0);
+		x = sub ? vsubq_s32(x, y) : vaddq_s32(x, y);
+		neon_st(out, i, neon_rq4(x, &ro, 0, 0), m, &ro);
+	}
+	neon_rq_free(&r0);
+	neon_rq_free(&r1);
+	neon_rq_free(&ro);
+	return 0;
+}
+
+/* Pool shapes and parameters the reference accepts. */
+static int pool_ok(const struct ek_op *o)
+{
+	const struct edgeai_prog_pool_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+
+	return ek_is8(in->dtype) && out->dtype == in->dtype && in->d[3] == out->d[3] &&
+	       in->d[0] == out->d[0] && p->filter_h && p->filter_w;
+}
+
+/*
+ * MAX_POOL_2D (@is_max) and AVERAGE_POOL_2D over the in-bounds taps, 16
+ * channels at a time: the maximum of the stored values (from the type's
+ * minimum), or their sum (widened to 32 bits) and the reference's rounded
+ * division by the tap count; then ek_st() with the activation clamp.
+ */
+static int pool(const struct ek_op *o, int is_max)
+{
+	const struct edgeai_prog_pool_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	uint32_t ch = in->d[3], ch16 = (ch + 15) & ~15U, n, oy, ox, c;
+	int32_t y, x, *sum;
+	uint8_t *row, *mx;
+
+	if (!pool_ok(o))
+		return EXEC_OPT_NOT_HANDLED;
+	sum = neon_alloc((size_t)ch16 * 4);
+	row = neon_alloc(ch16);
+	mx = neon_alloc(ch16);
+	if (!sum || !row || !mx) {
+		free(sum);
+		free(row);
+		free(mx);
+		return EXEC_OPT_NOT_HANDLED;
+	}
+	memset(row, 0, ch16);
+	for (n = 0; n < out->d[0]; n++) {
+		for (oy = 0; oy < out->d[1]; oy++) {
+			int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+			int32_t ys = y0 < 0 ? 0 : y0, ye = y0 + (int32_t)p->filter_h;
+
+			ye = ye > (int32_t)in->d[1] ? (int32_t)in->d[1] : ye;
+			for (ox = 0; ox < out->d[2]; ox++) {
+				int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+				int32_t xs = x0 < 0 ? 0 : x0, xe = x0 + (int32_t)p->filter_w, cnt;
+				uint32_t base = ek_idx(out, n, oy, ox, 0);
+
+				xe = xe > (int32_t)in->d[2] ? (int32_t)in->d[2] : xe;
+				memset(sum, 0, (size_t)ch16 * 4);
+				memset(mx, s8 ? 0x80 : 0, ch16);
+				for (y = ys; y < ye; y++) {
+					for (x = xs; x < xe; x++) {
+						memcpy(row, (const uint8_t *)in->data +
+						       ek_idx(in, n, (uint32_t)y, (uint32_t)x, 0), ch);
+						for (c = 0; c < ch16; c += 16) {
+							uint8x16_t v = vld1q_u8(row + c), m = vld1q_u8(mx + c);
+
+							if (is_max) {
+								m = s8 ? vreinterpretq_u8_s8(vmaxq_s8(
+									vreinterpretq_s8_u8(m),
+									vreinterpretq_s8_u8(v))) :
+									 vmaxq_u8(m, v);
+								vst1q_u8(mx + c, m);
+								continue;
+							}
+							if (s8) {
+								int16x8_t lo = vmovl_s8(vget_low_s8(vreinterpretq_s8_u8(v)));
+								int16x8_t hi = vmovl_high_s8(vreinterpretq_s8_u8(v));
+
+								vst1q_s32(sum + c, vaddw_s16(vld1q_s32(sum + c), vget_low_s16(lo)));
+								vst1q_s32(sum + c + 4, vaddw_high_s16(vld1q_s32(sum + c + 4), lo));
+								vst1q_s32(sum + c + 8, vaddw_s16(vld1q_s32(sum + c + 8), vget_low_s16(hi)));
+								vst1q_s32(sum + c + 12, vaddw_high_s16(vld1q_s32(sum + c + 12), hi));
+							} else {
+								int16x8_t lo = vreinterpretq_s16_u16(vmovl_u8(vget_low_u8(v)));
+								int16x8_t hi = vreinterpretq_s16_u16(vmovl_high_u8(v));
+
+								vst1q_s32(sum + c, vaddw_s16(vld1q_s32(sum + c), vget_low_s16(lo)));
+								vst1q_s32(sum + c + 4, vaddw_high_s16(vld1q_s32(sum + c + 4), lo));
+								vst1q_s32(sum + c + 8, vaddw_s16(vld1q_s32(sum + c + 8), vget_low_s16(hi)));
+								vst1q_s32(sum + c + 12, vaddw_high_s16(vld1q_s32(sum + c + 12), hi));
+							}
+						}
+					}
+				}
+				cnt = (ye - ys) * (xe - xs);
+				for (c = 0; c < ch; c++) {
+					int32_t v;
+
+					if (is_max)
+						v = s8 ? (int32_t)(int8_t)mx[c] : (int32_t)mx[c];
+					else if (cnt <= 0)	/* a window entirely in the padding */
+						v = 0;
+					else
+						v = sum[c] > 0 ? (sum[c] + cnt / 2) / cnt :
+								 (sum[c] - cnt / 2) / cnt;
+					ek_st(out, base + c, v, p->act_min, p->act_max);
+				}
+			}
+		}
+	}
+	free(sum);
+	free(row);
+	free(mx);
+	return 0;
+}
+
+static int neon_run(const struct ek_op *o, const void *prep)
+{
+	switch (o->op->opcode) {
+	case EDGEAI_OP_CONV_2D:
+		return conv(o, prep);
+	case EDGEAI_OP_DEPTHWISE_CONV_2D:
+		return depthwise(o, prep);
+	case EDGEAI_OP_FULLY_CONNECTED:
+		return fc(o, prep);
+	case EDGEAI_OP_ADD:
+		return add(o, 0);
+	case EDGEAI_OP_SUB:
+		return add(o, 1);
+	case EDGEAI_OP_MAX_POOL_2D:
+		return pool(o, 1);
+	case EDGEAI_OP_AVERAGE_POOL_2D:
+		return pool(o, 0);
+	default:
+		return EXEC_OPT_NOT_HANDLED;
+	}
+}
+
+static void *neon_prepare(const struct ek_op *o)
+{
+	const struct ek_tensor *f = &o->in[1];
+	uint32_t k;
+
+	if (o->n_in < 2 || !f->data || !ek_is8(f->dtype))
+		return NULL;
+	switch (o->op->opcode) {
+	case EDGEAI_OP_CONV_2D:
+		k = f->d[1] * f->d[2] * f->d[3];
+		return weights16(f, f->d[0], k, (k + 7) & ~7U);
+	case EDGEAI_OP_DEPTHWISE_CONV_2D:
+		return f->d[0] == 1 ? dw_weights(f) : NULL;
+	case EDGEAI_OP_FULLY_CONNECTED:
+		return weights16(f, f->d[2], f->d[3], (f->d[3] + 7) & ~7U);
+	default:
+		return NULL;
+	}
+}
+
+static const struct exec_kset_ops neon_ops = {
+	.run = neon_run,
+	.prepare = neon_prepare,
+	.prepare_free = free,
+};
+
+const struct exec_kset_ops *const exec_neon_ops = &neon_ops;
+
+#else /* not arm64 */
+
+const struct exec_kset_ops *const exec_neon_ops = NULL;
+
+#endif
