@@ -138,7 +138,7 @@ int verb_cdi(int argc, char *argv[])
 	const char *out = CDI_ETC_DIR;
 	int c;
 
-	optind = 1;
+	optind = 0;
 	while ((c = getopt_long(argc, argv, "ho:j", options, NULL)) >= 0) {
 		switch (c) {
 		case 'h':
