@@ -189,9 +189,9 @@ diag "nobody: $out"
 [ $r -ne 0 ] && printf '%s\n' "$out" | grep -q '/dev/accel/accel[0-9]*: Permission denied' &&
 	printf '%s\n' "$out" | grep -q 'group render' && [ ! -e /tmp/face-nobody/output0.bin ]
 ok $? "nobody (not in render) is refused: permission denied on the node, the group named" "$out"
-app /usr/local/bin/face-heavy bench $F/face.tflite --device auto --iterations 200 > /tmp/fh.out 2>&1 &
+app /usr/local/bin/face-heavy bench $F/face.tflite --device auto --iterations 40 > /tmp/fh.out 2>&1 &
 fh=$!
-app /usr/local/bin/face-light bench $F/face.tflite --device auto --iterations 200 > /tmp/fl.out 2>&1 &
+app /usr/local/bin/face-light bench $F/face.tflite --device auto --iterations 40 > /tmp/fl.out 2>&1 &
 fl=$!
 poll 30 sh -c 'edgeaictl clients | grep -q "face-light .* 100 " && edgeaictl clients | grep -q "face-heavy .* 300 "'
 ok $? "two applications (as edgeapp) run the model at once, with their weights from edgeaid.conf.d" "$(edgeaictl clients 2>&1)"
