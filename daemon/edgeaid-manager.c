@@ -421,11 +421,10 @@ int manager_set_app_policy(Manager *m, const char *name, uint32_t weight, int pr
 
 static void client_apply_rules(Manager *m, Client *c)
 {
-	char p[64], exe[PATH_MAX] = "", cg[1024] = "", buf[1100];
+	char p[64], exe[PATH_MAX] = "", cg[1024] = "";
 	const AppRule *r;
 	ProcInfo pi = { .uid = c->uid };
 	ssize_t l;
-	FILE *f;
 	int e;
 
 	snprintf(p, sizeof(p), "/proc/%u/exe", c->pid);
@@ -434,17 +433,8 @@ static void client_apply_rules(Manager *m, Client *c)
 		exe[l] = 0;
 		pi.exe = exe;
 	}
-	snprintf(p, sizeof(p), "/proc/%u/cgroup", c->pid);
-	f = fopen(p, "re");
-	if (f) {
-		while (fgets(buf, sizeof(buf), f))
-			if (!strncmp(buf, "0::", 3)) {
-				snprintf(cg, sizeof(cg), "%s", buf + 3);
-				cg[strcspn(cg, "\n")] = 0;
-				pi.cgroup = cg;
-			}
-		fclose(f);
-	}
+	if (proc_cgroup(c->pid, cg, sizeof(cg)) == 0)
+		pi.cgroup = cg;
 	r = config_match(&m->config, &pi);
 	if (!r) {
 		*c->app = 0;

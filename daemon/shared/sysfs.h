@@ -55,7 +55,11 @@ typedef struct AccelClient {
 	uint32_t pid, uid;
 	char comm[32];
 	char device[32];        /* accel0 */
+	char cgroup[512];       /* the process's cgroup (v2), "/ctr.slice/libpod-ID.scope"; "" when unknown */
 } AccelClient;
+
+/* The cgroup v2 path of process @pid (the "0::" line of /proc/PID/cgroup). */
+int proc_cgroup(uint32_t pid, char *buf, size_t len);
 
 /*
  * The DRM fdinfo text in @f: the drm-client-id and the device time of its
