@@ -193,11 +193,37 @@ static void write_cdi(Manager *m)
 		manager_log(LOG_WARNING, NULL, "Cannot write the CDI spec %s: %s", err, strerror(-r));
 }
 
+/*
+ * Open the device's node for SET_POLICY, unless open. The node appears
+ * (devtmpfs, the uevent, inotify) a moment before the DRM core accepts
+ * opens of the new minor, which fail with ENODEV until then: the control
+ * loop tries again every tick (control()).
+ */
+static int device_open(Device *d)
+{
+	if (d->fd >= 0)
+		return 0;
+	d->fd = open(d->node, O_RDWR | O_CLOEXEC);
+	return d->fd < 0 ? -errno : 0;
+}
+
+/*
+ * A file of a device unbound and bound again between two ticks (edgeaid
+ * saw neither event) answers ENODEV: the node again, which is the new device.
+ */
+static int device_reopen(Device *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
+	return device_open(d);
+}
+
 /* A new device: open it, read its operating points, apply the power profile. */
 static void device_add(Manager *m, const AccelDevice *sys, const char *devnode)
 {
-	char node[64];
 	Device *d, *n;
+	int r;
 
 	if (device_find(m, sys->name))
 		return;
@@ -207,13 +233,14 @@ static void device_add(Manager *m, const AccelDevice *sys, const char *devnode)
 	m->devices = n;
 	d = &m->devices[m->n_devices];
 	*d = (Device) { .sys = *sys, .fd = -1 };
-	if (!devnode) {
-		snprintf(node, sizeof(node), "/dev/accel/%s", sys->name);
-		devnode = node;
-	}
-	d->fd = open(devnode, O_RDWR | O_CLOEXEC);
-	if (d->fd < 0)
-		manager_log(LOG_WARNING, NULL, "Cannot open %s, policy will not be pushed: %m", devnode);
+	if (devnode)
+		snprintf(d->node, sizeof(d->node), "%s", devnode);
+	else
+		snprintf(d->node, sizeof(d->node), "/dev/accel/%s", sys->name);
+	r = device_open(d);
+	if (r < 0)
+		manager_log(r == -ENODEV ? LOG_INFO : LOG_WARNING, NULL,
+			    "Cannot open %s yet, policy will be pushed once it opens: %s", d->node, strerror(-r));
 	device_read_freqs(d);
 	m->n_devices++;
 	manager_log(LOG_NOTICE, MSGID_DEVICE, "Device %s (%s) appeared: %zu operating points, thermal zone %s",
@@ -357,12 +384,16 @@ int manager_set_client_policy(Manager *m, uint64_t id, uint32_t weight, int prio
 	Client *c = client_find(m, id);
 	struct drm_edgeai_policy pol = { .client = id };
 	Device *d;
+	int r;
 
 	if (!c)
 		return -ESRCH;
 	d = device_by_client(m, c);
-	if (!d || d->fd < 0)
+	if (!d)
 		return -ENODEV;
+	r = device_open(d);
+	if (r < 0)
+		return r;
 	if (weight) {
 		pol.flags |= DRM_EDGEAI_POLICY_WEIGHT;
 		pol.weight = weight;
@@ -378,8 +409,11 @@ int manager_set_client_policy(Manager *m, uint64_t id, uint32_t weight, int prio
 	}
 	if (!pol.flags)
 		return -EINVAL;
-	if (ioctl(d->fd, DRM_IOCTL_EDGEAI_SET_POLICY, &pol) < 0)
-		return -errno;
+	r = ioctl(d->fd, DRM_IOCTL_EDGEAI_SET_POLICY, &pol) < 0 ? -errno : 0;
+	if (r == -ENODEV && device_reopen(d) == 0)
+		r = ioctl(d->fd, DRM_IOCTL_EDGEAI_SET_POLICY, &pol) < 0 ? -errno : 0;
+	if (r < 0)
+		return r;
 	if (weight)
 		c->weight = weight;
 	if (priority >= 0)
@@ -438,16 +472,53 @@ static void client_apply_rules(Manager *m, Client *c)
 	r = config_match(&m->config, &pi);
 	if (!r) {
 		*c->app = 0;
+		c->pending = false;
 		return;
 	}
 	snprintf(c->app, sizeof(c->app), "%s", r->name);
 	e = manager_set_client_policy(m, c->id, r->weight, r->priority, r->quota_ns, r->period_ns, false);
+	/* the device's node does not open yet (see device_open()): again at the next tick */
+	if (e == -ENODEV) {
+		if (!c->pending)
+			manager_log(LOG_INFO, NULL,
+				    "Client %" PRIu64 " (pid %u, %s) is application %s: %s does not open yet, "
+				    "its policy follows once it does", c->id, c->pid, c->comm, r->name, c->device);
+		c->pending = true;
+		return;
+	}
+	c->pending = false;
 	if (e < 0)
 		manager_log(LOG_WARNING, NULL, "Client %" PRIu64 " (pid %u): cannot apply [Application] %s: %s",
 			    c->id, c->pid, r->name, strerror(-e));
 	else
 		manager_log(LOG_INFO, NULL, "Client %" PRIu64 " (pid %u, %s) is application %s: weight %u priority %s",
 			    c->id, c->pid, c->comm, r->name, c->weight, priority_to_string(c->priority));
+}
+
+/*
+ * Each tick: open the devices whose node did not open yet, and push the
+ * rules of the clients that waited for it.
+ */
+static void retry_pending(Manager *m)
+{
+	bool changed = false;
+
+	for (size_t i = 0; i < m->n_devices; i++) {
+		Device *d = &m->devices[i];
+
+		if (d->fd < 0 && device_open(d) == 0)
+			manager_log(LOG_INFO, NULL, "Opened %s: policy can be pushed to %s", d->node, d->sys.name);
+	}
+	for (size_t i = 0; i < m->n_clients; i++) {
+		Client *c = &m->clients[i];
+
+		if (!c->pending || c->override)
+			continue;
+		client_apply_rules(m, c);
+		changed |= !c->pending;
+	}
+	if (changed)
+		emit_changed(m, STRV_MAKE("Clients"));
 }
 
 struct scan {
@@ -624,6 +695,7 @@ static void control(Manager *m)
 	if (*why)
 		snprintf(m->why, sizeof(m->why), "%s", why);
 	scan_clients(m);
+	retry_pending(m);
 	manager_update_status(m);
 }
 

@@ -20,7 +20,8 @@
 
 typedef struct Device {
 	AccelDevice sys;        /* the accel node, its parent, devfreq and thermal zone */
-	int fd;
+	char node[64];          /* its /dev node */
+	int fd;                 /* for SET_POLICY; -1 until the node opens (device_open()) */
 	uint64_t freqs[MAX_FREQS];
 	size_t n_freqs;
 	size_t cap;             /* index of the current max_freq cap */
@@ -42,6 +43,7 @@ typedef struct Client {
 	uint64_t jobs, quota_refusals;  /* from fdinfo; what is new goes into the metrics */
 	bool seen;
 	bool override;          /* set over D-Bus: rules leave it alone */
+	bool pending;           /* its rule's policy not pushed yet (device not open): retried every tick */
 } Client;
 
 /*
