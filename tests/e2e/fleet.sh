@@ -9,7 +9,8 @@
 #    (--device edgeai.dev/npu=0), byte-exact; without the device it falls
 #    back to the CPU with the reason, with the same bytes;
 #  - two containers load the NPU, edgeaid matches them by cgroup to
-#    [Application] rules (weights 300 and 100): both in `edgeaictl clients`;
+#    [Application] rules (weights 300 and 100): both in `edgeaictl clients`
+#    with their cgroup (the container's scope in the slice) and weight;
 #  - node_exporter (textfile collector) serves edgeaid's metrics: the scrape
 #    passes promtool, carries the board id of `edgeaictl status --json`,
 #    and the two applications' device time splits 3:1 within 5 points.
@@ -72,16 +73,19 @@ prun() { podman run --rm --network=none --env EDGEAI_CACHE_DIR=/tmp "$@"; }
 # F3. the NPU through CDI, byte-exact; without it, the CPU with the reason
 mkdir -p /tmp/ctr-npu /tmp/ctr-none
 rm -f /tmp/ctr-npu/* /tmp/ctr-none/*
-# the DSP too: BlazeFace's RELUs are DSP ops, and libedgeai fails a run on a
-# device sysfs shows whose node the container lacks (instead of falling back)
-prun --device edgeai.dev/npu=0 --device edgeai.dev/dsp=0 -v $F:/m:ro -v /tmp/ctr-npu:/out localhost/edgeai-e2e:latest \
+# the NPU alone: the container sees the DSP in sysfs but has no node for
+# it, so the ops the NPU does not take (RELU, PAD, CONCATENATION) run on
+# the CPU instead of failing the run (libedgeai's discovery skips the DSP)
+prun --device edgeai.dev/npu=0 -v $F:/m:ro -v /tmp/ctr-npu:/out localhost/edgeai-e2e:latest \
 	/usr/bin/edgeaictl run /m/face.tflite --input /m/face.in0.bin --output-dir /out --json --device auto \
 	> /tmp/ctr-npu.json 2> /tmp/ctr-npu.err
 r=$?
 got=$(cat /tmp/ctr-npu/output*.bin 2> /dev/null | sha256sum | cut -c1-64)
-diag "container with edgeai.dev/npu=0: exit $r, $(grep -o '"device": "npu"' /tmp/ctr-npu.json | wc -l) ops on the NPU"
-[ $r -eq 0 ] && [ "$got" = "$(cat $F/expected.sha256)" ] && grep -q '"device": "npu"' /tmp/ctr-npu.json
-ok $? "podman run --device edgeai.dev/npu=0: BlazeFace on the NPU in the container, the host's bytes" \
+diag "container with edgeai.dev/npu=0: exit $r, $(grep -o '"device": "npu"' /tmp/ctr-npu.json | wc -l) ops on the NPU," \
+	"$(grep -o '"device": "cpu"' /tmp/ctr-npu.json | wc -l) on the CPU, $(grep -o '"device": "dsp"' /tmp/ctr-npu.json | wc -l) on the DSP"
+[ $r -eq 0 ] && [ "$got" = "$(cat $F/expected.sha256)" ] && grep -q '"device": "npu"' /tmp/ctr-npu.json &&
+	! grep -q '"device": "dsp"' /tmp/ctr-npu.json
+ok $? "podman run --device edgeai.dev/npu=0: BlazeFace on the NPU in the container (the DSP's ops on the CPU), the host's bytes" \
 	"$(cat /tmp/ctr-npu.err; head -c 800 /tmp/ctr-npu.json)"
 prun -v $F:/m:ro -v /tmp/ctr-none:/out localhost/edgeai-e2e:latest \
 	/usr/bin/edgeaictl run /m/face.tflite --input /m/face.in0.bin --output-dir /out --json --device auto \
@@ -94,19 +98,25 @@ grep -o '"reason": "[^"]*"' /tmp/ctr-none.json | sort | uniq -c | sed 's/^/# /'
 ok $? "a container without the device: the CPU, the fallback reason in the report, the same bytes" \
 	"$(cat /tmp/ctr-none.err; head -c 800 /tmp/ctr-none.json)"
 
-# F4. two containers load the NPU; edgeaid knows them by their cgroup
+# F4. two containers load the NPU; edgeaid knows them by their cgroup.
+# The load runs from the containers' start to the end of a 10 s window
+# that opens 10 s from now (podman starts a container in a few seconds
+# under TCG): both scrapes fall inside it.
 echo 1 > "/sys/kernel/debug/accel/$nbus/compute_off"
 start=$(($(date +%s%3N) + 10000))
 prun --device edgeai.dev/npu=0 --cgroup-parent=ctrheavy.slice localhost/edgeai-e2e:latest \
-	/opt/e2e/edgeai-load npu $start 6000 > /tmp/ctr-heavy.out 2>&1 &
+	/opt/e2e/edgeai-load npu $start 10000 > /tmp/ctr-heavy.out 2>&1 &
 ch=$!
 prun --device edgeai.dev/npu=0 --cgroup-parent=ctrlight.slice localhost/edgeai-e2e:latest \
-	/opt/e2e/edgeai-load npu $start 6000 > /tmp/ctr-light.out 2>&1 &
+	/opt/e2e/edgeai-load npu $start 10000 > /tmp/ctr-light.out 2>&1 &
 cl=$!
-poll 30 sh -c 'edgeaictl clients | grep -q "ctr-heavy .* 300 " && edgeaictl clients | grep -q "ctr-light .* 100 "'
-ok $? "both containers in edgeaictl clients, with the weights of their [Application] (CGroup=)" \
-	"$(edgeaictl clients 2>&1; cat /tmp/ctr-heavy.out /tmp/ctr-light.out)"
-edgeaictl clients 2>&1 | sed 's/^/# /'
+# APPLICATION and WEIGHT from edgeaid, the CGROUP column from /proc: the
+# container's scope below the slice of --cgroup-parent
+poll 30 sh -c 'edgeaictl clients > /tmp/clients.txt; grep -q "ctr-heavy .* 300 .* /ctrheavy.slice/libpod-" /tmp/clients.txt &&
+	grep -q "ctr-light .* 100 .* /ctrlight.slice/libpod-" /tmp/clients.txt'
+ok $? "both containers in edgeaictl clients with their cgroup and the weights of their [Application] (CGroup=)" \
+	"$(cat /tmp/clients.txt; cat /tmp/ctr-heavy.out /tmp/ctr-light.out)"
+sed 's/^/# /' /tmp/clients.txt
 now=$(date +%s%3N)
 [ "$now" -ge $((start + 1500)) ] || sleep "$(awk -v ms=$((start + 1500 - now)) 'BEGIN { print ms / 1000 }')"
 scrape > /tmp/scrape1.txt 2> /tmp/scrape.err
