@@ -621,8 +621,11 @@ static void refresh_device_types(Manager *m)
 		write_cdi(m);
 }
 
+#define CLIENT_SCAN_USEC 1000000ULL
+
 static void control(Manager *m)
 {
+	uint64_t now = 0;
 	bool throttled = false;
 	Reason advice = REASON_NONE;
 	int64_t hottest = INT64_MIN;
@@ -694,7 +697,16 @@ static void control(Manager *m)
 	}
 	if (*why)
 		snprintf(m->why, sizeof(m->why), "%s", why);
-	scan_clients(m);
+	/*
+	 * The walk of every open file of every process is the loop's cost
+	 * (a few ms on a board, tens in the TCG board, every 200 ms a third
+	 * of a core there): clients once a second, the thermal loop every tick.
+	 */
+	if (sd_event_now(m->event, CLOCK_MONOTONIC, &now) < 0 || !m->last_scan_usec ||
+	    now - m->last_scan_usec >= CLIENT_SCAN_USEC) {
+		scan_clients(m);
+		m->last_scan_usec = now ? now : 1;
+	}
 	retry_pending(m);
 	manager_update_status(m);
 }

@@ -80,6 +80,7 @@ typedef struct Manager {
 	Reason advice;
 	char why[512];                  /* the last decision, explained */
 	uint64_t last_tick_usec, watchdog_usec;
+	uint64_t last_scan_usec;        /* the last walk of /proc for clients */
 	char status[256];
 	Metrics metrics;
 	int metrics_error;              /* the last metrics_write() error, logged once */
