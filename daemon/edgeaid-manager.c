@@ -765,6 +765,12 @@ static int on_metrics(sd_event_source *s, uint64_t usec, void *ud)
 {
 	Manager *m = ud;
 
+	/*
+	 * @usec is when the timer was due, not now: after a late run the
+	 * next one is due at once, and utilization over the nominal interval
+	 * would divide the busy time of a few ms by a whole second.
+	 */
+	(void)sd_event_now(m->event, CLOCK_MONOTONIC, &usec);
 	write_metrics(m, usec);
 	sd_event_source_set_time(s, usec + m->config.metrics_interval_ms * 1000ULL);
 	return sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
