@@ -188,6 +188,8 @@ static void print_clients(struct client *c, int n, const double *util, int json)
 			json_string(stdout, c[i].info.comm);
 			printf(",\"device\":");
 			json_string(stdout, c[i].info.device);
+			printf(",\"cgroup\":");
+			json_string(stdout, c[i].info.cgroup);
 			printf(",\"engine_ns\":%" PRIu64, c[i].info.engine_ns);
 			if (util)
 				printf(",\"utilization_pct\":%.1f", util[i]);
@@ -203,8 +205,9 @@ static void print_clients(struct client *c, int n, const double *util, int json)
 		printf("]");
 		return;
 	}
+	/* clients ends with the cgroup (its unit, a container's scope), top with the share */
 	printf("%-8s %-7s %-6s %-15s %-8s %-12s %-7s %6s %14s%s\n", "CLIENT", "PID", "UID", "COMM", "DEVICE",
-	       "APPLICATION", "PRIO", "WEIGHT", "ENGINE_MS", util ? "   UTIL" : "");
+	       "APPLICATION", "PRIO", "WEIGHT", "ENGINE_MS", util ? "   UTIL" : "  CGROUP");
 	for (int i = 0; i < n; i++) {
 		char w[16];
 
@@ -214,6 +217,8 @@ static void print_clients(struct client *c, int n, const double *util, int json)
 		       c[i].from_daemon ? c[i].prio : "-", w, c[i].info.engine_ns / 1e6);
 		if (util)
 			printf(" %5.1f%%", util[i]);
+		else
+			printf("  %s", *c[i].info.cgroup ? c[i].info.cgroup : "-");
 		printf("\n");
 	}
 }

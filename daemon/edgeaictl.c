@@ -21,6 +21,7 @@
 #include <edgeai/edgeai.h>
 
 #include "edgeaictl.h"
+#include "shared/board.h"
 #include "shared/macro.h"
 
 #define SELFTEST_SIZE (64 * 1024)
@@ -121,7 +122,13 @@ static int verb_status(int argc _unused_, char *argv[] _unused_)
 	ctl_status_live(nodes, cores, n, live, 250);
 
 	if (arg_json) {
-		printf("{\"devices\":[");
+		char board[BOARD_ID_MAX];
+
+		/* the board's identity, as in edgeaid's metrics (shared/board.h) */
+		board_id(NULL, board, sizeof(board));
+		printf("{\"board\":");
+		json_string(stdout, board);
+		printf(",\"devices\":[");
 		for (int i = 0; i < n; i++) {
 			const struct edgeai_device_info *d = &infos[i];
 			const struct ctl_live *l = &live[i];
@@ -835,6 +842,8 @@ static const Verb verbs[] = {
 	  "edgeaid's status, whether it throttles and why, its CPU fallback advice and\n"
 	  "its last decision; without edgeaid, the last advice it left. Exit status 1\n"
 	  "when no accelerator is found.\n" },
+	{ "cdi", "generate|list ...", 0, 0, VERB_OWN_OPTIONS, verb_cdi, "CDI specs of the devices for containers", 0,
+	  NULL, ctl_cdi_help },
 	{ "help", "[COMMAND]", 0, 1, 0, verb_help, "Show this help, or the help of COMMAND", 0,
 	  "Without COMMAND, the commands and global options; with it, that command's\n"
 	  "help, as 'edgeaictl COMMAND --help' shows it.\n" },

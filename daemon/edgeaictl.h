@@ -101,6 +101,9 @@ void ctl_status_live(const char *const *nodes, const unsigned int *cores, int n,
  */
 void ctl_status_policy(void);
 
+/* ctl-cdi.c: cdi generate|list, which parses its own options */
+int verb_cdi(int argc, char *argv[]);
+void ctl_cdi_help(void);
 /* ctl-coredump.c: decode (or free) the devcoredumps of edgeai's core resets */
 int verb_coredump(int argc, char *argv[]);
 

@@ -28,6 +28,9 @@ void config_init(Config *c)
 		.thermal_hyst_mc = 3000,
 		.interval_ms = 200,
 		.autosuspend_ms = -1,
+		.metrics_dir = "/var/lib/prometheus/node-exporter",
+		.metrics_interval_ms = 15000,
+		.cdi_dir = "/run/cdi",
 	};
 }
 
@@ -184,6 +187,17 @@ int config_parse_text(Config *c, const char *text, const char *fname, char *err,
 					return fail(err, errlen, fname, lineno,
 						    "AutosuspendMSec=%s: not 0..600000", val);
 				c->autosuspend_ms = v;
+			} else if (!strcmp(key, "MetricsDirectory") || !strcmp(key, "CDISpecDirectory")) {
+				char *dst = key[0] == 'M' ? c->metrics_dir : c->cdi_dir;
+
+				if (*val && (val[0] != '/' || strlen(val) >= sizeof(c->metrics_dir)))
+					return fail(err, errlen, fname, lineno, "%s=%s: not empty or an absolute path", key,
+						    val);
+				snprintf(dst, sizeof(c->metrics_dir), "%s", val);
+			} else if (!strcmp(key, "MetricsIntervalSec")) {
+				if (parse_u64(val, 3600, &v) || v < 1)
+					return fail(err, errlen, fname, lineno, "MetricsIntervalSec=%s: not 1..3600", val);
+				c->metrics_interval_ms = v * 1000;
 			} else
 				return fail(err, errlen, fname, lineno, "unknown key %s= in [Manager]", key);
 			continue;

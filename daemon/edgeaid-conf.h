@@ -36,6 +36,9 @@ typedef struct Config {
 	uint32_t thermal_hyst_mc;
 	uint32_t interval_ms;
 	int32_t autosuspend_ms;         /* -1 = leave the driver's */
+	char metrics_dir[256];          /* node_exporter's textfile directory, "" = no metrics file */
+	uint32_t metrics_interval_ms;
+	char cdi_dir[256];              /* CDI specs of the devices present, "" = none */
 	AppRule *rules;
 	size_t n_rules;
 } Config;

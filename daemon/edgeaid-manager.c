@@ -27,6 +27,7 @@
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-journal.h>
 
+#include "shared/cdi.h"
 #include "shared/protocol.h"
 
 void manager_log(int prio, const char *msgid, const char *fmt, ...)
@@ -168,11 +169,61 @@ static Device *device_find(Manager *m, const char *name)
 	return NULL;
 }
 
+/*
+ * The CDI specs of the devices present into CDISpecDirectory= (/run/cdi),
+ * so that container engines hand them out by name (shared/cdi.h).
+ */
+static void write_cdi(Manager *m)
+{
+	_cleanup_free_ AccelDevice *devs = NULL;
+	char err[600];
+	CdiOptions o = { .runtime_dir = m->runtime_dir };
+	int r;
+
+	if (!*m->config.cdi_dir)
+		return;
+	devs = calloc(m->n_devices ? m->n_devices : 1, sizeof(*devs));
+	if (!devs)
+		return;
+	for (size_t i = 0; i < m->n_devices; i++)
+		devs[i] = m->devices[i].sys;
+	cdi_find_library(&o);
+	r = cdi_write_dir(m->config.cdi_dir, devs, m->n_devices, &o, err, sizeof(err));
+	if (r < 0)
+		manager_log(LOG_WARNING, NULL, "Cannot write the CDI spec %s: %s", err, strerror(-r));
+}
+
+/*
+ * Open the device's node for SET_POLICY, unless open. The node appears
+ * (devtmpfs, the uevent, inotify) a moment before the DRM core accepts
+ * opens of the new minor, which fail with ENODEV until then: the control
+ * loop tries again every tick (control()).
+ */
+static int device_open(Device *d)
+{
+	if (d->fd >= 0)
+		return 0;
+	d->fd = open(d->node, O_RDWR | O_CLOEXEC);
+	return d->fd < 0 ? -errno : 0;
+}
+
+/*
+ * A file of a device unbound and bound again between two ticks (edgeaid
+ * saw neither event) answers ENODEV: the node again, which is the new device.
+ */
+static int device_reopen(Device *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
+	return device_open(d);
+}
+
 /* A new device: open it, read its operating points, apply the power profile. */
 static void device_add(Manager *m, const AccelDevice *sys, const char *devnode)
 {
-	char node[64];
 	Device *d, *n;
+	int r;
 
 	if (device_find(m, sys->name))
 		return;
@@ -182,18 +233,20 @@ static void device_add(Manager *m, const AccelDevice *sys, const char *devnode)
 	m->devices = n;
 	d = &m->devices[m->n_devices];
 	*d = (Device) { .sys = *sys, .fd = -1 };
-	if (!devnode) {
-		snprintf(node, sizeof(node), "/dev/accel/%s", sys->name);
-		devnode = node;
-	}
-	d->fd = open(devnode, O_RDWR | O_CLOEXEC);
-	if (d->fd < 0)
-		manager_log(LOG_WARNING, NULL, "Cannot open %s, policy will not be pushed: %m", devnode);
+	if (devnode)
+		snprintf(d->node, sizeof(d->node), "%s", devnode);
+	else
+		snprintf(d->node, sizeof(d->node), "/dev/accel/%s", sys->name);
+	r = device_open(d);
+	if (r < 0)
+		manager_log(r == -ENODEV ? LOG_INFO : LOG_WARNING, NULL,
+			    "Cannot open %s yet, policy will be pushed once it opens: %s", d->node, strerror(-r));
 	device_read_freqs(d);
 	m->n_devices++;
 	manager_log(LOG_NOTICE, MSGID_DEVICE, "Device %s (%s) appeared: %zu operating points, thermal zone %s",
 		    d->sys.name, d->sys.bus, d->n_freqs, *d->sys.tz ? d->sys.tz : "none");
 	device_apply_power(m, d);
+	write_cdi(m);
 	emit_changed(m, STRV_MAKE("Devices"));
 }
 
@@ -210,6 +263,7 @@ static void device_remove(Manager *m, const char *name)
 	manager_log(LOG_NOTICE, MSGID_DEVICE, "Device %s (%s) disappeared", d->sys.name, d->sys.bus);
 	memmove(d, d + 1, (m->n_devices - i - 1) * sizeof(*d));
 	m->n_devices--;
+	write_cdi(m);
 	emit_changed(m, STRV_MAKE("Devices"));
 }
 
@@ -330,12 +384,16 @@ int manager_set_client_policy(Manager *m, uint64_t id, uint32_t weight, int prio
 	Client *c = client_find(m, id);
 	struct drm_edgeai_policy pol = { .client = id };
 	Device *d;
+	int r;
 
 	if (!c)
 		return -ESRCH;
 	d = device_by_client(m, c);
-	if (!d || d->fd < 0)
+	if (!d)
 		return -ENODEV;
+	r = device_open(d);
+	if (r < 0)
+		return r;
 	if (weight) {
 		pol.flags |= DRM_EDGEAI_POLICY_WEIGHT;
 		pol.weight = weight;
@@ -351,8 +409,11 @@ int manager_set_client_policy(Manager *m, uint64_t id, uint32_t weight, int prio
 	}
 	if (!pol.flags)
 		return -EINVAL;
-	if (ioctl(d->fd, DRM_IOCTL_EDGEAI_SET_POLICY, &pol) < 0)
-		return -errno;
+	r = ioctl(d->fd, DRM_IOCTL_EDGEAI_SET_POLICY, &pol) < 0 ? -errno : 0;
+	if (r == -ENODEV && device_reopen(d) == 0)
+		r = ioctl(d->fd, DRM_IOCTL_EDGEAI_SET_POLICY, &pol) < 0 ? -errno : 0;
+	if (r < 0)
+		return r;
 	if (weight)
 		c->weight = weight;
 	if (priority >= 0)
@@ -394,11 +455,10 @@ int manager_set_app_policy(Manager *m, const char *name, uint32_t weight, int pr
 
 static void client_apply_rules(Manager *m, Client *c)
 {
-	char p[64], exe[PATH_MAX] = "", cg[1024] = "", buf[1100];
+	char p[64], exe[PATH_MAX] = "", cg[1024] = "";
 	const AppRule *r;
 	ProcInfo pi = { .uid = c->uid };
 	ssize_t l;
-	FILE *f;
 	int e;
 
 	snprintf(p, sizeof(p), "/proc/%u/exe", c->pid);
@@ -407,30 +467,58 @@ static void client_apply_rules(Manager *m, Client *c)
 		exe[l] = 0;
 		pi.exe = exe;
 	}
-	snprintf(p, sizeof(p), "/proc/%u/cgroup", c->pid);
-	f = fopen(p, "re");
-	if (f) {
-		while (fgets(buf, sizeof(buf), f))
-			if (!strncmp(buf, "0::", 3)) {
-				snprintf(cg, sizeof(cg), "%s", buf + 3);
-				cg[strcspn(cg, "\n")] = 0;
-				pi.cgroup = cg;
-			}
-		fclose(f);
-	}
+	if (proc_cgroup(c->pid, cg, sizeof(cg)) == 0)
+		pi.cgroup = cg;
 	r = config_match(&m->config, &pi);
 	if (!r) {
 		*c->app = 0;
+		c->pending = false;
 		return;
 	}
 	snprintf(c->app, sizeof(c->app), "%s", r->name);
 	e = manager_set_client_policy(m, c->id, r->weight, r->priority, r->quota_ns, r->period_ns, false);
+	/* the device's node does not open yet (see device_open()): again at the next tick */
+	if (e == -ENODEV) {
+		if (!c->pending)
+			manager_log(LOG_INFO, NULL,
+				    "Client %" PRIu64 " (pid %u, %s) is application %s: %s does not open yet, "
+				    "its policy follows once it does", c->id, c->pid, c->comm, r->name, c->device);
+		c->pending = true;
+		return;
+	}
+	c->pending = false;
 	if (e < 0)
 		manager_log(LOG_WARNING, NULL, "Client %" PRIu64 " (pid %u): cannot apply [Application] %s: %s",
 			    c->id, c->pid, r->name, strerror(-e));
 	else
 		manager_log(LOG_INFO, NULL, "Client %" PRIu64 " (pid %u, %s) is application %s: weight %u priority %s",
 			    c->id, c->pid, c->comm, r->name, c->weight, priority_to_string(c->priority));
+}
+
+/*
+ * Each tick: open the devices whose node did not open yet, and push the
+ * rules of the clients that waited for it.
+ */
+static void retry_pending(Manager *m)
+{
+	bool changed = false;
+
+	for (size_t i = 0; i < m->n_devices; i++) {
+		Device *d = &m->devices[i];
+
+		if (d->fd < 0 && device_open(d) == 0)
+			manager_log(LOG_INFO, NULL, "Opened %s: policy can be pushed to %s", d->node, d->sys.name);
+	}
+	for (size_t i = 0; i < m->n_clients; i++) {
+		Client *c = &m->clients[i];
+
+		if (!c->pending || c->override)
+			continue;
+		client_apply_rules(m, c);
+		changed |= !c->pending;
+	}
+	if (changed)
+		emit_changed(m, STRV_MAKE("Clients"));
 }
 
 struct scan {
@@ -459,7 +547,13 @@ static int client_seen(const AccelClient *ac, void *userdata)
 		sc->changed = true;
 	}
 	c->seen = true;
+	/* a new client brings all its time; counters of a file never go back */
+	metrics_account(&m->metrics, c->app, c->device, ac->engine_ns >= c->engine_ns ? ac->engine_ns - c->engine_ns : 0,
+			ac->jobs >= c->jobs ? ac->jobs - c->jobs : 0,
+			ac->quota_refusals >= c->quota_refusals ? ac->quota_refusals - c->quota_refusals : 0);
 	c->engine_ns = ac->engine_ns;
+	c->jobs = ac->jobs;
+	c->quota_refusals = ac->quota_refusals;
 	return 0;
 }
 
@@ -502,14 +596,43 @@ static void write_advice(Manager *m)
 	rename(tmp, m->advice_path);
 }
 
+/*
+ * A device bound a moment ago may show no device_type yet when its uevent
+ * arrives: read it again, and write the CDI specs once it is known.
+ */
+static void refresh_device_types(Manager *m)
+{
+	bool changed = false;
+
+	for (size_t i = 0; i < m->n_devices; i++) {
+		Device *d = &m->devices[i];
+		AccelDevice s;
+		char p[128];
+
+		if (*d->sys.type)
+			continue;
+		snprintf(p, sizeof(p), "/sys/class/accel/%s", d->sys.name);
+		if (accel_device_from_syspath(p, &s) == 0 && *s.type) {
+			snprintf(d->sys.type, sizeof(d->sys.type), "%s", s.type);
+			changed = true;
+		}
+	}
+	if (changed)
+		write_cdi(m);
+}
+
+#define CLIENT_SCAN_USEC 1000000ULL
+
 static void control(Manager *m)
 {
+	uint64_t now = 0;
 	bool throttled = false;
 	Reason advice = REASON_NONE;
 	int64_t hottest = INT64_MIN;
 	char why[512] = "";
 
 	drop_vanished_devices(m);
+	refresh_device_types(m);
 	for (size_t i = 0; i < m->n_devices; i++) {
 		Device *d = &m->devices[i];
 		uint64_t lo, hi;
@@ -574,7 +697,17 @@ static void control(Manager *m)
 	}
 	if (*why)
 		snprintf(m->why, sizeof(m->why), "%s", why);
-	scan_clients(m);
+	/*
+	 * The walk of every open file of every process is the loop's cost
+	 * (a few ms on a board, tens in the TCG board, every 200 ms a third
+	 * of a core there): clients once a second, the thermal loop every tick.
+	 */
+	if (sd_event_now(m->event, CLOCK_MONOTONIC, &now) < 0 || !m->last_scan_usec ||
+	    now - m->last_scan_usec >= CLIENT_SCAN_USEC) {
+		scan_clients(m);
+		m->last_scan_usec = now ? now : 1;
+	}
+	retry_pending(m);
 	manager_update_status(m);
 }
 
@@ -612,6 +745,34 @@ static int on_tick(sd_event_source *s, uint64_t usec, void *ud)
 	control(m);
 	m->last_tick_usec = usec;
 	sd_event_source_set_time(s, usec + m->config.interval_ms * 1000ULL);
+	return sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+}
+
+static void write_metrics(Manager *m, uint64_t usec)
+{
+	int r;
+
+	if (!*m->config.metrics_dir)
+		return;
+	r = metrics_write(m, m->config.metrics_dir, usec);
+	if (r < 0 && r != m->metrics_error)
+		manager_log(r == -ENOENT ? LOG_INFO : LOG_WARNING, NULL, "No metrics in %s/" METRICS_FILE ": %s",
+			    m->config.metrics_dir, strerror(-r));
+	m->metrics_error = r < 0 ? r : 0;
+}
+
+static int on_metrics(sd_event_source *s, uint64_t usec, void *ud)
+{
+	Manager *m = ud;
+
+	/*
+	 * @usec is when the timer was due, not now: after a late run the
+	 * next one is due at once, and utilization over the nominal interval
+	 * would divide the busy time of a few ms by a whole second.
+	 */
+	(void)sd_event_now(m->event, CLOCK_MONOTONIC, &usec);
+	write_metrics(m, usec);
+	sd_event_source_set_time(s, usec + m->config.metrics_interval_ms * 1000ULL);
 	return sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
 }
 
@@ -676,6 +837,7 @@ int manager_reload(Manager *m, char *err, size_t errlen)
 	for (size_t i = 0; i < m->n_clients; i++)
 		if (!m->clients[i].override)
 			client_apply_rules(m, &m->clients[i]);
+	write_cdi(m);
 	emit_changed(m, STRV_MAKE("ThermalLimit", "Applications"));
 	return 0;
 }
@@ -708,6 +870,8 @@ Manager *manager_free(Manager *m)
 			close(m->devices[i].fd);
 	free(m->devices);
 	free(m->clients);
+	metrics_done(&m->metrics);
+	sd_event_source_unref(m->metrics_timer);
 	sd_event_source_unref(m->tick);
 	sd_event_source_disable_unref(m->dev_watch);
 	sd_event_source_disable_unref(m->accel_watch);
@@ -769,5 +933,10 @@ int manager_start(Manager *m)
 	}
 	control(m);
 	write_advice(m);
+	write_cdi(m);
+	/* the first file at once (utilization comes with the second) */
+	r = sd_event_add_time(m->event, &m->metrics_timer, CLOCK_MONOTONIC, now, 1000, on_metrics, m);
+	if (r < 0)
+		return r;
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <systemd/sd-event.h>
 
 #include "edgeaid-conf.h"
+#include "edgeaid-metrics.h"
 #include "edgeaid-util.h"
 #include "shared/macro.h"
 #include "shared/sysfs.h"
@@ -19,7 +20,8 @@
 
 typedef struct Device {
 	AccelDevice sys;        /* the accel node, its parent, devfreq and thermal zone */
-	int fd;
+	char node[64];          /* its /dev node */
+	int fd;                 /* for SET_POLICY; -1 until the node opens (device_open()) */
 	uint64_t freqs[MAX_FREQS];
 	size_t n_freqs;
 	size_t cap;             /* index of the current max_freq cap */
@@ -38,8 +40,10 @@ typedef struct Client {
 	int priority;
 	uint64_t quota_ns, period_ns;
 	uint64_t engine_ns;
+	uint64_t jobs, quota_refusals;  /* from fdinfo; what is new goes into the metrics */
 	bool seen;
 	bool override;          /* set over D-Bus: rules leave it alone */
+	bool pending;           /* its rule's policy not pushed yet (device not open): retried every tick */
 } Client;
 
 /*
@@ -57,7 +61,7 @@ typedef struct ManagerListener {
 typedef struct Manager {
 	sd_event *event;
 	sd_device_monitor *monitor;
-	sd_event_source *tick, *wd, *dev_watch, *accel_watch;
+	sd_event_source *tick, *wd, *dev_watch, *accel_watch, *metrics_timer;
 	const ManagerListener *listener;
 	void *listener_userdata;
 	char *config_path;
@@ -76,7 +80,10 @@ typedef struct Manager {
 	Reason advice;
 	char why[512];                  /* the last decision, explained */
 	uint64_t last_tick_usec, watchdog_usec;
+	uint64_t last_scan_usec;        /* the last walk of /proc for clients */
 	char status[256];
+	Metrics metrics;
+	int metrics_error;              /* the last metrics_write() error, logged once */
 } Manager;
 
 int manager_new(Manager **ret, const char *config_path, const char *runtime_dir);

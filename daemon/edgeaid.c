@@ -158,18 +158,42 @@ static int check_config(void)
 	return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+/*
+ * The unit's RuntimeDirectory=edgeaid cdi makes $RUNTIME_DIRECTORY a list,
+ * "/run/cdi:/run/edgeaid" (systemd sorts it): ours is the one named
+ * edgeaid, else the first.
+ */
+static char *runtime_dir_from_env(const char *env)
+{
+	const char *p = env;
+
+	while (*p) {
+		size_t l = strcspn(p, ":");
+
+		if ((l == 7 && !strncmp(p, "edgeaid", 7)) || (l > 7 && !strncmp(p + l - 8, "/edgeaid", 8)))
+			return strndup(p, l);
+		p += l + (p[l] == ':');
+	}
+	return strndup(env, strcspn(env, ":"));
+}
+
 /* Returns the exit status. */
 static int run(int argc, char *argv[])
 {
 	_cleanup_(manager_freep) Manager *m = NULL;
 	_cleanup_(bus_freep) Bus *bus = NULL;
+	_cleanup_free_ char *runtime_env = NULL;
 	int r;
 
 	r = parse_argv(argc, argv);
 	if (r <= 0)
 		return r < 0 ? EXIT_USAGE : EXIT_SUCCESS;
+	if (!arg_runtime && getenv("RUNTIME_DIRECTORY")) {
+		runtime_env = runtime_dir_from_env(getenv("RUNTIME_DIRECTORY"));
+		arg_runtime = runtime_env;
+	}
 	if (!arg_runtime)
-		arg_runtime = getenv("RUNTIME_DIRECTORY") ? getenv("RUNTIME_DIRECTORY") : EDGEAID_RUNTIME_DIR;
+		arg_runtime = EDGEAID_RUNTIME_DIR;
 	if (arg_check)
 		return check_config();
 	r = manager_new(&m, arg_config, arg_runtime);

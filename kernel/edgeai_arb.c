@@ -313,6 +313,7 @@ int edgeai_arb_admit(struct edgeai_file_priv *ctx)
 	}
 	if (over) {
 		edgeai_arb_refused(ctx, DRM_EDGEAI_BUSY_QUOTA);
+		atomic64_inc(&ctx->quota_refusals);
 		return -EDQUOT;
 	}
 	return 0;

@@ -254,7 +254,12 @@ static int edgeai_ioctl_get_param(struct drm_device *drm, void *data,
 	return ret;
 }
 
-/* Documentation/gpu/drm-usage-stats.rst */
+/*
+ * Documentation/gpu/drm-usage-stats.rst, plus the driver's own keys (with
+ * its name as prefix): edgeai-jobs, the file's completed jobs, and
+ * edgeai-quota-refusals, its submits refused with -EDQUOT. edgeaid exports
+ * them per application.
+ */
 static void edgeai_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 {
 	struct edgeai_file_priv *ctx = file->driver_priv;
@@ -271,6 +276,9 @@ static void edgeai_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 	/* Driver-specific: jobs of the file preempted at an op boundary. */
 	drm_printf(p, "edgeai-preemptions-%s:\t%lld\n", edev->engine,
 		   atomic64_read(&ctx->preemptions));
+	drm_printf(p, "edgeai-jobs:\t%lld\n", atomic64_read(&ctx->jobs));
+	drm_printf(p, "edgeai-quota-refusals:\t%lld\n",
+		   atomic64_read(&ctx->quota_refusals));
 	drm_show_memory_stats(p, file);
 }
 

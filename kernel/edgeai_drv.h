@@ -41,6 +41,8 @@ struct edgeai_job_result;
  * @cycles: core cycles of the file's completed jobs
  * @preemptions: times a job of the file yielded its core to a job of a
  *	higher priority class at an op boundary
+ * @jobs: the file's completed jobs (fdinfo edgeai-jobs)
+ * @quota_refusals: submits refused with -EDQUOT (fdinfo edgeai-quota-refusals)
  * @req_any: arbitration request of @entity_any
  * @req: arbitration request of each @entity
  * @priority: &enum drm_edgeai_priority; arbiter lock
@@ -72,6 +74,8 @@ struct edgeai_file_priv {
 	atomic64_t engine_ns;
 	atomic64_t cycles;
 	atomic64_t preemptions;
+	atomic64_t jobs;
+	atomic64_t quota_refusals;
 	struct edgeai_arb_req req_any;
 	struct edgeai_arb_req req[EDGEAI_MAX_CORES];
 	u32 priority;

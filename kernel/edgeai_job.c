@@ -64,6 +64,7 @@ void edgeai_job_complete(struct edgeai_job *job, int error, u64 device_time_ns)
 		dma_fence_set_error(&done->base, error);
 
 	atomic64_add(device_time_ns, &job->ctx->engine_ns);
+	atomic64_inc(&job->ctx->jobs);
 	atomic64_add(div_u64(device_time_ns * khz, 1000000), &job->ctx->cycles);
 	if (job->arb_granted)
 		edgeai_arb_release(job, device_time_ns);

@@ -213,6 +213,38 @@ int fdinfo_parse(FILE *f, uint64_t *ret_id, uint64_t *ret_engine_ns)
 	return 0;
 }
 
+void fdinfo_parse_edgeai(FILE *f, uint64_t *ret_jobs, uint64_t *ret_quota_refusals)
+{
+	char line[256];
+
+	*ret_jobs = *ret_quota_refusals = 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "edgeai-jobs: %" SCNu64, ret_jobs) == 1)
+			continue;
+		sscanf(line, "edgeai-quota-refusals: %" SCNu64, ret_quota_refusals);
+	}
+}
+
+int proc_cgroup(uint32_t pid, char *buf, size_t len)
+{
+	_cleanup_(fclosep) FILE *f = NULL;
+	char p[64], line[1100];
+	int r = -ENOENT;
+
+	snprintf(p, sizeof(p), "/proc/%u/cgroup", pid);
+	f = fopen(p, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "0::", 3)) {
+			line[strcspn(line, "\n")] = 0;
+			if (snprintf(buf, len, "%s", line + 3) >= (int)len)
+				return -ENAMETOOLONG;
+			r = 0;
+		}
+	return r;
+}
+
 /* The accel files open in process @pid: @cb for each. */
 static int scan_process(uint32_t pid, int (*cb)(const AccelClient *c, void *userdata), void *userdata)
 {
@@ -245,6 +277,8 @@ static int scan_process(uint32_t pid, int (*cb)(const AccelClient *c, void *user
 		f = fopen(p, "re");
 		if (!f || fdinfo_parse(f, &c.id, &c.engine_ns) < 0)
 			continue;
+		rewind(f);
+		fdinfo_parse_edgeai(f, &c.jobs, &c.quota_refusals);
 		if (snprintf(c.device, sizeof(c.device), "%s", l + strlen("/dev/accel/")) >= (int)sizeof(c.device))
 			continue;
 		if (!known) {
@@ -254,6 +288,8 @@ static int scan_process(uint32_t pid, int (*cb)(const AccelClient *c, void *user
 			if (stat(p, &st) == 0)
 				c.uid = st.st_uid;
 			read_attr(p, "comm", c.comm, sizeof(c.comm));
+			if (proc_cgroup(pid, c.cgroup, sizeof(c.cgroup)) < 0)
+				*c.cgroup = 0;
 			known = true;
 		}
 		r = cb(&c, userdata);

@@ -50,16 +50,25 @@ int accel_enumerate(AccelDevice **ret, size_t *ret_n);
 typedef struct AccelClient {
 	uint64_t id;            /* drm-client-id: unique per open file of a device */
 	uint64_t engine_ns;     /* device time used, the drm-engine-* line (not -capacity) */
+	uint64_t jobs;          /* jobs completed, edgeai-jobs (0 on kernels without it) */
+	uint64_t quota_refusals; /* submits refused for the quota, edgeai-quota-refusals */
 	uint32_t pid, uid;
 	char comm[32];
 	char device[32];        /* accel0 */
+	char cgroup[512];       /* the process's cgroup (v2), "/ctr.slice/libpod-ID.scope"; "" when unknown */
 } AccelClient;
+
+/* The cgroup v2 path of process @pid (the "0::" line of /proc/PID/cgroup). */
+int proc_cgroup(uint32_t pid, char *buf, size_t len);
 
 /*
  * The DRM fdinfo text in @f: the drm-client-id and the device time of its
  * last drm-engine-* line (0 without one). -ENOENT without a drm-client-id.
  */
 int fdinfo_parse(FILE *f, uint64_t *ret_id, uint64_t *ret_engine_ns);
+
+/* The driver's own fdinfo keys in @f: edgeai-jobs and edgeai-quota-refusals (0 when absent). */
+void fdinfo_parse_edgeai(FILE *f, uint64_t *ret_jobs, uint64_t *ret_quota_refusals);
 
 /*
  * Call @cb for each open file of a /dev/accel/accel* node that has a

@@ -14,7 +14,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache=${EDGEAI_CACHE:-$HOME/.cache/edgeai}/e2e
 mirror=${MIRROR:-http://deb.debian.org/debian}
 pkgs=systemd,systemd-sysv,dbus,udev,kmod,procps,liburing2,polkitd,libpam-systemd,python3-numpy
-key=$( (cat "$0"; echo "$mirror $pkgs") | sha256sum | cut -c1-12)
+# the fleet steps (tests/e2e/fleet.sh): containers and the metrics exporter,
+# installed by apt in the chroot (debootstrap fails to configure podman's
+# dependencies among its base packages)
+fleet_pkgs="podman crun conmon prometheus-node-exporter"
+key=$( (cat "$0"; echo "$mirror $pkgs $fleet_pkgs") | sha256sum | cut -c1-12)
 out=$cache/rootfs-$key.cpio.gz
 if [ -s "$out" ]; then
 	echo "$out"
@@ -29,6 +33,18 @@ debootstrap --variant=minbase --include="$pkgs" bookworm "$stage" "$mirror" > "$
 	tail -n 20 "$cache/debootstrap.log" >&2
 	exit 1
 }
+echo "e2e: apt-get install $fleet_pkgs in the chroot" >&2
+cp /etc/resolv.conf "$stage/etc/resolv.conf"
+printf '#!/bin/sh\nexit 101\n' > "$stage/usr/sbin/policy-rc.d"
+chmod 0755 "$stage/usr/sbin/policy-rc.d"
+echo "deb $mirror bookworm main" > "$stage/etc/apt/sources.list"
+{ chroot "$stage" apt-get update &&
+	DEBIAN_FRONTEND=noninteractive chroot "$stage" apt-get install -y --no-install-recommends $fleet_pkgs; } \
+	>> "$cache/debootstrap.log" 2>&1 || {
+	tail -n 20 "$cache/debootstrap.log" >&2
+	exit 1
+}
+rm -f "$stage/usr/sbin/policy-rc.d" "$stage/etc/resolv.conf"
 # trim what a test VM never reads
 rm -rf "$stage/usr/share/doc" "$stage/usr/share/man" "$stage/usr/share/info" "$stage/usr/share/locale" \
 	"$stage/var/cache/apt" "$stage/var/lib/apt/lists" "$stage/usr/share/zoneinfo" \

@@ -11,6 +11,8 @@
 #
 #   tests/e2e/run.sh        ends with "N passed, N failed, N skipped";
 #                           writes build/results/e2e.counts; logs in build/e2e/
+#   E2E_ONLY=fleet tests/e2e/run.sh   boot, edgeaid up, then only the fleet
+#                           steps (tests/e2e/fleet.sh): for iterating on them
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
@@ -85,9 +87,37 @@ Name=face-light
 Executable=/usr/local/bin/face-light
 Weight=100
 EOC
+# the fleet steps (tests/e2e/fleet.sh, sourced by the scenario): containers
+# matched by cgroup, metrics every second for node_exporter's textfile
+# collector, podman on vfs (the root is an initramfs), promtool from the host
+cat > "$E2E_STAGE/etc/edgeai/edgeaid.conf.d/60-fleet.conf" <<'EOC'
+[Manager]
+MetricsIntervalSec=1
+
+[Application]
+Name=ctr-heavy
+CGroup=/ctrheavy.slice
+Weight=300
+
+[Application]
+Name=ctr-light
+CGroup=/ctrlight.slice
+Weight=100
+EOC
+mkdir -p "$E2E_STAGE/etc/default" "$E2E_STAGE/etc/containers" "$E2E_STAGE/usr/lib/edgeai-e2e"
+echo 'ARGS="--collector.disable-defaults --collector.textfile --collector.textfile.directory=/var/lib/prometheus/node-exporter"' \
+	> "$E2E_STAGE/etc/default/prometheus-node-exporter"
+printf '[storage]\ndriver = "vfs"\nrunroot = "/run/containers/storage"\ngraphroot = "/var/lib/containers/storage"\n' \
+	> "$E2E_STAGE/etc/containers/storage.conf"
+# the root is the initramfs (rootfs), which pivot_root(2) cannot leave
+printf '[engine]\nno_pivot_root = true\n' > "$E2E_STAGE/etc/containers/containers.conf"
+cp tests/e2e/fleet.sh "$E2E_STAGE/usr/lib/edgeai-e2e/fleet.sh" || fail_setup "installing the fleet steps"
+[ "${E2E_ONLY:-}" = fleet ] && : > "$E2E_STAGE/usr/lib/edgeai-e2e/only-fleet"
+if command -v promtool > /dev/null; then cp "$(command -v promtool)" "$E2E_STAGE/usr/local/bin/promtool"; fi
 e2e_guest_service edgeai-e2e tests/e2e/scenario.sh || fail_setup "installing the scenario"
 
-e2e_pack_boot "$out" "${E2E_TIMEOUT:-600}"
+# podman in TCG (tests/e2e/fleet.sh) needs a few minutes more
+e2e_pack_boot "$out" "${E2E_TIMEOUT:-900}"
 boot=$?
 echo "e2e: guest done after $(($(date +%s) - t0))s (boot status $boot)"
 vm_report "$out" $boot "$counts"

@@ -49,6 +49,17 @@ poll 30 test -e /dev/accel/accel1
 ok $? "edgeai.ko loaded by systemd-modules-load: two accel nodes" "$(ls -l /dev/accel 2>&1; journalctl -b -k | tail -n 20)"
 poll 60 systemctl is-active -q edgeaid
 ok $? "edgeaid.service is active (started by the udev rule)" "$(systemctl status edgeaid 2>&1 | tail -n 20)"
+# E2E_ONLY=fleet (tests/e2e/run.sh): only the fleet steps, for iterating on them
+if [ -e /usr/lib/edgeai-e2e/only-fleet ]; then
+	. /usr/lib/edgeai-e2e/fleet.sh
+	echo "1..$n"
+	echo "# edgeai-vm: exit e2e_scenario $failed"
+	journalctl -b -u edgeaid -o short-monotonic --no-pager 2>&1 | tail -n 40 | sed 's/^/# journal: /'
+	echo "edgeai-vm: end of tests"
+	sync
+	systemctl poweroff --force --force
+	exit 0
+fi
 en=$(systemctl is-enabled edgeaid 2>&1)
 [ "$en" = disabled ]
 ok $? "edgeaid.service is not enabled: udev's SYSTEMD_WANTS started it ($en)"
@@ -190,6 +201,9 @@ wait $fl; r2=$?
 [ $r1 -eq 0 ] && [ $r2 -eq 0 ]
 ok $? "both finish their runs" "$(tail -n 5 /tmp/fh.out /tmp/fl.out)"
 grep -h -E '^(latency|throughput)' /tmp/fh.out /tmp/fl.out | sed 's/^/# /'
+
+# 2c. fleets: CDI and containers, Prometheus metrics (tests/e2e/fleet.sh)
+. /usr/lib/edgeai-e2e/fleet.sh
 
 # 3. forced temperature: throttle, fallback advice, recovery
 busctl monitor org.edgeai.Manager1 > /tmp/monitor.log 2>&1 &

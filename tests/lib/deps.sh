@@ -10,6 +10,9 @@
 # busybox-static:arm64 (it conflicts with the host's busybox-static), and
 # linux-headers-6.12-arm64:arm64, which depends on gcc-12:arm64 and would
 # remove the host compiler.
+#
+# prometheus: only for its promtool, which lints edgeaid's metrics (host
+# lane) and is copied into the e2e board.
 set -eu
 
 pkgs="
@@ -19,6 +22,7 @@ bc bison flex libelf-dev libssl-dev
 qemu-system-x86 busybox-static cpio xz-utils zstd kmod rsync
 libdrm-dev liburing-dev libudev-dev libsystemd-dev
 debootstrap dbus systemd
+prometheus python3-yaml
 debhelper dh-dkms dkms dh-python dpkg-dev lintian
 clang llvm libclang-rt-14-dev
 gcc-aarch64-linux-gnu qemu-system-arm qemu-user-static

@@ -162,8 +162,11 @@ struct edgeai_device_list;
  *	edgeai_device_list_unref()
  *
  * Looks at every device of the "accel" subsystem through libudev and keeps
- * those bound to the edgeai driver. A machine without such devices gives an
- * empty list and returns 0. Devices are sorted by minor number.
+ * those bound to the edgeai driver. A device whose node is missing from /dev
+ * (a container started without it sees the host's sysfs, not its nodes) is
+ * left out, so that the automatic choice falls back to the CPU instead of
+ * failing on it. A machine without such devices gives an empty list and
+ * returns 0. Devices are sorted by minor number.
  *
  * Return: number of devices found (>= 0), or -errno.
  */

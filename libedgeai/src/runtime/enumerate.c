@@ -287,6 +287,17 @@ EDGEAI_PUBLIC int edgeai_enumerate(struct edgeai_device_list **ret_list)
 		}
 		/* Drivers not known by name are recognised by DRM_IOCTL_VERSION. */
 		fd = open(udev_device_get_devnode(d), O_RDWR | O_CLOEXEC);
+		/*
+		 * sysfs shows the host's devices, /dev only those this mount
+		 * namespace was given (a container started without the
+		 * device): a device without its node is not one of ours to use.
+		 */
+		if (fd < 0 && errno == ENOENT) {
+			base_log_debug(__func__, -ENOENT, "%s: no node %s here, skipped",
+				       udev_device_get_sysname(d), udev_device_get_devnode(d));
+			udev_device_unref(d);
+			continue;
+		}
 		if (!is_ours && (fd < 0 || rt_check_driver(fd) < 0)) {
 			if (fd >= 0)
 				close(fd);
