@@ -294,18 +294,26 @@ TEST_F_TIMEOUT(preempt, preemptor_hangs_core_reset, 300)
 	uint64_t ref_dev = 0, timeout_ms = 0, resets = 0, r = 0, id, hid;
 	int32_t status = 1, hstatus = 1;
 	long long d0;
-	char path[256];
+	char path[256], delay[256];
 
-	if (eai_debugfs_path(self->minor, "fault_hang", path, sizeof(path)))
-		SKIP(return, "no fault_hang knob");
+	if (eai_debugfs_path(self->minor, "fault_hang", path, sizeof(path)) ||
+	    eai_debugfs_path(self->minor, "host_delay_ms", delay, sizeof(delay)))
+		SKIP(return, "no fault_hang or host_delay_ms knob");
 	ASSERT_EQ(0, eai_get_param(self->lp, DRM_EDGEAI_PARAM_JOB_TIMEOUT_MS, &timeout_ms));
 	reference(_metadata, self, &ref_dev);
 	ASSERT_EQ(0, eai_debugfs_u64(self->minor, "reset_count", &resets));
 	d0 = preemptions(self->minor);
 
+	/*
+	 * The host takes a second before it executes the program's first op
+	 * (host time, not device time): on a fast host the whole program
+	 * would otherwise end before the preemptor comes. Let it start, then
+	 * the next job to start hangs.
+	 */
+	ASSERT_EQ(0, eai_write_file(delay, "1000"));
 	ASSERT_EQ(0, lp_submit(self, self->lp, self->prog, self->in, self->out, &id));
-	/* Let it start executing, then the next job to start hangs. */
 	eai_sleep_ms(200);
+	ASSERT_EQ(0, eai_write_file(delay, "0"));
 	ASSERT_EQ(-ETIME, lp_done(self->lp, id, &status, NULL))
 		TH_LOG("the program ended too soon for this test");
 	ASSERT_EQ(0, eai_write_file(path, "1"));
