@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/inotify.h>
@@ -27,6 +28,7 @@
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-journal.h>
 
+#include "edgeaid-report.h"
 #include "shared/cdi.h"
 #include "shared/protocol.h"
 
@@ -453,23 +455,29 @@ int manager_set_app_policy(Manager *m, const char *name, uint32_t weight, int pr
 	return 0;
 }
 
-static void client_apply_rules(Manager *m, Client *c)
+/* The [Application] rule process @pid of user @uid matches, or NULL. */
+static const AppRule *match_process(Manager *m, uint32_t pid, uint32_t uid)
 {
 	char p[64], exe[PATH_MAX] = "", cg[1024] = "";
-	const AppRule *r;
-	ProcInfo pi = { .uid = c->uid };
+	ProcInfo pi = { .uid = uid };
 	ssize_t l;
-	int e;
 
-	snprintf(p, sizeof(p), "/proc/%u/exe", c->pid);
+	snprintf(p, sizeof(p), "/proc/%u/exe", pid);
 	l = readlink(p, exe, sizeof(exe) - 1);
 	if (l > 0) {
 		exe[l] = 0;
 		pi.exe = exe;
 	}
-	if (proc_cgroup(c->pid, cg, sizeof(cg)) == 0)
+	if (proc_cgroup(pid, cg, sizeof(cg)) == 0)
 		pi.cgroup = cg;
-	r = config_match(&m->config, &pi);
+	return config_match(&m->config, &pi);
+}
+
+static void client_apply_rules(Manager *m, Client *c)
+{
+	const AppRule *r = match_process(m, c->pid, c->uid);
+	int e;
+
 	if (!r) {
 		*c->app = 0;
 		c->pending = false;
@@ -574,6 +582,110 @@ static void scan_clients(Manager *m)
 	}
 	if (sc.changed)
 		emit_changed(m, STRV_MAKE("Clients"));
+}
+
+/* ---- fallback reports ---- */
+
+static void report_reject(Manager *m, uint32_t pid, const char *what)
+{
+	uint64_t now;
+
+	m->report_rejected++;
+	sd_event_now(m->event, CLOCK_MONOTONIC, &now);
+	if (m->report_logged_usec && now - m->report_logged_usec < 1000000)
+		return;
+	m->report_logged_usec = now;
+	if (pid)
+		manager_log(LOG_WARNING, NULL, "Ignoring a report from pid %u: %s (%" PRIu64 " bad reports so far)",
+			    pid, what, m->report_rejected);
+	else
+		manager_log(LOG_WARNING, NULL, "Ignoring a report: %s (%" PRIu64 " bad reports so far)", what,
+			    m->report_rejected);
+}
+
+/*
+ * The application of reporting process @pid. A process is matched at most
+ * every 5 s; one that exited before its last report was read (libedgeai
+ * reports the rest of its counts at exit) keeps the application it was
+ * matched to within the last minute.
+ */
+static const char *reporter_app(Manager *m, uint32_t pid, uint32_t uid)
+{
+	Reporter *e = NULL, *oldest = &m->reporters[0];
+	char proc[32];
+	const AppRule *rule;
+	uint64_t now;
+
+	if (!pid)
+		return "";	/* from a pid namespace edgeaid cannot see into */
+	sd_event_now(m->event, CLOCK_MONOTONIC, &now);
+	for (size_t i = 0; i < MAX_REPORTERS && !e; i++) {
+		if (m->reporters[i].pid == pid)
+			e = &m->reporters[i];
+		else if (m->reporters[i].usec < oldest->usec)
+			oldest = &m->reporters[i];
+	}
+	if (e && now - e->usec < 5000000)
+		return e->app;
+	snprintf(proc, sizeof(proc), "/proc/%u", pid);
+	if (e && now - e->usec < 60000000 && access(proc, F_OK) < 0)
+		return e->app;
+	rule = match_process(m, pid, uid);
+	if (!e)
+		e = oldest;
+	*e = (Reporter) { .pid = pid, .usec = now };
+	snprintf(e->app, sizeof(e->app), "%s", rule ? rule->name : "");
+	return e->app;
+}
+
+/* Datagrams of libedgeai's fallbacks: counted for the sender's application. */
+static int on_report(_unused_ sd_event_source *s, int fd, _unused_ uint32_t revents, void *ud)
+{
+	Manager *m = ud;
+
+	/* a bounded batch per wakeup: a flood cannot starve the control loop */
+	for (int k = 0; k < 64; k++) {
+		char buf[EDGEAID_REPORT_MAX + 1], err[128];
+		ReportCount rc[8];
+		uint32_t pid = 0, uid = 0;
+		const char *app;
+		ssize_t n;
+		int c;
+
+		n = report_recv(fd, buf, sizeof(buf), &pid, &uid);
+		if (n == -EAGAIN || n == -EINTR)
+			break;
+		if (n < 0) {
+			report_reject(m, pid, n == -EBADMSG ? "too long, or without credentials" : strerror((int)-n));
+			continue;
+		}
+		c = report_parse(buf, (size_t)n, rc, ELEMENTSOF(rc), err, sizeof(err));
+		if (c < 0) {
+			report_reject(m, pid, err);
+			continue;
+		}
+		app = reporter_app(m, pid, uid);
+		for (int i = 0; i < c; i++)
+			metrics_fallback(&m->metrics, app, rc[i].reason, rc[i].count);
+	}
+	return 0;
+}
+
+static void report_start(Manager *m)
+{
+	char path[600];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/" EDGEAID_REPORT_FILE, m->runtime_dir);
+	m->report_fd = report_open(path);
+	if (m->report_fd < 0) {
+		manager_log(LOG_WARNING, NULL, "No report socket %s, fallbacks are not counted: %s", path,
+			    strerror(-m->report_fd));
+		return;
+	}
+	r = sd_event_add_io(m->event, &m->report, m->report_fd, EPOLLIN, on_report, m);
+	if (r < 0)
+		manager_log(LOG_WARNING, NULL, "Cannot watch the report socket: %s", strerror(-r));
 }
 
 /* ---- control loop ---- */
@@ -857,6 +969,7 @@ int manager_new(Manager **ret, const char *config_path, const char *runtime_dir)
 	}
 	snprintf(m->knob_journal, sizeof(m->knob_journal), "%s/" EDGEAID_KNOBS_FILE, runtime_dir);
 	snprintf(m->advice_path, sizeof(m->advice_path), "%s/" EDGEAID_ADVICE_FILE, runtime_dir);
+	m->report_fd = -1;
 	*ret = m;
 	return 0;
 }
@@ -876,6 +989,9 @@ Manager *manager_free(Manager *m)
 	sd_event_source_disable_unref(m->dev_watch);
 	sd_event_source_disable_unref(m->accel_watch);
 	sd_event_source_unref(m->wd);
+	sd_event_source_disable_unref(m->report);
+	if (m->report_fd >= 0)
+		close(m->report_fd);
 	sd_device_monitor_unref(m->monitor);
 	sd_event_unref(m->event);
 	config_done(&m->config);
@@ -931,6 +1047,7 @@ int manager_start(Manager *m)
 		if (r < 0)
 			return r;
 	}
+	report_start(m);
 	control(m);
 	write_advice(m);
 	write_cdi(m);

@@ -30,6 +30,15 @@ typedef struct Device {
 	bool throttled;
 } Device;
 
+/* A process that reported lately, and its application ("" for none). */
+typedef struct Reporter {
+	uint32_t pid;
+	char app[APP_NAME_MAX];
+	uint64_t usec;          /* when it was matched (CLOCK_MONOTONIC) */
+} Reporter;
+
+#define MAX_REPORTERS 64
+
 typedef struct Client {
 	uint64_t id;            /* drm-client-id */
 	uint32_t pid, uid;
@@ -61,7 +70,7 @@ typedef struct ManagerListener {
 typedef struct Manager {
 	sd_event *event;
 	sd_device_monitor *monitor;
-	sd_event_source *tick, *wd, *dev_watch, *accel_watch, *metrics_timer;
+	sd_event_source *tick, *wd, *dev_watch, *accel_watch, *metrics_timer, *report;
 	const ManagerListener *listener;
 	void *listener_userdata;
 	char *config_path;
@@ -84,6 +93,10 @@ typedef struct Manager {
 	char status[256];
 	Metrics metrics;
 	int metrics_error;              /* the last metrics_write() error, logged once */
+	int report_fd;                  /* the report socket (edgeaid-report.h), -1 without */
+	uint64_t report_rejected;       /* bad datagrams on it */
+	uint64_t report_logged_usec;    /* the last one logged: at most one a second */
+	Reporter reporters[MAX_REPORTERS];
 } Manager;
 
 int manager_new(Manager **ret, const char *config_path, const char *runtime_dir);

@@ -24,10 +24,12 @@
 void metrics_done(Metrics *x)
 {
 	free(x->apps);
+	free(x->fallbacks);
 	free(x->samples);
 	x->apps = NULL;
+	x->fallbacks = NULL;
 	x->samples = NULL;
-	x->n_apps = x->n_samples = 0;
+	x->n_apps = x->n_fallbacks = x->n_samples = 0;
 }
 
 int metrics_account(Metrics *x, const char *app, const char *device, uint64_t device_ns, uint64_t jobs,
@@ -53,6 +55,29 @@ int metrics_account(Metrics *x, const char *app, const char *device, uint64_t de
 	s->device_ns += device_ns;
 	s->jobs += jobs;
 	s->quota_refusals += quota_refusals;
+	return 0;
+}
+
+int metrics_fallback(Metrics *x, const char *app, const char *reason, uint64_t count)
+{
+	FallbackStats *s = NULL, *n;
+
+	if (!*app)
+		app = METRICS_NO_APP;
+	for (size_t i = 0; i < x->n_fallbacks && !s; i++)
+		if (!strcmp(x->fallbacks[i].app, app) && !strcmp(x->fallbacks[i].reason, reason))
+			s = &x->fallbacks[i];
+	if (!s) {
+		n = realloc(x->fallbacks, (x->n_fallbacks + 1) * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		x->fallbacks = n;
+		s = &x->fallbacks[x->n_fallbacks++];
+		*s = (FallbackStats) {};
+		snprintf(s->app, sizeof(s->app), "%s", app);
+		snprintf(s->reason, sizeof(s->reason), "%s", reason);
+	}
+	s->count += count;
 	return 0;
 }
 
@@ -241,6 +266,17 @@ int metrics_format(Manager *m, FILE *f, uint64_t now_usec)
 			label_value(f, s->device);
 			fprintf(f, "\"} %.17g\n", v);
 		}
+	}
+	family(f, "edgeai_application_fallbacks_total", "counter",
+	       "Requests of the application that ran device work on the CPU instead, by reason (libedgeai's reports).");
+	for (size_t i = 0; i < x->n_fallbacks; i++) {
+		fputs("edgeai_application_fallbacks_total{board=\"", f);
+		label_value(f, x->board);
+		fputs("\",application=\"", f);
+		label_value(f, x->fallbacks[i].app);
+		fputs("\",reason=\"", f);
+		label_value(f, x->fallbacks[i].reason);
+		fprintf(f, "\"} %" PRIu64 "\n", x->fallbacks[i].count);
 	}
 	family(f, "edgeai_application_weight", "gauge", "Scheduling weight of the application ([Application] Weight= or SetApplicationPolicy).");
 	for (size_t i = 0; i < m->config.n_rules; i++) {

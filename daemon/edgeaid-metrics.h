@@ -27,6 +27,13 @@ typedef struct AppStats {
 	uint64_t device_ns, jobs, quota_refusals;
 } AppStats;
 
+/* Fallbacks of one application for one reason (libedgeai's reports). */
+typedef struct FallbackStats {
+	char app[APP_NAME_MAX];
+	char reason[16];
+	uint64_t count;
+} FallbackStats;
+
 /* A device's busy time at the last write, for its utilization since. */
 typedef struct DeviceSample {
 	char device[32];
@@ -37,6 +44,8 @@ typedef struct DeviceSample {
 typedef struct Metrics {
 	AppStats *apps;
 	size_t n_apps;
+	FallbackStats *fallbacks;
+	size_t n_fallbacks;
 	DeviceSample *samples;
 	size_t n_samples;
 	char board[BOARD_ID_MAX];
@@ -49,6 +58,9 @@ void metrics_done(Metrics *x);
 /* Add what a client of @app ("" for none) used on @device since its last scan. */
 int metrics_account(Metrics *x, const char *app, const char *device, uint64_t device_ns, uint64_t jobs,
 		    uint64_t quota_refusals);
+
+/* Add @count fallbacks of @app ("" for none) for @reason. */
+int metrics_fallback(Metrics *x, const char *app, const char *reason, uint64_t count);
 
 /* The metrics of @m in the text exposition format; @now_usec (CLOCK_MONOTONIC) for utilization. */
 int metrics_format(struct Manager *m, FILE *f, uint64_t now_usec);

@@ -33,4 +33,21 @@
 #define EDGEAID_ADVICE_FILE "advice"
 #define EDGEAID_ADVICE_PATH EDGEAID_RUNTIME_DIR "/" EDGEAID_ADVICE_FILE
 
+/*
+ * The report socket (AF_UNIX, SOCK_DGRAM, mode 0666) next to the advice
+ * file: libedgeai tells edgeaid its fallbacks there, so the metrics count
+ * them per application. The kernel attaches the sender's credentials
+ * (SO_PASSCRED); edgeaid takes the process from them, never from the
+ * payload. A datagram is up to EDGEAID_REPORT_MAX bytes of lines
+ *
+ *   fallback <reason> <count>
+ *
+ * with <reason> one of EDGEAID_FALLBACK_REASONS and <count> 1..1000000.
+ * libedgeai (exec/report.c) has its own copy of the path and the reasons.
+ */
+#define EDGEAID_REPORT_FILE "report"
+#define EDGEAID_REPORT_MAX 512
+#define EDGEAID_FALLBACK_REASONS \
+	"advice", "deadline", "busy", "thermal", "quota", "failed", "no-device"
+
 #endif

@@ -229,6 +229,11 @@ grep -o '"reason": "[^"]*"' /tmp/face-hot.json | sort | uniq -c | sed 's/^/# /'
 [ $r -eq 0 ] && ! grep -q '"device": "npu"' /tmp/face-hot.json && grep -q '"reason": "[^"]*thermal' /tmp/face-hot.json
 ok $? "the library follows the advice: BlazeFace on the CPU, reason thermal, same bytes" \
 	"$(cat /tmp/face-hot.err; head -c 600 /tmp/face-hot.json)"
+prom=/var/lib/prometheus/node-exporter/edgeaid.prom
+poll 10 sh -c "grep -q '^edgeai_application_fallbacks_total{.*,reason=\"advice\"} [1-9]' $prom"
+ok $? "libedgeai reported the fallback: edgeaid's metrics count it (reason advice)" \
+	"$(grep fallbacks $prom; journalctl -b -u edgeaid -o cat | grep -i report | tail -n 3)"
+grep '^edgeai_application_fallbacks_total' $prom | sed 's/^/# /'
 w=$(edgeaictl why 2>&1)
 printf '%s\n' "$w" | sed 's/^/# /'
 printf '%s\n' "$w" | grep -q 'fallback:  thermal' && printf '%s\n' "$w" | grep -q 'max_freq capped'

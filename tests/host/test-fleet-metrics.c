@@ -18,6 +18,7 @@
 
 #include "ktap.h"
 #include "../../daemon/edgeaid-manager.h"
+#include "../../daemon/edgeaid-report.h"
 
 static void put(const char *dir, const char *attr, const char *val)
 {
@@ -106,6 +107,10 @@ static void test_metrics(const char *out)
 	metrics_account(&m.metrics, "light", "accel0", 1000000000ULL, 10, 2);
 	metrics_account(&m.metrics, "heavy", "accel0", 1500000000ULL, 15, 0);
 	metrics_account(&m.metrics, "", "accel1", 250000000ULL, 5, 0);
+	metrics_fallback(&m.metrics, "light", "thermal", 4);
+	metrics_fallback(&m.metrics, "light", "thermal", 3);
+	metrics_fallback(&m.metrics, "", "no-device", 2);
+	ktap_ok(m.metrics.n_fallbacks == 2, "fallbacks counted per (application, reason)");
 	ktap_ok(m.metrics.n_apps == 3, "three (application, device) pairs, unmatched clients as " METRICS_NO_APP);
 
 	ktap_ok(metrics_write(&m, out, 1000000) == 0, "first write into %s", out);
@@ -147,6 +152,10 @@ static void test_metrics(const char *out)
 	    "application quota refusals");
 	HAS("edgeai_application_device_seconds_total{board=\"test-board\",application=\"(none)\",device=\"accel1\"} 0.25\n",
 	    "clients without a rule");
+	HAS("edgeai_application_fallbacks_total{board=\"test-board\",application=\"light\",reason=\"thermal\"} 7\n",
+	    "application fallbacks by reason");
+	HAS("edgeai_application_fallbacks_total{board=\"test-board\",application=\"(none)\",reason=\"no-device\"} 2\n",
+	    "fallbacks of processes without a rule");
 	HAS("edgeai_application_weight{board=\"test-board\",application=\"light\"} 100\n", "configured weight");
 	HAS("edgeai_application_clients{board=\"test-board\",application=\"heavy\",device=\"accel0\"} 1\n",
 	    "application clients");
@@ -224,6 +233,47 @@ static void test_board(const char *derived)
 	unlink(p);
 }
 
+/* libedgeai's fallback reports (shared/protocol.h), as edgeaid parses them */
+static void test_report_parse(void)
+{
+	static const struct {
+		const char *text, *why;
+	} bad[] = {
+		{ "", "empty" },
+		{ "fallback advice 1", "no final newline" },
+		{ "fallback advice 0\n", "a zero count" },
+		{ "fallback advice 1000001\n", "a count over 1000000" },
+		{ "fallback advice -1\n", "a negative count" },
+		{ "fallback advice 1x\n", "a count with trailing junk" },
+		{ "fallback advice 99999999999999999999999\n", "a count that overflows" },
+		{ "fallback bogus 1\n", "an unknown reason" },
+		{ "fallback advice 1 extra\n", "a fourth word" },
+		{ "fallback advice\n", "no count" },
+		{ "ping advice 1\n", "not a fallback line" },
+		{ "fallback advice 1\n\n", "an empty line" },
+		{ "fallback advice 1\nfallback a\0b 1\n", "a NUL byte" },
+		{ "fallback thermal 1\nfallback busy 2\nfallback quota 3\nfallback failed 4\n"
+		  "fallback advice 5\nfallback deadline 6\nfallback no-device 7\nfallback busy 8\n"
+		  "fallback busy 9\n", "more lines than fit" },
+	};
+	ReportCount rc[8];
+	char err[128];
+	int n;
+
+	n = report_parse("fallback thermal 3\nfallback no-device 1000000\n", 46, rc, 8, err, sizeof(err));
+	ktap_ok(n == 2 && !strcmp(rc[0].reason, "thermal") && rc[0].count == 3 &&
+		!strcmp(rc[1].reason, "no-device") && rc[1].count == 1000000, "a report of two reasons parses");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		size_t len = strlen(bad[i].text);
+
+		if (strstr(bad[i].why, "NUL"))
+			len = sizeof("fallback advice 1\nfallback a\0b 1\n") - 1;
+		*err = 0;
+		n = report_parse(bad[i].text, len, rc, 8, err, sizeof(err));
+		ktap_ok(n == -EBADMSG && *err, "a report with %s is refused: %s", bad[i].why, err);
+	}
+}
+
 int main(int argc, char *argv[])
 {
 	if (argc < 2) {
@@ -234,5 +284,6 @@ int main(int argc, char *argv[])
 	test_metrics(argv[1]);
 	test_config();
 	test_board(argc > 2 ? argv[2] : NULL);
+	test_report_parse();
 	return ktap_finish();
 }

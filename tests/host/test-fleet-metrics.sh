@@ -14,7 +14,7 @@ cd "$top" || exit 1
 ${CC:-cc} -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers -g -O1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -Itests/host -Iuapi \
 	$(pkg-config --cflags libsystemd libdrm) -o "$out/test-fleet-metrics" tests/host/test-fleet-metrics.c \
-	daemon/edgeaid-metrics.c daemon/edgeaid-conf.c daemon/edgeaid-util.c daemon/shared/sysfs.c daemon/shared/board.c \
+	daemon/edgeaid-metrics.c daemon/edgeaid-report.c daemon/edgeaid-conf.c daemon/edgeaid-util.c daemon/shared/sysfs.c daemon/shared/board.c \
 	$(pkg-config --libs libsystemd) > "$tmp/build.log" 2>&1 || {
 	sed 's/^/# /' "$tmp/build.log"
 	echo "not ok 1 - build test-fleet-metrics"
@@ -61,5 +61,70 @@ ok $? "no device: no CDI spec in CDISpecDirectory="
 board=$("$build/daemon/edgeaictl" --json status 2> /dev/null | sed -n 's/^{"board":"\([^"]*\)".*/\1/p')
 [ -n "$board" ] && grep -q "^edgeai_board_info{board=\"$board\"" "$tmp/d/edgeaid.prom"
 ok $? "edgeaictl status --json and the metrics carry the same board id ($board)"
+
+# libedgeai's fallback reports reach edgeaid's metrics, counted for the
+# process's application; bad datagrams are refused and edgeaid keeps going
+PYTHONPATH=$top/tests/oracle python3 - "$tmp" <<'PY'
+import sys
+import tflite_writer as tw
+q = {'scale': [0.1], 'zero_point': [0]}
+i8 = [dict(shape=[1, 4], type=tw.TT_INT8, **q), dict(shape=[1, 4], type=tw.TT_INT8, **q)]
+open(sys.argv[1] + '/relu.tflite', 'wb').write(tw.model(19, 0, None, i8, [0], [1], [0], [1]))
+PY
+printf '[Manager]\nMetricsDirectory=%s/f\nMetricsIntervalSec=1\nCDISpecDirectory=\n' "$tmp" > "$tmp/f.conf"
+# The application: Python through the bindings, alive for a while after its
+# runs, as an application is (edgeaid matches a reporter while it runs)
+py=/usr/bin/python3
+printf '[Application]\nName=pyapp\nExecutable=%s\nWeight=200\n' "$(readlink -f $py)" >> "$tmp/f.conf"
+mkdir -p "$tmp/f"
+timeout 30 "$build/daemon/edgeaid" --config="$tmp/f.conf" --runtime-dir="$tmp/frun" --no-bus > "$tmp/f.log" 2>&1 &
+edgeaid=$!
+for _ in $(seq 50); do [ -S "$tmp/frun/report" ] && break; sleep 0.1; done
+[ "$(stat -c %a "$tmp/frun/report" 2> /dev/null)" = 666 ]
+ok $? "edgeaid binds its report socket in the runtime directory, mode 0666"
+if "$py" -c 'import numpy' > /dev/null 2>&1; then
+	EDGEAI_ADVICE_FILE=$tmp/frun/advice EDGEAI_LIBRARY=$build/libedgeai/libedgeai.so.0 \
+		PYTHONPATH=$top/libedgeai/python PYTHONDONTWRITEBYTECODE=1 "$py" - "$tmp/relu.tflite" <<'PY' > "$tmp/py.out" 2>&1
+import sys, time
+import numpy as np
+import edgeai
+p = edgeai.Model(sys.argv[1]).compile()
+x = np.array([[-3, -1, 2, 5]], dtype=np.int8)
+assert all(np.array_equal(p.run(x)[0], np.maximum(x, 0)) for _ in range(25))
+time.sleep(1.5)
+PY
+	ok $? "a Python application runs the model 25 times on the CPU (no device here)"
+	sed 's/^/# /' "$tmp/py.out"
+	want=pyapp
+else
+	n=$((n + 1)); echo "ok $n - a Python application # SKIP $py without numpy (make deps)"
+	EDGEAI_ADVICE_FILE=$tmp/frun/advice "$build/daemon/edgeaictl" bench "$tmp/relu.tflite" -n 25 -w 0 -q > /dev/null 2>&1
+	want='[^"]*'
+fi
+python3 - "$tmp/frun/report" <<'PY' > "$tmp/bad.out" 2>&1
+import array, os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+for m in [b'fallback bogus 1\n', b'fallback advice 0\n', b'fallback advice 1', b'\0' * 64,
+          b'fallback advice 1\n' * 100, b'x' * 4096, b'']:
+    s.sendto(m, sys.argv[1])
+# a file descriptor sent along is not taken
+fd = os.open('/dev/null', os.O_RDONLY)
+s.sendmsg([b'fallback advice 1\n'], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array('i', [fd]))], 0, sys.argv[1])
+print('sent')
+PY
+ok $? "send malformed reports (unknown reason, zero count, no newline, NULs, too long, empty, an fd)"
+sleep 2.5
+kill -0 $edgeaid 2> /dev/null
+ok $? "edgeaid is still running after them"
+grep -q 'Ignoring a report' "$tmp/f.log"
+ok $? "edgeaid logs the refused reports (at most one line a second)"
+sed 's/^/# /' "$tmp/f.log"
+grep -q "^edgeai_application_fallbacks_total{board=\"[^\"]*\",application=\"$want\",reason=\"no-device\"} 25\$" "$tmp/f/edgeaid.prom"
+ok $? "metrics: the 25 no-device fallbacks of application $want, none of the bad reports"
+grep '^edgeai_application_fallbacks_total' "$tmp/f/edgeaid.prom" | sed 's/^/# /'
+[ "$(grep -c '^edgeai_application_fallbacks_total' "$tmp/f/edgeaid.prom")" -eq 1 ]
+ok $? "no other fallback series"
+kill $edgeaid 2> /dev/null
+wait $edgeaid 2> /dev/null
 echo "1..$n"
 exit $fail

@@ -1263,7 +1263,11 @@ EDGEAI_PUBLIC int edgeai_program_get_profile(const struct edgeai_program *prog,
  * when the device fails a job (reset, timeout, -EIO) the whole request
  * reruns on the CPU from its inputs. edgeai_request_get_placement() says
  * where each op ran in the last run and why. DEVICE_ONLY returns the
- * error instead.
+ * error instead. Each request that fell back (or, compiled when no device
+ * could be used, always runs on the CPU) is reported to edgeaid by a
+ * datagram on the socket "report" beside the advice file, so its metrics
+ * count the application's fallbacks; the report never blocks or fails
+ * the request.
  *
  * Threads: a request is used by one thread at a time. Completions of all
  * requests of a program are processed by whoever calls

@@ -53,6 +53,7 @@ struct cc_compiled {
 	struct cc_op_place *place;	/* [n_ops] (model ops) */
 	struct cc_host_op *host;
 	uint32_t n_host;
+	int no_device;		/* cc_place(): AUTO found no usable device, all on the CPU */
 };
 
 int cc_compile(const struct edgeai_model *m, struct cc_compiled **ret, char *errbuf,

@@ -311,6 +311,7 @@ int cc_place(struct cc_compiled *c, const struct edgeai_compile_options *o, char
 	int n, k, best = -1, best_on = -1, r, last_r = 0;
 	uint32_t i, on;
 
+	c->no_device = 0;
 	if (o->policy == EDGEAI_POLICY_CPU_ONLY) {
 		place_all_cpu(c, "CPU_ONLY policy");
 		return 0;
@@ -330,6 +331,7 @@ int cc_place(struct cc_compiled *c, const struct edgeai_compile_options *o, char
 		}
 		snprintf(why, sizeof(why), "fallback: no %s device found", want);
 		place_all_cpu(c, why);
+		c->no_device = 1;
 		return 0;
 	}
 	best_place = malloc(sizeof(*best_place) * c->n_ops);
@@ -369,6 +371,7 @@ int cc_place(struct cc_compiled *c, const struct edgeai_compile_options *o, char
 	}
 	memcpy(c->place, best_place, sizeof(*best_place) * c->n_ops);
 	free(best_place);
+	c->no_device = best < 0;	/* every device found was unusable */
 	/* ops the best device's driver rejects: on a device of the other type */
 	for (k = 0; k < n && *dev && o->device_type == 0; k++) {
 		if (k == best || info[k].type == info[best].type)

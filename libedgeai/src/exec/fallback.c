@@ -64,16 +64,35 @@ int exec_advice(char *word, size_t size)
 	return strcmp(word, "none") != 0;
 }
 
+const char *exec_fallback_kind_name(enum exec_fallback_kind k)
+{
+	static const char *const names[EXEC_FB_COUNT] = {
+		[EXEC_FB_NONE] = "none",
+		[EXEC_FB_ADVICE] = "advice",
+		[EXEC_FB_DEADLINE] = "deadline",
+		[EXEC_FB_BUSY] = "busy",
+		[EXEC_FB_THERMAL] = "thermal",
+		[EXEC_FB_QUOTA] = "quota",
+		[EXEC_FB_FAILED] = "failed",
+		[EXEC_FB_NO_DEVICE] = "no-device",
+	};
+
+	return (unsigned int)k < EXEC_FB_COUNT ? names[k] : "?";
+}
+
 const char *exec_fallback_before(const struct cc_dev *d, int64_t deadline_abs,
-				 int64_t deadline_rel, char *buf, size_t size)
+				 int64_t deadline_rel, char *buf, size_t size,
+				 enum exec_fallback_kind *kind)
 {
 	char word[64];
 
 	if (exec_advice(word, sizeof(word))) {
 		snprintf(buf, size, "fallback: edgeaid advises the CPU (%s)", word);
+		*kind = EXEC_FB_ADVICE;
 		return buf;
 	}
 	if (deadline_abs && base_now_ns() >= deadline_abs) {
+		*kind = EXEC_FB_DEADLINE;
 		snprintf(buf, size, "fallback: deadline of %lld us passed before the %s could start",
 			 (long long)(deadline_rel / 1000), edgeai_exec_device_name(d->exec_dev));
 		return buf;
@@ -82,12 +101,15 @@ const char *exec_fallback_before(const struct cc_dev *d, int64_t deadline_abs,
 }
 
 /* What the kernel says about a refusal. */
-static const char *busy_reason(const struct cc_dev *d, int r)
+static const char *busy_reason(const struct cc_dev *d, int r, enum exec_fallback_kind *kind)
 {
+	*kind = EXEC_FB_QUOTA;
 	if (r == -EDQUOT)
 		return "quota used up";
+	*kind = EXEC_FB_BUSY;
 	switch (rt_device_busy_reason(d->dev)) {
 	case DRM_EDGEAI_BUSY_THERMAL:
+		*kind = EXEC_FB_THERMAL;
 		return "thermal: at its critical trip";
 	case DRM_EDGEAI_BUSY_INFLIGHT:
 		return "busy: queue full";
@@ -96,22 +118,25 @@ static const char *busy_reason(const struct cc_dev *d, int r)
 	}
 }
 
-const char *exec_fallback_refused(const struct cc_dev *d, int r, char *buf, size_t size)
+const char *exec_fallback_refused(const struct cc_dev *d, int r, char *buf, size_t size,
+				  enum exec_fallback_kind *kind)
 {
 	if (r != -EBUSY && r != -EDQUOT)
 		return NULL;
 	snprintf(buf, size, "fallback: the %s refused the job at once (%s)",
-		 edgeai_exec_device_name(d->exec_dev), busy_reason(d, r));
+		 edgeai_exec_device_name(d->exec_dev), busy_reason(d, r, kind));
 	return buf;
 }
 
-const char *exec_fallback_rerun(const struct cc_dev *d, int status, char *buf, size_t size)
+const char *exec_fallback_rerun(const struct cc_dev *d, int status, char *buf, size_t size,
+				enum exec_fallback_kind *kind)
 {
 	int refused = status == -EBUSY || status == -EDQUOT;
 
 	if (!refused && status != -ETIMEDOUT && status != -ECANCELED && status != -EIO &&
 	    status != -EBADFD)
 		return NULL;
+	*kind = status == -EDQUOT ? EXEC_FB_QUOTA : refused ? EXEC_FB_BUSY : EXEC_FB_FAILED;
 	snprintf(buf, size, "fallback: the %s %s the job (%s), rerun on the CPU",
 		 edgeai_exec_device_name(d->exec_dev), refused ? "refused" : "failed",
 		 edgeai_strerror(status));

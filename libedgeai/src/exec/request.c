@@ -88,6 +88,8 @@ struct edgeai_request {
 	uint8_t *done;		/* [n_seg]: device segment finished */
 	const char *rerun;	/* a chained job was refused: rerun on the CPU when idle */
 	char rerun_why[160];
+	enum exec_fallback_kind rerun_kind;
+	enum exec_fallback_kind fallback;	/* the first fallback of this run, reported at the end */
 	uint32_t hi;		/* next host op */
 	int status;
 	int64_t deadline_rel, deadline_abs;
@@ -560,8 +562,18 @@ static void place_cpu(struct edgeai_request *req, uint32_t first, uint32_t count
 	}
 }
 
+/* Count the first fallback of the request (edgeaid's metrics tell it per application). */
+static void note_fallback(struct edgeai_request *req, enum exec_fallback_kind kind)
+{
+	req->stats.fallbacks++;
+	if (!req->fallback)
+		req->fallback = kind;
+}
+
 static void request_finish(struct edgeai_request *req, int status)
 {
+	if (req->fallback)
+		exec_report_fallback(req->fallback);
 	req->state = REQ_DONE;
 	req->status = status;
 	if (req->cb)
@@ -614,7 +626,8 @@ static int run_cpu(struct edgeai_request *req, const void *blob, size_t size,
  * The whole request on the CPU, from the inputs (after the device failed
  * a job part way: the arena may hold anything).
  */
-static int rerun_on_cpu(struct edgeai_request *req, const char *reason)
+static int rerun_on_cpu(struct edgeai_request *req, const char *reason,
+			enum exec_fallback_kind kind)
 {
 	const struct cc_compiled *c = req->c;
 	unsigned int failed = 0;
@@ -636,26 +649,27 @@ static int rerun_on_cpu(struct edgeai_request *req, const char *reason)
 			 req->n_slots, req->prog->reference, &failed);
 	cpu_end(req);
 	req->stats.cpu_segments++;
-	req->stats.fallbacks++;
+	note_fallback(req, kind);
 	place_cpu(req, 0, UINT32_MAX, reason);
 	return r;
 }
 
 /* Why device segment @sg due now runs on the CPU instead (AUTO), or NULL. */
 static const char *fallback_before(const struct edgeai_request *req, const struct cc_seg *sg,
-				   char *buf, size_t size)
+				   char *buf, size_t size, enum exec_fallback_kind *kind)
 {
 	if (req->prog->policy != EDGEAI_POLICY_AUTO)
 		return NULL;
 	return exec_fallback_before(&req->ds->d[sg->di], req->deadline_abs, req->deadline_rel, buf,
-				    size);
+				    size, kind);
 }
 
-/* Device segment @sg on the CPU instead, for reason @why. */
-static int run_seg_on_cpu(struct edgeai_request *req, const struct cc_seg *sg, const char *why)
+/* Device segment @sg on the CPU instead, for reason @why of @kind. */
+static int run_seg_on_cpu(struct edgeai_request *req, const struct cc_seg *sg, const char *why,
+			  enum exec_fallback_kind kind)
 {
 	place_cpu(req, sg->first, sg->count, why);
-	req->stats.fallbacks++;
+	note_fallback(req, kind);
 	return run_cpu(req, sg->blob, sg->size, NULL, 0, NULL, NULL);
 }
 
@@ -666,6 +680,7 @@ static int run_seg_on_cpu(struct edgeai_request *req, const struct cc_seg *sg, c
  */
 static int submit_device_segments(struct edgeai_request *req)
 {
+	enum exec_fallback_kind kind;
 	char why[160];
 	uint32_t k;
 	int r;
@@ -674,7 +689,7 @@ static int submit_device_segments(struct edgeai_request *req)
 		const struct cc_seg *sg = seg_at(req, k);
 
 		if (k > req->cur && (!sg->on_dev || host_due(req, sg->first) ||
-				     fallback_before(req, sg, why, sizeof(why))))
+				     fallback_before(req, sg, why, sizeof(why), &kind)))
 			break;
 		r = edgeai_job_submit(req->jobs[k], 0);
 		if (r && k == req->cur)
@@ -695,6 +710,7 @@ static int submit_device_segments(struct edgeai_request *req)
  */
 static void advance(struct edgeai_request *req)
 {
+	enum exec_fallback_kind kind = EXEC_FB_NONE;
 	char why[160];
 	int r = 0;
 
@@ -708,20 +724,20 @@ static void advance(struct edgeai_request *req)
 				break;
 		}
 		if (sg->on_dev) {
-			fb = fallback_before(req, sg, why, sizeof(why));
+			fb = fallback_before(req, sg, why, sizeof(why), &kind);
 			if (!fb) {
 				r = submit_device_segments(req);
 				if (!r)
 					return;
 				if (req->prog->policy == EDGEAI_POLICY_AUTO)
 					fb = exec_fallback_refused(&req->ds->d[sg->di], r, why,
-								   sizeof(why));
+								   sizeof(why), &kind);
 				if (!fb)
 					break;
 				r = 0;
 			}
 		}
-		r = sg->on_dev ? run_seg_on_cpu(req, sg, fb) :
+		r = sg->on_dev ? run_seg_on_cpu(req, sg, fb, kind) :
 				 run_cpu(req, sg->blob, sg->size, NULL, 0, NULL, NULL);
 		if (r)
 			break;
@@ -757,20 +773,22 @@ static void seg_done(struct edgeai_job *job, int status, void *userdata)
 	if (status && !req->rerun && !req->status) {
 		const struct cc_dev *d = &req->ds->d[sg->di];
 		int fallback = req->prog->policy == EDGEAI_POLICY_AUTO;
+		enum exec_fallback_kind kind;
 		const char *why;
 		char buf[160];
 		int r;
 
 		if (fallback && !chained &&
-		    (why = exec_fallback_refused(d, status, buf, sizeof(buf)))) {
+		    (why = exec_fallback_refused(d, status, buf, sizeof(buf), &kind))) {
 			/* refused at once (io_uring reports it in the CQE): nothing ran */
-			r = run_seg_on_cpu(req, sg, why);
+			r = run_seg_on_cpu(req, sg, why, kind);
 			if (r) {
 				request_finish(req, r);
 				return;
 			}
 		} else if (fallback &&
-			   exec_fallback_rerun(d, status, req->rerun_why, sizeof(req->rerun_why))) {
+			   exec_fallback_rerun(d, status, req->rerun_why, sizeof(req->rerun_why),
+					       &req->rerun_kind)) {
 			req->rerun = req->rerun_why;
 		} else {
 			req->status = status;
@@ -784,7 +802,7 @@ static void seg_done(struct edgeai_job *job, int status, void *userdata)
 	if (req->status) {
 		request_finish(req, req->status);
 	} else if (req->rerun) {
-		request_finish(req, rerun_on_cpu(req, req->rerun));
+		request_finish(req, rerun_on_cpu(req, req->rerun, req->rerun_kind));
 	} else {
 		advance(req);
 	}
@@ -824,6 +842,9 @@ EDGEAI_PUBLIC int edgeai_request_submit(struct edgeai_request *req)
 	req->hi = 0;
 	req->status = 0;
 	req->rerun = NULL;
+	/* AUTO found no usable device at compile time: every run is a fallback */
+	req->fallback = req->prog->policy == EDGEAI_POLICY_AUTO && c->no_device ?
+			EXEC_FB_NO_DEVICE : EXEC_FB_NONE;
 	if (req->done)
 		memset(req->done, 0, req->n_seg);
 	req->state = REQ_RUNNING;

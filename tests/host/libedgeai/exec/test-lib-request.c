@@ -4,16 +4,20 @@
  * on the quantized small CNN of test-tflite-build.h: a request gives the
  * same bytes as edgeai_program_run(), many requests of one program run
  * independently, the placement and statistics of the run are reported,
- * the edgeaid advice file does not change a CPU program, and misuse is
+ * the edgeaid advice file does not change a CPU program (and the fallback
+ * is reported on edgeaid's report socket), and misuse is
  * refused (no input, wrong sizes, reading outputs before a run, binding
  * another device's buffer); host memory bound zero-copy
  * (edgeai_request_bind_*_ptr()) is read and written in place. The device side runs in the vm lane
  * (libedgeai/examples/async-run).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "ktap.h"
@@ -54,7 +58,7 @@ int main(void)
 	size_t in_size = sizeof(in), out_size = sizeof(out);
 	const void *ins[1] = { in };
 	void *outs[1] = { ref };
-	char err[256] = "", advice[] = "/tmp/edgeai-advice.XXXXXX";
+	char err[256] = "", dir[] = "/tmp/edgeai-advice.XXXXXX", advice[64];
 	int i, r, ok, fd;
 
 	ktap_start();
@@ -189,11 +193,28 @@ int main(void)
 			  "run checks -EXDEV)");
 	}
 
-	/* edgeaid's advice changes where device segments run, not a CPU program's bytes */
-	fd = mkstemp(advice);
-	if (fd >= 0) {
-		ktap_ok(write(fd, "thermal\n", 8) == 8, "write an advice file");
-		close(fd);
+	/*
+	 * edgeaid's advice changes where device segments run, not a CPU
+	 * program's bytes; the fallback is reported on the socket next to the
+	 * advice file, as edgeaid would count it.
+	 */
+	if (mkdtemp(dir)) {
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		char msg[256] = "";
+		ssize_t n = -1;
+		int rs;
+
+		snprintf(advice, sizeof(advice), "%s/advice", dir);
+		snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/report", dir);
+		fd = open(advice, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		ktap_ok(fd >= 0 && write(fd, "thermal\n", 8) == 8, "write an advice file");
+		if (fd >= 0)
+			close(fd);
+		rs = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (rs >= 0 && bind(rs, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+			close(rs);
+			rs = -1;
+		}
 		setenv("EDGEAI_ADVICE_FILE", advice, 1);
 		r = edgeai_request_set_input(req, 0, in, sizeof(in));
 		if (!r)
@@ -204,8 +225,20 @@ int main(void)
 			r = edgeai_request_get_output(req, 0, out, sizeof(out));
 		ktap_ok(r == 0 && !memcmp(out, ref, sizeof(out)),
 			"with advice 'thermal' the request still gives the same bytes");
+		if (rs >= 0)
+			n = recv(rs, msg, sizeof(msg) - 1, MSG_DONTWAIT);
+		if (n >= 0)
+			msg[n] = 0;
+		ktap_diag("report: %s", n >= 0 ? msg : strerror(errno));
+		/* no device here: "no-device"; with one, the advice moved the device work */
+		ktap_ok(!strcmp(msg, "fallback no-device 1\n") || !strcmp(msg, "fallback advice 1\n"),
+			"the fallback is reported at once on the report socket next to the advice file");
 		unsetenv("EDGEAI_ADVICE_FILE");
+		if (rs >= 0)
+			close(rs);
+		unlink(sa.sun_path);
 		unlink(advice);
+		rmdir(dir);
 	}
 	ktap_ok(edgeai_request_set_deadline(req, -1) == -EINVAL &&
 		edgeai_request_set_deadline(req, 1000) == 0, "deadline: negative is -EINVAL");
