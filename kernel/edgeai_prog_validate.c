@@ -64,7 +64,7 @@ static const struct epc_desc epc_desc[EDGEAI_OP_COUNT] = {
 	[EDGEAI_OP_MINIMUM] = { 2, 2, 0 },
 	[EDGEAI_OP_AVERAGE_POOL_2D] = { 1, 1, 8 },
 	[EDGEAI_OP_MAX_POOL_2D] = { 1, 1, 8 },
-	[EDGEAI_OP_MEAN] = { 1, 1, 3 },
+	[EDGEAI_OP_MEAN] = { 1, 1, 5 },
 	[EDGEAI_OP_SOFTMAX] = { 1, 1, 2 },
 	[EDGEAI_OP_LOGISTIC] = { 1, 1, 1 },
 	[EDGEAI_OP_TANH] = { 1, 1, 1 },
@@ -650,8 +650,25 @@ static int epc_op_params(struct epc *c, const struct edgeai_prog_op *op,
 		if (out->dims[0] != x->dims[0] || out->dims[1] != 1 ||
 		    out->dims[2] != 1 || out->dims[3] != x->dims[3])
 			return FAIL(c, "output must be [N, 1, 1, C] of the input");
-		if (!epc_qmul_ok(p->out_multiplier, p->out_shift))
-			return FAIL(c, "output multiplier out of range");
+		switch (p->flags) {
+		case EDGEAI_PROG_MEAN_FLOAT:
+			/* any scale bits compute something; the others are unused */
+			if (p->out_multiplier || p->out_shift || p->bias)
+				return FAIL(c, "float pipeline with integer parameters");
+			break;
+		case EDGEAI_PROG_MEAN_DIV:
+			if (p->out_multiplier || p->out_shift || p->bias || p->scale)
+				return FAIL(c, "integer division with parameters");
+			break;
+		case 0:
+			if (p->scale)
+				return FAIL(c, "integer pipeline with a float scale");
+			if (!epc_qmul_ok(p->out_multiplier, p->out_shift))
+				return FAIL(c, "output multiplier out of range");
+			break;
+		default:
+			return FAIL(c, "unknown flags");
+		}
 		return epc_add_work(c, epc_count(x));
 	}
 	case EDGEAI_OP_SOFTMAX: {

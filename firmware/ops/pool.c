@@ -68,10 +68,26 @@ int ek_pool(const struct ek_op *o, int is_max)
 }
 
 /*
- * MEAN over H and W (reduce.cc, keep_dims, axes 1 and 2, input and output
- * quantization differing: optimized_integer_ops::Mean): the raw stored
- * values are summed, rescaled once, and the folded bias (which carries
- * both zero points) is added.
+ * MEAN without keep_dims (reference_ops::QuantizedMeanOrSum), in binary32
+ * as TFLite computes it: round((float)sum / (float)n * scale +
+ * (float)-zp_in * scale) + zp_out, clamped.
+ */
+static int32_t ek_mean_float(int32_t sum, uint32_t n, uint32_t scale, uint32_t bias,
+			     int32_t zp_out)
+{
+	uint32_t m = ek_f32_div(ek_f32_from_int(sum), ek_f32_from_int((int32_t)n));
+	int64_t r = (int64_t)ek_f32_round(ek_f32_add(ek_f32_mul(m, scale), bias)) + zp_out;
+
+	return r > EK_I32_MAX ? EK_I32_MAX : r < -EK_I32_MAX ? -EK_I32_MAX : (int32_t)r;
+}
+
+/*
+ * MEAN over H and W. The integer pipeline (reduce.cc, keep_dims, axes 1
+ * and 2, input and output quantization differing:
+ * optimized_integer_ops::Mean): the raw stored values are summed,
+ * rescaled once, and the folded bias (which carries both zero points) is
+ * added. The float one: ek_mean_float(). The integer division
+ * (reference_ops::Mean, equal quantization): sum / n toward zero.
  */
 int ek_mean(const struct ek_op *o)
 {
@@ -79,12 +95,15 @@ int ek_mean(const struct ek_op *o)
 		(const struct edgeai_prog_mean_params *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
 	int32_t lo = ek_type_min(out->dtype), hi = ek_type_max(out->dtype);
-	uint32_t i, y, x, ch = in->d[3];
+	uint32_t i, y, x, ch = in->d[3], hw = in->d[1] * in->d[2], bias = 0;
+	uint32_t fl = p->flags;
 
 	if (!ek_is8(in->dtype) || out->dtype != in->dtype ||
 	    out->d[0] != in->d[0] || out->d[1] != 1 || out->d[2] != 1 ||
-	    out->d[3] != ch)
+	    out->d[3] != ch || (fl && !hw))
 		return EK_EXEC_BAD_OP;
+	if (fl == EDGEAI_PROG_MEAN_FLOAT)
+		bias = ek_f32_mul(ek_f32_from_int(-in->zp), p->scale);
 
 	for (i = 0; i < in->d[0] * ch; i++) {
 		uint32_t n = i / ch, c = i % ch;
@@ -93,7 +112,12 @@ int ek_mean(const struct ek_op *o)
 		for (y = 0; y < in->d[1]; y++)
 			for (x = 0; x < in->d[2]; x++)
 				acc = ek_wadd(acc, ek_ld(in, ek_idx(in, n, y, x, c)));
-		acc = ek_wadd(ek_mbqm(acc, p->out_multiplier, p->out_shift), p->bias);
+		if (fl == EDGEAI_PROG_MEAN_FLOAT)
+			acc = ek_mean_float(acc, hw, p->scale, bias, out->zp);
+		else if (fl == EDGEAI_PROG_MEAN_DIV)
+			acc /= (int32_t)hw;	/* hw <= 2^32 / 2^8: no overflow */
+		else
+			acc = ek_wadd(ek_mbqm(acc, p->out_multiplier, p->out_shift), p->bias);
 		ek_st(out, i, acc, lo, hi);
 	}
 	return EK_EXEC_OK;

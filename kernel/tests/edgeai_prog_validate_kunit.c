@@ -334,6 +334,29 @@ static void b_mean(struct tp *p)
 	m->out_shift = -3;
 }
 
+/* MEAN without keep_dims, as TFLite computes it in float (1.6) */
+static void b_mean_float(struct tp *p)
+{
+	struct edgeai_prog_mean_params *m = tp_params(p);
+
+	b_mean(p);
+	m->out_multiplier = 0;
+	m->out_shift = 0;
+	m->flags = EDGEAI_PROG_MEAN_FLOAT;
+	m->scale = 0x3fc00000;	/* 1.5f */
+}
+
+/* MEAN without keep_dims, equal quantization: the int sum divided (1.6) */
+static void b_mean_div(struct tp *p)
+{
+	struct edgeai_prog_mean_params *m = tp_params(p);
+
+	b_mean(p);
+	m->out_multiplier = 0;
+	m->out_shift = 0;
+	m->flags = EDGEAI_PROG_MEAN_DIV;
+}
+
 static void b_reshape(struct tp *p)
 {
 	tp_init(p, EDGEAI_OP_RESHAPE, 2);
@@ -479,6 +502,13 @@ E(fc_batch, tp_t(p, 3)->dims[2] = 3)
 E(fc_weights, tp_t(p, 1)->dims[1] = 2)
 E(fc_ic, tp_t(p, 0)->dims[3] = 7)
 E(mean_shape, tp_t(p, 1)->dims[1] = 3)
+E(mean_flags, ((struct edgeai_prog_mean_params *)tp_params(p))->flags = 4)
+E(mean_two_flags, ((struct edgeai_prog_mean_params *)tp_params(p))->flags =
+	       EDGEAI_PROG_MEAN_FLOAT | EDGEAI_PROG_MEAN_DIV)
+E(mean_int_scale, ((struct edgeai_prog_mean_params *)tp_params(p))->scale = 0x3f800000)
+E(mean_float_bias, ((struct edgeai_prog_mean_params *)tp_params(p))->bias = 1)
+E(mean_div_scale, ((struct edgeai_prog_mean_params *)tp_params(p))->scale = 1)
+E(mean_reserved, ((struct edgeai_prog_mean_params *)tp_params(p))->reserved[0] = 1)
 E(reshape_count, tp_t(p, 1)->dims[2] = 5)
 E(max_zp, tp_t(p, 1)->zero_point = 4)
 
@@ -511,6 +541,8 @@ static const struct pcase pcases[] = {
 	{ "pad_valid", b_pad, NULL },
 	{ "fc_uint8_valid", b_fc, NULL },
 	{ "mean_valid", b_mean, NULL },
+	{ "mean_float_valid", b_mean_float, NULL },
+	{ "mean_div_valid", b_mean_div, NULL },
 	{ "reshape_valid", b_reshape, NULL },
 	{ "maximum_valid", b_max, NULL },
 	H(magic, "header: bad magic"),
@@ -621,6 +653,12 @@ static const struct pcase pcases[] = {
 	X(fc_weights, b_fc, "weights shape does not match the input"),
 	X(fc_ic, b_fc, "weights shape does not match the input"),
 	X(mean_shape, b_mean, "output must be [N, 1, 1, C] of the input"),
+	X(mean_flags, b_mean, "unknown flags"),
+	X(mean_two_flags, b_mean_float, "unknown flags"),
+	X(mean_int_scale, b_mean, "integer pipeline with a float scale"),
+	X(mean_float_bias, b_mean_float, "float pipeline with integer parameters"),
+	X(mean_div_scale, b_mean_div, "integer division with parameters"),
+	X(mean_reserved, b_mean_float, "parameter words past the op's block not zero"),
 	X(reshape_count, b_reshape, "input and output element counts differ"),
 	X(max_zp, b_max, "inputs and output zero points differ"),
 };

@@ -769,6 +769,31 @@ def mean_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), s_in=0.05,
     return c
 
 
+def mean_float_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), s_in=0.05,
+                    zp_in=-9, s_out=0.03, zp_out=5):
+    """MEAN over axes 1, 2 without keep_dims (reference_ops::QuantizedMeanOrSum
+    computes it in float): the program op carries the binary32 bits of
+    (float)s_in / (float)s_out (EDGEAI_PROG_MEAN_FLOAT); the program's
+    output is [N, 1, 1, C], the model's [N, C]."""
+    c = Case(name, seed)
+    if dtype == 'uint8':
+        zp_in, zp_out = zp_in + 128, zp_out + 128
+    inp = c.act_input(list(shape), dtype, s_in, zp_in)
+    ax = c.const_tensor([2], 'int32', [1, 2], in_prog=False)
+    n, h, w, ch = shape
+    out = c.output([n, 1, 1, ch], dtype, s_out, zp_out)
+    c.tt[out]['shape'] = [n, ch]
+    scale = f32(f32(s_in) / f32(s_out))
+    bits = struct.unpack('<I', struct.pack('<f', scale))[0]
+    if f32(s_in) == f32(s_out) and zp_in == zp_out:
+        # equal quantization: reference_ops::Mean, sum / n toward zero
+        c.prog.op('MEAN', [c.pidx[inp]], c.pidx[out], [0, 0, 0, 2, 0])
+    else:
+        c.prog.op('MEAN', [c.pidx[inp]], c.pidx[out], [0, 0, 0, 1, bits])
+    c.write(OUTDIR, 'MEAN', OPT['Reducer'], [(0, 'B', 0)], [inp, ax])
+    return c
+
+
 def nn_map(insz, outsz, align, hpc):
     """ResizeNearestNeighbor source index per output index, in float."""
     if align and outsz > 1:
@@ -1104,6 +1129,16 @@ def cases():
         add('mean_%s' % dt, mean_case, dtype=dt)
         add('mean_%s_big' % dt, mean_case, dtype=dt, shape=(2, 9, 11, 4),
             s_in=0.02, zp_in=100, s_out=0.01, zp_out=-100)
+        add('mean_float_%s' % dt, mean_float_case, dtype=dt)
+        # equal quantization: TFLite divides the int sum (toward zero)
+        add('mean_div_%s' % dt, mean_float_case, dtype=dt,
+            shape=(1, 2, 2, 64), s_in=0.02, zp_in=-3, s_out=0.02, zp_out=-3)
+        # scale 1, zero points apart: sum / 4 * 1 ending in .5 is a tie
+        add('mean_float_%s_ties' % dt, mean_float_case, dtype=dt,
+            shape=(1, 2, 2, 64), s_in=0.02, zp_in=0, s_out=0.02, zp_out=1)
+        add('mean_float_%s_big' % dt, mean_float_case, dtype=dt,
+            shape=(2, 15, 13, 9), s_in=0.013, zp_in=77, s_out=0.007,
+            zp_out=-31)
         add('resize_nn_%s_up' % dt, resize_nn_case, dtype=dt)
         add('resize_nn_%s_down' % dt, resize_nn_case, dtype=dt,
             shape=(1, 9, 8, 2), size=(4, 3))

@@ -417,23 +417,51 @@ struct edgeai_prog_pool_params {
 	__u32 reserved[12];
 };
 
+/*
+ * &edgeai_prog_mean_params.flags (1.6): @EDGEAI_PROG_MEAN_FLOAT, the float
+ * pipeline; @EDGEAI_PROG_MEAN_DIV, the integer division. At most one.
+ */
+#define EDGEAI_PROG_MEAN_FLOAT		(1U << 0)
+#define EDGEAI_PROG_MEAN_DIV		(1U << 1)
+
 /**
  * struct edgeai_prog_mean_params - MEAN over H and W
  *
- * in[0] [N, H, W, C]; out [N, 1, 1, C]. TFLite's 8-bit pipeline:
- * out = clamp(MBQM(sum of the stored values, out) + bias), the sum taken
- * without subtracting the input zero point (folded into @bias).
+ * in[0] [N, H, W, C]; out [N, 1, 1, C]. With @flags 0, TFLite's 8-bit
+ * pipeline (keep_dims): out = clamp(MBQM(sum of the stored values, out) +
+ * bias), the sum taken without subtracting the input zero point (folded
+ * into @bias).
+ *
+ * With EDGEAI_PROG_MEAN_FLOAT (1.6: programs using it are refused by
+ * older drivers, whose validator wants these words zero), TFLite's float
+ * pipeline (reference_ops::QuantizedMeanOrSum, MEAN without keep_dims),
+ * replayed on binary32 bit patterns (firmware/ops/softfloat.c): per
+ * output, with sum the sum of the stored values, n = H * W and zp_in,
+ * zp_out the tensors' zero points,
+ * out = clamp(round((float)sum / (float)n * @scale + (float)-zp_in *
+ * @scale) + zp_out), round() halving away from zero. @out_multiplier,
+ * @out_shift and @bias must then be zero.
+ *
+ * With EDGEAI_PROG_MEAN_DIV (1.6), TFLite's reference_ops::Mean (MEAN
+ * without keep_dims, input and output quantization equal): out =
+ * clamp(sum / n), the C division of the int32 sum of the stored values
+ * (toward zero). Every other parameter must be zero.
  *
  * @out_multiplier: multiplier of s_in / (s_out * H * W)
  * @out_shift: its shift
  * @bias: zp_out - round(zp_in * s_in / s_out), as the compiler folds it
+ * @flags: 0, EDGEAI_PROG_MEAN_FLOAT or EDGEAI_PROG_MEAN_DIV (1.6)
+ * @scale: EDGEAI_PROG_MEAN_FLOAT: the binary32 bits of (float)s_in /
+ *	(float)s_out; zero otherwise
  * @reserved: must be zero
  */
 struct edgeai_prog_mean_params {
 	__s32 out_multiplier;
 	__s32 out_shift;
 	__s32 bias;
-	__u32 reserved[17];
+	__u32 flags;
+	__u32 scale;
+	__u32 reserved[15];
 };
 
 /**

@@ -1001,17 +1001,21 @@ static int c_shape(struct cc *c, const struct model_op *op)
  * with scale = s_in / s_out in float and sum the sum of the stored values.
  */
 /*
- * No integer pipeline of the program format reproduces that float rounding
- * for every sum (the multiplier's double rounding differs on ties), so the
- * op runs on the CPU as a host op between program ops (struct cc_host_op).
+ * No integer pipeline reproduces that float rounding for every sum (the
+ * multiplier's double rounding differs on ties), so the program op carries
+ * the float scale and the device (and the CPU, through the same op
+ * library) replays TFLite's binary32 steps (EDGEAI_PROG_MEAN_FLOAT). With
+ * equal input and output quantization TFLite divides the int32 sum
+ * instead (reference_ops::Mean: EDGEAI_PROG_MEAN_DIV).
  */
-static int c_mean_float(struct cc *c, const struct model_op *op)
+static int c_mean_reference(struct cc *c, const struct model_op *op)
 {
+	struct edgeai_prog_mean_params p = { .flags = EDGEAI_PROG_MEAN_FLOAT };
 	int32_t in = op->in[0], out = op->out[0];
 	const struct model_tensor *it = T(c, in);
-	struct cc_host_op *h;
+	float scale = scale_of(c, in) / scale_of(c, out);
 	uint32_t d[4];
-	int ti, to, r;
+	int r;
 
 	if (it->type != TFL_INT8 && it->type != TFL_UINT8)
 		return unsupported(c, op, "8-bit only");
@@ -1021,29 +1025,12 @@ static int c_mean_float(struct cc *c, const struct model_op *op)
 	r = fix_dims(c, out, d);
 	if (r)
 		return r;
-	ti = cc_tensor(c, in);
-	if (ti < 0)
-		return ti;
-	to = cc_tensor(c, out);
-	if (to < 0)
-		return to;
-	if (c->t[to].slot == EDGEAI_PROG_SLOT_CONST)
-		return unsupported(c, op, "writes a constant");
-	if (cc_grow((void **)&c->host, &c->caphost, c->nhost + 1, sizeof(*c->host)))
-		return -ENOMEM;
-	h = &c->host[c->nhost++];
-	memset(h, 0, sizeof(*h));
-	h->at = c->nops;
-	h->kind = CC_HOST_MEAN_FLOAT;
-	h->in = (uint32_t)ti;
-	h->out = (uint32_t)to;
-	h->scale = scale_of(c, in) / scale_of(c, out);
-	h->zi = zp_of(c, in);
-	h->zo = zp_of(c, out);
-	h->lo = it->type == TFL_UINT8 ? 0 : -128;
-	h->hi = it->type == TFL_UINT8 ? 255 : 127;
-	c->host_op = 1;
-	return 0;
+	/* equal quantization: reference_ops::Mean, the int sum divided */
+	if (same_q(c, in, out))
+		p.flags = EDGEAI_PROG_MEAN_DIV;
+	else
+		memcpy(&p.scale, &scale, sizeof(p.scale));
+	return cc_op(c, EDGEAI_OP_MEAN, &in, 1, out, &p, sizeof(p));
 }
 
 static int c_mean(struct cc *c, const struct model_op *op)
@@ -1063,7 +1050,7 @@ static int c_mean(struct cc *c, const struct model_op *op)
 	if (it->rank != 4 || n != 2 || !((ax[0] == 1 && ax[1] == 2) || (ax[0] == 2 && ax[1] == 1)))
 		return unsupported(c, op, "only the mean over H and W of a 4-D tensor");
 	if (!op->o.keep_dims)
-		return c_mean_float(c, op);
+		return c_mean_reference(c, op);
 	if (same_q(c, in, out))
 		return unsupported(c, op, "equal input/output quantization (another TFLite path)");
 	si = scale_of(c, in);

@@ -692,9 +692,10 @@ static int mean(const struct ek_op *o)
 	int32_t lo = s8 ? -128 : 0, hi = s8 ? 127 : 255, *acc;
 	uint8_t *dst = out->data;
 
+	/* the float pipeline: the reference's per-output binary32 steps */
 	if (!ek_is8(in->dtype) || out->dtype != in->dtype || out->d[0] != in->d[0] ||
 	    out->d[1] != 1 || out->d[2] != 1 || out->d[3] != ch ||
-	    (uint64_t)in->d[1] * in->d[2] > (1U << 20))
+	    (uint64_t)in->d[1] * in->d[2] > (1U << 20) || p->flags)
 		return EXEC_OPT_NOT_HANDLED;
 	acc = malloc(((size_t)ch + 8) * 4);
 	if (!acc)
