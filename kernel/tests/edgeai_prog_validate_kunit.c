@@ -334,27 +334,26 @@ static void b_mean(struct tp *p)
 	m->out_shift = -3;
 }
 
-/* MEAN without keep_dims, as TFLite computes it in float (1.6) */
-static void b_mean_float(struct tp *p)
+/* MEAN without keep_dims (1.6): the float pipeline or the int division */
+static void b_mean_mode(struct tp *p, u32 flags, u32 scale)
 {
 	struct edgeai_prog_mean_params *m = tp_params(p);
 
 	b_mean(p);
 	m->out_multiplier = 0;
 	m->out_shift = 0;
-	m->flags = EDGEAI_PROG_MEAN_FLOAT;
-	m->scale = 0x3fc00000;	/* 1.5f */
+	m->flags = flags;
+	m->scale = scale;
 }
 
-/* MEAN without keep_dims, equal quantization: the int sum divided (1.6) */
+static void b_mean_float(struct tp *p)
+{
+	b_mean_mode(p, EDGEAI_PROG_MEAN_FLOAT, 0x3fc00000);	/* 1.5f */
+}
+
 static void b_mean_div(struct tp *p)
 {
-	struct edgeai_prog_mean_params *m = tp_params(p);
-
-	b_mean(p);
-	m->out_multiplier = 0;
-	m->out_shift = 0;
-	m->flags = EDGEAI_PROG_MEAN_DIV;
+	b_mean_mode(p, EDGEAI_PROG_MEAN_DIV, 0);
 }
 
 static void b_reshape(struct tp *p)

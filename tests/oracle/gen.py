@@ -747,10 +747,15 @@ def prelu_case(name, seed, dtype='int8', shape=(1, 4, 5, 6), s_in=0.05,
 
 
 def mean_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), s_in=0.05,
-              zp_in=-9, s_out=0.03, zp_out=5):
-    """MEAN over axes 1, 2 with keep_dims (optimized_integer_ops::Mean):
+              zp_in=-9, s_out=0.03, zp_out=5, keep_dims=True):
+    """MEAN over axes 1, 2. With keep_dims, optimized_integer_ops::Mean:
     bias = zp_out - (int)(zp_in * s_in / s_out +- 0.5f), multiplier of
-    s_in / (H * W * s_out), all in float."""
+    s_in / (H * W * s_out), all in float. Without, TFLite computes it in
+    float (reference_ops::QuantizedMeanOrSum): the program op carries the
+    binary32 bits of (float)s_in / (float)s_out (EDGEAI_PROG_MEAN_FLOAT),
+    or with equal quantization divides the int sum toward zero
+    (reference_ops::Mean, EDGEAI_PROG_MEAN_DIV); the program's output is
+    [N, 1, 1, C], the model's [N, C]."""
     c = Case(name, seed)
     if dtype == 'uint8':
         zp_in, zp_out = zp_in + 128, zp_out + 128
@@ -759,38 +764,22 @@ def mean_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), s_in=0.05,
     n, h, w, ch = shape
     out = c.output([n, 1, 1, ch], dtype, s_out, zp_out)
     s_in, s_out = f32(s_in), f32(s_out)
-    temp = f32(f32(zp_in * s_in) / s_out)
-    temp = f32(temp + 0.5) if temp > 0 else f32(temp - 0.5)
-    bias = zp_out - int(temp)
-    real = f32(s_in / f32(f32(float(h * w)) * s_out))
-    m = quantize_multiplier(real)
-    c.prog.op('MEAN', [c.pidx[inp]], c.pidx[out], [m[0], m[1], bias])
-    c.write(OUTDIR, 'MEAN', OPT['Reducer'], [(0, 'B', 1)], [inp, ax])
-    return c
-
-
-def mean_float_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), s_in=0.05,
-                    zp_in=-9, s_out=0.03, zp_out=5):
-    """MEAN over axes 1, 2 without keep_dims (reference_ops::QuantizedMeanOrSum
-    computes it in float): the program op carries the binary32 bits of
-    (float)s_in / (float)s_out (EDGEAI_PROG_MEAN_FLOAT); the program's
-    output is [N, 1, 1, C], the model's [N, C]."""
-    c = Case(name, seed)
-    if dtype == 'uint8':
-        zp_in, zp_out = zp_in + 128, zp_out + 128
-    inp = c.act_input(list(shape), dtype, s_in, zp_in)
-    ax = c.const_tensor([2], 'int32', [1, 2], in_prog=False)
-    n, h, w, ch = shape
-    out = c.output([n, 1, 1, ch], dtype, s_out, zp_out)
-    c.tt[out]['shape'] = [n, ch]
-    scale = f32(f32(s_in) / f32(s_out))
-    bits = struct.unpack('<I', struct.pack('<f', scale))[0]
-    if f32(s_in) == f32(s_out) and zp_in == zp_out:
-        # equal quantization: reference_ops::Mean, sum / n toward zero
-        c.prog.op('MEAN', [c.pidx[inp]], c.pidx[out], [0, 0, 0, 2, 0])
+    if keep_dims:
+        temp = f32(f32(zp_in * s_in) / s_out)
+        temp = f32(temp + 0.5) if temp > 0 else f32(temp - 0.5)
+        bias = zp_out - int(temp)
+        real = f32(s_in / f32(f32(float(h * w)) * s_out))
+        m = quantize_multiplier(real)
+        params = [m[0], m[1], bias]
+    elif s_in == s_out and zp_in == zp_out:
+        params = [0, 0, 0, 2, 0]
     else:
-        c.prog.op('MEAN', [c.pidx[inp]], c.pidx[out], [0, 0, 0, 1, bits])
-    c.write(OUTDIR, 'MEAN', OPT['Reducer'], [(0, 'B', 0)], [inp, ax])
+        scale = struct.unpack('<I', struct.pack('<f', f32(s_in / s_out)))[0]
+        params = [0, 0, 0, 1, scale]
+    if not keep_dims:
+        c.tt[out]['shape'] = [n, ch]
+    c.prog.op('MEAN', [c.pidx[inp]], c.pidx[out], params)
+    c.write(OUTDIR, 'MEAN', OPT['Reducer'], [(0, 'B', int(keep_dims))], [inp, ax])
     return c
 
 
@@ -1129,14 +1118,14 @@ def cases():
         add('mean_%s' % dt, mean_case, dtype=dt)
         add('mean_%s_big' % dt, mean_case, dtype=dt, shape=(2, 9, 11, 4),
             s_in=0.02, zp_in=100, s_out=0.01, zp_out=-100)
-        add('mean_float_%s' % dt, mean_float_case, dtype=dt)
+        add('mean_float_%s' % dt, mean_case, dtype=dt, keep_dims=False)
         # equal quantization: TFLite divides the int sum (toward zero)
-        add('mean_div_%s' % dt, mean_float_case, dtype=dt,
+        add('mean_div_%s' % dt, mean_case, dtype=dt, keep_dims=False,
             shape=(1, 2, 2, 64), s_in=0.02, zp_in=-3, s_out=0.02, zp_out=-3)
         # scale 1, zero points apart: sum / 4 * 1 ending in .5 is a tie
-        add('mean_float_%s_ties' % dt, mean_float_case, dtype=dt,
+        add('mean_float_%s_ties' % dt, mean_case, dtype=dt, keep_dims=False,
             shape=(1, 2, 2, 64), s_in=0.02, zp_in=0, s_out=0.02, zp_out=1)
-        add('mean_float_%s_big' % dt, mean_float_case, dtype=dt,
+        add('mean_float_%s_big' % dt, mean_case, dtype=dt, keep_dims=False,
             shape=(2, 15, 13, 9), s_in=0.013, zp_in=77, s_out=0.007,
             zp_out=-31)
         add('resize_nn_%s_up' % dt, resize_nn_case, dtype=dt)
