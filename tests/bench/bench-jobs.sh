@@ -29,7 +29,9 @@ ctl=${EDGEAICTL:-build/daemon/edgeaictl}
 for f in "$ko" "$ctl" build/firmware/edgeai-fwpack build/firmware/edgeai/npu.bin; do
 	[ -e "$f" ] || { echo "bench: $f missing (make all)" >&2; exit 1; }
 done
-tests/vm/model-cases.sh "$out/models" "$ctl"
+# the corpus and the large models (pose_landmark_heavy: 1.93 GMAC)
+MODEL_CASES=${MODEL_CASES:-$(tests/models/fetch.sh --list; tests/models/fetch.sh --list-large)} \
+	tests/vm/model-cases.sh "$out/models" "$ctl"
 if [ ! -f "$out/models/models.txt" ]; then
 	echo "bench jobs: no models or oracle (npm not reachable?): skipped"
 	echo '{"skipped": "no models or oracle"}' > "$BENCH_OUT/jobs.json"
@@ -60,10 +62,10 @@ import json, sys
 res = {}
 for line in open(sys.argv[1]):
     f = line.split()
-    if len(f) == 7 and f[:2] == ["bench", "jobs"]:
-        img, model, jobs, result, ops = f[2:]
+    if len(f) == 8 and f[:2] == ["bench", "jobs"]:
+        img, model, jobs, result, ops, resets = f[2:]
         res.setdefault(model, {})[img] = {
-            "jobs_per_inference": int(jobs), "outputs": result,
+            "jobs_per_inference": int(jobs), "outputs": result, "resets": int(resets),
             "ops": {k: int(v) for k, v in (kv.split("=") for kv in ops.split(","))}
                    if ops != "none" else {}}
 if not res:
@@ -76,16 +78,18 @@ with open(sys.argv[2], "w") as fh:
     json.dump(fig, fh, indent=2, sort_keys=True)
     fh.write("\n")
 print("device jobs per inference, --device auto (sysfs jobs_completed)")
-print("%-28s %14s %10s %8s  %s" % ("model", "opset-before", "current", "ratio", "current: outputs, ops"))
+print("%-28s %14s %10s %8s  %s" % ("model", "opset-before", "current", "ratio", "current: outputs, ops, resets"))
 bad = 0
 for m in sorted(res):
     b = res[m].get("opset-before", {})
     c = res[m].get("current", {})
     jb, jc = b.get("jobs_per_inference"), c.get("jobs_per_inference")
     ratio = "%.1fx" % (jb / jc) if jb and jc else "-"
-    print("%-28s %14s %10s %8s  %s, %s" % (m, jb, jc, ratio, c.get("outputs"),
-          " ".join("%s %s" % kv for kv in sorted(c.get("ops", {}).items()))))
+    print("%-28s %14s %10s %8s  %s, %s, %s reset(s)" % (m, jb, jc, ratio, c.get("outputs"),
+          " ".join("%s %s" % kv for kv in sorted(c.get("ops", {}).items())), c.get("resets")))
     bad |= b.get("outputs") != "equal" or c.get("outputs") != "equal"
+    # the current image: nothing reset, no op rerun on the CPU
+    bad |= c.get("resets") != 0 or "cpu" in c.get("ops", {})
 if bad:
-    sys.exit("bench jobs: an output differs from the oracle")
+    sys.exit("bench jobs: an output differs from the oracle, a core was reset or an op ran on the CPU")
 PY

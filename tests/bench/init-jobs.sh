@@ -12,8 +12,11 @@ vm_guest_setup
 vm_load_deps
 
 jobs_now() {
+	sysfs_sum jobs_completed
+}
+sysfs_sum() { # ATTR: its sum over the accel devices
 	_s=0
-	for _f in /sys/class/accel/accel*/device/jobs_completed; do
+	for _f in /sys/class/accel/accel*/device/"$1"; do
 		[ -r "$_f" ] && _s=$((_s + $(cat "$_f")))
 	done
 	echo $_s
@@ -31,10 +34,13 @@ for _img in opset-before:edgeai/npu-opset-before.bin current:edgeai/npu.bin; do
 		_d=/lib/edgeai-models/$_m
 		rm -rf /tmp/out
 		_j0=$(jobs_now)
+		_r0=$(sysfs_sum reset_count)
 		EDGEAI_CACHE_DIR=/tmp/cache-$_name edgeaictl run "$_d/model.tflite" \
-			--input "$_d/in0.bin" --output-dir /tmp/out --device auto > /tmp/run.log 2>&1
+			--input "$_d/in0.bin" --output-dir /tmp/out --device auto --verbose \
+			> /tmp/run.log 2>&1
 		_rc=$?
 		_jobs=$(($(jobs_now) - _j0))
+		_resets=$(($(sysfs_sum reset_count) - _r0))
 		cat /tmp/out/output*.bin > /tmp/out.all 2> /dev/null
 		if [ $_rc -ne 0 ]; then
 			_res=failed
@@ -45,7 +51,7 @@ for _img in opset-before:edgeai/npu-opset-before.bin current:edgeai/npu.bin; do
 		fi
 		_ops=$(sed -n 's/^  op *[0-9]* [A-Z_0-9]* *\(cpu\|npu\|dsp\) .*/\1/p' /tmp/run.log |
 			sort | uniq -c | awk '{printf "%s%s=%s", (NR > 1 ? "," : ""), $2, $1}')
-		vm_out "bench jobs $_name $_m $_jobs $_res ${_ops:-none}"
+		vm_out "bench jobs $_name $_m $_jobs $_res ${_ops:-none} $_resets"
 	done < /lib/edgeai-models/models.txt
 	rmmod edgeai
 done

@@ -7,6 +7,10 @@
 #   tests/models/fetch.sh --list   prints the corpus, one model name a line
 #                                  (what test-run-models.sh and the CPU
 #                                  bench run), without fetching
+#   tests/models/fetch.sh --list-large  the large models (benches only: a
+#                                  quantization takes minutes, and the
+#                                  simulator's emulation in the VM lanes
+#                                  longer)
 #
 # Models (all float32 graphs with fp16 weights behind DEQUANTIZE):
 #   face_detection_short_range  BlazeFace short range, @mediapipe/face_detection
@@ -18,6 +22,9 @@
 #   pose_landmark_lite          pose landmarks and segmentation (RESIZE_BILINEAR),
 #                               @mediapipe/pose
 #   object_detection_3d_sneakers  Objectron 3-D box detector, @mediapipe/objectron
+# Large:
+#   pose_landmark_heavy         pose landmarks, heavy (1.93 GMAC int8 at
+#                               256x256), @mediapipe/pose
 #
 # Exit 0 on success, 1 when a download or a checksum fails.
 set -eu
@@ -41,11 +48,18 @@ hand_landmark_full @mediapipe/hands 8c026882c9ec059ce0f8e75266bee5a9a23c341a40e0
 face_landmark @mediapipe/face_mesh c603fa6149219a3e9487dc9abd7a0c24474c77263273d24868378cdf40aa26d1 face_mesh_solution_packed_assets.data 2495952 3737848
 pose_landmark_lite @mediapipe/pose f17bfbecadb61c3be1baa8b8d851cc6619c870a87167b32848ad20db306b9d61
 object_detection_3d_sneakers @mediapipe/objectron 4eb1633d646a43ae979ba497487e95dbf89f97406ed02200ae39ae46b0a0543d'
+LARGE='pose_landmark_heavy @mediapipe/pose 59e42d71bcd44cbdbabc419f0ff76686595fd265419566bd4009ef703ea8e1fe'
 
-if [ "${1:-}" = --list ]; then
+case ${1:-} in
+--list)
 	echo "$MODELS" | cut -d' ' -f1
 	exit 0
-fi
+	;;
+--list-large)
+	echo "$LARGE" | cut -d' ' -f1
+	exit 0
+	;;
+esac
 
 tarball() { # package version -> cached tarball path
 	echo "$cache/npm/$(echo "$1" | sed 's|^@||; s|/|-|')-$2.tgz"
@@ -72,7 +86,7 @@ echo "$PKGS" | while read -r pkg ver sum; do
 	fi
 done
 
-echo "$MODELS" | while read -r name pkg sum member start end; do
+printf '%s\n%s\n' "$MODELS" "$LARGE" | while read -r name pkg sum member start end; do
 	out=$cache/$name.tflite
 	if [ ! -f "$out" ] || [ "$(sha256sum "$out" | cut -d' ' -f1)" != "$sum" ]; then
 		ver=$(echo "$PKGS" | awk -v p="$pkg" '$1 == p { print $2 }')

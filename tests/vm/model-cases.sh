@@ -9,6 +9,9 @@
 #
 #   tests/vm/model-cases.sh OUTDIR EDGEAICTL
 #
+# MODEL_CASES names the models (default: the three the vm lane runs;
+# the benches take every model of tests/models/fetch.sh --list).
+#
 # OUTDIR gets models.txt ("NAME" lines) and per model model.tflite,
 # in0.bin and oracle.bin (every output, concatenated in model order).
 # Exits 77 (OUTDIR without models.txt) when the oracle or the models
@@ -28,7 +31,7 @@ trap 'rm -rf "$tmp"' EXIT
 $cc -std=gnu11 -Wall -Wextra -Werror -O1 -I"$oracle/include" \
 	-o "$tmp/oracle-run" "$top/tests/oracle/oracle-run.c" -ldl || exit 1
 lib=$oracle/lib/libtensorflowlite_c.so
-for m in face_detection_short_range face_detection_full_range hand_landmark_lite; do
+for m in ${MODEL_CASES:-face_detection_short_range face_detection_full_range hand_landmark_lite}; do
 	d=$out/$m
 	mkdir -p "$d"
 	"$ctl" -q quantize "$models/$m.tflite" -o "$d/model.tflite" --samples 8 --seed 1 \
