@@ -2,8 +2,8 @@
 /*
  * Segments: consecutive program ops of one side, the CPU or one device,
  * with a break wherever a host op runs. Every segment is the compiled blob
- * with the segment's ops only (same tensor table and constants), so all
- * segments address one arena (slot 0). Device segments are uploaded
+ * with the segment's ops only (the same tensor table, and the constants
+ * those ops read), so all segments address one arena (slot 0). Device segments are uploaded
  * (PROGRAM_CREATE) once here; requests (exec/request.c) run them.
  */
 #define _GNU_SOURCE
@@ -16,25 +16,164 @@
 #include "drm/edgeai_program.h"
 #include "runtime/runtime.h"
 
-/* The compiled blob with program ops [first, first + count) only. */
+/* The bytes [lo, hi) of the constant region that some ops use. */
+struct const_span {
+	uint64_t lo, hi;
+};
+
+static void span_add(struct const_span *sp, uint64_t off, uint64_t len)
+{
+	if (off == EDGEAI_PROG_NO_CONST || !len)
+		return;
+	if (off < sp->lo)
+		sp->lo = off;
+	if (off + len > sp->hi)
+		sp->hi = off + len;
+}
+
+static uint64_t tensor_bytes(const struct edgeai_prog_tensor *t)
+{
+	uint64_t n = t->dtype == EDGEAI_DTYPE_INT32 ? 4 : t->dtype == EDGEAI_DTYPE_INT16 ? 2 : 1;
+	int d;
+
+	for (d = 0; d < 4; d++)
+		n *= t->dims[d];
+	return n;
+}
+
+/*
+ * The constant bytes op @o reads: its constant tensors and the tables its
+ * parameters point to (the references the kernel's validator checks).
+ */
+static void op_span(struct const_span *sp, const struct edgeai_prog_op *o,
+		    const struct edgeai_prog_tensor *t)
+{
+	const struct edgeai_prog_tensor *out = &t[o->output];
+	uint32_t i;
+
+	for (i = 0; i < EDGEAI_PROG_MAX_INPUTS; i++)
+		if (o->inputs[i] != EDGEAI_PROG_NO_TENSOR &&
+		    t[o->inputs[i]].slot == EDGEAI_PROG_SLOT_CONST)
+			span_add(sp, t[o->inputs[i]].offset, tensor_bytes(&t[o->inputs[i]]));
+	switch (o->opcode) {
+	case EDGEAI_OP_CONV_2D:
+	case EDGEAI_OP_DEPTHWISE_CONV_2D: {
+		const struct edgeai_prog_conv_params *p = (const void *)o->params;
+
+		span_add(sp, p->qmul_offset,
+			 (uint64_t)out->dims[3] * sizeof(struct edgeai_prog_qmul));
+		break;
+	}
+	case EDGEAI_OP_RESIZE_BILINEAR:
+	case EDGEAI_OP_RESIZE_NEAREST_NEIGHBOR: {
+		const struct edgeai_prog_resize_params *p = (const void *)o->params;
+		uint64_t es = o->opcode == EDGEAI_OP_RESIZE_BILINEAR ?
+			      sizeof(struct edgeai_prog_interp) : sizeof(uint32_t);
+
+		span_add(sp, p->y_map_offset, out->dims[1] * es);
+		span_add(sp, p->x_map_offset, out->dims[2] * es);
+		break;
+	}
+	case EDGEAI_OP_SOFTMAX:
+		span_add(sp, ((const struct edgeai_prog_softmax_params *)o->params)->table_offset,
+			 256 * 4);
+		break;
+	case EDGEAI_OP_LOGISTIC:
+	case EDGEAI_OP_TANH:
+	case EDGEAI_OP_HARD_SWISH:
+	case EDGEAI_OP_LEAKY_RELU:
+		span_add(sp, ((const struct edgeai_prog_lut_params *)o->params)->table_offset, 256);
+		break;
+	}
+}
+
+static void rebase(uint32_t *off, uint64_t lo)
+{
+	if (*off != EDGEAI_PROG_NO_CONST)
+		*off -= (uint32_t)lo;
+}
+
+/* Point op @o's table references at a constant region that starts at @lo. */
+static void op_rebase(struct edgeai_prog_op *o, uint64_t lo)
+{
+	switch (o->opcode) {
+	case EDGEAI_OP_CONV_2D:
+	case EDGEAI_OP_DEPTHWISE_CONV_2D:
+		rebase(&((struct edgeai_prog_conv_params *)o->params)->qmul_offset, lo);
+		break;
+	case EDGEAI_OP_RESIZE_BILINEAR:
+	case EDGEAI_OP_RESIZE_NEAREST_NEIGHBOR:
+		rebase(&((struct edgeai_prog_resize_params *)o->params)->y_map_offset, lo);
+		rebase(&((struct edgeai_prog_resize_params *)o->params)->x_map_offset, lo);
+		break;
+	case EDGEAI_OP_SOFTMAX:
+		rebase(&((struct edgeai_prog_softmax_params *)o->params)->table_offset, lo);
+		break;
+	case EDGEAI_OP_LOGISTIC:
+	case EDGEAI_OP_TANH:
+	case EDGEAI_OP_HARD_SWISH:
+	case EDGEAI_OP_LEAKY_RELU:
+		rebase(&((struct edgeai_prog_lut_params *)o->params)->table_offset, lo);
+		break;
+	}
+}
+
+/*
+ * The compiled blob with program ops [first, first + count) only, and of
+ * its constant region only the bytes those ops read (from the first to
+ * the last, 64-byte aligned, so every offset keeps its alignment): a
+ * model cut into many segments holds its weights once, not once a
+ * segment, in the library and in the driver. Constant tensors no op of
+ * the segment reads become one byte at offset 0.
+ */
 void *cc_sub_blob(const struct cc_compiled *c, uint32_t first, uint32_t count, size_t *ret_size)
 {
 	const struct edgeai_prog_header *h = c->blob;
+	const struct edgeai_prog_tensor *t = (const void *)((const uint8_t *)c->blob + h->tensor_offset);
+	const struct edgeai_prog_op *ops = (const void *)((const uint8_t *)c->blob + h->op_offset);
+	struct const_span sp = { .lo = UINT64_MAX, .hi = 0 };
+	size_t ooff = h->op_offset, opsz = sizeof(struct edgeai_prog_op), koff, ksize, total;
 	struct edgeai_prog_header *nh;
-	size_t ooff = h->op_offset, opsz = sizeof(struct edgeai_prog_op);
-	size_t koff = ooff + opsz * count, total = (koff + h->const_size + 7) & ~(size_t)7;
-	uint8_t *b = aligned_alloc(64, (total + 63) & ~(size_t)63);
+	struct edgeai_prog_tensor *nt;
+	struct edgeai_prog_op *no;
+	uint32_t i;
+	uint8_t *b;
 
+	for (i = first; i < first + count; i++)
+		op_span(&sp, &ops[i], t);
+	if (sp.hi <= sp.lo)
+		sp.lo = sp.hi = 0;	/* no constants */
+	sp.lo &= ~(uint64_t)63;
+	koff = ooff + opsz * count;
+	ksize = sp.hi - sp.lo;
+	/* room for the unused constant tensors, one byte at offset 0 */
+	total = (koff + (ksize ? ksize : 8) + 7) & ~(size_t)7;
+	b = aligned_alloc(64, (total + 63) & ~(size_t)63);
 	if (!b)
 		return NULL;
 	memset(b, 0, total);
 	memcpy(b, c->blob, ooff);
-	memcpy(b + ooff, (const uint8_t *)c->blob + ooff + opsz * first, opsz * count);
-	memcpy(b + koff, (const uint8_t *)c->blob + h->const_offset, h->const_size);
+	memcpy(b + ooff, ops + first, opsz * count);
+	memcpy(b + koff, (const uint8_t *)c->blob + h->const_offset + sp.lo, ksize);
 	nh = (void *)b;
 	nh->op_count = count;
 	nh->const_offset = (uint32_t)koff;
+	nh->const_size = (uint32_t)(ksize ? ksize : 8);
 	nh->total_size = (uint32_t)total;
+	nt = (void *)(b + h->tensor_offset);
+	for (i = 0; i < h->tensor_count; i++) {
+		if (nt[i].slot != EDGEAI_PROG_SLOT_CONST)
+			continue;
+		if (nt[i].offset >= sp.lo && nt[i].offset + tensor_bytes(&nt[i]) <= sp.hi) {
+			nt[i].offset -= sp.lo;
+		} else {
+			nt[i].offset = 0;
+			nt[i].dims[0] = nt[i].dims[1] = nt[i].dims[2] = nt[i].dims[3] = 1;
+		}
+	}
+	no = (void *)(b + ooff);
+	for (i = 0; i < count; i++)
+		op_rebase(&no[i], sp.lo);
 	*ret_size = total;
 	return b;
 }
