@@ -48,9 +48,24 @@ vm_load_deps() {
 }
 
 # vm_program NAME CMD... - run one test program with its output on the
-# results port, framed for the host.
+# results port, framed for the host. With /etc/edgeai-programs not empty
+# (VM_PROGRAMS on the host: names or shell patterns, blank-separated),
+# a program whose name matches none of them is left out (a comment line).
 vm_program() {
 	_name=$1; shift
+	if [ -s /etc/edgeai-programs ]; then
+		_sel=
+		set -f
+		for _p in $(cat /etc/edgeai-programs); do
+			# shellcheck disable=SC2254
+			case $_name in $_p) _sel=1 ;; esac
+		done
+		set +f
+		if [ -z "$_sel" ]; then
+			vm_out "# edgeai-vm: left out $_name (VM_PROGRAMS)"
+			return 0
+		fi
+	fi
 	vm_out "# edgeai-vm: begin $_name"
 	"$@" >&3 2>&3
 	_rc=$?
