@@ -16,19 +16,9 @@
 #   EDGEAICTL=PATH  measure with another build of edgeaictl and its
 #                   libedgeai (quantizer and compiler), e.g. an older one
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
-VM_TOP=$top
-. "$top/tests/vm/lib.sh"
-out=$top/build/vm/bench-jobs
-mkdir -p "$out" "${BENCH_OUT:=$top/build/bench}"
-
-vm_setup || exit 1
-ko=kernel/edgeai.ko
+. "$(dirname "$0")/lib.sh"
 ctl=${EDGEAICTL:-build/daemon/edgeaictl}
-for f in "$ko" "$ctl" build/firmware/edgeai-fwpack build/firmware/edgeai/npu.bin; do
-	[ -e "$f" ] || { echo "bench: $f missing (make all)" >&2; exit 1; }
-done
+bench_init bench-jobs "$ctl" build/firmware/edgeai-fwpack build/firmware/edgeai/npu.bin
 # the corpus and the large models (pose_landmark_heavy: 1.93 GMAC)
 MODEL_CASES=${MODEL_CASES:-$(tests/models/fetch.sh --list; tests/models/fetch.sh --list-large)} \
 	tests/vm/model-cases.sh "$out/models" "$ctl"
@@ -43,19 +33,9 @@ rm -rf "$out/fw" && mkdir -p "$out/fw" && cp build/firmware/edgeai/*.bin "$out/f
 build/firmware/edgeai-fwpack -D op_mask="4198014 0" -D version=0.9.0 \
 	-D version_string='"edgeai-npu 0.9.0"' -o "$out/fw/npu-opset-before.bin" \
 	firmware/specs/npu.fwspec || exit 1
-vm_initramfs "$out/initramfs.cpio.gz" --init tests/bench/init-jobs.sh \
-	--modules "$(vm_ko_depends "$ko") governor_simpleondemand" \
-	--file "$ko" /lib/modules/edgeai.ko \
-	--dir "$out/fw" /lib/firmware/edgeai \
+BENCH_FW="$out/fw" bench_boot tests/bench/init-jobs.sh 900 "a few minutes" \
 	--dir "$out/models" /lib/edgeai-models \
-	--bin "$ctl" /usr/bin/edgeaictl || exit 1
-echo "bench: booting the VM (a few minutes)"
-vm_boot "$out/initramfs.cpio.gz" "$out" 900 || exit 1
-if ! vm_splats "$out/console.log" > "$out/splats.txt"; then
-	echo "bench: kernel splat, see $out/console.log" >&2
-	cat "$out/splats.txt" >&2
-	exit 1
-fi
+	--bin "$ctl" /usr/bin/edgeaictl
 
 python3 - "$out/results.log" "$BENCH_OUT/jobs.json" <<'PY'
 import json, sys

@@ -8,30 +8,12 @@
 # time suspended over an idle minute). Prints a table and writes
 # $BENCH_OUT/kernel.json. Needs `make all`; takes about 3 minutes.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
-VM_TOP=$top
-. "$top/tests/vm/lib.sh"
-out=$top/build/vm/bench
-mkdir -p "$out" "${BENCH_OUT:=$top/build/bench}"
-
-vm_setup || exit 1
-ko=kernel/edgeai.ko
-[ -f "$ko" ] || { echo "bench: $ko missing (make all)" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
+bench_init bench
 cc -O2 -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iuapi -I/usr/include/libdrm \
 	-Itests/kselftest -o "$out/edgeai-bench" tests/bench/edgeai-bench.c -static -lm || exit 1
-vm_initramfs "$out/initramfs.cpio.gz" --init tests/bench/init-bench.sh \
-	--modules "$(vm_ko_depends "$ko") governor_simpleondemand" \
-	--file "$ko" /lib/modules/edgeai.ko \
-	--dir build/firmware/edgeai /lib/firmware/edgeai \
-	--bin "$out/edgeai-bench" /usr/bin/edgeai-bench || exit 1
-echo "bench: booting the VM (about 3 minutes)"
-vm_boot "$out/initramfs.cpio.gz" "$out" 600 || exit 1
-if ! vm_splats "$out/console.log" > "$out/splats.txt"; then
-	echo "bench: kernel splat, see $out/console.log" >&2
-	cat "$out/splats.txt" >&2
-	exit 1
-fi
+bench_boot tests/bench/init-bench.sh 600 "about 3 minutes" \
+	--bin "$out/edgeai-bench" /usr/bin/edgeai-bench
 
 python3 - "$out/results.log" "$BENCH_OUT/kernel.json" <<'PY'
 import json, sys

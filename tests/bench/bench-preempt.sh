@@ -12,31 +12,13 @@
 # The VM is QEMU TCG: absolute microseconds are those of an emulated CPU;
 # the ratios, measured in one boot, are the figures.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
-VM_TOP=$top
-. "$top/tests/vm/lib.sh"
-out=$top/build/vm/bench-preempt
-mkdir -p "$out" "${BENCH_OUT:=$top/build/bench}"
-
-vm_setup || exit 1
-ko=kernel/edgeai.ko
-[ -f "$ko" ] || { echo "bench: $ko missing (make all)" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
+bench_init bench-preempt
 cc -O2 -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iuapi -I/usr/include/libdrm \
 	-Itests/kselftest -o "$out/edgeai-preempt-bench" tests/bench/edgeai-preempt-bench.c \
 	-static -lm || exit 1
-vm_initramfs "$out/initramfs.cpio.gz" --init tests/bench/init-preempt.sh \
-	--modules "$(vm_ko_depends "$ko") governor_simpleondemand" \
-	--file "$ko" /lib/modules/edgeai.ko \
-	--dir build/firmware/edgeai /lib/firmware/edgeai \
-	--bin "$out/edgeai-preempt-bench" /usr/bin/edgeai-preempt-bench || exit 1
-echo "bench: booting the VM (a few minutes)"
-vm_boot "$out/initramfs.cpio.gz" "$out" 900 || exit 1
-if ! vm_splats "$out/console.log" > "$out/splats.txt"; then
-	echo "bench: kernel splat, see $out/console.log" >&2
-	cat "$out/splats.txt" >&2
-	exit 1
-fi
+bench_boot tests/bench/init-preempt.sh 900 "a few minutes" \
+	--bin "$out/edgeai-preempt-bench" /usr/bin/edgeai-preempt-bench
 
 python3 - "$out/results.log" "$BENCH_OUT/preempt.json" <<'PY'
 import json, sys

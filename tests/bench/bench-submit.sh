@@ -11,31 +11,13 @@
 # microseconds are many times those of real hardware. The ratio, measured
 # side by side in one boot, is the figure.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
-VM_TOP=$top
-. "$top/tests/vm/lib.sh"
-out=$top/build/vm/bench-submit
-mkdir -p "$out" "${BENCH_OUT:=$top/build/bench}"
-
-vm_setup || exit 1
-ko=kernel/edgeai.ko
-[ -f "$ko" ] || { echo "bench: $ko missing (make all)" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
+bench_init bench-submit
 cc -O2 -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iuapi -I/usr/include/libdrm \
 	-Itests/kselftest -o "$out/edgeai-submit-bench" tests/bench/edgeai-submit-bench.c \
 	-static -luring -lm || exit 1
-vm_initramfs "$out/initramfs.cpio.gz" --init tests/bench/init-submit.sh \
-	--modules "$(vm_ko_depends "$ko") governor_simpleondemand" \
-	--file "$ko" /lib/modules/edgeai.ko \
-	--dir build/firmware/edgeai /lib/firmware/edgeai \
-	--bin "$out/edgeai-submit-bench" /usr/bin/edgeai-submit-bench || exit 1
-echo "bench: booting the VM (about a minute)"
-vm_boot "$out/initramfs.cpio.gz" "$out" 600 || exit 1
-if ! vm_splats "$out/console.log" > "$out/splats.txt"; then
-	echo "bench: kernel splat, see $out/console.log" >&2
-	cat "$out/splats.txt" >&2
-	exit 1
-fi
+bench_boot tests/bench/init-submit.sh 600 "about a minute" \
+	--bin "$out/edgeai-submit-bench" /usr/bin/edgeai-submit-bench
 
 python3 - "$out/results.log" "$BENCH_OUT/submit.json" <<'PY'
 import json, sys

@@ -12,19 +12,9 @@
 # and writes $BENCH_OUT/syscalls.json. Needs `make all` and the oracle and
 # models (npm); takes a few minutes.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
-VM_TOP=$top
-. "$top/tests/vm/lib.sh"
-out=$top/build/vm/bench-syscalls
-mkdir -p "$out" "${BENCH_OUT:=$top/build/bench}"
-
-vm_setup || exit 1
-ko=kernel/edgeai.ko
+. "$(dirname "$0")/lib.sh"
 ctl=build/daemon/edgeaictl
-for f in "$ko" "$ctl" build/firmware/edgeai/npu.bin; do
-	[ -e "$f" ] || { echo "bench: $f missing (make all)" >&2; exit 1; }
-done
+bench_init bench-syscalls "$ctl" build/firmware/edgeai/npu.bin
 tests/vm/model-cases.sh "$out/models" "$ctl"
 if [ ! -f "$out/models/models.txt" ]; then
 	echo "bench syscalls: no models or oracle (npm not reachable?): skipped"
@@ -32,20 +22,10 @@ if [ ! -f "$out/models/models.txt" ]; then
 	exit 0
 fi
 cc -O2 -std=gnu11 -Wall -Wextra -Werror -static -o "$out/syscount" tests/bench/syscount.c || exit 1
-vm_initramfs "$out/initramfs.cpio.gz" --init tests/bench/init-syscalls.sh \
-	--modules "$(vm_ko_depends "$ko") governor_simpleondemand" \
-	--file "$ko" /lib/modules/edgeai.ko \
-	--dir build/firmware/edgeai /lib/firmware/edgeai \
+bench_boot tests/bench/init-syscalls.sh 900 "a few minutes" \
 	--dir "$out/models" /lib/edgeai-models \
 	--bin "$out/syscount" /usr/bin/syscount \
-	--bin "$ctl" /usr/bin/edgeaictl || exit 1
-echo "bench: booting the VM (a few minutes)"
-vm_boot "$out/initramfs.cpio.gz" "$out" 900 || exit 1
-if ! vm_splats "$out/console.log" > "$out/splats.txt"; then
-	echo "bench: kernel splat, see $out/console.log" >&2
-	cat "$out/splats.txt" >&2
-	exit 1
-fi
+	--bin "$ctl" /usr/bin/edgeaictl
 
 python3 - "$out/results.log" "$BENCH_OUT/syscalls.json" <<'PY'
 import json, statistics, sys

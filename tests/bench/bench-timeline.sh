@@ -17,19 +17,9 @@
 # (and the models from npm for the latency series: skipped without them);
 # takes a few minutes.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
-VM_TOP=$top
-. "$top/tests/vm/lib.sh"
-out=$top/build/vm/bench-timeline
-mkdir -p "$out" "${BENCH_OUT:=$top/build/bench}"
-
-vm_setup || exit 1
-ko=kernel/edgeai.ko
+. "$(dirname "$0")/lib.sh"
 ctl=${EDGEAICTL:-build/daemon/edgeaictl}
-for f in "$ko" "$ctl" build/firmware/edgeai/npu.bin; do
-	[ -e "$f" ] || { echo "bench: $f missing (make all)" >&2; exit 1; }
-done
+bench_init bench-timeline "$ctl" build/firmware/edgeai/npu.bin
 cc -O2 -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iuapi -I/usr/include/libdrm \
 	-Itests/kselftest -o "$out/edgeai-bench" tests/bench/edgeai-bench.c -static -lm || exit 1
 model=face_detection_short_range
@@ -41,20 +31,10 @@ if models=$(tests/models/fetch.sh 2> "$out/fetch.log"); then
 else
 	echo "bench timeline: no models (npm not reachable?): no latency series"
 fi
-vm_initramfs "$out/initramfs.cpio.gz" --init tests/bench/init-timeline.sh \
-	--modules "$(vm_ko_depends "$ko") governor_simpleondemand" \
-	--file "$ko" /lib/modules/edgeai.ko \
-	--dir build/firmware/edgeai /lib/firmware/edgeai \
+bench_boot tests/bench/init-timeline.sh 1200 "a few minutes" \
 	--dir "$out/models" /lib/edgeai-models \
 	--bin "$ctl" /usr/bin/edgeaictl \
-	--bin "$out/edgeai-bench" /usr/bin/edgeai-bench || exit 1
-echo "bench: booting the VM (a few minutes)"
-vm_boot "$out/initramfs.cpio.gz" "$out" 1200 || exit 1
-if ! vm_splats "$out/console.log" > "$out/splats.txt"; then
-	echo "bench: kernel splat, see $out/console.log" >&2
-	cat "$out/splats.txt" >&2
-	exit 1
-fi
+	--bin "$out/edgeai-bench" /usr/bin/edgeai-bench
 
 python3 - "$out/results.log" "$BENCH_OUT/timeline.json" "$model" <<'PY'
 import json, sys

@@ -70,6 +70,9 @@ read -r FUZZ_SECS FUZZ_SEED SOAK_SECS < /etc/edgeai-fuzz
 vm_program fuzz-replay /usr/bin/edgeai-uapi-fuzz --replay /lib/edgeai-fuzz/regress/*.txt
 vm_program fuzz /usr/bin/edgeai-uapi-fuzz --seconds "$FUZZ_SECS" --seed "$FUZZ_SEED"
 vm_program soak /usr/bin/edgeai-soak --seconds "$SOAK_SECS"
+# remove and probe (with the firmware load) under fail-nth: changes the
+# NPU's minor, so after the tests that keep one
+vm_program edgeai_failnth_probe_test /usr/bin/edgeai_failnth_probe_test
 vm_program edgeai_unplug_test /usr/bin/edgeai_unplug_test
 vm_program kmemleak leak_scan
 vm_end

@@ -15,6 +15,8 @@
 #   VM_TIMEOUT   seconds for the boot (default 3600: everything runs
 #                several times slower under KASAN and TCG)
 #   DBG_JOBS     parallel jobs of the cold kernel build (default 2)
+#   VM_PROGRAMS  run only the guest programs named (as in the vm lane), e.g.
+#                "load-modules edgeai_failnth* kmemleak"
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
@@ -92,11 +94,13 @@ for b in build/tests/kselftest/edgeai_*_test; do
 	set -- "$@" --bin "$b" "/usr/bin/$(basename "$b")"
 done
 echo "${EDGEAI_PARAMS:-}" > "$out/edgeai-params"
+echo "${VM_PROGRAMS:-}" > "$out/programs"
 vm_initramfs "$out/initramfs.cpio.gz" --init tests/debug/init-debug.sh \
 	--modules "$deps" \
 	--file "$ko" /lib/modules/edgeai.ko \
 	--dir build/firmware/edgeai /lib/firmware/edgeai \
 	--file "$out/edgeai-params" /etc/edgeai-params \
+	--file "$out/programs" /etc/edgeai-programs \
 	--dir "$out/golden" /lib/edgeai-golden \
 	--dir "$out/models" /lib/edgeai-models \
 	--file tests/vm/guest-lib-run.sh /lib/edgeai-lib-run.sh \

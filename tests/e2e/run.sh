@@ -13,6 +13,8 @@
 #                           writes build/results/e2e.counts; logs in build/e2e/
 #   E2E_ONLY=fleet tests/e2e/run.sh   boot, edgeaid up, then only the fleet
 #                           steps (tests/e2e/fleet.sh): for iterating on them
+#   E2E_ONLY=restart        the same with the daemon-restart steps
+#                           (tests/e2e/restart.sh); E2E_RESTARTS kills (3)
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
@@ -112,7 +114,23 @@ printf '[storage]\ndriver = "vfs"\nrunroot = "/run/containers/storage"\ngraphroo
 # the root is the initramfs (rootfs), which pivot_root(2) cannot leave
 printf '[engine]\nno_pivot_root = true\n' > "$E2E_STAGE/etc/containers/containers.conf"
 cp tests/e2e/fleet.sh "$E2E_STAGE/usr/lib/edgeai-e2e/fleet.sh" || fail_setup "installing the fleet steps"
-[ "${E2E_ONLY:-}" = fleet ] && : > "$E2E_STAGE/usr/lib/edgeai-e2e/only-fleet"
+# the daemon-restart steps (tests/e2e/restart.sh): the soak client
+# (tests/soak) as the application "soak" while edgeaid is killed
+cp tests/e2e/restart.sh "$E2E_STAGE/usr/lib/edgeai-e2e/restart.sh" || fail_setup "installing the restart steps"
+make -s -C tests/soak BUILD="$top/build" && cp build/tests/soak/edgeai-soak "$E2E_STAGE/usr/local/bin/edgeai-soak" ||
+	fail_setup "building tests/soak"
+echo "${E2E_RESTARTS:-3}" > "$F/restarts"
+cat > "$E2E_STAGE/etc/edgeai/edgeaid.conf.d/70-restart.conf" <<'EOC'
+[Application]
+Name=soak
+Executable=/usr/local/bin/edgeai-soak
+Weight=200
+EOC
+case ${E2E_ONLY:-} in
+'') ;;
+fleet|restart) echo "$E2E_ONLY" > "$E2E_STAGE/usr/lib/edgeai-e2e/only" ;;
+*) fail_setup "E2E_ONLY=$E2E_ONLY: fleet or restart" ;;
+esac
 if command -v promtool > /dev/null; then cp "$(command -v promtool)" "$E2E_STAGE/usr/local/bin/promtool"; fi
 e2e_guest_service edgeai-e2e tests/e2e/scenario.sh || fail_setup "installing the scenario"
 

@@ -49,9 +49,9 @@ poll 30 test -e /dev/accel/accel1
 ok $? "edgeai.ko loaded by systemd-modules-load: two accel nodes" "$(ls -l /dev/accel 2>&1; journalctl -b -k | tail -n 20)"
 poll 60 systemctl is-active -q edgeaid
 ok $? "edgeaid.service is active (started by the udev rule)" "$(systemctl status edgeaid 2>&1 | tail -n 20)"
-# E2E_ONLY=fleet (tests/e2e/run.sh): only the fleet steps, for iterating on them
-if [ -e /usr/lib/edgeai-e2e/only-fleet ]; then
-	. /usr/lib/edgeai-e2e/fleet.sh
+# E2E_ONLY=fleet|restart (tests/e2e/run.sh): only those steps, for iterating on them
+if [ -s /usr/lib/edgeai-e2e/only ]; then
+	. "/usr/lib/edgeai-e2e/$(cat /usr/lib/edgeai-e2e/only).sh"
 	echo "1..$n"
 	echo "# edgeai-vm: exit e2e_scenario $failed"
 	journalctl -b -u edgeaid -o short-monotonic --no-pager 2>&1 | tail -n 40 | sed 's/^/# journal: /'
@@ -307,6 +307,9 @@ ok $? "and applies its knobs to it"
 edgeaictl status 2>&1 | sed 's/^/# /'
 edgeaictl --json thermal > /tmp/t.json 2>&1 && grep -q '"daemon":true' /tmp/t.json
 ok $? "edgeaictl --json thermal" "$(cat /tmp/t.json)"
+
+# 6b. edgeaid killed with SIGKILL under load, several times (tests/e2e/restart.sh)
+. /usr/lib/edgeai-e2e/restart.sh
 
 # 7. privileged verbs: root always; anyone else as polkit (polkitd, JS rules) says
 prof=$(get PowerProfile) lim=$(get ThermalLimit)

@@ -16,6 +16,7 @@
 #include <liburing.h>
 
 #include "drm/edgeai_program.h"
+#include "edgeai_failnth_lib.h"
 #include "edgeai_test.h"
 #include "kselftest_harness.h"
 
@@ -67,58 +68,16 @@ static void make_program(void)
 	op->output = 1;
 }
 
-static int write_str(const char *path, const char *s)
-{
-	return eai_write_file(path, s);
-}
-
-/* failslab and fail_page_alloc for fail-nth: GFP_KERNEL and order 0 too, quiet. */
-static int fault_setup(void)
-{
-	static const char *const dirs[] = { "failslab", "fail_page_alloc" };
-
-	for (unsigned int i = 0; i < 2; i++) {
-		char p[PATH_MAX];
-
-		snprintf(p, sizeof(p), "/sys/kernel/debug/%s/ignore-gfp-wait", dirs[i]);
-		if (write_str(p, "N"))
-			return -ENOENT;
-		/* verbose=2 prints a stack trace the splat scan would take for a bug */
-		snprintf(p, sizeof(p), "/sys/kernel/debug/%s/verbose", dirs[i]);
-		write_str(p, "0");
-	}
-	write_str("/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem", "N");
-	write_str("/sys/kernel/debug/fail_page_alloc/min-order", "0");
-	return 0;
-}
-
 static int nth_fd = -1;
 
 static void nth_arm(unsigned int n)
 {
-	char s[16];
-	int len = snprintf(s, sizeof(s), "%u", n);
-
-	if (pwrite(nth_fd, s, len, 0) != len)
-		abort();
+	eai_nth_arm(nth_fd, n);
 }
 
-/* Disarms and says whether the armed failure happened (the count reached 0). */
 static bool nth_hit(void)
 {
-	char s[16] = "";
-	ssize_t r = pread(nth_fd, s, sizeof(s) - 1, 0);
-
-	if (r < 0)
-		abort();
-	nth_arm(0);
-	return atoi(s) == 0;
-}
-
-static bool clean_errno(int ret)
-{
-	return ret == 0 || ret == -ENOMEM || ret == -ENOSPC || ret == -EAGAIN ||
-	       ret == -ENOBUFS || ret == -EINTR;
+	return eai_nth_hit(nth_fd);
 }
 
 /*
@@ -471,15 +430,12 @@ FIXTURE_SETUP(failnth)
 {
 	struct drm_edgeai_program_create c = { 0 };
 
+	const char *skip;
+
 	self->f.fd = -1;
-	if (geteuid())
-		SKIP(return, "needs root for the fault-injection knobs");
-	if (access("/proc/thread-self/fail-nth", W_OK))
-		SKIP(return, "kernel without CONFIG_FAULT_INJECTION (/proc/thread-self/fail-nth)");
-	if (fault_setup())
-		SKIP(return, "no failslab/fail_page_alloc in debugfs");
-	nth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
-	ASSERT_LE(0, nth_fd);
+	skip = eai_failnth_setup(&nth_fd);
+	if (skip)
+		SKIP(return, "%s", skip);
 	self->f.minor = eai_find_minor(DRM_EDGEAI_DEVICE_NPU);
 	ASSERT_LE(0, self->f.minor);
 	self->f.fd = eai_open_minor(self->f.minor);
@@ -540,7 +496,7 @@ TEST_F_TIMEOUT(failnth, walk_every_call, 3000)
 			injected++;
 			if (!ret)
 				succeeded_anyway++;
-			if (!clean_errno(ret)) {
+			if (!eai_failnth_clean_errno(ret)) {
 				opbad++;
 				TH_LOG("%s: failure %u returned %d (%s)", o->name, n, ret, strerror(-ret));
 			}

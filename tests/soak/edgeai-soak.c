@@ -31,8 +31,10 @@
  * more open files (a GEM object holds a shmem file) than before, and no
  * new splat in /dev/kmsg.
  *
- * Prints TAP and a "# soak-json: {...}" line (tests/soak/run.sh writes it
- * to build/soak.json).
+ * SIGINT or SIGTERM ends the run before --seconds (the e2e board's daemon
+ * restarts end it once done: tests/e2e/restart.sh); the drain and the
+ * checks are the same. Prints TAP and a "# soak-json: {...}" line
+ * (tests/soak/run.sh writes it to build/soak.json).
  */
 #include <inttypes.h>
 #include <liburing.h>
@@ -81,6 +83,14 @@ struct client {
 static struct client clients[MAX_CLIENTS];
 static int nclients = 6;
 static atomic_bool stop;
+/* SIGINT or SIGTERM: end the run now, with the accounting of its end */
+static volatile sig_atomic_t end_early;
+
+static void on_end_signal(int sig)
+{
+	(void)sig;
+	end_early = 1;
+}
 static char npu_bus[128];
 
 static const char *const splat_pats[] = {
@@ -581,6 +591,7 @@ int main(int argc, char **argv)
 	char splat[256] = "";
 	struct client tot = { 0 };
 	int64_t t0, t_end;
+	sigset_t ends;
 	int npu;
 
 	for (int i = 1; i < argc; i++) {
@@ -604,6 +615,12 @@ int main(int argc, char **argv)
 		nclients = 6;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
+	{
+		struct sigaction sa = { .sa_handler = on_end_signal };
+
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+	}
 	printf("TAP version 13\n1..7\n");
 	make_program();
 	npu = eai_find_minor(DRM_EDGEAI_DEVICE_NPU);
@@ -622,6 +639,11 @@ int main(int argc, char **argv)
 		lseek(kmsg, 0, SEEK_END);
 	printf("# %d clients, %u s, seed %" PRIu64 ", faults %s, unbind/bind of %s %s\n",
 	       nclients, seconds, seed, faults ? "on" : "off", npu_bus, unbind ? "on" : "off");
+	/* the client threads never see the end signals: only the main thread's sleep */
+	sigemptyset(&ends);
+	sigaddset(&ends, SIGINT);
+	sigaddset(&ends, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &ends, NULL);
 	for (int i = 0; i < nclients; i++) {
 		struct client *c = &clients[i];
 
@@ -633,14 +655,15 @@ int main(int argc, char **argv)
 		c->quota = i % 4 == 3;
 		pthread_create(&c->thread, NULL, client_main, c);
 	}
+	pthread_sigmask(SIG_UNBLOCK, &ends, NULL);
 	r = seed;
 	t0 = eai_now_ns();
 	t_end = t0 + (int64_t)seconds * 1000000000LL;
-	while (eai_now_ns() < t_end) {
+	while (eai_now_ns() < t_end && !end_early) {
 		unsigned int what = rnd(&r) % 6;
 
 		usleep(1500000 + rnd(&r) % 1500000);
-		if (!faults || eai_now_ns() >= t_end)
+		if (!faults || eai_now_ns() >= t_end || end_early)
 			continue;
 		if (what < 2) {
 			fails += !knob(what ? DRM_EDGEAI_DEVICE_DSP : DRM_EDGEAI_DEVICE_NPU,
@@ -664,6 +687,8 @@ int main(int argc, char **argv)
 			unbinds++;
 		}
 	}
+	if (end_early)
+		seconds = (unsigned int)((eai_now_ns() - t0 + 500000000) / 1000000000);
 	atomic_store(&stop, true);
 	/* a fault armed just before the end is not left to the next test */
 	for (int t = DRM_EDGEAI_DEVICE_NPU; t <= DRM_EDGEAI_DEVICE_DSP; t++) {

@@ -7,23 +7,9 @@
 . /lib/edgeai-vm.sh
 vm_guest_setup
 
-load_modules() {
-	vm_tap_plan 2
-	vm_load_deps
-	vm_tap $? "insmod the dependency modules"
-	_out=$(insmod /lib/modules/edgeai.ko 2>&1)
-	vm_tap $? "insmod edgeai.ko" "$_out"
-	_i=0
-	while [ "$(ls /dev/accel 2>/dev/null | wc -l)" -lt 2 ] && [ $_i -lt 50 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	vm_tap_done
-}
-
 read -r ARGS < /etc/edgeai-soak
-vm_program load-modules load_modules
+vm_program load-modules vm_load_edgeai
 # shellcheck disable=SC2086
 vm_program soak /usr/bin/edgeai-soak $ARGS
-vm_program rmmod sh -c 'echo "1..1"; rmmod edgeai && echo "ok 1 rmmod edgeai" || echo "not ok 1 rmmod edgeai"'
+vm_program rmmod vm_rmmod_edgeai
 vm_end

@@ -47,10 +47,49 @@ vm_load_deps() {
 	return $_rc
 }
 
+# vm_load_edgeai - TAP for vm_program: insmod the dependency modules and
+# /lib/modules/edgeai.ko, then wait up to 5 s for the two accel nodes.
+vm_load_edgeai() {
+	vm_tap_plan 2
+	vm_load_deps
+	vm_tap $? "insmod the dependency modules"
+	_out=$(insmod /lib/modules/edgeai.ko 2>&1)
+	vm_tap $? "insmod edgeai.ko" "$_out"
+	_i=0
+	while [ "$(ls /dev/accel 2>/dev/null | wc -l)" -lt 2 ] && [ $_i -lt 50 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	vm_tap_done
+}
+
+# vm_rmmod_edgeai - TAP for vm_program: rmmod edgeai.
+vm_rmmod_edgeai() {
+	vm_tap_plan 1
+	_out=$(rmmod edgeai 2>&1)
+	vm_tap $? "rmmod edgeai" "$_out"
+	vm_tap_done
+}
+
 # vm_program NAME CMD... - run one test program with its output on the
-# results port, framed for the host.
+# results port, framed for the host. With /etc/edgeai-programs not empty
+# (VM_PROGRAMS on the host: names or shell patterns, blank-separated),
+# a program whose name matches none of them is left out (a comment line).
 vm_program() {
 	_name=$1; shift
+	if [ -s /etc/edgeai-programs ]; then
+		_sel=
+		set -f
+		for _p in $(cat /etc/edgeai-programs); do
+			# shellcheck disable=SC2254
+			case $_name in $_p) _sel=1 ;; esac
+		done
+		set +f
+		if [ -z "$_sel" ]; then
+			vm_out "# edgeai-vm: left out $_name (VM_PROGRAMS)"
+			return 0
+		fi
+	fi
 	vm_out "# edgeai-vm: begin $_name"
 	"$@" >&3 2>&3
 	_rc=$?

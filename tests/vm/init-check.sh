@@ -142,6 +142,10 @@ vm_program lib-example lib_example
 # The soak, short (tests/soak; make soak runs it for minutes): clients,
 # injected failures and hangs, an unbind/bind of the NPU.
 vm_program soak /usr/bin/edgeai-soak --seconds "$SOAK_SECS"
+# the fail-nth walks skip here (no fault injection in Debian's kernel;
+# make check-debug runs them)
+vm_program edgeai_failnth_test /usr/bin/edgeai_failnth_test
+vm_program edgeai_failnth_probe_test /usr/bin/edgeai_failnth_probe_test
 vm_program edgeai_unplug_test /usr/bin/edgeai_unplug_test
 vm_program module-unload module_steps
 vm_program modprobe-dkms modprobe_steps

@@ -13,6 +13,8 @@
 #   VM_KEEP=1    keep the initramfs and logs in build/vm/ (they stay anyway)
 #   EDGEAI_PARAMS  extra edgeai.ko module parameters
 #   EDGEAI_KO    the module to test (default kernel/edgeai.ko)
+#   VM_PROGRAMS  run only the guest programs named (shell patterns, e.g.
+#                "load-modules edgeai_failnth*"; tests/vm/guest-lib.sh)
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -65,6 +67,7 @@ for b in build/tests/kselftest/edgeai_*_test; do
 	set -- "$@" --bin "$b" "/usr/bin/$(basename "$b")"
 done
 echo "${EDGEAI_PARAMS:-}" > "$out/edgeai-params"
+echo "${VM_PROGRAMS:-}" > "$out/programs"
 # The uAPI fuzzer's short run: seconds and seed (VM_FUZZ_SECONDS, VM_FUZZ_SEED),
 # and the soak's seconds.
 echo "${VM_FUZZ_SECONDS:-45} ${VM_FUZZ_SEED:-1} ${VM_SOAK_SECONDS:-30}" > "$out/fuzz-params"
@@ -114,6 +117,7 @@ vm_initramfs "$out/initramfs.cpio.gz" --init tests/vm/init-check.sh \
 	--file "$ko" /lib/modules/edgeai.ko \
 	--dir build/firmware/edgeai /lib/firmware/edgeai \
 	--file "$out/edgeai-params" /etc/edgeai-params \
+	--file "$out/programs" /etc/edgeai-programs \
 	--dir "$out/golden" /lib/edgeai-golden \
 	--dir "$out/models" /lib/edgeai-models \
 	--file tests/vm/guest-lib-run.sh /lib/edgeai-lib-run.sh \
