@@ -41,6 +41,12 @@
 #include <immintrin.h>
 
 #define MR 8	/* rows (output pixels) per micro-kernel call */
+/*
+ * Unroll the small loops over a micro-kernel's rows and blocks fully, so
+ * that its accumulators live in registers (GCC's -O2 would keep them in
+ * memory: a load and a store around every vpdpbusd).
+ */
+#define UNROLL _Pragma("GCC unroll 8")
 #define NRMAX 3	/* 16-channel blocks per micro-kernel */
 
 /* Prepared weights: [nb][k4][16][4] int8 (w - zw), and per channel sum of w - zw. */
@@ -334,26 +340,35 @@ micro(const uint8_t *const *rows, int8_t *const *out, const struct vnni_w *w,
 	uint32_t k4;
 	int i, j;
 
+	UNROLL
 	for (j = 0; j < nr; j++)
 		acc[0][j] = _mm512_load_si512(q->c + (b0 + j) * 16);
-	for (i = 1; i < mr; i++)
+	UNROLL
+	for (i = 1; i < mr; i++) {
+		UNROLL
 		for (j = 0; j < nr; j++)
 			acc[i][j] = acc[0][j];
+	}
 	for (k4 = 0; k4 < w->k4; k4++) {
 		__m512i wv[NRMAX];
 
+		UNROLL
 		for (j = 0; j < nr; j++)
 			wv[j] = _mm512_load_si512(wb + j * bs + (size_t)k4 * 64);
+		UNROLL
 		for (i = 0; i < mr; i++) {
 			__m512i a = bcast4(rows[i] + 4 * k4);
 
+			UNROLL
 			for (j = 0; j < nr; j++)
 				acc[i][j] = _mm512_dpbusd_epi32(acc[i][j], a, wv[j]);
 		}
 	}
+	UNROLL
 	for (i = 0; i < mr; i++) {
 		if (!out[i])
 			continue;
+		UNROLL
 		for (j = 0; j < nr; j++) {
 			uint32_t o = (b0 + j) * 16;
 			uint32_t left = w->n - o;
@@ -515,16 +530,19 @@ packed_vecs(const struct packed *pk, const uint8_t *pb, int8_t *dst, int nv, uin
 	uint32_t k;
 	int i;
 
+	UNROLL
 	for (i = 0; i < nv; i++)
 		acc[i] = _mm512_load_si512(pk->q.c);
 	for (k = 0; k < pk->k4; k++) {
 		__m512i wv = _mm512_load_si512(&pk->w[k]);
 
+		UNROLL
 		for (i = 0; i < nv; i++)
 			acc[i] = _mm512_dpbusd_epi32(acc[i],
 						     packed_a(pk, pb + (size_t)i * pk->G * pk->ps, k),
 						     wv);
 	}
+	UNROLL
 	for (i = 0; i < nv; i++) {
 		uint32_t g = i == nv - 1 ? glast : pk->G;
 		int8_t *d = dst + (size_t)i * pk->G * pk->och;
@@ -1016,6 +1034,7 @@ dw_groups(const uint8_t *src, const size_t *off, const uint32_t *tap, uint32_t n
 	uint32_t t;
 	int j;
 
+	UNROLL
 	for (j = 0; j < nb; j++) {
 		uint32_t c = c0 + 16 * j;
 
@@ -1026,6 +1045,7 @@ dw_groups(const uint8_t *src, const size_t *off, const uint32_t *tap, uint32_t n
 		const uint8_t *s = src + off[t] + c0;
 		const int32_t *w = w32 + (size_t)tap[t] * chp + c0;
 
+		UNROLL
 		for (j = 0; j < nb; j++) {
 			/* x - zx fits int16: its low half times w's */
 			__m512i x = _mm512_sub_epi32(ld8(s + 16 * j, m[j], s8), zx);
@@ -1033,6 +1053,7 @@ dw_groups(const uint8_t *src, const size_t *off, const uint32_t *tap, uint32_t n
 			acc[j] = _mm512_dpwssd_epi32(acc[j], x, _mm512_load_si512(w + 16 * j));
 		}
 	}
+	UNROLL
 	for (j = 0; j < nb; j++) {
 		uint32_t c = c0 + 16 * j;
 
@@ -1119,12 +1140,14 @@ dw_flat_vecs(const uint8_t *in0, uint8_t *out0, const size_t *off, const uint32_
 	uint32_t t;
 	int i;
 
+	UNROLL
 	for (i = 0; i < np; i++)
 		acc[i] = init;
 	for (t = 0; t < ntap; t++) {
 		__m512i wv = _mm512_load_si512(w + (size_t)tap[t] * wpitch);
 		const uint8_t *s = in0 + off[t];
 
+		UNROLL
 		for (i = 0; i < np; i++) {
 			__m128i xb = i == np - 1 ? _mm_maskz_loadu_epi8(mlast, s + i * istep) :
 					_mm_loadu_si128((const __m128i *)(s + i * istep));
@@ -1134,6 +1157,7 @@ dw_flat_vecs(const uint8_t *in0, uint8_t *out0, const size_t *off, const uint32_
 			acc[i] = _mm512_dpwssd_epi32(acc[i], x, wv);
 		}
 	}
+	UNROLL
 	for (i = 0; i < np; i++)
 		st8(out0 + i * vstep, i == np - 1 ? mlast : 0xffff,
 		    _mm512_add_epi32(v_mbqm(acc[i], g), zo), lo, hi);
