@@ -26,8 +26,9 @@
  * 24, 31, 64, 67, few output channels, 1x1/3x3/5x5 filters, strides 1-2,
  * dilations, padding), where the kernels lay pixels in the lanes (flat
  * depthwise rows, the packed few-channel GEMM: whole blocks of vectors and
- * row tails). Every output byte
- * must be equal. Each set runs forced in turn (exec_cpu_set_kernels());
+ * row tails). The convolutions run twice: weights converted on the fly, and
+ * laid out ahead of time (exec_cpu_prepare(), as compiled programs run).
+ * Every output byte must be equal. Each set runs forced in turn (exec_cpu_set_kernels());
  * a set this CPU lacks is skipped (not the reference run).
  */
 #include <stdlib.h>
@@ -168,6 +169,7 @@ static int one(int kind, int u8, char *what, size_t wsz)
 	void *slots[2];
 	unsigned int failed;
 	size_t size;
+	void **prep;
 	int r1, r2;
 
 	memset(&P.op, 0, sizeof(P.op));
@@ -275,6 +277,17 @@ static int one(int kind, int u8, char *what, size_t wsz)
 		 oc, kh, kw, sh, sw, dh, dw_, zin, zw, zout, shape, wide ? " wide" : "");
 	if (r1 || r2) {
 		ktap_diag("%s: exec %d/%d", what, r1, r2);
+		return 1;
+	}
+	if (memcmp(out_ref, out_opt, osz))
+		return 1;
+	/* again with the weights laid out ahead of time, as a compiled program runs */
+	prep = exec_cpu_prepare(P.buf, size);
+	memset(out_opt, 0x5a, osz);
+	r2 = exec_cpu_run_prof(P.buf, size, NULL, 0, slots, 2, 0, prep, NULL, pool, &failed);
+	exec_cpu_prepare_free(prep, P.buf);
+	if (r2) {
+		ktap_diag("%s: exec with prepared weights %d", what, r2);
 		return 1;
 	}
 	return memcmp(out_ref, out_opt, osz) != 0;
