@@ -279,12 +279,16 @@ static int requant_table(const struct ek_op *o)
 	return 0;
 }
 
-/* PAD of 8-bit tensors: the output filled with its zero point, rows copied in. */
+/*
+ * PAD of 8-bit tensors: the output filled with its zero point, the input
+ * copied in, a row (w * ch bytes) at a time when the channels are not
+ * padded, else a pixel at a time.
+ */
 static int pad8(const struct ek_op *o)
 {
 	const struct edgeai_prog_pad_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	uint32_t n, h, w, i;
+	uint32_t n, h, w, i, run, step;
 
 	if (!ek_is8(in->dtype) || out->dtype != in->dtype)
 		return EXEC_OPT_NOT_HANDLED;
@@ -292,13 +296,15 @@ static int pad8(const struct ek_op *o)
 		if (in->d[i] + p->before[i] + p->after[i] != out->d[i])
 			return EXEC_OPT_NOT_HANDLED;
 	memset(out->data, out->zp, ek_count(out));
+	step = p->before[3] || p->after[3] ? 1 : in->d[2];
+	run = step * in->d[3];
 	for (n = 0; n < in->d[0]; n++)
 		for (h = 0; h < in->d[1]; h++)
-			for (w = 0; w < in->d[2]; w++)
+			for (w = 0; w < in->d[2]; w += step)
 				memcpy((uint8_t *)out->data + ek_idx(out, n + p->before[0],
 								     h + p->before[1],
 								     w + p->before[2], p->before[3]),
-				       (const uint8_t *)in->data + ek_idx(in, n, h, w, 0), in->d[3]);
+				       (const uint8_t *)in->data + ek_idx(in, n, h, w, 0), run);
 	return 0;
 }
 

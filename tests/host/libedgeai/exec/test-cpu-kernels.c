@@ -12,7 +12,8 @@
  * (offset weights in int8 range, or not: then the op is declined) and
  * extreme activations (-128/127 in long reductions); then ADD/SUB (same
  * shapes, or broadcast: VNNI declines, AVX2 takes), RELU/RELU6/QUANTIZE (the 256-entry
- * table path), PAD and MAX_POOL_2D on random tensors and parameters;
+ * table path), PAD (channels padded, or not: rows copied whole) and
+ * MAX_POOL_2D on random tensors and parameters;
  * PRELU (alpha per channel or one value, channel counts 1, 3, odd and
  * wide; an alpha broadcast over rows too, which the sets decline) and
  * RESIZE_BILINEAR (int8 fixed point: up and down scaling, 1/3/odd/wide
@@ -622,10 +623,12 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 	} else if (kind == 5) {
 		struct edgeai_prog_pad_params *pp = (void *)P.op.params;
 
+		int chpad = rnd(2);	/* or whole rows copied */
+
 		op = EDGEAI_OP_PAD;
 		for (i = 0; i < 4; i++) {
-			pp->before[i] = i == 0 ? 0 : rnd(3);
-			pp->after[i] = i == 0 ? 0 : rnd(3);
+			pp->before[i] = i == 0 || (i == 3 && !chpad) ? 0 : rnd(3);
+			pp->after[i] = i == 0 || (i == 3 && !chpad) ? 0 : rnd(3);
 			od[i] = d[i] + pp->before[i] + pp->after[i];
 		}
 		if (od[0] * od[1] * od[2] * od[3] > sizeof(out_ref))
