@@ -349,7 +349,13 @@ struct exec_opt_prep *exec_opt_prepare(const struct ek_op *o)
 
 	if (!p)
 		return NULL;
-	for (k = exec_opt_level(); k != EXEC_KSET_REFERENCE; k = kset_next(k)) {
+	/*
+	 * Only the first set down the list that lays the op out: it runs the op
+	 * (a set below it converts on the fly the rare time it declines at run
+	 * time), and the AVX2 set's 16-bit copy of every filter under VNNI
+	 * would double the weights' memory and the compile's time for nothing.
+	 */
+	for (k = exec_opt_level(); k != EXEC_KSET_REFERENCE && !any; k = kset_next(k)) {
 		if (!kset_ops_of(k))
 			break;
 		p->set[k] = kset_ops_of(k)->prepare(o);
