@@ -381,6 +381,26 @@ void exec_opt_prepare_free(struct exec_opt_prep *p)
 	}
 }
 
+/*
+ * Type, zero point and dims of tensor @idx of @prog, without its data (a
+ * slot is bound only when the program runs); a missing tensor stays zero.
+ */
+static void tensor_meta(const void *prog, uint32_t idx, struct ek_tensor *t)
+{
+	const struct edgeai_prog_header *h = prog;
+	const struct edgeai_prog_tensor *tt;
+	int i;
+
+	memset(t, 0, sizeof(*t));
+	if (idx == EDGEAI_PROG_NO_TENSOR || idx >= h->tensor_count)
+		return;
+	tt = (const struct edgeai_prog_tensor *)((const uint8_t *)prog + h->tensor_offset) + idx;
+	t->dtype = tt->dtype;
+	t->zp = tt->zero_point;
+	for (i = 0; i < 4; i++)
+		t->d[i] = tt->dims[i];
+}
+
 void **exec_cpu_prepare(const void *prog, size_t size)
 {
 	const struct edgeai_prog_header *h = prog;
@@ -403,6 +423,9 @@ void **exec_cpu_prepare(const void *prog, size_t size)
 	for (i = 0; i < h->op_count; i++) {
 		o.op = &ops[i];
 		o.n_in = 2;
+		/* the input's and output's types and zero points (a layout may depend on them) */
+		tensor_meta(prog, ops[i].inputs[0], &o.in[0]);
+		tensor_meta(prog, ops[i].output, &o.out);
 		/* the filter is a constant: it resolves without slots */
 		if (ops[i].inputs[1] == EDGEAI_PROG_NO_TENSOR ||
 		    ek_resolve(prog, ops[i].inputs[1], NULL, 0, &o.in[1]) ||

@@ -27,8 +27,9 @@
  * 24, 31, 64, 67, few output channels, 1x1/3x3/5x5 filters, strides 1-2,
  * dilations, padding), where the kernels lay pixels in the lanes (flat
  * depthwise rows, the packed few-channel GEMM: whole blocks of vectors and
- * row tails). The convolutions run twice: weights converted on the fly, and
- * laid out ahead of time (exec_cpu_prepare(), as compiled programs run).
+ * row tails). The convolutions, PRELU and RESIZE_BILINEAR run twice:
+ * constants converted on the fly, and laid out ahead of time
+ * (exec_cpu_prepare(), as compiled programs run: weights, PRELU's tables).
  * Every output byte must be equal. Each set runs forced in turn (exec_cpu_set_kernels());
  * a set this CPU lacks is skipped (not the reference run).
  */
@@ -128,6 +129,28 @@ static int wide;
 static struct exec_pool *pool;
 static uint32_t channels(void);
 
+/*
+ * The program of P (its reference output in out_ref, @osz bytes) again
+ * with the constant layouts of exec_cpu_prepare(), as a compiled program
+ * runs: 1 when the output differs (or the run fails).
+ */
+static int prepared_differs(size_t size, void **slots, size_t osz, const char *what)
+{
+	void **prep = exec_cpu_prepare(P.buf, size);
+	unsigned int failed;
+	int r;
+
+	slots[1] = out_opt;
+	memset(out_opt, 0x5a, osz);
+	r = exec_cpu_run_prof(P.buf, size, NULL, 0, slots, 2, 0, prep, NULL, pool, &failed);
+	exec_cpu_prepare_free(prep, P.buf);
+	if (r) {
+		ktap_diag("%s: exec with the prepared layouts %d", what, r);
+		return 1;
+	}
+	return memcmp(out_ref, out_opt, osz) != 0;
+}
+
 static int one(int kind, int u8, char *what, size_t wsz)
 {
 	uint32_t n = 1 + rnd(2), h = 1 + rnd(12), w = 1 + rnd(12), ic = 1 + rnd(kind == 2 ? 300 : 40);
@@ -170,7 +193,6 @@ static int one(int kind, int u8, char *what, size_t wsz)
 	void *slots[2];
 	unsigned int failed;
 	size_t size;
-	void **prep;
 	int r1, r2;
 
 	memset(&P.op, 0, sizeof(P.op));
@@ -282,16 +304,7 @@ static int one(int kind, int u8, char *what, size_t wsz)
 	}
 	if (memcmp(out_ref, out_opt, osz))
 		return 1;
-	/* again with the weights laid out ahead of time, as a compiled program runs */
-	prep = exec_cpu_prepare(P.buf, size);
-	memset(out_opt, 0x5a, osz);
-	r2 = exec_cpu_run_prof(P.buf, size, NULL, 0, slots, 2, 0, prep, NULL, pool, &failed);
-	exec_cpu_prepare_free(prep, P.buf);
-	if (r2) {
-		ktap_diag("%s: exec with prepared weights %d", what, r2);
-		return 1;
-	}
-	return memcmp(out_ref, out_opt, osz) != 0;
+	return prepared_differs(size, slots, osz, what);
 }
 
 /*
@@ -412,7 +425,9 @@ static int one_act(int kind, int u8, char *what, size_t wsz)
 		ktap_diag("%s: exec %d/%d", what, r1, r2);
 		return 1;
 	}
-	return memcmp(out_ref, out_opt, cnt) != 0;
+	if (memcmp(out_ref, out_opt, cnt))
+		return 1;
+	return prepared_differs(size, slots, cnt, what);
 }
 
 /* A broadcast form of @d into @f: as is, or some dimensions 1. */
