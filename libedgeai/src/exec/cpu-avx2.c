@@ -331,11 +331,20 @@ static int fc(const struct ek_op *o, const void *prep)
 /*
  * PRELU with an alpha that varies along channels only (or is one value)
  * and an input of the output's shape: the reference's arithmetic without
- * its per-element broadcast indexing. x >= 0 maps each input byte to one
- * output byte whatever the channel (a 256-entry table); x < 0 too, per
- * channel: a table of 256 bytes per channel when the tensor has enough
- * pixels to pay for it, else the product and rescale per element.
+ * its per-element broadcast indexing. Each input byte maps to one output
+ * byte per channel: a table of 256 bytes per alpha channel, computed with
+ * the reference's arithmetic (x >= 0: the identity rescale, whatever the
+ * channel; x < 0: x times the channel's alpha, rescaled). The table
+ * depends on constants only: the prepare hook builds it once (below);
+ * without one, or when the tensors differ from what it was built for,
+ * the run builds its own.
  */
+struct prelu_tab {
+	uint32_t dtype, ac;		/* input dtype, alpha channels */
+	int32_t in_zp, out_zp, al_zp;
+	uint8_t tab[];			/* [256][ac] */
+};
+
 static inline uint8_t prelu_neg(const struct edgeai_prog_prelu_params *p, int32_t x, int32_t y,
 				int32_t zo, int32_t lo, int32_t hi)
 {
@@ -344,57 +353,71 @@ static inline uint8_t prelu_neg(const struct edgeai_prog_prelu_params *p, int32_
 	return (uint8_t)(r < lo ? lo : r > hi ? hi : r);
 }
 
-static int prelu(const struct ek_op *o)
+/* The table of @o (only its tensors' types and zero points, alpha's data); NULL: declined. */
+static struct prelu_tab *prelu_table(const struct ek_op *o)
 {
 	const struct edgeai_prog_prelu_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *al = &o->in[1], *out = &o->out;
-	uint32_t ch = out->d[3], ac = al->d[3], cnt = ek_count(out), pixels, i, c, v;
+	uint32_t ac = al->d[3], c, v;
 	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
-	int32_t lo = s8 ? -128 : 0, hi = s8 ? 127 : 255, y[4096], x;
+	int32_t lo = s8 ? -128 : 0, hi = s8 ? 127 : 255, x;
+	struct prelu_tab *t;
+
+	if (!ek_is8(in->dtype) || in->dtype != out->dtype || al->dtype != out->dtype ||
+	    !al->data || al->d[0] != 1 || al->d[1] != 1 || al->d[2] != 1 || !ac || ac > 4096)
+		return NULL;
+	t = malloc(sizeof(*t) + (size_t)256 * ac);
+	if (!t)
+		return NULL;
+	t->dtype = in->dtype;
+	t->ac = ac;
+	t->in_zp = in->zp;
+	t->out_zp = out->zp;
+	t->al_zp = al->zp;
+	for (v = 0; v < 256; v++) {
+		uint8_t *row = t->tab + (size_t)v * ac;
+
+		x = (s8 ? (int32_t)(int8_t)v : (int32_t)v) - in->zp;
+		if (x >= 0) {
+			int32_t r = ek_wadd(ek_mbqm(x, p->identity_multiplier, p->identity_shift),
+					    out->zp);
+
+			memset(row, r < lo ? lo : r > hi ? hi : r, ac);
+			continue;
+		}
+		for (c = 0; c < ac; c++)
+			row[c] = prelu_neg(p, x, ek_ld(al, c) - al->zp, out->zp, lo, hi);
+	}
+	return t;
+}
+
+static int prelu(const struct ek_op *o, const struct prelu_tab *prep)
+{
+	const struct ek_tensor *in = &o->in[0], *al = &o->in[1], *out = &o->out;
+	uint32_t ch = out->d[3], ac = al->d[3], cnt = ek_count(out), pixels, i, c;
+	const struct prelu_tab *t = prep;
+	struct prelu_tab *own = NULL;
 	const uint8_t *src = in->data;
-	uint8_t *dst = out->data, pos[256], *tab = NULL;
+	uint8_t *dst = out->data;
 
 	if (!ek_is8(in->dtype) || in->dtype != out->dtype || al->dtype != out->dtype ||
 	    memcmp(in->d, out->d, sizeof(in->d)) || al->d[0] != 1 || al->d[1] != 1 ||
 	    al->d[2] != 1 || !ch || (ac != ch && ac != 1) || ac > 4096)
 		return EXEC_OPT_NOT_HANDLED;
+	if (!t || t->dtype != in->dtype || t->ac != ac || t->in_zp != in->zp ||
+	    t->out_zp != out->zp || t->al_zp != al->zp)
+		t = own = prelu_table(o);
+	if (!t)
+		return EXEC_OPT_NOT_HANDLED;
 	pixels = cnt / ch;
-	for (c = 0; c < ac; c++)
-		y[c] = ek_ld(al, c) - al->zp;
-	for (v = 0; v < 256; v++) {
-		int32_t r;
-
-		x = (s8 ? (int32_t)(int8_t)v : (int32_t)v) - in->zp;
-		r = x >= 0 ? ek_wadd(ek_mbqm(x, p->identity_multiplier, p->identity_shift),
-				     out->zp) : 0;
-		pos[v] = (uint8_t)(r < lo ? lo : r > hi ? hi : r);
-	}
-	if (ac == 1 || pixels >= 512) {
-		tab = malloc((size_t)256 * ac);
-		if (!tab)
-			return EXEC_OPT_NOT_HANDLED;
-		for (v = 0; v < 256; v++) {
-			x = (s8 ? (int32_t)(int8_t)v : (int32_t)v) - in->zp;
-			for (c = 0; c < ac; c++)
-				tab[(size_t)v * ac + c] = x >= 0 ? pos[v] :
-					prelu_neg(p, x, y[c], out->zp, lo, hi);
-		}
-		if (ac == 1)
-			for (i = 0; i < cnt; i++)
-				dst[i] = tab[src[i]];
-		else
-			for (i = 0; i < pixels; i++, src += ch, dst += ch)
-				for (c = 0; c < ch; c++)
-					dst[c] = tab[(size_t)src[c] * ch + c];
-		free(tab);
-		return 0;
-	}
-	for (i = 0; i < pixels; i++, src += ch, dst += ch) {
-		for (c = 0; c < ch; c++) {
-			x = (s8 ? (int32_t)(int8_t)src[c] : (int32_t)src[c]) - in->zp;
-			dst[c] = x >= 0 ? pos[src[c]] : prelu_neg(p, x, y[c], out->zp, lo, hi);
-		}
-	}
+	if (ac == 1)
+		for (i = 0; i < cnt; i++)
+			dst[i] = t->tab[src[i]];
+	else
+		for (i = 0; i < pixels; i++, src += ch, dst += ch)
+			for (c = 0; c < ch; c++)
+				dst[c] = t->tab[(size_t)src[c] * ch + c];
+	free(own);
 	return 0;
 }
 
@@ -799,7 +822,7 @@ static int avx2_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_RESIZE_NEAREST_NEIGHBOR:
 		return resize_nearest(o);
 	case EDGEAI_OP_PRELU:
-		return prelu(o);
+		return prelu(o, prep);
 	case EDGEAI_OP_RESIZE_BILINEAR:
 		return resize_bilinear(o);
 	case EDGEAI_OP_CONV_2D:
@@ -821,6 +844,8 @@ static void *avx2_prepare(const struct ek_op *o)
 	if (o->n_in < 2 || !f->data || !ek_is8(f->dtype))
 		return NULL;
 	switch (o->op->opcode) {
+	case EDGEAI_OP_PRELU:
+		return prelu_table(o);
 	case EDGEAI_OP_CONV_2D:
 		k = f->d[1] * f->d[2] * f->d[3];
 		return weights16(f, f->d[0], k, (k + 15) & ~15U);

@@ -64,7 +64,10 @@ unsigned int exec_par_threads(void);
 
 /* Run @o: 0, a kernel error, or EXEC_OPT_NOT_HANDLED (use the reference). */
 int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep);
-/* Weights of op @o (constant) for the sets in use, or NULL. */
+/*
+ * Weights of op @o (constant) laid out for the first set in use, from the
+ * best down, that has a layout for it; or NULL.
+ */
 struct exec_opt_prep *exec_opt_prepare(const struct ek_op *o);
 void exec_opt_prepare_free(struct exec_opt_prep *prep);
 

@@ -2,7 +2,8 @@
 /*
  * AVX-512 (VNNI) CPU kernels, chosen at run time (cpu.c checks
  * avx512f/bw/vl/vnni): int8 CONV_2D and FULLY_CONNECTED with vpdpbusd,
- * DEPTHWISE_CONV_2D (depth multiplier 1, vpdpwssd) and ADD/SUB without
+ * DEPTHWISE_CONV_2D (depth multiplier 1: int8 filters of 4 or more taps
+ * across on vpdpbusd, four taps a lane, the rest on vpdpwssd) and ADD/SUB without
  * broadcasting on 16 lanes, MAX_POOL_2D on 64 bytes, int8 and uint8. Anything they decline goes to the AVX2
  * kernels, then to the reference (firmware/ops/).
  *
@@ -41,6 +42,12 @@
 #include <immintrin.h>
 
 #define MR 8	/* rows (output pixels) per micro-kernel call */
+/*
+ * Unroll the small loops over a micro-kernel's rows and blocks fully, so
+ * that its accumulators live in registers (GCC's -O2 would keep them in
+ * memory: a load and a store around every vpdpbusd).
+ */
+#define UNROLL _Pragma("GCC unroll 8")
 #define NRMAX 3	/* 16-channel blocks per micro-kernel */
 
 /* Prepared weights: [nb][k4][16][4] int8 (w - zw), and per channel sum of w - zw. */
@@ -49,6 +56,10 @@ struct vnni_w {
 	int32_t *wsum;		/* nb * 16 */
 	int8_t *w;		/* nb * k4 * 64 */
 	int32_t *w32;		/* depthwise: k (taps) * nb * 16, n = channels */
+	/* depthwise on quads of taps (dwq_pack()): [kh][G][nb][16][4] int8, wsum */
+	int8_t *wq;
+	uint32_t kh, kw, G;
+	struct gq *dg;		/* the rescale of each 16-channel block, or NULL */
 };
 
 static void *aalloc(size_t n)
@@ -166,6 +177,8 @@ static void vnni_w_free(struct vnni_w *p)
 		free(p->wsum);
 		free(p->w);
 		free(p->w32);
+		free(p->wq);
+		free(p->dg);
 		free(p);
 	}
 }
@@ -334,26 +347,35 @@ micro(const uint8_t *const *rows, int8_t *const *out, const struct vnni_w *w,
 	uint32_t k4;
 	int i, j;
 
+	UNROLL
 	for (j = 0; j < nr; j++)
 		acc[0][j] = _mm512_load_si512(q->c + (b0 + j) * 16);
-	for (i = 1; i < mr; i++)
+	UNROLL
+	for (i = 1; i < mr; i++) {
+		UNROLL
 		for (j = 0; j < nr; j++)
 			acc[i][j] = acc[0][j];
+	}
 	for (k4 = 0; k4 < w->k4; k4++) {
 		__m512i wv[NRMAX];
 
+		UNROLL
 		for (j = 0; j < nr; j++)
 			wv[j] = _mm512_load_si512(wb + j * bs + (size_t)k4 * 64);
+		UNROLL
 		for (i = 0; i < mr; i++) {
 			__m512i a = bcast4(rows[i] + 4 * k4);
 
+			UNROLL
 			for (j = 0; j < nr; j++)
 				acc[i][j] = _mm512_dpbusd_epi32(acc[i][j], a, wv[j]);
 		}
 	}
+	UNROLL
 	for (i = 0; i < mr; i++) {
 		if (!out[i])
 			continue;
+		UNROLL
 		for (j = 0; j < nr; j++) {
 			uint32_t o = (b0 + j) * 16;
 			uint32_t left = w->n - o;
@@ -515,16 +537,19 @@ packed_vecs(const struct packed *pk, const uint8_t *pb, int8_t *dst, int nv, uin
 	uint32_t k;
 	int i;
 
+	UNROLL
 	for (i = 0; i < nv; i++)
 		acc[i] = _mm512_load_si512(pk->q.c);
 	for (k = 0; k < pk->k4; k++) {
 		__m512i wv = _mm512_load_si512(&pk->w[k]);
 
+		UNROLL
 		for (i = 0; i < nv; i++)
 			acc[i] = _mm512_dpbusd_epi32(acc[i],
 						     packed_a(pk, pb + (size_t)i * pk->G * pk->ps, k),
 						     wv);
 	}
+	UNROLL
 	for (i = 0; i < nv; i++) {
 		uint32_t g = i == nv - 1 ? glast : pk->G;
 		int8_t *d = dst + (size_t)i * pk->G * pk->och;
@@ -1016,6 +1041,7 @@ dw_groups(const uint8_t *src, const size_t *off, const uint32_t *tap, uint32_t n
 	uint32_t t;
 	int j;
 
+	UNROLL
 	for (j = 0; j < nb; j++) {
 		uint32_t c = c0 + 16 * j;
 
@@ -1026,6 +1052,7 @@ dw_groups(const uint8_t *src, const size_t *off, const uint32_t *tap, uint32_t n
 		const uint8_t *s = src + off[t] + c0;
 		const int32_t *w = w32 + (size_t)tap[t] * chp + c0;
 
+		UNROLL
 		for (j = 0; j < nb; j++) {
 			/* x - zx fits int16: its low half times w's */
 			__m512i x = _mm512_sub_epi32(ld8(s + 16 * j, m[j], s8), zx);
@@ -1033,6 +1060,7 @@ dw_groups(const uint8_t *src, const size_t *off, const uint32_t *tap, uint32_t n
 			acc[j] = _mm512_dpwssd_epi32(acc[j], x, _mm512_load_si512(w + 16 * j));
 		}
 	}
+	UNROLL
 	for (j = 0; j < nb; j++) {
 		uint32_t c = c0 + 16 * j;
 
@@ -1119,12 +1147,14 @@ dw_flat_vecs(const uint8_t *in0, uint8_t *out0, const size_t *off, const uint32_
 	uint32_t t;
 	int i;
 
+	UNROLL
 	for (i = 0; i < np; i++)
 		acc[i] = init;
 	for (t = 0; t < ntap; t++) {
 		__m512i wv = _mm512_load_si512(w + (size_t)tap[t] * wpitch);
 		const uint8_t *s = in0 + off[t];
 
+		UNROLL
 		for (i = 0; i < np; i++) {
 			__m128i xb = i == np - 1 ? _mm_maskz_loadu_epi8(mlast, s + i * istep) :
 					_mm_loadu_si128((const __m128i *)(s + i * istep));
@@ -1134,6 +1164,7 @@ dw_flat_vecs(const uint8_t *in0, uint8_t *out0, const size_t *off, const uint32_
 			acc[i] = _mm512_dpwssd_epi32(acc[i], x, wv);
 		}
 	}
+	UNROLL
 	for (i = 0; i < np; i++)
 		st8(out0 + i * vstep, i == np - 1 ? mlast : 0xffff,
 		    _mm512_add_epi32(v_mbqm(acc[i], g), zo), lo, hi);
@@ -1288,6 +1319,318 @@ static uint32_t gcd32(uint32_t a, uint32_t b)
 /* Flat lanes for at most this many int32 per tap (L * 16) when ch is not a multiple of 16. */
 #define DW_FLAT_MAX 1024
 
+/*
+ * Depthwise on vpdpbusd, int8 (dwq): four horizontal taps of a filter row
+ * per lane. A "quad row" holds, for each position x of an input row
+ * padded at both ends and each channel c, the bytes xu of the pixels x,
+ * x + dw, x + 2 dw, x + 3 dw (xu = x ^ 0x80, padding 128 + zx as in the
+ * GEMM above); the weights hold w - zw of the taps 4 g .. 4 g + 3 of each
+ * filter row (0 past kw). One vpdpbusd adds four taps of 16 channels, and
+ * each quad row serves every output row whose window covers it. The sums
+ * start at bias - (128 + zx) * sum(w - zw), so padding adds 0, and are
+ * the reference's sums modulo 2^32; the rescale, zero point and clamp are
+ * those of the 16-lane path below (v_mbqm(), st8()).
+ */
+
+/* Quad-tap weights of @o's filter, or NULL (uint8, or w - zw out of int8). */
+static struct vnni_w *dwq_pack(const struct ek_op *o)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *f = &o->in[1];
+	uint32_t kh = f->d[1], kw = f->d[2], ch = f->d[3], ky, kx, c, gi;
+	const struct edgeai_prog_qmul *qm;
+	struct vnni_w *w;
+	int32_t sh[16], mu[16];
+	int ok;
+
+	if (f->dtype != EDGEAI_DTYPE_INT8 || f->d[0] != 1 || !kh || !kw || !ch ||
+	    p->depth_multiplier != 1)
+		return NULL;
+	for (c = 0; c < kh * kw * ch; c++) {
+		int32_t v = ((const int8_t *)f->data)[c] - f->zp;
+
+		if (v < -128 || v > 127)
+			return NULL;
+	}
+	qm = qmuls(o, p, ch, &ok);
+	if (!ok)
+		return NULL;
+	for (c = 0; c < ch; c++)
+		if (!shift_ok(qm ? qm[c].multiplier : p->out_multiplier,
+			      qm ? qm[c].shift : p->out_shift))
+			return NULL;
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return NULL;
+	w->n = ch;
+	w->k = kh * kw;
+	w->kh = kh;
+	w->kw = kw;
+	w->G = (kw + 3) / 4;
+	w->nb = (ch + 15) / 16;
+	w->wq = aalloc((size_t)kh * w->G * w->nb * 64);
+	w->wsum = aalloc((size_t)w->nb * 64);
+	w->dg = aalloc((size_t)w->nb * sizeof(*w->dg));
+	if (!w->wq || !w->wsum || !w->dg) {
+		vnni_w_free(w);
+		return NULL;
+	}
+	memset(w->wq, 0, (size_t)kh * w->G * w->nb * 64);
+	memset(w->wsum, 0, (size_t)w->nb * 64);
+	for (ky = 0; ky < kh; ky++)
+		for (kx = 0; kx < kw; kx++)
+			for (c = 0; c < ch; c++) {
+				int32_t v = ((const int8_t *)f->data)[(ky * kw + kx) * ch + c] - f->zp;
+				size_t at = (((size_t)ky * w->G + kx / 4) * w->nb + c / 16) * 64 +
+					    c % 16 * 4 + kx % 4;
+
+				w->wq[at] = (int8_t)v;
+				w->wsum[c] += v;
+			}
+	for (gi = 0; gi < w->nb; gi++) {
+		for (c = 0; c < 16; c++) {
+			uint32_t cc = gi * 16 + c;
+
+			sh[c] = cc < ch ? (qm ? qm[cc].shift : p->out_shift) : 0;
+			mu[c] = cc < ch ? (qm ? qm[cc].multiplier : p->out_multiplier) : 0;
+		}
+		gq_make(&w->dg[gi], sh, mu);
+	}
+	return w;
+}
+
+/* One run's layout of the quad rows. */
+struct dwq_job {
+	const struct ek_op *o;
+	const struct vnni_w *w;
+	const int32_t *c;	/* [nb * 16]: bias - (128 + zx) * wsum */
+	uint32_t qw;		/* quad positions per row */
+	uint32_t uw;		/* padded input pixels per row */
+	uint32_t chu;		/* bytes per padded input pixel: nb rounded up to 4, * 16 */
+	uint32_t xstep;		/* quad positions built: every xstep-th */
+	uint32_t slots;		/* quad rows kept: kh * dilation_h */
+	_Atomic int failed;
+};
+
+/* Quad row of input row @iy of batch @n into @q, through the padded row @u. */
+static void dwq_row(const struct dwq_job *dj, uint8_t *q, uint8_t *u, uint32_t n, int32_t iy)
+{
+	const struct ek_op *o = dj->o;
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0];
+	uint32_t ch = in->d[3], w = in->d[2], nb = dj->w->nb, d = p->dilation_w, x, b, k;
+	uint8_t pv = (uint8_t)(128 + in->zp);
+	const uint8_t *src = (const uint8_t *)in->data +
+			     ((size_t)n * in->d[1] + (uint32_t)iy) * w * ch;
+	size_t qs = (size_t)nb * 64;
+
+	for (x = 0; x < dj->uw; x++) {
+		int64_t ix = (int64_t)x - p->pad_left;
+
+		if (ix < 0 || ix >= w)
+			memset(u + (size_t)x * dj->chu, pv, ch);
+		else
+			to_u8(u + (size_t)x * dj->chu, src + (size_t)ix * ch, ch);
+	}
+	for (x = 0; x < dj->qw; x += dj->xstep) {
+		const uint8_t *a = u + (size_t)x * dj->chu;
+		uint8_t *dst = q + (size_t)x * qs;
+
+		for (b = 0; b < nb; b += 4) {
+			__m512i v0 = _mm512_loadu_si512(a + 16 * b);
+			__m512i v1 = _mm512_loadu_si512(a + (size_t)d * dj->chu + 16 * b);
+			__m512i v2 = _mm512_loadu_si512(a + (size_t)2 * d * dj->chu + 16 * b);
+			__m512i v3 = _mm512_loadu_si512(a + (size_t)3 * d * dj->chu + 16 * b);
+			__m512i l01 = _mm512_unpacklo_epi8(v0, v1), h01 = _mm512_unpackhi_epi8(v0, v1);
+			__m512i l23 = _mm512_unpacklo_epi8(v2, v3), h23 = _mm512_unpackhi_epi8(v2, v3);
+			/* q[j], 128-bit lane L: channels 16 L + 4 j .. + 3 of block b + L */
+			__m512i q0 = _mm512_unpacklo_epi16(l01, l23), q1 = _mm512_unpackhi_epi16(l01, l23);
+			__m512i q2 = _mm512_unpacklo_epi16(h01, h23), q3 = _mm512_unpackhi_epi16(h01, h23);
+			/* transposed by 128-bit lanes: r[L] = block b + L */
+			__m512i t0 = _mm512_shuffle_i64x2(q0, q1, 0x44), t1 = _mm512_shuffle_i64x2(q2, q3, 0x44);
+			__m512i t2 = _mm512_shuffle_i64x2(q0, q1, 0xee), t3 = _mm512_shuffle_i64x2(q2, q3, 0xee);
+			__m512i r[4];
+
+			r[0] = _mm512_shuffle_i64x2(t0, t1, 0x88);
+			r[1] = _mm512_shuffle_i64x2(t0, t1, 0xdd);
+			r[2] = _mm512_shuffle_i64x2(t2, t3, 0x88);
+			r[3] = _mm512_shuffle_i64x2(t2, t3, 0xdd);
+			for (k = 0; k < 4 && b + k < nb; k++)
+				_mm512_store_si512(dst + (size_t)(b + k) * 64, r[k]);
+		}
+	}
+}
+
+#define DWQ_P 4	/* output pixels per inner block */
+
+/* @np pixels from @ox of one output row, channel block @cb. */
+static inline __attribute__((always_inline)) void
+dwq_pixels(const struct dwq_job *dj, const uint8_t *const *qr, int8_t *dst, uint32_t ox,
+	   uint32_t cb, int np, __mmask16 m, __m512i zo)
+{
+	const struct ek_op *o = dj->o;
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct vnni_w *w = dj->w;
+	uint32_t ch = o->out.d[3], G = w->G, ky, g;
+	size_t qs = (size_t)w->nb * 64, ps = (size_t)p->stride_w * qs;
+	size_t gs = (size_t)4 * p->dilation_w * qs;
+	__m512i acc[DWQ_P];
+	int i;
+
+	UNROLL
+	for (i = 0; i < np; i++)
+		acc[i] = _mm512_load_si512(dj->c + 16 * cb);
+	for (ky = 0; ky < w->kh; ky++) {
+		const uint8_t *s = qr[ky] + (size_t)ox * ps + (size_t)cb * 64;
+
+		for (g = 0; g < G; g++) {
+			__m512i wv = _mm512_load_si512(w->wq + (((size_t)ky * G + g) * w->nb + cb) * 64);
+
+			UNROLL
+			for (i = 0; i < np; i++)
+				acc[i] = _mm512_dpbusd_epi32(acc[i], _mm512_load_si512(s + i * ps + g * gs),
+							     wv);
+		}
+	}
+	UNROLL
+	for (i = 0; i < np; i++)
+		st8(dst + (size_t)(ox + i) * ch + 16 * cb, m,
+		    _mm512_add_epi32(v_mbqm(acc[i], &w->dg[cb]), zo), p->act_min, p->act_max);
+}
+
+/* Output rows [begin, end) (batch * oh + oy). */
+static void dwq_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	struct dwq_job *dj = ctx;
+	const struct ek_op *o = dj->o;
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	const struct vnni_w *w = dj->w;
+	uint32_t oh = out->d[1], ow = out->d[2], ch = out->d[3], nb = w->nb, r, ky, x, cb, i;
+	size_t qsz = (size_t)dj->qw * nb * 64, usz = ((size_t)dj->uw * dj->chu + 63) & ~(size_t)63;
+	__m512i zo = _mm512_set1_epi32(out->zp);
+	const uint8_t *qr[64];
+	int64_t *tag;
+	uint8_t *buf, *u, *pad;
+
+	buf = aalloc(qsz * (dj->slots + 1) + usz + (size_t)dj->slots * sizeof(*tag));
+	if (!buf) {
+		dj->failed = 1;
+		return;
+	}
+	pad = buf + qsz * dj->slots;
+	u = pad + qsz;
+	tag = (int64_t *)(u + usz);
+	/* positions not built are never read; the padding row is padding everywhere */
+	memset(pad, (uint8_t)(128 + in->zp), qsz);
+	/* the channels past ch of each pixel meet zero weights */
+	memset(u, 0, usz);
+	for (i = 0; i < dj->slots; i++)
+		tag[i] = -1;
+	for (r = begin; r < end; r++) {
+		uint32_t n = r / oh, oy = r % oh;
+		int8_t *dst = (int8_t *)out->data + (size_t)r * ow * ch;
+
+		for (ky = 0; ky < w->kh; ky++) {
+			int64_t iy = (int64_t)oy * p->stride_h - p->pad_top + (int64_t)ky * p->dilation_h;
+			int64_t t = (int64_t)n * in->d[1] + iy;
+			uint32_t sl;
+
+			if (iy < 0 || iy >= in->d[1]) {
+				qr[ky] = pad;
+				continue;
+			}
+			sl = (uint32_t)(iy % dj->slots);
+			if (tag[sl] != t) {
+				dwq_row(dj, buf + qsz * sl, u, n, (int32_t)iy);
+				tag[sl] = t;
+			}
+			qr[ky] = buf + qsz * sl;
+		}
+		for (cb = 0; cb < nb; cb++) {
+			__mmask16 m = ch - 16 * cb >= 16 ? 0xffff :
+				      (__mmask16)((1U << (ch - 16 * cb)) - 1);
+
+			for (x = 0; x + DWQ_P <= ow; x += DWQ_P)
+				dwq_pixels(dj, qr, dst, x, cb, DWQ_P, m, zo);
+			switch (ow - x) {
+			case 3:
+				dwq_pixels(dj, qr, dst, x, cb, 3, m, zo);
+				break;
+			case 2:
+				dwq_pixels(dj, qr, dst, x, cb, 2, m, zo);
+				break;
+			case 1:
+				dwq_pixels(dj, qr, dst, x, cb, 1, m, zo);
+				break;
+			default:
+				break;
+			}
+		}
+	}
+	free(buf);
+}
+
+/* Quad rows above this size (bytes per part) go to the 16-lane path. */
+#define DWQ_MAX_BYTES (16u << 20)
+
+/* 0, or EXEC_OPT_NOT_HANDLED (the 16-lane path may take it). */
+static int dwq(const struct ek_op *o, const struct vnni_w *prep)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
+	uint32_t ch = in->d[3], ow = out->d[2], rows = out->d[0] * out->d[1], c;
+	struct vnni_w *own = NULL;
+	const struct vnni_w *w = prep;
+	struct dwq_job dj;
+	uint64_t sz;
+	int32_t *cv;
+
+	/*
+	 * filters narrower than 4 taps: building the quad rows costs about
+	 * what the quads save (3x3: 3 vpdpbusd against 9 vpdpwssd per pixel)
+	 */
+	if (f->d[2] < 4 || in->dtype != EDGEAI_DTYPE_INT8 || f->dtype != EDGEAI_DTYPE_INT8 ||
+	    !ow || !rows ||
+	    in->zp < -128 || in->zp > 127 || f->d[1] * p->dilation_h > 64 || !p->stride_w ||
+	    !p->dilation_w || !p->dilation_h)
+		return EXEC_OPT_NOT_HANDLED;
+	if (!w || !w->wq)
+		w = own = dwq_pack(o);
+	if (!w || w->n != ch || w->kh != f->d[1] || w->kw != f->d[2]) {
+		vnni_w_free(own);
+		return EXEC_OPT_NOT_HANDLED;
+	}
+	memset(&dj, 0, sizeof(dj));
+	dj.o = o;
+	dj.w = w;
+	dj.qw = (ow - 1) * p->stride_w + 4 * (w->G - 1) * p->dilation_w + 1;
+	dj.uw = dj.qw + 3 * p->dilation_w;
+	dj.chu = (w->nb + 3) / 4 * 64;
+	dj.xstep = (4 * p->dilation_w) % p->stride_w ? 1 : p->stride_w;
+	dj.slots = f->d[1] * p->dilation_h;
+	sz = (uint64_t)dj.qw * w->nb * 64 * (dj.slots + 1) + (uint64_t)dj.uw * dj.chu;
+	cv = aalloc((size_t)w->nb * 64);
+	if (sz > DWQ_MAX_BYTES || !cv) {
+		free(cv);
+		vnni_w_free(own);
+		return EXEC_OPT_NOT_HANDLED;
+	}
+	for (c = 0; c < w->nb * 16; c++) {
+		uint32_t v = c < ch && b->data ? (uint32_t)((const int32_t *)b->data)[c] : 0;
+
+		cv[c] = (int32_t)(v - (uint32_t)(128 + in->zp) * (uint32_t)w->wsum[c]);
+	}
+	dj.c = cv;
+	if (exec_par_worth((uint64_t)rows * ow * ch * w->k / 4))
+		exec_par_for(rows, dwq_rows, &dj);
+	else
+		dwq_rows(&dj, 0, rows);
+	free(cv);
+	vnni_w_free(own);
+	return dj.failed ? EXEC_OPT_NOT_HANDLED : 0;
+}
+
 static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
@@ -1309,8 +1652,10 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 	qm = qmuls(o, p, ch, &ok);
 	if (!ok)
 		return EXEC_OPT_NOT_HANDLED;
+	if (dwq(o, prep) == 0)
+		return 0;
 	wp = prep;
-	if (!wp)
+	if (!wp || !wp->w32)
 		wp = own = dw_pack(f);
 	if (!wp || wp->n != ch || wp->k != taps || !wp->w32) {
 		vnni_w_free(own);
@@ -1492,8 +1837,11 @@ static void *vnni_prepare(const struct ek_op *o)
 
 	if (o->n_in < 2 || !f->data)
 		return NULL;
-	if (o->op->opcode == EDGEAI_OP_DEPTHWISE_CONV_2D)
-		return dw_pack(f);
+	if (o->op->opcode == EDGEAI_OP_DEPTHWISE_CONV_2D) {
+		struct vnni_w *w = f->d[2] >= 4 ? dwq_pack(o) : NULL;
+
+		return w ? w : dw_pack(f);
+	}
 	if (f->dtype != EDGEAI_DTYPE_INT8)
 		return NULL;
 	switch (o->op->opcode) {

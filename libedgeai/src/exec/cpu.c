@@ -279,12 +279,16 @@ static int requant_table(const struct ek_op *o)
 	return 0;
 }
 
-/* PAD of 8-bit tensors: the output filled with its zero point, rows copied in. */
+/*
+ * PAD of 8-bit tensors: the output filled with its zero point, the input
+ * copied in, a row (w * ch bytes) at a time when the channels are not
+ * padded, else a pixel at a time.
+ */
 static int pad8(const struct ek_op *o)
 {
 	const struct edgeai_prog_pad_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	uint32_t n, h, w, i;
+	uint32_t n, h, w, i, run, step;
 
 	if (!ek_is8(in->dtype) || out->dtype != in->dtype)
 		return EXEC_OPT_NOT_HANDLED;
@@ -292,13 +296,15 @@ static int pad8(const struct ek_op *o)
 		if (in->d[i] + p->before[i] + p->after[i] != out->d[i])
 			return EXEC_OPT_NOT_HANDLED;
 	memset(out->data, out->zp, ek_count(out));
+	step = p->before[3] || p->after[3] ? 1 : in->d[2];
+	run = step * in->d[3];
 	for (n = 0; n < in->d[0]; n++)
 		for (h = 0; h < in->d[1]; h++)
-			for (w = 0; w < in->d[2]; w++)
+			for (w = 0; w < in->d[2]; w += step)
 				memcpy((uint8_t *)out->data + ek_idx(out, n + p->before[0],
 								     h + p->before[1],
 								     w + p->before[2], p->before[3]),
-				       (const uint8_t *)in->data + ek_idx(in, n, h, w, 0), in->d[3]);
+				       (const uint8_t *)in->data + ek_idx(in, n, h, w, 0), run);
 	return 0;
 }
 
@@ -343,7 +349,13 @@ struct exec_opt_prep *exec_opt_prepare(const struct ek_op *o)
 
 	if (!p)
 		return NULL;
-	for (k = exec_opt_level(); k != EXEC_KSET_REFERENCE; k = kset_next(k)) {
+	/*
+	 * Only the first set down the list that lays the op out: it runs the op
+	 * (a set below it converts on the fly the rare time it declines at run
+	 * time), and the AVX2 set's 16-bit copy of every filter under VNNI
+	 * would double the weights' memory and the compile's time for nothing.
+	 */
+	for (k = exec_opt_level(); k != EXEC_KSET_REFERENCE && !any; k = kset_next(k)) {
 		if (!kset_ops_of(k))
 			break;
 		p->set[k] = kset_ops_of(k)->prepare(o);
@@ -369,6 +381,26 @@ void exec_opt_prepare_free(struct exec_opt_prep *p)
 	}
 }
 
+/*
+ * Type, zero point and dims of tensor @idx of @prog, without its data (a
+ * slot is bound only when the program runs); a missing tensor stays zero.
+ */
+static void tensor_meta(const void *prog, uint32_t idx, struct ek_tensor *t)
+{
+	const struct edgeai_prog_header *h = prog;
+	const struct edgeai_prog_tensor *tt;
+	int i;
+
+	memset(t, 0, sizeof(*t));
+	if (idx == EDGEAI_PROG_NO_TENSOR || idx >= h->tensor_count)
+		return;
+	tt = (const struct edgeai_prog_tensor *)((const uint8_t *)prog + h->tensor_offset) + idx;
+	t->dtype = tt->dtype;
+	t->zp = tt->zero_point;
+	for (i = 0; i < 4; i++)
+		t->d[i] = tt->dims[i];
+}
+
 void **exec_cpu_prepare(const void *prog, size_t size)
 {
 	const struct edgeai_prog_header *h = prog;
@@ -391,6 +423,9 @@ void **exec_cpu_prepare(const void *prog, size_t size)
 	for (i = 0; i < h->op_count; i++) {
 		o.op = &ops[i];
 		o.n_in = 2;
+		/* the input's and output's types and zero points (a layout may depend on them) */
+		tensor_meta(prog, ops[i].inputs[0], &o.in[0]);
+		tensor_meta(prog, ops[i].output, &o.out);
 		/* the filter is a constant: it resolves without slots */
 		if (ops[i].inputs[1] == EDGEAI_PROG_NO_TENSOR ||
 		    ek_resolve(prog, ops[i].inputs[1], NULL, 0, &o.in[1]) ||
