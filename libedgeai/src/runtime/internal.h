@@ -64,6 +64,12 @@ struct edgeai_device {
 	} slots[RT_RING_INFLIGHT];
 	unsigned int n_inflight;
 	struct edgeai_job *ioctl_jobs; /* weak list of jobs in flight by ioctl */
+	/*
+	 * A thread waits for the ring without the lock (so that others can
+	 * submit meanwhile); the others wait on @reaped until it reaped.
+	 */
+	bool reaping;
+	pthread_cond_t reaped;
 };
 
 struct edgeai_buffer {
