@@ -94,6 +94,11 @@ static void fill_submit(const struct edgeai_job *job, struct drm_edgeai_submit *
 		s->cmd_count = 0;
 		s->flags = DRM_EDGEAI_SUBMIT_PROGRAM;
 		s->program_handle = job->program;
+		if (job->batch_max) {
+			s->flags |= DRM_EDGEAI_SUBMIT_BATCH;
+			s->batch_max = job->batch_max;
+			s->batch_wait_us = job->batch_wait_us;
+		}
 	}
 }
 
