@@ -7,6 +7,7 @@
  *             --output-dir DIR [--device DEV] [--verbose] [--json]
  *   edgeaictl bench MODEL.tflite [--device DEV] [--iterations N]
  *             [--warmup N] [--input IN0.bin ...] [--latencies FILE] [--json]
+ *             [--concurrency N [--batch MAX] [--batch-wait-us US]]
  *
  * run: inputs are the raw bytes of each input tensor in model order (one
  * may be "-", standard input); writes DIR/output0.bin, output1.bin, ...
@@ -16,7 +17,11 @@
  * the verb count too.
  * bench: latency mean/median/p95/p99 and throughput over N runs (seeded
  * random inputs unless --input is given); --latencies FILE keeps every run's
- * latency (ms, one per line, in run order) for plots.
+ * latency (ms, one per line, in run order) for plots. With --concurrency
+ * N, N threads each keep one request of the program in flight; with
+ * --batch MAX the runs alternate between batching off and on
+ * (edgeai_program_set_batch()) in rounds off, on, on, off, and both are
+ * reported side by side.
  *
  * Both are verbs of edgeaictl.c's table, called with argv[0] = "run"/"bench"
  * and parsing their own options.
@@ -24,6 +29,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -77,6 +83,7 @@ void ctl_bench_help(void)
 {
 	printf("Usage: %s bench MODEL.tflite [--device DEV] [--iterations N]\n"
 	       "                [--warmup N] [--input IN0.bin ...] [--latencies FILE]\n"
+	       "                [--concurrency N [--batch MAX] [--batch-wait-us US]]\n"
 	       "                [--json]\n"
 	       "\n"
 	       "Measure the latency of a compiled model: mean, median, p95, p99 and\n"
@@ -96,10 +103,29 @@ void ctl_bench_help(void)
 	       "                         line per run, in run order (for plots)\n"
 	       "      --threads N        CPU: split the heavy ops across N threads, 1..256\n"
 	       "                         (default 1; same bytes)\n"
+	       "  -c, --concurrency N    N application threads, 1..64, each with one\n"
+	       "                         request of the program in flight at a time (a\n"
+	       "                         closed loop); the N runs are shared among them.\n"
+	       "                         Reports throughput (inferences/s over the wall\n"
+	       "                         time) and latency p50/p95/p99 (submit to output)\n"
+	       "      --batch MAX        also measure dynamic batching: the device may run\n"
+	       "                         up to MAX (2..16) waiting requests of the program\n"
+	       "                         as one job. Runs alternate, batching off and on,\n"
+	       "                         in rounds off, on, on, off of N/4 runs each, and\n"
+	       "                         both are reported side by side with their ratio\n"
+	       "                         and the jobs the driver ran in batches\n"
+	       "      --batch-wait-us US how long a request that finds the device free\n"
+	       "                         waits for others to join its batch, 0..100000\n"
+	       "                         (default 1000): the most latency batching adds\n"
 	       "  -v, --verbose          list each operator with its device and reason\n"
 	       "  -q, --quiet            no progress line on a terminal\n"
 	       "  -j, --json             machine-readable result on stdout\n"
 	       "  -h, --help             this text\n"
+	       "\n"
+	       "Batching needs a device with the \"batch\" capability (edgeaictl status;\n"
+	       "uAPI 1.6): elsewhere, and on the CPU, requests run one by one and the\n"
+	       "batched figures equal the others. --profile, --latencies and\n"
+	       "--concurrency above 1 or --batch do not go together.\n"
 	       "\n"
 	       "Exit status: 0 success, 1 failure, 2 usage error.\n"
 	       "\n", program_invocation_short_name);
@@ -589,7 +615,8 @@ static int write_file(const char *path, const void *data, size_t len)
 	return bad ? -EIO : 0;
 }
 
-enum { OPT_REFERENCE = 0x100, OPT_NO_CACHE, OPT_CACHE_DIR, OPT_PROFILE, OPT_LATENCIES, OPT_THREADS };
+enum { OPT_REFERENCE = 0x100, OPT_NO_CACHE, OPT_CACHE_DIR, OPT_PROFILE, OPT_LATENCIES, OPT_THREADS,
+       OPT_BATCH, OPT_BATCH_WAIT };
 
 static int parse_count(const char *s, unsigned long max, unsigned long *ret);
 
@@ -894,6 +921,299 @@ static int parse_count(const char *s, unsigned long max, unsigned long *ret)
 	return errno || end == s || *end || *ret > max || s[0] == '-' ? -EINVAL : 0;
 }
 
+/* --concurrency: one application thread of the closed loop. */
+struct conc_thread {
+	struct session *s;
+	struct edgeai_request *req;
+	void *out[CTL_MAX_IO];
+	double *lat;			/* the round's latencies, by run */
+	pthread_mutex_t *lock;
+	unsigned long *next, end;	/* runs left, handed out under @lock */
+	int status;
+	pthread_t tid;
+};
+
+static int conc_run(struct conc_thread *t)
+{
+	struct session *s = t->s;
+	unsigned int i;
+	int r = 0;
+
+	for (i = 0; i < s->n_in && !r; i++)
+		r = edgeai_request_set_input(t->req, i, s->in[i], s->in_size[i]);
+	if (!r)
+		r = edgeai_request_submit(t->req);
+	if (!r)
+		r = edgeai_request_wait(t->req, EDGEAI_TIMEOUT_INFINITE);
+	for (i = 0; i < s->n_out && !r; i++)
+		r = edgeai_request_get_output(t->req, i, t->out[i], s->out_size[i]);
+	return r;
+}
+
+static void *conc_main(void *arg)
+{
+	struct conc_thread *t = arg;
+
+	for (;;) {
+		unsigned long i;
+		double t0;
+		int r;
+
+		pthread_mutex_lock(t->lock);
+		i = *t->next;
+		if (i < t->end)
+			(*t->next)++;
+		pthread_mutex_unlock(t->lock);
+		if (i >= t->end)
+			break;
+		t0 = now_ms();
+		r = conc_run(t);
+		if (r) {
+			t->status = r;
+			/* The others stop too. */
+			pthread_mutex_lock(t->lock);
+			*t->next = t->end;
+			pthread_mutex_unlock(t->lock);
+			break;
+		}
+		/* Warm-up runs are not kept. */
+		if (t->lat)
+			t->lat[i] = now_ms() - t0;
+	}
+	return NULL;
+}
+
+/* One mode of a concurrent bench: its runs' latencies and wall time. */
+struct conc_mode {
+	double *lat;
+	unsigned long n;
+	double wall_ms;
+	long long batched;	/* jobs the driver ran in batches, -1: unknown */
+};
+
+/* Sum of the "edgeai-batched-jobs-*" fdinfo keys of @fd, or -1. */
+static long long fd_batched_jobs(int fd)
+{
+	char path[64], line[256];
+	long long sum = -1;
+	FILE *f;
+
+	if (fd < 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		const char *c = strchr(line, ':');
+
+		if (!strncmp(line, "edgeai-batched-jobs-", 20) && c)
+			sum = (sum < 0 ? 0 : sum) + strtoll(c + 1, NULL, 10);
+	}
+	fclose(f);
+	return sum;
+}
+
+/*
+ * @runs runs of the program by @n threads, appended to @m; the program's
+ * batching set to @batch_max/@batch_wait_us first. 0 or a library error.
+ */
+static int conc_round(struct session *s, struct conc_thread *th, unsigned int n,
+		      struct conc_mode *m, unsigned long runs, unsigned int batch_max,
+		      unsigned int batch_wait_us)
+{
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	unsigned long next = 0;
+	unsigned int i, started = 0;
+	double t0;
+	int r = edgeai_program_set_batch(s->prog, batch_max, batch_wait_us);
+
+	if (r)
+		return r;
+	t0 = now_ms();
+	for (i = 0; i < n; i++) {
+		th[i].lat = m ? m->lat + m->n : NULL;
+		th[i].lock = &lock;
+		th[i].next = &next;
+		th[i].end = runs;
+		th[i].status = 0;
+		if (pthread_create(&th[i].tid, NULL, conc_main, &th[i])) {
+			r = -EAGAIN;
+			pthread_mutex_lock(&lock);
+			next = runs;
+			pthread_mutex_unlock(&lock);
+			break;
+		}
+		started++;
+	}
+	for (i = 0; i < started; i++) {
+		pthread_join(th[i].tid, NULL);
+		if (!r)
+			r = th[i].status;
+	}
+	if (m && !r) {
+		m->wall_ms += now_ms() - t0;
+		m->n += runs;
+	}
+	return r;
+}
+
+static void conc_json(const char *name, struct conc_mode *m)
+{
+	double sum = 0;
+	unsigned long i;
+
+	for (i = 0; i < m->n; i++)
+		sum += m->lat[i];
+	qsort(m->lat, m->n, sizeof(*m->lat), cmp_double);
+	printf("\"%s\": {\"runs\": %lu, \"wall_ms\": %.3f, \"throughput_per_s\": %.3f, "
+	       "\"mean_ms\": %.4f, \"p50_ms\": %.4f, \"p95_ms\": %.4f, \"p99_ms\": %.4f, "
+	       "\"min_ms\": %.4f, \"max_ms\": %.4f", name, m->n, m->wall_ms,
+	       m->wall_ms > 0 ? 1000.0 * (double)m->n / m->wall_ms : 0, sum / (double)m->n,
+	       pct(m->lat, (unsigned int)m->n, 50), pct(m->lat, (unsigned int)m->n, 95),
+	       pct(m->lat, (unsigned int)m->n, 99), m->lat[0], m->lat[m->n - 1]);
+	if (m->batched >= 0)
+		printf(", \"batched_jobs\": %lld", m->batched);
+	printf("}");
+}
+
+static void conc_text(const char *name, struct conc_mode *m)
+{
+	double sum = 0;
+	unsigned long i;
+
+	for (i = 0; i < m->n; i++)
+		sum += m->lat[i];
+	printf("%-26s %12.2f %9.3f %9.3f %9.3f %9.3f\n", name,
+	       m->wall_ms > 0 ? 1000.0 * (double)m->n / m->wall_ms : 0,
+	       pct(m->lat, (unsigned int)m->n, 50), pct(m->lat, (unsigned int)m->n, 95),
+	       pct(m->lat, (unsigned int)m->n, 99), sum / (double)m->n);
+}
+
+static double conc_tput(const struct conc_mode *m)
+{
+	return m->wall_ms > 0 ? 1000.0 * (double)m->n / m->wall_ms : 0;
+}
+
+/*
+ * bench --concurrency N [--batch MAX]: @n threads in a closed loop, each
+ * with its own request; with @batch_max, rounds off, on, on, off. Prints
+ * the result; returns 0 or an exit status.
+ */
+static int bench_concurrent(struct session *s, const char *model, unsigned int n,
+			    unsigned long iters, unsigned long warm, unsigned int batch_max,
+			    unsigned int batch_wait_us, int json, int verbose)
+{
+	struct conc_mode modes[2] = { { 0 }, { 0 } };
+	struct conc_thread *th = calloc(n, sizeof(*th));
+	struct edgeai_device *dev = NULL;
+	unsigned int i, k, rounds = batch_max ? 4 : 1;
+	unsigned long per = batch_max ? (iters + 3) / 4 : iters;
+	long long b0 = -1, b1 = -1;
+	int fd = -1, r = 0, ret = 1;
+
+	for (k = 0; k < 2; k++) {
+		modes[k].lat = calloc(per * 2 + 1, sizeof(double));
+		modes[k].batched = -1;
+	}
+	if (!th || !modes[0].lat || !modes[1].lat)
+		goto out;
+	for (i = 0; i < n && !r; i++) {
+		th[i].s = s;
+		r = edgeai_request_new(s->prog, &th[i].req);
+		for (k = 0; k < s->n_out && !r; k++) {
+			th[i].out[k] = calloc(1, s->out_size[k] ? s->out_size[k] : 1);
+			if (!th[i].out[k])
+				r = -ENOMEM;
+		}
+	}
+	if (!r && !edgeai_program_get_device(s->prog, &dev))
+		fd = edgeai_device_get_fd(dev);
+	/* Warm-up, in each mode measured. */
+	if (!r && warm) {
+		progress_line("warm-up, %u threads", n);
+		r = conc_round(s, th, n, NULL, warm, 0, 0);
+		if (!r && batch_max)
+			r = conc_round(s, th, n, NULL, warm, batch_max, batch_wait_us);
+	}
+	b0 = fd_batched_jobs(fd);
+	for (k = 0; k < rounds && !r; k++) {
+		/* off, on, on, off: a drift of the machine hits both alike */
+		int on = batch_max && (k == 1 || k == 2);
+
+		progress_line("round %u/%u (batching %s), %u threads", k + 1, rounds,
+			      on ? "on" : "off", n);
+		r = conc_round(s, th, n, &modes[on], per, on ? batch_max : 0, batch_wait_us);
+	}
+	b1 = fd_batched_jobs(fd);
+	progress_clear();
+	if (r) {
+		fprintf(stderr, "%s: %s: run failed: %s (%d)\n", prog_name(), model,
+			edgeai_strerror(r), r);
+		goto out;
+	}
+	if (batch_max && b0 >= 0 && b1 >= 0)
+		modes[1].batched = b1 - b0;
+	if (json) {
+		printf("{\"model\": ");
+		json_string(stdout, model);
+		printf(", \"cpu_kernels\": \"%s\", \"concurrency\": %u, \"iterations\": %lu, "
+		       "\"warmup\": %lu, \"compile_ms\": %.3f, ", edgeai_cpu_kernels(s->prog), n,
+		       per * rounds, warm, s->compile_ms);
+		conc_json("unbatched", &modes[0]);
+		if (batch_max) {
+			double q0 = pct(modes[0].lat, (unsigned int)modes[0].n, 99);
+			double q1;
+
+			printf(", \"batch_max\": %u, \"batch_wait_us\": %u, ", batch_max,
+			       batch_wait_us);
+			conc_json("batched", &modes[1]);
+			q1 = pct(modes[1].lat, (unsigned int)modes[1].n, 99);
+			printf(", \"throughput_ratio\": %.4f, \"p99_ratio\": %.4f",
+			       conc_tput(&modes[1]) / conc_tput(&modes[0]), q0 > 0 ? q1 / q0 : 0);
+		}
+		printf(", ");
+		print_placement_json(s, stdout);
+		printf("}\n");
+	} else {
+		printf("%s: %u threads, %lu runs per column (%lu warm-up), CPU kernels %s\n",
+		       model, n, modes[0].n, warm, edgeai_cpu_kernels(s->prog));
+		printf("%-26s %12s %9s %9s %9s %9s\n", "", "inferences/s", "p50 ms", "p95 ms",
+		       "p99 ms", "mean ms");
+		qsort(modes[0].lat, modes[0].n, sizeof(double), cmp_double);
+		conc_text(batch_max ? "one by one" : "", &modes[0]);
+		if (batch_max) {
+			char name[64];
+
+			qsort(modes[1].lat, modes[1].n, sizeof(double), cmp_double);
+			snprintf(name, sizeof(name), "batched (%u, %u us)", batch_max, batch_wait_us);
+			conc_text(name, &modes[1]);
+			printf("batched/one by one: throughput %.2fx, p99 %.2fx", conc_tput(&modes[1]) /
+			       conc_tput(&modes[0]), pct(modes[1].lat, (unsigned int)modes[1].n, 99) /
+			       pct(modes[0].lat, (unsigned int)modes[0].n, 99));
+			if (modes[1].batched >= 0)
+				printf("; %lld of %lu batched runs ran in batches", modes[1].batched,
+				       modes[1].n);
+			printf("\n");
+		}
+		print_placement_text(s, stdout, verbose);
+	}
+	ret = 0;
+out:
+	/* Batching off again: the program is the session's. */
+	edgeai_program_set_batch(s->prog, 0, 0);
+	for (i = 0; th && i < n; i++) {
+		edgeai_request_unref(th[i].req);
+		for (k = 0; k < CTL_MAX_IO; k++)
+			free(th[i].out[k]);
+	}
+	edgeai_device_unref(dev);
+	free(th);
+	free(modes[0].lat);
+	free(modes[1].lat);
+	return ret;
+}
+
 int verb_bench(int argc, char *argv[])
 {
 	static const struct option options[] = {
@@ -908,10 +1228,15 @@ int verb_bench(int argc, char *argv[])
 		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 		{ "latencies", required_argument, NULL, OPT_LATENCIES },
 		{ "threads", required_argument, NULL, OPT_THREADS },
+		{ "concurrency", required_argument, NULL, 'c' },
+		{ "batch", required_argument, NULL, OPT_BATCH },
+		{ "batch-wait-us", required_argument, NULL, OPT_BATCH_WAIT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{}
 	};
+	unsigned int conc = 1, batch_max = 0, batch_wait_us = 1000;
+	int batch_wait_set = 0;
 	struct edgeai_compile_options o = { 0 };
 	const char *lat_path = NULL;
 	FILE *lat_file = NULL;
@@ -925,11 +1250,35 @@ int verb_bench(int argc, char *argv[])
 	struct session s;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "hi:d:n:w:jqv", options, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, "hi:d:n:w:c:jqv", options, NULL)) >= 0) {
 		switch (c) {
 		case 'h':
 			ctl_bench_help();
 			return 0;
+		case 'c':
+			if (parse_count(optarg, 64, &v) || !v) {
+				fprintf(stderr, "%s: --concurrency needs 1..64\n", prog_name());
+				return EXIT_USAGE;
+			}
+			conc = (unsigned int)v;
+			break;
+		case OPT_BATCH:
+			if (parse_count(optarg, EDGEAI_BATCH_MAX, &v) || v < 2) {
+				fprintf(stderr, "%s: --batch needs 2..%d\n", prog_name(),
+					EDGEAI_BATCH_MAX);
+				return EXIT_USAGE;
+			}
+			batch_max = (unsigned int)v;
+			break;
+		case OPT_BATCH_WAIT:
+			if (parse_count(optarg, EDGEAI_BATCH_WAIT_MAX_US, &v)) {
+				fprintf(stderr, "%s: --batch-wait-us needs 0..%d\n", prog_name(),
+					EDGEAI_BATCH_WAIT_MAX_US);
+				return EXIT_USAGE;
+			}
+			batch_wait_us = (unsigned int)v;
+			batch_wait_set = 1;
+			break;
 		case 'i':
 			if (add_input(files, &n_files, optarg))
 				return EXIT_USAGE;
@@ -991,12 +1340,27 @@ int verb_bench(int argc, char *argv[])
 		return EXIT_USAGE;
 	}
 	model = argv[optind];
+	if (batch_wait_set && !batch_max) {
+		fprintf(stderr, "%s: --batch-wait-us goes with --batch\n", prog_name());
+		return EXIT_USAGE;
+	}
+	if ((conc > 1 || batch_max) && (profile || lat_path)) {
+		fprintf(stderr, "%s: --profile and --latencies do not go with --concurrency "
+			"above 1 or --batch\n", prog_name());
+		return EXIT_USAGE;
+	}
 	r = device_options(&dev, &o);
 	if (r)
 		return r;
 	progress_on = !quiet && isatty(STDERR_FILENO);
 	r = session_open(&s, model, &dev, &o, files, n_files, 1);
 	if (r) {
+		session_free(&s);
+		return r;
+	}
+	if (conc > 1 || batch_max) {
+		r = bench_concurrent(&s, model, conc, iters, warm, batch_max, batch_wait_us, json,
+				     verbose);
 		session_free(&s);
 		return r;
 	}

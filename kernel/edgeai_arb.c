@@ -16,13 +16,24 @@
  * its own grant. See &enum drm_edgeai_priority in the uapi for the order
  * and the starvation bound.
  *
- * Preemption: a core takes two jobs (credit_limit 2), so the entities
- * with jobs for a busy core wait here too. While the core runs a program,
+ * Preemption: a core takes more than one job (its credit limit), so the
+ * entities with jobs for a busy core wait here too. While the core runs a program,
  * a waiting request of a higher priority class than the program's client
  * is handed the core at once: its job goes to the backend, which preempts
  * the program at its next op boundary and resumes it when that job
  * completed (arb_preempt). The core stays busy throughout; each job is
  * charged its own device time, the preempted one not the time it waited.
+ *
+ * Batching (DRM_EDGEAI_SUBMIT_BATCH): a job with the flag that gets a free
+ * core opens a batch there (&edgeai_arb_core.batch). Until the backend
+ * starts the batch (edgeai_arb_batch_close()) or it is full, jobs of the
+ * same program object with the flag join it without waiting for a grant:
+ * prepare_job lets them run at once, and the backend adds them to the
+ * batch. Program objects are per file, so a batch is one client's: the
+ * batch is one turn of that client, and each of its jobs is charged its
+ * own share of the batch's device time when it completes. The core stays
+ * the client's until the last job of the turn completed (&edgeai_arb_core
+ * .live).
  *
  * Each request belongs to one scheduler entity (one per file and core,
  * plus the file's any-core entity), and drm_sched fixes a job's core when
@@ -417,11 +428,61 @@ static void edgeai_arb_start(struct edgeai_arb *arb, struct edgeai_arb_core *ac,
 	} else {
 		ac->busy = true;
 		ac->job = job;
+		ac->live = 1;
 		ac->busy_since = ktime_get_ns();
 		arb->running++;
+		if (job->batch_max && job->prog) {
+			ac->batch = job;
+			ac->batch_n = 1;
+			ac->batch_limit = job->batch_max;
+		}
 	}
 	job->arb_granted = true;
 	edgeai_arb_unqueue(arb, job);
+}
+
+/*
+ * Lets @job join the batch @ac is forming, if it may: it runs the same
+ * program object with DRM_EDGEAI_SUBMIT_BATCH and the batch has room for
+ * it under every member's batch_max (its own included).
+ */
+static bool edgeai_arb_batch_join(struct edgeai_arb *arb,
+				  struct edgeai_arb_core *ac,
+				  struct edgeai_job *job)
+{
+	struct edgeai_job *lead = ac->batch;
+
+	lockdep_assert_held(&arb->lock);
+
+	if (!lead || arb->paused || !job->batch_max || job->prog != lead->prog ||
+	    ac->batch_n >= min(ac->batch_limit, job->batch_max))
+		return false;
+	ac->batch_n++;
+	ac->batch_limit = min(ac->batch_limit, job->batch_max);
+	if (ac->batch_n >= ac->batch_limit)
+		ac->batch = NULL;
+	ac->live++;
+	job->ctx->active++;
+	job->batch_member = true;
+	job->arb_granted = true;
+	edgeai_arb_unqueue(arb, job);
+	return true;
+}
+
+/**
+ * edgeai_arb_batch_close() - no more jobs join a batch
+ * @job: the first job of the batch, which the backend starts now
+ *
+ * Called by the backend, process context, without its own locks held.
+ */
+void edgeai_arb_batch_close(struct edgeai_job *job)
+{
+	struct edgeai_arb *arb = &job->edev->arb;
+	struct edgeai_arb_core *ac = &arb->cores[job->core->index];
+
+	guard(spinlock_irqsave)(&arb->lock);
+	if (ac->batch == job)
+		ac->batch = NULL;
 }
 
 /**
@@ -451,6 +512,9 @@ struct dma_fence *edgeai_arb_prepare(struct edgeai_job *job,
 	grant = kzalloc(sizeof(*grant), GFP_KERNEL | __GFP_NOFAIL);
 
 	scoped_guard(spinlock_irqsave, &arb->lock) {
+		/* A batch forming on the core takes it at once. */
+		if (!req->grant && edgeai_arb_batch_join(arb, ac, job))
+			break;
 		if (!req->grant) {
 			/* A new request: an idle core is taken at once. */
 			ctx->active++;
@@ -505,17 +569,26 @@ void edgeai_arb_release(struct edgeai_job *job, u64 device_ns)
 	edgeai_arb_period(ctx, now);
 	ctx->period_used_ns += device_ns;
 	ctx->active--;
+	if (ac->batch == job)
+		ac->batch = NULL;
 	if (job == ac->preemptor) {
 		ac->preemptor = NULL;
-	} else if (job == ac->job && ac->preemptor) {
-		/* Cancelled under its preemptor (a reset): that one runs on. */
-		ac->job = ac->preemptor;
-		ac->preemptor = NULL;
-	} else if (!WARN_ON(!ac->busy || job != ac->job)) {
-		ac->busy_ns += now - max(ac->busy_since, arb->window_start);
-		ac->busy = false;
-		ac->job = NULL;
-		arb->running--;
+	} else if (!WARN_ON(!ac->busy || !ac->live)) {
+		/* The turn's first job, or one that joined its batch. */
+		if (job == ac->job)
+			ac->job = NULL;
+		if (--ac->live) {
+			/* The rest of the turn's jobs still run. */
+		} else if (ac->preemptor) {
+			/* Cancelled under its preemptor (a reset): it runs on. */
+			ac->job = ac->preemptor;
+			ac->preemptor = NULL;
+			ac->live = 1;
+		} else {
+			ac->busy_ns += now - max(ac->busy_since, arb->window_start);
+			ac->busy = false;
+			arb->running--;
+		}
 	}
 	/*
 	 * drm_sched asks prepare_job only while the core has a credit free

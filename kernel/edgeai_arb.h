@@ -53,6 +53,14 @@ struct edgeai_arb_req {
  *	that will preempt @job)
  * @busy: a job runs on the core (from its grant to its completion)
  * @job: the job the core was handed to while free, until it completes
+ * @live: jobs of the core's current turn not completed yet: @job and the
+ *	jobs that joined its batch (not @preemptor); the core is free again
+ *	when the last of them completed
+ * @batch: the job whose batch the core is forming: jobs of its program
+ *	with DRM_EDGEAI_SUBMIT_BATCH join it instead of waiting for the core;
+ *	NULL when none is being formed
+ * @batch_n: jobs in that batch so far, @batch included
+ * @batch_limit: the smallest &edgeai_job.batch_max among them
  * @preemptor: a job of a higher priority class than @job's that the core
  *	was handed to while @job runs a program: it preempts @job at an op
  *	boundary and runs until it completes, then @job resumes
@@ -76,6 +84,10 @@ struct edgeai_arb_core {
 	struct edgeai_arb_req *granted;
 	bool busy;
 	struct edgeai_job *job;
+	u32 live;
+	struct edgeai_job *batch;
+	u32 batch_n;
+	u32 batch_limit;
 	struct edgeai_job *preemptor;
 	u64 busy_since;
 	u64 busy_ns;
@@ -117,6 +129,7 @@ void edgeai_arb_refused(struct edgeai_file_priv *ctx, u32 reason);
 struct dma_fence *edgeai_arb_prepare(struct edgeai_job *job,
 				     struct drm_sched_entity *entity);
 void edgeai_arb_release(struct edgeai_job *job, u64 device_ns);
+void edgeai_arb_batch_close(struct edgeai_job *job);
 void edgeai_arb_pause(struct edgeai_device *edev);
 void edgeai_arb_resume(struct edgeai_device *edev);
 void edgeai_arb_load(struct edgeai_device *edev, u64 *busy_ns,

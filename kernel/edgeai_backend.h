@@ -37,6 +37,12 @@ struct edgeai_backend_ops {
 	 */
 	bool preemption;
 	/**
+	 * @batching: @submit takes the jobs the arbiter let join a batch
+	 * (&edgeai_job.batch_member) while the core forms or runs it, and
+	 * runs the batch as one device job (DRM_EDGEAI_SUBMIT_BATCH)
+	 */
+	bool batching;
+	/**
 	 * @boot: bring the device up after the firmware was parsed; allocate
 	 * backend state. Called once from probe.
 	 */
@@ -53,15 +59,18 @@ struct edgeai_backend_ops {
 	 * at that program's next op boundary: the program is preempted, its
 	 * next op saved, and it resumes on the same core once the preempting
 	 * job completed; a job that cannot be preempted (commands) completes
-	 * first. At most two jobs are on a core. Called from the scheduler's
-	 * run_job, must not sleep for long.
+	 * first. With @batching, a job the arbiter let join the batch of the
+	 * job on the core (&edgeai_job.batch_member) is added to that batch,
+	 * or runs in the next one if the batch started already. Called from
+	 * the scheduler's run_job, must not sleep for long.
 	 */
 	int (*submit)(struct edgeai_core *core, struct edgeai_job *job);
 	/**
 	 * @reset_core: stop @core and take @job off it. Returns true when
 	 * @job was still running (it then is the caller's to complete), and
-	 * then completes the core's other job (preempted by @job, or waiting
-	 * to preempt it) with -ECANCELED itself; false when @job had
+	 * then completes the core's other jobs (the rest of @job's batch,
+	 * the job preempted by @job or waiting to preempt it, and their
+	 * batches) with -ECANCELED itself; false when @job had
 	 * completed already, and the core runs on. May sleep.
 	 */
 	bool (*reset_core)(struct edgeai_core *core, struct edgeai_job *job);

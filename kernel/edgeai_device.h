@@ -28,13 +28,16 @@ struct edgeai_of;
  * struct edgeai_core - one independent execution unit of a device
  * @edev: owning device
  * @index: core number, 0-based
- * @sched: the core's scheduler; credit limit 2: the job on the core and,
- *	while that is a program, one job of a higher priority class that
- *	preempts it at its next op boundary (edgeai_arb.c); one job executes
- *	at a time
+ * @sched: the core's scheduler; credit limit DRM_EDGEAI_MAX_BATCH + 1:
+ *	the job on the core with the jobs that joined its batch and, while
+ *	that is a program, one job of a higher priority class that preempts
+ *	it at its next op boundary (edgeai_arb.c); one job (or batch)
+ *	executes at a time
  * @busy_ns: device time of the jobs completed on this core
  * @jobs: jobs completed on this core
  * @preemptions: times a program on this core yielded it at an op boundary
+ * @batches: batches of two or more jobs this core ran as one device job
+ * @batched_jobs: the jobs in those batches
  */
 struct edgeai_core {
 	struct edgeai_device *edev;
@@ -43,6 +46,8 @@ struct edgeai_core {
 	atomic64_t busy_ns;
 	atomic64_t jobs;
 	atomic64_t preemptions;
+	atomic64_t batches;
+	atomic64_t batched_jobs;
 };
 
 /**

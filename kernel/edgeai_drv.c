@@ -178,6 +178,8 @@ u64 edgeai_capabilities(struct edgeai_device *edev)
 		caps |= DRM_EDGEAI_CAP_PREEMPT;
 	if (dev_is_dma_coherent(edev->drm.dev))
 		caps |= DRM_EDGEAI_CAP_DMA_COHERENT;
+	if (edev->ops->batching)
+		caps |= DRM_EDGEAI_CAP_BATCH;
 	return caps;
 }
 
@@ -276,6 +278,9 @@ static void edgeai_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 	/* Driver-specific: jobs of the file preempted at an op boundary. */
 	drm_printf(p, "edgeai-preemptions-%s:\t%lld\n", edev->engine,
 		   atomic64_read(&ctx->preemptions));
+	/* Driver-specific: jobs of the file that ran in a batch (1.6). */
+	drm_printf(p, "edgeai-batched-jobs-%s:\t%lld\n", edev->engine,
+		   atomic64_read(&ctx->batched_jobs));
 	drm_printf(p, "edgeai-jobs:\t%lld\n", atomic64_read(&ctx->jobs));
 	drm_printf(p, "edgeai-quota-refusals:\t%lld\n",
 		   atomic64_read(&ctx->quota_refusals));
@@ -317,6 +322,8 @@ static const struct file_operations edgeai_fops = {
  *       reserved[0]), EDGEAI_PROG_MAX_SLOTS in the uapi.
  * 1.4 - preemption of programs at op boundaries, DRM_EDGEAI_CAP_PREEMPT.
  * 1.5 - DRM_EDGEAI_CAP_DMA_COHERENT.
+ * 1.6 - dynamic batching: DRM_EDGEAI_SUBMIT_BATCH, batch_max and
+ *       batch_wait_us in drm_edgeai_submit, DRM_EDGEAI_CAP_BATCH.
  */
 static const struct drm_driver edgeai_drm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_COMPUTE_ACCEL | DRIVER_SYNCOBJ,
@@ -332,7 +339,7 @@ static const struct drm_driver edgeai_drm_driver = {
 	.desc = "edgeai NPU/DSP accelerator",
 	.date = "20260101",
 	.major = 1,
-	.minor = 5,
+	.minor = 6,
 };
 
 static int edgeai_probe(struct platform_device *pdev)

@@ -42,6 +42,8 @@ struct edgeai_job_result;
  * @preemptions: times a job of the file yielded its core to a job of a
  *	higher priority class at an op boundary
  * @jobs: the file's completed jobs (fdinfo edgeai-jobs)
+ * @batched_jobs: jobs of the file that ran in a batch of two or more
+ *	(fdinfo edgeai-batched-jobs-<engine>)
  * @quota_refusals: submits refused with -EDQUOT (fdinfo edgeai-quota-refusals)
  * @req_any: arbitration request of @entity_any
  * @req: arbitration request of each @entity
@@ -75,6 +77,7 @@ struct edgeai_file_priv {
 	atomic64_t cycles;
 	atomic64_t preemptions;
 	atomic64_t jobs;
+	atomic64_t batched_jobs;
 	atomic64_t quota_refusals;
 	struct edgeai_arb_req req_any;
 	struct edgeai_arb_req req[EDGEAI_MAX_CORES];

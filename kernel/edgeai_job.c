@@ -130,6 +130,20 @@ void edgeai_job_preempted(struct edgeai_job *job)
 }
 
 /**
+ * edgeai_job_batched() - count a job that ran in a batch
+ * @job: the first job of a batch of @n jobs, as it starts on its core
+ * @n: jobs in the batch, 2 or more
+ *
+ * Called by the backend, any context. The jobs of a batch are of one file.
+ */
+void edgeai_job_batched(struct edgeai_job *job, u32 n)
+{
+	atomic64_inc(&job->core->batches);
+	atomic64_add(n, &job->core->batched_jobs);
+	atomic64_add(n, &job->ctx->batched_jobs);
+}
+
+/**
  * edgeai_job_watchdog_resume() - restart the job timeout's clock
  * @job: the job paused with edgeai_job_watchdog_pause()
  * @left: what that returned
@@ -198,11 +212,12 @@ static enum drm_gpu_sched_stat edgeai_job_timedout(struct drm_sched_job *sched_j
 
 	/*
 	 * No job reaches the core while we look at it, and none is freed.
-	 * A core holds at most two jobs (credit_limit 2): the one executing
-	 * and a program it preempted, or one waiting to preempt it. The
+	 * A core holds the job executing (with the jobs of its batch) and a
+	 * program it preempted, or one waiting to preempt it. The
 	 * scheduler's timeout is the executing job's, but it hands us its
 	 * oldest job, which may be the preempted one: the backend tells
-	 * which job executes, and that one is guilty.
+	 * which job executes (in a batch, the one that hangs), and that one
+	 * is guilty.
 	 */
 	drm_sched_wqueue_stop(&core->sched);
 
@@ -346,8 +361,11 @@ int edgeai_job_init_device(struct edgeai_device *edev)
 	struct drm_sched_init_args args = {
 		.ops = &edgeai_sched_ops,
 		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
-		/* The job on the core and one job preempting it. */
-		.credit_limit = 2,
+		/*
+		 * The job on the core, the jobs of its batch and one job
+		 * preempting it.
+		 */
+		.credit_limit = DRM_EDGEAI_MAX_BATCH + 1,
 		.timeout = msecs_to_jiffies(edev->timeout_ms),
 		.name = edev->engine,
 		.dev = edev->drm.dev,
@@ -730,6 +748,13 @@ int edgeai_job_submit(struct drm_file *file, struct drm_edgeai_submit *args,
 	job->edev = edev;
 	job->ctx = edgeai_ctx_get(ctx);
 	INIT_LIST_HEAD(&job->node);
+	INIT_LIST_HEAD(&job->batch);
+	INIT_LIST_HEAD(&job->batch_node);
+	job->batch_n = 1;
+	if (args->flags & DRM_EDGEAI_SUBMIT_BATCH) {
+		job->batch_max = args->batch_max;
+		job->batch_wait_ns = (u64)args->batch_wait_us * NSEC_PER_USEC;
+	}
 	job->done = kzalloc(sizeof(*job->done), GFP_KERNEL);
 	if (!job->done) {
 		ret = -ENOMEM;

@@ -76,6 +76,21 @@ struct edgeai_fence {
  * @cost_total: backend state, timing-model cost of all ops of @prog
  * @watchdog_left: backend state, the job timeout left while the job is
  *	off the device (preempted, or not started yet)
+ * @batch_max: DRM_EDGEAI_SUBMIT_BATCH: most jobs of a batch the job may
+ *	be in; 0 without the flag
+ * @batch_wait_ns: DRM_EDGEAI_SUBMIT_BATCH: how long the job may hold its
+ *	free core forming a batch
+ * @batch_member: the arbiter let the job join the batch its core was
+ *	forming, instead of granting it the core (edgeai_arb.c)
+ * @batch: backend state, of the first job of a batch: the other jobs of
+ *	the batch (their @batch_node)
+ * @batch_node: backend state, entry in the first job's @batch, or in the
+ *	backend core's list of jobs that joined a batch after it started
+ * @batch_n: backend state, jobs in the batch this job is the first of
+ *	(1 when it runs alone)
+ * @batch_limit: backend state, the smallest @batch_max in that batch
+ * @batch_closed: backend state, no job joins the batch any more
+ * @exec_hung: backend state, the job hangs on the device (fault_hang)
  *
  * The backend state is the backend core's; its lock protects it.
  */
@@ -110,6 +125,15 @@ struct edgeai_job {
 	u64 cost_timed;
 	u64 cost_total;
 	unsigned long watchdog_left;
+	u32 batch_max;
+	u64 batch_wait_ns;
+	bool batch_member;
+	struct list_head batch;
+	struct list_head batch_node;
+	u32 batch_n;
+	u32 batch_limit;
+	bool batch_closed;
+	bool exec_hung;
 };
 
 /**
@@ -144,6 +168,7 @@ void edgeai_job_complete(struct edgeai_job *job, int error, u64 device_time_ns);
 unsigned long edgeai_job_watchdog_pause(struct edgeai_job *job);
 unsigned long edgeai_job_watchdog_full(struct edgeai_job *job);
 void edgeai_job_preempted(struct edgeai_job *job);
+void edgeai_job_batched(struct edgeai_job *job, u32 n);
 void edgeai_job_watchdog_resume(struct edgeai_job *job, unsigned long left);
 
 int edgeai_ioctl_submit(struct drm_device *drm, void *data,

@@ -34,6 +34,7 @@ struct epc {
 	s32 op;
 	u64 macs;
 	u64 bytes;
+	u64 const_bytes;
 };
 
 static int epc_fail(struct epc *c, s32 tensor, const char *reason)
@@ -777,6 +778,8 @@ static int epc_op(struct epc *c, const u64 *op_mask)
 			return FAIL(c, "input tensor index out of range");
 		in[i] = &c->t[op->inputs[i]];
 		c->bytes += epc_bytes(in[i]);
+		if (in[i]->slot == EDGEAI_PROG_SLOT_CONST)
+			c->const_bytes += epc_bytes(in[i]);
 	}
 	if (op->output >= c->h->tensor_count)
 		return FAIL(c, "output tensor index out of range");
@@ -814,7 +817,7 @@ static int epc_check(const void *blob, size_t size, const u64 *op_mask,
 		.err = err,
 		.op = -1,
 	};
-	u64 macs, bytes;
+	u64 macs, bytes, const_bytes;
 	u32 i;
 	int ret;
 
@@ -834,17 +837,20 @@ static int epc_check(const void *blob, size_t size, const u64 *op_mask,
 		c.op = i;
 		macs = c.macs;
 		bytes = c.bytes;
+		const_bytes = c.const_bytes;
 		ret = epc_op(&c, op_mask);
 		if (ret)
 			return ret;
 		if (op_work) {
 			op_work[i].macs = c.macs - macs;
 			op_work[i].bytes = c.bytes - bytes;
+			op_work[i].const_bytes = c.const_bytes - const_bytes;
 		}
 	}
 	if (work) {
 		work->macs = c.macs;
 		work->bytes = c.bytes;
+		work->const_bytes = c.const_bytes;
 		work->slot_count = c.h->slot_count;
 	}
 	return 0;

@@ -22,11 +22,14 @@
  * struct edgeai_prog_work - what a validated program costs
  * @macs: multiply-accumulates (pooling and reductions count one per tap)
  * @bytes: bytes the ops read and write (inputs, constants and outputs)
+ * @const_bytes: the part of @bytes the ops read from the program's
+ *	constant region (weights, biases, tables): the same for every run
  * @slot_count: buffer slots the program uses (its header's slot_count)
  */
 struct edgeai_prog_work {
 	u64 macs;
 	u64 bytes;
+	u64 const_bytes;
 	u32 slot_count;
 };
 
@@ -34,10 +37,12 @@ struct edgeai_prog_work {
  * struct edgeai_prog_op_work - what one op of a validated program costs
  * @macs: its multiply-accumulates, as counted in &edgeai_prog_work.macs
  * @bytes: the bytes it reads and writes, as counted in &edgeai_prog_work.bytes
+ * @const_bytes: the part of @bytes read from the constant region
  */
 struct edgeai_prog_op_work {
 	u64 macs;
 	u64 bytes;
+	u64 const_bytes;
 };
 
 /**

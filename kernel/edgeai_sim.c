@@ -33,6 +33,33 @@
  * device time change nothing anyone can see: the program's buffers stay
  * fenced until it completes.
  *
+ * Batches (DRM_EDGEAI_SUBMIT_BATCH): a job with the flag that finds its
+ * core free holds it, idle and not in device time (host_busy; its timeout
+ * paused), for up to its batch_wait_us while the jobs the arbiter lets
+ * join the batch arrive (edgeai_sim_submit()), or until the batch is
+ * full; a job coming to preempt it ends the wait at once. Then the batch
+ * runs as one device job: op by op, each op for every job of the batch
+ * on that job's buffers, so op boundaries (and preemption) are the same
+ * as for one program. Jobs that joined after the batch started wait on
+ * the core's &edgeai_sim_core.late list and run as the next batch, at
+ * once. The timing model of a batch of N jobs of a program whose ops
+ * move B bytes, C of them from the constant region (weights), and do M
+ * MACs:
+ *
+ *   device time = EDGEAI_SIM_JOB_OVERHEAD_NS (once per device job)
+ *               + max((N * (B - C) + C) / bytes per cycle,
+ *                     N * M / MACs per cycle) / clock
+ *
+ * and each op's share is its own cost by the same formula. That is, the
+ * fixed cost of a device job (command fetch, start, completion interrupt,
+ * fence) is paid once per batch, and the constants are read from memory
+ * once per op for the whole batch (an op's weights stay in the core's
+ * local memory while it runs over the batch), while the activations (the
+ * jobs' own buffers) and the MACs scale with N. For N = 1 it is the
+ * model above. Nothing else gets faster: a compute-bound program gains
+ * only the overhead. Each job of the batch is given (and charged) an
+ * equal share of the batch's device time.
+ *
  * Fault knobs in debugfs make jobs hang or fail. Without device-tree nodes,
  * the simulator also creates the devices (the sim_devices parameter).
  *
@@ -98,14 +125,20 @@ static const char * const edgeai_sim_state_names[EDGEAI_SIM_STATES] = {
  * @exec_work: runs the job's commands
  * @timer: ends the device time of @job's slice: completes the job, or has
  *	@exec_work run its next slice
- * @lock: protects @job, @parked, @next, @last, the slice, @gone, @busy,
- *	@host_busy and the backend state of their &struct edgeai_job
+ * @gather_timer: ends the forming of @job's batch after its batch_wait_us
+ * @lock: protects @job, @parked, @next, @last, @late, @gathering, the
+ *	slice, @gone, @busy, @host_busy and the backend state of their
+ *	&struct edgeai_job (and of the jobs of their batches)
  * @host_busy: @job is being executed on the host, its device time has not
  *	started
  * @job: the job executing on the core, NULL when idle
  * @parked: the program @job preempted; it resumes when @job completes
  * @next: a job submitted while @job executes: it preempts @job at its
  *	next op boundary, or takes the core when @job completes
+ * @late: jobs that joined a batch of this core after it had started
+ *	(&edgeai_job.batch_node); they run as the next batch
+ * @gathering: @job forms a batch: @exec_work is not due until
+ *	@gather_timer fires or the batch is full
  * @last: the job whose slice's device time (and timeout) ran last, NULL
  *	once it completed
  * @slice_ns: device time of @job's current slice
@@ -123,14 +156,17 @@ struct edgeai_sim_core {
 	struct edgeai_core *core;
 	struct work_struct exec_work;
 	struct hrtimer timer;
+	struct hrtimer gather_timer;
 	/*
-	 * Protects job, parked, next, last, the slice, gone, busy, host_busy
-	 * and the jobs' backend state; taken from hardirq.
+	 * Protects job, parked, next, last, late, gathering, the slice, gone,
+	 * busy, host_busy and the jobs' backend state; taken from hardirq.
 	 */
 	spinlock_t lock;
 	struct edgeai_job *job;
 	struct edgeai_job *parked;
 	struct edgeai_job *next;
+	struct list_head late;
+	bool gathering;
 	struct edgeai_job *last;
 	u64 slice_ns;
 	u64 slice_start;
@@ -288,15 +324,25 @@ static void edgeai_sim_run_cmd(struct edgeai_job *job,
 	}
 }
 
-/* Timing-model cost of op @i of @prog, in bytes-cycles times MAC-cycles. */
-static u64 edgeai_sim_op_cost(struct edgeai_sim *sim,
-			      const struct edgeai_program *prog, u32 i)
+/*
+ * Timing-model cost of op @i of @job's program, run for each job of the
+ * batch @job is the first of, in bytes-cycles times MAC-cycles: the op's
+ * constants are read once for the batch, the rest scales with it.
+ */
+static u64 edgeai_sim_op_cost(struct edgeai_sim *sim, struct edgeai_job *job,
+			      u32 i)
 {
+	const struct edgeai_prog_op_work *w = &job->prog->op_work[i];
 	u64 mpc = max(sim->edev->fw.macs_per_cycle, 1U);
 	u64 bpc = max(READ_ONCE(sim->bytes_per_cycle), 1U);
+	u64 n = job->batch_n;
 
-	/* Bytes below 2^40, MACs below 2^33: no overflow. */
-	return max(prog->op_work[i].bytes * mpc, prog->op_work[i].macs * bpc);
+	/*
+	 * Bytes below 2^40, MACs below 2^33, batches of at most 16 jobs,
+	 * byte and MAC rates below 2^16: no overflow.
+	 */
+	return max((n * (w->bytes - w->const_bytes) + w->const_bytes) * mpc,
+		   n * w->macs * bpc);
 }
 
 /* Device time of the compute part of @job up to a cost of @cost. */
@@ -316,15 +362,70 @@ static u64 edgeai_sim_job_time_ns(struct edgeai_sim *sim, struct edgeai_job *job
 {
 	u32 khz = max(READ_ONCE(sim->edev->freq_khz), 1U);
 	u64 rate = (u64)max(READ_ONCE(sim->bytes_per_cycle), 1U) * khz;
-	u64 ns, mac_rate;
+	u64 n = job->batch_n, bytes = job->bytes, ns, mac_rate;
 
+	/* A batch reads its program's constants once (see the top). */
+	if (job->prog)
+		bytes = n * (bytes - job->prog->work.const_bytes) +
+			job->prog->work.const_bytes;
 	/* bytes / (bytes per cycle * kHz) is in ms; scale to ns. */
-	ns = div64_u64(job->bytes * 1000000ULL, rate);
+	ns = div64_u64(bytes * 1000000ULL, rate);
 	if (job->macs) {
 		mac_rate = (u64)max(sim->edev->fw.macs_per_cycle, 1U) * khz;
-		ns = max(ns, div64_u64(job->macs * 1000000ULL, mac_rate));
+		ns = max(ns, div64_u64(n * job->macs * 1000000ULL, mac_rate));
 	}
 	return ns;
+}
+
+/*
+ * The job after @pos in the batch @job is the first of, or NULL: a batch
+ * is walked from its first job, @job, then the others in the order they
+ * joined.
+ */
+static struct edgeai_job *edgeai_sim_batch_next(struct edgeai_job *job,
+						struct edgeai_job *pos)
+{
+	struct list_head *next = pos == job ? job->batch.next :
+				 pos->batch_node.next;
+
+	if (next == &job->batch)
+		return NULL;
+	return list_entry(next, struct edgeai_job, batch_node);
+}
+
+/* Has any job of @job's batch not failed yet? */
+static bool edgeai_sim_batch_ok(struct edgeai_job *job)
+{
+	struct edgeai_job *pos;
+
+	for (pos = job; pos; pos = edgeai_sim_batch_next(job, pos))
+		if (!pos->exec_error)
+			return true;
+	return false;
+}
+
+/* Executes op @pc of @job's program for each job of its batch. */
+static void edgeai_sim_exec_op(struct edgeai_job *job, u32 pc)
+{
+	void *slots[DRM_EDGEAI_MAX_BOS];
+	struct edgeai_job *pos;
+	unsigned int failed;
+	u32 i;
+	int ret;
+
+	for (pos = job; pos; pos = edgeai_sim_batch_next(job, pos)) {
+		if (pos->exec_error)
+			continue;
+		for (i = 0; i < pos->bo_count; i++)
+			slots[i] = pos->maps[i].vaddr;
+		ret = ek_exec_ops(pos->prog->blob, pos->prog->size, slots,
+				  pos->bo_count, NULL, pc, 1, &failed);
+		if (ret) {
+			drm_dbg(&pos->edev->drm, "job %llu: program op %u failed (%d)\n",
+				pos->id, failed, ret);
+			pos->exec_error = -EIO;
+		}
+	}
 }
 
 /* Has @job's device time reached its end? */
@@ -348,21 +449,22 @@ static u64 edgeai_sim_exec_slice(struct edgeai_sim_core *sc,
 {
 	struct edgeai_sim *sim = sc->sim;
 	bool compute = !READ_ONCE(sim->compute_off);
-	void *slots[DRM_EDGEAI_MAX_BOS];
+	struct edgeai_job *pos;
 	u64 total_ns, base = 0;
-	unsigned int failed;
 	bool yield;
 	u32 i, n;
-	int ret;
 
 	if (!job->exec_started) {
-		job->exec_started = true;
+		/* One start-up cost for the device job, the batch. */
 		base = EDGEAI_SIM_JOB_OVERHEAD_NS;
-		if (atomic_dec_if_positive(&sim->fault_fail) >= 0)
-			job->exec_error = -EIO;
+		for (pos = job; pos; pos = edgeai_sim_batch_next(job, pos)) {
+			pos->exec_started = true;
+			if (atomic_dec_if_positive(&sim->fault_fail) >= 0)
+				pos->exec_error = -EIO;
+		}
 		if (job->prog)
 			for (i = 0; i < job->prog->op_count; i++)
-				job->cost_total += edgeai_sim_op_cost(sim, job->prog, i);
+				job->cost_total += edgeai_sim_op_cost(sim, job, i);
 	}
 	total_ns = edgeai_sim_job_time_ns(sim, job);
 
@@ -384,26 +486,20 @@ static u64 edgeai_sim_exec_slice(struct edgeai_sim_core *sc,
 	 */
 	scoped_guard(spinlock_irq, &sc->lock)
 		yield = !sc->parked && edgeai_arb_may_be_preempted(job);
-	for (i = 0; i < job->bo_count; i++)
-		slots[i] = job->maps[i].vaddr;
-	while (job->pc < n && !job->exec_error) {
+	while (job->pc < n && edgeai_sim_batch_ok(job)) {
 		if (compute) {
-			ret = ek_exec_ops(job->prog->blob, job->prog->size, slots,
-					  job->bo_count, NULL, job->pc, 1, &failed);
-			if (ret) {
-				drm_dbg(&job->edev->drm, "job %llu: program op %u failed (%d)\n",
-					job->id, failed, ret);
-				job->exec_error = -EIO;
+			edgeai_sim_exec_op(job, job->pc);
+			/* The op failed (on every job of the batch). */
+			if (!edgeai_sim_batch_ok(job))
 				break;
-			}
 		}
-		job->cost_done += edgeai_sim_op_cost(sim, job->prog, job->pc);
+		job->cost_done += edgeai_sim_op_cost(sim, job, job->pc);
 		job->pc++;
 		cond_resched();
 		if (yield && READ_ONCE(sc->next))
 			break;
 	}
-	if (job->exec_error) {
+	if (!edgeai_sim_batch_ok(job)) {
 		/* A failed program takes its whole time, as before. */
 		job->cost_done = job->cost_total;
 		job->pc = n;
@@ -436,7 +532,7 @@ static void edgeai_sim_cut_slice(struct edgeai_sim_core *sc)
 	cost = job->cost_timed;
 	from = edgeai_sim_cost_ns(job, sc->slice_total_ns, cost);
 	for (j = job->tpc; j < sc->slice_to; ) {
-		cost += edgeai_sim_op_cost(sc->sim, job->prog, j++);
+		cost += edgeai_sim_op_cost(sc->sim, job, j++);
 		t = sc->slice_base_ns +
 		    edgeai_sim_cost_ns(job, sc->slice_total_ns, cost) - from;
 		if (t >= elapsed)
@@ -454,15 +550,16 @@ static void edgeai_sim_exec_work(struct work_struct *work)
 	struct edgeai_sim_core *sc = container_of(work, struct edgeai_sim_core,
 						  exec_work);
 	struct edgeai_sim *sim = sc->sim;
-	struct edgeai_job *job, *prev, *preempted = NULL;
+	struct edgeai_job *job, *prev, *pos, *preempted = NULL;
 	unsigned long left, full;
+	bool first, hung = false;
 	u32 delay_ms;
-	bool first;
 	u64 ns;
 
 	scoped_guard(spinlock_irq, &sc->lock) {
 		job = sc->job;
-		if (!job)
+		/* A batch still forming: the gather timer queues us. */
+		if (!job || sc->gathering)
 			return;
 		prev = sc->last;
 		sc->last = NULL;
@@ -477,6 +574,8 @@ static void edgeai_sim_exec_work(struct work_struct *work)
 			sc->job = job;
 			sc->next = NULL;
 		}
+		/* The batch of the job starting now is what it is. */
+		job->batch_closed = true;
 	}
 	/*
 	 * The job stays valid while this runs: only stopping the core takes
@@ -491,13 +590,35 @@ static void edgeai_sim_exec_work(struct work_struct *work)
 		edgeai_job_preempted(preempted);
 	left = job->watchdog_left;
 	first = !job->exec_started;
+	if (first && job->batch_max)
+		edgeai_arb_batch_close(job);
+	if (first && job->batch_n > 1)
+		edgeai_job_batched(job, job->batch_n);
 
 	/*
 	 * A hung job stays on the core, busy, until the timeout (running
-	 * again from now) resets it.
+	 * again from now) resets it; a job that hangs in a batch stalls the
+	 * whole batch.
 	 */
-	if (first && atomic_dec_if_positive(&sim->fault_hang) >= 0) {
-		job->exec_started = true;
+	if (first) {
+		/*
+		 * The jobs that joined a batch take fault_hang before its
+		 * first job, so tests can hang a job in the middle of one.
+		 */
+		list_for_each_entry(pos, &job->batch, batch_node) {
+			if (atomic_dec_if_positive(&sim->fault_hang) >= 0) {
+				pos->exec_hung = true;
+				hung = true;
+			}
+		}
+		if (atomic_dec_if_positive(&sim->fault_hang) >= 0) {
+			job->exec_hung = true;
+			hung = true;
+		}
+	}
+	if (hung) {
+		for (pos = job; pos; pos = edgeai_sim_batch_next(job, pos))
+			pos->exec_started = true;
 		scoped_guard(spinlock_irq, &sc->lock) {
 			sc->host_busy = false;
 			edgeai_sim_core_busy(sc, true);
@@ -512,7 +633,8 @@ static void edgeai_sim_exec_work(struct work_struct *work)
 
 	ns = edgeai_sim_exec_slice(sc, job);
 	if (first)
-		job->freq_khz = READ_ONCE(sim->edev->freq_khz);
+		for (pos = job; pos; pos = edgeai_sim_batch_next(job, pos))
+			pos->freq_khz = READ_ONCE(sim->edev->freq_khz);
 
 	/* The job's device time starts: so does its timeout again. */
 	edgeai_job_watchdog_resume(job, left);
@@ -548,10 +670,51 @@ static struct edgeai_job *edgeai_sim_take_job(struct edgeai_sim_core *sc)
 		sc->job->exec_ns += EDGEAI_SIM_SWITCH_NS;
 	} else if (sc->next) {
 		swap(sc->job, sc->next);
+	} else if (!list_empty(&sc->late)) {
+		/* The jobs that joined a batch late: the next batch, now. */
+		sc->job = list_first_entry(&sc->late, struct edgeai_job,
+					   batch_node);
+		list_del_init(&sc->job->batch_node);
+		list_splice_init(&sc->late, &sc->job->batch);
+		sc->job->batch_n = 1 + list_count_nodes(&sc->job->batch);
+		sc->job->batch_closed = true;
 	}
 	if (sc->job)
 		sc->host_busy = true;
 	return job;
+}
+
+/*
+ * Completes the jobs of the batch @job is the first of, each with its own
+ * result (or @error, if not 0) and an equal share of the batch's device
+ * time @ns; all but @keep, which stays the caller's (NULL for none). The
+ * batch is off the core: its list is the caller's.
+ */
+static void edgeai_sim_complete_batch(struct edgeai_job *job,
+				      struct edgeai_job *keep, int error, u64 ns)
+{
+	struct edgeai_job *pos, *tmp;
+	u64 each = div_u64(ns, job->batch_n);
+	u64 first = ns - each * (job->batch_n - 1);
+
+	list_for_each_entry_safe(pos, tmp, &job->batch, batch_node) {
+		list_del_init(&pos->batch_node);
+		if (pos != keep)
+			edgeai_job_complete(pos, error ?: pos->exec_error, each);
+	}
+	if (job != keep)
+		edgeai_job_complete(job, error ?: job->exec_error, first);
+}
+
+/* Completes each job of @list, a list of jobs not started, with @error. */
+static void edgeai_sim_cancel_list(struct list_head *list, int error)
+{
+	struct edgeai_job *pos, *tmp;
+
+	list_for_each_entry_safe(pos, tmp, list, batch_node) {
+		list_del_init(&pos->batch_node);
+		edgeai_job_complete(pos, error, 0);
+	}
 }
 
 static enum hrtimer_restart edgeai_sim_timer(struct hrtimer *timer)
@@ -561,7 +724,6 @@ static enum hrtimer_restart edgeai_sim_timer(struct hrtimer *timer)
 	struct edgeai_job *job;
 	unsigned long flags;
 	bool more;
-	int error;
 	u64 ns;
 
 	spin_lock_irqsave(&sc->lock, flags);
@@ -586,13 +748,38 @@ static enum hrtimer_restart edgeai_sim_timer(struct hrtimer *timer)
 	}
 	edgeai_sim_take_job(sc);
 	more = sc->job;
-	error = job->exec_error;
 	ns = job->exec_ns;
 	spin_unlock_irqrestore(&sc->lock, flags);
 
 	if (more)
 		queue_work(sc->sim->wq, &sc->exec_work);
-	edgeai_job_complete(job, error, ns);
+	/* Off the core: nothing else touches the batch now. */
+	edgeai_sim_complete_batch(job, NULL, 0, ns);
+	return HRTIMER_NORESTART;
+}
+
+/* @job's batch is formed: it is due to start. */
+static void edgeai_sim_end_gather(struct edgeai_sim_core *sc)
+{
+	lockdep_assert_held(&sc->lock);
+
+	if (!sc->gathering)
+		return;
+	sc->gathering = false;
+	/* Not while it fires: then it finds the forming over. */
+	hrtimer_try_to_cancel(&sc->gather_timer);
+	queue_work(sc->sim->wq, &sc->exec_work);
+}
+
+static enum hrtimer_restart edgeai_sim_gather_timer(struct hrtimer *timer)
+{
+	struct edgeai_sim_core *sc = container_of(timer, struct edgeai_sim_core,
+						  gather_timer);
+	unsigned long flags;
+
+	spin_lock_irqsave(&sc->lock, flags);
+	edgeai_sim_end_gather(sc);
+	spin_unlock_irqrestore(&sc->lock, flags);
 	return HRTIMER_NORESTART;
 }
 
@@ -639,6 +826,10 @@ static int edgeai_sim_boot(struct edgeai_device *edev)
 		INIT_WORK(&sc->exec_work, edgeai_sim_exec_work);
 		hrtimer_init(&sc->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 		sc->timer.function = edgeai_sim_timer;
+		hrtimer_init(&sc->gather_timer, CLOCK_MONOTONIC,
+			     HRTIMER_MODE_REL);
+		sc->gather_timer.function = edgeai_sim_gather_timer;
+		INIT_LIST_HEAD(&sc->late);
 	}
 	edev->backend = sim;
 
@@ -648,7 +839,8 @@ static int edgeai_sim_boot(struct edgeai_device *edev)
 /*
  * Stops the core and takes every job off it: the executing one is returned,
  * the one it preempted (@parked set) or the one waiting to preempt it goes
- * to @other.
+ * to @other; each keeps its batch. The jobs that joined a batch late stay
+ * on &edgeai_sim_core.late.
  */
 static struct edgeai_job *edgeai_sim_stop_core(struct edgeai_sim_core *sc,
 					       bool gone,
@@ -657,10 +849,13 @@ static struct edgeai_job *edgeai_sim_stop_core(struct edgeai_sim_core *sc,
 {
 	struct edgeai_job *job;
 
-	scoped_guard(spinlock_irq, &sc->lock)
+	scoped_guard(spinlock_irq, &sc->lock) {
 		sc->gone |= gone;
-	/* The timer may queue the work, the work may start the timer. */
+		sc->gathering = false;
+	}
+	/* The timers may queue the work, the work may start the timer. */
 	do {
+		hrtimer_cancel(&sc->gather_timer);
 		cancel_work_sync(&sc->exec_work);
 		hrtimer_cancel(&sc->timer);
 	} while (work_pending(&sc->exec_work));
@@ -690,17 +885,62 @@ static void edgeai_sim_shutdown(struct edgeai_device *edev)
 {
 	struct edgeai_sim *sim = edev->backend;
 	struct edgeai_job *job, *other;
+	LIST_HEAD(late);
 	bool parked;
 	u32 i;
 
 	for (i = 0; i < edev->core_count; i++) {
-		job = edgeai_sim_stop_core(&sim->cores[i], true, &other,
-					   &parked);
+		struct edgeai_sim_core *sc = &sim->cores[i];
+
+		job = edgeai_sim_stop_core(sc, true, &other, &parked);
+		scoped_guard(spinlock_irq, &sc->lock)
+			list_splice_init(&sc->late, &late);
 		if (other)
-			edgeai_job_complete(other, -ENODEV, other->exec_ns);
+			edgeai_sim_complete_batch(other, NULL, -ENODEV,
+						  other->exec_ns);
 		if (job)
-			edgeai_job_complete(job, -ENODEV, 0);
+			edgeai_sim_complete_batch(job, NULL, -ENODEV, 0);
+		edgeai_sim_cancel_list(&late, -ENODEV);
 	}
+}
+
+/*
+ * The batch on the core that @job may join: the first job of the core's
+ * turn (executing, or preempted before it started), of @job's program,
+ * not started yet and with room for @job.
+ */
+static struct edgeai_job *edgeai_sim_forming(struct edgeai_sim_core *sc,
+					     struct edgeai_job *job)
+{
+	struct edgeai_job *lead = sc->parked ?: sc->job;
+
+	lockdep_assert_held(&sc->lock);
+
+	if (!lead || !lead->batch_max || lead->batch_closed ||
+	    lead->prog != job->prog ||
+	    lead->batch_n >= min(lead->batch_limit, job->batch_max))
+		return NULL;
+	return lead;
+}
+
+/* @job joined the batch of the job on @sc (edgeai_arb.c let it). */
+static void edgeai_sim_join(struct edgeai_sim_core *sc, struct edgeai_job *job)
+{
+	struct edgeai_job *lead = edgeai_sim_forming(sc, job);
+
+	lockdep_assert_held(&sc->lock);
+
+	job->watchdog_left = edgeai_job_watchdog_full(job);
+	if (!lead) {
+		/* The batch started without it: it runs in the next one. */
+		list_add_tail(&job->batch_node, &sc->late);
+		return;
+	}
+	list_add_tail(&job->batch_node, &lead->batch);
+	lead->batch_n++;
+	lead->batch_limit = min(lead->batch_limit, job->batch_max);
+	if (lead->batch_n >= lead->batch_limit)
+		edgeai_sim_end_gather(sc);
 }
 
 static int edgeai_sim_submit(struct edgeai_core *core, struct edgeai_job *job)
@@ -710,17 +950,36 @@ static int edgeai_sim_submit(struct edgeai_core *core, struct edgeai_job *job)
 	scoped_guard(spinlock_irq, &sc->lock) {
 		if (sc->gone)
 			return -ENODEV;
+		if (job->batch_member && (sc->job || sc->parked)) {
+			edgeai_sim_join(sc, job);
+			return 0;
+		}
 		if (sc->job) {
 			/* Preempts it at its next op boundary. */
 			if (WARN_ON(sc->parked || sc->next))
 				return -EBUSY;
 			job->watchdog_left = edgeai_job_watchdog_full(job);
 			sc->next = job;
+			/* A batch still forming starts (and yields) now. */
+			edgeai_sim_end_gather(sc);
 			edgeai_sim_cut_slice(sc);
 			return 0;
 		}
 		sc->job = job;
 		sc->host_busy = true;
+		job->batch_limit = job->batch_max;
+		if (job->batch_max && !job->batch_member && job->batch_wait_ns) {
+			/*
+			 * It holds the idle core for the jobs that join its
+			 * batch; that is not device time either.
+			 */
+			job->watchdog_left = edgeai_job_watchdog_pause(job);
+			sc->gathering = true;
+			hrtimer_start(&sc->gather_timer,
+				      ns_to_ktime(job->batch_wait_ns),
+				      HRTIMER_MODE_REL);
+			return 0;
+		}
 	}
 	/* Executing the job on the host is not device time. */
 	job->watchdog_left = edgeai_job_watchdog_pause(job);
@@ -745,33 +1004,62 @@ static void edgeai_sim_restart_core(struct edgeai_sim_core *sc,
 	queue_work(sc->sim->wq, &sc->exec_work);
 }
 
+/* Is @job one of the batch @lead is the first of? */
+static bool edgeai_sim_in_batch(struct edgeai_job *lead, struct edgeai_job *job)
+{
+	struct edgeai_job *pos;
+
+	for (pos = lead; pos; pos = edgeai_sim_batch_next(lead, pos))
+		if (pos == job)
+			return true;
+	return false;
+}
+
 static bool edgeai_sim_reset_core(struct edgeai_core *core,
 				  struct edgeai_job *job)
 {
 	struct edgeai_sim_core *sc = to_sim_core(core);
 	struct edgeai_job *cur, *other;
+	LIST_HEAD(late);
 	bool parked;
 
 	cur = edgeai_sim_stop_core(sc, false, &other, &parked);
-	if (cur != job) {
+	if (!cur || !edgeai_sim_in_batch(cur, job)) {
 		/* Not the job we were asked about: let them run again. */
 		if (cur)
 			edgeai_sim_restart_core(sc, cur, other, parked);
 		else if (WARN_ON(other))
-			edgeai_job_complete(other, -ECANCELED, other->exec_ns);
+			edgeai_sim_complete_batch(other, NULL, -ECANCELED,
+						  other->exec_ns);
 		return false;
 	}
-	/* The reset loses the other job's state on the core. */
+	/*
+	 * The reset loses the state of every other job on the core: the
+	 * rest of @job's batch, the other job (and its batch), and the jobs
+	 * waiting to run as the next batch.
+	 */
+	scoped_guard(spinlock_irq, &sc->lock)
+		list_splice_init(&sc->late, &late);
+	edgeai_sim_complete_batch(cur, job, -ECANCELED, cur->exec_ns);
 	if (other)
-		edgeai_job_complete(other, -ECANCELED, other->exec_ns);
+		edgeai_sim_complete_batch(other, NULL, -ECANCELED,
+					  other->exec_ns);
+	edgeai_sim_cancel_list(&late, -ECANCELED);
 	return true;
 }
 
+/* In a batch that hangs, the job that hangs is the one executing. */
 static struct edgeai_job *edgeai_sim_running_job(struct edgeai_core *core)
 {
 	struct edgeai_sim_core *sc = to_sim_core(core);
+	struct edgeai_job *pos;
 
 	guard(spinlock_irq)(&sc->lock);
+	if (!sc->job)
+		return NULL;
+	for (pos = sc->job; pos; pos = edgeai_sim_batch_next(sc->job, pos))
+		if (pos->exec_hung)
+			return pos;
 	return sc->job;
 }
 
@@ -889,7 +1177,8 @@ DEFINE_SHOW_ATTRIBUTE(edgeai_sim_power);
 
 /*
  * The simulator's knobs in the device's debugfs directory. fault_hang: the
- * next N jobs never complete (the job timeout resets the core); fault_fail:
+ * next N jobs never complete (the job timeout resets the core; of a batch,
+ * the jobs that joined it are taken before its first one); fault_fail:
  * the next N jobs complete with -EIO; bytes_per_cycle: copy/fill throughput;
  * wakeup_us: time to power up; compute_off: jobs only take their time (load
  * tests); host_delay_ms: the host takes that much longer to execute each
@@ -1027,6 +1316,7 @@ int edgeai_sim_create_devices(void)
 
 const struct edgeai_backend_ops edgeai_sim_ops = {
 	.preemption = true,
+	.batching = true,
 	.boot = edgeai_sim_boot,
 	.shutdown = edgeai_sim_shutdown,
 	.submit = edgeai_sim_submit,

@@ -4,13 +4,14 @@
 /*
  * sysfs attributes of the platform device (the accel node's parent):
  * device_type, core_count, fw_version, fw_abi_version, capabilities,
- * busy_time_us, jobs_completed and reset_count. They exist while the
- * driver is bound.
+ * busy_time_us, jobs_completed, batched_jobs and reset_count. They exist
+ * while the driver is bound.
  *
- * The three counters are cumulative since the device was bound and never
+ * The counters are cumulative since the device was bound and never
  * go down; a reader takes differences (busy_time_us and jobs_completed
  * before and after a workload give its device time and its number of
- * device jobs, without any edgeai tool).
+ * jobs, without any edgeai tool; with batching, batched_jobs tells how
+ * many of them ran together as one device job).
  */
 
 #include <linux/device.h>
@@ -107,6 +108,35 @@ static ssize_t jobs_completed_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(jobs_completed);
 
+/**
+ * batched_jobs_show() - the "batched_jobs" attribute (uAPI 1.6)
+ * @dev: the platform device
+ * @attr: the attribute
+ * @buf: the page to fill
+ *
+ * Two decimal numbers, cumulative, summed over the cores: the jobs that
+ * ran in a batch of two or more (DRM_EDGEAI_SUBMIT_BATCH), and the device
+ * jobs those batches were. Each job of a batch also counts in
+ * "jobs_completed", so the device jobs run are jobs_completed minus the
+ * first number plus the second.
+ *
+ * Return: the length written.
+ */
+static ssize_t batched_jobs_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	struct edgeai_device *edev = dev_get_drvdata(dev);
+	u64 jobs = 0, batches = 0;
+	u32 i;
+
+	for (i = 0; i < edev->core_count; i++) {
+		jobs += atomic64_read(&edev->cores[i].batched_jobs);
+		batches += atomic64_read(&edev->cores[i].batches);
+	}
+	return sysfs_emit(buf, "%llu %llu\n", jobs, batches);
+}
+static DEVICE_ATTR_RO(batched_jobs);
+
 static ssize_t reset_count_show(struct device *dev,
 				struct device_attribute *attr, char *buf)
 {
@@ -124,6 +154,7 @@ static struct attribute *edgeai_sysfs_attrs[] = {
 	&dev_attr_capabilities.attr,
 	&dev_attr_busy_time_us.attr,
 	&dev_attr_jobs_completed.attr,
+	&dev_attr_batched_jobs.attr,
 	&dev_attr_reset_count.attr,
 	NULL
 };

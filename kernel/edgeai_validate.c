@@ -24,7 +24,9 @@
  */
 static_assert(offsetof(struct drm_edgeai_submit, program_handle) == 56);
 static_assert(offsetof(struct drm_edgeai_submit, pad2) == 60);
-static_assert(offsetof(struct drm_edgeai_submit, reserved) == 64);
+/* 1.6 split 1.0's __u64 reserved into batch_max and batch_wait_us. */
+static_assert(offsetof(struct drm_edgeai_submit, batch_max) == 64);
+static_assert(offsetof(struct drm_edgeai_submit, batch_wait_us) == 68);
 static_assert(sizeof(struct drm_edgeai_submit) == 72);
 
 static int edgeai_invalid(const char **reason, const char *why)
@@ -39,8 +41,18 @@ int edgeai_check_submit(const struct drm_edgeai_submit *args, u32 core_count,
 {
 	if (!args->bo_count || args->bo_count > DRM_EDGEAI_MAX_BOS)
 		return edgeai_invalid(reason, "submit: bo_count out of range");
-	if (args->flags & ~DRM_EDGEAI_SUBMIT_PROGRAM)
+	if (args->flags & ~(DRM_EDGEAI_SUBMIT_PROGRAM | DRM_EDGEAI_SUBMIT_BATCH))
 		return edgeai_invalid(reason, "submit: unknown flags");
+	if (args->flags & DRM_EDGEAI_SUBMIT_BATCH) {
+		if (!(args->flags & DRM_EDGEAI_SUBMIT_PROGRAM))
+			return edgeai_invalid(reason, "submit: batch without a program");
+		if (args->batch_max < 2 || args->batch_max > DRM_EDGEAI_MAX_BATCH)
+			return edgeai_invalid(reason, "submit: batch_max out of range");
+		if (args->batch_wait_us > DRM_EDGEAI_MAX_BATCH_WAIT_US)
+			return edgeai_invalid(reason, "submit: batch_wait_us out of range");
+	} else if (args->batch_max || args->batch_wait_us) {
+		return edgeai_invalid(reason, "submit: batch fields without the batch flag");
+	}
 	if (args->flags & DRM_EDGEAI_SUBMIT_PROGRAM) {
 		if (args->cmd_count || args->cmds)
 			return edgeai_invalid(reason, "submit: commands with a program");
@@ -60,8 +72,6 @@ int edgeai_check_submit(const struct drm_edgeai_submit *args, u32 core_count,
 		return edgeai_invalid(reason, "submit: pad is not zero");
 	if (args->pad2)
 		return edgeai_invalid(reason, "submit: pad2 is not zero");
-	if (args->reserved)
-		return edgeai_invalid(reason, "submit: reserved is not zero");
 	if (uring && args->job_id)
 		return edgeai_invalid(reason, "submit: job_id is not zero (io_uring)");
 	return 0;

@@ -706,6 +706,8 @@ static void edgeai_prog_validate_work(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, work.macs, 16 * 3 * 9 * 2);
 	/* input 32 + filter 54 + bias 12 + output 48 bytes */
 	KUNIT_EXPECT_EQ(test, work.bytes, 32 + 54 + 12 + 48);
+	/* The filter and the bias are constants: read once per batch. */
+	KUNIT_EXPECT_EQ(test, work.const_bytes, 54 + 12);
 }
 
 /* The work of each op, for the timing model: one op holds it all. */
@@ -721,6 +723,7 @@ static void edgeai_prog_validate_op_work(struct kunit *test)
 						  &err), 0);
 	KUNIT_EXPECT_EQ(test, ops[0].macs, 16 * 3 * 9 * 2);
 	KUNIT_EXPECT_EQ(test, ops[0].bytes, 32 + 54 + 12 + 48);
+	KUNIT_EXPECT_EQ(test, ops[0].const_bytes, 54 + 12);
 	KUNIT_EXPECT_EQ(test, ops[1].macs, 0);
 	/* No room for the program's ops: refused, nothing written past it. */
 	KUNIT_EXPECT_EQ(test, edgeai_prog_op_work(p->w, p->size, all_ops, ops, 0,

@@ -78,11 +78,25 @@ SUBMIT_EDIT(s_prog_pad2, { s->flags = DRM_EDGEAI_SUBMIT_PROGRAM;
 			   s->program_handle = 5; s->pad2 = 1; })
 SUBMIT_EDIT(s_prog_reserved, { s->flags = DRM_EDGEAI_SUBMIT_PROGRAM;
 			       s->cmds = 0; s->cmd_count = 0;
-			       s->program_handle = 5; s->reserved = 1; })
+			       s->program_handle = 5; s->batch_max = 1; })
+#define S_PROG_BATCH(max, wait) { \
+	s->flags = DRM_EDGEAI_SUBMIT_PROGRAM | DRM_EDGEAI_SUBMIT_BATCH; \
+	s->cmds = 0; s->cmd_count = 0; s->program_handle = 5; \
+	s->batch_max = (max); s->batch_wait_us = (wait); }
+SUBMIT_EDIT(s_batch, S_PROG_BATCH(2, 0))
+SUBMIT_EDIT(s_batch_limits,
+	    S_PROG_BATCH(DRM_EDGEAI_MAX_BATCH, DRM_EDGEAI_MAX_BATCH_WAIT_US))
+SUBMIT_EDIT(s_batch_max_0, S_PROG_BATCH(0, 100))
+SUBMIT_EDIT(s_batch_max_1, S_PROG_BATCH(1, 100))
+SUBMIT_EDIT(s_batch_max_over, S_PROG_BATCH(DRM_EDGEAI_MAX_BATCH + 1, 100))
+SUBMIT_EDIT(s_batch_wait_over, S_PROG_BATCH(4, DRM_EDGEAI_MAX_BATCH_WAIT_US + 1))
+SUBMIT_EDIT(s_batch_cmds, { s->flags = DRM_EDGEAI_SUBMIT_BATCH;
+			    s->batch_max = 4; })
+SUBMIT_EDIT(s_batch_wait_no_flag, s->batch_wait_us = 1)
 SUBMIT_EDIT(s_pad, s->pad = 1)
 SUBMIT_EDIT(s_handle_with_cmds, s->program_handle = 1)
 SUBMIT_EDIT(s_pad2, s->pad2 = BIT(31))
-SUBMIT_EDIT(s_reserved, s->reserved = BIT_ULL(63))
+SUBMIT_EDIT(s_reserved, s->batch_wait_us = BIT(31))
 SUBMIT_EDIT(s_job_id, s->job_id = 42)
 SUBMIT_EDIT(s_syncobjs, { s->in_syncobj = 7; s->out_syncobj = 9; })
 
@@ -90,6 +104,7 @@ static const char R_BOCOUNT[] = "submit: bo_count out of range";
 static const char R_CMDCOUNT[] = "submit: cmd_count out of range";
 static const char R_CMDSIZE[] = "submit: unsupported cmd_size";
 static const char R_CORE[] = "submit: no such core";
+static const char R_BATCHF[] = "submit: batch fields without the batch flag";
 
 static const struct submit_case submit_cases[] = {
 	{ "valid", s_nothing },
@@ -112,7 +127,15 @@ static const struct submit_case submit_cases[] = {
 	{ "core_equal_to_count", s_core_count, false, R_CORE },
 	{ "core_any_minus_1", s_core_any_minus_1, true, R_CORE },
 	{ "flags_bit0_with_cmds", s_flags_bit0, false, "submit: commands with a program" },
-	{ "flags_bit1", s_flags_bit1, false, "submit: unknown flags" },
+	{ "flags_bit1", s_flags_bit1, false, "submit: batch without a program" },
+	{ "batch", s_batch },
+	{ "batch_uring_limits", s_batch_limits, true },
+	{ "batch_max_0", s_batch_max_0, false, "submit: batch_max out of range" },
+	{ "batch_max_1", s_batch_max_1, false, "submit: batch_max out of range" },
+	{ "batch_max_over", s_batch_max_over, true, "submit: batch_max out of range" },
+	{ "batch_wait_over", s_batch_wait_over, false,
+	  "submit: batch_wait_us out of range" },
+	{ "batch_with_cmds", s_batch_cmds, false, "submit: batch without a program" },
 	{ "program", s_prog },
 	{ "program_uring", s_prog, true },
 	{ "program_with_cmds_pointer", s_prog_cmds, false,
@@ -121,14 +144,14 @@ static const struct submit_case submit_cases[] = {
 	{ "program_handle_above_u32", s_prog_handle_huge, true,
 	  "submit: bad program handle" },
 	{ "program_pad2", s_prog_pad2, true, "submit: pad2 is not zero" },
-	{ "program_reserved", s_prog_reserved, false,
-	  "submit: reserved is not zero" },
+	{ "program_batch_max_without_flag", s_prog_reserved, false, R_BATCHF },
 	{ "flags_bit31", s_flags_bit31, true, "submit: unknown flags" },
 	{ "pad", s_pad, false, "submit: pad is not zero" },
 	{ "program_handle_with_cmds", s_handle_with_cmds, false,
 	  "submit: program_handle without a program" },
 	{ "pad2", s_pad2, false, "submit: pad2 is not zero" },
-	{ "reserved", s_reserved, true, "submit: reserved is not zero" },
+	{ "batch_wait_us_without_flag", s_reserved, true, R_BATCHF },
+	{ "batch_wait_us_1_without_flag", s_batch_wait_no_flag, false, R_BATCHF },
 	/* job_id is an output of the ioctl: its input value does not matter. */
 	{ "job_id_ioctl", s_job_id },
 	{ "job_id_uring", s_job_id, true, "submit: job_id is not zero (io_uring)" },
@@ -181,7 +204,8 @@ static void edgeai_validate_submit_1_2_layout(struct kunit *test)
 	memcpy((u8 *)&s + 56, reserved_1_2, sizeof(reserved_1_2));
 	KUNIT_EXPECT_EQ(test, s.program_handle, 5);
 	KUNIT_EXPECT_EQ(test, s.pad2, 0);
-	KUNIT_EXPECT_EQ(test, s.reserved, 0);
+	KUNIT_EXPECT_EQ(test, s.batch_max, 0);
+	KUNIT_EXPECT_EQ(test, s.batch_wait_us, 0);
 	KUNIT_EXPECT_EQ(test, 0, edgeai_check_submit(&s, CORES, false, NULL));
 
 	/* A handle above 32 bits, or reserved[1], stays refused. */

@@ -166,6 +166,36 @@ run bench "$tmp/int8.tflite" -d cpu -n 2 --latencies ''
 [ $rc -eq 2 ] && grep -q "^edgeaictl: --latencies needs a file name" "$tmp/err"
 ok $? "bench --latencies '': usage error"
 
+# --concurrency and --batch: side by side, off/on rounds (the CPU runs
+# batches one by one: the device side is tests/bench/bench-batch.sh)
+run bench "$tmp/int8.tflite" -d cpu -n 12 -w 1 --concurrency 3 --batch 4 --batch-wait-us 500 --json
+[ $rc -eq 0 ] && python3 - "$tmp/out" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["concurrency"] == 3 and r["batch_max"] == 4 and r["batch_wait_us"] == 500, r
+for k in ("unbatched", "batched"):
+    m = r[k]
+    assert m["runs"] == 6, m                      # rounds off, on, on, off of 3
+    assert m["throughput_per_s"] > 0 and m["wall_ms"] > 0, m
+    assert 0 < m["min_ms"] <= m["p50_ms"] <= m["p95_ms"] <= m["p99_ms"] <= m["max_ms"], m
+    assert abs(m["throughput_per_s"] - 1000 * m["runs"] / m["wall_ms"]) < 0.01 * m["throughput_per_s"], m
+assert abs(r["throughput_ratio"] - r["batched"]["throughput_per_s"] / r["unbatched"]["throughput_per_s"]) < 1e-3, r
+assert r["p99_ratio"] > 0 and r["placement"][0]["device"] == "cpu", r
+PY
+ok $? "bench --concurrency 3 --batch 4 --json: unbatched and batched side by side, 6 runs each, their ratios"
+run bench "$tmp/int8.tflite" -d cpu -n 4 -w 0 -c 2
+[ $rc -eq 0 ] && grep -q "inferences/s" "$tmp/out" && grep -q "p99 ms" "$tmp/out" &&
+	! grep -q "batched" "$tmp/out"
+ok $? "bench -c 2: throughput and percentiles of one mode, no batching"
+for bad in "--batch 1" "--batch 17" "--concurrency 0" "--concurrency 65" "--batch-wait-us 10" \
+	"--batch 4 --batch-wait-us 100001" "-c 2 --latencies $tmp/l.txt" "--batch 2 --profile"; do
+	# shellcheck disable=SC2086
+	run bench "$tmp/int8.tflite" -d cpu -n 2 $bad
+	[ $rc -eq 2 ] || break
+done
+[ $rc -eq 2 ]
+ok $? "bench: --batch, --batch-wait-us and --concurrency out of range or with --latencies/--profile: usage errors ($bad)"
+
 run run "$tmp/int8.tflite" --input - --output-dir "$tmp/o2" < "$tmp/in.bin"
 [ $rc -eq 0 ] && cmp -s "$tmp/o2/output0.bin" "$tmp/o1/output0.bin"
 ok $? "run --input - reads standard input"

@@ -637,8 +637,8 @@ _Static_assert(offsetof(struct submit_1_2, reserved) ==
 	       offsetof(struct drm_edgeai_submit, program_handle),
 	       "program_handle is where 1.2 had reserved[0]");
 _Static_assert(offsetof(struct submit_1_2, reserved[1]) ==
-	       offsetof(struct drm_edgeai_submit, reserved),
-	       "reserved is where 1.2 had reserved[1]");
+	       offsetof(struct drm_edgeai_submit, batch_max),
+	       "batch_max (1.6) is where 1.2 had reserved[1]");
 
 /* A 1.2 program submit through the ioctl (same number: same size). */
 static int prog_run_1_2(int fd, uint64_t reserved0, uint64_t reserved1,
@@ -715,14 +715,15 @@ TEST_F(program, submit_pad2_reserved_refused)
 	s.pad2 = 1;
 	EXPECT_EQ(-EINVAL, eai_submit(self->fd, &s, NULL));
 	s.pad2 = 0;
-	s.reserved = 1;
+	s.batch_max = 1;
 	EXPECT_EQ(-EINVAL, eai_submit(self->fd, &s, NULL));
-	s.reserved = 1ULL << 63;
+	s.batch_max = 0;
+	s.batch_wait_us = 1U << 31;
 	EXPECT_EQ(-EINVAL, submit_uring(self->fd, &s, sizeof(s)));
-	s.reserved = 0;
+	s.batch_wait_us = 0;
 	s.pad2 = 1U << 31;
 	EXPECT_EQ(-EINVAL, submit_uring(self->fd, &s, sizeof(s)));
-	/* A 1.2 handle above 32 bits lands in pad2; reserved[1] in reserved. */
+	/* A 1.2 handle above 32 bits lands in pad2; reserved[1] in batch_*. */
 	EXPECT_EQ(-EINVAL, prog_run_1_2(self->fd, 1ULL << 32 | h, 0, bos, 2));
 	EXPECT_EQ(-EINVAL, prog_run_1_2(self->fd, h, 1, bos, 2));
 	/* A program handle on a command-list submit. */

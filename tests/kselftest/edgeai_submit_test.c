@@ -70,7 +70,7 @@ static void m_flags_high(struct job *j) { j->s.flags = 1U << 31; }
 static void m_pad(struct job *j) { j->s.pad = 1; }
 static void m_program_handle(struct job *j) { j->s.program_handle = 1; }
 static void m_pad2(struct job *j) { j->s.pad2 = 1; }
-static void m_reserved(struct job *j) { j->s.reserved = 1ULL << 63; }
+static void m_reserved(struct job *j) { j->s.batch_wait_us = 1U << 31; }
 static void m_bo_count_0(struct job *j) { j->s.bo_count = 0; }
 static void m_bo_count_max1(struct job *j)
 {

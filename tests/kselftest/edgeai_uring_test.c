@@ -189,7 +189,7 @@ TEST_F(uring, bad_payload)
 		switch (i) {
 		case 0: s.flags = 1; break;
 		case 1: s.pad = 1; break;
-		case 2: s.reserved = 1; break;
+		case 2: s.batch_max = 1; break;
 		case 3: s.bo_count = 0; break;
 		case 4: s.cmd_size = 8; break;
 		case 5: s.core = 7; break;

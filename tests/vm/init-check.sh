@@ -124,7 +124,7 @@ modprobe_steps() {
 }
 
 vm_program load-modules load_modules
-for t in device bo submit job uring prime reset coredump pm thermal sched program preempt golden; do
+for t in device bo submit job uring prime reset coredump pm thermal sched program preempt batch golden; do
 	vm_program edgeai_${t}_test /usr/bin/edgeai_${t}_test
 done
 # The uAPI fuzzer (tests/fuzz/uapi): every saved input, then a short

@@ -24,6 +24,10 @@
  *        (DRM_EDGEAI_CAP_PREEMPT, see &enum drm_edgeai_priority); the
  *        "edgeai-preemptions-<engine>" fdinfo key. No struct changed.
  *  1.5 - DRM_EDGEAI_CAP_DMA_COHERENT.
+ *  1.6 - dynamic batching (DRM_EDGEAI_CAP_BATCH): DRM_EDGEAI_SUBMIT_BATCH,
+ *        &drm_edgeai_submit.batch_max and batch_wait_us replace reserved
+ *        at the same offset (zero there means what reserved 0 meant); the
+ *        "edgeai-batched-jobs-<engine>" fdinfo key, sysfs "batched_jobs".
  */
 #ifndef _UAPI_DRM_EDGEAI_ACCEL_H_
 #define _UAPI_DRM_EDGEAI_ACCEL_H_
@@ -109,6 +113,8 @@ enum drm_edgeai_param {
  */
 /** @DRM_EDGEAI_CAP_DMA_COHERENT: the device's DMA is coherent with the CPU caches */
 #define DRM_EDGEAI_CAP_DMA_COHERENT	(1ULL << 5)
+/** @DRM_EDGEAI_CAP_BATCH: (1.6) DRM_EDGEAI_SUBMIT_BATCH is available */
+#define DRM_EDGEAI_CAP_BATCH		(1ULL << 6)
 
 /**
  * struct drm_edgeai_get_param - read one device parameter
@@ -267,7 +273,8 @@ struct drm_edgeai_bo_ref {
  * carries the job's result instead).
  *
  * Errors: -EINVAL for a bad count, slot, offset, size, op, flag or non-zero
- * pad or reserved field, for a buffer bound twice, for a non-zero
+ * pad field, for bad batch fields (see DRM_EDGEAI_SUBMIT_BATCH), for a
+ * buffer bound twice, for a non-zero
  * @program_handle without DRM_EDGEAI_SUBMIT_PROGRAM, and (io_uring) for a
  * non-zero @job_id; -ENOENT for an unknown BO or syncobj handle; -EFAULT for
  * bad pointers; -EBADFD when this file caused a device reset earlier (the
@@ -321,8 +328,21 @@ struct drm_edgeai_submit {
 	__u32 program_handle;
 	/** @pad2: must be zero (1.2: the high half of reserved[0]) */
 	__u32 pad2;
-	/** @reserved: must be zero (1.2: reserved[1]) */
-	__u64 reserved;
+	/**
+	 * @batch_max: in (1.6), with DRM_EDGEAI_SUBMIT_BATCH: most jobs,
+	 * this one included, of the device job it may run in,
+	 * 2..DRM_EDGEAI_MAX_BATCH; must be zero without the flag (the low
+	 * half of what 1.0-1.5 called ``__u64 reserved``, which had to be
+	 * zero)
+	 */
+	__u32 batch_max;
+	/**
+	 * @batch_wait_us: in (1.6), with DRM_EDGEAI_SUBMIT_BATCH: how long
+	 * the job may hold its free core waiting for more jobs to join its
+	 * batch, 0..DRM_EDGEAI_MAX_BATCH_WAIT_US microseconds; must be zero
+	 * without the flag (the high half of the old reserved)
+	 */
+	__u32 batch_wait_us;
 };
 
 /** @DRM_EDGEAI_MAX_INFLIGHT: most unfinished jobs one file may have queued */
@@ -610,15 +630,70 @@ struct drm_edgeai_program_destroy {
  * DRM_EDGEAI_SUBMIT_PROGRAM: the job runs the program whose handle is in
  * &drm_edgeai_submit.program_handle (must be non-zero; 1.2 binaries put it
  * in reserved[0], the same bytes), on the buffers of @bos; @cmds and
- * @cmd_count must be zero (@cmd_size is ignored), pad2 and reserved stay
- * zero. A program whose ops fail on the device completes
- * the job with -EIO. Besides the errors listed at &struct
- * drm_edgeai_submit: -ENOENT for an unknown program handle, -EINVAL (and
- * one drm_dbg line naming the op and rule) when the program does not fit
- * the bound buffers.
+ * @cmd_count must be zero (@cmd_size is ignored), pad2 stays zero
+ * (batch_max and batch_wait_us too, without DRM_EDGEAI_SUBMIT_BATCH).
+ * A program whose ops fail on the device completes the job with -EIO.
+ * Besides the errors listed at &struct drm_edgeai_submit: -ENOENT for an
+ * unknown program handle, -EINVAL (and one drm_dbg line naming the op and
+ * rule) when the program does not fit the bound buffers.
  */
 /** @DRM_EDGEAI_SUBMIT_PROGRAM: run the program named by program_handle */
 #define DRM_EDGEAI_SUBMIT_PROGRAM	(1U << 0)
+
+/*
+ * DRM_EDGEAI_SUBMIT_BATCH (1.6, when DRM_EDGEAI_PARAM_CAPABILITIES has
+ * DRM_EDGEAI_CAP_BATCH; needs DRM_EDGEAI_SUBMIT_PROGRAM): dynamic
+ * batching. Jobs that run the same program object (the same
+ * program_handle of the same file: program handles are private to their
+ * file, so jobs of different files are never batched together), that were
+ * submitted with this flag and that are queued for the same core may run
+ * as one device job: the core executes the program once for each of them,
+ * op by op (each op for every job of the batch before the next op), each
+ * on its own buffers. A device job has a fixed start and completion cost,
+ * and the program's constant data (weights) is read once per batch, not
+ * once per job, so a batch of N takes less device time than N jobs one by
+ * one; see the simulator's timing model in the driver's documentation.
+ *
+ * Forming a batch: when the core is handed to a job with this flag
+ * (arbitration as usual, &enum drm_edgeai_priority), that job opens a
+ * batch and holds its core, idle, for up to its @batch_wait_us, while
+ * later jobs of the same program of its file (in submission order, each
+ * with this flag) join it. The batch starts when it has as many jobs as
+ * the smallest @batch_max among them, or when the opening job's
+ * @batch_wait_us has passed, whichever comes first; a job that would make
+ * the batch larger than its own @batch_max does not join, and the first
+ * job that does not join ends the forming (it waits for the core as
+ * usual). So a job waits at most its opener's @batch_wait_us (at most its
+ * own, when it opens the batch) longer than it would without batching;
+ * @batch_wait_us 0 batches only jobs already queued. The job timeout
+ * (DRM_EDGEAI_PARAM_JOB_TIMEOUT_MS) covers the whole batch, and the time
+ * spent forming it does not count against it.
+ *
+ * Each job of a batch keeps its own result: its own done fence, syncobj,
+ * WAIT status and CQE, and its own @device_time_ns (&drm_edgeai_wait):
+ * the batch's device time shared equally among its jobs, which is also
+ * what each is charged (virtual time, quota, fdinfo). A job whose program
+ * op fails on the device completes with -EIO, the others of its batch are
+ * not affected. A job that hangs stalls its whole batch: the job timeout
+ * resets the core, that job completes with -ETIMEDOUT (its file is then
+ * guilty: -EBADFD) and the other jobs of the batch with -ECANCELED. A
+ * batch is preempted at op boundaries like a program (1.4). The fdinfo
+ * key "edgeai-batched-jobs-<engine>" counts the jobs of the file that ran
+ * in a batch of two or more, the device's sysfs "batched_jobs" those of
+ * all files.
+ *
+ * Errors, besides those of &struct drm_edgeai_submit: -EINVAL for the
+ * flag without DRM_EDGEAI_SUBMIT_PROGRAM, a @batch_max outside
+ * 2..DRM_EDGEAI_MAX_BATCH, a @batch_wait_us above
+ * DRM_EDGEAI_MAX_BATCH_WAIT_US, or either of them non-zero without the
+ * flag.
+ */
+/** @DRM_EDGEAI_SUBMIT_BATCH: (1.6) the job may run in a batch, see above */
+#define DRM_EDGEAI_SUBMIT_BATCH		(1U << 1)
+/** @DRM_EDGEAI_MAX_BATCH: (1.6) most jobs in one batch */
+#define DRM_EDGEAI_MAX_BATCH		16
+/** @DRM_EDGEAI_MAX_BATCH_WAIT_US: (1.6) largest &drm_edgeai_submit.batch_wait_us */
+#define DRM_EDGEAI_MAX_BATCH_WAIT_US	100000
 
 #define DRM_IOCTL_EDGEAI_PROGRAM_CREATE \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_EDGEAI_PROGRAM_CREATE, \

@@ -70,9 +70,9 @@ extern "C" {
 
 /* Library version */
 #define EDGEAI_VERSION_MAJOR 0
-#define EDGEAI_VERSION_MINOR 6
+#define EDGEAI_VERSION_MINOR 7
 #define EDGEAI_VERSION_PATCH 0
-#define EDGEAI_VERSION_STRING "0.6.0"
+#define EDGEAI_VERSION_STRING "0.7.0"
 
 /* True at compile time when the headers are at least version major.minor. */
 #define EDGEAI_CHECK_VERSION(major, minor)                                     \
@@ -124,6 +124,8 @@ enum edgeai_device_type {
 #define EDGEAI_CAP_PREEMPT (UINT64_C(1) << 4)
 /* The device's DMA is coherent with the CPU caches (uAPI 1.5, libedgeai 0.6). */
 #define EDGEAI_CAP_DMA_COHERENT (UINT64_C(1) << 5)
+/* Jobs of one program run as one device job (uAPI 1.6, libedgeai 0.7). */
+#define EDGEAI_CAP_BATCH (UINT64_C(1) << 6)
 
 /**
  * struct edgeai_device_info - what is known about one device
@@ -1165,6 +1167,54 @@ EDGEAI_PUBLIC int edgeai_program_get_cache_state(const struct edgeai_program *pr
  * Return: 1 or more, or -EINVAL.
  */
 EDGEAI_PUBLIC int edgeai_program_get_cpu_threads(const struct edgeai_program *prog);
+
+/** @EDGEAI_BATCH_MAX: the largest batch edgeai_program_set_batch() takes */
+#define EDGEAI_BATCH_MAX 16
+/** @EDGEAI_BATCH_WAIT_MAX_US: the longest wait edgeai_program_set_batch() takes */
+#define EDGEAI_BATCH_WAIT_MAX_US 100000
+
+/**
+ * edgeai_program_set_batch() - let the device run requests of @prog together
+ * @prog: the program
+ * @batch_max: most requests in one device job, 2..EDGEAI_BATCH_MAX; 0 or 1
+ *	turns batching off (the default)
+ * @batch_wait_us: how long a request that finds the device free may wait
+ *	for others to join its batch, 0..EDGEAI_BATCH_WAIT_MAX_US
+ *	microseconds: the most latency batching adds to a request
+ *
+ * Since 0.7. Dynamic batching: requests of @prog submitted while others of
+ * it are queued for the same core (several threads each running one, or
+ * a burst of edgeai_request_submit() calls) run as one device job that
+ * executes the program once for each of them, on their own buffers, with
+ * the same bytes as one at a time. A device job has a fixed cost and
+ * reads the program's weights once, so a batch takes less device time
+ * than its requests one by one; each request still has its own status,
+ * callback and device time (an equal share of the batch's). A request
+ * waits at most @batch_wait_us for a batch to fill, and not at all once
+ * it holds @batch_max requests. Only requests of the same program on the
+ * same device handle are batched together. Applies to requests submitted
+ * after the call, from any thread. A device without EDGEAI_CAP_BATCH (a
+ * kernel older than uAPI 1.6) runs the requests one by one, as do the
+ * parts of a program on the CPU.
+ *
+ * Return: 0, or -EINVAL for a @batch_max or @batch_wait_us out of range.
+ */
+EDGEAI_PUBLIC int edgeai_program_set_batch(struct edgeai_program *prog, unsigned int batch_max,
+					   unsigned int batch_wait_us);
+
+/**
+ * edgeai_program_get_batch() - the batching of @prog
+ * @prog: the program
+ * @ret_batch_max: out, its batch_max (0 when batching is off); may be NULL
+ * @ret_batch_wait_us: out, its batch_wait_us; may be NULL
+ *
+ * Since 0.7.
+ *
+ * Return: 0, or -EINVAL.
+ */
+EDGEAI_PUBLIC int edgeai_program_get_batch(const struct edgeai_program *prog,
+					   unsigned int *ret_batch_max,
+					   unsigned int *ret_batch_wait_us);
 
 /**
  * edgeai_cpu_kernels() - name of the CPU kernels in use

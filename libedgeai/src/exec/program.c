@@ -248,6 +248,34 @@ EDGEAI_PUBLIC int edgeai_program_get_cpu_threads(const struct edgeai_program *pr
 	return (int)exec_pool_threads(prog->pool);
 }
 
+EDGEAI_PUBLIC int edgeai_program_set_batch(struct edgeai_program *prog, unsigned int batch_max,
+					   unsigned int batch_wait_us)
+{
+	assert_return(prog, -EINVAL);
+	assert_return(batch_max <= EDGEAI_BATCH_MAX, -EINVAL);
+	assert_return(batch_wait_us <= EDGEAI_BATCH_WAIT_MAX_US, -EINVAL);
+
+	if (batch_max < 2)
+		batch_max = batch_wait_us = 0;
+	atomic_store(&prog->batch, (uint64_t)batch_max << 32 | batch_wait_us);
+	return 0;
+}
+
+EDGEAI_PUBLIC int edgeai_program_get_batch(const struct edgeai_program *prog,
+					   unsigned int *ret_batch_max,
+					   unsigned int *ret_batch_wait_us)
+{
+	uint64_t b;
+
+	assert_return(prog, -EINVAL);
+	b = atomic_load(&((struct edgeai_program *)prog)->batch);
+	if (ret_batch_max)
+		*ret_batch_max = (unsigned int)(b >> 32);
+	if (ret_batch_wait_us)
+		*ret_batch_wait_us = (unsigned int)b;
+	return 0;
+}
+
 EDGEAI_PUBLIC int edgeai_program_get_cache_state(const struct edgeai_program *prog)
 {
 	return prog ? (int)prog->cache_state : -EINVAL;

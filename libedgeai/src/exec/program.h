@@ -25,6 +25,8 @@ struct edgeai_program {
 	struct exec_cpu_prof *_Atomic prof;	/* per-op times: set once under lock, freed with the program */
 	atomic_int profiling;	/* edgeai_program_set_profiling() */
 	struct exec_pool *pool;	/* cpu_threads > 1: the CPU kernels' workers, else NULL */
+	/* edgeai_program_set_batch(): the batch of both, 0 when off */
+	_Atomic uint64_t batch;	/* batch_max << 32 | batch_wait_us */
 
 	pthread_mutex_t lock;	/* Protects arena, req and epfd */
 	void *arena;		/* of edgeai_program_run() on the CPU */

@@ -680,6 +680,8 @@ static int run_seg_on_cpu(struct edgeai_request *req, const struct cc_seg *sg, c
  */
 static int submit_device_segments(struct edgeai_request *req)
 {
+	uint64_t batch = atomic_load(&req->prog->batch);
+	uint32_t batch_max = (uint32_t)(batch >> 32), batch_wait_us = (uint32_t)batch;
 	enum exec_fallback_kind kind;
 	char why[160];
 	uint32_t k;
@@ -691,6 +693,7 @@ static int submit_device_segments(struct edgeai_request *req)
 		if (k > req->cur && (!sg->on_dev || host_due(req, sg->first) ||
 				     fallback_before(req, sg, why, sizeof(why), &kind)))
 			break;
+		rt_job_set_batch(req->jobs[k], batch_max, batch_wait_us);
 		r = edgeai_job_submit(req->jobs[k], 0);
 		if (r && k == req->cur)
 			return r;

@@ -76,6 +76,7 @@ static uint64_t parse_caps(const char *s)
 		{ "simulated", EDGEAI_CAP_SIMULATED },
 		{ "preempt", EDGEAI_CAP_PREEMPT },
 		{ "dma_coherent", EDGEAI_CAP_DMA_COHERENT },
+		{ "batch", EDGEAI_CAP_BATCH },
 	};
 	uint64_t v = 0;
 	char word[64];

@@ -64,6 +64,12 @@ struct edgeai_device {
 	} slots[RT_RING_INFLIGHT];
 	unsigned int n_inflight;
 	struct edgeai_job *ioctl_jobs; /* weak list of jobs in flight by ioctl */
+	/*
+	 * A thread waits for the ring without the lock (so that others can
+	 * submit meanwhile); the others wait on @reaped until it reaped.
+	 */
+	bool reaping;
+	pthread_cond_t reaped;
 };
 
 struct edgeai_buffer {
@@ -94,6 +100,8 @@ struct edgeai_job {
 	uint32_t n_cmds, n_cmds_alloc;
 	uint32_t core;
 	uint32_t program;       /* device program handle (SUBMIT_PROGRAM), 0 for commands */
+	uint32_t batch_max;     /* DRM_EDGEAI_SUBMIT_BATCH when >= 2 and the device has it */
+	uint32_t batch_wait_us;
 
 	edgeai_job_callback_t cb;
 	void *userdata;

@@ -233,6 +233,15 @@ int rt_job_new_program(struct edgeai_device *dev, uint32_t handle,
 	return 0;
 }
 
+void rt_job_set_batch(struct edgeai_job *job, uint32_t batch_max, uint32_t batch_wait_us)
+{
+	bool on = job->program && batch_max >= 2 &&
+		  (job->dev->capabilities & DRM_EDGEAI_CAP_BATCH);
+
+	job->batch_max = on ? batch_max : 0;
+	job->batch_wait_us = on ? batch_wait_us : 0;
+}
+
 EDGEAI_PUBLIC int edgeai_job_submit(struct edgeai_job *job, unsigned int flags)
 {
 	struct edgeai_device *dev;

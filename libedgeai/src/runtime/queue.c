@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * The jobs in flight on a device: one submit path and one complete path,
- * for both ways into the kernel. Everything here runs with dev->lock held.
+ * for both ways into the kernel. Everything here runs with dev->lock held,
+ * but for the blocking waits: a waiting thread lets go of the lock while
+ * it sleeps in the kernel, so that other threads submit meanwhile (and
+ * the kernel can batch their jobs: edgeai_program_set_batch()). One thread
+ * at a time sleeps on the ring; the others wait for it on dev->reaped.
  *
  * Submit: through io_uring (EDGEAI_URING_CMD_SUBMIT, ring.c) when the
  * kernel has it, else DRM_IOCTL_EDGEAI_SUBMIT. A ring job holds a slot of
@@ -24,7 +28,14 @@ _Static_assert(RT_RING_INFLIGHT <= UINT16_MAX, "slot index fits user_data");
 
 void rt_queue_init(struct edgeai_device *dev, bool use_uring)
 {
+	pthread_condattr_t attr;
+
 	dev->uring = use_uring ? RT_URING_UNKNOWN : RT_URING_UNSUPPORTED;
+	/* Deadlines are CLOCK_MONOTONIC (base_now_ns()). */
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&dev->reaped, &attr);
+	pthread_condattr_destroy(&attr);
 }
 
 void rt_queue_fini(struct edgeai_device *dev)
@@ -32,6 +43,7 @@ void rt_queue_fini(struct edgeai_device *dev)
 	if (dev->have_ring)
 		rt_ring_exit(&dev->ring);
 	dev->have_ring = false;
+	pthread_cond_destroy(&dev->reaped);
 }
 
 static int ring_setup_locked(struct edgeai_device *dev)
@@ -82,6 +94,11 @@ static void fill_submit(const struct edgeai_job *job, struct drm_edgeai_submit *
 		s->cmd_count = 0;
 		s->flags = DRM_EDGEAI_SUBMIT_PROGRAM;
 		s->program_handle = job->program;
+		if (job->batch_max) {
+			s->flags |= DRM_EDGEAI_SUBMIT_BATCH;
+			s->batch_max = job->batch_max;
+			s->batch_wait_us = job->batch_wait_us;
+		}
 	}
 }
 
@@ -237,16 +254,41 @@ static void reap_ring_locked(struct edgeai_device *dev, struct rt_done *done)
  */
 static int wait_ioctl_locked(struct edgeai_job *job, int64_t deadline, struct rt_done *done)
 {
+	struct edgeai_device *dev = job->dev;
 	struct drm_edgeai_wait w = { .job_id = job->job_id };
 	int r;
 
-	r = rt_ioctl_deadline(job->dev->fd, DRM_IOCTL_EDGEAI_WAIT, &w, &w.timeout_ns, deadline,
+	/* A wait that sleeps does it without the lock (the job is the caller's). */
+	if (deadline)
+		pthread_mutex_unlock(&dev->lock);
+	r = rt_ioctl_deadline(dev->fd, DRM_IOCTL_EDGEAI_WAIT, &w, &w.timeout_ns, deadline,
 			      -ETIME);
+	if (deadline)
+		pthread_mutex_lock(&dev->lock);
 	if (r == -ETIME || r == -ETIMEDOUT || r == -EINTR || r == -EBUSY || r == -EAGAIN)
 		return -ETIME;
+	/* Another thread (edgeai_device_process()) completed it meanwhile. */
+	if (job->state != RT_JOB_INFLIGHT || job->path == EDGEAI_PATH_URING)
+		return 0;
 	ioctl_list_del(job);
 	complete(job, r < 0 ? r : w.status, r < 0 ? 0 : w.device_time_ns, done);
 	return 0;
+}
+
+/* Until the thread sleeping on the ring woke up, or -ETIME at @deadline. */
+static int wait_reaped_locked(struct edgeai_device *dev, int64_t deadline)
+{
+	struct timespec ts;
+	int r;
+
+	if (deadline == INT64_MAX)
+		return -pthread_cond_wait(&dev->reaped, &dev->lock);
+	if (deadline <= base_now_ns())
+		return -ETIME;
+	ts.tv_sec = deadline / 1000000000;
+	ts.tv_nsec = deadline % 1000000000;
+	r = pthread_cond_timedwait(&dev->reaped, &dev->lock, &ts);
+	return r == ETIMEDOUT ? -ETIME : -r;
 }
 
 int rt_queue_wait_locked(struct edgeai_job *job, int64_t deadline, struct rt_done *done)
@@ -262,7 +304,20 @@ int rt_queue_wait_locked(struct edgeai_job *job, int64_t deadline, struct rt_don
 		/* An ioctl job, or a ring job the ioctl fallback has taken over. */
 		if (job->path != EDGEAI_PATH_URING)
 			return wait_ioctl_locked(job, deadline, done);
+		if (dev->reaping) {
+			/* Another thread sleeps on the ring: it wakes us. */
+			r = wait_reaped_locked(dev, deadline);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		dev->reaping = true;
+		pthread_mutex_unlock(&dev->lock);
 		r = rt_ring_wait(&dev->ring, deadline);
+		pthread_mutex_lock(&dev->lock);
+		dev->reaping = false;
+		/* Each waiter looks at the ring again; one sleeps on it next. */
+		pthread_cond_broadcast(&dev->reaped);
 		if (r < 0 && r != -EINTR)
 			return r;
 	}

@@ -55,4 +55,12 @@ int rt_job_new_program(struct edgeai_device *dev, uint32_t handle,
 		       struct edgeai_buffer *const *bufs, const unsigned int *access, uint32_t n,
 		       struct edgeai_job **ret_job);
 
+/*
+ * Let program job @job run in a batch of up to @batch_max jobs of its
+ * program, waiting up to @batch_wait_us for it to fill (uAPI 1.6); 0 (or
+ * 1) for none. Ignored on a device without DRM_EDGEAI_CAP_BATCH. Not
+ * while the job is in flight.
+ */
+void rt_job_set_batch(struct edgeai_job *job, uint32_t batch_max, uint32_t batch_wait_us);
+
 #endif

@@ -494,7 +494,7 @@ static void build_submit(struct drm_edgeai_submit *s, struct drm_edgeai_bo_ref *
 		case 6: s->job_id = v; break;
 		case 7: s->program_handle = v; break;
 		case 8: s->pad2 = v; break;
-		case 9: s->reserved = v; break;
+		case 9: s->batch_max = v; s->batch_wait_us = v >> 32; break;
 		case 10: refs[rnd_below(&r, 2)].flags = v; break;
 		case 11: refs[rnd_below(&r, 2)].handle = v; break;
 		case 12: cmds[0].op = v; break;

@@ -20,14 +20,14 @@ sed -n '/global:/,/local:/p' "$map" | grep -o 'edgeai_[a-z0-9_]*' | sort > "$tmp
 nm -D --defined-only "$so" | awk '$2 ~ /^[TDBRVW]$/ { print $3 }' | sed 's/@.*//' |
 	grep -v '^LIBEDGEAI_' | sort > "$tmp/exported"
 nm -D --defined-only "$so" | awk '$2 ~ /^[TDBRVW]$/ && $3 !~ /^LIBEDGEAI_/ { print $3 }' |
-	grep -Ev '@@LIBEDGEAI_0\.[123456]$' > "$tmp/unversioned"
+	grep -Ev '@@LIBEDGEAI_0\.[1234567]$' > "$tmp/unversioned"
 grep -B0 -A3 'EDGEAI_PUBLIC' "$hdr" | grep -o '\bedgeai_[a-z0-9_]*(' | tr -d '(' | sort -u > "$tmp/header"
 
 diff -u "$tmp/map" "$tmp/exported" > "$tmp/diff1"
 ok $? "exported symbols equal libedgeai.map ($(wc -l < "$tmp/map") symbols)"
 sed 's/^/# /' "$tmp/diff1"
 [ ! -s "$tmp/unversioned" ]
-ok $? "every exported symbol has a LIBEDGEAI_0.1 .. 0.6 version"
+ok $? "every exported symbol has a LIBEDGEAI_0.1 .. 0.7 version"
 sed 's/^/# /' "$tmp/unversioned"
 ! grep -q '^edgeai__' "$tmp/exported"
 ok $? "no internal edgeai__ helper is exported"
