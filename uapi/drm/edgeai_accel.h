@@ -27,7 +27,9 @@
  *  1.6 - dynamic batching (DRM_EDGEAI_CAP_BATCH): DRM_EDGEAI_SUBMIT_BATCH,
  *        &drm_edgeai_submit.batch_max and batch_wait_us replace reserved
  *        at the same offset (zero there means what reserved 0 meant); the
- *        "edgeai-batched-jobs-<engine>" fdinfo key, sysfs "batched_jobs".
+ *        "edgeai-batched-jobs-<engine>" fdinfo key, sysfs "batched_jobs";
+ *        MEAN's float pipeline and integer division in the program format
+ *        (&edgeai_prog_mean_params.flags, drm/edgeai_program.h).
  */
 #ifndef _UAPI_DRM_EDGEAI_ACCEL_H_
 #define _UAPI_DRM_EDGEAI_ACCEL_H_
