@@ -72,12 +72,12 @@ vm_rmmod_edgeai() {
 }
 
 # vm_program NAME CMD... - run one test program with its output on the
-# results port, framed for the host. With /etc/edgeai-programs not empty
+# results port, framed for the host. With /etc/edgeai-programs not blank
 # (VM_PROGRAMS on the host: names or shell patterns, blank-separated),
 # a program whose name matches none of them is left out (a comment line).
 vm_program() {
 	_name=$1; shift
-	if [ -s /etc/edgeai-programs ]; then
+	if grep -q '[^[:space:]]' /etc/edgeai-programs 2> /dev/null; then
 		_sel=
 		set -f
 		for _p in $(cat /etc/edgeai-programs); do
