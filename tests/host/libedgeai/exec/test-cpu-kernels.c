@@ -417,7 +417,7 @@ static int one_act(int kind, int u8, char *what, size_t wsz)
 	r1 = exec_cpu_run(P.buf, size, NULL, 0, slots, 2, 1, &failed);
 	slots[1] = out_opt;
 	memset(out_opt, 0x5a, cnt);
-	r2 = exec_cpu_run(P.buf, size, NULL, 0, slots, 2, 0, &failed);
+	r2 = exec_cpu_run_prof(P.buf, size, NULL, 0, slots, 2, 0, NULL, NULL, pool, &failed);
 	snprintf(what, wsz, "%s %s %ux%ux%ux%u -> %ux%ux%ux%u form %u zp %d/%d/%d",
 		 kind == 7 ? "PRELU" : "RESIZE_BILINEAR", u8 ? "uint8" : "int8", d[0], d[1], d[2],
 		 d[3], od[0], od[1], od[2], od[3], form, za, zb, zo);
@@ -821,21 +821,33 @@ int main(void)
 	exec_cpu_set_kernels(NULL);
 
 	/*
-	 * Threads: the convolutions and ADD/SUB split across a pool of 3
-	 * (every op split, whatever its size), the same bytes as the
-	 * reference. The VNNI kernels split (int8 CONV_2D, DEPTHWISE_CONV_2D,
-	 * ADD/SUB of equal shapes); the other sets run on the calling thread.
+	 * Threads: the convolutions, ADD/SUB, PRELU and RESIZE_BILINEAR
+	 * split across a pool of 3 (every op split, whatever its size), the
+	 * same bytes as the reference. The VNNI kernels split (int8 CONV_2D,
+	 * DEPTHWISE_CONV_2D, ADD/SUB of equal shapes), and the AVX2 PRELU and
+	 * int8 RESIZE_BILINEAR (under VNNI too); the rest runs on the
+	 * calling thread.
 	 */
 	pool = exec_pool_new(3);
 	ktap_ok(pool && exec_pool_threads(pool) == 3, "a pool of 3 threads");
 	exec_cpu_set_par_min(0);
 	for (kind = 0; pool && kind < N_KINDS; kind++) {
-		if (kind != 0 && kind != 1 && kind != 3 && kind != 17 && kind != 18)
+		if (kind != 0 && kind != 1 && kind != 3 && kind != 7 && kind != 8 && kind != 17 &&
+		    kind != 18)
 			continue;
 		for (u8 = 0; u8 < 2; u8++) {
 			unsigned long splits = exec_cpu_par_splits();
 			int bad = 0, runs = 0, split = !strcmp(exec_cpu_kernels_name(0), "vnni") &&
 							!(u8 && (kind == 0 || kind == 17));
+#if !defined(__aarch64__)
+			/* the AVX2 PRELU and int8 RESIZE_BILINEAR */
+			if (kind == 7 || kind == 8)
+				split = strcmp(exec_cpu_kernels_name(0), "reference") &&
+					!(u8 && kind == 8);
+#else
+			if (kind == 7 || kind == 8)
+				split = 0;
+#endif
 
 			rs = 99991ULL + (uint64_t)(kind * 2 + u8);
 			for (i = 0; i < 100; i++) {
@@ -843,6 +855,7 @@ int main(void)
 
 				wide = kind >= 17;
 				r = kind == 3 ? one_elt(kind, u8, what, sizeof(what)) :
+				    kind == 7 || kind == 8 ? one_act(kind, u8, what, sizeof(what)) :
 					 one(wide ? kind - 17 : kind, u8, what, sizeof(what));
 				wide = 0;
 				if (r < 0)
