@@ -937,11 +937,63 @@ static int same_dims(const struct ek_tensor *a, const struct ek_tensor *b)
 	return !memcmp(a->d, b->d, sizeof(a->d));
 }
 
+/*
+ * An ADD/SUB input's rescale in 32-bit lanes: ek_mbqm((a - za) << ls, m,
+ * shift) for 8-bit a. With L = ls + the left shift (no wrap: |a - za| <=
+ * 255 and L <= 23) and k = 31 - L, the doubling high multiply
+ * floor(((a - za) 2^L m + 2^30) / 2^31) is floor(((a - za) m + 2^(k-1)) /
+ * 2^k) exactly, and with m = mh 2^k + ml (ml < 2^k) that is
+ * (a - za) mh + floor(((a - za) ml + 2^(k-1)) / 2^k): both products fit
+ * 32 bits for 9 <= L <= 23 (zero point folded into the constants). Then
+ * the rounding right shift by e, half away from zero:
+ * (v + 2^(e-1) - (v < 0)) >> e.
+ */
+struct add_in {
+	int fast;			/* else v_mbqm() on 64-bit lanes */
+	__m512i mh, ml, c2, c3, half;	/* c2 = 2^(k-1) - za ml, c3 = -za mh + 2^(e-1) */
+	__m128i k, e;
+};
+
+static void add_in_make(struct add_in *ai, int32_t mul, int32_t shift, uint32_t ls, int32_t za)
+{
+	int32_t left = shift > 0 ? shift : 0, e = shift > 0 ? 0 : -shift;
+	int32_t L = (int32_t)ls + left, k = 31 - L, mh, ml;
+	int64_t c3;
+
+	memset(ai, 0, sizeof(*ai));
+	if (L < 9 || L > 23 || e > 30 ||
+	    ((int64_t)255 << L) + (e ? (int64_t)1 << (e - 1) : 0) + 512 >= ((int64_t)1 << 31))
+		return;
+	mh = mul >> k;
+	ml = mul & ((1 << k) - 1);
+	c3 = -(int64_t)za * mh + (e ? (int64_t)1 << (e - 1) : 0);
+	ai->fast = 1;
+	ai->mh = _mm512_set1_epi32(mh);
+	ai->ml = _mm512_set1_epi32(ml);
+	ai->c2 = _mm512_set1_epi32((1 << (k - 1)) - za * ml);
+	ai->c3 = _mm512_set1_epi32((int32_t)c3);
+	ai->half = _mm512_set1_epi32(e ? 1 << (e - 1) : INT32_MIN);
+	ai->k = _mm_cvtsi32_si128(k);
+	ai->e = _mm_cvtsi32_si128(e);
+}
+
+/* The rescaled input of the 8-bit values @x (zero point not subtracted). */
+static inline __m512i add_in_run(const struct add_in *ai, __m512i x)
+{
+	__m512i lo = _mm512_sra_epi32(_mm512_add_epi32(_mm512_mullo_epi32(x, ai->ml), ai->c2), ai->k);
+	__m512i w = _mm512_add_epi32(_mm512_add_epi32(_mm512_mullo_epi32(x, ai->mh), lo), ai->c3);
+
+	/* v = w - 2^(e-1) < 0: one less (e = 0: half is INT32_MIN, never above w) */
+	w = _mm512_mask_sub_epi32(w, _mm512_cmplt_epi32_mask(w, ai->half), w, _mm512_set1_epi32(1));
+	return _mm512_sra_epi32(w, ai->e);
+}
+
 /* ADD/SUB: elements [16 begin, 16 end) of the op (the reference's per-element pipeline). */
 struct add_job {
 	const struct ek_op *o;
 	int sub;
 	struct gq g0, g1, go;
+	struct add_in f0, f1;
 };
 
 static void add_part(void *ctx, uint32_t begin, uint32_t end)
@@ -958,13 +1010,13 @@ static void add_part(void *ctx, uint32_t begin, uint32_t end)
 	cnt = cnt < 16 * end ? cnt : 16 * end;
 	for (i = 16 * begin; i < cnt; i += 16) {
 		__mmask16 m = cnt - i >= 16 ? 0xffff : (__mmask16)((1U << (cnt - i)) - 1);
-		__m512i x = _mm512_sllv_epi32(_mm512_sub_epi32(ld8((const uint8_t *)a->data + i, m, s8),
-							       za), ls);
-		__m512i y = _mm512_sllv_epi32(_mm512_sub_epi32(ld8((const uint8_t *)b->data + i, m, s8),
-							       zb), ls);
+		__m512i x = ld8((const uint8_t *)a->data + i, m, s8);
+		__m512i y = ld8((const uint8_t *)b->data + i, m, s8);
 
-		x = v_mbqm(x, &aj->g0);
-		y = v_mbqm(y, &aj->g1);
+		x = aj->f0.fast ? add_in_run(&aj->f0, x) :
+				  v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(x, za), ls), &aj->g0);
+		y = aj->f1.fast ? add_in_run(&aj->f1, y) :
+				  v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(y, zb), ls), &aj->g1);
 		x = aj->sub ? _mm512_sub_epi32(x, y) : _mm512_add_epi32(x, y);
 		x = _mm512_add_epi32(v_mbqm(x, &aj->go), zo);
 		st8((uint8_t *)out->data + i, m, x, p->act_min, p->act_max);
@@ -990,6 +1042,8 @@ static int add(const struct ek_op *o, int sub)
 	gq_make1(&aj.g0, p->in0_shift, p->in0_multiplier);
 	gq_make1(&aj.g1, p->in1_shift, p->in1_multiplier);
 	gq_make1(&aj.go, p->out_shift, p->out_multiplier);
+	add_in_make(&aj.f0, p->in0_multiplier, p->in0_shift, p->left_shift, a->zp);
+	add_in_make(&aj.f1, p->in1_multiplier, p->in1_shift, p->left_shift, b->zp);
 	if (exec_par_worth((uint64_t)cnt * 4))
 		exec_par_for(vecs, add_part, &aj);
 	else

@@ -626,18 +626,46 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 		double so = 0.001 + rnd(1000) / 1e4, twice = 2 * (s0 > s1 ? s0 : s1);
 
 		op = rnd(2) ? EDGEAI_OP_ADD : EDGEAI_OP_SUB;
-		/* TFLite's way: inputs to twice the larger scale, << 20 */
-		ap->left_shift = 20;
+		/*
+		 * TFLite's way: inputs to twice the larger scale, << 20; 1 time
+		 * in 4 another shift (VNNI: 9..23 on 32-bit lanes, else 64-bit)
+		 */
+		ap->left_shift = rnd(4) ? 20 : rnd(31);
 		cc_quantize_multiplier(s0 / twice, &ap->in0_multiplier, &ap->in0_shift);
 		cc_quantize_multiplier(s1 / twice, &ap->in1_multiplier, &ap->in1_shift);
 		cc_quantize_multiplier(twice / ((1 << 20) * so), &ap->out_multiplier, &ap->out_shift);
+		if (!rnd(4)) {
+			/*
+			 * Every rounding visible: inputs rescaled to about their
+			 * own size (x 0.5..1) after << 9..12, output x 0.3..1,
+			 * and multipliers whose low 31 - shift bits make exact ties
+			 * of the doubling high multiply (x = d << shift: x * m +
+			 * 2^30 a multiple of 2^31 for odd d, or for d = 2 mod 4).
+			 */
+			uint32_t k, low[3];
+
+			ap->left_shift = 9 + rnd(4);
+			k = 31 - ap->left_shift;
+			low[0] = 1U << (k - 1), low[1] = 1U << (k - 2), low[2] = 3U << (k - 2);
+			cc_quantize_multiplier((0.5 + rnd(500) / 1000.0) / (1 << ap->left_shift),
+					       &ap->in0_multiplier, &ap->in0_shift);
+			cc_quantize_multiplier((0.5 + rnd(500) / 1000.0) / (1 << ap->left_shift),
+					       &ap->in1_multiplier, &ap->in1_shift);
+			cc_quantize_multiplier(0.3 + rnd(700) / 1000.0, &ap->out_multiplier,
+					       &ap->out_shift);
+			if (rnd(2))
+				ap->in0_multiplier = (int32_t)(((uint32_t)ap->in0_multiplier &
+								~((1U << k) - 1)) | low[rnd(3)]);
+			if (rnd(2))
+				ap->in1_multiplier = (int32_t)(((uint32_t)ap->in1_multiplier &
+								~((1U << k) - 1)) | low[rnd(3)]);
+		}
 		ap->act_min = lo + (int32_t)rnd(30);
 		ap->act_max = hi - (int32_t)rnd(30);
 		P.op.inputs[0] = add_t(&P, dt, 0, 0, d, za);
 		P.op.inputs[1] = add_t(&P, dt, 0, cnt, db, zb);
 	} else if (kind == 5) {
 		struct edgeai_prog_pad_params *pp = (void *)P.op.params;
-
 		int chpad = rnd(2);	/* or whole rows copied */
 
 		op = EDGEAI_OP_PAD;
