@@ -996,30 +996,63 @@ struct add_job {
 	struct add_in f0, f1;
 };
 
+/* ADD/SUB of 16 elements (mask @m) of @pa and @pb: the sums, zero point added, not clamped. */
+static inline __attribute__((always_inline)) __m512i
+add_vec(const struct add_job *aj, const uint8_t *pa, const uint8_t *pb, __mmask16 m, int s8,
+	__m512i za, __m512i zb, __m512i ls, __m512i zo)
+{
+	__m512i x = ld8(pa, m, s8), y = ld8(pb, m, s8);
+
+	x = aj->f0.fast ? add_in_run(&aj->f0, x) :
+			  v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(x, za), ls), &aj->g0);
+	y = aj->f1.fast ? add_in_run(&aj->f1, y) :
+			  v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(y, zb), ls), &aj->g1);
+	x = aj->sub ? _mm512_sub_epi32(x, y) : _mm512_add_epi32(x, y);
+	return _mm512_add_epi32(v_mbqm(x, &aj->go), zo);
+}
+
 static void add_part(void *ctx, uint32_t begin, uint32_t end)
 {
-	const struct add_job *aj = ctx;
-	const struct ek_op *o = aj->o;
+	/* a copy: the byte stores below cannot alias it, its terms stay in registers */
+	const struct add_job aj = *(const struct add_job *)ctx;
+	const struct ek_op *o = aj.o;
 	const struct edgeai_prog_add_params *p = (const void *)o->op->params;
 	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
+	const uint8_t *pa = a->data, *pb = b->data;
+	uint8_t *po = out->data;
 	int s8 = out->dtype == EDGEAI_DTYPE_INT8;
-	uint32_t i, cnt = ek_count(out);
+	uint32_t i, k, cnt = ek_count(out);
 	__m512i za = _mm512_set1_epi32(a->zp), zb = _mm512_set1_epi32(b->zp);
 	__m512i zo = _mm512_set1_epi32(out->zp), ls = _mm512_set1_epi32((int32_t)p->left_shift);
+	__m512i lo = _mm512_set1_epi32(p->act_min), hi = _mm512_set1_epi32(p->act_max);
+	/* dword 4 g + L of the output: group g (vector g) of 128-bit lane L after the packs */
+	const __m512i order = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1,
+					       12, 8, 4, 0);
+	int32_t lo8 = p->act_min, hi8 = p->act_max;
 
 	cnt = cnt < 16 * end ? cnt : 16 * end;
-	for (i = 16 * begin; i < cnt; i += 16) {
-		__mmask16 m = cnt - i >= 16 ? 0xffff : (__mmask16)((1U << (cnt - i)) - 1);
-		__m512i x = ld8((const uint8_t *)a->data + i, m, s8);
-		__m512i y = ld8((const uint8_t *)b->data + i, m, s8);
+	i = 16 * begin;
+	/*
+	 * 64 at a time, clamped (to the 8-bit range at least: the op's
+	 * clamp lies in it), packed with saturation, one store
+	 */
+	for (; i + 64 <= cnt && lo8 >= (s8 ? -128 : 0) && hi8 <= (s8 ? 127 : 255); i += 64) {
+		__m512i r[4], p01, p23;
 
-		x = aj->f0.fast ? add_in_run(&aj->f0, x) :
-				  v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(x, za), ls), &aj->g0);
-		y = aj->f1.fast ? add_in_run(&aj->f1, y) :
-				  v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(y, zb), ls), &aj->g1);
-		x = aj->sub ? _mm512_sub_epi32(x, y) : _mm512_add_epi32(x, y);
-		x = _mm512_add_epi32(v_mbqm(x, &aj->go), zo);
-		st8((uint8_t *)out->data + i, m, x, p->act_min, p->act_max);
+		UNROLL
+		for (k = 0; k < 4; k++)
+			r[k] = _mm512_min_epi32(_mm512_max_epi32(add_vec(&aj, pa + i + 16 * k,
+									 pb + i + 16 * k, 0xffff,
+									 s8, za, zb, ls, zo), lo), hi);
+		p01 = _mm512_packs_epi32(r[0], r[1]);
+		p23 = _mm512_packs_epi32(r[2], r[3]);
+		p01 = s8 ? _mm512_packs_epi16(p01, p23) : _mm512_packus_epi16(p01, p23);
+		_mm512_storeu_si512(po + i, _mm512_permutexvar_epi32(order, p01));
+	}
+	for (; i < cnt; i += 16) {
+		__mmask16 m = cnt - i >= 16 ? 0xffff : (__mmask16)((1U << (cnt - i)) - 1);
+
+		st8(po + i, m, add_vec(&aj, pa + i, pb + i, m, s8, za, zb, ls, zo), lo8, hi8);
 	}
 }
 
