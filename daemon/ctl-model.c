@@ -928,8 +928,9 @@ struct conc_thread {
 	void *out[CTL_MAX_IO];
 	double *lat;			/* the round's latencies, by run */
 	pthread_mutex_t *lock;
-	unsigned long *next, end;	/* runs left, handed out under @lock */
+	unsigned long *next, end;	/* runs handed out under @lock */
 	int status;
+	uint64_t device_ns;		/* the device time of its timed runs */
 	pthread_t tid;
 };
 
@@ -977,8 +978,13 @@ static void *conc_main(void *arg)
 			break;
 		}
 		/* Warm-up runs are not kept. */
-		if (t->lat)
+		if (t->lat) {
+			struct edgeai_request_stats st;
+
 			t->lat[i] = now_ms() - t0;
+			if (!edgeai_request_get_stats(t->req, &st))
+				t->device_ns += st.device_time_ns;
+		}
 	}
 	return NULL;
 }
@@ -988,6 +994,7 @@ struct conc_mode {
 	double *lat;
 	unsigned long n;
 	double wall_ms;
+	double device_ms;	/* device time of the runs (a batch's shared equally) */
 	long long batched;	/* jobs the driver ran in batches, -1: unknown */
 };
 
@@ -1037,6 +1044,7 @@ static int conc_round(struct session *s, struct conc_thread *th, unsigned int n,
 		th[i].next = &next;
 		th[i].end = runs;
 		th[i].status = 0;
+		th[i].device_ns = 0;
 		if (pthread_create(&th[i].tid, NULL, conc_main, &th[i])) {
 			r = -EAGAIN;
 			pthread_mutex_lock(&lock);
@@ -1050,6 +1058,8 @@ static int conc_round(struct session *s, struct conc_thread *th, unsigned int n,
 		pthread_join(th[i].tid, NULL);
 		if (!r)
 			r = th[i].status;
+		if (m)
+			m->device_ms += (double)th[i].device_ns / 1e6;
 	}
 	if (m && !r) {
 		m->wall_ms += now_ms() - t0;
@@ -1068,10 +1078,11 @@ static void conc_json(const char *name, struct conc_mode *m)
 	qsort(m->lat, m->n, sizeof(*m->lat), cmp_double);
 	printf("\"%s\": {\"runs\": %lu, \"wall_ms\": %.3f, \"throughput_per_s\": %.3f, "
 	       "\"mean_ms\": %.4f, \"p50_ms\": %.4f, \"p95_ms\": %.4f, \"p99_ms\": %.4f, "
-	       "\"min_ms\": %.4f, \"max_ms\": %.4f", name, m->n, m->wall_ms,
-	       m->wall_ms > 0 ? 1000.0 * (double)m->n / m->wall_ms : 0, sum / (double)m->n,
-	       pct(m->lat, (unsigned int)m->n, 50), pct(m->lat, (unsigned int)m->n, 95),
-	       pct(m->lat, (unsigned int)m->n, 99), m->lat[0], m->lat[m->n - 1]);
+	       "\"min_ms\": %.4f, \"max_ms\": %.4f, \"device_ms_per_inference\": %.5f", name,
+	       m->n, m->wall_ms, m->wall_ms > 0 ? 1000.0 * (double)m->n / m->wall_ms : 0,
+	       sum / (double)m->n, pct(m->lat, (unsigned int)m->n, 50),
+	       pct(m->lat, (unsigned int)m->n, 95), pct(m->lat, (unsigned int)m->n, 99),
+	       m->lat[0], m->lat[m->n - 1], m->device_ms / (double)m->n);
 	if (m->batched >= 0)
 		printf(", \"batched_jobs\": %lld", m->batched);
 	printf("}");
@@ -1084,10 +1095,11 @@ static void conc_text(const char *name, struct conc_mode *m)
 
 	for (i = 0; i < m->n; i++)
 		sum += m->lat[i];
-	printf("%-26s %12.2f %9.3f %9.3f %9.3f %9.3f\n", name,
+	printf("%-26s %12.2f %9.3f %9.3f %9.3f %9.3f %10.4f\n", name,
 	       m->wall_ms > 0 ? 1000.0 * (double)m->n / m->wall_ms : 0,
 	       pct(m->lat, (unsigned int)m->n, 50), pct(m->lat, (unsigned int)m->n, 95),
-	       pct(m->lat, (unsigned int)m->n, 99), sum / (double)m->n);
+	       pct(m->lat, (unsigned int)m->n, 99), sum / (double)m->n,
+	       m->device_ms / (double)m->n);
 }
 
 static double conc_tput(const struct conc_mode *m)
@@ -1169,8 +1181,10 @@ static int bench_concurrent(struct session *s, const char *model, unsigned int n
 			       batch_wait_us);
 			conc_json("batched", &modes[1]);
 			q1 = pct(modes[1].lat, (unsigned int)modes[1].n, 99);
-			printf(", \"throughput_ratio\": %.4f, \"p99_ratio\": %.4f",
-			       conc_tput(&modes[1]) / conc_tput(&modes[0]), q0 > 0 ? q1 / q0 : 0);
+			printf(", \"throughput_ratio\": %.4f, \"p99_ratio\": %.4f, "
+			       "\"device_time_ratio\": %.4f",
+			       conc_tput(&modes[1]) / conc_tput(&modes[0]), q0 > 0 ? q1 / q0 : 0,
+			       modes[1].device_ms > 0 ? modes[0].device_ms / modes[1].device_ms : 0);
 		}
 		printf(", ");
 		print_placement_json(s, stdout);
@@ -1178,8 +1192,8 @@ static int bench_concurrent(struct session *s, const char *model, unsigned int n
 	} else {
 		printf("%s: %u threads, %lu runs per column (%lu warm-up), CPU kernels %s\n",
 		       model, n, modes[0].n, warm, edgeai_cpu_kernels(s->prog));
-		printf("%-26s %12s %9s %9s %9s %9s\n", "", "inferences/s", "p50 ms", "p95 ms",
-		       "p99 ms", "mean ms");
+		printf("%-26s %12s %9s %9s %9s %9s %10s\n", "", "inferences/s", "p50 ms", "p95 ms",
+		       "p99 ms", "mean ms", "device ms");
 		qsort(modes[0].lat, modes[0].n, sizeof(double), cmp_double);
 		conc_text(batch_max ? "one by one" : "", &modes[0]);
 		if (batch_max) {
@@ -1188,9 +1202,11 @@ static int bench_concurrent(struct session *s, const char *model, unsigned int n
 			qsort(modes[1].lat, modes[1].n, sizeof(double), cmp_double);
 			snprintf(name, sizeof(name), "batched (%u, %u us)", batch_max, batch_wait_us);
 			conc_text(name, &modes[1]);
-			printf("batched/one by one: throughput %.2fx, p99 %.2fx", conc_tput(&modes[1]) /
-			       conc_tput(&modes[0]), pct(modes[1].lat, (unsigned int)modes[1].n, 99) /
-			       pct(modes[0].lat, (unsigned int)modes[0].n, 99));
+			printf("batched/one by one: throughput %.2fx, p99 %.2fx; one by one takes "
+			       "%.2fx the device time", conc_tput(&modes[1]) / conc_tput(&modes[0]),
+			       pct(modes[1].lat, (unsigned int)modes[1].n, 99) /
+			       pct(modes[0].lat, (unsigned int)modes[0].n, 99),
+			       modes[1].device_ms > 0 ? modes[0].device_ms / modes[1].device_ms : 0);
 			if (modes[1].batched >= 0)
 				printf("; %lld of %lu batched runs ran in batches", modes[1].batched,
 				       modes[1].n);

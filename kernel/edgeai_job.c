@@ -647,8 +647,11 @@ static int edgeai_job_push(struct edgeai_job *job,
 			goto err_unlock;
 	}
 
-	/* Nothing below can fail. */
-	guard(mutex)(&ctx->submit_lock);
+	/*
+	 * Nothing below can fail. Not a guard(): the error path above jumps
+	 * past it, and its cleanup would unlock a mutex never locked.
+	 */
+	mutex_lock(&ctx->submit_lock);
 
 	scoped_guard(spinlock, &ctx->lock)
 		job->id = ctx->next_id;
@@ -685,6 +688,7 @@ static int edgeai_job_push(struct edgeai_job *job,
 	edgeai_pm_job_get(edev);
 	edgeai_arb_queued(job);
 	drm_sched_entity_push_job(&job->base);
+	mutex_unlock(&ctx->submit_lock);
 	return 0;
 
 err_unlock:

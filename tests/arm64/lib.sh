@@ -23,6 +23,7 @@ A64_MACHINE="-M virt -cpu max -smp 2 -m ${A64_MEM:-1024}"
 
 A64_CACHE=${EDGEAI_CACHE:-$HOME/.cache/edgeai}/arm64
 A64_TOP=${A64_TOP:-$(cd "$(dirname -- "$0")/../.." && pwd)}
+. "$A64_TOP/tests/lib/kbuild.sh"
 
 a64_log() { echo "arm64: $*" >&2; }
 
@@ -62,66 +63,18 @@ A64_CROSS=${CROSS_COMPILE:-aarch64-linux-gnu-}
 
 # a64_kernel - the board kernel: Debian's linux-source-6.12 with
 # allnoconfig + tests/arm64/board.config, cross-compiled once per source,
-# fragment and compiler (a cold build takes minutes; reruns reuse it).
+# fragment and compiler by tests/lib/kbuild.sh (a cold build takes
+# minutes; reruns reuse it).
 # Sets A64_KDIR (the build tree, KDIR for `make module`), A64_IMAGE,
 # A64_KVER and A64_MODROOT (modules_install root, for modprobe -d).
 a64_kernel() {
-	_src=$(sh "$A64_TOP/tests/lib/linux-src.sh") || return 1
-	_frag=$A64_TOP/tests/arm64/board.config
-	_key=$( { echo "$_src"; cat "$_src/.edgeai-extracted"; cat "$_frag";
-		  "${A64_CROSS}gcc" --version | head -n 1; } | md5sum | cut -c1-12)
-	_kd=$A64_CACHE/kernel-$_key
-	A64_KDIR=$_kd/build
-	A64_MODROOT=$_kd/modroot
+	KB_TOP=$A64_TOP KB_NICE=10 KB_JOBS=${A64_JOBS:-2} KB_CROSS=$A64_CROSS \
+		kbuild_kernel "the board kernel" "$A64_CACHE" "$A64_TOP/tests/arm64/board.config" \
+		arm64 Image || return 1
+	A64_KDIR=$KB_KDIR
+	A64_MODROOT=$KB_MODROOT
 	A64_IMAGE=$A64_KDIR/arch/arm64/boot/Image
-	mkdir -p "$_kd"
-	exec 8> "$_kd/lock"
-	if ! flock -n 8; then
-		a64_log "waiting for another build of the board kernel"
-		flock 8
-	fi
-	if [ ! -f "$_kd/done" ]; then
-		_t0=$(date +%s)
-		a64_log "building the board kernel in $_kd (once; several minutes on 2 cores)"
-		_mk() {
-			nice -n 10 make -C "$_src" O="$A64_KDIR" ARCH=arm64 \
-				CROSS_COMPILE="$A64_CROSS" "$@" >> "$_kd/build.log" 2>&1
-		}
-		: > "$_kd/build.log"
-		rm -rf "$A64_MODROOT"
-		if ! { _mk allnoconfig &&
-		       (cd "$A64_KDIR" && ARCH=arm64 "$_src/scripts/kconfig/merge_config.sh" \
-			-m -O "$A64_KDIR" "$A64_KDIR/.config" "$_frag") >> "$_kd/build.log" 2>&1 &&
-		       _mk olddefconfig; }; then
-			a64_log "configuring the board kernel failed; see $_kd/build.log"
-			exec 8>&-
-			return 1
-		fi
-		# Every option of the fragment must have survived olddefconfig.
-		_lost=$(grep -E '^CONFIG_' "$_frag" | while read -r _l; do
-			grep -qxF "$_l" "$A64_KDIR/.config" || echo "$_l"
-		done)
-		if [ -n "$_lost" ]; then
-			a64_log "board.config options not in the kernel config:" $_lost
-			exec 8>&-
-			return 1
-		fi
-		if ! _mk -j"${A64_JOBS:-2}" Image modules ||
-		   ! _mk INSTALL_MOD_PATH="$A64_MODROOT" modules_install; then
-			a64_log "building the board kernel failed; last lines of $_kd/build.log:"
-			tail -n 30 "$_kd/build.log" >&2
-			exec 8>&-
-			return 1
-		fi
-		a64_log "board kernel built in $(($(date +%s) - _t0))s"
-		# Drop the builds of other keys.
-		for _old in "$A64_CACHE"/kernel-*; do
-			[ "$_old" = "$_kd" ] || rm -rf "$_old"
-		done
-		touch "$_kd/done"
-	fi
-	exec 8>&-
-	A64_KVER=$(cat "$A64_KDIR/include/config/kernel.release")
+	A64_KVER=$KB_KVER
 }
 
 # a64_dtb DTSI OUT - the board's device tree: the DTB QEMU generates for

@@ -31,12 +31,23 @@
 static int nth_fd = -1;
 static int kmsg_fd = -1;
 
-/* What the kernel logged since the last call: splat lines and probe failures. */
+/*
+ * What the kernel logged since the last call: splat lines, probe failures
+ * and reports of failed allocations. An allocation without __GFP_NOWARN
+ * that fails (here: because we made it fail) is reported by warn_alloc():
+ * a "page allocation failure" or "vmalloc error" line and a stack dump up
+ * to </TASK>; that dump is the report of the injected failure, not a
+ * splat, and is counted apart (as the lane's console scan does with
+ * VM_ALLOC_FAULTS=1).
+ */
 struct kmsg_seen {
 	unsigned int splats;
 	unsigned int probe_failed;
+	unsigned int alloc_reports;
 	char first_splat[256];
 };
+
+static bool in_alloc_report;
 
 static bool splat_line(const char *m)
 {
@@ -72,6 +83,16 @@ static void kmsg_read(struct kmsg_seen *k)
 		msg = msg ? msg + 1 : rec;
 		if (strstr(msg, "probe with driver edgeai failed"))
 			k->probe_failed++;
+		if (strstr(msg, "page allocation failure: ") || strstr(msg, "vmalloc error: ")) {
+			k->alloc_reports++;
+			in_alloc_report = true;
+			continue;
+		}
+		if (in_alloc_report) {
+			if (strstr(msg, "</TASK>"))
+				in_alloc_report = false;
+			continue;
+		}
 		if (splat_line(msg)) {
 			if (!k->splats++)
 				snprintf(k->first_splat, sizeof(k->first_splat), "%.200s", msg);
@@ -244,7 +265,7 @@ TEST_F_TIMEOUT(probe, unbind_walk, 3000)
 
 TEST_F_TIMEOUT(probe, bind_walk, 3000)
 {
-	unsigned int n, injected = 0, in_probe = 0, succeeded_anyway = 0, bad = 0;
+	unsigned int n, injected = 0, in_probe = 0, succeeded_anyway = 0, bad = 0, reports = 0;
 	bool done = false;
 
 	ASSERT_EQ(0, npu_runs_job(0x22));
@@ -280,6 +301,7 @@ TEST_F_TIMEOUT(probe, bind_walk, 3000)
 		/* the kernel's line for a failed probe; splat lines are checked below */
 		kmsg_read(&k);
 		in_probe += !!k.probe_failed;
+		reports += k.alloc_reports;
 		if (k.splats) {
 			bad++;
 			TH_LOG("bind failure %u: %u splat line(s), first: %s", n, k.splats,
@@ -288,8 +310,8 @@ TEST_F_TIMEOUT(probe, bind_walk, 3000)
 		check_comes_back(_metadata, self->bus, "bind", n, &bad);
 	}
 	EXPECT_TRUE(done) TH_LOG("bind still failing after %u injections", WALK_MAX);
-	printf("# fail-nth %-8s %4u injected failures (%u failed in probe, %u handled without an error), all %s\n",
-	       "bind", injected, in_probe, succeeded_anyway, bad ? "NOT clean" : "clean");
+	printf("# fail-nth %-8s %4u injected failures (%u failed in probe, %u handled without an error; %u allocation failure reports), all %s\n",
+	       "bind", injected, in_probe, succeeded_anyway, reports, bad ? "NOT clean" : "clean");
 	EXPECT_EQ(0, bad);
 }
 

@@ -391,10 +391,36 @@ static struct prelu_tab *prelu_table(const struct ek_op *o)
 	return t;
 }
 
+/* Pixels [begin, end) through the table. */
+struct prelu_job {
+	const struct prelu_tab *t;
+	const uint8_t *src;
+	uint8_t *dst;
+	uint32_t ch;
+};
+
+static void prelu_part(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct prelu_job *pj = ctx;
+	const uint8_t *tab = pj->t->tab;
+	uint32_t ch = pj->ch, i, c;
+	const uint8_t *src = pj->src + (size_t)begin * ch;
+	uint8_t *dst = pj->dst + (size_t)begin * ch;
+
+	if (pj->t->ac == 1) {
+		for (i = 0; i < (end - begin) * ch; i++)
+			dst[i] = tab[src[i]];
+		return;
+	}
+	for (i = begin; i < end; i++, src += ch, dst += ch)
+		for (c = 0; c < ch; c++)
+			dst[c] = tab[(size_t)src[c] * ch + c];
+}
+
 static int prelu(const struct ek_op *o, const struct prelu_tab *prep)
 {
 	const struct ek_tensor *in = &o->in[0], *al = &o->in[1], *out = &o->out;
-	uint32_t ch = out->d[3], ac = al->d[3], cnt = ek_count(out), pixels, i, c;
+	uint32_t ch = out->d[3], ac = al->d[3], cnt = ek_count(out), pixels;
 	const struct prelu_tab *t = prep;
 	struct prelu_tab *own = NULL;
 	const uint8_t *src = in->data;
@@ -410,13 +436,14 @@ static int prelu(const struct ek_op *o, const struct prelu_tab *prep)
 	if (!t)
 		return EXEC_OPT_NOT_HANDLED;
 	pixels = cnt / ch;
-	if (ac == 1)
-		for (i = 0; i < cnt; i++)
-			dst[i] = t->tab[src[i]];
-	else
-		for (i = 0; i < pixels; i++, src += ch, dst += ch)
-			for (c = 0; c < ch; c++)
-				dst[c] = t->tab[(size_t)src[c] * ch + c];
+	{
+		struct prelu_job pj = { .t = t, .src = src, .dst = dst, .ch = ch };
+
+		if (exec_par_worth(cnt))
+			exec_par_for(pixels, prelu_part, &pj);
+		else
+			prelu_part(&pj, 0, pixels);
+	}
 	free(own);
 	return 0;
 }
@@ -439,79 +466,98 @@ static int w_ok(const struct edgeai_prog_interp *m)
 	return (a < 0 ? -a : a) + (b < 0 ? -b : b) <= 4000;
 }
 
+/* Output rows [begin, end) (batch * oh + y) of a RESIZE_BILINEAR. */
+struct resize_job {
+	const struct ek_op *o;
+	const struct edgeai_prog_interp *ym, *xm;
+};
+
+static void resize_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct resize_job *rj = ctx;
+	const struct ek_op *o = rj->o;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t ch = out->d[3], row, n, y, x, c, k;
+	const __m256i half = _mm256_set1_epi32(1 << 19), zero = _mm256_setzero_si256();
+
+	for (row = begin; row < end; row++) {
+		const struct edgeai_prog_interp *r = &rj->ym[row % out->d[1]];
+
+		n = row / out->d[1];
+		y = row % out->d[1];
+		for (x = 0; x < out->d[2]; x++) {
+			const struct edgeai_prog_interp *q = &rj->xm[x];
+			const int8_t *tap[4];
+			int32_t s[4];
+			__m256i w[4];
+			int8_t *dst = (int8_t *)out->data + ek_idx(out, n, y, x, 0);
+
+			s[0] = (int32_t)r->w_lo * (int32_t)q->w_lo;
+			s[1] = (int32_t)r->w_lo * (int32_t)q->w_hi;
+			s[2] = (int32_t)r->w_hi * (int32_t)q->w_lo;
+			s[3] = (int32_t)r->w_hi * (int32_t)q->w_hi;
+			tap[0] = (const int8_t *)in->data + ek_idx(in, n, r->lo, q->lo, 0);
+			tap[1] = (const int8_t *)in->data + ek_idx(in, n, r->lo, q->hi, 0);
+			tap[2] = (const int8_t *)in->data + ek_idx(in, n, r->hi, q->lo, 0);
+			tap[3] = (const int8_t *)in->data + ek_idx(in, n, r->hi, q->hi, 0);
+			for (k = 0; k < 4; k++)
+				w[k] = _mm256_set1_epi32(s[k]);
+			for (c = 0; c + 8 <= ch; c += 8) {
+				__m256i acc = zero, neg, res;
+				__m128i pk;
+
+				for (k = 0; k < 4; k++)
+					acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(
+						_mm256_cvtepi8_epi32(_mm_loadl_epi64(
+							(const __m128i *)(tap[k] + c))), w[k]));
+				/* half away from zero, then truncate toward zero */
+				neg = _mm256_cmpgt_epi32(zero, acc);
+				res = _mm256_abs_epi32(acc);
+				res = _mm256_add_epi32(res, _mm256_andnot_si256(
+					_mm256_cmpeq_epi32(acc, zero), half));
+				res = _mm256_srli_epi32(res, 20);
+				res = _mm256_sub_epi32(_mm256_xor_si256(res, neg), neg);
+				pk = _mm_packs_epi32(_mm256_castsi256_si128(res),
+						     _mm256_extracti128_si256(res, 1));
+				_mm_storel_epi64((__m128i *)(dst + c), _mm_packs_epi16(pk, pk));
+			}
+			for (; c < ch; c++) {
+				int32_t acc = 0, v;
+
+				for (k = 0; k < 4; k++)
+					acc += tap[k][c] * s[k];
+				acc += acc > 0 ? (1 << 19) : -(1 << 19);
+				v = acc >= 0 ? acc >> 20 : -((-acc) >> 20);
+				dst[c] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
+			}
+		}
+	}
+}
+
 static int resize_bilinear(const struct ek_op *o)
 {
 	const struct edgeai_prog_resize_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	uint32_t ch = out->d[3], n, y, x, c, k;
-	const struct edgeai_prog_interp *ym, *xm;
-	const __m256i half = _mm256_set1_epi32(1 << 19), zero = _mm256_setzero_si256();
+	uint32_t ch = out->d[3], y, x, rows = out->d[0] * out->d[1];
+	struct resize_job rj = { .o = o };
 
 	if (in->dtype != EDGEAI_DTYPE_INT8 || out->dtype != EDGEAI_DTYPE_INT8 ||
 	    p->arith != EDGEAI_RESIZE_FIXED10 || in->d[0] != out->d[0] || in->d[3] != ch)
 		return EXEC_OPT_NOT_HANDLED;
-	ym = ek_const(o, p->y_map_offset, (uint64_t)out->d[1] * sizeof(*ym), 4);
-	xm = ek_const(o, p->x_map_offset, (uint64_t)out->d[2] * sizeof(*xm), 4);
-	if (!ym || !xm)
+	rj.ym = ek_const(o, p->y_map_offset, (uint64_t)out->d[1] * sizeof(*rj.ym), 4);
+	rj.xm = ek_const(o, p->x_map_offset, (uint64_t)out->d[2] * sizeof(*rj.xm), 4);
+	if (!rj.ym || !rj.xm)
 		return EXEC_OPT_NOT_HANDLED;
 	for (y = 0; y < out->d[1]; y++)
-		if (ym[y].lo >= in->d[1] || ym[y].hi >= in->d[1] || !w_ok(&ym[y]))
+		if (rj.ym[y].lo >= in->d[1] || rj.ym[y].hi >= in->d[1] || !w_ok(&rj.ym[y]))
 			return EXEC_OPT_NOT_HANDLED;
 	for (x = 0; x < out->d[2]; x++)
-		if (xm[x].lo >= in->d[2] || xm[x].hi >= in->d[2] || !w_ok(&xm[x]))
+		if (rj.xm[x].lo >= in->d[2] || rj.xm[x].hi >= in->d[2] || !w_ok(&rj.xm[x]))
 			return EXEC_OPT_NOT_HANDLED;
-	for (n = 0; n < out->d[0]; n++) {
-		for (y = 0; y < out->d[1]; y++) {
-			const struct edgeai_prog_interp *r = &ym[y];
-
-			for (x = 0; x < out->d[2]; x++) {
-				const struct edgeai_prog_interp *q = &xm[x];
-				const int8_t *tap[4];
-				int32_t s[4];
-				__m256i w[4];
-				int8_t *dst = (int8_t *)out->data + ek_idx(out, n, y, x, 0);
-
-				s[0] = (int32_t)r->w_lo * (int32_t)q->w_lo;
-				s[1] = (int32_t)r->w_lo * (int32_t)q->w_hi;
-				s[2] = (int32_t)r->w_hi * (int32_t)q->w_lo;
-				s[3] = (int32_t)r->w_hi * (int32_t)q->w_hi;
-				tap[0] = (const int8_t *)in->data + ek_idx(in, n, r->lo, q->lo, 0);
-				tap[1] = (const int8_t *)in->data + ek_idx(in, n, r->lo, q->hi, 0);
-				tap[2] = (const int8_t *)in->data + ek_idx(in, n, r->hi, q->lo, 0);
-				tap[3] = (const int8_t *)in->data + ek_idx(in, n, r->hi, q->hi, 0);
-				for (k = 0; k < 4; k++)
-					w[k] = _mm256_set1_epi32(s[k]);
-				for (c = 0; c + 8 <= ch; c += 8) {
-					__m256i acc = zero, neg, res;
-					__m128i pk;
-
-					for (k = 0; k < 4; k++)
-						acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(
-							_mm256_cvtepi8_epi32(_mm_loadl_epi64(
-								(const __m128i *)(tap[k] + c))), w[k]));
-					/* half away from zero, then truncate toward zero */
-					neg = _mm256_cmpgt_epi32(zero, acc);
-					res = _mm256_abs_epi32(acc);
-					res = _mm256_add_epi32(res, _mm256_andnot_si256(
-						_mm256_cmpeq_epi32(acc, zero), half));
-					res = _mm256_srli_epi32(res, 20);
-					res = _mm256_sub_epi32(_mm256_xor_si256(res, neg), neg);
-					pk = _mm_packs_epi32(_mm256_castsi256_si128(res),
-							     _mm256_extracti128_si256(res, 1));
-					_mm_storel_epi64((__m128i *)(dst + c), _mm_packs_epi16(pk, pk));
-				}
-				for (; c < ch; c++) {
-					int32_t acc = 0, v;
-
-					for (k = 0; k < 4; k++)
-						acc += tap[k][c] * s[k];
-					acc += acc > 0 ? (1 << 19) : -(1 << 19);
-					v = acc >= 0 ? acc >> 20 : -((-acc) >> 20);
-					dst[c] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
-				}
-			}
-		}
-	}
+	if (exec_par_worth((uint64_t)ek_count(out) * 4))
+		exec_par_for(rows, resize_rows, &rj);
+	else
+		resize_rows(&rj, 0, rows);
 	return 0;
 }
 

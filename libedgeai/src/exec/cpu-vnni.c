@@ -937,37 +937,122 @@ static int same_dims(const struct ek_tensor *a, const struct ek_tensor *b)
 	return !memcmp(a->d, b->d, sizeof(a->d));
 }
 
+/*
+ * An ADD/SUB input's rescale in 32-bit lanes: ek_mbqm((a - za) << ls, m,
+ * shift) for 8-bit a. With L = ls + the left shift (no wrap: |a - za| <=
+ * 255 and L <= 23) and k = 31 - L, the doubling high multiply
+ * floor(((a - za) 2^L m + 2^30) / 2^31) is floor(((a - za) m + 2^(k-1)) /
+ * 2^k) exactly, and with m = mh 2^k + ml (ml < 2^k) that is
+ * (a - za) mh + floor(((a - za) ml + 2^(k-1)) / 2^k): both products fit
+ * 32 bits for 9 <= L <= 23 (zero point folded into the constants). Then
+ * the rounding right shift by e, half away from zero:
+ * (v + 2^(e-1) - (v < 0)) >> e.
+ */
+struct add_in {
+	int fast;			/* else v_mbqm() on 64-bit lanes */
+	__m512i mh, ml, c2, c3, half;	/* c2 = 2^(k-1) - za ml, c3 = -za mh + 2^(e-1) */
+	__m128i k, e;
+};
+
+static void add_in_make(struct add_in *ai, int32_t mul, int32_t shift, uint32_t ls, int32_t za)
+{
+	int32_t left = shift > 0 ? shift : 0, e = shift > 0 ? 0 : -shift;
+	int32_t L = (int32_t)ls + left, k = 31 - L, mh, ml;
+	int64_t c3;
+
+	memset(ai, 0, sizeof(*ai));
+	if (L < 9 || L > 23 || e > 30 ||
+	    ((int64_t)255 << L) + (e ? (int64_t)1 << (e - 1) : 0) + 512 >= ((int64_t)1 << 31))
+		return;
+	mh = mul >> k;
+	ml = mul & ((1 << k) - 1);
+	c3 = -(int64_t)za * mh + (e ? (int64_t)1 << (e - 1) : 0);
+	ai->fast = 1;
+	ai->mh = _mm512_set1_epi32(mh);
+	ai->ml = _mm512_set1_epi32(ml);
+	ai->c2 = _mm512_set1_epi32((1 << (k - 1)) - za * ml);
+	ai->c3 = _mm512_set1_epi32((int32_t)c3);
+	ai->half = _mm512_set1_epi32(e ? 1 << (e - 1) : INT32_MIN);
+	ai->k = _mm_cvtsi32_si128(k);
+	ai->e = _mm_cvtsi32_si128(e);
+}
+
+/* The rescaled input of the 8-bit values @x (zero point not subtracted). */
+static inline __m512i add_in_run(const struct add_in *ai, __m512i x)
+{
+	__m512i lo = _mm512_sra_epi32(_mm512_add_epi32(_mm512_mullo_epi32(x, ai->ml), ai->c2), ai->k);
+	__m512i w = _mm512_add_epi32(_mm512_add_epi32(_mm512_mullo_epi32(x, ai->mh), lo), ai->c3);
+
+	/* v = w - 2^(e-1) < 0: one less (e = 0: half is INT32_MIN, never above w) */
+	w = _mm512_mask_sub_epi32(w, _mm512_cmplt_epi32_mask(w, ai->half), w, _mm512_set1_epi32(1));
+	return _mm512_sra_epi32(w, ai->e);
+}
+
 /* ADD/SUB: elements [16 begin, 16 end) of the op (the reference's per-element pipeline). */
 struct add_job {
 	const struct ek_op *o;
 	int sub;
 	struct gq g0, g1, go;
+	struct add_in f0, f1;
 };
+
+/* ADD/SUB of 16 elements (mask @m) of @pa and @pb: the sums, zero point added, not clamped. */
+static inline __attribute__((always_inline)) __m512i
+add_vec(const struct add_job *aj, const uint8_t *pa, const uint8_t *pb, __mmask16 m, int s8,
+	__m512i za, __m512i zb, __m512i ls, __m512i zo)
+{
+	__m512i x = ld8(pa, m, s8), y = ld8(pb, m, s8);
+
+	x = aj->f0.fast ? add_in_run(&aj->f0, x) :
+			  v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(x, za), ls), &aj->g0);
+	y = aj->f1.fast ? add_in_run(&aj->f1, y) :
+			  v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(y, zb), ls), &aj->g1);
+	x = aj->sub ? _mm512_sub_epi32(x, y) : _mm512_add_epi32(x, y);
+	return _mm512_add_epi32(v_mbqm(x, &aj->go), zo);
+}
 
 static void add_part(void *ctx, uint32_t begin, uint32_t end)
 {
-	const struct add_job *aj = ctx;
-	const struct ek_op *o = aj->o;
+	/* a copy: the byte stores below cannot alias it, its terms stay in registers */
+	const struct add_job aj = *(const struct add_job *)ctx;
+	const struct ek_op *o = aj.o;
 	const struct edgeai_prog_add_params *p = (const void *)o->op->params;
 	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
+	const uint8_t *pa = a->data, *pb = b->data;
+	uint8_t *po = out->data;
 	int s8 = out->dtype == EDGEAI_DTYPE_INT8;
-	uint32_t i, cnt = ek_count(out);
+	uint32_t i, k, cnt = ek_count(out);
 	__m512i za = _mm512_set1_epi32(a->zp), zb = _mm512_set1_epi32(b->zp);
 	__m512i zo = _mm512_set1_epi32(out->zp), ls = _mm512_set1_epi32((int32_t)p->left_shift);
+	__m512i lo = _mm512_set1_epi32(p->act_min), hi = _mm512_set1_epi32(p->act_max);
+	/* dword 4 g + L of the output: group g (vector g) of 128-bit lane L after the packs */
+	const __m512i order = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1,
+					       12, 8, 4, 0);
+	int32_t lo8 = p->act_min, hi8 = p->act_max;
 
 	cnt = cnt < 16 * end ? cnt : 16 * end;
-	for (i = 16 * begin; i < cnt; i += 16) {
-		__mmask16 m = cnt - i >= 16 ? 0xffff : (__mmask16)((1U << (cnt - i)) - 1);
-		__m512i x = _mm512_sllv_epi32(_mm512_sub_epi32(ld8((const uint8_t *)a->data + i, m, s8),
-							       za), ls);
-		__m512i y = _mm512_sllv_epi32(_mm512_sub_epi32(ld8((const uint8_t *)b->data + i, m, s8),
-							       zb), ls);
+	i = 16 * begin;
+	/*
+	 * 64 at a time, clamped (to the 8-bit range at least: the op's
+	 * clamp lies in it), packed with saturation, one store
+	 */
+	for (; i + 64 <= cnt && lo8 >= (s8 ? -128 : 0) && hi8 <= (s8 ? 127 : 255); i += 64) {
+		__m512i r[4], p01, p23;
 
-		x = v_mbqm(x, &aj->g0);
-		y = v_mbqm(y, &aj->g1);
-		x = aj->sub ? _mm512_sub_epi32(x, y) : _mm512_add_epi32(x, y);
-		x = _mm512_add_epi32(v_mbqm(x, &aj->go), zo);
-		st8((uint8_t *)out->data + i, m, x, p->act_min, p->act_max);
+		UNROLL
+		for (k = 0; k < 4; k++)
+			r[k] = _mm512_min_epi32(_mm512_max_epi32(add_vec(&aj, pa + i + 16 * k,
+									 pb + i + 16 * k, 0xffff,
+									 s8, za, zb, ls, zo), lo), hi);
+		p01 = _mm512_packs_epi32(r[0], r[1]);
+		p23 = _mm512_packs_epi32(r[2], r[3]);
+		p01 = s8 ? _mm512_packs_epi16(p01, p23) : _mm512_packus_epi16(p01, p23);
+		_mm512_storeu_si512(po + i, _mm512_permutexvar_epi32(order, p01));
+	}
+	for (; i < cnt; i += 16) {
+		__mmask16 m = cnt - i >= 16 ? 0xffff : (__mmask16)((1U << (cnt - i)) - 1);
+
+		st8(po + i, m, add_vec(&aj, pa + i, pb + i, m, s8, za, zb, ls, zo), lo8, hi8);
 	}
 }
 
@@ -990,6 +1075,8 @@ static int add(const struct ek_op *o, int sub)
 	gq_make1(&aj.g0, p->in0_shift, p->in0_multiplier);
 	gq_make1(&aj.g1, p->in1_shift, p->in1_multiplier);
 	gq_make1(&aj.go, p->out_shift, p->out_multiplier);
+	add_in_make(&aj.f0, p->in0_multiplier, p->in0_shift, p->left_shift, a->zp);
+	add_in_make(&aj.f1, p->in1_multiplier, p->in1_shift, p->left_shift, b->zp);
 	if (exec_par_worth((uint64_t)cnt * 4))
 		exec_par_for(vecs, add_part, &aj);
 	else

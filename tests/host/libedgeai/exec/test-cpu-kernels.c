@@ -417,7 +417,7 @@ static int one_act(int kind, int u8, char *what, size_t wsz)
 	r1 = exec_cpu_run(P.buf, size, NULL, 0, slots, 2, 1, &failed);
 	slots[1] = out_opt;
 	memset(out_opt, 0x5a, cnt);
-	r2 = exec_cpu_run(P.buf, size, NULL, 0, slots, 2, 0, &failed);
+	r2 = exec_cpu_run_prof(P.buf, size, NULL, 0, slots, 2, 0, NULL, NULL, pool, &failed);
 	snprintf(what, wsz, "%s %s %ux%ux%ux%u -> %ux%ux%ux%u form %u zp %d/%d/%d",
 		 kind == 7 ? "PRELU" : "RESIZE_BILINEAR", u8 ? "uint8" : "int8", d[0], d[1], d[2],
 		 d[3], od[0], od[1], od[2], od[3], form, za, zb, zo);
@@ -626,18 +626,46 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 		double so = 0.001 + rnd(1000) / 1e4, twice = 2 * (s0 > s1 ? s0 : s1);
 
 		op = rnd(2) ? EDGEAI_OP_ADD : EDGEAI_OP_SUB;
-		/* TFLite's way: inputs to twice the larger scale, << 20 */
-		ap->left_shift = 20;
+		/*
+		 * TFLite's way: inputs to twice the larger scale, << 20; 1 time
+		 * in 4 another shift (VNNI: 9..23 on 32-bit lanes, else 64-bit)
+		 */
+		ap->left_shift = rnd(4) ? 20 : rnd(31);
 		cc_quantize_multiplier(s0 / twice, &ap->in0_multiplier, &ap->in0_shift);
 		cc_quantize_multiplier(s1 / twice, &ap->in1_multiplier, &ap->in1_shift);
 		cc_quantize_multiplier(twice / ((1 << 20) * so), &ap->out_multiplier, &ap->out_shift);
+		if (!rnd(4)) {
+			/*
+			 * Every rounding visible: inputs rescaled to about their
+			 * own size (x 0.5..1) after << 9..12, output x 0.3..1,
+			 * and multipliers whose low 31 - shift bits make exact ties
+			 * of the doubling high multiply (x = d << shift: x * m +
+			 * 2^30 a multiple of 2^31 for odd d, or for d = 2 mod 4).
+			 */
+			uint32_t k, low[3];
+
+			ap->left_shift = 9 + rnd(4);
+			k = 31 - ap->left_shift;
+			low[0] = 1U << (k - 1), low[1] = 1U << (k - 2), low[2] = 3U << (k - 2);
+			cc_quantize_multiplier((0.5 + rnd(500) / 1000.0) / (1 << ap->left_shift),
+					       &ap->in0_multiplier, &ap->in0_shift);
+			cc_quantize_multiplier((0.5 + rnd(500) / 1000.0) / (1 << ap->left_shift),
+					       &ap->in1_multiplier, &ap->in1_shift);
+			cc_quantize_multiplier(0.3 + rnd(700) / 1000.0, &ap->out_multiplier,
+					       &ap->out_shift);
+			if (rnd(2))
+				ap->in0_multiplier = (int32_t)(((uint32_t)ap->in0_multiplier &
+								~((1U << k) - 1)) | low[rnd(3)]);
+			if (rnd(2))
+				ap->in1_multiplier = (int32_t)(((uint32_t)ap->in1_multiplier &
+								~((1U << k) - 1)) | low[rnd(3)]);
+		}
 		ap->act_min = lo + (int32_t)rnd(30);
 		ap->act_max = hi - (int32_t)rnd(30);
 		P.op.inputs[0] = add_t(&P, dt, 0, 0, d, za);
 		P.op.inputs[1] = add_t(&P, dt, 0, cnt, db, zb);
 	} else if (kind == 5) {
 		struct edgeai_prog_pad_params *pp = (void *)P.op.params;
-
 		int chpad = rnd(2);	/* or whole rows copied */
 
 		op = EDGEAI_OP_PAD;
@@ -821,21 +849,33 @@ int main(void)
 	exec_cpu_set_kernels(NULL);
 
 	/*
-	 * Threads: the convolutions and ADD/SUB split across a pool of 3
-	 * (every op split, whatever its size), the same bytes as the
-	 * reference. The VNNI kernels split (int8 CONV_2D, DEPTHWISE_CONV_2D,
-	 * ADD/SUB of equal shapes); the other sets run on the calling thread.
+	 * Threads: the convolutions, ADD/SUB, PRELU and RESIZE_BILINEAR
+	 * split across a pool of 3 (every op split, whatever its size), the
+	 * same bytes as the reference. The VNNI kernels split (int8 CONV_2D,
+	 * DEPTHWISE_CONV_2D, ADD/SUB of equal shapes), and the AVX2 PRELU and
+	 * int8 RESIZE_BILINEAR (under VNNI too); the rest runs on the
+	 * calling thread.
 	 */
 	pool = exec_pool_new(3);
 	ktap_ok(pool && exec_pool_threads(pool) == 3, "a pool of 3 threads");
 	exec_cpu_set_par_min(0);
 	for (kind = 0; pool && kind < N_KINDS; kind++) {
-		if (kind != 0 && kind != 1 && kind != 3 && kind != 17 && kind != 18)
+		if (kind != 0 && kind != 1 && kind != 3 && kind != 7 && kind != 8 && kind != 17 &&
+		    kind != 18)
 			continue;
 		for (u8 = 0; u8 < 2; u8++) {
 			unsigned long splits = exec_cpu_par_splits();
 			int bad = 0, runs = 0, split = !strcmp(exec_cpu_kernels_name(0), "vnni") &&
 							!(u8 && (kind == 0 || kind == 17));
+#if !defined(__aarch64__)
+			/* the AVX2 PRELU and int8 RESIZE_BILINEAR */
+			if (kind == 7 || kind == 8)
+				split = strcmp(exec_cpu_kernels_name(0), "reference") &&
+					!(u8 && kind == 8);
+#else
+			if (kind == 7 || kind == 8)
+				split = 0;
+#endif
 
 			rs = 99991ULL + (uint64_t)(kind * 2 + u8);
 			for (i = 0; i < 100; i++) {
@@ -843,6 +883,7 @@ int main(void)
 
 				wide = kind >= 17;
 				r = kind == 3 ? one_elt(kind, u8, what, sizeof(what)) :
+				    kind == 7 || kind == 8 ? one_act(kind, u8, what, sizeof(what)) :
 					 one(wide ? kind - 17 : kind, u8, what, sizeof(what));
 				wide = 0;
 				if (r < 0)

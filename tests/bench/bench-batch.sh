@@ -1,0 +1,138 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Dynamic batching in the VM (issue 14, uAPI 1.6): 8 application threads
+# (BATCH_CONCURRENCY) each keep one request of a real model of the corpus
+# in flight on the NPU, `edgeaictl bench --concurrency 8 --batch 8`,
+# batching off and on in rounds off, on, on, off in one run, so the two
+# are side by side: throughput (inferences/s) and latency p50/p95/p99 of
+# each, and the driver's count of jobs run in batches (fdinfo and sysfs).
+# The devices are in compute-off mode (jobs take their modelled device
+# time, the host does not execute them: under TCG the emulation of the
+# ops takes seconds per inference and would hide everything else), the
+# NPU clock pinned at 600 MHz (devfreq would follow the load, which
+# differs between the modes). BATCH_RUNS (800) timed runs, half per mode;
+# BATCH_MODELS, BATCH_CONCURRENCY (8) and BATCH_WAIT_US change the rest.
+# Besides the wall-clock figures, the device time per inference of each
+# mode (what each request is charged: a batch's time shared equally) says
+# what batching saves on the device by the timing model (one start-up cost
+# per device job, the weights read once per batch); on the emulated host
+# the library's and the kernel's own work per request weighs more.
+# Targets: batched throughput at least 1.5x one by one; batched p99 within
+# the configured bound, one-by-one p99 plus batch_wait_us
+# (BATCH_WAIT_US, default 5000) -- what batching may add to a request.
+# Writes $BENCH_OUT/batch.json. Needs `make all` and the models (npm);
+# takes a few minutes.
+#
+# The VM is QEMU TCG: absolute times are those of an emulated CPU; the
+# ratios, measured in one boot, are the figures.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+VM_TOP=$top
+. "$top/tests/vm/lib.sh"
+out=$top/build/vm/bench-batch
+mkdir -p "$out" "${BENCH_OUT:=$top/build/bench}"
+
+vm_setup || exit 1
+ko=kernel/edgeai.ko
+ctl=build/daemon/edgeaictl
+for f in "$ko" "$ctl" build/firmware/edgeai/npu.bin; do
+	[ -e "$f" ] || { echo "bench: $f missing (make all)" >&2; exit 1; }
+done
+models=$(tests/models/fetch.sh) || models=
+if [ -z "$models" ]; then
+	echo "bench batch: no models (npm not reachable?): skipped"
+	echo '{"skipped": "no models"}' > "$BENCH_OUT/batch.json"
+	exit 0
+fi
+rm -rf "$out/models"
+mkdir -p "$out/models"
+# Models of the corpus that run whole on the NPU (one job per inference).
+for m in ${BATCH_MODELS:-face_detection_short_range face_detection_full_range}; do
+	mkdir -p "$out/models/$m"
+	"$ctl" -q quantize "$models/$m.tflite" -o "$out/models/$m/model.tflite" \
+		--samples 8 --seed 1 > /dev/null || exit 1
+	echo "$m" >> "$out/models/models.txt"
+done
+conc=${BATCH_CONCURRENCY:-8}
+wait_us=${BATCH_WAIT_US:-5000}
+echo "$conc ${BATCH_RUNS:-800} $wait_us" > "$out/params"
+vm_initramfs "$out/initramfs.cpio.gz" --init tests/bench/init-batch.sh \
+	--modules "$(vm_ko_depends "$ko") governor_simpleondemand" \
+	--file "$ko" /lib/modules/edgeai.ko \
+	--dir build/firmware/edgeai /lib/firmware/edgeai \
+	--dir "$out/models" /lib/edgeai-models \
+	--file "$out/params" /etc/edgeai-bench-batch \
+	--bin "$ctl" /usr/bin/edgeaictl || exit 1
+echo "bench: booting the VM (a few minutes)"
+vm_boot "$out/initramfs.cpio.gz" "$out" 1500 || exit 1
+if ! vm_splats "$out/console.log" > "$out/splats.txt"; then
+	echo "bench: kernel splat, see $out/console.log" >&2
+	cat "$out/splats.txt" >&2
+	exit 1
+fi
+
+python3 - "$out/results.log" "$BENCH_OUT/batch.json" "$wait_us" <<'PY'
+import json, sys
+wait_ms = int(sys.argv[3]) / 1000.0
+res, sysfs, fails = {}, {}, []
+for line in open(sys.argv[1]):
+    f = line.rstrip("\n").split(" ", 4)
+    if len(f) == 5 and f[:2] == ["bench", "batch"]:
+        try:
+            res[(f[2], f[3])] = json.loads(f[4])
+        except ValueError:
+            fails.append("%s %s: guest said: %s" % (f[2], f[3], f[4]))
+    elif len(f) == 5 and f[:2] == ["bench", "batch-sysfs"]:
+        v = [int(x) for x in f[4].split()]
+        sysfs[(f[2], f[3])] = v
+if fails or not res:
+    sys.exit("bench batch: " + ("; ".join(fails) or "no result from the guest"))
+fig = {"note": "QEMU TCG guest, NPU, compute off (modelled device time): absolute times are "
+               "emulated-CPU times; compare the ratios. Rounds off, on, on, off in one run.",
+       "target_throughput_ratio": 1.5, "models": {}}
+print("%d threads, each one request in flight, NPU; batching off/on side by side, "
+      "batch_max %d, batch_wait_us %d" % (next(iter(res.values()))["concurrency"],
+                                           next(iter(res.values()))["batch_max"],
+                                           next(iter(res.values()))["batch_wait_us"]))
+print("NOTE: QEMU TCG guest - absolute times are emulated-CPU times; the ratios are the figures")
+print("%-28s %-11s %11s %9s %9s %9s %10s %8s %8s %s" % ("model", "mode", "infer/s", "p50 ms",
+      "p95 ms", "p99 ms", "device ms", "tput x", "p99 x", "batched jobs / runs"))
+for (mode, m), r in sorted(res.items()):
+    u, b = r["unbatched"], r["batched"]
+    c0j, c0b, c0k, c0t, c1j, c1b, c1k, c1t = sysfs.get((mode, m), [0] * 8)
+    jobs, bjobs, batches = c1j - c0j, c1b - c0b, c1k - c0k
+    runs = u["runs"] + b["runs"] + 2 * r["warmup"]
+    bound = u["p99_ms"] + r["batch_wait_us"] / 1000.0
+    e = {"unbatched": u, "batched": b, "throughput_ratio": round(r["throughput_ratio"], 3),
+         "p99_ratio": round(r["p99_ratio"], 3),
+         "device_time_ratio_unbatched_over_batched": round(r["device_time_ratio"], 3),
+         "npu_busy_ms": round((c1t - c0t) / 1000.0, 3),
+         "p99_bound_ms": round(bound, 3), "p99_within_bound": b["p99_ms"] <= bound,
+         "jobs_per_inference": round(jobs / runs, 2),
+         "device_jobs_per_inference": round((jobs - bjobs + batches) / runs, 3),
+         "jobs_in_batches": bjobs, "batches": batches,
+         "mean_batch": round(bjobs / batches, 2) if batches else 0,
+         "meets_throughput_target": r["throughput_ratio"] >= 1.5,
+         "placement_devices": sorted({p["device"] for p in r["placement"]})}
+    fig["models"].setdefault(m, {})[mode] = e
+    for name, x in (("one by one", u), ("batched", b)):
+        print("%-28s %-11s %11.1f %9.3f %9.3f %9.3f %10.4f" % (
+              m if name == "one by one" else "", name, x["throughput_per_s"], x["p50_ms"],
+              x["p95_ms"], x["p99_ms"], x["device_ms_per_inference"]), end="")
+        if name == "batched":
+            print(" %7.2fx %7.2fx %d/%d" % (r["throughput_ratio"], r["p99_ratio"],
+                  b.get("batched_jobs", -1), b["runs"]))
+        else:
+            print()
+    print("%28s p99 %.3f ms %s the bound %.3f ms (one by one + batch_wait_us); "
+          "%d jobs in %d batches (mean %.2f);\n%28s %.2f jobs/inference; one by one takes "
+          "%.2fx the device time per inference; devices %s" % (
+          "", b["p99_ms"], "within" if e["p99_within_bound"] else "OVER", bound,
+          bjobs, batches, e["mean_batch"], "", e["jobs_per_inference"],
+          r["device_time_ratio"], ",".join(e["placement_devices"])))
+with open(sys.argv[2], "w") as fh:
+    json.dump(fig, fh, indent=2, sort_keys=True)
+    fh.write("\n")
+PY

@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# /init of the batching guest (tests/bench/bench-batch.sh): load the
+# modules, put the devices in compute-off mode (jobs take their modelled
+# device time; the host does not execute them), and for each model in
+# /lib/edgeai-models run `edgeaictl bench` with 8 threads on the NPU,
+# batching off and on in rounds off, on, on, off. Prints, per model,
+# "bench batch MODEL {json}" with the sysfs counters of the NPU around
+# the run ("bench batch-sysfs MODE MODEL jobs_completed batched_jobs
+# batches busy_time_us", before and after).
+. /lib/edgeai-vm.sh
+vm_guest_setup
+vm_load_deps
+insmod /lib/modules/edgeai.ko
+_i=0
+while [ "$(ls /dev/accel 2>/dev/null | wc -l)" -lt 2 ] && [ $_i -lt 50 ]; do
+	sleep 0.1
+	_i=$((_i + 1))
+done
+export EDGEAI_CACHE_DIR=/tmp/cache
+read -r CONC RUNS WAIT_US < /etc/edgeai-bench-batch
+npu=
+for _n in /sys/class/accel/accel*; do
+	[ "$(cat "$_n/device/device_type" 2>/dev/null)" = npu ] && npu=$_n/device && break
+done
+counters() {
+	echo "$(cat "$npu/jobs_completed") $(cat "$npu/batched_jobs") $(cat "$npu/busy_time_us")"
+}
+# MODE MODEL: one bench, its JSON on the results port
+run() {
+	_mode=$1 _m=$2
+	_c0=$(counters)
+	_j=$(edgeaictl -q bench "/lib/edgeai-models/$_m/model.tflite" -d npu --json \
+		--concurrency "$CONC" --batch "$CONC" --batch-wait-us "$WAIT_US" \
+		-n "$RUNS" -w 16 2>&1)
+	_rc=$?
+	_c1=$(counters)
+	[ $_rc -eq 0 ] || _j="exit $_rc: $_j"
+	vm_out "bench batch-sysfs $_mode $_m $_c0 $_c1"
+	vm_out "bench batch $_mode $_m $(echo "$_j" | tr '\n' ' ')"
+}
+for _f in /sys/kernel/debug/accel/*/compute_off; do
+	echo 1 > "$_f"
+done
+# The clock pinned (devfreq would follow the load, which differs between
+# the modes, and change the device time of every job): 600 MHz, where the
+# thermal model stays below its passive trip even when always busy.
+_df=/sys/class/devfreq/$(basename "$(readlink -f "$npu")")
+echo "${FREQ_HZ:-600000000}" > "$_df/max_freq" 2>/dev/null
+echo "${FREQ_HZ:-600000000}" > "$_df/min_freq" 2>/dev/null
+echo "${FREQ_HZ:-600000000}" > "$_df/max_freq" 2>/dev/null
+vm_out "# npu clock: $(cat "$_df/cur_freq" 2>&1) Hz (min $(cat "$_df/min_freq" 2>&1), max $(cat "$_df/max_freq" 2>&1))"
+while read -r _m; do
+	run compute-off "$_m"
+done < /lib/edgeai-models/models.txt
+vm_end
