@@ -124,14 +124,20 @@ def serialize(root, ident=b'TFL3'):
 
 
 # TFLite enums used by the generator.
-TT_INT32, TT_UINT8, TT_INT8, TT_INT16 = 2, 3, 9, 7
+TT_FLOAT32, TT_INT32, TT_UINT8, TT_INT8, TT_INT16 = 0, 2, 3, 9, 7
 ACT = {'NONE': 0, 'RELU': 1, 'RELU_N1_TO_1': 2, 'RELU6': 3}
 PAD_SAME, PAD_VALID = 0, 1
 
 
 def model(opcode, opts_type, opts, tensors, op_inputs, op_outputs,
           graph_inputs, graph_outputs):
-    """One-op model.
+    """One-op model (model_ops() with one op)."""
+    return model_ops([(opcode, opts_type, opts, op_inputs, op_outputs)],
+                     tensors, graph_inputs, graph_outputs)
+
+
+def model_ops(ops, tensors, graph_inputs, graph_outputs):
+    """A model of ops in order, each (opcode, opts_type, opts, inputs, outputs).
 
     tensors: list of dicts with shape, type, data (bytes or None),
     scale (list), zero_point (list), qdim.
@@ -158,28 +164,29 @@ def model(opcode, opts_type, opts, tensors, op_inputs, op_outputs,
             (3, 'ref', String('t%d' % i)),
             (4, 'ref', q),
         ]))
-    op = Table([
-        (0, 'I', 0),
+    codes = sorted(set(o[0] for o in ops))
+    optables = [Table([
+        (0, 'I', codes.index(opcode)),
         (1, 'ref', Vector('i', op_inputs)),
         (2, 'ref', Vector('i', op_outputs)),
         (3, 'B', opts_type),
         (4, 'ref', Table(opts) if opts_type else None),
-    ])
+    ]) for opcode, opts_type, opts, op_inputs, op_outputs in ops]
     subgraph = Table([
         (0, 'ref', Vector('ref', ttables)),
         (1, 'ref', Vector('i', graph_inputs)),
         (2, 'ref', Vector('i', graph_outputs)),
-        (3, 'ref', Vector('ref', [op])),
+        (3, 'ref', Vector('ref', optables)),
         (4, 'ref', String('main')),
     ])
-    opcode_t = Table([
+    opcodes = [Table([
         (0, 'b', min(opcode, 127)),
         (2, 'i', 1),
         (3, 'i', opcode),
-    ])
+    ]) for opcode in codes]
     root = Table([
         (0, 'I', 3),
-        (1, 'ref', Vector('ref', [opcode_t])),
+        (1, 'ref', Vector('ref', opcodes)),
         (2, 'ref', Vector('ref', [subgraph])),
         (3, 'ref', String('edgeai golden case')),
         (4, 'ref', Vector('ref', buffers)),

@@ -136,8 +136,9 @@ lib_jobs() {
 
 # lib_models DIR: the int8 models with --device auto (equal to the
 # oracle, placement per op, device jobs per inference counted from sysfs:
-# at most 2 when every op is on the NPU or the DSP), npu and dsp (equal,
-# or refused cleanly).
+# at most 2 when every op is on the NPU or the DSP, exactly 2 when the ops
+# are on both: npu_dsp_chain chains a DSP job to an NPU job), npu and dsp
+# (equal, or refused cleanly).
 lib_models() {
 	_dir=${1:-/lib/edgeai-models}
 	if [ ! -f "$_dir/models.txt" ]; then
@@ -169,6 +170,10 @@ lib_models() {
 				case $_place in
 				*cpu*) ;;
 				*) [ "$_jobs" -ge 1 ] && [ "$_jobs" -le 2 ] || _ok=1 ;;
+				esac
+				# ops on both devices: one job each, the second chained to the first
+				case $_place in
+				*npu*dsp* | *dsp*npu*) [ "$_jobs" -eq 2 ] || _ok=1 ;;
 				esac
 				echo "# jobs-per-inference $_m $_jobs"
 				vm_tap $_ok "$_m --device auto: $_jobs device jobs per inference (sysfs jobs_completed)${_place:+, ops on $_place}"

@@ -9,8 +9,11 @@
 #
 #   tests/vm/model-cases.sh OUTDIR EDGEAICTL
 #
-# MODEL_CASES names the models (default: the three the vm lane runs;
-# the benches take every model of tests/models/fetch.sh --list).
+# MODEL_CASES names the models (default: the three the vm lane runs and
+# npu_dsp_chain; the benches take every model of tests/models/fetch.sh
+# --list). A name with a generator tests/models/NAME.py is a synthetic
+# float model written by it (npu_dsp_chain: an NPU job chained to a DSP
+# job), quantized like the real ones.
 #
 # OUTDIR gets models.txt ("NAME" lines) and per model model.tflite,
 # in0.bin and oracle.bin (every output, concatenated in model order).
@@ -31,10 +34,15 @@ trap 'rm -rf "$tmp"' EXIT
 $cc -std=gnu11 -Wall -Wextra -Werror -O1 -I"$oracle/include" \
 	-o "$tmp/oracle-run" "$top/tests/oracle/oracle-run.c" -ldl || exit 1
 lib=$oracle/lib/libtensorflowlite_c.so
-for m in ${MODEL_CASES:-face_detection_short_range face_detection_full_range hand_landmark_lite}; do
+for m in ${MODEL_CASES:-face_detection_short_range face_detection_full_range hand_landmark_lite npu_dsp_chain}; do
 	d=$out/$m
 	mkdir -p "$d"
-	"$ctl" -q quantize "$models/$m.tflite" -o "$d/model.tflite" --samples 8 --seed 1 \
+	src=$models/$m.tflite
+	if [ -x "$top/tests/models/$m.py" ]; then
+		src=$tmp/$m.tflite
+		"$top/tests/models/$m.py" "$src" || exit 1
+	fi
+	"$ctl" -q quantize "$src" -o "$d/model.tflite" --samples 8 --seed 1 \
 		> /dev/null 2> "$tmp/err" || {
 		echo "model-cases: quantize $m failed: $(tail -1 "$tmp/err")" >&2
 		exit 1
