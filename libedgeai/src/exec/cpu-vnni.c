@@ -1658,6 +1658,14 @@ static void dwq_rows(void *ctx, uint32_t begin, uint32_t end)
 	free(buf);
 }
 
+/* Whether @o's filter and shape are worth the quad rows (dwq() below). */
+static int dwq_wanted(const struct ek_op *o)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+
+	return o->in[1].d[2] >= 4 || (p->stride_w != 1 && o->in[1].d[3] % 16);
+}
+
 /* Quad rows above this size (bytes per part) go to the 16-lane path. */
 #define DWQ_MAX_BYTES (16u << 20)
 
@@ -1675,9 +1683,11 @@ static int dwq(const struct ek_op *o, const struct vnni_w *prep)
 
 	/*
 	 * filters narrower than 4 taps: building the quad rows costs about
-	 * what the quads save (3x3: 3 vpdpbusd against 9 vpdpwssd per pixel)
+	 * what the quads save (3x3: 3 vpdpbusd against 9 vpdpwssd per pixel),
+	 * except where the 16-lane path has no flat rows (strided, channels
+	 * not a multiple of 16) and takes every pixel alone
 	 */
-	if (f->d[2] < 4 || in->dtype != EDGEAI_DTYPE_INT8 || f->dtype != EDGEAI_DTYPE_INT8 ||
+	if (!dwq_wanted(o) || in->dtype != EDGEAI_DTYPE_INT8 || f->dtype != EDGEAI_DTYPE_INT8 ||
 	    !ow || !rows ||
 	    in->zp < -128 || in->zp > 127 || f->d[1] * p->dilation_h > 64 || !p->stride_w ||
 	    !p->dilation_w || !p->dilation_h)
@@ -1925,7 +1935,7 @@ static void *vnni_prepare(const struct ek_op *o)
 	if (o->n_in < 2 || !f->data)
 		return NULL;
 	if (o->op->opcode == EDGEAI_OP_DEPTHWISE_CONV_2D) {
-		struct vnni_w *w = f->d[2] >= 4 ? dwq_pack(o) : NULL;
+		struct vnni_w *w = dwq_wanted(o) ? dwq_pack(o) : NULL;
 
 		return w ? w : dw_pack(f);
 	}
