@@ -60,6 +60,10 @@ struct vnni_w {
 	int8_t *wq;
 	uint32_t kh, kw, G;
 	struct gq *dg;		/* the rescale of each 16-channel block, or NULL */
+	/* CONV_2D, FC: the channel terms laid out with the weights (gemm_q()), or NULL */
+	struct vnni_q *pq;
+	const void *pq_bias;	/* made for this bias and input zero point */
+	int32_t pq_zx;
 };
 
 static void *aalloc(size_t n)
@@ -179,6 +183,11 @@ static void vnni_w_free(struct vnni_w *p)
 		free(p->w32);
 		free(p->wq);
 		free(p->dg);
+		if (p->pq) {
+			free(p->pq->c);
+			free(p->pq->g);
+			free(p->pq);
+		}
 		free(p);
 	}
 }
@@ -284,6 +293,45 @@ static int make_q(struct vnni_q *q, const struct vnni_w *w, const int32_t *bias,
 	q->lo = lo;
 	q->hi = hi;
 	return 0;
+}
+
+/*
+ * The channel terms of a GEMM op: those the prepare hook laid out with
+ * @w when they are this run's (the same bias, zero points and clamp),
+ * else made into @own (*@owned set: the caller frees them). NULL: the op
+ * is declined.
+ */
+static const struct vnni_q *gemm_q(struct vnni_q *own, int *owned, const struct vnni_w *w,
+				   const int32_t *bias, const struct edgeai_prog_qmul *qm,
+				   int32_t mul, int32_t shift, int32_t zx, int32_t zo, int32_t lo,
+				   int32_t hi)
+{
+	*owned = 0;
+	if (w->pq && w->pq_bias == bias && w->pq_zx == zx && w->pq->zo == zo && w->pq->lo == lo &&
+	    w->pq->hi == hi)
+		return w->pq;
+	if (make_q(own, w, bias, qm, mul, shift, zx, zo, lo, hi))
+		return NULL;
+	*owned = 1;
+	return own;
+}
+
+/* Lay out @w's channel terms for a bias and zero points known ahead of time. */
+static void gemm_q_prepare(struct vnni_w *w, const int32_t *bias,
+			   const struct edgeai_prog_qmul *qm, int32_t mul, int32_t shift, int32_t zx,
+			   int32_t zo, int32_t lo, int32_t hi)
+{
+	struct vnni_q *q = malloc(sizeof(*q));
+
+	if (!q)
+		return;
+	if (make_q(q, w, bias, qm, mul, shift, zx, zo, lo, hi)) {
+		free(q);
+		return;
+	}
+	w->pq = q;
+	w->pq_bias = bias;
+	w->pq_zx = zx;
 }
 
 /*
@@ -711,7 +759,9 @@ static int conv(const struct ek_op *o, const struct vnni_w *prep)
 	struct vnni_w *own = NULL;
 	const struct vnni_w *wp;
 	struct gemm_job gj;
+	const struct vnni_q *qp;
 	struct vnni_q q;
+	int owned;
 	struct pimg pi;
 	int ok, packed;
 
@@ -730,8 +780,9 @@ static int conv(const struct ek_op *o, const struct vnni_w *prep)
 		vnni_w_free(own);
 		return EXEC_OPT_NOT_HANDLED;
 	}
-	if (make_q(&q, wp, b->data, qm, p->out_multiplier, p->out_shift, in->zp, out->zp,
-		   p->act_min, p->act_max)) {
+	qp = gemm_q(&q, &owned, wp, b->data, qm, p->out_multiplier, p->out_shift, in->zp, out->zp,
+		    p->act_min, p->act_max);
+	if (!qp) {
 		vnni_w_free(own);
 		return EXEC_OPT_NOT_HANDLED;
 	}
@@ -742,7 +793,8 @@ static int conv(const struct ek_op *o, const struct vnni_w *prep)
 	pw = pw > in->d[2] + p->pad_left ? pw : in->d[2] + p->pad_left;
 	if (pimg_make(&pi, in, p->pad_top, p->pad_left, ph, pw,
 		      (size_t)16 * sw * ic + (size_t)wp->k4 * 4 + 256)) {
-		vnni_q_free(&q);
+		if (owned)
+			vnni_q_free(&q);
 		vnni_w_free(own);
 		return EXEC_OPT_NOT_HANDLED;
 	}
@@ -782,13 +834,13 @@ static int conv(const struct ek_op *o, const struct vnni_w *prep)
 		}
 		pk.vidx = _mm512_loadu_si512(vi);
 		/* the channels' terms as the lanes run: c, shift, mul of channel L % ocp */
-		pk.q = q;
+		pk.q = *qp;
 		pk.q.c = (int32_t *)((uint8_t *)pk.w + (size_t)wp->k4 * 64);
 		pk.q.g = NULL;
 		for (l = 0; l < 16; l++) {
-			rep[l] = q.c[l % pk.ocp];
-			rep[16 + l] = q.c[16 + l % pk.ocp];
-			rep[32 + l] = q.c[32 + l % pk.ocp];
+			rep[l] = qp->c[l % pk.ocp];
+			rep[16 + l] = qp->c[16 + l % pk.ocp];
+			rep[32 + l] = qp->c[32 + l % pk.ocp];
 		}
 		memcpy(pk.q.c, rep, 64);
 		{
@@ -814,7 +866,8 @@ static int conv(const struct ek_op *o, const struct vnni_w *prep)
 		free(pk.q.g);
 		free(doff);
 		free(pi.d);
-		vnni_q_free(&q);
+		if (owned)
+			vnni_q_free(&q);
 		vnni_w_free(own);
 		return 0;
 	}
@@ -822,7 +875,7 @@ rowmajor:
 	memset(&gj, 0, sizeof(gj));
 	gj.o = o;
 	gj.wp = wp;
-	gj.q = &q;
+	gj.q = qp;
 	gj.pi = &pi;
 	/* 1x1 taps of whole 4-byte groups read the image in place */
 	gj.direct = kh == 1 && kw == 1 && ic % 4 == 0;
@@ -833,7 +886,8 @@ rowmajor:
 	else
 		gemm_blocks(&gj, 0, blocks);
 	free(pi.d);
-	vnni_q_free(&q);
+	if (owned)
+		vnni_q_free(&q);
 	vnni_w_free(own);
 	return gj.failed ? EXEC_OPT_NOT_HANDLED : 0;
 }
@@ -845,7 +899,9 @@ static int fc(const struct ek_op *o, const struct vnni_w *prep)
 	uint32_t ich = f->d[3], och = f->d[2], batches, bi, i, k4b;
 	struct vnni_w *own = NULL;
 	const struct vnni_w *wp;
+	const struct vnni_q *qp;
 	struct vnni_q q;
+	int owned;
 	uint8_t *xu;
 
 	if (in->dtype != EDGEAI_DTYPE_INT8 || f->dtype != in->dtype || out->dtype != in->dtype ||
@@ -863,8 +919,9 @@ static int fc(const struct ek_op *o, const struct vnni_w *prep)
 		vnni_w_free(own);
 		return EXEC_OPT_NOT_HANDLED;
 	}
-	if (make_q(&q, wp, b->data, NULL, p->out_multiplier, p->out_shift, in->zp, out->zp,
-		   p->act_min, p->act_max)) {
+	qp = gemm_q(&q, &owned, wp, b->data, NULL, p->out_multiplier, p->out_shift, in->zp,
+		    out->zp, p->act_min, p->act_max);
+	if (!qp) {
 		vnni_w_free(own);
 		return EXEC_OPT_NOT_HANDLED;
 	}
@@ -872,7 +929,8 @@ static int fc(const struct ek_op *o, const struct vnni_w *prep)
 	k4b = wp->k4 * 4;
 	xu = aalloc((size_t)batches * k4b + 64);
 	if (!xu) {
-		vnni_q_free(&q);
+		if (owned)
+			vnni_q_free(&q);
 		vnni_w_free(own);
 		return EXEC_OPT_NOT_HANDLED;
 	}
@@ -890,10 +948,11 @@ static int fc(const struct ek_op *o, const struct vnni_w *prep)
 			rows[i] = xu + (size_t)r * k4b;
 			outs[i] = bi + i < batches ? (int8_t *)out->data + (size_t)r * och : NULL;
 		}
-		gemm_rows(rows, outs, wp, &q);
+		gemm_rows(rows, outs, wp, qp);
 	}
 	free(xu);
-	vnni_q_free(&q);
+	if (owned)
+		vnni_q_free(&q);
 	vnni_w_free(own);
 	return 0;
 }
@@ -1658,6 +1717,14 @@ static void dwq_rows(void *ctx, uint32_t begin, uint32_t end)
 	free(buf);
 }
 
+/* Whether @o's filter and shape are worth the quad rows (dwq() below). */
+static int dwq_wanted(const struct ek_op *o)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+
+	return o->in[1].d[2] >= 4 || (p->stride_w != 1 && o->in[1].d[3] % 16);
+}
+
 /* Quad rows above this size (bytes per part) go to the 16-lane path. */
 #define DWQ_MAX_BYTES (16u << 20)
 
@@ -1675,9 +1742,11 @@ static int dwq(const struct ek_op *o, const struct vnni_w *prep)
 
 	/*
 	 * filters narrower than 4 taps: building the quad rows costs about
-	 * what the quads save (3x3: 3 vpdpbusd against 9 vpdpwssd per pixel)
+	 * what the quads save (3x3: 3 vpdpbusd against 9 vpdpwssd per pixel),
+	 * except where the 16-lane path has no flat rows (strided, channels
+	 * not a multiple of 16) and takes every pixel alone
 	 */
-	if (f->d[2] < 4 || in->dtype != EDGEAI_DTYPE_INT8 || f->dtype != EDGEAI_DTYPE_INT8 ||
+	if (!dwq_wanted(o) || in->dtype != EDGEAI_DTYPE_INT8 || f->dtype != EDGEAI_DTYPE_INT8 ||
 	    !ow || !rows ||
 	    in->zp < -128 || in->zp > 127 || f->d[1] * p->dilation_h > 64 || !p->stride_w ||
 	    !p->dilation_w || !p->dilation_h)
@@ -1918,24 +1987,57 @@ static int vnni_run(const struct ek_op *o, const void *prep)
 	}
 }
 
+/*
+ * Whether the prepare hook knows what the channel terms of GEMM op @o
+ * (@n channels) depend on: its int32 bias (a constant), 8-bit input and
+ * output types and zero points (exec_cpu_prepare() gives them).
+ */
+static int gemm_q_known(const struct ek_op *o, uint32_t n)
+{
+	const struct ek_tensor *b = &o->in[2];
+
+	return o->n_in > 2 && b->data && b->dtype == EDGEAI_DTYPE_INT32 && ek_count(b) == n &&
+	       o->in[0].dtype == EDGEAI_DTYPE_INT8 && o->out.dtype == EDGEAI_DTYPE_INT8 &&
+	       o->in[0].zp >= -128 && o->in[0].zp <= 127;
+}
+
 static void *vnni_prepare(const struct ek_op *o)
 {
 	const struct ek_tensor *f = &o->in[1];
+	struct vnni_w *w;
+	int ok;
 
 	if (o->n_in < 2 || !f->data)
 		return NULL;
 	if (o->op->opcode == EDGEAI_OP_DEPTHWISE_CONV_2D) {
-		struct vnni_w *w = f->d[2] >= 4 ? dwq_pack(o) : NULL;
-
+		w = dwq_wanted(o) ? dwq_pack(o) : NULL;
 		return w ? w : dw_pack(f);
 	}
 	if (f->dtype != EDGEAI_DTYPE_INT8)
 		return NULL;
 	switch (o->op->opcode) {
 	case EDGEAI_OP_CONV_2D:
-		return pack(f, f->d[0], f->d[1] * f->d[2] * f->d[3]);
+		w = pack(f, f->d[0], f->d[1] * f->d[2] * f->d[3]);
+		if (w && gemm_q_known(o, w->n)) {
+			const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+			const struct edgeai_prog_qmul *qm = qmuls(o, p, w->n, &ok);
+
+			if (ok)
+				gemm_q_prepare(w, o->in[2].data, qm, p->out_multiplier, p->out_shift,
+					       o->in[0].zp, o->out.zp, p->act_min, p->act_max);
+		}
+		return w;
 	case EDGEAI_OP_FULLY_CONNECTED:
-		return pack(f, f->d[2], f->d[3]);
+		w = pack(f, f->d[2], f->d[3]);
+		if (w && gemm_q_known(o, w->n)) {
+			const struct edgeai_prog_fc_params *p = (const void *)o->op->params;
+
+			if (shift_ok(p->out_multiplier, p->out_shift))
+				gemm_q_prepare(w, o->in[2].data, NULL, p->out_multiplier,
+					       p->out_shift, o->in[0].zp, o->out.zp, p->act_min,
+					       p->act_max);
+		}
+		return w;
 	default:
 		return NULL;
 	}

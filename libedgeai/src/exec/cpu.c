@@ -422,10 +422,16 @@ void **exec_cpu_prepare(const void *prog, size_t size)
 	o.const_size = h->const_size;
 	for (i = 0; i < h->op_count; i++) {
 		o.op = &ops[i];
-		o.n_in = 2;
+		o.n_in = 3;
 		/* the input's and output's types and zero points (a layout may depend on them) */
 		tensor_meta(prog, ops[i].inputs[0], &o.in[0]);
 		tensor_meta(prog, ops[i].output, &o.out);
+		/* a constant third input (a bias) with its data */
+		tensor_meta(prog, ops[i].inputs[2], &o.in[2]);
+		if (ops[i].inputs[2] != EDGEAI_PROG_NO_TENSOR && ops[i].inputs[2] < h->tensor_count &&
+		    tt[ops[i].inputs[2]].slot == EDGEAI_PROG_SLOT_CONST &&
+		    ek_resolve(prog, ops[i].inputs[2], NULL, 0, &o.in[2]))
+			o.in[2].data = NULL;
 		/* the filter is a constant: it resolves without slots */
 		if (ops[i].inputs[1] == EDGEAI_PROG_NO_TENSOR ||
 		    ek_resolve(prog, ops[i].inputs[1], NULL, 0, &o.in[1]) ||
