@@ -1230,8 +1230,7 @@ EDGEAI_PUBLIC const char *edgeai_cpu_kernels(const struct edgeai_program *prog);
  * a program that runs on the CPU adds the wall time of each op to that
  * op's figures, with the CPU kernel set that ran it. Entries are the
  * program's ops in the order they run (a model operator may become
- * several program ops, or none: RESHAPE in place), then the ops TFLite
- * computes in float that run on the host. Profiling costs two clock reads
+ * several program ops, or none: RESHAPE in place). Profiling costs two clock reads
  * per op. Programs placed on a device are not profiled (-EOPNOTSUPP).
  */
 
@@ -1240,9 +1239,11 @@ EDGEAI_PUBLIC const char *edgeai_cpu_kernels(const struct edgeai_program *prog);
  * @index: the entry, 0 .. edgeai_program_profile_count() - 1
  * @op_name: the op's type ("CONV_2D", ...), static
  * @kernels: the CPU kernel set that ran it last: "vnni", "avx2",
- *	"reference", "host" (an op computed in float on the host), "" when
- *	it has not run since profiling was turned on; static
- * @host: 1 for an op computed in float on the host, else 0
+ *	"dotprod", "neon" or "reference", "" when it has not run since
+ *	profiling was turned on; static
+ * @host: 0. Up to 0.6, 1 for an op that TFLite computes in float, run
+ *	on the host outside the program (MEAN without keep_dims); since 0.7
+ *	every op is a program op
  * @runs: how many times it ran since profiling was turned on
  * @total_ns: its wall time over those runs, in nanoseconds
  */

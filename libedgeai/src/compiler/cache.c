@@ -41,7 +41,7 @@
 #define CC_SRC_ID "unknown"
 #endif
 #define CACHE_MAGIC "EAPCACHE"
-#define CACHE_FORMAT 2
+#define CACHE_FORMAT 3	/* 3 (0.7): no host ops in a program entry */
 
 struct cache_hdr {
 	char magic[8];
@@ -199,13 +199,12 @@ corrupt:
 /* Payload of a program entry. */
 struct prog_payload {
 	uint64_t arena_size, blob_size;
-	uint32_t n_in, n_out, n_ops, n_host;
+	uint32_t n_in, n_out, n_ops, pad;
 };
 
 struct place_payload {
 	int32_t tfl_code;
 	uint32_t prog_op;
-	uint32_t host;
 	uint32_t fused;
 };
 
@@ -213,11 +212,10 @@ int cc_cache_store_program(const char *dir, const char *key, const struct cc_com
 {
 	struct prog_payload pp = {
 		.arena_size = c->arena_size, .blob_size = c->size, .n_in = c->n_in, .n_out = c->n_out,
-		.n_ops = c->n_ops, .n_host = c->n_host,
+		.n_ops = c->n_ops,
 	};
 	size_t size = sizeof(pp) + sizeof(struct cc_io) * (c->n_in + c->n_out) +
-		      sizeof(struct place_payload) * c->n_ops + sizeof(struct cc_host_op) * c->n_host +
-		      c->size;
+		      sizeof(struct place_payload) * c->n_ops + c->size;
 	char path[4096];
 	uint8_t *b = calloc(1, size), *p;
 	uint32_t i;
@@ -235,15 +233,11 @@ int cc_cache_store_program(const char *dir, const char *key, const struct cc_com
 	for (i = 0; i < c->n_ops; i++) {
 		struct place_payload pl = { .tfl_code = c->place[i].tfl_code,
 					    .prog_op = c->place[i].prog_op,
-					    .host = (uint32_t)c->place[i].host,
 					    .fused = c->place[i].fused };
 
 		memcpy(p, &pl, sizeof(pl));
 		p += sizeof(pl);
 	}
-	if (c->n_host)
-		memcpy(p, c->host, sizeof(struct cc_host_op) * c->n_host);
-	p += sizeof(struct cc_host_op) * c->n_host;
 	memcpy(p, c->blob, c->size);
 	snprintf(path, sizeof(path), "%s/%s.prog", dir, key);
 	r = write_entry(path, 1, b, size);
@@ -268,12 +262,11 @@ int cc_cache_load_program(const char *dir, const char *key, struct cc_compiled *
 	if (size < sizeof(pp))
 		goto corrupt;
 	memcpy(&pp, b, sizeof(pp));
-	if (pp.n_in > 4096 || pp.n_out > 4096 || pp.n_ops > (1u << 20) || pp.n_host > (1u << 20) ||
+	if (pp.n_in > 4096 || pp.n_out > 4096 || pp.n_ops > (1u << 20) || pp.pad ||
 	    pp.blob_size > size || !pp.n_ops || !pp.n_out)
 		goto corrupt;
 	want = sizeof(pp) + sizeof(struct cc_io) * (pp.n_in + pp.n_out) +
-	       sizeof(struct place_payload) * pp.n_ops + sizeof(struct cc_host_op) * pp.n_host +
-	       pp.blob_size;
+	       sizeof(struct place_payload) * pp.n_ops + pp.blob_size;
 	if (want != size)
 		goto corrupt;
 	c = calloc(1, sizeof(*c));
@@ -286,13 +279,11 @@ int cc_cache_load_program(const char *dir, const char *key, struct cc_compiled *
 	c->n_in = pp.n_in;
 	c->n_out = pp.n_out;
 	c->n_ops = pp.n_ops;
-	c->n_host = pp.n_host;
 	c->in = calloc(pp.n_in ? pp.n_in : 1, sizeof(*c->in));
 	c->out = calloc(pp.n_out, sizeof(*c->out));
 	c->place = calloc(pp.n_ops, sizeof(*c->place));
-	c->host = pp.n_host ? calloc(pp.n_host, sizeof(*c->host)) : NULL;
 	c->blob = aligned_alloc(64, (pp.blob_size + 63) & ~(size_t)63);
-	if (!c->in || !c->out || !c->place || (pp.n_host && !c->host) || !c->blob) {
+	if (!c->in || !c->out || !c->place || !c->blob) {
 		cc_compiled_free(c);
 		free(b);
 		return -ENOMEM;
@@ -314,12 +305,8 @@ int cc_cache_load_program(const char *dir, const char *key, struct cc_compiled *
 		}
 		c->place[i].tfl_code = pl.tfl_code;
 		c->place[i].prog_op = pl.prog_op;
-		c->place[i].host = (int)pl.host;
 		c->place[i].fused = pl.fused;
 	}
-	if (pp.n_host)
-		memcpy(c->host, p, sizeof(struct cc_host_op) * pp.n_host);
-	p += sizeof(struct cc_host_op) * pp.n_host;
 	memcpy(c->blob, p, pp.blob_size);
 	free(b);
 	*ret = c;

@@ -46,9 +46,6 @@ struct cc {
 	size_t nk, capk;
 	int32_t *map;		/* model tensor -> program tensor, -1 */
 	int32_t *dims_fixed;	/* model tensor: 1 when an op set its program dims */
-	struct cc_host_op *host;
-	uint32_t nhost, caphost;
-	int host_op;		/* the last model op became a host op */
 };
 
 void cc_quantize_multiplier(double m, int32_t *ret_mul, int32_t *ret_shift)
@@ -1259,17 +1256,6 @@ static int plan(struct cc *c, size_t *arena)
 					L[k].last = (int32_t)i;
 			}
 		}
-		/* A host op runs between program ops at - 1 and at: keep both sides live. */
-		for (i = 0; i < c->nhost; i++) {
-			int32_t a0 = (int32_t)c->host[i].at - 1, a1 = (int32_t)c->host[i].at;
-
-			if (c->host[i].in == L[k].t || c->host[i].out == L[k].t) {
-				if (a0 < L[k].first)
-					L[k].first = a0;
-				if (a1 > L[k].last)
-					L[k].last = a1;
-			}
-		}
 		for (i = 0; i < c->m->n_in; i++)
 			if (c->map[c->m->in[i]] == (int32_t)L[k].t)
 				L[k].first = -1;
@@ -1362,7 +1348,6 @@ void cc_compiled_free(struct cc_compiled *c)
 	free(c->in);
 	free(c->out);
 	free(c->place);
-	free(c->host);
 	free(c);
 }
 
@@ -1428,7 +1413,6 @@ int cc_compile(const struct edgeai_model *m, struct cc_compiled **ret, char *err
 		out->place[i].tfl_code = m->ops[i].code;
 		out->place[i].prog_op = c.nops;
 		out->place[i].fused = fuse[i];
-		c.host_op = 0;
 		if (fuse[i]) {
 			r = 0;
 		} else if (by[i]) {
@@ -1444,7 +1428,6 @@ int cc_compile(const struct edgeai_model *m, struct cc_compiled **ret, char *err
 		} else {
 			r = compile_op(&c, &m->ops[i]);
 		}
-		out->place[i].host = c.host_op;
 		if (r < 0) {
 			if (errbuf && errbuf_size && !errbuf[0])
 				base_errf(errbuf, errbuf_size, r, "op %u (%s) does not compile", i,
@@ -1468,9 +1451,6 @@ int cc_compile(const struct edgeai_model *m, struct cc_compiled **ret, char *err
 	r = emit(&c, out);
 	if (r)
 		goto fail;
-	out->host = c.host;
-	out->n_host = c.nhost;
-	c.host = NULL;
 	free(fuse);
 	free(by);
 	free(c.t);
@@ -1483,7 +1463,6 @@ int cc_compile(const struct edgeai_model *m, struct cc_compiled **ret, char *err
 fail:
 	free(fuse);
 	free(by);
-	free(c.host);
 	free(c.t);
 	free(c.ops);
 	free(c.k);

@@ -20,23 +20,8 @@ struct cc_io {
 	uint32_t esize;		/* element size (alignment of a bound buffer offset) */
 };
 
-/*
- * An op TFLite computes in a way no program op can reproduce bit for bit:
- * the CPU runs it between program ops @at - 1 and @at.
- */
-enum { CC_HOST_MEAN_FLOAT = 1 };
-
-struct cc_host_op {
-	uint32_t at;		/* runs before program op @at (after the last when == op count) */
-	uint32_t kind;
-	uint32_t in, out;	/* program tensor indices */
-	float scale;		/* s_in / s_out, in float */
-	int32_t zi, zo, lo, hi;
-};
-
 struct cc_op_place {
 	uint32_t device;	/* enum edgeai_exec_device */
-	int host;		/* compiled into a host op (CPU only) */
 	int32_t tfl_code;
 	uint32_t prog_op;	/* first program op of this model op */
 	uint32_t fused;		/* 1 + the model op this activation is fused into (no
@@ -51,8 +36,6 @@ struct cc_compiled {
 	uint32_t n_in, n_out, n_ops;
 	struct cc_io *in, *out;
 	struct cc_op_place *place;	/* [n_ops] (model ops) */
-	struct cc_host_op *host;
-	uint32_t n_host;
 	int no_device;		/* cc_place(): AUTO found no usable device, all on the CPU */
 };
 

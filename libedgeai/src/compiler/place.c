@@ -69,7 +69,7 @@ static int probe_ops(struct cc_compiled *c, struct cc_dev *d, uint8_t *accept,
 		void *b;
 
 		accept[i] = 0;
-		if (c->place[i].host || end <= first)
+		if (end <= first)
 			continue;
 		b = cc_sub_blob(c, first, end - first, &size);
 		if (!b)
@@ -147,7 +147,7 @@ static int dev_prepare(struct cc_compiled *c, const char *node, uint32_t exec_de
 	s->n_dev = 1;
 	r = probe_ops(c, &s->d[0], accept, cache_dir, cache_key, cache_state);
 	for (i = 0; i < c->n_ops && !r; i++) {
-		if (c->place[i].host || c->place[i].fused)
+		if (c->place[i].fused)
 			continue;
 		if (accept[i]) {
 			c->place[i].device = exec_dev;
@@ -196,8 +196,7 @@ static int dev_add(struct cc_devices *s, struct cc_compiled *c, const char *node
 	if (!r)
 		r = probe_ops(c, d, accept, cache_dir, cache_key, cache_state);
 	for (i = 0; i < c->n_ops && !r; i++) {
-		if (c->place[i].host || c->place[i].fused ||
-		    c->place[i].device != EDGEAI_EXEC_CPU)
+		if (c->place[i].fused || c->place[i].device != EDGEAI_EXEC_CPU)
 			continue;
 		if (accept[i]) {
 			c->place[i].device = exec_dev;
@@ -289,11 +288,8 @@ static void place_all_cpu(struct cc_compiled *c, const char *why)
 
 	for (i = 0; i < c->n_ops; i++) {
 		c->place[i].device = EDGEAI_EXEC_CPU;
-		if (c->place[i].host)
-			snprintf(c->place[i].reason, sizeof(c->place[i].reason),
-				 "host op: TFLite computes it in float, no device op matches");
-		else
-			snprintf(c->place[i].reason, sizeof(c->place[i].reason), "%s", why);
+		snprintf(c->place[i].reason, sizeof(c->place[i].reason), "%.*s",
+			 (int)sizeof(c->place[i].reason) - 1, why);
 	}
 }
 

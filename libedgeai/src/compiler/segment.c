@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Segments: consecutive program ops of one side, the CPU or one device,
- * with a break wherever a host op runs. Every segment is the compiled blob
+ * in program order. Every segment is the compiled blob
  * with the segment's ops only (the same tensor table, and the constants
  * those ops read), so all segments address one arena (slot 0). Device segments are uploaded
  * (PROGRAM_CREATE) once here; requests (exec/request.c) run them.
@@ -184,19 +184,9 @@ static int32_t model_op_of(const struct cc_compiled *c, uint32_t p)
 	int32_t i, best = -1;
 
 	for (i = 0; i < (int32_t)c->n_ops; i++)
-		if (!c->place[i].host && c->place[i].prog_op <= p)
+		if (c->place[i].prog_op <= p)
 			best = i;
 	return best;
-}
-
-static int host_at(const struct cc_compiled *c, uint32_t p)
-{
-	uint32_t i;
-
-	for (i = 0; i < c->n_host; i++)
-		if (c->host[i].at == p)
-			return 1;
-	return 0;
 }
 
 static int dev_index(const struct cc_devices *s, uint32_t exec_dev)
@@ -236,7 +226,7 @@ int cc_segments_build(struct cc_devices *s, const struct cc_compiled *c, char *e
 		uint32_t q = p + 1;
 		struct cc_seg *sg, *ns;
 
-		while (q < n_prog && !host_at(c, q)) {
+		while (q < n_prog) {
 			int32_t m2 = model_op_of(c, q);
 
 			if ((m2 >= 0 ? dev_index(s, c->place[m2].device) : -1) != side)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * CPU execution of an edgeai program: the op library's program walk
- * (ek_exec_program(), firmware/ops/exec.c) with a per-op hook that runs the
- * host ops due, then the op on an optimized kernel when one handles it on
+ * (ek_exec_program(), firmware/ops/exec.c) with a per-op hook that runs
+ * the op on an optimized kernel when one handles it on
  * this CPU (AVX-512 VNNI, then AVX2; on arm64 dotprod, then NEON:
  * cpu-opt.h), else leaves it to the
  * reference kernel. The optimized kernels give the same bytes
@@ -24,60 +24,6 @@
 #include "exec/cpu.h"
 #include "exec/cpu-opt.h"
 #include "ops.h"
-
-/*
- * MEAN without keep_dims, as TFLite 2.9.0 computes it
- * (reference_ops::QuantizedMeanOrSum): in float, per output,
- * out = clamp(round((float)sum / (float)n * scale + (float)-zp_in * scale)
- * + zp_out), sum over the stored values, scale = s_in / s_out in float.
- */
-static int host_mean_float(const struct cc_host_op *h, const struct ek_tensor *in,
-			   const struct ek_tensor *out)
-{
-	uint32_t n = in->d[1] * in->d[2], ch = in->d[3], i, k;
-	float bias = (float)-h->zi * h->scale;
-
-	if (!n || out->d[3] != ch || out->d[0] != in->d[0])
-		return -1;
-	for (i = 0; i < in->d[0] * ch; i++) {
-		uint32_t b = i / ch, c = i % ch;
-		int32_t sum = 0;
-		float fm, r;
-
-		for (k = 0; k < n; k++)
-			sum += ek_ld(in, (b * n + k) * ch + c);
-		fm = (float)sum / (float)n;
-		r = roundf(fm * h->scale + bias) + (float)h->zo;
-		r = r < (float)h->hi ? r : (float)h->hi;
-		r = r > (float)h->lo ? r : (float)h->lo;
-		ek_st(out, i, (int32_t)r, h->lo, h->hi);
-	}
-	return 0;
-}
-
-static int run_host(const void *prog, void *const *slots, unsigned int n_slots,
-		    const struct cc_host_op *h)
-{
-	struct ek_tensor in, out;
-
-	if (ek_resolve(prog, h->in, slots, n_slots, &in) ||
-	    ek_resolve(prog, h->out, slots, n_slots, &out) || !in.data || !out.data)
-		return -1;
-	switch (h->kind) {
-	case CC_HOST_MEAN_FLOAT:
-		return host_mean_float(h, &in, &out);
-	default:
-		return -1;
-	}
-}
-
-int exec_cpu_host(const void *prog, size_t size, const struct cc_host_op *host, void *const *slots,
-		  unsigned int n_slots)
-{
-	if (ek_prog_check(prog, size))
-		return -EINVAL;
-	return run_host(prog, slots, n_slots, host) ? -EIO : 0;
-}
 
 /* -1: not chosen yet; exec_cpu_set_kernels() can override (tests). */
 static int kset = -1;
@@ -632,21 +578,14 @@ void exec_par_for(uint32_t n, void (*fn)(void *ctx, uint32_t begin, uint32_t end
 	pthread_mutex_unlock(&pool->mu);
 }
 
-int exec_cpu_run(const void *prog, size_t size, const struct cc_host_op *host,
-		 unsigned int n_host, void *const *slots, unsigned int n_slots, int reference,
-		 unsigned int *failed_op)
+int exec_cpu_run(const void *prog, size_t size, void *const *slots, unsigned int n_slots,
+		 int reference, unsigned int *failed_op)
 {
-	return exec_cpu_run_prep(prog, size, host, n_host, slots, n_slots, reference, NULL,
-				 failed_op);
+	return exec_cpu_run_prep(prog, size, slots, n_slots, reference, NULL, failed_op);
 }
 
 /* One run of exec_cpu_run_prep(): what its per-op hook needs. */
 struct cpu_run {
-	const void *prog;
-	const struct cc_host_op *host;
-	unsigned int n_host, hi;
-	void *const *slots;
-	unsigned int n_slots;
 	void *const *prep;
 	int opt;
 	struct exec_cpu_prof *prof;
@@ -670,8 +609,7 @@ static void prof_add(struct exec_cpu_prof *prof, unsigned int i, uint64_t t0, in
 }
 
 /*
- * cpu_run_op() timed: the host ops due one by one, then the op on an
- * optimized kernel or, when none takes it, on the reference kernel here
+ * cpu_run_op() timed: the op on an optimized kernel or, when none takes it, on the reference kernel here
  * (what ek_exec_program() would do next) so that its time counts too.
  */
 static int cpu_run_op_prof(struct cpu_run *r, const struct ek_op *o, unsigned int i)
@@ -680,13 +618,6 @@ static int cpu_run_op_prof(struct cpu_run *r, const struct ek_op *o, unsigned in
 	uint64_t t0;
 	int ret;
 
-	for (; r->hi < r->n_host && r->host[r->hi].at == i; r->hi++) {
-		t0 = now_ns();
-		if (run_host(r->prog, r->slots, r->n_slots, &r->host[r->hi]))
-			return EK_EXEC_BAD_OP;
-		if (r->hi < prof->n_host)
-			prof_add(prof, prof->n_ops + r->hi, t0, EXEC_PROF_HOST);
-	}
 	t0 = now_ns();
 	ran_kset = EXEC_KSET_REFERENCE;
 	ret = r->opt ? exec_opt_run(o, r->prep ? (const struct exec_opt_prep *)r->prep[i] : NULL) :
@@ -700,36 +631,30 @@ static int cpu_run_op_prof(struct cpu_run *r, const struct ek_op *o, unsigned in
 	return ret;
 }
 
-/* The host ops due before op @i, then op @i on an optimized kernel if one takes it. */
+/* Op @i on an optimized kernel if one takes it. */
 static int cpu_run_op(void *ctx, const struct ek_op *o, unsigned int i)
 {
 	struct cpu_run *r = ctx;
 
 	if (r->prof)
 		return cpu_run_op_prof(r, o, i);
-	for (; r->hi < r->n_host && r->host[r->hi].at == i; r->hi++)
-		if (run_host(r->prog, r->slots, r->n_slots, &r->host[r->hi]))
-			return EK_EXEC_BAD_OP;
 	if (!r->opt)
 		return EK_EXEC_NOT_HANDLED;
 	return exec_opt_run(o, r->prep ? (const struct exec_opt_prep *)r->prep[i] : NULL);
 }
 
-int exec_cpu_run_prep(const void *prog, size_t size, const struct cc_host_op *host,
-		      unsigned int n_host, void *const *slots, unsigned int n_slots, int reference,
-		      void *const *prep, unsigned int *failed_op)
+int exec_cpu_run_prep(const void *prog, size_t size, void *const *slots, unsigned int n_slots,
+		      int reference, void *const *prep, unsigned int *failed_op)
 {
-	return exec_cpu_run_prof(prog, size, host, n_host, slots, n_slots, reference, prep, NULL,
-				 NULL, failed_op);
+	return exec_cpu_run_prof(prog, size, slots, n_slots, reference, prep, NULL, NULL,
+				 failed_op);
 }
 
-int exec_cpu_run_prof(const void *prog, size_t size, const struct cc_host_op *host,
-		      unsigned int n_host, void *const *slots, unsigned int n_slots, int reference,
-		      void *const *prep, struct exec_cpu_prof *prof, struct exec_pool *pool,
-		      unsigned int *failed_op)
+int exec_cpu_run_prof(const void *prog, size_t size, void *const *slots, unsigned int n_slots,
+		      int reference, void *const *prep, struct exec_cpu_prof *prof,
+		      struct exec_pool *pool, unsigned int *failed_op)
 {
-	struct cpu_run r = { .prog = prog, .host = host, .n_host = n_host, .slots = slots,
-			     .n_slots = n_slots, .prep = prep, .prof = prof,
+	struct cpu_run r = { .prep = prep, .prof = prof,
 			     .opt = !reference && exec_opt_level() != EXEC_KSET_REFERENCE };
 	const struct ek_exec_hooks hooks = { .run_op = cpu_run_op, .ctx = &r };
 	struct exec_pool *outer = run_pool;
@@ -748,23 +673,11 @@ int exec_cpu_run_prof(const void *prog, size_t size, const struct cc_host_op *ho
 
 	if (ret == EK_EXEC_BAD_PROGRAM && *failed_op == EK_NO_OP)
 		return -EINVAL;
-	if (ret)
-		return -EIO;
-	for (; r.hi < n_host; r.hi++) {
-		uint64_t t0 = now_ns();
-
-		if (run_host(prog, slots, n_slots, &host[r.hi]))
-			return -EIO;
-		if (prof && r.hi < prof->n_host)
-			prof_add(prof, prof->n_ops + r.hi, t0, EXEC_PROF_HOST);
-	}
-	return 0;
+	return ret ? -EIO : 0;
 }
 
 const char *exec_cpu_prof_kernels(int k)
 {
-	if (k == EXEC_PROF_HOST)
-		return "host";
 	if (k < 0 || k >= (int)(sizeof(kset_names) / sizeof(kset_names[0])))
 		return "";
 	return kset_names[k];

@@ -13,20 +13,15 @@
 
 #include "compiler/compile.h"
 
-/* Run @prog (and its host ops) on @slots; 0, -EINVAL (bad header), or -EIO with *failed_op set. */
-int exec_cpu_run(const void *prog, size_t size, const struct cc_host_op *host,
-		 unsigned int n_host, void *const *slots, unsigned int n_slots,
+/* Run @prog on @slots; 0, -EINVAL (bad header), or -EIO with *failed_op set. */
+int exec_cpu_run(const void *prog, size_t size, void *const *slots, unsigned int n_slots,
 		 int reference, unsigned int *failed_op);
 /* The same, with what exec_cpu_prepare() made for @prog (or NULL). */
-int exec_cpu_run_prep(const void *prog, size_t size, const struct cc_host_op *host,
-		      unsigned int n_host, void *const *slots, unsigned int n_slots,
+int exec_cpu_run_prep(const void *prog, size_t size, void *const *slots, unsigned int n_slots,
 		      int reference, void *const *prep, unsigned int *failed_op);
 /* Per-op weights of @prog in the optimized kernels' layout; NULL when none. */
 void **exec_cpu_prepare(const void *prog, size_t size);
 void exec_cpu_prepare_free(void **prep, const void *prog);
-/* Run one host op of @prog on @slots. */
-int exec_cpu_host(const void *prog, size_t size, const struct cc_host_op *host,
-		  void *const *slots, unsigned int n_slots);
 /* The kernel set that would run: "vnni", "avx2", "dotprod", "neon" or "reference". */
 const char *exec_cpu_kernels_name(int reference);
 /*
@@ -42,18 +37,17 @@ unsigned long exec_cpu_kernels_ops(const char *name);
 
 /*
  * Per-op profile of CPU runs (edgeai_program_set_profiling()): one entry
- * per program op, then one per host op. Counters are atomic: runs of one
+ * per program op. Counters are atomic: runs of one
  * program in several threads at once all count.
  */
 struct exec_cpu_prof_op {
 	_Atomic uint64_t runs;
 	_Atomic uint64_t ns;
-	_Atomic int kset;	/* what ran it last: enum exec_kset, EXEC_PROF_HOST, -1: never ran */
+	_Atomic int kset;	/* what ran it last: enum exec_kset, -1: never ran */
 };
-#define EXEC_PROF_HOST 100
 struct exec_cpu_prof {
-	unsigned int n_ops, n_host;
-	struct exec_cpu_prof_op *op;	/* [n_ops + n_host] */
+	unsigned int n_ops;
+	struct exec_cpu_prof_op *op;	/* [n_ops] */
 };
 /*
  * A pool of worker threads of a program (EDGEAI_COMPILE options
@@ -77,11 +71,10 @@ void exec_cpu_set_par_min(uint64_t work);
 unsigned long exec_cpu_par_splits(void);
 
 /* exec_cpu_run_prep(), timing each op into @prof (NULL: not timed), on @pool (or NULL). */
-int exec_cpu_run_prof(const void *prog, size_t size, const struct cc_host_op *host,
-		      unsigned int n_host, void *const *slots, unsigned int n_slots,
+int exec_cpu_run_prof(const void *prog, size_t size, void *const *slots, unsigned int n_slots,
 		      int reference, void *const *prep, struct exec_cpu_prof *prof,
 		      struct exec_pool *pool, unsigned int *failed_op);
-/* Name of kernel set @kset as exec_cpu_prof_op.kset holds it: "avx2", "host", "" (never ran). */
+/* Name of kernel set @kset as exec_cpu_prof_op.kset holds it: "avx2", "" (never ran). */
 const char *exec_cpu_prof_kernels(int kset);
 /* edgeai_program_op_name() (public) names program opcodes; it lives in cpu.c. */
 

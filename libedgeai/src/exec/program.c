@@ -190,8 +190,7 @@ EDGEAI_PUBLIC int edgeai_program_run(struct edgeai_program *prog, const void *co
 	}
 	for (i = 0; i < n_inputs; i++)
 		memcpy((uint8_t *)arena + c->in[i].offset, inputs[i], c->in[i].size);
-	r = exec_cpu_run_prof(c->blob, c->size, c->host, c->n_host, &arena, 1, prog->reference,
-			      prog->prep, atomic_load(&prog->profiling) ? prog->prof : NULL,
+	r = exec_cpu_run_prof(c->blob, c->size, &arena, 1, prog->reference, prog->prep, atomic_load(&prog->profiling) ? prog->prof : NULL,
 			      prog->pool, &failed);
 	if (!r)
 		for (i = 0; i < n_outputs; i++)
@@ -364,8 +363,7 @@ EDGEAI_PUBLIC int edgeai_program_set_profiling(struct edgeai_program *prog, int 
 		p = calloc(1, sizeof(*p));
 		if (p) {
 			p->n_ops = h->op_count;
-			p->n_host = prog->c->n_host;
-			p->op = calloc(p->n_ops + p->n_host + 1, sizeof(*p->op));
+			p->op = calloc(p->n_ops + 1, sizeof(*p->op));
 			if (!p->op) {
 				free(p);
 				p = NULL;
@@ -376,7 +374,7 @@ EDGEAI_PUBLIC int edgeai_program_set_profiling(struct edgeai_program *prog, int 
 	if (!p) {
 		r = -ENOMEM;
 	} else {
-		n = p->n_ops + p->n_host;
+		n = p->n_ops;
 		for (i = 0; i < n; i++) {
 			atomic_store(&p->op[i].runs, 0);
 			atomic_store(&p->op[i].ns, 0);
@@ -396,7 +394,7 @@ EDGEAI_PUBLIC int edgeai_program_profile_count(const struct edgeai_program *prog
 	if (prog->dev)
 		return -EOPNOTSUPP;
 	h = (const void *)prog->c->blob;
-	return (int)(h->op_count + prog->c->n_host);
+	return (int)h->op_count;
 }
 
 EDGEAI_PUBLIC int edgeai_program_get_profile(const struct edgeai_program *prog,
@@ -417,15 +415,9 @@ EDGEAI_PUBLIC int edgeai_program_get_profile(const struct edgeai_program *prog,
 	ops = (const void *)((const uint8_t *)prog->c->blob + h->op_offset);
 	memset(ret_prof, 0, sizeof(*ret_prof));
 	ret_prof->index = index;
-	if (index < h->op_count) {
-		ret_prof->op_name = edgeai_program_op_name(ops[index].opcode);
-		if (!ret_prof->op_name)
-			ret_prof->op_name = "UNKNOWN";
-	} else {
-		/* the host ops are MEAN (cc_host_op kinds) */
-		ret_prof->op_name = "MEAN";
-		ret_prof->host = 1;
-	}
+	ret_prof->op_name = edgeai_program_op_name(ops[index].opcode);
+	if (!ret_prof->op_name)
+		ret_prof->op_name = "UNKNOWN";
 	/* prog->prof is set once, under the lock, and never freed before the program */
 	prof = atomic_load(&prog->prof);
 	if (prof)

@@ -90,7 +90,6 @@ struct edgeai_request {
 	char rerun_why[160];
 	enum exec_fallback_kind rerun_kind;
 	enum exec_fallback_kind fallback;	/* the first fallback of this run, reported at the end */
-	uint32_t hi;		/* next host op */
 	int status;
 	int64_t deadline_rel, deadline_abs;
 	edgeai_request_callback_t cb;
@@ -555,7 +554,7 @@ static void place_cpu(struct edgeai_request *req, uint32_t first, uint32_t count
 		/* a fused activation runs in its producer's program op */
 		uint32_t p = c->place[c->place[i].fused ? c->place[i].fused - 1 : i].prog_op;
 
-		if (c->place[i].host || p < first || p >= first + count)
+		if (p < first || p >= first + count)
 			continue;
 		req->place[i].device = EDGEAI_EXEC_CPU;
 		snprintf(req->place[i].reason, sizeof(req->place[i].reason), "%s", reason);
@@ -580,33 +579,11 @@ static void request_finish(struct edgeai_request *req, int status)
 		req->cb(req, status, req->userdata);
 }
 
-/* Whether a host op runs before program op @at. */
-static int host_due(const struct edgeai_request *req, uint32_t at)
-{
-	return req->hi < req->c->n_host && req->c->host[req->hi].at <= at;
-}
-
-/* Run the host ops due before program op @at (all remaining when @at is UINT32_MAX). */
-static int run_host_ops(struct edgeai_request *req, uint32_t at)
-{
-	const struct cc_compiled *c = req->c;
-	int r = cpu_begin(req);
-
-	while (!r && host_due(req, at)) {
-		r = exec_cpu_host(full_blob(req), c->size, &c->host[req->hi],
-				  (void *const *)req->smap, req->n_slots);
-		req->hi++;
-	}
-	cpu_end(req);
-	return r;
-}
-
 /*
- * Run @blob (with host ops @host and prepared weights @prep, or none) on
- * the CPU, timing its ops into @prof (the whole program's profile) or not.
+ * Run @blob (with prepared weights @prep, or none) on the CPU, timing its
+ * ops into @prof (the whole program's profile) or not.
  */
-static int run_cpu(struct edgeai_request *req, const void *blob, size_t size,
-		   const struct cc_host_op *host, unsigned int n_host, void *const *prep,
+static int run_cpu(struct edgeai_request *req, const void *blob, size_t size, void *const *prep,
 		   struct exec_cpu_prof *prof)
 {
 	unsigned int failed = 0;
@@ -614,9 +591,8 @@ static int run_cpu(struct edgeai_request *req, const void *blob, size_t size,
 
 	if (!r) {
 		req->stats.cpu_segments++;
-		r = exec_cpu_run_prof(blob, size, host, n_host, (void *const *)req->smap,
-				      req->n_slots, req->prog->reference, prep, prof, req->prog->pool,
-				      &failed);
+		r = exec_cpu_run_prof(blob, size, (void *const *)req->smap, req->n_slots,
+				      req->prog->reference, prep, prof, req->prog->pool, &failed);
 	}
 	cpu_end(req);
 	return r;
@@ -645,8 +621,8 @@ static int rerun_on_cpu(struct edgeai_request *req, const char *reason,
 			memcpy(req->arena + c->in[i].offset, req->in_copy[i], c->in[i].size);
 			req->stats.bytes_copied += c->in[i].size;
 		}
-	r = exec_cpu_run(full_blob(req), c->size, c->host, c->n_host, (void *const *)req->smap,
-			 req->n_slots, req->prog->reference, &failed);
+	r = exec_cpu_run(full_blob(req), c->size, (void *const *)req->smap, req->n_slots,
+			 req->prog->reference, &failed);
 	cpu_end(req);
 	req->stats.cpu_segments++;
 	note_fallback(req, kind);
@@ -670,7 +646,7 @@ static int run_seg_on_cpu(struct edgeai_request *req, const struct cc_seg *sg, c
 {
 	place_cpu(req, sg->first, sg->count, why);
 	note_fallback(req, kind);
-	return run_cpu(req, sg->blob, sg->size, NULL, 0, NULL, NULL);
+	return run_cpu(req, sg->blob, sg->size, NULL, NULL);
 }
 
 /*
@@ -690,7 +666,7 @@ static int submit_device_segments(struct edgeai_request *req)
 	for (k = req->cur; k < req->n_seg; k++) {
 		const struct cc_seg *sg = seg_at(req, k);
 
-		if (k > req->cur && (!sg->on_dev || host_due(req, sg->first) ||
+		if (k > req->cur && (!sg->on_dev ||
 				     fallback_before(req, sg, why, sizeof(why), &kind)))
 			break;
 		rt_job_set_batch(req->jobs[k], batch_max, batch_wait_us);
@@ -721,11 +697,6 @@ static void advance(struct edgeai_request *req)
 		const struct cc_seg *sg = seg_at(req, req->cur);
 		const char *fb = NULL;
 
-		if (host_due(req, sg->first)) {
-			r = run_host_ops(req, sg->first);
-			if (r)
-				break;
-		}
 		if (sg->on_dev) {
 			fb = fallback_before(req, sg, why, sizeof(why), &kind);
 			if (!fb) {
@@ -741,13 +712,11 @@ static void advance(struct edgeai_request *req)
 			}
 		}
 		r = sg->on_dev ? run_seg_on_cpu(req, sg, fb, kind) :
-				 run_cpu(req, sg->blob, sg->size, NULL, 0, NULL, NULL);
+				 run_cpu(req, sg->blob, sg->size, NULL, NULL);
 		if (r)
 			break;
 		req->cur++;
 	}
-	if (!r && host_due(req, UINT32_MAX))
-		r = run_host_ops(req, UINT32_MAX);
 	request_finish(req, r);
 }
 
@@ -842,7 +811,6 @@ EDGEAI_PUBLIC int edgeai_request_submit(struct edgeai_request *req)
 	req->deadline_abs = req->deadline_rel ? base_now_ns() + req->deadline_rel : 0;
 	req->cur = 0;
 	req->sub = 0;
-	req->hi = 0;
 	req->status = 0;
 	req->rerun = NULL;
 	/* AUTO found no usable device at compile time: every run is a fallback */
@@ -855,9 +823,8 @@ EDGEAI_PUBLIC int edgeai_request_submit(struct edgeai_request *req)
 		advance(req);
 		return 0;
 	}
-	/* CPU program: the whole blob at once (host ops included) */
-	request_finish(req, run_cpu(req, full_blob(req), c->size, c->host, c->n_host,
-				    req->prog->prep,
+	/* CPU program: the whole blob at once */
+	request_finish(req, run_cpu(req, full_blob(req), c->size, req->prog->prep,
 				    atomic_load(&req->prog->profiling) ? req->prog->prof : NULL));
 	return 0;
 }

@@ -40,7 +40,7 @@ static int run(const void *blob, size_t size, uint8_t *arena)
 	void *slots[1] = { arena };
 	unsigned int failed = 0;
 
-	return exec_cpu_run(blob, size, NULL, 0, slots, 1, 1, &failed);
+	return exec_cpu_run(blob, size, slots, 1, 1, &failed);
 }
 
 int main(void)

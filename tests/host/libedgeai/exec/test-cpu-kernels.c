@@ -142,7 +142,7 @@ static int prepared_differs(size_t size, void **slots, size_t osz, const char *w
 
 	slots[1] = out_opt;
 	memset(out_opt, 0x5a, osz);
-	r = exec_cpu_run_prof(P.buf, size, NULL, 0, slots, 2, 0, prep, NULL, pool, &failed);
+	r = exec_cpu_run_prof(P.buf, size, slots, 2, 0, prep, NULL, pool, &failed);
 	exec_cpu_prepare_free(prep, P.buf);
 	if (r) {
 		ktap_diag("%s: exec with the prepared layouts %d", what, r);
@@ -291,10 +291,10 @@ static int one(int kind, int u8, char *what, size_t wsz)
 	slots[0] = in;
 	slots[1] = out_ref;
 	memset(out_ref, 0xa5, osz);
-	r1 = exec_cpu_run(P.buf, size, NULL, 0, slots, 2, 1, &failed);
+	r1 = exec_cpu_run(P.buf, size, slots, 2, 1, &failed);
 	slots[1] = out_opt;
 	memset(out_opt, 0x5a, osz);
-	r2 = exec_cpu_run_prof(P.buf, size, NULL, 0, slots, 2, 0, NULL, NULL, pool, &failed);
+	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
 	snprintf(what, wsz, "%s %s n%u %ux%ux%u -> %u k%ux%u s%ux%u d%ux%u zp %d/%d/%d shape %u%s",
 		 kind == 0 ? "conv" : kind == 1 ? "dw" : "fc", u8 ? "uint8" : "int8", n, h, w, ic,
 		 oc, kh, kw, sh, sw, dh, dw_, zin, zw, zout, shape, wide ? " wide" : "");
@@ -414,10 +414,10 @@ static int one_act(int kind, int u8, char *what, size_t wsz)
 	slots[0] = in;
 	slots[1] = out_ref;
 	memset(out_ref, 0xa5, cnt);
-	r1 = exec_cpu_run(P.buf, size, NULL, 0, slots, 2, 1, &failed);
+	r1 = exec_cpu_run(P.buf, size, slots, 2, 1, &failed);
 	slots[1] = out_opt;
 	memset(out_opt, 0x5a, cnt);
-	r2 = exec_cpu_run_prof(P.buf, size, NULL, 0, slots, 2, 0, NULL, NULL, pool, &failed);
+	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
 	snprintf(what, wsz, "%s %s %ux%ux%ux%u -> %ux%ux%ux%u form %u zp %d/%d/%d",
 		 kind == 7 ? "PRELU" : "RESIZE_BILINEAR", u8 ? "uint8" : "int8", d[0], d[1], d[2],
 		 d[3], od[0], od[1], od[2], od[3], form, za, zb, zo);
@@ -581,10 +581,10 @@ static int one_more(int kind, int u8, char *what, size_t wsz)
 	slots[0] = in;
 	slots[1] = out_ref;
 	memset(out_ref, 0xa5, cnt);
-	r1 = exec_cpu_run(P.buf, size, NULL, 0, slots, 2, 1, &failed);
+	r1 = exec_cpu_run(P.buf, size, slots, 2, 1, &failed);
 	slots[1] = out_opt;
 	memset(out_opt, 0x5a, cnt);
-	r2 = exec_cpu_run(P.buf, size, NULL, 0, slots, 2, 0, &failed);
+	r2 = exec_cpu_run(P.buf, size, slots, 2, 0, &failed);
 	snprintf(what, wsz, "op %u %s %ux%ux%ux%u (%ux%ux%ux%u, %ux%ux%ux%u) -> %ux%ux%ux%u "
 		 "zp %d/%d/%d", op, u8 ? "uint8" : "int8", d[0], d[1], d[2], d[3], da[0], da[1],
 		 da[2], da[3], db[0], db[1], db[2], db[3], od[0], od[1], od[2], od[3], za, zb, zo);
@@ -713,10 +713,10 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 	slots[0] = in;
 	slots[1] = out_ref;
 	memset(out_ref, 0xa5, cnt);
-	r1 = exec_cpu_run(P.buf, size, NULL, 0, slots, 2, 1, &failed);
+	r1 = exec_cpu_run(P.buf, size, slots, 2, 1, &failed);
 	slots[1] = out_opt;
 	memset(out_opt, 0x5a, cnt);
-	r2 = exec_cpu_run_prof(P.buf, size, NULL, 0, slots, 2, 0, NULL, NULL, pool, &failed);
+	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
 	snprintf(what, wsz, "op %u %s %ux%ux%ux%u -> %ux%ux%ux%u%s zp %d/%d/%d", op,
 		 u8 ? "uint8" : "int8", d[0], d[1], d[2], d[3], od[0], od[1], od[2], od[3],
 		 bcast ? " (broadcast)" : "", za, zb, zo);
