@@ -31,7 +31,10 @@
  * prepare_job lets them run at once, and the backend adds them to the
  * batch. Program objects are per file, so a batch is one client's: the
  * batch is one turn of that client, and each of its jobs is charged its
- * own share of the batch's device time when it completes. The core stays
+ * own share of the batch's device time when it completes. A job that
+ * comes to wait for the core instead of joining (another client's, say)
+ * ends the forming at once (&edgeai_backend_ops.batch_start): a batch's
+ * wait never holds up other jobs. The core stays
  * the client's until the last job of the turn completed (&edgeai_arb_core
  * .live).
  *
@@ -504,6 +507,7 @@ struct dma_fence *edgeai_arb_prepare(struct edgeai_job *job,
 	struct edgeai_arb_req *req = edgeai_arb_entity_req(ctx, entity);
 	struct edgeai_grant *grant;
 	struct dma_fence *wait = NULL;
+	bool batch_start = false;
 
 	/*
 	 * Allocated outside the lock, used only when the job has to wait. A
@@ -532,6 +536,14 @@ struct dma_fence *edgeai_arb_prepare(struct edgeai_job *job,
 			req->wait_start = ktime_get_ns();
 			list_add_tail(&req->node, &ac->waiters);
 			ac->nwaiters++;
+			/*
+			 * A batch forming on the core keeps no job that did
+			 * not join it waiting: it starts with what it has.
+			 */
+			if (ac->batch) {
+				ac->batch = NULL;
+				batch_start = true;
+			}
 			edgeai_arb_dispatch(arb, ac, false);
 		}
 		if (ac->granted == req) {
@@ -546,6 +558,8 @@ struct dma_fence *edgeai_arb_prepare(struct edgeai_job *job,
 		wait = dma_fence_get(req->grant);
 	}
 	kfree(grant);
+	if (batch_start)
+		job->edev->ops->batch_start(core);
 	return wait;
 }
 

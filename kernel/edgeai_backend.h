@@ -75,6 +75,12 @@ struct edgeai_backend_ops {
 	 */
 	bool (*reset_core)(struct edgeai_core *core, struct edgeai_job *job);
 	/**
+	 * @batch_start: with @batching: the batch @core is forming starts
+	 * now, without waiting for more jobs (a job that did not join it
+	 * waits for the core). Process context, no lock held.
+	 */
+	void (*batch_start)(struct edgeai_core *core);
+	/**
 	 * @dump_core: optional; fill the backend's part of @regs (the job
 	 * on @core, its status, the power and fault state) for the
 	 * devcoredump of a reset. Called before @reset_core; must not sleep.

@@ -755,7 +755,8 @@ int edgeai_job_submit(struct drm_file *file, struct drm_edgeai_submit *args,
 	INIT_LIST_HEAD(&job->batch);
 	INIT_LIST_HEAD(&job->batch_node);
 	job->batch_n = 1;
-	if (args->flags & DRM_EDGEAI_SUBMIT_BATCH) {
+	/* A backend that does not batch runs such jobs one by one. */
+	if ((args->flags & DRM_EDGEAI_SUBMIT_BATCH) && edev->ops->batching) {
 		job->batch_max = args->batch_max;
 		job->batch_wait_ns = (u64)args->batch_wait_us * NSEC_PER_USEC;
 	}

@@ -42,9 +42,10 @@
  * on that job's buffers, so op boundaries (and preemption) are the same
  * as for one program. Jobs that joined after the batch started wait on
  * the core's &edgeai_sim_core.late list and run as the next batch, at
- * once. The timing model of a batch of N jobs of a program whose ops
- * move B bytes, C of them from the constant region (weights), and do M
- * MACs:
+ * once. A job that comes to wait for the core instead of joining ends
+ * the wait too (edgeai_sim_batch_start()). The timing model of a batch
+ * of N jobs of a program whose ops move B bytes, C of them from the
+ * constant region (weights), and do M MACs:
  *
  *   device time = EDGEAI_SIM_JOB_OVERHEAD_NS (once per device job)
  *               + max((N * (B - C) + C) / bytes per cycle,
@@ -771,6 +772,14 @@ static void edgeai_sim_end_gather(struct edgeai_sim_core *sc)
 	queue_work(sc->sim->wq, &sc->exec_work);
 }
 
+static void edgeai_sim_batch_start(struct edgeai_core *core)
+{
+	struct edgeai_sim_core *sc = to_sim_core(core);
+
+	guard(spinlock_irq)(&sc->lock);
+	edgeai_sim_end_gather(sc);
+}
+
 static enum hrtimer_restart edgeai_sim_gather_timer(struct hrtimer *timer)
 {
 	struct edgeai_sim_core *sc = container_of(timer, struct edgeai_sim_core,
@@ -1320,6 +1329,7 @@ const struct edgeai_backend_ops edgeai_sim_ops = {
 	.boot = edgeai_sim_boot,
 	.shutdown = edgeai_sim_shutdown,
 	.submit = edgeai_sim_submit,
+	.batch_start = edgeai_sim_batch_start,
 	.reset_core = edgeai_sim_reset_core,
 	.dump_core = edgeai_sim_dump_core,
 	.host_busy = edgeai_sim_host_busy,

@@ -336,6 +336,46 @@ TEST_F_TIMEOUT(batch, latency_bound, 120)
 		TH_LOG("a full batch waited for its batch_wait_us");
 }
 
+/*
+ * A batch forming holds up no job that does not join it: another client's
+ * job coming to wait for the core starts the batch at once, long before
+ * its batch_wait_us.
+ */
+TEST_F_TIMEOUT(batch, other_client_ends_the_wait, 120)
+{
+	uint64_t id, hid;
+	int32_t status = 1, hstatus = 1;
+	int64_t t0, t_batch, t_other;
+	uint32_t bo;
+	int fd2;
+
+	fd2 = eai_open_minor(self->minor);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, eai_bo_create(fd2, 4096, &bo));
+	{
+		struct drm_edgeai_bo_ref ref = { .handle = bo, .flags = DRM_EDGEAI_BO_WRITE };
+		struct drm_edgeai_cmd cmd = eai_cmd_fill(0, 0, 4096, 0x77);
+		struct drm_edgeai_submit s = eai_submit_args(&ref, 1, &cmd, 1);
+
+		s.core = 0;
+		t0 = eai_now_ns();
+		ASSERT_EQ(0, submit(self, self->fd, 0, 4, DRM_EDGEAI_MAX_BATCH_WAIT_US, &id));
+		usleep(10000);
+		ASSERT_EQ(0, eai_submit(fd2, &s, &hid));
+	}
+	ASSERT_EQ(0, eai_wait(self->fd, id, eai_deadline_ms(60000), &status, NULL));
+	t_batch = eai_now_ns() - t0;
+	ASSERT_EQ(0, eai_wait(fd2, hid, eai_deadline_ms(60000), &hstatus, NULL));
+	t_other = eai_now_ns() - t0;
+	EXPECT_EQ(0, status);
+	EXPECT_EQ(0, hstatus);
+	TH_LOG("batch of one done after %.1f ms, the other client's job after %.1f ms "
+	       "(batch_wait_us %d ms)", t_batch / 1e6, t_other / 1e6,
+	       DRM_EDGEAI_MAX_BATCH_WAIT_US / 1000);
+	EXPECT_GT(80 * 1000000LL, t_other) TH_LOG("the other client waited for the batch to fill");
+	close(fd2);
+}
+
 /* A job failing on the device fails alone: the rest of its batch is fine. */
 TEST_F_TIMEOUT(batch, failed_job_alone, 120)
 {

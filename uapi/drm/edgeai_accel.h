@@ -661,11 +661,12 @@ struct drm_edgeai_program_destroy {
  * batch and holds its core, idle, for up to its @batch_wait_us, while
  * later jobs of the same program of its file (in submission order, each
  * with this flag) join it. The batch starts when it has as many jobs as
- * the smallest @batch_max among them, or when the opening job's
- * @batch_wait_us has passed, whichever comes first; a job that would make
- * the batch larger than its own @batch_max does not join, and the first
- * job that does not join ends the forming (it waits for the core as
- * usual). So a job waits at most its opener's @batch_wait_us (at most its
+ * the smallest @batch_max among them, when the opening job's
+ * @batch_wait_us has passed, or as soon as a job that does not join (of
+ * another client, of another program, without the flag, or one that would
+ * make the batch larger than its own @batch_max) waits for the core,
+ * whichever comes first: a forming batch never holds up other jobs. So a
+ * job waits at most its opener's @batch_wait_us (at most its
  * own, when it opens the batch) longer than it would without batching;
  * @batch_wait_us 0 batches only jobs already queued. The job timeout
  * (DRM_EDGEAI_PARAM_JOB_TIMEOUT_MS) covers the whole batch, and the time
