@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ktap.h"
 #include "model/model.h"
 
 static inline int tb_tensor(struct edgeai_model *m, const char *name, uint8_t type, int rank,
@@ -141,6 +142,21 @@ static inline struct edgeai_model *tb_small_cnn(void)
 	tb_op(m, TFL_OP_LOGISTIC, 1, (int32_t[]){ t[12] }, 1, (int32_t[]){ t[13] });
 	tb_io(m, 1, (int32_t[]){ t[0] }, 1, (int32_t[]){ t[13] });
 	return m;
+}
+
+/* tb_small_cnn() quantized to int8 (4 samples of @seed); NULL, said in a diag line, on failure. */
+static inline struct edgeai_model *tb_small_cnn_int8(uint64_t seed)
+{
+	struct edgeai_quant_options o = { .size = sizeof(o), .io = EDGEAI_QUANT_IO_INT8,
+					  .n_samples = 4, .seed = seed };
+	struct edgeai_model *f = tb_small_cnn(), *q = NULL;
+	struct edgeai_quant_report rep;
+	char err[256] = "";
+
+	if (edgeai_quantize(f, &o, &q, &rep, err, sizeof(err)) < 0)
+		ktap_diag("quantize: %s", err);
+	edgeai_model_unref(f);
+	return q;
 }
 
 #endif

@@ -19,20 +19,6 @@
 #include "ktap.h"
 #include "test-tflite-build.h"
 
-static struct edgeai_model *int8_cnn(void)
-{
-	struct edgeai_quant_options o = { .size = sizeof(o), .io = EDGEAI_QUANT_IO_INT8,
-					  .n_samples = 4, .seed = 7 };
-	struct edgeai_model *f = tb_small_cnn(), *q = NULL;
-	struct edgeai_quant_report rep;
-	char err[256] = "";
-
-	if (edgeai_quantize(f, &o, &q, &rep, err, sizeof(err)) < 0)
-		ktap_diag("quantize: %s", err);
-	edgeai_model_unref(f);
-	return q;
-}
-
 static size_t esize(uint32_t dt)
 {
 	return dt == EDGEAI_DTYPE_INT32 ? 4 : dt == EDGEAI_DTYPE_INT16 ? 2 : 1;
@@ -135,7 +121,7 @@ int main(void)
 	ktap_ok(r == -EOPNOTSUPP && strstr(err, "float32"), "a float model is refused: %d '%s'", r, err);
 	edgeai_model_unref(f);
 
-	q = int8_cnn();
+	q = tb_small_cnn_int8(7);
 	r = edgeai_model_compile(q, &o, &p, err, sizeof(err));
 	ktap_ok(r == 0 && p, "the int8 model compiles (CPU_ONLY): %d %s", r, err);
 	if (!p)

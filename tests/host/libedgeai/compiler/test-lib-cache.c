@@ -24,20 +24,6 @@
 
 static char dir[] = "/tmp/edgeai-cache-test.XXXXXX";
 
-static struct edgeai_model *int8_cnn(uint64_t seed)
-{
-	struct edgeai_quant_options o = { .size = sizeof(o), .io = EDGEAI_QUANT_IO_INT8,
-					  .n_samples = 4, .seed = seed };
-	struct edgeai_model *f = tb_small_cnn(), *q = NULL;
-	struct edgeai_quant_report rep;
-	char err[256] = "";
-
-	if (edgeai_quantize(f, &o, &q, &rep, err, sizeof(err)) < 0)
-		ktap_diag("quantize: %s", err);
-	edgeai_model_unref(f);
-	return q;
-}
-
 /*
  * Compile @m (CPU_ONLY, @flags, the cache directory @cache_dir), run it on
  * @in into @out; returns the cache state or -errno.
@@ -125,8 +111,8 @@ int main(void)
 	if (!mkdtemp(dir))
 		return 1;
 	setenv("EDGEAI_CACHE_DIR", dir, 1);
-	m = int8_cnn(7);
-	m2 = int8_cnn(8);
+	m = tb_small_cnn_int8(7);
+	m2 = tb_small_cnn_int8(8);
 
 	/* an entry of format 1 (FNV-1a key, 0.4.0), as an older library left it */
 	snprintf(old, sizeof(old), "%s/0123456789abcdef0123456789abcdef-0.4.0-0123456789abcdef.prog", dir);

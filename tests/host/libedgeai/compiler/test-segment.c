@@ -20,20 +20,6 @@
 #include "ops.h"
 #include "test-tflite-build.h"
 
-static struct edgeai_model *int8_cnn(void)
-{
-	struct edgeai_quant_options o = { .size = sizeof(o), .io = EDGEAI_QUANT_IO_INT8,
-					  .n_samples = 4, .seed = 7 };
-	struct edgeai_model *f = tb_small_cnn(), *q = NULL;
-	struct edgeai_quant_report rep;
-	char err[256] = "";
-
-	if (edgeai_quantize(f, &o, &q, &rep, err, sizeof(err)) < 0)
-		ktap_diag("quantize: %s", err);
-	edgeai_model_unref(f);
-	return q;
-}
-
 /* Run @blob on a copy of @arena0 (@size bytes) into @arena. */
 static int run(const void *blob, size_t size, uint8_t *arena)
 {
@@ -54,7 +40,7 @@ int main(void)
 	int all_ok = 1, smaller = 0;
 
 	ktap_start();
-	q = int8_cnn();
+	q = tb_small_cnn_int8(7);
 	ktap_ok(q && cc_compile(q, &c, err, sizeof(err)) == 0, "compile the quantized small CNN %s", err);
 	if (!c)
 		return ktap_finish();

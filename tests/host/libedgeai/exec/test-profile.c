@@ -20,20 +20,6 @@
 #include "ktap.h"
 #include "test-tflite-build.h"
 
-static struct edgeai_model *int8_cnn(void)
-{
-	struct edgeai_quant_options o = { .size = sizeof(o), .io = EDGEAI_QUANT_IO_INT8,
-					  .n_samples = 4, .seed = 7 };
-	struct edgeai_model *f = tb_small_cnn(), *q = NULL;
-	struct edgeai_quant_report rep;
-	char err[256] = "";
-
-	if (edgeai_quantize(f, &o, &q, &rep, err, sizeof(err)) < 0)
-		ktap_diag("quantize: %s", err);
-	edgeai_model_unref(f);
-	return q;
-}
-
 static const char *const types[] = { "CONV_2D", "DEPTHWISE_CONV_2D", "MAX_POOL_2D",
 				     "FULLY_CONNECTED", "LOGISTIC", "SOFTMAX", "RESHAPE",
 				     "QUANTIZE" };
@@ -124,7 +110,7 @@ int main(void)
 	ktap_start();
 	for (i = 0; i < (int)sizeof(in); i++)
 		in[i] = (uint8_t)(i * 73 + 11);
-	q = int8_cnn();
+	q = tb_small_cnn_int8(7);
 	r = edgeai_model_compile(q, &o, &p, err, sizeof(err));
 	ktap_ok(r == 0 && p, "the int8 model compiles (CPU_ONLY): %d %s", r, err);
 	o.cpu_flags = EDGEAI_CPU_REFERENCE;
