@@ -12,12 +12,7 @@
 . /lib/edgeai-vm.sh
 vm_guest_setup
 vm_load_deps
-insmod /lib/modules/edgeai.ko
-_i=0
-while [ "$(ls /dev/accel 2>/dev/null | wc -l)" -lt 2 ] && [ $_i -lt 50 ]; do
-	sleep 0.1
-	_i=$((_i + 1))
-done
+vm_insmod_edgeai
 export EDGEAI_CACHE_DIR=/tmp/cache
 read -r CONC RUNS WAIT_US < /etc/edgeai-bench-batch
 npu=

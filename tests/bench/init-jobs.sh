@@ -24,12 +24,7 @@ sysfs_sum() { # ATTR: its sum over the accel devices
 
 for _img in opset-before:edgeai/npu-opset-before.bin current:edgeai/npu.bin; do
 	_name=${_img%%:*}
-	insmod /lib/modules/edgeai.ko npu_firmware=${_img#*:}
-	_i=0
-	while [ "$(ls /dev/accel 2>/dev/null | wc -l)" -lt 2 ] && [ $_i -lt 50 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
+	vm_insmod_edgeai npu_firmware="${_img#*:}"
 	while read -r _m; do
 		_d=/lib/edgeai-models/$_m
 		rm -rf /tmp/out

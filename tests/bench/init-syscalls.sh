@@ -14,12 +14,7 @@
 . /lib/edgeai-vm.sh
 vm_guest_setup
 vm_load_deps
-insmod /lib/modules/edgeai.ko
-_i=0
-while [ "$(ls /dev/accel 2>/dev/null | wc -l)" -lt 2 ] && [ $_i -lt 50 ]; do
-	sleep 0.1
-	_i=$((_i + 1))
-done
+vm_insmod_edgeai
 for _f in /sys/kernel/debug/accel/*/compute_off; do
 	echo 1 > "$_f"
 done

@@ -47,19 +47,27 @@ vm_load_deps() {
 	return $_rc
 }
 
-# vm_load_edgeai - TAP for vm_program: insmod the dependency modules and
-# /lib/modules/edgeai.ko, then wait up to 5 s for the two accel nodes.
-vm_load_edgeai() {
-	vm_tap_plan 2
-	vm_load_deps
-	vm_tap $? "insmod the dependency modules"
-	_out=$(insmod /lib/modules/edgeai.ko 2>&1)
-	vm_tap $? "insmod edgeai.ko" "$_out"
+# vm_insmod_edgeai [PARAM=VALUE...] - insmod /lib/modules/edgeai.ko with
+# the module parameters given, then wait up to 5 s for the two accel
+# nodes. insmod's status; its messages on stdout/stderr.
+# shellcheck disable=SC2120 # init-jobs.sh passes parameters
+vm_insmod_edgeai() {
+	insmod /lib/modules/edgeai.ko "$@" || return
 	_i=0
 	while [ "$(ls /dev/accel 2>/dev/null | wc -l)" -lt 2 ] && [ $_i -lt 50 ]; do
 		sleep 0.1
 		_i=$((_i + 1))
 	done
+}
+
+# vm_load_edgeai - TAP for vm_program: insmod the dependency modules and
+# edgeai.ko (vm_insmod_edgeai).
+vm_load_edgeai() {
+	vm_tap_plan 2
+	vm_load_deps
+	vm_tap $? "insmod the dependency modules"
+	_out=$(vm_insmod_edgeai 2>&1)
+	vm_tap $? "insmod edgeai.ko" "$_out"
 	vm_tap_done
 }
 
