@@ -61,31 +61,23 @@ if not counts:
 res = {}
 for m in sorted(counts):
     r = {}
-    for path in ("uring", "ioctl", "uring-c8", "ioctl-c8"):
+    for path in ("uring", "ioctl"):
         c = counts[m].get(path, {})
-        if "-" in path and not c:
-            continue    # 8 threads: the first model only
-        if len(c) != 2:
+        if 5 not in c or 25 not in c:
             sys.exit("bench syscalls: %s %s: counts missing" % (m, path))
-        lo, hi = sorted(c)
-        keys = set(c[lo]) | set(c[hi])
-        per = {k: (c[hi].get(k, 0) - c[lo].get(k, 0)) / float(hi - lo) for k in keys}
+        keys = set(c[5]) | set(c[25])
+        per = {k: (c[25].get(k, 0) - c[5].get(k, 0)) / 20.0 for k in keys}
         named = {NAMES.get(k, k) if isinstance(k, int) else k: v for k, v in per.items()
                  if v and (not isinstance(k, int) or k in NAMES)}
         named["other"] = sum(v for k, v in per.items() if isinstance(k, int) and k not in NAMES)
         r[path] = {"syscalls_per_inference": per["total"],
-                   "by_call": {k: round(v, 2) for k, v in sorted(named.items(), key=str) if v}}
-        if "-" not in path:
-            r[path]["median_ms"] = statistics.median(lat.get(m, {}).get(path, [float("nan")]))
+                   "by_call": {k: round(v, 2) for k, v in sorted(named.items(), key=str) if v},
+                   "median_ms": statistics.median(lat.get(m, {}).get(path, [float("nan")]))}
     r["syscalls_ratio_ioctl_vs_uring"] = r["ioctl"]["syscalls_per_inference"] / max(r["uring"]["syscalls_per_inference"], 1e-9)
-    if "uring-c8" in r:
-        r["syscalls_ratio_ioctl_vs_uring_c8"] = (r["ioctl-c8"]["syscalls_per_inference"] /
-                                                 max(r["uring-c8"]["syscalls_per_inference"], 1e-9))
     r["latency_ratio_ioctl_vs_uring"] = r["ioctl"]["median_ms"] / r["uring"]["median_ms"]
     res[m] = r
 fig = {"note": "per inference of edgeaictl bench --device auto, compute off; syscalls "
-               "counted with ptrace (25 runs minus 5 runs, over 20; -c8: 8 threads, "
-               "the first model, 48 runs minus 16, over 32); latency: median "
+               "counted with ptrace (25 runs minus 5 runs, over 20); latency: median "
                "of the round medians of 30 runs, ABBA rounds, without ptrace",
        "models": res}
 with open(sys.argv[2], "w") as fh:
@@ -99,10 +91,6 @@ for m, r in res.items():
           r["uring"]["syscalls_per_inference"], r["ioctl"]["syscalls_per_inference"],
           r["syscalls_ratio_ioctl_vs_uring"], r["uring"]["median_ms"],
           r["ioctl"]["median_ms"], r["latency_ratio_ioctl_vs_uring"]))
-    if "uring-c8" in r:
-        print("%-28s %10.1f %10.1f %6.2fx   (8 threads, one request each)" % ("",
-              r["uring-c8"]["syscalls_per_inference"], r["ioctl-c8"]["syscalls_per_inference"],
-              r["syscalls_ratio_ioctl_vs_uring_c8"]))
-    for path in [p for p in ("uring", "ioctl", "uring-c8", "ioctl-c8") if p in r]:
-        print("    %-8s %s" % (path, " ".join("%s=%g" % kv for kv in r[path]["by_call"].items())))
+    for path in ("uring", "ioctl"):
+        print("    %-6s %s" % (path, " ".join("%s=%g" % kv for kv in r[path]["by_call"].items())))
 PY

@@ -22,40 +22,31 @@ export EDGEAI_CACHE_DIR=/tmp/cache
 
 # PATH N [syscount OUT]: edgeaictl bench --device auto by PATH (uring or
 # ioctl), N timed runs after 2 warm-up runs
-bench() { # PATH RUNS THREADS [WRAPPER...]
-	_p=$1 _n=$2 _c=$3
-	shift 3
+bench() {
+	_p=$1 _n=$2
+	shift 2
 	_v=0
 	[ "$_p" = ioctl ] && _v=1
 	EDGEAI_NO_URING=$_v "$@" edgeaictl bench "$_d/model.tflite" --input "$_d/in0.bin" \
-		--device auto -n "$_n" -w 2 -c "$_c" -q
+		--device auto -n "$_n" -w 2 -q
 }
 
 while read -r _m; do
 	_d=/lib/edgeai-models/$_m
-	bench uring 1 1 > /dev/null 2>&1 # compile once: both counts read the cache
-	# one request at a time (5 and 25 runs), and on the first model 8
-	# threads with one each (16 and 48 runs: each thread stops at every
-	# call under ptrace, which is slow under TCG): per inference, the
-	# difference over the extra runs
-	_cs=1
-	[ "$_m" = "$(head -n 1 /lib/edgeai-models/models.txt)" ] && _cs="1 8"
+	bench uring 1 > /dev/null 2>&1 # compile once: both counts read the cache
 	for _p in uring ioctl; do
-		for _c in $_cs; do
-			_l=$_p _lo=5 _hi=25
-			[ "$_c" -gt 1 ] && _l=$_p-c$_c _lo=16 _hi=48
-			for _n in $_lo $_hi; do
-				if ! bench $_p $_n "$_c" syscount "/tmp/sc-$_l-$_n" > /tmp/b.log 2>&1; then
-					vm_out "bench fail $_m $_l $(tail -n 1 /tmp/b.log)"
-					continue 3
-				fi
-				vm_out "bench sys $_m $_l $_n $(tr '\n' ';' < "/tmp/sc-$_l-$_n")"
-			done
+		for _n in 5 25; do
+			if ! bench $_p $_n syscount "/tmp/sc-$_p-$_n" > /tmp/b.log 2>&1; then
+				vm_out "bench fail $_m $_p $(tail -n 1 /tmp/b.log)"
+				continue 2
+			fi
 		done
+		vm_out "bench sys $_m $_p 5 $(tr '\n' ';' < /tmp/sc-$_p-5)"
+		vm_out "bench sys $_m $_p 25 $(tr '\n' ';' < /tmp/sc-$_p-25)"
 	done
 	for _r in 1 2 3; do
 		for _p in uring ioctl ioctl uring; do
-			_med=$(bench $_p 30 1 2>&1 | sed -n 's/^latency ms: .*median \([0-9.]*\).*/\1/p')
+			_med=$(bench $_p 30 2>&1 | sed -n 's/^latency ms: .*median \([0-9.]*\).*/\1/p')
 			vm_out "bench lat $_m $_p $_r ${_med:-none}"
 		done
 	done
