@@ -476,9 +476,7 @@ static int session_run(struct session *s)
 	for (i = 0; i < s->n_in && !r; i++)
 		r = edgeai_request_set_input(s->req, i, s->in[i], s->in_size[i]);
 	if (!r)
-		r = edgeai_request_submit(s->req);
-	if (!r)
-		r = edgeai_request_wait(s->req, EDGEAI_TIMEOUT_INFINITE);
+		r = edgeai_request_run(s->req, EDGEAI_TIMEOUT_INFINITE);
 	for (i = 0; i < s->n_out && !r; i++)
 		r = edgeai_request_get_output(s->req, i, s->out[i], s->out_size[i]);
 	return r;

@@ -531,9 +531,7 @@ static TfLiteStatus kernel_invoke(TfLiteContext *ctx, TfLiteNode *node)
 						     p->in_bytes[k]);
 	if (!r) {
 		what = "run";
-		r = edgeai_request_submit(p->req);
-		if (!r)
-			r = edgeai_request_wait(p->req, EDGEAI_TIMEOUT_INFINITE);
+		r = edgeai_request_run(p->req, EDGEAI_TIMEOUT_INFINITE);
 	}
 	if (!r)
 		what = "read an output";

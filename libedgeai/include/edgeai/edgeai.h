@@ -544,6 +544,9 @@ EDGEAI_PUBLIC int edgeai_job_wait(struct edgeai_job *job, int64_t timeout_ns);
  * @flags: as for edgeai_job_submit()
  * @timeout_ns: as for edgeai_job_wait()
  *
+ * Through io_uring, the io_uring_enter that waits also submits: one
+ * system call.
+ *
  * Return: what edgeai_job_submit() returns on failure, else what
  * edgeai_job_wait() returns.
  */
@@ -1495,6 +1498,23 @@ EDGEAI_PUBLIC int edgeai_request_submit(struct edgeai_request *req);
  * passed first; -EINVAL when never submitted.
  */
 EDGEAI_PUBLIC int edgeai_request_wait(struct edgeai_request *req, int64_t timeout_ns);
+/**
+ * edgeai_request_run() - submit, then wait until the request finished
+ * @req: the request, with every input set or bound
+ * @timeout_ns: as for edgeai_request_wait()
+ *
+ * What edgeai_request_submit() and edgeai_request_wait() do, in fewer
+ * system calls: through io_uring, the request's jobs on one device are
+ * submitted by the same io_uring_enter that waits for them, one system
+ * call per run where submit and wait take two. Use it when the calling
+ * thread would wait right after submitting; a thread that hands the
+ * completions to an event loop (edgeai_program_get_event_fd()) submits
+ * with edgeai_request_submit(). Since 0.7.
+ *
+ * Return: what edgeai_request_submit() returns on failure, else what
+ * edgeai_request_wait() returns.
+ */
+EDGEAI_PUBLIC int edgeai_request_run(struct edgeai_request *req, int64_t timeout_ns);
 /**
  * edgeai_request_get_status() - status of the last run
  * @req: the request

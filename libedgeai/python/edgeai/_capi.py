@@ -169,6 +169,7 @@ _PROTOTYPES = {
     'edgeai_request_set_callback': (c_int, [c_void_p, REQUEST_CALLBACK, c_void_p]),
     'edgeai_request_submit': (c_int, [c_void_p]),
     'edgeai_request_wait': (c_int, [c_void_p, c_int64]),
+    'edgeai_request_run': (c_int, [c_void_p, c_int64]),
     'edgeai_request_get_status': (c_int, [c_void_p]),
     'edgeai_request_get_output': (c_int, [c_void_p, c_uint, c_void_p, c_size_t]),
     'edgeai_request_get_placement': (c_int, [c_void_p, c_uint, P(Placement)]),

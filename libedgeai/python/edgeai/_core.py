@@ -544,14 +544,14 @@ class Program(_Closing):
         try:
             self._start(req, arrays, deadline)
             check(lib.edgeai_request_set_callback(req.handle, _NO_CALLBACK, None))
-            check(lib.edgeai_request_submit(req.handle))
             if self.device is not None:
-                # completions of every request are processed by one thread at a time
+                # completions of every request are processed by one thread at a
+                # time; submitted by the wait's own io_uring_enter
                 with self._proc_lock:
-                    r = lib.edgeai_request_wait(req.handle, _capi.TIMEOUT_INFINITE)
+                    r = lib.edgeai_request_run(req.handle, _capi.TIMEOUT_INFINITE)
                 self._drain()
             else:
-                r = lib.edgeai_request_wait(req.handle, _capi.TIMEOUT_INFINITE)
+                r = lib.edgeai_request_run(req.handle, _capi.TIMEOUT_INFINITE)
             check(r)
             return self._collect(req)
         finally:

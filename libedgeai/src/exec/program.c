@@ -166,9 +166,7 @@ EDGEAI_PUBLIC int edgeai_program_run(struct edgeai_program *prog, const void *co
 		for (i = 0; i < n_inputs && !r; i++)
 			r = edgeai_request_set_input(req, i, inputs[i], input_sizes[i]);
 		if (!r)
-			r = edgeai_request_submit(req);
-		if (!r)
-			r = edgeai_request_wait(req, EDGEAI_TIMEOUT_INFINITE);
+			r = edgeai_request_run(req, EDGEAI_TIMEOUT_INFINITE);
 		for (i = 0; i < n_outputs && !r; i++)
 			r = edgeai_request_get_output(req, i, outputs[i], output_sizes[i]);
 		edgeai_request_unref(req);

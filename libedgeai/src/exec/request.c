@@ -83,6 +83,7 @@ struct edgeai_request {
 	struct edgeai_job **jobs;	/* [n_seg], NULL for CPU segments */
 
 	enum req_state state;
+	atomic_int waiter;	/* in edgeai_request_run(): its thread waits for jobs[cur] next */
 	uint32_t cur;		/* first unfinished segment */
 	uint32_t sub;		/* next segment to submit (cur..sub-1 are in flight) */
 	uint8_t *done;		/* [n_seg]: device segment finished */
@@ -653,11 +654,18 @@ static int run_seg_on_cpu(struct edgeai_request *req, const struct cc_seg *sg, c
  * Submit device segment req->cur and the device segments right after it
  * that need no CPU work in between, all at once: the kernel orders them by
  * the implicit fences of the arena. 0 when req->cur is in flight.
+ *
+ * When a thread in edgeai_request_run() waits for req->cur next, the jobs
+ * on its device wait in user space for that wait's io_uring_enter (one
+ * system call for the submission and the wait); a job on another device
+ * is submitted at once, after them, so that the kernel sees them in order.
  */
 static int submit_device_segments(struct edgeai_request *req)
 {
 	uint64_t batch = atomic_load(&req->prog->batch);
 	uint32_t batch_max = (uint32_t)(batch >> 32), batch_wait_us = (uint32_t)batch;
+	struct edgeai_device *first = req->ds->d[seg_at(req, req->cur)->di].dev;
+	struct edgeai_device *deferred = NULL;
 	enum exec_fallback_kind kind;
 	char why[160];
 	uint32_t k;
@@ -665,12 +673,21 @@ static int submit_device_segments(struct edgeai_request *req)
 
 	for (k = req->cur; k < req->n_seg; k++) {
 		const struct cc_seg *sg = seg_at(req, k);
+		unsigned int flags = 0;
 
 		if (k > req->cur && (!sg->on_dev ||
 				     fallback_before(req, sg, why, sizeof(why), &kind)))
 			break;
+		if (atomic_load_explicit(&req->waiter, memory_order_relaxed) &&
+		    req->ds->d[sg->di].dev == first) {
+			flags = RT_SUBMIT_DEFER;
+			deferred = first;
+		} else if (deferred) {
+			rt_device_flush(deferred);
+			deferred = NULL;
+		}
 		rt_job_set_batch(req->jobs[k], batch_max, batch_wait_us);
-		r = edgeai_job_submit(req->jobs[k], 0);
+		r = rt_job_submit(req->jobs[k], flags);
 		if (r && k == req->cur)
 			return r;
 		if (r)
@@ -856,6 +873,22 @@ EDGEAI_PUBLIC int edgeai_request_wait(struct edgeai_request *req, int64_t timeou
 	}
 	r = req->status;
 	edgeai_request_unref(req);
+	return r;
+}
+
+EDGEAI_PUBLIC int edgeai_request_run(struct edgeai_request *req, int64_t timeout_ns)
+{
+	int r;
+
+	assert_return(req, -EINVAL);
+	assert_return(timeout_ns >= 0 || timeout_ns == EDGEAI_TIMEOUT_INFINITE, -EINVAL);
+
+	/* Only while this thread waits: afterwards, whoever completes a segment submits the next. */
+	atomic_store_explicit(&req->waiter, 1, memory_order_relaxed);
+	r = edgeai_request_submit(req);
+	if (!r)
+		r = edgeai_request_wait(req, timeout_ns);
+	atomic_store_explicit(&req->waiter, 0, memory_order_relaxed);
 	return r;
 }
 

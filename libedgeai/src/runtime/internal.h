@@ -143,8 +143,15 @@ void rt_queue_init(struct edgeai_device *dev, bool use_uring);
 void rt_queue_fini(struct edgeai_device *dev);
 /* The ring's fd (set up on first use), or -EOPNOTSUPP. */
 int rt_queue_ring_fd_locked(struct edgeai_device *dev);
-/* Submit @job (EDGEAI_SUBMIT_* @flags): through io_uring when it works, else by ioctl. */
+/*
+ * Submit @job (EDGEAI_SUBMIT_* @flags): through io_uring when it works,
+ * else by ioctl. With RT_SUBMIT_DEFER an io_uring job only fills its SQE:
+ * the enter that waits for it (rt_queue_wait_locked()), or
+ * rt_queue_flush_locked(), submits it.
+ */
 int rt_queue_submit_locked(struct edgeai_job *job, unsigned int flags);
+/* Give the kernel the SQEs that RT_SUBMIT_DEFER left queued. */
+void rt_queue_flush_locked(struct edgeai_device *dev);
 /*
  * Wait until @job has finished or @deadline (absolute CLOCK_MONOTONIC ns,
  * INT64_MAX = forever) passes (-ETIME). The jobs completed meanwhile, @job

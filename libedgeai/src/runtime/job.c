@@ -242,13 +242,14 @@ void rt_job_set_batch(struct edgeai_job *job, uint32_t batch_max, uint32_t batch
 	job->batch_wait_us = on ? batch_wait_us : 0;
 }
 
-EDGEAI_PUBLIC int edgeai_job_submit(struct edgeai_job *job, unsigned int flags)
+int rt_job_submit(struct edgeai_job *job, unsigned int flags)
 {
 	struct edgeai_device *dev;
 	int r;
 
 	assert_return(job, -EINVAL);
-	assert_return(!(flags & ~(EDGEAI_SUBMIT_IOCTL | EDGEAI_SUBMIT_URING)), -EINVAL);
+	assert_return(!(flags & ~(EDGEAI_SUBMIT_IOCTL | EDGEAI_SUBMIT_URING | RT_SUBMIT_DEFER)),
+		      -EINVAL);
 	assert_return((flags & (EDGEAI_SUBMIT_IOCTL | EDGEAI_SUBMIT_URING)) !=
 			      (EDGEAI_SUBMIT_IOCTL | EDGEAI_SUBMIT_URING),
 		      -EINVAL);
@@ -261,6 +262,19 @@ EDGEAI_PUBLIC int edgeai_job_submit(struct edgeai_job *job, unsigned int flags)
 	r = rt_queue_submit_locked(job, flags);
 	pthread_mutex_unlock(&dev->lock);
 	return r;
+}
+
+EDGEAI_PUBLIC int edgeai_job_submit(struct edgeai_job *job, unsigned int flags)
+{
+	assert_return(!(flags & RT_SUBMIT_DEFER), -EINVAL);
+	return rt_job_submit(job, flags);
+}
+
+void rt_device_flush(struct edgeai_device *dev)
+{
+	pthread_mutex_lock(&dev->lock);
+	rt_queue_flush_locked(dev);
+	pthread_mutex_unlock(&dev->lock);
 }
 
 /*
@@ -320,7 +334,10 @@ EDGEAI_PUBLIC int edgeai_job_run(struct edgeai_job *job, unsigned int flags, int
 	assert_return(job, -EINVAL);
 	assert_return(timeout_ns >= 0 || timeout_ns == EDGEAI_TIMEOUT_INFINITE, -EINVAL);
 
-	r = edgeai_job_submit(job, flags);
+	assert_return(!(flags & RT_SUBMIT_DEFER), -EINVAL);
+
+	/* Submitted by the wait's io_uring_enter: one system call for both. */
+	r = rt_job_submit(job, flags | RT_SUBMIT_DEFER);
 	if (r < 0)
 		return r;
 	return edgeai_job_wait(job, timeout_ns);

@@ -140,10 +140,11 @@ static void ioctl_list_del(struct edgeai_job *job)
 		}
 }
 
-static int submit_ring_locked(struct edgeai_job *job)
+static int submit_ring_locked(struct edgeai_job *job, bool defer)
 {
 	struct edgeai_device *dev = job->dev;
 	struct drm_edgeai_submit s;
+	uint64_t user_data;
 	unsigned int slot;
 	int r;
 
@@ -154,12 +155,23 @@ static int submit_ring_locked(struct edgeai_job *job)
 			break;
 
 	fill_submit(job, &s);
-	dev->slots[slot].gen++;
-	r = rt_ring_submit(&dev->ring, dev->fd, &s, (uint64_t)dev->slots[slot].gen << 32 | slot);
-	if (r == -EBUSY || r == -EAGAIN)
-		return r;
+	user_data = (uint64_t)++dev->slots[slot].gen << 32 | slot;
+	r = rt_ring_queue(&dev->ring, dev->fd, &s, user_data);
+	if (r == -EBUSY) {
+		/* The SQ is full of deferred entries: they go first. */
+		rt_queue_flush_locked(dev);
+		r = rt_ring_queue(&dev->ring, dev->fd, &s, user_data);
+	}
 	if (r < 0)
-		return log_debug_errno(r, "io_uring_submit");
+		return r;
+	if (!defer) {
+		/* This and whatever was deferred before it, in order. */
+		r = io_uring_submit(&dev->ring);
+		if (r == 0)
+			r = -EAGAIN;
+		if (r < 0)
+			return log_debug_errno(r, "io_uring_submit");
+	}
 
 	dev->slots[slot].busy = true;
 	dev->slots[slot].job = job;
@@ -177,14 +189,28 @@ int rt_queue_submit_locked(struct edgeai_job *job, unsigned int flags)
 	if (!(flags & EDGEAI_SUBMIT_IOCTL))
 		r = ring_setup_locked(job->dev);
 	if (r >= 0)
-		return submit_ring_locked(job);
+		return submit_ring_locked(job, flags & RT_SUBMIT_DEFER);
 	if (flags & EDGEAI_SUBMIT_URING)
 		return -EOPNOTSUPP;
 	return submit_ioctl_locked(job);
 }
 
+void rt_queue_flush_locked(struct edgeai_device *dev)
+{
+	int r;
+
+	if (!dev->have_ring || !io_uring_sq_ready(&dev->ring))
+		return;
+	r = io_uring_submit(&dev->ring);
+	if (r < 0)
+		/* They stay in the SQ; the next io_uring_enter takes them. */
+		base_log_debug(__func__, r, "io_uring_submit");
+}
+
 void rt_queue_forget_locked(struct edgeai_job *job)
 {
+	/* The kernel reads the job's arrays at submission: before they are freed. */
+	rt_queue_flush_locked(job->dev);
 	if (job->path != EDGEAI_PATH_URING) {
 		ioctl_list_del(job);
 	} else if (job->ring_slot >= 0) {
@@ -294,6 +320,7 @@ static int wait_reaped_locked(struct edgeai_device *dev, int64_t deadline)
 int rt_queue_wait_locked(struct edgeai_job *job, int64_t deadline, struct rt_done *done)
 {
 	struct edgeai_device *dev = job->dev;
+	unsigned int n;
 	int r;
 
 	for (;;) {
@@ -302,18 +329,23 @@ int rt_queue_wait_locked(struct edgeai_job *job, int64_t deadline, struct rt_don
 		if (job->state != RT_JOB_INFLIGHT)
 			return 0;
 		/* An ioctl job, or a ring job the ioctl fallback has taken over. */
-		if (job->path != EDGEAI_PATH_URING)
+		if (job->path != EDGEAI_PATH_URING) {
+			rt_queue_flush_locked(dev);
 			return wait_ioctl_locked(job, deadline, done);
+		}
 		if (dev->reaping) {
 			/* Another thread sleeps on the ring: it wakes us. */
+			rt_queue_flush_locked(dev);
 			r = wait_reaped_locked(dev, deadline);
 			if (r < 0)
 				return r;
 			continue;
 		}
+		/* Deferred submissions go in with the wait: one system call. */
+		n = rt_ring_publish(&dev->ring);
 		dev->reaping = true;
 		pthread_mutex_unlock(&dev->lock);
-		r = rt_ring_wait(&dev->ring, deadline);
+		r = rt_ring_enter(&dev->ring, n, deadline);
 		pthread_mutex_lock(&dev->lock);
 		dev->reaping = false;
 		/* Each waiter looks at the ring again; one sleeps on it next. */
@@ -327,8 +359,10 @@ void rt_queue_poll_locked(struct edgeai_device *dev, struct rt_done *done)
 {
 	struct edgeai_job *job, *next;
 
-	if (dev->have_ring)
+	if (dev->have_ring) {
+		rt_queue_flush_locked(dev);
 		reap_ring_locked(dev, done);
+	}
 	for (job = dev->ioctl_jobs; job && done->n < RT_DONE_MAX; job = next) {
 		next = job->ioctl_next;
 		(void)wait_ioctl_locked(job, 0, done);

@@ -42,19 +42,32 @@ void rt_ring_prep_submit(struct io_uring_sqe *sqe, int fd, const struct drm_edge
 	sqe->user_data = user_data;
 }
 
-int rt_ring_submit(struct io_uring *ring, int fd, const struct drm_edgeai_submit *submit,
-		   uint64_t user_data)
+int rt_ring_queue(struct io_uring *ring, int fd, const struct drm_edgeai_submit *submit,
+		  uint64_t user_data)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-	int r;
 
 	if (!sqe)
 		return -EBUSY;
 	rt_ring_prep_submit(sqe, fd, submit, user_data);
-	r = io_uring_submit(ring);
-	if (r < 0)
-		return r;
-	return r == 0 ? -EAGAIN : 0;
+	return 0;
+}
+
+unsigned int rt_ring_publish(struct io_uring *ring)
+{
+	struct io_uring_sq *sq = &ring->sq;
+
+	/*
+	 * What io_uring_submit() does before it enters the kernel, without
+	 * entering: liburing hands out SQEs from sqe_head to sqe_tail and
+	 * publishes them by moving the kernel's tail (the SQ array maps slot
+	 * i to SQE i since liburing 2.2, which test-lib-ring checks).
+	 */
+	if (sq->sqe_head != sq->sqe_tail) {
+		sq->sqe_head = sq->sqe_tail;
+		io_uring_smp_store_release(sq->ktail, sq->sqe_tail);
+	}
+	return sq->sqe_tail - io_uring_smp_load_acquire(sq->khead);
 }
 
 unsigned int rt_ring_reap(struct io_uring *ring, struct rt_cqe *cqes, unsigned int max)
@@ -75,18 +88,32 @@ unsigned int rt_ring_reap(struct io_uring *ring, struct rt_cqe *cqes, unsigned i
 	return n;
 }
 
-int rt_ring_wait(struct io_uring *ring, int64_t deadline)
+int rt_ring_enter(struct io_uring *ring, unsigned int to_submit, int64_t deadline)
 {
-	struct io_uring_cqe *cqe;
+	struct io_uring_getevents_arg arg = { 0 };
 	struct __kernel_timespec ts;
+	struct io_uring_cqe *cqe;
 	int64_t left;
+	int r;
 
-	if (deadline == INT64_MAX)
-		return io_uring_wait_cqe(ring, &cqe);
+	if (deadline == INT64_MAX) {
+		r = io_uring_enter(ring->ring_fd, to_submit, 1, IORING_ENTER_GETEVENTS, NULL);
+		return r < 0 ? r : 0;
+	}
 	left = deadline - base_now_ns();
-	if (left <= 0)
-		return -ETIME;
+	if (left <= 0) {
+		r = to_submit ? io_uring_enter(ring->ring_fd, to_submit, 0, 0, NULL) : 0;
+		return r < 0 ? r : -ETIME;
+	}
 	ts.tv_sec = left / 1000000000;
 	ts.tv_nsec = left % 1000000000;
-	return io_uring_wait_cqe_timeout(ring, &cqe, &ts);
+	if (!(ring->features & IORING_FEAT_EXT_ARG)) {
+		/* Before 5.11: submit, then wait with liburing's timeout SQE. */
+		r = to_submit ? io_uring_enter(ring->ring_fd, to_submit, 0, 0, NULL) : 0;
+		return r < 0 ? r : io_uring_wait_cqe_timeout(ring, &cqe, &ts);
+	}
+	arg.ts = (uint64_t)(uintptr_t)&ts;
+	r = io_uring_enter2(ring->ring_fd, to_submit, 1, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG,
+			    (sigset_t *)&arg, sizeof(arg));
+	return r < 0 ? r : 0;
 }

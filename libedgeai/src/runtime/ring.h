@@ -32,18 +32,28 @@ void rt_ring_exit(struct io_uring *ring);
 void rt_ring_prep_submit(struct io_uring_sqe *sqe, int fd, const struct drm_edgeai_submit *submit,
 			 uint64_t user_data);
 /*
- * Queue @submit and enter the kernel, which reads the submit payload and
- * the arrays it points to before this returns. 0; -EBUSY when the SQ is
- * full; -EAGAIN when the kernel took nothing; -errno.
+ * Fill the next SQE with @submit without entering the kernel: it is
+ * submitted by the next rt_ring_enter() after rt_ring_publish(), or by
+ * io_uring_submit(). The arrays @submit points to must stay as they are
+ * until then. 0, or -EBUSY when the SQ is full.
  */
-int rt_ring_submit(struct io_uring *ring, int fd, const struct drm_edgeai_submit *submit,
-		   uint64_t user_data);
+int rt_ring_queue(struct io_uring *ring, int fd, const struct drm_edgeai_submit *submit,
+		  uint64_t user_data);
+/*
+ * Make the queued SQEs visible to the kernel, without a system call;
+ * returns how many it has not consumed yet. Called with the lock that
+ * serializes rt_ring_queue(): this touches the SQ's user-space state,
+ * rt_ring_enter() does not.
+ */
+unsigned int rt_ring_publish(struct io_uring *ring);
 /* Take up to @max completions off the CQ; returns how many. */
 unsigned int rt_ring_reap(struct io_uring *ring, struct rt_cqe *cqes, unsigned int max);
 /*
- * Wait for a completion until @deadline (absolute CLOCK_MONOTONIC ns,
- * INT64_MAX: forever): 0, -ETIME or -EINTR.
+ * One io_uring_enter: submit up to @to_submit published SQEs and wait for
+ * a completion until @deadline (absolute CLOCK_MONOTONIC ns, INT64_MAX:
+ * forever): 0, -ETIME or -EINTR. Past @deadline it only submits. Safe
+ * without the SQ's lock.
  */
-int rt_ring_wait(struct io_uring *ring, int64_t deadline);
+int rt_ring_enter(struct io_uring *ring, unsigned int to_submit, int64_t deadline);
 
 #endif

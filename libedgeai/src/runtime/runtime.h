@@ -63,4 +63,17 @@ int rt_job_new_program(struct edgeai_device *dev, uint32_t handle,
  */
 void rt_job_set_batch(struct edgeai_job *job, uint32_t batch_max, uint32_t batch_wait_us);
 
+/*
+ * edgeai_job_submit() for a caller that waits for @job next, from this
+ * thread, before it returns to its own caller: with RT_SUBMIT_DEFER an
+ * io_uring submission waits in user space and goes to the kernel in the
+ * same io_uring_enter as the wait, one system call for both. Jobs
+ * submitted after it on another device must wait for rt_device_flush():
+ * the kernel orders jobs by their submission.
+ */
+#define RT_SUBMIT_DEFER (1U << 31)
+int rt_job_submit(struct edgeai_job *job, unsigned int flags);
+/* Submit what RT_SUBMIT_DEFER left waiting on @dev. */
+void rt_device_flush(struct edgeai_device *dev);
+
 #endif

@@ -4,7 +4,10 @@
  * EDGEAI_URING_CMD_SUBMIT (opcode, fd, cmd_op, the drm_edgeai_submit
  * payload in sqe->cmd, user_data, every other byte zero), and the 128-byte
  * SQE / 32-byte CQE geometry of a real ring created with the flags the
- * library uses.
+ * library uses; and, on that ring, the contract with liburing that
+ * rt_ring_publish() and rt_ring_enter() rely on to submit and wait in one
+ * system call: published SQEs go in with the wait, unpublished ones stay
+ * for liburing's own io_uring_submit(), in order, across the ring's wrap.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -14,7 +17,87 @@
 
 #include "drm/edgeai_accel.h"
 #include "ktap.h"
+#include "base/base.h"
 #include "runtime/ring.h"
+
+/* A NOP with @user_data queued on @ring, not submitted. */
+static int queue_nop(struct io_uring *ring, uint64_t user_data)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+	if (!sqe)
+		return -EBUSY;
+	/* An SQE128 entry is two struct io_uring_sqe long. */
+	memset(sqe, 0, 2 * sizeof(*sqe));
+	io_uring_prep_nop(sqe);
+	sqe->user_data = user_data;
+	return 0;
+}
+
+/* The user_data of the single completion on @ring, or ~0 when there are none or more. */
+static uint64_t reap_one(struct io_uring *ring)
+{
+	struct rt_cqe cqes[4];
+	unsigned int n = rt_ring_reap(ring, cqes, 4);
+
+	return n == 1 && cqes[0].res == 0 ? cqes[0].user_data : ~0ULL;
+}
+
+static void test_publish_enter(void)
+{
+	struct io_uring ring;
+	unsigned int i, n;
+	int r = rt_ring_init(&ring), ok;
+
+	if (r == -ENOSYS || r == -EPERM) {
+		ktap_skip("io_uring unavailable here (%d): publish and enter", r);
+		return;
+	}
+	if (!ktap_ok(r == 0, "rt_ring_init() makes the library's ring"))
+		return;
+
+	/* One published, one not: the enter takes only the first. */
+	queue_nop(&ring, 1);
+	n = rt_ring_publish(&ring);
+	KTAP_EXPECT_EQ(n, 1, "rt_ring_publish(): one SQE for the kernel");
+	queue_nop(&ring, 2);
+	r = rt_ring_enter(&ring, n, INT64_MAX);
+	KTAP_EXPECT_EQ(r, 0, "rt_ring_enter() submits and waits in one call");
+	ktap_ok(reap_one(&ring) == 1, "the published SQE completed, the other did not");
+	r = io_uring_submit(&ring);
+	KTAP_EXPECT_EQ(r, 1, "liburing's io_uring_submit() takes the one left, not the first again");
+	r = rt_ring_enter(&ring, 0, INT64_MAX);
+	ktap_ok(r == 0 && reap_one(&ring) == 2, "and it completes");
+
+	/* Past the deadline it still submits, then says -ETIME. */
+	queue_nop(&ring, 3);
+	r = rt_ring_enter(&ring, rt_ring_publish(&ring), base_now_ns() - 1);
+	KTAP_EXPECT_EQ(r, -ETIME, "rt_ring_enter() past its deadline: -ETIME");
+	r = rt_ring_enter(&ring, 0, INT64_MAX);
+	ktap_ok(r == 0 && reap_one(&ring) == 3, "the SQE it was given was submitted all the same");
+
+	/* Nothing to submit or reap: the timeout. */
+	r = rt_ring_enter(&ring, rt_ring_publish(&ring), base_now_ns() + 20 * 1000 * 1000);
+	KTAP_EXPECT_EQ(r, -ETIME, "an empty ring times out at the deadline");
+
+	/* Many times round the SQ ring, two SQEs per enter. */
+	ok = 1;
+	for (i = 0; i < 3 * RT_RING_ENTRIES && ok; i++) {
+		struct rt_cqe cqes[4];
+
+		queue_nop(&ring, 100 + 2 * i);
+		queue_nop(&ring, 101 + 2 * i);
+		n = rt_ring_publish(&ring);
+		ok = n == 2 && rt_ring_enter(&ring, n, INT64_MAX) == 0;
+		/* min_complete 1: the second may come after the first enter returns */
+		while (ok && io_uring_cq_ready(&ring) < 2)
+			ok = rt_ring_enter(&ring, 0, INT64_MAX) == 0;
+		ok = ok && rt_ring_reap(&ring, cqes, 4) == 2 && cqes[0].user_data == 100 + 2 * i &&
+		     cqes[1].user_data == 101 + 2 * i;
+	}
+	ktap_ok(ok, "%u rounds of publish and enter across the ring's wrap, in order", i);
+	rt_ring_exit(&ring);
+}
 
 int main(void)
 {
@@ -91,5 +174,6 @@ int main(void)
 			io_uring_queue_exit(&ring);
 		}
 	}
+	test_publish_enter();
 	return ktap_finish();
 }
