@@ -34,7 +34,7 @@ import json, statistics, sys
 NAMES = {0: "read", 1: "write", 7: "poll", 16: "ioctl", 202: "futex",
          232: "epoll_wait", 270: "pselect6", 271: "ppoll", 426: "io_uring_enter",
          228: "clock_gettime", 9: "mmap", 11: "munmap"}
-counts, lat, fails = {}, {}, []
+counts, lat, ovh, fails = {}, {}, {}, []
 for line in open(sys.argv[1]):
     f = line.split(None, 5)
     if len(f) >= 3 and f[:2] == ["bench", "fail"]:
@@ -53,6 +53,8 @@ for line in open(sys.argv[1]):
         counts.setdefault(m, {}).setdefault(path, {})[n] = c
     elif len(f) == 6 and f[:2] == ["bench", "lat"] and f[5].strip() != "none":
         lat.setdefault(f[2], {}).setdefault(f[3], []).append(float(f[5]))
+    elif len(f) == 6 and f[:2] == ["bench", "ovh"] and f[5].strip() != "none":
+        ovh.setdefault(f[2], {}).setdefault(f[3], []).append(float(f[5]))
 if fails:
     sys.exit("bench syscalls: " + "; ".join(fails))
 if not counts:
@@ -72,25 +74,31 @@ for m in sorted(counts):
         named["other"] = sum(v for k, v in per.items() if isinstance(k, int) and k not in NAMES)
         r[path] = {"syscalls_per_inference": per["total"],
                    "by_call": {k: round(v, 2) for k, v in sorted(named.items(), key=str) if v},
-                   "median_ms": statistics.median(lat.get(m, {}).get(path, [float("nan")]))}
+                   "median_ms": statistics.median(lat.get(m, {}).get(path, [float("nan")])),
+                   "overhead_median_ms": statistics.median(ovh.get(m, {}).get(path, [float("nan")]))}
     r["syscalls_ratio_ioctl_vs_uring"] = r["ioctl"]["syscalls_per_inference"] / max(r["uring"]["syscalls_per_inference"], 1e-9)
     r["latency_ratio_ioctl_vs_uring"] = r["ioctl"]["median_ms"] / r["uring"]["median_ms"]
+    r["overhead_ratio_ioctl_vs_uring"] = (r["ioctl"]["overhead_median_ms"] /
+                                          r["uring"]["overhead_median_ms"])
     res[m] = r
 fig = {"note": "per inference of edgeaictl bench --device auto, compute off; syscalls "
                "counted with ptrace (25 runs minus 5 runs, over 20); latency: median "
-               "of the round medians of 30 runs, ABBA rounds, without ptrace",
+               "of the round medians of 30 runs, ABBA rounds, without ptrace; overhead: "
+               "the same of each run's latency less the device time of its jobs",
        "models": res}
 with open(sys.argv[2], "w") as fh:
     json.dump(fig, fh, indent=2, sort_keys=True)
     fh.write("\n")
 print("per inference, --device auto, compute off: io_uring against ioctl")
-print("%-28s %10s %10s %7s %11s %11s %7s" % ("model", "sys uring", "sys ioctl", "ratio",
-      "ms uring", "ms ioctl", "ratio"))
+print("%-28s %9s %9s %6s %9s %9s %6s %9s %9s %6s" % ("model", "sys uring", "sys ioctl",
+      "ratio", "ms uring", "ms ioctl", "ratio", "ovh uring", "ovh ioctl", "ratio"))
 for m, r in res.items():
-    print("%-28s %10.1f %10.1f %6.2fx %11.3f %11.3f %6.2fx" % (m,
+    print("%-28s %9.2f %9.2f %5.2fx %9.3f %9.3f %5.2fx %9.3f %9.3f %5.2fx" % (m,
           r["uring"]["syscalls_per_inference"], r["ioctl"]["syscalls_per_inference"],
           r["syscalls_ratio_ioctl_vs_uring"], r["uring"]["median_ms"],
-          r["ioctl"]["median_ms"], r["latency_ratio_ioctl_vs_uring"]))
+          r["ioctl"]["median_ms"], r["latency_ratio_ioctl_vs_uring"],
+          r["uring"]["overhead_median_ms"], r["ioctl"]["overhead_median_ms"],
+          r["overhead_ratio_ioctl_vs_uring"]))
     for path in ("uring", "ioctl"):
         print("    %-6s %s" % (path, " ".join("%s=%g" % kv for kv in r[path]["by_call"].items())))
 PY

@@ -10,7 +10,9 @@
 #     difference of the counts over 20 is the system calls of one
 #     inference, set-up excluded ("bench sys MODEL PATH FILE-OF-COUNTS");
 #   - then the runs are timed without ptrace, in rounds ordered
-#     uring, ioctl, ioctl, uring ("bench lat MODEL PATH ROUND MEDIAN_MS").
+#     uring, ioctl, ioctl, uring ("bench lat MODEL PATH ROUND MEDIAN_MS"),
+#     with the median overhead: latency less the device time the kernel
+#     reported ("bench ovh MODEL PATH ROUND MEDIAN_MS").
 . /lib/edgeai-vm.sh
 vm_guest_setup
 vm_load_deps
@@ -46,8 +48,11 @@ while read -r _m; do
 	done
 	for _r in 1 2 3; do
 		for _p in uring ioctl ioctl uring; do
-			_med=$(bench $_p 30 2>&1 | sed -n 's/^latency ms: .*median \([0-9.]*\).*/\1/p')
+			bench $_p 30 > /tmp/b.log 2>&1
+			_med=$(sed -n 's/^latency ms: .*median \([0-9.]*\).*/\1/p' /tmp/b.log)
+			_ovh=$(sed -n 's/^overhead ms: median \([0-9.-]*\).*/\1/p' /tmp/b.log)
 			vm_out "bench lat $_m $_p $_r ${_med:-none}"
+			vm_out "bench ovh $_m $_p $_r ${_ovh:-none}"
 		done
 	done
 done < /lib/edgeai-models/models.txt
