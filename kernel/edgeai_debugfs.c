@@ -117,6 +117,7 @@ void edgeai_debugfs_init(struct edgeai_device *edev)
 	debugfs_create_file("preemptions", 0400, root, edev,
 			    &edgeai_debugfs_preemptions_fops);
 	debugfs_create_atomic_t("reset_count", 0400, root, &edev->reset_count);
+	debugfs_create_u64("prog_max_work", 0600, root, &edev->prog_max_work);
 	edgeai_thermal_debugfs_init(edev, root);
 	edgeai_arb_debugfs_init(edev, root);
 	if (edev->ops->debugfs_init)

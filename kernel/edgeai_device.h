@@ -67,6 +67,10 @@ struct edgeai_core {
  * @backend: backend private state
  * @freq_khz: current core clock
  * @timeout_ms: job timeout
+ * @prog_max_work: most work (MAC-equivalents) one program may derive:
+ *	EDGEAI_PROG_MAX_WORK, lowered through debugfs to test how userspace
+ *	splits a big model (read without a lock: a program is checked
+ *	against the value it sees)
  * @reset_count: core resets after job timeouts
  * @job_list_lock: protects @job_list
  * @job_list: jobs submitted and not yet freed, for debugfs
@@ -97,6 +101,7 @@ struct edgeai_device {
 	void *backend;
 	u32 freq_khz;
 	u32 timeout_ms;
+	u64 prog_max_work;
 	atomic_t reset_count;
 	/* Protects job_list. */
 	spinlock_t job_list_lock;

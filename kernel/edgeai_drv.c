@@ -377,6 +377,7 @@ static int edgeai_probe(struct platform_device *pdev)
 	edev->fw_name = type == DRM_EDGEAI_DEVICE_NPU ? npu_firmware : dsp_firmware;
 	device_property_read_string(dev, "firmware-name", &edev->fw_name);
 	edev->timeout_ms = clamp(job_timeout_ms, 10U, 600000U);
+	edev->prog_max_work = EDGEAI_PROG_MAX_WORK;
 	edev->ops = &edgeai_sim_ops;
 	spin_lock_init(&edev->job_list_lock);
 	INIT_LIST_HEAD(&edev->job_list);

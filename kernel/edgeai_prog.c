@@ -127,6 +127,13 @@ int edgeai_ioctl_program_create(struct drm_device *drm, void *data,
 		edgeai_prog_dbg(edev, "program_create", &err);
 		goto err_free;
 	}
+	if (prog->work.macs > min(READ_ONCE(edev->prog_max_work),
+				  EDGEAI_PROG_MAX_WORK)) {
+		drm_dbg(drm, "program_create: %llu MACs, more than one job may do\n",
+			prog->work.macs);
+		ret = -E2BIG;
+		goto err_free;
+	}
 	/* Valid now: the header's op_count can be trusted. */
 	prog->op_count = ((const struct edgeai_prog_header *)prog->blob)->op_count;
 	prog->op_work = kvcalloc(prog->op_count, sizeof(*prog->op_work),

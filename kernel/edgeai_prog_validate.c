@@ -147,8 +147,10 @@ static u64 epc_mul_sat(u64 a, u64 b)
 static int epc_add_work(struct epc *c, u64 macs)
 {
 	if (check_add_overflow(c->macs, macs, &c->macs) ||
-	    c->macs > EDGEAI_PROG_MAX_WORK)
-		return FAIL(c, "program derives too much work");
+	    c->macs > EDGEAI_PROG_MAX_WORK) {
+		FAIL(c, "program derives too much work");
+		return -E2BIG;
+	}
 	return 0;
 }
 
@@ -872,7 +874,8 @@ static int epc_check(const void *blob, size_t size, const u64 *op_mask,
  *
  * Pure function, safe on any input of @size bytes.
  *
- * Return: 0 or -EINVAL.
+ * Return: 0; -EINVAL; -E2BIG when the ops derive more than
+ * EDGEAI_PROG_MAX_WORK (a valid program, too big for one job).
  */
 int edgeai_prog_check(const void *blob, size_t size, const u64 *op_mask,
 		      const u64 *slot_size, const bool *slot_writable,
@@ -898,7 +901,7 @@ EXPORT_SYMBOL_IF_KUNIT(edgeai_prog_check);
  * model places a program's op boundaries in its device time with it.
  * Pure function, safe on any input of @size bytes.
  *
- * Return: 0 or -EINVAL.
+ * Return: 0; -EINVAL; -E2BIG as edgeai_prog_check().
  */
 int edgeai_prog_op_work(const void *blob, size_t size, const u64 *op_mask,
 			struct edgeai_prog_op_work *op_work, u32 op_work_count,

@@ -801,7 +801,7 @@ static void edgeai_prog_validate_too_much_work(struct kunit *test)
 	pp->stride_h = 1;
 	pp->stride_w = 1;
 	KUNIT_EXPECT_EQ(test, edgeai_prog_check(p->w, p->size, all_ops, NULL, NULL, 0,
-						NULL, &err), -EINVAL);
+						NULL, &err), -E2BIG);
 	KUNIT_EXPECT_STREQ(test, err.reason, "program derives too much work");
 }
 

@@ -29,7 +29,9 @@
  *        at the same offset (zero there means what reserved 0 meant); the
  *        "edgeai-batched-jobs-<engine>" fdinfo key, sysfs "batched_jobs";
  *        MEAN's float pipeline and integer division in the program format
- *        (&edgeai_prog_mean_params.flags, drm/edgeai_program.h).
+ *        (&edgeai_prog_mean_params.flags, drm/edgeai_program.h);
+ *        PROGRAM_CREATE says -E2BIG, no longer -EINVAL, for a valid
+ *        program with more work than one job may do.
  */
 #ifndef _UAPI_DRM_EDGEAI_ACCEL_H_
 #define _UAPI_DRM_EDGEAI_ACCEL_H_
@@ -587,10 +589,13 @@ struct drm_edgeai_client_info {
  * DRM_EDGEAI_BO_WRITE.
  *
  * Errors: -EINVAL for a program that breaks a rule (one drm_dbg line names
- * the op index and the rule) or whose ops add up to more than 2^32
- * multiply-accumulates (split it), a @size of 0 or above EDGEAI_PROG_MAX_SIZE,
- * non-zero @flags or @pad; -EFAULT for a bad @data; -ENOMEM; -ENOSPC when
- * the file has DRM_EDGEAI_MAX_PROGRAMS programs already.
+ * the op index and the rule), a @size of 0 or above EDGEAI_PROG_MAX_SIZE,
+ * non-zero @flags or @pad; -E2BIG (1.6; -EINVAL before) for a valid
+ * program whose ops add up to more work than one job may do, at most 2^32
+ * multiply-accumulates (the simulator runs a job's ops on a host CPU that
+ * a core reset cannot interrupt): split it into programs run one after
+ * the other; -EFAULT for a bad @data; -ENOMEM; -ENOSPC when the file has
+ * DRM_EDGEAI_MAX_PROGRAMS programs already.
  */
 struct drm_edgeai_program_create {
 	/** @data: in, pointer to the program blob */
