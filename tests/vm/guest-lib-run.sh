@@ -145,7 +145,7 @@ lib_models() {
 		echo "1..0 # SKIP no models (oracle or models not available on the host)"
 		return 0
 	fi
-	vm_tap_plan "$((4 * $(wc -l < "$_dir/models.txt") + 4))"
+	vm_tap_plan "$((4 * $(wc -l < "$_dir/models.txt") + 6))"
 	while read -r _m; do
 		for _dev in auto npu dsp; do
 			_t0=$(date +%s)
@@ -181,7 +181,47 @@ lib_models() {
 		done
 	done < "$_dir/models.txt"
 	lib_cache "$_dir/$(tail -n 1 "$_dir/models.txt")"
+	lib_split "$_dir/$(head -n 1 "$_dir/models.txt")"
 	vm_tap_done
+}
+
+# lib_split MODELDIR: a model with more work than one NPU job may do is cut
+# by the compiler into programs run one after the other, not sent to the
+# CPU (PROGRAM_CREATE says -E2BIG; debugfs prog_max_work lowers the NPU's
+# limit for the test). At 2^24 MAC-equivalents per job every op still runs
+# on the NPU, in several jobs; at 2^20 the ops bigger than that alone run
+# on the CPU and say why. Both equal to the oracle.
+lib_split() {
+	_m=$1 _knob=
+	for _s in /sys/class/accel/accel*; do
+		[ "$(cat "$_s/device/device_type" 2> /dev/null)" = npu ] || continue
+		# named after the bus device (drm_debugfs_dev_init), else the minor
+		_knob=/sys/kernel/debug/accel/$(basename "$(readlink -f "$_s/device")")/prog_max_work
+		[ -e "$_knob" ] || _knob=/sys/kernel/debug/accel/${_s##*/accel}/prog_max_work
+		break
+	done
+	if [ -z "$_knob" ] || [ ! -w "$_knob" ]; then
+		vm_tap_skip "split: at 2^24 per job" "no NPU with debugfs prog_max_work"
+		vm_tap_skip "split: at 2^20 per job" "no NPU with debugfs prog_max_work"
+		return
+	fi
+	_max=$(cat "$_knob")
+	echo $((1 << 24)) > "$_knob"
+	_j0=$(lib_jobs)
+	_r=$(lib_run_case "$_m" npu /tmp/s-1)
+	_jobs=$(($(lib_jobs) - _j0))
+	[ "$_r" = equal ] && [ "$_jobs" -ge 2 ]
+	vm_tap $? "split: $(basename "$_m") --device npu at 2^24 MACs per job: $_r, in $_jobs jobs" \
+		"$(tail -n 5 /tmp/s-1.log)"
+	echo $((1 << 20)) > "$_knob"
+	_r=$(lib_run_case "$_m" auto /tmp/s-2)
+	_big=$(grep -c '^  op *[0-9]* [A-Z_0-9]* *cpu *fallback: more work than one npu job' /tmp/s-2.log)
+	_cpu=$(grep -c '^  op *[0-9]* [A-Z_0-9]* *cpu ' /tmp/s-2.log)
+	[ "$_r" = equal ] && [ "$_big" -ge 1 ] && [ "$_big" -eq "$_cpu" ]
+	vm_tap $? "split: at 2^20 per job, $_big ops too big for one job on the CPU, saying so: $_r" \
+		"$(grep '^  op .* cpu ' /tmp/s-2.log | head -n 5)"
+	echo "$_max" > "$_knob"
+	rm -rf /tmp/s-1 /tmp/s-2 /tmp/s-1.log /tmp/s-2.log
 }
 
 # lib_cache MODELDIR: the compile cache on the device path: the first run

@@ -26,6 +26,7 @@ struct cc_op_place {
 	uint32_t prog_op;	/* first program op of this model op */
 	uint32_t fused;		/* 1 + the model op this activation is fused into (no
 				 * program op of its own), 0: not fused */
+	uint32_t too_big;	/* the primary device takes the op, but not in one job */
 	char reason[160];
 };
 

@@ -38,9 +38,16 @@ void cc_devices_free(struct cc_devices *s)
 	free(s);
 }
 
+/* accept[] of probe_ops() */
+enum {
+	PROBE_REJECTED = 0,
+	PROBE_ACCEPTED = 1,
+	PROBE_TOO_BIG = 2,	/* valid, but more work than one job may do (-E2BIG) */
+};
+
 /*
  * Ask the driver behind @d which model ops it takes (the cache first):
- * accept[i] = 1 for those.
+ * accept[i] = PROBE_ACCEPTED for those.
  */
 static int probe_ops(struct cc_compiled *c, struct cc_dev *d, uint8_t *accept,
 		     const char *cache_dir, const char *cache_key, unsigned int *cache_state)
@@ -77,7 +84,7 @@ static int probe_ops(struct cc_compiled *c, struct cc_dev *d, uint8_t *accept,
 		r = rt_program_create(d->dev, b, size, &handle);
 		free(b);
 		rt_program_destroy(d->dev, handle);
-		accept[i] = !r;
+		accept[i] = !r ? PROBE_ACCEPTED : r == -E2BIG ? PROBE_TOO_BIG : PROBE_REJECTED;
 	}
 	if (cache_dir && !cc_cache_store_ops(cache_dir, cache_key, &ident, accept, c->n_ops))
 		*cache_state |= EDGEAI_CACHE_STORED;
@@ -149,12 +156,17 @@ static int dev_prepare(struct cc_compiled *c, const char *node, uint32_t exec_de
 	for (i = 0; i < c->n_ops && !r; i++) {
 		if (c->place[i].fused)
 			continue;
-		if (accept[i]) {
+		if (accept[i] == PROBE_ACCEPTED) {
 			c->place[i].device = exec_dev;
 			snprintf(c->place[i].reason, sizeof(c->place[i].reason),
 				 "%s: in the device's op set (driver accepted it)",
 				 edgeai_exec_device_name(exec_dev));
 			on++;
+		} else if (accept[i] == PROBE_TOO_BIG) {
+			c->place[i].too_big = 1;
+			snprintf(c->place[i].reason, sizeof(c->place[i].reason),
+				 "fallback: more work than one %s job may do (the driver says -E2BIG)",
+				 edgeai_exec_device_name(exec_dev));
 		} else {
 			snprintf(c->place[i].reason, sizeof(c->place[i].reason),
 				 "fallback: the %s driver rejects this op: not in its op set",
@@ -198,7 +210,7 @@ static int dev_add(struct cc_devices *s, struct cc_compiled *c, const char *node
 	for (i = 0; i < c->n_ops && !r; i++) {
 		if (c->place[i].fused || c->place[i].device != EDGEAI_EXEC_CPU)
 			continue;
-		if (accept[i]) {
+		if (accept[i] == PROBE_ACCEPTED) {
 			c->place[i].device = exec_dev;
 			snprintf(c->place[i].reason, sizeof(c->place[i].reason),
 				 "%s: not in the %s's op set, in the %s's (driver accepted it)",
@@ -206,7 +218,7 @@ static int dev_add(struct cc_devices *s, struct cc_compiled *c, const char *node
 				 edgeai_exec_device_name(s->d[0].exec_dev),
 				 edgeai_exec_device_name(exec_dev));
 			on++;
-		} else {
+		} else if (!c->place[i].too_big) {
 			snprintf(c->place[i].reason, sizeof(c->place[i].reason),
 				 "fallback: neither the %s nor the %s driver takes this op",
 				 edgeai_exec_device_name(s->d[0].exec_dev),
@@ -288,6 +300,7 @@ static void place_all_cpu(struct cc_compiled *c, const char *why)
 
 	for (i = 0; i < c->n_ops; i++) {
 		c->place[i].device = EDGEAI_EXEC_CPU;
+		c->place[i].too_big = 0;
 		snprintf(c->place[i].reason, sizeof(c->place[i].reason), "%.*s",
 			 (int)sizeof(c->place[i].reason) - 1, why);
 	}

@@ -211,6 +211,49 @@ void cc_segments_free(const struct cc_devices *s, struct cc_seg *seg, uint32_t n
 	free(seg);
 }
 
+/*
+ * Append the segment of program ops [p, q) on side @side (a device index,
+ * or -1 for the CPU) and upload a device one. A device program with more
+ * work than one job may do (-E2BIG) is cut in two halves, each cut again
+ * as needed, that run one after the other on the device: a model too big
+ * for one job takes several, not the CPU.
+ */
+static int seg_add(struct cc_devices *s, const struct cc_compiled *c, int side, uint32_t p,
+		   uint32_t q, char *err, size_t errsz)
+{
+	struct cc_seg *sg, *ns;
+	uint32_t mid;
+	int r;
+
+	ns = realloc(s->seg, sizeof(*s->seg) * (s->n_seg + 1));
+	if (!ns)
+		return -ENOMEM;
+	s->seg = ns;
+	sg = &s->seg[s->n_seg++];
+	memset(sg, 0, sizeof(*sg));
+	sg->first = p;
+	sg->count = q - p;
+	sg->on_dev = side >= 0;
+	sg->di = side >= 0 ? (uint32_t)side : 0;
+	sg->blob = cc_sub_blob(c, p, q - p, &sg->size);
+	if (!sg->blob)
+		return -ENOMEM;
+	if (!sg->on_dev)
+		return 0;
+	r = rt_program_create(s->d[sg->di].dev, sg->blob, sg->size, &sg->handle);
+	if (r == -E2BIG && q - p > 1) {
+		free(sg->blob);
+		s->n_seg--;
+		mid = p + (q - p) / 2;
+		r = seg_add(s, c, side, p, mid, err, errsz);
+		return r ? r : seg_add(s, c, side, mid, q, err, errsz);
+	}
+	if (r && err && errsz)
+		snprintf(err, errsz, "program of ops %u..%u on %s: %s", p, q - 1,
+			 s->d[sg->di].node, edgeai_strerror(r));
+	return r;
+}
+
 int cc_segments_build(struct cc_devices *s, const struct cc_compiled *c, char *err, size_t errsz)
 {
 	const struct edgeai_prog_header *h = c->blob;
@@ -224,7 +267,6 @@ int cc_segments_build(struct cc_devices *s, const struct cc_compiled *c, char *e
 		int32_t mo = model_op_of(c, p);
 		int side = mo >= 0 ? dev_index(s, c->place[mo].device) : -1;
 		uint32_t q = p + 1;
-		struct cc_seg *sg, *ns;
 
 		while (q < n_prog) {
 			int32_t m2 = model_op_of(c, q);
@@ -233,28 +275,9 @@ int cc_segments_build(struct cc_devices *s, const struct cc_compiled *c, char *e
 				break;
 			q++;
 		}
-		ns = realloc(s->seg, sizeof(*s->seg) * (s->n_seg + 1));
-		if (!ns)
-			return -ENOMEM;
-		s->seg = ns;
-		sg = &s->seg[s->n_seg++];
-		memset(sg, 0, sizeof(*sg));
-		sg->first = p;
-		sg->count = q - p;
-		sg->on_dev = side >= 0;
-		sg->di = side >= 0 ? (uint32_t)side : 0;
-		sg->blob = cc_sub_blob(c, p, q - p, &sg->size);
-		if (!sg->blob)
-			return -ENOMEM;
-		if (sg->on_dev) {
-			r = rt_program_create(s->d[sg->di].dev, sg->blob, sg->size, &sg->handle);
-			if (r) {
-				if (err && errsz)
-					snprintf(err, errsz, "program of ops %u..%u on %s: %s", p,
-						 q - 1, s->d[sg->di].node, edgeai_strerror(r));
-				return r;
-			}
-		}
+		r = seg_add(s, c, side, p, q, err, errsz);
+		if (r)
+			return r;
 		p = q;
 	}
 	return 0;
