@@ -364,6 +364,28 @@ def api_tests(t, tmp):
     t.check('run(): Outputs of numpy arrays with the model\'s dtype and shape, stats, '
             'placement; equal to edgeaictl run', run_outputs)
 
+    def batch():
+        m = edgeai.Model(add)
+        p = m.compile(device='cpu')
+        d = cases['add_uint8_basic'][1]
+        x = case_inputs(m, d)
+        want = p.run(x)[0]
+        assert p.batch == (0, 0), p.batch
+        p.set_batch(8, 500)
+        assert p.batch == (8, 500), p.batch
+        # on the CPU the runs go one by one, with the same bytes
+        futs = [p.submit(x) for _ in range(8)]
+        assert all(np.array_equal(f.result(timeout=60)[0], want) for f in futs)
+        for bad in ((17, 0), (8, 100001), (-1, 0), (2, -5)):
+            raises(edgeai.InvalidArgumentError, p.set_batch, *bad)
+        assert p.batch == (8, 500), p.batch
+        p.set_batch(0)
+        assert p.batch == (0, 0), p.batch
+        p.close()
+        raises(edgeai.InvalidArgumentError, p.set_batch, 4)
+    t.check('set_batch() and batch: the library\'s batching settings, its range checks; '
+            'runs on the CPU still equal', batch)
+
     def bad_inputs():
         m = edgeai.Model(conv)
         p = m.compile(device='cpu')

@@ -169,7 +169,6 @@ _PROTOTYPES = {
     'edgeai_request_set_callback': (c_int, [c_void_p, REQUEST_CALLBACK, c_void_p]),
     'edgeai_request_submit': (c_int, [c_void_p]),
     'edgeai_request_wait': (c_int, [c_void_p, c_int64]),
-    'edgeai_request_run': (c_int, [c_void_p, c_int64]),
     'edgeai_request_get_status': (c_int, [c_void_p]),
     'edgeai_request_get_output': (c_int, [c_void_p, c_uint, c_void_p, c_size_t]),
     'edgeai_request_get_placement': (c_int, [c_void_p, c_uint, P(Placement)]),
@@ -197,6 +196,20 @@ try:
     program_get_cpu_threads.argtypes = [c_void_p]
 except AttributeError:
     program_get_cpu_threads = None
+
+# Since libedgeai 0.7: None with an older library (submit, then wait; no batching).
+try:
+    request_run = lib.edgeai_request_run
+    request_run.restype = c_int
+    request_run.argtypes = [c_void_p, c_int64]
+    program_set_batch = lib.edgeai_program_set_batch
+    program_set_batch.restype = c_int
+    program_set_batch.argtypes = [c_void_p, c_uint, c_uint]
+    program_get_batch = lib.edgeai_program_get_batch
+    program_get_batch.restype = c_int
+    program_get_batch.argtypes = [c_void_p, P(c_uint), P(c_uint)]
+except AttributeError:
+    request_run = program_set_batch = program_get_batch = None
 
 # free() of the C library, for edgeai_model_save()'s buffer.
 _libc = ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6')

@@ -400,6 +400,14 @@ class _Request:
         self.future = None
 
 
+def _run_request(handle):
+    """edgeai_request_run(), or submit and wait with a library older than 0.7."""
+    if _capi.request_run:
+        return _capi.request_run(handle, _capi.TIMEOUT_INFINITE)
+    r = lib.edgeai_request_submit(handle)
+    return r if r < 0 else lib.edgeai_request_wait(handle, _capi.TIMEOUT_INFINITE)
+
+
 class Program(_Closing):
     """A compiled model, ready to run (from Model.compile()).
 
@@ -456,6 +464,34 @@ class Program(_Closing):
                 lib.edgeai_device_unref(dev)
         elif r != -_errno.ENODEV:
             check(r)
+
+    def set_batch(self, batch_max, wait_us=0):
+        """Let the device run up to batch_max runs of this program as one job.
+
+        Runs submitted while others are queued for the same core (several
+        threads calling run(), or submit() in a burst) are batched; a run
+        that finds the device free waits at most wait_us microseconds for
+        others to join (the most latency batching adds). batch_max 0 or 1
+        turns batching off. Same bytes as one at a time; a program on the
+        CPU, or a device without batching, runs them one by one. Raises
+        edgeai.InvalidArgumentError for values out of range
+        (batch_max <= 16, wait_us <= 100000), NotImplementedError with a
+        libedgeai older than 0.7.
+        """
+        if not _capi.program_set_batch:
+            raise NotImplementedError('batching needs libedgeai 0.7 or newer')
+        if batch_max < 0 or wait_us < 0:
+            raise InvalidArgumentError(-_errno.EINVAL, 'batch_max and wait_us are not negative')
+        check(_capi.program_set_batch(self._handle(), batch_max, wait_us))
+
+    @property
+    def batch(self):
+        """(batch_max, wait_us) of set_batch(); (0, 0) when batching is off."""
+        if not _capi.program_get_batch:
+            return (0, 0)
+        n, us = ctypes.c_uint(), ctypes.c_uint()
+        check(_capi.program_get_batch(self._handle(), ctypes.byref(n), ctypes.byref(us)))
+        return (n.value, us.value)
 
     @property
     def blob(self):
@@ -548,10 +584,10 @@ class Program(_Closing):
                 # completions of every request are processed by one thread at a
                 # time; submitted by the wait's own io_uring_enter
                 with self._proc_lock:
-                    r = lib.edgeai_request_run(req.handle, _capi.TIMEOUT_INFINITE)
+                    r = _run_request(req.handle)
                 self._drain()
             else:
-                r = lib.edgeai_request_run(req.handle, _capi.TIMEOUT_INFINITE)
+                r = _run_request(req.handle)
             check(r)
             return self._collect(req)
         finally:
