@@ -143,7 +143,8 @@ int edgeai_ioctl_program_create(struct drm_device *drm, void *data,
 		goto err_free;
 	}
 	ret = edgeai_prog_op_work(prog->blob, prog->size, edev->fw.op_mask,
-				  prog->op_work, prog->op_count, &err);
+				  prog->op_work, prog->op_count, &prog->slots,
+				  &err);
 	if (WARN_ON(ret))
 		goto err_free;
 	prog->crc32 = ~crc32_le(~0, (const u8 *)prog->blob, prog->size);
@@ -195,21 +196,26 @@ int edgeai_ioctl_program_destroy(struct drm_device *drm, void *data,
 }
 
 /**
- * edgeai_prog_attach() - attach a program to a job and validate it against
- *	the job's bound buffers
+ * edgeai_prog_attach() - attach a program to a job and check it against the
+ *	job's bound buffers
  * @job: job whose buffers are looked up and mapped
  * @handle: program handle of the job's file
  *
+ * The program itself was validated at PROGRAM_CREATE; what a submit adds,
+ * the buffers, is checked against what that derived of them (every tensor
+ * inside its buffer, every op output in a buffer bound for writing), in
+ * O(buffers) rather than a walk of the program.
+ *
  * Return: 0, -ENOENT for an unknown handle, -EINVAL when the program does
- * not fit the buffers, or -ENOMEM.
+ * not fit the buffers.
  */
 int edgeai_prog_attach(struct edgeai_job *job, u32 handle)
 {
 	struct edgeai_device *edev = job->edev;
 	struct edgeai_prog_check_err err = {};
+	bool writable[DRM_EDGEAI_MAX_BOS];
+	u64 sizes[DRM_EDGEAI_MAX_BOS];
 	struct edgeai_program *prog;
-	bool *writable;
-	u64 *sizes;
 	u32 i;
 	int ret;
 
@@ -224,24 +230,15 @@ int edgeai_prog_attach(struct edgeai_job *job, u32 handle)
 	}
 	job->prog = prog;
 
-	sizes = kcalloc(job->bo_count, sizeof(*sizes), GFP_KERNEL);
-	writable = kcalloc(job->bo_count, sizeof(*writable), GFP_KERNEL);
-	if (!sizes || !writable) {
-		ret = -ENOMEM;
-		goto out;
-	}
 	for (i = 0; i < job->bo_count; i++) {
 		sizes[i] = job->bos[i]->size;
 		writable[i] = job->bo_flags[i] & DRM_EDGEAI_BO_WRITE;
 	}
-	ret = edgeai_prog_check(prog->blob, prog->size, edev->fw.op_mask, sizes,
-				writable, job->bo_count, NULL, &err);
+	ret = edgeai_prog_check_slots(&prog->slots, sizes, writable,
+				      job->bo_count, &err);
 	if (ret)
 		edgeai_prog_dbg(edev, "submit", &err);
 	job->macs = prog->work.macs;
 	job->bytes = prog->work.bytes;
-out:
-	kfree(writable);
-	kfree(sizes);
 	return ret;
 }

@@ -25,6 +25,7 @@ struct edgeai_job;
  * @op_count: ops in the program
  * @op_work: the work of each op (@op_count entries), which the timing
  *	model spreads the program's device time over
+ * @slots: what it needs of the buffers a submit binds, checked there
  * @blob: the program, 8-byte aligned, immutable
  */
 struct edgeai_program {
@@ -34,6 +35,7 @@ struct edgeai_program {
 	struct edgeai_prog_work work;
 	u32 op_count;
 	struct edgeai_prog_op_work *op_work;
+	struct edgeai_prog_slots slots;
 	u64 blob[];
 };
 

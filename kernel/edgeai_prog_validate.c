@@ -16,6 +16,7 @@
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/overflow.h>
+#include <linux/string.h>
 #include <linux/types.h>
 #include <kunit/visibility.h>
 
@@ -30,6 +31,7 @@ struct epc {
 	u32 const_size;
 	const u64 *slot_size;
 	const bool *slot_writable;
+	struct edgeai_prog_slots *slots;
 	struct edgeai_prog_check_err *err;
 	s32 op;
 	u64 macs;
@@ -256,6 +258,10 @@ static int epc_tensor(struct epc *c, u32 i)
 		return epc_fail(c, i, "tensor: slot above the program's slot_count");
 	if (c->slot_size && end > c->slot_size[t->slot])
 		return epc_fail(c, i, "tensor: outside its bound buffer");
+	if (c->slots && end > c->slots->end[t->slot]) {
+		c->slots->end[t->slot] = end;
+		c->slots->end_tensor[t->slot] = i;
+	}
 	return 0;
 }
 
@@ -790,6 +796,8 @@ static int epc_op(struct epc *c, const u64 *op_mask)
 		return epc_fail(c, op->output, "output is a constant");
 	if (c->slot_writable && !c->slot_writable[out->slot])
 		return epc_fail(c, op->output, "output buffer not bound for writing");
+	if (c->slots && c->slots->writer[out->slot] < 0)
+		c->slots->writer[out->slot] = c->op;
 	for (i = 0; i < n_in; i++) {
 		if (op->inputs[i] == op->output)
 			return FAIL(c, "output is also an input");
@@ -811,11 +819,13 @@ static int epc_check(const void *blob, size_t size, const u64 *op_mask,
 		     const u64 *slot_size, const bool *slot_writable,
 		     u32 slot_count, struct edgeai_prog_work *work,
 		     struct edgeai_prog_op_work *op_work, u32 op_work_count,
+		     struct edgeai_prog_slots *slots,
 		     struct edgeai_prog_check_err *err)
 {
 	struct epc c = {
 		.slot_size = slot_size,
 		.slot_writable = slot_size ? slot_writable : NULL,
+		.slots = slots,
 		.err = err,
 		.op = -1,
 	};
@@ -823,9 +833,16 @@ static int epc_check(const void *blob, size_t size, const u64 *op_mask,
 	u32 i;
 	int ret;
 
+	if (slots) {
+		memset(slots, 0, sizeof(*slots));
+		memset(slots->end_tensor, 0xff, sizeof(slots->end_tensor));
+		memset(slots->writer, 0xff, sizeof(slots->writer));
+	}
 	ret = epc_header(&c, blob, size);
 	if (ret)
 		return ret;
+	if (slots)
+		slots->count = c.h->slot_count;
 	if (slot_size && c.h->slot_count > slot_count)
 		return FAIL(&c, "fewer buffers bound than the program's slot_count");
 	if (op_work && c.h->op_count > op_work_count)
@@ -883,7 +900,7 @@ int edgeai_prog_check(const void *blob, size_t size, const u64 *op_mask,
 		      struct edgeai_prog_check_err *err)
 {
 	return epc_check(blob, size, op_mask, slot_size, slot_writable,
-			 slot_count, work, NULL, 0, err);
+			 slot_count, work, NULL, 0, NULL, err);
 }
 EXPORT_SYMBOL_IF_KUNIT(edgeai_prog_check);
 
@@ -894,6 +911,7 @@ EXPORT_SYMBOL_IF_KUNIT(edgeai_prog_check);
  * @op_mask: the device's supported ops, bit n of the 128 = opcode n
  * @op_work: receives the work of op i in entry i
  * @op_work_count: entries in @op_work; at least the program's op_count
+ * @slots: if not NULL, receives what the program needs of its buffers
  * @err: receives the failing op, tensor and reason on failure
  *
  * edgeai_prog_check() without buffers, which also splits the work among
@@ -905,9 +923,55 @@ EXPORT_SYMBOL_IF_KUNIT(edgeai_prog_check);
  */
 int edgeai_prog_op_work(const void *blob, size_t size, const u64 *op_mask,
 			struct edgeai_prog_op_work *op_work, u32 op_work_count,
+			struct edgeai_prog_slots *slots,
 			struct edgeai_prog_check_err *err)
 {
 	return epc_check(blob, size, op_mask, NULL, NULL, 0, NULL, op_work,
-			 op_work_count, err);
+			 op_work_count, slots, err);
 }
 EXPORT_SYMBOL_IF_KUNIT(edgeai_prog_op_work);
+
+/**
+ * edgeai_prog_check_slots() - check the buffers bound to a validated program
+ * @slots: what the program needs, from edgeai_prog_op_work()
+ * @slot_size: the size of each bound buffer
+ * @slot_writable: whether each buffer is bound for writing
+ * @slot_count: entries in @slot_size and @slot_writable
+ * @err: receives the failing op, tensor and reason on failure
+ *
+ * What edgeai_prog_check() with buffers says of a program that passed it
+ * without (every tensor inside its buffer, every op output in a buffer
+ * bound for writing), in O(slots). The failing op or tensor named in @err
+ * may differ from the full check's when several break a rule.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int edgeai_prog_check_slots(const struct edgeai_prog_slots *slots,
+			    const u64 *slot_size, const bool *slot_writable,
+			    u32 slot_count, struct edgeai_prog_check_err *err)
+{
+	u32 s;
+
+	err->op = -1;
+	err->tensor = -1;
+	if (slots->count > slot_count) {
+		err->reason = "fewer buffers bound than the program's slot_count";
+		return -EINVAL;
+	}
+	for (s = 0; s < slots->count; s++) {
+		if (slots->end[s] > slot_size[s]) {
+			err->tensor = slots->end_tensor[s];
+			err->reason = "tensor: outside its bound buffer";
+			return -EINVAL;
+		}
+	}
+	for (s = 0; s < slots->count; s++) {
+		if (slots->writer[s] >= 0 && !slot_writable[s]) {
+			err->op = slots->writer[s];
+			err->reason = "output buffer not bound for writing";
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(edgeai_prog_check_slots);

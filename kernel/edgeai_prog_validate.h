@@ -46,6 +46,24 @@ struct edgeai_prog_op_work {
 };
 
 /**
+ * struct edgeai_prog_slots - what a validated program needs of its buffers
+ * @count: buffer slots it uses (its header's slot_count)
+ * @end: per slot, where its furthest tensor ends (0 for an unused slot)
+ * @end_tensor: per slot, a tensor that ends at @end, -1 for none
+ * @writer: per slot, the first op writing into it, -1 for none
+ *
+ * Derived once at PROGRAM_CREATE, so that a submit checks the buffers it
+ * binds against it in O(slots) (edgeai_prog_check_slots()) instead of
+ * walking the program again.
+ */
+struct edgeai_prog_slots {
+	u32 count;
+	u64 end[EDGEAI_PROG_MAX_SLOTS];
+	s32 end_tensor[EDGEAI_PROG_MAX_SLOTS];
+	s32 writer[EDGEAI_PROG_MAX_SLOTS];
+};
+
+/**
  * struct edgeai_prog_check_err - where a program failed validation
  * @op: index of the failing op, or -1 for the header and tensor table
  * @tensor: index of the failing tensor, or -1
@@ -63,6 +81,10 @@ int edgeai_prog_check(const void *blob, size_t size, const u64 *op_mask,
 		      struct edgeai_prog_check_err *err);
 int edgeai_prog_op_work(const void *blob, size_t size, const u64 *op_mask,
 			struct edgeai_prog_op_work *op_work, u32 op_work_count,
+			struct edgeai_prog_slots *slots,
 			struct edgeai_prog_check_err *err);
+int edgeai_prog_check_slots(const struct edgeai_prog_slots *slots,
+			    const u64 *slot_size, const bool *slot_writable,
+			    u32 slot_count, struct edgeai_prog_check_err *err);
 
 #endif /* __EDGEAI_PROG_VALIDATE_H__ */

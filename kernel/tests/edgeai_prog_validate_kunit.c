@@ -720,14 +720,14 @@ static void edgeai_prog_validate_op_work(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	b_conv(p);
 	KUNIT_ASSERT_EQ(test, edgeai_prog_op_work(p->w, p->size, all_ops, ops, 2,
-						  &err), 0);
+						  NULL, &err), 0);
 	KUNIT_EXPECT_EQ(test, ops[0].macs, 16 * 3 * 9 * 2);
 	KUNIT_EXPECT_EQ(test, ops[0].bytes, 32 + 54 + 12 + 48);
 	KUNIT_EXPECT_EQ(test, ops[0].const_bytes, 54 + 12);
 	KUNIT_EXPECT_EQ(test, ops[1].macs, 0);
 	/* No room for the program's ops: refused, nothing written past it. */
 	KUNIT_EXPECT_EQ(test, edgeai_prog_op_work(p->w, p->size, all_ops, ops, 0,
-						  &err), -EINVAL);
+						  NULL, &err), -EINVAL);
 	KUNIT_EXPECT_STREQ(test, err.reason, "more ops than the caller has room for");
 }
 
@@ -784,6 +784,52 @@ static void edgeai_prog_validate_buffers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, err.op, 0);
 }
 
+/*
+ * The submit-time check against what PROGRAM_CREATE derived says what the
+ * full check with buffers says, for the same cases as above.
+ */
+static void edgeai_prog_validate_slots(struct kunit *test)
+{
+	struct edgeai_prog_check_err err = {};
+	struct tp *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	struct edgeai_prog_slots *sl = kunit_kzalloc(test, sizeof(*sl), GFP_KERNEL);
+	struct edgeai_prog_op_work ops[2] = {};
+	u64 sizes[4] = { 32, 48, 1, 1 };
+	bool wr[4] = { false, true, false, false };
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, sl);
+	b_conv(p);
+	KUNIT_ASSERT_EQ(test, edgeai_prog_op_work(p->w, p->size, all_ops, ops, 2,
+						  sl, &err), 0);
+	KUNIT_EXPECT_EQ(test, sl->count, 4);
+	KUNIT_EXPECT_EQ(test, sl->end[0], 32);
+	KUNIT_EXPECT_EQ(test, sl->end[1], 48);
+	KUNIT_EXPECT_EQ(test, sl->end[2], 0);
+	KUNIT_EXPECT_EQ(test, sl->writer[0], -1);
+	KUNIT_EXPECT_EQ(test, sl->writer[1], 0);
+	KUNIT_EXPECT_EQ(test, edgeai_prog_check_slots(sl, sizes, wr, 4, &err), 0);
+	KUNIT_EXPECT_EQ(test, edgeai_prog_check_slots(sl, sizes, wr, 3, &err), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, err.reason,
+			   "fewer buffers bound than the program's slot_count");
+	sizes[0] = 31;
+	KUNIT_EXPECT_EQ(test, edgeai_prog_check_slots(sl, sizes, wr, 4, &err), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, err.reason, "tensor: outside its bound buffer");
+	KUNIT_EXPECT_EQ(test, err.tensor, 0);
+	sizes[0] = 32;
+	sizes[1] = 47;
+	KUNIT_EXPECT_EQ(test, edgeai_prog_check_slots(sl, sizes, wr, 4, &err), -EINVAL);
+	KUNIT_EXPECT_EQ(test, err.tensor, 3);
+	sizes[1] = 48;
+	wr[1] = false;
+	KUNIT_EXPECT_EQ(test, edgeai_prog_check_slots(sl, sizes, wr, 4, &err), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, err.reason, "output buffer not bound for writing");
+	KUNIT_EXPECT_EQ(test, err.op, 0);
+	/* A slot no op writes may be bound read-only. */
+	wr[1] = true;
+	KUNIT_EXPECT_EQ(test, edgeai_prog_check_slots(sl, sizes, wr, 4, &err), 0);
+}
+
 /* Work beyond EDGEAI_PROG_MAX_WORK is refused, without overflow. */
 static void edgeai_prog_validate_too_much_work(struct kunit *test)
 {
@@ -811,6 +857,7 @@ static struct kunit_case edgeai_prog_validate_cases[] = {
 	KUNIT_CASE(edgeai_prog_validate_op_work),
 	KUNIT_CASE(edgeai_prog_validate_op_mask),
 	KUNIT_CASE(edgeai_prog_validate_buffers),
+	KUNIT_CASE(edgeai_prog_validate_slots),
 	KUNIT_CASE(edgeai_prog_validate_too_much_work),
 	{}
 };

@@ -28,6 +28,53 @@ static size_t esize(uint32_t dtype)
 	return dtype == EDGEAI_DTYPE_INT32 ? 4 : dtype == EDGEAI_DTYPE_INT16 ? 2 : 1;
 }
 
+/*
+ * The submit-time check of a validated program against its buffers,
+ * edgeai_prog_check_slots() (O(slots), from what PROGRAM_CREATE derived),
+ * must say what the full edgeai_prog_check() says: for the exact buffers,
+ * for each used slot one byte short, and for each slot bound read-only.
+ */
+static void check_slots_agree(const void *blob, size_t size, uint64_t *need, bool *writable)
+{
+	const struct edgeai_prog_header *h = blob;
+	struct edgeai_prog_slots *sl = malloc(sizeof(*sl));
+	struct edgeai_prog_op_work *ow = calloc(h->op_count ? h->op_count : 1, sizeof(*ow));
+	struct edgeai_prog_check_err e1 = { 0 }, e2 = { 0 };
+	unsigned int i, k;
+	int full, fast;
+
+	if (!sl || !ow)
+		abort();
+	if (edgeai_prog_op_work(blob, size, all_ops, ow, h->op_count, sl, &e1)) {
+		fprintf(stderr, "accepted by the check, refused by op_work: %s\n", e1.reason);
+		abort();
+	}
+	for (k = 0; k <= 2 * h->slot_count; k++) {
+		i = k ? (k - 1) % h->slot_count : 0;
+		if (k && k <= h->slot_count) {
+			if (!need[i])
+				continue;
+			need[i]--;
+		} else if (k) {
+			writable[i] = false;
+		}
+		full = edgeai_prog_check(blob, size, all_ops, need, writable, h->slot_count,
+					 NULL, &e1);
+		fast = edgeai_prog_check_slots(sl, need, writable, h->slot_count, &e2);
+		if (full != fast || (full && strcmp(e1.reason, e2.reason))) {
+			fprintf(stderr, "slot %u: full check %d (%s), slot check %d (%s)\n", i,
+				full, full ? e1.reason : "", fast, fast ? e2.reason : "");
+			abort();
+		}
+		if (k && k <= h->slot_count)
+			need[i]++;
+		else if (k)
+			writable[i] = true;
+	}
+	free(ow);
+	free(sl);
+}
+
 /* 0 accepted and ran, 1 rejected (reason in *why), 2 accepted, not run. */
 static int check_one(const uint8_t *data, size_t size, const char **why)
 {
@@ -79,6 +126,7 @@ static int check_one(const uint8_t *data, size_t size, const char **why)
 			err.op, err.reason);
 		abort();
 	}
+	check_slots_agree(blob, size, need, writable);
 	if (work.macs > MAX_EXEC_WORK || work.bytes > 16 * MAX_EXEC_WORK)
 		goto out;
 	x = ek_exec_program(blob, size, slots, h->slot_count, NULL, &failed);
