@@ -108,7 +108,8 @@ void ctl_bench_help(void)
 	       "                         request of the program in flight at a time (a\n"
 	       "                         closed loop); the N runs are shared among them.\n"
 	       "                         Reports throughput (inferences/s over the wall\n"
-	       "                         time) and latency p50/p95/p99 (submit to output)\n"
+	       "                         time) and latency p50/p95/p99 (submit to output);\n"
+	       "                         every run's outputs must equal a single run's\n"
 	       "      --batch MAX        also measure dynamic batching: the device may run\n"
 	       "                         up to MAX (2..16) waiting requests of the program\n"
 	       "                         as one job. Runs alternate, batching off and on,\n"
@@ -933,6 +934,10 @@ struct conc_thread {
 	pthread_t tid;
 };
 
+/* conc_run(): the outputs differ from those of the single run before. */
+#define CONC_DIFFERS 1
+
+/* One run of a thread, its outputs checked against the single run's (s->out). */
 static int conc_run(struct conc_thread *t)
 {
 	struct session *s = t->s;
@@ -942,11 +947,12 @@ static int conc_run(struct conc_thread *t)
 	for (i = 0; i < s->n_in && !r; i++)
 		r = edgeai_request_set_input(t->req, i, s->in[i], s->in_size[i]);
 	if (!r)
-		r = edgeai_request_submit(t->req);
-	if (!r)
-		r = edgeai_request_wait(t->req, EDGEAI_TIMEOUT_INFINITE);
+		r = edgeai_request_run(t->req, EDGEAI_TIMEOUT_INFINITE);
 	for (i = 0; i < s->n_out && !r; i++)
 		r = edgeai_request_get_output(t->req, i, t->out[i], s->out_size[i]);
+	for (i = 0; i < s->n_out && !r; i++)
+		if (memcmp(t->out[i], s->out[i], s->out_size[i]))
+			r = CONC_DIFFERS;
 	return r;
 }
 
@@ -1140,6 +1146,9 @@ static int bench_concurrent(struct session *s, const char *model, unsigned int n
 	}
 	if (!r && !edgeai_program_get_device(s->prog, &dev))
 		fd = edgeai_device_get_fd(dev);
+	/* The outputs every concurrent run must give. */
+	if (!r)
+		r = session_run(s);
 	/* Warm-up, in each mode measured. */
 	if (!r && warm) {
 		progress_line("warm-up, %u threads", n);
@@ -1158,6 +1167,11 @@ static int bench_concurrent(struct session *s, const char *model, unsigned int n
 	}
 	b1 = fd_batched_jobs(fd);
 	progress_clear();
+	if (r == CONC_DIFFERS) {
+		fprintf(stderr, "%s: %s: a run with %u in flight gave other outputs than a "
+			"single run\n", prog_name(), model, n);
+		goto out;
+	}
 	if (r) {
 		fprintf(stderr, "%s: %s: run failed: %s (%d)\n", prog_name(), model,
 			edgeai_strerror(r), r);

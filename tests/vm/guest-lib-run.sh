@@ -145,7 +145,7 @@ lib_models() {
 		echo "1..0 # SKIP no models (oracle or models not available on the host)"
 		return 0
 	fi
-	vm_tap_plan "$((4 * $(wc -l < "$_dir/models.txt") + 6))"
+	vm_tap_plan "$((4 * $(wc -l < "$_dir/models.txt") + 7))"
 	while read -r _m; do
 		for _dev in auto npu dsp; do
 			_t0=$(date +%s)
@@ -182,7 +182,28 @@ lib_models() {
 	done < "$_dir/models.txt"
 	lib_cache "$_dir/$(tail -n 1 "$_dir/models.txt")"
 	lib_split "$_dir/$(head -n 1 "$_dir/models.txt")"
+	lib_threads "$_dir/$(head -n 1 "$_dir/models.txt")"
 	vm_tap_done
+}
+
+# lib_threads MODELDIR: 4 threads each running the model on the NPU
+# through edgeai_request_run() (one io_uring_enter submits and waits; a
+# thread that finds another asleep on the ring submits its own), without
+# and with dynamic batching: every run's outputs equal a single run's
+# (edgeaictl bench checks them), none fails.
+lib_threads() {
+	_k=0 _in=
+	while [ -f "$1/in$_k.bin" ]; do
+		_in="$_in --input $1/in$_k.bin"
+		_k=$((_k + 1))
+	done
+	# shellcheck disable=SC2086
+	edgeaictl bench "$1/model.tflite" $_in --device npu --concurrency 4 -n 32 -w 4 \
+		--batch 4 --batch-wait-us 2000 --json > /tmp/t-bench.json 2> /tmp/t-bench.err
+	_rc=$?
+	vm_tap $_rc "threads: $(basename "$1"), 4 threads, 32 runs unbatched and 32 batched: every output equal to a single run's" \
+		"$(cat /tmp/t-bench.err; cut -c 1-400 /tmp/t-bench.json)"
+	rm -f /tmp/t-bench.json /tmp/t-bench.err
 }
 
 # lib_split MODELDIR: a model with more work than one NPU job may do is cut
