@@ -38,18 +38,6 @@ FIXTURE(batch) {
 	uint64_t solo_dev[NJOBS];
 };
 
-static int prog_create(int fd, const struct eai_chain *ch, uint32_t *handle)
-{
-	struct drm_edgeai_program_create c = {
-		.data = (uintptr_t)ch->blob, .size = ch->size,
-	};
-	int ret = eai_ioctl(fd, DRM_IOCTL_EDGEAI_PROGRAM_CREATE, &c);
-
-	if (!ret)
-		*handle = c.handle;
-	return ret;
-}
-
 /* Job @i on core 0; batch_max 0 for a job without DRM_EDGEAI_SUBMIT_BATCH. */
 static int submit(FIXTURE_DATA(batch) *self, int fd, int i, uint32_t max,
 		  uint32_t wait_us, uint64_t *id)
@@ -125,7 +113,7 @@ FIXTURE_SETUP(batch)
 		SKIP(return, "the NPU does not batch");
 
 	ASSERT_EQ(0, eai_chain_build(&self->ch, CH_OPS, CH_H, CH_W, CH_C, 3));
-	ASSERT_EQ(0, prog_create(self->fd, &self->ch, &self->prog));
+	ASSERT_EQ(0, eai_program_create(self->fd, self->ch.blob, self->ch.size, &self->prog));
 	for (i = 0; i < NJOBS; i++) {
 		ASSERT_EQ(0, eai_bo_create(self->fd, self->ch.in_bytes, &self->in[i]));
 		ASSERT_EQ(0, eai_bo_create(self->fd, self->ch.out_bytes, &self->out[i]));

@@ -74,16 +74,6 @@ static uint32_t crc32_zlib(const void *buf, size_t len)
 	return ~c;
 }
 
-static int program_create(int fd, const void *blob, uint32_t size, uint32_t *handle)
-{
-	struct drm_edgeai_program_create c = { .data = (uintptr_t)blob, .size = size };
-	int ret = eai_ioctl(fd, DRM_IOCTL_EDGEAI_PROGRAM_CREATE, &c);
-
-	if (!ret)
-		*handle = c.handle;
-	return ret;
-}
-
 static int submit_program(int fd, const uint32_t *bos, uint32_t prog, uint64_t *id)
 {
 	struct drm_edgeai_bo_ref refs[2] = {
@@ -279,8 +269,8 @@ TEST_F_TIMEOUT(coredump, hung_program_is_dumped_and_decoded, 120)
 	crc_good = crc32_zlib(good, P_SIZE);
 	crc_bad = crc32_zlib(bad, P_SIZE);
 	ASSERT_NE(crc_good, crc_bad);
-	ASSERT_EQ(0, program_create(self->fd, good, P_SIZE, &hgood));
-	ASSERT_EQ(0, program_create(self->fd, bad, P_SIZE, &hbad));
+	ASSERT_EQ(0, eai_program_create(self->fd, good, P_SIZE, &hgood));
+	ASSERT_EQ(0, eai_program_create(self->fd, bad, P_SIZE, &hbad));
 	ASSERT_EQ(0, eai_get_param(self->fd, DRM_EDGEAI_PARAM_JOB_TIMEOUT_MS, &timeout_ms));
 
 	/* A job that completes goes to the history. */

@@ -34,18 +34,6 @@ FIXTURE(preempt) {
 	uint64_t in_size, out_size;
 };
 
-static int prog_create(int fd, const struct eai_chain *ch, uint32_t *handle)
-{
-	struct drm_edgeai_program_create c = {
-		.data = (uintptr_t)ch->blob, .size = ch->size,
-	};
-	int ret = eai_ioctl(fd, DRM_IOCTL_EDGEAI_PROGRAM_CREATE, &c);
-
-	if (!ret)
-		*handle = c.handle;
-	return ret;
-}
-
 static int lp_submit(FIXTURE_DATA(preempt) *self, int fd, uint32_t prog,
 		     uint32_t in, uint32_t out, uint64_t *id)
 {
@@ -106,7 +94,7 @@ FIXTURE_SETUP(preempt)
 				    DRM_EDGEAI_PRIORITY_LOW, 0, 0, 0));
 
 	ASSERT_EQ(0, eai_chain_build(&self->ch, CH_OPS, CH_H, CH_W, CH_C, 1));
-	ASSERT_EQ(0, prog_create(self->lp, &self->ch, &self->prog));
+	ASSERT_EQ(0, eai_program_create(self->lp, self->ch.blob, self->ch.size, &self->prog));
 	ASSERT_EQ(0, eai_bo_create(self->lp, self->ch.in_bytes, &self->in));
 	ASSERT_EQ(0, eai_bo_create(self->lp, self->ch.out_bytes, &self->out));
 	ASSERT_EQ(0, eai_bo_create(self->hp, HP_BYTES, &self->hp_bo));

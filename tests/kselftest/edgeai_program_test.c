@@ -130,14 +130,7 @@ static void base_program(struct prog *p)
 
 static int prog_create(int fd, const struct prog *p, uint32_t *handle)
 {
-	struct drm_edgeai_program_create c = {
-		.data = (uintptr_t)p->words, .size = p->size,
-	};
-	int ret = eai_ioctl(fd, DRM_IOCTL_EDGEAI_PROGRAM_CREATE, &c);
-
-	if (!ret)
-		*handle = c.handle;
-	return ret;
+	return eai_program_create(fd, p->words, p->size, handle);
 }
 
 static int prog_destroy(int fd, uint32_t handle)

@@ -61,6 +61,17 @@ static inline int eai_ioctl(int fd, unsigned long req, void *arg)
 	return ret == -1 ? -errno : 0;
 }
 
+/* PROGRAM_CREATE of @size bytes at @blob: 0 with *@handle set, or -errno. */
+static inline int eai_program_create(int fd, const void *blob, uint32_t size, uint32_t *handle)
+{
+	struct drm_edgeai_program_create c = { .data = (uintptr_t)blob, .size = size };
+	int ret = eai_ioctl(fd, DRM_IOCTL_EDGEAI_PROGRAM_CREATE, &c);
+
+	if (!ret)
+		*handle = c.handle;
+	return ret;
+}
+
 static inline int64_t eai_now_ns(void)
 {
 	struct timespec ts;
