@@ -137,21 +137,31 @@ EDGEAI_PUBLIC int edgeai_buffer_import_dmabuf(struct edgeai_device *dev, int fd,
 	return r;
 }
 
-EDGEAI_PUBLIC int edgeai_buffer_export_dmabuf(struct edgeai_buffer *buf, int *ret_fd)
+/* A dma-buf fd of @buf, without marking it exported. */
+static int export_fd(struct edgeai_buffer *buf, int *ret_fd)
 {
 	struct drm_prime_handle p;
 	int r;
-
-	assert_return(buf, -EINVAL);
-	assert_return(ret_fd, -EINVAL);
 
 	p = (struct drm_prime_handle){ .handle = buf->handle, .flags = DRM_CLOEXEC | DRM_RDWR };
 	r = rt_ioctl(buf->dev->fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &p);
 	if (r < 0)
 		return log_debug_errno(r, "PRIME_HANDLE_TO_FD");
-	atomic_store(&buf->exported, true);
 	*ret_fd = p.fd;
 	return 0;
+}
+
+EDGEAI_PUBLIC int edgeai_buffer_export_dmabuf(struct edgeai_buffer *buf, int *ret_fd)
+{
+	int r;
+
+	assert_return(buf, -EINVAL);
+	assert_return(ret_fd, -EINVAL);
+
+	r = export_fd(buf, ret_fd);
+	if (!r)
+		atomic_store(&buf->exported, true);
+	return r;
 }
 
 EDGEAI_PUBLIC int edgeai_buffer_map(struct edgeai_buffer *buf, void **ret_ptr)
@@ -204,9 +214,18 @@ struct edgeai_device *rt_buffer_device(const struct edgeai_buffer *buf)
 int rt_buffer_share(struct edgeai_buffer *buf, struct edgeai_device *dev,
 		    struct edgeai_buffer **ret_buf)
 {
+	uint64_t both = buf->dev->capabilities & dev->capabilities;
 	int fd = -1, r;
 
-	r = edgeai_buffer_export_dmabuf(buf, &fd);
+	/*
+	 * Shared only with another device of this process, whose DMA is as
+	 * coherent as this one's: the fd is closed below, nothing else can
+	 * map the memory, and the CPU's access to @buf still needs no cache
+	 * maintenance. Any other sharing counts as an export.
+	 */
+	r = export_fd(buf, &fd);
+	if (!r && !(both & DRM_EDGEAI_CAP_DMA_COHERENT))
+		atomic_store(&buf->exported, true);
 	if (!r)
 		r = edgeai_buffer_import_dmabuf(dev, fd, ret_buf);
 	if (fd >= 0)

@@ -31,6 +31,7 @@ struct edgeai_device *rt_buffer_device(const struct edgeai_buffer *buf);
  * only where they have cache maintenance to do. A buffer its device
  * created and that was never exported, on a device whose DMA is coherent
  * with the CPU (DRM_EDGEAI_CAP_DMA_COHERENT), needs none: no system call.
+ * rt_buffer_share() with another coherent device is not an export.
  */
 int rt_buffer_cpu_begin(struct edgeai_buffer *buf, unsigned int access);
 void rt_buffer_cpu_end(struct edgeai_buffer *buf);
