@@ -472,6 +472,25 @@ static bool edgeai_arb_batch_join(struct edgeai_arb *arb,
 	return true;
 }
 
+/*
+ * @req waits for @ac with the grant fence @grant (allocated by the caller,
+ * taken over here): edgeai_arb_dispatch() signals it when the core is
+ * handed to @req.
+ */
+static void edgeai_arb_wait(struct edgeai_arb *arb, struct edgeai_arb_core *ac,
+			    struct edgeai_arb_req *req,
+			    struct edgeai_grant *grant)
+{
+	lockdep_assert_held(&arb->lock);
+
+	spin_lock_init(&grant->lock);
+	dma_fence_init(&grant->base, &edgeai_grant_ops, &grant->lock,
+		       dma_fence_context_alloc(1), 1);
+	req->grant = &grant->base;
+	list_add_tail(&req->node, &ac->waiters);
+	ac->nwaiters++;
+}
+
 /**
  * edgeai_arb_batch_close() - no more jobs join a batch
  * @job: the first job of the batch, which the backend starts now
@@ -492,6 +511,11 @@ void edgeai_arb_batch_close(struct edgeai_job *job)
  * edgeai_arb_prepare() - &drm_sched_backend_ops.prepare_job
  * @job: the entity's next job; its own dependencies have signalled
  * @entity: the job's entity
+ *
+ * A job starts here, under the arbiter lock, and nowhere else: while
+ * the arbiter is paused none does, and a core handed to the entity before
+ * the pause (its grant signalled) is taken back if the job has not
+ * started yet (see edgeai_arb_pause()).
  *
  * Return: NULL when @job may run on its core now, else a fence (a
  * reference) that signals when the arbiter hands the core to the entity.
@@ -528,14 +552,9 @@ struct dma_fence *edgeai_arb_prepare(struct edgeai_job *job,
 				edgeai_arb_start(arb, ac, job);
 				break;
 			}
-			spin_lock_init(&grant->lock);
-			dma_fence_init(&grant->base, &edgeai_grant_ops,
-				       &grant->lock, dma_fence_context_alloc(1), 1);
-			req->grant = &grant->base;
-			grant = NULL;
 			req->wait_start = ktime_get_ns();
-			list_add_tail(&req->node, &ac->waiters);
-			ac->nwaiters++;
+			edgeai_arb_wait(arb, ac, req, grant);
+			grant = NULL;
 			/*
 			 * A batch forming on the core keeps no job that did
 			 * not join it waiting: it starts with what it has.
@@ -545,6 +564,18 @@ struct dma_fence *edgeai_arb_prepare(struct edgeai_job *job,
 				batch_start = true;
 			}
 			edgeai_arb_dispatch(arb, ac, false);
+		} else if (ac->granted == req && arb->paused) {
+			/*
+			 * The core was handed to us before the arbiter paused
+			 * and the job has not started: edgeai_arb_pause() does
+			 * not wait for it, the device may be off already. Take
+			 * the grant back; the job waits, keeping its place by
+			 * its wait_start, until edgeai_arb_resume().
+			 */
+			ac->granted = NULL;
+			dma_fence_put(req->grant);
+			edgeai_arb_wait(arb, ac, req, grant);
+			grant = NULL;
 		}
 		if (ac->granted == req) {
 			/* Our turn: the core was handed to this request. */
@@ -665,13 +696,24 @@ void edgeai_arb_close(struct edgeai_file_priv *ctx)
 }
 
 /**
- * edgeai_arb_pause() - hand out no core and wait for the running jobs
+ * edgeai_arb_pause() - hand out no core and wait for the started jobs
  * @edev: device going to sleep
  *
- * Jobs stay queued (their grants are simply not given) until
- * edgeai_arb_resume().
+ * Jobs stay queued until edgeai_arb_resume(): their grants are not given,
+ * and a grant given before the pause to a job that has not started is
+ * taken back when the job comes to start (edgeai_arb_prepare()).
+ *
+ * Ordering: a job starts (edgeai_arb_start() or edgeai_arb_batch_join())
+ * only under &edgeai_arb.lock with &edgeai_arb.paused clear, and its core
+ * counts in &edgeai_arb.running from then until its turn's last job
+ * completed. @paused is set under the same lock, so every job either
+ * started before it, and is waited for here, or does not start before
+ * edgeai_arb_resume(). Once this returned 0 no job touches the device.
+ *
+ * Return: 0, or -EBUSY when jobs still run after twice the job timeout;
+ * the arbiter then hands out cores again, and the device must not sleep.
  */
-void edgeai_arb_pause(struct edgeai_device *edev)
+int edgeai_arb_pause(struct edgeai_device *edev)
 {
 	struct edgeai_arb *arb = &edev->arb;
 
@@ -680,10 +722,15 @@ void edgeai_arb_pause(struct edgeai_device *edev)
 	/*
 	 * A job on a core ends by its timeout at the latest; the timeout
 	 * counts device time, so a simulator still executing a job on the
-	 * host may take longer, and the wait gives up after twice it.
+	 * host may take longer, and the wait gives up after twice it. A job
+	 * that started but did not reach the backend yet would find the
+	 * device off: refuse the sleep rather than fail the job.
 	 */
-	wait_event_timeout(arb->idle_wq, !READ_ONCE(arb->running),
-			   msecs_to_jiffies(2 * edev->timeout_ms));
+	if (wait_event_timeout(arb->idle_wq, !READ_ONCE(arb->running),
+			       msecs_to_jiffies(2 * edev->timeout_ms)))
+		return 0;
+	edgeai_arb_resume(edev);
+	return -EBUSY;
 }
 
 /**
