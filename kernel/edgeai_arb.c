@@ -49,6 +49,7 @@
 #include <drm/drm_file.h>
 #include <drm/drm_managed.h>
 #include <drm/drm_print.h>
+#include <kunit/visibility.h>
 #include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/dma-fence.h>
@@ -117,28 +118,15 @@ static enum hrtimer_restart edgeai_arb_defer_timer(struct hrtimer *timer)
 	return HRTIMER_NORESTART;
 }
 
-/* The last job completed and the schedulers are gone: stop the timers. */
-static void edgeai_arb_fini(struct drm_device *drm, void *arg)
-{
-	struct edgeai_arb *arb = arg;
-	u32 i;
-
-	for (i = 0; i < EDGEAI_MAX_CORES; i++)
-		hrtimer_cancel(&arb->cores[i].defer_timer);
-}
-
 /**
- * edgeai_arb_init() - set up the device's arbiter
- * @edev: device with core_count set
+ * edgeai_arb_setup() - initialise a zeroed arbiter
+ * @arb: the arbiter
  *
- * Call before the schedulers are created: the arbiter is torn down when the
- * DRM device is released, after them.
- *
- * Return: 0 or a negative errno.
+ * The part of edgeai_arb_init() that needs no DRM device; the KUnit suite
+ * sets up arbiters of its own with it.
  */
-int edgeai_arb_init(struct edgeai_device *edev)
+void edgeai_arb_setup(struct edgeai_arb *arb)
 {
-	struct edgeai_arb *arb = &edev->arb;
 	u32 i;
 
 	spin_lock_init(&arb->lock);
@@ -152,7 +140,41 @@ int edgeai_arb_init(struct edgeai_device *edev)
 		hrtimer_init(&ac->defer_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 		ac->defer_timer.function = edgeai_arb_defer_timer;
 	}
-	return drmm_add_action_or_reset(&edev->drm, edgeai_arb_fini, arb);
+}
+EXPORT_SYMBOL_IF_KUNIT(edgeai_arb_setup);
+
+/**
+ * edgeai_arb_teardown() - stop the timers of an arbiter
+ * @arb: the arbiter; no job is left and none comes
+ */
+void edgeai_arb_teardown(struct edgeai_arb *arb)
+{
+	u32 i;
+
+	for (i = 0; i < EDGEAI_MAX_CORES; i++)
+		hrtimer_cancel(&arb->cores[i].defer_timer);
+}
+EXPORT_SYMBOL_IF_KUNIT(edgeai_arb_teardown);
+
+/* The last job completed and the schedulers are gone: stop the timers. */
+static void edgeai_arb_fini(struct drm_device *drm, void *arg)
+{
+	edgeai_arb_teardown(arg);
+}
+
+/**
+ * edgeai_arb_init() - set up the device's arbiter
+ * @edev: device with core_count set
+ *
+ * Call before the schedulers are created: the arbiter is torn down when the
+ * DRM device is released, after them.
+ *
+ * Return: 0 or a negative errno.
+ */
+int edgeai_arb_init(struct edgeai_device *edev)
+{
+	edgeai_arb_setup(&edev->arb);
+	return drmm_add_action_or_reset(&edev->drm, edgeai_arb_fini, &edev->arb);
 }
 
 static void edgeai_arb_req_init(struct edgeai_arb_req *req,
@@ -176,6 +198,7 @@ void edgeai_arb_open(struct edgeai_file_priv *ctx)
 	for (i = 0; i < EDGEAI_MAX_CORES; i++)
 		edgeai_arb_req_init(&ctx->req[i], ctx);
 }
+EXPORT_SYMBOL_IF_KUNIT(edgeai_arb_open);
 
 /* Is @a a better pick than @b? */
 static bool edgeai_arb_before(struct edgeai_arb_req *a,
@@ -404,6 +427,7 @@ void edgeai_arb_queued(struct edgeai_job *job)
 	}
 	job->arb_queued = true;
 }
+EXPORT_SYMBOL_IF_KUNIT(edgeai_arb_queued);
 
 /**
  * edgeai_arb_unqueued() - a job that never started is freed
@@ -593,6 +617,7 @@ struct dma_fence *edgeai_arb_prepare(struct edgeai_job *job,
 		job->edev->ops->batch_start(core);
 	return wait;
 }
+EXPORT_SYMBOL_IF_KUNIT(edgeai_arb_prepare);
 
 /**
  * edgeai_arb_release() - a job that got a core completed
@@ -652,6 +677,7 @@ void edgeai_arb_release(struct edgeai_job *job, u64 device_ns)
 
 	wake_up_all(&arb->idle_wq);
 }
+EXPORT_SYMBOL_IF_KUNIT(edgeai_arb_release);
 
 /* Withdraws @req: its entity is gone. */
 static void edgeai_arb_req_fini(struct edgeai_arb *arb, struct edgeai_arb_req *req)
@@ -732,6 +758,7 @@ int edgeai_arb_pause(struct edgeai_device *edev)
 	edgeai_arb_resume(edev);
 	return -EBUSY;
 }
+EXPORT_SYMBOL_IF_KUNIT(edgeai_arb_pause);
 
 /**
  * edgeai_arb_resume() - hand out cores again after edgeai_arb_pause()
@@ -747,6 +774,7 @@ void edgeai_arb_resume(struct edgeai_device *edev)
 	for (i = 0; i < edev->core_count; i++)
 		edgeai_arb_dispatch(arb, &arb->cores[i], true);
 }
+EXPORT_SYMBOL_IF_KUNIT(edgeai_arb_resume);
 
 /**
  * edgeai_arb_load() - busy time of the busiest core since the last call

@@ -121,6 +121,8 @@ struct edgeai_arb {
 };
 
 int edgeai_arb_init(struct edgeai_device *edev);
+void edgeai_arb_setup(struct edgeai_arb *arb);
+void edgeai_arb_teardown(struct edgeai_arb *arb);
 bool edgeai_arb_preempts(struct edgeai_device *edev);
 bool edgeai_arb_may_be_preempted(struct edgeai_job *job);
 void edgeai_arb_open(struct edgeai_file_priv *ctx);
