@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -994,6 +995,32 @@ static void *conc_main(void *arg)
 	return NULL;
 }
 
+/*
+ * CPU time of this process, ms, in user and kernel mode (all its
+ * threads): what the library and the system calls it makes cost per run.
+ */
+struct cpu_use {
+	double user, sys;
+};
+
+static void cpu_sample(struct cpu_use *c)
+{
+	struct rusage ru;
+
+	memset(c, 0, sizeof(*c));
+	if (getrusage(RUSAGE_SELF, &ru))
+		return;
+	c->user = (double)ru.ru_utime.tv_sec * 1e3 + (double)ru.ru_utime.tv_usec / 1e3;
+	c->sys = (double)ru.ru_stime.tv_sec * 1e3 + (double)ru.ru_stime.tv_usec / 1e3;
+}
+
+/* @acc += @b - @a */
+static void cpu_add(struct cpu_use *acc, const struct cpu_use *a, const struct cpu_use *b)
+{
+	acc->user += b->user - a->user;
+	acc->sys += b->sys - a->sys;
+}
+
 /* One mode of a concurrent bench: its runs' latencies and wall time. */
 struct conc_mode {
 	double *lat;
@@ -1001,6 +1028,7 @@ struct conc_mode {
 	double wall_ms;
 	double device_ms;	/* device time of the runs (a batch's shared equally) */
 	long long batched;	/* jobs the driver ran in batches, -1: unknown */
+	struct cpu_use cpu;	/* this process's CPU time during the runs */
 };
 
 /* Sum of the "edgeai-batched-jobs-*" fdinfo keys of @fd, or -1. */
@@ -1037,11 +1065,13 @@ static int conc_round(struct session *s, struct conc_thread *th, unsigned int n,
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	unsigned long next = 0;
 	unsigned int i, started = 0;
+	struct cpu_use c0, c1;
 	double t0;
 	int r = edgeai_program_set_batch(s->prog, batch_max, batch_wait_us);
 
 	if (r)
 		return r;
+	cpu_sample(&c0);
 	t0 = now_ms();
 	for (i = 0; i < n; i++) {
 		th[i].lat = m ? m->lat + m->n : NULL;
@@ -1069,6 +1099,8 @@ static int conc_round(struct session *s, struct conc_thread *th, unsigned int n,
 	if (m && !r) {
 		m->wall_ms += now_ms() - t0;
 		m->n += runs;
+		cpu_sample(&c1);
+		cpu_add(&m->cpu, &c0, &c1);
 	}
 	return r;
 }
@@ -1090,6 +1122,8 @@ static void conc_json(const char *name, struct conc_mode *m)
 	       m->lat[0], m->lat[m->n - 1], m->device_ms / (double)m->n);
 	if (m->batched >= 0)
 		printf(", \"batched_jobs\": %lld", m->batched);
+	printf(", \"cpu_user_ms_per_inference\": %.4f, \"cpu_kernel_ms_per_inference\": %.4f",
+	       m->cpu.user / (double)m->n, m->cpu.sys / (double)m->n);
 	printf("}");
 }
 

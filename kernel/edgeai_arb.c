@@ -49,6 +49,7 @@
 #include <drm/drm_file.h>
 #include <drm/drm_managed.h>
 #include <drm/drm_print.h>
+#include <kunit/visibility.h>
 #include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/dma-fence.h>
@@ -117,28 +118,15 @@ static enum hrtimer_restart edgeai_arb_defer_timer(struct hrtimer *timer)
 	return HRTIMER_NORESTART;
 }
 
-/* The last job completed and the schedulers are gone: stop the timers. */
-static void edgeai_arb_fini(struct drm_device *drm, void *arg)
-{
-	struct edgeai_arb *arb = arg;
-	u32 i;
-
-	for (i = 0; i < EDGEAI_MAX_CORES; i++)
-		hrtimer_cancel(&arb->cores[i].defer_timer);
-}
-
 /**
- * edgeai_arb_init() - set up the device's arbiter
- * @edev: device with core_count set
+ * edgeai_arb_setup() - initialise a zeroed arbiter
+ * @arb: the arbiter
  *
- * Call before the schedulers are created: the arbiter is torn down when the
- * DRM device is released, after them.
- *
- * Return: 0 or a negative errno.
+ * The part of edgeai_arb_init() that needs no DRM device; the KUnit suite
+ * sets up arbiters of its own with it.
  */
-int edgeai_arb_init(struct edgeai_device *edev)
+void edgeai_arb_setup(struct edgeai_arb *arb)
 {
-	struct edgeai_arb *arb = &edev->arb;
 	u32 i;
 
 	spin_lock_init(&arb->lock);
@@ -152,7 +140,41 @@ int edgeai_arb_init(struct edgeai_device *edev)
 		hrtimer_init(&ac->defer_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 		ac->defer_timer.function = edgeai_arb_defer_timer;
 	}
-	return drmm_add_action_or_reset(&edev->drm, edgeai_arb_fini, arb);
+}
+EXPORT_SYMBOL_IF_KUNIT(edgeai_arb_setup);
+
+/**
+ * edgeai_arb_teardown() - stop the timers of an arbiter
+ * @arb: the arbiter; no job is left and none comes
+ */
+void edgeai_arb_teardown(struct edgeai_arb *arb)
+{
+	u32 i;
+
+	for (i = 0; i < EDGEAI_MAX_CORES; i++)
+		hrtimer_cancel(&arb->cores[i].defer_timer);
+}
+EXPORT_SYMBOL_IF_KUNIT(edgeai_arb_teardown);
+
+/* The last job completed and the schedulers are gone: stop the timers. */
+static void edgeai_arb_fini(struct drm_device *drm, void *arg)
+{
+	edgeai_arb_teardown(arg);
+}
+
+/**
+ * edgeai_arb_init() - set up the device's arbiter
+ * @edev: device with core_count set
+ *
+ * Call before the schedulers are created: the arbiter is torn down when the
+ * DRM device is released, after them.
+ *
+ * Return: 0 or a negative errno.
+ */
+int edgeai_arb_init(struct edgeai_device *edev)
+{
+	edgeai_arb_setup(&edev->arb);
+	return drmm_add_action_or_reset(&edev->drm, edgeai_arb_fini, &edev->arb);
 }
 
 static void edgeai_arb_req_init(struct edgeai_arb_req *req,
@@ -176,6 +198,7 @@ void edgeai_arb_open(struct edgeai_file_priv *ctx)
 	for (i = 0; i < EDGEAI_MAX_CORES; i++)
 		edgeai_arb_req_init(&ctx->req[i], ctx);
 }
+EXPORT_SYMBOL_IF_KUNIT(edgeai_arb_open);
 
 /* Is @a a better pick than @b? */
 static bool edgeai_arb_before(struct edgeai_arb_req *a,
@@ -404,6 +427,7 @@ void edgeai_arb_queued(struct edgeai_job *job)
 	}
 	job->arb_queued = true;
 }
+EXPORT_SYMBOL_IF_KUNIT(edgeai_arb_queued);
 
 /**
  * edgeai_arb_unqueued() - a job that never started is freed
@@ -472,6 +496,25 @@ static bool edgeai_arb_batch_join(struct edgeai_arb *arb,
 	return true;
 }
 
+/*
+ * @req waits for @ac with the grant fence @grant (allocated by the caller,
+ * taken over here): edgeai_arb_dispatch() signals it when the core is
+ * handed to @req.
+ */
+static void edgeai_arb_wait(struct edgeai_arb *arb, struct edgeai_arb_core *ac,
+			    struct edgeai_arb_req *req,
+			    struct edgeai_grant *grant)
+{
+	lockdep_assert_held(&arb->lock);
+
+	spin_lock_init(&grant->lock);
+	dma_fence_init(&grant->base, &edgeai_grant_ops, &grant->lock,
+		       dma_fence_context_alloc(1), 1);
+	req->grant = &grant->base;
+	list_add_tail(&req->node, &ac->waiters);
+	ac->nwaiters++;
+}
+
 /**
  * edgeai_arb_batch_close() - no more jobs join a batch
  * @job: the first job of the batch, which the backend starts now
@@ -492,6 +535,11 @@ void edgeai_arb_batch_close(struct edgeai_job *job)
  * edgeai_arb_prepare() - &drm_sched_backend_ops.prepare_job
  * @job: the entity's next job; its own dependencies have signalled
  * @entity: the job's entity
+ *
+ * A job starts here, under the arbiter lock, and nowhere else: while
+ * the arbiter is paused none does, and a core handed to the entity before
+ * the pause (its grant signalled) is taken back if the job has not
+ * started yet (see edgeai_arb_pause()).
  *
  * Return: NULL when @job may run on its core now, else a fence (a
  * reference) that signals when the arbiter hands the core to the entity.
@@ -528,14 +576,9 @@ struct dma_fence *edgeai_arb_prepare(struct edgeai_job *job,
 				edgeai_arb_start(arb, ac, job);
 				break;
 			}
-			spin_lock_init(&grant->lock);
-			dma_fence_init(&grant->base, &edgeai_grant_ops,
-				       &grant->lock, dma_fence_context_alloc(1), 1);
-			req->grant = &grant->base;
-			grant = NULL;
 			req->wait_start = ktime_get_ns();
-			list_add_tail(&req->node, &ac->waiters);
-			ac->nwaiters++;
+			edgeai_arb_wait(arb, ac, req, grant);
+			grant = NULL;
 			/*
 			 * A batch forming on the core keeps no job that did
 			 * not join it waiting: it starts with what it has.
@@ -545,6 +588,18 @@ struct dma_fence *edgeai_arb_prepare(struct edgeai_job *job,
 				batch_start = true;
 			}
 			edgeai_arb_dispatch(arb, ac, false);
+		} else if (ac->granted == req && arb->paused) {
+			/*
+			 * The core was handed to us before the arbiter paused
+			 * and the job has not started: edgeai_arb_pause() does
+			 * not wait for it, the device may be off already. Take
+			 * the grant back; the job waits, keeping its place by
+			 * its wait_start, until edgeai_arb_resume().
+			 */
+			ac->granted = NULL;
+			dma_fence_put(req->grant);
+			edgeai_arb_wait(arb, ac, req, grant);
+			grant = NULL;
 		}
 		if (ac->granted == req) {
 			/* Our turn: the core was handed to this request. */
@@ -562,6 +617,7 @@ struct dma_fence *edgeai_arb_prepare(struct edgeai_job *job,
 		job->edev->ops->batch_start(core);
 	return wait;
 }
+EXPORT_SYMBOL_IF_KUNIT(edgeai_arb_prepare);
 
 /**
  * edgeai_arb_release() - a job that got a core completed
@@ -621,6 +677,7 @@ void edgeai_arb_release(struct edgeai_job *job, u64 device_ns)
 
 	wake_up_all(&arb->idle_wq);
 }
+EXPORT_SYMBOL_IF_KUNIT(edgeai_arb_release);
 
 /* Withdraws @req: its entity is gone. */
 static void edgeai_arb_req_fini(struct edgeai_arb *arb, struct edgeai_arb_req *req)
@@ -665,13 +722,24 @@ void edgeai_arb_close(struct edgeai_file_priv *ctx)
 }
 
 /**
- * edgeai_arb_pause() - hand out no core and wait for the running jobs
+ * edgeai_arb_pause() - hand out no core and wait for the started jobs
  * @edev: device going to sleep
  *
- * Jobs stay queued (their grants are simply not given) until
- * edgeai_arb_resume().
+ * Jobs stay queued until edgeai_arb_resume(): their grants are not given,
+ * and a grant given before the pause to a job that has not started is
+ * taken back when the job comes to start (edgeai_arb_prepare()).
+ *
+ * Ordering: a job starts (edgeai_arb_start() or edgeai_arb_batch_join())
+ * only under &edgeai_arb.lock with &edgeai_arb.paused clear, and its core
+ * counts in &edgeai_arb.running from then until its turn's last job
+ * completed. @paused is set under the same lock, so every job either
+ * started before it, and is waited for here, or does not start before
+ * edgeai_arb_resume(). Once this returned 0 no job touches the device.
+ *
+ * Return: 0, or -EBUSY when jobs still run after twice the job timeout;
+ * the arbiter then hands out cores again, and the device must not sleep.
  */
-void edgeai_arb_pause(struct edgeai_device *edev)
+int edgeai_arb_pause(struct edgeai_device *edev)
 {
 	struct edgeai_arb *arb = &edev->arb;
 
@@ -680,11 +748,17 @@ void edgeai_arb_pause(struct edgeai_device *edev)
 	/*
 	 * A job on a core ends by its timeout at the latest; the timeout
 	 * counts device time, so a simulator still executing a job on the
-	 * host may take longer, and the wait gives up after twice it.
+	 * host may take longer, and the wait gives up after twice it. A job
+	 * that started but did not reach the backend yet would find the
+	 * device off: refuse the sleep rather than fail the job.
 	 */
-	wait_event_timeout(arb->idle_wq, !READ_ONCE(arb->running),
-			   msecs_to_jiffies(2 * edev->timeout_ms));
+	if (wait_event_timeout(arb->idle_wq, !READ_ONCE(arb->running),
+			       msecs_to_jiffies(2 * edev->timeout_ms)))
+		return 0;
+	edgeai_arb_resume(edev);
+	return -EBUSY;
 }
+EXPORT_SYMBOL_IF_KUNIT(edgeai_arb_pause);
 
 /**
  * edgeai_arb_resume() - hand out cores again after edgeai_arb_pause()
@@ -700,6 +774,7 @@ void edgeai_arb_resume(struct edgeai_device *edev)
 	for (i = 0; i < edev->core_count; i++)
 		edgeai_arb_dispatch(arb, &arb->cores[i], true);
 }
+EXPORT_SYMBOL_IF_KUNIT(edgeai_arb_resume);
 
 /**
  * edgeai_arb_load() - busy time of the busiest core since the last call

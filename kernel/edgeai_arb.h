@@ -50,7 +50,9 @@ struct edgeai_arb_req {
  *	the core is handed out once all of them are waiters
  * @granted: request the core was handed to and whose job has not started
  *	yet; the core stays reserved for it (or, while @busy, for the job
- *	that will preempt @job)
+ *	that will preempt @job). Its job is not counted in
+ *	&edgeai_arb.running: if the arbiter pauses first, the grant is taken
+ *	back when the job comes to start
  * @busy: a job runs on the core (from its grant to its completion)
  * @job: the job the core was handed to while free, until it completes
  * @live: jobs of the core's current turn not completed yet: @job and the
@@ -99,8 +101,10 @@ struct edgeai_arb_core {
  *	requests and its clients' policy and accounting; taken from hardirq
  * @vclock: virtual time of the last client that got a core; a client
  *	that becomes busy starts no earlier, so idle time is not banked
- * @paused: no core is handed out (system sleep)
- * @running: cores busy, for @idle_wq
+ * @paused: no core is handed out and no job starts (system sleep); set and
+ *	cleared under @lock, see edgeai_arb_pause()
+ * @running: cores busy, for @idle_wq: a core counts from the start of its
+ *	turn's first job (under @lock) to the completion of the turn's last
  * @idle_wq: woken when a core becomes idle
  * @window_start: start of the current devfreq load window (ns)
  * @cores: per-core state
@@ -117,6 +121,8 @@ struct edgeai_arb {
 };
 
 int edgeai_arb_init(struct edgeai_device *edev);
+void edgeai_arb_setup(struct edgeai_arb *arb);
+void edgeai_arb_teardown(struct edgeai_arb *arb);
 bool edgeai_arb_preempts(struct edgeai_device *edev);
 bool edgeai_arb_may_be_preempted(struct edgeai_job *job);
 void edgeai_arb_open(struct edgeai_file_priv *ctx);
@@ -130,7 +136,7 @@ struct dma_fence *edgeai_arb_prepare(struct edgeai_job *job,
 				     struct drm_sched_entity *entity);
 void edgeai_arb_release(struct edgeai_job *job, u64 device_ns);
 void edgeai_arb_batch_close(struct edgeai_job *job);
-void edgeai_arb_pause(struct edgeai_device *edev);
+int edgeai_arb_pause(struct edgeai_device *edev);
 void edgeai_arb_resume(struct edgeai_device *edev);
 void edgeai_arb_load(struct edgeai_device *edev, u64 *busy_ns,
 		     u64 *total_ns);

@@ -14,9 +14,12 @@
  * power/autosuspend_delay_ms in sysfs), then powers off.
  *
  * System sleep: the arbiter stops handing out cores and the running jobs
- * finish; queued jobs stay queued, with their references. The device is
- * then forced off (pm_runtime_force_suspend()); on resume it is powered
- * again if jobs are queued, and the arbiter goes on where it stopped.
+ * finish; queued jobs stay queued, with their references, and so do jobs
+ * that were granted a core but had not started (edgeai_arb_pause()). The
+ * device is then forced off (pm_runtime_force_suspend()); on resume it is
+ * powered again if jobs are queued, and the arbiter goes on where it
+ * stopped. Jobs that still run after twice the job timeout refuse the
+ * sleep (-EBUSY) rather than find the device off.
  *
  * devfreq: the image's operating points are added to the OPP table at
  * probe, unless the board's device tree gave the device its own
@@ -117,7 +120,17 @@ static int edgeai_system_suspend(struct device *dev)
 	struct edgeai_device *edev = dev_get_drvdata(dev);
 	int ret;
 
-	edgeai_arb_pause(edev);
+	/*
+	 * No job starts from here on and the started ones completed (a job
+	 * granted a core that has not started has its grant taken back), so
+	 * none finds the device off with runtime PM disabled.
+	 */
+	ret = edgeai_arb_pause(edev);
+	if (ret) {
+		drm_warn(&edev->drm, "jobs still run after %u ms: system sleep refused\n",
+			 2 * edev->timeout_ms);
+		return ret;
+	}
 	ret = pm_runtime_force_suspend(dev);
 	if (ret)
 		edgeai_arb_resume(edev);

@@ -29,6 +29,10 @@
 #   A64_JOBS     parallel jobs of the board kernel's cold build (default 2)
 #   EDGEAI_GOLDEN_FILTER  only the golden cases whose name has this
 #                (tests/oracle/gen.py FILTER), as in the vm lane
+#   A64_PROGRAMS run only the guest programs named, in both boots (shell
+#                patterns, as VM_PROGRAMS in the vm lane, e.g. "board-probe
+#                edgeai_pm_test"; the malformed boot's is board-malformed);
+#                the host steps run all the same
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
@@ -194,6 +198,7 @@ boot() { # NAME INIT DTB [vm_initramfs options]
 		--init "$_init" --modules "$deps" \
 		--file "$ko" /lib/modules/edgeai.ko \
 		--file tests/arm64/guest-board.sh /lib/edgeai-board.sh \
+		--file "$out/programs" /etc/edgeai-programs \
 		--dir build/firmware/edgeai /lib/firmware/edgeai \
 		"$@" || return 2
 	_tb=$(date +%s)
@@ -220,6 +225,8 @@ report() { # NAME BOOT-RC
 	total_p=$((total_p + p)) total_f=$((total_f + f)) total_s=$((total_s + s))
 }
 
+# The guest programs to run (tests/vm/guest-lib.sh, vm_program); blank: all.
+echo "${A64_PROGRAMS:-}" > "$out/programs"
 if [ -f "$ko" ]; then
 	deps="$(vm_ko_depends "$ko") vgem"
 	a64_log "kernel $A64_KVER; modules: $deps"

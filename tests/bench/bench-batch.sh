@@ -17,7 +17,9 @@
 # mode (what each request is charged: a batch's time shared equally) says
 # what batching saves on the device by the timing model (one start-up cost
 # per device job, the weights read once per batch); on the emulated host
-# the library's and the kernel's own work per request weighs more.
+# the library's and the kernel's own work per request weighs more:
+# edgeaictl's CPU time per inference (user and kernel, all its threads)
+# says how much.
 # Targets: batched throughput at least 1.5x one by one; batched p99 within
 # the configured bound, one-by-one p99 plus batch_wait_us
 # (BATCH_WAIT_US, default 5000) -- what batching may add to a request.
@@ -132,6 +134,15 @@ for (mode, m), r in sorted(res.items()):
           "", b["p99_ms"], "within" if e["p99_within_bound"] else "OVER", bound,
           bjobs, batches, e["mean_batch"], "", e["jobs_per_inference"],
           r["device_time_ratio"], ",".join(e["placement_devices"])))
+    # Where the wall time goes: edgeaictl's CPU time per inference (the
+    # library and its system calls, all threads) against the NPU's.
+    if "cpu_user_ms_per_inference" in u:
+        print("%28s CPU ms per inference (user + kernel): one by one %.3f + %.3f, batched "
+              "%.3f + %.3f; NPU %.4f and %.4f; wall per inference %.3f and %.3f" % (
+              "", u["cpu_user_ms_per_inference"], u["cpu_kernel_ms_per_inference"],
+              b["cpu_user_ms_per_inference"], b["cpu_kernel_ms_per_inference"],
+              u["device_ms_per_inference"], b["device_ms_per_inference"],
+              u["wall_ms"] / u["runs"], b["wall_ms"] / b["runs"]))
 with open(sys.argv[2], "w") as fh:
     json.dump(fig, fh, indent=2, sort_keys=True)
     fh.write("\n")

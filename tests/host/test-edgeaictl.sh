@@ -170,7 +170,7 @@ ok $? "bench --latencies '': usage error"
 # batches one by one: the device side is tests/bench/bench-batch.sh)
 run bench "$tmp/int8.tflite" -d cpu -n 12 -w 1 --concurrency 3 --batch 4 --batch-wait-us 500 --json
 [ $rc -eq 0 ] && python3 - "$tmp/out" <<'PY'
-import json, sys
+import json, os, sys
 r = json.load(open(sys.argv[1]))
 assert r["concurrency"] == 3 and r["batch_max"] == 4 and r["batch_wait_us"] == 500, r
 for k in ("unbatched", "batched"):
@@ -179,10 +179,15 @@ for k in ("unbatched", "batched"):
     assert m["throughput_per_s"] > 0 and m["wall_ms"] > 0, m
     assert 0 < m["min_ms"] <= m["p50_ms"] <= m["p95_ms"] <= m["p99_ms"] <= m["max_ms"], m
     assert abs(m["throughput_per_s"] - 1000 * m["runs"] / m["wall_ms"]) < 0.01 * m["throughput_per_s"], m
+    # edgeaictl's CPU time: in ms, at most what its CPUs had in the wall
+    # time (with a few ticks of rounding, two samples per round)
+    cpu = m["cpu_user_ms_per_inference"] + m["cpu_kernel_ms_per_inference"]
+    assert m["cpu_user_ms_per_inference"] >= 0 and m["cpu_kernel_ms_per_inference"] >= 0, m
+    assert cpu * m["runs"] <= m["wall_ms"] * os.cpu_count() + 40, m
 assert abs(r["throughput_ratio"] - r["batched"]["throughput_per_s"] / r["unbatched"]["throughput_per_s"]) < 1e-3, r
 assert r["p99_ratio"] > 0 and r["placement"][0]["device"] == "cpu", r
 PY
-ok $? "bench --concurrency 3 --batch 4 --json: unbatched and batched side by side, 6 runs each, their ratios"
+ok $? "bench --concurrency 3 --batch 4 --json: unbatched and batched side by side, 6 runs each, their ratios and CPU time"
 run bench "$tmp/int8.tflite" -d cpu -n 4 -w 0 -c 2
 [ $rc -eq 0 ] && grep -q "inferences/s" "$tmp/out" && grep -q "p99 ms" "$tmp/out" &&
 	! grep -q "batched" "$tmp/out"
