@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "base/base.h"
 #include "model/model.h"
@@ -111,6 +112,14 @@ static void op_free(struct model_op *op)
 	free(op->o.ints);
 }
 
+void model_buffer_release(const struct edgeai_model *m, void *data)
+{
+	uintptr_t p = (uintptr_t)data, map = (uintptr_t)m->map;
+
+	if (!map || p < map || p - map >= m->map_size)
+		free(data);
+}
+
 static void model_free_contents(struct edgeai_model *m)
 {
 	for (uint32_t i = 0; m->t && i < m->n_tensors; i++)
@@ -118,7 +127,9 @@ static void model_free_contents(struct edgeai_model *m)
 	for (uint32_t i = 0; m->ops && i < m->n_ops; i++)
 		op_free(&m->ops[i]);
 	for (uint32_t i = 0; m->buf && i < m->n_buffers; i++)
-		free(m->buf[i].data);
+		model_buffer_release(m, m->buf[i].data);
+	if (m->map)
+		munmap(m->map, m->map_size);
 	free(m->t);
 	free(m->ops);
 	free(m->buf);
@@ -276,7 +287,7 @@ int model_prune(struct edgeai_model *m)
 			if (bmap[i] > 0)
 				nbuf[bmap[i]] = m->buf[i];
 			else
-				free(m->buf[i].data);
+				model_buffer_release(m, m->buf[i].data);
 		}
 		free(m->buf);
 		m->buf = nbuf;
