@@ -192,20 +192,47 @@ static void vnni_w_free(struct vnni_w *p)
 	}
 }
 
-/* @f as [n][k] (CONV_2D: [oc][kh][kw][ic]; FC: [och][ich]). */
+/*
+ * The 64 bytes of block row (@ob, @kk) of pack(): lane l holds w - zw of
+ * row 16 ob + l, columns 4 kk .. 4 kk + 3 (0 outside [n] x [k]); @s[l]
+ * gets their sum. 0, or -1 when a value is out of int8 range.
+ */
+static int pack_tile(const int8_t *w, int32_t zw, uint32_t n, uint32_t k, uint32_t ob,
+		     uint32_t kk, int8_t *dst, int32_t *s)
+{
+	uint32_t l, j;
+
+	for (l = 0; l < 16; l++) {
+		uint32_t o = ob * 16 + l;
+
+		for (j = 0; j < 4; j++) {
+			uint32_t i = kk * 4 + j;
+			int32_t v = o < n && i < k ? w[(size_t)o * k + i] - zw : 0;
+
+			if (v < -128 || v > 127)
+				return -1;
+			dst[l * 4 + j] = (int8_t)v;
+			s[l] += v;
+		}
+	}
+	return 0;
+}
+
+/*
+ * @f as [n][k] (CONV_2D: [oc][kh][kw][ic]; FC: [och][ich]), written in
+ * order, one 64-byte block row at a time. With a zero point of 0 (TFLite's
+ * int8 filters) a whole block row is one gather of 16 dwords (4 bytes of
+ * each of 16 rows) and its sums one vpdpbusd by ones; other zero points,
+ * the last rows and the last columns go byte by byte (pack_tile()).
+ */
 static struct vnni_w *pack(const struct ek_tensor *f, uint32_t n, uint32_t k)
 {
+	const int8_t *src = f->data;
 	struct vnni_w *p;
-	uint32_t o, i;
+	uint32_t ob, kk;
 
 	if (f->dtype != EDGEAI_DTYPE_INT8 || !n || !k)
 		return NULL;
-	for (i = 0; i < n * k; i++) {
-		int32_t v = ((const int8_t *)f->data)[i] - f->zp;
-
-		if (v < -128 || v > 127)
-			return NULL;
-	}
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
@@ -219,19 +246,30 @@ static struct vnni_w *pack(const struct ek_tensor *f, uint32_t n, uint32_t k)
 		vnni_w_free(p);
 		return NULL;
 	}
-	memset(p->wsum, 0, (size_t)p->nb * 16 * 4);
-	memset(p->w, 0, (size_t)p->nb * p->k4 * 64);
-	for (o = 0; o < n; o++) {
-		int8_t *dst = p->w + (size_t)(o / 16) * p->k4 * 64 + (o % 16) * 4;
-		int32_t s = 0;
+	for (ob = 0; ob < p->nb; ob++) {
+		/* whole block rows: 16 rows and 4 columns inside the filter */
+		uint32_t full = f->zp == 0 && ob * 16 + 16 <= n ? k / 4 : 0;
+		const __m512i rows = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8,
+									7, 6, 5, 4, 3, 2, 1, 0),
+							 _mm512_set1_epi32((int32_t)k));
+		const int8_t *base = src + (size_t)ob * 16 * k;
+		int8_t *dst = p->w + (size_t)ob * p->k4 * 64;
+		__m512i sum = _mm512_setzero_si512();
+		int32_t s[16];
 
-		for (i = 0; i < k; i++) {
-			int32_t v = ((const int8_t *)f->data)[(size_t)o * k + i] - f->zp;
+		for (kk = 0; kk < full; kk++) {
+			__m512i v = _mm512_i32gather_epi32(rows, base + 4 * kk, 1);
 
-			dst[(size_t)(i / 4) * 64 + i % 4] = (int8_t)v;
-			s += v;
+			_mm512_store_si512(dst + (size_t)kk * 64, v);
+			sum = _mm512_dpbusd_epi32(sum, _mm512_set1_epi8(1), v);
 		}
-		p->wsum[o] = s;
+		_mm512_storeu_si512(s, sum);
+		for (kk = full; kk < p->k4; kk++)
+			if (pack_tile(src, f->zp, n, k, ob, kk, dst + (size_t)kk * 64, s)) {
+				vnni_w_free(p);
+				return NULL;
+			}
+		memcpy(p->wsum + (size_t)ob * 16, s, sizeof(s));
 	}
 	return p;
 }
