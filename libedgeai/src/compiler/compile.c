@@ -120,6 +120,29 @@ static int64_t cc_const(struct cc *c, const void *data, size_t len, size_t align
 	return (int64_t)off;
 }
 
+/*
+ * Room for the constant region up front: the model's constant bytes, a
+ * quarter more (per-channel multipliers, converted biases) and alignment.
+ * cc_const() then rarely grows it: each realloc() of a region of megabytes
+ * copied all of it (and faulted in the pages of the copy) on every compile.
+ * Pages the region does not use are never touched.
+ */
+static int reserve_consts(struct cc *c)
+{
+	uint64_t want = 65536;
+	uint32_t i;
+
+	for (i = 0; i < c->m->n_buffers; i++)
+		want += c->m->buf[i].size + c->m->buf[i].size / 4 + 64;
+	if (want > EDGEAI_PROG_MAX_SIZE)
+		want = EDGEAI_PROG_MAX_SIZE;
+	c->k = malloc((size_t)want);
+	if (!c->k)
+		return -ENOMEM;
+	c->capk = (size_t)want;
+	return 0;
+}
+
 static const struct model_tensor *T(struct cc *c, int32_t i)
 {
 	return &c->m->t[i];
@@ -1311,7 +1334,9 @@ static int emit(struct cc *c, struct cc_compiled *out)
 	b = aligned_alloc(64, (total + 63) & ~(size_t)63);
 	if (!b)
 		return -ENOMEM;
-	memset(b, 0, total);
+	/* zero what the copies below do not write (padding), not the constants too */
+	memset(b, 0, koff);
+	memset(b + koff + c->nk, 0, total - koff - c->nk);
 	h = (void *)b;
 	h->magic = EDGEAI_PROG_MAGIC;
 	h->version = EDGEAI_PROG_VERSION;
@@ -1388,6 +1413,9 @@ int cc_compile(const struct edgeai_model *m, struct cc_compiled **ret, char *err
 		goto fail;
 	for (i = 0; i < m->n_tensors; i++)
 		c.map[i] = -1;
+	r = reserve_consts(&c);
+	if (r)
+		goto fail;
 	if (!m->n_ops || !m->n_out) {
 		r = base_errf(errbuf, errbuf_size, -EINVAL, "the model has no operators or outputs");
 		goto fail;
