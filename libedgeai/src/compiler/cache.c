@@ -7,11 +7,16 @@
  * $XDG_CACHE_HOME/edgeai/programs, else $HOME/.cache/edgeai/programs
  * (no cache without any of them).
  *
- * Entries are named by KEY, the SHA-256 (base/sha256.h) of the model's
- * serialized bytes, the library version and a hash of the library's
- * sources (CC_SRC_ID, from the Makefile), each after its length, with
- * "s256-" in front; a collision resistant hash, so no other model's
- * program is ever taken for this one:
+ * Entries are named by KEY, the SHA-256 (base/sha256.h) of what the model
+ * is made from (a tag, then the bytes: "file" and the file's bytes for a
+ * model edgeai_model_load_file() read, which the reader turns into one
+ * model only; else "model" and the model's serialized bytes), the library
+ * version and a hash of the library's sources (CC_SRC_ID, from the
+ * Makefile), each after its length, with "s256-" in front; a collision
+ * resistant hash, so no other model's program is ever taken for this one.
+ * The file's bytes spare a cold start the serialization of the whole
+ * model (a copy of every weight) only to hash it; a file and the same
+ * bytes loaded from memory get different entries. The files:
  *   KEY.prog                         the compiled program (cc_compiled)
  *   KEY-TYPE-FW-ABI-DRV.ops          which model ops the driver of a
  *                                    device (type, firmware version,
@@ -30,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -121,11 +127,17 @@ int cc_cache_key(const struct edgeai_model *m, char *key, size_t size)
 	size_t n = 0;
 	int r;
 
-	r = model_write_tflite(m, &data, &n, NULL, 0);
-	if (r)
-		return r;
 	base_sha256_init(&h);
-	hash_field(&h, data, n);
+	if (m->map && m->map_is_model) {
+		hash_field(&h, "file", 4);
+		hash_field(&h, m->map, m->map_size);
+	} else {
+		r = model_write_tflite(m, &data, &n, NULL, 0);
+		if (r)
+			return r;
+		hash_field(&h, "model", 5);
+		hash_field(&h, data, n);
+	}
 	hash_field(&h, edgeai_version(), strlen(edgeai_version()));
 	hash_field(&h, CC_SRC_ID, strlen(CC_SRC_ID));
 	base_sha256_final(&h, digest);
@@ -158,42 +170,64 @@ static int write_entry(const char *path, uint32_t kind, const void *payload, siz
 	return 0;
 }
 
-/* The payload of a valid entry (malloc()ed), -ENOENT when none, -EBADMSG when corrupt (removed). */
-static int read_entry(const char *path, uint32_t kind, uint8_t **ret, size_t *ret_size)
+/* A valid entry's payload, inside a read-only map of its file. */
+struct entry {
+	void *map;
+	size_t map_size;
+	const uint8_t *p;	/* the payload */
+	size_t size;
+};
+
+static void entry_unmap(struct entry *e)
+{
+	if (e->map)
+		munmap(e->map, e->map_size);
+	e->map = NULL;
+}
+
+/*
+ * The payload of a valid entry at @path in @e (entry_unmap() it), -ENOENT
+ * when none, -EBADMSG when corrupt (removed). The file is mapped, not
+ * read: the payload is checked and copied out (cc_cache_load_program())
+ * from the page cache directly, not from a copy of the file. Entries are
+ * renamed into place whole and never written again, so a mapped file
+ * does not change under the map.
+ */
+static int read_entry(const char *path, uint32_t kind, struct entry *e)
 {
 	struct cache_hdr h;
 	struct stat st;
-	uint8_t *p;
-	FILE *f;
-	int r = -EBADMSG;
+	void *map;
+	int fd;
 
-	f = fopen(path, "re");
-	if (!f)
+	memset(e, 0, sizeof(*e));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return -ENOENT;
-	if (fstat(fileno(f), &st) || fread(&h, sizeof(h), 1, f) != 1 ||
-	    memcmp(h.magic, CACHE_MAGIC, 8) || h.format != CACHE_FORMAT || h.kind != kind ||
-	    h.payload_size != (uint64_t)st.st_size - sizeof(h) || h.payload_size > (1u << 30)) {
-		fclose(f);
+	if (fstat(fd, &st) || (uint64_t)st.st_size < sizeof(h) ||
+	    (uint64_t)st.st_size > (1u << 30) + sizeof(h)) {
+		close(fd);
 		goto corrupt;
 	}
-	p = malloc(h.payload_size ? h.payload_size : 1);
-	if (!p) {
-		fclose(f);
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
 		return -ENOMEM;
-	}
-	if (fread(p, 1, h.payload_size, f) != h.payload_size ||
-	    checksum(p, h.payload_size) != h.checksum) {
-		free(p);
-		fclose(f);
+	e->map = map;
+	e->map_size = (size_t)st.st_size;
+	memcpy(&h, map, sizeof(h));
+	if (memcmp(h.magic, CACHE_MAGIC, 8) || h.format != CACHE_FORMAT || h.kind != kind ||
+	    h.payload_size != (uint64_t)st.st_size - sizeof(h) ||
+	    checksum((const uint8_t *)map + sizeof(h), h.payload_size) != h.checksum) {
+		entry_unmap(e);
 		goto corrupt;
 	}
-	fclose(f);
-	*ret = p;
-	*ret_size = h.payload_size;
+	e->p = (const uint8_t *)map + sizeof(h);
+	e->size = h.payload_size;
 	return 0;
 corrupt:
 	unlink(path);
-	return r;
+	return -EBADMSG;
 }
 
 /* Payload of a program entry. */
@@ -250,15 +284,18 @@ int cc_cache_load_program(const char *dir, const char *key, struct cc_compiled *
 	struct prog_payload pp;
 	struct cc_compiled *c;
 	char path[4096];
-	uint8_t *b = NULL, *p;
-	size_t size = 0, want;
+	const uint8_t *b, *p;
+	struct entry e;
+	size_t size, want;
 	uint32_t i;
 	int r;
 
 	snprintf(path, sizeof(path), "%s/%s.prog", dir, key);
-	r = read_entry(path, 1, &b, &size);
+	r = read_entry(path, 1, &e);
 	if (r)
 		return r;
+	b = e.p;
+	size = e.size;
 	if (size < sizeof(pp))
 		goto corrupt;
 	memcpy(&pp, b, sizeof(pp));
@@ -271,7 +308,7 @@ int cc_cache_load_program(const char *dir, const char *key, struct cc_compiled *
 		goto corrupt;
 	c = calloc(1, sizeof(*c));
 	if (!c) {
-		free(b);
+		entry_unmap(&e);
 		return -ENOMEM;
 	}
 	c->arena_size = pp.arena_size;
@@ -285,7 +322,7 @@ int cc_cache_load_program(const char *dir, const char *key, struct cc_compiled *
 	c->blob = aligned_alloc(64, (pp.blob_size + 63) & ~(size_t)63);
 	if (!c->in || !c->out || !c->place || !c->blob) {
 		cc_compiled_free(c);
-		free(b);
+		entry_unmap(&e);
 		return -ENOMEM;
 	}
 	p = b + sizeof(pp);
@@ -308,11 +345,11 @@ int cc_cache_load_program(const char *dir, const char *key, struct cc_compiled *
 		c->place[i].fused = pl.fused;
 	}
 	memcpy(c->blob, p, pp.blob_size);
-	free(b);
+	entry_unmap(&e);
 	*ret = c;
 	return 0;
 corrupt:
-	free(b);
+	entry_unmap(&e);
 	unlink(path);
 	return -EBADMSG;
 }
@@ -328,21 +365,20 @@ int cc_cache_load_ops(const char *dir, const char *key, const struct rt_identity
 		      uint8_t *accept, uint32_t n_ops)
 {
 	char path[4096];
-	uint8_t *b = NULL;
-	size_t size = 0;
+	struct entry e;
 	int r;
 
 	ops_path(path, sizeof(path), dir, key, d);
-	r = read_entry(path, 2, &b, &size);
+	r = read_entry(path, 2, &e);
 	if (r)
 		return r;
-	if (size != n_ops) {
-		free(b);
+	if (e.size != n_ops) {
+		entry_unmap(&e);
 		unlink(path);
 		return -EBADMSG;
 	}
-	memcpy(accept, b, n_ops);
-	free(b);
+	memcpy(accept, e.p, n_ops);
+	entry_unmap(&e);
 	return 0;
 }
 

@@ -217,6 +217,8 @@ int model_prune(struct edgeai_model *m)
 	_cleanup_free_ int32_t *tmap = NULL, *bmap = NULL;
 	uint32_t nt = 0, nb = 0, no = 0;
 
+	m->map_is_model = 0;
+
 	for (uint32_t k = 0; k < m->n_ops; k++) {
 		if (m->ops[k].code == -1) {
 			op_free(&m->ops[k]);

@@ -90,6 +90,8 @@ struct edgeai_model {
 	/* edgeai_model_load_file(): the file, mapped read-only (buffers point into it) */
 	void *map;
 	size_t map_size;
+	/* the model is what the map's bytes describe (model_prune() clears it) */
+	int map_is_model;
 };
 
 /* model.c */

@@ -712,6 +712,7 @@ static int load(const void *data, size_t size, int map, struct edgeai_model **re
 		edgeai_model_unref(m);
 		return r;
 	}
+	m->map_is_model = !!m->map;
 	*ret_model = m;
 	return 0;
 }

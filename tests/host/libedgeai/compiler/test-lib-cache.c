@@ -170,6 +170,45 @@ int main(void)
 		"another model gets its own entry (state %d, %d entries)", st,
 		entries(path, sizeof(path)));
 
+	/* models read from a file: keyed by the file's bytes */
+	{
+		char sub[4200], file[4300];
+		struct edgeai_model *fm = NULL, *mm = NULL;
+		void *bytes = NULL;
+		size_t n = 0;
+		int ok;
+
+		snprintf(sub, sizeof(sub), "%s/file", dir);
+		snprintf(file, sizeof(file), "%s/model.tflite", dir);
+		ok = !edgeai_model_save(m, &bytes, &n) && (f = fopen(file, "wb")) &&
+		     fwrite(bytes, 1, n, f) == n && !fclose(f) &&
+		     !edgeai_model_load_file(file, &fm, NULL, 0) &&
+		     !edgeai_model_load(bytes, n, &mm, NULL, 0);
+		ktap_ok(ok, "the model saved to a file and read back from it and from memory");
+		if (ok) {
+			st = compile_run_in(fm, 0, sub, in, out);
+			ktap_ok(st == EDGEAI_CACHE_STORED && !memcmp(out, ref, sizeof(out)),
+				"from a file: the first compile stores the program (state %d)", st);
+			edgeai_model_unref(fm);
+			fm = NULL;
+			st = edgeai_model_load_file(file, &fm, NULL, 0) ? -1 :
+			     compile_run_in(fm, 0, sub, in, out);
+			ktap_ok(st == EDGEAI_CACHE_PROGRAM_HIT && !memcmp(out, ref, sizeof(out)),
+				"from the file again: the program loads from the cache (state %d)", st);
+			st = compile_run_in(mm, 0, sub, in, out);
+			ktap_ok(st == EDGEAI_CACHE_STORED && entries_in(sub, path, sizeof(path)) == 2 &&
+				!memcmp(out, ref, sizeof(out)),
+				"the same bytes from memory: an entry of their own (state %d)", st);
+		}
+		edgeai_model_unref(fm);
+		edgeai_model_unref(mm);
+		free(bytes);
+		unlink(file);
+		while (entries_in(sub, path, sizeof(path)))
+			unlink(path);
+		rmdir(sub);
+	}
+
 	/* the cache_dir compile option: over the environment, created when missing */
 	{
 		struct edgeai_compile_options bad = { .cache_dir = "" };
