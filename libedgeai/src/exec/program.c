@@ -90,6 +90,13 @@ EDGEAI_PUBLIC int edgeai_model_compile(const struct edgeai_model *model,
 	p->epfd = -1;
 	if (!(o.cpu_flags & EDGEAI_CPU_REFERENCE) && !dev)
 		p->prep = exec_cpu_prepare(c->blob, c->size);
+	/*
+	 * The program has its own copy of every weight: the pages of the
+	 * model's file map leave this process's resident memory (the page
+	 * cache keeps them for a next compile), so that a model kept after
+	 * its compile does not count its weights twice.
+	 */
+	model_drop_map_pages(model);
 	atomic_init(&p->n_ref, 1);
 	p->c = c;
 	p->reference = !!(o.cpu_flags & EDGEAI_CPU_REFERENCE);

@@ -120,6 +120,12 @@ void model_buffer_release(const struct edgeai_model *m, void *data)
 		free(data);
 }
 
+void model_drop_map_pages(const struct edgeai_model *m)
+{
+	if (m->map)
+		madvise(m->map, m->map_size, MADV_DONTNEED);
+}
+
 static void model_free_contents(struct edgeai_model *m)
 {
 	for (uint32_t i = 0; m->t && i < m->n_tensors; i++)

@@ -106,6 +106,13 @@ struct edgeai_model *model_clone(const struct edgeai_model *m);
 int model_validate(const struct edgeai_model *m, char *errbuf, size_t errbuf_size);
 /* Free @data of one of @m's buffers unless it lies in the model's file map. */
 void model_buffer_release(const struct edgeai_model *m, void *data);
+/*
+ * Unmap the pages of @m's file map from this process (MADV_DONTNEED): they
+ * stay in the page cache and a later read of the model faults them in
+ * again from it, with the same bytes (the map is private and read-only).
+ * For a caller done with the model's bytes for now (a finished compile).
+ */
+void model_drop_map_pages(const struct edgeai_model *m);
 /* Drop operators marked with code -1, then the tensors and buffers nothing uses. */
 int model_prune(struct edgeai_model *m);
 /* 1 when tensor @t (-1: absent) has constant data. */

@@ -189,6 +189,21 @@ int main(void)
 			st = compile_run_in(fm, 0, sub, in, out);
 			ktap_ok(st == EDGEAI_CACHE_STORED && !memcmp(out, ref, sizeof(out)),
 				"from a file: the first compile stores the program (state %d)", st);
+			{
+				/* the compile dropped the map's pages: they come back, the same */
+				void *again = NULL;
+				size_t n2 = 0;
+
+				ktap_ok(!edgeai_model_save(fm, &again, &n2) && n2 == n &&
+					!memcmp(again, bytes, n),
+					"from a file: after the compile the model still writes the "
+					"file's bytes");
+				free(again);
+				st = compile_run_in(fm, EDGEAI_COMPILE_NO_CACHE, sub, in, out);
+				ktap_ok(st == 0 && !memcmp(out, ref, sizeof(out)),
+					"from a file: a second compile without the cache runs to the "
+					"same bytes");
+			}
 			edgeai_model_unref(fm);
 			fm = NULL;
 			st = edgeai_model_load_file(file, &fm, NULL, 0) ? -1 :
