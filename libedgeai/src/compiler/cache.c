@@ -47,7 +47,11 @@
 #define CC_SRC_ID "unknown"
 #endif
 #define CACHE_MAGIC "EAPCACHE"
-#define CACHE_FORMAT 3	/* 3 (0.7): no host ops in a program entry */
+/*
+ * 3 (0.7): no host ops in a program entry; 4: the program blob at a 64-byte
+ * aligned offset of the file (zero padding before it), used in place
+ */
+#define CACHE_FORMAT 4
 
 struct cache_hdr {
 	char magic[8];
@@ -230,7 +234,13 @@ corrupt:
 	return -EBADMSG;
 }
 
-/* Payload of a program entry. */
+/*
+ * Payload of a program entry: struct prog_payload, the inputs' and
+ * outputs' struct cc_io, a struct place_payload per model op, zeros up to
+ * a 64-byte aligned offset of the file, the blob. A loaded program's blob
+ * stays in the entry's map (cc_compiled.map): a warm start neither copies
+ * the program nor faults in fresh memory for it.
+ */
 struct prog_payload {
 	uint64_t arena_size, blob_size;
 	uint32_t n_in, n_out, n_ops, pad;
@@ -242,14 +252,22 @@ struct place_payload {
 	uint32_t fused;
 };
 
+/* The payload bytes before the blob of a program entry with these counts. */
+static size_t blob_at(uint64_t n_in, uint64_t n_out, uint64_t n_ops)
+{
+	size_t head = sizeof(struct cache_hdr) + sizeof(struct prog_payload) +
+		      sizeof(struct cc_io) * (n_in + n_out) + sizeof(struct place_payload) * n_ops;
+
+	return ((head + 63) & ~(size_t)63) - sizeof(struct cache_hdr);
+}
+
 int cc_cache_store_program(const char *dir, const char *key, const struct cc_compiled *c)
 {
 	struct prog_payload pp = {
 		.arena_size = c->arena_size, .blob_size = c->size, .n_in = c->n_in, .n_out = c->n_out,
 		.n_ops = c->n_ops,
 	};
-	size_t size = sizeof(pp) + sizeof(struct cc_io) * (c->n_in + c->n_out) +
-		      sizeof(struct place_payload) * c->n_ops + c->size;
+	size_t size = blob_at(c->n_in, c->n_out, c->n_ops) + c->size;
 	char path[4096];
 	uint8_t *b = calloc(1, size), *p;
 	uint32_t i;
@@ -272,7 +290,7 @@ int cc_cache_store_program(const char *dir, const char *key, const struct cc_com
 		memcpy(p, &pl, sizeof(pl));
 		p += sizeof(pl);
 	}
-	memcpy(p, c->blob, c->size);
+	memcpy(b + blob_at(c->n_in, c->n_out, c->n_ops), c->blob, c->size);	/* calloc(): zero pad */
 	snprintf(path, sizeof(path), "%s/%s.prog", dir, key);
 	r = write_entry(path, 1, b, size);
 	free(b);
@@ -302,8 +320,7 @@ int cc_cache_load_program(const char *dir, const char *key, struct cc_compiled *
 	if (pp.n_in > 4096 || pp.n_out > 4096 || pp.n_ops > (1u << 20) || pp.pad ||
 	    pp.blob_size > size || !pp.n_ops || !pp.n_out)
 		goto corrupt;
-	want = sizeof(pp) + sizeof(struct cc_io) * (pp.n_in + pp.n_out) +
-	       sizeof(struct place_payload) * pp.n_ops + pp.blob_size;
+	want = blob_at(pp.n_in, pp.n_out, pp.n_ops) + pp.blob_size;
 	if (want != size)
 		goto corrupt;
 	c = calloc(1, sizeof(*c));
@@ -319,8 +336,7 @@ int cc_cache_load_program(const char *dir, const char *key, struct cc_compiled *
 	c->in = calloc(pp.n_in ? pp.n_in : 1, sizeof(*c->in));
 	c->out = calloc(pp.n_out, sizeof(*c->out));
 	c->place = calloc(pp.n_ops, sizeof(*c->place));
-	c->blob = aligned_alloc(64, (pp.blob_size + 63) & ~(size_t)63);
-	if (!c->in || !c->out || !c->place || !c->blob) {
+	if (!c->in || !c->out || !c->place) {
 		cc_compiled_free(c);
 		entry_unmap(&e);
 		return -ENOMEM;
@@ -344,8 +360,10 @@ int cc_cache_load_program(const char *dir, const char *key, struct cc_compiled *
 		c->place[i].prog_op = pl.prog_op;
 		c->place[i].fused = pl.fused;
 	}
-	memcpy(c->blob, p, pp.blob_size);
-	entry_unmap(&e);
+	/* the blob in place: the entry's map goes with the program */
+	c->blob = (void *)(b + blob_at(pp.n_in, pp.n_out, pp.n_ops));
+	c->map = e.map;
+	c->map_size = e.map_size;
 	*ret = c;
 	return 0;
 corrupt:

@@ -20,6 +20,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "compiler/compile.h"
 #include "drm/edgeai_program.h"
@@ -1411,7 +1412,10 @@ void cc_compiled_free(struct cc_compiled *c)
 {
 	if (!c)
 		return;
-	free(c->blob);
+	if (c->map)
+		munmap(c->map, c->map_size);
+	else
+		free(c->blob);
 	free(c->in);
 	free(c->out);
 	free(c->place);

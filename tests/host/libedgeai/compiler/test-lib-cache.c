@@ -2,7 +2,8 @@
 /*
  * The on-disk compile cache of edgeai_model_compile(), in a private
  * $EDGEAI_CACHE_DIR: the first compile stores the program, the next one
- * loads it (EDGEAI_CACHE_PROGRAM_HIT) and runs to the same bytes; a
+ * loads it (EDGEAI_CACHE_PROGRAM_HIT), its blob (used in place in the
+ * entry's map) is the compiled one, and it runs to the same bytes; a
  * corrupt entry (a flipped byte, a truncated file, a bad header) is
  * detected, recompiled and stored again; another model gets its own
  * entry; EDGEAI_COMPILE_NO_CACHE and an empty $EDGEAI_CACHE_DIR turn the
@@ -14,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +141,26 @@ int main(void)
 	st = compile_run(m, 0, in, out);
 	ktap_ok(st == EDGEAI_CACHE_PROGRAM_HIT, "second compile loads it (state %d)", st);
 	ktap_ok(!memcmp(out, ref, sizeof(out)), "the loaded program runs to the same bytes");
+	{
+		/* the loaded blob (in the entry's map, 64-byte aligned there) is the compiled one */
+		struct edgeai_compile_options o = { .policy = EDGEAI_POLICY_CPU_ONLY };
+		struct edgeai_program *fresh = NULL, *hit = NULL;
+		const void *fb = NULL, *hb = NULL;
+		size_t fs = 0, hs = 0;
+
+		o.flags = EDGEAI_COMPILE_NO_CACHE;
+		st = edgeai_model_compile(m, &o, &fresh, NULL, 0);
+		o.flags = 0;
+		st = st ? st : edgeai_model_compile(m, &o, &hit, NULL, 0);
+		st = st ? st : edgeai_program_get_blob(fresh, &fb, &fs, NULL);
+		st = st ? st : edgeai_program_get_blob(hit, &hb, &hs, NULL);
+		ktap_ok(!st && fs == hs && !memcmp(fb, hb, fs) && ((uintptr_t)hb & 63) == 0 &&
+			edgeai_program_get_cache_state(hit) == EDGEAI_CACHE_PROGRAM_HIT,
+			"the loaded program's blob is the compiled one, 64-byte aligned (%zu bytes)",
+			hs);
+		edgeai_program_unref(fresh);
+		edgeai_program_unref(hit);
+	}
 
 	/* a flipped byte in the middle of the payload */
 	f = fopen(path, "rb");
