@@ -1367,7 +1367,7 @@ static int emit(struct cc *c, struct cc_compiled *out)
 
 	if (total > EDGEAI_PROG_MAX_SIZE)
 		return base_errf(c->err, c->errsz, -E2BIG, "program of %zu bytes is too large", total);
-	b = aligned_alloc(64, (total + 63) & ~(size_t)63);
+	b = base_alloc_populated(total);
 	if (!b)
 		return -ENOMEM;
 	/* zero what the copies below do not write (padding), not the constants too */

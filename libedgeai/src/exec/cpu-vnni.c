@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "exec/cpu-opt.h"
 
 #if defined(__x86_64__) && defined(__AVX512VNNI__) && defined(__AVX512BW__)
@@ -69,6 +70,12 @@ struct vnni_w {
 static void *aalloc(size_t n)
 {
 	return aligned_alloc(64, (n + 63) & ~(size_t)63);
+}
+
+/* aalloc() of weights laid out ahead of time, written whole at once. */
+static void *aalloc_w(size_t n)
+{
+	return base_alloc_populated(n);
 }
 
 /*
@@ -241,7 +248,7 @@ static struct vnni_w *pack(const struct ek_tensor *f, uint32_t n, uint32_t k)
 	p->k4 = (k + 3) / 4;
 	p->nb = (n + 15) / 16;
 	p->wsum = aalloc((size_t)p->nb * 16 * 4);
-	p->w = aalloc((size_t)p->nb * p->k4 * 64);
+	p->w = aalloc_w((size_t)p->nb * p->k4 * 64);
 	if (!p->wsum || !p->w) {
 		vnni_w_free(p);
 		return NULL;
@@ -1195,7 +1202,7 @@ static struct vnni_w *dw_pack(const struct ek_tensor *f)
 	p->n = ch;
 	p->k = taps;
 	p->nb = (ch + 15) / 16;
-	p->w32 = aalloc((size_t)taps * p->nb * 16 * 4);
+	p->w32 = aalloc_w((size_t)taps * p->nb * 16 * 4);
 	if (!p->w32) {
 		free(p);
 		return NULL;

@@ -186,7 +186,7 @@ EDGEAI_PUBLIC int edgeai_program_run(struct edgeai_program *prog, const void *co
 	locked = pthread_mutex_trylock(&prog->lock) == 0;
 	if (locked) {
 		if (!prog->arena)
-			prog->arena = aligned_alloc(64, (c->arena_size + 63) & ~(size_t)63);
+			prog->arena = base_alloc_populated(c->arena_size);
 		arena = prog->arena;
 	} else {
 		arena = aligned_alloc(64, (c->arena_size + 63) & ~(size_t)63);
