@@ -483,17 +483,31 @@ micro(const uint8_t *const *rows, int8_t *const *out, const struct vnni_w *w,
  * MR rows by blocks of 16 channels, three at a time (24 accumulators):
  * each weight vector loaded serves 8 rows.
  */
+static void gemm_rows_part(const uint8_t *const rows[MR], int8_t *const out[MR],
+			   const struct vnni_w *w, const struct vnni_q *q, uint32_t t0, uint32_t t1)
+{
+	uint32_t b;
+
+	for (b = 3 * t0; b < 3 * t1 && b < w->nb; b += 3) {
+		if (w->nb - b >= 3)
+			micro(rows, out, w, q, b, 3, MR);
+		else if (w->nb - b == 2)
+			micro(rows, out, w, q, b, 2, MR);
+		else
+			micro(rows, out, w, q, b, 1, MR);
+	}
+}
+
+/* The triples of 16-channel blocks gemm_rows() goes through (the last one may be short). */
+static inline uint32_t gemm_triples(const struct vnni_w *w)
+{
+	return (w->nb + 2) / 3;
+}
+
 static void gemm_rows(const uint8_t *const rows[MR], int8_t *const out[MR],
 		      const struct vnni_w *w, const struct vnni_q *q)
 {
-	uint32_t b = 0;
-
-	for (; b + 3 <= w->nb; b += 3)
-		micro(rows, out, w, q, b, 3, MR);
-	if (w->nb - b == 2)
-		micro(rows, out, w, q, b, 2, MR);
-	else if (w->nb - b == 1)
-		micro(rows, out, w, q, b, 1, MR);
+	gemm_rows_part(rows, out, w, q, 0, gemm_triples(w));
 }
 
 /* dst[i] = src[i] ^ 0x80 (int8 to offset-128 unsigned). */
@@ -937,11 +951,47 @@ rowmajor:
 	return gj.failed ? EXEC_OPT_NOT_HANDLED : 0;
 }
 
+/*
+ * Items [begin, end) of a FULLY_CONNECTED: item i is the group of MR batch
+ * rows i / nt by the triple of 16-channel blocks i % nt, so that one batch
+ * row (the usual case) splits across threads by its output channels. Each
+ * channel's sum and rescale is the same whichever part computes it.
+ */
+struct fc_job {
+	const struct vnni_w *wp;
+	const struct vnni_q *q;
+	const uint8_t *xu;
+	int8_t *out;
+	uint32_t k4b, batches, och, nt;
+};
+
+static void fc_part(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct fc_job *fj = ctx;
+	uint32_t it, i;
+
+	for (it = begin; it < end;) {
+		uint32_t bi = it / fj->nt * MR, t0 = it % fj->nt;
+		uint32_t t1 = end - it < fj->nt - t0 ? t0 + (end - it) : fj->nt;
+		const uint8_t *rows[MR];
+		int8_t *outs[MR];
+
+		for (i = 0; i < MR; i++) {
+			uint32_t r = bi + i < fj->batches ? bi + i : fj->batches - 1;
+
+			rows[i] = fj->xu + (size_t)r * fj->k4b;
+			outs[i] = bi + i < fj->batches ? fj->out + (size_t)r * fj->och : NULL;
+		}
+		gemm_rows_part(rows, outs, fj->wp, fj->q, t0, t1);
+		it += t1 - t0;
+	}
+}
+
 static int fc(const struct ek_op *o, const struct vnni_w *prep)
 {
 	const struct edgeai_prog_fc_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
-	uint32_t ich = f->d[3], och = f->d[2], batches, bi, i, k4b;
+	uint32_t ich = f->d[3], och = f->d[2], batches, bi, k4b;
 	struct vnni_w *own = NULL;
 	const struct vnni_w *wp;
 	const struct vnni_q *qp;
@@ -983,17 +1033,15 @@ static int fc(const struct ek_op *o, const struct vnni_w *prep)
 		to_u8(xu + (size_t)bi * k4b, (const int8_t *)in->data + (size_t)bi * ich, ich);
 		memset(xu + (size_t)bi * k4b + ich, 0, k4b - ich);
 	}
-	for (bi = 0; bi < batches; bi += MR) {
-		const uint8_t *rows[MR];
-		int8_t *outs[MR];
+	{
+		struct fc_job fj = { .wp = wp, .q = qp, .xu = xu, .out = out->data, .k4b = k4b,
+				     .batches = batches, .och = och, .nt = gemm_triples(wp) };
+		uint32_t items = (batches + MR - 1) / MR * fj.nt;
 
-		for (i = 0; i < MR; i++) {
-			uint32_t r = bi + i < batches ? bi + i : batches - 1;
-
-			rows[i] = xu + (size_t)r * k4b;
-			outs[i] = bi + i < batches ? (int8_t *)out->data + (size_t)r * och : NULL;
-		}
-		gemm_rows(rows, outs, wp, qp);
+		if (exec_par_worth((uint64_t)batches * och * wp->k4))
+			exec_par_for(items, fc_part, &fj);
+		else
+			fc_part(&fj, 0, items);
 	}
 	free(xu);
 	if (owned)
