@@ -16,7 +16,10 @@
  * resistant hash, so no other model's program is ever taken for this one.
  * The file's bytes spare a cold start the serialization of the whole
  * model (a copy of every weight) only to hash it; a file and the same
- * bytes loaded from memory get different entries. The files:
+ * bytes loaded from memory get different entries. For a file, what goes
+ * into the key is the SHA-256 of its bytes, which a memo in the directory
+ * keeps (below), so that a warm start does not read the weights at all.
+ * The files:
  *   KEY.prog                         the compiled program (cc_compiled)
  *   KEY-TYPE-FW-ABI-DRV.ops          which model ops the driver of a
  *                                    device (type, firmware version,
@@ -28,6 +31,20 @@
  * a temporary name and renamed, so readers never see half an entry.
  * Entries of format 1 (FNV-1a keys, up to 0.4.0) have other names and are
  * never opened: they stay until the cache directory is cleaned.
+ *
+ *   file-DEV-INO.memo                the SHA-256 of the bytes of the model
+ *                                    file with that device and inode
+ *                                    number, and the size, mtime and
+ *                                    ctime it had (struct file_memo)
+ *
+ * A memo is used only when the file still has that size, mtime and ctime
+ * and did not change while it was read (model.h, file_id), and written
+ * only for a file whose mtime and ctime are MEMO_SETTLED_NS old: a write
+ * to the file sets its ctime (nobody can set it back) to the time of the
+ * write, which timestamps of a coarse clock could make equal to the
+ * ctime it had only within a tick of that time; a file last changed
+ * seconds before its memo was made cannot be changed again and keep its
+ * ctime (git's "racily clean" rule).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -37,6 +54,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/sha256.h"
@@ -123,7 +141,76 @@ int cc_cache_dir(const char *dir, char *buf, size_t size)
 	return mkdir_p(buf);
 }
 
-int cc_cache_key(const struct edgeai_model *m, char *key, size_t size)
+#define MEMO_MAGIC "EAPMEMO1"
+#define MEMO_SETTLED_NS (INT64_C(3) * 1000000000)
+
+struct file_memo {
+	char magic[8];
+	struct model_file_id id;
+	uint8_t digest[BASE_SHA256_SIZE];
+};
+
+static void memo_path(char *path, size_t size, const char *dir, const struct model_file_id *id)
+{
+	snprintf(path, size, "%s/file-%llx-%llx.memo", dir, (unsigned long long)id->dev,
+		 (unsigned long long)id->ino);
+}
+
+/* Whether @id's file was last changed MEMO_SETTLED_NS ago or earlier. */
+static int settled(const struct model_file_id *id)
+{
+	struct timespec now;
+	int64_t t;
+
+	if (clock_gettime(CLOCK_REALTIME, &now))
+		return 0;
+	t = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+	return t - id->mtime_ns >= MEMO_SETTLED_NS && t - id->ctime_ns >= MEMO_SETTLED_NS;
+}
+
+/*
+ * The SHA-256 of the bytes of @m's file: from its memo in @dir when the
+ * memo is of this file as it is, else hashed (and the memo written when
+ * the file is settled()).
+ */
+static void file_digest(const struct edgeai_model *m, const char *dir,
+			uint8_t digest[BASE_SHA256_SIZE])
+{
+	struct file_memo fm;
+	char path[4200], tmp[4300];
+	int fd, ok = 0;
+
+	if (!dir || !m->file_id_ok || !settled(&m->file_id)) {
+		base_sha256(m->map, m->map_size, digest);
+		return;
+	}
+	memo_path(path, sizeof(path), dir, &m->file_id);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ok = read(fd, &fm, sizeof(fm)) == (ssize_t)sizeof(fm) &&
+		     !memcmp(fm.magic, MEMO_MAGIC, 8) && !memcmp(&fm.id, &m->file_id, sizeof(fm.id));
+		close(fd);
+	}
+	if (ok) {
+		memcpy(digest, fm.digest, BASE_SHA256_SIZE);
+		return;
+	}
+	base_sha256(m->map, m->map_size, digest);
+	memset(&fm, 0, sizeof(fm));
+	memcpy(fm.magic, MEMO_MAGIC, 8);
+	fm.id = m->file_id;
+	memcpy(fm.digest, digest, BASE_SHA256_SIZE);
+	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	ok = write(fd, &fm, sizeof(fm)) == (ssize_t)sizeof(fm);
+	ok &= !close(fd);
+	if (!ok || rename(tmp, path))
+		unlink(tmp);
+}
+
+int cc_cache_key(const struct edgeai_model *m, const char *dir, char *key, size_t size)
 {
 	uint8_t *data = NULL, digest[BASE_SHA256_SIZE];
 	char hex[2 * BASE_SHA256_SIZE + 1];
@@ -133,8 +220,11 @@ int cc_cache_key(const struct edgeai_model *m, char *key, size_t size)
 
 	base_sha256_init(&h);
 	if (m->map && m->map_is_model) {
+		uint8_t fdig[BASE_SHA256_SIZE];
+
+		file_digest(m, dir, fdig);
 		hash_field(&h, "file", 4);
-		hash_field(&h, m->map, m->map_size);
+		hash_field(&h, fdig, sizeof(fdig));
 	} else {
 		r = model_write_tflite(m, &data, &n, NULL, 0);
 		if (r)

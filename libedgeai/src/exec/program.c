@@ -57,7 +57,7 @@ EDGEAI_PUBLIC int edgeai_model_compile(const struct edgeai_model *model,
 		return -EINVAL;	/* room for the entry names */
 	have_cache = !(o.flags & EDGEAI_COMPILE_NO_CACHE) &&
 		     !cc_cache_dir(o.cache_dir, cache_dir, sizeof(cache_dir)) &&
-		     !cc_cache_key(model, cache_key, sizeof(cache_key));
+		     !cc_cache_key(model, cache_dir, cache_key, sizeof(cache_key));
 	if (have_cache) {
 		r = cc_cache_load_program(cache_dir, cache_key, &c);
 		if (!r)

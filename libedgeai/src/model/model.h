@@ -92,6 +92,16 @@ struct edgeai_model {
 	size_t map_size;
 	/* the model is what the map's bytes describe (model_prune() clears it) */
 	int map_is_model;
+	/*
+	 * The mapped file's identity (fstat()), the same before and after
+	 * it was read (file_id_ok): what the compile cache's digest memo is
+	 * keyed by.
+	 */
+	struct model_file_id {
+		uint64_t dev, ino, size;
+		int64_t mtime_ns, ctime_ns;
+	} file_id;
+	int file_id_ok;
 };
 
 /* model.c */

@@ -730,6 +730,16 @@ EDGEAI_PUBLIC int edgeai_model_load(const void *data, size_t size, struct edgeai
 	return load(data, size, 0, ret_model, errbuf, errbuf_size);
 }
 
+static void file_id_of(const struct stat *st, struct model_file_id *id)
+{
+	memset(id, 0, sizeof(*id));
+	id->dev = (uint64_t)st->st_dev;
+	id->ino = (uint64_t)st->st_ino;
+	id->size = (uint64_t)st->st_size;
+	id->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+	id->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
+}
+
 /*
  * The file is mapped (read-only, private, populated) and the constant
  * buffers stay in the map: no read() copy of the file and no copy of each
@@ -741,6 +751,7 @@ EDGEAI_PUBLIC int edgeai_model_load_file(const char *path, struct edgeai_model *
 {
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ uint8_t *data = NULL;
+	struct model_file_id id2;
 	struct stat st;
 	size_t done = 0;
 
@@ -759,9 +770,20 @@ EDGEAI_PUBLIC int edgeai_model_load_file(const char *path, struct edgeai_model *
 				 fd, 0);
 
 		if (map != MAP_FAILED) {
+			struct stat st2;
+			int r;
+
 			if (errbuf && errbuf_size)
 				errbuf[0] = '\0';
-			return load(map, (size_t)st.st_size, 1, ret_model, errbuf, errbuf_size);
+			r = load(map, (size_t)st.st_size, 1, ret_model, errbuf, errbuf_size);
+			/* unchanged while read: the identity stands for these bytes */
+			if (!r && !fstat(fd, &st2)) {
+				file_id_of(&st, &(*ret_model)->file_id);
+				file_id_of(&st2, &id2);
+				(*ret_model)->file_id_ok =
+					!memcmp(&id2, &(*ret_model)->file_id, sizeof(id2));
+			}
+			return r;
 		}
 	}
 	data = malloc(st.st_size ? (size_t)st.st_size : 1);

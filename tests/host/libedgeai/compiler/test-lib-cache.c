@@ -246,6 +246,74 @@ int main(void)
 		rmdir(sub);
 	}
 
+	/*
+	 * the digest memo of a file: written for a file last changed seconds
+	 * ago, used while the file is as it was, not after it changed
+	 */
+	{
+		char sub[4200], file[4300], memo[4700];
+		struct edgeai_model *fm = NULL;
+		void *bytes = NULL, *bytes2 = NULL;
+		uint8_t ref2[5];
+		size_t n = 0, n2 = 0;
+		int ok;
+
+		snprintf(sub, sizeof(sub), "%s/memo", dir);
+		snprintf(file, sizeof(file), "%s/memo.tflite", dir);
+		ok = !edgeai_model_save(m, &bytes, &n) && !edgeai_model_save(m2, &bytes2, &n2) &&
+		     (f = fopen(file, "wb")) && fwrite(bytes, 1, n, f) == n && !fclose(f) &&
+		     compile_run_in(m2, EDGEAI_COMPILE_NO_CACHE, sub, in, ref2) == 0;
+		sleep(4);	/* the memo is for files last changed 3 s ago or more */
+		ok = ok && !edgeai_model_load_file(file, &fm, NULL, 0);
+		st = ok ? compile_run_in(fm, 0, sub, in, out) : -1;
+		edgeai_model_unref(fm);
+		fm = NULL;
+		memo[0] = 0;
+		{
+			DIR *d = opendir(sub);
+			struct dirent *e;
+
+			while (d && (e = readdir(d)))
+				if (strstr(e->d_name, ".memo"))
+					snprintf(memo, sizeof(memo), "%s/%s", sub, e->d_name);
+			if (d)
+				closedir(d);
+		}
+		ktap_ok(st == EDGEAI_CACHE_STORED && memo[0] && !memcmp(out, ref, sizeof(out)),
+			"memo: a settled file's compile stores the program and a digest memo (%s)",
+			memo[0] ? strrchr(memo, '/') + 1 : "none");
+		st = edgeai_model_load_file(file, &fm, NULL, 0) ? -1 :
+		     compile_run_in(fm, 0, sub, in, out);
+		edgeai_model_unref(fm);
+		fm = NULL;
+		ktap_ok(st == EDGEAI_CACHE_PROGRAM_HIT && !memcmp(out, ref, sizeof(out)),
+			"memo: the file read again hits its entry (state %d)", st);
+		/* a flipped digest byte in the memo: the key follows the memo, so a miss */
+		if (memo[0])
+			poke(memo, 8 + 40 + 3, 0x10);
+		st = edgeai_model_load_file(file, &fm, NULL, 0) ? -1 :
+		     compile_run_in(fm, 0, sub, in, out);
+		edgeai_model_unref(fm);
+		fm = NULL;
+		ktap_ok(st == EDGEAI_CACHE_STORED && !memcmp(out, ref, sizeof(out)),
+			"memo: the key is made from the memo, not from the bytes (state %d)", st);
+		/* the file rewritten in place with another model: its ctime moves on */
+		ok = (f = fopen(file, "wb")) && fwrite(bytes2, 1, n2, f) == n2 && !fclose(f);
+		st = ok && !edgeai_model_load_file(file, &fm, NULL, 0) ?
+		     compile_run_in(fm, 0, sub, in, out) : -1;
+		edgeai_model_unref(fm);
+		ktap_ok(st == EDGEAI_CACHE_STORED && !memcmp(out, ref2, sizeof(out)),
+			"memo: a changed file is hashed again, its own program runs (state %d)", st);
+		free(bytes);
+		free(bytes2);
+		unlink(file);
+		if (memo[0])
+			unlink(memo);
+		while (entries_in(sub, path, sizeof(path)))
+			unlink(path);
+		rmdir(sub);
+	}
+
 	/* the cache_dir compile option: over the environment, created when missing */
 	{
 		struct edgeai_compile_options bad = { .cache_dir = "" };
