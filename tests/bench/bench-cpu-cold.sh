@@ -13,17 +13,21 @@
 #           warm-up).
 # First inference in ms and the process's peak resident memory (max RSS,
 # getrusage) of each. The engines take turns in BENCH_COLD_ROUNDS rounds
-# (default 5); each figure is the median over the rounds. Prints a table
-# with ratios (ours / theirs: above 1 is slower or bigger) and writes
-# $BENCH_OUT/cpu-cold.json. Skips when the oracle or the models cannot be
-# fetched.
+# (default 9), in turned-around order every other round (ABBA: each of
+# ours runs next to TFLite with XNNPACK, before it and after it in turn);
+# each figure is the median over the rounds, and each ratio to XNNPACK
+# also the median of the rounds' own ratios, with their quartiles (the
+# spread a shared machine's load gives them) and the load average around
+# the model's rounds. Prints a table with ratios (ours / theirs: above 1
+# is slower or bigger) and writes $BENCH_OUT/cpu-cold.json. Skips when
+# the oracle or the models cannot be fetched.
 #
 #   BENCH_CPU_MODELS="a b"   only these models of the corpus
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${EDGEAI_BUILD:-$top/build}
 out=${BENCH_OUT:-$build/bench}
-rounds=${BENCH_COLD_ROUNDS:-5}
+rounds=${BENCH_COLD_ROUNDS:-9}
 mkdir -p "$out" "$build/bench-cpu"
 work=$build/bench-cpu
 
@@ -55,9 +59,12 @@ for model in ${BENCH_CPU_MODELS:-$("$top/tests/models/fetch.sh" --list)}; do
 	# fill the cache: the "cache" runs below start warm
 	EDGEAI_CACHE_DIR=$cache "$work/edgeai-cold" "$q" cache > /dev/null || exit 1
 	rm -f "$work"/c.*.json
+	cut -d' ' -f1 /proc/loadavg > "$work/load.before"
 	r=1
 	while [ "$r" -le "$rounds" ]; do
-		for eng in nocache cache xnnpack builtin; do
+		engs="nocache xnnpack cache builtin"
+		[ $((r % 2)) -eq 0 ] && engs="builtin cache xnnpack nocache"
+		for eng in $engs; do
 			o=$work/c.$eng.$r.json
 			case $eng in
 			nocache) "$work/edgeai-cold" "$q" nocache > "$o" ;;
@@ -67,6 +74,7 @@ for model in ${BENCH_CPU_MODELS:-$("$top/tests/models/fetch.sh" --list)}; do
 		done
 		r=$((r + 1))
 	done
+	cut -d' ' -f1 /proc/loadavg > "$work/load.after"
 	python3 - "$model" "$work" "$rounds" >> "$work/cold-rows" <<'PY'
 import json, statistics, sys
 m, w, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -74,6 +82,12 @@ def load(eng):
     return [json.load(open('%s/c.%s.%d.json' % (w, eng, r))) for r in range(1, rounds + 1)]
 def med(runs, key):
     return statistics.median(x[key] for x in runs)
+def paired(a, b):
+    # each round's own ratio: the two ran next to each other
+    v = [x['first_ms'] / y['first_ms'] for x, y in zip(a, b)]
+    q = statistics.quantiles(v, n=4) if len(v) > 1 else v * 3
+    return {'n': len(v), 'median': statistics.median(v), 'q1': q[0], 'q3': q[2],
+            'min': min(v), 'max': max(v)}
 nc, c, xnn, bi = (load(e) for e in ('nocache', 'cache', 'xnnpack', 'builtin'))
 row = {'model': m, 'rounds': rounds,
        'ours_first_ms_nocache': med(nc, 'first_ms'), 'ours_first_ms_cache': med(c, 'first_ms'),
@@ -89,6 +103,9 @@ for k in ('nocache', 'cache'):
     row['ratio_rss_%s_vs_xnnpack' % k] = (row['ours_max_rss_kb_' + k] /
                                          row['tflite_xnnpack_max_rss_kb'])
 row['ratio_first_nocache_vs_builtin'] = row['ours_first_ms_nocache'] / row['tflite_builtin_first_ms']
+row['ratio_first_nocache_vs_xnnpack_paired'] = paired(nc, xnn)
+row['ratio_first_cache_vs_xnnpack_paired'] = paired(c, xnn)
+row['loadavg_1min'] = [float(open('%s/load.%s' % (w, x)).read()) for x in ('before', 'after')]
 print(json.dumps(row))
 PY
 done
@@ -104,6 +121,13 @@ for r in rows:
         r['model'], r['ours_first_ms_nocache'], r['ours_first_ms_cache'],
         r['tflite_xnnpack_first_ms'], r['tflite_builtin_first_ms'],
         r['ratio_first_nocache_vs_xnnpack'], r['ratio_first_cache_vs_xnnpack']))
+print('the rounds\' own ratios to XNNPACK (each engine next to it), median [q1 .. q3]:')
+print('%-28s %-22s %-22s %s' % ('model', 'nocache/xnn', 'cache/xnn', 'load avg'))
+for r in rows:
+    a, b = r['ratio_first_nocache_vs_xnnpack_paired'], r['ratio_first_cache_vs_xnnpack_paired']
+    print('%-28s %5.2fx [%4.2f .. %4.2f]  %5.2fx [%4.2f .. %4.2f]  %.1f -> %.1f' % (
+        r['model'], a['median'], a['q1'], a['q3'], b['median'], b['q1'], b['q3'],
+        r['loadavg_1min'][0], r['loadavg_1min'][1]))
 print('peak resident memory (max RSS of the process), MiB:')
 print('%-28s %8s %8s %8s %8s | %9s %9s' % ('model', 'nocache', 'cache', 'xnnpack', 'tflite',
                                            'nc/xnn', 'cache/xnn'))

@@ -694,6 +694,11 @@ EDGEAI_PUBLIC int edgeai_model_load(const void *data, size_t size, struct edgeai
  * @errbuf: when not NULL, receives a message saying what is wrong on failure
  * @errbuf_size: size of @errbuf
  *
+ * The file is mapped read-only and the model's constant data stays in the
+ * map until the last reference goes (no copy of the weights, as TFLite's
+ * FlatBufferModel::BuildFromFile); like any mapped file it must not be
+ * truncated meanwhile. A file that cannot be mapped is read into memory.
+ *
  * Return: what edgeai_model_load() returns; -errno of opening or reading
  * @path.
  */

@@ -5,7 +5,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "base/base.h"
@@ -102,6 +104,24 @@ int64_t base_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23	/* Linux 5.14 */
+#endif
+
+void *base_alloc_populated(size_t n)
+{
+	void *p = aligned_alloc(64, (n + 63) & ~(size_t)63);
+	uintptr_t b, e;
+
+	if (p && n >= 65536) {
+		b = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+		e = ((uintptr_t)p + n) & ~(uintptr_t)4095;
+		if (e > b)
+			madvise((void *)b, e - b, MADV_POPULATE_WRITE);
+	}
+	return p;
 }
 
 void *base_memdup(const void *p, size_t n)

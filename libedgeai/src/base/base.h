@@ -74,6 +74,15 @@ int base_errf(char *errbuf, size_t size, int r, const char *fmt, ...) _printf_(4
 /* A malloc()ed copy of @n bytes at @p; NULL when there are none, or on OOM. */
 void *base_memdup(const void *p, size_t n);
 
+/*
+ * aligned_alloc(64, @n rounded up to 64) for memory that is written whole
+ * right away (a program blob, packed weights, an arena): from 64 KiB on,
+ * its pages are faulted in by one madvise(MADV_POPULATE_WRITE) instead of
+ * one fault each as the writes reach them (kernels without it: faults as
+ * before). free() it.
+ */
+void *base_alloc_populated(size_t n);
+
 /* CLOCK_MONOTONIC in nanoseconds. */
 int64_t base_now_ns(void);
 

@@ -25,6 +25,12 @@ void base_sha256_update(struct base_sha256 *s, const void *data, size_t size);
 void base_sha256_final(struct base_sha256 *s, uint8_t out[BASE_SHA256_SIZE]);
 /* One-shot digest of @size bytes at @data. */
 void base_sha256(const void *data, size_t size, uint8_t out[BASE_SHA256_SIZE]);
+/*
+ * Whether blocks go through the CPU's SHA instructions (x86-64 SHA
+ * extensions) when it has them (@on, the default) or through the portable
+ * code; returns 1 when the instructions are now in use. Tests compare the two.
+ */
+int base_sha256_set_accel(int on);
 /* @digest as 64 lowercase hex digits and a NUL into @hex. */
 void base_sha256_hex(const uint8_t digest[BASE_SHA256_SIZE], char hex[2 * BASE_SHA256_SIZE + 1]);
 

@@ -14,8 +14,12 @@
  * -ENOENT when caching is off ("" or nothing set).
  */
 int cc_cache_dir(const char *dir, char *buf, size_t size);
-/* The entry name of @m: "s256-" and the SHA-256 of its bytes, the library version and sources. */
-int cc_cache_key(const struct edgeai_model *m, char *key, size_t size);
+/*
+ * The entry name of @m: "s256-" and the SHA-256 of its bytes (of a file's:
+ * their SHA-256, from its memo in @dir when it has one), the library
+ * version and sources.
+ */
+int cc_cache_key(const struct edgeai_model *m, const char *dir, char *key, size_t size);
 /* 0 and *ret; -ENOENT (no entry); -EBADMSG (corrupt: removed). */
 int cc_cache_load_program(const char *dir, const char *key, struct cc_compiled **ret);
 int cc_cache_store_program(const char *dir, const char *key,

@@ -20,6 +20,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "compiler/compile.h"
 #include "drm/edgeai_program.h"
@@ -34,6 +35,12 @@ struct pt {			/* a program tensor being built */
 	int32_t zp;
 };
 
+/* @len bytes at @off of the constant region: from @data (a model buffer) or @k + @koff. */
+struct cc_kpiece {
+	const void *data;
+	size_t off, koff, len;
+};
+
 struct cc {
 	const struct edgeai_model *m;
 	char *err;
@@ -42,8 +49,17 @@ struct cc {
 	uint32_t nt, capt;
 	struct edgeai_prog_op *ops;
 	uint32_t nops, capops;
-	uint8_t *k;		/* constant region */
-	size_t nk, capk;
+	/*
+	 * The constant region, @nk bytes, as pieces in order (alignment gaps
+	 * between them are zeros): the compiler's own constants are stored
+	 * one after the other in @k (@nkc bytes), model buffers are not
+	 * copied at all until emit() copies them into the blob.
+	 */
+	size_t nk;
+	uint8_t *k;
+	size_t nkc, capk;
+	struct cc_kpiece *pieces;
+	uint32_t npieces, cappieces;
 	int32_t *map;		/* model tensor -> program tensor, -1 */
 	int32_t *dims_fixed;	/* model tensor: 1 when an op set its program dims */
 };
@@ -92,32 +108,74 @@ static int cc_grow(void **p, uint32_t *cap, uint32_t need, size_t esz)
 	return 0;
 }
 
-/* Append @len bytes (or zeros when @data is NULL) to the constant region. */
-static int64_t cc_const(struct cc *c, const void *data, size_t len, size_t align)
+/* A piece of @len bytes at the end of the constant region, aligned to @align. */
+static int64_t cc_piece(struct cc *c, const void *data, size_t koff, size_t len, size_t align)
 {
 	size_t off = (c->nk + align - 1) & ~(align - 1);
+	int r;
 
-	if (off + len > c->capk) {
+	if (off + len > EDGEAI_PROG_MAX_SIZE)
+		return -E2BIG;
+	r = cc_grow((void **)&c->pieces, &c->cappieces, c->npieces + 1, sizeof(*c->pieces));
+	if (r)
+		return r;
+	c->pieces[c->npieces++] = (struct cc_kpiece){ .data = data, .off = off, .koff = koff,
+						      .len = len };
+	c->nk = off + len;
+	return (int64_t)off;
+}
+
+/*
+ * Append @len bytes (or zeros when @data is NULL) to the constant region;
+ * cc_kptr() finds them while the compile writes them.
+ */
+static int64_t cc_const(struct cc *c, const void *data, size_t len, size_t align)
+{
+	size_t koff = (c->nkc + align - 1) & ~(align - 1);
+
+	if (koff + len > c->capk) {
 		size_t cap = c->capk ? c->capk : 4096;
 		uint8_t *n;
 
-		while (cap < off + len)
+		while (cap < koff + len)
 			cap *= 2;
+		if (cap > 2 * (size_t)EDGEAI_PROG_MAX_SIZE)
+			return -E2BIG;
 		n = realloc(c->k, cap);
 		if (!n)
 			return -ENOMEM;
 		c->k = n;
 		c->capk = cap;
 	}
-	memset(c->k + c->nk, 0, off - c->nk);
 	if (data)
-		memcpy(c->k + off, data, len);
+		memcpy(c->k + koff, data, len);
 	else
-		memset(c->k + off, 0, len);
-	c->nk = off + len;
-	if (c->nk > EDGEAI_PROG_MAX_SIZE)
-		return -E2BIG;
-	return (int64_t)off;
+		memset(c->k + koff, 0, len);
+	c->nkc = koff + len;
+	return cc_piece(c, NULL, koff, len, align);
+}
+
+/*
+ * cc_const() of a model buffer, which lives as long as the compile: no
+ * copy here, emit() copies it straight into the blob. The weights of a
+ * model of megabytes were copied twice (a working region grown by
+ * realloc(), then the blob), each copy faulting in fresh pages; now once,
+ * from the model's file map.
+ */
+static int64_t cc_const_model(struct cc *c, const void *data, size_t len, size_t align)
+{
+	return cc_piece(c, data, 0, len, align);
+}
+
+/* Where the bytes of the compiler's constant at @off of the region are, while compiling. */
+static void *cc_kptr(struct cc *c, int64_t off)
+{
+	uint32_t i;
+
+	for (i = c->npieces; i--;)
+		if (c->pieces[i].off == (size_t)off && !c->pieces[i].data)
+			return c->k + c->pieces[i].koff;
+	return NULL;	/* not reached: @off came from cc_const() */
 }
 
 static const struct model_tensor *T(struct cc *c, int32_t i)
@@ -214,7 +272,7 @@ static int cc_tensor(struct cc *c, int32_t i)
 		p->zp = 0;
 	if (is_const(c, i)) {
 		const struct model_buffer *b = &c->m->buf[t->buffer];
-		int64_t off = cc_const(c, b->data, b->size, 8);
+		int64_t off = cc_const_model(c, b->data, b->size, 8);
 
 		if (off < 0)
 			return (int)off;
@@ -578,7 +636,7 @@ static int c_conv(struct cc *c, const struct model_op *op, int dw)
 		off = cc_const(c, NULL, sizeof(*q) * (size_t)oc, 8);
 		if (off < 0)
 			return (int)off;
-		q = (struct edgeai_prog_qmul *)(c->k + off);
+		q = (struct edgeai_prog_qmul *)cc_kptr(c, off);
 		for (k = 0; k < oc; k++)
 			cc_quantize_multiplier((double)s_in * (double)ft->q.scale[k] /
 					       (double)s_out, &q[k].multiplier, &q[k].shift);
@@ -966,9 +1024,9 @@ static int c_shape(struct cc *c, const struct model_op *op)
 						 sizeof(struct edgeai_prog_interp) * (size_t)ow, 8);
 			if (y < 0 || x < 0)
 				return -ENOMEM;
-			bl_map((struct edgeai_prog_interp *)(c->k + y), ih, oh, op->o.align_corners,
+			bl_map((struct edgeai_prog_interp *)cc_kptr(c, y), ih, oh, op->o.align_corners,
 			       op->o.half_pixel, fixed);
-			bl_map((struct edgeai_prog_interp *)(c->k + x), iw, ow, op->o.align_corners,
+			bl_map((struct edgeai_prog_interp *)cc_kptr(c, x), iw, ow, op->o.align_corners,
 			       op->o.half_pixel, fixed);
 			p.arith = fixed ? EDGEAI_RESIZE_FIXED10 : EDGEAI_RESIZE_FLOAT32;
 		} else {
@@ -976,9 +1034,9 @@ static int c_shape(struct cc *c, const struct model_op *op)
 			x = y < 0 ? y : cc_const(c, NULL, 4 * (size_t)ow, 8);
 			if (y < 0 || x < 0)
 				return -ENOMEM;
-			nn_map((uint32_t *)(c->k + y), ih, oh, op->o.align_corners,
+			nn_map((uint32_t *)cc_kptr(c, y), ih, oh, op->o.align_corners,
 			       op->o.half_pixel);
-			nn_map((uint32_t *)(c->k + x), iw, ow, op->o.align_corners,
+			nn_map((uint32_t *)cc_kptr(c, x), iw, ow, op->o.align_corners,
 			       op->o.half_pixel);
 		}
 		p.y_map_offset = (uint32_t)y;
@@ -1304,14 +1362,25 @@ static int emit(struct cc *c, struct cc_compiled *out)
 	struct edgeai_prog_header *h;
 	struct edgeai_prog_tensor *tt;
 	uint8_t *b;
+	size_t at;
 	uint32_t i;
 
 	if (total > EDGEAI_PROG_MAX_SIZE)
 		return base_errf(c->err, c->errsz, -E2BIG, "program of %zu bytes is too large", total);
-	b = aligned_alloc(64, (total + 63) & ~(size_t)63);
+	b = base_alloc_populated(total);
 	if (!b)
 		return -ENOMEM;
-	memset(b, 0, total);
+	/* zero what the copies below do not write (padding), not the constants too */
+	memset(b, 0, koff);
+	memset(b + koff + c->nk, 0, total - koff - c->nk);
+	at = 0;
+	for (i = 0; i < c->npieces; i++) {
+		const struct cc_kpiece *pc = &c->pieces[i];
+
+		memset(b + koff + at, 0, pc->off - at);
+		memcpy(b + koff + pc->off, pc->data ? pc->data : c->k + pc->koff, pc->len);
+		at = pc->off + pc->len;
+	}
 	h = (void *)b;
 	h->magic = EDGEAI_PROG_MAGIC;
 	h->version = EDGEAI_PROG_VERSION;
@@ -1333,8 +1402,7 @@ static int emit(struct cc *c, struct cc_compiled *out)
 		tt[i].zero_point = c->t[i].zp;
 	}
 	memcpy(b + ooff, c->ops, sizeof(*c->ops) * c->nops);
-	if (c->nk)
-		memcpy(b + koff, c->k, c->nk);
+
 	out->blob = b;
 	out->size = total;
 	return 0;
@@ -1344,7 +1412,10 @@ void cc_compiled_free(struct cc_compiled *c)
 {
 	if (!c)
 		return;
-	free(c->blob);
+	if (c->map)
+		munmap(c->map, c->map_size);
+	else
+		free(c->blob);
 	free(c->in);
 	free(c->out);
 	free(c->place);
@@ -1456,6 +1527,7 @@ int cc_compile(const struct edgeai_model *m, struct cc_compiled **ret, char *err
 	free(c.t);
 	free(c.ops);
 	free(c.k);
+	free(c.pieces);
 	free(c.map);
 	free(c.dims_fixed);
 	*ret = out;
@@ -1466,6 +1538,7 @@ fail:
 	free(c.t);
 	free(c.ops);
 	free(c.k);
+	free(c.pieces);
 	free(c.map);
 	free(c.dims_fixed);
 	cc_compiled_free(out);

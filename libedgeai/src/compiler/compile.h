@@ -31,7 +31,10 @@ struct cc_op_place {
 };
 
 struct cc_compiled {
-	void *blob;		/* 8-byte aligned program */
+	void *blob;		/* 8-byte aligned program, not written once made */
+	/* a program from the cache: its entry's read-only map, which holds the blob */
+	void *map;
+	size_t map_size;
 	size_t size;
 	size_t arena_size;
 	uint32_t n_in, n_out, n_ops;

@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "exec/cpu-opt.h"
 
 #if defined(__x86_64__) && defined(__AVX512VNNI__) && defined(__AVX512BW__)
@@ -69,6 +70,12 @@ struct vnni_w {
 static void *aalloc(size_t n)
 {
 	return aligned_alloc(64, (n + 63) & ~(size_t)63);
+}
+
+/* aalloc() of weights laid out ahead of time, written whole at once. */
+static void *aalloc_w(size_t n)
+{
+	return base_alloc_populated(n);
 }
 
 /*
@@ -192,20 +199,47 @@ static void vnni_w_free(struct vnni_w *p)
 	}
 }
 
-/* @f as [n][k] (CONV_2D: [oc][kh][kw][ic]; FC: [och][ich]). */
+/*
+ * The 64 bytes of block row (@ob, @kk) of pack(): lane l holds w - zw of
+ * row 16 ob + l, columns 4 kk .. 4 kk + 3 (0 outside [n] x [k]); @s[l]
+ * gets their sum. 0, or -1 when a value is out of int8 range.
+ */
+static int pack_tile(const int8_t *w, int32_t zw, uint32_t n, uint32_t k, uint32_t ob,
+		     uint32_t kk, int8_t *dst, int32_t *s)
+{
+	uint32_t l, j;
+
+	for (l = 0; l < 16; l++) {
+		uint32_t o = ob * 16 + l;
+
+		for (j = 0; j < 4; j++) {
+			uint32_t i = kk * 4 + j;
+			int32_t v = o < n && i < k ? w[(size_t)o * k + i] - zw : 0;
+
+			if (v < -128 || v > 127)
+				return -1;
+			dst[l * 4 + j] = (int8_t)v;
+			s[l] += v;
+		}
+	}
+	return 0;
+}
+
+/*
+ * @f as [n][k] (CONV_2D: [oc][kh][kw][ic]; FC: [och][ich]), written in
+ * order, one 64-byte block row at a time. With a zero point of 0 (TFLite's
+ * int8 filters) a whole block row is one gather of 16 dwords (4 bytes of
+ * each of 16 rows) and its sums one vpdpbusd by ones; other zero points,
+ * the last rows and the last columns go byte by byte (pack_tile()).
+ */
 static struct vnni_w *pack(const struct ek_tensor *f, uint32_t n, uint32_t k)
 {
+	const int8_t *src = f->data;
 	struct vnni_w *p;
-	uint32_t o, i;
+	uint32_t ob, kk;
 
 	if (f->dtype != EDGEAI_DTYPE_INT8 || !n || !k)
 		return NULL;
-	for (i = 0; i < n * k; i++) {
-		int32_t v = ((const int8_t *)f->data)[i] - f->zp;
-
-		if (v < -128 || v > 127)
-			return NULL;
-	}
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
@@ -214,24 +248,35 @@ static struct vnni_w *pack(const struct ek_tensor *f, uint32_t n, uint32_t k)
 	p->k4 = (k + 3) / 4;
 	p->nb = (n + 15) / 16;
 	p->wsum = aalloc((size_t)p->nb * 16 * 4);
-	p->w = aalloc((size_t)p->nb * p->k4 * 64);
+	p->w = aalloc_w((size_t)p->nb * p->k4 * 64);
 	if (!p->wsum || !p->w) {
 		vnni_w_free(p);
 		return NULL;
 	}
-	memset(p->wsum, 0, (size_t)p->nb * 16 * 4);
-	memset(p->w, 0, (size_t)p->nb * p->k4 * 64);
-	for (o = 0; o < n; o++) {
-		int8_t *dst = p->w + (size_t)(o / 16) * p->k4 * 64 + (o % 16) * 4;
-		int32_t s = 0;
+	for (ob = 0; ob < p->nb; ob++) {
+		/* whole block rows: 16 rows and 4 columns inside the filter */
+		uint32_t full = f->zp == 0 && ob * 16 + 16 <= n ? k / 4 : 0;
+		const __m512i rows = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8,
+									7, 6, 5, 4, 3, 2, 1, 0),
+							 _mm512_set1_epi32((int32_t)k));
+		const int8_t *base = src + (size_t)ob * 16 * k;
+		int8_t *dst = p->w + (size_t)ob * p->k4 * 64;
+		__m512i sum = _mm512_setzero_si512();
+		int32_t s[16];
 
-		for (i = 0; i < k; i++) {
-			int32_t v = ((const int8_t *)f->data)[(size_t)o * k + i] - f->zp;
+		for (kk = 0; kk < full; kk++) {
+			__m512i v = _mm512_i32gather_epi32(rows, base + 4 * kk, 1);
 
-			dst[(size_t)(i / 4) * 64 + i % 4] = (int8_t)v;
-			s += v;
+			_mm512_store_si512(dst + (size_t)kk * 64, v);
+			sum = _mm512_dpbusd_epi32(sum, _mm512_set1_epi8(1), v);
 		}
-		p->wsum[o] = s;
+		_mm512_storeu_si512(s, sum);
+		for (kk = full; kk < p->k4; kk++)
+			if (pack_tile(src, f->zp, n, k, ob, kk, dst + (size_t)kk * 64, s)) {
+				vnni_w_free(p);
+				return NULL;
+			}
+		memcpy(p->wsum + (size_t)ob * 16, s, sizeof(s));
 	}
 	return p;
 }
@@ -438,17 +483,31 @@ micro(const uint8_t *const *rows, int8_t *const *out, const struct vnni_w *w,
  * MR rows by blocks of 16 channels, three at a time (24 accumulators):
  * each weight vector loaded serves 8 rows.
  */
+static void gemm_rows_part(const uint8_t *const rows[MR], int8_t *const out[MR],
+			   const struct vnni_w *w, const struct vnni_q *q, uint32_t t0, uint32_t t1)
+{
+	uint32_t b;
+
+	for (b = 3 * t0; b < 3 * t1 && b < w->nb; b += 3) {
+		if (w->nb - b >= 3)
+			micro(rows, out, w, q, b, 3, MR);
+		else if (w->nb - b == 2)
+			micro(rows, out, w, q, b, 2, MR);
+		else
+			micro(rows, out, w, q, b, 1, MR);
+	}
+}
+
+/* The triples of 16-channel blocks gemm_rows() goes through (the last one may be short). */
+static inline uint32_t gemm_triples(const struct vnni_w *w)
+{
+	return (w->nb + 2) / 3;
+}
+
 static void gemm_rows(const uint8_t *const rows[MR], int8_t *const out[MR],
 		      const struct vnni_w *w, const struct vnni_q *q)
 {
-	uint32_t b = 0;
-
-	for (; b + 3 <= w->nb; b += 3)
-		micro(rows, out, w, q, b, 3, MR);
-	if (w->nb - b == 2)
-		micro(rows, out, w, q, b, 2, MR);
-	else if (w->nb - b == 1)
-		micro(rows, out, w, q, b, 1, MR);
+	gemm_rows_part(rows, out, w, q, 0, gemm_triples(w));
 }
 
 /* dst[i] = src[i] ^ 0x80 (int8 to offset-128 unsigned). */
@@ -892,11 +951,47 @@ rowmajor:
 	return gj.failed ? EXEC_OPT_NOT_HANDLED : 0;
 }
 
+/*
+ * Items [begin, end) of a FULLY_CONNECTED: item i is the group of MR batch
+ * rows i / nt by the triple of 16-channel blocks i % nt, so that one batch
+ * row (the usual case) splits across threads by its output channels. Each
+ * channel's sum and rescale is the same whichever part computes it.
+ */
+struct fc_job {
+	const struct vnni_w *wp;
+	const struct vnni_q *q;
+	const uint8_t *xu;
+	int8_t *out;
+	uint32_t k4b, batches, och, nt;
+};
+
+static void fc_part(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct fc_job *fj = ctx;
+	uint32_t it, i;
+
+	for (it = begin; it < end;) {
+		uint32_t bi = it / fj->nt * MR, t0 = it % fj->nt;
+		uint32_t t1 = end - it < fj->nt - t0 ? t0 + (end - it) : fj->nt;
+		const uint8_t *rows[MR];
+		int8_t *outs[MR];
+
+		for (i = 0; i < MR; i++) {
+			uint32_t r = bi + i < fj->batches ? bi + i : fj->batches - 1;
+
+			rows[i] = fj->xu + (size_t)r * fj->k4b;
+			outs[i] = bi + i < fj->batches ? fj->out + (size_t)r * fj->och : NULL;
+		}
+		gemm_rows_part(rows, outs, fj->wp, fj->q, t0, t1);
+		it += t1 - t0;
+	}
+}
+
 static int fc(const struct ek_op *o, const struct vnni_w *prep)
 {
 	const struct edgeai_prog_fc_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
-	uint32_t ich = f->d[3], och = f->d[2], batches, bi, i, k4b;
+	uint32_t ich = f->d[3], och = f->d[2], batches, bi, k4b;
 	struct vnni_w *own = NULL;
 	const struct vnni_w *wp;
 	const struct vnni_q *qp;
@@ -938,17 +1033,15 @@ static int fc(const struct ek_op *o, const struct vnni_w *prep)
 		to_u8(xu + (size_t)bi * k4b, (const int8_t *)in->data + (size_t)bi * ich, ich);
 		memset(xu + (size_t)bi * k4b + ich, 0, k4b - ich);
 	}
-	for (bi = 0; bi < batches; bi += MR) {
-		const uint8_t *rows[MR];
-		int8_t *outs[MR];
+	{
+		struct fc_job fj = { .wp = wp, .q = qp, .xu = xu, .out = out->data, .k4b = k4b,
+				     .batches = batches, .och = och, .nt = gemm_triples(wp) };
+		uint32_t items = (batches + MR - 1) / MR * fj.nt;
 
-		for (i = 0; i < MR; i++) {
-			uint32_t r = bi + i < batches ? bi + i : batches - 1;
-
-			rows[i] = xu + (size_t)r * k4b;
-			outs[i] = bi + i < batches ? (int8_t *)out->data + (size_t)r * och : NULL;
-		}
-		gemm_rows(rows, outs, wp, qp);
+		if (exec_par_worth((uint64_t)batches * och * wp->k4))
+			exec_par_for(items, fc_part, &fj);
+		else
+			fc_part(&fj, 0, items);
 	}
 	free(xu);
 	if (owned)
@@ -1157,7 +1250,7 @@ static struct vnni_w *dw_pack(const struct ek_tensor *f)
 	p->n = ch;
 	p->k = taps;
 	p->nb = (ch + 15) / 16;
-	p->w32 = aalloc((size_t)taps * p->nb * 16 * 4);
+	p->w32 = aalloc_w((size_t)taps * p->nb * 16 * 4);
 	if (!p->w32) {
 		free(p);
 		return NULL;

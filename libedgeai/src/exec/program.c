@@ -57,7 +57,7 @@ EDGEAI_PUBLIC int edgeai_model_compile(const struct edgeai_model *model,
 		return -EINVAL;	/* room for the entry names */
 	have_cache = !(o.flags & EDGEAI_COMPILE_NO_CACHE) &&
 		     !cc_cache_dir(o.cache_dir, cache_dir, sizeof(cache_dir)) &&
-		     !cc_cache_key(model, cache_key, sizeof(cache_key));
+		     !cc_cache_key(model, cache_dir, cache_key, sizeof(cache_key));
 	if (have_cache) {
 		r = cc_cache_load_program(cache_dir, cache_key, &c);
 		if (!r)
@@ -90,6 +90,13 @@ EDGEAI_PUBLIC int edgeai_model_compile(const struct edgeai_model *model,
 	p->epfd = -1;
 	if (!(o.cpu_flags & EDGEAI_CPU_REFERENCE) && !dev)
 		p->prep = exec_cpu_prepare(c->blob, c->size);
+	/*
+	 * The program has its own copy of every weight: the pages of the
+	 * model's file map leave this process's resident memory (the page
+	 * cache keeps them for a next compile), so that a model kept after
+	 * its compile does not count its weights twice.
+	 */
+	model_drop_map_pages(model);
 	atomic_init(&p->n_ref, 1);
 	p->c = c;
 	p->reference = !!(o.cpu_flags & EDGEAI_CPU_REFERENCE);
@@ -177,7 +184,7 @@ EDGEAI_PUBLIC int edgeai_program_run(struct edgeai_program *prog, const void *co
 	locked = pthread_mutex_trylock(&prog->lock) == 0;
 	if (locked) {
 		if (!prog->arena)
-			prog->arena = aligned_alloc(64, (c->arena_size + 63) & ~(size_t)63);
+			prog->arena = base_alloc_populated(c->arena_size);
 		arena = prog->arena;
 	} else {
 		arena = aligned_alloc(64, (c->arena_size + 63) & ~(size_t)63);

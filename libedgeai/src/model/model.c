@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "base/base.h"
 #include "model/model.h"
@@ -111,6 +112,20 @@ static void op_free(struct model_op *op)
 	free(op->o.ints);
 }
 
+void model_buffer_release(const struct edgeai_model *m, void *data)
+{
+	uintptr_t p = (uintptr_t)data, map = (uintptr_t)m->map;
+
+	if (!map || p < map || p - map >= m->map_size)
+		free(data);
+}
+
+void model_drop_map_pages(const struct edgeai_model *m)
+{
+	if (m->map)
+		madvise(m->map, m->map_size, MADV_DONTNEED);
+}
+
 static void model_free_contents(struct edgeai_model *m)
 {
 	for (uint32_t i = 0; m->t && i < m->n_tensors; i++)
@@ -118,7 +133,9 @@ static void model_free_contents(struct edgeai_model *m)
 	for (uint32_t i = 0; m->ops && i < m->n_ops; i++)
 		op_free(&m->ops[i]);
 	for (uint32_t i = 0; m->buf && i < m->n_buffers; i++)
-		free(m->buf[i].data);
+		model_buffer_release(m, m->buf[i].data);
+	if (m->map)
+		munmap(m->map, m->map_size);
 	free(m->t);
 	free(m->ops);
 	free(m->buf);
@@ -206,6 +223,8 @@ int model_prune(struct edgeai_model *m)
 	_cleanup_free_ int32_t *tmap = NULL, *bmap = NULL;
 	uint32_t nt = 0, nb = 0, no = 0;
 
+	m->map_is_model = 0;
+
 	for (uint32_t k = 0; k < m->n_ops; k++) {
 		if (m->ops[k].code == -1) {
 			op_free(&m->ops[k]);
@@ -276,7 +295,7 @@ int model_prune(struct edgeai_model *m)
 			if (bmap[i] > 0)
 				nbuf[bmap[i]] = m->buf[i];
 			else
-				free(m->buf[i].data);
+				model_buffer_release(m, m->buf[i].data);
 		}
 		free(m->buf);
 		m->buf = nbuf;

@@ -66,6 +66,11 @@ struct model_op {
 	struct model_opts o;
 };
 
+/*
+ * Constant data: malloc()ed, or (a model from edgeai_model_load_file())
+ * inside the model's read-only map of its file, which nobody writes or
+ * frees (model_buffer_release()).
+ */
 struct model_buffer {
 	uint8_t *data;
 	size_t size;
@@ -82,6 +87,21 @@ struct edgeai_model {
 	int32_t *in, *out;
 	struct model_buffer *buf;	/* buf[0] is the empty sentinel buffer */
 	size_t file_size;
+	/* edgeai_model_load_file(): the file, mapped read-only (buffers point into it) */
+	void *map;
+	size_t map_size;
+	/* the model is what the map's bytes describe (model_prune() clears it) */
+	int map_is_model;
+	/*
+	 * The mapped file's identity (fstat()), the same before and after
+	 * it was read (file_id_ok): what the compile cache's digest memo is
+	 * keyed by.
+	 */
+	struct model_file_id {
+		uint64_t dev, ino, size;
+		int64_t mtime_ns, ctime_ns;
+	} file_id;
+	int file_id_ok;
 };
 
 /* model.c */
@@ -94,6 +114,15 @@ struct edgeai_model *model_clone(const struct edgeai_model *m);
  * a message in @errbuf).
  */
 int model_validate(const struct edgeai_model *m, char *errbuf, size_t errbuf_size);
+/* Free @data of one of @m's buffers unless it lies in the model's file map. */
+void model_buffer_release(const struct edgeai_model *m, void *data);
+/*
+ * Unmap the pages of @m's file map from this process (MADV_DONTNEED): they
+ * stay in the page cache and a later read of the model faults them in
+ * again from it, with the same bytes (the map is private and read-only).
+ * For a caller done with the model's bytes for now (a finished compile).
+ */
+void model_drop_map_pages(const struct edgeai_model *m);
 /* Drop operators marked with code -1, then the tensors and buffers nothing uses. */
 int model_prune(struct edgeai_model *m);
 /* 1 when tensor @t (-1: absent) has constant data. */

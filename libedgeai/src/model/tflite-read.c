@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -556,7 +557,11 @@ static int read_buffers(struct fb *f, const struct fbt *mt, struct edgeai_model 
 		if (off > 1)
 			return base_errf(f->err, f->errsz, -EOPNOTSUPP,
 					 "unsupported: buffer %u keeps its data outside the flatbuffer", i);
-		if (len) {
+		if (len && m->map && f->p == m->map && at % 16 == 0) {
+			/* in the file's map, aligned as a copy would be: no copy */
+			m->buf[i].data = (uint8_t *)m->map + at;
+			m->buf[i].size = len;
+		} else if (len) {
 			m->buf[i].data = malloc(len);
 			if (!m->buf[i].data)
 				return -ENOMEM;
@@ -673,23 +678,28 @@ out:
 	return r;
 }
 
-EDGEAI_PUBLIC int edgeai_model_load(const void *data, size_t size, struct edgeai_model **ret_model,
-				    char *errbuf, size_t errbuf_size)
+/*
+ * The model in @size bytes at @data; @map: @data is a read-only map of the
+ * file that the model takes over (unmapped with it, also on failure), and
+ * its buffers point into it.
+ */
+static int load(const void *data, size_t size, int map, struct edgeai_model **ret_model,
+		char *errbuf, size_t errbuf_size)
 {
 	struct fb f = { .p = data, .size = size, .err = errbuf, .errsz = errbuf_size };
 	struct edgeai_model *m;
 	int r;
 
-	if (errbuf && errbuf_size)
-		errbuf[0] = '\0';
-	assert_return(data || size == 0, -EINVAL);
-	assert_return(ret_model, -EINVAL);
-	if (size > UINT32_MAX)
-		return base_errf(errbuf, errbuf_size, -EOPNOTSUPP,
-				 "unsupported: file of %zu bytes is over the 2 GiB flatbuffer limit", size);
 	m = model_new();
-	if (!m)
+	if (!m) {
+		if (map)
+			munmap((void *)data, size);
 		return -ENOMEM;
+	}
+	if (map) {
+		m->map = (void *)data;
+		m->map_size = size;
+	}
 	m->file_size = size;
 	r = read_model(&f, m);
 	if (r == -ENOMEM)
@@ -702,15 +712,46 @@ EDGEAI_PUBLIC int edgeai_model_load(const void *data, size_t size, struct edgeai
 		edgeai_model_unref(m);
 		return r;
 	}
+	m->map_is_model = !!m->map;
 	*ret_model = m;
 	return 0;
 }
 
+EDGEAI_PUBLIC int edgeai_model_load(const void *data, size_t size, struct edgeai_model **ret_model,
+				    char *errbuf, size_t errbuf_size)
+{
+	if (errbuf && errbuf_size)
+		errbuf[0] = '\0';
+	assert_return(data || size == 0, -EINVAL);
+	assert_return(ret_model, -EINVAL);
+	if (size > UINT32_MAX)
+		return base_errf(errbuf, errbuf_size, -EOPNOTSUPP,
+				 "unsupported: file of %zu bytes is over the 2 GiB flatbuffer limit", size);
+	return load(data, size, 0, ret_model, errbuf, errbuf_size);
+}
+
+static void file_id_of(const struct stat *st, struct model_file_id *id)
+{
+	memset(id, 0, sizeof(*id));
+	id->dev = (uint64_t)st->st_dev;
+	id->ino = (uint64_t)st->st_ino;
+	id->size = (uint64_t)st->st_size;
+	id->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+	id->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
+}
+
+/*
+ * The file is mapped (read-only, private, populated) and the constant
+ * buffers stay in the map: no read() copy of the file and no copy of each
+ * buffer, so the cold start neither copies the weights twice nor holds
+ * them twice. What cannot be mapped is read.
+ */
 EDGEAI_PUBLIC int edgeai_model_load_file(const char *path, struct edgeai_model **ret_model,
 					 char *errbuf, size_t errbuf_size)
 {
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ uint8_t *data = NULL;
+	struct model_file_id id2;
 	struct stat st;
 	size_t done = 0;
 
@@ -724,6 +765,27 @@ EDGEAI_PUBLIC int edgeai_model_load_file(const char *path, struct edgeai_model *
 	if ((uint64_t)st.st_size > UINT32_MAX)
 		return base_errf(errbuf, errbuf_size, -EOPNOTSUPP,
 				 "%s: over the 2 GiB flatbuffer limit", path);
+	if (st.st_size > 0) {
+		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+				 fd, 0);
+
+		if (map != MAP_FAILED) {
+			struct stat st2;
+			int r;
+
+			if (errbuf && errbuf_size)
+				errbuf[0] = '\0';
+			r = load(map, (size_t)st.st_size, 1, ret_model, errbuf, errbuf_size);
+			/* unchanged while read: the identity stands for these bytes */
+			if (!r && !fstat(fd, &st2)) {
+				file_id_of(&st, &(*ret_model)->file_id);
+				file_id_of(&st2, &id2);
+				(*ret_model)->file_id_ok =
+					!memcmp(&id2, &(*ret_model)->file_id, sizeof(id2));
+			}
+			return r;
+		}
+	}
 	data = malloc(st.st_size ? (size_t)st.st_size : 1);
 	if (!data)
 		return -ENOMEM;

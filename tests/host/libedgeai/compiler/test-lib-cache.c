@@ -2,7 +2,8 @@
 /*
  * The on-disk compile cache of edgeai_model_compile(), in a private
  * $EDGEAI_CACHE_DIR: the first compile stores the program, the next one
- * loads it (EDGEAI_CACHE_PROGRAM_HIT) and runs to the same bytes; a
+ * loads it (EDGEAI_CACHE_PROGRAM_HIT), its blob (used in place in the
+ * entry's map) is the compiled one, and it runs to the same bytes; a
  * corrupt entry (a flipped byte, a truncated file, a bad header) is
  * detected, recompiled and stored again; another model gets its own
  * entry; EDGEAI_COMPILE_NO_CACHE and an empty $EDGEAI_CACHE_DIR turn the
@@ -14,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +141,26 @@ int main(void)
 	st = compile_run(m, 0, in, out);
 	ktap_ok(st == EDGEAI_CACHE_PROGRAM_HIT, "second compile loads it (state %d)", st);
 	ktap_ok(!memcmp(out, ref, sizeof(out)), "the loaded program runs to the same bytes");
+	{
+		/* the loaded blob (in the entry's map, 64-byte aligned there) is the compiled one */
+		struct edgeai_compile_options o = { .policy = EDGEAI_POLICY_CPU_ONLY };
+		struct edgeai_program *fresh = NULL, *hit = NULL;
+		const void *fb = NULL, *hb = NULL;
+		size_t fs = 0, hs = 0;
+
+		o.flags = EDGEAI_COMPILE_NO_CACHE;
+		st = edgeai_model_compile(m, &o, &fresh, NULL, 0);
+		o.flags = 0;
+		st = st ? st : edgeai_model_compile(m, &o, &hit, NULL, 0);
+		st = st ? st : edgeai_program_get_blob(fresh, &fb, &fs, NULL);
+		st = st ? st : edgeai_program_get_blob(hit, &hb, &hs, NULL);
+		ktap_ok(!st && fs == hs && !memcmp(fb, hb, fs) && ((uintptr_t)hb & 63) == 0 &&
+			edgeai_program_get_cache_state(hit) == EDGEAI_CACHE_PROGRAM_HIT,
+			"the loaded program's blob is the compiled one, 64-byte aligned (%zu bytes)",
+			hs);
+		edgeai_program_unref(fresh);
+		edgeai_program_unref(hit);
+	}
 
 	/* a flipped byte in the middle of the payload */
 	f = fopen(path, "rb");
@@ -169,6 +191,128 @@ int main(void)
 	ktap_ok(st == EDGEAI_CACHE_STORED && entries(path, sizeof(path)) == 2,
 		"another model gets its own entry (state %d, %d entries)", st,
 		entries(path, sizeof(path)));
+
+	/* models read from a file: keyed by the file's bytes */
+	{
+		char sub[4200], file[4300];
+		struct edgeai_model *fm = NULL, *mm = NULL;
+		void *bytes = NULL;
+		size_t n = 0;
+		int ok;
+
+		snprintf(sub, sizeof(sub), "%s/file", dir);
+		snprintf(file, sizeof(file), "%s/model.tflite", dir);
+		ok = !edgeai_model_save(m, &bytes, &n) && (f = fopen(file, "wb")) &&
+		     fwrite(bytes, 1, n, f) == n && !fclose(f) &&
+		     !edgeai_model_load_file(file, &fm, NULL, 0) &&
+		     !edgeai_model_load(bytes, n, &mm, NULL, 0);
+		ktap_ok(ok, "the model saved to a file and read back from it and from memory");
+		if (ok) {
+			st = compile_run_in(fm, 0, sub, in, out);
+			ktap_ok(st == EDGEAI_CACHE_STORED && !memcmp(out, ref, sizeof(out)),
+				"from a file: the first compile stores the program (state %d)", st);
+			{
+				/* the compile dropped the map's pages: they come back, the same */
+				void *again = NULL;
+				size_t n2 = 0;
+
+				ktap_ok(!edgeai_model_save(fm, &again, &n2) && n2 == n &&
+					!memcmp(again, bytes, n),
+					"from a file: after the compile the model still writes the "
+					"file's bytes");
+				free(again);
+				st = compile_run_in(fm, EDGEAI_COMPILE_NO_CACHE, sub, in, out);
+				ktap_ok(st == 0 && !memcmp(out, ref, sizeof(out)),
+					"from a file: a second compile without the cache runs to the "
+					"same bytes");
+			}
+			edgeai_model_unref(fm);
+			fm = NULL;
+			st = edgeai_model_load_file(file, &fm, NULL, 0) ? -1 :
+			     compile_run_in(fm, 0, sub, in, out);
+			ktap_ok(st == EDGEAI_CACHE_PROGRAM_HIT && !memcmp(out, ref, sizeof(out)),
+				"from the file again: the program loads from the cache (state %d)", st);
+			st = compile_run_in(mm, 0, sub, in, out);
+			ktap_ok(st == EDGEAI_CACHE_STORED && entries_in(sub, path, sizeof(path)) == 2 &&
+				!memcmp(out, ref, sizeof(out)),
+				"the same bytes from memory: an entry of their own (state %d)", st);
+		}
+		edgeai_model_unref(fm);
+		edgeai_model_unref(mm);
+		free(bytes);
+		unlink(file);
+		while (entries_in(sub, path, sizeof(path)))
+			unlink(path);
+		rmdir(sub);
+	}
+
+	/*
+	 * the digest memo of a file: written for a file last changed seconds
+	 * ago, used while the file is as it was, not after it changed
+	 */
+	{
+		char sub[4200], file[4300], memo[4700];
+		struct edgeai_model *fm = NULL;
+		void *bytes = NULL, *bytes2 = NULL;
+		uint8_t ref2[5];
+		size_t n = 0, n2 = 0;
+		int ok;
+
+		snprintf(sub, sizeof(sub), "%s/memo", dir);
+		snprintf(file, sizeof(file), "%s/memo.tflite", dir);
+		ok = !edgeai_model_save(m, &bytes, &n) && !edgeai_model_save(m2, &bytes2, &n2) &&
+		     (f = fopen(file, "wb")) && fwrite(bytes, 1, n, f) == n && !fclose(f) &&
+		     compile_run_in(m2, EDGEAI_COMPILE_NO_CACHE, sub, in, ref2) == 0;
+		sleep(4);	/* the memo is for files last changed 3 s ago or more */
+		ok = ok && !edgeai_model_load_file(file, &fm, NULL, 0);
+		st = ok ? compile_run_in(fm, 0, sub, in, out) : -1;
+		edgeai_model_unref(fm);
+		fm = NULL;
+		memo[0] = 0;
+		{
+			DIR *d = opendir(sub);
+			struct dirent *e;
+
+			while (d && (e = readdir(d)))
+				if (strstr(e->d_name, ".memo"))
+					snprintf(memo, sizeof(memo), "%s/%s", sub, e->d_name);
+			if (d)
+				closedir(d);
+		}
+		ktap_ok(st == EDGEAI_CACHE_STORED && memo[0] && !memcmp(out, ref, sizeof(out)),
+			"memo: a settled file's compile stores the program and a digest memo (%s)",
+			memo[0] ? strrchr(memo, '/') + 1 : "none");
+		st = edgeai_model_load_file(file, &fm, NULL, 0) ? -1 :
+		     compile_run_in(fm, 0, sub, in, out);
+		edgeai_model_unref(fm);
+		fm = NULL;
+		ktap_ok(st == EDGEAI_CACHE_PROGRAM_HIT && !memcmp(out, ref, sizeof(out)),
+			"memo: the file read again hits its entry (state %d)", st);
+		/* a flipped digest byte in the memo: the key follows the memo, so a miss */
+		if (memo[0])
+			poke(memo, 8 + 40 + 3, 0x10);
+		st = edgeai_model_load_file(file, &fm, NULL, 0) ? -1 :
+		     compile_run_in(fm, 0, sub, in, out);
+		edgeai_model_unref(fm);
+		fm = NULL;
+		ktap_ok(st == EDGEAI_CACHE_STORED && !memcmp(out, ref, sizeof(out)),
+			"memo: the key is made from the memo, not from the bytes (state %d)", st);
+		/* the file rewritten in place with another model: its ctime moves on */
+		ok = (f = fopen(file, "wb")) && fwrite(bytes2, 1, n2, f) == n2 && !fclose(f);
+		st = ok && !edgeai_model_load_file(file, &fm, NULL, 0) ?
+		     compile_run_in(fm, 0, sub, in, out) : -1;
+		edgeai_model_unref(fm);
+		ktap_ok(st == EDGEAI_CACHE_STORED && !memcmp(out, ref2, sizeof(out)),
+			"memo: a changed file is hashed again, its own program runs (state %d)", st);
+		free(bytes);
+		free(bytes2);
+		unlink(file);
+		if (memo[0])
+			unlink(memo);
+		while (entries_in(sub, path, sizeof(path)))
+			unlink(path);
+		rmdir(sub);
+	}
 
 	/* the cache_dir compile option: over the environment, created when missing */
 	{

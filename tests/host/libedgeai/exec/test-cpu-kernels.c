@@ -849,10 +849,11 @@ int main(void)
 	exec_cpu_set_kernels(NULL);
 
 	/*
-	 * Threads: the convolutions, ADD/SUB, PRELU and RESIZE_BILINEAR
-	 * split across a pool of 3 (every op split, whatever its size), the
-	 * same bytes as the reference. The VNNI kernels split (int8 CONV_2D,
-	 * DEPTHWISE_CONV_2D, ADD/SUB of equal shapes), and the AVX2 PRELU and
+	 * Threads: the convolutions, FULLY_CONNECTED, ADD/SUB, PRELU and
+	 * RESIZE_BILINEAR split across a pool of 3 (every op split, whatever
+	 * its size), the same bytes as the reference. The VNNI kernels split
+	 * (int8 CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED by batch rows and
+	 * output channels, ADD/SUB of equal shapes), and the AVX2 PRELU and
 	 * int8 RESIZE_BILINEAR (under VNNI too); the rest runs on the
 	 * calling thread.
 	 */
@@ -860,13 +861,14 @@ int main(void)
 	ktap_ok(pool && exec_pool_threads(pool) == 3, "a pool of 3 threads");
 	exec_cpu_set_par_min(0);
 	for (kind = 0; pool && kind < N_KINDS; kind++) {
-		if (kind != 0 && kind != 1 && kind != 3 && kind != 7 && kind != 8 && kind != 17 &&
-		    kind != 18)
+		if (kind != 0 && kind != 1 && kind != 2 && kind != 3 && kind != 7 && kind != 8 &&
+		    kind != 17 && kind != 18)
 			continue;
 		for (u8 = 0; u8 < 2; u8++) {
 			unsigned long splits = exec_cpu_par_splits();
 			int bad = 0, runs = 0, split = !strcmp(exec_cpu_kernels_name(0), "vnni") &&
-							!(u8 && (kind == 0 || kind == 17));
+							!(u8 && (kind == 0 || kind == 2 ||
+								 kind == 17));
 #if !defined(__aarch64__)
 			/* the AVX2 PRELU and int8 RESIZE_BILINEAR */
 			if (kind == 7 || kind == 8)

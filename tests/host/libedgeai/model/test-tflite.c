@@ -6,12 +6,17 @@
  * cyclic references, unknown ops, constants that do not fit their tensor)
  * are rejected with -EBADMSG and a message naming the problem; every
  * truncation and thousands of byte mutations of a valid file are handled
- * without a crash (ASan/UBSan).
+ * without a crash (ASan/UBSan). edgeai_model_load_file() maps the file and
+ * leaves the constant buffers in the map: the same model as from memory,
+ * pruning and unref do not free the mapped buffers (ASan), an empty file is
+ * rejected.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ktap.h"
 #include "test-tflite-build.h"
@@ -23,6 +28,74 @@ static uint8_t *save(struct edgeai_model *m, size_t *size)
 	if (edgeai_model_save(m, &data, size) < 0)
 		return NULL;
 	return data;
+}
+
+/* Whether every constant buffer of @m with data lies in its file map. */
+static int buffers_in_map(const struct edgeai_model *m, uint32_t *n_in_map)
+{
+	uintptr_t map = (uintptr_t)m->map;
+
+	*n_in_map = 0;
+	for (uint32_t i = 0; i < m->n_buffers; i++) {
+		uintptr_t p = (uintptr_t)m->buf[i].data;
+
+		if (!m->buf[i].size)
+			continue;
+		if (!map || p < map || p + m->buf[i].size > map + m->map_size)
+			return 0;
+		++*n_in_map;
+	}
+	return 1;
+}
+
+/* edgeai_model_load_file() on the writer's bytes @good, and on an empty file. */
+static void load_file_cases(const uint8_t *good, size_t size)
+{
+	char path[] = "/tmp/edgeai-test-tflite-XXXXXX", err[512] = "";
+	struct edgeai_model *m = NULL;
+	uint32_t n_map = 0, before;
+	size_t size2 = 0;
+	uint8_t *again;
+	int fd = mkstemp(path), r;
+
+	if (fd < 0 || write(fd, good, size) != (ssize_t)size) {
+		ktap_ok(0, "temporary model file");
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	close(fd);
+	r = edgeai_model_load_file(path, &m, err, sizeof(err));
+	if (!ktap_ok(r == 0 && m, "load_file reads the writer's file"))
+		ktap_diag("%d %s", r, err);
+	if (m) {
+		r = buffers_in_map(m, &n_map);
+		ktap_ok(r && n_map > 0, "load_file: the %u constant buffers stay in the file's map, not copied", n_map);
+		again = save(m, &size2);
+		ktap_ok(again && size2 == size && !memcmp(again, good, size),
+			"load_file: write(load_file(f)) == f");
+		free(again);
+		/* keep the first operator only: pruning releases buffers that live in the map */
+		before = m->n_buffers;
+		for (uint32_t k = 1; k < m->n_ops; k++)
+			m->ops[k].code = -1;
+		m->n_out = 1;
+		m->out[0] = m->ops[0].out[0];
+		r = model_prune(m);
+		r = r ? r : !buffers_in_map(m, &n_map);
+		ktap_ok(r == 0 && m->n_buffers < before,
+			"load_file: prune drops mapped buffers without freeing them (%u -> %u)",
+			before, m->n_buffers);
+		edgeai_model_unref(m);
+		m = NULL;
+	}
+	if (truncate(path, 0) == 0) {
+		r = edgeai_model_load_file(path, &m, err, sizeof(err));
+		ktap_ok(r == -EBADMSG && !m && strstr(err, "truncated"),
+			"load_file rejects an empty file: %d %s", r, err);
+		edgeai_model_unref(m);
+	}
+	unlink(path);
 }
 
 /* Load @data and expect failure with @want_r and a message containing @want. */
@@ -117,6 +190,7 @@ int main(void)
 		"write(read(write(m))) == write(m): deterministic bytes");
 	free(again);
 	edgeai_model_unref(back);
+	load_file_cases(good, size);
 
 	/* byte-level damage */
 	expect_reject(good, 0, -EBADMSG, "truncated", "an empty file");
