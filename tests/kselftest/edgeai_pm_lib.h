@@ -185,6 +185,26 @@ static inline int eai_dbg_write(int minor, const char *name, const char *val)
 	return ret ? ret : eai_write_file(p, val);
 }
 
+/*
+ * The simulator's copy/fill throughput (debugfs bytes_per_cycle). A test
+ * that needs a core saturated lowers it, so that its load jobs are long in
+ * device time and the host's time between two jobs (which the device model
+ * does not count as busy, and which KASAN and TCG make many times longer)
+ * stays small beside it, at any host speed.
+ */
+static inline int eai_engine_get(int minor, uint64_t *bytes_per_cycle)
+{
+	return eai_debugfs_u64(minor, "bytes_per_cycle", bytes_per_cycle);
+}
+
+static inline int eai_engine_set(int minor, uint64_t bytes_per_cycle)
+{
+	char v[32];
+
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)bytes_per_cycle);
+	return eai_dbg_write(minor, "bytes_per_cycle", v);
+}
+
 /* A value from the debugfs "power" file ("key: value" lines). */
 static inline long long eai_power_ll(int minor, const char *key)
 {

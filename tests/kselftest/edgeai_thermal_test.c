@@ -19,13 +19,11 @@ FIXTURE(th) {
 	char tz[256];
 	char cdev[256];
 	long long passive, critical;
-	char bytes_per_cycle[32];
+	uint64_t bytes_per_cycle;
 };
 
 FIXTURE_SETUP(th)
 {
-	uint64_t v;
-
 	self->minor = eai_find_minor(DRM_EDGEAI_DEVICE_NPU);
 	ASSERT_LE(0, self->minor);
 	self->fd = eai_open_minor(self->minor);
@@ -35,17 +33,15 @@ FIXTURE_SETUP(th)
 	self->passive = eai_dir_ll(self->tz, "trip_point_0_temp");
 	self->critical = eai_dir_ll(self->tz, "trip_point_1_temp");
 	eai_dev_write(self->minor, "power/autosuspend_delay_ms", "2000");
-	ASSERT_EQ(0, eai_debugfs_u64(self->minor, "bytes_per_cycle", &v));
-	snprintf(self->bytes_per_cycle, sizeof(self->bytes_per_cycle), "%llu",
-		 (unsigned long long)v);
+	ASSERT_EQ(0, eai_engine_get(self->minor, &self->bytes_per_cycle));
 }
 
 FIXTURE_TEARDOWN(th)
 {
 	eai_dbg_write(self->minor, "force_temp_mc", "0");
 	eai_dbg_write(self->minor, "compute_off", "0");
-	if (self->bytes_per_cycle[0])
-		eai_dbg_write(self->minor, "bytes_per_cycle", self->bytes_per_cycle);
+	if (self->bytes_per_cycle)
+		eai_engine_set(self->minor, self->bytes_per_cycle);
 	eai_dev_write(self->minor, "power/autosuspend_delay_ms", "100");
 	close(self->fd);
 }
@@ -82,7 +78,7 @@ TEST_F(th, zone_trips_and_cooling_device)
 /* Device time each core may run before the test gives up heating. */
 #define TH_HEAT_BUDGET_NS	10000000000ULL
 /* Copy/fill throughput while heating: 200 MiB FILL jobs of 65 ms at 800 MHz. */
-#define TH_HEAT_BYTES_PER_CYCLE	"4"
+#define TH_HEAT_BYTES_PER_CYCLE	4
 
 /* Shared between the test and its load processes. */
 struct th_heat {
@@ -124,7 +120,7 @@ TEST_F(th, model_heats_under_load_and_cools)
 	ASSERT_NE(MAP_FAILED, h);
 	memset(h, 0, sizeof(*h));
 	ASSERT_EQ(0, eai_dbg_write(self->minor, "compute_off", "1"));
-	ASSERT_EQ(0, eai_dbg_write(self->minor, "bytes_per_cycle", TH_HEAT_BYTES_PER_CYCLE));
+	ASSERT_EQ(0, eai_engine_set(self->minor, TH_HEAT_BYTES_PER_CYCLE));
 	t0 = eai_dir_ll(self->tz, "temp");
 	for (int c = 0; c < 2; c++) {
 		kids[c] = fork();
