@@ -135,14 +135,13 @@ static bool is_bound(const char *bus)
  * device_add() carries on when devtmpfs cannot make the node (an injected
  * failure in devtmpfs_create_node()): the device is bound, its class
  * device is in sysfs, /dev has no node. Make the node from sysfs, as udev
- * would from the uevent. Returns 1 when it made one.
+ * would from the uevent. Returns 1 when it made one, its path in @made.
  */
-static int make_missing_node(const char *bus)
+static int make_missing_node(const char *bus, char made[PATH_MAX])
 {
 	char pat[PATH_MAX], node[PATH_MAX], dev[32];
 	unsigned int maj, min;
 	glob_t g;
-	int made = 0;
 
 	snprintf(pat, sizeof(pat), "/sys/bus/platform/devices/%s/accel/accel*", bus);
 	if (glob(pat, 0, NULL, &g))
@@ -156,11 +155,14 @@ static int make_missing_node(const char *bus)
 		    sscanf(dev, "%u:%u", &maj, &min) != 2)
 			continue;
 		mkdir("/dev/accel", 0755);
-		if (!mknod(node, S_IFCHR | 0666, makedev(maj, min)))
-			made = 1;
+		if (!mknod(node, S_IFCHR | 0666, makedev(maj, min))) {
+			snprintf(made, PATH_MAX, "%s", node);
+			globfree(&g);
+			return 1;
+		}
 	}
 	globfree(&g);
-	return made;
+	return 0;
 }
 
 /* Wait up to 20 s for the NPU's node; returns its minor or -ENODEV. */
@@ -232,11 +234,12 @@ static unsigned int nodes_made;
 static void check_comes_back(struct __test_metadata *_metadata, const char *bus,
 			     const char *what, unsigned int n, unsigned int *bad)
 {
+	char made[PATH_MAX] = "";
 	struct kmsg_seen k;
 	int ret;
 
 	if (is_bound(bus)) {
-		nodes_made += make_missing_node(bus);
+		nodes_made += make_missing_node(bus, made);
 	} else {
 		ret = drv_write("bind", bus, 0, NULL);
 		if (ret) {
@@ -249,6 +252,22 @@ static void check_comes_back(struct __test_metadata *_metadata, const char *bus,
 	if (ret) {
 		(*bad)++;
 		TH_LOG("%s failure %u: the NPU bound again does not run a job: %d", what, n, ret);
+	}
+	/*
+	 * devtmpfs removes only the nodes it made: a node made here would
+	 * outlive the device's next unbind (the unplug test, later, saw it
+	 * there). Unbind, remove it, and bind again without injection.
+	 */
+	if (made[0]) {
+		ret = drv_write("unbind", bus, 0, NULL);
+		unlink(made);
+		ret = ret ?: drv_write("bind", bus, 0, NULL);
+		ret = ret ?: npu_runs_job((uint8_t)(n * 7 + 2));
+		if (ret) {
+			(*bad)++;
+			TH_LOG("%s failure %u: after removing %s the NPU does not come back: %d",
+			       what, n, made, ret);
+		}
 	}
 	kmsg_read(&k);
 	if (k.splats) {

@@ -7,6 +7,8 @@
  * Load runs on core 0 of the DSP with the simulator's compute_off mode:
  * jobs take their modelled device time without touching memory.
  */
+#include <sys/mman.h>
+
 #include "kselftest_harness.h"
 
 #include "edgeai_pm_lib.h"
@@ -14,6 +16,7 @@
 FIXTURE(sched) {
 	int fd;
 	int minor;
+	uint64_t bytes_per_cycle;
 };
 
 FIXTURE_SETUP(sched)
@@ -24,11 +27,14 @@ FIXTURE_SETUP(sched)
 	ASSERT_LE(0, self->fd);
 	ASSERT_EQ(0, eai_dbg_write(self->minor, "compute_off", "1"));
 	eai_dev_write(self->minor, "power/autosuspend_delay_ms", "2000");
+	ASSERT_EQ(0, eai_engine_get(self->minor, &self->bytes_per_cycle));
 }
 
 FIXTURE_TEARDOWN(sched)
 {
 	eai_dbg_write(self->minor, "compute_off", "0");
+	if (self->bytes_per_cycle)
+		eai_engine_set(self->minor, self->bytes_per_cycle);
 	eai_dev_write(self->minor, "power/autosuspend_delay_ms", "100");
 	close(self->fd);
 }
@@ -174,14 +180,52 @@ TEST_F(sched, quota_refuses_at_once)
 	EXPECT_EQ(0, eai_load_run(&l, &dt));
 }
 
-/* Run @n processes of @weights saturating core 0 for @ms; their device time. */
+static bool share_more(void *stop, uint64_t device_ns)
+{
+	(void)device_ns;
+	return !__atomic_load_n((int *)stop, __ATOMIC_ACQUIRE);
+}
+
+/* drm-engine-dsp of another process's file. */
+static long long share_engine(pid_t pid, int fd)
+{
+	char path[64], buf[4096], *s;
+
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)pid, fd);
+	if (eai_read_file(path, buf, sizeof(buf)))
+		return -1;
+	s = strstr(buf, "drm-engine-dsp:");
+	return s ? strtoll(s + strlen("drm-engine-dsp:"), NULL, 0) : -1;
+}
+
+/*
+ * Run @n processes of @weights saturating core 0; their device time over
+ * @ms, sampled by this process for all of them at the same two instants,
+ * 300 ms after they all started (every client has jobs waiting by then),
+ * while they keep saturating until told to stop.
+ *
+ * The arbiter shares the core only among clients with a job waiting: the
+ * core must be the bottleneck, not the host. So the jobs are long in device
+ * time (16 MiB FILL at one byte per cycle: 14 ms at the top clock): with
+ * the usual 0.9 ms the host's time between jobs under KASAN left the core
+ * idle most of the window, and the shares were the submitters' speeds.
+ * Each client measuring its own window (from the drain of its warm-up to
+ * the drain of its load) skewed the shares by the drains, which grow with
+ * the jobs' length.
+ */
 static int share_run(int minor, int n, const uint32_t *weights, const uint32_t *prios,
 		     int ms, uint64_t *engine)
 {
-	int pipes[8][2], status, bad = 0;
+	int pipes[8][2], fds[8], status, bad = 0, *stop;
+	long long e0[8];
 	pid_t kids[8];
-	int64_t until = eai_now_ns() + (int64_t)ms * 1000000LL + 300000000LL;
 
+	if (n > 8 || eai_engine_set(minor, 1))
+		return -EINVAL;
+	stop = mmap(NULL, sizeof(*stop), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (stop == MAP_FAILED)
+		return -errno;
+	*stop = 0;
 	for (int i = 0; i < n; i++) {
 		if (pipe(pipes[i]))
 			return -errno;
@@ -191,7 +235,6 @@ static int share_run(int minor, int n, const uint32_t *weights, const uint32_t *
 		if (!kids[i]) {
 			struct eai_load l;
 			int fd = eai_open_minor(minor);
-			long long e0, e1;
 
 			if (fd < 0 || eai_load_init(&l, fd, 16))
 				_exit(1);
@@ -200,31 +243,37 @@ static int share_run(int minor, int n, const uint32_t *weights, const uint32_t *
 					   weights[i], 0, 0))
 				_exit(2);
 			l.core = 0;
-			/* Warm up together, then measure the window. */
-			if (eai_load_saturate(&l, 4, until - (int64_t)ms * 1000000LL))
-				_exit(3);
-			e0 = eai_fdinfo_ll(fd, "drm-engine-dsp");
-			if (eai_load_saturate(&l, 4, until))
-				_exit(4);
-			e1 = eai_fdinfo_ll(fd, "drm-engine-dsp");
-			e1 -= e0;
-			if (write(pipes[i][1], &e1, sizeof(e1)) != sizeof(e1))
+			if (write(pipes[i][1], &fd, sizeof(fd)) != sizeof(fd))
 				_exit(5);
-			_exit(0);
+			_exit(eai_load_drive(&l, 4, share_more, stop, NULL) ? 3 : 0);
 		}
 		close(pipes[i][1]);
 	}
 	for (int i = 0; i < n; i++) {
-		long long e = 0;
-
-		if (read(pipes[i][0], &e, sizeof(e)) != sizeof(e))
+		if (read(pipes[i][0], &fds[i], sizeof(fds[i])) != sizeof(fds[i]))
 			bad = -EIO;
-		engine[i] = e;
 		close(pipes[i][0]);
+	}
+	if (!bad) {
+		eai_sleep_ms(300);
+		for (int i = 0; i < n; i++)
+			e0[i] = share_engine(kids[i], fds[i]);
+		eai_sleep_ms(ms);
+		for (int i = 0; i < n; i++) {
+			long long e1 = share_engine(kids[i], fds[i]);
+
+			if (e0[i] < 0 || e1 < e0[i])
+				bad = -EIO;
+			engine[i] = e1 - e0[i];
+		}
+	}
+	__atomic_store_n(stop, 1, __ATOMIC_RELEASE);
+	for (int i = 0; i < n; i++) {
 		waitpid(kids[i], &status, 0);
 		if (!WIFEXITED(status) || WEXITSTATUS(status))
 			bad = -ECHILD;
 	}
+	munmap(stop, sizeof(*stop));
 	return bad;
 }
 

@@ -72,18 +72,14 @@ TEST(unbind_with_open_fd)
 	map = eai_bo_map(fd, h, NULL);
 	ASSERT_NE(NULL, map);
 
-	/* A job that runs forever on core 0 (hang knob)... */
-	if (!knob_write(minor, "fault_hang", "1")) {
-		struct drm_edgeai_bo_ref ref = { .handle = h, .flags = DRM_EDGEAI_BO_WRITE };
-		struct drm_edgeai_cmd cmd = eai_cmd_fill(0, 0, SZ, 1);
-		struct drm_edgeai_submit s = eai_submit_args(&ref, 1, &cmd, 1);
-
-		s.core = 0;
-		ASSERT_EQ(0, eai_submit(fd, &s, &hung));
-	} else {
-		TH_LOG("no fault_hang knob: unbinding without a running job");
-	}
-	/* ...and one waiting for a foreign fence. */
+	/*
+	 * A job waiting for a foreign fence (no timeout runs while it waits)
+	 * and one that runs forever on core 0 (hang knob), until its timeout
+	 * (job_timeout_ms, 1 s) resets the core and marks this file guilty:
+	 * the hung one is submitted last, right before the unplug, so the
+	 * unbind comes well inside its timeout however long the setup took
+	 * (under KASAN and TCG the vgem and PRIME calls alone took longer).
+	 */
 	vfd = eai_open_vgem();
 	if (vfd >= 0) {
 		int dmabuf;
@@ -105,6 +101,16 @@ TEST(unbind_with_open_fd)
 		s = eai_submit_args(refs, 2, &cmd, 1);
 		s.core = 1;
 		ASSERT_EQ(0, eai_submit(fd, &s, &queued));
+	}
+	if (!knob_write(minor, "fault_hang", "1")) {
+		struct drm_edgeai_bo_ref ref = { .handle = h, .flags = DRM_EDGEAI_BO_WRITE };
+		struct drm_edgeai_cmd cmd = eai_cmd_fill(0, 0, SZ, 1);
+		struct drm_edgeai_submit s = eai_submit_args(&ref, 1, &cmd, 1);
+
+		s.core = 0;
+		ASSERT_EQ(0, eai_submit(fd, &s, &hung));
+	} else {
+		TH_LOG("no fault_hang knob: unbinding without a running job");
 	}
 	usleep(100000);
 
