@@ -470,19 +470,25 @@ static int session_open(struct session *s, const char *path, const struct ctl_de
 	return 0;
 }
 
-/* One run through the request API: where ops ran is the request's placement. */
-static int session_run(struct session *s)
+/* One run of @s's inputs through @req, its outputs into @out. */
+static int request_run(struct session *s, struct edgeai_request *req, void *const *out)
 {
 	unsigned int i;
 	int r = 0;
 
 	for (i = 0; i < s->n_in && !r; i++)
-		r = edgeai_request_set_input(s->req, i, s->in[i], s->in_size[i]);
+		r = edgeai_request_set_input(req, i, s->in[i], s->in_size[i]);
 	if (!r)
-		r = edgeai_request_run(s->req, EDGEAI_TIMEOUT_INFINITE);
+		r = edgeai_request_run(req, EDGEAI_TIMEOUT_INFINITE);
 	for (i = 0; i < s->n_out && !r; i++)
-		r = edgeai_request_get_output(s->req, i, s->out[i], s->out_size[i]);
+		r = edgeai_request_get_output(req, i, out[i], s->out_size[i]);
 	return r;
+}
+
+/* One run through the request API: where ops ran is the request's placement. */
+static int session_run(struct session *s)
+{
+	return request_run(s, s->req, s->out);
 }
 
 /* Op @i's placement: what the last run did, else what the compiler planned. */
@@ -943,14 +949,8 @@ static int conc_run(struct conc_thread *t)
 {
 	struct session *s = t->s;
 	unsigned int i;
-	int r = 0;
+	int r = request_run(s, t->req, t->out);
 
-	for (i = 0; i < s->n_in && !r; i++)
-		r = edgeai_request_set_input(t->req, i, s->in[i], s->in_size[i]);
-	if (!r)
-		r = edgeai_request_run(t->req, EDGEAI_TIMEOUT_INFINITE);
-	for (i = 0; i < s->n_out && !r; i++)
-		r = edgeai_request_get_output(t->req, i, t->out[i], s->out_size[i]);
 	for (i = 0; i < s->n_out && !r; i++)
 		if (memcmp(t->out[i], s->out[i], s->out_size[i]))
 			r = CONC_DIFFERS;
