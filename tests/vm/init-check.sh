@@ -139,6 +139,8 @@ vm_program lib-models lib_models /lib/edgeai-models
 vm_program tflite-golden lib_tflite /lib/edgeai-tflite/golden.txt device=auto
 vm_program tflite-models lib_tflite /lib/edgeai-tflite/models.txt device=auto device=npu device=dsp
 vm_program lib-example lib_example
+# libedgeai's device tests (tests/host/libedgeai/runtime/test-device.c)
+vm_program lib-device env ASAN_OPTIONS=detect_leaks=1 /usr/bin/test-libedgeai-device
 # The soak, short (tests/soak; make soak runs it for minutes): clients,
 # injected failures and hangs, an unbind/bind of the NPU.
 vm_program soak /usr/bin/edgeai-soak --seconds "$SOAK_SECS"

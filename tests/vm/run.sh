@@ -91,6 +91,20 @@ if tests/vm/tflite-cases.sh "$out/tflite" "$out/golden" "$out/models" build/daem
 else
 	echo "vm: no TFLite delegate runs (oracle or models not available, or no plugin?)"
 fi
+# libedgeai's tests that need a device (tests/host/libedgeai; on the host
+# they find none and skip): built as the host lane builds them, sanitizers
+# on, and run in the guest against the driver (lib-device).
+echo "vm: building libedgeai's device tests"
+mkdir -p "$out/libtests"
+# shellcheck disable=SC2046
+cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers -g -O1 \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+	-Ilibedgeai/include -Ilibedgeai/src -Iuapi -Itests/host -Itests/host/libedgeai \
+	$(pkg-config --cflags libdrm libudev liburing) \
+	-o "$out/libtests/test-device" tests/host/libedgeai/runtime/test-device.c \
+	build/libedgeai/libedgeai.a $(pkg-config --libs libdrm libudev liburing) -lm -lpthread ||
+	fail_setup "building tests/host/libedgeai/runtime/test-device.c failed"
+set -- "$@" --bin "$out/libtests/test-device" /usr/bin/test-libedgeai-device
 # The example program, built with pkg-config against an installed copy of
 # libedgeai (make install DESTDIR=...), as an application would be.
 echo "vm: building libedgeai/examples against an installed libedgeai"
