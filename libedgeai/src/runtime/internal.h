@@ -65,11 +65,12 @@ struct edgeai_device {
 	unsigned int n_inflight;
 	struct edgeai_job *ioctl_jobs; /* weak list of jobs in flight by ioctl */
 	/*
-	 * A thread waits for the ring without the lock (so that others can
-	 * submit meanwhile); the others wait on @reaped until it reaped.
+	 * One thread at a time sleeps on the ring without the lock (so that
+	 * others can submit meanwhile); the others wait on @waiters, each for
+	 * its own job, until that job completes or it is their turn to reap.
 	 */
 	bool reaping;
-	pthread_cond_t reaped;
+	struct rt_waiter *waiters;
 };
 
 struct edgeai_buffer {
@@ -87,6 +88,14 @@ enum rt_job_state {
 	RT_JOB_IDLE = 0,
 	RT_JOB_INFLIGHT,
 	RT_JOB_DONE,
+};
+
+/* A thread in rt_queue_wait_locked() for a ring job while another reaps. */
+struct rt_waiter {
+	struct edgeai_job *job;
+	pthread_cond_t cond;
+	struct rt_waiter *next; /* on dev->waiters until its job completes or it leaves */
+	bool handed;            /* @job completed and its callback is this thread's to run */
 };
 
 struct edgeai_job {
@@ -153,9 +162,11 @@ int rt_queue_submit_locked(struct edgeai_job *job, unsigned int flags);
 /* Give the kernel the SQEs that RT_SUBMIT_DEFER left queued. */
 void rt_queue_flush_locked(struct edgeai_device *dev);
 /*
- * Wait until @job has finished or @deadline (absolute CLOCK_MONOTONIC ns,
- * INT64_MAX = forever) passes (-ETIME). The jobs completed meanwhile, @job
- * among them, are added to @done.
+ * Wait until @job has finished, other jobs have completed, or @deadline
+ * (absolute CLOCK_MONOTONIC ns, INT64_MAX = forever) passes (-ETIME). The
+ * completed jobs, @job when it is one of them, are added to @done: their
+ * callbacks are due. A job another thread waits for is handed to that
+ * thread instead, so each waiter runs its own job's callback.
  */
 int rt_queue_wait_locked(struct edgeai_job *job, int64_t deadline, struct rt_done *done);
 /* Collect what has completed, without waiting. */

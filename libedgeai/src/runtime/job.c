@@ -303,7 +303,8 @@ EDGEAI_PUBLIC int edgeai_job_wait(struct edgeai_job *job, int64_t timeout_ns)
 	struct edgeai_device *dev;
 	struct rt_done done;
 	int64_t deadline;
-	int r = 0;
+	bool finished;
+	int r = 0, status = 0;
 
 	assert_return(job, -EINVAL);
 	assert_return(timeout_ns >= 0 || timeout_ns == EDGEAI_TIMEOUT_INFINITE, -EINVAL);
@@ -315,15 +316,30 @@ EDGEAI_PUBLIC int edgeai_job_wait(struct edgeai_job *job, int64_t timeout_ns)
 
 	dev = job->dev;
 	deadline = rt_abs_timeout(timeout_ns);
-	done.n = 0;
 	pthread_mutex_lock(&dev->lock);
-	r = rt_queue_wait_locked(job, deadline, &done);
-	hold_done_locked(&done);
+	do {
+		done.n = 0;
+		r = rt_queue_wait_locked(job, deadline, &done);
+		finished = job->state != RT_JOB_INFLIGHT;
+		if (finished)
+			/* Before its callback runs: that may submit it again. */
+			status = job->status;
+		if (!done.n)
+			break;
+		/*
+		 * Callbacks run without the lock, as soon as their jobs
+		 * complete (not only once ours has): they may submit what
+		 * another thread waits for.
+		 */
+		hold_done_locked(&done);
+		pthread_mutex_unlock(&dev->lock);
+		run_callbacks(&done);
+		pthread_mutex_lock(&dev->lock);
+	} while (r == 0 && !finished);
 	pthread_mutex_unlock(&dev->lock);
 
-	run_callbacks(&done);
-	if (job->state == RT_JOB_DONE)
-		return job->status;
+	if (finished)
+		return status;
 	return r < 0 ? r : -ETIME;
 }
 

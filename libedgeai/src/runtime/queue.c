@@ -5,7 +5,12 @@
  * but for the blocking waits: a waiting thread lets go of the lock while
  * it sleeps in the kernel, so that other threads submit meanwhile (and
  * the kernel can batch their jobs: edgeai_program_set_batch()). One thread
- * at a time sleeps on the ring; the others wait for it on dev->reaped.
+ * at a time sleeps on the ring and reaps it; the others wait on
+ * dev->waiters, each on its own condition variable, woken only when their
+ * own job completes (they take its completion and run its callback) or
+ * when the reaper leaves and one of them is to sleep on the ring next.
+ * Every completion wakes at most the one thread that waits for it, rather
+ * than every thread waiting on the device.
  *
  * Submit: through io_uring (EDGEAI_URING_CMD_SUBMIT, ring.c) when the
  * kernel has it, else DRM_IOCTL_EDGEAI_SUBMIT. A ring job holds a slot of
@@ -28,14 +33,7 @@ _Static_assert(RT_RING_INFLIGHT <= UINT16_MAX, "slot index fits user_data");
 
 void rt_queue_init(struct edgeai_device *dev, bool use_uring)
 {
-	pthread_condattr_t attr;
-
 	dev->uring = use_uring ? RT_URING_UNKNOWN : RT_URING_UNSUPPORTED;
-	/* Deadlines are CLOCK_MONOTONIC (base_now_ns()). */
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&dev->reaped, &attr);
-	pthread_condattr_destroy(&attr);
 }
 
 void rt_queue_fini(struct edgeai_device *dev)
@@ -43,7 +41,6 @@ void rt_queue_fini(struct edgeai_device *dev)
 	if (dev->have_ring)
 		rt_ring_exit(&dev->ring);
 	dev->have_ring = false;
-	pthread_cond_destroy(&dev->reaped);
 }
 
 static int ring_setup_locked(struct edgeai_device *dev)
@@ -102,12 +99,48 @@ static void fill_submit(const struct edgeai_job *job, struct drm_edgeai_submit *
 	}
 }
 
+static void waiter_del(struct edgeai_device *dev, struct rt_waiter *w)
+{
+	for (struct rt_waiter **p = &dev->waiters; *p; p = &(*p)->next)
+		if (*p == w) {
+			*p = w->next;
+			w->next = NULL;
+			return;
+		}
+}
+
+/*
+ * Wake the threads waiting for @job, which completed (@hand: the first of
+ * them gets its completion) or changed path. True when there was one.
+ */
+static bool waiters_wake(struct edgeai_job *job, bool hand)
+{
+	struct rt_waiter **p = &job->dev->waiters, *w;
+	bool found = false;
+
+	while ((w = *p)) {
+		if (w->job != job) {
+			p = &w->next;
+			continue;
+		}
+		*p = w->next;
+		w->next = NULL;
+		w->handed = hand && !found;
+		found = true;
+		pthread_cond_signal(&w->cond);
+	}
+	return found;
+}
+
 static void complete(struct edgeai_job *job, int status, uint64_t device_time_ns,
 		     struct rt_done *done)
 {
 	job->state = RT_JOB_DONE;
 	job->status = status;
 	job->device_time_ns = device_time_ns;
+	if (waiters_wake(job, true))
+		/* The thread that waits for it runs its callback. */
+		return;
 	if (done->n < RT_DONE_MAX)
 		done->job[done->n++] = job;
 }
@@ -252,6 +285,9 @@ static void complete_cqe(struct edgeai_device *dev, const struct rt_cqe *cqe, st
 		r = submit_ioctl_locked(job);
 		if (r < 0)
 			complete(job, r, 0, done);
+		else
+			/* Its waiters wait by ioctl now. */
+			waiters_wake(job, false);
 		return;
 	}
 	if (dev->uring == RT_URING_READY)
@@ -301,44 +337,86 @@ static int wait_ioctl_locked(struct edgeai_job *job, int64_t deadline, struct rt
 	return 0;
 }
 
-/* Until the thread sleeping on the ring woke up, or -ETIME at @deadline. */
-static int wait_reaped_locked(struct edgeai_device *dev, int64_t deadline)
+/*
+ * While another thread reaps the ring: sleep until @job completes (1 when
+ * its callback is this thread's to run), it is this thread's turn to reap
+ * (0), or -ETIME at @deadline.
+ */
+static int wait_turn_locked(struct edgeai_job *job, int64_t deadline)
 {
+	struct edgeai_device *dev = job->dev;
+	struct rt_waiter w = { .job = job };
+	pthread_condattr_t attr;
 	struct timespec ts;
-	int r;
+	int r = 0;
 
-	if (deadline == INT64_MAX)
-		return -pthread_cond_wait(&dev->reaped, &dev->lock);
-	if (deadline <= base_now_ns())
-		return -ETIME;
-	ts.tv_sec = deadline / 1000000000;
-	ts.tv_nsec = deadline % 1000000000;
-	r = pthread_cond_timedwait(&dev->reaped, &dev->lock, &ts);
-	return r == ETIMEDOUT ? -ETIME : -r;
+	/* Deadlines are CLOCK_MONOTONIC (base_now_ns()). */
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&w.cond, &attr);
+	pthread_condattr_destroy(&attr);
+	w.next = dev->waiters;
+	dev->waiters = &w;
+
+	if (deadline == INT64_MAX) {
+		r = -pthread_cond_wait(&w.cond, &dev->lock);
+	} else if (deadline <= base_now_ns()) {
+		r = -ETIME;
+	} else {
+		ts.tv_sec = deadline / 1000000000;
+		ts.tv_nsec = deadline % 1000000000;
+		r = -pthread_cond_timedwait(&w.cond, &dev->lock, &ts);
+		if (r == -ETIMEDOUT)
+			r = -ETIME;
+	}
+
+	/* Still on the list unless its job woke it. */
+	waiter_del(dev, &w);
+	pthread_cond_destroy(&w.cond);
+	if (w.handed)
+		return 1;
+	return job->state != RT_JOB_INFLIGHT ? 0 : r;
 }
 
-int rt_queue_wait_locked(struct edgeai_job *job, int64_t deadline, struct rt_done *done)
+/*
+ * A thread leaves the wait: when nobody sleeps on the ring, the first
+ * waiter takes over (it rechecks its job and sleeps on the ring itself).
+ */
+static void pass_turn_locked(struct edgeai_device *dev)
+{
+	if (!dev->reaping && dev->waiters)
+		pthread_cond_signal(&dev->waiters->cond);
+}
+
+static int wait_ring_locked(struct edgeai_job *job, int64_t deadline, struct rt_done *done)
 {
 	struct edgeai_device *dev = job->dev;
 	unsigned int n;
 	int r;
 
 	for (;;) {
-		if (job->path == EDGEAI_PATH_URING)
-			reap_ring_locked(dev, done);
+		reap_ring_locked(dev, done);
 		if (job->state != RT_JOB_INFLIGHT)
+			/* Completed into @done, or by another thread that handed it over. */
+			return 0;
+		if (done->n)
+			/* Callbacks are due: they may submit what others wait for. */
 			return 0;
 		/* An ioctl job, or a ring job the ioctl fallback has taken over. */
 		if (job->path != EDGEAI_PATH_URING) {
 			rt_queue_flush_locked(dev);
+			pass_turn_locked(dev);
 			return wait_ioctl_locked(job, deadline, done);
 		}
 		if (dev->reaping) {
 			/* Another thread sleeps on the ring: it wakes us. */
 			rt_queue_flush_locked(dev);
-			r = wait_reaped_locked(dev, deadline);
+			r = wait_turn_locked(job, deadline);
 			if (r < 0)
 				return r;
+			if (r > 0 && done->n < RT_DONE_MAX)
+				/* Handed over by whoever completed it. */
+				done->job[done->n++] = job;
 			continue;
 		}
 		/* Deferred submissions go in with the wait: one system call. */
@@ -348,11 +426,24 @@ int rt_queue_wait_locked(struct edgeai_job *job, int64_t deadline, struct rt_don
 		r = rt_ring_enter(&dev->ring, n, deadline);
 		pthread_mutex_lock(&dev->lock);
 		dev->reaping = false;
-		/* Each waiter looks at the ring again; one sleeps on it next. */
-		pthread_cond_broadcast(&dev->reaped);
-		if (r < 0 && r != -EINTR)
-			return r;
+		if (r < 0 && r != -EINTR) {
+			reap_ring_locked(dev, done);
+			return job->state != RT_JOB_INFLIGHT ? 0 : r;
+		}
 	}
+}
+
+int rt_queue_wait_locked(struct edgeai_job *job, int64_t deadline, struct rt_done *done)
+{
+	int r;
+
+	if (job->state != RT_JOB_INFLIGHT)
+		return 0;
+	if (job->path != EDGEAI_PATH_URING)
+		return wait_ioctl_locked(job, deadline, done);
+	r = wait_ring_locked(job, deadline, done);
+	pass_turn_locked(job->dev);
+	return r;
 }
 
 void rt_queue_poll_locked(struct edgeai_device *dev, struct rt_done *done)

@@ -3,12 +3,14 @@
  * libedgeai against the real driver: discovery, info, buffers, dma-buf
  * export/import (deduplication, across devices, udmabuf), jobs by ioctl and
  * by io_uring, asynchronous completion through the event fd, submit errors
- * on both paths. Needs edgeai devices: exits 77 (skip) on the host, runs in
+ * on both paths, threads sharing a device. Needs edgeai devices: exits 77 (skip) on the host, runs in
  * the VM lane. EDGEAI_TEST_DEVICE=/dev/accel/accelN limits it to one device.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -173,6 +175,106 @@ static void test_async(struct edgeai_device *dev)
 		edgeai_job_unref(b);
 	}
 	edgeai_buffer_unref(dst);
+}
+
+/*
+ * Threads sharing one device: one of them sleeps on the ring and reaps it,
+ * the others wait for their own jobs, each completion is handed to the
+ * thread that waits for it. Waits with short timeouts and jobs by ioctl
+ * are mixed in, and one thread's jobs are long, so jobs complete while the
+ * reaper's own is still running. Every run must end with status 0 and its
+ * bytes, and every callback must run exactly once.
+ */
+enum { THR_N = 6, THR_ROUNDS = 24 };
+
+struct thr {
+	struct edgeai_device *dev;
+	int index;
+	atomic_int callbacks;
+	int failed_round; /* -1: none */
+	int status;
+	char what[64];
+};
+
+static void thr_cb(struct edgeai_job *job, int status, void *userdata)
+{
+	struct thr *t = userdata;
+
+	(void)job;
+	(void)status;
+	atomic_fetch_add(&t->callbacks, 1);
+}
+
+static void *thr_main(void *arg)
+{
+	struct thr *t = arg;
+	/* Thread 0's jobs fill 4 MiB: long next to the others' 4 KiB. */
+	uint64_t size = t->index == 0 ? 4U << 20 : 4096;
+	struct edgeai_buffer *b = NULL;
+	struct edgeai_job *job = NULL;
+	int r;
+
+	t->failed_round = -1;
+	r = edgeai_buffer_new(t->dev, size, 0, &b);
+	for (int i = 0; i < THR_ROUNDS; i++) {
+		uint8_t val = (uint8_t)(t->index * 40 + i + 1);
+
+		/* A new job per run: its callback may still be due in another thread. */
+		job = edgeai_job_unref(job);
+		r = r ?: edgeai_job_new(t->dev, &job);
+		r = r ?: edgeai_job_set_callback(job, thr_cb, t);
+		r = r ?: edgeai_job_add_fill(job, b, 0, size, val);
+		if (!r && t->index % 3 == 1) {
+			/* Short waits: leave the waiters' list and join it again. */
+			r = edgeai_job_submit(job, 0);
+			for (int spins = 0; !r || r == -ETIME; spins++) {
+				r = edgeai_job_wait(job, 200 * 1000);
+				if (r != -ETIME || spins > 50000)
+					break;
+			}
+		} else if (!r) {
+			r = edgeai_job_run(job, t->index % 3 == 2 ? EDGEAI_SUBMIT_IOCTL : 0, TIMEOUT_NS);
+		}
+		if (r || !check_bytes(b, 0, size, val, 0, 0)) {
+			t->failed_round = i;
+			t->status = r;
+			snprintf(t->what, sizeof(t->what), r ? "run" : "bytes");
+			break;
+		}
+	}
+	edgeai_job_unref(job);
+	edgeai_buffer_unref(b);
+	return NULL;
+}
+
+static void test_threads(struct edgeai_device *dev)
+{
+	static struct thr thr[THR_N];
+	pthread_t tid[THR_N];
+	int started = 0, all = 1, once = 1;
+
+	for (int i = 0; i < THR_N; i++) {
+		thr[i] = (struct thr){ .dev = dev, .index = i };
+		if (pthread_create(&tid[i], NULL, thr_main, &thr[i]))
+			break;
+		started++;
+	}
+	for (int i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	for (int i = 0; i < started; i++) {
+		if (thr[i].failed_round >= 0) {
+			ktap_diag("thread %d: round %d: %s: %s", i, thr[i].failed_round, thr[i].what,
+				  edgeai_strerror(thr[i].status));
+			all = 0;
+		} else if (atomic_load(&thr[i].callbacks) != THR_ROUNDS) {
+			ktap_diag("thread %d: %d callbacks for %d runs", i,
+				  atomic_load(&thr[i].callbacks), THR_ROUNDS);
+			once = 0;
+		}
+	}
+	ktap_ok(started == THR_N && all, "threads: %d threads x %d runs on one device, each with status 0 and its bytes",
+		THR_N, THR_ROUNDS);
+	ktap_ok(started == THR_N && all && once, "threads: every job's callback ran exactly once per run");
 }
 
 static void test_submit_errors(struct edgeai_device *dev)
@@ -366,6 +468,7 @@ int main(void)
 		test_job_path(dev, EDGEAI_SUBMIT_URING, EDGEAI_PATH_URING, "io_uring");
 		test_job_path(dev, 0, EDGEAI_PATH_URING, "default");
 		test_async(dev);
+		test_threads(dev);
 		test_submit_errors(dev);
 		test_no_uring(li.node);
 		if (n > 1) {
