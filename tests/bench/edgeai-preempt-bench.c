@@ -28,7 +28,7 @@
 #define OP_W	64
 #define OP_C	32
 #define MAXS	4000
-#define ROUNDS	3
+#define ROUNDS	8
 
 struct client {
 	int fd;

@@ -9,7 +9,7 @@ vm_guest_setup
 vm_load_deps
 insmod /lib/modules/edgeai.ko
 sleep 1
-_j=$(/usr/bin/edgeai-preempt-bench "${PREEMPT_SAMPLES:-600}" 2>&1)
+_j=$(/usr/bin/edgeai-preempt-bench "${PREEMPT_SAMPLES:-2400}" 2>&1)
 _rc=$?
 [ $_rc -eq 0 ] || _j="exit $_rc: $_j"
 vm_out "bench preempt $_j"
