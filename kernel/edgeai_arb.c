@@ -29,9 +29,11 @@
  * starts the batch (edgeai_arb_batch_close()) or it is full, jobs of the
  * same program object with the flag join it without waiting for a grant:
  * prepare_job lets them run at once, and the backend adds them to the
- * batch. Program objects are per file, so a batch is one client's: the
- * batch is one turn of that client, and each of its jobs is charged its
- * own share of the batch's device time when it completes. A job that
+ * batch. Files that create the same program share its object
+ * (edgeai_prog.c), so jobs of several clients of the priority class of
+ * the job that opened the batch may join it: the batch is the turn of
+ * that job's client, and each of its jobs is charged to its own client,
+ * its share of the batch's device time, when it completes. A job that
  * comes to wait for the core instead of joining (another client's, say)
  * ends the forming at once (&edgeai_backend_ops.batch_start): a batch's
  * wait never holds up other jobs. The core stays
@@ -470,8 +472,10 @@ static void edgeai_arb_start(struct edgeai_arb *arb, struct edgeai_arb_core *ac,
 
 /*
  * Lets @job join the batch @ac is forming, if it may: it runs the same
- * program object with DRM_EDGEAI_SUBMIT_BATCH and the batch has room for
- * it under every member's batch_max (its own included).
+ * program object with DRM_EDGEAI_SUBMIT_BATCH, its client is of the
+ * opener's priority class (a lower one would overtake the waiters of its
+ * class, a higher one preempts instead), and the batch has room for it
+ * under every member's batch_max (its own included).
  */
 static bool edgeai_arb_batch_join(struct edgeai_arb *arb,
 				  struct edgeai_arb_core *ac,
@@ -482,6 +486,7 @@ static bool edgeai_arb_batch_join(struct edgeai_arb *arb,
 	lockdep_assert_held(&arb->lock);
 
 	if (!lead || arb->paused || !job->batch_max || job->prog != lead->prog ||
+	    job->ctx->priority != lead->ctx->priority ||
 	    ac->batch_n >= min(ac->batch_limit, job->batch_max))
 		return false;
 	ac->batch_n++;

@@ -5,6 +5,7 @@
  * debugfs, for each device:
  *   bos          buffer objects of every open file
  *   jobs         jobs submitted and not yet freed
+ *   programs     program objects, each shared by the files that created it
  *   cores        per-core job count, busy time and programs preempted
  *   preemptions  programs preempted at an op boundary, all cores
  *   reset_count  core resets after job timeouts
@@ -26,6 +27,7 @@
 #include "edgeai_device.h"
 #include "edgeai_drv.h"
 #include "edgeai_job.h"
+#include "edgeai_prog.h"
 #include "edgeai_thermal.h"
 
 static int edgeai_debugfs_bos_show(struct seq_file *m, void *unused)
@@ -67,6 +69,21 @@ static int edgeai_debugfs_jobs_show(struct seq_file *m, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(edgeai_debugfs_jobs);
+
+static int edgeai_debugfs_programs_show(struct seq_file *m, void *unused)
+{
+	struct edgeai_device *edev = m->private;
+	struct edgeai_program *prog;
+	unsigned int bkt;
+
+	seq_puts(m, "   crc32     size  ops refs\n");
+	guard(mutex)(&edev->prog_lock);
+	hash_for_each(edev->prog_hash, bkt, prog, node)
+		seq_printf(m, "%08x %8u %4u %4u\n", prog->crc32, prog->size,
+			   prog->op_count, kref_read(&prog->ref));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(edgeai_debugfs_programs);
 
 static int edgeai_debugfs_cores_show(struct seq_file *m, void *unused)
 {
@@ -112,6 +129,8 @@ void edgeai_debugfs_init(struct edgeai_device *edev)
 
 	debugfs_create_file("bos", 0400, root, edev, &edgeai_debugfs_bos_fops);
 	debugfs_create_file("jobs", 0400, root, edev, &edgeai_debugfs_jobs_fops);
+	debugfs_create_file("programs", 0400, root, edev,
+			    &edgeai_debugfs_programs_fops);
 	debugfs_create_file("cores", 0400, root, edev,
 			    &edgeai_debugfs_cores_fops);
 	debugfs_create_file("preemptions", 0400, root, edev,

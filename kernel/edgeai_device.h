@@ -7,7 +7,9 @@
 #include <drm/drm_device.h>
 #include <drm/gpu_scheduler.h>
 #include <linux/atomic.h>
+#include <linux/hashtable.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -71,6 +73,12 @@ struct edgeai_core {
  *	EDGEAI_PROG_MAX_WORK, lowered through debugfs to test how userspace
  *	splits a big model (read without a lock: a program is checked
  *	against the value it sees)
+ * @prog_lock: protects @prog_hash; the last reference to a program is
+ *	dropped under it (kref_put_mutex())
+ * @prog_hash: every program of the device by its CRC-32: a file that
+ *	creates a program byte for byte equal to one already there gets a
+ *	handle to that object, so jobs of different files running the same
+ *	program can be batched together (edgeai_prog.c)
  * @reset_count: core resets after job timeouts
  * @job_list_lock: protects @job_list
  * @job_list: jobs submitted and not yet freed, for debugfs
@@ -102,6 +110,9 @@ struct edgeai_device {
 	u32 freq_khz;
 	u32 timeout_ms;
 	u64 prog_max_work;
+	/* Protects prog_hash. */
+	struct mutex prog_lock;
+	DECLARE_HASHTABLE(prog_hash, 6);
 	atomic_t reset_count;
 	/* Protects job_list. */
 	spinlock_t job_list_lock;

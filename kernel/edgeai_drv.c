@@ -19,6 +19,7 @@
 #include <drm/drm_gem.h>
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
 #include <drm/drm_print.h>
 #include <drm/edgeai_accel.h>
 #include <linux/dma-map-ops.h>
@@ -179,7 +180,7 @@ u64 edgeai_capabilities(struct edgeai_device *edev)
 	if (dev_is_dma_coherent(edev->drm.dev))
 		caps |= DRM_EDGEAI_CAP_DMA_COHERENT;
 	if (edev->ops->batching)
-		caps |= DRM_EDGEAI_CAP_BATCH;
+		caps |= DRM_EDGEAI_CAP_BATCH | DRM_EDGEAI_CAP_SHARED_PROGRAMS;
 	return caps;
 }
 
@@ -324,6 +325,8 @@ static const struct file_operations edgeai_fops = {
  * 1.5 - DRM_EDGEAI_CAP_DMA_COHERENT.
  * 1.6 - dynamic batching: DRM_EDGEAI_SUBMIT_BATCH, batch_max and
  *       batch_wait_us in drm_edgeai_submit, DRM_EDGEAI_CAP_BATCH.
+ * 1.7 - programs shared by the files that create them, batches across
+ *       files: DRM_EDGEAI_CAP_SHARED_PROGRAMS.
  */
 static const struct drm_driver edgeai_drm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_COMPUTE_ACCEL | DRIVER_SYNCOBJ,
@@ -339,7 +342,7 @@ static const struct drm_driver edgeai_drm_driver = {
 	.desc = "edgeai NPU/DSP accelerator",
 	.date = "20260101",
 	.major = 1,
-	.minor = 6,
+	.minor = 7,
 };
 
 static int edgeai_probe(struct platform_device *pdev)
@@ -378,6 +381,10 @@ static int edgeai_probe(struct platform_device *pdev)
 	device_property_read_string(dev, "firmware-name", &edev->fw_name);
 	edev->timeout_ms = clamp(job_timeout_ms, 10U, 600000U);
 	edev->prog_max_work = EDGEAI_PROG_MAX_WORK;
+	hash_init(edev->prog_hash);
+	ret = drmm_mutex_init(&edev->drm, &edev->prog_lock);
+	if (ret)
+		return ret;
 	edev->ops = &edgeai_sim_ops;
 	spin_lock_init(&edev->job_list_lock);
 	INIT_LIST_HEAD(&edev->job_list);

@@ -130,17 +130,23 @@ void edgeai_job_preempted(struct edgeai_job *job)
 }
 
 /**
- * edgeai_job_batched() - count a job that ran in a batch
+ * edgeai_job_batched() - count the jobs of a batch
  * @job: the first job of a batch of @n jobs, as it starts on its core
  * @n: jobs in the batch, 2 or more
  *
- * Called by the backend, any context. The jobs of a batch are of one file.
+ * Called by the backend, any context, once the batch is closed (its list,
+ * &edgeai_job.batch, no longer changes). Each job counts for its own file:
+ * the jobs of a batch may be of several files (uAPI 1.7).
  */
 void edgeai_job_batched(struct edgeai_job *job, u32 n)
 {
+	struct edgeai_job *pos;
+
 	atomic64_inc(&job->core->batches);
 	atomic64_add(n, &job->core->batched_jobs);
-	atomic64_add(n, &job->ctx->batched_jobs);
+	atomic64_inc(&job->ctx->batched_jobs);
+	list_for_each_entry(pos, &job->batch, batch_node)
+		atomic64_inc(&pos->ctx->batched_jobs);
 }
 
 /**

@@ -4,15 +4,25 @@
 /*
  * The program object: PROGRAM_CREATE copies a program in and validates it
  * alone (edgeai_prog_validate.c) under a per-file handle; SUBMIT with
- * DRM_EDGEAI_SUBMIT_PROGRAM attaches it to the job, validated again against
+ * DRM_EDGEAI_SUBMIT_PROGRAM attaches it to the job, checked again against
  * the job's bound buffers. Jobs hold a reference, so a program outlives its
  * handle while jobs run it; the backend runs it (edgeai_sim.c).
+ *
+ * A program is immutable once created, and a device keeps one object per
+ * distinct program (&edgeai_device.prog_hash): a PROGRAM_CREATE whose bytes
+ * equal those of a program the device has (its CRC-32 finds the candidates,
+ * memcmp() decides) gets a handle to that object instead of a copy, without
+ * validating it again. So the applications that load the same model run
+ * one program object, and their jobs can be batched together
+ * (DRM_EDGEAI_SUBMIT_BATCH batches jobs of one program object); each file
+ * still has its own handles, and closing one drops only its references.
  */
 
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_print.h>
 #include <linux/crc32.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/xarray.h>
@@ -25,23 +35,127 @@
 /* A program's buffer slots are the job's bound buffers. */
 static_assert(EDGEAI_PROG_MAX_SLOTS == DRM_EDGEAI_MAX_BOS);
 
+static void edgeai_prog_dbg(struct edgeai_device *edev, const char *what,
+			    const struct edgeai_prog_check_err *err)
+{
+	if (err->op >= 0 && err->tensor >= 0)
+		drm_dbg(&edev->drm, "%s: program op %d: tensor %d: %s\n", what,
+			err->op, err->tensor, err->reason);
+	else if (err->op >= 0)
+		drm_dbg(&edev->drm, "%s: program op %d: %s\n", what, err->op,
+			err->reason);
+	else if (err->tensor >= 0)
+		drm_dbg(&edev->drm, "%s: program tensor %d: %s\n", what,
+			err->tensor, err->reason);
+	else
+		drm_dbg(&edev->drm, "%s: program: %s\n", what, err->reason);
+}
+
+static void edgeai_prog_free(struct edgeai_program *prog)
+{
+	kvfree(prog->op_work);
+	kvfree(prog);
+}
+
 static void edgeai_prog_release(struct kref *ref)
+	__releases(&prog->edev->prog_lock)
 {
 	struct edgeai_program *prog = container_of(ref, struct edgeai_program,
 						   ref);
 
-	kvfree(prog->op_work);
-	kvfree(prog);
+	hash_del(&prog->node);
+	mutex_unlock(&prog->edev->prog_lock);
+	edgeai_prog_free(prog);
 }
 
 /**
  * edgeai_prog_put() - drop a reference to a program
  * @prog: program, or NULL
+ *
+ * Process context: the last reference is dropped under
+ * &edgeai_device.prog_lock, so that a PROGRAM_CREATE looking for an equal
+ * program never finds one on its way out.
  */
 void edgeai_prog_put(struct edgeai_program *prog)
 {
 	if (prog)
-		kref_put(&prog->ref, edgeai_prog_release);
+		kref_put_mutex(&prog->ref, edgeai_prog_release,
+			       &prog->edev->prog_lock);
+}
+
+/*
+ * The program of @edev whose bytes are @prog's, with a reference taken, or
+ * NULL. Every program in the hash has a reference (see edgeai_prog_put()).
+ */
+static struct edgeai_program *edgeai_prog_find(struct edgeai_device *edev,
+					       const struct edgeai_program *prog)
+{
+	struct edgeai_program *pos;
+
+	lockdep_assert_held(&edev->prog_lock);
+
+	hash_for_each_possible(edev->prog_hash, pos, node, prog->crc32) {
+		if (pos->size == prog->size && pos->crc32 == prog->crc32 &&
+		    !memcmp(pos->blob, prog->blob, prog->size)) {
+			kref_get(&pos->ref);
+			return pos;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The device's program equal to @prog, or @prog itself, validated, added
+ * to the device's programs. @prog (not hashed yet) is freed when an equal
+ * one is found or on error.
+ */
+static struct edgeai_program *edgeai_prog_intern(struct edgeai_device *edev,
+						 struct edgeai_program *prog)
+{
+	struct edgeai_prog_check_err err = {};
+	struct edgeai_program *found;
+	int ret;
+
+	scoped_guard(mutex, &edev->prog_lock)
+		found = edgeai_prog_find(edev, prog);
+	if (found)
+		goto found;
+
+	ret = edgeai_prog_check(prog->blob, prog->size, edev->fw.op_mask, NULL,
+				NULL, 0, &prog->work, &err);
+	if (ret) {
+		edgeai_prog_dbg(edev, "program_create", &err);
+		goto err_free;
+	}
+	/* Valid now: the header's op_count can be trusted. */
+	prog->op_count = ((const struct edgeai_prog_header *)prog->blob)->op_count;
+	prog->op_work = kvcalloc(prog->op_count, sizeof(*prog->op_work),
+				 GFP_KERNEL);
+	if (!prog->op_work) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	ret = edgeai_prog_op_work(prog->blob, prog->size, edev->fw.op_mask,
+				  prog->op_work, prog->op_count, &prog->slots,
+				  &err);
+	if (WARN_ON(ret))
+		goto err_free;
+
+	scoped_guard(mutex, &edev->prog_lock) {
+		/* Another file may have created it meanwhile. */
+		found = edgeai_prog_find(edev, prog);
+		if (!found)
+			hash_add(edev->prog_hash, &prog->node, prog->crc32);
+	}
+	if (!found)
+		return prog;
+found:
+	edgeai_prog_free(prog);
+	return found;
+
+err_free:
+	edgeai_prog_free(prog);
+	return ERR_PTR(ret);
 }
 
 /**
@@ -67,22 +181,6 @@ void edgeai_prog_close(struct edgeai_file_priv *ctx)
 	xa_destroy(&ctx->programs);
 }
 
-static void edgeai_prog_dbg(struct edgeai_device *edev, const char *what,
-			    const struct edgeai_prog_check_err *err)
-{
-	if (err->op >= 0 && err->tensor >= 0)
-		drm_dbg(&edev->drm, "%s: program op %d: tensor %d: %s\n", what,
-			err->op, err->tensor, err->reason);
-	else if (err->op >= 0)
-		drm_dbg(&edev->drm, "%s: program op %d: %s\n", what, err->op,
-			err->reason);
-	else if (err->tensor >= 0)
-		drm_dbg(&edev->drm, "%s: program tensor %d: %s\n", what,
-			err->tensor, err->reason);
-	else
-		drm_dbg(&edev->drm, "%s: program: %s\n", what, err->reason);
-}
-
 /**
  * edgeai_ioctl_program_create() - DRM_IOCTL_EDGEAI_PROGRAM_CREATE
  * @drm: device
@@ -97,7 +195,6 @@ int edgeai_ioctl_program_create(struct drm_device *drm, void *data,
 	struct edgeai_device *edev = to_edgeai_device(drm);
 	struct edgeai_file_priv *ctx = file->driver_priv;
 	struct drm_edgeai_program_create *args = data;
-	struct edgeai_prog_check_err err = {};
 	struct edgeai_program *prog;
 	u32 id;
 	int ret;
@@ -115,55 +212,41 @@ int edgeai_ioctl_program_create(struct drm_device *drm, void *data,
 	if (!prog)
 		return -ENOMEM;
 	kref_init(&prog->ref);
+	prog->edev = edev;
+	INIT_HLIST_NODE(&prog->node);
 	prog->size = args->size;
 	prog->op_work = NULL;
 	if (copy_from_user(prog->blob, u64_to_user_ptr(args->data), args->size)) {
-		ret = -EFAULT;
-		goto err_free;
+		edgeai_prog_free(prog);
+		return -EFAULT;
 	}
-	ret = edgeai_prog_check(prog->blob, prog->size, edev->fw.op_mask, NULL,
-				NULL, 0, &prog->work, &err);
-	if (ret) {
-		edgeai_prog_dbg(edev, "program_create", &err);
-		goto err_free;
-	}
+	prog->crc32 = ~crc32_le(~0, (const u8 *)prog->blob, prog->size);
+	prog = edgeai_prog_intern(edev, prog);
+	if (IS_ERR(prog))
+		return PTR_ERR(prog);
+	/* Checked per file: the limit may have been lowered since. */
 	if (prog->work.macs > min(READ_ONCE(edev->prog_max_work),
 				  EDGEAI_PROG_MAX_WORK)) {
 		drm_dbg(drm, "program_create: %llu MACs, more than one job may do\n",
 			prog->work.macs);
 		ret = -E2BIG;
-		goto err_free;
+		goto err_put;
 	}
-	/* Valid now: the header's op_count can be trusted. */
-	prog->op_count = ((const struct edgeai_prog_header *)prog->blob)->op_count;
-	prog->op_work = kvcalloc(prog->op_count, sizeof(*prog->op_work),
-				 GFP_KERNEL);
-	if (!prog->op_work) {
-		ret = -ENOMEM;
-		goto err_free;
-	}
-	ret = edgeai_prog_op_work(prog->blob, prog->size, edev->fw.op_mask,
-				  prog->op_work, prog->op_count, &prog->slots,
-				  &err);
-	if (WARN_ON(ret))
-		goto err_free;
-	prog->crc32 = ~crc32_le(~0, (const u8 *)prog->blob, prog->size);
 	ret = xa_alloc(&ctx->programs, &id, prog,
 		       XA_LIMIT(1, DRM_EDGEAI_MAX_PROGRAMS), GFP_KERNEL);
 	if (ret) {
 		if (ret == -EBUSY)
 			ret = -ENOSPC;
 		drm_dbg(drm, "program_create: no handle (%d)\n", ret);
-		goto err_free;
+		goto err_put;
 	}
 	args->handle = id;
 	args->macs = prog->work.macs;
 	args->bytes = prog->work.bytes;
 	return 0;
 
-err_free:
-	kvfree(prog->op_work);
-	kvfree(prog);
+err_put:
+	edgeai_prog_put(prog);
 	return ret;
 }
 

@@ -5,6 +5,7 @@
 #define __EDGEAI_PROG_H__
 
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/types.h>
 
 #include "edgeai_prog_validate.h"
@@ -17,7 +18,10 @@ struct edgeai_job;
 
 /**
  * struct edgeai_program - an uploaded, structurally validated program
- * @ref: held by the file's handle and by every job running it
+ * @ref: held by the handles of the files that created it and by every job
+ *	running it
+ * @edev: the device whose &edgeai_device.prog_hash holds it
+ * @node: in &edgeai_device.prog_hash, under &edgeai_device.prog_lock
  * @size: bytes in @blob
  * @crc32: CRC-32 (the zlib one) of @blob, the program's identity in
  *	devcoredumps
@@ -30,6 +34,8 @@ struct edgeai_job;
  */
 struct edgeai_program {
 	struct kref ref;
+	struct edgeai_device *edev;
+	struct hlist_node node;
 	u32 size;
 	u32 crc32;
 	struct edgeai_prog_work work;

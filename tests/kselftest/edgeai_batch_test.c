@@ -440,4 +440,191 @@ TEST_F_TIMEOUT(batch, hang_in_batch_resets, 120)
 	close(fd2);
 }
 
+/*
+ * A second file on the NPU: its own handle for a program (@blob), and its
+ * own buffers for jobs 1 and 2, with the inputs of the fixture's jobs 1
+ * and 2, so their outputs must be the fixture's references.
+ */
+struct other {
+	int fd;
+	uint32_t prog;
+	uint32_t in[3], out[3];
+	uint8_t *out_map[3];
+	uint64_t out_size[3];
+};
+
+static int other_open(FIXTURE_DATA(batch) *self, struct other *o, const void *blob,
+		      uint32_t size, uint32_t prio)
+{
+	uint64_t in_size;
+	uint8_t *in_map;
+
+	memset(o, 0, sizeof(*o));
+	o->fd = eai_open_minor(self->minor);
+	if (o->fd < 0)
+		return -1;
+	if (prio != DRM_EDGEAI_PRIORITY_NORMAL &&
+	    eai_set_policy(o->fd, 0, DRM_EDGEAI_POLICY_PRIORITY, prio, 0, 0, 0))
+		return -1;
+	if (eai_program_create(o->fd, blob, size, &o->prog))
+		return -1;
+	for (int i = 1; i <= 2; i++) {
+		if (eai_bo_create(o->fd, self->ch.in_bytes, &o->in[i]) ||
+		    eai_bo_create(o->fd, self->ch.out_bytes, &o->out[i]))
+			return -1;
+		in_map = eai_bo_map(o->fd, o->in[i], &in_size);
+		o->out_map[i] = eai_bo_map(o->fd, o->out[i], &o->out_size[i]);
+		if (!in_map || !o->out_map[i])
+			return -1;
+		memcpy(in_map, self->in_map[i], self->ch.in_bytes);
+		munmap(in_map, in_size);
+		memset(o->out_map[i], 0x5a, self->ch.out_bytes);
+	}
+	return 0;
+}
+
+static void other_close(struct other *o)
+{
+	for (int i = 1; i <= 2; i++)
+		if (o->out_map[i])
+			munmap(o->out_map[i], o->out_size[i]);
+	if (o->fd >= 0)
+		close(o->fd);
+}
+
+static int other_submit(struct other *o, int i, uint64_t *id)
+{
+	struct drm_edgeai_bo_ref bos[2] = {
+		{ .handle = o->in[i], .flags = DRM_EDGEAI_BO_READ },
+		{ .handle = o->out[i], .flags = DRM_EDGEAI_BO_WRITE },
+	};
+	struct drm_edgeai_submit s = {
+		.bos = (uintptr_t)bos, .bo_count = 2, .core = 0,
+		.flags = DRM_EDGEAI_SUBMIT_PROGRAM | DRM_EDGEAI_SUBMIT_BATCH,
+		.program_handle = o->prog, .batch_max = 4,
+		.batch_wait_us = DRM_EDGEAI_MAX_BATCH_WAIT_US,
+	};
+
+	return eai_submit(o->fd, &s, id);
+}
+
+/*
+ * Jobs 0 and 3 of the fixture's file and job 1 (and 2, when @joins) of a
+ * second file @o, all with the flag, job 0 first: @joins says whether the
+ * second file's jobs may join the batch job 0 opens. Every job ends with
+ * status 0 (and its reference bytes when @o runs the same program); the
+ * sysfs and fdinfo counters say which ran in a batch. A lone job of the
+ * second file that does not join runs in no batch of two or more.
+ */
+static void run_two_files(struct __test_metadata *_metadata, FIXTURE_DATA(batch) *self,
+			  struct other *o, bool same_program, bool joins)
+{
+	long long j0, b0, j1, b1, f0, f1, g0, g1;
+	int n_other = joins ? 2 : 1;
+	uint64_t id[4];
+	int32_t status;
+	int i;
+
+	ASSERT_EQ(0, sysfs_batched(self->minor, &j0, &b0));
+	f0 = eai_fdinfo_ll(self->fd, "edgeai-batched-jobs-npu");
+	g0 = eai_fdinfo_ll(o->fd, "edgeai-batched-jobs-npu");
+	clear_outputs(self);
+	ASSERT_EQ(0, submit(self, self->fd, 0, 4, DRM_EDGEAI_MAX_BATCH_WAIT_US, &id[0]));
+	for (i = 1; i <= n_other; i++)
+		ASSERT_EQ(0, other_submit(o, i, &id[i]));
+	ASSERT_EQ(0, submit(self, self->fd, 3, 4, DRM_EDGEAI_MAX_BATCH_WAIT_US, &id[3]));
+	for (i = 0; i < 4; i++) {
+		int fd = i && i <= n_other ? o->fd : self->fd;
+
+		if (i > n_other && i < 3)
+			continue;
+		status = 1;
+		ASSERT_EQ(0, eai_wait(fd, id[i], eai_deadline_ms(60000), &status, NULL));
+		EXPECT_EQ(0, status) TH_LOG("job %d", i);
+	}
+	EXPECT_TRUE(output_ok(self, 0));
+	EXPECT_TRUE(output_ok(self, 3));
+	for (i = 1; same_program && i <= n_other; i++) {
+		ASSERT_EQ(0, eai_bo_prep(o->fd, o->out[i], DRM_EDGEAI_PREP_READ,
+					 eai_deadline_ms(5000)));
+		EXPECT_EQ(0, memcmp(o->out_map[i], self->ref[i], self->ch.out_bytes))
+			TH_LOG("the second file's job %d: not the bytes it has alone", i);
+		eai_bo_fini(o->fd, o->out[i]);
+	}
+	ASSERT_EQ(0, sysfs_batched(self->minor, &j1, &b1));
+	f1 = eai_fdinfo_ll(self->fd, "edgeai-batched-jobs-npu");
+	g1 = eai_fdinfo_ll(o->fd, "edgeai-batched-jobs-npu");
+	TH_LOG("%lld jobs in %lld batches; batched jobs of the files: %lld and %lld",
+	       j1 - j0, b1 - b0, f1 - f0, g1 - g0);
+	if (joins) {
+		EXPECT_EQ(4, j1 - j0);
+		EXPECT_EQ(1, b1 - b0) TH_LOG("the two files' jobs were not one batch");
+		EXPECT_EQ(2, f1 - f0);
+		EXPECT_EQ(2, g1 - g0);
+	} else {
+		EXPECT_EQ(0, g1 - g0) TH_LOG("the second file's job joined a batch");
+	}
+}
+
+/*
+ * Two files that create byte for byte the same program share its object
+ * (1.7): their jobs run as one batch, each with its own bytes, counted
+ * for its own file.
+ */
+TEST_F_TIMEOUT(batch, files_with_one_program_batch_together, 120)
+{
+	uint64_t caps = 0;
+	struct other o;
+
+	ASSERT_EQ(0, eai_get_param(self->fd, DRM_EDGEAI_PARAM_CAPABILITIES, &caps));
+	if (!(caps & DRM_EDGEAI_CAP_SHARED_PROGRAMS))
+		SKIP(return, "programs are not shared");
+	ASSERT_EQ(0, other_open(self, &o, self->ch.blob, self->ch.size,
+				DRM_EDGEAI_PRIORITY_NORMAL));
+	run_two_files(_metadata, self, &o, true, true);
+	/* The first file's handle goes: the second file's still runs it. */
+	ASSERT_EQ(0, eai_program_destroy(self->fd, self->prog));
+	self->prog = 0;
+	{
+		uint64_t id;
+		int32_t status = 1;
+
+		memset(o.out_map[1], 0x5a, self->ch.out_bytes);
+		ASSERT_EQ(0, other_submit(&o, 1, &id));
+		ASSERT_EQ(0, eai_wait(o.fd, id, eai_deadline_ms(60000), &status, NULL));
+		EXPECT_EQ(0, status);
+		ASSERT_EQ(0, eai_bo_prep(o.fd, o.out[1], DRM_EDGEAI_PREP_READ,
+					 eai_deadline_ms(5000)));
+		EXPECT_EQ(0, memcmp(o.out_map[1], self->ref[1], self->ch.out_bytes));
+		eai_bo_fini(o.fd, o.out[1]);
+	}
+	other_close(&o);
+}
+
+/* Another program of the same shape is another object: no batch across files. */
+TEST_F_TIMEOUT(batch, other_program_does_not_join, 120)
+{
+	struct eai_chain ch2;
+	struct other o;
+
+	/* Other weights, the same tensors: jobs of it would fit a batch. */
+	ASSERT_EQ(0, eai_chain_build(&ch2, CH_OPS, CH_H, CH_W, CH_C, 4));
+	ASSERT_EQ(self->ch.size, ch2.size);
+	ASSERT_NE(0, memcmp(self->ch.blob, ch2.blob, ch2.size));
+	ASSERT_EQ(0, other_open(self, &o, ch2.blob, ch2.size, DRM_EDGEAI_PRIORITY_NORMAL));
+	run_two_files(_metadata, self, &o, false, false);
+	other_close(&o);
+	free(ch2.blob);
+}
+
+/* A file of another priority class does not join a batch of the same program. */
+TEST_F_TIMEOUT(batch, other_priority_class_does_not_join, 120)
+{
+	struct other o;
+
+	ASSERT_EQ(0, other_open(self, &o, self->ch.blob, self->ch.size, DRM_EDGEAI_PRIORITY_LOW));
+	run_two_files(_metadata, self, &o, true, false);
+	other_close(&o);
+}
+
 TEST_HARNESS_MAIN

@@ -119,11 +119,13 @@ TEST_F(dev, every_param)
 	EXPECT_TRUE(v & DRM_EDGEAI_CAP_SIMULATED);
 	/*
 	 * 1.4: DRM_EDGEAI_CAP_PREEMPT (bit 4), 1.5: DRM_EDGEAI_CAP_DMA_COHERENT
-	 * (bit 5), 1.6: DRM_EDGEAI_CAP_BATCH (bit 6, the simulator batches).
+	 * (bit 5), 1.6: DRM_EDGEAI_CAP_BATCH (bit 6, the simulator batches),
+	 * 1.7: DRM_EDGEAI_CAP_SHARED_PROGRAMS (bit 7).
 	 */
-	EXPECT_EQ(0, v & ~0x7fULL) TH_LOG("undocumented capability bits 0x%llx",
+	EXPECT_EQ(0, v & ~0xffULL) TH_LOG("undocumented capability bits 0x%llx",
 					   (unsigned long long)v);
 	EXPECT_TRUE(v & DRM_EDGEAI_CAP_BATCH);
+	EXPECT_TRUE(v & DRM_EDGEAI_CAP_SHARED_PROGRAMS);
 #if defined(__x86_64__) || defined(__i386__)
 	EXPECT_TRUE(v & DRM_EDGEAI_CAP_DMA_COHERENT) TH_LOG("x86 DMA is cache-coherent");
 #else

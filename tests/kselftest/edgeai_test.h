@@ -72,6 +72,13 @@ static inline int eai_program_create(int fd, const void *blob, uint32_t size, ui
 	return ret;
 }
 
+static inline int eai_program_destroy(int fd, uint32_t handle)
+{
+	struct drm_edgeai_program_destroy d = { .handle = handle };
+
+	return eai_ioctl(fd, DRM_IOCTL_EDGEAI_PROGRAM_DESTROY, &d);
+}
+
 static inline int64_t eai_now_ns(void)
 {
 	struct timespec ts;

@@ -32,6 +32,10 @@
  *        (&edgeai_prog_mean_params.flags, drm/edgeai_program.h);
  *        PROGRAM_CREATE says -E2BIG, no longer -EINVAL, for a valid
  *        program with more work than one job may do.
+ *  1.7 - shared programs (DRM_EDGEAI_CAP_SHARED_PROGRAMS): PROGRAM_CREATE
+ *        of a program byte for byte equal to one the device has gives a
+ *        handle to that program object, and DRM_EDGEAI_SUBMIT_BATCH
+ *        batches jobs of different files that run it. No struct changed.
  */
 #ifndef _UAPI_DRM_EDGEAI_ACCEL_H_
 #define _UAPI_DRM_EDGEAI_ACCEL_H_
@@ -119,6 +123,12 @@ enum drm_edgeai_param {
 #define DRM_EDGEAI_CAP_DMA_COHERENT	(1ULL << 5)
 /** @DRM_EDGEAI_CAP_BATCH: (1.6) DRM_EDGEAI_SUBMIT_BATCH is available */
 #define DRM_EDGEAI_CAP_BATCH		(1ULL << 6)
+/*
+ * DRM_EDGEAI_CAP_SHARED_PROGRAMS: (1.7) files that create the same
+ * program share one program object, and their jobs batch together (see
+ * DRM_EDGEAI_SUBMIT_BATCH)
+ */
+#define DRM_EDGEAI_CAP_SHARED_PROGRAMS	(1ULL << 7)
 
 /**
  * struct drm_edgeai_get_param - read one device parameter
@@ -650,13 +660,17 @@ struct drm_edgeai_program_destroy {
 /*
  * DRM_EDGEAI_SUBMIT_BATCH (1.6, when DRM_EDGEAI_PARAM_CAPABILITIES has
  * DRM_EDGEAI_CAP_BATCH; needs DRM_EDGEAI_SUBMIT_PROGRAM): dynamic
- * batching. Jobs that run the same program object (the same
- * program_handle of the same file: program handles are private to their
- * file, so jobs of different files are never batched together), that were
- * submitted with this flag and that are queued for the same core may run
- * as one device job: the core executes the program once for each of them,
- * op by op (each op for every job of the batch before the next op), each
- * on its own buffers. A device job has a fixed start and completion cost,
+ * batching. Jobs that run the same program object, that were submitted
+ * with this flag and that are queued for the same core may run as one
+ * device job: the core executes the program once for each of them, op by
+ * op (each op for every job of the batch before the next op), each on its
+ * own buffers. Program handles are private to their file, but since 1.7
+ * (DRM_EDGEAI_CAP_SHARED_PROGRAMS) the files that create byte for byte
+ * the same program on a device get handles to one program object, so the
+ * jobs of several applications that load the same model batch together;
+ * a job joins a batch only if its file's priority class
+ * (DRM_EDGEAI_SET_POLICY) is that of the file whose job opened it. A
+ * device job has a fixed start and completion cost,
  * and the program's constant data (weights) is read once per batch, not
  * once per job, so a batch of N takes less device time than N jobs one by
  * one; see the simulator's timing model in the driver's documentation.
@@ -664,12 +678,13 @@ struct drm_edgeai_program_destroy {
  * Forming a batch: when the core is handed to a job with this flag
  * (arbitration as usual, &enum drm_edgeai_priority), that job opens a
  * batch and holds its core, idle, for up to its @batch_wait_us, while
- * later jobs of the same program of its file (in submission order, each
- * with this flag) join it. The batch starts when it has as many jobs as
+ * later jobs of the same program object (in submission order, each with
+ * this flag, of its priority class) join it. The batch starts when it has as many jobs as
  * the smallest @batch_max among them, when the opening job's
  * @batch_wait_us has passed, or as soon as a job that does not join (of
- * another client, of another program, without the flag, or one that would
- * make the batch larger than its own @batch_max) waits for the core,
+ * another program, of another priority class, without the flag, or one
+ * that would make the batch larger than its own @batch_max) waits for the
+ * core,
  * whichever comes first: a forming batch never holds up other jobs. So a
  * job waits at most its opener's @batch_wait_us (at most its
  * own, when it opens the batch) longer than it would without batching;
