@@ -59,6 +59,7 @@ static void format_caps(uint64_t caps, char *buf, size_t size)
 		{ EDGEAI_CAP_PREEMPT, "preempt" },
 		{ EDGEAI_CAP_DMA_COHERENT, "dma_coherent" },
 		{ EDGEAI_CAP_BATCH, "batch" },
+		{ EDGEAI_CAP_SHARED_PROGRAMS, "shared_programs" },
 	};
 	size_t n = 0;
 

@@ -145,7 +145,7 @@ lib_models() {
 		echo "1..0 # SKIP no models (oracle or models not available on the host)"
 		return 0
 	fi
-	vm_tap_plan "$((4 * $(wc -l < "$_dir/models.txt") + 7))"
+	vm_tap_plan "$((4 * $(wc -l < "$_dir/models.txt") + 9))"
 	while read -r _m; do
 		for _dev in auto npu dsp; do
 			_t0=$(date +%s)
@@ -183,6 +183,7 @@ lib_models() {
 	lib_cache "$_dir/$(tail -n 1 "$_dir/models.txt")"
 	lib_split "$_dir/$(head -n 1 "$_dir/models.txt")"
 	lib_threads "$_dir/$(head -n 1 "$_dir/models.txt")"
+	lib_shared "$_dir/$(head -n 1 "$_dir/models.txt")"
 	vm_tap_done
 }
 
@@ -204,6 +205,63 @@ lib_threads() {
 	vm_tap $_rc "threads: $(basename "$1"), 4 threads, 32 runs unbatched and 32 batched: every output equal to a single run's" \
 		"$(cat /tmp/t-bench.err; cut -c 1-400 /tmp/t-bench.json)"
 	rm -f /tmp/t-bench.json /tmp/t-bench.err
+}
+
+# lib_programs: the NPU's program objects (debugfs "programs", uAPI 1.7),
+# one "crc32 refs" line each.
+lib_programs() {
+	for _n in /sys/class/accel/accel*; do
+		[ "$(cat "$_n/device/device_type")" = npu ] || continue
+		awk 'NR > 1 { print $1, $4 }' \
+			"/sys/kernel/debug/accel/$(basename "$(readlink -f "$_n/device")")/programs"
+	done
+}
+
+# lib_shared MODELDIR: two processes that load the same model on the NPU
+# get one program object (the driver shares byte-for-byte equal programs
+# between files, so their jobs can be batched together): while both run,
+# the NPU has as many program objects as while one runs, each held by both;
+# once both exited, none is left.
+lib_shared() {
+	_k=0 _in=
+	while [ -f "$1/in$_k.bin" ]; do
+		_in="$_in --input $1/in$_k.bin"
+		_k=$((_k + 1))
+	done
+	_before=$(lib_programs | wc -l)
+	# shellcheck disable=SC2086
+	edgeaictl -q bench "$1/model.tflite" $_in --device npu -n 1000000 -w 0 > /dev/null 2>&1 &
+	_a=$!
+	_i=0
+	while [ "$(lib_programs | wc -l)" -le "$_before" ] && [ $_i -lt 600 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	_one=$(lib_programs | wc -l)
+	# shellcheck disable=SC2086
+	edgeaictl -q bench "$1/model.tflite" $_in --device npu -n 1000000 -w 0 > /dev/null 2>&1 &
+	_b=$!
+	# Both hold every program once B has compiled (its handles, plus jobs in flight).
+	_i=0
+	while lib_programs | awk '$2 < 2 { bad = 1 } END { exit !bad }' && [ $_i -lt 600 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	_two=$(lib_programs | wc -l)
+	_list=$(lib_programs)
+	! lib_programs | awk '$2 < 2 { bad = 1 } END { exit !bad }' &&
+		[ "$_one" -gt "$_before" ] && [ "$_two" -eq "$_one" ]
+	vm_tap $? "shared: $(basename "$1"), two processes on the NPU share its $((_one - _before)) program object(s)" \
+		"$_before before, $_one with one process, $_two with two; crc32 refs: $_list"
+	kill $_a $_b 2> /dev/null
+	wait $_a $_b 2> /dev/null
+	_i=0
+	while [ "$(lib_programs | wc -l)" -ne "$_before" ] && [ $_i -lt 100 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	[ "$(lib_programs | wc -l)" -eq "$_before" ]
+	vm_tap $? "shared: once both exited, their program objects are gone" "$(lib_programs)"
 }
 
 # lib_split MODELDIR: a model with more work than one NPU job may do is cut

@@ -126,6 +126,8 @@ enum edgeai_device_type {
 #define EDGEAI_CAP_DMA_COHERENT (UINT64_C(1) << 5)
 /* Jobs of one program run as one device job (uAPI 1.6, libedgeai 0.7). */
 #define EDGEAI_CAP_BATCH (UINT64_C(1) << 6)
+/* Processes that load the same program batch together (uAPI 1.7, libedgeai 0.7). */
+#define EDGEAI_CAP_SHARED_PROGRAMS (UINT64_C(1) << 7)
 
 /**
  * struct edgeai_device_info - what is known about one device

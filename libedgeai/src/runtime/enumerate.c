@@ -77,6 +77,7 @@ static uint64_t parse_caps(const char *s)
 		{ "preempt", EDGEAI_CAP_PREEMPT },
 		{ "dma_coherent", EDGEAI_CAP_DMA_COHERENT },
 		{ "batch", EDGEAI_CAP_BATCH },
+		{ "shared_programs", EDGEAI_CAP_SHARED_PROGRAMS },
 	};
 	uint64_t v = 0;
 	char word[64];
