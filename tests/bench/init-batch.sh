@@ -22,14 +22,46 @@ done
 counters() {
 	echo "$(cat "$npu/jobs_completed") $(cat "$npu/batched_jobs") $(cat "$npu/busy_time_us")"
 }
-# MODE MODEL: one bench, its JSON on the results port
+# PID: what a bench that stopped making progress is doing, on the results
+# port: each thread's state, CPU ticks (twice, 5 s apart: a thread whose
+# ticks grow spins) and kernel stack; the devices' jobs and cores.
+stall_report() {
+	for _pass in 1 2; do
+		for _d in /proc/$1/task/*; do
+			read -r _tid _comm _st _r _r _r _r _r _r _r _r _r _r _ut _kt _r < "$_d/stat"
+			vm_out "# stall: pass $_pass thread $_tid $_comm state $_st utime $_ut stime $_kt wchan $(cat "$_d/wchan" 2>/dev/null)"
+			[ $_pass -eq 2 ] && sed 's/^/# stall:   /' "$_d/stack" 2>/dev/null | while read -r _l; do vm_out "$_l"; done
+		done
+		[ $_pass -eq 1 ] && sleep 5
+	done
+	for _f in /sys/kernel/debug/accel/*/jobs /sys/kernel/debug/accel/*/cores; do
+		vm_out "# stall: $_f"
+		sed 's/^/# stall:   /' "$_f" 2>/dev/null | head -n 40 | while read -r _l; do vm_out "$_l"; done
+	done
+}
+
+# MODE MODEL: one bench, its JSON on the results port. A bench that runs
+# past BATCH_STALL_S seconds (default 240; it takes well under a minute)
+# is reported (stall_report) and killed.
 run() {
 	_mode=$1 _m=$2
 	_c0=$(counters)
-	_j=$(edgeaictl -q bench "/lib/edgeai-models/$_m/model.tflite" -d npu --json \
+	edgeaictl -q bench "/lib/edgeai-models/$_m/model.tflite" -d npu --json \
 		--concurrency "$CONC" --batch "$CONC" --batch-wait-us "$WAIT_US" \
-		-n "$RUNS" -w 16 2>&1)
+		-n "$RUNS" -w 16 > /tmp/bench.out 2>&1 &
+	_pid=$! _t=0
+	while kill -0 $_pid 2> /dev/null; do
+		sleep 1
+		_t=$((_t + 1))
+		if [ $_t -eq "${BATCH_STALL_S:-240}" ]; then
+			vm_out "# stall: edgeaictl bench of $_m still runs after ${_t} s"
+			stall_report $_pid
+			kill -9 $_pid
+		fi
+	done
+	wait $_pid
 	_rc=$?
+	_j=$(cat /tmp/bench.out)
 	_c1=$(counters)
 	[ $_rc -eq 0 ] || _j="exit $_rc: $_j"
 	vm_out "bench batch-sysfs $_mode $_m $_c0 $_c1"
