@@ -94,8 +94,9 @@ enum rt_job_state {
 struct rt_waiter {
 	struct edgeai_job *job;
 	pthread_cond_t cond;
-	struct rt_waiter *next; /* on dev->waiters until its job completes or it leaves */
+	struct rt_waiter *next; /* on dev->waiters until its job is handed to it or it leaves */
 	bool handed;            /* @job completed and its callback is this thread's to run */
+	bool sleeping;          /* on @cond, while another thread reaps the ring */
 };
 
 struct edgeai_job {
@@ -162,13 +163,21 @@ int rt_queue_submit_locked(struct edgeai_job *job, unsigned int flags);
 /* Give the kernel the SQEs that RT_SUBMIT_DEFER left queued. */
 void rt_queue_flush_locked(struct edgeai_device *dev);
 /*
- * Wait until @job has finished, other jobs have completed, or @deadline
- * (absolute CLOCK_MONOTONIC ns, INT64_MAX = forever) passes (-ETIME). The
- * completed jobs, @job when it is one of them, are added to @done: their
- * callbacks are due. A job another thread waits for is handed to that
- * thread instead, so each waiter runs its own job's callback.
+ * A thread that waits for @job: from rt_queue_waiter_add_locked() until
+ * rt_queue_waiter_del_locked(), a completion of @job is handed to it
+ * (whichever thread reaps it), so that this thread runs its callback.
+ * The del adds @job to @done if it was handed over and not collected yet.
  */
-int rt_queue_wait_locked(struct edgeai_job *job, int64_t deadline, struct rt_done *done);
+void rt_queue_waiter_add_locked(struct rt_waiter *w, struct edgeai_job *job);
+void rt_queue_waiter_del_locked(struct rt_waiter *w, struct rt_done *done);
+/*
+ * Wait until @w's job has finished, other jobs have completed, or
+ * @deadline (absolute CLOCK_MONOTONIC ns, INT64_MAX = forever) passes
+ * (-ETIME). The completed jobs, @w's when it is one of them, are added to
+ * @done: their callbacks are due. The job of another waiter goes to that
+ * waiter instead.
+ */
+int rt_queue_wait_locked(struct rt_waiter *w, int64_t deadline, struct rt_done *done);
 /* Collect what has completed, without waiting. */
 void rt_queue_poll_locked(struct edgeai_device *dev, struct rt_done *done);
 /* @job is freed in flight: the kernel finishes it, its completion is dropped. */

@@ -301,9 +301,10 @@ static void run_callbacks(struct rt_done *done)
 EDGEAI_PUBLIC int edgeai_job_wait(struct edgeai_job *job, int64_t timeout_ns)
 {
 	struct edgeai_device *dev;
+	struct rt_waiter w;
 	struct rt_done done;
 	int64_t deadline;
-	bool finished;
+	bool finished = false, last;
 	int r = 0, status = 0;
 
 	assert_return(job, -EINVAL);
@@ -317,25 +318,33 @@ EDGEAI_PUBLIC int edgeai_job_wait(struct edgeai_job *job, int64_t timeout_ns)
 	dev = job->dev;
 	deadline = rt_abs_timeout(timeout_ns);
 	pthread_mutex_lock(&dev->lock);
-	do {
+	rt_queue_waiter_add_locked(&w, job);
+	for (;;) {
 		done.n = 0;
-		r = rt_queue_wait_locked(job, deadline, &done);
-		finished = job->state != RT_JOB_INFLIGHT;
-		if (finished)
+		r = rt_queue_wait_locked(&w, deadline, &done);
+		if (!finished && job->state != RT_JOB_INFLIGHT) {
 			/* Before its callback runs: that may submit it again. */
+			finished = true;
 			status = job->status;
-		if (!done.n)
+		}
+		last = r != 0 || finished || !done.n;
+		if (last)
+			/* A completion handed over meanwhile is collected here. */
+			rt_queue_waiter_del_locked(&w, &done);
+		if (done.n) {
+			/*
+			 * Callbacks run without the lock, as soon as their jobs
+			 * complete (not only once ours has): they may submit
+			 * what another thread waits for.
+			 */
+			hold_done_locked(&done);
+			pthread_mutex_unlock(&dev->lock);
+			run_callbacks(&done);
+			pthread_mutex_lock(&dev->lock);
+		}
+		if (last)
 			break;
-		/*
-		 * Callbacks run without the lock, as soon as their jobs
-		 * complete (not only once ours has): they may submit what
-		 * another thread waits for.
-		 */
-		hold_done_locked(&done);
-		pthread_mutex_unlock(&dev->lock);
-		run_callbacks(&done);
-		pthread_mutex_lock(&dev->lock);
-	} while (r == 0 && !finished);
+	}
 	pthread_mutex_unlock(&dev->lock);
 
 	if (finished)

@@ -99,7 +99,7 @@ static void fill_submit(const struct edgeai_job *job, struct drm_edgeai_submit *
 	}
 }
 
-static void waiter_del(struct edgeai_device *dev, struct rt_waiter *w)
+static void waiter_unlink(struct edgeai_device *dev, struct rt_waiter *w)
 {
 	for (struct rt_waiter **p = &dev->waiters; *p; p = &(*p)->next)
 		if (*p == w) {
@@ -109,27 +109,55 @@ static void waiter_del(struct edgeai_device *dev, struct rt_waiter *w)
 		}
 }
 
-/*
- * Wake the threads waiting for @job, which completed (@hand: the first of
- * them gets its completion) or changed path. True when there was one.
- */
-static bool waiters_wake(struct edgeai_job *job, bool hand)
+void rt_queue_waiter_add_locked(struct rt_waiter *w, struct edgeai_job *job)
 {
-	struct rt_waiter **p = &job->dev->waiters, *w;
-	bool found = false;
+	pthread_condattr_t attr;
 
-	while ((w = *p)) {
-		if (w->job != job) {
-			p = &w->next;
-			continue;
-		}
-		*p = w->next;
-		w->next = NULL;
-		w->handed = hand && !found;
-		found = true;
-		pthread_cond_signal(&w->cond);
-	}
-	return found;
+	*w = (struct rt_waiter){ .job = job };
+	/* Deadlines are CLOCK_MONOTONIC (base_now_ns()). */
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->cond, &attr);
+	pthread_condattr_destroy(&attr);
+	w->next = job->dev->waiters;
+	job->dev->waiters = w;
+}
+
+void rt_queue_waiter_del_locked(struct rt_waiter *w, struct rt_done *done)
+{
+	waiter_unlink(w->job->dev, w);
+	if (w->handed && done->n < RT_DONE_MAX)
+		done->job[done->n++] = w->job;
+	w->handed = false;
+	pthread_cond_destroy(&w->cond);
+}
+
+/*
+ * The first thread waiting for @job, which completed, takes its completion
+ * (its callback is that thread's to run) and leaves the list. True when
+ * there was one.
+ */
+static bool waiter_hand(struct edgeai_job *job)
+{
+	struct rt_waiter *w;
+
+	for (w = job->dev->waiters; w; w = w->next)
+		if (w->job == job)
+			break;
+	if (!w)
+		return false;
+	waiter_unlink(job->dev, w);
+	w->handed = true;
+	pthread_cond_signal(&w->cond);
+	return true;
+}
+
+/* Wake the threads waiting for @job: it moved to the ioctl path. */
+static void waiters_wake(struct edgeai_job *job)
+{
+	for (struct rt_waiter *w = job->dev->waiters; w; w = w->next)
+		if (w->job == job)
+			pthread_cond_signal(&w->cond);
 }
 
 static void complete(struct edgeai_job *job, int status, uint64_t device_time_ns,
@@ -138,7 +166,7 @@ static void complete(struct edgeai_job *job, int status, uint64_t device_time_ns
 	job->state = RT_JOB_DONE;
 	job->status = status;
 	job->device_time_ns = device_time_ns;
-	if (waiters_wake(job, true))
+	if (waiter_hand(job))
 		/* The thread that waits for it runs its callback. */
 		return;
 	if (done->n < RT_DONE_MAX)
@@ -287,7 +315,7 @@ static void complete_cqe(struct edgeai_device *dev, const struct rt_cqe *cqe, st
 			complete(job, r, 0, done);
 		else
 			/* Its waiters wait by ioctl now. */
-			waiters_wake(job, false);
+			waiters_wake(job);
 		return;
 	}
 	if (dev->uring == RT_URING_READY)
@@ -338,66 +366,67 @@ static int wait_ioctl_locked(struct edgeai_job *job, int64_t deadline, struct rt
 }
 
 /*
- * While another thread reaps the ring: sleep until @job completes (1 when
- * its callback is this thread's to run), it is this thread's turn to reap
- * (0), or -ETIME at @deadline.
+ * While another thread reaps the ring: sleep until @w's job completes, it
+ * moved to the ioctl path, it is this thread's turn to reap, or -ETIME at
+ * @deadline.
  */
-static int wait_turn_locked(struct edgeai_job *job, int64_t deadline)
+static int sleep_locked(struct rt_waiter *w, int64_t deadline)
 {
-	struct edgeai_device *dev = job->dev;
-	struct rt_waiter w = { .job = job };
-	pthread_condattr_t attr;
+	struct edgeai_device *dev = w->job->dev;
 	struct timespec ts;
-	int r = 0;
-
-	/* Deadlines are CLOCK_MONOTONIC (base_now_ns()). */
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&w.cond, &attr);
-	pthread_condattr_destroy(&attr);
-	w.next = dev->waiters;
-	dev->waiters = &w;
+	int r;
 
 	if (deadline == INT64_MAX) {
-		r = -pthread_cond_wait(&w.cond, &dev->lock);
+		w->sleeping = true;
+		r = -pthread_cond_wait(&w->cond, &dev->lock);
 	} else if (deadline <= base_now_ns()) {
-		r = -ETIME;
+		return -ETIME;
 	} else {
 		ts.tv_sec = deadline / 1000000000;
 		ts.tv_nsec = deadline % 1000000000;
-		r = -pthread_cond_timedwait(&w.cond, &dev->lock, &ts);
+		w->sleeping = true;
+		r = -pthread_cond_timedwait(&w->cond, &dev->lock, &ts);
 		if (r == -ETIMEDOUT)
 			r = -ETIME;
 	}
-
-	/* Still on the list unless its job woke it. */
-	waiter_del(dev, &w);
-	pthread_cond_destroy(&w.cond);
-	if (w.handed)
-		return 1;
-	return job->state != RT_JOB_INFLIGHT ? 0 : r;
+	w->sleeping = false;
+	return r;
 }
 
 /*
- * A thread leaves the wait: when nobody sleeps on the ring, the first
- * waiter takes over (it rechecks its job and sleeps on the ring itself).
+ * A thread leaves the ring: when nobody sleeps on it, the first waiter
+ * asleep takes over (it rechecks its job and sleeps on the ring itself).
+ * A waiter that is not asleep looks at the ring before it sleeps.
  */
 static void pass_turn_locked(struct edgeai_device *dev)
 {
-	if (!dev->reaping && dev->waiters)
-		pthread_cond_signal(&dev->waiters->cond);
+	if (dev->reaping)
+		return;
+	for (struct rt_waiter *w = dev->waiters; w; w = w->next)
+		if (w->sleeping) {
+			pthread_cond_signal(&w->cond);
+			return;
+		}
 }
 
-static int wait_ring_locked(struct edgeai_job *job, int64_t deadline, struct rt_done *done)
+static int wait_ring_locked(struct rt_waiter *w, int64_t deadline, struct rt_done *done)
 {
+	struct edgeai_job *job = w->job;
 	struct edgeai_device *dev = job->dev;
 	unsigned int n;
 	int r;
 
 	for (;;) {
 		reap_ring_locked(dev, done);
+		if (w->handed) {
+			/* Completed, by this thread or another: its callback is ours. */
+			w->handed = false;
+			if (done->n < RT_DONE_MAX)
+				done->job[done->n++] = job;
+			return 0;
+		}
 		if (job->state != RT_JOB_INFLIGHT)
-			/* Completed into @done, or by another thread that handed it over. */
+			/* Completed before this thread waited for it. */
 			return 0;
 		if (done->n)
 			/* Callbacks are due: they may submit what others wait for. */
@@ -411,12 +440,9 @@ static int wait_ring_locked(struct edgeai_job *job, int64_t deadline, struct rt_
 		if (dev->reaping) {
 			/* Another thread sleeps on the ring: it wakes us. */
 			rt_queue_flush_locked(dev);
-			r = wait_turn_locked(job, deadline);
-			if (r < 0)
+			r = sleep_locked(w, deadline);
+			if (r < 0 && !w->handed && job->state == RT_JOB_INFLIGHT)
 				return r;
-			if (r > 0 && done->n < RT_DONE_MAX)
-				/* Handed over by whoever completed it. */
-				done->job[done->n++] = job;
 			continue;
 		}
 		/* Deferred submissions go in with the wait: one system call. */
@@ -428,20 +454,22 @@ static int wait_ring_locked(struct edgeai_job *job, int64_t deadline, struct rt_
 		dev->reaping = false;
 		if (r < 0 && r != -EINTR) {
 			reap_ring_locked(dev, done);
-			return job->state != RT_JOB_INFLIGHT ? 0 : r;
+			if (w->handed || job->state != RT_JOB_INFLIGHT)
+				continue;
+			return r;
 		}
 	}
 }
 
-int rt_queue_wait_locked(struct edgeai_job *job, int64_t deadline, struct rt_done *done)
+int rt_queue_wait_locked(struct rt_waiter *w, int64_t deadline, struct rt_done *done)
 {
+	struct edgeai_job *job = w->job;
 	int r;
 
-	if (job->state != RT_JOB_INFLIGHT)
-		return 0;
 	if (job->path != EDGEAI_PATH_URING)
-		return wait_ioctl_locked(job, deadline, done);
-	r = wait_ring_locked(job, deadline, done);
+		/* Handed over or not, rt_queue_waiter_del_locked() collects it. */
+		return job->state == RT_JOB_INFLIGHT ? wait_ioctl_locked(job, deadline, done) : 0;
+	r = wait_ring_locked(w, deadline, done);
 	pass_turn_locked(job->dev);
 	return r;
 }
