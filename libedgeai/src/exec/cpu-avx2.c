@@ -684,8 +684,8 @@ static int binary(const struct ek_op *o)
 /*
  * AVERAGE_POOL_2D and MEAN (over H and W): the window's sums in int32,
  * eight channels at a time (exact: no more than 2^20 taps of 8-bit
- * values), then the reference's rounding division (pool) or rescale and
- * bias (MEAN) per channel.
+ * values), then the reference's rounding division (pool) or output
+ * function (MEAN) per channel.
  */
 static void sum_rows(int32_t *acc, const uint8_t *src, uint32_t ch, int s8)
 {
@@ -752,34 +752,71 @@ static int avgpool(const struct ek_op *o)
 	return 0;
 }
 
+/*
+ * MEAN: the window's sums eight channels at a time, then each output
+ * finished by the reference's own ek_mean_out() (the integer rescale, the
+ * binary32 pipeline or the division). Items [begin, end) are blocks of
+ * MEAN_CB channels of one image (image * blocks + block); a part sums up
+ * to MEAN_CHUNK channels of an image in one pass over its pixels.
+ */
+#define MEAN_CB 16
+#define MEAN_CHUNK 256
+struct mean_job {
+	const struct ek_op *o;
+	uint32_t blocks, fbias;
+};
+
+static void mean_part(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct mean_job *mj = ctx;
+	const struct ek_op *o = mj->o;
+	const struct ek_tensor *in = &o->in[0];
+	uint32_t ch = in->d[3], hw = in->d[1] * in->d[2], i, k, c;
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	int32_t lo = s8 ? -128 : 0, hi = s8 ? 127 : 255, acc[MEAN_CHUNK];
+
+	for (i = begin; i < end;) {
+		uint32_t n = i / mj->blocks, b = i % mj->blocks;
+		uint32_t c0 = b * MEAN_CB, c1 = ch;
+		const uint8_t *src = (const uint8_t *)in->data + (size_t)n * hw * ch;
+		uint8_t *dst = (uint8_t *)o->out.data + (size_t)n * ch;
+
+		/* this image's blocks of the part, at most MEAN_CHUNK channels */
+		if (end - i < mj->blocks - b && (end - i) * MEAN_CB < ch - c0)
+			c1 = c0 + (end - i) * MEAN_CB;
+		if (c1 - c0 > MEAN_CHUNK)
+			c1 = c0 + MEAN_CHUNK;
+		memset(acc, 0, (c1 - c0) * sizeof(acc[0]));
+		for (k = 0; k < hw; k++)
+			sum_rows(acc, src + (size_t)k * ch + c0, c1 - c0, s8);
+		for (c = c0; c < c1; c++) {
+			int32_t v = ek_mean_out(o, acc[c - c0], mj->fbias);
+
+			dst[c] = (uint8_t)(v < lo ? lo : v > hi ? hi : v);
+		}
+		i += (c1 - c0 + MEAN_CB - 1) / MEAN_CB;
+	}
+}
+
 static int mean(const struct ek_op *o)
 {
 	const struct edgeai_prog_mean_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	uint32_t ch = in->d[3], n, k, c, hw = in->d[1] * in->d[2];
-	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
-	int32_t lo = s8 ? -128 : 0, hi = s8 ? 127 : 255, *acc;
-	uint8_t *dst = out->data;
+	uint32_t ch = in->d[3], hw = in->d[1] * in->d[2];
+	struct mean_job mj = { .o = o, .blocks = (ch + MEAN_CB - 1) / MEAN_CB };
+	uint32_t items = in->d[0] * mj.blocks;
 
-	/* the float pipeline: the reference's per-output binary32 steps */
 	if (!ek_is8(in->dtype) || out->dtype != in->dtype || out->d[0] != in->d[0] ||
 	    out->d[1] != 1 || out->d[2] != 1 || out->d[3] != ch ||
-	    (uint64_t)in->d[1] * in->d[2] > (1U << 20) || p->flags)
+	    (uint64_t)in->d[1] * in->d[2] > (1U << 20) || (p->flags && !hw))
 		return EXEC_OPT_NOT_HANDLED;
-	acc = malloc(((size_t)ch + 8) * 4);
-	if (!acc)
-		return EXEC_OPT_NOT_HANDLED;
-	for (n = 0; n < in->d[0]; n++, dst += ch) {
-		memset(acc, 0, (size_t)ch * 4);
-		for (k = 0; k < hw; k++)
-			sum_rows(acc, (const uint8_t *)in->data + ((size_t)n * hw + k) * ch, ch, s8);
-		for (c = 0; c < ch; c++) {
-			int32_t v = ek_wadd(ek_mbqm(acc[c], p->out_multiplier, p->out_shift), p->bias);
-
-			dst[c] = (uint8_t)(v < lo ? lo : v > hi ? hi : v);
-		}
-	}
-	free(acc);
+	mj.fbias = ek_mean_fbias(o);
+	/* the binary32 pipeline costs about as much per output as 64 taps */
+	if (exec_par_worth((uint64_t)in->d[0] * ch *
+			   (hw + (p->flags == EDGEAI_PROG_MEAN_FLOAT ? 64 : 1))))
+		exec_par_for(items, mean_part, &mj);
+	else
+		mean_part(&mj, 0, items);
 	return 0;
 }
 

@@ -20,7 +20,8 @@
  * channels, extreme values, half-pixel edge weights below 0, weights
  * too large for 32-bit sums declined;
  * uint8 float arithmetic declined); MUL, MAXIMUM/MINIMUM and ADD/SUB in
- * broadcast forms, CONCATENATION, AVERAGE_POOL_2D, MEAN and
+ * broadcast forms, CONCATENATION, AVERAGE_POOL_2D, MEAN (its integer,
+ * binary32 and division pipelines; up to 700 channels) and
  * RESIZE_NEAREST_NEIGHBOR (one_more()), and AVERAGE_POOL_2D on random
  * padded windows (one_elt()); and CONV_2D and DEPTHWISE_CONV_2D on wide
  * rows (kinds 17, 18: 16..105 pixels, channel counts 1, 3, 5, 8, 13, 16,
@@ -464,6 +465,10 @@ static int one_more(int kind, int u8, char *what, size_t wsz)
 	for (i = 0; i < EDGEAI_PROG_MAX_INPUTS; i++)
 		P.op.inputs[i] = EDGEAI_PROG_NO_TENSOR;
 	d[0] = 1 + rnd(2), d[1] = 1 + rnd(30), d[2] = 1 + rnd(30), d[3] = channels();
+	if (kind == 14 && !rnd(4)) {
+		/* wider than a part's pass (256 channels), few pixels */
+		d[1] = 1 + rnd(7), d[2] = 1 + rnd(7), d[3] = 200 + rnd(500);
+	}
 	memcpy(od, d, sizeof(od));
 	memcpy(da, d, sizeof(da));
 	memcpy(db, d, sizeof(db));
@@ -549,8 +554,24 @@ static int one_more(int kind, int u8, char *what, size_t wsz)
 
 		op = EDGEAI_OP_MEAN;
 		od[1] = od[2] = 1;
-		cc_quantize_multiplier(si / so / (d[1] * d[2]), &mp->out_multiplier, &mp->out_shift);
-		mp->bias = zo - (int32_t)(za * si / so);
+		switch (rnd(3)) {
+		case 0:	/* the integer pipeline */
+			cc_quantize_multiplier(si / so / (d[1] * d[2]), &mp->out_multiplier,
+					       &mp->out_shift);
+			mp->bias = zo - (int32_t)(za * si / so);
+			break;
+		case 1: {	/* the binary32 one */
+			float f = (float)(si / so);
+
+			mp->flags = EDGEAI_PROG_MEAN_FLOAT;
+			memcpy(&mp->scale, &f, 4);
+			break;
+		}
+		default:	/* the division, equal quantization */
+			mp->flags = EDGEAI_PROG_MEAN_DIV;
+			zo = za;
+			break;
+		}
 	} else if (kind == 15) {
 		struct edgeai_prog_resize_params *rp = (void *)P.op.params;
 		uint32_t yoff, xoff, ax;
