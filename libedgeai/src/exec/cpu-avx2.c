@@ -702,54 +702,75 @@ static void sum_rows(int32_t *acc, const uint8_t *src, uint32_t ch, int s8)
 		acc[c] += ld8(src + c, s8);
 }
 
-static int avgpool(const struct ek_op *o)
+/* Output rows [begin, end) (image * oh + row) of an AVERAGE_POOL_2D. */
+struct avgpool_job {
+	const struct ek_op *o;
+	_Atomic int failed;	/* a part had no room for its sums: the op is declined */
+};
+
+static void avgpool_rows(void *ctx, uint32_t begin, uint32_t end)
 {
+	struct avgpool_job *aj = ctx;
+	const struct ek_op *o = aj->o;
 	const struct edgeai_prog_pool_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	uint32_t ch = out->d[3], n, oy, ox, c;
+	uint32_t ch = out->d[3], r, ox, c;
 	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
-	uint8_t *dst = out->data;
-	int32_t *acc;
+	int32_t *acc = malloc(((size_t)ch + 8) * 4);
 
-	if (!ek_is8(in->dtype) || out->dtype != in->dtype || in->d[3] != ch ||
-	    in->d[0] != out->d[0] || !p->filter_h || !p->filter_w ||
-	    (uint64_t)p->filter_h * p->filter_w > (1U << 20))
-		return EXEC_OPT_NOT_HANDLED;
-	acc = malloc(((size_t)ch + 8) * 4);
-	if (!acc)
-		return EXEC_OPT_NOT_HANDLED;
-	for (n = 0; n < out->d[0]; n++) {
-		for (oy = 0; oy < out->d[1]; oy++) {
-			for (ox = 0; ox < out->d[2]; ox++, dst += ch) {
-				int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
-				int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
-				int32_t ys = y0 < 0 ? 0 : y0, xs = x0 < 0 ? 0 : x0, y, x, cnt;
-				int32_t ye = y0 + (int32_t)p->filter_h, xe = x0 + (int32_t)p->filter_w;
+	if (!acc) {
+		aj->failed = 1;
+		return;
+	}
+	for (r = begin; r < end; r++) {
+		uint32_t n = r / out->d[1], oy = r % out->d[1];
+		uint8_t *dst = (uint8_t *)out->data + (size_t)r * out->d[2] * ch;
 
-				ye = ye > (int32_t)in->d[1] ? (int32_t)in->d[1] : ye;
-				xe = xe > (int32_t)in->d[2] ? (int32_t)in->d[2] : xe;
-				memset(acc, 0, (size_t)ch * 4);
-				for (y = ys; y < ye; y++)
-					for (x = xs; x < xe; x++)
-						sum_rows(acc, (const uint8_t *)in->data +
-							 ek_idx(in, n, (uint32_t)y, (uint32_t)x, 0),
-							 ch, s8);
-				cnt = ye > ys && xe > xs ? (ye - ys) * (xe - xs) : 0;
-				for (c = 0; c < ch; c++) {
-					int32_t v = acc[c];
+		for (ox = 0; ox < out->d[2]; ox++, dst += ch) {
+			int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+			int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+			int32_t ys = y0 < 0 ? 0 : y0, xs = x0 < 0 ? 0 : x0, y, x, cnt;
+			int32_t ye = y0 + (int32_t)p->filter_h, xe = x0 + (int32_t)p->filter_w;
 
-					/* a window entirely in the padding gives 0 */
-					v = cnt <= 0 ? 0 : v > 0 ? (v + cnt / 2) / cnt :
-						     (v - cnt / 2) / cnt;
-					v = v < p->act_min ? p->act_min : v;
-					v = v > p->act_max ? p->act_max : v;
-					dst[c] = (uint8_t)v;
-				}
+			ye = ye > (int32_t)in->d[1] ? (int32_t)in->d[1] : ye;
+			xe = xe > (int32_t)in->d[2] ? (int32_t)in->d[2] : xe;
+			memset(acc, 0, (size_t)ch * 4);
+			for (y = ys; y < ye; y++)
+				for (x = xs; x < xe; x++)
+					sum_rows(acc, (const uint8_t *)in->data +
+						 ek_idx(in, n, (uint32_t)y, (uint32_t)x, 0), ch, s8);
+			cnt = ye > ys && xe > xs ? (ye - ys) * (xe - xs) : 0;
+			for (c = 0; c < ch; c++) {
+				int32_t v = acc[c];
+
+				/* a window entirely in the padding gives 0 */
+				v = cnt <= 0 ? 0 : v > 0 ? (v + cnt / 2) / cnt : (v - cnt / 2) / cnt;
+				v = v < p->act_min ? p->act_min : v;
+				v = v > p->act_max ? p->act_max : v;
+				dst[c] = (uint8_t)v;
 			}
 		}
 	}
 	free(acc);
-	return 0;
+}
+
+static int avgpool(const struct ek_op *o)
+{
+	const struct edgeai_prog_pool_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	struct avgpool_job aj = { .o = o };
+	uint32_t rows = out->d[0] * out->d[1];
+
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype || in->d[3] != out->d[3] ||
+	    in->d[0] != out->d[0] || !p->filter_h || !p->filter_w ||
+	    (uint64_t)p->filter_h * p->filter_w > (1U << 20))
+		return EXEC_OPT_NOT_HANDLED;
+	if (exec_par_worth((uint64_t)ek_count(out) * p->filter_h * p->filter_w / 4))
+		exec_par_for(rows, avgpool_rows, &aj);
+	else
+		avgpool_rows(&aj, 0, rows);
+	/* the reference then writes every output */
+	return aj.failed ? EXEC_OPT_NOT_HANDLED : 0;
 }
 
 /*
