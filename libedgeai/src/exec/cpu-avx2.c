@@ -785,7 +785,75 @@ static int avgpool(const struct ek_op *o)
 struct mean_job {
 	const struct ek_op *o;
 	uint32_t blocks, fbias;
+	int f32;	/* the binary32 pipeline on this CPU's float unit (mean_f32()) */
 };
+
+/* A binary32 pattern that is zero, or normal with an exponent in -100..100. */
+static int f32_tame(uint32_t bits)
+{
+	uint32_t e = bits >> 23 & 0xff;
+
+	return !(bits & 0x7fffffff) || (e >= 127 - 100 && e <= 127 + 100);
+}
+
+/*
+ * The binary32 pipeline of MEAN (ek_mean_out() with
+ * EDGEAI_PROG_MEAN_FLOAT) on eight outputs at a time, with the CPU's
+ * IEEE single-precision divide, multiply and add in place of the op
+ * library's software ones: the same correctly rounded results while the
+ * rounding mode is to nearest (checked per call: MXCSR is per thread).
+ * mean() takes this path only when the scale and the constant term are
+ * zero or normal within 2^-100..2^100, so that for the sums of at most
+ * 2^20 8-bit values no step overflows and every product is normal; a
+ * sum that is subnormal (flushed to zero under FTZ) rounds to 0 either
+ * way. std::round() is the truncation plus one away from zero when the
+ * fraction is at least a half (the fraction is exact); the value is held
+ * to +-2^30 before the conversion, where the reference saturates at
+ * +-(2^31 - 1): both clamp to the same 8-bit value. The empty asm keeps
+ * a compiler from fusing the multiply and the add. Returns the outputs
+ * done (a multiple of 8), the rest left to ek_mean_out().
+ */
+static uint32_t mean_f32(const struct mean_job *mj, const int32_t *acc, uint32_t cnt,
+			 uint8_t *dst, int32_t lo, int32_t hi)
+{
+	const struct edgeai_prog_mean_params *p = (const void *)mj->o->op->params;
+	uint32_t hw = mj->o->in[0].d[1] * mj->o->in[0].d[2], c;
+	const __m256 vn = _mm256_set1_ps((float)hw), half = _mm256_set1_ps(0.5f);
+	const __m256 one = _mm256_set1_ps(1.0f), sign = _mm256_set1_ps(-0.0f);
+	const __m256 big = _mm256_set1_ps(1073741824.0f), nbig = _mm256_set1_ps(-1073741824.0f);
+	const __m256i zp = _mm256_set1_epi32(mj->o->out.zp);
+	const __m256i vlo = _mm256_set1_epi32(lo), vhi = _mm256_set1_epi32(hi);
+	__m256 scale, bias;
+	float f;
+
+	if (_MM_GET_ROUNDING_MODE() != _MM_ROUND_NEAREST)
+		return 0;
+	memcpy(&f, &p->scale, 4);
+	scale = _mm256_set1_ps(f);
+	memcpy(&f, &mj->fbias, 4);
+	bias = _mm256_set1_ps(f);
+	for (c = 0; c + 8 <= cnt; c += 8) {
+		__m256 x = _mm256_cvtepi32_ps(_mm256_loadu_si256((const __m256i *)(acc + c)));
+		__m256 y = _mm256_mul_ps(_mm256_div_ps(x, vn), scale), t, d, adj;
+		__m256i r;
+		int32_t v[8];
+		int j;
+
+		__asm__("" : "+x"(y));
+		y = _mm256_add_ps(y, bias);
+		t = _mm256_round_ps(y, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+		d = _mm256_andnot_ps(sign, _mm256_sub_ps(y, t));
+		adj = _mm256_and_ps(_mm256_cmp_ps(d, half, _CMP_GE_OQ),
+				    _mm256_or_ps(one, _mm256_and_ps(y, sign)));
+		t = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(t, adj), nbig), big);
+		r = _mm256_add_epi32(_mm256_cvtps_epi32(t), zp);
+		r = _mm256_min_epi32(_mm256_max_epi32(r, vlo), vhi);
+		_mm256_storeu_si256((__m256i *)v, r);
+		for (j = 0; j < 8; j++)
+			dst[c + j] = (uint8_t)v[j];
+	}
+	return c;
+}
 
 static void mean_part(void *ctx, uint32_t begin, uint32_t end)
 {
@@ -810,7 +878,8 @@ static void mean_part(void *ctx, uint32_t begin, uint32_t end)
 		memset(acc, 0, (c1 - c0) * sizeof(acc[0]));
 		for (k = 0; k < hw; k++)
 			sum_rows(acc, src + (size_t)k * ch + c0, c1 - c0, s8);
-		for (c = c0; c < c1; c++) {
+		c = c0 + (mj->f32 ? mean_f32(mj, acc, c1 - c0, dst + c0, lo, hi) : 0);
+		for (; c < c1; c++) {
 			int32_t v = ek_mean_out(o, acc[c - c0], mj->fbias);
 
 			dst[c] = (uint8_t)(v < lo ? lo : v > hi ? hi : v);
@@ -832,9 +901,10 @@ static int mean(const struct ek_op *o)
 	    (uint64_t)in->d[1] * in->d[2] > (1U << 20) || (p->flags && !hw))
 		return EXEC_OPT_NOT_HANDLED;
 	mj.fbias = ek_mean_fbias(o);
-	/* the binary32 pipeline costs about as much per output as 64 taps */
+	mj.f32 = p->flags == EDGEAI_PROG_MEAN_FLOAT && f32_tame(p->scale) && f32_tame(mj.fbias);
+	/* the software binary32 pipeline costs about as much per output as 64 taps */
 	if (exec_par_worth((uint64_t)in->d[0] * ch *
-			   (hw + (p->flags == EDGEAI_PROG_MEAN_FLOAT ? 64 : 1))))
+			   (hw + (p->flags == EDGEAI_PROG_MEAN_FLOAT && !mj.f32 ? 64 : 1))))
 		exec_par_for(items, mean_part, &mj);
 	else
 		mean_part(&mj, 0, items);

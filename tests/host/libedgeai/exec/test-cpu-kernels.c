@@ -37,6 +37,7 @@
  * that split across threads run again on pools of 2 and 3 threads, every
  * op split.
  */
+#include <fenv.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -564,8 +565,22 @@ static int one_more(int kind, int u8, char *what, size_t wsz)
 			mp->bias = zo - (int32_t)(za * si / so);
 			break;
 		case 1: {	/* the binary32 one */
-			float f = (float)(si / so);
+			/*
+			 * 1 time in 8 (H * W) / 2 with the zero points at the
+			 * data's middle: outputs (sum - n * zp) / 2 in range, near
+			 * ties after inexact steps; else 1 time in 16 halves (exact
+			 * ties), 1 in 16 a scale the kernels' float unit path
+			 * declines (about 2^-116, 2^116)
+			 */
+			static const float odd[] = { 0.5f, 0.25f, 1e-35f, 1e35f };
+			float f = rnd(4) ? (float)(si / so) : odd[rnd(4)];
 
+			if (!rnd(8)) {
+				f = (float)(d[1] * d[2]) / 2;
+				za = u8 ? 127 + (int32_t)rnd(2) : -(int32_t)rnd(2);
+				zo = u8 ? 128 : 0;
+				P.t[P.op.inputs[0]].zero_point = za;
+			}
 			mp->flags = EDGEAI_PROG_MEAN_FLOAT;
 			memcpy(&mp->scale, &f, 4);
 			break;
@@ -882,6 +897,34 @@ int main(void)
 		}
 	}
 	exec_cpu_set_kernels(NULL);
+
+	/*
+	 * MEAN with the float unit rounding upward (an application may set
+	 * that): kernels that use the CPU's binary32 arithmetic for the
+	 * float pipeline must notice and leave it to the software one.
+	 */
+	for (u8 = 0; u8 < 2; u8++) {
+		int bad = 0, runs = 0, up;
+
+		rs = 4242ULL + (uint64_t)u8;
+		up = !fesetround(FE_UPWARD);
+		for (i = 0; up && i < 100; i++) {
+			int r = one_more(14, u8, what, sizeof(what));
+
+			if (r < 0)
+				continue;
+			runs++;
+			if (r && bad++ < 3)
+				ktap_diag("differs: %s", what);
+		}
+		fesetround(FE_TONEAREST);
+		if (!up)
+			ktap_skip("fesetround(FE_UPWARD) failed");
+		else
+			ktap_ok(!bad && runs > 50, "MEAN %s rounding upward (%s kernels): %d random"
+				" programs equal the reference", u8 ? "uint8" : "int8",
+				exec_cpu_kernels_name(0), runs);
+	}
 
 	/*
 	 * Threads: pools of 2 and 3 (every op split, whatever its size, so
