@@ -187,6 +187,27 @@ int ek_resolve(const void *prog, uint32_t idx, void *const *slots,
 int ek_run_op(const struct ek_op *o);
 
 /**
+ * ek_mean_fbias() - the constant term of MEAN's float pipeline
+ * @o: a MEAN op (&struct edgeai_prog_mean_params)
+ *
+ * Return: the binary32 bits of -zp_in * scale with %EDGEAI_PROG_MEAN_FLOAT,
+ * else 0; what ek_mean_out() takes as @fbias.
+ */
+uint32_t ek_mean_fbias(const struct ek_op *o);
+
+/**
+ * ek_mean_out() - one output of MEAN from its sum, as the reference computes it
+ * @o: a MEAN op whose input has H * W > 0 when its flags are not zero
+ * @sum: the int32 sum (wrapping) of the stored values of one channel over H and W
+ * @fbias: ek_mean_fbias() of @o
+ *
+ * Optimized kernels that sum another way finish each output with it.
+ *
+ * Return: the output value, to be clamped to the output dtype.
+ */
+int32_t ek_mean_out(const struct ek_op *o, int32_t sum, uint32_t fbias);
+
+/**
  * ek_const() - constant data of an op
  * @o: the op
  * @off: offset in the constant region

@@ -81,6 +81,29 @@ static int32_t ek_mean_float(int32_t sum, uint32_t n, uint32_t scale, uint32_t b
 	return r > EK_I32_MAX ? EK_I32_MAX : r < -EK_I32_MAX ? -EK_I32_MAX : (int32_t)r;
 }
 
+uint32_t ek_mean_fbias(const struct ek_op *o)
+{
+	const struct edgeai_prog_mean_params *p =
+		(const struct edgeai_prog_mean_params *)o->op->params;
+
+	if (p->flags != EDGEAI_PROG_MEAN_FLOAT)
+		return 0;
+	return ek_f32_mul(ek_f32_from_int(-o->in[0].zp), p->scale);
+}
+
+int32_t ek_mean_out(const struct ek_op *o, int32_t sum, uint32_t fbias)
+{
+	const struct edgeai_prog_mean_params *p =
+		(const struct edgeai_prog_mean_params *)o->op->params;
+	uint32_t hw = o->in[0].d[1] * o->in[0].d[2];
+
+	if (p->flags == EDGEAI_PROG_MEAN_FLOAT)
+		return ek_mean_float(sum, hw, p->scale, fbias, o->out.zp);
+	if (p->flags == EDGEAI_PROG_MEAN_DIV)
+		return sum / (int32_t)hw;	/* hw <= 2^32 / 2^8: no overflow */
+	return ek_wadd(ek_mbqm(sum, p->out_multiplier, p->out_shift), p->bias);
+}
+
 /*
  * MEAN over H and W. The integer pipeline (reduce.cc, keep_dims, axes 1
  * and 2, input and output quantization differing:
@@ -88,6 +111,7 @@ static int32_t ek_mean_float(int32_t sum, uint32_t n, uint32_t scale, uint32_t b
  * rescaled once, and the folded bias (which carries both zero points) is
  * added. The float one: ek_mean_float(). The integer division
  * (reference_ops::Mean, equal quantization): sum / n toward zero.
+ * ek_mean_out() takes a sum to its output.
  */
 int ek_mean(const struct ek_op *o)
 {
@@ -95,15 +119,13 @@ int ek_mean(const struct ek_op *o)
 		(const struct edgeai_prog_mean_params *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
 	int32_t lo = ek_type_min(out->dtype), hi = ek_type_max(out->dtype);
-	uint32_t i, y, x, ch = in->d[3], hw = in->d[1] * in->d[2], bias = 0;
-	uint32_t fl = p->flags;
+	uint32_t i, y, x, ch = in->d[3], hw = in->d[1] * in->d[2], fbias;
 
 	if (!ek_is8(in->dtype) || out->dtype != in->dtype ||
 	    out->d[0] != in->d[0] || out->d[1] != 1 || out->d[2] != 1 ||
-	    out->d[3] != ch || (fl && !hw))
+	    out->d[3] != ch || (p->flags && !hw))
 		return EK_EXEC_BAD_OP;
-	if (fl == EDGEAI_PROG_MEAN_FLOAT)
-		bias = ek_f32_mul(ek_f32_from_int(-in->zp), p->scale);
+	fbias = ek_mean_fbias(o);
 
 	for (i = 0; i < in->d[0] * ch; i++) {
 		uint32_t n = i / ch, c = i % ch;
@@ -112,13 +134,7 @@ int ek_mean(const struct ek_op *o)
 		for (y = 0; y < in->d[1]; y++)
 			for (x = 0; x < in->d[2]; x++)
 				acc = ek_wadd(acc, ek_ld(in, ek_idx(in, n, y, x, c)));
-		if (fl == EDGEAI_PROG_MEAN_FLOAT)
-			acc = ek_mean_float(acc, hw, p->scale, bias, out->zp);
-		else if (fl == EDGEAI_PROG_MEAN_DIV)
-			acc /= (int32_t)hw;	/* hw <= 2^32 / 2^8: no overflow */
-		else
-			acc = ek_wadd(ek_mbqm(acc, p->out_multiplier, p->out_shift), p->bias);
-		ek_st(out, i, acc, lo, hi);
+		ek_st(out, i, ek_mean_out(o, acc, fbias), lo, hi);
 	}
 	return EK_EXEC_OK;
 }

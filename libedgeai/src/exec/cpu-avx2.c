@@ -684,8 +684,8 @@ static int binary(const struct ek_op *o)
 /*
  * AVERAGE_POOL_2D and MEAN (over H and W): the window's sums in int32,
  * eight channels at a time (exact: no more than 2^20 taps of 8-bit
- * values), then the reference's rounding division (pool) or rescale and
- * bias (MEAN) per channel.
+ * values), then the reference's rounding division (pool) or output
+ * function (MEAN) per channel.
  */
 static void sum_rows(int32_t *acc, const uint8_t *src, uint32_t ch, int s8)
 {
@@ -702,84 +702,212 @@ static void sum_rows(int32_t *acc, const uint8_t *src, uint32_t ch, int s8)
 		acc[c] += ld8(src + c, s8);
 }
 
-static int avgpool(const struct ek_op *o)
+/* Output rows [begin, end) (image * oh + row) of an AVERAGE_POOL_2D. */
+struct avgpool_job {
+	const struct ek_op *o;
+	_Atomic int failed;	/* a part had no room for its sums: the op is declined */
+};
+
+static void avgpool_rows(void *ctx, uint32_t begin, uint32_t end)
 {
+	struct avgpool_job *aj = ctx;
+	const struct ek_op *o = aj->o;
 	const struct edgeai_prog_pool_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	uint32_t ch = out->d[3], n, oy, ox, c;
+	uint32_t ch = out->d[3], r, ox, c;
 	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
-	uint8_t *dst = out->data;
-	int32_t *acc;
+	int32_t *acc = malloc(((size_t)ch + 8) * 4);
 
-	if (!ek_is8(in->dtype) || out->dtype != in->dtype || in->d[3] != ch ||
-	    in->d[0] != out->d[0] || !p->filter_h || !p->filter_w ||
-	    (uint64_t)p->filter_h * p->filter_w > (1U << 20))
-		return EXEC_OPT_NOT_HANDLED;
-	acc = malloc(((size_t)ch + 8) * 4);
-	if (!acc)
-		return EXEC_OPT_NOT_HANDLED;
-	for (n = 0; n < out->d[0]; n++) {
-		for (oy = 0; oy < out->d[1]; oy++) {
-			for (ox = 0; ox < out->d[2]; ox++, dst += ch) {
-				int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
-				int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
-				int32_t ys = y0 < 0 ? 0 : y0, xs = x0 < 0 ? 0 : x0, y, x, cnt;
-				int32_t ye = y0 + (int32_t)p->filter_h, xe = x0 + (int32_t)p->filter_w;
+	if (!acc) {
+		aj->failed = 1;
+		return;
+	}
+	for (r = begin; r < end; r++) {
+		uint32_t n = r / out->d[1], oy = r % out->d[1];
+		uint8_t *dst = (uint8_t *)out->data + (size_t)r * out->d[2] * ch;
 
-				ye = ye > (int32_t)in->d[1] ? (int32_t)in->d[1] : ye;
-				xe = xe > (int32_t)in->d[2] ? (int32_t)in->d[2] : xe;
-				memset(acc, 0, (size_t)ch * 4);
-				for (y = ys; y < ye; y++)
-					for (x = xs; x < xe; x++)
-						sum_rows(acc, (const uint8_t *)in->data +
-							 ek_idx(in, n, (uint32_t)y, (uint32_t)x, 0),
-							 ch, s8);
-				cnt = ye > ys && xe > xs ? (ye - ys) * (xe - xs) : 0;
-				for (c = 0; c < ch; c++) {
-					int32_t v = acc[c];
+		for (ox = 0; ox < out->d[2]; ox++, dst += ch) {
+			int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+			int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+			int32_t ys = y0 < 0 ? 0 : y0, xs = x0 < 0 ? 0 : x0, y, x, cnt;
+			int32_t ye = y0 + (int32_t)p->filter_h, xe = x0 + (int32_t)p->filter_w;
 
-					/* a window entirely in the padding gives 0 */
-					v = cnt <= 0 ? 0 : v > 0 ? (v + cnt / 2) / cnt :
-						     (v - cnt / 2) / cnt;
-					v = v < p->act_min ? p->act_min : v;
-					v = v > p->act_max ? p->act_max : v;
-					dst[c] = (uint8_t)v;
-				}
+			ye = ye > (int32_t)in->d[1] ? (int32_t)in->d[1] : ye;
+			xe = xe > (int32_t)in->d[2] ? (int32_t)in->d[2] : xe;
+			memset(acc, 0, (size_t)ch * 4);
+			for (y = ys; y < ye; y++)
+				for (x = xs; x < xe; x++)
+					sum_rows(acc, (const uint8_t *)in->data +
+						 ek_idx(in, n, (uint32_t)y, (uint32_t)x, 0), ch, s8);
+			cnt = ye > ys && xe > xs ? (ye - ys) * (xe - xs) : 0;
+			for (c = 0; c < ch; c++) {
+				int32_t v = acc[c];
+
+				/* a window entirely in the padding gives 0 */
+				v = cnt <= 0 ? 0 : v > 0 ? (v + cnt / 2) / cnt : (v - cnt / 2) / cnt;
+				v = v < p->act_min ? p->act_min : v;
+				v = v > p->act_max ? p->act_max : v;
+				dst[c] = (uint8_t)v;
 			}
 		}
 	}
 	free(acc);
-	return 0;
+}
+
+static int avgpool(const struct ek_op *o)
+{
+	const struct edgeai_prog_pool_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	struct avgpool_job aj = { .o = o };
+	uint32_t rows = out->d[0] * out->d[1];
+
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype || in->d[3] != out->d[3] ||
+	    in->d[0] != out->d[0] || !p->filter_h || !p->filter_w ||
+	    (uint64_t)p->filter_h * p->filter_w > (1U << 20))
+		return EXEC_OPT_NOT_HANDLED;
+	if (exec_par_worth((uint64_t)ek_count(out) * p->filter_h * p->filter_w / 4))
+		exec_par_for(rows, avgpool_rows, &aj);
+	else
+		avgpool_rows(&aj, 0, rows);
+	/* the reference then writes every output */
+	return aj.failed ? EXEC_OPT_NOT_HANDLED : 0;
+}
+
+/*
+ * MEAN: the window's sums eight channels at a time, then each output
+ * finished by the reference's own ek_mean_out() (the integer rescale, the
+ * binary32 pipeline or the division). Items [begin, end) are blocks of
+ * MEAN_CB channels of one image (image * blocks + block); a part sums up
+ * to MEAN_CHUNK channels of an image in one pass over its pixels.
+ */
+#define MEAN_CB 16
+#define MEAN_CHUNK 256
+struct mean_job {
+	const struct ek_op *o;
+	uint32_t blocks, fbias;
+	int f32;	/* the binary32 pipeline on this CPU's float unit (mean_f32()) */
+};
+
+/* A binary32 pattern that is zero, or normal with an exponent in -100..100. */
+static int f32_tame(uint32_t bits)
+{
+	uint32_t e = bits >> 23 & 0xff;
+
+	return !(bits & 0x7fffffff) || (e >= 127 - 100 && e <= 127 + 100);
+}
+
+/*
+ * The binary32 pipeline of MEAN (ek_mean_out() with
+ * EDGEAI_PROG_MEAN_FLOAT) on eight outputs at a time, with the CPU's
+ * IEEE single-precision divide, multiply and add in place of the op
+ * library's software ones: the same correctly rounded results while the
+ * rounding mode is to nearest (checked per call: MXCSR is per thread).
+ * mean() takes this path only when the scale and the constant term are
+ * zero or normal within 2^-100..2^100, so that for the sums of at most
+ * 2^20 8-bit values no step overflows and every product is normal; a
+ * sum that is subnormal (flushed to zero under FTZ) rounds to 0 either
+ * way. std::round() is the truncation plus one away from zero when the
+ * fraction is at least a half (the fraction is exact); the value is held
+ * to +-2^30 before the conversion, where the reference saturates at
+ * +-(2^31 - 1): both clamp to the same 8-bit value. The empty asm keeps
+ * a compiler from fusing the multiply and the add. Returns the outputs
+ * done (a multiple of 8), the rest left to ek_mean_out().
+ */
+static uint32_t mean_f32(const struct mean_job *mj, const int32_t *acc, uint32_t cnt,
+			 uint8_t *dst, int32_t lo, int32_t hi)
+{
+	const struct edgeai_prog_mean_params *p = (const void *)mj->o->op->params;
+	uint32_t hw = mj->o->in[0].d[1] * mj->o->in[0].d[2], c;
+	const __m256 vn = _mm256_set1_ps((float)hw), half = _mm256_set1_ps(0.5f);
+	const __m256 one = _mm256_set1_ps(1.0f), sign = _mm256_set1_ps(-0.0f);
+	const __m256 big = _mm256_set1_ps(1073741824.0f), nbig = _mm256_set1_ps(-1073741824.0f);
+	const __m256i zp = _mm256_set1_epi32(mj->o->out.zp);
+	const __m256i vlo = _mm256_set1_epi32(lo), vhi = _mm256_set1_epi32(hi);
+	__m256 scale, bias;
+	float f;
+
+	if (_MM_GET_ROUNDING_MODE() != _MM_ROUND_NEAREST)
+		return 0;
+	memcpy(&f, &p->scale, 4);
+	scale = _mm256_set1_ps(f);
+	memcpy(&f, &mj->fbias, 4);
+	bias = _mm256_set1_ps(f);
+	for (c = 0; c + 8 <= cnt; c += 8) {
+		__m256 x = _mm256_cvtepi32_ps(_mm256_loadu_si256((const __m256i *)(acc + c)));
+		__m256 y = _mm256_mul_ps(_mm256_div_ps(x, vn), scale), t, d, adj;
+		__m256i r;
+		int32_t v[8];
+		int j;
+
+		__asm__("" : "+x"(y));
+		y = _mm256_add_ps(y, bias);
+		t = _mm256_round_ps(y, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+		d = _mm256_andnot_ps(sign, _mm256_sub_ps(y, t));
+		adj = _mm256_and_ps(_mm256_cmp_ps(d, half, _CMP_GE_OQ),
+				    _mm256_or_ps(one, _mm256_and_ps(y, sign)));
+		t = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(t, adj), nbig), big);
+		r = _mm256_add_epi32(_mm256_cvtps_epi32(t), zp);
+		r = _mm256_min_epi32(_mm256_max_epi32(r, vlo), vhi);
+		_mm256_storeu_si256((__m256i *)v, r);
+		for (j = 0; j < 8; j++)
+			dst[c + j] = (uint8_t)v[j];
+	}
+	return c;
+}
+
+static void mean_part(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct mean_job *mj = ctx;
+	const struct ek_op *o = mj->o;
+	const struct ek_tensor *in = &o->in[0];
+	uint32_t ch = in->d[3], hw = in->d[1] * in->d[2], i, k, c;
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	int32_t lo = s8 ? -128 : 0, hi = s8 ? 127 : 255, acc[MEAN_CHUNK];
+
+	for (i = begin; i < end;) {
+		uint32_t n = i / mj->blocks, b = i % mj->blocks;
+		uint32_t c0 = b * MEAN_CB, c1 = ch;
+		const uint8_t *src = (const uint8_t *)in->data + (size_t)n * hw * ch;
+		uint8_t *dst = (uint8_t *)o->out.data + (size_t)n * ch;
+
+		/* this image's blocks of the part, at most MEAN_CHUNK channels */
+		if (end - i < mj->blocks - b && (end - i) * MEAN_CB < ch - c0)
+			c1 = c0 + (end - i) * MEAN_CB;
+		if (c1 - c0 > MEAN_CHUNK)
+			c1 = c0 + MEAN_CHUNK;
+		memset(acc, 0, (c1 - c0) * sizeof(acc[0]));
+		for (k = 0; k < hw; k++)
+			sum_rows(acc, src + (size_t)k * ch + c0, c1 - c0, s8);
+		c = c0 + (mj->f32 ? mean_f32(mj, acc, c1 - c0, dst + c0, lo, hi) : 0);
+		for (; c < c1; c++) {
+			int32_t v = ek_mean_out(o, acc[c - c0], mj->fbias);
+
+			dst[c] = (uint8_t)(v < lo ? lo : v > hi ? hi : v);
+		}
+		i += (c1 - c0 + MEAN_CB - 1) / MEAN_CB;
+	}
 }
 
 static int mean(const struct ek_op *o)
 {
 	const struct edgeai_prog_mean_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	uint32_t ch = in->d[3], n, k, c, hw = in->d[1] * in->d[2];
-	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
-	int32_t lo = s8 ? -128 : 0, hi = s8 ? 127 : 255, *acc;
-	uint8_t *dst = out->data;
+	uint32_t ch = in->d[3], hw = in->d[1] * in->d[2];
+	struct mean_job mj = { .o = o, .blocks = (ch + MEAN_CB - 1) / MEAN_CB };
+	uint32_t items = in->d[0] * mj.blocks;
 
-	/* the float pipeline: the reference's per-output binary32 steps */
 	if (!ek_is8(in->dtype) || out->dtype != in->dtype || out->d[0] != in->d[0] ||
 	    out->d[1] != 1 || out->d[2] != 1 || out->d[3] != ch ||
-	    (uint64_t)in->d[1] * in->d[2] > (1U << 20) || p->flags)
+	    (uint64_t)in->d[1] * in->d[2] > (1U << 20) || (p->flags && !hw))
 		return EXEC_OPT_NOT_HANDLED;
-	acc = malloc(((size_t)ch + 8) * 4);
-	if (!acc)
-		return EXEC_OPT_NOT_HANDLED;
-	for (n = 0; n < in->d[0]; n++, dst += ch) {
-		memset(acc, 0, (size_t)ch * 4);
-		for (k = 0; k < hw; k++)
-			sum_rows(acc, (const uint8_t *)in->data + ((size_t)n * hw + k) * ch, ch, s8);
-		for (c = 0; c < ch; c++) {
-			int32_t v = ek_wadd(ek_mbqm(acc[c], p->out_multiplier, p->out_shift), p->bias);
-
-			dst[c] = (uint8_t)(v < lo ? lo : v > hi ? hi : v);
-		}
-	}
-	free(acc);
+	mj.fbias = ek_mean_fbias(o);
+	mj.f32 = p->flags == EDGEAI_PROG_MEAN_FLOAT && f32_tame(p->scale) && f32_tame(mj.fbias);
+	/* the software binary32 pipeline costs about as much per output as 64 taps */
+	if (exec_par_worth((uint64_t)in->d[0] * ch *
+			   (hw + (p->flags == EDGEAI_PROG_MEAN_FLOAT && !mj.f32 ? 64 : 1))))
+		exec_par_for(items, mean_part, &mj);
+	else
+		mean_part(&mj, 0, items);
 	return 0;
 }
 

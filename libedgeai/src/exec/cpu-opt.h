@@ -11,8 +11,9 @@
  * (cpu-dotprod.c: SDOT/UDOT CONV_2D and FULLY_CONNECTED), NEON (cpu-neon.c:
  * CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD/SUB, MAX_POOL_2D and
  * AVERAGE_POOL_2D), reference. Every optimized set runs RELU/RELU6/QUANTIZE
- * through a 256-entry table the reference kernel computes, and 8-bit PAD by
- * memset/memcpy (cpu.c).
+ * through a 256-entry table the reference kernel computes, 8-bit PAD by
+ * memset/memcpy, and on a program's threads the table ops (LOGISTIC, TANH,
+ * HARD_SWISH, LEAKY_RELU) through the program's table (cpu.c).
  * cpu.c picks the best one this CPU runs (cpuid on x86-64, AT_HWCAP on
  * arm64); EDGEAI_CPU_KERNELS=reference (or portable), avx2, vnni, neon or
  * dotprod asks for one (only one this CPU and build have).

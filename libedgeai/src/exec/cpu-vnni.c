@@ -2005,16 +2005,66 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 	return ok ? 0 : EXEC_OPT_NOT_HANDLED;
 }
 
-/* MAX_POOL_2D: the maximum of the in-bounds taps, 64 channels at a time. */
+/*
+ * MAX_POOL_2D: the maximum of the in-bounds taps, 64 channels at a time,
+ * output rows [begin, end) (image * oh + row) per part.
+ */
+struct maxpool_job {
+	const struct ek_op *o;
+	__m512i vlo, vhi, vmin;
+};
+
+static void maxpool_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct maxpool_job *mj = ctx;
+	const struct ek_op *o = mj->o;
+	const struct edgeai_prog_pool_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	uint32_t ch = in->d[3], r, ox, c;
+	int32_t y, x;
+
+	for (r = begin; r < end; r++) {
+		uint32_t n = r / out->d[1], oy = r % out->d[1];
+		int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+		int32_t ys = y0 < 0 ? 0 : y0, ye = y0 + (int32_t)p->filter_h;
+
+		ye = ye > (int32_t)in->d[1] ? (int32_t)in->d[1] : ye;
+		for (ox = 0; ox < out->d[2]; ox++) {
+			int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+			int32_t xs = x0 < 0 ? 0 : x0, xe = x0 + (int32_t)p->filter_w;
+			uint8_t *dst = (uint8_t *)out->data + ek_idx(out, n, oy, ox, 0);
+
+			xe = xe > (int32_t)in->d[2] ? (int32_t)in->d[2] : xe;
+			for (c = 0; c < ch; c += 64) {
+				__mmask64 m = ch - c >= 64 ? ~(__mmask64)0 :
+					      ((__mmask64)1 << (ch - c)) - 1;
+				__m512i v = mj->vmin;
+
+				for (y = ys; y < ye; y++)
+					for (x = xs; x < xe; x++) {
+						__m512i t = _mm512_maskz_loadu_epi8(m,
+							(const uint8_t *)in->data +
+							ek_idx(in, n, (uint32_t)y, (uint32_t)x, c));
+
+						v = s8 ? _mm512_max_epi8(v, t) : _mm512_max_epu8(v, t);
+					}
+				v = s8 ? _mm512_min_epi8(_mm512_max_epi8(v, mj->vlo), mj->vhi) :
+					 _mm512_min_epu8(_mm512_max_epu8(v, mj->vlo), mj->vhi);
+				_mm512_mask_storeu_epi8(dst + c, m, v);
+			}
+		}
+	}
+}
+
 static int maxpool(const struct ek_op *o)
 {
 	const struct edgeai_prog_pool_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
 	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
 	int32_t tmin = s8 ? -128 : 0, tmax = s8 ? 127 : 255, lo = p->act_min, hi = p->act_max;
-	uint32_t ch = in->d[3], n, oy, ox, c;
-	int32_t y, x;
-	__m512i vlo, vhi, vmin;
+	uint32_t rows = out->d[0] * out->d[1];
+	struct maxpool_job mj = { .o = o };
 
 	if (!ek_is8(in->dtype) || out->dtype != in->dtype || in->d[3] != out->d[3] ||
 	    in->d[0] != out->d[0] || !p->filter_h || !p->filter_w || lo > hi || lo > tmax ||
@@ -2022,41 +2072,13 @@ static int maxpool(const struct ek_op *o)
 		return EXEC_OPT_NOT_HANDLED;
 	lo = lo < tmin ? tmin : lo;
 	hi = hi > tmax ? tmax : hi;
-	vlo = _mm512_set1_epi8((char)lo);
-	vhi = _mm512_set1_epi8((char)hi);
-	vmin = _mm512_set1_epi8((char)tmin);
-	for (n = 0; n < out->d[0]; n++) {
-		for (oy = 0; oy < out->d[1]; oy++) {
-			int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
-			int32_t ys = y0 < 0 ? 0 : y0, ye = y0 + (int32_t)p->filter_h;
-
-			ye = ye > (int32_t)in->d[1] ? (int32_t)in->d[1] : ye;
-			for (ox = 0; ox < out->d[2]; ox++) {
-				int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
-				int32_t xs = x0 < 0 ? 0 : x0, xe = x0 + (int32_t)p->filter_w;
-				uint8_t *dst = (uint8_t *)out->data + ek_idx(out, n, oy, ox, 0);
-
-				xe = xe > (int32_t)in->d[2] ? (int32_t)in->d[2] : xe;
-				for (c = 0; c < ch; c += 64) {
-					__mmask64 m = ch - c >= 64 ? ~(__mmask64)0 :
-						      ((__mmask64)1 << (ch - c)) - 1;
-					__m512i v = vmin;
-
-					for (y = ys; y < ye; y++)
-						for (x = xs; x < xe; x++) {
-							__m512i t = _mm512_maskz_loadu_epi8(m,
-								(const uint8_t *)in->data +
-								ek_idx(in, n, (uint32_t)y, (uint32_t)x, c));
-
-							v = s8 ? _mm512_max_epi8(v, t) : _mm512_max_epu8(v, t);
-						}
-					v = s8 ? _mm512_min_epi8(_mm512_max_epi8(v, vlo), vhi) :
-						 _mm512_min_epu8(_mm512_max_epu8(v, vlo), vhi);
-					_mm512_mask_storeu_epi8(dst + c, m, v);
-				}
-			}
-		}
-	}
+	mj.vlo = _mm512_set1_epi8((char)lo);
+	mj.vhi = _mm512_set1_epi8((char)hi);
+	mj.vmin = _mm512_set1_epi8((char)tmin);
+	if (exec_par_worth((uint64_t)ek_count(out) * p->filter_h * p->filter_w / 4))
+		exec_par_for(rows, maxpool_rows, &mj);
+	else
+		maxpool_rows(&mj, 0, rows);
 	return 0;
 }
 

@@ -194,6 +194,32 @@ unsigned long exec_cpu_kernels_ops(const char *name)
 	return k < 0 ? 0 : kset_ops[k];
 }
 
+/* Bytes [begin, end) of a tensor through a 256-entry table. */
+struct table_job {
+	const uint8_t *tab, *src;
+	uint8_t *dst;
+};
+
+static void table_part(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct table_job *tj = ctx;
+	uint32_t i;
+
+	for (i = begin; i < end; i++)
+		tj->dst[i] = tj->tab[tj->src[i]];
+}
+
+/* @cnt bytes of @o's input through @tab into its output, split when worth it. */
+static void table_apply(const struct ek_op *o, const uint8_t *tab, uint32_t cnt)
+{
+	struct table_job tj = { .tab = tab, .src = o->in[0].data, .dst = o->out.data };
+
+	if (exec_par_worth(cnt))
+		exec_par_for(cnt, table_part, &tj);
+	else
+		table_part(&tj, 0, cnt);
+}
+
 /*
  * RELU, RELU6 and QUANTIZE (8-bit to 8-bit) map each input byte to one
  * output byte: the reference kernel itself computes the 256-entry table
@@ -204,8 +230,6 @@ static int requant_table(const struct ek_op *o)
 {
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
 	uint8_t x[256], tab[256];
-	const uint8_t *src = in->data;
-	uint8_t *dst = out->data;
 	struct ek_op t = *o;
 	uint32_t i, cnt = ek_count(out);
 
@@ -220,37 +244,74 @@ static int requant_table(const struct ek_op *o)
 	memcpy(t.out.d, t.in[0].d, sizeof(t.out.d));
 	if (ek_run_op(&t))
 		return EXEC_OPT_NOT_HANDLED;
-	for (i = 0; i < cnt; i++)
-		dst[i] = tab[src[i]];
+	table_apply(o, tab, cnt);
 	return 0;
 }
 
 /*
- * PAD of 8-bit tensors: the output filled with its zero point, the input
- * copied in, a row (w * ch bytes) at a time when the channels are not
- * padded, else a pixel at a time.
+ * LOGISTIC, TANH, HARD_SWISH and LEAKY_RELU: the program's own table
+ * (edgeai_prog_lut_params), as the reference kernel reads it; taken here
+ * only to split large tensors across the run's threads.
  */
+static int lut_split(const struct ek_op *o)
+{
+	const struct edgeai_prog_lut_params *p = (const void *)o->op->params;
+	const uint8_t *tab = ek_const(o, p->table_offset, 256, 1);
+	uint32_t cnt = ek_count(&o->out);
+
+	if (!tab || !ek_is8(o->in[0].dtype) || !ek_is8(o->out.dtype) ||
+	    ek_count(&o->in[0]) != cnt || !exec_par_worth(cnt))
+		return EXEC_OPT_NOT_HANDLED;
+	table_apply(o, tab, cnt);
+	return 0;
+}
+
+/*
+ * PAD of 8-bit tensors: each output row (image * H + row) filled with the
+ * zero point, the input's row copied in, whole (w * ch bytes) when the
+ * channels are not padded, else a pixel at a time; rows [begin, end) per
+ * part.
+ */
+static void pad8_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct ek_op *o = ctx;
+	const struct edgeai_prog_pad_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t r, w, step = p->before[3] || p->after[3] ? 1 : in->d[2];
+	size_t row = (size_t)out->d[2] * out->d[3], run = (size_t)step * in->d[3];
+
+	for (r = begin; r < end; r++) {
+		uint32_t n = r / out->d[1], h = r % out->d[1];
+		uint8_t *dst = (uint8_t *)out->data + (size_t)r * row;
+
+		memset(dst, out->zp, row);
+		if (n < p->before[0] || n - p->before[0] >= in->d[0] || h < p->before[1] ||
+		    h - p->before[1] >= in->d[1])
+			continue;
+		n -= p->before[0];
+		h -= p->before[1];
+		for (w = 0; w < in->d[2]; w += step)
+			memcpy(dst + ek_idx(out, 0, 0, w + p->before[2], p->before[3]),
+			       (const uint8_t *)in->data + ek_idx(in, n, h, w, 0), run);
+	}
+}
+
 static int pad8(const struct ek_op *o)
 {
 	const struct edgeai_prog_pad_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	uint32_t n, h, w, i, run, step;
+	uint32_t i, rows = out->d[0] * out->d[1];
 
 	if (!ek_is8(in->dtype) || out->dtype != in->dtype)
 		return EXEC_OPT_NOT_HANDLED;
 	for (i = 0; i < 4; i++)
 		if (in->d[i] + p->before[i] + p->after[i] != out->d[i])
 			return EXEC_OPT_NOT_HANDLED;
-	memset(out->data, out->zp, ek_count(out));
-	step = p->before[3] || p->after[3] ? 1 : in->d[2];
-	run = step * in->d[3];
-	for (n = 0; n < in->d[0]; n++)
-		for (h = 0; h < in->d[1]; h++)
-			for (w = 0; w < in->d[2]; w += step)
-				memcpy((uint8_t *)out->data + ek_idx(out, n + p->before[0],
-								     h + p->before[1],
-								     w + p->before[2], p->before[3]),
-				       (const uint8_t *)in->data + ek_idx(in, n, h, w, 0), run);
+	/* memset and memcpy: a quarter of a unit of work per byte */
+	if (exec_par_worth(ek_count(out) / 4))
+		exec_par_for(rows, pad8_rows, (void *)o);
+	else
+		pad8_rows((void *)o, 0, rows);
 	return 0;
 }
 
@@ -268,6 +329,14 @@ int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
 	case EDGEAI_OP_RELU6:
 	case EDGEAI_OP_QUANTIZE:
 		r = exec_opt_level() != EXEC_KSET_REFERENCE ? requant_table(o) : r;
+		if (r != EXEC_OPT_NOT_HANDLED)
+			ran(exec_opt_level());
+		return r;
+	case EDGEAI_OP_LOGISTIC:
+	case EDGEAI_OP_TANH:
+	case EDGEAI_OP_HARD_SWISH:
+	case EDGEAI_OP_LEAKY_RELU:
+		r = exec_opt_level() != EXEC_KSET_REFERENCE ? lut_split(o) : r;
 		if (r != EXEC_OPT_NOT_HANDLED)
 			ran(exec_opt_level());
 		return r;

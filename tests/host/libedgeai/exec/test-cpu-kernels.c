@@ -20,8 +20,10 @@
  * channels, extreme values, half-pixel edge weights below 0, weights
  * too large for 32-bit sums declined;
  * uint8 float arithmetic declined); MUL, MAXIMUM/MINIMUM and ADD/SUB in
- * broadcast forms, CONCATENATION, AVERAGE_POOL_2D, MEAN and
- * RESIZE_NEAREST_NEIGHBOR (one_more()), and AVERAGE_POOL_2D on random
+ * broadcast forms, CONCATENATION, AVERAGE_POOL_2D, MEAN (its integer,
+ * binary32 and division pipelines; up to 700 channels) and
+ * RESIZE_NEAREST_NEIGHBOR (one_more()), LOGISTIC/TANH/HARD_SWISH/LEAKY_RELU
+ * with random tables (kind 19), and AVERAGE_POOL_2D on random
  * padded windows (one_elt()); and CONV_2D and DEPTHWISE_CONV_2D on wide
  * rows (kinds 17, 18: 16..105 pixels, channel counts 1, 3, 5, 8, 13, 16,
  * 24, 31, 64, 67, few output channels, 1x1/3x3/5x5 filters, strides 1-2,
@@ -31,8 +33,11 @@
  * constants converted on the fly, and laid out ahead of time
  * (exec_cpu_prepare(), as compiled programs run: weights, PRELU's tables).
  * Every output byte must be equal. Each set runs forced in turn (exec_cpu_set_kernels());
- * a set this CPU lacks is skipped (not the reference run).
+ * a set this CPU lacks is skipped (not the reference run). Then the ops
+ * that split across threads run again on pools of 2 and 3 threads, every
+ * op split.
  */
+#include <fenv.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -310,8 +315,8 @@ static int one(int kind, int u8, char *what, size_t wsz)
 /*
  * ADD/SUB (kind 3: same shapes, or one input broadcast, which the
  * optimized sets decline), RELU/RELU6/QUANTIZE (kind 4: the table path),
- * PAD (5), MAX_POOL_2D (6) and AVERAGE_POOL_2D (16: windows partly in
- * the padding, clamps)
+ * PAD (5), MAX_POOL_2D (6), AVERAGE_POOL_2D (16: windows partly in
+ * the padding, clamps) and the table ops (19: the program's table)
  * on random 8-bit tensors and parameters.
  */
 /* A channel count: 1, 3, odd, a multiple of 8, or wide. */
@@ -464,6 +469,10 @@ static int one_more(int kind, int u8, char *what, size_t wsz)
 	for (i = 0; i < EDGEAI_PROG_MAX_INPUTS; i++)
 		P.op.inputs[i] = EDGEAI_PROG_NO_TENSOR;
 	d[0] = 1 + rnd(2), d[1] = 1 + rnd(30), d[2] = 1 + rnd(30), d[3] = channels();
+	if (kind == 14 && !rnd(4)) {
+		/* wider than a part's pass (256 channels), few pixels */
+		d[1] = 1 + rnd(7), d[2] = 1 + rnd(7), d[3] = 200 + rnd(500);
+	}
 	memcpy(od, d, sizeof(od));
 	memcpy(da, d, sizeof(da));
 	memcpy(db, d, sizeof(db));
@@ -549,8 +558,38 @@ static int one_more(int kind, int u8, char *what, size_t wsz)
 
 		op = EDGEAI_OP_MEAN;
 		od[1] = od[2] = 1;
-		cc_quantize_multiplier(si / so / (d[1] * d[2]), &mp->out_multiplier, &mp->out_shift);
-		mp->bias = zo - (int32_t)(za * si / so);
+		switch (rnd(3)) {
+		case 0:	/* the integer pipeline */
+			cc_quantize_multiplier(si / so / (d[1] * d[2]), &mp->out_multiplier,
+					       &mp->out_shift);
+			mp->bias = zo - (int32_t)(za * si / so);
+			break;
+		case 1: {	/* the binary32 one */
+			/*
+			 * 1 time in 8 (H * W) / 2 with the zero points at the
+			 * data's middle: outputs (sum - n * zp) / 2 in range, near
+			 * ties after inexact steps; else 1 time in 16 halves (exact
+			 * ties), 1 in 16 a scale the kernels' float unit path
+			 * declines (about 2^-116, 2^116)
+			 */
+			static const float odd[] = { 0.5f, 0.25f, 1e-35f, 1e35f };
+			float f = rnd(4) ? (float)(si / so) : odd[rnd(4)];
+
+			if (!rnd(8)) {
+				f = (float)(d[1] * d[2]) / 2;
+				za = u8 ? 127 + (int32_t)rnd(2) : -(int32_t)rnd(2);
+				zo = u8 ? 128 : 0;
+				P.t[P.op.inputs[0]].zero_point = za;
+			}
+			mp->flags = EDGEAI_PROG_MEAN_FLOAT;
+			memcpy(&mp->scale, &f, 4);
+			break;
+		}
+		default:	/* the division, equal quantization */
+			mp->flags = EDGEAI_PROG_MEAN_DIV;
+			zo = za;
+			break;
+		}
 	} else if (kind == 15) {
 		struct edgeai_prog_resize_params *rp = (void *)P.op.params;
 		uint32_t yoff, xoff, ax;
@@ -584,7 +623,7 @@ static int one_more(int kind, int u8, char *what, size_t wsz)
 	r1 = exec_cpu_run(P.buf, size, slots, 2, 1, &failed);
 	slots[1] = out_opt;
 	memset(out_opt, 0x5a, cnt);
-	r2 = exec_cpu_run(P.buf, size, slots, 2, 0, &failed);
+	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
 	snprintf(what, wsz, "op %u %s %ux%ux%ux%u (%ux%ux%ux%u, %ux%ux%ux%u) -> %ux%ux%ux%u "
 		 "zp %d/%d/%d", op, u8 ? "uint8" : "int8", d[0], d[1], d[2], d[3], da[0], da[1],
 		 da[2], da[3], db[0], db[1], db[2], db[3], od[0], od[1], od[2], od[3], za, zb, zo);
@@ -695,6 +734,16 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 		od[3] = d[3];
 		zo = za;
 		P.op.inputs[0] = add_t(&P, dt, 0, 0, d, za);
+	} else if (kind == 19) {
+		static const uint32_t luts[] = { EDGEAI_OP_LOGISTIC, EDGEAI_OP_TANH,
+						 EDGEAI_OP_HARD_SWISH, EDGEAI_OP_LEAKY_RELU };
+		struct edgeai_prog_lut_params *lp = (void *)P.op.params;
+
+		op = luts[rnd(4)];
+		lp->table_offset = add_k(&P, 256);
+		for (i = 0; i < 256; i++)
+			P.k[lp->table_offset + i] = (uint8_t)rnd(256);
+		P.op.inputs[0] = add_t(&P, dt, 0, 0, d, za);
 	} else {
 		struct edgeai_prog_requant_params *rp = (void *)P.op.params;
 
@@ -705,7 +754,7 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 		P.op.inputs[0] = add_t(&P, dt, 0, 0, d, za);
 	}
 	P.op.opcode = op;
-	if (kind < 5)
+	if (kind < 5 || kind == 19)
 		memcpy(od, d, sizeof(od));
 	cnt = od[0] * od[1] * od[2] * od[3];
 	P.op.output = add_t(&P, dt, 1, 0, od, zo);
@@ -739,7 +788,7 @@ struct kset_case {
 	uint64_t kinds, self;
 };
 
-#define N_KINDS 19
+#define N_KINDS 20
 #define WIDE (3U << 17)
 #define KIND_BITS(m) ((uint64_t)(m) | (uint64_t)(m) << 32)
 #if defined(__aarch64__)
@@ -767,10 +816,11 @@ int main(void)
 				       "MAXIMUM/MINIMUM (broadcast forms)", "ADD/SUB (broadcast forms)",
 				       "CONCATENATION", "AVERAGE_POOL_2D", "MEAN", "RESIZE_NEAREST_NEIGHBOR",
 				       "AVERAGE_POOL_2D (padded windows)", "CONV_2D (wide rows)",
-				       "DEPTHWISE_CONV_2D (wide rows)" };
+				       "DEPTHWISE_CONV_2D (wide rows)",
+				       "LOGISTIC/TANH/HARD_SWISH/LEAKY_RELU" };
 	char what[256];
 	int kind, u8, i;
-	unsigned int si;
+	unsigned int si, pt;
 
 	ktap_start();
 	for (si = 0; si < sizeof(sets) / sizeof(sets[0]); si++) {
@@ -800,10 +850,10 @@ int main(void)
 				for (i = 0; i < 200; i++) {
 					int r;
 
-					wide = kind >= 17;
+					wide = kind == 17 || kind == 18;
 					r = kind < 3 || wide ? one(wide ? kind - 17 : kind, u8, what,
 								    sizeof(what)) :
-						 kind < 7 || kind == 16 ?
+						 kind < 7 || kind == 16 || kind == 19 ?
 						 one_elt(kind, u8, what, sizeof(what)) :
 						 kind < 9 ? one_act(kind, u8, what, sizeof(what)) :
 						 one_more(kind, u8, what, sizeof(what));
@@ -849,60 +899,102 @@ int main(void)
 	exec_cpu_set_kernels(NULL);
 
 	/*
-	 * Threads: the convolutions, FULLY_CONNECTED, ADD/SUB, PRELU and
-	 * RESIZE_BILINEAR split across a pool of 3 (every op split, whatever
-	 * its size), the same bytes as the reference. The VNNI kernels split
-	 * (int8 CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED by batch rows and
-	 * output channels, ADD/SUB of equal shapes), and the AVX2 PRELU and
-	 * int8 RESIZE_BILINEAR (under VNNI too); the rest runs on the
-	 * calling thread.
+	 * MEAN with the float unit rounding upward (an application may set
+	 * that): kernels that use the CPU's binary32 arithmetic for the
+	 * float pipeline must notice and leave it to the software one.
 	 */
-	pool = exec_pool_new(3);
-	ktap_ok(pool && exec_pool_threads(pool) == 3, "a pool of 3 threads");
-	exec_cpu_set_par_min(0);
-	for (kind = 0; pool && kind < N_KINDS; kind++) {
-		if (kind != 0 && kind != 1 && kind != 2 && kind != 3 && kind != 7 && kind != 8 &&
-		    kind != 17 && kind != 18)
-			continue;
-		for (u8 = 0; u8 < 2; u8++) {
-			unsigned long splits = exec_cpu_par_splits();
-			int bad = 0, runs = 0, split = !strcmp(exec_cpu_kernels_name(0), "vnni") &&
-							!(u8 && (kind == 0 || kind == 2 ||
-								 kind == 17));
-#if !defined(__aarch64__)
-			/* the AVX2 PRELU and int8 RESIZE_BILINEAR */
-			if (kind == 7 || kind == 8)
-				split = strcmp(exec_cpu_kernels_name(0), "reference") &&
-					!(u8 && kind == 8);
-#else
-			if (kind == 7 || kind == 8)
-				split = 0;
-#endif
+	for (u8 = 0; u8 < 2; u8++) {
+		int bad = 0, runs = 0, up;
 
-			rs = 99991ULL + (uint64_t)(kind * 2 + u8);
-			for (i = 0; i < 100; i++) {
-				int r;
+		rs = 4242ULL + (uint64_t)u8;
+		up = !fesetround(FE_UPWARD);
+		for (i = 0; up && i < 100; i++) {
+			int r = one_more(14, u8, what, sizeof(what));
 
-				wide = kind >= 17;
-				r = kind == 3 ? one_elt(kind, u8, what, sizeof(what)) :
-				    kind == 7 || kind == 8 ? one_act(kind, u8, what, sizeof(what)) :
-					 one(wide ? kind - 17 : kind, u8, what, sizeof(what));
-				wide = 0;
-				if (r < 0)
-					continue;
-				runs++;
-				if (r && bad++ < 3)
-					ktap_diag("differs: %s", what);
-			}
-			splits = exec_cpu_par_splits() - splits;
-			ktap_ok(!bad && runs > 50 && (!split || splits > 0),
-				"%s %s on 3 threads (%s kernels): %d random programs equal the"
-				" reference, %lu split%s", names[kind], u8 ? "uint8" : "int8",
-				exec_cpu_kernels_name(0), runs, splits, split ? "" : " (not split here)");
+			if (r < 0)
+				continue;
+			runs++;
+			if (r && bad++ < 3)
+				ktap_diag("differs: %s", what);
 		}
+		fesetround(FE_TONEAREST);
+		if (!up)
+			ktap_skip("fesetround(FE_UPWARD) failed");
+		else
+			ktap_ok(!bad && runs > 50, "MEAN %s rounding upward (%s kernels): %d random"
+				" programs equal the reference", u8 ? "uint8" : "int8",
+				exec_cpu_kernels_name(0), runs);
 	}
-	exec_cpu_set_par_min(65536);
-	exec_pool_free(pool);
-	pool = NULL;
+
+	/*
+	 * Threads: pools of 2 and 3 (every op split, whatever its size, so
+	 * rows, pixels, channel blocks or bytes that do not divide evenly
+	 * among the threads), the same bytes as the reference. The VNNI
+	 * kernels split int8 CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED (by
+	 * batch rows and output channels), ADD/SUB of equal shapes and
+	 * MAX_POOL_2D; the AVX2 ones (under VNNI too) PRELU, int8
+	 * RESIZE_BILINEAR, AVERAGE_POOL_2D and MEAN (all three pipelines);
+	 * every optimized set the tables (RELU/RELU6/QUANTIZE, LOGISTIC and
+	 * the other table ops) and PAD. The rest runs on the calling thread.
+	 */
+	for (pt = 2; pt <= 3; pt++) {
+		pool = exec_pool_new(pt);
+		ktap_ok(pool && exec_pool_threads(pool) == pt, "a pool of %u threads", pt);
+		exec_cpu_set_par_min(0);
+		for (kind = 0; pool && kind < N_KINDS; kind++) {
+			if (kind == 9 || kind == 10 || kind == 11 || kind == 12 || kind == 15)
+				continue;
+			for (u8 = 0; u8 < 2; u8++) {
+				unsigned long splits = exec_cpu_par_splits();
+				const char *ks = exec_cpu_kernels_name(0);
+				int bad = 0, runs = 0, split;
+
+				if (kind == 4 || kind == 5 || kind == 19)
+					/* cpu.c: the tables and PAD */
+					split = strcmp(ks, "reference") != 0;
+#if !defined(__aarch64__)
+				else if (kind == 7 || kind == 8 || kind == 13 || kind == 14 ||
+					 kind == 16)
+					/* the AVX2 PRELU, int8 RESIZE_BILINEAR, pools and MEAN */
+					split = strcmp(ks, "reference") && !(u8 && kind == 8);
+#else
+				else if (kind == 7 || kind == 8 || kind == 13 || kind == 14 ||
+					 kind == 16)
+					split = 0;
+#endif
+				else
+					split = !strcmp(ks, "vnni") &&
+						!(u8 && (kind == 0 || kind == 2 || kind == 17));
+
+				rs = 99991ULL + (uint64_t)(kind * 2 + u8);
+				for (i = 0; i < 100; i++) {
+					int r;
+
+					wide = kind == 17 || kind == 18;
+					r = kind < 3 || wide ? one(wide ? kind - 17 : kind, u8, what,
+								   sizeof(what)) :
+					    kind < 7 || kind == 16 || kind == 19 ?
+						one_elt(kind, u8, what, sizeof(what)) :
+					    kind < 9 ? one_act(kind, u8, what, sizeof(what)) :
+						one_more(kind, u8, what, sizeof(what));
+					wide = 0;
+					if (r < 0)
+						continue;
+					runs++;
+					if (r && bad++ < 3)
+						ktap_diag("differs: %s", what);
+				}
+				splits = exec_cpu_par_splits() - splits;
+				ktap_ok(!bad && runs > 50 && (!split || splits > 0),
+					"%s %s on %u threads (%s kernels): %d random programs equal"
+					" the reference, %lu split%s", names[kind],
+					u8 ? "uint8" : "int8", pt, ks, runs, splits,
+					split ? "" : " (not split here)");
+			}
+		}
+		exec_cpu_set_par_min(65536);
+		exec_pool_free(pool);
+		pool = NULL;
+	}
 	return ktap_finish();
 }
