@@ -417,7 +417,14 @@ static int wait_ring_locked(struct rt_waiter *w, int64_t deadline, struct rt_don
 	int r;
 
 	for (;;) {
-		reap_ring_locked(dev, done);
+		/*
+		 * Only the thread that sleeps on the ring reaps it while it
+		 * sleeps there: its io_uring_enter() waits for a CQE, and one
+		 * reaped by another thread would not wake it (when no other
+		 * job completes after it, it would sleep on for good).
+		 */
+		if (!dev->reaping)
+			reap_ring_locked(dev, done);
 		if (w->handed) {
 			/* Completed, by this thread or another: its callback is ours. */
 			w->handed = false;
@@ -480,7 +487,9 @@ void rt_queue_poll_locked(struct edgeai_device *dev, struct rt_done *done)
 
 	if (dev->have_ring) {
 		rt_queue_flush_locked(dev);
-		reap_ring_locked(dev, done);
+		/* The thread asleep on the ring reaps what comes (wait_ring_locked()). */
+		if (!dev->reaping)
+			reap_ring_locked(dev, done);
 	}
 	for (job = dev->ioctl_jobs; job && done->n < RT_DONE_MAX; job = next) {
 		next = job->ioctl_next;
