@@ -12,7 +12,8 @@
 # ops takes seconds per inference and would hide everything else), the
 # NPU clock pinned at 600 MHz (devfreq would follow the load, which
 # differs between the modes). BATCH_RUNS (800) timed runs, half per mode;
-# BATCH_MODELS, BATCH_CONCURRENCY (8) and BATCH_WAIT_US change the rest.
+# BATCH_MODELS, BATCH_CONCURRENCY (8), BATCH_MAX (the batch limit, default
+# the concurrency) and BATCH_WAIT_US change the rest.
 # Besides the wall-clock figures, the device time per inference of each
 # mode (what each request is charged: a batch's time shared equally) says
 # what batching saves on the device by the timing model (one start-up cost
@@ -63,7 +64,7 @@ for m in ${BATCH_MODELS:-face_detection_short_range face_detection_full_range}; 
 done
 conc=${BATCH_CONCURRENCY:-8}
 wait_us=${BATCH_WAIT_US:-5000}
-echo "$conc ${BATCH_RUNS:-800} $wait_us" > "$out/params"
+echo "$conc ${BATCH_RUNS:-800} $wait_us ${BATCH_MAX:-$conc}" > "$out/params"
 vm_initramfs "$out/initramfs.cpio.gz" --init tests/bench/init-batch.sh \
 	--modules "$(vm_ko_depends "$ko") governor_simpleondemand" \
 	--file "$ko" /lib/modules/edgeai.ko \

@@ -14,7 +14,7 @@ vm_guest_setup
 vm_load_deps
 vm_insmod_edgeai
 export EDGEAI_CACHE_DIR=/tmp/cache
-read -r CONC RUNS WAIT_US < /etc/edgeai-bench-batch
+read -r CONC RUNS WAIT_US MAX < /etc/edgeai-bench-batch
 npu=
 for _n in /sys/class/accel/accel*; do
 	[ "$(cat "$_n/device/device_type" 2>/dev/null)" = npu ] && npu=$_n/device && break
@@ -47,7 +47,7 @@ run() {
 	_mode=$1 _m=$2
 	_c0=$(counters)
 	edgeaictl -q bench "/lib/edgeai-models/$_m/model.tflite" -d npu --json \
-		--concurrency "$CONC" --batch "$CONC" --batch-wait-us "$WAIT_US" \
+		--concurrency "$CONC" --batch "$MAX" --batch-wait-us "$WAIT_US" \
 		-n "$RUNS" -w 16 > /tmp/bench.out 2>&1 &
 	_pid=$! _t=0
 	while kill -0 $_pid 2> /dev/null; do
@@ -89,7 +89,7 @@ run_procs() {
 	_i=0 _pids=
 	while [ $_i -lt "$CONC" ]; do
 		edgeaictl -q bench "/lib/edgeai-models/$_m/model.tflite" -d npu --json \
-			--concurrency 1 --batch "$CONC" --batch-wait-us "$WAIT_US" \
+			--concurrency 1 --batch "$MAX" --batch-wait-us "$WAIT_US" \
 			-n $((RUNS / CONC)) -w 2 > "/tmp/proc$_i.out" 2>&1 &
 		_pids="$_pids $!"
 		_i=$((_i + 1))
