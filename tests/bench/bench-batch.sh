@@ -12,7 +12,8 @@
 # ops takes seconds per inference and would hide everything else), the
 # NPU clock pinned at 600 MHz (devfreq would follow the load, which
 # differs between the modes). BATCH_RUNS (800) timed runs, half per mode;
-# BATCH_MODELS, BATCH_CONCURRENCY (8) and BATCH_WAIT_US change the rest.
+# BATCH_MODELS, BATCH_CONCURRENCY (8), BATCH_MAX (the batch limit, default
+# the concurrency) and BATCH_WAIT_US change the rest.
 # Besides the wall-clock figures, the device time per inference of each
 # mode (what each request is charged: a batch's time shared equally) says
 # what batching saves on the device by the timing model (one start-up cost
@@ -20,6 +21,10 @@
 # the library's and the kernel's own work per request weighs more:
 # edgeaictl's CPU time per inference (user and kernel, all its threads)
 # says how much.
+# Then the same load from BATCH_CONCURRENCY processes of one thread each:
+# the driver gives them one program object (uAPI 1.7), so every batch is
+# of jobs of several processes; their throughputs summed, batching off
+# and on (each process runs the same rounds; they start together).
 # Targets: batched throughput at least 1.5x one by one; batched p99 within
 # the configured bound, one-by-one p99 plus batch_wait_us
 # (BATCH_WAIT_US, default 5000) -- what batching may add to a request.
@@ -59,7 +64,7 @@ for m in ${BATCH_MODELS:-face_detection_short_range face_detection_full_range}; 
 done
 conc=${BATCH_CONCURRENCY:-8}
 wait_us=${BATCH_WAIT_US:-5000}
-echo "$conc ${BATCH_RUNS:-800} $wait_us" > "$out/params"
+echo "$conc ${BATCH_RUNS:-800} $wait_us ${BATCH_MAX:-$conc}" > "$out/params"
 vm_initramfs "$out/initramfs.cpio.gz" --init tests/bench/init-batch.sh \
 	--modules "$(vm_ko_depends "$ko") governor_simpleondemand" \
 	--file "$ko" /lib/modules/edgeai.ko \
@@ -78,9 +83,15 @@ fi
 python3 - "$out/results.log" "$BENCH_OUT/batch.json" "$wait_us" <<'PY'
 import json, sys
 wait_ms = int(sys.argv[3]) / 1000.0
-res, sysfs, fails = {}, {}, []
+res, sysfs, fails, procs = {}, {}, [], {}
 for line in open(sys.argv[1]):
     f = line.rstrip("\n").split(" ", 4)
+    if len(f) == 5 and f[:2] == ["bench", "batch-proc"]:
+        try:
+            procs.setdefault(f[2], []).append(json.loads(f[4]))
+        except ValueError:
+            fails.append("%s process %s: guest said: %s" % (f[2], f[3], f[4]))
+        continue
     if len(f) == 5 and f[:2] == ["bench", "batch"]:
         try:
             res[(f[2], f[3])] = json.loads(f[4])
@@ -143,6 +154,31 @@ for (mode, m), r in sorted(res.items()):
               b["cpu_user_ms_per_inference"], b["cpu_kernel_ms_per_inference"],
               u["device_ms_per_inference"], b["device_ms_per_inference"],
               u["wall_ms"] / u["runs"], b["wall_ms"] / b["runs"]))
+# The same load from one-thread processes: a batch is of several processes.
+if procs:
+    print("\n%d processes of one thread each (one program object in the driver), batching off/on"
+          % len(next(iter(procs.values()))))
+    print("%-28s %11s %11s %8s %12s %s" % ("model", "off infer/s", "on infer/s", "tput x",
+                                          "on p99 ms", "jobs in batches / batches"))
+for m, ps in sorted(procs.items()):
+    off = sum(p["unbatched"]["throughput_per_s"] for p in ps)
+    on = sum(p["batched"]["throughput_per_s"] for p in ps)
+    p99 = max(p["batched"]["p99_ms"] for p in ps)
+    c0j, c0b, c0k, c0t, c1j, c1b, c1k, c1t = sysfs.get(("processes", m), [0] * 8)
+    bjobs, batches = c1b - c0b, c1k - c0k
+    per_proc = [p["batched"].get("batched_jobs", -1) for p in ps]
+    e = {"processes": len(ps), "throughput_unbatched_per_s": round(off, 1),
+         "throughput_batched_per_s": round(on, 1),
+         "throughput_ratio": round(on / off, 3) if off else 0,
+         "batched_p99_ms_worst_process": p99, "jobs_in_batches": bjobs, "batches": batches,
+         "batched_jobs_per_process": per_proc,
+         "note": "sum of each process's throughput in its own rounds (off, on, on, off); "
+                 "the processes start together and run the same rounds, so their rounds "
+                 "overlap but not exactly"}
+    fig.setdefault("processes", {})[m] = e
+    print("%-28s %11.1f %11.1f %7.2fx %12.3f %d / %d; per process %s" % (
+          m, off, on, e["throughput_ratio"], p99, bjobs, batches,
+          " ".join(str(x) for x in per_proc)))
 with open(sys.argv[2], "w") as fh:
     json.dump(fig, fh, indent=2, sort_keys=True)
     fh.write("\n")

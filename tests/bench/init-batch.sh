@@ -14,7 +14,7 @@ vm_guest_setup
 vm_load_deps
 vm_insmod_edgeai
 export EDGEAI_CACHE_DIR=/tmp/cache
-read -r CONC RUNS WAIT_US < /etc/edgeai-bench-batch
+read -r CONC RUNS WAIT_US MAX < /etc/edgeai-bench-batch
 npu=
 for _n in /sys/class/accel/accel*; do
 	[ "$(cat "$_n/device/device_type" 2>/dev/null)" = npu ] && npu=$_n/device && break
@@ -47,7 +47,7 @@ run() {
 	_mode=$1 _m=$2
 	_c0=$(counters)
 	edgeaictl -q bench "/lib/edgeai-models/$_m/model.tflite" -d npu --json \
-		--concurrency "$CONC" --batch "$CONC" --batch-wait-us "$WAIT_US" \
+		--concurrency "$CONC" --batch "$MAX" --batch-wait-us "$WAIT_US" \
 		-n "$RUNS" -w 16 > /tmp/bench.out 2>&1 &
 	_pid=$! _t=0
 	while kill -0 $_pid 2> /dev/null; do
@@ -78,7 +78,37 @@ echo "${FREQ_HZ:-600000000}" > "$_df/max_freq" 2>/dev/null
 echo "${FREQ_HZ:-600000000}" > "$_df/min_freq" 2>/dev/null
 echo "${FREQ_HZ:-600000000}" > "$_df/max_freq" 2>/dev/null
 vm_out "# npu clock: $(cat "$_df/cur_freq" 2>&1) Hz (min $(cat "$_df/min_freq" 2>&1), max $(cat "$_df/max_freq" 2>&1))"
+# MODEL: the same load from CONC processes of one thread each (the
+# programs they create are one object in the driver, uAPI 1.7, so a batch
+# can only be of jobs of several processes), each with its JSON on the
+# results port ("bench batch-proc MODEL I {json}"), and the NPU's sysfs
+# counters around them.
+run_procs() {
+	_m=$1
+	_c0=$(counters)
+	_i=0 _pids=
+	while [ $_i -lt "$CONC" ]; do
+		edgeaictl -q bench "/lib/edgeai-models/$_m/model.tflite" -d npu --json \
+			--concurrency 1 --batch "$MAX" --batch-wait-us "$WAIT_US" \
+			-n $((RUNS / CONC)) -w 2 > "/tmp/proc$_i.out" 2>&1 &
+		_pids="$_pids $!"
+		_i=$((_i + 1))
+	done
+	_rc=0
+	for _p in $_pids; do
+		wait "$_p" || _rc=1
+	done
+	_c1=$(counters)
+	vm_out "bench batch-sysfs processes $_m $_c0 $_c1"
+	_i=0
+	while [ $_i -lt "$CONC" ]; do
+		vm_out "bench batch-proc $_m $_i $(tr '\n' ' ' < "/tmp/proc$_i.out")"
+		_i=$((_i + 1))
+	done
+	return $_rc
+}
 while read -r _m; do
 	run compute-off "$_m"
+	run_procs "$_m"
 done < /lib/edgeai-models/models.txt
 vm_end
