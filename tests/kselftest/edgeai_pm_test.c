@@ -185,6 +185,51 @@ TEST_F(pm, system_sleep_keeps_queued_jobs)
 	EXPECT_EQ(0, eai_device_works(self->fd, 0x77));
 }
 
+/*
+ * Sleep after sleep with many short jobs queued on one core: each job but
+ * the first waits for the core behind the one before it and is handed the
+ * core (its grant fence signals) when that one completes, then starts when
+ * the scheduler comes back to it. A sleep that falls between the two must
+ * keep the job queued (issue 15: it started on the device powered off and
+ * failed with -EIO). No job of any round may fail.
+ */
+TEST_F(pm, system_sleep_repeatedly_keeps_queued_jobs)
+{
+	enum { ROUNDS = 6, N = 128, CMDS = 8 };
+	struct eai_load l;
+	uint64_t ids[N];
+	int32_t status;
+	int ret, failed = 0;
+
+	if (access("/sys/power/pm_test", W_OK))
+		SKIP(return, "no /sys/power/pm_test");
+	ASSERT_EQ(0, eai_dbg_write(self->minor, "compute_off", "1"));
+	ASSERT_EQ(0, eai_load_init(&l, self->fd, CMDS));
+	l.core = 0;
+	eai_write_file("/sys/module/suspend/parameters/pm_test_delay", "0");
+	for (int r = 0; r < ROUNDS; r++) {
+		for (int i = 0; i < N; i++)
+			ASSERT_EQ(0, eai_load_submit(&l, &ids[i]));
+		/* The queue takes far longer than this: it is not empty yet. */
+		EXPECT_EQ(-ETIME, eai_wait(self->fd, ids[N - 1], 0, &status, NULL));
+		ASSERT_EQ(0, eai_write_file("/sys/power/pm_test", "devices"));
+		ret = eai_write_file("/sys/power/state", "freeze");
+		eai_write_file("/sys/power/pm_test", "none");
+		EXPECT_EQ(0, ret);
+		for (int i = 0; i < N; i++) {
+			ASSERT_EQ(0, eai_wait(self->fd, ids[i], eai_deadline_ms(20000),
+					      &status, NULL));
+			if (status) {
+				TH_LOG("round %d: job %d of %d: status %d", r, i, N, status);
+				failed++;
+			}
+		}
+	}
+	EXPECT_EQ(0, failed);
+	EXPECT_EQ(0, eai_dbg_write(self->minor, "compute_off", "0"));
+	EXPECT_EQ(0, eai_device_works(self->fd, 0x78));
+}
+
 /* Standard devfreq sysfs over the image's operating points. */
 TEST_F(pm, devfreq_sysfs)
 {
