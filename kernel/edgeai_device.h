@@ -10,6 +10,7 @@
 #include <linux/hashtable.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/notifier.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -86,6 +87,14 @@ struct edgeai_core {
  *	(edgeai_coredump.c)
  * @arb: arbitration between clients
  * @devfreq: the devfreq device (NULL if it could not be created)
+ * @devfreq_lock: serialises the driver's devfreq_suspend_device() and
+ *	devfreq_resume_device() calls (runtime PM callbacks and @pm_nb), whose
+ *	counting in the devfreq core is atomic but whose governor events are
+ *	not ordered with it; protects @devfreq_sleep
+ * @devfreq_sleep: @pm_nb holds the governor stopped for a system sleep
+ *	transition (edgeai_pm.c)
+ * @pm_nb: PM notifier that stops the governor before the freezer runs and
+ *	starts it after the thaw
  * @tz: the thermal zone (NULL if it could not be created)
  * @cooling: devfreq cooling device bound to the passive trip
  * @of: what the device-tree node gave the device (edgeai_of.c), NULL for
@@ -120,6 +129,10 @@ struct edgeai_device {
 	struct edgeai_coredump_ring *coredump;
 	struct edgeai_arb arb;
 	struct devfreq *devfreq;
+	/* Protects devfreq_sleep; orders our devfreq suspend/resume calls. */
+	struct mutex devfreq_lock;
+	bool devfreq_sleep;
+	struct notifier_block pm_nb;
 	struct thermal_zone_device *tz;
 	struct thermal_cooling_device *cooling;
 	struct edgeai_of *of;

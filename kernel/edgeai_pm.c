@@ -19,7 +19,9 @@
  * device is then forced off (pm_runtime_force_suspend()); on resume it is
  * powered again if jobs are queued, and the arbiter goes on where it
  * stopped. Jobs that still run after twice the job timeout refuse the
- * sleep (-EBUSY) rather than find the device off.
+ * sleep (-EBUSY) rather than find the device off. The devfreq governor is
+ * stopped from before the freezer runs until after the thaw (PM notifier,
+ * see edgeai_pm_notify()).
  *
  * devfreq: the image's operating points are added to the OPP table at
  * probe, unless the board's device tree gave the device its own
@@ -35,6 +37,7 @@
 #include <linux/platform_device.h>
 #include <linux/pm_opp.h>
 #include <linux/pm_runtime.h>
+#include <linux/suspend.h>
 
 #include "edgeai_arb.h"
 #include "edgeai_device.h"
@@ -96,8 +99,10 @@ static int edgeai_runtime_suspend(struct device *dev)
 {
 	struct edgeai_device *edev = dev_get_drvdata(dev);
 
-	if (edev->devfreq)
+	if (edev->devfreq) {
+		guard(mutex)(&edev->devfreq_lock);
 		devfreq_suspend_device(edev->devfreq);
+	}
 	edev->ops->power_off(edev);
 	return 0;
 }
@@ -110,9 +115,63 @@ static int edgeai_runtime_resume(struct device *dev)
 	ret = edev->ops->power_on(edev);
 	if (ret)
 		return ret;
-	if (edev->devfreq)
+	if (edev->devfreq) {
+		guard(mutex)(&edev->devfreq_lock);
 		devfreq_resume_device(edev->devfreq);
+	}
 	return 0;
+}
+
+/*
+ * The devfreq core polls from devfreq_wq, a freezable workqueue. When the
+ * governor's timer expires after the freezer stopped that workqueue and
+ * before dpm_suspend() calls devfreq_suspend(), the poll is queued as an
+ * inactive work item, and devfreq_suspend() cancels it. On 6.12 the
+ * cancel leaves the workqueue's pool_workqueue on its node's list of those
+ * waiting for an active slot (pwq->pending_node) with nothing inactive; the
+ * thaw finds no inactive work to activate, and from then on every poll
+ * queued there stays inactive behind that stale entry until a work item of
+ * devfreq_wq that is active completes, which with the other devices'
+ * governors stopped is never: the governor stops following load, the
+ * clock stays where it was. So stop our governor before the freezer runs
+ * and start it after the thaw: no poll of ours is queued while the
+ * workqueue is frozen. @devfreq_sleep pairs the two (a device probed in
+ * between gets POST without PREPARE); @devfreq_lock orders both with the
+ * runtime PM callbacks, so that a stop and a start never cross on their
+ * way from the devfreq core's counter to the governor.
+ */
+static int edgeai_pm_notify(struct notifier_block *nb, unsigned long action,
+			    void *data)
+{
+	struct edgeai_device *edev = container_of(nb, struct edgeai_device, pm_nb);
+
+	guard(mutex)(&edev->devfreq_lock);
+	switch (action) {
+	case PM_HIBERNATION_PREPARE:
+	case PM_RESTORE_PREPARE:
+	case PM_SUSPEND_PREPARE:
+		if (!edev->devfreq_sleep) {
+			devfreq_suspend_device(edev->devfreq);
+			edev->devfreq_sleep = true;
+		}
+		break;
+	case PM_POST_HIBERNATION:
+	case PM_POST_RESTORE:
+	case PM_POST_SUSPEND:
+		if (edev->devfreq_sleep) {
+			devfreq_resume_device(edev->devfreq);
+			edev->devfreq_sleep = false;
+		}
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static void edgeai_pm_notifier_remove(void *data)
+{
+	struct edgeai_device *edev = data;
+
+	unregister_pm_notifier(&edev->pm_nb);
 }
 
 static int edgeai_system_suspend(struct device *dev)
@@ -234,8 +293,16 @@ static int edgeai_devfreq_init(struct edgeai_device *edev)
 				     NULL);
 	if (IS_ERR(df))
 		return PTR_ERR(df);
+
+	/* Set before the notifier can run; unregistered before devfreq goes. */
 	edev->devfreq = df;
-	return 0;
+	edev->pm_nb.notifier_call = edgeai_pm_notify;
+	ret = register_pm_notifier(&edev->pm_nb);
+	if (!ret)
+		ret = devm_add_action_or_reset(dev, edgeai_pm_notifier_remove, edev);
+	if (ret)
+		edev->devfreq = NULL;
+	return ret;
 }
 
 /**
@@ -252,6 +319,9 @@ int edgeai_pm_init(struct edgeai_device *edev)
 	struct device *dev = edev->drm.dev;
 	int ret;
 
+	ret = devm_mutex_init(dev, &edev->devfreq_lock);
+	if (ret)
+		return ret;
 	ret = edgeai_devfreq_init(edev);
 	if (ret)
 		dev_warn(dev, "no devfreq (%d): is governor_simpleondemand loaded? running at %u kHz\n",

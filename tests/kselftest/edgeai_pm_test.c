@@ -40,6 +40,33 @@ FIXTURE_TEARDOWN(pm)
 	close(self->fd);
 }
 
+static unsigned long long avail_extreme(int minor, bool max)
+{
+	char p[PATH_MAX], buf[512], *tok, *save;
+	unsigned long long best = max ? 0 : ~0ULL;
+
+	if (eai_devfreq_path(minor, "available_frequencies", p, sizeof(p)) ||
+	    eai_read_str(p, buf, sizeof(buf)))
+		return 0;
+	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		unsigned long long v = strtoull(tok, NULL, 0);
+
+		if (max ? v > best : v < best)
+			best = v;
+	}
+	return best;
+}
+
+static bool wait_freq(int minor, unsigned long long want, int ms)
+{
+	for (int i = 0; i <= ms / 10; i++) {
+		if ((unsigned long long)eai_devfreq_ll(minor, "cur_freq") == want)
+			return true;
+		eai_sleep_ms(10);
+	}
+	return false;
+}
+
 /* Poll power/runtime_status until it reads @want, up to @ms. */
 static bool wait_status(int minor, const char *want, int ms)
 {
@@ -185,6 +212,63 @@ TEST_F(pm, system_sleep_keeps_queued_jobs)
 	EXPECT_EQ(0, eai_device_works(self->fd, 0x77));
 }
 
+/*
+ * Sleep after sleep with many short jobs queued on one core: each job but
+ * the first waits for the core behind the one before it and is handed the
+ * core (its grant fence signals) when that one completes, then starts when
+ * the scheduler comes back to it. A sleep that falls between the two must
+ * keep the job queued (issue 15: it started on the device powered off and
+ * failed with -EIO). No job of any round may fail.
+ *
+ * And the devfreq governor still follows load after the sleeps (issue 15
+ * too: a poll of the governor that its timer queued on the devfreq core's
+ * freezable workqueue while the freezer held it, and that the sleep then
+ * cancelled, left 6.12's workqueue holding every later poll back, in about
+ * one run in ten): idle and powered, the clock comes down to the lowest
+ * point.
+ */
+TEST_F(pm, system_sleep_repeatedly_keeps_queued_jobs)
+{
+	enum { ROUNDS = 6, N = 128, CMDS = 8 };
+	unsigned long long fmin = avail_extreme(self->minor, false);
+	struct eai_load l;
+	uint64_t ids[N];
+	int32_t status;
+	int ret, failed = 0;
+
+	if (access("/sys/power/pm_test", W_OK))
+		SKIP(return, "no /sys/power/pm_test");
+	ASSERT_LT(0, fmin);
+	ASSERT_EQ(0, eai_dbg_write(self->minor, "compute_off", "1"));
+	ASSERT_EQ(0, eai_load_init(&l, self->fd, CMDS));
+	l.core = 0;
+	eai_write_file("/sys/module/suspend/parameters/pm_test_delay", "0");
+	for (int r = 0; r < ROUNDS; r++) {
+		for (int i = 0; i < N; i++)
+			ASSERT_EQ(0, eai_load_submit(&l, &ids[i]));
+		/* The queue takes far longer than this: it is not empty yet. */
+		EXPECT_EQ(-ETIME, eai_wait(self->fd, ids[N - 1], 0, &status, NULL));
+		ASSERT_EQ(0, eai_write_file("/sys/power/pm_test", "devices"));
+		ret = eai_write_file("/sys/power/state", "freeze");
+		eai_write_file("/sys/power/pm_test", "none");
+		EXPECT_EQ(0, ret);
+		for (int i = 0; i < N; i++) {
+			ASSERT_EQ(0, eai_wait(self->fd, ids[i], eai_deadline_ms(20000),
+					      &status, NULL));
+			if (status) {
+				TH_LOG("round %d: job %d of %d: status %d", r, i, N, status);
+				failed++;
+			}
+		}
+	}
+	EXPECT_EQ(0, failed);
+	EXPECT_EQ(0, eai_dbg_write(self->minor, "compute_off", "0"));
+	/* Kept powered: a runtime suspend would stop the governor where it is. */
+	ASSERT_EQ(0, eai_dev_write(self->minor, "power/autosuspend_delay_ms", "10000"));
+	EXPECT_EQ(0, eai_device_works(self->fd, 0x78));
+	EXPECT_TRUE(wait_freq(self->minor, fmin, 5000));
+}
+
 /* Standard devfreq sysfs over the image's operating points. */
 TEST_F(pm, devfreq_sysfs)
 {
@@ -209,33 +293,6 @@ TEST_F(pm, devfreq_sysfs)
 	ASSERT_EQ(0, eai_devfreq_path(self->minor, "trans_stat", p, sizeof(p)));
 	ASSERT_EQ(0, eai_read_str(p, buf, sizeof(buf)));
 	EXPECT_NE(NULL, strstr(buf, "Total transition"));
-}
-
-static unsigned long long avail_extreme(int minor, bool max)
-{
-	char p[PATH_MAX], buf[512], *tok, *save;
-	unsigned long long best = max ? 0 : ~0ULL;
-
-	if (eai_devfreq_path(minor, "available_frequencies", p, sizeof(p)) ||
-	    eai_read_str(p, buf, sizeof(buf)))
-		return 0;
-	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-		unsigned long long v = strtoull(tok, NULL, 0);
-
-		if (max ? v > best : v < best)
-			best = v;
-	}
-	return best;
-}
-
-static bool wait_freq(int minor, unsigned long long want, int ms)
-{
-	for (int i = 0; i <= ms / 10; i++) {
-		if ((unsigned long long)eai_devfreq_ll(minor, "cur_freq") == want)
-			return true;
-		eai_sleep_ms(10);
-	}
-	return false;
 }
 
 /*
