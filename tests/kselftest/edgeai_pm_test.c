@@ -92,7 +92,12 @@ TEST_F(pm, autosuspend_and_wake)
 	ups = eai_power_ll(self->minor, "power_ups");
 	susp0 = eai_dev_ll(self->minor, "power/runtime_suspended_time");
 
-	/* A job wakes it up (one power-up) and leaves it active. */
+	/*
+	 * A job wakes it up (one power-up) and leaves it active: for the
+	 * delay, here 1 s, so that a slow host (a debug kernel under TCG)
+	 * still finds it active when it looks.
+	 */
+	ASSERT_EQ(0, eai_dev_write(self->minor, "power/autosuspend_delay_ms", "1000"));
 	ASSERT_EQ(0, eai_device_works(self->fd, 0x5a));
 	EXPECT_EQ(ups + 1, eai_power_ll(self->minor, "power_ups"));
 	EXPECT_TRUE(wait_status(self->minor, "active", 0));
@@ -101,7 +106,7 @@ TEST_F(pm, autosuspend_and_wake)
 	 * And it suspends again after the delay, and suspended time accrues
 	 * (in whole ms: read at once, the new period may not have added one).
 	 */
-	EXPECT_TRUE(wait_status(self->minor, "suspended", 3000));
+	EXPECT_TRUE(wait_status(self->minor, "suspended", 4000));
 	for (int i = 0; i < 100 &&
 	     eai_dev_ll(self->minor, "power/runtime_suspended_time") <= susp0; i++)
 		eai_sleep_ms(10);
@@ -129,7 +134,8 @@ TEST_F(pm, autosuspend_delay_is_tunable)
 TEST_F(pm, reference_held_while_jobs_queued)
 {
 	struct eai_load l;
-	uint64_t ids[6];
+	/* Enough for a few samples even where one takes 40 ms (a debug kernel). */
+	uint64_t ids[12];
 	long long ups;
 	int32_t status;
 	char s[64];
@@ -142,9 +148,9 @@ TEST_F(pm, reference_held_while_jobs_queued)
 	/* About 30-40 ms per job. */
 	ASSERT_EQ(0, eai_load_init(&l, self->fd, variant->type == DRM_EDGEAI_DEVICE_NPU ? 200 : 160));
 	l.core = 0;
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < 12; i++)
 		ASSERT_EQ(0, eai_load_submit(&l, &ids[i]));
-	while (eai_wait(self->fd, ids[5], 0, &status, NULL) == -ETIME) {
+	while (eai_wait(self->fd, ids[11], 0, &status, NULL) == -ETIME) {
 		ASSERT_EQ(0, eai_dev_str(self->minor, "power/runtime_status", s, sizeof(s)));
 		active += !strcmp(s, "active");
 		samples++;
