@@ -58,7 +58,7 @@ leak_scan() {
 
 vm_program load-modules load_modules
 # failnth: the fail-nth walk of every ioctl (skips without fault injection)
-for t in device bo submit job uring prime reset coredump pm thermal sched program preempt golden failnth; do
+for t in device bo submit job uring prime reset coredump pm thermal sched program preempt batch golden failnth; do
 	vm_program edgeai_${t}_test /usr/bin/edgeai_${t}_test
 done
 vm_program lib-golden lib_golden /lib/edgeai-golden
