@@ -187,17 +187,34 @@ lib_models() {
 	vm_tap_done
 }
 
+# lib_inputs MODELDIR: edgeaictl's --input options for the model's inputs.
+lib_inputs() {
+	_k=0
+	while [ -f "$1/in$_k.bin" ]; do
+		printf ' --input %s' "$1/in$_k.bin"
+		_k=$((_k + 1))
+	done
+}
+
+# lib_until TENTHS CMD...: run CMD every 0.1 s until it succeeds, at most
+# TENTHS times; its last status.
+lib_until() {
+	_tries=$1
+	shift
+	until "$@"; do
+		_tries=$((_tries - 1))
+		[ $_tries -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
 # lib_threads MODELDIR: 4 threads each running the model on the NPU
 # through edgeai_request_run() (one io_uring_enter submits and waits; a
 # thread that finds another asleep on the ring submits its own), without
 # and with dynamic batching: every run's outputs equal a single run's
 # (edgeaictl bench checks them), none fails.
 lib_threads() {
-	_k=0 _in=
-	while [ -f "$1/in$_k.bin" ]; do
-		_in="$_in --input $1/in$_k.bin"
-		_k=$((_k + 1))
-	done
+	_in=$(lib_inputs "$1")
 	# shellcheck disable=SC2086
 	edgeaictl bench "$1/model.tflite" $_in --device npu --concurrency 4 -n 32 -w 4 \
 		--batch 4 --batch-wait-us 2000 --json > /tmp/t-bench.json 2> /tmp/t-bench.err
@@ -217,50 +234,44 @@ lib_programs() {
 	done
 }
 
+# lib_more_programs N: more than N program objects; lib_programs_are N:
+# exactly N; lib_programs_shared: each held at least twice.
+lib_more_programs() {
+	[ "$(lib_programs | wc -l)" -gt "$1" ]
+}
+lib_programs_are() {
+	[ "$(lib_programs | wc -l)" -eq "$1" ]
+}
+lib_programs_shared() {
+	lib_programs | awk '$2 < 2 { bad = 1 } END { exit bad }'
+}
+
 # lib_shared MODELDIR: two processes that load the same model on the NPU
 # get one program object (the driver shares byte-for-byte equal programs
 # between files, so their jobs can be batched together): while both run,
 # the NPU has as many program objects as while one runs, each held by both;
 # once both exited, none is left.
 lib_shared() {
-	_k=0 _in=
-	while [ -f "$1/in$_k.bin" ]; do
-		_in="$_in --input $1/in$_k.bin"
-		_k=$((_k + 1))
-	done
+	_in=$(lib_inputs "$1")
 	_before=$(lib_programs | wc -l)
 	# shellcheck disable=SC2086
 	edgeaictl -q bench "$1/model.tflite" $_in --device npu -n 1000000 -w 0 > /dev/null 2>&1 &
 	_a=$!
-	_i=0
-	while [ "$(lib_programs | wc -l)" -le "$_before" ] && [ $_i -lt 600 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
+	lib_until 600 lib_more_programs "$_before"
 	_one=$(lib_programs | wc -l)
 	# shellcheck disable=SC2086
 	edgeaictl -q bench "$1/model.tflite" $_in --device npu -n 1000000 -w 0 > /dev/null 2>&1 &
 	_b=$!
 	# Both hold every program once B has compiled (its handles, plus jobs in flight).
-	_i=0
-	while lib_programs | awk '$2 < 2 { bad = 1 } END { exit !bad }' && [ $_i -lt 600 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
+	lib_until 600 lib_programs_shared
 	_two=$(lib_programs | wc -l)
 	_list=$(lib_programs)
-	! lib_programs | awk '$2 < 2 { bad = 1 } END { exit !bad }' &&
-		[ "$_one" -gt "$_before" ] && [ "$_two" -eq "$_one" ]
+	lib_programs_shared && [ "$_one" -gt "$_before" ] && [ "$_two" -eq "$_one" ]
 	vm_tap $? "shared: $(basename "$1"), two processes on the NPU share its $((_one - _before)) program object(s)" \
 		"$_before before, $_one with one process, $_two with two; crc32 refs: $_list"
 	kill $_a $_b 2> /dev/null
 	wait $_a $_b 2> /dev/null
-	_i=0
-	while [ "$(lib_programs | wc -l)" -ne "$_before" ] && [ $_i -lt 100 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	[ "$(lib_programs | wc -l)" -eq "$_before" ]
+	lib_until 100 lib_programs_are "$_before"
 	vm_tap $? "shared: once both exited, their program objects are gone" "$(lib_programs)"
 }
 
