@@ -808,6 +808,24 @@ static const struct kset_case sets[] = {
 };
 #endif
 
+/* One random case of test kind @kind: 0 equal, 1 differs, < 0 not run. */
+static int one_kind(int kind, int u8, char *what, size_t wsz)
+{
+	int r;
+
+	wide = kind == 17 || kind == 18;
+	if (kind < 3 || wide)
+		r = one(wide ? kind - 17 : kind, u8, what, wsz);
+	else if (kind < 7 || kind == 16 || kind == 19)
+		r = one_elt(kind, u8, what, wsz);
+	else if (kind < 9)
+		r = one_act(kind, u8, what, wsz);
+	else
+		r = one_more(kind, u8, what, wsz);
+	wide = 0;
+	return r;
+}
+
 int main(void)
 {
 	const char *names[N_KINDS] = { "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD/SUB",
@@ -850,14 +868,7 @@ int main(void)
 				for (i = 0; i < 200; i++) {
 					int r;
 
-					wide = kind == 17 || kind == 18;
-					r = kind < 3 || wide ? one(wide ? kind - 17 : kind, u8, what,
-								    sizeof(what)) :
-						 kind < 7 || kind == 16 || kind == 19 ?
-						 one_elt(kind, u8, what, sizeof(what)) :
-						 kind < 9 ? one_act(kind, u8, what, sizeof(what)) :
-						 one_more(kind, u8, what, sizeof(what));
-					wide = 0;
+					r = one_kind(kind, u8, what, sizeof(what));
 					if (r < 0)
 						continue;
 					runs++;
@@ -970,14 +981,7 @@ int main(void)
 				for (i = 0; i < 100; i++) {
 					int r;
 
-					wide = kind == 17 || kind == 18;
-					r = kind < 3 || wide ? one(wide ? kind - 17 : kind, u8, what,
-								   sizeof(what)) :
-					    kind < 7 || kind == 16 || kind == 19 ?
-						one_elt(kind, u8, what, sizeof(what)) :
-					    kind < 9 ? one_act(kind, u8, what, sizeof(what)) :
-						one_more(kind, u8, what, sizeof(what));
-					wide = 0;
+					r = one_kind(kind, u8, what, sizeof(what));
 					if (r < 0)
 						continue;
 					runs++;
