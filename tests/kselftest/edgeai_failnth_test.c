@@ -37,14 +37,21 @@ struct fx {
 #define O_OFF (T_OFF + 2 * 48)
 #define P_SIZE (O_OFF + 128)
 static uint64_t prog_blob[P_SIZE / 8];
+/*
+ * The same from [1,2,8,2]: another program. The device shares a program
+ * with the files that create the same bytes (uAPI 1.7), so creating
+ * prog_blob again, which the fixture made, walks the sharing path; this
+ * one walks the path of a new program (copy, validation, its work).
+ */
+static uint64_t prog_new_blob[P_SIZE / 8];
 
-static void make_program(void)
+static void make_program(uint64_t *blob, uint32_t h1, uint32_t w1)
 {
-	struct edgeai_prog_header *h = (void *)prog_blob;
-	struct edgeai_prog_tensor *t = (void *)((uint8_t *)prog_blob + T_OFF);
-	struct edgeai_prog_op *op = (void *)((uint8_t *)prog_blob + O_OFF);
+	struct edgeai_prog_header *h = (void *)blob;
+	struct edgeai_prog_tensor *t = (void *)((uint8_t *)blob + T_OFF);
+	struct edgeai_prog_op *op = (void *)((uint8_t *)blob + O_OFF);
 
-	memset(prog_blob, 0, sizeof(prog_blob));
+	memset(blob, 0, P_SIZE);
 	h->magic = EDGEAI_PROG_MAGIC;
 	h->version = EDGEAI_PROG_VERSION;
 	h->header_size = sizeof(*h);
@@ -57,7 +64,7 @@ static void make_program(void)
 	h->slot_count = 2;
 	t[0].dtype = EDGEAI_DTYPE_INT8;
 	t[0].slot = 0;
-	t[0].dims[0] = 1, t[0].dims[1] = 4, t[0].dims[2] = 4, t[0].dims[3] = 2;
+	t[0].dims[0] = 1, t[0].dims[1] = h1, t[0].dims[2] = w1, t[0].dims[3] = 2;
 	t[1].dtype = EDGEAI_DTYPE_INT8;
 	t[1].slot = 1;
 	t[1].dims[0] = 1, t[1].dims[1] = 1, t[1].dims[2] = 1, t[1].dims[3] = 32;
@@ -234,13 +241,23 @@ static void undo_wait(struct fx *f, void *st, int ret)
 		wait_job(f, *(uint64_t *)st);
 }
 
-static int call_program_create(struct fx *f, void *st)
+static int program_create(struct fx *f, void *st, const uint64_t *blob)
 {
-	struct drm_edgeai_program_create c = { .data = (uintptr_t)prog_blob, .size = P_SIZE };
+	struct drm_edgeai_program_create c = { .data = (uintptr_t)blob, .size = P_SIZE };
 	int ret = eai_ioctl(f->fd, DRM_IOCTL_EDGEAI_PROGRAM_CREATE, &c);
 
 	*(int *)st = c.handle;
 	return ret;
+}
+
+static int call_program_create(struct fx *f, void *st)
+{
+	return program_create(f, st, prog_blob);
+}
+
+static int call_program_create_new(struct fx *f, void *st)
+{
+	return program_create(f, st, prog_new_blob);
 }
 
 static void undo_program(struct fx *f, void *st, int ret)
@@ -413,6 +430,7 @@ static const struct op ops[] = {
 	{ "SUBMIT", prep_u64, call_submit, undo_job },
 	{ "WAIT", prep_job, call_wait, undo_wait },
 	{ "PROGRAM_CREATE", prep_int, call_program_create, undo_program },
+	{ "PROGRAM_CREATE(new)", prep_int, call_program_create_new, undo_program },
 	{ "PROGRAM_DESTROY", prep_program, call_program_destroy, undo_program_destroy },
 	{ "SUBMIT(program)", prep_u64, call_submit_program, undo_job },
 	{ "SET_POLICY", NULL, call_set_policy, undo_policy },
@@ -442,7 +460,8 @@ FIXTURE_SETUP(failnth)
 	ASSERT_LE(0, self->f.fd);
 	ASSERT_EQ(0, eai_bo_create(self->f.fd, SZ, &self->f.a));
 	ASSERT_EQ(0, eai_bo_create(self->f.fd, SZ, &self->f.b));
-	make_program();
+	make_program(prog_blob, 4, 4);
+	make_program(prog_new_blob, 2, 8);
 	c.data = (uintptr_t)prog_blob;
 	c.size = P_SIZE;
 	ASSERT_EQ(0, eai_ioctl(self->f.fd, DRM_IOCTL_EDGEAI_PROGRAM_CREATE, &c));
