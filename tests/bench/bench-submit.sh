@@ -31,7 +31,7 @@ for line in open(sys.argv[1]):
             sys.exit("bench submit: guest said: " + txt)
 if res is None:
     sys.exit("bench submit: no result from the guest")
-i, u = res["ioctl"], res["io_uring"]
+i, u, u1 = res["ioctl"], res["io_uring"], res["io_uring_1enter"]
 fig = {
     "note": "QEMU TCG guest: absolute times are emulated-CPU times; compare the ratios",
     "job": res["job"],
@@ -50,6 +50,12 @@ fig = {
     "ioctl_burst_us_per_job": i["burst_us_per_job"],
     "io_uring_burst_us_per_job": u["burst_us_per_job"],
     "ratio_burst_uring_over_ioctl": round(res["ratio_burst_uring_over_ioctl"], 4),
+    "io_uring_1enter_setup": res["io_uring_1enter_setup"],
+    "io_uring_1enter_us_per_job": u1["rt_median_us"],
+    "io_uring_1enter_overhead_us": u1["overhead_median_us"],
+    "ratio_us_per_job_uring1_over_ioctl": round(res["ratio_rt_uring1_over_ioctl"], 4),
+    "ratio_overhead_uring1_over_ioctl": round(res["ratio_overhead_uring1_over_ioctl"], 4),
+    "ratio_burst_uring1_over_ioctl": round(res["ratio_burst_uring1_over_ioctl"], 4),
     "raw": res,
 }
 with open(sys.argv[2], "w") as fh:
@@ -59,13 +65,21 @@ print("submit overhead per job, %s, %d rounds x %d jobs per method (ABBA)"
       % (res["job"], res["rounds"], res["jobs_per_round"]))
 print("NOTE: QEMU TCG guest - absolute us are emulated-CPU times, many x real hardware;"
       " the ratios are the figures")
-print("%-40s %10s %10s %12s" % ("median per job", "ioctl", "io_uring", "uring/ioctl"))
-for name, a, b in (
-        ("submit -> completion seen (us)", i["rt_median_us"], u["rt_median_us"]),
-        ("  of which host overhead (rt - device)", i["overhead_median_us"], u["overhead_median_us"]),
-        ("submitting syscall alone (us)", i["submit_call_median_us"], u["submit_call_median_us"]),
-        ("device time reported (us)", i["device_median_us"], u["device_median_us"]),
+print("io_uring: submit, then wait (2 system calls); 1 enter: both in one io_uring_enter, "
+      "ring %s" % res["io_uring_1enter_setup"])
+print("%-40s %10s %10s %10s %12s %12s" % ("median per job", "ioctl", "io_uring", "1 enter",
+                                          "uring/ioctl", "1enter/ioctl"))
+for name, a, b, c in (
+        ("submit -> completion seen (us)", i["rt_median_us"], u["rt_median_us"],
+         u1["rt_median_us"]),
+        ("  of which host overhead (rt - device)", i["overhead_median_us"],
+         u["overhead_median_us"], u1["overhead_median_us"]),
+        ("submitting syscall alone (us)", i["submit_call_median_us"], u["submit_call_median_us"],
+         u1["submit_call_median_us"]),
+        ("device time reported (us)", i["device_median_us"], u["device_median_us"],
+         u1["device_median_us"]),
         ("burst of %d in flight, per job (us)" % res["burst_depth"], i["burst_us_per_job"],
-         u["burst_us_per_job"])):
-    print("%-40s %10.1f %10.1f %11.3fx" % (name, a, b, b / a if a else 0))
+         u["burst_us_per_job"], u1["burst_us_per_job"])):
+    print("%-40s %10.1f %10.1f %10.1f %11.3fx %11.3fx" % (name, a, b, c, b / a if a else 0,
+                                                         c / a if a else 0))
 PY

@@ -18,7 +18,14 @@
  * (ioctl: BURST SUBMITs then BURST WAITs; io_uring: BURST SQEs and one
  * io_uring_submit_and_wait) recorded as burst time / BURST per job;
  * and prints one JSON object with the medians of each method and the
- * io_uring/ioctl ratios. Under TCG the absolute times are those of an
+ * io_uring/ioctl ratios.
+ * A third method, io_uring_1enter, is the one-syscall form: one
+ * io_uring_enter() submits the SQE and waits for its CQE
+ * (io_uring_submit_and_wait), on a ring of its own set up for one
+ * submitting thread (IORING_SETUP_SINGLE_ISSUER | DEFER_TASKRUN, where
+ * the kernel has them: the driver posts its CQEs with lazy task work,
+ * which such a ring runs in the waiting task without another wake-up);
+ * its "call" is that whole system call. Under TCG the absolute times are those of an
  * emulated CPU: only the ratios, measured side by side, mean anything.
  */
 #include <liburing.h>
@@ -30,8 +37,8 @@
 #define BURST 16
 #define BURST_EVERY 4
 
-enum { M_IOCTL, M_URING, M_N };
-static const char *const mname[M_N] = { "ioctl", "io_uring" };
+enum { M_IOCTL, M_URING, M_URING1, M_N };
+static const char *const mname[M_N] = { "ioctl", "io_uring", "io_uring_1enter" };
 
 struct samples {
 	uint64_t *rt, *call, *dev;
@@ -41,6 +48,8 @@ struct samples {
 struct ctx {
 	int fd;
 	struct io_uring ring;
+	struct io_uring ring1;		/* M_URING1's */
+	const char *ring1_setup;
 	struct drm_edgeai_bo_ref ref;
 	struct drm_edgeai_cmd cmd;
 	struct drm_edgeai_submit args;
@@ -88,13 +97,10 @@ static int job_ioctl(struct ctx *c, struct samples *s)
 	return 0;
 }
 
-/* One job through io_uring: SQE filled by hand (liburing 2.3 has no helper). */
-static int job_uring(struct ctx *c, struct samples *s, uint64_t tag)
+/* An SQE of the job, filled by hand (liburing 2.3 has no helper). */
+static int queue_sqe(struct ctx *c, struct io_uring *ring, uint64_t tag)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&c->ring);
-	struct io_uring_cqe *cqe;
-	int64_t t0, t1;
-	int ret;
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
 
 	if (!sqe)
 		return -EBUSY;
@@ -104,24 +110,41 @@ static int job_uring(struct ctx *c, struct samples *s, uint64_t tag)
 	sqe->cmd_op = EDGEAI_URING_CMD_SUBMIT;
 	sqe->user_data = tag;
 	memcpy(sqe->cmd, &c->args, sizeof(c->args));
+	return 0;
+}
+
+/*
+ * One job through io_uring: io_uring_submit() then io_uring_wait_cqe()
+ * (M_URING), or both in one io_uring_enter() on the ring of M_URING1.
+ */
+static int job_uring(struct ctx *c, int m, struct samples *s, uint64_t tag)
+{
+	struct io_uring *ring = m == M_URING1 ? &c->ring1 : &c->ring;
+	struct io_uring_cqe *cqe;
+	int64_t t0, t1;
+	int ret;
+
+	ret = queue_sqe(c, ring, tag);
+	if (ret)
+		return ret;
 	t0 = eai_now_ns();
-	ret = io_uring_submit(&c->ring);
+	ret = m == M_URING1 ? io_uring_submit_and_wait(ring, 1) : io_uring_submit(ring);
 	t1 = eai_now_ns();
 	if (ret != 1)
 		return ret < 0 ? ret : -EIO;
-	ret = io_uring_wait_cqe(&c->ring, &cqe);
+	ret = io_uring_wait_cqe(ring, &cqe);
 	if (ret)
 		return ret;
 	if (cqe->user_data != tag || cqe->res) {
 		ret = cqe->res ? cqe->res : -EIO;
-		io_uring_cqe_seen(&c->ring, cqe);
+		io_uring_cqe_seen(ring, cqe);
 		return ret;
 	}
 	s->rt[s->n] = eai_now_ns() - t0;
 	s->call[s->n] = t1 - t0;
 	s->dev[s->n] = cqe->big_cqe[0];
 	s->n++;
-	io_uring_cqe_seen(&c->ring, cqe);
+	io_uring_cqe_seen(ring, cqe);
 	return 0;
 }
 
@@ -154,29 +177,24 @@ static int burst(struct ctx *c, int m, struct samples *s, int depth, uint64_t *t
 				return w.status;
 		}
 	} else {
-		for (int j = 0; j < depth; j++) {
-			struct io_uring_sqe *sqe = io_uring_get_sqe(&c->ring);
+		struct io_uring *ring = m == M_URING1 ? &c->ring1 : &c->ring;
 
-			if (!sqe)
-				return -EBUSY;
-			memset(sqe, 0, 128);
-			sqe->opcode = IORING_OP_URING_CMD;
-			sqe->fd = c->fd;
-			sqe->cmd_op = EDGEAI_URING_CMD_SUBMIT;
-			sqe->user_data = ++*tag;
-			memcpy(sqe->cmd, &c->args, sizeof(c->args));
+		for (int j = 0; j < depth; j++) {
+			ret = queue_sqe(c, ring, ++*tag);
+			if (ret)
+				return ret;
 		}
-		ret = io_uring_submit_and_wait(&c->ring, depth);
+		ret = io_uring_submit_and_wait(ring, depth);
 		if (ret != depth)
 			return ret < 0 ? ret : -EIO;
 		for (int j = 0; j < depth; j++) {
 			struct io_uring_cqe *cqe;
 
-			ret = io_uring_wait_cqe(&c->ring, &cqe);
+			ret = io_uring_wait_cqe(ring, &cqe);
 			if (ret)
 				return ret;
 			ret = cqe->res;
-			io_uring_cqe_seen(&c->ring, cqe);
+			io_uring_cqe_seen(ring, cqe);
 			if (ret)
 				return ret;
 		}
@@ -189,7 +207,7 @@ static int batch(struct ctx *c, int m, struct samples *s, struct samples *b, int
 		 uint64_t *tag)
 {
 	for (int j = 0; j < jobs; j++) {
-		int ret = m == M_IOCTL ? job_ioctl(c, s) : job_uring(c, s, ++*tag);
+		int ret = m == M_IOCTL ? job_ioctl(c, s) : job_uring(c, m, s, ++*tag);
 
 		/* one burst every BURST_EVERY single jobs */
 		if (!ret && j % BURST_EVERY == 0)
@@ -241,6 +259,32 @@ int main(int argc, char **argv)
 		fprintf(stderr, "io_uring_queue_init: %s\n", strerror(-ret));
 		return 1;
 	}
+	/* The best ring this kernel sets up for one submitting thread. */
+	{
+		static const struct {
+			unsigned int flags;
+			const char *name;
+		} setups[] = {
+			{ IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
+			  "SINGLE_ISSUER|DEFER_TASKRUN" },
+			{ IORING_SETUP_COOP_TASKRUN, "COOP_TASKRUN" },
+			{ 0, "plain" },
+		};
+
+		for (size_t k = 0; k < sizeof(setups) / sizeof(setups[0]); k++) {
+			memset(&p, 0, sizeof(p));
+			p.flags = IORING_SETUP_SQE128 | IORING_SETUP_CQE32 | setups[k].flags;
+			ret = io_uring_queue_init_params(64, &c.ring1, &p);
+			if (!ret) {
+				c.ring1_setup = setups[k].name;
+				break;
+			}
+		}
+		if (ret) {
+			fprintf(stderr, "io_uring_queue_init: %s\n", strerror(-ret));
+			return 1;
+		}
+	}
 	if (eai_bo_create(c.fd, 4096, &c.ref.handle))
 		return 1;
 	c.ref.flags = DRM_EDGEAI_BO_WRITE;
@@ -266,7 +310,7 @@ int main(int argc, char **argv)
 		s[m].n = 0;
 		b[m].n = 0;
 	}
-	/* ABBA: ioctl first in even rounds, io_uring first in odd ones. */
+	/* The methods take turns: round r starts with method r mod M_N. */
 	for (int r = 0; r < rounds; r++)
 		for (int k = 0; k < M_N; k++)
 			if (batch(&c, (k + r) % M_N, &s[(k + r) % M_N], &b[(k + r) % M_N], jobs,
@@ -290,7 +334,8 @@ int main(int argc, char **argv)
 		bu[m] = median_us(b[m].rt, b[m].n);
 	}
 	printf("{\"rounds\": %d, \"jobs_per_round\": %d, \"job\": \"FILL %d bytes, compute_off\", "
-	       "\"tcg\": true", rounds, jobs, FILL_BYTES);
+	       "\"tcg\": true, \"io_uring_1enter_setup\": \"%s\"", rounds, jobs, FILL_BYTES,
+	       c.ring1_setup);
 	for (int m = 0; m < M_N; m++)
 		printf(", \"%s\": {\"jobs\": %zu, \"rt_median_us\": %.2f, \"rt_p90_us\": %.2f, "
 		       "\"submit_call_median_us\": %.2f, \"device_median_us\": %.2f, "
@@ -298,9 +343,14 @@ int main(int argc, char **argv)
 		       mname[m], s[m].n, rt[m], p90[m], call[m], dev[m], over[m], b[m].n, bu[m]);
 	printf(", \"ratio_rt_uring_over_ioctl\": %.4f, \"ratio_submit_call_uring_over_ioctl\": %.4f"
 	       ", \"ratio_overhead_uring_over_ioctl\": %.4f, \"burst_depth\": %d"
-	       ", \"ratio_burst_uring_over_ioctl\": %.4f}\n",
+	       ", \"ratio_burst_uring_over_ioctl\": %.4f",
 	       rt[M_URING] / rt[M_IOCTL], call[M_URING] / call[M_IOCTL],
 	       over[M_URING] / over[M_IOCTL], BURST, bu[M_URING] / bu[M_IOCTL]);
+	printf(", \"ratio_rt_uring1_over_ioctl\": %.4f, \"ratio_overhead_uring1_over_ioctl\": %.4f"
+	       ", \"ratio_burst_uring1_over_ioctl\": %.4f}\n",
+	       rt[M_URING1] / rt[M_IOCTL], over[M_URING1] / over[M_IOCTL],
+	       bu[M_URING1] / bu[M_IOCTL]);
+	io_uring_queue_exit(&c.ring1);
 	io_uring_queue_exit(&c.ring);
 	close(c.fd);
 	return 0;
