@@ -110,7 +110,7 @@ print("%d threads, each one request in flight, NPU; batching off/on side by side
                                            next(iter(res.values()))["batch_max"],
                                            next(iter(res.values()))["batch_wait_us"]))
 print("NOTE: QEMU TCG guest - absolute times are emulated-CPU times; the ratios are the figures")
-print("%-28s %-11s %11s %9s %9s %9s %10s %8s %8s %s" % ("model", "mode", "infer/s", "p50 ms",
+print("%-44s %-11s %11s %9s %9s %9s %10s %8s %8s %s" % ("model", "mode", "infer/s", "p50 ms",
       "p95 ms", "p99 ms", "device ms", "tput x", "p99 x", "batched jobs / runs"))
 for (mode, m), r in sorted(res.items()):
     u, b = r["unbatched"], r["batched"]
@@ -131,7 +131,7 @@ for (mode, m), r in sorted(res.items()):
          "placement_devices": sorted({p["device"] for p in r["placement"]})}
     fig["models"].setdefault(m, {})[mode] = e
     for name, x in (("one by one", u), ("batched", b)):
-        print("%-28s %-11s %11.1f %9.3f %9.3f %9.3f %10.4f" % (
+        print("%-44s %-11s %11.1f %9.3f %9.3f %9.3f %10.4f" % (
               m if name == "one by one" else "", name, x["throughput_per_s"], x["p50_ms"],
               x["p95_ms"], x["p99_ms"], x["device_ms_per_inference"]), end="")
         if name == "batched":
@@ -158,7 +158,7 @@ for (mode, m), r in sorted(res.items()):
 if procs:
     print("\n%d processes of one thread each (one program object in the driver), batching off/on"
           % len(next(iter(procs.values()))))
-    print("%-28s %11s %11s %8s %12s %s" % ("model", "off infer/s", "on infer/s", "tput x",
+    print("%-44s %11s %11s %8s %12s %s" % ("model", "off infer/s", "on infer/s", "tput x",
                                           "on p99 ms", "jobs in batches / batches"))
 for m, ps in sorted(procs.items()):
     off = sum(p["unbatched"]["throughput_per_s"] for p in ps)
@@ -176,7 +176,7 @@ for m, ps in sorted(procs.items()):
                  "the processes start together and run the same rounds, so their rounds "
                  "overlap but not exactly"}
     fig.setdefault("processes", {})[m] = e
-    print("%-28s %11.1f %11.1f %7.2fx %12.3f %d / %d; per process %s" % (
+    print("%-44s %11.1f %11.1f %7.2fx %12.3f %d / %d; per process %s" % (
           m, off, on, e["throughput_ratio"], p99, bjobs, batches,
           " ".join(str(x) for x in per_proc)))
 with open(sys.argv[2], "w") as fh:

@@ -114,25 +114,25 @@ import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 print('first inference (load + compile + first run; TFLite: load + interpreter + allocate +'
       ' first invoke), ms, 1 thread, fresh processes, median of %s rounds' % sys.argv[3])
-print('%-28s %8s %8s %8s %8s | %9s %9s' % ('model', 'nocache', 'cache', 'xnnpack', 'tflite',
+print('%-44s %8s %8s %8s %8s | %9s %9s' % ('model', 'nocache', 'cache', 'xnnpack', 'tflite',
                                            'nc/xnn', 'cache/xnn'))
 for r in rows:
-    print('%-28s %8.2f %8.2f %8.2f %8.2f | %8.2fx %8.2fx' % (
+    print('%-44s %8.2f %8.2f %8.2f %8.2f | %8.2fx %8.2fx' % (
         r['model'], r['ours_first_ms_nocache'], r['ours_first_ms_cache'],
         r['tflite_xnnpack_first_ms'], r['tflite_builtin_first_ms'],
         r['ratio_first_nocache_vs_xnnpack'], r['ratio_first_cache_vs_xnnpack']))
 print('the rounds\' own ratios to XNNPACK (each engine next to it), median [q1 .. q3]:')
-print('%-28s %-22s %-22s %s' % ('model', 'nocache/xnn', 'cache/xnn', 'load avg'))
+print('%-44s %-22s %-22s %s' % ('model', 'nocache/xnn', 'cache/xnn', 'load avg'))
 for r in rows:
     a, b = r['ratio_first_nocache_vs_xnnpack_paired'], r['ratio_first_cache_vs_xnnpack_paired']
-    print('%-28s %5.2fx [%4.2f .. %4.2f]  %5.2fx [%4.2f .. %4.2f]  %.1f -> %.1f' % (
+    print('%-44s %5.2fx [%4.2f .. %4.2f]  %5.2fx [%4.2f .. %4.2f]  %.1f -> %.1f' % (
         r['model'], a['median'], a['q1'], a['q3'], b['median'], b['q1'], b['q3'],
         r['loadavg_1min'][0], r['loadavg_1min'][1]))
 print('peak resident memory (max RSS of the process), MiB:')
-print('%-28s %8s %8s %8s %8s | %9s %9s' % ('model', 'nocache', 'cache', 'xnnpack', 'tflite',
+print('%-44s %8s %8s %8s %8s | %9s %9s' % ('model', 'nocache', 'cache', 'xnnpack', 'tflite',
                                            'nc/xnn', 'cache/xnn'))
 for r in rows:
-    print('%-28s %8.1f %8.1f %8.1f %8.1f | %8.2fx %8.2fx' % (
+    print('%-44s %8.1f %8.1f %8.1f %8.1f | %8.2fx %8.2fx' % (
         r['model'], r['ours_max_rss_kb_nocache'] / 1024, r['ours_max_rss_kb_cache'] / 1024,
         r['tflite_xnnpack_max_rss_kb'] / 1024, r['tflite_builtin_max_rss_kb'] / 1024,
         r['ratio_rss_nocache_vs_xnnpack'], r['ratio_rss_cache_vs_xnnpack']))

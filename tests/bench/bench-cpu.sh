@@ -178,11 +178,11 @@ except (ValueError, KeyError, OSError):
     pass
 best = rows[0]['cpu_kernels'] if rows else '?'
 print('median ms, 1 thread; ours = libedgeai with the "%s" kernel set (this CPU\'s best)' % best)
-print('%-28s %8s %8s %9s %8s %8s | %8s %8s %8s %8s' % (
+print('%-44s %8s %8s %9s %8s %8s | %8s %8s %8s %8s' % (
     'model', 'ours', 'avx2', 'reference', 'xnnpack', 'tflite',
     'ours/xnn', 'avx2/xnn', 'ref/xnn', 'ours/tfl'))
 for r in rows:
-    print('%-28s %8.2f %8.2f %9.2f %8.2f %8.2f | %7.2fx %7.2fx %7.1fx %7.2fx' % (
+    print('%-44s %8.2f %8.2f %9.2f %8.2f %8.2f | %7.2fx %7.2fx %7.1fx %7.2fx' % (
         r['model'], r['ours_median_ms'], r['ours_avx2_median_ms'], r['ours_reference_median_ms'],
         r['tflite_xnnpack_median_ms'], r['tflite_builtin_median_ms'], r['ratio_vs_xnnpack'],
         r['ratio_avx2_vs_xnnpack'], r['ratio_reference_vs_xnnpack'], r['ratio_vs_builtin']))
@@ -198,7 +198,7 @@ if rows:
     print('ours/xnn of the adjacent pairs (ABBA), 1 thread: median [min .. max], load avg')
     for r in rows:
         p = r['ratio_vs_xnnpack_paired']
-        print('  %-28s %6.2fx [%5.2f .. %5.2f] of %d pairs, load %.1f -> %.1f' % (
+        print('  %-44s %6.2fx [%5.2f .. %5.2f] of %d pairs, load %.1f -> %.1f' % (
             r['model'], p['median'], p['min'], p['max'], p['n'], r['loadavg_1min'][0],
             r['loadavg_1min'][1]))
 else:
@@ -208,12 +208,12 @@ mt = [r for r in rows if 'ratio_vs_xnnpack_mt' in r]
 if mt:
     print('%d threads (ours --threads %d, XNNPACK num_threads %d), median ms:'
           % (mt[0]['threads'], mt[0]['threads'], mt[0]['threads']))
-    print('%-28s %8s %8s | %8s | %-27s | %s' % ('model', 'ours', 'xnnpack', 'ours/xnn',
+    print('%-44s %8s %8s | %8s | %-27s | %s' % ('model', 'ours', 'xnnpack', 'ours/xnn',
                                                'pairs: median [q1 .. q3]', 'speedup ours/xnn'))
     gm_mt = 1.0
     for r in mt:
         p = r['ratio_vs_xnnpack_mt_paired']
-        print('%-28s %8.2f %8.2f | %7.2fx | %5.2fx [%5.2f .. %5.2f] n=%-3d | %4.2fx / %4.2fx' % (
+        print('%-44s %8.2f %8.2f | %7.2fx | %5.2fx [%5.2f .. %5.2f] n=%-3d | %4.2fx / %4.2fx' % (
             r['model'], r['ours_mt_median_ms'], r['tflite_xnnpack_mt_median_ms'],
             r['ratio_vs_xnnpack_mt'], p['median'], p['q1'], p['q3'], p['n'],
             r['ours_thread_speedup'], r['xnnpack_thread_speedup']))

@@ -58,14 +58,14 @@ with open(sys.argv[2], "w") as fh:
     json.dump(fig, fh, indent=2, sort_keys=True)
     fh.write("\n")
 print("device jobs per inference, --device auto (sysfs jobs_completed)")
-print("%-28s %14s %10s %8s  %s" % ("model", "opset-before", "current", "ratio", "current: outputs, ops, resets"))
+print("%-44s %14s %10s %8s  %s" % ("model", "opset-before", "current", "ratio", "current: outputs, ops, resets"))
 bad = 0
 for m in sorted(res):
     b = res[m].get("opset-before", {})
     c = res[m].get("current", {})
     jb, jc = b.get("jobs_per_inference"), c.get("jobs_per_inference")
     ratio = "%.1fx" % (jb / jc) if jb and jc else "-"
-    print("%-28s %14s %10s %8s  %s, %s, %s reset(s)" % (m, jb, jc, ratio, c.get("outputs"),
+    print("%-44s %14s %10s %8s  %s, %s, %s reset(s)" % (m, jb, jc, ratio, c.get("outputs"),
           " ".join("%s %s" % kv for kv in sorted(c.get("ops", {}).items())), c.get("resets")))
     bad |= b.get("outputs") != "equal" or c.get("outputs") != "equal"
     # the current image: nothing reset, no op rerun on the CPU
