@@ -8,7 +8,8 @@
 #     two partitions, the float ops left to TFLite),
 #   - BlazeFace short range quantized with float inputs/outputs (its
 #     QUANTIZE and DEQUANTIZE left to TFLite),
-#   - the three real int8 models of test-run-models.sh (all delegated),
+#   - every real int8 model of test-run-models.sh (tests/models/fetch.sh
+#     --list, all delegated),
 # each compared byte for byte with TFLite alone, plus the option errors,
 # policy=device_only, cache_dir and a corrupt cache entry.
 #
@@ -64,13 +65,13 @@ python3 -B "$top/tests/host/tflite-float-island.py" "$top/tests/oracle" "$tmp/fl
 ok $? "write the float-island model"
 ctl=$build/daemon/edgeaictl
 quant_ok=0
-for m in face_detection_short_range face_detection_full_range hand_landmark_lite; do
+for m in $("$top/tests/models/fetch.sh" --list); do
 	"$ctl" -q quantize "$models/$m.tflite" -o "$tmp/$m-int8.tflite" --samples 8 --seed 1 \
 		> /dev/null 2> "$tmp/err" || { sed 's/^/# /' "$tmp/err"; quant_ok=1; }
 done
 "$ctl" -q quantize "$models/face_detection_short_range.tflite" -o "$tmp/fd-float-io.tflite" \
 	--samples 8 --seed 1 --io float > /dev/null 2> "$tmp/err" || { sed 's/^/# /' "$tmp/err"; quant_ok=1; }
-ok $quant_ok "edgeaictl quantize: the three int8 models and BlazeFace with float inputs/outputs"
+ok $quant_ok "edgeaictl quantize: the int8 models of the corpus and BlazeFace with float inputs/outputs"
 
 # golden cases first, a real int8 model last (the cache checks use it)
 while read -r name _; do
@@ -85,7 +86,7 @@ done < "$tmp/cases/cases.txt" > "$tmp/manifest"
 {
 	echo "float_island partial $tmp/float-island.tflite"
 	echo "face_detection_short_range-float-io partial $tmp/fd-float-io.tflite"
-	for m in face_detection_full_range hand_landmark_lite face_detection_short_range; do
+	for m in $("$top/tests/models/fetch.sh" --list | grep -vx face_detection_short_range) face_detection_short_range; do
 		echo "$m-int8 all $tmp/$m-int8.tflite"
 	done
 } >> "$tmp/manifest"
