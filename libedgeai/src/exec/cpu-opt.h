@@ -3,7 +3,7 @@
  * Optimized CPU kernels: same bytes as firmware/ops/.
  *
  * Kernel sets, best first: VNNI (cpu-vnni.c: AVX-512 VNNI int8 CONV_2D and
- * FULLY_CONNECTED, AVX-512 DEPTHWISE_CONV_2D, ADD/SUB and MAX_POOL_2D; AVX2
+ * FULLY_CONNECTED, AVX-512 DEPTHWISE_CONV_2D, ADD/SUB, PRELU and MAX_POOL_2D; AVX2
  * for what it declines), AVX2 (cpu-avx2.c: CONV_2D, DEPTHWISE_CONV_2D,
  * FULLY_CONNECTED; PRELU, RESIZE_BILINEAR (int8), RESIZE_NEAREST_NEIGHBOR,
  * broadcast ADD/SUB/MUL/MAXIMUM/MINIMUM, AVERAGE_POOL_2D, MEAN,

@@ -1345,6 +1345,147 @@ static int conv_add(const struct ek_op *o, const void *prep, const struct ek_op 
 	return conv_run(o, prep, &fa);
 }
 
+/*
+ * PRELU with an alpha that varies along channels only (or is one value) on
+ * an input of the output's shape: the reference's arithmetic (ek_prelu())
+ * 16 elements at a time in 32-bit lanes, both rescales on every lane
+ * (v_mbqm()), the sign of x - zx picking one. @al: alpha - za of each
+ * channel, the channels rounded up to 16 (one value: 16 copies).
+ */
+struct prelu_job {
+	const uint8_t *src;
+	uint8_t *dst;
+	const int32_t *al;
+	uint32_t ch, flat;	/* flat: one alpha, elements in any order */
+	int s8;
+	struct gq gi, ga;
+	int32_t zx, zo, lo, hi;
+};
+
+static inline __attribute__((always_inline)) __m512i
+prelu_vec(const struct prelu_job *pj, __m512i x, __m512i a)
+{
+	__mmask16 neg;
+
+	x = _mm512_sub_epi32(x, _mm512_set1_epi32(pj->zx));
+	neg = _mm512_cmplt_epi32_mask(x, _mm512_setzero_si512());
+	x = _mm512_mask_blend_epi32(neg, v_mbqm(x, &pj->gi),
+				    v_mbqm(_mm512_mullo_epi32(x, a), &pj->ga));
+	return _mm512_add_epi32(x, _mm512_set1_epi32(pj->zo));
+}
+
+/* Pixels [begin, end) (flat: blocks of 16 elements). */
+static void prelu_part(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct prelu_job pj = *(const struct prelu_job *)ctx;
+	uint32_t px, c, n;
+
+	if (pj.flat) {
+		__m512i a = _mm512_loadu_si512(pj.al);
+
+		for (c = 16 * begin; c < 16 * end && c < pj.flat; c += 16) {
+			n = pj.flat - c < 16 ? pj.flat - c : 16;
+			st8(pj.dst + c, (__mmask16)((1U << n) - 1),
+			    prelu_vec(&pj, ld8(pj.src + c, (__mmask16)((1U << n) - 1), pj.s8), a),
+			    pj.lo, pj.hi);
+		}
+		return;
+	}
+	for (px = begin; px < end; px++) {
+		const uint8_t *src = pj.src + (size_t)px * pj.ch;
+		uint8_t *dst = pj.dst + (size_t)px * pj.ch;
+
+		for (c = 0; c < pj.ch; c += 16) {
+			__mmask16 m;
+
+			n = pj.ch - c < 16 ? pj.ch - c : 16;
+			m = (__mmask16)((1U << n) - 1);
+			st8(dst + c, m, prelu_vec(&pj, ld8(src + c, m, pj.s8),
+						  _mm512_loadu_si512(pj.al + c)), pj.lo, pj.hi);
+		}
+	}
+}
+
+/* alpha - za per channel, rounded up to 16 channels (one value: 16 copies); NULL: declined. */
+static int32_t *prelu_alpha(const struct ek_op *o)
+{
+	const struct ek_tensor *al = &o->in[1];
+	uint32_t ac = al->d[3], n = (ac + 15) / 16 * 16, c;
+	int32_t *a;
+
+	if (!al->data || !ac || al->d[0] != 1 || al->d[1] != 1 || al->d[2] != 1 || ac > 4096)
+		return NULL;
+	a = aalloc((size_t)n * 4);
+	if (!a)
+		return NULL;
+	for (c = 0; c < n; c++)
+		a[c] = c < ac ? ek_ld(al, c) - al->zp : ac == 1 ? ek_ld(al, 0) - al->zp : 0;
+	return a;
+}
+
+static int prelu(const struct ek_op *o, const struct vnni_w *prep)
+{
+	const struct edgeai_prog_prelu_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *al = &o->in[1], *out = &o->out;
+	uint32_t ch = out->d[3], ac = al->d[3], cnt = ek_count(out);
+	int32_t *own = NULL;
+	struct prelu_job pj;
+
+	if (!ek_is8(in->dtype) || in->dtype != out->dtype || al->dtype != out->dtype ||
+	    !same_dims(in, out) || al->d[0] != 1 || al->d[1] != 1 || al->d[2] != 1 || !ch ||
+	    (ac != ch && ac != 1) || !shift_ok(p->identity_multiplier, p->identity_shift) ||
+	    !shift_ok(p->alpha_multiplier, p->alpha_shift))
+		return EXEC_OPT_NOT_HANDLED;
+	memset(&pj, 0, sizeof(pj));
+	/* the prepared alphas were made for this alpha tensor (its zero point too) */
+	if (prep && prep->w32 && prep->n == ac && prep->pq_bias == al->data &&
+	    prep->pq_zx == al->zp)
+		pj.al = prep->w32;
+	else
+		pj.al = own = prelu_alpha(o);
+	if (!pj.al)
+		return EXEC_OPT_NOT_HANDLED;
+	pj.src = in->data;
+	pj.dst = out->data;
+	pj.ch = ch;
+	pj.flat = ac == 1 ? cnt : 0;
+	pj.s8 = out->dtype == EDGEAI_DTYPE_INT8;
+	gq_make1(&pj.gi, p->identity_shift, p->identity_multiplier);
+	gq_make1(&pj.ga, p->alpha_shift, p->alpha_multiplier);
+	pj.zx = in->zp;
+	pj.zo = out->zp;
+	pj.lo = pj.s8 ? -128 : 0;
+	pj.hi = pj.s8 ? 127 : 255;
+	{
+		uint32_t items = pj.flat ? (cnt + 15) / 16 : cnt / ch;
+
+		if (exec_par_worth((uint64_t)cnt * 2))
+			exec_par_for(items, prelu_part, &pj);
+		else
+			prelu_part(&pj, 0, items);
+	}
+	free(own);
+	return 0;
+}
+
+/* PRELU's alphas laid out ahead of time (struct vnni_w: n, w32, pq_bias, pq_zx). */
+static struct vnni_w *prelu_prepare(const struct ek_op *o)
+{
+	struct vnni_w *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return NULL;
+	w->w32 = prelu_alpha(o);
+	if (!w->w32) {
+		free(w);
+		return NULL;
+	}
+	w->n = o->in[1].d[3];
+	w->pq_bias = o->in[1].data;
+	w->pq_zx = o->in[1].zp;
+	return w;
+}
+
 /* Depthwise weights: [taps][ch rounded up to 16] int32 (w - zw). */
 static struct vnni_w *dw_pack(const struct ek_tensor *f)
 {
@@ -2205,6 +2346,8 @@ static int vnni_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_ADD:
 	case EDGEAI_OP_SUB:
 		return add(o);
+	case EDGEAI_OP_PRELU:
+		return prelu(o, prep);
 	default:
 		return EXEC_OPT_NOT_HANDLED;
 	}
@@ -2232,6 +2375,8 @@ static void *vnni_prepare(const struct ek_op *o)
 
 	if (o->n_in < 2 || !f->data)
 		return NULL;
+	if (o->op->opcode == EDGEAI_OP_PRELU)
+		return prelu_prepare(o);
 	if (o->op->opcode == EDGEAI_OP_DEPTHWISE_CONV_2D) {
 		w = dwq_wanted(o) ? dwq_pack(o) : NULL;
 		return w ? w : dw_pack(f);

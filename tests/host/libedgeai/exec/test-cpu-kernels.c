@@ -780,7 +780,7 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
  * The kernel sets of this architecture, and the kinds each must run itself
  * (@self), or itself or through the set it passes declined ops to (@via:
  * @kinds), for at least half of the random programs. Bit kind: uint8,
- * bit 32 + kind: int8. On x86-64 the kinds 7..15 (AVX2 kernels, which VNNI
+ * bit 32 + kind: int8. On x86-64 the kinds 8..15 (AVX2 kernels, which VNNI
  * passes down) have their own checks in main().
  */
 struct kset_case {
@@ -802,9 +802,9 @@ static const struct kset_case sets[] = {
 static const struct kset_case sets[] = {
 	/* AVX2: the convolutions, tables and PAD */
 	{ "avx2", NULL, KIND_BITS(0x37 | WIDE), KIND_BITS(0x37 | WIDE) },
-	/* VNNI: int8 CONV_2D/FC, depthwise, ADD/SUB, tables, PAD, MAX_POOL_2D */
-	{ "vnni", NULL, 0x7a | 1U << 18 | (uint64_t)(0x7f | WIDE) << 32,
-	  0x7a | 1U << 18 | (uint64_t)(0x7f | WIDE) << 32 },
+	/* VNNI: int8 CONV_2D/FC, depthwise, ADD/SUB, tables, PAD, MAX_POOL_2D, PRELU */
+	{ "vnni", NULL, 0xfa | 1U << 18 | (uint64_t)(0xff | WIDE) << 32,
+	  0xfa | 1U << 18 | (uint64_t)(0xff | WIDE) << 32 },
 };
 #endif
 
@@ -859,8 +859,8 @@ int main(void)
 				unsigned long ran_via = via ? exec_cpu_kernels_ops(via) : 0;
 				uint64_t bit = 1ULL << (kind + (u8 ? 0 : 32));
 #if !defined(__aarch64__)
-				/* PRELU, RESIZE_* and the rest are AVX2 kernels, VNNI's too */
-				const char *by = kind >= 7 && kind < 16 ? "avx2" : set;
+				/* RESIZE_* and the rest are AVX2 kernels, VNNI's too (PRELU: VNNI's own) */
+				const char *by = kind > 7 && kind < 16 ? "avx2" : set;
 				unsigned long ran_by = exec_cpu_kernels_ops(by);
 #endif
 
