@@ -482,27 +482,35 @@ static void resize_rows(void *ctx, uint32_t begin, uint32_t end)
 
 	for (row = begin; row < end; row++) {
 		const struct edgeai_prog_interp *r = &rj->ym[row % out->d[1]];
+		const int8_t *rlo, *rhi;
+		int8_t *dst;
 
 		n = row / out->d[1];
 		y = row % out->d[1];
-		for (x = 0; x < out->d[2]; x++) {
+		/* the two input rows and the output row: no index arithmetic per pixel */
+		rlo = (const int8_t *)in->data + ek_idx(in, n, r->lo, 0, 0);
+		rhi = (const int8_t *)in->data + ek_idx(in, n, r->hi, 0, 0);
+		dst = (int8_t *)out->data + ek_idx(out, n, y, 0, 0);
+		for (x = 0; x < out->d[2]; x++, dst += ch) {
 			const struct edgeai_prog_interp *q = &rj->xm[x];
 			const int8_t *tap[4];
 			int32_t s[4];
 			__m256i w[4];
-			int8_t *dst = (int8_t *)out->data + ek_idx(out, n, y, x, 0);
 
 			s[0] = (int32_t)r->w_lo * (int32_t)q->w_lo;
 			s[1] = (int32_t)r->w_lo * (int32_t)q->w_hi;
 			s[2] = (int32_t)r->w_hi * (int32_t)q->w_lo;
 			s[3] = (int32_t)r->w_hi * (int32_t)q->w_hi;
-			tap[0] = (const int8_t *)in->data + ek_idx(in, n, r->lo, q->lo, 0);
-			tap[1] = (const int8_t *)in->data + ek_idx(in, n, r->lo, q->hi, 0);
-			tap[2] = (const int8_t *)in->data + ek_idx(in, n, r->hi, q->lo, 0);
-			tap[3] = (const int8_t *)in->data + ek_idx(in, n, r->hi, q->hi, 0);
-			for (k = 0; k < 4; k++)
-				w[k] = _mm256_set1_epi32(s[k]);
-			for (c = 0; c + 8 <= ch; c += 8) {
+			tap[0] = rlo + (size_t)q->lo * ch;
+			tap[1] = rlo + (size_t)q->hi * ch;
+			tap[2] = rhi + (size_t)q->lo * ch;
+			tap[3] = rhi + (size_t)q->hi * ch;
+			c = 0;
+			if (ch >= 8) {
+				for (k = 0; k < 4; k++)
+					w[k] = _mm256_set1_epi32(s[k]);
+			}
+			for (; c + 8 <= ch; c += 8) {
 				__m256i acc = zero, neg, res;
 				__m128i pk;
 
