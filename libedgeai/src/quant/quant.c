@@ -273,6 +273,56 @@ static int fuse_activations(struct edgeai_model *m, uint32_t *ret_fused)
 	return fused ? model_prune(m) : 0;
 }
 
+/*
+ * Step 1b': a zero bias for each CONV_2D and DEPTHWISE_CONV_2D without one,
+ * as the TFLite converter writes them: TFLite 2.9's int8 CONV_2D refuses
+ * to prepare without a bias (conv.cc: "has_bias was not true").
+ */
+static int add_zero_biases(struct edgeai_model *m)
+{
+	for (uint32_t k = 0; k < m->n_ops; k++) {
+		struct model_op *op = &m->ops[k];
+		const struct model_tensor *w;
+		int32_t nch;
+		float *zeros;
+		int b, t;
+
+		if ((op->code != TFL_OP_CONV_2D && op->code != TFL_OP_DEPTHWISE_CONV_2D) || op->n_in < 2 ||
+		    (op->n_in > 2 && op->in[2] >= 0) || op->in[1] < 0 || op->n_out < 1)
+			continue;
+		w = &m->t[op->in[1]];
+		if (w->rank != 4 || w->type != TFL_FLOAT32)
+			continue;	/* refused with a message when the weights are quantized */
+		nch = w->shape[op->code == TFL_OP_CONV_2D ? 0 : 3];
+		if (nch <= 0)
+			continue;
+		if (op->n_in < 3) {
+			int32_t *in = realloc(op->in, 3 * sizeof(int32_t));
+
+			if (!in)
+				return -ENOMEM;
+			op->in = in;
+			op->n_in = 3;
+		}
+		zeros = calloc((size_t)nch, sizeof(float));
+		if (!zeros)
+			return -ENOMEM;
+		b = add_buffer(m, zeros, (size_t)nch * sizeof(float));
+		if (b < 0) {
+			free(zeros);
+			return b;
+		}
+		t = add_tensor(m, op->out[0], TFL_FLOAT32, "/zero_bias");
+		if (t < 0)
+			return t;
+		m->t[t].rank = 1;
+		m->t[t].shape[0] = nch;
+		m->t[t].buffer = (uint32_t)b;
+		op->in[2] = t;
+	}
+	return 0;
+}
+
 /* The constant slots whose quantization depends on their operator. */
 static int per_consumer_slot(const struct model_op *op, uint32_t j)
 {
@@ -989,7 +1039,9 @@ EDGEAI_PUBLIC int edgeai_quantize(const struct edgeai_model *model,
 			free(data);
 		else
 			float32_size = 0;
-		r = unshare_constants(q.fm, &q.origin);
+		r = add_zero_biases(q.fm);
+		if (r >= 0)
+			r = unshare_constants(q.fm, &q.origin);
 	}
 	if (r < 0)
 		goto out;
