@@ -22,7 +22,7 @@ diag() { sed 's/^/# /' "$@"; }
 
 echo "TAP version 13"
 pkgs="libdrm libudev liburing"
-# shellcheck disable=SC2046
+# shellcheck disable=SC2046,SC2086
 ${CC:-cc} -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers -g -O1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 	-Ilibedgeai/include -Ilibedgeai/src -Iuapi -Itests/host -Itests/host/libedgeai \
