@@ -302,6 +302,7 @@ static int add_zero_biases(struct edgeai_model *m)
 			if (!in)
 				return -ENOMEM;
 			op->in = in;
+			op->in[2] = -1;
 			op->n_in = 3;
 		}
 		zeros = calloc((size_t)nch, sizeof(float));
@@ -1034,7 +1035,7 @@ EDGEAI_PUBLIC int edgeai_quantize(const struct edgeai_model *model,
 	if (r >= 0) {
 		uint8_t *data;
 
-		/* the float32 model, before per-consumer copies of its constants */
+		/* the float32 model (folded, fused), before zero biases and per-consumer copies */
 		if (model_write_tflite(q.fm, &data, &float32_size, NULL, 0) >= 0)
 			free(data);
 		else
