@@ -11,7 +11,9 @@
  * tensor (the two convolutions with the same input and weights: one bias,
  * one weight tensor); the depthwise and the conv reading one float weight
  * tensor get their own int8 tensors (4 scales on axis 3, 1 on axis 0),
- * and that conv, which has no bias, gets a zero int32 bias.
+ * and that conv, which has no bias, gets a zero int32 bias. The float bias
+ * is also the second operand of an ADD, which reads it as an int8
+ * constant of its own range.
  *
  *   test-quant-shared [DIR]   also write DIR/shared-float.tflite and
  *                             DIR/shared-int8.tflite (test-quant-shared.sh
@@ -32,6 +34,7 @@ static const float bias[4] = { 0.25f, -0.5f, 0.75f, 0.125f };
  * input [1,8,8,3] -> conv1 (w1, b) -> y1 [1,8,8,4]
  * y1 -> conv2 (w2, b) -> y2;  y1 -> conv3 (w2, b, stride 2, RELU) -> y3
  * y1 -> dw (wd, b) -> y4;     y1 -> conv4 (wd as [1,3,3,4], no bias) -> y5
+ * y2 + b (broadcast) -> y6
  */
 static struct edgeai_model *shared_model(void)
 {
@@ -40,7 +43,7 @@ static struct edgeai_model *shared_model(void)
 	int32_t sin[] = { 1, 8, 8, 3 }, sw1[] = { 4, 3, 3, 3 }, sb[] = { 4 }, sy[] = { 1, 8, 8, 4 };
 	int32_t sw2[] = { 4, 3, 3, 4 }, sy3[] = { 1, 4, 4, 4 }, swd[] = { 1, 3, 3, 4 };
 	int32_t sy5[] = { 1, 8, 8, 1 };
-	int32_t in, tw1, tb, y1, tw2, y2, y3, twd, y4, y5;
+	int32_t in, tw1, tb, y1, tw2, y2, y3, twd, y4, y5, y6;
 	struct model_op *op;
 
 	for (size_t i = 0; i < sizeof(w1) / sizeof(w1[0]); i++)
@@ -60,6 +63,7 @@ static struct edgeai_model *shared_model(void)
 	twd = tb_tensor(m, "wd", TFL_FLOAT32, 4, swd, wd, sizeof(wd));
 	y4 = tb_tensor(m, "y4", TFL_FLOAT32, 4, sy, NULL, 0);
 	y5 = tb_tensor(m, "y5", TFL_FLOAT32, 4, sy5, NULL, 0);
+	y6 = tb_tensor(m, "y6", TFL_FLOAT32, 4, sy, NULL, 0);
 
 	op = tb_op(m, TFL_OP_CONV_2D, 3, (int32_t[]){ in, tw1, tb }, 1, (int32_t[]){ y1 });
 	op->o.type = TFL_OPT_CONV2D;
@@ -79,7 +83,9 @@ static struct edgeai_model *shared_model(void)
 	op = tb_op(m, TFL_OP_CONV_2D, 2, (int32_t[]){ y1, twd }, 1, (int32_t[]){ y5 });
 	op->o.type = TFL_OPT_CONV2D;
 	op->o.padding = TFL_PAD_SAME;
-	tb_io(m, 1, (int32_t[]){ in }, 4, (int32_t[]){ y2, y3, y4, y5 });
+	op = tb_op(m, TFL_OP_ADD, 2, (int32_t[]){ y2, tb }, 1, (int32_t[]){ y6 });
+	op->o.type = TFL_OPT_ADD;
+	tb_io(m, 1, (int32_t[]){ in }, 5, (int32_t[]){ y2, y3, y4, y5, y6 });
 	return m;
 }
 
@@ -142,14 +148,14 @@ int main(int argc, char **argv)
 
 	ktap_start();
 	r = edgeai_quantize(f, &o, &q, &rep, err, sizeof(err));
-	if (!ktap_ok(r == 0, "a float bias shared by four convolutions quantizes")) {
+	if (!ktap_ok(r == 0, "a float bias shared by four convolutions and an ADD quantizes")) {
 		ktap_diag("%d %s", r, err);
 		edgeai_model_unref(f);
 		return ktap_finish();
 	}
-	if (!ktap_ok(q->n_ops == 5 && q->ops[0].code == TFL_OP_CONV_2D &&
-		     q->ops[3].code == TFL_OP_DEPTHWISE_CONV_2D && q->ops[4].n_in == 3,
-		     "the int8 model has the five operators"))
+	if (!ktap_ok(q->n_ops == 6 && q->ops[0].code == TFL_OP_CONV_2D &&
+		     q->ops[3].code == TFL_OP_DEPTHWISE_CONV_2D && q->ops[4].n_in == 3 &&
+		     q->ops[5].code == TFL_OP_ADD, "the int8 model has the six operators"))
 		goto out;
 	for (uint32_t i = 0; i < q->n_tensors; i++) {
 		n_int32 += q->t[i].type == TFL_INT32;
@@ -181,8 +187,18 @@ int main(int argc, char **argv)
 			b->q.scale[0] == q->t[q->ops[4].in[0]].q.scale[0] * q->t[q->ops[4].in[1]].q.scale[0],
 			"conv4 without a bias gets a zero int32 bias (TFLite 2.9's int8 CONV_2D needs one)");
 	}
-	ktap_ok(n_int32 == 4 && n_float == 0 && q->n_tensors == 14,
-		"14 tensors: 4 int32 biases, no float copy left (%d int32, %d float, %u tensors)", n_int32,
+	{
+		const struct model_tensor *c = &q->t[q->ops[5].in[1]];
+		const int8_t *v = (const int8_t *)q->buf[c->buffer].data;
+		int good = c->type == TFL_INT8 && c->q.n == 1 && c->rank == 1 && c->shape[0] == 4;
+
+		for (int i = 0; good && i < 4; i++)
+			good = fabsf(c->q.scale[0] * (float)(v[i] - c->q.zero_point[0]) - bias[i]) <=
+			       c->q.scale[0] * 0.5001f;	/* b[3] lies half-way */
+		ktap_ok(good, "the ADD reads the float bias as an int8 constant (within half a step)");
+	}
+	ktap_ok(n_int32 == 4 && n_float == 0 && q->n_tensors == 16,
+		"16 tensors: 4 int32 biases, no float copy left (%d int32, %d float, %u tensors)", n_int32,
 		n_float, q->n_tensors);
 	if (argc > 1) {
 		ktap_ok(save(f, argv[1], "shared-float.tflite") == 0 &&

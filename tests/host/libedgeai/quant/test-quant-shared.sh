@@ -4,7 +4,7 @@
 # scales differ gets its own int32 bias, s_in * s_w[c], round(b / s);
 # consumers quantized alike share one), then the int8 model run by the
 # oracle (TensorFlow Lite 2.9.0's built-in kernels: it must load the
-# model, whose four convolutions read three bias tensors) and by
+# model, whose five convolutions read four bias tensors) and by
 # `edgeaictl run --device cpu` with the default and the reference kernels
 # on two seeded random inputs: 0 bytes may differ. The oracle part skips
 # when the oracle cannot be fetched.
@@ -68,8 +68,8 @@ for seed in 1 2; do
 		ok $? "seed $seed: edgeaictl run --device cpu $extra" || { diag "$tmp/err"; continue; }
 		cat "$tmp"/o/output*.bin > "$tmp/ours.bin"
 		diffs=$(cmp -l "$tmp/oracle.bin" "$tmp/ours.bin" 2>&1 | wc -l)
-		[ "$diffs" -eq 0 ] && [ "$(stat -c %s "$tmp/ours.bin")" -eq $((8 * 8 * 4 + 4 * 4 * 4 + 8 * 8 * 4 + 8 * 8)) ]
-		ok $? "seed $seed${extra:+ ($extra)}: 4 outputs, $(stat -c %s "$tmp/oracle.bin") bytes, $diffs differ from the oracle"
+		[ "$diffs" -eq 0 ] && [ "$(stat -c %s "$tmp/ours.bin")" -eq $((8 * 8 * 4 + 4 * 4 * 4 + 8 * 8 * 4 + 8 * 8 + 8 * 8 * 4)) ]
+		ok $? "seed $seed${extra:+ ($extra)}: 5 outputs, $(stat -c %s "$tmp/oracle.bin") bytes, $diffs differ from the oracle"
 	done
 done
 echo "1..$n"
