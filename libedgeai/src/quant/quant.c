@@ -7,6 +7,8 @@
  *     the CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED or ADD whose output
  *     only it reads, as the TFLite converter does (fused_activation_function),
  *     so the producer's output range is calibrated after the activation.
+ *     Give each weights or bias slot of a constant read by other slots too
+ *     a tensor of its own (the bias of each consumer has its own scale).
  *  2. Calibrate: run the float reference kernels on each sample and record
  *     each activation's min/max (or a subsample for percentiles).
  *  3. Tie tensors that must share (scale, zero point) (union-find over the
@@ -22,14 +24,16 @@
  *  5. Evaluate: run the float kernels again with dequantized constants and
  *     every activation rounded onto its int8 grid, and compare each output
  *     with the float model's.
- *  6. Build the int8 model, add QUANTIZE/DEQUANTIZE edges for uint8 or
- *     float I/O, and drop unused tensors and buffers.
+ *  6. Build the int8 model (per-consumer copies that quantized to the
+ *     same tensor become one again), add QUANTIZE/DEQUANTIZE edges for
+ *     uint8 or float I/O, and drop unused tensors and buffers.
  *
  * Everything is deterministic: no clock, no hash order, a seeded PRNG.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,6 +75,7 @@ struct qctx {
 	int32_t *zp;
 	uint8_t *done;			/* constants already quantized */
 	struct qconst *qc;		/* quantized constants, by tensor */
+	int32_t *origin;		/* the tensor a per-consumer copy was made of, or -1 */
 	char *err;
 	size_t errsz;
 };
@@ -266,6 +271,140 @@ static int fuse_activations(struct edgeai_model *m, uint32_t *ret_fused)
 	}
 	*ret_fused = fused;
 	return fused ? model_prune(m) : 0;
+}
+
+/*
+ * Step 1b': a zero bias for each CONV_2D and DEPTHWISE_CONV_2D without one,
+ * as the TFLite converter writes them: TFLite 2.9's int8 CONV_2D refuses
+ * to prepare without a bias (conv.cc: "has_bias was not true").
+ */
+static int add_zero_biases(struct edgeai_model *m)
+{
+	for (uint32_t k = 0; k < m->n_ops; k++) {
+		struct model_op *op = &m->ops[k];
+		const struct model_tensor *w;
+		int32_t nch;
+		float *zeros;
+		int b, t;
+
+		if ((op->code != TFL_OP_CONV_2D && op->code != TFL_OP_DEPTHWISE_CONV_2D) || op->n_in < 2 ||
+		    (op->n_in > 2 && op->in[2] >= 0) || op->in[1] < 0 || op->n_out < 1)
+			continue;
+		w = &m->t[op->in[1]];
+		if (w->rank != 4 || w->type != TFL_FLOAT32)
+			continue;	/* refused with a message when the weights are quantized */
+		nch = w->shape[op->code == TFL_OP_CONV_2D ? 0 : 3];
+		if (nch <= 0)
+			continue;
+		if (op->n_in < 3) {
+			int32_t *in = realloc(op->in, 3 * sizeof(int32_t));
+
+			if (!in)
+				return -ENOMEM;
+			op->in = in;
+			op->in[2] = -1;
+			op->n_in = 3;
+		}
+		zeros = calloc((size_t)nch, sizeof(float));
+		if (!zeros)
+			return -ENOMEM;
+		b = add_buffer(m, zeros, (size_t)nch * sizeof(float));
+		if (b < 0) {
+			free(zeros);
+			return b;
+		}
+		t = add_tensor(m, op->out[0], TFL_FLOAT32, "/zero_bias");
+		if (t < 0)
+			return t;
+		m->t[t].rank = 1;
+		m->t[t].shape[0] = nch;
+		m->t[t].buffer = (uint32_t)b;
+		op->in[2] = t;
+	}
+	return 0;
+}
+
+/* The constant slots whose quantization depends on their operator. */
+static int per_consumer_slot(const struct model_op *op, uint32_t j)
+{
+	switch (op->code) {
+	case TFL_OP_CONV_2D: case TFL_OP_DEPTHWISE_CONV_2D: case TFL_OP_FULLY_CONNECTED:
+		return j == 1 || j == 2;	/* weights, bias */
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Step 1c: a float constant read by the weights or bias slot of a CONV_2D,
+ * DEPTHWISE_CONV_2D or FULLY_CONNECTED and by any other slot too (the
+ * converter stores one zero bias for many convolutions) gets a tensor of
+ * its own for each such slot, on the same float buffer: the int32 bias
+ * has scale s_in * s_w[c] of its consumer, and the weights' axis and
+ * per-channel-ness depend on the operator. A constant with no other slot
+ * keeps its tensor. (*ret_origin)[t] is the tensor a copy was made of, -1
+ * for the others; build_int8() folds copies whose int8 or int32 tensor is
+ * the same back into one.
+ */
+static int unshare_constants(struct edgeai_model *m, int32_t **ret_origin)
+{
+	_cleanup_free_ uint32_t *uses = calloc(m->n_tensors ? m->n_tensors : 1, sizeof(uint32_t));
+	_cleanup_free_ uint8_t *other = calloc(m->n_tensors ? m->n_tensors : 1, 1);
+	_cleanup_free_ uint32_t *ncopy = calloc(m->n_tensors ? m->n_tensors : 1, sizeof(uint32_t));
+	_cleanup_free_ int32_t *origin = NULL;
+	uint32_t n0 = m->n_tensors;
+
+	if (!uses || !other || !ncopy)
+		return -ENOMEM;
+	for (uint32_t k = 0; k < m->n_ops; k++)
+		for (uint32_t j = 0; j < m->ops[k].n_in; j++) {
+			int32_t t = m->ops[k].in[j];
+
+			if (t < 0)
+				continue;
+			uses[t]++;
+			if (!per_consumer_slot(&m->ops[k], j))
+				other[t] = 1;
+		}
+	for (uint32_t i = 0; i < m->n_out; i++)
+		if (m->out[i] >= 0) {
+			uses[m->out[i]]++;
+			other[m->out[i]] = 1;
+		}
+	origin = malloc((n0 + 1) * sizeof(int32_t));
+	if (!origin)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < n0; i++)
+		origin[i] = -1;
+	for (uint32_t k = 0; k < m->n_ops; k++) {
+		for (uint32_t j = 0; j < m->ops[k].n_in; j++) {
+			int32_t t = m->ops[k].in[j], *o;
+			char suffix[16];
+			int nt;
+
+			if (t < 0 || !per_consumer_slot(&m->ops[k], j) || uses[t] < 2 ||
+			    !model_is_const(m, t) || m->t[t].type != TFL_FLOAT32)
+				continue;
+			if (!other[t]) {
+				/* the first per-consumer slot keeps the tensor */
+				other[t] = 1;
+				continue;
+			}
+			snprintf(suffix, sizeof(suffix), "_%u", ++ncopy[t]);
+			nt = add_tensor(m, t, TFL_FLOAT32, suffix);
+			if (nt < 0)
+				return nt;
+			o = realloc(origin, (size_t)(nt + 1) * sizeof(int32_t));
+			if (!o)
+				return -ENOMEM;
+			origin = o;
+			origin[nt] = t;
+			m->t[nt].buffer = m->t[t].buffer;
+			m->ops[k].in[j] = nt;
+		}
+	}
+	*ret_origin = TAKE_PTR(origin);
+	return 0;
 }
 
 /* Union-find */
@@ -477,12 +616,13 @@ static int quantize_weights(struct qctx *q, int32_t t, int axis, int per_channel
 	const float *w = (const float *)q->fm->buf[ten->buffer].data;
 	size_t n = q->fm->buf[ten->buffer].size / 4, inner = 1, nch;
 
-	if (q->done[t])
-		return c->kind == QC_WEIGHTS ? 0 :
-			QERR(q, -EOPNOTSUPP, "constant '%s' is used in two roles", ten->name);
 	if (axis >= (int)ten->rank)
 		return QERR(q, -EBADMSG, "weights '%s' have rank %u", ten->name, ten->rank);
 	nch = per_channel ? (size_t)ten->shape[axis] : 1;
+	/* a second reader of the same tensor only where it is quantized alike */
+	if (q->done[t])
+		return c->kind == QC_WEIGHTS && c->n_scale == nch && c->dim == (per_channel ? axis : 0) ? 0 :
+			QERR(q, -EOPNOTSUPP, "constant '%s' is used in two roles", ten->name);
 	for (int d = axis + 1; per_channel && d < (int)ten->rank; d++)
 		inner *= (size_t)ten->shape[d];
 	c->kind = QC_WEIGHTS;
@@ -720,6 +860,37 @@ static int add_io_edge(struct qctx *q, struct edgeai_model *m, uint32_t io, int 
 	return add_op(m, m->n_ops, u8 ? TFL_OP_QUANTIZE : TFL_OP_DEQUANTIZE, 2, inner, nt);
 }
 
+/* Two quantized constants with the same type, parameters and bytes. */
+static int qconst_equal(const struct qconst *a, const struct qconst *b)
+{
+	return a->kind == b->kind && a->n_scale == b->n_scale && a->dim == b->dim && a->zp == b->zp &&
+	       a->size == b->size && !memcmp(a->scale, b->scale, a->n_scale * sizeof(float)) &&
+	       !memcmp(a->data, b->data, a->size);
+}
+
+/*
+ * A per-consumer copy of a constant (unshare_constants()) whose int8 or
+ * int32 tensor equals that of the original or of an earlier copy: its
+ * readers take that one, and the copy goes with model_prune().
+ */
+static void fold_equal_copies(const struct qctx *q, struct edgeai_model *m)
+{
+	for (uint32_t i = 0; i < q->nt; i++) {
+		int32_t same = -1, o = q->origin[i];
+
+		if (o < 0 || !q->done[i])
+			continue;
+		for (uint32_t j = (uint32_t)o; j < i && same < 0; j++)
+			if ((j == (uint32_t)o || q->origin[j] == o) && q->done[j] &&
+			    qconst_equal(&q->qc[i], &q->qc[j]))
+				same = (int32_t)j;
+		for (uint32_t k = 0; same >= 0 && k < m->n_ops; k++)
+			for (uint32_t l = 0; l < m->ops[k].n_in; l++)
+				if (m->ops[k].in[l] == (int32_t)i)
+					m->ops[k].in[l] = same;
+	}
+}
+
 static int build_int8(struct qctx *q, const struct edgeai_quant_options *o, struct edgeai_model **ret)
 {
 	struct edgeai_model *m = model_clone(q->fm);
@@ -774,6 +945,8 @@ static int build_int8(struct qctx *q, const struct edgeai_quant_options *o, stru
 		if (!t->q.n)
 			r = -ENOMEM;
 	}
+	if (r >= 0)
+		fold_equal_copies(q, m);
 	for (uint32_t k = 0; k < m->n_ops && r >= 0; k++)
 		m->ops[k].version = int8_version(&m->ops[k]);
 
@@ -813,6 +986,7 @@ static void qctx_free(struct qctx *q)
 	free(q->scale);
 	free(q->zp);
 	free(q->done);
+	free(q->origin);
 	edgeai_model_unref(q->fm);
 }
 
@@ -829,6 +1003,7 @@ EDGEAI_PUBLIC int edgeai_quantize(const struct edgeai_model *model,
 	struct ostat *st = NULL;
 	struct edgeai_model *out = NULL;
 	uint32_t n_fused = 0;
+	size_t float32_size = 0;
 	float lo, hi;
 	int r;
 
@@ -857,6 +1032,18 @@ EDGEAI_PUBLIC int edgeai_quantize(const struct edgeai_model *model,
 	r = fold_dequantize(q.fm, &rep.n_folded);
 	if (r >= 0)
 		r = fuse_activations(q.fm, &n_fused);
+	if (r >= 0) {
+		uint8_t *data;
+
+		/* the float32 model (folded, fused), before zero biases and per-consumer copies */
+		if (model_write_tflite(q.fm, &data, &float32_size, NULL, 0) >= 0)
+			free(data);
+		else
+			float32_size = 0;
+		r = add_zero_biases(q.fm);
+		if (r >= 0)
+			r = unshare_constants(q.fm, &q.origin);
+	}
 	if (r < 0)
 		goto out;
 	for (uint32_t i = 0; i < q.fm->n_in; i++)
@@ -1000,15 +1187,7 @@ EDGEAI_PUBLIC int edgeai_quantize(const struct edgeai_model *model,
 	rep.n_ops_out = out->n_ops;
 	rep.n_ops_quantized = q.fm->n_ops;
 	rep.n_samples = o.n_samples;
-	{
-		uint8_t *data;
-		size_t size;
-
-		if (model_write_tflite(q.fm, &data, &size, NULL, 0) >= 0) {
-			rep.float32_size = size;
-			free(data);
-		}
-	}
+	rep.float32_size = float32_size;
 	*ret_model = out;
 	if (ret_report)
 		*ret_report = rep;
