@@ -4,7 +4,8 @@
  *
  *  1. Copy the float model and fold DENSIFY ops of constants (the reader
  *     made them dense) and DEQUANTIZE ops of constant fp16 (or int8/uint8)
- *     tensors into float32 constants. Fuse each RELU/RELU6 into
+ *     tensors into float32 constants. Give each op that reads a bias
+ *     another op also reads a bias tensor of its own. Fuse each RELU/RELU6 into
  *     the CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED or ADD whose output
  *     only it reads, as the TFLite converter does (fused_activation_function),
  *     so the producer's output range is calibrated after the activation.
@@ -31,6 +32,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -222,6 +224,44 @@ static int fold_dequantize(struct edgeai_model *m, uint32_t *ret_folded)
 	}
 	*ret_folded = folded;
 	return model_prune(m);
+}
+
+/*
+ * Step 1a: a constant bias that several CONV_2D, DEPTHWISE_CONV_2D or
+ * FULLY_CONNECTED ops share (the converter merges equal constants:
+ * MediaPipe's pose detector has two depthwise convolutions on one bias)
+ * gets a tensor per op after the first, on the same float data: each
+ * op's int32 bias has its own scale, s_in * s_w.
+ */
+static int unshare_biases(struct edgeai_model *m)
+{
+	_cleanup_free_ uint8_t *used = calloc(m->n_tensors ? m->n_tensors : 1, 1);
+	uint32_t nt = m->n_tensors;
+
+	if (!used)
+		return -ENOMEM;
+	for (uint32_t k = 0; k < m->n_ops; k++) {
+		struct model_op *op = &m->ops[k];
+		int32_t b = op->n_in > 2 ? op->in[2] : -1;
+		char suffix[32];
+		int c;
+
+		if ((op->code != TFL_OP_CONV_2D && op->code != TFL_OP_DEPTHWISE_CONV_2D &&
+		     op->code != TFL_OP_FULLY_CONNECTED) || b < 0 || (uint32_t)b >= nt ||
+		    !model_is_const(m, b))
+			continue;
+		if (!used[b]) {
+			used[b] = 1;
+			continue;
+		}
+		snprintf(suffix, sizeof(suffix), "/bias_of_op%u", k);
+		c = add_tensor(m, b, m->t[b].type, suffix);
+		if (c < 0)
+			return c;
+		m->t[c].buffer = m->t[b].buffer;
+		op->in[2] = c;
+	}
+	return 0;
 }
 
 /*
@@ -869,6 +909,8 @@ EDGEAI_PUBLIC int edgeai_quantize(const struct edgeai_model *model,
 	if (!q.fm)
 		return -ENOMEM;
 	r = fold_dequantize(q.fm, &rep.n_folded);
+	if (r >= 0)
+		r = unshare_biases(q.fm);
 	if (r >= 0)
 		r = fuse_activations(q.fm, &n_fused);
 	if (r < 0)
