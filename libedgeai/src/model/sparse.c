@@ -110,6 +110,10 @@ int model_densify(const struct model_tensor *t, uint32_t idx, const struct model
 	if (!z.esize)
 		return base_errf(errbuf, errbuf_size, -EOPNOTSUPP, "unsupported: tensor %u ('%s') "
 				 "is a sparse %s tensor", idx, name, edgeai_tensor_type_name(t->type));
+	for (uint32_t d = 0; d < t->rank; d++)
+		if (t->shape[d] < 0)
+			return SERR("bad dimensions: sparse tensor %u ('%s') dimension %u is %d", idx,
+				    name, d, t->shape[d]);
 	if (model_tensor_elems(t, &elems) < 0)
 		return SERR("huge dimensions: sparse tensor %u ('%s') has more than %llu elements",
 			    idx, name, (unsigned long long)MODEL_MAX_ELEMS);

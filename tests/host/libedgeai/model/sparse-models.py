@@ -141,7 +141,7 @@ class Case:
         self.levels = levels_of(fmts, self.sizes, self.segs, self.idxs, seg_kind, idx_kind)
 
     def model(self, sparse=True, levels=None, order=None, block_map=None, vals=None,
-              no_data=False):
+              no_data=False, sparse_shape=None):
         shape, wt = self.shape, self.wtype
         if self.op == CONV_2D:
             o, kh, kw, ci = shape
@@ -169,8 +169,8 @@ class Case:
                           self.block_map if block_map is None else block_map,
                           self.levels if levels is None else levels)
             data = None if no_data else pack(self.vals if vals is None else vals, wt)
-            t.append({'name': 'w/sparse', 'shape': shape, 'type': wt, 'data': data,
-                      'sparsity': sp})
+            t.append({'name': 'w/sparse', 'shape': sparse_shape or shape, 'type': wt,
+                      'data': data, 'sparsity': sp})
             ops.append((DENSIFY, 0, [], [len(t) - 1], [ix[dense_name]]))
         else:
             t[ix[dense_name]]['data'] = pack(self.dense, wt)
@@ -274,6 +274,8 @@ def main():
         "stores %d bytes of values" % (2 * (len(mp.vals) + 1)))
     bad('bad-no-data', m.model(no_data=True),
         "bad sparsity: tensor 5 ('w/sparse') is sparse but has no constant data")
+    bad('bad-shape-negative', m.model(sparse_shape=[-8, 1, 1, 6]),
+        "bad dimensions: sparse tensor 5 ('w/sparse') dimension 0 is -8")
     b = blk
     bad('bad-block-divide', b.model(levels=lv(blk, 3, dense_size=3)),
         "block size 3 does not divide dimension 1 (8)")
@@ -289,4 +291,5 @@ def main():
     open(os.path.join(out, 'manifest'), 'w').write('\n'.join(manifest) + '\n')
 
 
-main()
+if __name__ == '__main__':
+    main()
