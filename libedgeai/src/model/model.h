@@ -44,8 +44,8 @@ struct model_tensor {
 
 /*
  * A sparse constant's TFLite SparsityParameters (sparse.c says what they
- * mean), index vectors widened to uint32: what the reader found in the
- * file, or the delegate in TFLite's tensor. Nothing is checked yet.
+ * mean), index vectors widened to uint32, as the reader found them in
+ * the file. Nothing is checked yet.
  */
 #define MODEL_MAX_SPARSE_LEVELS (2 * MODEL_MAX_RANK)
 struct model_sparse_dim {

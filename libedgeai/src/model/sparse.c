@@ -20,8 +20,9 @@
  * The metadata is untrusted: model_densify() checks all of it against the
  * dense shape and the number of stored values before it writes a byte, so
  * every write lands inside the dense buffer and every value read inside
- * the stored ones. Used by the file reader (tflite-read.c) and by the
- * TFLite delegate, which gets the same metadata from TFLite.
+ * the stored ones. Used by the file reader (tflite-read.c); the TFLite
+ * delegate leaves nodes on sparse constants to TFLite (translate.c says
+ * why).
  */
 #define _GNU_SOURCE
 #include <errno.h>
