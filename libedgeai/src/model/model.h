@@ -22,6 +22,13 @@
 #define MODEL_MAX_TENSORS (1 << 20)
 #define MODEL_MAX_OPS (1 << 20)
 #define MODEL_MAX_OP_IO 1024
+/*
+ * A sparse constant is at most this many dense elements per stored value
+ * (at least 0.4 % dense; pruned models keep 10 % or more), or 4096 in
+ * all: a few bytes of file must not become gigabytes of dense data.
+ */
+#define MODEL_MAX_SPARSE_RATIO 256
+#define MODEL_MIN_SPARSE_LIMIT 4096
 
 struct model_quant {
 	uint32_t n;		/* scales/zero points */

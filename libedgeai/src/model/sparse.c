@@ -216,6 +216,10 @@ int model_densify(const struct model_tensor *t, uint32_t idx, const struct model
 		return SERR("bad sparsity: tensor %u ('%s') stores %zu bytes of values, its sparsity "
 			    "metadata places %llu values of %zu bytes", idx, name, size,
 			    (unsigned long long)positions, z.esize);
+	if (elems > MODEL_MIN_SPARSE_LIMIT && elems / MODEL_MAX_SPARSE_RATIO > positions)
+		return SERR("huge: sparse tensor %u ('%s') of %llu elements stores %llu values (at "
+			    "most %d elements per value)", idx, name, (unsigned long long)elems,
+			    (unsigned long long)positions, MODEL_MAX_SPARSE_RATIO);
 	z.stride[n ? n - 1 : 0] = 1;
 	for (uint32_t d = n; d-- > 1;)
 		z.stride[d - 1] = z.stride[d] * (uint64_t)t->shape[d];

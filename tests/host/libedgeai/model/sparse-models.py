@@ -276,6 +276,17 @@ def main():
         "bad sparsity: tensor 5 ('w/sparse') is sparse but has no constant data")
     bad('bad-shape-negative', m.model(sparse_shape=[-8, 1, 1, 6]),
         "bad dimensions: sparse tensor 5 ('w/sparse') dimension 0 is -8")
+    # 8192 dense elements from 16 stored values: over 256 per value
+    thin = Case('thin', FULLY_CONNECTED, [4096, 2], T_F32, [0, 1], [], [], [DENSE, CSR],
+                'i', 'B', seed=7, density=0)
+    for i in range(16):
+        thin.dense[i * 512] = 1.0
+    thin.sizes, thin.segs, thin.idxs, thin.vals = encode(thin.dense, thin.shape, [0, 1], [], [],
+                                                         [DENSE, CSR])
+    thin.levels = levels_of([DENSE, CSR], thin.sizes, thin.segs, thin.idxs, 'i', 'B')
+    bad('bad-too-sparse', thin.model(),
+        "huge: sparse tensor 4 ('w/sparse') of 8192 elements stores 16 values "
+        "(at most 256 elements per value)")
     b = blk
     bad('bad-block-divide', b.model(levels=lv(blk, 3, dense_size=3)),
         "block size 3 does not divide dimension 1 (8)")
