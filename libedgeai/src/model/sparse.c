@@ -198,6 +198,10 @@ int model_densify(const struct model_tensor *t, uint32_t idx, const struct model
 				return SERR("bad sparsity: tensor %u ('%s') sparse level %u: "
 					    "array_segments[%llu] = %u is below the one before (%u)",
 					    idx, name, l, (unsigned long long)p + 1, e, a);
+			if (e > dm->n_indices)
+				return SERR("bad sparsity: tensor %u ('%s') sparse level %u: "
+					    "array_segments[%llu] = %u is past the %u array_indices",
+					    idx, name, l, (unsigned long long)p + 1, e, dm->n_indices);
 			for (uint32_t i = a; i < e; i++) {
 				if (dm->indices[i] >= z.size[l])
 					return SERR("bad sparsity: tensor %u ('%s') sparse level %u: "

@@ -260,6 +260,10 @@ def main():
     dec[q + 1] = seg[q] - 1
     bad('bad-segments-decrease', m.model(levels=lv(mp, 3, segments=('H', dec))),
         "array_segments[%d] = %d is below the one before (%d)" % (q + 1, dec[q + 1], dec[q]))
+    past = list(seg)
+    past[1] = len(idx) + 50      # a segment past the indices, the last bound still right
+    bad('bad-segments-past', m.model(levels=lv(mp, 3, segments=('H', past))),
+        "array_segments[1] = %d is past the %d array_indices" % (len(idx) + 50, len(idx)))
     bad('bad-segments-missing', m.model(levels=[dict(x) for x in mp.levels[:3]] +
                                         [{'format': CSR, 'indices': ('B', idx)}]),
         "sparse level 3 has 0 array_segments, want 9")
