@@ -24,7 +24,8 @@
  * are the file identifier "TFL3". Each candidate is read with
  * edgeai_model_load(), bounded by the end of the mapping, and kept only
  * when its first subgraph is this graph: every tensor of the file has
- * the context's name and type, and every constant the context's bytes.
+ * the context's name and type, and every constant the context's bytes
+ * (but a sparse one, which the reader made dense: name and type).
  * Only then is an operator's options taken from it, and only for a node
  * with the operator's code, inputs and outputs (etfl_model_file_op()).
  * Everything else the delegate builds from the context, which is what
@@ -105,7 +106,8 @@ static int matches(const struct edgeai_model *m, const TfLiteContext *ctx)
 			return 0;
 		if (strcmp(name, f->name ? f->name : ""))
 			return 0;
-		if (t->allocation_type == kTfLiteMmapRo) {
+		/* the reader makes a sparse constant dense; TFLite keeps the stored values */
+		if (t->allocation_type == kTfLiteMmapRo && !t->sparsity) {
 			const struct model_buffer *b = f->buffer < m->n_buffers ? &m->buf[f->buffer] : NULL;
 
 			if (!b || !b->data || b->size != t->bytes || !t->data.raw ||

@@ -8,6 +8,8 @@
 #     two partitions, the float ops left to TFLite),
 #   - BlazeFace short range quantized with float inputs/outputs (its
 #     QUANTIZE and DEQUANTIZE left to TFLite),
+#   - an int8 FULLY_CONNECTED pair whose second op has block-sparse
+#     weights (that op left to TFLite's sparse kernel),
 #   - every real int8 model of test-run-models.sh (tests/models/fetch.sh
 #     --list, all delegated),
 # each compared byte for byte with TFLite alone, plus the option errors,
@@ -63,6 +65,8 @@ python3 -B "$top/tests/oracle/gen.py" "$tmp/cases" > "$tmp/err" 2>&1
 ok $? "generate the single-op golden cases" || { sed 's/^/# /' "$tmp/err"; finish; }
 python3 -B "$top/tests/host/tflite-float-island.py" "$top/tests/oracle" "$tmp/float-island.tflite"
 ok $? "write the float-island model"
+python3 -B "$top/tests/host/tflite-sparse-fc.py" "$top" "$tmp/sparse-fc.tflite"
+ok $? "write the sparse FULLY_CONNECTED model"
 ctl=$build/daemon/edgeaictl
 quant_ok=0
 for m in $("$top/tests/models/fetch.sh" --list); do
@@ -85,6 +89,7 @@ while read -r name _; do
 done < "$tmp/cases/cases.txt" > "$tmp/manifest"
 {
 	echo "float_island partial $tmp/float-island.tflite"
+	echo "sparse_fc partial $tmp/sparse-fc.tflite"
 	echo "face_detection_short_range-float-io partial $tmp/fd-float-io.tflite"
 	for m in $("$top/tests/models/fetch.sh" --list | grep -vx face_detection_short_range) face_detection_short_range; do
 		echo "$m-int8 all $tmp/$m-int8.tflite"

@@ -140,7 +140,8 @@ def model_ops(ops, tensors, graph_inputs, graph_outputs):
     """A model of ops in order, each (opcode, opts_type, opts, inputs, outputs).
 
     tensors: list of dicts with shape, type, data (bytes or None),
-    scale (list), zero_point (list), qdim.
+    scale (list), zero_point (list), qdim, and optionally name (default
+    't<index>') and sparsity (a SparsityParameters Table).
     """
     buffers = [Table([])]
     ttables = []
@@ -161,8 +162,9 @@ def model_ops(ops, tensors, graph_inputs, graph_outputs):
             (0, 'ref', Vector('i', t['shape'])),
             (1, 'b', t['type']),
             (2, 'I', buf),
-            (3, 'ref', String('t%d' % i)),
+            (3, 'ref', String(t.get('name', 't%d' % i))),
             (4, 'ref', q),
+            (6, 'ref', t.get('sparsity')),
         ]))
     codes = sorted(set(o[0] for o in ops))
     optables = [Table([

@@ -22,6 +22,13 @@
 #define MODEL_MAX_TENSORS (1 << 20)
 #define MODEL_MAX_OPS (1 << 20)
 #define MODEL_MAX_OP_IO 1024
+/*
+ * A sparse constant is at most this many dense elements per stored value
+ * (at least 0.4 % dense; pruned models keep 10 % or more), or 4096 in
+ * all: a few bytes of file must not become gigabytes of dense data.
+ */
+#define MODEL_MAX_SPARSE_RATIO 256
+#define MODEL_MIN_SPARSE_LIMIT 4096
 
 struct model_quant {
 	uint32_t n;		/* scales/zero points */
@@ -40,6 +47,26 @@ struct model_tensor {
 	int32_t shape[MODEL_MAX_RANK];
 	uint32_t buffer;	/* 0: no data */
 	struct model_quant q;
+};
+
+/*
+ * A sparse constant's TFLite SparsityParameters (sparse.c says what they
+ * mean), index vectors widened to uint32, as the reader found them in
+ * the file. Nothing is checked yet.
+ */
+#define MODEL_MAX_SPARSE_LEVELS (2 * MODEL_MAX_RANK)
+struct model_sparse_dim {
+	uint8_t format;		/* TFL_DIM_DENSE or TFL_DIM_SPARSE_CSR */
+	int32_t dense_size;
+	uint32_t n_segments, n_indices;
+	uint32_t *segments, *indices;	/* malloc()ed */
+};
+
+struct model_sparsity {
+	uint32_t n_order, n_block, n_dims;
+	int32_t order[MODEL_MAX_SPARSE_LEVELS];	/* traversal_order */
+	int32_t block_map[MODEL_MAX_RANK];
+	struct model_sparse_dim dim[MODEL_MAX_SPARSE_LEVELS];	/* dim_metadata */
 };
 
 /* Decoded builtin options; which fields mean something depends on @type. */
@@ -132,6 +159,19 @@ void model_quant_free(struct model_quant *q);
 size_t model_type_size(uint8_t type);
 int model_tensor_elems(const struct model_tensor *t, uint64_t *ret);
 float model_half_to_float(uint16_t h);
+
+/* sparse.c */
+void model_sparsity_free(struct model_sparsity *s);
+/*
+ * The dense data (malloc()ed, row-major over @t's shape, zero where
+ * nothing is stored) of tensor @idx, @t, whose @size bytes of stored
+ * @values @s describes. Every part of @s is checked against @t's shape
+ * and @size first: -EBADMSG with a message naming the tensor when it
+ * does not fit.
+ */
+int model_densify(const struct model_tensor *t, uint32_t idx, const struct model_sparsity *s,
+		  const uint8_t *values, size_t size, uint8_t **ret_data, size_t *ret_size,
+		  char *errbuf, size_t errbuf_size);
 
 /* tflite-write.c: the flatbuffer of @m (malloc()ed); equal models give equal bytes. */
 int model_write_tflite(const struct edgeai_model *m, uint8_t **ret_data, size_t *ret_size,

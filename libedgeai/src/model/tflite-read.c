@@ -8,7 +8,10 @@
  * arithmetic so nothing wraps. Flatbuffer references (uoffsets) are
  * unsigned and point forward, so the reader cannot loop; references
  * between objects of the model (tensor, buffer and opcode indices, the
- * dataflow of the operators) are checked by model_validate(). The public
+ * dataflow of the operators) are checked by model_validate(). A sparse
+ * constant (Tensor.sparsity) is made dense as it is read (sparse.c checks
+ * its metadata), so the model holds dense data only; a DENSIFY of it is
+ * then a copy of a constant, which the quantizer folds. The public
  * edgeai_model_load() and edgeai_model_load_file() are at the end.
  */
 #define _GNU_SOURCE
@@ -326,8 +329,113 @@ static int read_quant(struct fb *f, const struct fbt *tt, struct model_quant *q)
 	return 0;
 }
 
-static int read_tensor(struct fb *f, const struct fbt *t, uint32_t idx, struct model_tensor *ten)
+/*
+ * One of a DimensionMetadata's SparseIndexVectors (union type in field
+ * @type_id, table in @id), widened to uint32; absent: 0 entries, NULL.
+ */
+static int read_index_vector(struct fb *f, const struct fbt *dt, unsigned int type_id,
+			     unsigned int id, uint32_t idx, const char *name, uint32_t level,
+			     const char *what, uint32_t *ret_n, uint32_t **ret)
 {
+	static const size_t width[] = { [TFL_SIV_INT32] = 4, [TFL_SIV_UINT16] = 2,
+					[TFL_SIV_UINT8] = 1 };
+	struct fbt vt;
+	uint64_t pos;
+	uint32_t n;
+	size_t data;
+	uint8_t type;
+	int r;
+
+	if ((r = fb_u8(f, dt, type_id, TFL_SIV_NONE, &type)) < 0 ||
+	    (r = fb_ref(f, dt, id, what, &pos)) <= 0)
+		return r;
+	if (type == TFL_SIV_NONE || type > TFL_SIV_UINT8)
+		return FBERR(f, "bad sparsity: tensor %u ('%s') level %u has %s of union type %u",
+			     idx, name, level, what, type);
+	if ((r = fb_table(f, pos, what, &vt)) < 0 ||
+	    (r = fb_vec(f, &vt, 0, width[type], what, &n, &data)) < 0)
+		return r;
+	if (n > MODEL_MAX_ELEMS + 1)
+		return FBERR(f, "huge: tensor %u ('%s') level %u has %u %s", idx, name, level, n,
+			     what);
+	*ret = malloc(sizeof(**ret) * (n ? n : 1));
+	if (!*ret)
+		return -ENOMEM;
+	*ret_n = n;
+	for (uint32_t i = 0; i < n; i++) {
+		const uint8_t *p = f->p + data + width[type] * i;
+
+		if (type == TFL_SIV_INT32 && (int32_t)rd32(p) < 0)
+			return FBERR(f, "bad sparsity: tensor %u ('%s') level %u: %s[%u] is %d", idx,
+				     name, level, what, i, (int32_t)rd32(p));
+		(*ret)[i] = type == TFL_SIV_INT32 ? rd32(p) : type == TFL_SIV_UINT16 ? rd16(p) : *p;
+	}
+	return 0;
+}
+
+/* A vector of ints of at most @max entries into @dst. */
+static int read_small_ints(struct fb *f, const struct fbt *t, unsigned int id, uint32_t idx,
+			   const char *name, const char *what, uint32_t max, uint32_t *ret_n,
+			   int32_t *dst)
+{
+	uint32_t n;
+	size_t data;
+	int r = fb_vec(f, t, id, 4, what, &n, &data);
+
+	if (r < 0)
+		return r;
+	if (n > max)
+		return FBERR(f, "bad sparsity: tensor %u ('%s') has %u %s entries (at most %u)",
+			     idx, name, n, what, max);
+	for (uint32_t i = 0; i < n; i++)
+		dst[i] = (int32_t)rd32(f->p + data + 4 * (size_t)i);
+	*ret_n = n;
+	return 0;
+}
+
+/* The SparsityParameters table at @pos, unchecked (model_densify() checks). */
+static int read_sparsity(struct fb *f, uint64_t pos, uint32_t idx, const char *name,
+			 struct model_sparsity *s)
+{
+	struct fbt t;
+	uint32_t n;
+	size_t data;
+	int r;
+
+	if ((r = fb_table(f, pos, "SparsityParameters", &t)) < 0 ||
+	    (r = read_small_ints(f, &t, TFL_SPARSITY_TRAVERSAL_ORDER, idx, name, "traversal_order",
+				 MODEL_MAX_SPARSE_LEVELS, &s->n_order, s->order)) < 0 ||
+	    (r = read_small_ints(f, &t, TFL_SPARSITY_BLOCK_MAP, idx, name, "block_map",
+				 MODEL_MAX_RANK, &s->n_block, s->block_map)) < 0 ||
+	    (r = fb_tables(f, &t, TFL_SPARSITY_DIM_METADATA, "dim_metadata",
+			   MODEL_MAX_SPARSE_LEVELS, &n, &data)) < 0)
+		return r;
+	s->n_dims = n;
+	for (uint32_t l = 0; l < n; l++) {
+		struct model_sparse_dim *dm = &s->dim[l];
+		struct fbt dt;
+
+		if ((r = fb_vec_table(f, data, l, "DimensionMetadata", &dt)) < 0 ||
+		    (r = fb_u8(f, &dt, TFL_DIMMETA_FORMAT, TFL_DIM_DENSE, &dm->format)) < 0 ||
+		    (r = fb_i32(f, &dt, TFL_DIMMETA_DENSE_SIZE, 0, &dm->dense_size)) < 0)
+			return r;
+		if (dm->format == TFL_DIM_DENSE)
+			continue;	/* its index vectors, if any, mean nothing */
+		if ((r = read_index_vector(f, &dt, TFL_DIMMETA_SEGMENTS_TYPE, TFL_DIMMETA_SEGMENTS,
+					   idx, name, l, "array_segments", &dm->n_segments,
+					   &dm->segments)) < 0 ||
+		    (r = read_index_vector(f, &dt, TFL_DIMMETA_INDICES_TYPE, TFL_DIMMETA_INDICES,
+					   idx, name, l, "array_indices", &dm->n_indices,
+					   &dm->indices)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int read_tensor(struct fb *f, const struct fbt *t, uint32_t idx, struct model_tensor *ten,
+		       struct model_sparsity *sparsity, int *ret_sparse)
+{
+	uint64_t pos;
 	uint32_t n;
 	size_t data;
 	int32_t buffer;
@@ -351,9 +459,12 @@ static int read_tensor(struct fb *f, const struct fbt *t, uint32_t idx, struct m
 	if (ten->type > TFL_TYPE_MAX)
 		return FBERR(f, "bad tensor: tensor %u ('%s') has unknown type %u", idx, ten->name,
 			     ten->type);
-	if (fb_field(f, t, TFL_TENSOR_SPARSITY, 4, &data) > 0)
-		return base_errf(f->err, f->errsz, -EOPNOTSUPP,
-				 "unsupported: tensor %u ('%s') is sparse", idx, ten->name);
+	r = fb_ref(f, t, TFL_TENSOR_SPARSITY, "sparsity", &pos);
+	if (r < 0)
+		return r;
+	*ret_sparse = r;
+	if (r && (r = read_sparsity(f, pos, idx, ten->name, sparsity)) < 0)
+		return r;
 	r = read_quant(f, t, &ten->q);
 	return r < 0 ? r : 0;
 }
@@ -572,9 +683,41 @@ static int read_buffers(struct fb *f, const struct fbt *mt, struct edgeai_model 
 	return 0;
 }
 
+/*
+ * Sparse tensor @i (its sparsity in @s): its dense data in a buffer of
+ * its own at the end; the stored values stay in theirs, which the caller
+ * empties when no other tensor uses it.
+ */
+static int densify(struct fb *f, struct edgeai_model *m, uint32_t i, const struct model_sparsity *s)
+{
+	struct model_tensor *t = &m->t[i];
+	struct model_buffer *nbuf;
+	uint8_t *data = NULL;
+	size_t size = 0;
+	int r;
+
+	if (!t->buffer || !m->buf[t->buffer].size)
+		return FBERR(f, "bad sparsity: tensor %u ('%s') is sparse but has no constant data",
+			     i, t->name);
+	r = model_densify(t, i, s, m->buf[t->buffer].data, m->buf[t->buffer].size, &data, &size,
+			  f->err, f->errsz);
+	if (r < 0)
+		return r;
+	nbuf = realloc(m->buf, sizeof(*m->buf) * (m->n_buffers + 1));
+	if (!nbuf) {
+		free(data);
+		return -ENOMEM;
+	}
+	m->buf = nbuf;
+	m->buf[m->n_buffers] = (struct model_buffer){ data, size };
+	t->buffer = m->n_buffers++;
+	return 0;
+}
+
 static int read_tensors(struct fb *f, const struct fbt *st, struct edgeai_model *m)
 {
-	uint32_t n;
+	_cleanup_free_ uint8_t *sparse_src = NULL;
+	uint32_t n, nb = m->n_buffers;	/* the file's buffers */
 	size_t data;
 	int r = fb_tables(f, st, TFL_SUBGRAPH_TENSORS, "tensors", MODEL_MAX_TENSORS, &n, &data);
 
@@ -584,12 +727,40 @@ static int read_tensors(struct fb *f, const struct fbt *st, struct edgeai_model 
 	if (!m->t)
 		return -ENOMEM;
 	m->n_tensors = n;
+	sparse_src = calloc(m->n_buffers, 1);
+	if (!sparse_src)
+		return -ENOMEM;
 	for (uint32_t i = 0; i < n && r >= 0; i++) {
+		struct model_sparsity sp = { 0 };
+		int sparse = 0;
 		struct fbt t;
 
 		r = fb_vec_table(f, data, i, "Tensor", &t);
 		if (r >= 0)
-			r = read_tensor(f, &t, i, &m->t[i]);
+			r = read_tensor(f, &t, i, &m->t[i], &sp, &sparse);
+		/* against the file's buffers, not the dense ones added here */
+		if (r >= 0 && m->t[i].buffer >= nb)
+			r = FBERR(f, "out-of-range reference: tensor %u ('%s') uses buffer %u of %u",
+				  i, m->t[i].name, m->t[i].buffer, nb);
+		if (r >= 0 && sparse) {
+			uint32_t b = m->t[i].buffer;
+
+			r = densify(f, m, i, &sp);
+			if (r >= 0)
+				sparse_src[b] = 1;
+		}
+		model_sparsity_free(&sp);
+	}
+	/* the stored values of sparse constants nothing else reads */
+	for (uint32_t i = 0; i < n && r >= 0; i++)
+		if (m->t[i].buffer < nb)
+			sparse_src[m->t[i].buffer] = 0;
+	for (uint32_t b = 1; b < nb && r >= 0; b++) {
+		if (!sparse_src[b])
+			continue;
+		model_buffer_release(m, m->buf[b].data);
+		m->buf[b].data = NULL;
+		m->buf[b].size = 0;
 	}
 	return r;
 }

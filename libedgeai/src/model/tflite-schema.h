@@ -81,6 +81,32 @@ enum {
 	TFL_OP_INTERMEDIATES = 8,
 };
 
+/* table SparsityParameters */
+enum {
+	TFL_SPARSITY_TRAVERSAL_ORDER = 0,	/* [int] */
+	TFL_SPARSITY_BLOCK_MAP = 1,		/* [int] */
+	TFL_SPARSITY_DIM_METADATA = 2,		/* [DimensionMetadata] */
+};
+
+/* table DimensionMetadata */
+enum {
+	TFL_DIMMETA_FORMAT = 0,			/* byte (DimensionType) */
+	TFL_DIMMETA_DENSE_SIZE = 1,		/* int */
+	TFL_DIMMETA_SEGMENTS_TYPE = 2,		/* ubyte (SparseIndexVector type) */
+	TFL_DIMMETA_SEGMENTS = 3,		/* SparseIndexVector */
+	TFL_DIMMETA_INDICES_TYPE = 4,
+	TFL_DIMMETA_INDICES = 5,
+};
+
+/* enum DimensionType : byte */
+enum { TFL_DIM_DENSE = 0, TFL_DIM_SPARSE_CSR = 1 };
+
+/*
+ * union SparseIndexVector: tables Int32Vector, Uint16Vector, Uint8Vector,
+ * each with its values ([int], [ushort], [ubyte]) in field 0.
+ */
+enum { TFL_SIV_NONE = 0, TFL_SIV_INT32 = 1, TFL_SIV_UINT16 = 2, TFL_SIV_UINT8 = 3 };
+
 /* table Buffer */
 enum {
 	TFL_BUFFER_DATA = 0,		/* [ubyte] (force_align 16) */
@@ -157,6 +183,7 @@ enum tfl_op {
 	TFL_OP_LEAKY_RELU = 98,
 	TFL_OP_QUANTIZE = 114,
 	TFL_OP_HARD_SWISH = 117,
+	TFL_OP_DENSIFY = 124,
 	/* Codes above this are not in any TFLite 2.x schema we know: "unknown op". */
 	TFL_OP_MAX_KNOWN = 161,
 };

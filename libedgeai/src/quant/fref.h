@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Float reference kernels: run a float32 model (after fp16 DEQUANTIZE
- * folding) in plain C, for calibration and for measuring quantization
+ * Float reference kernels: run a float32 model (after the quantizer folded
+ * DENSIFY and fp16 DEQUANTIZE of constants) in plain C, for calibration and for measuring quantization
  * error. Tensors are NHWC like TFLite's; every kernel checks the declared
  * shapes of its tensors against what it computes before touching memory.
  */

@@ -2,8 +2,9 @@
 /*
  * Full-integer post-training quantization (edgeai_quantize()).
  *
- *  1. Copy the float model and fold DEQUANTIZE ops of constant fp16 (or
- *     int8/uint8) tensors into float32 constants. Fuse each RELU/RELU6 into
+ *  1. Copy the float model and fold DENSIFY ops of constants (the reader
+ *     made them dense) and DEQUANTIZE ops of constant fp16 (or int8/uint8)
+ *     tensors into float32 constants. Fuse each RELU/RELU6 into
  *     the CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED or ADD whose output
  *     only it reads, as the TFLite converter does (fused_activation_function),
  *     so the producer's output range is calibrated after the activation.
@@ -152,7 +153,11 @@ static void set_q1(struct model_tensor *t, float scale, int64_t zp)
 	}
 }
 
-/* Step 1: DEQUANTIZE of a constant -> float32 constant. */
+/*
+ * Step 1: DENSIFY of a constant (which the reader made dense) -> that
+ * constant; DEQUANTIZE of a constant -> float32 constant. In operator
+ * order, so a DEQUANTIZE of a DENSIFY's output folds too.
+ */
 static int fold_dequantize(struct edgeai_model *m, uint32_t *ret_folded)
 {
 	uint32_t folded = 0;
@@ -160,15 +165,24 @@ static int fold_dequantize(struct edgeai_model *m, uint32_t *ret_folded)
 	for (uint32_t k = 0; k < m->n_ops; k++) {
 		struct model_op *op = &m->ops[k];
 		struct model_tensor *in, *out;
-		uint64_t n;
+		uint64_t n, n_out;
 		float *f;
 		int b;
 
-		if (op->code != TFL_OP_DEQUANTIZE || op->n_in != 1 || op->n_out != 1 ||
-		    !model_is_const(m, op->in[0]))
+		if ((op->code != TFL_OP_DEQUANTIZE && op->code != TFL_OP_DENSIFY) || op->n_in != 1 ||
+		    op->n_out != 1 || !model_is_const(m, op->in[0]))
 			continue;
 		in = &m->t[op->in[0]];
 		out = &m->t[op->out[0]];
+		if (op->code == TFL_OP_DENSIFY) {
+			/* the output shares the dense constant's buffer */
+			if (out->type == in->type && model_tensor_elems(in, &n) == 0 &&
+			    model_tensor_elems(out, &n_out) == 0 && n == n_out) {
+				out->buffer = in->buffer;
+				op->code = -1;
+			}
+			continue;
+		}
 		if (out->type != TFL_FLOAT32 || model_tensor_elems(in, &n) < 0)
 			continue;
 		f = malloc(n ? n * sizeof(float) : 1);

@@ -2,7 +2,8 @@
 # libFuzzer on the TFLite reader (tests/fuzz/fuzz-tflite.c, clang with
 # -fsanitize=fuzzer,address,undefined) for a bounded time:
 # EDGEAI_FUZZ_SECONDS (default 60). Seeds: a small CNN written by the
-# writer, plus the cached real models when tests/models/fetch.sh has run.
+# writer, the sparse models of sparse-models.py, plus the cached real
+# models when tests/models/fetch.sh has run.
 # The corpus persists in build/tests/fuzz/corpus so runs build on each other.
 set -u
 top=${EDGEAI_TOP:-$(cd "$(dirname "$0")/../../../.." && pwd)}
@@ -39,6 +40,9 @@ models=${EDGEAI_CACHE:-$HOME/.cache/edgeai}/models
 for f in "$models"/*.tflite; do
 	[ -f "$f" ] && cp "$f" "$seeds/"
 done
+# small sparse models (the real ones are over -max_len): the densifier's paths
+python3 -B "$top/tests/host/libedgeai/model/sparse-models.py" "$seeds" > /dev/null 2>&1 ||
+	echo "# sparse-models.py failed: no sparse seeds"
 
 "$out/fuzz-tflite" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
 	-artifact_prefix="$out/artifacts/" -print_final_stats=1 \

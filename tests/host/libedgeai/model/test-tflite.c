@@ -9,7 +9,11 @@
  * without a crash (ASan/UBSan). edgeai_model_load_file() maps the file and
  * leaves the constant buffers in the map: the same model as from memory,
  * pruning and unref do not free the mapped buffers (ASan), an empty file is
- * rejected.
+ * rejected. Sparse constants (sparse-models.py writes the models, python3
+ * runs it) are made dense as TFLite lays them out, with DENSE and CSR
+ * levels and blocks, to the dense model's values and quantized bytes;
+ * malformed sparsity metadata is rejected with a message naming the
+ * tensor and the problem; truncated and mutated sparse files never crash.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -149,6 +153,204 @@ static uint8_t *memfind(uint8_t *hay, size_t n, const char *needle)
 		if (!memcmp(hay + i, needle, k))
 			return hay + i;
 	return NULL;
+}
+
+static uint8_t *slurp(const char *path, size_t *ret_size)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *data = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0) {
+		data = malloc((size_t)n);
+		if (data && fread(data, 1, (size_t)n, f) != (size_t)n) {
+			free(data);
+			data = NULL;
+		}
+		*ret_size = (size_t)n;
+	}
+	fclose(f);
+	return data;
+}
+
+static int quantize_bytes(struct edgeai_model *m, void **ret, size_t *ret_size, char *err,
+			  size_t errsz)
+{
+	struct edgeai_quant_options o = { .size = sizeof(o), .io = EDGEAI_QUANT_IO_INT8,
+					  .n_samples = 4, .seed = 1 };
+	struct edgeai_model *q = NULL;
+	int r = edgeai_quantize(m, &o, &q, NULL, err, errsz);
+
+	if (r == 0)
+		r = edgeai_model_save(q, ret, ret_size);
+	edgeai_model_unref(q);
+	return r;
+}
+
+/*
+ * A good case of sparse-models.py: the sparse file loads, the DENSIFY's
+ * input now holds what the dense twin's weights hold, and both quantize to
+ * the same bytes (the DENSIFY folded away, nothing else different).
+ */
+static void sparse_good(const char *dir, const char *name)
+{
+	char path[512], err[512] = "";
+	struct edgeai_model *s = NULL, *d = NULL;
+	void *qs = NULL, *qd = NULL;
+	size_t ns = 0, nd = 0;
+	int r, found = 0, same = 0;
+
+	snprintf(path, sizeof(path), "%s/%.100s.tflite", dir, name);
+	r = edgeai_model_load_file(path, &s, err, sizeof(err));
+	if (!ktap_ok(r == 0, "sparse %s: loads", name))
+		ktap_diag("%d %s", r, err);
+	snprintf(path, sizeof(path), "%s/%.100s.dense.tflite", dir, name);
+	if (edgeai_model_load_file(path, &d, err, sizeof(err)) < 0 || !s) {
+		ktap_ok(0, "sparse %s: its dense twin loads (%s)", name, err);
+		goto out;
+	}
+	for (uint32_t k = 0; k < s->n_ops; k++) {
+		const struct model_tensor *in, *out;
+
+		if (s->ops[k].code != TFL_OP_DENSIFY)
+			continue;
+		in = &s->t[s->ops[k].in[0]];
+		out = &s->t[s->ops[k].out[0]];
+		for (uint32_t i = 0; i < d->n_tensors; i++) {
+			const struct model_buffer *a = &s->buf[in->buffer], *b = &d->buf[d->t[i].buffer];
+
+			if (strcmp(d->t[i].name, out->name))
+				continue;
+			found = 1;
+			same = a->size && a->size == b->size && !memcmp(a->data, b->data, a->size);
+		}
+	}
+	ktap_ok(found && same, "sparse %s: the densified weights equal the dense model's", name);
+	r = quantize_bytes(s, &qs, &ns, err, sizeof(err));
+	if (r == 0)
+		r = quantize_bytes(d, &qd, &nd, err, sizeof(err));
+	if (!ktap_ok(r == 0 && ns == nd && !memcmp(qs, qd, ns),
+		     "sparse %s: quantizes to the dense model's bytes (%zu)", name, ns))
+		ktap_diag("%d %s (%zu vs %zu bytes)", r, err, ns, nd);
+out:
+	free(qs);
+	free(qd);
+	edgeai_model_unref(s);
+	edgeai_model_unref(d);
+}
+
+/* Every truncation and a few thousand byte mutations of a sparse file: no crash, a message. */
+static void sparse_damage(const char *dir, const char *name)
+{
+	char path[512], err[512];
+	size_t size = 0;
+	uint8_t *good, *bad;
+	int crashes = 0, accepted = 0, r;
+
+	snprintf(path, sizeof(path), "%s/%.100s.tflite", dir, name);
+	good = slurp(path, &size);
+	bad = malloc(size ? size : 1);
+	if (!good || !bad) {
+		ktap_ok(0, "read %s", path);
+		free(good);
+		free(bad);
+		return;
+	}
+	for (size_t n = 0; n < size; n++) {
+		struct edgeai_model *x = NULL;
+
+		err[0] = 0;
+		r = edgeai_model_load(good, n, &x, err, sizeof(err));
+		if (r == 0)
+			accepted++;	/* only the writer's padding at the end cut */
+		else if (r != -EBADMSG || !err[0])
+			crashes++;
+		edgeai_model_unref(x);
+	}
+	ktap_ok(crashes == 0 && accepted < 16, "sparse %s: %zu truncations: %d load (the final "
+		"padding cut), the rest rejected with -EBADMSG and a message", name, size, accepted);
+	accepted = 0;
+	crashes = 0;
+	srand(2);
+	for (int i = 0; i < 5000; i++) {
+		struct edgeai_model *x = NULL;
+
+		memcpy(bad, good, size);
+		for (int k = 0; k < 1 + i % 3; k++)
+			bad[(size_t)rand() % size] = (uint8_t)rand();
+		err[0] = 0;
+		r = edgeai_model_load(bad, size, &x, err, sizeof(err));
+		if (r == 0)
+			accepted++;
+		else if (!err[0])
+			crashes++;
+		edgeai_model_unref(x);
+	}
+	ktap_ok(crashes == 0, "sparse %s: 5000 mutated files: %d loaded, the rest rejected with a "
+		"message", name, accepted);
+	free(good);
+	free(bad);
+}
+
+/*
+ * Sparse constants (SparsityParameters), with the models of
+ * sparse-models.py: DENSE and SPARSE_CSR levels, block-sparse ones, and
+ * malformed metadata, each refused with its message.
+ */
+static void sparse_cases(void)
+{
+	const char *top = getenv("EDGEAI_TOP");
+	char dir[] = "/tmp/edgeai-test-sparse-XXXXXX", cmd[1024], line[512], path[600];
+	int n_good = 0, n_bad = 0;
+	FILE *mf;
+
+	if (system("command -v python3 > /dev/null 2>&1") != 0) {
+		ktap_skip("sparse models: no python3 to write them");
+		return;
+	}
+	if (!mkdtemp(dir)) {
+		ktap_ok(0, "sparse models: a temporary directory");
+		return;
+	}
+	snprintf(cmd, sizeof(cmd), "python3 '%s/tests/host/libedgeai/model/sparse-models.py' '%s'",
+		 top ? top : ".", dir);
+	if (!ktap_ok(system(cmd) == 0, "sparse-models.py writes the sparse models"))
+		goto out;
+	snprintf(path, sizeof(path), "%s/manifest", dir);
+	mf = fopen(path, "r");
+	while (mf && fgets(line, sizeof(line), mf)) {
+		char *name = line + 5, *msg;
+
+		line[strcspn(line, "\n")] = 0;
+		if (!strncmp(line, "good ", 5)) {
+			sparse_good(dir, name);
+			n_good++;
+		} else if (!strncmp(line, "bad ", 4) && (msg = strchr(line + 4, ' '))) {
+			char what[128];
+			size_t size = 0;
+			uint8_t *data;
+
+			*msg++ = 0;
+			name = line + 4;
+			snprintf(path, sizeof(path), "%s/%.100s.tflite", dir, name);
+			snprintf(what, sizeof(what), "sparse %.100s", name);
+			data = slurp(path, &size);
+			expect_reject(data ? data : (uint8_t *)"", data ? size : 0, -EBADMSG, msg, what);
+			free(data);
+			n_bad++;
+		}
+	}
+	if (mf)
+		fclose(mf);
+	ktap_ok(n_good >= 6 && n_bad >= 20, "sparse models: %d good, %d malformed", n_good, n_bad);
+	sparse_damage(dir, "block-transposed");
+	sparse_damage(dir, "csr-two-levels");
+out:
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		ktap_diag("could not remove %s", dir);
 }
 
 int main(void)
@@ -339,6 +541,8 @@ int main(void)
 	expect_model_reject(m, "bad quantization: tensor 1 ('conv/w') has 3 scales for dimension 0",
 			    "per-channel scales that do not match the dimension");
 	free(good);
+
+	sparse_cases();
 
 	/* bad arguments */
 	KTAP_EXPECT_EQ(edgeai_model_load(NULL, 10, &m, NULL, 0), -EINVAL, "NULL data: -EINVAL");

@@ -5,8 +5,9 @@
  * axis 0 / 3, per-tensor FC weights, int32 bias with scale s_in * s_w,
  * LOGISTIC output (1/256, -128), pool/reshape sharing their input's
  * parameters), the same options give the same bytes, a different seed
- * gives different bytes, the uint8/float I/O variants have edge ops, and
- * bad options are refused.
+ * gives different bytes, the uint8/float I/O variants have edge ops, a
+ * bias two ops share becomes one int32 bias per op, and bad options are
+ * refused.
  */
 #include <errno.h>
 #include <math.h>
@@ -127,6 +128,42 @@ int main(void)
 		KTAP_EXPECT_EQ(edgeai_quantize(c, NULL, &x, NULL, err, sizeof(err)), -EOPNOTSUPP,
 			       "unsupported op: -EOPNOTSUPP");
 		ktap_diag("%s", err);
+		edgeai_model_unref(c);
+	}
+	{
+		/* one bias constant read by two ops: an int32 bias of each op's own scale */
+		struct edgeai_model *c = tb_small_cnn(), *x = NULL;
+		const struct model_tensor *b0, *b1, *i0, *i1, *w0, *w1;
+		void *dx = NULL;
+		size_t sx = 0;
+		int good = 1;
+
+		c->ops[1].in[2] = c->ops[0].in[2];	/* the depthwise reads conv/b */
+		if (ktap_ok(quantize(c, EDGEAI_QUANT_IO_INT8, 1, &dx, &sx, &x) == 0,
+			    "quantize a model whose CONV_2D and DEPTHWISE_CONV_2D share a bias")) {
+			b0 = &x->t[x->ops[0].in[2]], b1 = &x->t[x->ops[1].in[2]];
+			i0 = &x->t[x->ops[0].in[0]], i1 = &x->t[x->ops[1].in[0]];
+			w0 = &x->t[x->ops[0].in[1]], w1 = &x->t[x->ops[1].in[1]];
+			for (uint32_t ch = 0; ch < 4 && b0->q.n == 4 && b1->q.n == 4; ch++) {
+				int32_t v0, v1;
+
+				memcpy(&v0, x->buf[b0->buffer].data + 4 * ch, 4);
+				memcpy(&v1, x->buf[b1->buffer].data + 4 * ch, 4);
+				good &= b0->q.scale[ch] == i0->q.scale[0] * w0->q.scale[ch] &&
+					b1->q.scale[ch] == i1->q.scale[0] * w1->q.scale[ch] &&
+					v0 == (int32_t)nearbyint((double)(0.1f * (float)ch - 0.1f) /
+								 (double)b0->q.scale[ch]) &&
+					v1 == (int32_t)nearbyint((double)(0.1f * (float)ch - 0.1f) /
+								 (double)b1->q.scale[ch]);
+			}
+			ktap_ok(x->ops[0].in[2] != x->ops[1].in[2] && b0->type == TFL_INT32 &&
+				b1->type == TFL_INT32 && b0->q.n == 4 && b1->q.n == 4 && good &&
+				!strcmp(b0->name, "conv/b") && !strncmp(b1->name, "conv/b_", 7),
+				"each op gets its own int32 bias ('%s', '%s'), scale s_in * s_w of that op",
+				b0->name, b1->name);
+		}
+		free(dx);
+		edgeai_model_unref(x);
 		edgeai_model_unref(c);
 	}
 	free(d1);
