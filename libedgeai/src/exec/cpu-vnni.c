@@ -438,7 +438,7 @@ static inline __m512i bcast4(const uint8_t *p)
  */
 static inline __attribute__((always_inline)) void
 micro(const uint8_t *const *rows, int8_t *const *out, const struct vnni_w *w,
-      const struct vnni_q *q, uint32_t b0, int nr, int mr)
+      const struct vnni_q *q, uint32_t b0, int nr, int mr, int fused)
 {
 	__m512i acc[MR][NRMAX];
 	const int8_t *wb = w->w + (size_t)b0 * w->k4 * 64;
@@ -480,7 +480,7 @@ micro(const uint8_t *const *rows, int8_t *const *out, const struct vnni_w *w,
 			uint32_t left = w->n - o;
 			__mmask16 m = left >= 16 ? 0xffff : (__mmask16)((1U << left) - 1);
 
-			if (q->fa)
+			if (fused)
 				fadd_store(acc[i][j], q, o, out[i] + o, m);
 			else
 				requant_store(acc[i][j], q, o, out[i] + o, m);
@@ -497,13 +497,25 @@ static void gemm_rows_part(const uint8_t *const rows[MR], int8_t *const out[MR],
 {
 	uint32_t b;
 
+	/* the fused ADD's stores in a kernel of their own: the plain one stays as it was */
+	if (q->fa) {
+		for (b = 3 * t0; b < 3 * t1 && b < w->nb; b += 3) {
+			if (w->nb - b >= 3)
+				micro(rows, out, w, q, b, 3, MR, 1);
+			else if (w->nb - b == 2)
+				micro(rows, out, w, q, b, 2, MR, 1);
+			else
+				micro(rows, out, w, q, b, 1, MR, 1);
+		}
+		return;
+	}
 	for (b = 3 * t0; b < 3 * t1 && b < w->nb; b += 3) {
 		if (w->nb - b >= 3)
-			micro(rows, out, w, q, b, 3, MR);
+			micro(rows, out, w, q, b, 3, MR, 0);
 		else if (w->nb - b == 2)
-			micro(rows, out, w, q, b, 2, MR);
+			micro(rows, out, w, q, b, 2, MR, 0);
 		else
-			micro(rows, out, w, q, b, 1, MR);
+			micro(rows, out, w, q, b, 1, MR, 0);
 	}
 }
 
