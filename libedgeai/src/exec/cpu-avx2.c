@@ -599,6 +599,89 @@ static inline int32_t ld8(const uint8_t *p, int s8)
  * its byte only, so it comes from a 256-entry table the same functions
  * fill. MAXIMUM/MINIMUM on two unbroadcast rows: 32 bytes at a time.
  */
+/*
+ * ek_mbqm() of 8 lanes, for a multiplier >= 0: gemmlowp's saturating
+ * rounding doubling high multiply is floor((x * m + 2^30) / 2^31) for every
+ * x when m >= 0 (the nudge 1 - 2^30 of a negative product, then division
+ * toward zero, comes to the same), so bits 31..62 of x * m + 2^30, which a
+ * logical shift of the 64-bit lanes gives as well as an arithmetic one;
+ * then the rounding right shift by @right, half away from zero.
+ */
+struct mbqm8 {
+	__m256i m, mask, half;
+	__m128i left, right;
+};
+
+static void mbqm8_make(struct mbqm8 *q, int32_t mul, int32_t shift)
+{
+	int32_t left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+
+	q->m = _mm256_set1_epi32(mul);
+	q->mask = _mm256_set1_epi32((int32_t)((1U << right) - 1));
+	q->half = _mm256_set1_epi32((int32_t)(((1U << right) - 1) >> 1));
+	q->left = _mm_cvtsi32_si128(left);
+	q->right = _mm_cvtsi32_si128(right);
+}
+
+static inline __m256i mbqm8(__m256i x, const struct mbqm8 *q)
+{
+	const __m256i n = _mm256_set1_epi64x((int64_t)1 << 30);
+	__m256i pe, po, r, rem, thr;
+
+	x = _mm256_sll_epi32(x, q->left);
+	pe = _mm256_srli_epi64(_mm256_add_epi64(_mm256_mul_epi32(x, q->m), n), 31);
+	po = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), q->m), n);
+	po = _mm256_slli_epi64(_mm256_srli_epi64(po, 31), 32);
+	r = _mm256_blend_epi32(pe, po, 0xaa);
+	rem = _mm256_and_si256(r, q->mask);
+	thr = _mm256_sub_epi32(q->half, _mm256_srai_epi32(r, 31));
+	return _mm256_sub_epi32(_mm256_sra_epi32(r, q->right), _mm256_cmpgt_epi32(rem, thr));
+}
+
+/*
+ * ADD/SUB (@ta, @tb: the inputs' rescales by byte value) or MUL of @n
+ * channels read and written contiguously, 8 at a time (the rest is the
+ * caller's): the scalar loop's arithmetic. Returns the channels done.
+ */
+static uint32_t binary8(const struct ek_op *o, const uint8_t *pa, const uint8_t *pb,
+			uint8_t *dst, uint32_t n, const int32_t *ta, const int32_t *tb,
+			const struct mbqm8 *q, int32_t zo, int32_t lo, int32_t hi)
+{
+	const struct ek_tensor *a = &o->in[0], *b = &o->in[1];
+	uint32_t op = o->op->opcode, c;
+	int s8 = o->out.dtype == EDGEAI_DTYPE_INT8;
+	const __m256i vlo = _mm256_set1_epi32(lo), vhi = _mm256_set1_epi32(hi);
+	const __m256i vzo = _mm256_set1_epi32(zo), za = _mm256_set1_epi32(a->zp);
+	const __m256i zb = _mm256_set1_epi32(b->zp);
+
+	for (c = 0; c + 8 <= n; c += 8) {
+		__m128i la = _mm_loadl_epi64((const __m128i *)(pa + c));
+		__m128i lb = _mm_loadl_epi64((const __m128i *)(pb + c));
+		__m256i x, y, r;
+
+		if (op == EDGEAI_OP_MUL) {
+			x = s8 ? _mm256_cvtepi8_epi32(la) : _mm256_cvtepu8_epi32(la);
+			y = s8 ? _mm256_cvtepi8_epi32(lb) : _mm256_cvtepu8_epi32(lb);
+			r = _mm256_mullo_epi32(_mm256_sub_epi32(x, za), _mm256_sub_epi32(y, zb));
+		} else {
+			/* the tables are by byte value: zero-extend */
+			x = _mm256_i32gather_epi32(ta, _mm256_cvtepu8_epi32(la), 4);
+			y = _mm256_i32gather_epi32(tb, _mm256_cvtepu8_epi32(lb), 4);
+			r = op == EDGEAI_OP_SUB ? _mm256_sub_epi32(x, y) : _mm256_add_epi32(x, y);
+		}
+		r = _mm256_add_epi32(mbqm8(r, q), vzo);
+		r = _mm256_min_epi32(_mm256_max_epi32(r, vlo), vhi);
+		/* 8 lanes in [lo, hi], inside the 8-bit range: pack without saturating anything */
+		r = _mm256_packs_epi32(r, r);
+		r = _mm256_permute4x64_epi64(r, 0x08);
+		_mm_storel_epi64((__m128i *)(dst + c),
+				 s8 ? _mm_packs_epi16(_mm256_castsi256_si128(r), _mm256_castsi256_si128(r)) :
+				      _mm_packus_epi16(_mm256_castsi256_si128(r),
+						       _mm256_castsi256_si128(r)));
+	}
+	return c;
+}
+
 static int binary(const struct ek_op *o)
 {
 	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
@@ -609,13 +692,21 @@ static int binary(const struct ek_op *o)
 	const struct edgeai_prog_mul_params *mp = (const void *)o->op->params;
 	uint8_t *dst = out->data;
 	size_t sa[4], sb[4];
+	struct mbqm8 q8;
 
 	if (!ek_is8(out->dtype) || a->dtype != out->dtype || b->dtype != out->dtype ||
 	    bstrides(a, out, sa) || bstrides(b, out, sb))
 		return EXEC_OPT_NOT_HANDLED;
-	if (op == EDGEAI_OP_ADD || op == EDGEAI_OP_SUB) {
-		if (ap->left_shift > 30)
+	if (op == EDGEAI_OP_MUL) {
+		if (mp->out_multiplier < 0 || mp->act_min < lo || mp->act_max > hi)
 			return EXEC_OPT_NOT_HANDLED;
+		mbqm8_make(&q8, mp->out_multiplier, mp->out_shift);
+	}
+	if (op == EDGEAI_OP_ADD || op == EDGEAI_OP_SUB) {
+		if (ap->left_shift > 30 || ap->out_multiplier < 0 || ap->act_min < lo ||
+		    ap->act_max > hi)
+			return EXEC_OPT_NOT_HANDLED;
+		mbqm8_make(&q8, ap->out_multiplier, ap->out_shift);
 		for (v = 0; v < 256; v++) {
 			int32_t x = (s8 ? (int32_t)(int8_t)v : v) - a->zp;
 			int32_t y = (s8 ? (int32_t)(int8_t)v : v) - b->zp;
@@ -638,7 +729,10 @@ static int binary(const struct ek_op *o)
 				switch (op) {
 				case EDGEAI_OP_ADD:
 				case EDGEAI_OP_SUB:
-					for (c = 0; c < ch; c++) {
+					c = sa[3] == 1 && sb[3] == 1 ?
+					    binary8(o, pa, pb, dst, ch, ta, tb, &q8, out->zp,
+						    ap->act_min, ap->act_max) : 0;
+					for (; c < ch; c++) {
 						int32_t x = ta[pa[c * sa[3]]], y = tb[pb[c * sb[3]]];
 
 						r = op == EDGEAI_OP_SUB ? ek_wsub(x, y) : ek_wadd(x, y);
@@ -650,7 +744,10 @@ static int binary(const struct ek_op *o)
 					}
 					break;
 				case EDGEAI_OP_MUL:
-					for (c = 0; c < ch; c++) {
+					c = sa[3] == 1 && sb[3] == 1 ?
+					    binary8(o, pa, pb, dst, ch, NULL, NULL, &q8, out->zp,
+						    mp->act_min, mp->act_max) : 0;
+					for (; c < ch; c++) {
 						int32_t x = ld8(pa + c * sa[3], s8) - a->zp;
 						int32_t y = ld8(pb + c * sb[3], s8) - b->zp;
 
