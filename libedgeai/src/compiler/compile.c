@@ -667,12 +667,17 @@ static int c_tconv(struct cc *c, const struct model_op *op)
 	struct edgeai_prog_tconv_params p = { 0 };
 	const struct model_tensor *ft;
 	struct model_tconv tc;
+	int32_t oc, oshape[4];
+	uint32_t dt, n, k;
 	float s_in, s_out;
-	int32_t oc;
-	uint32_t dt;
 
+	if (const_ints(c, op->in[0], oshape, 4, &n) < 0)
+		return -EOPNOTSUPP;
 	if (model_tconv(c->m, op, &tc) < 0)
 		return unsupported(c, op, "output shape does not match input, filter, stride and padding");
+	for (k = 0; k < 4; k++)
+		if (n != 4 || oshape[k] != T(c, tc.out)->shape[k])
+			return unsupported(c, op, "output_shape differs from the output tensor's shape");
 	if (need_q(c, op, tc.in) || need_q(c, op, tc.filter) || need_q(c, op, tc.out))
 		return -EOPNOTSUPP;
 	ft = T(c, tc.filter);
@@ -690,7 +695,6 @@ static int c_tconv(struct cc *c, const struct model_op *op)
 	if (dt == EDGEAI_DTYPE_INT8 && ft->q.n > 1) {
 		struct edgeai_prog_qmul *q;
 		int64_t off;
-		int32_t k;
 
 		if ((int32_t)ft->q.n != oc)
 			return unsupported(c, op, "per-channel scale count differs from channels");
@@ -698,7 +702,7 @@ static int c_tconv(struct cc *c, const struct model_op *op)
 		if (off < 0)
 			return (int)off;
 		q = (struct edgeai_prog_qmul *)cc_kptr(c, off);
-		for (k = 0; k < oc; k++)
+		for (k = 0; k < (uint32_t)oc; k++)
 			cc_quantize_multiplier((double)s_in * (double)ft->q.scale[k] /
 					       (double)s_out, &q[k].multiplier, &q[k].shift);
 		p.qmul_offset = (uint32_t)off;
