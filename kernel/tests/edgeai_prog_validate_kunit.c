@@ -984,6 +984,7 @@ static void edgeai_prog_validate_too_much_work(struct kunit *test)
 static struct kunit_case edgeai_prog_validate_cases[] = {
 	KUNIT_CASE_PARAM(edgeai_prog_validate_rule, pcase_gen_params),
 	KUNIT_CASE(edgeai_prog_validate_work),
+	KUNIT_CASE(edgeai_prog_validate_tconv_work),
 	KUNIT_CASE(edgeai_prog_validate_op_work),
 	KUNIT_CASE(edgeai_prog_validate_op_mask),
 	KUNIT_CASE(edgeai_prog_validate_buffers),
