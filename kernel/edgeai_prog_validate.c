@@ -86,6 +86,7 @@ static const struct epc_desc epc_desc[EDGEAI_OP_COUNT] = {
 	[EDGEAI_OP_TRANSPOSE] = { 1, 1, 4 },
 	[EDGEAI_OP_DEPTH_TO_SPACE] = { 1, 1, 1 },
 	[EDGEAI_OP_SPACE_TO_DEPTH] = { 1, 1, 1 },
+	[EDGEAI_OP_TRANSPOSE_CONV] = { 2, 3, 9 },
 };
 
 static u32 epc_esize(u32 dtype)
@@ -324,6 +325,35 @@ static bool epc_bias_ok(const struct edgeai_prog_tensor *bias, u32 channels)
 	return bias->dtype == EDGEAI_DTYPE_INT32 && epc_count(bias) == channels;
 }
 
+/*
+ * The output multipliers of a convolution: @oc per-channel pairs in the
+ * constant region at @qmul_offset, or the per-tensor pair (@mul, @shift).
+ */
+static int epc_out_qmul(struct epc *c, u32 qmul_offset, s32 mul, s32 shift,
+			u32 oc)
+{
+	const struct edgeai_prog_qmul *q;
+	u32 i;
+	int ret;
+
+	if (qmul_offset == EDGEAI_PROG_NO_CONST) {
+		if (!epc_qmul_ok(mul, shift))
+			return FAIL(c, "output multiplier out of range");
+		return 0;
+	}
+	if (mul || shift)
+		return FAIL(c, "per-tensor multiplier set with per-channel ones");
+	ret = epc_const_ref(c, qmul_offset, (u64)oc * sizeof(*q), 4,
+			    "per-channel multipliers outside the constant region");
+	if (ret)
+		return ret;
+	q = (const void *)(c->consts + qmul_offset);
+	for (i = 0; i < oc; i++)
+		if (!epc_qmul_ok(q[i].multiplier, q[i].shift))
+			return FAIL(c, "per-channel multiplier out of range");
+	return 0;
+}
+
 static int epc_conv(struct epc *c, const struct edgeai_prog_op *op,
 		    const struct edgeai_prog_tensor *const *in, u32 n_in,
 		    const struct edgeai_prog_tensor *out)
@@ -365,27 +395,69 @@ static int epc_conv(struct epc *c, const struct edgeai_prog_op *op,
 	ret = epc_act(c, out, p->act_min, p->act_max);
 	if (ret)
 		return ret;
-	if (p->qmul_offset != EDGEAI_PROG_NO_CONST) {
-		const struct edgeai_prog_qmul *q;
-		u32 i;
-
-		if (p->out_multiplier || p->out_shift)
-			return FAIL(c, "per-tensor multiplier set with per-channel ones");
-		ret = epc_const_ref(c, p->qmul_offset, (u64)oc * sizeof(*q), 4,
-				    "per-channel multipliers outside the constant region");
-		if (ret)
-			return ret;
-		q = (const void *)(c->consts + p->qmul_offset);
-		for (i = 0; i < oc; i++)
-			if (!epc_qmul_ok(q[i].multiplier, q[i].shift))
-				return FAIL(c, "per-channel multiplier out of range");
-	} else if (!epc_qmul_ok(p->out_multiplier, p->out_shift)) {
-		return FAIL(c, "output multiplier out of range");
-	}
+	ret = epc_out_qmul(c, p->qmul_offset, p->out_multiplier, p->out_shift,
+			   oc);
+	if (ret)
+		return ret;
 	macs = epc_mul_sat(epc_count(out), (u64)kh * kw);
 	if (!dw)
 		macs = epc_mul_sat(macs, x->dims[3]);
 	return epc_add_work(c, macs);
+}
+
+/*
+ * The output rows of a transposed convolution: the last input row lands
+ * inside the output, and the output ends within the last input row's
+ * window or stride step (TFLite's SAME output of a filter smaller than
+ * the stride ends with rows no tap reaches).
+ */
+static bool epc_tconv_dim_ok(u32 in, u32 out, u32 k, u32 stride, u32 pad)
+{
+	u64 last_in = (u64)(in - 1) * stride, last_out = (u64)out - 1 + pad;
+
+	return last_in <= last_out &&
+	       last_out <= last_in + (k > stride ? k : stride) - 1;
+}
+
+static int epc_tconv(struct epc *c, const struct edgeai_prog_op *op,
+		     const struct edgeai_prog_tensor *const *in, u32 n_in,
+		     const struct edgeai_prog_tensor *out)
+{
+	const struct edgeai_prog_tconv_params *p = (const void *)op->params;
+	const struct edgeai_prog_tensor *x = in[0], *w = in[1];
+	u32 oc = out->dims[3], kh = w->dims[1], kw = w->dims[2];
+	int ret;
+
+	if (!epc_is8(x) || w->dtype != x->dtype || out->dtype != x->dtype)
+		return FAIL(c, "input, filter and output must share one 8-bit dtype");
+	if (x->dims[0] != out->dims[0])
+		return FAIL(c, "batch of input and output differ");
+	if (w->dims[0] != oc || w->dims[3] != x->dims[3])
+		return FAIL(c, "filter shape mismatch");
+	if (n_in > 2 && !epc_bias_ok(in[2], oc))
+		return FAIL(c, "bias must be int32 with one entry per output channel");
+	if (x->dtype == EDGEAI_DTYPE_INT8 && w->zero_point)
+		return FAIL(c, "int8 filter zero point must be 0");
+	if (!p->stride_h || !p->stride_w || p->stride_h > EDGEAI_PROG_MAX_DIM ||
+	    p->stride_w > EDGEAI_PROG_MAX_DIM)
+		return FAIL(c, "stride out of range");
+	if (p->pad_top >= kh || p->pad_left >= kw)
+		return FAIL(c, "padding not below the filter size");
+	if (!epc_tconv_dim_ok(x->dims[1], out->dims[1], kh, p->stride_h,
+			      p->pad_top) ||
+	    !epc_tconv_dim_ok(x->dims[2], out->dims[2], kw, p->stride_w,
+			      p->pad_left))
+		return FAIL(c, "output size inconsistent with input, stride and padding");
+	ret = epc_act(c, out, p->act_min, p->act_max);
+	if (ret)
+		return ret;
+	ret = epc_out_qmul(c, p->qmul_offset, p->out_multiplier, p->out_shift,
+			   oc);
+	if (ret)
+		return ret;
+	/* Every input value meets every tap of every output channel. */
+	return epc_add_work(c, epc_mul_sat(epc_count(x),
+					   (u64)kh * kw * oc));
 }
 
 static int epc_fc(struct epc *c, const struct edgeai_prog_op *op,
@@ -751,6 +823,8 @@ static int epc_op_params(struct epc *c, const struct edgeai_prog_op *op,
 	case EDGEAI_OP_SPACE_TO_DEPTH:
 		ret = epc_same_quant(c, x, out);
 		return ret ? ret : epc_block(c, op, x, out);
+	case EDGEAI_OP_TRANSPOSE_CONV:
+		return epc_tconv(c, op, in, n_in, out);
 	}
 	return FAIL(c, "unknown opcode");
 }

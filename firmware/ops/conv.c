@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED.
+ * CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and TRANSPOSE_CONV.
  *
  * TFLite 2.9.0: acc = sum over in-bounds taps of (w - zp_w) * (x - zp_in)
  * (zp_w is 0 for int8 per-channel filters), acc += bias, then
@@ -13,6 +13,8 @@
  * (ek_mbqm_up()); DEPTHWISE_CONV_2D uses its own kernels with gemmlowp's
  * round-half-away-from-zero (ek_mbqm()). Both verified against the
  * oracle by the golden tests, on ties included.
+ *
+ * TRANSPOSE_CONV: see ek_tconv().
  */
 #include "ops-internal.h"
 
@@ -209,6 +211,97 @@ int ek_fc(const struct ek_op *o)
 			ek_st(out, bi * och + oc, ek_wadd(acc, out->zp), p->act_min,
 			      p->act_max);
 		}
+	}
+	return EK_EXEC_OK;
+}
+
+/* Sum of the taps of TRANSPOSE_CONV that land on output (n, oy, ox, oc). */
+static int32_t ek_tconv_acc(const struct ek_op *o, uint32_t n, uint32_t oy,
+			    uint32_t ox, uint32_t oc)
+{
+	const struct edgeai_prog_tconv_params *p =
+		(const struct edgeai_prog_tconv_params *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1];
+	uint32_t ky, kx, ich = in->d[3];
+	int32_t acc = 0;
+
+	for (ky = 0; ky < f->d[1]; ky++) {
+		/* input row iy with iy * stride_h - pad_top + ky == oy */
+		uint32_t ty = oy + p->pad_top, iy;
+
+		if (ty < ky || (ty - ky) % p->stride_h)
+			continue;
+		iy = (ty - ky) / p->stride_h;
+		if (iy >= in->d[1])
+			continue;
+		for (kx = 0; kx < f->d[2]; kx++) {
+			uint32_t tx = ox + p->pad_left, ix;
+
+			if (tx < kx || (tx - kx) % p->stride_w)
+				continue;
+			ix = (tx - kx) / p->stride_w;
+			if (ix >= in->d[2])
+				continue;
+			acc = ek_wadd(acc, ek_dot8(f, ek_idx(f, oc, ky, kx, 0), in,
+						   ek_idx(in, n, iy, ix, 0), ich));
+		}
+	}
+	return acc;
+}
+
+/*
+ * TRANSPOSE_CONV as TFLite 2.9.0 computes it (transpose_conv.cc, int8 per
+ * channel and uint8 per tensor): every input pixel adds
+ * (w - zp_w) * (x - zp_in) for each tap and output channel into an int32
+ * scratch at output (y * stride - pad + ky, x * stride - pad + kx) when
+ * that lands inside the output; then each scratch element gets its bias
+ * and is requantized with MultiplyByQuantizedMultiplier, outside the GEMM
+ * (gemmlowp rounding, ek_mbqm(), not ruy's), + zp_out, clamped.
+ *
+ * The scratch sums wrap in 32 bits, and wrapping addition is associative
+ * and commutative, so gathering per output element the taps that land on
+ * it gives the scratch's int32 exactly: no scratch buffer is needed.
+ */
+int ek_tconv(const struct ek_op *o)
+{
+	const struct edgeai_prog_tconv_params *p =
+		(const struct edgeai_prog_tconv_params *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2];
+	const struct ek_tensor *out = &o->out;
+	uint32_t i, cnt = ek_count(out), och = out->d[3];
+	uint32_t ow = out->d[2], oh = out->d[1];
+	const struct edgeai_prog_qmul *q = NULL;
+
+	if (!ek_is8(in->dtype) || f->dtype != in->dtype ||
+	    out->dtype != in->dtype || f->d[3] != in->d[3] ||
+	    f->d[0] != och || in->d[0] != out->d[0] ||
+	    !p->stride_h || !p->stride_w)
+		return EK_EXEC_BAD_OP;
+	if (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och))
+		return EK_EXEC_BAD_OP;
+	if (p->qmul_offset != EDGEAI_PROG_NO_CONST) {
+		q = ek_const(o, p->qmul_offset, (uint64_t)och * sizeof(*q), 4);
+		if (!q)
+			return EK_EXEC_BAD_OP;
+		for (i = 0; i < och; i++)
+			if (!ek_shift_ok(q[i].multiplier, q[i].shift))
+				return EK_EXEC_BAD_OP;
+	} else if (!ek_shift_ok(p->out_multiplier, p->out_shift)) {
+		return EK_EXEC_BAD_OP;
+	}
+
+	for (i = 0; i < cnt; i++) {
+		uint32_t oc = i % och, ox = (i / och) % ow;
+		uint32_t oy = (i / och / ow) % oh, n = i / och / ow / oh;
+		int32_t acc = ek_tconv_acc(o, n, oy, ox, oc);
+
+		if (b->data)
+			acc = ek_wadd(acc, ek_ld(b, oc));
+		if (q)
+			acc = ek_mbqm(acc, q[oc].multiplier, q[oc].shift);
+		else
+			acc = ek_mbqm(acc, p->out_multiplier, p->out_shift);
+		ek_st(out, i, ek_wadd(acc, out->zp), p->act_min, p->act_max);
 	}
 	return EK_EXEC_OK;
 }

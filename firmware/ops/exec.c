@@ -109,6 +109,8 @@ int ek_run_op(const struct ek_op *o)
 		return ek_space_depth(o, 1);
 	case EDGEAI_OP_SPACE_TO_DEPTH:
 		return ek_space_depth(o, 0);
+	case EDGEAI_OP_TRANSPOSE_CONV:
+		return ek_tconv(o);
 	default:
 		return EK_EXEC_BAD_OP;
 	}

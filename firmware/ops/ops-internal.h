@@ -83,6 +83,7 @@ static inline int32_t ek_type_max(uint32_t dtype)
 int ek_conv(const struct ek_op *o);
 int ek_depthwise(const struct ek_op *o);
 int ek_fc(const struct ek_op *o);
+int ek_tconv(const struct ek_op *o);
 int ek_add(const struct ek_op *o, int sub);
 int ek_mul(const struct ek_op *o);
 int ek_maxmin(const struct ek_op *o, int is_max);

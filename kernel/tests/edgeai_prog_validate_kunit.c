@@ -138,6 +138,55 @@ static struct edgeai_prog_conv_params *cp(struct tp *p)
 	return tp_params(p);
 }
 
+/*
+ * int8 TRANSPOSE_CONV [1,3,3,2] * [3,2,2,2] + bias -> [1,6,6,3], stride 2,
+ * per channel: 6 = (3 - 1) * 2 + 2, the full result, nothing cut.
+ */
+static void b_tconv(struct tp *p)
+{
+	struct edgeai_prog_tconv_params *tc = tp_params(p);
+	struct edgeai_prog_qmul *q = (void *)(tp_const(p) + 40);
+	int i;
+
+	tp_init(p, EDGEAI_OP_TRANSPOSE_CONV, 4);
+	tp_tensor(p, 0, I8, 0, 0, 1, 3, 3, 2, -3);
+	tp_tensor(p, 1, I8, CONST, 0, 3, 2, 2, 2, 0);
+	tp_tensor(p, 2, I32, CONST, 24, 1, 1, 1, 3, 0);
+	tp_tensor(p, 3, I8, 1, 0, 1, 6, 6, 3, 4);
+	tp_io(p, 3);
+	tc->stride_h = 2;
+	tc->stride_w = 2;
+	tc->act_min = -128;
+	tc->act_max = 127;
+	tc->qmul_offset = 40;
+	for (i = 0; i < 3; i++) {
+		q[i].multiplier = 1 << 30;
+		q[i].shift = -4;
+	}
+}
+
+/* SAME-style: [1,3,3,2] -> [1,5,5,3] with kernel 3, stride 2, 1 cut before. */
+static void b_tconv_same(struct tp *p)
+{
+	struct edgeai_prog_tconv_params *tc = tp_params(p);
+
+	b_tconv(p);
+	tp_t(p, 1)->dims[1] = 3;
+	tp_t(p, 1)->dims[2] = 3;
+	tp_t(p, 2)->offset = 56;
+	tp_t(p, 3)->dims[1] = 5;
+	tp_t(p, 3)->dims[2] = 5;
+	tc->pad_top = 1;
+	tc->pad_left = 1;
+	tc->qmul_offset = 40 + 32;
+	memcpy(tp_const(p) + 72, tp_const(p) + 40, 24);
+}
+
+static struct edgeai_prog_tconv_params *tcp(struct tp *p)
+{
+	return tp_params(p);
+}
+
 /* Unary ops: [1,2,3,4] -> same shape. */
 static void b_unary(struct tp *p, u32 opcode)
 {
@@ -510,6 +559,41 @@ E(mean_div_scale, ((struct edgeai_prog_mean_params *)tp_params(p))->scale = 1)
 E(mean_reserved, ((struct edgeai_prog_mean_params *)tp_params(p))->reserved[0] = 1)
 E(reshape_count, tp_t(p, 1)->dims[2] = 5)
 E(max_zp, tp_t(p, 1)->zero_point = 4)
+/* TRANSPOSE_CONV (1.8) */
+E(tconv_dtype, { tp_t(p, 3)->dtype = U8; tp_t(p, 3)->zero_point = 4; })
+E(tconv_batch, tp_t(p, 0)->dims[0] = 2)
+E(tconv_filter_ic, tp_t(p, 1)->dims[3] = 1)
+E(tconv_filter_oc, tp_t(p, 1)->dims[0] = 2)
+E(tconv_bias, tp_t(p, 2)->dims[3] = 2)
+E(tconv_bias_dtype, tp_t(p, 2)->dtype = I8)
+E(tconv_wzp, tp_t(p, 1)->zero_point = 1)
+E(tconv_stride_0, tcp(p)->stride_w = 0)
+E(tconv_stride_big, tcp(p)->stride_h = EDGEAI_PROG_MAX_DIM + 1)
+E(tconv_pad, tcp(p)->pad_top = 2)
+E(tconv_pad_same, tcp(p)->pad_left = 3)
+E(tconv_out_short, tp_t(p, 3)->dims[1] = 4)
+E(tconv_out_long, tp_t(p, 3)->dims[2] = 7)
+E(tconv_same_long, tp_t(p, 3)->dims[1] = 7)
+E(tconv_stride_gap, tcp(p)->stride_w = 3)
+/* TFLite SAME, filter 2 below stride 3: [1,3,3,2] -> [1,9,9,3], 3 rows unreached */
+E(tconv_short_filter, { tcp(p)->stride_h = 3; tcp(p)->stride_w = 3;
+			tp_t(p, 3)->dims[1] = 9; tp_t(p, 3)->dims[2] = 9; })
+E(tconv_short_filter_long, { tcp(p)->stride_h = 3; tcp(p)->stride_w = 3;
+			     tp_t(p, 3)->dims[1] = 10; tp_t(p, 3)->dims[2] = 9; })
+E(tconv_act, tcp(p)->act_max = 128)
+E(tconv_both, tcp(p)->out_multiplier = 1 << 30)
+E(tconv_qmul_range, tcp(p)->qmul_offset = TP_C_SIZE - 16)
+E(tconv_qmul_value, ((struct edgeai_prog_qmul *)(tp_const(p) + 40))[1].shift = 31)
+E(tconv_pt_mul, { tcp(p)->qmul_offset = EDGEAI_PROG_NO_CONST;
+		  tcp(p)->out_shift = -32; })
+E(tconv_reserved, tcp(p)->reserved[0] = 1)
+E(tconv_one_input, tp_op(p)->inputs[1] = EDGEAI_PROG_NO_TENSOR)
+
+static void b_tconv_short(struct tp *p)
+{
+	b_tconv(p);
+	e_tconv_short_filter(p);
+}
 
 static const char R_HDR_ORDER[] = "header: sections out of order or out of bounds";
 static const char R_SHARE3[] = "input, filter and output must share one 8-bit dtype";
@@ -660,6 +744,32 @@ static const struct pcase pcases[] = {
 	X(mean_reserved, b_mean_float, "parameter words past the op's block not zero"),
 	X(reshape_count, b_reshape, "input and output element counts differ"),
 	X(max_zp, b_max, "inputs and output zero points differ"),
+	{ "tconv_valid", b_tconv, NULL },
+	{ "tconv_same_valid", b_tconv_same, NULL },
+	{ "tconv_short_filter_valid", b_tconv_short, NULL },
+	X(tconv_dtype, b_tconv, R_SHARE3),
+	X(tconv_batch, b_tconv, "batch of input and output differ"),
+	X(tconv_filter_ic, b_tconv, "filter shape mismatch"),
+	X(tconv_filter_oc, b_tconv, "filter shape mismatch"),
+	X(tconv_bias, b_tconv, "bias must be int32 with one entry per output channel"),
+	X(tconv_bias_dtype, b_tconv, "bias must be int32 with one entry per output channel"),
+	X(tconv_wzp, b_tconv, "int8 filter zero point must be 0"),
+	X(tconv_stride_0, b_tconv, "stride out of range"),
+	X(tconv_stride_big, b_tconv, "stride out of range"),
+	X(tconv_pad, b_tconv, "padding not below the filter size"),
+	X(tconv_pad_same, b_tconv_same, "padding not below the filter size"),
+	X(tconv_out_short, b_tconv, R_WINDOW),
+	X(tconv_out_long, b_tconv, R_WINDOW),
+	X(tconv_same_long, b_tconv_same, R_WINDOW),
+	X(tconv_stride_gap, b_tconv, R_WINDOW),
+	X(tconv_short_filter_long, b_tconv, R_WINDOW),
+	X(tconv_act, b_tconv, "activation range outside the output type"),
+	X(tconv_both, b_tconv, "per-tensor multiplier set with per-channel ones"),
+	X(tconv_qmul_range, b_tconv, "per-channel multipliers outside the constant region"),
+	X(tconv_qmul_value, b_tconv, "per-channel multiplier out of range"),
+	X(tconv_pt_mul, b_tconv, "output multiplier out of range"),
+	X(tconv_reserved, b_tconv, "parameter words past the op's block not zero"),
+	X(tconv_one_input, b_tconv, "used input after an unused one"),
 };
 
 static void pcase_desc(const struct pcase *c, char *desc)
@@ -708,6 +818,26 @@ static void edgeai_prog_validate_work(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, work.bytes, 32 + 54 + 12 + 48);
 	/* The filter and the bias are constants: read once per batch. */
 	KUNIT_EXPECT_EQ(test, work.const_bytes, 54 + 12);
+}
+
+/*
+ * Work of a TRANSPOSE_CONV: each of the 18 input values meets 2 * 2 taps of
+ * 3 output channels.
+ */
+static void edgeai_prog_validate_tconv_work(struct kunit *test)
+{
+	struct edgeai_prog_check_err err = {};
+	struct edgeai_prog_work work = {};
+	struct tp *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	b_tconv(p);
+	KUNIT_ASSERT_EQ(test, edgeai_prog_check(p->w, p->size, all_ops, NULL, NULL,
+						0, &work, &err), 0);
+	KUNIT_EXPECT_EQ(test, work.macs, 18 * 2 * 2 * 3);
+	/* input 18 + filter 24 + bias 12 + output 108 bytes */
+	KUNIT_EXPECT_EQ(test, work.bytes, 18 + 24 + 12 + 108);
+	KUNIT_EXPECT_EQ(test, work.const_bytes, 24 + 12);
 }
 
 /* The work of each op, for the timing model: one op holds it all. */
@@ -854,6 +984,7 @@ static void edgeai_prog_validate_too_much_work(struct kunit *test)
 static struct kunit_case edgeai_prog_validate_cases[] = {
 	KUNIT_CASE_PARAM(edgeai_prog_validate_rule, pcase_gen_params),
 	KUNIT_CASE(edgeai_prog_validate_work),
+	KUNIT_CASE(edgeai_prog_validate_tconv_work),
 	KUNIT_CASE(edgeai_prog_validate_op_work),
 	KUNIT_CASE(edgeai_prog_validate_op_mask),
 	KUNIT_CASE(edgeai_prog_validate_buffers),

@@ -4,7 +4,8 @@
  * its header (firmware/ops/ops.h): the fixed-point helpers on hand-computed
  * values (ties included), the integer binary32 emulation against the host
  * FPU, and the program walker on good and broken programs, with and without
- * per-op hooks. Golden comparisons against TFLite live in test-golden.sh.
+ * per-op hooks; TRANSPOSE_CONV against TFLite's scatter formulation. Golden
+ * comparisons against TFLite live in test-golden.sh.
  */
 /* host-test-sources: firmware/ops/exec.c firmware/ops/fixedpoint.c firmware/ops/conv.c firmware/ops/eltwise.c firmware/ops/pool.c firmware/ops/shape.c firmware/ops/softfloat.c firmware/ops/softmax.c */
 #include <stdarg.h>
@@ -39,6 +40,7 @@ EAP_SIZE(edgeai_prog_resize_params, 4 * EDGEAI_PROG_PARAM_WORDS);
 EAP_SIZE(edgeai_prog_slice_params, 4 * EDGEAI_PROG_PARAM_WORDS);
 EAP_SIZE(edgeai_prog_transpose_params, 4 * EDGEAI_PROG_PARAM_WORDS);
 EAP_SIZE(edgeai_prog_block_params, 4 * EDGEAI_PROG_PARAM_WORDS);
+EAP_SIZE(edgeai_prog_tconv_params, 4 * EDGEAI_PROG_PARAM_WORDS);
 
 static uint32_t bits(float f)
 {
@@ -320,6 +322,168 @@ static void test_hooks(void)
 	KTAP_EXPECT_EQ(log.calls, 0, "hooks: no hook runs for a refused program");
 }
 
+/* One TRANSPOSE_CONV shape: N, H, W, IC -> OC with a KH x KW filter. */
+struct tc_shape {
+	const char *name;
+	uint32_t n, h, w, ic, oc, kh, kw, sh, sw;
+	int same;	/* SAME: cut as TFLite's padding; VALID: nothing cut */
+	int bias;
+	int u8;		/* uint8, per-tensor, filter zero point 131 */
+};
+
+#define TC_MAX	4096
+
+/*
+ * TFLite's TRANSPOSE_CONV (reference_integer_ops::TransposeConv): every
+ * input pixel scattered into an int32 scratch, then bias, MBQM, clamp.
+ * The op library gathers instead; this checks the two agree.
+ */
+static void tc_scatter(const struct tc_shape *c, const int32_t *x,
+		       const int32_t *w, const int32_t *b, int32_t zp_in,
+		       int32_t zp_w, uint32_t oh, uint32_t ow, uint32_t pt,
+		       uint32_t pl, const struct edgeai_prog_qmul *q,
+		       int32_t zp_out, int32_t *ref)
+{
+	static int32_t scratch[TC_MAX];
+	uint32_t n, y, xx, ic, ky, kx, oc, i;
+
+	memset(scratch, 0, sizeof(scratch));
+	for (n = 0; n < c->n; n++)
+		for (y = 0; y < c->h; y++)
+			for (xx = 0; xx < c->w; xx++)
+				for (ic = 0; ic < c->ic; ic++)
+					for (ky = 0; ky < c->kh; ky++)
+						for (kx = 0; kx < c->kw; kx++)
+							for (oc = 0; oc < c->oc; oc++) {
+		int32_t oy = (int32_t)(y * c->sh + ky) - (int32_t)pt;
+		int32_t ox = (int32_t)(xx * c->sw + kx) - (int32_t)pl;
+		int32_t xv = x[((n * c->h + y) * c->w + xx) * c->ic + ic] - zp_in;
+		int32_t wv = w[((oc * c->kh + ky) * c->kw + kx) * c->ic + ic] - zp_w;
+
+		if (oy < 0 || oy >= (int32_t)oh || ox < 0 || ox >= (int32_t)ow)
+			continue;
+		scratch[((n * oh + (uint32_t)oy) * ow + (uint32_t)ox) * c->oc + oc] += xv * wv;
+	}
+	for (i = 0; i < c->n * oh * ow * c->oc; i++) {
+		oc = i % c->oc;
+		int32_t acc = scratch[i] + (b ? b[oc] : 0);
+
+		acc = ek_mbqm(acc, q[c->u8 ? 0 : oc].multiplier, q[c->u8 ? 0 : oc].shift);
+		acc += zp_out;
+		ref[i] = acc < (c->u8 ? 0 : -128) ? (c->u8 ? 0 : -128) :
+			 acc > (c->u8 ? 255 : 127) ? (c->u8 ? 255 : 127) : acc;
+	}
+}
+
+static void tc_run(const struct tc_shape *c)
+{
+	static int32_t x[TC_MAX], w[TC_MAX], ref[TC_MAX];
+	static uint8_t xb[TC_MAX], wb[TC_MAX], outb[TC_MAX];
+	int32_t b[64], zp_in = c->u8 ? 140 : -7, zp_w = c->u8 ? 131 : 0;
+	int32_t zp_out = c->u8 ? 120 : 5;
+	struct edgeai_prog_qmul q[64];
+	struct edgeai_prog_op op;
+	struct edgeai_prog_tconv_params *p = (void *)op.params;
+	struct ek_op o;
+	uint32_t oh, ow, pt = 0, pl = 0, i, bad = 0, nx, nw, no;
+	int ret;
+
+	/* MediaPipe's and TFLite's output size for SAME; the full one for VALID */
+	if (c->same) {
+		uint32_t ph = c->kh > (c->h - 1) % c->sh + 1 ? c->kh - (c->h - 1) % c->sh - 1 : 0;
+		uint32_t pw = c->kw > (c->w - 1) % c->sw + 1 ? c->kw - (c->w - 1) % c->sw - 1 : 0;
+
+		oh = c->sh * (c->h - 1) + c->kh - ph;
+		ow = c->sw * (c->w - 1) + c->kw - pw;
+		pt = ph / 2;
+		pl = pw / 2;
+	} else {
+		oh = c->sh * (c->h - 1) + c->kh;
+		ow = c->sw * (c->w - 1) + c->kw;
+	}
+	nx = c->n * c->h * c->w * c->ic;
+	nw = c->oc * c->kh * c->kw * c->ic;
+	no = c->n * oh * ow * c->oc;
+	if (nx > TC_MAX || nw > TC_MAX || no > TC_MAX || c->oc > 64) {
+		ktap_ok(0, "tconv %s: shape too big for the test", c->name);
+		return;
+	}
+	for (i = 0; i < nx; i++) {
+		x[i] = c->u8 ? (int32_t)(rnd() % 256) : (int32_t)(rnd() % 256) - 128;
+		xb[i] = (uint8_t)x[i];
+	}
+	for (i = 0; i < nw; i++) {
+		w[i] = c->u8 ? (int32_t)(rnd() % 256) : (int32_t)(rnd() % 255) - 127;
+		wb[i] = (uint8_t)w[i];
+	}
+	for (i = 0; i < c->oc; i++) {
+		b[i] = (int32_t)(rnd() % 6001) - 3000;
+		/* about 1 / (100 * sqrt(taps)): outputs spread over the range */
+		q[i].multiplier = (int32_t)(1U << 30) + (int32_t)(rnd() % (1U << 29));
+		q[i].shift = -7 - (int32_t)(rnd() % 3);
+	}
+
+	memset(&op, 0, sizeof(op));
+	op.opcode = EDGEAI_OP_TRANSPOSE_CONV;
+	p->stride_h = c->sh;
+	p->stride_w = c->sw;
+	p->pad_top = pt;
+	p->pad_left = pl;
+	p->act_min = c->u8 ? 0 : -128;
+	p->act_max = c->u8 ? 255 : 127;
+	if (c->u8) {
+		p->out_multiplier = q[0].multiplier;
+		p->out_shift = q[0].shift;
+		p->qmul_offset = EDGEAI_PROG_NO_CONST;
+	} else {
+		p->qmul_offset = 0;
+	}
+	memset(&o, 0, sizeof(o));
+	o.op = &op;
+	o.consts = (const uint8_t *)q;
+	o.const_size = sizeof(q);
+	o.n_in = c->bias ? 3 : 2;
+	o.in[0] = (struct ek_tensor){ xb, c->u8 ? EDGEAI_DTYPE_UINT8 : EDGEAI_DTYPE_INT8,
+				      zp_in, { c->n, c->h, c->w, c->ic } };
+	o.in[1] = (struct ek_tensor){ wb, o.in[0].dtype, zp_w,
+				      { c->oc, c->kh, c->kw, c->ic } };
+	if (c->bias)
+		o.in[2] = (struct ek_tensor){ b, EDGEAI_DTYPE_INT32, 0, { 1, 1, 1, c->oc } };
+	o.out = (struct ek_tensor){ outb, o.in[0].dtype, zp_out, { c->n, oh, ow, c->oc } };
+
+	tc_scatter(c, x, w, c->bias ? b : NULL, zp_in, zp_w, oh, ow, pt, pl, q,
+		   zp_out, ref);
+	ret = ek_run_op(&o);
+	for (i = 0; i < no; i++)
+		if ((c->u8 ? (int32_t)outb[i] : (int32_t)(int8_t)outb[i]) != ref[i])
+			bad++;
+	ktap_ok(ret == EK_EXEC_OK && !bad,
+		"tconv %s: [%u,%u,%u,%u] -> [%u,%u,%u,%u] equals the scatter (%d, %u of %u differ)",
+		c->name, c->n, c->h, c->w, c->ic, c->n, oh, ow, c->oc, ret, bad, no);
+}
+
+static void test_tconv(void)
+{
+	static const struct tc_shape shapes[] = {
+		/* name n h w ic oc kh kw sh sw same bias u8 */
+		{ "s2_k2_same_even", 1, 4, 6, 3, 5, 2, 2, 2, 2, 1, 1, 0 },
+		{ "s2_k2_same_odd", 1, 5, 3, 7, 3, 2, 2, 2, 2, 1, 1, 0 },
+		{ "s2_k3_same", 1, 4, 5, 5, 7, 3, 3, 2, 2, 1, 1, 0 },
+		{ "s2_k4_same", 2, 3, 4, 3, 3, 4, 4, 2, 2, 1, 0, 0 },
+		{ "s1_k3_same", 1, 5, 4, 9, 5, 3, 3, 1, 1, 1, 1, 0 },
+		{ "s1_k3_valid", 1, 4, 5, 3, 7, 3, 3, 1, 1, 0, 0, 0 },
+		{ "s2_k3_valid", 1, 3, 4, 5, 3, 3, 3, 2, 2, 0, 1, 0 },
+		{ "s21_k32_valid", 1, 4, 3, 3, 5, 3, 2, 2, 1, 0, 1, 0 },
+		{ "s3_k2_gaps", 1, 3, 3, 3, 3, 2, 2, 3, 3, 0, 1, 0 },
+		{ "uint8_s2_same", 1, 4, 5, 3, 5, 3, 3, 2, 2, 1, 1, 1 },
+		{ "uint8_s1_valid", 1, 3, 4, 7, 3, 2, 3, 1, 1, 0, 0, 1 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++)
+		tc_run(&shapes[i]);
+}
+
 int main(void)
 {
 	ktap_start();
@@ -327,5 +491,6 @@ int main(void)
 	test_softfloat();
 	test_exec();
 	test_hooks();
+	test_tconv();
 	return ktap_finish();
 }

@@ -13,7 +13,7 @@
 # be the one that ran; then no threads2 mode is added). Then
 # `edgeaictl bench --profile --json` on each: every op once per run with
 # the kernel set that ran it, the op types adding up, and the heavy ops
-# (convolutions, PRELU, RESIZE_BILINEAR) on an optimized set where the CPU
+# (convolutions, PRELU, RESIZE_BILINEAR, TRANSPOSE_CONV) on an optimized set where the CPU
 # has one. EDGEAI_MODELS="a b" runs only those models. Skips when the
 # oracle or the models cannot be fetched.
 set -u
@@ -112,7 +112,8 @@ if best != 'reference':
     for o in ops:
         heavy = ('CONV_2D', 'DEPTHWISE_CONV_2D')
         if best in ('vnni', 'avx2'):
-            heavy += ('PRELU', 'RESIZE_BILINEAR')    # the arm64 sets leave them to the reference
+            # the arm64 sets leave them to the reference
+            heavy += ('PRELU', 'RESIZE_BILINEAR', 'TRANSPOSE_CONV')
         if o['op'] in heavy:
             assert o['kernels'] != 'reference', o
 print('%d ops, %d types, kernels %s' % (len(ops), len(types),

@@ -34,7 +34,8 @@ OP = {n: i + 1 for i, n in enumerate([
     'SOFTMAX', 'LOGISTIC', 'TANH', 'HARD_SWISH', 'RELU', 'RELU6',
     'LEAKY_RELU', 'PRELU', 'PAD', 'CONCATENATION', 'RESHAPE',
     'RESIZE_BILINEAR', 'RESIZE_NEAREST_NEIGHBOR', 'QUANTIZE',
-    'STRIDED_SLICE', 'TRANSPOSE', 'DEPTH_TO_SPACE', 'SPACE_TO_DEPTH'])}
+    'STRIDED_SLICE', 'TRANSPOSE', 'DEPTH_TO_SPACE', 'SPACE_TO_DEPTH',
+    'TRANSPOSE_CONV'])}
 SLOT_CONST = NO_TENSOR = NO_CONST = 0xffffffff
 PARAM_WORDS = 20
 
@@ -45,13 +46,14 @@ TFL = {'ADD': 0, 'AVERAGE_POOL_2D': 1, 'CONCATENATION': 2, 'CONV_2D': 3,
        'RELU_N1_TO_1': 20, 'RELU6': 21, 'RESHAPE': 22, 'RESIZE_BILINEAR': 23,
        'SOFTMAX': 25, 'SPACE_TO_DEPTH': 26, 'TANH': 28, 'PAD': 34,
        'TRANSPOSE': 39, 'MEAN': 40, 'SUB': 41, 'STRIDED_SLICE': 45,
-       'PRELU': 54, 'MAXIMUM': 55, 'MINIMUM': 57,
+       'PRELU': 54, 'MAXIMUM': 55, 'MINIMUM': 57, 'TRANSPOSE_CONV': 67,
        'RESIZE_NEAREST_NEIGHBOR': 97, 'LEAKY_RELU': 98, 'QUANTIZE': 114,
        'HARD_SWISH': 117}
 OPT = {'Conv2D': 1, 'DepthwiseConv2D': 2, 'Pool2D': 5, 'FullyConnected': 8,
        'Softmax': 9, 'Concatenation': 10, 'Add': 11, 'ResizeBilinear': 15,
        'Reshape': 17, 'SpaceToDepth': 19, 'Mul': 21, 'Pad': 22,
        'Transpose': 26, 'Reducer': 27, 'Sub': 28, 'StridedSlice': 32,
+       'TransposeConv': 49,
        'MaximumMinimum': 39, 'ResizeNearestNeighbor': 74, 'LeakyRelu': 75,
        'Quantize': 89, 'HardSwish': 91, 'DepthToSpace': 94}
 TTYPE = {'int8': tw.TT_INT8, 'uint8': tw.TT_UINT8, 'int32': tw.TT_INT32}
@@ -229,12 +231,13 @@ class Case:
         self.out = i
         return i
 
-    def write(self, outdir, opcode, opts_type, opts, op_inputs):
+    def write(self, outdir, opcode, opts_type, opts, op_inputs, version=1):
         d = os.path.join(outdir, self.name)
         os.makedirs(d, exist_ok=True)
         self.opname = opcode
         m = tw.model(TFL[opcode], opts_type, opts, self.tt, op_inputs,
-                     [self.out], self.ginputs, [self.out])
+                     [self.out], self.ginputs, [self.out],
+                     {TFL[opcode]: version})
         with open(os.path.join(d, 'model.tflite'), 'wb') as f:
             f.write(m)
         with open(os.path.join(d, 'prog.bin'), 'wb') as f:
@@ -326,6 +329,75 @@ def conv_case(name, seed, dtype='int8', n=1, h=8, w=8, ic=3, oc=4, kh=3,
         c.write(OUTDIR, 'CONV_2D', OPT['Conv2D'], opts,
                 [inp, filt] + ([binp] if bias else []))
         return c
+
+
+def tconv_case(name, seed, dtype='int8', n=1, h=5, w=4, ic=3, oc=5, kh=3,
+               kw=3, stride=(2, 2), padding='SAME', out_hw=None, s_in=0.05,
+               zp_in=None, zp_out=None, w_zp=131, bias=True, gain=1.0):
+    """TRANSPOSE_CONV: inputs output_shape, weights [OC, KH, KW, IC], input,
+    optional bias (op version 3 with one).
+
+    TFLite 2.9 (transpose_conv.cc) takes the padding from the output shape:
+    ComputePaddingHeightWidth(stride, 1, OH, OW, KH, KW, padding): the conv
+    out size of OH (SAME: ceil(OH / s), VALID: (OH - KH + s) / s), total =
+    max((out - 1) * s + KH - OH, 0), cut before = total / 2. Multipliers as
+    CONV_2D's (PopulateConvolutionQuantizationParams, double); no fused
+    activation in 2.9. Default output: SAME h * s, VALID (h - 1) * s + k.
+    """
+    c = Case(name, seed)
+    rng = c.rng
+    if zp_in is None:
+        zp_in = 131 if dtype == 'uint8' else -4
+    if zp_out is None:
+        zp_out = 120 if dtype == 'uint8' else 6
+    inp = c.act_input([n, h, w, ic], dtype, s_in, zp_in)
+    per_channel = dtype == 'int8'
+    nsc = oc if per_channel else 1
+    wscale = [f32(rng.uniform(0.002, 0.02)) for _ in range(nsc)]
+    if out_hw is None:
+        if padding == 'SAME':
+            out_hw = (h * stride[0], w * stride[1])
+        else:
+            out_hw = ((h - 1) * stride[0] + kh, (w - 1) * stride[1] + kw)
+    oh, ow = out_hw
+
+    def cut(size, k, s):
+        o = (size + s - 1) // s if padding == 'SAME' else (size - k + s) // s
+        return max((o - 1) * s + k - size, 0) // 2
+    pt, pl = cut(oh, kh, stride[0]), cut(ow, kw, stride[1])
+    oshape = c.const_tensor([4], 'int32', [n, oh, ow, oc], in_prog=False)
+    wr = (-127, 127) if per_channel else (0, 255)
+    fshape = [oc, kh, kw, ic]
+    wv = [rng.randint(*wr) for _ in range(count(fshape))]
+    filt = c.const_tensor(fshape, dtype, wv, wscale,
+                          [0] * nsc if per_channel else [w_zp], qdim=0)
+    # taps reaching one output: about kh * kw * ic / (s_h * s_w)
+    taps = max(1.0, kh * kw * ic / (stride[0] * stride[1]))
+    s_out = f32(s_in * (sum(wscale) / len(wscale)) * 110 * math.sqrt(taps) /
+                gain)
+    binp = -1
+    if bias:
+        bscale = [f32(f32(s_in) * s) for s in wscale]
+        bv = [rng.randint(-3000, 3000) for _ in range(oc)]
+        binp = c.const_tensor([oc], 'int32', bv, bscale, [0] * len(bscale))
+    out = c.output([n, oh, ow, oc], dtype, s_out, zp_out)
+    amin, amax = QRANGE[dtype]
+    if per_channel:
+        q = [quantize_multiplier(f32(s_in) * s / s_out) for s in wscale]
+        qoff = c.prog.const(b''.join(struct.pack('<ii', *x) for x in q))
+        om, osh = 0, 0
+    else:
+        om, osh = quantize_multiplier(f32(s_in) * wscale[0] / s_out)
+        qoff = NO_CONST
+    c.prog.op('TRANSPOSE_CONV', [c.pidx[inp], c.pidx[filt]] +
+              ([c.pidx[binp]] if bias else []), c.pidx[out],
+              [stride[0], stride[1], pt, pl, amin, amax, om, osh, qoff])
+    pad = tw.PAD_SAME if padding == 'SAME' else tw.PAD_VALID
+    opts = [(0, 'b', pad), (1, 'i', stride[1]), (2, 'i', stride[0])]
+    c.write(OUTDIR, 'TRANSPOSE_CONV', OPT['TransposeConv'], opts,
+            [oshape, filt, inp] + ([binp] if bias else []),
+            version=3 if bias else (2 if per_channel else 1))
+    return c
 
 
 def fc_case(name, seed, dtype='int8', batch=2, ic=16, oc=8, act='NONE',
@@ -945,6 +1017,28 @@ def cases():
     add('conv_uint8_wzp0', conv_case, dtype='uint8', zp_in=200,
         zp_out=250, w_zp=0, gain=0.2)
     add('conv_int8_1x1_input', conv_case, h=1, w=1, ic=5, oc=3)
+    # TRANSPOSE_CONV
+    for dt in ('int8', 'uint8'):
+        add('tconv_%s_s2_k3_same' % dt, tconv_case, dtype=dt)
+        add('tconv_%s_s2_k2_same' % dt, tconv_case, dtype=dt, kh=2, kw=2,
+            h=6, w=5, ic=7, oc=3)
+        add('tconv_%s_s1_k3_same' % dt, tconv_case, dtype=dt, stride=(1, 1),
+            h=6, w=7, ic=5, oc=7)
+        add('tconv_%s_s2_k3_valid' % dt, tconv_case, dtype=dt,
+            padding='VALID', h=4, w=3, ic=9, oc=5)
+        add('tconv_%s_s1_k3_valid_nobias' % dt, tconv_case, dtype=dt,
+            padding='VALID', stride=(1, 1), h=4, w=5, ic=3, oc=3, bias=False)
+    add('tconv_int8_s2_k4_same_nobias', tconv_case, kh=4, kw=4, bias=False)
+    add('tconv_int8_s21_k32_valid', tconv_case, padding='VALID',
+        stride=(2, 1), kh=3, kw=2, h=4, w=5, ic=5, oc=3)
+    add('tconv_int8_s3_k2_same', tconv_case, stride=(3, 3), kh=2, kw=2,
+        h=3, w=4, ic=4, oc=5)
+    # MediaPipe's Convolution2DTransposeBias output size, odd input: 2h - 1
+    add('tconv_int8_mediapipe_odd', tconv_case, kh=2, kw=2, h=5, w=3,
+        out_hw=(9, 5), ic=8, oc=5)
+    add('tconv_int8_batch2_odd', tconv_case, n=2, h=3, w=5, ic=5, oc=7)
+    add('tconv_int8_gain_high', tconv_case, gain=8)
+    add('tconv_int8_zp_extreme', tconv_case, zp_in=-128, zp_out=127)
     add('conv_uint8_1x1_input', conv_case, dtype='uint8', h=1, w=1, ic=5,
         oc=3, zp_in=128, zp_out=128, w_zp=128)
     add('conv_int8_stride3_dil2', conv_case, h=13, w=12, stride=(3, 3),

@@ -130,18 +130,19 @@ PAD_SAME, PAD_VALID = 0, 1
 
 
 def model(opcode, opts_type, opts, tensors, op_inputs, op_outputs,
-          graph_inputs, graph_outputs):
+          graph_inputs, graph_outputs, versions=None):
     """One-op model (model_ops() with one op)."""
     return model_ops([(opcode, opts_type, opts, op_inputs, op_outputs)],
-                     tensors, graph_inputs, graph_outputs)
+                     tensors, graph_inputs, graph_outputs, versions)
 
 
-def model_ops(ops, tensors, graph_inputs, graph_outputs):
+def model_ops(ops, tensors, graph_inputs, graph_outputs, versions=None):
     """A model of ops in order, each (opcode, opts_type, opts, inputs, outputs).
 
     tensors: list of dicts with shape, type, data (bytes or None),
     scale (list), zero_point (list), qdim, and optionally name (default
-    't<index>') and sparsity (a SparsityParameters Table).
+    't<index>') and sparsity (a SparsityParameters Table). versions:
+    operator code -> op version (default 1).
     """
     buffers = [Table([])]
     ttables = []
@@ -183,7 +184,7 @@ def model_ops(ops, tensors, graph_inputs, graph_outputs):
     ])
     opcodes = [Table([
         (0, 'b', min(opcode, 127)),
-        (2, 'i', 1),
+        (2, 'i', (versions or {}).get(opcode, 1)),
         (3, 'i', opcode),
     ]) for opcode in codes]
     root = Table([

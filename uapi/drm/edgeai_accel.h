@@ -36,6 +36,10 @@
  *        of a program byte for byte equal to one the device has gives a
  *        handle to that program object, and DRM_EDGEAI_SUBMIT_BATCH
  *        batches jobs of different files that run it. No struct changed.
+ *  1.8 - the TRANSPOSE_CONV program op (EDGEAI_OP_TRANSPOSE_CONV, &struct
+ *        edgeai_prog_tconv_params in drm/edgeai_program.h); older drivers
+ *        refuse a program using it as an unknown opcode, and the library
+ *        places the op elsewhere. No struct of this header changed.
  */
 #ifndef _UAPI_DRM_EDGEAI_ACCEL_H_
 #define _UAPI_DRM_EDGEAI_ACCEL_H_

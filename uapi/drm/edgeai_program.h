@@ -153,6 +153,8 @@ enum edgeai_prog_dtype {
  * @EDGEAI_OP_TRANSPOSE: &struct edgeai_prog_transpose_params
  * @EDGEAI_OP_DEPTH_TO_SPACE: &struct edgeai_prog_block_params
  * @EDGEAI_OP_SPACE_TO_DEPTH: &struct edgeai_prog_block_params
+ * @EDGEAI_OP_TRANSPOSE_CONV: &struct edgeai_prog_tconv_params (uAPI 1.8:
+ *	drivers of 1.7 and older refuse it as an unknown opcode)
  * @EDGEAI_OP_COUNT: one past the last opcode
  */
 enum edgeai_prog_opcode {
@@ -185,6 +187,7 @@ enum edgeai_prog_opcode {
 	EDGEAI_OP_TRANSPOSE = 27,
 	EDGEAI_OP_DEPTH_TO_SPACE = 28,
 	EDGEAI_OP_SPACE_TO_DEPTH = 29,
+	EDGEAI_OP_TRANSPOSE_CONV = 30,
 	EDGEAI_OP_COUNT
 };
 
@@ -668,6 +671,53 @@ struct edgeai_prog_transpose_params {
 struct edgeai_prog_block_params {
 	__u32 block_size;
 	__u32 reserved[19];
+};
+
+/**
+ * struct edgeai_prog_tconv_params - TRANSPOSE_CONV (uAPI 1.8)
+ *
+ * The transposed convolution (TFLite's TRANSPOSE_CONV, MediaPipe's
+ * Convolution2DTransposeBias): in[0] input [N, H, W, IC]; in[1] filter
+ * [OC, KH, KW, IC]; in[2] bias int32 [OC] (or EDGEAI_PROG_NO_TENSOR);
+ * out [N, OH, OW, OC]. Input pixel (y, x) scatters into output rows
+ * y * stride_h - pad_top + ky (columns likewise); contributions outside
+ * the output are dropped. Per output element:
+ * acc = sum over the (y, x, ky, kx, ic) that land on it of
+ * (w - zp_w) * (x - zp_in), with 32-bit wrapping adds; acc += bias;
+ * out = clamp(MBQM(acc, out) + zp_out) with TFLite's double-rounding
+ * MultiplyByQuantizedMultiplier (round half away from zero). int8: filter
+ * zero point 0, per-channel multipliers; uint8: any filter zero point,
+ * per-tensor multiplier.
+ *
+ * Shapes: the last input row lands inside the output, (H - 1) * stride_h
+ * <= OH - 1 + pad_top, and the output ends within the last input row's
+ * window or stride step, OH - 1 + pad_top <= (H - 1) * stride_h +
+ * max(KH, stride_h) - 1 (columns likewise).
+ *
+ * @stride_h: vertical stride, 1..EDGEAI_PROG_MAX_DIM
+ * @stride_w: horizontal stride, 1..EDGEAI_PROG_MAX_DIM
+ * @pad_top: output rows cut before row 0 of the full result, < KH
+ * @pad_left: output columns likewise, < KW
+ * @act_min: lower output clamp, in the output range
+ * @act_max: upper output clamp, >= @act_min
+ * @out_multiplier: per-tensor multiplier (when @qmul_offset is NO_CONST)
+ * @out_shift: per-tensor shift (when @qmul_offset is NO_CONST)
+ * @qmul_offset: EDGEAI_PROG_NO_CONST, or constant-region offset of
+ *	struct edgeai_prog_qmul[OC] (per-channel); then @out_multiplier and
+ *	@out_shift are zero
+ * @reserved: must be zero
+ */
+struct edgeai_prog_tconv_params {
+	__u32 stride_h;
+	__u32 stride_w;
+	__u32 pad_top;
+	__u32 pad_left;
+	__s32 act_min;
+	__s32 act_max;
+	__s32 out_multiplier;
+	__s32 out_shift;
+	__u32 qmul_offset;
+	__u32 reserved[11];
 };
 
 #if defined(__cplusplus)

@@ -656,6 +656,68 @@ static int c_conv(struct cc *c, const struct model_op *op, int dw)
 	return r;
 }
 
+/*
+ * TRANSPOSE_CONV (TFLite 2.9 transpose_conv.cc): the cut before the full
+ * result from the output shape (model_tconv(), ComputePaddingHeightWidth),
+ * multipliers as CONV_2D's (per channel for int8, in double), no fused
+ * activation (2.9's options have none): the output type's whole range.
+ */
+static int c_tconv(struct cc *c, const struct model_op *op)
+{
+	struct edgeai_prog_tconv_params p = { 0 };
+	const struct model_tensor *ft;
+	struct model_tconv tc;
+	int32_t oc, oshape[4];
+	uint32_t dt, n, k;
+	float s_in, s_out;
+
+	if (const_ints(c, op->in[0], oshape, 4, &n) < 0)
+		return -EOPNOTSUPP;
+	if (model_tconv(c->m, op, &tc) < 0)
+		return unsupported(c, op, "output shape does not match input, filter, stride and padding");
+	for (k = 0; k < 4; k++)
+		if (n != 4 || oshape[k] != T(c, tc.out)->shape[k])
+			return unsupported(c, op, "output_shape differs from the output tensor's shape");
+	if (need_q(c, op, tc.in) || need_q(c, op, tc.filter) || need_q(c, op, tc.out))
+		return -EOPNOTSUPP;
+	ft = T(c, tc.filter);
+	if (!is_const(c, tc.filter))
+		return unsupported(c, op, "filter must be a constant 4-D tensor");
+	dt = (uint32_t)dtype_of(T(c, tc.in)->type);
+	oc = ft->shape[0];
+	s_in = scale_of(c, tc.in);
+	s_out = scale_of(c, tc.out);
+	p.stride_h = (uint32_t)op->o.stride_h;
+	p.stride_w = (uint32_t)op->o.stride_w;
+	p.pad_top = (uint32_t)tc.pad_h;
+	p.pad_left = (uint32_t)tc.pad_w;
+	act_range(TFL_ACT_NONE, dt, s_out, zp_of(c, tc.out), &p.act_min, &p.act_max);
+	if (dt == EDGEAI_DTYPE_INT8 && ft->q.n > 1) {
+		struct edgeai_prog_qmul *q;
+		int64_t off;
+
+		if ((int32_t)ft->q.n != oc)
+			return unsupported(c, op, "per-channel scale count differs from channels");
+		off = cc_const(c, NULL, sizeof(*q) * (size_t)oc, 8);
+		if (off < 0)
+			return (int)off;
+		q = (struct edgeai_prog_qmul *)cc_kptr(c, off);
+		for (k = 0; k < (uint32_t)oc; k++)
+			cc_quantize_multiplier((double)s_in * (double)ft->q.scale[k] /
+					       (double)s_out, &q[k].multiplier, &q[k].shift);
+		p.qmul_offset = (uint32_t)off;
+	} else {
+		cc_quantize_multiplier((double)s_in * (double)ft->q.scale[0] / (double)s_out,
+				       &p.out_multiplier, &p.out_shift);
+		p.qmul_offset = EDGEAI_PROG_NO_CONST;
+	}
+	{
+		int32_t ins[3] = { tc.in, tc.filter, tc.bias };
+
+		return cc_op(c, EDGEAI_OP_TRANSPOSE_CONV, ins, 3, tc.out, &p, sizeof(p));
+	}
+}
+
 static int c_fc(struct cc *c, const struct model_op *op)
 {
 	struct edgeai_prog_fc_params p = { 0 };
@@ -1227,6 +1289,8 @@ static int compile_op(struct cc *c, const struct model_op *op)
 		return c_conv(c, op, 1);
 	case TFL_OP_FULLY_CONNECTED:
 		return c_fc(c, op);
+	case TFL_OP_TRANSPOSE_CONV:
+		return c_tconv(c, op);
 	case TFL_OP_ADD:
 	case TFL_OP_SUB:
 	case TFL_OP_MUL:

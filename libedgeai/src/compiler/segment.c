@@ -64,6 +64,13 @@ static void op_span(struct const_span *sp, const struct edgeai_prog_op *o,
 			 (uint64_t)out->dims[3] * sizeof(struct edgeai_prog_qmul));
 		break;
 	}
+	case EDGEAI_OP_TRANSPOSE_CONV: {
+		const struct edgeai_prog_tconv_params *p = (const void *)o->params;
+
+		span_add(sp, p->qmul_offset,
+			 (uint64_t)out->dims[3] * sizeof(struct edgeai_prog_qmul));
+		break;
+	}
 	case EDGEAI_OP_RESIZE_BILINEAR:
 	case EDGEAI_OP_RESIZE_NEAREST_NEIGHBOR: {
 		const struct edgeai_prog_resize_params *p = (const void *)o->params;
@@ -100,6 +107,9 @@ static void op_rebase(struct edgeai_prog_op *o, uint64_t lo)
 	case EDGEAI_OP_CONV_2D:
 	case EDGEAI_OP_DEPTHWISE_CONV_2D:
 		rebase(&((struct edgeai_prog_conv_params *)o->params)->qmul_offset, lo);
+		break;
+	case EDGEAI_OP_TRANSPOSE_CONV:
+		rebase(&((struct edgeai_prog_tconv_params *)o->params)->qmul_offset, lo);
 		break;
 	case EDGEAI_OP_RESIZE_BILINEAR:
 	case EDGEAI_OP_RESIZE_NEAREST_NEIGHBOR:

@@ -530,3 +530,69 @@ EDGEAI_PUBLIC const char *edgeai_tensor_type_name(uint32_t type)
 
 	return type < ARRAY_SIZE(names) ? names[type] : "unknown";
 }
+
+int model_is_tconv(const struct model_op *op)
+{
+	return op->code == TFL_OP_TRANSPOSE_CONV ||
+	       (op->code == TFL_OP_CUSTOM && op->custom_code &&
+		!strcmp(op->custom_code, MODEL_TCONV_BIAS_CUSTOM));
+}
+
+/*
+ * One spatial dimension of a transposed convolution: the cut before, or
+ * -1 when @out is not what @in, @k, @stride and @padding produce.
+ */
+static int32_t tconv_cut(int builtin, int padding, int32_t in, int32_t k, int32_t stride,
+			 int32_t out)
+{
+	int64_t conv_out, total;
+
+	if (in < 1 || k < 1 || stride < 1 || out < 1)
+		return -1;
+	if (!builtin) {
+		/* MediaPipe: out = stride * (in - 1) + k - cut_total, cut_total / 2 before */
+		total = padding == TFL_PAD_SAME ? k - (in - 1) % stride - 1 : 0;
+		if (total < 0)
+			total = 0;
+		return (int64_t)stride * (in - 1) + k - total == out ? (int32_t)(total / 2) : -1;
+	}
+	/* TFLite: the convolution out of @out must be @in */
+	conv_out = padding == TFL_PAD_SAME ? ((int64_t)out + stride - 1) / stride :
+		   ((int64_t)out - k + stride) / stride;
+	if (conv_out != in)
+		return -1;
+	total = (conv_out - 1) * stride + k - out;
+	return total > 0 ? (int32_t)(total / 2) : 0;
+}
+
+int model_tconv(const struct edgeai_model *m, const struct model_op *op, struct model_tconv *ret)
+{
+	int builtin = op->code == TFL_OP_TRANSPOSE_CONV;
+	const struct model_tensor *x, *w, *o;
+	struct model_tconv t;
+
+	if (!model_is_tconv(op) || op->n_out != 1 || op->n_in < (builtin ? 3u : 2u))
+		return -EBADMSG;
+	t.in = op->in[builtin ? 2 : 0];
+	t.filter = op->in[1];
+	t.bias = op->n_in > (builtin ? 3u : 2u) ? op->in[builtin ? 3 : 2] : -1;
+	t.out = op->out[0];
+	if (t.in < 0 || t.filter < 0 || t.out < 0)
+		return -EBADMSG;
+	x = &m->t[t.in];
+	w = &m->t[t.filter];
+	o = &m->t[t.out];
+	if (x->rank != 4 || w->rank != 4 || o->rank != 4 || w->shape[3] != x->shape[3] ||
+	    o->shape[3] != w->shape[0] || o->shape[0] != x->shape[0])
+		return -EBADMSG;
+	if (t.bias >= 0 && (m->t[t.bias].rank != 1 || m->t[t.bias].shape[0] != w->shape[0]))
+		return -EBADMSG;
+	t.pad_h = tconv_cut(builtin, op->o.padding, x->shape[1], w->shape[1], op->o.stride_h,
+			    o->shape[1]);
+	t.pad_w = tconv_cut(builtin, op->o.padding, x->shape[2], w->shape[2], op->o.stride_w,
+			    o->shape[2]);
+	if (t.pad_h < 0 || t.pad_w < 0)
+		return -EBADMSG;
+	*ret = t;
+	return 0;
+}

@@ -173,6 +173,27 @@ int model_densify(const struct model_tensor *t, uint32_t idx, const struct model
 		  const uint8_t *values, size_t size, uint8_t **ret_data, size_t *ret_size,
 		  char *errbuf, size_t errbuf_size);
 
+/*
+ * A transposed convolution: TFLite's TRANSPOSE_CONV (inputs output_shape,
+ * weights, input, optional bias) or MediaPipe's Convolution2DTransposeBias
+ * custom op (input, weights, bias; its custom options read into @o).
+ */
+#define MODEL_TCONV_BIAS_CUSTOM "Convolution2DTransposeBias"
+int model_is_tconv(const struct model_op *op);
+/*
+ * Its tensors (bias -1 when absent) and the output rows/columns cut
+ * before the full result (the "padding"): TRANSPOSE_CONV's as TFLite 2.9
+ * derives them from the output shape (ComputePaddingHeightWidth), the
+ * custom op's as MediaPipe's kernel does. 0, or -EBADMSG when shapes and
+ * options do not fit together (4-D input, [OC, KH, KW, IC] filter, an
+ * output the input, stride and cut produce).
+ */
+struct model_tconv {
+	int32_t in, filter, bias, out;
+	int32_t pad_h, pad_w;
+};
+int model_tconv(const struct edgeai_model *m, const struct model_op *op, struct model_tconv *ret);
+
 /* tflite-write.c: the flatbuffer of @m (malloc()ed); equal models give equal bytes. */
 int model_write_tflite(const struct edgeai_model *m, uint8_t **ret_data, size_t *ret_size,
 		       char *errbuf, size_t errbuf_size);

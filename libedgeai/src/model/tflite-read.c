@@ -504,6 +504,10 @@ static int read_options(struct fb *f, const struct fbt *ot, uint32_t idx, struct
 		    I32(6, o->dil_h, 1))
 			return -EBADMSG;
 		break;
+	case TFL_OPT_TRANSPOSE_CONV:
+		if (U8(0, o->padding, 0) || I32(1, o->stride_w, 1) || I32(2, o->stride_h, 1))
+			return -EBADMSG;
+		break;
 	case TFL_OPT_POOL2D:
 		if (U8(0, o->padding, 0) || I32(1, o->stride_w, 1) || I32(2, o->stride_h, 1) ||
 		    I32(3, o->filter_w, 1) || I32(4, o->filter_h, 1) || U8(5, o->act, 0))
@@ -572,6 +576,39 @@ static int read_options(struct fb *f, const struct fbt *ot, uint32_t idx, struct
 	return 0;
 }
 
+/*
+ * MediaPipe's Convolution2DTransposeBias keeps TFLite's
+ * TfLiteTransposeConvParams as its custom options: three little-endian
+ * int32, the TfLitePadding (1 SAME, 2 VALID), stride_w and stride_h. Read
+ * into the options TRANSPOSE_CONV has (o->type stays NONE: a custom op has
+ * no builtin options table).
+ */
+static int read_tconv_bias_options(struct fb *f, const struct fbt *t, uint32_t idx,
+				   struct model_op *op)
+{
+	uint32_t n;
+	size_t data;
+	int32_t pad, sw, sh;
+	int r;
+
+	if ((r = fb_vec(f, t, TFL_OP_CUSTOM_OPTIONS, 1, "custom options", &n, &data)) < 0)
+		return r;
+	if (r == 0 || n < 12)
+		return FBERR(f, "bad options of operator %u: Convolution2DTransposeBias needs 12 "
+			     "bytes of custom options (padding, stride_w, stride_h), has %u",
+			     idx, r == 0 ? 0 : n);
+	pad = (int32_t)rd32(f->p + data);
+	sw = (int32_t)rd32(f->p + data + 4);
+	sh = (int32_t)rd32(f->p + data + 8);
+	if ((pad != 1 && pad != 2) || sw < 1 || sh < 1 || sw > MODEL_MAX_DIM || sh > MODEL_MAX_DIM)
+		return FBERR(f, "bad options of operator %u: Convolution2DTransposeBias padding %d, "
+			     "strides %d x %d", idx, pad, sw, sh);
+	op->o.padding = pad == 1 ? TFL_PAD_SAME : TFL_PAD_VALID;
+	op->o.stride_w = sw;
+	op->o.stride_h = sh;
+	return 0;
+}
+
 struct opcode {
 	int32_t code, version;
 	char *custom;
@@ -602,6 +639,9 @@ static int read_operator(struct fb *f, const struct fbt *t, uint32_t idx, const 
 	r = read_options(f, t, idx, op);
 	if (r == -EBADMSG && f->err && !f->err[0])
 		FBERR(f, "bad options of operator %u", idx);
+	if (r >= 0 && op->code == TFL_OP_CUSTOM && op->custom_code &&
+	    !strcmp(op->custom_code, "Convolution2DTransposeBias"))
+		r = read_tconv_bias_options(f, t, idx, op);
 	return r;
 }
 

@@ -179,6 +179,7 @@ enum tfl_op {
 	TFL_OP_PRELU = 54,
 	TFL_OP_MAXIMUM = 55,
 	TFL_OP_MINIMUM = 57,
+	TFL_OP_TRANSPOSE_CONV = 67,
 	TFL_OP_RESIZE_NEAREST_NEIGHBOR = 97,
 	TFL_OP_LEAKY_RELU = 98,
 	TFL_OP_QUANTIZE = 114,
@@ -210,6 +211,7 @@ enum tfl_opt {
 	TFL_OPT_STRIDED_SLICE = 32,	/* begin, end, ellipsis, new_axis, shrink_axis masks, offset */
 	TFL_OPT_DEQUANTIZE = 38,
 	TFL_OPT_MAXMIN = 39,
+	TFL_OPT_TRANSPOSE_CONV = 49,	/* padding, stride_w, stride_h */
 	TFL_OPT_RESIZE_NEAREST = 74,	/* align_corners, half_pixel */
 	TFL_OPT_LEAKY_RELU = 75,	/* alpha */
 	TFL_OPT_QUANTIZE = 89,

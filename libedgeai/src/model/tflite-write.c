@@ -214,6 +214,10 @@ static int options_fields(const struct model_opts *o, struct wtable *t)
 		tf(t, 4, 1, (uint8_t)o->act); tf(t, 5, 4, (uint32_t)o->dil_w);
 		tf(t, 6, 4, (uint32_t)o->dil_h);
 		return 1;
+	case TFL_OPT_TRANSPOSE_CONV:
+		tf(t, 0, 1, (uint8_t)o->padding); tf(t, 1, 4, (uint32_t)o->stride_w);
+		tf(t, 2, 4, (uint32_t)o->stride_h);
+		return 1;
 	case TFL_OPT_POOL2D:
 		tf(t, 0, 1, (uint8_t)o->padding); tf(t, 1, 4, (uint32_t)o->stride_w);
 		tf(t, 2, 4, (uint32_t)o->stride_h); tf(t, 3, 4, (uint32_t)o->filter_w);

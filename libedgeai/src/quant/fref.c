@@ -26,10 +26,12 @@ struct quant_fref {
 
 #define FAIL(x, ...) base_errf((x)->err, (x)->errsz, -EOPNOTSUPP, __VA_ARGS__)
 
-/* 1 when the float kernels (and the quantizer) handle operator @code. */
-static int op_supported(int32_t code)
+/* 1 when the float kernels (and the quantizer) handle operator @op. */
+static int op_supported(const struct model_op *op)
 {
-	switch (code) {
+	if (model_is_tconv(op))
+		return 1;
+	switch (op->code) {
 	case TFL_OP_ADD: case TFL_OP_SUB: case TFL_OP_MUL: case TFL_OP_MAXIMUM: case TFL_OP_MINIMUM:
 	case TFL_OP_CONV_2D: case TFL_OP_DEPTHWISE_CONV_2D: case TFL_OP_FULLY_CONNECTED:
 	case TFL_OP_AVERAGE_POOL_2D: case TFL_OP_MAX_POOL_2D: case TFL_OP_MEAN:
@@ -94,7 +96,7 @@ int quant_fref_new(const struct edgeai_model *m, struct quant_fref **ret, char *
 	for (uint32_t k = 0; k < m->n_ops && r >= 0; k++) {
 		const struct model_op *op = &m->ops[k];
 
-		if (!op_supported(op->code))
+		if (!op_supported(op))
 			r = base_errf(errbuf, errbuf_size, -EOPNOTSUPP,
 				      "operator %u (%s) is not supported by the float reference", k,
 				      op->custom_code ? op->custom_code : edgeai_op_name(op->code));
@@ -283,6 +285,67 @@ static int k_conv(struct quant_fref *x, const struct model_op *op, float *out, i
 				}
 				for (int c = 0; c < od[3]; c++)
 					o[c] = act(o[c], op->o.act);
+			}
+	return 0;
+}
+
+/*
+ * TRANSPOSE_CONV and MediaPipe's Convolution2DTransposeBias, as their
+ * float kernels compute them: the output starts at the bias (zero without
+ * one), and every input pixel adds in[ic] * w[oc][ky][kx][ic] into the
+ * output (y * stride - cut + ky, x * stride - cut + kx) when that lands
+ * inside; the input channels summed in order per tap, as the reference
+ * loops do. No fused activation (TFLite 2.9 has none for this op).
+ */
+static int k_tconv(struct quant_fref *x, const struct model_op *op, float *out)
+{
+	const struct edgeai_model *m = x->m;
+	struct model_tconv tc;
+	const float *in, *w, *b = NULL;
+	int id[4], fd[4], od[4];
+
+	if (model_tconv(m, op, &tc) < 0)
+		return SHAPE_ERR(x, op, "output shape does not match input, filter, stride and padding");
+	in = x->val[tc.in];
+	w = x->val[tc.filter];
+	if (tc.bias >= 0 && !(b = x->val[tc.bias]))
+		return SHAPE_ERR(x, op, "needs a float bias");
+	if (!in || !w)
+		return SHAPE_ERR(x, op, "needs float input and filter");
+	dims4(x, tc.in, id);
+	dims4(x, tc.filter, fd);
+	dims4(x, tc.out, od);
+	for (size_t i = 0; i < (size_t)od[0] * od[1] * od[2]; i++)
+		for (int c = 0; c < od[3]; c++)
+			out[i * od[3] + c] = b ? b[c] : 0.0f;
+	for (int n = 0; n < id[0]; n++)
+		for (int iy = 0; iy < id[1]; iy++)
+			for (int ix = 0; ix < id[2]; ix++) {
+				const float *p = in + (((size_t)n * id[1] + iy) * id[2] + ix) * id[3];
+
+				for (int ky = 0; ky < fd[1]; ky++) {
+					int oy = iy * op->o.stride_h - tc.pad_h + ky;
+
+					if (oy < 0 || oy >= od[1])
+						continue;
+					for (int kx = 0; kx < fd[2]; kx++) {
+						int ox = ix * op->o.stride_w - tc.pad_w + kx;
+						float *o;
+
+						if (ox < 0 || ox >= od[2])
+							continue;
+						o = out + (((size_t)n * od[1] + oy) * od[2] + ox) * od[3];
+						for (int c = 0; c < od[3]; c++) {
+							const float *wr = w + (((size_t)c * fd[1] + ky) * fd[2] + kx) *
+									  fd[3];
+							float s = 0;
+
+							for (int i = 0; i < id[3]; i++)
+								s += p[i] * wr[i];
+							o[c] += s;
+						}
+					}
+				}
 			}
 	return 0;
 }
@@ -721,6 +784,8 @@ static int run_op(struct quant_fref *x, const struct model_op *op)
 		return SHAPE_ERR(x, op, "needs one output and an input");
 	out = x->val[op->out[0]];
 	nout = x->n[op->out[0]];
+	if (model_is_tconv(op))
+		return k_tconv(x, op, out);
 	switch (op->code) {
 	case TFL_OP_CONV_2D:
 		return k_conv(x, op, out, 0);

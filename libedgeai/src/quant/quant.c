@@ -4,7 +4,9 @@
  *
  *  1. Copy the float model and fold DENSIFY ops of constants (the reader
  *     made them dense) and DEQUANTIZE ops of constant fp16 (or int8/uint8)
- *     tensors into float32 constants. Fuse each RELU/RELU6 into
+ *     tensors into float32 constants. Turn MediaPipe's
+ *     Convolution2DTransposeBias into TFLite's TRANSPOSE_CONV (an int8
+ *     kernel exists only for the builtin). Fuse each RELU/RELU6 into
  *     the CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED or ADD whose output
  *     only it reads, as the TFLite converter does (fused_activation_function),
  *     so the producer's output range is calibrated after the activation.
@@ -19,7 +21,7 @@
  *     asymmetric parameters per group the way the TFLite converter does
  *     (range widened to contain 0, zero point nudged onto the grid).
  *  4. Quantize constants by role: per-channel symmetric int8 weights for
- *     CONV_2D (axis 0) and DEPTHWISE_CONV_2D (axis 3), per-tensor for
+ *     CONV_2D and TRANSPOSE_CONV (axis 0) and DEPTHWISE_CONV_2D (axis 3), per-tensor for
  *     FULLY_CONNECTED, int32 bias with scale s_in * s_w, other float
  *     constants per tensor with their own range (or their group's).
  *  5. Evaluate: run the float kernels again with dequantized constants and
@@ -421,6 +423,83 @@ static int unshare_constants(struct edgeai_model *m, int32_t **ret_origin)
 	return 0;
 }
 
+/*
+ * Step 1: MediaPipe's Convolution2DTransposeBias -> TFLite's builtin
+ * TRANSPOSE_CONV, which TFLite 2.9 runs in int8 (the custom op is float
+ * only): inputs output_shape (a new int32 constant), weights, input, bias;
+ * the padding (SAME or VALID) whose TFLite cut equals MediaPipe's.
+ */
+static int tconv_to_builtin(struct edgeai_model *m, char *err, size_t errsz)
+{
+	for (uint32_t k = 0; k < m->n_ops; k++) {
+		struct model_op *op = &m->ops[k];
+		struct model_tconv mp, bt;
+		struct model_op b;
+		int32_t *in, *shape;
+		int nt, nb, ok = 0;
+
+		if (op->code != TFL_OP_CUSTOM || !model_is_tconv(op))
+			continue;
+		if (model_tconv(m, op, &mp) < 0 || mp.bias < 0)
+			return base_errf(err, errsz, -EBADMSG, "operator %u (%s): shapes do not fit "
+					 "its input, weights, bias and options", k, op->custom_code);
+		in = malloc(4 * sizeof(*in));
+		shape = malloc(4 * sizeof(*shape));
+		if (!in || !shape) {
+			free(in);
+			free(shape);
+			return -ENOMEM;
+		}
+		in[1] = mp.filter;
+		in[2] = mp.in;
+		in[3] = mp.bias;
+		b = *op;
+		b.code = TFL_OP_TRANSPOSE_CONV;
+		b.in = in;
+		b.n_in = 4;
+		for (int pad = TFL_PAD_SAME; pad <= TFL_PAD_VALID && !ok; pad++) {
+			b.o.padding = (int8_t)pad;
+			ok = model_tconv(m, &b, &bt) == 0 && bt.pad_h == mp.pad_h &&
+			     bt.pad_w == mp.pad_w;
+		}
+		if (!ok) {
+			free(in);
+			free(shape);
+			return base_errf(err, errsz, -EOPNOTSUPP, "operator %u (%s): its cut (%d, %d) "
+					 "is neither SAME's nor VALID's of TRANSPOSE_CONV", k,
+					 op->custom_code, mp.pad_h, mp.pad_w);
+		}
+		for (int d = 0; d < 4; d++)
+			shape[d] = m->t[mp.out].shape[d];
+		nb = add_buffer(m, shape, 4 * sizeof(*shape));
+		if (nb < 0) {
+			free(in);
+			free(shape);
+			return nb;
+		}
+		nt = add_tensor(m, mp.out, TFL_INT32, "_shape");
+		if (nt < 0) {
+			free(in);
+			return nt;
+		}
+		m->t[nt].rank = 1;
+		m->t[nt].shape[0] = 4;
+		m->t[nt].buffer = (uint32_t)nb;
+		in[0] = nt;
+		op = &m->ops[k];
+		free(op->in);
+		free(op->custom_code);
+		op->custom_code = NULL;
+		op->in = in;
+		op->n_in = 4;
+		op->code = TFL_OP_TRANSPOSE_CONV;
+		op->version = 3;
+		op->o.type = TFL_OPT_TRANSPOSE_CONV;
+		op->o.padding = b.o.padding;
+	}
+	return 0;
+}
+
 /* Union-find */
 static int32_t find(int32_t *p, int32_t x)
 {
@@ -741,26 +820,29 @@ static int quantize_constants(struct qctx *q)
 
 	for (uint32_t k = 0; k < m->n_ops; k++) {
 		const struct model_op *op = &m->ops[k];
-		int axis = -1, per_channel = 1;
+		int axis = -1, per_channel = 1, wi = 1, xi = 0, bi = 2;
 
 		if (op->code == TFL_OP_CONV_2D)
 			axis = 0;
+		else if (op->code == TFL_OP_TRANSPOSE_CONV)
+			axis = 0, wi = 1, xi = 2, bi = 3;
 		else if (op->code == TFL_OP_DEPTHWISE_CONV_2D)
 			axis = 3;
 		else if (op->code == TFL_OP_FULLY_CONNECTED)
 			axis = 0, per_channel = 0;
 		if (axis >= 0) {
-			if (op->n_in < 2 || !model_is_const(m, op->in[1]) || m->t[op->in[1]].type != TFL_FLOAT32)
+			if (op->n_in <= (uint32_t)xi || op->in[xi] < 0 || !model_is_const(m, op->in[wi]) ||
+			    m->t[op->in[wi]].type != TFL_FLOAT32)
 				return QERR(q, -EOPNOTSUPP, "operator %u (%s) has non-constant weights", k,
 					    edgeai_op_name(op->code));
-			r = quantize_weights(q, op->in[1], axis, per_channel);
+			r = quantize_weights(q, op->in[wi], axis, per_channel);
 			if (r < 0)
 				return r;
-			if (op->n_in > 2 && op->in[2] >= 0) {
-				if (!model_is_const(m, op->in[2]) || m->t[op->in[2]].type != TFL_FLOAT32)
+			if (op->n_in > (uint32_t)bi && op->in[bi] >= 0) {
+				if (!model_is_const(m, op->in[bi]) || m->t[op->in[bi]].type != TFL_FLOAT32)
 					return QERR(q, -EOPNOTSUPP, "operator %u (%s) has a non-constant bias",
 						    k, edgeai_op_name(op->code));
-				r = quantize_bias(q, op->in[2], q->scale[op->in[0]], &q->qc[op->in[1]]);
+				r = quantize_bias(q, op->in[bi], q->scale[op->in[xi]], &q->qc[op->in[wi]]);
 				if (r < 0)
 					return r;
 			}
@@ -840,6 +922,9 @@ static int32_t int8_version(const struct model_op *op)
 		return 3;
 	case TFL_OP_FULLY_CONNECTED:
 		return 4;
+	case TFL_OP_TRANSPOSE_CONV:
+		/* int8 per channel is version 2, with a bias 3 */
+		return op->n_in > 3 && op->in[3] >= 0 ? 3 : 2;
 	case TFL_OP_RESIZE_BILINEAR: case TFL_OP_RESIZE_NEAREST_NEIGHBOR:
 		return op->o.half_pixel ? 3 : 2;
 	case TFL_OP_RESHAPE: case TFL_OP_SQUEEZE: case TFL_OP_HARD_SWISH: case TFL_OP_PRELU:
@@ -1044,6 +1129,8 @@ EDGEAI_PUBLIC int edgeai_quantize(const struct edgeai_model *model,
 	if (!q.fm)
 		return -ENOMEM;
 	r = fold_dequantize(q.fm, &rep.n_folded);
+	if (r >= 0)
+		r = tconv_to_builtin(q.fm, errbuf, errbuf_size);
 	if (r >= 0)
 		r = fuse_activations(q.fm, &n_fused);
 	if (r >= 0) {

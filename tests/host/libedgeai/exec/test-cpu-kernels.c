@@ -32,6 +32,7 @@
  * row tails). The convolutions, PRELU and RESIZE_BILINEAR run twice:
  * constants converted on the fly, and laid out ahead of time
  * (exec_cpu_prepare(), as compiled programs run: weights, PRELU's tables).
+ * TRANSPOSE_CONV (kind 20, one_tconv(): strides, cuts, channel counts).
  * Every output byte must be equal. Each set runs forced in turn (exec_cpu_set_kernels());
  * a set this CPU lacks is skipped (not the reference run). Then the ops
  * that split across threads run again on pools of 2 and 3 threads, every
@@ -783,12 +784,113 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
  * bit 32 + kind: int8. On x86-64 the kinds 8..15 (AVX2 kernels, which VNNI
  * passes down) have their own checks in main().
  */
+/*
+ * TRANSPOSE_CONV (kind 20): 1..3 batches, 1..9 x 1..9 inputs, channel
+ * counts of channels() (1, 3, odd, 16, wide), filters 1..5 a side,
+ * strides 1..3, the output MediaPipe's (full size less a random cut, a
+ * third of it before) or TFLite's SAME of a filter shorter than the
+ * stride; int8 per channel or uint8 per tensor with a filter zero point,
+ * with or without a bias, extreme values a time in four.
+ */
+static int one_tconv(int u8, char *what, size_t wsz)
+{
+	uint32_t n = 1 + rnd(3), h = 1 + rnd(9), w = 1 + rnd(9), ic = channels(), oc = channels();
+	uint32_t kh = 1 + rnd(5), kw = 1 + rnd(5), sh = 1 + rnd(3), sw = 1 + rnd(3), ch, cw, i;
+	uint32_t dt = u8 ? EDGEAI_DTYPE_UINT8 : EDGEAI_DTYPE_INT8, din[4], dout[4], df[4], db[4];
+	uint32_t fsz, osz, foff, boff, ti, tf, tb, to, extreme = !rnd(4);
+	int32_t zin = u8 ? (int32_t)rnd(256) : (int32_t)rnd(256) - 128;
+	int32_t zout = u8 ? (int32_t)rnd(256) : (int32_t)rnd(256) - 128, zw = u8 ? (int32_t)rnd(256) : 0;
+	struct edgeai_prog_tconv_params *tp = (void *)P.op.params;
+	void *slots[2];
+	unsigned int failed;
+	size_t size;
+	int r1, r2;
+
+	/* the cut of the full (H - 1) * s + k rows: any, a third of it before */
+	ch = rnd(kh);
+	cw = rnd(kw);
+	memset(&P.op, 0, sizeof(P.op));
+	P.nt = P.nk = 0;
+	for (i = 0; i < EDGEAI_PROG_MAX_INPUTS; i++)
+		P.op.inputs[i] = EDGEAI_PROG_NO_TENSOR;
+	din[0] = n, din[1] = h, din[2] = w, din[3] = ic;
+	dout[0] = n, dout[1] = (h - 1) * sh + kh - ch, dout[2] = (w - 1) * sw + kw - cw, dout[3] = oc;
+	tp->pad_top = ch / 3;
+	tp->pad_left = cw / 3;
+	if (kh < sh && !rnd(3))
+		dout[1] = h * sh, tp->pad_top = 0;	/* rows no tap reaches at the end */
+	df[0] = oc, df[1] = kh, df[2] = kw, df[3] = ic;
+	db[0] = db[1] = db[2] = 1;
+	db[3] = oc;
+	fsz = oc * kh * kw * ic;
+	osz = dout[0] * dout[1] * dout[2] * dout[3];
+	if (n * h * w * ic > sizeof(in) || osz > sizeof(out_ref) || fsz > 200000)
+		return -1;
+	ti = add_t(&P, dt, 0, 0, din, zin);
+	foff = add_k(&P, fsz);
+	for (i = 0; i < fsz; i++)
+		P.k[foff + i] = (uint8_t)(u8 ? rnd(256) : extreme ? (rnd(2) ? 0x81 : 0x7f) :
+					 (uint32_t)((int32_t)rnd(255) - 127));
+	tf = add_t(&P, dt, EDGEAI_PROG_SLOT_CONST, foff, df, zw);
+	boff = add_k(&P, 4 * oc);
+	for (i = 0; i < oc; i++) {
+		int32_t bv = (int32_t)rnd(200001) - 100000;
+
+		memcpy(&P.k[boff + 4 * i], &bv, 4);
+	}
+	tb = add_t(&P, EDGEAI_DTYPE_INT32, EDGEAI_PROG_SLOT_CONST, boff, db, 0);
+	to = add_t(&P, dt, 1, 0, dout, zout);
+	P.op.opcode = EDGEAI_OP_TRANSPOSE_CONV;
+	P.op.inputs[0] = ti;
+	P.op.inputs[1] = tf;
+	P.op.inputs[2] = rnd(4) ? tb : EDGEAI_PROG_NO_TENSOR;
+	P.op.output = to;
+	tp->stride_h = sh;
+	tp->stride_w = sw;
+	tp->act_min = u8 ? (int32_t)rnd(20) : -128 + (int32_t)rnd(20);
+	tp->act_max = u8 ? 255 - (int32_t)rnd(20) : 127 - (int32_t)rnd(20);
+	if (!u8) {
+		struct edgeai_prog_qmul q;
+
+		tp->qmul_offset = add_k(&P, 8 * oc);
+		for (i = 0; i < oc; i++) {
+			cc_quantize_multiplier(oscale(1e-5 + (double)rnd(100000) / 1e7), &q.multiplier,
+					       &q.shift);
+			memcpy(&P.k[tp->qmul_offset + 8 * i], &q, 8);
+		}
+	} else {
+		tp->qmul_offset = EDGEAI_PROG_NO_CONST;
+		cc_quantize_multiplier(oscale(1e-5 + (double)rnd(100000) / 1e7), &tp->out_multiplier,
+				       &tp->out_shift);
+	}
+	for (i = 0; i < n * h * w * ic; i++)
+		in[i] = (uint8_t)(extreme ? (rnd(2) ? 0x80 : 0x7f) : rnd(256));
+	size = blob(&P);
+	slots[0] = in;
+	slots[1] = out_ref;
+	memset(out_ref, 0xa5, osz);
+	r1 = exec_cpu_run(P.buf, size, slots, 2, 1, &failed);
+	slots[1] = out_opt;
+	memset(out_opt, 0x5a, osz);
+	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
+	snprintf(what, wsz, "tconv %s n%u %ux%ux%u -> %ux%ux%u k%ux%u s%ux%u pad %u,%u zp %d/%d/%d%s",
+		 u8 ? "uint8" : "int8", n, h, w, ic, dout[1], dout[2], oc, kh, kw, sh, sw,
+		 tp->pad_top, tp->pad_left, zin, zw, zout, extreme ? " extreme" : "");
+	if (r1 || r2) {
+		ktap_diag("%s: exec %d/%d", what, r1, r2);
+		return 1;
+	}
+	if (memcmp(out_ref, out_opt, osz))
+		return 1;
+	return prepared_differs(size, slots, osz, what);
+}
+
 struct kset_case {
 	const char *name, *via;
 	uint64_t kinds, self;
 };
 
-#define N_KINDS 20
+#define N_KINDS 21
 #define WIDE (3U << 17)
 #define KIND_BITS(m) ((uint64_t)(m) | (uint64_t)(m) << 32)
 #if defined(__aarch64__)
@@ -800,8 +902,8 @@ static const struct kset_case sets[] = {
 };
 #else
 static const struct kset_case sets[] = {
-	/* AVX2: the convolutions, tables and PAD */
-	{ "avx2", NULL, KIND_BITS(0x37 | WIDE), KIND_BITS(0x37 | WIDE) },
+	/* AVX2: the convolutions (TRANSPOSE_CONV too), tables and PAD */
+	{ "avx2", NULL, KIND_BITS(0x37 | WIDE | 1U << 20), KIND_BITS(0x37 | WIDE | 1U << 20) },
 	/* VNNI: int8 CONV_2D/FC, depthwise, ADD/SUB, tables, PAD, MAX_POOL_2D, PRELU */
 	{ "vnni", NULL, 0xfa | 1U << 18 | (uint64_t)(0xff | WIDE) << 32,
 	  0xfa | 1U << 18 | (uint64_t)(0xff | WIDE) << 32 },
@@ -814,7 +916,9 @@ static int one_kind(int kind, int u8, char *what, size_t wsz)
 	int r;
 
 	wide = kind == 17 || kind == 18;
-	if (kind < 3 || wide)
+	if (kind == 20)
+		r = one_tconv(u8, what, wsz);
+	else if (kind < 3 || wide)
 		r = one(wide ? kind - 17 : kind, u8, what, wsz);
 	else if (kind < 7 || kind == 16 || kind == 19)
 		r = one_elt(kind, u8, what, wsz);
@@ -835,7 +939,7 @@ int main(void)
 				       "CONCATENATION", "AVERAGE_POOL_2D", "MEAN", "RESIZE_NEAREST_NEIGHBOR",
 				       "AVERAGE_POOL_2D (padded windows)", "CONV_2D (wide rows)",
 				       "DEPTHWISE_CONV_2D (wide rows)",
-				       "LOGISTIC/TANH/HARD_SWISH/LEAKY_RELU" };
+				       "LOGISTIC/TANH/HARD_SWISH/LEAKY_RELU", "TRANSPOSE_CONV" };
 	char what[256];
 	int kind, u8, i;
 	unsigned int si, pt;
@@ -859,8 +963,8 @@ int main(void)
 				unsigned long ran_via = via ? exec_cpu_kernels_ops(via) : 0;
 				uint64_t bit = 1ULL << (kind + (u8 ? 0 : 32));
 #if !defined(__aarch64__)
-				/* RESIZE_* and the rest are AVX2 kernels, VNNI's too (PRELU: VNNI's own) */
-				const char *by = kind > 7 && kind < 16 ? "avx2" : set;
+				/* RESIZE_*, TRANSPOSE_CONV and the rest are AVX2 kernels, VNNI's too (PRELU: VNNI's own) */
+				const char *by = (kind > 7 && kind < 16) || kind == 20 ? "avx2" : set;
 				unsigned long ran_by = exec_cpu_kernels_ops(by);
 #endif
 
@@ -897,6 +1001,10 @@ int main(void)
 				} else if (kind == 7 || (kind == 8 && !u8)) {
 					/* PRELU: 3 alpha forms in 4 run; RESIZE: 7 in 8 */
 					if (ran_by < (unsigned long)runs / 3)
+						ktap_ok(0, "%s ran only %lu of %d ops", by, ran_by, runs);
+				} else if (kind == 20) {
+					/* TRANSPOSE_CONV: every one */
+					if (ran_by < (unsigned long)runs)
 						ktap_ok(0, "%s ran only %lu of %d ops", by, ran_by, runs);
 				} else if (kind == 8) {
 					/* uint8 RESIZE_BILINEAR (float arithmetic): declined */
@@ -965,12 +1073,12 @@ int main(void)
 					split = strcmp(ks, "reference") != 0;
 #if !defined(__aarch64__)
 				else if (kind == 7 || kind == 8 || kind == 13 || kind == 14 ||
-					 kind == 16)
-					/* the AVX2 PRELU, int8 RESIZE_BILINEAR, pools and MEAN */
+					 kind == 16 || kind == 20)
+					/* the AVX2 PRELU, int8 RESIZE_BILINEAR, pools, MEAN, TRANSPOSE_CONV */
 					split = strcmp(ks, "reference") && !(u8 && kind == 8);
 #else
 				else if (kind == 7 || kind == 8 || kind == 13 || kind == 14 ||
-					 kind == 16)
+					 kind == 16 || kind == 20)
 					split = 0;
 #endif
 				else

@@ -7,7 +7,9 @@
  * parameters), the same options give the same bytes, a different seed
  * gives different bytes, the uint8/float I/O variants have edge ops, a
  * bias two ops share becomes one int32 bias per op, and bad options are
- * refused.
+ * refused. MediaPipe's Convolution2DTransposeBias: the float reference
+ * against a hand scatter, and the int8 model with TFLite's builtin
+ * TRANSPOSE_CONV (version 3, output_shape, per-channel weights).
  */
 #include <errno.h>
 #include <math.h>
@@ -15,6 +17,7 @@
 #include <string.h>
 
 #include "ktap.h"
+#include "quant/fref.h"
 #include "test-tflite-build.h"
 
 static int quantize(struct edgeai_model *m, uint32_t io, uint64_t seed, void **data, size_t *size,
@@ -38,6 +41,114 @@ static const struct model_tensor *byname(const struct edgeai_model *m, const cha
 		if (!strcmp(m->t[i].name, name))
 			return &m->t[i];
 	return NULL;
+}
+
+/*
+ * A float model of one Convolution2DTransposeBias: [1,3,5,4] -> [1,5,9,3]
+ * with a 2x2 filter, stride 2, SAME (MediaPipe: 2 * (3 - 1) + 2 - 1 = 5
+ * rows, 2 * (5 - 1) + 2 - 1 = 9 columns, nothing cut before).
+ */
+static struct edgeai_model *tb_tconv_bias(int32_t stride)
+{
+	struct edgeai_model *m = tb_new();
+	float w[3 * 2 * 2 * 4], b[3] = { 0.25f, -0.5f, 0.125f };
+	int32_t sin[] = { 1, 3, 5, 4 }, sw[] = { 3, 2, 2, 4 }, sb[] = { 3 }, so[] = { 1, 5, 9, 3 };
+	struct model_op *op;
+	int t[4];
+
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		w[i] = (float)((int)(i * 37 % 19) - 9) / 12.0f;
+	t[0] = tb_tensor(m, "input", TFL_FLOAT32, 4, sin, NULL, 0);
+	t[1] = tb_tensor(m, "up/w", TFL_FLOAT32, 4, sw, w, sizeof(w));
+	t[2] = tb_tensor(m, "up/b", TFL_FLOAT32, 1, sb, b, sizeof(b));
+	t[3] = tb_tensor(m, "up", TFL_FLOAT32, 4, so, NULL, 0);
+	op = tb_op(m, TFL_OP_CUSTOM, 3, (int32_t[]){ t[0], t[1], t[2] }, 1, (int32_t[]){ t[3] });
+	op->custom_code = strdup(MODEL_TCONV_BIAS_CUSTOM);
+	op->o.padding = TFL_PAD_SAME;
+	op->o.stride_w = op->o.stride_h = stride;
+	tb_io(m, 1, (int32_t[]){ t[0] }, 1, (int32_t[]){ t[3] });
+	return m;
+}
+
+static void test_tconv(void)
+{
+	struct edgeai_model *f = tb_tconv_bias(2), *q = NULL, *bad = tb_tconv_bias(3);
+	const float *w = (const float *)f->buf[f->t[1].buffer].data;
+	const float *b = (const float *)f->buf[f->t[2].buffer].data;
+	struct quant_fref *x = NULL;
+	float ref[5 * 9 * 3], *in, *out;
+	char err[256] = "";
+	size_t n = 0;
+	int bad_vals = 0;
+
+	/* the float reference: a hand scatter of every input pixel */
+	if (!ktap_ok(quant_fref_new(f, &x, err, sizeof(err)) == 0,
+		     "tconv: the float reference takes Convolution2DTransposeBias (%s)", err))
+		goto out;
+	in = quant_fref_tensor(x, 0, &n);
+	for (size_t i = 0; i < n; i++)
+		in[i] = (float)((int)(i * 13 % 11) - 5) / 4.0f;
+	for (int i = 0; i < 5 * 9; i++)
+		for (int c = 0; c < 3; c++)
+			ref[i * 3 + c] = b[c];
+	for (int y = 0; y < 3; y++)
+		for (int xx = 0; xx < 5; xx++)
+			for (int ky = 0; ky < 2; ky++)
+				for (int kx = 0; kx < 2; kx++)
+					for (int c = 0; c < 3; c++)
+						for (int ic = 0; ic < 4; ic++) {
+		int oy = 2 * y + ky, ox = 2 * xx + kx;
+
+		if (oy < 5 && ox < 9)
+			ref[(oy * 9 + ox) * 3 + c] += in[(y * 5 + xx) * 4 + ic] *
+						      w[((c * 2 + ky) * 2 + kx) * 4 + ic];
+	}
+	ktap_ok(quant_fref_run(x, NULL, NULL, err, sizeof(err)) == 0, "tconv: the float reference runs");
+	out = quant_fref_tensor(x, 3, &n);
+	for (size_t i = 0; i < n; i++)
+		bad_vals += fabsf(out[i] - ref[i]) > 1e-5f;
+	ktap_ok(n == 5 * 9 * 3 && !bad_vals, "tconv: float output equals the scatter (%d of %zu differ)",
+		bad_vals, n);
+	x = quant_fref_free(x);
+
+	/* the int8 model: TFLite's builtin op, which 2.9 runs in int8 */
+	if (!ktap_ok(edgeai_quantize(f, NULL, &q, NULL, err, sizeof(err)) == 0,
+		     "tconv: quantize Convolution2DTransposeBias (%s)", err))
+		goto out;
+	{
+		const struct model_op *op = &q->ops[0];
+		const struct model_tensor *sh = op->n_in == 4 ? &q->t[op->in[0]] : NULL;
+		const struct model_tensor *wt = op->n_in == 4 ? &q->t[op->in[1]] : NULL;
+		const struct model_tensor *it = op->n_in == 4 ? &q->t[op->in[2]] : NULL;
+		const struct model_tensor *bt = op->n_in == 4 ? &q->t[op->in[3]] : NULL;
+		const int32_t *shape = sh && sh->buffer ? (const int32_t *)q->buf[sh->buffer].data : NULL;
+		int bias_ok = bt && bt->type == TFL_INT32 && wt && it && bt->q.n == 3 && wt->q.n == 3;
+
+		for (int c = 0; bias_ok && c < 3; c++)
+			bias_ok = fabsf(bt->q.scale[c] - it->q.scale[0] * wt->q.scale[c]) <=
+				  1e-6f * bt->q.scale[c];
+		ktap_ok(q->n_ops == 1 && op->code == TFL_OP_TRANSPOSE_CONV && !op->custom_code &&
+			op->version == 3 && op->o.type == TFL_OPT_TRANSPOSE_CONV &&
+			op->o.padding == TFL_PAD_SAME && op->o.stride_h == 2 && op->o.stride_w == 2,
+			"tconv: builtin TRANSPOSE_CONV, version 3, SAME, stride 2");
+		ktap_ok(sh && sh->type == TFL_INT32 && sh->rank == 1 && sh->shape[0] == 4 && shape &&
+			shape[0] == 1 && shape[1] == 5 && shape[2] == 9 && shape[3] == 3,
+			"tconv: output_shape is the constant {1, 5, 9, 3}");
+		ktap_ok(wt && wt->type == TFL_INT8 && wt->q.n == 3 && wt->q.dim == 0 && it &&
+			it->type == TFL_INT8, "tconv: int8 weights with 3 scales on axis 0, int8 input");
+		ktap_ok(bias_ok, "tconv: int32 bias with scale s_in * s_w per channel");
+	}
+	/* stride 3: MediaPipe's output would be 7 x 13, not 5 x 9 */
+	edgeai_model_unref(q);
+	q = NULL;
+	KTAP_EXPECT_EQ(edgeai_quantize(bad, NULL, &q, NULL, err, sizeof(err)), -EBADMSG,
+		       "tconv: an output the strides do not produce is refused");
+	ktap_diag("%s", err);
+out:
+	quant_fref_free(x);
+	edgeai_model_unref(q);
+	edgeai_model_unref(bad);
+	edgeai_model_unref(f);
 }
 
 int main(void)
@@ -175,5 +286,6 @@ int main(void)
 	edgeai_model_unref(q3);
 	edgeai_model_unref(qu);
 	edgeai_model_unref(f);
+	test_tconv();
 	return ktap_finish();
 }
