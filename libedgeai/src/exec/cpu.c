@@ -566,20 +566,43 @@ void exec_cpu_prepare_free(void **prep, const void *prog)
 	free(prep);
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
 /*
  * The worker pool. A job is fn over [0, n) in `threads` contiguous parts
  * (part i: [i * n / threads, (i + 1) * n / threads)); worker w takes part
- * w + 1, the caller part 0. Workers sleep on a condition variable between
- * jobs (no spinning: the machine may be shared).
+ * w + 1, the caller part 0. A run splits op after op, a few tens of
+ * microseconds apart: a worker that finished a part looks for the next job
+ * for up to POOL_SPIN_NS before it sleeps on a condition variable, and the
+ * caller looks for the workers' end as long before it sleeps (a futex
+ * wake-up each way per op costs more than many ops take). Idle, nobody
+ * spins longer than that: a program between runs costs no CPU.
+ *
+ * gen, pending, stop, sleepers and waiter are sequentially consistent
+ * atomics: a worker counts itself in @sleepers before it looks at @gen a
+ * last time and sleeps, the caller bumps @gen before it looks at
+ * @sleepers, so one of the two sees the other (the same for @waiter and
+ * @pending). fn, ctx and n are written before @gen is bumped and read
+ * after it is seen.
  */
+#define POOL_SPIN_NS 100000
+
 struct exec_pool {
 	unsigned int threads;		/* the caller included */
 	pthread_t *tid;			/* [threads - 1] */
-	pthread_mutex_t mu;		/* protects everything below */
+	pthread_mutex_t mu;		/* sleeping and waking only */
 	pthread_cond_t work, done;
-	uint64_t gen;			/* job number, bumped per job */
-	unsigned int pending;		/* workers still on the job */
-	int stop;
+	_Atomic uint64_t gen;		/* job number, bumped per job */
+	_Atomic unsigned int pending;	/* workers still on the job */
+	_Atomic int stop;
+	_Atomic unsigned int sleepers;	/* workers asleep on @work, or about to be */
+	_Atomic int waiter;		/* the caller sleeps on @done */
 	void (*fn)(void *ctx, uint32_t begin, uint32_t end);
 	void *ctx;
 	uint32_t n;
@@ -591,6 +614,37 @@ struct pool_worker {
 	unsigned int part;
 };
 
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ volatile("yield" ::: "memory");
+#endif
+}
+
+/* Spin until @pool's job number is not @old (or it stops), at most POOL_SPIN_NS; the number seen. */
+static uint64_t spin_gen(struct exec_pool *pool, uint64_t old)
+{
+	uint64_t t0 = 0, g;
+	unsigned int i;
+
+	for (i = 0;; i++) {
+		g = atomic_load(&pool->gen);
+		if (g != old || atomic_load(&pool->stop))
+			return g;
+		cpu_relax();
+		if (!(i & 63)) {
+			uint64_t t = now_ns();
+
+			if (!t0)
+				t0 = t;
+			else if (t - t0 > POOL_SPIN_NS)
+				return g;
+		}
+	}
+}
+
 static void *pool_main(void *arg)
 {
 	struct pool_worker *wk = arg;
@@ -599,30 +653,32 @@ static void *pool_main(void *arg)
 	uint64_t seen = 0;
 
 	free(wk);
-	pthread_mutex_lock(&pool->mu);
 	for (;;) {
+		uint64_t g = spin_gen(pool, seen);
 		uint32_t n, t;
-		void (*fn)(void *, uint32_t, uint32_t);
-		void *ctx;
 
-		while (!pool->stop && pool->gen == seen)
-			pthread_cond_wait(&pool->work, &pool->mu);
-		if (pool->stop)
+		if (g == seen && !atomic_load(&pool->stop)) {
+			pthread_mutex_lock(&pool->mu);
+			atomic_fetch_add(&pool->sleepers, 1);
+			while ((g = atomic_load(&pool->gen)) == seen && !atomic_load(&pool->stop))
+				pthread_cond_wait(&pool->work, &pool->mu);
+			atomic_fetch_sub(&pool->sleepers, 1);
+			pthread_mutex_unlock(&pool->mu);
+		}
+		if (atomic_load(&pool->stop))
 			break;
-		seen = pool->gen;
-		fn = pool->fn;
-		ctx = pool->ctx;
+		seen = g;
 		n = pool->n;
 		t = pool->threads;
-		pthread_mutex_unlock(&pool->mu);
 		if ((uint64_t)part * n / t < (uint64_t)(part + 1) * n / t)
-			fn(ctx, (uint32_t)((uint64_t)part * n / t),
-			   (uint32_t)((uint64_t)(part + 1) * n / t));
-		pthread_mutex_lock(&pool->mu);
-		if (!--pool->pending)
+			pool->fn(pool->ctx, (uint32_t)((uint64_t)part * n / t),
+				 (uint32_t)((uint64_t)(part + 1) * n / t));
+		if (atomic_fetch_sub(&pool->pending, 1) == 1 && atomic_load(&pool->waiter)) {
+			pthread_mutex_lock(&pool->mu);
 			pthread_cond_signal(&pool->done);
+			pthread_mutex_unlock(&pool->mu);
+		}
 	}
-	pthread_mutex_unlock(&pool->mu);
 	return NULL;
 }
 
@@ -673,7 +729,7 @@ void exec_pool_free(struct exec_pool *pool)
 	if (!pool)
 		return;
 	pthread_mutex_lock(&pool->mu);
-	pool->stop = 1;
+	atomic_store(&pool->stop, 1);
 	pthread_cond_broadcast(&pool->work);
 	pthread_mutex_unlock(&pool->mu);
 	for (i = 0; i + 1 < pool->threads; i++)
@@ -728,20 +784,37 @@ void exec_par_for(uint32_t n, void (*fn)(void *ctx, uint32_t begin, uint32_t end
 	}
 	t = pool->threads;
 	par_splits++;
-	pthread_mutex_lock(&pool->mu);
 	pool->fn = fn;
 	pool->ctx = ctx;
 	pool->n = n;
-	pool->pending = t - 1;
-	pool->gen++;
-	pthread_cond_broadcast(&pool->work);
-	pthread_mutex_unlock(&pool->mu);
+	atomic_store(&pool->pending, t - 1);
+	atomic_fetch_add(&pool->gen, 1);
+	if (atomic_load(&pool->sleepers)) {
+		pthread_mutex_lock(&pool->mu);
+		pthread_cond_broadcast(&pool->work);
+		pthread_mutex_unlock(&pool->mu);
+	}
 	if (n / t)
 		fn(ctx, 0, n / t);
-	pthread_mutex_lock(&pool->mu);
-	while (pool->pending)
-		pthread_cond_wait(&pool->done, &pool->mu);
-	pthread_mutex_unlock(&pool->mu);
+	/* the workers' parts: spin a while, then sleep */
+	{
+		uint64_t t0 = now_ns();
+		unsigned int i;
+
+		for (i = 1; atomic_load(&pool->pending); i++) {
+			cpu_relax();
+			if (!(i & 63) && now_ns() - t0 > POOL_SPIN_NS)
+				break;
+		}
+	}
+	if (atomic_load(&pool->pending)) {
+		pthread_mutex_lock(&pool->mu);
+		atomic_store(&pool->waiter, 1);
+		while (atomic_load(&pool->pending))
+			pthread_cond_wait(&pool->done, &pool->mu);
+		atomic_store(&pool->waiter, 0);
+		pthread_mutex_unlock(&pool->mu);
+	}
 }
 
 int exec_cpu_run(const void *prog, size_t size, void *const *slots, unsigned int n_slots,
@@ -762,14 +835,6 @@ struct cpu_run {
 	/* 1 + the convolution that waits for op @at (its ADD), 0: none */
 	unsigned int conv, at;
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
 
 static void prof_add(struct exec_cpu_prof *prof, unsigned int i, uint64_t t0, int k)
 {
