@@ -490,33 +490,33 @@ micro(const uint8_t *const *rows, int8_t *const *out, const struct vnni_w *w,
 
 /*
  * MR rows by blocks of 16 channels, three at a time (24 accumulators):
- * each weight vector loaded serves 8 rows.
+ * each weight vector loaded serves 8 rows. @fused is a constant at each
+ * call, so the fused ADD's stores get a kernel of their own and the plain
+ * one stays as it was.
  */
-static void gemm_rows_part(const uint8_t *const rows[MR], int8_t *const out[MR],
-			   const struct vnni_w *w, const struct vnni_q *q, uint32_t t0, uint32_t t1)
+static inline __attribute__((always_inline)) void
+gemm_blocks_of(const uint8_t *const rows[MR], int8_t *const out[MR], const struct vnni_w *w,
+	       const struct vnni_q *q, uint32_t t0, uint32_t t1, int fused)
 {
 	uint32_t b;
 
-	/* the fused ADD's stores in a kernel of their own: the plain one stays as it was */
-	if (q->fa) {
-		for (b = 3 * t0; b < 3 * t1 && b < w->nb; b += 3) {
-			if (w->nb - b >= 3)
-				micro(rows, out, w, q, b, 3, MR, 1);
-			else if (w->nb - b == 2)
-				micro(rows, out, w, q, b, 2, MR, 1);
-			else
-				micro(rows, out, w, q, b, 1, MR, 1);
-		}
-		return;
-	}
 	for (b = 3 * t0; b < 3 * t1 && b < w->nb; b += 3) {
 		if (w->nb - b >= 3)
-			micro(rows, out, w, q, b, 3, MR, 0);
+			micro(rows, out, w, q, b, 3, MR, fused);
 		else if (w->nb - b == 2)
-			micro(rows, out, w, q, b, 2, MR, 0);
+			micro(rows, out, w, q, b, 2, MR, fused);
 		else
-			micro(rows, out, w, q, b, 1, MR, 0);
+			micro(rows, out, w, q, b, 1, MR, fused);
 	}
+}
+
+static void gemm_rows_part(const uint8_t *const rows[MR], int8_t *const out[MR],
+			   const struct vnni_w *w, const struct vnni_q *q, uint32_t t0, uint32_t t1)
+{
+	if (q->fa)
+		gemm_blocks_of(rows, out, w, q, t0, t1, 1);
+	else
+		gemm_blocks_of(rows, out, w, q, t0, t1, 0);
 }
 
 /* The triples of 16-channel blocks gemm_rows() goes through (the last one may be short). */
