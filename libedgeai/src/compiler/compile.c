@@ -582,6 +582,41 @@ static int unsupported(struct cc *c, const struct model_op *op, const char *why)
 	return base_errf(c->err, c->errsz, -EOPNOTSUPP, "%s: %s", edgeai_op_name(op->code), why);
 }
 
+/*
+ * The output multipliers of a convolution (CONV_2D, DEPTHWISE_CONV_2D,
+ * TRANSPOSE_CONV) with filter @ft of @oc channels: per channel in the
+ * constant region (*@qmul_offset) for int8 per-channel filters, as TFLite's
+ * PopulateConvolutionQuantizationParams, else one (*@mul, *@shift; the
+ * offset EDGEAI_PROG_NO_CONST) as GetQuantizedConvolutionMultipler; both in
+ * double.
+ */
+static int conv_multipliers(struct cc *c, const struct model_op *op, uint32_t dt,
+			    const struct model_tensor *ft, int32_t oc, float s_in, float s_out,
+			    uint32_t *qmul_offset, int32_t *mul, int32_t *shift)
+{
+	struct edgeai_prog_qmul *q;
+	int64_t off;
+	int32_t k;
+
+	if (dt != EDGEAI_DTYPE_INT8 || ft->q.n <= 1) {
+		cc_quantize_multiplier((double)s_in * (double)ft->q.scale[0] / (double)s_out, mul,
+				       shift);
+		*qmul_offset = EDGEAI_PROG_NO_CONST;
+		return 0;
+	}
+	if ((int32_t)ft->q.n != oc)
+		return unsupported(c, op, "per-channel scale count differs from channels");
+	off = cc_const(c, NULL, sizeof(*q) * (size_t)oc, 8);
+	if (off < 0)
+		return (int)off;
+	q = (struct edgeai_prog_qmul *)cc_kptr(c, off);
+	for (k = 0; k < oc; k++)
+		cc_quantize_multiplier((double)s_in * (double)ft->q.scale[k] / (double)s_out,
+				       &q[k].multiplier, &q[k].shift);
+	*qmul_offset = (uint32_t)off;
+	return 0;
+}
+
 static int need_q(struct cc *c, const struct model_op *op, int32_t t)
 {
 	if (t < 0 || !T(c, t)->q.n || T(c, t)->q.scale[0] <= 0.0f)
@@ -625,28 +660,10 @@ static int c_conv(struct cc *c, const struct model_op *op, int dw)
 		 &p.pad_left);
 	p.depth_multiplier = dw ? (uint32_t)(oc / (ic ? ic : 1)) : 1;
 	act_range(op->o.act, dt, s_out, zp_of(c, out), &p.act_min, &p.act_max);
-	if (dt == EDGEAI_DTYPE_INT8 && ft->q.n > 1) {
-		/* PopulateConvolutionQuantizationParams: per channel, in double. */
-		struct edgeai_prog_qmul *q;
-		int64_t off;
-		int32_t k;
-
-		if ((int32_t)ft->q.n != oc)
-			return unsupported(c, op, "per-channel scale count differs from channels");
-		off = cc_const(c, NULL, sizeof(*q) * (size_t)oc, 8);
-		if (off < 0)
-			return (int)off;
-		q = (struct edgeai_prog_qmul *)cc_kptr(c, off);
-		for (k = 0; k < oc; k++)
-			cc_quantize_multiplier((double)s_in * (double)ft->q.scale[k] /
-					       (double)s_out, &q[k].multiplier, &q[k].shift);
-		p.qmul_offset = (uint32_t)off;
-	} else {
-		/* GetQuantizedConvolutionMultipler: one filter scale, in double. */
-		cc_quantize_multiplier((double)s_in * (double)ft->q.scale[0] / (double)s_out,
-				       &p.out_multiplier, &p.out_shift);
-		p.qmul_offset = EDGEAI_PROG_NO_CONST;
-	}
+	r = conv_multipliers(c, op, dt, ft, oc, s_in, s_out, &p.qmul_offset, &p.out_multiplier,
+			     &p.out_shift);
+	if (r)
+		return r;
 	{
 		int32_t ins[3] = { in, f, b };
 
@@ -670,6 +687,7 @@ static int c_tconv(struct cc *c, const struct model_op *op)
 	int32_t oc, oshape[4];
 	uint32_t dt, n, k;
 	float s_in, s_out;
+	int r;
 
 	if (const_ints(c, op->in[0], oshape, 4, &n) < 0)
 		return -EOPNOTSUPP;
@@ -692,25 +710,10 @@ static int c_tconv(struct cc *c, const struct model_op *op)
 	p.pad_top = (uint32_t)tc.pad_h;
 	p.pad_left = (uint32_t)tc.pad_w;
 	act_range(TFL_ACT_NONE, dt, s_out, zp_of(c, tc.out), &p.act_min, &p.act_max);
-	if (dt == EDGEAI_DTYPE_INT8 && ft->q.n > 1) {
-		struct edgeai_prog_qmul *q;
-		int64_t off;
-
-		if ((int32_t)ft->q.n != oc)
-			return unsupported(c, op, "per-channel scale count differs from channels");
-		off = cc_const(c, NULL, sizeof(*q) * (size_t)oc, 8);
-		if (off < 0)
-			return (int)off;
-		q = (struct edgeai_prog_qmul *)cc_kptr(c, off);
-		for (k = 0; k < (uint32_t)oc; k++)
-			cc_quantize_multiplier((double)s_in * (double)ft->q.scale[k] /
-					       (double)s_out, &q[k].multiplier, &q[k].shift);
-		p.qmul_offset = (uint32_t)off;
-	} else {
-		cc_quantize_multiplier((double)s_in * (double)ft->q.scale[0] / (double)s_out,
-				       &p.out_multiplier, &p.out_shift);
-		p.qmul_offset = EDGEAI_PROG_NO_CONST;
-	}
+	r = conv_multipliers(c, op, dt, ft, oc, s_in, s_out, &p.qmul_offset, &p.out_multiplier,
+			     &p.out_shift);
+	if (r)
+		return r;
 	{
 		int32_t ins[3] = { tc.in, tc.filter, tc.bias };
 
