@@ -99,12 +99,31 @@ int ek_concat(const struct ek_op *o)
 	return base == out->d[ax] ? EK_EXEC_OK : EK_EXEC_BAD_OP;
 }
 
+/* @n bytes from @s to @d (the tensors of an op never overlap). */
+static void ek_bytes(uint8_t *d, const uint8_t *s, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		d[i] = s[i];
+}
+
+/*
+ * TRANSPOSE. Element (i0, i1, i2, i3) of the output is element i of the
+ * input with i[perm[k]] = ik. Each output row (the last axis) is read with
+ * the stride of the input axis perm[3]; when that is the last axis too
+ * (DEPTH_TO_SPACE and SPACE_TO_DEPTH lowered, compile.c, and every
+ * transpose that keeps the channels innermost) the row is one contiguous
+ * run of bytes.
+ */
 int ek_transpose(const struct ek_op *o)
 {
 	const struct edgeai_prog_transpose_params *p =
 		(const struct edgeai_prog_transpose_params *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	uint32_t i[4], s[4], k, seen = 0;
+	uint32_t i[4], s[4], k, seen = 0, es = ek_esize(in->dtype), row;
+	const uint8_t *src = in->data;
+	uint8_t *dst = out->data;
 
 	if (in->dtype != out->dtype)
 		return EK_EXEC_BAD_OP;
@@ -114,21 +133,25 @@ int ek_transpose(const struct ek_op *o)
 			return EK_EXEC_BAD_OP;
 		seen |= 1U << p->perm[k];
 	}
-	/* Input strides, then the stride of each output dimension. */
+	/* Input strides in elements, then the stride of each output axis. */
 	s[3] = 1;
 	s[2] = in->d[3];
 	s[1] = in->d[2] * s[2];
 	s[0] = in->d[1] * s[1];
+	row = out->d[3] * es;
 	for (i[0] = 0; i[0] < out->d[0]; i[0]++) {
 		for (i[1] = 0; i[1] < out->d[1]; i[1]++) {
 			for (i[2] = 0; i[2] < out->d[2]; i[2]++) {
-				for (i[3] = 0; i[3] < out->d[3]; i[3]++) {
-					uint32_t si = 0;
+				uint32_t si = i[0] * s[p->perm[0]] + i[1] * s[p->perm[1]] +
+					      i[2] * s[p->perm[2]];
+				uint32_t di = ek_idx(out, i[0], i[1], i[2], 0);
 
-					for (k = 0; k < 4; k++)
-						si += i[k] * s[p->perm[k]];
-					ek_copy(out, ek_idx(out, i[0], i[1], i[2], i[3]), in, si);
+				if (p->perm[3] == 3) {
+					ek_bytes(dst + di * es, src + si * es, row);
+					continue;
 				}
+				for (i[3] = 0; i[3] < out->d[3]; i[3]++)
+					ek_copy(out, di + i[3], in, si + i[3] * s[p->perm[3]]);
 			}
 		}
 	}
@@ -172,7 +195,9 @@ int ek_slice(const struct ek_op *o)
 
 /*
  * DEPTH_TO_SPACE: out[n, y, x, c] = in[n, y / b, x / b,
- * ((y % b) * b + x % b) * C_out + c]; SPACE_TO_DEPTH is its inverse.
+ * ((y % b) * b + x % b) * C_out + c]; SPACE_TO_DEPTH is its inverse. The
+ * C_out channels of a pixel of the wide tensor are one run of bytes in
+ * both tensors.
  */
 int ek_space_depth(const struct ek_op *o, int to_space)
 {
@@ -180,26 +205,26 @@ int ek_space_depth(const struct ek_op *o, int to_space)
 		(const struct edgeai_prog_block_params *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
 	const struct ek_tensor *sp = to_space ? out : in, *dp = to_space ? in : out;
-	uint32_t b = p->block_size, n, y, x, c;
+	uint32_t b = p->block_size, n, y, x, es = ek_esize(in->dtype), run;
+	const uint8_t *src = in->data;
+	uint8_t *dst = out->data;
 
 	if (!b || in->dtype != out->dtype || sp->d[0] != dp->d[0] ||
 	    sp->d[1] != dp->d[1] * b || sp->d[2] != dp->d[2] * b ||
 	    dp->d[3] != sp->d[3] * b * b)
 		return EK_EXEC_BAD_OP;
-
+	run = sp->d[3] * es;
 	for (n = 0; n < sp->d[0]; n++) {
 		for (y = 0; y < sp->d[1]; y++) {
 			for (x = 0; x < sp->d[2]; x++) {
-				for (c = 0; c < sp->d[3]; c++) {
-					uint32_t si = ek_idx(sp, n, y, x, c);
-					uint32_t di = ek_idx(dp, n, y / b, x / b,
-							     ((y % b) * b + x % b) * sp->d[3] + c);
+				uint32_t si = ek_idx(sp, n, y, x, 0);
+				uint32_t di = ek_idx(dp, n, y / b, x / b,
+						     ((y % b) * b + x % b) * sp->d[3]);
 
-					if (to_space)
-						ek_copy(out, si, in, di);
-					else
-						ek_copy(out, di, in, si);
-				}
+				if (to_space)
+					ek_bytes(dst + si * es, src + di * es, run);
+				else
+					ek_bytes(dst + di * es, src + si * es, run);
 			}
 		}
 	}

@@ -286,8 +286,34 @@ static int cc_tensor(struct cc *c, int32_t i)
 	return (int)c->nt++;
 }
 
-static int cc_op(struct cc *c, uint32_t opcode, const int32_t *ins, uint32_t n_in, int32_t out,
-		 const void *params, size_t psize)
+/*
+ * A program tensor of no model tensor: an intermediate of an op the
+ * compiler lowers to several program ops, of @like's type and zero point
+ * and dims @d, in the arena.
+ */
+static int cc_temp(struct cc *c, uint32_t like, const uint32_t d[4])
+{
+	struct pt *p;
+	int r;
+
+	if (c->nt >= EDGEAI_PROG_MAX_TENSORS)
+		return base_errf(c->err, c->errsz, -E2BIG, "too many tensors");
+	r = cc_grow((void **)&c->t, &c->capt, c->nt + 1, sizeof(*c->t));
+	if (r)
+		return r;
+	p = &c->t[c->nt];
+	memset(p, 0, sizeof(*p));
+	memcpy(p->dims, d, sizeof(p->dims));
+	p->dtype = c->t[like].dtype;
+	p->zp = c->t[like].zp;
+	p->slot = 0;
+	p->offset = UINT64_MAX;	/* planned later */
+	return (int)c->nt++;
+}
+
+/* A program op on program tensors (EDGEAI_PROG_NO_TENSOR: an absent input). */
+static int cc_op_pt(struct cc *c, uint32_t opcode, const uint32_t *ins, uint32_t n_in,
+		    uint32_t out, const void *params, size_t psize)
 {
 	struct edgeai_prog_op *o;
 	uint32_t k;
@@ -295,6 +321,8 @@ static int cc_op(struct cc *c, uint32_t opcode, const int32_t *ins, uint32_t n_i
 
 	if (c->nops >= EDGEAI_PROG_MAX_OPS)
 		return base_errf(c->err, c->errsz, -E2BIG, "too many ops");
+	if (c->t[out].slot == EDGEAI_PROG_SLOT_CONST)
+		return base_errf(c->err, c->errsz, -EOPNOTSUPP, "an op writes a constant tensor");
 	r = cc_grow((void **)&c->ops, &c->capops, c->nops + 1, sizeof(*c->ops));
 	if (r)
 		return r;
@@ -302,25 +330,35 @@ static int cc_op(struct cc *c, uint32_t opcode, const int32_t *ins, uint32_t n_i
 	memset(o, 0, sizeof(*o));
 	o->opcode = opcode;
 	for (k = 0; k < EDGEAI_PROG_MAX_INPUTS; k++)
-		o->inputs[k] = EDGEAI_PROG_NO_TENSOR;
+		o->inputs[k] = k < n_in ? ins[k] : EDGEAI_PROG_NO_TENSOR;
+	o->output = out;
+	if (params)
+		memcpy(o->params, params, psize);
+	c->nops++;
+	return 0;
+}
+
+static int cc_op(struct cc *c, uint32_t opcode, const int32_t *ins, uint32_t n_in, int32_t out,
+		 const void *params, size_t psize)
+{
+	uint32_t pin[EDGEAI_PROG_MAX_INPUTS], k;
+	int r;
+
+	if (n_in > EDGEAI_PROG_MAX_INPUTS)
+		return base_errf(c->err, c->errsz, -E2BIG, "too many inputs");
 	for (k = 0; k < n_in; k++) {
+		pin[k] = EDGEAI_PROG_NO_TENSOR;
 		if (ins[k] < 0)
 			continue;	/* absent optional input (bias) */
 		r = cc_tensor(c, ins[k]);
 		if (r < 0)
 			return r;
-		o->inputs[k] = (uint32_t)r;
+		pin[k] = (uint32_t)r;
 	}
 	r = cc_tensor(c, out);
 	if (r < 0)
 		return r;
-	if (c->t[r].slot == EDGEAI_PROG_SLOT_CONST)
-		return base_errf(c->err, c->errsz, -EOPNOTSUPP, "an op writes a constant tensor");
-	o->output = (uint32_t)r;
-	if (params)
-		memcpy(o->params, params, psize);
-	c->nops++;
-	return 0;
+	return cc_op_pt(c, opcode, pin, n_in, (uint32_t)r, params, psize);
 }
 
 /* CalculateActivationRangeQuantized(): zp + roundf(f / s) with the division in float. */
@@ -950,6 +988,98 @@ static int fix_dims(struct cc *c, int32_t t, const uint32_t d[4])
 	return 0;
 }
 
+static int is_graph_io(const struct edgeai_model *m, int32_t t)
+{
+	uint32_t k;
+
+	for (k = 0; k < m->n_in; k++)
+		if (m->in[k] == t)
+			return 1;
+	for (k = 0; k < m->n_out; k++)
+		if (m->out[k] == t)
+			return 1;
+	return 0;
+}
+
+/*
+ * DEPTH_TO_SPACE and SPACE_TO_DEPTH between two other ops, lowered to
+ * RESHAPE, TRANSPOSE, RESHAPE: the same bytes in the same places, by data
+ * movement the NPU takes (firmware/README.md; the NPU's op set has TRANSPOSE
+ * but not these two, which only the DSP takes). Left as one op, each would
+ * cut an NPU run into three device jobs (NPU, DSP, NPU); lowered, the run
+ * stays one job, for two more copies of the tensor. At the graph's edge
+ * (its input a graph input, or its output a graph output) the op stays
+ * one op: it costs at most one more job there.
+ *
+ * With block b, DEPTH_TO_SPACE's input [N, H, W, b * b * C] is the array
+ * [N * H, W, b, b * C] (row h, column w, the block row i, then the block
+ * column j and the channel c); its output [N, H * b, W * b, C] is that
+ * array with the axes W and b swapped, [N * H, b, W, b * C]: out[n, h * b
+ * + i, w * b + j, c] = in[n, h, w, (i * b + j) * C + c]. SPACE_TO_DEPTH is
+ * the inverse: its input [N, H * b, W * b, C] is [N * H, b, W, b * C],
+ * transposed to [N * H, W, b, b * C], which is its output [N, H, W,
+ * b * b * C].
+ */
+static int c_block_lowered(struct cc *c, const struct model_op *op)
+{
+	const struct model_tensor *it = T(c, op->in[0]);
+	struct edgeai_prog_transpose_params p = { .perm = { 0, 2, 1, 3 } };
+	uint32_t d[4], e[4], v[4], w[4], b = (uint32_t)op->o.block_size, pin;
+	uint64_t rows;
+	int in, out, t0, t1, r;
+
+	/* Anything but a well-formed op stays one op, for the validator to judge. */
+	if (b > EDGEAI_PROG_MAX_DIM || dims4(c, it, d) || dims4(c, T(c, op->out[0]), e))
+		return -EOPNOTSUPP;
+	if (op->code == TFL_OP_DEPTH_TO_SPACE) {
+		if (d[3] % ((uint64_t)b * b) || e[0] != d[0] || (uint64_t)e[1] != (uint64_t)d[1] * b ||
+		    (uint64_t)e[2] != (uint64_t)d[2] * b || e[3] != d[3] / ((uint64_t)b * b))
+			return -EOPNOTSUPP;
+		/* [N * H, W, b, b * C] */
+		rows = (uint64_t)d[0] * d[1];
+		v[1] = d[2];
+		v[2] = b;
+		v[3] = d[3] / b;
+	} else {
+		if (d[1] % b || d[2] % b || e[0] != d[0] || e[1] != d[1] / b ||
+		    e[2] != d[2] / b || (uint64_t)e[3] != (uint64_t)d[3] * b * b)
+			return -EOPNOTSUPP;
+		/* [N * H / b, b, W / b, b * C] */
+		rows = (uint64_t)d[0] * (d[1] / b);
+		v[1] = b;
+		v[2] = d[2] / b;
+		v[3] = e[3] / b;
+	}
+	if (rows > EDGEAI_PROG_MAX_DIM)
+		return -EOPNOTSUPP;
+	v[0] = (uint32_t)rows;
+	w[0] = v[0];
+	w[1] = v[2];
+	w[2] = v[1];
+	w[3] = v[3];
+	in = cc_tensor(c, op->in[0]);
+	if (in < 0)
+		return in;
+	out = cc_tensor(c, op->out[0]);
+	if (out < 0)
+		return out;
+	t0 = cc_temp(c, (uint32_t)in, v);
+	if (t0 < 0)
+		return t0;
+	t1 = cc_temp(c, (uint32_t)in, w);
+	if (t1 < 0)
+		return t1;
+	pin = (uint32_t)in;
+	r = cc_op_pt(c, EDGEAI_OP_RESHAPE, &pin, 1, (uint32_t)t0, NULL, 0);
+	pin = (uint32_t)t0;
+	if (!r)
+		r = cc_op_pt(c, EDGEAI_OP_TRANSPOSE, &pin, 1, (uint32_t)t1, &p, sizeof(p));
+	pin = (uint32_t)t1;
+	if (!r)
+		r = cc_op_pt(c, EDGEAI_OP_RESHAPE, &pin, 1, (uint32_t)out, NULL, 0);
+	return r;
+}
+
 static int c_shape(struct cc *c, const struct model_op *op)
 {
 	int32_t in = op->in[0], out = op->out[0], v[16];
@@ -1015,6 +1145,11 @@ static int c_shape(struct cc *c, const struct model_op *op)
 	case TFL_OP_SPACE_TO_DEPTH: {
 		struct edgeai_prog_block_params p = { 0 };
 
+		if (op->o.block_size > 0 && !is_graph_io(c->m, in) && !is_graph_io(c->m, out)) {
+			r = c_block_lowered(c, op);
+			if (r != -EOPNOTSUPP)
+				return r;
+		}
 		p.block_size = (uint32_t)op->o.block_size;
 		return cc_op(c, op->code == TFL_OP_DEPTH_TO_SPACE ? EDGEAI_OP_DEPTH_TO_SPACE :
 			     EDGEAI_OP_SPACE_TO_DEPTH, &in, 1, out, &p, sizeof(p));
@@ -1229,19 +1364,6 @@ static int fuse_same_q(const struct model_tensor *a, const struct model_tensor *
 	return a->type == b->type && (a->type == TFL_INT8 || a->type == TFL_UINT8) &&
 	       a->q.n == 1 && b->q.n == 1 && a->q.scale[0] == b->q.scale[0] &&
 	       a->q.zero_point[0] == b->q.zero_point[0];
-}
-
-static int is_graph_io(const struct edgeai_model *m, int32_t t)
-{
-	uint32_t k;
-
-	for (k = 0; k < m->n_in; k++)
-		if (m->in[k] == t)
-			return 1;
-	for (k = 0; k < m->n_out; k++)
-		if (m->out[k] == t)
-			return 1;
-	return 0;
 }
 
 /*
