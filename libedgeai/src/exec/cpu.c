@@ -575,43 +575,48 @@ static uint64_t now_ns(void)
 }
 
 /*
- * The worker pool. A job is fn over [0, n) in `threads` contiguous parts
- * (part i: [i * n / threads, (i + 1) * n / threads)); worker w takes part
- * w + 1, the caller part 0. A run splits op after op, a few tens of
- * microseconds apart: a worker that finished a part looks for the next job
- * for up to POOL_SPIN_NS before it sleeps on a condition variable, and the
- * caller looks for the workers' end as long before it sleeps (a futex
- * wake-up each way per op costs more than many ops take). Idle, nobody
- * spins longer than that: a program between runs costs no CPU.
+ * The worker pool. A job is fn over [0, n) in `chunks` contiguous parts
+ * (part i: [i * n / chunks, (i + 1) * n / chunks)), a few per thread. The
+ * caller and the workers claim parts one at a time until none is left,
+ * so a worker that the system does not run at the moment (another
+ * process on its core) delays the op by at most the part it holds, not by
+ * a fixed share: the caller takes the parts it leaves. A run splits op
+ * after op, a few tens of microseconds apart: a worker that found no part
+ * left looks for the next job for up to POOL_SPIN_NS before it sleeps on
+ * a condition variable, and the caller looks for the last part's end as
+ * long before it sleeps (a futex wake-up each way per op costs more than
+ * many ops take). Idle, nobody spins longer than that: a program between
+ * runs costs no CPU.
  *
- * gen, pending, stop, sleepers and waiter are sequentially consistent
+ * gen, claim, done, stop, sleepers and waiter are sequentially consistent
  * atomics: a worker counts itself in @sleepers before it looks at @gen a
  * last time and sleeps, the caller bumps @gen before it looks at
  * @sleepers, so one of the two sees the other (the same for @waiter and
- * @pending). fn, ctx and n are written before @gen is bumped and read
- * after it is seen.
+ * @done). @claim holds the job number (its low 32 bits), the job's
+ * number of parts and the next part to take: a part is taken by one
+ * compare-and-swap, which fails once the caller has moved on to another
+ * job. fn, ctx and n are written before @claim and @gen name the job, and
+ * read only by whoever took one of its parts: the caller does not write
+ * them again before every part is done.
  */
 #define POOL_SPIN_NS 100000
+#define POOL_PARTS_PER_THREAD 4
 
 struct exec_pool {
 	unsigned int threads;		/* the caller included */
 	pthread_t *tid;			/* [threads - 1] */
 	pthread_mutex_t mu;		/* sleeping and waking only */
-	pthread_cond_t work, done;
+	pthread_cond_t work, done_cv;
 	_Atomic uint64_t gen;		/* job number, bumped per job */
-	_Atomic unsigned int pending;	/* workers still on the job */
+	_Atomic uint64_t claim;		/* pool_claim(): job, parts, next part */
+	_Atomic uint32_t done;		/* parts of the job finished */
 	_Atomic int stop;
 	_Atomic unsigned int sleepers;	/* workers asleep on @work, or about to be */
-	_Atomic int waiter;		/* the caller sleeps on @done */
+	_Atomic int waiter;		/* the caller sleeps on @done_cv */
 	void (*fn)(void *ctx, uint32_t begin, uint32_t end);
 	void *ctx;
 	uint32_t n;
 	atomic_flag busy;		/* a run is using the pool */
-};
-
-struct pool_worker {
-	struct exec_pool *pool;
-	unsigned int part;
 };
 
 static inline void cpu_relax(void)
@@ -645,17 +650,44 @@ static uint64_t spin_gen(struct exec_pool *pool, uint64_t old)
 	}
 }
 
+/* @claim: the job's number, its number of parts and the next part to take. */
+static inline uint64_t pool_claim(uint64_t gen, uint32_t chunks, uint32_t next)
+{
+	return (uint64_t)(uint32_t)gen << 32 | (uint64_t)chunks << 16 | next;
+}
+
+/* Take and run parts of job @gen until none is left (or another job came). */
+static void pool_take_parts(struct exec_pool *pool, uint64_t gen)
+{
+	uint64_t s = atomic_load(&pool->claim);
+
+	for (;;) {
+		uint32_t c = (uint32_t)(s >> 16) & 0xffff, part = (uint32_t)s & 0xffff, n;
+
+		if (s >> 32 != (uint32_t)gen || part >= c)
+			return;
+		if (!atomic_compare_exchange_weak(&pool->claim, &s, s + 1))
+			continue;
+		/* part of job @gen is ours: the caller waits for it before the next job */
+		n = pool->n;
+		pool->fn(pool->ctx, (uint32_t)((uint64_t)part * n / c),
+			 (uint32_t)((uint64_t)(part + 1) * n / c));
+		if (atomic_fetch_add(&pool->done, 1) + 1 == c && atomic_load(&pool->waiter)) {
+			pthread_mutex_lock(&pool->mu);
+			pthread_cond_signal(&pool->done_cv);
+			pthread_mutex_unlock(&pool->mu);
+		}
+		s = atomic_load(&pool->claim);
+	}
+}
+
 static void *pool_main(void *arg)
 {
-	struct pool_worker *wk = arg;
-	struct exec_pool *pool = wk->pool;
-	unsigned int part = wk->part;
+	struct exec_pool *pool = arg;
 	uint64_t seen = 0;
 
-	free(wk);
 	for (;;) {
 		uint64_t g = spin_gen(pool, seen);
-		uint32_t n, t;
 
 		if (g == seen && !atomic_load(&pool->stop)) {
 			pthread_mutex_lock(&pool->mu);
@@ -668,16 +700,7 @@ static void *pool_main(void *arg)
 		if (atomic_load(&pool->stop))
 			break;
 		seen = g;
-		n = pool->n;
-		t = pool->threads;
-		if ((uint64_t)part * n / t < (uint64_t)(part + 1) * n / t)
-			pool->fn(pool->ctx, (uint32_t)((uint64_t)part * n / t),
-				 (uint32_t)((uint64_t)(part + 1) * n / t));
-		if (atomic_fetch_sub(&pool->pending, 1) == 1 && atomic_load(&pool->waiter)) {
-			pthread_mutex_lock(&pool->mu);
-			pthread_cond_signal(&pool->done);
-			pthread_mutex_unlock(&pool->mu);
-		}
+		pool_take_parts(pool, g);
 	}
 	return NULL;
 }
@@ -699,20 +722,12 @@ struct exec_pool *exec_pool_new(unsigned int threads)
 	}
 	pthread_mutex_init(&pool->mu, NULL);
 	pthread_cond_init(&pool->work, NULL);
-	pthread_cond_init(&pool->done, NULL);
+	pthread_cond_init(&pool->done_cv, NULL);
 	atomic_flag_clear(&pool->busy);
 	pool->threads = 1;
 	for (i = 0; i < threads - 1; i++) {
-		struct pool_worker *wk = malloc(sizeof(*wk));
-
-		if (!wk)
+		if (pthread_create(&pool->tid[i], NULL, pool_main, pool))
 			break;
-		wk->pool = pool;
-		wk->part = i + 1;
-		if (pthread_create(&pool->tid[i], NULL, pool_main, wk)) {
-			free(wk);
-			break;
-		}
 		pool->threads++;
 	}
 	if (pool->threads < 2) {
@@ -735,7 +750,7 @@ void exec_pool_free(struct exec_pool *pool)
 	for (i = 0; i + 1 < pool->threads; i++)
 		pthread_join(pool->tid[i], NULL);
 	pthread_cond_destroy(&pool->work);
-	pthread_cond_destroy(&pool->done);
+	pthread_cond_destroy(&pool->done_cv);
 	pthread_mutex_destroy(&pool->mu);
 	free(pool->tid);
 	free(pool);
@@ -775,43 +790,47 @@ unsigned int exec_par_threads(void)
 void exec_par_for(uint32_t n, void (*fn)(void *ctx, uint32_t begin, uint32_t end), void *ctx)
 {
 	struct exec_pool *pool = run_pool;
-	uint32_t t;
+	uint32_t c;
+	uint64_t g;
 
 	if (!pool || n < 2) {
 		if (n)
 			fn(ctx, 0, n);
 		return;
 	}
-	t = pool->threads;
+	c = pool->threads * POOL_PARTS_PER_THREAD;
+	if (c > n)
+		c = n;
 	par_splits++;
 	pool->fn = fn;
 	pool->ctx = ctx;
 	pool->n = n;
-	atomic_store(&pool->pending, t - 1);
-	atomic_fetch_add(&pool->gen, 1);
+	atomic_store(&pool->done, 0);
+	g = atomic_load(&pool->gen) + 1;
+	atomic_store(&pool->claim, pool_claim(g, c, 0));
+	atomic_store(&pool->gen, g);
 	if (atomic_load(&pool->sleepers)) {
 		pthread_mutex_lock(&pool->mu);
 		pthread_cond_broadcast(&pool->work);
 		pthread_mutex_unlock(&pool->mu);
 	}
-	if (n / t)
-		fn(ctx, 0, n / t);
-	/* the workers' parts: spin a while, then sleep */
+	pool_take_parts(pool, g);
+	/* parts the workers still run: spin a while, then sleep */
 	{
 		uint64_t t0 = now_ns();
 		unsigned int i;
 
-		for (i = 1; atomic_load(&pool->pending); i++) {
+		for (i = 1; atomic_load(&pool->done) != c; i++) {
 			cpu_relax();
 			if (!(i & 63) && now_ns() - t0 > POOL_SPIN_NS)
 				break;
 		}
 	}
-	if (atomic_load(&pool->pending)) {
+	if (atomic_load(&pool->done) != c) {
 		pthread_mutex_lock(&pool->mu);
 		atomic_store(&pool->waiter, 1);
-		while (atomic_load(&pool->pending))
-			pthread_cond_wait(&pool->done, &pool->mu);
+		while (atomic_load(&pool->done) != c)
+			pthread_cond_wait(&pool->done_cv, &pool->mu);
 		atomic_store(&pool->waiter, 0);
 		pthread_mutex_unlock(&pool->mu);
 	}
