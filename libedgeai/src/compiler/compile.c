@@ -239,6 +239,19 @@ static int dims4(struct cc *c, const struct model_tensor *t, uint32_t d[4])
 	return 0;
 }
 
+/* Room for program tensor c->nt, zeroed (not counted yet). */
+static int cc_new_pt(struct cc *c)
+{
+	int r;
+
+	if (c->nt >= EDGEAI_PROG_MAX_TENSORS)
+		return base_errf(c->err, c->errsz, -E2BIG, "too many tensors");
+	r = cc_grow((void **)&c->t, &c->capt, c->nt + 1, sizeof(*c->t));
+	if (!r)
+		memset(&c->t[c->nt], 0, sizeof(c->t[c->nt]));
+	return r;
+}
+
 /* Program tensor for model tensor @i (created on first use). */
 static int cc_tensor(struct cc *c, int32_t i)
 {
@@ -256,13 +269,10 @@ static int cc_tensor(struct cc *c, int32_t i)
 		return base_errf(c->err, c->errsz, -EOPNOTSUPP,
 				 "tensor '%s' is %s: only int8/uint8 (int32 bias) models compile",
 				 t->name ? t->name : "", edgeai_tensor_type_name(t->type));
-	if (c->nt >= EDGEAI_PROG_MAX_TENSORS)
-		return base_errf(c->err, c->errsz, -E2BIG, "too many tensors");
-	r = cc_grow((void **)&c->t, &c->capt, c->nt + 1, sizeof(*c->t));
+	r = cc_new_pt(c);
 	if (r)
 		return r;
 	p = &c->t[c->nt];
-	memset(p, 0, sizeof(*p));
 	r = dims4(c, t, p->dims);
 	if (r)
 		return r;
@@ -296,13 +306,10 @@ static int cc_temp(struct cc *c, uint32_t like, const uint32_t d[4])
 	struct pt *p;
 	int r;
 
-	if (c->nt >= EDGEAI_PROG_MAX_TENSORS)
-		return base_errf(c->err, c->errsz, -E2BIG, "too many tensors");
-	r = cc_grow((void **)&c->t, &c->capt, c->nt + 1, sizeof(*c->t));
+	r = cc_new_pt(c);
 	if (r)
 		return r;
 	p = &c->t[c->nt];
-	memset(p, 0, sizeof(*p));
 	memcpy(p->dims, d, sizeof(p->dims));
 	p->dtype = c->t[like].dtype;
 	p->zp = c->t[like].zp;
