@@ -112,6 +112,32 @@ static int32_t ek_dw_acc(const struct ek_op *o, const struct ek_win *win,
 	return acc;
 }
 
+/*
+ * The bias and output multipliers of a convolution of @o->out.d[3]
+ * channels: per channel at @qmul_offset of the constants (*@q), or one for
+ * all (@mul, @shift; *@q NULL). Return: 0, or EK_EXEC_BAD_OP when the bias
+ * or a multiplier is malformed.
+ */
+static int ek_conv_terms(const struct ek_op *o, uint32_t qmul_offset, int32_t mul,
+			 int32_t shift, const struct edgeai_prog_qmul **q)
+{
+	const struct ek_tensor *b = &o->in[2];
+	uint32_t i, och = o->out.d[3];
+
+	*q = NULL;
+	if (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och))
+		return EK_EXEC_BAD_OP;
+	if (qmul_offset == EDGEAI_PROG_NO_CONST)
+		return ek_shift_ok(mul, shift) ? 0 : EK_EXEC_BAD_OP;
+	*q = ek_const(o, qmul_offset, (uint64_t)och * sizeof(**q), 4);
+	if (!*q)
+		return EK_EXEC_BAD_OP;
+	for (i = 0; i < och; i++)
+		if (!ek_shift_ok((*q)[i].multiplier, (*q)[i].shift))
+			return EK_EXEC_BAD_OP;
+	return 0;
+}
+
 static int ek_conv_common(const struct ek_op *o, int depthwise)
 {
 	const struct edgeai_prog_conv_params *p =
@@ -121,18 +147,8 @@ static int ek_conv_common(const struct ek_op *o, int depthwise)
 	uint32_t ow = out->d[2], oh = out->d[1];
 	const struct edgeai_prog_qmul *q = NULL;
 
-	if (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och))
+	if (ek_conv_terms(o, p->qmul_offset, p->out_multiplier, p->out_shift, &q))
 		return EK_EXEC_BAD_OP;
-	if (p->qmul_offset != EDGEAI_PROG_NO_CONST) {
-		q = ek_const(o, p->qmul_offset, (uint64_t)och * sizeof(*q), 4);
-		if (!q)
-			return EK_EXEC_BAD_OP;
-		for (i = 0; i < och; i++)
-			if (!ek_shift_ok(q[i].multiplier, q[i].shift))
-				return EK_EXEC_BAD_OP;
-	} else if (!ek_shift_ok(p->out_multiplier, p->out_shift)) {
-		return EK_EXEC_BAD_OP;
-	}
 
 	for (i = 0; i < cnt; i++) {
 		uint32_t oc = i % och, ox = (i / och) % ow;
@@ -277,18 +293,8 @@ int ek_tconv(const struct ek_op *o)
 	    f->d[0] != och || in->d[0] != out->d[0] ||
 	    !p->stride_h || !p->stride_w)
 		return EK_EXEC_BAD_OP;
-	if (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och))
+	if (ek_conv_terms(o, p->qmul_offset, p->out_multiplier, p->out_shift, &q))
 		return EK_EXEC_BAD_OP;
-	if (p->qmul_offset != EDGEAI_PROG_NO_CONST) {
-		q = ek_const(o, p->qmul_offset, (uint64_t)och * sizeof(*q), 4);
-		if (!q)
-			return EK_EXEC_BAD_OP;
-		for (i = 0; i < och; i++)
-			if (!ek_shift_ok(q[i].multiplier, q[i].shift))
-				return EK_EXEC_BAD_OP;
-	} else if (!ek_shift_ok(p->out_multiplier, p->out_shift)) {
-		return EK_EXEC_BAD_OP;
-	}
 
 	for (i = 0; i < cnt; i++) {
 		uint32_t oc = i % och, ox = (i / och) % ow;
