@@ -9,11 +9,13 @@
 #
 #   tests/vm/model-cases.sh OUTDIR EDGEAICTL
 #
-# MODEL_CASES names the models (default: the three the vm lane runs and
-# npu_dsp_chain; the benches take every model of tests/models/fetch.sh
-# --list). A name with a generator tests/models/NAME.py is a synthetic
-# float model written by it (npu_dsp_chain: an NPU job chained to a DSP
-# job), quantized like the real ones.
+# MODEL_CASES names the models (default: the three the vm lane runs,
+# npu_dsp_chain and npu_d2s_between; the benches take every model of
+# tests/models/fetch.sh --list). A name with a generator
+# tests/models/NAME.py is a synthetic float model written by it
+# (npu_dsp_chain: an NPU job chained to a DSP job; npu_d2s_between: the
+# block ops lowered between convolutions, one NPU job), quantized like
+# the real ones.
 #
 # OUTDIR gets models.txt ("NAME" lines) and per model model.tflite,
 # in0.bin and oracle.bin (every output, concatenated in model order).
@@ -34,7 +36,7 @@ trap 'rm -rf "$tmp"' EXIT
 $cc -std=gnu11 -Wall -Wextra -Werror -O1 -I"$oracle/include" \
 	-o "$tmp/oracle-run" "$top/tests/oracle/oracle-run.c" -ldl || exit 1
 lib=$oracle/lib/libtensorflowlite_c.so
-for m in ${MODEL_CASES:-face_detection_short_range face_detection_full_range hand_landmark_lite npu_dsp_chain}; do
+for m in ${MODEL_CASES:-face_detection_short_range face_detection_full_range hand_landmark_lite npu_dsp_chain npu_d2s_between}; do
 	d=$out/$m
 	mkdir -p "$d"
 	src=$models/$m.tflite

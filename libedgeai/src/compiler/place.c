@@ -91,6 +91,24 @@ static int probe_ops(struct cc_compiled *c, struct cc_dev *d, uint8_t *accept,
 	return 0;
 }
 
+/*
+ * ", as RESHAPE, TRANSPOSE, RESHAPE" for a DEPTH_TO_SPACE or SPACE_TO_DEPTH
+ * the compiler lowered (compile.c: between two ops), "" for any other op.
+ */
+static const char *lowered_as(const struct cc_compiled *c, uint32_t i)
+{
+	const struct edgeai_prog_header *h = c->blob;
+	const struct edgeai_prog_op *ops = (const void *)((const uint8_t *)c->blob + h->op_offset);
+	uint32_t first = c->place[i].prog_op, end = i + 1 < c->n_ops ?
+		c->place[i + 1].prog_op : h->op_count;
+
+	if ((c->place[i].tfl_code != TFL_OP_DEPTH_TO_SPACE &&
+	     c->place[i].tfl_code != TFL_OP_SPACE_TO_DEPTH) || end != first + 3 ||
+	    ops[first + 1].opcode != EDGEAI_OP_TRANSPOSE)
+		return "";
+	return ", as RESHAPE, TRANSPOSE, RESHAPE";
+}
+
 /* Fused activations run where their producers run, as their clamp. */
 static void follow_fused(struct cc_compiled *c)
 {
@@ -159,8 +177,8 @@ static int dev_prepare(struct cc_compiled *c, const char *node, uint32_t exec_de
 		if (accept[i] == PROBE_ACCEPTED) {
 			c->place[i].device = exec_dev;
 			snprintf(c->place[i].reason, sizeof(c->place[i].reason),
-				 "%s: in the device's op set (driver accepted it)",
-				 edgeai_exec_device_name(exec_dev));
+				 "%s: in the device's op set%s (driver accepted it)",
+				 edgeai_exec_device_name(exec_dev), lowered_as(c, i));
 			on++;
 		} else if (accept[i] == PROBE_TOO_BIG) {
 			c->place[i].too_big = 1;
