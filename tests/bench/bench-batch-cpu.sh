@@ -101,6 +101,10 @@ bench_boot tests/bench/init-batch-cpu.sh 1500 "a few minutes" \
 	--file "$out/params" /etc/edgeai-bench-batch-cpu \
 	--bin "$ctl" /usr/bin/edgeaictl
 wait $reader
+if [ ! -s "$out/marks.txt" ]; then
+	echo "bench batch-cpu: no QEMU CPU times read (QEMU not found, or no marks)" >&2
+	exit 1
+fi
 
 python3 - "$out/results.log" "$out/marks.txt" "$BENCH_OUT/batch-cpu.json" "$runs" "$warm" <<'PY'
 import json, statistics, sys
