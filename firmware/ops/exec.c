@@ -136,20 +136,6 @@ static int ek_resolve_op(const void *prog, void *const *slots,
 	return EK_EXEC_OK;
 }
 
-int ek_op_resolve(const void *prog, void *const *slots, unsigned int slot_count,
-		  unsigned int index, struct ek_op *o)
-{
-	const struct edgeai_prog_header *h = prog;
-	const uint8_t *base = prog;
-
-	if (index >= h->op_count)
-		return EK_EXEC_BAD_PROGRAM;
-	o->op = (const struct edgeai_prog_op *)(base + h->op_offset) + index;
-	o->consts = base + h->const_offset;
-	o->const_size = h->const_size;
-	return ek_resolve_op(prog, slots, slot_count, o);
-}
-
 /* Op @i on the caller's hook; on its reference kernel if the hook declines. */
 static int ek_run_hooked(const struct ek_exec_hooks *hooks,
 			 const struct ek_op *o, unsigned int i)

@@ -142,22 +142,6 @@ int ek_exec_program(const void *prog, size_t prog_size,
 		    const struct ek_exec_hooks *hooks, unsigned int *failed_op);
 
 /**
- * ek_op_resolve() - resolve one op of a checked program
- * @prog: a program ek_prog_check() accepted
- * @slots: base address of each bound buffer, indexed by tensor slot
- * @slot_count: entries in @slots
- * @index: the op, below the program's op count
- * @o: receives the op with its tensors resolved
- *
- * What ek_exec_program() hands a hook for op @index, for a hook that runs
- * op @index together with an op before it.
- *
- * Return: %EK_EXEC_OK, or %EK_EXEC_BAD_PROGRAM.
- */
-int ek_op_resolve(const void *prog, void *const *slots, unsigned int slot_count,
-		  unsigned int index, struct ek_op *o);
-
-/**
  * ek_exec_ops() - run a range of ops of a program
  * @prog: the program blob, 8-byte aligned
  * @prog_size: its size in bytes

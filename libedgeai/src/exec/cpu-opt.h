@@ -41,16 +41,10 @@ enum exec_kset exec_opt_level(void);
 
 /*
  * Per-op prepared weights of each set, by &enum exec_kset (NULL: convert on
- * the fly, or the set declines the op). @add_at: the op is a CONV_2D whose
- * output only op @add_at, an ADD or SUB, reads (and no caller), and no op
- * in between writes over its input (exec_cpu_prepare()); 0: none. The
- * convolution then runs at that op, with it: at once when a set has a
- * fused kernel for the pair (struct exec_kset_ops.run_conv_add), which
- * never writes the convolution's output; else the one, then the other.
+ * the fly, or the set declines the op).
  */
 struct exec_opt_prep {
 	void *set[EXEC_KSET_COUNT];
-	uint32_t add_at;
 };
 
 /*
@@ -71,13 +65,6 @@ unsigned int exec_par_threads(void);
 
 /* Run @o: 0, a kernel error, or EXEC_OPT_NOT_HANDLED (use the reference). */
 int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep);
-/*
- * Run the CONV_2D @conv and the ADD/SUB @add that reads its output at once
- * (prep->add_at): 0 when a set did (the ADD's output written, the
- * convolution's not), EXEC_OPT_NOT_HANDLED when none does.
- */
-int exec_opt_run_conv_add(const struct ek_op *conv, const struct exec_opt_prep *prep,
-			  const struct ek_op *add);
 /*
  * Weights of op @o (constant) laid out for the first set in use, from the
  * best down, that has a layout for it; or NULL.
@@ -104,17 +91,10 @@ static inline int exec_dw_shape_ok(const struct ek_op *o)
 /*
  * An optimized kernel set: run an op (0, a kernel error, or
  * EXEC_OPT_NOT_HANDLED), and lay out the constant weights of an op for it
- * ahead of time (NULL: converted on the fly, or the op is declined); a set
- * may also fuse a residual ADD into a convolution (run_conv_add).
+ * ahead of time (NULL: converted on the fly, or the op is declined).
  */
 struct exec_kset_ops {
 	int (*run)(const struct ek_op *o, const void *prep);
-	/*
-	 * Optional: CONV_2D @conv with the ADD/SUB @add that reads its output
-	 * fused into its stores (0, or EXEC_OPT_NOT_HANDLED with nothing
-	 * written); the bytes of @add's output as the two ops give them.
-	 */
-	int (*run_conv_add)(const struct ek_op *conv, const void *prep, const struct ek_op *add);
 	void *(*prepare)(const struct ek_op *o);
 	void (*prepare_free)(void *prep);
 };

@@ -174,15 +174,12 @@ static void gq_make1(struct gq *g, int32_t shift, int32_t mul)
 	gq_make(g, s16, m16);
 }
 
-struct fadd;
-
 /* Per output channel terms of a GEMM op, in the lanes' order. */
 struct vnni_q {
 	int32_t *c;		/* bias - (128 + zx) * wsum */
 	struct gq *g;		/* rescale of each 16-channel block */
 	int left;		/* some channel shifts left */
 	int32_t zo, lo, hi;
-	const struct fadd *fa;	/* the ADD fused into the stores (conv_add()), or NULL */
 };
 
 static void vnni_w_free(struct vnni_w *p)
@@ -421,9 +418,6 @@ static inline void requant_store(__m512i acc, const struct vnni_q *q, uint32_t o
 	_mm512_mask_cvtsepi32_storeu_epi8(dst, m, requant(acc, q, o));
 }
 
-static inline __attribute__((always_inline)) void
-fadd_store(__m512i acc, const struct vnni_q *q, uint32_t o, int8_t *dst, __mmask16 m);
-
 static inline __m512i bcast4(const uint8_t *p)
 {
 	int32_t v;
@@ -438,7 +432,7 @@ static inline __m512i bcast4(const uint8_t *p)
  */
 static inline __attribute__((always_inline)) void
 micro(const uint8_t *const *rows, int8_t *const *out, const struct vnni_w *w,
-      const struct vnni_q *q, uint32_t b0, int nr, int mr, int fused)
+      const struct vnni_q *q, uint32_t b0, int nr, int mr)
 {
 	__m512i acc[MR][NRMAX];
 	const int8_t *wb = w->w + (size_t)b0 * w->k4 * 64;
@@ -480,43 +474,28 @@ micro(const uint8_t *const *rows, int8_t *const *out, const struct vnni_w *w,
 			uint32_t left = w->n - o;
 			__mmask16 m = left >= 16 ? 0xffff : (__mmask16)((1U << left) - 1);
 
-			if (fused)
-				fadd_store(acc[i][j], q, o, out[i] + o, m);
-			else
-				requant_store(acc[i][j], q, o, out[i] + o, m);
+			requant_store(acc[i][j], q, o, out[i] + o, m);
 		}
 	}
 }
 
 /*
  * MR rows by blocks of 16 channels, three at a time (24 accumulators):
- * each weight vector loaded serves 8 rows. @fused is a constant at each
- * call, so the fused ADD's stores get a kernel of their own and the plain
- * one stays as it was.
+ * each weight vector loaded serves 8 rows.
  */
-static inline __attribute__((always_inline)) void
-gemm_blocks_of(const uint8_t *const rows[MR], int8_t *const out[MR], const struct vnni_w *w,
-	       const struct vnni_q *q, uint32_t t0, uint32_t t1, int fused)
+static void gemm_rows_part(const uint8_t *const rows[MR], int8_t *const out[MR],
+			   const struct vnni_w *w, const struct vnni_q *q, uint32_t t0, uint32_t t1)
 {
 	uint32_t b;
 
 	for (b = 3 * t0; b < 3 * t1 && b < w->nb; b += 3) {
 		if (w->nb - b >= 3)
-			micro(rows, out, w, q, b, 3, MR, fused);
+			micro(rows, out, w, q, b, 3, MR);
 		else if (w->nb - b == 2)
-			micro(rows, out, w, q, b, 2, MR, fused);
+			micro(rows, out, w, q, b, 2, MR);
 		else
-			micro(rows, out, w, q, b, 1, MR, fused);
+			micro(rows, out, w, q, b, 1, MR);
 	}
-}
-
-static void gemm_rows_part(const uint8_t *const rows[MR], int8_t *const out[MR],
-			   const struct vnni_w *w, const struct vnni_q *q, uint32_t t0, uint32_t t1)
-{
-	if (q->fa)
-		gemm_blocks_of(rows, out, w, q, t0, t1, 1);
-	else
-		gemm_blocks_of(rows, out, w, q, t0, t1, 0);
 }
 
 /* The triples of 16-channel blocks gemm_rows() goes through (the last one may be short). */
@@ -827,11 +806,7 @@ static int patch_doff(int32_t *doff, uint32_t k4, uint32_t kh, uint32_t kw, uint
 	return 0;
 }
 
-/*
- * CONV_2D @o; with @fa, the ADD @fa describes fused into its stores (the
- * row-major GEMM only: with @fa, the few-channel path declines).
- */
-static int conv_run(const struct ek_op *o, const struct vnni_w *prep, const struct fadd *fa)
+static int conv(const struct ek_op *o, const struct vnni_w *prep)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
@@ -844,7 +819,7 @@ static int conv_run(const struct ek_op *o, const struct vnni_w *prep, const stru
 	const struct vnni_w *wp;
 	struct gemm_job gj;
 	const struct vnni_q *qp;
-	struct vnni_q q, qf;
+	struct vnni_q q;
 	int owned;
 	struct pimg pi;
 	int ok, packed;
@@ -855,7 +830,7 @@ static int conv_run(const struct ek_op *o, const struct vnni_w *prep, const stru
 	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)))
 		return EXEC_OPT_NOT_HANDLED;
 	qm = qmuls(o, p, och, &ok);
-	if (!ok || (fa && och <= 8 && ow > 1))
+	if (!ok)
 		return EXEC_OPT_NOT_HANDLED;
 	wp = prep;
 	if (!wp)
@@ -883,12 +858,6 @@ static int conv_run(const struct ek_op *o, const struct vnni_w *prep, const stru
 		return EXEC_OPT_NOT_HANDLED;
 	}
 	packed = och <= 8 && ow > 1;
-	if (fa) {
-		/* the stores of this run only: the terms may be the prepared ones */
-		qf = *qp;
-		qf.fa = fa;
-		qp = &qf;
-	}
 	if (packed) {
 		struct packed pk;
 		int32_t *doff = aalloc((size_t)wp->k4 * 4 + (size_t)wp->k4 * 64 + 64 * 3);
@@ -1179,25 +1148,19 @@ struct add_job {
 	struct add_in f0, f1;
 };
 
-/* ADD/SUB of the 8-bit values @x and @y in 32-bit lanes: the sums, zero point added, not clamped. */
+/* ADD/SUB of 16 elements (mask @m) of @pa and @pb: the sums, zero point added, not clamped. */
 static inline __attribute__((always_inline)) __m512i
-add_xy(const struct add_job *aj, __m512i x, __m512i y, __m512i za, __m512i zb, __m512i ls,
-       __m512i zo)
+add_vec(const struct add_job *aj, const uint8_t *pa, const uint8_t *pb, __mmask16 m, int s8,
+	__m512i za, __m512i zb, __m512i ls, __m512i zo)
 {
+	__m512i x = ld8(pa, m, s8), y = ld8(pb, m, s8);
+
 	x = aj->f0.fast ? add_in_run(&aj->f0, x) :
 			  v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(x, za), ls), &aj->g0);
 	y = aj->f1.fast ? add_in_run(&aj->f1, y) :
 			  v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(y, zb), ls), &aj->g1);
 	x = aj->sub ? _mm512_sub_epi32(x, y) : _mm512_add_epi32(x, y);
 	return _mm512_add_epi32(v_mbqm(x, &aj->go), zo);
-}
-
-/* ADD/SUB of 16 elements (mask @m) of @pa and @pb: the sums, zero point added, not clamped. */
-static inline __attribute__((always_inline)) __m512i
-add_vec(const struct add_job *aj, const uint8_t *pa, const uint8_t *pb, __mmask16 m, int s8,
-	__m512i za, __m512i zb, __m512i ls, __m512i zo)
-{
-	return add_xy(aj, ld8(pa, m, s8), ld8(pb, m, s8), za, zb, ls, zo);
 }
 
 static void add_part(void *ctx, uint32_t begin, uint32_t end)
@@ -1245,116 +1208,32 @@ static void add_part(void *ctx, uint32_t begin, uint32_t end)
 	}
 }
 
-/* The terms of ADD/SUB @o (0), or -1 when this set declines it. */
-static int add_job_make(struct add_job *aj, const struct ek_op *o)
+/* ADD/SUB without broadcasting. */
+static int add(const struct ek_op *o, int sub)
 {
 	const struct edgeai_prog_add_params *p = (const void *)o->op->params;
 	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
+	uint32_t cnt = ek_count(out), vecs = (cnt + 15) / 16;
+	struct add_job aj;
 
 	if (!ek_is8(out->dtype) || a->dtype != out->dtype || b->dtype != out->dtype ||
 	    p->left_shift > 30 || !same_dims(a, out) || !same_dims(b, out) ||
 	    !shift_ok(p->in0_multiplier, p->in0_shift) ||
 	    !shift_ok(p->in1_multiplier, p->in1_shift) ||
 	    !shift_ok(p->out_multiplier, p->out_shift))
-		return -1;
-	aj->o = o;
-	aj->sub = o->op->opcode == EDGEAI_OP_SUB;
-	gq_make1(&aj->g0, p->in0_shift, p->in0_multiplier);
-	gq_make1(&aj->g1, p->in1_shift, p->in1_multiplier);
-	gq_make1(&aj->go, p->out_shift, p->out_multiplier);
-	add_in_make(&aj->f0, p->in0_multiplier, p->in0_shift, p->left_shift, a->zp);
-	add_in_make(&aj->f1, p->in1_multiplier, p->in1_shift, p->left_shift, b->zp);
-	return 0;
-}
-
-/* ADD/SUB without broadcasting. */
-static int add(const struct ek_op *o)
-{
-	uint32_t cnt = ek_count(&o->out), vecs = (cnt + 15) / 16;
-	struct add_job aj;
-
-	if (add_job_make(&aj, o))
 		return EXEC_OPT_NOT_HANDLED;
+	aj.o = o;
+	aj.sub = sub;
+	gq_make1(&aj.g0, p->in0_shift, p->in0_multiplier);
+	gq_make1(&aj.g1, p->in1_shift, p->in1_multiplier);
+	gq_make1(&aj.go, p->out_shift, p->out_multiplier);
+	add_in_make(&aj.f0, p->in0_multiplier, p->in0_shift, p->left_shift, a->zp);
+	add_in_make(&aj.f1, p->in1_multiplier, p->in1_shift, p->left_shift, b->zp);
 	if (exec_par_worth((uint64_t)cnt * 4))
 		exec_par_for(vecs, add_part, &aj);
 	else
 		add_part(&aj, 0, vecs);
 	return 0;
-}
-
-/*
- * An ADD/SUB fused into the stores of the CONV_2D that makes one of its
- * inputs: each 16 channels of a pixel of the convolution, as its store
- * would leave them (the int8 bytes), go through the ADD's pipeline
- * (add_xy()) with the other input's bytes at the same element, and to the
- * ADD's output; the convolution's own output is not written. The
- * convolution's output address plus @res is the other input's, plus @dst
- * the ADD's output's.
- */
-struct fadd {
-	struct add_job aj;
-	uintptr_t res, dst;
-	int conv_b;		/* the convolution makes the second input */
-	int32_t lo, hi;
-	__m512i za, zb, ls, zo;
-};
-
-static inline __attribute__((always_inline)) void
-fadd_store(__m512i acc, const struct vnni_q *q, uint32_t o, int8_t *dst, __mmask16 m)
-{
-	const struct fadd *fa = q->fa;
-	uintptr_t d = (uintptr_t)dst;
-	__m512i c = requant(acc, q, o), r, v;
-
-	/* the byte the convolution's saturating store would leave */
-	c = _mm512_min_epi32(_mm512_max_epi32(c, _mm512_set1_epi32(-128)),
-			     _mm512_set1_epi32(127));
-	r = ld8((const void *)(d + fa->res), m, 1);
-	v = fa->conv_b ? add_xy(&fa->aj, r, c, fa->za, fa->zb, fa->ls, fa->zo) :
-			 add_xy(&fa->aj, c, r, fa->za, fa->zb, fa->ls, fa->zo);
-	st8((void *)(d + fa->dst), m, v, fa->lo, fa->hi);
-}
-
-/* [a, a + n) and [b, b + n) share a byte but do not start together. */
-static int overlap_skewed(const void *a, const void *b, size_t n)
-{
-	uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
-
-	return x != y && x < y + n && y < x + n;
-}
-
-/*
- * CONV_2D @o and the ADD/SUB @a reading its output, in one pass over the
- * convolution's outputs (struct fadd). Declined, with nothing written:
- * 8-bit types and shapes other than the ADD's own kernel takes, the
- * few-channel convolution path, or an ADD output that overlaps its other
- * input without being that very buffer (the plan puts an in-place ADD's
- * output on the input that dies there; anything else could be read after
- * it is written).
- */
-static int conv_add(const struct ek_op *o, const void *prep, const struct ek_op *a)
-{
-	const struct edgeai_prog_add_params *p = (const void *)a->op->params;
-	const struct ek_tensor *t = &o->out, *out = &a->out, *r;
-	struct fadd fa;
-
-	memset(&fa, 0, sizeof(fa));
-	fa.conv_b = a->op->inputs[1] == o->op->output;
-	r = &a->in[fa.conv_b ? 0 : 1];
-	if (o->op->opcode != EDGEAI_OP_CONV_2D || a->n_in != 2 ||
-	    a->op->inputs[fa.conv_b ? 1 : 0] != o->op->output || out->dtype != EDGEAI_DTYPE_INT8 ||
-	    t->dtype != EDGEAI_DTYPE_INT8 || !same_dims(t, out) || add_job_make(&fa.aj, a) ||
-	    overlap_skewed(out->data, r->data, ek_count(out)))
-		return EXEC_OPT_NOT_HANDLED;
-	fa.res = (uintptr_t)r->data - (uintptr_t)t->data;
-	fa.dst = (uintptr_t)out->data - (uintptr_t)t->data;
-	fa.lo = p->act_min;
-	fa.hi = p->act_max;
-	fa.za = _mm512_set1_epi32(a->in[0].zp);
-	fa.zb = _mm512_set1_epi32(a->in[1].zp);
-	fa.ls = _mm512_set1_epi32((int32_t)p->left_shift);
-	fa.zo = _mm512_set1_epi32(out->zp);
-	return conv_run(o, prep, &fa);
 }
 
 /*
@@ -2350,14 +2229,15 @@ static int vnni_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_MAX_POOL_2D:
 		return maxpool(o);
 	case EDGEAI_OP_CONV_2D:
-		return conv_run(o, prep, NULL);
+		return conv(o, prep);
 	case EDGEAI_OP_DEPTHWISE_CONV_2D:
 		return depthwise(o, prep);
 	case EDGEAI_OP_FULLY_CONNECTED:
 		return fc(o, prep);
 	case EDGEAI_OP_ADD:
+		return add(o, 0);
 	case EDGEAI_OP_SUB:
-		return add(o);
+		return add(o, 1);
 	case EDGEAI_OP_PRELU:
 		return prelu(o, prep);
 	default:
@@ -2430,7 +2310,6 @@ static void vnni_prepare_free(void *prep)
 
 static const struct exec_kset_ops vnni_ops = {
 	.run = vnni_run,
-	.run_conv_add = conv_add,
 	.prepare = vnni_prepare,
 	.prepare_free = vnni_prepare_free,
 };

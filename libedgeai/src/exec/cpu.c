@@ -357,37 +357,6 @@ int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
 	return r;
 }
 
-/* ADDs and SUBs fused into their convolution so far (tests). */
-static _Atomic unsigned long fused_adds;
-
-unsigned long exec_cpu_fused_adds(void)
-{
-	return fused_adds;
-}
-
-int exec_opt_run_conv_add(const struct ek_op *conv, const struct exec_opt_prep *prep,
-			  const struct ek_op *add)
-{
-	int k, r;
-
-	/* only the set that laid the convolution out: it would run it alone too */
-	for (k = exec_opt_level(); k != EXEC_KSET_REFERENCE; k = kset_next(k)) {
-		const struct exec_kset_ops *ops = kset_ops_of(k);
-
-		if (!ops || !prep->set[k])
-			continue;
-		if (!ops->run_conv_add)
-			return EXEC_OPT_NOT_HANDLED;
-		r = ops->run_conv_add(conv, prep->set[k], add);
-		if (r != EXEC_OPT_NOT_HANDLED) {
-			ran(k);
-			fused_adds++;
-		}
-		return r;
-	}
-	return EXEC_OPT_NOT_HANDLED;
-}
-
 struct exec_opt_prep *exec_opt_prepare(const struct ek_op *o)
 {
 	struct exec_opt_prep *p = calloc(1, sizeof(*p));
@@ -447,74 +416,14 @@ static void tensor_meta(const void *prog, uint32_t idx, struct ek_tensor *t)
 		t->d[i] = tt->dims[i];
 }
 
-/* Bytes [*lo, *hi) of slot *slot that tensor @idx of @prog covers. */
-static void tensor_span(const void *prog, uint32_t idx, uint32_t *slot, uint64_t *lo, uint64_t *hi)
-{
-	const struct edgeai_prog_header *h = prog;
-	const struct edgeai_prog_tensor *tt;
-	uint64_t n;
-
-	*slot = EDGEAI_PROG_SLOT_CONST;
-	*lo = *hi = 0;
-	if (idx == EDGEAI_PROG_NO_TENSOR || idx >= h->tensor_count)
-		return;
-	tt = (const struct edgeai_prog_tensor *)((const uint8_t *)prog + h->tensor_offset) + idx;
-	n = (uint64_t)tt->dims[0] * tt->dims[1] * tt->dims[2] * tt->dims[3];
-	n *= tt->dtype == EDGEAI_DTYPE_INT8 || tt->dtype == EDGEAI_DTYPE_UINT8 ? 1 :
-	     tt->dtype == EDGEAI_DTYPE_INT16 ? 2 : 4;
-	*slot = tt->slot;
-	*lo = tt->offset;
-	*hi = tt->offset + n;
-}
-
-/*
- * The op, after CONV_2D @i of @prog, into which the convolution can be
- * fused; 0 when none. That is the one op reading the convolution's
- * output, an ADD or SUB of it and another tensor (struct
- * exec_opt_prep.add_at): the output is none of the @n_keep tensors @keep
- * the caller reads, and no op in between writes over the convolution's
- * input, so the convolution can run as late as the ADD.
- */
-static uint32_t conv_add_at(const void *prog, uint32_t i, const uint32_t *keep, unsigned int n_keep)
-{
-	const struct edgeai_prog_header *h = prog;
-	const struct edgeai_prog_op *ops = (const void *)((const uint8_t *)prog + h->op_offset);
-	uint32_t t = ops[i].output, j, k, at = 0, uses = 0, slot, ks;
-	uint64_t lo, hi, klo, khi;
-
-	if (ops[i].opcode != EDGEAI_OP_CONV_2D || t >= h->tensor_count)
-		return 0;
-	for (k = 0; k < n_keep; k++)
-		if (keep[k] == t)
-			return 0;
-	for (j = 0; j < h->op_count; j++)
-		for (k = 0; k < EDGEAI_PROG_MAX_INPUTS; k++)
-			if (ops[j].inputs[k] == t) {
-				uses++;
-				at = j;
-			}
-	if (uses != 1 || at <= i ||
-	    (ops[at].opcode != EDGEAI_OP_ADD && ops[at].opcode != EDGEAI_OP_SUB) ||
-	    ops[at].output == t || (ops[at].inputs[0] == t) == (ops[at].inputs[1] == t))
-		return 0;
-	tensor_span(prog, ops[i].inputs[0], &slot, &lo, &hi);
-	for (j = i + 1; j < at; j++) {
-		tensor_span(prog, ops[j].output, &ks, &klo, &khi);
-		if (ks == slot && klo < hi && lo < khi)
-			return 0;
-	}
-	return at;
-}
-
-void **exec_cpu_prepare(const void *prog, size_t size, const uint32_t *keep, unsigned int n_keep)
+void **exec_cpu_prepare(const void *prog, size_t size)
 {
 	const struct edgeai_prog_header *h = prog;
 	const struct edgeai_prog_tensor *tt;
 	const struct edgeai_prog_op *ops;
-	struct exec_opt_prep *pp;
-	uint32_t i, last_at = 0;
 	void **prep;
 	struct ek_op o;
+	uint32_t i;
 
 	if (exec_opt_level() == EXEC_KSET_REFERENCE || ek_prog_check(prog, size))
 		return NULL;
@@ -543,13 +452,7 @@ void **exec_cpu_prepare(const void *prog, size_t size, const uint32_t *keep, uns
 		    ek_resolve(prog, ops[i].inputs[1], NULL, 0, &o.in[1]) ||
 		    tt[ops[i].inputs[1]].slot != EDGEAI_PROG_SLOT_CONST)
 			continue;
-		pp = exec_opt_prepare(&o);
-		/* one convolution waits for its ADD at a time */
-		if (pp && i >= last_at) {
-			pp->add_at = conv_add_at(prog, i, keep, n_keep);
-			last_at = pp->add_at ? pp->add_at : last_at;
-		}
-		prep[i] = pp;
+		prep[i] = exec_opt_prepare(&o);
 	}
 	return prep;
 }
@@ -847,12 +750,6 @@ struct cpu_run {
 	void *const *prep;
 	int opt;
 	struct exec_cpu_prof *prof;
-	/* the program and its buffers, for a convolution run at its ADD */
-	const void *prog;
-	void *const *slots;
-	unsigned int n_slots;
-	/* 1 + the convolution that waits for op @at (its ADD), 0: none */
-	unsigned int conv, at;
 };
 
 static void prof_add(struct exec_cpu_prof *prof, unsigned int i, uint64_t t0, int k)
@@ -862,17 +759,6 @@ static void prof_add(struct exec_cpu_prof *prof, unsigned int i, uint64_t t0, in
 	p->ns += now_ns() - t0;
 	p->runs++;
 	p->kset = k;
-}
-
-/* A convolution that waits for its ADD (struct exec_opt_prep.add_at), or NULL. */
-static const struct exec_opt_prep *waits_for_add(const struct cpu_run *r, unsigned int i)
-{
-	const struct exec_opt_prep *prep;
-
-	if (!r->opt || !r->prep || r->conv)
-		return NULL;
-	prep = r->prep[i];
-	return prep && prep->add_at ? prep : NULL;
 }
 
 /*
@@ -898,60 +784,11 @@ static int cpu_run_op_prof(struct cpu_run *r, const struct ek_op *o, unsigned in
 	return ret;
 }
 
-/*
- * ADD @o (op @i) and the convolution that waited for it: fused when a set
- * takes the pair, else the convolution, then the ADD (returning
- * EK_EXEC_NOT_HANDLED when the ADD is the reference kernel's, as for any
- * op). Profiled: each op's own time, and in a fused pair the pair's time
- * is the convolution's, the ADD's none (with the convolution's set).
- */
-static int run_conv_add(struct cpu_run *r, const struct ek_op *o, unsigned int i)
-{
-	unsigned int ci = r->conv - 1;
-	const struct exec_opt_prep *cp = r->prep[ci];
-	struct exec_cpu_prof *prof = r->prof;
-	uint64_t t0 = prof ? now_ns() : 0;
-	struct ek_op c;
-	int ret;
-
-	r->conv = 0;
-	r->at = 0;
-	if (ek_op_resolve(r->prog, r->slots, r->n_slots, ci, &c))
-		return EK_EXEC_BAD_PROGRAM;
-	ran_kset = EXEC_KSET_REFERENCE;
-	ret = exec_opt_run_conv_add(&c, cp, o);
-	if (ret != EXEC_OPT_NOT_HANDLED) {
-		if (prof && ci < prof->n_ops && i < prof->n_ops) {
-			prof_add(prof, ci, t0, ran_kset);
-			prof_add(prof, i, now_ns(), ran_kset);
-		}
-		return ret;
-	}
-	/* no set fuses the pair */
-	if (prof) {
-		ret = cpu_run_op_prof(r, &c, ci);
-		return ret ? ret : cpu_run_op_prof(r, o, i);
-	}
-	ret = exec_opt_run(&c, cp);
-	if (ret == EXEC_OPT_NOT_HANDLED)
-		ret = ek_run_op(&c);
-	return ret ? ret : exec_opt_run(o, r->prep[i]);
-}
-
 /* Op @i on an optimized kernel if one takes it. */
 static int cpu_run_op(void *ctx, const struct ek_op *o, unsigned int i)
 {
 	struct cpu_run *r = ctx;
-	const struct exec_opt_prep *prep = waits_for_add(r, i);
 
-	/* a convolution that runs at its ADD */
-	if (prep) {
-		r->conv = i + 1;
-		r->at = prep->add_at;
-		return 0;
-	}
-	if (r->conv && r->at == i)
-		return run_conv_add(r, o, i);
 	if (r->prof)
 		return cpu_run_op_prof(r, o, i);
 	if (!r->opt)
@@ -971,8 +808,7 @@ int exec_cpu_run_prof(const void *prog, size_t size, void *const *slots, unsigne
 		      struct exec_pool *pool, unsigned int *failed_op)
 {
 	struct cpu_run r = { .prep = prep, .prof = prof,
-			     .opt = !reference && exec_opt_level() != EXEC_KSET_REFERENCE,
-			     .prog = prog, .slots = slots, .n_slots = n_slots };
+			     .opt = !reference && exec_opt_level() != EXEC_KSET_REFERENCE };
 	const struct ek_exec_hooks hooks = { .run_op = cpu_run_op, .ctx = &r };
 	struct exec_pool *outer = run_pool;
 	int ret, own = 0;

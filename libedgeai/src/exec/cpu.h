@@ -19,13 +19,8 @@ int exec_cpu_run(const void *prog, size_t size, void *const *slots, unsigned int
 /* The same, with what exec_cpu_prepare() made for @prog (or NULL). */
 int exec_cpu_run_prep(const void *prog, size_t size, void *const *slots, unsigned int n_slots,
 		      int reference, void *const *prep, unsigned int *failed_op);
-/*
- * Per-op weights of @prog in the optimized kernels' layout; NULL when none.
- * @keep: the @n_keep tensors the caller reads after a run (the outputs);
- * the other tensors a run may leave unwritten (an ADD fused into the
- * convolution that makes one of its inputs).
- */
-void **exec_cpu_prepare(const void *prog, size_t size, const uint32_t *keep, unsigned int n_keep);
+/* Per-op weights of @prog in the optimized kernels' layout; NULL when none. */
+void **exec_cpu_prepare(const void *prog, size_t size);
 void exec_cpu_prepare_free(void **prep, const void *prog);
 /* The kernel set that would run: "vnni", "avx2", "dotprod", "neon" or "reference". */
 const char *exec_cpu_kernels_name(int reference);
@@ -74,8 +69,6 @@ unsigned int exec_pool_threads(const struct exec_pool *pool);
 void exec_cpu_set_par_min(uint64_t work);
 /* How many ops were split across a pool so far in this process (tests). */
 unsigned long exec_cpu_par_splits(void);
-/* How many ADDs/SUBs ran fused into their convolution so far in this process (tests). */
-unsigned long exec_cpu_fused_adds(void);
 
 /* exec_cpu_run_prep(), timing each op into @prof (NULL: not timed), on @pool (or NULL). */
 int exec_cpu_run_prof(const void *prog, size_t size, void *const *slots, unsigned int n_slots,

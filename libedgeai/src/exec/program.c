@@ -88,15 +88,8 @@ EDGEAI_PUBLIC int edgeai_model_compile(const struct edgeai_model *model,
 	p->policy = o.policy;
 	p->cache_state = cache_state;
 	p->epfd = -1;
-	if (!(o.cpu_flags & EDGEAI_CPU_REFERENCE) && !dev) {
-		uint32_t keep[64];
-		unsigned int k, n = c->n_out < 64 ? c->n_out : 64;
-
-		/* more outputs than that: every tensor is kept */
-		for (k = 0; k < n; k++)
-			keep[k] = c->out[k].tensor;
-		p->prep = c->n_out <= 64 ? exec_cpu_prepare(c->blob, c->size, keep, n) : NULL;
-	}
+	if (!(o.cpu_flags & EDGEAI_CPU_REFERENCE) && !dev)
+		p->prep = exec_cpu_prepare(c->blob, c->size);
 	/*
 	 * The program has its own copy of every weight: the pages of the
 	 * model's file map leave this process's resident memory (the page

@@ -142,7 +142,7 @@ static uint32_t channels(void);
  */
 static int prepared_differs(size_t size, void **slots, size_t osz, const char *what)
 {
-	void **prep = exec_cpu_prepare(P.buf, size, NULL, 0);
+	void **prep = exec_cpu_prepare(P.buf, size);
 	unsigned int failed;
 	int r;
 
