@@ -31,8 +31,17 @@
 # ("slowest_model_profile"). Skips when the oracle or the models cannot be
 # fetched.
 #
+# The single-thread runs of every engine are pinned to one core
+# (taskset -c BENCH_CPU_CORE, default the last online CPU): a core whose
+# hyperthread sibling on the host is busy slows some code more than other
+# code (on one machine here, our kernels up to 45% for minutes at a time,
+# XNNPACK's not), so two engines that the scheduler puts on different
+# cores compare the cores as much as the code. The multi-thread runs are
+# not pinned.
+#
 #   BENCH_CPU_MODELS="a b"   only these models of the corpus
 #   BENCH_CPU_THREADS=N      the second thread count (default 2; 1: none)
+#   BENCH_CPU_CORE=N         the core of the single-thread runs ("": none)
 #   BENCH_CPU_MT_PAIRS=N     pairs at that count per round (default 2)
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -46,6 +55,11 @@ mkdir -p "$out" "$build/bench-cpu"
 work=$build/bench-cpu
 per=$(( (iters + rounds - 1) / rounds ))
 per_ref=$(( (per + 2) / 3 ))
+pin=
+core=${BENCH_CPU_CORE-$(($(getconf _NPROCESSORS_ONLN) - 1))}
+if [ -n "$core" ] && command -v taskset > /dev/null; then
+	pin="taskset -c $core"
+fi
 
 make -s -C "$top/libedgeai" BUILD="$build" && make -s -C "$top/daemon" BUILD="$build" || exit 1
 # shellcheck source=tests/host/test-run-ctl.inc
@@ -89,14 +103,17 @@ for model in ${BENCH_CPU_MODELS:-$("$top/tests/models/fetch.sh" --list)}; do
 			o=$work/r.$eng.$r.json
 			[ "$eng" != "$e" ] && o=$work/r.$eng.$r.${e#*:}.json
 			case $eng in
-			best) EDGEAI_CPU_KERNELS='' "$ctl" bench "$q" --device cpu -n "$per" -w 2 -q --json > "$o" ;;
+			best) EDGEAI_CPU_KERNELS='' $pin "$ctl" bench "$q" --device cpu -n "$per" -w 2 -q --json \
+				> "$o" ;;
 			bestmt) EDGEAI_CPU_KERNELS='' "$ctl" bench "$q" --device cpu -n "$per" -w 2 -q --json \
 				--threads "$threads" > "$o" ;;
 			xnnpackmt) "$work/tflite-bench" "$lib" "$q" xnnpack "$per" 2 "$threads" > "$o" \
 				2> /dev/null ;;
-			avx2) EDGEAI_CPU_KERNELS=avx2 "$ctl" bench "$q" --device cpu -n "$per" -w 2 -q --json > "$o" ;;
-			ref) "$ctl" bench "$q" --device cpu -n "$per_ref" -w 1 -q --json --reference > "$o" ;;
-			*) "$work/tflite-bench" "$lib" "$q" "$eng" "$per" 2 > "$o" 2> /dev/null ;;
+			avx2) EDGEAI_CPU_KERNELS=avx2 $pin "$ctl" bench "$q" --device cpu -n "$per" -w 2 -q \
+				--json > "$o" ;;
+			ref) $pin "$ctl" bench "$q" --device cpu -n "$per_ref" -w 1 -q --json --reference \
+				> "$o" ;;
+			*) $pin "$work/tflite-bench" "$lib" "$q" "$eng" "$per" 2 > "$o" 2> /dev/null ;;
 			esac || { echo "bench-cpu: $model: $eng failed" >&2; exit 1; }
 		done
 		r=$((r + 1))
