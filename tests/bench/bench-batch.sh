@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Dynamic batching in the VM (issue 14, uAPI 1.6): 8 application threads
-# (BATCH_CONCURRENCY) each keep one request of a real model of the corpus
-# in flight on the NPU, `edgeaictl bench --concurrency 8 --batch 8`,
+# (BATCH_CONCURRENCY) each keep one request of a model in flight on the
+# NPU (the two face detection models of the corpus, and mlp_weights: a
+# dense model written by tests/models/mlp_weights.py whose device time is
+# its 10 MiB of weights, the kind of program batching is for), `edgeaictl bench --concurrency 8 --batch 8`,
 # batching off and on in rounds off, on, on, off in one run, so the two
 # are side by side: throughput (inferences/s) and latency p50/p95/p99 of
 # each, and the driver's count of jobs run in batches (fdinfo and sysfs).
@@ -33,7 +35,8 @@
 # (h + d_u) / (h + d_b) < d_u / d_b, the device-time ratio printed
 # below (about 1.05 and 1.1 for the face detection models by the timing
 # model: they are compute-bound, a batch saves the start-up overhead and
-# the weight reads only). A BATCH_MAX below the concurrency lets batches
+# the weight reads only; about 7.6 for mlp_weights, whose time is the
+# weight reads). A BATCH_MAX below the concurrency lets batches
 # of different requests alternate on the device while the host works.
 # Then the same load from BATCH_CONCURRENCY processes of one thread each:
 # the driver gives them one program object (uAPI 1.7), so every batch is
@@ -69,11 +72,19 @@ if [ -z "$models" ]; then
 fi
 rm -rf "$out/models"
 mkdir -p "$out/models"
-# Models of the corpus that run whole on the NPU (one job per inference).
-for m in ${BATCH_MODELS:-face_detection_short_range face_detection_full_range}; do
+# Models of the corpus that run whole on the NPU (one job per inference),
+# and mlp_weights, written by tests/models/mlp_weights.py: a dense model
+# whose device time is its weights, which a batch reads once.
+for m in ${BATCH_MODELS:-face_detection_short_range face_detection_full_range mlp_weights}; do
 	mkdir -p "$out/models/$m"
-	"$ctl" -q quantize "$models/$m.tflite" -o "$out/models/$m/model.tflite" \
+	src=$models/$m.tflite
+	if [ -x "tests/models/$m.py" ]; then
+		src=$out/models/$m/float.tflite
+		"tests/models/$m.py" "$src" || exit 1
+	fi
+	"$ctl" -q quantize "$src" -o "$out/models/$m/model.tflite" \
 		--samples 8 --seed 1 > /dev/null || exit 1
+	rm -f "$out/models/$m/float.tflite"
 	echo "$m" >> "$out/models/models.txt"
 done
 conc=${BATCH_CONCURRENCY:-8}
