@@ -40,14 +40,8 @@ if [ -z "$models" ]; then
 	echo '{"skipped": "no models"}' > "$BENCH_OUT/batch-cpu.json"
 	exit 0
 fi
-rm -rf "$out/models"
-mkdir -p "$out/models"
-for m in ${BATCH_MODELS:-face_detection_full_range}; do
-	mkdir -p "$out/models/$m"
-	"$ctl" -q quantize "$models/$m.tflite" -o "$out/models/$m/model.tflite" \
-		--samples 8 --seed 1 > /dev/null || exit 1
-	echo "$m" >> "$out/models/models.txt"
-done
+# shellcheck disable=SC2086
+bench_models "$models" ${BATCH_MODELS:-face_detection_full_range}
 conc=${BATCH_CONCURRENCY:-8}
 runs=${BATCH_RUNS:-200}
 warm=${BATCH_WARM:-16}

@@ -51,59 +51,27 @@
 # The VM is QEMU TCG: absolute times are those of an emulated CPU; the
 # ratios, measured in one boot, are the figures.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
-VM_TOP=$top
-. "$top/tests/vm/lib.sh"
-out=$top/build/vm/bench-batch
-mkdir -p "$out" "${BENCH_OUT:=$top/build/bench}"
-
-vm_setup || exit 1
-ko=kernel/edgeai.ko
+. "$(dirname "$0")/lib.sh"
 ctl=build/daemon/edgeaictl
-for f in "$ko" "$ctl" build/firmware/edgeai/npu.bin; do
-	[ -e "$f" ] || { echo "bench: $f missing (make all)" >&2; exit 1; }
-done
+bench_init bench-batch "$ctl" build/firmware/edgeai/npu.bin
 models=$(tests/models/fetch.sh) || models=
 if [ -z "$models" ]; then
 	echo "bench batch: no models (npm not reachable?): skipped"
 	echo '{"skipped": "no models"}' > "$BENCH_OUT/batch.json"
 	exit 0
 fi
-rm -rf "$out/models"
-mkdir -p "$out/models"
 # Models of the corpus that run whole on the NPU (one job per inference),
 # and mlp_weights, written by tests/models/mlp_weights.py: a dense model
 # whose device time is its weights, which a batch reads once.
-for m in ${BATCH_MODELS:-face_detection_short_range face_detection_full_range mlp_weights}; do
-	mkdir -p "$out/models/$m"
-	src=$models/$m.tflite
-	if [ -x "tests/models/$m.py" ]; then
-		src=$out/models/$m/float.tflite
-		"tests/models/$m.py" "$src" || exit 1
-	fi
-	"$ctl" -q quantize "$src" -o "$out/models/$m/model.tflite" \
-		--samples 8 --seed 1 > /dev/null || exit 1
-	rm -f "$out/models/$m/float.tflite"
-	echo "$m" >> "$out/models/models.txt"
-done
+# shellcheck disable=SC2086
+bench_models "$models" ${BATCH_MODELS:-face_detection_short_range face_detection_full_range mlp_weights}
 conc=${BATCH_CONCURRENCY:-8}
 wait_us=${BATCH_WAIT_US:-5000}
 echo "$conc ${BATCH_RUNS:-800} $wait_us ${BATCH_MAX:-$conc}" > "$out/params"
-vm_initramfs "$out/initramfs.cpio.gz" --init tests/bench/init-batch.sh \
-	--modules "$(vm_ko_depends "$ko") governor_simpleondemand" \
-	--file "$ko" /lib/modules/edgeai.ko \
-	--dir build/firmware/edgeai /lib/firmware/edgeai \
+bench_boot tests/bench/init-batch.sh 1500 "a few minutes" \
 	--dir "$out/models" /lib/edgeai-models \
 	--file "$out/params" /etc/edgeai-bench-batch \
-	--bin "$ctl" /usr/bin/edgeaictl || exit 1
-echo "bench: booting the VM (a few minutes)"
-vm_boot "$out/initramfs.cpio.gz" "$out" 1500 || exit 1
-if ! vm_splats "$out/console.log" > "$out/splats.txt"; then
-	echo "bench: kernel splat, see $out/console.log" >&2
-	cat "$out/splats.txt" >&2
-	exit 1
-fi
+	--bin "$ctl" /usr/bin/edgeaictl
 
 python3 - "$out/results.log" "$BENCH_OUT/batch.json" "$wait_us" <<'PY'
 import json, sys

@@ -17,6 +17,11 @@
 #       BENCH_RUNS, SUBMIT_ROUNDS, SUBMIT_JOBS and PREEMPT_SAMPLES, when
 #       set on the host, reach the guest's /init through the kernel command
 #       line (for short runs).
+#   bench_models MODELS NAME...
+#       $out/models/NAME/model.tflite for each NAME, int8 by edgeaictl
+#       quantize --samples 8 --seed 1 ($ctl): the corpus model
+#       MODELS/NAME.tflite (tests/models/fetch.sh), or the float model
+#       tests/models/NAME.py writes; the names in $out/models/models.txt
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
@@ -59,4 +64,23 @@ bench_boot() {
 		cat "$out/splats.txt" >&2
 		exit 1
 	fi
+}
+
+bench_models() {
+	_src_dir=$1
+	shift
+	rm -rf "$out/models"
+	mkdir -p "$out/models"
+	for _m in "$@"; do
+		mkdir -p "$out/models/$_m"
+		_src=$_src_dir/$_m.tflite
+		if [ -x "tests/models/$_m.py" ]; then
+			_src=$out/models/$_m/float.tflite
+			"tests/models/$_m.py" "$_src" || exit 1
+		fi
+		"$ctl" -q quantize "$_src" -o "$out/models/$_m/model.tflite" \
+			--samples 8 --seed 1 > /dev/null || exit 1
+		rm -f "$out/models/$_m/float.tflite"
+		echo "$_m" >> "$out/models/models.txt"
+	done
 }
