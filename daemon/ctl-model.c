@@ -89,7 +89,8 @@ void ctl_bench_help(void)
 	       "\n"
 	       "Measure the latency of a compiled model: mean, median, p95, p99 and\n"
 	       "throughput over N runs (default 50) after N warm-up runs (default 3);\n"
-	       "with device jobs, the median overhead (latency less device time).\n"
+	       "with device jobs, the median overhead (latency less device time), of\n"
+	       "the whole run and of edgeai_request_run() alone (submit to complete).\n"
 	       "Inputs are seeded random bytes unless --input gives them.\n"
 	       "\n"
 	       "  -d, --device DEV       where to run (below; default auto)\n"
@@ -331,6 +332,7 @@ struct session {
 	void *in[CTL_MAX_IO], *out[CTL_MAX_IO];
 	size_t in_size[CTL_MAX_IO], out_size[CTL_MAX_IO];
 	double compile_ms;
+	double run_ms;			/* the last edgeai_request_run() of @req */
 };
 
 static double now_ms(void)
@@ -470,16 +472,25 @@ static int session_open(struct session *s, const char *path, const struct ctl_de
 	return 0;
 }
 
-/* One run of @s's inputs through @req, its outputs into @out. */
-static int request_run(struct session *s, struct edgeai_request *req, void *const *out)
+/*
+ * One run of @s's inputs through @req, its outputs into @out; the time of
+ * edgeai_request_run() alone (submit to complete) into *@run_ms if not NULL.
+ */
+static int request_run(struct session *s, struct edgeai_request *req, void *const *out,
+		       double *run_ms)
 {
 	unsigned int i;
 	int r = 0;
 
 	for (i = 0; i < s->n_in && !r; i++)
 		r = edgeai_request_set_input(req, i, s->in[i], s->in_size[i]);
-	if (!r)
+	if (!r) {
+		double t0 = run_ms ? now_ms() : 0;
+
 		r = edgeai_request_run(req, EDGEAI_TIMEOUT_INFINITE);
+		if (run_ms)
+			*run_ms = now_ms() - t0;
+	}
 	for (i = 0; i < s->n_out && !r; i++)
 		r = edgeai_request_get_output(req, i, out[i], s->out_size[i]);
 	return r;
@@ -488,7 +499,7 @@ static int request_run(struct session *s, struct edgeai_request *req, void *cons
 /* One run through the request API: where ops ran is the request's placement. */
 static int session_run(struct session *s)
 {
-	return request_run(s, s->req, s->out);
+	return request_run(s, s->req, s->out, &s->run_ms);
 }
 
 /* Op @i's placement: what the last run did, else what the compiler planned. */
@@ -949,7 +960,7 @@ static int conc_run(struct conc_thread *t)
 {
 	struct session *s = t->s;
 	unsigned int i;
-	int r = request_run(s, t->req, t->out);
+	int r = request_run(s, t->req, t->out, NULL);
 
 	for (i = 0; i < s->n_out && !r; i++)
 		if (memcmp(t->out[i], s->out[i], s->out_size[i]))
@@ -1308,7 +1319,7 @@ int verb_bench(int argc, char *argv[])
 	char *files[CTL_MAX_IO];
 	struct ctl_device dev = arg_device;
 	int c, json = arg_json, quiet = arg_quiet, verbose = 0, r, profile = 0;
-	double *lat, *ovh, sum = 0, last_progress;
+	double *lat, *ovh, *sub, sum = 0, last_progress;
 	unsigned long n_ovh = 0;
 	const char *model;
 	struct session s;
@@ -1428,13 +1439,17 @@ int verb_bench(int argc, char *argv[])
 		session_free(&s);
 		return r;
 	}
-	/* and after them, each run's latency less its device time (ovh) */
-	lat = calloc(2 * iters, sizeof(*lat));
+	/*
+	 * and after them, each run's latency less its device time (ovh), and
+	 * the same of its edgeai_request_run() alone (sub: submit to complete)
+	 */
+	lat = calloc(3 * iters, sizeof(*lat));
 	if (!lat) {
 		session_free(&s);
 		return 1;
 	}
 	ovh = lat + iters;
+	sub = ovh + iters;
 	if (lat_path) {
 		lat_file = fopen(lat_path, "we");
 		if (!lat_file) {
@@ -1475,8 +1490,10 @@ int verb_bench(int argc, char *argv[])
 			goto fail;
 		lat[i] = now_ms() - t0;
 		sum += lat[i];
-		if (!edgeai_request_get_stats(s.req, &st) && st.device_jobs)
+		if (!edgeai_request_get_stats(s.req, &st) && st.device_jobs) {
+			sub[n_ovh] = s.run_ms - (double)st.device_time_ns / 1e6;
 			ovh[n_ovh++] = lat[i] - (double)st.device_time_ns / 1e6;
+		}
 		/* a terminal line redrawn at most 5 times a second */
 		if (lat[i] + t0 - last_progress > 200.0 || i + 1 == iters) {
 			last_progress = now_ms();
@@ -1504,6 +1521,7 @@ int verb_bench(int argc, char *argv[])
 	}
 	qsort(lat, iters, sizeof(*lat), cmp_double);
 	qsort(ovh, n_ovh, sizeof(*ovh), cmp_double);
+	qsort(sub, n_ovh, sizeof(*sub), cmp_double);
 	{
 		double mean = sum / (double)iters, med = pct(lat, (unsigned int)iters, 50);
 		double p95 = pct(lat, (unsigned int)iters, 95), p99 = pct(lat, (unsigned int)iters, 99);
@@ -1520,8 +1538,10 @@ int verb_bench(int argc, char *argv[])
 			       edgeai_program_get_cpu_threads(s.prog), iters, warm,
 			       s.compile_ms, mean, med, p95, p99, lat[0], lat[iters - 1], tput);
 			if (n_ovh)
-				printf("\"overhead_median_ms\": %.4f, \"overhead_runs\": %lu, ",
-				       pct(ovh, (unsigned int)n_ovh, 50), n_ovh);
+				printf("\"overhead_median_ms\": %.4f, \"overhead_runs\": %lu, "
+				       "\"run_overhead_median_ms\": %.4f, ",
+				       pct(ovh, (unsigned int)n_ovh, 50), n_ovh,
+				       pct(sub, (unsigned int)n_ovh, 50));
 			print_placement_json(&s, stdout);
 			if (profile)
 				print_profile(s.prog, iters, 1);
@@ -1535,9 +1555,12 @@ int verb_bench(int argc, char *argv[])
 			printf("latency ms: mean %.3f  median %.3f  p95 %.3f  p99 %.3f  min %.3f  max %.3f\n",
 			       mean, med, p95, p99, lat[0], lat[iters - 1]);
 			printf("throughput: %.2f inferences/s\n", tput);
-			if (n_ovh)
+			if (n_ovh) {
 				printf("overhead ms: median %.3f (latency less device time, %lu runs on a device)\n",
 				       pct(ovh, (unsigned int)n_ovh, 50), n_ovh);
+				printf("run overhead ms: median %.3f (edgeai_request_run() alone: submit to complete)\n",
+				       pct(sub, (unsigned int)n_ovh, 50));
+			}
 			print_placement_text(&s, stdout, verbose);
 			if (profile)
 				print_profile(s.prog, iters, 0);

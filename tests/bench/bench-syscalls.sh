@@ -34,7 +34,7 @@ import json, statistics, sys
 NAMES = {0: "read", 1: "write", 7: "poll", 16: "ioctl", 202: "futex",
          232: "epoll_wait", 270: "pselect6", 271: "ppoll", 426: "io_uring_enter",
          228: "clock_gettime", 9: "mmap", 11: "munmap"}
-counts, lat, ovh, fails = {}, {}, {}, []
+counts, lat, ovh, run, fails = {}, {}, {}, {}, []
 for line in open(sys.argv[1]):
     f = line.split(None, 5)
     if len(f) >= 3 and f[:2] == ["bench", "fail"]:
@@ -55,6 +55,8 @@ for line in open(sys.argv[1]):
         lat.setdefault(f[2], {}).setdefault(f[3], []).append(float(f[5]))
     elif len(f) == 6 and f[:2] == ["bench", "ovh"] and f[5].strip() != "none":
         ovh.setdefault(f[2], {}).setdefault(f[3], []).append(float(f[5]))
+    elif len(f) == 6 and f[:2] == ["bench", "run"] and f[5].strip() != "none":
+        run.setdefault(f[2], {}).setdefault(f[3], []).append(float(f[5]))
 if fails:
     sys.exit("bench syscalls: " + "; ".join(fails))
 if not counts:
@@ -75,16 +77,20 @@ for m in sorted(counts):
         r[path] = {"syscalls_per_inference": per["total"],
                    "by_call": {k: round(v, 2) for k, v in sorted(named.items(), key=str) if v},
                    "median_ms": statistics.median(lat.get(m, {}).get(path, [float("nan")])),
-                   "overhead_median_ms": statistics.median(ovh.get(m, {}).get(path, [float("nan")]))}
+                   "overhead_median_ms": statistics.median(ovh.get(m, {}).get(path, [float("nan")])),
+                   "run_overhead_median_ms": statistics.median(run.get(m, {}).get(path, [float("nan")]))}
     r["syscalls_ratio_ioctl_vs_uring"] = r["ioctl"]["syscalls_per_inference"] / max(r["uring"]["syscalls_per_inference"], 1e-9)
     r["latency_ratio_ioctl_vs_uring"] = r["ioctl"]["median_ms"] / r["uring"]["median_ms"]
     r["overhead_ratio_ioctl_vs_uring"] = (r["ioctl"]["overhead_median_ms"] /
                                           r["uring"]["overhead_median_ms"])
+    r["run_overhead_ratio_ioctl_vs_uring"] = (r["ioctl"]["run_overhead_median_ms"] /
+                                              r["uring"]["run_overhead_median_ms"])
     res[m] = r
 fig = {"note": "per inference of edgeaictl bench --device auto, compute off; syscalls "
                "counted with ptrace (25 runs minus 5 runs, over 20); latency: median "
                "of the round medians of 30 runs, ABBA rounds, without ptrace; overhead: "
-               "the same of each run's latency less the device time of its jobs",
+               "the same of each run's latency less the device time of its jobs; run "
+               "overhead: the same of edgeai_request_run() alone (submit to complete)",
        "models": res}
 with open(sys.argv[2], "w") as fh:
     json.dump(fig, fh, indent=2, sort_keys=True)
@@ -99,6 +105,9 @@ for m, r in res.items():
           r["ioctl"]["median_ms"], r["latency_ratio_ioctl_vs_uring"],
           r["uring"]["overhead_median_ms"], r["ioctl"]["overhead_median_ms"],
           r["overhead_ratio_ioctl_vs_uring"]))
+    print("    run overhead (submit to complete) ms: uring %.3f ioctl %.3f ratio %.2fx" % (
+          r["uring"]["run_overhead_median_ms"], r["ioctl"]["run_overhead_median_ms"],
+          r["run_overhead_ratio_ioctl_vs_uring"]))
     for path in ("uring", "ioctl"):
         print("    %-6s %s" % (path, " ".join("%s=%g" % kv for kv in r[path]["by_call"].items())))
 PY

@@ -12,7 +12,9 @@
 #   - then the runs are timed without ptrace, in rounds ordered
 #     uring, ioctl, ioctl, uring ("bench lat MODEL PATH ROUND MEDIAN_MS"),
 #     with the median overhead: latency less the device time the kernel
-#     reported ("bench ovh MODEL PATH ROUND MEDIAN_MS").
+#     reported ("bench ovh MODEL PATH ROUND MEDIAN_MS"), and the same of
+#     edgeai_request_run() alone, submit to complete, without setting the
+#     inputs and reading the outputs ("bench run MODEL PATH ROUND MEDIAN_MS").
 . /lib/edgeai-vm.sh
 vm_guest_setup
 vm_load_deps
@@ -51,8 +53,10 @@ while read -r _m; do
 			bench $_p 30 > /tmp/b.log 2>&1
 			_med=$(sed -n 's/^latency ms: .*median \([0-9.]*\).*/\1/p' /tmp/b.log)
 			_ovh=$(sed -n 's/^overhead ms: median \([0-9.-]*\).*/\1/p' /tmp/b.log)
+			_run=$(sed -n 's/^run overhead ms: median \([0-9.-]*\).*/\1/p' /tmp/b.log)
 			vm_out "bench lat $_m $_p $_r ${_med:-none}"
 			vm_out "bench ovh $_m $_p $_r ${_ovh:-none}"
+			vm_out "bench run $_m $_p $_r ${_run:-none}"
 		done
 	done
 done < /lib/edgeai-models/models.txt
