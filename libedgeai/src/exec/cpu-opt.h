@@ -5,15 +5,18 @@
  * Kernel sets, best first: VNNI (cpu-vnni.c: AVX-512 VNNI int8 CONV_2D and
  * FULLY_CONNECTED, AVX-512 DEPTHWISE_CONV_2D, ADD/SUB, PRELU and MAX_POOL_2D; AVX2
  * for what it declines), AVX2 (cpu-avx2.c: CONV_2D, DEPTHWISE_CONV_2D,
- * FULLY_CONNECTED, TRANSPOSE_CONV; PRELU, RESIZE_BILINEAR (int8), RESIZE_NEAREST_NEIGHBOR,
- * broadcast ADD/SUB/MUL/MAXIMUM/MINIMUM, AVERAGE_POOL_2D, MEAN,
- * CONCATENATION), reference (the firmware kernels). On arm64: dotprod
+ * FULLY_CONNECTED, TRANSPOSE_CONV; RESIZE_BILINEAR (int8),
+ * broadcast ADD/SUB/MUL/MAXIMUM/MINIMUM, AVERAGE_POOL_2D, MEAN),
+ * reference (the firmware kernels). On arm64: dotprod
  * (cpu-dotprod.c: SDOT/UDOT CONV_2D and FULLY_CONNECTED), NEON (cpu-neon.c:
  * CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD/SUB, MAX_POOL_2D and
  * AVERAGE_POOL_2D), reference. Every optimized set runs RELU/RELU6/QUANTIZE
  * through a 256-entry table the reference kernel computes, 8-bit PAD by
  * memset/memcpy, and on a program's threads the table ops (LOGISTIC, TANH,
- * HARD_SWISH, LEAKY_RELU) through the program's table (cpu.c).
+ * HARD_SWISH, LEAKY_RELU) through the program's table (cpu.c); and what
+ * the sets in use decline of PRELU (a table per alpha channel),
+ * CONCATENATION and RESIZE_NEAREST_NEIGHBOR (copies) through the plain-C
+ * kernels of cpu-common.c.
  * cpu.c picks the best one this CPU runs (cpuid on x86-64, AT_HWCAP on
  * arm64); EDGEAI_CPU_KERNELS=reference (or portable), avx2, vnni, neon or
  * dotprod asks for one (only one this CPU and build have).
@@ -45,6 +48,7 @@ enum exec_kset exec_opt_level(void);
  */
 struct exec_opt_prep {
 	void *set[EXEC_KSET_COUNT];
+	void *common;		/* exec_common_prepare()'s, when no set laid it out */
 };
 
 /*
@@ -98,6 +102,15 @@ struct exec_kset_ops {
 	void *(*prepare)(const struct ek_op *o);
 	void (*prepare_free)(void *prep);
 };
+
+/*
+ * cpu-common.c: the plain-C kernels every optimized set shares (PRELU,
+ * CONCATENATION, RESIZE_NEAREST_NEIGHBOR), tried after the sets in use;
+ * run() and prepare() as in struct exec_kset_ops, the prepared data freed
+ * with free().
+ */
+int exec_common_run(const struct ek_op *o, const void *prep);
+void *exec_common_prepare(const struct ek_op *o);
 
 /*
  * cpu-avx2.c, cpu-vnni.c, cpu-neon.c and cpu-dotprod.c; NULL when the set

@@ -354,6 +354,11 @@ int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
 			return r;
 		}
 	}
+	if (exec_opt_level() != EXEC_KSET_REFERENCE) {
+		r = exec_common_run(o, prep ? prep->common : NULL);
+		if (r != EXEC_OPT_NOT_HANDLED)
+			ran(exec_opt_level());
+	}
 	return r;
 }
 
@@ -376,6 +381,11 @@ struct exec_opt_prep *exec_opt_prepare(const struct ek_op *o)
 		p->set[k] = kset_ops_of(k)->prepare(o);
 		any |= p->set[k] != NULL;
 	}
+	/* the shared kernels' layout when no set has one */
+	if (!any && exec_opt_level() != EXEC_KSET_REFERENCE) {
+		p->common = exec_common_prepare(o);
+		any = p->common != NULL;
+	}
 	if (!any) {
 		free(p);
 		return NULL;
@@ -392,6 +402,7 @@ void exec_opt_prepare_free(struct exec_opt_prep *p)
 		for (k = 0; k < EXEC_KSET_COUNT; k++)
 			if (p->set[k])
 				kset_ops_of(k)->prepare_free(p->set[k]);
+		free(p->common);
 		free(p);
 	}
 }

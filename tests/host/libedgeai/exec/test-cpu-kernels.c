@@ -2,7 +2,9 @@
 /*
  * The optimized CPU kernel sets of this architecture (x86-64:
  * libedgeai/src/exec/cpu-avx2.c, and cpu-vnni.c: AVX-512 VNNI; arm64:
- * cpu-neon.c and cpu-dotprod.c: SDOT/UDOT) against the firmware reference kernels on
+ * cpu-neon.c and cpu-dotprod.c: SDOT/UDOT; and cpu-common.c's plain-C
+ * kernels every set shares, counted as the set in use) against the
+ * firmware reference kernels on
  * seeded random CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED programs:
  * odd channel counts (not multiples of the vector width), padding,
  * strides, dilation, int8 per-channel and uint8 per-tensor with extreme
@@ -893,20 +895,29 @@ struct kset_case {
 #define N_KINDS 21
 #define WIDE (3U << 17)
 #define KIND_BITS(m) ((uint64_t)(m) | (uint64_t)(m) << 32)
+/* the kinds of cpu-common.c's kernels: PRELU, CONCATENATION, RESIZE_NEAREST_NEIGHBOR */
+#define COMMON (1U << 7 | 1U << 12 | 1U << 15)
 #if defined(__aarch64__)
 static const struct kset_case sets[] = {
 	/* NEON: kinds 0..6 and the padded average pool; dotprod: CONV_2D, FC,
-	 * tables, PAD itself, the rest via NEON */
-	{ "neon", NULL, KIND_BITS(0x7f | 1U << 16 | WIDE), KIND_BITS(0x7f | 1U << 16 | WIDE) },
-	{ "dotprod", "neon", KIND_BITS(0x7f | 1U << 16 | WIDE), KIND_BITS(0x35 | 1U << 17) },
+	 * tables, PAD itself, the rest via NEON; both: PRELU, CONCATENATION
+	 * and RESIZE_NEAREST_NEIGHBOR (cpu-common.c, counted as the set in use) */
+	{ "neon", NULL, KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE),
+	  KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE) },
+	{ "dotprod", "neon", KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE),
+	  KIND_BITS(0x35 | COMMON | 1U << 17) },
 };
 #else
 static const struct kset_case sets[] = {
-	/* AVX2: the convolutions (TRANSPOSE_CONV too), tables and PAD */
-	{ "avx2", NULL, KIND_BITS(0x37 | WIDE | 1U << 20), KIND_BITS(0x37 | WIDE | 1U << 20) },
-	/* VNNI: int8 CONV_2D/FC, depthwise, ADD/SUB, tables, PAD, MAX_POOL_2D, PRELU */
-	{ "vnni", NULL, 0xfa | 1U << 18 | (uint64_t)(0xff | WIDE) << 32,
-	  0xfa | 1U << 18 | (uint64_t)(0xff | WIDE) << 32 },
+	/* AVX2: the convolutions (TRANSPOSE_CONV too), tables and PAD; and
+	 * (cpu-common.c, counted as the set in use) PRELU, CONCATENATION and
+	 * RESIZE_NEAREST_NEIGHBOR */
+	{ "avx2", NULL, KIND_BITS(0x37 | COMMON | WIDE | 1U << 20),
+	  KIND_BITS(0x37 | COMMON | WIDE | 1U << 20) },
+	/* VNNI: int8 CONV_2D/FC, depthwise, ADD/SUB, tables, PAD, MAX_POOL_2D,
+	 * PRELU; CONCATENATION and RESIZE_NEAREST_NEIGHBOR (cpu-common.c) */
+	{ "vnni", NULL, 0xfa | COMMON | 1U << 18 | (uint64_t)(0xff | COMMON | WIDE) << 32,
+	  0xfa | COMMON | 1U << 18 | (uint64_t)(0xff | COMMON | WIDE) << 32 },
 };
 #endif
 
@@ -963,8 +974,13 @@ int main(void)
 				unsigned long ran_via = via ? exec_cpu_kernels_ops(via) : 0;
 				uint64_t bit = 1ULL << (kind + (u8 ? 0 : 32));
 #if !defined(__aarch64__)
-				/* RESIZE_*, TRANSPOSE_CONV and the rest are AVX2 kernels, VNNI's too (PRELU: VNNI's own) */
-				const char *by = (kind > 7 && kind < 16) || kind == 20 ? "avx2" : set;
+				/*
+				 * RESIZE_BILINEAR, TRANSPOSE_CONV and the rest are AVX2
+				 * kernels, VNNI's too (PRELU: VNNI's own); cpu-common.c's
+				 * count as the set in use
+				 */
+				const char *by = (kind > 7 && kind < 16 && kind != 12 && kind != 15) ||
+						 kind == 20 ? "avx2" : set;
 				unsigned long ran_by = exec_cpu_kernels_ops(by);
 #endif
 
@@ -1074,11 +1090,14 @@ int main(void)
 #if !defined(__aarch64__)
 				else if (kind == 7 || kind == 8 || kind == 13 || kind == 14 ||
 					 kind == 16 || kind == 20)
-					/* the AVX2 PRELU, int8 RESIZE_BILINEAR, pools, MEAN, TRANSPOSE_CONV */
+					/* PRELU (VNNI's or cpu-common.c's), the AVX2 int8
+					 * RESIZE_BILINEAR, pools, MEAN, TRANSPOSE_CONV */
 					split = strcmp(ks, "reference") && !(u8 && kind == 8);
 #else
-				else if (kind == 7 || kind == 8 || kind == 13 || kind == 14 ||
-					 kind == 16 || kind == 20)
+				else if (kind == 7)
+					/* cpu-common.c's PRELU */
+					split = strcmp(ks, "reference") != 0;
+				else if (kind == 8 || kind == 13 || kind == 14 || kind == 16 || kind == 20)
 					split = 0;
 #endif
 				else

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The kernels every optimized set shares, in plain C: PRELU through a
+ * table per alpha channel, CONCATENATION and RESIZE_NEAREST_NEIGHBOR as
+ * copies of whole rows or pixels. Nothing here needs a vector unit, so
+ * the arm64 sets get them as the x86-64 ones do. exec_opt_run() (cpu.c)
+ * tries them for what the set in use, and the sets it passes ops to,
+ * decline (the VNNI set has a vector PRELU of its own); the reference
+ * kernels of firmware/ops/ take what these decline. Same bytes as the
+ * reference: the PRELU table is the reference's arithmetic on each of the
+ * 256 inputs, the copies move the bytes it would.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec/cpu-opt.h"
+
+/*
+ * PRELU with an alpha that varies along channels only (or is one value)
+ * and an input of the output's shape: the reference's arithmetic without
+ * its per-element broadcast indexing. Each input byte maps to one output
+ * byte per channel: a table of 256 bytes per alpha channel, computed with
+ * the reference's arithmetic (x >= 0: the identity rescale, whatever the
+ * channel; x < 0: x times the channel's alpha, rescaled). The table
+ * depends on constants only: the prepare hook builds it once (below);
+ * without one, or when the tensors differ from what it was built for,
+ * the run builds its own.
+ */
+struct prelu_tab {
+	uint32_t dtype, ac;		/* input dtype, alpha channels */
+	int32_t in_zp, out_zp, al_zp;
+	uint8_t tab[];			/* [256][ac] */
+};
+
+static inline uint8_t prelu_neg(const struct edgeai_prog_prelu_params *p, int32_t x, int32_t y,
+				int32_t zo, int32_t lo, int32_t hi)
+{
+	int32_t r = ek_wadd(ek_mbqm(x * y, p->alpha_multiplier, p->alpha_shift), zo);
+
+	return (uint8_t)(r < lo ? lo : r > hi ? hi : r);
+}
+
+/* The table of @o (only its tensors' types and zero points, alpha's data); NULL: declined. */
+static struct prelu_tab *prelu_table(const struct ek_op *o)
+{
+	const struct edgeai_prog_prelu_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *al = &o->in[1], *out = &o->out;
+	uint32_t ac = al->d[3], c, v;
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	int32_t lo = s8 ? -128 : 0, hi = s8 ? 127 : 255, x;
+	struct prelu_tab *t;
+
+	if (!ek_is8(in->dtype) || in->dtype != out->dtype || al->dtype != out->dtype ||
+	    !al->data || al->d[0] != 1 || al->d[1] != 1 || al->d[2] != 1 || !ac || ac > 4096)
+		return NULL;
+	t = malloc(sizeof(*t) + (size_t)256 * ac);
+	if (!t)
+		return NULL;
+	t->dtype = in->dtype;
+	t->ac = ac;
+	t->in_zp = in->zp;
+	t->out_zp = out->zp;
+	t->al_zp = al->zp;
+	for (v = 0; v < 256; v++) {
+		uint8_t *row = t->tab + (size_t)v * ac;
+
+		x = (s8 ? (int32_t)(int8_t)v : (int32_t)v) - in->zp;
+		if (x >= 0) {
+			int32_t r = ek_wadd(ek_mbqm(x, p->identity_multiplier, p->identity_shift),
+					    out->zp);
+
+			memset(row, r < lo ? lo : r > hi ? hi : r, ac);
+			continue;
+		}
+		for (c = 0; c < ac; c++)
+			row[c] = prelu_neg(p, x, ek_ld(al, c) - al->zp, out->zp, lo, hi);
+	}
+	return t;
+}
+
+/* Pixels [begin, end) through the table. */
+struct prelu_job {
+	const struct prelu_tab *t;
+	const uint8_t *src;
+	uint8_t *dst;
+	uint32_t ch;
+};
+
+static void prelu_part(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct prelu_job *pj = ctx;
+	const uint8_t *tab = pj->t->tab;
+	uint32_t ch = pj->ch, i, c;
+	const uint8_t *src = pj->src + (size_t)begin * ch;
+	uint8_t *dst = pj->dst + (size_t)begin * ch;
+
+	if (pj->t->ac == 1) {
+		for (i = 0; i < (end - begin) * ch; i++)
+			dst[i] = tab[src[i]];
+		return;
+	}
+	for (i = begin; i < end; i++, src += ch, dst += ch)
+		for (c = 0; c < ch; c++)
+			dst[c] = tab[(size_t)src[c] * ch + c];
+}
+
+static int prelu(const struct ek_op *o, const struct prelu_tab *prep)
+{
+	const struct ek_tensor *in = &o->in[0], *al = &o->in[1], *out = &o->out;
+	uint32_t ch = out->d[3], ac = al->d[3], cnt = ek_count(out), pixels;
+	const struct prelu_tab *t = prep;
+	struct prelu_tab *own = NULL;
+	const uint8_t *src = in->data;
+	uint8_t *dst = out->data;
+
+	if (!ek_is8(in->dtype) || in->dtype != out->dtype || al->dtype != out->dtype ||
+	    memcmp(in->d, out->d, sizeof(in->d)) || al->d[0] != 1 || al->d[1] != 1 ||
+	    al->d[2] != 1 || !ch || (ac != ch && ac != 1) || ac > 4096)
+		return EXEC_OPT_NOT_HANDLED;
+	if (!t || t->dtype != in->dtype || t->ac != ac || t->in_zp != in->zp ||
+	    t->out_zp != out->zp || t->al_zp != al->zp)
+		t = own = prelu_table(o);
+	if (!t)
+		return EXEC_OPT_NOT_HANDLED;
+	pixels = cnt / ch;
+	{
+		struct prelu_job pj = { .t = t, .src = src, .dst = dst, .ch = ch };
+
+		if (exec_par_worth(cnt))
+			exec_par_for(pixels, prelu_part, &pj);
+		else
+			prelu_part(&pj, 0, pixels);
+	}
+	free(own);
+	return 0;
+}
+
+/* CONCATENATION of 8-bit tensors (same quantization): rows copied whole. */
+static int concat(const struct ek_op *o)
+{
+	const struct edgeai_prog_concat_params *p = (const void *)o->op->params;
+	const struct ek_tensor *out = &o->out;
+	uint32_t k, i, outer = 1, inner = 1, base = 0, ax = p->axis;
+
+	if (ax > 3 || !o->n_in || !ek_is8(out->dtype))
+		return EXEC_OPT_NOT_HANDLED;
+	for (i = 0; i < ax; i++)
+		outer *= out->d[i];
+	for (i = ax + 1; i < 4; i++)
+		inner *= out->d[i];
+	for (k = 0; k < o->n_in; k++) {
+		const struct ek_tensor *in = &o->in[k];
+
+		for (i = 0; i < 4; i++)
+			if (i != ax && in->d[i] != out->d[i])
+				return EXEC_OPT_NOT_HANDLED;
+		if (!in->data || in->dtype != out->dtype || in->zp != out->zp)
+			return EXEC_OPT_NOT_HANDLED;
+		base += in->d[ax];
+	}
+	if (base != out->d[ax])
+		return EXEC_OPT_NOT_HANDLED;
+	base = 0;
+	for (k = 0; k < o->n_in; k++) {
+		const struct ek_tensor *in = &o->in[k];
+		size_t chunk = (size_t)in->d[ax] * inner;
+
+		for (i = 0; i < outer; i++)
+			memcpy((uint8_t *)out->data + ((size_t)i * out->d[ax] + base) * inner,
+			       (const uint8_t *)in->data + i * chunk, chunk);
+		base += in->d[ax];
+	}
+	return 0;
+}
+
+/* RESIZE_NEAREST_NEIGHBOR of 8-bit tensors: a pixel's channels copied whole. */
+static int resize_nearest(const struct ek_op *o)
+{
+	const struct edgeai_prog_resize_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t ch = out->d[3], n, y, x;
+	const uint32_t *ym, *xm;
+
+	if (!ek_is8(in->dtype) || in->dtype != out->dtype || in->d[0] != out->d[0] ||
+	    in->d[3] != ch || p->arith)
+		return EXEC_OPT_NOT_HANDLED;
+	ym = ek_const(o, p->y_map_offset, 4ULL * out->d[1], 4);
+	xm = ek_const(o, p->x_map_offset, 4ULL * out->d[2], 4);
+	if (!ym || !xm)
+		return EXEC_OPT_NOT_HANDLED;
+	for (y = 0; y < out->d[1]; y++)
+		if (ym[y] >= in->d[1])
+			return EXEC_OPT_NOT_HANDLED;
+	for (x = 0; x < out->d[2]; x++)
+		if (xm[x] >= in->d[2])
+			return EXEC_OPT_NOT_HANDLED;
+	for (n = 0; n < out->d[0]; n++)
+		for (y = 0; y < out->d[1]; y++)
+			for (x = 0; x < out->d[2]; x++)
+				memcpy((uint8_t *)out->data + ek_idx(out, n, y, x, 0),
+				       (const uint8_t *)in->data + ek_idx(in, n, ym[y], xm[x], 0), ch);
+	return 0;
+}
+
+int exec_common_run(const struct ek_op *o, const void *prep)
+{
+	switch (o->op->opcode) {
+	case EDGEAI_OP_PRELU:
+		return prelu(o, prep);
+	case EDGEAI_OP_CONCATENATION:
+		return concat(o);
+	case EDGEAI_OP_RESIZE_NEAREST_NEIGHBOR:
+		return resize_nearest(o);
+	default:
+		return EXEC_OPT_NOT_HANDLED;
+	}
+}
+
+void *exec_common_prepare(const struct ek_op *o)
+{
+	const struct ek_tensor *al = &o->in[1];
+
+	if (o->op->opcode != EDGEAI_OP_PRELU || o->n_in < 2 || !al->data || !ek_is8(al->dtype))
+		return NULL;
+	return prelu_table(o);
+}
