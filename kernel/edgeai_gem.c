@@ -16,10 +16,72 @@
 #include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
 #include <linux/dma-resv.h>
+#include <linux/iosys-map.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 
 #include "edgeai_device.h"
 #include "edgeai_gem.h"
+
+/**
+ * struct edgeai_bo - an edgeai buffer object
+ * @shmem: the GEM shmem object, created here or imported
+ * @kmap_lock: serializes the first edgeai_gem_kmap() of the object
+ * @kmap: the kernel mapping the simulator's jobs use, once @kmapped
+ * @kmapped: @kmap is set, until the object is freed
+ *
+ * A job reads and writes its buffers through a kernel mapping. Mapping
+ * and unmapping a buffer for every job cost more than the rest of a
+ * submission, so the first job to use a buffer maps it and the mapping
+ * lives as long as the buffer (freed in edgeai_gem_free()).
+ */
+struct edgeai_bo {
+	struct drm_gem_shmem_object shmem;
+	struct mutex kmap_lock; /* protects @kmap and @kmapped */
+	struct iosys_map kmap;
+	bool kmapped;
+};
+
+static struct edgeai_bo *to_edgeai_bo(struct drm_gem_object *obj)
+{
+	return container_of(to_drm_gem_shmem_obj(obj), struct edgeai_bo, shmem);
+}
+
+/**
+ * edgeai_gem_kmap() - the kernel mapping of a buffer object
+ * @obj: the object; the caller holds a reference
+ * @map: filled with the mapping, valid while the reference is held
+ *
+ * Maps @obj on first use; later calls return the same mapping.
+ *
+ * Return: 0 or a negative errno from the mapping.
+ */
+int edgeai_gem_kmap(struct drm_gem_object *obj, struct iosys_map *map)
+{
+	struct edgeai_bo *bo = to_edgeai_bo(obj);
+	int ret = 0;
+
+	mutex_lock(&bo->kmap_lock);
+	if (!bo->kmapped) {
+		ret = drm_gem_vmap_unlocked(obj, &bo->kmap);
+		bo->kmapped = !ret;
+	}
+	if (!ret)
+		*map = bo->kmap;
+	mutex_unlock(&bo->kmap_lock);
+	return ret;
+}
+
+static void edgeai_gem_free(struct drm_gem_object *obj)
+{
+	struct edgeai_bo *bo = to_edgeai_bo(obj);
+
+	/* Nothing else refers to @obj: no job uses the mapping any more. */
+	if (bo->kmapped)
+		drm_gem_vunmap_unlocked(obj, &bo->kmap);
+	mutex_destroy(&bo->kmap_lock);
+	drm_gem_shmem_object_free(obj);
+}
 
 /* Imported, or its shmem pages are allocated. */
 static bool edgeai_gem_resident(struct drm_gem_object *obj)
@@ -38,7 +100,7 @@ static size_t edgeai_gem_rss(struct drm_gem_object *obj)
 }
 
 static const struct drm_gem_object_funcs edgeai_gem_funcs = {
-	.free = drm_gem_shmem_object_free,
+	.free = edgeai_gem_free,
 	.print_info = drm_gem_shmem_object_print_info,
 	.pin = drm_gem_shmem_object_pin,
 	.unpin = drm_gem_shmem_object_unpin,
@@ -64,14 +126,15 @@ static const struct drm_gem_object_funcs edgeai_gem_funcs = {
 struct drm_gem_object *edgeai_gem_create_object(struct drm_device *drm,
 						size_t size)
 {
-	struct drm_gem_shmem_object *shmem;
+	struct edgeai_bo *bo;
 
-	shmem = kzalloc(sizeof(*shmem), GFP_KERNEL);
-	if (!shmem)
+	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	if (!bo)
 		return ERR_PTR(-ENOMEM);
-	shmem->map_wc = false;
-	shmem->base.funcs = &edgeai_gem_funcs;
-	return &shmem->base;
+	mutex_init(&bo->kmap_lock);
+	bo->shmem.map_wc = false;
+	bo->shmem.base.funcs = &edgeai_gem_funcs;
+	return &bo->shmem.base;
 }
 
 /* Looks up a BO handle of @file; a drm_dbg line names @ioctl if unknown. */

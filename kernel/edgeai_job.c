@@ -23,6 +23,7 @@
 #include "edgeai_coredump.h"
 #include "edgeai_device.h"
 #include "edgeai_drv.h"
+#include "edgeai_gem.h"
 #include "edgeai_job.h"
 #include "edgeai_pm.h"
 #include "edgeai_prog.h"
@@ -294,8 +295,6 @@ static void edgeai_job_put_resources(struct edgeai_job *job)
 	for (i = 0; i < job->bo_count; i++) {
 		if (!job->bos[i])
 			continue;
-		if (!iosys_map_is_null(&job->maps[i]))
-			drm_gem_vunmap_unlocked(job->bos[i], &job->maps[i]);
 		drm_gem_object_put(job->bos[i]);
 	}
 	kvfree(job->bos);
@@ -517,16 +516,14 @@ static int edgeai_job_get_bos(struct edgeai_job *job, struct drm_file *file,
 	}
 
 	for (i = 0; i < job->bo_count; i++) {
-		ret = drm_gem_vmap_unlocked(job->bos[i], &job->maps[i]);
+		/* The buffer's own mapping: it lives as long as the buffer. */
+		ret = edgeai_gem_kmap(job->bos[i], &job->maps[i]);
 		if (ret) {
-			iosys_map_clear(&job->maps[i]);
 			drm_dbg(drm, "submit: buffer slot %u: cannot map (%d)\n",
 				i, ret);
 			return ret;
 		}
 		if (job->maps[i].is_iomem) {
-			drm_gem_vunmap_unlocked(job->bos[i], &job->maps[i]);
-			iosys_map_clear(&job->maps[i]);
 			drm_dbg(drm, "submit: buffer slot %u: I/O memory\n", i);
 			return -EINVAL;
 		}

@@ -48,7 +48,7 @@ struct edgeai_fence {
  *	jobs count in &edgeai_core.jobs
  * @bo_count: entries in @bos, @maps and @bo_flags
  * @bos: bound buffers, a reference each
- * @maps: kernel mappings of @bos, kept for the job's life
+ * @maps: kernel mappings of @bos (each buffer's own, edgeai_gem_kmap())
  * @bo_flags: DRM_EDGEAI_BO_READ/WRITE of each buffer
  * @cmd_count: entries in @cmds
  * @cmds: validated commands
