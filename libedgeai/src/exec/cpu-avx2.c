@@ -508,118 +508,38 @@ static int fc(const struct ek_op *o, const void *prep)
  * each axis, so |sum| < 128 * 4000^2 < 2^31 - 2^19; half-pixel centres
  * give weights a little outside 0..1024 at the edges), so eight
  * channels at a time in int32, with the reference's rounding (half away
- * from zero, then / 2^20 toward zero). The float arithmetic of uint8
- * goes to the reference.
+ * from zero, then / 2^20 toward zero): the channels of one output pixel,
+ * eight at a time; exec_resize_bilinear() (cpu-common.c) walks the pixels
+ * and does the rest. The float arithmetic of uint8 goes to the reference.
  */
-/* |w_lo| + |w_hi| <= 4000, in 64 bits (any 32-bit pattern may come). */
-static int w_ok(const struct edgeai_prog_interp *m)
+static uint32_t resize_px(const int8_t *const tap[4], const int32_t s[4], int8_t *dst, uint32_t ch)
 {
-	int64_t a = (int32_t)m->w_lo, b = (int32_t)m->w_hi;
-
-	return (a < 0 ? -a : a) + (b < 0 ? -b : b) <= 4000;
-}
-
-/* Output rows [begin, end) (batch * oh + y) of a RESIZE_BILINEAR. */
-struct resize_job {
-	const struct ek_op *o;
-	const struct edgeai_prog_interp *ym, *xm;
-};
-
-static void resize_rows(void *ctx, uint32_t begin, uint32_t end)
-{
-	const struct resize_job *rj = ctx;
-	const struct ek_op *o = rj->o;
-	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	uint32_t ch = out->d[3], row, n, y, x, c, k;
 	const __m256i half = _mm256_set1_epi32(1 << 19), zero = _mm256_setzero_si256();
+	__m256i w[4];
+	uint32_t c, k;
 
-	for (row = begin; row < end; row++) {
-		const struct edgeai_prog_interp *r = &rj->ym[row % out->d[1]];
-		const int8_t *rlo, *rhi;
-		int8_t *dst;
+	if (ch < 8)
+		return 0;
+	for (k = 0; k < 4; k++)
+		w[k] = _mm256_set1_epi32(s[k]);
+	for (c = 0; c + 8 <= ch; c += 8) {
+		__m256i acc = zero, neg, res;
+		__m128i pk;
 
-		n = row / out->d[1];
-		y = row % out->d[1];
-		/* the two input rows and the output row: no index arithmetic per pixel */
-		rlo = (const int8_t *)in->data + ek_idx(in, n, r->lo, 0, 0);
-		rhi = (const int8_t *)in->data + ek_idx(in, n, r->hi, 0, 0);
-		dst = (int8_t *)out->data + ek_idx(out, n, y, 0, 0);
-		for (x = 0; x < out->d[2]; x++, dst += ch) {
-			const struct edgeai_prog_interp *q = &rj->xm[x];
-			const int8_t *tap[4];
-			int32_t s[4];
-			__m256i w[4];
-
-			s[0] = (int32_t)r->w_lo * (int32_t)q->w_lo;
-			s[1] = (int32_t)r->w_lo * (int32_t)q->w_hi;
-			s[2] = (int32_t)r->w_hi * (int32_t)q->w_lo;
-			s[3] = (int32_t)r->w_hi * (int32_t)q->w_hi;
-			tap[0] = rlo + (size_t)q->lo * ch;
-			tap[1] = rlo + (size_t)q->hi * ch;
-			tap[2] = rhi + (size_t)q->lo * ch;
-			tap[3] = rhi + (size_t)q->hi * ch;
-			c = 0;
-			if (ch >= 8) {
-				for (k = 0; k < 4; k++)
-					w[k] = _mm256_set1_epi32(s[k]);
-			}
-			for (; c + 8 <= ch; c += 8) {
-				__m256i acc = zero, neg, res;
-				__m128i pk;
-
-				for (k = 0; k < 4; k++)
-					acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(
-						_mm256_cvtepi8_epi32(_mm_loadl_epi64(
-							(const __m128i *)(tap[k] + c))), w[k]));
-				/* half away from zero, then truncate toward zero */
-				neg = _mm256_cmpgt_epi32(zero, acc);
-				res = _mm256_abs_epi32(acc);
-				res = _mm256_add_epi32(res, _mm256_andnot_si256(
-					_mm256_cmpeq_epi32(acc, zero), half));
-				res = _mm256_srli_epi32(res, 20);
-				res = _mm256_sub_epi32(_mm256_xor_si256(res, neg), neg);
-				pk = _mm_packs_epi32(_mm256_castsi256_si128(res),
-						     _mm256_extracti128_si256(res, 1));
-				_mm_storel_epi64((__m128i *)(dst + c), _mm_packs_epi16(pk, pk));
-			}
-			for (; c < ch; c++) {
-				int32_t acc = 0, v;
-
-				for (k = 0; k < 4; k++)
-					acc += tap[k][c] * s[k];
-				acc += acc > 0 ? (1 << 19) : -(1 << 19);
-				v = acc >= 0 ? acc >> 20 : -((-acc) >> 20);
-				dst[c] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
-			}
-		}
+		for (k = 0; k < 4; k++)
+			acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(
+				_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(tap[k] + c))),
+				w[k]));
+		/* half away from zero, then truncate toward zero */
+		neg = _mm256_cmpgt_epi32(zero, acc);
+		res = _mm256_abs_epi32(acc);
+		res = _mm256_add_epi32(res, _mm256_andnot_si256(_mm256_cmpeq_epi32(acc, zero), half));
+		res = _mm256_srli_epi32(res, 20);
+		res = _mm256_sub_epi32(_mm256_xor_si256(res, neg), neg);
+		pk = _mm_packs_epi32(_mm256_castsi256_si128(res), _mm256_extracti128_si256(res, 1));
+		_mm_storel_epi64((__m128i *)(dst + c), _mm_packs_epi16(pk, pk));
 	}
-}
-
-static int resize_bilinear(const struct ek_op *o)
-{
-	const struct edgeai_prog_resize_params *p = (const void *)o->op->params;
-	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	uint32_t ch = out->d[3], y, x, rows = out->d[0] * out->d[1];
-	struct resize_job rj = { .o = o };
-
-	if (in->dtype != EDGEAI_DTYPE_INT8 || out->dtype != EDGEAI_DTYPE_INT8 ||
-	    p->arith != EDGEAI_RESIZE_FIXED10 || in->d[0] != out->d[0] || in->d[3] != ch)
-		return EXEC_OPT_NOT_HANDLED;
-	rj.ym = ek_const(o, p->y_map_offset, (uint64_t)out->d[1] * sizeof(*rj.ym), 4);
-	rj.xm = ek_const(o, p->x_map_offset, (uint64_t)out->d[2] * sizeof(*rj.xm), 4);
-	if (!rj.ym || !rj.xm)
-		return EXEC_OPT_NOT_HANDLED;
-	for (y = 0; y < out->d[1]; y++)
-		if (rj.ym[y].lo >= in->d[1] || rj.ym[y].hi >= in->d[1] || !w_ok(&rj.ym[y]))
-			return EXEC_OPT_NOT_HANDLED;
-	for (x = 0; x < out->d[2]; x++)
-		if (rj.xm[x].lo >= in->d[2] || rj.xm[x].hi >= in->d[2] || !w_ok(&rj.xm[x]))
-			return EXEC_OPT_NOT_HANDLED;
-	if (exec_par_worth((uint64_t)ek_count(out) * 4))
-		exec_par_for(rows, resize_rows, &rj);
-	else
-		resize_rows(&rj, 0, rows);
-	return 0;
+	return c;
 }
 
 /*
@@ -1083,7 +1003,7 @@ static int avx2_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_MEAN:
 		return mean(o);
 	case EDGEAI_OP_RESIZE_BILINEAR:
-		return resize_bilinear(o);
+		return exec_resize_bilinear(o, resize_px);
 	case EDGEAI_OP_CONV_2D:
 		return conv(o, prep);
 	case EDGEAI_OP_DEPTHWISE_CONV_2D:

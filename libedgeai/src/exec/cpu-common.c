@@ -9,6 +9,9 @@
  * kernels of firmware/ops/ take what these decline. Same bytes as the
  * reference: the PRELU table is the reference's arithmetic on each of the
  * 256 inputs, the copies move the bytes it would.
+ * Also the plain-C walks the AVX2 and NEON sets share (cpu-opt.h): int8
+ * RESIZE_BILINEAR's pixels, around a set's vector code for a pixel's
+ * channels.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -199,6 +202,93 @@ static int resize_nearest(const struct ek_op *o)
 			for (x = 0; x < out->d[2]; x++)
 				memcpy((uint8_t *)out->data + ek_idx(out, n, y, x, 0),
 				       (const uint8_t *)in->data + ek_idx(in, n, ym[y], xm[x], 0), ch);
+	return 0;
+}
+
+/* |w_lo| + |w_hi| <= 4000, in 64 bits (any 32-bit pattern may come). */
+static int resize_w_ok(const struct edgeai_prog_interp *m)
+{
+	int64_t a = (int32_t)m->w_lo, b = (int32_t)m->w_hi;
+
+	return (a < 0 ? -a : a) + (b < 0 ? -b : b) <= 4000;
+}
+
+/* Output rows [begin, end) (batch * oh + y) of a RESIZE_BILINEAR. */
+struct resize_job {
+	const struct ek_op *o;
+	const struct edgeai_prog_interp *ym, *xm;
+	exec_resize_px_fn *px;
+};
+
+static void resize_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct resize_job *rj = ctx;
+	const struct ek_op *o = rj->o;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t ch = out->d[3], row, n, y, x, c, k;
+
+	for (row = begin; row < end; row++) {
+		const struct edgeai_prog_interp *r = &rj->ym[row % out->d[1]];
+		const int8_t *rlo, *rhi;
+		int8_t *dst;
+
+		n = row / out->d[1];
+		y = row % out->d[1];
+		/* the two input rows and the output row: no index arithmetic per pixel */
+		rlo = (const int8_t *)in->data + ek_idx(in, n, r->lo, 0, 0);
+		rhi = (const int8_t *)in->data + ek_idx(in, n, r->hi, 0, 0);
+		dst = (int8_t *)out->data + ek_idx(out, n, y, 0, 0);
+		for (x = 0; x < out->d[2]; x++, dst += ch) {
+			const struct edgeai_prog_interp *q = &rj->xm[x];
+			const int8_t *tap[4];
+			int32_t s[4];
+
+			s[0] = (int32_t)r->w_lo * (int32_t)q->w_lo;
+			s[1] = (int32_t)r->w_lo * (int32_t)q->w_hi;
+			s[2] = (int32_t)r->w_hi * (int32_t)q->w_lo;
+			s[3] = (int32_t)r->w_hi * (int32_t)q->w_hi;
+			tap[0] = rlo + (size_t)q->lo * ch;
+			tap[1] = rlo + (size_t)q->hi * ch;
+			tap[2] = rhi + (size_t)q->lo * ch;
+			tap[3] = rhi + (size_t)q->hi * ch;
+			for (c = rj->px(tap, s, dst, ch); c < ch; c++) {
+				int32_t acc = 0, v;
+
+				for (k = 0; k < 4; k++)
+					acc += tap[k][c] * s[k];
+				/* half away from zero, then / 2^20 toward zero */
+				acc += acc > 0 ? (1 << 19) : -(1 << 19);
+				v = acc >= 0 ? acc >> 20 : -((-acc) >> 20);
+				dst[c] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
+			}
+		}
+	}
+}
+
+int exec_resize_bilinear(const struct ek_op *o, exec_resize_px_fn *px)
+{
+	const struct edgeai_prog_resize_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t ch = out->d[3], y, x, rows = out->d[0] * out->d[1];
+	struct resize_job rj = { .o = o, .px = px };
+
+	if (in->dtype != EDGEAI_DTYPE_INT8 || out->dtype != EDGEAI_DTYPE_INT8 ||
+	    p->arith != EDGEAI_RESIZE_FIXED10 || in->d[0] != out->d[0] || in->d[3] != ch)
+		return EXEC_OPT_NOT_HANDLED;
+	rj.ym = ek_const(o, p->y_map_offset, (uint64_t)out->d[1] * sizeof(*rj.ym), 4);
+	rj.xm = ek_const(o, p->x_map_offset, (uint64_t)out->d[2] * sizeof(*rj.xm), 4);
+	if (!rj.ym || !rj.xm)
+		return EXEC_OPT_NOT_HANDLED;
+	for (y = 0; y < out->d[1]; y++)
+		if (rj.ym[y].lo >= in->d[1] || rj.ym[y].hi >= in->d[1] || !resize_w_ok(&rj.ym[y]))
+			return EXEC_OPT_NOT_HANDLED;
+	for (x = 0; x < out->d[2]; x++)
+		if (rj.xm[x].lo >= in->d[2] || rj.xm[x].hi >= in->d[2] || !resize_w_ok(&rj.xm[x]))
+			return EXEC_OPT_NOT_HANDLED;
+	if (exec_par_worth((uint64_t)ek_count(out) * 4))
+		exec_par_for(rows, resize_rows, &rj);
+	else
+		resize_rows(&rj, 0, rows);
 	return 0;
 }
 

@@ -2,7 +2,8 @@
 /*
  * Optimized arm64 CPU kernels (Advanced SIMD, which every arm64 CPU has):
  * CONV_2D, DEPTHWISE_CONV_2D (depth multiplier 1), FULLY_CONNECTED,
- * ADD/SUB (same shapes), MAX_POOL_2D and AVERAGE_POOL_2D, int8 and uint8.
+ * ADD/SUB (same shapes), MAX_POOL_2D and AVERAGE_POOL_2D, int8 and uint8;
+ * int8 RESIZE_BILINEAR.
  * Chosen at run time (cpu.c, AT_HWCAP), else the portable reference
  * kernels of firmware/ops/ run; cpu-dotprod.c passes what it declines here.
  *
@@ -344,6 +345,44 @@ static int add(const struct ek_op *o, int sub)
 	return 0;
 }
 
+/*
+ * RESIZE_BILINEAR of int8 tensors (EDGEAI_RESIZE_FIXED10): the channels of
+ * one output pixel, eight at a time; exec_resize_bilinear() (cpu-common.c)
+ * checks the maps, walks the pixels and does the rest. The reference's
+ * 64-bit sum of four taps times their weight products fits in int32 for
+ * the weights it lets through, so the sum is exact in 32-bit lanes
+ * (MLA by a scalar); its rounding, half away from zero and then division
+ * by 2^20 toward zero, is the rounding shift of the magnitude (a tie
+ * rounds up, away from zero) with the sign put back; the saturating
+ * narrowing is the clamp to the type's range.
+ */
+static inline int32x4_t rdiv20(int32x4_t v)
+{
+	int32x4_t m = vreinterpretq_s32_u32(vrshrq_n_u32(vreinterpretq_u32_s32(vabsq_s32(v)), 20));
+
+	return vbslq_s32(vcltzq_s32(v), vnegq_s32(m), m);
+}
+
+static uint32_t resize_px(const int8_t *const tap[4], const int32_t s[4], int8_t *dst, uint32_t ch)
+{
+	uint32_t c, k;
+
+	for (c = 0; c + 8 <= ch; c += 8) {
+		int32x4_t lo = vdupq_n_s32(0), hi = lo;
+
+		for (k = 0; k < 4; k++) {
+			int16x8_t x = vmovl_s8(vld1_s8(tap[k] + c));
+
+			lo = vmlaq_n_s32(lo, vmovl_s16(vget_low_s16(x)), s[k]);
+			hi = vmlaq_n_s32(hi, vmovl_high_s16(x), s[k]);
+		}
+		lo = rdiv20(lo);
+		hi = rdiv20(hi);
+		vst1_s8(dst + c, vqmovn_s16(vcombine_s16(vqmovn_s32(lo), vqmovn_s32(hi))));
+	}
+	return c;
+}
+
 /* Pool shapes and parameters the reference accepts. */
 static int pool_ok(const struct ek_op *o)
 {
@@ -469,6 +508,8 @@ static int neon_run(const struct ek_op *o, const void *prep)
 		return pool(o, 1);
 	case EDGEAI_OP_AVERAGE_POOL_2D:
 		return pool(o, 0);
+	case EDGEAI_OP_RESIZE_BILINEAR:
+		return exec_resize_bilinear(o, resize_px);
 	default:
 		return EXEC_OPT_NOT_HANDLED;
 	}

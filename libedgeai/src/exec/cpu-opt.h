@@ -9,8 +9,8 @@
  * broadcast ADD/SUB/MUL/MAXIMUM/MINIMUM, AVERAGE_POOL_2D, MEAN),
  * reference (the firmware kernels). On arm64: dotprod
  * (cpu-dotprod.c: SDOT/UDOT CONV_2D and FULLY_CONNECTED), NEON (cpu-neon.c:
- * CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD/SUB, MAX_POOL_2D and
- * AVERAGE_POOL_2D), reference. Every optimized set runs RELU/RELU6/QUANTIZE
+ * CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD/SUB, MAX_POOL_2D,
+ * AVERAGE_POOL_2D, RESIZE_BILINEAR (int8)), reference. Every optimized set runs RELU/RELU6/QUANTIZE
  * through a 256-entry table the reference kernel computes, 8-bit PAD by
  * memset/memcpy, and on a program's threads the table ops (LOGISTIC, TANH,
  * HARD_SWISH, LEAKY_RELU) through the program's table (cpu.c); and what
@@ -111,6 +111,25 @@ struct exec_kset_ops {
  */
 int exec_common_run(const struct ek_op *o, const void *prep);
 void *exec_common_prepare(const struct ek_op *o);
+
+/*
+ * cpu-common.c: the plain-C walks of ops whose inner loop a set
+ * vectorizes, so the AVX2 and NEON sets share one copy.
+ *
+ * RESIZE_BILINEAR of int8 tensors (EDGEAI_RESIZE_FIXED10): the maps
+ * checked (indices in range; |w_lo| + |w_hi| <= 4000 on each axis, so the
+ * reference's 64-bit sum of four taps times their weight products fits in
+ * int32: |sum| < 128 * 4000^2 < 2^31 - 2^19), the output rows split
+ * across the threads, and for each output pixel @px called with its four
+ * taps (the rows in[lo][lo'], in[lo][hi'], in[hi][lo'], in[hi][hi']) and
+ * their weights (the reference's products): it writes channels 0.. of
+ * @dst and returns how many; the rest are done here, with the reference's
+ * rounding. 0, or EXEC_OPT_NOT_HANDLED (uint8's float arithmetic among
+ * others).
+ */
+typedef uint32_t exec_resize_px_fn(const int8_t *const tap[4], const int32_t s[4], int8_t *dst,
+				   uint32_t ch);
+int exec_resize_bilinear(const struct ek_op *o, exec_resize_px_fn *px);
 
 /*
  * cpu-avx2.c, cpu-vnni.c, cpu-neon.c and cpu-dotprod.c; NULL when the set

@@ -898,13 +898,16 @@ struct kset_case {
 /* the kinds of cpu-common.c's kernels: PRELU, CONCATENATION, RESIZE_NEAREST_NEIGHBOR */
 #define COMMON (1U << 7 | 1U << 12 | 1U << 15)
 #if defined(__aarch64__)
+/* the int8-only kinds of the NEON set: RESIZE_BILINEAR (fixed point) */
+#define NEON_S8 ((uint64_t)(1U << 8) << 32)
 static const struct kset_case sets[] = {
-	/* NEON: kinds 0..6 and the padded average pool; dotprod: CONV_2D, FC,
-	 * tables, PAD itself, the rest via NEON; both: PRELU, CONCATENATION
-	 * and RESIZE_NEAREST_NEIGHBOR (cpu-common.c, counted as the set in use) */
-	{ "neon", NULL, KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE),
-	  KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE) },
-	{ "dotprod", "neon", KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE),
+	/* NEON: kinds 0..6, the padded average pool and int8 RESIZE_BILINEAR;
+	 * dotprod: CONV_2D, FC, tables, PAD itself, the rest via NEON; both:
+	 * PRELU, CONCATENATION and RESIZE_NEAREST_NEIGHBOR (cpu-common.c,
+	 * counted as the set in use) */
+	{ "neon", NULL, KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE) | NEON_S8,
+	  KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE) | NEON_S8 },
+	{ "dotprod", "neon", KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE) | NEON_S8,
 	  KIND_BITS(0x35 | COMMON | 1U << 17) },
 };
 #else
@@ -1097,7 +1100,10 @@ int main(void)
 				else if (kind == 7)
 					/* cpu-common.c's PRELU */
 					split = strcmp(ks, "reference") != 0;
-				else if (kind == 8 || kind == 13 || kind == 14 || kind == 16 || kind == 20)
+				else if (kind == 8)
+					/* NEON's int8 RESIZE_BILINEAR (cpu-common.c's walk) */
+					split = strcmp(ks, "reference") && !u8;
+				else if (kind == 13 || kind == 14 || kind == 16 || kind == 20)
 					split = 0;
 #endif
 				else
