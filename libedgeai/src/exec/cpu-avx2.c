@@ -542,35 +542,16 @@ static uint32_t resize_px(const int8_t *const tap[4], const int32_t s[4], int8_t
 	return c;
 }
 
-/*
- * Element strides of @t read for each output dimension: 0 where @t is
- * broadcast (a dimension of 1); -1 when @t does not broadcast to @out.
- */
-static int bstrides(const struct ek_tensor *t, const struct ek_tensor *out, size_t st[4])
-{
-	size_t acc = 1;
-	int i;
-
-	for (i = 3; i >= 0; i--) {
-		if (t->d[i] != out->d[i] && t->d[i] != 1)
-			return -1;
-		st[i] = t->d[i] == 1 ? 0 : acc;
-		acc *= t->d[i];
-	}
-	return 0;
-}
-
 static inline int32_t ld8(const uint8_t *p, int s8)
 {
 	return s8 ? (int32_t)(int8_t)*p : (int32_t)*p;
 }
 
 /*
- * The binary elementwise ops in any broadcast form, 8-bit: the
- * reference's per-element arithmetic, walked with strides instead of its
- * per-element index divisions. ADD/SUB: each input's rescale depends on
- * its byte only, so it comes from a 256-entry table the same functions
- * fill. MAXIMUM/MINIMUM on two unbroadcast rows: 32 bytes at a time.
+ * The binary elementwise ops in any broadcast form, 8-bit: the walk is
+ * exec_binary_run()'s (cpu-common.c); here the runs both inputs read
+ * contiguously. ADD/SUB: each input's rescale by byte value from the
+ * walk's tables; MAXIMUM/MINIMUM: 32 bytes at a time.
  */
 /*
  * ek_mbqm() of 8 lanes, for a multiplier >= 0: gemmlowp's saturating
@@ -655,107 +636,39 @@ static uint32_t binary8(const struct ek_op *o, const uint8_t *pa, const uint8_t 
 	return c;
 }
 
+static uint32_t binary_row(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb,
+			   uint8_t *dst, uint32_t n)
+{
+	const struct ek_op *o = bj->o;
+	uint32_t op = o->op->opcode, c = 0;
+	int s8 = bj->s8, mx = op == EDGEAI_OP_MAXIMUM;
+
+	if (!bj->ca || !bj->cb)
+		return 0;
+	if (op != EDGEAI_OP_MAXIMUM && op != EDGEAI_OP_MINIMUM)
+		return binary8(o, pa, pb, dst, n, bj->ta, bj->tb, bj->vec, o->out.zp, bj->lo, bj->hi);
+	for (; c + 32 <= n; c += 32) {
+		__m256i x = _mm256_loadu_si256((const __m256i *)(pa + c));
+		__m256i y = _mm256_loadu_si256((const __m256i *)(pb + c));
+
+		x = mx ? (s8 ? _mm256_max_epi8(x, y) : _mm256_max_epu8(x, y)) :
+			 (s8 ? _mm256_min_epi8(x, y) : _mm256_min_epu8(x, y));
+		_mm256_storeu_si256((__m256i *)(dst + c), x);
+	}
+	return c;
+}
+
 static int binary(const struct ek_op *o)
 {
-	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
-	uint32_t op = o->op->opcode, n, h, w, c, ch = out->d[3];
-	int s8 = out->dtype == EDGEAI_DTYPE_INT8;
-	int32_t ta[256], tb[256], lo = s8 ? -128 : 0, hi = s8 ? 127 : 255, v;
-	const struct edgeai_prog_add_params *ap = (const void *)o->op->params;
-	const struct edgeai_prog_mul_params *mp = (const void *)o->op->params;
-	uint8_t *dst = out->data;
-	size_t sa[4], sb[4];
+	struct exec_binary bj;
 	struct mbqm8 q8;
 
-	if (!ek_is8(out->dtype) || a->dtype != out->dtype || b->dtype != out->dtype ||
-	    bstrides(a, out, sa) || bstrides(b, out, sb))
+	if (exec_binary_init(&bj, o))
 		return EXEC_OPT_NOT_HANDLED;
-	if (op == EDGEAI_OP_MUL) {
-		if (mp->out_multiplier < 0 || mp->act_min < lo || mp->act_max > hi)
-			return EXEC_OPT_NOT_HANDLED;
-		mbqm8_make(&q8, mp->out_multiplier, mp->out_shift);
-	}
-	if (op == EDGEAI_OP_ADD || op == EDGEAI_OP_SUB) {
-		if (ap->left_shift > 30 || ap->out_multiplier < 0 || ap->act_min < lo ||
-		    ap->act_max > hi)
-			return EXEC_OPT_NOT_HANDLED;
-		mbqm8_make(&q8, ap->out_multiplier, ap->out_shift);
-		for (v = 0; v < 256; v++) {
-			int32_t x = (s8 ? (int32_t)(int8_t)v : v) - a->zp;
-			int32_t y = (s8 ? (int32_t)(int8_t)v : v) - b->zp;
-
-			ta[v] = ek_mbqm((int32_t)((uint32_t)x << ap->left_shift),
-					ap->in0_multiplier, ap->in0_shift);
-			tb[v] = ek_mbqm((int32_t)((uint32_t)y << ap->left_shift),
-					ap->in1_multiplier, ap->in1_shift);
-		}
-	}
-	for (n = 0; n < out->d[0]; n++) {
-		for (h = 0; h < out->d[1]; h++) {
-			for (w = 0; w < out->d[2]; w++, dst += ch) {
-				const uint8_t *pa = (const uint8_t *)a->data +
-						    n * sa[0] + h * sa[1] + w * sa[2];
-				const uint8_t *pb = (const uint8_t *)b->data +
-						    n * sb[0] + h * sb[1] + w * sb[2];
-				int32_t r;
-
-				switch (op) {
-				case EDGEAI_OP_ADD:
-				case EDGEAI_OP_SUB:
-					c = sa[3] == 1 && sb[3] == 1 ?
-					    binary8(o, pa, pb, dst, ch, ta, tb, &q8, out->zp,
-						    ap->act_min, ap->act_max) : 0;
-					for (; c < ch; c++) {
-						int32_t x = ta[pa[c * sa[3]]], y = tb[pb[c * sb[3]]];
-
-						r = op == EDGEAI_OP_SUB ? ek_wsub(x, y) : ek_wadd(x, y);
-						r = ek_wadd(ek_mbqm(r, ap->out_multiplier,
-								    ap->out_shift), out->zp);
-						r = r < ap->act_min ? ap->act_min : r;
-						r = r > ap->act_max ? ap->act_max : r;
-						dst[c] = (uint8_t)r;
-					}
-					break;
-				case EDGEAI_OP_MUL:
-					c = sa[3] == 1 && sb[3] == 1 ?
-					    binary8(o, pa, pb, dst, ch, NULL, NULL, &q8, out->zp,
-						    mp->act_min, mp->act_max) : 0;
-					for (; c < ch; c++) {
-						int32_t x = ld8(pa + c * sa[3], s8) - a->zp;
-						int32_t y = ld8(pb + c * sb[3], s8) - b->zp;
-
-						r = ek_wadd(ek_mbqm(x * y, mp->out_multiplier,
-								    mp->out_shift), out->zp);
-						r = r < mp->act_min ? mp->act_min : r;
-						r = r > mp->act_max ? mp->act_max : r;
-						dst[c] = (uint8_t)r;
-					}
-					break;
-				default: {	/* MAXIMUM, MINIMUM */
-					int mx = op == EDGEAI_OP_MAXIMUM;
-
-					c = 0;
-					if (sa[3] == 1 && sb[3] == 1) {
-						for (; c + 32 <= ch; c += 32) {
-							__m256i x = _mm256_loadu_si256((const __m256i *)(pa + c));
-							__m256i y = _mm256_loadu_si256((const __m256i *)(pb + c));
-
-							x = mx ? (s8 ? _mm256_max_epi8(x, y) : _mm256_max_epu8(x, y)) :
-								 (s8 ? _mm256_min_epi8(x, y) : _mm256_min_epu8(x, y));
-							_mm256_storeu_si256((__m256i *)(dst + c), x);
-						}
-					}
-					for (; c < ch; c++) {
-						int32_t x = ld8(pa + c * sa[3], s8), y = ld8(pb + c * sb[3], s8);
-
-						r = mx ? (x > y ? x : y) : (x < y ? x : y);
-						dst[c] = (uint8_t)(r < lo ? lo : r > hi ? hi : r);
-					}
-				}
-				}
-			}
-		}
-	}
+	mbqm8_make(&q8, bj.mul, bj.shift);
+	bj.row = binary_row;
+	bj.vec = &q8;
+	exec_binary_run(&bj);
 	return 0;
 }
 

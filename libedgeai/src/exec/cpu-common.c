@@ -9,9 +9,9 @@
  * kernels of firmware/ops/ take what these decline. Same bytes as the
  * reference: the PRELU table is the reference's arithmetic on each of the
  * 256 inputs, the copies move the bytes it would.
- * Also the plain-C walks the AVX2 and NEON sets share (cpu-opt.h): int8
- * RESIZE_BILINEAR's pixels, around a set's vector code for a pixel's
- * channels.
+ * Also the plain-C walks the AVX2 and NEON sets share (cpu-opt.h), around
+ * a set's vector code: int8 RESIZE_BILINEAR's pixels, and the broadcast
+ * strides of ADD/SUB/MUL/MAXIMUM/MINIMUM.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -290,6 +290,156 @@ int exec_resize_bilinear(const struct ek_op *o, exec_resize_px_fn *px)
 	else
 		resize_rows(&rj, 0, rows);
 	return 0;
+}
+
+int exec_bstrides(const struct ek_tensor *t, const struct ek_tensor *out, size_t st[4])
+{
+	size_t acc = 1;
+	int i;
+
+	for (i = 3; i >= 0; i--) {
+		if (t->d[i] != out->d[i] && t->d[i] != 1)
+			return -1;
+		st[i] = t->d[i] == 1 ? 0 : acc;
+		acc *= t->d[i];
+	}
+	return 0;
+}
+
+static inline int32_t ld8(const uint8_t *p, int s8)
+{
+	return s8 ? (int32_t)(int8_t)*p : (int32_t)*p;
+}
+
+/*
+ * ADD/SUB: each input's rescale depends on its byte only, so it comes
+ * from a 256-entry table the reference's function fills.
+ */
+int exec_binary_init(struct exec_binary *bj, const struct ek_op *o)
+{
+	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
+	const struct edgeai_prog_add_params *ap = (const void *)o->op->params;
+	const struct edgeai_prog_mul_params *mp = (const void *)o->op->params;
+	uint32_t op = o->op->opcode, ch = out->d[3];
+	int s8 = out->dtype == EDGEAI_DTYPE_INT8;
+	size_t ea, eb;
+	int32_t v;
+
+	if ((op != EDGEAI_OP_ADD && op != EDGEAI_OP_SUB && op != EDGEAI_OP_MUL &&
+	     op != EDGEAI_OP_MAXIMUM && op != EDGEAI_OP_MINIMUM) ||
+	    !ek_is8(out->dtype) || a->dtype != out->dtype || b->dtype != out->dtype ||
+	    exec_bstrides(a, out, bj->sa) || exec_bstrides(b, out, bj->sb))
+		return EXEC_OPT_NOT_HANDLED;
+	bj->o = o;
+	bj->s8 = s8;
+	bj->lo = s8 ? -128 : 0;
+	bj->hi = s8 ? 127 : 255;
+	bj->row = NULL;
+	bj->vec = NULL;
+	bj->mul = 0;
+	bj->shift = 0;
+	if (op == EDGEAI_OP_MUL) {
+		if (mp->out_multiplier < 0 || mp->act_min < bj->lo || mp->act_max > bj->hi)
+			return EXEC_OPT_NOT_HANDLED;
+		bj->mul = mp->out_multiplier;
+		bj->shift = mp->out_shift;
+		bj->lo = mp->act_min;
+		bj->hi = mp->act_max;
+	}
+	if (op == EDGEAI_OP_ADD || op == EDGEAI_OP_SUB) {
+		if (ap->left_shift > 30 || ap->out_multiplier < 0 || ap->act_min < bj->lo ||
+		    ap->act_max > bj->hi)
+			return EXEC_OPT_NOT_HANDLED;
+		bj->mul = ap->out_multiplier;
+		bj->shift = ap->out_shift;
+		bj->lo = ap->act_min;
+		bj->hi = ap->act_max;
+		for (v = 0; v < 256; v++) {
+			int32_t x = (s8 ? (int32_t)(int8_t)v : v) - a->zp;
+			int32_t y = (s8 ? (int32_t)(int8_t)v : v) - b->zp;
+
+			bj->ta[v] = ek_mbqm((int32_t)((uint32_t)x << ap->left_shift),
+					    ap->in0_multiplier, ap->in0_shift);
+			bj->tb[v] = ek_mbqm((int32_t)((uint32_t)y << ap->left_shift),
+					    ap->in1_multiplier, ap->in1_shift);
+		}
+	}
+	/*
+	 * A run is a pixel's channels; or a whole row of the output where
+	 * each input's row is contiguous or one value (for one channel, its
+	 * column stride alone says which).
+	 */
+	ea = ch == 1 ? bj->sa[2] : bj->sa[3];
+	eb = ch == 1 ? bj->sb[2] : bj->sb[3];
+	if (bj->sa[2] == ch * ea && bj->sb[2] == ch * eb) {
+		bj->run = out->d[2] * ch;
+		bj->runs = 1;
+		bj->ca = (int)ea;
+		bj->cb = (int)eb;
+	} else {
+		bj->run = ch;
+		bj->runs = out->d[2];
+		bj->ca = (int)bj->sa[3];
+		bj->cb = (int)bj->sb[3];
+	}
+	return 0;
+}
+
+/* Runs [begin, end) of the output (image * H * runs + row * runs + run). */
+static void binary_part(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct exec_binary *bj = ctx;
+	const struct ek_op *o = bj->o;
+	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
+	uint32_t op = o->op->opcode, h = out->d[1], i, c, n, y, x, len = bj->run;
+	int32_t r, lo = bj->lo, hi = bj->hi;
+	size_t ca = (size_t)bj->ca, cb = (size_t)bj->cb;
+	int s8 = bj->s8;
+
+	for (i = begin; i < end; i++) {
+		uint8_t *dst = (uint8_t *)out->data + (size_t)i * len;
+		const uint8_t *pa, *pb;
+
+		n = i / (h * bj->runs);
+		y = i / bj->runs % h;
+		x = i % bj->runs;
+		pa = (const uint8_t *)a->data + n * bj->sa[0] + y * bj->sa[1] + x * bj->sa[2];
+		pb = (const uint8_t *)b->data + n * bj->sb[0] + y * bj->sb[1] + x * bj->sb[2];
+		c = bj->row ? bj->row(bj, pa, pb, dst, len) : 0;
+		for (; c < len; c++) {
+			switch (op) {
+			case EDGEAI_OP_ADD:
+			case EDGEAI_OP_SUB: {
+				int32_t u = bj->ta[pa[c * ca]], v = bj->tb[pb[c * cb]];
+
+				r = op == EDGEAI_OP_SUB ? ek_wsub(u, v) : ek_wadd(u, v);
+				r = ek_wadd(ek_mbqm(r, bj->mul, bj->shift), out->zp);
+				break;
+			}
+			case EDGEAI_OP_MUL:
+				r = (ld8(pa + c * ca, s8) - a->zp) * (ld8(pb + c * cb, s8) - b->zp);
+				r = ek_wadd(ek_mbqm(r, bj->mul, bj->shift), out->zp);
+				break;
+			default: {	/* MAXIMUM, MINIMUM */
+				int32_t u = ld8(pa + c * ca, s8), v = ld8(pb + c * cb, s8);
+
+				r = op == EDGEAI_OP_MAXIMUM ? (u > v ? u : v) : (u < v ? u : v);
+			}
+			}
+			dst[c] = (uint8_t)(r < lo ? lo : r > hi ? hi : r);
+		}
+	}
+}
+
+void exec_binary_run(const struct exec_binary *bj)
+{
+	const struct ek_tensor *out = &bj->o->out;
+	uint32_t items = out->d[0] * out->d[1] * bj->runs;
+
+	if (exec_par_worth(ek_count(out)))
+		exec_par_for(items, binary_part, (void *)bj);
+	else
+		binary_part((void *)bj, 0, items);
 }
 
 int exec_common_run(const struct ek_op *o, const void *prep)

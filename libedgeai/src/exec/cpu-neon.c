@@ -2,8 +2,8 @@
 /*
  * Optimized arm64 CPU kernels (Advanced SIMD, which every arm64 CPU has):
  * CONV_2D, DEPTHWISE_CONV_2D (depth multiplier 1), FULLY_CONNECTED,
- * ADD/SUB (same shapes), MAX_POOL_2D and AVERAGE_POOL_2D, int8 and uint8;
- * int8 RESIZE_BILINEAR.
+ * ADD/SUB/MUL/MAXIMUM/MINIMUM (every broadcast form), MAX_POOL_2D and
+ * AVERAGE_POOL_2D, int8 and uint8; int8 RESIZE_BILINEAR.
  * Chosen at run time (cpu.c, AT_HWCAP), else the portable reference
  * kernels of firmware/ops/ run; cpu-dotprod.c passes what it declines here.
  *
@@ -13,7 +13,7 @@
  * reference. The requantization is the reference's fixed point on four
  * lanes (cpu-neon.h says why SQRDMULH/SRSHL give the same bytes), the
  * clamp and store are ek_st(). Anything unusual (a shape or parameter the
- * reference would reject, broadcasting, depth multiplier > 1) is declined.
+ * reference would reject, depth multiplier > 1) is declined.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -383,6 +383,118 @@ static uint32_t resize_px(const int8_t *const tap[4], const int32_t s[4], int8_t
 	return c;
 }
 
+/*
+ * ADD, SUB, MUL, MAXIMUM and MINIMUM in every broadcast form: the walk is
+ * exec_binary_run()'s (cpu-common.c); here each run, eight elements at a
+ * time (MAXIMUM/MINIMUM: sixteen), each input read contiguously or one
+ * value repeated. ADD/SUB: each input's value minus its zero point, shifted
+ * left and rescaled, summed (wrapping) and rescaled again (the reference's
+ * ek_mbqm() each time, neon_rq4()); MUL: the product of the offset values
+ * (32-bit, wrapping like the reference's int32), rescaled; then the
+ * activation clamp, inside the type's range, so narrowing keeps the byte.
+ */
+struct neon_bin {
+	struct neon_rq r0, r1, ro;	/* ADD/SUB: the inputs' rescales; the output's */
+	int32x4_t za, zb, ls;
+};
+
+/* Eight 8-bit values from @p, consecutive (@step 1) or one repeated (@step 0), as int16. */
+static inline int16x8_t ld8x(const uint8_t *p, int step, int s8)
+{
+	if (!step)
+		return vdupq_n_s16(s8 ? (int16_t)(int8_t)*p : (int16_t)*p);
+	return s8 ? vmovl_s8(vld1_s8((const int8_t *)p)) : vreinterpretq_s16_u16(vmovl_u8(vld1_u8(p)));
+}
+
+/* Four lanes of one output: (ADD/SUB, MUL) from the offset values @x, @y; clamped. */
+static inline int32x4_t bin4(const struct neon_bin *nb, uint32_t op, int32x4_t x, int32x4_t y,
+			     int32x4_t lo, int32x4_t hi)
+{
+	int32x4_t r;
+
+	if (op == EDGEAI_OP_MUL) {
+		r = vmulq_s32(x, y);
+	} else {
+		x = neon_rq4(vshlq_s32(x, nb->ls), &nb->r0, 0, 0);
+		y = neon_rq4(vshlq_s32(y, nb->ls), &nb->r1, 0, 0);
+		r = op == EDGEAI_OP_SUB ? vsubq_s32(x, y) : vaddq_s32(x, y);
+	}
+	return vminq_s32(vmaxq_s32(neon_rq4(r, &nb->ro, 0, 0), lo), hi);
+}
+
+static uint32_t binary_row(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb,
+			   uint8_t *dst, uint32_t n)
+{
+	const struct neon_bin *nb = bj->vec;
+	uint32_t op = bj->o->op->opcode, c = 0;
+	int s8 = bj->s8, ca = bj->ca, cb = bj->cb;
+	const int32x4_t lo = vdupq_n_s32(bj->lo), hi = vdupq_n_s32(bj->hi);
+
+	if (op == EDGEAI_OP_MAXIMUM || op == EDGEAI_OP_MINIMUM) {
+		int mx = op == EDGEAI_OP_MAXIMUM;
+
+		for (; c + 16 <= n; c += 16) {
+			uint8x16_t x = ca ? vld1q_u8(pa + c) : vdupq_n_u8(*pa);
+			uint8x16_t y = cb ? vld1q_u8(pb + c) : vdupq_n_u8(*pb);
+
+			if (s8) {
+				int8x16_t u = vreinterpretq_s8_u8(x), v = vreinterpretq_s8_u8(y);
+
+				x = vreinterpretq_u8_s8(mx ? vmaxq_s8(u, v) : vminq_s8(u, v));
+			} else {
+				x = mx ? vmaxq_u8(x, y) : vminq_u8(x, y);
+			}
+			vst1q_u8(dst + c, x);
+		}
+		return c;
+	}
+	for (; c + 8 <= n; c += 8) {
+		int16x8_t x = ld8x(pa + c * ca, ca, s8), y = ld8x(pb + c * cb, cb, s8);
+		int32x4_t r0 = bin4(nb, op, vsubq_s32(vmovl_s16(vget_low_s16(x)), nb->za),
+				    vsubq_s32(vmovl_s16(vget_low_s16(y)), nb->zb), lo, hi);
+		int32x4_t r1 = bin4(nb, op, vsubq_s32(vmovl_high_s16(x), nb->za),
+				    vsubq_s32(vmovl_high_s16(y), nb->zb), lo, hi);
+
+		vst1_u8(dst + c, vreinterpret_u8_s8(vmovn_s16(vcombine_s16(vmovn_s32(r0),
+									   vmovn_s32(r1)))));
+	}
+	return c;
+}
+
+static int binary(const struct ek_op *o)
+{
+	const struct edgeai_prog_add_params *ap = (const void *)o->op->params;
+	const struct ek_tensor nob = { .data = NULL };
+	uint32_t op = o->op->opcode;
+	struct exec_binary bj;
+	struct neon_bin nb;
+	int r = EXEC_OPT_NOT_HANDLED;
+
+	if (exec_binary_init(&bj, o))
+		return EXEC_OPT_NOT_HANDLED;
+	memset(&nb, 0, sizeof(nb));
+	nb.za = vdupq_n_s32(o->in[0].zp);
+	nb.zb = vdupq_n_s32(o->in[1].zp);
+	if (op == EDGEAI_OP_ADD || op == EDGEAI_OP_SUB) {
+		nb.ls = vdupq_n_s32((int32_t)ap->left_shift);
+		if (neon_rq_make(&nb.r0, NULL, ap->in0_multiplier, ap->in0_shift, &nob, 4, &nob, 0, 0) ||
+		    neon_rq_make(&nb.r1, NULL, ap->in1_multiplier, ap->in1_shift, &nob, 4, &nob, 0, 0))
+			goto out;
+	}
+	if ((op == EDGEAI_OP_ADD || op == EDGEAI_OP_SUB || op == EDGEAI_OP_MUL) &&
+	    neon_rq_make(&nb.ro, NULL, bj.mul, bj.shift, &nob, 4, &o->out, bj.lo, bj.hi))
+		goto out;
+	bj.row = binary_row;
+	bj.vec = &nb;
+	exec_binary_run(&bj);
+	r = 0;
+out:
+	free(nb.r0.left);
+	free(nb.r1.left);
+	free(nb.ro.left);
+	return r;
+}
+
 /* Pool shapes and parameters the reference accepts. */
 static int pool_ok(const struct ek_op *o)
 {
@@ -501,9 +613,15 @@ static int neon_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_FULLY_CONNECTED:
 		return fc(o, prep);
 	case EDGEAI_OP_ADD:
-		return add(o, 0);
-	case EDGEAI_OP_SUB:
-		return add(o, 1);
+	case EDGEAI_OP_SUB: {
+		int r = add(o, o->op->opcode == EDGEAI_OP_SUB);
+
+		return r == EXEC_OPT_NOT_HANDLED ? binary(o) : r;
+	}
+	case EDGEAI_OP_MUL:
+	case EDGEAI_OP_MAXIMUM:
+	case EDGEAI_OP_MINIMUM:
+		return binary(o);
 	case EDGEAI_OP_MAX_POOL_2D:
 		return pool(o, 1);
 	case EDGEAI_OP_AVERAGE_POOL_2D:

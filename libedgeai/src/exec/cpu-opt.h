@@ -9,8 +9,9 @@
  * broadcast ADD/SUB/MUL/MAXIMUM/MINIMUM, AVERAGE_POOL_2D, MEAN),
  * reference (the firmware kernels). On arm64: dotprod
  * (cpu-dotprod.c: SDOT/UDOT CONV_2D and FULLY_CONNECTED), NEON (cpu-neon.c:
- * CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD/SUB, MAX_POOL_2D,
- * AVERAGE_POOL_2D, RESIZE_BILINEAR (int8)), reference. Every optimized set runs RELU/RELU6/QUANTIZE
+ * CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, MAX_POOL_2D,
+ * AVERAGE_POOL_2D, RESIZE_BILINEAR (int8), broadcast
+ * ADD/SUB/MUL/MAXIMUM/MINIMUM), reference. Every optimized set runs RELU/RELU6/QUANTIZE
  * through a 256-entry table the reference kernel computes, 8-bit PAD by
  * memset/memcpy, and on a program's threads the table ops (LOGISTIC, TANH,
  * HARD_SWISH, LEAKY_RELU) through the program's table (cpu.c); and what
@@ -130,6 +131,37 @@ void *exec_common_prepare(const struct ek_op *o);
 typedef uint32_t exec_resize_px_fn(const int8_t *const tap[4], const int32_t s[4], int8_t *dst,
 				   uint32_t ch);
 int exec_resize_bilinear(const struct ek_op *o, exec_resize_px_fn *px);
+
+/*
+ * ADD, SUB, MUL, MAXIMUM and MINIMUM of 8-bit tensors in any broadcast
+ * form: the reference's per-element arithmetic, walked with strides
+ * (exec_bstrides()) instead of its per-element index divisions.
+ * exec_binary_init() checks the op (0, or EXEC_OPT_NOT_HANDLED) and fills
+ * the walk; the set then sets @row and @vec and calls exec_binary_run(),
+ * which splits the output across the threads in runs of channels (whole
+ * rows where both inputs allow) and calls @row on each run, where each
+ * input is read contiguously or is one value repeated (@ca, @cb): it
+ * writes elements 0.. of @dst and returns how many; the rest are done
+ * here.
+ */
+struct exec_binary {
+	const struct ek_op *o;
+	size_t sa[4], sb[4];	/* the inputs' element strides per output dimension */
+	int32_t ta[256], tb[256];	/* ADD/SUB: each input's rescale, by byte value */
+	int32_t mul, shift;	/* ADD/SUB/MUL: the output rescale */
+	int32_t lo, hi;		/* the clamp (the type's range for MAXIMUM/MINIMUM) */
+	int s8;
+	uint32_t run, runs;	/* elements per run, runs per row of the output */
+	int ca, cb;		/* in a run, element i of an input is at i * ca (i * cb), 0 or 1 */
+	uint32_t (*row)(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb,
+			uint8_t *dst, uint32_t n);
+	const void *vec;	/* the set's own data for @row */
+};
+
+/* Element strides of @t for each dimension of @out: 0 where broadcast; -1: it does not broadcast. */
+int exec_bstrides(const struct ek_tensor *t, const struct ek_tensor *out, size_t st[4]);
+int exec_binary_init(struct exec_binary *bj, const struct ek_op *o);
+void exec_binary_run(const struct exec_binary *bj);
 
 /*
  * cpu-avx2.c, cpu-vnni.c, cpu-neon.c and cpu-dotprod.c; NULL when the set
