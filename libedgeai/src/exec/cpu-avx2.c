@@ -765,35 +765,12 @@ static int avgpool(const struct ek_op *o)
 }
 
 /*
- * MEAN: the window's sums eight channels at a time, then each output
- * finished by the reference's own ek_mean_out() (the integer rescale, the
- * binary32 pipeline or the division). Items [begin, end) are blocks of
- * MEAN_CB channels of one image (image * blocks + block); a part sums up
- * to MEAN_CHUNK channels of an image in one pass over its pixels.
- */
-#define MEAN_CB 16
-#define MEAN_CHUNK 256
-struct mean_job {
-	const struct ek_op *o;
-	uint32_t blocks, fbias;
-	int f32;	/* the binary32 pipeline on this CPU's float unit (mean_f32()) */
-};
-
-/* A binary32 pattern that is zero, or normal with an exponent in -100..100. */
-static int f32_tame(uint32_t bits)
-{
-	uint32_t e = bits >> 23 & 0xff;
-
-	return !(bits & 0x7fffffff) || (e >= 127 - 100 && e <= 127 + 100);
-}
-
-/*
  * The binary32 pipeline of MEAN (ek_mean_out() with
  * EDGEAI_PROG_MEAN_FLOAT) on eight outputs at a time, with the CPU's
  * IEEE single-precision divide, multiply and add in place of the op
  * library's software ones: the same correctly rounded results while the
  * rounding mode is to nearest (checked per call: MXCSR is per thread).
- * mean() takes this path only when the scale and the constant term are
+ * exec_mean() takes this path only when the scale and the constant term are
  * zero or normal within 2^-100..2^100, so that for the sums of at most
  * 2^20 8-bit values no step overflows and every product is normal; a
  * sum that is subnormal (flushed to zero under FTZ) rounds to 0 either
@@ -804,15 +781,15 @@ static int f32_tame(uint32_t bits)
  * a compiler from fusing the multiply and the add. Returns the outputs
  * done (a multiple of 8), the rest left to ek_mean_out().
  */
-static uint32_t mean_f32(const struct mean_job *mj, const int32_t *acc, uint32_t cnt,
+static uint32_t mean_f32(const struct ek_op *o, uint32_t fbias, const int32_t *acc, uint32_t cnt,
 			 uint8_t *dst, int32_t lo, int32_t hi)
 {
-	const struct edgeai_prog_mean_params *p = (const void *)mj->o->op->params;
-	uint32_t hw = mj->o->in[0].d[1] * mj->o->in[0].d[2], c;
+	const struct edgeai_prog_mean_params *p = (const void *)o->op->params;
+	uint32_t hw = o->in[0].d[1] * o->in[0].d[2], c;
 	const __m256 vn = _mm256_set1_ps((float)hw), half = _mm256_set1_ps(0.5f);
 	const __m256 one = _mm256_set1_ps(1.0f), sign = _mm256_set1_ps(-0.0f);
 	const __m256 big = _mm256_set1_ps(1073741824.0f), nbig = _mm256_set1_ps(-1073741824.0f);
-	const __m256i zp = _mm256_set1_epi32(mj->o->out.zp);
+	const __m256i zp = _mm256_set1_epi32(o->out.zp);
 	const __m256i vlo = _mm256_set1_epi32(lo), vhi = _mm256_set1_epi32(hi);
 	__m256 scale, bias;
 	float f;
@@ -821,7 +798,7 @@ static uint32_t mean_f32(const struct mean_job *mj, const int32_t *acc, uint32_t
 		return 0;
 	memcpy(&f, &p->scale, 4);
 	scale = _mm256_set1_ps(f);
-	memcpy(&f, &mj->fbias, 4);
+	memcpy(&f, &fbias, 4);
 	bias = _mm256_set1_ps(f);
 	for (c = 0; c + 8 <= cnt; c += 8) {
 		__m256 x = _mm256_cvtepi32_ps(_mm256_loadu_si256((const __m256i *)(acc + c)));
@@ -846,62 +823,6 @@ static uint32_t mean_f32(const struct mean_job *mj, const int32_t *acc, uint32_t
 	return c;
 }
 
-static void mean_part(void *ctx, uint32_t begin, uint32_t end)
-{
-	const struct mean_job *mj = ctx;
-	const struct ek_op *o = mj->o;
-	const struct ek_tensor *in = &o->in[0];
-	uint32_t ch = in->d[3], hw = in->d[1] * in->d[2], i, k, c;
-	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
-	int32_t lo = s8 ? -128 : 0, hi = s8 ? 127 : 255, acc[MEAN_CHUNK];
-
-	for (i = begin; i < end;) {
-		uint32_t n = i / mj->blocks, b = i % mj->blocks;
-		uint32_t c0 = b * MEAN_CB, c1 = ch;
-		const uint8_t *src = (const uint8_t *)in->data + (size_t)n * hw * ch;
-		uint8_t *dst = (uint8_t *)o->out.data + (size_t)n * ch;
-
-		/* this image's blocks of the part, at most MEAN_CHUNK channels */
-		if (end - i < mj->blocks - b && (end - i) * MEAN_CB < ch - c0)
-			c1 = c0 + (end - i) * MEAN_CB;
-		if (c1 - c0 > MEAN_CHUNK)
-			c1 = c0 + MEAN_CHUNK;
-		memset(acc, 0, (c1 - c0) * sizeof(acc[0]));
-		for (k = 0; k < hw; k++)
-			sum_rows(acc, src + (size_t)k * ch + c0, c1 - c0, s8);
-		c = c0 + (mj->f32 ? mean_f32(mj, acc, c1 - c0, dst + c0, lo, hi) : 0);
-		for (; c < c1; c++) {
-			int32_t v = ek_mean_out(o, acc[c - c0], mj->fbias);
-
-			dst[c] = (uint8_t)(v < lo ? lo : v > hi ? hi : v);
-		}
-		i += (c1 - c0 + MEAN_CB - 1) / MEAN_CB;
-	}
-}
-
-static int mean(const struct ek_op *o)
-{
-	const struct edgeai_prog_mean_params *p = (const void *)o->op->params;
-	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	uint32_t ch = in->d[3], hw = in->d[1] * in->d[2];
-	struct mean_job mj = { .o = o, .blocks = (ch + MEAN_CB - 1) / MEAN_CB };
-	uint32_t items = in->d[0] * mj.blocks;
-
-	if (!ek_is8(in->dtype) || out->dtype != in->dtype || out->d[0] != in->d[0] ||
-	    out->d[1] != 1 || out->d[2] != 1 || out->d[3] != ch ||
-	    (uint64_t)in->d[1] * in->d[2] > (1U << 20) || (p->flags && !hw))
-		return EXEC_OPT_NOT_HANDLED;
-	mj.fbias = ek_mean_fbias(o);
-	mj.f32 = p->flags == EDGEAI_PROG_MEAN_FLOAT && f32_tame(p->scale) && f32_tame(mj.fbias);
-	/* the software binary32 pipeline costs about as much per output as 64 taps */
-	if (exec_par_worth((uint64_t)in->d[0] * ch *
-			   (hw + (p->flags == EDGEAI_PROG_MEAN_FLOAT && !mj.f32 ? 64 : 1))))
-		exec_par_for(items, mean_part, &mj);
-	else
-		mean_part(&mj, 0, items);
-	return 0;
-}
-
 static int avx2_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
@@ -914,7 +835,7 @@ static int avx2_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_AVERAGE_POOL_2D:
 		return avgpool(o);
 	case EDGEAI_OP_MEAN:
-		return mean(o);
+		return exec_mean(o, sum_rows, mean_f32);
 	case EDGEAI_OP_RESIZE_BILINEAR:
 		return exec_resize_bilinear(o, resize_px);
 	case EDGEAI_OP_CONV_2D:

@@ -10,8 +10,8 @@
  * reference: the PRELU table is the reference's arithmetic on each of the
  * 256 inputs, the copies move the bytes it would.
  * Also the plain-C walks the AVX2 and NEON sets share (cpu-opt.h), around
- * a set's vector code: int8 RESIZE_BILINEAR's pixels, and the broadcast
- * strides of ADD/SUB/MUL/MAXIMUM/MINIMUM.
+ * a set's vector code: int8 RESIZE_BILINEAR's pixels, the broadcast
+ * strides of ADD/SUB/MUL/MAXIMUM/MINIMUM, MEAN's channel blocks.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -440,6 +440,88 @@ void exec_binary_run(const struct exec_binary *bj)
 		exec_par_for(items, binary_part, (void *)bj);
 	else
 		binary_part((void *)bj, 0, items);
+}
+
+/*
+ * MEAN: items [begin, end) are blocks of MEAN_CB channels of one image
+ * (image * blocks + block); a part sums up to MEAN_CHUNK channels of an
+ * image in one pass over its pixels (the set's sum()), then finishes them
+ * with the set's f32() where it takes the binary32 pipeline, else with
+ * the reference's own ek_mean_out() (the integer rescale, the binary32
+ * pipeline in software or the division).
+ */
+#define MEAN_CB 16
+#define MEAN_CHUNK 256
+struct mean_job {
+	const struct ek_op *o;
+	uint32_t blocks, fbias;
+	exec_mean_sum_fn *sum;
+	exec_mean_f32_fn *f32;	/* NULL: not for this op */
+};
+
+/* A binary32 pattern that is zero, or normal with an exponent in -100..100. */
+static int f32_tame(uint32_t bits)
+{
+	uint32_t e = bits >> 23 & 0xff;
+
+	return !(bits & 0x7fffffff) || (e >= 127 - 100 && e <= 127 + 100);
+}
+
+static void mean_part(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct mean_job *mj = ctx;
+	const struct ek_op *o = mj->o;
+	const struct ek_tensor *in = &o->in[0];
+	uint32_t ch = in->d[3], hw = in->d[1] * in->d[2], i, k, c;
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	int32_t lo = s8 ? -128 : 0, hi = s8 ? 127 : 255, acc[MEAN_CHUNK];
+
+	for (i = begin; i < end;) {
+		uint32_t n = i / mj->blocks, b = i % mj->blocks;
+		uint32_t c0 = b * MEAN_CB, c1 = ch;
+		const uint8_t *src = (const uint8_t *)in->data + (size_t)n * hw * ch;
+		uint8_t *dst = (uint8_t *)o->out.data + (size_t)n * ch;
+
+		/* this image's blocks of the part, at most MEAN_CHUNK channels */
+		if (end - i < mj->blocks - b && (end - i) * MEAN_CB < ch - c0)
+			c1 = c0 + (end - i) * MEAN_CB;
+		if (c1 - c0 > MEAN_CHUNK)
+			c1 = c0 + MEAN_CHUNK;
+		memset(acc, 0, (c1 - c0) * sizeof(acc[0]));
+		for (k = 0; k < hw; k++)
+			mj->sum(acc, src + (size_t)k * ch + c0, c1 - c0, s8);
+		c = c0 + (mj->f32 ? mj->f32(o, mj->fbias, acc, c1 - c0, dst + c0, lo, hi) : 0);
+		for (; c < c1; c++) {
+			int32_t v = ek_mean_out(o, acc[c - c0], mj->fbias);
+
+			dst[c] = (uint8_t)(v < lo ? lo : v > hi ? hi : v);
+		}
+		i += (c1 - c0 + MEAN_CB - 1) / MEAN_CB;
+	}
+}
+
+int exec_mean(const struct ek_op *o, exec_mean_sum_fn *sum, exec_mean_f32_fn *f32)
+{
+	const struct edgeai_prog_mean_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t ch = in->d[3], hw = in->d[1] * in->d[2];
+	struct mean_job mj = { .o = o, .blocks = (ch + MEAN_CB - 1) / MEAN_CB, .sum = sum };
+	uint32_t items = in->d[0] * mj.blocks;
+
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype || out->d[0] != in->d[0] ||
+	    out->d[1] != 1 || out->d[2] != 1 || out->d[3] != ch ||
+	    (uint64_t)in->d[1] * in->d[2] > (1U << 20) || (p->flags && !hw))
+		return EXEC_OPT_NOT_HANDLED;
+	mj.fbias = ek_mean_fbias(o);
+	if (p->flags == EDGEAI_PROG_MEAN_FLOAT && f32_tame(p->scale) && f32_tame(mj.fbias))
+		mj.f32 = f32;
+	/* the software binary32 pipeline costs about as much per output as 64 taps */
+	if (exec_par_worth((uint64_t)in->d[0] * ch *
+			   (hw + (p->flags == EDGEAI_PROG_MEAN_FLOAT && !mj.f32 ? 64 : 1))))
+		exec_par_for(items, mean_part, &mj);
+	else
+		mean_part(&mj, 0, items);
+	return 0;
 }
 
 int exec_common_run(const struct ek_op *o, const void *prep)

@@ -3,7 +3,7 @@
  * Optimized arm64 CPU kernels (Advanced SIMD, which every arm64 CPU has):
  * CONV_2D, DEPTHWISE_CONV_2D (depth multiplier 1), FULLY_CONNECTED,
  * ADD/SUB/MUL/MAXIMUM/MINIMUM (every broadcast form), MAX_POOL_2D and
- * AVERAGE_POOL_2D, int8 and uint8; int8 RESIZE_BILINEAR.
+ * AVERAGE_POOL_2D, MEAN, int8 and uint8; int8 RESIZE_BILINEAR.
  * Chosen at run time (cpu.c, AT_HWCAP), else the portable reference
  * kernels of firmware/ops/ run; cpu-dotprod.c passes what it declines here.
  *
@@ -495,6 +495,33 @@ out:
 	return r;
 }
 
+/*
+ * MEAN over H and W: exec_mean() (cpu-common.c) walks the channel blocks
+ * and finishes each output with the reference's ek_mean_out() (its
+ * binary32 pipeline in software: no float unit shortcut here); the sums
+ * of a pixel's values, sixteen at a time, widened to int32 (exact for the
+ * 2^20 pixels at most it lets through).
+ */
+static void mean_sum(int32_t *acc, const uint8_t *src, uint32_t n, int s8)
+{
+	uint32_t c = 0;
+
+	for (; c + 16 <= n; c += 16) {
+		uint8x16_t v = vld1q_u8(src + c);
+		int16x8_t lo = s8 ? vmovl_s8(vget_low_s8(vreinterpretq_s8_u8(v))) :
+				    vreinterpretq_s16_u16(vmovl_u8(vget_low_u8(v)));
+		int16x8_t hi = s8 ? vmovl_high_s8(vreinterpretq_s8_u8(v)) :
+				    vreinterpretq_s16_u16(vmovl_high_u8(v));
+
+		vst1q_s32(acc + c, vaddw_s16(vld1q_s32(acc + c), vget_low_s16(lo)));
+		vst1q_s32(acc + c + 4, vaddw_high_s16(vld1q_s32(acc + c + 4), lo));
+		vst1q_s32(acc + c + 8, vaddw_s16(vld1q_s32(acc + c + 8), vget_low_s16(hi)));
+		vst1q_s32(acc + c + 12, vaddw_high_s16(vld1q_s32(acc + c + 12), hi));
+	}
+	for (; c < n; c++)
+		acc[c] += s8 ? (int32_t)(int8_t)src[c] : (int32_t)src[c];
+}
+
 /* Pool shapes and parameters the reference accepts. */
 static int pool_ok(const struct ek_op *o)
 {
@@ -628,6 +655,8 @@ static int neon_run(const struct ek_op *o, const void *prep)
 		return pool(o, 0);
 	case EDGEAI_OP_RESIZE_BILINEAR:
 		return exec_resize_bilinear(o, resize_px);
+	case EDGEAI_OP_MEAN:
+		return exec_mean(o, mean_sum, NULL);
 	default:
 		return EXEC_OPT_NOT_HANDLED;
 	}

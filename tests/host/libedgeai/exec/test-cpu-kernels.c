@@ -900,17 +900,17 @@ struct kset_case {
 #if defined(__aarch64__)
 /* the int8-only kinds of the NEON set: RESIZE_BILINEAR (fixed point) */
 #define NEON_S8 ((uint64_t)(1U << 8) << 32)
-/* MUL, MAXIMUM/MINIMUM, ADD/SUB in broadcast forms */
-#define BINARY (7U << 9)
+/* MUL, MAXIMUM/MINIMUM, ADD/SUB in broadcast forms; MEAN */
+#define NEON_MORE (7U << 9 | 1U << 14)
 static const struct kset_case sets[] = {
-	/* NEON: kinds 0..6, the padded average pool, int8 RESIZE_BILINEAR and
-	 * the broadcast forms of MUL, MAXIMUM/MINIMUM and ADD/SUB; dotprod:
+	/* NEON: kinds 0..6, the padded average pool, int8 RESIZE_BILINEAR,
+	 * the broadcast forms of MUL, MAXIMUM/MINIMUM and ADD/SUB, MEAN; dotprod:
 	 * CONV_2D, FC, tables, PAD itself, the rest via NEON; both: PRELU,
 	 * CONCATENATION and RESIZE_NEAREST_NEIGHBOR (cpu-common.c, counted as
 	 * the set in use) */
-	{ "neon", NULL, KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | BINARY) | NEON_S8,
-	  KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | BINARY) | NEON_S8 },
-	{ "dotprod", "neon", KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | BINARY) | NEON_S8,
+	{ "neon", NULL, KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE) | NEON_S8,
+	  KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE) | NEON_S8 },
+	{ "dotprod", "neon", KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE) | NEON_S8,
 	  KIND_BITS(0x35 | COMMON | 1U << 17) },
 };
 #else
@@ -1075,7 +1075,7 @@ int main(void)
 	 * batch rows and output channels), ADD/SUB of equal shapes and
 	 * MAX_POOL_2D; the AVX2 ones (under VNNI too) PRELU, int8
 	 * RESIZE_BILINEAR, AVERAGE_POOL_2D and MEAN (all three pipelines);
-	 * the NEON ones int8 RESIZE_BILINEAR; AVX2 and NEON MUL,
+	 * the NEON ones int8 RESIZE_BILINEAR and MEAN; AVX2 and NEON MUL,
 	 * MAXIMUM/MINIMUM and ADD/SUB in broadcast forms (cpu-common.c's
 	 * walk); every optimized set the tables (RELU/RELU6/QUANTIZE, LOGISTIC
 	 * and the other table ops) and PAD. The rest runs on the calling
@@ -1110,7 +1110,10 @@ int main(void)
 				else if (kind == 8)
 					/* NEON's int8 RESIZE_BILINEAR (cpu-common.c's walk) */
 					split = strcmp(ks, "reference") && !u8;
-				else if (kind == 13 || kind == 14 || kind == 16 || kind == 20)
+				else if (kind == 14)
+					/* NEON's MEAN (cpu-common.c's walk) */
+					split = strcmp(ks, "reference") != 0;
+				else if (kind == 13 || kind == 16 || kind == 20)
 					split = 0;
 #endif
 				else
