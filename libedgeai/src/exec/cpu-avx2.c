@@ -207,98 +207,33 @@ static int conv(const struct ek_op *o, const void *prep)
 }
 
 /*
- * TRANSPOSE_CONV. The input converted once to int16 minus its zero point,
- * channels padded to a multiple of 16 (@icp, zeros); the weights
- * [OC (padded to 4)][KH * KW taps][icp] likewise (tconv_weights()). Per
- * output pixel, the taps that land on it, from a per-column table and a
- * per-row list (no division in the loop), four output channels at a time:
- * one dot16x4() per tap, summed. That is the reference's int32 in another
- * order (exact: 16-bit values, 32-bit sums wrapping the same way); then the
- * reference's bias, ek_mbqm() (gemmlowp rounding, as TFLite requantizes
- * its scratch) and clamp. Filters over TCONV_MAX_K a side go to the
- * reference.
+ * TRANSPOSE_CONV: exec_tconv() (cpu-common.c) lays out the input and the
+ * weights and walks the output pixels; here the sums of one pixel's
+ * channels, four at a time: one dot16x4() per tap, summed. That is the
+ * reference's int32 in another order (exact: 16-bit values, 32-bit sums
+ * wrapping the same way).
  */
-#define TCONV_MAX_K 32
-
-static int16_t *tconv_weights(const struct ek_tensor *f, uint32_t icp)
+static void tconv_px(const int16_t *const *xs, const int16_t *const *ws, const uint32_t *nt,
+		     uint32_t np, size_t wstride, uint32_t icp, uint32_t och, int32_t *acc)
 {
-	uint32_t och = f->d[0], taps = f->d[1] * f->d[2], ic = f->d[3], r4 = (och + 3) & ~3U;
-	uint32_t oc, t;
-	int16_t *w = aalloc((size_t)r4 * taps * icp * 2);
+	uint32_t och4 = (och + 3) & ~3U, px, oc, t, k;
 
-	if (!w)
-		return NULL;
-	memset(w, 0, (size_t)r4 * taps * icp * 2);
-	for (oc = 0; oc < och; oc++)
-		for (t = 0; t < taps; t++)
-			to16(w + ((size_t)oc * taps + t) * icp,
-			     (const uint8_t *)f->data + ((size_t)oc * taps + t) * ic, ic, f->dtype, f->zp);
-	return w;
-}
+	for (px = 0; px < np; px++, acc += och4) {
+		for (oc = 0; oc < och; oc += 4) {
+			int32_t a[4] = { 0, 0, 0, 0 }, d[4];
 
-struct tconv_job {
-	const struct ek_op *o;
-	const int16_t *x16, *wt;	/* [N][H][W][icp], [OC4][taps][icp] */
-	const int32_t *xtap;		/* [OW][KW]: the input column of tap kx, or -1 */
-	const struct edgeai_prog_qmul *q;
-	uint32_t icp;
-};
-
-/* Output rows [begin, end) (batch * OH + y). */
-static void tconv_rows(void *ctx, uint32_t begin, uint32_t end)
-{
-	const struct tconv_job *j = ctx;
-	const struct ek_op *o = j->o;
-	const struct edgeai_prog_tconv_params *p = (const void *)o->op->params;
-	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
-	uint32_t kh = f->d[1], kw = f->d[2], och = out->d[3], icp = j->icp, row;
-	size_t wstride = (size_t)kh * kw * icp;
-
-	for (row = begin; row < end; row++) {
-		uint32_t n = row / out->d[1], oy = row % out->d[1], ty = oy + p->pad_top;
-		uint32_t rky[TCONV_MAX_K], riy[TCONV_MAX_K], nr = 0, ky, ox, oc, r, kx;
-
-		for (ky = 0; ky < kh; ky++) {
-			if (ty < ky || (ty - ky) % p->stride_h || (ty - ky) / p->stride_h >= in->d[1])
-				continue;
-			rky[nr] = ky;
-			riy[nr++] = (ty - ky) / p->stride_h;
-		}
-		for (ox = 0; ox < out->d[2]; ox++) {
-			const int32_t *xt = j->xtap + (size_t)ox * kw;
-			uint32_t base = ((n * out->d[1] + oy) * out->d[2] + ox) * och;
-
-			for (oc = 0; oc < och; oc += 4) {
-				int32_t acc[4] = { 0, 0, 0, 0 }, d[4];
-				uint32_t k;
-
-				for (r = 0; r < nr; r++) {
-					const int16_t *xrow = j->x16 +
-						((size_t)n * in->d[1] + riy[r]) * in->d[2] * icp;
-					const int16_t *wrow = j->wt + (size_t)oc * wstride +
-							      (size_t)rky[r] * kw * icp;
-
-					for (kx = 0; kx < kw; kx++) {
-						if (xt[kx] < 0)
-							continue;
-						if (och - oc == 1) {
-							/* a last single channel: one dot product */
-							acc[0] = ek_wadd(acc[0], dot16(xrow + (size_t)xt[kx] * icp,
-										       wrow + (size_t)kx * icp, icp));
-							continue;
-						}
-						dot16x4(xrow + (size_t)xt[kx] * icp, wrow + (size_t)kx * icp,
-							wstride, icp, d);
-						for (k = 0; k < 4; k++)
-							acc[k] = ek_wadd(acc[k], d[k]);
-					}
+			for (t = nt[px]; t < nt[px + 1]; t++) {
+				if (och - oc == 1) {
+					/* a last single channel: one dot product */
+					a[0] = ek_wadd(a[0], dot16(xs[t], ws[t] + oc * wstride, icp));
+					continue;
 				}
-				for (k = 0; k < 4 && oc + k < och; k++)
-					finish(out, base + oc + k, acc[k], b, oc + k,
-					       j->q ? j->q[oc + k].multiplier : p->out_multiplier,
-					       j->q ? j->q[oc + k].shift : p->out_shift, 0,
-					       p->act_min, p->act_max);
+				dot16x4(xs[t], ws[t] + oc * wstride, wstride, icp, d);
+				for (k = 0; k < 4; k++)
+					a[k] = ek_wadd(a[k], d[k]);
 			}
+			for (k = 0; k < 4; k++)
+				acc[oc + k] = a[k];
 		}
 	}
 }
@@ -316,66 +251,6 @@ static void to16_fast(int16_t *dst, const void *src, uint32_t n, uint32_t dtype,
 		_mm256_storeu_si256((__m256i *)(dst + i), _mm256_sub_epi16(w, z));
 	}
 	to16(dst + i, (const uint8_t *)src + i, n - i, dtype, zp);
-}
-
-static int tconv(const struct ek_op *o, const void *prep)
-{
-	const struct edgeai_prog_tconv_params *p = (const void *)o->op->params;
-	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
-	uint32_t ic = in->d[3], kw = f->d[2], och = out->d[3], icp = (ic + 15) & ~15U;
-	uint32_t pix = in->d[0] * in->d[1] * in->d[2], rows = out->d[0] * out->d[1], i, ox, kx;
-	struct tconv_job j = { .o = o, .icp = icp };
-	/* the multiplier fields qmuls() reads, as CONV_2D carries them */
-	const struct edgeai_prog_conv_params cp = {
-		.out_multiplier = p->out_multiplier,
-		.out_shift = p->out_shift,
-		.qmul_offset = p->qmul_offset,
-	};
-	int16_t *x16 = NULL, *wt = NULL;
-	int32_t *xtap = NULL;
-	int ok, r = EXEC_OPT_NOT_HANDLED;
-
-	if (!ek_is8(in->dtype) || f->dtype != in->dtype || out->dtype != in->dtype ||
-	    f->d[3] != ic || f->d[0] != och || in->d[0] != out->d[0] || !p->stride_h ||
-	    !p->stride_w || f->d[1] > TCONV_MAX_K || kw > TCONV_MAX_K ||
-	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)))
-		return EXEC_OPT_NOT_HANDLED;
-	j.q = qmuls(o, &cp, och, &ok);
-	if (!ok)
-		return EXEC_OPT_NOT_HANDLED;
-	wt = prep ? (int16_t *)prep : tconv_weights(f, icp);
-	x16 = aalloc((size_t)pix * icp * 2);
-	xtap = malloc((size_t)out->d[2] * kw * sizeof(*xtap));
-	if (!wt || !x16 || !xtap)
-		goto out;
-	for (i = 0; i < pix; i++) {
-		to16_fast(x16 + (size_t)i * icp, (const uint8_t *)in->data + (size_t)i * ic, ic,
-			  in->dtype, in->zp);
-		memset(x16 + (size_t)i * icp + ic, 0, (size_t)(icp - ic) * 2);
-	}
-	for (ox = 0; ox < out->d[2]; ox++) {
-		uint32_t tx = ox + p->pad_left;
-
-		for (kx = 0; kx < kw; kx++)
-			xtap[ox * kw + kx] = tx < kx || (tx - kx) % p->stride_w ||
-					     (tx - kx) / p->stride_w >= in->d[2] ? -1 :
-					     (int32_t)((tx - kx) / p->stride_w);
-	}
-	j.x16 = x16;
-	j.wt = wt;
-	j.xtap = xtap;
-	if (exec_par_worth((uint64_t)ek_count(out) * f->d[1] * kw * ic /
-			   ((uint64_t)p->stride_h * p->stride_w)))
-		exec_par_for(rows, tconv_rows, &j);
-	else
-		tconv_rows(&j, 0, rows);
-	r = 0;
-out:
-	if (!prep)
-		free(wt);
-	free(x16);
-	free(xtap);
-	return r;
 }
 
 static int32_t *dw_weights(const struct ek_tensor *f)
@@ -845,7 +720,7 @@ static int avx2_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_FULLY_CONNECTED:
 		return fc(o, prep);
 	case EDGEAI_OP_TRANSPOSE_CONV:
-		return tconv(o, prep);
+		return exec_tconv(o, prep, tconv_px, to16_fast);
 	default:
 		return EXEC_OPT_NOT_HANDLED;
 	}
@@ -867,8 +742,7 @@ static void *avx2_prepare(const struct ek_op *o)
 	case EDGEAI_OP_FULLY_CONNECTED:
 		return weights16(f, f->d[2], f->d[3], (f->d[3] + 15) & ~15U);
 	case EDGEAI_OP_TRANSPOSE_CONV:
-		return f->d[1] <= TCONV_MAX_K && f->d[2] <= TCONV_MAX_K ?
-		       tconv_weights(f, (f->d[3] + 15) & ~15U) : NULL;
+		return exec_tconv_weights(f);
 	default:
 		return NULL;
 	}

@@ -11,7 +11,8 @@
  * 256 inputs, the copies move the bytes it would.
  * Also the plain-C walks the AVX2 and NEON sets share (cpu-opt.h), around
  * a set's vector code: int8 RESIZE_BILINEAR's pixels, the broadcast
- * strides of ADD/SUB/MUL/MAXIMUM/MINIMUM, MEAN's channel blocks.
+ * strides of ADD/SUB/MUL/MAXIMUM/MINIMUM, MEAN's channel blocks,
+ * TRANSPOSE_CONV's taps.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -522,6 +523,203 @@ int exec_mean(const struct ek_op *o, exec_mean_sum_fn *sum, exec_mean_f32_fn *f3
 	else
 		mean_part(&mj, 0, items);
 	return 0;
+}
+
+/*
+ * TRANSPOSE_CONV. The input converted once to int16 minus its zero point,
+ * channels padded to EXEC_TCONV_ICP (zeros); the weights likewise
+ * (exec_tconv_weights()). Per output pixel, the taps that land on it,
+ * from a per-column table and a per-row list (no division in the loop),
+ * handed to the set's px() for the sums of every output channel; then
+ * the reference's bias, ek_mbqm() and clamp per output.
+ */
+static void *align32(size_t n)
+{
+	return aligned_alloc(32, (n + 31) & ~(size_t)31);
+}
+
+static void to16_plain(int16_t *dst, const uint8_t *src, uint32_t n, uint32_t dtype, int32_t zp)
+{
+	uint32_t i;
+
+	if (dtype == EDGEAI_DTYPE_INT8)
+		for (i = 0; i < n; i++)
+			dst[i] = (int16_t)((int8_t)src[i] - zp);
+	else
+		for (i = 0; i < n; i++)
+			dst[i] = (int16_t)(src[i] - zp);
+}
+
+static uint32_t tconv_icp(uint32_t ic)
+{
+	return (ic + EXEC_TCONV_ICP - 1) & ~(uint32_t)(EXEC_TCONV_ICP - 1);
+}
+
+int16_t *exec_tconv_weights(const struct ek_tensor *f)
+{
+	uint32_t och = f->d[0], taps = f->d[1] * f->d[2], ic = f->d[3], r4 = (och + 3) & ~3U;
+	uint32_t icp = tconv_icp(ic), oc, t;
+	int16_t *w;
+
+	if (f->d[1] > EXEC_TCONV_MAX_K || f->d[2] > EXEC_TCONV_MAX_K)
+		return NULL;
+	w = align32((size_t)r4 * taps * icp * 2);
+	if (!w)
+		return NULL;
+	memset(w, 0, (size_t)r4 * taps * icp * 2);
+	for (oc = 0; oc < och; oc++)
+		for (t = 0; t < taps; t++)
+			to16_plain(w + ((size_t)oc * taps + t) * icp,
+				   (const uint8_t *)f->data + ((size_t)oc * taps + t) * ic, ic, f->dtype,
+				   f->zp);
+	return w;
+}
+
+struct tconv_job {
+	const struct ek_op *o;
+	const int16_t *x16, *wt;	/* [N][H][W][icp], [OC4][taps][icp] */
+	const int32_t *xtap;		/* [OW][KW]: the input column of tap kx, or -1 */
+	const struct edgeai_prog_qmul *q;
+	exec_tconv_px_fn *px;
+	_Atomic int failed;		/* a part had no room for its sums: the op is declined */
+};
+
+/* Output rows [begin, end) (batch * OH + y), EXEC_TCONV_PIX pixels per call of px(). */
+static void tconv_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	struct tconv_job *j = ctx;
+	const struct ek_op *o = j->o;
+	const struct edgeai_prog_tconv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
+	uint32_t kh = f->d[1], kw = f->d[2], och = out->d[3], och4 = (och + 3) & ~3U;
+	uint32_t icp = tconv_icp(in->d[3]), row, nt[EXEC_TCONV_PIX + 1];
+	size_t wstride = (size_t)kh * kw * icp, most = (size_t)EXEC_TCONV_PIX * kh * kw;
+	const int16_t **xs = malloc(sizeof(*xs) * 2 * most);
+	const int16_t **ws = xs + most;
+	int32_t *acc = align32((size_t)EXEC_TCONV_PIX * och4 * 4);
+
+	if (!xs || !acc) {
+		j->failed = 1;
+		free(xs);
+		free(acc);
+		return;
+	}
+	for (row = begin; row < end; row++) {
+		uint32_t n = row / out->d[1], oy = row % out->d[1], ty = oy + p->pad_top;
+		uint32_t rky[EXEC_TCONV_MAX_K], riy[EXEC_TCONV_MAX_K], nr = 0, ky, x0, oc, r, kx;
+
+		for (ky = 0; ky < kh; ky++) {
+			if (ty < ky || (ty - ky) % p->stride_h || (ty - ky) / p->stride_h >= in->d[1])
+				continue;
+			rky[nr] = ky;
+			riy[nr++] = (ty - ky) / p->stride_h;
+		}
+		for (x0 = 0; x0 < out->d[2]; x0 += EXEC_TCONV_PIX) {
+			uint32_t np = out->d[2] - x0 < EXEC_TCONV_PIX ? out->d[2] - x0 : EXEC_TCONV_PIX;
+			uint32_t base = ((n * out->d[1] + oy) * out->d[2] + x0) * och, k = 0, px;
+
+			for (px = 0; px < np; px++) {
+				const int32_t *xt = j->xtap + (size_t)(x0 + px) * kw;
+
+				nt[px] = k;
+				for (r = 0; r < nr; r++) {
+					const int16_t *xrow = j->x16 +
+						((size_t)n * in->d[1] + riy[r]) * in->d[2] * icp;
+
+					for (kx = 0; kx < kw; kx++) {
+						if (xt[kx] < 0)
+							continue;
+						xs[k] = xrow + (size_t)xt[kx] * icp;
+						ws[k++] = j->wt + ((size_t)rky[r] * kw + kx) * icp;
+					}
+				}
+			}
+			nt[np] = k;
+			j->px(xs, ws, nt, np, wstride, icp, och, acc);
+			for (px = 0; px < np; px++) {
+				for (oc = 0; oc < och; oc++) {
+					int32_t v = acc[px * och4 + oc];
+
+					if (b->data)
+						v = ek_wadd(v, ((const int32_t *)b->data)[oc]);
+					v = ek_mbqm(v, j->q ? j->q[oc].multiplier : p->out_multiplier,
+						    j->q ? j->q[oc].shift : p->out_shift);
+					ek_st(out, base + px * och + oc, ek_wadd(v, out->zp), p->act_min,
+					      p->act_max);
+				}
+			}
+		}
+	}
+	free(xs);
+	free(acc);
+}
+
+static int tconv_shift_ok(int32_t mul, int32_t shift)
+{
+	return mul >= 0 && shift >= -31 && shift <= 30;
+}
+
+int exec_tconv(const struct ek_op *o, const void *prep, exec_tconv_px_fn *px,
+	       exec_to16_fn *to16)
+{
+	const struct edgeai_prog_tconv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
+	uint32_t ic = in->d[3], kw = f->d[2], och = out->d[3], icp = tconv_icp(ic);
+	uint32_t pix = in->d[0] * in->d[1] * in->d[2], rows = out->d[0] * out->d[1], i, ox, kx;
+	struct tconv_job j = { .o = o, .px = px };
+	int16_t *x16 = NULL, *wt = NULL;
+	int32_t *xtap = NULL;
+	int r = EXEC_OPT_NOT_HANDLED;
+
+	if (!ek_is8(in->dtype) || f->dtype != in->dtype || out->dtype != in->dtype ||
+	    f->d[3] != ic || f->d[0] != och || in->d[0] != out->d[0] || !p->stride_h ||
+	    !p->stride_w || f->d[1] > EXEC_TCONV_MAX_K || kw > EXEC_TCONV_MAX_K ||
+	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)))
+		return EXEC_OPT_NOT_HANDLED;
+	if (p->qmul_offset != EDGEAI_PROG_NO_CONST) {
+		j.q = ek_const(o, p->qmul_offset, (uint64_t)och * sizeof(*j.q), 4);
+		if (!j.q)
+			return EXEC_OPT_NOT_HANDLED;
+		for (i = 0; i < och; i++)
+			if (!tconv_shift_ok(j.q[i].multiplier, j.q[i].shift))
+				return EXEC_OPT_NOT_HANDLED;
+	} else if (!tconv_shift_ok(p->out_multiplier, p->out_shift)) {
+		return EXEC_OPT_NOT_HANDLED;
+	}
+	wt = prep ? (int16_t *)prep : exec_tconv_weights(f);
+	x16 = align32((size_t)pix * icp * 2);
+	xtap = malloc((size_t)out->d[2] * kw * sizeof(*xtap));
+	if (!wt || !x16 || !xtap)
+		goto out;
+	for (i = 0; i < pix; i++) {
+		to16(x16 + (size_t)i * icp, (const uint8_t *)in->data + (size_t)i * ic, ic, in->dtype,
+		     in->zp);
+		memset(x16 + (size_t)i * icp + ic, 0, (size_t)(icp - ic) * 2);
+	}
+	for (ox = 0; ox < out->d[2]; ox++) {
+		uint32_t tx = ox + p->pad_left;
+
+		for (kx = 0; kx < kw; kx++)
+			xtap[ox * kw + kx] = tx < kx || (tx - kx) % p->stride_w ||
+					     (tx - kx) / p->stride_w >= in->d[2] ? -1 :
+					     (int32_t)((tx - kx) / p->stride_w);
+	}
+	j.x16 = x16;
+	j.wt = wt;
+	j.xtap = xtap;
+	if (exec_par_worth((uint64_t)ek_count(out) * f->d[1] * kw * ic /
+			   ((uint64_t)p->stride_h * p->stride_w)))
+		exec_par_for(rows, tconv_rows, &j);
+	else
+		tconv_rows(&j, 0, rows);
+	/* the reference then writes every output */
+	r = j.failed ? EXEC_OPT_NOT_HANDLED : 0;
+out:
+	if (!prep)
+		free(wt);
+	free(x16);
+	free(xtap);
+	return r;
 }
 
 int exec_common_run(const struct ek_op *o, const void *prep)

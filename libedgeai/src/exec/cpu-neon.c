@@ -2,6 +2,7 @@
 /*
  * Optimized arm64 CPU kernels (Advanced SIMD, which every arm64 CPU has):
  * CONV_2D, DEPTHWISE_CONV_2D (depth multiplier 1), FULLY_CONNECTED,
+ * TRANSPOSE_CONV,
  * ADD/SUB/MUL/MAXIMUM/MINIMUM (every broadcast form), MAX_POOL_2D and
  * AVERAGE_POOL_2D, MEAN, int8 and uint8; int8 RESIZE_BILINEAR.
  * Chosen at run time (cpu.c, AT_HWCAP), else the portable reference
@@ -280,6 +281,29 @@ static int fc(const struct ek_op *o, const void *prep)
 	free(x);
 	neon_rq_free(&rq);
 	return 0;
+}
+
+/*
+ * TRANSPOSE_CONV: exec_tconv() (cpu-common.c) lays out the input and the
+ * weights and walks the output pixels; here the sums of one pixel's
+ * channels, four at a time: one dot16x4() per tap (input channels padded
+ * to 16 with zeros, output channels to 4 with zero weights), summed
+ * wrapping as the reference's int32 does.
+ */
+static void tconv_px(const int16_t *const *xs, const int16_t *const *ws, const uint32_t *nt,
+		     uint32_t np, size_t wstride, uint32_t icp, uint32_t och, int32_t *acc)
+{
+	uint32_t och4 = (och + 3) & ~3U, px, oc, t;
+
+	for (px = 0; px < np; px++, acc += och4) {
+		for (oc = 0; oc < och; oc += 4) {
+			int32x4_t a = vdupq_n_s32(0);
+
+			for (t = nt[px]; t < nt[px + 1]; t++)
+				a = vaddq_s32(a, dot16x4(xs[t], ws[t] + oc * wstride, wstride, icp));
+			vst1q_s32(acc + oc, a);
+		}
+	}
 }
 
 static int same_dims(const struct ek_tensor *a, const struct ek_tensor *b)
@@ -657,6 +681,8 @@ static int neon_run(const struct ek_op *o, const void *prep)
 		return exec_resize_bilinear(o, resize_px);
 	case EDGEAI_OP_MEAN:
 		return exec_mean(o, mean_sum, NULL);
+	case EDGEAI_OP_TRANSPOSE_CONV:
+		return exec_tconv(o, prep, tconv_px, to16);
 	default:
 		return EXEC_OPT_NOT_HANDLED;
 	}
@@ -677,6 +703,8 @@ static void *neon_prepare(const struct ek_op *o)
 		return f->d[0] == 1 ? dw_weights(f) : NULL;
 	case EDGEAI_OP_FULLY_CONNECTED:
 		return weights16(f, f->d[2], f->d[3], (f->d[3] + 7) & ~7U);
+	case EDGEAI_OP_TRANSPOSE_CONV:
+		return exec_tconv_weights(f);
 	default:
 		return NULL;
 	}

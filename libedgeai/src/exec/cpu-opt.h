@@ -11,7 +11,7 @@
  * (cpu-dotprod.c: SDOT/UDOT CONV_2D and FULLY_CONNECTED), NEON (cpu-neon.c:
  * CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, MAX_POOL_2D,
  * AVERAGE_POOL_2D, RESIZE_BILINEAR (int8), broadcast
- * ADD/SUB/MUL/MAXIMUM/MINIMUM), reference. Every optimized set runs RELU/RELU6/QUANTIZE
+ * ADD/SUB/MUL/MAXIMUM/MINIMUM, MEAN, TRANSPOSE_CONV), reference. Every optimized set runs RELU/RELU6/QUANTIZE
  * through a 256-entry table the reference kernel computes, 8-bit PAD by
  * memset/memcpy, and on a program's threads the table ops (LOGISTIC, TANH,
  * HARD_SWISH, LEAKY_RELU) through the program's table (cpu.c); and what
@@ -177,6 +177,32 @@ typedef void exec_mean_sum_fn(int32_t *acc, const uint8_t *src, uint32_t n, int 
 typedef uint32_t exec_mean_f32_fn(const struct ek_op *o, uint32_t fbias, const int32_t *acc,
 				  uint32_t cnt, uint8_t *dst, int32_t lo, int32_t hi);
 int exec_mean(const struct ek_op *o, exec_mean_sum_fn *sum, exec_mean_f32_fn *f32);
+
+/*
+ * TRANSPOSE_CONV of 8-bit tensors with filters up to EXEC_TCONV_MAX_K a
+ * side: the input and the weights as int16 minus their zero points, input
+ * channels padded with zeros to a multiple of EXEC_TCONV_ICP (@icp), rows
+ * 32-byte aligned; the weights [OC padded to 4][KH * KW taps][icp]
+ * (exec_tconv_weights(), the sets' prepared layout; NULL: out of memory or
+ * too large). exec_tconv() splits the output rows across the threads and
+ * calls @px for up to EXEC_TCONV_PIX output pixels of a row at a time
+ * (@np): pixel p's taps are t = @nt[p] .. @nt[p + 1] - 1, each the input
+ * pixel @xs[t] and the weights @ws[t] of output channel 0 (channel oc at
+ * + oc * @wstride); @px stores the int32 sums of its @och channels at
+ * @acc + p * och4 (@och rounded up to 4; room for och4 there), the same
+ * as the reference's in any order. Then the reference's bias, ek_mbqm()
+ * and clamp. 0, or EXEC_OPT_NOT_HANDLED.
+ */
+#define EXEC_TCONV_MAX_K 32
+#define EXEC_TCONV_ICP 16
+#define EXEC_TCONV_PIX 16
+typedef void exec_tconv_px_fn(const int16_t *const *xs, const int16_t *const *ws,
+			      const uint32_t *nt, uint32_t np, size_t wstride, uint32_t icp,
+			      uint32_t och, int32_t *acc);
+int16_t *exec_tconv_weights(const struct ek_tensor *f);
+/* The set's conversion of @n 8-bit values of @dtype minus @zp to int16, for the input. */
+typedef void exec_to16_fn(int16_t *dst, const void *src, uint32_t n, uint32_t dtype, int32_t zp);
+int exec_tconv(const struct ek_op *o, const void *prep, exec_tconv_px_fn *px, exec_to16_fn *to16);
 
 /*
  * cpu-avx2.c, cpu-vnni.c, cpu-neon.c and cpu-dotprod.c; NULL when the set

@@ -900,11 +900,12 @@ struct kset_case {
 #if defined(__aarch64__)
 /* the int8-only kinds of the NEON set: RESIZE_BILINEAR (fixed point) */
 #define NEON_S8 ((uint64_t)(1U << 8) << 32)
-/* MUL, MAXIMUM/MINIMUM, ADD/SUB in broadcast forms; MEAN */
-#define NEON_MORE (7U << 9 | 1U << 14)
+/* MUL, MAXIMUM/MINIMUM, ADD/SUB in broadcast forms; MEAN; TRANSPOSE_CONV */
+#define NEON_MORE (7U << 9 | 1U << 14 | 1U << 20)
 static const struct kset_case sets[] = {
 	/* NEON: kinds 0..6, the padded average pool, int8 RESIZE_BILINEAR,
-	 * the broadcast forms of MUL, MAXIMUM/MINIMUM and ADD/SUB, MEAN; dotprod:
+	 * the broadcast forms of MUL, MAXIMUM/MINIMUM and ADD/SUB, MEAN,
+	 * TRANSPOSE_CONV; dotprod:
 	 * CONV_2D, FC, tables, PAD itself, the rest via NEON; both: PRELU,
 	 * CONCATENATION and RESIZE_NEAREST_NEIGHBOR (cpu-common.c, counted as
 	 * the set in use) */
@@ -1075,11 +1076,11 @@ int main(void)
 	 * batch rows and output channels), ADD/SUB of equal shapes and
 	 * MAX_POOL_2D; the AVX2 ones (under VNNI too) PRELU, int8
 	 * RESIZE_BILINEAR, AVERAGE_POOL_2D and MEAN (all three pipelines);
-	 * the NEON ones int8 RESIZE_BILINEAR and MEAN; AVX2 and NEON MUL,
-	 * MAXIMUM/MINIMUM and ADD/SUB in broadcast forms (cpu-common.c's
-	 * walk); every optimized set the tables (RELU/RELU6/QUANTIZE, LOGISTIC
-	 * and the other table ops) and PAD. The rest runs on the calling
-	 * thread.
+	 * the NEON ones int8 RESIZE_BILINEAR, MEAN and TRANSPOSE_CONV; AVX2
+	 * and NEON MUL, MAXIMUM/MINIMUM and ADD/SUB in broadcast forms
+	 * (cpu-common.c's walk); every optimized set the tables
+	 * (RELU/RELU6/QUANTIZE, LOGISTIC and the other table ops) and PAD.
+	 * The rest runs on the calling thread.
 	 */
 	for (pt = 2; pt <= 3; pt++) {
 		pool = exec_pool_new(pt);
@@ -1110,10 +1111,10 @@ int main(void)
 				else if (kind == 8)
 					/* NEON's int8 RESIZE_BILINEAR (cpu-common.c's walk) */
 					split = strcmp(ks, "reference") && !u8;
-				else if (kind == 14)
-					/* NEON's MEAN (cpu-common.c's walk) */
+				else if (kind == 14 || kind == 20)
+					/* NEON's MEAN and TRANSPOSE_CONV (cpu-common.c's walks) */
 					split = strcmp(ks, "reference") != 0;
-				else if (kind == 13 || kind == 16 || kind == 20)
+				else if (kind == 13 || kind == 16)
 					split = 0;
 #endif
 				else
