@@ -290,6 +290,20 @@ static int fc(const struct ek_op *o, const void *prep)
  * to 16 with zeros, output channels to 4 with zero weights), summed
  * wrapping as the reference's int32 does.
  */
+/* The four lane sums of the dot product of @a and @b; @kp a multiple of 8. */
+static inline int32x4_t dot16x1(const int16_t *a, const int16_t *b, uint32_t kp)
+{
+	int32x4_t s = vdupq_n_s32(0);
+	uint32_t k;
+
+	for (k = 0; k < kp; k += 8) {
+		int16x8_t x = vld1q_s16(a + k), w = vld1q_s16(b + k);
+
+		s = vmlal_high_s16(vmlal_s16(s, vget_low_s16(x), vget_low_s16(w)), x, w);
+	}
+	return s;
+}
+
 static void tconv_px(const int16_t *const *xs, const int16_t *const *ws, const uint32_t *nt,
 		     uint32_t np, size_t wstride, uint32_t icp, uint32_t och, int32_t *acc)
 {
@@ -299,6 +313,13 @@ static void tconv_px(const int16_t *const *xs, const int16_t *const *ws, const u
 		for (oc = 0; oc < och; oc += 4) {
 			int32x4_t a = vdupq_n_s32(0);
 
+			if (och - oc == 1) {
+				/* a last single channel: one dot product a tap, not four */
+				for (t = nt[px]; t < nt[px + 1]; t++)
+					a = vaddq_s32(a, dot16x1(xs[t], ws[t] + oc * wstride, icp));
+				acc[oc] = vaddvq_s32(a);
+				continue;
+			}
 			for (t = nt[px]; t < nt[px + 1]; t++)
 				a = vaddq_s32(a, dot16x4(xs[t], ws[t] + oc * wstride, wstride, icp));
 			vst1q_s32(acc + oc, a);
