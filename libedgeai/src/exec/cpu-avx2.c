@@ -207,98 +207,33 @@ static int conv(const struct ek_op *o, const void *prep)
 }
 
 /*
- * TRANSPOSE_CONV. The input converted once to int16 minus its zero point,
- * channels padded to a multiple of 16 (@icp, zeros); the weights
- * [OC (padded to 4)][KH * KW taps][icp] likewise (tconv_weights()). Per
- * output pixel, the taps that land on it, from a per-column table and a
- * per-row list (no division in the loop), four output channels at a time:
- * one dot16x4() per tap, summed. That is the reference's int32 in another
- * order (exact: 16-bit values, 32-bit sums wrapping the same way); then the
- * reference's bias, ek_mbqm() (gemmlowp rounding, as TFLite requantizes
- * its scratch) and clamp. Filters over TCONV_MAX_K a side go to the
- * reference.
+ * TRANSPOSE_CONV: exec_tconv() (cpu-common.c) lays out the input and the
+ * weights and walks the output pixels; here the sums of one pixel's
+ * channels, four at a time: one dot16x4() per tap, summed. That is the
+ * reference's int32 in another order (exact: 16-bit values, 32-bit sums
+ * wrapping the same way).
  */
-#define TCONV_MAX_K 32
-
-static int16_t *tconv_weights(const struct ek_tensor *f, uint32_t icp)
+static void tconv_px(const int16_t *const *xs, const int16_t *const *ws, const uint32_t *nt,
+		     uint32_t np, size_t wstride, uint32_t icp, uint32_t och, int32_t *acc)
 {
-	uint32_t och = f->d[0], taps = f->d[1] * f->d[2], ic = f->d[3], r4 = (och + 3) & ~3U;
-	uint32_t oc, t;
-	int16_t *w = aalloc((size_t)r4 * taps * icp * 2);
+	uint32_t och4 = (och + 3) & ~3U, px, oc, t, k;
 
-	if (!w)
-		return NULL;
-	memset(w, 0, (size_t)r4 * taps * icp * 2);
-	for (oc = 0; oc < och; oc++)
-		for (t = 0; t < taps; t++)
-			to16(w + ((size_t)oc * taps + t) * icp,
-			     (const uint8_t *)f->data + ((size_t)oc * taps + t) * ic, ic, f->dtype, f->zp);
-	return w;
-}
+	for (px = 0; px < np; px++, acc += och4) {
+		for (oc = 0; oc < och; oc += 4) {
+			int32_t a[4] = { 0, 0, 0, 0 }, d[4];
 
-struct tconv_job {
-	const struct ek_op *o;
-	const int16_t *x16, *wt;	/* [N][H][W][icp], [OC4][taps][icp] */
-	const int32_t *xtap;		/* [OW][KW]: the input column of tap kx, or -1 */
-	const struct edgeai_prog_qmul *q;
-	uint32_t icp;
-};
-
-/* Output rows [begin, end) (batch * OH + y). */
-static void tconv_rows(void *ctx, uint32_t begin, uint32_t end)
-{
-	const struct tconv_job *j = ctx;
-	const struct ek_op *o = j->o;
-	const struct edgeai_prog_tconv_params *p = (const void *)o->op->params;
-	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
-	uint32_t kh = f->d[1], kw = f->d[2], och = out->d[3], icp = j->icp, row;
-	size_t wstride = (size_t)kh * kw * icp;
-
-	for (row = begin; row < end; row++) {
-		uint32_t n = row / out->d[1], oy = row % out->d[1], ty = oy + p->pad_top;
-		uint32_t rky[TCONV_MAX_K], riy[TCONV_MAX_K], nr = 0, ky, ox, oc, r, kx;
-
-		for (ky = 0; ky < kh; ky++) {
-			if (ty < ky || (ty - ky) % p->stride_h || (ty - ky) / p->stride_h >= in->d[1])
-				continue;
-			rky[nr] = ky;
-			riy[nr++] = (ty - ky) / p->stride_h;
-		}
-		for (ox = 0; ox < out->d[2]; ox++) {
-			const int32_t *xt = j->xtap + (size_t)ox * kw;
-			uint32_t base = ((n * out->d[1] + oy) * out->d[2] + ox) * och;
-
-			for (oc = 0; oc < och; oc += 4) {
-				int32_t acc[4] = { 0, 0, 0, 0 }, d[4];
-				uint32_t k;
-
-				for (r = 0; r < nr; r++) {
-					const int16_t *xrow = j->x16 +
-						((size_t)n * in->d[1] + riy[r]) * in->d[2] * icp;
-					const int16_t *wrow = j->wt + (size_t)oc * wstride +
-							      (size_t)rky[r] * kw * icp;
-
-					for (kx = 0; kx < kw; kx++) {
-						if (xt[kx] < 0)
-							continue;
-						if (och - oc == 1) {
-							/* a last single channel: one dot product */
-							acc[0] = ek_wadd(acc[0], dot16(xrow + (size_t)xt[kx] * icp,
-										       wrow + (size_t)kx * icp, icp));
-							continue;
-						}
-						dot16x4(xrow + (size_t)xt[kx] * icp, wrow + (size_t)kx * icp,
-							wstride, icp, d);
-						for (k = 0; k < 4; k++)
-							acc[k] = ek_wadd(acc[k], d[k]);
-					}
+			for (t = nt[px]; t < nt[px + 1]; t++) {
+				if (och - oc == 1) {
+					/* a last single channel: one dot product */
+					a[0] = ek_wadd(a[0], dot16(xs[t], ws[t] + oc * wstride, icp));
+					continue;
 				}
-				for (k = 0; k < 4 && oc + k < och; k++)
-					finish(out, base + oc + k, acc[k], b, oc + k,
-					       j->q ? j->q[oc + k].multiplier : p->out_multiplier,
-					       j->q ? j->q[oc + k].shift : p->out_shift, 0,
-					       p->act_min, p->act_max);
+				dot16x4(xs[t], ws[t] + oc * wstride, wstride, icp, d);
+				for (k = 0; k < 4; k++)
+					a[k] = ek_wadd(a[k], d[k]);
 			}
+			for (k = 0; k < 4; k++)
+				acc[oc + k] = a[k];
 		}
 	}
 }
@@ -316,66 +251,6 @@ static void to16_fast(int16_t *dst, const void *src, uint32_t n, uint32_t dtype,
 		_mm256_storeu_si256((__m256i *)(dst + i), _mm256_sub_epi16(w, z));
 	}
 	to16(dst + i, (const uint8_t *)src + i, n - i, dtype, zp);
-}
-
-static int tconv(const struct ek_op *o, const void *prep)
-{
-	const struct edgeai_prog_tconv_params *p = (const void *)o->op->params;
-	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
-	uint32_t ic = in->d[3], kw = f->d[2], och = out->d[3], icp = (ic + 15) & ~15U;
-	uint32_t pix = in->d[0] * in->d[1] * in->d[2], rows = out->d[0] * out->d[1], i, ox, kx;
-	struct tconv_job j = { .o = o, .icp = icp };
-	/* the multiplier fields qmuls() reads, as CONV_2D carries them */
-	const struct edgeai_prog_conv_params cp = {
-		.out_multiplier = p->out_multiplier,
-		.out_shift = p->out_shift,
-		.qmul_offset = p->qmul_offset,
-	};
-	int16_t *x16 = NULL, *wt = NULL;
-	int32_t *xtap = NULL;
-	int ok, r = EXEC_OPT_NOT_HANDLED;
-
-	if (!ek_is8(in->dtype) || f->dtype != in->dtype || out->dtype != in->dtype ||
-	    f->d[3] != ic || f->d[0] != och || in->d[0] != out->d[0] || !p->stride_h ||
-	    !p->stride_w || f->d[1] > TCONV_MAX_K || kw > TCONV_MAX_K ||
-	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)))
-		return EXEC_OPT_NOT_HANDLED;
-	j.q = qmuls(o, &cp, och, &ok);
-	if (!ok)
-		return EXEC_OPT_NOT_HANDLED;
-	wt = prep ? (int16_t *)prep : tconv_weights(f, icp);
-	x16 = aalloc((size_t)pix * icp * 2);
-	xtap = malloc((size_t)out->d[2] * kw * sizeof(*xtap));
-	if (!wt || !x16 || !xtap)
-		goto out;
-	for (i = 0; i < pix; i++) {
-		to16_fast(x16 + (size_t)i * icp, (const uint8_t *)in->data + (size_t)i * ic, ic,
-			  in->dtype, in->zp);
-		memset(x16 + (size_t)i * icp + ic, 0, (size_t)(icp - ic) * 2);
-	}
-	for (ox = 0; ox < out->d[2]; ox++) {
-		uint32_t tx = ox + p->pad_left;
-
-		for (kx = 0; kx < kw; kx++)
-			xtap[ox * kw + kx] = tx < kx || (tx - kx) % p->stride_w ||
-					     (tx - kx) / p->stride_w >= in->d[2] ? -1 :
-					     (int32_t)((tx - kx) / p->stride_w);
-	}
-	j.x16 = x16;
-	j.wt = wt;
-	j.xtap = xtap;
-	if (exec_par_worth((uint64_t)ek_count(out) * f->d[1] * kw * ic /
-			   ((uint64_t)p->stride_h * p->stride_w)))
-		exec_par_for(rows, tconv_rows, &j);
-	else
-		tconv_rows(&j, 0, rows);
-	r = 0;
-out:
-	if (!prep)
-		free(wt);
-	free(x16);
-	free(xtap);
-	return r;
 }
 
 static int32_t *dw_weights(const struct ek_tensor *f)
@@ -508,136 +383,38 @@ static int fc(const struct ek_op *o, const void *prep)
  * each axis, so |sum| < 128 * 4000^2 < 2^31 - 2^19; half-pixel centres
  * give weights a little outside 0..1024 at the edges), so eight
  * channels at a time in int32, with the reference's rounding (half away
- * from zero, then / 2^20 toward zero). The float arithmetic of uint8
- * goes to the reference.
+ * from zero, then / 2^20 toward zero): the channels of one output pixel,
+ * eight at a time; exec_resize_bilinear() (cpu-common.c) walks the pixels
+ * and does the rest. The float arithmetic of uint8 goes to the reference.
  */
-/* |w_lo| + |w_hi| <= 4000, in 64 bits (any 32-bit pattern may come). */
-static int w_ok(const struct edgeai_prog_interp *m)
+static uint32_t resize_px(const int8_t *const tap[4], const int32_t s[4], int8_t *dst, uint32_t ch)
 {
-	int64_t a = (int32_t)m->w_lo, b = (int32_t)m->w_hi;
-
-	return (a < 0 ? -a : a) + (b < 0 ? -b : b) <= 4000;
-}
-
-/* Output rows [begin, end) (batch * oh + y) of a RESIZE_BILINEAR. */
-struct resize_job {
-	const struct ek_op *o;
-	const struct edgeai_prog_interp *ym, *xm;
-};
-
-static void resize_rows(void *ctx, uint32_t begin, uint32_t end)
-{
-	const struct resize_job *rj = ctx;
-	const struct ek_op *o = rj->o;
-	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	uint32_t ch = out->d[3], row, n, y, x, c, k;
 	const __m256i half = _mm256_set1_epi32(1 << 19), zero = _mm256_setzero_si256();
+	__m256i w[4];
+	uint32_t c, k;
 
-	for (row = begin; row < end; row++) {
-		const struct edgeai_prog_interp *r = &rj->ym[row % out->d[1]];
-		const int8_t *rlo, *rhi;
-		int8_t *dst;
+	if (ch < 8)
+		return 0;
+	for (k = 0; k < 4; k++)
+		w[k] = _mm256_set1_epi32(s[k]);
+	for (c = 0; c + 8 <= ch; c += 8) {
+		__m256i acc = zero, neg, res;
+		__m128i pk;
 
-		n = row / out->d[1];
-		y = row % out->d[1];
-		/* the two input rows and the output row: no index arithmetic per pixel */
-		rlo = (const int8_t *)in->data + ek_idx(in, n, r->lo, 0, 0);
-		rhi = (const int8_t *)in->data + ek_idx(in, n, r->hi, 0, 0);
-		dst = (int8_t *)out->data + ek_idx(out, n, y, 0, 0);
-		for (x = 0; x < out->d[2]; x++, dst += ch) {
-			const struct edgeai_prog_interp *q = &rj->xm[x];
-			const int8_t *tap[4];
-			int32_t s[4];
-			__m256i w[4];
-
-			s[0] = (int32_t)r->w_lo * (int32_t)q->w_lo;
-			s[1] = (int32_t)r->w_lo * (int32_t)q->w_hi;
-			s[2] = (int32_t)r->w_hi * (int32_t)q->w_lo;
-			s[3] = (int32_t)r->w_hi * (int32_t)q->w_hi;
-			tap[0] = rlo + (size_t)q->lo * ch;
-			tap[1] = rlo + (size_t)q->hi * ch;
-			tap[2] = rhi + (size_t)q->lo * ch;
-			tap[3] = rhi + (size_t)q->hi * ch;
-			c = 0;
-			if (ch >= 8) {
-				for (k = 0; k < 4; k++)
-					w[k] = _mm256_set1_epi32(s[k]);
-			}
-			for (; c + 8 <= ch; c += 8) {
-				__m256i acc = zero, neg, res;
-				__m128i pk;
-
-				for (k = 0; k < 4; k++)
-					acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(
-						_mm256_cvtepi8_epi32(_mm_loadl_epi64(
-							(const __m128i *)(tap[k] + c))), w[k]));
-				/* half away from zero, then truncate toward zero */
-				neg = _mm256_cmpgt_epi32(zero, acc);
-				res = _mm256_abs_epi32(acc);
-				res = _mm256_add_epi32(res, _mm256_andnot_si256(
-					_mm256_cmpeq_epi32(acc, zero), half));
-				res = _mm256_srli_epi32(res, 20);
-				res = _mm256_sub_epi32(_mm256_xor_si256(res, neg), neg);
-				pk = _mm_packs_epi32(_mm256_castsi256_si128(res),
-						     _mm256_extracti128_si256(res, 1));
-				_mm_storel_epi64((__m128i *)(dst + c), _mm_packs_epi16(pk, pk));
-			}
-			for (; c < ch; c++) {
-				int32_t acc = 0, v;
-
-				for (k = 0; k < 4; k++)
-					acc += tap[k][c] * s[k];
-				acc += acc > 0 ? (1 << 19) : -(1 << 19);
-				v = acc >= 0 ? acc >> 20 : -((-acc) >> 20);
-				dst[c] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
-			}
-		}
+		for (k = 0; k < 4; k++)
+			acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(
+				_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(tap[k] + c))),
+				w[k]));
+		/* half away from zero, then truncate toward zero */
+		neg = _mm256_cmpgt_epi32(zero, acc);
+		res = _mm256_abs_epi32(acc);
+		res = _mm256_add_epi32(res, _mm256_andnot_si256(_mm256_cmpeq_epi32(acc, zero), half));
+		res = _mm256_srli_epi32(res, 20);
+		res = _mm256_sub_epi32(_mm256_xor_si256(res, neg), neg);
+		pk = _mm_packs_epi32(_mm256_castsi256_si128(res), _mm256_extracti128_si256(res, 1));
+		_mm_storel_epi64((__m128i *)(dst + c), _mm_packs_epi16(pk, pk));
 	}
-}
-
-static int resize_bilinear(const struct ek_op *o)
-{
-	const struct edgeai_prog_resize_params *p = (const void *)o->op->params;
-	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	uint32_t ch = out->d[3], y, x, rows = out->d[0] * out->d[1];
-	struct resize_job rj = { .o = o };
-
-	if (in->dtype != EDGEAI_DTYPE_INT8 || out->dtype != EDGEAI_DTYPE_INT8 ||
-	    p->arith != EDGEAI_RESIZE_FIXED10 || in->d[0] != out->d[0] || in->d[3] != ch)
-		return EXEC_OPT_NOT_HANDLED;
-	rj.ym = ek_const(o, p->y_map_offset, (uint64_t)out->d[1] * sizeof(*rj.ym), 4);
-	rj.xm = ek_const(o, p->x_map_offset, (uint64_t)out->d[2] * sizeof(*rj.xm), 4);
-	if (!rj.ym || !rj.xm)
-		return EXEC_OPT_NOT_HANDLED;
-	for (y = 0; y < out->d[1]; y++)
-		if (rj.ym[y].lo >= in->d[1] || rj.ym[y].hi >= in->d[1] || !w_ok(&rj.ym[y]))
-			return EXEC_OPT_NOT_HANDLED;
-	for (x = 0; x < out->d[2]; x++)
-		if (rj.xm[x].lo >= in->d[2] || rj.xm[x].hi >= in->d[2] || !w_ok(&rj.xm[x]))
-			return EXEC_OPT_NOT_HANDLED;
-	if (exec_par_worth((uint64_t)ek_count(out) * 4))
-		exec_par_for(rows, resize_rows, &rj);
-	else
-		resize_rows(&rj, 0, rows);
-	return 0;
-}
-
-/*
- * Element strides of @t read for each output dimension: 0 where @t is
- * broadcast (a dimension of 1); -1 when @t does not broadcast to @out.
- */
-static int bstrides(const struct ek_tensor *t, const struct ek_tensor *out, size_t st[4])
-{
-	size_t acc = 1;
-	int i;
-
-	for (i = 3; i >= 0; i--) {
-		if (t->d[i] != out->d[i] && t->d[i] != 1)
-			return -1;
-		st[i] = t->d[i] == 1 ? 0 : acc;
-		acc *= t->d[i];
-	}
-	return 0;
+	return c;
 }
 
 static inline int32_t ld8(const uint8_t *p, int s8)
@@ -646,11 +423,10 @@ static inline int32_t ld8(const uint8_t *p, int s8)
 }
 
 /*
- * The binary elementwise ops in any broadcast form, 8-bit: the
- * reference's per-element arithmetic, walked with strides instead of its
- * per-element index divisions. ADD/SUB: each input's rescale depends on
- * its byte only, so it comes from a 256-entry table the same functions
- * fill. MAXIMUM/MINIMUM on two unbroadcast rows: 32 bytes at a time.
+ * The binary elementwise ops in any broadcast form, 8-bit: the walk is
+ * exec_binary_run()'s (cpu-common.c); here the runs both inputs read
+ * contiguously. ADD/SUB: each input's rescale by byte value from the
+ * walk's tables; MAXIMUM/MINIMUM: 32 bytes at a time.
  */
 /*
  * ek_mbqm() of 8 lanes, for a multiplier >= 0: gemmlowp's saturating
@@ -735,107 +511,39 @@ static uint32_t binary8(const struct ek_op *o, const uint8_t *pa, const uint8_t 
 	return c;
 }
 
+static uint32_t binary_row(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb,
+			   uint8_t *dst, uint32_t n)
+{
+	const struct ek_op *o = bj->o;
+	uint32_t op = o->op->opcode, c = 0;
+	int s8 = bj->s8, mx = op == EDGEAI_OP_MAXIMUM;
+
+	if (!bj->ca || !bj->cb)
+		return 0;
+	if (op != EDGEAI_OP_MAXIMUM && op != EDGEAI_OP_MINIMUM)
+		return binary8(o, pa, pb, dst, n, bj->ta, bj->tb, bj->vec, o->out.zp, bj->lo, bj->hi);
+	for (; c + 32 <= n; c += 32) {
+		__m256i x = _mm256_loadu_si256((const __m256i *)(pa + c));
+		__m256i y = _mm256_loadu_si256((const __m256i *)(pb + c));
+
+		x = mx ? (s8 ? _mm256_max_epi8(x, y) : _mm256_max_epu8(x, y)) :
+			 (s8 ? _mm256_min_epi8(x, y) : _mm256_min_epu8(x, y));
+		_mm256_storeu_si256((__m256i *)(dst + c), x);
+	}
+	return c;
+}
+
 static int binary(const struct ek_op *o)
 {
-	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
-	uint32_t op = o->op->opcode, n, h, w, c, ch = out->d[3];
-	int s8 = out->dtype == EDGEAI_DTYPE_INT8;
-	int32_t ta[256], tb[256], lo = s8 ? -128 : 0, hi = s8 ? 127 : 255, v;
-	const struct edgeai_prog_add_params *ap = (const void *)o->op->params;
-	const struct edgeai_prog_mul_params *mp = (const void *)o->op->params;
-	uint8_t *dst = out->data;
-	size_t sa[4], sb[4];
+	struct exec_binary bj;
 	struct mbqm8 q8;
 
-	if (!ek_is8(out->dtype) || a->dtype != out->dtype || b->dtype != out->dtype ||
-	    bstrides(a, out, sa) || bstrides(b, out, sb))
+	if (exec_binary_init(&bj, o))
 		return EXEC_OPT_NOT_HANDLED;
-	if (op == EDGEAI_OP_MUL) {
-		if (mp->out_multiplier < 0 || mp->act_min < lo || mp->act_max > hi)
-			return EXEC_OPT_NOT_HANDLED;
-		mbqm8_make(&q8, mp->out_multiplier, mp->out_shift);
-	}
-	if (op == EDGEAI_OP_ADD || op == EDGEAI_OP_SUB) {
-		if (ap->left_shift > 30 || ap->out_multiplier < 0 || ap->act_min < lo ||
-		    ap->act_max > hi)
-			return EXEC_OPT_NOT_HANDLED;
-		mbqm8_make(&q8, ap->out_multiplier, ap->out_shift);
-		for (v = 0; v < 256; v++) {
-			int32_t x = (s8 ? (int32_t)(int8_t)v : v) - a->zp;
-			int32_t y = (s8 ? (int32_t)(int8_t)v : v) - b->zp;
-
-			ta[v] = ek_mbqm((int32_t)((uint32_t)x << ap->left_shift),
-					ap->in0_multiplier, ap->in0_shift);
-			tb[v] = ek_mbqm((int32_t)((uint32_t)y << ap->left_shift),
-					ap->in1_multiplier, ap->in1_shift);
-		}
-	}
-	for (n = 0; n < out->d[0]; n++) {
-		for (h = 0; h < out->d[1]; h++) {
-			for (w = 0; w < out->d[2]; w++, dst += ch) {
-				const uint8_t *pa = (const uint8_t *)a->data +
-						    n * sa[0] + h * sa[1] + w * sa[2];
-				const uint8_t *pb = (const uint8_t *)b->data +
-						    n * sb[0] + h * sb[1] + w * sb[2];
-				int32_t r;
-
-				switch (op) {
-				case EDGEAI_OP_ADD:
-				case EDGEAI_OP_SUB:
-					c = sa[3] == 1 && sb[3] == 1 ?
-					    binary8(o, pa, pb, dst, ch, ta, tb, &q8, out->zp,
-						    ap->act_min, ap->act_max) : 0;
-					for (; c < ch; c++) {
-						int32_t x = ta[pa[c * sa[3]]], y = tb[pb[c * sb[3]]];
-
-						r = op == EDGEAI_OP_SUB ? ek_wsub(x, y) : ek_wadd(x, y);
-						r = ek_wadd(ek_mbqm(r, ap->out_multiplier,
-								    ap->out_shift), out->zp);
-						r = r < ap->act_min ? ap->act_min : r;
-						r = r > ap->act_max ? ap->act_max : r;
-						dst[c] = (uint8_t)r;
-					}
-					break;
-				case EDGEAI_OP_MUL:
-					c = sa[3] == 1 && sb[3] == 1 ?
-					    binary8(o, pa, pb, dst, ch, NULL, NULL, &q8, out->zp,
-						    mp->act_min, mp->act_max) : 0;
-					for (; c < ch; c++) {
-						int32_t x = ld8(pa + c * sa[3], s8) - a->zp;
-						int32_t y = ld8(pb + c * sb[3], s8) - b->zp;
-
-						r = ek_wadd(ek_mbqm(x * y, mp->out_multiplier,
-								    mp->out_shift), out->zp);
-						r = r < mp->act_min ? mp->act_min : r;
-						r = r > mp->act_max ? mp->act_max : r;
-						dst[c] = (uint8_t)r;
-					}
-					break;
-				default: {	/* MAXIMUM, MINIMUM */
-					int mx = op == EDGEAI_OP_MAXIMUM;
-
-					c = 0;
-					if (sa[3] == 1 && sb[3] == 1) {
-						for (; c + 32 <= ch; c += 32) {
-							__m256i x = _mm256_loadu_si256((const __m256i *)(pa + c));
-							__m256i y = _mm256_loadu_si256((const __m256i *)(pb + c));
-
-							x = mx ? (s8 ? _mm256_max_epi8(x, y) : _mm256_max_epu8(x, y)) :
-								 (s8 ? _mm256_min_epi8(x, y) : _mm256_min_epu8(x, y));
-							_mm256_storeu_si256((__m256i *)(dst + c), x);
-						}
-					}
-					for (; c < ch; c++) {
-						int32_t x = ld8(pa + c * sa[3], s8), y = ld8(pb + c * sb[3], s8);
-
-						r = mx ? (x > y ? x : y) : (x < y ? x : y);
-						dst[c] = (uint8_t)(r < lo ? lo : r > hi ? hi : r);
-					}
-				}
-				}
-			}
-		}
-	}
+	mbqm8_make(&q8, bj.mul, bj.shift);
+	bj.row = binary_row;
+	bj.vec = &q8;
+	exec_binary_run(&bj);
 	return 0;
 }
 
@@ -932,35 +640,12 @@ static int avgpool(const struct ek_op *o)
 }
 
 /*
- * MEAN: the window's sums eight channels at a time, then each output
- * finished by the reference's own ek_mean_out() (the integer rescale, the
- * binary32 pipeline or the division). Items [begin, end) are blocks of
- * MEAN_CB channels of one image (image * blocks + block); a part sums up
- * to MEAN_CHUNK channels of an image in one pass over its pixels.
- */
-#define MEAN_CB 16
-#define MEAN_CHUNK 256
-struct mean_job {
-	const struct ek_op *o;
-	uint32_t blocks, fbias;
-	int f32;	/* the binary32 pipeline on this CPU's float unit (mean_f32()) */
-};
-
-/* A binary32 pattern that is zero, or normal with an exponent in -100..100. */
-static int f32_tame(uint32_t bits)
-{
-	uint32_t e = bits >> 23 & 0xff;
-
-	return !(bits & 0x7fffffff) || (e >= 127 - 100 && e <= 127 + 100);
-}
-
-/*
  * The binary32 pipeline of MEAN (ek_mean_out() with
  * EDGEAI_PROG_MEAN_FLOAT) on eight outputs at a time, with the CPU's
  * IEEE single-precision divide, multiply and add in place of the op
  * library's software ones: the same correctly rounded results while the
  * rounding mode is to nearest (checked per call: MXCSR is per thread).
- * mean() takes this path only when the scale and the constant term are
+ * exec_mean() takes this path only when the scale and the constant term are
  * zero or normal within 2^-100..2^100, so that for the sums of at most
  * 2^20 8-bit values no step overflows and every product is normal; a
  * sum that is subnormal (flushed to zero under FTZ) rounds to 0 either
@@ -971,15 +656,15 @@ static int f32_tame(uint32_t bits)
  * a compiler from fusing the multiply and the add. Returns the outputs
  * done (a multiple of 8), the rest left to ek_mean_out().
  */
-static uint32_t mean_f32(const struct mean_job *mj, const int32_t *acc, uint32_t cnt,
+static uint32_t mean_f32(const struct ek_op *o, uint32_t fbias, const int32_t *acc, uint32_t cnt,
 			 uint8_t *dst, int32_t lo, int32_t hi)
 {
-	const struct edgeai_prog_mean_params *p = (const void *)mj->o->op->params;
-	uint32_t hw = mj->o->in[0].d[1] * mj->o->in[0].d[2], c;
+	const struct edgeai_prog_mean_params *p = (const void *)o->op->params;
+	uint32_t hw = o->in[0].d[1] * o->in[0].d[2], c;
 	const __m256 vn = _mm256_set1_ps((float)hw), half = _mm256_set1_ps(0.5f);
 	const __m256 one = _mm256_set1_ps(1.0f), sign = _mm256_set1_ps(-0.0f);
 	const __m256 big = _mm256_set1_ps(1073741824.0f), nbig = _mm256_set1_ps(-1073741824.0f);
-	const __m256i zp = _mm256_set1_epi32(mj->o->out.zp);
+	const __m256i zp = _mm256_set1_epi32(o->out.zp);
 	const __m256i vlo = _mm256_set1_epi32(lo), vhi = _mm256_set1_epi32(hi);
 	__m256 scale, bias;
 	float f;
@@ -988,7 +673,7 @@ static uint32_t mean_f32(const struct mean_job *mj, const int32_t *acc, uint32_t
 		return 0;
 	memcpy(&f, &p->scale, 4);
 	scale = _mm256_set1_ps(f);
-	memcpy(&f, &mj->fbias, 4);
+	memcpy(&f, &fbias, 4);
 	bias = _mm256_set1_ps(f);
 	for (c = 0; c + 8 <= cnt; c += 8) {
 		__m256 x = _mm256_cvtepi32_ps(_mm256_loadu_si256((const __m256i *)(acc + c)));
@@ -1013,62 +698,6 @@ static uint32_t mean_f32(const struct mean_job *mj, const int32_t *acc, uint32_t
 	return c;
 }
 
-static void mean_part(void *ctx, uint32_t begin, uint32_t end)
-{
-	const struct mean_job *mj = ctx;
-	const struct ek_op *o = mj->o;
-	const struct ek_tensor *in = &o->in[0];
-	uint32_t ch = in->d[3], hw = in->d[1] * in->d[2], i, k, c;
-	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
-	int32_t lo = s8 ? -128 : 0, hi = s8 ? 127 : 255, acc[MEAN_CHUNK];
-
-	for (i = begin; i < end;) {
-		uint32_t n = i / mj->blocks, b = i % mj->blocks;
-		uint32_t c0 = b * MEAN_CB, c1 = ch;
-		const uint8_t *src = (const uint8_t *)in->data + (size_t)n * hw * ch;
-		uint8_t *dst = (uint8_t *)o->out.data + (size_t)n * ch;
-
-		/* this image's blocks of the part, at most MEAN_CHUNK channels */
-		if (end - i < mj->blocks - b && (end - i) * MEAN_CB < ch - c0)
-			c1 = c0 + (end - i) * MEAN_CB;
-		if (c1 - c0 > MEAN_CHUNK)
-			c1 = c0 + MEAN_CHUNK;
-		memset(acc, 0, (c1 - c0) * sizeof(acc[0]));
-		for (k = 0; k < hw; k++)
-			sum_rows(acc, src + (size_t)k * ch + c0, c1 - c0, s8);
-		c = c0 + (mj->f32 ? mean_f32(mj, acc, c1 - c0, dst + c0, lo, hi) : 0);
-		for (; c < c1; c++) {
-			int32_t v = ek_mean_out(o, acc[c - c0], mj->fbias);
-
-			dst[c] = (uint8_t)(v < lo ? lo : v > hi ? hi : v);
-		}
-		i += (c1 - c0 + MEAN_CB - 1) / MEAN_CB;
-	}
-}
-
-static int mean(const struct ek_op *o)
-{
-	const struct edgeai_prog_mean_params *p = (const void *)o->op->params;
-	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	uint32_t ch = in->d[3], hw = in->d[1] * in->d[2];
-	struct mean_job mj = { .o = o, .blocks = (ch + MEAN_CB - 1) / MEAN_CB };
-	uint32_t items = in->d[0] * mj.blocks;
-
-	if (!ek_is8(in->dtype) || out->dtype != in->dtype || out->d[0] != in->d[0] ||
-	    out->d[1] != 1 || out->d[2] != 1 || out->d[3] != ch ||
-	    (uint64_t)in->d[1] * in->d[2] > (1U << 20) || (p->flags && !hw))
-		return EXEC_OPT_NOT_HANDLED;
-	mj.fbias = ek_mean_fbias(o);
-	mj.f32 = p->flags == EDGEAI_PROG_MEAN_FLOAT && f32_tame(p->scale) && f32_tame(mj.fbias);
-	/* the software binary32 pipeline costs about as much per output as 64 taps */
-	if (exec_par_worth((uint64_t)in->d[0] * ch *
-			   (hw + (p->flags == EDGEAI_PROG_MEAN_FLOAT && !mj.f32 ? 64 : 1))))
-		exec_par_for(items, mean_part, &mj);
-	else
-		mean_part(&mj, 0, items);
-	return 0;
-}
-
 static int avx2_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
@@ -1081,9 +710,9 @@ static int avx2_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_AVERAGE_POOL_2D:
 		return avgpool(o);
 	case EDGEAI_OP_MEAN:
-		return mean(o);
+		return exec_mean(o, sum_rows, mean_f32);
 	case EDGEAI_OP_RESIZE_BILINEAR:
-		return resize_bilinear(o);
+		return exec_resize_bilinear(o, resize_px);
 	case EDGEAI_OP_CONV_2D:
 		return conv(o, prep);
 	case EDGEAI_OP_DEPTHWISE_CONV_2D:
@@ -1091,7 +720,7 @@ static int avx2_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_FULLY_CONNECTED:
 		return fc(o, prep);
 	case EDGEAI_OP_TRANSPOSE_CONV:
-		return tconv(o, prep);
+		return exec_tconv(o, prep, tconv_px, to16_fast);
 	default:
 		return EXEC_OPT_NOT_HANDLED;
 	}
@@ -1113,8 +742,7 @@ static void *avx2_prepare(const struct ek_op *o)
 	case EDGEAI_OP_FULLY_CONNECTED:
 		return weights16(f, f->d[2], f->d[3], (f->d[3] + 15) & ~15U);
 	case EDGEAI_OP_TRANSPOSE_CONV:
-		return f->d[1] <= TCONV_MAX_K && f->d[2] <= TCONV_MAX_K ?
-		       tconv_weights(f, (f->d[3] + 15) & ~15U) : NULL;
+		return exec_tconv_weights(f);
 	default:
 		return NULL;
 	}

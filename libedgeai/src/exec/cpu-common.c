@@ -9,6 +9,10 @@
  * kernels of firmware/ops/ take what these decline. Same bytes as the
  * reference: the PRELU table is the reference's arithmetic on each of the
  * 256 inputs, the copies move the bytes it would.
+ * Also the plain-C walks the AVX2 and NEON sets share (cpu-opt.h), around
+ * a set's vector code: int8 RESIZE_BILINEAR's pixels, the broadcast
+ * strides of ADD/SUB/MUL/MAXIMUM/MINIMUM, MEAN's channel blocks,
+ * TRANSPOSE_CONV's taps.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -200,6 +204,522 @@ static int resize_nearest(const struct ek_op *o)
 				memcpy((uint8_t *)out->data + ek_idx(out, n, y, x, 0),
 				       (const uint8_t *)in->data + ek_idx(in, n, ym[y], xm[x], 0), ch);
 	return 0;
+}
+
+/* |w_lo| + |w_hi| <= 4000, in 64 bits (any 32-bit pattern may come). */
+static int resize_w_ok(const struct edgeai_prog_interp *m)
+{
+	int64_t a = (int32_t)m->w_lo, b = (int32_t)m->w_hi;
+
+	return (a < 0 ? -a : a) + (b < 0 ? -b : b) <= 4000;
+}
+
+/* Output rows [begin, end) (batch * oh + y) of a RESIZE_BILINEAR. */
+struct resize_job {
+	const struct ek_op *o;
+	const struct edgeai_prog_interp *ym, *xm;
+	exec_resize_px_fn *px;
+};
+
+static void resize_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct resize_job *rj = ctx;
+	const struct ek_op *o = rj->o;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t ch = out->d[3], row, n, y, x, c, k;
+
+	for (row = begin; row < end; row++) {
+		const struct edgeai_prog_interp *r = &rj->ym[row % out->d[1]];
+		const int8_t *rlo, *rhi;
+		int8_t *dst;
+
+		n = row / out->d[1];
+		y = row % out->d[1];
+		/* the two input rows and the output row: no index arithmetic per pixel */
+		rlo = (const int8_t *)in->data + ek_idx(in, n, r->lo, 0, 0);
+		rhi = (const int8_t *)in->data + ek_idx(in, n, r->hi, 0, 0);
+		dst = (int8_t *)out->data + ek_idx(out, n, y, 0, 0);
+		for (x = 0; x < out->d[2]; x++, dst += ch) {
+			const struct edgeai_prog_interp *q = &rj->xm[x];
+			const int8_t *tap[4];
+			int32_t s[4];
+
+			s[0] = (int32_t)r->w_lo * (int32_t)q->w_lo;
+			s[1] = (int32_t)r->w_lo * (int32_t)q->w_hi;
+			s[2] = (int32_t)r->w_hi * (int32_t)q->w_lo;
+			s[3] = (int32_t)r->w_hi * (int32_t)q->w_hi;
+			tap[0] = rlo + (size_t)q->lo * ch;
+			tap[1] = rlo + (size_t)q->hi * ch;
+			tap[2] = rhi + (size_t)q->lo * ch;
+			tap[3] = rhi + (size_t)q->hi * ch;
+			for (c = rj->px(tap, s, dst, ch); c < ch; c++) {
+				int32_t acc = 0, v;
+
+				for (k = 0; k < 4; k++)
+					acc += tap[k][c] * s[k];
+				/* half away from zero, then / 2^20 toward zero */
+				acc += acc > 0 ? (1 << 19) : -(1 << 19);
+				v = acc >= 0 ? acc >> 20 : -((-acc) >> 20);
+				dst[c] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
+			}
+		}
+	}
+}
+
+int exec_resize_bilinear(const struct ek_op *o, exec_resize_px_fn *px)
+{
+	const struct edgeai_prog_resize_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t ch = out->d[3], y, x, rows = out->d[0] * out->d[1];
+	struct resize_job rj = { .o = o, .px = px };
+
+	if (in->dtype != EDGEAI_DTYPE_INT8 || out->dtype != EDGEAI_DTYPE_INT8 ||
+	    p->arith != EDGEAI_RESIZE_FIXED10 || in->d[0] != out->d[0] || in->d[3] != ch)
+		return EXEC_OPT_NOT_HANDLED;
+	rj.ym = ek_const(o, p->y_map_offset, (uint64_t)out->d[1] * sizeof(*rj.ym), 4);
+	rj.xm = ek_const(o, p->x_map_offset, (uint64_t)out->d[2] * sizeof(*rj.xm), 4);
+	if (!rj.ym || !rj.xm)
+		return EXEC_OPT_NOT_HANDLED;
+	for (y = 0; y < out->d[1]; y++)
+		if (rj.ym[y].lo >= in->d[1] || rj.ym[y].hi >= in->d[1] || !resize_w_ok(&rj.ym[y]))
+			return EXEC_OPT_NOT_HANDLED;
+	for (x = 0; x < out->d[2]; x++)
+		if (rj.xm[x].lo >= in->d[2] || rj.xm[x].hi >= in->d[2] || !resize_w_ok(&rj.xm[x]))
+			return EXEC_OPT_NOT_HANDLED;
+	if (exec_par_worth((uint64_t)ek_count(out) * 4))
+		exec_par_for(rows, resize_rows, &rj);
+	else
+		resize_rows(&rj, 0, rows);
+	return 0;
+}
+
+int exec_bstrides(const struct ek_tensor *t, const struct ek_tensor *out, size_t st[4])
+{
+	size_t acc = 1;
+	int i;
+
+	for (i = 3; i >= 0; i--) {
+		if (t->d[i] != out->d[i] && t->d[i] != 1)
+			return -1;
+		st[i] = t->d[i] == 1 ? 0 : acc;
+		acc *= t->d[i];
+	}
+	return 0;
+}
+
+static inline int32_t ld8(const uint8_t *p, int s8)
+{
+	return s8 ? (int32_t)(int8_t)*p : (int32_t)*p;
+}
+
+/*
+ * ADD/SUB: each input's rescale depends on its byte only, so it comes
+ * from a 256-entry table the reference's function fills.
+ */
+int exec_binary_init(struct exec_binary *bj, const struct ek_op *o)
+{
+	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
+	const struct edgeai_prog_add_params *ap = (const void *)o->op->params;
+	const struct edgeai_prog_mul_params *mp = (const void *)o->op->params;
+	uint32_t op = o->op->opcode, ch = out->d[3];
+	int s8 = out->dtype == EDGEAI_DTYPE_INT8;
+	size_t ea, eb;
+	int32_t v;
+
+	if ((op != EDGEAI_OP_ADD && op != EDGEAI_OP_SUB && op != EDGEAI_OP_MUL &&
+	     op != EDGEAI_OP_MAXIMUM && op != EDGEAI_OP_MINIMUM) ||
+	    !ek_is8(out->dtype) || a->dtype != out->dtype || b->dtype != out->dtype ||
+	    exec_bstrides(a, out, bj->sa) || exec_bstrides(b, out, bj->sb))
+		return EXEC_OPT_NOT_HANDLED;
+	bj->o = o;
+	bj->s8 = s8;
+	bj->lo = s8 ? -128 : 0;
+	bj->hi = s8 ? 127 : 255;
+	bj->row = NULL;
+	bj->vec = NULL;
+	bj->mul = 0;
+	bj->shift = 0;
+	if (op == EDGEAI_OP_MUL) {
+		if (mp->out_multiplier < 0 || mp->act_min < bj->lo || mp->act_max > bj->hi)
+			return EXEC_OPT_NOT_HANDLED;
+		bj->mul = mp->out_multiplier;
+		bj->shift = mp->out_shift;
+		bj->lo = mp->act_min;
+		bj->hi = mp->act_max;
+	}
+	if (op == EDGEAI_OP_ADD || op == EDGEAI_OP_SUB) {
+		if (ap->left_shift > 30 || ap->out_multiplier < 0 || ap->act_min < bj->lo ||
+		    ap->act_max > bj->hi)
+			return EXEC_OPT_NOT_HANDLED;
+		bj->mul = ap->out_multiplier;
+		bj->shift = ap->out_shift;
+		bj->lo = ap->act_min;
+		bj->hi = ap->act_max;
+		for (v = 0; v < 256; v++) {
+			int32_t x = (s8 ? (int32_t)(int8_t)v : v) - a->zp;
+			int32_t y = (s8 ? (int32_t)(int8_t)v : v) - b->zp;
+
+			bj->ta[v] = ek_mbqm((int32_t)((uint32_t)x << ap->left_shift),
+					    ap->in0_multiplier, ap->in0_shift);
+			bj->tb[v] = ek_mbqm((int32_t)((uint32_t)y << ap->left_shift),
+					    ap->in1_multiplier, ap->in1_shift);
+		}
+	}
+	/*
+	 * A run is a pixel's channels; or a whole row of the output where
+	 * each input's row is contiguous or one value (for one channel, its
+	 * column stride alone says which).
+	 */
+	ea = ch == 1 ? bj->sa[2] : bj->sa[3];
+	eb = ch == 1 ? bj->sb[2] : bj->sb[3];
+	if (bj->sa[2] == ch * ea && bj->sb[2] == ch * eb) {
+		bj->run = out->d[2] * ch;
+		bj->runs = 1;
+		bj->ca = (int)ea;
+		bj->cb = (int)eb;
+	} else {
+		bj->run = ch;
+		bj->runs = out->d[2];
+		bj->ca = (int)bj->sa[3];
+		bj->cb = (int)bj->sb[3];
+	}
+	return 0;
+}
+
+/* Runs [begin, end) of the output (image * H * runs + row * runs + run). */
+static void binary_part(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct exec_binary *bj = ctx;
+	const struct ek_op *o = bj->o;
+	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
+	uint32_t op = o->op->opcode, h = out->d[1], i, c, n, y, x, len = bj->run;
+	int32_t r, lo = bj->lo, hi = bj->hi;
+	size_t ca = (size_t)bj->ca, cb = (size_t)bj->cb;
+	int s8 = bj->s8;
+
+	for (i = begin; i < end; i++) {
+		uint8_t *dst = (uint8_t *)out->data + (size_t)i * len;
+		const uint8_t *pa, *pb;
+
+		n = i / (h * bj->runs);
+		y = i / bj->runs % h;
+		x = i % bj->runs;
+		pa = (const uint8_t *)a->data + n * bj->sa[0] + y * bj->sa[1] + x * bj->sa[2];
+		pb = (const uint8_t *)b->data + n * bj->sb[0] + y * bj->sb[1] + x * bj->sb[2];
+		c = bj->row ? bj->row(bj, pa, pb, dst, len) : 0;
+		for (; c < len; c++) {
+			switch (op) {
+			case EDGEAI_OP_ADD:
+			case EDGEAI_OP_SUB: {
+				int32_t u = bj->ta[pa[c * ca]], v = bj->tb[pb[c * cb]];
+
+				r = op == EDGEAI_OP_SUB ? ek_wsub(u, v) : ek_wadd(u, v);
+				r = ek_wadd(ek_mbqm(r, bj->mul, bj->shift), out->zp);
+				break;
+			}
+			case EDGEAI_OP_MUL:
+				r = (ld8(pa + c * ca, s8) - a->zp) * (ld8(pb + c * cb, s8) - b->zp);
+				r = ek_wadd(ek_mbqm(r, bj->mul, bj->shift), out->zp);
+				break;
+			default: {	/* MAXIMUM, MINIMUM */
+				int32_t u = ld8(pa + c * ca, s8), v = ld8(pb + c * cb, s8);
+
+				r = op == EDGEAI_OP_MAXIMUM ? (u > v ? u : v) : (u < v ? u : v);
+			}
+			}
+			dst[c] = (uint8_t)(r < lo ? lo : r > hi ? hi : r);
+		}
+	}
+}
+
+void exec_binary_run(const struct exec_binary *bj)
+{
+	const struct ek_tensor *out = &bj->o->out;
+	uint32_t items = out->d[0] * out->d[1] * bj->runs;
+
+	if (exec_par_worth(ek_count(out)))
+		exec_par_for(items, binary_part, (void *)bj);
+	else
+		binary_part((void *)bj, 0, items);
+}
+
+/*
+ * MEAN: items [begin, end) are blocks of MEAN_CB channels of one image
+ * (image * blocks + block); a part sums up to MEAN_CHUNK channels of an
+ * image in one pass over its pixels (the set's sum()), then finishes them
+ * with the set's f32() where it takes the binary32 pipeline, else with
+ * the reference's own ek_mean_out() (the integer rescale, the binary32
+ * pipeline in software or the division).
+ */
+#define MEAN_CB 16
+#define MEAN_CHUNK 256
+struct mean_job {
+	const struct ek_op *o;
+	uint32_t blocks, fbias;
+	exec_mean_sum_fn *sum;
+	exec_mean_f32_fn *f32;	/* NULL: not for this op */
+};
+
+/* A binary32 pattern that is zero, or normal with an exponent in -100..100. */
+static int f32_tame(uint32_t bits)
+{
+	uint32_t e = bits >> 23 & 0xff;
+
+	return !(bits & 0x7fffffff) || (e >= 127 - 100 && e <= 127 + 100);
+}
+
+static void mean_part(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct mean_job *mj = ctx;
+	const struct ek_op *o = mj->o;
+	const struct ek_tensor *in = &o->in[0];
+	uint32_t ch = in->d[3], hw = in->d[1] * in->d[2], i, k, c;
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	int32_t lo = s8 ? -128 : 0, hi = s8 ? 127 : 255, acc[MEAN_CHUNK];
+
+	for (i = begin; i < end;) {
+		uint32_t n = i / mj->blocks, b = i % mj->blocks;
+		uint32_t c0 = b * MEAN_CB, c1 = ch;
+		const uint8_t *src = (const uint8_t *)in->data + (size_t)n * hw * ch;
+		uint8_t *dst = (uint8_t *)o->out.data + (size_t)n * ch;
+
+		/* this image's blocks of the part, at most MEAN_CHUNK channels */
+		if (end - i < mj->blocks - b && (end - i) * MEAN_CB < ch - c0)
+			c1 = c0 + (end - i) * MEAN_CB;
+		if (c1 - c0 > MEAN_CHUNK)
+			c1 = c0 + MEAN_CHUNK;
+		memset(acc, 0, (c1 - c0) * sizeof(acc[0]));
+		for (k = 0; k < hw; k++)
+			mj->sum(acc, src + (size_t)k * ch + c0, c1 - c0, s8);
+		c = c0 + (mj->f32 ? mj->f32(o, mj->fbias, acc, c1 - c0, dst + c0, lo, hi) : 0);
+		for (; c < c1; c++) {
+			int32_t v = ek_mean_out(o, acc[c - c0], mj->fbias);
+
+			dst[c] = (uint8_t)(v < lo ? lo : v > hi ? hi : v);
+		}
+		i += (c1 - c0 + MEAN_CB - 1) / MEAN_CB;
+	}
+}
+
+int exec_mean(const struct ek_op *o, exec_mean_sum_fn *sum, exec_mean_f32_fn *f32)
+{
+	const struct edgeai_prog_mean_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t ch = in->d[3], hw = in->d[1] * in->d[2];
+	struct mean_job mj = { .o = o, .blocks = (ch + MEAN_CB - 1) / MEAN_CB, .sum = sum };
+	uint32_t items = in->d[0] * mj.blocks;
+
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype || out->d[0] != in->d[0] ||
+	    out->d[1] != 1 || out->d[2] != 1 || out->d[3] != ch ||
+	    (uint64_t)in->d[1] * in->d[2] > (1U << 20) || (p->flags && !hw))
+		return EXEC_OPT_NOT_HANDLED;
+	mj.fbias = ek_mean_fbias(o);
+	if (p->flags == EDGEAI_PROG_MEAN_FLOAT && f32_tame(p->scale) && f32_tame(mj.fbias))
+		mj.f32 = f32;
+	/* the software binary32 pipeline costs about as much per output as 64 taps */
+	if (exec_par_worth((uint64_t)in->d[0] * ch *
+			   (hw + (p->flags == EDGEAI_PROG_MEAN_FLOAT && !mj.f32 ? 64 : 1))))
+		exec_par_for(items, mean_part, &mj);
+	else
+		mean_part(&mj, 0, items);
+	return 0;
+}
+
+/*
+ * TRANSPOSE_CONV. The input converted once to int16 minus its zero point,
+ * channels padded to EXEC_TCONV_ICP (zeros); the weights likewise
+ * (exec_tconv_weights()). Per output pixel, the taps that land on it,
+ * from a per-column table and a per-row list (no division in the loop),
+ * handed to the set's px() for the sums of every output channel; then
+ * the reference's bias, ek_mbqm() and clamp per output.
+ */
+static void *align32(size_t n)
+{
+	return aligned_alloc(32, (n + 31) & ~(size_t)31);
+}
+
+static void to16_plain(int16_t *dst, const uint8_t *src, uint32_t n, uint32_t dtype, int32_t zp)
+{
+	uint32_t i;
+
+	if (dtype == EDGEAI_DTYPE_INT8)
+		for (i = 0; i < n; i++)
+			dst[i] = (int16_t)((int8_t)src[i] - zp);
+	else
+		for (i = 0; i < n; i++)
+			dst[i] = (int16_t)(src[i] - zp);
+}
+
+static uint32_t tconv_icp(uint32_t ic)
+{
+	return (ic + EXEC_TCONV_ICP - 1) & ~(uint32_t)(EXEC_TCONV_ICP - 1);
+}
+
+int16_t *exec_tconv_weights(const struct ek_tensor *f)
+{
+	uint32_t och = f->d[0], taps = f->d[1] * f->d[2], ic = f->d[3], r4 = (och + 3) & ~3U;
+	uint32_t icp = tconv_icp(ic), oc, t;
+	int16_t *w;
+
+	if (f->d[1] > EXEC_TCONV_MAX_K || f->d[2] > EXEC_TCONV_MAX_K)
+		return NULL;
+	w = align32((size_t)r4 * taps * icp * 2);
+	if (!w)
+		return NULL;
+	memset(w, 0, (size_t)r4 * taps * icp * 2);
+	for (oc = 0; oc < och; oc++)
+		for (t = 0; t < taps; t++)
+			to16_plain(w + ((size_t)oc * taps + t) * icp,
+				   (const uint8_t *)f->data + ((size_t)oc * taps + t) * ic, ic, f->dtype,
+				   f->zp);
+	return w;
+}
+
+struct tconv_job {
+	const struct ek_op *o;
+	const int16_t *x16, *wt;	/* [N][H][W][icp], [OC4][taps][icp] */
+	const int32_t *xtap;		/* [OW][KW]: the input column of tap kx, or -1 */
+	const struct edgeai_prog_qmul *q;
+	exec_tconv_px_fn *px;
+	_Atomic int failed;		/* a part had no room for its sums: the op is declined */
+};
+
+/* Output rows [begin, end) (batch * OH + y), EXEC_TCONV_PIX pixels per call of px(). */
+static void tconv_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	struct tconv_job *j = ctx;
+	const struct ek_op *o = j->o;
+	const struct edgeai_prog_tconv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
+	uint32_t kh = f->d[1], kw = f->d[2], och = out->d[3], och4 = (och + 3) & ~3U;
+	uint32_t icp = tconv_icp(in->d[3]), row, nt[EXEC_TCONV_PIX + 1];
+	size_t wstride = (size_t)kh * kw * icp, most = (size_t)EXEC_TCONV_PIX * kh * kw;
+	const int16_t **xs = malloc(sizeof(*xs) * 2 * most);
+	const int16_t **ws = xs + most;
+	int32_t *acc = align32((size_t)EXEC_TCONV_PIX * och4 * 4);
+
+	if (!xs || !acc) {
+		j->failed = 1;
+		free(xs);
+		free(acc);
+		return;
+	}
+	for (row = begin; row < end; row++) {
+		uint32_t n = row / out->d[1], oy = row % out->d[1], ty = oy + p->pad_top;
+		uint32_t rky[EXEC_TCONV_MAX_K], riy[EXEC_TCONV_MAX_K], nr = 0, ky, x0, oc, r, kx;
+
+		for (ky = 0; ky < kh; ky++) {
+			if (ty < ky || (ty - ky) % p->stride_h || (ty - ky) / p->stride_h >= in->d[1])
+				continue;
+			rky[nr] = ky;
+			riy[nr++] = (ty - ky) / p->stride_h;
+		}
+		for (x0 = 0; x0 < out->d[2]; x0 += EXEC_TCONV_PIX) {
+			uint32_t np = out->d[2] - x0 < EXEC_TCONV_PIX ? out->d[2] - x0 : EXEC_TCONV_PIX;
+			uint32_t base = ((n * out->d[1] + oy) * out->d[2] + x0) * och, k = 0, px;
+
+			for (px = 0; px < np; px++) {
+				const int32_t *xt = j->xtap + (size_t)(x0 + px) * kw;
+
+				nt[px] = k;
+				for (r = 0; r < nr; r++) {
+					const int16_t *xrow = j->x16 +
+						((size_t)n * in->d[1] + riy[r]) * in->d[2] * icp;
+
+					for (kx = 0; kx < kw; kx++) {
+						if (xt[kx] < 0)
+							continue;
+						xs[k] = xrow + (size_t)xt[kx] * icp;
+						ws[k++] = j->wt + ((size_t)rky[r] * kw + kx) * icp;
+					}
+				}
+			}
+			nt[np] = k;
+			j->px(xs, ws, nt, np, wstride, icp, och, acc);
+			for (px = 0; px < np; px++) {
+				for (oc = 0; oc < och; oc++) {
+					int32_t v = acc[px * och4 + oc];
+
+					if (b->data)
+						v = ek_wadd(v, ((const int32_t *)b->data)[oc]);
+					v = ek_mbqm(v, j->q ? j->q[oc].multiplier : p->out_multiplier,
+						    j->q ? j->q[oc].shift : p->out_shift);
+					ek_st(out, base + px * och + oc, ek_wadd(v, out->zp), p->act_min,
+					      p->act_max);
+				}
+			}
+		}
+	}
+	free(xs);
+	free(acc);
+}
+
+static int tconv_shift_ok(int32_t mul, int32_t shift)
+{
+	return mul >= 0 && shift >= -31 && shift <= 30;
+}
+
+int exec_tconv(const struct ek_op *o, const void *prep, exec_tconv_px_fn *px,
+	       exec_to16_fn *to16)
+{
+	const struct edgeai_prog_tconv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
+	uint32_t ic = in->d[3], kw = f->d[2], och = out->d[3], icp = tconv_icp(ic);
+	uint32_t pix = in->d[0] * in->d[1] * in->d[2], rows = out->d[0] * out->d[1], i, ox, kx;
+	struct tconv_job j = { .o = o, .px = px };
+	int16_t *x16 = NULL, *wt = NULL;
+	int32_t *xtap = NULL;
+	int r = EXEC_OPT_NOT_HANDLED;
+
+	if (!ek_is8(in->dtype) || f->dtype != in->dtype || out->dtype != in->dtype ||
+	    f->d[3] != ic || f->d[0] != och || in->d[0] != out->d[0] || !p->stride_h ||
+	    !p->stride_w || f->d[1] > EXEC_TCONV_MAX_K || kw > EXEC_TCONV_MAX_K ||
+	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)))
+		return EXEC_OPT_NOT_HANDLED;
+	if (p->qmul_offset != EDGEAI_PROG_NO_CONST) {
+		j.q = ek_const(o, p->qmul_offset, (uint64_t)och * sizeof(*j.q), 4);
+		if (!j.q)
+			return EXEC_OPT_NOT_HANDLED;
+		for (i = 0; i < och; i++)
+			if (!tconv_shift_ok(j.q[i].multiplier, j.q[i].shift))
+				return EXEC_OPT_NOT_HANDLED;
+	} else if (!tconv_shift_ok(p->out_multiplier, p->out_shift)) {
+		return EXEC_OPT_NOT_HANDLED;
+	}
+	wt = prep ? (int16_t *)prep : exec_tconv_weights(f);
+	x16 = align32((size_t)pix * icp * 2);
+	xtap = malloc((size_t)out->d[2] * kw * sizeof(*xtap));
+	if (!wt || !x16 || !xtap)
+		goto out;
+	for (i = 0; i < pix; i++) {
+		to16(x16 + (size_t)i * icp, (const uint8_t *)in->data + (size_t)i * ic, ic, in->dtype,
+		     in->zp);
+		memset(x16 + (size_t)i * icp + ic, 0, (size_t)(icp - ic) * 2);
+	}
+	for (ox = 0; ox < out->d[2]; ox++) {
+		uint32_t tx = ox + p->pad_left;
+
+		for (kx = 0; kx < kw; kx++)
+			xtap[ox * kw + kx] = tx < kx || (tx - kx) % p->stride_w ||
+					     (tx - kx) / p->stride_w >= in->d[2] ? -1 :
+					     (int32_t)((tx - kx) / p->stride_w);
+	}
+	j.x16 = x16;
+	j.wt = wt;
+	j.xtap = xtap;
+	if (exec_par_worth((uint64_t)ek_count(out) * f->d[1] * kw * ic /
+			   ((uint64_t)p->stride_h * p->stride_w)))
+		exec_par_for(rows, tconv_rows, &j);
+	else
+		tconv_rows(&j, 0, rows);
+	/* the reference then writes every output */
+	r = j.failed ? EXEC_OPT_NOT_HANDLED : 0;
+out:
+	if (!prep)
+		free(wt);
+	free(x16);
+	free(xtap);
+	return r;
 }
 
 int exec_common_run(const struct ek_op *o, const void *prep)

@@ -2,7 +2,9 @@
 /*
  * Optimized arm64 CPU kernels (Advanced SIMD, which every arm64 CPU has):
  * CONV_2D, DEPTHWISE_CONV_2D (depth multiplier 1), FULLY_CONNECTED,
- * ADD/SUB (same shapes), MAX_POOL_2D and AVERAGE_POOL_2D, int8 and uint8.
+ * TRANSPOSE_CONV,
+ * ADD/SUB/MUL/MAXIMUM/MINIMUM (every broadcast form), MAX_POOL_2D and
+ * AVERAGE_POOL_2D, MEAN, int8 and uint8; int8 RESIZE_BILINEAR.
  * Chosen at run time (cpu.c, AT_HWCAP), else the portable reference
  * kernels of firmware/ops/ run; cpu-dotprod.c passes what it declines here.
  *
@@ -12,7 +14,7 @@
  * reference. The requantization is the reference's fixed point on four
  * lanes (cpu-neon.h says why SQRDMULH/SRSHL give the same bytes), the
  * clamp and store are ek_st(). Anything unusual (a shape or parameter the
- * reference would reject, broadcasting, depth multiplier > 1) is declined.
+ * reference would reject, depth multiplier > 1) is declined.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -281,6 +283,50 @@ static int fc(const struct ek_op *o, const void *prep)
 	return 0;
 }
 
+/*
+ * TRANSPOSE_CONV: exec_tconv() (cpu-common.c) lays out the input and the
+ * weights and walks the output pixels; here the sums of one pixel's
+ * channels, four at a time: one dot16x4() per tap (input channels padded
+ * to 16 with zeros, output channels to 4 with zero weights), summed
+ * wrapping as the reference's int32 does.
+ */
+/* The four lane sums of the dot product of @a and @b; @kp a multiple of 8. */
+static inline int32x4_t dot16x1(const int16_t *a, const int16_t *b, uint32_t kp)
+{
+	int32x4_t s = vdupq_n_s32(0);
+	uint32_t k;
+
+	for (k = 0; k < kp; k += 8) {
+		int16x8_t x = vld1q_s16(a + k), w = vld1q_s16(b + k);
+
+		s = vmlal_high_s16(vmlal_s16(s, vget_low_s16(x), vget_low_s16(w)), x, w);
+	}
+	return s;
+}
+
+static void tconv_px(const int16_t *const *xs, const int16_t *const *ws, const uint32_t *nt,
+		     uint32_t np, size_t wstride, uint32_t icp, uint32_t och, int32_t *acc)
+{
+	uint32_t och4 = (och + 3) & ~3U, px, oc, t;
+
+	for (px = 0; px < np; px++, acc += och4) {
+		for (oc = 0; oc < och; oc += 4) {
+			int32x4_t a = vdupq_n_s32(0);
+
+			if (och - oc == 1) {
+				/* a last single channel: one dot product a tap, not four */
+				for (t = nt[px]; t < nt[px + 1]; t++)
+					a = vaddq_s32(a, dot16x1(xs[t], ws[t] + oc * wstride, icp));
+				acc[oc] = vaddvq_s32(a);
+				continue;
+			}
+			for (t = nt[px]; t < nt[px + 1]; t++)
+				a = vaddq_s32(a, dot16x4(xs[t], ws[t] + oc * wstride, wstride, icp));
+			vst1q_s32(acc + oc, a);
+		}
+	}
+}
+
 static int same_dims(const struct ek_tensor *a, const struct ek_tensor *b)
 {
 	return !memcmp(a->d, b->d, sizeof(a->d));
@@ -342,6 +388,183 @@ static int add(const struct ek_op *o, int sub)
 	neon_rq_free(&r1);
 	neon_rq_free(&ro);
 	return 0;
+}
+
+/*
+ * RESIZE_BILINEAR of int8 tensors (EDGEAI_RESIZE_FIXED10): the channels of
+ * one output pixel, eight at a time; exec_resize_bilinear() (cpu-common.c)
+ * checks the maps, walks the pixels and does the rest. The reference's
+ * 64-bit sum of four taps times their weight products fits in int32 for
+ * the weights it lets through, so the sum is exact in 32-bit lanes
+ * (MLA by a scalar); its rounding, half away from zero and then division
+ * by 2^20 toward zero, is the rounding shift of the magnitude (a tie
+ * rounds up, away from zero) with the sign put back; the saturating
+ * narrowing is the clamp to the type's range.
+ */
+static inline int32x4_t rdiv20(int32x4_t v)
+{
+	int32x4_t m = vreinterpretq_s32_u32(vrshrq_n_u32(vreinterpretq_u32_s32(vabsq_s32(v)), 20));
+
+	return vbslq_s32(vcltzq_s32(v), vnegq_s32(m), m);
+}
+
+static uint32_t resize_px(const int8_t *const tap[4], const int32_t s[4], int8_t *dst, uint32_t ch)
+{
+	uint32_t c, k;
+
+	for (c = 0; c + 8 <= ch; c += 8) {
+		int32x4_t lo = vdupq_n_s32(0), hi = lo;
+
+		for (k = 0; k < 4; k++) {
+			int16x8_t x = vmovl_s8(vld1_s8(tap[k] + c));
+
+			lo = vmlaq_n_s32(lo, vmovl_s16(vget_low_s16(x)), s[k]);
+			hi = vmlaq_n_s32(hi, vmovl_high_s16(x), s[k]);
+		}
+		lo = rdiv20(lo);
+		hi = rdiv20(hi);
+		vst1_s8(dst + c, vqmovn_s16(vcombine_s16(vqmovn_s32(lo), vqmovn_s32(hi))));
+	}
+	return c;
+}
+
+/*
+ * ADD, SUB, MUL, MAXIMUM and MINIMUM in every broadcast form: the walk is
+ * exec_binary_run()'s (cpu-common.c); here each run, eight elements at a
+ * time (MAXIMUM/MINIMUM: sixteen), each input read contiguously or one
+ * value repeated. ADD/SUB: each input's value minus its zero point, shifted
+ * left and rescaled, summed (wrapping) and rescaled again (the reference's
+ * ek_mbqm() each time, neon_rq4()); MUL: the product of the offset values
+ * (32-bit, wrapping like the reference's int32), rescaled; then the
+ * activation clamp, inside the type's range, so narrowing keeps the byte.
+ */
+struct neon_bin {
+	struct neon_rq r0, r1, ro;	/* ADD/SUB: the inputs' rescales; the output's */
+	int32x4_t za, zb, ls;
+};
+
+/* Eight 8-bit values from @p, consecutive (@step 1) or one repeated (@step 0), as int16. */
+static inline int16x8_t ld8x(const uint8_t *p, int step, int s8)
+{
+	if (!step)
+		return vdupq_n_s16(s8 ? (int16_t)(int8_t)*p : (int16_t)*p);
+	return s8 ? vmovl_s8(vld1_s8((const int8_t *)p)) : vreinterpretq_s16_u16(vmovl_u8(vld1_u8(p)));
+}
+
+/* Four lanes of one output: (ADD/SUB, MUL) from the offset values @x, @y; clamped. */
+static inline int32x4_t bin4(const struct neon_bin *nb, uint32_t op, int32x4_t x, int32x4_t y,
+			     int32x4_t lo, int32x4_t hi)
+{
+	int32x4_t r;
+
+	if (op == EDGEAI_OP_MUL) {
+		r = vmulq_s32(x, y);
+	} else {
+		x = neon_rq4(vshlq_s32(x, nb->ls), &nb->r0, 0, 0);
+		y = neon_rq4(vshlq_s32(y, nb->ls), &nb->r1, 0, 0);
+		r = op == EDGEAI_OP_SUB ? vsubq_s32(x, y) : vaddq_s32(x, y);
+	}
+	return vminq_s32(vmaxq_s32(neon_rq4(r, &nb->ro, 0, 0), lo), hi);
+}
+
+static uint32_t binary_row(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb,
+			   uint8_t *dst, uint32_t n)
+{
+	const struct neon_bin *nb = bj->vec;
+	uint32_t op = bj->o->op->opcode, c = 0;
+	int s8 = bj->s8, ca = bj->ca, cb = bj->cb;
+	const int32x4_t lo = vdupq_n_s32(bj->lo), hi = vdupq_n_s32(bj->hi);
+
+	if (op == EDGEAI_OP_MAXIMUM || op == EDGEAI_OP_MINIMUM) {
+		int mx = op == EDGEAI_OP_MAXIMUM;
+
+		for (; c + 16 <= n; c += 16) {
+			uint8x16_t x = ca ? vld1q_u8(pa + c) : vdupq_n_u8(*pa);
+			uint8x16_t y = cb ? vld1q_u8(pb + c) : vdupq_n_u8(*pb);
+
+			if (s8) {
+				int8x16_t u = vreinterpretq_s8_u8(x), v = vreinterpretq_s8_u8(y);
+
+				x = vreinterpretq_u8_s8(mx ? vmaxq_s8(u, v) : vminq_s8(u, v));
+			} else {
+				x = mx ? vmaxq_u8(x, y) : vminq_u8(x, y);
+			}
+			vst1q_u8(dst + c, x);
+		}
+		return c;
+	}
+	for (; c + 8 <= n; c += 8) {
+		int16x8_t x = ld8x(pa + c * ca, ca, s8), y = ld8x(pb + c * cb, cb, s8);
+		int32x4_t r0 = bin4(nb, op, vsubq_s32(vmovl_s16(vget_low_s16(x)), nb->za),
+				    vsubq_s32(vmovl_s16(vget_low_s16(y)), nb->zb), lo, hi);
+		int32x4_t r1 = bin4(nb, op, vsubq_s32(vmovl_high_s16(x), nb->za),
+				    vsubq_s32(vmovl_high_s16(y), nb->zb), lo, hi);
+
+		vst1_u8(dst + c, vreinterpret_u8_s8(vmovn_s16(vcombine_s16(vmovn_s32(r0),
+									   vmovn_s32(r1)))));
+	}
+	return c;
+}
+
+static int binary(const struct ek_op *o)
+{
+	const struct edgeai_prog_add_params *ap = (const void *)o->op->params;
+	const struct ek_tensor nob = { .data = NULL };
+	uint32_t op = o->op->opcode;
+	struct exec_binary bj;
+	struct neon_bin nb;
+	int r = EXEC_OPT_NOT_HANDLED;
+
+	if (exec_binary_init(&bj, o))
+		return EXEC_OPT_NOT_HANDLED;
+	memset(&nb, 0, sizeof(nb));
+	nb.za = vdupq_n_s32(o->in[0].zp);
+	nb.zb = vdupq_n_s32(o->in[1].zp);
+	if (op == EDGEAI_OP_ADD || op == EDGEAI_OP_SUB) {
+		nb.ls = vdupq_n_s32((int32_t)ap->left_shift);
+		if (neon_rq_make(&nb.r0, NULL, ap->in0_multiplier, ap->in0_shift, &nob, 4, &nob, 0, 0) ||
+		    neon_rq_make(&nb.r1, NULL, ap->in1_multiplier, ap->in1_shift, &nob, 4, &nob, 0, 0))
+			goto out;
+	}
+	if ((op == EDGEAI_OP_ADD || op == EDGEAI_OP_SUB || op == EDGEAI_OP_MUL) &&
+	    neon_rq_make(&nb.ro, NULL, bj.mul, bj.shift, &nob, 4, &o->out, bj.lo, bj.hi))
+		goto out;
+	bj.row = binary_row;
+	bj.vec = &nb;
+	exec_binary_run(&bj);
+	r = 0;
+out:
+	free(nb.r0.left);
+	free(nb.r1.left);
+	free(nb.ro.left);
+	return r;
+}
+
+/*
+ * MEAN over H and W: exec_mean() (cpu-common.c) walks the channel blocks
+ * and finishes each output with the reference's ek_mean_out() (its
+ * binary32 pipeline in software: no float unit shortcut here); the sums
+ * of a pixel's values, sixteen at a time, widened to int32 (exact for the
+ * 2^20 pixels at most it lets through).
+ */
+static void mean_sum(int32_t *acc, const uint8_t *src, uint32_t n, int s8)
+{
+	uint32_t c = 0;
+
+	for (; c + 16 <= n; c += 16) {
+		uint8x16_t v = vld1q_u8(src + c);
+		int16x8_t lo = s8 ? vmovl_s8(vget_low_s8(vreinterpretq_s8_u8(v))) :
+				    vreinterpretq_s16_u16(vmovl_u8(vget_low_u8(v)));
+		int16x8_t hi = s8 ? vmovl_high_s8(vreinterpretq_s8_u8(v)) :
+				    vreinterpretq_s16_u16(vmovl_high_u8(v));
+
+		vst1q_s32(acc + c, vaddw_s16(vld1q_s32(acc + c), vget_low_s16(lo)));
+		vst1q_s32(acc + c + 4, vaddw_high_s16(vld1q_s32(acc + c + 4), lo));
+		vst1q_s32(acc + c + 8, vaddw_s16(vld1q_s32(acc + c + 8), vget_low_s16(hi)));
+		vst1q_s32(acc + c + 12, vaddw_high_s16(vld1q_s32(acc + c + 12), hi));
+	}
+	for (; c < n; c++)
+		acc[c] += s8 ? (int32_t)(int8_t)src[c] : (int32_t)src[c];
 }
 
 /* Pool shapes and parameters the reference accepts. */
@@ -462,13 +685,25 @@ static int neon_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_FULLY_CONNECTED:
 		return fc(o, prep);
 	case EDGEAI_OP_ADD:
-		return add(o, 0);
-	case EDGEAI_OP_SUB:
-		return add(o, 1);
+	case EDGEAI_OP_SUB: {
+		int r = add(o, o->op->opcode == EDGEAI_OP_SUB);
+
+		return r == EXEC_OPT_NOT_HANDLED ? binary(o) : r;
+	}
+	case EDGEAI_OP_MUL:
+	case EDGEAI_OP_MAXIMUM:
+	case EDGEAI_OP_MINIMUM:
+		return binary(o);
 	case EDGEAI_OP_MAX_POOL_2D:
 		return pool(o, 1);
 	case EDGEAI_OP_AVERAGE_POOL_2D:
 		return pool(o, 0);
+	case EDGEAI_OP_RESIZE_BILINEAR:
+		return exec_resize_bilinear(o, resize_px);
+	case EDGEAI_OP_MEAN:
+		return exec_mean(o, mean_sum, NULL);
+	case EDGEAI_OP_TRANSPOSE_CONV:
+		return exec_tconv(o, prep, tconv_px, to16);
 	default:
 		return EXEC_OPT_NOT_HANDLED;
 	}
@@ -489,6 +724,8 @@ static void *neon_prepare(const struct ek_op *o)
 		return f->d[0] == 1 ? dw_weights(f) : NULL;
 	case EDGEAI_OP_FULLY_CONNECTED:
 		return weights16(f, f->d[2], f->d[3], (f->d[3] + 7) & ~7U);
+	case EDGEAI_OP_TRANSPOSE_CONV:
+		return exec_tconv_weights(f);
 	default:
 		return NULL;
 	}

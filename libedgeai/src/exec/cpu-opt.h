@@ -9,8 +9,9 @@
  * broadcast ADD/SUB/MUL/MAXIMUM/MINIMUM, AVERAGE_POOL_2D, MEAN),
  * reference (the firmware kernels). On arm64: dotprod
  * (cpu-dotprod.c: SDOT/UDOT CONV_2D and FULLY_CONNECTED), NEON (cpu-neon.c:
- * CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD/SUB, MAX_POOL_2D and
- * AVERAGE_POOL_2D), reference. Every optimized set runs RELU/RELU6/QUANTIZE
+ * CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, MAX_POOL_2D,
+ * AVERAGE_POOL_2D, RESIZE_BILINEAR (int8), broadcast
+ * ADD/SUB/MUL/MAXIMUM/MINIMUM, MEAN, TRANSPOSE_CONV), reference. Every optimized set runs RELU/RELU6/QUANTIZE
  * through a 256-entry table the reference kernel computes, 8-bit PAD by
  * memset/memcpy, and on a program's threads the table ops (LOGISTIC, TANH,
  * HARD_SWISH, LEAKY_RELU) through the program's table (cpu.c); and what
@@ -111,6 +112,97 @@ struct exec_kset_ops {
  */
 int exec_common_run(const struct ek_op *o, const void *prep);
 void *exec_common_prepare(const struct ek_op *o);
+
+/*
+ * cpu-common.c: the plain-C walks of ops whose inner loop a set
+ * vectorizes, so the AVX2 and NEON sets share one copy.
+ *
+ * RESIZE_BILINEAR of int8 tensors (EDGEAI_RESIZE_FIXED10): the maps
+ * checked (indices in range; |w_lo| + |w_hi| <= 4000 on each axis, so the
+ * reference's 64-bit sum of four taps times their weight products fits in
+ * int32: |sum| < 128 * 4000^2 < 2^31 - 2^19), the output rows split
+ * across the threads, and for each output pixel @px called with its four
+ * taps (the rows in[lo][lo'], in[lo][hi'], in[hi][lo'], in[hi][hi']) and
+ * their weights (the reference's products): it writes channels 0.. of
+ * @dst and returns how many; the rest are done here, with the reference's
+ * rounding. 0, or EXEC_OPT_NOT_HANDLED (uint8's float arithmetic among
+ * others).
+ */
+typedef uint32_t exec_resize_px_fn(const int8_t *const tap[4], const int32_t s[4], int8_t *dst,
+				   uint32_t ch);
+int exec_resize_bilinear(const struct ek_op *o, exec_resize_px_fn *px);
+
+/*
+ * ADD, SUB, MUL, MAXIMUM and MINIMUM of 8-bit tensors in any broadcast
+ * form: the reference's per-element arithmetic, walked with strides
+ * (exec_bstrides()) instead of its per-element index divisions.
+ * exec_binary_init() checks the op (0, or EXEC_OPT_NOT_HANDLED) and fills
+ * the walk; the set then sets @row and @vec and calls exec_binary_run(),
+ * which splits the output across the threads in runs of channels (whole
+ * rows where both inputs allow) and calls @row on each run, where each
+ * input is read contiguously or is one value repeated (@ca, @cb): it
+ * writes elements 0.. of @dst and returns how many; the rest are done
+ * here.
+ */
+struct exec_binary {
+	const struct ek_op *o;
+	size_t sa[4], sb[4];	/* the inputs' element strides per output dimension */
+	int32_t ta[256], tb[256];	/* ADD/SUB: each input's rescale, by byte value */
+	int32_t mul, shift;	/* ADD/SUB/MUL: the output rescale */
+	int32_t lo, hi;		/* the clamp (the type's range for MAXIMUM/MINIMUM) */
+	int s8;
+	uint32_t run, runs;	/* elements per run, runs per row of the output */
+	int ca, cb;		/* in a run, element i of an input is at i * ca (i * cb), 0 or 1 */
+	uint32_t (*row)(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb,
+			uint8_t *dst, uint32_t n);
+	const void *vec;	/* the set's own data for @row */
+};
+
+/* Element strides of @t for each dimension of @out: 0 where broadcast; -1: it does not broadcast. */
+int exec_bstrides(const struct ek_tensor *t, const struct ek_tensor *out, size_t st[4]);
+int exec_binary_init(struct exec_binary *bj, const struct ek_op *o);
+void exec_binary_run(const struct exec_binary *bj);
+
+/*
+ * MEAN over H and W of 8-bit tensors (at most 2^20 pixels, so int32 sums
+ * are exact): the blocks of channels split across the threads; @sum adds
+ * @n values of a pixel to @acc (the set's vector code); each output then
+ * finished by @f32 when the op takes the binary32 pipeline with a scale
+ * and constant term (@fbias, ek_mean_fbias()) within 2^-100..2^100 (it
+ * writes outputs 0.. of @dst clamped to @lo..@hi and returns how many;
+ * NULL: none), else by the reference's ek_mean_out(). 0, or
+ * EXEC_OPT_NOT_HANDLED.
+ */
+typedef void exec_mean_sum_fn(int32_t *acc, const uint8_t *src, uint32_t n, int s8);
+typedef uint32_t exec_mean_f32_fn(const struct ek_op *o, uint32_t fbias, const int32_t *acc,
+				  uint32_t cnt, uint8_t *dst, int32_t lo, int32_t hi);
+int exec_mean(const struct ek_op *o, exec_mean_sum_fn *sum, exec_mean_f32_fn *f32);
+
+/*
+ * TRANSPOSE_CONV of 8-bit tensors with filters up to EXEC_TCONV_MAX_K a
+ * side: the input and the weights as int16 minus their zero points, input
+ * channels padded with zeros to a multiple of EXEC_TCONV_ICP (@icp), rows
+ * 32-byte aligned; the weights [OC padded to 4][KH * KW taps][icp]
+ * (exec_tconv_weights(), the sets' prepared layout; NULL: out of memory or
+ * too large). exec_tconv() splits the output rows across the threads and
+ * calls @px for up to EXEC_TCONV_PIX output pixels of a row at a time
+ * (@np): pixel p's taps are t = @nt[p] .. @nt[p + 1] - 1, each the input
+ * pixel @xs[t] and the weights @ws[t] of output channel 0 (channel oc at
+ * + oc * @wstride); @px stores the int32 sums of its @och channels at
+ * @acc + p * och4 (@och rounded up to 4; room for och4 there), the same
+ * as the reference's in any order. Then the reference's bias, ek_mbqm()
+ * and clamp. 0, or EXEC_OPT_NOT_HANDLED.
+ */
+#define EXEC_TCONV_MAX_K 32
+#define EXEC_TCONV_ICP 16
+#define EXEC_TCONV_PIX 16
+typedef void exec_tconv_px_fn(const int16_t *const *xs, const int16_t *const *ws,
+			      const uint32_t *nt, uint32_t np, size_t wstride, uint32_t icp,
+			      uint32_t och, int32_t *acc);
+int16_t *exec_tconv_weights(const struct ek_tensor *f);
+/* The set's conversion of @n 8-bit values of @dtype minus @zp to int16, for the input. */
+typedef void exec_to16_fn(int16_t *dst, const void *src, uint32_t n, uint32_t dtype, int32_t zp);
+int exec_tconv(const struct ek_op *o, const void *prep, exec_tconv_px_fn *px, exec_to16_fn *to16);
 
 /*
  * cpu-avx2.c, cpu-vnni.c, cpu-neon.c and cpu-dotprod.c; NULL when the set

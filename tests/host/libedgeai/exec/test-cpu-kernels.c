@@ -898,13 +898,20 @@ struct kset_case {
 /* the kinds of cpu-common.c's kernels: PRELU, CONCATENATION, RESIZE_NEAREST_NEIGHBOR */
 #define COMMON (1U << 7 | 1U << 12 | 1U << 15)
 #if defined(__aarch64__)
+/* the int8-only kinds of the NEON set: RESIZE_BILINEAR (fixed point) */
+#define NEON_S8 ((uint64_t)(1U << 8) << 32)
+/* MUL, MAXIMUM/MINIMUM, ADD/SUB in broadcast forms; MEAN; TRANSPOSE_CONV */
+#define NEON_MORE (7U << 9 | 1U << 14 | 1U << 20)
 static const struct kset_case sets[] = {
-	/* NEON: kinds 0..6 and the padded average pool; dotprod: CONV_2D, FC,
-	 * tables, PAD itself, the rest via NEON; both: PRELU, CONCATENATION
-	 * and RESIZE_NEAREST_NEIGHBOR (cpu-common.c, counted as the set in use) */
-	{ "neon", NULL, KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE),
-	  KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE) },
-	{ "dotprod", "neon", KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE),
+	/* NEON: kinds 0..6, the padded average pool, int8 RESIZE_BILINEAR,
+	 * the broadcast forms of MUL, MAXIMUM/MINIMUM and ADD/SUB, MEAN,
+	 * TRANSPOSE_CONV; dotprod:
+	 * CONV_2D, FC, tables, PAD itself, the rest via NEON; both: PRELU,
+	 * CONCATENATION and RESIZE_NEAREST_NEIGHBOR (cpu-common.c, counted as
+	 * the set in use) */
+	{ "neon", NULL, KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE) | NEON_S8,
+	  KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE) | NEON_S8 },
+	{ "dotprod", "neon", KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE) | NEON_S8,
 	  KIND_BITS(0x35 | COMMON | 1U << 17) },
 };
 #else
@@ -1069,23 +1076,27 @@ int main(void)
 	 * batch rows and output channels), ADD/SUB of equal shapes and
 	 * MAX_POOL_2D; the AVX2 ones (under VNNI too) PRELU, int8
 	 * RESIZE_BILINEAR, AVERAGE_POOL_2D and MEAN (all three pipelines);
-	 * every optimized set the tables (RELU/RELU6/QUANTIZE, LOGISTIC and
-	 * the other table ops) and PAD. The rest runs on the calling thread.
+	 * the NEON ones int8 RESIZE_BILINEAR, MEAN and TRANSPOSE_CONV; AVX2
+	 * and NEON MUL, MAXIMUM/MINIMUM and ADD/SUB in broadcast forms
+	 * (cpu-common.c's walk); every optimized set the tables
+	 * (RELU/RELU6/QUANTIZE, LOGISTIC and the other table ops) and PAD.
+	 * The rest runs on the calling thread.
 	 */
 	for (pt = 2; pt <= 3; pt++) {
 		pool = exec_pool_new(pt);
 		ktap_ok(pool && exec_pool_threads(pool) == pt, "a pool of %u threads", pt);
 		exec_cpu_set_par_min(0);
 		for (kind = 0; pool && kind < N_KINDS; kind++) {
-			if (kind == 9 || kind == 10 || kind == 11 || kind == 12 || kind == 15)
+			if (kind == 12 || kind == 15)
 				continue;
 			for (u8 = 0; u8 < 2; u8++) {
 				unsigned long splits = exec_cpu_par_splits();
 				const char *ks = exec_cpu_kernels_name(0);
 				int bad = 0, runs = 0, split;
 
-				if (kind == 4 || kind == 5 || kind == 19)
-					/* cpu.c: the tables and PAD */
+				if (kind == 4 || kind == 5 || kind == 19 || (kind >= 9 && kind <= 11))
+					/* cpu.c: the tables and PAD; cpu-common.c's walk of
+					 * MUL, MAXIMUM/MINIMUM, ADD/SUB (AVX2's and NEON's) */
 					split = strcmp(ks, "reference") != 0;
 #if !defined(__aarch64__)
 				else if (kind == 7 || kind == 8 || kind == 13 || kind == 14 ||
@@ -1097,7 +1108,13 @@ int main(void)
 				else if (kind == 7)
 					/* cpu-common.c's PRELU */
 					split = strcmp(ks, "reference") != 0;
-				else if (kind == 8 || kind == 13 || kind == 14 || kind == 16 || kind == 20)
+				else if (kind == 8)
+					/* NEON's int8 RESIZE_BILINEAR (cpu-common.c's walk) */
+					split = strcmp(ks, "reference") && !u8;
+				else if (kind == 14 || kind == 20)
+					/* NEON's MEAN and TRANSPOSE_CONV (cpu-common.c's walks) */
+					split = strcmp(ks, "reference") != 0;
+				else if (kind == 13 || kind == 16)
 					split = 0;
 #endif
 				else
