@@ -13,7 +13,10 @@
  * AVERAGE_POOL_2D), reference. Every optimized set runs RELU/RELU6/QUANTIZE
  * through a 256-entry table the reference kernel computes, 8-bit PAD by
  * memset/memcpy, and on a program's threads the table ops (LOGISTIC, TANH,
- * HARD_SWISH, LEAKY_RELU) through the program's table (cpu.c).
+ * HARD_SWISH, LEAKY_RELU) through the program's table (cpu.c); a
+ * DEPTHWISE_CONV_2D of depth multiplier M > 1 runs on the sets' depthwise
+ * kernels as the depth multiplier 1 op on its input with each channel
+ * repeated M times (cpu.c, dm_run()).
  * cpu.c picks the best one this CPU runs (cpuid on x86-64, AT_HWCAP on
  * arm64); EDGEAI_CPU_KERNELS=reference (or portable), avx2, vnni, neon or
  * dotprod asks for one (only one this CPU and build have).
@@ -74,7 +77,8 @@ void exec_opt_prepare_free(struct exec_opt_prep *prep);
 
 /*
  * The DEPTHWISE_CONV_2D the optimized sets take: 8-bit, one filter batch,
- * depth multiplier 1, an int32 bias per channel or none.
+ * depth multiplier 1 (cpu.c hands them those of M > 1 so), an int32 bias
+ * per channel or none.
  */
 static inline int exec_dw_shape_ok(const struct ek_op *o)
 {

@@ -315,9 +315,121 @@ static int pad8(const struct ek_op *o)
 	return 0;
 }
 
-int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
+/*
+ * DEPTHWISE_CONV_2D with a depth multiplier M > 1 (audio models whose
+ * first layer is a depthwise over a one-channel spectrogram, separable
+ * convolutions that widen): output channel c reads input channel c / M,
+ * so the op is the depth multiplier 1 op on the input with each channel
+ * repeated M times, with the same filter, bias and multipliers: the same
+ * taps, products, sums and rescale (the depthwise rounding, ek_mbqm()),
+ * so the same bytes. dm_lower() makes that op (@t, its record @rec), and
+ * dm_expand() the repeated input, a pixel at a time (pixels [begin, end)
+ * per part). 0, or EXEC_OPT_NOT_HANDLED when the op is not well formed
+ * (the reference kernel says so).
+ */
+struct dm_job {
+	const uint8_t *src;
+	uint8_t *dst;
+	uint32_t ic, m;
+};
+
+/*
+ * Over the whole tensor, byte j of the repeated input is byte j / M of the
+ * input: each input byte as M bytes, by 8-byte stores (M < 8: one, whose
+ * excess the next bytes' stores overwrite; the part's last bytes, whose
+ * store would pass its end, by memset(): no store reaches into another
+ * part's bytes or past the buffer).
+ */
+static void dm_expand(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct dm_job *dj = ctx;
+	size_t i, e = (size_t)end * dj->ic, m = dj->m, k;
+
+	for (i = (size_t)begin * dj->ic; i < e; i++) {
+		uint64_t w = dj->src[i] * 0x0101010101010101ULL;
+		uint8_t *d = dj->dst + i * m;
+
+		if (m >= 8) {
+			for (k = 0; k + 8 < m; k += 8)
+				memcpy(d + k, &w, 8);
+			memcpy(d + m - 8, &w, 8);
+		} else if (i * m + 8 <= e * m) {
+			memcpy(d, &w, 8);
+		} else {
+			memset(d, dj->src[i], m);
+		}
+	}
+}
+
+static int dm_lower(const struct ek_op *o, struct ek_op *t, struct edgeai_prog_op *rec)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	struct edgeai_prog_conv_params *tp = (void *)rec->params;
+	uint64_t oc = (uint64_t)o->in[0].d[3] * p->depth_multiplier;
+
+	if (o->op->opcode != EDGEAI_OP_DEPTHWISE_CONV_2D || p->depth_multiplier < 2 ||
+	    !ek_is8(o->in[0].dtype) || oc != o->out.d[3] || oc != o->in[1].d[3] ||
+	    (uint64_t)ek_count(&o->in[0]) * p->depth_multiplier > UINT32_MAX)
+		return EXEC_OPT_NOT_HANDLED;
+	*rec = *o->op;
+	tp->depth_multiplier = 1;
+	*t = *o;
+	t->op = rec;
+	t->in[0].d[3] = (uint32_t)oc;
+	return 0;
+}
+
+/* The sets' kernels for @o, best first: 0, a kernel error, or EXEC_OPT_NOT_HANDLED. */
+static int opt_sets(const struct ek_op *o, const struct exec_opt_prep *prep)
 {
 	int r = EXEC_OPT_NOT_HANDLED, k;
+
+	for (k = exec_opt_level(); k != EXEC_KSET_REFERENCE; k = kset_next(k)) {
+		const struct exec_kset_ops *ops = kset_ops_of(k);
+
+		if (!ops)
+			break;
+		r = ops->run(o, prep ? prep->set[k] : NULL);
+		if (r != EXEC_OPT_NOT_HANDLED) {
+			ran(k);
+			return r;
+		}
+	}
+	return r;
+}
+
+/* A depthwise op of depth multiplier > 1 on the sets' kernels, through its repeated input. */
+static int dm_run(const struct ek_op *o, const struct exec_opt_prep *prep)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	struct edgeai_prog_op rec;
+	struct dm_job dj;
+	struct ek_op t;
+	uint32_t pixels;
+	int r;
+
+	if (dm_lower(o, &t, &rec))
+		return EXEC_OPT_NOT_HANDLED;
+	pixels = o->in[0].d[0] * o->in[0].d[1] * o->in[0].d[2];
+	dj.src = o->in[0].data;
+	dj.ic = o->in[0].d[3];
+	dj.m = p->depth_multiplier;
+	dj.dst = malloc(ek_count(&t.in[0]));
+	if (!dj.dst)
+		return EXEC_OPT_NOT_HANDLED;
+	if (exec_par_worth(ek_count(&t.in[0])))
+		exec_par_for(pixels, dm_expand, &dj);
+	else
+		dm_expand(&dj, 0, pixels);
+	t.in[0].data = dj.dst;
+	r = opt_sets(&t, prep);
+	free(dj.dst);
+	return r;
+}
+
+int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
+{
+	int r = EXEC_OPT_NOT_HANDLED;
 
 	switch (o->op->opcode) {
 	case EDGEAI_OP_PAD:
@@ -340,30 +452,29 @@ int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
 		if (r != EXEC_OPT_NOT_HANDLED)
 			ran(exec_opt_level());
 		return r;
+	case EDGEAI_OP_DEPTHWISE_CONV_2D:
+		if (((const struct edgeai_prog_conv_params *)(const void *)o->op->params)
+			    ->depth_multiplier > 1)
+			return exec_opt_level() != EXEC_KSET_REFERENCE ? dm_run(o, prep) : r;
+		break;
 	default:
 		break;
 	}
-	for (k = exec_opt_level(); k != EXEC_KSET_REFERENCE; k = kset_next(k)) {
-		const struct exec_kset_ops *ops = kset_ops_of(k);
-
-		if (!ops)
-			break;
-		r = ops->run(o, prep ? prep->set[k] : NULL);
-		if (r != EXEC_OPT_NOT_HANDLED) {
-			ran(k);
-			return r;
-		}
-	}
-	return r;
+	return opt_sets(o, prep);
 }
 
 struct exec_opt_prep *exec_opt_prepare(const struct ek_op *o)
 {
 	struct exec_opt_prep *p = calloc(1, sizeof(*p));
+	struct edgeai_prog_op rec;
+	struct ek_op t;
 	int k, any = 0;
 
 	if (!p)
 		return NULL;
+	/* a depth multiplier > 1: the layout of the op that runs (dm_run()) */
+	if (!dm_lower(o, &t, &rec))
+		o = &t;
 	/*
 	 * Only the first set down the list that lays the op out: it runs the op
 	 * (a set below it converts on the fly the rare time it declines at run

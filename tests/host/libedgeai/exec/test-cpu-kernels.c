@@ -4,7 +4,9 @@
  * libedgeai/src/exec/cpu-avx2.c, and cpu-vnni.c: AVX-512 VNNI; arm64:
  * cpu-neon.c and cpu-dotprod.c: SDOT/UDOT) against the firmware reference kernels on
  * seeded random CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED programs:
- * odd channel counts (not multiples of the vector width), padding,
+ * odd channel counts (not multiples of the vector width), SAME and VALID
+ * padding, depthwise depth multipliers 2..16 (one input channel, 3 or odd:
+ * cpu.c repeats the input's channels),
  * strides, dilation, int8 per-channel and uint8 per-tensor with extreme
  * zero points, large reductions; for the VNNI GEMM also 1x1 convolutions
  * read in place (channels a multiple of 4), many output channels (several
@@ -161,7 +163,7 @@ static int one(int kind, int u8, char *what, size_t wsz)
 {
 	uint32_t n = 1 + rnd(2), h = 1 + rnd(12), w = 1 + rnd(12), ic = 1 + rnd(kind == 2 ? 300 : 40);
 	uint32_t oc = 1 + rnd(37), kh = 1 + rnd(5), kw = 1 + rnd(5), sh = 1 + rnd(3), sw = 1 + rnd(3);
-	uint32_t dh = 1 + rnd(2), dw_ = 1 + rnd(2), oh, ow, i, dt = u8 ? EDGEAI_DTYPE_UINT8 :
+	uint32_t dh = 1 + rnd(2), dw_ = 1 + rnd(2), oh, ow, i, dm = 1, dt = u8 ? EDGEAI_DTYPE_UINT8 :
 			 EDGEAI_DTYPE_INT8, din[4], dout[4], df[4], db[4], fsz, osz;
 	int32_t zin = u8 ? (int32_t)rnd(256) : (int32_t)rnd(256) - 128;
 	int32_t zout = u8 ? (int32_t)rnd(256) : (int32_t)rnd(256) - 128, zw = u8 ? (int32_t)rnd(256) : 0;
@@ -205,17 +207,30 @@ static int one(int kind, int u8, char *what, size_t wsz)
 	P.nt = P.nk = 0;
 	for (i = 0; i < EDGEAI_PROG_MAX_INPUTS; i++)
 		P.op.inputs[i] = EDGEAI_PROG_NO_TENSOR;
-	if (kind == 1)
-		oc = ic;
+	if (kind == 1) {
+		/*
+		 * a depth multiplier > 1 one time in three, mostly on one input
+		 * channel (audio models' first layer), else 3 or odd
+		 */
+		if (!rnd(3)) {
+			static const uint32_t dms[] = { 2, 3, 4, 8, 16 };
+
+			dm = dms[rnd(sizeof(dms) / sizeof(dms[0]))];
+			ic = rnd(2) ? 1 : 1 + 2 * rnd(4);
+		}
+		oc = ic * dm;
+	}
 	if (kind == 2) {
 		din[0] = 1, din[1] = 1, din[2] = n * (1 + rnd(4)), din[3] = ic;
 		dout[0] = 1, dout[1] = 1, dout[2] = din[2], dout[3] = oc;
 		df[0] = 1, df[1] = 1, df[2] = oc, df[3] = ic;
 	} else {
 		uint32_t ekh = (kh - 1) * dh + 1, ekw = (kw - 1) * dw_ + 1;
+		/* VALID padding one time in four (where the filter fits), else SAME */
+		int valid = !rnd(4) && h >= ekh && w >= ekw;
 
-		oh = (h + sh - 1) / sh;
-		ow = (w + sw - 1) / sw;
+		oh = valid ? (h - ekh) / sh + 1 : (h + sh - 1) / sh;
+		ow = valid ? (w - ekw) / sw + 1 : (w + sw - 1) / sw;
 		din[0] = n, din[1] = h, din[2] = w, din[3] = ic;
 		dout[0] = n, dout[1] = oh, dout[2] = ow, dout[3] = oc;
 		if (kind == 0)
@@ -226,16 +241,16 @@ static int one(int kind, int u8, char *what, size_t wsz)
 		cp->stride_w = sw;
 		cp->dilation_h = dh;
 		cp->dilation_w = dw_;
-		/* SAME-style padding, clamped to what the format allows */
-		cp->pad_top = (uint32_t)(((int32_t)((oh - 1) * sh + ekh) - (int32_t)h) > 0 ?
+		/* SAME-style padding (VALID: none), clamped to what the format allows */
+		cp->pad_top = (uint32_t)(!valid && ((int32_t)((oh - 1) * sh + ekh) - (int32_t)h) > 0 ?
 					 ((oh - 1) * sh + ekh - h) / 2 : 0);
-		cp->pad_left = (uint32_t)(((int32_t)((ow - 1) * sw + ekw) - (int32_t)w) > 0 ?
+		cp->pad_left = (uint32_t)(!valid && ((int32_t)((ow - 1) * sw + ekw) - (int32_t)w) > 0 ?
 					  ((ow - 1) * sw + ekw - w) / 2 : 0);
 		if (cp->pad_top >= kh * dh)
 			cp->pad_top = kh * dh - 1;
 		if (cp->pad_left >= kw * dw_)
 			cp->pad_left = kw * dw_ - 1;
-		cp->depth_multiplier = 1;
+		cp->depth_multiplier = dm;
 	}
 	db[0] = db[1] = db[2] = 1;
 	db[3] = oc;
@@ -301,9 +316,9 @@ static int one(int kind, int u8, char *what, size_t wsz)
 	slots[1] = out_opt;
 	memset(out_opt, 0x5a, osz);
 	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
-	snprintf(what, wsz, "%s %s n%u %ux%ux%u -> %u k%ux%u s%ux%u d%ux%u zp %d/%d/%d shape %u%s",
+	snprintf(what, wsz, "%s %s n%u %ux%ux%u -> %u k%ux%u s%ux%u d%ux%u dm%u zp %d/%d/%d shape %u%s",
 		 kind == 0 ? "conv" : kind == 1 ? "dw" : "fc", u8 ? "uint8" : "int8", n, h, w, ic,
-		 oc, kh, kw, sh, sw, dh, dw_, zin, zw, zout, shape, wide ? " wide" : "");
+		 oc, kh, kw, sh, sw, dh, dw_, dm, zin, zw, zout, shape, wide ? " wide" : "");
 	if (r1 || r2) {
 		ktap_diag("%s: exec %d/%d", what, r1, r2);
 		return 1;
@@ -992,6 +1007,9 @@ int main(void)
 					ktap_ok(0, "%s ran only %lu of %d ops", set, ran, runs);
 				if ((sets[si].self & bit) && self < (unsigned long)runs / 2)
 					ktap_ok(0, "%s itself ran only %lu of %d ops", set, self, runs);
+				/* depthwise: every program, depth multipliers > 1 too, both runs */
+				if ((kind == 1 || kind == 18) && ran < 2UL * (unsigned long)runs)
+					ktap_ok(0, "%s ran %lu of the %d depthwise runs", set, ran, 2 * runs);
 #if !defined(__aarch64__)
 				ran_by = exec_cpu_kernels_ops(by) - ran_by;
 				if (kind >= 9 && kind < 16) {
