@@ -769,7 +769,9 @@ static inline int32_t ld8(const uint8_t *p, int s8)
  * reference's per-element arithmetic, walked with strides instead of its
  * per-element index divisions. ADD/SUB: each input's rescale depends on
  * its byte only, so it comes from a 256-entry table the same functions
- * fill. MAXIMUM/MINIMUM on two unbroadcast rows: 32 bytes at a time.
+ * fill. Rows of channels 8 at a time (MAXIMUM/MINIMUM: 32 bytes), an
+ * input broadcast along the row (a scalar, one value per pixel) as its
+ * byte in every lane.
  */
 /*
  * ek_mbqm() of 8 lanes, for a multiplier >= 0: gemmlowp's saturating
@@ -812,12 +814,15 @@ static inline __m256i mbqm8(__m256i x, const struct mbqm8 *q)
 
 /*
  * ADD/SUB (@ta, @tb: the inputs' rescales by byte value) or MUL of @n
- * channels read and written contiguously, 8 at a time (the rest is the
- * caller's): the scalar loop's arithmetic. Returns the channels done.
+ * channels written contiguously, 8 at a time (the rest is the caller's):
+ * the scalar loop's arithmetic. Each input is read contiguously (step 1)
+ * or is one byte for the whole row (step 0: an input broadcast along the
+ * channels, a scalar). Returns the channels done.
  */
 static uint32_t binary8(const struct ek_op *o, const uint8_t *pa, const uint8_t *pb,
-			uint8_t *dst, uint32_t n, const int32_t *ta, const int32_t *tb,
-			const struct mbqm8 *q, int32_t zo, int32_t lo, int32_t hi)
+			uint32_t astep, uint32_t bstep, uint8_t *dst, uint32_t n,
+			const int32_t *ta, const int32_t *tb, const struct mbqm8 *q, int32_t zo,
+			int32_t lo, int32_t hi)
 {
 	const struct ek_tensor *a = &o->in[0], *b = &o->in[1];
 	uint32_t op = o->op->opcode, c;
@@ -825,10 +830,12 @@ static uint32_t binary8(const struct ek_op *o, const uint8_t *pa, const uint8_t 
 	const __m256i vlo = _mm256_set1_epi32(lo), vhi = _mm256_set1_epi32(hi);
 	const __m256i vzo = _mm256_set1_epi32(zo), za = _mm256_set1_epi32(a->zp);
 	const __m256i zb = _mm256_set1_epi32(b->zp);
+	/* a broadcast input's 8 bytes */
+	const __m128i sa = _mm_set1_epi8((char)*pa), sb = _mm_set1_epi8((char)*pb);
 
 	for (c = 0; c + 8 <= n; c += 8) {
-		__m128i la = _mm_loadl_epi64((const __m128i *)(pa + c));
-		__m128i lb = _mm_loadl_epi64((const __m128i *)(pb + c));
+		__m128i la = astep ? _mm_loadl_epi64((const __m128i *)(pa + c)) : sa;
+		__m128i lb = bstep ? _mm_loadl_epi64((const __m128i *)(pb + c)) : sb;
 		__m256i x, y, r;
 
 		if (op == EDGEAI_OP_MUL) {
@@ -854,10 +861,21 @@ static uint32_t binary8(const struct ek_op *o, const uint8_t *pa, const uint8_t 
 	return c;
 }
 
+static int same_dims(const struct ek_tensor *a, const struct ek_tensor *b)
+{
+	return !memcmp(a->d, b->d, sizeof(a->d));
+}
+
+/*
+ * Rows of the output's channels (of every element when each input has
+ * the output's shape or is a scalar), each input read along the row or
+ * broadcast (stride 0: one byte for the row).
+ */
 static int binary(const struct ek_op *o)
 {
 	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
 	uint32_t op = o->op->opcode, n, h, w, c, ch = out->d[3];
+	uint32_t dims[3] = { out->d[0], out->d[1], out->d[2] };
 	int s8 = out->dtype == EDGEAI_DTYPE_INT8;
 	int32_t ta[256], tb[256], lo = s8 ? -128 : 0, hi = s8 ? 127 : 255, v;
 	const struct edgeai_prog_add_params *ap = (const void *)o->op->params;
@@ -889,9 +907,19 @@ static int binary(const struct ek_op *o)
 					ap->in1_multiplier, ap->in1_shift);
 		}
 	}
-	for (n = 0; n < out->d[0]; n++) {
-		for (h = 0; h < out->d[1]; h++) {
-			for (w = 0; w < out->d[2]; w++, dst += ch) {
+	/*
+	 * inputs each of the output's shape or one value (a scalar): one row of
+	 * every element (a tensor of few channels is not a row per pixel)
+	 */
+	if ((same_dims(a, out) || ek_count(a) == 1) && (same_dims(b, out) || ek_count(b) == 1)) {
+		ch = ek_count(out);
+		dims[0] = dims[1] = dims[2] = 1;
+		sa[3] = same_dims(a, out);
+		sb[3] = same_dims(b, out);
+	}
+	for (n = 0; n < dims[0]; n++) {
+		for (h = 0; h < dims[1]; h++) {
+			for (w = 0; w < dims[2]; w++, dst += ch) {
 				const uint8_t *pa = (const uint8_t *)a->data +
 						    n * sa[0] + h * sa[1] + w * sa[2];
 				const uint8_t *pb = (const uint8_t *)b->data +
@@ -901,9 +929,9 @@ static int binary(const struct ek_op *o)
 				switch (op) {
 				case EDGEAI_OP_ADD:
 				case EDGEAI_OP_SUB:
-					c = sa[3] == 1 && sb[3] == 1 ?
-					    binary8(o, pa, pb, dst, ch, ta, tb, &q8, out->zp,
-						    ap->act_min, ap->act_max) : 0;
+					c = sa[3] <= 1 && sb[3] <= 1 ?
+					    binary8(o, pa, pb, (uint32_t)sa[3], (uint32_t)sb[3], dst, ch,
+						    ta, tb, &q8, out->zp, ap->act_min, ap->act_max) : 0;
 					for (; c < ch; c++) {
 						int32_t x = ta[pa[c * sa[3]]], y = tb[pb[c * sb[3]]];
 
@@ -916,9 +944,10 @@ static int binary(const struct ek_op *o)
 					}
 					break;
 				case EDGEAI_OP_MUL:
-					c = sa[3] == 1 && sb[3] == 1 ?
-					    binary8(o, pa, pb, dst, ch, NULL, NULL, &q8, out->zp,
-						    mp->act_min, mp->act_max) : 0;
+					c = sa[3] <= 1 && sb[3] <= 1 ?
+					    binary8(o, pa, pb, (uint32_t)sa[3], (uint32_t)sb[3], dst, ch,
+						    NULL, NULL, &q8, out->zp, mp->act_min,
+						    mp->act_max) : 0;
 					for (; c < ch; c++) {
 						int32_t x = ld8(pa + c * sa[3], s8) - a->zp;
 						int32_t y = ld8(pb + c * sb[3], s8) - b->zp;
@@ -934,10 +963,14 @@ static int binary(const struct ek_op *o)
 					int mx = op == EDGEAI_OP_MAXIMUM;
 
 					c = 0;
-					if (sa[3] == 1 && sb[3] == 1) {
+					if (sa[3] <= 1 && sb[3] <= 1) {
+						/* an input broadcast along the row: its byte in every lane */
+						const __m256i xs = _mm256_set1_epi8((char)*pa);
+						const __m256i ys = _mm256_set1_epi8((char)*pb);
+
 						for (; c + 32 <= ch; c += 32) {
-							__m256i x = _mm256_loadu_si256((const __m256i *)(pa + c));
-							__m256i y = _mm256_loadu_si256((const __m256i *)(pb + c));
+							__m256i x = sa[3] ? _mm256_loadu_si256((const __m256i *)(pa + c)) : xs;
+							__m256i y = sb[3] ? _mm256_loadu_si256((const __m256i *)(pb + c)) : ys;
 
 							x = mx ? (s8 ? _mm256_max_epi8(x, y) : _mm256_max_epu8(x, y)) :
 								 (s8 ? _mm256_min_epi8(x, y) : _mm256_min_epu8(x, y));
