@@ -4,7 +4,7 @@
  * DEPTHWISE_CONV_2D (depth multiplier 1), FULLY_CONNECTED and
  * TRANSPOSE_CONV, int8 and uint8; and for the rest of what real models use: PRELU, int8
  * RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR, ADD/SUB/MUL/MAXIMUM/MINIMUM in
- * every broadcast form, AVERAGE_POOL_2D, MEAN and CONCATENATION (the VNNI
+ * every broadcast form, AVERAGE_POOL_2D, MEAN, CONCATENATION and SOFTMAX (the VNNI
  * set passes these down to this one). Chosen at run time (cpu.c, __builtin_cpu_supports), else the
  * portable reference kernels of firmware/ops/ run.
  *
@@ -1288,6 +1288,136 @@ static int resize_nearest(const struct ek_op *o)
 	return 0;
 }
 
+/*
+ * SOFTMAX (ek_softmax(): TFLite's float table pipeline, replayed by the
+ * reference on integers) with this CPU's binary32 arithmetic: per row the
+ * maximum, the sum of table[max - x] in the reference's order (scalar
+ * adds, one after the other), inv = 1 / (sum * s_out), then eight outputs
+ * at a time: table[max - x] * inv, rounded half away from zero (the
+ * truncation, plus one when the fraction, exact, is at least a half), +
+ * zero point, clamped. IEEE single-precision add, multiply and divide
+ * round like the reference's software ones while MXCSR rounds to nearest
+ * and neither flushes nor treats subnormals as zero (checked per call:
+ * MXCSR is per thread); the empty asm keeps a compiler from fusing a
+ * multiply into an add. Taken only for a table whose entries are finite,
+ * not negative and at most 2^8, whose table[0] (every row's maximum
+ * reads it, so no sum is below it) is at least 2^-40, with s_out in
+ * 2^-40..2^40 and max(table) / (table[0] s_out) below 2^29: no step
+ * overflows or divides by zero, and no output reaches the reference's
+ * saturation (TFLite's tables are exp(-beta s_in d): at most 1, table[0]
+ * 1). Rows [begin, end) per part.
+ */
+struct softmax_job {
+	const struct ek_op *o;
+	float tab[256], scale;
+};
+
+static void softmax_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct softmax_job *sj = ctx;
+	const struct ek_tensor *in = &sj->o->in[0], *out = &sj->o->out;
+	uint32_t depth = in->d[3], r, j;
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	int32_t lo = s8 ? -128 : 0, hi = s8 ? 127 : 255;
+	const __m256 half = _mm256_set1_ps(0.5f), one = _mm256_set1_ps(1.0f);
+	const __m256i zp = _mm256_set1_epi32(out->zp), vlo = _mm256_set1_epi32(lo);
+	const __m256i vhi = _mm256_set1_epi32(hi);
+
+	for (r = begin; r < end; r++) {
+		const uint8_t *x = (const uint8_t *)in->data + (size_t)r * depth;
+		uint8_t *dst = (uint8_t *)out->data + (size_t)r * depth;
+		int32_t max = ld8(x, s8);
+		float sum = 0.0f, inv;
+		__m256i vmax;
+		__m256 vinv;
+
+		for (j = 1; j < depth; j++)
+			max = ld8(x + j, s8) > max ? ld8(x + j, s8) : max;
+		for (j = 0; j < depth; j++)
+			sum += sj->tab[max - ld8(x + j, s8)];
+		inv = sum * sj->scale;
+		__asm__("" : "+x"(inv));
+		inv = 1.0f / inv;
+		vmax = _mm256_set1_epi32(max);
+		vinv = _mm256_set1_ps(inv);
+		for (j = 0; j + 8 <= depth; j += 8) {
+			__m128i raw = _mm_loadl_epi64((const __m128i *)(x + j));
+			__m256i idx = _mm256_sub_epi32(vmax, s8 ? _mm256_cvtepi8_epi32(raw) :
+								  _mm256_cvtepu8_epi32(raw));
+			__m256 v = _mm256_mul_ps(_mm256_i32gather_ps(sj->tab, idx, 4), vinv), t;
+			__m256i q;
+
+			__asm__("" : "+x"(v));
+			t = _mm256_round_ps(v, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+			t = _mm256_add_ps(t, _mm256_and_ps(_mm256_cmp_ps(_mm256_sub_ps(v, t), half,
+									 _CMP_GE_OQ), one));
+			q = _mm256_add_epi32(_mm256_cvtps_epi32(t), zp);
+			q = _mm256_min_epi32(_mm256_max_epi32(q, vlo), vhi);
+			q = _mm256_packs_epi32(q, q);
+			q = _mm256_permute4x64_epi64(q, 0x08);
+			_mm_storel_epi64((__m128i *)(dst + j),
+					 s8 ? _mm_packs_epi16(_mm256_castsi256_si128(q),
+							      _mm256_castsi256_si128(q)) :
+					      _mm_packus_epi16(_mm256_castsi256_si128(q),
+							       _mm256_castsi256_si128(q)));
+		}
+		for (; j < depth; j++) {
+			float v = sj->tab[max - ld8(x + j, s8)] * inv, t;
+			int32_t q;
+
+			__asm__("" : "+x"(v));
+			t = (float)(int32_t)v;
+			q = (int32_t)t + (v - t >= 0.5f) + out->zp;
+			dst[j] = (uint8_t)(q < lo ? lo : q > hi ? hi : q);
+		}
+	}
+}
+
+/* A binary32 pattern that is finite and in [2^-lo_e, 2^hi_e] (0: zero allowed below). */
+static int f32_in(uint32_t bits, int lo_e, int hi_e, int zero_ok)
+{
+	uint32_t e = bits >> 23 & 0xff;
+
+	if (bits >> 31)
+		return 0;
+	if (e < (uint32_t)(127 - lo_e))
+		return zero_ok;
+	return e != 0xff && (e < (uint32_t)(127 + hi_e) || (e == (uint32_t)(127 + hi_e) &&
+							      !(bits & 0x7fffff)));
+}
+
+static int softmax(const struct ek_op *o)
+{
+	const struct edgeai_prog_softmax_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	const uint32_t *table = ek_const(o, p->table_offset, 1024, 4);
+	uint32_t depth = in->d[3], rows, i;
+	struct softmax_job sj = { .o = o };
+	float tmax = 0.0f;
+
+	if (!table || !ek_is8(in->dtype) || out->dtype != in->dtype || !depth ||
+	    ek_count(in) != ek_count(out) || out->d[3] != depth ||
+	    (_mm_getcsr() & 0xe040) ||
+	    !f32_in(table[0], 40, 8, 0) || !f32_in(p->out_scale, 40, 40, 0))
+		return EXEC_OPT_NOT_HANDLED;
+	for (i = 0; i < 256; i++) {
+		/* subnormal entries are fine: this CPU does not flush them (MXCSR) */
+		if (!f32_in(table[i], 126, 8, 1))
+			return EXEC_OPT_NOT_HANDLED;
+		memcpy(&sj.tab[i], &table[i], 4);
+		tmax = sj.tab[i] > tmax ? sj.tab[i] : tmax;
+	}
+	memcpy(&sj.scale, &p->out_scale, 4);
+	if ((double)tmax / ((double)sj.tab[0] * sj.scale) >= (double)(1 << 29))
+		return EXEC_OPT_NOT_HANDLED;
+	rows = ek_count(in) / depth;
+	if (exec_par_worth((uint64_t)ek_count(in) * 8))
+		exec_par_for(rows, softmax_rows, &sj);
+	else
+		softmax_rows(&sj, 0, rows);
+	return 0;
+}
+
 static int avx2_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
@@ -1317,6 +1447,8 @@ static int avx2_run(const struct ek_op *o, const void *prep)
 		return fc(o, prep);
 	case EDGEAI_OP_TRANSPOSE_CONV:
 		return tconv(o, prep);
+	case EDGEAI_OP_SOFTMAX:
+		return softmax(o);
 	default:
 		return EXEC_OPT_NOT_HANDLED;
 	}

@@ -7,7 +7,7 @@
  * for what it declines), AVX2 (cpu-avx2.c: CONV_2D, DEPTHWISE_CONV_2D,
  * FULLY_CONNECTED, TRANSPOSE_CONV; PRELU, RESIZE_BILINEAR (int8), RESIZE_NEAREST_NEIGHBOR,
  * broadcast ADD/SUB/MUL/MAXIMUM/MINIMUM, AVERAGE_POOL_2D, MEAN,
- * CONCATENATION), reference (the firmware kernels). On arm64: dotprod
+ * CONCATENATION, SOFTMAX), reference (the firmware kernels). On arm64: dotprod
  * (cpu-dotprod.c: SDOT/UDOT CONV_2D and FULLY_CONNECTED), NEON (cpu-neon.c:
  * CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD/SUB, MAX_POOL_2D and
  * AVERAGE_POOL_2D), reference. Every optimized set runs RELU/RELU6/QUANTIZE

@@ -41,6 +41,7 @@
  * op split.
  */
 #include <fenv.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -900,12 +901,77 @@ static int one_tconv(int u8, char *what, size_t wsz)
 	return prepared_differs(size, slots, osz, what);
 }
 
+/*
+ * SOFTMAX (kind 21): 1..2 x 1..4 x 1..40 rows of depth 1, 2, 3, odd, 91
+ * or 1001; the compiler's table (c_softmax(): expf(-s_in d) in float) for
+ * s_in from 0.001 to 3 (large ones: entries that are subnormal or 0),
+ * the output scale 1/256 with TFLite's zero point or another scale and
+ * zero point; extreme inputs a time in eight; a table of random bits a
+ * time in eight (negative, huge, infinite or NaN entries: the kernels
+ * must leave it to the reference).
+ */
+static int one_softmax(int u8, char *what, size_t wsz)
+{
+	static const uint32_t depths[] = { 1, 2, 3, 5, 13, 16, 31, 91, 1001 };
+	uint32_t dt = u8 ? EDGEAI_DTYPE_UINT8 : EDGEAI_DTYPE_INT8, d[4], cnt, i, form = rnd(8);
+	struct edgeai_prog_softmax_params *sp = (void *)P.op.params;
+	float s_in = (float)(rnd(4) ? 0.001 + rnd(1000) / 2000.0 : 0.5 + rnd(2500) / 1000.0);
+	float s_out = rnd(4) ? 1.0f / 256 : (float)(0.001 + rnd(1000) / 1e4);
+	int32_t zo = s_out == 1.0f / 256 ? (u8 ? 0 : -128) : (u8 ? 0 : -128) + (int32_t)rnd(256);
+	void *slots[2];
+	unsigned int failed;
+	size_t size;
+	int r1, r2;
+
+	memset(&P.op, 0, sizeof(P.op));
+	P.nt = P.nk = 0;
+	for (i = 0; i < EDGEAI_PROG_MAX_INPUTS; i++)
+		P.op.inputs[i] = EDGEAI_PROG_NO_TENSOR;
+	d[0] = 1 + rnd(2), d[1] = 1 + rnd(4), d[2] = 1 + rnd(40);
+	d[3] = depths[rnd(sizeof(depths) / sizeof(depths[0]))];
+	cnt = d[0] * d[1] * d[2] * d[3];
+	if (cnt > sizeof(in))
+		return -1;
+	P.op.opcode = EDGEAI_OP_SOFTMAX;
+	sp->table_offset = add_k(&P, 1024);
+	for (i = 0; i < 256; i++) {
+		float v = (float)exp((double)(-s_in * (float)i));
+		uint32_t bits;
+
+		memcpy(&bits, &v, 4);
+		if (form == 6)
+			bits = rnd(65536) << 16 | rnd(65536);
+		memcpy(&P.k[sp->table_offset + 4 * i], &bits, 4);
+	}
+	memcpy(&sp->out_scale, &s_out, 4);
+	for (i = 0; i < cnt; i++)
+		in[i] = (uint8_t)(form == 7 ? (rnd(2) ? 0x80 : 0x7f) : rnd(256));
+	P.op.inputs[0] = add_t(&P, dt, 0, 0, d, (int32_t)rnd(256) - (u8 ? 0 : 128));
+	P.op.output = add_t(&P, dt, 1, 0, d, zo);
+	size = blob(&P);
+	slots[0] = in;
+	slots[1] = out_ref;
+	memset(out_ref, 0xa5, cnt);
+	r1 = exec_cpu_run(P.buf, size, slots, 2, 1, &failed);
+	slots[1] = out_opt;
+	memset(out_opt, 0x5a, cnt);
+	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
+	snprintf(what, wsz, "softmax %s %ux%ux%ux%u s_in %g s_out %g zp %d form %u",
+		 u8 ? "uint8" : "int8", d[0], d[1], d[2], d[3], (double)s_in, (double)s_out, zo,
+		 form);
+	if (r1 || r2) {
+		ktap_diag("%s: exec %d/%d", what, r1, r2);
+		return 1;
+	}
+	return memcmp(out_ref, out_opt, cnt) != 0;
+}
+
 struct kset_case {
 	const char *name, *via;
 	uint64_t kinds, self;
 };
 
-#define N_KINDS 21
+#define N_KINDS 22
 #define WIDE (3U << 17)
 #define KIND_BITS(m) ((uint64_t)(m) | (uint64_t)(m) << 32)
 #if defined(__aarch64__)
@@ -933,6 +999,8 @@ static int one_kind(int kind, int u8, char *what, size_t wsz)
 	wide = kind == 17 || kind == 18;
 	if (kind == 20)
 		r = one_tconv(u8, what, wsz);
+	else if (kind == 21)
+		r = one_softmax(u8, what, wsz);
 	else if (kind < 3 || wide)
 		r = one(wide ? kind - 17 : kind, u8, what, wsz);
 	else if (kind < 7 || kind == 16 || kind == 19)
@@ -954,7 +1022,8 @@ int main(void)
 				       "CONCATENATION", "AVERAGE_POOL_2D", "MEAN", "RESIZE_NEAREST_NEIGHBOR",
 				       "AVERAGE_POOL_2D (padded windows)", "CONV_2D (wide rows)",
 				       "DEPTHWISE_CONV_2D (wide rows)",
-				       "LOGISTIC/TANH/HARD_SWISH/LEAKY_RELU", "TRANSPOSE_CONV" };
+				       "LOGISTIC/TANH/HARD_SWISH/LEAKY_RELU", "TRANSPOSE_CONV",
+				       "SOFTMAX" };
 	char what[256];
 	int kind, u8, i;
 	unsigned int si, pt;
@@ -979,7 +1048,7 @@ int main(void)
 				uint64_t bit = 1ULL << (kind + (u8 ? 0 : 32));
 #if !defined(__aarch64__)
 				/* RESIZE_*, TRANSPOSE_CONV and the rest are AVX2 kernels, VNNI's too (PRELU: VNNI's own) */
-				const char *by = (kind > 7 && kind < 16) || kind == 20 ? "avx2" : set;
+				const char *by = (kind > 7 && kind < 16) || kind >= 20 ? "avx2" : set;
 				unsigned long ran_by = exec_cpu_kernels_ops(by);
 #endif
 
@@ -1024,6 +1093,10 @@ int main(void)
 					/* TRANSPOSE_CONV: every one */
 					if (ran_by < (unsigned long)runs)
 						ktap_ok(0, "%s ran only %lu of %d ops", by, ran_by, runs);
+				} else if (kind == 21) {
+					/* SOFTMAX: all but the random-bit tables (1 in 8) */
+					if (ran_by < (unsigned long)runs * 3 / 4)
+						ktap_ok(0, "%s ran only %lu of %d ops", by, ran_by, runs);
 				} else if (kind == 8) {
 					/* uint8 RESIZE_BILINEAR (float arithmetic): declined */
 					if (ran_by)
@@ -1064,6 +1137,49 @@ int main(void)
 	}
 
 	/*
+	 * SOFTMAX with the float unit rounding upward, and (x86-64) flushing
+	 * subnormals to zero: kernels that use the CPU's binary32 arithmetic
+	 * must leave it to the reference's software one.
+	 */
+	for (u8 = 0; u8 < 2; u8++) {
+		int bad = 0, runs = 0, mode;
+
+		for (mode = 0; mode < 2; mode++) {
+#if defined(__x86_64__)
+			unsigned int csr = __builtin_ia32_stmxcsr();
+#endif
+			int set;
+
+			rs = 5151ULL + (uint64_t)(u8 * 2 + mode);
+#if defined(__x86_64__)
+			if (mode)
+				__builtin_ia32_ldmxcsr(csr | 0x8040);	/* FTZ and DAZ */
+			set = 1;
+#else
+			set = !mode;
+#endif
+			if (!mode)
+				set = !fesetround(FE_UPWARD);
+			for (i = 0; set && i < 100; i++) {
+				int r = one_softmax(u8, what, sizeof(what));
+
+				if (r < 0)
+					continue;
+				runs++;
+				if (r && bad++ < 3)
+					ktap_diag("differs: %s", what);
+			}
+			fesetround(FE_TONEAREST);
+#if defined(__x86_64__)
+			__builtin_ia32_ldmxcsr(csr);
+#endif
+		}
+		ktap_ok(!bad && runs > 50, "SOFTMAX %s rounding upward, flushing subnormals (%s"
+			" kernels): %d random programs equal the reference", u8 ? "uint8" : "int8",
+			exec_cpu_kernels_name(0), runs);
+	}
+
+	/*
 	 * Threads: pools of 2 and 3 (every op split, whatever its size, so
 	 * rows, pixels, channel blocks or bytes that do not divide evenly
 	 * among the threads), the same bytes as the reference. The VNNI
@@ -1091,12 +1207,12 @@ int main(void)
 					split = strcmp(ks, "reference") != 0;
 #if !defined(__aarch64__)
 				else if (kind == 7 || kind == 8 || kind == 13 || kind == 14 ||
-					 kind == 16 || kind == 20)
-					/* the AVX2 PRELU, int8 RESIZE_BILINEAR, pools, MEAN, TRANSPOSE_CONV */
+					 kind == 16 || kind == 20 || kind == 21)
+					/* the AVX2 PRELU, int8 RESIZE_BILINEAR, pools, MEAN, TRANSPOSE_CONV, SOFTMAX */
 					split = strcmp(ks, "reference") && !(u8 && kind == 8);
 #else
 				else if (kind == 7 || kind == 8 || kind == 13 || kind == 14 ||
-					 kind == 16 || kind == 20)
+					 kind == 16 || kind == 20 || kind == 21)
 					split = 0;
 #endif
 				else
