@@ -316,6 +316,61 @@ static int pad8(const struct ek_op *o)
 }
 
 /*
+ * STRIDED_SLICE of 8-bit tensors: output row (n, h, w) is input row
+ * (begin + i * stride) in each axis, copied whole when the last axis has
+ * stride 1, else a byte at a time; rows [begin, end) per part. The same
+ * bytes as the reference's element walk (ek_slice()), which does its
+ * per-element index arithmetic for every byte.
+ */
+static void slice8_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct ek_op *o = ctx;
+	const struct edgeai_prog_slice_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t r, c, oc = out->d[3];
+
+	for (r = begin; r < end; r++) {
+		uint32_t w = r % out->d[2], h = r / out->d[2] % out->d[1];
+		uint32_t n = r / out->d[2] / out->d[1];
+		const uint8_t *src = (const uint8_t *)in->data +
+			ek_idx(in, (uint32_t)((int32_t)p->begin[0] + (int32_t)n * p->stride[0]),
+			       (uint32_t)((int32_t)p->begin[1] + (int32_t)h * p->stride[1]),
+			       (uint32_t)((int32_t)p->begin[2] + (int32_t)w * p->stride[2]), p->begin[3]);
+		uint8_t *dst = (uint8_t *)out->data + (size_t)r * oc;
+
+		if (p->stride[3] == 1) {
+			memcpy(dst, src, oc);
+			continue;
+		}
+		for (c = 0; c < oc; c++)
+			dst[c] = src[(int32_t)c * p->stride[3]];
+	}
+}
+
+static int slice8(const struct ek_op *o)
+{
+	const struct edgeai_prog_slice_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t k, rows = out->d[0] * out->d[1] * out->d[2];
+
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype)
+		return EXEC_OPT_NOT_HANDLED;
+	/* what the reference checks: every index read inside the input */
+	for (k = 0; k < 4; k++) {
+		int64_t last = (int64_t)p->begin[k] + (int64_t)(out->d[k] - 1) * p->stride[k];
+
+		if (!out->d[k] || !p->stride[k] || p->begin[k] >= in->d[k] || last < 0 ||
+		    last >= in->d[k])
+			return EXEC_OPT_NOT_HANDLED;
+	}
+	if (exec_par_worth(ek_count(out) / (p->stride[3] == 1 ? 4 : 1)))
+		exec_par_for(rows, slice8_rows, (void *)o);
+	else
+		slice8_rows((void *)o, 0, rows);
+	return 0;
+}
+
+/*
  * DEPTHWISE_CONV_2D with a depth multiplier M > 1 (audio models whose
  * first layer is a depthwise over a one-channel spectrogram, separable
  * convolutions that widen): output channel c reads input channel c / M,
@@ -434,6 +489,11 @@ int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
 	switch (o->op->opcode) {
 	case EDGEAI_OP_PAD:
 		r = exec_opt_level() != EXEC_KSET_REFERENCE ? pad8(o) : r;
+		if (r != EXEC_OPT_NOT_HANDLED)
+			ran(exec_opt_level());
+		return r;
+	case EDGEAI_OP_STRIDED_SLICE:
+		r = exec_opt_level() != EXEC_KSET_REFERENCE ? slice8(o) : r;
 		if (r != EXEC_OPT_NOT_HANDLED)
 			ran(exec_opt_level());
 		return r;

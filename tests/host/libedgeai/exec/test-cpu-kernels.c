@@ -966,28 +966,89 @@ static int one_softmax(int u8, char *what, size_t wsz)
 	return memcmp(out_ref, out_opt, cnt) != 0;
 }
 
+/*
+ * STRIDED_SLICE (kind 22): 1..2 x 1..12 x 1..12 inputs of channels() (1,
+ * 3, odd, wide), in each axis a random start, a stride of 1 mostly, else
+ * 2, 3, -1 or -2 (the last axis too: no whole rows), and a random length
+ * that stays inside the input.
+ */
+static int one_slice(int u8, char *what, size_t wsz)
+{
+	static const int32_t strides[] = { 2, 3, -1, -2 };
+	uint32_t dt = u8 ? EDGEAI_DTYPE_UINT8 : EDGEAI_DTYPE_INT8, d[4], od[4], cnt, i, k;
+	struct edgeai_prog_slice_params *sp = (void *)P.op.params;
+	void *slots[2];
+	unsigned int failed;
+	size_t size;
+	int r1, r2;
+
+	memset(&P.op, 0, sizeof(P.op));
+	P.nt = P.nk = 0;
+	for (i = 0; i < EDGEAI_PROG_MAX_INPUTS; i++)
+		P.op.inputs[i] = EDGEAI_PROG_NO_TENSOR;
+	d[0] = 1 + rnd(2), d[1] = 1 + rnd(12), d[2] = 1 + rnd(12), d[3] = channels();
+	for (k = 0; k < 4; k++) {
+		int32_t st = rnd(3) ? 1 : strides[rnd(4)];
+		uint32_t b = rnd(d[k]), most = st > 0 ? (d[k] - 1 - b) / (uint32_t)st + 1 :
+							 b / (uint32_t)-st + 1;
+
+		sp->begin[k] = b;
+		sp->stride[k] = st;
+		od[k] = 1 + rnd(most);
+	}
+	cnt = d[0] * d[1] * d[2] * d[3];
+	for (i = 0; i < cnt; i++)
+		in[i] = (uint8_t)rnd(256);
+	P.op.opcode = EDGEAI_OP_STRIDED_SLICE;
+	P.op.inputs[0] = add_t(&P, dt, 0, 0, d, 3);
+	P.op.output = add_t(&P, dt, 1, 0, od, 3);
+	cnt = od[0] * od[1] * od[2] * od[3];
+	size = blob(&P);
+	slots[0] = in;
+	slots[1] = out_ref;
+	memset(out_ref, 0xa5, cnt);
+	r1 = exec_cpu_run(P.buf, size, slots, 2, 1, &failed);
+	slots[1] = out_opt;
+	memset(out_opt, 0x5a, cnt);
+	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
+	snprintf(what, wsz, "slice %s %ux%ux%ux%u -> %ux%ux%ux%u begin %u,%u,%u,%u stride %d,%d,%d,%d",
+		 u8 ? "uint8" : "int8", d[0], d[1], d[2], d[3], od[0], od[1], od[2], od[3],
+		 sp->begin[0], sp->begin[1], sp->begin[2], sp->begin[3], sp->stride[0],
+		 sp->stride[1], sp->stride[2], sp->stride[3]);
+	if (r1 || r2) {
+		ktap_diag("%s: exec %d/%d", what, r1, r2);
+		return 1;
+	}
+	return memcmp(out_ref, out_opt, cnt) != 0;
+}
+
 struct kset_case {
 	const char *name, *via;
 	uint64_t kinds, self;
 };
 
-#define N_KINDS 22
+#define N_KINDS 23
 #define WIDE (3U << 17)
 #define KIND_BITS(m) ((uint64_t)(m) | (uint64_t)(m) << 32)
 #if defined(__aarch64__)
 static const struct kset_case sets[] = {
 	/* NEON: kinds 0..6 and the padded average pool; dotprod: CONV_2D, FC,
 	 * tables, PAD itself, the rest via NEON */
-	{ "neon", NULL, KIND_BITS(0x7f | 1U << 16 | WIDE), KIND_BITS(0x7f | 1U << 16 | WIDE) },
-	{ "dotprod", "neon", KIND_BITS(0x7f | 1U << 16 | WIDE), KIND_BITS(0x35 | 1U << 17) },
+	{ "neon", NULL, KIND_BITS(0x7f | 1U << 16 | WIDE | 1U << 22),
+	  KIND_BITS(0x7f | 1U << 16 | WIDE | 1U << 22) },
+	{ "dotprod", "neon", KIND_BITS(0x7f | 1U << 16 | WIDE | 1U << 22),
+	  KIND_BITS(0x35 | 1U << 17 | 1U << 22) },
 };
 #else
 static const struct kset_case sets[] = {
-	/* AVX2: the convolutions (TRANSPOSE_CONV too), tables and PAD */
-	{ "avx2", NULL, KIND_BITS(0x37 | WIDE | 1U << 20), KIND_BITS(0x37 | WIDE | 1U << 20) },
-	/* VNNI: int8 CONV_2D/FC, depthwise, ADD/SUB, tables, PAD, MAX_POOL_2D, PRELU */
-	{ "vnni", NULL, 0xfa | 1U << 18 | (uint64_t)(0xff | WIDE) << 32,
-	  0xfa | 1U << 18 | (uint64_t)(0xff | WIDE) << 32 },
+	/* AVX2: the convolutions (TRANSPOSE_CONV too), tables, PAD, SOFTMAX, STRIDED_SLICE */
+	{ "avx2", NULL, KIND_BITS(0x37 | WIDE | 7U << 20), KIND_BITS(0x37 | WIDE | 7U << 20) },
+	/*
+	 * VNNI: int8 CONV_2D/FC, depthwise, ADD/SUB, tables, PAD, MAX_POOL_2D,
+	 * PRELU, STRIDED_SLICE
+	 */
+	{ "vnni", NULL, 0xfa | 1U << 18 | 1U << 22 | (uint64_t)(0xff | WIDE | 1U << 22) << 32,
+	  0xfa | 1U << 18 | 1U << 22 | (uint64_t)(0xff | WIDE | 1U << 22) << 32 },
 };
 #endif
 
@@ -1001,6 +1062,8 @@ static int one_kind(int kind, int u8, char *what, size_t wsz)
 		r = one_tconv(u8, what, wsz);
 	else if (kind == 21)
 		r = one_softmax(u8, what, wsz);
+	else if (kind == 22)
+		r = one_slice(u8, what, wsz);
 	else if (kind < 3 || wide)
 		r = one(wide ? kind - 17 : kind, u8, what, wsz);
 	else if (kind < 7 || kind == 16 || kind == 19)
@@ -1023,7 +1086,7 @@ int main(void)
 				       "AVERAGE_POOL_2D (padded windows)", "CONV_2D (wide rows)",
 				       "DEPTHWISE_CONV_2D (wide rows)",
 				       "LOGISTIC/TANH/HARD_SWISH/LEAKY_RELU", "TRANSPOSE_CONV",
-				       "SOFTMAX" };
+				       "SOFTMAX", "STRIDED_SLICE" };
 	char what[256];
 	int kind, u8, i;
 	unsigned int si, pt;
@@ -1048,7 +1111,8 @@ int main(void)
 				uint64_t bit = 1ULL << (kind + (u8 ? 0 : 32));
 #if !defined(__aarch64__)
 				/* RESIZE_*, TRANSPOSE_CONV and the rest are AVX2 kernels, VNNI's too (PRELU: VNNI's own) */
-				const char *by = (kind > 7 && kind < 16) || kind >= 20 ? "avx2" : set;
+				const char *by = (kind > 7 && kind < 16) || kind == 20 || kind == 21 ?
+						 "avx2" : set;
 				unsigned long ran_by = exec_cpu_kernels_ops(by);
 #endif
 
@@ -1202,8 +1266,8 @@ int main(void)
 				const char *ks = exec_cpu_kernels_name(0);
 				int bad = 0, runs = 0, split;
 
-				if (kind == 4 || kind == 5 || kind == 19)
-					/* cpu.c: the tables and PAD */
+				if (kind == 4 || kind == 5 || kind == 19 || kind == 22)
+					/* cpu.c: the tables, PAD and STRIDED_SLICE */
 					split = strcmp(ks, "reference") != 0;
 #if !defined(__aarch64__)
 				else if (kind == 7 || kind == 8 || kind == 13 || kind == 14 ||
