@@ -2,8 +2,8 @@
 /*
  * Optimized x86-64 CPU kernels (AVX2) for the heavy ops: CONV_2D,
  * DEPTHWISE_CONV_2D (depth multiplier 1), FULLY_CONNECTED and
- * TRANSPOSE_CONV, int8 and uint8; and for the rest of what real models use: PRELU, int8
- * RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR, ADD/SUB/MUL/MAXIMUM/MINIMUM in
+ * TRANSPOSE_CONV, int8 and uint8; and for the rest of what real models use: PRELU,
+ * RESIZE_BILINEAR (int8 fixed point, uint8 float weights), RESIZE_NEAREST_NEIGHBOR, ADD/SUB/MUL/MAXIMUM/MINIMUM in
  * every broadcast form, AVERAGE_POOL_2D, MEAN, CONCATENATION and SOFTMAX (the VNNI
  * set passes these down to this one). Chosen at run time (cpu.c, __builtin_cpu_supports), else the
  * portable reference kernels of firmware/ops/ run.
@@ -33,6 +33,11 @@ static void *aalloc(size_t n)
 static int shift_ok(int32_t mul, int32_t shift)
 {
 	return mul >= 0 && shift >= -31 && shift <= 30;
+}
+
+static inline int32_t ld8(const uint8_t *p, int s8)
+{
+	return s8 ? (int32_t)(int8_t)*p : (int32_t)*p;
 }
 
 static inline int32_t hsum(__m256i v)
@@ -627,8 +632,8 @@ static int prelu(const struct ek_op *o, const struct prelu_tab *prep)
  * each axis, so |sum| < 128 * 4000^2 < 2^31 - 2^19; half-pixel centres
  * give weights a little outside 0..1024 at the edges), so eight
  * channels at a time in int32, with the reference's rounding (half away
- * from zero, then / 2^20 toward zero). The float arithmetic of uint8
- * goes to the reference.
+ * from zero, then / 2^20 toward zero). The float arithmetic of uint8:
+ * resize_rows_f32() below.
  */
 /* |w_lo| + |w_hi| <= 4000, in 64 bits (any 32-bit pattern may come). */
 static int w_ok(const struct edgeai_prog_interp *m)
@@ -714,28 +719,139 @@ static void resize_rows(void *ctx, uint32_t begin, uint32_t end)
 	}
 }
 
+/*
+ * RESIZE_BILINEAR with float weights (EDGEAI_RESIZE_FLOAT32: TFLite's
+ * uint8 ResizeBilinearGenericSmallChannel, which the reference replays in
+ * software binary32) on this CPU's single precision: per output pixel
+ * the four weight products, then eight channels at a time x * s[k]
+ * summed in the reference's order, + 0.5, truncated (the rest of a row
+ * one channel at a time, the same operations in scalar floats). Same
+ * bits while MXCSR rounds to nearest without FTZ/DAZ (checked per call)
+ * and every weight is finite with |w| <= 2^8 (no step overflows: the
+ * software pipeline expects no infinity); the empty asm keeps a compiler
+ * from fusing a multiply into an add.
+ */
+static inline int32_t resize_f32_one(const uint8_t *const tap[4], uint32_t c, const float s[4],
+				     int s8)
+{
+	float v = (float)ld8(tap[0] + c, s8) * s[0], t;
+	int k;
+
+	for (k = 1; k < 4; k++) {
+		t = (float)ld8(tap[k] + c, s8) * s[k];
+		__asm__("" : "+x"(t));
+		v += t;
+	}
+	v += 0.5f;
+	return (int32_t)v;
+}
+
+static void resize_rows_f32(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct resize_job *rj = ctx;
+	const struct ek_op *o = rj->o;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t ch = out->d[3], row, x, c, k;
+	int s8 = out->dtype == EDGEAI_DTYPE_INT8;
+	int32_t lo = s8 ? -128 : 0, hi = s8 ? 127 : 255;
+	const __m256i vlo = _mm256_set1_epi32(lo), vhi = _mm256_set1_epi32(hi);
+	const __m256 half = _mm256_set1_ps(0.5f);
+
+	for (row = begin; row < end; row++) {
+		const struct edgeai_prog_interp *r = &rj->ym[row % out->d[1]];
+		uint32_t n = row / out->d[1], y = row % out->d[1];
+		const uint8_t *rlo = (const uint8_t *)in->data + ek_idx(in, n, r->lo, 0, 0);
+		const uint8_t *rhi = (const uint8_t *)in->data + ek_idx(in, n, r->hi, 0, 0);
+		uint8_t *dst = (uint8_t *)out->data + ek_idx(out, n, y, 0, 0);
+		float wyl, wyh;
+
+		memcpy(&wyl, &r->w_lo, 4);
+		memcpy(&wyh, &r->w_hi, 4);
+		for (x = 0; x < out->d[2]; x++, dst += ch) {
+			const struct edgeai_prog_interp *q = &rj->xm[x];
+			const uint8_t *tap[4];
+			float wxl, wxh, s[4];
+			__m256 w[4];
+
+			memcpy(&wxl, &q->w_lo, 4);
+			memcpy(&wxh, &q->w_hi, 4);
+			s[0] = wyl * wxl;
+			s[1] = wyl * wxh;
+			s[2] = wyh * wxl;
+			s[3] = wyh * wxh;
+			tap[0] = rlo + (size_t)q->lo * ch;
+			tap[1] = rlo + (size_t)q->hi * ch;
+			tap[2] = rhi + (size_t)q->lo * ch;
+			tap[3] = rhi + (size_t)q->hi * ch;
+			for (k = 0; k < 4; k++)
+				w[k] = _mm256_set1_ps(s[k]);
+			for (c = 0; c + 8 <= ch; c += 8) {
+				__m256 v = _mm256_setzero_ps(), t;
+				__m256i res;
+				__m128i pk;
+
+				for (k = 0; k < 4; k++) {
+					__m128i raw = _mm_loadl_epi64((const __m128i *)(tap[k] + c));
+
+					t = _mm256_mul_ps(_mm256_cvtepi32_ps(s8 ? _mm256_cvtepi8_epi32(raw) :
+									    _mm256_cvtepu8_epi32(raw)),
+							  w[k]);
+					__asm__("" : "+x"(t));
+					v = k ? _mm256_add_ps(v, t) : t;
+				}
+				res = _mm256_cvttps_epi32(_mm256_add_ps(v, half));
+				res = _mm256_min_epi32(_mm256_max_epi32(res, vlo), vhi);
+				pk = _mm_packs_epi32(_mm256_castsi256_si128(res),
+						     _mm256_extracti128_si256(res, 1));
+				_mm_storel_epi64((__m128i *)(dst + c),
+						 s8 ? _mm_packs_epi16(pk, pk) : _mm_packus_epi16(pk, pk));
+			}
+			for (; c < ch; c++) {
+				int32_t v = resize_f32_one(tap, c, s, s8);
+
+				dst[c] = (uint8_t)(v < lo ? lo : v > hi ? hi : v);
+			}
+		}
+	}
+}
+
+/* A binary32 weight that is finite with magnitude at most 2^8 (any 32-bit pattern may come). */
+static int wf_ok(uint32_t bits)
+{
+	uint32_t e = bits >> 23 & 0xff;
+
+	return e < 127 + 8 || (e == 127 + 8 && !(bits & 0x7fffff));
+}
+
 static int resize_bilinear(const struct ek_op *o)
 {
 	const struct edgeai_prog_resize_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
 	uint32_t ch = out->d[3], y, x, rows = out->d[0] * out->d[1];
 	struct resize_job rj = { .o = o };
+	int f32 = p->arith == EDGEAI_RESIZE_FLOAT32;
 
-	if (in->dtype != EDGEAI_DTYPE_INT8 || out->dtype != EDGEAI_DTYPE_INT8 ||
-	    p->arith != EDGEAI_RESIZE_FIXED10 || in->d[0] != out->d[0] || in->d[3] != ch)
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype ||
+	    (p->arith != EDGEAI_RESIZE_FIXED10 && !f32) ||
+	    (!f32 && in->dtype != EDGEAI_DTYPE_INT8) || (f32 && (_mm_getcsr() & 0xe040)) ||
+	    in->d[0] != out->d[0] || in->d[3] != ch)
 		return EXEC_OPT_NOT_HANDLED;
 	rj.ym = ek_const(o, p->y_map_offset, (uint64_t)out->d[1] * sizeof(*rj.ym), 4);
 	rj.xm = ek_const(o, p->x_map_offset, (uint64_t)out->d[2] * sizeof(*rj.xm), 4);
 	if (!rj.ym || !rj.xm)
 		return EXEC_OPT_NOT_HANDLED;
 	for (y = 0; y < out->d[1]; y++)
-		if (rj.ym[y].lo >= in->d[1] || rj.ym[y].hi >= in->d[1] || !w_ok(&rj.ym[y]))
+		if (rj.ym[y].lo >= in->d[1] || rj.ym[y].hi >= in->d[1] ||
+		    (f32 ? !wf_ok(rj.ym[y].w_lo) || !wf_ok(rj.ym[y].w_hi) : !w_ok(&rj.ym[y])))
 			return EXEC_OPT_NOT_HANDLED;
 	for (x = 0; x < out->d[2]; x++)
-		if (rj.xm[x].lo >= in->d[2] || rj.xm[x].hi >= in->d[2] || !w_ok(&rj.xm[x]))
+		if (rj.xm[x].lo >= in->d[2] || rj.xm[x].hi >= in->d[2] ||
+		    (f32 ? !wf_ok(rj.xm[x].w_lo) || !wf_ok(rj.xm[x].w_hi) : !w_ok(&rj.xm[x])))
 			return EXEC_OPT_NOT_HANDLED;
-	if (exec_par_worth((uint64_t)ek_count(out) * 4))
-		exec_par_for(rows, resize_rows, &rj);
+	if (exec_par_worth((uint64_t)ek_count(out) * (f32 ? 8 : 4)))
+		exec_par_for(rows, f32 ? resize_rows_f32 : resize_rows, &rj);
+	else if (f32)
+		resize_rows_f32(&rj, 0, rows);
 	else
 		resize_rows(&rj, 0, rows);
 	return 0;
@@ -757,11 +873,6 @@ static int bstrides(const struct ek_tensor *t, const struct ek_tensor *out, size
 		acc *= t->d[i];
 	}
 	return 0;
-}
-
-static inline int32_t ld8(const uint8_t *p, int s8)
-{
-	return s8 ? (int32_t)(int8_t)*p : (int32_t)*p;
 }
 
 /*

@@ -20,8 +20,8 @@
  * wide; an alpha broadcast over rows too, which the sets decline) and
  * RESIZE_BILINEAR (int8 fixed point: up and down scaling, 1/3/odd/wide
  * channels, extreme values, half-pixel edge weights below 0, weights
- * too large for 32-bit sums declined;
- * uint8 float arithmetic declined); MUL, MAXIMUM/MINIMUM and ADD/SUB in
+ * too large for 32-bit sums declined; uint8: the float pipeline, weights
+ * of 24 random bits, random-bit weights declined); MUL, MAXIMUM/MINIMUM and ADD/SUB in
  * broadcast forms, CONCATENATION, AVERAGE_POOL_2D, MEAN (its integer,
  * binary32 and division pipelines; up to 700 channels) and
  * RESIZE_NEAREST_NEIGHBOR (one_more()), LOGISTIC/TANH/HARD_SWISH/LEAKY_RELU
@@ -407,9 +407,21 @@ static int one_act(int kind, int u8, char *what, size_t wsz)
 
 				m.lo = rnd(d[ax]);
 				m.hi = m.lo + 1 < d[ax] ? m.lo + 1 : m.lo;
-				if (u8) {
-					float wh = (float)f / 1024.0f, wl = 1.0f - wh;
+				if (u8 && big) {
+					/* random bits: huge, infinite, NaN (declined) or not */
+					m.w_lo = rnd(65536) << 16 | rnd(65536);
+					m.w_hi = rnd(65536) << 16 | rnd(65536);
+				} else if (u8) {
+					/*
+					 * a weight of 24 random bits (the float pipeline's
+					 * roundings), 1 - it; half-pixel edges: one a little
+					 * below 0
+					 */
+					float wh = (float)(rnd(1U << 24) | 1) / 16777216.0f, wl;
 
+					if (!rnd(4))
+						wh = -wh / 8;
+					wl = 1.0f - wh;
 					memcpy(&m.w_lo, &wl, 4);
 					memcpy(&m.w_hi, &wh, 4);
 				} else if (big) {
@@ -1149,7 +1161,7 @@ int main(void)
 					/* declined: concatenations of mixed zero points only */
 					if (ran_by < (unsigned long)runs * 3 / 4)
 						ktap_ok(0, "%s ran only %lu of %d ops", by, ran_by, runs);
-				} else if (kind == 7 || (kind == 8 && !u8)) {
+				} else if (kind == 7 || kind == 8) {
 					/* PRELU: 3 alpha forms in 4 run; RESIZE: 7 in 8 */
 					if (ran_by < (unsigned long)runs / 3)
 						ktap_ok(0, "%s ran only %lu of %d ops", by, ran_by, runs);
@@ -1161,10 +1173,6 @@ int main(void)
 					/* SOFTMAX: all but the random-bit tables (1 in 8) */
 					if (ran_by < (unsigned long)runs * 3 / 4)
 						ktap_ok(0, "%s ran only %lu of %d ops", by, ran_by, runs);
-				} else if (kind == 8) {
-					/* uint8 RESIZE_BILINEAR (float arithmetic): declined */
-					if (ran_by)
-						ktap_ok(0, "%s ran %lu uint8 resizes", by, ran_by);
 				}
 #endif
 			}
@@ -1201,11 +1209,12 @@ int main(void)
 	}
 
 	/*
-	 * SOFTMAX with the float unit rounding upward, and (x86-64) flushing
-	 * subnormals to zero: kernels that use the CPU's binary32 arithmetic
-	 * must leave it to the reference's software one.
+	 * SOFTMAX and uint8 RESIZE_BILINEAR (u8 2: its float pipeline) with
+	 * the float unit rounding upward, and (x86-64) flushing subnormals to
+	 * zero: kernels that use the CPU's binary32 arithmetic must leave them
+	 * to the reference's software one.
 	 */
-	for (u8 = 0; u8 < 2; u8++) {
+	for (u8 = 0; u8 < 3; u8++) {
 		int bad = 0, runs = 0, mode;
 
 		for (mode = 0; mode < 2; mode++) {
@@ -1225,7 +1234,8 @@ int main(void)
 			if (!mode)
 				set = !fesetround(FE_UPWARD);
 			for (i = 0; set && i < 100; i++) {
-				int r = one_softmax(u8, what, sizeof(what));
+				int r = u8 == 2 ? one_act(8, 1, what, sizeof(what)) :
+						  one_softmax(u8, what, sizeof(what));
 
 				if (r < 0)
 					continue;
@@ -1238,8 +1248,9 @@ int main(void)
 			__builtin_ia32_ldmxcsr(csr);
 #endif
 		}
-		ktap_ok(!bad && runs > 50, "SOFTMAX %s rounding upward, flushing subnormals (%s"
-			" kernels): %d random programs equal the reference", u8 ? "uint8" : "int8",
+		ktap_ok(!bad && runs > 50, "%s rounding upward, flushing subnormals (%s"
+			" kernels): %d random programs equal the reference",
+			u8 == 2 ? "RESIZE_BILINEAR uint8" : u8 ? "SOFTMAX uint8" : "SOFTMAX int8",
 			exec_cpu_kernels_name(0), runs);
 	}
 
@@ -1273,7 +1284,7 @@ int main(void)
 				else if (kind == 7 || kind == 8 || kind == 13 || kind == 14 ||
 					 kind == 16 || kind == 20 || kind == 21)
 					/* the AVX2 PRELU, int8 RESIZE_BILINEAR, pools, MEAN, TRANSPOSE_CONV, SOFTMAX */
-					split = strcmp(ks, "reference") && !(u8 && kind == 8);
+					split = strcmp(ks, "reference") != 0;
 #else
 				else if (kind == 7 || kind == 8 || kind == 13 || kind == 14 ||
 					 kind == 16 || kind == 20 || kind == 21)
