@@ -1056,11 +1056,10 @@ static const struct kset_case sets[] = {
 	/* AVX2: the convolutions (TRANSPOSE_CONV too), tables, PAD, SOFTMAX, STRIDED_SLICE */
 	{ "avx2", NULL, KIND_BITS(0x37 | WIDE | 7U << 20), KIND_BITS(0x37 | WIDE | 7U << 20) },
 	/*
-	 * VNNI: int8 CONV_2D/FC, depthwise, ADD/SUB, tables, PAD, MAX_POOL_2D,
-	 * PRELU, STRIDED_SLICE
+	 * VNNI: CONV_2D/FC (uint8 too), depthwise, ADD/SUB, tables, PAD,
+	 * MAX_POOL_2D, PRELU, STRIDED_SLICE
 	 */
-	{ "vnni", NULL, 0xfa | 1U << 18 | 1U << 22 | (uint64_t)(0xff | WIDE | 1U << 22) << 32,
-	  0xfa | 1U << 18 | 1U << 22 | (uint64_t)(0xff | WIDE | 1U << 22) << 32 },
+	{ "vnni", NULL, KIND_BITS(0xff | WIDE | 1U << 22), KIND_BITS(0xff | WIDE | 1U << 22) },
 };
 #endif
 
@@ -1258,12 +1257,14 @@ int main(void)
 	 * Threads: pools of 2 and 3 (every op split, whatever its size, so
 	 * rows, pixels, channel blocks or bytes that do not divide evenly
 	 * among the threads), the same bytes as the reference. The VNNI
-	 * kernels split int8 CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED (by
+	 * kernels split CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED (by
 	 * batch rows and output channels), ADD/SUB of equal shapes and
-	 * MAX_POOL_2D; the AVX2 ones (under VNNI too) PRELU, int8
-	 * RESIZE_BILINEAR, AVERAGE_POOL_2D and MEAN (all three pipelines);
-	 * every optimized set the tables (RELU/RELU6/QUANTIZE, LOGISTIC and
-	 * the other table ops) and PAD. The rest runs on the calling thread.
+	 * MAX_POOL_2D; the AVX2 ones (under VNNI too) PRELU,
+	 * RESIZE_BILINEAR, AVERAGE_POOL_2D, MEAN (all three pipelines) and
+	 * SOFTMAX; every optimized set the tables (RELU/RELU6/QUANTIZE,
+	 * LOGISTIC and the other table ops), PAD, STRIDED_SLICE and the
+	 * repeated input of depthwise depth multipliers > 1. The rest runs on
+	 * the calling thread.
 	 */
 	for (pt = 2; pt <= 3; pt++) {
 		pool = exec_pool_new(pt);
@@ -1291,8 +1292,7 @@ int main(void)
 					split = 0;
 #endif
 				else
-					split = !strcmp(ks, "vnni") &&
-						!(u8 && (kind == 0 || kind == 2 || kind == 17));
+					split = !strcmp(ks, "vnni");
 
 				rs = 99991ULL + (uint64_t)(kind * 2 + u8);
 				for (i = 0; i < 100; i++) {
