@@ -12,7 +12,8 @@
  * CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD/SUB, MAX_POOL_2D and
  * AVERAGE_POOL_2D), reference. Every optimized set runs RELU/RELU6/QUANTIZE
  * through a 256-entry table the reference kernel computes, 8-bit PAD by
- * memset/memcpy, 8-bit STRIDED_SLICE by rows, and on a program's threads
+ * memset/memcpy, 8-bit STRIDED_SLICE and TRANSPOSE by rows, 8-bit RESHAPE
+ * by one copy, and on a program's threads
  * the table ops (LOGISTIC, TANH, HARD_SWISH, LEAKY_RELU) through the
  * program's table (cpu.c); a
  * DEPTHWISE_CONV_2D of depth multiplier M > 1 runs on the sets' depthwise

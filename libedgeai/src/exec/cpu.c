@@ -371,6 +371,82 @@ static int slice8(const struct ek_op *o)
 }
 
 /*
+ * TRANSPOSE of 8-bit tensors: output row (i0, i1, i2) reads the input at
+ * i0 s[perm[0]] + i1 s[perm[1]] + i2 s[perm[2]] (s: the input's strides),
+ * the row's bytes s[perm[3]] apart: one copy when that is 1 (the last
+ * axis stays last: lowered DEPTH_TO_SPACE, SPACE_TO_DEPTH), else a byte
+ * at a time; rows [begin, end) per part. RESHAPE of 8-bit tensors: one
+ * copy. The same bytes as the reference's walks (ek_transpose(),
+ * ek_reshape(): a byte at a time).
+ */
+struct transpose_job {
+	const struct ek_op *o;
+	size_t s[4];	/* input stride of each output axis */
+};
+
+static void transpose8_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct transpose_job *tj = ctx;
+	const struct ek_tensor *in = &tj->o->in[0], *out = &tj->o->out;
+	uint32_t r, c, oc = out->d[3];
+
+	for (r = begin; r < end; r++) {
+		uint32_t i2 = r % out->d[2], i1 = r / out->d[2] % out->d[1];
+		uint32_t i0 = r / out->d[2] / out->d[1];
+		const uint8_t *src = (const uint8_t *)in->data + i0 * tj->s[0] + i1 * tj->s[1] +
+				     i2 * tj->s[2];
+		uint8_t *dst = (uint8_t *)out->data + (size_t)r * oc;
+
+		if (tj->s[3] == 1) {
+			memcpy(dst, src, oc);
+			continue;
+		}
+		for (c = 0; c < oc; c++)
+			dst[c] = src[c * tj->s[3]];
+	}
+}
+
+static int transpose8(const struct ek_op *o)
+{
+	const struct edgeai_prog_transpose_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	struct transpose_job tj = { .o = o };
+	uint32_t k, seen = 0, rows = out->d[0] * out->d[1] * out->d[2];
+	size_t is[4];
+
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype)
+		return EXEC_OPT_NOT_HANDLED;
+	/* what the reference checks: a permutation, the output's dims the input's permuted */
+	for (k = 0; k < 4; k++) {
+		if (p->perm[k] > 3 || (seen & (1U << p->perm[k])) || out->d[k] != in->d[p->perm[k]])
+			return EXEC_OPT_NOT_HANDLED;
+		seen |= 1U << p->perm[k];
+	}
+	is[3] = 1;
+	is[2] = in->d[3];
+	is[1] = (size_t)in->d[2] * is[2];
+	is[0] = (size_t)in->d[1] * is[1];
+	for (k = 0; k < 4; k++)
+		tj.s[k] = is[p->perm[k]];
+	if (exec_par_worth(ek_count(out) / (tj.s[3] == 1 ? 4 : 1)))
+		exec_par_for(rows, transpose8_rows, &tj);
+	else
+		transpose8_rows(&tj, 0, rows);
+	return 0;
+}
+
+static int reshape8(const struct ek_op *o)
+{
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype || ek_count(in) != ek_count(out))
+		return EXEC_OPT_NOT_HANDLED;
+	if (in->data != out->data)
+		memmove(out->data, in->data, ek_count(out));
+	return 0;
+}
+
+/*
  * DEPTHWISE_CONV_2D with a depth multiplier M > 1 (audio models whose
  * first layer is a depthwise over a one-channel spectrogram, separable
  * convolutions that widen): output channel c reads input channel c / M,
@@ -494,6 +570,16 @@ int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
 		return r;
 	case EDGEAI_OP_STRIDED_SLICE:
 		r = exec_opt_level() != EXEC_KSET_REFERENCE ? slice8(o) : r;
+		if (r != EXEC_OPT_NOT_HANDLED)
+			ran(exec_opt_level());
+		return r;
+	case EDGEAI_OP_TRANSPOSE:
+		r = exec_opt_level() != EXEC_KSET_REFERENCE ? transpose8(o) : r;
+		if (r != EXEC_OPT_NOT_HANDLED)
+			ran(exec_opt_level());
+		return r;
+	case EDGEAI_OP_RESHAPE:
+		r = exec_opt_level() != EXEC_KSET_REFERENCE ? reshape8(o) : r;
 		if (r != EXEC_OPT_NOT_HANDLED)
 			ran(exec_opt_level());
 		return r;

@@ -1034,32 +1034,94 @@ static int one_slice(int u8, char *what, size_t wsz)
 	return memcmp(out_ref, out_opt, cnt) != 0;
 }
 
+/*
+ * TRANSPOSE (kind 23, 3 times in 4: a random permutation of a 1..2 x
+ * 1..12 x 1..12 x channels() tensor, the last axis kept or not) and
+ * RESHAPE (the same bytes as other dims).
+ */
+static int one_transpose(int u8, char *what, size_t wsz)
+{
+	uint32_t dt = u8 ? EDGEAI_DTYPE_UINT8 : EDGEAI_DTYPE_INT8, d[4], od[4], cnt, i, k;
+	struct edgeai_prog_transpose_params *tp = (void *)P.op.params;
+	int reshape = !rnd(4);
+	void *slots[2];
+	unsigned int failed;
+	size_t size;
+	int r1, r2;
+
+	memset(&P.op, 0, sizeof(P.op));
+	P.nt = P.nk = 0;
+	for (i = 0; i < EDGEAI_PROG_MAX_INPUTS; i++)
+		P.op.inputs[i] = EDGEAI_PROG_NO_TENSOR;
+	d[0] = 1 + rnd(2), d[1] = 1 + rnd(12), d[2] = 1 + rnd(12), d[3] = channels();
+	for (k = 0; k < 4; k++)
+		tp->perm[k] = k;
+	for (k = 3; k > 0; k--) {
+		uint32_t j = rnd(k + 1), t = tp->perm[k];
+
+		tp->perm[k] = tp->perm[j];
+		tp->perm[j] = t;
+	}
+	for (k = 0; k < 4; k++)
+		od[k] = d[tp->perm[k]];
+	if (reshape) {
+		/* the same count as [1, d0 * d1, d2, d3] */
+		memset(tp, 0, sizeof(*tp));
+		od[0] = 1, od[1] = d[0] * d[1], od[2] = d[2], od[3] = d[3];
+	}
+	cnt = d[0] * d[1] * d[2] * d[3];
+	for (i = 0; i < cnt; i++)
+		in[i] = (uint8_t)rnd(256);
+	P.op.opcode = reshape ? EDGEAI_OP_RESHAPE : EDGEAI_OP_TRANSPOSE;
+	P.op.inputs[0] = add_t(&P, dt, 0, 0, d, 3);
+	P.op.output = add_t(&P, dt, 1, 0, od, 3);
+	size = blob(&P);
+	slots[0] = in;
+	slots[1] = out_ref;
+	memset(out_ref, 0xa5, cnt);
+	r1 = exec_cpu_run(P.buf, size, slots, 2, 1, &failed);
+	slots[1] = out_opt;
+	memset(out_opt, 0x5a, cnt);
+	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
+	snprintf(what, wsz, "%s %s %ux%ux%ux%u perm %u%u%u%u", reshape ? "reshape" : "transpose",
+		 u8 ? "uint8" : "int8", d[0], d[1], d[2], d[3], tp->perm[0], tp->perm[1],
+		 tp->perm[2], tp->perm[3]);
+	if (r1 || r2) {
+		ktap_diag("%s: exec %d/%d", what, r1, r2);
+		return 1;
+	}
+	return memcmp(out_ref, out_opt, cnt) != 0;
+}
+
 struct kset_case {
 	const char *name, *via;
 	uint64_t kinds, self;
 };
 
-#define N_KINDS 23
+#define N_KINDS 24
 #define WIDE (3U << 17)
 #define KIND_BITS(m) ((uint64_t)(m) | (uint64_t)(m) << 32)
 #if defined(__aarch64__)
 static const struct kset_case sets[] = {
 	/* NEON: kinds 0..6 and the padded average pool; dotprod: CONV_2D, FC,
 	 * tables, PAD itself, the rest via NEON */
-	{ "neon", NULL, KIND_BITS(0x7f | 1U << 16 | WIDE | 1U << 22),
-	  KIND_BITS(0x7f | 1U << 16 | WIDE | 1U << 22) },
-	{ "dotprod", "neon", KIND_BITS(0x7f | 1U << 16 | WIDE | 1U << 22),
-	  KIND_BITS(0x35 | 1U << 17 | 1U << 22) },
+	{ "neon", NULL, KIND_BITS(0x7f | 1U << 16 | WIDE | 3U << 22),
+	  KIND_BITS(0x7f | 1U << 16 | WIDE | 3U << 22) },
+	{ "dotprod", "neon", KIND_BITS(0x7f | 1U << 16 | WIDE | 3U << 22),
+	  KIND_BITS(0x35 | 1U << 17 | 3U << 22) },
 };
 #else
 static const struct kset_case sets[] = {
-	/* AVX2: the convolutions (TRANSPOSE_CONV too), tables, PAD, SOFTMAX, STRIDED_SLICE */
-	{ "avx2", NULL, KIND_BITS(0x37 | WIDE | 7U << 20), KIND_BITS(0x37 | WIDE | 7U << 20) },
+	/*
+	 * AVX2: the convolutions (TRANSPOSE_CONV too), tables, PAD, SOFTMAX,
+	 * STRIDED_SLICE, TRANSPOSE, RESHAPE
+	 */
+	{ "avx2", NULL, KIND_BITS(0x37 | WIDE | 15U << 20), KIND_BITS(0x37 | WIDE | 15U << 20) },
 	/*
 	 * VNNI: CONV_2D/FC (uint8 too), depthwise, ADD/SUB, tables, PAD,
-	 * MAX_POOL_2D, PRELU, STRIDED_SLICE
+	 * MAX_POOL_2D, PRELU, STRIDED_SLICE, TRANSPOSE, RESHAPE
 	 */
-	{ "vnni", NULL, KIND_BITS(0xff | WIDE | 1U << 22), KIND_BITS(0xff | WIDE | 1U << 22) },
+	{ "vnni", NULL, KIND_BITS(0xff | WIDE | 3U << 22), KIND_BITS(0xff | WIDE | 3U << 22) },
 };
 #endif
 
@@ -1075,6 +1137,8 @@ static int one_kind(int kind, int u8, char *what, size_t wsz)
 		r = one_softmax(u8, what, wsz);
 	else if (kind == 22)
 		r = one_slice(u8, what, wsz);
+	else if (kind == 23)
+		r = one_transpose(u8, what, wsz);
 	else if (kind < 3 || wide)
 		r = one(wide ? kind - 17 : kind, u8, what, wsz);
 	else if (kind < 7 || kind == 16 || kind == 19)
@@ -1097,7 +1161,7 @@ int main(void)
 				       "AVERAGE_POOL_2D (padded windows)", "CONV_2D (wide rows)",
 				       "DEPTHWISE_CONV_2D (wide rows)",
 				       "LOGISTIC/TANH/HARD_SWISH/LEAKY_RELU", "TRANSPOSE_CONV",
-				       "SOFTMAX", "STRIDED_SLICE" };
+				       "SOFTMAX", "STRIDED_SLICE", "TRANSPOSE/RESHAPE" };
 	char what[256];
 	int kind, u8, i;
 	unsigned int si, pt;
@@ -1278,8 +1342,8 @@ int main(void)
 				const char *ks = exec_cpu_kernels_name(0);
 				int bad = 0, runs = 0, split;
 
-				if (kind == 4 || kind == 5 || kind == 19 || kind == 22)
-					/* cpu.c: the tables, PAD and STRIDED_SLICE */
+				if (kind == 4 || kind == 5 || kind == 19 || kind == 22 || kind == 23)
+					/* cpu.c: the tables, PAD, STRIDED_SLICE, TRANSPOSE, RESHAPE */
 					split = strcmp(ks, "reference") != 0;
 #if !defined(__aarch64__)
 				else if (kind == 7 || kind == 8 || kind == 13 || kind == 14 ||
