@@ -4,7 +4,8 @@
  * avx512f/bw/vl/vnni): int8 and uint8 CONV_2D and FULLY_CONNECTED with vpdpbusd,
  * DEPTHWISE_CONV_2D (depth multiplier 1: int8 filters of 4 or more taps
  * across on vpdpbusd, four taps a lane, the rest on vpdpwssd) and ADD/SUB without
- * broadcasting on 16 lanes, MAX_POOL_2D on 64 bytes, int8 and uint8. Anything they decline goes to the AVX2
+ * broadcasting on 16 lanes, MAX_POOL_2D on 64 bytes, int8 and uint8; with
+ * AVX-512 VBMI the table ops (lut()). Anything they decline goes to the AVX2
  * kernels, then to the reference (firmware/ops/).
  *
  * The op is a GEMM: rows are output pixels (FC: batches), each an im2col
@@ -2362,9 +2363,68 @@ static int maxpool(const struct ek_op *o)
 	return 0;
 }
 
+/*
+ * The table ops (LOGISTIC, TANH, HARD_SWISH, LEAKY_RELU: the program's
+ * 256-entry table, as ek_lut() reads it) 64 bytes at a time where the CPU
+ * has AVX-512 VBMI (checked at run time; Ice Lake, Zen 4: not every VNNI
+ * CPU): vpermi2b looks a byte up in 128 table entries, two of them cover
+ * the low and high halves, the byte's top bit picks one. Blocks of 64
+ * bytes [begin, end) per part.
+ */
+struct lut_job {
+	const uint8_t *tab, *src;
+	uint8_t *dst;
+	uint32_t cnt;
+};
+
+static __attribute__((target("avx512vbmi"))) void lut_part(void *ctx, uint32_t begin,
+							   uint32_t end)
+{
+	const struct lut_job *lj = ctx;
+	const __m512i t0 = _mm512_loadu_si512(lj->tab), t1 = _mm512_loadu_si512(lj->tab + 64);
+	const __m512i t2 = _mm512_loadu_si512(lj->tab + 128);
+	const __m512i t3 = _mm512_loadu_si512(lj->tab + 192);
+	size_t i, e = (size_t)end * 64 < lj->cnt ? (size_t)end * 64 : lj->cnt;
+
+	for (i = (size_t)begin * 64; i < e; i += 64) {
+		__mmask64 m = e - i >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (e - i)) - 1;
+		__m512i x = _mm512_maskz_loadu_epi8(m, lj->src + i);
+		__m512i lo = _mm512_permutex2var_epi8(t0, x, t1), hi = _mm512_permutex2var_epi8(t2, x, t3);
+
+		_mm512_mask_storeu_epi8(lj->dst + i, m,
+					_mm512_mask_blend_epi8(_mm512_movepi8_mask(x), lo, hi));
+	}
+}
+
+static int lut(const struct ek_op *o)
+{
+	static int vbmi = -1;
+	const struct edgeai_prog_lut_params *p = (const void *)o->op->params;
+	struct lut_job lj = { .src = o->in[0].data, .dst = o->out.data, .cnt = ek_count(&o->out) };
+
+	if (vbmi < 0) {
+		__builtin_cpu_init();
+		vbmi = __builtin_cpu_supports("avx512vbmi");
+	}
+	lj.tab = ek_const(o, p->table_offset, 256, 1);
+	if (!vbmi || !lj.tab || !ek_is8(o->in[0].dtype) || !ek_is8(o->out.dtype) ||
+	    ek_count(&o->in[0]) != lj.cnt)
+		return EXEC_OPT_NOT_HANDLED;
+	if (exec_par_worth(lj.cnt / 8))
+		exec_par_for((lj.cnt + 63) / 64, lut_part, &lj);
+	else
+		lut_part(&lj, 0, (lj.cnt + 63) / 64);
+	return 0;
+}
+
 static int vnni_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
+	case EDGEAI_OP_LOGISTIC:
+	case EDGEAI_OP_TANH:
+	case EDGEAI_OP_HARD_SWISH:
+	case EDGEAI_OP_LEAKY_RELU:
+		return lut(o);
 	case EDGEAI_OP_MAX_POOL_2D:
 		return maxpool(o);
 	case EDGEAI_OP_CONV_2D:

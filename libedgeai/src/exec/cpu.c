@@ -594,9 +594,15 @@ int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
 	case EDGEAI_OP_TANH:
 	case EDGEAI_OP_HARD_SWISH:
 	case EDGEAI_OP_LEAKY_RELU:
-		r = exec_opt_level() != EXEC_KSET_REFERENCE ? lut_split(o) : r;
-		if (r != EXEC_OPT_NOT_HANDLED)
-			ran(exec_opt_level());
+		/* a set's own table kernel (VNNI's, with VBMI), else split here */
+		if (exec_opt_level() == EXEC_KSET_REFERENCE)
+			return r;
+		r = opt_sets(o, prep);
+		if (r == EXEC_OPT_NOT_HANDLED) {
+			r = lut_split(o);
+			if (r != EXEC_OPT_NOT_HANDLED)
+				ran(exec_opt_level());
+		}
 		return r;
 	case EDGEAI_OP_DEPTHWISE_CONV_2D:
 		if (((const struct edgeai_prog_conv_params *)(const void *)o->op->params)
