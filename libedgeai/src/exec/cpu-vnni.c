@@ -3,8 +3,8 @@
  * AVX-512 (VNNI) CPU kernels, chosen at run time (cpu.c checks
  * avx512f/bw/vl/vnni): int8 and uint8 CONV_2D and FULLY_CONNECTED with vpdpbusd,
  * DEPTHWISE_CONV_2D (depth multiplier 1: int8 filters of 4 or more taps
- * across on vpdpbusd, four taps a lane, the rest on vpdpwssd) and ADD/SUB without
- * broadcasting on 16 lanes, MAX_POOL_2D on 64 bytes, int8 and uint8; with
+ * across on vpdpbusd, four taps a lane, the rest on vpdpwssd) and ADD/SUB (equal
+ * shapes, or an input broadcast along N, H and W) on 16 lanes, MAX_POOL_2D on 64 bytes, int8 and uint8; with
  * AVX-512 VBMI the table ops (lut()). Anything they decline goes to the AVX2
  * kernels, then to the reference (firmware/ops/).
  *
@@ -1280,25 +1280,44 @@ static inline __m512i add_in_run(const struct add_in *ai, __m512i x)
 	return _mm512_sra_epi32(w, ai->e);
 }
 
-/* ADD/SUB: elements [16 begin, 16 end) of the op (the reference's per-element pipeline). */
+/*
+ * ADD/SUB: elements [16 begin, 16 end) of the op (the reference's
+ * per-element pipeline). An input broadcast along N, H and W (one value,
+ * one per channel: TFLite's scalar and bias-like ADDs) comes as its
+ * rescaled values, the same for every pixel: @t0/@t1 hold those of
+ * channel j % c at [j] for j < c + 16, so that 16 lanes from any channel
+ * read on in a row; element i reads from i % c.
+ */
 struct add_job {
 	const struct ek_op *o;
 	int sub;
 	struct gq g0, g1, go;
 	struct add_in f0, f1;
+	const int32_t *t0, *t1;	/* or NULL: the input has the output's shape */
+	uint32_t c0, c1;
 };
 
 /* ADD/SUB of 16 elements (mask @m) of @pa and @pb: the sums, zero point added, not clamped. */
 static inline __attribute__((always_inline)) __m512i
-add_vec(const struct add_job *aj, const uint8_t *pa, const uint8_t *pb, __mmask16 m, int s8,
-	__m512i za, __m512i zb, __m512i ls, __m512i zo)
+add_vec(const struct add_job *aj, const uint8_t *pa, const uint8_t *pb, uint32_t o0, uint32_t o1,
+	__mmask16 m, int s8, __m512i za, __m512i zb, __m512i ls, __m512i zo)
 {
-	__m512i x = ld8(pa, m, s8), y = ld8(pb, m, s8);
+	__m512i x, y;
 
-	x = aj->f0.fast ? add_in_run(&aj->f0, x) :
-			  v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(x, za), ls), &aj->g0);
-	y = aj->f1.fast ? add_in_run(&aj->f1, y) :
-			  v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(y, zb), ls), &aj->g1);
+	if (aj->t0) {
+		x = _mm512_loadu_si512(aj->t0 + o0);
+	} else {
+		x = ld8(pa, m, s8);
+		x = aj->f0.fast ? add_in_run(&aj->f0, x) :
+				  v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(x, za), ls), &aj->g0);
+	}
+	if (aj->t1) {
+		y = _mm512_loadu_si512(aj->t1 + o1);
+	} else {
+		y = ld8(pb, m, s8);
+		y = aj->f1.fast ? add_in_run(&aj->f1, y) :
+				  v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(y, zb), ls), &aj->g1);
+	}
 	x = aj->sub ? _mm512_sub_epi32(x, y) : _mm512_add_epi32(x, y);
 	return _mm512_add_epi32(v_mbqm(x, &aj->go), zo);
 }
@@ -1321,6 +1340,8 @@ static void add_part(void *ctx, uint32_t begin, uint32_t end)
 	const __m512i order = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1,
 					       12, 8, 4, 0);
 	int32_t lo8 = p->act_min, hi8 = p->act_max;
+	/* the tables' offsets of element i, and how far 16 elements move them */
+	uint32_t o0 = 16 * begin % aj.c0, o1 = 16 * begin % aj.c1, d0 = 16 % aj.c0, d1 = 16 % aj.c1;
 
 	cnt = cnt < 16 * end ? cnt : 16 * end;
 	i = 16 * begin;
@@ -1332,10 +1353,14 @@ static void add_part(void *ctx, uint32_t begin, uint32_t end)
 		__m512i r[4], p01, p23;
 
 		UNROLL
-		for (k = 0; k < 4; k++)
+		for (k = 0; k < 4; k++) {
 			r[k] = _mm512_min_epi32(_mm512_max_epi32(add_vec(&aj, pa + i + 16 * k,
-									 pb + i + 16 * k, 0xffff,
-									 s8, za, zb, ls, zo), lo), hi);
+									 pb + i + 16 * k, o0, o1,
+									 0xffff, s8, za, zb, ls, zo),
+								 lo), hi);
+			o0 = o0 + d0 >= aj.c0 ? o0 + d0 - aj.c0 : o0 + d0;
+			o1 = o1 + d1 >= aj.c1 ? o1 + d1 - aj.c1 : o1 + d1;
+		}
 		p01 = _mm512_packs_epi32(r[0], r[1]);
 		p23 = _mm512_packs_epi32(r[2], r[3]);
 		p01 = s8 ? _mm512_packs_epi16(p01, p23) : _mm512_packus_epi16(p01, p23);
@@ -1344,24 +1369,60 @@ static void add_part(void *ctx, uint32_t begin, uint32_t end)
 	for (; i < cnt; i += 16) {
 		__mmask16 m = cnt - i >= 16 ? 0xffff : (__mmask16)((1U << (cnt - i)) - 1);
 
-		st8(po + i, m, add_vec(&aj, pa + i, pb + i, m, s8, za, zb, ls, zo), lo8, hi8);
+		st8(po + i, m, add_vec(&aj, pa + i, pb + i, o0, o1, m, s8, za, zb, ls, zo), lo8, hi8);
+		o0 = o0 + d0 >= aj.c0 ? o0 + d0 - aj.c0 : o0 + d0;
+		o1 = o1 + d1 >= aj.c1 ? o1 + d1 - aj.c1 : o1 + d1;
 	}
 }
 
-/* ADD/SUB without broadcasting. */
+/*
+ * The rescaled values of input @t broadcast along N, H and W of @out (one
+ * value or one per channel: struct add_job), *@c of them; NULL when @t is
+ * not such an input (or no room).
+ */
+static int32_t *add_table(const struct ek_tensor *t, const struct ek_tensor *out, uint32_t ls,
+			  int32_t mul, int32_t shift, uint32_t *c)
+{
+	uint32_t j;
+	int32_t *tab;
+
+	if (t->d[0] != 1 || t->d[1] != 1 || t->d[2] != 1 || (t->d[3] != 1 && t->d[3] != out->d[3]))
+		return NULL;
+	*c = t->d[3];
+	tab = malloc(((size_t)*c + 16) * 4);
+	if (!tab)
+		return NULL;
+	for (j = 0; j < *c + 16; j++)
+		tab[j] = ek_mbqm((int32_t)((uint32_t)(ek_ld(t, j % *c) - t->zp) << ls), mul, shift);
+	return tab;
+}
+
+/* ADD/SUB: inputs of the output's shape, or broadcast along N, H and W. */
 static int add(const struct ek_op *o, int sub)
 {
 	const struct edgeai_prog_add_params *p = (const void *)o->op->params;
 	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
 	uint32_t cnt = ek_count(out), vecs = (cnt + 15) / 16;
+	int32_t *t0 = NULL, *t1 = NULL;
 	struct add_job aj;
 
 	if (!ek_is8(out->dtype) || a->dtype != out->dtype || b->dtype != out->dtype ||
-	    p->left_shift > 30 || !same_dims(a, out) || !same_dims(b, out) ||
-	    !shift_ok(p->in0_multiplier, p->in0_shift) ||
+	    p->left_shift > 30 || !shift_ok(p->in0_multiplier, p->in0_shift) ||
 	    !shift_ok(p->in1_multiplier, p->in1_shift) ||
 	    !shift_ok(p->out_multiplier, p->out_shift))
 		return EXEC_OPT_NOT_HANDLED;
+	aj.c0 = aj.c1 = 1;
+	if (!same_dims(a, out))
+		t0 = add_table(a, out, p->left_shift, p->in0_multiplier, p->in0_shift, &aj.c0);
+	if (!same_dims(b, out))
+		t1 = add_table(b, out, p->left_shift, p->in1_multiplier, p->in1_shift, &aj.c1);
+	if ((!same_dims(a, out) && !t0) || (!same_dims(b, out) && !t1)) {
+		free(t0);
+		free(t1);
+		return EXEC_OPT_NOT_HANDLED;
+	}
+	aj.t0 = t0;
+	aj.t1 = t1;
 	aj.o = o;
 	aj.sub = sub;
 	gq_make1(&aj.g0, p->in0_shift, p->in0_multiplier);
@@ -1373,6 +1434,8 @@ static int add(const struct ek_op *o, int sub)
 		exec_par_for(vecs, add_part, &aj);
 	else
 		add_part(&aj, 0, vecs);
+	free(t0);
+	free(t1);
 	return 0;
 }
 
