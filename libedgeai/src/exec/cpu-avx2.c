@@ -36,6 +36,11 @@ static int shift_ok(int32_t mul, int32_t shift)
 	return mul >= 0 && shift >= -31 && shift <= 30;
 }
 
+static inline int32_t ld8(const uint8_t *p, int s8)
+{
+	return s8 ? (int32_t)(int8_t)*p : (int32_t)*p;
+}
+
 static inline int32_t hsum(__m256i v)
 {
 	__m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
@@ -417,11 +422,6 @@ static uint32_t resize_px(const int8_t *const tap[4], const int32_t s[4], int8_t
 	return c;
 }
 
-static inline int32_t ld8(const uint8_t *p, int s8)
-{
-	return s8 ? (int32_t)(int8_t)*p : (int32_t)*p;
-}
-
 /*
  * The binary elementwise ops in any broadcast form, 8-bit: the walk is
  * exec_binary_run()'s (cpu-common.c); here the runs both inputs read
@@ -469,12 +469,15 @@ static inline __m256i mbqm8(__m256i x, const struct mbqm8 *q)
 
 /*
  * ADD/SUB (@ta, @tb: the inputs' rescales by byte value) or MUL of @n
- * channels read and written contiguously, 8 at a time (the rest is the
- * caller's): the scalar loop's arithmetic. Returns the channels done.
+ * channels written contiguously, 8 at a time (the rest is the caller's):
+ * the scalar loop's arithmetic. Each input is read contiguously (step 1)
+ * or is one byte for the whole row (step 0: an input broadcast along the
+ * channels, a scalar). Returns the channels done.
  */
 static uint32_t binary8(const struct ek_op *o, const uint8_t *pa, const uint8_t *pb,
-			uint8_t *dst, uint32_t n, const int32_t *ta, const int32_t *tb,
-			const struct mbqm8 *q, int32_t zo, int32_t lo, int32_t hi)
+			uint32_t astep, uint32_t bstep, uint8_t *dst, uint32_t n,
+			const int32_t *ta, const int32_t *tb, const struct mbqm8 *q, int32_t zo,
+			int32_t lo, int32_t hi)
 {
 	const struct ek_tensor *a = &o->in[0], *b = &o->in[1];
 	uint32_t op = o->op->opcode, c;
@@ -482,10 +485,12 @@ static uint32_t binary8(const struct ek_op *o, const uint8_t *pa, const uint8_t 
 	const __m256i vlo = _mm256_set1_epi32(lo), vhi = _mm256_set1_epi32(hi);
 	const __m256i vzo = _mm256_set1_epi32(zo), za = _mm256_set1_epi32(a->zp);
 	const __m256i zb = _mm256_set1_epi32(b->zp);
+	/* a broadcast input's 8 bytes */
+	const __m128i sa = _mm_set1_epi8((char)*pa), sb = _mm_set1_epi8((char)*pb);
 
 	for (c = 0; c + 8 <= n; c += 8) {
-		__m128i la = _mm_loadl_epi64((const __m128i *)(pa + c));
-		__m128i lb = _mm_loadl_epi64((const __m128i *)(pb + c));
+		__m128i la = astep ? _mm_loadl_epi64((const __m128i *)(pa + c)) : sa;
+		__m128i lb = bstep ? _mm_loadl_epi64((const __m128i *)(pb + c)) : sb;
 		__m256i x, y, r;
 
 		if (op == EDGEAI_OP_MUL) {
@@ -518,13 +523,15 @@ static uint32_t binary_row(const struct exec_binary *bj, const uint8_t *pa, cons
 	uint32_t op = o->op->opcode, c = 0;
 	int s8 = bj->s8, mx = op == EDGEAI_OP_MAXIMUM;
 
-	if (!bj->ca || !bj->cb)
-		return 0;
 	if (op != EDGEAI_OP_MAXIMUM && op != EDGEAI_OP_MINIMUM)
-		return binary8(o, pa, pb, dst, n, bj->ta, bj->tb, bj->vec, o->out.zp, bj->lo, bj->hi);
+		return binary8(o, pa, pb, (uint32_t)bj->ca, (uint32_t)bj->cb, dst, n, bj->ta, bj->tb,
+			       bj->vec, o->out.zp, bj->lo, bj->hi);
 	for (; c + 32 <= n; c += 32) {
-		__m256i x = _mm256_loadu_si256((const __m256i *)(pa + c));
-		__m256i y = _mm256_loadu_si256((const __m256i *)(pb + c));
+		/* an input broadcast along the run: its byte in every lane */
+		__m256i x = bj->ca ? _mm256_loadu_si256((const __m256i *)(pa + c)) :
+				     _mm256_set1_epi8((char)*pa);
+		__m256i y = bj->cb ? _mm256_loadu_si256((const __m256i *)(pb + c)) :
+				     _mm256_set1_epi8((char)*pb);
 
 		x = mx ? (s8 ? _mm256_max_epi8(x, y) : _mm256_max_epu8(x, y)) :
 			 (s8 ? _mm256_min_epi8(x, y) : _mm256_min_epu8(x, y));
@@ -698,6 +705,136 @@ static uint32_t mean_f32(const struct ek_op *o, uint32_t fbias, const int32_t *a
 	return c;
 }
 
+/*
+ * SOFTMAX (ek_softmax(): TFLite's float table pipeline, replayed by the
+ * reference on integers) with this CPU's binary32 arithmetic: per row the
+ * maximum, the sum of table[max - x] in the reference's order (scalar
+ * adds, one after the other), inv = 1 / (sum * s_out), then eight outputs
+ * at a time: table[max - x] * inv, rounded half away from zero (the
+ * truncation, plus one when the fraction, exact, is at least a half), +
+ * zero point, clamped. IEEE single-precision add, multiply and divide
+ * round like the reference's software ones while MXCSR rounds to nearest
+ * and neither flushes nor treats subnormals as zero (checked per call:
+ * MXCSR is per thread); the empty asm keeps a compiler from fusing a
+ * multiply into an add. Taken only for a table whose entries are finite,
+ * not negative and at most 2^8, whose table[0] (every row's maximum
+ * reads it, so no sum is below it) is at least 2^-40, with s_out in
+ * 2^-40..2^40 and max(table) / (table[0] s_out) below 2^29: no step
+ * overflows or divides by zero, and no output reaches the reference's
+ * saturation (TFLite's tables are exp(-beta s_in d): at most 1, table[0]
+ * 1). Rows [begin, end) per part.
+ */
+struct softmax_job {
+	const struct ek_op *o;
+	float tab[256], scale;
+};
+
+static void softmax_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct softmax_job *sj = ctx;
+	const struct ek_tensor *in = &sj->o->in[0], *out = &sj->o->out;
+	uint32_t depth = in->d[3], r, j;
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	int32_t lo = s8 ? -128 : 0, hi = s8 ? 127 : 255;
+	const __m256 half = _mm256_set1_ps(0.5f), one = _mm256_set1_ps(1.0f);
+	const __m256i zp = _mm256_set1_epi32(out->zp), vlo = _mm256_set1_epi32(lo);
+	const __m256i vhi = _mm256_set1_epi32(hi);
+
+	for (r = begin; r < end; r++) {
+		const uint8_t *x = (const uint8_t *)in->data + (size_t)r * depth;
+		uint8_t *dst = (uint8_t *)out->data + (size_t)r * depth;
+		int32_t max = ld8(x, s8);
+		float sum = 0.0f, inv;
+		__m256i vmax;
+		__m256 vinv;
+
+		for (j = 1; j < depth; j++)
+			max = ld8(x + j, s8) > max ? ld8(x + j, s8) : max;
+		for (j = 0; j < depth; j++)
+			sum += sj->tab[max - ld8(x + j, s8)];
+		inv = sum * sj->scale;
+		__asm__("" : "+x"(inv));
+		inv = 1.0f / inv;
+		vmax = _mm256_set1_epi32(max);
+		vinv = _mm256_set1_ps(inv);
+		for (j = 0; j + 8 <= depth; j += 8) {
+			__m128i raw = _mm_loadl_epi64((const __m128i *)(x + j));
+			__m256i idx = _mm256_sub_epi32(vmax, s8 ? _mm256_cvtepi8_epi32(raw) :
+								  _mm256_cvtepu8_epi32(raw));
+			__m256 v = _mm256_mul_ps(_mm256_i32gather_ps(sj->tab, idx, 4), vinv), t;
+			__m256i q;
+
+			__asm__("" : "+x"(v));
+			t = _mm256_round_ps(v, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+			t = _mm256_add_ps(t, _mm256_and_ps(_mm256_cmp_ps(_mm256_sub_ps(v, t), half,
+									 _CMP_GE_OQ), one));
+			q = _mm256_add_epi32(_mm256_cvtps_epi32(t), zp);
+			q = _mm256_min_epi32(_mm256_max_epi32(q, vlo), vhi);
+			q = _mm256_packs_epi32(q, q);
+			q = _mm256_permute4x64_epi64(q, 0x08);
+			_mm_storel_epi64((__m128i *)(dst + j),
+					 s8 ? _mm_packs_epi16(_mm256_castsi256_si128(q),
+							      _mm256_castsi256_si128(q)) :
+					      _mm_packus_epi16(_mm256_castsi256_si128(q),
+							       _mm256_castsi256_si128(q)));
+		}
+		for (; j < depth; j++) {
+			float v = sj->tab[max - ld8(x + j, s8)] * inv, t;
+			int32_t q;
+
+			__asm__("" : "+x"(v));
+			t = (float)(int32_t)v;
+			q = (int32_t)t + (v - t >= 0.5f) + out->zp;
+			dst[j] = (uint8_t)(q < lo ? lo : q > hi ? hi : q);
+		}
+	}
+}
+
+/* A binary32 pattern that is finite and in [2^-lo_e, 2^hi_e] (0: zero allowed below). */
+static int f32_in(uint32_t bits, int lo_e, int hi_e, int zero_ok)
+{
+	uint32_t e = bits >> 23 & 0xff;
+
+	if (bits >> 31)
+		return 0;
+	if (e < (uint32_t)(127 - lo_e))
+		return zero_ok;
+	return e != 0xff && (e < (uint32_t)(127 + hi_e) || (e == (uint32_t)(127 + hi_e) &&
+							      !(bits & 0x7fffff)));
+}
+
+static int softmax(const struct ek_op *o)
+{
+	const struct edgeai_prog_softmax_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	const uint32_t *table = ek_const(o, p->table_offset, 1024, 4);
+	uint32_t depth = in->d[3], rows, i;
+	struct softmax_job sj = { .o = o };
+	float tmax = 0.0f;
+
+	if (!table || !ek_is8(in->dtype) || out->dtype != in->dtype || !depth ||
+	    ek_count(in) != ek_count(out) || out->d[3] != depth ||
+	    (_mm_getcsr() & 0xe040) ||
+	    !f32_in(table[0], 40, 8, 0) || !f32_in(p->out_scale, 40, 40, 0))
+		return EXEC_OPT_NOT_HANDLED;
+	for (i = 0; i < 256; i++) {
+		/* subnormal entries are fine: this CPU does not flush them (MXCSR) */
+		if (!f32_in(table[i], 126, 8, 1))
+			return EXEC_OPT_NOT_HANDLED;
+		memcpy(&sj.tab[i], &table[i], 4);
+		tmax = sj.tab[i] > tmax ? sj.tab[i] : tmax;
+	}
+	memcpy(&sj.scale, &p->out_scale, 4);
+	if ((double)tmax / ((double)sj.tab[0] * sj.scale) >= (double)(1 << 29))
+		return EXEC_OPT_NOT_HANDLED;
+	rows = ek_count(in) / depth;
+	if (exec_par_worth((uint64_t)ek_count(in) * 8))
+		exec_par_for(rows, softmax_rows, &sj);
+	else
+		softmax_rows(&sj, 0, rows);
+	return 0;
+}
+
 static int avx2_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
@@ -711,6 +848,8 @@ static int avx2_run(const struct ek_op *o, const void *prep)
 		return avgpool(o);
 	case EDGEAI_OP_MEAN:
 		return exec_mean(o, sum_rows, mean_f32);
+	case EDGEAI_OP_SOFTMAX:
+		return softmax(o);
 	case EDGEAI_OP_RESIZE_BILINEAR:
 		return exec_resize_bilinear(o, resize_px);
 	case EDGEAI_OP_CONV_2D:

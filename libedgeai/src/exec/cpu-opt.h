@@ -2,22 +2,27 @@
 /*
  * Optimized CPU kernels: same bytes as firmware/ops/.
  *
- * Kernel sets, best first: VNNI (cpu-vnni.c: AVX-512 VNNI int8 CONV_2D and
- * FULLY_CONNECTED, AVX-512 DEPTHWISE_CONV_2D, ADD/SUB, PRELU and MAX_POOL_2D; AVX2
- * for what it declines), AVX2 (cpu-avx2.c: CONV_2D, DEPTHWISE_CONV_2D,
- * FULLY_CONNECTED, TRANSPOSE_CONV; RESIZE_BILINEAR (int8),
- * broadcast ADD/SUB/MUL/MAXIMUM/MINIMUM, AVERAGE_POOL_2D, MEAN),
+ * Kernel sets, best first: VNNI (cpu-vnni.c: AVX-512 VNNI int8 and uint8
+ * CONV_2D and FULLY_CONNECTED, AVX-512 DEPTHWISE_CONV_2D, ADD/SUB, PRELU and
+ * MAX_POOL_2D, with AVX-512 VBMI the table ops; AVX2 for what it
+ * declines), AVX2 (cpu-avx2.c: CONV_2D, DEPTHWISE_CONV_2D,
+ * FULLY_CONNECTED, TRANSPOSE_CONV; RESIZE_BILINEAR,
+ * broadcast ADD/SUB/MUL/MAXIMUM/MINIMUM, AVERAGE_POOL_2D, MEAN, SOFTMAX),
  * reference (the firmware kernels). On arm64: dotprod
  * (cpu-dotprod.c: SDOT/UDOT CONV_2D and FULLY_CONNECTED), NEON (cpu-neon.c:
  * CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, MAX_POOL_2D,
  * AVERAGE_POOL_2D, RESIZE_BILINEAR (int8), broadcast
  * ADD/SUB/MUL/MAXIMUM/MINIMUM, MEAN, TRANSPOSE_CONV), reference. Every optimized set runs RELU/RELU6/QUANTIZE
  * through a 256-entry table the reference kernel computes, 8-bit PAD by
- * memset/memcpy, and on a program's threads the table ops (LOGISTIC, TANH,
- * HARD_SWISH, LEAKY_RELU) through the program's table (cpu.c); and what
- * the sets in use decline of PRELU (a table per alpha channel),
- * CONCATENATION and RESIZE_NEAREST_NEIGHBOR (copies) through the plain-C
- * kernels of cpu-common.c.
+ * memset/memcpy, 8-bit STRIDED_SLICE and TRANSPOSE by rows, 8-bit RESHAPE
+ * by one copy, and on a program's threads the table ops (LOGISTIC, TANH,
+ * HARD_SWISH, LEAKY_RELU) through the program's table (cpu.c); a
+ * DEPTHWISE_CONV_2D of depth multiplier M > 1 runs on the sets' depthwise
+ * kernels as the depth multiplier 1 op on its input with each channel
+ * repeated M times (cpu.c, dm_run()); and what the sets in use decline of
+ * PRELU (a table per alpha channel), CONCATENATION and
+ * RESIZE_NEAREST_NEIGHBOR (copies) through the plain-C kernels of
+ * cpu-common.c.
  * cpu.c picks the best one this CPU runs (cpuid on x86-64, AT_HWCAP on
  * arm64); EDGEAI_CPU_KERNELS=reference (or portable), avx2, vnni, neon or
  * dotprod asks for one (only one this CPU and build have).
@@ -79,7 +84,8 @@ void exec_opt_prepare_free(struct exec_opt_prep *prep);
 
 /*
  * The DEPTHWISE_CONV_2D the optimized sets take: 8-bit, one filter batch,
- * depth multiplier 1, an int32 bias per channel or none.
+ * depth multiplier 1 (cpu.c hands them those of M > 1 so), an int32 bias
+ * per channel or none.
  */
 static inline int exec_dw_shape_ok(const struct ek_op *o)
 {

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * AVX-512 (VNNI) CPU kernels, chosen at run time (cpu.c checks
- * avx512f/bw/vl/vnni): int8 CONV_2D and FULLY_CONNECTED with vpdpbusd,
+ * avx512f/bw/vl/vnni): int8 and uint8 CONV_2D and FULLY_CONNECTED with vpdpbusd,
  * DEPTHWISE_CONV_2D (depth multiplier 1: int8 filters of 4 or more taps
- * across on vpdpbusd, four taps a lane, the rest on vpdpwssd) and ADD/SUB without
- * broadcasting on 16 lanes, MAX_POOL_2D on 64 bytes, int8 and uint8. Anything they decline goes to the AVX2
+ * across on vpdpbusd, four taps a lane, the rest on vpdpwssd) and ADD/SUB (equal
+ * shapes, or an input broadcast along N, H and W) on 16 lanes, MAX_POOL_2D on 64 bytes, int8 and uint8; with
+ * AVX-512 VBMI the table ops (lut()). Anything they decline goes to the AVX2
  * kernels, then to the reference (firmware/ops/).
  *
  * The op is a GEMM: rows are output pixels (FC: batches), each an im2col
@@ -22,10 +23,19 @@
  * 2^32 in any order, as are the reference's (wrapping) sums, so the
  * result is the same bytes.
  *
+ * uint8 (TF1-style per-tensor) GEMMs: activations as they are (xu = x,
+ * padding zx), weights w' = w - 128 (always int8), and since
+ * w - zw = w' + (128 - zw),
+ *
+ *   sum (x - zx) * (w - zw) = sum xu * w' - zx * sum w' + (128 - zw) * S,
+ *
+ * S the output pixel's (FC: batch row's) sum of x - zx over its patch: a
+ * per-row term added where the sums start (gemm_radd()).
+ *
  * The rescale is the reference's ek_mbqm_up() on 16 lanes: the left
  * shift, (x * M + 2^30) >> 31 in 64-bit lanes, the rounding right shift
- * half up, then zero point and clamp. Unsigned (uint8) GEMMs, weights
- * whose offset values do not fit int8 and odd parameters are declined.
+ * half up, then zero point and clamp. int8 weights whose offset values do
+ * not fit int8 and odd parameters are declined.
  *
  * Depthwise and ADD/SUB use the reference's gemmlowp rescale
  * (ek_mbqm(): doubling high multiply truncated toward zero, rounding
@@ -51,9 +61,14 @@
 #define UNROLL _Pragma("GCC unroll 8")
 #define NRMAX 3	/* 16-channel blocks per micro-kernel */
 
-/* Prepared weights: [nb][k4][16][4] int8 (w - zw), and per channel sum of w - zw. */
+/*
+ * Prepared weights: [nb][k4][16][4] int8 (w - zw; uint8: w - 128), and per
+ * channel sum of those.
+ */
 struct vnni_w {
 	uint32_t n, k, k4, nb;
+	int u8;			/* a uint8 filter: the rows' sums need rz * S more */
+	int32_t rz;		/* 128 - zw (uint8), 0 */
 	int32_t *wsum;		/* nb * 16 */
 	int8_t *w;		/* nb * k4 * 64 */
 	int32_t *w32;		/* depthwise: k (taps) * nb * 16, n = channels */
@@ -176,9 +191,10 @@ static void gq_make1(struct gq *g, int32_t shift, int32_t mul)
 
 /* Per output channel terms of a GEMM op, in the lanes' order. */
 struct vnni_q {
-	int32_t *c;		/* bias - (128 + zx) * wsum */
+	int32_t *c;		/* bias - (128 + zx) * wsum (uint8: bias - zx * wsum) */
 	struct gq *g;		/* rescale of each 16-channel block */
 	int left;		/* some channel shifts left */
+	int u8;			/* uint8 outputs */
 	int32_t zo, lo, hi;
 };
 
@@ -201,10 +217,11 @@ static void vnni_w_free(struct vnni_w *p)
 
 /*
  * The 64 bytes of block row (@ob, @kk) of pack(): lane l holds w - zw of
- * row 16 ob + l, columns 4 kk .. 4 kk + 3 (0 outside [n] x [k]); @s[l]
- * gets their sum. 0, or -1 when a value is out of int8 range.
+ * row 16 ob + l, columns 4 kk .. 4 kk + 3 (0 outside [n] x [k]; @u8: the
+ * bytes are uint8); @s[l] gets their sum. 0, or -1 when a value is out of
+ * int8 range.
  */
-static int pack_tile(const int8_t *w, int32_t zw, uint32_t n, uint32_t k, uint32_t ob,
+static int pack_tile(const int8_t *w, int u8, int32_t zw, uint32_t n, uint32_t k, uint32_t ob,
 		     uint32_t kk, int8_t *dst, int32_t *s)
 {
 	uint32_t l, j;
@@ -214,7 +231,8 @@ static int pack_tile(const int8_t *w, int32_t zw, uint32_t n, uint32_t k, uint32
 
 		for (j = 0; j < 4; j++) {
 			uint32_t i = kk * 4 + j;
-			int32_t v = o < n && i < k ? w[(size_t)o * k + i] - zw : 0;
+			int32_t v = o < n && i < k ? (u8 ? (int32_t)((const uint8_t *)w)[(size_t)o * k + i] :
+							   w[(size_t)o * k + i]) - zw : 0;
 
 			if (v < -128 || v > 127)
 				return -1;
@@ -235,14 +253,19 @@ static int pack_tile(const int8_t *w, int32_t zw, uint32_t n, uint32_t k, uint32
 static struct vnni_w *pack(const struct ek_tensor *f, uint32_t n, uint32_t k)
 {
 	const int8_t *src = f->data;
+	int u8 = f->dtype == EDGEAI_DTYPE_UINT8;
+	/* uint8: w - 128, whatever the zero point (rz = 128 - zw: gemm_radd()) */
+	int32_t zw = u8 ? 128 : f->zp;
 	struct vnni_w *p;
 	uint32_t ob, kk;
 
-	if (f->dtype != EDGEAI_DTYPE_INT8 || !n || !k)
+	if (!ek_is8(f->dtype) || !n || !k)
 		return NULL;
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
+	p->u8 = u8;
+	p->rz = u8 ? 128 - f->zp : 0;
 	p->n = n;
 	p->k = k;
 	p->k4 = (k + 3) / 4;
@@ -255,7 +278,7 @@ static struct vnni_w *pack(const struct ek_tensor *f, uint32_t n, uint32_t k)
 	}
 	for (ob = 0; ob < p->nb; ob++) {
 		/* whole block rows: 16 rows and 4 columns inside the filter */
-		uint32_t full = f->zp == 0 && ob * 16 + 16 <= n ? k / 4 : 0;
+		uint32_t full = (u8 || f->zp == 0) && ob * 16 + 16 <= n ? k / 4 : 0;
 		const __m512i rows = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8,
 									7, 6, 5, 4, 3, 2, 1, 0),
 							 _mm512_set1_epi32((int32_t)k));
@@ -267,12 +290,14 @@ static struct vnni_w *pack(const struct ek_tensor *f, uint32_t n, uint32_t k)
 		for (kk = 0; kk < full; kk++) {
 			__m512i v = _mm512_i32gather_epi32(rows, base + 4 * kk, 1);
 
+			if (u8)
+				v = _mm512_xor_si512(v, _mm512_set1_epi8((char)0x80));
 			_mm512_store_si512(dst + (size_t)kk * 64, v);
 			sum = _mm512_dpbusd_epi32(sum, _mm512_set1_epi8(1), v);
 		}
 		_mm512_storeu_si512(s, sum);
 		for (kk = full; kk < p->k4; kk++)
-			if (pack_tile(src, f->zp, n, k, ob, kk, dst + (size_t)kk * 64, s)) {
+			if (pack_tile(src, u8, zw, n, k, ob, kk, dst + (size_t)kk * 64, s)) {
 				vnni_w_free(p);
 				return NULL;
 			}
@@ -301,12 +326,15 @@ static int make_q(struct vnni_q *q, const struct vnni_w *w, const int32_t *bias,
 		  int32_t zo, int32_t lo, int32_t hi)
 {
 	uint32_t n = w->nb * 16, o;
+	/* the bytes the GEMM reads for x = zx: 128 + zx (int8), zx (uint8) */
+	uint32_t xz = (uint32_t)(w->u8 ? zx : 128 + zx);
 	int32_t *sh, *mu;
 
 	memset(q, 0, sizeof(*q));
-	/* int8 outputs: the clamp within the range the saturating store keeps */
-	if (lo < -128 || hi > 127 || lo > hi)
+	/* 8-bit outputs: the clamp within the range the saturating store keeps */
+	if (lo > hi || (w->u8 ? lo < 0 || hi > 255 : lo < -128 || hi > 127))
 		return -1;
+	q->u8 = w->u8;
 	q->c = aalloc((size_t)n * 12);
 	q->g = aalloc((size_t)w->nb * sizeof(*q->g));
 	if (!q->c || !q->g) {
@@ -326,7 +354,7 @@ static int make_q(struct vnni_q *q, const struct vnni_w *w, const int32_t *bias,
 		}
 		if (o >= w->n)
 			m = 0, s = 0;
-		c -= (uint32_t)(128 + zx) * (uint32_t)w->wsum[o];
+		c -= xz * (uint32_t)w->wsum[o];
 		q->c[o] = (int32_t)c;
 		sh[o] = s;
 		mu[o] = m;
@@ -404,10 +432,10 @@ static inline __m512i requant(__m512i x, const struct vnni_q *q, uint32_t o)
 		po = _mm512_slli_epi64(_mm512_srav_epi64(po, g->to), 32);
 	r = _mm512_mask_blend_epi32(0xaaaa, pe, po);
 	r = _mm512_add_epi32(r, _mm512_set1_epi32(q->zo));
-	/* the int8 range itself by the saturating store */
-	if (q->lo > -128)
+	/* the 8-bit range itself by the saturating store (uint8: from lo >= 0 up) */
+	if (q->lo > -128 || q->u8)
 		r = _mm512_max_epi32(r, _mm512_set1_epi32(q->lo));
-	if (q->hi < 127)
+	if (q->hi < (q->u8 ? 255 : 127))
 		r = _mm512_min_epi32(r, _mm512_set1_epi32(q->hi));
 	return r;
 }
@@ -415,7 +443,10 @@ static inline __m512i requant(__m512i x, const struct vnni_q *q, uint32_t o)
 static inline void requant_store(__m512i acc, const struct vnni_q *q, uint32_t o, int8_t *dst,
 				 __mmask16 m)
 {
-	_mm512_mask_cvtsepi32_storeu_epi8(dst, m, requant(acc, q, o));
+	if (q->u8)
+		_mm512_mask_cvtusepi32_storeu_epi8(dst, m, requant(acc, q, o));
+	else
+		_mm512_mask_cvtsepi32_storeu_epi8(dst, m, requant(acc, q, o));
 }
 
 static inline __m512i bcast4(const uint8_t *p)
@@ -428,11 +459,13 @@ static inline __m512i bcast4(const uint8_t *p)
 
 /*
  * mr rows x nr blocks of 16 channels from block @b0: rows[i] are patches
- * of k4 * 4 bytes; out[i] the output pixel's channel 0 (NULL: not stored).
+ * of k4 * 4 bytes; out[i] the output pixel's channel 0 (NULL: not stored);
+ * radd[i] (uint8: gemm_radd()) added to every channel's sum of row i, or
+ * @radd NULL.
  */
 static inline __attribute__((always_inline)) void
-micro(const uint8_t *const *rows, int8_t *const *out, const struct vnni_w *w,
-      const struct vnni_q *q, uint32_t b0, int nr, int mr)
+micro(const uint8_t *const *rows, int8_t *const *out, const int32_t *radd,
+      const struct vnni_w *w, const struct vnni_q *q, uint32_t b0, int nr, int mr)
 {
 	__m512i acc[MR][NRMAX];
 	const int8_t *wb = w->w + (size_t)b0 * w->k4 * 64;
@@ -444,10 +477,11 @@ micro(const uint8_t *const *rows, int8_t *const *out, const struct vnni_w *w,
 	for (j = 0; j < nr; j++)
 		acc[0][j] = _mm512_load_si512(q->c + (b0 + j) * 16);
 	UNROLL
-	for (i = 1; i < mr; i++) {
+	for (i = mr - 1; i >= 0; i--) {
 		UNROLL
 		for (j = 0; j < nr; j++)
-			acc[i][j] = acc[0][j];
+			acc[i][j] = radd ? _mm512_add_epi32(acc[0][j], _mm512_set1_epi32(radd[i])) :
+					   acc[0][j];
 	}
 	for (k4 = 0; k4 < w->k4; k4++) {
 		__m512i wv[NRMAX];
@@ -484,17 +518,26 @@ micro(const uint8_t *const *rows, int8_t *const *out, const struct vnni_w *w,
  * each weight vector loaded serves 8 rows.
  */
 static void gemm_rows_part(const uint8_t *const rows[MR], int8_t *const out[MR],
-			   const struct vnni_w *w, const struct vnni_q *q, uint32_t t0, uint32_t t1)
+			   const int32_t *radd, const struct vnni_w *w, const struct vnni_q *q,
+			   uint32_t t0, uint32_t t1)
 {
 	uint32_t b;
 
 	for (b = 3 * t0; b < 3 * t1 && b < w->nb; b += 3) {
-		if (w->nb - b >= 3)
-			micro(rows, out, w, q, b, 3, MR);
-		else if (w->nb - b == 2)
-			micro(rows, out, w, q, b, 2, MR);
-		else
-			micro(rows, out, w, q, b, 1, MR);
+		if (radd) {
+			if (w->nb - b >= 3)
+				micro(rows, out, radd, w, q, b, 3, MR);
+			else if (w->nb - b == 2)
+				micro(rows, out, radd, w, q, b, 2, MR);
+			else
+				micro(rows, out, radd, w, q, b, 1, MR);
+		} else if (w->nb - b >= 3) {
+			micro(rows, out, NULL, w, q, b, 3, MR);
+		} else if (w->nb - b == 2) {
+			micro(rows, out, NULL, w, q, b, 2, MR);
+		} else {
+			micro(rows, out, NULL, w, q, b, 1, MR);
+		}
 	}
 }
 
@@ -505,9 +548,9 @@ static inline uint32_t gemm_triples(const struct vnni_w *w)
 }
 
 static void gemm_rows(const uint8_t *const rows[MR], int8_t *const out[MR],
-		      const struct vnni_w *w, const struct vnni_q *q)
+		      const int32_t *radd, const struct vnni_w *w, const struct vnni_q *q)
 {
-	gemm_rows_part(rows, out, w, q, 0, gemm_triples(w));
+	gemm_rows_part(rows, out, radd, w, q, 0, gemm_triples(w));
 }
 
 /* dst[i] = src[i] ^ 0x80 (int8 to offset-128 unsigned). */
@@ -525,6 +568,15 @@ static void to_u8(uint8_t *dst, const void *src, size_t n)
 		_mm512_mask_storeu_epi8(dst + i, m,
 					_mm512_xor_si512(_mm512_maskz_loadu_epi8(m, s + i), f));
 	}
+}
+
+/* The bytes the GEMM reads of 8-bit values: x ^ 0x80 (int8), x (uint8). */
+static void to_xu(uint8_t *dst, const void *src, size_t n, int u8)
+{
+	if (u8)
+		memcpy(dst, src, n);
+	else
+		to_u8(dst, src, n);
 }
 
 static inline void copy(uint8_t *d, const uint8_t *s, uint32_t n)
@@ -554,10 +606,11 @@ static const struct edgeai_prog_qmul *qmuls(const struct ek_op *o,
 }
 
 /*
- * The input as offset-128 bytes (x ^ 0x80) in a padded image: @pt rows and
- * @pl columns of padding before, enough after for every tap of every
- * output pixel, each padding byte 128 + zx (adds 0, see above); @slack
- * bytes more at the end (reads of lanes past a row's last pixel).
+ * The input as offset-128 bytes (x ^ 0x80; uint8: x) in a padded image:
+ * @pt rows and @pl columns of padding before, enough after for every tap
+ * of every output pixel, each padding byte 128 + zx (uint8: zx; adds 0,
+ * see above); @slack bytes more at the end (reads of lanes past a row's
+ * last pixel).
  */
 struct pimg {
 	uint8_t *d;
@@ -569,7 +622,8 @@ static int pimg_make(struct pimg *pi, const struct ek_tensor *in, uint32_t pt, u
 		     uint32_t ph, uint32_t pw, size_t slack)
 {
 	uint32_t n = in->d[0], h = in->d[1], w = in->d[2], ic = in->d[3], b, y;
-	uint8_t pv = (uint8_t)(128 + in->zp), *d;
+	int u8 = in->dtype == EDGEAI_DTYPE_UINT8;
+	uint8_t pv = (uint8_t)(u8 ? in->zp : 128 + in->zp), *d;
 
 	pi->ph = ph;
 	pi->pw = pw;
@@ -580,7 +634,7 @@ static int pimg_make(struct pimg *pi, const struct ek_tensor *in, uint32_t pt, u
 		return -1;
 	d = pi->d;
 	if (pt == 0 && pl == 0 && ph == h && pw == w) {
-		to_u8(d, in->data, (size_t)n * h * w * ic);
+		to_xu(d, in->data, (size_t)n * h * w * ic, u8);
 	} else {
 		for (b = 0; b < n; b++) {
 			for (y = 0; y < ph; y++) {
@@ -591,8 +645,8 @@ static int pimg_make(struct pimg *pi, const struct ek_tensor *in, uint32_t pt, u
 					continue;
 				}
 				memset(r, pv, (size_t)pl * ic);
-				to_u8(r + (size_t)pl * ic, (const uint8_t *)in->data +
-					  ((size_t)b * h + (y - pt)) * w * ic, (size_t)w * ic);
+				to_xu(r + (size_t)pl * ic, (const uint8_t *)in->data +
+					  ((size_t)b * h + (y - pt)) * w * ic, (size_t)w * ic, u8);
 				memset(r + (size_t)(pl + w) * ic, pv, (size_t)(pw - pl - w) * ic);
 			}
 		}
@@ -684,6 +738,7 @@ struct gemm_job {
 	const struct vnni_w *wp;
 	const struct vnni_q *q;
 	const struct pimg *pi;
+	const int32_t *radd;	/* per output pixel (gemm_radd()), or NULL */
 	int direct;
 	_Atomic int failed;	/* a patch buffer could not be had: nothing written is kept */
 };
@@ -712,6 +767,7 @@ static void gemm_blocks(void *ctx, uint32_t begin, uint32_t end)
 		uint32_t m = blk * MR;
 		const uint8_t *rows[MR];
 		int8_t *outs[MR];
+		int32_t ra[MR];
 
 		for (i = 0; i < MR; i++) {
 			uint32_t mm = m + i < mtot ? m + i : mtot - 1;
@@ -720,6 +776,7 @@ static void gemm_blocks(void *ctx, uint32_t begin, uint32_t end)
 						     pi->row + (size_t)ox * p->stride_w * ic;
 
 			outs[i] = m + i < mtot ? (int8_t *)out->data + (size_t)mm * och : NULL;
+			ra[i] = gj->radd ? gj->radd[mm] : 0;
 			if (gj->direct) {
 				rows[i] = org;
 			} else {
@@ -742,7 +799,7 @@ static void gemm_blocks(void *ctx, uint32_t begin, uint32_t end)
 				rows[i] = dst;
 			}
 		}
-		gemm_rows(rows, outs, wp, gj->q);
+		gemm_rows(rows, outs, gj->radd ? ra : NULL, wp, gj->q);
 	}
 	free(patch);
 }
@@ -806,6 +863,54 @@ static int patch_doff(int32_t *doff, uint32_t k4, uint32_t kh, uint32_t kw, uint
 	return 0;
 }
 
+/*
+ * uint8: each output pixel's rz * S (S: the sum of x - zx over its patch,
+ * the padding adding 0), from the padded image @pi: the sum of each
+ * padded pixel's x - zx, then of the taps'. int32 wrapping as the sums
+ * do. NULL when there is no room.
+ */
+static int32_t *gemm_radd(const struct ek_op *o, const struct pimg *pi, int32_t rz)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *out = &o->out;
+	uint32_t nimg = in->d[0], ic = pi->ic, kh = f->d[1], kw = f->d[2], oh = out->d[1];
+	uint32_t ow = out->d[2], m, x, c, ky, kx;
+	size_t px = (size_t)nimg * pi->ph * pi->pw;
+	int32_t *radd = malloc((size_t)nimg * oh * ow * 4), *ps = malloc(px * 4 + 4);
+
+	if (!radd || !ps) {
+		free(radd);
+		free(ps);
+		return NULL;
+	}
+	for (x = 0; x < px; x++) {
+		const uint8_t *s = pi->d + (size_t)x * ic;
+		__m512i acc = _mm512_setzero_si512();
+
+		/* sums of 8 bytes in 64-bit lanes (vpsadbw against 0) */
+		for (c = 0; c < ic; c += 64) {
+			__mmask64 mk = ic - c >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (ic - c)) - 1;
+
+			acc = _mm512_add_epi64(acc, _mm512_sad_epu8(_mm512_maskz_loadu_epi8(mk, s + c),
+								     _mm512_setzero_si512()));
+		}
+		ps[x] = (int32_t)((uint32_t)_mm512_reduce_add_epi64(acc) - (uint32_t)in->zp * ic);
+	}
+	for (m = 0; m < nimg * oh * ow; m++) {
+		uint32_t n = m / (oh * ow), oy = m / ow % oh, ox = m % ow, sum = 0;
+		const int32_t *org = ps + ((size_t)n * pi->ph + (size_t)oy * p->stride_h) * pi->pw +
+				     (size_t)ox * p->stride_w;
+
+		for (ky = 0; ky < kh; ky++)
+			for (kx = 0; kx < kw; kx++)
+				sum += (uint32_t)org[(size_t)ky * p->dilation_h * pi->pw +
+						     (size_t)kx * p->dilation_w];
+		radd[m] = (int32_t)(sum * (uint32_t)rz);
+	}
+	free(ps);
+	return radd;
+}
+
 static int conv(const struct ek_op *o, const struct vnni_w *prep)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
@@ -822,11 +927,12 @@ static int conv(const struct ek_op *o, const struct vnni_w *prep)
 	struct vnni_q q;
 	int owned;
 	struct pimg pi;
-	int ok, packed;
+	int ok, packed, u8 = in->dtype == EDGEAI_DTYPE_UINT8;
+	int32_t *radd = NULL;
 
-	if (in->dtype != EDGEAI_DTYPE_INT8 || f->dtype != in->dtype || out->dtype != in->dtype ||
+	if (!ek_is8(in->dtype) || f->dtype != in->dtype || out->dtype != in->dtype ||
 	    f->d[3] != ic || f->d[0] != och || in->d[0] != out->d[0] || !k || !oh || !ow ||
-	    in->zp < -128 || in->zp > 127 ||
+	    in->zp < (u8 ? 0 : -128) || in->zp > (u8 ? 255 : 127) ||
 	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)))
 		return EXEC_OPT_NOT_HANDLED;
 	qm = qmuls(o, p, och, &ok);
@@ -835,7 +941,7 @@ static int conv(const struct ek_op *o, const struct vnni_w *prep)
 	wp = prep;
 	if (!wp)
 		wp = own = pack(f, och, k);
-	if (!wp || wp->n != och || wp->k != k) {
+	if (!wp || wp->n != och || wp->k != k || wp->u8 != u8 || wp->rz != (u8 ? 128 - f->zp : 0)) {
 		vnni_w_free(own);
 		return EXEC_OPT_NOT_HANDLED;
 	}
@@ -857,7 +963,18 @@ static int conv(const struct ek_op *o, const struct vnni_w *prep)
 		vnni_w_free(own);
 		return EXEC_OPT_NOT_HANDLED;
 	}
-	packed = och <= 8 && ow > 1;
+	/* uint8: its per-pixel terms, which the packed path has no room for */
+	if (wp->rz) {
+		radd = gemm_radd(o, &pi, wp->rz);
+		if (!radd) {
+			free(pi.d);
+			if (owned)
+				vnni_q_free(&q);
+			vnni_w_free(own);
+			return EXEC_OPT_NOT_HANDLED;
+		}
+	}
+	packed = och <= 8 && ow > 1 && !u8;
 	if (packed) {
 		struct packed pk;
 		int32_t *doff = aalloc((size_t)wp->k4 * 4 + (size_t)wp->k4 * 64 + 64 * 3);
@@ -936,6 +1053,7 @@ rowmajor:
 	gj.wp = wp;
 	gj.q = qp;
 	gj.pi = &pi;
+	gj.radd = radd;
 	/* 1x1 taps of whole 4-byte groups read the image in place */
 	gj.direct = kh == 1 && kw == 1 && ic % 4 == 0;
 	mtot = out->d[0] * oh * ow;
@@ -944,6 +1062,7 @@ rowmajor:
 		exec_par_for(blocks, gemm_blocks, &gj);
 	else
 		gemm_blocks(&gj, 0, blocks);
+	free(radd);
 	free(pi.d);
 	if (owned)
 		vnni_q_free(&q);
@@ -960,6 +1079,7 @@ rowmajor:
 struct fc_job {
 	const struct vnni_w *wp;
 	const struct vnni_q *q;
+	const int32_t *radd;	/* per batch row (uint8), or NULL */
 	const uint8_t *xu;
 	int8_t *out;
 	uint32_t k4b, batches, och, nt;
@@ -975,14 +1095,16 @@ static void fc_part(void *ctx, uint32_t begin, uint32_t end)
 		uint32_t t1 = end - it < fj->nt - t0 ? t0 + (end - it) : fj->nt;
 		const uint8_t *rows[MR];
 		int8_t *outs[MR];
+		int32_t ra[MR];
 
 		for (i = 0; i < MR; i++) {
 			uint32_t r = bi + i < fj->batches ? bi + i : fj->batches - 1;
 
 			rows[i] = fj->xu + (size_t)r * fj->k4b;
 			outs[i] = bi + i < fj->batches ? fj->out + (size_t)r * fj->och : NULL;
+			ra[i] = fj->radd ? fj->radd[r] : 0;
 		}
-		gemm_rows_part(rows, outs, fj->wp, fj->q, t0, t1);
+		gemm_rows_part(rows, outs, fj->radd ? ra : NULL, fj->wp, fj->q, t0, t1);
 		it += t1 - t0;
 	}
 }
@@ -996,11 +1118,13 @@ static int fc(const struct ek_op *o, const struct vnni_w *prep)
 	const struct vnni_w *wp;
 	const struct vnni_q *qp;
 	struct vnni_q q;
-	int owned;
+	int owned, u8 = in->dtype == EDGEAI_DTYPE_UINT8;
+	int32_t *radd = NULL;
 	uint8_t *xu;
 
-	if (in->dtype != EDGEAI_DTYPE_INT8 || f->dtype != in->dtype || out->dtype != in->dtype ||
-	    !ich || ek_count(in) % ich || out->d[3] != och || in->zp < -128 || in->zp > 127)
+	if (!ek_is8(in->dtype) || f->dtype != in->dtype || out->dtype != in->dtype ||
+	    !ich || ek_count(in) % ich || out->d[3] != och || in->zp < (u8 ? 0 : -128) ||
+	    in->zp > (u8 ? 255 : 127))
 		return EXEC_OPT_NOT_HANDLED;
 	batches = ek_count(in) / ich;
 	if (ek_count(out) != batches * och || ek_count(f) != och * ich ||
@@ -1010,7 +1134,8 @@ static int fc(const struct ek_op *o, const struct vnni_w *prep)
 	wp = prep;
 	if (!wp)
 		wp = own = pack(f, och, ich);
-	if (!wp || wp->n != och || wp->k != ich) {
+	if (!wp || wp->n != och || wp->k != ich || wp->u8 != u8 ||
+	    wp->rz != (u8 ? 128 - f->zp : 0)) {
 		vnni_w_free(own);
 		return EXEC_OPT_NOT_HANDLED;
 	}
@@ -1023,18 +1148,32 @@ static int fc(const struct ek_op *o, const struct vnni_w *prep)
 	/* each batch row padded to k4 * 4 bytes (the pad meets zero weights) */
 	k4b = wp->k4 * 4;
 	xu = aalloc((size_t)batches * k4b + 64);
-	if (!xu) {
+	radd = wp->rz ? malloc((size_t)batches * 4) : NULL;
+	if (!xu || (wp->rz && !radd)) {
+		free(xu);
+		free(radd);
 		if (owned)
 			vnni_q_free(&q);
 		vnni_w_free(own);
 		return EXEC_OPT_NOT_HANDLED;
 	}
 	for (bi = 0; bi < batches; bi++) {
-		to_u8(xu + (size_t)bi * k4b, (const int8_t *)in->data + (size_t)bi * ich, ich);
+		const uint8_t *x = (const uint8_t *)in->data + (size_t)bi * ich;
+
+		to_xu(xu + (size_t)bi * k4b, x, ich, u8);
 		memset(xu + (size_t)bi * k4b + ich, 0, k4b - ich);
+		if (radd) {
+			/* uint8: rz * the row's sum of x - zx (see the top of the file) */
+			uint32_t sum = 0, c;
+
+			for (c = 0; c < ich; c++)
+				sum += x[c];
+			radd[bi] = (int32_t)((sum - (uint32_t)in->zp * ich) * (uint32_t)wp->rz);
+		}
 	}
 	{
-		struct fc_job fj = { .wp = wp, .q = qp, .xu = xu, .out = out->data, .k4b = k4b,
+		struct fc_job fj = { .wp = wp, .q = qp, .radd = radd, .xu = xu, .out = out->data,
+				     .k4b = k4b,
 				     .batches = batches, .och = och, .nt = gemm_triples(wp) };
 		uint32_t items = (batches + MR - 1) / MR * fj.nt;
 
@@ -1043,6 +1182,7 @@ static int fc(const struct ek_op *o, const struct vnni_w *prep)
 		else
 			fc_part(&fj, 0, items);
 	}
+	free(radd);
 	free(xu);
 	if (owned)
 		vnni_q_free(&q);
@@ -1140,25 +1280,44 @@ static inline __m512i add_in_run(const struct add_in *ai, __m512i x)
 	return _mm512_sra_epi32(w, ai->e);
 }
 
-/* ADD/SUB: elements [16 begin, 16 end) of the op (the reference's per-element pipeline). */
+/*
+ * ADD/SUB: elements [16 begin, 16 end) of the op (the reference's
+ * per-element pipeline). An input broadcast along N, H and W (one value,
+ * one per channel: TFLite's scalar and bias-like ADDs) comes as its
+ * rescaled values, the same for every pixel: @t0/@t1 hold those of
+ * channel j % c at [j] for j < c + 16, so that 16 lanes from any channel
+ * read on in a row; element i reads from i % c.
+ */
 struct add_job {
 	const struct ek_op *o;
 	int sub;
 	struct gq g0, g1, go;
 	struct add_in f0, f1;
+	const int32_t *t0, *t1;	/* or NULL: the input has the output's shape */
+	uint32_t c0, c1;
 };
 
 /* ADD/SUB of 16 elements (mask @m) of @pa and @pb: the sums, zero point added, not clamped. */
 static inline __attribute__((always_inline)) __m512i
-add_vec(const struct add_job *aj, const uint8_t *pa, const uint8_t *pb, __mmask16 m, int s8,
-	__m512i za, __m512i zb, __m512i ls, __m512i zo)
+add_vec(const struct add_job *aj, const uint8_t *pa, const uint8_t *pb, uint32_t o0, uint32_t o1,
+	__mmask16 m, int s8, __m512i za, __m512i zb, __m512i ls, __m512i zo)
 {
-	__m512i x = ld8(pa, m, s8), y = ld8(pb, m, s8);
+	__m512i x, y;
 
-	x = aj->f0.fast ? add_in_run(&aj->f0, x) :
-			  v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(x, za), ls), &aj->g0);
-	y = aj->f1.fast ? add_in_run(&aj->f1, y) :
-			  v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(y, zb), ls), &aj->g1);
+	if (aj->t0) {
+		x = _mm512_loadu_si512(aj->t0 + o0);
+	} else {
+		x = ld8(pa, m, s8);
+		x = aj->f0.fast ? add_in_run(&aj->f0, x) :
+				  v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(x, za), ls), &aj->g0);
+	}
+	if (aj->t1) {
+		y = _mm512_loadu_si512(aj->t1 + o1);
+	} else {
+		y = ld8(pb, m, s8);
+		y = aj->f1.fast ? add_in_run(&aj->f1, y) :
+				  v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(y, zb), ls), &aj->g1);
+	}
 	x = aj->sub ? _mm512_sub_epi32(x, y) : _mm512_add_epi32(x, y);
 	return _mm512_add_epi32(v_mbqm(x, &aj->go), zo);
 }
@@ -1181,6 +1340,8 @@ static void add_part(void *ctx, uint32_t begin, uint32_t end)
 	const __m512i order = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1,
 					       12, 8, 4, 0);
 	int32_t lo8 = p->act_min, hi8 = p->act_max;
+	/* the tables' offsets of element i, and how far 16 elements move them */
+	uint32_t o0 = 16 * begin % aj.c0, o1 = 16 * begin % aj.c1, d0 = 16 % aj.c0, d1 = 16 % aj.c1;
 
 	cnt = cnt < 16 * end ? cnt : 16 * end;
 	i = 16 * begin;
@@ -1192,10 +1353,14 @@ static void add_part(void *ctx, uint32_t begin, uint32_t end)
 		__m512i r[4], p01, p23;
 
 		UNROLL
-		for (k = 0; k < 4; k++)
+		for (k = 0; k < 4; k++) {
 			r[k] = _mm512_min_epi32(_mm512_max_epi32(add_vec(&aj, pa + i + 16 * k,
-									 pb + i + 16 * k, 0xffff,
-									 s8, za, zb, ls, zo), lo), hi);
+									 pb + i + 16 * k, o0, o1,
+									 0xffff, s8, za, zb, ls, zo),
+								 lo), hi);
+			o0 = o0 + d0 >= aj.c0 ? o0 + d0 - aj.c0 : o0 + d0;
+			o1 = o1 + d1 >= aj.c1 ? o1 + d1 - aj.c1 : o1 + d1;
+		}
 		p01 = _mm512_packs_epi32(r[0], r[1]);
 		p23 = _mm512_packs_epi32(r[2], r[3]);
 		p01 = s8 ? _mm512_packs_epi16(p01, p23) : _mm512_packus_epi16(p01, p23);
@@ -1204,24 +1369,60 @@ static void add_part(void *ctx, uint32_t begin, uint32_t end)
 	for (; i < cnt; i += 16) {
 		__mmask16 m = cnt - i >= 16 ? 0xffff : (__mmask16)((1U << (cnt - i)) - 1);
 
-		st8(po + i, m, add_vec(&aj, pa + i, pb + i, m, s8, za, zb, ls, zo), lo8, hi8);
+		st8(po + i, m, add_vec(&aj, pa + i, pb + i, o0, o1, m, s8, za, zb, ls, zo), lo8, hi8);
+		o0 = o0 + d0 >= aj.c0 ? o0 + d0 - aj.c0 : o0 + d0;
+		o1 = o1 + d1 >= aj.c1 ? o1 + d1 - aj.c1 : o1 + d1;
 	}
 }
 
-/* ADD/SUB without broadcasting. */
+/*
+ * The rescaled values of input @t broadcast along N, H and W of @out (one
+ * value or one per channel: struct add_job), *@c of them; NULL when @t is
+ * not such an input (or no room).
+ */
+static int32_t *add_table(const struct ek_tensor *t, const struct ek_tensor *out, uint32_t ls,
+			  int32_t mul, int32_t shift, uint32_t *c)
+{
+	uint32_t j;
+	int32_t *tab;
+
+	if (t->d[0] != 1 || t->d[1] != 1 || t->d[2] != 1 || (t->d[3] != 1 && t->d[3] != out->d[3]))
+		return NULL;
+	*c = t->d[3];
+	tab = malloc(((size_t)*c + 16) * 4);
+	if (!tab)
+		return NULL;
+	for (j = 0; j < *c + 16; j++)
+		tab[j] = ek_mbqm((int32_t)((uint32_t)(ek_ld(t, j % *c) - t->zp) << ls), mul, shift);
+	return tab;
+}
+
+/* ADD/SUB: inputs of the output's shape, or broadcast along N, H and W. */
 static int add(const struct ek_op *o, int sub)
 {
 	const struct edgeai_prog_add_params *p = (const void *)o->op->params;
 	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
 	uint32_t cnt = ek_count(out), vecs = (cnt + 15) / 16;
+	int32_t *t0 = NULL, *t1 = NULL;
 	struct add_job aj;
 
 	if (!ek_is8(out->dtype) || a->dtype != out->dtype || b->dtype != out->dtype ||
-	    p->left_shift > 30 || !same_dims(a, out) || !same_dims(b, out) ||
-	    !shift_ok(p->in0_multiplier, p->in0_shift) ||
+	    p->left_shift > 30 || !shift_ok(p->in0_multiplier, p->in0_shift) ||
 	    !shift_ok(p->in1_multiplier, p->in1_shift) ||
 	    !shift_ok(p->out_multiplier, p->out_shift))
 		return EXEC_OPT_NOT_HANDLED;
+	aj.c0 = aj.c1 = 1;
+	if (!same_dims(a, out))
+		t0 = add_table(a, out, p->left_shift, p->in0_multiplier, p->in0_shift, &aj.c0);
+	if (!same_dims(b, out))
+		t1 = add_table(b, out, p->left_shift, p->in1_multiplier, p->in1_shift, &aj.c1);
+	if ((!same_dims(a, out) && !t0) || (!same_dims(b, out) && !t1)) {
+		free(t0);
+		free(t1);
+		return EXEC_OPT_NOT_HANDLED;
+	}
+	aj.t0 = t0;
+	aj.t1 = t1;
 	aj.o = o;
 	aj.sub = sub;
 	gq_make1(&aj.g0, p->in0_shift, p->in0_multiplier);
@@ -1233,6 +1434,8 @@ static int add(const struct ek_op *o, int sub)
 		exec_par_for(vecs, add_part, &aj);
 	else
 		add_part(&aj, 0, vecs);
+	free(t0);
+	free(t1);
 	return 0;
 }
 
@@ -2223,9 +2426,68 @@ static int maxpool(const struct ek_op *o)
 	return 0;
 }
 
+/*
+ * The table ops (LOGISTIC, TANH, HARD_SWISH, LEAKY_RELU: the program's
+ * 256-entry table, as ek_lut() reads it) 64 bytes at a time where the CPU
+ * has AVX-512 VBMI (checked at run time; Ice Lake, Zen 4: not every VNNI
+ * CPU): vpermi2b looks a byte up in 128 table entries, two of them cover
+ * the low and high halves, the byte's top bit picks one. Blocks of 64
+ * bytes [begin, end) per part.
+ */
+struct lut_job {
+	const uint8_t *tab, *src;
+	uint8_t *dst;
+	uint32_t cnt;
+};
+
+static __attribute__((target("avx512vbmi"))) void lut_part(void *ctx, uint32_t begin,
+							   uint32_t end)
+{
+	const struct lut_job *lj = ctx;
+	const __m512i t0 = _mm512_loadu_si512(lj->tab), t1 = _mm512_loadu_si512(lj->tab + 64);
+	const __m512i t2 = _mm512_loadu_si512(lj->tab + 128);
+	const __m512i t3 = _mm512_loadu_si512(lj->tab + 192);
+	size_t i, e = (size_t)end * 64 < lj->cnt ? (size_t)end * 64 : lj->cnt;
+
+	for (i = (size_t)begin * 64; i < e; i += 64) {
+		__mmask64 m = e - i >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (e - i)) - 1;
+		__m512i x = _mm512_maskz_loadu_epi8(m, lj->src + i);
+		__m512i lo = _mm512_permutex2var_epi8(t0, x, t1), hi = _mm512_permutex2var_epi8(t2, x, t3);
+
+		_mm512_mask_storeu_epi8(lj->dst + i, m,
+					_mm512_mask_blend_epi8(_mm512_movepi8_mask(x), lo, hi));
+	}
+}
+
+static int lut(const struct ek_op *o)
+{
+	static int vbmi = -1;
+	const struct edgeai_prog_lut_params *p = (const void *)o->op->params;
+	struct lut_job lj = { .src = o->in[0].data, .dst = o->out.data, .cnt = ek_count(&o->out) };
+
+	if (vbmi < 0) {
+		__builtin_cpu_init();
+		vbmi = __builtin_cpu_supports("avx512vbmi");
+	}
+	lj.tab = ek_const(o, p->table_offset, 256, 1);
+	if (!vbmi || !lj.tab || !ek_is8(o->in[0].dtype) || !ek_is8(o->out.dtype) ||
+	    ek_count(&o->in[0]) != lj.cnt)
+		return EXEC_OPT_NOT_HANDLED;
+	if (exec_par_worth(lj.cnt / 8))
+		exec_par_for((lj.cnt + 63) / 64, lut_part, &lj);
+	else
+		lut_part(&lj, 0, (lj.cnt + 63) / 64);
+	return 0;
+}
+
 static int vnni_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
+	case EDGEAI_OP_LOGISTIC:
+	case EDGEAI_OP_TANH:
+	case EDGEAI_OP_HARD_SWISH:
+	case EDGEAI_OP_LEAKY_RELU:
+		return lut(o);
 	case EDGEAI_OP_MAX_POOL_2D:
 		return maxpool(o);
 	case EDGEAI_OP_CONV_2D:
@@ -2254,9 +2516,12 @@ static int gemm_q_known(const struct ek_op *o, uint32_t n)
 {
 	const struct ek_tensor *b = &o->in[2];
 
+	int u8 = o->in[0].dtype == EDGEAI_DTYPE_UINT8;
+
 	return o->n_in > 2 && b->data && b->dtype == EDGEAI_DTYPE_INT32 && ek_count(b) == n &&
-	       o->in[0].dtype == EDGEAI_DTYPE_INT8 && o->out.dtype == EDGEAI_DTYPE_INT8 &&
-	       o->in[0].zp >= -128 && o->in[0].zp <= 127;
+	       ek_is8(o->in[0].dtype) && o->in[1].dtype == o->in[0].dtype &&
+	       o->out.dtype == o->in[0].dtype && o->in[0].zp >= (u8 ? 0 : -128) &&
+	       o->in[0].zp <= (u8 ? 255 : 127);
 }
 
 static void *vnni_prepare(const struct ek_op *o)
@@ -2273,7 +2538,7 @@ static void *vnni_prepare(const struct ek_op *o)
 		w = dwq_wanted(o) ? dwq_pack(o) : NULL;
 		return w ? w : dw_pack(f);
 	}
-	if (f->dtype != EDGEAI_DTYPE_INT8)
+	if (!ek_is8(f->dtype))
 		return NULL;
 	switch (o->op->opcode) {
 	case EDGEAI_OP_CONV_2D:

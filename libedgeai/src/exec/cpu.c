@@ -315,34 +315,220 @@ static int pad8(const struct ek_op *o)
 	return 0;
 }
 
-int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
+/*
+ * STRIDED_SLICE of 8-bit tensors: output row (n, h, w) is input row
+ * (begin + i * stride) in each axis, copied whole when the last axis has
+ * stride 1, else a byte at a time; rows [begin, end) per part. The same
+ * bytes as the reference's element walk (ek_slice()), which does its
+ * per-element index arithmetic for every byte.
+ */
+static void slice8_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct ek_op *o = ctx;
+	const struct edgeai_prog_slice_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t r, c, oc = out->d[3];
+
+	for (r = begin; r < end; r++) {
+		uint32_t w = r % out->d[2], h = r / out->d[2] % out->d[1];
+		uint32_t n = r / out->d[2] / out->d[1];
+		const uint8_t *src = (const uint8_t *)in->data +
+			ek_idx(in, (uint32_t)((int32_t)p->begin[0] + (int32_t)n * p->stride[0]),
+			       (uint32_t)((int32_t)p->begin[1] + (int32_t)h * p->stride[1]),
+			       (uint32_t)((int32_t)p->begin[2] + (int32_t)w * p->stride[2]), p->begin[3]);
+		uint8_t *dst = (uint8_t *)out->data + (size_t)r * oc;
+
+		if (p->stride[3] == 1) {
+			memcpy(dst, src, oc);
+			continue;
+		}
+		for (c = 0; c < oc; c++)
+			dst[c] = src[(int32_t)c * p->stride[3]];
+	}
+}
+
+static int slice8(const struct ek_op *o)
+{
+	const struct edgeai_prog_slice_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t k, rows = out->d[0] * out->d[1] * out->d[2];
+
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype)
+		return EXEC_OPT_NOT_HANDLED;
+	/* what the reference checks: every index read inside the input */
+	for (k = 0; k < 4; k++) {
+		int64_t last = (int64_t)p->begin[k] + (int64_t)(out->d[k] - 1) * p->stride[k];
+
+		if (!out->d[k] || !p->stride[k] || p->begin[k] >= in->d[k] || last < 0 ||
+		    last >= in->d[k])
+			return EXEC_OPT_NOT_HANDLED;
+	}
+	if (exec_par_worth(ek_count(out) / (p->stride[3] == 1 ? 4 : 1)))
+		exec_par_for(rows, slice8_rows, (void *)o);
+	else
+		slice8_rows((void *)o, 0, rows);
+	return 0;
+}
+
+/*
+ * TRANSPOSE of 8-bit tensors: output row (i0, i1, i2) reads the input at
+ * i0 s[perm[0]] + i1 s[perm[1]] + i2 s[perm[2]] (s: the input's strides),
+ * the row's bytes s[perm[3]] apart: one copy when that is 1 (the last
+ * axis stays last: lowered DEPTH_TO_SPACE, SPACE_TO_DEPTH), else a byte
+ * at a time; rows [begin, end) per part. RESHAPE of 8-bit tensors: one
+ * copy. The same bytes as the reference's walks (ek_transpose(),
+ * ek_reshape(): a byte at a time).
+ */
+struct transpose_job {
+	const struct ek_op *o;
+	size_t s[4];	/* input stride of each output axis */
+};
+
+static void transpose8_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct transpose_job *tj = ctx;
+	const struct ek_tensor *in = &tj->o->in[0], *out = &tj->o->out;
+	uint32_t r, c, oc = out->d[3];
+
+	for (r = begin; r < end; r++) {
+		uint32_t i2 = r % out->d[2], i1 = r / out->d[2] % out->d[1];
+		uint32_t i0 = r / out->d[2] / out->d[1];
+		const uint8_t *src = (const uint8_t *)in->data + i0 * tj->s[0] + i1 * tj->s[1] +
+				     i2 * tj->s[2];
+		uint8_t *dst = (uint8_t *)out->data + (size_t)r * oc;
+
+		if (tj->s[3] == 1) {
+			memcpy(dst, src, oc);
+			continue;
+		}
+		for (c = 0; c < oc; c++)
+			dst[c] = src[c * tj->s[3]];
+	}
+}
+
+static int transpose8(const struct ek_op *o)
+{
+	const struct edgeai_prog_transpose_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	struct transpose_job tj = { .o = o };
+	uint32_t k, seen = 0, rows = out->d[0] * out->d[1] * out->d[2];
+	size_t is[4];
+
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype)
+		return EXEC_OPT_NOT_HANDLED;
+	/* what the reference checks: a permutation, the output's dims the input's permuted */
+	for (k = 0; k < 4; k++) {
+		if (p->perm[k] > 3 || (seen & (1U << p->perm[k])) || out->d[k] != in->d[p->perm[k]])
+			return EXEC_OPT_NOT_HANDLED;
+		seen |= 1U << p->perm[k];
+	}
+	is[3] = 1;
+	is[2] = in->d[3];
+	is[1] = (size_t)in->d[2] * is[2];
+	is[0] = (size_t)in->d[1] * is[1];
+	for (k = 0; k < 4; k++)
+		tj.s[k] = is[p->perm[k]];
+	if (exec_par_worth(ek_count(out) / (tj.s[3] == 1 ? 4 : 1)))
+		exec_par_for(rows, transpose8_rows, &tj);
+	else
+		transpose8_rows(&tj, 0, rows);
+	return 0;
+}
+
+static int reshape8(const struct ek_op *o)
+{
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype || ek_count(in) != ek_count(out))
+		return EXEC_OPT_NOT_HANDLED;
+	if (in->data != out->data)
+		memmove(out->data, in->data, ek_count(out));
+	return 0;
+}
+
+/*
+ * DEPTHWISE_CONV_2D with a depth multiplier M > 1 (audio models whose
+ * first layer is a depthwise over a one-channel spectrogram, separable
+ * convolutions that widen): output channel c reads input channel c / M,
+ * so the op is the depth multiplier 1 op on the input with each channel
+ * repeated M times, with the same filter, bias and multipliers: the same
+ * taps, products, sums and rescale (the depthwise rounding, ek_mbqm()),
+ * so the same bytes. dm_lower() makes that op (@t, its record @rec), and
+ * dm_expand() the repeated input, a pixel at a time (pixels [begin, end)
+ * per part). 0, or EXEC_OPT_NOT_HANDLED when the op is not well formed
+ * (the reference kernel says so).
+ */
+struct dm_job {
+	const uint8_t *src;
+	uint8_t *dst;
+	uint32_t ic, m;
+};
+
+/*
+ * Over the whole tensor, byte j of the repeated input is byte j / M of the
+ * input: each input byte as M bytes, by 8-byte stores (M < 8: one, whose
+ * excess the next bytes' stores overwrite; the part's last bytes, whose
+ * store would pass its end, by memset(): no store reaches into another
+ * part's bytes or past the buffer).
+ */
+static void dm_expand(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct dm_job *dj = ctx;
+	size_t i = (size_t)begin * dj->ic, e = (size_t)end * dj->ic, m = dj->m, k;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* M 2 or 4: 8 / M input bytes make one 8-byte word (byte j of it: input byte j / M) */
+	if (m == 2 || m == 4) {
+		uint64_t rep = m == 2 ? 0x0101 : 0x01010101;
+
+		for (; i + 8 / m <= e; i += 8 / m) {
+			uint64_t w = 0;
+
+			for (k = 0; k < 8 / m; k++)
+				w |= dj->src[i + k] * rep << (8 * m * k);
+			memcpy(dj->dst + i * m, &w, 8);
+		}
+	}
+#endif
+	for (; i < e; i++) {
+		uint64_t w = dj->src[i] * 0x0101010101010101ULL;
+		uint8_t *d = dj->dst + i * m;
+
+		if (m >= 8) {
+			for (k = 0; k + 8 < m; k += 8)
+				memcpy(d + k, &w, 8);
+			memcpy(d + m - 8, &w, 8);
+		} else if (i * m + 8 <= e * m) {
+			memcpy(d, &w, 8);
+		} else {
+			memset(d, dj->src[i], m);
+		}
+	}
+}
+
+static int dm_lower(const struct ek_op *o, struct ek_op *t, struct edgeai_prog_op *rec)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	struct edgeai_prog_conv_params *tp = (void *)rec->params;
+	uint64_t oc = (uint64_t)o->in[0].d[3] * p->depth_multiplier;
+
+	if (o->op->opcode != EDGEAI_OP_DEPTHWISE_CONV_2D || p->depth_multiplier < 2 ||
+	    !ek_is8(o->in[0].dtype) || oc != o->out.d[3] || oc != o->in[1].d[3] ||
+	    (uint64_t)ek_count(&o->in[0]) * p->depth_multiplier > UINT32_MAX)
+		return EXEC_OPT_NOT_HANDLED;
+	*rec = *o->op;
+	tp->depth_multiplier = 1;
+	*t = *o;
+	t->op = rec;
+	t->in[0].d[3] = (uint32_t)oc;
+	return 0;
+}
+
+/* The sets' kernels for @o, best first: 0, a kernel error, or EXEC_OPT_NOT_HANDLED. */
+static int opt_sets(const struct ek_op *o, const struct exec_opt_prep *prep)
 {
 	int r = EXEC_OPT_NOT_HANDLED, k;
 
-	switch (o->op->opcode) {
-	case EDGEAI_OP_PAD:
-		r = exec_opt_level() != EXEC_KSET_REFERENCE ? pad8(o) : r;
-		if (r != EXEC_OPT_NOT_HANDLED)
-			ran(exec_opt_level());
-		return r;
-	case EDGEAI_OP_RELU:
-	case EDGEAI_OP_RELU6:
-	case EDGEAI_OP_QUANTIZE:
-		r = exec_opt_level() != EXEC_KSET_REFERENCE ? requant_table(o) : r;
-		if (r != EXEC_OPT_NOT_HANDLED)
-			ran(exec_opt_level());
-		return r;
-	case EDGEAI_OP_LOGISTIC:
-	case EDGEAI_OP_TANH:
-	case EDGEAI_OP_HARD_SWISH:
-	case EDGEAI_OP_LEAKY_RELU:
-		r = exec_opt_level() != EXEC_KSET_REFERENCE ? lut_split(o) : r;
-		if (r != EXEC_OPT_NOT_HANDLED)
-			ran(exec_opt_level());
-		return r;
-	default:
-		break;
-	}
 	for (k = exec_opt_level(); k != EXEC_KSET_REFERENCE; k = kset_next(k)) {
 		const struct exec_kset_ops *ops = kset_ops_of(k);
 
@@ -362,13 +548,104 @@ int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
 	return r;
 }
 
+/* A depthwise op of depth multiplier > 1 on the sets' kernels, through its repeated input. */
+static int dm_run(const struct ek_op *o, const struct exec_opt_prep *prep)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	struct edgeai_prog_op rec;
+	struct dm_job dj;
+	struct ek_op t;
+	uint32_t pixels;
+	int r;
+
+	if (dm_lower(o, &t, &rec))
+		return EXEC_OPT_NOT_HANDLED;
+	pixels = o->in[0].d[0] * o->in[0].d[1] * o->in[0].d[2];
+	dj.src = o->in[0].data;
+	dj.ic = o->in[0].d[3];
+	dj.m = p->depth_multiplier;
+	dj.dst = malloc(ek_count(&t.in[0]));
+	if (!dj.dst)
+		return EXEC_OPT_NOT_HANDLED;
+	if (exec_par_worth(ek_count(&t.in[0])))
+		exec_par_for(pixels, dm_expand, &dj);
+	else
+		dm_expand(&dj, 0, pixels);
+	t.in[0].data = dj.dst;
+	r = opt_sets(&t, prep);
+	free(dj.dst);
+	return r;
+}
+
+int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
+{
+	int r = EXEC_OPT_NOT_HANDLED;
+
+	switch (o->op->opcode) {
+	case EDGEAI_OP_PAD:
+		r = exec_opt_level() != EXEC_KSET_REFERENCE ? pad8(o) : r;
+		if (r != EXEC_OPT_NOT_HANDLED)
+			ran(exec_opt_level());
+		return r;
+	case EDGEAI_OP_STRIDED_SLICE:
+		r = exec_opt_level() != EXEC_KSET_REFERENCE ? slice8(o) : r;
+		if (r != EXEC_OPT_NOT_HANDLED)
+			ran(exec_opt_level());
+		return r;
+	case EDGEAI_OP_TRANSPOSE:
+		r = exec_opt_level() != EXEC_KSET_REFERENCE ? transpose8(o) : r;
+		if (r != EXEC_OPT_NOT_HANDLED)
+			ran(exec_opt_level());
+		return r;
+	case EDGEAI_OP_RESHAPE:
+		r = exec_opt_level() != EXEC_KSET_REFERENCE ? reshape8(o) : r;
+		if (r != EXEC_OPT_NOT_HANDLED)
+			ran(exec_opt_level());
+		return r;
+	case EDGEAI_OP_RELU:
+	case EDGEAI_OP_RELU6:
+	case EDGEAI_OP_QUANTIZE:
+		r = exec_opt_level() != EXEC_KSET_REFERENCE ? requant_table(o) : r;
+		if (r != EXEC_OPT_NOT_HANDLED)
+			ran(exec_opt_level());
+		return r;
+	case EDGEAI_OP_LOGISTIC:
+	case EDGEAI_OP_TANH:
+	case EDGEAI_OP_HARD_SWISH:
+	case EDGEAI_OP_LEAKY_RELU:
+		/* a set's own table kernel (VNNI's, with VBMI), else split here */
+		if (exec_opt_level() == EXEC_KSET_REFERENCE)
+			return r;
+		r = opt_sets(o, prep);
+		if (r == EXEC_OPT_NOT_HANDLED) {
+			r = lut_split(o);
+			if (r != EXEC_OPT_NOT_HANDLED)
+				ran(exec_opt_level());
+		}
+		return r;
+	case EDGEAI_OP_DEPTHWISE_CONV_2D:
+		if (((const struct edgeai_prog_conv_params *)(const void *)o->op->params)
+			    ->depth_multiplier > 1)
+			return exec_opt_level() != EXEC_KSET_REFERENCE ? dm_run(o, prep) : r;
+		break;
+	default:
+		break;
+	}
+	return opt_sets(o, prep);
+}
+
 struct exec_opt_prep *exec_opt_prepare(const struct ek_op *o)
 {
 	struct exec_opt_prep *p = calloc(1, sizeof(*p));
+	struct edgeai_prog_op rec;
+	struct ek_op t;
 	int k, any = 0;
 
 	if (!p)
 		return NULL;
+	/* a depth multiplier > 1: the layout of the op that runs (dm_run()) */
+	if (!dm_lower(o, &t, &rec))
+		o = &t;
 	/*
 	 * Only the first set down the list that lays the op out: it runs the op
 	 * (a set below it converts on the fly the rare time it declines at run

@@ -6,7 +6,9 @@
  * kernels every set shares, counted as the set in use) against the
  * firmware reference kernels on
  * seeded random CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED programs:
- * odd channel counts (not multiples of the vector width), padding,
+ * odd channel counts (not multiples of the vector width), SAME and VALID
+ * padding, depthwise depth multipliers 2..16 (one input channel, 3 or odd:
+ * cpu.c repeats the input's channels),
  * strides, dilation, int8 per-channel and uint8 per-tensor with extreme
  * zero points, large reductions; for the VNNI GEMM also 1x1 convolutions
  * read in place (channels a multiple of 4), many output channels (several
@@ -20,8 +22,8 @@
  * wide; an alpha broadcast over rows too, which the sets decline) and
  * RESIZE_BILINEAR (int8 fixed point: up and down scaling, 1/3/odd/wide
  * channels, extreme values, half-pixel edge weights below 0, weights
- * too large for 32-bit sums declined;
- * uint8 float arithmetic declined); MUL, MAXIMUM/MINIMUM and ADD/SUB in
+ * too large for 32-bit sums declined; uint8: the float pipeline, weights
+ * of 24 random bits, random-bit weights declined); MUL, MAXIMUM/MINIMUM and ADD/SUB in
  * broadcast forms, CONCATENATION, AVERAGE_POOL_2D, MEAN (its integer,
  * binary32 and division pipelines; up to 700 channels) and
  * RESIZE_NEAREST_NEIGHBOR (one_more()), LOGISTIC/TANH/HARD_SWISH/LEAKY_RELU
@@ -41,6 +43,7 @@
  * op split.
  */
 #include <fenv.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -163,7 +166,7 @@ static int one(int kind, int u8, char *what, size_t wsz)
 {
 	uint32_t n = 1 + rnd(2), h = 1 + rnd(12), w = 1 + rnd(12), ic = 1 + rnd(kind == 2 ? 300 : 40);
 	uint32_t oc = 1 + rnd(37), kh = 1 + rnd(5), kw = 1 + rnd(5), sh = 1 + rnd(3), sw = 1 + rnd(3);
-	uint32_t dh = 1 + rnd(2), dw_ = 1 + rnd(2), oh, ow, i, dt = u8 ? EDGEAI_DTYPE_UINT8 :
+	uint32_t dh = 1 + rnd(2), dw_ = 1 + rnd(2), oh, ow, i, dm = 1, dt = u8 ? EDGEAI_DTYPE_UINT8 :
 			 EDGEAI_DTYPE_INT8, din[4], dout[4], df[4], db[4], fsz, osz;
 	int32_t zin = u8 ? (int32_t)rnd(256) : (int32_t)rnd(256) - 128;
 	int32_t zout = u8 ? (int32_t)rnd(256) : (int32_t)rnd(256) - 128, zw = u8 ? (int32_t)rnd(256) : 0;
@@ -207,17 +210,30 @@ static int one(int kind, int u8, char *what, size_t wsz)
 	P.nt = P.nk = 0;
 	for (i = 0; i < EDGEAI_PROG_MAX_INPUTS; i++)
 		P.op.inputs[i] = EDGEAI_PROG_NO_TENSOR;
-	if (kind == 1)
-		oc = ic;
+	if (kind == 1) {
+		/*
+		 * a depth multiplier > 1 one time in three, mostly on one input
+		 * channel (audio models' first layer), else 3 or odd
+		 */
+		if (!rnd(3)) {
+			static const uint32_t dms[] = { 2, 3, 4, 8, 16 };
+
+			dm = dms[rnd(sizeof(dms) / sizeof(dms[0]))];
+			ic = rnd(2) ? 1 : 1 + 2 * rnd(4);
+		}
+		oc = ic * dm;
+	}
 	if (kind == 2) {
 		din[0] = 1, din[1] = 1, din[2] = n * (1 + rnd(4)), din[3] = ic;
 		dout[0] = 1, dout[1] = 1, dout[2] = din[2], dout[3] = oc;
 		df[0] = 1, df[1] = 1, df[2] = oc, df[3] = ic;
 	} else {
 		uint32_t ekh = (kh - 1) * dh + 1, ekw = (kw - 1) * dw_ + 1;
+		/* VALID padding one time in four (where the filter fits), else SAME */
+		int valid = !rnd(4) && h >= ekh && w >= ekw;
 
-		oh = (h + sh - 1) / sh;
-		ow = (w + sw - 1) / sw;
+		oh = valid ? (h - ekh) / sh + 1 : (h + sh - 1) / sh;
+		ow = valid ? (w - ekw) / sw + 1 : (w + sw - 1) / sw;
 		din[0] = n, din[1] = h, din[2] = w, din[3] = ic;
 		dout[0] = n, dout[1] = oh, dout[2] = ow, dout[3] = oc;
 		if (kind == 0)
@@ -228,16 +244,16 @@ static int one(int kind, int u8, char *what, size_t wsz)
 		cp->stride_w = sw;
 		cp->dilation_h = dh;
 		cp->dilation_w = dw_;
-		/* SAME-style padding, clamped to what the format allows */
-		cp->pad_top = (uint32_t)(((int32_t)((oh - 1) * sh + ekh) - (int32_t)h) > 0 ?
+		/* SAME-style padding (VALID: none), clamped to what the format allows */
+		cp->pad_top = (uint32_t)(!valid && ((int32_t)((oh - 1) * sh + ekh) - (int32_t)h) > 0 ?
 					 ((oh - 1) * sh + ekh - h) / 2 : 0);
-		cp->pad_left = (uint32_t)(((int32_t)((ow - 1) * sw + ekw) - (int32_t)w) > 0 ?
+		cp->pad_left = (uint32_t)(!valid && ((int32_t)((ow - 1) * sw + ekw) - (int32_t)w) > 0 ?
 					  ((ow - 1) * sw + ekw - w) / 2 : 0);
 		if (cp->pad_top >= kh * dh)
 			cp->pad_top = kh * dh - 1;
 		if (cp->pad_left >= kw * dw_)
 			cp->pad_left = kw * dw_ - 1;
-		cp->depth_multiplier = 1;
+		cp->depth_multiplier = dm;
 	}
 	db[0] = db[1] = db[2] = 1;
 	db[3] = oc;
@@ -303,9 +319,9 @@ static int one(int kind, int u8, char *what, size_t wsz)
 	slots[1] = out_opt;
 	memset(out_opt, 0x5a, osz);
 	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
-	snprintf(what, wsz, "%s %s n%u %ux%ux%u -> %u k%ux%u s%ux%u d%ux%u zp %d/%d/%d shape %u%s",
+	snprintf(what, wsz, "%s %s n%u %ux%ux%u -> %u k%ux%u s%ux%u d%ux%u dm%u zp %d/%d/%d shape %u%s",
 		 kind == 0 ? "conv" : kind == 1 ? "dw" : "fc", u8 ? "uint8" : "int8", n, h, w, ic,
-		 oc, kh, kw, sh, sw, dh, dw_, zin, zw, zout, shape, wide ? " wide" : "");
+		 oc, kh, kw, sh, sw, dh, dw_, dm, zin, zw, zout, shape, wide ? " wide" : "");
 	if (r1 || r2) {
 		ktap_diag("%s: exec %d/%d", what, r1, r2);
 		return 1;
@@ -393,9 +409,21 @@ static int one_act(int kind, int u8, char *what, size_t wsz)
 
 				m.lo = rnd(d[ax]);
 				m.hi = m.lo + 1 < d[ax] ? m.lo + 1 : m.lo;
-				if (u8) {
-					float wh = (float)f / 1024.0f, wl = 1.0f - wh;
+				if (u8 && big) {
+					/* random bits: huge, infinite, NaN (declined) or not */
+					m.w_lo = rnd(65536) << 16 | rnd(65536);
+					m.w_hi = rnd(65536) << 16 | rnd(65536);
+				} else if (u8) {
+					/*
+					 * a weight of 24 random bits (the float pipeline's
+					 * roundings), 1 - it; half-pixel edges: one a little
+					 * below 0
+					 */
+					float wh = (float)(rnd(1U << 24) | 1) / 16777216.0f, wl;
 
+					if (!rnd(4))
+						wh = -wh / 8;
+					wl = 1.0f - wh;
 					memcpy(&m.w_lo, &wl, 4);
 					memcpy(&m.w_hi, &wh, 4);
 				} else if (big) {
@@ -887,12 +915,192 @@ static int one_tconv(int u8, char *what, size_t wsz)
 	return prepared_differs(size, slots, osz, what);
 }
 
+/*
+ * SOFTMAX (kind 21): 1..2 x 1..4 x 1..40 rows of depth 1, 2, 3, odd, 91
+ * or 1001; the compiler's table (c_softmax(): expf(-s_in d) in float) for
+ * s_in from 0.001 to 3 (large ones: entries that are subnormal or 0),
+ * the output scale 1/256 with TFLite's zero point or another scale and
+ * zero point; extreme inputs a time in eight; a table of random bits a
+ * time in eight (negative, huge, infinite or NaN entries: the kernels
+ * must leave it to the reference).
+ */
+static int one_softmax(int u8, char *what, size_t wsz)
+{
+	static const uint32_t depths[] = { 1, 2, 3, 5, 13, 16, 31, 91, 1001 };
+	uint32_t dt = u8 ? EDGEAI_DTYPE_UINT8 : EDGEAI_DTYPE_INT8, d[4], cnt, i, form = rnd(8);
+	struct edgeai_prog_softmax_params *sp = (void *)P.op.params;
+	float s_in = (float)(rnd(4) ? 0.001 + rnd(1000) / 2000.0 : 0.5 + rnd(2500) / 1000.0);
+	float s_out = rnd(4) ? 1.0f / 256 : (float)(0.001 + rnd(1000) / 1e4);
+	int32_t zo = s_out == 1.0f / 256 ? (u8 ? 0 : -128) : (u8 ? 0 : -128) + (int32_t)rnd(256);
+	void *slots[2];
+	unsigned int failed;
+	size_t size;
+	int r1, r2;
+
+	memset(&P.op, 0, sizeof(P.op));
+	P.nt = P.nk = 0;
+	for (i = 0; i < EDGEAI_PROG_MAX_INPUTS; i++)
+		P.op.inputs[i] = EDGEAI_PROG_NO_TENSOR;
+	d[0] = 1 + rnd(2), d[1] = 1 + rnd(4), d[2] = 1 + rnd(40);
+	d[3] = depths[rnd(sizeof(depths) / sizeof(depths[0]))];
+	cnt = d[0] * d[1] * d[2] * d[3];
+	if (cnt > sizeof(in))
+		return -1;
+	P.op.opcode = EDGEAI_OP_SOFTMAX;
+	sp->table_offset = add_k(&P, 1024);
+	for (i = 0; i < 256; i++) {
+		float v = (float)exp((double)(-s_in * (float)i));
+		uint32_t bits;
+
+		memcpy(&bits, &v, 4);
+		if (form == 6)
+			bits = rnd(65536) << 16 | rnd(65536);
+		memcpy(&P.k[sp->table_offset + 4 * i], &bits, 4);
+	}
+	memcpy(&sp->out_scale, &s_out, 4);
+	for (i = 0; i < cnt; i++)
+		in[i] = (uint8_t)(form == 7 ? (rnd(2) ? 0x80 : 0x7f) : rnd(256));
+	P.op.inputs[0] = add_t(&P, dt, 0, 0, d, (int32_t)rnd(256) - (u8 ? 0 : 128));
+	P.op.output = add_t(&P, dt, 1, 0, d, zo);
+	size = blob(&P);
+	slots[0] = in;
+	slots[1] = out_ref;
+	memset(out_ref, 0xa5, cnt);
+	r1 = exec_cpu_run(P.buf, size, slots, 2, 1, &failed);
+	slots[1] = out_opt;
+	memset(out_opt, 0x5a, cnt);
+	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
+	snprintf(what, wsz, "softmax %s %ux%ux%ux%u s_in %g s_out %g zp %d form %u",
+		 u8 ? "uint8" : "int8", d[0], d[1], d[2], d[3], (double)s_in, (double)s_out, zo,
+		 form);
+	if (r1 || r2) {
+		ktap_diag("%s: exec %d/%d", what, r1, r2);
+		return 1;
+	}
+	return memcmp(out_ref, out_opt, cnt) != 0;
+}
+
+/*
+ * STRIDED_SLICE (kind 22): 1..2 x 1..12 x 1..12 inputs of channels() (1,
+ * 3, odd, wide), in each axis a random start, a stride of 1 mostly, else
+ * 2, 3, -1 or -2 (the last axis too: no whole rows), and a random length
+ * that stays inside the input.
+ */
+static int one_slice(int u8, char *what, size_t wsz)
+{
+	static const int32_t strides[] = { 2, 3, -1, -2 };
+	uint32_t dt = u8 ? EDGEAI_DTYPE_UINT8 : EDGEAI_DTYPE_INT8, d[4], od[4], cnt, i, k;
+	struct edgeai_prog_slice_params *sp = (void *)P.op.params;
+	void *slots[2];
+	unsigned int failed;
+	size_t size;
+	int r1, r2;
+
+	memset(&P.op, 0, sizeof(P.op));
+	P.nt = P.nk = 0;
+	for (i = 0; i < EDGEAI_PROG_MAX_INPUTS; i++)
+		P.op.inputs[i] = EDGEAI_PROG_NO_TENSOR;
+	d[0] = 1 + rnd(2), d[1] = 1 + rnd(12), d[2] = 1 + rnd(12), d[3] = channels();
+	for (k = 0; k < 4; k++) {
+		int32_t st = rnd(3) ? 1 : strides[rnd(4)];
+		uint32_t b = rnd(d[k]), most = st > 0 ? (d[k] - 1 - b) / (uint32_t)st + 1 :
+							 b / (uint32_t)-st + 1;
+
+		sp->begin[k] = b;
+		sp->stride[k] = st;
+		od[k] = 1 + rnd(most);
+	}
+	cnt = d[0] * d[1] * d[2] * d[3];
+	for (i = 0; i < cnt; i++)
+		in[i] = (uint8_t)rnd(256);
+	P.op.opcode = EDGEAI_OP_STRIDED_SLICE;
+	P.op.inputs[0] = add_t(&P, dt, 0, 0, d, 3);
+	P.op.output = add_t(&P, dt, 1, 0, od, 3);
+	cnt = od[0] * od[1] * od[2] * od[3];
+	size = blob(&P);
+	slots[0] = in;
+	slots[1] = out_ref;
+	memset(out_ref, 0xa5, cnt);
+	r1 = exec_cpu_run(P.buf, size, slots, 2, 1, &failed);
+	slots[1] = out_opt;
+	memset(out_opt, 0x5a, cnt);
+	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
+	snprintf(what, wsz, "slice %s %ux%ux%ux%u -> %ux%ux%ux%u begin %u,%u,%u,%u stride %d,%d,%d,%d",
+		 u8 ? "uint8" : "int8", d[0], d[1], d[2], d[3], od[0], od[1], od[2], od[3],
+		 sp->begin[0], sp->begin[1], sp->begin[2], sp->begin[3], sp->stride[0],
+		 sp->stride[1], sp->stride[2], sp->stride[3]);
+	if (r1 || r2) {
+		ktap_diag("%s: exec %d/%d", what, r1, r2);
+		return 1;
+	}
+	return memcmp(out_ref, out_opt, cnt) != 0;
+}
+
+/*
+ * TRANSPOSE (kind 23, 3 times in 4: a random permutation of a 1..2 x
+ * 1..12 x 1..12 x channels() tensor, the last axis kept or not) and
+ * RESHAPE (the same bytes as other dims).
+ */
+static int one_transpose(int u8, char *what, size_t wsz)
+{
+	uint32_t dt = u8 ? EDGEAI_DTYPE_UINT8 : EDGEAI_DTYPE_INT8, d[4], od[4], cnt, i, k;
+	struct edgeai_prog_transpose_params *tp = (void *)P.op.params;
+	int reshape = !rnd(4);
+	void *slots[2];
+	unsigned int failed;
+	size_t size;
+	int r1, r2;
+
+	memset(&P.op, 0, sizeof(P.op));
+	P.nt = P.nk = 0;
+	for (i = 0; i < EDGEAI_PROG_MAX_INPUTS; i++)
+		P.op.inputs[i] = EDGEAI_PROG_NO_TENSOR;
+	d[0] = 1 + rnd(2), d[1] = 1 + rnd(12), d[2] = 1 + rnd(12), d[3] = channels();
+	for (k = 0; k < 4; k++)
+		tp->perm[k] = k;
+	for (k = 3; k > 0; k--) {
+		uint32_t j = rnd(k + 1), t = tp->perm[k];
+
+		tp->perm[k] = tp->perm[j];
+		tp->perm[j] = t;
+	}
+	for (k = 0; k < 4; k++)
+		od[k] = d[tp->perm[k]];
+	if (reshape) {
+		/* the same count as [1, d0 * d1, d2, d3] */
+		memset(tp, 0, sizeof(*tp));
+		od[0] = 1, od[1] = d[0] * d[1], od[2] = d[2], od[3] = d[3];
+	}
+	cnt = d[0] * d[1] * d[2] * d[3];
+	for (i = 0; i < cnt; i++)
+		in[i] = (uint8_t)rnd(256);
+	P.op.opcode = reshape ? EDGEAI_OP_RESHAPE : EDGEAI_OP_TRANSPOSE;
+	P.op.inputs[0] = add_t(&P, dt, 0, 0, d, 3);
+	P.op.output = add_t(&P, dt, 1, 0, od, 3);
+	size = blob(&P);
+	slots[0] = in;
+	slots[1] = out_ref;
+	memset(out_ref, 0xa5, cnt);
+	r1 = exec_cpu_run(P.buf, size, slots, 2, 1, &failed);
+	slots[1] = out_opt;
+	memset(out_opt, 0x5a, cnt);
+	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
+	snprintf(what, wsz, "%s %s %ux%ux%ux%u perm %u%u%u%u", reshape ? "reshape" : "transpose",
+		 u8 ? "uint8" : "int8", d[0], d[1], d[2], d[3], tp->perm[0], tp->perm[1],
+		 tp->perm[2], tp->perm[3]);
+	if (r1 || r2) {
+		ktap_diag("%s: exec %d/%d", what, r1, r2);
+		return 1;
+	}
+	return memcmp(out_ref, out_opt, cnt) != 0;
+}
+
 struct kset_case {
 	const char *name, *via;
 	uint64_t kinds, self;
 };
 
-#define N_KINDS 21
+#define N_KINDS 24
 #define WIDE (3U << 17)
 #define KIND_BITS(m) ((uint64_t)(m) | (uint64_t)(m) << 32)
 /* the kinds of cpu-common.c's kernels: PRELU, CONCATENATION, RESIZE_NEAREST_NEIGHBOR */
@@ -908,23 +1116,29 @@ static const struct kset_case sets[] = {
 	 * TRANSPOSE_CONV; dotprod:
 	 * CONV_2D, FC, tables, PAD itself, the rest via NEON; both: PRELU,
 	 * CONCATENATION and RESIZE_NEAREST_NEIGHBOR (cpu-common.c, counted as
-	 * the set in use) */
-	{ "neon", NULL, KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE) | NEON_S8,
-	  KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE) | NEON_S8 },
-	{ "dotprod", "neon", KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE) | NEON_S8,
-	  KIND_BITS(0x35 | COMMON | 1U << 17) },
+	 * the set in use), STRIDED_SLICE, TRANSPOSE and RESHAPE (cpu.c) */
+	{ "neon", NULL, KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE | 3U << 22) | NEON_S8,
+	  KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE | 3U << 22) | NEON_S8 },
+	{ "dotprod", "neon",
+	  KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE | 3U << 22) | NEON_S8,
+	  KIND_BITS(0x35 | COMMON | 1U << 17 | 3U << 22) },
 };
 #else
 static const struct kset_case sets[] = {
-	/* AVX2: the convolutions (TRANSPOSE_CONV too), tables and PAD; and
-	 * (cpu-common.c, counted as the set in use) PRELU, CONCATENATION and
-	 * RESIZE_NEAREST_NEIGHBOR */
-	{ "avx2", NULL, KIND_BITS(0x37 | COMMON | WIDE | 1U << 20),
-	  KIND_BITS(0x37 | COMMON | WIDE | 1U << 20) },
-	/* VNNI: int8 CONV_2D/FC, depthwise, ADD/SUB, tables, PAD, MAX_POOL_2D,
-	 * PRELU; CONCATENATION and RESIZE_NEAREST_NEIGHBOR (cpu-common.c) */
-	{ "vnni", NULL, 0xfa | COMMON | 1U << 18 | (uint64_t)(0xff | COMMON | WIDE) << 32,
-	  0xfa | COMMON | 1U << 18 | (uint64_t)(0xff | COMMON | WIDE) << 32 },
+	/*
+	 * AVX2: the convolutions (TRANSPOSE_CONV too), tables, PAD, SOFTMAX,
+	 * STRIDED_SLICE, TRANSPOSE, RESHAPE; and (cpu-common.c, counted as the
+	 * set in use) PRELU, CONCATENATION and RESIZE_NEAREST_NEIGHBOR
+	 */
+	{ "avx2", NULL, KIND_BITS(0x37 | COMMON | WIDE | 15U << 20),
+	  KIND_BITS(0x37 | COMMON | WIDE | 15U << 20) },
+	/*
+	 * VNNI: CONV_2D/FC (uint8 too), depthwise, ADD/SUB, tables, PAD,
+	 * MAX_POOL_2D, PRELU, STRIDED_SLICE, TRANSPOSE, RESHAPE; CONCATENATION
+	 * and RESIZE_NEAREST_NEIGHBOR (cpu-common.c)
+	 */
+	{ "vnni", NULL, KIND_BITS(0xff | COMMON | WIDE | 3U << 22),
+	  KIND_BITS(0xff | COMMON | WIDE | 3U << 22) },
 };
 #endif
 
@@ -936,6 +1150,12 @@ static int one_kind(int kind, int u8, char *what, size_t wsz)
 	wide = kind == 17 || kind == 18;
 	if (kind == 20)
 		r = one_tconv(u8, what, wsz);
+	else if (kind == 21)
+		r = one_softmax(u8, what, wsz);
+	else if (kind == 22)
+		r = one_slice(u8, what, wsz);
+	else if (kind == 23)
+		r = one_transpose(u8, what, wsz);
 	else if (kind < 3 || wide)
 		r = one(wide ? kind - 17 : kind, u8, what, wsz);
 	else if (kind < 7 || kind == 16 || kind == 19)
@@ -957,7 +1177,8 @@ int main(void)
 				       "CONCATENATION", "AVERAGE_POOL_2D", "MEAN", "RESIZE_NEAREST_NEIGHBOR",
 				       "AVERAGE_POOL_2D (padded windows)", "CONV_2D (wide rows)",
 				       "DEPTHWISE_CONV_2D (wide rows)",
-				       "LOGISTIC/TANH/HARD_SWISH/LEAKY_RELU", "TRANSPOSE_CONV" };
+				       "LOGISTIC/TANH/HARD_SWISH/LEAKY_RELU", "TRANSPOSE_CONV",
+				       "SOFTMAX", "STRIDED_SLICE", "TRANSPOSE/RESHAPE" };
 	char what[256];
 	int kind, u8, i;
 	unsigned int si, pt;
@@ -982,12 +1203,12 @@ int main(void)
 				uint64_t bit = 1ULL << (kind + (u8 ? 0 : 32));
 #if !defined(__aarch64__)
 				/*
-				 * RESIZE_BILINEAR, TRANSPOSE_CONV and the rest are AVX2
-				 * kernels, VNNI's too (PRELU: VNNI's own); cpu-common.c's
-				 * count as the set in use
+				 * RESIZE_BILINEAR, TRANSPOSE_CONV, SOFTMAX and the rest
+				 * are AVX2 kernels, VNNI's too (PRELU: VNNI's own);
+				 * cpu-common.c's count as the set in use
 				 */
 				const char *by = (kind > 7 && kind < 16 && kind != 12 && kind != 15) ||
-						 kind == 20 ? "avx2" : set;
+						 kind == 20 || kind == 21 ? "avx2" : set;
 				unsigned long ran_by = exec_cpu_kernels_ops(by);
 #endif
 
@@ -1015,24 +1236,42 @@ int main(void)
 					ktap_ok(0, "%s ran only %lu of %d ops", set, ran, runs);
 				if ((sets[si].self & bit) && self < (unsigned long)runs / 2)
 					ktap_ok(0, "%s itself ran only %lu of %d ops", set, self, runs);
+#if defined(__x86_64__)
+				/* the table ops: VNNI's own kernel where the CPU has AVX-512 VBMI */
+				if (kind == 19 && !strcmp(set, "vnni") &&
+				    __builtin_cpu_supports("avx512vbmi") && self < (unsigned long)runs)
+					ktap_ok(0, "vnni (VBMI) ran %lu of %d table ops", self, runs);
+#endif
+				/* depthwise: every program, depth multipliers > 1 too, both runs */
+				if ((kind == 1 || kind == 18) && ran < 2UL * (unsigned long)runs)
+					ktap_ok(0, "%s ran %lu of the %d depthwise runs", set, ran, 2 * runs);
 #if !defined(__aarch64__)
 				ran_by = exec_cpu_kernels_ops(by) - ran_by;
 				if (kind >= 9 && kind < 16) {
-					/* declined: concatenations of mixed zero points only */
-					if (ran_by < (unsigned long)runs * 3 / 4)
-						ktap_ok(0, "%s ran only %lu of %d ops", by, ran_by, runs);
+					/*
+					 * declined: concatenations of mixed zero points only
+					 * (ADD/SUB broadcast along N, H, W: VNNI's own)
+					 */
+					unsigned long got = ran_by + (kind == 11 && strcmp(by, set) ? self : 0);
+
+					if (got < (unsigned long)runs * 3 / 4)
+						ktap_ok(0, "%s ran only %lu of %d ops", by, got, runs);
 				} else if (kind == 7 || (kind == 8 && !u8)) {
 					/* PRELU: 3 alpha forms in 4 run; RESIZE: 7 in 8 */
 					if (ran_by < (unsigned long)runs / 3)
-						ktap_ok(0, "%s ran only %lu of %d ops", by, ran_by, runs);
-				} else if (kind == 20) {
-					/* TRANSPOSE_CONV: every one */
-					if (ran_by < (unsigned long)runs)
 						ktap_ok(0, "%s ran only %lu of %d ops", by, ran_by, runs);
 				} else if (kind == 8) {
 					/* uint8 RESIZE_BILINEAR (float arithmetic): declined */
 					if (ran_by)
 						ktap_ok(0, "%s ran %lu uint8 resizes", by, ran_by);
+				} else if (kind == 20) {
+					/* TRANSPOSE_CONV: every one */
+					if (ran_by < (unsigned long)runs)
+						ktap_ok(0, "%s ran only %lu of %d ops", by, ran_by, runs);
+				} else if (kind == 21) {
+					/* SOFTMAX: all but the random-bit tables (1 in 8) */
+					if (ran_by < (unsigned long)runs * 3 / 4)
+						ktap_ok(0, "%s ran only %lu of %d ops", by, ran_by, runs);
 				}
 #endif
 			}
@@ -1069,18 +1308,66 @@ int main(void)
 	}
 
 	/*
+	 * SOFTMAX and uint8 RESIZE_BILINEAR (u8 2: its float pipeline, the
+	 * reference's today) with
+	 * the float unit rounding upward, and (x86-64) flushing subnormals to
+	 * zero: kernels that use the CPU's binary32 arithmetic must leave them
+	 * to the reference's software one.
+	 */
+	for (u8 = 0; u8 < 3; u8++) {
+		int bad = 0, runs = 0, mode;
+
+		for (mode = 0; mode < 2; mode++) {
+#if defined(__x86_64__)
+			unsigned int csr = __builtin_ia32_stmxcsr();
+#endif
+			int set;
+
+			rs = 5151ULL + (uint64_t)(u8 * 2 + mode);
+#if defined(__x86_64__)
+			if (mode)
+				__builtin_ia32_ldmxcsr(csr | 0x8040);	/* FTZ and DAZ */
+			set = 1;
+#else
+			set = !mode;
+#endif
+			if (!mode)
+				set = !fesetround(FE_UPWARD);
+			for (i = 0; set && i < 100; i++) {
+				int r = u8 == 2 ? one_act(8, 1, what, sizeof(what)) :
+						  one_softmax(u8, what, sizeof(what));
+
+				if (r < 0)
+					continue;
+				runs++;
+				if (r && bad++ < 3)
+					ktap_diag("differs: %s", what);
+			}
+			fesetround(FE_TONEAREST);
+#if defined(__x86_64__)
+			__builtin_ia32_ldmxcsr(csr);
+#endif
+		}
+		ktap_ok(!bad && runs > 50, "%s rounding upward, flushing subnormals (%s"
+			" kernels): %d random programs equal the reference",
+			u8 == 2 ? "RESIZE_BILINEAR uint8" : u8 ? "SOFTMAX uint8" : "SOFTMAX int8",
+			exec_cpu_kernels_name(0), runs);
+	}
+
+	/*
 	 * Threads: pools of 2 and 3 (every op split, whatever its size, so
 	 * rows, pixels, channel blocks or bytes that do not divide evenly
 	 * among the threads), the same bytes as the reference. The VNNI
-	 * kernels split int8 CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED (by
+	 * kernels split CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED (by
 	 * batch rows and output channels), ADD/SUB of equal shapes and
 	 * MAX_POOL_2D; the AVX2 ones (under VNNI too) PRELU, int8
-	 * RESIZE_BILINEAR, AVERAGE_POOL_2D and MEAN (all three pipelines);
-	 * the NEON ones int8 RESIZE_BILINEAR, MEAN and TRANSPOSE_CONV; AVX2
-	 * and NEON MUL, MAXIMUM/MINIMUM and ADD/SUB in broadcast forms
-	 * (cpu-common.c's walk); every optimized set the tables
-	 * (RELU/RELU6/QUANTIZE, LOGISTIC and the other table ops) and PAD.
-	 * The rest runs on the calling thread.
+	 * RESIZE_BILINEAR, AVERAGE_POOL_2D, MEAN (all three pipelines) and
+	 * SOFTMAX; the NEON ones int8 RESIZE_BILINEAR, MEAN and
+	 * TRANSPOSE_CONV; AVX2 and NEON MUL, MAXIMUM/MINIMUM and ADD/SUB in
+	 * broadcast forms (cpu-common.c's walk); every optimized set the
+	 * tables (RELU/RELU6/QUANTIZE, LOGISTIC and the other table ops), PAD,
+	 * STRIDED_SLICE and the repeated input of depthwise depth multipliers
+	 * > 1. The rest runs on the calling thread.
 	 */
 	for (pt = 2; pt <= 3; pt++) {
 		pool = exec_pool_new(pt);
@@ -1094,15 +1381,17 @@ int main(void)
 				const char *ks = exec_cpu_kernels_name(0);
 				int bad = 0, runs = 0, split;
 
-				if (kind == 4 || kind == 5 || kind == 19 || (kind >= 9 && kind <= 11))
-					/* cpu.c: the tables and PAD; cpu-common.c's walk of
-					 * MUL, MAXIMUM/MINIMUM, ADD/SUB (AVX2's and NEON's) */
+				if (kind == 4 || kind == 5 || kind == 19 || kind == 22 || kind == 23 ||
+				    (kind >= 9 && kind <= 11))
+					/* cpu.c: the tables, PAD, STRIDED_SLICE, TRANSPOSE,
+					 * RESHAPE; cpu-common.c's walk of MUL,
+					 * MAXIMUM/MINIMUM, ADD/SUB (AVX2's and NEON's) */
 					split = strcmp(ks, "reference") != 0;
 #if !defined(__aarch64__)
 				else if (kind == 7 || kind == 8 || kind == 13 || kind == 14 ||
-					 kind == 16 || kind == 20)
+					 kind == 16 || kind == 20 || kind == 21)
 					/* PRELU (VNNI's or cpu-common.c's), the AVX2 int8
-					 * RESIZE_BILINEAR, pools, MEAN, TRANSPOSE_CONV */
+					 * RESIZE_BILINEAR, pools, MEAN, TRANSPOSE_CONV, SOFTMAX */
 					split = strcmp(ks, "reference") && !(u8 && kind == 8);
 #else
 				else if (kind == 7)
@@ -1114,12 +1403,11 @@ int main(void)
 				else if (kind == 14 || kind == 20)
 					/* NEON's MEAN and TRANSPOSE_CONV (cpu-common.c's walks) */
 					split = strcmp(ks, "reference") != 0;
-				else if (kind == 13 || kind == 16)
+				else if (kind == 13 || kind == 16 || kind == 21)
 					split = 0;
 #endif
 				else
-					split = !strcmp(ks, "vnni") &&
-						!(u8 && (kind == 0 || kind == 2 || kind == 17));
+					split = !strcmp(ks, "vnni");
 
 				rs = 99991ULL + (uint64_t)(kind * 2 + u8);
 				for (i = 0; i < 100; i++) {
