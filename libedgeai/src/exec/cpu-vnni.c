@@ -1300,18 +1300,18 @@ struct add_job {
 /* ADD/SUB of 16 elements (mask @m) of @pa and @pb: the sums, zero point added, not clamped. */
 static inline __attribute__((always_inline)) __m512i
 add_vec(const struct add_job *aj, const uint8_t *pa, const uint8_t *pb, uint32_t o0, uint32_t o1,
-	__mmask16 m, int s8, __m512i za, __m512i zb, __m512i ls, __m512i zo)
+	__mmask16 m, int s8, __m512i za, __m512i zb, __m512i ls, __m512i zo, const int bc)
 {
 	__m512i x, y;
 
-	if (aj->t0) {
+	if (bc && aj->t0) {
 		x = _mm512_loadu_si512(aj->t0 + o0);
 	} else {
 		x = ld8(pa, m, s8);
 		x = aj->f0.fast ? add_in_run(&aj->f0, x) :
 				  v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(x, za), ls), &aj->g0);
 	}
-	if (aj->t1) {
+	if (bc && aj->t1) {
 		y = _mm512_loadu_si512(aj->t1 + o1);
 	} else {
 		y = ld8(pb, m, s8);
@@ -1322,7 +1322,12 @@ add_vec(const struct add_job *aj, const uint8_t *pa, const uint8_t *pb, uint32_t
 	return _mm512_add_epi32(v_mbqm(x, &aj->go), zo);
 }
 
-static void add_part(void *ctx, uint32_t begin, uint32_t end)
+/*
+ * add_part()'s loop; @bc (a constant where it is inlined): an input is
+ * broadcast, so that equal shapes run without the tables' tests and steps.
+ */
+static inline __attribute__((always_inline)) void
+add_rows(void *ctx, uint32_t begin, uint32_t end, const int bc)
 {
 	/* a copy: the byte stores below cannot alias it, its terms stay in registers */
 	const struct add_job aj = *(const struct add_job *)ctx;
@@ -1356,10 +1361,12 @@ static void add_part(void *ctx, uint32_t begin, uint32_t end)
 		for (k = 0; k < 4; k++) {
 			r[k] = _mm512_min_epi32(_mm512_max_epi32(add_vec(&aj, pa + i + 16 * k,
 									 pb + i + 16 * k, o0, o1,
-									 0xffff, s8, za, zb, ls, zo),
+									 0xffff, s8, za, zb, ls, zo, bc),
 								 lo), hi);
-			o0 = o0 + d0 >= aj.c0 ? o0 + d0 - aj.c0 : o0 + d0;
-			o1 = o1 + d1 >= aj.c1 ? o1 + d1 - aj.c1 : o1 + d1;
+			if (bc) {
+				o0 = o0 + d0 >= aj.c0 ? o0 + d0 - aj.c0 : o0 + d0;
+				o1 = o1 + d1 >= aj.c1 ? o1 + d1 - aj.c1 : o1 + d1;
+			}
 		}
 		p01 = _mm512_packs_epi32(r[0], r[1]);
 		p23 = _mm512_packs_epi32(r[2], r[3]);
@@ -1369,10 +1376,21 @@ static void add_part(void *ctx, uint32_t begin, uint32_t end)
 	for (; i < cnt; i += 16) {
 		__mmask16 m = cnt - i >= 16 ? 0xffff : (__mmask16)((1U << (cnt - i)) - 1);
 
-		st8(po + i, m, add_vec(&aj, pa + i, pb + i, o0, o1, m, s8, za, zb, ls, zo), lo8, hi8);
+		st8(po + i, m, add_vec(&aj, pa + i, pb + i, o0, o1, m, s8, za, zb, ls, zo, bc), lo8,
+		    hi8);
 		o0 = o0 + d0 >= aj.c0 ? o0 + d0 - aj.c0 : o0 + d0;
 		o1 = o1 + d1 >= aj.c1 ? o1 + d1 - aj.c1 : o1 + d1;
 	}
+}
+
+static void add_part(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct add_job *aj = ctx;
+
+	if (aj->t0 || aj->t1)
+		add_rows(ctx, begin, end, 1);
+	else
+		add_rows(ctx, begin, end, 0);
 }
 
 /*
