@@ -118,6 +118,17 @@ static size_t blob(struct pb *p)
 
 static struct pb P;
 
+/* P emptied for the next random program: no tensors, no constants, no inputs. */
+static void prog_reset(void)
+{
+	unsigned int i;
+
+	memset(&P.op, 0, sizeof(P.op));
+	P.nt = P.nk = 0;
+	for (i = 0; i < EDGEAI_PROG_MAX_INPUTS; i++)
+		P.op.inputs[i] = EDGEAI_PROG_NO_TENSOR;
+}
+
 /*
  * An output scale: mostly small (right shifts), 1 in 8 in [0.5, 1) (no
  * shift) or in [1, 64) (left shifts, outputs mostly clamped).
@@ -206,10 +217,7 @@ static int one(int kind, int u8, char *what, size_t wsz)
 	size_t size;
 	int r1, r2;
 
-	memset(&P.op, 0, sizeof(P.op));
-	P.nt = P.nk = 0;
-	for (i = 0; i < EDGEAI_PROG_MAX_INPUTS; i++)
-		P.op.inputs[i] = EDGEAI_PROG_NO_TENSOR;
+	prog_reset();
 	if (kind == 1) {
 		/*
 		 * a depth multiplier > 1 one time in three, mostly on one input
@@ -358,10 +366,7 @@ static int one_act(int kind, int u8, char *what, size_t wsz)
 	size_t size;
 	int r1, r2;
 
-	memset(&P.op, 0, sizeof(P.op));
-	P.nt = P.nk = 0;
-	for (i = 0; i < EDGEAI_PROG_MAX_INPUTS; i++)
-		P.op.inputs[i] = EDGEAI_PROG_NO_TENSOR;
+	prog_reset();
 	d[0] = 1 + rnd(2), d[1] = 1 + rnd(40), d[2] = 1 + rnd(40), d[3] = channels();
 	cnt = d[0] * d[1] * d[2] * d[3];
 	if (cnt > sizeof(in) / 2)
@@ -495,10 +500,7 @@ static int one_more(int kind, int u8, char *what, size_t wsz)
 	size_t size, off = 0;
 	int r1, r2;
 
-	memset(&P.op, 0, sizeof(P.op));
-	P.nt = P.nk = 0;
-	for (i = 0; i < EDGEAI_PROG_MAX_INPUTS; i++)
-		P.op.inputs[i] = EDGEAI_PROG_NO_TENSOR;
+	prog_reset();
 	d[0] = 1 + rnd(2), d[1] = 1 + rnd(30), d[2] = 1 + rnd(30), d[3] = channels();
 	if (kind == 14 && !rnd(4)) {
 		/* wider than a part's pass (256 channels), few pixels */
@@ -677,10 +679,7 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 	size_t size;
 	int r1, r2;
 
-	memset(&P.op, 0, sizeof(P.op));
-	P.nt = P.nk = 0;
-	for (i = 0; i < EDGEAI_PROG_MAX_INPUTS; i++)
-		P.op.inputs[i] = EDGEAI_PROG_NO_TENSOR;
+	prog_reset();
 	d[0] = 1 + rnd(2), d[1] = 1 + rnd(40), d[2] = 1 + rnd(40), d[3] = 1 + rnd(70);
 	cnt = d[0] * d[1] * d[2] * d[3];
 	memcpy(db, d, sizeof(db));
@@ -839,10 +838,7 @@ static int one_tconv(int u8, char *what, size_t wsz)
 	/* the cut of the full (H - 1) * s + k rows: any, a third of it before */
 	ch = rnd(kh);
 	cw = rnd(kw);
-	memset(&P.op, 0, sizeof(P.op));
-	P.nt = P.nk = 0;
-	for (i = 0; i < EDGEAI_PROG_MAX_INPUTS; i++)
-		P.op.inputs[i] = EDGEAI_PROG_NO_TENSOR;
+	prog_reset();
 	din[0] = n, din[1] = h, din[2] = w, din[3] = ic;
 	dout[0] = n, dout[1] = (h - 1) * sh + kh - ch, dout[2] = (w - 1) * sw + kw - cw, dout[3] = oc;
 	tp->pad_top = ch / 3;
@@ -937,10 +933,7 @@ static int one_softmax(int u8, char *what, size_t wsz)
 	size_t size;
 	int r1, r2;
 
-	memset(&P.op, 0, sizeof(P.op));
-	P.nt = P.nk = 0;
-	for (i = 0; i < EDGEAI_PROG_MAX_INPUTS; i++)
-		P.op.inputs[i] = EDGEAI_PROG_NO_TENSOR;
+	prog_reset();
 	d[0] = 1 + rnd(2), d[1] = 1 + rnd(4), d[2] = 1 + rnd(40);
 	d[3] = depths[rnd(sizeof(depths) / sizeof(depths[0]))];
 	cnt = d[0] * d[1] * d[2] * d[3];
@@ -996,10 +989,7 @@ static int one_slice(int u8, char *what, size_t wsz)
 	size_t size;
 	int r1, r2;
 
-	memset(&P.op, 0, sizeof(P.op));
-	P.nt = P.nk = 0;
-	for (i = 0; i < EDGEAI_PROG_MAX_INPUTS; i++)
-		P.op.inputs[i] = EDGEAI_PROG_NO_TENSOR;
+	prog_reset();
 	d[0] = 1 + rnd(2), d[1] = 1 + rnd(12), d[2] = 1 + rnd(12), d[3] = channels();
 	for (k = 0; k < 4; k++) {
 		int32_t st = rnd(3) ? 1 : strides[rnd(4)];
@@ -1051,10 +1041,7 @@ static int one_transpose(int u8, char *what, size_t wsz)
 	size_t size;
 	int r1, r2;
 
-	memset(&P.op, 0, sizeof(P.op));
-	P.nt = P.nk = 0;
-	for (i = 0; i < EDGEAI_PROG_MAX_INPUTS; i++)
-		P.op.inputs[i] = EDGEAI_PROG_NO_TENSOR;
+	prog_reset();
 	d[0] = 1 + rnd(2), d[1] = 1 + rnd(12), d[2] = 1 + rnd(12), d[3] = channels();
 	for (k = 0; k < 4; k++)
 		tp->perm[k] = k;
