@@ -1241,9 +1241,10 @@ static int same_dims(const struct ek_tensor *a, const struct ek_tensor *b)
  * (v + 2^(e-1) - (v < 0)) >> e.
  */
 struct add_in {
-	int fast;			/* else v_mbqm() on 64-bit lanes */
+	int fast;			/* 1: as above; 2: x mh + c3; 0: v_mbqm() on 64-bit lanes */
 	__m512i mh, ml, c2, c3, half;	/* c2 = 2^(k-1) - za ml, c3 = -za mh + 2^(e-1) */
 	__m128i k, e;
+	__m128i lg;			/* fast 2: mh = 2^lg */
 };
 
 static void add_in_make(struct add_in *ai, int32_t mul, int32_t shift, uint32_t ls, int32_t za)
@@ -1267,11 +1268,23 @@ static void add_in_make(struct add_in *ai, int32_t mul, int32_t shift, uint32_t 
 	ai->half = _mm512_set1_epi32(e ? 1 << (e - 1) : INT32_MIN);
 	ai->k = _mm_cvtsi32_si128(k);
 	ai->e = _mm_cvtsi32_si128(e);
+	/*
+	 * ml = 0 and no right shift: (a - za) mh exactly. TFLite's ADD gives
+	 * this to the input of the larger scale (real multiplier 1/2: 2^30,
+	 * shift 0, mh = 2^(L - 1)), so one input of every ADD takes it.
+	 */
+	if (!ml && !e && mh > 0 && !(mh & (mh - 1))) {
+		ai->fast = 2;
+		ai->lg = _mm_cvtsi32_si128(__builtin_ctz((uint32_t)mh));
+	}
 }
 
 /* The rescaled input of the 8-bit values @x (zero point not subtracted). */
 static inline __m512i add_in_run(const struct add_in *ai, __m512i x)
 {
+	if (ai->fast == 2)
+		return _mm512_add_epi32(_mm512_sll_epi32(x, ai->lg), ai->c3);
+
 	__m512i lo = _mm512_sra_epi32(_mm512_add_epi32(_mm512_mullo_epi32(x, ai->ml), ai->c2), ai->k);
 	__m512i w = _mm512_add_epi32(_mm512_add_epi32(_mm512_mullo_epi32(x, ai->mh), lo), ai->c3);
 

@@ -388,6 +388,7 @@ int main(int argc, char **argv)
 	CASE("bin", "ADD int8 56x56x64 + scalar", binary(EDGEAI_OP_ADD, 0, 56, 56, 64, 1));
 	CASE("bin", "ADD int8 56x56x64 + [C]", binary(EDGEAI_OP_ADD, 0, 56, 56, 64, 2));
 	CASE("bin", "ADD uint8 56x56x64 same", binary(EDGEAI_OP_ADD, 1, 56, 56, 64, 0));
+	CASE("bin", "ADD int8 56x56x64 same", binary(EDGEAI_OP_ADD, 0, 56, 56, 64, 0));
 	CASE("bin", "MAXIMUM int8 56x56x64 scalar", binary(EDGEAI_OP_MAXIMUM, 0, 56, 56, 64, 1));
 	CASE("bin", "MAXIMUM int8 56x56x64 same", binary(EDGEAI_OP_MAXIMUM, 0, 56, 56, 64, 0));
 	return 0;
