@@ -655,48 +655,42 @@ static int run_seg_on_cpu(struct edgeai_request *req, const struct cc_seg *sg, c
  * that need no CPU work in between, all at once: the kernel orders them by
  * the implicit fences of the arena. 0 when req->cur is in flight.
  *
- * When a thread in edgeai_request_run() waits for req->cur next, the jobs
- * on its device wait in user space for that wait's io_uring_enter (one
- * system call for the submission and the wait); a job on another device
- * is submitted at once, after them, so that the kernel sees them in order.
+ * They all go on the queue of req->cur's device, whichever device each
+ * runs on (rt_job_submit_on(): that ring carries the commands for the
+ * other device too), deferred: when a thread in edgeai_request_run()
+ * waits for req->cur next, its io_uring_enter submits them all and waits
+ * for all their completions, one system call for the request; else they
+ * go to the kernel here, with one system call.
  */
 static int submit_device_segments(struct edgeai_request *req)
 {
 	uint64_t batch = atomic_load(&req->prog->batch);
 	uint32_t batch_max = (uint32_t)(batch >> 32), batch_wait_us = (uint32_t)batch;
 	struct edgeai_device *first = req->ds->d[seg_at(req, req->cur)->di].dev;
-	struct edgeai_device *deferred = NULL;
+	struct edgeai_job *prev = NULL;
 	enum exec_fallback_kind kind;
 	char why[160];
 	uint32_t k;
-	int r;
+	int r = 0;
 
 	for (k = req->cur; k < req->n_seg; k++) {
 		const struct cc_seg *sg = seg_at(req, k);
-		unsigned int flags = 0;
 
 		if (k > req->cur && (!sg->on_dev ||
 				     fallback_before(req, sg, why, sizeof(why), &kind)))
 			break;
-		if (atomic_load_explicit(&req->waiter, memory_order_relaxed) &&
-		    req->ds->d[sg->di].dev == first) {
-			flags = RT_SUBMIT_DEFER;
-			deferred = first;
-		} else if (deferred) {
-			rt_device_flush(deferred);
-			deferred = NULL;
-		}
 		rt_job_set_batch(req->jobs[k], batch_max, batch_wait_us);
-		r = rt_job_submit(req->jobs[k], flags);
-		if (r && k == req->cur)
-			return r;
+		r = rt_job_submit_on(req->jobs[k], first, prev, RT_SUBMIT_DEFER);
 		if (r)
 			break;
 		req->stats.device_jobs++;
 		req->stats.chained += k > req->cur;
 		req->sub = k + 1;
+		prev = req->jobs[k];
 	}
-	return 0;
+	if (!atomic_load_explicit(&req->waiter, memory_order_relaxed))
+		rt_device_flush(first);
+	return k == req->cur ? r : 0;
 }
 
 /*

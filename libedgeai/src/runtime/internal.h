@@ -116,10 +116,25 @@ struct edgeai_job {
 	edgeai_job_callback_t cb;
 	void *userdata;
 
-	/* Set by queue.c, under dev->lock while in flight. */
+	/*
+	 * The device whose queue carries the job (its ring or ioctl list,
+	 * slots, waiters and lock: "qdev->lock" below): @dev, or another
+	 * device of the same request, whose ring submits to @dev's fd
+	 * (rt_job_submit_on()). Referenced; changed only while not in
+	 * flight, by the job's owner.
+	 */
+	struct edgeai_device *qdev;
+	/*
+	 * Under qdev->lock: the job submitted right after this one on the
+	 * same ring, which the kernel runs after it and whose completion
+	 * the thread that waits for this one takes too (queue.c).
+	 */
+	struct edgeai_job *chain_next;
+
+	/* Set by queue.c, under qdev->lock while in flight. */
 	enum rt_job_state state;
 	enum edgeai_submit_path path;
-	int ring_slot;          /* index in dev->slots[], -1 when none */
+	int ring_slot;          /* index in qdev->slots[], -1 when none */
 	uint64_t job_id;        /* ioctl path */
 	struct edgeai_job *ioctl_next;
 	int status;

@@ -23,6 +23,7 @@ EDGEAI_PUBLIC int edgeai_job_new(struct edgeai_device *dev, struct edgeai_job **
 		return -ENOMEM;
 	atomic_init(&job->n_ref, 1);
 	job->dev = edgeai_device_ref(dev);
+	job->qdev = edgeai_device_ref(dev);
 	job->core = DRM_EDGEAI_CORE_ANY;
 	job->ring_slot = -1;
 	*ret_job = job;
@@ -48,12 +49,13 @@ EDGEAI_PUBLIC struct edgeai_job *edgeai_job_unref(struct edgeai_job *job)
 	dev = job->dev;
 	if (job->state == RT_JOB_INFLIGHT) {
 		/* The kernel finishes the job; its completion is dropped. */
-		pthread_mutex_lock(&dev->lock);
+		pthread_mutex_lock(&job->qdev->lock);
 		rt_queue_forget_locked(job);
-		pthread_mutex_unlock(&dev->lock);
+		pthread_mutex_unlock(&job->qdev->lock);
 	}
 	for (uint32_t i = 0; i < job->n_bos; i++)
 		edgeai_buffer_unref(job->bufs[i]);
+	edgeai_device_unref(job->qdev);
 	free(job->cmds);
 	free(job);
 	edgeai_device_unref(dev);
@@ -242,9 +244,9 @@ void rt_job_set_batch(struct edgeai_job *job, uint32_t batch_max, uint32_t batch
 	job->batch_wait_us = on ? batch_wait_us : 0;
 }
 
-int rt_job_submit(struct edgeai_job *job, unsigned int flags)
+int rt_job_submit_on(struct edgeai_job *job, struct edgeai_device *q, struct edgeai_job *prev,
+		     unsigned int flags)
 {
-	struct edgeai_device *dev;
 	int r;
 
 	assert_return(job, -EINVAL);
@@ -256,12 +258,26 @@ int rt_job_submit(struct edgeai_job *job, unsigned int flags)
 	assert_return(job->n_cmds > 0 || job->program, -EINVAL);
 	assert_return(job->state != RT_JOB_INFLIGHT, -EBUSY);
 	assert_return(!rt_device_forked(job->dev), -ECHILD);
+	assert_return(q && !rt_device_forked(q), -EINVAL);
+	assert_return(!prev || prev->qdev == q, -EINVAL);
 
-	dev = job->dev;
-	pthread_mutex_lock(&dev->lock);
+	if (job->qdev != q) {
+		edgeai_device_unref(job->qdev);
+		job->qdev = edgeai_device_ref(q);
+	}
+	pthread_mutex_lock(&q->lock);
+	job->chain_next = NULL;
 	r = rt_queue_submit_locked(job, flags);
-	pthread_mutex_unlock(&dev->lock);
+	if (!r && prev && prev->state == RT_JOB_INFLIGHT)
+		prev->chain_next = job;
+	pthread_mutex_unlock(&q->lock);
 	return r;
+}
+
+int rt_job_submit(struct edgeai_job *job, unsigned int flags)
+{
+	assert_return(job, -EINVAL);
+	return rt_job_submit_on(job, job->dev, NULL, flags);
 }
 
 EDGEAI_PUBLIC int edgeai_job_submit(struct edgeai_job *job, unsigned int flags)
@@ -315,7 +331,7 @@ EDGEAI_PUBLIC int edgeai_job_wait(struct edgeai_job *job, int64_t timeout_ns)
 	if (job->state == RT_JOB_DONE)
 		return job->status;
 
-	dev = job->dev;
+	dev = job->qdev;
 	deadline = rt_abs_timeout(timeout_ns);
 	pthread_mutex_lock(&dev->lock);
 	rt_queue_waiter_add_locked(&w, job);

@@ -119,13 +119,13 @@ void rt_queue_waiter_add_locked(struct rt_waiter *w, struct edgeai_job *job)
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&w->cond, &attr);
 	pthread_condattr_destroy(&attr);
-	w->next = job->dev->waiters;
-	job->dev->waiters = w;
+	w->next = job->qdev->waiters;
+	job->qdev->waiters = w;
 }
 
 void rt_queue_waiter_del_locked(struct rt_waiter *w, struct rt_done *done)
 {
-	waiter_unlink(w->job->dev, w);
+	waiter_unlink(w->job->qdev, w);
 	if (w->handed && done->n < RT_DONE_MAX)
 		done->job[done->n++] = w->job;
 	w->handed = false;
@@ -141,12 +141,12 @@ static bool waiter_hand(struct edgeai_job *job)
 {
 	struct rt_waiter *w;
 
-	for (w = job->dev->waiters; w; w = w->next)
+	for (w = job->qdev->waiters; w; w = w->next)
 		if (w->job == job)
 			break;
 	if (!w)
 		return false;
-	waiter_unlink(job->dev, w);
+	waiter_unlink(job->qdev, w);
 	w->handed = true;
 	pthread_cond_signal(&w->cond);
 	return true;
@@ -155,7 +155,7 @@ static bool waiter_hand(struct edgeai_job *job)
 /* Wake the threads waiting for @job: it moved to the ioctl path. */
 static void waiters_wake(struct edgeai_job *job)
 {
-	for (struct rt_waiter *w = job->dev->waiters; w; w = w->next)
+	for (struct rt_waiter *w = job->qdev->waiters; w; w = w->next)
 		if (w->job == job)
 			pthread_cond_signal(&w->cond);
 }
@@ -175,12 +175,12 @@ static void complete(struct edgeai_job *job, int status, uint64_t device_time_ns
 
 static int submit_ioctl_locked(struct edgeai_job *job)
 {
-	struct edgeai_device *dev = job->dev;
+	struct edgeai_device *dev = job->qdev;
 	struct drm_edgeai_submit s;
 	int r;
 
 	fill_submit(job, &s);
-	r = rt_ioctl(dev->fd, DRM_IOCTL_EDGEAI_SUBMIT, &s);
+	r = rt_ioctl(job->dev->fd, DRM_IOCTL_EDGEAI_SUBMIT, &s);
 	if (r < 0)
 		return log_debug_errno(r, "SUBMIT");
 	job->job_id = s.job_id;
@@ -193,7 +193,7 @@ static int submit_ioctl_locked(struct edgeai_job *job)
 
 static void ioctl_list_del(struct edgeai_job *job)
 {
-	for (struct edgeai_job **p = &job->dev->ioctl_jobs; *p; p = &(*p)->ioctl_next)
+	for (struct edgeai_job **p = &job->qdev->ioctl_jobs; *p; p = &(*p)->ioctl_next)
 		if (*p == job) {
 			*p = job->ioctl_next;
 			job->ioctl_next = NULL;
@@ -203,7 +203,7 @@ static void ioctl_list_del(struct edgeai_job *job)
 
 static int submit_ring_locked(struct edgeai_job *job, bool defer)
 {
-	struct edgeai_device *dev = job->dev;
+	struct edgeai_device *dev = job->qdev;
 	struct drm_edgeai_submit s;
 	uint64_t user_data;
 	unsigned int slot;
@@ -217,11 +217,11 @@ static int submit_ring_locked(struct edgeai_job *job, bool defer)
 
 	fill_submit(job, &s);
 	user_data = (uint64_t)++dev->slots[slot].gen << 32 | slot;
-	r = rt_ring_queue(&dev->ring, dev->fd, &s, user_data);
+	r = rt_ring_queue(&dev->ring, job->dev->fd, &s, user_data);
 	if (r == -EBUSY) {
 		/* The SQ is full of deferred entries: they go first. */
 		rt_queue_flush_locked(dev);
-		r = rt_ring_queue(&dev->ring, dev->fd, &s, user_data);
+		r = rt_ring_queue(&dev->ring, job->dev->fd, &s, user_data);
 	}
 	if (r < 0)
 		return r;
@@ -248,7 +248,7 @@ int rt_queue_submit_locked(struct edgeai_job *job, unsigned int flags)
 	int r = -EOPNOTSUPP;
 
 	if (!(flags & EDGEAI_SUBMIT_IOCTL))
-		r = ring_setup_locked(job->dev);
+		r = ring_setup_locked(job->qdev);
 	if (r >= 0)
 		return submit_ring_locked(job, flags & RT_SUBMIT_DEFER);
 	if (flags & EDGEAI_SUBMIT_URING)
@@ -271,11 +271,11 @@ void rt_queue_flush_locked(struct edgeai_device *dev)
 void rt_queue_forget_locked(struct edgeai_job *job)
 {
 	/* The kernel reads the job's arrays at submission: before they are freed. */
-	rt_queue_flush_locked(job->dev);
+	rt_queue_flush_locked(job->qdev);
 	if (job->path != EDGEAI_PATH_URING) {
 		ioctl_list_del(job);
 	} else if (job->ring_slot >= 0) {
-		job->dev->slots[job->ring_slot].job = NULL;
+		job->qdev->slots[job->ring_slot].job = NULL;
 		job->ring_slot = -1;
 	}
 }
@@ -344,14 +344,14 @@ static void reap_ring_locked(struct edgeai_device *dev, struct rt_done *done)
  */
 static int wait_ioctl_locked(struct edgeai_job *job, int64_t deadline, struct rt_done *done)
 {
-	struct edgeai_device *dev = job->dev;
+	struct edgeai_device *dev = job->qdev;
 	struct drm_edgeai_wait w = { .job_id = job->job_id };
 	int r;
 
 	/* A wait that sleeps does it without the lock (the job is the caller's). */
 	if (deadline)
 		pthread_mutex_unlock(&dev->lock);
-	r = rt_ioctl_deadline(dev->fd, DRM_IOCTL_EDGEAI_WAIT, &w, &w.timeout_ns, deadline,
+	r = rt_ioctl_deadline(job->dev->fd, DRM_IOCTL_EDGEAI_WAIT, &w, &w.timeout_ns, deadline,
 			      -ETIME);
 	if (deadline)
 		pthread_mutex_lock(&dev->lock);
@@ -372,7 +372,7 @@ static int wait_ioctl_locked(struct edgeai_job *job, int64_t deadline, struct rt
  */
 static int sleep_locked(struct rt_waiter *w, int64_t deadline)
 {
-	struct edgeai_device *dev = w->job->dev;
+	struct edgeai_device *dev = w->job->qdev;
 	struct timespec ts;
 	int r;
 
@@ -409,11 +409,34 @@ static void pass_turn_locked(struct edgeai_device *dev)
 		}
 }
 
+/*
+ * How many completions the thread waiting for @job (a ring job in flight)
+ * waits for in one io_uring_enter: @job's, and those of the jobs chained
+ * after it on the same ring (job->chain_next: the kernel runs them after
+ * it, and their callbacks are due to this thread too), so that a request
+ * over two devices takes one system call. Only while they are all the
+ * ring holds: a completion of anyone else's job wakes the thread at once,
+ * as it would with one.
+ */
+static unsigned int chain_want_locked(const struct edgeai_job *job)
+{
+	const struct edgeai_device *q = job->qdev;
+	unsigned int want = 1;
+
+	for (const struct edgeai_job *j = job->chain_next; j && want < q->n_inflight;
+	     j = j->chain_next) {
+		if (j->qdev != q || j->state != RT_JOB_INFLIGHT || j->path != EDGEAI_PATH_URING)
+			break;
+		want++;
+	}
+	return want == q->n_inflight ? want : 1;
+}
+
 static int wait_ring_locked(struct rt_waiter *w, int64_t deadline, struct rt_done *done)
 {
 	struct edgeai_job *job = w->job;
-	struct edgeai_device *dev = job->dev;
-	unsigned int n;
+	struct edgeai_device *dev = job->qdev;
+	unsigned int n, want;
 	int r;
 
 	for (;;) {
@@ -454,9 +477,10 @@ static int wait_ring_locked(struct rt_waiter *w, int64_t deadline, struct rt_don
 		}
 		/* Deferred submissions go in with the wait: one system call. */
 		n = rt_ring_publish(&dev->ring);
+		want = chain_want_locked(job);
 		dev->reaping = true;
 		pthread_mutex_unlock(&dev->lock);
-		r = rt_ring_enter(&dev->ring, n, deadline);
+		r = rt_ring_enter(&dev->ring, n, want, deadline);
 		pthread_mutex_lock(&dev->lock);
 		dev->reaping = false;
 		if (r < 0 && r != -EINTR) {
@@ -477,7 +501,7 @@ int rt_queue_wait_locked(struct rt_waiter *w, int64_t deadline, struct rt_done *
 		/* Handed over or not, rt_queue_waiter_del_locked() collects it. */
 		return job->state == RT_JOB_INFLIGHT ? wait_ioctl_locked(job, deadline, done) : 0;
 	r = wait_ring_locked(w, deadline, done);
-	pass_turn_locked(job->dev);
+	pass_turn_locked(job->qdev);
 	return r;
 }
 

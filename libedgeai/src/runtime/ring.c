@@ -88,7 +88,8 @@ unsigned int rt_ring_reap(struct io_uring *ring, struct rt_cqe *cqes, unsigned i
 	return n;
 }
 
-int rt_ring_enter(struct io_uring *ring, unsigned int to_submit, int64_t deadline)
+int rt_ring_enter(struct io_uring *ring, unsigned int to_submit, unsigned int want,
+		  int64_t deadline)
 {
 	struct io_uring_getevents_arg arg = { 0 };
 	struct __kernel_timespec ts;
@@ -97,7 +98,7 @@ int rt_ring_enter(struct io_uring *ring, unsigned int to_submit, int64_t deadlin
 	int r;
 
 	if (deadline == INT64_MAX) {
-		r = io_uring_enter(ring->ring_fd, to_submit, 1, IORING_ENTER_GETEVENTS, NULL);
+		r = io_uring_enter(ring->ring_fd, to_submit, want, IORING_ENTER_GETEVENTS, NULL);
 		return r < 0 ? r : 0;
 	}
 	left = deadline - base_now_ns();
@@ -113,7 +114,7 @@ int rt_ring_enter(struct io_uring *ring, unsigned int to_submit, int64_t deadlin
 		return r < 0 ? r : io_uring_wait_cqe_timeout(ring, &cqe, &ts);
 	}
 	arg.ts = (uint64_t)(uintptr_t)&ts;
-	r = io_uring_enter2(ring->ring_fd, to_submit, 1, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG,
+	r = io_uring_enter2(ring->ring_fd, to_submit, want, IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG,
 			    (sigset_t *)&arg, sizeof(arg));
 	return r < 0 ? r : 0;
 }

@@ -49,11 +49,14 @@ unsigned int rt_ring_publish(struct io_uring *ring);
 /* Take up to @max completions off the CQ; returns how many. */
 unsigned int rt_ring_reap(struct io_uring *ring, struct rt_cqe *cqes, unsigned int max);
 /*
- * One io_uring_enter: submit up to @to_submit published SQEs and wait for
- * a completion until @deadline (absolute CLOCK_MONOTONIC ns, INT64_MAX:
- * forever): 0, -ETIME or -EINTR. Past @deadline it only submits. Safe
- * without the SQ's lock.
+ * One io_uring_enter: submit up to @to_submit published SQEs and wait
+ * until the CQ holds @want completions (at least 1; before Linux 5.11,
+ * whose enter takes no timeout, 1) or @deadline (absolute
+ * CLOCK_MONOTONIC ns, INT64_MAX: forever): 0, -ETIME or -EINTR. The
+ * kernel does not wait when it could not submit them all. Past @deadline
+ * it only submits. Safe without the SQ's lock.
  */
-int rt_ring_enter(struct io_uring *ring, unsigned int to_submit, int64_t deadline);
+int rt_ring_enter(struct io_uring *ring, unsigned int to_submit, unsigned int want,
+		  int64_t deadline);
 
 #endif

@@ -69,11 +69,23 @@ void rt_job_set_batch(struct edgeai_job *job, uint32_t batch_max, uint32_t batch
  * thread, before it returns to its own caller: with RT_SUBMIT_DEFER an
  * io_uring submission waits in user space and goes to the kernel in the
  * same io_uring_enter as the wait, one system call for both. Jobs
- * submitted after it on another device must wait for rt_device_flush():
- * the kernel orders jobs by their submission.
+ * submitted after it on another device's queue must wait for
+ * rt_device_flush(): the kernel orders jobs by their submission.
  */
 #define RT_SUBMIT_DEFER (1U << 31)
 int rt_job_submit(struct edgeai_job *job, unsigned int flags);
+/*
+ * rt_job_submit() on the queue of device @q, which may be another device
+ * than @job's: @q's ring carries the command to @job's device, and its
+ * completion comes back on @q (one ring for the jobs of a request on two
+ * devices: their deferred submissions go in together, in order). @prev,
+ * when not NULL, was submitted on @q just before, and the kernel runs
+ * @job after it (the arena's implicit fences): a thread that waits for
+ * @prev waits for @job in the same io_uring_enter, and takes both
+ * completions. Not while @job is in flight.
+ */
+int rt_job_submit_on(struct edgeai_job *job, struct edgeai_device *q, struct edgeai_job *prev,
+		     unsigned int flags);
 /* Submit what RT_SUBMIT_DEFER left waiting on @dev. */
 void rt_device_flush(struct edgeai_device *dev);
 

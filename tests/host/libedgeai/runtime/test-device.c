@@ -22,6 +22,7 @@
 #include <edgeai/edgeai.h>
 
 #include "ktap.h"
+#include "runtime/runtime.h"
 
 #define TIMEOUT_NS (INT64_C(10) * 1000000000)
 #define SZ (3 * 4096)
@@ -382,6 +383,61 @@ out:
 	edgeai_buffer_unref(b);
 }
 
+static void chain_cb(struct edgeai_job *job, int status, void *userdata)
+{
+	(void)job;
+	if (!status)
+		atomic_fetch_add((atomic_int *)userdata, 1);
+}
+
+/*
+ * A request over two devices (libedgeai's exec/request.c): a short job on
+ * @dev, then a long one on @other, both on @dev's ring, chained. The
+ * wait for the first submits both and returns with both done, their
+ * callbacks run: one io_uring_enter for the two.
+ */
+static void test_chain(struct edgeai_device *dev, struct edgeai_device *other)
+{
+	struct edgeai_buffer *a = NULL, *b = NULL;
+	struct edgeai_job *ja = NULL, *jb = NULL;
+	struct edgeai_job_result res;
+	atomic_int cbs = 0;
+	int r;
+
+	if (!other) {
+		ktap_skip("chain: two devices on one ring (one device)");
+		return;
+	}
+	r = edgeai_buffer_new(dev, 4096, 0, &a);
+	r = r ?: edgeai_buffer_new(other, 4U << 20, 0, &b);
+	r = r ?: edgeai_job_new(dev, &ja);
+	r = r ?: edgeai_job_new(other, &jb);
+	r = r ?: edgeai_job_add_fill(ja, a, 0, 4096, 0x5a);
+	r = r ?: edgeai_job_add_fill(jb, b, 0, 4U << 20, 0xa5);
+	r = r ?: edgeai_job_set_callback(ja, chain_cb, &cbs);
+	r = r ?: edgeai_job_set_callback(jb, chain_cb, &cbs);
+	r = r ?: rt_job_submit_on(ja, dev, NULL, RT_SUBMIT_DEFER);
+	r = r ?: rt_job_submit_on(jb, dev, ja, RT_SUBMIT_DEFER);
+	r = r ?: edgeai_job_wait(ja, TIMEOUT_NS);
+	ktap_ok(r == 0 && edgeai_job_get_result(jb, &res) == 0 && res.status == 0 &&
+			res.path == EDGEAI_PATH_URING && atomic_load(&cbs) == 2,
+		"chain: waiting for a job waits for the job chained after it on another device (%s, %d callbacks)",
+		edgeai_strerror(r), atomic_load(&cbs));
+	ktap_ok(check_bytes(a, 0, 4096, 0x5a, 0, 0) && check_bytes(b, 0, 4U << 20, 0xa5, 0, 0),
+		"chain: both devices wrote their buffers");
+	/* Again, with the second job on its own ring: the wait returns for the first. */
+	r = edgeai_job_add_fill(jb, b, 0, 4U << 20, 0x3c);
+	r = r ?: rt_job_submit_on(jb, other, NULL, 0);
+	r = r ?: edgeai_job_run(ja, 0, TIMEOUT_NS);
+	r = r ?: edgeai_job_wait(jb, TIMEOUT_NS);
+	ktap_ok(r == 0 && check_bytes(b, 0, 4U << 20, 0x3c, 0, 0),
+		"chain: the job moves back to its own device's queue (%s)", edgeai_strerror(r));
+	edgeai_job_unref(ja);
+	edgeai_job_unref(jb);
+	edgeai_buffer_unref(a);
+	edgeai_buffer_unref(b);
+}
+
 static void test_udmabuf(struct edgeai_device *dev)
 {
 	struct udmabuf_create c = { .size = SZ };
@@ -476,6 +532,7 @@ int main(void)
 			(void)edgeai_device_open(di.node, 0, &other);
 		}
 		test_dmabuf(dev, other);
+		test_chain(dev, other);
 		test_udmabuf(dev);
 		edgeai_device_unref(other);
 		edgeai_device_unref(dev);

@@ -61,23 +61,23 @@ static void test_publish_enter(void)
 	n = rt_ring_publish(&ring);
 	KTAP_EXPECT_EQ(n, 1, "rt_ring_publish(): one SQE for the kernel");
 	queue_nop(&ring, 2);
-	r = rt_ring_enter(&ring, n, INT64_MAX);
+	r = rt_ring_enter(&ring, n, 1, INT64_MAX);
 	KTAP_EXPECT_EQ(r, 0, "rt_ring_enter() submits and waits in one call");
 	ktap_ok(reap_one(&ring) == 1, "the published SQE completed, the other did not");
 	r = io_uring_submit(&ring);
 	KTAP_EXPECT_EQ(r, 1, "liburing's io_uring_submit() takes the one left, not the first again");
-	r = rt_ring_enter(&ring, 0, INT64_MAX);
+	r = rt_ring_enter(&ring, 0, 1, INT64_MAX);
 	ktap_ok(r == 0 && reap_one(&ring) == 2, "and it completes");
 
 	/* Past the deadline it still submits, then says -ETIME. */
 	queue_nop(&ring, 3);
-	r = rt_ring_enter(&ring, rt_ring_publish(&ring), base_now_ns() - 1);
+	r = rt_ring_enter(&ring, rt_ring_publish(&ring), 1, base_now_ns() - 1);
 	KTAP_EXPECT_EQ(r, -ETIME, "rt_ring_enter() past its deadline: -ETIME");
-	r = rt_ring_enter(&ring, 0, INT64_MAX);
+	r = rt_ring_enter(&ring, 0, 1, INT64_MAX);
 	ktap_ok(r == 0 && reap_one(&ring) == 3, "the SQE it was given was submitted all the same");
 
 	/* Nothing to submit or reap: the timeout. */
-	r = rt_ring_enter(&ring, rt_ring_publish(&ring), base_now_ns() + 20 * 1000 * 1000);
+	r = rt_ring_enter(&ring, rt_ring_publish(&ring), 1, base_now_ns() + 20 * 1000 * 1000);
 	KTAP_EXPECT_EQ(r, -ETIME, "an empty ring times out at the deadline");
 
 	/* Many times round the SQ ring, two SQEs per enter. */
@@ -88,14 +88,44 @@ static void test_publish_enter(void)
 		queue_nop(&ring, 100 + 2 * i);
 		queue_nop(&ring, 101 + 2 * i);
 		n = rt_ring_publish(&ring);
-		ok = n == 2 && rt_ring_enter(&ring, n, INT64_MAX) == 0;
+		ok = n == 2 && rt_ring_enter(&ring, n, 1, INT64_MAX) == 0;
 		/* min_complete 1: the second may come after the first enter returns */
 		while (ok && io_uring_cq_ready(&ring) < 2)
-			ok = rt_ring_enter(&ring, 0, INT64_MAX) == 0;
+			ok = rt_ring_enter(&ring, 0, 1, INT64_MAX) == 0;
 		ok = ok && rt_ring_reap(&ring, cqes, 4) == 2 && cqes[0].user_data == 100 + 2 * i &&
 		     cqes[1].user_data == 101 + 2 * i;
 	}
 	ktap_ok(ok, "%u rounds of publish and enter across the ring's wrap, in order", i);
+
+	/*
+	 * Waiting for two: a NOP completes at once, a 20 ms timeout later;
+	 * one enter returns with both (a request over two devices).
+	 */
+	for (i = 0; i < 2; i++) {
+		struct __kernel_timespec ts = { .tv_nsec = 20 * 1000 * 1000 };
+		struct io_uring_sqe *sqe;
+		int64_t t0 = base_now_ns();
+
+		queue_nop(&ring, 500);
+		sqe = io_uring_get_sqe(&ring);
+		memset(sqe, 0, 2 * sizeof(*sqe));
+		io_uring_prep_timeout(sqe, &ts, 0, 0);
+		sqe->user_data = 501;
+		r = rt_ring_enter(&ring, rt_ring_publish(&ring), i ? 2 : 1,
+				  i ? INT64_MAX : base_now_ns() + 1000 * 1000 * 1000);
+		n = io_uring_cq_ready(&ring);
+		if (i) {
+			ktap_ok(r == 0 && n == 2 && base_now_ns() - t0 >= 20 * 1000 * 1000,
+				"rt_ring_enter() waiting for 2 returns with both (%u), after the later",
+				n);
+		} else {
+			ktap_ok(r == 0 && n == 1, "waiting for 1, it returns with the first (%u)", n);
+			r = rt_ring_enter(&ring, 0, 2, base_now_ns() + 1000 * 1000 * 1000);
+			ktap_ok(r == 0 && io_uring_cq_ready(&ring) == 2,
+				"a second enter waiting for 2 counts the one in the CQ");
+		}
+		io_uring_cq_advance(&ring, io_uring_cq_ready(&ring));
+	}
 	rt_ring_exit(&ring);
 }
 
