@@ -15,7 +15,9 @@
 # tests/models/NAME.py is a synthetic float model written by it
 # (npu_dsp_chain: an NPU job chained to a DSP job; npu_d2s_between: the
 # block ops lowered between convolutions, one NPU job), quantized like
-# the real ones.
+# the real ones. NAME@float is model NAME quantized with --io=float
+# (float32 inputs and outputs, converted by the library) on random float
+# inputs.
 #
 # OUTDIR gets models.txt ("NAME" lines) and per model model.tflite,
 # in0.bin and oracle.bin (every output, concatenated in model order).
@@ -36,28 +38,34 @@ trap 'rm -rf "$tmp"' EXIT
 $cc -std=gnu11 -Wall -Wextra -Werror -O1 -I"$oracle/include" \
 	-o "$tmp/oracle-run" "$top/tests/oracle/oracle-run.c" -ldl || exit 1
 lib=$oracle/lib/libtensorflowlite_c.so
-for m in ${MODEL_CASES:-face_detection_short_range face_detection_full_range hand_landmark_lite npu_dsp_chain npu_d2s_between}; do
+for m in ${MODEL_CASES:-face_detection_short_range face_detection_full_range hand_landmark_lite npu_dsp_chain npu_d2s_between face_detection_short_range@float}; do
 	d=$out/$m
 	mkdir -p "$d"
-	src=$models/$m.tflite
-	if [ -x "$top/tests/models/$m.py" ]; then
-		src=$tmp/$m.tflite
-		"$top/tests/models/$m.py" "$src" || exit 1
+	base=${m%@float} io=int8
+	[ "$base" = "$m" ] || io=float
+	src=$models/$base.tflite
+	if [ -x "$top/tests/models/$base.py" ]; then
+		src=$tmp/$base.tflite
+		"$top/tests/models/$base.py" "$src" || exit 1
 	fi
-	"$ctl" -q quantize "$src" -o "$d/model.tflite" --samples 8 --seed 1 \
+	"$ctl" -q quantize "$src" -o "$d/model.tflite" --samples 8 --seed 1 --io="$io" \
 		> /dev/null 2> "$tmp/err" || {
 		echo "model-cases: quantize $m failed: $(tail -1 "$tmp/err")" >&2
 		exit 1
 	}
 	"$ctl" inspect --json "$d/model.tflite" > "$tmp/$m.json" || exit 1
 	python3 - "$tmp/$m.json" 1 "$d/in0.bin" <<'PY' || exit 1
-import json, random, sys
+import json, random, struct, sys
 t = json.load(open(sys.argv[1]))['inputs'][0]
 n = 1
 for s in t['shape']:
     n *= s
 r = random.Random(int(sys.argv[2]))
-open(sys.argv[3], 'wb').write(bytes(r.randrange(256) for _ in range(n)))
+if t['type'] == 'float32':
+    data = struct.pack('<%df' % n, *(r.uniform(-1.2, 1.2) for _ in range(n)))
+else:
+    data = bytes(r.randrange(256) for _ in range(n))
+open(sys.argv[3], 'wb').write(data)
 PY
 	"$tmp/oracle-run" "$lib" "$d/model.tflite" "$d/oracle.bin" "$d/in0.bin" \
 		> "$tmp/err" 2>&1 || {
@@ -67,4 +75,4 @@ PY
 	echo "$m" >> "$out/models.tmp"
 done
 mv "$out/models.tmp" "$out/models.txt"
-echo "model-cases: $(wc -l < "$out/models.txt") int8 models with oracle outputs in $out" >&2
+echo "model-cases: $(wc -l < "$out/models.txt") 8-bit models with oracle outputs in $out" >&2

@@ -61,7 +61,10 @@ fi
 	echo "float_island partial $guest/float-island.tflite"
 	echo "face_detection_short_range-float-io partial $guest/fd-float-io.tflite"
 	if [ -f "$models/models.txt" ]; then
+		# the float-I/O ones (NAME@float) are partial for the delegate,
+		# as fd-float-io.tflite above: TFLite runs their edge ops
 		while read -r m; do
+			case $m in *@float) continue ;; esac
 			echo "$m-int8 all /lib/edgeai-models/$m/model.tflite /lib/edgeai-models/$m/in0.bin"
 		done < "$models/models.txt"
 	fi

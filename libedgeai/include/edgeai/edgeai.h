@@ -1400,6 +1400,14 @@ EDGEAI_PUBLIC struct edgeai_request *edgeai_request_unref(struct edgeai_request 
  * @data: its bytes, copied before the call returns
  * @size: their number, exactly the tensor's size
  *
+ * An 8-bit model with float32 inputs (a QUANTIZE after the input, as
+ * TFLite's converter makes them, or `edgeaictl quantize --io=float`)
+ * takes float32 values here: the library quantizes them as that op does,
+ * and the program is the 8-bit graph after it (a device can run all of
+ * it). Float32 outputs written by a DEQUANTIZE come back as float32 from
+ * edgeai_request_get_output() the same way. Such inputs and outputs are
+ * copied: the bind functions refuse them with -EOPNOTSUPP. Since 0.7.
+ *
  * Return: 0; -EINVAL for a wrong index or size; -EBUSY while running.
  */
 EDGEAI_PUBLIC int edgeai_request_set_input(struct edgeai_request *req, unsigned int index,
@@ -1416,7 +1424,8 @@ EDGEAI_PUBLIC int edgeai_request_set_input(struct edgeai_request *req, unsigned 
  * a reference. The data is read when the request runs: write it before
  * edgeai_request_submit() (bracketed with edgeai_buffer_cpu_prep/fini, or
  * through the dma-buf's own mapping).
- * Return: 0; -EINVAL; -EXDEV; -EBUSY while running.
+ * Return: 0; -EINVAL; -EXDEV; -EOPNOTSUPP for a float32 input the library
+ * converts (edgeai_request_set_input()); -EBUSY while running.
  */
 EDGEAI_PUBLIC int edgeai_request_bind_input(struct edgeai_request *req, unsigned int index,
 					    struct edgeai_buffer *buf, uint64_t offset);

@@ -34,6 +34,9 @@ EDGEAI_PUBLIC int edgeai_model_compile(const struct edgeai_model *model,
 	struct edgeai_program *p;
 	struct cc_compiled *c = NULL;
 	struct cc_devices *dev = NULL;
+	const struct edgeai_model *orig = model;
+	struct edgeai_model *stripped = NULL;
+	struct exec_fio *fio = NULL;
 	char cache_dir[4096], cache_key[128];
 	unsigned int cache_state = 0;
 	int r, have_cache;
@@ -55,6 +58,12 @@ EDGEAI_PUBLIC int edgeai_model_compile(const struct edgeai_model *model,
 		return -EINVAL;
 	if (o.cache_dir && strlen(o.cache_dir) >= sizeof(cache_dir) - 64)
 		return -EINVAL;	/* room for the entry names */
+	/* float32 inputs/outputs: the program is the graph between them */
+	r = exec_fio_strip(model, &stripped, &fio);
+	if (r)
+		return r;
+	if (stripped)
+		model = stripped;
 	have_cache = !(o.flags & EDGEAI_COMPILE_NO_CACHE) &&
 		     !cc_cache_dir(o.cache_dir, cache_dir, sizeof(cache_dir)) &&
 		     !cc_cache_key(model, cache_dir, cache_key, sizeof(cache_key));
@@ -68,23 +77,22 @@ EDGEAI_PUBLIC int edgeai_model_compile(const struct edgeai_model *model,
 	if (!c) {
 		r = cc_compile(model, &c, errbuf, errbuf_size);
 		if (r)
-			return r;
+			goto fail;
 		if (have_cache && !cc_cache_store_program(cache_dir, cache_key, c))
 			cache_state |= EDGEAI_CACHE_STORED;
 	}
 	r = cc_place(c, &o, errbuf, errbuf_size, have_cache ? cache_dir : NULL, cache_key,
 		     &cache_state, &dev);
-	if (r) {
-		cc_compiled_free(c);
-		return r;
-	}
+	if (r)
+		goto fail;
 	p = calloc(1, sizeof(*p));
 	if (!p) {
 		cc_devices_free(dev);
-		cc_compiled_free(c);
-		return -ENOMEM;
+		r = -ENOMEM;
+		goto fail;
 	}
 	p->dev = dev;
+	p->fio = fio;
 	p->policy = o.policy;
 	p->cache_state = cache_state;
 	p->epfd = -1;
@@ -96,7 +104,8 @@ EDGEAI_PUBLIC int edgeai_model_compile(const struct edgeai_model *model,
 	 * cache keeps them for a next compile), so that a model kept after
 	 * its compile does not count its weights twice.
 	 */
-	model_drop_map_pages(model);
+	model_drop_map_pages(orig);
+	edgeai_model_unref(stripped);
 	atomic_init(&p->n_ref, 1);
 	p->c = c;
 	p->reference = !!(o.cpu_flags & EDGEAI_CPU_REFERENCE);
@@ -106,6 +115,23 @@ EDGEAI_PUBLIC int edgeai_model_compile(const struct edgeai_model *model,
 	pthread_mutex_init(&p->lock, NULL);
 	*ret_prog = p;
 	return 0;
+fail:
+	cc_compiled_free(c);
+	exec_fio_free(fio);
+	edgeai_model_unref(stripped);
+	return r;
+}
+
+const struct exec_fio_io *exec_prog_fio_in(const struct edgeai_program *prog, unsigned int index)
+{
+	return prog->fio && index < prog->fio->n_in && prog->fio->in[index].on ?
+		       &prog->fio->in[index] : NULL;
+}
+
+const struct exec_fio_io *exec_prog_fio_out(const struct edgeai_program *prog, unsigned int index)
+{
+	return prog->fio && index < prog->fio->n_out && prog->fio->out[index].on ?
+		       &prog->fio->out[index] : NULL;
 }
 
 EDGEAI_PUBLIC struct edgeai_program *edgeai_program_ref(struct edgeai_program *prog)
@@ -124,6 +150,7 @@ EDGEAI_PUBLIC struct edgeai_program *edgeai_program_unref(struct edgeai_program 
 	if (prog->epfd >= 0)
 		close(prog->epfd);
 	cc_devices_free(prog->dev);
+	exec_fio_free(prog->fio);
 	exec_cpu_prepare_free(prog->prep, prog->c->blob);
 	exec_pool_free(prog->pool);
 	if (prog->prof)
@@ -152,10 +179,12 @@ EDGEAI_PUBLIC int edgeai_program_run(struct edgeai_program *prog, const void *co
 	    !outputs || !output_sizes)
 		return -EINVAL;
 	for (i = 0; i < n_inputs; i++)
-		if (!inputs[i] || input_sizes[i] != c->in[i].size)
+		if (!inputs[i] ||
+		    input_sizes[i] != (exec_prog_fio_in(prog, i) ? 4 : 1) * c->in[i].size)
 			return -EINVAL;
 	for (i = 0; i < n_outputs; i++)
-		if (!outputs[i] || output_sizes[i] != c->out[i].size)
+		if (!outputs[i] ||
+		    output_sizes[i] != (exec_prog_fio_out(prog, i) ? 4 : 1) * c->out[i].size)
 			return -EINVAL;
 	if (prog->dev) {
 		/* a request: the cached one, or a new one when another thread runs it */
@@ -193,13 +222,26 @@ EDGEAI_PUBLIC int edgeai_program_run(struct edgeai_program *prog, const void *co
 		r = -ENOMEM;
 		goto out;
 	}
-	for (i = 0; i < n_inputs; i++)
-		memcpy((uint8_t *)arena + c->in[i].offset, inputs[i], c->in[i].size);
+	for (i = 0; i < n_inputs; i++) {
+		const struct exec_fio_io *fi = exec_prog_fio_in(prog, i);
+
+		if (fi)
+			exec_fio_quantize(fi, inputs[i], (uint8_t *)arena + c->in[i].offset,
+					  c->in[i].size);
+		else
+			memcpy((uint8_t *)arena + c->in[i].offset, inputs[i], c->in[i].size);
+	}
 	r = exec_cpu_run_prof(c->blob, c->size, &arena, 1, prog->reference, prog->prep, atomic_load(&prog->profiling) ? prog->prof : NULL,
 			      prog->pool, &failed);
-	if (!r)
-		for (i = 0; i < n_outputs; i++)
+	for (i = 0; i < n_outputs && !r; i++) {
+		const struct exec_fio_io *fo = exec_prog_fio_out(prog, i);
+
+		if (fo)
+			exec_fio_dequantize(fo, (uint8_t *)arena + c->out[i].offset, outputs[i],
+					    c->out[i].size);
+		else
 			memcpy(outputs[i], (uint8_t *)arena + c->out[i].offset, c->out[i].size);
+	}
 out:
 	if (locked)
 		pthread_mutex_unlock(&prog->lock);

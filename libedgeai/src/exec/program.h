@@ -13,6 +13,7 @@
 #include "compiler/compile.h"
 #include "compiler/place.h"
 #include "exec/cpu.h"
+#include "exec/fio.h"
 
 struct edgeai_program {
 	atomic_int n_ref;
@@ -21,6 +22,7 @@ struct edgeai_program {
 	unsigned int cache_state;	/* EDGEAI_CACHE_* */
 	int reference;		/* EDGEAI_CPU_REFERENCE: the reference kernels only */
 	struct cc_devices *dev;	/* NULL: everything on the CPU */
+	struct exec_fio *fio;	/* float inputs/outputs the library converts, or NULL */
 	void **prep;		/* optimized kernels' weights per program op */
 	struct exec_cpu_prof *_Atomic prof;	/* per-op times: set once under lock, freed with the program */
 	atomic_int profiling;	/* edgeai_program_set_profiling() */
@@ -33,6 +35,10 @@ struct edgeai_program {
 	struct edgeai_request *req;	/* cached request of edgeai_program_run() */
 	int epfd;		/* epoll over the devices' rings (two devices), -1 */
 };
+
+/* How input/output @index of @prog is converted from/to float32, or NULL. */
+const struct exec_fio_io *exec_prog_fio_in(const struct edgeai_program *prog, unsigned int index);
+const struct exec_fio_io *exec_prog_fio_out(const struct edgeai_program *prog, unsigned int index);
 
 /* A request that does not reference @prog (the program's cached one). */
 int exec_request_new_weak(struct edgeai_program *prog, struct edgeai_request **ret_req);

@@ -264,17 +264,40 @@ static void cpu_end(struct edgeai_request *req)
 			rt_buffer_cpu_end(req->sbuf[i]);
 }
 
+static int set_input(struct edgeai_request *req, unsigned int index, const void *data,
+		     size_t size);
+
 EDGEAI_PUBLIC int edgeai_request_set_input(struct edgeai_request *req, unsigned int index,
 					   const void *data, size_t size)
 {
+	const struct exec_fio_io *fi;
 	const struct cc_compiled *c;
-	int r = 0;
+	uint8_t *q;
+	int r;
 
 	assert_return(req, -EINVAL);
 	c = req->c;
 	assert_return(index < c->n_in, -EINVAL);
-	assert_return(data && size == c->in[index].size, -EINVAL);
+	fi = exec_prog_fio_in(req->prog, index);
+	assert_return(data && size == (fi ? 4 : 1) * c->in[index].size, -EINVAL);
 	assert_return(req->state != REQ_RUNNING, -EBUSY);
+	if (!fi)
+		return set_input(req, index, data, size);
+	/* float32 values: the model's QUANTIZE, here */
+	q = malloc(c->in[index].size);
+	if (!q)
+		return -ENOMEM;
+	exec_fio_quantize(fi, data, q, c->in[index].size);
+	r = set_input(req, index, q, c->in[index].size);
+	free(q);
+	return r;
+}
+
+/* Input @index's 8-bit bytes into the arena. */
+static int set_input(struct edgeai_request *req, unsigned int index, const void *data, size_t size)
+{
+	const struct cc_compiled *c = req->c;
+	int r = 0;
 
 	if (req->bin[index].buf || req->bin[index].ptr) {
 		req->bin[index].buf = edgeai_buffer_unref(req->bin[index].buf);
@@ -298,6 +321,18 @@ EDGEAI_PUBLIC int edgeai_request_set_input(struct edgeai_request *req, unsigned 
 	}
 	req->have_in[index] = 1;
 	return 0;
+}
+
+/* Input (@out 0) or output @index of @req is float32 on the caller's side: no zero copy. */
+static int fio_nobind(const struct edgeai_request *req, int out, unsigned int index)
+{
+	if (!(out ? exec_prog_fio_out(req->prog, index) : exec_prog_fio_in(req->prog, index)))
+		return 0;
+	return log_debug_errno(-EOPNOTSUPP,
+			       "%s %u is float32, converted by the library from the model's "
+			       "8-bit tensor: copy it (edgeai_request_%s_%s())",
+			       out ? "output" : "input", index, out ? "get" : "set",
+			       out ? "output" : "input");
 }
 
 static int bind_buf(struct edgeai_request *req, struct req_bind *b, const struct cc_io *io,
@@ -346,6 +381,9 @@ EDGEAI_PUBLIC int edgeai_request_bind_input(struct edgeai_request *req, unsigned
 
 	assert_return(req, -EINVAL);
 	assert_return(index < req->c->n_in, -EINVAL);
+	r = fio_nobind(req, 0, index);
+	if (r)
+		return r;
 	r = bind_buf(req, &req->bin[index], &req->c->in[index], buf, offset);
 	if (!r) {
 		req->have_in[index] = 1;
@@ -360,7 +398,8 @@ EDGEAI_PUBLIC int edgeai_request_bind_output(struct edgeai_request *req, unsigne
 {
 	assert_return(req, -EINVAL);
 	assert_return(index < req->c->n_out, -EINVAL);
-	return bind_buf(req, &req->bout[index], &req->c->out[index], buf, offset);
+	return fio_nobind(req, 1, index) ?:
+	       bind_buf(req, &req->bout[index], &req->c->out[index], buf, offset);
 }
 
 EDGEAI_PUBLIC int edgeai_request_bind_input_ptr(struct edgeai_request *req, unsigned int index,
@@ -370,6 +409,9 @@ EDGEAI_PUBLIC int edgeai_request_bind_input_ptr(struct edgeai_request *req, unsi
 
 	assert_return(req, -EINVAL);
 	assert_return(index < req->c->n_in, -EINVAL);
+	r = fio_nobind(req, 0, index);
+	if (r)
+		return r;
 	/* the CPU kernels only read an input */
 	r = bind_ptr(req, &req->bin[index], &req->c->in[index], (void *)data, size);
 	if (!r)
@@ -382,7 +424,8 @@ EDGEAI_PUBLIC int edgeai_request_bind_output_ptr(struct edgeai_request *req, uns
 {
 	assert_return(req, -EINVAL);
 	assert_return(index < req->c->n_out, -EINVAL);
-	return bind_ptr(req, &req->bout[index], &req->c->out[index], data, size);
+	return fio_nobind(req, 1, index) ?:
+	       bind_ptr(req, &req->bout[index], &req->c->out[index], data, size);
 }
 
 /* The slot of host memory at @ptr (no buffer object: CPU programs only). */
@@ -899,20 +942,43 @@ EDGEAI_PUBLIC int edgeai_request_get_status(const struct edgeai_request *req)
 	}
 }
 
+static int get_output(struct edgeai_request *req, unsigned int index, void *data, size_t size);
+
 EDGEAI_PUBLIC int edgeai_request_get_output(struct edgeai_request *req, unsigned int index,
 					    void *data, size_t size)
 {
+	const struct exec_fio_io *fo;
 	const struct cc_compiled *c;
-	struct edgeai_buffer *buf;
-	const uint8_t *src;
-	void *map;
+	uint8_t *q;
 	int r;
 
 	assert_return(req, -EINVAL);
 	c = req->c;
 	assert_return(index < c->n_out, -EINVAL);
-	assert_return(data && size == c->out[index].size, -EINVAL);
+	fo = exec_prog_fio_out(req->prog, index);
+	assert_return(data && size == (fo ? 4 : 1) * c->out[index].size, -EINVAL);
 	assert_return(req->state == REQ_DONE && req->status == 0, -EINVAL);
+	if (!fo)
+		return get_output(req, index, data, size);
+	/* float32 values: the model's DEQUANTIZE, here */
+	q = malloc(c->out[index].size);
+	if (!q)
+		return -ENOMEM;
+	r = get_output(req, index, q, c->out[index].size);
+	if (!r)
+		exec_fio_dequantize(fo, q, data, c->out[index].size);
+	free(q);
+	return r;
+}
+
+/* Output @index's 8-bit bytes. */
+static int get_output(struct edgeai_request *req, unsigned int index, void *data, size_t size)
+{
+	const struct cc_compiled *c = req->c;
+	struct edgeai_buffer *buf;
+	const uint8_t *src;
+	void *map;
+	int r;
 
 	if (req->bout[index].ptr) {
 		if (data != req->bout[index].ptr)
