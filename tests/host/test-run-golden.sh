@@ -79,8 +79,18 @@ done < "$run/cases/cases.txt"
 echo "# per-op results (cases failed):"
 sort "$run/summary" | awk '{t[$1]++; if ($2 == "fail") f[$1]++} END {for (o in t) printf "#   %-26s %d/%d failed\n", o, f[o], t[o]}' | sort
 
-# The CLI contract on one case: placement lines, --json, files.
-d=$run/cases/$(head -1 "$run/cases/cases.txt" | cut -d' ' -f1)
+# The CLI contract on one case of one input: placement lines, --json, files.
+d=
+while read -r name _; do
+	[ -f "$run/cases/$name/in1.bin" ] || { d=$run/cases/$name; break; }
+done < "$run/cases/cases.txt"
+if [ -z "$d" ]; then
+	echo "# no case of one input here (FILTER $filter): the CLI checks are skipped"
+	echo "1..$n"
+	[ "$failed" -eq 0 ] && rm -rf "$run"
+	[ "$failed" -eq 0 ]
+	exit
+fi
 "$ctl" run "$d/model.tflite" --input "$d/in0.bin" --output-dir "$d/json" --device cpu --json > "$d/run.json" 2>&1 &&
 	python3 - "$d/run.json" "$d/json/output0.bin" <<'PY'
 import json, os, sys
