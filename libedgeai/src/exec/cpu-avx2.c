@@ -4,7 +4,8 @@
  * DEPTHWISE_CONV_2D (depth multiplier 1), FULLY_CONNECTED and
  * TRANSPOSE_CONV, int8 and uint8; and for the rest of what real models use:
  * int8 RESIZE_BILINEAR, ADD/SUB/MUL/MAXIMUM/MINIMUM in every broadcast form,
- * AVERAGE_POOL_2D and MEAN (the VNNI set passes these down to this one).
+ * AVERAGE_POOL_2D, MAX_POOL_2D and MEAN (the VNNI set passes these down to
+ * this one, except MAX_POOL_2D, which it has).
  * Chosen at run time (cpu.c, __builtin_cpu_supports); what it declines goes
  * to the kernels every set shares (cpu-common.c), else to the portable
  * reference kernels of firmware/ops/.
@@ -647,6 +648,156 @@ static int avgpool(const struct ek_op *o)
 }
 
 /*
+ * MAX_POOL_2D: the maximum of the in-bounds taps (padding taps take no
+ * part; a window entirely in the padding gives the type's minimum), then
+ * the clamp, 32 channels at a time (vpmaxsb / vpmaxub); a last block
+ * shorter than 32 is done as the 32 (16, 8) channels that end there,
+ * overlapping the block before: the same maxima written twice. Under 8
+ * channels, one at a time. Output rows [begin, end) (image * oh + row)
+ * per part.
+ */
+struct maxpool_job {
+	const struct ek_op *o;
+	int32_t lo, hi;		/* the clamp within the type's range */
+};
+
+static inline __m256i max32(__m256i a, __m256i b, int s8)
+{
+	return s8 ? _mm256_max_epi8(a, b) : _mm256_max_epu8(a, b);
+}
+
+static inline __m128i max16(__m128i a, __m128i b, int s8)
+{
+	return s8 ? _mm_max_epi8(a, b) : _mm_max_epu8(a, b);
+}
+
+/*
+ * Channels [c, c + @nb) (32, 16 or 8) of one output pixel: the window's
+ * @ny rows of @nx pixels from @src (its first in-bounds pixel), @rs bytes
+ * a row, @ps a pixel.
+ */
+static inline void maxpool_block(const uint8_t *src, int32_t ny, int32_t nx, size_t rs, size_t ps,
+				 uint32_t c, uint32_t nb, uint8_t *dst, int s8, int32_t tmin,
+				 int32_t lo, int32_t hi)
+{
+	int32_t y, x;
+
+	src += c;
+	if (nb == 32) {
+		__m256i v = _mm256_set1_epi8((char)tmin);
+
+		for (y = 0; y < ny; y++)
+			for (x = 0; x < nx; x++)
+				v = max32(v, _mm256_loadu_si256((const __m256i *)(src + y * rs +
+										   x * ps)), s8);
+		v = max32(v, _mm256_set1_epi8((char)lo), s8);
+		v = s8 ? _mm256_min_epi8(v, _mm256_set1_epi8((char)hi)) :
+			 _mm256_min_epu8(v, _mm256_set1_epi8((char)hi));
+		_mm256_storeu_si256((__m256i *)(dst + c), v);
+	} else {
+		__m128i v = _mm_set1_epi8((char)tmin);
+
+		for (y = 0; y < ny; y++)
+			for (x = 0; x < nx; x++) {
+				const uint8_t *q = src + y * rs + x * ps;
+
+				v = max16(v, nb == 16 ? _mm_loadu_si128((const __m128i *)q) :
+						   _mm_loadl_epi64((const __m128i *)q), s8);
+			}
+		v = max16(v, _mm_set1_epi8((char)lo), s8);
+		v = s8 ? _mm_min_epi8(v, _mm_set1_epi8((char)hi)) :
+			 _mm_min_epu8(v, _mm_set1_epi8((char)hi));
+		if (nb == 16)
+			_mm_storeu_si128((__m128i *)(dst + c), v);
+		else
+			_mm_storel_epi64((__m128i *)(dst + c), v);
+	}
+}
+
+static void maxpool_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct maxpool_job *mj = ctx;
+	const struct ek_op *o = mj->o;
+	const struct edgeai_prog_pool_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	int32_t tmin = s8 ? -128 : 0, lo = mj->lo, hi = mj->hi, y, x;
+	uint32_t ch = in->d[3], r, ox, c, i;
+	size_t ps = ch, rs = (size_t)in->d[2] * ch;
+
+	for (r = begin; r < end; r++) {
+		uint32_t n = r / out->d[1], oy = r % out->d[1];
+		int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+		int32_t ys = y0 < 0 ? 0 : y0, ye = y0 + (int32_t)p->filter_h;
+
+		ye = ye > (int32_t)in->d[1] ? (int32_t)in->d[1] : ye;
+		for (ox = 0; ox < out->d[2]; ox++) {
+			int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+			int32_t xs = x0 < 0 ? 0 : x0, xe = x0 + (int32_t)p->filter_w;
+			uint8_t *dst = (uint8_t *)out->data + ek_idx(out, n, oy, ox, 0);
+			const uint8_t *src;
+			int32_t ny, nx;
+
+			xe = xe > (int32_t)in->d[2] ? (int32_t)in->d[2] : xe;
+			ny = ye > ys ? ye - ys : 0;
+			nx = xe > xs ? xe - xs : 0;
+			/* no in-bounds tap: no input read (the pointer is not used) */
+			src = (const uint8_t *)in->data +
+			      (ny && nx ? ek_idx(in, n, (uint32_t)ys, (uint32_t)xs, 0) : 0);
+			for (c = 0; c + 32 <= ch; c += 32)
+				maxpool_block(src, ny, nx, rs, ps, c, 32, dst, s8, tmin, lo, hi);
+			if (c == ch)
+				continue;
+			if (ch >= 32) {
+				maxpool_block(src, ny, nx, rs, ps, ch - 32, 32, dst, s8, tmin, lo, hi);
+			} else if (ch >= 16) {
+				maxpool_block(src, ny, nx, rs, ps, 0, 16, dst, s8, tmin, lo, hi);
+				maxpool_block(src, ny, nx, rs, ps, ch - 16, 16, dst, s8, tmin, lo, hi);
+			} else if (ch >= 8) {
+				maxpool_block(src, ny, nx, rs, ps, 0, 8, dst, s8, tmin, lo, hi);
+				maxpool_block(src, ny, nx, rs, ps, ch - 8, 8, dst, s8, tmin, lo, hi);
+			} else {
+				for (i = 0; i < ch; i++) {
+					int32_t v = tmin;
+
+					for (y = 0; y < ny; y++)
+						for (x = 0; x < nx; x++) {
+							int32_t t = ld8(src + y * rs + x * ps + i, s8);
+
+							v = t > v ? t : v;
+						}
+					v = v < lo ? lo : v > hi ? hi : v;
+					dst[i] = (uint8_t)v;
+				}
+			}
+		}
+	}
+}
+
+static int maxpool(const struct ek_op *o)
+{
+	const struct edgeai_prog_pool_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	int32_t tmin = s8 ? -128 : 0, tmax = s8 ? 127 : 255, lo = p->act_min, hi = p->act_max;
+	uint32_t rows = out->d[0] * out->d[1];
+	struct maxpool_job mj = { .o = o };
+
+	/* a clamp crossed or wholly outside the type's range: the reference's */
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype || in->d[3] != out->d[3] ||
+	    in->d[0] != out->d[0] || !p->filter_h || !p->filter_w || lo > hi || lo > tmax ||
+	    hi < tmin)
+		return EXEC_OPT_NOT_HANDLED;
+	mj.lo = lo < tmin ? tmin : lo;
+	mj.hi = hi > tmax ? tmax : hi;
+	if (exec_par_worth((uint64_t)ek_count(out) * p->filter_h * p->filter_w / 4))
+		exec_par_for(rows, maxpool_rows, &mj);
+	else
+		maxpool_rows(&mj, 0, rows);
+	return 0;
+}
+
+/*
  * The binary32 pipeline of MEAN (ek_mean_out() with
  * EDGEAI_PROG_MEAN_FLOAT) on eight outputs at a time, with the CPU's
  * IEEE single-precision divide, multiply and add in place of the op
@@ -846,6 +997,8 @@ static int avx2_run(const struct ek_op *o, const void *prep)
 		return binary(o);
 	case EDGEAI_OP_AVERAGE_POOL_2D:
 		return avgpool(o);
+	case EDGEAI_OP_MAX_POOL_2D:
+		return maxpool(o);
 	case EDGEAI_OP_MEAN:
 		return exec_mean(o, sum_rows, mean_f32);
 	case EDGEAI_OP_SOFTMAX:
