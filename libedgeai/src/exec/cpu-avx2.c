@@ -259,91 +259,300 @@ static void to16_fast(int16_t *dst, const void *src, uint32_t n, uint32_t dtype,
 	to16(dst + i, (const uint8_t *)src + i, n - i, dtype, zp);
 }
 
-static int32_t *dw_weights(const struct ek_tensor *f)
-{
-	uint32_t c, n = f->d[1] * f->d[2] * f->d[3];
-	int32_t *wt = aalloc(((size_t)n + 8) * 4);
+/*
+ * DEPTHWISE_CONV_2D (depth multiplier 1): channels in the lanes, 16 per
+ * group, two taps at a time. For a pair of taps the 16 input bytes of
+ * each, widened to int16, interleave (vpunpcklwd / vpunpckhwd) into
+ * (x_a, x_b) pairs of channels 0-3, 8-11 and 4-7, 12-15, and one vpmaddwd
+ * against the weights laid out the same way adds x_a (w_a - zw) + x_b
+ * (w_b - zw) to each channel's int32 sum (|x| <= 255, |w - zw| <= 255: no
+ * int16 product or pair overflows). Padding taps read a row of bytes
+ * equal to the input zero point, and the sums start at bias - zx *
+ * (the sum of all the taps' w - zw), so a padding tap adds 0 and an
+ * in-bounds one (x - zx)(w - zw): the reference's sum modulo 2^32 like its
+ * own. vpackssdw of the two halves puts the channels back in order. Then
+ * ek_mbqm() per lane (mbqv()), the output zero point and the clamp.
+ */
 
-	if (wt)
-		for (c = 0; c < n; c++)
-			wt[c] = ek_ld(f, c) - f->zp;
-	return wt;
+/* The prepared weights: one allocation (free()). */
+struct dw_prep {
+	uint32_t ch, taps, groups, pairs;
+	int32_t *wsum;		/* [groups * 16]: sum over the taps of w - zw, 0 past ch */
+	int16_t *w;		/* [pairs][groups][2 halves][16]: (w_a, w_b) per lane */
+};
+
+static struct dw_prep *dw_pack(const struct ek_tensor *f)
+{
+	uint32_t taps = f->d[1] * f->d[2], ch = f->d[3], g = (ch + 15) / 16, np = (taps + 1) / 2;
+	uint32_t p, gi, h, l, k, c, t;
+	size_t wbytes = (size_t)np * g * 2 * 16 * 2;
+	struct dw_prep *d;
+
+	if (f->d[0] != 1 || !taps || !ch)
+		return NULL;
+	d = aalloc(64 + wbytes + (size_t)g * 16 * 4);
+	if (!d)
+		return NULL;
+	d->ch = ch;
+	d->taps = taps;
+	d->groups = g;
+	d->pairs = np;
+	d->w = (int16_t *)((uint8_t *)d + 64);
+	d->wsum = (int32_t *)((uint8_t *)d->w + wbytes);
+	memset(d->w, 0, wbytes);
+	memset(d->wsum, 0, (size_t)g * 16 * 4);
+	for (p = 0; p < np; p++)
+		for (gi = 0; gi < g; gi++)
+			for (h = 0; h < 2; h++)
+				for (l = 0; l < 8; l++)
+					for (k = 0; k < 2; k++) {
+						/* lane l: 128-bit half l / 4, channel 8 (l / 4) + 4 h + l % 4 */
+						c = gi * 16 + (l / 4) * 8 + h * 4 + l % 4;
+						t = 2 * p + k;
+						if (c < ch && t < taps)
+							d->w[(((size_t)p * g + gi) * 2 + h) * 16 + 2 * l + k] =
+								(int16_t)(ek_ld(f, t * ch + c) - f->zp);
+					}
+	for (t = 0; t < taps; t++)
+		for (c = 0; c < ch; c++)
+			d->wsum[c] += ek_ld(f, t * ch + c) - f->zp;
+	return d;
+}
+
+/*
+ * ek_mbqm() on 8 lanes with each lane's multiplier (>= 0) and shift:
+ * mbqm8()'s arithmetic with per-lane shifts and the odd lanes' multipliers
+ * moved to the even slots for vpmuldq.
+ */
+struct mbqv {
+	__m256i m, mo, left, right, mask, half;
+};
+
+static void mbqv_make(struct mbqv *q, const int32_t mul[8], const int32_t shift[8])
+{
+	int32_t l[8], r[8], mk[8], hf[8];
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		l[i] = shift[i] > 0 ? shift[i] : 0;
+		r[i] = shift[i] > 0 ? 0 : -shift[i];
+		mk[i] = (int32_t)((1U << r[i]) - 1);
+		hf[i] = (int32_t)(((1U << r[i]) - 1) >> 1);
+	}
+	q->m = _mm256_loadu_si256((const __m256i *)mul);
+	q->mo = _mm256_srli_epi64(q->m, 32);
+	q->left = _mm256_loadu_si256((const __m256i *)l);
+	q->right = _mm256_loadu_si256((const __m256i *)r);
+	q->mask = _mm256_loadu_si256((const __m256i *)mk);
+	q->half = _mm256_loadu_si256((const __m256i *)hf);
+}
+
+static inline __m256i mbqv(__m256i x, const struct mbqv *q)
+{
+	const __m256i n = _mm256_set1_epi64x((int64_t)1 << 30);
+	__m256i pe, po, r, rem, thr;
+
+	x = _mm256_sllv_epi32(x, q->left);
+	pe = _mm256_srli_epi64(_mm256_add_epi64(_mm256_mul_epi32(x, q->m), n), 31);
+	po = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), q->mo), n);
+	po = _mm256_slli_epi64(_mm256_srli_epi64(po, 31), 32);
+	r = _mm256_blend_epi32(pe, po, 0xaa);
+	rem = _mm256_and_si256(r, q->mask);
+	thr = _mm256_sub_epi32(q->half, _mm256_srai_epi32(r, 31));
+	return _mm256_sub_epi32(_mm256_srav_epi32(r, q->right), _mm256_cmpgt_epi32(rem, thr));
+}
+
+/* Per 16-channel group, per half (channels 0-3, 8-11 / 4-7, 12-15): start and rescale. */
+struct dw_half {
+	__m256i init;
+	struct mbqv q;
+};
+
+struct dw_job {
+	const struct ek_op *o;
+	const struct dw_prep *d;
+	const struct dw_half *gh;	/* [groups][2] */
+	const uint8_t *zrow;		/* groups * 16 bytes of the input zero point */
+	uintptr_t end;			/* the end of the input tensor */
+	_Atomic int failed;		/* no room for a part's taps: the op is declined */
+};
+
+static inline __m256i dw_ld(const uint8_t *p, int s8)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)p);
+
+	return s8 ? _mm256_cvtepi8_epi16(v) : _mm256_cvtepu8_epi16(v);
+}
+
+/*
+ * The last group's 16 bytes at @p: read in place when they are all in the
+ * input (or in the zero point row, 16 bytes a group), else the @rest that
+ * are through a copy (the lanes past them have weight 0).
+ */
+static inline __m256i dw_ld_rest(const struct dw_job *dj, const uint8_t *p, uint32_t rest, int s8)
+{
+	uint8_t t[16] = { 0 };
+
+	if ((uintptr_t)p + 16 <= dj->end)
+		return dw_ld(p, s8);
+	memcpy(t, p, rest);
+	return dw_ld(t, s8);
+}
+
+/*
+ * Group @g of one output pixel from its taps @tap (pairs * 2 pointers to
+ * the pixels' channel 0); @rest > 0: the last group, of @rest channels.
+ */
+static inline void dw_group(const struct dw_job *dj, const uint8_t *const *tap, uint32_t g,
+			    uint32_t rest, uint8_t *dst, int s8, __m256i zo, __m256i lo, __m256i hi)
+{
+	const struct dw_prep *d = dj->d;
+	const struct dw_half *gh = dj->gh + 2 * g;
+	const __m256i *w = (const __m256i *)d->w + 2 * g;
+	__m256i a0 = gh[0].init, a1 = gh[1].init, r;
+	uint32_t p, off = 16 * g;
+	uint8_t t[16];
+
+	for (p = 0; p < d->pairs; p++, w += 2 * d->groups) {
+		__m256i xa, xb;
+
+		if (rest) {
+			xa = dw_ld_rest(dj, tap[2 * p] + off, rest, s8);
+			xb = dw_ld_rest(dj, tap[2 * p + 1] + off, rest, s8);
+		} else {
+			xa = dw_ld(tap[2 * p] + off, s8);
+			xb = dw_ld(tap[2 * p + 1] + off, s8);
+		}
+		a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(_mm256_unpacklo_epi16(xa, xb),
+							     _mm256_load_si256(w)));
+		a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(_mm256_unpackhi_epi16(xa, xb),
+							     _mm256_load_si256(w + 1)));
+	}
+	a0 = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(mbqv(a0, &gh[0].q), zo), lo), hi);
+	a1 = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(mbqv(a1, &gh[1].q), zo), lo), hi);
+	/* channels 0-7 | 8-15 as int16, every value in the 8-bit type's range */
+	r = _mm256_packs_epi32(a0, a1);
+	r = s8 ? _mm256_packs_epi16(r, r) : _mm256_packus_epi16(r, r);
+	r = _mm256_permute4x64_epi64(r, 0x08);
+	if (rest) {
+		_mm_storeu_si128((__m128i *)t, _mm256_castsi256_si128(r));
+		memcpy(dst + off, t, rest);
+	} else {
+		_mm_storeu_si128((__m128i *)(dst + off), _mm256_castsi256_si128(r));
+	}
+}
+
+/* Output rows [begin, end) (image * oh + row). */
+static void dw_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	struct dw_job *dj = ctx;
+	const struct ek_op *o = dj->o;
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *out = &o->out;
+	uint32_t ch = in->d[3], kh = f->d[1], kw = f->d[2], full = ch / 16, r, ox, ky, kx, g;
+	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	const __m256i zo = _mm256_set1_epi32(out->zp), lo = _mm256_set1_epi32(p->act_min);
+	const __m256i hi = _mm256_set1_epi32(p->act_max);
+	const uint8_t **tap = malloc((size_t)dj->d->pairs * 2 * sizeof(*tap));
+
+	if (!tap) {
+		dj->failed = 1;
+		return;
+	}
+	/* an odd last tap's partner: weight 0 */
+	tap[2 * dj->d->pairs - 1] = dj->zrow;
+	for (r = begin; r < end; r++) {
+		uint32_t n = r / out->d[1], oy = r % out->d[1];
+		int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+		const uint8_t *img = (const uint8_t *)in->data + (size_t)n * in->d[1] * in->d[2] * ch;
+		uint8_t *dst = (uint8_t *)out->data + (size_t)r * out->d[2] * ch;
+
+		for (ox = 0; ox < out->d[2]; ox++, dst += ch) {
+			int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+
+			for (ky = 0; ky < kh; ky++) {
+				int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
+
+				for (kx = 0; kx < kw; kx++) {
+					int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
+
+					tap[ky * kw + kx] = iy < 0 || iy >= h || ix < 0 || ix >= w ?
+						dj->zrow :
+						img + ((size_t)iy * (uint32_t)w + (uint32_t)ix) * ch;
+				}
+			}
+			for (g = 0; g < full; g++)
+				dw_group(dj, tap, g, 0, dst, s8, zo, lo, hi);
+			if (ch % 16)
+				dw_group(dj, tap, full, ch % 16, dst, s8, zo, lo, hi);
+		}
+	}
+	free(tap);
 }
 
 static int depthwise(const struct ek_op *o, const void *prep)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
-	uint32_t ch = in->d[3], kh = f->d[1], kw = f->d[2], n, oy, ox, c, ky, kx;
-	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
+	uint32_t ch = in->d[3], taps = f->d[1] * f->d[2], rows = out->d[0] * out->d[1], c, g, h, l;
+	const struct dw_prep *d = prep;
+	struct dw_prep *own = NULL;
 	const struct edgeai_prog_qmul *q;
-	int32_t *wt, *acc;
-	int ok, s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	struct dw_job dj = { .o = o };
+	struct dw_half *gh;
+	uint8_t *zrow;
+	int ok;
 
-	if (!exec_dw_shape_ok(o))
+	/* the clamp in the type's range (the vector packs saturate; ek_st() would wrap) */
+	if (!exec_dw_shape_ok(o) || p->act_min < (in->dtype == EDGEAI_DTYPE_INT8 ? -128 : 0) ||
+	    p->act_max > (in->dtype == EDGEAI_DTYPE_INT8 ? 127 : 255))
 		return EXEC_OPT_NOT_HANDLED;
 	q = qmuls(o, p, ch, &ok);
 	if (!ok)
 		return EXEC_OPT_NOT_HANDLED;
-	wt = prep ? (int32_t *)prep : dw_weights(f);
-	acc = aalloc(((size_t)ch + 8) * 4);
-	if (!wt || !acc) {
-		if (!prep)
-			free(wt);
-		free(acc);
+	if (!d || d->ch != ch || d->taps != taps)
+		d = own = dw_pack(f);
+	if (!d)
+		return EXEC_OPT_NOT_HANDLED;
+	gh = aalloc((size_t)d->groups * 2 * sizeof(*gh) + (size_t)d->groups * 16);
+	if (!gh) {
+		free(own);
 		return EXEC_OPT_NOT_HANDLED;
 	}
-	for (n = 0; n < out->d[0]; n++) {
-		for (oy = 0; oy < out->d[1]; oy++) {
-			for (ox = 0; ox < out->d[2]; ox++) {
-				int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
-				int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
-				uint32_t base = ((n * out->d[1] + oy) * out->d[2] + ox) * ch;
+	zrow = (uint8_t *)(gh + 2 * d->groups);
+	memset(zrow, (uint8_t)in->zp, (size_t)d->groups * 16);
+	for (g = 0; g < d->groups; g++) {
+		for (h = 0; h < 2; h++) {
+			int32_t init[8], mul[8], shift[8];
 
-				memset(acc, 0, (size_t)ch * 4);
-				for (ky = 0; ky < kh; ky++) {
-					int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
-
-					if (iy < 0 || iy >= h)
-						continue;
-					for (kx = 0; kx < kw; kx++) {
-						int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
-						const uint8_t *src;
-						const int32_t *wk = wt + (ky * kw + kx) * ch;
-						__m256i zp = _mm256_set1_epi32(in->zp);
-
-						if (ix < 0 || ix >= w)
-							continue;
-						src = (const uint8_t *)in->data +
-						      ek_idx(in, n, (uint32_t)iy, (uint32_t)ix, 0);
-						for (c = 0; c + 8 <= ch; c += 8) {
-							__m128i raw = _mm_loadl_epi64((const __m128i *)(src + c));
-							__m256i x = s8 ? _mm256_cvtepi8_epi32(raw) :
-									 _mm256_cvtepu8_epi32(raw);
-							__m256i a = _mm256_loadu_si256((const __m256i *)(acc + c));
-
-							x = _mm256_sub_epi32(x, zp);
-							a = _mm256_add_epi32(a, _mm256_mullo_epi32(x,
-								_mm256_loadu_si256((const __m256i *)(wk + c))));
-							_mm256_storeu_si256((__m256i *)(acc + c), a);
-						}
-						for (; c < ch; c++)
-							acc[c] += ((s8 ? (int32_t)(int8_t)src[c] :
-								    (int32_t)src[c]) - in->zp) * wk[c];
-					}
-				}
-				for (c = 0; c < ch; c++)
-					finish(out, base + c, acc[c], b, c,
-					       q ? q[c].multiplier : p->out_multiplier,
-					       q ? q[c].shift : p->out_shift, 0, p->act_min,
-					       p->act_max);
+			for (l = 0; l < 8; l++) {
+				c = g * 16 + (l / 4) * 8 + h * 4 + l % 4;
+				init[l] = mul[l] = shift[l] = 0;
+				if (c >= ch)
+					continue;
+				/* bias - zx * wsum, modulo 2^32 */
+				init[l] = (int32_t)((b->data ? (uint32_t)((const int32_t *)b->data)[c] : 0) -
+						    (uint32_t)in->zp * (uint32_t)d->wsum[c]);
+				mul[l] = q ? q[c].multiplier : p->out_multiplier;
+				shift[l] = q ? q[c].shift : p->out_shift;
 			}
+			gh[2 * g + h].init = _mm256_loadu_si256((const __m256i *)init);
+			mbqv_make(&gh[2 * g + h].q, mul, shift);
 		}
 	}
-	if (!prep)
-		free(wt);
-	free(acc);
-	return 0;
+	dj.d = d;
+	dj.gh = gh;
+	dj.zrow = zrow;
+	dj.end = (uintptr_t)in->data + ek_count(in);
+	if (exec_par_worth((uint64_t)ek_count(out) * taps / 4))
+		exec_par_for(rows, dw_rows, &dj);
+	else
+		dw_rows(&dj, 0, rows);
+	free(gh);
+	free(own);
+	/* a part that had no room wrote nothing: the reference then writes every output */
+	return dj.failed ? EXEC_OPT_NOT_HANDLED : 0;
 }
 
 static int fc(const struct ek_op *o, const void *prep)
@@ -1030,7 +1239,7 @@ static void *avx2_prepare(const struct ek_op *o)
 		k = f->d[1] * f->d[2] * f->d[3];
 		return weights16(f, f->d[0], k, (k + 15) & ~15U);
 	case EDGEAI_OP_DEPTHWISE_CONV_2D:
-		return f->d[0] == 1 ? dw_weights(f) : NULL;
+		return dw_pack(f);
 	case EDGEAI_OP_FULLY_CONNECTED:
 		return weights16(f, f->d[2], f->d[3], (f->d[3] + 15) & ~15U);
 	case EDGEAI_OP_TRANSPOSE_CONV:

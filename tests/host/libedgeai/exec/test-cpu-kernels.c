@@ -9,8 +9,8 @@
  * odd channel counts (not multiples of the vector width), SAME and VALID
  * padding, depthwise depth multipliers 2..16 (one input channel, 3 or odd:
  * cpu.c repeats the input's channels),
- * strides, dilation, int8 per-channel and uint8 per-tensor with extreme
- * zero points, large reductions; for the VNNI GEMM also 1x1 convolutions
+ * strides, dilation, int8 per-channel (or, 1 time in 4, per-tensor) and
+ * uint8 per-tensor with extreme zero points, large reductions; for the VNNI GEMM also 1x1 convolutions
  * read in place (channels a multiple of 4), many output channels (several
  * 64-channel blocks plus a tail), int8 filters with a non-zero zero point
  * (offset weights in int8 range, or not: then the op is declined) and
@@ -302,7 +302,8 @@ static int one(int kind, int u8, char *what, size_t wsz)
 		P.op.opcode = kind ? EDGEAI_OP_DEPTHWISE_CONV_2D : EDGEAI_OP_CONV_2D;
 		cp->act_min = u8 ? (int32_t)rnd(20) : -128 + (int32_t)rnd(20);
 		cp->act_max = u8 ? 255 - (int32_t)rnd(20) : 127 - (int32_t)rnd(20);
-		if (!u8) {
+		/* int8: per-channel multipliers, 1 time in 4 one per tensor (uint8's) */
+		if (!u8 && rnd(4)) {
 			struct edgeai_prog_qmul q;
 
 			qoff = add_k(&P, 8 * oc);
@@ -1133,14 +1134,15 @@ static const struct kset_case sets[] = {
 /*
  * The threads part runs with the best set of this CPU (NULL), then on
  * x86-64 with the AVX2 set forced too (what an AVX2-only CPU gets); the
- * kinds the AVX2 set splits itself: MAX_POOL_2D.
+ * kinds the AVX2 set splits itself: DEPTHWISE_CONV_2D (wide rows too) and
+ * MAX_POOL_2D.
  */
 #if defined(__aarch64__)
 static const char *const tsets[] = { NULL };
 #define AVX2_SPLITS 0
 #else
 static const char *const tsets[] = { NULL, "avx2" };
-#define AVX2_SPLITS (1U << 6)
+#define AVX2_SPLITS (1U << 1 | 1U << 6 | 1U << 18)
 #endif
 
 /* One random case of test kind @kind: 0 equal, 1 differs, < 0 not run. */
