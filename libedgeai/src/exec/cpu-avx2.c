@@ -10,13 +10,15 @@
  * to the kernels every set shares (cpu-common.c), else to the portable
  * reference kernels of firmware/ops/.
  *
- * Bit exactness: only the accumulation is vectorized, and it is exact
- * integer arithmetic (16-bit offset values, 32-bit sums: the same sum in
- * another order). Padding taps contribute 0 as in the reference. Bias,
- * rescaling (the same ek_mbqm / ek_mbqm_up functions), zero point
- * and clamping are the reference's, per output element. Anything unusual
- * (a shape or parameter the reference would reject, dilation with odd
- * layouts, depth multiplier > 1) goes to the reference.
+ * Bit exactness: the accumulation is exact integer arithmetic (16-bit
+ * offset values, 32-bit sums: the same sum modulo 2^32 in another order);
+ * padding taps contribute 0 as in the reference. CONV_2D and
+ * DEPTHWISE_CONV_2D rescale in vectors with the arithmetic of ek_mbqm_up()
+ * and ek_mbqm() per lane (mbqv_up(), mbqv()); FULLY_CONNECTED and
+ * TRANSPOSE_CONV call those functions per output element. Anything unusual
+ * (a shape or parameter the reference would reject, a clamp outside the
+ * type's range) goes to the reference; cpu.c hands depthwise ops of
+ * depth multiplier > 1 as multiplier 1 on a repeated input.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -143,75 +145,6 @@ static const struct edgeai_prog_qmul *qmuls(const struct ek_op *o,
 	return q;
 }
 
-static int conv(const struct ek_op *o, const void *prep)
-{
-	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
-	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
-	uint32_t ic = in->d[3], kh = f->d[1], kw = f->d[2], och = out->d[3];
-	uint32_t k = kh * kw * ic, kp = (k + 15) & ~15U, n, oy, ox, oc, ky, kx;
-	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
-	const struct edgeai_prog_qmul *q;
-	int16_t *wt, *patch;
-	int ok;
-
-	if (!ek_is8(in->dtype) || f->dtype != in->dtype || out->dtype != in->dtype ||
-	    f->d[3] != ic || f->d[0] != och || in->d[0] != out->d[0] ||
-	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)))
-		return EXEC_OPT_NOT_HANDLED;
-	q = qmuls(o, p, och, &ok);
-	if (!ok)
-		return EXEC_OPT_NOT_HANDLED;
-	wt = prep ? (int16_t *)prep : weights16(f, och, k, kp);
-	patch = aalloc((size_t)kp * 2);
-	if (!wt || !patch) {
-		if (!prep)
-			free(wt);
-		free(patch);
-		return EXEC_OPT_NOT_HANDLED;
-	}
-	memset(patch, 0, (size_t)kp * 2);
-	for (n = 0; n < out->d[0]; n++) {
-		for (oy = 0; oy < out->d[1]; oy++) {
-			for (ox = 0; ox < out->d[2]; ox++) {
-				int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
-				int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
-				uint32_t base = ((n * out->d[1] + oy) * out->d[2] + ox) * och;
-
-				for (ky = 0; ky < kh; ky++) {
-					int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
-
-					for (kx = 0; kx < kw; kx++) {
-						int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
-						int16_t *dst = patch + (ky * kw + kx) * ic;
-
-						if (iy < 0 || iy >= h || ix < 0 || ix >= w)
-							memset(dst, 0, (size_t)ic * 2);
-						else
-							to16(dst, (const uint8_t *)in->data +
-							     ek_idx(in, n, (uint32_t)iy, (uint32_t)ix, 0),
-							     ic, in->dtype, in->zp);
-					}
-				}
-				for (oc = 0; oc < och; oc += 4) {
-					int32_t r[4];
-					uint32_t j;
-
-					dot16x4(patch, wt + (size_t)oc * kp, kp, kp, r);
-					for (j = 0; j < 4 && oc + j < och; j++)
-						finish(out, base + oc + j, r[j], b, oc + j,
-						       q ? q[oc + j].multiplier : p->out_multiplier,
-						       q ? q[oc + j].shift : p->out_shift, 1,
-						       p->act_min, p->act_max);
-				}
-			}
-		}
-	}
-	if (!prep)
-		free(wt);
-	free(patch);
-	return 0;
-}
-
 /*
  * TRANSPOSE_CONV: exec_tconv() (cpu-common.c) lays out the input and the
  * weights and walks the output pixels; here the sums of one pixel's
@@ -326,11 +259,12 @@ static struct dw_prep *dw_pack(const struct ek_tensor *f)
  */
 struct mbqv {
 	__m256i m, mo, left, right, mask, half;
+	__m256i hb;	/* mbqv_up(): 2^(right - 1), 0 for right 0 */
 };
 
 static void mbqv_make(struct mbqv *q, const int32_t mul[8], const int32_t shift[8])
 {
-	int32_t l[8], r[8], mk[8], hf[8];
+	int32_t l[8], r[8], mk[8], hf[8], hb[8];
 	int i;
 
 	for (i = 0; i < 8; i++) {
@@ -338,7 +272,9 @@ static void mbqv_make(struct mbqv *q, const int32_t mul[8], const int32_t shift[
 		r[i] = shift[i] > 0 ? 0 : -shift[i];
 		mk[i] = (int32_t)((1U << r[i]) - 1);
 		hf[i] = (int32_t)(((1U << r[i]) - 1) >> 1);
+		hb[i] = r[i] ? (int32_t)(1U << (r[i] - 1)) : 0;
 	}
+	q->hb = _mm256_loadu_si256((const __m256i *)hb);
 	q->m = _mm256_loadu_si256((const __m256i *)mul);
 	q->mo = _mm256_srli_epi64(q->m, 32);
 	q->left = _mm256_loadu_si256((const __m256i *)l);
@@ -362,11 +298,68 @@ static inline __m256i mbqv(__m256i x, const struct mbqv *q)
 	return _mm256_sub_epi32(_mm256_srav_epi32(r, q->right), _mm256_cmpgt_epi32(rem, thr));
 }
 
+/*
+ * ek_mbqm_up() on 8 lanes: the same doubling high multiply, v, then
+ * (v + 2^(e-1)) >> e, which is (v >> e) plus bit e - 1 of v (no 32-bit
+ * overflow on the way).
+ */
+static inline __m256i mbqv_up(__m256i x, const struct mbqv *q)
+{
+	const __m256i n = _mm256_set1_epi64x((int64_t)1 << 30), one = _mm256_set1_epi32(1);
+	__m256i pe, po, r;
+
+	x = _mm256_sllv_epi32(x, q->left);
+	pe = _mm256_srli_epi64(_mm256_add_epi64(_mm256_mul_epi32(x, q->m), n), 31);
+	po = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), q->mo), n);
+	po = _mm256_slli_epi64(_mm256_srli_epi64(po, 31), 32);
+	r = _mm256_blend_epi32(pe, po, 0xaa);
+	return _mm256_add_epi32(_mm256_srav_epi32(r, q->right),
+				_mm256_min_epu32(_mm256_and_si256(r, q->hb), one));
+}
+
 /* Per 16-channel group, per half (channels 0-3, 8-11 / 4-7, 12-15): start and rescale. */
 struct dw_half {
 	__m256i init;
 	struct mbqv q;
 };
+
+/*
+ * The starting sums (bias - zx * @wsum[c], or the bias when @wsum is NULL)
+ * and rescales of @n channels in the lanes' order, [blocks of 16][2
+ * halves], followed by blocks * 16 bytes of the input zero point (the
+ * depthwise padding row). One allocation (free()).
+ */
+static struct dw_half *lane_terms(const struct ek_op *o, const struct edgeai_prog_conv_params *p,
+				  const struct edgeai_prog_qmul *q, uint32_t n, const int32_t *wsum)
+{
+	const struct ek_tensor *in = &o->in[0], *b = &o->in[2];
+	uint32_t nb = (n + 15) / 16, g, h, l, c;
+	struct dw_half *t = aalloc((size_t)nb * 2 * sizeof(*t) + (size_t)nb * 16);
+
+	if (!t)
+		return NULL;
+	memset(t + 2 * nb, (uint8_t)in->zp, (size_t)nb * 16);
+	for (g = 0; g < nb; g++) {
+		for (h = 0; h < 2; h++) {
+			int32_t init[8], mul[8], shift[8];
+
+			for (l = 0; l < 8; l++) {
+				c = g * 16 + (l / 4) * 8 + h * 4 + l % 4;
+				init[l] = mul[l] = shift[l] = 0;
+				if (c >= n)
+					continue;
+				/* bias - zx * wsum, modulo 2^32 */
+				init[l] = (int32_t)((b->data ? (uint32_t)((const int32_t *)b->data)[c] : 0) -
+						    (wsum ? (uint32_t)in->zp * (uint32_t)wsum[c] : 0));
+				mul[l] = q ? q[c].multiplier : p->out_multiplier;
+				shift[l] = q ? q[c].shift : p->out_shift;
+			}
+			t[2 * g + h].init = _mm256_loadu_si256((const __m256i *)init);
+			mbqv_make(&t[2 * g + h].q, mul, shift);
+		}
+	}
+	return t;
+}
 
 struct dw_job {
 	const struct ek_op *o;
@@ -494,8 +487,8 @@ static void dw_rows(void *ctx, uint32_t begin, uint32_t end)
 static int depthwise(const struct ek_op *o, const void *prep)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
-	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
-	uint32_t ch = in->d[3], taps = f->d[1] * f->d[2], rows = out->d[0] * out->d[1], c, g, h, l;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *out = &o->out;
+	uint32_t ch = in->d[3], taps = f->d[1] * f->d[2], rows = out->d[0] * out->d[1];
 	const struct dw_prep *d = prep;
 	struct dw_prep *own = NULL;
 	const struct edgeai_prog_qmul *q;
@@ -515,32 +508,12 @@ static int depthwise(const struct ek_op *o, const void *prep)
 		d = own = dw_pack(f);
 	if (!d)
 		return EXEC_OPT_NOT_HANDLED;
-	gh = aalloc((size_t)d->groups * 2 * sizeof(*gh) + (size_t)d->groups * 16);
+	gh = lane_terms(o, p, q, ch, d->wsum);
 	if (!gh) {
 		free(own);
 		return EXEC_OPT_NOT_HANDLED;
 	}
 	zrow = (uint8_t *)(gh + 2 * d->groups);
-	memset(zrow, (uint8_t)in->zp, (size_t)d->groups * 16);
-	for (g = 0; g < d->groups; g++) {
-		for (h = 0; h < 2; h++) {
-			int32_t init[8], mul[8], shift[8];
-
-			for (l = 0; l < 8; l++) {
-				c = g * 16 + (l / 4) * 8 + h * 4 + l % 4;
-				init[l] = mul[l] = shift[l] = 0;
-				if (c >= ch)
-					continue;
-				/* bias - zx * wsum, modulo 2^32 */
-				init[l] = (int32_t)((b->data ? (uint32_t)((const int32_t *)b->data)[c] : 0) -
-						    (uint32_t)in->zp * (uint32_t)d->wsum[c]);
-				mul[l] = q ? q[c].multiplier : p->out_multiplier;
-				shift[l] = q ? q[c].shift : p->out_shift;
-			}
-			gh[2 * g + h].init = _mm256_loadu_si256((const __m256i *)init);
-			mbqv_make(&gh[2 * g + h].q, mul, shift);
-		}
-	}
 	dj.d = d;
 	dj.gh = gh;
 	dj.zrow = zrow;
@@ -553,6 +526,234 @@ static int depthwise(const struct ek_op *o, const void *prep)
 	free(own);
 	/* a part that had no room wrote nothing: the reference then writes every output */
 	return dj.failed ? EXEC_OPT_NOT_HANDLED : 0;
+}
+
+/*
+ * CONV_2D: output channels in the lanes, 16 per block, for CONV_PIX output
+ * pixels at a time. Each pixel's patch (its taps' input channels, the
+ * filter's order) as int16 x - zx (padding taps 0, as the reference
+ * adds nothing for them), padded to an even length; per pair of patch
+ * values, one vpbroadcastd of the (x_k, x_k+1) pair and one vpmaddwd
+ * against the weights (w_k - zw, w_k+1 - zw) of 8 output channels adds
+ * both products (|x - zx|, |w - zw| <= 255: no int16 product or pair
+ * sum overflows) to the channels' int32 sums, which start at the bias:
+ * the reference's sums modulo 2^32, in another order. Output channels are
+ * laid out 0-3, 8-11 / 4-7, 12-15 in the two vectors of a block so that
+ * vpackssdw puts them back in order; then ek_mbqm_up() per lane
+ * (mbqv_up()), the zero point and the clamp.
+ */
+#define CONV_PIX 4
+
+/* The prepared weights: one allocation (free()). */
+struct conv_prep {
+	uint32_t och, k, pairs, blocks;
+	int16_t *w;	/* [blocks][pairs][2 halves][8 lanes][2] */
+};
+
+static struct conv_prep *conv_pack(const struct ek_tensor *f)
+{
+	uint32_t och = f->d[0], k = f->d[1] * f->d[2] * f->d[3], pairs = (k + 1) / 2;
+	uint32_t nb = (och + 15) / 16, b, j, h, l, kk, oc, kx;
+	size_t wbytes = (size_t)nb * pairs * 64;
+	struct conv_prep *d;
+
+	if (!och || !k)
+		return NULL;
+	d = aalloc(64 + wbytes);
+	if (!d)
+		return NULL;
+	d->och = och;
+	d->k = k;
+	d->pairs = pairs;
+	d->blocks = nb;
+	d->w = (int16_t *)((uint8_t *)d + 64);
+	memset(d->w, 0, wbytes);
+	for (b = 0; b < nb; b++)
+		for (j = 0; j < pairs; j++)
+			for (h = 0; h < 2; h++)
+				for (l = 0; l < 8; l++)
+					for (kk = 0; kk < 2; kk++) {
+						oc = b * 16 + (l / 4) * 8 + h * 4 + l % 4;
+						kx = 2 * j + kk;
+						if (oc < och && kx < k)
+							d->w[(((size_t)b * pairs + j) * 2 + h) * 16 + 2 * l + kk] =
+								(int16_t)(ek_ld(f, oc * k + kx) - f->zp);
+					}
+	return d;
+}
+
+struct conv_job {
+	const struct ek_op *o;
+	const struct conv_prep *d;
+	const struct dw_half *bh;	/* [blocks][2]: the bias and the rescale */
+	uint32_t pixels, kp;		/* output pixels; patch row length (even) */
+	_Atomic int failed;		/* no room for a part's patches: the op is declined */
+};
+
+/* The sums of output channel block @b of @np pixels (patches @x, @kp apart) into @dst[i]. */
+static inline __attribute__((always_inline)) void
+conv_tile(const struct conv_job *cj, const int16_t *x, uint32_t b, int np, uint8_t *const *dst,
+	  int s8, __m256i zo, __m256i lo, __m256i hi)
+{
+	const struct conv_prep *d = cj->d;
+	const struct dw_half *bh = cj->bh + 2 * b;
+	const __m256i *w = (const __m256i *)d->w + (size_t)b * d->pairs * 2;
+	uint32_t j, off = 16 * b, rest = d->och - off < 16 ? d->och - off : 0;
+	__m256i a[CONV_PIX][2];
+	int i;
+
+	_Pragma("GCC unroll 4")
+	for (i = 0; i < np; i++) {
+		a[i][0] = bh[0].init;
+		a[i][1] = bh[1].init;
+	}
+	for (j = 0; j < d->pairs; j++, w += 2) {
+		__m256i w0 = _mm256_load_si256(w), w1 = _mm256_load_si256(w + 1);
+
+		_Pragma("GCC unroll 4")
+		for (i = 0; i < np; i++) {
+			int32_t pr;
+			__m256i v;
+
+			memcpy(&pr, x + (size_t)i * cj->kp + 2 * j, 4);
+			v = _mm256_set1_epi32(pr);
+			a[i][0] = _mm256_add_epi32(a[i][0], _mm256_madd_epi16(v, w0));
+			a[i][1] = _mm256_add_epi32(a[i][1], _mm256_madd_epi16(v, w1));
+		}
+	}
+	_Pragma("GCC unroll 4")
+	for (i = 0; i < np; i++) {
+		__m256i r0 = _mm256_add_epi32(mbqv_up(a[i][0], &bh[0].q), zo);
+		__m256i r1 = _mm256_add_epi32(mbqv_up(a[i][1], &bh[1].q), zo), r;
+
+		r0 = _mm256_min_epi32(_mm256_max_epi32(r0, lo), hi);
+		r1 = _mm256_min_epi32(_mm256_max_epi32(r1, lo), hi);
+		/* channels 0-7 | 8-15 as int16, every value in the 8-bit type's range */
+		r = _mm256_packs_epi32(r0, r1);
+		r = s8 ? _mm256_packs_epi16(r, r) : _mm256_packus_epi16(r, r);
+		r = _mm256_permute4x64_epi64(r, 0x08);
+		if (rest) {
+			uint8_t t[16];
+
+			_mm_storeu_si128((__m128i *)t, _mm256_castsi256_si128(r));
+			memcpy(dst[i] + off, t, rest);
+		} else {
+			_mm_storeu_si128((__m128i *)(dst[i] + off), _mm256_castsi256_si128(r));
+		}
+	}
+}
+
+/* Blocks [begin, end) of CONV_PIX output pixels (the last may be shorter). */
+static void conv_blocks(void *ctx, uint32_t begin, uint32_t end)
+{
+	struct conv_job *cj = ctx;
+	const struct ek_op *o = cj->o;
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *out = &o->out;
+	uint32_t ic = in->d[3], kh = f->d[1], kw = f->d[2], och = out->d[3], kp = cj->kp;
+	uint32_t oh = out->d[1], ow = out->d[2], blk, b, ky, kx;
+	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8, np, i;
+	const __m256i zo = _mm256_set1_epi32(out->zp), lo = _mm256_set1_epi32(p->act_min);
+	const __m256i hi = _mm256_set1_epi32(p->act_max);
+	int16_t *x = aalloc((size_t)CONV_PIX * kp * 2);
+	uint8_t *dst[CONV_PIX];
+
+	if (!x) {
+		cj->failed = 1;
+		return;
+	}
+	/* the pad value past k (kp even) stays 0 */
+	memset(x, 0, (size_t)CONV_PIX * kp * 2);
+	for (blk = begin; blk < end; blk++) {
+		uint32_t px0 = blk * CONV_PIX;
+
+		np = cj->pixels - px0 < CONV_PIX ? (int)(cj->pixels - px0) : CONV_PIX;
+		for (i = 0; i < np; i++) {
+			uint32_t px = px0 + (uint32_t)i, n = px / (oh * ow), oy = px / ow % oh;
+			uint32_t ox = px % ow;
+			int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+			int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+			int16_t *row = x + (size_t)i * kp;
+
+			dst[i] = (uint8_t *)out->data + (size_t)px * och;
+			for (ky = 0; ky < kh; ky++) {
+				int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
+
+				for (kx = 0; kx < kw; kx++) {
+					int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
+					int16_t *t = row + (ky * kw + kx) * ic;
+
+					if (iy < 0 || iy >= h || ix < 0 || ix >= w)
+						memset(t, 0, (size_t)ic * 2);
+					else
+						to16_fast(t, (const uint8_t *)in->data +
+							  ek_idx(in, n, (uint32_t)iy, (uint32_t)ix, 0),
+							  ic, in->dtype, in->zp);
+				}
+			}
+		}
+		for (b = 0; b < cj->d->blocks; b++) {
+			switch (np) {
+			case 4:
+				conv_tile(cj, x, b, 4, dst, s8, zo, lo, hi);
+				break;
+			case 3:
+				conv_tile(cj, x, b, 3, dst, s8, zo, lo, hi);
+				break;
+			case 2:
+				conv_tile(cj, x, b, 2, dst, s8, zo, lo, hi);
+				break;
+			default:
+				conv_tile(cj, x, b, 1, dst, s8, zo, lo, hi);
+				break;
+			}
+		}
+	}
+	free(x);
+}
+
+static int conv(const struct ek_op *o, const void *prep)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
+	uint32_t ic = in->d[3], k = f->d[1] * f->d[2] * ic, och = out->d[3], blocks;
+	const struct conv_prep *d = prep;
+	struct conv_prep *own = NULL;
+	const struct edgeai_prog_qmul *q;
+	struct conv_job cj = { .o = o };
+	int ok, s8 = in->dtype == EDGEAI_DTYPE_INT8;
+
+	/* the clamp in the type's range (the vector packs saturate; ek_st() would wrap) */
+	if (!ek_is8(in->dtype) || f->dtype != in->dtype || out->dtype != in->dtype ||
+	    f->d[3] != ic || f->d[0] != och || in->d[0] != out->d[0] || !k ||
+	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)) ||
+	    p->act_min < (s8 ? -128 : 0) || p->act_max > (s8 ? 127 : 255))
+		return EXEC_OPT_NOT_HANDLED;
+	q = qmuls(o, p, och, &ok);
+	if (!ok)
+		return EXEC_OPT_NOT_HANDLED;
+	if (!d || d->och != och || d->k != k)
+		d = own = conv_pack(f);
+	if (!d)
+		return EXEC_OPT_NOT_HANDLED;
+	cj.bh = lane_terms(o, p, q, och, NULL);
+	if (!cj.bh) {
+		free(own);
+		return EXEC_OPT_NOT_HANDLED;
+	}
+	cj.d = d;
+	cj.pixels = out->d[0] * out->d[1] * out->d[2];
+	cj.kp = 2 * d->pairs;
+	blocks = (cj.pixels + CONV_PIX - 1) / CONV_PIX;
+	if (exec_par_worth((uint64_t)ek_count(out) * k / 8))
+		exec_par_for(blocks, conv_blocks, &cj);
+	else
+		conv_blocks(&cj, 0, blocks);
+	free((void *)cj.bh);
+	free(own);
+	/* a part that had no room wrote nothing: the reference then writes every output */
+	return cj.failed ? EXEC_OPT_NOT_HANDLED : 0;
 }
 
 static int fc(const struct ek_op *o, const void *prep)
@@ -1230,14 +1431,12 @@ static int avx2_run(const struct ek_op *o, const void *prep)
 static void *avx2_prepare(const struct ek_op *o)
 {
 	const struct ek_tensor *f = &o->in[1];
-	uint32_t k;
 
 	if (o->n_in < 2 || !f->data || !ek_is8(f->dtype))
 		return NULL;
 	switch (o->op->opcode) {
 	case EDGEAI_OP_CONV_2D:
-		k = f->d[1] * f->d[2] * f->d[3];
-		return weights16(f, f->d[0], k, (k + 15) & ~15U);
+		return conv_pack(f);
 	case EDGEAI_OP_DEPTHWISE_CONV_2D:
 		return dw_pack(f);
 	case EDGEAI_OP_FULLY_CONNECTED:

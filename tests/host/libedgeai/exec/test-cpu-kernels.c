@@ -1134,15 +1134,15 @@ static const struct kset_case sets[] = {
 /*
  * The threads part runs with the best set of this CPU (NULL), then on
  * x86-64 with the AVX2 set forced too (what an AVX2-only CPU gets); the
- * kinds the AVX2 set splits itself: DEPTHWISE_CONV_2D (wide rows too) and
- * MAX_POOL_2D.
+ * kinds the AVX2 set splits itself: CONV_2D and DEPTHWISE_CONV_2D (wide
+ * rows too) and MAX_POOL_2D.
  */
 #if defined(__aarch64__)
 static const char *const tsets[] = { NULL };
 #define AVX2_SPLITS 0
 #else
 static const char *const tsets[] = { NULL, "avx2" };
-#define AVX2_SPLITS (1U << 1 | 1U << 6 | 1U << 18)
+#define AVX2_SPLITS (1U << 0 | 1U << 1 | 1U << 6 | 1U << 17 | 1U << 18)
 #endif
 
 /* One random case of test kind @kind: 0 equal, 1 differs, < 0 not run. */
@@ -1248,6 +1248,10 @@ int main(void)
 				/* depthwise: every program, depth multipliers > 1 too, both runs */
 				if ((kind == 1 || kind == 18) && ran < 2UL * (unsigned long)runs)
 					ktap_ok(0, "%s ran %lu of the %d depthwise runs", set, ran, 2 * runs);
+				/* AVX2 CONV_2D: every program, both runs */
+				if ((kind == 0 || kind == 17) && !strcmp(set, "avx2") &&
+				    self < 2UL * (unsigned long)runs)
+					ktap_ok(0, "avx2 ran %lu of the %d CONV_2D runs", self, 2 * runs);
 #if !defined(__aarch64__)
 				ran_by = exec_cpu_kernels_ops(by) - ran_by;
 				if (kind >= 9 && kind < 16) {
