@@ -384,20 +384,25 @@ static inline __m256i dw_ld(const uint8_t *p, int s8)
  */
 static inline __m256i dw_ld_rest(const struct dw_job *dj, const uint8_t *p, uint32_t rest, int s8)
 {
-	uint8_t t[16] = { 0 };
+	uint8_t t[16];
 
 	if ((uintptr_t)p + 16 <= dj->end)
 		return dw_ld(p, s8);
+	memset(t, 0, sizeof(t));
 	memcpy(t, p, rest);
 	return dw_ld(t, s8);
 }
 
 /*
  * Group @g of one output pixel from its taps @tap (pairs * 2 pointers to
- * the pixels' channel 0); @rest > 0: the last group, of @rest channels.
+ * the pixels' channel 0); @rest > 0: the last group, of @rest channels,
+ * stored whole when the 16 bytes end by @row_end (the bytes past the
+ * pixel belong to the pixels after it in the row, written later by this
+ * same part), else through a copy.
  */
 static inline void dw_group(const struct dw_job *dj, const uint8_t *const *tap, uint32_t g,
-			    uint32_t rest, uint8_t *dst, int s8, __m256i zo, __m256i lo, __m256i hi)
+			    uint32_t rest, uint8_t *dst, const uint8_t *row_end, int s8, __m256i zo,
+			    __m256i lo, __m256i hi)
 {
 	const struct dw_prep *d = dj->d;
 	const struct dw_half *gh = dj->gh + 2 * g;
@@ -427,7 +432,7 @@ static inline void dw_group(const struct dw_job *dj, const uint8_t *const *tap, 
 	r = _mm256_packs_epi32(a0, a1);
 	r = s8 ? _mm256_packs_epi16(r, r) : _mm256_packus_epi16(r, r);
 	r = _mm256_permute4x64_epi64(r, 0x08);
-	if (rest) {
+	if (rest && dst + off + 16 > row_end) {
 		_mm_storeu_si128((__m128i *)t, _mm256_castsi256_si128(r));
 		memcpy(dst + off, t, rest);
 	} else {
@@ -460,6 +465,7 @@ static void dw_rows(void *ctx, uint32_t begin, uint32_t end)
 		int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
 		const uint8_t *img = (const uint8_t *)in->data + (size_t)n * in->d[1] * in->d[2] * ch;
 		uint8_t *dst = (uint8_t *)out->data + (size_t)r * out->d[2] * ch;
+		const uint8_t *row_end = dst + (size_t)out->d[2] * ch;
 
 		for (ox = 0; ox < out->d[2]; ox++, dst += ch) {
 			int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
@@ -476,9 +482,9 @@ static void dw_rows(void *ctx, uint32_t begin, uint32_t end)
 				}
 			}
 			for (g = 0; g < full; g++)
-				dw_group(dj, tap, g, 0, dst, s8, zo, lo, hi);
+				dw_group(dj, tap, g, 0, dst, row_end, s8, zo, lo, hi);
 			if (ch % 16)
-				dw_group(dj, tap, full, ch % 16, dst, s8, zo, lo, hi);
+				dw_group(dj, tap, full, ch % 16, dst, row_end, s8, zo, lo, hi);
 		}
 	}
 	free(tap);
@@ -643,6 +649,34 @@ conv_tile(const struct conv_job *cj, const int16_t *x, uint32_t b, int np, uint8
 	}
 }
 
+/*
+ * A run of @n input bytes at @src (the input ends at @end) as int16 x -
+ * zx at @dst, 16 at a time: up to 15 values past @n are written too
+ * (from the bytes after the run, or any), for the caller to overwrite or
+ * to meet weights of 0.
+ */
+static inline void patch16(int16_t *dst, const uint8_t *src, uint32_t n, const uint8_t *end,
+			   int s8, __m256i vz)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i += 16) {
+		__m128i v;
+
+		if (src + i + 16 <= end) {
+			v = _mm_loadu_si128((const __m128i *)(src + i));
+		} else {
+			uint8_t t[16] = { 0 };
+
+			memcpy(t, src + i, n - i < 16 ? n - i : 16);
+			v = _mm_loadu_si128((const __m128i *)t);
+		}
+		_mm256_storeu_si256((__m256i *)(dst + i),
+				    _mm256_sub_epi16(s8 ? _mm256_cvtepi8_epi16(v) :
+						     _mm256_cvtepu8_epi16(v), vz));
+	}
+}
+
 /* Blocks [begin, end) of CONV_PIX output pixels (the last may be shorter). */
 static void conv_blocks(void *ctx, uint32_t begin, uint32_t end)
 {
@@ -656,15 +690,18 @@ static void conv_blocks(void *ctx, uint32_t begin, uint32_t end)
 	int s8 = in->dtype == EDGEAI_DTYPE_INT8, np, i;
 	const __m256i zo = _mm256_set1_epi32(out->zp), lo = _mm256_set1_epi32(p->act_min);
 	const __m256i hi = _mm256_set1_epi32(p->act_max);
-	int16_t *x = aalloc((size_t)CONV_PIX * kp * 2);
+	/* room for the last run's overrun (patch16()) */
+	int16_t *x = aalloc(((size_t)CONV_PIX * kp + 16) * 2);
+	const uint8_t *in_end = (const uint8_t *)in->data + ek_count(in);
+	const __m256i vz = _mm256_set1_epi16((int16_t)in->zp);
 	uint8_t *dst[CONV_PIX];
 
 	if (!x) {
 		cj->failed = 1;
 		return;
 	}
-	/* the pad value past k (kp even) stays 0 */
-	memset(x, 0, (size_t)CONV_PIX * kp * 2);
+	/* what no run writes (the pad past k, rows past a short block's) is read against 0 weights */
+	memset(x, 0, ((size_t)CONV_PIX * kp + 16) * 2);
 	for (blk = begin; blk < end; blk++) {
 		uint32_t px0 = blk * CONV_PIX;
 
@@ -677,19 +714,31 @@ static void conv_blocks(void *ctx, uint32_t begin, uint32_t end)
 			int16_t *row = x + (size_t)i * kp;
 
 			dst[i] = (uint8_t *)out->data + (size_t)px * och;
+			/* in filter order: a run's overrun is rewritten by the runs after it */
 			for (ky = 0; ky < kh; ky++) {
 				int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
+				int16_t *t = row + ky * kw * ic;
 
-				for (kx = 0; kx < kw; kx++) {
+				if (iy < 0 || iy >= h) {
+					memset(t, 0, (size_t)kw * ic * 2);
+					continue;
+				}
+				if (p->dilation_w == 1 && x0 >= 0 && x0 + (int32_t)kw <= w) {
+					/* the filter row's taps: one run of input */
+					patch16(t, (const uint8_t *)in->data +
+						ek_idx(in, n, (uint32_t)iy, (uint32_t)x0, 0), kw * ic,
+						in_end, s8, vz);
+					continue;
+				}
+				for (kx = 0; kx < kw; kx++, t += ic) {
 					int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
-					int16_t *t = row + (ky * kw + kx) * ic;
 
-					if (iy < 0 || iy >= h || ix < 0 || ix >= w)
+					if (ix < 0 || ix >= w)
 						memset(t, 0, (size_t)ic * 2);
 					else
-						to16_fast(t, (const uint8_t *)in->data +
-							  ek_idx(in, n, (uint32_t)iy, (uint32_t)ix, 0),
-							  ic, in->dtype, in->zp);
+						patch16(t, (const uint8_t *)in->data +
+							ek_idx(in, n, (uint32_t)iy, (uint32_t)ix, 0), ic,
+							in_end, s8, vz);
 				}
 			}
 		}
