@@ -194,15 +194,14 @@ static void to16_fast(int16_t *dst, const void *src, uint32_t n, uint32_t dtype,
 
 /*
  * DEPTHWISE_CONV_2D (depth multiplier 1): channels in the lanes, 16 per
- * group, two taps at a time. For a pair of taps the 16 input bytes of
- * each, widened to int16, interleave (vpunpcklwd / vpunpckhwd) into
+ * group, two taps at a time. The input is first converted once to int16
+ * x - zx (each input pixel serves up to kh * kw outputs). For a pair of
+ * taps the 16 values of each interleave (vpunpcklwd / vpunpckhwd) into
  * (x_a, x_b) pairs of channels 0-3, 8-11 and 4-7, 12-15, and one vpmaddwd
  * against the weights laid out the same way adds x_a (w_a - zw) + x_b
- * (w_b - zw) to each channel's int32 sum (|x| <= 255, |w - zw| <= 255: no
- * int16 product or pair overflows). Padding taps read a row of bytes
- * equal to the input zero point, and the sums start at bias - zx *
- * (the sum of all the taps' w - zw), so a padding tap adds 0 and an
- * in-bounds one (x - zx)(w - zw): the reference's sum modulo 2^32 like its
+ * (w_b - zw) to each channel's int32 sum (|x - zx|, |w - zw| <= 255: no
+ * int16 product or pair sum overflows). Padding taps read a row of zeros;
+ * the sums start at the bias: the reference's sum modulo 2^32, like its
  * own. vpackssdw of the two halves puts the channels back in order. Then
  * ek_mbqm() per lane (mbqv()), the output zero point and the clamp.
  */
@@ -210,7 +209,6 @@ static void to16_fast(int16_t *dst, const void *src, uint32_t n, uint32_t dtype,
 /* The prepared weights: one allocation (free()). */
 struct dw_prep {
 	uint32_t ch, taps, groups, pairs;
-	int32_t *wsum;		/* [groups * 16]: sum over the taps of w - zw, 0 past ch */
 	int16_t *w;		/* [pairs][groups][2 halves][16]: (w_a, w_b) per lane */
 };
 
@@ -223,7 +221,7 @@ static struct dw_prep *dw_pack(const struct ek_tensor *f)
 
 	if (f->d[0] != 1 || !taps || !ch)
 		return NULL;
-	d = aalloc(64 + wbytes + (size_t)g * 16 * 4);
+	d = aalloc(64 + wbytes);
 	if (!d)
 		return NULL;
 	d->ch = ch;
@@ -231,9 +229,7 @@ static struct dw_prep *dw_pack(const struct ek_tensor *f)
 	d->groups = g;
 	d->pairs = np;
 	d->w = (int16_t *)((uint8_t *)d + 64);
-	d->wsum = (int32_t *)((uint8_t *)d->w + wbytes);
 	memset(d->w, 0, wbytes);
-	memset(d->wsum, 0, (size_t)g * 16 * 4);
 	for (p = 0; p < np; p++)
 		for (gi = 0; gi < g; gi++)
 			for (h = 0; h < 2; h++)
@@ -246,9 +242,6 @@ static struct dw_prep *dw_pack(const struct ek_tensor *f)
 							d->w[(((size_t)p * g + gi) * 2 + h) * 16 + 2 * l + k] =
 								(int16_t)(ek_ld(f, t * ch + c) - f->zp);
 					}
-	for (t = 0; t < taps; t++)
-		for (c = 0; c < ch; c++)
-			d->wsum[c] += ek_ld(f, t * ch + c) - f->zp;
 	return d;
 }
 
@@ -324,21 +317,20 @@ struct dw_half {
 };
 
 /*
- * The starting sums (bias - zx * @wsum[c], or the bias when @wsum is NULL)
- * and rescales of @n channels in the lanes' order, [blocks of 16][2
- * halves], followed by blocks * 16 bytes of the input zero point (the
- * depthwise padding row). One allocation (free()).
+ * The starting sums (the bias) and rescales of @n channels in the lanes'
+ * order, [blocks of 16][2 halves], followed by blocks * 16 int16 zeros
+ * (the depthwise padding row). One allocation (free()).
  */
 static struct dw_half *lane_terms(const struct ek_op *o, const struct edgeai_prog_conv_params *p,
-				  const struct edgeai_prog_qmul *q, uint32_t n, const int32_t *wsum)
+				  const struct edgeai_prog_qmul *q, uint32_t n)
 {
-	const struct ek_tensor *in = &o->in[0], *b = &o->in[2];
+	const struct ek_tensor *b = &o->in[2];
 	uint32_t nb = (n + 15) / 16, g, h, l, c;
-	struct dw_half *t = aalloc((size_t)nb * 2 * sizeof(*t) + (size_t)nb * 16);
+	struct dw_half *t = aalloc((size_t)nb * 2 * sizeof(*t) + (size_t)nb * 32);
 
 	if (!t)
 		return NULL;
-	memset(t + 2 * nb, (uint8_t)in->zp, (size_t)nb * 16);
+	memset(t + 2 * nb, 0, (size_t)nb * 32);
 	for (g = 0; g < nb; g++) {
 		for (h = 0; h < 2; h++) {
 			int32_t init[8], mul[8], shift[8];
@@ -348,9 +340,7 @@ static struct dw_half *lane_terms(const struct ek_op *o, const struct edgeai_pro
 				init[l] = mul[l] = shift[l] = 0;
 				if (c >= n)
 					continue;
-				/* bias - zx * wsum, modulo 2^32 */
-				init[l] = (int32_t)((b->data ? (uint32_t)((const int32_t *)b->data)[c] : 0) -
-						    (wsum ? (uint32_t)in->zp * (uint32_t)wsum[c] : 0));
+				init[l] = b->data ? ((const int32_t *)b->data)[c] : 0;
 				mul[l] = q ? q[c].multiplier : p->out_multiplier;
 				shift[l] = q ? q[c].shift : p->out_shift;
 			}
@@ -365,42 +355,21 @@ struct dw_job {
 	const struct ek_op *o;
 	const struct dw_prep *d;
 	const struct dw_half *gh;	/* [groups][2] */
-	const uint8_t *zrow;		/* groups * 16 bytes of the input zero point */
-	uintptr_t end;			/* the end of the input tensor */
+	const int16_t *x;		/* the input as x - zx, 16 values of slack */
+	const int16_t *zrow;		/* groups * 16 zeros */
 	_Atomic int failed;		/* no room for a part's taps: the op is declined */
 };
 
-static inline __m256i dw_ld(const uint8_t *p, int s8)
-{
-	__m128i v = _mm_loadu_si128((const __m128i *)p);
-
-	return s8 ? _mm256_cvtepi8_epi16(v) : _mm256_cvtepu8_epi16(v);
-}
-
-/*
- * The last group's 16 bytes at @p: read in place when they are all in the
- * input (or in the zero point row, 16 bytes a group), else the @rest that
- * are through a copy (the lanes past them have weight 0).
- */
-static inline __m256i dw_ld_rest(const struct dw_job *dj, const uint8_t *p, uint32_t rest, int s8)
-{
-	uint8_t t[16];
-
-	if ((uintptr_t)p + 16 <= dj->end)
-		return dw_ld(p, s8);
-	memset(t, 0, sizeof(t));
-	memcpy(t, p, rest);
-	return dw_ld(t, s8);
-}
-
 /*
  * Group @g of one output pixel from its taps @tap (pairs * 2 pointers to
- * the pixels' channel 0); @rest > 0: the last group, of @rest channels,
- * stored whole when the 16 bytes end by @row_end (the bytes past the
- * pixel belong to the pixels after it in the row, written later by this
- * same part), else through a copy.
+ * the pixels' channel 0 in the int16 input, or to the zero row); @rest >
+ * 0: the last group, of @rest channels (the lanes past them read the
+ * next pixel's values, or the slack, against weights of 0), stored whole
+ * when the 16 bytes end by @row_end (the bytes past the pixel belong to
+ * the pixels after it in the row, written later by this same part), else
+ * through a copy.
  */
-static inline void dw_group(const struct dw_job *dj, const uint8_t *const *tap, uint32_t g,
+static inline void dw_group(const struct dw_job *dj, const int16_t *const *tap, uint32_t g,
 			    uint32_t rest, uint8_t *dst, const uint8_t *row_end, int s8, __m256i zo,
 			    __m256i lo, __m256i hi)
 {
@@ -409,18 +378,11 @@ static inline void dw_group(const struct dw_job *dj, const uint8_t *const *tap, 
 	const __m256i *w = (const __m256i *)d->w + 2 * g;
 	__m256i a0 = gh[0].init, a1 = gh[1].init, r;
 	uint32_t p, off = 16 * g;
-	uint8_t t[16];
 
 	for (p = 0; p < d->pairs; p++, w += 2 * d->groups) {
-		__m256i xa, xb;
+		__m256i xa = _mm256_loadu_si256((const __m256i *)(tap[2 * p] + off));
+		__m256i xb = _mm256_loadu_si256((const __m256i *)(tap[2 * p + 1] + off));
 
-		if (rest) {
-			xa = dw_ld_rest(dj, tap[2 * p] + off, rest, s8);
-			xb = dw_ld_rest(dj, tap[2 * p + 1] + off, rest, s8);
-		} else {
-			xa = dw_ld(tap[2 * p] + off, s8);
-			xb = dw_ld(tap[2 * p + 1] + off, s8);
-		}
 		a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(_mm256_unpacklo_epi16(xa, xb),
 							     _mm256_load_si256(w)));
 		a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(_mm256_unpackhi_epi16(xa, xb),
@@ -433,6 +395,8 @@ static inline void dw_group(const struct dw_job *dj, const uint8_t *const *tap, 
 	r = s8 ? _mm256_packs_epi16(r, r) : _mm256_packus_epi16(r, r);
 	r = _mm256_permute4x64_epi64(r, 0x08);
 	if (rest && dst + off + 16 > row_end) {
+		uint8_t t[16];
+
 		_mm_storeu_si128((__m128i *)t, _mm256_castsi256_si128(r));
 		memcpy(dst + off, t, rest);
 	} else {
@@ -447,38 +411,55 @@ static void dw_rows(void *ctx, uint32_t begin, uint32_t end)
 	const struct ek_op *o = dj->o;
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *out = &o->out;
-	uint32_t ch = in->d[3], kh = f->d[1], kw = f->d[2], full = ch / 16, r, ox, ky, kx, g;
+	uint32_t ch = in->d[3], kh = f->d[1], kw = f->d[2], taps = kh * kw, full = ch / 16;
+	uint32_t r, ox, ky, kx, g, t;
 	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
+	int32_t ylast = (int32_t)((kh - 1) * p->dilation_h), xlast = (int32_t)((kw - 1) * p->dilation_w);
 	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
 	const __m256i zo = _mm256_set1_epi32(out->zp), lo = _mm256_set1_epi32(p->act_min);
 	const __m256i hi = _mm256_set1_epi32(p->act_max);
-	const uint8_t **tap = malloc((size_t)dj->d->pairs * 2 * sizeof(*tap));
+	const int16_t **tap = malloc((size_t)dj->d->pairs * 2 * sizeof(*tap) + taps * sizeof(size_t));
+	size_t *toff;
 
 	if (!tap) {
 		dj->failed = 1;
 		return;
 	}
+	toff = (size_t *)(tap + 2 * dj->d->pairs);
+	/* the taps of a window wholly inside the input: these offsets from its first */
+	for (ky = 0; ky < kh; ky++)
+		for (kx = 0; kx < kw; kx++)
+			toff[ky * kw + kx] = ((size_t)ky * p->dilation_h * (uint32_t)w +
+					      (size_t)kx * p->dilation_w) * ch;
 	/* an odd last tap's partner: weight 0 */
 	tap[2 * dj->d->pairs - 1] = dj->zrow;
 	for (r = begin; r < end; r++) {
 		uint32_t n = r / out->d[1], oy = r % out->d[1];
 		int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
-		const uint8_t *img = (const uint8_t *)in->data + (size_t)n * in->d[1] * in->d[2] * ch;
+		const int16_t *img = dj->x + (size_t)n * in->d[1] * in->d[2] * ch;
 		uint8_t *dst = (uint8_t *)out->data + (size_t)r * out->d[2] * ch;
 		const uint8_t *row_end = dst + (size_t)out->d[2] * ch;
+		int yin = y0 >= 0 && y0 + ylast < h;
 
 		for (ox = 0; ox < out->d[2]; ox++, dst += ch) {
 			int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
 
-			for (ky = 0; ky < kh; ky++) {
-				int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
+			if (yin && x0 >= 0 && x0 + xlast < w) {
+				const int16_t *base = img + ((size_t)y0 * (uint32_t)w + (uint32_t)x0) * ch;
 
-				for (kx = 0; kx < kw; kx++) {
-					int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
+				for (t = 0; t < taps; t++)
+					tap[t] = base + toff[t];
+			} else {
+				for (ky = 0; ky < kh; ky++) {
+					int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
 
-					tap[ky * kw + kx] = iy < 0 || iy >= h || ix < 0 || ix >= w ?
-						dj->zrow :
-						img + ((size_t)iy * (uint32_t)w + (uint32_t)ix) * ch;
+					for (kx = 0; kx < kw; kx++) {
+						int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
+
+						tap[ky * kw + kx] =
+							iy < 0 || iy >= h || ix < 0 || ix >= w ? dj->zrow :
+							img + ((size_t)iy * (uint32_t)w + (uint32_t)ix) * ch;
+					}
 				}
 			}
 			for (g = 0; g < full; g++)
@@ -490,6 +471,21 @@ static void dw_rows(void *ctx, uint32_t begin, uint32_t end)
 	free(tap);
 }
 
+/* Input rows [begin, end) (image * h + row) to int16 x - zx. */
+struct dw_cvt {
+	const struct ek_tensor *in;
+	int16_t *x;
+};
+
+static void dw_convert(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct dw_cvt *cv = ctx;
+	size_t row = (size_t)cv->in->d[2] * cv->in->d[3];
+
+	to16_fast(cv->x + begin * row, (const uint8_t *)cv->in->data + begin * row,
+		  (uint32_t)((end - begin) * row), cv->in->dtype, cv->in->zp);
+}
+
 static int depthwise(const struct ek_op *o, const void *prep)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
@@ -499,8 +495,9 @@ static int depthwise(const struct ek_op *o, const void *prep)
 	struct dw_prep *own = NULL;
 	const struct edgeai_prog_qmul *q;
 	struct dw_job dj = { .o = o };
+	struct dw_cvt cv = { .in = in };
 	struct dw_half *gh;
-	uint8_t *zrow;
+	size_t count = ek_count(in);
 	int ok;
 
 	/* the clamp in the type's range (the vector packs saturate; ek_st() would wrap) */
@@ -514,20 +511,29 @@ static int depthwise(const struct ek_op *o, const void *prep)
 		d = own = dw_pack(f);
 	if (!d)
 		return EXEC_OPT_NOT_HANDLED;
-	gh = lane_terms(o, p, q, ch, d->wsum);
-	if (!gh) {
+	gh = lane_terms(o, p, q, ch);
+	cv.x = aalloc((count + 16) * 2);
+	if (!gh || !cv.x) {
+		free(gh);
+		free(cv.x);
 		free(own);
 		return EXEC_OPT_NOT_HANDLED;
 	}
-	zrow = (uint8_t *)(gh + 2 * d->groups);
+	/* the slack a last group reads past the input, against weights of 0 */
+	memset(cv.x + count, 0, 32);
+	if (exec_par_worth(count * 2))
+		exec_par_for(in->d[0] * in->d[1], dw_convert, &cv);
+	else
+		dw_convert(&cv, 0, in->d[0] * in->d[1]);
 	dj.d = d;
 	dj.gh = gh;
-	dj.zrow = zrow;
-	dj.end = (uintptr_t)in->data + ek_count(in);
+	dj.x = cv.x;
+	dj.zrow = (const int16_t *)(gh + 2 * d->groups);
 	if (exec_par_worth((uint64_t)ek_count(out) * taps / 4))
 		exec_par_for(rows, dw_rows, &dj);
 	else
 		dw_rows(&dj, 0, rows);
+	free(cv.x);
 	free(gh);
 	free(own);
 	/* a part that had no room wrote nothing: the reference then writes every output */
@@ -786,7 +792,7 @@ static int conv(const struct ek_op *o, const void *prep)
 		d = own = conv_pack(f);
 	if (!d)
 		return EXEC_OPT_NOT_HANDLED;
-	cj.bh = lane_terms(o, p, q, och, NULL);
+	cj.bh = lane_terms(o, p, q, och);
 	if (!cj.bh) {
 		free(own);
 		return EXEC_OPT_NOT_HANDLED;
