@@ -40,7 +40,8 @@
  * Every output byte must be equal. Each set runs forced in turn (exec_cpu_set_kernels());
  * a set this CPU lacks is skipped (not the reference run). Then the ops
  * that split across threads run again on pools of 2 and 3 threads, every
- * op split.
+ * op split: with the best set of this CPU, and on x86-64 again with the
+ * AVX2 set forced (an AVX2-only CPU's kernels).
  */
 #include <fenv.h>
 #include <math.h>
