@@ -692,6 +692,7 @@ static void conv_blocks(void *ctx, uint32_t begin, uint32_t end)
 	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *out = &o->out;
 	uint32_t ic = in->d[3], kh = f->d[1], kw = f->d[2], och = out->d[3], kp = cj->kp;
 	uint32_t oh = out->d[1], ow = out->d[2], blk, b, ky, kx;
+	uint32_t n, oy, ox;	/* the next pixel's image, row and column */
 	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
 	int s8 = in->dtype == EDGEAI_DTYPE_INT8, np, i;
 	const __m256i zo = _mm256_set1_epi32(out->zp), lo = _mm256_set1_epi32(p->act_min);
@@ -708,13 +709,16 @@ static void conv_blocks(void *ctx, uint32_t begin, uint32_t end)
 	}
 	/* what no run writes (the pad past k, rows past a short block's) is read against 0 weights */
 	memset(x, 0, ((size_t)CONV_PIX * kp + 16) * 2);
+	/* then counted up, no division per pixel (an empty part has nothing to find) */
+	n = begin < end ? begin * CONV_PIX / (oh * ow) : 0;
+	oy = begin < end ? begin * CONV_PIX / ow % oh : 0;
+	ox = begin < end ? begin * CONV_PIX % ow : 0;
 	for (blk = begin; blk < end; blk++) {
 		uint32_t px0 = blk * CONV_PIX;
 
 		np = cj->pixels - px0 < CONV_PIX ? (int)(cj->pixels - px0) : CONV_PIX;
 		for (i = 0; i < np; i++) {
-			uint32_t px = px0 + (uint32_t)i, n = px / (oh * ow), oy = px / ow % oh;
-			uint32_t ox = px % ow;
+			uint32_t px = px0 + (uint32_t)i;
 			int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
 			int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
 			int16_t *row = x + (size_t)i * kp;
@@ -745,6 +749,13 @@ static void conv_blocks(void *ctx, uint32_t begin, uint32_t end)
 						patch16(t, (const uint8_t *)in->data +
 							ek_idx(in, n, (uint32_t)iy, (uint32_t)ix, 0), ic,
 							in_end, s8, vz);
+				}
+			}
+			if (++ox == ow) {
+				ox = 0;
+				if (++oy == oh) {
+					oy = 0;
+					n++;
 				}
 			}
 		}
