@@ -4,18 +4,21 @@
  * DEPTHWISE_CONV_2D (depth multiplier 1), FULLY_CONNECTED and
  * TRANSPOSE_CONV, int8 and uint8; and for the rest of what real models use:
  * int8 RESIZE_BILINEAR, ADD/SUB/MUL/MAXIMUM/MINIMUM in every broadcast form,
- * AVERAGE_POOL_2D and MEAN (the VNNI set passes these down to this one).
+ * AVERAGE_POOL_2D, MAX_POOL_2D and MEAN (the VNNI set passes these down to
+ * this one, except MAX_POOL_2D, which it has).
  * Chosen at run time (cpu.c, __builtin_cpu_supports); what it declines goes
  * to the kernels every set shares (cpu-common.c), else to the portable
  * reference kernels of firmware/ops/.
  *
- * Bit exactness: only the accumulation is vectorized, and it is exact
- * integer arithmetic (16-bit offset values, 32-bit sums: the same sum in
- * another order). Padding taps contribute 0 as in the reference. Bias,
- * rescaling (the same ek_mbqm / ek_mbqm_up functions), zero point
- * and clamping are the reference's, per output element. Anything unusual
- * (a shape or parameter the reference would reject, dilation with odd
- * layouts, depth multiplier > 1) goes to the reference.
+ * Bit exactness: the accumulation is exact integer arithmetic (16-bit
+ * offset values, 32-bit sums: the same sum modulo 2^32 in another order);
+ * padding taps contribute 0 as in the reference. CONV_2D and
+ * DEPTHWISE_CONV_2D rescale in vectors with the arithmetic of ek_mbqm_up()
+ * and ek_mbqm() per lane (mbqv_up(), mbqv()); FULLY_CONNECTED and
+ * TRANSPOSE_CONV call those functions per output element. Anything unusual
+ * (a shape or parameter the reference would reject, a clamp outside the
+ * type's range) goes to the reference; cpu.c hands depthwise ops of
+ * depth multiplier > 1 as multiplier 1 on a repeated input.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -142,75 +145,6 @@ static const struct edgeai_prog_qmul *qmuls(const struct ek_op *o,
 	return q;
 }
 
-static int conv(const struct ek_op *o, const void *prep)
-{
-	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
-	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
-	uint32_t ic = in->d[3], kh = f->d[1], kw = f->d[2], och = out->d[3];
-	uint32_t k = kh * kw * ic, kp = (k + 15) & ~15U, n, oy, ox, oc, ky, kx;
-	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
-	const struct edgeai_prog_qmul *q;
-	int16_t *wt, *patch;
-	int ok;
-
-	if (!ek_is8(in->dtype) || f->dtype != in->dtype || out->dtype != in->dtype ||
-	    f->d[3] != ic || f->d[0] != och || in->d[0] != out->d[0] ||
-	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)))
-		return EXEC_OPT_NOT_HANDLED;
-	q = qmuls(o, p, och, &ok);
-	if (!ok)
-		return EXEC_OPT_NOT_HANDLED;
-	wt = prep ? (int16_t *)prep : weights16(f, och, k, kp);
-	patch = aalloc((size_t)kp * 2);
-	if (!wt || !patch) {
-		if (!prep)
-			free(wt);
-		free(patch);
-		return EXEC_OPT_NOT_HANDLED;
-	}
-	memset(patch, 0, (size_t)kp * 2);
-	for (n = 0; n < out->d[0]; n++) {
-		for (oy = 0; oy < out->d[1]; oy++) {
-			for (ox = 0; ox < out->d[2]; ox++) {
-				int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
-				int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
-				uint32_t base = ((n * out->d[1] + oy) * out->d[2] + ox) * och;
-
-				for (ky = 0; ky < kh; ky++) {
-					int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
-
-					for (kx = 0; kx < kw; kx++) {
-						int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
-						int16_t *dst = patch + (ky * kw + kx) * ic;
-
-						if (iy < 0 || iy >= h || ix < 0 || ix >= w)
-							memset(dst, 0, (size_t)ic * 2);
-						else
-							to16(dst, (const uint8_t *)in->data +
-							     ek_idx(in, n, (uint32_t)iy, (uint32_t)ix, 0),
-							     ic, in->dtype, in->zp);
-					}
-				}
-				for (oc = 0; oc < och; oc += 4) {
-					int32_t r[4];
-					uint32_t j;
-
-					dot16x4(patch, wt + (size_t)oc * kp, kp, kp, r);
-					for (j = 0; j < 4 && oc + j < och; j++)
-						finish(out, base + oc + j, r[j], b, oc + j,
-						       q ? q[oc + j].multiplier : p->out_multiplier,
-						       q ? q[oc + j].shift : p->out_shift, 1,
-						       p->act_min, p->act_max);
-				}
-			}
-		}
-	}
-	if (!prep)
-		free(wt);
-	free(patch);
-	return 0;
-}
-
 /*
  * TRANSPOSE_CONV: exec_tconv() (cpu-common.c) lays out the input and the
  * weights and walks the output pixels; here the sums of one pixel's
@@ -258,91 +192,634 @@ static void to16_fast(int16_t *dst, const void *src, uint32_t n, uint32_t dtype,
 	to16(dst + i, (const uint8_t *)src + i, n - i, dtype, zp);
 }
 
-static int32_t *dw_weights(const struct ek_tensor *f)
-{
-	uint32_t c, n = f->d[1] * f->d[2] * f->d[3];
-	int32_t *wt = aalloc(((size_t)n + 8) * 4);
+/*
+ * DEPTHWISE_CONV_2D (depth multiplier 1): channels in the lanes, 16 per
+ * group, two taps at a time. The input is first converted once to int16
+ * x - zx (each input pixel serves up to kh * kw outputs). For a pair of
+ * taps the 16 values of each interleave (vpunpcklwd / vpunpckhwd) into
+ * (x_a, x_b) pairs of channels 0-3, 8-11 and 4-7, 12-15, and one vpmaddwd
+ * against the weights laid out the same way adds x_a (w_a - zw) + x_b
+ * (w_b - zw) to each channel's int32 sum (|x - zx|, |w - zw| <= 255: no
+ * int16 product or pair sum overflows). Padding taps read a row of zeros;
+ * the sums start at the bias: the reference's sum modulo 2^32, like its
+ * own. vpackssdw of the two halves puts the channels back in order. Then
+ * ek_mbqm() per lane (mbqv()), the output zero point and the clamp.
+ */
 
-	if (wt)
-		for (c = 0; c < n; c++)
-			wt[c] = ek_ld(f, c) - f->zp;
-	return wt;
+/* The prepared weights: one allocation (free()). */
+struct dw_prep {
+	uint32_t ch, taps, groups, pairs;
+	int16_t *w;		/* [pairs][groups][2 halves][16]: (w_a, w_b) per lane */
+};
+
+static struct dw_prep *dw_pack(const struct ek_tensor *f)
+{
+	uint32_t taps = f->d[1] * f->d[2], ch = f->d[3], g = (ch + 15) / 16, np = (taps + 1) / 2;
+	uint32_t p, gi, h, l, k, c, t;
+	size_t wbytes = (size_t)np * g * 2 * 16 * 2;
+	struct dw_prep *d;
+
+	if (f->d[0] != 1 || !taps || !ch)
+		return NULL;
+	d = aalloc(64 + wbytes);
+	if (!d)
+		return NULL;
+	d->ch = ch;
+	d->taps = taps;
+	d->groups = g;
+	d->pairs = np;
+	d->w = (int16_t *)((uint8_t *)d + 64);
+	memset(d->w, 0, wbytes);
+	for (p = 0; p < np; p++)
+		for (gi = 0; gi < g; gi++)
+			for (h = 0; h < 2; h++)
+				for (l = 0; l < 8; l++)
+					for (k = 0; k < 2; k++) {
+						/* lane l: 128-bit half l / 4, channel 8 (l / 4) + 4 h + l % 4 */
+						c = gi * 16 + (l / 4) * 8 + h * 4 + l % 4;
+						t = 2 * p + k;
+						if (c < ch && t < taps)
+							d->w[(((size_t)p * g + gi) * 2 + h) * 16 + 2 * l + k] =
+								(int16_t)(ek_ld(f, t * ch + c) - f->zp);
+					}
+	return d;
+}
+
+/*
+ * ek_mbqm() on 8 lanes with each lane's multiplier (>= 0) and shift:
+ * mbqm8()'s arithmetic with per-lane shifts and the odd lanes' multipliers
+ * moved to the even slots for vpmuldq.
+ */
+struct mbqv {
+	__m256i m, mo, left, right, mask, half;
+	__m256i hb;	/* mbqv_up(): 2^(right - 1), 0 for right 0 */
+};
+
+static void mbqv_make(struct mbqv *q, const int32_t mul[8], const int32_t shift[8])
+{
+	int32_t l[8], r[8], mk[8], hf[8], hb[8];
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		l[i] = shift[i] > 0 ? shift[i] : 0;
+		r[i] = shift[i] > 0 ? 0 : -shift[i];
+		mk[i] = (int32_t)((1U << r[i]) - 1);
+		hf[i] = (int32_t)(((1U << r[i]) - 1) >> 1);
+		hb[i] = r[i] ? (int32_t)(1U << (r[i] - 1)) : 0;
+	}
+	q->hb = _mm256_loadu_si256((const __m256i *)hb);
+	q->m = _mm256_loadu_si256((const __m256i *)mul);
+	q->mo = _mm256_srli_epi64(q->m, 32);
+	q->left = _mm256_loadu_si256((const __m256i *)l);
+	q->right = _mm256_loadu_si256((const __m256i *)r);
+	q->mask = _mm256_loadu_si256((const __m256i *)mk);
+	q->half = _mm256_loadu_si256((const __m256i *)hf);
+}
+
+static inline __m256i mbqv(__m256i x, const struct mbqv *q)
+{
+	const __m256i n = _mm256_set1_epi64x((int64_t)1 << 30);
+	__m256i pe, po, r, rem, thr;
+
+	x = _mm256_sllv_epi32(x, q->left);
+	pe = _mm256_srli_epi64(_mm256_add_epi64(_mm256_mul_epi32(x, q->m), n), 31);
+	po = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), q->mo), n);
+	po = _mm256_slli_epi64(_mm256_srli_epi64(po, 31), 32);
+	r = _mm256_blend_epi32(pe, po, 0xaa);
+	rem = _mm256_and_si256(r, q->mask);
+	thr = _mm256_sub_epi32(q->half, _mm256_srai_epi32(r, 31));
+	return _mm256_sub_epi32(_mm256_srav_epi32(r, q->right), _mm256_cmpgt_epi32(rem, thr));
+}
+
+/*
+ * ek_mbqm_up() on 8 lanes: the same doubling high multiply, v, then
+ * (v + 2^(e-1)) >> e, which is (v >> e) plus bit e - 1 of v (no 32-bit
+ * overflow on the way).
+ */
+static inline __m256i mbqv_up(__m256i x, const struct mbqv *q)
+{
+	const __m256i n = _mm256_set1_epi64x((int64_t)1 << 30), one = _mm256_set1_epi32(1);
+	__m256i pe, po, r;
+
+	x = _mm256_sllv_epi32(x, q->left);
+	pe = _mm256_srli_epi64(_mm256_add_epi64(_mm256_mul_epi32(x, q->m), n), 31);
+	po = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), q->mo), n);
+	po = _mm256_slli_epi64(_mm256_srli_epi64(po, 31), 32);
+	r = _mm256_blend_epi32(pe, po, 0xaa);
+	return _mm256_add_epi32(_mm256_srav_epi32(r, q->right),
+				_mm256_min_epu32(_mm256_and_si256(r, q->hb), one));
+}
+
+/* Per 16-channel group, per half (channels 0-3, 8-11 / 4-7, 12-15): start and rescale. */
+struct dw_half {
+	__m256i init;
+	struct mbqv q;
+};
+
+/*
+ * The starting sums (the bias) and rescales of @n channels in the lanes'
+ * order, [blocks of 16][2 halves], followed by blocks * 16 int16 zeros
+ * (the depthwise padding row). One allocation (free()).
+ */
+static struct dw_half *lane_terms(const struct ek_op *o, const struct edgeai_prog_conv_params *p,
+				  const struct edgeai_prog_qmul *q, uint32_t n)
+{
+	const struct ek_tensor *b = &o->in[2];
+	uint32_t nb = (n + 15) / 16, g, h, l, c;
+	struct dw_half *t = aalloc((size_t)nb * 2 * sizeof(*t) + (size_t)nb * 32);
+
+	if (!t)
+		return NULL;
+	memset(t + 2 * nb, 0, (size_t)nb * 32);
+	for (g = 0; g < nb; g++) {
+		for (h = 0; h < 2; h++) {
+			int32_t init[8], mul[8], shift[8];
+
+			for (l = 0; l < 8; l++) {
+				c = g * 16 + (l / 4) * 8 + h * 4 + l % 4;
+				init[l] = mul[l] = shift[l] = 0;
+				if (c >= n)
+					continue;
+				init[l] = b->data ? ((const int32_t *)b->data)[c] : 0;
+				mul[l] = q ? q[c].multiplier : p->out_multiplier;
+				shift[l] = q ? q[c].shift : p->out_shift;
+			}
+			t[2 * g + h].init = _mm256_loadu_si256((const __m256i *)init);
+			mbqv_make(&t[2 * g + h].q, mul, shift);
+		}
+	}
+	return t;
+}
+
+struct dw_job {
+	const struct ek_op *o;
+	const struct dw_prep *d;
+	const struct dw_half *gh;	/* [groups][2] */
+	const int16_t *x;		/* the input as x - zx, 16 values of slack */
+	const int16_t *zrow;		/* groups * 16 zeros */
+	_Atomic int failed;		/* no room for a part's taps: the op is declined */
+};
+
+/*
+ * Group @g of one output pixel from its taps @tap (pairs * 2 pointers to
+ * the pixels' channel 0 in the int16 input, or to the zero row); @rest >
+ * 0: the last group, of @rest channels (the lanes past them read the
+ * next pixel's values, or the slack, against weights of 0), stored whole
+ * when the 16 bytes end by @row_end (the bytes past the pixel belong to
+ * the pixels after it in the row, written later by this same part), else
+ * through a copy.
+ */
+static inline void dw_group(const struct dw_job *dj, const int16_t *const *tap, uint32_t g,
+			    uint32_t rest, uint8_t *dst, const uint8_t *row_end, int s8, __m256i zo,
+			    __m256i lo, __m256i hi)
+{
+	const struct dw_prep *d = dj->d;
+	const struct dw_half *gh = dj->gh + 2 * g;
+	const __m256i *w = (const __m256i *)d->w + 2 * g;
+	__m256i a0 = gh[0].init, a1 = gh[1].init, r;
+	uint32_t p, off = 16 * g;
+
+	for (p = 0; p < d->pairs; p++, w += 2 * d->groups) {
+		__m256i xa = _mm256_loadu_si256((const __m256i *)(tap[2 * p] + off));
+		__m256i xb = _mm256_loadu_si256((const __m256i *)(tap[2 * p + 1] + off));
+
+		a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(_mm256_unpacklo_epi16(xa, xb),
+							     _mm256_load_si256(w)));
+		a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(_mm256_unpackhi_epi16(xa, xb),
+							     _mm256_load_si256(w + 1)));
+	}
+	a0 = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(mbqv(a0, &gh[0].q), zo), lo), hi);
+	a1 = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(mbqv(a1, &gh[1].q), zo), lo), hi);
+	/* channels 0-7 | 8-15 as int16, every value in the 8-bit type's range */
+	r = _mm256_packs_epi32(a0, a1);
+	r = s8 ? _mm256_packs_epi16(r, r) : _mm256_packus_epi16(r, r);
+	r = _mm256_permute4x64_epi64(r, 0x08);
+	if (rest && dst + off + 16 > row_end) {
+		uint8_t t[16];
+
+		_mm_storeu_si128((__m128i *)t, _mm256_castsi256_si128(r));
+		memcpy(dst + off, t, rest);
+	} else {
+		_mm_storeu_si128((__m128i *)(dst + off), _mm256_castsi256_si128(r));
+	}
+}
+
+/* Output rows [begin, end) (image * oh + row). */
+static void dw_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	struct dw_job *dj = ctx;
+	const struct ek_op *o = dj->o;
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *out = &o->out;
+	uint32_t ch = in->d[3], kh = f->d[1], kw = f->d[2], taps = kh * kw, full = ch / 16;
+	uint32_t r, ox, ky, kx, g, t;
+	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
+	int32_t ylast = (int32_t)((kh - 1) * p->dilation_h), xlast = (int32_t)((kw - 1) * p->dilation_w);
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	const __m256i zo = _mm256_set1_epi32(out->zp), lo = _mm256_set1_epi32(p->act_min);
+	const __m256i hi = _mm256_set1_epi32(p->act_max);
+	const int16_t **tap = malloc((size_t)dj->d->pairs * 2 * sizeof(*tap) + taps * sizeof(size_t));
+	size_t *toff;
+
+	if (!tap) {
+		dj->failed = 1;
+		return;
+	}
+	toff = (size_t *)(tap + 2 * dj->d->pairs);
+	/* the taps of a window wholly inside the input: these offsets from its first */
+	for (ky = 0; ky < kh; ky++)
+		for (kx = 0; kx < kw; kx++)
+			toff[ky * kw + kx] = ((size_t)ky * p->dilation_h * (uint32_t)w +
+					      (size_t)kx * p->dilation_w) * ch;
+	/* an odd last tap's partner: weight 0 */
+	tap[2 * dj->d->pairs - 1] = dj->zrow;
+	for (r = begin; r < end; r++) {
+		uint32_t n = r / out->d[1], oy = r % out->d[1];
+		int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+		const int16_t *img = dj->x + (size_t)n * in->d[1] * in->d[2] * ch;
+		uint8_t *dst = (uint8_t *)out->data + (size_t)r * out->d[2] * ch;
+		const uint8_t *row_end = dst + (size_t)out->d[2] * ch;
+		int yin = y0 >= 0 && y0 + ylast < h;
+
+		for (ox = 0; ox < out->d[2]; ox++, dst += ch) {
+			int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+
+			if (yin && x0 >= 0 && x0 + xlast < w) {
+				const int16_t *base = img + ((size_t)y0 * (uint32_t)w + (uint32_t)x0) * ch;
+
+				for (t = 0; t < taps; t++)
+					tap[t] = base + toff[t];
+			} else {
+				for (ky = 0; ky < kh; ky++) {
+					int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
+
+					for (kx = 0; kx < kw; kx++) {
+						int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
+
+						tap[ky * kw + kx] =
+							iy < 0 || iy >= h || ix < 0 || ix >= w ? dj->zrow :
+							img + ((size_t)iy * (uint32_t)w + (uint32_t)ix) * ch;
+					}
+				}
+			}
+			for (g = 0; g < full; g++)
+				dw_group(dj, tap, g, 0, dst, row_end, s8, zo, lo, hi);
+			if (ch % 16)
+				dw_group(dj, tap, full, ch % 16, dst, row_end, s8, zo, lo, hi);
+		}
+	}
+	free(tap);
+}
+
+/* Input rows [begin, end) (image * h + row) to int16 x - zx. */
+struct dw_cvt {
+	const struct ek_tensor *in;
+	int16_t *x;
+};
+
+static void dw_convert(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct dw_cvt *cv = ctx;
+	size_t row = (size_t)cv->in->d[2] * cv->in->d[3];
+
+	to16_fast(cv->x + begin * row, (const uint8_t *)cv->in->data + begin * row,
+		  (uint32_t)((end - begin) * row), cv->in->dtype, cv->in->zp);
 }
 
 static int depthwise(const struct ek_op *o, const void *prep)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
-	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
-	uint32_t ch = in->d[3], kh = f->d[1], kw = f->d[2], n, oy, ox, c, ky, kx;
-	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *out = &o->out;
+	uint32_t ch = in->d[3], taps = f->d[1] * f->d[2], rows = out->d[0] * out->d[1];
+	const struct dw_prep *d = prep;
+	struct dw_prep *own = NULL;
 	const struct edgeai_prog_qmul *q;
-	int32_t *wt, *acc;
-	int ok, s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	struct dw_job dj = { .o = o };
+	struct dw_cvt cv = { .in = in };
+	struct dw_half *gh;
+	size_t count = ek_count(in);
+	int ok;
 
-	if (!exec_dw_shape_ok(o))
+	/* the clamp in the type's range (the vector packs saturate; ek_st() would wrap) */
+	if (!exec_dw_shape_ok(o) || p->act_min < (in->dtype == EDGEAI_DTYPE_INT8 ? -128 : 0) ||
+	    p->act_max > (in->dtype == EDGEAI_DTYPE_INT8 ? 127 : 255))
 		return EXEC_OPT_NOT_HANDLED;
 	q = qmuls(o, p, ch, &ok);
 	if (!ok)
 		return EXEC_OPT_NOT_HANDLED;
-	wt = prep ? (int32_t *)prep : dw_weights(f);
-	acc = aalloc(((size_t)ch + 8) * 4);
-	if (!wt || !acc) {
-		if (!prep)
-			free(wt);
-		free(acc);
+	if (!d || d->ch != ch || d->taps != taps)
+		d = own = dw_pack(f);
+	if (!d)
+		return EXEC_OPT_NOT_HANDLED;
+	gh = lane_terms(o, p, q, ch);
+	cv.x = aalloc((count + 16) * 2);
+	if (!gh || !cv.x) {
+		free(gh);
+		free(cv.x);
+		free(own);
 		return EXEC_OPT_NOT_HANDLED;
 	}
-	for (n = 0; n < out->d[0]; n++) {
-		for (oy = 0; oy < out->d[1]; oy++) {
-			for (ox = 0; ox < out->d[2]; ox++) {
-				int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
-				int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
-				uint32_t base = ((n * out->d[1] + oy) * out->d[2] + ox) * ch;
+	/* the slack a last group reads past the input, against weights of 0 */
+	memset(cv.x + count, 0, 32);
+	if (exec_par_worth(count * 2))
+		exec_par_for(in->d[0] * in->d[1], dw_convert, &cv);
+	else
+		dw_convert(&cv, 0, in->d[0] * in->d[1]);
+	dj.d = d;
+	dj.gh = gh;
+	dj.x = cv.x;
+	dj.zrow = (const int16_t *)(gh + 2 * d->groups);
+	if (exec_par_worth((uint64_t)ek_count(out) * taps / 4))
+		exec_par_for(rows, dw_rows, &dj);
+	else
+		dw_rows(&dj, 0, rows);
+	free(cv.x);
+	free(gh);
+	free(own);
+	/* a part that had no room wrote nothing: the reference then writes every output */
+	return dj.failed ? EXEC_OPT_NOT_HANDLED : 0;
+}
 
-				memset(acc, 0, (size_t)ch * 4);
-				for (ky = 0; ky < kh; ky++) {
-					int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
+/*
+ * CONV_2D: output channels in the lanes, 16 per block, for CONV_PIX output
+ * pixels at a time. Each pixel's patch (its taps' input channels, the
+ * filter's order) as int16 x - zx (padding taps 0, as the reference
+ * adds nothing for them), padded to an even length; per pair of patch
+ * values, one vpbroadcastd of the (x_k, x_k+1) pair and one vpmaddwd
+ * against the weights (w_k - zw, w_k+1 - zw) of 8 output channels adds
+ * both products (|x - zx|, |w - zw| <= 255: no int16 product or pair
+ * sum overflows) to the channels' int32 sums, which start at the bias:
+ * the reference's sums modulo 2^32, in another order. Output channels are
+ * laid out 0-3, 8-11 / 4-7, 12-15 in the two vectors of a block so that
+ * vpackssdw puts them back in order; then ek_mbqm_up() per lane
+ * (mbqv_up()), the zero point and the clamp.
+ */
+#define CONV_PIX 4
 
-					if (iy < 0 || iy >= h)
-						continue;
-					for (kx = 0; kx < kw; kx++) {
-						int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
-						const uint8_t *src;
-						const int32_t *wk = wt + (ky * kw + kx) * ch;
-						__m256i zp = _mm256_set1_epi32(in->zp);
+/* The prepared weights: one allocation (free()). */
+struct conv_prep {
+	uint32_t och, k, pairs, blocks;
+	int16_t *w;	/* [blocks][pairs][2 halves][8 lanes][2] */
+};
 
-						if (ix < 0 || ix >= w)
-							continue;
-						src = (const uint8_t *)in->data +
-						      ek_idx(in, n, (uint32_t)iy, (uint32_t)ix, 0);
-						for (c = 0; c + 8 <= ch; c += 8) {
-							__m128i raw = _mm_loadl_epi64((const __m128i *)(src + c));
-							__m256i x = s8 ? _mm256_cvtepi8_epi32(raw) :
-									 _mm256_cvtepu8_epi32(raw);
-							__m256i a = _mm256_loadu_si256((const __m256i *)(acc + c));
+static struct conv_prep *conv_pack(const struct ek_tensor *f)
+{
+	uint32_t och = f->d[0], k = f->d[1] * f->d[2] * f->d[3], pairs = (k + 1) / 2;
+	uint32_t nb = (och + 15) / 16, b, j, h, l, kk, oc, kx;
+	size_t wbytes = (size_t)nb * pairs * 64;
+	struct conv_prep *d;
 
-							x = _mm256_sub_epi32(x, zp);
-							a = _mm256_add_epi32(a, _mm256_mullo_epi32(x,
-								_mm256_loadu_si256((const __m256i *)(wk + c))));
-							_mm256_storeu_si256((__m256i *)(acc + c), a);
-						}
-						for (; c < ch; c++)
-							acc[c] += ((s8 ? (int32_t)(int8_t)src[c] :
-								    (int32_t)src[c]) - in->zp) * wk[c];
+	if (!och || !k)
+		return NULL;
+	d = aalloc(64 + wbytes);
+	if (!d)
+		return NULL;
+	d->och = och;
+	d->k = k;
+	d->pairs = pairs;
+	d->blocks = nb;
+	d->w = (int16_t *)((uint8_t *)d + 64);
+	memset(d->w, 0, wbytes);
+	for (b = 0; b < nb; b++)
+		for (j = 0; j < pairs; j++)
+			for (h = 0; h < 2; h++)
+				for (l = 0; l < 8; l++)
+					for (kk = 0; kk < 2; kk++) {
+						oc = b * 16 + (l / 4) * 8 + h * 4 + l % 4;
+						kx = 2 * j + kk;
+						if (oc < och && kx < k)
+							d->w[(((size_t)b * pairs + j) * 2 + h) * 16 + 2 * l + kk] =
+								(int16_t)(ek_ld(f, oc * k + kx) - f->zp);
 					}
+	return d;
+}
+
+struct conv_job {
+	const struct ek_op *o;
+	const struct conv_prep *d;
+	const struct dw_half *bh;	/* [blocks][2]: the bias and the rescale */
+	uint32_t pixels, kp;		/* output pixels; patch row length (even) */
+	_Atomic int failed;		/* no room for a part's patches: the op is declined */
+};
+
+/* The sums of output channel block @b of @np pixels (patches @x, @kp apart) into @dst[i]. */
+static inline __attribute__((always_inline)) void
+conv_tile(const struct conv_job *cj, const int16_t *x, uint32_t b, int np, uint8_t *const *dst,
+	  int s8, __m256i zo, __m256i lo, __m256i hi)
+{
+	const struct conv_prep *d = cj->d;
+	const struct dw_half *bh = cj->bh + 2 * b;
+	const __m256i *w = (const __m256i *)d->w + (size_t)b * d->pairs * 2;
+	uint32_t j, off = 16 * b, rest = d->och - off < 16 ? d->och - off : 0;
+	__m256i a[CONV_PIX][2];
+	int i;
+
+	_Pragma("GCC unroll 4")
+	for (i = 0; i < np; i++) {
+		a[i][0] = bh[0].init;
+		a[i][1] = bh[1].init;
+	}
+	for (j = 0; j < d->pairs; j++, w += 2) {
+		__m256i w0 = _mm256_load_si256(w), w1 = _mm256_load_si256(w + 1);
+
+		_Pragma("GCC unroll 4")
+		for (i = 0; i < np; i++) {
+			int32_t pr;
+			__m256i v;
+
+			memcpy(&pr, x + (size_t)i * cj->kp + 2 * j, 4);
+			v = _mm256_set1_epi32(pr);
+			a[i][0] = _mm256_add_epi32(a[i][0], _mm256_madd_epi16(v, w0));
+			a[i][1] = _mm256_add_epi32(a[i][1], _mm256_madd_epi16(v, w1));
+		}
+	}
+	_Pragma("GCC unroll 4")
+	for (i = 0; i < np; i++) {
+		__m256i r0 = _mm256_add_epi32(mbqv_up(a[i][0], &bh[0].q), zo);
+		__m256i r1 = _mm256_add_epi32(mbqv_up(a[i][1], &bh[1].q), zo), r;
+
+		r0 = _mm256_min_epi32(_mm256_max_epi32(r0, lo), hi);
+		r1 = _mm256_min_epi32(_mm256_max_epi32(r1, lo), hi);
+		/* channels 0-7 | 8-15 as int16, every value in the 8-bit type's range */
+		r = _mm256_packs_epi32(r0, r1);
+		r = s8 ? _mm256_packs_epi16(r, r) : _mm256_packus_epi16(r, r);
+		r = _mm256_permute4x64_epi64(r, 0x08);
+		if (rest) {
+			uint8_t t[16];
+
+			_mm_storeu_si128((__m128i *)t, _mm256_castsi256_si128(r));
+			memcpy(dst[i] + off, t, rest);
+		} else {
+			_mm_storeu_si128((__m128i *)(dst[i] + off), _mm256_castsi256_si128(r));
+		}
+	}
+}
+
+/*
+ * A run of @n input bytes at @src (the input ends at @end) as int16 x -
+ * zx at @dst, 16 at a time: up to 15 values past @n are written too
+ * (from the bytes after the run, or any), for the caller to overwrite or
+ * to meet weights of 0.
+ */
+static inline void patch16(int16_t *dst, const uint8_t *src, uint32_t n, const uint8_t *end,
+			   int s8, __m256i vz)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i += 16) {
+		__m128i v;
+
+		if (src + i + 16 <= end) {
+			v = _mm_loadu_si128((const __m128i *)(src + i));
+		} else {
+			uint8_t t[16] = { 0 };
+
+			memcpy(t, src + i, n - i < 16 ? n - i : 16);
+			v = _mm_loadu_si128((const __m128i *)t);
+		}
+		_mm256_storeu_si256((__m256i *)(dst + i),
+				    _mm256_sub_epi16(s8 ? _mm256_cvtepi8_epi16(v) :
+						     _mm256_cvtepu8_epi16(v), vz));
+	}
+}
+
+/* Blocks [begin, end) of CONV_PIX output pixels (the last may be shorter). */
+static void conv_blocks(void *ctx, uint32_t begin, uint32_t end)
+{
+	struct conv_job *cj = ctx;
+	const struct ek_op *o = cj->o;
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *out = &o->out;
+	uint32_t ic = in->d[3], kh = f->d[1], kw = f->d[2], och = out->d[3], kp = cj->kp;
+	uint32_t oh = out->d[1], ow = out->d[2], blk, b, ky, kx;
+	uint32_t n, oy, ox;	/* the next pixel's image, row and column */
+	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8, np, i;
+	const __m256i zo = _mm256_set1_epi32(out->zp), lo = _mm256_set1_epi32(p->act_min);
+	const __m256i hi = _mm256_set1_epi32(p->act_max);
+	/* room for the last run's overrun (patch16()) */
+	int16_t *x = aalloc(((size_t)CONV_PIX * kp + 16) * 2);
+	const uint8_t *in_end = (const uint8_t *)in->data + ek_count(in);
+	const __m256i vz = _mm256_set1_epi16((int16_t)in->zp);
+	uint8_t *dst[CONV_PIX];
+
+	if (!x) {
+		cj->failed = 1;
+		return;
+	}
+	/* what no run writes (the pad past k, rows past a short block's) is read against 0 weights */
+	memset(x, 0, ((size_t)CONV_PIX * kp + 16) * 2);
+	/* then counted up, no division per pixel (an empty part has nothing to find) */
+	n = begin < end ? begin * CONV_PIX / (oh * ow) : 0;
+	oy = begin < end ? begin * CONV_PIX / ow % oh : 0;
+	ox = begin < end ? begin * CONV_PIX % ow : 0;
+	for (blk = begin; blk < end; blk++) {
+		uint32_t px0 = blk * CONV_PIX;
+
+		np = cj->pixels - px0 < CONV_PIX ? (int)(cj->pixels - px0) : CONV_PIX;
+		for (i = 0; i < np; i++) {
+			uint32_t px = px0 + (uint32_t)i;
+			int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+			int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+			int16_t *row = x + (size_t)i * kp;
+
+			dst[i] = (uint8_t *)out->data + (size_t)px * och;
+			/* in filter order: a run's overrun is rewritten by the runs after it */
+			for (ky = 0; ky < kh; ky++) {
+				int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
+				int16_t *t = row + ky * kw * ic;
+
+				if (iy < 0 || iy >= h) {
+					memset(t, 0, (size_t)kw * ic * 2);
+					continue;
 				}
-				for (c = 0; c < ch; c++)
-					finish(out, base + c, acc[c], b, c,
-					       q ? q[c].multiplier : p->out_multiplier,
-					       q ? q[c].shift : p->out_shift, 0, p->act_min,
-					       p->act_max);
+				if (p->dilation_w == 1 && x0 >= 0 && x0 + (int32_t)kw <= w) {
+					/* the filter row's taps: one run of input */
+					patch16(t, (const uint8_t *)in->data +
+						ek_idx(in, n, (uint32_t)iy, (uint32_t)x0, 0), kw * ic,
+						in_end, s8, vz);
+					continue;
+				}
+				for (kx = 0; kx < kw; kx++, t += ic) {
+					int32_t ix = x0 + (int32_t)(kx * p->dilation_w);
+
+					if (ix < 0 || ix >= w)
+						memset(t, 0, (size_t)ic * 2);
+					else
+						patch16(t, (const uint8_t *)in->data +
+							ek_idx(in, n, (uint32_t)iy, (uint32_t)ix, 0), ic,
+							in_end, s8, vz);
+				}
+			}
+			if (++ox == ow) {
+				ox = 0;
+				if (++oy == oh) {
+					oy = 0;
+					n++;
+				}
+			}
+		}
+		for (b = 0; b < cj->d->blocks; b++) {
+			switch (np) {
+			case 4:
+				conv_tile(cj, x, b, 4, dst, s8, zo, lo, hi);
+				break;
+			case 3:
+				conv_tile(cj, x, b, 3, dst, s8, zo, lo, hi);
+				break;
+			case 2:
+				conv_tile(cj, x, b, 2, dst, s8, zo, lo, hi);
+				break;
+			default:
+				conv_tile(cj, x, b, 1, dst, s8, zo, lo, hi);
+				break;
 			}
 		}
 	}
-	if (!prep)
-		free(wt);
-	free(acc);
-	return 0;
+	free(x);
+}
+
+static int conv(const struct ek_op *o, const void *prep)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
+	uint32_t ic = in->d[3], k = f->d[1] * f->d[2] * ic, och = out->d[3], blocks;
+	const struct conv_prep *d = prep;
+	struct conv_prep *own = NULL;
+	const struct edgeai_prog_qmul *q;
+	struct conv_job cj = { .o = o };
+	int ok, s8 = in->dtype == EDGEAI_DTYPE_INT8;
+
+	/* the clamp in the type's range (the vector packs saturate; ek_st() would wrap) */
+	if (!ek_is8(in->dtype) || f->dtype != in->dtype || out->dtype != in->dtype ||
+	    f->d[3] != ic || f->d[0] != och || in->d[0] != out->d[0] || !k ||
+	    (b->data && (b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != och)) ||
+	    p->act_min < (s8 ? -128 : 0) || p->act_max > (s8 ? 127 : 255))
+		return EXEC_OPT_NOT_HANDLED;
+	q = qmuls(o, p, och, &ok);
+	if (!ok)
+		return EXEC_OPT_NOT_HANDLED;
+	if (!d || d->och != och || d->k != k)
+		d = own = conv_pack(f);
+	if (!d)
+		return EXEC_OPT_NOT_HANDLED;
+	cj.bh = lane_terms(o, p, q, och);
+	if (!cj.bh) {
+		free(own);
+		return EXEC_OPT_NOT_HANDLED;
+	}
+	cj.d = d;
+	cj.pixels = out->d[0] * out->d[1] * out->d[2];
+	cj.kp = 2 * d->pairs;
+	blocks = (cj.pixels + CONV_PIX - 1) / CONV_PIX;
+	if (exec_par_worth((uint64_t)ek_count(out) * k / 8))
+		exec_par_for(blocks, conv_blocks, &cj);
+	else
+		conv_blocks(&cj, 0, blocks);
+	free((void *)cj.bh);
+	free(own);
+	/* a part that had no room wrote nothing: the reference then writes every output */
+	return cj.failed ? EXEC_OPT_NOT_HANDLED : 0;
 }
 
 static int fc(const struct ek_op *o, const void *prep)
@@ -516,16 +993,80 @@ static uint32_t binary8(const struct ek_op *o, const uint8_t *pa, const uint8_t 
 	return c;
 }
 
+/*
+ * The rescales of a binary op: the output's; for ADD/SUB whose input
+ * rescales suit mbqm8() (multipliers >= 0, shifts -31..30: @arith), each
+ * input's too, or (@sha, @shb) a halving: TFLite rescales the input of
+ * the larger scale to twice its scale, a multiplier of 2^30 with shift 0,
+ * and ek_mbqm(X, 2^30, 0) of an even X (x << left_shift, left_shift >=
+ * 1) is exactly X / 2.
+ */
+struct bin_vec {
+	struct mbqm8 out, ina, inb;
+	__m128i ls;		/* left_shift */
+	int arith, sha, shb;
+};
+
+static inline __m256i add_in8(__m256i x, const struct mbqm8 *q, int half, __m128i ls)
+{
+	x = _mm256_sll_epi32(x, ls);
+	return half ? _mm256_srai_epi32(x, 1) : mbqm8(x, q);
+}
+
+/*
+ * ADD/SUB of @n channels, 8 at a time, in arithmetic: each input minus
+ * its zero point, << left_shift (wrapping as the reference's uint32
+ * shift), its rescale, the wrapping sum or difference, the output
+ * rescale, zero point and clamp: the reference's steps on 8 lanes.
+ * Inputs as binary8()'s. Returns the channels done.
+ */
+static uint32_t add8(const struct ek_op *o, const struct bin_vec *v, const uint8_t *pa,
+		     const uint8_t *pb, uint32_t astep, uint32_t bstep, uint8_t *dst, uint32_t n,
+		     int32_t lo, int32_t hi)
+{
+	const struct ek_tensor *a = &o->in[0], *b = &o->in[1];
+	int s8 = o->out.dtype == EDGEAI_DTYPE_INT8, sub = o->op->opcode == EDGEAI_OP_SUB;
+	const __m256i vlo = _mm256_set1_epi32(lo), vhi = _mm256_set1_epi32(hi);
+	const __m256i vzo = _mm256_set1_epi32(o->out.zp), za = _mm256_set1_epi32(a->zp);
+	const __m256i zb = _mm256_set1_epi32(b->zp);
+	const __m128i sa = _mm_set1_epi8((char)*pa), sb = _mm_set1_epi8((char)*pb);
+	uint32_t c;
+
+	for (c = 0; c + 8 <= n; c += 8) {
+		__m128i la = astep ? _mm_loadl_epi64((const __m128i *)(pa + c)) : sa;
+		__m128i lb = bstep ? _mm_loadl_epi64((const __m128i *)(pb + c)) : sb;
+		__m256i x = s8 ? _mm256_cvtepi8_epi32(la) : _mm256_cvtepu8_epi32(la);
+		__m256i y = s8 ? _mm256_cvtepi8_epi32(lb) : _mm256_cvtepu8_epi32(lb), r;
+
+		x = add_in8(_mm256_sub_epi32(x, za), &v->ina, v->sha, v->ls);
+		y = add_in8(_mm256_sub_epi32(y, zb), &v->inb, v->shb, v->ls);
+		r = sub ? _mm256_sub_epi32(x, y) : _mm256_add_epi32(x, y);
+		r = _mm256_add_epi32(mbqm8(r, &v->out), vzo);
+		r = _mm256_min_epi32(_mm256_max_epi32(r, vlo), vhi);
+		/* 8 lanes in [lo, hi], inside the 8-bit range: pack without saturating anything */
+		r = _mm256_packs_epi32(r, r);
+		r = _mm256_permute4x64_epi64(r, 0x08);
+		_mm_storel_epi64((__m128i *)(dst + c),
+				 s8 ? _mm_packs_epi16(_mm256_castsi256_si128(r), _mm256_castsi256_si128(r)) :
+				      _mm_packus_epi16(_mm256_castsi256_si128(r),
+						       _mm256_castsi256_si128(r)));
+	}
+	return c;
+}
+
 static uint32_t binary_row(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb,
 			   uint8_t *dst, uint32_t n)
 {
 	const struct ek_op *o = bj->o;
+	const struct bin_vec *v = bj->vec;
 	uint32_t op = o->op->opcode, c = 0;
 	int s8 = bj->s8, mx = op == EDGEAI_OP_MAXIMUM;
 
+	if ((op == EDGEAI_OP_ADD || op == EDGEAI_OP_SUB) && v->arith)
+		return add8(o, v, pa, pb, (uint32_t)bj->ca, (uint32_t)bj->cb, dst, n, bj->lo, bj->hi);
 	if (op != EDGEAI_OP_MAXIMUM && op != EDGEAI_OP_MINIMUM)
 		return binary8(o, pa, pb, (uint32_t)bj->ca, (uint32_t)bj->cb, dst, n, bj->ta, bj->tb,
-			       bj->vec, o->out.zp, bj->lo, bj->hi);
+			       &v->out, o->out.zp, bj->lo, bj->hi);
 	for (; c + 32 <= n; c += 32) {
 		/* an input broadcast along the run: its byte in every lane */
 		__m256i x = bj->ca ? _mm256_loadu_si256((const __m256i *)(pa + c)) :
@@ -542,14 +1083,27 @@ static uint32_t binary_row(const struct exec_binary *bj, const uint8_t *pa, cons
 
 static int binary(const struct ek_op *o)
 {
+	const struct edgeai_prog_add_params *ap = (const void *)o->op->params;
+	uint32_t op = o->op->opcode;
 	struct exec_binary bj;
-	struct mbqm8 q8;
+	struct bin_vec v = { .arith = 0 };
 
 	if (exec_binary_init(&bj, o))
 		return EXEC_OPT_NOT_HANDLED;
-	mbqm8_make(&q8, bj.mul, bj.shift);
+	mbqm8_make(&v.out, bj.mul, bj.shift);
+	/* exec_binary_init() checked left_shift <= 30 */
+	if ((op == EDGEAI_OP_ADD || op == EDGEAI_OP_SUB) &&
+	    shift_ok(ap->in0_multiplier, ap->in0_shift) &&
+	    shift_ok(ap->in1_multiplier, ap->in1_shift)) {
+		v.arith = 1;
+		v.ls = _mm_cvtsi32_si128((int)ap->left_shift);
+		v.sha = ap->left_shift >= 1 && ap->in0_multiplier == 1 << 30 && !ap->in0_shift;
+		v.shb = ap->left_shift >= 1 && ap->in1_multiplier == 1 << 30 && !ap->in1_shift;
+		mbqm8_make(&v.ina, ap->in0_multiplier, ap->in0_shift);
+		mbqm8_make(&v.inb, ap->in1_multiplier, ap->in1_shift);
+	}
 	bj.row = binary_row;
-	bj.vec = &q8;
+	bj.vec = &v;
 	exec_binary_run(&bj);
 	return 0;
 }
@@ -644,6 +1198,156 @@ static int avgpool(const struct ek_op *o)
 		avgpool_rows(&aj, 0, rows);
 	/* the reference then writes every output */
 	return aj.failed ? EXEC_OPT_NOT_HANDLED : 0;
+}
+
+/*
+ * MAX_POOL_2D: the maximum of the in-bounds taps (padding taps take no
+ * part; a window entirely in the padding gives the type's minimum), then
+ * the clamp, 32 channels at a time (vpmaxsb / vpmaxub); a last block
+ * shorter than 32 is done as the 32 (16, 8) channels that end there,
+ * overlapping the block before: the same maxima written twice. Under 8
+ * channels, one at a time. Output rows [begin, end) (image * oh + row)
+ * per part.
+ */
+struct maxpool_job {
+	const struct ek_op *o;
+	int32_t lo, hi;		/* the clamp within the type's range */
+};
+
+static inline __m256i max32(__m256i a, __m256i b, int s8)
+{
+	return s8 ? _mm256_max_epi8(a, b) : _mm256_max_epu8(a, b);
+}
+
+static inline __m128i max16(__m128i a, __m128i b, int s8)
+{
+	return s8 ? _mm_max_epi8(a, b) : _mm_max_epu8(a, b);
+}
+
+/*
+ * Channels [c, c + @nb) (32, 16 or 8) of one output pixel: the window's
+ * @ny rows of @nx pixels from @src (its first in-bounds pixel), @rs bytes
+ * a row, @ps a pixel.
+ */
+static inline void maxpool_block(const uint8_t *src, int32_t ny, int32_t nx, size_t rs, size_t ps,
+				 uint32_t c, uint32_t nb, uint8_t *dst, int s8, int32_t tmin,
+				 int32_t lo, int32_t hi)
+{
+	int32_t y, x;
+
+	src += c;
+	if (nb == 32) {
+		__m256i v = _mm256_set1_epi8((char)tmin);
+
+		for (y = 0; y < ny; y++)
+			for (x = 0; x < nx; x++)
+				v = max32(v, _mm256_loadu_si256((const __m256i *)(src + y * rs +
+										   x * ps)), s8);
+		v = max32(v, _mm256_set1_epi8((char)lo), s8);
+		v = s8 ? _mm256_min_epi8(v, _mm256_set1_epi8((char)hi)) :
+			 _mm256_min_epu8(v, _mm256_set1_epi8((char)hi));
+		_mm256_storeu_si256((__m256i *)(dst + c), v);
+	} else {
+		__m128i v = _mm_set1_epi8((char)tmin);
+
+		for (y = 0; y < ny; y++)
+			for (x = 0; x < nx; x++) {
+				const uint8_t *q = src + y * rs + x * ps;
+
+				v = max16(v, nb == 16 ? _mm_loadu_si128((const __m128i *)q) :
+						   _mm_loadl_epi64((const __m128i *)q), s8);
+			}
+		v = max16(v, _mm_set1_epi8((char)lo), s8);
+		v = s8 ? _mm_min_epi8(v, _mm_set1_epi8((char)hi)) :
+			 _mm_min_epu8(v, _mm_set1_epi8((char)hi));
+		if (nb == 16)
+			_mm_storeu_si128((__m128i *)(dst + c), v);
+		else
+			_mm_storel_epi64((__m128i *)(dst + c), v);
+	}
+}
+
+static void maxpool_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct maxpool_job *mj = ctx;
+	const struct ek_op *o = mj->o;
+	const struct edgeai_prog_pool_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	int32_t tmin = s8 ? -128 : 0, lo = mj->lo, hi = mj->hi, y, x;
+	uint32_t ch = in->d[3], r, ox, c, i;
+	size_t ps = ch, rs = (size_t)in->d[2] * ch;
+
+	for (r = begin; r < end; r++) {
+		uint32_t n = r / out->d[1], oy = r % out->d[1];
+		int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+		int32_t ys = y0 < 0 ? 0 : y0, ye = y0 + (int32_t)p->filter_h;
+
+		ye = ye > (int32_t)in->d[1] ? (int32_t)in->d[1] : ye;
+		for (ox = 0; ox < out->d[2]; ox++) {
+			int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+			int32_t xs = x0 < 0 ? 0 : x0, xe = x0 + (int32_t)p->filter_w;
+			uint8_t *dst = (uint8_t *)out->data + ek_idx(out, n, oy, ox, 0);
+			const uint8_t *src;
+			int32_t ny, nx;
+
+			xe = xe > (int32_t)in->d[2] ? (int32_t)in->d[2] : xe;
+			ny = ye > ys ? ye - ys : 0;
+			nx = xe > xs ? xe - xs : 0;
+			/* no in-bounds tap: no input read (the pointer is not used) */
+			src = (const uint8_t *)in->data +
+			      (ny && nx ? ek_idx(in, n, (uint32_t)ys, (uint32_t)xs, 0) : 0);
+			for (c = 0; c + 32 <= ch; c += 32)
+				maxpool_block(src, ny, nx, rs, ps, c, 32, dst, s8, tmin, lo, hi);
+			if (c == ch)
+				continue;
+			if (ch >= 32) {
+				maxpool_block(src, ny, nx, rs, ps, ch - 32, 32, dst, s8, tmin, lo, hi);
+			} else if (ch >= 16) {
+				maxpool_block(src, ny, nx, rs, ps, 0, 16, dst, s8, tmin, lo, hi);
+				maxpool_block(src, ny, nx, rs, ps, ch - 16, 16, dst, s8, tmin, lo, hi);
+			} else if (ch >= 8) {
+				maxpool_block(src, ny, nx, rs, ps, 0, 8, dst, s8, tmin, lo, hi);
+				maxpool_block(src, ny, nx, rs, ps, ch - 8, 8, dst, s8, tmin, lo, hi);
+			} else {
+				for (i = 0; i < ch; i++) {
+					int32_t v = tmin;
+
+					for (y = 0; y < ny; y++)
+						for (x = 0; x < nx; x++) {
+							int32_t t = ld8(src + y * rs + x * ps + i, s8);
+
+							v = t > v ? t : v;
+						}
+					v = v < lo ? lo : v > hi ? hi : v;
+					dst[i] = (uint8_t)v;
+				}
+			}
+		}
+	}
+}
+
+static int maxpool(const struct ek_op *o)
+{
+	const struct edgeai_prog_pool_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	int32_t tmin = s8 ? -128 : 0, tmax = s8 ? 127 : 255, lo = p->act_min, hi = p->act_max;
+	uint32_t rows = out->d[0] * out->d[1];
+	struct maxpool_job mj = { .o = o };
+
+	/* a clamp crossed or wholly outside the type's range: the reference's */
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype || in->d[3] != out->d[3] ||
+	    in->d[0] != out->d[0] || !p->filter_h || !p->filter_w || lo > hi || lo > tmax ||
+	    hi < tmin)
+		return EXEC_OPT_NOT_HANDLED;
+	mj.lo = lo < tmin ? tmin : lo;
+	mj.hi = hi > tmax ? tmax : hi;
+	if (exec_par_worth((uint64_t)ek_count(out) * p->filter_h * p->filter_w / 4))
+		exec_par_for(rows, maxpool_rows, &mj);
+	else
+		maxpool_rows(&mj, 0, rows);
+	return 0;
 }
 
 /*
@@ -846,6 +1550,8 @@ static int avx2_run(const struct ek_op *o, const void *prep)
 		return binary(o);
 	case EDGEAI_OP_AVERAGE_POOL_2D:
 		return avgpool(o);
+	case EDGEAI_OP_MAX_POOL_2D:
+		return maxpool(o);
 	case EDGEAI_OP_MEAN:
 		return exec_mean(o, sum_rows, mean_f32);
 	case EDGEAI_OP_SOFTMAX:
@@ -868,16 +1574,14 @@ static int avx2_run(const struct ek_op *o, const void *prep)
 static void *avx2_prepare(const struct ek_op *o)
 {
 	const struct ek_tensor *f = &o->in[1];
-	uint32_t k;
 
 	if (o->n_in < 2 || !f->data || !ek_is8(f->dtype))
 		return NULL;
 	switch (o->op->opcode) {
 	case EDGEAI_OP_CONV_2D:
-		k = f->d[1] * f->d[2] * f->d[3];
-		return weights16(f, f->d[0], k, (k + 15) & ~15U);
+		return conv_pack(f);
 	case EDGEAI_OP_DEPTHWISE_CONV_2D:
-		return f->d[0] == 1 ? dw_weights(f) : NULL;
+		return dw_pack(f);
 	case EDGEAI_OP_FULLY_CONNECTED:
 		return weights16(f, f->d[2], f->d[3], (f->d[3] + 15) & ~15U);
 	case EDGEAI_OP_TRANSPOSE_CONV:

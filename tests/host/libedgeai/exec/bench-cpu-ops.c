@@ -364,6 +364,9 @@ int main(int argc, char **argv)
 	CASE("conv", "CONV uint8 56x56x128->128 1x1", conv(0, 1, 56, 56, 128, 128, 1, 1, 1));
 	CASE("conv", "CONV int8 28x28x64->64 3x3 dil2", conv(0, 0, 28, 28, 64, 64, 3, 1, 2));
 	CASE("conv", "CONV uint8 224x224x3->32 3x3 s2", conv(0, 1, 224, 224, 3, 32, 3, 2, 1));
+	/* BlazeFace-sized 1x1 convolutions: few input and output channels */
+	CASE("conv", "CONV int8 96x96x32->24 1x1", conv(0, 0, 96, 96, 32, 24, 1, 1, 1));
+	CASE("conv", "CONV int8 24x24x64->88 1x1", conv(0, 0, 24, 24, 64, 88, 1, 1, 1));
 	CASE("fc", "FC int8 1x1024->1001", fc(0, 1, 1024, 1001));
 	CASE("fc", "FC uint8 1x1024->1001", fc(1, 1, 1024, 1001));
 	CASE("fc", "FC int8 49x256->256 (batch rows)", fc(0, 49, 256, 256));

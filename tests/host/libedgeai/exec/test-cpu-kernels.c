@@ -9,8 +9,8 @@
  * odd channel counts (not multiples of the vector width), SAME and VALID
  * padding, depthwise depth multipliers 2..16 (one input channel, 3 or odd:
  * cpu.c repeats the input's channels),
- * strides, dilation, int8 per-channel and uint8 per-tensor with extreme
- * zero points, large reductions; for the VNNI GEMM also 1x1 convolutions
+ * strides, dilation, int8 per-channel (or, 1 time in 4, per-tensor) and
+ * uint8 per-tensor with extreme zero points, large reductions; for the VNNI GEMM also 1x1 convolutions
  * read in place (channels a multiple of 4), many output channels (several
  * 64-channel blocks plus a tail), int8 filters with a non-zero zero point
  * (offset weights in int8 range, or not: then the op is declined) and
@@ -40,7 +40,8 @@
  * Every output byte must be equal. Each set runs forced in turn (exec_cpu_set_kernels());
  * a set this CPU lacks is skipped (not the reference run). Then the ops
  * that split across threads run again on pools of 2 and 3 threads, every
- * op split.
+ * op split: with the best set of this CPU, and on x86-64 again with the
+ * AVX2 set forced (an AVX2-only CPU's kernels).
  */
 #include <fenv.h>
 #include <math.h>
@@ -302,7 +303,8 @@ static int one(int kind, int u8, char *what, size_t wsz)
 		P.op.opcode = kind ? EDGEAI_OP_DEPTHWISE_CONV_2D : EDGEAI_OP_CONV_2D;
 		cp->act_min = u8 ? (int32_t)rnd(20) : -128 + (int32_t)rnd(20);
 		cp->act_max = u8 ? 255 - (int32_t)rnd(20) : 127 - (int32_t)rnd(20);
-		if (!u8) {
+		/* int8: per-channel multipliers, 1 time in 4 one per tensor (uint8's) */
+		if (!u8 && rnd(4)) {
 			struct edgeai_prog_qmul q;
 
 			qoff = add_k(&P, 8 * oc);
@@ -1113,12 +1115,13 @@ static const struct kset_case sets[] = {
 #else
 static const struct kset_case sets[] = {
 	/*
-	 * AVX2: the convolutions (TRANSPOSE_CONV too), tables, PAD, SOFTMAX,
-	 * STRIDED_SLICE, TRANSPOSE, RESHAPE; and (cpu-common.c, counted as the
-	 * set in use) PRELU, CONCATENATION and RESIZE_NEAREST_NEIGHBOR
+	 * AVX2: the convolutions (TRANSPOSE_CONV too), tables, PAD,
+	 * MAX_POOL_2D, SOFTMAX, STRIDED_SLICE, TRANSPOSE, RESHAPE; and
+	 * (cpu-common.c, counted as the set in use) PRELU, CONCATENATION and
+	 * RESIZE_NEAREST_NEIGHBOR
 	 */
-	{ "avx2", NULL, KIND_BITS(0x37 | COMMON | WIDE | 15U << 20),
-	  KIND_BITS(0x37 | COMMON | WIDE | 15U << 20) },
+	{ "avx2", NULL, KIND_BITS(0x77 | COMMON | WIDE | 15U << 20),
+	  KIND_BITS(0x77 | COMMON | WIDE | 15U << 20) },
 	/*
 	 * VNNI: CONV_2D/FC (uint8 too), depthwise, ADD/SUB, tables, PAD,
 	 * MAX_POOL_2D, PRELU, STRIDED_SLICE, TRANSPOSE, RESHAPE; CONCATENATION
@@ -1127,6 +1130,20 @@ static const struct kset_case sets[] = {
 	{ "vnni", NULL, KIND_BITS(0xff | COMMON | WIDE | 3U << 22),
 	  KIND_BITS(0xff | COMMON | WIDE | 3U << 22) },
 };
+#endif
+
+/*
+ * The threads part runs with the best set of this CPU (NULL), then on
+ * x86-64 with the AVX2 set forced too (what an AVX2-only CPU gets); the
+ * kinds the AVX2 set splits itself: CONV_2D and DEPTHWISE_CONV_2D (wide
+ * rows too) and MAX_POOL_2D.
+ */
+#if defined(__aarch64__)
+static const char *const tsets[] = { NULL };
+#define AVX2_SPLITS 0
+#else
+static const char *const tsets[] = { NULL, "avx2" };
+#define AVX2_SPLITS (1U << 0 | 1U << 1 | 1U << 6 | 1U << 17 | 1U << 18)
 #endif
 
 /* One random case of test kind @kind: 0 equal, 1 differs, < 0 not run. */
@@ -1168,7 +1185,7 @@ int main(void)
 				       "SOFTMAX", "STRIDED_SLICE", "TRANSPOSE/RESHAPE" };
 	char what[256];
 	int kind, u8, i;
-	unsigned int si, pt;
+	unsigned int si, pt, tsi;
 
 	ktap_start();
 	for (si = 0; si < sizeof(sets) / sizeof(sets[0]); si++) {
@@ -1232,6 +1249,10 @@ int main(void)
 				/* depthwise: every program, depth multipliers > 1 too, both runs */
 				if ((kind == 1 || kind == 18) && ran < 2UL * (unsigned long)runs)
 					ktap_ok(0, "%s ran %lu of the %d depthwise runs", set, ran, 2 * runs);
+				/* AVX2 CONV_2D: every program, both runs */
+				if ((kind == 0 || kind == 17) && !strcmp(set, "avx2") &&
+				    self < 2UL * (unsigned long)runs)
+					ktap_ok(0, "avx2 ran %lu of the %d CONV_2D runs", self, 2 * runs);
 #if !defined(__aarch64__)
 				ran_by = exec_cpu_kernels_ops(by) - ran_by;
 				if (kind >= 9 && kind < 16) {
@@ -1356,7 +1377,12 @@ int main(void)
 	 * STRIDED_SLICE and the repeated input of depthwise depth multipliers
 	 * > 1. The rest runs on the calling thread.
 	 */
-	for (pt = 2; pt <= 3; pt++) {
+	for (tsi = 0; tsi < 2 * sizeof(tsets) / sizeof(tsets[0]); tsi++) {
+		pt = 2 + tsi % 2;
+		if (tsets[tsi / 2] && exec_cpu_set_kernels(tsets[tsi / 2])) {
+			ktap_skip("this CPU (or build) has no %s kernels", tsets[tsi / 2]);
+			continue;
+		}
 		pool = exec_pool_new(pt);
 		ktap_ok(pool && exec_pool_threads(pool) == pt, "a pool of %u threads", pt);
 		exec_cpu_set_par_min(0);
@@ -1394,7 +1420,8 @@ int main(void)
 					split = 0;
 #endif
 				else
-					split = !strcmp(ks, "vnni");
+					split = !strcmp(ks, "vnni") ||
+						(!strcmp(ks, "avx2") && (AVX2_SPLITS >> kind & 1));
 
 				rs = 99991ULL + (uint64_t)(kind * 2 + u8);
 				for (i = 0; i < 100; i++) {
@@ -1418,6 +1445,7 @@ int main(void)
 		exec_cpu_set_par_min(65536);
 		exec_pool_free(pool);
 		pool = NULL;
+		exec_cpu_set_kernels(NULL);
 	}
 	return ktap_finish();
 }
