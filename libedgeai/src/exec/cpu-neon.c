@@ -4,8 +4,9 @@
  * CONV_2D, DEPTHWISE_CONV_2D (depth multiplier 1), FULLY_CONNECTED,
  * TRANSPOSE_CONV,
  * ADD/SUB/MUL/MAXIMUM/MINIMUM (every broadcast form), MAX_POOL_2D and
- * AVERAGE_POOL_2D, MEAN, int8 and uint8; int8 RESIZE_BILINEAR. ADD/SUB of
- * equal shapes split across the run's threads (exec_par_for()).
+ * AVERAGE_POOL_2D, MEAN, the table ops (LOGISTIC, TANH, HARD_SWISH,
+ * LEAKY_RELU), int8 and uint8; int8 RESIZE_BILINEAR. ADD/SUB of equal
+ * shapes and the table ops split across the run's threads (exec_par_for()).
  * Chosen at run time (cpu.c, AT_HWCAP), else the portable reference
  * kernels of firmware/ops/ run; cpu-dotprod.c passes what it declines here.
  *
@@ -821,6 +822,78 @@ static int pool(const struct ek_op *o, int is_max)
 	return 0;
 }
 
+/*
+ * The table ops (LOGISTIC, TANH, HARD_SWISH, LEAKY_RELU: the program's
+ * 256-entry table, as ek_lut() reads it), sixteen bytes at a time: TBL
+ * looks the bytes up in the first 64 entries (an index past them gives
+ * 0), then TBX in each next 64 with the bytes less 64, 128 and 192 (an
+ * index past them keeps the byte looked up so far): exactly one of the
+ * four indices is in range. Blocks of 64 bytes [begin, end) per part.
+ */
+struct lut_job {
+	const uint8_t *tab, *src;
+	uint8_t *dst;
+	uint32_t cnt;
+};
+
+static inline __attribute__((always_inline)) uint8x16_t lut16(uint8x16x4_t t0, uint8x16x4_t t1,
+								uint8x16x4_t t2, uint8x16x4_t t3,
+								uint8x16_t x)
+{
+	const uint8x16_t q = vdupq_n_u8(64);
+	uint8x16_t r = vqtbl4q_u8(t0, x);
+
+	x = vsubq_u8(x, q);
+	r = vqtbx4q_u8(r, t1, x);
+	x = vsubq_u8(x, q);
+	r = vqtbx4q_u8(r, t2, x);
+	x = vsubq_u8(x, q);
+	return vqtbx4q_u8(r, t3, x);
+}
+
+static void lut_part(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct lut_job *lj = ctx;
+	const uint8_t *src = lj->src;
+	uint8_t *dst = lj->dst;
+	size_t i = (size_t)begin * 64, e = (size_t)end * 64 < lj->cnt ? (size_t)end * 64 : lj->cnt;
+	const uint8x16x4_t t0 = vld1q_u8_x4(lj->tab), t1 = vld1q_u8_x4(lj->tab + 64);
+	const uint8x16x4_t t2 = vld1q_u8_x4(lj->tab + 128), t3 = vld1q_u8_x4(lj->tab + 192);
+
+	for (; i + 32 <= e; i += 32) {
+		uint8x16_t x0 = vld1q_u8(src + i), x1 = vld1q_u8(src + i + 16);
+
+		vst1q_u8(dst + i, lut16(t0, t1, t2, t3, x0));
+		vst1q_u8(dst + i + 16, lut16(t0, t1, t2, t3, x1));
+	}
+	for (; i + 16 <= e; i += 16)
+		vst1q_u8(dst + i, lut16(t0, t1, t2, t3, vld1q_u8(src + i)));
+	if (i < e) {
+		uint8_t tmp[16] = { 0 };
+
+		memcpy(tmp, src + i, e - i);
+		vst1q_u8(tmp, lut16(t0, t1, t2, t3, vld1q_u8(tmp)));
+		memcpy(dst + i, tmp, e - i);
+	}
+}
+
+static int lut(const struct ek_op *o)
+{
+	const struct edgeai_prog_lut_params *p = (const void *)o->op->params;
+	struct lut_job lj = { .src = o->in[0].data, .dst = o->out.data, .cnt = ek_count(&o->out) };
+	uint32_t blocks = (lj.cnt + 63) / 64;
+
+	lj.tab = ek_const(o, p->table_offset, 256, 1);
+	if (!lj.tab || !ek_is8(o->in[0].dtype) || !ek_is8(o->out.dtype) ||
+	    ek_count(&o->in[0]) != lj.cnt)
+		return EXEC_OPT_NOT_HANDLED;
+	if (exec_par_worth(lj.cnt / 4))
+		exec_par_for(blocks, lut_part, &lj);
+	else
+		lut_part(&lj, 0, blocks);
+	return 0;
+}
+
 static int neon_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
@@ -850,6 +923,11 @@ static int neon_run(const struct ek_op *o, const void *prep)
 		return exec_mean(o, mean_sum, NULL);
 	case EDGEAI_OP_TRANSPOSE_CONV:
 		return exec_tconv(o, prep, tconv_px, to16);
+	case EDGEAI_OP_LOGISTIC:
+	case EDGEAI_OP_TANH:
+	case EDGEAI_OP_HARD_SWISH:
+	case EDGEAI_OP_LEAKY_RELU:
+		return lut(o);
 	default:
 		return EXEC_OPT_NOT_HANDLED;
 	}
