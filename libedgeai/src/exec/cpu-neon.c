@@ -4,9 +4,10 @@
  * CONV_2D, DEPTHWISE_CONV_2D (depth multiplier 1), FULLY_CONNECTED,
  * TRANSPOSE_CONV,
  * ADD/SUB/MUL/MAXIMUM/MINIMUM (every broadcast form), MAX_POOL_2D and
- * AVERAGE_POOL_2D, MEAN, the table ops (LOGISTIC, TANH, HARD_SWISH,
- * LEAKY_RELU), int8 and uint8; int8 RESIZE_BILINEAR. ADD/SUB of equal
- * shapes and the table ops split across the run's threads (exec_par_for()).
+ * AVERAGE_POOL_2D, MEAN (its binary32 pipeline on the float unit), the
+ * table ops (LOGISTIC, TANH, HARD_SWISH, LEAKY_RELU), int8 and uint8; int8
+ * RESIZE_BILINEAR. ADD/SUB of equal shapes and the table ops split across
+ * the run's threads (exec_par_for()).
  * Chosen at run time (cpu.c, AT_HWCAP), else the portable reference
  * kernels of firmware/ops/ run; cpu-dotprod.c passes what it declines here.
  *
@@ -689,8 +690,8 @@ out:
 
 /*
  * MEAN over H and W: exec_mean() (cpu-common.c) walks the channel blocks
- * and finishes each output with the reference's ek_mean_out() (its
- * binary32 pipeline in software: no float unit shortcut here); the sums
+ * and finishes each output with mean_f32() below where the op takes the
+ * binary32 pipeline, else with the reference's ek_mean_out(); the sums
  * of a pixel's values, sixteen at a time, widened to int32 (exact for the
  * 2^20 pixels at most it lets through).
  */
@@ -712,6 +713,60 @@ static void mean_sum(int32_t *acc, const uint8_t *src, uint32_t n, int s8)
 	}
 	for (; c < n; c++)
 		acc[c] += s8 ? (int32_t)(int8_t)src[c] : (int32_t)src[c];
+}
+
+/*
+ * The binary32 pipeline of MEAN (ek_mean_out() with
+ * EDGEAI_PROG_MEAN_FLOAT) on four outputs at a time, with the float
+ * unit's IEEE single-precision convert, divide, multiply and add in place
+ * of the op library's software ones: the same correctly rounded results
+ * while FPCR rounds to nearest (checked per call: FPCR is per thread).
+ * exec_mean() takes this path only when the scale and the constant term
+ * are zero or normal within 2^-100..2^100, so that for the sums of at most
+ * 2^20 8-bit values no step overflows and every quotient and product is
+ * normal; a sum of the two terms that is subnormal (flushed to zero under
+ * FPCR.FZ) rounds to 0 either way. std::round() is FCVTAS's rounding, to
+ * nearest with ties away from zero; the value is held to +-2^30 before
+ * it, where the reference saturates at +-(2^31 - 1): both clamp to the
+ * same 8-bit value. The empty asm keeps a compiler from fusing the
+ * multiply and the add. Returns the outputs done (a multiple of 4), the
+ * rest left to ek_mean_out().
+ */
+static uint32_t mean_f32(const struct ek_op *o, uint32_t fbias, const int32_t *acc, uint32_t cnt,
+			 uint8_t *dst, int32_t lo, int32_t hi)
+{
+	const struct edgeai_prog_mean_params *p = (const void *)o->op->params;
+	uint32_t hw = o->in[0].d[1] * o->in[0].d[2], c;
+	const float32x4_t vn = vdupq_n_f32((float)hw);
+	const float32x4_t big = vdupq_n_f32(1073741824.0f), nbig = vdupq_n_f32(-1073741824.0f);
+	const int32x4_t zp = vdupq_n_s32(o->out.zp), vlo = vdupq_n_s32(lo), vhi = vdupq_n_s32(hi);
+	float32x4_t scale, bias;
+	uint64_t fpcr;
+	float f;
+
+	__asm__ volatile("mrs %0, fpcr" : "=r"(fpcr));
+	if (fpcr & (3U << 22))	/* RMode: not to nearest */
+		return 0;
+	memcpy(&f, &p->scale, 4);
+	scale = vdupq_n_f32(f);
+	memcpy(&f, &fbias, 4);
+	bias = vdupq_n_f32(f);
+	for (c = 0; c + 4 <= cnt; c += 4) {
+		float32x4_t y = vmulq_f32(vdivq_f32(vcvtq_f32_s32(vld1q_s32(acc + c)), vn), scale);
+		int32x4_t r;
+		int16x4_t h;
+
+		__asm__("" : "+w"(y));
+		y = vminq_f32(vmaxq_f32(vaddq_f32(y, bias), nbig), big);
+		r = vaddq_s32(vcvtaq_s32_f32(y), zp);
+		r = vminq_s32(vmaxq_s32(r, vlo), vhi);
+		h = vmovn_s32(r);
+		dst[c] = (uint8_t)vget_lane_s16(h, 0);
+		dst[c + 1] = (uint8_t)vget_lane_s16(h, 1);
+		dst[c + 2] = (uint8_t)vget_lane_s16(h, 2);
+		dst[c + 3] = (uint8_t)vget_lane_s16(h, 3);
+	}
+	return c;
 }
 
 /* Pool shapes and parameters the reference accepts. */
@@ -920,7 +975,7 @@ static int neon_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_RESIZE_BILINEAR:
 		return exec_resize_bilinear(o, resize_px);
 	case EDGEAI_OP_MEAN:
-		return exec_mean(o, mean_sum, NULL);
+		return exec_mean(o, mean_sum, mean_f32);
 	case EDGEAI_OP_TRANSPOSE_CONV:
 		return exec_tconv(o, prep, tconv_px, to16);
 	case EDGEAI_OP_LOGISTIC:
