@@ -4,7 +4,10 @@
  * CONV_2D, DEPTHWISE_CONV_2D (depth multiplier 1), FULLY_CONNECTED,
  * TRANSPOSE_CONV,
  * ADD/SUB/MUL/MAXIMUM/MINIMUM (every broadcast form), MAX_POOL_2D and
- * AVERAGE_POOL_2D, MEAN, int8 and uint8; int8 RESIZE_BILINEAR.
+ * AVERAGE_POOL_2D, MEAN (its binary32 pipeline on the float unit), the
+ * table ops (LOGISTIC, TANH, HARD_SWISH, LEAKY_RELU), int8 and uint8; int8
+ * RESIZE_BILINEAR. ADD/SUB of equal shapes and the table ops split across
+ * the run's threads (exec_par_for()).
  * Chosen at run time (cpu.c, AT_HWCAP), else the portable reference
  * kernels of firmware/ops/ run; cpu-dotprod.c passes what it declines here.
  *
@@ -332,61 +335,206 @@ static int same_dims(const struct ek_tensor *a, const struct ek_tensor *b)
 	return !memcmp(a->d, b->d, sizeof(a->d));
 }
 
-/* Four 8-bit values from @p (@n of them, the rest 0) as int32. */
-static inline int32x4_t ld4(const uint8_t *p, uint32_t n, int s8)
-{
-	uint8_t t[8] = { 0 };
-	uint32_t j;
+/*
+ * ADD/SUB of inputs of the output's shape: the reference's per-element
+ * pipeline on 32-bit lanes, sixteen elements at a time, the blocks of
+ * sixteen split across the run's threads.
+ *
+ * Each input's rescale is ek_mbqm((a - za) << ls, m, shift) for 8-bit a.
+ * With L = ls + the left shift (no wrap: |a - za| <= 255 and L <= 23)
+ * and k = 31 - L, SQRDMULH's floor(((a - za) 2^L m + 2^30) / 2^31) is
+ * floor(((a - za) m + 2^(k-1)) / 2^k), and with m = mh 2^k + ml
+ * (ml < 2^k) that is (a - za) mh + floor(((a - za) ml + 2^(k-1)) / 2^k):
+ * two 32-bit multiply-adds and a shift, each term within 32 bits for
+ * 9 <= L <= 23 and the bound below (the zero point folded into the
+ * constants). Then the rounding right shift by e, half away from zero:
+ * (v + 2^(e-1) - (v < 0)) >> e. TFLite gives the input of the larger
+ * scale the multiplier 2^30 with shift 0 (ml = 0, e = 0): its rescale is
+ * (a - za) 2^(L-1), one shift. Other parameters take neon_mbqm4() (the
+ * left shifts, SQRDMULH and the rounding shift, as cpu-neon.h says). The
+ * output's rescale is neon_mbqm4(); the clamp is ek_st()'s, in 32 bits,
+ * so narrowing keeps the byte.
+ */
+struct add_in {
+	int fast;		/* 2: one shift; 1: the split multiply; 0: neon_mbqm4() */
+	int32x4_t mh, ml, c2, c3, half, nk, ne;	/* c2 = 2^(k-1) - za ml, c3 = 2^(e-1) - za mh */
+	int32x4_t ls, left, mul, nr, z;		/* fast 0 */
+};
 
-	for (j = 0; j < n && j < 4; j++)
-		t[j] = p[j];
-	return s8 ? vmovl_s16(vget_low_s16(vmovl_s8(vld1_s8((const int8_t *)t)))) :
-		    vreinterpretq_s32_u32(vmovl_u16(vget_low_u16(vmovl_u8(vld1_u8(t)))));
+static void add_in_make(struct add_in *ai, int32_t mul, int32_t shift, uint32_t ls, int32_t za)
+{
+	int32_t left = shift > 0 ? shift : 0, e = shift > 0 ? 0 : -shift;
+	int32_t L = (int32_t)ls + left, k = 31 - L, mh, ml;
+
+	memset(ai, 0, sizeof(*ai));
+	ai->ls = vdupq_n_s32((int32_t)ls);
+	ai->left = vdupq_n_s32(left);
+	ai->mul = vdupq_n_s32(mul);
+	ai->nr = vdupq_n_s32(-e);
+	ai->z = vdupq_n_s32(za);
+	if (L < 9 || L > 23 || e > 30 ||
+	    ((int64_t)255 << L) + (e ? (int64_t)1 << (e - 1) : 0) + 512 >= ((int64_t)1 << 31))
+		return;
+	mh = mul >> k;
+	ml = mul & ((1 << k) - 1);
+	ai->mh = vdupq_n_s32(mh);
+	ai->ml = vdupq_n_s32(ml);
+	ai->c2 = vdupq_n_s32((1 << (k - 1)) - za * ml);
+	ai->c3 = vdupq_n_s32((e ? 1 << (e - 1) : 0) - za * mh);
+	ai->half = vdupq_n_s32(e ? 1 << (e - 1) : INT32_MIN);
+	ai->nk = vdupq_n_s32(-k);
+	ai->ne = vdupq_n_s32(-e);
+	ai->fast = 1;
+	if (!ml && !e && mh > 0 && !(mh & (mh - 1))) {
+		ai->fast = 2;
+		ai->mh = vdupq_n_s32(__builtin_ctz((uint32_t)mh));	/* the shift */
+	}
 }
 
-/* ADD/SUB without broadcasting: the reference's per-element pipeline on four lanes. */
+/* The rescaled input of four 8-bit values @x (zero point not subtracted); @fast is ai->fast. */
+static inline __attribute__((always_inline)) int32x4_t add_in_run(const struct add_in *ai,
+								  int32x4_t x, const int fast)
+{
+	int32x4_t w;
+
+	if (fast == 2)
+		return vaddq_s32(vshlq_s32(x, ai->mh), ai->c3);
+	if (fast == 0)
+		return neon_mbqm4(vshlq_s32(vsubq_s32(x, ai->z), ai->ls), ai->left, ai->mul, ai->nr,
+				  0);
+	w = vshlq_s32(vmlaq_s32(ai->c2, x, ai->ml), ai->nk);
+	w = vmlaq_s32(vaddq_s32(w, ai->c3), x, ai->mh);
+	/* v = w - 2^(e-1) < 0: one less (e = 0: half is INT32_MIN, never above w) */
+	w = vaddq_s32(w, vreinterpretq_s32_u32(vcltq_s32(w, ai->half)));
+	return vshlq_s32(w, ai->ne);
+}
+
+struct add_job {
+	struct add_in f0, f1;
+	int32x4_t oleft, omul, onr, zo, lo, hi;	/* the output's rescale and clamp */
+	const uint8_t *pa, *pb;
+	uint8_t *po;
+	uint32_t cnt;
+	int sub, s8;
+};
+
+/* Four lanes of the output, from the 8-bit values @x and @y as int32: clamped, not narrowed. */
+static inline __attribute__((always_inline)) int32x4_t add4(const struct add_job *aj, int32x4_t x,
+							    int32x4_t y, const int f0, const int f1)
+{
+	int32x4_t u = add_in_run(&aj->f0, x, f0), v = add_in_run(&aj->f1, y, f1);
+
+	u = aj->sub ? vsubq_s32(u, v) : vaddq_s32(u, v);
+	u = vaddq_s32(neon_mbqm4(u, aj->oleft, aj->omul, aj->onr, 0), aj->zo);
+	return vminq_s32(vmaxq_s32(u, aj->lo), aj->hi);
+}
+
+/* ADD/SUB of sixteen elements of @pa and @pb into @po. */
+static inline __attribute__((always_inline)) void add16(const struct add_job *aj, const uint8_t *pa,
+							const uint8_t *pb, uint8_t *po, const int f0,
+							const int f1)
+{
+	uint8x16_t va = vld1q_u8(pa), vb = vld1q_u8(pb);
+	int16x8_t al, ah, bl, bh;
+	int32x4_t r0, r1, r2, r3;
+
+	if (aj->s8) {
+		al = vmovl_s8(vget_low_s8(vreinterpretq_s8_u8(va)));
+		ah = vmovl_high_s8(vreinterpretq_s8_u8(va));
+		bl = vmovl_s8(vget_low_s8(vreinterpretq_s8_u8(vb)));
+		bh = vmovl_high_s8(vreinterpretq_s8_u8(vb));
+	} else {
+		al = vreinterpretq_s16_u16(vmovl_u8(vget_low_u8(va)));
+		ah = vreinterpretq_s16_u16(vmovl_high_u8(va));
+		bl = vreinterpretq_s16_u16(vmovl_u8(vget_low_u8(vb)));
+		bh = vreinterpretq_s16_u16(vmovl_high_u8(vb));
+	}
+	r0 = add4(aj, vmovl_s16(vget_low_s16(al)), vmovl_s16(vget_low_s16(bl)), f0, f1);
+	r1 = add4(aj, vmovl_high_s16(al), vmovl_high_s16(bl), f0, f1);
+	r2 = add4(aj, vmovl_s16(vget_low_s16(ah)), vmovl_s16(vget_low_s16(bh)), f0, f1);
+	r3 = add4(aj, vmovl_high_s16(ah), vmovl_high_s16(bh), f0, f1);
+	vst1q_u8(po, vreinterpretq_u8_s8(vcombine_s8(vmovn_s16(vcombine_s16(vmovn_s32(r0),
+									     vmovn_s32(r1))),
+						     vmovn_s16(vcombine_s16(vmovn_s32(r2),
+									     vmovn_s32(r3))))));
+}
+
+/* Blocks [begin, end) of sixteen elements; the last one may be short. */
+static inline __attribute__((always_inline)) void add_rows(void *ctx, uint32_t begin, uint32_t end,
+							   const int f0, const int f1)
+{
+	/* a copy: the byte stores cannot alias it, its terms stay in registers */
+	const struct add_job aj = *(const struct add_job *)ctx;
+	size_t i = (size_t)begin * 16, e = (size_t)end * 16 < aj.cnt ? (size_t)end * 16 : aj.cnt;
+
+	for (; i + 16 <= e; i += 16)
+		add16(&aj, aj.pa + i, aj.pb + i, aj.po + i, f0, f1);
+	if (i < e) {
+		uint8_t ta[16] = { 0 }, tb[16] = { 0 }, to[16];
+
+		memcpy(ta, aj.pa + i, e - i);
+		memcpy(tb, aj.pb + i, e - i);
+		add16(&aj, ta, tb, to, f0, f1);
+		memcpy(aj.po + i, to, e - i);
+	}
+}
+
+#define ADD_ROWS(f0, f1)                                                         \
+	static void add_rows_##f0##f1(void *ctx, uint32_t begin, uint32_t end) \
+	{                                                                        \
+		add_rows(ctx, begin, end, f0, f1);                               \
+	}
+ADD_ROWS(0, 0)
+ADD_ROWS(0, 1)
+ADD_ROWS(0, 2)
+ADD_ROWS(1, 0)
+ADD_ROWS(1, 1)
+ADD_ROWS(1, 2)
+ADD_ROWS(2, 0)
+ADD_ROWS(2, 1)
+ADD_ROWS(2, 2)
+#undef ADD_ROWS
+
+static void (*const add_rows_of[3][3])(void *, uint32_t, uint32_t) = {
+	{ add_rows_00, add_rows_01, add_rows_02 },
+	{ add_rows_10, add_rows_11, add_rows_12 },
+	{ add_rows_20, add_rows_21, add_rows_22 },
+};
+
 static int add(const struct ek_op *o, int sub)
 {
 	const struct edgeai_prog_add_params *p = (const void *)o->op->params;
 	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
-	const struct ek_tensor nob = { .data = NULL };
-	struct neon_rq r0, r1, ro;
-	int s8 = out->dtype == EDGEAI_DTYPE_INT8;
-	uint32_t i, cnt = ek_count(out);
-	int32x4_t za, zb, ls;
+	uint32_t cnt = ek_count(out), blocks = (cnt + 15) / 16;
+	void (*rows)(void *, uint32_t, uint32_t);
+	struct add_job aj;
 
 	if (!ek_is8(out->dtype) || a->dtype != out->dtype || b->dtype != out->dtype ||
-	    p->left_shift > 30 || !same_dims(a, out) || !same_dims(b, out))
+	    p->left_shift > 30 || !same_dims(a, out) || !same_dims(b, out) || !neon_zp_ok(a) ||
+	    !neon_zp_ok(b) || !neon_shift_ok(p->in0_multiplier, p->in0_shift) ||
+	    !neon_shift_ok(p->in1_multiplier, p->in1_shift) ||
+	    !neon_shift_ok(p->out_multiplier, p->out_shift))
 		return EXEC_OPT_NOT_HANDLED;
-	/* one lane group of parameters each; zero points apply where the reference adds them */
-	if (neon_rq_make(&r0, NULL, p->in0_multiplier, p->in0_shift, &nob, 4, &nob, 0, 0))
-		return EXEC_OPT_NOT_HANDLED;
-	if (neon_rq_make(&r1, NULL, p->in1_multiplier, p->in1_shift, &nob, 4, &nob, 0, 0)) {
-		neon_rq_free(&r0);
-		return EXEC_OPT_NOT_HANDLED;
-	}
-	if (neon_rq_make(&ro, NULL, p->out_multiplier, p->out_shift, &nob, 4, out, p->act_min,
-			 p->act_max)) {
-		neon_rq_free(&r0);
-		neon_rq_free(&r1);
-		return EXEC_OPT_NOT_HANDLED;
-	}
-	za = vdupq_n_s32(a->zp);
-	zb = vdupq_n_s32(b->zp);
-	ls = vdupq_n_s32((int32_t)p->left_shift);
-	for (i = 0; i < cnt; i += 4) {
-		uint32_t m = cnt - i;
-		int32x4_t x = vshlq_s32(vsubq_s32(ld4((const uint8_t *)a->data + i, m, s8), za), ls);
-		int32x4_t y = vshlq_s32(vsubq_s32(ld4((const uint8_t *)b->data + i, m, s8), zb), ls);
-
-		x = neon_rq4(x, &r0, 0, 0);
-		y = neon_rq4(y, &r1, 0, 0);
-		x = sub ? vsubq_s32(x, y) : vaddq_s32(x, y);
-		neon_st(out, i, neon_rq4(x, &ro, 0, 0), m, &ro);
-	}
-	neon_rq_free(&r0);
-	neon_rq_free(&r1);
-	neon_rq_free(&ro);
+	memset(&aj, 0, sizeof(aj));
+	add_in_make(&aj.f0, p->in0_multiplier, p->in0_shift, p->left_shift, a->zp);
+	add_in_make(&aj.f1, p->in1_multiplier, p->in1_shift, p->left_shift, b->zp);
+	aj.oleft = vdupq_n_s32(p->out_shift > 0 ? p->out_shift : 0);
+	aj.omul = vdupq_n_s32(p->out_multiplier);
+	aj.onr = vdupq_n_s32(p->out_shift > 0 ? 0 : p->out_shift);
+	aj.zo = vdupq_n_s32(out->zp);
+	aj.lo = vdupq_n_s32(p->act_min);
+	aj.hi = vdupq_n_s32(p->act_max);
+	aj.pa = a->data;
+	aj.pb = b->data;
+	aj.po = out->data;
+	aj.cnt = cnt;
+	aj.sub = sub;
+	aj.s8 = out->dtype == EDGEAI_DTYPE_INT8;
+	rows = add_rows_of[aj.f0.fast][aj.f1.fast];
+	if (exec_par_worth((uint64_t)cnt * 4))
+		exec_par_for(blocks, rows, &aj);
+	else
+		rows(&aj, 0, blocks);
 	return 0;
 }
 
@@ -542,8 +690,8 @@ out:
 
 /*
  * MEAN over H and W: exec_mean() (cpu-common.c) walks the channel blocks
- * and finishes each output with the reference's ek_mean_out() (its
- * binary32 pipeline in software: no float unit shortcut here); the sums
+ * and finishes each output with mean_f32() below where the op takes the
+ * binary32 pipeline, else with the reference's ek_mean_out(); the sums
  * of a pixel's values, sixteen at a time, widened to int32 (exact for the
  * 2^20 pixels at most it lets through).
  */
@@ -565,6 +713,60 @@ static void mean_sum(int32_t *acc, const uint8_t *src, uint32_t n, int s8)
 	}
 	for (; c < n; c++)
 		acc[c] += s8 ? (int32_t)(int8_t)src[c] : (int32_t)src[c];
+}
+
+/*
+ * The binary32 pipeline of MEAN (ek_mean_out() with
+ * EDGEAI_PROG_MEAN_FLOAT) on four outputs at a time, with the float
+ * unit's IEEE single-precision convert, divide, multiply and add in place
+ * of the op library's software ones: the same correctly rounded results
+ * while FPCR rounds to nearest (checked per call: FPCR is per thread).
+ * exec_mean() takes this path only when the scale and the constant term
+ * are zero or normal within 2^-100..2^100, so that for the sums of at most
+ * 2^20 8-bit values no step overflows and every quotient and product is
+ * normal; a sum of the two terms that is subnormal (flushed to zero under
+ * FPCR.FZ) rounds to 0 either way. std::round() is FCVTAS's rounding, to
+ * nearest with ties away from zero; the value is held to +-2^30 before
+ * it, where the reference saturates at +-(2^31 - 1): both clamp to the
+ * same 8-bit value. The empty asm keeps a compiler from fusing the
+ * multiply and the add. Returns the outputs done (a multiple of 4), the
+ * rest left to ek_mean_out().
+ */
+static uint32_t mean_f32(const struct ek_op *o, uint32_t fbias, const int32_t *acc, uint32_t cnt,
+			 uint8_t *dst, int32_t lo, int32_t hi)
+{
+	const struct edgeai_prog_mean_params *p = (const void *)o->op->params;
+	uint32_t hw = o->in[0].d[1] * o->in[0].d[2], c;
+	const float32x4_t vn = vdupq_n_f32((float)hw);
+	const float32x4_t big = vdupq_n_f32(1073741824.0f), nbig = vdupq_n_f32(-1073741824.0f);
+	const int32x4_t zp = vdupq_n_s32(o->out.zp), vlo = vdupq_n_s32(lo), vhi = vdupq_n_s32(hi);
+	float32x4_t scale, bias;
+	uint64_t fpcr;
+	float f;
+
+	__asm__ volatile("mrs %0, fpcr" : "=r"(fpcr));
+	if (fpcr & (3U << 22))	/* RMode: not to nearest */
+		return 0;
+	memcpy(&f, &p->scale, 4);
+	scale = vdupq_n_f32(f);
+	memcpy(&f, &fbias, 4);
+	bias = vdupq_n_f32(f);
+	for (c = 0; c + 4 <= cnt; c += 4) {
+		float32x4_t y = vmulq_f32(vdivq_f32(vcvtq_f32_s32(vld1q_s32(acc + c)), vn), scale);
+		int32x4_t r;
+		int16x4_t h;
+
+		__asm__("" : "+w"(y));
+		y = vminq_f32(vmaxq_f32(vaddq_f32(y, bias), nbig), big);
+		r = vaddq_s32(vcvtaq_s32_f32(y), zp);
+		r = vminq_s32(vmaxq_s32(r, vlo), vhi);
+		h = vmovn_s32(r);
+		dst[c] = (uint8_t)vget_lane_s16(h, 0);
+		dst[c + 1] = (uint8_t)vget_lane_s16(h, 1);
+		dst[c + 2] = (uint8_t)vget_lane_s16(h, 2);
+		dst[c + 3] = (uint8_t)vget_lane_s16(h, 3);
+	}
+	return c;
 }
 
 /* Pool shapes and parameters the reference accepts. */
@@ -675,6 +877,78 @@ static int pool(const struct ek_op *o, int is_max)
 	return 0;
 }
 
+/*
+ * The table ops (LOGISTIC, TANH, HARD_SWISH, LEAKY_RELU: the program's
+ * 256-entry table, as ek_lut() reads it), sixteen bytes at a time: TBL
+ * looks the bytes up in the first 64 entries (an index past them gives
+ * 0), then TBX in each next 64 with the bytes less 64, 128 and 192 (an
+ * index past them keeps the byte looked up so far): exactly one of the
+ * four indices is in range. Blocks of 64 bytes [begin, end) per part.
+ */
+struct lut_job {
+	const uint8_t *tab, *src;
+	uint8_t *dst;
+	uint32_t cnt;
+};
+
+static inline __attribute__((always_inline)) uint8x16_t lut16(uint8x16x4_t t0, uint8x16x4_t t1,
+								uint8x16x4_t t2, uint8x16x4_t t3,
+								uint8x16_t x)
+{
+	const uint8x16_t q = vdupq_n_u8(64);
+	uint8x16_t r = vqtbl4q_u8(t0, x);
+
+	x = vsubq_u8(x, q);
+	r = vqtbx4q_u8(r, t1, x);
+	x = vsubq_u8(x, q);
+	r = vqtbx4q_u8(r, t2, x);
+	x = vsubq_u8(x, q);
+	return vqtbx4q_u8(r, t3, x);
+}
+
+static void lut_part(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct lut_job *lj = ctx;
+	const uint8_t *src = lj->src;
+	uint8_t *dst = lj->dst;
+	size_t i = (size_t)begin * 64, e = (size_t)end * 64 < lj->cnt ? (size_t)end * 64 : lj->cnt;
+	const uint8x16x4_t t0 = vld1q_u8_x4(lj->tab), t1 = vld1q_u8_x4(lj->tab + 64);
+	const uint8x16x4_t t2 = vld1q_u8_x4(lj->tab + 128), t3 = vld1q_u8_x4(lj->tab + 192);
+
+	for (; i + 32 <= e; i += 32) {
+		uint8x16_t x0 = vld1q_u8(src + i), x1 = vld1q_u8(src + i + 16);
+
+		vst1q_u8(dst + i, lut16(t0, t1, t2, t3, x0));
+		vst1q_u8(dst + i + 16, lut16(t0, t1, t2, t3, x1));
+	}
+	for (; i + 16 <= e; i += 16)
+		vst1q_u8(dst + i, lut16(t0, t1, t2, t3, vld1q_u8(src + i)));
+	if (i < e) {
+		uint8_t tmp[16] = { 0 };
+
+		memcpy(tmp, src + i, e - i);
+		vst1q_u8(tmp, lut16(t0, t1, t2, t3, vld1q_u8(tmp)));
+		memcpy(dst + i, tmp, e - i);
+	}
+}
+
+static int lut(const struct ek_op *o)
+{
+	const struct edgeai_prog_lut_params *p = (const void *)o->op->params;
+	struct lut_job lj = { .src = o->in[0].data, .dst = o->out.data, .cnt = ek_count(&o->out) };
+	uint32_t blocks = (lj.cnt + 63) / 64;
+
+	lj.tab = ek_const(o, p->table_offset, 256, 1);
+	if (!lj.tab || !ek_is8(o->in[0].dtype) || !ek_is8(o->out.dtype) ||
+	    ek_count(&o->in[0]) != lj.cnt)
+		return EXEC_OPT_NOT_HANDLED;
+	if (exec_par_worth(lj.cnt / 4))
+		exec_par_for(blocks, lut_part, &lj);
+	else
+		lut_part(&lj, 0, blocks);
+	return 0;
+}
+
 static int neon_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
@@ -701,9 +975,14 @@ static int neon_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_RESIZE_BILINEAR:
 		return exec_resize_bilinear(o, resize_px);
 	case EDGEAI_OP_MEAN:
-		return exec_mean(o, mean_sum, NULL);
+		return exec_mean(o, mean_sum, mean_f32);
 	case EDGEAI_OP_TRANSPOSE_CONV:
 		return exec_tconv(o, prep, tconv_px, to16);
+	case EDGEAI_OP_LOGISTIC:
+	case EDGEAI_OP_TANH:
+	case EDGEAI_OP_HARD_SWISH:
+	case EDGEAI_OP_LEAKY_RELU:
+		return lut(o);
 	default:
 		return EXEC_OPT_NOT_HANDLED;
 	}

@@ -98,18 +98,29 @@ static inline void neon_rq_free(struct neon_rq *r)
 }
 
 /*
+ * The reference's rescale of four lanes @v (@up: ek_mbqm_up(), else
+ * ek_mbqm()): left shift @left (0..30), doubling high multiply by @mul,
+ * rounding right shift by -@nright (-31..0).
+ */
+static inline int32x4_t neon_mbqm4(int32x4_t v, int32x4_t left, int32x4_t mul, int32x4_t nright,
+				   int up)
+{
+	v = vqrdmulhq_s32(vshlq_s32(v, left), mul);
+	if (!up)	/* -1 where v < 0 and the right shift is not 0 */
+		v = vqaddq_s32(v, vshrq_n_s32(vandq_s32(v, nright), 31));
+	return vrshlq_s32(v, nright);
+}
+
+/*
  * Channels @c..@c+3 of accumulators @acc: bias, rescale (@up: ek_mbqm_up(),
  * else ek_mbqm()), output zero point.
  */
 static inline int32x4_t neon_rq4(int32x4_t acc, const struct neon_rq *r, uint32_t c, int up)
 {
-	int32x4_t nr = vld1q_s32(r->nright + c), v;
+	int32x4_t v = vaddq_s32(acc, vld1q_s32(r->bias + c));
 
-	v = vaddq_s32(acc, vld1q_s32(r->bias + c));
-	v = vqrdmulhq_s32(vshlq_s32(v, vld1q_s32(r->left + c)), vld1q_s32(r->mul + c));
-	if (!up)	/* -1 where v < 0 and the right shift is not 0 */
-		v = vqaddq_s32(v, vshrq_n_s32(vandq_s32(v, nr), 31));
-	v = vrshlq_s32(v, nr);
+	v = neon_mbqm4(v, vld1q_s32(r->left + c), vld1q_s32(r->mul + c), vld1q_s32(r->nright + c),
+		       up);
 	return vaddq_s32(v, vdupq_n_s32(r->zp));
 }
 
