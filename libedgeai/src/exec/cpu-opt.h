@@ -5,14 +5,16 @@
  * Kernel sets, best first: VNNI (cpu-vnni.c: AVX-512 VNNI int8 and uint8
  * CONV_2D and FULLY_CONNECTED, AVX-512 DEPTHWISE_CONV_2D, ADD/SUB, PRELU and
  * MAX_POOL_2D, with AVX-512 VBMI the table ops; AVX2 for what it
- * declines), AVX2 (cpu-avx2.c: CONV_2D, DEPTHWISE_CONV_2D,
+ * declines), AVX2 (cpu-avx2.c: CONV_2D, DEPTHWISE_CONV_2D, MAX_POOL_2D,
  * FULLY_CONNECTED, TRANSPOSE_CONV; RESIZE_BILINEAR,
- * broadcast ADD/SUB/MUL/MAXIMUM/MINIMUM, AVERAGE_POOL_2D, MEAN, SOFTMAX),
- * reference (the firmware kernels). On arm64: dotprod
+ * ADD/SUB/MUL/MAXIMUM/MINIMUM in every broadcast form, AVERAGE_POOL_2D,
+ * MEAN, SOFTMAX), reference (the firmware kernels). On arm64: dotprod
  * (cpu-dotprod.c: SDOT/UDOT CONV_2D and FULLY_CONNECTED), NEON (cpu-neon.c:
  * CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, MAX_POOL_2D,
- * AVERAGE_POOL_2D, RESIZE_BILINEAR (int8), broadcast
- * ADD/SUB/MUL/MAXIMUM/MINIMUM, MEAN, TRANSPOSE_CONV), reference. Every optimized set runs RELU/RELU6/QUANTIZE
+ * AVERAGE_POOL_2D, RESIZE_BILINEAR (int8),
+ * ADD/SUB/MUL/MAXIMUM/MINIMUM in every broadcast form, MEAN,
+ * TRANSPOSE_CONV, the table ops LOGISTIC/TANH/HARD_SWISH/LEAKY_RELU by
+ * TBL/TBX), reference. Every optimized set runs RELU/RELU6/QUANTIZE
  * through a 256-entry table the reference kernel computes, 8-bit PAD by
  * memset/memcpy, 8-bit STRIDED_SLICE and TRANSPOSE by rows, 8-bit RESHAPE
  * by one copy, and on a program's threads the table ops (LOGISTIC, TANH,
