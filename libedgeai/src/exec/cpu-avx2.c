@@ -212,16 +212,40 @@ struct dw_prep {
 	int16_t *w;		/* [pairs][groups][2 halves][16]: (w_a, w_b) per lane */
 };
 
+/*
+ * The weights of @f as int16 pairs (w - zw) for vpmaddwd, as both
+ * convolutions read them: 16 channels per block of 64 bytes, lane l of
+ * half h channel 8 (l / 4) + 4 h + l % 4, two consecutive taps (k) in
+ * each lane; zero past @nc channels and @nk taps. Element (c, k) of @f is
+ * at c @cs + k @ks; the block of channel group g and tap pair p is block
+ * g @gs + p @ps of @w.
+ */
+static void pack_pairs16(int16_t *w, const struct ek_tensor *f, uint32_t nc, uint32_t nk,
+			 size_t cs, size_t ks, size_t gs, size_t ps)
+{
+	uint32_t g, p, h, l, kk, c, k;
+
+	for (g = 0; g < (nc + 15) / 16; g++)
+		for (p = 0; p < (nk + 1) / 2; p++)
+			for (h = 0; h < 2; h++)
+				for (l = 0; l < 8; l++)
+					for (kk = 0; kk < 2; kk++) {
+						c = g * 16 + (l / 4) * 8 + h * 4 + l % 4;
+						k = 2 * p + kk;
+						w[((g * gs + p * ps) * 2 + h) * 16 + 2 * l + kk] =
+							c < nc && k < nk ?
+							(int16_t)(ek_ld(f, c * cs + k * ks) - f->zp) : 0;
+					}
+}
+
 static struct dw_prep *dw_pack(const struct ek_tensor *f)
 {
 	uint32_t taps = f->d[1] * f->d[2], ch = f->d[3], g = (ch + 15) / 16, np = (taps + 1) / 2;
-	uint32_t p, gi, h, l, k, c, t;
-	size_t wbytes = (size_t)np * g * 2 * 16 * 2;
 	struct dw_prep *d;
 
 	if (f->d[0] != 1 || !taps || !ch)
 		return NULL;
-	d = aalloc(64 + wbytes);
+	d = aalloc(64 + (size_t)np * g * 2 * 16 * 2);
 	if (!d)
 		return NULL;
 	d->ch = ch;
@@ -229,19 +253,8 @@ static struct dw_prep *dw_pack(const struct ek_tensor *f)
 	d->groups = g;
 	d->pairs = np;
 	d->w = (int16_t *)((uint8_t *)d + 64);
-	memset(d->w, 0, wbytes);
-	for (p = 0; p < np; p++)
-		for (gi = 0; gi < g; gi++)
-			for (h = 0; h < 2; h++)
-				for (l = 0; l < 8; l++)
-					for (k = 0; k < 2; k++) {
-						/* lane l: 128-bit half l / 4, channel 8 (l / 4) + 4 h + l % 4 */
-						c = gi * 16 + (l / 4) * 8 + h * 4 + l % 4;
-						t = 2 * p + k;
-						if (c < ch && t < taps)
-							d->w[(((size_t)p * g + gi) * 2 + h) * 16 + 2 * l + k] =
-								(int16_t)(ek_ld(f, t * ch + c) - f->zp);
-					}
+	/* pair-major: the groups of one tap pair side by side */
+	pack_pairs16(d->w, f, ch, taps, 1, ch, 1, g);
 	return d;
 }
 
@@ -565,13 +578,12 @@ struct conv_prep {
 static struct conv_prep *conv_pack(const struct ek_tensor *f)
 {
 	uint32_t och = f->d[0], k = f->d[1] * f->d[2] * f->d[3], pairs = (k + 1) / 2;
-	uint32_t nb = (och + 15) / 16, b, j, h, l, kk, oc, kx;
-	size_t wbytes = (size_t)nb * pairs * 64;
+	uint32_t nb = (och + 15) / 16;
 	struct conv_prep *d;
 
 	if (!och || !k)
 		return NULL;
-	d = aalloc(64 + wbytes);
+	d = aalloc(64 + (size_t)nb * pairs * 64);
 	if (!d)
 		return NULL;
 	d->och = och;
@@ -579,18 +591,8 @@ static struct conv_prep *conv_pack(const struct ek_tensor *f)
 	d->pairs = pairs;
 	d->blocks = nb;
 	d->w = (int16_t *)((uint8_t *)d + 64);
-	memset(d->w, 0, wbytes);
-	for (b = 0; b < nb; b++)
-		for (j = 0; j < pairs; j++)
-			for (h = 0; h < 2; h++)
-				for (l = 0; l < 8; l++)
-					for (kk = 0; kk < 2; kk++) {
-						oc = b * 16 + (l / 4) * 8 + h * 4 + l % 4;
-						kx = 2 * j + kk;
-						if (oc < och && kx < k)
-							d->w[(((size_t)b * pairs + j) * 2 + h) * 16 + 2 * l + kk] =
-								(int16_t)(ek_ld(f, oc * k + kx) - f->zp);
-					}
+	/* block-major: one block of 16 output channels over all its pairs */
+	pack_pairs16(d->w, f, och, k, k, 1, pairs, 1);
 	return d;
 }
 
