@@ -1,0 +1,93 @@
+#!/bin/sh
+# Seeded random graphs (tests/models/random_graph.py) through the whole
+# library path against the oracle: each float graph is quantized by
+# `edgeaictl quantize --samples 8 --seed 1`, run by the oracle (TensorFlow
+# Lite 2.9.0's built-in kernels) and by `edgeaictl run --device cpu` with
+# the default kernels, the AVX2 set, the reference kernels and the default
+# kernels on 3 threads (EDGEAI_RUN_MODES names others), on the same seeded
+# input bytes: every output equal byte for byte. The corpus's models
+# repeat a few shapes and patterns; these graphs put the ops in other
+# orders and shapes (fan-out, residual branches, concatenations of
+# branches, resizes to odd sizes, 1 to 35 channels, a second output from
+# inside the graph), where the compiler's fusion and memory plan and the
+# kernels' shape classes meet combinations no corpus model has.
+#
+#   tests/host/test-random-graphs.sh [FIRST [LAST]]    seeds (1 24)
+#
+# A failing seed is reproduced by `tests/models/random_graph.py SEED
+# OUT.tflite` and the steps above. Skips (77) when the oracle cannot be
+# fetched.
+set -u
+top=${EDGEAI_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+build=${EDGEAI_BUILD:-$top/build}
+first=${1:-1}
+last=${2:-24}
+# shellcheck source=tests/host/test-run-ctl.inc
+. "$top/tests/host/test-run-ctl.inc"
+[ -n "${EDGEAI_RUN_MODES:-}" ] || modes="$modes threads3"
+n=0 failed=0
+ok() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+	fi
+}
+tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
+
+echo "TAP version 13"
+if ! oracle=$("$top/tests/oracle/fetch.sh" 2> "$tmp/err"); then
+	sed 's/^/# /' "$tmp/err"
+	echo "1..0 # SKIP oracle not available (npm pack tfjs-tflite-node@0.0.2)"
+	exit 77
+fi
+${CC:-cc} -O1 -I"$oracle/include" -o "$tmp/oracle-run" "$top/tests/oracle/oracle-run.c" -ldl \
+	2> "$tmp/err"
+ok $? "build the oracle runner" || { sed 's/^/# /' "$tmp/err"; echo "1..$n"; exit 1; }
+lib=$oracle/lib/libtensorflowlite_c.so
+export EDGEAI_CACHE_DIR="$tmp/cache"
+
+for seed in $(seq "$first" "$last"); do
+	g=$tmp/g$seed
+	desc=$(python3 "$top/tests/models/random_graph.py" "$seed" "$g.tflite" 2> "$tmp/err")
+	ok $? "random graph $seed: written (${desc#seed "$seed": })" ||
+		{ sed 's/^/# /' "$tmp/err"; continue; }
+	"$ctl" -q quantize "$g.tflite" -o "$g-int8.tflite" --samples 8 --seed 1 > /dev/null 2> "$tmp/err"
+	ok $? "random graph $seed: edgeaictl quantize" || { sed 's/^/# /' "$tmp/err"; continue; }
+	"$ctl" inspect --json "$g-int8.tflite" > "$g.json" &&
+		python3 - "$g.json" "$seed" "$g.in" <<'PY'
+import json, random, sys
+t = json.load(open(sys.argv[1]))['inputs'][0]
+n = 1
+for s in t['shape']:
+    n *= s
+r = random.Random(int(sys.argv[2]))
+open(sys.argv[3], 'wb').write(bytes(r.randrange(256) for _ in range(n)))
+PY
+	"$tmp/oracle-run" "$lib" "$g-int8.tflite" "$g.oracle" "$g.in" > "$tmp/err" 2>&1
+	ok $? "random graph $seed: the oracle runs it" || { sed 's/^/# /' "$tmp/err"; continue; }
+	for mode in $modes; do
+		extra='' kset=''
+		case $mode in
+		reference) extra=--reference ;;
+		threads3) extra='--threads 3' ;;
+		default) ;;
+		*) kset=$mode ;;
+		esac
+		rm -rf "$tmp/out"
+		# shellcheck disable=SC2086
+		EDGEAI_CPU_KERNELS=$kset "$ctl" run "$g-int8.tflite" --input "$g.in" \
+			--output-dir "$tmp/out" --device cpu $extra > "$tmp/run.log" 2> "$tmp/err"
+		ok $? "random graph $seed: edgeaictl run ($mode)" || { sed 's/^/# /' "$tmp/err"; continue; }
+		cat "$tmp"/out/output*.bin > "$g.ours"
+		diffs=$(cmp -l "$g.oracle" "$g.ours" 2>&1 | wc -l)
+		[ "$diffs" -eq 0 ]
+		ok $? "random graph $seed ($mode): $(stat -c %s "$g.oracle") bytes, $diffs differ from the oracle"
+	done
+	rm -f "$g"*
+done
+echo "1..$n"
+echo "$((n - failed)) passed, $failed failed"
+[ "$failed" -eq 0 ]
