@@ -10,12 +10,14 @@
 #   tests/vm/model-cases.sh OUTDIR EDGEAICTL
 #
 # MODEL_CASES names the models (default: the three the vm lane runs,
-# npu_dsp_chain and npu_d2s_between; the benches take every model of
+# npu_dsp_chain, npu_d2s_between, two random graphs and one model with
+# float inputs and outputs; the benches take every model of
 # tests/models/fetch.sh --list). A name with a generator
 # tests/models/NAME.py is a synthetic float model written by it
 # (npu_dsp_chain: an NPU job chained to a DSP job; npu_d2s_between: the
 # block ops lowered between convolutions, one NPU job), quantized like
-# the real ones. NAME@float is model NAME quantized with --io=float
+# the real ones; random_graph@SEED is tests/models/random_graph.py's graph
+# of that seed. NAME@float is model NAME quantized with --io=float
 # (float32 inputs and outputs, converted by the library) on random float
 # inputs.
 #
@@ -38,16 +40,24 @@ trap 'rm -rf "$tmp"' EXIT
 $cc -std=gnu11 -Wall -Wextra -Werror -O1 -I"$oracle/include" \
 	-o "$tmp/oracle-run" "$top/tests/oracle/oracle-run.c" -ldl || exit 1
 lib=$oracle/lib/libtensorflowlite_c.so
-for m in ${MODEL_CASES:-face_detection_short_range face_detection_full_range hand_landmark_lite npu_dsp_chain npu_d2s_between face_detection_short_range@float}; do
+for m in ${MODEL_CASES:-face_detection_short_range face_detection_full_range hand_landmark_lite npu_dsp_chain npu_d2s_between random_graph@6 random_graph@158 face_detection_short_range@float}; do
 	d=$out/$m
 	mkdir -p "$d"
 	base=${m%@float} io=int8
 	[ "$base" = "$m" ] || io=float
 	src=$models/$base.tflite
-	if [ -x "$top/tests/models/$base.py" ]; then
+	case $base in
+	random_graph@*)
 		src=$tmp/$base.tflite
-		"$top/tests/models/$base.py" "$src" || exit 1
-	fi
+		"$top/tests/models/random_graph.py" "${base#random_graph@}" "$src" > /dev/null || exit 1
+		;;
+	*)
+		if [ -x "$top/tests/models/$base.py" ]; then
+			src=$tmp/$base.tflite
+			"$top/tests/models/$base.py" "$src" || exit 1
+		fi
+		;;
+	esac
 	"$ctl" -q quantize "$src" -o "$d/model.tflite" --samples 8 --seed 1 --io="$io" \
 		> /dev/null 2> "$tmp/err" || {
 		echo "model-cases: quantize $m failed: $(tail -1 "$tmp/err")" >&2
