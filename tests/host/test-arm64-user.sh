@@ -65,17 +65,20 @@ for src in tests/host/test-kernels.c tests/host/libedgeai/exec/test-cpu-kernels.
 	ok $? "$name under qemu-aarch64 -cpu max"
 done
 
-for t in test-run-golden test-run-models; do
+for t in test-run-golden test-run-models test-random-graphs; do
 	# Under -cpu max the automatic choice is dotprod; the golden corpus
 	# runs with the two arm64 sets (the host lane's 300 s bound), the
 	# three models of the toolchain issue with them and the reference
-	# kernels (the whole corpus in emulation takes too long). The board
-	# lane (tests/arm64) runs them again on the device and the CPU.
-	modes="neon dotprod"
+	# kernels (the whole corpus in emulation takes too long), the first
+	# 12 random graphs with the two sets. The board lane (tests/arm64)
+	# runs them again on the device and the CPU.
+	modes="neon dotprod" args=
 	[ "$t" = test-run-models ] && modes="neon dotprod reference"
+	[ "$t" = test-random-graphs ] && args="1 12"
+	# shellcheck disable=SC2086
 	EDGEAI_CTL=$wrap EDGEAI_RUN_MODES="$modes" \
 		EDGEAI_MODELS="face_detection_short_range face_detection_full_range hand_landmark_lite" \
-		"$top/tests/host/$t.sh"
+		"$top/tests/host/$t.sh" $args
 	rc=$?
 	[ $rc -eq 0 ] || [ $rc -eq 77 ]
 	ok $? "$t under qemu-aarch64 exits $rc"
