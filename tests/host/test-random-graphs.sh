@@ -1,7 +1,8 @@
 #!/bin/sh
 # Seeded random graphs (tests/models/random_graph.py) through the whole
 # library path against the oracle: each float graph is quantized by
-# `edgeaictl quantize --samples 8 --seed 1`, run by the oracle (TensorFlow
+# `edgeaictl quantize --samples 8 --seed 1` (int8 inputs and outputs; a
+# seed in four uint8, one in four float32: --io), run by the oracle (TensorFlow
 # Lite 2.9.0's built-in kernels) and by `edgeaictl run --device cpu` with
 # the default kernels, the AVX2 set, the reference kernels and the default
 # kernels on 3 threads (EDGEAI_RUN_MODES names others), on the same seeded
@@ -54,17 +55,28 @@ for seed in $(seq "$first" "$last"); do
 	desc=$(python3 "$top/tests/models/random_graph.py" "$seed" "$g.tflite" 2> "$tmp/err")
 	ok $? "random graph $seed: written (${desc#seed "$seed": })" ||
 		{ sed 's/^/# /' "$tmp/err"; continue; }
-	"$ctl" -q quantize "$g.tflite" -o "$g-int8.tflite" --samples 8 --seed 1 > /dev/null 2> "$tmp/err"
-	ok $? "random graph $seed: edgeaictl quantize" || { sed 's/^/# /' "$tmp/err"; continue; }
+	# the model's input and output type: int8 mostly, uint8 or float
+	case $((seed % 4)) in
+	1) io=uint8 ;;
+	2) io=float ;;
+	*) io=int8 ;;
+	esac
+	"$ctl" -q quantize "$g.tflite" -o "$g-int8.tflite" --samples 8 --seed 1 --io=$io \
+		> /dev/null 2> "$tmp/err"
+	ok $? "random graph $seed: edgeaictl quantize --io=$io" || { sed 's/^/# /' "$tmp/err"; continue; }
 	"$ctl" inspect --json "$g-int8.tflite" > "$g.json" &&
 		python3 - "$g.json" "$seed" "$g.in" <<'PY'
-import json, random, sys
+import json, random, struct, sys
 t = json.load(open(sys.argv[1]))['inputs'][0]
 n = 1
 for s in t['shape']:
     n *= s
 r = random.Random(int(sys.argv[2]))
-open(sys.argv[3], 'wb').write(bytes(r.randrange(256) for _ in range(n)))
+if t['type'] == 'float32':
+    data = struct.pack('<%df' % n, *(r.uniform(-1.2, 1.2) for _ in range(n)))
+else:
+    data = bytes(r.randrange(256) for _ in range(n))
+open(sys.argv[3], 'wb').write(data)
 PY
 	"$tmp/oracle-run" "$lib" "$g-int8.tflite" "$g.oracle" "$g.in" > "$tmp/err" 2>&1
 	ok $? "random graph $seed: the oracle runs it" || { sed 's/^/# /' "$tmp/err"; continue; }
