@@ -220,6 +220,42 @@ static void table_apply(const struct ek_op *o, const uint8_t *tab, uint32_t cnt)
 		table_part(&tj, 0, cnt);
 }
 
+static int opt_sets(const struct ek_op *o, const struct exec_opt_prep *prep);
+
+/*
+ * Input @var of @o through the 256-entry @lut into its output, as a table
+ * op: the sets' table kernels (VNNI's with VBMI, AVX2's, NEON's) on an op
+ * record of their kind whose table is @lut, else a byte at a time here
+ * (table_apply(), split when worth it).
+ */
+static int table_run(const struct ek_op *o, int var, const uint8_t *lut)
+{
+	struct edgeai_prog_lut_params *lp;
+	struct edgeai_prog_op rec = *o->op;
+	struct ek_op t = *o;
+	int r;
+
+	if (ek_count(&o->in[var]) != ek_count(&o->out))
+		return EXEC_OPT_NOT_HANDLED;
+	rec.opcode = EDGEAI_OP_LOGISTIC;
+	memset(rec.params, 0, sizeof(rec.params));
+	lp = (struct edgeai_prog_lut_params *)(void *)rec.params;
+	lp->table_offset = 0;
+	t.op = &rec;
+	t.in[0] = o->in[var];
+	memset(&t.in[1], 0, sizeof(t.in) - sizeof(t.in[0]));
+	t.n_in = 1;
+	t.consts = lut;
+	t.const_size = 256;
+	r = opt_sets(&t, NULL);
+	if (r == EXEC_OPT_NOT_HANDLED) {
+		table_apply(&t, lut, ek_count(&o->out));
+		ran(exec_opt_level());
+		r = 0;
+	}
+	return r;
+}
+
 /*
  * RELU, RELU6 and QUANTIZE (8-bit to 8-bit) map each input byte to one
  * output byte: the reference kernel itself computes the 256-entry table
@@ -244,8 +280,7 @@ static int requant_table(const struct ek_op *o)
 	memcpy(t.out.d, t.in[0].d, sizeof(t.out.d));
 	if (ek_run_op(&t))
 		return EXEC_OPT_NOT_HANDLED;
-	table_apply(o, tab, cnt);
-	return 0;
+	return table_run(o, 0, tab);
 }
 
 /*
@@ -577,6 +612,55 @@ static int dm_run(const struct ek_op *o, const struct exec_opt_prep *prep)
 	return r;
 }
 
+/* The binary ops scalar_lut() takes (MAXIMUM and MINIMUM: a vector max is cheaper than a table). */
+static int is_lut_binary(uint32_t opcode)
+{
+	return opcode == EDGEAI_OP_ADD || opcode == EDGEAI_OP_SUB || opcode == EDGEAI_OP_MUL;
+}
+
+/*
+ * A binary op of 8-bit tensors with one input a constant scalar is a map
+ * of the other input's bytes: the reference kernel itself computes the
+ * output of each of the 256 values against the constant at prepare time
+ * (same bytes by construction), and every run goes through the table as
+ * a table op. (ADD(x, 3), MUL(x, 1/6), SUB(1, x): what converters leave
+ * of decomposed activations and input normalization.)
+ * The table, or NULL; *@var: the input that varies.
+ */
+static uint8_t *scalar_lut(const struct ek_op *o, int *var)
+{
+	uint8_t x[256], *tab;
+	struct ek_op t;
+	int c;
+
+	if (!is_lut_binary(o->op->opcode) || o->n_in < 2 || !ek_is8(o->in[0].dtype) ||
+	    !ek_is8(o->in[1].dtype) || !ek_is8(o->out.dtype))
+		return NULL;
+	/* the constant: resolved (data) at prepare time, one element */
+	c = o->in[1].data && ek_count(&o->in[1]) == 1 ? 1 :
+	    o->in[0].data && ek_count(&o->in[0]) == 1 ? 0 : -1;
+	if (c < 0 || o->in[!c].data || ek_count(&o->in[!c]) != ek_count(&o->out) ||
+	    o->in[!c].dtype != o->out.dtype)
+		return NULL;
+	tab = malloc(256);
+	if (!tab)
+		return NULL;
+	for (c = 0; c < 256; c++)
+		x[c] = (uint8_t)c;
+	t = *o;
+	*var = o->in[1].data ? 0 : 1;
+	t.in[*var].data = x;
+	t.in[*var].d[0] = t.in[*var].d[1] = t.in[*var].d[2] = 1;
+	t.in[*var].d[3] = 256;
+	t.out.data = tab;
+	memcpy(t.out.d, t.in[*var].d, sizeof(t.out.d));
+	if (ek_run_op(&t)) {
+		free(tab);
+		return NULL;
+	}
+	return tab;
+}
+
 int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
 {
 	int r = EXEC_OPT_NOT_HANDLED;
@@ -623,6 +707,15 @@ int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
 				ran(exec_opt_level());
 		}
 		return r;
+	case EDGEAI_OP_ADD:
+	case EDGEAI_OP_SUB:
+	case EDGEAI_OP_MUL:
+		if (prep && prep->lut && exec_opt_level() != EXEC_KSET_REFERENCE) {
+			r = table_run(o, prep->lut_var, prep->lut);
+			if (r != EXEC_OPT_NOT_HANDLED)
+				return r;
+		}
+		break;
 	case EDGEAI_OP_DEPTHWISE_CONV_2D:
 		if (((const struct edgeai_prog_conv_params *)(const void *)o->op->params)
 			    ->depth_multiplier > 1)
@@ -643,6 +736,10 @@ struct exec_opt_prep *exec_opt_prepare(const struct ek_op *o)
 
 	if (!p)
 		return NULL;
+	/* a constant scalar input: a table, no set's layout */
+	p->lut = scalar_lut(o, &p->lut_var);
+	if (p->lut)
+		return p;
 	/* a depth multiplier > 1: the layout of the op that runs (dm_run()) */
 	if (!dm_lower(o, &t, &rec))
 		o = &t;
@@ -680,6 +777,7 @@ void exec_opt_prepare_free(struct exec_opt_prep *p)
 			if (p->set[k])
 				kset_ops_of(k)->prepare_free(p->set[k]);
 		free(p->common);
+		free(p->lut);
 		free(p);
 	}
 }
@@ -735,6 +833,16 @@ void **exec_cpu_prepare(const void *prog, size_t size)
 		    tt[ops[i].inputs[2]].slot == EDGEAI_PROG_SLOT_CONST &&
 		    ek_resolve(prog, ops[i].inputs[2], NULL, 0, &o.in[2]))
 			o.in[2].data = NULL;
+		/* a binary op's constant first input (SUB(1, x)): scalar_lut() */
+		if (is_lut_binary(ops[i].opcode) && ops[i].inputs[0] < h->tensor_count &&
+		    ops[i].inputs[1] < h->tensor_count &&
+		    tt[ops[i].inputs[0]].slot == EDGEAI_PROG_SLOT_CONST &&
+		    tt[ops[i].inputs[1]].slot != EDGEAI_PROG_SLOT_CONST &&
+		    !ek_resolve(prog, ops[i].inputs[0], NULL, 0, &o.in[0])) {
+			tensor_meta(prog, ops[i].inputs[1], &o.in[1]);
+			prep[i] = exec_opt_prepare(&o);
+			continue;
+		}
 		/* the filter is a constant: it resolves without slots */
 		if (ops[i].inputs[1] == EDGEAI_PROG_NO_TENSOR ||
 		    ek_resolve(prog, ops[i].inputs[1], NULL, 0, &o.in[1]) ||
