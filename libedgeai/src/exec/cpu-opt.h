@@ -8,14 +8,16 @@
  * declines), AVX2 (cpu-avx2.c: CONV_2D, DEPTHWISE_CONV_2D, MAX_POOL_2D,
  * FULLY_CONNECTED, TRANSPOSE_CONV; RESIZE_BILINEAR,
  * ADD/SUB/MUL/MAXIMUM/MINIMUM in every broadcast form, AVERAGE_POOL_2D,
- * MEAN, SOFTMAX), reference (the firmware kernels). On arm64: dotprod
+ * MEAN, SOFTMAX, the table ops by vpshufb), reference (the firmware
+ * kernels). On arm64: dotprod
  * (cpu-dotprod.c: SDOT/UDOT CONV_2D and FULLY_CONNECTED), NEON (cpu-neon.c:
  * CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, MAX_POOL_2D,
  * AVERAGE_POOL_2D, RESIZE_BILINEAR (int8),
  * ADD/SUB/MUL/MAXIMUM/MINIMUM in every broadcast form, MEAN,
  * TRANSPOSE_CONV, the table ops LOGISTIC/TANH/HARD_SWISH/LEAKY_RELU by
- * TBL/TBX), reference. Every optimized set runs RELU/RELU6/QUANTIZE
- * through a 256-entry table the reference kernel computes, 8-bit PAD by
+ * TBL/TBX), reference. Every optimized set runs RELU/RELU6/QUANTIZE, and
+ * ADD/SUB/MUL with a constant scalar input, through a 256-entry table the
+ * reference kernel computes (on its set's table kernel), 8-bit PAD by
  * memset/memcpy, 8-bit STRIDED_SLICE and TRANSPOSE by rows, 8-bit RESHAPE
  * by one copy, and on a program's threads the table ops (LOGISTIC, TANH,
  * HARD_SWISH, LEAKY_RELU) through the program's table (cpu.c); a
