@@ -863,51 +863,113 @@ static int patch_doff(int32_t *doff, uint32_t k4, uint32_t kh, uint32_t kw, uint
 	return 0;
 }
 
+/* The sum of a padded image pixel's @ic bytes, wrapping as uint32. */
+static inline uint32_t pix_sum(const uint8_t *s, uint32_t ic)
+{
+	__m512i acc = _mm512_setzero_si512();
+	uint32_t c;
+
+	/* sums of 8 bytes in 64-bit lanes (vpsadbw against 0) */
+	for (c = 0; c < ic; c += 64) {
+		__mmask64 mk = ic - c >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (ic - c)) - 1;
+
+		acc = _mm512_add_epi64(acc, _mm512_sad_epu8(_mm512_maskz_loadu_epi8(mk, s + c),
+							     _mm512_setzero_si512()));
+	}
+	return (uint32_t)_mm512_reduce_add_epi64(acc);
+}
+
 /*
  * uint8: each output pixel's rz * S (S: the sum of x - zx over its patch,
- * the padding adding 0), from the padded image @pi: the sum of each
- * padded pixel's x - zx, then of the taps'. int32 wrapping as the sums
- * do. NULL when there is no room.
+ * the padding adding 0), from the padded image @pi: for each output row,
+ * the sums down the filter's rows at each padded column, then across the
+ * taps of each pixel, less zx per tap byte. int32 wrapping as the sums
+ * do. Few channels (RGB stems, ic < 16): the column sums byte by byte as
+ * running (prefix) sums along the row, so that a tap's ic bytes are the
+ * difference of two, rather than a loop per pixel. A row's worth of sums
+ * only: a buffer of the whole image's pixel sums (4 bytes a pixel) is
+ * large enough to be mapped and faulted in afresh on every run. NULL
+ * when there is no room.
  */
 static int32_t *gemm_radd(const struct ek_op *o, const struct pimg *pi, int32_t rz)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *out = &o->out;
 	uint32_t nimg = in->d[0], ic = pi->ic, kh = f->d[1], kw = f->d[2], oh = out->d[1];
-	uint32_t ow = out->d[2], m, x, c, ky, kx;
-	size_t px = (size_t)nimg * pi->ph * pi->pw;
-	int32_t *radd = malloc((size_t)nimg * oh * ow * 4), *ps = malloc(px * 4 + 4);
+	uint32_t ow = out->d[2], n, oy, ox, x, ky, kx, zs = (uint32_t)in->zp * ic * kh;
+	int32_t *radd = malloc((size_t)nimg * oh * ow * 4);
+	uint32_t *cs = malloc(((ic < 16 ? pi->row : pi->pw) + 1) * 4);
 
-	if (!radd || !ps) {
+	if (!radd || !cs) {
 		free(radd);
-		free(ps);
+		free(cs);
 		return NULL;
 	}
-	for (x = 0; x < px; x++) {
-		const uint8_t *s = pi->d + (size_t)x * ic;
-		__m512i acc = _mm512_setzero_si512();
+	for (n = 0; n < nimg; n++) {
+		for (oy = 0; oy < oh; oy++) {
+			int32_t *ra = radd + ((size_t)n * oh + oy) * ow;
+			const uint8_t *r0 = pi->d + ((size_t)n * pi->ph + (size_t)oy * p->stride_h) *
+						    pi->row;
 
-		/* sums of 8 bytes in 64-bit lanes (vpsadbw against 0) */
-		for (c = 0; c < ic; c += 64) {
-			__mmask64 mk = ic - c >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (ic - c)) - 1;
+			if (ic < 16) {
+				size_t j, dr = (size_t)p->dilation_h * pi->row, sw = (size_t)p->stride_w * ic;
+				size_t dw = (size_t)p->dilation_w * ic;
+				uint32_t run = 0;
 
-			acc = _mm512_add_epi64(acc, _mm512_sad_epu8(_mm512_maskz_loadu_epi8(mk, s + c),
-								     _mm512_setzero_si512()));
+				/*
+				 * cs[j]: the column sums of bytes 0 .. j - 1 of the
+				 * row, 16 at a time: the column sums, their prefix
+				 * sums in the vector (lanes shifted up by 1, 2, 4, 8
+				 * and added), plus the sum so far
+				 */
+				cs[0] = 0;
+				for (j = 0; j < pi->row; j += 16) {
+					__mmask16 m = pi->row - j >= 16 ? 0xffff :
+						      (__mmask16)((1U << (pi->row - j)) - 1);
+					const __m512i z = _mm512_setzero_si512();
+					const uint8_t *b = r0 + j;
+					__m512i v = z;
+
+					for (ky = 0; ky < kh; ky++, b += dr)
+						v = _mm512_add_epi32(v, _mm512_cvtepu8_epi32(
+							_mm_maskz_loadu_epi8(m, b)));
+					v = _mm512_add_epi32(v, _mm512_alignr_epi32(v, z, 15));
+					v = _mm512_add_epi32(v, _mm512_alignr_epi32(v, z, 14));
+					v = _mm512_add_epi32(v, _mm512_alignr_epi32(v, z, 12));
+					v = _mm512_add_epi32(v, _mm512_alignr_epi32(v, z, 8));
+					v = _mm512_add_epi32(v, _mm512_set1_epi32((int32_t)run));
+					_mm512_mask_storeu_epi32(cs + j + 1, m, v);
+					run = cs[j + (pi->row - j >= 16 ? 16 : pi->row - j)];
+				}
+				for (ox = 0; ox < ow; ox++) {
+					const uint32_t *c0 = cs + (size_t)ox * sw;
+					uint32_t sum = 0u - zs * kw;
+
+					for (kx = 0; kx < kw; kx++)
+						sum += c0[kx * dw + ic] - c0[kx * dw];
+					ra[ox] = (int32_t)(sum * (uint32_t)rz);
+				}
+				continue;
+			}
+			for (x = 0; x < pi->pw; x++)
+				cs[x] = 0u - zs;
+			for (ky = 0; ky < kh; ky++) {
+				const uint8_t *r = r0 + (size_t)ky * p->dilation_h * pi->row;
+
+				for (x = 0; x < pi->pw; x++)
+					cs[x] += pix_sum(r + (size_t)x * ic, ic);
+			}
+			for (ox = 0; ox < ow; ox++) {
+				const uint32_t *c0 = cs + (size_t)ox * p->stride_w;
+				uint32_t sum = 0;
+
+				for (kx = 0; kx < kw; kx++)
+					sum += c0[(size_t)kx * p->dilation_w];
+				ra[ox] = (int32_t)(sum * (uint32_t)rz);
+			}
 		}
-		ps[x] = (int32_t)((uint32_t)_mm512_reduce_add_epi64(acc) - (uint32_t)in->zp * ic);
 	}
-	for (m = 0; m < nimg * oh * ow; m++) {
-		uint32_t n = m / (oh * ow), oy = m / ow % oh, ox = m % ow, sum = 0;
-		const int32_t *org = ps + ((size_t)n * pi->ph + (size_t)oy * p->stride_h) * pi->pw +
-				     (size_t)ox * p->stride_w;
-
-		for (ky = 0; ky < kh; ky++)
-			for (kx = 0; kx < kw; kx++)
-				sum += (uint32_t)org[(size_t)ky * p->dilation_h * pi->pw +
-						     (size_t)kx * p->dilation_w];
-		radd[m] = (int32_t)(sum * (uint32_t)rz);
-	}
-	free(ps);
+	free(cs);
 	return radd;
 }
 
