@@ -75,6 +75,11 @@ struct vnni_w {
 	/* depthwise on quads of taps (dwq_pack()): [kh][G][nb][16][4] int8, wsum */
 	int8_t *wq;
 	uint32_t kh, kw, G;
+	/*
+	 * CONV_2D whose filter rows (kw * ic bytes) are laid out padded to kr
+	 * bytes, a multiple of 4, with weights of 0 (conv_kr()); 0: as they are
+	 */
+	uint32_t kr;
 	struct gq *dg;		/* the rescale of each 16-channel block, or NULL */
 	/* CONV_2D, FC: the channel terms laid out with the weights (gemm_q()), or NULL */
 	struct vnni_q *pq;
@@ -459,13 +464,16 @@ static inline __m512i bcast4(const uint8_t *p)
 
 /*
  * mr rows x nr blocks of 16 channels from block @b0: rows[i] are patches
- * of k4 * 4 bytes; out[i] the output pixel's channel 0 (NULL: not stored);
+ * of k4 * 4 bytes (@doff NULL), or the origins of patches whose dword k
+ * is at rows[i] + doff[k] (read in place from the padded image);
+ * out[i] the output pixel's channel 0 (NULL: not stored);
  * radd[i] (uint8: gemm_radd()) added to every channel's sum of row i, or
  * @radd NULL.
  */
 static inline __attribute__((always_inline)) void
 micro(const uint8_t *const *rows, int8_t *const *out, const int32_t *radd,
-      const struct vnni_w *w, const struct vnni_q *q, uint32_t b0, int nr, int mr)
+      const struct vnni_w *w, const struct vnni_q *q, uint32_t b0, int nr, int mr,
+      const int32_t *doff)
 {
 	__m512i acc[MR][NRMAX];
 	const int8_t *wb = w->w + (size_t)b0 * w->k4 * 64;
@@ -485,13 +493,14 @@ micro(const uint8_t *const *rows, int8_t *const *out, const int32_t *radd,
 	}
 	for (k4 = 0; k4 < w->k4; k4++) {
 		__m512i wv[NRMAX];
+		size_t ko = doff ? (size_t)(uint32_t)doff[k4] : (size_t)4 * k4;
 
 		UNROLL
 		for (j = 0; j < nr; j++)
 			wv[j] = _mm512_load_si512(wb + j * bs + (size_t)k4 * 64);
 		UNROLL
 		for (i = 0; i < mr; i++) {
-			__m512i a = bcast4(rows[i] + 4 * k4);
+			__m512i a = bcast4(rows[i] + ko);
 
 			UNROLL
 			for (j = 0; j < nr; j++)
@@ -517,27 +526,34 @@ micro(const uint8_t *const *rows, int8_t *const *out, const int32_t *radd,
  * MR rows by blocks of 16 channels, three at a time (24 accumulators):
  * each weight vector loaded serves 8 rows.
  */
+static inline __attribute__((always_inline)) void
+gemm_rows_nr(const uint8_t *const rows[MR], int8_t *const out[MR], const int32_t *radd,
+	     const struct vnni_w *w, const struct vnni_q *q, uint32_t b, const int32_t *doff)
+{
+	if (w->nb - b >= 3)
+		micro(rows, out, radd, w, q, b, 3, MR, doff);
+	else if (w->nb - b == 2)
+		micro(rows, out, radd, w, q, b, 2, MR, doff);
+	else
+		micro(rows, out, radd, w, q, b, 1, MR, doff);
+}
+
+/* @doff: as micro()'s */
 static void gemm_rows_part(const uint8_t *const rows[MR], int8_t *const out[MR],
 			   const int32_t *radd, const struct vnni_w *w, const struct vnni_q *q,
-			   uint32_t t0, uint32_t t1)
+			   uint32_t t0, uint32_t t1, const int32_t *doff)
 {
 	uint32_t b;
 
 	for (b = 3 * t0; b < 3 * t1 && b < w->nb; b += 3) {
-		if (radd) {
-			if (w->nb - b >= 3)
-				micro(rows, out, radd, w, q, b, 3, MR);
-			else if (w->nb - b == 2)
-				micro(rows, out, radd, w, q, b, 2, MR);
-			else
-				micro(rows, out, radd, w, q, b, 1, MR);
-		} else if (w->nb - b >= 3) {
-			micro(rows, out, NULL, w, q, b, 3, MR);
-		} else if (w->nb - b == 2) {
-			micro(rows, out, NULL, w, q, b, 2, MR);
-		} else {
-			micro(rows, out, NULL, w, q, b, 1, MR);
-		}
+		if (doff && radd)
+			gemm_rows_nr(rows, out, radd, w, q, b, doff);
+		else if (doff)
+			gemm_rows_nr(rows, out, NULL, w, q, b, doff);
+		else if (radd)
+			gemm_rows_nr(rows, out, radd, w, q, b, NULL);
+		else
+			gemm_rows_nr(rows, out, NULL, w, q, b, NULL);
 	}
 }
 
@@ -548,9 +564,10 @@ static inline uint32_t gemm_triples(const struct vnni_w *w)
 }
 
 static void gemm_rows(const uint8_t *const rows[MR], int8_t *const out[MR],
-		      const int32_t *radd, const struct vnni_w *w, const struct vnni_q *q)
+		      const int32_t *radd, const struct vnni_w *w, const struct vnni_q *q,
+		      const int32_t *doff)
 {
-	gemm_rows_part(rows, out, radd, w, q, 0, gemm_triples(w));
+	gemm_rows_part(rows, out, radd, w, q, 0, gemm_triples(w), doff);
 }
 
 /* dst[i] = src[i] ^ 0x80 (int8 to offset-128 unsigned). */
@@ -739,6 +756,7 @@ struct gemm_job {
 	const struct vnni_q *q;
 	const struct pimg *pi;
 	const int32_t *radd;	/* per output pixel (gemm_radd()), or NULL */
+	const int32_t *doff;	/* the patches read in place at these offsets (micro()), or NULL */
 	int direct;
 	_Atomic int failed;	/* a patch buffer could not be had: nothing written is kept */
 };
@@ -756,7 +774,7 @@ static void gemm_blocks(void *ctx, uint32_t begin, uint32_t end)
 	uint32_t blk, i;
 	uint8_t *patch = NULL;
 
-	if (!gj->direct) {
+	if (!gj->direct && !gj->doff) {
 		patch = aalloc((size_t)MR * wp->k4 * 4);
 		if (!patch) {
 			gj->failed = 1;
@@ -777,7 +795,7 @@ static void gemm_blocks(void *ctx, uint32_t begin, uint32_t end)
 
 			outs[i] = m + i < mtot ? (int8_t *)out->data + (size_t)mm * och : NULL;
 			ra[i] = gj->radd ? gj->radd[mm] : 0;
-			if (gj->direct) {
+			if (gj->direct || gj->doff) {
 				rows[i] = org;
 			} else {
 				uint8_t *dst = patch + (size_t)i * wp->k4 * 4;
@@ -799,7 +817,7 @@ static void gemm_blocks(void *ctx, uint32_t begin, uint32_t end)
 				rows[i] = dst;
 			}
 		}
-		gemm_rows(rows, outs, gj->radd ? ra : NULL, wp, gj->q);
+		gemm_rows(rows, outs, gj->radd ? ra : NULL, wp, gj->q, gj->doff);
 	}
 	free(patch);
 }
@@ -877,6 +895,76 @@ static inline uint32_t pix_sum(const uint8_t *s, uint32_t ic)
 							     _mm512_setzero_si512()));
 	}
 	return (uint32_t)_mm512_reduce_add_epi64(acc);
+}
+
+/*
+ * CONV_2D filter rows of few bytes, not a multiple of 4 (RGB stems: 3x3x3
+ * is 9 bytes a row, 1-channel stems): laid out padded to kr bytes, a
+ * multiple of 4, with weights of 0 (w - zw = 0), so that each dword of a
+ * patch lies in one row of the padded image and the GEMM reads it there
+ * (conv_doff()) instead of copying every output pixel's patch together,
+ * which costs more than its few vpdpbusd. The padding taps read the
+ * image's next bytes (or the padded image's slack), which meet weights of
+ * 0. Returns kr, or 0: the filter as it is.
+ */
+static uint32_t conv_kr(const struct ek_op *o)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *f = &o->in[1];
+	uint32_t row = f->d[2] * f->d[3];
+
+	if (p->dilation_w != 1 || row % 4 == 0 || row > 32)
+		return 0;
+	return (row + 3) & ~3U;
+}
+
+/* pack() of @o's filter with its rows padded to @kr bytes (conv_kr()). */
+static struct vnni_w *pack_rows(const struct ek_op *o, uint32_t kr)
+{
+	const struct ek_tensor *f = &o->in[1];
+	uint32_t n = f->d[0], kh = f->d[1], row = f->d[2] * f->d[3], r, j;
+	int u8 = f->dtype == EDGEAI_DTYPE_UINT8;
+	/* pack() takes uint8 weights as w - 128, int8 as w - zw: 0 in the padding */
+	uint8_t pad = (uint8_t)(u8 ? 128 : f->zp), *buf;
+	struct ek_tensor t = *f;
+	struct vnni_w *w;
+
+	if (!ek_is8(f->dtype) || (!u8 && (f->zp < -128 || f->zp > 127)) || !n || !kh)
+		return NULL;
+	buf = malloc((size_t)n * kh * kr);
+	if (!buf)
+		return NULL;
+	for (r = 0; r < n * kh; r++)
+		for (j = 0; j < kr; j++)
+			buf[(size_t)r * kr + j] = j < row ? ((const uint8_t *)f->data)[(size_t)r * row + j]
+							  : pad;
+	t.data = buf;
+	w = pack(&t, n, kh * kr);
+	free(buf);
+	if (w)
+		w->kr = kr;
+	return w;
+}
+
+/*
+ * The patch's dword offsets (patch_doff()) of @w's layout: its padded
+ * rows (kr), or the filter's own.
+ */
+static int conv_doff(int32_t *doff, const struct vnni_w *w, uint32_t kh, uint32_t kw, uint32_t ic,
+		     uint32_t dh, uint32_t dw, size_t row)
+{
+	uint32_t j;
+
+	if (!w->kr)
+		return patch_doff(doff, w->k4, kh, kw, ic, dh, dw, row);
+	for (j = 0; j < w->k4; j++) {
+		int64_t o = (int64_t)(4 * j / w->kr) * dh * (int64_t)row + 4 * j % w->kr;
+
+		if (o > INT32_MAX)
+			return -1;
+		doff[j] = (int32_t)o;
+	}
+	return 0;
 }
 
 /*
@@ -980,6 +1068,8 @@ static int conv(const struct ek_op *o, const struct vnni_w *prep)
 	uint32_t ic = in->d[3], kh = f->d[1], kw = f->d[2], och = out->d[3];
 	uint32_t k = kh * kw * ic, oh = out->d[1], ow = out->d[2], mtot, blocks;
 	uint32_t sh = p->stride_h, sw = p->stride_w, dh = p->dilation_h, dw = p->dilation_w;
+	uint32_t kr = conv_kr(o), kp = kr ? kh * kr : k;
+	int32_t *rdoff = NULL;
 	uint32_t ph, pw;
 	const struct edgeai_prog_qmul *qm;
 	struct vnni_w *own = NULL;
@@ -1002,8 +1092,9 @@ static int conv(const struct ek_op *o, const struct vnni_w *prep)
 		return EXEC_OPT_NOT_HANDLED;
 	wp = prep;
 	if (!wp)
-		wp = own = pack(f, och, k);
-	if (!wp || wp->n != och || wp->k != k || wp->u8 != u8 || wp->rz != (u8 ? 128 - f->zp : 0)) {
+		wp = own = kr ? pack_rows(o, kr) : pack(f, och, k);
+	if (!wp || wp->n != och || wp->k != kp || wp->kr != kr || wp->u8 != u8 ||
+	    wp->rz != (u8 ? 128 - f->zp : 0)) {
 		vnni_w_free(own);
 		return EXEC_OPT_NOT_HANDLED;
 	}
@@ -1043,7 +1134,7 @@ static int conv(const struct ek_op *o, const struct vnni_w *prep)
 		int32_t vi[16], rep[48];
 		uint32_t x, l;
 
-		if (!doff || patch_doff(doff, wp->k4, kh, kw, ic, dh, dw, pi.row)) {
+		if (!doff || conv_doff(doff, wp, kh, kw, ic, dh, dw, pi.row)) {
 			free(doff);
 			goto rowmajor;
 		}
@@ -1118,12 +1209,30 @@ rowmajor:
 	gj.radd = radd;
 	/* 1x1 taps of whole 4-byte groups read the image in place */
 	gj.direct = kh == 1 && kw == 1 && ic % 4 == 0;
+	/* padded filter rows (conv_kr()): read in place too, dword by dword */
+	if (kr) {
+		rdoff = malloc((size_t)wp->k4 * 4);
+		if (rdoff && conv_doff(rdoff, wp, kh, kw, ic, dh, dw, pi.row)) {
+			free(rdoff);
+			rdoff = NULL;
+		}
+		if (!rdoff && kr) {
+			free(radd);
+			free(pi.d);
+			if (owned)
+				vnni_q_free(&q);
+			vnni_w_free(own);
+			return EXEC_OPT_NOT_HANDLED;
+		}
+		gj.doff = rdoff;
+	}
 	mtot = out->d[0] * oh * ow;
 	blocks = (mtot + MR - 1) / MR;
 	if (exec_par_worth((uint64_t)mtot * och * (wp->k4 > 4 ? wp->k4 / 4 : 1)))
 		exec_par_for(blocks, gemm_blocks, &gj);
 	else
 		gemm_blocks(&gj, 0, blocks);
+	free(rdoff);
 	free(radd);
 	free(pi.d);
 	if (owned)
@@ -1166,7 +1275,7 @@ static void fc_part(void *ctx, uint32_t begin, uint32_t end)
 			outs[i] = bi + i < fj->batches ? fj->out + (size_t)r * fj->och : NULL;
 			ra[i] = fj->radd ? fj->radd[r] : 0;
 		}
-		gemm_rows_part(rows, outs, fj->radd ? ra : NULL, fj->wp, fj->q, t0, t1);
+		gemm_rows_part(rows, outs, fj->radd ? ra : NULL, fj->wp, fj->q, t0, t1, NULL);
 		it += t1 - t0;
 	}
 }
@@ -2635,7 +2744,7 @@ static void *vnni_prepare(const struct ek_op *o)
 		return NULL;
 	switch (o->op->opcode) {
 	case EDGEAI_OP_CONV_2D:
-		w = pack(f, f->d[0], f->d[1] * f->d[2] * f->d[3]);
+		w = conv_kr(o) ? pack_rows(o, conv_kr(o)) : pack(f, f->d[0], f->d[1] * f->d[2] * f->d[3]);
 		if (w && gemm_q_known(o, w->n)) {
 			const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 			const struct edgeai_prog_qmul *qm = qmuls(o, p, w->n, &ok);
