@@ -4,7 +4,8 @@
  * avx512f/bw/vl/vnni): int8 and uint8 CONV_2D and FULLY_CONNECTED with vpdpbusd,
  * DEPTHWISE_CONV_2D (depth multiplier 1: int8 filters of 4 or more taps
  * across on vpdpbusd, four taps a lane, the rest on vpdpwssd) and ADD/SUB (equal
- * shapes, or an input broadcast along N, H and W) on 16 lanes, MAX_POOL_2D on 64 bytes, int8 and uint8; with
+ * shapes, or an input broadcast along N, H and W) on 16 lanes, MAX_POOL_2D on 64 bytes,
+ * AVERAGE_POOL_2D on 16 lanes, int8 and uint8; with
  * AVX-512 VBMI the table ops (lut()). Anything they decline goes to the AVX2
  * kernels, then to the reference (firmware/ops/).
  *
@@ -2556,6 +2557,130 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 }
 
 /*
+ * AVERAGE_POOL_2D: the sums of the in-bounds taps' stored values in int32
+ * (exact: at most 2^20 taps), 64 channels at a time, then the reference's
+ * division by the tap count n rounding half away from zero, (|v| + n/2) /
+ * n with v's sign, on 16 lanes: the quotient q' of the binary32 product
+ * by 1/n is within 1 of the true one (|v| + n/2 < 2^28 and the quotient
+ * below 2^8: three roundings of relative error 2^-24 each), and the
+ * remainder |v| + n/2 - q' n, exact in int32, steps it to it. The
+ * reference then clamps to the activation's range (st8()). Output rows
+ * [begin, end) (image * oh + row) per part.
+ */
+struct avgpool_job {
+	const struct ek_op *o;
+};
+
+static inline __m512i avg_div(__m512i v, __m512 rcp, __m512i cnt, __m512i half)
+{
+	const __m512i z = _mm512_setzero_si512(), one = _mm512_set1_epi32(1);
+	__m512i n = _mm512_add_epi32(_mm512_abs_epi32(v), half);
+	__m512i q = _mm512_cvttps_epi32(_mm512_mul_ps(_mm512_cvtepi32_ps(n), rcp));
+	__m512i r = _mm512_sub_epi32(n, _mm512_mullo_epi32(q, cnt));
+
+	q = _mm512_mask_add_epi32(q, _mm512_cmpge_epi32_mask(r, cnt), q, one);
+	q = _mm512_mask_sub_epi32(q, _mm512_cmplt_epi32_mask(r, z), q, one);
+	return _mm512_mask_sub_epi32(q, _mm512_cmplt_epi32_mask(v, z), z, q);
+}
+
+/* @nv vectors of 16 channels from @c of one output pixel (window rows ys..ye, columns xs..xe). */
+static inline __attribute__((always_inline)) void
+avg_vecs(const struct ek_op *o, uint32_t n, int32_t ys, int32_t ye, int32_t xs, int32_t xe,
+	 uint32_t c, uint8_t *dst, int nv, int s8)
+{
+	const struct edgeai_prog_pool_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0];
+	uint32_t ch = in->d[3];
+	int32_t cnt = (ye - ys) * (xe - xs), y, x;
+	__m512i acc[4];
+	__mmask16 m[4];
+	int j;
+
+	UNROLL
+	for (j = 0; j < nv; j++) {
+		uint32_t cj = c + 16 * j;
+
+		m[j] = ch - cj >= 16 ? 0xffff : (__mmask16)((1U << (ch - cj)) - 1);
+		acc[j] = _mm512_setzero_si512();
+	}
+	for (y = ys; y < ye; y++)
+		for (x = xs; x < xe; x++) {
+			const uint8_t *src = (const uint8_t *)in->data +
+					     ek_idx(in, n, (uint32_t)y, (uint32_t)x, c);
+
+			UNROLL
+			for (j = 0; j < nv; j++)
+				acc[j] = _mm512_add_epi32(acc[j], ld8(src + 16 * j, m[j], s8));
+		}
+	UNROLL
+	for (j = 0; j < nv; j++) {
+		__m512i v = cnt > 0 ? avg_div(acc[j], _mm512_set1_ps(1.0f / (float)cnt),
+					      _mm512_set1_epi32(cnt), _mm512_set1_epi32(cnt / 2)) :
+				      _mm512_setzero_si512();	/* a window entirely in the padding */
+
+		st8(dst + c + 16 * j, m[j], v, p->act_min, p->act_max);
+	}
+}
+
+static void avgpool_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct avgpool_job *aj = ctx;
+	const struct ek_op *o = aj->o;
+	const struct edgeai_prog_pool_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	uint32_t ch = in->d[3], r, ox, c;
+
+	for (r = begin; r < end; r++) {
+		uint32_t n = r / out->d[1], oy = r % out->d[1];
+		int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+		int32_t ys = y0 < 0 ? 0 : y0, ye = y0 + (int32_t)p->filter_h;
+
+		ye = ye > (int32_t)in->d[1] ? (int32_t)in->d[1] : ye;
+		for (ox = 0; ox < out->d[2]; ox++) {
+			int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+			int32_t xs = x0 < 0 ? 0 : x0, xe = x0 + (int32_t)p->filter_w, y1 = ye;
+			uint8_t *dst = (uint8_t *)out->data + ek_idx(out, n, oy, ox, 0);
+
+			xe = xe > (int32_t)in->d[2] ? (int32_t)in->d[2] : xe;
+			/* an empty window (all padding): a count of 0 */
+			if (ye <= ys || xe <= xs)
+				y1 = ys, xe = xs;
+			for (c = 0; c < ch; c += 64) {
+				uint32_t nv = (ch - c + 15) / 16;
+
+				if (nv >= 4)
+					avg_vecs(o, n, ys, y1, xs, xe, c, dst, 4, s8);
+				else if (nv == 3)
+					avg_vecs(o, n, ys, y1, xs, xe, c, dst, 3, s8);
+				else if (nv == 2)
+					avg_vecs(o, n, ys, y1, xs, xe, c, dst, 2, s8);
+				else
+					avg_vecs(o, n, ys, y1, xs, xe, c, dst, 1, s8);
+			}
+		}
+	}
+}
+
+static int avgpool(const struct ek_op *o)
+{
+	const struct edgeai_prog_pool_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t rows = out->d[0] * out->d[1];
+	struct avgpool_job aj = { .o = o };
+
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype || in->d[3] != out->d[3] ||
+	    in->d[0] != out->d[0] || !p->filter_h || !p->filter_w ||
+	    (uint64_t)p->filter_h * p->filter_w > (1U << 20))
+		return EXEC_OPT_NOT_HANDLED;
+	if (exec_par_worth((uint64_t)ek_count(out) * p->filter_h * p->filter_w / 4))
+		exec_par_for(rows, avgpool_rows, &aj);
+	else
+		avgpool_rows(&aj, 0, rows);
+	return 0;
+}
+
+/*
  * MAX_POOL_2D: the maximum of the in-bounds taps, 64 channels at a time,
  * output rows [begin, end) (image * oh + row) per part.
  */
@@ -2696,6 +2821,8 @@ static int vnni_run(const struct ek_op *o, const void *prep)
 		return lut(o);
 	case EDGEAI_OP_MAX_POOL_2D:
 		return maxpool(o);
+	case EDGEAI_OP_AVERAGE_POOL_2D:
+		return avgpool(o);
 	case EDGEAI_OP_CONV_2D:
 		return conv(o, prep);
 	case EDGEAI_OP_DEPTHWISE_CONV_2D:

@@ -1144,11 +1144,11 @@ static const struct kset_case sets[] = {
 	  KIND_BITS(0x77 | COMMON | WIDE | 15U << 20) },
 	/*
 	 * VNNI: CONV_2D/FC (uint8 too), depthwise, ADD/SUB, tables, PAD,
-	 * MAX_POOL_2D, PRELU, STRIDED_SLICE, TRANSPOSE, RESHAPE; CONCATENATION
-	 * and RESIZE_NEAREST_NEIGHBOR (cpu-common.c)
+	 * MAX_POOL_2D, PRELU, AVERAGE_POOL_2D, STRIDED_SLICE, TRANSPOSE,
+	 * RESHAPE; CONCATENATION and RESIZE_NEAREST_NEIGHBOR (cpu-common.c)
 	 */
-	{ "vnni", NULL, KIND_BITS(0xff | COMMON | WIDE | 3U << 22),
-	  KIND_BITS(0xff | COMMON | WIDE | 3U << 22) },
+	{ "vnni", NULL, KIND_BITS(0xff | COMMON | WIDE | 3U << 22 | 1U << 13 | 1U << 16),
+	  KIND_BITS(0xff | COMMON | WIDE | 3U << 22 | 1U << 13 | 1U << 16) },
 };
 #endif
 
@@ -1228,11 +1228,11 @@ int main(void)
 #if !defined(__aarch64__)
 				/*
 				 * RESIZE_BILINEAR, TRANSPOSE_CONV, SOFTMAX and the rest
-				 * are AVX2 kernels, VNNI's too (PRELU: VNNI's own);
-				 * cpu-common.c's count as the set in use
+				 * are AVX2 kernels, VNNI's too (PRELU, AVERAGE_POOL_2D:
+				 * VNNI's own); cpu-common.c's count as the set in use
 				 */
-				const char *by = (kind > 7 && kind < 16 && kind != 12 && kind != 15) ||
-						 kind == 20 || kind == 21 ? "avx2" : set;
+				const char *by = (kind > 7 && kind < 16 && kind != 12 && kind != 13 &&
+						  kind != 15) || kind == 20 || kind == 21 ? "avx2" : set;
 				unsigned long ran_by = exec_cpu_kernels_ops(by);
 #endif
 
