@@ -558,6 +558,73 @@ static void gemm_rows_part(const uint8_t *const rows[MR], int8_t *const out[MR],
 	}
 }
 
+/*
+ * One row (FULLY_CONNECTED of one batch row: a matrix-vector product)
+ * by nr blocks of 16 channels from block @b0: as micro() with mr = 1,
+ * but two sums per block, even and odd dwords of the row, so that twice
+ * as many vpdpbusd are in flight; added at the end (int32 sums wrap
+ * alike in any order).
+ */
+static inline __attribute__((always_inline)) void
+micro1(const uint8_t *row, int8_t *out, int32_t radd, const struct vnni_w *w,
+       const struct vnni_q *q, uint32_t b0, int nr)
+{
+	__m512i acc[2][NRMAX];
+	const int8_t *wb = w->w + (size_t)b0 * w->k4 * 64;
+	size_t bs = (size_t)w->k4 * 64;
+	uint32_t k4 = 0;
+	int j;
+
+	UNROLL
+	for (j = 0; j < nr; j++) {
+		acc[0][j] = _mm512_add_epi32(_mm512_load_si512(q->c + (b0 + j) * 16),
+					     _mm512_set1_epi32(radd));
+		acc[1][j] = _mm512_setzero_si512();
+	}
+	for (; k4 + 2 <= w->k4; k4 += 2) {
+		__m512i a0 = bcast4(row + 4 * k4), a1 = bcast4(row + 4 * k4 + 4);
+
+		UNROLL
+		for (j = 0; j < nr; j++) {
+			acc[0][j] = _mm512_dpbusd_epi32(acc[0][j], a0, _mm512_load_si512(
+							wb + j * bs + (size_t)k4 * 64));
+			acc[1][j] = _mm512_dpbusd_epi32(acc[1][j], a1, _mm512_load_si512(
+							wb + j * bs + (size_t)k4 * 64 + 64));
+		}
+	}
+	if (k4 < w->k4) {
+		__m512i a0 = bcast4(row + 4 * k4);
+
+		UNROLL
+		for (j = 0; j < nr; j++)
+			acc[0][j] = _mm512_dpbusd_epi32(acc[0][j], a0, _mm512_load_si512(
+							wb + j * bs + (size_t)k4 * 64));
+	}
+	UNROLL
+	for (j = 0; j < nr; j++) {
+		uint32_t o = (b0 + j) * 16, left = w->n - o;
+		__mmask16 m = left >= 16 ? 0xffff : (__mmask16)((1U << left) - 1);
+
+		requant_store(_mm512_add_epi32(acc[0][j], acc[1][j]), q, o, out + o, m);
+	}
+}
+
+/* micro1() over the triples of blocks [t0, t1). */
+static void gemv_part(const uint8_t *row, int8_t *out, int32_t radd, const struct vnni_w *w,
+		      const struct vnni_q *q, uint32_t t0, uint32_t t1)
+{
+	uint32_t b;
+
+	for (b = 3 * t0; b < 3 * t1 && b < w->nb; b += 3) {
+		if (w->nb - b >= 3)
+			micro1(row, out, radd, w, q, b, 3);
+		else if (w->nb - b == 2)
+			micro1(row, out, radd, w, q, b, 2);
+		else
+			micro1(row, out, radd, w, q, b, 1);
+	}
+}
+
 /* The triples of 16-channel blocks gemm_rows() goes through (the last one may be short). */
 static inline uint32_t gemm_triples(const struct vnni_w *w)
 {
@@ -1273,6 +1340,13 @@ static void fc_part(void *ctx, uint32_t begin, uint32_t end)
 		int8_t *outs[MR];
 		int32_t ra[MR];
 
+		/* a group of one row (batch 1): not MR copies of it */
+		if (fj->batches - bi == 1) {
+			gemv_part(fj->xu + (size_t)bi * fj->k4b, fj->out + (size_t)bi * fj->och,
+				  fj->radd ? fj->radd[bi] : 0, fj->wp, fj->q, t0, t1);
+			it += t1 - t0;
+			continue;
+		}
 		for (i = 0; i < MR; i++) {
 			uint32_t r = bi + i < fj->batches ? bi + i : fj->batches - 1;
 

@@ -37,9 +37,10 @@
  * constants converted on the fly, and laid out ahead of time
  * (exec_cpu_prepare(), as compiled programs run: weights, PRELU's tables).
  * TRANSPOSE_CONV (kind 20, one_tconv(): strides, cuts, channel counts).
- * CONV_2D and DEPTHWISE_CONV_2D at the shapes of real models' layers too
- * (struct layer: RGB and 1-channel stems, depthwise rows of 8..240 and
- * odd channel counts), int8 and uint8, with the best set.
+ * CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED at the shapes of real
+ * models' layers too (struct layer: RGB and 1-channel stems, depthwise
+ * rows of 8..240 and odd channel counts, matrix-vector products of
+ * keyword spotting), int8 and uint8, with the best set.
  * Every output byte must be equal. Each set runs forced in turn (exec_cpu_set_kernels());
  * a set this CPU lacks is skipped (not the reference run). Then the ops
  * that split across threads run again on pools of 2 and 3 threads, every
@@ -160,7 +161,7 @@ static int wide;
  * many channels).
  */
 struct layer {
-	int kind;	/* 0: CONV_2D, 1: DEPTHWISE_CONV_2D */
+	int kind;	/* 0: CONV_2D, 1: DEPTHWISE_CONV_2D, 2: FULLY_CONNECTED (1..4 rows) */
 	uint32_t h, w, ic, oc, kh, kw, s;
 };
 static const struct layer *fixed;
@@ -1404,6 +1405,9 @@ int main(void)
 			{ 1, 14, 14, 96, 96, 3, 3, 1 }, { 1, 15, 15, 144, 144, 3, 3, 2 },
 			{ 1, 7, 7, 240, 240, 5, 5, 1 }, { 1, 20, 20, 35, 35, 3, 3, 2 },
 			{ 1, 20, 20, 35, 35, 5, 5, 1 }, { 1, 28, 28, 32, 32, 3, 3, 1 },
+			/* keyword spotting and classifier heads */
+			{ 2, 1, 1, 512, 256, 1, 1, 1 }, { 2, 1, 1, 2000, 12, 1, 1, 1 },
+			{ 2, 1, 1, 256, 256, 1, 1, 1 },
 		};
 		unsigned int li;
 
