@@ -62,6 +62,8 @@
 #define UNROLL _Pragma("GCC unroll 8")
 #define NRMAX 3	/* 16-channel blocks per micro-kernel */
 
+struct dwb;
+
 /*
  * Prepared weights: [nb][k4][16][4] int8 (w - zw; uint8: w - 128), and per
  * channel sum of those.
@@ -82,6 +84,7 @@ struct vnni_w {
 	 */
 	uint32_t kr;
 	struct gq *dg;		/* the rescale of each 16-channel block, or NULL */
+	struct dwb *db;		/* depthwise: the byte-quad rows' layout (dwb_new()), or NULL */
 	/* CONV_2D, FC: the channel terms laid out with the weights (gemm_q()), or NULL */
 	struct vnni_q *pq;
 	const void *pq_bias;	/* made for this bias and input zero point */
@@ -212,6 +215,7 @@ static void vnni_w_free(struct vnni_w *p)
 		free(p->w32);
 		free(p->wq);
 		free(p->dg);
+		free(p->db);
 		if (p->pq) {
 			free(p->pq->c);
 			free(p->pq->g);
@@ -2123,6 +2127,226 @@ static void dw_flat_row(const struct ek_op *o, const struct dw_flat *fl, int32_t
 	}
 }
 
+/*
+ * Stride-1 rows of int8 filters up to 3 taps across ("byte quads"): the
+ * interior of an output row as a run of bytes, 64 at a time. For each
+ * filter row, the input run at the row's taps kx = 0, 1, 2 (64 bytes each,
+ * as offset-128 bytes xu = x ^ 0x80) interleave (vpunpck{l,h}bw, then
+ * {l,h}wd) into four vectors of dwords (xu_0, xu_1, xu_2, 0) of 16
+ * output bytes each, and one vpdpbusd per vector adds the row's three
+ * taps: a quarter of the instructions of a vpdpwssd per tap. The dwords
+ * come out in the order of the unpacks: vector i, lane 4 L + j is output
+ * byte 16 L + 4 i + j of the 64, and vpackssdw / vpacksswb of the four
+ * rescaled vectors put the bytes back in order; the weights, sums and
+ * rescale of each lane are laid out in that order for each 64-byte block
+ * of a period of P = lcm(ch, 64) / 64 blocks (byte b of the run is
+ * channel b % ch). The sums start at bias - (128 + zx) * (the in-bounds
+ * rows' weights): the reference's sums modulo 2^32.
+ */
+#define DWB_MAX_P 3
+
+static uint32_t gcd32(uint32_t a, uint32_t b)
+{
+	while (b) {
+		uint32_t t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+struct dwb {
+	uint32_t P, kh;
+	const __m512i *w;	/* [P][kh][4]: (w_0, w_1, w_2, 0) - zw per lane */
+	const __m512i *ws;	/* [P][kh][4]: the lanes' sums of those */
+	const __m512i *bias;	/* [P][4] */
+	const struct gq *g;	/* [P][4] */
+} __attribute__((aligned(64)));
+
+/* The channel of lane @d of vector @i of block @blk. */
+static inline uint32_t dwb_ch(uint32_t blk, uint32_t i, uint32_t d, uint32_t ch)
+{
+	return (64 * blk + 16 * (d / 4) + 4 * i + d % 4) % ch;
+}
+
+/* Output row @oy of batch @n, pixels [oa, ob) (all taps in bounds across). */
+static void dwb_row(const struct ek_op *o, const struct dwb *db, uint32_t n, uint32_t oy,
+		    uint32_t oa, uint32_t ob)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *out = &o->out;
+	uint32_t ch = in->d[3], kh = f->d[1], kw = f->d[2], nr = 0, ky, blk, i;
+	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
+	int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+	size_t xa = (size_t)((int32_t)oa - (int32_t)p->pad_left) * ch;
+	const uint8_t *src = (const uint8_t *)in->data + (size_t)n * in->d[1] * in->d[2] * ch;
+	uint8_t *dst = (uint8_t *)out->data + ((size_t)(n * out->d[1] + oy) * out->d[2] + oa) * ch;
+	size_t nbytes = (size_t)(ob - oa) * ch, v;
+	const uint8_t *rows[64];
+	uint32_t rky[64];
+	__m512i init[DWB_MAX_P][4];
+	const __m512i f80 = _mm512_set1_epi8((char)0x80), z = _mm512_setzero_si512();
+	const __m512i zo = _mm512_set1_epi32(out->zp), lo = _mm512_set1_epi32(p->act_min);
+	const __m512i hi = _mm512_set1_epi32(p->act_max), zx = _mm512_set1_epi32(128 + in->zp);
+
+	for (ky = 0; ky < kh; ky++) {
+		int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
+
+		if (iy < 0 || iy >= h)
+			continue;
+		rows[nr] = src + (size_t)iy * (uint32_t)w * ch + xa;
+		rky[nr++] = ky;
+	}
+	for (blk = 0; blk < db->P; blk++)
+		for (i = 0; i < 4; i++) {
+			__m512i sw = z;
+
+			for (ky = 0; ky < nr; ky++)
+				sw = _mm512_add_epi32(sw, db->ws[((size_t)blk * db->kh + rky[ky]) * 4 + i]);
+			init[blk][i] = _mm512_sub_epi32(db->bias[blk * 4 + i], _mm512_mullo_epi32(sw, zx));
+		}
+	for (v = 0, blk = 0; v < nbytes; v += 64, blk = blk + 1 == db->P ? 0 : blk + 1) {
+		__mmask64 m = nbytes - v >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (nbytes - v)) - 1;
+		__m512i acc0 = init[blk][0], acc1 = init[blk][1], acc2 = init[blk][2];
+		__m512i acc3 = init[blk][3], p01, p23;
+		const struct gq *g = &db->g[blk * 4];
+		for (ky = 0; ky < nr; ky++) {
+			const uint8_t *s = rows[ky] + v;
+			const __m512i *wv = db->w + ((size_t)blk * db->kh + rky[ky]) * 4;
+			__m512i x0 = _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, s), f80);
+			__m512i x1 = kw > 1 ? _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, s + ch), f80) : z;
+			__m512i x2 = kw > 2 ? _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, s + 2 * ch),
+								f80) : z;
+			__m512i l01 = _mm512_unpacklo_epi8(x0, x1), h01 = _mm512_unpackhi_epi8(x0, x1);
+			__m512i l23 = _mm512_unpacklo_epi8(x2, z), h23 = _mm512_unpackhi_epi8(x2, z);
+
+			acc0 = _mm512_dpbusd_epi32(acc0, _mm512_unpacklo_epi16(l01, l23), wv[0]);
+			acc1 = _mm512_dpbusd_epi32(acc1, _mm512_unpackhi_epi16(l01, l23), wv[1]);
+			acc2 = _mm512_dpbusd_epi32(acc2, _mm512_unpacklo_epi16(h01, h23), wv[2]);
+			acc3 = _mm512_dpbusd_epi32(acc3, _mm512_unpackhi_epi16(h01, h23), wv[3]);
+		}
+#define DWB_OUT(a, k) _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(v_mbqm(a, &g[k]), zo), \
+							  lo), hi)
+		/* the clamp lies in int8 (checked): the saturating packs change nothing */
+		p01 = _mm512_packs_epi32(DWB_OUT(acc0, 0), DWB_OUT(acc1, 1));
+		p23 = _mm512_packs_epi32(DWB_OUT(acc2, 2), DWB_OUT(acc3, 3));
+#undef DWB_OUT
+		_mm512_mask_storeu_epi8(dst + v, m, _mm512_packs_epi16(p01, p23));
+	}
+}
+
+/*
+ * The byte-quad layout of @o (int8, 1..3 taps across, stride and
+ * dilation across 1, w - zw in int8, a clamp in int8, P <= DWB_MAX_P,
+ * at most 64 filter rows), for the channels' @bias, @shift and @mul, in
+ * one allocation (free()); NULL: not for it (or no room).
+ */
+static struct dwb *dwb_new(const struct ek_op *o, const int32_t *bias, const int32_t *shift,
+			   const int32_t *mul)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1];
+	uint32_t ch = in->d[3], kh = f->d[1], kw = f->d[2], P, blk, ky, i, d, kx;
+	__m512i *w, *ws, *bv;
+	struct dwb *db;
+	struct gq *g;
+
+	if (in->dtype != EDGEAI_DTYPE_INT8 || f->dtype != EDGEAI_DTYPE_INT8 || kw > 3 || !ch ||
+	    p->stride_w != 1 || p->dilation_w != 1 || kh > 64 || p->act_min < -128 ||
+	    p->act_max > 127 || in->zp < -128 || in->zp > 127)
+		return NULL;
+	P = ch / gcd32(ch, 64);
+	if (P > DWB_MAX_P)
+		return NULL;
+	for (i = 0; i < kh * kw * ch; i++) {
+		int32_t x = ek_ld(f, i) - f->zp;
+
+		if (x < -128 || x > 127)
+			return NULL;
+	}
+	db = aalloc(sizeof(*db) + (size_t)P * kh * 4 * 64 * 2 + (size_t)P * 4 * 64 +
+		    (size_t)P * 4 * sizeof(*g));
+	if (!db)
+		return NULL;
+	w = (__m512i *)(db + 1);
+	ws = w + (size_t)P * kh * 4;
+	bv = ws + (size_t)P * kh * 4;
+	g = (struct gq *)(bv + (size_t)P * 4);
+	for (blk = 0; blk < P; blk++)
+		for (i = 0; i < 4; i++) {
+			int32_t b16[16], s16[16], m16[16];
+
+			for (d = 0; d < 16; d++) {
+				uint32_t c = dwb_ch(blk, i, d, ch);
+
+				b16[d] = bias[c];
+				s16[d] = shift[c];
+				m16[d] = mul[c];
+			}
+			bv[blk * 4 + i] = _mm512_loadu_si512(b16);
+			gq_make(&g[blk * 4 + i], s16, m16);
+			for (ky = 0; ky < kh; ky++) {
+				int8_t q[64];
+				int32_t sum[16];
+
+				for (d = 0; d < 16; d++) {
+					uint32_t c = dwb_ch(blk, i, d, ch);
+
+					sum[d] = 0;
+					for (kx = 0; kx < 4; kx++) {
+						int32_t x = kx < kw ? ek_ld(f, (ky * kw + kx) * ch + c) -
+								      f->zp : 0;
+
+						q[4 * d + kx] = (int8_t)x;
+						sum[d] += x;
+					}
+				}
+				w[((size_t)blk * kh + ky) * 4 + i] = _mm512_loadu_si512(q);
+				ws[((size_t)blk * kh + ky) * 4 + i] = _mm512_loadu_si512(sum);
+			}
+		}
+	db->P = P;
+	db->kh = kh;
+	db->w = w;
+	db->ws = ws;
+	db->bias = bv;
+	db->g = g;
+	return db;
+}
+
+/* dwb_new() of @o's own bias and multipliers (the prepare hook's), or NULL. */
+static struct dwb *dwb_prepare(const struct ek_op *o)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *b = &o->in[2];
+	uint32_t ch = o->in[0].d[3], c;
+	const struct edgeai_prog_qmul *qm;
+	struct dwb *db = NULL;
+	int32_t *t;
+	int ok;
+
+	if (!exec_dw_shape_ok(o) || !ch)
+		return NULL;
+	qm = qmuls(o, p, ch, &ok);
+	t = malloc((size_t)ch * 12);
+	if (!ok || !t) {
+		free(t);
+		return NULL;
+	}
+	for (c = 0; c < ch; c++) {
+		t[c] = b->data ? ((const int32_t *)b->data)[c] : 0;
+		t[ch + c] = qm ? qm[c].shift : p->out_shift;
+		t[2 * ch + c] = qm ? qm[c].multiplier : p->out_multiplier;
+		if (!shift_ok(t[2 * ch + c], t[ch + c]))
+			goto out;
+	}
+	db = dwb_new(o, t, t + ch, t + 2 * ch);
+out:
+	free(t);
+	return db;
+}
+
 /* Output rows [begin, end) (batch * oh + oy) of a depthwise op. */
 struct dw_job {
 	const struct ek_op *o;
@@ -2130,6 +2354,7 @@ struct dw_job {
 	const struct gq *g;
 	const int32_t *bias;
 	const struct dw_flat *fl;
+	const struct dwb *db;	/* the byte-quad rows, or NULL */
 	int flat;
 	uint32_t oa, ob, init_n;
 	_Atomic int failed;	/* no room for a part's buffers: the op is declined */
@@ -2162,22 +2387,14 @@ static void dw_rows(void *ctx, uint32_t begin, uint32_t end)
 		}
 		for (ox = 0; ox < dj->oa; ox++)
 			dw_pixel(o, dj->wp, dj->g, dj->bias, off, tap, n, oy, ox);
-		dw_flat_row(o, dj->fl, init, off, tap, n, oy, dj->oa, dj->ob);
+		if (dj->db)
+			dwb_row(o, dj->db, n, oy, dj->oa, dj->ob);
+		else
+			dw_flat_row(o, dj->fl, init, off, tap, n, oy, dj->oa, dj->ob);
 		for (ox = dj->ob; ox < ow; ox++)
 			dw_pixel(o, dj->wp, dj->g, dj->bias, off, tap, n, oy, ox);
 	}
 	free(init);
-}
-
-static uint32_t gcd32(uint32_t a, uint32_t b)
-{
-	while (b) {
-		uint32_t t = a % b;
-
-		a = b;
-		b = t;
-	}
-	return a;
 }
 
 /* Flat lanes for at most this many int32 per tap (L * 16) when ch is not a multiple of 16. */
@@ -2519,6 +2736,7 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 	struct gq *g;
 	size_t *off, sz;
 	uint32_t *tap;
+	struct dwb *dbown = NULL;
 	int ok, flat;
 
 	if (!exec_dw_shape_ok(o))
@@ -2618,6 +2836,14 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 		struct dw_job dj = { .o = o, .wp = wp, .g = g, .bias = bias, .fl = &fl,
 				     .flat = flat, .oa = oa, .ob = ob, .init_n = fl.L * 16 };
 		uint32_t rows = out->d[0] * out->d[1];
+		/*
+		 * byte-quad rows: laid out ahead of time, or here where it
+		 * costs little (a period of one 64-byte block)
+		 */
+		if (flat && wp->db)
+			dj.db = wp->db;
+		else if (flat && 64 % ch == 0)
+			dj.db = dbown = dwb_new(o, bias, shift, mul);
 
 		if (exec_par_worth((uint64_t)rows * ow * ch * taps / 4))
 			exec_par_for(rows, dw_rows, &dj);
@@ -2625,6 +2851,7 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 			dw_rows(&dj, 0, rows);
 		ok = !dj.failed;
 	}
+	free(dbown);
 	free(shift);
 	vnni_w_free(own);
 	return ok ? 0 : EXEC_OPT_NOT_HANDLED;
@@ -2943,7 +3170,12 @@ static void *vnni_prepare(const struct ek_op *o)
 		return prelu_prepare(o);
 	if (o->op->opcode == EDGEAI_OP_DEPTHWISE_CONV_2D) {
 		w = dwq_wanted(o) ? dwq_pack(o) : NULL;
-		return w ? w : dw_pack(f);
+		if (w)
+			return w;
+		w = dw_pack(f);
+		if (w)
+			w->db = dwb_prepare(o);
+		return w;
 	}
 	if (!ek_is8(f->dtype))
 		return NULL;
