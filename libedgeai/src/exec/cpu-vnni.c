@@ -2170,20 +2170,34 @@ static inline uint32_t dwb_ch(uint32_t blk, uint32_t i, uint32_t d, uint32_t ch)
 	return (64 * blk + 16 * (d / 4) + 4 * i + d % 4) % ch;
 }
 
-/* Output row @oy of batch @n, pixels [oa, ob) (all taps in bounds across). */
+/*
+ * The bytes a stride-2 row needs in @scr (dwb_scratch()): per filter row,
+ * its input pixels split into the even ones and the odd ones (each run
+ * contiguous, so that taps 0, 1, 2 are the even run, the odd run and the
+ * even run one pixel on).
+ */
+static size_t dwb_scratch(const struct ek_op *o, uint32_t npix)
+{
+	return ((size_t)(npix + 1) * o->in[0].d[3] + 64) * 2 * o->in[1].d[1];
+}
+
+/*
+ * Output row @oy of batch @n, pixels [oa, ob) (all taps in bounds across);
+ * stride 2 across: @scr of dwb_scratch(ob - oa) bytes.
+ */
 static void dwb_row(const struct ek_op *o, const struct dwb *db, uint32_t n, uint32_t oy,
-		    uint32_t oa, uint32_t ob)
+		    uint32_t oa, uint32_t ob, uint8_t *scr)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *out = &o->out;
 	uint32_t ch = in->d[3], kh = f->d[1], kw = f->d[2], nr = 0, ky, blk, i;
 	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
 	int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
-	size_t xa = (size_t)((int32_t)oa - (int32_t)p->pad_left) * ch;
+	size_t xa = (size_t)((int32_t)(oa * p->stride_w) - (int32_t)p->pad_left) * ch;
 	const uint8_t *src = (const uint8_t *)in->data + (size_t)n * in->d[1] * in->d[2] * ch;
 	uint8_t *dst = (uint8_t *)out->data + ((size_t)(n * out->d[1] + oy) * out->d[2] + oa) * ch;
 	size_t nbytes = (size_t)(ob - oa) * ch, v;
-	const uint8_t *rows[64];
+	const uint8_t *rows[64], *tx[64][3];
 	uint32_t rky[64];
 	__m512i init[DWB_MAX_P][4];
 	const __m512i f80 = _mm512_set1_epi8((char)0x80), z = _mm512_setzero_si512();
@@ -2196,6 +2210,23 @@ static void dwb_row(const struct ek_op *o, const struct dwb *db, uint32_t n, uin
 		if (iy < 0 || iy >= h)
 			continue;
 		rows[nr] = src + (size_t)iy * (uint32_t)w * ch + xa;
+		tx[nr][0] = rows[nr];
+		tx[nr][1] = rows[nr] + ch;
+		tx[nr][2] = rows[nr] + 2 * ch;
+		if (p->stride_w == 2) {
+			size_t rs = (size_t)(ob - oa + 1) * ch + 64, j;
+			uint8_t *e = scr + 2 * rs * nr, *od = e + rs;
+
+			/* pixels 2 j and 2 j + 1 of the run (the last odd one is not read) */
+			for (j = 0; j <= ob - oa; j++) {
+				copy(e + j * ch, rows[nr] + 2 * j * ch, ch);
+				if (j < ob - oa)
+					copy(od + j * ch, rows[nr] + (2 * j + 1) * ch, ch);
+			}
+			tx[nr][0] = e;
+			tx[nr][1] = od;
+			tx[nr][2] = e + ch;
+		}
 		rky[nr++] = ky;
 	}
 	for (blk = 0; blk < db->P; blk++)
@@ -2212,11 +2243,11 @@ static void dwb_row(const struct ek_op *o, const struct dwb *db, uint32_t n, uin
 		__m512i acc3 = init[blk][3], p01, p23;
 		const struct gq *g = &db->g[blk * 4];
 		for (ky = 0; ky < nr; ky++) {
-			const uint8_t *s = rows[ky] + v;
 			const __m512i *wv = db->w + ((size_t)blk * db->kh + rky[ky]) * 4;
-			__m512i x0 = _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, s), f80);
-			__m512i x1 = kw > 1 ? _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, s + ch), f80) : z;
-			__m512i x2 = kw > 2 ? _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, s + 2 * ch),
+			__m512i x0 = _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, tx[ky][0] + v), f80);
+			__m512i x1 = kw > 1 ? _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, tx[ky][1] + v),
+								f80) : z;
+			__m512i x2 = kw > 2 ? _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, tx[ky][2] + v),
 								f80) : z;
 			__m512i l01 = _mm512_unpacklo_epi8(x0, x1), h01 = _mm512_unpackhi_epi8(x0, x1);
 			__m512i l23 = _mm512_unpacklo_epi8(x2, z), h23 = _mm512_unpackhi_epi8(x2, z);
@@ -2253,7 +2284,8 @@ static struct dwb *dwb_new(const struct ek_op *o, const int32_t *bias, const int
 	struct gq *g;
 
 	if (in->dtype != EDGEAI_DTYPE_INT8 || f->dtype != EDGEAI_DTYPE_INT8 || kw > 3 || !ch ||
-	    p->stride_w != 1 || p->dilation_w != 1 || kh > 64 || p->act_min < -128 ||
+	    (p->stride_w != 1 && p->stride_w != 2) || p->dilation_w != 1 || kh > 64 ||
+	    p->act_min < -128 ||
 	    p->act_max > 127 || in->zp < -128 || in->zp > 127)
 		return NULL;
 	P = ch / gcd32(ch, 64);
@@ -2364,10 +2396,12 @@ static void dw_rows(void *ctx, uint32_t begin, uint32_t end)
 {
 	struct dw_job *dj = ctx;
 	const struct ek_op *o = dj->o;
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *f = &o->in[1], *out = &o->out;
 	uint32_t taps = f->d[1] * f->d[2], ow = out->d[2], r, ox;
 	size_t ioff = ((size_t)dj->init_n * 4 + 63) & ~(size_t)63;
 	int32_t *init = aalloc(ioff + (size_t)taps * (sizeof(size_t) + sizeof(uint32_t)));
+	uint8_t *scr = NULL;
 	size_t *off;
 	uint32_t *tap;
 
@@ -2377,6 +2411,14 @@ static void dw_rows(void *ctx, uint32_t begin, uint32_t end)
 	}
 	off = (size_t *)((uint8_t *)init + ioff);
 	tap = (uint32_t *)(off + taps);
+	if (dj->db && p->stride_w == 2 && dj->ob > dj->oa) {
+		scr = aalloc(dwb_scratch(o, dj->ob - dj->oa));
+		if (!scr) {
+			free(init);
+			dj->failed = 1;
+			return;
+		}
+	}
 	for (r = begin; r < end; r++) {
 		uint32_t n = r / out->d[1], oy = r % out->d[1];
 
@@ -2388,12 +2430,13 @@ static void dw_rows(void *ctx, uint32_t begin, uint32_t end)
 		for (ox = 0; ox < dj->oa; ox++)
 			dw_pixel(o, dj->wp, dj->g, dj->bias, off, tap, n, oy, ox);
 		if (dj->db)
-			dwb_row(o, dj->db, n, oy, dj->oa, dj->ob);
+			dwb_row(o, dj->db, n, oy, dj->oa, dj->ob, scr);
 		else
 			dw_flat_row(o, dj->fl, init, off, tap, n, oy, dj->oa, dj->ob);
 		for (ox = dj->ob; ox < ow; ox++)
 			dw_pixel(o, dj->wp, dj->g, dj->bias, off, tap, n, oy, ox);
 	}
+	free(scr);
 	free(init);
 }
 
@@ -2737,14 +2780,16 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 	size_t *off, sz;
 	uint32_t *tap;
 	struct dwb *dbown = NULL;
-	int ok, flat;
+	int ok, flat, s2b;
 
 	if (!exec_dw_shape_ok(o))
 		return EXEC_OPT_NOT_HANDLED;
 	qm = qmuls(o, p, ch, &ok);
 	if (!ok)
 		return EXEC_OPT_NOT_HANDLED;
-	if (dwq(o, prep) == 0)
+	/* stride 2 with byte-quad rows laid out ahead of time: theirs (dwb_row()) */
+	s2b = p->stride_w == 2 && prep && prep->db;
+	if (!s2b && dwq(o, prep) == 0)
 		return 0;
 	wp = prep;
 	if (!wp || !wp->w32)
@@ -2755,7 +2800,7 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 	}
 	chp = wp->nb * 16;
 	/* flat rows: stride 1, or channels in whole groups of 16 (pixels blocked) */
-	flat = p->stride_w == 1 || ch % 16 == 0;
+	flat = p->stride_w == 1 || ch % 16 == 0 || s2b;
 	if (flat) {
 		/* the interior pixels of a row: ox * s - pad_left >= 0 and the last tap < w */
 		uint32_t s = p->stride_w;
@@ -2842,7 +2887,7 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 		 */
 		if (flat && wp->db)
 			dj.db = wp->db;
-		else if (flat && 64 % ch == 0)
+		else if (flat && 64 % ch == 0 && p->stride_w == 1)
 			dj.db = dbown = dwb_new(o, bias, shift, mul);
 
 		if (exec_par_worth((uint64_t)rows * ow * ch * taps / 4))
@@ -3169,12 +3214,23 @@ static void *vnni_prepare(const struct ek_op *o)
 	if (o->op->opcode == EDGEAI_OP_PRELU)
 		return prelu_prepare(o);
 	if (o->op->opcode == EDGEAI_OP_DEPTHWISE_CONV_2D) {
-		w = dwq_wanted(o) ? dwq_pack(o) : NULL;
+		const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+		/*
+		 * byte-quad rows (1..3 taps across, strides 1 and 2) before the
+		 * quads'; at stride 2 only where the 16-lane rows cannot take
+		 * the op (channels not in whole groups of 16): there they are
+		 * as fast
+		 */
+		struct dwb *db = p->stride_w == 2 && o->in[0].d[3] % 16 == 0 ? NULL : dwb_prepare(o);
+
+		w = !db && dwq_wanted(o) ? dwq_pack(o) : NULL;
 		if (w)
 			return w;
 		w = dw_pack(f);
 		if (w)
-			w->db = dwb_prepare(o);
+			w->db = db;
+		else
+			free(db);
 		return w;
 	}
 	if (!ek_is8(f->dtype))
