@@ -5,7 +5,7 @@
  * DEPTHWISE_CONV_2D (depth multiplier 1: int8 filters of 4 or more taps
  * across on vpdpbusd, four taps a lane, the rest on vpdpwssd) and ADD/SUB (equal
  * shapes, or an input broadcast along N, H and W) on 16 lanes, MAX_POOL_2D on 64 bytes,
- * AVERAGE_POOL_2D on 16 lanes, int8 and uint8; with
+ * AVERAGE_POOL_2D on 16 lanes, int8 and uint8, int8 RESIZE_BILINEAR on 16 lanes; with
  * AVX-512 VBMI the table ops (lut()). Anything they decline goes to the AVX2
  * kernels, then to the reference (firmware/ops/).
  *
@@ -3157,6 +3157,35 @@ static int lut(const struct ek_op *o)
 	return 0;
 }
 
+/*
+ * RESIZE_BILINEAR of int8 tensors (exec_resize_bilinear(), cpu-common.c:
+ * the maps checked, the pixels walked): one output pixel's channels 16 at
+ * a time, the reference's sum of the four taps times their weight
+ * products (it fits int32: checked there), rounded half away from zero
+ * by 2^20, (|v| + 2^19) >> 20 with v's sign (0 stays 0), stored with
+ * saturation as the reference.
+ */
+static uint32_t resize_px(const int8_t *const tap[4], const int32_t s[4], int8_t *dst, uint32_t ch)
+{
+	const __m512i half = _mm512_set1_epi32(1 << 19), z = _mm512_setzero_si512();
+	const __m512i w0 = _mm512_set1_epi32(s[0]), w1 = _mm512_set1_epi32(s[1]);
+	const __m512i w2 = _mm512_set1_epi32(s[2]), w3 = _mm512_set1_epi32(s[3]);
+	uint32_t c;
+
+	for (c = 0; c < ch; c += 16) {
+		__mmask16 m = ch - c >= 16 ? 0xffff : (__mmask16)((1U << (ch - c)) - 1);
+		__m512i acc = _mm512_mullo_epi32(ld8(tap[0] + c, m, 1), w0), r;
+
+		acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(ld8(tap[1] + c, m, 1), w1));
+		acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(ld8(tap[2] + c, m, 1), w2));
+		acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(ld8(tap[3] + c, m, 1), w3));
+		r = _mm512_srli_epi32(_mm512_add_epi32(_mm512_abs_epi32(acc), half), 20);
+		r = _mm512_mask_sub_epi32(r, _mm512_cmplt_epi32_mask(acc, z), z, r);
+		_mm512_mask_cvtsepi32_storeu_epi8(dst + c, m, r);
+	}
+	return ch;
+}
+
 static int vnni_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
@@ -3169,6 +3198,8 @@ static int vnni_run(const struct ek_op *o, const void *prep)
 		return maxpool(o);
 	case EDGEAI_OP_AVERAGE_POOL_2D:
 		return avgpool(o);
+	case EDGEAI_OP_RESIZE_BILINEAR:
+		return exec_resize_bilinear(o, resize_px);
 	case EDGEAI_OP_CONV_2D:
 		return conv(o, prep);
 	case EDGEAI_OP_DEPTHWISE_CONV_2D:
