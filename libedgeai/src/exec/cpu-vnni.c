@@ -5,7 +5,8 @@
  * DEPTHWISE_CONV_2D (depth multiplier 1: int8 filters of 4 or more taps
  * across on vpdpbusd, four taps a lane, the rest on vpdpwssd) and ADD/SUB (equal
  * shapes, or an input broadcast along N, H and W) on 16 lanes, MAX_POOL_2D on 64 bytes,
- * AVERAGE_POOL_2D on 16 lanes, int8 and uint8, int8 RESIZE_BILINEAR on 16 lanes; with
+ * AVERAGE_POOL_2D on 16 lanes, int8 and uint8, int8 RESIZE_BILINEAR on 16 lanes, MUL,
+ * MAXIMUM and MINIMUM under cpu-common.c's broadcast walk; with
  * AVX-512 VBMI the table ops (lut()). Anything they decline goes to the AVX2
  * kernels, then to the reference (firmware/ops/).
  *
@@ -3186,6 +3187,64 @@ static uint32_t resize_px(const int8_t *const tap[4], const int32_t s[4], int8_t
 	return ch;
 }
 
+/*
+ * MUL, MAXIMUM and MINIMUM of 8-bit tensors in every broadcast form
+ * (cpu-common.c's walk, exec_binary_run()): a run of @n outputs, each
+ * input contiguous or one byte repeated (@ca, @cb). MUL 16 at a time: the
+ * reference's (a - za) (b - zb) (|.| < 2^17), ek_mbqm() on 16 lanes
+ * (v_mbqm(), @bj->vec), zero point, the clamp in the 8-bit range (checked
+ * by exec_binary_init()); MAXIMUM/MINIMUM 64 bytes at a time. Returns @n.
+ */
+static uint32_t binary_row(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb,
+			   uint8_t *dst, uint32_t n)
+{
+	const struct ek_op *o = bj->o;
+	uint32_t op = o->op->opcode, c;
+	int s8 = bj->s8;
+
+	if (op == EDGEAI_OP_MUL) {
+		const struct gq *g = bj->vec;
+		const __m512i za = _mm512_set1_epi32(o->in[0].zp), zb = _mm512_set1_epi32(o->in[1].zp);
+		const __m512i zo = _mm512_set1_epi32(o->out.zp);
+		const __m512i xs = _mm512_sub_epi32(_mm512_set1_epi32(s8 ? (int8_t)*pa : *pa), za);
+		const __m512i ys = _mm512_sub_epi32(_mm512_set1_epi32(s8 ? (int8_t)*pb : *pb), zb);
+
+		for (c = 0; c < n; c += 16) {
+			__mmask16 m = n - c >= 16 ? 0xffff : (__mmask16)((1U << (n - c)) - 1);
+			__m512i x = bj->ca ? _mm512_sub_epi32(ld8(pa + c, m, s8), za) : xs;
+			__m512i y = bj->cb ? _mm512_sub_epi32(ld8(pb + c, m, s8), zb) : ys;
+
+			st8(dst + c, m, _mm512_add_epi32(v_mbqm(_mm512_mullo_epi32(x, y), g), zo),
+			    bj->lo, bj->hi);
+		}
+		return n;
+	}
+	for (c = 0; c < n; c += 64) {
+		__mmask64 m = n - c >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (n - c)) - 1;
+		__m512i x = bj->ca ? _mm512_maskz_loadu_epi8(m, pa + c) : _mm512_set1_epi8((char)*pa);
+		__m512i y = bj->cb ? _mm512_maskz_loadu_epi8(m, pb + c) : _mm512_set1_epi8((char)*pb);
+
+		x = op == EDGEAI_OP_MAXIMUM ? (s8 ? _mm512_max_epi8(x, y) : _mm512_max_epu8(x, y)) :
+					      (s8 ? _mm512_min_epi8(x, y) : _mm512_min_epu8(x, y));
+		_mm512_mask_storeu_epi8(dst + c, m, x);
+	}
+	return n;
+}
+
+static int binary(const struct ek_op *o)
+{
+	struct exec_binary bj;
+	struct gq g;
+
+	if (exec_binary_init(&bj, o) || !shift_ok(bj.mul, bj.shift))
+		return EXEC_OPT_NOT_HANDLED;
+	gq_make1(&g, bj.shift, bj.mul);
+	bj.row = binary_row;
+	bj.vec = &g;
+	exec_binary_run(&bj);
+	return 0;
+}
+
 static int vnni_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
@@ -3200,6 +3259,10 @@ static int vnni_run(const struct ek_op *o, const void *prep)
 		return avgpool(o);
 	case EDGEAI_OP_RESIZE_BILINEAR:
 		return exec_resize_bilinear(o, resize_px);
+	case EDGEAI_OP_MUL:
+	case EDGEAI_OP_MAXIMUM:
+	case EDGEAI_OP_MINIMUM:
+		return binary(o);
 	case EDGEAI_OP_CONV_2D:
 		return conv(o, prep);
 	case EDGEAI_OP_DEPTHWISE_CONV_2D:

@@ -1230,11 +1230,11 @@ int main(void)
 				/*
 				 * RESIZE_BILINEAR, TRANSPOSE_CONV, SOFTMAX and the rest
 				 * are AVX2 kernels, VNNI's too (PRELU, RESIZE_BILINEAR,
-				 * AVERAGE_POOL_2D: VNNI's own); cpu-common.c's count as
-				 * the set in use
+				 * MUL, MAXIMUM/MINIMUM, AVERAGE_POOL_2D: VNNI's own);
+				 * cpu-common.c's count as the set in use
 				 */
-				const char *by = (kind > 8 && kind < 16 && kind != 12 && kind != 13 &&
-						  kind != 15) || kind == 20 || kind == 21 ? "avx2" : set;
+				const char *by = kind == 11 || kind == 14 || kind == 20 || kind == 21 ?
+						 "avx2" : set;
 				unsigned long ran_by = exec_cpu_kernels_ops(by);
 #endif
 
