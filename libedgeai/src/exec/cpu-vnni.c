@@ -6,7 +6,7 @@
  * across on vpdpbusd, four taps a lane, the rest on vpdpwssd) and ADD/SUB (equal
  * shapes, or an input broadcast along N, H and W) on 16 lanes, MAX_POOL_2D on 64 bytes,
  * AVERAGE_POOL_2D on 16 lanes, int8 and uint8, int8 RESIZE_BILINEAR on 16 lanes, MUL,
- * MAXIMUM and MINIMUM under cpu-common.c's broadcast walk; with
+ * MAXIMUM and MINIMUM under cpu-common.c's broadcast walk, MEAN's 8-bit pipeline; with
  * AVX-512 VBMI the table ops (lut()). Anything they decline goes to the AVX2
  * kernels, then to the reference (firmware/ops/).
  *
@@ -3188,6 +3188,92 @@ static uint32_t resize_px(const int8_t *const tap[4], const int32_t s[4], int8_t
 }
 
 /*
+ * MEAN over H and W, TFLite's 8-bit pipeline (flags 0; the float and
+ * division pipelines go to the AVX2 set): the int32 sums of the stored
+ * values (exact: at most 2^20 pixels), 64 channels at a time, then
+ * ek_mbqm() on 16 lanes (v_mbqm()), the folded bias added wrapping, the
+ * type's clamp (ek_mean(), ek_mean_out()). Items [begin, end): image i /
+ * blocks, 64-channel block i % blocks.
+ */
+struct mean_job {
+	const struct ek_op *o;
+	struct gq g;
+	uint32_t blocks;
+};
+
+static inline __attribute__((always_inline)) void
+mean_vecs(const struct mean_job *mj, uint32_t n, uint32_t c, int nv, int s8)
+{
+	const struct ek_op *o = mj->o;
+	const struct edgeai_prog_mean_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t ch = in->d[3], hw = in->d[1] * in->d[2], px;
+	const uint8_t *src = (const uint8_t *)in->data + (size_t)n * hw * ch + c;
+	__m512i acc[4];
+	__mmask16 m[4];
+	int j;
+
+	UNROLL
+	for (j = 0; j < nv; j++) {
+		uint32_t cj = c + 16 * j;
+
+		m[j] = ch - cj >= 16 ? 0xffff : (__mmask16)((1U << (ch - cj)) - 1);
+		acc[j] = _mm512_setzero_si512();
+	}
+	for (px = 0; px < hw; px++, src += ch)
+		UNROLL
+		for (j = 0; j < nv; j++)
+			acc[j] = _mm512_add_epi32(acc[j], ld8(src + 16 * j, m[j], s8));
+	UNROLL
+	for (j = 0; j < nv; j++)
+		st8((uint8_t *)out->data + (size_t)n * ch + c + 16 * j, m[j],
+		    _mm512_add_epi32(v_mbqm(acc[j], &mj->g), _mm512_set1_epi32(p->bias)),
+		    s8 ? -128 : 0, s8 ? 127 : 255);
+}
+
+static void mean_part(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct mean_job *mj = ctx;
+	uint32_t ch = mj->o->in[0].d[3], i;
+	int s8 = mj->o->in[0].dtype == EDGEAI_DTYPE_INT8;
+
+	for (i = begin; i < end; i++) {
+		uint32_t n = i / mj->blocks, c = i % mj->blocks * 64, nv = (ch - c + 15) / 16;
+
+		if (nv >= 4)
+			mean_vecs(mj, n, c, 4, s8);
+		else if (nv == 3)
+			mean_vecs(mj, n, c, 3, s8);
+		else if (nv == 2)
+			mean_vecs(mj, n, c, 2, s8);
+		else
+			mean_vecs(mj, n, c, 1, s8);
+	}
+}
+
+static int mean(const struct ek_op *o)
+{
+	const struct edgeai_prog_mean_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t ch = in->d[3], items;
+	struct mean_job mj = { .o = o };
+
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype || out->d[0] != in->d[0] ||
+	    out->d[1] != 1 || out->d[2] != 1 || out->d[3] != ch || !ch || p->flags ||
+	    (uint64_t)in->d[1] * in->d[2] > (1U << 20) ||
+	    !shift_ok(p->out_multiplier, p->out_shift))
+		return EXEC_OPT_NOT_HANDLED;
+	gq_make1(&mj.g, p->out_shift, p->out_multiplier);
+	mj.blocks = (ch + 63) / 64;
+	items = in->d[0] * mj.blocks;
+	if (exec_par_worth((uint64_t)ek_count(in)))
+		exec_par_for(items, mean_part, &mj);
+	else
+		mean_part(&mj, 0, items);
+	return 0;
+}
+
+/*
  * MUL, MAXIMUM and MINIMUM of 8-bit tensors in every broadcast form
  * (cpu-common.c's walk, exec_binary_run()): a run of @n outputs, each
  * input contiguous or one byte repeated (@ca, @cb). MUL 16 at a time: the
@@ -3263,6 +3349,8 @@ static int vnni_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_MAXIMUM:
 	case EDGEAI_OP_MINIMUM:
 		return binary(o);
+	case EDGEAI_OP_MEAN:
+		return mean(o);
 	case EDGEAI_OP_CONV_2D:
 		return conv(o, prep);
 	case EDGEAI_OP_DEPTHWISE_CONV_2D:
