@@ -189,14 +189,28 @@ static void gq_make(struct gq *g, const int32_t *shift, const int32_t *mul)
 	g->to = _mm512_set_epi64(t[15], t[13], t[11], t[9], t[7], t[5], t[3], t[1]);
 }
 
+/*
+ * gq_make() of one shift and multiplier in every lane, its values
+ * broadcast (run per op run by ADD/SUB, MUL, MEAN: gq_make()'s lane loops
+ * were a quarter of a small ADD's time).
+ */
 static void gq_make1(struct gq *g, int32_t shift, int32_t mul)
 {
-	int32_t s16[16], m16[16];
-	int i;
+	int32_t e = shift > 0 ? 0 : -shift;
+	int64_t rp = e ? (int64_t)1 << (e - 1) : 0;
+	int64_t u = ((int64_t)1 << 30) + (e ? (int64_t)1 << (30 + e) : 0);
 
-	for (i = 0; i < 16; i++)
-		s16[i] = shift, m16[i] = mul;
-	gq_make(g, s16, m16);
+	g->oddhi = e || !mul;
+	g->to2 = _mm512_set1_epi64(e ? e - 1 : 0);
+	g->une = g->uno = _mm512_set1_epi64(u - (e ? (int64_t)1 << 31 : 0));
+	g->left = _mm512_set1_epi32(shift > 0 ? shift : 0);
+	g->mul = _mm512_set1_epi32(mul);
+	g->mulo = _mm512_srli_epi64(g->mul, 32);
+	g->se = g->so = _mm512_set1_epi64(e);
+	g->rpe = g->rpo = _mm512_set1_epi64(rp);
+	g->rne = g->rno = _mm512_set1_epi64(e ? rp - 1 : 0);
+	g->ue = g->uo = _mm512_set1_epi64(u);
+	g->te = g->to = _mm512_set1_epi64(31 + e);
 }
 
 /* Per output channel terms of a GEMM op, in the lanes' order. */
