@@ -575,11 +575,31 @@ int16_t *exec_tconv_weights(const struct ek_tensor *f)
 	return w;
 }
 
+/*
+ * ek_mbqm() of a multiplier >= 0 (checked: tconv_shift_ok()) with its
+ * shift split into @left and @right (0..31), inlined: gemmlowp's doubling
+ * high multiply, which for m >= 0 never saturates and truncates
+ * (x m + 2^30 - (x m < 0)) / 2^31 toward zero, is the floor
+ * (x m + 2^30) >> 31 (arithmetic shift, as GCC and Clang do it), then the
+ * reference's rounding divide by 2^right.
+ */
+static inline int32_t mbqm_pos(int32_t x, int32_t m, uint32_t left, uint32_t right)
+{
+	int64_t ab = (int64_t)(int32_t)((uint32_t)x << left) * m;
+	int32_t h = (int32_t)((ab + (1 << 30)) >> 31);
+	int32_t mask = (int32_t)((1U << right) - 1), rem = h & mask;
+
+	return (h >> right) + (rem > (mask >> 1) + (h < 0));
+}
+
 struct tconv_job {
 	const struct ek_op *o;
 	const int16_t *x16, *wt;	/* [N][H][W][icp], [OC4][taps][icp] */
 	const int32_t *xtap;		/* [OW][KW]: the input column of tap kx, or -1 */
 	const struct edgeai_prog_qmul *q;
+	/* per output channel: bias (0: none), multiplier, left and right shifts */
+	const int32_t *cb, *cm;
+	const uint8_t *cl, *cr;
 	exec_tconv_px_fn *px;
 	_Atomic int failed;		/* a part had no room for its sums: the op is declined */
 };
@@ -590,7 +610,7 @@ static void tconv_rows(void *ctx, uint32_t begin, uint32_t end)
 	struct tconv_job *j = ctx;
 	const struct ek_op *o = j->o;
 	const struct edgeai_prog_tconv_params *p = (const void *)o->op->params;
-	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2], *out = &o->out;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *out = &o->out;
 	uint32_t kh = f->d[1], kw = f->d[2], och = out->d[3], och4 = (och + 3) & ~3U;
 	uint32_t icp = tconv_icp(in->d[3]), row, nt[EXEC_TCONV_PIX + 1];
 	size_t wstride = (size_t)kh * kw * icp, most = (size_t)EXEC_TCONV_PIX * kh * kw;
@@ -636,16 +656,18 @@ static void tconv_rows(void *ctx, uint32_t begin, uint32_t end)
 			}
 			nt[np] = k;
 			j->px(xs, ws, nt, np, wstride, icp, och, acc);
+			/* the reference's bias, ek_mbqm(), zero point and ek_st() clamp */
 			for (px = 0; px < np; px++) {
-				for (oc = 0; oc < och; oc++) {
-					int32_t v = acc[px * och4 + oc];
+				uint8_t *dst = (uint8_t *)out->data + base + px * och;
 
-					if (b->data)
-						v = ek_wadd(v, ((const int32_t *)b->data)[oc]);
-					v = ek_mbqm(v, j->q ? j->q[oc].multiplier : p->out_multiplier,
-						    j->q ? j->q[oc].shift : p->out_shift);
-					ek_st(out, base + px * och + oc, ek_wadd(v, out->zp), p->act_min,
-					      p->act_max);
+				for (oc = 0; oc < och; oc++) {
+					int32_t v = (int32_t)((uint32_t)acc[px * och4 + oc] +
+							      (uint32_t)j->cb[oc]);
+
+					v = mbqm_pos(v, j->cm[oc], j->cl[oc], j->cr[oc]);
+					v = (int32_t)((uint32_t)v + (uint32_t)out->zp);
+					v = v < p->act_min ? p->act_min : v > p->act_max ? p->act_max : v;
+					dst[oc] = (uint8_t)v;
 				}
 			}
 		}
@@ -668,7 +690,7 @@ int exec_tconv(const struct ek_op *o, const void *prep, exec_tconv_px_fn *px,
 	uint32_t pix = in->d[0] * in->d[1] * in->d[2], rows = out->d[0] * out->d[1], i, ox, kx;
 	struct tconv_job j = { .o = o, .px = px };
 	int16_t *x16 = NULL, *wt = NULL;
-	int32_t *xtap = NULL;
+	int32_t *xtap = NULL, *cb = NULL;
 	int r = EXEC_OPT_NOT_HANDLED;
 
 	if (!ek_is8(in->dtype) || f->dtype != in->dtype || out->dtype != in->dtype ||
@@ -689,8 +711,21 @@ int exec_tconv(const struct ek_op *o, const void *prep, exec_tconv_px_fn *px,
 	wt = prep ? (int16_t *)prep : exec_tconv_weights(f);
 	x16 = align32((size_t)pix * icp * 2);
 	xtap = malloc((size_t)out->d[2] * kw * sizeof(*xtap));
-	if (!wt || !x16 || !xtap)
+	cb = malloc((size_t)och * 10);
+	if (!wt || !x16 || !xtap || !cb)
 		goto out;
+	for (i = 0; i < och; i++) {
+		int32_t sh = j.q ? j.q[i].shift : p->out_shift;
+
+		cb[i] = b->data ? ((const int32_t *)b->data)[i] : 0;
+		cb[och + i] = j.q ? j.q[i].multiplier : p->out_multiplier;
+		((uint8_t *)(cb + 2 * (size_t)och))[i] = (uint8_t)(sh > 0 ? sh : 0);
+		((uint8_t *)(cb + 2 * (size_t)och))[och + i] = (uint8_t)(sh > 0 ? 0 : -sh);
+	}
+	j.cb = cb;
+	j.cm = cb + och;
+	j.cl = (const uint8_t *)(cb + 2 * (size_t)och);
+	j.cr = j.cl + och;
 	for (i = 0; i < pix; i++) {
 		to16(x16 + (size_t)i * icp, (const uint8_t *)in->data + (size_t)i * ic, ic, in->dtype,
 		     in->zp);
@@ -719,6 +754,7 @@ out:
 		free(wt);
 	free(x16);
 	free(xtap);
+	free(cb);
 	return r;
 }
 

@@ -4,7 +4,9 @@
  * avx512f/bw/vl/vnni): int8 and uint8 CONV_2D and FULLY_CONNECTED with vpdpbusd,
  * DEPTHWISE_CONV_2D (depth multiplier 1: int8 filters of 4 or more taps
  * across on vpdpbusd, four taps a lane, the rest on vpdpwssd) and ADD/SUB (equal
- * shapes, or an input broadcast along N, H and W) on 16 lanes, MAX_POOL_2D on 64 bytes, int8 and uint8; with
+ * shapes, or an input broadcast along N, H and W) on 16 lanes, MAX_POOL_2D on 64 bytes,
+ * AVERAGE_POOL_2D on 16 lanes, int8 and uint8, int8 RESIZE_BILINEAR on 16 lanes, MUL,
+ * MAXIMUM and MINIMUM under cpu-common.c's broadcast walk, MEAN's 8-bit pipeline; with
  * AVX-512 VBMI the table ops (lut()). Anything they decline goes to the AVX2
  * kernels, then to the reference (firmware/ops/).
  *
@@ -61,6 +63,8 @@
 #define UNROLL _Pragma("GCC unroll 8")
 #define NRMAX 3	/* 16-channel blocks per micro-kernel */
 
+struct dwb;
+
 /*
  * Prepared weights: [nb][k4][16][4] int8 (w - zw; uint8: w - 128), and per
  * channel sum of those.
@@ -75,7 +79,13 @@ struct vnni_w {
 	/* depthwise on quads of taps (dwq_pack()): [kh][G][nb][16][4] int8, wsum */
 	int8_t *wq;
 	uint32_t kh, kw, G;
+	/*
+	 * CONV_2D whose filter rows (kw * ic bytes) are laid out padded to kr
+	 * bytes, a multiple of 4, with weights of 0 (conv_kr()); 0: as they are
+	 */
+	uint32_t kr;
 	struct gq *dg;		/* the rescale of each 16-channel block, or NULL */
+	struct dwb *db;		/* depthwise: the byte-quad rows' layout (dwb_new()), or NULL */
 	/* CONV_2D, FC: the channel terms laid out with the weights (gemm_q()), or NULL */
 	struct vnni_q *pq;
 	const void *pq_bias;	/* made for this bias and input zero point */
@@ -179,14 +189,28 @@ static void gq_make(struct gq *g, const int32_t *shift, const int32_t *mul)
 	g->to = _mm512_set_epi64(t[15], t[13], t[11], t[9], t[7], t[5], t[3], t[1]);
 }
 
+/*
+ * gq_make() of one shift and multiplier in every lane, its values
+ * broadcast (run per op run by ADD/SUB, MUL, MEAN: gq_make()'s lane loops
+ * were a quarter of a small ADD's time).
+ */
 static void gq_make1(struct gq *g, int32_t shift, int32_t mul)
 {
-	int32_t s16[16], m16[16];
-	int i;
+	int32_t e = shift > 0 ? 0 : -shift;
+	int64_t rp = e ? (int64_t)1 << (e - 1) : 0;
+	int64_t u = ((int64_t)1 << 30) + (e ? (int64_t)1 << (30 + e) : 0);
 
-	for (i = 0; i < 16; i++)
-		s16[i] = shift, m16[i] = mul;
-	gq_make(g, s16, m16);
+	g->oddhi = e || !mul;
+	g->to2 = _mm512_set1_epi64(e ? e - 1 : 0);
+	g->une = g->uno = _mm512_set1_epi64(u - (e ? (int64_t)1 << 31 : 0));
+	g->left = _mm512_set1_epi32(shift > 0 ? shift : 0);
+	g->mul = _mm512_set1_epi32(mul);
+	g->mulo = _mm512_srli_epi64(g->mul, 32);
+	g->se = g->so = _mm512_set1_epi64(e);
+	g->rpe = g->rpo = _mm512_set1_epi64(rp);
+	g->rne = g->rno = _mm512_set1_epi64(e ? rp - 1 : 0);
+	g->ue = g->uo = _mm512_set1_epi64(u);
+	g->te = g->to = _mm512_set1_epi64(31 + e);
 }
 
 /* Per output channel terms of a GEMM op, in the lanes' order. */
@@ -206,6 +230,7 @@ static void vnni_w_free(struct vnni_w *p)
 		free(p->w32);
 		free(p->wq);
 		free(p->dg);
+		free(p->db);
 		if (p->pq) {
 			free(p->pq->c);
 			free(p->pq->g);
@@ -459,13 +484,16 @@ static inline __m512i bcast4(const uint8_t *p)
 
 /*
  * mr rows x nr blocks of 16 channels from block @b0: rows[i] are patches
- * of k4 * 4 bytes; out[i] the output pixel's channel 0 (NULL: not stored);
+ * of k4 * 4 bytes (@doff NULL), or the origins of patches whose dword k
+ * is at rows[i] + doff[k] (read in place from the padded image);
+ * out[i] the output pixel's channel 0 (NULL: not stored);
  * radd[i] (uint8: gemm_radd()) added to every channel's sum of row i, or
  * @radd NULL.
  */
 static inline __attribute__((always_inline)) void
 micro(const uint8_t *const *rows, int8_t *const *out, const int32_t *radd,
-      const struct vnni_w *w, const struct vnni_q *q, uint32_t b0, int nr, int mr)
+      const struct vnni_w *w, const struct vnni_q *q, uint32_t b0, int nr, int mr,
+      const int32_t *doff)
 {
 	__m512i acc[MR][NRMAX];
 	const int8_t *wb = w->w + (size_t)b0 * w->k4 * 64;
@@ -485,13 +513,14 @@ micro(const uint8_t *const *rows, int8_t *const *out, const int32_t *radd,
 	}
 	for (k4 = 0; k4 < w->k4; k4++) {
 		__m512i wv[NRMAX];
+		size_t ko = doff ? (size_t)(uint32_t)doff[k4] : (size_t)4 * k4;
 
 		UNROLL
 		for (j = 0; j < nr; j++)
 			wv[j] = _mm512_load_si512(wb + j * bs + (size_t)k4 * 64);
 		UNROLL
 		for (i = 0; i < mr; i++) {
-			__m512i a = bcast4(rows[i] + 4 * k4);
+			__m512i a = bcast4(rows[i] + ko);
 
 			UNROLL
 			for (j = 0; j < nr; j++)
@@ -517,27 +546,101 @@ micro(const uint8_t *const *rows, int8_t *const *out, const int32_t *radd,
  * MR rows by blocks of 16 channels, three at a time (24 accumulators):
  * each weight vector loaded serves 8 rows.
  */
+static inline __attribute__((always_inline)) void
+gemm_rows_nr(const uint8_t *const rows[MR], int8_t *const out[MR], const int32_t *radd,
+	     const struct vnni_w *w, const struct vnni_q *q, uint32_t b, const int32_t *doff)
+{
+	if (w->nb - b >= 3)
+		micro(rows, out, radd, w, q, b, 3, MR, doff);
+	else if (w->nb - b == 2)
+		micro(rows, out, radd, w, q, b, 2, MR, doff);
+	else
+		micro(rows, out, radd, w, q, b, 1, MR, doff);
+}
+
+/* @doff: as micro()'s */
 static void gemm_rows_part(const uint8_t *const rows[MR], int8_t *const out[MR],
 			   const int32_t *radd, const struct vnni_w *w, const struct vnni_q *q,
-			   uint32_t t0, uint32_t t1)
+			   uint32_t t0, uint32_t t1, const int32_t *doff)
 {
 	uint32_t b;
 
 	for (b = 3 * t0; b < 3 * t1 && b < w->nb; b += 3) {
-		if (radd) {
-			if (w->nb - b >= 3)
-				micro(rows, out, radd, w, q, b, 3, MR);
-			else if (w->nb - b == 2)
-				micro(rows, out, radd, w, q, b, 2, MR);
-			else
-				micro(rows, out, radd, w, q, b, 1, MR);
-		} else if (w->nb - b >= 3) {
-			micro(rows, out, NULL, w, q, b, 3, MR);
-		} else if (w->nb - b == 2) {
-			micro(rows, out, NULL, w, q, b, 2, MR);
-		} else {
-			micro(rows, out, NULL, w, q, b, 1, MR);
+		if (doff && radd)
+			gemm_rows_nr(rows, out, radd, w, q, b, doff);
+		else if (doff)
+			gemm_rows_nr(rows, out, NULL, w, q, b, doff);
+		else if (radd)
+			gemm_rows_nr(rows, out, radd, w, q, b, NULL);
+		else
+			gemm_rows_nr(rows, out, NULL, w, q, b, NULL);
+	}
+}
+
+/*
+ * One row (FULLY_CONNECTED of one batch row: a matrix-vector product)
+ * by nr blocks of 16 channels from block @b0: as micro() with mr = 1,
+ * but two sums per block, even and odd dwords of the row, so that twice
+ * as many vpdpbusd are in flight; added at the end (int32 sums wrap
+ * alike in any order).
+ */
+static inline __attribute__((always_inline)) void
+micro1(const uint8_t *row, int8_t *out, int32_t radd, const struct vnni_w *w,
+       const struct vnni_q *q, uint32_t b0, int nr)
+{
+	__m512i acc[2][NRMAX];
+	const int8_t *wb = w->w + (size_t)b0 * w->k4 * 64;
+	size_t bs = (size_t)w->k4 * 64;
+	uint32_t k4 = 0;
+	int j;
+
+	UNROLL
+	for (j = 0; j < nr; j++) {
+		acc[0][j] = _mm512_add_epi32(_mm512_load_si512(q->c + (b0 + j) * 16),
+					     _mm512_set1_epi32(radd));
+		acc[1][j] = _mm512_setzero_si512();
+	}
+	for (; k4 + 2 <= w->k4; k4 += 2) {
+		__m512i a0 = bcast4(row + 4 * k4), a1 = bcast4(row + 4 * k4 + 4);
+
+		UNROLL
+		for (j = 0; j < nr; j++) {
+			acc[0][j] = _mm512_dpbusd_epi32(acc[0][j], a0, _mm512_load_si512(
+							wb + j * bs + (size_t)k4 * 64));
+			acc[1][j] = _mm512_dpbusd_epi32(acc[1][j], a1, _mm512_load_si512(
+							wb + j * bs + (size_t)k4 * 64 + 64));
 		}
+	}
+	if (k4 < w->k4) {
+		__m512i a0 = bcast4(row + 4 * k4);
+
+		UNROLL
+		for (j = 0; j < nr; j++)
+			acc[0][j] = _mm512_dpbusd_epi32(acc[0][j], a0, _mm512_load_si512(
+							wb + j * bs + (size_t)k4 * 64));
+	}
+	UNROLL
+	for (j = 0; j < nr; j++) {
+		uint32_t o = (b0 + j) * 16, left = w->n - o;
+		__mmask16 m = left >= 16 ? 0xffff : (__mmask16)((1U << left) - 1);
+
+		requant_store(_mm512_add_epi32(acc[0][j], acc[1][j]), q, o, out + o, m);
+	}
+}
+
+/* micro1() over the triples of blocks [t0, t1). */
+static void gemv_part(const uint8_t *row, int8_t *out, int32_t radd, const struct vnni_w *w,
+		      const struct vnni_q *q, uint32_t t0, uint32_t t1)
+{
+	uint32_t b;
+
+	for (b = 3 * t0; b < 3 * t1 && b < w->nb; b += 3) {
+		if (w->nb - b >= 3)
+			micro1(row, out, radd, w, q, b, 3);
+		else if (w->nb - b == 2)
+			micro1(row, out, radd, w, q, b, 2);
+		else
+			micro1(row, out, radd, w, q, b, 1);
 	}
 }
 
@@ -548,9 +651,10 @@ static inline uint32_t gemm_triples(const struct vnni_w *w)
 }
 
 static void gemm_rows(const uint8_t *const rows[MR], int8_t *const out[MR],
-		      const int32_t *radd, const struct vnni_w *w, const struct vnni_q *q)
+		      const int32_t *radd, const struct vnni_w *w, const struct vnni_q *q,
+		      const int32_t *doff)
 {
-	gemm_rows_part(rows, out, radd, w, q, 0, gemm_triples(w));
+	gemm_rows_part(rows, out, radd, w, q, 0, gemm_triples(w), doff);
 }
 
 /* dst[i] = src[i] ^ 0x80 (int8 to offset-128 unsigned). */
@@ -739,6 +843,7 @@ struct gemm_job {
 	const struct vnni_q *q;
 	const struct pimg *pi;
 	const int32_t *radd;	/* per output pixel (gemm_radd()), or NULL */
+	const int32_t *doff;	/* the patches read in place at these offsets (micro()), or NULL */
 	int direct;
 	_Atomic int failed;	/* a patch buffer could not be had: nothing written is kept */
 };
@@ -756,7 +861,7 @@ static void gemm_blocks(void *ctx, uint32_t begin, uint32_t end)
 	uint32_t blk, i;
 	uint8_t *patch = NULL;
 
-	if (!gj->direct) {
+	if (!gj->direct && !gj->doff) {
 		patch = aalloc((size_t)MR * wp->k4 * 4);
 		if (!patch) {
 			gj->failed = 1;
@@ -777,7 +882,7 @@ static void gemm_blocks(void *ctx, uint32_t begin, uint32_t end)
 
 			outs[i] = m + i < mtot ? (int8_t *)out->data + (size_t)mm * och : NULL;
 			ra[i] = gj->radd ? gj->radd[mm] : 0;
-			if (gj->direct) {
+			if (gj->direct || gj->doff) {
 				rows[i] = org;
 			} else {
 				uint8_t *dst = patch + (size_t)i * wp->k4 * 4;
@@ -799,7 +904,7 @@ static void gemm_blocks(void *ctx, uint32_t begin, uint32_t end)
 				rows[i] = dst;
 			}
 		}
-		gemm_rows(rows, outs, gj->radd ? ra : NULL, wp, gj->q);
+		gemm_rows(rows, outs, gj->radd ? ra : NULL, wp, gj->q, gj->doff);
 	}
 	free(patch);
 }
@@ -863,51 +968,183 @@ static int patch_doff(int32_t *doff, uint32_t k4, uint32_t kh, uint32_t kw, uint
 	return 0;
 }
 
+/* The sum of a padded image pixel's @ic bytes, wrapping as uint32. */
+static inline uint32_t pix_sum(const uint8_t *s, uint32_t ic)
+{
+	__m512i acc = _mm512_setzero_si512();
+	uint32_t c;
+
+	/* sums of 8 bytes in 64-bit lanes (vpsadbw against 0) */
+	for (c = 0; c < ic; c += 64) {
+		__mmask64 mk = ic - c >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (ic - c)) - 1;
+
+		acc = _mm512_add_epi64(acc, _mm512_sad_epu8(_mm512_maskz_loadu_epi8(mk, s + c),
+							     _mm512_setzero_si512()));
+	}
+	return (uint32_t)_mm512_reduce_add_epi64(acc);
+}
+
+/*
+ * CONV_2D filter rows of few bytes, not a multiple of 4 (RGB stems: 3x3x3
+ * is 9 bytes a row, 1-channel stems): laid out padded to kr bytes, a
+ * multiple of 4, with weights of 0 (w - zw = 0), so that each dword of a
+ * patch lies in one row of the padded image and the GEMM reads it there
+ * (conv_doff()) instead of copying every output pixel's patch together,
+ * which costs more than its few vpdpbusd. The padding taps read the
+ * image's next bytes (or the padded image's slack), which meet weights of
+ * 0. Returns kr, or 0: the filter as it is.
+ */
+static uint32_t conv_kr(const struct ek_op *o)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *f = &o->in[1];
+	uint32_t row = f->d[2] * f->d[3];
+
+	if (p->dilation_w != 1 || row % 4 == 0 || row > 32)
+		return 0;
+	return (row + 3) & ~3U;
+}
+
+/* pack() of @o's filter with its rows padded to @kr bytes (conv_kr()). */
+static struct vnni_w *pack_rows(const struct ek_op *o, uint32_t kr)
+{
+	const struct ek_tensor *f = &o->in[1];
+	uint32_t n = f->d[0], kh = f->d[1], row = f->d[2] * f->d[3], r, j;
+	int u8 = f->dtype == EDGEAI_DTYPE_UINT8;
+	/* pack() takes uint8 weights as w - 128, int8 as w - zw: 0 in the padding */
+	uint8_t pad = (uint8_t)(u8 ? 128 : f->zp), *buf;
+	struct ek_tensor t = *f;
+	struct vnni_w *w;
+
+	if (!ek_is8(f->dtype) || (!u8 && (f->zp < -128 || f->zp > 127)) || !n || !kh)
+		return NULL;
+	buf = malloc((size_t)n * kh * kr);
+	if (!buf)
+		return NULL;
+	for (r = 0; r < n * kh; r++)
+		for (j = 0; j < kr; j++)
+			buf[(size_t)r * kr + j] = j < row ? ((const uint8_t *)f->data)[(size_t)r * row + j]
+							  : pad;
+	t.data = buf;
+	w = pack(&t, n, kh * kr);
+	free(buf);
+	if (w)
+		w->kr = kr;
+	return w;
+}
+
+/*
+ * The patch's dword offsets (patch_doff()) of @w's layout: its padded
+ * rows (kr), or the filter's own.
+ */
+static int conv_doff(int32_t *doff, const struct vnni_w *w, uint32_t kh, uint32_t kw, uint32_t ic,
+		     uint32_t dh, uint32_t dw, size_t row)
+{
+	uint32_t j;
+
+	if (!w->kr)
+		return patch_doff(doff, w->k4, kh, kw, ic, dh, dw, row);
+	for (j = 0; j < w->k4; j++) {
+		int64_t o = (int64_t)(4 * j / w->kr) * dh * (int64_t)row + 4 * j % w->kr;
+
+		if (o > INT32_MAX)
+			return -1;
+		doff[j] = (int32_t)o;
+	}
+	return 0;
+}
+
 /*
  * uint8: each output pixel's rz * S (S: the sum of x - zx over its patch,
- * the padding adding 0), from the padded image @pi: the sum of each
- * padded pixel's x - zx, then of the taps'. int32 wrapping as the sums
- * do. NULL when there is no room.
+ * the padding adding 0), from the padded image @pi: for each output row,
+ * the sums down the filter's rows at each padded column, then across the
+ * taps of each pixel, less zx per tap byte. int32 wrapping as the sums
+ * do. Few channels (RGB stems, ic < 16): the column sums byte by byte as
+ * running (prefix) sums along the row, so that a tap's ic bytes are the
+ * difference of two, rather than a loop per pixel. A row's worth of sums
+ * only: a buffer of the whole image's pixel sums (4 bytes a pixel) is
+ * large enough to be mapped and faulted in afresh on every run. NULL
+ * when there is no room.
  */
 static int32_t *gemm_radd(const struct ek_op *o, const struct pimg *pi, int32_t rz)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *out = &o->out;
 	uint32_t nimg = in->d[0], ic = pi->ic, kh = f->d[1], kw = f->d[2], oh = out->d[1];
-	uint32_t ow = out->d[2], m, x, c, ky, kx;
-	size_t px = (size_t)nimg * pi->ph * pi->pw;
-	int32_t *radd = malloc((size_t)nimg * oh * ow * 4), *ps = malloc(px * 4 + 4);
+	uint32_t ow = out->d[2], n, oy, ox, x, ky, kx, zs = (uint32_t)in->zp * ic * kh;
+	int32_t *radd = malloc((size_t)nimg * oh * ow * 4);
+	uint32_t *cs = malloc(((ic < 16 ? pi->row : pi->pw) + 1) * 4);
 
-	if (!radd || !ps) {
+	if (!radd || !cs) {
 		free(radd);
-		free(ps);
+		free(cs);
 		return NULL;
 	}
-	for (x = 0; x < px; x++) {
-		const uint8_t *s = pi->d + (size_t)x * ic;
-		__m512i acc = _mm512_setzero_si512();
+	for (n = 0; n < nimg; n++) {
+		for (oy = 0; oy < oh; oy++) {
+			int32_t *ra = radd + ((size_t)n * oh + oy) * ow;
+			const uint8_t *r0 = pi->d + ((size_t)n * pi->ph + (size_t)oy * p->stride_h) *
+						    pi->row;
 
-		/* sums of 8 bytes in 64-bit lanes (vpsadbw against 0) */
-		for (c = 0; c < ic; c += 64) {
-			__mmask64 mk = ic - c >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (ic - c)) - 1;
+			if (ic < 16) {
+				size_t j, dr = (size_t)p->dilation_h * pi->row, sw = (size_t)p->stride_w * ic;
+				size_t dw = (size_t)p->dilation_w * ic;
+				uint32_t run = 0;
 
-			acc = _mm512_add_epi64(acc, _mm512_sad_epu8(_mm512_maskz_loadu_epi8(mk, s + c),
-								     _mm512_setzero_si512()));
+				/*
+				 * cs[j]: the column sums of bytes 0 .. j - 1 of the
+				 * row, 16 at a time: the column sums, their prefix
+				 * sums in the vector (lanes shifted up by 1, 2, 4, 8
+				 * and added), plus the sum so far
+				 */
+				cs[0] = 0;
+				for (j = 0; j < pi->row; j += 16) {
+					__mmask16 m = pi->row - j >= 16 ? 0xffff :
+						      (__mmask16)((1U << (pi->row - j)) - 1);
+					const __m512i z = _mm512_setzero_si512();
+					const uint8_t *b = r0 + j;
+					__m512i v = z;
+
+					for (ky = 0; ky < kh; ky++, b += dr)
+						v = _mm512_add_epi32(v, _mm512_cvtepu8_epi32(
+							_mm_maskz_loadu_epi8(m, b)));
+					v = _mm512_add_epi32(v, _mm512_alignr_epi32(v, z, 15));
+					v = _mm512_add_epi32(v, _mm512_alignr_epi32(v, z, 14));
+					v = _mm512_add_epi32(v, _mm512_alignr_epi32(v, z, 12));
+					v = _mm512_add_epi32(v, _mm512_alignr_epi32(v, z, 8));
+					v = _mm512_add_epi32(v, _mm512_set1_epi32((int32_t)run));
+					_mm512_mask_storeu_epi32(cs + j + 1, m, v);
+					run = cs[j + (pi->row - j >= 16 ? 16 : pi->row - j)];
+				}
+				for (ox = 0; ox < ow; ox++) {
+					const uint32_t *c0 = cs + (size_t)ox * sw;
+					uint32_t sum = 0u - zs * kw;
+
+					for (kx = 0; kx < kw; kx++)
+						sum += c0[kx * dw + ic] - c0[kx * dw];
+					ra[ox] = (int32_t)(sum * (uint32_t)rz);
+				}
+				continue;
+			}
+			for (x = 0; x < pi->pw; x++)
+				cs[x] = 0u - zs;
+			for (ky = 0; ky < kh; ky++) {
+				const uint8_t *r = r0 + (size_t)ky * p->dilation_h * pi->row;
+
+				for (x = 0; x < pi->pw; x++)
+					cs[x] += pix_sum(r + (size_t)x * ic, ic);
+			}
+			for (ox = 0; ox < ow; ox++) {
+				const uint32_t *c0 = cs + (size_t)ox * p->stride_w;
+				uint32_t sum = 0;
+
+				for (kx = 0; kx < kw; kx++)
+					sum += c0[(size_t)kx * p->dilation_w];
+				ra[ox] = (int32_t)(sum * (uint32_t)rz);
+			}
 		}
-		ps[x] = (int32_t)((uint32_t)_mm512_reduce_add_epi64(acc) - (uint32_t)in->zp * ic);
 	}
-	for (m = 0; m < nimg * oh * ow; m++) {
-		uint32_t n = m / (oh * ow), oy = m / ow % oh, ox = m % ow, sum = 0;
-		const int32_t *org = ps + ((size_t)n * pi->ph + (size_t)oy * p->stride_h) * pi->pw +
-				     (size_t)ox * p->stride_w;
-
-		for (ky = 0; ky < kh; ky++)
-			for (kx = 0; kx < kw; kx++)
-				sum += (uint32_t)org[(size_t)ky * p->dilation_h * pi->pw +
-						     (size_t)kx * p->dilation_w];
-		radd[m] = (int32_t)(sum * (uint32_t)rz);
-	}
-	free(ps);
+	free(cs);
 	return radd;
 }
 
@@ -918,6 +1155,8 @@ static int conv(const struct ek_op *o, const struct vnni_w *prep)
 	uint32_t ic = in->d[3], kh = f->d[1], kw = f->d[2], och = out->d[3];
 	uint32_t k = kh * kw * ic, oh = out->d[1], ow = out->d[2], mtot, blocks;
 	uint32_t sh = p->stride_h, sw = p->stride_w, dh = p->dilation_h, dw = p->dilation_w;
+	uint32_t kr = conv_kr(o), kp = kr ? kh * kr : k;
+	int32_t *rdoff = NULL;
 	uint32_t ph, pw;
 	const struct edgeai_prog_qmul *qm;
 	struct vnni_w *own = NULL;
@@ -940,8 +1179,9 @@ static int conv(const struct ek_op *o, const struct vnni_w *prep)
 		return EXEC_OPT_NOT_HANDLED;
 	wp = prep;
 	if (!wp)
-		wp = own = pack(f, och, k);
-	if (!wp || wp->n != och || wp->k != k || wp->u8 != u8 || wp->rz != (u8 ? 128 - f->zp : 0)) {
+		wp = own = kr ? pack_rows(o, kr) : pack(f, och, k);
+	if (!wp || wp->n != och || wp->k != kp || wp->kr != kr || wp->u8 != u8 ||
+	    wp->rz != (u8 ? 128 - f->zp : 0)) {
 		vnni_w_free(own);
 		return EXEC_OPT_NOT_HANDLED;
 	}
@@ -981,7 +1221,7 @@ static int conv(const struct ek_op *o, const struct vnni_w *prep)
 		int32_t vi[16], rep[48];
 		uint32_t x, l;
 
-		if (!doff || patch_doff(doff, wp->k4, kh, kw, ic, dh, dw, pi.row)) {
+		if (!doff || conv_doff(doff, wp, kh, kw, ic, dh, dw, pi.row)) {
 			free(doff);
 			goto rowmajor;
 		}
@@ -1056,12 +1296,34 @@ rowmajor:
 	gj.radd = radd;
 	/* 1x1 taps of whole 4-byte groups read the image in place */
 	gj.direct = kh == 1 && kw == 1 && ic % 4 == 0;
+	/*
+	 * padded filter rows (conv_kr()), and filter rows of whole dwords:
+	 * read in place too, dword by dword (where the offsets fit; padded
+	 * rows must)
+	 */
+	if (kr || (!gj.direct && dw == 1 && (kw * ic) % 4 == 0)) {
+		rdoff = malloc((size_t)wp->k4 * 4);
+		if (rdoff && conv_doff(rdoff, wp, kh, kw, ic, dh, dw, pi.row)) {
+			free(rdoff);
+			rdoff = NULL;
+		}
+		if (!rdoff && kr) {
+			free(radd);
+			free(pi.d);
+			if (owned)
+				vnni_q_free(&q);
+			vnni_w_free(own);
+			return EXEC_OPT_NOT_HANDLED;
+		}
+		gj.doff = rdoff;
+	}
 	mtot = out->d[0] * oh * ow;
 	blocks = (mtot + MR - 1) / MR;
 	if (exec_par_worth((uint64_t)mtot * och * (wp->k4 > 4 ? wp->k4 / 4 : 1)))
 		exec_par_for(blocks, gemm_blocks, &gj);
 	else
 		gemm_blocks(&gj, 0, blocks);
+	free(rdoff);
 	free(radd);
 	free(pi.d);
 	if (owned)
@@ -1097,6 +1359,13 @@ static void fc_part(void *ctx, uint32_t begin, uint32_t end)
 		int8_t *outs[MR];
 		int32_t ra[MR];
 
+		/* a group of one row (batch 1): not MR copies of it */
+		if (fj->batches - bi == 1) {
+			gemv_part(fj->xu + (size_t)bi * fj->k4b, fj->out + (size_t)bi * fj->och,
+				  fj->radd ? fj->radd[bi] : 0, fj->wp, fj->q, t0, t1);
+			it += t1 - t0;
+			continue;
+		}
 		for (i = 0; i < MR; i++) {
 			uint32_t r = bi + i < fj->batches ? bi + i : fj->batches - 1;
 
@@ -1104,7 +1373,7 @@ static void fc_part(void *ctx, uint32_t begin, uint32_t end)
 			outs[i] = bi + i < fj->batches ? fj->out + (size_t)r * fj->och : NULL;
 			ra[i] = fj->radd ? fj->radd[r] : 0;
 		}
-		gemm_rows_part(rows, outs, fj->radd ? ra : NULL, fj->wp, fj->q, t0, t1);
+		gemm_rows_part(rows, outs, fj->radd ? ra : NULL, fj->wp, fj->q, t0, t1, NULL);
 		it += t1 - t0;
 	}
 }
@@ -1873,51 +2142,23 @@ static void dw_flat_row(const struct ek_op *o, const struct dw_flat *fl, int32_t
 	}
 }
 
-/* Output rows [begin, end) (batch * oh + oy) of a depthwise op. */
-struct dw_job {
-	const struct ek_op *o;
-	const struct vnni_w *wp;
-	const struct gq *g;
-	const int32_t *bias;
-	const struct dw_flat *fl;
-	int flat;
-	uint32_t oa, ob, init_n;
-	_Atomic int failed;	/* no room for a part's buffers: the op is declined */
-};
-
-static void dw_rows(void *ctx, uint32_t begin, uint32_t end)
-{
-	struct dw_job *dj = ctx;
-	const struct ek_op *o = dj->o;
-	const struct ek_tensor *f = &o->in[1], *out = &o->out;
-	uint32_t taps = f->d[1] * f->d[2], ow = out->d[2], r, ox;
-	size_t ioff = ((size_t)dj->init_n * 4 + 63) & ~(size_t)63;
-	int32_t *init = aalloc(ioff + (size_t)taps * (sizeof(size_t) + sizeof(uint32_t)));
-	size_t *off;
-	uint32_t *tap;
-
-	if (!init) {
-		dj->failed = 1;
-		return;
-	}
-	off = (size_t *)((uint8_t *)init + ioff);
-	tap = (uint32_t *)(off + taps);
-	for (r = begin; r < end; r++) {
-		uint32_t n = r / out->d[1], oy = r % out->d[1];
-
-		if (!dj->flat) {
-			for (ox = 0; ox < ow; ox++)
-				dw_pixel(o, dj->wp, dj->g, dj->bias, off, tap, n, oy, ox);
-			continue;
-		}
-		for (ox = 0; ox < dj->oa; ox++)
-			dw_pixel(o, dj->wp, dj->g, dj->bias, off, tap, n, oy, ox);
-		dw_flat_row(o, dj->fl, init, off, tap, n, oy, dj->oa, dj->ob);
-		for (ox = dj->ob; ox < ow; ox++)
-			dw_pixel(o, dj->wp, dj->g, dj->bias, off, tap, n, oy, ox);
-	}
-	free(init);
-}
+/*
+ * Stride-1 rows of int8 filters up to 3 taps across ("byte quads"): the
+ * interior of an output row as a run of bytes, 64 at a time. For each
+ * filter row, the input run at the row's taps kx = 0, 1, 2 (64 bytes each,
+ * as offset-128 bytes xu = x ^ 0x80) interleave (vpunpck{l,h}bw, then
+ * {l,h}wd) into four vectors of dwords (xu_0, xu_1, xu_2, 0) of 16
+ * output bytes each, and one vpdpbusd per vector adds the row's three
+ * taps: a quarter of the instructions of a vpdpwssd per tap. The dwords
+ * come out in the order of the unpacks: vector i, lane 4 L + j is output
+ * byte 16 L + 4 i + j of the 64, and vpackssdw / vpacksswb of the four
+ * rescaled vectors put the bytes back in order; the weights, sums and
+ * rescale of each lane are laid out in that order for each 64-byte block
+ * of a period of P = lcm(ch, 64) / 64 blocks (byte b of the run is
+ * channel b % ch). The sums start at bias - (128 + zx) * (the in-bounds
+ * rows' weights): the reference's sums modulo 2^32.
+ */
+#define DWB_MAX_P 3
 
 static uint32_t gcd32(uint32_t a, uint32_t b)
 {
@@ -1928,6 +2169,290 @@ static uint32_t gcd32(uint32_t a, uint32_t b)
 		b = t;
 	}
 	return a;
+}
+
+struct dwb {
+	uint32_t P, kh;
+	const __m512i *w;	/* [P][kh][4]: (w_0, w_1, w_2, 0) - zw per lane */
+	const __m512i *ws;	/* [P][kh][4]: the lanes' sums of those */
+	const __m512i *bias;	/* [P][4] */
+	const struct gq *g;	/* [P][4] */
+} __attribute__((aligned(64)));
+
+/* The channel of lane @d of vector @i of block @blk. */
+static inline uint32_t dwb_ch(uint32_t blk, uint32_t i, uint32_t d, uint32_t ch)
+{
+	return (64 * blk + 16 * (d / 4) + 4 * i + d % 4) % ch;
+}
+
+/*
+ * The bytes a stride-2 row needs in @scr (dwb_scratch()): per filter row,
+ * its input pixels split into the even ones and the odd ones (each run
+ * contiguous, so that taps 0, 1, 2 are the even run, the odd run and the
+ * even run one pixel on).
+ */
+static size_t dwb_scratch(const struct ek_op *o, uint32_t npix)
+{
+	return ((size_t)(npix + 1) * o->in[0].d[3] + 64) * 2 * o->in[1].d[1];
+}
+
+/*
+ * Output row @oy of batch @n, pixels [oa, ob) (all taps in bounds across);
+ * stride 2 across: @scr of dwb_scratch(ob - oa) bytes.
+ */
+static void dwb_row(const struct ek_op *o, const struct dwb *db, uint32_t n, uint32_t oy,
+		    uint32_t oa, uint32_t ob, uint8_t *scr)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *out = &o->out;
+	uint32_t ch = in->d[3], kh = f->d[1], kw = f->d[2], nr = 0, ky, blk, i;
+	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
+	int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+	size_t xa = (size_t)((int32_t)(oa * p->stride_w) - (int32_t)p->pad_left) * ch;
+	const uint8_t *src = (const uint8_t *)in->data + (size_t)n * in->d[1] * in->d[2] * ch;
+	uint8_t *dst = (uint8_t *)out->data + ((size_t)(n * out->d[1] + oy) * out->d[2] + oa) * ch;
+	size_t nbytes = (size_t)(ob - oa) * ch, v;
+	const uint8_t *rows[64], *tx[64][3];
+	uint32_t rky[64];
+	__m512i init[DWB_MAX_P][4];
+	const __m512i f80 = _mm512_set1_epi8((char)0x80), z = _mm512_setzero_si512();
+	const __m512i zo = _mm512_set1_epi32(out->zp), lo = _mm512_set1_epi32(p->act_min);
+	const __m512i hi = _mm512_set1_epi32(p->act_max), zx = _mm512_set1_epi32(128 + in->zp);
+
+	for (ky = 0; ky < kh; ky++) {
+		int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
+
+		if (iy < 0 || iy >= h)
+			continue;
+		rows[nr] = src + (size_t)iy * (uint32_t)w * ch + xa;
+		tx[nr][0] = rows[nr];
+		tx[nr][1] = rows[nr] + ch;
+		tx[nr][2] = rows[nr] + 2 * ch;
+		if (p->stride_w == 2) {
+			size_t rs = (size_t)(ob - oa + 1) * ch + 64, j;
+			uint8_t *e = scr + 2 * rs * nr, *od = e + rs;
+
+			/* pixels 2 j and 2 j + 1 of the run (the last odd one is not read) */
+			for (j = 0; j <= ob - oa; j++) {
+				copy(e + j * ch, rows[nr] + 2 * j * ch, ch);
+				if (j < ob - oa)
+					copy(od + j * ch, rows[nr] + (2 * j + 1) * ch, ch);
+			}
+			tx[nr][0] = e;
+			tx[nr][1] = od;
+			tx[nr][2] = e + ch;
+		}
+		rky[nr++] = ky;
+	}
+	for (blk = 0; blk < db->P; blk++)
+		for (i = 0; i < 4; i++) {
+			__m512i sw = z;
+
+			for (ky = 0; ky < nr; ky++)
+				sw = _mm512_add_epi32(sw, db->ws[((size_t)blk * db->kh + rky[ky]) * 4 + i]);
+			init[blk][i] = _mm512_sub_epi32(db->bias[blk * 4 + i], _mm512_mullo_epi32(sw, zx));
+		}
+	for (v = 0, blk = 0; v < nbytes; v += 64, blk = blk + 1 == db->P ? 0 : blk + 1) {
+		__mmask64 m = nbytes - v >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (nbytes - v)) - 1;
+		__m512i acc0 = init[blk][0], acc1 = init[blk][1], acc2 = init[blk][2];
+		__m512i acc3 = init[blk][3], p01, p23;
+		const struct gq *g = &db->g[blk * 4];
+		for (ky = 0; ky < nr; ky++) {
+			const __m512i *wv = db->w + ((size_t)blk * db->kh + rky[ky]) * 4;
+			__m512i x0 = _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, tx[ky][0] + v), f80);
+			__m512i x1 = kw > 1 ? _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, tx[ky][1] + v),
+								f80) : z;
+			__m512i x2 = kw > 2 ? _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, tx[ky][2] + v),
+								f80) : z;
+			__m512i l01 = _mm512_unpacklo_epi8(x0, x1), h01 = _mm512_unpackhi_epi8(x0, x1);
+			__m512i l23 = _mm512_unpacklo_epi8(x2, z), h23 = _mm512_unpackhi_epi8(x2, z);
+
+			acc0 = _mm512_dpbusd_epi32(acc0, _mm512_unpacklo_epi16(l01, l23), wv[0]);
+			acc1 = _mm512_dpbusd_epi32(acc1, _mm512_unpackhi_epi16(l01, l23), wv[1]);
+			acc2 = _mm512_dpbusd_epi32(acc2, _mm512_unpacklo_epi16(h01, h23), wv[2]);
+			acc3 = _mm512_dpbusd_epi32(acc3, _mm512_unpackhi_epi16(h01, h23), wv[3]);
+		}
+#define DWB_OUT(a, k) _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(v_mbqm(a, &g[k]), zo), \
+							  lo), hi)
+		/* the clamp lies in int8 (checked): the saturating packs change nothing */
+		p01 = _mm512_packs_epi32(DWB_OUT(acc0, 0), DWB_OUT(acc1, 1));
+		p23 = _mm512_packs_epi32(DWB_OUT(acc2, 2), DWB_OUT(acc3, 3));
+#undef DWB_OUT
+		_mm512_mask_storeu_epi8(dst + v, m, _mm512_packs_epi16(p01, p23));
+	}
+}
+
+/*
+ * The byte-quad layout of @o (int8, 1..3 taps across, stride and
+ * dilation across 1, w - zw in int8, a clamp in int8, P <= DWB_MAX_P,
+ * at most 64 filter rows), for the channels' @bias, @shift and @mul, in
+ * one allocation (free()); NULL: not for it (or no room).
+ */
+static struct dwb *dwb_new(const struct ek_op *o, const int32_t *bias, const int32_t *shift,
+			   const int32_t *mul)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1];
+	uint32_t ch = in->d[3], kh = f->d[1], kw = f->d[2], P, blk, ky, i, d, kx;
+	__m512i *w, *ws, *bv;
+	struct dwb *db;
+	struct gq *g;
+
+	if (in->dtype != EDGEAI_DTYPE_INT8 || f->dtype != EDGEAI_DTYPE_INT8 || kw > 3 || !ch ||
+	    (p->stride_w != 1 && p->stride_w != 2) || p->dilation_w != 1 || kh > 64 ||
+	    p->act_min < -128 ||
+	    p->act_max > 127 || in->zp < -128 || in->zp > 127)
+		return NULL;
+	P = ch / gcd32(ch, 64);
+	if (P > DWB_MAX_P)
+		return NULL;
+	for (i = 0; i < kh * kw * ch; i++) {
+		int32_t x = ek_ld(f, i) - f->zp;
+
+		if (x < -128 || x > 127)
+			return NULL;
+	}
+	db = aalloc(sizeof(*db) + (size_t)P * kh * 4 * 64 * 2 + (size_t)P * 4 * 64 +
+		    (size_t)P * 4 * sizeof(*g));
+	if (!db)
+		return NULL;
+	w = (__m512i *)(db + 1);
+	ws = w + (size_t)P * kh * 4;
+	bv = ws + (size_t)P * kh * 4;
+	g = (struct gq *)(bv + (size_t)P * 4);
+	for (blk = 0; blk < P; blk++)
+		for (i = 0; i < 4; i++) {
+			int32_t b16[16], s16[16], m16[16];
+
+			for (d = 0; d < 16; d++) {
+				uint32_t c = dwb_ch(blk, i, d, ch);
+
+				b16[d] = bias[c];
+				s16[d] = shift[c];
+				m16[d] = mul[c];
+			}
+			bv[blk * 4 + i] = _mm512_loadu_si512(b16);
+			gq_make(&g[blk * 4 + i], s16, m16);
+			for (ky = 0; ky < kh; ky++) {
+				int8_t q[64];
+				int32_t sum[16];
+
+				for (d = 0; d < 16; d++) {
+					uint32_t c = dwb_ch(blk, i, d, ch);
+
+					sum[d] = 0;
+					for (kx = 0; kx < 4; kx++) {
+						int32_t x = kx < kw ? ek_ld(f, (ky * kw + kx) * ch + c) -
+								      f->zp : 0;
+
+						q[4 * d + kx] = (int8_t)x;
+						sum[d] += x;
+					}
+				}
+				w[((size_t)blk * kh + ky) * 4 + i] = _mm512_loadu_si512(q);
+				ws[((size_t)blk * kh + ky) * 4 + i] = _mm512_loadu_si512(sum);
+			}
+		}
+	db->P = P;
+	db->kh = kh;
+	db->w = w;
+	db->ws = ws;
+	db->bias = bv;
+	db->g = g;
+	return db;
+}
+
+/* dwb_new() of @o's own bias and multipliers (the prepare hook's), or NULL. */
+static struct dwb *dwb_prepare(const struct ek_op *o)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *b = &o->in[2];
+	uint32_t ch = o->in[0].d[3], c;
+	const struct edgeai_prog_qmul *qm;
+	struct dwb *db = NULL;
+	int32_t *t;
+	int ok;
+
+	if (!exec_dw_shape_ok(o) || !ch)
+		return NULL;
+	qm = qmuls(o, p, ch, &ok);
+	t = malloc((size_t)ch * 12);
+	if (!ok || !t) {
+		free(t);
+		return NULL;
+	}
+	for (c = 0; c < ch; c++) {
+		t[c] = b->data ? ((const int32_t *)b->data)[c] : 0;
+		t[ch + c] = qm ? qm[c].shift : p->out_shift;
+		t[2 * ch + c] = qm ? qm[c].multiplier : p->out_multiplier;
+		if (!shift_ok(t[2 * ch + c], t[ch + c]))
+			goto out;
+	}
+	db = dwb_new(o, t, t + ch, t + 2 * ch);
+out:
+	free(t);
+	return db;
+}
+
+/* Output rows [begin, end) (batch * oh + oy) of a depthwise op. */
+struct dw_job {
+	const struct ek_op *o;
+	const struct vnni_w *wp;
+	const struct gq *g;
+	const int32_t *bias;
+	const struct dw_flat *fl;
+	const struct dwb *db;	/* the byte-quad rows, or NULL */
+	int flat;
+	uint32_t oa, ob, init_n;
+	_Atomic int failed;	/* no room for a part's buffers: the op is declined */
+};
+
+static void dw_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	struct dw_job *dj = ctx;
+	const struct ek_op *o = dj->o;
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *f = &o->in[1], *out = &o->out;
+	uint32_t taps = f->d[1] * f->d[2], ow = out->d[2], r, ox;
+	size_t ioff = ((size_t)dj->init_n * 4 + 63) & ~(size_t)63;
+	int32_t *init = aalloc(ioff + (size_t)taps * (sizeof(size_t) + sizeof(uint32_t)));
+	uint8_t *scr = NULL;
+	size_t *off;
+	uint32_t *tap;
+
+	if (!init) {
+		dj->failed = 1;
+		return;
+	}
+	off = (size_t *)((uint8_t *)init + ioff);
+	tap = (uint32_t *)(off + taps);
+	if (dj->db && p->stride_w == 2 && dj->ob > dj->oa) {
+		scr = aalloc(dwb_scratch(o, dj->ob - dj->oa));
+		if (!scr) {
+			free(init);
+			dj->failed = 1;
+			return;
+		}
+	}
+	for (r = begin; r < end; r++) {
+		uint32_t n = r / out->d[1], oy = r % out->d[1];
+
+		if (!dj->flat) {
+			for (ox = 0; ox < ow; ox++)
+				dw_pixel(o, dj->wp, dj->g, dj->bias, off, tap, n, oy, ox);
+			continue;
+		}
+		for (ox = 0; ox < dj->oa; ox++)
+			dw_pixel(o, dj->wp, dj->g, dj->bias, off, tap, n, oy, ox);
+		if (dj->db)
+			dwb_row(o, dj->db, n, oy, dj->oa, dj->ob, scr);
+		else
+			dw_flat_row(o, dj->fl, init, off, tap, n, oy, dj->oa, dj->ob);
+		for (ox = dj->ob; ox < ow; ox++)
+			dw_pixel(o, dj->wp, dj->g, dj->bias, off, tap, n, oy, ox);
+	}
+	free(scr);
+	free(init);
 }
 
 /* Flat lanes for at most this many int32 per tap (L * 16) when ch is not a multiple of 16. */
@@ -2269,14 +2794,17 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 	struct gq *g;
 	size_t *off, sz;
 	uint32_t *tap;
-	int ok, flat;
+	struct dwb *dbown = NULL;
+	int ok, flat, s2b;
 
 	if (!exec_dw_shape_ok(o))
 		return EXEC_OPT_NOT_HANDLED;
 	qm = qmuls(o, p, ch, &ok);
 	if (!ok)
 		return EXEC_OPT_NOT_HANDLED;
-	if (dwq(o, prep) == 0)
+	/* stride 2 with byte-quad rows laid out ahead of time: theirs (dwb_row()) */
+	s2b = p->stride_w == 2 && prep && prep->db;
+	if (!s2b && dwq(o, prep) == 0)
 		return 0;
 	wp = prep;
 	if (!wp || !wp->w32)
@@ -2287,7 +2815,7 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 	}
 	chp = wp->nb * 16;
 	/* flat rows: stride 1, or channels in whole groups of 16 (pixels blocked) */
-	flat = p->stride_w == 1 || ch % 16 == 0;
+	flat = p->stride_w == 1 || ch % 16 == 0 || s2b;
 	if (flat) {
 		/* the interior pixels of a row: ox * s - pad_left >= 0 and the last tap < w */
 		uint32_t s = p->stride_w;
@@ -2368,6 +2896,14 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 		struct dw_job dj = { .o = o, .wp = wp, .g = g, .bias = bias, .fl = &fl,
 				     .flat = flat, .oa = oa, .ob = ob, .init_n = fl.L * 16 };
 		uint32_t rows = out->d[0] * out->d[1];
+		/*
+		 * byte-quad rows: laid out ahead of time, or here where it
+		 * costs little (a period of one 64-byte block)
+		 */
+		if (flat && wp->db)
+			dj.db = wp->db;
+		else if (flat && 64 % ch == 0 && p->stride_w == 1)
+			dj.db = dbown = dwb_new(o, bias, shift, mul);
 
 		if (exec_par_worth((uint64_t)rows * ow * ch * taps / 4))
 			exec_par_for(rows, dw_rows, &dj);
@@ -2375,9 +2911,134 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 			dw_rows(&dj, 0, rows);
 		ok = !dj.failed;
 	}
+	free(dbown);
 	free(shift);
 	vnni_w_free(own);
 	return ok ? 0 : EXEC_OPT_NOT_HANDLED;
+}
+
+/*
+ * AVERAGE_POOL_2D: the sums of the in-bounds taps' stored values in int32
+ * (exact: at most 2^20 taps), 64 channels at a time, then the reference's
+ * division by the tap count n rounding half away from zero, (|v| + n/2) /
+ * n with v's sign, on 16 lanes: the quotient q' of the binary32 product
+ * by 1/n is within 1 of the true one (|v| + n/2 < 2^28 and the quotient
+ * below 2^8: three roundings of relative error 2^-24 each), and the
+ * remainder |v| + n/2 - q' n, exact in int32, steps it to it. The
+ * reference then clamps to the activation's range (st8()). Output rows
+ * [begin, end) (image * oh + row) per part.
+ */
+struct avgpool_job {
+	const struct ek_op *o;
+};
+
+static inline __m512i avg_div(__m512i v, __m512 rcp, __m512i cnt, __m512i half)
+{
+	const __m512i z = _mm512_setzero_si512(), one = _mm512_set1_epi32(1);
+	__m512i n = _mm512_add_epi32(_mm512_abs_epi32(v), half);
+	__m512i q = _mm512_cvttps_epi32(_mm512_mul_ps(_mm512_cvtepi32_ps(n), rcp));
+	__m512i r = _mm512_sub_epi32(n, _mm512_mullo_epi32(q, cnt));
+
+	q = _mm512_mask_add_epi32(q, _mm512_cmpge_epi32_mask(r, cnt), q, one);
+	q = _mm512_mask_sub_epi32(q, _mm512_cmplt_epi32_mask(r, z), q, one);
+	return _mm512_mask_sub_epi32(q, _mm512_cmplt_epi32_mask(v, z), z, q);
+}
+
+/* @nv vectors of 16 channels from @c of one output pixel (window rows ys..ye, columns xs..xe). */
+static inline __attribute__((always_inline)) void
+avg_vecs(const struct ek_op *o, uint32_t n, int32_t ys, int32_t ye, int32_t xs, int32_t xe,
+	 uint32_t c, uint8_t *dst, int nv, int s8)
+{
+	const struct edgeai_prog_pool_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0];
+	uint32_t ch = in->d[3];
+	int32_t cnt = (ye - ys) * (xe - xs), y, x;
+	__m512i acc[4];
+	__mmask16 m[4];
+	int j;
+
+	UNROLL
+	for (j = 0; j < nv; j++) {
+		uint32_t cj = c + 16 * j;
+
+		m[j] = ch - cj >= 16 ? 0xffff : (__mmask16)((1U << (ch - cj)) - 1);
+		acc[j] = _mm512_setzero_si512();
+	}
+	for (y = ys; y < ye; y++)
+		for (x = xs; x < xe; x++) {
+			const uint8_t *src = (const uint8_t *)in->data +
+					     ek_idx(in, n, (uint32_t)y, (uint32_t)x, c);
+
+			UNROLL
+			for (j = 0; j < nv; j++)
+				acc[j] = _mm512_add_epi32(acc[j], ld8(src + 16 * j, m[j], s8));
+		}
+	UNROLL
+	for (j = 0; j < nv; j++) {
+		__m512i v = cnt > 0 ? avg_div(acc[j], _mm512_set1_ps(1.0f / (float)cnt),
+					      _mm512_set1_epi32(cnt), _mm512_set1_epi32(cnt / 2)) :
+				      _mm512_setzero_si512();	/* a window entirely in the padding */
+
+		st8(dst + c + 16 * j, m[j], v, p->act_min, p->act_max);
+	}
+}
+
+static void avgpool_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct avgpool_job *aj = ctx;
+	const struct ek_op *o = aj->o;
+	const struct edgeai_prog_pool_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	uint32_t ch = in->d[3], r, ox, c;
+
+	for (r = begin; r < end; r++) {
+		uint32_t n = r / out->d[1], oy = r % out->d[1];
+		int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
+		int32_t ys = y0 < 0 ? 0 : y0, ye = y0 + (int32_t)p->filter_h;
+
+		ye = ye > (int32_t)in->d[1] ? (int32_t)in->d[1] : ye;
+		for (ox = 0; ox < out->d[2]; ox++) {
+			int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
+			int32_t xs = x0 < 0 ? 0 : x0, xe = x0 + (int32_t)p->filter_w, y1 = ye;
+			uint8_t *dst = (uint8_t *)out->data + ek_idx(out, n, oy, ox, 0);
+
+			xe = xe > (int32_t)in->d[2] ? (int32_t)in->d[2] : xe;
+			/* an empty window (all padding): a count of 0 */
+			if (ye <= ys || xe <= xs)
+				y1 = ys, xe = xs;
+			for (c = 0; c < ch; c += 64) {
+				uint32_t nv = (ch - c + 15) / 16;
+
+				if (nv >= 4)
+					avg_vecs(o, n, ys, y1, xs, xe, c, dst, 4, s8);
+				else if (nv == 3)
+					avg_vecs(o, n, ys, y1, xs, xe, c, dst, 3, s8);
+				else if (nv == 2)
+					avg_vecs(o, n, ys, y1, xs, xe, c, dst, 2, s8);
+				else
+					avg_vecs(o, n, ys, y1, xs, xe, c, dst, 1, s8);
+			}
+		}
+	}
+}
+
+static int avgpool(const struct ek_op *o)
+{
+	const struct edgeai_prog_pool_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t rows = out->d[0] * out->d[1];
+	struct avgpool_job aj = { .o = o };
+
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype || in->d[3] != out->d[3] ||
+	    in->d[0] != out->d[0] || !p->filter_h || !p->filter_w ||
+	    (uint64_t)p->filter_h * p->filter_w > (1U << 20))
+		return EXEC_OPT_NOT_HANDLED;
+	if (exec_par_worth((uint64_t)ek_count(out) * p->filter_h * p->filter_w / 4))
+		exec_par_for(rows, avgpool_rows, &aj);
+	else
+		avgpool_rows(&aj, 0, rows);
+	return 0;
 }
 
 /*
@@ -2511,6 +3172,179 @@ static int lut(const struct ek_op *o)
 	return 0;
 }
 
+/*
+ * RESIZE_BILINEAR of int8 tensors (exec_resize_bilinear(), cpu-common.c:
+ * the maps checked, the pixels walked): one output pixel's channels 16 at
+ * a time, the reference's sum of the four taps times their weight
+ * products (it fits int32: checked there), rounded half away from zero
+ * by 2^20, (|v| + 2^19) >> 20 with v's sign (0 stays 0), stored with
+ * saturation as the reference.
+ */
+static uint32_t resize_px(const int8_t *const tap[4], const int32_t s[4], int8_t *dst, uint32_t ch)
+{
+	const __m512i half = _mm512_set1_epi32(1 << 19), z = _mm512_setzero_si512();
+	const __m512i w0 = _mm512_set1_epi32(s[0]), w1 = _mm512_set1_epi32(s[1]);
+	const __m512i w2 = _mm512_set1_epi32(s[2]), w3 = _mm512_set1_epi32(s[3]);
+	uint32_t c;
+
+	for (c = 0; c < ch; c += 16) {
+		__mmask16 m = ch - c >= 16 ? 0xffff : (__mmask16)((1U << (ch - c)) - 1);
+		__m512i acc = _mm512_mullo_epi32(ld8(tap[0] + c, m, 1), w0), r;
+
+		acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(ld8(tap[1] + c, m, 1), w1));
+		acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(ld8(tap[2] + c, m, 1), w2));
+		acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(ld8(tap[3] + c, m, 1), w3));
+		r = _mm512_srli_epi32(_mm512_add_epi32(_mm512_abs_epi32(acc), half), 20);
+		r = _mm512_mask_sub_epi32(r, _mm512_cmplt_epi32_mask(acc, z), z, r);
+		_mm512_mask_cvtsepi32_storeu_epi8(dst + c, m, r);
+	}
+	return ch;
+}
+
+/*
+ * MEAN over H and W, TFLite's 8-bit pipeline (flags 0; the float and
+ * division pipelines go to the AVX2 set): the int32 sums of the stored
+ * values (exact: at most 2^20 pixels), 64 channels at a time, then
+ * ek_mbqm() on 16 lanes (v_mbqm()), the folded bias added wrapping, the
+ * type's clamp (ek_mean(), ek_mean_out()). Items [begin, end): image i /
+ * blocks, 64-channel block i % blocks.
+ */
+struct mean_job {
+	const struct ek_op *o;
+	struct gq g;
+	uint32_t blocks;
+};
+
+static inline __attribute__((always_inline)) void
+mean_vecs(const struct mean_job *mj, uint32_t n, uint32_t c, int nv, int s8)
+{
+	const struct ek_op *o = mj->o;
+	const struct edgeai_prog_mean_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t ch = in->d[3], hw = in->d[1] * in->d[2], px;
+	const uint8_t *src = (const uint8_t *)in->data + (size_t)n * hw * ch + c;
+	__m512i acc[4];
+	__mmask16 m[4];
+	int j;
+
+	UNROLL
+	for (j = 0; j < nv; j++) {
+		uint32_t cj = c + 16 * j;
+
+		m[j] = ch - cj >= 16 ? 0xffff : (__mmask16)((1U << (ch - cj)) - 1);
+		acc[j] = _mm512_setzero_si512();
+	}
+	for (px = 0; px < hw; px++, src += ch)
+		UNROLL
+		for (j = 0; j < nv; j++)
+			acc[j] = _mm512_add_epi32(acc[j], ld8(src + 16 * j, m[j], s8));
+	UNROLL
+	for (j = 0; j < nv; j++)
+		st8((uint8_t *)out->data + (size_t)n * ch + c + 16 * j, m[j],
+		    _mm512_add_epi32(v_mbqm(acc[j], &mj->g), _mm512_set1_epi32(p->bias)),
+		    s8 ? -128 : 0, s8 ? 127 : 255);
+}
+
+static void mean_part(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct mean_job *mj = ctx;
+	uint32_t ch = mj->o->in[0].d[3], i;
+	int s8 = mj->o->in[0].dtype == EDGEAI_DTYPE_INT8;
+
+	for (i = begin; i < end; i++) {
+		uint32_t n = i / mj->blocks, c = i % mj->blocks * 64, nv = (ch - c + 15) / 16;
+
+		if (nv >= 4)
+			mean_vecs(mj, n, c, 4, s8);
+		else if (nv == 3)
+			mean_vecs(mj, n, c, 3, s8);
+		else if (nv == 2)
+			mean_vecs(mj, n, c, 2, s8);
+		else
+			mean_vecs(mj, n, c, 1, s8);
+	}
+}
+
+static int mean(const struct ek_op *o)
+{
+	const struct edgeai_prog_mean_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t ch = in->d[3], items;
+	struct mean_job mj = { .o = o };
+
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype || out->d[0] != in->d[0] ||
+	    out->d[1] != 1 || out->d[2] != 1 || out->d[3] != ch || !ch || p->flags ||
+	    (uint64_t)in->d[1] * in->d[2] > (1U << 20) ||
+	    !shift_ok(p->out_multiplier, p->out_shift))
+		return EXEC_OPT_NOT_HANDLED;
+	gq_make1(&mj.g, p->out_shift, p->out_multiplier);
+	mj.blocks = (ch + 63) / 64;
+	items = in->d[0] * mj.blocks;
+	if (exec_par_worth((uint64_t)ek_count(in)))
+		exec_par_for(items, mean_part, &mj);
+	else
+		mean_part(&mj, 0, items);
+	return 0;
+}
+
+/*
+ * MUL, MAXIMUM and MINIMUM of 8-bit tensors in every broadcast form
+ * (cpu-common.c's walk, exec_binary_run()): a run of @n outputs, each
+ * input contiguous or one byte repeated (@ca, @cb). MUL 16 at a time: the
+ * reference's (a - za) (b - zb) (|.| < 2^17), ek_mbqm() on 16 lanes
+ * (v_mbqm(), @bj->vec), zero point, the clamp in the 8-bit range (checked
+ * by exec_binary_init()); MAXIMUM/MINIMUM 64 bytes at a time. Returns @n.
+ */
+static uint32_t binary_row(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb,
+			   uint8_t *dst, uint32_t n)
+{
+	const struct ek_op *o = bj->o;
+	uint32_t op = o->op->opcode, c;
+	int s8 = bj->s8;
+
+	if (op == EDGEAI_OP_MUL) {
+		const struct gq *g = bj->vec;
+		const __m512i za = _mm512_set1_epi32(o->in[0].zp), zb = _mm512_set1_epi32(o->in[1].zp);
+		const __m512i zo = _mm512_set1_epi32(o->out.zp);
+		const __m512i xs = _mm512_sub_epi32(_mm512_set1_epi32(s8 ? (int8_t)*pa : *pa), za);
+		const __m512i ys = _mm512_sub_epi32(_mm512_set1_epi32(s8 ? (int8_t)*pb : *pb), zb);
+
+		for (c = 0; c < n; c += 16) {
+			__mmask16 m = n - c >= 16 ? 0xffff : (__mmask16)((1U << (n - c)) - 1);
+			__m512i x = bj->ca ? _mm512_sub_epi32(ld8(pa + c, m, s8), za) : xs;
+			__m512i y = bj->cb ? _mm512_sub_epi32(ld8(pb + c, m, s8), zb) : ys;
+
+			st8(dst + c, m, _mm512_add_epi32(v_mbqm(_mm512_mullo_epi32(x, y), g), zo),
+			    bj->lo, bj->hi);
+		}
+		return n;
+	}
+	for (c = 0; c < n; c += 64) {
+		__mmask64 m = n - c >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (n - c)) - 1;
+		__m512i x = bj->ca ? _mm512_maskz_loadu_epi8(m, pa + c) : _mm512_set1_epi8((char)*pa);
+		__m512i y = bj->cb ? _mm512_maskz_loadu_epi8(m, pb + c) : _mm512_set1_epi8((char)*pb);
+
+		x = op == EDGEAI_OP_MAXIMUM ? (s8 ? _mm512_max_epi8(x, y) : _mm512_max_epu8(x, y)) :
+					      (s8 ? _mm512_min_epi8(x, y) : _mm512_min_epu8(x, y));
+		_mm512_mask_storeu_epi8(dst + c, m, x);
+	}
+	return n;
+}
+
+static int binary(const struct ek_op *o)
+{
+	struct exec_binary bj;
+	struct gq g;
+
+	if (exec_binary_init(&bj, o) || !shift_ok(bj.mul, bj.shift))
+		return EXEC_OPT_NOT_HANDLED;
+	gq_make1(&g, bj.shift, bj.mul);
+	bj.row = binary_row;
+	bj.vec = &g;
+	exec_binary_run(&bj);
+	return 0;
+}
+
 static int vnni_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
@@ -2521,6 +3355,16 @@ static int vnni_run(const struct ek_op *o, const void *prep)
 		return lut(o);
 	case EDGEAI_OP_MAX_POOL_2D:
 		return maxpool(o);
+	case EDGEAI_OP_AVERAGE_POOL_2D:
+		return avgpool(o);
+	case EDGEAI_OP_RESIZE_BILINEAR:
+		return exec_resize_bilinear(o, resize_px);
+	case EDGEAI_OP_MUL:
+	case EDGEAI_OP_MAXIMUM:
+	case EDGEAI_OP_MINIMUM:
+		return binary(o);
+	case EDGEAI_OP_MEAN:
+		return mean(o);
 	case EDGEAI_OP_CONV_2D:
 		return conv(o, prep);
 	case EDGEAI_OP_DEPTHWISE_CONV_2D:
@@ -2566,14 +3410,30 @@ static void *vnni_prepare(const struct ek_op *o)
 	if (o->op->opcode == EDGEAI_OP_PRELU)
 		return prelu_prepare(o);
 	if (o->op->opcode == EDGEAI_OP_DEPTHWISE_CONV_2D) {
-		w = dwq_wanted(o) ? dwq_pack(o) : NULL;
-		return w ? w : dw_pack(f);
+		const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+		/*
+		 * byte-quad rows (1..3 taps across, strides 1 and 2) before the
+		 * quads'; at stride 2 only where the 16-lane rows cannot take
+		 * the op (channels not in whole groups of 16): there they are
+		 * as fast
+		 */
+		struct dwb *db = p->stride_w == 2 && o->in[0].d[3] % 16 == 0 ? NULL : dwb_prepare(o);
+
+		w = !db && dwq_wanted(o) ? dwq_pack(o) : NULL;
+		if (w)
+			return w;
+		w = dw_pack(f);
+		if (w)
+			w->db = db;
+		else
+			free(db);
+		return w;
 	}
 	if (!ek_is8(f->dtype))
 		return NULL;
 	switch (o->op->opcode) {
 	case EDGEAI_OP_CONV_2D:
-		w = pack(f, f->d[0], f->d[1] * f->d[2] * f->d[3]);
+		w = conv_kr(o) ? pack_rows(o, conv_kr(o)) : pack(f, f->d[0], f->d[1] * f->d[2] * f->d[3]);
 		if (w && gemm_q_known(o, w->n)) {
 			const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 			const struct edgeai_prog_qmul *qm = qmuls(o, p, w->n, &ok);

@@ -7,12 +7,16 @@
  *
  * xnnpack: the library's XNNPACK delegate with its int8 paths enabled
  * (flags QS8 | QU8), THREADS threads (its num_threads and the
- * interpreter's); builtin: the built-in kernels (the oracle). Inputs are seeded random bytes. Prints one JSON object:
- * {"mode", "delegated", "mean_ms", "median_ms", "min_ms", "iterations",
- * "first_ms", "max_rss_kb"}: first_ms is the first inference, from the
- * model's load through the interpreter's creation (with the delegate) and
- * AllocateTensors to the end of the first Invoke (the filling of the
- * inputs left out); max_rss_kb the process's peak resident memory.
+ * interpreter's); builtin: the built-in kernels (the oracle). Inputs are
+ * seeded random bytes. Prints one JSON object: {"mode", "delegated",
+ * "nodes", "delegated_nodes", "mean_ms", "median_ms", "min_ms",
+ * "iterations", "first_ms", "max_rss_kb"}: nodes is the graph's op count
+ * and delegated_nodes how many of them XNNPACK took (the rest run on the
+ * built-in kernels; -1 and 0 for builtin), delegated whether it took any;
+ * first_ms is the first inference, from the model's load through the
+ * interpreter's creation (with the delegate) and AllocateTensors to the
+ * end of the first Invoke (the filling of the inputs left out);
+ * max_rss_kb the process's peak resident memory.
  */
 #include <dlfcn.h>
 #include <stdint.h>
@@ -23,6 +27,7 @@
 #include <time.h>
 
 #include "tensorflow/lite/c/c_api.h"
+#include "tensorflow/lite/c/common.h"
 
 /* TFLite 2.9's TfLiteXNNPackDelegateOptions (xnnpack_delegate.h). */
 struct xnn_opts {
@@ -42,6 +47,46 @@ static double now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/*
+ * The graph's nodes, and those left to the built-in kernels after the
+ * delegate's Prepare (a node the delegate took is one of its kernels,
+ * builtin code DELEGATE, 51 in the schema).
+ */
+#define BUILTIN_DELEGATE 51
+static TfLiteStatus (*xnn_prepare)(TfLiteContext *, struct TfLiteDelegate *);
+static int graph_nodes = -1, left_nodes = -1;
+
+static int count_plan(TfLiteContext *ctx, int *left)
+{
+	TfLiteIntArray *plan;
+	int i, n = 0;
+
+	if (ctx->GetExecutionPlan(ctx, &plan) != kTfLiteOk)
+		return -1;
+	for (i = 0; i < plan->size; i++) {
+		TfLiteNode *node;
+		TfLiteRegistration *reg;
+
+		if (ctx->GetNodeAndRegistration(ctx, plan->data[i], &node, &reg) != kTfLiteOk)
+			return -1;
+		n += reg->builtin_code != BUILTIN_DELEGATE;
+	}
+	*left = n;
+	return plan->size;
+}
+
+static TfLiteStatus counting_prepare(TfLiteContext *ctx, struct TfLiteDelegate *d)
+{
+	TfLiteStatus st;
+	int left;
+
+	graph_nodes = count_plan(ctx, &left);
+	st = xnn_prepare(ctx, d);
+	if (st == kTfLiteOk && count_plan(ctx, &left) >= 0)
+		left_nodes = left;
+	return st;
 }
 
 static int cmp(const void *a, const void *b)
@@ -109,6 +154,10 @@ int main(int argc, char **argv)
 		xo.num_threads = threads;
 		xo.flags |= XNN_FLAG_QS8 | XNN_FLAG_QU8;
 		del = xnn_create(&xo);
+		if (del) {
+			xnn_prepare = del->Prepare;
+			del->Prepare = counting_prepare;
+		}
 		p_TfLiteInterpreterOptionsAddDelegate(opts, del);
 	}
 	interp = model ? p_TfLiteInterpreterCreate(model, opts) : NULL;
@@ -151,9 +200,11 @@ int main(int argc, char **argv)
 	}
 	getrusage(RUSAGE_SELF, &ru);
 	qsort(lat, (size_t)n, sizeof(*lat), cmp);
-	printf("{\"mode\": \"%s\", \"delegated\": %s, \"mean_ms\": %.4f, \"median_ms\": %.4f, "
+	printf("{\"mode\": \"%s\", \"delegated\": %s, \"nodes\": %d, \"delegated_nodes\": %d, "
+	       "\"mean_ms\": %.4f, \"median_ms\": %.4f, "
 	       "\"min_ms\": %.4f, \"iterations\": %d, \"first_ms\": %.3f, \"max_rss_kb\": %ld}\n",
-	       argv[3], del ? "true" : "false", sum / n,
+	       argv[3], del && left_nodes >= 0 && left_nodes < graph_nodes ? "true" : "false",
+	       graph_nodes, left_nodes >= 0 ? graph_nodes - left_nodes : 0, sum / n,
 	       n % 2 ? lat[n / 2] : (lat[n / 2 - 1] + lat[n / 2]) / 2, lat[0], n, t_ready + t_first,
 	       ru.ru_maxrss);
 	return 0;

@@ -37,6 +37,10 @@
  * constants converted on the fly, and laid out ahead of time
  * (exec_cpu_prepare(), as compiled programs run: weights, PRELU's tables).
  * TRANSPOSE_CONV (kind 20, one_tconv(): strides, cuts, channel counts).
+ * CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED at the shapes of real
+ * models' layers too (struct layer: RGB and 1-channel stems, depthwise
+ * rows of 8..240 and odd channel counts, matrix-vector products of
+ * keyword spotting), int8 and uint8, with the best set.
  * Every output byte must be equal. Each set runs forced in turn (exec_cpu_set_kernels());
  * a set this CPU lacks is skipped (not the reference run). Then the ops
  * that split across threads run again on pools of 2 and 3 threads, every
@@ -148,6 +152,19 @@ static double oscale(double small)
 static uint8_t in[1 << 18], out_ref[1 << 18], out_opt[1 << 18];
 /* one(): draw wide rows (kinds 17, 18) */
 static int wide;
+/*
+ * one(): a layer of a real model's shape instead of the drawn one (one
+ * image, no dilation, depth multiplier 1; padding, zero points, weights
+ * and scales still drawn): the shape classes of
+ * tests/bench/cpu/shapes.py, where the kernels take other paths than on
+ * the small random shapes (RGB and 1-channel stems, depthwise rows of
+ * many channels).
+ */
+struct layer {
+	int kind;	/* 0: CONV_2D, 1: DEPTHWISE_CONV_2D, 2: FULLY_CONNECTED (1..4 rows) */
+	uint32_t h, w, ic, oc, kh, kw, s;
+};
+static const struct layer *fixed;
 /* one(): the optimized run on this pool of threads (NULL: one thread) */
 static struct exec_pool *pool;
 static uint32_t channels(void);
@@ -210,6 +227,10 @@ static int one(int kind, int u8, char *what, size_t wsz)
 		wlo = rnd(4) ? (zw - 128 > -128 ? zw - 128 : -128) : -128;
 		whi = rnd(4) ? (zw + 127 < 127 ? zw + 127 : 127) : 127;
 	}
+	if (fixed) {
+		n = 1, h = fixed->h, w = fixed->w, ic = fixed->ic, oc = fixed->oc;
+		kh = fixed->kh, kw = fixed->kw, sh = sw = fixed->s, dh = dw_ = 1;
+	}
 	uint32_t ti, tf, tb, to, foff, boff, qoff = EDGEAI_PROG_NO_CONST;
 	struct edgeai_prog_conv_params *cp = (void *)P.op.params;
 	struct edgeai_prog_fc_params *fp = (void *)P.op.params;
@@ -224,7 +245,7 @@ static int one(int kind, int u8, char *what, size_t wsz)
 		 * a depth multiplier > 1 one time in three, mostly on one input
 		 * channel (audio models' first layer), else 3 or odd
 		 */
-		if (!rnd(3)) {
+		if (!rnd(3) && !fixed) {
 			static const uint32_t dms[] = { 2, 3, 4, 8, 16 };
 
 			dm = dms[rnd(sizeof(dms) / sizeof(dms[0]))];
@@ -1124,11 +1145,11 @@ static const struct kset_case sets[] = {
 	  KIND_BITS(0x77 | COMMON | WIDE | 15U << 20) },
 	/*
 	 * VNNI: CONV_2D/FC (uint8 too), depthwise, ADD/SUB, tables, PAD,
-	 * MAX_POOL_2D, PRELU, STRIDED_SLICE, TRANSPOSE, RESHAPE; CONCATENATION
-	 * and RESIZE_NEAREST_NEIGHBOR (cpu-common.c)
+	 * MAX_POOL_2D, PRELU, AVERAGE_POOL_2D, STRIDED_SLICE, TRANSPOSE,
+	 * RESHAPE; CONCATENATION and RESIZE_NEAREST_NEIGHBOR (cpu-common.c)
 	 */
-	{ "vnni", NULL, KIND_BITS(0xff | COMMON | WIDE | 3U << 22),
-	  KIND_BITS(0xff | COMMON | WIDE | 3U << 22) },
+	{ "vnni", NULL, KIND_BITS(0xff | COMMON | WIDE | 3U << 22 | 1U << 13 | 1U << 16),
+	  KIND_BITS(0xff | COMMON | WIDE | 3U << 22 | 1U << 13 | 1U << 16) },
 };
 #endif
 
@@ -1208,11 +1229,12 @@ int main(void)
 #if !defined(__aarch64__)
 				/*
 				 * RESIZE_BILINEAR, TRANSPOSE_CONV, SOFTMAX and the rest
-				 * are AVX2 kernels, VNNI's too (PRELU: VNNI's own);
+				 * are AVX2 kernels, VNNI's too (PRELU, RESIZE_BILINEAR,
+				 * MUL, MAXIMUM/MINIMUM, AVERAGE_POOL_2D: VNNI's own);
 				 * cpu-common.c's count as the set in use
 				 */
-				const char *by = (kind > 7 && kind < 16 && kind != 12 && kind != 15) ||
-						 kind == 20 || kind == 21 ? "avx2" : set;
+				const char *by = kind == 11 || kind == 14 || kind == 20 || kind == 21 ?
+						 "avx2" : set;
 				unsigned long ran_by = exec_cpu_kernels_ops(by);
 #endif
 
@@ -1262,9 +1284,11 @@ int main(void)
 				if (kind >= 9 && kind < 16) {
 					/*
 					 * declined: concatenations of mixed zero points only
-					 * (ADD/SUB broadcast along N, H, W: VNNI's own)
+					 * (ADD/SUB broadcast along N, H, W and MEAN's integer
+					 * pipeline: VNNI's own)
 					 */
-					unsigned long got = ran_by + (kind == 11 && strcmp(by, set) ? self : 0);
+					unsigned long got = ran_by + ((kind == 11 || kind == 14) &&
+									strcmp(by, set) ? self : 0);
 
 					if (got < (unsigned long)runs * 3 / 4)
 						ktap_ok(0, "%s ran only %lu of %d ops", by, got, runs);
@@ -1364,6 +1388,55 @@ int main(void)
 			" kernels): %d random programs equal the reference",
 			u8 == 2 ? "RESIZE_BILINEAR uint8" : u8 ? "SOFTMAX uint8" : "SOFTMAX int8",
 			exec_cpu_kernels_name(0), runs);
+	}
+
+	/*
+	 * Layers of real models' shapes (struct layer), int8 and uint8, with
+	 * the best set of this CPU: 3 drawings of the rest each.
+	 */
+	{
+		static const struct layer layers[] = {
+			/* RGB stems (uint8: the patch sums of few channels) */
+			{ 0, 64, 64, 3, 32, 3, 3, 2 }, { 0, 48, 48, 3, 24, 5, 5, 2 },
+			{ 0, 31, 29, 3, 16, 3, 3, 1 },
+			/* 1-channel spectrogram and keyword-spotting stems */
+			{ 0, 49, 40, 1, 32, 3, 3, 1 }, { 0, 49, 10, 1, 64, 10, 4, 2 },
+			/* few-channel 3x3 and pointwise */
+			{ 0, 24, 24, 16, 16, 3, 3, 1 }, { 0, 14, 14, 64, 128, 1, 1, 1 },
+			/* depthwise 3x3 and 5x5, strides 1 and 2, channel counts of real models */
+			{ 1, 28, 28, 8, 8, 3, 3, 1 }, { 1, 28, 28, 24, 24, 3, 3, 2 },
+			{ 1, 14, 14, 96, 96, 3, 3, 1 }, { 1, 15, 15, 144, 144, 3, 3, 2 },
+			{ 1, 7, 7, 240, 240, 5, 5, 1 }, { 1, 20, 20, 35, 35, 3, 3, 2 },
+			{ 1, 20, 20, 35, 35, 5, 5, 1 }, { 1, 28, 28, 32, 32, 3, 3, 1 },
+			/* keyword spotting and classifier heads */
+			{ 2, 1, 1, 512, 256, 1, 1, 1 }, { 2, 1, 1, 2000, 12, 1, 1, 1 },
+			{ 2, 1, 1, 256, 256, 1, 1, 1 },
+		};
+		unsigned int li;
+
+		for (li = 0; li < sizeof(layers) / sizeof(layers[0]); li++) {
+			for (u8 = 0; u8 < 2; u8++) {
+				int bad = 0, runs = 0;
+
+				fixed = &layers[li];
+				rs = 7777ULL + (uint64_t)(li * 2 + u8);
+				for (i = 0; i < 3; i++) {
+					int r = one(fixed->kind, u8, what, sizeof(what));
+
+					if (r < 0)
+						continue;
+					runs++;
+					if (r && bad++ < 3)
+						ktap_diag("differs: %s", what);
+				}
+				fixed = NULL;
+				ktap_ok(!bad && runs == 3, "%s %s %ux%ux%u -> %u k%ux%u s%u (%s kernels):"
+					" %d programs equal the reference", names[layers[li].kind],
+					u8 ? "uint8" : "int8", layers[li].h, layers[li].w,
+					layers[li].ic, layers[li].oc, layers[li].kh, layers[li].kw,
+					layers[li].s, exec_cpu_kernels_name(0), runs);
+			}
+		}
 	}
 
 	/*
