@@ -65,19 +65,7 @@ for seed in $(seq "$first" "$last"); do
 		> /dev/null 2> "$tmp/err"
 	ok $? "random graph $seed: edgeaictl quantize --io=$io" || { sed 's/^/# /' "$tmp/err"; continue; }
 	"$ctl" inspect --json "$g-int8.tflite" > "$g.json" &&
-		python3 - "$g.json" "$seed" "$g.in" <<'PY'
-import json, random, struct, sys
-t = json.load(open(sys.argv[1]))['inputs'][0]
-n = 1
-for s in t['shape']:
-    n *= s
-r = random.Random(int(sys.argv[2]))
-if t['type'] == 'float32':
-    data = struct.pack('<%df' % n, *(r.uniform(-1.2, 1.2) for _ in range(n)))
-else:
-    data = bytes(r.randrange(256) for _ in range(n))
-open(sys.argv[3], 'wb').write(data)
-PY
+		"$top/tests/models/random_input.py" "$g.json" "$seed" "$g.in"
 	"$tmp/oracle-run" "$lib" "$g-int8.tflite" "$g.oracle" "$g.in" > "$tmp/err" 2>&1
 	ok $? "random graph $seed: the oracle runs it" || { sed 's/^/# /' "$tmp/err"; continue; }
 	for mode in $modes; do

@@ -47,15 +47,7 @@ for model in ${EDGEAI_MODELS:-$("$top/tests/models/fetch.sh" --list)}; do
 	"$qctl" inspect --json "$q" > "$tmp/$model.json"
 	for seed in 1 2; do
 		in=$tmp/$model.$seed.in0.bin
-		python3 - "$tmp/$model.json" "$seed" "$in" <<'PY'
-import json, random, sys
-t = json.load(open(sys.argv[1]))['inputs'][0]
-n = 1
-for s in t['shape']:
-    n *= s
-r = random.Random(int(sys.argv[2]))
-open(sys.argv[3], 'wb').write(bytes(r.randrange(256) for _ in range(n)))
-PY
+		"$top/tests/models/random_input.py" "$tmp/$model.json" "$seed" "$in"
 		"$tmp/oracle-run" "$lib" "$q" "$tmp/oracle.bin" "$in" > "$tmp/err" 2>&1
 		ok $? "$model seed $seed: the oracle runs the int8 model" || { sed 's/^/# /' "$tmp/err"; continue; }
 		for mode in $modes; do

@@ -64,19 +64,7 @@ for m in ${MODEL_CASES:-face_detection_short_range face_detection_full_range han
 		exit 1
 	}
 	"$ctl" inspect --json "$d/model.tflite" > "$tmp/$m.json" || exit 1
-	python3 - "$tmp/$m.json" 1 "$d/in0.bin" <<'PY' || exit 1
-import json, random, struct, sys
-t = json.load(open(sys.argv[1]))['inputs'][0]
-n = 1
-for s in t['shape']:
-    n *= s
-r = random.Random(int(sys.argv[2]))
-if t['type'] == 'float32':
-    data = struct.pack('<%df' % n, *(r.uniform(-1.2, 1.2) for _ in range(n)))
-else:
-    data = bytes(r.randrange(256) for _ in range(n))
-open(sys.argv[3], 'wb').write(data)
-PY
+	"$top/tests/models/random_input.py" "$tmp/$m.json" 1 "$d/in0.bin" || exit 1
 	"$tmp/oracle-run" "$lib" "$d/model.tflite" "$d/oracle.bin" "$d/in0.bin" \
 		> "$tmp/err" 2>&1 || {
 		echo "model-cases: oracle failed on $m: $(tail -1 "$tmp/err")" >&2
