@@ -689,8 +689,10 @@ int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
 	case EDGEAI_OP_RELU:
 	case EDGEAI_OP_RELU6:
 	case EDGEAI_OP_QUANTIZE:
-		/* table_run() notes the set whose table kernel ran it */
-		return exec_opt_level() != EXEC_KSET_REFERENCE ? requant_table(o) : r;
+		r = exec_opt_level() != EXEC_KSET_REFERENCE ? requant_table(o) : r;
+		if (r != EXEC_OPT_NOT_HANDLED)
+			ran(exec_opt_level());
+		return r;
 	case EDGEAI_OP_LOGISTIC:
 	case EDGEAI_OP_TANH:
 	case EDGEAI_OP_HARD_SWISH:
