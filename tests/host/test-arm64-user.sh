@@ -70,11 +70,11 @@ for t in test-run-golden test-run-models test-random-graphs; do
 	# runs with the two arm64 sets (the host lane's 300 s bound), the
 	# three models of the toolchain issue with them and the reference
 	# kernels (the whole corpus in emulation takes too long), the first
-	# 12 random graphs with the two sets. The board lane (tests/arm64)
+	# 6 random graphs with the two sets. The board lane (tests/arm64)
 	# runs them again on the device and the CPU.
 	modes="neon dotprod" args=
 	[ "$t" = test-run-models ] && modes="neon dotprod reference"
-	[ "$t" = test-random-graphs ] && args="1 12"
+	[ "$t" = test-random-graphs ] && args="1 6"
 	# shellcheck disable=SC2086
 	EDGEAI_CTL=$wrap EDGEAI_RUN_MODES="$modes" \
 		EDGEAI_MODELS="face_detection_short_range face_detection_full_range hand_landmark_lite" \
