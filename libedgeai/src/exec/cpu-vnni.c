@@ -131,6 +131,7 @@ struct gq {
 	 */
 	__m512i une, uno;
 	int oddhi;
+	int left_any;			/* some lane shifts left */
 };
 
 /* @shift and @mul: 16 lanes each (shift -31..30, mul >= 0). */
@@ -141,9 +142,11 @@ static void gq_make(struct gq *g, const int32_t *shift, const int32_t *mul)
 	int i;
 
 	g->oddhi = 1;
+	g->left_any = 0;
 	for (i = 0; i < 16; i++) {
 		int32_t e = shift[i] > 0 ? 0 : -shift[i];
 
+		g->left_any |= shift[i] > 0;
 		l[i] = shift[i] > 0 ? shift[i] : 0;
 		m[i] = mul[i];
 		if (i % 2)
@@ -201,6 +204,7 @@ static void gq_make1(struct gq *g, int32_t shift, int32_t mul)
 	int64_t u = ((int64_t)1 << 30) + (e ? (int64_t)1 << (30 + e) : 0);
 
 	g->oddhi = e || !mul;
+	g->left_any = shift > 0;
 	g->to2 = _mm512_set1_epi64(e ? e - 1 : 0);
 	g->une = g->uno = _mm512_set1_epi64(u - (e ? (int64_t)1 << 31 : 0));
 	g->left = _mm512_set1_epi32(shift > 0 ? shift : 0);
@@ -1464,7 +1468,8 @@ static inline __m512i v_mbqm(__m512i x, const struct gq *g)
 	const __m512i lim = _mm512_set1_epi64(-((int64_t)1 << 30));
 	__m512i pe, po;
 
-	x = _mm512_sllv_epi32(x, g->left);
+	if (g->left_any)
+		x = _mm512_sllv_epi32(x, g->left);
 	pe = _mm512_mul_epi32(x, g->mul);
 	po = _mm512_mul_epi32(_mm512_srli_epi64(x, 32), g->mulo);
 	pe = _mm512_add_epi64(pe, _mm512_mask_blend_epi64(_mm512_cmplt_epi64_mask(pe, lim),
@@ -1491,6 +1496,21 @@ static inline void st8(void *p, __mmask16 m, __m512i v, int32_t lo, int32_t hi)
 	v = _mm512_max_epi32(v, _mm512_set1_epi32(lo));
 	v = _mm512_min_epi32(v, _mm512_set1_epi32(hi));
 	_mm512_mask_cvtepi32_storeu_epi8(p, m, v);
+}
+
+/*
+ * st8() of an 8-bit output (@s8: int8): a clamp to the type's whole range
+ * is the saturating narrowing alone.
+ */
+static inline void st8c(void *p, __mmask16 m, __m512i v, int32_t lo, int32_t hi, int s8)
+{
+	if (s8 && lo <= -128 && hi >= 127)
+		_mm_mask_storeu_epi8(p, m, _mm512_cvtsepi32_epi8(v));
+	else if (!s8 && lo <= 0 && hi >= 255)
+		_mm_mask_storeu_epi8(p, m, _mm512_cvtusepi32_epi8(
+			_mm512_max_epi32(v, _mm512_setzero_si512())));
+	else
+		st8(p, m, v, lo, hi);
 }
 
 static int same_dims(const struct ek_tensor *a, const struct ek_tensor *b)
@@ -1947,7 +1967,7 @@ dw_groups(const uint8_t *src, const size_t *off, const uint32_t *tap, uint32_t n
 	for (j = 0; j < nb; j++) {
 		uint32_t c = c0 + 16 * j;
 
-		st8(dst + c, m[j], _mm512_add_epi32(v_mbqm(acc[j], &g[c / 16]), zo), lo, hi);
+		st8c(dst + c, m[j], _mm512_add_epi32(v_mbqm(acc[j], &g[c / 16]), zo), lo, hi, s8);
 	}
 }
 
@@ -2049,8 +2069,8 @@ dw_flat_vecs(const uint8_t *in0, uint8_t *out0, const size_t *off, const uint32_
 	}
 	UNROLL
 	for (i = 0; i < np; i++)
-		st8(out0 + i * vstep, i == np - 1 ? mlast : 0xffff,
-		    _mm512_add_epi32(v_mbqm(acc[i], g), zo), lo, hi);
+		st8c(out0 + i * vstep, i == np - 1 ? mlast : 0xffff,
+		     _mm512_add_epi32(v_mbqm(acc[i], g), zo), lo, hi, s8);
 }
 
 #define DW_FLAT_NP 4
@@ -2081,23 +2101,22 @@ static void dw_flat_block(const uint8_t *in0, uint8_t *out0, const size_t *off,
 #undef DW_CASE
 }
 
-/* Output row @oy of batch @n, pixels [oa, ob) (all taps in bounds across), flat lanes. */
-static void dw_flat_row(const struct ek_op *o, const struct dw_flat *fl, int32_t *init,
-			size_t *off, uint32_t *tap, uint32_t n, uint32_t oy, uint32_t oa,
-			uint32_t ob)
+/*
+ * The in-bounds taps of output row @oy from pixel @oa (@off: input byte
+ * offsets from the start of the batch, @tap: their indices), and
+ * the sums' start of each lane of a period in @init: bias - zx * (those
+ * taps' weights). Returns the number of taps.
+ */
+static uint32_t dw_flat_init(const struct ek_op *o, const struct dw_flat *fl, int32_t *init,
+			     size_t *off, uint32_t *tap, uint32_t oy, uint32_t oa)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
-	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *out = &o->out;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1];
 	uint32_t ch = in->d[3], kh = f->d[1], kw = f->d[2], nt = 0, ky, kx, l, t;
 	int32_t h = (int32_t)in->d[1], w = (int32_t)in->d[2];
 	int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
 	int32_t xa = (int32_t)(oa * p->stride_w) - (int32_t)p->pad_left;
-	const uint8_t *src = (const uint8_t *)in->data + (size_t)n * in->d[1] * in->d[2] * ch;
-	uint8_t *dst = (uint8_t *)out->data + ((size_t)(n * out->d[1] + oy) * out->d[2] + oa) * ch;
-	size_t nbytes = (size_t)(ob - oa) * ch, nv = (nbytes + 15) / 16, v, vstep, istep;
-	__m512i zx = _mm512_set1_epi32(in->zp), zo = _mm512_set1_epi32(out->zp);
-	__mmask16 tail = nbytes % 16 ? (__mmask16)((1U << (nbytes % 16)) - 1) : 0xffff;
-	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	__m512i zx = _mm512_set1_epi32(in->zp);
 
 	for (ky = 0; ky < kh; ky++) {
 		int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
@@ -2121,6 +2140,24 @@ static void dw_flat_row(const struct ek_op *o, const struct dw_flat *fl, int32_t
 				   _mm512_sub_epi32(_mm512_load_si512(fl->bias + 16 * l),
 						    _mm512_mullo_epi32(s, zx)));
 	}
+	return nt;
+}
+
+/* Output row @oy of batch @n, pixels [oa, ob) (all taps in bounds across), flat lanes. */
+static void dw_flat_row(const struct ek_op *o, const struct dw_flat *fl, int32_t *init,
+			size_t *off, uint32_t *tap, uint32_t n, uint32_t oy, uint32_t oa,
+			uint32_t ob)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t ch = in->d[3], nt = dw_flat_init(o, fl, init, off, tap, oy, oa), l;
+	const uint8_t *src = (const uint8_t *)in->data + (size_t)n * in->d[1] * in->d[2] * ch;
+	uint8_t *dst = (uint8_t *)out->data + ((size_t)(n * out->d[1] + oy) * out->d[2] + oa) * ch;
+	size_t nbytes = (size_t)(ob - oa) * ch, nv = (nbytes + 15) / 16, v, vstep, istep;
+	__m512i zo = _mm512_set1_epi32(out->zp);
+	__mmask16 tail = nbytes % 16 ? (__mmask16)((1U << (nbytes % 16)) - 1) : 0xffff;
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+
 	/*
 	 * stride 1: the input runs as the output; stride s (ch a multiple of
 	 * 16, vector v = group v % L of pixel v / L): s * ch bytes per pixel
@@ -2140,6 +2177,140 @@ static void dw_flat_row(const struct ek_op *o, const struct dw_flat *fl, int32_t
 				      p->act_max);
 		}
 	}
+}
+
+/*
+ * 3x3 filters, channels in whole groups of 16, stride 1 or 2, no dilation:
+ * the interior of an output row DW3_P pixels at a time, every group of 16
+ * channels of them in turn. Each input column of a filter row is
+ * widened to int32 once and serves every pixel of the block whose window
+ * covers it (at stride 1, 6 columns for the 12 taps of 4 pixels), where
+ * the flat rows above load and widen every tap of every pixel. Same sums
+ * (dw_flat_init()'s start, x * (w - zw) by vpdpwssd), same rescale.
+ */
+#define DW3_P 4
+
+static inline __attribute__((always_inline)) void
+dw3_block(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, size_t ch, size_t chp,
+	  const int32_t *init, const struct gq *g, uint8_t *dst, const int np, const int S,
+	  const int s8, __m512i zo, int32_t lo, int32_t hi)
+{
+	__m512i acc[DW3_P], col[(DW3_P - 1) * 2 + 3];
+	uint32_t r;
+	int i;
+
+	UNROLL
+	for (i = 0; i < np; i++)
+		acc[i] = _mm512_load_si512(init);
+	for (r = 0; r < nr; r++) {
+		const uint8_t *s = rw[r];
+		const int32_t *w = wr[r];
+		__m512i w0 = _mm512_load_si512(w), w1 = _mm512_load_si512(w + chp);
+		__m512i w2 = _mm512_load_si512(w + 2 * chp);
+
+		UNROLL
+		for (i = 0; i < (np - 1) * S + 3; i++) {
+			__m128i xb = _mm_loadu_si128((const __m128i *)(s + i * ch));
+
+			col[i] = s8 ? _mm512_cvtepi8_epi32(xb) : _mm512_cvtepu8_epi32(xb);
+		}
+		/* x fits int16: its low half times w's */
+		UNROLL
+		for (i = 0; i < np; i++) {
+			acc[i] = _mm512_dpwssd_epi32(acc[i], col[i * S], w0);
+			acc[i] = _mm512_dpwssd_epi32(acc[i], col[i * S + 1], w1);
+			acc[i] = _mm512_dpwssd_epi32(acc[i], col[i * S + 2], w2);
+		}
+	}
+	UNROLL
+	for (i = 0; i < np; i++)
+		st8c(dst + i * ch, 0xffff, _mm512_add_epi32(v_mbqm(acc[i], g), zo), lo, hi, s8);
+}
+
+/*
+ * @npix output pixels from @dst, every group of 16 channels (@L): group l
+ * reads the filter rows' inputs from @rw[r] + 16 l and weights from
+ * @wr[r] + 16 l.
+ */
+static inline __attribute__((always_inline)) void
+dw3_pixels(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, uint32_t L, size_t ch,
+	   size_t chp, const int32_t *init, const struct gq *g, uint8_t *dst, uint32_t npix,
+	   const int S, const int s8, __m512i zo, int32_t lo, int32_t hi)
+{
+	const uint8_t *rl[3];
+	const int32_t *wl[3];
+	uint32_t l, r, x;
+
+	for (l = 0; l < L; l++) {
+		for (r = 0; r < nr; r++) {
+			rl[r] = rw[r] + 16 * l;
+			wl[r] = wr[r] + 16 * l;
+		}
+		for (x = 0; x + DW3_P <= npix; x += DW3_P) {
+			dw3_block(rl, wl, nr, ch, chp, init + 16 * l, &g[l], dst + x * ch + 16 * l,
+				  DW3_P, S, s8, zo, lo, hi);
+			for (r = 0; r < nr; r++)
+				rl[r] += (size_t)DW3_P * S * ch;
+		}
+		switch (npix - x) {
+		case 3:
+			dw3_block(rl, wl, nr, ch, chp, init + 16 * l, &g[l], dst + x * ch + 16 * l,
+				  3, S, s8, zo, lo, hi);
+			break;
+		case 2:
+			dw3_block(rl, wl, nr, ch, chp, init + 16 * l, &g[l], dst + x * ch + 16 * l,
+				  2, S, s8, zo, lo, hi);
+			break;
+		case 1:
+			dw3_block(rl, wl, nr, ch, chp, init + 16 * l, &g[l], dst + x * ch + 16 * l,
+				  1, S, s8, zo, lo, hi);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* Whether the 3x3 rows (dw3_row()) take @o: its flat rows are in channel order. */
+static int dw3_ok(const struct ek_op *o)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *f = &o->in[1];
+
+	return f->d[1] == 3 && f->d[2] == 3 && o->in[0].d[3] % 16 == 0 &&
+	       (p->stride_w == 1 || p->stride_w == 2) && p->dilation_w == 1 && p->dilation_h == 1;
+}
+
+/* dw_flat_row() for dw3_ok() ops. */
+static void dw3_row(const struct ek_op *o, const struct dw_flat *fl, int32_t *init, size_t *off,
+		    uint32_t *tap, uint32_t n, uint32_t oy, uint32_t oa, uint32_t ob)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t ch = in->d[3], nt = dw_flat_init(o, fl, init, off, tap, oy, oa), nr = nt / 3;
+	uint32_t S = p->stride_w, r;
+	const uint8_t *src = (const uint8_t *)in->data + (size_t)n * in->d[1] * in->d[2] * ch;
+	uint8_t *dst = (uint8_t *)out->data + ((size_t)(n * out->d[1] + oy) * out->d[2] + oa) * ch;
+	__m512i zo = _mm512_set1_epi32(out->zp);
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	const uint8_t *rw[3];
+	const int32_t *wr[3];
+
+	for (r = 0; r < nr; r++) {
+		rw[r] = src + off[3 * r];
+		wr[r] = fl->w + (size_t)tap[3 * r] * fl->wpitch;
+	}
+#define DW3_RUN(T, U) dw3_pixels(rw, wr, nr, fl->L, ch, fl->wpitch, init, fl->g, dst, ob - oa, \
+				 T, U, zo, p->act_min, p->act_max)
+	if (S == 1 && s8)
+		DW3_RUN(1, 1);
+	else if (S == 1)
+		DW3_RUN(1, 0);
+	else if (s8)
+		DW3_RUN(2, 1);
+	else
+		DW3_RUN(2, 0);
+#undef DW3_RUN
 }
 
 /*
@@ -2403,6 +2574,7 @@ struct dw_job {
 	const struct dw_flat *fl;
 	const struct dwb *db;	/* the byte-quad rows, or NULL */
 	int flat;
+	int dw3;		/* dw3_row() for the flat rows */
 	uint32_t oa, ob, init_n;
 	_Atomic int failed;	/* no room for a part's buffers: the op is declined */
 };
@@ -2426,7 +2598,7 @@ static void dw_rows(void *ctx, uint32_t begin, uint32_t end)
 	}
 	off = (size_t *)((uint8_t *)init + ioff);
 	tap = (uint32_t *)(off + taps);
-	if (dj->db && p->stride_w == 2 && dj->ob > dj->oa) {
+	if (dj->db && !dj->dw3 && p->stride_w == 2 && dj->ob > dj->oa) {
 		scr = aalloc(dwb_scratch(o, dj->ob - dj->oa));
 		if (!scr) {
 			free(init);
@@ -2444,7 +2616,9 @@ static void dw_rows(void *ctx, uint32_t begin, uint32_t end)
 		}
 		for (ox = 0; ox < dj->oa; ox++)
 			dw_pixel(o, dj->wp, dj->g, dj->bias, off, tap, n, oy, ox);
-		if (dj->db)
+		if (dj->dw3)
+			dw3_row(o, dj->fl, init, off, tap, n, oy, dj->oa, dj->ob);
+		else if (dj->db)
 			dwb_row(o, dj->db, n, oy, dj->oa, dj->ob, scr);
 		else
 			dw_flat_row(o, dj->fl, init, off, tap, n, oy, dj->oa, dj->ob);
@@ -2633,8 +2807,8 @@ dwq_pixels(const struct dwq_job *dj, const uint8_t *const *qr, int8_t *dst, uint
 	}
 	UNROLL
 	for (i = 0; i < np; i++)
-		st8(dst + (size_t)(ox + i) * ch + 16 * cb, m,
-		    _mm512_add_epi32(v_mbqm(acc[i], &w->dg[cb]), zo), p->act_min, p->act_max);
+		st8c(dst + (size_t)(ox + i) * ch + 16 * cb, m,
+		     _mm512_add_epi32(v_mbqm(acc[i], &w->dg[cb]), zo), p->act_min, p->act_max, 1);
 }
 
 /* Output rows [begin, end) (batch * oh + oy). */
@@ -2894,13 +3068,16 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 	}
 	{
 		struct dw_job dj = { .o = o, .wp = wp, .g = g, .bias = bias, .fl = &fl,
-				     .flat = flat, .oa = oa, .ob = ob, .init_n = fl.L * 16 };
+				     .flat = flat, .oa = oa, .ob = ob, .init_n = fl.L * 16,
+				     .dw3 = flat && dw3_ok(o) };
 		uint32_t rows = out->d[0] * out->d[1];
 		/*
 		 * byte-quad rows: laid out ahead of time, or here where it
 		 * costs little (a period of one 64-byte block)
 		 */
-		if (flat && wp->db)
+		if (dj.dw3)
+			;
+		else if (flat && wp->db)
 			dj.db = wp->db;
 		else if (flat && 64 % ch == 0 && p->stride_w == 1)
 			dj.db = dbown = dwb_new(o, bias, shift, mul);
@@ -3415,9 +3592,11 @@ static void *vnni_prepare(const struct ek_op *o)
 		 * byte-quad rows (1..3 taps across, strides 1 and 2) before the
 		 * quads'; at stride 2 only where the 16-lane rows cannot take
 		 * the op (channels not in whole groups of 16): there they are
-		 * as fast
+		 * as fast; 3x3 filters on whole groups of 16 channels take the
+		 * 3x3 rows (dw3_row()) instead
 		 */
-		struct dwb *db = p->stride_w == 2 && o->in[0].d[3] % 16 == 0 ? NULL : dwb_prepare(o);
+		struct dwb *db = (p->stride_w == 2 && o->in[0].d[3] % 16 == 0) || dw3_ok(o) ?
+				 NULL : dwb_prepare(o);
 
 		w = !db && dwq_wanted(o) ? dwq_pack(o) : NULL;
 		if (w)
