@@ -2193,7 +2193,7 @@ static void dw_flat_row(const struct ek_op *o, const struct dw_flat *fl, int32_t
 static inline __attribute__((always_inline)) void
 dw3_block(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, size_t ch, size_t chp,
 	  const int32_t *init, const struct gq *g, uint8_t *dst, const int np, const int S,
-	  const int s8, __m512i zo, int32_t lo, int32_t hi)
+	  const int s8, __mmask16 m, __m512i zo, int32_t lo, int32_t hi)
 {
 	__m512i acc[DW3_P], col[(DW3_P - 1) * 2 + 3];
 	uint32_t r;
@@ -2210,7 +2210,8 @@ dw3_block(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, size_
 
 		UNROLL
 		for (i = 0; i < (np - 1) * S + 3; i++) {
-			__m128i xb = _mm_loadu_si128((const __m128i *)(s + i * ch));
+			__m128i xb = m == 0xffff ? _mm_loadu_si128((const __m128i *)(s + i * ch)) :
+						   _mm_maskz_loadu_epi8(m, s + i * ch);
 
 			col[i] = s8 ? _mm512_cvtepi8_epi32(xb) : _mm512_cvtepu8_epi32(xb);
 		}
@@ -2224,61 +2225,65 @@ dw3_block(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, size_
 	}
 	UNROLL
 	for (i = 0; i < np; i++)
-		st8c(dst + i * ch, 0xffff, _mm512_add_epi32(v_mbqm(acc[i], g), zo), lo, hi, s8);
+		st8c(dst + i * ch, m, _mm512_add_epi32(v_mbqm(acc[i], g), zo), lo, hi, s8);
 }
 
 /*
- * @npix output pixels from @dst, every group of 16 channels (@L): group l
- * reads the filter rows' inputs from @rw[r] + 16 l and weights from
- * @wr[r] + 16 l.
+ * @npix output pixels from @dst, channels 16 l .. 16 l + 15 (mask @m):
+ * from the filter rows' inputs at @rw[r] + 16 l, weights at @wr[r] + 16 l.
  */
 static inline __attribute__((always_inline)) void
-dw3_pixels(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, uint32_t L, size_t ch,
-	   size_t chp, const int32_t *init, const struct gq *g, uint8_t *dst, uint32_t npix,
-	   const int S, const int s8, __m512i zo, int32_t lo, int32_t hi)
+dw3_group(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, uint32_t l, size_t ch,
+	  size_t chp, const int32_t *init, const struct gq *g, uint8_t *dst, uint32_t npix,
+	  const int S, const int s8, __mmask16 m, __m512i zo, int32_t lo, int32_t hi)
 {
 	const uint8_t *rl[3];
 	const int32_t *wl[3];
-	uint32_t l, r, x;
+	uint32_t r, x;
 
-	for (l = 0; l < L; l++) {
-		for (r = 0; r < nr; r++) {
-			rl[r] = rw[r] + 16 * l;
-			wl[r] = wr[r] + 16 * l;
-		}
-		for (x = 0; x + DW3_P <= npix; x += DW3_P) {
-			dw3_block(rl, wl, nr, ch, chp, init + 16 * l, &g[l], dst + x * ch + 16 * l,
-				  DW3_P, S, s8, zo, lo, hi);
-			for (r = 0; r < nr; r++)
-				rl[r] += (size_t)DW3_P * S * ch;
-		}
-		switch (npix - x) {
-		case 3:
-			dw3_block(rl, wl, nr, ch, chp, init + 16 * l, &g[l], dst + x * ch + 16 * l,
-				  3, S, s8, zo, lo, hi);
-			break;
-		case 2:
-			dw3_block(rl, wl, nr, ch, chp, init + 16 * l, &g[l], dst + x * ch + 16 * l,
-				  2, S, s8, zo, lo, hi);
-			break;
-		case 1:
-			dw3_block(rl, wl, nr, ch, chp, init + 16 * l, &g[l], dst + x * ch + 16 * l,
-				  1, S, s8, zo, lo, hi);
-			break;
-		default:
-			break;
-		}
+	for (r = 0; r < nr; r++) {
+		rl[r] = rw[r] + 16 * l;
+		wl[r] = wr[r] + 16 * l;
 	}
+#define DW3_BLOCK(N) dw3_block(rl, wl, nr, ch, chp, init + 16 * l, &g[l], dst + x * ch + 16 * l, \
+			       N, S, s8, m, zo, lo, hi)
+	for (x = 0; x + DW3_P <= npix; x += DW3_P) {
+		DW3_BLOCK(DW3_P);
+		for (r = 0; r < nr; r++)
+			rl[r] += (size_t)DW3_P * S * ch;
+	}
+	switch (npix - x) {
+	case 3:
+		DW3_BLOCK(3);
+		break;
+	case 2:
+		DW3_BLOCK(2);
+		break;
+	case 1:
+		DW3_BLOCK(1);
+		break;
+	default:
+		break;
+	}
+#undef DW3_BLOCK
 }
 
-/* Whether the 3x3 rows (dw3_row()) take @o: its flat rows are in channel order. */
-static int dw3_ok(const struct ek_op *o)
+/*
+ * dw3_group() of every group of 16 channels: the whole ones unmasked (the
+ * constant mask folds the masked loads away), then the part left.
+ */
+static inline __attribute__((always_inline)) void
+dw3_pixels(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, size_t ch,
+	   size_t chp, const int32_t *init, const struct gq *g, uint8_t *dst, uint32_t npix,
+	   const int S, const int s8, __m512i zo, int32_t lo, int32_t hi)
 {
-	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
-	const struct ek_tensor *f = &o->in[1];
+	uint32_t l;
 
-	return f->d[1] == 3 && f->d[2] == 3 && o->in[0].d[3] % 16 == 0 &&
-	       (p->stride_w == 1 || p->stride_w == 2) && p->dilation_w == 1 && p->dilation_h == 1;
+	for (l = 0; l < ch / 16; l++)
+		dw3_group(rw, wr, nr, l, ch, chp, init, g, dst, npix, S, s8, 0xffff, zo, lo, hi);
+	if (ch % 16)
+		dw3_group(rw, wr, nr, l, ch, chp, init, g, dst, npix, S, s8,
+			  (__mmask16)((1U << (ch % 16)) - 1), zo, lo, hi);
 }
 
 /* dw_flat_row() for dw3_ok() ops. */
@@ -2300,7 +2305,7 @@ static void dw3_row(const struct ek_op *o, const struct dw_flat *fl, int32_t *in
 		rw[r] = src + off[3 * r];
 		wr[r] = fl->w + (size_t)tap[3 * r] * fl->wpitch;
 	}
-#define DW3_RUN(T, U) dw3_pixels(rw, wr, nr, fl->L, ch, fl->wpitch, init, fl->g, dst, ob - oa, \
+#define DW3_RUN(T, U) dw3_pixels(rw, wr, nr, ch, fl->wpitch, init, fl->g, dst, ob - oa, \
 				 T, U, zo, p->act_min, p->act_max)
 	if (S == 1 && s8)
 		DW3_RUN(1, 1);
@@ -2340,6 +2345,26 @@ static uint32_t gcd32(uint32_t a, uint32_t b)
 		b = t;
 	}
 	return a;
+}
+
+/*
+ * Whether the 3x3 rows (dw3_row()) take @o; its flat rows are then laid
+ * out in channel order (struct dw_flat of the channels' own layout). At
+ * stride 1, an int8 op whose channels repeat within 3 blocks of 64 bytes
+ * (8, 24, 40...: a part of a group of 16 would idle up to half the
+ * lanes) is the byte-quad rows'.
+ */
+static int dw3_ok(const struct ek_op *o)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *f = &o->in[1];
+	uint32_t ch = o->in[0].d[3];
+
+	if (f->d[1] != 3 || f->d[2] != 3 || (p->stride_w != 1 && p->stride_w != 2) ||
+	    p->dilation_w != 1 || p->dilation_h != 1 || !ch)
+		return 0;
+	return ch % 16 == 0 || p->stride_w == 2 || o->in[0].dtype != EDGEAI_DTYPE_INT8 ||
+	       ch / gcd32(ch, 64) > DWB_MAX_P;
 }
 
 struct dwb {
@@ -2978,7 +3003,7 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 		return EXEC_OPT_NOT_HANDLED;
 	/* stride 2 with byte-quad rows laid out ahead of time: theirs (dwb_row()) */
 	s2b = p->stride_w == 2 && prep && prep->db;
-	if (!s2b && dwq(o, prep) == 0)
+	if (!s2b && !dw3_ok(o) && dwq(o, prep) == 0)
 		return 0;
 	wp = prep;
 	if (!wp || !wp->w32)
@@ -2989,7 +3014,7 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 	}
 	chp = wp->nb * 16;
 	/* flat rows: stride 1, or channels in whole groups of 16 (pixels blocked) */
-	flat = p->stride_w == 1 || ch % 16 == 0 || s2b;
+	flat = p->stride_w == 1 || ch % 16 == 0 || s2b || dw3_ok(o);
 	if (flat) {
 		/* the interior pixels of a row: ox * s - pad_left >= 0 and the last tap < w */
 		uint32_t s = p->stride_w;
@@ -2999,7 +3024,7 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 		oa = oa < ow ? oa : ow;
 		e = e < 0 ? 0 : e / s + 1;
 		ob = e < (int64_t)oa ? oa : e > (int64_t)ow ? ow : (uint32_t)e;
-		lanes = ch % 16 ? ch / gcd32(ch, 16) * 16 : 0;
+		lanes = ch % 16 && !dw3_ok(o) ? ch / gcd32(ch, 16) * 16 : 0;
 		flat = ob > oa && lanes <= DW_FLAT_MAX;
 	}
 	/* shift, mul, bias [chp]; g [nb]; off, tap [taps]; flat: init, w, bias, shift, mul, g */
@@ -3036,7 +3061,7 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 	for (c = 0; c < wp->nb; c++)
 		gq_make(&g[c], shift + 16 * c, mul + 16 * c);
 	if (flat && !lanes) {
-		/* ch a multiple of 16: the channels' own layout */
+		/* ch a multiple of 16, or 3x3 rows: the channels' own layout */
 		fl.L = wp->nb;
 		fl.wpitch = chp;
 		fl.w = wp->w32;
@@ -3598,7 +3623,7 @@ static void *vnni_prepare(const struct ek_op *o)
 		struct dwb *db = (p->stride_w == 2 && o->in[0].d[3] % 16 == 0) || dw3_ok(o) ?
 				 NULL : dwb_prepare(o);
 
-		w = !db && dwq_wanted(o) ? dwq_pack(o) : NULL;
+		w = !db && !dw3_ok(o) && dwq_wanted(o) ? dwq_pack(o) : NULL;
 		if (w)
 			return w;
 		w = dw_pack(f);

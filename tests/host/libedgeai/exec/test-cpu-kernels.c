@@ -1411,6 +1411,9 @@ int main(void)
 			/* 3x3 on whole groups of 16 channels: rows of 1..3 pixels past the blocks of 4 */
 			{ 1, 9, 11, 16, 16, 3, 3, 1 }, { 1, 10, 13, 48, 48, 3, 3, 2 },
 			{ 1, 7, 6, 64, 64, 3, 3, 1 }, { 1, 12, 12, 192, 192, 3, 3, 2 },
+			/* and channels past the last whole group of 16 */
+			{ 1, 11, 9, 35, 35, 3, 3, 1 }, { 1, 9, 14, 8, 8, 3, 3, 2 },
+			{ 1, 12, 10, 72, 72, 3, 3, 1 },
 			/* keyword spotting and classifier heads */
 			{ 2, 1, 1, 512, 256, 1, 1, 1 }, { 2, 1, 1, 2000, 12, 1, 1, 1 },
 			{ 2, 1, 1, 256, 256, 1, 1, 1 },
