@@ -872,6 +872,9 @@ static void gemm_blocks(void *ctx, uint32_t begin, uint32_t end)
 			return;
 		}
 	}
+	/* the output pixel of row m: image n, row oy, column ox (stepped, not divided) */
+	uint32_t n = begin * MR / (oh * ow), oy = begin * MR / ow % oh, ox = begin * MR % ow;
+
 	for (blk = begin; blk < end; blk++) {
 		uint32_t m = blk * MR;
 		const uint8_t *rows[MR];
@@ -879,11 +882,18 @@ static void gemm_blocks(void *ctx, uint32_t begin, uint32_t end)
 		int32_t ra[MR];
 
 		for (i = 0; i < MR; i++) {
+			/* rows past the last pixel repeat it (not stored) */
 			uint32_t mm = m + i < mtot ? m + i : mtot - 1;
-			uint32_t n = mm / (oh * ow), oy = mm / ow % oh, ox = mm % ow;
 			const uint8_t *org = pi->d + ((size_t)n * pi->ph + (size_t)oy * p->stride_h) *
 						     pi->row + (size_t)ox * p->stride_w * ic;
 
+			if (m + i + 1 < mtot && ++ox == ow) {
+				ox = 0;
+				if (++oy == oh) {
+					oy = 0;
+					n++;
+				}
+			}
 			outs[i] = m + i < mtot ? (int8_t *)out->data + (size_t)mm * och : NULL;
 			ra[i] = gj->radd ? gj->radd[mm] : 0;
 			if (gj->direct || gj->doff) {

@@ -68,6 +68,11 @@ def cases():
          kh=1, kw=1)
     conv('conv_pw_28x28_24_144', 'conv 1x1', h=28, w=28, ic=24, oc=144,
          kh=1, kw=1)
+    # few input channels: the expansions of bottlenecks (BlazeFace, MobileNet)
+    conv('conv_pw_96x96_8_32', 'conv 1x1', h=96, w=96, ic=8, oc=32,
+         kh=1, kw=1)
+    conv('conv_pw_112x112_16_96', 'conv 1x1', h=112, w=112, ic=16, oc=96,
+         kh=1, kw=1, act='RELU6')
     conv('conv_pw_14x14_576_160', 'conv 1x1', h=14, w=14, ic=576, oc=160,
          kh=1, kw=1)
     # 3x3 with few channels
