@@ -444,7 +444,8 @@ static void gemm_q_prepare(struct vnni_w *w, const int32_t *bias,
  * lanes shifting by 32 + s, shifting by s instead leaves it in the high
  * half, where the blend takes it.
  */
-static inline __m512i requant(__m512i x, const struct vnni_q *q, uint32_t o)
+static inline __attribute__((always_inline)) __m512i
+requant(__m512i x, const struct vnni_q *q, uint32_t o)
 {
 	const struct gq *g = &q->g[o / 16];
 	__m512i pe, po, r;
@@ -469,7 +470,8 @@ static inline __m512i requant(__m512i x, const struct vnni_q *q, uint32_t o)
 	return r;
 }
 
-static inline void requant_store(__m512i acc, const struct vnni_q *q, uint32_t o, int8_t *dst,
+static inline __attribute__((always_inline)) void
+requant_store(__m512i acc, const struct vnni_q *q, uint32_t o, int8_t *dst,
 				 __mmask16 m)
 {
 	if (q->u8)
