@@ -106,6 +106,11 @@ void ctl_bench_help(void)
 	       "                         line per run, in run order (for plots)\n"
 	       "      --threads N        CPU: split the heavy ops across N threads, 1..256\n"
 	       "                         (default 1; same bytes)\n"
+	       "      --zero-copy        CPU: bind the inputs and outputs in place\n"
+	       "                         (edgeai_request_bind_input_ptr() and _output_ptr())\n"
+	       "                         instead of copying them in and out on every run, as\n"
+	       "                         TFLite's benchmark leaves them in its tensors; for a\n"
+	       "                         model that runs on the CPU only, 8-bit inputs\n"
 	       "  -c, --concurrency N    N application threads, 1..64, each with one\n"
 	       "                         request of the program in flight at a time (a\n"
 	       "                         closed loop); the N runs are shared among them.\n"
@@ -129,7 +134,7 @@ void ctl_bench_help(void)
 	       "Batching needs a device with the \"batch\" capability (edgeaictl status;\n"
 	       "uAPI 1.6): elsewhere, and on the CPU, requests run one by one and the\n"
 	       "batched figures equal the others. --profile, --latencies and\n"
-	       "--concurrency above 1 or --batch do not go together.\n"
+	       "--zero-copy do not go with --concurrency above 1 or --batch.\n"
 	       "\n"
 	       "Exit status: 0 success, 1 failure, 2 usage error.\n"
 	       "\n", program_invocation_short_name);
@@ -333,6 +338,7 @@ struct session {
 	size_t in_size[CTL_MAX_IO], out_size[CTL_MAX_IO];
 	double compile_ms;
 	double run_ms;			/* the last edgeai_request_run() of @req */
+	int zero_copy;			/* @req reads @in and writes @out in place */
 };
 
 static double now_ms(void)
@@ -482,7 +488,7 @@ static int request_run(struct session *s, struct edgeai_request *req, void *cons
 	unsigned int i;
 	int r = 0;
 
-	for (i = 0; i < s->n_in && !r; i++)
+	for (i = 0; i < s->n_in && !r && !s->zero_copy; i++)
 		r = edgeai_request_set_input(req, i, s->in[i], s->in_size[i]);
 	if (!r) {
 		double t0 = run_ms ? now_ms() : 0;
@@ -491,8 +497,26 @@ static int request_run(struct session *s, struct edgeai_request *req, void *cons
 		if (run_ms)
 			*run_ms = now_ms() - t0;
 	}
-	for (i = 0; i < s->n_out && !r; i++)
+	for (i = 0; i < s->n_out && !r && !s->zero_copy; i++)
 		r = edgeai_request_get_output(req, i, out[i], s->out_size[i]);
+	return r;
+}
+
+/*
+ * Binds @s's inputs and outputs to @s->req in place (a program that runs
+ * on the CPU only; 8-bit tensors): runs then copy nothing in or out.
+ */
+static int bind_in_place(struct session *s)
+{
+	unsigned int i;
+	int r = 0;
+
+	for (i = 0; i < s->n_in && !r; i++)
+		r = edgeai_request_bind_input_ptr(s->req, i, s->in[i], s->in_size[i]);
+	for (i = 0; i < s->n_out && !r; i++)
+		r = edgeai_request_bind_output_ptr(s->req, i, s->out[i], s->out_size[i]);
+	if (!r)
+		s->zero_copy = 1;
 	return r;
 }
 
@@ -634,7 +658,7 @@ static int write_file(const char *path, const void *data, size_t len)
 }
 
 enum { OPT_REFERENCE = 0x100, OPT_NO_CACHE, OPT_CACHE_DIR, OPT_PROFILE, OPT_LATENCIES, OPT_THREADS,
-       OPT_BATCH, OPT_BATCH_WAIT };
+       OPT_BATCH, OPT_BATCH_WAIT, OPT_ZERO_COPY };
 
 static int parse_count(const char *s, unsigned long max, unsigned long *ret);
 
@@ -1305,6 +1329,7 @@ int verb_bench(int argc, char *argv[])
 		{ "concurrency", required_argument, NULL, 'c' },
 		{ "batch", required_argument, NULL, OPT_BATCH },
 		{ "batch-wait-us", required_argument, NULL, OPT_BATCH_WAIT },
+		{ "zero-copy", no_argument, NULL, OPT_ZERO_COPY },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{}
@@ -1318,7 +1343,7 @@ int verb_bench(int argc, char *argv[])
 	unsigned int n_files = 0, i;
 	char *files[CTL_MAX_IO];
 	struct ctl_device dev = arg_device;
-	int c, json = arg_json, quiet = arg_quiet, verbose = 0, r, profile = 0;
+	int c, json = arg_json, quiet = arg_quiet, verbose = 0, r, profile = 0, zero_copy = 0;
 	double *lat, *ovh, *sub, sum = 0, last_progress;
 	unsigned long n_ovh = 0;
 	const char *model;
@@ -1394,6 +1419,9 @@ int verb_bench(int argc, char *argv[])
 		case OPT_PROFILE:
 			profile = 1;
 			break;
+		case OPT_ZERO_COPY:
+			zero_copy = 1;
+			break;
 		case OPT_LATENCIES:
 			if (!optarg[0]) {
 				fprintf(stderr, "%s: --latencies needs a file name\n", prog_name());
@@ -1419,9 +1447,9 @@ int verb_bench(int argc, char *argv[])
 		fprintf(stderr, "%s: --batch-wait-us goes with --batch\n", prog_name());
 		return EXIT_USAGE;
 	}
-	if ((conc > 1 || batch_max) && (profile || lat_path)) {
-		fprintf(stderr, "%s: --profile and --latencies do not go with --concurrency "
-			"above 1 or --batch\n", prog_name());
+	if ((conc > 1 || batch_max) && (profile || lat_path || zero_copy)) {
+		fprintf(stderr, "%s: --profile, --latencies and --zero-copy do not go with "
+			"--concurrency above 1 or --batch\n", prog_name());
 		return EXIT_USAGE;
 	}
 	r = device_options(&dev, &o);
@@ -1432,6 +1460,18 @@ int verb_bench(int argc, char *argv[])
 	if (r) {
 		session_free(&s);
 		return r;
+	}
+	if (zero_copy) {
+		r = bind_in_place(&s);
+		if (r) {
+			fprintf(stderr, "%s: %s: --zero-copy: %s\n", prog_name(), model,
+				r == -EXDEV ? "the model has ops on a device, which reads only its "
+				"own buffers: drop --zero-copy (or use --device cpu)" :
+				r == -EOPNOTSUPP ? "a float32 input or output is converted by the "
+				"library, not read in place: drop --zero-copy" : edgeai_strerror(r));
+			session_free(&s);
+			return 1;
+		}
 	}
 	if (conc > 1 || batch_max) {
 		r = bench_concurrent(&s, model, conc, iters, warm, batch_max, batch_wait_us, json,
@@ -1534,9 +1574,10 @@ int verb_bench(int argc, char *argv[])
 			       "\"warmup\": %lu, "
 			       "\"compile_ms\": %.3f, \"mean_ms\": %.4f, \"median_ms\": %.4f, "
 			       "\"p95_ms\": %.4f, \"p99_ms\": %.4f, \"min_ms\": %.4f, \"max_ms\": %.4f, "
-			       "\"throughput_per_s\": %.3f, ", edgeai_cpu_kernels(s.prog),
+			       "\"throughput_per_s\": %.3f, \"zero_copy\": %s, ", edgeai_cpu_kernels(s.prog),
 			       edgeai_program_get_cpu_threads(s.prog), iters, warm,
-			       s.compile_ms, mean, med, p95, p99, lat[0], lat[iters - 1], tput);
+			       s.compile_ms, mean, med, p95, p99, lat[0], lat[iters - 1], tput,
+			       zero_copy ? "true" : "false");
 			if (n_ovh)
 				printf("\"overhead_median_ms\": %.4f, \"overhead_runs\": %lu, "
 				       "\"run_overhead_median_ms\": %.4f, ",
@@ -1551,6 +1592,8 @@ int verb_bench(int argc, char *argv[])
 			       edgeai_cpu_kernels(s.prog));
 			if (edgeai_program_get_cpu_threads(s.prog) > 1)
 				printf(" on %d threads", edgeai_program_get_cpu_threads(s.prog));
+			if (zero_copy)
+				printf(", inputs and outputs bound in place");
 			printf("\n");
 			printf("latency ms: mean %.3f  median %.3f  p95 %.3f  p99 %.3f  min %.3f  max %.3f\n",
 			       mean, med, p95, p99, lat[0], lat[iters - 1]);

@@ -9,7 +9,9 @@
 # PAD, CONCATENATION, pooling, MEAN, SOFTMAX, TRANSPOSE_CONV, uint8
 # CONV_2D and DEPTHWISE_CONV_2D).
 #
-# Ours is edgeaictl bench --device cpu, XNNPACK tests/bench/cpu/tflite-bench.c;
+# Ours is edgeaictl bench --device cpu --zero-copy (the op's input and
+# output bound in place, as tflite-bench leaves them in the interpreter's
+# tensors: neither side copies them per run), XNNPACK tests/bench/cpu/tflite-bench.c;
 # both pinned to one core (taskset -c BENCH_CPU_CORE, default the last
 # online CPU; see bench-cpu.sh for why). For each case the two take turns
 # in BENCH_SHAPES_ROUNDS rounds (default 6) of BENCH_SHAPES_ITERS timed
@@ -87,7 +89,8 @@ while read -r name opname cls; do
 		for e in $engs; do
 			o=$work/r.$e.$r.json
 			case $e in
-			ours) $pin "$ctl" -q bench "$m" --device cpu -n "$iters" -w 5 --json > "$o" ;;
+			ours) $pin "$ctl" -q bench "$m" --device cpu -n "$iters" -w 5 --json --zero-copy \
+				> "$o" ;;
 			xnnpack) $pin "$work/tflite-bench" "$lib" "$m" "$theirs" "$iters" 5 1 > "$o" \
 				2> /dev/null ;;
 			esac || { echo "bench-cpu-shapes: $name: $e failed" >&2; exit 1; }

@@ -9,7 +9,9 @@
 # edgeaictl bench --threads N, XNNPACK's num_threads N; 1: skipped).
 # Models: every
 # model of the corpus (tests/models/fetch.sh --list), int8 by edgeaictl
-# quantize --samples 8 --seed 1.
+# quantize --samples 8 --seed 1. Ours binds each model's inputs and outputs
+# in place (edgeaictl bench --zero-copy), as tflite-bench leaves them in the
+# interpreter's tensors: neither side copies them in or out per run.
 #
 # The engines take turns in BENCH_CPU_ROUNDS rounds (default 3) of
 # BENCH_CPU_ITERS / rounds timed runs each (default 30 in all; the
@@ -104,15 +106,15 @@ for model in ${BENCH_CPU_MODELS:-$("$top/tests/models/fetch.sh" --list)}; do
 			[ "$eng" != "$e" ] && o=$work/r.$eng.$r.${e#*:}.json
 			case $eng in
 			best) EDGEAI_CPU_KERNELS='' $pin "$ctl" bench "$q" --device cpu -n "$per" -w 2 -q --json \
-				> "$o" ;;
+				--zero-copy > "$o" ;;
 			bestmt) EDGEAI_CPU_KERNELS='' "$ctl" bench "$q" --device cpu -n "$per" -w 2 -q --json \
-				--threads "$threads" > "$o" ;;
+				--zero-copy --threads "$threads" > "$o" ;;
 			xnnpackmt) "$work/tflite-bench" "$lib" "$q" xnnpack "$per" 2 "$threads" > "$o" \
 				2> /dev/null ;;
 			avx2) EDGEAI_CPU_KERNELS=avx2 $pin "$ctl" bench "$q" --device cpu -n "$per" -w 2 -q \
-				--json > "$o" ;;
+				--json --zero-copy > "$o" ;;
 			ref) $pin "$ctl" bench "$q" --device cpu -n "$per_ref" -w 1 -q --json --reference \
-				> "$o" ;;
+				--zero-copy > "$o" ;;
 			*) $pin "$work/tflite-bench" "$lib" "$q" "$eng" "$per" 2 > "$o" 2> /dev/null ;;
 			esac || { echo "bench-cpu: $model: $eng failed" >&2; exit 1; }
 		done

@@ -166,6 +166,26 @@ run bench "$tmp/int8.tflite" -d cpu -n 2 --latencies ''
 [ $rc -eq 2 ] && grep -q "^edgeaictl: --latencies needs a file name" "$tmp/err"
 ok $? "bench --latencies '': usage error"
 
+# --zero-copy: the inputs and outputs bound in place, nothing copied per run
+run bench "$tmp/int8.tflite" -d cpu -n 3 -w 1 --zero-copy --json
+[ $rc -eq 0 ] && python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["zero_copy"] is True and r["iterations"] == 3 and r["median_ms"] > 0, r' "$tmp/out"
+ok $? "bench --zero-copy --json: runs with the tensors bound in place (zero_copy: true)"
+run bench "$tmp/int8.tflite" -d cpu -n 2 -w 0 --json
+[ $rc -eq 0 ] && python3 -c '
+import json, sys
+assert json.load(open(sys.argv[1]))["zero_copy"] is False' "$tmp/out"
+ok $? "bench --json without --zero-copy: zero_copy: false"
+run bench "$tmp/int8.tflite" -d cpu -n 2 -w 0 --zero-copy
+[ $rc -eq 0 ] && grep -q "inputs and outputs bound in place" "$tmp/out"
+ok $? "bench --zero-copy: the text says the tensors are bound in place"
+run -q quantize "$tmp/float.tflite" -o "$tmp/fio.tflite" --samples 4 --io=float
+run bench "$tmp/fio.tflite" -d cpu -n 2 --zero-copy
+[ $rc -eq 1 ] && grep -q "^edgeaictl: .*: --zero-copy: a float32 input or output is converted" "$tmp/err"
+ok $? "bench --zero-copy of a model with float32 inputs: exit 1, the conversion named"
+
 # --concurrency and --batch: side by side, off/on rounds (the CPU runs
 # batches one by one: the device side is tests/bench/bench-batch.sh)
 run bench "$tmp/int8.tflite" -d cpu -n 12 -w 1 --concurrency 3 --batch 4 --batch-wait-us 500 --json
@@ -193,13 +213,14 @@ run bench "$tmp/int8.tflite" -d cpu -n 4 -w 0 -c 2
 	! grep -q "batched" "$tmp/out"
 ok $? "bench -c 2: throughput and percentiles of one mode, no batching"
 for bad in "--batch 1" "--batch 17" "--concurrency 0" "--concurrency 65" "--batch-wait-us 10" \
-	"--batch 4 --batch-wait-us 100001" "-c 2 --latencies $tmp/l.txt" "--batch 2 --profile"; do
+	"--batch 4 --batch-wait-us 100001" "-c 2 --latencies $tmp/l.txt" "--batch 2 --profile" \
+	"-c 2 --zero-copy"; do
 	# shellcheck disable=SC2086
 	run bench "$tmp/int8.tflite" -d cpu -n 2 $bad
 	[ $rc -eq 2 ] || break
 done
 [ $rc -eq 2 ]
-ok $? "bench: --batch, --batch-wait-us and --concurrency out of range or with --latencies/--profile: usage errors ($bad)"
+ok $? "bench: --batch, --batch-wait-us and --concurrency out of range or with --latencies/--profile/--zero-copy: usage errors ($bad)"
 
 run run "$tmp/int8.tflite" --input - --output-dir "$tmp/o2" < "$tmp/in.bin"
 [ $rc -eq 0 ] && cmp -s "$tmp/o2/output0.bin" "$tmp/o1/output0.bin"
