@@ -62,9 +62,10 @@ struct exec_opt_prep {
 	void *set[EXEC_KSET_COUNT];
 	void *common;		/* exec_common_prepare()'s, when no set laid it out */
 	/*
-	 * ADD, SUB, MUL, MAXIMUM and MINIMUM with a constant scalar input
-	 * (cpu.c, scalar_lut()): the output byte of each byte of the other
-	 * input, which then goes through this table as a table op
+	 * ADD, SUB and MUL with a constant scalar input (cpu.c,
+	 * scalar_lut()): the output byte of each byte of the other input,
+	 * which then goes through this table as a table op; RELU, RELU6 and
+	 * QUANTIZE of 8-bit tensors: theirs (requant_lut(), @lut_var 0)
 	 */
 	uint8_t *lut;
 	int lut_var;		/* which input varies */

@@ -259,18 +259,20 @@ static int table_run(const struct ek_op *o, int var, const uint8_t *lut)
 /*
  * RELU, RELU6 and QUANTIZE (8-bit to 8-bit) map each input byte to one
  * output byte: the reference kernel itself computes the 256-entry table
- * (on the inputs 0..255 with the op's zero points and parameters), then
- * the tensor goes through the table. Same bytes by construction.
+ * @tab (on the inputs 0..255 with the op's zero points and parameters),
+ * then the tensor goes through the table. Same bytes by construction.
+ * 0, or -1 (not such an op).
  */
-static int requant_table(const struct ek_op *o)
+static int requant_lut(const struct ek_op *o, uint8_t tab[256])
 {
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	uint8_t x[256], tab[256];
+	uint32_t op = o->op->opcode, i;
 	struct ek_op t = *o;
-	uint32_t i, cnt = ek_count(out);
+	uint8_t x[256];
 
-	if (!ek_is8(in->dtype) || !ek_is8(out->dtype) || ek_count(in) != cnt || cnt < 512)
-		return EXEC_OPT_NOT_HANDLED;
+	if ((op != EDGEAI_OP_RELU && op != EDGEAI_OP_RELU6 && op != EDGEAI_OP_QUANTIZE) ||
+	    !ek_is8(in->dtype) || !ek_is8(out->dtype) || ek_count(in) != ek_count(out))
+		return -1;
 	for (i = 0; i < 256; i++)
 		x[i] = (uint8_t)i;
 	t.in[0].data = x;
@@ -278,7 +280,18 @@ static int requant_table(const struct ek_op *o)
 	t.in[0].d[0] = t.in[0].d[1] = t.in[0].d[2] = 1;
 	t.in[0].d[3] = 256;
 	memcpy(t.out.d, t.in[0].d, sizeof(t.out.d));
-	if (ek_run_op(&t))
+	return ek_run_op(&t) ? -1 : 0;
+}
+
+/*
+ * requant_lut() at run time, for a tensor of at least 512 bytes (a
+ * compiled program has the table from exec_opt_prepare(), any size).
+ */
+static int requant_table(const struct ek_op *o)
+{
+	uint8_t tab[256];
+
+	if (ek_count(&o->out) < 512 || requant_lut(o, tab))
 		return EXEC_OPT_NOT_HANDLED;
 	return table_run(o, 0, tab);
 }
@@ -689,7 +702,8 @@ int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
 	case EDGEAI_OP_RELU:
 	case EDGEAI_OP_RELU6:
 	case EDGEAI_OP_QUANTIZE:
-		r = exec_opt_level() != EXEC_KSET_REFERENCE ? requant_table(o) : r;
+		if (exec_opt_level() != EXEC_KSET_REFERENCE)
+			r = prep && prep->lut ? table_run(o, 0, prep->lut) : requant_table(o);
 		if (r != EXEC_OPT_NOT_HANDLED)
 			ran(exec_opt_level());
 		return r;
@@ -740,6 +754,18 @@ struct exec_opt_prep *exec_opt_prepare(const struct ek_op *o)
 	p->lut = scalar_lut(o, &p->lut_var);
 	if (p->lut)
 		return p;
+	/* RELU, RELU6, QUANTIZE: their table, whatever the tensor's size */
+	if (exec_opt_level() != EXEC_KSET_REFERENCE) {
+		uint8_t tab[256];
+
+		if (!requant_lut(o, tab)) {
+			p->lut = malloc(256);
+			if (p->lut) {
+				memcpy(p->lut, tab, 256);
+				return p;
+			}
+		}
+	}
 	/* a depth multiplier > 1: the layout of the op that runs (dm_run()) */
 	if (!dm_lower(o, &t, &rec))
 		o = &t;
@@ -840,6 +866,13 @@ void **exec_cpu_prepare(const void *prog, size_t size)
 		    tt[ops[i].inputs[1]].slot != EDGEAI_PROG_SLOT_CONST &&
 		    !ek_resolve(prog, ops[i].inputs[0], NULL, 0, &o.in[0])) {
 			tensor_meta(prog, ops[i].inputs[1], &o.in[1]);
+			prep[i] = exec_opt_prepare(&o);
+			continue;
+		}
+		/* RELU, RELU6, QUANTIZE: their table (requant_lut()) */
+		if (ops[i].opcode == EDGEAI_OP_RELU || ops[i].opcode == EDGEAI_OP_RELU6 ||
+		    ops[i].opcode == EDGEAI_OP_QUANTIZE) {
+			o.n_in = 1;
 			prep[i] = exec_opt_prepare(&o);
 			continue;
 		}
