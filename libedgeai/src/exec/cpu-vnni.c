@@ -398,6 +398,17 @@ static int make_q(struct vnni_q *q, const struct vnni_w *w, const int32_t *bias,
 }
 
 /*
+ * Whether the constant @now (@size bytes; NULL: none) is the one @then
+ * a layout was made for: the same bytes, not only the same place (a
+ * request with tensors bound in place runs a copy of the program, its
+ * constants elsewhere: edgeai_request_bind_input_ptr()).
+ */
+static int same_const(const void *then, const void *now, size_t size)
+{
+	return then == now || (then && now && !memcmp(then, now, size));
+}
+
+/*
  * The channel terms of a GEMM op: those the prepare hook laid out with
  * @w when they are this run's (the same bias, zero points and clamp),
  * else made into @own (*@owned set: the caller frees them). NULL: the op
@@ -409,8 +420,8 @@ static const struct vnni_q *gemm_q(struct vnni_q *own, int *owned, const struct 
 				   int32_t hi)
 {
 	*owned = 0;
-	if (w->pq && w->pq_bias == bias && w->pq_zx == zx && w->pq->zo == zo && w->pq->lo == lo &&
-	    w->pq->hi == hi)
+	if (w->pq && w->pq_zx == zx && w->pq->zo == zo && w->pq->lo == lo && w->pq->hi == hi &&
+	    same_const(w->pq_bias, bias, (size_t)w->n * 4))
 		return w->pq;
 	if (make_q(own, w, bias, qm, mul, shift, zx, zo, lo, hi))
 		return NULL;
@@ -1864,8 +1875,8 @@ static int prelu(const struct ek_op *o, const struct vnni_w *prep)
 		return EXEC_OPT_NOT_HANDLED;
 	memset(&pj, 0, sizeof(pj));
 	/* the prepared alphas were made for this alpha tensor (its zero point too) */
-	if (prep && prep->w32 && prep->n == ac && prep->pq_bias == al->data &&
-	    prep->pq_zx == al->zp)
+	if (prep && prep->w32 && prep->n == ac && prep->pq_zx == al->zp &&
+	    same_const(prep->pq_bias, al->data, ac))
 		pj.al = prep->w32;
 	else
 		pj.al = own = prelu_alpha(o);
