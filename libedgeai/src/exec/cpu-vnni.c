@@ -1591,10 +1591,14 @@ static void add_in_make(struct add_in *ai, int32_t mul, int32_t shift, uint32_t 
 	}
 }
 
-/* The rescaled input of the 8-bit values @x (zero point not subtracted). */
-static inline __m512i add_in_run(const struct add_in *ai, __m512i x)
+/*
+ * The rescaled input of the 8-bit values @x (zero point not subtracted);
+ * @fast: @ai's, a constant where the caller knows it (0: read it).
+ */
+static inline __attribute__((always_inline)) __m512i
+add_in_run(const struct add_in *ai, __m512i x, const int fast)
 {
-	if (ai->fast == 2)
+	if ((fast ? fast : ai->fast) == 2)
 		return _mm512_add_epi32(_mm512_sll_epi32(x, ai->lg), ai->c3);
 
 	__m512i lo = _mm512_sra_epi32(_mm512_add_epi32(_mm512_mullo_epi32(x, ai->ml), ai->c2), ai->k);
@@ -1622,10 +1626,15 @@ struct add_job {
 	uint32_t c0, c1;
 };
 
-/* ADD/SUB of 16 elements (mask @m) of @pa and @pb: the sums, zero point added, not clamped. */
+/*
+ * ADD/SUB of 16 elements (mask @m) of @pa and @pb: the sums, zero point
+ * added, not clamped. @fa, @fb: the inputs' add_in paths where the caller
+ * fixed them (constants), else 0.
+ */
 static inline __attribute__((always_inline)) __m512i
 add_vec(const struct add_job *aj, const uint8_t *pa, const uint8_t *pb, uint32_t o0, uint32_t o1,
-	__mmask16 m, int s8, __m512i za, __m512i zb, __m512i ls, __m512i zo, const int bc)
+	__mmask16 m, int s8, __m512i za, __m512i zb, __m512i ls, __m512i zo, const int bc,
+	const int fa, const int fb)
 {
 	__m512i x, y;
 
@@ -1633,15 +1642,15 @@ add_vec(const struct add_job *aj, const uint8_t *pa, const uint8_t *pb, uint32_t
 		x = _mm512_loadu_si512(aj->t0 + o0);
 	} else {
 		x = ld8(pa, m, s8);
-		x = aj->f0.fast ? add_in_run(&aj->f0, x) :
-				  v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(x, za), ls), &aj->g0);
+		x = fa || aj->f0.fast ? add_in_run(&aj->f0, x, fa) :
+			v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(x, za), ls), &aj->g0);
 	}
 	if (bc && aj->t1) {
 		y = _mm512_loadu_si512(aj->t1 + o1);
 	} else {
 		y = ld8(pb, m, s8);
-		y = aj->f1.fast ? add_in_run(&aj->f1, y) :
-				  v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(y, zb), ls), &aj->g1);
+		y = fb || aj->f1.fast ? add_in_run(&aj->f1, y, fb) :
+			v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(y, zb), ls), &aj->g1);
 	}
 	x = aj->sub ? _mm512_sub_epi32(x, y) : _mm512_add_epi32(x, y);
 	return _mm512_add_epi32(v_mbqm(x, &aj->go), zo);
@@ -1649,10 +1658,13 @@ add_vec(const struct add_job *aj, const uint8_t *pa, const uint8_t *pb, uint32_t
 
 /*
  * add_part()'s loop; @bc (a constant where it is inlined): an input is
- * broadcast, so that equal shapes run without the tables' tests and steps.
+ * broadcast, so that equal shapes run without the tables' tests and steps;
+ * @fa, @fb, @s8k: the inputs' add_in paths and int8 (1) or uint8 (0)
+ * where fixed (constants: the loop without their tests), else 0, 0, -1.
  */
 static inline __attribute__((always_inline)) void
-add_rows(void *ctx, uint32_t begin, uint32_t end, const int bc)
+add_rows(void *ctx, uint32_t begin, uint32_t end, const int bc, const int fa, const int fb,
+	 const int s8k)
 {
 	/* a copy: the byte stores below cannot alias it, its terms stay in registers */
 	const struct add_job aj = *(const struct add_job *)ctx;
@@ -1661,7 +1673,7 @@ add_rows(void *ctx, uint32_t begin, uint32_t end, const int bc)
 	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
 	const uint8_t *pa = a->data, *pb = b->data;
 	uint8_t *po = out->data;
-	int s8 = out->dtype == EDGEAI_DTYPE_INT8;
+	int s8 = s8k >= 0 ? s8k : out->dtype == EDGEAI_DTYPE_INT8;
 	uint32_t i, k, cnt = ek_count(out);
 	__m512i za = _mm512_set1_epi32(a->zp), zb = _mm512_set1_epi32(b->zp);
 	__m512i zo = _mm512_set1_epi32(out->zp), ls = _mm512_set1_epi32((int32_t)p->left_shift);
@@ -1686,7 +1698,8 @@ add_rows(void *ctx, uint32_t begin, uint32_t end, const int bc)
 		for (k = 0; k < 4; k++) {
 			r[k] = _mm512_min_epi32(_mm512_max_epi32(add_vec(&aj, pa + i + 16 * k,
 									 pb + i + 16 * k, o0, o1,
-									 0xffff, s8, za, zb, ls, zo, bc),
+									 0xffff, s8, za, zb, ls, zo, bc,
+									 fa, fb),
 								 lo), hi);
 			if (bc) {
 				o0 = o0 + d0 >= aj.c0 ? o0 + d0 - aj.c0 : o0 + d0;
@@ -1701,8 +1714,8 @@ add_rows(void *ctx, uint32_t begin, uint32_t end, const int bc)
 	for (; i < cnt; i += 16) {
 		__mmask16 m = cnt - i >= 16 ? 0xffff : (__mmask16)((1U << (cnt - i)) - 1);
 
-		st8(po + i, m, add_vec(&aj, pa + i, pb + i, o0, o1, m, s8, za, zb, ls, zo, bc), lo8,
-		    hi8);
+		st8(po + i, m, add_vec(&aj, pa + i, pb + i, o0, o1, m, s8, za, zb, ls, zo, bc, fa, fb),
+		    lo8, hi8);
 		o0 = o0 + d0 >= aj.c0 ? o0 + d0 - aj.c0 : o0 + d0;
 		o1 = o1 + d1 >= aj.c1 ? o1 + d1 - aj.c1 : o1 + d1;
 	}
@@ -1711,11 +1724,29 @@ add_rows(void *ctx, uint32_t begin, uint32_t end, const int bc)
 static void add_part(void *ctx, uint32_t begin, uint32_t end)
 {
 	const struct add_job *aj = ctx;
+	int fa = aj->f0.fast, fb = aj->f1.fast;
 
-	if (aj->t0 || aj->t1)
-		add_rows(ctx, begin, end, 1);
-	else
-		add_rows(ctx, begin, end, 0);
+	if (aj->t0 || aj->t1) {
+		add_rows(ctx, begin, end, 1, 0, 0, -1);
+		return;
+	}
+	/*
+	 * int8 inputs of the output's shape on the 32-bit paths (every ADD
+	 * TFLite's converter writes: one input takes the shift), the loop
+	 * without the tests
+	 */
+	if (aj->o->out.dtype == EDGEAI_DTYPE_INT8 && fa && fb) {
+		if (fa == 2 && fb == 1)
+			add_rows(ctx, begin, end, 0, 2, 1, 1);
+		else if (fa == 1 && fb == 2)
+			add_rows(ctx, begin, end, 0, 1, 2, 1);
+		else if (fa == 1 && fb == 1)
+			add_rows(ctx, begin, end, 0, 1, 1, 1);
+		else
+			add_rows(ctx, begin, end, 0, 2, 2, 1);
+		return;
+	}
+	add_rows(ctx, begin, end, 0, 0, 0, -1);
 }
 
 /*
