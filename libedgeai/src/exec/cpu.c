@@ -922,9 +922,11 @@ static uint64_t now_ns(void)
  *
  * gen, claim, done, stop, sleepers and waiter are sequentially consistent
  * atomics: a worker counts itself in @sleepers before it looks at @gen a
- * last time and sleeps, the caller bumps @gen before it looks at
- * @sleepers, so one of the two sees the other (the same for @waiter and
- * @done). @claim holds the job number (its low 32 bits), the job's
+ * last time and sleeps, the caller bumps @gen and then (a full fence
+ * between) looks at @sleepers, so one of the two sees the other; the
+ * worker that finishes a job's last part reads @waiter under @mu, which
+ * the caller holds when it sets it and looks at @done a last time before
+ * it sleeps (pool_take_parts()). @claim holds the job number (its low 32 bits), the job's
  * number of parts and the next part to take: a part is taken by one
  * compare-and-swap, which fails once the caller has moved on to another
  * job. fn, ctx and n are written before @claim and @gen name the job, and
@@ -1004,9 +1006,19 @@ static void pool_take_parts(struct exec_pool *pool, uint64_t gen)
 		n = pool->n;
 		pool->fn(pool->ctx, (uint32_t)((uint64_t)part * n / c),
 			 (uint32_t)((uint64_t)(part + 1) * n / c));
-		if (atomic_fetch_add(&pool->done, 1) + 1 == c && atomic_load(&pool->waiter)) {
+		if (atomic_fetch_add(&pool->done, 1) + 1 == c) {
+			/*
+			 * The caller may be on its way to sleep: its flag is
+			 * read under the mutex it is set under. Read beside it,
+			 * after our count, each side's store could pass its
+			 * later load where stores are buffered (qemu-user's
+			 * aarch64 on an x86-64 host does not keep STLR before
+			 * LDAR), and both sleep: the caller waiting for this
+			 * part, we for the next job.
+			 */
 			pthread_mutex_lock(&pool->mu);
-			pthread_cond_signal(&pool->done_cv);
+			if (atomic_load(&pool->waiter))
+				pthread_cond_signal(&pool->done_cv);
 			pthread_mutex_unlock(&pool->mu);
 		}
 		s = atomic_load(&pool->claim);
@@ -1141,6 +1153,12 @@ void exec_par_for(uint32_t n, void (*fn)(void *ctx, uint32_t begin, uint32_t end
 	g = atomic_load(&pool->gen) + 1;
 	atomic_store(&pool->claim, pool_claim(g, c, 0));
 	atomic_store(&pool->gen, g);
+	/*
+	 * the job's number before the sleepers are counted, against a worker
+	 * that counts itself and then reads the number (pool_main()): a full
+	 * fence, not only the seq_cst store and load (qemu-user, above)
+	 */
+	atomic_thread_fence(memory_order_seq_cst);
 	if (atomic_load(&pool->sleepers)) {
 		pthread_mutex_lock(&pool->mu);
 		pthread_cond_broadcast(&pool->work);
