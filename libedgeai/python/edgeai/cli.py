@@ -385,7 +385,8 @@ def cmd_bench(args):
              'median_ms': round(_pct(lat, 50), 4), 'p95_ms': round(_pct(lat, 95), 4),
              'p99_ms': round(_pct(lat, 99), 4), 'min_ms': round(lat[0], 4),
              'max_ms': round(lat[-1], 4), 'throughput_per_s': round(tput, 3),
-             'placement': outs.placement}
+             # edgeaictl bench's member: the inputs are copied in on every run here
+             'zero_copy': False, 'placement': outs.placement}
         if args.json:
             json.dump(r, sys.stdout)
             print()
