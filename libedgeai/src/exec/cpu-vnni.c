@@ -3048,7 +3048,7 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 	size_t *off, sz;
 	uint32_t *tap;
 	struct dwb *dbown = NULL;
-	int ok, flat, s2b;
+	int ok, flat, s2b, d3;
 
 	if (!exec_dw_shape_ok(o))
 		return EXEC_OPT_NOT_HANDLED;
@@ -3057,7 +3057,8 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 		return EXEC_OPT_NOT_HANDLED;
 	/* stride 2 with byte-quad rows laid out ahead of time: theirs (dwb_row()) */
 	s2b = p->stride_w == 2 && prep && prep->db;
-	if (!s2b && !dw3_ok(o) && dwq(o, prep) == 0)
+	d3 = dw3_ok(o);
+	if (!s2b && !d3 && dwq(o, prep) == 0)
 		return 0;
 	wp = prep;
 	if (!wp || !wp->w32)
@@ -3068,7 +3069,7 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 	}
 	chp = wp->nb * 16;
 	/* flat rows: stride 1, or channels in whole groups of 16 (pixels blocked) */
-	flat = p->stride_w == 1 || ch % 16 == 0 || s2b || dw3_ok(o);
+	flat = p->stride_w == 1 || ch % 16 == 0 || s2b || d3;
 	if (flat) {
 		/* the interior pixels of a row: ox * s - pad_left >= 0 and the last tap < w */
 		uint32_t s = p->stride_w;
@@ -3078,7 +3079,7 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 		oa = oa < ow ? oa : ow;
 		e = e < 0 ? 0 : e / s + 1;
 		ob = e < (int64_t)oa ? oa : e > (int64_t)ow ? ow : (uint32_t)e;
-		lanes = ch % 16 && !dw3_ok(o) ? ch / gcd32(ch, 16) * 16 : 0;
+		lanes = ch % 16 && !d3 ? ch / gcd32(ch, 16) * 16 : 0;
 		flat = ob > oa && lanes <= DW_FLAT_MAX;
 	}
 	/* shift, mul, bias [chp]; g [nb]; off, tap [taps]; flat: init, w, bias, shift, mul, g */
@@ -3148,17 +3149,15 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 	{
 		struct dw_job dj = { .o = o, .wp = wp, .g = g, .bias = bias, .fl = &fl,
 				     .flat = flat, .oa = oa, .ob = ob, .init_n = fl.L * 16,
-				     .dw3 = flat && dw3_ok(o) };
+				     .dw3 = flat && d3 };
 		uint32_t rows = out->d[0] * out->d[1];
 		/*
 		 * byte-quad rows: laid out ahead of time, or here where it
 		 * costs little (a period of one 64-byte block)
 		 */
-		if (dj.dw3)
-			;
-		else if (flat && wp->db)
+		if (flat && !d3 && wp->db)
 			dj.db = wp->db;
-		else if (flat && 64 % ch == 0 && p->stride_w == 1)
+		else if (flat && !d3 && 64 % ch == 0 && p->stride_w == 1)
 			dj.db = dbown = dwb_new(o, bias, shift, mul);
 
 		if (exec_par_worth((uint64_t)rows * ow * ch * taps / 4))
@@ -3671,8 +3670,8 @@ static void *vnni_prepare(const struct ek_op *o)
 		 * byte-quad rows (1..3 taps across, strides 1 and 2) before the
 		 * quads'; at stride 2 only where the 16-lane rows cannot take
 		 * the op (channels not in whole groups of 16): there they are
-		 * as fast; 3x3 filters on whole groups of 16 channels take the
-		 * 3x3 rows (dw3_row()) instead
+		 * as fast; the 3x3 filters dw3_ok() takes have the 3x3 rows
+		 * (dw3_row()) instead
 		 */
 		struct dwb *db = (p->stride_w == 2 && o->in[0].d[3] % 16 == 0) || dw3_ok(o) ?
 				 NULL : dwb_prepare(o);

@@ -756,15 +756,11 @@ struct exec_opt_prep *exec_opt_prepare(const struct ek_op *o)
 		return p;
 	/* RELU, RELU6, QUANTIZE: their table, whatever the tensor's size */
 	if (exec_opt_level() != EXEC_KSET_REFERENCE) {
-		uint8_t tab[256];
-
-		if (!requant_lut(o, tab)) {
-			p->lut = malloc(256);
-			if (p->lut) {
-				memcpy(p->lut, tab, 256);
-				return p;
-			}
-		}
+		p->lut = malloc(256);
+		if (p->lut && !requant_lut(o, p->lut))
+			return p;
+		free(p->lut);
+		p->lut = NULL;
 	}
 	/* a depth multiplier > 1: the layout of the op that runs (dm_run()) */
 	if (!dm_lower(o, &t, &rec))
