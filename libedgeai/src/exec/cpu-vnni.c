@@ -2,6 +2,7 @@
 /*
  * AVX-512 (VNNI) CPU kernels, chosen at run time (cpu.c checks
  * avx512f/bw/vl/vnni): int8 and uint8 CONV_2D and FULLY_CONNECTED with vpdpbusd,
+ * TRANSPOSE_CONV whose filter is its stride as a 1x1 CONV_2D (tconv()),
  * DEPTHWISE_CONV_2D (depth multiplier 1: int8 filters of 4 or more taps
  * across on vpdpbusd, four taps a lane, the rest on vpdpwssd) and ADD/SUB (equal
  * shapes, or an input broadcast along N, H and W) on 16 lanes, MAX_POOL_2D on 64 bytes,
@@ -36,8 +37,9 @@
  *
  * The rescale is the reference's ek_mbqm_up() on 16 lanes: the left
  * shift, (x * M + 2^30) >> 31 in 64-bit lanes, the rounding right shift
- * half up, then zero point and clamp. int8 weights whose offset values do
- * not fit int8 and odd parameters are declined.
+ * half up, then zero point and clamp (TRANSPOSE_CONV's: ek_mbqm(), below).
+ * int8 weights whose offset values do not fit int8 and odd parameters are
+ * declined.
  *
  * Depthwise and ADD/SUB use the reference's gemmlowp rescale
  * (ek_mbqm(): doubling high multiply truncated toward zero, rounding
@@ -90,6 +92,8 @@ struct vnni_w {
 	struct vnni_q *pq;
 	const void *pq_bias;	/* made for this bias and input zero point */
 	int32_t pq_zx;
+	/* TRANSPOSE_CONV as a 1x1 convolution (tconv_prepare()): that op's bias */
+	int32_t *tb;
 };
 
 static void *aalloc(size_t n)
@@ -223,6 +227,8 @@ struct vnni_q {
 	struct gq *g;		/* rescale of each 16-channel block */
 	int left;		/* some channel shifts left */
 	int u8;			/* uint8 outputs */
+	/* ek_mbqm()'s rounding (half away from zero), not ek_mbqm_up()'s: tconv() */
+	int away;
 	int32_t zo, lo, hi;
 };
 
@@ -235,6 +241,7 @@ static void vnni_w_free(struct vnni_w *p)
 		free(p->wq);
 		free(p->dg);
 		free(p->db);
+		free(p->tb);
 		if (p->pq) {
 			free(p->pq->c);
 			free(p->pq->g);
@@ -453,7 +460,8 @@ static void gemm_q_prepare(struct vnni_w *w, const int32_t *bias,
  * right shift rounding half up, (v + 2^(e-1)) >> e, in 64-bit lanes, as
  * one add and one shift (struct gq). The result fits int32; with odd
  * lanes shifting by 32 + s, shifting by s instead leaves it in the high
- * half, where the blend takes it.
+ * half, where the blend takes it. With q->away, ek_mbqm() (v_mbqm()'s
+ * addend for the negative products).
  */
 static inline __attribute__((always_inline)) __m512i
 requant(__m512i x, const struct vnni_q *q, uint32_t o)
@@ -465,8 +473,18 @@ requant(__m512i x, const struct vnni_q *q, uint32_t o)
 		x = _mm512_sllv_epi32(x, g->left);
 	pe = _mm512_mul_epi32(x, g->mul);
 	po = _mm512_mul_epi32(_mm512_srli_epi64(x, 32), g->mulo);
-	pe = _mm512_srav_epi64(_mm512_add_epi64(pe, g->ue), g->te);
-	po = _mm512_add_epi64(po, g->uo);
+	if (q->away) {
+		const __m512i lim = _mm512_set1_epi64(-((int64_t)1 << 30));
+
+		pe = _mm512_add_epi64(pe, _mm512_mask_blend_epi64(
+					      _mm512_cmplt_epi64_mask(pe, lim), g->ue, g->une));
+		po = _mm512_add_epi64(po, _mm512_mask_blend_epi64(
+					      _mm512_cmplt_epi64_mask(po, lim), g->uo, g->uno));
+	} else {
+		pe = _mm512_add_epi64(pe, g->ue);
+		po = _mm512_add_epi64(po, g->uo);
+	}
+	pe = _mm512_srav_epi64(pe, g->te);
 	if (g->oddhi)
 		po = _mm512_srav_epi64(po, g->to2);
 	else
@@ -1357,6 +1375,247 @@ rowmajor:
 		vnni_q_free(&q);
 	vnni_w_free(own);
 	return gj.failed ? EXEC_OPT_NOT_HANDLED : 0;
+}
+
+/*
+ * Whether the prepare hook knows what the channel terms of GEMM op @o
+ * (@n channels) depend on: its int32 bias (a constant), 8-bit input and
+ * output types and zero points (exec_cpu_prepare() gives them).
+ */
+static int gemm_q_known(const struct ek_op *o, uint32_t n)
+{
+	const struct ek_tensor *b = &o->in[2];
+
+	int u8 = o->in[0].dtype == EDGEAI_DTYPE_UINT8;
+
+	return o->n_in > 2 && b->data && b->dtype == EDGEAI_DTYPE_INT32 && ek_count(b) == n &&
+	       ek_is8(o->in[0].dtype) && o->in[1].dtype == o->in[0].dtype &&
+	       o->out.dtype == o->in[0].dtype && o->in[0].zp >= (u8 ? 0 : -128) &&
+	       o->in[0].zp <= (u8 ? 255 : 127);
+}
+
+/* conv()'s layout of @o's filter, with its channel terms when they are known ahead of time. */
+static struct vnni_w *conv_prepare(const struct ek_op *o)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *f = &o->in[1];
+	uint32_t kr = conv_kr(o);
+	struct vnni_w *w = kr ? pack_rows(o, kr) : pack(f, f->d[0], f->d[1] * f->d[2] * f->d[3]);
+	int ok;
+
+	if (w && gemm_q_known(o, w->n)) {
+		const struct edgeai_prog_qmul *qm = qmuls(o, p, w->n, &ok);
+
+		if (ok)
+			gemm_q_prepare(w, o->in[2].data, qm, p->out_multiplier, p->out_shift,
+				       o->in[0].zp, o->out.zp, p->act_min, p->act_max);
+	}
+	return w;
+}
+
+/*
+ * TRANSPOSE_CONV whose kernel is its stride, unpadded, its output the
+ * input's size times the stride (the 2x2 stride 2 upsampling of
+ * segmentation decoders): every output element takes exactly one tap,
+ * (y % KH, x % KW) of input pixel (y / KH, x / KW). So the op is a 1x1
+ * CONV_2D of the input to KH * KW * OC channels, channel
+ * (ky * KW + kx) * OC + oc the sum of output channel oc at tap (ky, kx)
+ * plus its bias, on conv()'s kernels, with the transposed convolution's
+ * rescale (ek_mbqm(): struct vnni_q.away); then each input pixel's
+ * channels move to their KH x KW output pixels (tconv_scatter()). The
+ * same products, sum and rounding as ek_tconv(): the same bytes.
+ */
+static int tconv_ks(const struct ek_op *o)
+{
+	const struct edgeai_prog_tconv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *out = &o->out;
+
+	return ek_is8(in->dtype) && f->dtype == in->dtype && out->dtype == in->dtype &&
+	       f->d[1] == p->stride_h && f->d[2] == p->stride_w && !p->pad_top && !p->pad_left &&
+	       f->d[3] == in->d[3] && f->d[0] == out->d[3] && in->d[0] == out->d[0] &&
+	       (uint64_t)in->d[1] * p->stride_h == out->d[1] &&
+	       (uint64_t)in->d[2] * p->stride_w == out->d[2] &&
+	       (uint64_t)f->d[0] * f->d[1] * f->d[2] <= 4096;
+}
+
+/*
+ * The 1x1 CONV_2D @t (its record @rec) that tconv() runs for @o: filter
+ * @f ([n, 1, 1, IC], n = KH * KW * OC; NULL once laid out), bias @b
+ * ([n]), multipliers @qm ([n], or NULL: @o's per-tensor one); its output
+ * [N, H, W, n] at no address yet.
+ */
+static void tconv_lower(const struct ek_op *o, struct ek_op *t, struct edgeai_prog_op *rec,
+			const int8_t *f, const int32_t *b, const struct edgeai_prog_qmul *qm)
+{
+	const struct edgeai_prog_tconv_params *p = (const void *)o->op->params;
+	struct edgeai_prog_conv_params *cp = (void *)rec->params;
+	uint32_t n = o->in[1].d[0] * o->in[1].d[1] * o->in[1].d[2];
+
+	*rec = *o->op;
+	memset(rec->params, 0, sizeof(rec->params));
+	rec->opcode = EDGEAI_OP_CONV_2D;
+	cp->stride_h = cp->stride_w = cp->dilation_h = cp->dilation_w = 1;
+	cp->depth_multiplier = 1;
+	cp->act_min = p->act_min;
+	cp->act_max = p->act_max;
+	cp->out_multiplier = p->out_multiplier;
+	cp->out_shift = p->out_shift;
+	cp->qmul_offset = qm ? 0 : EDGEAI_PROG_NO_CONST;
+	*t = *o;
+	t->op = rec;
+	t->consts = (const uint8_t *)qm;
+	t->const_size = qm ? n * (uint32_t)sizeof(*qm) : 0;
+	t->n_in = 3;
+	t->in[1].data = (void *)f;
+	t->in[1].d[0] = n;
+	t->in[1].d[1] = t->in[1].d[2] = 1;
+	memset(&t->in[2], 0, sizeof(t->in[2]));
+	t->in[2].data = (void *)b;
+	t->in[2].dtype = EDGEAI_DTYPE_INT32;
+	t->in[2].d[0] = t->in[2].d[1] = t->in[2].d[2] = 1;
+	t->in[2].d[3] = n;
+	t->out.data = NULL;
+	t->out.d[1] = o->in[0].d[1];
+	t->out.d[2] = o->in[0].d[2];
+	t->out.d[3] = n;
+}
+
+/* The layout of tconv()'s 1x1 convolution, its channel terms made: NULL, declined. */
+static struct vnni_w *tconv_prepare(const struct ek_op *o)
+{
+	const struct edgeai_prog_tconv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *f = &o->in[1], *b = &o->in[2];
+	uint32_t oc = f->d[0], taps = f->d[1] * f->d[2], ic = f->d[3], n = taps * oc, t, c;
+	const struct edgeai_prog_qmul *qm = NULL;
+	struct edgeai_prog_qmul *q2 = NULL;
+	struct edgeai_prog_op rec;
+	struct vnni_w *w = NULL;
+	struct ek_op lo;
+	int32_t *b2 = NULL;
+	int8_t *f2 = NULL;
+
+	/* a bias that is not a constant (none resolved here) cannot be folded ahead */
+	if (!tconv_ks(o) || !f->data || !ic ||
+	    (o->op->inputs[2] != EDGEAI_PROG_NO_TENSOR &&
+	     (!b->data || b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != oc)))
+		return NULL;
+	if (p->qmul_offset != EDGEAI_PROG_NO_CONST) {
+		qm = ek_const(o, p->qmul_offset, (uint64_t)oc * sizeof(*qm), 4);
+		q2 = malloc((size_t)n * sizeof(*q2));
+		if (!qm || !q2)
+			goto out;
+	}
+	f2 = malloc((size_t)n * ic);
+	b2 = aalloc((size_t)n * 4);
+	if (!f2 || !b2)
+		goto out;
+	for (t = 0; t < taps; t++) {
+		for (c = 0; c < oc; c++) {
+			memcpy(f2 + ((size_t)t * oc + c) * ic,
+			       (const int8_t *)f->data + ((size_t)c * taps + t) * ic, ic);
+			b2[t * oc + c] = b->data ? ek_ld(b, c) : 0;
+			if (q2)
+				q2[t * oc + c] = qm[c];
+		}
+	}
+	tconv_lower(o, &lo, &rec, f2, b2, q2);
+	w = conv_prepare(&lo);
+	if (w && !w->pq) {
+		vnni_w_free(w);
+		w = NULL;
+	}
+	if (w) {
+		w->pq->away = 1;
+		w->tb = b2;
+		b2 = NULL;
+	}
+out:
+	free(q2);
+	free(f2);
+	free(b2);
+	return w;
+}
+
+/* Input rows [begin, end) (batch * H + y) of tconv()'s sums to their output pixels. */
+struct tcs_job {
+	const uint8_t *src;
+	uint8_t *dst;
+	uint32_t w, kh, n;
+	size_t c;	/* the bytes of one tap row: KW * OC, contiguous in both */
+};
+
+static void tconv_scatter(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct tcs_job *sj = ctx;
+	size_t c = sj->c, n = sj->n;
+	uint32_t r, ty, x;
+
+	for (r = begin; r < end; r++) {
+		for (ty = 0; ty < sj->kh; ty++) {
+			const uint8_t *s = sj->src + (size_t)r * sj->w * n + ty * c;
+			uint8_t *d = sj->dst + ((size_t)r * sj->kh + ty) * sj->w * c;
+
+			/* the common widths by fixed-size copies (one load and store each) */
+			switch (c) {
+			case 2:
+				for (x = 0; x < sj->w; x++)
+					memcpy(d + 2 * x, s + x * n, 2);
+				break;
+			case 4:
+				for (x = 0; x < sj->w; x++)
+					memcpy(d + 4 * x, s + x * n, 4);
+				break;
+			case 8:
+				for (x = 0; x < sj->w; x++)
+					memcpy(d + 8 * x, s + x * n, 8);
+				break;
+			default:
+				for (x = 0; x < sj->w; x++)
+					copy(d + x * c, s + x * n, (uint32_t)c);
+			}
+		}
+	}
+}
+
+static int tconv(const struct ek_op *o, const struct vnni_w *w)
+{
+	const struct edgeai_prog_tconv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	struct edgeai_prog_op rec;
+	struct tcs_job sj;
+	struct ek_op lo;
+	uint32_t rows;
+	int r;
+
+	/*
+	 * only as laid out: conv() takes the prepared channel terms (the
+	 * rounding) when they are this run's, and nothing else makes them so
+	 */
+	if (!w || !w->tb || !tconv_ks(o) || w->n != o->in[1].d[0] * o->in[1].d[1] * o->in[1].d[2] ||
+	    w->pq_zx != in->zp || w->pq->zo != out->zp || w->pq->lo != p->act_min ||
+	    w->pq->hi != p->act_max)
+		return EXEC_OPT_NOT_HANDLED;
+	tconv_lower(o, &lo, &rec, NULL, w->tb, NULL);
+	lo.out.data = w->n == o->in[1].d[0] ? out->data : aalloc(ek_count(&lo.out));
+	if (!lo.out.data)
+		return EXEC_OPT_NOT_HANDLED;
+	r = conv(&lo, w);
+	if (!r && lo.out.data != out->data) {
+		sj.src = lo.out.data;
+		sj.dst = out->data;
+		sj.w = in->d[2];
+		sj.kh = o->in[1].d[1];
+		sj.n = w->n;
+		sj.c = (size_t)o->in[1].d[2] * o->in[1].d[0];
+		rows = in->d[0] * in->d[1];
+		if (exec_par_worth(ek_count(out)))
+			exec_par_for(rows, tconv_scatter, &sj);
+		else
+			tconv_scatter(&sj, 0, rows);
+	}
+	if (lo.out.data != out->data)
+		free(lo.out.data);
+	return r;
 }
 
 /*
@@ -3622,6 +3881,8 @@ static int vnni_run(const struct ek_op *o, const void *prep)
 		return mean(o);
 	case EDGEAI_OP_CONV_2D:
 		return conv(o, prep);
+	case EDGEAI_OP_TRANSPOSE_CONV:
+		return tconv(o, prep);
 	case EDGEAI_OP_DEPTHWISE_CONV_2D:
 		return depthwise(o, prep);
 	case EDGEAI_OP_FULLY_CONNECTED:
@@ -3637,28 +3898,10 @@ static int vnni_run(const struct ek_op *o, const void *prep)
 	}
 }
 
-/*
- * Whether the prepare hook knows what the channel terms of GEMM op @o
- * (@n channels) depend on: its int32 bias (a constant), 8-bit input and
- * output types and zero points (exec_cpu_prepare() gives them).
- */
-static int gemm_q_known(const struct ek_op *o, uint32_t n)
-{
-	const struct ek_tensor *b = &o->in[2];
-
-	int u8 = o->in[0].dtype == EDGEAI_DTYPE_UINT8;
-
-	return o->n_in > 2 && b->data && b->dtype == EDGEAI_DTYPE_INT32 && ek_count(b) == n &&
-	       ek_is8(o->in[0].dtype) && o->in[1].dtype == o->in[0].dtype &&
-	       o->out.dtype == o->in[0].dtype && o->in[0].zp >= (u8 ? 0 : -128) &&
-	       o->in[0].zp <= (u8 ? 255 : 127);
-}
-
 static void *vnni_prepare(const struct ek_op *o)
 {
 	const struct ek_tensor *f = &o->in[1];
 	struct vnni_w *w;
-	int ok;
 
 	if (o->n_in < 2 || !f->data)
 		return NULL;
@@ -3690,16 +3933,9 @@ static void *vnni_prepare(const struct ek_op *o)
 		return NULL;
 	switch (o->op->opcode) {
 	case EDGEAI_OP_CONV_2D:
-		w = conv_kr(o) ? pack_rows(o, conv_kr(o)) : pack(f, f->d[0], f->d[1] * f->d[2] * f->d[3]);
-		if (w && gemm_q_known(o, w->n)) {
-			const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
-			const struct edgeai_prog_qmul *qm = qmuls(o, p, w->n, &ok);
-
-			if (ok)
-				gemm_q_prepare(w, o->in[2].data, qm, p->out_multiplier, p->out_shift,
-					       o->in[0].zp, o->out.zp, p->act_min, p->act_max);
-		}
-		return w;
+		return conv_prepare(o);
+	case EDGEAI_OP_TRANSPOSE_CONV:
+		return tconv_prepare(o);
 	case EDGEAI_OP_FULLY_CONNECTED:
 		w = pack(f, f->d[2], f->d[3]);
 		if (w && gemm_q_known(o, w->n)) {

@@ -841,7 +841,9 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
  * counts of channels() (1, 3, odd, 16, wide), filters 1..5 a side,
  * strides 1..3, the output MediaPipe's (full size less a random cut, a
  * third of it before) or TFLite's SAME of a filter shorter than the
- * stride; int8 per channel or uint8 per tensor with a filter zero point,
+ * stride; a time in three the filter the stride, unpadded, the output
+ * the input times the stride (the 1x1 convolution of the VNNI set,
+ * tconv()); int8 per channel or uint8 per tensor with a filter zero point,
  * with or without a bias, extreme values a time in four.
  */
 static int one_tconv(int u8, char *what, size_t wsz)
@@ -861,6 +863,10 @@ static int one_tconv(int u8, char *what, size_t wsz)
 	/* the cut of the full (H - 1) * s + k rows: any, a third of it before */
 	ch = rnd(kh);
 	cw = rnd(kw);
+	if (!rnd(3)) {
+		kh = sh, kw = sw;
+		ch = cw = 0;
+	}
 	prog_reset();
 	din[0] = n, din[1] = h, din[2] = w, din[3] = ic;
 	dout[0] = n, dout[1] = (h - 1) * sh + kh - ch, dout[2] = (w - 1) * sw + kw - cw, dout[3] = oc;
