@@ -92,8 +92,13 @@ struct vnni_w {
 	struct vnni_q *pq;
 	const void *pq_bias;	/* made for this bias and input zero point */
 	int32_t pq_zx;
-	/* TRANSPOSE_CONV as a 1x1 convolution (tconv_prepare()): that op's bias */
+	/*
+	 * TRANSPOSE_CONV (tconv_prepare()): the lowered ops' bias, and the
+	 * layouts of its phases' convolutions (NULL: one 1x1 convolution, this)
+	 */
 	int32_t *tb;
+	struct vnni_w **ph;
+	uint32_t nph;
 };
 
 static void *aalloc(size_t n)
@@ -242,6 +247,13 @@ static void vnni_w_free(struct vnni_w *p)
 		free(p->dg);
 		free(p->db);
 		free(p->tb);
+		if (p->ph) {
+			uint32_t i;
+
+			for (i = 0; i < p->nph; i++)
+				vnni_w_free(p->ph[i]);
+			free(p->ph);
+		}
 		if (p->pq) {
 			free(p->pq->c);
 			free(p->pq->g);
@@ -1414,48 +1426,103 @@ static struct vnni_w *conv_prepare(const struct ek_op *o)
 }
 
 /*
- * TRANSPOSE_CONV whose kernel is its stride, unpadded, its output the
- * input's size times the stride (the 2x2 stride 2 upsampling of
- * segmentation decoders): every output element takes exactly one tap,
- * (y % KH, x % KW) of input pixel (y / KH, x / KW). So the op is a 1x1
- * CONV_2D of the input to KH * KW * OC channels, channel
- * (ky * KW + kx) * OC + oc the sum of output channel oc at tap (ky, kx)
- * plus its bias, on conv()'s kernels, with the transposed convolution's
- * rescale (ek_mbqm(): struct vnni_q.away); then each input pixel's
- * channels move to their KH x KW output pixels (tconv_scatter()). The
- * same products, sum and rounding as ek_tconv(): the same bytes.
+ * TRANSPOSE_CONV on conv()'s kernels. Output row oy takes the taps ky of
+ * input rows y with y * s + ky = oy + pad_top (columns likewise); with
+ * r = oy + pad_top, those are ky = r % s + s j, y = r / s - j. So the
+ * output rows of one phase p = r % s are a stride-1 convolution of the
+ * input with the filter rows p, p + s, ... taken in reverse, J_p =
+ * ceil((KH - p) / s) of them; an output pixel's phase is that of its row
+ * and its column. tconv() runs the s_h * s_w phases as CONV_2D ops
+ * (tconv_phase()) and moves each one's output pixels to theirs
+ * (tconv_scatter()). The sums are the same products as ek_tconv()'s, each
+ * output's int32 sum plus its bias, rescaled as the transposed
+ * convolution does (ek_mbqm(): the phases' channel terms made with struct
+ * vnni_q.away), so the bytes are the same.
+ *
+ * When the kernel is the stride, unpadded, the output the input's size
+ * times the stride (the 2x2 stride 2 upsampling of segmentation
+ * decoders), every phase is a 1x1 convolution of the same input pixels:
+ * then one 1x1 CONV_2D of the input to KH * KW * OC channels, channel
+ * (ky * KW + kx) * OC + oc output channel oc of tap (ky, kx), gives
+ * every phase at once (tconv_ks()).
  */
 static int tconv_ks(const struct ek_op *o)
 {
 	const struct edgeai_prog_tconv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *out = &o->out;
 
-	return ek_is8(in->dtype) && f->dtype == in->dtype && out->dtype == in->dtype &&
-	       f->d[1] == p->stride_h && f->d[2] == p->stride_w && !p->pad_top && !p->pad_left &&
-	       f->d[3] == in->d[3] && f->d[0] == out->d[3] && in->d[0] == out->d[0] &&
+	return f->d[1] == p->stride_h && f->d[2] == p->stride_w && !p->pad_top && !p->pad_left &&
 	       (uint64_t)in->d[1] * p->stride_h == out->d[1] &&
 	       (uint64_t)in->d[2] * p->stride_w == out->d[2] &&
 	       (uint64_t)f->d[0] * f->d[1] * f->d[2] <= 4096;
 }
 
+/* One axis of a phase: its taps, first output (r / s), outputs, and the convolution's padding. */
+struct tc_axis {
+	uint32_t j, r0, cnt, pad;
+};
+
 /*
- * The 1x1 CONV_2D @t (its record @rec) that tconv() runs for @o: filter
- * @f ([n, 1, 1, IC], n = KH * KW * OC; NULL once laid out), bias @b
- * ([n]), multipliers @qm ([n], or NULL: @o's per-tensor one); its output
- * [N, H, W, n] at no address yet.
+ * Phase @p of an axis of filter @k, stride @s, cut @pt, @on outputs:
+ * 0, or -1 when its convolution would need a negative padding (an output
+ * cut so that its first row starts past the filter: declined).
+ */
+static int tc_axis(uint32_t k, uint32_t s, uint32_t pt, uint32_t on, uint32_t p, struct tc_axis *a)
+{
+	uint64_t last = (uint64_t)on - 1 + pt;
+
+	a->j = (k - p + s - 1) / s;
+	a->r0 = pt > p ? (pt - p + s - 1) / s : 0;
+	a->cnt = last >= p && (last - p) / s >= a->r0 ? (uint32_t)((last - p) / s) - a->r0 + 1 : 0;
+	if (a->r0 > a->j - 1)
+		return -1;
+	a->pad = a->j - 1 - a->r0;
+	return 0;
+}
+
+/* The axes of phase @i (row phase i / s_w, column phase i % s_w) of @o. */
+static int tc_phase(const struct ek_op *o, uint32_t i, struct tc_axis *ay, struct tc_axis *ax)
+{
+	const struct edgeai_prog_tconv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *f = &o->in[1], *out = &o->out;
+
+	return tc_axis(f->d[1], p->stride_h, p->pad_top, out->d[1], i / p->stride_w, ay) ||
+	       tc_axis(f->d[2], p->stride_w, p->pad_left, out->d[2], i % p->stride_w, ax);
+}
+
+/* The TRANSPOSE_CONV tconv() takes: 8-bit, a filter no shorter than the stride, or tconv_ks(). */
+static int tconv_ok(const struct ek_op *o)
+{
+	const struct edgeai_prog_tconv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *out = &o->out;
+
+	return ek_is8(in->dtype) && f->dtype == in->dtype && out->dtype == in->dtype &&
+	       f->d[3] == in->d[3] && f->d[0] == out->d[3] && in->d[0] == out->d[0] && f->d[3] &&
+	       p->stride_h && p->stride_w && p->stride_h <= 8 && p->stride_w <= 8 &&
+	       f->d[1] >= p->stride_h && f->d[2] >= p->stride_w;
+}
+
+/*
+ * The CONV_2D @t (its record @rec) that tconv() runs for @o: filter @f
+ * of dims @fd (NULL once laid out), bias @b ([fd[0]]), multipliers @qm
+ * ([fd[0]], or NULL: @o's per-tensor one), padding @pt, @pl, output
+ * dims [N, @oh, @ow, fd[0]] at no address yet.
  */
 static void tconv_lower(const struct ek_op *o, struct ek_op *t, struct edgeai_prog_op *rec,
-			const int8_t *f, const int32_t *b, const struct edgeai_prog_qmul *qm)
+			const uint32_t fd[4], const int8_t *f, const int32_t *b,
+			const struct edgeai_prog_qmul *qm, uint32_t pt, uint32_t pl, uint32_t oh,
+			uint32_t ow)
 {
 	const struct edgeai_prog_tconv_params *p = (const void *)o->op->params;
 	struct edgeai_prog_conv_params *cp = (void *)rec->params;
-	uint32_t n = o->in[1].d[0] * o->in[1].d[1] * o->in[1].d[2];
 
 	*rec = *o->op;
 	memset(rec->params, 0, sizeof(rec->params));
 	rec->opcode = EDGEAI_OP_CONV_2D;
 	cp->stride_h = cp->stride_w = cp->dilation_h = cp->dilation_w = 1;
 	cp->depth_multiplier = 1;
+	cp->pad_top = pt;
+	cp->pad_left = pl;
 	cp->act_min = p->act_min;
 	cp->act_max = p->act_max;
 	cp->out_multiplier = p->out_multiplier;
@@ -1464,68 +1531,126 @@ static void tconv_lower(const struct ek_op *o, struct ek_op *t, struct edgeai_pr
 	*t = *o;
 	t->op = rec;
 	t->consts = (const uint8_t *)qm;
-	t->const_size = qm ? n * (uint32_t)sizeof(*qm) : 0;
+	t->const_size = qm ? fd[0] * (uint32_t)sizeof(*qm) : 0;
 	t->n_in = 3;
 	t->in[1].data = (void *)f;
-	t->in[1].d[0] = n;
-	t->in[1].d[1] = t->in[1].d[2] = 1;
+	memcpy(t->in[1].d, fd, sizeof(t->in[1].d));
 	memset(&t->in[2], 0, sizeof(t->in[2]));
 	t->in[2].data = (void *)b;
 	t->in[2].dtype = EDGEAI_DTYPE_INT32;
 	t->in[2].d[0] = t->in[2].d[1] = t->in[2].d[2] = 1;
-	t->in[2].d[3] = n;
+	t->in[2].d[3] = fd[0];
 	t->out.data = NULL;
-	t->out.d[1] = o->in[0].d[1];
-	t->out.d[2] = o->in[0].d[2];
-	t->out.d[3] = n;
+	t->out.d[1] = oh;
+	t->out.d[2] = ow;
+	t->out.d[3] = fd[0];
 }
 
-/* The layout of tconv()'s 1x1 convolution, its channel terms made: NULL, declined. */
+/*
+ * conv_prepare() of one lowered op (@fd, @f, @b, @qm, @pt, @pl, @oh, @ow
+ * as tconv_lower()'s), its channel terms made with ek_mbqm()'s rounding;
+ * NULL: declined.
+ */
+static struct vnni_w *tconv_layout(const struct ek_op *o, const uint32_t fd[4], const int8_t *f,
+				   const int32_t *b, const struct edgeai_prog_qmul *qm,
+				   uint32_t pt, uint32_t pl, uint32_t oh, uint32_t ow)
+{
+	struct edgeai_prog_op rec;
+	struct vnni_w *w;
+	struct ek_op lo;
+
+	tconv_lower(o, &lo, &rec, fd, f, b, qm, pt, pl, oh, ow);
+	w = conv_prepare(&lo);
+	if (w && !w->pq) {
+		vnni_w_free(w);
+		return NULL;
+	}
+	if (w)
+		w->pq->away = 1;
+	return w;
+}
+
+/*
+ * The layouts tconv() runs: tconv_ks()'s 1x1 convolution, or the
+ * phases' convolutions in w->ph (NULL where a phase has no output);
+ * NULL: declined.
+ */
 static struct vnni_w *tconv_prepare(const struct ek_op *o)
 {
 	const struct edgeai_prog_tconv_params *p = (const void *)o->op->params;
-	const struct ek_tensor *f = &o->in[1], *b = &o->in[2];
-	uint32_t oc = f->d[0], taps = f->d[1] * f->d[2], ic = f->d[3], n = taps * oc, t, c;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *b = &o->in[2];
+	uint32_t oc = f->d[0], kh = f->d[1], kw = f->d[2], ic = f->d[3], taps = kh * kw;
+	uint32_t ks, n, t, c, i, fd[4];
 	const struct edgeai_prog_qmul *qm = NULL;
 	struct edgeai_prog_qmul *q2 = NULL;
-	struct edgeai_prog_op rec;
 	struct vnni_w *w = NULL;
-	struct ek_op lo;
 	int32_t *b2 = NULL;
 	int8_t *f2 = NULL;
 
 	/* a bias that is not a constant (none resolved here) cannot be folded ahead */
-	if (!tconv_ks(o) || !f->data || !ic ||
+	if (!tconv_ok(o) || !f->data ||
 	    (o->op->inputs[2] != EDGEAI_PROG_NO_TENSOR &&
 	     (!b->data || b->dtype != EDGEAI_DTYPE_INT32 || ek_count(b) != oc)))
 		return NULL;
+	ks = tconv_ks(o);
+	n = ks ? taps * oc : oc;
 	if (p->qmul_offset != EDGEAI_PROG_NO_CONST) {
 		qm = ek_const(o, p->qmul_offset, (uint64_t)oc * sizeof(*qm), 4);
 		q2 = malloc((size_t)n * sizeof(*q2));
 		if (!qm || !q2)
 			goto out;
 	}
-	f2 = malloc((size_t)n * ic);
+	f2 = malloc((size_t)oc * taps * ic);
 	b2 = aalloc((size_t)n * 4);
 	if (!f2 || !b2)
 		goto out;
-	for (t = 0; t < taps; t++) {
-		for (c = 0; c < oc; c++) {
-			memcpy(f2 + ((size_t)t * oc + c) * ic,
-			       (const int8_t *)f->data + ((size_t)c * taps + t) * ic, ic);
-			b2[t * oc + c] = b->data ? ek_ld(b, c) : 0;
-			if (q2)
-				q2[t * oc + c] = qm[c];
+	for (i = 0; i < n; i++) {
+		b2[i] = b->data ? ek_ld(b, i % oc) : 0;
+		if (q2)
+			q2[i] = qm[i % oc];
+	}
+	if (ks) {
+		/* filter row (ky * KW + kx) * OC + oc: tap (ky, kx) of channel oc */
+		for (t = 0; t < taps; t++)
+			for (c = 0; c < oc; c++)
+				memcpy(f2 + ((size_t)t * oc + c) * ic,
+				       (const int8_t *)f->data + ((size_t)c * taps + t) * ic, ic);
+		fd[0] = n, fd[1] = fd[2] = 1, fd[3] = ic;
+		w = tconv_layout(o, fd, f2, b2, q2, 0, 0, in->d[1], in->d[2]);
+	} else {
+		uint32_t nph = p->stride_h * p->stride_w, ty, tx;
+
+		w = calloc(1, sizeof(*w));
+		if (w)
+			w->ph = calloc(nph, sizeof(*w->ph));
+		if (!w || !w->ph)
+			goto fail;
+		w->nph = nph;
+		w->n = oc;
+		for (i = 0; i < nph; i++) {
+			struct tc_axis ay, ax;
+
+			if (tc_phase(o, i, &ay, &ax))
+				goto fail;
+			if (!ay.cnt || !ax.cnt)
+				continue;
+			/* tap (ty, tx) of the phase: filter row p + s (J - 1 - ty) */
+			for (c = 0; c < oc; c++)
+				for (ty = 0; ty < ay.j; ty++)
+					for (tx = 0; tx < ax.j; tx++)
+						memcpy(f2 + (((size_t)c * ay.j + ty) * ax.j + tx) * ic,
+						       (const int8_t *)f->data +
+						       (((size_t)c * kh + i / p->stride_w +
+							 p->stride_h * (ay.j - 1 - ty)) * kw +
+							i % p->stride_w + p->stride_w * (ax.j - 1 - tx)) * ic,
+						       ic);
+			fd[0] = oc, fd[1] = ay.j, fd[2] = ax.j, fd[3] = ic;
+			w->ph[i] = tconv_layout(o, fd, f2, b2, q2, ay.pad, ax.pad, ay.cnt, ax.cnt);
+			if (!w->ph[i])
+				goto fail;
 		}
 	}
-	tconv_lower(o, &lo, &rec, f2, b2, q2);
-	w = conv_prepare(&lo);
-	if (w && !w->pq) {
-		vnni_w_free(w);
-		w = NULL;
-	}
 	if (w) {
-		w->pq->away = 1;
 		w->tb = b2;
 		b2 = NULL;
 	}
@@ -1534,88 +1659,150 @@ out:
 	free(f2);
 	free(b2);
 	return w;
+fail:
+	vnni_w_free(w);
+	w = NULL;
+	goto out;
 }
 
-/* Input rows [begin, end) (batch * H + y) of tconv()'s sums to their output pixels. */
+/*
+ * Rows [begin, end) (batch * rows + row) of a lowered op's output @src
+ * to their pixels of the TRANSPOSE_CONV's: row q to output row
+ * y0 + sy q, pixel q' of it to x0 + sx q', @c bytes from @n apart.
+ */
 struct tcs_job {
 	const uint8_t *src;
 	uint8_t *dst;
-	uint32_t w, kh, n;
-	size_t c;	/* the bytes of one tap row: KW * OC, contiguous in both */
+	uint32_t rows, cols, n;
+	uint32_t y0, x0, sy, sx, oh, ow;
+	size_t c;
 };
 
 static void tconv_scatter(void *ctx, uint32_t begin, uint32_t end)
 {
 	const struct tcs_job *sj = ctx;
-	size_t c = sj->c, n = sj->n;
-	uint32_t r, ty, x;
+	size_t c = sj->c, n = sj->n, step = (size_t)sj->sx * c;
+	uint32_t r, x;
 
 	for (r = begin; r < end; r++) {
-		for (ty = 0; ty < sj->kh; ty++) {
-			const uint8_t *s = sj->src + (size_t)r * sj->w * n + ty * c;
-			uint8_t *d = sj->dst + ((size_t)r * sj->kh + ty) * sj->w * c;
+		const uint8_t *s = sj->src + (size_t)r * sj->cols * n;
+		uint8_t *d = sj->dst + (((size_t)(r / sj->rows) * sj->oh + sj->y0 +
+					 (size_t)sj->sy * (r % sj->rows)) * sj->ow + sj->x0) * c;
 
-			/* the common widths by fixed-size copies (one load and store each) */
-			switch (c) {
-			case 2:
-				for (x = 0; x < sj->w; x++)
-					memcpy(d + 2 * x, s + x * n, 2);
-				break;
-			case 4:
-				for (x = 0; x < sj->w; x++)
-					memcpy(d + 4 * x, s + x * n, 4);
-				break;
-			case 8:
-				for (x = 0; x < sj->w; x++)
-					memcpy(d + 8 * x, s + x * n, 8);
-				break;
-			default:
-				for (x = 0; x < sj->w; x++)
-					copy(d + x * c, s + x * n, (uint32_t)c);
-			}
+		/* the common widths by fixed-size copies (one load and store each) */
+		switch (c) {
+		case 2:
+			for (x = 0; x < sj->cols; x++)
+				memcpy(d + x * step, s + x * n, 2);
+			break;
+		case 4:
+			for (x = 0; x < sj->cols; x++)
+				memcpy(d + x * step, s + x * n, 4);
+			break;
+		case 8:
+			for (x = 0; x < sj->cols; x++)
+				memcpy(d + x * step, s + x * n, 8);
+			break;
+		default:
+			for (x = 0; x < sj->cols; x++)
+				copy(d + x * step, s + x * n, (uint32_t)c);
 		}
 	}
+}
+
+/* @sj's rows over the run's threads. */
+static void tconv_scatter_all(struct tcs_job *sj, uint32_t batches)
+{
+	uint32_t rows = batches * sj->rows;
+
+	if (exec_par_worth((uint64_t)rows * sj->cols * sj->c))
+		exec_par_for(rows, tconv_scatter, sj);
+	else
+		tconv_scatter(sj, 0, rows);
 }
 
 static int tconv(const struct ek_op *o, const struct vnni_w *w)
 {
 	const struct edgeai_prog_tconv_params *p = (const void *)o->op->params;
-	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	const struct ek_tensor *in = &o->in[0], *f = &o->in[1], *out = &o->out;
+	uint32_t oc = f->d[0], kh = f->d[1], kw = f->d[2], ic = f->d[3], i, fd[4];
 	struct edgeai_prog_op rec;
 	struct tcs_job sj;
 	struct ek_op lo;
-	uint32_t rows;
-	int r;
+	uint8_t *tmp;
+	int r = 0;
 
 	/*
 	 * only as laid out: conv() takes the prepared channel terms (the
 	 * rounding) when they are this run's, and nothing else makes them so
 	 */
-	if (!w || !w->tb || !tconv_ks(o) || w->n != o->in[1].d[0] * o->in[1].d[1] * o->in[1].d[2] ||
-	    w->pq_zx != in->zp || w->pq->zo != out->zp || w->pq->lo != p->act_min ||
-	    w->pq->hi != p->act_max)
+	if (!w || !w->tb || !tconv_ok(o) || !ek_count(out))
 		return EXEC_OPT_NOT_HANDLED;
-	tconv_lower(o, &lo, &rec, NULL, w->tb, NULL);
-	lo.out.data = w->n == o->in[1].d[0] ? out->data : aalloc(ek_count(&lo.out));
-	if (!lo.out.data)
-		return EXEC_OPT_NOT_HANDLED;
-	r = conv(&lo, w);
-	if (!r && lo.out.data != out->data) {
-		sj.src = lo.out.data;
-		sj.dst = out->data;
-		sj.w = in->d[2];
-		sj.kh = o->in[1].d[1];
-		sj.n = w->n;
-		sj.c = (size_t)o->in[1].d[2] * o->in[1].d[0];
-		rows = in->d[0] * in->d[1];
-		if (exec_par_worth(ek_count(out)))
-			exec_par_for(rows, tconv_scatter, &sj);
+	if (!w->ph) {
+		const struct vnni_q *q = w->pq;
+
+		if (!tconv_ks(o) || w->n != kh * kw * oc || w->pq_zx != in->zp || q->zo != out->zp ||
+		    q->lo != p->act_min || q->hi != p->act_max)
+			return EXEC_OPT_NOT_HANDLED;
+		fd[0] = w->n, fd[1] = fd[2] = 1, fd[3] = ic;
+		tconv_lower(o, &lo, &rec, fd, NULL, w->tb, NULL, 0, 0, in->d[1], in->d[2]);
+		if (kh * kw == 1)
+			lo.out.data = out->data;
 		else
-			tconv_scatter(&sj, 0, rows);
+			lo.out.data = tmp = aalloc(ek_count(&lo.out));
+		if (!lo.out.data)
+			return EXEC_OPT_NOT_HANDLED;
+		r = conv(&lo, w);
+		if (!r && kh * kw > 1) {
+			/* each input row: KH output rows, KW * OC bytes of pixel x at x KW */
+			sj = (struct tcs_job){ .src = tmp, .dst = out->data, .rows = in->d[1],
+					       .cols = in->d[2], .n = w->n, .y0 = 0, .x0 = 0,
+					       .sy = kh, .sx = 1, .oh = out->d[1],
+					       .ow = in->d[2], .c = (size_t)kw * oc };
+			for (i = 0; i < kh; i++) {
+				sj.src = tmp + (size_t)i * kw * oc;
+				sj.y0 = i;
+				tconv_scatter_all(&sj, in->d[0]);
+			}
+		}
+		if (kh * kw > 1)
+			free(tmp);
+		return r;
 	}
-	if (lo.out.data != out->data)
-		free(lo.out.data);
-	return r;
+	if (w->nph != p->stride_h * p->stride_w || w->n != oc)
+		return EXEC_OPT_NOT_HANDLED;
+	for (i = 0; i < w->nph; i++) {
+		const struct vnni_w *pw = w->ph[i];
+		struct tc_axis ay, ax;
+
+		if (tc_phase(o, i, &ay, &ax))
+			return EXEC_OPT_NOT_HANDLED;
+		if (!ay.cnt || !ax.cnt)
+			continue;
+		if (!pw || pw->pq_zx != in->zp || pw->pq->zo != out->zp ||
+		    pw->pq->lo != p->act_min || pw->pq->hi != p->act_max)
+			return EXEC_OPT_NOT_HANDLED;
+		fd[0] = oc, fd[1] = ay.j, fd[2] = ax.j, fd[3] = ic;
+		tconv_lower(o, &lo, &rec, fd, NULL, w->tb, NULL, ay.pad, ax.pad, ay.cnt, ax.cnt);
+		tmp = aalloc(ek_count(&lo.out));
+		if (!tmp)
+			return EXEC_OPT_NOT_HANDLED;
+		lo.out.data = tmp;
+		r = conv(&lo, pw);
+		if (!r) {
+			sj = (struct tcs_job){ .src = tmp, .dst = out->data, .rows = ay.cnt,
+					       .cols = ax.cnt, .n = oc,
+					       .y0 = ay.r0 * p->stride_h + i / p->stride_w - p->pad_top,
+					       .x0 = ax.r0 * p->stride_w + i % p->stride_w - p->pad_left,
+					       .sy = p->stride_h, .sx = p->stride_w, .oh = out->d[1],
+					       .ow = out->d[2], .c = oc };
+			tconv_scatter_all(&sj, in->d[0]);
+		}
+		free(tmp);
+		if (r)
+			return r;
+	}
+	return 0;
 }
 
 /*
