@@ -3,8 +3,8 @@
  * Optimized CPU kernels: same bytes as firmware/ops/.
  *
  * Kernel sets, best first: VNNI (cpu-vnni.c: AVX-512 VNNI int8 and uint8
- * CONV_2D and FULLY_CONNECTED, TRANSPOSE_CONV whose filter is its stride
- * (a 1x1 CONV_2D), AVX-512 DEPTHWISE_CONV_2D, ADD/SUB, PRELU,
+ * CONV_2D and FULLY_CONNECTED, TRANSPOSE_CONV of a filter no shorter
+ * than its stride (as CONV_2D ops), AVX-512 DEPTHWISE_CONV_2D, ADD/SUB, PRELU,
  * MAX_POOL_2D, AVERAGE_POOL_2D, int8 RESIZE_BILINEAR, MUL/MAXIMUM/MINIMUM
  * in every broadcast form and MEAN's 8-bit pipeline, with AVX-512 VBMI the
  * table ops; AVX2 for what it

@@ -2,7 +2,7 @@
 /*
  * AVX-512 (VNNI) CPU kernels, chosen at run time (cpu.c checks
  * avx512f/bw/vl/vnni): int8 and uint8 CONV_2D and FULLY_CONNECTED with vpdpbusd,
- * TRANSPOSE_CONV whose filter is its stride as a 1x1 CONV_2D (tconv()),
+ * TRANSPOSE_CONV of a filter no shorter than its stride as CONV_2D ops (tconv()),
  * DEPTHWISE_CONV_2D (depth multiplier 1: int8 filters of 4 or more taps
  * across on vpdpbusd, four taps a lane, the rest on vpdpwssd) and ADD/SUB (equal
  * shapes, or an input broadcast along N, H and W) on 16 lanes, MAX_POOL_2D on 64 bytes,
