@@ -2680,18 +2680,21 @@ static void dw_flat_row(const struct ek_op *o, const struct dw_flat *fl, int32_t
 }
 
 /*
- * 3x3 filters, channels in whole groups of 16, stride 1 or 2, no dilation:
- * the interior of an output row DW3_P pixels at a time, every group of 16
- * channels of them in turn. Each input column of a filter row is
- * widened to int32 once and serves every pixel of the block whose window
- * covers it (at stride 1, 6 columns for the 12 taps of 4 pixels), where
- * the flat rows above load and widen every tap of every pixel. Same sums
- * (dw_flat_init()'s start, x * (w - zw) by vpdpwssd), same rescale.
+ * 3x3 filters, stride 1 or 2 (stride 1: any dilation): the interior of an
+ * output row DW3_P pixels at a time, every group of 16 channels of them
+ * in turn. Each input column of a filter row is widened to int32 once
+ * and serves every pixel of the block whose window covers it (at stride
+ * 1, 6 columns for the 12 taps of 4 pixels), where the flat rows above
+ * load and widen every tap of every pixel. Same sums (dw_flat_init()'s
+ * start, x * (w - zw) by vpdpwssd), same rescale. A dilation d takes the
+ * row's pixels of each residue modulo d on their own: pixels and columns
+ * d pixels apart (@pc bytes), as pixels and columns next to each other
+ * are at dilation 1.
  */
 #define DW3_P 4
 
 static inline __attribute__((always_inline)) void
-dw3_block(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, size_t ch, size_t chp,
+dw3_block(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, size_t pc, size_t chp,
 	  const int32_t *init, const struct gq *g, uint8_t *dst, const int np, const int S,
 	  const int s8, __mmask16 m, __m512i zo, int32_t lo, int32_t hi)
 {
@@ -2710,8 +2713,8 @@ dw3_block(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, size_
 
 		UNROLL
 		for (i = 0; i < (np - 1) * S + 3; i++) {
-			__m128i xb = m == 0xffff ? _mm_loadu_si128((const __m128i *)(s + i * ch)) :
-						   _mm_maskz_loadu_epi8(m, s + i * ch);
+			__m128i xb = m == 0xffff ? _mm_loadu_si128((const __m128i *)(s + i * pc)) :
+						   _mm_maskz_loadu_epi8(m, s + i * pc);
 
 			col[i] = s8 ? _mm512_cvtepi8_epi32(xb) : _mm512_cvtepu8_epi32(xb);
 		}
@@ -2725,15 +2728,16 @@ dw3_block(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, size_
 	}
 	UNROLL
 	for (i = 0; i < np; i++)
-		st8c(dst + i * ch, m, _mm512_add_epi32(v_mbqm(acc[i], g), zo), lo, hi, s8);
+		st8c(dst + i * pc, m, _mm512_add_epi32(v_mbqm(acc[i], g), zo), lo, hi, s8);
 }
 
 /*
- * @npix output pixels from @dst, channels 16 l .. 16 l + 15 (mask @m):
- * from the filter rows' inputs at @rw[r] + 16 l, weights at @wr[r] + 16 l.
+ * @npix output pixels @pc bytes apart from @dst, channels 16 l .. 16 l +
+ * 15 (mask @m): from the filter rows' inputs at @rw[r] + 16 l, weights at
+ * @wr[r] + 16 l.
  */
 static inline __attribute__((always_inline)) void
-dw3_group(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, uint32_t l, size_t ch,
+dw3_group(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, uint32_t l, size_t pc,
 	  size_t chp, const int32_t *init, const struct gq *g, uint8_t *dst, uint32_t npix,
 	  const int S, const int s8, __mmask16 m, __m512i zo, int32_t lo, int32_t hi)
 {
@@ -2745,12 +2749,12 @@ dw3_group(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, uint3
 		rl[r] = rw[r] + 16 * l;
 		wl[r] = wr[r] + 16 * l;
 	}
-#define DW3_BLOCK(N) dw3_block(rl, wl, nr, ch, chp, init + 16 * l, &g[l], dst + x * ch + 16 * l, \
+#define DW3_BLOCK(N) dw3_block(rl, wl, nr, pc, chp, init + 16 * l, &g[l], dst + x * pc + 16 * l, \
 			       N, S, s8, m, zo, lo, hi)
 	for (x = 0; x + DW3_P <= npix; x += DW3_P) {
 		DW3_BLOCK(DW3_P);
 		for (r = 0; r < nr; r++)
-			rl[r] += (size_t)DW3_P * S * ch;
+			rl[r] += (size_t)DW3_P * S * pc;
 	}
 	switch (npix - x) {
 	case 3:
@@ -2773,16 +2777,16 @@ dw3_group(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, uint3
  * constant mask folds the masked loads away), then the part left.
  */
 static inline __attribute__((always_inline)) void
-dw3_pixels(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, size_t ch,
+dw3_pixels(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, size_t ch, size_t pc,
 	   size_t chp, const int32_t *init, const struct gq *g, uint8_t *dst, uint32_t npix,
 	   const int S, const int s8, __m512i zo, int32_t lo, int32_t hi)
 {
 	uint32_t l;
 
 	for (l = 0; l < ch / 16; l++)
-		dw3_group(rw, wr, nr, l, ch, chp, init, g, dst, npix, S, s8, 0xffff, zo, lo, hi);
+		dw3_group(rw, wr, nr, l, pc, chp, init, g, dst, npix, S, s8, 0xffff, zo, lo, hi);
 	if (ch % 16)
-		dw3_group(rw, wr, nr, l, ch, chp, init, g, dst, npix, S, s8,
+		dw3_group(rw, wr, nr, l, pc, chp, init, g, dst, npix, S, s8,
 			  (__mmask16)((1U << (ch % 16)) - 1), zo, lo, hi);
 }
 
@@ -2793,29 +2797,35 @@ static void dw3_row(const struct ek_op *o, const struct dw_flat *fl, int32_t *in
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
 	uint32_t ch = in->d[3], nt = dw_flat_init(o, fl, init, off, tap, oy, oa), nr = nt / 3;
-	uint32_t S = p->stride_w, r;
+	uint32_t S = p->stride_w, d = p->dilation_w, r, k;
 	const uint8_t *src = (const uint8_t *)in->data + (size_t)n * in->d[1] * in->d[2] * ch;
 	uint8_t *dst = (uint8_t *)out->data + ((size_t)(n * out->d[1] + oy) * out->d[2] + oa) * ch;
 	__m512i zo = _mm512_set1_epi32(out->zp);
 	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
 	const uint8_t *rw[3];
 	const int32_t *wr[3];
+	size_t pc = (size_t)d * ch;
 
-	for (r = 0; r < nr; r++) {
-		rw[r] = src + off[3 * r];
+	for (r = 0; r < nr; r++)
 		wr[r] = fl->w + (size_t)tap[3 * r] * fl->wpitch;
-	}
-#define DW3_RUN(T, U) dw3_pixels(rw, wr, nr, ch, fl->wpitch, init, fl->g, dst, ob - oa, \
-				 T, U, zo, p->act_min, p->act_max)
-	if (S == 1 && s8)
-		DW3_RUN(1, 1);
-	else if (S == 1)
-		DW3_RUN(1, 0);
-	else if (s8)
-		DW3_RUN(2, 1);
-	else
-		DW3_RUN(2, 0);
+	/* the pixels oa + k + d j of each residue k (dilation 1: all of them at once) */
+	for (k = 0; k < d && k < ob - oa; k++) {
+		uint32_t np = (ob - oa - k + d - 1) / d;
+
+		for (r = 0; r < nr; r++)
+			rw[r] = src + off[3 * r] + (size_t)k * ch;
+#define DW3_RUN(T, U) dw3_pixels(rw, wr, nr, ch, pc, fl->wpitch, init, fl->g, dst + (size_t)k * ch, \
+				 np, T, U, zo, p->act_min, p->act_max)
+		if (S == 1 && s8)
+			DW3_RUN(1, 1);
+		else if (S == 1)
+			DW3_RUN(1, 0);
+		else if (s8)
+			DW3_RUN(2, 1);
+		else
+			DW3_RUN(2, 0);
 #undef DW3_RUN
+	}
 }
 
 /*
@@ -2861,7 +2871,7 @@ static int dw3_ok(const struct ek_op *o)
 	uint32_t ch = o->in[0].d[3];
 
 	if (f->d[1] != 3 || f->d[2] != 3 || (p->stride_w != 1 && p->stride_w != 2) ||
-	    p->dilation_w != 1 || p->dilation_h != 1 || !ch)
+	    !p->dilation_w || (p->stride_w == 2 && p->dilation_w != 1) || !ch)
 		return 0;
 	return ch % 16 == 0 || p->stride_w == 2 || o->in[0].dtype != EDGEAI_DTYPE_INT8 ||
 	       ch / gcd32(ch, 64) > DWB_MAX_P;

@@ -101,6 +101,12 @@ def cases():
     dw('dw5_s1_40_c35', 35, 40, 5, 1)
     dw('dw5_s2_56_c24', 24, 56, 5, 2)
     dw('dw5_s2_28_c240', 240, 28, 5, 2)
+    # atrous (dilated) depthwise and 3x3 convolutions: DeepLab's last stages
+    for name, ch, d in (('dw3_d2_33_c320', 320, 2), ('dw3_d4_33_c64', 64, 4)):
+        add(name, 'dw atrous', gen.conv_case, depthwise=True, h=33, w=33,
+            ic=ch, dil=(d, d), zp_in=-2, zp_out=6)
+    conv('conv_3x3_d2_33x33_64_64', 'conv atrous', h=33, w=33, ic=64,
+         oc=64, dil=(2, 2))
     # FULLY_CONNECTED
     add('fc_b1_1024_256', 'fc b1', gen.fc_case, batch=1, ic=1024, oc=256)
     add('fc_b1_2000_12', 'fc b1', gen.fc_case, batch=1, ic=2000, oc=12)
@@ -171,6 +177,11 @@ def cases():
         ic=64, oc=32)
     add('tconv_k2s2_32x32_32_16', 'tconv', gen.tconv_case, h=32, w=32,
         ic=32, oc=16, kh=2, kw=2, zp_in=-4, zp_out=6)
+    add('tconv_k4s2_16x16_64_32', 'tconv', gen.tconv_case, h=16, w=16,
+        ic=64, oc=32, kh=4, kw=4)
+    # a segmentation head: few classes out at full size
+    add('tconv_k2s2_128x128_16_1', 'tconv', gen.tconv_case, h=128, w=128,
+        ic=16, oc=1, kh=2, kw=2)
     # legacy uint8
     u8 = dict(dtype='uint8', zp_in=131, zp_out=120, w_zp=119)
     conv('u8_conv_rgb_224_3x3s2_32', 'uint8 conv', h=224, w=224, ic=3,

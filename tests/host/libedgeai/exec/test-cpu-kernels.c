@@ -154,8 +154,8 @@ static uint8_t in[1 << 18], out_ref[1 << 18], out_opt[1 << 18];
 static int wide;
 /*
  * one(): a layer of a real model's shape instead of the drawn one (one
- * image, no dilation, depth multiplier 1; padding, zero points, weights
- * and scales still drawn): the shape classes of
+ * image, depth multiplier 1; padding, zero points, weights and scales
+ * still drawn): the shape classes of
  * tests/bench/cpu/shapes.py, where the kernels take other paths than on
  * the small random shapes (RGB and 1-channel stems, depthwise rows of
  * many channels).
@@ -163,6 +163,7 @@ static int wide;
 struct layer {
 	int kind;	/* 0: CONV_2D, 1: DEPTHWISE_CONV_2D, 2: FULLY_CONNECTED (1..4 rows) */
 	uint32_t h, w, ic, oc, kh, kw, s;
+	uint32_t d;	/* dilation (0: 1) */
 };
 static const struct layer *fixed;
 /* one(): the optimized run on this pool of threads (NULL: one thread) */
@@ -229,7 +230,8 @@ static int one(int kind, int u8, char *what, size_t wsz)
 	}
 	if (fixed) {
 		n = 1, h = fixed->h, w = fixed->w, ic = fixed->ic, oc = fixed->oc;
-		kh = fixed->kh, kw = fixed->kw, sh = sw = fixed->s, dh = dw_ = 1;
+		kh = fixed->kh, kw = fixed->kw, sh = sw = fixed->s;
+		dh = dw_ = fixed->d ? fixed->d : 1;
 	}
 	uint32_t ti, tf, tb, to, foff, boff, qoff = EDGEAI_PROG_NO_CONST;
 	struct edgeai_prog_conv_params *cp = (void *)P.op.params;
@@ -1420,6 +1422,9 @@ int main(void)
 			/* and channels past the last whole group of 16 */
 			{ 1, 11, 9, 35, 35, 3, 3, 1 }, { 1, 9, 14, 8, 8, 3, 3, 2 },
 			{ 1, 12, 10, 72, 72, 3, 3, 1 },
+			/* atrous 3x3 (DeepLab): each residue of the dilation on its own */
+			{ 1, 17, 17, 320, 320, 3, 3, 1, 2 }, { 1, 19, 23, 64, 64, 3, 3, 1, 4 },
+			{ 1, 13, 15, 35, 35, 3, 3, 1, 3 }, { 0, 17, 17, 64, 64, 3, 3, 1, 2 },
 			/* keyword spotting and classifier heads */
 			{ 2, 1, 1, 512, 256, 1, 1, 1 }, { 2, 1, 1, 2000, 12, 1, 1, 1 },
 			{ 2, 1, 1, 256, 256, 1, 1, 1 },
@@ -1442,11 +1447,12 @@ int main(void)
 						ktap_diag("differs: %s", what);
 				}
 				fixed = NULL;
-				ktap_ok(!bad && runs == 3, "%s %s %ux%ux%u -> %u k%ux%u s%u (%s kernels):"
+				ktap_ok(!bad && runs == 3, "%s %s %ux%ux%u -> %u k%ux%u s%u d%u (%s kernels):"
 					" %d programs equal the reference", names[layers[li].kind],
 					u8 ? "uint8" : "int8", layers[li].h, layers[li].w,
 					layers[li].ic, layers[li].oc, layers[li].kh, layers[li].kw,
-					layers[li].s, exec_cpu_kernels_name(0), runs);
+					layers[li].s, layers[li].d ? layers[li].d : 1,
+					exec_cpu_kernels_name(0), runs);
 			}
 		}
 	}
