@@ -266,26 +266,37 @@ static void resize_rows(void *ctx, uint32_t begin, uint32_t end)
 	}
 }
 
-int exec_resize_bilinear(const struct ek_op *o, exec_resize_px_fn *px)
+int exec_resize_maps(const struct ek_op *o, const struct edgeai_prog_interp **ym,
+		     const struct edgeai_prog_interp **xm)
 {
 	const struct edgeai_prog_resize_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	uint32_t ch = out->d[3], y, x, rows = out->d[0] * out->d[1];
-	struct resize_job rj = { .o = o, .px = px };
+	uint32_t y, x;
 
 	if (in->dtype != EDGEAI_DTYPE_INT8 || out->dtype != EDGEAI_DTYPE_INT8 ||
-	    p->arith != EDGEAI_RESIZE_FIXED10 || in->d[0] != out->d[0] || in->d[3] != ch)
+	    p->arith != EDGEAI_RESIZE_FIXED10 || in->d[0] != out->d[0] || in->d[3] != out->d[3])
 		return EXEC_OPT_NOT_HANDLED;
-	rj.ym = ek_const(o, p->y_map_offset, (uint64_t)out->d[1] * sizeof(*rj.ym), 4);
-	rj.xm = ek_const(o, p->x_map_offset, (uint64_t)out->d[2] * sizeof(*rj.xm), 4);
-	if (!rj.ym || !rj.xm)
+	*ym = ek_const(o, p->y_map_offset, (uint64_t)out->d[1] * sizeof(**ym), 4);
+	*xm = ek_const(o, p->x_map_offset, (uint64_t)out->d[2] * sizeof(**xm), 4);
+	if (!*ym || !*xm)
 		return EXEC_OPT_NOT_HANDLED;
 	for (y = 0; y < out->d[1]; y++)
-		if (rj.ym[y].lo >= in->d[1] || rj.ym[y].hi >= in->d[1] || !resize_w_ok(&rj.ym[y]))
+		if ((*ym)[y].lo >= in->d[1] || (*ym)[y].hi >= in->d[1] || !resize_w_ok(&(*ym)[y]))
 			return EXEC_OPT_NOT_HANDLED;
 	for (x = 0; x < out->d[2]; x++)
-		if (rj.xm[x].lo >= in->d[2] || rj.xm[x].hi >= in->d[2] || !resize_w_ok(&rj.xm[x]))
+		if ((*xm)[x].lo >= in->d[2] || (*xm)[x].hi >= in->d[2] || !resize_w_ok(&(*xm)[x]))
 			return EXEC_OPT_NOT_HANDLED;
+	return 0;
+}
+
+int exec_resize_bilinear(const struct ek_op *o, exec_resize_px_fn *px)
+{
+	const struct ek_tensor *out = &o->out;
+	uint32_t rows = out->d[0] * out->d[1];
+	struct resize_job rj = { .o = o, .px = px };
+
+	if (exec_resize_maps(o, &rj.ym, &rj.xm))
+		return EXEC_OPT_NOT_HANDLED;
 	if (exec_par_worth((uint64_t)ek_count(out) * 4))
 		exec_par_for(rows, resize_rows, &rj);
 	else

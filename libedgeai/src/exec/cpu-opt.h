@@ -152,6 +152,13 @@ void *exec_common_prepare(const struct ek_op *o);
 typedef uint32_t exec_resize_px_fn(const int8_t *const tap[4], const int32_t s[4], int8_t *dst,
 				   uint32_t ch);
 int exec_resize_bilinear(const struct ek_op *o, exec_resize_px_fn *px);
+/*
+ * The row and column maps (*@ym, *@xm) of an int8 RESIZE_BILINEAR
+ * (EDGEAI_RESIZE_FIXED10), checked as exec_resize_bilinear() does: 0, or
+ * EXEC_OPT_NOT_HANDLED.
+ */
+int exec_resize_maps(const struct ek_op *o, const struct edgeai_prog_interp **ym,
+		     const struct edgeai_prog_interp **xm);
 
 /*
  * ADD, SUB, MUL, MAXIMUM and MINIMUM of 8-bit tensors in any broadcast

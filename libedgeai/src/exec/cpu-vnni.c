@@ -3913,6 +3913,137 @@ static uint32_t resize_px(const int8_t *const tap[4], const int32_t s[4], int8_t
 }
 
 /*
+ * RESIZE_BILINEAR of int8 tensors of fewer than 16 channels (heatmaps,
+ * masks, few-channel decoders), where resize_px() would fill a part of
+ * its lanes one pixel at a time: the reference's sum of the four taps
+ * times their weight products, as w_lo V[x_lo] + w_hi V[x_hi] with
+ * V = w_lo' in[lo'] + w_hi' in[hi'] the two input rows' weighted sum at
+ * every input column (the same integer: the products distribute; every
+ * partial sum is within the bound exec_resize_maps() checks). Per output
+ * row, V over the flat input row 16 lanes at a time, then 16 output
+ * elements at a time, their V gathered by flat indices (output element
+ * j = x * ch + c reads V at x_lo * ch + c and x_hi * ch + c; 4 and 8
+ * channels: each pixel's sums loaded whole); the rounding of
+ * resize_px(). Items: output rows (batch * OH + y).
+ */
+struct rsz_job {
+	const struct ek_op *o;
+	const struct edgeai_prog_interp *ym;
+	const int32_t *ilo, *ihi, *wlo, *whi;	/* per element of an output row */
+	_Atomic int failed;
+};
+
+/* The 8 sums of V from index @i (a pixel of 8 channels). */
+static inline __m256i rsz_ld8(const int32_t *v, int32_t i)
+{
+	return _mm256_loadu_si256((const __m256i *)(v + i));
+}
+
+/* The 4 sums of V of each of 4 pixels of 4 channels, from @idx[0], [4], [8], [12]. */
+static inline __m512i rsz_ld4x4(const int32_t *v, const int32_t *idx)
+{
+	__m256i lo = _mm256_inserti128_si256(
+		_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(v + idx[0]))),
+		_mm_loadu_si128((const __m128i *)(v + idx[4])), 1);
+	__m256i hi = _mm256_inserti128_si256(
+		_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(v + idx[8]))),
+		_mm_loadu_si128((const __m128i *)(v + idx[12])), 1);
+
+	return _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+}
+
+static void rsz_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	struct rsz_job *rj = ctx;
+	const struct ek_tensor *in = &rj->o->in[0], *out = &rj->o->out;
+	uint32_t ch = out->d[3], nv = in->d[2] * ch, no = out->d[2] * ch, row, j;
+	const __m512i half = _mm512_set1_epi32(1 << 19), z = _mm512_setzero_si512();
+	int32_t *v = aalloc((size_t)nv * 4);
+
+	if (!v) {
+		rj->failed = 1;
+		return;
+	}
+	for (row = begin; row < end; row++) {
+		const struct edgeai_prog_interp *r = &rj->ym[row % out->d[1]];
+		size_t img = (size_t)(row / out->d[1]) * in->d[1];
+		const int8_t *lo = (const int8_t *)in->data + (img + r->lo) * nv;
+		const int8_t *hi = (const int8_t *)in->data + (img + r->hi) * nv;
+		int8_t *dst = (int8_t *)out->data + (size_t)row * no;
+		__m512i wl = _mm512_set1_epi32((int32_t)r->w_lo), wh = _mm512_set1_epi32((int32_t)r->w_hi);
+
+		for (j = 0; j < nv; j += 16) {
+			__mmask16 m = nv - j >= 16 ? 0xffff : (__mmask16)((1U << (nv - j)) - 1);
+
+			_mm512_mask_storeu_epi32(v + j, m, _mm512_add_epi32(
+				_mm512_mullo_epi32(ld8(lo + j, m, 1), wl),
+				_mm512_mullo_epi32(ld8(hi + j, m, 1), wh)));
+		}
+		for (j = 0; j < no; j += 16) {
+			__mmask16 m = no - j >= 16 ? 0xffff : (__mmask16)((1U << (no - j)) - 1);
+			__m512i a, b, acc, q;
+
+			if (m == 0xffff && ch == 8) {
+				/* two pixels: their 8 sums each, whole */
+				a = _mm512_inserti64x4(_mm512_castsi256_si512(rsz_ld8(v, rj->ilo[j])),
+						       rsz_ld8(v, rj->ilo[j + 8]), 1);
+				b = _mm512_inserti64x4(_mm512_castsi256_si512(rsz_ld8(v, rj->ihi[j])),
+						       rsz_ld8(v, rj->ihi[j + 8]), 1);
+			} else if (m == 0xffff && ch == 4) {
+				a = rsz_ld4x4(v, rj->ilo + j);
+				b = rsz_ld4x4(v, rj->ihi + j);
+			} else {
+				a = _mm512_mask_i32gather_epi32(z, m, _mm512_maskz_loadu_epi32(m, rj->ilo + j),
+								v, 4);
+				b = _mm512_mask_i32gather_epi32(z, m, _mm512_maskz_loadu_epi32(m, rj->ihi + j),
+								v, 4);
+			}
+			acc = _mm512_add_epi32(
+				_mm512_mullo_epi32(a, _mm512_maskz_loadu_epi32(m, rj->wlo + j)),
+				_mm512_mullo_epi32(b, _mm512_maskz_loadu_epi32(m, rj->whi + j)));
+			q = _mm512_srli_epi32(_mm512_add_epi32(_mm512_abs_epi32(acc), half), 20);
+			q = _mm512_mask_sub_epi32(q, _mm512_cmplt_epi32_mask(acc, z), z, q);
+			_mm512_mask_cvtsepi32_storeu_epi8(dst + j, m, q);
+		}
+	}
+	free(v);
+}
+
+static int resize_small(const struct ek_op *o)
+{
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t ch = out->d[3], no = out->d[2] * ch, rows = out->d[0] * out->d[1], j;
+	const struct edgeai_prog_interp *xm;
+	struct rsz_job rj = { .o = o };
+	int32_t *t;
+
+	if (exec_resize_maps(o, &rj.ym, &xm) || !ch || ch >= 16 ||
+	    (uint64_t)in->d[2] * ch > INT32_MAX / 4)
+		return EXEC_OPT_NOT_HANDLED;
+	t = malloc((size_t)no * 16);
+	if (!t)
+		return EXEC_OPT_NOT_HANDLED;
+	rj.ilo = t;
+	rj.ihi = t + no;
+	rj.wlo = t + 2 * (size_t)no;
+	rj.whi = t + 3 * (size_t)no;
+	for (j = 0; j < no; j++) {
+		const struct edgeai_prog_interp *q = &xm[j / ch];
+
+		t[j] = (int32_t)(q->lo * ch + j % ch);
+		t[no + j] = (int32_t)(q->hi * ch + j % ch);
+		t[2 * (size_t)no + j] = (int32_t)q->w_lo;
+		t[3 * (size_t)no + j] = (int32_t)q->w_hi;
+	}
+	if (exec_par_worth((uint64_t)ek_count(out) * 4))
+		exec_par_for(rows, rsz_rows, &rj);
+	else
+		rsz_rows(&rj, 0, rows);
+	free(t);
+	return rj.failed ? EXEC_OPT_NOT_HANDLED : 0;
+}
+
+/*
  * MEAN over H and W, TFLite's 8-bit pipeline (flags 0; the float and
  * division pipelines go to the AVX2 set): the int32 sums of the stored
  * values (exact: at most 2^20 pixels), 64 channels at a time, then
@@ -4069,7 +4200,7 @@ static int vnni_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_AVERAGE_POOL_2D:
 		return avgpool(o);
 	case EDGEAI_OP_RESIZE_BILINEAR:
-		return exec_resize_bilinear(o, resize_px);
+		return o->out.d[3] < 16 ? resize_small(o) : exec_resize_bilinear(o, resize_px);
 	case EDGEAI_OP_MUL:
 	case EDGEAI_OP_MAXIMUM:
 	case EDGEAI_OP_MINIMUM:

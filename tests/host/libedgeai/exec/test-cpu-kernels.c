@@ -379,7 +379,11 @@ static uint32_t channels(void)
 	return c[rnd(sizeof(c) / sizeof(c[0]))];
 }
 
-/* PRELU (kind 7) and RESIZE_BILINEAR (kind 8). */
+/*
+ * PRELU (kind 7) and RESIZE_BILINEAR (kind 8): channels() or, a time in
+ * four, 2 or 4 (the VNNI resize of fewer than 16 channels loads 4 and 8
+ * channels a pixel at a time, gathers the others).
+ */
 static int one_act(int kind, int u8, char *what, size_t wsz)
 {
 	uint32_t dt = u8 ? EDGEAI_DTYPE_UINT8 : EDGEAI_DTYPE_INT8, d[4], da[4], od[4], cnt, i;
@@ -393,6 +397,8 @@ static int one_act(int kind, int u8, char *what, size_t wsz)
 
 	prog_reset();
 	d[0] = 1 + rnd(2), d[1] = 1 + rnd(40), d[2] = 1 + rnd(40), d[3] = channels();
+	if (!rnd(4))
+		d[3] = rnd(2) ? 2 : 4;
 	cnt = d[0] * d[1] * d[2] * d[3];
 	if (cnt > sizeof(in) / 2)
 		return -1;
