@@ -1982,6 +1982,18 @@ static inline void st8c(void *p, __mmask16 m, __m512i v, int32_t lo, int32_t hi,
 		st8(p, m, v, lo, hi);
 }
 
+/* Whether the CPU has AVX-512 VBMI (vpermi2b: lut_part(), prelu_part_vbmi()). */
+static int cpu_vbmi(void)
+{
+	static _Atomic int vbmi = -1;
+
+	if (vbmi < 0) {
+		__builtin_cpu_init();
+		vbmi = __builtin_cpu_supports("avx512vbmi");
+	}
+	return vbmi;
+}
+
 static int same_dims(const struct ek_tensor *a, const struct ek_tensor *b)
 {
 	return !memcmp(a->d, b->d, sizeof(a->d));
@@ -2320,6 +2332,92 @@ static void prelu_part(void *ctx, uint32_t begin, uint32_t end)
 	}
 }
 
+/*
+ * With AVX-512 VBMI (lut_part()'s lookups): the output byte of each of
+ * the 256 input bytes @tab, made by prelu_vec() itself, serves every
+ * element whose x - zx >= 0 (the identity's rescale does not depend on
+ * the channel) and, with one alpha, every element. Per-channel alphas:
+ * 64 elements at a time, the table for all and, where one is below zx,
+ * the four groups of 16 through prelu_vec()'s alpha branch with their
+ * alphas (element i of channel i % ch: the alphas repeated over ch + 64
+ * entries, from the block's first channel on), packed and blended in.
+ * Blocks of 64 elements [begin, end).
+ */
+static void prelu_tab(const struct prelu_job *pj, const int32_t *a, uint8_t *tab)
+{
+	const __m512i lane = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+	uint32_t v;
+
+	for (v = 0; v < 256; v += 16) {
+		__m512i x = _mm512_add_epi32(_mm512_set1_epi32((int32_t)v), lane);
+
+		if (pj->s8)
+			x = _mm512_srai_epi32(_mm512_slli_epi32(x, 24), 24);
+		st8(tab + v, 0xffff, prelu_vec(pj, x, a ? _mm512_loadu_si512(a) : _mm512_setzero_si512()),
+		    pj->lo, pj->hi);
+	}
+}
+
+struct prelu_vjob {
+	const struct prelu_job *pj;
+	uint8_t tab[256];
+	size_t cnt;
+	const int32_t *alx;	/* alpha - za of channel j % ch at [j], j < ch + 64 */
+};
+
+static __attribute__((target("avx512vbmi"))) void prelu_part_vbmi(void *ctx, uint32_t begin,
+								   uint32_t end)
+{
+	const struct prelu_vjob *vj = ctx;
+	const struct prelu_job pj = *vj->pj;
+	const __m512i t0 = _mm512_loadu_si512(vj->tab), t1 = _mm512_loadu_si512(vj->tab + 64);
+	const __m512i t2 = _mm512_loadu_si512(vj->tab + 128);
+	const __m512i t3 = _mm512_loadu_si512(vj->tab + 192);
+	const __m512i zx8 = _mm512_set1_epi8((char)pj.zx), zx = _mm512_set1_epi32(pj.zx);
+	const __m512i zo = _mm512_set1_epi32(pj.zo);
+	/* dword 4 g + L of the packed bytes: group g (vector g) of 128-bit lane L */
+	const __m512i order = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1,
+					       12, 8, 4, 0);
+	size_t i, e = (size_t)end * 64 < vj->cnt ? (size_t)end * 64 : vj->cnt;
+	uint32_t c = pj.flat ? 0 : (uint32_t)((size_t)begin * 64 % pj.ch);
+	int q;
+
+	for (i = (size_t)begin * 64; i < e; i += 64) {
+		__mmask64 m = e - i >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (e - i)) - 1, neg;
+		__m512i x = _mm512_maskz_loadu_epi8(m, pj.src + i);
+		__m512i r = _mm512_mask_blend_epi8(_mm512_movepi8_mask(x),
+						   _mm512_permutex2var_epi8(t0, x, t1),
+						   _mm512_permutex2var_epi8(t2, x, t3));
+
+		neg = pj.flat ? 0 : m & (pj.s8 ? _mm512_cmplt_epi8_mask(x, zx8) :
+						 _mm512_cmplt_epu8_mask(x, zx8));
+		if (neg) {
+			/* prelu_vec()'s alpha branch alone, the stored lanes below zx */
+			__m512i v[4], p01, p23;
+
+			UNROLL
+			for (q = 0; q < 4; q++) {
+				__m128i b = _mm_maskz_loadu_epi8((__mmask16)(m >> (16 * q)),
+								 pj.src + i + 16 * q);
+				__m512i d = _mm512_sub_epi32(pj.s8 ? _mm512_cvtepi8_epi32(b) :
+								     _mm512_cvtepu8_epi32(b), zx);
+
+				v[q] = _mm512_add_epi32(v_mbqm(_mm512_mullo_epi32(
+						d, _mm512_loadu_si512(vj->alx + c + 16 * q)), &pj.ga), zo);
+			}
+			/* the type's range by saturating packs (PRELU clamps to it) */
+			p01 = _mm512_packs_epi32(v[0], v[1]);
+			p23 = _mm512_packs_epi32(v[2], v[3]);
+			p01 = pj.s8 ? _mm512_packs_epi16(p01, p23) : _mm512_packus_epi16(p01, p23);
+			r = _mm512_mask_blend_epi8(neg, r, _mm512_permutexvar_epi32(order, p01));
+		}
+		_mm512_mask_storeu_epi8(pj.dst + i, m, r);
+		if (!pj.flat)
+			for (c += 64; c >= pj.ch; c -= pj.ch)
+				;
+	}
+}
+
 /* alpha - za per channel, rounded up to 16 channels (one value: 16 copies); NULL: declined. */
 static int32_t *prelu_alpha(const struct ek_op *o)
 {
@@ -2342,7 +2440,7 @@ static int prelu(const struct ek_op *o, const struct vnni_w *prep)
 	const struct edgeai_prog_prelu_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *al = &o->in[1], *out = &o->out;
 	uint32_t ch = out->d[3], ac = al->d[3], cnt = ek_count(out);
-	int32_t *own = NULL;
+	int32_t *own = NULL, *alx = NULL;
 	struct prelu_job pj;
 
 	if (!ek_is8(in->dtype) || in->dtype != out->dtype || al->dtype != out->dtype ||
@@ -2370,7 +2468,19 @@ static int prelu(const struct ek_op *o, const struct vnni_w *prep)
 	pj.zo = out->zp;
 	pj.lo = pj.s8 ? -128 : 0;
 	pj.hi = pj.s8 ? 127 : 255;
-	{
+	if (cpu_vbmi() && (pj.flat || (alx = aalloc(((size_t)ch + 64) * 4)) != NULL)) {
+		struct prelu_vjob vj = { .pj = &pj, .cnt = cnt, .alx = alx };
+		uint32_t items = (cnt + 63) / 64, j;
+
+		for (j = 0; alx && j < ch + 64; j++)
+			alx[j] = pj.al[j % ch];
+		prelu_tab(&pj, pj.flat ? pj.al : NULL, vj.tab);
+		if (exec_par_worth((uint64_t)cnt))
+			exec_par_for(items, prelu_part_vbmi, &vj);
+		else
+			prelu_part_vbmi(&vj, 0, items);
+		free(alx);
+	} else {
 		uint32_t items = pj.flat ? (cnt + 15) / 16 : cnt / ch;
 
 		if (exec_par_worth((uint64_t)cnt * 2))
@@ -3864,16 +3974,11 @@ static __attribute__((target("avx512vbmi"))) void lut_part(void *ctx, uint32_t b
 
 static int lut(const struct ek_op *o)
 {
-	static int vbmi = -1;
 	const struct edgeai_prog_lut_params *p = (const void *)o->op->params;
 	struct lut_job lj = { .src = o->in[0].data, .dst = o->out.data, .cnt = ek_count(&o->out) };
 
-	if (vbmi < 0) {
-		__builtin_cpu_init();
-		vbmi = __builtin_cpu_supports("avx512vbmi");
-	}
 	lj.tab = ek_const(o, p->table_offset, 256, 1);
-	if (!vbmi || !lj.tab || !ek_is8(o->in[0].dtype) || !ek_is8(o->out.dtype) ||
+	if (!cpu_vbmi() || !lj.tab || !ek_is8(o->in[0].dtype) || !ek_is8(o->out.dtype) ||
 	    ek_count(&o->in[0]) != lj.cnt)
 		return EXEC_OPT_NOT_HANDLED;
 	if (exec_par_worth(lj.cnt / 8))
