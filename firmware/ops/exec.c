@@ -116,22 +116,50 @@ int ek_run_op(const struct ek_op *o)
 	}
 }
 
+/*
+ * ek_resolve() of tensor @idx, at its place in @hooks' bindings when it
+ * has one there.
+ */
+static int ek_resolve_bound(const void *prog, uint32_t idx, void *const *slots,
+			    unsigned int slot_count,
+			    const struct ek_exec_hooks *hooks,
+			    struct ek_tensor *t)
+{
+	unsigned int i;
+	int ret = ek_resolve(prog, idx, slots, slot_count, t);
+
+	if (ret || !hooks || !t->data)
+		return ret;
+	for (i = 0; i < hooks->n_bind; i++) {
+		const struct ek_bind *b = &hooks->bind[i];
+
+		if (b->tensor != idx)
+			continue;
+		if (b->slot >= slot_count || !slots[b->slot])
+			return EK_EXEC_BAD_PROGRAM;
+		t->data = (uint8_t *)slots[b->slot] + b->offset;
+		break;
+	}
+	return EK_EXEC_OK;
+}
+
 /* Resolve the inputs and the output of @o->op into @o. */
 static int ek_resolve_op(const void *prog, void *const *slots,
-			 unsigned int slot_count, struct ek_op *o)
+			 unsigned int slot_count,
+			 const struct ek_exec_hooks *hooks, struct ek_op *o)
 {
 	uint32_t k;
 
 	o->n_in = 0;
 	for (k = 0; k < EDGEAI_PROG_MAX_INPUTS; k++) {
-		if (ek_resolve(prog, o->op->inputs[k], slots, slot_count,
-			       &o->in[k]))
+		if (ek_resolve_bound(prog, o->op->inputs[k], slots, slot_count,
+				     hooks, &o->in[k]))
 			return EK_EXEC_BAD_PROGRAM;
 		if (o->in[k].data)
 			o->n_in = k + 1;
 	}
-	if (ek_resolve(prog, o->op->output, slots, slot_count, &o->out) ||
-	    !o->out.data)
+	if (ek_resolve_bound(prog, o->op->output, slots, slot_count, hooks,
+			     &o->out) || !o->out.data)
 		return EK_EXEC_BAD_PROGRAM;
 	return EK_EXEC_OK;
 }
@@ -170,7 +198,7 @@ int ek_exec_ops(const void *prog, size_t prog_size, void *const *slots,
 
 	for (i = first; i < first + count; i++) {
 		o.op = &ops[i];
-		ret = ek_resolve_op(prog, slots, slot_count, &o);
+		ret = ek_resolve_op(prog, slots, slot_count, hooks, &o);
 		if (!ret)
 			ret = ek_run_hooked(hooks, &o, i);
 		if (ret) {

@@ -89,12 +89,30 @@ struct ek_op {
 };
 
 /**
+ * struct ek_bind - a tensor read and written elsewhere than its record says
+ * @tensor: the tensor's index in the program
+ * @slot: the bound buffer it is in instead (an index into the slots)
+ * @offset: its offset in that buffer
+ */
+struct ek_bind {
+	uint32_t tensor;
+	uint32_t slot;
+	uint64_t offset;
+};
+
+/**
  * struct ek_exec_hooks - run some ops of a program another way
  * @run_op: called for every op, in program order, once its tensors are
  *	resolved, with @ctx and the op's index. It returns %EK_EXEC_OK when
  *	it ran the op, %EK_EXEC_NOT_HANDLED to have the reference kernel run
  *	it, or a negative &enum ek_exec_status to stop the program there.
+ *	NULL: every op on its reference kernel.
  * @ctx: first argument of @run_op
+ * @bind: @n_bind tensors placed in other slots than their records say,
+ *	or NULL (libedgeai's requests with their inputs and outputs bound in
+ *	place: the program, constants and all, is not copied to rewrite its
+ *	records)
+ * @n_bind: entries in @bind
  *
  * libedgeai runs its optimized CPU kernels this way; they must leave the
  * same bytes as the reference kernels.
@@ -102,6 +120,8 @@ struct ek_op {
 struct ek_exec_hooks {
 	int (*run_op)(void *ctx, const struct ek_op *op, unsigned int index);
 	void *ctx;
+	const struct ek_bind *bind;
+	unsigned int n_bind;
 };
 
 /**

@@ -1250,9 +1250,19 @@ int exec_cpu_run_prof(const void *prog, size_t size, void *const *slots, unsigne
 		      int reference, void *const *prep, struct exec_cpu_prof *prof,
 		      struct exec_pool *pool, unsigned int *failed_op)
 {
+	return exec_cpu_run_bound(prog, size, slots, n_slots, reference, prep, prof, pool, NULL, 0,
+				  failed_op);
+}
+
+int exec_cpu_run_bound(const void *prog, size_t size, void *const *slots, unsigned int n_slots,
+		       int reference, void *const *prep, struct exec_cpu_prof *prof,
+		       struct exec_pool *pool, const struct ek_bind *bind, unsigned int n_bind,
+		       unsigned int *failed_op)
+{
 	struct cpu_run r = { .prep = prep, .prof = prof,
 			     .opt = !reference && exec_opt_level() != EXEC_KSET_REFERENCE };
-	const struct ek_exec_hooks hooks = { .run_op = cpu_run_op, .ctx = &r };
+	const struct ek_exec_hooks hooks = { .run_op = cpu_run_op, .ctx = &r, .bind = bind,
+					     .n_bind = n_bind };
 	struct exec_pool *outer = run_pool;
 	int ret, own = 0;
 

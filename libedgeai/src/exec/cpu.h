@@ -74,6 +74,15 @@ unsigned long exec_cpu_par_splits(void);
 int exec_cpu_run_prof(const void *prog, size_t size, void *const *slots, unsigned int n_slots,
 		      int reference, void *const *prep, struct exec_cpu_prof *prof,
 		      struct exec_pool *pool, unsigned int *failed_op);
+struct ek_bind;
+/*
+ * exec_cpu_run_prof() with @n_bind tensors at other places than their
+ * records say (@bind: struct ek_bind, firmware/ops/ops.h), or none.
+ */
+int exec_cpu_run_bound(const void *prog, size_t size, void *const *slots, unsigned int n_slots,
+		       int reference, void *const *prep, struct exec_cpu_prof *prof,
+		       struct exec_pool *pool, const struct ek_bind *bind, unsigned int n_bind,
+		       unsigned int *failed_op);
 /* Name of kernel set @kset as exec_cpu_prof_op.kset holds it: "avx2", "" (never ran). */
 const char *exec_cpu_prof_kernels(int kset);
 /* edgeai_program_op_name() (public) names program opcodes; it lives in cpu.c. */

@@ -34,6 +34,7 @@
 #include "exec/cpu.h"
 #include "exec/fallback.h"
 #include "exec/program.h"
+#include "ops.h"
 #include "runtime/runtime.h"
 
 /* A program binds at most this many buffers (uapi/drm/edgeai_program.h). */
@@ -72,7 +73,12 @@ struct edgeai_request {
 
 	/* Layout: built at submit when @ready is 0. */
 	int ready;
-	void *full_blob;	/* NULL: c->blob */
+	/*
+	 * the bound inputs and outputs where the whole program runs on the
+	 * CPU (c->blob, as it is: exec_cpu_run_bound()), @n_bind of them
+	 */
+	struct ek_bind *bind;
+	unsigned int n_bind;
 	struct cc_seg *seg;	/* NULL: ds->seg */
 	uint32_t n_seg;
 	struct edgeai_buffer *sbuf[REQ_MAX_SLOTS];
@@ -117,8 +123,9 @@ static void drop_layout(struct edgeai_request *req)
 		cc_segments_free(req->ds, req->seg, req->n_seg);
 		req->seg = NULL;
 	}
-	free(req->full_blob);
-	req->full_blob = NULL;
+	free(req->bind);
+	req->bind = NULL;
+	req->n_bind = 0;
 	req->n_seg = 0;
 	req->ready = 0;
 }
@@ -476,6 +483,31 @@ static void rewrite(const struct edgeai_request *req, void *blob)
 		}
 }
 
+/*
+ * The bound inputs/outputs of the request, as the CPU runs the program
+ * unchanged (c->blob: its constants are not copied per request) at them.
+ */
+static int bind_list(struct edgeai_request *req)
+{
+	const struct cc_compiled *c = req->c;
+	uint32_t i;
+
+	req->bind = calloc(c->n_in + c->n_out + 1, sizeof(*req->bind));
+	if (!req->bind)
+		return -ENOMEM;
+	for (i = 0; i < c->n_in; i++)
+		if (req->bin[i].buf || req->bin[i].ptr)
+			req->bind[req->n_bind++] = (struct ek_bind){ .tensor = c->in[i].tensor,
+								     .slot = req->bin[i].slot,
+								     .offset = req->bin[i].offset };
+	for (i = 0; i < c->n_out; i++)
+		if (req->bout[i].buf || req->bout[i].ptr)
+			req->bind[req->n_bind++] = (struct ek_bind){ .tensor = c->out[i].tensor,
+								     .slot = req->bout[i].slot,
+								     .offset = req->bout[i].offset };
+	return 0;
+}
+
 static void *dup_blob(const void *blob, size_t size)
 {
 	void *b = aligned_alloc(64, (size + 63) & ~(size_t)63);
@@ -522,10 +554,9 @@ static int build_layout(struct edgeai_request *req)
 			return r;
 	}
 	if (custom) {
-		req->full_blob = dup_blob(c->blob, c->size);
-		if (!req->full_blob)
-			return -ENOMEM;
-		rewrite(req, req->full_blob);
+		r = bind_list(req);
+		if (r)
+			return r;
 	}
 	if (!ds) {
 		req->ready = 1;
@@ -582,10 +613,6 @@ static const struct cc_seg *seg_at(const struct edgeai_request *req, uint32_t i)
 	return req->seg ? &req->seg[i] : &req->ds->seg[i];
 }
 
-static const void *full_blob(const struct edgeai_request *req)
-{
-	return req->full_blob ? req->full_blob : req->c->blob;
-}
 
 /* Mark the model ops of program ops [first, first + count) as run on the CPU. */
 static void place_cpu(struct edgeai_request *req, uint32_t first, uint32_t count,
@@ -625,18 +652,22 @@ static void request_finish(struct edgeai_request *req, int status)
 
 /*
  * Run @blob (with prepared weights @prep, or none) on the CPU, timing its
- * ops into @prof (the whole program's profile) or not.
+ * ops into @prof (the whole program's profile) or not. The whole program
+ * (c->blob) runs at the request's bound inputs and outputs; a segment's
+ * blob has them in its records.
  */
 static int run_cpu(struct edgeai_request *req, const void *blob, size_t size, void *const *prep,
 		   struct exec_cpu_prof *prof)
 {
+	int whole = blob == req->c->blob;
 	unsigned int failed = 0;
 	int r = cpu_begin(req);
 
 	if (!r) {
 		req->stats.cpu_segments++;
-		r = exec_cpu_run_prof(blob, size, (void *const *)req->smap, req->n_slots,
-				      req->prog->reference, prep, prof, req->prog->pool, &failed);
+		r = exec_cpu_run_bound(blob, size, (void *const *)req->smap, req->n_slots,
+				       req->prog->reference, prep, prof, req->prog->pool,
+				       whole ? req->bind : NULL, whole ? req->n_bind : 0, &failed);
 	}
 	cpu_end(req);
 	return r;
@@ -665,8 +696,9 @@ static int rerun_on_cpu(struct edgeai_request *req, const char *reason,
 			memcpy(req->arena + c->in[i].offset, req->in_copy[i], c->in[i].size);
 			req->stats.bytes_copied += c->in[i].size;
 		}
-	r = exec_cpu_run(full_blob(req), c->size, (void *const *)req->smap, req->n_slots,
-			 req->prog->reference, &failed);
+	r = exec_cpu_run_bound(c->blob, c->size, (void *const *)req->smap, req->n_slots,
+			       req->prog->reference, NULL, NULL, NULL, req->bind, req->n_bind,
+			       &failed);
 	cpu_end(req);
 	req->stats.cpu_segments++;
 	note_fallback(req, kind);
@@ -878,7 +910,7 @@ EDGEAI_PUBLIC int edgeai_request_submit(struct edgeai_request *req)
 		return 0;
 	}
 	/* CPU program: the whole blob at once */
-	request_finish(req, run_cpu(req, full_blob(req), c->size, req->prog->prep,
+	request_finish(req, run_cpu(req, c->blob, c->size, req->prog->prep,
 				    atomic_load(&req->prog->profiling) ? req->prog->prof : NULL));
 	return 0;
 }

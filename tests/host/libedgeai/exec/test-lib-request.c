@@ -8,7 +8,8 @@
  * is reported on edgeaid's report socket), and misuse is
  * refused (no input, wrong sizes, reading outputs before a run, binding
  * another device's buffer); host memory bound zero-copy
- * (edgeai_request_bind_*_ptr()) is read and written in place. The device side runs in the vm lane
+ * (edgeai_request_bind_*_ptr()) is read and written in place, and such
+ * requests share the program's constants (no copy of the weights each). The device side runs in the vm lane
  * (libedgeai/examples/async-run).
  */
 #include <errno.h>
@@ -22,6 +23,106 @@
 
 #include "ktap.h"
 #include "test-tflite-build.h"
+
+/*
+ * A float dense layer, [1, 1024] -> FULLY_CONNECTED 1024 -> [1, 1024],
+ * quantized to int8: a program of 1 MiB of weights.
+ */
+static struct edgeai_model *dense_int8(void)
+{
+	struct edgeai_quant_options o = { .size = sizeof(o), .io = EDGEAI_QUANT_IO_INT8,
+					  .n_samples = 2, .seed = 3 };
+	struct edgeai_model *m = tb_new(), *q = NULL;
+	int32_t sx[] = { 1, 1024 }, sw[] = { 1024, 1024 }, sb[] = { 1024 };
+	float *w = malloc(sizeof(float) * 1024 * 1024), b[1024];
+	struct edgeai_quant_report rep;
+	char err[256] = "";
+	struct model_op *op;
+	int t[4];
+	size_t i;
+
+	for (i = 0; i < 1024 * 1024; i++)
+		w[i] = (float)((int)(i * 37 % 101) - 50) / 400.0f;
+	for (i = 0; i < 1024; i++)
+		b[i] = 0.01f * (float)(i % 7);
+	t[0] = tb_tensor(m, "x", TFL_FLOAT32, 2, sx, NULL, 0);
+	t[1] = tb_tensor(m, "w", TFL_FLOAT32, 2, sw, w, sizeof(float) * 1024 * 1024);
+	t[2] = tb_tensor(m, "b", TFL_FLOAT32, 1, sb, b, sizeof(b));
+	t[3] = tb_tensor(m, "y", TFL_FLOAT32, 2, sx, NULL, 0);
+	op = tb_op(m, TFL_OP_FULLY_CONNECTED, 3, (int32_t[]){ t[0], t[1], t[2] }, 1,
+		   (int32_t[]){ t[3] });
+	op->o.type = TFL_OPT_FULLY_CONNECTED;
+	tb_io(m, 1, (int32_t[]){ t[0] }, 1, (int32_t[]){ t[3] });
+	free(w);
+	if (edgeai_quantize(m, &o, &q, &rep, err, sizeof(err)) < 0)
+		ktap_diag("quantize: %s", err);
+	edgeai_model_unref(m);
+	return q;
+}
+
+/*
+ * Resident bytes of the process now (/proc/self/statm): what copies
+ * written would add, whatever allocator the sanitizers put in.
+ */
+static size_t heap_bytes(void)
+{
+	unsigned long size = 0, res = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f) {
+		if (fscanf(f, "%lu %lu", &size, &res) != 2)
+			res = 0;
+		fclose(f);
+	}
+	return (size_t)res * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/*
+ * Requests with their tensors bound in place share the program's
+ * constants: 8 of them hold less memory than one copy of the weights (a
+ * bound request used to run a copy of the whole program, weights and all).
+ */
+static void bound_share_constants(void)
+{
+	struct edgeai_compile_options o = { .policy = EDGEAI_POLICY_CPU_ONLY };
+	struct edgeai_model *q = dense_int8();
+	struct edgeai_request *rq[8] = { 0 };
+	struct edgeai_program *p = NULL;
+	static uint8_t in[1024], ref[1024], out[8][1024];
+	size_t in_size = sizeof(in), out_size = sizeof(ref), before, after;
+	const void *ins[1] = { in };
+	void *outs[1] = { ref };
+	char err[256] = "";
+	int i, ok = 1;
+
+	if (!q || edgeai_model_compile(q, &o, &p, err, sizeof(err)) ||
+	    edgeai_program_run(p, ins, &in_size, 1, outs, &out_size, 1)) {
+		ktap_ok(0, "the 1 MiB dense model compiles and runs: %s", err);
+		edgeai_model_unref(q);
+		return;
+	}
+	for (i = 0; i < (int)sizeof(in); i++)
+		in[i] = (uint8_t)(i * 13 + 1);
+	edgeai_program_run(p, ins, &in_size, 1, outs, &out_size, 1);
+	before = heap_bytes();
+	for (i = 0; i < 8 && ok; i++)
+		ok = !edgeai_request_new(p, &rq[i]) &&
+		     !edgeai_request_bind_input_ptr(rq[i], 0, in, sizeof(in)) &&
+		     !edgeai_request_bind_output_ptr(rq[i], 0, out[i], sizeof(out[i])) &&
+		     !edgeai_request_submit(rq[i]) &&
+		     !edgeai_request_wait(rq[i], EDGEAI_TIMEOUT_INFINITE) &&
+		     !memcmp(out[i], ref, sizeof(ref));
+	after = heap_bytes();
+	ktap_ok(ok, "8 requests bound in place to a 1 MiB dense program give its output");
+	ktap_ok(after < before + 512 * 1024,
+		"the 8 bound requests share the program's constants: the resident set grew by "
+		"%zu KiB (one copy of the weights: 1024 KiB)",
+		(after > before ? after - before : 0) / 1024);
+	for (i = 0; i < 8; i++)
+		edgeai_request_unref(rq[i]);
+	edgeai_program_unref(p);
+	edgeai_model_unref(q);
+}
 
 static int calls;
 static void on_done(struct edgeai_request *req, int status, void *userdata)
@@ -232,5 +333,6 @@ int main(void)
 		"unref returns NULL");
 	edgeai_program_unref(p);
 	edgeai_model_unref(q);
+	bound_share_constants();
 	return ktap_finish();
 }
