@@ -418,9 +418,9 @@ static int make_q(struct vnni_q *q, const struct vnni_w *w, const int32_t *bias,
 
 /*
  * Whether the constant @now (@size bytes; NULL: none) is the one @then
- * a layout was made for: the same bytes, not only the same place (a
- * request with tensors bound in place runs a copy of the program, its
- * constants elsewhere: edgeai_request_bind_input_ptr()).
+ * a layout was made for: the same place (every run of the program the
+ * layout was made for, bound requests too: exec_cpu_run_bound()), or the
+ * same bytes (another copy of the program).
  */
 static int same_const(const void *then, const void *now, size_t size)
 {
