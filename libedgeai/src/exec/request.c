@@ -9,7 +9,9 @@
  * the caller's memory (an imported dma-buf: zero copy); the request then
  * has its own device programs for that layout. A CPU program also takes
  * plain host memory (*_bind_*_ptr()): a slot of its own, mapped at the
- * caller's pointer, with no buffer object behind it.
+ * caller's pointer, with no buffer object behind it. The CPU runs the
+ * program itself, told where the bound tensors are (struct ek_bind), so
+ * requests share its constants.
  *
  * Segments run in order: a device segment is an edgeai_job running a
  * device program (SUBMIT_PROGRAM, through io_uring when the kernel has
@@ -612,7 +614,6 @@ static const struct cc_seg *seg_at(const struct edgeai_request *req, uint32_t i)
 {
 	return req->seg ? &req->seg[i] : &req->ds->seg[i];
 }
-
 
 /* Mark the model ops of program ops [first, first + count) as run on the CPU. */
 static void place_cpu(struct edgeai_request *req, uint32_t first, uint32_t count,
