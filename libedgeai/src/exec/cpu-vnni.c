@@ -539,9 +539,11 @@ static inline __m512i bcast4(const uint8_t *p)
  */
 static inline __attribute__((always_inline)) void
 micro(const uint8_t *const *rows, int8_t *const *out, const int32_t *radd,
-      const struct vnni_w *w, const struct vnni_q *q, uint32_t b0, int nr, int mr,
+      const struct vnni_w *w, const struct vnni_q *q0, uint32_t b0, int nr, int mr,
       const int32_t *doff)
 {
+	/* a copy: the byte stores cannot alias it, its terms stay in registers */
+	const struct vnni_q qc = *q0, *q = &qc;
 	__m512i acc[MR][NRMAX];
 	const int8_t *wb = w->w + (size_t)b0 * w->k4 * 64;
 	size_t bs = (size_t)w->k4 * 64;
@@ -633,8 +635,9 @@ static void gemm_rows_part(const uint8_t *const rows[MR], int8_t *const out[MR],
  */
 static inline __attribute__((always_inline)) void
 micro1(const uint8_t *row, int8_t *out, int32_t radd, const struct vnni_w *w,
-       const struct vnni_q *q, uint32_t b0, int nr)
+       const struct vnni_q *q0, uint32_t b0, int nr)
 {
+	const struct vnni_q qc = *q0, *q = &qc;
 	__m512i acc[2][NRMAX];
 	const int8_t *wb = w->w + (size_t)b0 * w->k4 * 64;
 	size_t bs = (size_t)w->k4 * 64;
@@ -845,6 +848,7 @@ static inline __m512i packed_a(const struct packed *pk, const uint8_t *pb, uint3
 static inline __attribute__((always_inline)) void
 packed_vecs(const struct packed *pk, const uint8_t *pb, int8_t *dst, int nv, uint32_t glast)
 {
+	const struct vnni_q qc = pk->q;	/* as micro()'s */
 	__m512i acc[4];
 	uint32_t k;
 	int i;
@@ -868,7 +872,7 @@ packed_vecs(const struct packed *pk, const uint8_t *pb, int8_t *dst, int nv, uin
 		__mmask16 sm = (__mmask16)((1U << (g * pk->och)) - 1);
 
 		if (pk->och == pk->ocp) {
-			requant_store(acc[i], &pk->q, 0, d, sm);
+			requant_store(acc[i], &qc, 0, d, sm);
 		} else {
 			/* the stored lanes j < och, packed down */
 			__mmask16 cm = 0;
@@ -878,7 +882,7 @@ packed_vecs(const struct packed *pk, const uint8_t *pb, int8_t *dst, int nv, uin
 				if (l % pk->ocp < pk->och)
 					cm |= (__mmask16)(1U << l);
 			_mm512_mask_cvtsepi32_storeu_epi8(d, sm, _mm512_maskz_compress_epi32(
-				cm, requant(acc[i], &pk->q, 0)));
+				cm, requant(acc[i], &qc, 0)));
 		}
 	}
 }
