@@ -14,6 +14,12 @@
 # kernels' shape classes meet combinations no corpus model has.
 #
 #   tests/host/test-random-graphs.sh [FIRST [LAST]]    seeds (1 24)
+#   tests/host/test-random-graphs.sh NAME[@float]...   tests/models/NAME.py only
+#
+# Without arguments it runs tests/models/shape_ops.py's graph too (int8
+# and float inputs and outputs): every op the compiler lowers to data
+# movement (SLICE, SPLIT, SPLIT_V, UNPACK, PACK, EXPAND_DIMS, PADV2 with
+# a value other than the zero point), which the random draws meet alone.
 #
 # A failing seed is reproduced by `tests/models/random_graph.py SEED
 # OUT.tflite` and the steps above. Skips (77) when the oracle cannot be
@@ -23,6 +29,12 @@ top=${EDGEAI_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${EDGEAI_BUILD:-$top/build}
 first=${1:-1}
 last=${2:-24}
+fixed=''
+[ $# -eq 0 ] && fixed='shape_ops shape_ops@float'
+case $first in
+[0-9]*) ;;
+*) fixed="$*" first=1 last=0 ;;
+esac
 # shellcheck source=tests/host/test-run-ctl.inc
 . "$top/tests/host/test-run-ctl.inc"
 [ -n "${EDGEAI_RUN_MODES:-}" ] || modes="$modes threads3"
@@ -50,22 +62,34 @@ ok $? "build the oracle runner" || { sed 's/^/# /' "$tmp/err"; echo "1..$n"; exi
 lib=$oracle/lib/libtensorflowlite_c.so
 export EDGEAI_CACHE_DIR="$tmp/cache"
 
-for seed in $(seq "$first" "$last"); do
-	g=$tmp/g$seed
-	desc=$(python3 "$top/tests/models/random_graph.py" "$seed" "$g.tflite" 2> "$tmp/err")
-	ok $? "random graph $seed: written (${desc#seed "$seed": })" ||
-		{ sed 's/^/# /' "$tmp/err"; continue; }
-	# the model's input and output type: int8 mostly, uint8 or float
-	case $((seed % 4)) in
-	1) io=uint8 ;;
-	2) io=float ;;
-	*) io=int8 ;;
+for seed in $(seq "$first" "$last") $fixed; do
+	g=$tmp/g${seed%@*}
+	case $seed in
+	[0-9]*)
+		desc=$(python3 "$top/tests/models/random_graph.py" "$seed" "$g.tflite" 2> "$tmp/err")
+		ok $? "random graph $seed: written (${desc#seed "$seed": })" ||
+			{ sed 's/^/# /' "$tmp/err"; continue; }
+		# the model's input and output type: int8 mostly, uint8 or float
+		case $((seed % 4)) in
+		1) io=uint8 ;;
+		2) io=float ;;
+		*) io=int8 ;;
+		esac
+		rs=$seed
+		;;
+	*)
+		python3 "$top/tests/models/${seed%@*}.py" "$g.tflite" 2> "$tmp/err"
+		ok $? "random graph $seed: written by tests/models/${seed%@*}.py" ||
+			{ sed 's/^/# /' "$tmp/err"; continue; }
+		io=int8 rs=1
+		[ "${seed#*@}" = float ] && io=float
+		;;
 	esac
 	"$ctl" -q quantize "$g.tflite" -o "$g-int8.tflite" --samples 8 --seed 1 --io=$io \
 		> /dev/null 2> "$tmp/err"
 	ok $? "random graph $seed: edgeaictl quantize --io=$io" || { sed 's/^/# /' "$tmp/err"; continue; }
 	"$ctl" inspect --json "$g-int8.tflite" > "$g.json" &&
-		"$top/tests/models/random_input.py" "$g.json" "$seed" "$g.in"
+		"$top/tests/models/random_input.py" "$g.json" "$rs" "$g.in"
 	"$tmp/oracle-run" "$lib" "$g-int8.tflite" "$g.oracle" "$g.in" > "$tmp/err" 2>&1
 	ok $? "random graph $seed: the oracle runs it" || { sed 's/^/# /' "$tmp/err"; continue; }
 	for mode in $modes; do

@@ -1087,6 +1087,367 @@ static int c_block_lowered(struct cc *c, const struct model_op *op)
 	return r;
 }
 
+/* --- ops lowered to data movement ------------------------------------------ */
+
+/*
+ * SLICE, SPLIT, SPLIT_V, UNPACK, PACK and PADV2 move bytes the program's
+ * STRIDED_SLICE, CONCATENATION, PAD and RESHAPE already move: the compiler
+ * lowers them to those, so every device and kernel set that runs the four
+ * runs these, and TFLite's kernels (plain copies, no requantization) are
+ * matched byte for byte by construction.
+ */
+
+/* The most outputs (SPLIT, SPLIT_V, UNPACK) or inputs (PACK) lowered. */
+#define MAX_LOWERED 64
+
+/* @a, a possibly negative axis of a rank-@rank tensor, into 0..rank-1 (-1: out of range). */
+static int32_t norm_axis(int32_t a, uint32_t rank)
+{
+	if (a < 0)
+		a += (int32_t)rank;
+	return a >= 0 && (uint32_t)a < rank ? a : -1;
+}
+
+/* The one int32/int64 value of constant @i (an axis), or an error. */
+static int const_int1(struct cc *c, const struct model_op *op, int32_t i, int32_t *v)
+{
+	uint32_t n;
+	int r = const_ints(c, i, v, 1, &n);
+
+	if (r)
+		return r;
+	return n == 1 ? 0 : unsupported(c, op, "the axis is not one value");
+}
+
+/*
+ * Program tensor for model tensor @t with dims @d: the tensor itself when
+ * its dims are @d, else a temporary of dims @d. *@via tells which: the
+ * caller moves the bytes between the two with a RESHAPE (same byte size).
+ */
+static int dims_view(struct cc *c, int32_t t, const uint32_t d[4], int *via)
+{
+	int p = cc_tensor(c, t);
+
+	*via = 0;
+	if (p < 0 || !memcmp(c->t[p].dims, d, sizeof(c->t[p].dims)))
+		return p;
+	*via = 1;
+	return cc_temp(c, (uint32_t)p, d);
+}
+
+/* RESHAPE program tensor @from into @to when dims_view() made a view. */
+static int reshape_pt(struct cc *c, int via, uint32_t from, uint32_t to)
+{
+	return via ? cc_op_pt(c, EDGEAI_OP_RESHAPE, &from, 1, to, NULL, 0) : 0;
+}
+
+/*
+ * @in[@begin .. @begin + @len) along 4-D axis @ax into model tensor @out,
+ * other axes whole (SLICE, SPLIT, SPLIT_V, UNPACK).
+ */
+static int slice_along(struct cc *c, const struct model_op *op, uint32_t in, const uint32_t *b4,
+		       const uint32_t *len4, int32_t out)
+{
+	struct edgeai_prog_slice_params p = { 0 };
+	uint64_t n = 1, m;
+	uint32_t k;
+	int o, via, r;
+
+	for (k = 0; k < 4; k++) {
+		p.begin[k] = b4[k];
+		p.stride[k] = 1;
+		n *= len4[k];
+	}
+	if (model_tensor_elems(T(c, out), &m) || m != n)
+		return unsupported(c, op, "an output's shape does not match the slice");
+	o = dims_view(c, out, len4, &via);
+	if (o < 0)
+		return o;
+	r = cc_op_pt(c, EDGEAI_OP_STRIDED_SLICE, &in, 1, (uint32_t)o, &p, sizeof(p));
+	return r ? r : reshape_pt(c, via, (uint32_t)o, (uint32_t)cc_tensor(c, out));
+}
+
+/* SLICE (begin, size; size -1: to the end), SPLIT, SPLIT_V, UNPACK. */
+static int c_slices(struct cc *c, const struct model_op *op)
+{
+	int32_t src, axis = 0, v[16], sizes[MAX_LOWERED];
+	const struct model_tensor *it;
+	uint32_t d[4], b4[4], l4[4], n = 0, k, off, nsz = 0;
+	int in, r;
+
+	src = op->code == TFL_OP_SPLIT ? (op->n_in > 1 ? op->in[1] : -1) : op->in[0];
+	if (src < 0)
+		return unsupported(c, op, "no input tensor");
+	it = T(c, src);
+	if (dims4(c, it, d))
+		return -EOPNOTSUPP;
+	if (it->rank < 1)
+		return unsupported(c, op, "a scalar input");
+	off = 4 - it->rank;
+	for (k = 0; k < op->n_out; k++)
+		if (op->out[k] < 0 || !same_q(c, src, op->out[k]))
+			return unsupported(c, op, "input and output quantization differ");
+	in = cc_tensor(c, src);
+	if (in < 0)
+		return in;
+	memset(b4, 0, sizeof(b4));
+	memcpy(l4, d, sizeof(l4));
+	if (op->code == TFL_OP_SLICE) {
+		int32_t s[4];
+		uint32_t ns;
+
+		if (op->n_in < 3 || const_ints(c, op->in[1], v, 4, &n) ||
+		    const_ints(c, op->in[2], s, 4, &ns))
+			return -EOPNOTSUPP;
+		if (n != it->rank || ns != it->rank)
+			return unsupported(c, op, "begin and size do not match the rank");
+		for (k = 0; k < it->rank; k++) {
+			int32_t D = it->shape[k];
+
+			if (s[k] == -1)
+				s[k] = D - v[k];
+			if (v[k] < 0 || v[k] >= D || s[k] < 1 || s[k] > D - v[k])
+				return unsupported(c, op, "begin or size outside the input");
+			b4[off + k] = (uint32_t)v[k];
+			l4[off + k] = (uint32_t)s[k];
+		}
+		return slice_along(c, op, (uint32_t)in, b4, l4, op->out[0]);
+	}
+	if (op->code == TFL_OP_UNPACK) {
+		axis = op->o.axis;
+	} else {
+		r = const_int1(c, op, op->in[op->code == TFL_OP_SPLIT ? 0 : 2], &axis);
+		if (r)
+			return r;
+	}
+	axis = norm_axis(axis, it->rank);
+	if (axis < 0)
+		return unsupported(c, op, "axis out of range");
+	if (op->n_out > ARRAY_SIZE(sizes))
+		return unsupported(c, op, "more than 64 outputs");
+	if (op->code == TFL_OP_SPLIT_V) {
+		int64_t sum = 0;
+		int hole = -1;
+
+		if (op->n_in < 3 || const_ints(c, op->in[1], sizes, ARRAY_SIZE(sizes), &nsz))
+			return -EOPNOTSUPP;
+		if (nsz != op->n_out)
+			return unsupported(c, op, "size_splits does not match the outputs");
+		for (k = 0; k < nsz; k++) {
+			if (sizes[k] == -1 && hole < 0)
+				hole = (int)k;
+			else if (sizes[k] < 0)
+				return unsupported(c, op, "a negative split size");
+			else
+				sum += sizes[k];
+		}
+		if (hole >= 0)
+			sizes[hole] = (int32_t)(it->shape[axis] - sum);
+		if ((hole >= 0 && sizes[hole] < 0) || (hole < 0 && sum != it->shape[axis]))
+			return unsupported(c, op, "the split sizes do not add up to the axis");
+	} else {
+		uint32_t parts = op->n_out;
+
+		if (op->code == TFL_OP_UNPACK && (uint32_t)it->shape[axis] != parts)
+			return unsupported(c, op, "the outputs do not match the axis");
+		if ((uint32_t)it->shape[axis] % parts)
+			return unsupported(c, op, "the axis does not split evenly");
+		for (k = 0; k < parts; k++)
+			sizes[k] = (int32_t)((uint32_t)it->shape[axis] / parts);
+	}
+	for (k = 0, v[0] = 0; k < op->n_out; k++) {
+		b4[off + (uint32_t)axis] = (uint32_t)v[0];
+		l4[off + (uint32_t)axis] = (uint32_t)sizes[k];
+		v[0] += sizes[k];
+		if (!sizes[k])
+			return unsupported(c, op, "an empty output");
+		r = slice_along(c, op, (uint32_t)in, b4, l4, op->out[k]);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * CONCATENATION of program tensors @ins[0..@n) along 4-D axis @axis into
+ * @out; more inputs than a program op takes go in groups, each group's
+ * result the first input of the next.
+ */
+static int concat_pt(struct cc *c, const uint32_t *ins, uint32_t n, uint32_t axis, uint32_t out)
+{
+	struct edgeai_prog_concat_params p = { .axis = axis };
+	uint32_t pin[EDGEAI_PROG_MAX_INPUTS], k = 0, m = 0, j, d[4];
+	int t, r;
+
+	for (;;) {
+		while (m < EDGEAI_PROG_MAX_INPUTS && k < n)
+			pin[m++] = ins[k++];
+		if (k == n)
+			return cc_op_pt(c, EDGEAI_OP_CONCATENATION, pin, m, out, &p, sizeof(p));
+		memcpy(d, c->t[pin[0]].dims, sizeof(d));
+		for (d[axis] = 0, j = 0; j < m; j++)
+			d[axis] += c->t[pin[j]].dims[axis];
+		t = cc_temp(c, out, d);
+		if (t < 0)
+			return t;
+		r = cc_op_pt(c, EDGEAI_OP_CONCATENATION, pin, m, (uint32_t)t, &p, sizeof(p));
+		if (r)
+			return r;
+		pin[0] = (uint32_t)t;
+		m = 1;
+	}
+}
+
+/* PACK: each input viewed with a 1 at the axis, concatenated there. */
+static int c_pack(struct cc *c, const struct model_op *op)
+{
+	const struct model_tensor *it = T(c, op->in[0]), *ot = T(c, op->out[0]);
+	uint32_t ins[MAX_LOWERED], view[4], k, j;
+	int32_t axis;
+	int out, p, via, r;
+
+	if (ot->rank > 4 || ot->rank != it->rank + 1)
+		return unsupported(c, op, "the output is not one rank above the inputs, at most 4");
+	axis = norm_axis(op->o.axis, ot->rank);
+	if (axis < 0)
+		return unsupported(c, op, "axis out of range");
+	if (op->n_in > MAX_LOWERED)
+		return unsupported(c, op, "more than 64 inputs");
+	for (k = 0; k < 4; k++)
+		view[k] = 1;
+	for (k = 0, j = 4 - ot->rank; k < ot->rank; k++, j++)
+		view[j] = k == (uint32_t)axis ? 1 :
+			  (uint32_t)it->shape[k < (uint32_t)axis ? k : k - 1];
+	out = cc_tensor(c, op->out[0]);
+	if (out < 0)
+		return out;
+	for (k = 0; k < op->n_in; k++) {
+		const struct model_tensor *t = op->in[k] >= 0 ? T(c, op->in[k]) : NULL;
+
+		if (!t || t->rank != it->rank || memcmp(t->shape, it->shape, 4 * it->rank))
+			return unsupported(c, op, "inputs of different shapes");
+		if (!same_q(c, op->in[k], op->out[0]))
+			return unsupported(c, op, "inputs with different quantization");
+		p = dims_view(c, op->in[k], view, &via);
+		if (p < 0)
+			return p;
+		r = reshape_pt(c, via, (uint32_t)cc_tensor(c, op->in[k]), (uint32_t)p);
+		if (r)
+			return r;
+		ins[k] = (uint32_t)p;
+	}
+	return concat_pt(c, ins, op->n_in, (uint32_t)axis + 4 - ot->rank, (uint32_t)out);
+}
+
+/* A constant program tensor of @like's type and zero point, dims @d, every byte @v. */
+static int fill_const(struct cc *c, uint32_t like, const uint32_t d[4], uint8_t v)
+{
+	size_t len = (size_t)d[0] * d[1] * d[2] * d[3];
+	int64_t off = cc_const(c, NULL, len, 8);
+	int t;
+
+	if (off < 0)
+		return (int)off;
+	memset(cc_kptr(c, off), v, len);
+	t = cc_temp(c, like, d);
+	if (t < 0)
+		return t;
+	c->t[t].slot = EDGEAI_PROG_SLOT_CONST;
+	c->t[t].offset = (uint64_t)off;
+	return t;
+}
+
+/*
+ * PAD and PADV2. TFLite pads 8-bit tensors with the output zero point, or
+ * (PADV2) with the constant's stored value, which must have the output's
+ * quantization. The program's PAD pads with the zero point; another value
+ * is a concatenation per padded axis: constant rows of it before and after.
+ */
+static int c_pad(struct cc *c, const struct model_op *op)
+{
+	const struct model_tensor *it = T(c, op->in[0]);
+	struct edgeai_prog_pad_params p = { 0 };
+	uint32_t n, k, off = 4 - it->rank, d[4], ins[3];
+	int32_t v[16], fill = zp_of(c, op->out[0]);
+	int in, out, cur, r, padded = 0;
+
+	if (it->rank > 4 || T(c, op->out[0])->rank != it->rank)
+		return unsupported(c, op, "rank above 4, or the output's differs");
+	if (!same_q(c, op->in[0], op->out[0]))
+		return unsupported(c, op, "input and output quantization differ");
+	r = op->n_in > 1 ? const_ints(c, op->in[1], v, 16, &n) :
+	    unsupported(c, op, "no paddings");
+	if (r)
+		return r;
+	if (n != 2 * it->rank)
+		return unsupported(c, op, "paddings do not match the rank");
+	for (k = 0; k < it->rank; k++) {
+		if (v[2 * k] < 0 || v[2 * k + 1] < 0)
+			return unsupported(c, op, "negative padding");
+		p.before[off + k] = (uint32_t)v[2 * k];
+		p.after[off + k] = (uint32_t)v[2 * k + 1];
+		padded |= v[2 * k] || v[2 * k + 1];
+	}
+	if (op->code == TFL_OP_PADV2 && op->n_in > 2 && op->in[2] >= 0) {
+		const struct model_tensor *vt = T(c, op->in[2]);
+		uint64_t cnt;
+
+		if (!is_const(c, op->in[2]) || vt->type != it->type ||
+		    model_tensor_elems(vt, &cnt) || cnt != 1 || !c->m->buf[vt->buffer].size)
+			return unsupported(c, op, "the constant value is not one constant of the "
+					   "input's type");
+		if (vt->q.n && (scale_of(c, op->in[2]) != scale_of(c, op->out[0]) ||
+				zp_of(c, op->in[2]) != zp_of(c, op->out[0])))
+			return unsupported(c, op, "the constant value's quantization is not the "
+					   "output's");
+		fill = it->type == TFL_INT8 ? (int8_t)c->m->buf[vt->buffer].data[0] :
+		       c->m->buf[vt->buffer].data[0];
+	}
+	in = op->in[0];
+	if (fill == zp_of(c, op->out[0]) || !padded)
+		return cc_op(c, EDGEAI_OP_PAD, &in, 1, op->out[0], &p, sizeof(p));
+	cur = cc_tensor(c, in);
+	out = cur < 0 ? cur : cc_tensor(c, op->out[0]);
+	if (out < 0)
+		return out;
+	memcpy(d, c->t[cur].dims, sizeof(d));
+	for (k = 0; k < 4; k++) {
+		uint32_t m = 0, last = 1, j;
+
+		if (!p.before[k] && !p.after[k])
+			continue;
+		for (j = k + 1; j < 4; j++)
+			last &= !p.before[j] && !p.after[j];
+		if (p.before[k]) {
+			d[k] = p.before[k];
+			r = fill_const(c, (uint32_t)out, d, (uint8_t)fill);
+			if (r < 0)
+				return r;
+			ins[m++] = (uint32_t)r;
+		}
+		ins[m++] = (uint32_t)cur;
+		if (p.after[k]) {
+			d[k] = p.after[k];
+			r = fill_const(c, (uint32_t)out, d, (uint8_t)fill);
+			if (r < 0)
+				return r;
+			ins[m++] = (uint32_t)r;
+		}
+		memcpy(d, c->t[cur].dims, sizeof(d));
+		d[k] += p.before[k] + p.after[k];
+		r = last ? out : cc_temp(c, (uint32_t)out, d);
+		if (r < 0)
+			return r;
+		if (last && memcmp(c->t[out].dims, d, sizeof(d)))
+			return unsupported(c, op, "the output's shape does not match the padding");
+		cur = r;
+		r = concat_pt(c, ins, m, k, (uint32_t)cur);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
 static int c_shape(struct cc *c, const struct model_op *op)
 {
 	int32_t in = op->in[0], out = op->out[0], v[16];
@@ -1101,23 +1462,8 @@ static int c_shape(struct cc *c, const struct model_op *op)
 	switch (op->code) {
 	case TFL_OP_RESHAPE:
 	case TFL_OP_SQUEEZE:
+	case TFL_OP_EXPAND_DIMS:
 		return cc_op(c, EDGEAI_OP_RESHAPE, &in, 1, out, NULL, 0);
-	case TFL_OP_PAD: {
-		struct edgeai_prog_pad_params p = { 0 };
-
-		r = const_ints(c, op->in[1], v, 16, &n);
-		if (r)
-			return r;
-		if (n != 2 * it->rank)
-			return unsupported(c, op, "paddings do not match the rank");
-		for (k = 0; k < it->rank; k++) {
-			if (v[2 * k] < 0 || v[2 * k + 1] < 0)
-				return unsupported(c, op, "negative padding");
-			p.before[off + k] = (uint32_t)v[2 * k];
-			p.after[off + k] = (uint32_t)v[2 * k + 1];
-		}
-		return cc_op(c, EDGEAI_OP_PAD, &in, 1, out, &p, sizeof(p));
-	}
 	case TFL_OP_TRANSPOSE: {
 		struct edgeai_prog_transpose_params p = { 0 };
 
@@ -1133,20 +1479,27 @@ static int c_shape(struct cc *c, const struct model_op *op)
 		return cc_op(c, EDGEAI_OP_TRANSPOSE, &in, 1, out, &p, sizeof(p));
 	}
 	case TFL_OP_CONCATENATION: {
-		struct edgeai_prog_concat_params p = { 0 };
-		int32_t axis = op->o.axis;
+		uint32_t ins[MAX_LOWERED];
+		int32_t axis = norm_axis(op->o.axis, ot->rank);
 
-		if (op->n_in > EDGEAI_PROG_MAX_INPUTS)
-			return unsupported(c, op, "more than 8 inputs");
-		for (k = 0; k < op->n_in; k++)
-			if (!same_q(c, op->in[k], out))
+		if (op->n_in > MAX_LOWERED)
+			return unsupported(c, op, "more than 64 inputs");
+		if (axis < 0)
+			return unsupported(c, op, "axis out of range");
+		for (k = 0; k < op->n_in; k++) {
+			if (op->in[k] < 0 || !same_q(c, op->in[k], out))
 				return unsupported(c, op, "inputs with different quantization");
+			r = cc_tensor(c, op->in[k]);
+			if (r < 0)
+				return r;
+			ins[k] = (uint32_t)r;
+		}
 		if (act_ok(c, op->o.act) || op->o.act != TFL_ACT_NONE)
 			return unsupported(c, op, "fused activation");
-		if (axis < 0)
-			axis += (int32_t)ot->rank;
-		p.axis = (uint32_t)axis + 4 - ot->rank;
-		return cc_op(c, EDGEAI_OP_CONCATENATION, op->in, op->n_in, out, &p, sizeof(p));
+		r = cc_tensor(c, out);
+		if (r < 0)
+			return r;
+		return concat_pt(c, ins, op->n_in, (uint32_t)axis + 4 - ot->rank, (uint32_t)r);
 	}
 	case TFL_OP_DEPTH_TO_SPACE:
 	case TFL_OP_SPACE_TO_DEPTH: {
@@ -1412,9 +1765,25 @@ static void find_fusions(const struct edgeai_model *m, uint32_t *fuse, uint32_t 
 
 static int compile_op(struct cc *c, const struct model_op *op)
 {
+	switch (op->code) {
+	case TFL_OP_SLICE:
+	case TFL_OP_SPLIT:
+	case TFL_OP_SPLIT_V:
+	case TFL_OP_UNPACK:
+		if (op->n_out < 1 || op->n_in < 1 || op->in[0] < 0)
+			return unsupported(c, op, "needs an output and an input");
+		return c_slices(c, op);
+	default:
+		break;
+	}
 	if (op->n_out != 1 || op->n_in < 1 || op->in[0] < 0)
 		return unsupported(c, op, "needs one output and an input");
 	switch (op->code) {
+	case TFL_OP_PAD:
+	case TFL_OP_PADV2:
+		return c_pad(c, op);
+	case TFL_OP_PACK:
+		return c_pack(c, op);
 	case TFL_OP_CONV_2D:
 		return c_conv(c, op, 0);
 	case TFL_OP_DEPTHWISE_CONV_2D:

@@ -92,21 +92,37 @@ static int probe_ops(struct cc_compiled *c, struct cc_dev *d, uint8_t *accept,
 }
 
 /*
- * ", as RESHAPE, TRANSPOSE, RESHAPE" for a DEPTH_TO_SPACE or SPACE_TO_DEPTH
- * the compiler lowered (compile.c: between two ops), "" for any other op.
+ * ", as RESHAPE, TRANSPOSE, RESHAPE" (or ", as 3 STRIDED_SLICE") for an op
+ * the compiler lowered to other program ops (compile.c: DEPTH_TO_SPACE
+ * between two ops, SPLIT, PACK, PADV2, ...), into @buf; "" for any other.
  */
-static const char *lowered_as(const struct cc_compiled *c, uint32_t i)
+static const char *lowered_as(const struct cc_compiled *c, uint32_t i, char *buf, size_t size)
 {
 	const struct edgeai_prog_header *h = c->blob;
 	const struct edgeai_prog_op *ops = (const void *)((const uint8_t *)c->blob + h->op_offset);
 	uint32_t first = c->place[i].prog_op, end = i + 1 < c->n_ops ?
-		c->place[i + 1].prog_op : h->op_count;
+		c->place[i + 1].prog_op : h->op_count, k, run;
+	const char *name;
+	size_t at;
 
-	if ((c->place[i].tfl_code != TFL_OP_DEPTH_TO_SPACE &&
-	     c->place[i].tfl_code != TFL_OP_SPACE_TO_DEPTH) || end != first + 3 ||
-	    ops[first + 1].opcode != EDGEAI_OP_TRANSPOSE)
-		return "";
-	return ", as RESHAPE, TRANSPOSE, RESHAPE";
+	buf[0] = 0;
+	if (end <= first || (end == first + 1 &&
+			     !strcmp(edgeai_program_op_name(ops[first].opcode) ?: "",
+				     edgeai_op_name(c->place[i].tfl_code))))
+		return buf;
+	at = (size_t)snprintf(buf, size, ", as");
+	for (k = first; k < end && at < size; k += run) {
+		name = edgeai_program_op_name(ops[k].opcode);
+		for (run = 1; k + run < end && ops[k + run].opcode == ops[k].opcode; run++)
+			;
+		if (run > 1)
+			at += (size_t)snprintf(buf + at, size - at, "%s %u %s", k > first ? "," : "",
+					       run, name ? name : "?");
+		else
+			at += (size_t)snprintf(buf + at, size - at, "%s %s", k > first ? "," : "",
+					       name ? name : "?");
+	}
+	return buf;
 }
 
 /* Fused activations run where their producers run, as their clamp. */
@@ -153,6 +169,7 @@ static int dev_prepare(struct cc_compiled *c, const char *node, uint32_t exec_de
 	struct cc_devices *s;
 	uint8_t *accept;
 	uint32_t i, on = 0;
+	char as[96];
 	int r;
 
 	*ret = NULL;
@@ -178,7 +195,7 @@ static int dev_prepare(struct cc_compiled *c, const char *node, uint32_t exec_de
 			c->place[i].device = exec_dev;
 			snprintf(c->place[i].reason, sizeof(c->place[i].reason),
 				 "%s: in the device's op set%s (driver accepted it)",
-				 edgeai_exec_device_name(exec_dev), lowered_as(c, i));
+				 edgeai_exec_device_name(exec_dev), lowered_as(c, i, as, sizeof(as)));
 			on++;
 		} else if (accept[i] == PROBE_TOO_BIG) {
 			c->place[i].too_big = 1;

@@ -566,6 +566,19 @@ static int read_options(struct fb *f, const struct fbt *ot, uint32_t idx, struct
 		if (fb_f32(f, &t, 0, 0.2f, &o->alpha))
 			return -EBADMSG;
 		break;
+	case TFL_OPT_SPLIT:
+	case TFL_OPT_SPLIT_V:
+		if (I32(0, o->num, 0))
+			return -EBADMSG;
+		break;
+	case TFL_OPT_PACK:
+		if (I32(0, o->num, 0) || I32(1, o->axis, 0))
+			return -EBADMSG;
+		break;
+	case TFL_OPT_UNPACK:
+		if (I32(0, o->num, 0) || I32(1, o->axis, 0))
+			return -EBADMSG;
+		break;
 	default:
 		/* Other option tables carry nothing we use, or belong to ops we only list. */
 		break;

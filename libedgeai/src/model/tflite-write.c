@@ -268,8 +268,15 @@ static int options_fields(const struct model_opts *o, struct wtable *t)
 		tf(t, 0, 4, a);
 		return 1;
 	}
+	case TFL_OPT_SPLIT: case TFL_OPT_SPLIT_V:
+		tf(t, 0, 4, (uint32_t)o->num);
+		return 1;
+	case TFL_OPT_PACK: case TFL_OPT_UNPACK:
+		tf(t, 0, 4, (uint32_t)o->num); tf(t, 1, 4, (uint32_t)o->axis);
+		return 1;
 	case TFL_OPT_PAD: case TFL_OPT_TRANSPOSE: case TFL_OPT_DEQUANTIZE: case TFL_OPT_MAXMIN:
-	case TFL_OPT_QUANTIZE: case TFL_OPT_HARD_SWISH:
+	case TFL_OPT_QUANTIZE: case TFL_OPT_HARD_SWISH: case TFL_OPT_PADV2: case TFL_OPT_SLICE:
+	case TFL_OPT_EXPAND_DIMS:
 		return 1; /* empty tables */
 	default:
 		return -EOPNOTSUPP;

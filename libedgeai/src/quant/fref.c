@@ -40,7 +40,9 @@ static int op_supported(const struct model_op *op)
 	case TFL_OP_PRELU: case TFL_OP_PAD: case TFL_OP_CONCATENATION: case TFL_OP_RESHAPE:
 	case TFL_OP_SQUEEZE: case TFL_OP_RESIZE_BILINEAR: case TFL_OP_RESIZE_NEAREST_NEIGHBOR:
 	case TFL_OP_STRIDED_SLICE: case TFL_OP_TRANSPOSE: case TFL_OP_DEPTH_TO_SPACE:
-	case TFL_OP_SPACE_TO_DEPTH: case TFL_OP_DEQUANTIZE:
+	case TFL_OP_SPACE_TO_DEPTH: case TFL_OP_DEQUANTIZE: case TFL_OP_EXPAND_DIMS:
+	case TFL_OP_PADV2: case TFL_OP_SLICE: case TFL_OP_SPLIT: case TFL_OP_SPLIT_V:
+	case TFL_OP_PACK: case TFL_OP_UNPACK:
 		return 1;
 	default:
 		return 0;
@@ -553,6 +555,8 @@ static int k_pad(struct quant_fref *x, const struct model_op *op, float *out, si
 	int d[4], o[4], before[4] = { 0 }, rank = tdims(x, op->in[0]).r;
 	const float *in = fin(x, op, 0, NULL);
 	int n = iconst(x, op, 1, p, 8);
+	const float *v = op->code == TFL_OP_PADV2 ? fin(x, op, 2, NULL) : NULL;
+	float fill = v ? v[0] : 0.0f;
 
 	if (!in || n != 2 * rank || dims4(x, op->in[0], d) || dims4(x, op->out[0], o))
 		return SHAPE_ERR(x, op, "needs rank <= 4 and constant paddings");
@@ -563,7 +567,8 @@ static int k_pad(struct quant_fref *x, const struct model_op *op, float *out, si
 			return SHAPE_ERR(x, op, "paddings do not match the output shape");
 		before[k] = p[2 * i];
 	}
-	memset(out, 0, nout * sizeof(float));
+	for (size_t i = 0; i < nout; i++)
+		out[i] = fill;
 	for (int i0 = 0; i0 < d[0]; i0++)
 		for (int i1 = 0; i1 < d[1]; i1++)
 			for (int i2 = 0; i2 < d[2]; i2++)
@@ -775,13 +780,116 @@ static int k_strided_slice(struct quant_fref *x, const struct model_op *op, floa
 	return 0;
 }
 
+/*
+ * SLICE, SPLIT, SPLIT_V, UNPACK: each output a block of the input, whole
+ * along every axis but the split one (SLICE: every axis, one output).
+ */
+static int k_slices(struct quant_fref *x, const struct model_op *op)
+{
+	int32_t src = op->code == TFL_OP_SPLIT ? 1 : 0, axis = 0, sizes[64], be[4], sz[4];
+	int d[4], rank, off = 0;
+	const float *in = fin(x, op, (uint32_t)src, NULL);
+
+	if (!in || dims4(x, op->in[src], d) || op->n_out > 64)
+		return SHAPE_ERR(x, op, "needs a float input of rank <= 4, at most 64 outputs");
+	rank = tdims(x, op->in[src]).r;
+	if (op->code == TFL_OP_SLICE) {
+		if (iconst(x, op, 1, be, 4) != rank || iconst(x, op, 2, sz, 4) != rank)
+			return SHAPE_ERR(x, op, "needs constant begin and size");
+	} else {
+		if (op->code == TFL_OP_UNPACK)
+			axis = op->o.axis;
+		else if (iconst(x, op, op->code == TFL_OP_SPLIT ? 0 : 2, &axis, 1) != 1)
+			return SHAPE_ERR(x, op, "needs a constant axis");
+		axis += axis < 0 ? rank : 0;
+		if (axis < 0 || axis >= rank)
+			return SHAPE_ERR(x, op, "axis out of range");
+		if (op->code == TFL_OP_SPLIT_V) {
+			int n = iconst(x, op, 1, sizes, 64), hole = -1, sum = 0;
+
+			if (n != (int)op->n_out)
+				return SHAPE_ERR(x, op, "size_splits does not match the outputs");
+			for (int k = 0; k < n; k++)
+				if (sizes[k] < 0)
+					hole = k;
+				else
+					sum += sizes[k];
+			if (hole >= 0)
+				sizes[hole] = d[axis + 4 - rank] - sum;
+		} else {
+			for (uint32_t k = 0; k < op->n_out; k++)
+				sizes[k] = d[axis + 4 - rank] / (int)op->n_out;
+		}
+	}
+	for (uint32_t j = 0; j < op->n_out; j++) {
+		int b[4] = { 0 }, l[4];
+		float *out = x->val[op->out[j]];
+		size_t k = 0;
+
+		memcpy(l, d, sizeof(l));
+		if (op->code == TFL_OP_SLICE) {
+			for (int i = 0; i < rank; i++) {
+				b[i + 4 - rank] = be[i];
+				l[i + 4 - rank] = sz[i] < 0 ? d[i + 4 - rank] - be[i] : sz[i];
+			}
+		} else {
+			b[axis + 4 - rank] = off;
+			l[axis + 4 - rank] = sizes[j];
+			off += sizes[j];
+		}
+		for (int i = 0; i < 4; i++)
+			if (b[i] < 0 || l[i] < 0 || b[i] + l[i] > d[i])
+				return SHAPE_ERR(x, op, "a block outside the input");
+		if (!out || (size_t)l[0] * l[1] * l[2] * l[3] != x->n[op->out[j]])
+			return SHAPE_ERR(x, op, "an output does not match its block");
+		for (int i0 = 0; i0 < l[0]; i0++)
+			for (int i1 = 0; i1 < l[1]; i1++)
+				for (int i2 = 0; i2 < l[2]; i2++, k += (size_t)l[3])
+					memcpy(out + k, in + (((size_t)(b[0] + i0) * d[1] + b[1] + i1) *
+							      d[2] + b[2] + i2) * d[3] + b[3],
+					       (size_t)l[3] * sizeof(float));
+	}
+	return 0;
+}
+
+/* PACK: out [outer, N, inner] of the inputs [outer, inner], outer the dims before the axis. */
+static int k_pack(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
+{
+	struct dims d = tdims(x, op->in[0]);
+	int axis = op->o.axis < 0 ? op->o.axis + d.r + 1 : op->o.axis;
+	size_t outer = 1, inner = 1, n;
+
+	if (axis < 0 || axis > d.r)
+		return SHAPE_ERR(x, op, "axis out of range");
+	for (int i = 0; i < d.r; i++)
+		*(i < axis ? &outer : &inner) *= (size_t)d.d[i];
+	if (outer * inner * op->n_in != nout)
+		return SHAPE_ERR(x, op, "inputs do not fill the output");
+	for (uint32_t j = 0; j < op->n_in; j++) {
+		const float *in = fin(x, op, j, &n);
+
+		if (!in || n != outer * inner)
+			return SHAPE_ERR(x, op, "inputs of different sizes");
+		for (size_t o = 0; o < outer; o++)
+			memcpy(out + (o * op->n_in + j) * inner, in + o * inner, inner * sizeof(float));
+	}
+	return 0;
+}
+
 static int run_op(struct quant_fref *x, const struct model_op *op)
 {
 	float *out;
 	size_t nout;
 
-	if (op->n_out != 1 || op->n_in < 1 || op->in[0] < 0)
-		return SHAPE_ERR(x, op, "needs one output and an input");
+	if (op->n_out < 1 || op->n_in < 1 || op->in[0] < 0 || op->out[0] < 0)
+		return SHAPE_ERR(x, op, "needs an output and an input");
+	switch (op->code) {
+	case TFL_OP_SLICE: case TFL_OP_SPLIT: case TFL_OP_SPLIT_V: case TFL_OP_UNPACK:
+		return k_slices(x, op);
+	default:
+		if (op->n_out != 1)
+			return SHAPE_ERR(x, op, "needs one output");
+	}
 	out = x->val[op->out[0]];
 	nout = x->n[op->out[0]];
 	if (model_is_tconv(op))
@@ -806,8 +914,10 @@ static int run_op(struct quant_fref *x, const struct model_op *op)
 		return k_mean(x, op, out, nout);
 	case TFL_OP_SOFTMAX:
 		return k_softmax(x, op, out, nout);
-	case TFL_OP_PAD:
+	case TFL_OP_PAD: case TFL_OP_PADV2:
 		return k_pad(x, op, out, nout);
+	case TFL_OP_PACK:
+		return k_pack(x, op, out, nout);
 	case TFL_OP_CONCATENATION:
 		return k_concat(x, op, out, nout);
 	case TFL_OP_RESIZE_BILINEAR:
@@ -851,8 +961,8 @@ int quant_fref_run(struct quant_fref *x, quant_fref_hook hook, void *userdata, c
 		r = run_op(x, op);
 		if (r < 0)
 			return r;
-		if (hook)
-			hook(userdata, (uint32_t)op->out[0], x->val[op->out[0]], x->n[op->out[0]]);
+		for (uint32_t j = 0; hook && j < op->n_out; j++)
+			hook(userdata, (uint32_t)op->out[j], x->val[op->out[j]], x->n[op->out[j]]);
 	}
 	return 0;
 }

@@ -528,10 +528,14 @@ static int ties_in_out(int32_t code)
 	case TFL_OP_MAX_POOL_2D: case TFL_OP_AVERAGE_POOL_2D: case TFL_OP_RESHAPE:
 	case TFL_OP_SQUEEZE: case TFL_OP_PAD: case TFL_OP_RESIZE_BILINEAR:
 	case TFL_OP_RESIZE_NEAREST_NEIGHBOR: case TFL_OP_STRIDED_SLICE: case TFL_OP_TRANSPOSE:
-	case TFL_OP_DEPTH_TO_SPACE: case TFL_OP_SPACE_TO_DEPTH:
+	case TFL_OP_DEPTH_TO_SPACE: case TFL_OP_SPACE_TO_DEPTH: case TFL_OP_EXPAND_DIMS:
+	case TFL_OP_SLICE:
 		return 1;	/* input 0 and output */
-	case TFL_OP_CONCATENATION: case TFL_OP_MAXIMUM: case TFL_OP_MINIMUM:
-		return 2;	/* every float input and output */
+	case TFL_OP_CONCATENATION: case TFL_OP_MAXIMUM: case TFL_OP_MINIMUM: case TFL_OP_PACK:
+	case TFL_OP_PADV2:
+		return 2;	/* every float input (PADV2: and its constant value) and output */
+	case TFL_OP_SPLIT: case TFL_OP_SPLIT_V: case TFL_OP_UNPACK:
+		return 3;	/* the input split and every output */
 	default:
 		return 0;
 	}
@@ -625,6 +629,12 @@ static int choose_activation_params(struct qctx *q, float percentile)
 		for (uint32_t j = 0; kind == 2 && j < op->n_in; j++)
 			if (op->in[j] >= 0 && m->t[op->in[j]].type == TFL_FLOAT32)
 				unite(q->parent, op->in[j], op->out[0]);
+		for (uint32_t j = 0; kind == 3 && j < op->n_out; j++) {
+			int32_t src = op->in[op->code == TFL_OP_SPLIT && op->n_in > 1 ? 1 : 0];
+
+			if (src >= 0 && m->t[src].type == TFL_FLOAT32)
+				unite(q->parent, src, op->out[j]);
+		}
 	}
 
 	glo = malloc(q->nt * sizeof(float));
@@ -928,7 +938,7 @@ static int32_t int8_version(const struct model_op *op)
 	case TFL_OP_RESIZE_BILINEAR: case TFL_OP_RESIZE_NEAREST_NEIGHBOR:
 		return op->o.half_pixel ? 3 : 2;
 	case TFL_OP_RESHAPE: case TFL_OP_SQUEEZE: case TFL_OP_HARD_SWISH: case TFL_OP_PRELU:
-	case TFL_OP_RELU_N1_TO_1:
+	case TFL_OP_RELU_N1_TO_1: case TFL_OP_EXPAND_DIMS:
 		return 1;
 	default:
 		return 2;

@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The data-movement ops the compiler lowers to STRIDED_SLICE,
+ * CONCATENATION, PAD and RESHAPE (compile.c: c_slices(), c_pack(),
+ * c_pad(), concat_pt()), at their edges: a CONCATENATION of more inputs
+ * than a program op takes (chained), SPLIT_V with a -1 size, PADV2 of a
+ * value other than the zero point on every axis, UNPACK on the last axis
+ * (RESHAPE views). Each int8 (or uint8) model is compiled for the CPU and
+ * run with the default and the reference kernels; its outputs must equal
+ * the op's definition computed here. Then malformed ops: each is refused
+ * at compile time with a message that names what is wrong.
+ * (tests/models/shape_ops.py runs all of them in one model against the
+ * oracle: tests/host/test-random-graphs.sh.)
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "drm/edgeai_program.h"
+#include "ktap.h"
+#include "test-tflite-build.h"
+
+#define MAX_IO 12
+
+/* The shape of a scalar (rank 0): tb_tensor() copies none of it. */
+static const int32_t scalar[1];
+
+static void quantized(struct edgeai_model *m, int32_t t, float scale, int64_t zp)
+{
+	struct model_tensor *mt = &m->t[t];
+
+	free(mt->q.scale);
+	free(mt->q.zero_point);
+	mt->q.n = 1;
+	mt->q.scale = malloc(sizeof(float));
+	mt->q.zero_point = malloc(sizeof(int64_t));
+	mt->q.scale[0] = scale;
+	mt->q.zero_point[0] = zp;
+}
+
+/* Every 8-bit tensor of @m at scale 0.05, zero point @zp. */
+static void quantize_all(struct edgeai_model *m, int64_t zp)
+{
+	uint32_t t;
+
+	for (t = 0; t < m->n_tensors; t++)
+		if (m->t[t].type == TFL_INT8 || m->t[t].type == TFL_UINT8)
+			quantized(m, (int32_t)t, 0.05f, zp);
+}
+
+static int32_t i32s(struct edgeai_model *m, const char *name, int n, const int32_t *v)
+{
+	int32_t s[1] = { n };
+
+	return tb_tensor(m, name, TFL_INT32, 1, s, v, sizeof(*v) * (size_t)n);
+}
+
+static size_t elems(const struct edgeai_model *m, int32_t t)
+{
+	size_t n = 1;
+	uint32_t k;
+
+	for (k = 0; k < m->t[t].rank; k++)
+		n *= (size_t)m->t[t].shape[k];
+	return n;
+}
+
+/*
+ * Compiles @m for the CPU (reference kernels or not) and runs it on @in;
+ * outputs into @outs. Returns the error, with the compiler's message in @err.
+ */
+static int run(const struct edgeai_model *m, int reference, const uint8_t *in, uint8_t **outs,
+	       char *err, size_t errsz)
+{
+	struct edgeai_compile_options o = { .policy = EDGEAI_POLICY_CPU_ONLY,
+					    .flags = EDGEAI_COMPILE_NO_CACHE };
+	struct edgeai_program *p = NULL;
+	const void *ins[1] = { in };
+	void *o_ptr[MAX_IO];
+	size_t isize = elems(m, m->in[0]), osize[MAX_IO];
+	uint32_t k;
+	int r;
+
+	if (reference)
+		o.cpu_flags = EDGEAI_CPU_REFERENCE;
+	err[0] = 0;
+	r = edgeai_model_compile(m, &o, &p, err, errsz);
+	if (r)
+		return r;
+	for (k = 0; k < m->n_out; k++) {
+		o_ptr[k] = outs[k];
+		osize[k] = elems(m, m->out[k]);
+	}
+	r = edgeai_program_run(p, ins, &isize, 1, o_ptr, osize, m->n_out);
+	edgeai_program_unref(p);
+	return r;
+}
+
+/* Runs @m both ways against @want[k] (the outputs' definitions). */
+static void check(const char *what, struct edgeai_model *m, const uint8_t *in, uint8_t **want)
+{
+	uint8_t *got[MAX_IO];
+	char err[256];
+	uint32_t k;
+	int ref, r, same;
+
+	for (ref = 0; ref < 2; ref++) {
+		for (k = 0; k < m->n_out; k++) {
+			got[k] = malloc(elems(m, m->out[k]));
+			memset(got[k], 0xa5, elems(m, m->out[k]));
+		}
+		r = run(m, ref, in, got, err, sizeof(err));
+		for (k = 0, same = 1; k < m->n_out; k++)
+			same &= !memcmp(got[k], want[k], elems(m, m->out[k]));
+		ktap_ok(!r && same, "%s, %s kernels: %s", what, ref ? "reference" : "default",
+			r ? err : same ? "outputs equal the definition" : "bytes differ");
+		for (k = 0; k < m->n_out; k++)
+			free(got[k]);
+	}
+}
+
+/* Compiling @m fails with -EOPNOTSUPP and a message containing @msg. */
+static void refused(const char *what, struct edgeai_model *m, const char *msg)
+{
+	struct edgeai_compile_options o = { .policy = EDGEAI_POLICY_CPU_ONLY,
+					    .flags = EDGEAI_COMPILE_NO_CACHE };
+	struct edgeai_program *p = NULL;
+	char err[256] = "";
+	int r = edgeai_model_compile(m, &o, &p, err, sizeof(err));
+
+	ktap_ok(r == -EOPNOTSUPP && strstr(err, msg), "%s: refused (%d): %s", what, r, err);
+	edgeai_program_unref(p);
+	edgeai_model_unref(m);
+}
+
+/* CONCATENATION of 11 [1, 2, 3, k + 1] tensors on the channels: two program ops. */
+static void concat_many(void)
+{
+	struct edgeai_model *m = tb_new();
+	int32_t x, ins[11], y, s[4] = { 1, 2, 3, 1 }, total = 0, k, i, off;
+	uint8_t *in, *want[1];
+	struct model_op *op;
+	size_t n = 0;
+
+	x = tb_tensor(m, "x", TFL_INT8, 4, (int32_t[4]){ 1, 2, 3, 66 }, NULL, 0);
+	for (k = 0; k < 11; k++) {
+		s[3] = k + 1;
+		total += k + 1;
+		ins[k] = tb_tensor(m, "piece", TFL_INT8, 4, s, NULL, 0);
+	}
+	s[3] = total;
+	y = tb_tensor(m, "y", TFL_INT8, 4, s, NULL, 0);
+	/* the pieces: SPLIT_V of x into 1, 2, ..., 11 channels */
+	{
+		int32_t sizes[11], axis = 3, ti[3];
+
+		for (k = 0; k < 11; k++)
+			sizes[k] = k == 4 ? -1 : k + 1;
+		ti[0] = x;
+		ti[1] = i32s(m, "sizes", 11, sizes);
+		ti[2] = tb_tensor(m, "axis", TFL_INT32, 0, scalar, &axis, 4);
+		tb_op(m, TFL_OP_SPLIT_V, 3, ti, 11, ins);
+	}
+	/* concatenated in reverse order */
+	{
+		int32_t rev[11];
+
+		for (k = 0; k < 11; k++)
+			rev[k] = ins[10 - k];
+		op = tb_op(m, TFL_OP_CONCATENATION, 11, rev, 1, &y);
+		op->o.axis = -1;
+	}
+	tb_io(m, 1, &x, 1, &y);
+	quantize_all(m, -3);
+	in = malloc(6 * 66);
+	want[0] = malloc(6 * 66);
+	for (i = 0; i < 6 * 66; i++)
+		in[i] = (uint8_t)(i * 37 + 11);
+	for (i = 0; i < 6; i++)
+		for (k = 10; k >= 0; k--) {
+			off = k * (k + 1) / 2;	/* piece k's first channel in x */
+			memcpy(want[0] + n, in + i * 66 + off, (size_t)k + 1);
+			n += (size_t)k + 1;
+		}
+	check("SPLIT_V into 11 (one size -1), CONCATENATION of 11 (two program ops)", m, in,
+	      want);
+	edgeai_model_unref(m);
+	free(in);
+	free(want[0]);
+}
+
+/* PADV2 of a uint8 [2, 3, 4] with 7 (zero point 128) on every axis. */
+static void padv2_all_axes(void)
+{
+	struct edgeai_model *m = tb_new();
+	int32_t pads[6] = { 1, 0, 0, 2, 2, 1 }, x, y, ti[3];
+	uint8_t v = 7, *in, *want[1];
+	int a, b, c;
+
+	x = tb_tensor(m, "x", TFL_UINT8, 3, (int32_t[3]){ 2, 3, 4 }, NULL, 0);
+	y = tb_tensor(m, "y", TFL_UINT8, 3, (int32_t[3]){ 3, 5, 7 }, NULL, 0);
+	ti[0] = x;
+	ti[1] = tb_tensor(m, "pads", TFL_INT32, 2, (int32_t[2]){ 3, 2 }, pads, sizeof(pads));
+	ti[2] = tb_tensor(m, "value", TFL_UINT8, 0, scalar, &v, 1);
+	tb_op(m, TFL_OP_PADV2, 3, ti, 1, &y);
+	tb_io(m, 1, &x, 1, &y);
+	quantize_all(m, 128);
+	in = malloc(24);
+	want[0] = malloc(3 * 5 * 7);
+	for (a = 0; a < 24; a++)
+		in[a] = (uint8_t)(a * 11 + 200);
+	memset(want[0], v, 3 * 5 * 7);
+	for (a = 0; a < 2; a++)
+		for (b = 0; b < 3; b++)
+			for (c = 0; c < 4; c++)
+				want[0][((a + 1) * 5 + b) * 7 + c + 2] = in[(a * 3 + b) * 4 + c];
+	check("PADV2 of uint8 [2, 3, 4] by 1 0, 0 2, 2 1 with 7 (zero point 128)", m, in, want);
+	edgeai_model_unref(m);
+	free(in);
+	free(want[0]);
+}
+
+/* UNPACK of [2, 3, 4] on the last axis: four [2, 3] outputs. */
+static void unpack_last(void)
+{
+	struct edgeai_model *m = tb_new();
+	int32_t x, outs[4], k, i;
+	uint8_t in[24], *want[4];
+	struct model_op *op;
+
+	x = tb_tensor(m, "x", TFL_INT8, 3, (int32_t[3]){ 2, 3, 4 }, NULL, 0);
+	for (k = 0; k < 4; k++)
+		outs[k] = tb_tensor(m, "y", TFL_INT8, 2, (int32_t[2]){ 2, 3 }, NULL, 0);
+	op = tb_op(m, TFL_OP_UNPACK, 1, &x, 4, outs);
+	op->o.axis = -1;
+	op->o.num = 4;
+	tb_io(m, 1, &x, 4, outs);
+	quantize_all(m, 5);
+	for (i = 0; i < 24; i++)
+		in[i] = (uint8_t)(i * 29 + 3);
+	for (k = 0; k < 4; k++) {
+		want[k] = malloc(6);
+		for (i = 0; i < 6; i++)
+			want[k][i] = in[i * 4 + k];
+	}
+	check("UNPACK of [2, 3, 4] on axis -1 into four [2, 3]", m, in, want);
+	for (k = 0; k < 4; k++)
+		free(want[k]);
+	edgeai_model_unref(m);
+}
+
+/* A model with x, int8 [1, 4, 10]; outputs and ops added by the caller. */
+static struct edgeai_model *with_x(int32_t *x)
+{
+	struct edgeai_model *m = tb_new();
+
+	*x = tb_tensor(m, "x", TFL_INT8, 3, (int32_t[3]){ 1, 4, 10 }, NULL, 0);
+	return m;
+}
+
+/* @n outputs of shape @os (rank @rank) into @outs; the model's output list. */
+static void outputs(struct edgeai_model *m, int32_t x, int n, int rank, const int32_t *os,
+		    int32_t *outs)
+{
+	int k;
+
+	for (k = 0; k < n; k++)
+		outs[k] = tb_tensor(m, "y", TFL_INT8, rank, os, NULL, 0);
+	tb_io(m, 1, &x, n, outs);
+}
+
+static void malformed(void)
+{
+	int32_t x, ti[3], outs[4], ax, s3[3] = { 3, 3, 3 };
+	struct edgeai_model *m;
+	struct model_op *op;
+	int8_t v = 0;
+
+	m = with_x(&x);
+	ax = 2;
+	ti[0] = tb_tensor(m, "axis", TFL_INT32, 0, scalar, &ax, 4);
+	ti[1] = x;
+	outputs(m, x, 3, 3, (int32_t[3]){ 1, 4, 3 }, outs);
+	tb_op(m, TFL_OP_SPLIT, 2, ti, 3, outs);
+	quantize_all(m, 0);
+	refused("SPLIT of 10 columns into 3", m, "does not split evenly");
+
+	m = with_x(&x);
+	ax = 3;
+	ti[0] = tb_tensor(m, "axis", TFL_INT32, 0, scalar, &ax, 4);
+	ti[1] = x;
+	outputs(m, x, 2, 3, (int32_t[3]){ 1, 4, 5 }, outs);
+	tb_op(m, TFL_OP_SPLIT, 2, ti, 2, outs);
+	quantize_all(m, 0);
+	refused("SPLIT on axis 3 of a rank-3 tensor", m, "axis out of range");
+
+	m = with_x(&x);
+	ax = -1;
+	ti[0] = x;
+	ti[1] = i32s(m, "sizes", 3, s3);
+	ti[2] = tb_tensor(m, "axis", TFL_INT32, 0, scalar, &ax, 4);
+	outputs(m, x, 3, 3, (int32_t[3]){ 1, 4, 3 }, outs);
+	tb_op(m, TFL_OP_SPLIT_V, 3, ti, 3, outs);
+	quantize_all(m, 0);
+	refused("SPLIT_V of 10 columns into 3, 3, 3", m, "do not add up");
+
+	m = with_x(&x);
+	ti[0] = x;
+	ti[1] = i32s(m, "begin", 3, (int32_t[3]){ 0, 0, 8 });
+	ti[2] = i32s(m, "size", 3, (int32_t[3]){ 1, 4, 3 });
+	outputs(m, x, 1, 3, (int32_t[3]){ 1, 4, 3 }, outs);
+	tb_op(m, TFL_OP_SLICE, 3, ti, 1, outs);
+	quantize_all(m, 0);
+	refused("SLICE of columns 8..10 of 10", m, "outside the input");
+
+	m = with_x(&x);
+	outputs(m, x, 3, 2, (int32_t[2]){ 1, 10 }, outs);
+	op = tb_op(m, TFL_OP_UNPACK, 1, &x, 3, outs);
+	op->o.axis = 1;
+	op->o.num = 3;
+	quantize_all(m, 0);
+	refused("UNPACK of an axis of 4 into 3 outputs", m, "do not match the axis");
+
+	m = with_x(&x);
+	ti[0] = x;
+	ti[1] = tb_tensor(m, "x2", TFL_INT8, 3, (int32_t[3]){ 1, 4, 9 }, NULL, 0);
+	outputs(m, x, 1, 4, (int32_t[4]){ 2, 1, 4, 10 }, outs);
+	tb_op(m, TFL_OP_PACK, 2, ti, 1, outs);
+	quantize_all(m, 0);
+	refused("PACK of [1, 4, 10] and [1, 4, 9]", m, "inputs of different shapes");
+
+	m = with_x(&x);
+	ti[0] = x;
+	ti[1] = tb_tensor(m, "pads", TFL_INT32, 2, (int32_t[2]){ 3, 2 },
+			  (int32_t[6]){ 0, 0, 1, 1, 0, 0 }, 24);
+	ti[2] = tb_tensor(m, "value", TFL_INT8, 0, scalar, &v, 1);
+	outputs(m, x, 1, 3, (int32_t[3]){ 1, 6, 10 }, outs);
+	tb_op(m, TFL_OP_PADV2, 3, ti, 1, outs);
+	quantize_all(m, 0);
+	quantized(m, ti[2], 0.1f, 0);
+	refused("PADV2 with a value of another scale", m, "quantization is not the output's");
+}
+
+int main(void)
+{
+	ktap_start();
+	concat_many();
+	padv2_all_axes();
+	unpack_last();
+	malformed();
+	return ktap_finish();
+}

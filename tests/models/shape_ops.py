@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Write shape_ops.tflite: the data-movement ops the compiler lowers.
+
+SLICE, SPLIT, SPLIT_V, UNPACK, PACK, EXPAND_DIMS and PADV2 move bytes
+that the program's STRIDED_SLICE, CONCATENATION, PAD and RESHAPE move;
+the compiler lowers them to those (libedgeai/src/compiler/compile.c).
+Detectors, landmark and audio models from converters other than
+MediaPipe's use them (a Conv1D is EXPAND_DIMS, CONV_2D, SQUEEZE; SSD
+heads SPLIT and PACK; TF's quantized max-pool padding PADV2 with the
+lowest value). On [1, 12, 10, 3]:
+
+    CONV_2D 3x3 -> 8 channels
+    SPLIT (channels, 2)          -> a, b            [1, 12, 10, 4] each
+    SPLIT_V (rows 10, -1) of a   -> a1 [1, 10, ...], a2 [1, 2, ...]
+    UNPACK (rows) of a1, PACK (rows) in reverse order: a1 upside down
+                                 (ten inputs: two program concatenations)
+    SQUEEZE a2, EXPAND_DIMS back: the same bytes through a rank-3 tensor
+    CONCATENATION (rows) of the two                -> [1, 12, 10, 4]
+    SLICE b (begin 0 2 1 0, size 1 -1 8 -1)        -> [1, 10, 8, 4]
+    PADV2 (rows 1 1, columns 0 2) with -2.5        -> [1, 12, 10, 4]
+    UNPACK (channels) of the padded tensor, PACK (channels) in another order
+    ADD of the two halves, CONV_2D 1x1 -> output 0 [1, 12, 10, 5]
+    output 1: the second SPLIT_V piece [1, 2, 10, 4]
+
+The pad value lies below what the convolution gives, so the quantized
+model pads with a value other than the zero point (a concatenation of
+constant rows); the UNPACK and PACK on the channels need RESHAPE views
+(their axis is not the first). Weights are seeded: the file is the same
+on every run.
+
+    tests/models/shape_ops.py OUT.tflite
+"""
+import os
+import random
+import struct
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'oracle'))
+import tflite_writer as tw  # noqa: E402
+
+OP = {'ADD': 0, 'CONCATENATION': 2, 'CONV_2D': 3, 'SQUEEZE': 43, 'SPLIT': 49,
+      'PADV2': 60, 'SLICE': 65, 'EXPAND_DIMS': 70, 'PACK': 83, 'UNPACK': 88,
+      'SPLIT_V': 102}
+OPT = {'Conv2D': 1, 'Concatenation': 10, 'Add': 11, 'Squeeze': 30, 'Split': 35,
+       'PadV2': 43, 'Slice': 48, 'ExpandDims': 52, 'Pack': 59, 'Unpack': 64,
+       'SplitV': 79}
+F32, I32 = tw.TT_FLOAT32, tw.TT_INT32
+
+
+class Model:
+    def __init__(self):
+        self.tensors, self.ops = [], []
+
+    def t(self, shape, data=None, ttype=F32):
+        d = {'shape': list(shape), 'type': ttype}
+        if data is not None:
+            d['data'] = struct.pack('<%d%s' % (len(data), 'f' if ttype == F32 else 'i'),
+                                    *data)
+        self.tensors.append(d)
+        return len(self.tensors) - 1
+
+    def op(self, name, opt, opts, ins, outs):
+        self.ops.append((OP[name], OPT[opt] if opt else 0, opts, ins, outs))
+
+
+def conv(m, r, x, ic, oc, k, shape):
+    w = m.t([oc, k, k, ic], [r.uniform(-0.5, 0.5) for _ in range(oc * k * k * ic)])
+    b = m.t([oc], [r.uniform(-0.2, 0.2) for _ in range(oc)])
+    y = m.t(shape)
+    m.op('CONV_2D', 'Conv2D', [(0, 'b', tw.PAD_SAME), (1, 'i', 1), (2, 'i', 1),
+                               (3, 'b', 0), (4, 'i', 1), (5, 'i', 1)], [x, w, b], [y])
+    return y
+
+
+def main():
+    r = random.Random(65)
+    m = Model()
+    x = m.t([1, 12, 10, 3])
+    c = conv(m, r, x, 3, 8, 3, [1, 12, 10, 8])
+    a, b = m.t([1, 12, 10, 4]), m.t([1, 12, 10, 4])
+    m.op('SPLIT', 'Split', [(0, 'i', 2)], [m.t([], [3], I32), c], [a, b])
+    a1, a2 = m.t([1, 10, 10, 4]), m.t([1, 2, 10, 4])
+    m.op('SPLIT_V', 'SplitV', [(0, 'i', 2)], [a, m.t([2], [10, -1], I32), m.t([], [1], I32)],
+         [a1, a2])
+    rows = [m.t([1, 10, 4]) for _ in range(10)]
+    m.op('UNPACK', 'Unpack', [(0, 'i', 10), (1, 'i', 1)], [a1], rows)
+    flip = m.t([1, 10, 10, 4])
+    m.op('PACK', 'Pack', [(0, 'i', 10), (1, 'i', 1)], rows[::-1], [flip])
+    sq = m.t([2, 10, 4])
+    m.op('SQUEEZE', 'Squeeze', [], [a2], [sq])
+    ex = m.t([1, 2, 10, 4])
+    m.op('EXPAND_DIMS', 'ExpandDims', [], [sq, m.t([], [0], I32)], [ex])
+    top = m.t([1, 12, 10, 4])
+    m.op('CONCATENATION', 'Concatenation', [(0, 'i', 1), (1, 'b', 0)], [flip, ex], [top])
+    sl = m.t([1, 10, 8, 4])
+    m.op('SLICE', 'Slice', [], [b, m.t([4], [0, 2, 1, 0], I32), m.t([4], [1, -1, 8, -1], I32)],
+         [sl])
+    pd = m.t([1, 12, 10, 4])
+    m.op('PADV2', 'PadV2', [], [sl, m.t([4, 2], [0, 0, 1, 1, 0, 2, 0, 0], I32),
+                                m.t([], [-2.5])], [pd])
+    chans = [m.t([1, 12, 10]) for _ in range(4)]
+    m.op('UNPACK', 'Unpack', [(0, 'i', 4), (1, 'i', 3)], [pd], chans)
+    perm = m.t([1, 12, 10, 4])
+    m.op('PACK', 'Pack', [(0, 'i', 4), (1, 'i', -1)], [chans[2], chans[0], chans[3], chans[1]],
+         [perm])
+    s = m.t([1, 12, 10, 4])
+    m.op('ADD', 'Add', [(0, 'b', 0)], [top, perm], [s])
+    y = conv(m, r, s, 4, 5, 1, [1, 12, 10, 5])
+    with open(sys.argv[1], 'wb') as f:
+        f.write(tw.model_ops(m.ops, m.tensors, [x], [y, a2]))
+
+
+if __name__ == '__main__':
+    main()
