@@ -47,6 +47,7 @@ TFL = {'ADD': 0, 'AVERAGE_POOL_2D': 1, 'CONCATENATION': 2, 'CONV_2D': 3,
        'SOFTMAX': 25, 'SPACE_TO_DEPTH': 26, 'TANH': 28, 'PAD': 34,
        'TRANSPOSE': 39, 'MEAN': 40, 'SUB': 41, 'STRIDED_SLICE': 45,
        'PRELU': 54, 'MAXIMUM': 55, 'MINIMUM': 57, 'TRANSPOSE_CONV': 67,
+       'REDUCE_MAX': 82,
        'RESIZE_NEAREST_NEIGHBOR': 97, 'LEAKY_RELU': 98, 'QUANTIZE': 114,
        'HARD_SWISH': 117}
 OPT = {'Conv2D': 1, 'DepthwiseConv2D': 2, 'Pool2D': 5, 'FullyConnected': 8,
@@ -221,6 +222,12 @@ class Case:
             self.pidx[i] = self.prog.tensor(dtype, shape,
                                             zp[0] if zp else 0, data=data)
         return i
+
+    def prog_dims(self, i, shape):
+        """The program tensor of TFLite tensor @i with dims @shape (same bytes)."""
+        t = self.prog.tensors[self.pidx[i]]
+        assert count(shape) == count(self.tt[i]['shape'])
+        self.prog.tensors[self.pidx[i]] = (t[0], t[1], t[2], dims4(shape), t[4])
 
     def output(self, shape, dtype, scale, zp):
         i = len(self.tt)
@@ -524,13 +531,20 @@ def requant_case(name, seed, op, dtype='int8', out_dtype=None,
         m = quantize_multiplier(s_in / s_out)
         amin, amax = lo, hi
         optt, opts = OPT['Quantize'], []
+    elif op == 'RELU_N1_TO_1':
+        # QuantizedReluX(-1, 1): the program's RELU6 op clamps to any range
+        m = quantize_multiplier(f32(s_in / s_out))
+        amin = max(lo, zp_out + round_away(f32(-1.0 / s_out)))
+        amax = min(hi, zp_out + round_away(f32(1.0 / s_out)))
+        optt, opts = 0, []
     else:
         m = quantize_multiplier(f32(s_in / s_out))
         amin = max(lo, zp_out + round_away(f32(0.0 / s_out)))
         amax = hi if op == 'RELU' else \
             min(hi, zp_out + round_away(f32(6.0 / s_out)))
         optt, opts = 0, []
-    c.prog.op(op, [c.pidx[inp]], c.pidx[out], [m[0], m[1], amin, amax])
+    c.prog.op('RELU6' if op == 'RELU_N1_TO_1' else op, [c.pidx[inp]], c.pidx[out],
+              [m[0], m[1], amin, amax])
     c.write(OUTDIR, op, optt, opts, [inp])
     return c
 
@@ -818,40 +832,89 @@ def prelu_case(name, seed, dtype='int8', shape=(1, 4, 5, 6), s_in=0.05,
     return c
 
 
+def reduce_view(shape, axes):
+    """The compiler's view of a reduction (compile.c, reduce_view()): the
+    input [outer, R, 1, inner] ([N, H, W, C] as it is for H and W of a
+    4-D tensor), the output [outer, 1, 1, inner], the TFLite output shape
+    with and without keep_dims."""
+    rank = len(shape)
+    red = sorted(set(a % rank for a in axes))
+    first, last = red[0], red[-1]
+    outer = count(shape[:first])
+    r = count(shape[first:last + 1])
+    inner = count(shape[last + 1:])
+    view = [outer, r, 1, inner]
+    if rank == 4 and (first, last) == (1, 2):
+        view = list(shape)
+    keep = [1 if k in red else d for k, d in enumerate(shape)]
+    drop = [d for k, d in enumerate(shape) if k not in red]
+    return view, [outer, 1, 1, inner], keep, drop
+
+
 def mean_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), s_in=0.05,
-              zp_in=-9, s_out=0.03, zp_out=5, keep_dims=True):
-    """MEAN over axes 1, 2. With keep_dims, optimized_integer_ops::Mean:
-    bias = zp_out - (int)(zp_in * s_in / s_out +- 0.5f), multiplier of
-    s_in / (H * W * s_out), all in float. Without, TFLite computes it in
-    float (reference_ops::QuantizedMeanOrSum): the program op carries the
+              zp_in=-9, s_out=0.03, zp_out=5, keep_dims=True, axes=(1, 2)):
+    """MEAN over axes 1, 2 of a 4-D tensor with keep_dims:
+    optimized_integer_ops::Mean: bias = zp_out - (int)(zp_in * s_in / s_out
+    +- 0.5f), multiplier of s_in / (H * W * s_out), all in float. Any
+    other (axes, keep_dims): TFLite computes it in float
+    (reference_ops::QuantizedMeanOrSum): the program op carries the
     binary32 bits of (float)s_in / (float)s_out (EDGEAI_PROG_MEAN_FLOAT),
     or with equal quantization divides the int sum toward zero
-    (reference_ops::Mean, EDGEAI_PROG_MEAN_DIV); the program's output is
-    [N, 1, 1, C], the model's [N, C]."""
+    (reference_ops::Mean, EDGEAI_PROG_MEAN_DIV); the program reduces the
+    H of [outer, R, 1, inner] (reduce_view()). int8 over H and W with
+    keep_dims and equal quantization: the float pipeline at scale 1 (the
+    sum / n rounded half away from zero, as measured; uint8 takes the
+    optimized path there too)."""
     c = Case(name, seed)
     if dtype == 'uint8':
         zp_in, zp_out = zp_in + 128, zp_out + 128
+    view, oview, keep, drop = reduce_view(list(shape), axes)
     inp = c.act_input(list(shape), dtype, s_in, zp_in)
-    ax = c.const_tensor([2], 'int32', [1, 2], in_prog=False)
-    n, h, w, ch = shape
-    out = c.output([n, 1, 1, ch], dtype, s_out, zp_out)
+    c.prog_dims(inp, view)
+    ax = c.const_tensor([len(axes)], 'int32', list(axes), in_prog=False)
+    out = c.output(keep if keep_dims else drop, dtype, s_out, zp_out)
+    c.prog_dims(out, oview)
     s_in, s_out = f32(s_in), f32(s_out)
-    if keep_dims:
+    same = s_in == s_out and zp_in == zp_out
+    if keep_dims and len(shape) == 4 and sorted(a % 4 for a in axes) == [1, 2] and \
+            not (same and dtype == 'int8'):
+        h, w = shape[1], shape[2]
         temp = f32(f32(zp_in * s_in) / s_out)
         temp = f32(temp + 0.5) if temp > 0 else f32(temp - 0.5)
         bias = zp_out - int(temp)
         real = f32(s_in / f32(f32(float(h * w)) * s_out))
         m = quantize_multiplier(real)
         params = [m[0], m[1], bias]
-    elif s_in == s_out and zp_in == zp_out:
+    elif same and not (keep_dims and dtype == 'int8' and
+                       sorted(a % len(shape) for a in axes) == [1, 2] and len(shape) == 4):
         params = [0, 0, 0, 2, 0]
     else:
         scale = struct.unpack('<I', struct.pack('<f', f32(s_in / s_out)))[0]
         params = [0, 0, 0, 1, scale]
-    if not keep_dims:
-        c.tt[out]['shape'] = [n, ch]
     c.prog.op('MEAN', [c.pidx[inp]], c.pidx[out], params)
     c.write(OUTDIR, 'MEAN', OPT['Reducer'], [(0, 'B', int(keep_dims))], [inp, ax])
+    return c
+
+
+def reduce_max_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), axes=(1, 2),
+                    keep_dims=False, zp=-9):
+    """REDUCE_MAX of 8-bit tensors (equal quantization): the largest stored
+    value, a MAX_POOL_2D whose window is the view's H and W (reduce_view()),
+    unpadded, unclamped."""
+    c = Case(name, seed)
+    if dtype == 'uint8':
+        zp += 128
+    view, oview, keep, drop = reduce_view(list(shape), axes)
+    inp = c.act_input(list(shape), dtype, 0.05, zp)
+    c.prog_dims(inp, view)
+    ax = c.const_tensor([len(axes)], 'int32', list(axes), in_prog=False)
+    out = c.output(keep if keep_dims else drop, dtype, 0.05, zp)
+    c.prog_dims(out, oview)
+    lo, hi = QRANGE[dtype]
+    c.prog.op('MAX_POOL_2D', [c.pidx[inp]], c.pidx[out],
+              [view[1], view[2], 1, 1, 0, 0, lo, hi])
+    c.write(OUTDIR, 'REDUCE_MAX', OPT['Reducer'], [(0, 'B', int(keep_dims))], [inp, ax],
+            version=2)
     return c
 
 
@@ -1158,6 +1221,8 @@ def cases():
             s_in=0.05, s_out=0.05, zp_in=-20, zp_out=-20)
         add('relu6_%s' % dt, requant_case, op='RELU6', dtype=dt,
             s_out=0.025)
+        add('relu_n1_to_1_%s' % dt, requant_case, op='RELU_N1_TO_1', dtype=dt,
+            s_out=0.006)
     add('quantize_int8_to_uint8', requant_case, op='QUANTIZE',
         dtype='int8', out_dtype='uint8', s_in=0.05, s_out=0.05, zp_in=3,
         zp_out=3)
@@ -1222,6 +1287,30 @@ def cases():
         add('mean_float_%s_big' % dt, mean_case, dtype=dt, keep_dims=False,
             shape=(2, 15, 13, 9), s_in=0.013, zp_in=77, s_out=0.007,
             zp_out=-31)
+        # other axes: the reference kernels, on a view [outer, R, 1, inner]
+        add('mean_float_%s_time' % dt, mean_case, dtype=dt, keep_dims=False,
+            shape=(1, 10, 16), axes=(1,), s_in=0.04, zp_in=12, s_out=0.02,
+            zp_out=-7)
+        add('mean_float_%s_channels' % dt, mean_case, dtype=dt, shape=(1, 4, 5, 12),
+            axes=(-1,), s_in=0.03, zp_in=-50, s_out=0.05, zp_out=20)
+        add('mean_float_%s_w_keep' % dt, mean_case, dtype=dt, shape=(2, 3, 5, 4),
+            axes=(2,))
+        add('mean_div_%s_time' % dt, mean_case, dtype=dt, keep_dims=False,
+            shape=(2, 7, 6), axes=(1,), s_in=0.02, zp_in=-3, s_out=0.02, zp_out=-3)
+        add('mean_float_%s_hwc' % dt, mean_case, dtype=dt, keep_dims=False,
+            shape=(2, 3, 4, 5), axes=(1, 2, 3))
+        add('mean_same_q_%s' % dt, mean_case, dtype=dt, shape=(1, 7, 5, 33),
+            s_in=0.02, zp_in=-3, s_out=0.02, zp_out=-3)
+        add('mean_same_q_%s_ties' % dt, mean_case, dtype=dt, shape=(1, 2, 1, 64),
+            s_in=0.02, zp_in=-3, s_out=0.02, zp_out=-3)
+        add('mean_div_%s_w_keep' % dt, mean_case, dtype=dt, shape=(2, 3, 5, 4),
+            axes=(2,), s_in=0.02, zp_in=-3, s_out=0.02, zp_out=-3)
+        add('reduce_max_%s' % dt, reduce_max_case, dtype=dt)
+        add('reduce_max_%s_keep' % dt, reduce_max_case, dtype=dt, keep_dims=True,
+            shape=(2, 4, 3, 9))
+        add('reduce_max_%s_channels' % dt, reduce_max_case, dtype=dt, axes=(3,))
+        add('reduce_max_%s_time' % dt, reduce_max_case, dtype=dt, shape=(1, 12, 8),
+            axes=(-2,))
         add('resize_nn_%s_up' % dt, resize_nn_case, dtype=dt)
         add('resize_nn_%s_down' % dt, resize_nn_case, dtype=dt,
             shape=(1, 9, 8, 2), size=(4, 3))

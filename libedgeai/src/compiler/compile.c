@@ -890,7 +890,8 @@ static int c_unary(struct cc *c, const struct model_op *op)
 	switch (op->code) {
 	case TFL_OP_QUANTIZE:
 	case TFL_OP_RELU:
-	case TFL_OP_RELU6: {
+	case TFL_OP_RELU6:
+	case TFL_OP_RELU_N1_TO_1: {
 		struct edgeai_prog_requant_params p = { 0 };
 		int32_t lo = dto == EDGEAI_DTYPE_UINT8 ? 0 : -128, hi = lo + 255;
 
@@ -909,6 +910,11 @@ static int c_unary(struct cc *c, const struct model_op *op)
 		p.act_min = clampi(zo + (int32_t)roundf(0.0f / so), lo, hi);
 		if (op->code == TFL_OP_RELU6)
 			p.act_max = clampi(zo + (int32_t)roundf(6.0f / so), lo, hi);
+		/* QuantizedReluX(-1, 1): the RELU6 op is a requantization clamped to any range */
+		if (op->code == TFL_OP_RELU_N1_TO_1) {
+			p.act_min = clampi(zo + (int32_t)roundf(-1.0f / so), lo, hi);
+			p.act_max = clampi(zo + (int32_t)roundf(1.0f / so), lo, hi);
+		}
 		return cc_op(c, op->code == TFL_OP_RELU ? EDGEAI_OP_RELU : EDGEAI_OP_RELU6, &in, 1,
 			     out, &p, sizeof(p));
 	}
@@ -1623,29 +1629,108 @@ static int c_shape(struct cc *c, const struct model_op *op)
  * equal input and output quantization TFLite divides the int32 sum
  * instead (reference_ops::Mean: EDGEAI_PROG_MEAN_DIV).
  */
-static int c_mean_reference(struct cc *c, const struct model_op *op)
+/*
+ * The axes a reduction (MEAN, REDUCE_MAX) reduces, from its constant input
+ * 1, contiguous (a hole would need a TRANSPOSE; no model we know has
+ * one). The input is then [outer, R, 1, inner] (R the product of the
+ * reduced dims; [N, H, W, C] as it is for H and W of a 4-D tensor) and the
+ * output [outer, 1, 1, inner], in which the program's MEAN and pools reduce
+ * H and W (@ret_hw: the view's H and W). *@in and *@out are
+ * the program tensors in those dims: the tensors themselves, or
+ * temporaries RESHAPEd from the input (here) and to the output
+ * (reduce_done()); *@via says which.
+ */
+static int reduce_view(struct cc *c, const struct model_op *op, uint32_t ret_hw[2], int *in,
+		       int *out, int via[2])
+{
+	const struct model_tensor *it = T(c, op->in[0]);
+	int32_t ax[MODEL_MAX_RANK];
+	uint32_t n = 0, k, mask = 0, first, last;
+	uint64_t outer = 1, r = 1, inner = 1;
+	uint32_t v[4], w[4];
+	int t;
+
+	if (op->n_in < 2 || const_ints(c, op->in[1], ax, MODEL_MAX_RANK, &n))
+		return -EOPNOTSUPP;
+	if (it->rank > 4 || it->rank < 1)
+		return unsupported(c, op, "rank above 4 or a scalar");
+	for (k = 0; k < n; k++) {
+		int32_t a = norm_axis(ax[k], it->rank);
+
+		if (a < 0)
+			return unsupported(c, op, "axis out of range");
+		mask |= 1u << a;
+	}
+	if (!mask)
+		return unsupported(c, op, "no axis to reduce");
+	first = (uint32_t)__builtin_ctz(mask);
+	last = 31 - (uint32_t)__builtin_clz(mask);
+	if (mask != ((2u << last) - (1u << first)))
+		return unsupported(c, op, "the reduced axes are not next to each other");
+	for (k = 0; k < it->rank; k++)
+		*(k < first ? &outer : k <= last ? &r : &inner) *= (uint64_t)it->shape[k];
+	if (outer > EDGEAI_PROG_MAX_DIM || r > EDGEAI_PROG_MAX_DIM || inner > EDGEAI_PROG_MAX_DIM)
+		return unsupported(c, op, "a dimension of the reduction is too large");
+	v[0] = w[0] = (uint32_t)outer;
+	v[1] = (uint32_t)r;
+	v[2] = w[1] = w[2] = 1;
+	v[3] = w[3] = (uint32_t)inner;
+	if (it->rank == 4 && first == 1 && last == 2) {
+		/* H and W of [N, H, W, C]: the tensor as it is */
+		v[1] = (uint32_t)it->shape[1];
+		v[2] = (uint32_t)it->shape[2];
+	}
+	ret_hw[0] = v[1];
+	ret_hw[1] = v[2];
+	*in = dims_view(c, op->in[0], v, &via[0]);
+	if (*in < 0)
+		return *in;
+	t = cc_tensor(c, op->in[0]);
+	if (t < 0)
+		return t;
+	if (via[0] && (t = cc_op_pt(c, EDGEAI_OP_RESHAPE, (uint32_t[1]){ (uint32_t)t }, 1,
+				    (uint32_t)*in, NULL, 0)))
+		return t;
+	*out = dims_view(c, op->out[0], w, &via[1]);
+	return *out < 0 ? *out : 0;
+}
+
+/* After the reduction into @out: RESHAPE it to the model's output when reduce_view() made a view. */
+static int reduce_done(struct cc *c, const struct model_op *op, int out, int via)
+{
+	return reshape_pt(c, via, (uint32_t)out, (uint32_t)cc_tensor(c, op->out[0]));
+}
+
+/*
+ * TFLite 2.9.0 computes MEAN other than over H and W with keep_dims (any
+ * axes, keep_dims or not) with its reference kernels: with equal input and
+ * output quantization reference_ops::Mean, the int sum divided
+ * (EDGEAI_PROG_MEAN_DIV), else QuantizedMeanOrSum in float (above). The
+ * reduced axes are the view's H (reduce_view()). @in_float: the float
+ * pipeline even for equal quantization (int8 over H and W with keep_dims,
+ * which TFLite rounds half away from zero: measured against the oracle).
+ */
+static int c_mean_reference(struct cc *c, const struct model_op *op, int in_float)
 {
 	struct edgeai_prog_mean_params p = { .flags = EDGEAI_PROG_MEAN_FLOAT };
 	int32_t in = op->in[0], out = op->out[0];
 	const struct model_tensor *it = T(c, in);
 	float scale = scale_of(c, in) / scale_of(c, out);
-	uint32_t d[4];
-	int r;
+	int vin, vout, via[2], r;
+	uint32_t hw[2];
 
 	if (it->type != TFL_INT8 && it->type != TFL_UINT8)
 		return unsupported(c, op, "8-bit only");
-	d[0] = (uint32_t)it->shape[0];
-	d[1] = d[2] = 1;
-	d[3] = (uint32_t)it->shape[3];
-	r = fix_dims(c, out, d);
-	if (r)
-		return r;
 	/* equal quantization: reference_ops::Mean, the int sum divided */
-	if (same_q(c, in, out))
+	if (same_q(c, in, out) && !in_float)
 		p.flags = EDGEAI_PROG_MEAN_DIV;
 	else
 		memcpy(&p.scale, &scale, sizeof(p.scale));
-	return cc_op(c, EDGEAI_OP_MEAN, &in, 1, out, &p, sizeof(p));
+	r = reduce_view(c, op, hw, &vin, &vout, via);
+	if (!r)
+		r = cc_op_pt(c, EDGEAI_OP_MEAN, (uint32_t[1]){ (uint32_t)vin }, 1, (uint32_t)vout,
+			     &p, sizeof(p));
+	return r ? r : reduce_done(c, op, vout, via[1]);
 }
 
 static int c_mean(struct cc *c, const struct model_op *op)
@@ -1662,12 +1747,12 @@ static int c_mean(struct cc *c, const struct model_op *op)
 	r = const_ints(c, op->in[1], ax, 4, &n);
 	if (r)
 		return r;
-	if (it->rank != 4 || n != 2 || !((ax[0] == 1 && ax[1] == 2) || (ax[0] == 2 && ax[1] == 1)))
-		return unsupported(c, op, "only the mean over H and W of a 4-D tensor");
-	if (!op->o.keep_dims)
-		return c_mean_reference(c, op);
-	if (same_q(c, in, out))
-		return unsupported(c, op, "equal input/output quantization (another TFLite path)");
+	if (it->rank != 4 || n != 2 || !((ax[0] == 1 && ax[1] == 2) || (ax[0] == 2 && ax[1] == 1)) ||
+	    !op->o.keep_dims)
+		return c_mean_reference(c, op, 0);
+	/* int8, equal quantization: the sum / (H * W) rounded half away from zero */
+	if (same_q(c, in, out) && it->type == TFL_INT8)
+		return c_mean_reference(c, op, 1);
 	si = scale_of(c, in);
 	so = scale_of(c, out);
 	zi = zp_of(c, in);
@@ -1686,6 +1771,33 @@ static int c_mean(struct cc *c, const struct model_op *op)
 	if (r)
 		return r;
 	return cc_op(c, EDGEAI_OP_MEAN, &in, 1, out, &p, sizeof(p));
+}
+
+/*
+ * REDUCE_MAX of 8-bit tensors is the largest stored value (TFLite requires
+ * equal input and output quantization): a MAX_POOL_2D whose window is the
+ * reduced axes (the view's H), unpadded.
+ */
+static int c_reduce_max(struct cc *c, const struct model_op *op)
+{
+	struct edgeai_prog_pool_params p = { .stride_h = 1, .stride_w = 1 };
+	int vin, vout, via[2], r;
+	uint32_t hw[2];
+
+	if (need_q(c, op, op->in[0]) || need_q(c, op, op->out[0]))
+		return -EOPNOTSUPP;
+	if (!same_q(c, op->in[0], op->out[0]))
+		return unsupported(c, op, "input and output quantization differ");
+	r = reduce_view(c, op, hw, &vin, &vout, via);
+	if (r)
+		return r;
+	p.filter_h = hw[0];
+	p.filter_w = hw[1];
+	act_range(TFL_ACT_NONE, c->t[vout].dtype, scale_of(c, op->out[0]), zp_of(c, op->out[0]),
+		  &p.act_min, &p.act_max);
+	r = cc_op_pt(c, EDGEAI_OP_MAX_POOL_2D, (uint32_t[1]){ (uint32_t)vin }, 1, (uint32_t)vout,
+		     &p, sizeof(p));
+	return r ? r : reduce_done(c, op, vout, via[1]);
 }
 
 /* --- activation fusion ----------------------------------------------------- */
@@ -1805,6 +1917,7 @@ static int compile_op(struct cc *c, const struct model_op *op)
 	case TFL_OP_QUANTIZE:
 	case TFL_OP_RELU:
 	case TFL_OP_RELU6:
+	case TFL_OP_RELU_N1_TO_1:
 	case TFL_OP_LOGISTIC:
 	case TFL_OP_TANH:
 	case TFL_OP_HARD_SWISH:
@@ -1814,6 +1927,8 @@ static int compile_op(struct cc *c, const struct model_op *op)
 		return c_softmax(c, op);
 	case TFL_OP_MEAN:
 		return c_mean(c, op);
+	case TFL_OP_REDUCE_MAX:
+		return c_reduce_max(c, op);
 	default:
 		return c_shape(c, op);
 	}

@@ -42,7 +42,7 @@ static int op_supported(const struct model_op *op)
 	case TFL_OP_STRIDED_SLICE: case TFL_OP_TRANSPOSE: case TFL_OP_DEPTH_TO_SPACE:
 	case TFL_OP_SPACE_TO_DEPTH: case TFL_OP_DEQUANTIZE: case TFL_OP_EXPAND_DIMS:
 	case TFL_OP_PADV2: case TFL_OP_SLICE: case TFL_OP_SPLIT: case TFL_OP_SPLIT_V:
-	case TFL_OP_PACK: case TFL_OP_UNPACK:
+	case TFL_OP_PACK: case TFL_OP_UNPACK: case TFL_OP_REDUCE_MAX:
 		return 1;
 	default:
 		return 0;
@@ -456,7 +456,9 @@ static int k_binary(struct quant_fref *x, const struct model_op *op, float *out)
 	return 0;
 }
 
-static int k_mean(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
+/* MEAN, or REDUCE_MAX (@is_max) */
+static int k_mean(struct quant_fref *x, const struct model_op *op, float *out, size_t nout,
+		  int is_max)
 {
 	int32_t axes[8];
 	int d[4], red[4] = { 0 }, n, rank = tdims(x, op->in[0]).r;
@@ -483,20 +485,23 @@ static int k_mean(struct quant_fref *x, const struct model_op *op, float *out, s
 		total = 1;
 	if (nout != total || !cnt)
 		return SHAPE_ERR(x, op, "output size does not match the reduction");
-	memset(out, 0, nout * sizeof(float));
+	for (size_t i = 0; i < nout; i++)
+		out[i] = is_max ? -INFINITY : 0.0f;
 	for (int i0 = 0; i0 < d[0]; i0++)
 		for (int i1 = 0; i1 < d[1]; i1++)
 			for (int i2 = 0; i2 < d[2]; i2++)
 				for (int i3 = 0; i3 < d[3]; i3++) {
 					int idx[4] = { i0, i1, i2, i3 };
 					size_t o = 0;
+					float v;
 
 					for (int k = 0; k < 4; k++)
 						if (!red[k])
 							o = o * d[k] + idx[k];
-					out[o] += in[(((size_t)i0 * d[1] + i1) * d[2] + i2) * d[3] + i3];
+					v = in[(((size_t)i0 * d[1] + i1) * d[2] + i2) * d[3] + i3];
+					out[o] = is_max ? fmaxf(out[o], v) : out[o] + v;
 				}
-	for (size_t i = 0; i < nout; i++)
+	for (size_t i = 0; i < nout && !is_max; i++)
 		out[i] /= (float)cnt;
 	return 0;
 }
@@ -911,7 +916,9 @@ static int run_op(struct quant_fref *x, const struct model_op *op)
 			return SHAPE_ERR(x, op, "needs two inputs");
 		return k_binary(x, op, out);
 	case TFL_OP_MEAN:
-		return k_mean(x, op, out, nout);
+		return k_mean(x, op, out, nout, 0);
+	case TFL_OP_REDUCE_MAX:
+		return k_mean(x, op, out, nout, 1);
 	case TFL_OP_SOFTMAX:
 		return k_softmax(x, op, out, nout);
 	case TFL_OP_PAD: case TFL_OP_PADV2:

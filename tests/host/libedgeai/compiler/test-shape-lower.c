@@ -8,7 +8,8 @@
  * (RESHAPE views). Each int8 (or uint8) model is compiled for the CPU and
  * run with the default and the reference kernels; its outputs must equal
  * the op's definition computed here. Then malformed ops: each is refused
- * at compile time with a message that names what is wrong.
+ * at compile time with a message that names what is wrong (a
+ * reduction over axes with a hole among them included).
  * (tests/models/shape_ops.py runs all of them in one model against the
  * oracle: tests/host/test-random-graphs.sh.)
  */
@@ -339,6 +340,14 @@ static void malformed(void)
 	quantize_all(m, 0);
 	quantized(m, ti[2], 0.1f, 0);
 	refused("PADV2 with a value of another scale", m, "quantization is not the output's");
+
+	m = with_x(&x);
+	ti[0] = x;
+	ti[1] = i32s(m, "axes", 2, (int32_t[2]){ 0, 2 });
+	outputs(m, x, 1, 1, (int32_t[1]){ 4 }, outs);
+	tb_op(m, TFL_OP_REDUCE_MAX, 2, ti, 1, outs);
+	quantize_all(m, 0);
+	refused("REDUCE_MAX over axes 0 and 2", m, "not next to each other");
 }
 
 int main(void)
