@@ -8,6 +8,8 @@
 #     two partitions, the float ops left to TFLite),
 #   - BlazeFace short range quantized with float inputs/outputs (its
 #     QUANTIZE and DEQUANTIZE left to TFLite),
+#   - tests/models/shape_ops.py quantized (SPLIT, UNPACK: nodes of many
+#     outputs; PACK, PADV2, ...: all delegated),
 #   - an int8 FULLY_CONNECTED pair whose second op has block-sparse
 #     weights (that op left to TFLite's sparse kernel),
 #   - every real int8 model of test-run-models.sh (tests/models/fetch.sh
@@ -73,9 +75,12 @@ for m in $("$top/tests/models/fetch.sh" --list); do
 	"$ctl" -q quantize "$models/$m.tflite" -o "$tmp/$m-int8.tflite" --samples 8 --seed 1 \
 		> /dev/null 2> "$tmp/err" || { sed 's/^/# /' "$tmp/err"; quant_ok=1; }
 done
+python3 -B "$top/tests/models/shape_ops.py" "$tmp/shape_ops.tflite" &&
+	"$ctl" -q quantize "$tmp/shape_ops.tflite" -o "$tmp/shape_ops-int8.tflite" --samples 8 --seed 1 \
+		> /dev/null 2> "$tmp/err" || { sed 's/^/# /' "$tmp/err"; quant_ok=1; }
 "$ctl" -q quantize "$models/face_detection_short_range.tflite" -o "$tmp/fd-float-io.tflite" \
 	--samples 8 --seed 1 --io float > /dev/null 2> "$tmp/err" || { sed 's/^/# /' "$tmp/err"; quant_ok=1; }
-ok $quant_ok "edgeaictl quantize: the int8 models of the corpus and BlazeFace with float inputs/outputs"
+ok $quant_ok "edgeaictl quantize: the int8 models of the corpus, tests/models/shape_ops.py and BlazeFace with float inputs/outputs"
 
 # golden cases first, a real int8 model last (the cache checks use it)
 while read -r name _; do
@@ -91,6 +96,7 @@ done < "$tmp/cases/cases.txt" > "$tmp/manifest"
 	echo "float_island partial $tmp/float-island.tflite"
 	echo "sparse_fc partial $tmp/sparse-fc.tflite"
 	echo "face_detection_short_range-float-io partial $tmp/fd-float-io.tflite"
+	echo "shape_ops-int8 all $tmp/shape_ops-int8.tflite"
 	for m in $("$top/tests/models/fetch.sh" --list | grep -vx face_detection_short_range) face_detection_short_range; do
 		echo "$m-int8 all $tmp/$m-int8.tflite"
 	done
