@@ -87,6 +87,7 @@ static const struct epc_desc epc_desc[EDGEAI_OP_COUNT] = {
 	[EDGEAI_OP_DEPTH_TO_SPACE] = { 1, 1, 1 },
 	[EDGEAI_OP_SPACE_TO_DEPTH] = { 1, 1, 1 },
 	[EDGEAI_OP_TRANSPOSE_CONV] = { 2, 3, 9 },
+	[EDGEAI_OP_ARG_MAX] = { 1, 1, 1 },
 };
 
 static u32 epc_esize(u32 dtype)
@@ -99,6 +100,8 @@ static u32 epc_esize(u32 dtype)
 		return 2;
 	case EDGEAI_DTYPE_INT32:
 		return 4;
+	case EDGEAI_DTYPE_INT64:
+		return 8;
 	}
 	return 0;
 }
@@ -825,6 +828,20 @@ static int epc_op_params(struct epc *c, const struct edgeai_prog_op *op,
 		return ret ? ret : epc_block(c, op, x, out);
 	case EDGEAI_OP_TRANSPOSE_CONV:
 		return epc_tconv(c, op, in, n_in, out);
+	case EDGEAI_OP_ARG_MAX: {
+		const struct edgeai_prog_argmax_params *p = (const void *)w;
+
+		if (!epc_is8(x))
+			return FAIL(c, "input must be 8-bit");
+		if (out->dtype != EDGEAI_DTYPE_INT32 &&
+		    out->dtype != EDGEAI_DTYPE_INT64)
+			return FAIL(c, "output must be int32 or int64");
+		if (p->axis > 3)
+			return FAIL(c, "axis out of range");
+		if (epc_count(out) * x->dims[p->axis] != epc_count(x))
+			return FAIL(c, "output must hold the input without the axis");
+		return epc_add_work(c, epc_count(x));
+	}
 	}
 	return FAIL(c, "unknown opcode");
 }

@@ -456,7 +456,7 @@ E(const_past_end, tp_h(p)->const_size = TP_C_SIZE + 8)
 E(const_overflow, tp_h(p)->const_size = U32_MAX)
 /* tensors */
 E(dtype_0, tp_t(p, 1)->dtype = 0)
-E(dtype_5, tp_t(p, 1)->dtype = 5)
+E(dtype_past_last, tp_t(p, 1)->dtype = EDGEAI_DTYPE_INT64 + 1)
 E(dim_0, tp_t(p, 0)->dims[3] = 0)
 E(dim_big, tp_t(p, 0)->dims[0] = EDGEAI_PROG_MAX_DIM + 1)
 E(bytes_4g, { tp_t(p, 0)->dims[0] = 65536; tp_t(p, 0)->dims[1] = 65536; })
@@ -588,6 +588,33 @@ E(tconv_pt_mul, { tcp(p)->qmul_offset = EDGEAI_PROG_NO_CONST;
 		  tcp(p)->out_shift = -32; })
 E(tconv_reserved, tcp(p)->reserved[0] = 1)
 E(tconv_one_input, tp_op(p)->inputs[1] = EDGEAI_PROG_NO_TENSOR)
+/* ARG_MAX (1.9) */
+E(argmax_in_i32, { tp_t(p, 0)->dtype = I32; tp_t(p, 0)->zero_point = 0; })
+E(argmax_out_i8, tp_t(p, 1)->dtype = I8)
+E(argmax_axis, ((struct edgeai_prog_argmax_params *)tp_params(p))->axis = 4)
+E(argmax_wrong_axis, ((struct edgeai_prog_argmax_params *)tp_params(p))->axis = 3)
+E(argmax_count, tp_t(p, 1)->dims[3] = 4)
+E(argmax_out_zp, tp_t(p, 1)->zero_point = 1)
+E(argmax_out_offset, tp_t(p, 1)->offset = 4)
+E(argmax_reserved, ((struct edgeai_prog_argmax_params *)tp_params(p))->reserved[0] = 1)
+
+/* ARG_MAX (1.9): int8 [2,3,4,5] along W -> int64 [2,3,5] (as [1,2,3,5]) */
+static void b_argmax(struct tp *p)
+{
+	struct edgeai_prog_argmax_params *a = tp_params(p);
+
+	tp_init(p, EDGEAI_OP_ARG_MAX, 2);
+	tp_tensor(p, 0, I8, 0, 0, 2, 3, 4, 5, -3);
+	tp_tensor(p, 1, EDGEAI_DTYPE_INT64, 1, 0, 1, 2, 3, 5, 0);
+	tp_io(p, 1);
+	a->axis = 2;
+}
+
+static void b_argmax_i32(struct tp *p)
+{
+	b_argmax(p);
+	tp_t(p, 1)->dtype = I32;
+}
 
 static void b_tconv_short(struct tp *p)
 {
@@ -649,7 +676,7 @@ static const struct pcase pcases[] = {
 	H(const_past_end, R_HDR_ORDER),
 	H(const_overflow, R_HDR_ORDER),
 	T(dtype_0, 1, "tensor: unknown dtype"),
-	T(dtype_5, 1, "tensor: unknown dtype"),
+	T(dtype_past_last, 1, "tensor: unknown dtype"),
 	T(dim_0, 0, "tensor: dimension out of range"),
 	T(dim_big, 0, "tensor: dimension out of range"),
 	T(bytes_4g, 0, "tensor: byte size above 4 GiB"),
@@ -770,6 +797,17 @@ static const struct pcase pcases[] = {
 	X(tconv_pt_mul, b_tconv, "output multiplier out of range"),
 	X(tconv_reserved, b_tconv, "parameter words past the op's block not zero"),
 	X(tconv_one_input, b_tconv, "used input after an unused one"),
+	{ "argmax_valid", b_argmax, NULL },
+	{ "argmax_int32_valid", b_argmax_i32, NULL },
+	X(argmax_in_i32, b_argmax, "input must be 8-bit"),
+	X(argmax_out_i8, b_argmax, "output must be int32 or int64"),
+	X(argmax_axis, b_argmax, "axis out of range"),
+	X(argmax_wrong_axis, b_argmax, "output must hold the input without the axis"),
+	X(argmax_count, b_argmax_i32, "output must hold the input without the axis"),
+	{ "argmax_out_zp", b_argmax, e_argmax_out_zp, "tensor: zero point out of range", -1, 1 },
+	{ "argmax_out_offset", b_argmax, e_argmax_out_offset,
+	  "tensor: offset not aligned to the element", -1, 1 },
+	X(argmax_reserved, b_argmax, "parameter words past the op's block not zero"),
 };
 
 static void pcase_desc(const struct pcase *c, char *desc)

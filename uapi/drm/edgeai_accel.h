@@ -40,6 +40,10 @@
  *        edgeai_prog_tconv_params in drm/edgeai_program.h); older drivers
  *        refuse a program using it as an unknown opcode, and the library
  *        places the op elsewhere. No struct of this header changed.
+ *  1.9 - the ARG_MAX program op (EDGEAI_OP_ARG_MAX, &struct
+ *        edgeai_prog_argmax_params) and the int64 dtype of its indices
+ *        (EDGEAI_DTYPE_INT64) in drm/edgeai_program.h; older drivers
+ *        refuse a program using either. No struct of this header changed.
  */
 #ifndef _UAPI_DRM_EDGEAI_ACCEL_H_
 #define _UAPI_DRM_EDGEAI_ACCEL_H_

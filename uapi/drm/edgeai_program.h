@@ -105,7 +105,9 @@ extern "C" {
  * @EDGEAI_DTYPE_INT8: signed 8-bit
  * @EDGEAI_DTYPE_UINT8: unsigned 8-bit
  * @EDGEAI_DTYPE_INT16: signed 16-bit
- * @EDGEAI_DTYPE_INT32: signed 32-bit (biases)
+ * @EDGEAI_DTYPE_INT32: signed 32-bit (biases, ARG_MAX indices)
+ * @EDGEAI_DTYPE_INT64: signed 64-bit, little-endian (ARG_MAX indices; uAPI
+ *	1.9: drivers of 1.8 and older refuse it as an unknown dtype)
  *
  * Append-only. 0 is invalid so a zeroed record is rejected.
  */
@@ -114,6 +116,7 @@ enum edgeai_prog_dtype {
 	EDGEAI_DTYPE_UINT8 = 2,
 	EDGEAI_DTYPE_INT16 = 3,
 	EDGEAI_DTYPE_INT32 = 4,
+	EDGEAI_DTYPE_INT64 = 5,
 };
 
 /**
@@ -155,6 +158,8 @@ enum edgeai_prog_dtype {
  * @EDGEAI_OP_SPACE_TO_DEPTH: &struct edgeai_prog_block_params
  * @EDGEAI_OP_TRANSPOSE_CONV: &struct edgeai_prog_tconv_params (uAPI 1.8:
  *	drivers of 1.7 and older refuse it as an unknown opcode)
+ * @EDGEAI_OP_ARG_MAX: &struct edgeai_prog_argmax_params (uAPI 1.9: drivers
+ *	of 1.8 and older refuse it as an unknown opcode)
  * @EDGEAI_OP_COUNT: one past the last opcode
  */
 enum edgeai_prog_opcode {
@@ -188,6 +193,7 @@ enum edgeai_prog_opcode {
 	EDGEAI_OP_DEPTH_TO_SPACE = 28,
 	EDGEAI_OP_SPACE_TO_DEPTH = 29,
 	EDGEAI_OP_TRANSPOSE_CONV = 30,
+	EDGEAI_OP_ARG_MAX = 31,
 	EDGEAI_OP_COUNT
 };
 
@@ -718,6 +724,24 @@ struct edgeai_prog_tconv_params {
 	__s32 out_shift;
 	__u32 qmul_offset;
 	__u32 reserved[11];
+};
+
+/**
+ * struct edgeai_prog_argmax_params - ARG_MAX (uAPI 1.9)
+ *
+ * in[0] 8-bit [d0, d1, d2, d3]; out EDGEAI_DTYPE_INT32 or
+ * EDGEAI_DTYPE_INT64, zero point 0, of in[0]'s element count divided by
+ * d[@axis] (any dims of that count: the input's order with the axis
+ * removed). Each output element is the index along @axis of the largest
+ * stored value of its row, the first of equal ones (TFLite's ARG_MAX
+ * compares the stored 8-bit values: the quantization is monotonic).
+ *
+ * @axis: 0..3 in the padded 4-D shape
+ * @reserved: must be zero
+ */
+struct edgeai_prog_argmax_params {
+	__u32 axis;
+	__u32 reserved[19];
 };
 
 #if defined(__cplusplus)

@@ -25,7 +25,8 @@ static const uint64_t all_ops[2] = { ~0ULL, ~0ULL };
 
 static size_t esize(uint32_t dtype)
 {
-	return dtype == EDGEAI_DTYPE_INT32 ? 4 : dtype == EDGEAI_DTYPE_INT16 ? 2 : 1;
+	return dtype == EDGEAI_DTYPE_INT64 ? 8 : dtype == EDGEAI_DTYPE_INT32 ? 4 :
+	       dtype == EDGEAI_DTYPE_INT16 ? 2 : 1;
 }
 
 /*
