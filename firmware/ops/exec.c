@@ -111,6 +111,8 @@ int ek_run_op(const struct ek_op *o)
 		return ek_space_depth(o, 0);
 	case EDGEAI_OP_TRANSPOSE_CONV:
 		return ek_tconv(o);
+	case EDGEAI_OP_ARG_MAX:
+		return ek_argmax(o);
 	default:
 		return EK_EXEC_BAD_OP;
 	}

@@ -28,6 +28,8 @@ static inline uint32_t ek_esize(uint32_t dtype)
 		return 1;
 	case EDGEAI_DTYPE_INT16:
 		return 2;
+	case EDGEAI_DTYPE_INT64:
+		return 8;
 	default:
 		return 4;
 	}
@@ -92,6 +94,7 @@ int ek_lut(const struct ek_op *o);
 int ek_prelu(const struct ek_op *o);
 int ek_pool(const struct ek_op *o, int is_max);
 int ek_mean(const struct ek_op *o);
+int ek_argmax(const struct ek_op *o);
 int ek_softmax(const struct ek_op *o);
 int ek_reshape(const struct ek_op *o);
 int ek_pad(const struct ek_op *o);

@@ -138,3 +138,45 @@ int ek_mean(const struct ek_op *o)
 	}
 	return EK_EXEC_OK;
 }
+
+/*
+ * ARG_MAX: per row along the axis, the index of the largest stored value,
+ * the first of equal ones (TFLite's ArgMinMax with std::greater); the
+ * index little-endian into 4 or 8 bytes. The output holds the input's
+ * elements with the axis removed, in order, whatever its dims.
+ */
+int ek_argmax(const struct ek_op *o)
+{
+	const struct edgeai_prog_argmax_params *p =
+		(const struct edgeai_prog_argmax_params *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t a = p->axis, outer = 1, inner = 1, len, i, j, k, b, es;
+	uint8_t *dst = out->data, *at;
+
+	es = out->dtype == EDGEAI_DTYPE_INT64 ? 8 : 4;
+	if (!ek_is8(in->dtype) || a > 3 ||
+	    (out->dtype != EDGEAI_DTYPE_INT32 && out->dtype != EDGEAI_DTYPE_INT64))
+		return EK_EXEC_BAD_OP;
+	for (k = 0; k < a; k++)
+		outer *= in->d[k];
+	for (k = a + 1; k < 4; k++)
+		inner *= in->d[k];
+	len = in->d[a];
+	if (ek_count(out) != outer * inner)
+		return EK_EXEC_BAD_OP;
+	for (i = 0; i < outer; i++)
+		for (j = 0; j < inner; j++) {
+			uint32_t base = i * len * inner + j, best = 0;
+			int32_t v = ek_ld(in, base);
+
+			for (k = 1; k < len; k++)
+				if (ek_ld(in, base + k * inner) > v) {
+					v = ek_ld(in, base + k * inner);
+					best = k;
+				}
+			at = dst + (i * inner + j) * es;
+			for (b = 0; b < es; b++)
+				at[b] = b < 4 ? (uint8_t)(best >> (8 * b)) : 0;
+		}
+	return EK_EXEC_OK;
+}

@@ -48,7 +48,8 @@ static void *slurp(const char *dir, const char *file, size_t *len)
 
 static size_t esize(uint32_t dtype)
 {
-	return dtype == EDGEAI_DTYPE_INT32 ? 4 : dtype == EDGEAI_DTYPE_INT16 ? 2 : 1;
+	return dtype == EDGEAI_DTYPE_INT64 ? 8 : dtype == EDGEAI_DTYPE_INT32 ? 4 :
+	       dtype == EDGEAI_DTYPE_INT16 ? 2 : 1;
 }
 
 struct dev {

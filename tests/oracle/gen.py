@@ -27,7 +27,7 @@ import tflite_writer as tw  # noqa: E402
 
 # --- uapi constants (uapi/drm/edgeai_program.h) ---------------------------
 MAGIC, VERSION = 0x47504145, 1
-DT = {'int8': 1, 'uint8': 2, 'int16': 3, 'int32': 4}
+DT = {'int8': 1, 'uint8': 2, 'int16': 3, 'int32': 4, 'int64': 5}
 OP = {n: i + 1 for i, n in enumerate([
     'CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'ADD', 'SUB', 'MUL',
     'MAXIMUM', 'MINIMUM', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'MEAN',
@@ -35,7 +35,7 @@ OP = {n: i + 1 for i, n in enumerate([
     'LEAKY_RELU', 'PRELU', 'PAD', 'CONCATENATION', 'RESHAPE',
     'RESIZE_BILINEAR', 'RESIZE_NEAREST_NEIGHBOR', 'QUANTIZE',
     'STRIDED_SLICE', 'TRANSPOSE', 'DEPTH_TO_SPACE', 'SPACE_TO_DEPTH',
-    'TRANSPOSE_CONV'])}
+    'TRANSPOSE_CONV', 'ARG_MAX'])}
 SLOT_CONST = NO_TENSOR = NO_CONST = 0xffffffff
 PARAM_WORDS = 20
 
@@ -46,7 +46,7 @@ TFL = {'ADD': 0, 'AVERAGE_POOL_2D': 1, 'CONCATENATION': 2, 'CONV_2D': 3,
        'RELU_N1_TO_1': 20, 'RELU6': 21, 'RESHAPE': 22, 'RESIZE_BILINEAR': 23,
        'SOFTMAX': 25, 'SPACE_TO_DEPTH': 26, 'TANH': 28, 'PAD': 34,
        'TRANSPOSE': 39, 'MEAN': 40, 'SUB': 41, 'STRIDED_SLICE': 45,
-       'PRELU': 54, 'MAXIMUM': 55, 'MINIMUM': 57, 'TRANSPOSE_CONV': 67,
+       'PRELU': 54, 'MAXIMUM': 55, 'ARG_MAX': 56, 'MINIMUM': 57, 'TRANSPOSE_CONV': 67,
        'REDUCE_MAX': 82,
        'RESIZE_NEAREST_NEIGHBOR': 97, 'LEAKY_RELU': 98, 'QUANTIZE': 114,
        'HARD_SWISH': 117}
@@ -55,9 +55,10 @@ OPT = {'Conv2D': 1, 'DepthwiseConv2D': 2, 'Pool2D': 5, 'FullyConnected': 8,
        'Reshape': 17, 'SpaceToDepth': 19, 'Mul': 21, 'Pad': 22,
        'Transpose': 26, 'Reducer': 27, 'Sub': 28, 'StridedSlice': 32,
        'TransposeConv': 49,
-       'MaximumMinimum': 39, 'ResizeNearestNeighbor': 74, 'LeakyRelu': 75,
+       'MaximumMinimum': 39, 'ArgMax': 40, 'ResizeNearestNeighbor': 74, 'LeakyRelu': 75,
        'Quantize': 89, 'HardSwish': 91, 'DepthToSpace': 94}
-TTYPE = {'int8': tw.TT_INT8, 'uint8': tw.TT_UINT8, 'int32': tw.TT_INT32}
+TTYPE = {'int8': tw.TT_INT8, 'uint8': tw.TT_UINT8, 'int32': tw.TT_INT32,
+         'int64': tw.TT_INT64}
 QRANGE = {'int8': (-128, 127), 'uint8': (0, 255)}
 
 
@@ -918,6 +919,30 @@ def reduce_max_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), axes=(1, 2),
     return c
 
 
+def argmax_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), axis=-1,
+                out_type='int64', spread=None):
+    """ARG_MAX: per row along the axis the index of the largest stored
+    value, the first of equal ones (std::greater); int32 or int64 indices.
+    @spread: inputs drawn from that many values only (ties on purpose)."""
+    c = Case(name, seed)
+    inp = c.act_input(list(shape), dtype, 0.05, 3 if dtype == 'int8' else 131)
+    if spread:
+        lo, _ = QRANGE[dtype]
+        data = [c.rng.randint(lo + 100, lo + 100 + spread - 1) for _ in range(count(shape))]
+        c.inputs[-1] = pack(npfmt(dtype), data)
+    ax = c.const_tensor([1], 'int32', [axis], in_prog=False)
+    rank = len(shape)
+    oshape = [d for k, d in enumerate(shape) if k != axis % rank]
+    i = len(c.tt)
+    c.tt.append({'shape': oshape, 'type': TTYPE[out_type]})
+    c.pidx[i] = c.prog.tensor(out_type, oshape, 0, slot=len(c.ginputs))
+    c.out = i
+    c.prog.op('ARG_MAX', [c.pidx[inp]], c.pidx[i], [axis % rank + 4 - rank])
+    c.write(OUTDIR, 'ARG_MAX', OPT['ArgMax'], [(0, 'b', TTYPE[out_type])], [inp, ax],
+            version=2 if dtype == 'int8' else 1)
+    return c
+
+
 def nn_map(insz, outsz, align, hpc):
     """ResizeNearestNeighbor source index per output index, in float."""
     if align and outsz > 1:
@@ -1306,6 +1331,12 @@ def cases():
         add('mean_div_%s_w_keep' % dt, mean_case, dtype=dt, shape=(2, 3, 5, 4),
             axes=(2,), s_in=0.02, zp_in=-3, s_out=0.02, zp_out=-3)
         add('reduce_max_%s' % dt, reduce_max_case, dtype=dt)
+        add('argmax_%s' % dt, argmax_case, dtype=dt)
+        add('argmax_%s_ties_int32' % dt, argmax_case, dtype=dt, shape=(2, 3, 4, 9),
+            out_type='int32', spread=3)
+        add('argmax_%s_h' % dt, argmax_case, dtype=dt, shape=(1, 6, 5, 3), axis=1,
+            spread=5)
+        add('argmax_%s_rank2' % dt, argmax_case, dtype=dt, shape=(3, 1001), axis=1)
         add('reduce_max_%s_keep' % dt, reduce_max_case, dtype=dt, keep_dims=True,
             shape=(2, 4, 3, 9))
         add('reduce_max_%s_channels' % dt, reduce_max_case, dtype=dt, axes=(3,))

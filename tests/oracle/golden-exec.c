@@ -40,7 +40,8 @@ static void *slurp(const char *path, size_t *len)
 
 static size_t esize(uint32_t dtype)
 {
-	return dtype == EDGEAI_DTYPE_INT32 ? 4 : dtype == EDGEAI_DTYPE_INT16 ? 2 : 1;
+	return dtype == EDGEAI_DTYPE_INT64 ? 8 : dtype == EDGEAI_DTYPE_INT32 ? 4 :
+	       dtype == EDGEAI_DTYPE_INT16 ? 2 : 1;
 }
 
 int main(int argc, char **argv)

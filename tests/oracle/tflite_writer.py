@@ -124,7 +124,7 @@ def serialize(root, ident=b'TFL3'):
 
 
 # TFLite enums used by the generator.
-TT_FLOAT32, TT_INT32, TT_UINT8, TT_INT8, TT_INT16 = 0, 2, 3, 9, 7
+TT_FLOAT32, TT_INT32, TT_UINT8, TT_INT64, TT_INT8, TT_INT16 = 0, 2, 3, 4, 9, 7
 ACT = {'NONE': 0, 'RELU': 1, 'RELU_N1_TO_1': 2, 'RELU6': 3}
 PAD_SAME, PAD_VALID = 0, 1
 
