@@ -191,6 +191,7 @@ static const char *dtype_name(uint32_t t)
 	case EDGEAI_DTYPE_UINT8: return "uint8";
 	case EDGEAI_DTYPE_INT16: return "int16";
 	case EDGEAI_DTYPE_INT32: return "int32";
+	case EDGEAI_DTYPE_INT64: return "int64";
 	}
 	return "?";
 }

@@ -215,6 +215,8 @@ static int dtype_of(uint8_t tfl)
 		return EDGEAI_DTYPE_INT16;
 	case TFL_INT32:
 		return EDGEAI_DTYPE_INT32;
+	case TFL_INT64:
+		return EDGEAI_DTYPE_INT64;	/* ARG_MAX indices */
 	default:
 		return 0;
 	}
@@ -278,7 +280,7 @@ static int cc_tensor(struct cc *c, int32_t i)
 		return r;
 	p->dtype = (uint32_t)dt;
 	p->zp = zp_of(c, i);
-	if (dt == EDGEAI_DTYPE_INT32)
+	if (dt == EDGEAI_DTYPE_INT32 || dt == EDGEAI_DTYPE_INT64)
 		p->zp = 0;
 	if (is_const(c, i)) {
 		const struct model_buffer *b = &c->m->buf[t->buffer];
@@ -1800,6 +1802,35 @@ static int c_reduce_max(struct cc *c, const struct model_op *op)
 	return r ? r : reduce_done(c, op, vout, via[1]);
 }
 
+/*
+ * ARG_MAX of an 8-bit tensor along one axis: TFLite compares the stored
+ * values (the quantization is monotonic), the first of equal ones wins;
+ * the program's ARG_MAX writes int32 or int64 indices, the model output's
+ * type.
+ */
+static int c_argmax(struct cc *c, const struct model_op *op)
+{
+	struct edgeai_prog_argmax_params p = { 0 };
+	const struct model_tensor *it = T(c, op->in[0]), *ot = T(c, op->out[0]);
+	int32_t axis = 0, in = op->in[0];
+	int r;
+
+	if (it->type != TFL_INT8 && it->type != TFL_UINT8)
+		return unsupported(c, op, "8-bit input only");
+	if (ot->type != TFL_INT32 && ot->type != TFL_INT64)
+		return unsupported(c, op, "the output type is not int32 or int64");
+	if (it->rank > 4 || it->rank < 1)
+		return unsupported(c, op, "rank above 4 or a scalar");
+	r = op->n_in > 1 ? const_int1(c, op, op->in[1], &axis) : unsupported(c, op, "no axis");
+	if (r)
+		return r;
+	axis = norm_axis(axis, it->rank);
+	if (axis < 0)
+		return unsupported(c, op, "axis out of range");
+	p.axis = (uint32_t)axis + 4 - it->rank;
+	return cc_op(c, EDGEAI_OP_ARG_MAX, &in, 1, op->out[0], &p, sizeof(p));
+}
+
 /* --- activation fusion ----------------------------------------------------- */
 
 /*
@@ -1929,6 +1960,8 @@ static int compile_op(struct cc *c, const struct model_op *op)
 		return c_mean(c, op);
 	case TFL_OP_REDUCE_MAX:
 		return c_reduce_max(c, op);
+	case TFL_OP_ARG_MAX:
+		return c_argmax(c, op);
 	default:
 		return c_shape(c, op);
 	}
@@ -1938,7 +1971,8 @@ static int compile_op(struct cc *c, const struct model_op *op)
 
 static size_t pt_bytes(const struct pt *p)
 {
-	size_t es = p->dtype == EDGEAI_DTYPE_INT32 ? 4 : p->dtype == EDGEAI_DTYPE_INT16 ? 2 : 1;
+	size_t es = p->dtype == EDGEAI_DTYPE_INT64 ? 8 : p->dtype == EDGEAI_DTYPE_INT32 ? 4 :
+		    p->dtype == EDGEAI_DTYPE_INT16 ? 2 : 1;
 
 	return (size_t)p->dims[0] * p->dims[1] * p->dims[2] * p->dims[3] * es;
 }

@@ -33,7 +33,8 @@ static void span_add(struct const_span *sp, uint64_t off, uint64_t len)
 
 static uint64_t tensor_bytes(const struct edgeai_prog_tensor *t)
 {
-	uint64_t n = t->dtype == EDGEAI_DTYPE_INT32 ? 4 : t->dtype == EDGEAI_DTYPE_INT16 ? 2 : 1;
+	uint64_t n = t->dtype == EDGEAI_DTYPE_INT64 ? 8 : t->dtype == EDGEAI_DTYPE_INT32 ? 4 :
+		     t->dtype == EDGEAI_DTYPE_INT16 ? 2 : 1;
 	int d;
 
 	for (d = 0; d < 4; d++)

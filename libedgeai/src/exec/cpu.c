@@ -1322,6 +1322,7 @@ EDGEAI_PUBLIC const char *edgeai_program_op_name(uint32_t opcode)
 		[EDGEAI_OP_DEPTH_TO_SPACE] = "DEPTH_TO_SPACE",
 		[EDGEAI_OP_SPACE_TO_DEPTH] = "SPACE_TO_DEPTH",
 		[EDGEAI_OP_TRANSPOSE_CONV] = "TRANSPOSE_CONV",
+		[EDGEAI_OP_ARG_MAX] = "ARG_MAX",
 	};
 
 	return opcode < EDGEAI_OP_COUNT ? names[opcode] : NULL;

@@ -21,7 +21,8 @@
 
 static size_t esize(uint32_t dt)
 {
-	return dt == EDGEAI_DTYPE_INT32 ? 4 : dt == EDGEAI_DTYPE_INT16 ? 2 : 1;
+	return dt == EDGEAI_DTYPE_INT64 ? 8 : dt == EDGEAI_DTYPE_INT32 ? 4 :
+	       dt == EDGEAI_DTYPE_INT16 ? 2 : 1;
 }
 
 /* 1 when no two arena tensors live at the same time share a byte. */
