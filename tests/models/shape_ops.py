@@ -3,7 +3,7 @@
 """Write shape_ops.tflite: the data-movement ops the compiler lowers.
 
 (With MEAN over other axes than H and W, REDUCE_MAX and RELU_N1_TO_1,
-which it lowers to MEAN, MAX_POOL_2D and RELU6 on views.)
+which it lowers to MEAN, MAX_POOL_2D and RELU6 on views, and ARG_MAX.)
 
 SLICE, SPLIT, SPLIT_V, UNPACK, PACK, EXPAND_DIMS and PADV2 move bytes
 that the program's STRIDED_SLICE, CONCATENATION, PAD and RESHAPE move;
@@ -28,6 +28,7 @@ lowest value). On [1, 12, 10, 3]:
     output 2: MEAN of the sum over the columns [1, 12, 4] (the reference path)
     output 3: REDUCE_MAX of the permuted tensor over H and W [1, 1, 1, 4]
     output 4: RELU_N1_TO_1 of the concatenation [1, 12, 10, 4]
+    output 5: ARG_MAX of output 0 over the channels, int64 [1, 12, 10]
 
 The pad value lies below what the convolution gives, so the quantized
 model pads with a value other than the zero point (a concatenation of
@@ -46,11 +47,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'oracle'))
 import tflite_writer as tw  # noqa: E402
 
 OP = {'ADD': 0, 'CONCATENATION': 2, 'CONV_2D': 3, 'RELU_N1_TO_1': 20, 'MEAN': 40,
+      'ARG_MAX': 56,
       'SQUEEZE': 43, 'SPLIT': 49, 'PADV2': 60, 'SLICE': 65, 'EXPAND_DIMS': 70,
       'REDUCE_MAX': 82, 'PACK': 83, 'UNPACK': 88, 'SPLIT_V': 102}
 OPT = {'Conv2D': 1, 'Concatenation': 10, 'Add': 11, 'Reducer': 27, 'Squeeze': 30,
        'Split': 35, 'PadV2': 43, 'Slice': 48, 'ExpandDims': 52, 'Pack': 59,
-       'Unpack': 64, 'SplitV': 79}
+       'Unpack': 64, 'SplitV': 79, 'ArgMax': 40}
 F32, I32 = tw.TT_FLOAT32, tw.TT_INT32
 
 
@@ -119,8 +121,10 @@ def main():
     m.op('REDUCE_MAX', 'Reducer', [(0, 'b', 1)], [perm, m.t([2], [1, 2], I32)], [mx])
     cl = m.t([1, 12, 10, 4])
     m.op('RELU_N1_TO_1', None, [], [top], [cl])
+    am = m.t([1, 12, 10], ttype=tw.TT_INT64)
+    m.op('ARG_MAX', 'ArgMax', [(0, 'b', tw.TT_INT64)], [y, m.t([], [-1], I32)], [am])
     with open(sys.argv[1], 'wb') as f:
-        f.write(tw.model_ops(m.ops, m.tensors, [x], [y, a2, mw, mx, cl]))
+        f.write(tw.model_ops(m.ops, m.tensors, [x], [y, a2, mw, mx, cl, am]))
 
 
 if __name__ == '__main__':

@@ -572,11 +572,12 @@ static int read_options(struct fb *f, const struct fbt *ot, uint32_t idx, struct
 			return -EBADMSG;
 		break;
 	case TFL_OPT_PACK:
+	case TFL_OPT_UNPACK:
 		if (I32(0, o->num, 0) || I32(1, o->axis, 0))
 			return -EBADMSG;
 		break;
-	case TFL_OPT_UNPACK:
-		if (I32(0, o->num, 0) || I32(1, o->axis, 0))
+	case TFL_OPT_ARGMAX:
+		if (U8(0, o->output_type, 0))
 			return -EBADMSG;
 		break;
 	default:

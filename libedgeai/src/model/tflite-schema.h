@@ -221,6 +221,7 @@ enum tfl_opt {
 	TFL_OPT_SPLIT = 35,		/* num_splits */
 	TFL_OPT_DEQUANTIZE = 38,
 	TFL_OPT_MAXMIN = 39,
+	TFL_OPT_ARGMAX = 40,		/* output_type */
 	TFL_OPT_PADV2 = 43,
 	TFL_OPT_SLICE = 48,
 	TFL_OPT_TRANSPOSE_CONV = 49,	/* padding, stride_w, stride_h */

@@ -42,11 +42,22 @@ static int op_supported(const struct model_op *op)
 	case TFL_OP_STRIDED_SLICE: case TFL_OP_TRANSPOSE: case TFL_OP_DEPTH_TO_SPACE:
 	case TFL_OP_SPACE_TO_DEPTH: case TFL_OP_DEQUANTIZE: case TFL_OP_EXPAND_DIMS:
 	case TFL_OP_PADV2: case TFL_OP_SLICE: case TFL_OP_SPLIT: case TFL_OP_SPLIT_V:
-	case TFL_OP_PACK: case TFL_OP_UNPACK: case TFL_OP_REDUCE_MAX:
+	case TFL_OP_PACK: case TFL_OP_UNPACK: case TFL_OP_REDUCE_MAX: case TFL_OP_ARG_MAX:
 		return 1;
 	default:
 		return 0;
 	}
+}
+
+/* 1 when tensor @t is the int32 or int64 output of an ARG_MAX of @m. */
+static int argmax_output(const struct edgeai_model *m, uint32_t t)
+{
+	for (uint32_t k = 0; k < m->n_ops; k++)
+		if (m->ops[k].code == TFL_OP_ARG_MAX && m->ops[k].n_out == 1 &&
+		    m->ops[k].out[0] == (int32_t)t &&
+		    (m->t[t].type == TFL_INT32 || m->t[t].type == TFL_INT64))
+			return 1;
+	return 0;
 }
 
 struct quant_fref *quant_fref_free(struct quant_fref *x)
@@ -80,7 +91,8 @@ int quant_fref_new(const struct edgeai_model *m, struct quant_fref **ret, char *
 		const struct model_tensor *t = &m->t[i];
 		uint64_t n;
 
-		if (t->type != TFL_FLOAT32)
+		/* float32 tensors, and ARG_MAX's indices as floats */
+		if (t->type != TFL_FLOAT32 && !argmax_output(m, i))
 			continue;
 		if (model_tensor_elems(t, &n) < 0) {
 			r = -EBADMSG;
@@ -102,7 +114,7 @@ int quant_fref_new(const struct edgeai_model *m, struct quant_fref **ret, char *
 			r = base_errf(errbuf, errbuf_size, -EOPNOTSUPP,
 				      "operator %u (%s) is not supported by the float reference", k,
 				      op->custom_code ? op->custom_code : edgeai_op_name(op->code));
-		for (uint32_t j = 0; j < op->n_out && r >= 0; j++)
+		for (uint32_t j = 0; j < op->n_out && r >= 0 && op->code != TFL_OP_ARG_MAX; j++)
 			if (m->t[op->out[j]].type != TFL_FLOAT32)
 				r = base_errf(errbuf, errbuf_size, -EOPNOTSUPP,
 					      "operator %u (%s) output '%s' is %s, not float32", k,
@@ -881,6 +893,38 @@ static int k_pack(struct quant_fref *x, const struct model_op *op, float *out, s
 	return 0;
 }
 
+/* ARG_MAX: per row along the axis the index of the first largest value, as a float. */
+static int k_argmax(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
+{
+	int32_t axis;
+	int d[4], rank = tdims(x, op->in[0]).r;
+	const float *in = fin(x, op, 0, NULL);
+	size_t outer = 1, inner = 1, len;
+
+	if (!in || dims4(x, op->in[0], d) || iconst(x, op, 1, &axis, 1) != 1)
+		return SHAPE_ERR(x, op, "needs a float input of rank <= 4 and a constant axis");
+	axis += axis < 0 ? rank : 0;
+	if (axis < 0 || axis >= rank)
+		return SHAPE_ERR(x, op, "axis out of range");
+	axis += 4 - rank;
+	for (int i = 0; i < 4; i++)
+		if (i != axis)
+			*(i < axis ? &outer : &inner) *= (size_t)d[i];
+	len = (size_t)d[axis];
+	if (!out || outer * inner != nout)
+		return SHAPE_ERR(x, op, "output size does not match the input without the axis");
+	for (size_t o = 0; o < outer; o++)
+		for (size_t i = 0; i < inner; i++) {
+			size_t best = 0;
+
+			for (size_t k = 1; k < len; k++)
+				if (in[(o * len + k) * inner + i] > in[(o * len + best) * inner + i])
+					best = k;
+			out[o * inner + i] = (float)best;
+		}
+	return 0;
+}
+
 static int run_op(struct quant_fref *x, const struct model_op *op)
 {
 	float *out;
@@ -925,6 +969,8 @@ static int run_op(struct quant_fref *x, const struct model_op *op)
 		return k_pad(x, op, out, nout);
 	case TFL_OP_PACK:
 		return k_pack(x, op, out, nout);
+	case TFL_OP_ARG_MAX:
+		return k_argmax(x, op, out, nout);
 	case TFL_OP_CONCATENATION:
 		return k_concat(x, op, out, nout);
 	case TFL_OP_RESIZE_BILINEAR:

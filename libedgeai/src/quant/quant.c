@@ -878,6 +878,8 @@ static void fake_quant_hook(void *userdata, uint32_t t, float *data, size_t n)
 	float s = q->scale[t];
 	int32_t zp = q->zp[t];
 
+	if (q->fm->t[t].type != TFL_FLOAT32)
+		return;	/* ARG_MAX's indices: not quantized */
 	for (size_t i = 0; i < n; i++) {
 		float v = nearbyintf(data[i] / s) + (float)zp;
 
@@ -1063,7 +1065,8 @@ static int build_int8(struct qctx *q, const struct edgeai_quant_options *o, stru
 	for (uint32_t i = 0; i < m->n_in && r >= 0 && o->io != EDGEAI_QUANT_IO_INT8; i++)
 		r = add_io_edge(q, m, o->io, 1, &m->in[i]);
 	for (uint32_t i = 0; i < m->n_out && r >= 0 && o->io != EDGEAI_QUANT_IO_INT8; i++)
-		r = add_io_edge(q, m, o->io, 0, &m->out[i]);
+		if (m->t[m->out[i]].type == TFL_INT8)	/* not ARG_MAX's indices */
+			r = add_io_edge(q, m, o->io, 0, &m->out[i]);
 	if (r >= 0)
 		r = model_prune(m);
 	if (r >= 0)
