@@ -495,6 +495,63 @@ static int reshape8(const struct ek_op *o)
 }
 
 /*
+ * ARG_MAX of 8-bit tensors: the reference's walk (the first largest value
+ * per row wins) on direct pointers, uint8 compared as int8 with the sign
+ * bit flipped (the same order); the index little-endian into 4 or 8 bytes.
+ */
+static int argmax8(const struct ek_op *o)
+{
+	const struct edgeai_prog_argmax_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	const int8_t *x = in->data;
+	uint8_t *dst = out->data;
+	uint32_t outer = 1, inner = 1, len, i, j, k, es;
+	uint8_t flip = in->dtype == EDGEAI_DTYPE_UINT8 ? 0x80 : 0;
+
+	if (!ek_is8(in->dtype) || p->axis > 3 ||
+	    (out->dtype != EDGEAI_DTYPE_INT32 && out->dtype != EDGEAI_DTYPE_INT64))
+		return EXEC_OPT_NOT_HANDLED;
+	es = out->dtype == EDGEAI_DTYPE_INT64 ? 8 : 4;
+	for (k = 0; k < p->axis; k++)
+		outer *= in->d[k];
+	for (k = p->axis + 1; k < 4; k++)
+		inner *= in->d[k];
+	len = in->d[p->axis];
+	if (ek_count(out) != outer * inner)
+		return EXEC_OPT_NOT_HANDLED;
+	memset(dst, 0, (size_t)ek_count(out) * es);
+	for (i = 0; i < outer; i++) {
+		const int8_t *row = x + (size_t)i * len * inner;
+
+		for (j = 0; j < inner; j++) {
+			int8_t best = (int8_t)(row[j] ^ flip);
+			uint32_t at = 0;
+
+			if (inner == 1) {
+				/* the largest value, then its first place: no data-dependent branch */
+				for (k = 1; k < len; k++) {
+					int8_t v = (int8_t)(row[k] ^ flip);
+
+					best = v > best ? v : best;
+				}
+				while ((int8_t)(row[at] ^ flip) != best)
+					at++;
+			}
+			for (k = 1; inner > 1 && k < len; k++) {
+				int8_t v = (int8_t)(row[(size_t)k * inner + j] ^ flip);
+
+				at = v > best ? k : at;
+				best = v > best ? v : best;
+			}
+			/* little-endian: the low 32 bits first, the rest zero */
+			memcpy(dst + ((size_t)i * inner + j) * es,
+			       (uint8_t[4]){ at & 0xff, (at >> 8) & 0xff, (at >> 16) & 0xff, at >> 24 }, 4);
+		}
+	}
+	return 0;
+}
+
+/*
  * DEPTHWISE_CONV_2D with a depth multiplier M > 1 (audio models whose
  * first layer is a depthwise over a one-channel spectrogram, separable
  * convolutions that widen): output channel c reads input channel c / M,
@@ -691,6 +748,11 @@ int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
 		return r;
 	case EDGEAI_OP_TRANSPOSE:
 		r = exec_opt_level() != EXEC_KSET_REFERENCE ? transpose8(o) : r;
+		if (r != EXEC_OPT_NOT_HANDLED)
+			ran(exec_opt_level());
+		return r;
+	case EDGEAI_OP_ARG_MAX:
+		r = exec_opt_level() != EXEC_KSET_REFERENCE ? argmax8(o) : r;
 		if (r != EXEC_OPT_NOT_HANDLED)
 			ran(exec_opt_level());
 		return r;
