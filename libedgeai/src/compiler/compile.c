@@ -1281,13 +1281,25 @@ static int c_slices(struct cc *c, const struct model_op *op)
  * @out; more inputs than a program op takes go in groups, each group's
  * result the first input of the next.
  */
-static int concat_pt(struct cc *c, const uint32_t *ins, uint32_t n, uint32_t axis, uint32_t out)
+static int concat_pt(struct cc *c, const struct model_op *op, const uint32_t *ins, uint32_t n,
+		     uint32_t axis, uint32_t out)
 {
 	struct edgeai_prog_concat_params p = { .axis = axis };
 	uint32_t pin[EDGEAI_PROG_MAX_INPUTS], k = 0, m = 0, j, d[4];
+	uint64_t sum = 0;
 	int t, r;
 
-	for (;;) {
+	for (k = 0; k < n; k++) {
+		for (j = 0; j < 4; j++)
+			if (j != axis && c->t[ins[k]].dims[j] != c->t[out].dims[j])
+				break;
+		sum += c->t[ins[k]].dims[axis];
+		if (j < 4 || c->t[ins[k]].dtype != c->t[out].dtype)
+			break;
+	}
+	if (k < n || sum != c->t[out].dims[axis])
+		return unsupported(c, op, "the inputs' shapes do not make the output's");
+	for (k = 0;;) {
 		while (m < EDGEAI_PROG_MAX_INPUTS && k < n)
 			pin[m++] = ins[k++];
 		if (k == n)
@@ -1344,7 +1356,7 @@ static int c_pack(struct cc *c, const struct model_op *op)
 			return r;
 		ins[k] = (uint32_t)p;
 	}
-	return concat_pt(c, ins, op->n_in, (uint32_t)axis + 4 - ot->rank, (uint32_t)out);
+	return concat_pt(c, op, ins, op->n_in, (uint32_t)axis + 4 - ot->rank, (uint32_t)out);
 }
 
 /* A constant program tensor of @like's type and zero point, dims @d, every byte @v. */
@@ -1395,6 +1407,9 @@ static int c_pad(struct cc *c, const struct model_op *op)
 		p.before[off + k] = (uint32_t)v[2 * k];
 		p.after[off + k] = (uint32_t)v[2 * k + 1];
 		padded |= v[2 * k] || v[2 * k + 1];
+		if ((int64_t)it->shape[k] + v[2 * k] + v[2 * k + 1] !=
+		    T(c, op->out[0])->shape[k])
+			return unsupported(c, op, "the output's shape does not match the padding");
 	}
 	if (op->code == TFL_OP_PADV2 && op->n_in > 2 && op->in[2] >= 0) {
 		const struct model_tensor *vt = T(c, op->in[2]);
@@ -1449,7 +1464,7 @@ static int c_pad(struct cc *c, const struct model_op *op)
 		if (last && memcmp(c->t[out].dims, d, sizeof(d)))
 			return unsupported(c, op, "the output's shape does not match the padding");
 		cur = r;
-		r = concat_pt(c, ins, m, k, (uint32_t)cur);
+		r = concat_pt(c, op, ins, m, k, (uint32_t)cur);
 		if (r)
 			return r;
 	}
@@ -1470,8 +1485,13 @@ static int c_shape(struct cc *c, const struct model_op *op)
 	switch (op->code) {
 	case TFL_OP_RESHAPE:
 	case TFL_OP_SQUEEZE:
-	case TFL_OP_EXPAND_DIMS:
+	case TFL_OP_EXPAND_DIMS: {
+		uint64_t a, b;
+
+		if (model_tensor_elems(it, &a) || model_tensor_elems(ot, &b) || a != b)
+			return unsupported(c, op, "input and output element counts differ");
 		return cc_op(c, EDGEAI_OP_RESHAPE, &in, 1, out, NULL, 0);
+	}
 	case TFL_OP_TRANSPOSE: {
 		struct edgeai_prog_transpose_params p = { 0 };
 
@@ -1507,7 +1527,7 @@ static int c_shape(struct cc *c, const struct model_op *op)
 		r = cc_tensor(c, out);
 		if (r < 0)
 			return r;
-		return concat_pt(c, ins, op->n_in, (uint32_t)axis + 4 - ot->rank, (uint32_t)r);
+		return concat_pt(c, op, ins, op->n_in, (uint32_t)axis + 4 - ot->rank, (uint32_t)r);
 	}
 	case TFL_OP_DEPTH_TO_SPACE:
 	case TFL_OP_SPACE_TO_DEPTH: {
@@ -1648,7 +1668,7 @@ static int reduce_view(struct cc *c, const struct model_op *op, uint32_t ret_hw[
 	const struct model_tensor *it = T(c, op->in[0]);
 	int32_t ax[MODEL_MAX_RANK];
 	uint32_t n = 0, k, mask = 0, first, last;
-	uint64_t outer = 1, r = 1, inner = 1;
+	uint64_t outer = 1, r = 1, inner = 1, n64;
 	uint32_t v[4], w[4];
 	int t;
 
@@ -1673,6 +1693,8 @@ static int reduce_view(struct cc *c, const struct model_op *op, uint32_t ret_hw[
 		*(k < first ? &outer : k <= last ? &r : &inner) *= (uint64_t)it->shape[k];
 	if (outer > EDGEAI_PROG_MAX_DIM || r > EDGEAI_PROG_MAX_DIM || inner > EDGEAI_PROG_MAX_DIM)
 		return unsupported(c, op, "a dimension of the reduction is too large");
+	if (model_tensor_elems(T(c, op->out[0]), &n64) || n64 != outer * inner)
+		return unsupported(c, op, "the output's shape does not match the reduction");
 	v[0] = w[0] = (uint32_t)outer;
 	v[1] = (uint32_t)r;
 	v[2] = w[1] = w[2] = 1;
@@ -1813,6 +1835,7 @@ static int c_argmax(struct cc *c, const struct model_op *op)
 	struct edgeai_prog_argmax_params p = { 0 };
 	const struct model_tensor *it = T(c, op->in[0]), *ot = T(c, op->out[0]);
 	int32_t axis = 0, in = op->in[0];
+	uint64_t ni, no;
 	int r;
 
 	if (it->type != TFL_INT8 && it->type != TFL_UINT8)
@@ -1827,6 +1850,9 @@ static int c_argmax(struct cc *c, const struct model_op *op)
 	axis = norm_axis(axis, it->rank);
 	if (axis < 0)
 		return unsupported(c, op, "axis out of range");
+	if (model_tensor_elems(it, &ni) || model_tensor_elems(ot, &no) ||
+	    no * (uint64_t)it->shape[axis] != ni)
+		return unsupported(c, op, "the output's shape is not the input's without the axis");
 	p.axis = (uint32_t)axis + 4 - it->rank;
 	return cc_op(c, EDGEAI_OP_ARG_MAX, &in, 1, op->out[0], &p, sizeof(p));
 }

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The compiler against models that are well formed files but wrong: a
+ * seeded stream of mutations of tests/models/shape_ops.py's graph
+ * (quantized by edgeaictl), each one to three of: an element of an int32
+ * constant (an axis, a size, a begin, a padding, a bias) set to a small
+ * or a huge value, an op's axis, count or keep_dims option changed, an
+ * op's last input or output dropped. Every op the compiler lowers to data
+ * movement (SPLIT, SPLIT_V, UNPACK, PACK, SLICE, PADV2, EXPAND_DIMS, MEAN
+ * over a view, REDUCE_MAX, ARG_MAX) is in that graph. Each mutated model
+ * must either be refused by edgeai_model_compile() with an error and a
+ * message, or compile to a program that runs (CPU, zero inputs): a program
+ * the compiler accepts and the op library then rejects is a shape the
+ * compiler failed to check. Nothing may crash (the sanitizers watch).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ktap.h"
+#include "model/model.h"
+
+#define MUTANTS 1500
+#define MAX_IO 16
+
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+static uint32_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)rng;
+}
+
+static size_t tensor_bytes(const struct model_tensor *t)
+{
+	size_t n = t->type == TFL_INT64 ? 8 : t->type == TFL_INT32 || t->type == TFL_FLOAT32 ? 4 : 1;
+	uint32_t k;
+
+	for (k = 0; k < t->rank; k++)
+		n *= (size_t)t->shape[k];
+	return n;
+}
+
+/* One mutation of @m, described into @log. */
+static void mutate(struct edgeai_model *m, char *log, size_t size)
+{
+	size_t at = strlen(log);
+
+	if (rnd() % 2) {
+		uint32_t t = rnd() % m->n_tensors;
+		struct model_tensor *mt = &m->t[t];
+		struct model_buffer *b = &m->buf[mt->buffer];
+		int32_t v = (int32_t)(rnd() % 41) - 20;
+		uint8_t *copy;
+		size_t i;
+
+		if (mt->type != TFL_INT32 || !mt->buffer || !b->data || b->size < 4)
+			return;
+		if (rnd() % 8 == 0)
+			v = (int32_t)rnd();
+		copy = b->data;
+		if ((uintptr_t)b->data - (uintptr_t)m->map < m->map_size) {
+			/* in the file's map: a copy, which the model frees (model_buffer_release()) */
+			copy = malloc(b->size);
+			if (!copy)
+				return;
+			memcpy(copy, b->data, b->size);
+		}
+		i = rnd() % (b->size / 4);
+		memcpy(copy + 4 * i, &v, 4);
+		b->data = copy;
+		snprintf(log + at, size - at, " %s[%zu]=%d", mt->name, i, v);
+	} else {
+		struct model_op *op = &m->ops[rnd() % m->n_ops];
+		int32_t v = (int32_t)(rnd() % 13) - 6;
+
+		switch (rnd() % 4) {
+		case 0:
+			op->o.axis = v;
+			break;
+		case 1:
+			op->o.num = v;
+			break;
+		case 2:
+			op->o.keep_dims = !op->o.keep_dims;
+			break;
+		default:
+			if (op->n_out > 1)
+				op->n_out--;
+			else if (op->n_in > 1)
+				op->n_in--;
+			break;
+		}
+		snprintf(log + at, size - at, " op %ld (%s) edited", (long)(op - m->ops),
+			 edgeai_op_name(op->code));
+	}
+}
+
+/* 0: compiled and ran; 1: refused with a message; -1: a failure (@why says which). */
+static int try(struct edgeai_model *m, char *why, size_t whysz)
+{
+	struct edgeai_compile_options o = { .policy = EDGEAI_POLICY_CPU_ONLY,
+					    .flags = EDGEAI_COMPILE_NO_CACHE };
+	struct edgeai_program *p = NULL;
+	const void *ins[MAX_IO];
+	void *outs[MAX_IO];
+	size_t isz[MAX_IO], osz[MAX_IO];
+	char err[256] = "";
+	uint32_t k;
+	int r;
+
+	if (m->n_in > MAX_IO || m->n_out > MAX_IO) {
+		snprintf(why, whysz, "more inputs or outputs than the test takes");
+		return -1;
+	}
+	r = edgeai_model_compile(m, &o, &p, err, sizeof(err));
+	if (r) {
+		if (!err[0]) {
+			snprintf(why, whysz, "refused (%d) without a message", r);
+			return -1;
+		}
+		return 1;
+	}
+	for (k = 0; k < m->n_in; k++) {
+		isz[k] = tensor_bytes(&m->t[m->in[k]]);
+		ins[k] = calloc(1, isz[k] ? isz[k] : 1);
+	}
+	for (k = 0; k < m->n_out; k++) {
+		osz[k] = tensor_bytes(&m->t[m->out[k]]);
+		outs[k] = calloc(1, osz[k] ? osz[k] : 1);
+	}
+	r = edgeai_program_run(p, ins, isz, m->n_in, outs, osz, m->n_out);
+	if (r)
+		snprintf(why, whysz, "compiled, then the run failed: %s", edgeai_strerror(r));
+	for (k = 0; k < m->n_in; k++)
+		free((void *)ins[k]);
+	for (k = 0; k < m->n_out; k++)
+		free(outs[k]);
+	edgeai_program_unref(p);
+	return r ? -1 : 0;
+}
+
+int main(void)
+{
+	const char *top = getenv("EDGEAI_TOP"), *build = getenv("EDGEAI_BUILD");
+	char dir[] = "/tmp/edgeai-test-mutate-XXXXXX", cmd[2048], path[600], why[256];
+	struct edgeai_model *orig = NULL;
+	int ran = 0, refused = 0, failed = 0, i, r;
+	char err[256] = "";
+
+	ktap_start();
+	if (system("command -v python3 > /dev/null 2>&1") != 0) {
+		ktap_skip("no python3 to write tests/models/shape_ops.py's graph");
+		return ktap_finish();
+	}
+	if (!mkdtemp(dir)) {
+		ktap_ok(0, "a temporary directory");
+		return ktap_finish();
+	}
+	snprintf(path, sizeof(path), "%s/shape_ops-int8.tflite", dir);
+	snprintf(cmd, sizeof(cmd),
+		 "python3 '%s/tests/models/shape_ops.py' '%s/f.tflite' && "
+		 "'%s/daemon/edgeaictl' -q quantize '%s/f.tflite' -o '%s' --samples 2 --seed 1 "
+		 "> /dev/null", top ? top : ".", dir, build ? build : "build", dir, path);
+	if (!ktap_ok(system(cmd) == 0, "shape_ops.py's graph, quantized by edgeaictl"))
+		goto out;
+	r = edgeai_model_load_file(path, &orig, err, sizeof(err));
+	if (!ktap_ok(r == 0, "the model loads: %s", r ? err : "yes"))
+		goto out;
+	ktap_ok(try(orig, why, sizeof(why)) == 0, "the model itself compiles and runs");
+	for (i = 0; i < MUTANTS; i++) {
+		struct edgeai_model *m = NULL;
+		char log[512] = "";
+		int n = 1 + (int)(rnd() % 3), k;
+
+		if (edgeai_model_load_file(path, &m, err, sizeof(err)))
+			break;
+		for (k = 0; k < n; k++)
+			mutate(m, log, sizeof(log));
+		r = try(m, why, sizeof(why));
+		if (r < 0 && failed++ < 10)
+			ktap_diag("mutant %d:%s: %s", i, log, why);
+		ran += r == 0;
+		refused += r == 1;
+		edgeai_model_unref(m);
+	}
+	ktap_ok(!failed && ran + refused == MUTANTS,
+		"%d mutants: %d compiled and ran, %d refused with a message, %d failed", MUTANTS,
+		ran, refused, failed);
+out:
+	edgeai_model_unref(orig);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		ktap_diag("could not remove %s", dir);
+	return ktap_finish();
+}
