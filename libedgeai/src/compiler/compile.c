@@ -70,7 +70,8 @@ void cc_quantize_multiplier(double m, int32_t *ret_mul, int32_t *ret_shift)
 	double q;
 	int64_t qf;
 
-	if (m == 0.0) {
+	/* 0, and what no valid model gives (the compiler refuses its scales) */
+	if (m == 0.0 || !isfinite(m)) {
 		*ret_mul = 0;
 		*ret_shift = 0;
 		return;
@@ -84,6 +85,15 @@ void cc_quantize_multiplier(double m, int32_t *ret_mul, int32_t *ret_shift)
 	if (shift < -31) {
 		qf = 0;
 		shift = 0;
+	}
+	/*
+	 * A ratio of 2^30 or more (scales no valid model has: TFLite's own
+	 * left shift is undefined there) saturates to the largest multiplier
+	 * the program format takes, so the program still runs.
+	 */
+	if (shift > 30) {
+		qf = INT32_MAX;
+		shift = 30;
 	}
 	*ret_mul = (int32_t)qf;
 	*ret_shift = shift;
@@ -278,6 +288,23 @@ static int cc_tensor(struct cc *c, int32_t i)
 	r = dims4(c, t, p->dims);
 	if (r)
 		return r;
+	if (dt == EDGEAI_DTYPE_INT8 || dt == EDGEAI_DTYPE_UINT8) {
+		int64_t zlo = dt == EDGEAI_DTYPE_UINT8 ? 0 : -128;
+
+		/* weights may have a channel of scale 0 (TFLite takes it); activations not */
+		for (uint32_t k = 0; k < t->q.n; k++)
+			if (!isfinite(t->q.scale[k]) || t->q.scale[k] < 0.0f ||
+			    (t->q.scale[k] == 0.0f && !is_const(c, i)))
+				return base_errf(c->err, c->errsz, -EOPNOTSUPP,
+						 "tensor '%s' has scale %g: not a positive finite "
+						 "number (a weight's may be 0)", t->name ? t->name : "",
+						 (double)t->q.scale[k]);
+		if (t->q.n && (t->q.zero_point[0] < zlo || t->q.zero_point[0] > zlo + 255))
+			return base_errf(c->err, c->errsz, -EOPNOTSUPP,
+					 "tensor '%s' has zero point %lld: outside %s",
+					 t->name ? t->name : "", (long long)t->q.zero_point[0],
+					 edgeai_tensor_type_name(t->type));
+	}
 	p->dtype = (uint32_t)dt;
 	p->zp = zp_of(c, i);
 	if (dt == EDGEAI_DTYPE_INT32 || dt == EDGEAI_DTYPE_INT64)
@@ -370,12 +397,26 @@ static int cc_op(struct cc *c, uint32_t opcode, const int32_t *ins, uint32_t n_i
 	return cc_op_pt(c, opcode, pin, n_in, (uint32_t)r, params, psize);
 }
 
+/*
+ * roundf(@v) as an int32, saturated at +-2^24: far outside every 8-bit
+ * range, so a clamp that follows gives what TFLite gives, and a scale that
+ * makes @v huge (a malformed model: 1e-30) cannot overflow the int.
+ */
+static int32_t iround_sat(float v)
+{
+	if (!(v > -16777216.0f))
+		return -16777216;
+	if (v > 16777216.0f)
+		return 16777216;
+	return (int32_t)roundf(v);
+}
+
 /* CalculateActivationRangeQuantized(): zp + roundf(f / s) with the division in float. */
 static void act_range(int act, uint32_t dtype, float s, int32_t zp, int32_t *lo, int32_t *hi)
 {
 	int32_t qmin = dtype == EDGEAI_DTYPE_UINT8 ? 0 : -128;
 	int32_t qmax = dtype == EDGEAI_DTYPE_UINT8 ? 255 : 127;
-#define Q(f) (zp + (int32_t)roundf((float)(f) / s))
+#define Q(f) (zp + iround_sat((float)(f) / s))
 	*lo = qmin;
 	*hi = qmax;
 	if (act == TFL_ACT_RELU) {
@@ -465,7 +506,7 @@ static void table_float(uint8_t t[256], int u8, float s_in, int32_t zp_in, float
 			f = (float)tanh((double)dq);
 		else
 			f = 1.0f / (1.0f + (float)exp(-(double)dq));
-		r = (int32_t)roundf(f * inv);
+		r = iround_sat(f * inv);
 		t[v & 0xff] = (uint8_t)clampi((int32_t)((float)r + (float)zp_out), lo, hi);
 	}
 }
@@ -512,9 +553,14 @@ static int32_t down16(int32_t m)
 	return (m + (1 << 15)) >> 16;
 }
 
-/* HARD_SWISH: HardSwishPrepare + reference_ops::HardSwish (16-bit fixed point). */
-static void table_hard_swish(uint8_t t[256], int u8, float s_in, int32_t zp_in, float s_out,
-			     int32_t zp_out)
+/*
+ * HARD_SWISH: HardSwishPrepare + reference_ops::HardSwish (16-bit fixed
+ * point). -1 when the output multiplier would shift left (an output scale
+ * below 1/128 of the input's), which TFLite's RoundingDivideByPOT does not
+ * take either.
+ */
+static int table_hard_swish(uint8_t t[256], int u8, float s_in, int32_t zp_in, float s_out,
+			    int32_t zp_out)
 {
 	float hires = (1.0f / 128.0f) * s_in, reluish = 3.0f / 32768.0f;
 	int32_t om32, oexp, rm32, rexp, om, rm, v;
@@ -524,6 +570,8 @@ static void table_hard_swish(uint8_t t[256], int u8, float s_in, int32_t zp_in, 
 	om = down16(om32);
 	cc_quantize_multiplier((double)(hires / reluish), &rm32, &rexp);
 	rm = down16(rm32);
+	if (oexp > 0 || rexp > 16)
+		return -1;
 	for (v = lo; v <= hi; v++) {
 		int32_t x = i16(v - zp_in), xh = i16(x * 128), pre, r, p, o;
 
@@ -544,6 +592,7 @@ static void table_hard_swish(uint8_t t[256], int u8, float s_in, int32_t zp_in, 
 		o = ek_rdivpot(i16(p), -oexp) + zp_out;
 		t[v & 0xff] = (uint8_t)clampi(o, lo, hi);
 	}
+	return 0;
 }
 
 static uint32_t fbits(float f)
@@ -909,13 +958,13 @@ static int c_unary(struct cc *c, const struct model_op *op)
 		}
 		/* ReluPrepare: the ratio in float, clamps zp + roundf(f / s). */
 		cc_quantize_multiplier((double)(si / so), &p.out_multiplier, &p.out_shift);
-		p.act_min = clampi(zo + (int32_t)roundf(0.0f / so), lo, hi);
+		p.act_min = clampi(zo + iround_sat(0.0f / so), lo, hi);
 		if (op->code == TFL_OP_RELU6)
-			p.act_max = clampi(zo + (int32_t)roundf(6.0f / so), lo, hi);
+			p.act_max = clampi(zo + iround_sat(6.0f / so), lo, hi);
 		/* QuantizedReluX(-1, 1): the RELU6 op is a requantization clamped to any range */
 		if (op->code == TFL_OP_RELU_N1_TO_1) {
-			p.act_min = clampi(zo + (int32_t)roundf(-1.0f / so), lo, hi);
-			p.act_max = clampi(zo + (int32_t)roundf(1.0f / so), lo, hi);
+			p.act_min = clampi(zo + iround_sat(-1.0f / so), lo, hi);
+			p.act_max = clampi(zo + iround_sat(1.0f / so), lo, hi);
 		}
 		return cc_op(c, op->code == TFL_OP_RELU ? EDGEAI_OP_RELU : EDGEAI_OP_RELU6, &in, 1,
 			     out, &p, sizeof(p));
@@ -939,7 +988,9 @@ static int c_unary(struct cc *c, const struct model_op *op)
 			opc = EDGEAI_OP_TANH;
 			break;
 		case TFL_OP_HARD_SWISH:
-			table_hard_swish(t, u8, si, zi, so, zo);
+			if (table_hard_swish(t, u8, si, zi, so, zo))
+				return unsupported(c, op, "an output scale below 1/128 of the input's "
+						   "(TFLite's rescale cannot shift left)");
 			opc = EDGEAI_OP_HARD_SWISH;
 			break;
 		case TFL_OP_LEAKY_RELU: {

@@ -5,7 +5,8 @@
  * (quantized by edgeaictl), each one to three of: an element of an int32
  * constant (an axis, a size, a begin, a padding, a bias) set to a small
  * or a huge value, an op's axis, count or keep_dims option changed, an
- * op's last input or output dropped. Every op the compiler lowers to data
+ * op's last input or output dropped, a tensor's scale made NaN, infinite,
+ * zero, negative, 1e-30 or 1e30 or its zero point moved (up to +-500). Every op the compiler lowers to data
  * movement (SPLIT, SPLIT_V, UNPACK, PACK, SLICE, PADV2, EXPAND_DIMS, MEAN
  * over a view, REDUCE_MAX, ARG_MAX) is in that graph. Each mutated model
  * must either be refused by edgeai_model_compile() with an error and a
@@ -50,7 +51,28 @@ static void mutate(struct edgeai_model *m, char *log, size_t size)
 {
 	size_t at = strlen(log);
 
-	if (rnd() % 2) {
+	if (rnd() % 3 == 0) {
+		static const float bad[] = { 0.0f, -1.0f, 1e-30f, 1e30f, 1e-12f, 3e38f };
+		struct model_tensor *mt = &m->t[rnd() % m->n_tensors];
+
+		if (!mt->q.n)
+			return;
+		switch (rnd() % 4) {
+		case 0:
+			mt->q.scale[rnd() % mt->q.n] = __builtin_nanf("");
+			break;
+		case 1:
+			mt->q.scale[rnd() % mt->q.n] = __builtin_inff();
+			break;
+		case 2:
+			mt->q.scale[rnd() % mt->q.n] = bad[rnd() % 6];
+			break;
+		default:
+			mt->q.zero_point[0] = (int64_t)(rnd() % 1001) - 500;
+			break;
+		}
+		snprintf(log + at, size - at, " quantization of %s", mt->name);
+	} else if (rnd() % 2) {
 		uint32_t t = rnd() % m->n_tensors;
 		struct model_tensor *mt = &m->t[t];
 		struct model_buffer *b = &m->buf[mt->buffer];
