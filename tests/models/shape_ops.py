@@ -3,7 +3,8 @@
 """Write shape_ops.tflite: the data-movement ops the compiler lowers.
 
 (With MEAN over other axes than H and W, REDUCE_MAX and RELU_N1_TO_1,
-which it lowers to MEAN, MAX_POOL_2D and RELU6 on views, and ARG_MAX.)
+which it lowers to MEAN, MAX_POOL_2D and RELU6 on views, ARG_MAX, and
+MIRROR_PAD, which it lowers to reversed STRIDED_SLICEs and concatenations.)
 
 SLICE, SPLIT, SPLIT_V, UNPACK, PACK, EXPAND_DIMS and PADV2 move bytes
 that the program's STRIDED_SLICE, CONCATENATION, PAD and RESHAPE move;
@@ -29,6 +30,8 @@ lowest value). On [1, 12, 10, 3]:
     output 3: REDUCE_MAX of the permuted tensor over H and W [1, 1, 1, 4]
     output 4: RELU_N1_TO_1 of the concatenation [1, 12, 10, 4]
     output 5: ARG_MAX of output 0 over the channels, int64 [1, 12, 10]
+    output 6: the concatenation MIRROR_PADded, REFLECT (rows 2 1, columns
+              1 3) then SYMMETRIC (rows 0 1, channels 1 1) [1, 16, 14, 6]
 
 The pad value lies below what the convolution gives, so the quantized
 model pads with a value other than the zero point (a concatenation of
@@ -47,12 +50,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'oracle'))
 import tflite_writer as tw  # noqa: E402
 
 OP = {'ADD': 0, 'CONCATENATION': 2, 'CONV_2D': 3, 'RELU_N1_TO_1': 20, 'MEAN': 40,
-      'ARG_MAX': 56,
+      'ARG_MAX': 56, 'MIRROR_PAD': 100,
       'SQUEEZE': 43, 'SPLIT': 49, 'PADV2': 60, 'SLICE': 65, 'EXPAND_DIMS': 70,
       'REDUCE_MAX': 82, 'PACK': 83, 'UNPACK': 88, 'SPLIT_V': 102}
 OPT = {'Conv2D': 1, 'Concatenation': 10, 'Add': 11, 'Reducer': 27, 'Squeeze': 30,
        'Split': 35, 'PadV2': 43, 'Slice': 48, 'ExpandDims': 52, 'Pack': 59,
-       'Unpack': 64, 'SplitV': 79, 'ArgMax': 40}
+       'Unpack': 64, 'SplitV': 79, 'ArgMax': 40, 'MirrorPad': 77}
 F32, I32 = tw.TT_FLOAT32, tw.TT_INT32
 
 
@@ -123,8 +126,14 @@ def main():
     m.op('RELU_N1_TO_1', None, [], [top], [cl])
     am = m.t([1, 12, 10], ttype=tw.TT_INT64)
     m.op('ARG_MAX', 'ArgMax', [(0, 'b', tw.TT_INT64)], [y, m.t([], [-1], I32)], [am])
+    rf = m.t([1, 15, 14, 4])
+    m.op('MIRROR_PAD', 'MirrorPad', [(0, 'b', 0)],
+         [top, m.t([4, 2], [0, 0, 2, 1, 1, 3, 0, 0], I32)], [rf])
+    sy = m.t([1, 16, 14, 6])
+    m.op('MIRROR_PAD', 'MirrorPad', [(0, 'b', 1)],
+         [rf, m.t([4, 2], [0, 0, 0, 1, 0, 0, 1, 1], I32)], [sy])
     with open(sys.argv[1], 'wb') as f:
-        f.write(tw.model_ops(m.ops, m.tensors, [x], [y, a2, mw, mx, cl, am]))
+        f.write(tw.model_ops(m.ops, m.tensors, [x], [y, a2, mw, mx, cl, am, sy]))
 
 
 if __name__ == '__main__':

@@ -1429,10 +1429,45 @@ static int fill_const(struct cc *c, uint32_t like, const uint32_t d[4], uint8_t 
 }
 
 /*
- * PAD and PADV2. TFLite pads 8-bit tensors with the output zero point, or
- * (PADV2) with the constant's stored value, which must have the output's
- * quantization. The program's PAD pads with the zero point; another value
- * is a concatenation per padded axis: constant rows of it before and after.
+ * The rows padded before (@before) or after program tensor @cur along 4-D
+ * axis @k, @len of them: PADV2's constant rows of @fill, or MIRROR_PAD's
+ * rows of @cur itself in reverse (a STRIDED_SLICE of stride -1): REFLECT
+ * leaves out the edge row, SYMMETRIC repeats it.
+ */
+static int pad_piece(struct cc *c, const struct model_op *op, uint32_t cur, uint32_t k,
+		     uint32_t len, int before, uint8_t fill)
+{
+	struct edgeai_prog_slice_params sp = { 0 };
+	uint32_t d[4], n = c->t[cur].dims[k], j;
+	int sym = op->o.mirror_mode == 1, t, r;
+
+	memcpy(d, c->t[cur].dims, sizeof(d));
+	d[k] = len;
+	if (op->code != TFL_OP_MIRROR_PAD)
+		return fill_const(c, cur, d, fill);
+	if (len > n - !sym)
+		return unsupported(c, op, "a padding longer than the axis allows (REFLECT: size - 1, "
+				   "SYMMETRIC: size)");
+	for (j = 0; j < 4; j++)
+		sp.stride[j] = 1;
+	sp.stride[k] = -1;
+	sp.begin[k] = before ? len - sym : n - 2 + sym;
+	t = cc_temp(c, cur, d);
+	if (t < 0)
+		return t;
+	r = cc_op_pt(c, EDGEAI_OP_STRIDED_SLICE, &cur, 1, (uint32_t)t, &sp, sizeof(sp));
+	return r ? r : t;
+}
+
+/*
+ * PAD, PADV2 and MIRROR_PAD. TFLite pads 8-bit tensors with the output zero
+ * point, or (PADV2) with the constant's stored value, which must have the
+ * output's quantization, or (MIRROR_PAD) with the tensor's own rows
+ * mirrored. The program's PAD pads with the zero point; the others are a
+ * concatenation per padded axis of pad_piece()'s rows before and after
+ * (MIRROR_PAD pads the axes one after another, each from the tensor the
+ * earlier ones padded: TFLite's index map is separable, so the corners
+ * come out the same).
  */
 static int c_pad(struct cc *c, const struct model_op *op)
 {
@@ -1478,13 +1513,12 @@ static int c_pad(struct cc *c, const struct model_op *op)
 		       c->m->buf[vt->buffer].data[0];
 	}
 	in = op->in[0];
-	if (fill == zp_of(c, op->out[0]) || !padded)
+	if (!padded || (op->code != TFL_OP_MIRROR_PAD && fill == zp_of(c, op->out[0])))
 		return cc_op(c, EDGEAI_OP_PAD, &in, 1, op->out[0], &p, sizeof(p));
 	cur = cc_tensor(c, in);
 	out = cur < 0 ? cur : cc_tensor(c, op->out[0]);
 	if (out < 0)
 		return out;
-	memcpy(d, c->t[cur].dims, sizeof(d));
 	for (k = 0; k < 4; k++) {
 		uint32_t m = 0, last = 1, j;
 
@@ -1493,16 +1527,14 @@ static int c_pad(struct cc *c, const struct model_op *op)
 		for (j = k + 1; j < 4; j++)
 			last &= !p.before[j] && !p.after[j];
 		if (p.before[k]) {
-			d[k] = p.before[k];
-			r = fill_const(c, (uint32_t)out, d, (uint8_t)fill);
+			r = pad_piece(c, op, (uint32_t)cur, k, p.before[k], 1, (uint8_t)fill);
 			if (r < 0)
 				return r;
 			ins[m++] = (uint32_t)r;
 		}
 		ins[m++] = (uint32_t)cur;
 		if (p.after[k]) {
-			d[k] = p.after[k];
-			r = fill_const(c, (uint32_t)out, d, (uint8_t)fill);
+			r = pad_piece(c, op, (uint32_t)cur, k, p.after[k], 0, (uint8_t)fill);
 			if (r < 0)
 				return r;
 			ins[m++] = (uint32_t)r;
@@ -2001,6 +2033,7 @@ static int compile_op(struct cc *c, const struct model_op *op)
 	switch (op->code) {
 	case TFL_OP_PAD:
 	case TFL_OP_PADV2:
+	case TFL_OP_MIRROR_PAD:
 		return c_pad(c, op);
 	case TFL_OP_PACK:
 		return c_pack(c, op);

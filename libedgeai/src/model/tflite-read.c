@@ -580,6 +580,10 @@ static int read_options(struct fb *f, const struct fbt *ot, uint32_t idx, struct
 		if (U8(0, o->output_type, 0))
 			return -EBADMSG;
 		break;
+	case TFL_OPT_MIRROR_PAD:
+		if (U8(0, o->mirror_mode, 0))
+			return -EBADMSG;
+		break;
 	default:
 		/* Other option tables carry nothing we use, or belong to ops we only list. */
 		break;

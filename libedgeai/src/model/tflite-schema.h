@@ -190,6 +190,7 @@ enum tfl_op {
 	TFL_OP_UNPACK = 88,
 	TFL_OP_RESIZE_NEAREST_NEIGHBOR = 97,
 	TFL_OP_LEAKY_RELU = 98,
+	TFL_OP_MIRROR_PAD = 100,
 	TFL_OP_SPLIT_V = 102,
 	TFL_OP_QUANTIZE = 114,
 	TFL_OP_HARD_SWISH = 117,
@@ -230,6 +231,7 @@ enum tfl_opt {
 	TFL_OPT_UNPACK = 64,		/* num, axis */
 	TFL_OPT_RESIZE_NEAREST = 74,	/* align_corners, half_pixel */
 	TFL_OPT_LEAKY_RELU = 75,	/* alpha */
+	TFL_OPT_MIRROR_PAD = 77,	/* mode: 0 REFLECT, 1 SYMMETRIC */
 	TFL_OPT_SPLIT_V = 79,		/* num_splits */
 	TFL_OPT_QUANTIZE = 89,
 	TFL_OPT_HARD_SWISH = 91,

@@ -43,6 +43,7 @@ static int op_supported(const struct model_op *op)
 	case TFL_OP_SPACE_TO_DEPTH: case TFL_OP_DEQUANTIZE: case TFL_OP_EXPAND_DIMS:
 	case TFL_OP_PADV2: case TFL_OP_SLICE: case TFL_OP_SPLIT: case TFL_OP_SPLIT_V:
 	case TFL_OP_PACK: case TFL_OP_UNPACK: case TFL_OP_REDUCE_MAX: case TFL_OP_ARG_MAX:
+	case TFL_OP_MIRROR_PAD:
 		return 1;
 	default:
 		return 0;
@@ -596,6 +597,48 @@ static int k_pad(struct quant_fref *x, const struct model_op *op, float *out, si
 	return 0;
 }
 
+/* MIRROR_PAD: each output index maps back into the input, axis by axis. */
+static int k_mirror_pad(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
+{
+	int32_t p[8];
+	int d[4], o[4], before[4] = { 0 }, rank = tdims(x, op->in[0]).r, sym = op->o.mirror_mode == 1;
+	const float *in = fin(x, op, 0, NULL);
+	int n = iconst(x, op, 1, p, 8);
+	size_t k = 0;
+
+	if (!in || n != 2 * rank || dims4(x, op->in[0], d) || dims4(x, op->out[0], o))
+		return SHAPE_ERR(x, op, "needs rank <= 4 and constant paddings");
+	for (int i = 0; i < rank; i++) {
+		int a = i + 4 - rank;
+
+		if (p[2 * i] < 0 || p[2 * i + 1] < 0 || p[2 * i] > d[a] - !sym ||
+		    p[2 * i + 1] > d[a] - !sym || d[a] + p[2 * i] + p[2 * i + 1] != o[a])
+			return SHAPE_ERR(x, op, "paddings do not match the input and output");
+		before[a] = p[2 * i];
+	}
+	if ((size_t)o[0] * o[1] * o[2] * o[3] != nout)
+		return SHAPE_ERR(x, op, "output size");
+	for (int i0 = 0; i0 < o[0]; i0++)
+		for (int i1 = 0; i1 < o[1]; i1++)
+			for (int i2 = 0; i2 < o[2]; i2++)
+				for (int i3 = 0; i3 < o[3]; i3++) {
+					int idx[4] = { i0, i1, i2, i3 }, src[4];
+
+					for (int a = 0; a < 4; a++) {
+						int v = idx[a] - before[a];
+
+						if (v < 0)
+							v = -v - sym;
+						else if (v >= d[a])
+							v = 2 * d[a] - 2 - v + sym;
+						src[a] = v;
+					}
+					out[k++] = in[(((size_t)src[0] * d[1] + src[1]) * d[2] + src[2]) *
+						      d[3] + src[3]];
+				}
+	return 0;
+}
+
 static int k_concat(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
 {
 	struct dims od = tdims(x, op->out[0]);
@@ -969,6 +1012,8 @@ static int run_op(struct quant_fref *x, const struct model_op *op)
 		return k_pad(x, op, out, nout);
 	case TFL_OP_PACK:
 		return k_pack(x, op, out, nout);
+	case TFL_OP_MIRROR_PAD:
+		return k_mirror_pad(x, op, out, nout);
 	case TFL_OP_ARG_MAX:
 		return k_argmax(x, op, out, nout);
 	case TFL_OP_CONCATENATION:

@@ -529,7 +529,7 @@ static int ties_in_out(int32_t code)
 	case TFL_OP_SQUEEZE: case TFL_OP_PAD: case TFL_OP_RESIZE_BILINEAR:
 	case TFL_OP_RESIZE_NEAREST_NEIGHBOR: case TFL_OP_STRIDED_SLICE: case TFL_OP_TRANSPOSE:
 	case TFL_OP_DEPTH_TO_SPACE: case TFL_OP_SPACE_TO_DEPTH: case TFL_OP_EXPAND_DIMS:
-	case TFL_OP_SLICE: case TFL_OP_REDUCE_MAX:
+	case TFL_OP_SLICE: case TFL_OP_REDUCE_MAX: case TFL_OP_MIRROR_PAD:
 		return 1;	/* input 0 and output */
 	case TFL_OP_CONCATENATION: case TFL_OP_MAXIMUM: case TFL_OP_MINIMUM: case TFL_OP_PACK:
 	case TFL_OP_PADV2:

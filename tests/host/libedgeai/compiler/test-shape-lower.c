@@ -348,6 +348,17 @@ static void malformed(void)
 	tb_op(m, TFL_OP_REDUCE_MAX, 2, ti, 1, outs);
 	quantize_all(m, 0);
 	refused("REDUCE_MAX over axes 0 and 2", m, "not next to each other");
+
+	m = with_x(&x);
+	ti[0] = x;
+	ti[1] = tb_tensor(m, "pads", TFL_INT32, 2, (int32_t[2]){ 3, 2 },
+			  (int32_t[6]){ 0, 0, 4, 0, 0, 0 }, 24);
+	outputs(m, x, 1, 3, (int32_t[3]){ 1, 8, 10 }, outs);
+	op = tb_op(m, TFL_OP_MIRROR_PAD, 2, ti, 1, outs);
+	op->o.mirror_mode = 0;
+	quantize_all(m, 0);
+	refused("MIRROR_PAD REFLECT of 4 rows before an axis of 4", m,
+		"a padding longer than the axis allows");
 }
 
 int main(void)
