@@ -4,7 +4,8 @@
 
 (With MEAN over other axes than H and W, REDUCE_MAX and RELU_N1_TO_1,
 which it lowers to MEAN, MAX_POOL_2D and RELU6 on views, ARG_MAX, and
-MIRROR_PAD, which it lowers to reversed STRIDED_SLICEs and concatenations.)
+MIRROR_PAD and GATHER, which it lowers to STRIDED_SLICEs and
+concatenations.)
 
 SLICE, SPLIT, SPLIT_V, UNPACK, PACK, EXPAND_DIMS and PADV2 move bytes
 that the program's STRIDED_SLICE, CONCATENATION, PAD and RESHAPE move;
@@ -31,7 +32,10 @@ lowest value). On [1, 12, 10, 3]:
     output 4: RELU_N1_TO_1 of the concatenation [1, 12, 10, 4]
     output 5: ARG_MAX of output 0 over the channels, int64 [1, 12, 10]
     output 6: the concatenation MIRROR_PADded, REFLECT (rows 2 1, columns
-              1 3) then SYMMETRIC (rows 0 1, channels 1 1) [1, 16, 14, 6]
+              1 3) then SYMMETRIC (rows 0 1, channels 1 1), then GATHERed
+              on the channels by 5 4 3 3 0 1 2 (a run down, a repeat, a
+              run up) [1, 16, 14, 7]
+    output 7: rows 11, 0 and 6 of the permuted tensor (GATHER, axis -3)
 
 The pad value lies below what the convolution gives, so the quantized
 model pads with a value other than the zero point (a concatenation of
@@ -50,12 +54,13 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'oracle'))
 import tflite_writer as tw  # noqa: E402
 
 OP = {'ADD': 0, 'CONCATENATION': 2, 'CONV_2D': 3, 'RELU_N1_TO_1': 20, 'MEAN': 40,
-      'ARG_MAX': 56, 'MIRROR_PAD': 100,
+      'ARG_MAX': 56, 'MIRROR_PAD': 100, 'GATHER': 36,
       'SQUEEZE': 43, 'SPLIT': 49, 'PADV2': 60, 'SLICE': 65, 'EXPAND_DIMS': 70,
       'REDUCE_MAX': 82, 'PACK': 83, 'UNPACK': 88, 'SPLIT_V': 102}
 OPT = {'Conv2D': 1, 'Concatenation': 10, 'Add': 11, 'Reducer': 27, 'Squeeze': 30,
        'Split': 35, 'PadV2': 43, 'Slice': 48, 'ExpandDims': 52, 'Pack': 59,
-       'Unpack': 64, 'SplitV': 79, 'ArgMax': 40, 'MirrorPad': 77}
+       'Unpack': 64, 'SplitV': 79, 'ArgMax': 40, 'MirrorPad': 77,
+       'Gather': 23}
 F32, I32 = tw.TT_FLOAT32, tw.TT_INT32
 
 
@@ -132,8 +137,13 @@ def main():
     sy = m.t([1, 16, 14, 6])
     m.op('MIRROR_PAD', 'MirrorPad', [(0, 'b', 1)],
          [rf, m.t([4, 2], [0, 0, 0, 1, 0, 0, 1, 1], I32)], [sy])
+    ga = m.t([1, 16, 14, 7])
+    m.op('GATHER', 'Gather', [(0, 'i', 3), (1, 'i', 0)],
+         [sy, m.t([7], [5, 4, 3, 3, 0, 1, 2], I32)], [ga])
+    gr = m.t([1, 3, 10, 4])
+    m.op('GATHER', 'Gather', [(0, 'i', -3), (1, 'i', 0)], [perm, m.t([3], [11, 0, 6], I32)], [gr])
     with open(sys.argv[1], 'wb') as f:
-        f.write(tw.model_ops(m.ops, m.tensors, [x], [y, a2, mw, mx, cl, am, sy]))
+        f.write(tw.model_ops(m.ops, m.tensors, [x], [y, a2, mw, mx, cl, am, ga, gr]))
 
 
 if __name__ == '__main__':

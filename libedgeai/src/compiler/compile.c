@@ -1369,6 +1369,99 @@ static int concat_pt(struct cc *c, const struct model_op *op, const uint32_t *in
 	}
 }
 
+/*
+ * GATHER of an 8-bit tensor by constant indices along one axis (batch_dims
+ * 0): TFLite copies the indexed rows. Runs of consecutive indices (up or
+ * down) become one STRIDED_SLICE each (stride 1 or -1), concatenated in
+ * order; the output is the input's dims with the axis' size the indices'
+ * count, the model's shape through a RESHAPE where its dims differ.
+ */
+static int c_gather(struct cc *c, const struct model_op *op)
+{
+	const struct model_tensor *it = T(c, op->in[0]), *xt;
+	int32_t idx[1024], axis;
+	uint32_t n = 0, k, a4, d[4], runs[MAX_LOWERED], nruns = 0, view[4];
+	uint64_t cnt;
+	int in, out, via, r;
+
+	if (op->n_in < 2 || it->rank < 1 || it->rank > 4)
+		return unsupported(c, op, "needs an input of rank 1 to 4 and indices");
+	if (!same_q(c, op->in[0], op->out[0]))
+		return unsupported(c, op, "input and output quantization differ");
+	if (op->o.batch_dims)
+		return unsupported(c, op, "batch_dims other than 0");
+	xt = T(c, op->in[1]);
+	if (model_tensor_elems(xt, &cnt) || cnt > ARRAY_SIZE(idx) || !cnt)
+		return unsupported(c, op, "more than 1024 indices, or none");
+	r = const_ints(c, op->in[1], idx, ARRAY_SIZE(idx), &n);
+	if (r)
+		return r;
+	axis = norm_axis(op->o.axis, it->rank);
+	if (axis < 0)
+		return unsupported(c, op, "axis out of range");
+	a4 = (uint32_t)axis + 4 - it->rank;
+	for (k = 0; k < n; k++)
+		if (idx[k] < 0 || idx[k] >= it->shape[axis])
+			return unsupported(c, op, "an index outside the axis");
+	/* runs[]: where each run of indices stepping by +1 or -1 starts */
+	for (k = 0; k < n;) {
+		uint32_t e = k + 1;
+
+		if (e < n && (idx[e] - idx[k] == 1 || idx[e] - idx[k] == -1))
+			while (e + 1 < n && idx[e + 1] - idx[e] == idx[k + 1] - idx[k])
+				e++;
+		else
+			e = k;
+		if (nruns == ARRAY_SIZE(runs))
+			return unsupported(c, op, "more than 64 runs of consecutive indices");
+		runs[nruns++] = k;
+		k = e + 1;
+	}
+	in = cc_tensor(c, op->in[0]);
+	if (in < 0)
+		return in;
+	memcpy(view, c->t[in].dims, sizeof(view));
+	view[a4] = n;
+	if (model_tensor_elems(T(c, op->out[0]), &cnt) ||
+	    cnt != (uint64_t)view[0] * view[1] * view[2] * view[3])
+		return unsupported(c, op, "the output's shape is not the input's with the indices");
+	out = dims_view(c, op->out[0], view, &via);
+	if (out < 0)
+		return out;
+	{
+		uint32_t pieces[MAX_LOWERED];
+
+		for (k = 0; k < nruns; k++) {
+			struct edgeai_prog_slice_params sp = { 0 };
+			uint32_t s = runs[k], e = k + 1 < nruns ? runs[k + 1] : n, j;
+			int t = out;
+
+			for (j = 0; j < 4; j++)
+				sp.stride[j] = 1;
+			sp.stride[a4] = e - s > 1 && idx[s + 1] < idx[s] ? -1 : 1;
+			sp.begin[a4] = (uint32_t)idx[s];
+			memcpy(d, c->t[in].dims, sizeof(d));
+			d[a4] = e - s;
+			if (nruns > 1)
+				t = cc_temp(c, (uint32_t)in, d);
+			if (t < 0)
+				return t;
+			r = cc_op_pt(c, EDGEAI_OP_STRIDED_SLICE, (uint32_t *)&in, 1, (uint32_t)t, &sp,
+				     sizeof(sp));
+			if (r)
+				return r;
+			pieces[k] = (uint32_t)t;
+		}
+		if (nruns > 1) {
+			r = concat_pt(c, op, pieces, nruns, a4, (uint32_t)out);
+			if (r)
+				return r;
+		}
+	}
+	return reshape_pt(c, via, (uint32_t)out, (uint32_t)cc_tensor(c, op->out[0]));
+}
+
+
 /* PACK: each input viewed with a 1 at the axis, concatenated there. */
 static int c_pack(struct cc *c, const struct model_op *op)
 {
@@ -2037,6 +2130,8 @@ static int compile_op(struct cc *c, const struct model_op *op)
 		return c_pad(c, op);
 	case TFL_OP_PACK:
 		return c_pack(c, op);
+	case TFL_OP_GATHER:
+		return c_gather(c, op);
 	case TFL_OP_CONV_2D:
 		return c_conv(c, op, 0);
 	case TFL_OP_DEPTHWISE_CONV_2D:

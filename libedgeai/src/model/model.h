@@ -80,6 +80,7 @@ struct model_opts {
 	int32_t stride_w, stride_h, dil_w, dil_h, depth_mult, filter_w, filter_h;
 	int32_t axis, block_size;
 	int32_t num;		/* SPLIT(_V) num_splits, PACK values_count, UNPACK num */
+	int32_t batch_dims;	/* GATHER */
 	int32_t begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask;
 	float beta, alpha;
 	uint32_t n_ints;	/* Reshape new_shape / Squeeze squeeze_dims */

@@ -171,6 +171,7 @@ enum tfl_op {
 	TFL_OP_TANH = 28,
 	TFL_OP_CUSTOM = 32,
 	TFL_OP_PAD = 34,
+	TFL_OP_GATHER = 36,
 	TFL_OP_TRANSPOSE = 39,
 	TFL_OP_MEAN = 40,
 	TFL_OP_SUB = 41,
@@ -214,6 +215,7 @@ enum tfl_opt {
 	TFL_OPT_SPACE_TO_DEPTH = 19,	/* block_size */
 	TFL_OPT_MUL = 21,		/* fused_act */
 	TFL_OPT_PAD = 22,
+	TFL_OPT_GATHER = 23,		/* axis, batch_dims */
 	TFL_OPT_TRANSPOSE = 26,
 	TFL_OPT_REDUCER = 27,		/* keep_dims */
 	TFL_OPT_SUB = 28,		/* fused_act, pot_scale_int16 */

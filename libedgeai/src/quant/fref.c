@@ -43,7 +43,7 @@ static int op_supported(const struct model_op *op)
 	case TFL_OP_SPACE_TO_DEPTH: case TFL_OP_DEQUANTIZE: case TFL_OP_EXPAND_DIMS:
 	case TFL_OP_PADV2: case TFL_OP_SLICE: case TFL_OP_SPLIT: case TFL_OP_SPLIT_V:
 	case TFL_OP_PACK: case TFL_OP_UNPACK: case TFL_OP_REDUCE_MAX: case TFL_OP_ARG_MAX:
-	case TFL_OP_MIRROR_PAD:
+	case TFL_OP_MIRROR_PAD: case TFL_OP_GATHER:
 		return 1;
 	default:
 		return 0;
@@ -639,6 +639,32 @@ static int k_mirror_pad(struct quant_fref *x, const struct model_op *op, float *
 	return 0;
 }
 
+/* GATHER (batch_dims 0): out [outer, n, inner] of in [outer, dim, inner] by constant indices. */
+static int k_gather(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
+{
+	struct dims d = tdims(x, op->in[0]);
+	int32_t idx[1024];
+	int n = iconst(x, op, 1, idx, 1024), axis = op->o.axis < 0 ? op->o.axis + d.r : op->o.axis;
+	const float *in = fin(x, op, 0, NULL);
+	size_t outer = 1, inner = 1;
+
+	if (!in || n < 1 || axis < 0 || axis >= d.r || op->o.batch_dims)
+		return SHAPE_ERR(x, op, "needs constant int32 indices and an axis, batch_dims 0");
+	for (int i = 0; i < d.r; i++)
+		if (i != axis)
+			*(i < axis ? &outer : &inner) *= (size_t)d.d[i];
+	if (outer * inner * (size_t)n != nout)
+		return SHAPE_ERR(x, op, "output size does not match the indices");
+	for (size_t o = 0; o < outer; o++)
+		for (int k = 0; k < n; k++) {
+			if (idx[k] < 0 || idx[k] >= d.d[axis])
+				return SHAPE_ERR(x, op, "an index outside the axis");
+			memcpy(out + (o * (size_t)n + (size_t)k) * inner,
+			       in + (o * (size_t)d.d[axis] + (size_t)idx[k]) * inner, inner * sizeof(float));
+		}
+	return 0;
+}
+
 static int k_concat(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
 {
 	struct dims od = tdims(x, op->out[0]);
@@ -1014,6 +1040,8 @@ static int run_op(struct quant_fref *x, const struct model_op *op)
 		return k_pack(x, op, out, nout);
 	case TFL_OP_MIRROR_PAD:
 		return k_mirror_pad(x, op, out, nout);
+	case TFL_OP_GATHER:
+		return k_gather(x, op, out, nout);
 	case TFL_OP_ARG_MAX:
 		return k_argmax(x, op, out, nout);
 	case TFL_OP_CONCATENATION:

@@ -359,6 +359,15 @@ static void malformed(void)
 	quantize_all(m, 0);
 	refused("MIRROR_PAD REFLECT of 4 rows before an axis of 4", m,
 		"a padding longer than the axis allows");
+
+	m = with_x(&x);
+	ti[0] = x;
+	ti[1] = i32s(m, "indices", 2, (int32_t[2]){ 3, 10 });
+	outputs(m, x, 1, 3, (int32_t[3]){ 1, 4, 2 }, outs);
+	op = tb_op(m, TFL_OP_GATHER, 2, ti, 1, outs);
+	op->o.axis = 2;
+	quantize_all(m, 0);
+	refused("GATHER of column 10 of 10", m, "an index outside the axis");
 }
 
 int main(void)
