@@ -1722,6 +1722,7 @@ static int c_shape(struct cc *c, const struct model_op *op)
 		struct edgeai_prog_slice_params p = { 0 };
 		int32_t b[4], e[4], s[4];
 		uint32_t nb, ne, ns, d[4];
+		uint64_t cnt;
 
 		if (const_ints(c, op->in[1], b, 4, &nb) || const_ints(c, op->in[2], e, 4, &ne) ||
 		    const_ints(c, op->in[3], s, 4, &ns))
@@ -1763,6 +1764,8 @@ static int c_shape(struct cc *c, const struct model_op *op)
 			p.stride[off + k] = st;
 			d[off + k] = (uint32_t)len;
 		}
+		if (model_tensor_elems(ot, &cnt) || cnt != (uint64_t)d[0] * d[1] * d[2] * d[3])
+			return unsupported(c, op, "the output's shape does not match the slice");
 		r = fix_dims(c, out, d);
 		if (r)
 			return r;
