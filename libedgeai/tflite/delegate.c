@@ -181,16 +181,6 @@ static int compile(const struct delegate *d, const struct edgeai_model *m, uint3
 	return edgeai_model_compile(m, &o, ret, err, errsz);
 }
 
-/* 1 when tensor @t is the output of an ARG_MAX op of @m. */
-static int argmax_output(const struct edgeai_model *m, uint32_t t)
-{
-	for (uint32_t i = 0; i < m->n_ops; i++)
-		if (m->ops[i].code == TFL_OP_ARG_MAX && m->ops[i].n_out == 1 &&
-		    m->ops[i].out[0] == (int32_t)t)
-			return 1;
-	return 0;
-}
-
 /*
  * The support check: node @node_index alone, on int8/uint8 activations, as
  * libedgeai would take it. With policy=device_only that means the device
@@ -219,7 +209,7 @@ static int check_node(const struct delegate *d, TfLiteContext *ctx, const struct
 		const struct model_tensor *t = &g.model->t[k];
 
 		if (t->buffer || t->type == TFL_INT8 || t->type == TFL_UINT8 ||
-		    ((t->type == TFL_INT32 || t->type == TFL_INT64) && argmax_output(g.model, k)))
+		    model_is_argmax_output(g.model, k))
 			continue;
 		snprintf(why, whysz, "tensor '%s' is %s: the delegate takes int8/uint8 "
 			 "activations", t->name, edgeai_tensor_type_name(t->type));

@@ -1231,7 +1231,7 @@ static int c_slices(struct cc *c, const struct model_op *op)
 {
 	int32_t src, axis = 0, v[16], sizes[MAX_LOWERED];
 	const struct model_tensor *it;
-	uint32_t d[4], b4[4], l4[4], n = 0, k, off, nsz = 0;
+	uint32_t d[4], b4[4], l4[4], n = 0, k, off, nsz = 0, at = 0;
 	int in, r;
 
 	src = op->code == TFL_OP_SPLIT ? (op->n_in > 1 ? op->in[1] : -1) : op->in[0];
@@ -1314,10 +1314,10 @@ static int c_slices(struct cc *c, const struct model_op *op)
 		for (k = 0; k < parts; k++)
 			sizes[k] = (int32_t)((uint32_t)it->shape[axis] / parts);
 	}
-	for (k = 0, v[0] = 0; k < op->n_out; k++) {
-		b4[off + (uint32_t)axis] = (uint32_t)v[0];
+	for (k = 0; k < op->n_out; k++) {
+		b4[off + (uint32_t)axis] = at;
 		l4[off + (uint32_t)axis] = (uint32_t)sizes[k];
-		v[0] += sizes[k];
+		at += (uint32_t)sizes[k];
 		if (!sizes[k])
 			return unsupported(c, op, "an empty output");
 		r = slice_along(c, op, (uint32_t)in, b4, l4, op->out[k]);

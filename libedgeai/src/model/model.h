@@ -158,6 +158,8 @@ void model_drop_map_pages(const struct edgeai_model *m);
 int model_prune(struct edgeai_model *m);
 /* 1 when tensor @t (-1: absent) has constant data. */
 int model_is_const(const struct edgeai_model *m, int32_t t);
+/* 1 when tensor @t is the int32 or int64 index output of an ARG_MAX of @m. */
+int model_is_argmax_output(const struct edgeai_model *m, uint32_t t);
 void model_quant_free(struct model_quant *q);
 /* Bytes per element of TFLite type @type; 0 for types of no fixed size. */
 size_t model_type_size(uint8_t type);

@@ -50,17 +50,6 @@ static int op_supported(const struct model_op *op)
 	}
 }
 
-/* 1 when tensor @t is the int32 or int64 output of an ARG_MAX of @m. */
-static int argmax_output(const struct edgeai_model *m, uint32_t t)
-{
-	for (uint32_t k = 0; k < m->n_ops; k++)
-		if (m->ops[k].code == TFL_OP_ARG_MAX && m->ops[k].n_out == 1 &&
-		    m->ops[k].out[0] == (int32_t)t &&
-		    (m->t[t].type == TFL_INT32 || m->t[t].type == TFL_INT64))
-			return 1;
-	return 0;
-}
-
 struct quant_fref *quant_fref_free(struct quant_fref *x)
 {
 	if (!x)
@@ -93,7 +82,7 @@ int quant_fref_new(const struct edgeai_model *m, struct quant_fref **ret, char *
 		uint64_t n;
 
 		/* float32 tensors, and ARG_MAX's indices as floats */
-		if (t->type != TFL_FLOAT32 && !argmax_output(m, i))
+		if (t->type != TFL_FLOAT32 && !model_is_argmax_output(m, i))
 			continue;
 		if (model_tensor_elems(t, &n) < 0) {
 			r = -EBADMSG;
