@@ -88,6 +88,7 @@ static const struct epc_desc epc_desc[EDGEAI_OP_COUNT] = {
 	[EDGEAI_OP_SPACE_TO_DEPTH] = { 1, 1, 1 },
 	[EDGEAI_OP_TRANSPOSE_CONV] = { 2, 3, 9 },
 	[EDGEAI_OP_ARG_MAX] = { 1, 1, 1 },
+	[EDGEAI_OP_TABLE] = { 1, 1, 1 },
 };
 
 static u32 epc_esize(u32 dtype)
@@ -770,7 +771,8 @@ static int epc_op_params(struct epc *c, const struct edgeai_prog_op *op,
 	case EDGEAI_OP_LOGISTIC:
 	case EDGEAI_OP_TANH:
 	case EDGEAI_OP_HARD_SWISH:
-	case EDGEAI_OP_LEAKY_RELU: {
+	case EDGEAI_OP_LEAKY_RELU:
+	case EDGEAI_OP_TABLE: {
 		const struct edgeai_prog_lut_params *p = (const void *)w;
 
 		ret = epc_elementwise(c, x, out);

@@ -242,6 +242,13 @@ static void b_lut(struct tp *p)
 	((struct edgeai_prog_lut_params *)tp_params(p))->table_offset = 100;
 }
 
+/* TABLE (1.10): LOGISTIC's arithmetic for a function without its own op */
+static void b_table(struct tp *p)
+{
+	b_lut(p);
+	tp_op(p)->opcode = EDGEAI_OP_TABLE;
+}
+
 static void b_quant(struct tp *p)
 {
 	struct edgeai_prog_requant_params *r;
@@ -521,6 +528,10 @@ E(lut_table, ((struct edgeai_prog_lut_params *)tp_params(p))->table_offset =
 	       TP_C_SIZE - 200)
 E(lut_none, ((struct edgeai_prog_lut_params *)tp_params(p))->table_offset =
 	       EDGEAI_PROG_NO_CONST)
+E(table_shape, tp_t(p, 1)->dims[3] = 3)
+E(table_dtype, { tp_t(p, 1)->dtype = U8; tp_t(p, 1)->zero_point = 0; })
+E(table_table, ((struct edgeai_prog_lut_params *)tp_params(p))->table_offset =
+	       TP_C_SIZE - 255)
 E(quant_count, tp_t(p, 1)->dims[3] = 3)
 E(quant_act, ((struct edgeai_prog_requant_params *)tp_params(p))->act_min = -1)
 E(quant_int32, { tp_t(p, 1)->dtype = I32; tp_t(p, 1)->zero_point = 0; })
@@ -735,6 +746,10 @@ static const struct pcase pcases[] = {
 	X(softmax_shape, b_softmax, "input and output shapes differ"),
 	X(lut_table, b_lut, "table outside the constant region"),
 	X(lut_none, b_lut, "table outside the constant region"),
+	{ "table_valid", b_table, NULL },
+	X(table_table, b_table, "table outside the constant region"),
+	X(table_shape, b_table, "input and output shapes differ"),
+	X(table_dtype, b_table, "input and output must share one 8-bit dtype"),
 	X(quant_count, b_quant, "input and output element counts differ"),
 	X(quant_act, b_quant, "activation range outside the output type"),
 	X(quant_int32, b_quant, "input and output dtypes not supported"),

@@ -44,6 +44,11 @@
  *        edgeai_prog_argmax_params) and the int64 dtype of its indices
  *        (EDGEAI_DTYPE_INT64) in drm/edgeai_program.h; older drivers
  *        refuse a program using either. No struct of this header changed.
+ *  1.10 - the TABLE program op (EDGEAI_OP_TABLE, &struct
+ *        edgeai_prog_lut_params in drm/edgeai_program.h): a 256-entry
+ *        table for elementwise functions without an op of their own (ELU,
+ *        GELU); older drivers refuse it as an unknown opcode. No struct of
+ *        this header changed.
  */
 #ifndef _UAPI_DRM_EDGEAI_ACCEL_H_
 #define _UAPI_DRM_EDGEAI_ACCEL_H_

@@ -160,6 +160,9 @@ enum edgeai_prog_dtype {
  *	drivers of 1.7 and older refuse it as an unknown opcode)
  * @EDGEAI_OP_ARG_MAX: &struct edgeai_prog_argmax_params (uAPI 1.9: drivers
  *	of 1.8 and older refuse it as an unknown opcode)
+ * @EDGEAI_OP_TABLE: &struct edgeai_prog_lut_params; any elementwise 8-bit
+ *	function the compiler tabulates (ELU, GELU, ...) (uAPI 1.10: drivers
+ *	of 1.9 and older refuse it as an unknown opcode)
  * @EDGEAI_OP_COUNT: one past the last opcode
  */
 enum edgeai_prog_opcode {
@@ -194,6 +197,7 @@ enum edgeai_prog_opcode {
 	EDGEAI_OP_SPACE_TO_DEPTH = 29,
 	EDGEAI_OP_TRANSPOSE_CONV = 30,
 	EDGEAI_OP_ARG_MAX = 31,
+	EDGEAI_OP_TABLE = 32,
 	EDGEAI_OP_COUNT
 };
 
@@ -500,6 +504,10 @@ struct edgeai_prog_softmax_params {
  * in[0], out same shape, 8-bit. out[i] = table[(u8)in[i]] (the input byte,
  * int8 read as its two's-complement byte). The compiler builds the table
  * the way TFLite computes the op (some in float, some in fixed point).
+ * LOGISTIC, TANH, HARD_SWISH and LEAKY_RELU name the function; TABLE
+ * (1.10) is any other one (TFLite's ELU and GELU, which it computes by a
+ * table too): the same arithmetic, for functions that need no op of
+ * their own.
  *
  * @table_offset: constant-region offset of the 256-byte table
  * @reserved: must be zero
