@@ -2,7 +2,7 @@
 /*
  * Elementwise ops: ADD, SUB, MUL, MAXIMUM, MINIMUM, QUANTIZE/RELU/RELU6
  * (requantize and clamp), PRELU and the 256-entry table ops (LOGISTIC,
- * TANH, HARD_SWISH, LEAKY_RELU).
+ * TANH, HARD_SWISH, LEAKY_RELU, TABLE).
  *
  * Binary ops broadcast NumPy-style over the padded 4-D shapes: an input
  * dimension of 1 is repeated. TFLite's broadcast and non-broadcast paths

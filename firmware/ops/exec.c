@@ -84,6 +84,7 @@ int ek_run_op(const struct ek_op *o)
 	case EDGEAI_OP_TANH:
 	case EDGEAI_OP_HARD_SWISH:
 	case EDGEAI_OP_LEAKY_RELU:
+	case EDGEAI_OP_TABLE:
 		return ek_lut(o);
 	case EDGEAI_OP_RELU:
 	case EDGEAI_OP_RELU6:

@@ -35,7 +35,7 @@ OP = {n: i + 1 for i, n in enumerate([
     'LEAKY_RELU', 'PRELU', 'PAD', 'CONCATENATION', 'RESHAPE',
     'RESIZE_BILINEAR', 'RESIZE_NEAREST_NEIGHBOR', 'QUANTIZE',
     'STRIDED_SLICE', 'TRANSPOSE', 'DEPTH_TO_SPACE', 'SPACE_TO_DEPTH',
-    'TRANSPOSE_CONV', 'ARG_MAX'])}
+    'TRANSPOSE_CONV', 'ARG_MAX', 'TABLE'])}
 SLOT_CONST = NO_TENSOR = NO_CONST = 0xffffffff
 PARAM_WORDS = 20
 
@@ -49,14 +49,14 @@ TFL = {'ADD': 0, 'AVERAGE_POOL_2D': 1, 'CONCATENATION': 2, 'CONV_2D': 3,
        'PRELU': 54, 'MAXIMUM': 55, 'ARG_MAX': 56, 'MINIMUM': 57, 'TRANSPOSE_CONV': 67,
        'REDUCE_MAX': 82,
        'RESIZE_NEAREST_NEIGHBOR': 97, 'LEAKY_RELU': 98, 'QUANTIZE': 114,
-       'HARD_SWISH': 117}
+       'HARD_SWISH': 117, 'ELU': 111, 'GELU': 150}
 OPT = {'Conv2D': 1, 'DepthwiseConv2D': 2, 'Pool2D': 5, 'FullyConnected': 8,
        'Softmax': 9, 'Concatenation': 10, 'Add': 11, 'ResizeBilinear': 15,
        'Reshape': 17, 'SpaceToDepth': 19, 'Mul': 21, 'Pad': 22,
        'Transpose': 26, 'Reducer': 27, 'Sub': 28, 'StridedSlice': 32,
        'TransposeConv': 49,
        'MaximumMinimum': 39, 'ArgMax': 40, 'ResizeNearestNeighbor': 74, 'LeakyRelu': 75,
-       'Quantize': 89, 'HardSwish': 91, 'DepthToSpace': 94}
+       'Quantize': 89, 'HardSwish': 91, 'DepthToSpace': 94, 'Gelu': 116}
 TTYPE = {'int8': tw.TT_INT8, 'uint8': tw.TT_UINT8, 'int32': tw.TT_INT32,
          'int64': tw.TT_INT64}
 QRANGE = {'int8': (-128, 127), 'uint8': (0, 255)}
@@ -699,6 +699,30 @@ def table_tanh(dtype, s_in, zp_in, s_out, zp_out):
                         lambda v: f32(math.tanh(v)))
 
 
+def table_elu(dtype, s_in, zp_in, s_out, zp_out):
+    """EluPrepare: value < 0 ? expf(value) - 1.0f : value."""
+    return _float_table(dtype, s_in, zp_in, s_out, zp_out,
+                        lambda v: f32(f32(math.exp(v)) - 1.0) if v < 0 else v)
+
+
+def table_gelu(dtype, s_in, zp_in, s_out, zp_out, approximate):
+    """GeluPrepare (2.9): 0.5f * x * (1.f + erf(x * M_SQRT1_2)), erf and
+    the products after it in binary64; approximate, all in binary32:
+    0.5f * x * (1.f + tanhf(k * (x + 0.044715f * x * x * x)))."""
+    if not approximate:
+        return _float_table(dtype, s_in, zp_in, s_out, zp_out,
+                            lambda v: f32(f32(0.5 * v) *
+                                          (1.0 + math.erf(v * 0.7071067811865476))))
+    k = f32(1.1283791670955126 * 0.7071067811865476)
+    c = f32(0.044715)
+
+    def fn(v):
+        x3 = f32(f32(f32(c * v) * v) * v)
+        t = f32(math.tanh(f32(k * f32(v + x3))))
+        return f32(f32(0.5 * v) * f32(1.0 + t))
+    return _float_table(dtype, s_in, zp_in, s_out, zp_out, fn)
+
+
 def _float_table(dtype, s_in, zp_in, s_out, zp_out, fn):
     lo, hi = QRANGE[dtype]
     inv = f32(1.0 / f32(s_out))
@@ -772,8 +796,13 @@ def table_hard_swish(dtype, s_in, zp_in, s_out, zp_out):
     return bytes(t)
 
 
+# 2048 random inputs: every one of the 256 table entries is read (all but
+# about 0.1 expected to be) -- what a table op's case should cover.
+ALL256 = (1, 8, 16, 16)
+
+
 def lut_case(name, seed, op, dtype='int8', shape=(1, 5, 7, 8), s_in=0.05,
-             zp_in=-3, s_out=None, zp_out=None, alpha=0.2):
+             zp_in=-3, s_out=None, zp_out=None, alpha=0.2, approximate=False):
     """Unary 8-bit ops as a 256-entry table built here, the compiler's
     way. LOGISTIC and TANH have fixed output quantization."""
     c = Case(name, seed)
@@ -804,8 +833,14 @@ def lut_case(name, seed, op, dtype='int8', shape=(1, 5, 7, 8), s_in=0.05,
         am = quantize_multiplier(f32(f32(s_in * a) / s_out))
         table = table_requant2(dtype, zp_in, zp_out, ident, am)
         opts_t, opts = OPT['LeakyRelu'], [(0, 'f', a)]
+    elif op == 'ELU':
+        table = table_elu(dtype, s_in, zp_in, s_out, zp_out)
+    elif op == 'GELU':
+        table = table_gelu(dtype, s_in, zp_in, s_out, zp_out, approximate)
+        opts_t, opts = OPT['Gelu'], [(0, 'B', int(approximate))]
     toff = c.prog.const(table)
-    c.prog.op(op, [c.pidx[inp]], c.pidx[out], [toff])
+    c.prog.op('TABLE' if op in ('ELU', 'GELU') else op, [c.pidx[inp]],
+              c.pidx[out], [toff])
     c.write(OUTDIR, op, opts_t, opts, [inp])
     return c
 
@@ -1296,6 +1331,22 @@ def cases():
             s_out=0.04, zp_out=7)
         add('leaky_relu_%s_a03' % dt, lut_case, op='LEAKY_RELU', dtype=dt,
             s_in=0.02, zp_in=30, s_out=0.02, zp_out=30, alpha=0.3)
+        # GELU (int8 and uint8) and ELU (int8: TFLite's EluEval refuses
+        # uint8): the program's TABLE op (uAPI 1.10)
+        # The first pair's scales are fine enough that 5 entries of the
+        # two forms' tables differ.
+        for tag, approx in (('', False), ('_tanh', True)):
+            add('gelu_%s%s' % (dt, tag), lut_case, op='GELU', dtype=dt,
+                shape=ALL256, s_in=0.02, zp_in=0, s_out=0.0115, zp_out=-113,
+                approximate=approx)
+            add('gelu_%s_wide%s' % (dt, tag), lut_case, op='GELU', dtype=dt,
+                shape=ALL256, s_in=0.1, zp_in=-20, s_out=0.05, zp_out=-100,
+                approximate=approx)
+        if dt == 'int8':
+            add('elu_int8', lut_case, op='ELU', dtype=dt, shape=ALL256,
+                s_in=0.05, zp_in=20, s_out=0.03, zp_out=0)
+            add('elu_int8_wide', lut_case, op='ELU', dtype=dt, shape=ALL256,
+                s_in=0.2, zp_in=-10, s_out=0.1, zp_out=-118)
         add('prelu_%s' % dt, prelu_case, dtype=dt)
         add('prelu_%s_hw_alpha' % dt, prelu_case, dtype=dt,
             alpha_shape=[1, 5, 6], zp_a=-10)
