@@ -105,7 +105,13 @@ for seed in $(seq "$first" "$last") $fixed; do
 		EDGEAI_CPU_KERNELS=$kset "$ctl" run "$g-int8.tflite" --input "$g.in" \
 			--output-dir "$tmp/out" --device cpu $extra > "$tmp/run.log" 2> "$tmp/err"
 		ok $? "random graph $seed: edgeaictl run ($mode)" || { sed 's/^/# /' "$tmp/err"; continue; }
-		cat "$tmp"/out/output*.bin > "$g.ours"
+		# in the outputs' order: output10.bin sorts before output2.bin
+		k=0
+		: > "$g.ours"
+		while [ -f "$tmp/out/output$k.bin" ]; do
+			cat "$tmp/out/output$k.bin" >> "$g.ours"
+			k=$((k + 1))
+		done
 		diffs=$(cmp -l "$g.oracle" "$g.ours" 2>&1 | wc -l)
 		[ "$diffs" -eq 0 ]
 		ok $? "random graph $seed ($mode): $(stat -c %s "$g.oracle") bytes, $diffs differ from the oracle"

@@ -42,7 +42,13 @@ lib_run_case() {
 		echo "failed (placement: $_lines lines for ${_ops:-?} ops)"
 		return
 	fi
-	cat "$_o"/output*.bin > "$_o.all" 2> /dev/null
+	# in the outputs' order: output10.bin sorts before output2.bin
+	_k=0
+	: > "$_o.all"
+	while [ -f "$_o/output$_k.bin" ]; do
+		cat "$_o/output$_k.bin" >> "$_o.all"
+		_k=$((_k + 1))
+	done
 	if cmp -s "$_o.all" "$_d/oracle.bin"; then
 		echo equal
 	else
