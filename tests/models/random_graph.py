@@ -13,7 +13,7 @@ multiplier 1 or 2), TRANSPOSE_CONV, ADD/SUB/MUL/MAXIMUM/MINIMUM of two
 branches or with a broadcast constant, CONCATENATION, MAX_POOL_2D and
 AVERAGE_POOL_2D, RESIZE_BILINEAR (either corner rule) and
 RESIZE_NEAREST_NEIGHBOR, PAD, the activations (RELU, RELU6, LOGISTIC,
-TANH, HARD_SWISH, LEAKY_RELU, PRELU), DEPTH_TO_SPACE and SPACE_TO_DEPTH,
+TANH, HARD_SWISH, LEAKY_RELU, PRELU, ELU, GELU), DEPTH_TO_SPACE and SPACE_TO_DEPTH,
 STRIDED_SLICE; it ends with MEAN and FULLY_CONNECTED (and SOFTMAX) or a
 last convolution, and a second output now and then from inside the graph.
 Weights are scaled to the fan-in so the values stay near 1 through the
@@ -40,13 +40,13 @@ OPS = {'ADD': 0, 'AVERAGE_POOL_2D': 1, 'CONCATENATION': 2, 'CONV_2D': 3,
        'SPACE_TO_DEPTH': 26, 'TANH': 28, 'PAD': 34, 'MEAN': 40, 'SUB': 41,
        'STRIDED_SLICE': 45, 'PRELU': 54, 'MAXIMUM': 55, 'MINIMUM': 57,
        'TRANSPOSE_CONV': 67, 'RESIZE_NEAREST_NEIGHBOR': 97,
-       'LEAKY_RELU': 98, 'HARD_SWISH': 117}
+       'LEAKY_RELU': 98, 'ELU': 111, 'HARD_SWISH': 117, 'GELU': 150}
 OPT = {'Conv2D': 1, 'DepthwiseConv2D': 2, 'Pool2D': 5, 'FullyConnected': 8,
        'Softmax': 9, 'Concatenation': 10, 'Add': 11, 'ResizeBilinear': 15,
        'Reshape': 17, 'SpaceToDepth': 19, 'Mul': 21, 'Pad': 22,
        'Reducer': 27, 'Sub': 28, 'StridedSlice': 32, 'MaximumMinimum': 39,
        'TransposeConv': 49, 'ResizeNearestNeighbor': 74, 'LeakyRelu': 75,
-       'HardSwish': 91, 'DepthToSpace': 94}
+       'HardSwish': 91, 'DepthToSpace': 94, 'Gelu': 116}
 F32, I32 = tw.TT_FLOAT32, tw.TT_INT32
 ACTS = ['NONE', 'NONE', 'RELU', 'RELU6']
 
@@ -222,7 +222,9 @@ class Graph:
         t, shape = x
         r = self.r
         name = r.choice(['RELU', 'RELU6', 'LOGISTIC', 'TANH', 'HARD_SWISH', 'LEAKY_RELU',
-                         'PRELU', 'PRELU'])
+                         'PRELU', 'PRELU', 'ELU', 'GELU'])
+        if name == 'GELU':
+            return self.op(name, OPT['Gelu'], [(0, 'B', int(r.random() < 0.5))], [t], shape)
         if name == 'HARD_SWISH':
             return self.op(name, OPT['HardSwish'], [], [t], shape)
         if name == 'LEAKY_RELU':

@@ -3,9 +3,10 @@
 """Write shape_ops.tflite: the data-movement ops the compiler lowers.
 
 (With MEAN over other axes than H and W, REDUCE_MAX and RELU_N1_TO_1,
-which it lowers to MEAN, MAX_POOL_2D and RELU6 on views, ARG_MAX, and
+which it lowers to MEAN, MAX_POOL_2D and RELU6 on views, ARG_MAX,
 MIRROR_PAD and GATHER, which it lowers to STRIDED_SLICEs and
-concatenations.)
+concatenations, and ELU, GELU, ABS and RSQRT, which become the
+program's TABLE op.)
 
 SLICE, SPLIT, SPLIT_V, UNPACK, PACK, EXPAND_DIMS and PADV2 move bytes
 that the program's STRIDED_SLICE, CONCATENATION, PAD and RESHAPE move;
@@ -36,6 +37,9 @@ lowest value). On [1, 12, 10, 3]:
               on the channels by 5 4 3 3 0 1 2 (a run down, a repeat, a
               run up) [1, 16, 14, 7]
     output 7: rows 11, 0 and 6 of the permuted tensor (GATHER, axis -3)
+    output 8: GELU (tanh form) of ELU of the permuted tensor [1, 12, 10, 4]
+    output 9: GELU (erf form) of the sum [1, 12, 10, 4]
+    output 10: RSQRT of ABS of the permuted tensor plus 0.5 [1, 12, 10, 4]
 
 The pad value lies below what the convolution gives, so the quantized
 model pads with a value other than the zero point (a concatenation of
@@ -56,11 +60,12 @@ import tflite_writer as tw  # noqa: E402
 OP = {'ADD': 0, 'CONCATENATION': 2, 'CONV_2D': 3, 'RELU_N1_TO_1': 20, 'MEAN': 40,
       'ARG_MAX': 56, 'MIRROR_PAD': 100, 'GATHER': 36,
       'SQUEEZE': 43, 'SPLIT': 49, 'PADV2': 60, 'SLICE': 65, 'EXPAND_DIMS': 70,
-      'REDUCE_MAX': 82, 'PACK': 83, 'UNPACK': 88, 'SPLIT_V': 102}
+      'REDUCE_MAX': 82, 'PACK': 83, 'UNPACK': 88, 'SPLIT_V': 102, 'ELU': 111,
+      'GELU': 150, 'ABS': 101, 'RSQRT': 76}
 OPT = {'Conv2D': 1, 'Concatenation': 10, 'Add': 11, 'Reducer': 27, 'Squeeze': 30,
        'Split': 35, 'PadV2': 43, 'Slice': 48, 'ExpandDims': 52, 'Pack': 59,
        'Unpack': 64, 'SplitV': 79, 'ArgMax': 40, 'MirrorPad': 77,
-       'Gather': 23}
+       'Gather': 23, 'Gelu': 116}
 F32, I32 = tw.TT_FLOAT32, tw.TT_INT32
 
 
@@ -142,8 +147,21 @@ def main():
          [sy, m.t([7], [5, 4, 3, 3, 0, 1, 2], I32)], [ga])
     gr = m.t([1, 3, 10, 4])
     m.op('GATHER', 'Gather', [(0, 'i', -3), (1, 'i', 0)], [perm, m.t([3], [11, 0, 6], I32)], [gr])
+    el = m.t([1, 12, 10, 4])
+    m.op('ELU', None, [], [perm], [el])
+    gt = m.t([1, 12, 10, 4])
+    m.op('GELU', 'Gelu', [(0, 'B', 1)], [el], [gt])
+    ge = m.t([1, 12, 10, 4])
+    m.op('GELU', 'Gelu', [(0, 'B', 0)], [s], [ge])
+    ab = m.t([1, 12, 10, 4])
+    m.op('ABS', None, [], [perm], [ab])
+    ap = m.t([1, 12, 10, 4])
+    m.op('ADD', 'Add', [(0, 'b', 0)], [ab, m.t([1], [0.5])], [ap])
+    rs = m.t([1, 12, 10, 4])
+    m.op('RSQRT', None, [], [ap], [rs])
     with open(sys.argv[1], 'wb') as f:
-        f.write(tw.model_ops(m.ops, m.tensors, [x], [y, a2, mw, mx, cl, am, ga, gr]))
+        f.write(tw.model_ops(m.ops, m.tensors, [x],
+                             [y, a2, mw, mx, cl, am, ga, gr, gt, ge, rs]))
 
 
 if __name__ == '__main__':

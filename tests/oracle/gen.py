@@ -49,7 +49,8 @@ TFL = {'ADD': 0, 'AVERAGE_POOL_2D': 1, 'CONCATENATION': 2, 'CONV_2D': 3,
        'PRELU': 54, 'MAXIMUM': 55, 'ARG_MAX': 56, 'MINIMUM': 57, 'TRANSPOSE_CONV': 67,
        'REDUCE_MAX': 82,
        'RESIZE_NEAREST_NEIGHBOR': 97, 'LEAKY_RELU': 98, 'QUANTIZE': 114,
-       'HARD_SWISH': 117, 'ELU': 111, 'GELU': 150}
+       'HARD_SWISH': 117, 'ELU': 111, 'GELU': 150,
+       'ABS': 101, 'RSQRT': 76}
 OPT = {'Conv2D': 1, 'DepthwiseConv2D': 2, 'Pool2D': 5, 'FullyConnected': 8,
        'Softmax': 9, 'Concatenation': 10, 'Add': 11, 'ResizeBilinear': 15,
        'Reshape': 17, 'SpaceToDepth': 19, 'Mul': 21, 'Pad': 22,
@@ -723,6 +724,83 @@ def table_gelu(dtype, s_in, zp_in, s_out, zp_out, approximate):
     return _float_table(dtype, s_in, zp_in, s_out, zp_out, fn)
 
 
+def table_abs(s_in, zp_in, s_out, zp_out):
+    """elementwise.cc AbsEvalQuantized (int8): |q - zp_in|, rescaled by
+    QuantizeMultiplier(s_in / s_out in float) when the scales differ."""
+    m = quantize_multiplier(f32(s_in / s_out)) if s_in != s_out else None
+    t = bytearray(256)
+    for v in range(-128, 128):
+        a = abs(v - zp_in)
+        q = max(-128, min(127, (mbqm(a, *m) if m else a) + zp_out))
+        t[v & 0xff] = q & 0xff
+    return bytes(t)
+
+
+def _srdhm32(a, b):
+    """gemmlowp SaturatingRoundingDoublingHighMul on int32."""
+    if a == b == -2**31:
+        return 2**31 - 1
+    ab = a * b
+    return _trunc_div(ab + ((1 << 30) if ab >= 0 else 1 - (1 << 30)), 1 << 31)
+
+
+def _sat_shl32(x, e):
+    """gemmlowp SaturatingRoundingMultiplyByPOT<e>, e > 0."""
+    thr = (1 << (31 - e)) - 1
+    return 2**31 - 1 if x > thr else -2**31 if x < -thr else x << e
+
+
+def _wrap32(x):
+    return ((x + 2**31) % 2**32) - 2**31
+
+
+def inv_sqrt_multiplier_exp(x):
+    """TFLite GetInvSqrtQuantizedMultiplierExp(x, kReverseShift): 1 / sqrt(x)
+    as a multiplier and a (left) shift, by five Newton-Raphson steps in
+    gemmlowp fixed point (F3: 3 integer bits)."""
+    if x <= 1:
+        return 2**31 - 1, 0
+    shift = 11
+    while x >= (1 << 29):
+        x //= 4
+        shift += 1
+    clz = 32 - x.bit_length()
+    pairs = (clz - 1) // 2 - 1
+    shift -= pairs
+    x <<= 2 * pairs
+    half_in = _rdivpot(x >> 1, 1)
+    half_three = (1 << 28) + (1 << 27)
+    v = 1 << 28
+    for _ in range(5):
+        v3 = _sat_shl32(_srdhm32(_srdhm32(v, v), v), 6)
+        v = _sat_shl32(_wrap32(_srdhm32(half_three, v) - _srdhm32(half_in, v3)), 3)
+    v = _srdhm32(v, 1518500250)
+    if shift < 0:
+        v = _wrap32(v << -shift)
+        shift = 0
+    return v, -shift
+
+
+def table_rsqrt(s_in, zp_in, s_out, zp_out):
+    """elementwise.cc RsqrtEvalQuantized (int8): 127 for q == zp_in, else
+    1 / sqrt(q - zp_in) by GetInvSqrtQuantizedMultiplierExp, rescaled by
+    QuantizeMultiplier(1. / (sqrtf(s_in) * s_out)) with a shift of 20 kept
+    between the two. TFLite fails the invoke for q < zp_in; the table
+    gives 127 there."""
+    m = quantize_multiplier(1.0 / f32(f32(math.sqrt(s_in)) * s_out))
+    t = bytearray(256)
+    for v in range(-128, 128):
+        x = v - zp_in
+        if x <= 0:
+            q = 127
+        else:
+            im, ish = inv_sqrt_multiplier_exp(x)
+            d = mbqm(1, im, ish + 20)
+            q = max(-128, min(127, mbqm(d, m[0], m[1] - 20) + zp_out))
+        t[v & 0xff] = q & 0xff
+    return bytes(t)
+
+
 def _float_table(dtype, s_in, zp_in, s_out, zp_out, fn):
     lo, hi = QRANGE[dtype]
     inv = f32(1.0 / f32(s_out))
@@ -835,11 +913,16 @@ def lut_case(name, seed, op, dtype='int8', shape=(1, 5, 7, 8), s_in=0.05,
         opts_t, opts = OPT['LeakyRelu'], [(0, 'f', a)]
     elif op == 'ELU':
         table = table_elu(dtype, s_in, zp_in, s_out, zp_out)
+    elif op == 'ABS':
+        table = table_abs(s_in, zp_in, s_out, zp_out)
+    elif op == 'RSQRT':
+        table = table_rsqrt(s_in, zp_in, s_out, zp_out)
     elif op == 'GELU':
         table = table_gelu(dtype, s_in, zp_in, s_out, zp_out, approximate)
         opts_t, opts = OPT['Gelu'], [(0, 'B', int(approximate))]
     toff = c.prog.const(table)
-    c.prog.op('TABLE' if op in ('ELU', 'GELU') else op, [c.pidx[inp]],
+    c.prog.op('TABLE' if op in ('ELU', 'GELU', 'ABS', 'RSQRT') else op,
+              [c.pidx[inp]],
               c.pidx[out], [toff])
     c.write(OUTDIR, op, opts_t, opts, [inp])
     return c
@@ -1347,6 +1430,18 @@ def cases():
                 s_in=0.05, zp_in=20, s_out=0.03, zp_out=0)
             add('elu_int8_wide', lut_case, op='ELU', dtype=dt, shape=ALL256,
                 s_in=0.2, zp_in=-10, s_out=0.1, zp_out=-118)
+            # ABS (int8 only in 2.9): rescaled, and with equal scales
+            add('abs_int8', lut_case, op='ABS', dtype=dt, shape=ALL256,
+                s_in=0.05, zp_in=7, s_out=0.03, zp_out=-120)
+            add('abs_int8_same_scale', lut_case, op='ABS', dtype=dt,
+                shape=ALL256, s_in=0.05, zp_in=-30, s_out=0.05, zp_out=-100)
+            # RSQRT (int8 only): the input zero point at the bottom, as a
+            # variance's is (TFLite fails the invoke below it)
+            add('rsqrt_int8', lut_case, op='RSQRT', dtype=dt, shape=ALL256,
+                s_in=0.02, zp_in=-128, s_out=0.05, zp_out=-128)
+            add('rsqrt_int8_fine', lut_case, op='RSQRT', dtype=dt,
+                shape=ALL256, s_in=0.0005, zp_in=-128, s_out=0.4,
+                zp_out=-128)
         add('prelu_%s' % dt, prelu_case, dtype=dt)
         add('prelu_%s_hw_alpha' % dt, prelu_case, dtype=dt,
             alpha_shape=[1, 5, 6], zp_a=-10)

@@ -491,24 +491,144 @@ static int32_t clampi(int32_t v, int32_t lo, int32_t hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
-/* LOGISTIC/TANH (activations.cc PopulateLookupTable): all in binary32. */
+/*
+ * The functions TFLite 2.9 tabulates in float (activations.cc), each as its
+ * source computes it: binary32 unless it widens to binary64 itself. A libm
+ * function of float (expf, tanhf) is taken as the binary64 one rounded once,
+ * which is what the oracle's libm gives for these arguments.
+ */
+static float f_logistic(float x)
+{
+	return 1.0f / (1.0f + (float)exp(-(double)x));
+}
+
+static float f_tanh(float x)
+{
+	return (float)tanh((double)x);
+}
+
+/* EluPrepare: value < 0.0 ? std::exp(value) - 1.0f : value */
+static float f_elu(float x)
+{
+	return x < 0.0f ? (float)exp((double)x) - 1.0f : x;
+}
+
+/* GeluTransform: 0.5f * in * (1.f + std::erf(in * M_SQRT1_2)), erf in binary64 */
+static float f_gelu(float x)
+{
+	return (float)((double)(0.5f * x) * (1.0 + erf((double)x * 0.70710678118654752440)));
+}
+
+/* ... approximate: all binary32, sqrt(2 / pi) rounded to float once */
+static float f_gelu_tanh(float x)
+{
+	const float k = (float)(1.12837916709551257390 * 0.70710678118654752440);
+	float inner = k * (x + 0.044715f * x * x * x);
+
+	return 0.5f * x * (1.0f + (float)tanh((double)inner));
+}
+
+/* activations.cc PopulateLookupTable: dequantize, f, times 1 / s_out, round, + zp. */
 static void table_float(uint8_t t[256], int u8, float s_in, int32_t zp_in, float s_out,
-			int32_t zp_out, int tanh_)
+			int32_t zp_out, float (*f)(float))
 {
 	int32_t lo = u8 ? 0 : -128, hi = u8 ? 255 : 127, v;
 	float inv = 1.0f / s_out;
 
 	for (v = lo; v <= hi; v++) {
-		float dq = s_in * (float)(v - zp_in), f;
-		int32_t r;
+		float dq = s_in * (float)(v - zp_in);
+		int32_t r = iround_sat(f(dq) * inv);
 
-		if (tanh_)
-			f = (float)tanh((double)dq);
-		else
-			f = 1.0f / (1.0f + (float)exp(-(double)dq));
-		r = iround_sat(f * inv);
 		t[v & 0xff] = (uint8_t)clampi((int32_t)((float)r + (float)zp_out), lo, hi);
 	}
+}
+
+/*
+ * ABS (elementwise.cc AbsEvalQuantized): |x - zp_in|, rescaled by the pair
+ * of s_in / s_out (in float) when the scales differ, plus zp_out.
+ */
+static void table_abs(uint8_t t[256], float s_in, int32_t zp_in, float s_out, int32_t zp_out)
+{
+	int32_t m = 0, sh = 0, v;
+
+	if (s_in != s_out)
+		cc_quantize_multiplier((double)(s_in / s_out), &m, &sh);
+	for (v = -128; v <= 127; v++) {
+		int32_t a = v < zp_in ? zp_in - v : v - zp_in;
+
+		t[v & 0xff] = (uint8_t)clampi((s_in != s_out ? ek_mbqm(a, m, sh) : a) + zp_out,
+					      -128, 127);
+	}
+}
+
+/* gemmlowp SaturatingRoundingMultiplyByPOT<e>, e > 0 */
+static int32_t sat_shl(int32_t x, int e)
+{
+	int32_t thr = (int32_t)((1u << (31 - e)) - 1);
+
+	return x > thr ? INT32_MAX : x < -thr ? INT32_MIN : (int32_t)((uint32_t)x << e);
+}
+
+/*
+ * TFLite GetInvSqrtQuantizedMultiplierExp(x, kReverseShift), x > 1: 1 /
+ * sqrt(x) as a multiplier and a left shift, by five Newton-Raphson steps
+ * in gemmlowp fixed point with 3 integer bits.
+ */
+static void inv_sqrt_multiplier(int32_t x, int32_t *mul, int *shift)
+{
+	const int32_t half_three = (1 << 28) + (1 << 27);
+	int32_t half_in, v = 1 << 28, v3;
+	int s = 11, pairs, i;
+
+	while (x >= (1 << 29)) {
+		x /= 4;
+		s++;
+	}
+	pairs = (__builtin_clz((uint32_t)x) - 1) / 2 - 1;
+	s -= pairs;
+	x <<= 2 * pairs;
+	half_in = ek_rdivpot(x >> 1, 1);
+	for (i = 0; i < 5; i++) {
+		v3 = sat_shl(ek_srdhm(ek_srdhm(v, v), v), 6);
+		v = sat_shl((int32_t)((uint32_t)ek_srdhm(half_three, v) -
+				      (uint32_t)ek_srdhm(half_in, v3)), 3);
+	}
+	v = ek_srdhm(v, 1518500250);	/* sqrt(2) / 2 */
+	if (s < 0) {
+		v = (int32_t)((uint32_t)v << -s);
+		s = 0;
+	}
+	*mul = v;
+	*shift = -s;
+}
+
+/*
+ * RSQRT (elementwise.cc RsqrtEvalQuantized, int8): 127 at the zero point,
+ * else 1 / sqrt(q - zp_in) in fixed point, kept 20 bits up, then rescaled
+ * by QuantizeMultiplier(1. / (sqrtf(s_in) * s_out)). TFLite fails the
+ * invoke for an input below the zero point; the table gives 127 there.
+ * -1 when the rescale's shift is outside what TFLite's arithmetic holds.
+ */
+static int table_rsqrt(uint8_t t[256], float s_in, int32_t zp_in, float s_out, int32_t zp_out)
+{
+	int32_t m, sh, v;
+
+	cc_quantize_multiplier(1.0 / (double)(sqrtf(s_in) * s_out), &m, &sh);
+	if (sh - 20 < -31)
+		return -1;
+	for (v = -128; v <= 127; v++) {
+		int32_t x = v - zp_in, q = 127, im;
+		int ish;
+
+		if (x > 1) {
+			inv_sqrt_multiplier(x, &im, &ish);
+			q = ek_mbqm(ek_mbqm(1, im, ish + 20), m, sh - 20) + zp_out;
+		} else if (x == 1) {
+			q = ek_mbqm(ek_mbqm(1, INT32_MAX, 20), m, sh - 20) + zp_out;
+		}
+		t[v & 0xff] = (uint8_t)clampi(q, -128, 127);
+	}
+	return 0;
 }
 
 /* LEAKY_RELU (QuantizeLeakyRelu): identity pair for x >= zp_in, else alpha. */
@@ -980,12 +1100,37 @@ static int c_unary(struct cc *c, const struct model_op *op)
 
 		switch (op->code) {
 		case TFL_OP_LOGISTIC:
-			table_float(t, u8, si, zi, so, zo, 0);
+			table_float(t, u8, si, zi, so, zo, f_logistic);
 			opc = EDGEAI_OP_LOGISTIC;
 			break;
 		case TFL_OP_TANH:
-			table_float(t, u8, si, zi, so, zo, 1);
+			table_float(t, u8, si, zi, so, zo, f_tanh);
 			opc = EDGEAI_OP_TANH;
+			break;
+		case TFL_OP_ELU:
+			/* EluPrepare fills a table for int8 only; EluEval refuses uint8 */
+			if (u8)
+				return unsupported(c, op, "uint8 (TFLite runs ELU in int8 only)");
+			table_float(t, u8, si, zi, so, zo, f_elu);
+			opc = EDGEAI_OP_TABLE;
+			break;
+		case TFL_OP_GELU:
+			table_float(t, u8, si, zi, so, zo, op->o.approximate ? f_gelu_tanh : f_gelu);
+			opc = EDGEAI_OP_TABLE;
+			break;
+		case TFL_OP_ABS:
+			if (u8)
+				return unsupported(c, op, "uint8 (TFLite runs ABS in int8 only)");
+			table_abs(t, si, zi, so, zo);
+			opc = EDGEAI_OP_TABLE;
+			break;
+		case TFL_OP_RSQRT:
+			if (u8)
+				return unsupported(c, op, "uint8 (TFLite runs RSQRT in int8 only)");
+			if (table_rsqrt(t, si, zi, so, zo))
+				return unsupported(c, op, "an output scale too large for TFLite's "
+						   "rescale of 1 / sqrt(x)");
+			opc = EDGEAI_OP_TABLE;
 			break;
 		case TFL_OP_HARD_SWISH:
 			if (table_hard_swish(t, u8, si, zi, so, zo))
@@ -2161,6 +2306,10 @@ static int compile_op(struct cc *c, const struct model_op *op)
 	case TFL_OP_TANH:
 	case TFL_OP_HARD_SWISH:
 	case TFL_OP_LEAKY_RELU:
+	case TFL_OP_ELU:
+	case TFL_OP_GELU:
+	case TFL_OP_ABS:
+	case TFL_OP_RSQRT:
 		return c_unary(c, op);
 	case TFL_OP_SOFTMAX:
 		return c_softmax(c, op);

@@ -90,6 +90,7 @@ static void op_span(struct const_span *sp, const struct edgeai_prog_op *o,
 	case EDGEAI_OP_TANH:
 	case EDGEAI_OP_HARD_SWISH:
 	case EDGEAI_OP_LEAKY_RELU:
+	case EDGEAI_OP_TABLE:
 		span_add(sp, ((const struct edgeai_prog_lut_params *)o->params)->table_offset, 256);
 		break;
 	}
@@ -124,6 +125,7 @@ static void op_rebase(struct edgeai_prog_op *o, uint64_t lo)
 	case EDGEAI_OP_TANH:
 	case EDGEAI_OP_HARD_SWISH:
 	case EDGEAI_OP_LEAKY_RELU:
+	case EDGEAI_OP_TABLE:
 		rebase(&((struct edgeai_prog_lut_params *)o->params)->table_offset, lo);
 		break;
 	}

@@ -1628,6 +1628,7 @@ static int avx2_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_TANH:
 	case EDGEAI_OP_HARD_SWISH:
 	case EDGEAI_OP_LEAKY_RELU:
+	case EDGEAI_OP_TABLE:
 		return lut(o);
 	case EDGEAI_OP_ADD:
 	case EDGEAI_OP_SUB:

@@ -982,6 +982,7 @@ static int neon_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_TANH:
 	case EDGEAI_OP_HARD_SWISH:
 	case EDGEAI_OP_LEAKY_RELU:
+	case EDGEAI_OP_TABLE:
 		return lut(o);
 	default:
 		return EXEC_OPT_NOT_HANDLED;

@@ -4303,6 +4303,7 @@ static int vnni_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_TANH:
 	case EDGEAI_OP_HARD_SWISH:
 	case EDGEAI_OP_LEAKY_RELU:
+	case EDGEAI_OP_TABLE:
 		return lut(o);
 	case EDGEAI_OP_MAX_POOL_2D:
 		return maxpool(o);

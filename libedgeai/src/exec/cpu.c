@@ -773,6 +773,7 @@ int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
 	case EDGEAI_OP_TANH:
 	case EDGEAI_OP_HARD_SWISH:
 	case EDGEAI_OP_LEAKY_RELU:
+	case EDGEAI_OP_TABLE:
 		/* a set's own table kernel (VNNI's, with VBMI), else split here */
 		if (exec_opt_level() == EXEC_KSET_REFERENCE)
 			return r;
@@ -1385,6 +1386,7 @@ EDGEAI_PUBLIC const char *edgeai_program_op_name(uint32_t opcode)
 		[EDGEAI_OP_SPACE_TO_DEPTH] = "SPACE_TO_DEPTH",
 		[EDGEAI_OP_TRANSPOSE_CONV] = "TRANSPOSE_CONV",
 		[EDGEAI_OP_ARG_MAX] = "ARG_MAX",
+		[EDGEAI_OP_TABLE] = "TABLE",
 	};
 
 	return opcode < EDGEAI_OP_COUNT ? names[opcode] : NULL;

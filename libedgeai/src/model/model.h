@@ -77,6 +77,7 @@ struct model_opts {
 	uint8_t align_corners, half_pixel, keep_dims, keep_num_dims, weights_format;
 	uint8_t output_type;	/* ARG_MAX: enum tfl_type of the indices */
 	uint8_t mirror_mode;	/* MIRROR_PAD: 0 REFLECT, 1 SYMMETRIC */
+	uint8_t approximate;	/* GELU: the tanh form */
 	int32_t stride_w, stride_h, dil_w, dil_h, depth_mult, filter_w, filter_h;
 	int32_t axis, block_size;
 	int32_t num;		/* SPLIT(_V) num_splits, PACK values_count, UNPACK num */

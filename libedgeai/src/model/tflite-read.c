@@ -584,6 +584,10 @@ static int read_options(struct fb *f, const struct fbt *ot, uint32_t idx, struct
 		if (U8(0, o->mirror_mode, 0))
 			return -EBADMSG;
 		break;
+	case TFL_OPT_GELU:
+		if (U8(0, o->approximate, 0))
+			return -EBADMSG;
+		break;
 	case TFL_OPT_GATHER:
 		if (I32(0, o->axis, 0) || I32(1, o->batch_dims, 0))
 			return -EBADMSG;

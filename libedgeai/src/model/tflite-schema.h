@@ -186,16 +186,20 @@ enum tfl_op {
 	TFL_OP_SLICE = 65,
 	TFL_OP_TRANSPOSE_CONV = 67,
 	TFL_OP_EXPAND_DIMS = 70,
+	TFL_OP_RSQRT = 76,
 	TFL_OP_REDUCE_MAX = 82,
 	TFL_OP_PACK = 83,
 	TFL_OP_UNPACK = 88,
 	TFL_OP_RESIZE_NEAREST_NEIGHBOR = 97,
 	TFL_OP_LEAKY_RELU = 98,
 	TFL_OP_MIRROR_PAD = 100,
+	TFL_OP_ABS = 101,
 	TFL_OP_SPLIT_V = 102,
+	TFL_OP_ELU = 111,
 	TFL_OP_QUANTIZE = 114,
 	TFL_OP_HARD_SWISH = 117,
 	TFL_OP_DENSIFY = 124,
+	TFL_OP_GELU = 150,
 	/* Codes above this are not in any TFLite 2.x schema we know: "unknown op". */
 	TFL_OP_MAX_KNOWN = 161,
 };
@@ -238,6 +242,7 @@ enum tfl_opt {
 	TFL_OPT_QUANTIZE = 89,
 	TFL_OPT_HARD_SWISH = 91,
 	TFL_OPT_DEPTH_TO_SPACE = 94,	/* block_size */
+	TFL_OPT_GELU = 116,		/* approximate */
 };
 
 #endif

@@ -277,6 +277,9 @@ static int options_fields(const struct model_opts *o, struct wtable *t)
 	case TFL_OPT_MIRROR_PAD:
 		tf(t, 0, 1, o->mirror_mode);
 		return 1;
+	case TFL_OPT_GELU:
+		tf(t, 0, 1, o->approximate);
+		return 1;
 	case TFL_OPT_GATHER:
 		tf(t, 0, 4, (uint32_t)o->axis); tf(t, 1, 4, (uint32_t)o->batch_dims);
 		return 1;

@@ -43,7 +43,8 @@ static int op_supported(const struct model_op *op)
 	case TFL_OP_SPACE_TO_DEPTH: case TFL_OP_DEQUANTIZE: case TFL_OP_EXPAND_DIMS:
 	case TFL_OP_PADV2: case TFL_OP_SLICE: case TFL_OP_SPLIT: case TFL_OP_SPLIT_V:
 	case TFL_OP_PACK: case TFL_OP_UNPACK: case TFL_OP_REDUCE_MAX: case TFL_OP_ARG_MAX:
-	case TFL_OP_MIRROR_PAD: case TFL_OP_GATHER:
+	case TFL_OP_MIRROR_PAD: case TFL_OP_GATHER: case TFL_OP_ELU: case TFL_OP_GELU:
+	case TFL_OP_ABS: case TFL_OP_RSQRT:
 		return 1;
 	default:
 		return 0;
@@ -526,6 +527,14 @@ static int k_unary(struct quant_fref *x, const struct model_op *op, float *out, 
 		case TFL_OP_RELU6: v = act(v, TFL_ACT_RELU6); break;
 		case TFL_OP_RELU_N1_TO_1: v = act(v, TFL_ACT_RELU_N1_TO_1); break;
 		case TFL_OP_LEAKY_RELU: v = v >= 0 ? v : v * op->o.alpha; break;
+		case TFL_OP_ELU: v = v < 0 ? expm1f(v) : v; break;
+		case TFL_OP_ABS: v = fabsf(v); break;
+		case TFL_OP_RSQRT: v = 1.0f / sqrtf(v); break;
+		case TFL_OP_GELU:
+			v = op->o.approximate ?
+			    0.5f * v * (1.0f + tanhf(0.7978845608f * (v + 0.044715f * v * v * v))) :
+			    0.5f * v * (1.0f + erff(v * 0.70710678f));
+			break;
 		default: break; /* RESHAPE, SQUEEZE, DEQUANTIZE of float: copy */
 		}
 		out[i] = v;

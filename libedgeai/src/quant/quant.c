@@ -926,7 +926,10 @@ struct ostat {
 	uint64_t n;
 };
 
-/* Step 6 */
+/*
+ * Step 6. ELU is version 1: TFLite 2.9 registers no other, its int8
+ * kernel included (a version 2 ELU fails to resolve there).
+ */
 static int32_t int8_version(const struct model_op *op)
 {
 	switch (op->code) {
@@ -940,7 +943,7 @@ static int32_t int8_version(const struct model_op *op)
 	case TFL_OP_RESIZE_BILINEAR: case TFL_OP_RESIZE_NEAREST_NEIGHBOR:
 		return op->o.half_pixel ? 3 : 2;
 	case TFL_OP_RESHAPE: case TFL_OP_SQUEEZE: case TFL_OP_HARD_SWISH: case TFL_OP_PRELU:
-	case TFL_OP_RELU_N1_TO_1: case TFL_OP_EXPAND_DIMS:
+	case TFL_OP_RELU_N1_TO_1: case TFL_OP_EXPAND_DIMS: case TFL_OP_ELU:
 		return 1;
 	default:
 		return 2;

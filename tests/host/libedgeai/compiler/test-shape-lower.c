@@ -9,7 +9,8 @@
  * run with the default and the reference kernels; its outputs must equal
  * the op's definition computed here. Then malformed ops: each is refused
  * at compile time with a message that names what is wrong (a
- * reduction over axes with a hole among them included).
+ * reduction over axes with a hole among them included), and the table
+ * ops TFLite runs in int8 only (ELU, ABS, RSQRT) given uint8.
  * (tests/models/shape_ops.py runs all of them in one model against the
  * oracle: tests/host/test-random-graphs.sh.)
  */
@@ -370,6 +371,39 @@ static void malformed(void)
 	refused("GATHER of column 10 of 10", m, "an index outside the axis");
 }
 
+/* The table ops TFLite runs in int8 only refuse uint8; RSQRT a rescale it cannot make. */
+static void tables_refused(void)
+{
+	static const struct {
+		int32_t code;
+		const char *name;
+	} ops[] = { { TFL_OP_ELU, "ELU" }, { TFL_OP_ABS, "ABS" }, { TFL_OP_RSQRT, "RSQRT" } };
+	const int32_t d[4] = { 1, 2, 3, 4 };
+	struct edgeai_model *m;
+	int32_t x, y;
+	char what[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		m = tb_new();
+		x = tb_tensor(m, "x", TFL_UINT8, 4, d, NULL, 0);
+		y = tb_tensor(m, "y", TFL_UINT8, 4, d, NULL, 0);
+		tb_io(m, 1, &x, 1, &y);
+		tb_op(m, ops[i].code, 1, &x, 1, &y);
+		quantize_all(m, 128);
+		snprintf(what, sizeof(what), "%s of uint8", ops[i].name);
+		refused(what, m, "int8 only");
+	}
+	m = tb_new();
+	x = tb_tensor(m, "x", TFL_INT8, 4, d, NULL, 0);
+	y = tb_tensor(m, "y", TFL_INT8, 4, d, NULL, 0);
+	tb_io(m, 1, &x, 1, &y);
+	tb_op(m, TFL_OP_RSQRT, 1, &x, 1, &y);
+	quantize_all(m, -128);
+	quantized(m, y, 1e6f, -128);
+	refused("RSQRT to a scale of 1e6", m, "too large for TFLite's rescale");
+}
+
 int main(void)
 {
 	ktap_start();
@@ -377,5 +411,6 @@ int main(void)
 	padv2_all_axes();
 	unpack_last();
 	malformed();
+	tables_refused();
 	return ktap_finish();
 }

@@ -26,7 +26,7 @@
  * of 24 random bits, random-bit weights declined); MUL, MAXIMUM/MINIMUM and ADD/SUB in
  * broadcast forms, CONCATENATION, AVERAGE_POOL_2D, MEAN (its integer,
  * binary32 and division pipelines; up to 700 channels) and
- * RESIZE_NEAREST_NEIGHBOR (one_more()), LOGISTIC/TANH/HARD_SWISH/LEAKY_RELU
+ * RESIZE_NEAREST_NEIGHBOR (one_more()), LOGISTIC/TANH/HARD_SWISH/LEAKY_RELU/TABLE
  * with random tables (kind 19), and AVERAGE_POOL_2D on random
  * padded windows (one_elt()); and CONV_2D and DEPTHWISE_CONV_2D on wide
  * rows (kinds 17, 18: 16..105 pixels, channel counts 1, 3, 5, 8, 13, 16,
@@ -797,10 +797,11 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 		P.op.inputs[0] = add_t(&P, dt, 0, 0, d, za);
 	} else if (kind == 19) {
 		static const uint32_t luts[] = { EDGEAI_OP_LOGISTIC, EDGEAI_OP_TANH,
-						 EDGEAI_OP_HARD_SWISH, EDGEAI_OP_LEAKY_RELU };
+						 EDGEAI_OP_HARD_SWISH, EDGEAI_OP_LEAKY_RELU,
+						 EDGEAI_OP_TABLE };
 		struct edgeai_prog_lut_params *lp = (void *)P.op.params;
 
-		op = luts[rnd(4)];
+		op = luts[rnd(5)];
 		lp->table_offset = add_k(&P, 256);
 		for (i = 0; i < 256; i++)
 			P.k[lp->table_offset + i] = (uint8_t)rnd(256);
