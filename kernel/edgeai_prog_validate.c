@@ -89,6 +89,7 @@ static const struct epc_desc epc_desc[EDGEAI_OP_COUNT] = {
 	[EDGEAI_OP_TRANSPOSE_CONV] = { 2, 3, 9 },
 	[EDGEAI_OP_ARG_MAX] = { 1, 1, 1 },
 	[EDGEAI_OP_TABLE] = { 1, 1, 1 },
+	[EDGEAI_OP_SQUARED_DIFFERENCE] = { 2, 2, 9 },
 };
 
 static u32 epc_esize(u32 dtype)
@@ -691,7 +692,8 @@ static int epc_op_params(struct epc *c, const struct edgeai_prog_op *op,
 	case EDGEAI_OP_FULLY_CONNECTED:
 		return epc_fc(c, op, in, n_in, out);
 	case EDGEAI_OP_ADD:
-	case EDGEAI_OP_SUB: {
+	case EDGEAI_OP_SUB:
+	case EDGEAI_OP_SQUARED_DIFFERENCE: {
 		const struct edgeai_prog_add_params *p = (const void *)w;
 
 		if (p->left_shift > 30 ||

@@ -242,6 +242,14 @@ static void b_lut(struct tp *p)
 	((struct edgeai_prog_lut_params *)tp_params(p))->table_offset = 100;
 }
 
+/* SQUARED_DIFFERENCE (1.10): ADD's parameters, TFLite's left shift of 7 */
+static void b_sqdiff(struct tp *p)
+{
+	b_add(p);
+	tp_op(p)->opcode = EDGEAI_OP_SQUARED_DIFFERENCE;
+	((struct edgeai_prog_add_params *)tp_params(p))->left_shift = 7;
+}
+
 /* TABLE (1.10): LOGISTIC's arithmetic for a function without its own op */
 static void b_table(struct tp *p)
 {
@@ -517,6 +525,9 @@ E(add_broadcast, tp_t(p, 1)->dims[3] = 2)
 E(add_out_bigger, tp_t(p, 2)->dims[0] = 2)
 E(add_shift, ((struct edgeai_prog_add_params *)tp_params(p))->left_shift = 31)
 E(add_dtype, tp_t(p, 1)->dtype = U8)
+E(sqdiff_broadcast, tp_t(p, 1)->dims[3] = 2)
+E(sqdiff_shift, ((struct edgeai_prog_add_params *)tp_params(p))->out_shift = 32)
+E(sqdiff_dtype, tp_t(p, 0)->dtype = U8)
 E(pool_pad, ((struct edgeai_prog_pool_params *)tp_params(p))->pad_top = 2)
 E(pool_filter, ((struct edgeai_prog_pool_params *)tp_params(p))->filter_w = 0)
 E(pool_zp, tp_t(p, 1)->zero_point = 1)
@@ -737,6 +748,10 @@ static const struct pcase pcases[] = {
 	X(add_out_bigger, b_add, "shapes do not broadcast to the output"),
 	X(add_shift, b_add, "shift or multiplier out of range"),
 	X(add_dtype, b_add, R_SHARE_ALL),
+	{ "sqdiff_valid", b_sqdiff, NULL },
+	X(sqdiff_broadcast, b_sqdiff, "shapes do not broadcast to the output"),
+	X(sqdiff_shift, b_sqdiff, "shift or multiplier out of range"),
+	X(sqdiff_dtype, b_sqdiff, R_SHARE_ALL),
 	X(pool_pad, b_pool, "padding not below the filter size"),
 	X(pool_filter, b_pool, "filter or stride out of range"),
 	X(pool_zp, b_pool, R_ZP),

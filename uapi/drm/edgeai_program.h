@@ -163,6 +163,8 @@ enum edgeai_prog_dtype {
  * @EDGEAI_OP_TABLE: &struct edgeai_prog_lut_params; any elementwise 8-bit
  *	function the compiler tabulates (ELU, GELU, ...) (uAPI 1.10: drivers
  *	of 1.9 and older refuse it as an unknown opcode)
+ * @EDGEAI_OP_SQUARED_DIFFERENCE: &struct edgeai_prog_add_params (uAPI 1.10:
+ *	drivers of 1.9 and older refuse it as an unknown opcode)
  * @EDGEAI_OP_COUNT: one past the last opcode
  */
 enum edgeai_prog_opcode {
@@ -198,6 +200,7 @@ enum edgeai_prog_opcode {
 	EDGEAI_OP_TRANSPOSE_CONV = 30,
 	EDGEAI_OP_ARG_MAX = 31,
 	EDGEAI_OP_TABLE = 32,
+	EDGEAI_OP_SQUARED_DIFFERENCE = 33,
 	EDGEAI_OP_COUNT
 };
 
@@ -351,14 +354,17 @@ struct edgeai_prog_fc_params {
 };
 
 /**
- * struct edgeai_prog_add_params - ADD and SUB
+ * struct edgeai_prog_add_params - ADD, SUB and SQUARED_DIFFERENCE
  *
  * in[0], in[1] inputs; out has, per dimension, the size of an input and
  * each input's dim is either equal to it or 1 (broadcast). TFLite's
  * pipeline: v_i = MBQM((x_i - zp_i) << left_shift, in_i), out =
- * MBQM(v_0 +/- v_1, out) + zp_out, clamped.
+ * MBQM(v_0 +/- v_1, out) + zp_out, clamped. SQUARED_DIFFERENCE (1.10):
+ * out = MBQM((v_0 - v_1)^2, out) + zp_out, clamped, the square taken in
+ * 32 bits (wrapping; TFLite's left_shift of 7 keeps it in range).
  *
- * @left_shift: 0..30 (TFLite uses 20 for 8-bit)
+ * @left_shift: 0..30 (TFLite uses 20 for 8-bit ADD and SUB, 7 for
+ *	SQUARED_DIFFERENCE)
  * @in0_multiplier: multiplier of in[0]
  * @in0_shift: shift of in[0]
  * @in1_multiplier: multiplier of in[1]
