@@ -42,7 +42,8 @@ static int ek_bcast_ok(const struct ek_tensor *a, const struct ek_tensor *out)
 /*
  * ADD/SUB (TFLite add.cc/sub.cc, 8-bit): inputs shifted left by
  * left_shift (20), each rescaled to twice the larger input scale, summed,
- * rescaled to the output.
+ * rescaled to the output. @sub 2: SQUARED_DIFFERENCE (squared_difference.cc,
+ * int8; left_shift 7), the difference squared before the output rescale.
  */
 int ek_add(const struct ek_op *o, int sub)
 {
@@ -67,6 +68,8 @@ int ek_add(const struct ek_op *o, int sub)
 		x = ek_mbqm(x, p->in0_multiplier, p->in0_shift);
 		y = ek_mbqm(y, p->in1_multiplier, p->in1_shift);
 		r = sub ? ek_wsub(x, y) : ek_wadd(x, y);
+		if (sub == 2)
+			r = (int32_t)((uint32_t)r * (uint32_t)r);
 		r = ek_wadd(ek_mbqm(r, p->out_multiplier, p->out_shift), out->zp);
 		ek_st(out, i, r, p->act_min, p->act_max);
 	}

@@ -66,6 +66,8 @@ int ek_run_op(const struct ek_op *o)
 		return ek_add(o, 0);
 	case EDGEAI_OP_SUB:
 		return ek_add(o, 1);
+	case EDGEAI_OP_SQUARED_DIFFERENCE:
+		return ek_add(o, 2);
 	case EDGEAI_OP_MUL:
 		return ek_mul(o);
 	case EDGEAI_OP_MAXIMUM:

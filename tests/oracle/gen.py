@@ -35,7 +35,7 @@ OP = {n: i + 1 for i, n in enumerate([
     'LEAKY_RELU', 'PRELU', 'PAD', 'CONCATENATION', 'RESHAPE',
     'RESIZE_BILINEAR', 'RESIZE_NEAREST_NEIGHBOR', 'QUANTIZE',
     'STRIDED_SLICE', 'TRANSPOSE', 'DEPTH_TO_SPACE', 'SPACE_TO_DEPTH',
-    'TRANSPOSE_CONV', 'ARG_MAX', 'TABLE'])}
+    'TRANSPOSE_CONV', 'ARG_MAX', 'TABLE', 'SQUARED_DIFFERENCE'])}
 SLOT_CONST = NO_TENSOR = NO_CONST = 0xffffffff
 PARAM_WORDS = 20
 
@@ -50,7 +50,7 @@ TFL = {'ADD': 0, 'AVERAGE_POOL_2D': 1, 'CONCATENATION': 2, 'CONV_2D': 3,
        'REDUCE_MAX': 82,
        'RESIZE_NEAREST_NEIGHBOR': 97, 'LEAKY_RELU': 98, 'QUANTIZE': 114,
        'HARD_SWISH': 117, 'ELU': 111, 'GELU': 150,
-       'ABS': 101, 'RSQRT': 76}
+       'ABS': 101, 'RSQRT': 76, 'SQUARED_DIFFERENCE': 99}
 OPT = {'Conv2D': 1, 'DepthwiseConv2D': 2, 'Pool2D': 5, 'FullyConnected': 8,
        'Softmax': 9, 'Concatenation': 10, 'Add': 11, 'ResizeBilinear': 15,
        'Reshape': 17, 'SpaceToDepth': 19, 'Mul': 21, 'Pad': 22,
@@ -468,6 +468,17 @@ def add_case(name, seed, op='ADD', dtype='int8', shape_a=(1, 4, 5, 3),
         mo = quantize_multiplier(s_a * s_b / s_out)
         p = [mo[0], mo[1], amin, amax]
         optt = OPT['Mul']
+    elif op == 'SQUARED_DIFFERENCE':
+        # squared_difference.cc (int8): left_shift 7, the output ratio
+        # twice_max^2 / (2^14 * s_out); no options, no activation
+        tm = 2 * max(s_a, s_b)
+        m0 = quantize_multiplier(s_a / tm)
+        m1 = quantize_multiplier(s_b / tm)
+        mo = quantize_multiplier(tm * tm / ((1 << 14) * s_out))
+        p = [7, m0[0], m0[1], m1[0], m1[1], mo[0], mo[1], -128, 127]
+        c.prog.op(op, [c.pidx[a], c.pidx[b]], c.pidx[out], p)
+        c.write(OUTDIR, op, 0, [], [a, b])
+        return c
     c.prog.op(op, [c.pidx[a], c.pidx[b]], c.pidx[out], p)
     c.write(OUTDIR, op, optt, [(0, 'b', tw.ACT[act])], [a, b])
     return c
@@ -1325,6 +1336,16 @@ def cases():
                 act='RELU_N1_TO_1', s_out=0.01)
             add('%s_%s_scalar' % (lo, dt), add_case, op=op, dtype=dt,
                 shape_a=(1, 3, 4, 5), shape_b=(1,))
+    # SQUARED_DIFFERENCE (int8 only in 2.9): a variance's (x - mean)^2
+    sqd = dict(op='SQUARED_DIFFERENCE', s_out=0.2, zp_out=-128)
+    add('sqdiff_int8_basic', add_case, **sqd)
+    add('sqdiff_int8_bcast_c', add_case, shape_b=(1, 1, 1, 3), **sqd)
+    add('sqdiff_int8_mean', add_case, shape_b=(1, 4, 5, 1), **sqd)
+    add('sqdiff_int8_scalar', add_case, shape_b=(1,), **sqd)
+    add('sqdiff_int8_same_scale', add_case, s_a=0.02, s_b=0.02,
+        zp_a=-3, zp_b=5, op='SQUARED_DIFFERENCE', s_out=0.05, zp_out=-128)
+    add('sqdiff_int8_saturating', add_case, s_a=0.1, s_b=0.003,
+        op='SQUARED_DIFFERENCE', s_out=0.01, zp_out=-100)
     # MAXIMUM / MINIMUM
     for op in ('MAXIMUM', 'MINIMUM'):
         for dt in ('int8', 'uint8'):
