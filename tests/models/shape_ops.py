@@ -5,8 +5,8 @@
 (With MEAN over other axes than H and W, REDUCE_MAX and RELU_N1_TO_1,
 which it lowers to MEAN, MAX_POOL_2D and RELU6 on views, ARG_MAX,
 MIRROR_PAD and GATHER, which it lowers to STRIDED_SLICEs and
-concatenations, and ELU, GELU, ABS and RSQRT, which become the
-program's TABLE op.)
+concatenations, ELU, GELU, ABS and RSQRT, which become the program's
+TABLE op, and a layer normalization: MEAN, SQUARED_DIFFERENCE, RSQRT.)
 
 SLICE, SPLIT, SPLIT_V, UNPACK, PACK, EXPAND_DIMS and PADV2 move bytes
 that the program's STRIDED_SLICE, CONCATENATION, PAD and RESHAPE move;
@@ -40,6 +40,9 @@ lowest value). On [1, 12, 10, 3]:
     output 8: GELU (tanh form) of ELU of the permuted tensor [1, 12, 10, 4]
     output 9: GELU (erf form) of the sum [1, 12, 10, 4]
     output 10: RSQRT of ABS of the permuted tensor plus 0.5 [1, 12, 10, 4]
+    output 11: the sum normalized over its channels, as a converted
+               LayerNormalization is: (x - mean) * RSQRT(MEAN of
+               SQUARED_DIFFERENCE(x, mean) + 0.001) [1, 12, 10, 4]
 
 The pad value lies below what the convolution gives, so the quantized
 model pads with a value other than the zero point (a concatenation of
@@ -61,11 +64,12 @@ OP = {'ADD': 0, 'CONCATENATION': 2, 'CONV_2D': 3, 'RELU_N1_TO_1': 20, 'MEAN': 40
       'ARG_MAX': 56, 'MIRROR_PAD': 100, 'GATHER': 36,
       'SQUEEZE': 43, 'SPLIT': 49, 'PADV2': 60, 'SLICE': 65, 'EXPAND_DIMS': 70,
       'REDUCE_MAX': 82, 'PACK': 83, 'UNPACK': 88, 'SPLIT_V': 102, 'ELU': 111,
-      'GELU': 150, 'ABS': 101, 'RSQRT': 76}
+      'GELU': 150, 'ABS': 101, 'RSQRT': 76,
+      'SQUARED_DIFFERENCE': 99, 'SUB': 41, 'MUL': 18}
 OPT = {'Conv2D': 1, 'Concatenation': 10, 'Add': 11, 'Reducer': 27, 'Squeeze': 30,
        'Split': 35, 'PadV2': 43, 'Slice': 48, 'ExpandDims': 52, 'Pack': 59,
        'Unpack': 64, 'SplitV': 79, 'ArgMax': 40, 'MirrorPad': 77,
-       'Gather': 23, 'Gelu': 116}
+       'Gather': 23, 'Gelu': 116, 'Sub': 28, 'Mul': 21}
 F32, I32 = tw.TT_FLOAT32, tw.TT_INT32
 
 
@@ -159,9 +163,23 @@ def main():
     m.op('ADD', 'Add', [(0, 'b', 0)], [ab, m.t([1], [0.5])], [ap])
     rs = m.t([1, 12, 10, 4])
     m.op('RSQRT', None, [], [ap], [rs])
+    mu = m.t([1, 12, 10, 1])
+    m.op('MEAN', 'Reducer', [(0, 'b', 1)], [s, m.t([1], [-1], I32)], [mu])
+    dv = m.t([1, 12, 10, 4])
+    m.op('SUB', 'Sub', [(0, 'b', 0)], [s, mu], [dv])
+    sq = m.t([1, 12, 10, 4])
+    m.op('SQUARED_DIFFERENCE', None, [], [s, mu], [sq])
+    var = m.t([1, 12, 10, 1])
+    m.op('MEAN', 'Reducer', [(0, 'b', 1)], [sq, m.t([1], [-1], I32)], [var])
+    ve = m.t([1, 12, 10, 1])
+    m.op('ADD', 'Add', [(0, 'b', 0)], [var, m.t([1], [0.001])], [ve])
+    rv = m.t([1, 12, 10, 1])
+    m.op('RSQRT', None, [], [ve], [rv])
+    ln = m.t([1, 12, 10, 4])
+    m.op('MUL', 'Mul', [(0, 'b', 0)], [dv, rv], [ln])
     with open(sys.argv[1], 'wb') as f:
         f.write(tw.model_ops(m.ops, m.tensors, [x],
-                             [y, a2, mw, mx, cl, am, ga, gr, gt, ge, rs]))
+                             [y, a2, mw, mx, cl, am, ga, gr, gt, ge, rs, ln]))
 
 
 if __name__ == '__main__':

@@ -989,6 +989,29 @@ static int c_binary(struct cc *c, const struct model_op *op)
 		return cc_op(c, op->code == TFL_OP_ADD ? EDGEAI_OP_ADD : EDGEAI_OP_SUB, ins, 2, out,
 			     &p, sizeof(p));
 	}
+	if (op->code == TFL_OP_SQUARED_DIFFERENCE) {
+		/*
+		 * squared_difference.cc Prepare (int8): left shift 7, 2 * max(s1, s2)
+		 * (max in float), ratios in double; the output ratio must be below 1
+		 * (QuantizeMultiplierSmallerThanOneExp checks it, aborting).
+		 */
+		struct edgeai_prog_add_params p = { 0 };
+		double tm = 2.0 * (double)(sa > sb ? sa : sb);
+
+		if (T(c, out)->type != TFL_INT8)
+			return unsupported(c, op, "uint8 (TFLite runs SQUARED_DIFFERENCE in int8 only)");
+		p.left_shift = 7;
+		cc_quantize_multiplier((double)sa / tm, &p.in0_multiplier, &p.in0_shift);
+		cc_quantize_multiplier((double)sb / tm, &p.in1_multiplier, &p.in1_shift);
+		cc_quantize_multiplier(tm * tm / (double)((float)(1 << 14) * so), &p.out_multiplier,
+				       &p.out_shift);
+		if (p.out_shift > 0)
+			return unsupported(c, op, "an output scale below (2 max(s1, s2))^2 / 2^14 "
+					   "(TFLite needs a rescale below 1)");
+		p.act_min = -128;
+		p.act_max = 127;
+		return cc_op(c, EDGEAI_OP_SQUARED_DIFFERENCE, ins, 2, out, &p, sizeof(p));
+	}
 	if (op->code == TFL_OP_MUL) {
 		struct edgeai_prog_mul_params p = { 0 };
 
@@ -2294,6 +2317,7 @@ static int compile_op(struct cc *c, const struct model_op *op)
 	case TFL_OP_PRELU:
 	case TFL_OP_MAXIMUM:
 	case TFL_OP_MINIMUM:
+	case TFL_OP_SQUARED_DIFFERENCE:
 		return c_binary(c, op);
 	case TFL_OP_AVERAGE_POOL_2D:
 	case TFL_OP_MAX_POOL_2D:

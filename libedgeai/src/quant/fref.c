@@ -44,7 +44,7 @@ static int op_supported(const struct model_op *op)
 	case TFL_OP_PADV2: case TFL_OP_SLICE: case TFL_OP_SPLIT: case TFL_OP_SPLIT_V:
 	case TFL_OP_PACK: case TFL_OP_UNPACK: case TFL_OP_REDUCE_MAX: case TFL_OP_ARG_MAX:
 	case TFL_OP_MIRROR_PAD: case TFL_OP_GATHER: case TFL_OP_ELU: case TFL_OP_GELU:
-	case TFL_OP_ABS: case TFL_OP_RSQRT:
+	case TFL_OP_ABS: case TFL_OP_RSQRT: case TFL_OP_SQUARED_DIFFERENCE:
 		return 1;
 	default:
 		return 0;
@@ -451,6 +451,7 @@ static int k_binary(struct quant_fref *x, const struct model_op *op, float *out)
 					case TFL_OP_MUL: r = u * v; break;
 					case TFL_OP_MAXIMUM: r = fmaxf(u, v); break;
 					case TFL_OP_MINIMUM: r = fminf(u, v); break;
+					case TFL_OP_SQUARED_DIFFERENCE: r = (u - v) * (u - v); break;
 					default: r = u >= 0 ? u : u * v; break; /* PRELU */
 					}
 					out[IDX(o)] = op->code == TFL_OP_PRELU ? r : act(r, op->o.act);
@@ -1022,7 +1023,7 @@ static int run_op(struct quant_fref *x, const struct model_op *op)
 	case TFL_OP_AVERAGE_POOL_2D:
 		return k_pool(x, op, out, 0);
 	case TFL_OP_ADD: case TFL_OP_SUB: case TFL_OP_MUL: case TFL_OP_MAXIMUM:
-	case TFL_OP_MINIMUM: case TFL_OP_PRELU:
+	case TFL_OP_MINIMUM: case TFL_OP_PRELU: case TFL_OP_SQUARED_DIFFERENCE:
 		if (op->n_in < 2)
 			return SHAPE_ERR(x, op, "needs two inputs");
 		return k_binary(x, op, out);

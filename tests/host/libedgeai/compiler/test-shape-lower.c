@@ -10,7 +10,8 @@
  * the op's definition computed here. Then malformed ops: each is refused
  * at compile time with a message that names what is wrong (a
  * reduction over axes with a hole among them included), and the table
- * ops TFLite runs in int8 only (ELU, ABS, RSQRT) given uint8.
+ * ops TFLite runs in int8 only (ELU, ABS, RSQRT) given uint8, and RSQRT
+ * and SQUARED_DIFFERENCE rescales TFLite cannot make.
  * (tests/models/shape_ops.py runs all of them in one model against the
  * oracle: tests/host/test-random-graphs.sh.)
  */
@@ -380,7 +381,7 @@ static void tables_refused(void)
 	} ops[] = { { TFL_OP_ELU, "ELU" }, { TFL_OP_ABS, "ABS" }, { TFL_OP_RSQRT, "RSQRT" } };
 	const int32_t d[4] = { 1, 2, 3, 4 };
 	struct edgeai_model *m;
-	int32_t x, y;
+	int32_t x, y, ti[2];
 	char what[64];
 	size_t i;
 
@@ -402,6 +403,17 @@ static void tables_refused(void)
 	quantize_all(m, -128);
 	quantized(m, y, 1e6f, -128);
 	refused("RSQRT to a scale of 1e6", m, "too large for TFLite's rescale");
+
+	m = tb_new();
+	x = tb_tensor(m, "x", TFL_INT8, 4, d, NULL, 0);
+	ti[0] = x;
+	ti[1] = tb_tensor(m, "z", TFL_INT8, 4, d, NULL, 0);
+	y = tb_tensor(m, "y", TFL_INT8, 4, d, NULL, 0);
+	tb_io(m, 2, ti, 1, &y);
+	tb_op(m, TFL_OP_SQUARED_DIFFERENCE, 2, ti, 1, &y);
+	quantize_all(m, 0);
+	quantized(m, y, 1e-7f, 0);
+	refused("SQUARED_DIFFERENCE to a scale of 1e-7", m, "a rescale below 1");
 }
 
 int main(void)
