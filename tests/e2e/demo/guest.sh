@@ -48,8 +48,10 @@ step "edgeaictl status"
 edgeaictl status 2>&1 | indent
 
 step "BlazeFace short range (int8, quantized by edgeaictl quantize) finds the face in astronaut.png on the NPU"
-# NPU only first; the NPU firmware's op set has no RELU, PAD or CONCATENATION,
-# so this model needs --device auto: the NPU where it can, the CPU otherwise
+# NPU only first: the NPU firmware takes every op of this model
+# (firmware/README.md), so it runs there whole. A firmware whose op set
+# lacks one (an older image) has the run refused, naming the op; the demo
+# then says so and runs it with --device auto (the NPU where it can).
 dev=npu
 t0=$(ms)
 edgeaictl run $model --input $d/input.bin --output-dir /tmp/out --device npu --verbose > /tmp/run.log 2>&1
