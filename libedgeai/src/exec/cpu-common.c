@@ -324,8 +324,8 @@ static inline int32_t ld8(const uint8_t *p, int s8)
 }
 
 /*
- * ADD/SUB: each input's rescale depends on its byte only, so it comes
- * from a 256-entry table the reference's function fills.
+ * ADD/SUB/SQUARED_DIFFERENCE: each input's rescale depends on its byte
+ * only, so it comes from a 256-entry table the reference's function fills.
  */
 int exec_binary_init(struct exec_binary *bj, const struct ek_op *o)
 {
@@ -338,7 +338,8 @@ int exec_binary_init(struct exec_binary *bj, const struct ek_op *o)
 	int32_t v;
 
 	if ((op != EDGEAI_OP_ADD && op != EDGEAI_OP_SUB && op != EDGEAI_OP_MUL &&
-	     op != EDGEAI_OP_MAXIMUM && op != EDGEAI_OP_MINIMUM) ||
+	     op != EDGEAI_OP_MAXIMUM && op != EDGEAI_OP_MINIMUM &&
+	     op != EDGEAI_OP_SQUARED_DIFFERENCE) ||
 	    !ek_is8(out->dtype) || a->dtype != out->dtype || b->dtype != out->dtype ||
 	    exec_bstrides(a, out, bj->sa) || exec_bstrides(b, out, bj->sb))
 		return EXEC_OPT_NOT_HANDLED;
@@ -358,7 +359,7 @@ int exec_binary_init(struct exec_binary *bj, const struct ek_op *o)
 		bj->lo = mp->act_min;
 		bj->hi = mp->act_max;
 	}
-	if (op == EDGEAI_OP_ADD || op == EDGEAI_OP_SUB) {
+	if (op == EDGEAI_OP_ADD || op == EDGEAI_OP_SUB || op == EDGEAI_OP_SQUARED_DIFFERENCE) {
 		if (ap->left_shift > 30 || ap->out_multiplier < 0 || ap->act_min < bj->lo ||
 		    ap->act_max > bj->hi)
 			return EXEC_OPT_NOT_HANDLED;
@@ -428,6 +429,12 @@ static void binary_part(void *ctx, uint32_t begin, uint32_t end)
 				r = ek_wadd(ek_mbqm(r, bj->mul, bj->shift), out->zp);
 				break;
 			}
+			case EDGEAI_OP_SQUARED_DIFFERENCE:
+				/* the reference's square: 32-bit, wrapping */
+				r = ek_wsub(bj->ta[pa[c * ca]], bj->tb[pb[c * cb]]);
+				r = (int32_t)((uint32_t)r * (uint32_t)r);
+				r = ek_wadd(ek_mbqm(r, bj->mul, bj->shift), out->zp);
+				break;
 			case EDGEAI_OP_MUL:
 				r = (ld8(pa + c * ca, s8) - a->zp) * (ld8(pb + c * cb, s8) - b->zp);
 				r = ek_wadd(ek_mbqm(r, bj->mul, bj->shift), out->zp);

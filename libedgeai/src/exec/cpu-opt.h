@@ -161,8 +161,8 @@ int exec_resize_maps(const struct ek_op *o, const struct edgeai_prog_interp **ym
 		     const struct edgeai_prog_interp **xm);
 
 /*
- * ADD, SUB, MUL, MAXIMUM and MINIMUM of 8-bit tensors in any broadcast
- * form: the reference's per-element arithmetic, walked with strides
+ * ADD, SUB, MUL, MAXIMUM, MINIMUM and SQUARED_DIFFERENCE of 8-bit tensors
+ * in any broadcast form: the reference's per-element arithmetic, walked with strides
  * (exec_bstrides()) instead of its per-element index divisions.
  * exec_binary_init() checks the op (0, or EXEC_OPT_NOT_HANDLED) and fills
  * the walk; the set then sets @row and @vec and calls exec_binary_run(),
@@ -175,8 +175,8 @@ int exec_resize_maps(const struct ek_op *o, const struct edgeai_prog_interp **ym
 struct exec_binary {
 	const struct ek_op *o;
 	size_t sa[4], sb[4];	/* the inputs' element strides per output dimension */
-	int32_t ta[256], tb[256];	/* ADD/SUB: each input's rescale, by byte value */
-	int32_t mul, shift;	/* ADD/SUB/MUL: the output rescale */
+	int32_t ta[256], tb[256];	/* ADD/SUB/SQD: each input's rescale, by byte value */
+	int32_t mul, shift;	/* ADD/SUB/MUL/SQD: the output rescale */
 	int32_t lo, hi;		/* the clamp (the type's range for MAXIMUM/MINIMUM) */
 	int s8;
 	uint32_t run, runs;	/* elements per run, runs per row of the output */

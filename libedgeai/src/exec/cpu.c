@@ -756,6 +756,18 @@ int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
 		if (r != EXEC_OPT_NOT_HANDLED)
 			ran(exec_opt_level());
 		return r;
+	case EDGEAI_OP_SQUARED_DIFFERENCE:
+		/* cpu-common.c's walk: the inputs' rescales from tables, every set */
+		if (exec_opt_level() != EXEC_KSET_REFERENCE) {
+			struct exec_binary bj;
+
+			if (!exec_binary_init(&bj, o)) {
+				exec_binary_run(&bj);
+				ran(exec_opt_level());
+				return 0;
+			}
+		}
+		return r;
 	case EDGEAI_OP_RESHAPE:
 		r = exec_opt_level() != EXEC_KSET_REFERENCE ? reshape8(o) : r;
 		if (r != EXEC_OPT_NOT_HANDLED)

@@ -23,8 +23,8 @@
  * RESIZE_BILINEAR (int8 fixed point: up and down scaling, 1/3/odd/wide
  * channels, extreme values, half-pixel edge weights below 0, weights
  * too large for 32-bit sums declined; uint8: the float pipeline, weights
- * of 24 random bits, random-bit weights declined); MUL, MAXIMUM/MINIMUM and ADD/SUB in
- * broadcast forms, CONCATENATION, AVERAGE_POOL_2D, MEAN (its integer,
+ * of 24 random bits, random-bit weights declined); MUL, MAXIMUM/MINIMUM,
+ * ADD/SUB and SQUARED_DIFFERENCE in broadcast forms, CONCATENATION, AVERAGE_POOL_2D, MEAN (its integer,
  * binary32 and division pipelines; up to 700 channels) and
  * RESIZE_NEAREST_NEIGHBOR (one_more()), LOGISTIC/TANH/HARD_SWISH/LEAKY_RELU/TABLE
  * with random tables (kind 19), and AVERAGE_POOL_2D on random
@@ -600,6 +600,15 @@ static int one_more(int kind, int u8, char *what, size_t wsz)
 		cc_quantize_multiplier(twice / ((1 << 20) * so), &ap->out_multiplier, &ap->out_shift);
 		ap->act_min = lo + (int32_t)rnd(30);
 		ap->act_max = hi - (int32_t)rnd(30);
+		if (dt == EDGEAI_DTYPE_INT8 && !rnd(3)) {
+			/* SQUARED_DIFFERENCE: TFLite's left shift of 7, the square's rescale */
+			op = EDGEAI_OP_SQUARED_DIFFERENCE;
+			ap->left_shift = 7;
+			cc_quantize_multiplier(twice * twice / ((1 << 14) * so * 100),
+					       &ap->out_multiplier, &ap->out_shift);
+			ap->act_min = lo;
+			ap->act_max = hi;
+		}
 	} else if (kind == 13) {
 		struct edgeai_prog_pool_params *pl = (void *)P.op.params;
 
