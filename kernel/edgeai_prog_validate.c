@@ -90,6 +90,7 @@ static const struct epc_desc epc_desc[EDGEAI_OP_COUNT] = {
 	[EDGEAI_OP_ARG_MAX] = { 1, 1, 1 },
 	[EDGEAI_OP_TABLE] = { 1, 1, 1 },
 	[EDGEAI_OP_SQUARED_DIFFERENCE] = { 2, 2, 9 },
+	[EDGEAI_OP_L2_NORMALIZATION] = { 1, 1, 0 },
 };
 
 static u32 epc_esize(u32 dtype)
@@ -832,6 +833,16 @@ static int epc_op_params(struct epc *c, const struct edgeai_prog_op *op,
 		return ret ? ret : epc_block(c, op, x, out);
 	case EDGEAI_OP_TRANSPOSE_CONV:
 		return epc_tconv(c, op, in, n_in, out);
+	case EDGEAI_OP_L2_NORMALIZATION:
+		ret = epc_elementwise(c, x, out);
+		if (ret)
+			return ret;
+		if (out->zero_point != (out->dtype == EDGEAI_DTYPE_INT8 ? 0 : 128))
+			return FAIL(c, "output zero point is not the L2 norm one");
+		/* the row's sum of squares in int32: 255^2 * 2^15 < 2^31 */
+		if (x->dims[3] > 32768)
+			return FAIL(c, "rows longer than 32768");
+		return epc_add_work(c, epc_mul_sat(epc_count(x), 2));
 	case EDGEAI_OP_ARG_MAX: {
 		const struct edgeai_prog_argmax_params *p = (const void *)w;
 

@@ -250,6 +250,13 @@ static void b_sqdiff(struct tp *p)
 	((struct edgeai_prog_add_params *)tp_params(p))->left_shift = 7;
 }
 
+/* L2_NORMALIZATION (1.10): no parameters, out zero point 0 for int8 */
+static void b_l2norm(struct tp *p)
+{
+	b_unary(p, EDGEAI_OP_L2_NORMALIZATION);
+	tp_t(p, 1)->zero_point = 0;
+}
+
 /* TABLE (1.10): LOGISTIC's arithmetic for a function without its own op */
 static void b_table(struct tp *p)
 {
@@ -528,6 +535,9 @@ E(add_dtype, tp_t(p, 1)->dtype = U8)
 E(sqdiff_broadcast, tp_t(p, 1)->dims[3] = 2)
 E(sqdiff_shift, ((struct edgeai_prog_add_params *)tp_params(p))->out_shift = 32)
 E(sqdiff_dtype, tp_t(p, 0)->dtype = U8)
+E(l2norm_zp, tp_t(p, 1)->zero_point = -128)
+E(l2norm_shape, tp_t(p, 1)->dims[3] = 3)
+E(l2norm_params, ((u32 *)tp_params(p))[0] = 1)
 E(pool_pad, ((struct edgeai_prog_pool_params *)tp_params(p))->pad_top = 2)
 E(pool_filter, ((struct edgeai_prog_pool_params *)tp_params(p))->filter_w = 0)
 E(pool_zp, tp_t(p, 1)->zero_point = 1)
@@ -752,6 +762,10 @@ static const struct pcase pcases[] = {
 	X(sqdiff_broadcast, b_sqdiff, "shapes do not broadcast to the output"),
 	X(sqdiff_shift, b_sqdiff, "shift or multiplier out of range"),
 	X(sqdiff_dtype, b_sqdiff, R_SHARE_ALL),
+	{ "l2norm_valid", b_l2norm, NULL },
+	X(l2norm_zp, b_l2norm, "output zero point is not the L2 norm one"),
+	X(l2norm_shape, b_l2norm, "input and output shapes differ"),
+	X(l2norm_params, b_l2norm, "parameter words past the op's block not zero"),
 	X(pool_pad, b_pool, "padding not below the filter size"),
 	X(pool_filter, b_pool, "filter or stride out of range"),
 	X(pool_zp, b_pool, R_ZP),

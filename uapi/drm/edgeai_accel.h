@@ -47,10 +47,10 @@
  *  1.10 - the TABLE program op (EDGEAI_OP_TABLE, &struct
  *        edgeai_prog_lut_params in drm/edgeai_program.h): a 256-entry
  *        table for elementwise functions without an op of their own (ELU,
- *        GELU, ABS, RSQRT); and SQUARED_DIFFERENCE (&struct
- *        edgeai_prog_add_params), a layer normalization's variance. Older
- *        drivers refuse either as an unknown opcode. No struct of this
- *        header changed.
+ *        GELU, ABS, RSQRT); SQUARED_DIFFERENCE (&struct
+ *        edgeai_prog_add_params), a layer normalization's variance; and
+ *        L2_NORMALIZATION. Older drivers refuse them as unknown opcodes.
+ *        No struct of this header changed.
  */
 #ifndef _UAPI_DRM_EDGEAI_ACCEL_H_
 #define _UAPI_DRM_EDGEAI_ACCEL_H_

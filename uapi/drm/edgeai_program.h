@@ -165,6 +165,11 @@ enum edgeai_prog_dtype {
  *	of 1.9 and older refuse it as an unknown opcode)
  * @EDGEAI_OP_SQUARED_DIFFERENCE: &struct edgeai_prog_add_params (uAPI 1.10:
  *	drivers of 1.9 and older refuse it as an unknown opcode)
+ * @EDGEAI_OP_L2_NORMALIZATION: no parameters (uAPI 1.10): in[0], out the
+ *	same shape and 8-bit dtype, each row along dims[3] (at most 32768)
+ *	divided by its L2 norm as TFLite's integer kernels compute it (the
+ *	sum of (x - zp_in)^2, its inverse square root in fixed point); out
+ *	zero point 0 (int8) or 128 (uint8), scale 1/128
  * @EDGEAI_OP_COUNT: one past the last opcode
  */
 enum edgeai_prog_opcode {
@@ -201,6 +206,7 @@ enum edgeai_prog_opcode {
 	EDGEAI_OP_ARG_MAX = 31,
 	EDGEAI_OP_TABLE = 32,
 	EDGEAI_OP_SQUARED_DIFFERENCE = 33,
+	EDGEAI_OP_L2_NORMALIZATION = 34,
 	EDGEAI_OP_COUNT
 };
 
