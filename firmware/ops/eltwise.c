@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * Elementwise ops: ADD, SUB, MUL, MAXIMUM, MINIMUM, QUANTIZE/RELU/RELU6
- * (requantize and clamp), PRELU and the 256-entry table ops (LOGISTIC,
- * TANH, HARD_SWISH, LEAKY_RELU, TABLE).
+ * (requantize and clamp), PRELU, the 256-entry table ops (LOGISTIC,
+ * TANH, HARD_SWISH, LEAKY_RELU, TABLE), SQUARED_DIFFERENCE and
+ * L2_NORMALIZATION.
  *
  * Binary ops broadcast NumPy-style over the padded 4-D shapes: an input
  * dimension of 1 is repeated. TFLite's broadcast and non-broadcast paths
@@ -199,6 +200,41 @@ int ek_prelu(const struct ek_op *o)
 				    p->alpha_shift);
 		}
 		ek_st(out, i, ek_wadd(r, out->zp), lo, hi);
+	}
+	return EK_EXEC_OK;
+}
+
+/*
+ * L2_NORMALIZATION (TFLite l2norm.cc, 8-bit): per row along the last
+ * dimension, the sum of (x - zp_in)^2 and its inverse square root in
+ * fixed point (ek_inv_sqrt()); int8 (reference_integer_ops): out =
+ * MBQM(x - zp_in, mul, shift + 7), uint8: 128 + MBQM(128 (x - zp_in), mul,
+ * shift), clamped.
+ */
+int ek_l2norm(const struct ek_op *o)
+{
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t depth = out->d[3], rows, r, c;
+	int s8 = out->dtype == EDGEAI_DTYPE_INT8;
+
+	if (!ek_is8(out->dtype) || in->dtype != out->dtype || !depth || depth > 32768 ||
+	    ek_count(in) != ek_count(out))
+		return EK_EXEC_BAD_OP;
+	rows = ek_count(out) / depth;
+	for (r = 0; r < rows; r++) {
+		int32_t acc = 0, mul, v;
+		int shift;
+
+		for (c = 0; c < depth; c++) {
+			v = ek_ld(in, r * depth + c) - in->zp;
+			acc += v * v;
+		}
+		ek_inv_sqrt(acc, &mul, &shift);
+		for (c = 0; c < depth; c++) {
+			v = ek_ld(in, r * depth + c) - in->zp;
+			v = s8 ? ek_mbqm(v, mul, shift + 7) : 128 + ek_mbqm(128 * v, mul, shift);
+			ek_st(out, r * depth + c, v, s8 ? -128 : 0, s8 ? 127 : 255);
+		}
 	}
 	return EK_EXEC_OK;
 }

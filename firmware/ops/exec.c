@@ -68,6 +68,8 @@ int ek_run_op(const struct ek_op *o)
 		return ek_add(o, 1);
 	case EDGEAI_OP_SQUARED_DIFFERENCE:
 		return ek_add(o, 2);
+	case EDGEAI_OP_L2_NORMALIZATION:
+		return ek_l2norm(o);
 	case EDGEAI_OP_MUL:
 		return ek_mul(o);
 	case EDGEAI_OP_MAXIMUM:

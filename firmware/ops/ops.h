@@ -414,6 +414,18 @@ int32_t ek_mbqm(int32_t x, int32_t multiplier, int shift);
  */
 int32_t ek_mbqm_up(int32_t x, int32_t multiplier, int shift);
 
+/**
+ * ek_inv_sqrt() - TFLite GetInvSqrtQuantizedMultiplierExp(x, kReverseShift)
+ * @x: value, 0 or more
+ * @mul: fixed-point multiplier of 1 / sqrt(@x)
+ * @shift: its shift for ek_mbqm(), positive is a left shift
+ *
+ * Five Newton-Raphson steps in gemmlowp fixed point with 3 integer bits,
+ * as TFLite's RSQRT and L2_NORMALIZATION compute them; 0 and 1 give
+ * INT32_MAX and 0.
+ */
+void ek_inv_sqrt(int32_t x, int32_t *mul, int *shift);
+
 /*
  * IEEE 754 binary32 arithmetic on bit patterns (softfloat.c), for the few
  * ops TFLite computes in float: round to nearest, ties to even, subnormals

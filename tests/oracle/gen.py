@@ -35,7 +35,8 @@ OP = {n: i + 1 for i, n in enumerate([
     'LEAKY_RELU', 'PRELU', 'PAD', 'CONCATENATION', 'RESHAPE',
     'RESIZE_BILINEAR', 'RESIZE_NEAREST_NEIGHBOR', 'QUANTIZE',
     'STRIDED_SLICE', 'TRANSPOSE', 'DEPTH_TO_SPACE', 'SPACE_TO_DEPTH',
-    'TRANSPOSE_CONV', 'ARG_MAX', 'TABLE', 'SQUARED_DIFFERENCE'])}
+    'TRANSPOSE_CONV', 'ARG_MAX', 'TABLE', 'SQUARED_DIFFERENCE',
+    'L2_NORMALIZATION'])}
 SLOT_CONST = NO_TENSOR = NO_CONST = 0xffffffff
 PARAM_WORDS = 20
 
@@ -50,14 +51,16 @@ TFL = {'ADD': 0, 'AVERAGE_POOL_2D': 1, 'CONCATENATION': 2, 'CONV_2D': 3,
        'REDUCE_MAX': 82,
        'RESIZE_NEAREST_NEIGHBOR': 97, 'LEAKY_RELU': 98, 'QUANTIZE': 114,
        'HARD_SWISH': 117, 'ELU': 111, 'GELU': 150,
-       'ABS': 101, 'RSQRT': 76, 'SQUARED_DIFFERENCE': 99}
+       'ABS': 101, 'RSQRT': 76, 'SQUARED_DIFFERENCE': 99,
+       'L2_NORMALIZATION': 11}
 OPT = {'Conv2D': 1, 'DepthwiseConv2D': 2, 'Pool2D': 5, 'FullyConnected': 8,
        'Softmax': 9, 'Concatenation': 10, 'Add': 11, 'ResizeBilinear': 15,
        'Reshape': 17, 'SpaceToDepth': 19, 'Mul': 21, 'Pad': 22,
        'Transpose': 26, 'Reducer': 27, 'Sub': 28, 'StridedSlice': 32,
        'TransposeConv': 49,
        'MaximumMinimum': 39, 'ArgMax': 40, 'ResizeNearestNeighbor': 74, 'LeakyRelu': 75,
-       'Quantize': 89, 'HardSwish': 91, 'DepthToSpace': 94, 'Gelu': 116}
+       'Quantize': 89, 'HardSwish': 91, 'DepthToSpace': 94, 'Gelu': 116,
+       'L2Norm': 12}
 TTYPE = {'int8': tw.TT_INT8, 'uint8': tw.TT_UINT8, 'int32': tw.TT_INT32,
          'int64': tw.TT_INT64}
 QRANGE = {'int8': (-128, 127), 'uint8': (0, 255)}
@@ -1048,6 +1051,23 @@ def reduce_max_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), axes=(1, 2),
     return c
 
 
+def l2norm_case(name, seed, dtype='int8', shape=(1, 4, 5, 16), s_in=0.05,
+                zp_in=-3):
+    """L2_NORMALIZATION (l2norm.cc) along the last dimension: per row
+    the sum of (q - zp_in)^2, GetInvSqrtQuantizedMultiplierExp; int8
+    (reference_integer_ops) MBQM(q - zp_in, m, shift + 7), uint8 128 +
+    MBQM(128 (q - zp_in), m, shift); output (1/128, 0) or (1/128, 128)."""
+    c = Case(name, seed)
+    u = dtype == 'uint8'
+    if u:
+        zp_in += 128
+    inp = c.act_input(list(shape), dtype, s_in, zp_in)
+    out = c.output(list(shape), dtype, 1.0 / 128, 128 if u else 0)
+    c.prog.op('L2_NORMALIZATION', [c.pidx[inp]], c.pidx[out], [])
+    c.write(OUTDIR, 'L2_NORMALIZATION', OPT['L2Norm'], [(0, 'b', 0)], [inp])
+    return c
+
+
 def argmax_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), axis=-1,
                 out_type='int64', spread=None):
     """ARG_MAX: per row along the axis the index of the largest stored
@@ -1336,6 +1356,12 @@ def cases():
                 act='RELU_N1_TO_1', s_out=0.01)
             add('%s_%s_scalar' % (lo, dt), add_case, op=op, dtype=dt,
                 shape_a=(1, 3, 4, 5), shape_b=(1,))
+    # L2_NORMALIZATION: face embeddings' last op
+    for dt in ('int8', 'uint8'):
+        add('l2norm_%s' % dt, l2norm_case, dtype=dt)
+        add('l2norm_%s_rows1' % dt, l2norm_case, dtype=dt, shape=(1, 3, 4, 1))
+        add('l2norm_%s_rank2' % dt, l2norm_case, dtype=dt, shape=(3, 512),
+            zp_in=60)
     # SQUARED_DIFFERENCE (int8 only in 2.9): a variance's (x - mean)^2
     sqd = dict(op='SQUARED_DIFFERENCE', s_out=0.2, zp_out=-128)
     add('sqdiff_int8_basic', add_case, **sqd)
