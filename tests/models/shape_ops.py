@@ -6,7 +6,8 @@
 which it lowers to MEAN, MAX_POOL_2D and RELU6 on views, ARG_MAX,
 MIRROR_PAD and GATHER, which it lowers to STRIDED_SLICEs and
 concatenations, ELU, GELU, ABS and RSQRT, which become the program's
-TABLE op, and a layer normalization: MEAN, SQUARED_DIFFERENCE, RSQRT.)
+TABLE op, a layer normalization: MEAN, SQUARED_DIFFERENCE, RSQRT, and
+L2_NORMALIZATION.)
 
 SLICE, SPLIT, SPLIT_V, UNPACK, PACK, EXPAND_DIMS and PADV2 move bytes
 that the program's STRIDED_SLICE, CONCATENATION, PAD and RESHAPE move;
@@ -43,6 +44,7 @@ lowest value). On [1, 12, 10, 3]:
     output 11: the sum normalized over its channels, as a converted
                LayerNormalization is: (x - mean) * RSQRT(MEAN of
                SQUARED_DIFFERENCE(x, mean) + 0.001) [1, 12, 10, 4]
+    output 12: L2_NORMALIZATION of output 0 over its channels [1, 12, 10, 5]
 
 The pad value lies below what the convolution gives, so the quantized
 model pads with a value other than the zero point (a concatenation of
@@ -65,11 +67,11 @@ OP = {'ADD': 0, 'CONCATENATION': 2, 'CONV_2D': 3, 'RELU_N1_TO_1': 20, 'MEAN': 40
       'SQUEEZE': 43, 'SPLIT': 49, 'PADV2': 60, 'SLICE': 65, 'EXPAND_DIMS': 70,
       'REDUCE_MAX': 82, 'PACK': 83, 'UNPACK': 88, 'SPLIT_V': 102, 'ELU': 111,
       'GELU': 150, 'ABS': 101, 'RSQRT': 76,
-      'SQUARED_DIFFERENCE': 99, 'SUB': 41, 'MUL': 18}
+      'SQUARED_DIFFERENCE': 99, 'SUB': 41, 'MUL': 18, 'L2_NORMALIZATION': 11}
 OPT = {'Conv2D': 1, 'Concatenation': 10, 'Add': 11, 'Reducer': 27, 'Squeeze': 30,
        'Split': 35, 'PadV2': 43, 'Slice': 48, 'ExpandDims': 52, 'Pack': 59,
        'Unpack': 64, 'SplitV': 79, 'ArgMax': 40, 'MirrorPad': 77,
-       'Gather': 23, 'Gelu': 116, 'Sub': 28, 'Mul': 21}
+       'Gather': 23, 'Gelu': 116, 'Sub': 28, 'Mul': 21, 'L2Norm': 12}
 F32, I32 = tw.TT_FLOAT32, tw.TT_INT32
 
 
@@ -177,9 +179,11 @@ def main():
     m.op('RSQRT', None, [], [ve], [rv])
     ln = m.t([1, 12, 10, 4])
     m.op('MUL', 'Mul', [(0, 'b', 0)], [dv, rv], [ln])
+    l2 = m.t([1, 12, 10, 5])
+    m.op('L2_NORMALIZATION', 'L2Norm', [(0, 'b', 0)], [y], [l2])
     with open(sys.argv[1], 'wb') as f:
         f.write(tw.model_ops(m.ops, m.tensors, [x],
-                             [y, a2, mw, mx, cl, am, ga, gr, gt, ge, rs, ln]))
+                             [y, a2, mw, mx, cl, am, ga, gr, gt, ge, rs, ln, l2]))
 
 
 if __name__ == '__main__':

@@ -561,47 +561,6 @@ static void table_abs(uint8_t t[256], float s_in, int32_t zp_in, float s_out, in
 	}
 }
 
-/* gemmlowp SaturatingRoundingMultiplyByPOT<e>, e > 0 */
-static int32_t sat_shl(int32_t x, int e)
-{
-	int32_t thr = (int32_t)((1u << (31 - e)) - 1);
-
-	return x > thr ? INT32_MAX : x < -thr ? INT32_MIN : (int32_t)((uint32_t)x << e);
-}
-
-/*
- * TFLite GetInvSqrtQuantizedMultiplierExp(x, kReverseShift), x > 1: 1 /
- * sqrt(x) as a multiplier and a left shift, by five Newton-Raphson steps
- * in gemmlowp fixed point with 3 integer bits.
- */
-static void inv_sqrt_multiplier(int32_t x, int32_t *mul, int *shift)
-{
-	const int32_t half_three = (1 << 28) + (1 << 27);
-	int32_t half_in, v = 1 << 28, v3;
-	int s = 11, pairs, i;
-
-	while (x >= (1 << 29)) {
-		x /= 4;
-		s++;
-	}
-	pairs = (__builtin_clz((uint32_t)x) - 1) / 2 - 1;
-	s -= pairs;
-	x <<= 2 * pairs;
-	half_in = ek_rdivpot(x >> 1, 1);
-	for (i = 0; i < 5; i++) {
-		v3 = sat_shl(ek_srdhm(ek_srdhm(v, v), v), 6);
-		v = sat_shl((int32_t)((uint32_t)ek_srdhm(half_three, v) -
-				      (uint32_t)ek_srdhm(half_in, v3)), 3);
-	}
-	v = ek_srdhm(v, 1518500250);	/* sqrt(2) / 2 */
-	if (s < 0) {
-		v = (int32_t)((uint32_t)v << -s);
-		s = 0;
-	}
-	*mul = v;
-	*shift = -s;
-}
-
 /*
  * RSQRT (elementwise.cc RsqrtEvalQuantized, int8): 127 at the zero point,
  * else 1 / sqrt(q - zp_in) in fixed point, kept 20 bits up, then rescaled
@@ -620,11 +579,9 @@ static int table_rsqrt(uint8_t t[256], float s_in, int32_t zp_in, float s_out, i
 		int32_t x = v - zp_in, q = 127, im;
 		int ish;
 
-		if (x > 1) {
-			inv_sqrt_multiplier(x, &im, &ish);
+		if (x > 0) {
+			ek_inv_sqrt(x, &im, &ish);
 			q = ek_mbqm(ek_mbqm(1, im, ish + 20), m, sh - 20) + zp_out;
-		} else if (x == 1) {
-			q = ek_mbqm(ek_mbqm(1, INT32_MAX, 20), m, sh - 20) + zp_out;
 		}
 		t[v & 0xff] = (uint8_t)clampi(q, -128, 127);
 	}
@@ -2204,6 +2161,33 @@ static int c_argmax(struct cc *c, const struct model_op *op)
 	return cc_op(c, EDGEAI_OP_ARG_MAX, &in, 1, op->out[0], &p, sizeof(p));
 }
 
+/*
+ * L2_NORMALIZATION of an 8-bit tensor along its last dimension (l2norm.cc):
+ * TFLite's Prepare wants no activation and the output quantization (1/128,
+ * 0) for int8, (1/128, 128) for uint8; the program op computes its integer
+ * kernels' arithmetic.
+ */
+static int c_l2norm(struct cc *c, const struct model_op *op)
+{
+	const struct model_tensor *it = T(c, op->in[0]), *ot = T(c, op->out[0]);
+	int32_t in = op->in[0];
+
+	if (need_q(c, op, in) || need_q(c, op, op->out[0]))
+		return -EOPNOTSUPP;
+	if (it->type != ot->type)
+		return unsupported(c, op, "input and output types differ");
+	if (it->rank > 4 || it->rank < 1 || it->shape[it->rank - 1] > 32768)
+		return unsupported(c, op, "rank above 4, a scalar, or rows above 32768");
+	if (op->o.act != TFL_ACT_NONE)
+		return unsupported(c, op, "a fused activation (TFLite takes none)");
+	if (scale_of(c, op->out[0]) != 1.0f / 128.0f ||
+	    zp_of(c, op->out[0]) != (ot->type == TFL_INT8 ? 0 : 128))
+		return unsupported(c, op, ot->type == TFL_INT8 ?
+				   "an output quantization other than TFLite's (1/128, 0)" :
+				   "an output quantization other than TFLite's (1/128, 128)");
+	return cc_op(c, EDGEAI_OP_L2_NORMALIZATION, &in, 1, op->out[0], NULL, 0);
+}
+
 /* --- activation fusion ----------------------------------------------------- */
 
 /*
@@ -2343,6 +2327,8 @@ static int compile_op(struct cc *c, const struct model_op *op)
 		return c_reduce_max(c, op);
 	case TFL_OP_ARG_MAX:
 		return c_argmax(c, op);
+	case TFL_OP_L2_NORMALIZATION:
+		return c_l2norm(c, op);
 	default:
 		return c_shape(c, op);
 	}

@@ -158,6 +158,7 @@ enum tfl_op {
 	TFL_OP_DEPTH_TO_SPACE = 5,
 	TFL_OP_DEQUANTIZE = 6,
 	TFL_OP_FULLY_CONNECTED = 9,
+	TFL_OP_L2_NORMALIZATION = 11,
 	TFL_OP_LOGISTIC = 14,
 	TFL_OP_MAX_POOL_2D = 17,
 	TFL_OP_MUL = 18,
@@ -215,6 +216,7 @@ enum tfl_opt {
 	TFL_OPT_SOFTMAX = 9,		/* beta */
 	TFL_OPT_CONCATENATION = 10,	/* axis, fused_act */
 	TFL_OPT_ADD = 11,		/* fused_act, pot_scale_int16 */
+	TFL_OPT_L2NORM = 12,		/* fused_act */
 	TFL_OPT_RESIZE_BILINEAR = 15,	/* new_height(dep), new_width(dep), align_corners, half_pixel */
 	TFL_OPT_RESHAPE = 17,		/* new_shape [int] */
 	TFL_OPT_SPACE_TO_DEPTH = 19,	/* block_size */

@@ -45,6 +45,7 @@ static int op_supported(const struct model_op *op)
 	case TFL_OP_PACK: case TFL_OP_UNPACK: case TFL_OP_REDUCE_MAX: case TFL_OP_ARG_MAX:
 	case TFL_OP_MIRROR_PAD: case TFL_OP_GATHER: case TFL_OP_ELU: case TFL_OP_GELU:
 	case TFL_OP_ABS: case TFL_OP_RSQRT: case TFL_OP_SQUARED_DIFFERENCE:
+	case TFL_OP_L2_NORMALIZATION:
 		return 1;
 	default:
 		return 0;
@@ -962,6 +963,28 @@ static int k_pack(struct quant_fref *x, const struct model_op *op, float *out, s
 }
 
 /* ARG_MAX: per row along the axis the index of the first largest value, as a float. */
+/* L2_NORMALIZATION along the last dimension: x / sqrt(max(sum x^2, 1e-6)) */
+static int k_l2norm(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
+{
+	size_t n;
+	const float *in = fin(x, op, 0, &n);
+	int d[4];
+
+	if (!in || n != nout || dims4(x, op->in[0], d) || !d[3])
+		return SHAPE_ERR(x, op, "needs a float input of rank <= 4, the output's size");
+	for (size_t r = 0; r < n / (size_t)d[3]; r++) {
+		const float *row = in + r * (size_t)d[3];
+		float s = 0.0f;
+
+		for (int c = 0; c < d[3]; c++)
+			s += row[c] * row[c];
+		s = sqrtf(fmaxf(s, 1e-6f));
+		for (int c = 0; c < d[3]; c++)
+			out[r * (size_t)d[3] + (size_t)c] = row[c] / s;
+	}
+	return 0;
+}
+
 static int k_argmax(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
 {
 	int32_t axis;
@@ -1043,6 +1066,8 @@ static int run_op(struct quant_fref *x, const struct model_op *op)
 		return k_gather(x, op, out, nout);
 	case TFL_OP_ARG_MAX:
 		return k_argmax(x, op, out, nout);
+	case TFL_OP_L2_NORMALIZATION:
+		return k_l2norm(x, op, out, nout);
 	case TFL_OP_CONCATENATION:
 		return k_concat(x, op, out, nout);
 	case TFL_OP_RESIZE_BILINEAR:

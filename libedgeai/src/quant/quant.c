@@ -602,7 +602,7 @@ static int fixed_output(int32_t code, struct fixedq *f)
 	case TFL_OP_SOFTMAX: case TFL_OP_LOGISTIC:
 		*f = (struct fixedq){ 1.0f / 256.0f, -128 };
 		return 1;
-	case TFL_OP_TANH:
+	case TFL_OP_TANH: case TFL_OP_L2_NORMALIZATION:
 		*f = (struct fixedq){ 1.0f / 128.0f, 0 };
 		return 1;
 	default:

@@ -11,7 +11,8 @@
  * at compile time with a message that names what is wrong (a
  * reduction over axes with a hole among them included), and the table
  * ops TFLite runs in int8 only (ELU, ABS, RSQRT) given uint8, and RSQRT
- * and SQUARED_DIFFERENCE rescales TFLite cannot make.
+ * and SQUARED_DIFFERENCE rescales TFLite cannot make, and
+ * L2_NORMALIZATION with another output quantization or an activation.
  * (tests/models/shape_ops.py runs all of them in one model against the
  * oracle: tests/host/test-random-graphs.sh.)
  */
@@ -414,6 +415,23 @@ static void tables_refused(void)
 	quantize_all(m, 0);
 	quantized(m, y, 1e-7f, 0);
 	refused("SQUARED_DIFFERENCE to a scale of 1e-7", m, "a rescale below 1");
+
+	m = tb_new();
+	x = tb_tensor(m, "x", TFL_INT8, 4, d, NULL, 0);
+	y = tb_tensor(m, "y", TFL_INT8, 4, d, NULL, 0);
+	tb_io(m, 1, &x, 1, &y);
+	tb_op(m, TFL_OP_L2_NORMALIZATION, 1, &x, 1, &y);
+	quantize_all(m, 0);
+	refused("L2_NORMALIZATION to a scale of 0.05", m, "other than TFLite's (1/128, 0)");
+
+	m = tb_new();
+	x = tb_tensor(m, "x", TFL_INT8, 4, d, NULL, 0);
+	y = tb_tensor(m, "y", TFL_INT8, 4, d, NULL, 0);
+	tb_io(m, 1, &x, 1, &y);
+	tb_op(m, TFL_OP_L2_NORMALIZATION, 1, &x, 1, &y)->o.act = TFL_ACT_RELU;
+	quantize_all(m, 0);
+	quantized(m, y, 1.0f / 128.0f, 0);
+	refused("L2_NORMALIZATION with a fused RELU", m, "a fused activation");
 }
 
 int main(void)
