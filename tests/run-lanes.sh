@@ -9,7 +9,10 @@
 # ends with "N passed, N failed[, N skipped]" and writes "P F S" to
 # build/results/<lane>.counts. A lane that exits non-zero without counts
 # (it crashed, or its setup failed) counts as one failure. Host and VM lanes
-# need the build, so `make all` runs first and counts as one test.
+# need the build, so `make all` runs first and counts as one test. Each
+# lane's output is also kept in build/results/<lane>.out, and the summary
+# repeats the first "not ok" lines of a lane that failed, so that the end
+# of a long run says which tests failed.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -20,6 +23,7 @@ mkdir -p "$results"
 
 passed=0 failed=0 skipped=0
 summary=
+failures=
 
 add() { # lane p f s seconds
 	passed=$((passed + $2)) failed=$((failed + $3)) skipped=$((skipped + $4))
@@ -51,7 +55,7 @@ fi
 
 for lane in "$@"; do
 	echo "=== lane $lane: tests/$lane/run.sh"
-	rm -f "$results/$lane.counts"
+	rm -f "$results/$lane.counts" "$results/$lane.rc"
 	t0=$(date +%s)
 	if [ $build_ok = no ] && { [ "$lane" = host ] || [ "$lane" = vm ] || [ "$lane" = e2e ] ||
 				   [ "$lane" = arm64 ] || [ "$lane" = debug ]; }; then
@@ -64,8 +68,9 @@ for lane in "$@"; do
 		add "$lane" 0 1 0 0
 		continue
 	fi
-	"tests/$lane/run.sh"
-	rc=$?
+	# the lane's exit status through the pipe that keeps its output
+	{ "tests/$lane/run.sh"; echo $? > "$results/$lane.rc"; } 2>&1 | tee "$results/$lane.out"
+	rc=$(cat "$results/$lane.rc" 2> /dev/null || echo 1)
 	dt=$(($(date +%s) - t0))
 	if [ -s "$results/$lane.counts" ]; then
 		read -r p f s < "$results/$lane.counts"
@@ -74,12 +79,21 @@ for lane in "$@"; do
 			f=1
 		fi
 		add "$lane" "$p" "$f" "${s:-0}" $dt
+		if [ "$f" -gt 0 ]; then
+			failures="$failures$(grep -E '^[[:space:]]*not ok' "$results/$lane.out" |
+				head -n 20 | sed "s/^[[:space:]]*/  $lane: /")
+"
+		fi
 	else
 		echo "not ok - lane $lane exited $rc without results"
 		add "$lane" 0 1 0 $dt
 	fi
 done
 
+if [ -n "$failures" ]; then
+	echo "=== failed tests (the first of each lane; the logs are build/results/<lane>.out)"
+	printf '%s' "$failures"
+fi
 echo "=== summary"
 printf '%s' "$summary"
 echo "$passed passed, $failed failed, $skipped skipped"
