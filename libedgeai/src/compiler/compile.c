@@ -821,6 +821,24 @@ static int c_conv(struct cc *c, const struct model_op *op, int dw)
 	kw = ft->shape[2];
 	ih = it->shape[1];
 	iw = it->shape[2];
+	if (op->o.stride_h < 1 || op->o.stride_w < 1 || op->o.dil_h < 0 || op->o.dil_w < 0)
+		return unsupported(c, op, "a stride or dilation below 1");
+	if (dw ? ft->shape[0] != 1 || !ic || oc % ic : ft->shape[3] != ic)
+		return unsupported(c, op, "the filter does not match the input's channels");
+	{
+		/* TFLite's ComputeOutSize: SAME ceil(in / s), VALID ceil((in - eff + 1) / s) */
+		const struct model_tensor *ot = T(c, out);
+		int32_t eh = (kh - 1) * (op->o.dil_h ? op->o.dil_h : 1) + 1;
+		int32_t ew = (kw - 1) * (op->o.dil_w ? op->o.dil_w : 1) + 1;
+		int valid = op->o.padding == TFL_PAD_VALID;
+		int32_t oh = (ih + op->o.stride_h - (valid ? eh : 1)) / op->o.stride_h;
+		int32_t ow = (iw + op->o.stride_w - (valid ? ew : 1)) / op->o.stride_w;
+
+		if (ot->rank != 4 || ot->shape[0] != it->shape[0] || ot->shape[1] != oh ||
+		    ot->shape[2] != ow || ot->shape[3] != oc)
+			return unsupported(c, op, "the output's shape is not what the input, "
+					   "filter, strides and padding make");
+	}
 	s_in = scale_of(c, in);
 	s_out = scale_of(c, out);
 	p.stride_h = (uint32_t)op->o.stride_h;
@@ -920,12 +938,24 @@ static int c_fc(struct cc *c, const struct model_op *op)
 static int c_binary(struct cc *c, const struct model_op *op)
 {
 	int32_t a = op->in[0], b = op->in[1], out = op->out[0], ins[2] = { a, b };
+	uint32_t da[4], db[4], dout[4], i;
 	float sa, sb, so;
+	int r;
 
 	if (op->n_in != 2 || need_q(c, op, a) || need_q(c, op, b) || need_q(c, op, out))
 		return -EOPNOTSUPP;
 	if (T(c, a)->rank > 4 || T(c, b)->rank > 4)
 		return unsupported(c, op, "rank above 4");
+	r = dims4(c, T(c, a), da);
+	r = r ? r : dims4(c, T(c, b), db);
+	r = r ? r : dims4(c, T(c, out), dout);
+	if (r)
+		return r;
+	/* the output is the inputs' broadcast shape (PRELU: the input's) */
+	for (i = 0; i < 4; i++)
+		if ((da[i] != db[i] && da[i] != 1 && db[i] != 1) ||
+		    dout[i] != (op->code == TFL_OP_PRELU || db[i] == 1 ? da[i] : db[i]))
+			return unsupported(c, op, "the output is not the inputs' broadcast shape");
 	sa = scale_of(c, a);
 	sb = scale_of(c, b);
 	so = scale_of(c, out);
@@ -1022,6 +1052,7 @@ static int c_pool(struct cc *c, const struct model_op *op)
 static int c_unary(struct cc *c, const struct model_op *op)
 {
 	int32_t in = op->in[0], out = op->out[0];
+	uint64_t ni, no;
 	float si, so;
 	int32_t zi, zo;
 	uint32_t dti, dto;
@@ -1029,6 +1060,8 @@ static int c_unary(struct cc *c, const struct model_op *op)
 
 	if (need_q(c, op, in) || need_q(c, op, out))
 		return -EOPNOTSUPP;
+	if (model_tensor_elems(T(c, in), &ni) || model_tensor_elems(T(c, out), &no) || ni != no)
+		return unsupported(c, op, "input and output sizes differ");
 	si = scale_of(c, in);
 	so = scale_of(c, out);
 	zi = zp_of(c, in);
@@ -2176,6 +2209,8 @@ static int c_l2norm(struct cc *c, const struct model_op *op)
 		return -EOPNOTSUPP;
 	if (it->type != ot->type)
 		return unsupported(c, op, "input and output types differ");
+	if (it->rank != ot->rank || memcmp(it->shape, ot->shape, sizeof(*it->shape) * it->rank))
+		return unsupported(c, op, "input and output shapes differ");
 	if (it->rank > 4 || it->rank < 1 || it->shape[it->rank - 1] > 32768)
 		return unsupported(c, op, "rank above 4, a scalar, or rows above 32768");
 	if (op->o.act != TFL_ACT_NONE)

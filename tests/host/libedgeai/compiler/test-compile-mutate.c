@@ -6,7 +6,8 @@
  * constant (an axis, a size, a begin, a padding, a bias) set to a small
  * or a huge value, an op's axis, count or keep_dims option changed, an
  * op's last input or output dropped, a tensor's scale made NaN, infinite,
- * zero, negative, 1e-30 or 1e30 or its zero point moved (up to +-500). Every op the compiler lowers to data
+ * zero, negative, 1e-30 or 1e30 or its zero point moved (up to +-500), an
+ * activation's shape one off in a dimension. Every op the compiler lowers to data
  * movement (SPLIT, SPLIT_V, UNPACK, PACK, SLICE, PADV2, EXPAND_DIMS, MEAN
  * over a view, REDUCE_MAX, ARG_MAX) is in that graph. Each mutated model
  * must either be refused by edgeai_model_compile() with an error and a
@@ -51,7 +52,15 @@ static void mutate(struct edgeai_model *m, char *log, size_t size)
 {
 	size_t at = strlen(log);
 
-	if (rnd() % 3 == 0) {
+	if (rnd() % 4 == 0) {
+		/* an activation's shape one off in one dimension */
+		struct model_tensor *mt = &m->t[rnd() % m->n_tensors];
+
+		if ((mt->buffer && m->buf[mt->buffer].data) || !mt->rank)
+			return;
+		mt->shape[rnd() % mt->rank] += (rnd() % 2) ? 1 : -1;
+		snprintf(log + at, size - at, " shape of %s", mt->name);
+	} else if (rnd() % 3 == 0) {
 		static const float bad[] = { 0.0f, -1.0f, 1e-30f, 1e30f, 1e-12f, 3e38f };
 		struct model_tensor *mt = &m->t[rnd() % m->n_tensors];
 

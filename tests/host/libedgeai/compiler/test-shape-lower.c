@@ -12,7 +12,8 @@
  * reduction over axes with a hole among them included), and the table
  * ops TFLite runs in int8 only (ELU, ABS, RSQRT) given uint8, and RSQRT
  * and SQUARED_DIFFERENCE rescales TFLite cannot make, and
- * L2_NORMALIZATION with another output quantization or an activation.
+ * L2_NORMALIZATION with another output quantization or an activation, and
+ * a table op or L2_NORMALIZATION whose output is not its input's shape.
  * (tests/models/shape_ops.py runs all of them in one model against the
  * oracle: tests/host/test-random-graphs.sh.)
  */
@@ -432,6 +433,20 @@ static void tables_refused(void)
 	quantize_all(m, 0);
 	quantized(m, y, 1.0f / 128.0f, 0);
 	refused("L2_NORMALIZATION with a fused RELU", m, "a fused activation");
+
+	/* an output of another size: refused at compile time, not at run time */
+	for (i = 0; i < 2; i++) {
+		m = tb_new();
+		x = tb_tensor(m, "x", TFL_INT8, 4, d, NULL, 0);
+		y = tb_tensor(m, "y", TFL_INT8, 4, (int32_t[4]){ 1, 2, 4, 4 }, NULL, 0);
+		tb_io(m, 1, &x, 1, &y);
+		tb_op(m, i ? TFL_OP_L2_NORMALIZATION : TFL_OP_LOGISTIC, 1, &x, 1, &y);
+		quantize_all(m, 0);
+		quantized(m, y, 1.0f / 128.0f, 0);
+		refused(i ? "L2_NORMALIZATION of [1, 2, 3, 4] into [1, 2, 4, 4]" :
+			    "LOGISTIC of [1, 2, 3, 4] into [1, 2, 4, 4]", m,
+			i ? "input and output shapes differ" : "input and output sizes differ");
+	}
 }
 
 int main(void)
