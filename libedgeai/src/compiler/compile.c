@@ -925,6 +925,18 @@ static int c_fc(struct cc *c, const struct model_op *op)
 	ft = T(c, f);
 	if (ft->rank != 2 || !is_const(c, f) || ft->q.n != 1)
 		return unsupported(c, op, "weights must be constant 2-D, per-tensor quantized");
+	{
+		/* [B, IC] x [OC, IC]^T: B * OC outputs, the last dimension OC */
+		const struct model_tensor *ot = T(c, out);
+		uint64_t ni, no;
+
+		if (model_tensor_elems(T(c, in), &ni) || model_tensor_elems(ot, &no) ||
+		    ft->shape[1] < 1 || ni % (uint64_t)ft->shape[1] || !ot->rank ||
+		    no != ni / (uint64_t)ft->shape[1] * (uint64_t)ft->shape[0] ||
+		    ot->shape[ot->rank - 1] != ft->shape[0])
+			return unsupported(c, op, "the output's shape is not what the input and "
+					   "weights make");
+	}
 	act_range(op->o.act, (uint32_t)dtype_of(T(c, out)->type), scale_of(c, out),
 		  zp_of(c, out), &p.act_min, &p.act_max);
 	cc_quantize_multiplier((double)scale_of(c, in) * (double)ft->q.scale[0] /
@@ -1035,6 +1047,22 @@ static int c_pool(struct cc *c, const struct model_op *op)
 
 	if (need_q(c, op, in) || need_q(c, op, out) || act_ok(c, op->o.act) || it->rank != 4)
 		return -EOPNOTSUPP;
+	if (op->o.filter_h < 1 || op->o.filter_w < 1 || op->o.stride_h < 1 || op->o.stride_w < 1)
+		return unsupported(c, op, "a filter or stride below 1");
+	{
+		/* TFLite's ComputeOutSize, as for the convolutions */
+		const struct model_tensor *ot = T(c, out);
+		int valid = op->o.padding == TFL_PAD_VALID;
+		int32_t oh = (it->shape[1] + op->o.stride_h - (valid ? op->o.filter_h : 1)) /
+			     op->o.stride_h;
+		int32_t ow = (it->shape[2] + op->o.stride_w - (valid ? op->o.filter_w : 1)) /
+			     op->o.stride_w;
+
+		if (ot->rank != 4 || ot->shape[0] != it->shape[0] || ot->shape[1] != oh ||
+		    ot->shape[2] != ow || ot->shape[3] != it->shape[3])
+			return unsupported(c, op, "the output's shape is not what the input, "
+					   "filter, strides and padding make");
+	}
 	p.filter_h = (uint32_t)op->o.filter_h;
 	p.filter_w = (uint32_t)op->o.filter_w;
 	p.stride_h = (uint32_t)op->o.stride_h;
@@ -1182,6 +1210,9 @@ static int c_softmax(struct cc *c, const struct model_op *op)
 
 	if (need_q(c, op, in) || need_q(c, op, out))
 		return -EOPNOTSUPP;
+	if (T(c, in)->rank != T(c, out)->rank ||
+	    memcmp(T(c, in)->shape, T(c, out)->shape, sizeof(int32_t) * T(c, in)->rank))
+		return unsupported(c, op, "input and output shapes differ");
 	/* PopulateSoftmaxLookupTable: expf(-s_in * beta * d), scale in float. */
 	scale = -scale_of(c, in) * (op->o.beta != 0.0f ? op->o.beta : 1.0f);
 	for (d = 0; d < 256; d++)
@@ -1939,6 +1970,8 @@ static int c_shape(struct cc *c, const struct model_op *op)
 
 		if (it->rank != 4 || ot->rank != 4)
 			return unsupported(c, op, "4-D tensors only");
+		if (ot->shape[0] != it->shape[0] || ot->shape[3] != it->shape[3])
+			return unsupported(c, op, "the output's batch or channels are not the input's");
 		ih = it->shape[1];
 		iw = it->shape[2];
 		oh = ot->shape[1];

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * The compiler against models that are well formed files but wrong: a
- * seeded stream of mutations of tests/models/shape_ops.py's graph
- * (quantized by edgeaictl), each one to three of: an element of an int32
+ * seeded stream of mutations of tests/models/shape_ops.py's graph and of
+ * three random graphs (tests/models/random_graph.py 7, 11 and 29: pools,
+ * FULLY_CONNECTED, SOFTMAX, RESIZE), each quantized by edgeaictl, each
+ * mutant one to three of: an element of an int32
  * constant (an axis, a size, a begin, a padding, a bias) set to a small
  * or a huge value, an op's axis, count or keep_dims option changed, an
  * op's last input or output dropped, a tensor's scale made NaN, infinite,
@@ -175,35 +177,33 @@ static int try(struct edgeai_model *m, char *why, size_t whysz)
 	return r ? -1 : 0;
 }
 
-int main(void)
+/*
+ * Write @script's graph (tests/models/@script with @args), quantize it into
+ * @dir, and run @mutants seeded mutants of it.
+ */
+static void mutants_of(const char *dir, const char *script, const char *args, int mutants)
 {
 	const char *top = getenv("EDGEAI_TOP"), *build = getenv("EDGEAI_BUILD");
-	char dir[] = "/tmp/edgeai-test-mutate-XXXXXX", cmd[2048], path[600], why[256];
+	char cmd[2048], path[600], why[256], err[256] = "";
 	struct edgeai_model *orig = NULL;
 	int ran = 0, refused = 0, failed = 0, i, r;
-	char err[256] = "";
 
-	ktap_start();
-	if (system("command -v python3 > /dev/null 2>&1") != 0) {
-		ktap_skip("no python3 to write tests/models/shape_ops.py's graph");
-		return ktap_finish();
-	}
-	if (!mkdtemp(dir)) {
-		ktap_ok(0, "a temporary directory");
-		return ktap_finish();
-	}
-	snprintf(path, sizeof(path), "%s/shape_ops-int8.tflite", dir);
+	snprintf(path, sizeof(path), "%s/g-int8.tflite", dir);
 	snprintf(cmd, sizeof(cmd),
-		 "python3 '%s/tests/models/shape_ops.py' '%s/f.tflite' && "
+		 "python3 '%s/tests/models/%s' %s '%s/f.tflite' > /dev/null && "
 		 "'%s/daemon/edgeaictl' -q quantize '%s/f.tflite' -o '%s' --samples 2 --seed 1 "
-		 "> /dev/null", top ? top : ".", dir, build ? build : "build", dir, path);
-	if (!ktap_ok(system(cmd) == 0, "shape_ops.py's graph, quantized by edgeaictl"))
-		goto out;
+		 "> /dev/null", top ? top : ".", script, args, dir, build ? build : "build", dir,
+		 path);
+	if (!ktap_ok(system(cmd) == 0, "%s%s%s: the graph, quantized by edgeaictl", script,
+		     *args ? " " : "", args))
+		return;
 	r = edgeai_model_load_file(path, &orig, err, sizeof(err));
-	if (!ktap_ok(r == 0, "the model loads: %s", r ? err : "yes"))
-		goto out;
-	ktap_ok(try(orig, why, sizeof(why)) == 0, "the model itself compiles and runs");
-	for (i = 0; i < MUTANTS; i++) {
+	if (!ktap_ok(r == 0, "%s%s%s: the model loads: %s", script, *args ? " " : "", args,
+		     r ? err : "yes"))
+		return;
+	ktap_ok(try(orig, why, sizeof(why)) == 0, "%s%s%s: the model itself compiles and runs",
+		script, *args ? " " : "", args);
+	for (i = 0; i < mutants; i++) {
 		struct edgeai_model *m = NULL;
 		char log[512] = "";
 		int n = 1 + (int)(rnd() % 3), k;
@@ -219,11 +219,30 @@ int main(void)
 		refused += r == 1;
 		edgeai_model_unref(m);
 	}
-	ktap_ok(!failed && ran + refused == MUTANTS,
-		"%d mutants: %d compiled and ran, %d refused with a message, %d failed", MUTANTS,
-		ran, refused, failed);
-out:
+	ktap_ok(!failed && ran + refused == mutants,
+		"%s%s%s: %d mutants: %d compiled and ran, %d refused with a message, %d failed",
+		script, *args ? " " : "", args, mutants, ran, refused, failed);
 	edgeai_model_unref(orig);
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/edgeai-test-mutate-XXXXXX", cmd[128];
+
+	ktap_start();
+	if (system("command -v python3 > /dev/null 2>&1") != 0) {
+		ktap_skip("no python3 to write tests/models/shape_ops.py's graph");
+		return ktap_finish();
+	}
+	if (!mkdtemp(dir)) {
+		ktap_ok(0, "a temporary directory");
+		return ktap_finish();
+	}
+	mutants_of(dir, "shape_ops.py", "", MUTANTS);
+	/* random graphs with what shape_ops.py has not: pools, FULLY_CONNECTED, SOFTMAX, RESIZE */
+	mutants_of(dir, "random_graph.py", "7", MUTANTS / 3);
+	mutants_of(dir, "random_graph.py", "11", MUTANTS / 3);
+	mutants_of(dir, "random_graph.py", "29", MUTANTS / 3);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		ktap_diag("could not remove %s", dir);
