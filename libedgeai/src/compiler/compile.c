@@ -439,6 +439,28 @@ static int act_ok(struct cc *c, int act)
 	return base_errf(c->err, c->errsz, -EOPNOTSUPP, "fused activation %d is not supported", act);
 }
 
+/*
+ * 1 when @out is the [N, OH, OW, @oc] a window of @eh x @ew (dilation
+ * included) slid over 4-D @in by @op's strides and padding makes: TFLite's
+ * ComputeOutSize, SAME ceil(in / s), VALID ceil((in - e + 1) / s). The
+ * strides must be checked >= 1 first.
+ */
+static int window_out_ok(const struct model_tensor *in, const struct model_tensor *out,
+			 const struct model_op *op, int32_t eh, int32_t ew, int32_t oc)
+{
+	int valid = op->o.padding == TFL_PAD_VALID;
+	int32_t oh = (in->shape[1] + op->o.stride_h - (valid ? eh : 1)) / op->o.stride_h;
+	int32_t ow = (in->shape[2] + op->o.stride_w - (valid ? ew : 1)) / op->o.stride_w;
+
+	return out->rank == 4 && out->shape[0] == in->shape[0] && out->shape[1] == oh &&
+	       out->shape[2] == ow && out->shape[3] == oc;
+}
+
+static int same_shape(const struct model_tensor *a, const struct model_tensor *b)
+{
+	return a->rank == b->rank && !memcmp(a->shape, b->shape, sizeof(*a->shape) * a->rank);
+}
+
 static void pad_same(int32_t size, int32_t k, int32_t stride, int32_t dil, int valid,
 		     uint32_t *before)
 {
@@ -825,20 +847,10 @@ static int c_conv(struct cc *c, const struct model_op *op, int dw)
 		return unsupported(c, op, "a stride or dilation below 1");
 	if (dw ? ft->shape[0] != 1 || !ic || oc % ic : ft->shape[3] != ic)
 		return unsupported(c, op, "the filter does not match the input's channels");
-	{
-		/* TFLite's ComputeOutSize: SAME ceil(in / s), VALID ceil((in - eff + 1) / s) */
-		const struct model_tensor *ot = T(c, out);
-		int32_t eh = (kh - 1) * (op->o.dil_h ? op->o.dil_h : 1) + 1;
-		int32_t ew = (kw - 1) * (op->o.dil_w ? op->o.dil_w : 1) + 1;
-		int valid = op->o.padding == TFL_PAD_VALID;
-		int32_t oh = (ih + op->o.stride_h - (valid ? eh : 1)) / op->o.stride_h;
-		int32_t ow = (iw + op->o.stride_w - (valid ? ew : 1)) / op->o.stride_w;
-
-		if (ot->rank != 4 || ot->shape[0] != it->shape[0] || ot->shape[1] != oh ||
-		    ot->shape[2] != ow || ot->shape[3] != oc)
-			return unsupported(c, op, "the output's shape is not what the input, "
-					   "filter, strides and padding make");
-	}
+	if (!window_out_ok(it, T(c, out), op, (kh - 1) * (op->o.dil_h ? op->o.dil_h : 1) + 1,
+			   (kw - 1) * (op->o.dil_w ? op->o.dil_w : 1) + 1, oc))
+		return unsupported(c, op, "the output's shape is not what the input, "
+				   "filter, strides and padding make");
 	s_in = scale_of(c, in);
 	s_out = scale_of(c, out);
 	p.stride_h = (uint32_t)op->o.stride_h;
@@ -1049,20 +1061,9 @@ static int c_pool(struct cc *c, const struct model_op *op)
 		return -EOPNOTSUPP;
 	if (op->o.filter_h < 1 || op->o.filter_w < 1 || op->o.stride_h < 1 || op->o.stride_w < 1)
 		return unsupported(c, op, "a filter or stride below 1");
-	{
-		/* TFLite's ComputeOutSize, as for the convolutions */
-		const struct model_tensor *ot = T(c, out);
-		int valid = op->o.padding == TFL_PAD_VALID;
-		int32_t oh = (it->shape[1] + op->o.stride_h - (valid ? op->o.filter_h : 1)) /
-			     op->o.stride_h;
-		int32_t ow = (it->shape[2] + op->o.stride_w - (valid ? op->o.filter_w : 1)) /
-			     op->o.stride_w;
-
-		if (ot->rank != 4 || ot->shape[0] != it->shape[0] || ot->shape[1] != oh ||
-		    ot->shape[2] != ow || ot->shape[3] != it->shape[3])
-			return unsupported(c, op, "the output's shape is not what the input, "
-					   "filter, strides and padding make");
-	}
+	if (!window_out_ok(it, T(c, out), op, op->o.filter_h, op->o.filter_w, it->shape[3]))
+		return unsupported(c, op, "the output's shape is not what the input, "
+				   "filter, strides and padding make");
 	p.filter_h = (uint32_t)op->o.filter_h;
 	p.filter_w = (uint32_t)op->o.filter_w;
 	p.stride_h = (uint32_t)op->o.stride_h;
@@ -1210,8 +1211,7 @@ static int c_softmax(struct cc *c, const struct model_op *op)
 
 	if (need_q(c, op, in) || need_q(c, op, out))
 		return -EOPNOTSUPP;
-	if (T(c, in)->rank != T(c, out)->rank ||
-	    memcmp(T(c, in)->shape, T(c, out)->shape, sizeof(int32_t) * T(c, in)->rank))
+	if (!same_shape(T(c, in), T(c, out)))
 		return unsupported(c, op, "input and output shapes differ");
 	/* PopulateSoftmaxLookupTable: expf(-s_in * beta * d), scale in float. */
 	scale = -scale_of(c, in) * (op->o.beta != 0.0f ? op->o.beta : 1.0f);
@@ -1677,7 +1677,7 @@ static int c_pack(struct cc *c, const struct model_op *op)
 	for (k = 0; k < op->n_in; k++) {
 		const struct model_tensor *t = op->in[k] >= 0 ? T(c, op->in[k]) : NULL;
 
-		if (!t || t->rank != it->rank || memcmp(t->shape, it->shape, 4 * it->rank))
+		if (!t || !same_shape(t, it))
 			return unsupported(c, op, "inputs of different shapes");
 		if (!same_q(c, op->in[k], op->out[0]))
 			return unsupported(c, op, "inputs with different quantization");
@@ -2242,7 +2242,7 @@ static int c_l2norm(struct cc *c, const struct model_op *op)
 		return -EOPNOTSUPP;
 	if (it->type != ot->type)
 		return unsupported(c, op, "input and output types differ");
-	if (it->rank != ot->rank || memcmp(it->shape, ot->shape, sizeof(*it->shape) * it->rank))
+	if (!same_shape(it, ot))
 		return unsupported(c, op, "input and output shapes differ");
 	if (it->rank > 4 || it->rank < 1 || it->shape[it->rank - 1] > 32768)
 		return unsupported(c, op, "rank above 4, a scalar, or rows above 32768");
