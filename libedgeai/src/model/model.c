@@ -542,6 +542,12 @@ EDGEAI_PUBLIC const char *edgeai_tensor_type_name(uint32_t type)
 	return type < ARRAY_SIZE(names) ? names[type] : "unknown";
 }
 
+int model_is_detect(const struct model_op *op)
+{
+	return op->code == TFL_OP_CUSTOM && op->custom_code &&
+	       !strcmp(op->custom_code, MODEL_DETECT_CUSTOM);
+}
+
 int model_is_tconv(const struct model_op *op)
 {
 	return op->code == TFL_OP_TRANSPOSE_CONV ||

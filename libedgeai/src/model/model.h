@@ -70,6 +70,18 @@ struct model_sparsity {
 };
 
 /* Decoded builtin options; which fields mean something depends on @type. */
+/*
+ * TFLite_Detection_PostProcess's custom options (a FlexBuffer map in the
+ * file): the box decoding's scales and the non-maximum suppression's
+ * terms, as TFLite's detection_postprocess.cc reads them.
+ */
+struct model_detect_opts {
+	int32_t max_detections, max_classes_per_detection, detections_per_class, num_classes;
+	float score_threshold, iou_threshold;
+	float y_scale, x_scale, h_scale, w_scale;
+	uint8_t regular_nms;	/* use_regular_nms */
+};
+
 struct model_opts {
 	uint8_t type;		/* enum tfl_opt */
 	int8_t padding;
@@ -87,6 +99,7 @@ struct model_opts {
 	uint32_t n_ints;	/* Reshape new_shape / Squeeze squeeze_dims */
 	int32_t *ints;
 	int has_ints;
+	struct model_detect_opts det;	/* TFLite_Detection_PostProcess */
 };
 
 struct model_op {
@@ -179,6 +192,17 @@ void model_sparsity_free(struct model_sparsity *s);
 int model_densify(const struct model_tensor *t, uint32_t idx, const struct model_sparsity *s,
 		  const uint8_t *values, size_t size, uint8_t **ret_data, size_t *ret_size,
 		  char *errbuf, size_t errbuf_size);
+
+/*
+ * TFLite_Detection_PostProcess, the box decoding and non-maximum
+ * suppression that ends SSD and EfficientDet exports: inputs box
+ * encodings [1, boxes, >= 4], class scores [1, boxes, classes (+1 for a
+ * background class)] and constant anchors [boxes, 4]; float32 outputs
+ * boxes [1, N, 4], classes [1, N], scores [1, N] and their count [1], N =
+ * max_detections x max_classes_per_detection. Its options in @o.det.
+ */
+#define MODEL_DETECT_CUSTOM "TFLite_Detection_PostProcess"
+int model_is_detect(const struct model_op *op);
 
 /*
  * A transposed convolution: TFLite's TRANSPOSE_CONV (inputs output_shape,

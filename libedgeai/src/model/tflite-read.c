@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "base/base.h"
+#include "model/flexbuffer.h"
 #include "model/model.h"
 
 struct fb {
@@ -636,6 +637,90 @@ static int read_tconv_bias_options(struct fb *f, const struct fbt *t, uint32_t i
 	return 0;
 }
 
+/*
+ * TFLite_Detection_PostProcess's options: a FlexBuffer map (TFLite's
+ * Init() reads it). detections_per_class (100) and use_regular_nms
+ * (false) may be absent; TFLite reads an absent other key as 0, which
+ * divides by zero or keeps nothing: refused here by name.
+ */
+static int read_detect_options(struct fb *f, const struct fbt *t, uint32_t idx,
+			       struct model_op *op)
+{
+	static const struct {
+		const char *key;
+		int is_int;
+		double lo, hi;	/* the values accepted */
+	} keys[] = {
+		{ "max_detections", 1, 1, 65536 },
+		{ "max_classes_per_detection", 1, 1, 65536 },
+		{ "detections_per_class", 1, 1, 1 << 24 },
+		{ "num_classes", 1, 1, 1 << 24 },
+		{ "nms_score_threshold", 0, -3.4e38, 3.4e38 },
+		/* TFLite's NMS fails an IoU threshold outside (0, 1] */
+		{ "nms_iou_threshold", 0, 0x1p-149, 1 },
+		{ "y_scale", 0, 0x1p-126, 3.4e38 },
+		{ "x_scale", 0, 0x1p-126, 3.4e38 },
+		{ "h_scale", 0, 0x1p-126, 3.4e38 },
+		{ "w_scale", 0, 0x1p-126, 3.4e38 },
+		{ "use_regular_nms", 1, 0, 1 },
+	};
+	struct model_detect_opts *d = &op->o.det;
+	double v[ARRAY_SIZE(keys)];
+	uint32_t n;
+	size_t data;
+	int r;
+
+	if ((r = fb_vec(f, t, TFL_OP_CUSTOM_OPTIONS, 1, "custom options", &n, &data)) < 0)
+		return r;
+	if (r == 0)
+		return FBERR(f, "bad options of operator %u: %s has no custom options", idx,
+			     MODEL_DETECT_CUSTOM);
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		r = model_flex_number(f->p + data, n, keys[i].key, &v[i]);
+		if (r == -ENOENT && !strcmp(keys[i].key, "detections_per_class")) {
+			v[i] = 100;
+			continue;
+		}
+		if (r == -ENOENT && !strcmp(keys[i].key, "use_regular_nms")) {
+			v[i] = 0;
+			continue;
+		}
+		if (r == -ENOENT)
+			return FBERR(f, "bad options of operator %u: %s has no %s", idx,
+				     MODEL_DETECT_CUSTOM, keys[i].key);
+		if (r)
+			return FBERR(f, "bad options of operator %u: %s's custom options are not a "
+				     "FlexBuffer map of numbers (at %s)", idx, MODEL_DETECT_CUSTOM,
+				     keys[i].key);
+		if (keys[i].is_int)
+			v[i] = (double)(int64_t)v[i];	/* AsInt32(): truncated */
+		if (!(v[i] >= keys[i].lo && v[i] <= keys[i].hi))
+			return FBERR(f, "bad options of operator %u: %s %s %g, not in [%g, %g]", idx,
+				     MODEL_DETECT_CUSTOM, keys[i].key, v[i], keys[i].lo, keys[i].hi);
+	}
+	d->max_detections = (int32_t)v[0];
+	d->max_classes_per_detection = (int32_t)v[1];
+	d->detections_per_class = (int32_t)v[2];
+	d->num_classes = (int32_t)v[3];
+	/* AsFloat(): the double rounded to binary32 */
+	d->score_threshold = (float)v[4];
+	d->iou_threshold = (float)v[5];
+	d->y_scale = (float)v[6];
+	d->x_scale = (float)v[7];
+	d->h_scale = (float)v[8];
+	d->w_scale = (float)v[9];
+	d->regular_nms = v[10] != 0;
+	if (!(d->iou_threshold > 0) || !(d->y_scale > 0) || !(d->x_scale > 0) ||
+	    !(d->h_scale > 0) || !(d->w_scale > 0))
+		return FBERR(f, "bad options of operator %u: %s's IoU threshold or a scale rounds "
+			     "to 0 in binary32", idx, MODEL_DETECT_CUSTOM);
+	if ((int64_t)d->max_detections * d->max_classes_per_detection > 65536)
+		return FBERR(f, "bad options of operator %u: %s max_detections %d x "
+			     "max_classes_per_detection %d is over 65536 detections", idx,
+			     MODEL_DETECT_CUSTOM, d->max_detections, d->max_classes_per_detection);
+	return 0;
+}
+
 struct opcode {
 	int32_t code, version;
 	char *custom;
@@ -667,8 +752,10 @@ static int read_operator(struct fb *f, const struct fbt *t, uint32_t idx, const 
 	if (r == -EBADMSG && f->err && !f->err[0])
 		FBERR(f, "bad options of operator %u", idx);
 	if (r >= 0 && op->code == TFL_OP_CUSTOM && op->custom_code &&
-	    !strcmp(op->custom_code, "Convolution2DTransposeBias"))
+	    !strcmp(op->custom_code, MODEL_TCONV_BIAS_CUSTOM))
 		r = read_tconv_bias_options(f, t, idx, op);
+	else if (r >= 0 && model_is_detect(op))
+		r = read_detect_options(f, t, idx, op);
 	return r;
 }
 
