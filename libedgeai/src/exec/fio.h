@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "exec/detect.h"
 #include "model/model.h"
 
 /* One input or output: @on when the caller's side is float32. */
@@ -21,22 +22,32 @@ struct exec_fio_io {
 	float scale;
 	int32_t zp;
 	int s8;			/* int8, else uint8 */
+	/* outputs: 1 + the TFLite_Detection_PostProcess output (enum exec_detect_output) */
+	int detect;
+	uint32_t prog;		/* outputs, @detect 0: the program's output */
 };
 
+/* The model's inputs and outputs, [n_in] and [n_out], against the program's. */
 struct exec_fio {
 	uint32_t n_in, n_out;
-	struct exec_fio_io *in, *out;	/* [n_in], [n_out] */
+	struct exec_fio_io *in, *out;
+	/* the model ends in TFLite_Detection_PostProcess, on these program outputs */
+	struct exec_detect *det;
+	uint32_t det_box, det_cls;
 };
 
 /*
- * When @m has float32 inputs that only a QUANTIZE to 8 bits reads, or
- * float32 outputs that a DEQUANTIZE of an 8-bit tensor writes: a copy of
- * @m without those ops, whose inputs and outputs are the 8-bit tensors,
- * in *@ret_model, and in *@ret_fio which of them the library converts.
- * 0 with both NULL when there is nothing to convert; -errno.
+ * When @m has float32 inputs that only a QUANTIZE to 8 bits reads,
+ * float32 outputs that a DEQUANTIZE of an 8-bit tensor writes, or ends in
+ * a TFLite_Detection_PostProcess op: a copy of @m without those ops, whose
+ * inputs and outputs are the 8-bit tensors (the detection op's two 8-bit
+ * inputs after the model's other outputs), in *@ret_model, and in
+ * *@ret_fio which of them the library converts. 0 with both NULL when
+ * there is nothing to convert; -EINVAL with a message in @errbuf for a
+ * detection op the library cannot run; -errno.
  */
 int exec_fio_strip(const struct edgeai_model *m, struct edgeai_model **ret_model,
-		   struct exec_fio **ret_fio);
+		   struct exec_fio **ret_fio, char *errbuf, size_t errbuf_size);
 void exec_fio_free(struct exec_fio *f);
 
 /*

@@ -59,7 +59,7 @@ EDGEAI_PUBLIC int edgeai_model_compile(const struct edgeai_model *model,
 	if (o.cache_dir && strlen(o.cache_dir) >= sizeof(cache_dir) - 64)
 		return -EINVAL;	/* room for the entry names */
 	/* float32 inputs/outputs: the program is the graph between them */
-	r = exec_fio_strip(model, &stripped, &fio);
+	r = exec_fio_strip(model, &stripped, &fio, errbuf, errbuf_size);
 	if (r)
 		return r;
 	if (stripped)
@@ -134,6 +134,33 @@ const struct exec_fio_io *exec_prog_fio_out(const struct edgeai_program *prog, u
 		       &prog->fio->out[index] : NULL;
 }
 
+unsigned int exec_prog_n_out(const struct edgeai_program *prog)
+{
+	return prog->fio ? prog->fio->n_out : prog->c->n_out;
+}
+
+int64_t exec_prog_out(const struct edgeai_program *prog, unsigned int index)
+{
+	if (!prog->fio)
+		return index;
+	return prog->fio->out[index].detect ? -1 : (int64_t)prog->fio->out[index].prog;
+}
+
+size_t exec_prog_out_size(const struct edgeai_program *prog, unsigned int index)
+{
+	const struct exec_fio_io *fo = exec_prog_fio_out(prog, index);
+
+	if (fo && fo->detect)
+		return sizeof(float) * exec_detect_size(prog->fio->det, fo->detect - 1);
+	return (fo ? 4 : 1) * prog->c->out[exec_prog_out(prog, index)].size;
+}
+
+int exec_prog_detect(const struct edgeai_program *prog, const uint8_t *box, const uint8_t *cls,
+		     float *const *det)
+{
+	return exec_detect_run(prog->fio->det, box, cls, det);
+}
+
 EDGEAI_PUBLIC struct edgeai_program *edgeai_program_ref(struct edgeai_program *prog)
 {
 	if (prog)
@@ -162,6 +189,35 @@ EDGEAI_PUBLIC struct edgeai_program *edgeai_program_unref(struct edgeai_program 
 	return NULL;
 }
 
+/* The detection op of a CPU run: from the arena into the caller's outputs it names. */
+static int run_detect(const struct edgeai_program *prog, const void *arena, void *const *outputs)
+{
+	const struct exec_fio *f = prog->fio;
+	const struct cc_compiled *c = prog->c;
+	float *det[EXEC_DETECT_N] = { NULL }, *own = NULL;
+	size_t at = 0;
+	unsigned int i;
+	int r;
+
+	/* the outputs the model does not have go to scratch */
+	for (i = 0; i < EXEC_DETECT_N; i++)
+		at += exec_detect_size(f->det, i);
+	own = malloc(sizeof(float) * at);
+	if (!own)
+		return -ENOMEM;
+	for (i = 0, at = 0; i < EXEC_DETECT_N; i++) {
+		det[i] = own + at;
+		at += exec_detect_size(f->det, i);
+	}
+	for (i = 0; i < f->n_out; i++)
+		if (f->out[i].detect)
+			det[f->out[i].detect - 1] = outputs[i];
+	r = exec_prog_detect(prog, (const uint8_t *)arena + c->out[f->det_box].offset,
+			     (const uint8_t *)arena + c->out[f->det_cls].offset, det);
+	free(own);
+	return r;
+}
+
 EDGEAI_PUBLIC int edgeai_program_run(struct edgeai_program *prog, const void *const *inputs,
 				     const size_t *input_sizes, unsigned int n_inputs,
 				     void *const *outputs, const size_t *output_sizes,
@@ -175,16 +231,15 @@ EDGEAI_PUBLIC int edgeai_program_run(struct edgeai_program *prog, const void *co
 	if (!prog)
 		return -EINVAL;
 	c = prog->c;
-	if (n_inputs != c->n_in || n_outputs != c->n_out || (n_inputs && (!inputs || !input_sizes)) ||
-	    !outputs || !output_sizes)
+	if (n_inputs != c->n_in || n_outputs != exec_prog_n_out(prog) ||
+	    (n_inputs && (!inputs || !input_sizes)) || !outputs || !output_sizes)
 		return -EINVAL;
 	for (i = 0; i < n_inputs; i++)
 		if (!inputs[i] ||
 		    input_sizes[i] != (exec_prog_fio_in(prog, i) ? 4 : 1) * c->in[i].size)
 			return -EINVAL;
 	for (i = 0; i < n_outputs; i++)
-		if (!outputs[i] ||
-		    output_sizes[i] != (exec_prog_fio_out(prog, i) ? 4 : 1) * c->out[i].size)
+		if (!outputs[i] || output_sizes[i] != exec_prog_out_size(prog, i))
 			return -EINVAL;
 	if (prog->dev) {
 		/* a request: the cached one, or a new one when another thread runs it */
@@ -233,14 +288,19 @@ EDGEAI_PUBLIC int edgeai_program_run(struct edgeai_program *prog, const void *co
 	}
 	r = exec_cpu_run_prof(c->blob, c->size, &arena, 1, prog->reference, prog->prep, atomic_load(&prog->profiling) ? prog->prof : NULL,
 			      prog->pool, &failed);
+	if (!r && prog->fio && prog->fio->det)
+		r = run_detect(prog, arena, outputs);
 	for (i = 0; i < n_outputs && !r; i++) {
 		const struct exec_fio_io *fo = exec_prog_fio_out(prog, i);
+		const struct cc_io *io;
 
+		if (fo && fo->detect)
+			continue;
+		io = &c->out[exec_prog_out(prog, i)];
 		if (fo)
-			exec_fio_dequantize(fo, (uint8_t *)arena + c->out[i].offset, outputs[i],
-					    c->out[i].size);
+			exec_fio_dequantize(fo, (uint8_t *)arena + io->offset, outputs[i], io->size);
 		else
-			memcpy(outputs[i], (uint8_t *)arena + c->out[i].offset, c->out[i].size);
+			memcpy(outputs[i], (uint8_t *)arena + io->offset, io->size);
 	}
 out:
 	if (locked)

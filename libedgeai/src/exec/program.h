@@ -39,6 +39,16 @@ struct edgeai_program {
 /* How input/output @index of @prog is converted from/to float32, or NULL. */
 const struct exec_fio_io *exec_prog_fio_in(const struct edgeai_program *prog, unsigned int index);
 const struct exec_fio_io *exec_prog_fio_out(const struct edgeai_program *prog, unsigned int index);
+/* The model's outputs: how many, output @index's program output (-1 for a detection output) and its bytes. */
+unsigned int exec_prog_n_out(const struct edgeai_program *prog);
+int64_t exec_prog_out(const struct edgeai_program *prog, unsigned int index);
+size_t exec_prog_out_size(const struct edgeai_program *prog, unsigned int index);
+/*
+ * The model's TFLite_Detection_PostProcess on the program outputs @box and
+ * @cls (8-bit bytes): its four outputs into @det[EXEC_DETECT_N].
+ */
+int exec_prog_detect(const struct edgeai_program *prog, const uint8_t *box, const uint8_t *cls,
+		     float *const *det);
 
 /* A request that does not reference @prog (the program's cached one). */
 int exec_request_new_weak(struct edgeai_program *prog, struct edgeai_request **ret_req);

@@ -106,6 +106,9 @@ struct edgeai_request {
 	struct req_place *place;
 	struct edgeai_request_stats stats;
 	uint64_t copied_pending;
+	/* the model's detection op: its outputs of this run, once computed */
+	float *det;
+	int det_done;
 };
 
 static void drop_layout(struct edgeai_request *req)
@@ -161,6 +164,7 @@ EDGEAI_PUBLIC struct edgeai_request *edgeai_request_unref(struct edgeai_request 
 	free(req->have_in);
 	free(req->in_copy);
 	free(req->place);
+	free(req->det);
 	if (!req->weak)
 		edgeai_program_unref(req->prog);
 	free(req);
@@ -405,10 +409,13 @@ EDGEAI_PUBLIC int edgeai_request_bind_input(struct edgeai_request *req, unsigned
 EDGEAI_PUBLIC int edgeai_request_bind_output(struct edgeai_request *req, unsigned int index,
 					     struct edgeai_buffer *buf, uint64_t offset)
 {
+	int64_t p;
+
 	assert_return(req, -EINVAL);
-	assert_return(index < req->c->n_out, -EINVAL);
+	assert_return(index < exec_prog_n_out(req->prog), -EINVAL);
+	p = exec_prog_out(req->prog, index);
 	return fio_nobind(req, 1, index) ?:
-	       bind_buf(req, &req->bout[index], &req->c->out[index], buf, offset);
+	       bind_buf(req, &req->bout[p], &req->c->out[p], buf, offset);
 }
 
 EDGEAI_PUBLIC int edgeai_request_bind_input_ptr(struct edgeai_request *req, unsigned int index,
@@ -431,10 +438,13 @@ EDGEAI_PUBLIC int edgeai_request_bind_input_ptr(struct edgeai_request *req, unsi
 EDGEAI_PUBLIC int edgeai_request_bind_output_ptr(struct edgeai_request *req, unsigned int index,
 						 void *data, size_t size)
 {
+	int64_t p;
+
 	assert_return(req, -EINVAL);
-	assert_return(index < req->c->n_out, -EINVAL);
+	assert_return(index < exec_prog_n_out(req->prog), -EINVAL);
+	p = exec_prog_out(req->prog, index);
 	return fio_nobind(req, 1, index) ?:
-	       bind_ptr(req, &req->bout[index], &req->c->out[index], data, size);
+	       bind_ptr(req, &req->bout[p], &req->c->out[p], data, size);
 }
 
 /* The slot of host memory at @ptr (no buffer object: CPU programs only). */
@@ -905,6 +915,7 @@ EDGEAI_PUBLIC int edgeai_request_submit(struct edgeai_request *req)
 			EXEC_FB_NO_DEVICE : EXEC_FB_NONE;
 	if (req->done)
 		memset(req->done, 0, req->n_seg);
+	req->det_done = 0;
 	req->state = REQ_RUNNING;
 	if (req->ds) {
 		advance(req);
@@ -977,29 +988,77 @@ EDGEAI_PUBLIC int edgeai_request_get_status(const struct edgeai_request *req)
 
 static int get_output(struct edgeai_request *req, unsigned int index, void *data, size_t size);
 
+/* The detection op's outputs of this run, from its two 8-bit program outputs. */
+static int run_detect(struct edgeai_request *req)
+{
+	const struct exec_fio *f = req->prog->fio;
+	const struct cc_compiled *c = req->c;
+	float *det[EXEC_DETECT_N];
+	uint8_t *box, *cls;
+	size_t at = 0;
+	int r;
+
+	if (req->det_done)
+		return 0;
+	for (unsigned int i = 0; i < EXEC_DETECT_N; i++)
+		at += exec_detect_size(f->det, i);
+	if (!req->det && !(req->det = malloc(sizeof(float) * at)))
+		return -ENOMEM;
+	at = 0;
+	for (unsigned int i = 0; i < EXEC_DETECT_N; i++) {
+		det[i] = req->det + at;
+		at += exec_detect_size(f->det, i);
+	}
+	box = malloc(c->out[f->det_box].size);
+	cls = malloc(c->out[f->det_cls].size);
+	r = box && cls ? 0 : -ENOMEM;
+	if (!r)
+		r = get_output(req, f->det_box, box, c->out[f->det_box].size);
+	if (!r)
+		r = get_output(req, f->det_cls, cls, c->out[f->det_cls].size);
+	if (!r)
+		r = exec_prog_detect(req->prog, box, cls, det);
+	free(box);
+	free(cls);
+	req->det_done = !r;
+	return r;
+}
+
 EDGEAI_PUBLIC int edgeai_request_get_output(struct edgeai_request *req, unsigned int index,
 					    void *data, size_t size)
 {
 	const struct exec_fio_io *fo;
 	const struct cc_compiled *c;
+	size_t at = 0;
+	int64_t p;
 	uint8_t *q;
 	int r;
 
 	assert_return(req, -EINVAL);
 	c = req->c;
-	assert_return(index < c->n_out, -EINVAL);
+	assert_return(index < exec_prog_n_out(req->prog), -EINVAL);
 	fo = exec_prog_fio_out(req->prog, index);
-	assert_return(data && size == (fo ? 4 : 1) * c->out[index].size, -EINVAL);
+	assert_return(data && size == exec_prog_out_size(req->prog, index), -EINVAL);
 	assert_return(req->state == REQ_DONE && req->status == 0, -EINVAL);
+	if (fo && fo->detect) {
+		r = run_detect(req);
+		if (r)
+			return r;
+		for (int i = 0; i < fo->detect - 1; i++)
+			at += exec_detect_size(req->prog->fio->det, i);
+		memcpy(data, req->det + at, size);
+		return 0;
+	}
+	p = exec_prog_out(req->prog, index);
 	if (!fo)
-		return get_output(req, index, data, size);
+		return get_output(req, p, data, size);
 	/* float32 values: the model's DEQUANTIZE, here */
-	q = malloc(c->out[index].size);
+	q = malloc(c->out[p].size);
 	if (!q)
 		return -ENOMEM;
-	r = get_output(req, index, q, c->out[index].size);
+	r = get_output(req, p, q, c->out[p].size);
 	if (!r)
-		exec_fio_dequantize(fo, q, data, c->out[index].size);
+		exec_fio_dequantize(fo, q, data, c->out[p].size);
 	free(q);
 	return r;
 }
