@@ -6,7 +6,8 @@ identifier, then tables (soffset to a vtable, inline fields) and vectors
 (u32 length, elements). This writer lays objects out front to back: a
 table's children follow it, so every uoffset is positive as the format
 requires. Every scalar is aligned to its size from the start of the file.
-Only what single-op test models need is covered.
+Only what single-op test models need is covered, and flexbuffer_map()
+for the FlexBuffer map a custom op's options are.
 """
 import struct
 
@@ -114,6 +115,61 @@ class _Writer:
         return tpos
 
 
+def flexbuffer_map(items, width=4):
+    """A FlexBuffer whose root is a map of numbers (a custom op's options).
+
+    items: dict of key -> int, float or bool, written inline in width
+    bytes each (4: floats as binary32, 8: binary64). Written from the
+    FlexBuffers format: keys as NUL-terminated strings, the keys vector
+    (length, then offsets back to each key), the map (offset back to the
+    keys vector, the keys' width, the length, the values, one packed type
+    byte per value), then the root: an offset back to the map's values,
+    the map's packed type and the root's width. Offsets count back from
+    where they are stored; keys are sorted, as readers search them.
+    """
+    log2 = {1: 0, 2: 1, 4: 2, 8: 3}[width]
+    unsigned = {1: 'B', 2: 'H', 4: 'I', 8: 'Q'}[width]
+    signed = unsigned.lower()
+    keys = sorted(items)
+    buf = bytearray()
+
+    def align():
+        while len(buf) % width:
+            buf.append(0)
+
+    at = []
+    for k in keys:
+        at.append(len(buf))
+        buf.extend(k.encode() + b'\0')
+    align()
+    buf.extend(struct.pack('<' + unsigned, len(keys)))
+    kvec = len(buf)
+    for a in at:
+        buf.extend(struct.pack('<' + unsigned, len(buf) - a))
+    align()
+    buf.extend(struct.pack('<' + unsigned, len(buf) - kvec))
+    buf.extend(struct.pack('<' + unsigned, width))
+    buf.extend(struct.pack('<' + unsigned, len(keys)))
+    values = len(buf)
+    types = []
+    for k in keys:
+        v = items[k]
+        if isinstance(v, bool):
+            buf.extend(struct.pack('<' + unsigned, int(v)))
+            types.append(26 << 2 | log2)
+        elif isinstance(v, int):
+            buf.extend(struct.pack('<' + signed, v))
+            types.append(1 << 2 | log2)
+        else:
+            buf.extend(struct.pack('<' + ('f' if width == 4 else 'd'), v))
+            types.append(3 << 2 | log2)
+    buf.extend(bytes(types))
+    align()
+    buf.extend(struct.pack('<' + unsigned, len(buf) - values))
+    buf.extend(bytes([9 << 2 | log2, width]))
+    return bytes(buf)
+
+
 def serialize(root, ident=b'TFL3'):
     w = _Writer()
     w.buf += bytes(8)
@@ -137,7 +193,8 @@ def model(opcode, opts_type, opts, tensors, op_inputs, op_outputs,
 
 
 def model_ops(ops, tensors, graph_inputs, graph_outputs, versions=None):
-    """A model of ops in order, each (opcode, opts_type, opts, inputs, outputs).
+    """A model of ops in order, each (opcode, opts_type, opts, inputs, outputs),
+    or for a custom op (name, 0, None, inputs, outputs, options bytes).
 
     tensors: list of dicts with shape, type, data (bytes or None),
     scale (list), zero_point (list), qdim, and optionally name (default
@@ -167,14 +224,17 @@ def model_ops(ops, tensors, graph_inputs, graph_outputs, versions=None):
             (4, 'ref', q),
             (6, 'ref', t.get('sparsity')),
         ]))
-    codes = sorted(set(o[0] for o in ops))
+    # an opcode that is a string names a custom op; its options (bytes)
+    # are the op's sixth element
+    codes = sorted(set(o[0] for o in ops), key=lambda c: (isinstance(c, str), c))
     optables = [Table([
-        (0, 'I', codes.index(opcode)),
-        (1, 'ref', Vector('i', op_inputs)),
-        (2, 'ref', Vector('i', op_outputs)),
-        (3, 'B', opts_type),
-        (4, 'ref', Table(opts) if opts_type else None),
-    ]) for opcode, opts_type, opts, op_inputs, op_outputs in ops]
+        (0, 'I', codes.index(op[0])),
+        (1, 'ref', Vector('i', op[3])),
+        (2, 'ref', Vector('i', op[4])),
+        (3, 'B', op[1]),
+        (4, 'ref', Table(op[2]) if op[1] else None),
+        (5, 'ref', Vector('B', op[5]) if len(op) > 5 else None),
+    ]) for op in ops]
     subgraph = Table([
         (0, 'ref', Vector('ref', ttables)),
         (1, 'ref', Vector('i', graph_inputs)),
@@ -183,9 +243,10 @@ def model_ops(ops, tensors, graph_inputs, graph_outputs, versions=None):
         (4, 'ref', String('main')),
     ])
     opcodes = [Table([
-        (0, 'b', min(opcode, 127)),
+        (0, 'b', 32 if isinstance(opcode, str) else min(opcode, 127)),
+        (1, 'ref', String(opcode) if isinstance(opcode, str) else None),
         (2, 'i', (versions or {}).get(opcode, 1)),
-        (3, 'i', opcode),
+        (3, 'i', 32 if isinstance(opcode, str) else opcode),
     ]) for opcode in codes]
     root = Table([
         (0, 'I', 3),

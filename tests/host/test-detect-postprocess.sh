@@ -1,0 +1,136 @@
+#!/bin/sh
+# TFLite_Detection_PostProcess, the custom op that ends SSD and
+# EfficientDet exports, against the oracle (TensorFlow Lite 2.9.0): the
+# SSD tails of tests/models/ssd_postprocess.py (uint8 inputs into the op,
+# int8 through DEQUANTIZE ops, no background class, fewer detections than
+# asked, none, options of 8-byte values, three slots per detection) on
+# seeded random box encodings and class logits, run by `edgeaictl run
+# --device cpu` (requests; default kernels, AVX2, reference) and by
+# libedgeai/examples/run-model (edgeai_program_run()): all four float32
+# outputs equal to the oracle's byte for byte. The models the library
+# does not run (TFLite fails the int8 inputs and the float32 anchors of
+# uint8 encodings; use_regular_nms; options without a scale) are refused
+# by `edgeaictl run` with a message naming the fault. Skips (77) when the
+# oracle cannot be fetched.
+set -u
+top=${EDGEAI_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+build=${EDGEAI_BUILD:-$top/build}
+# shellcheck source=tests/host/test-run-ctl.inc
+. "$top/tests/host/test-run-ctl.inc"
+n=0 failed=0
+ok() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+	fi
+}
+tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
+
+echo "TAP version 13"
+if ! oracle=$("$top/tests/oracle/fetch.sh" 2> "$tmp/err"); then
+	sed 's/^/# /' "$tmp/err"
+	echo "1..0 # SKIP oracle not available (npm pack tfjs-tflite-node@0.0.2)"
+	exit 77
+fi
+${CC:-cc} -O1 -I"$oracle/include" -o "$tmp/oracle-run" "$top/tests/oracle/oracle-run.c" -ldl \
+	2> "$tmp/err"
+ok $? "build the oracle runner" || { sed 's/^/# /' "$tmp/err"; echo "1..$n"; exit 1; }
+lib=$oracle/lib/libtensorflowlite_c.so
+example=
+if [ -z "${EDGEAI_CTL:-}" ]; then
+	example=$tmp/run-model
+	# shellcheck disable=SC2046
+	${CC:-cc} -std=c11 -O1 -I"$top/libedgeai/include" -o "$example" \
+		"$top/libedgeai/examples/run-model.c" "$top/libedgeai/examples/example-util.c" \
+		"$build/libedgeai/libedgeai.a" $(pkg-config --libs libdrm libudev liburing) \
+		-lm -lpthread 2> "$tmp/err"
+	ok $? "build examples/run-model against the static library" ||
+		{ sed 's/^/# /' "$tmp/err"; example=; }
+fi
+export EDGEAI_CACHE_DIR="$tmp/cache"
+
+# the outputs of a run in @1 (a directory) concatenated in their order into @2
+cat_outputs() {
+	: > "$2"
+	for k in 0 1 2 3; do
+		cat "$1/output$k.bin" >> "$2" || return 1
+	done
+}
+
+seed=0
+for v in uint8 int8 nobg few none wide multi; do
+	seed=$((seed + 1))
+	m=$tmp/$v
+	python3 "$top/tests/models/ssd_postprocess.py" "$v" "$m.tflite" 2> "$tmp/err"
+	if [ $? -ne 0 ]; then
+		ok 1 "$v: written by tests/models/ssd_postprocess.py"
+		sed 's/^/# /' "$tmp/err"
+		continue
+	fi
+	"$ctl" inspect --json "$m.tflite" > "$m.json" && python3 - "$m.json" "$seed" "$m" <<'EOF'
+import json, random, sys
+r = random.Random(int(sys.argv[2]))
+for i, t in enumerate(json.load(open(sys.argv[1]))['inputs']):
+    n = 1
+    for s in t['shape']:
+        n *= s
+    with open('%s.in%d' % (sys.argv[3], i), 'wb') as f:
+        f.write(bytes(r.randrange(256) for _ in range(n)))
+EOF
+	"$tmp/oracle-run" "$lib" "$m.tflite" "$m.oracle" "$m.in0" "$m.in1" > "$tmp/err" 2>&1
+	if [ $? -ne 0 ]; then
+		ok 1 "$v: the oracle runs it"
+		sed 's/^/# /' "$tmp/err"
+		continue
+	fi
+	count=$(od -An -tf4 -j $(($(stat -c %s "$m.oracle") - 4)) "$m.oracle" | tr -d ' ')
+	for mode in $modes; do
+		extra='' kset=''
+		case $mode in
+		reference) extra=--reference ;;
+		default) ;;
+		*) kset=$mode ;;
+		esac
+		rm -rf "$tmp/out"
+		# shellcheck disable=SC2086
+		EDGEAI_CPU_KERNELS=$kset "$ctl" run "$m.tflite" --input "$m.in0" --input "$m.in1" \
+			--output-dir "$tmp/out" --device cpu $extra > "$tmp/run.log" 2> "$tmp/err"
+		if [ $? -ne 0 ]; then
+			ok 1 "$v: edgeaictl run ($mode)"
+			sed 's/^/# /' "$tmp/err"
+			continue
+		fi
+		cat_outputs "$tmp/out" "$m.ours"
+		diffs=$(cmp -l "$m.oracle" "$m.ours" 2>&1 | wc -l)
+		[ "$diffs" -eq 0 ]
+		ok $? "$v ($mode): $count detections, $diffs of $(stat -c %s "$m.oracle") bytes differ from the oracle"
+	done
+	[ -n "$example" ] || continue
+	rm -rf "$tmp/out" && mkdir "$tmp/out"
+	"$example" "$m.tflite" "$tmp/out" "$m.in0" "$m.in1" > "$tmp/run.log" 2>&1 &&
+		cat_outputs "$tmp/out" "$m.ours" && cmp -s "$m.oracle" "$m.ours"
+	rc=$?
+	ok $rc "$v: edgeai_program_run() (examples/run-model) equal to the oracle"
+	[ $rc -eq 0 ] || sed 's/^/# /' "$tmp/run.log"
+done
+
+# refused, each with its reason
+for c in "int8_direct:int8 inputs (TFLite 2.9 takes uint8 or float32" \
+	"float_anchors:anchors of type float32 for box encodings of type uint8" \
+	"regular:use_regular_nms: not supported" \
+	"noscale:has no y_scale"; do
+	v=${c%%:*} want=${c#*:}
+	python3 "$top/tests/models/ssd_postprocess.py" "$v" "$tmp/$v.tflite" &&
+		head -c 1600 /dev/zero > "$tmp/$v.in0" && head -c 2800 /dev/zero > "$tmp/$v.in1"
+	"$ctl" run "$tmp/$v.tflite" --input "$tmp/$v.in0" --input "$tmp/$v.in1" --device cpu \
+		--output-dir "$tmp/out" > /dev/null 2> "$tmp/err"
+	rc=$?
+	[ $rc -ne 0 ] && grep -qF "$want" "$tmp/err"
+	ok $? "$v: refused (exit $rc): $(head -1 "$tmp/err")"
+done
+echo "1..$n"
+echo "$((n - failed)) passed, $failed failed"
+[ "$failed" -eq 0 ]
