@@ -650,6 +650,7 @@ static int verb_quantize(int argc _unused_, char *argv[])
 	struct edgeai_model *m = NULL, *q = NULL;
 	float **samples = NULL;
 	unsigned int n_samples = 0;
+	const char *detect = NULL;
 	char err[512] = "";
 	void *data = NULL;
 	size_t size = 0, sample_bytes = 0;
@@ -700,6 +701,14 @@ static int verb_quantize(int argc _unused_, char *argv[])
 		goto out;
 	}
 	in_size = file_size(in);
+	/* a detection op stays float32: the report's rows are not the model's outputs */
+	for (int k = 0; k < edgeai_model_count(q, EDGEAI_COUNT_OPS); k++) {
+		struct edgeai_op_info oi;
+
+		if (!edgeai_model_get_op(q, (unsigned int)k, &oi) &&
+		    !strcmp(oi.name, "TFLite_Detection_PostProcess"))
+			detect = oi.name;
+	}
 	if (arg_json) {
 		printf("{\"input\":");
 		json_string(stdout, in);
@@ -719,9 +728,11 @@ static int verb_quantize(int argc _unused_, char *argv[])
 		for (uint32_t i = 0; i < rep.n_outputs; i++) {
 			struct edgeai_tensor_info t;
 
-			edgeai_model_get_output(q, i, &t);
 			printf("%s{\"name\":", i ? "," : "");
-			json_string(stdout, t.name);
+			if (!detect && !edgeai_model_get_output(q, i, &t))
+				json_string(stdout, t.name);
+			else
+				printf("null");
 			printf(",\"correlation\":%.6f,\"max_abs_error\":%.6g,\"float_min\":%.6g,"
 			       "\"float_max\":%.6g,\"scale\":%.6g}", rep.outputs[i].correlation,
 			       rep.outputs[i].max_abs_error, rep.outputs[i].float_min,
@@ -742,10 +753,14 @@ static int verb_quantize(int argc _unused_, char *argv[])
 		       rep.n_ops_in, rep.n_ops_out, rep.n_ops_quantized, rep.n_folded);
 		print_ops_human(q, "  ");
 		printf("int8 vs float on the calibration set (reference arithmetic):\n");
+		if (detect)
+			printf("  (%s stays float32: the rows are the model's other outputs, then its "
+			       "box encodings and class scores)\n", detect);
 		for (uint32_t i = 0; i < rep.n_outputs; i++) {
-			struct edgeai_tensor_info t;
+			struct edgeai_tensor_info t = { .name = "" };
 
-			edgeai_model_get_output(q, i, &t);
+			if (!detect)
+				edgeai_model_get_output(q, i, &t);
 			printf("  output %u %-24s correlation %.5f  max error %.5g  (range [%.4g, %.4g], "
 			       "LSB %.4g)\n", i, t.name, rep.outputs[i].correlation,
 			       rep.outputs[i].max_abs_error, rep.outputs[i].float_min,

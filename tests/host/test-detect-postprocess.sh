@@ -3,7 +3,9 @@
 # EfficientDet exports, against the oracle (TensorFlow Lite 2.9.0): the
 # SSD tails of tests/models/ssd_postprocess.py (uint8 inputs into the op,
 # int8 through DEQUANTIZE ops, no background class, fewer detections than
-# asked, none, options of 8-byte values, three slots per detection) on
+# asked, none, options of 8-byte values, three slots per detection; a
+# float export quantized by `edgeaictl quantize`, with int8 and with
+# float inputs, which keeps the op float32 behind DEQUANTIZE ops) on
 # seeded random box encodings and class logits, run by `edgeaictl run
 # --device cpu` (requests; default kernels, AVX2, reference) and by
 # libedgeai/examples/run-model (edgeai_program_run()): all four float32
@@ -61,25 +63,27 @@ cat_outputs() {
 }
 
 seed=0
-for v in uint8 int8 nobg few none wide multi; do
+for v in uint8 int8 nobg few none wide multi float@int8 float@float; do
 	seed=$((seed + 1))
-	m=$tmp/$v
-	python3 "$top/tests/models/ssd_postprocess.py" "$v" "$m.tflite" 2> "$tmp/err"
+	m=$tmp/${v%@*}${v#*@}
+	case $v in
+	float*)
+		# a float export, quantized by edgeaictl with int8 or float inputs
+		python3 "$top/tests/models/ssd_postprocess.py" float "$m-f32.tflite" &&
+			"$ctl" -q quantize "$m-f32.tflite" -o "$m.tflite" --samples 8 --seed 1 \
+				--io="${v#float@}" > /dev/null
+		;;
+	*)
+		python3 "$top/tests/models/ssd_postprocess.py" "$v" "$m.tflite"
+		;;
+	esac 2> "$tmp/err"
 	if [ $? -ne 0 ]; then
-		ok 1 "$v: written by tests/models/ssd_postprocess.py"
+		ok 1 "$v: written by tests/models/ssd_postprocess.py (and quantized)"
 		sed 's/^/# /' "$tmp/err"
 		continue
 	fi
-	"$ctl" inspect --json "$m.tflite" > "$m.json" && python3 - "$m.json" "$seed" "$m" <<'EOF'
-import json, random, sys
-r = random.Random(int(sys.argv[2]))
-for i, t in enumerate(json.load(open(sys.argv[1]))['inputs']):
-    n = 1
-    for s in t['shape']:
-        n *= s
-    with open('%s.in%d' % (sys.argv[3], i), 'wb') as f:
-        f.write(bytes(r.randrange(256) for _ in range(n)))
-EOF
+	"$ctl" inspect --json "$m.tflite" > "$m.json" &&
+		"$top/tests/models/random_input.py" "$m.json" "$seed" "$m.in0" "$m.in1"
 	"$tmp/oracle-run" "$lib" "$m.tflite" "$m.oracle" "$m.in0" "$m.in1" > "$tmp/err" 2>&1
 	if [ $? -ne 0 ]; then
 		ok 1 "$v: the oracle runs it"

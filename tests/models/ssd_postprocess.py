@@ -32,6 +32,9 @@ rest:
     none             uint8, a score threshold no box reaches
     wide             uint8, the options as a FlexBuffer of 8-byte values
     multi            int8, one class, max_classes_per_detection 3
+    float            float32 throughout (a float export, for `edgeaictl
+                     quantize`: it keeps the op float32, as TFLite's
+                     converter does)
   refused (TFLite fails them, or the library does not run them):
     int8_direct      int8 inputs straight into the op
     float_anchors    uint8 encodings with float32 anchors (TFLite reads
@@ -78,6 +81,8 @@ def main():
     variant, path = sys.argv[1], sys.argv[2]
     t8 = tw.TT_INT8 if variant in ('int8', 'int8_direct', 'nobg', 'multi') else tw.TT_UINT8
     dequant = variant in ('int8', 'nobg', 'multi')
+    if variant == 'float':
+        t8 = tw.TT_FLOAT32
     zp0 = 128 if t8 == tw.TT_UINT8 else 0
     classes, background = (20, 0) if variant == 'nobg' else \
         (1, 1) if variant == 'multi' else (6, 1)
@@ -97,7 +102,7 @@ def main():
 
     def t(shape, ttype=t8, data=None, scale=None, zp=None, name=None):
         d = {'shape': shape, 'type': ttype, 'data': data}
-        if scale is not None:
+        if scale is not None and ttype != tw.TT_FLOAT32:
             d['scale'], d['zero_point'] = [scale], [zp]
         if name:
             d['name'] = name
@@ -114,7 +119,7 @@ def main():
             [raw, shape], [box]),
            (LOGISTIC, 0, None, [logits], [scores])]
     a = anchors()
-    if dequant or variant == 'float_anchors':
+    if dequant or variant in ('float', 'float_anchors'):
         anc = t([BOXES, 4], tw.TT_FLOAT32, struct.pack('<%df' % len(a), *a), name='anchors')
     else:
         data, s, z = quantize(a, t8)

@@ -905,7 +905,10 @@ struct edgeai_quant_output_stat {
  *	the compression ratio; the input file may be smaller when it holds fp16)
  * @outputs: per-output statistics of the int8 model, computed with the
  *	library's reference arithmetic (float kernels on dequantized values,
- *	every tensor rounded to its int8 grid) against the float model
+ *	every tensor rounded to its int8 grid) against the float model. A
+ *	model that ends in TFLite_Detection_PostProcess keeps that op in
+ *	float32 (as TFLite's converter does): its rows are the model's other
+ *	outputs, in order, then the op's box encodings and class scores
  */
 struct edgeai_quant_report {
 	uint32_t n_ops_in;

@@ -65,7 +65,7 @@ static int is_output(const struct edgeai_model *m, int32_t t)
 static int64_t edge_quantize(const struct edgeai_model *m, int32_t t, struct exec_fio_io *io)
 {
 	const struct model_op *op;
-	uint32_t k;
+	uint32_t k = 0;
 
 	if (m->t[t].type != TFL_FLOAT32 || is_output(m, t) || readers(m, t, &k) != 1)
 		return -1;

@@ -118,6 +118,7 @@ static void tensor_free(struct model_tensor *t)
 static void op_free(struct model_op *op)
 {
 	free(op->custom_code);
+	free(op->custom_options);
 	free(op->in);
 	free(op->out);
 	free(op->o.ints);
@@ -212,10 +213,12 @@ struct edgeai_model *model_clone(const struct edgeai_model *s)
 
 		*b = *a;
 		b->custom_code = NULL;
+		b->custom_options = NULL;
 		b->in = b->out = NULL;
 		b->o.ints = NULL;
 		if (a->custom_code && !(b->custom_code = strdup(a->custom_code)))
 			goto nomem;
+		DUP_OR_FAIL(b->custom_options, a->custom_options, a->n_custom_options);
 		DUP_OR_FAIL(b->in, a->in, a->n_in * sizeof(int32_t));
 		DUP_OR_FAIL(b->out, a->out, a->n_out * sizeof(int32_t));
 		DUP_OR_FAIL(b->o.ints, a->o.ints, a->o.n_ints * sizeof(int32_t));

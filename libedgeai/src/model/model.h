@@ -106,6 +106,8 @@ struct model_op {
 	int32_t code;
 	int32_t version;
 	char *custom_code;
+	uint8_t *custom_options;	/* a custom op's options as the file has them, or NULL */
+	uint32_t n_custom_options;
 	uint32_t n_in, n_out;
 	int32_t *in, *out;	/* tensor indices, -1 = absent optional input */
 	struct model_opts o;

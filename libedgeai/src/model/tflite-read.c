@@ -751,6 +751,18 @@ static int read_operator(struct fb *f, const struct fbt *t, uint32_t idx, const 
 	r = read_options(f, t, idx, op);
 	if (r == -EBADMSG && f->err && !f->err[0])
 		FBERR(f, "bad options of operator %u", idx);
+	if (r >= 0 && op->code == TFL_OP_CUSTOM) {
+		/* kept as they are, for the writer */
+		uint32_t n;
+		size_t data;
+
+		r = fb_vec(f, t, TFL_OP_CUSTOM_OPTIONS, 1, "custom options", &n, &data);
+		if (r > 0 && n) {
+			op->custom_options = base_memdup(f->p + data, n);
+			op->n_custom_options = n;
+			r = op->custom_options ? 0 : -ENOMEM;
+		}
+	}
 	if (r >= 0 && op->code == TFL_OP_CUSTOM && op->custom_code &&
 	    !strcmp(op->custom_code, MODEL_TCONV_BIAS_CUSTOM))
 		r = read_tconv_bias_options(f, t, idx, op);

@@ -386,10 +386,13 @@ static void write_op(struct wb *w, const struct model_op *op, uint32_t opcode, s
 	size_t pos;
 	int has_opts;
 
-	has_opts = options_fields(&op->o, &ot) > 0;
+	/* a custom op has its own options, as they were read */
+	has_opts = op->code != TFL_OP_CUSTOM && options_fields(&op->o, &ot) > 0;
 	tf(&t, TFL_OP_OPCODE_INDEX, 4, opcode);
 	tref(&t, TFL_OP_INPUTS);
 	tref(&t, TFL_OP_OUTPUTS);
+	if (op->n_custom_options)
+		tref(&t, TFL_OP_CUSTOM_OPTIONS);
 	if (has_opts) {
 		tf(&t, TFL_OP_BUILTIN_OPTIONS_TYPE, 1, op->o.type);
 		tref(&t, TFL_OP_BUILTIN_OPTIONS);
@@ -398,6 +401,9 @@ static void write_op(struct wb *w, const struct model_op *op, uint32_t opcode, s
 	wb_patch(w, ref_at, pos);
 	wb_patch(w, t.ref_at[TFL_OP_INPUTS], wb_ints(w, op->in, op->n_in));
 	wb_patch(w, t.ref_at[TFL_OP_OUTPUTS], wb_ints(w, op->out, op->n_out));
+	if (op->n_custom_options)
+		wb_patch(w, t.ref_at[TFL_OP_CUSTOM_OPTIONS],
+			 wb_vec(w, 1, 4, op->n_custom_options, op->custom_options));
 	if (has_opts) {
 		pos = wb_table(w, &ot);
 		wb_patch(w, t.ref_at[TFL_OP_BUILTIN_OPTIONS], pos);
@@ -425,7 +431,8 @@ int model_write_tflite(const struct edgeai_model *m, uint8_t **ret_data, size_t 
 		struct wtable probe = { 0 };
 		uint32_t c;
 
-		if (op->code == TFL_OP_CUSTOM || options_fields(&op->o, &probe) < 0)
+		if ((op->code == TFL_OP_CUSTOM && !op->custom_code) ||
+		    (op->code != TFL_OP_CUSTOM && options_fields(&op->o, &probe) < 0))
 			return base_errf(errbuf, errbuf_size, -EOPNOTSUPP,
 					 "cannot write operator %u (%s): its options are not handled",
 					 i, op->custom_code ? op->custom_code : edgeai_op_name(op->code));
@@ -461,8 +468,12 @@ int model_write_tflite(const struct edgeai_model *m, uint8_t **ret_data, size_t 
 			   (uint8_t)codes[c].code : TFL_PLACEHOLDER_FOR_GREATER_OP_CODES);
 		tf(&t, TFL_OPCODE_VERSION, 4, (uint32_t)codes[c].version);
 		tf(&t, TFL_OPCODE_BUILTIN_CODE, 4, (uint32_t)codes[c].code);
+		if (codes[c].custom)
+			tref(&t, TFL_OPCODE_CUSTOM_CODE);
 		pos = wb_table(&w, &t);
 		wb_patch(&w, slots + 4 * (size_t)c, pos);
+		if (codes[c].custom)
+			wb_patch(&w, t.ref_at[TFL_OPCODE_CUSTOM_CODE], wb_string(&w, codes[c].custom));
 	}
 
 	slots = wb_table_vec(&w, 1, &vec);

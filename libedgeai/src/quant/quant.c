@@ -31,6 +31,12 @@
  *     same tensor become one again), add QUANTIZE/DEQUANTIZE edges for
  *     uint8 or float I/O, and drop unused tensors and buffers.
  *
+ * A closing TFLite_Detection_PostProcess (SSD, EfficientDet) stays
+ * float32, as TFLite's converter leaves it: after step 1 it comes off the
+ * float model, whose outputs become the op's box encodings and class
+ * scores (calibrated and reported like outputs), and in step 6 it goes
+ * back on, behind DEQUANTIZE ops of those two, with its float32 anchors.
+ *
  * Everything is deterministic: no clock, no hash order, a seeded PRNG.
  */
 #define _GNU_SOURCE
@@ -79,6 +85,13 @@ struct qctx {
 	uint8_t *done;			/* constants already quantized */
 	struct qconst *qc;		/* quantized constants, by tensor */
 	int32_t *origin;		/* the tensor a per-consumer copy was made of, or -1 */
+	/*
+	 * The model's TFLite_Detection_PostProcess (@det_op.code 0: none),
+	 * taken off the float model, and the float model's outputs before.
+	 */
+	struct model_op det_op;
+	int32_t *det_out;
+	uint32_t det_n_out;
 	char *err;
 	size_t errsz;
 };
@@ -153,6 +166,120 @@ static void set_q1(struct model_tensor *t, float scale, int64_t zp)
 		t->q.zero_point[0] = zp;
 		t->q.n = 1;
 	}
+}
+
+/*
+ * Step 1: take the model's TFLite_Detection_PostProcess off the float
+ * model (the file header says why): the op's arrays move to @q, the
+ * model's outputs become its box encodings and class scores.
+ */
+static int detach_detect(struct qctx *q)
+{
+	struct edgeai_model *m = q->fm;
+	struct model_op *op = NULL;
+	uint32_t k, j, i, at = 0;
+	int32_t *outs;
+
+	for (k = 0; k < m->n_ops; k++)
+		if (model_is_detect(&m->ops[k])) {
+			if (op)
+				return QERR(q, -EOPNOTSUPP, "two %s ops: one is quantized",
+					    MODEL_DETECT_CUSTOM);
+			op = &m->ops[k];
+			at = k;
+		}
+	if (!op)
+		return 0;
+	if (op->n_in != 3 || op->n_out != 4 || op->in[0] < 0 || op->in[1] < 0 ||
+	    m->t[op->in[0]].type != TFL_FLOAT32 || m->t[op->in[1]].type != TFL_FLOAT32 ||
+	    model_is_const(m, op->in[0]) || model_is_const(m, op->in[1]) ||
+	    !model_is_const(m, op->in[2]) || m->t[op->in[2]].type != TFL_FLOAT32)
+		return QERR(q, -EOPNOTSUPP, "%s (operator %u): needs float32 box encodings and "
+			    "class scores computed by the model, and float32 constant anchors",
+			    MODEL_DETECT_CUSTOM, at);
+	for (j = 0; j < op->n_out; j++)
+		for (k = 0; k < m->n_ops; k++)
+			for (i = 0; i < m->ops[k].n_in; i++)
+				if (m->ops[k].in[i] == op->out[j])
+					return QERR(q, -EOPNOTSUPP, "%s (operator %u): output %u is read "
+						    "by operator %u: only a closing one is quantized",
+						    MODEL_DETECT_CUSTOM, at, j, k);
+	outs = malloc(sizeof(*outs) * (m->n_out + 2));
+	if (!outs)
+		return -ENOMEM;
+	q->det_out = m->out;
+	q->det_n_out = m->n_out;
+	m->n_out = 0;
+	for (i = 0; i < q->det_n_out; i++) {
+		for (j = 0; j < op->n_out && op->out[j] != q->det_out[i]; j++)
+			;
+		if (j == op->n_out)
+			outs[m->n_out++] = q->det_out[i];
+	}
+	for (j = 0; j < 2; j++) {
+		for (i = 0; i < m->n_out && outs[i] != op->in[j]; i++)
+			;
+		if (i == m->n_out)
+			outs[m->n_out++] = op->in[j];
+	}
+	m->out = outs;
+	q->det_op = *op;
+	memmove(op, op + 1, (m->n_ops - at - 1) * sizeof(*op));
+	m->n_ops--;
+	return 0;
+}
+
+/*
+ * Step 6: the detection op back on the int8 model @m: DEQUANTIZE ops of
+ * its two inputs, its anchors and outputs float32 again, the float
+ * model's outputs.
+ */
+static int attach_detect(struct qctx *q, struct edgeai_model *m)
+{
+	struct model_op *ops, *op = &q->det_op;
+	int32_t anc = op->in[2];
+	int r, t, b;
+	void *data;
+
+	if (!op->code)
+		return 0;
+	for (int j = 0; j < 2; j++) {
+		t = add_tensor(m, op->in[j], TFL_FLOAT32, "_dequantized");
+		if (t < 0)
+			return t;
+		r = add_op(m, m->n_ops, TFL_OP_DEQUANTIZE, 2, op->in[j], t);
+		if (r < 0)
+			return r;
+		op->in[j] = t;
+	}
+	/* the anchors as the float model has them (step 4 may have quantized them) */
+	data = base_memdup(q->fm->buf[q->fm->t[anc].buffer].data,
+			   q->fm->buf[q->fm->t[anc].buffer].size);
+	if (!data)
+		return -ENOMEM;
+	b = add_buffer(m, data, q->fm->buf[q->fm->t[anc].buffer].size);
+	if (b < 0) {
+		free(data);
+		return b;
+	}
+	m->t[anc].buffer = (uint32_t)b;
+	m->t[anc].type = TFL_FLOAT32;
+	model_quant_free(&m->t[anc].q);
+	for (uint32_t j = 0; j < op->n_out; j++) {
+		m->t[op->out[j]].type = TFL_FLOAT32;
+		model_quant_free(&m->t[op->out[j]].q);
+	}
+	ops = realloc(m->ops, (m->n_ops + 1) * sizeof(*ops));
+	if (!ops)
+		return -ENOMEM;
+	m->ops = ops;
+	m->ops[m->n_ops++] = *op;
+	memset(op, 0, sizeof(*op));
+	free(m->out);
+	m->out = q->det_out;
+	m->n_out = q->det_n_out;
+	q->det_out = NULL;
+	return 0;
 }
 
 /*
@@ -490,6 +617,9 @@ static int tconv_to_builtin(struct edgeai_model *m, char *err, size_t errsz)
 		free(op->in);
 		free(op->custom_code);
 		op->custom_code = NULL;
+		free(op->custom_options);
+		op->custom_options = NULL;
+		op->n_custom_options = 0;
 		op->in = in;
 		op->n_in = 4;
 		op->code = TFL_OP_TRANSPOSE_CONV;
@@ -1064,6 +1194,8 @@ static int build_int8(struct qctx *q, const struct edgeai_quant_options *o, stru
 	for (uint32_t k = 0; k < m->n_ops && r >= 0; k++)
 		m->ops[k].version = int8_version(&m->ops[k]);
 
+	if (r >= 0)
+		r = attach_detect(q, m);
 	/* I/O edges */
 	for (uint32_t i = 0; i < m->n_in && r >= 0 && o->io != EDGEAI_QUANT_IO_INT8; i++)
 		r = add_io_edge(q, m, o->io, 1, &m->in[i]);
@@ -1102,6 +1234,12 @@ static void qctx_free(struct qctx *q)
 	free(q->zp);
 	free(q->done);
 	free(q->origin);
+	free(q->det_op.custom_code);
+	free(q->det_op.custom_options);
+	free(q->det_op.in);
+	free(q->det_op.out);
+	free(q->det_op.o.ints);
+	free(q->det_out);
 	edgeai_model_unref(q->fm);
 }
 
@@ -1149,6 +1287,8 @@ EDGEAI_PUBLIC int edgeai_quantize(const struct edgeai_model *model,
 		r = tconv_to_builtin(q.fm, errbuf, errbuf_size);
 	if (r >= 0)
 		r = fuse_activations(q.fm, &n_fused);
+	if (r >= 0)
+		r = detach_detect(&q);
 	if (r >= 0) {
 		uint8_t *data;
 
