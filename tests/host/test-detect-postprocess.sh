@@ -3,7 +3,9 @@
 # EfficientDet exports, against the oracle (TensorFlow Lite 2.9.0): the
 # SSD tails of tests/models/ssd_postprocess.py (uint8 inputs into the op,
 # int8 through DEQUANTIZE ops, no background class, fewer detections than
-# asked, none, options of 8-byte values, three slots per detection; a
+# asked, none, options of 8-byte values, three slots per detection, the
+# regular suppression (one per class) on uint8 and int8 inputs, the op
+# alone (a program of no operators); a
 # float export quantized by `edgeaictl quantize`, with int8 and with
 # float inputs, which keeps the op float32 behind DEQUANTIZE ops) on
 # seeded random box encodings and class logits, run by `edgeaictl run
@@ -11,7 +13,7 @@
 # libedgeai/examples/run-model (edgeai_program_run()): all four float32
 # outputs equal to the oracle's byte for byte. The models the library
 # does not run (TFLite fails the int8 inputs and the float32 anchors of
-# uint8 encodings; use_regular_nms; options without a scale) are refused
+# uint8 encodings; options without a scale) are refused
 # by `edgeaictl run` with a message naming the fault. Skips (77) when the
 # oracle cannot be fetched.
 set -u
@@ -63,7 +65,7 @@ cat_outputs() {
 }
 
 seed=0
-for v in uint8 int8 nobg few none wide multi float@int8 float@float; do
+for v in uint8 int8 nobg few none wide multi alone regular regular_int8 float@int8 float@float; do
 	seed=$((seed + 1))
 	m=$tmp/${v%@*}${v#*@}
 	case $v in
@@ -124,7 +126,6 @@ done
 # refused, each with its reason
 for c in "int8_direct:int8 inputs (TFLite 2.9 takes uint8 or float32" \
 	"float_anchors:anchors of type float32 for box encodings of type uint8" \
-	"regular:use_regular_nms: not supported" \
 	"noscale:has no y_scale"; do
 	v=${c%%:*} want=${c#*:}
 	python3 "$top/tests/models/ssd_postprocess.py" "$v" "$tmp/$v.tflite" &&

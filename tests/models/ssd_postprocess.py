@@ -32,6 +32,11 @@ rest:
     none             uint8, a score threshold no box reaches
     wide             uint8, the options as a FlexBuffer of 8-byte values
     multi            int8, one class, max_classes_per_detection 3
+    alone            uint8, the op alone: the inputs are its box encodings
+                     and class scores (the program has no operator)
+    regular          uint8, use_regular_nms (a suppression per class)
+    regular_int8     int8, use_regular_nms, no background class, 20
+                     detections, at most 3 per class
     float            float32 throughout (a float export, for `edgeaictl
                      quantize`: it keeps the op float32, as TFLite's
                      converter does)
@@ -39,7 +44,6 @@ rest:
     int8_direct      int8 inputs straight into the op
     float_anchors    uint8 encodings with float32 anchors (TFLite reads
                      the floats' bytes as uint8)
-    regular          uint8, use_regular_nms
     noscale          uint8, no y_scale in the options
 
     tests/models/ssd_postprocess.py VARIANT OUT.tflite
@@ -79,20 +83,21 @@ def quantize(values, ttype):
 
 def main():
     variant, path = sys.argv[1], sys.argv[2]
-    t8 = tw.TT_INT8 if variant in ('int8', 'int8_direct', 'nobg', 'multi') else tw.TT_UINT8
-    dequant = variant in ('int8', 'nobg', 'multi')
+    t8 = tw.TT_INT8 if variant in ('int8', 'int8_direct', 'nobg', 'multi', 'regular_int8') \
+        else tw.TT_UINT8
+    dequant = variant in ('int8', 'nobg', 'multi', 'regular_int8')
     if variant == 'float':
         t8 = tw.TT_FLOAT32
     zp0 = 128 if t8 == tw.TT_UINT8 else 0
-    classes, background = (20, 0) if variant == 'nobg' else \
+    classes, background = (20, 0) if variant in ('nobg', 'regular_int8') else \
         (1, 1) if variant == 'multi' else (6, 1)
-    opts = {'max_detections': {'nobg': 20, 'few': 40}.get(variant, 10),
+    opts = {'max_detections': {'nobg': 20, 'few': 40, 'regular_int8': 20}.get(variant, 10),
             'max_classes_per_detection': 3 if variant == 'multi' else 1,
-            'detections_per_class': 100,
+            'detections_per_class': 3 if variant == 'regular_int8' else 100,
             'nms_score_threshold': {'few': 0.925, 'none': 0.926}.get(variant, 0.3),
             'nms_iou_threshold': 0.5 if variant == 'nobg' else 0.6,
             'num_classes': classes,
-            'use_regular_nms': variant == 'regular',
+            'use_regular_nms': variant.startswith('regular'),
             'y_scale': 10.0, 'x_scale': 10.0, 'h_scale': 5.0, 'w_scale': 5.0}
     if variant == 'noscale':
         del opts['y_scale']
@@ -125,6 +130,10 @@ def main():
         data, s, z = quantize(a, t8)
         anc = t([BOXES, 4], t8, data, s, z, name='anchors')
     ins = [box, scores]
+    graph_in = [raw, logits]
+    if variant == 'alone':
+        ops, ins = [], [box, scores]
+        graph_in = [box, scores]
     if dequant:
         ins = [t([1, BOXES, 4], tw.TT_FLOAT32), t([1, BOXES, cb], tw.TT_FLOAT32)]
         ops += [(DEQUANTIZE, 0, None, [box], [ins[0]]),
@@ -136,7 +145,7 @@ def main():
     options = tw.flexbuffer_map(opts, 8 if variant == 'wide' else 4)
     ops.append(('TFLite_Detection_PostProcess', 0, None, ins + [anc], outs, options))
     with open(path, 'wb') as f:
-        f.write(tw.model_ops(ops, tensors, [raw, logits], outs))
+        f.write(tw.model_ops(ops, tensors, graph_in, outs))
 
 
 if __name__ == '__main__':

@@ -64,11 +64,7 @@ int exec_detect_new(const struct edgeai_model *m, const struct model_op *op, int
 	uint32_t i, k;
 
 	*ret = NULL;
-	if (o->regular_nms)
-		return base_errf(errbuf, errbuf_size, -EINVAL, "%s with use_regular_nms: not "
-				 "supported (the fast suppression of the exports is)",
-				 MODEL_DETECT_CUSTOM);
-	if (o->max_classes_per_detection > 1 && o->num_classes > 1)
+	if (!o->regular_nms && o->max_classes_per_detection > 1 && o->num_classes > 1)
 		return base_errf(errbuf, errbuf_size, -EINVAL, "%s with max_classes_per_detection "
 				 "%d: not supported (1 is: each box's best class)",
 				 MODEL_DETECT_CUSTOM, o->max_classes_per_detection);
@@ -219,53 +215,38 @@ static struct box decode(const struct exec_detect *d, const uint8_t *enc, uint32
 	return (struct box){ yc - hh, xc - hw, yc + hh, xc + hw };
 }
 
-int exec_detect_run(const struct exec_detect *d, const uint8_t *enc, const uint8_t *cls,
-		    float *const out[EXEC_DETECT_N])
+/* Scratch of one run: per box, and the selection of one suppression. */
+struct run {
+	const struct exec_detect *d;
+	struct box *boxes;	/* [n_boxes] decoded */
+	uint8_t *q;		/* [n_boxes] the score each box is sorted by, unsigned order */
+	uint32_t *order, *sel;	/* [n_boxes] */
+	uint8_t *active;	/* [n_boxes] */
+};
+
+/* A score of unsigned order @q (the 8-bit score, int8 flipped), dequantized. */
+static float score_of(const struct exec_detect *d, uint8_t q)
 {
-	uint32_t n = d->n_boxes, off = d->n_cls - (uint32_t)d->o.num_classes;
-	uint32_t stride = (uint32_t)d->o.max_classes_per_detection;
-	uint32_t i, j, k, n_keep = 0, n_sel = 0, n_active, limit, count[256] = { 0 };
-	uint32_t *best, *keep, *order;
-	uint8_t *qmax, *active;
-	struct box *boxes;
-	int r = -ENOMEM;
+	return deq(d->cls_s8, d->cls_zp, d->cls_scale, q ^ (d->cls_s8 ? 0x80 : 0));
+}
 
-	best = malloc(sizeof(*best) * n);
-	keep = malloc(sizeof(*keep) * n);
-	order = malloc(sizeof(*order) * n);
-	qmax = malloc(n);
-	active = malloc(n);
-	boxes = malloc(sizeof(*boxes) * n);
-	if (!best || !keep || !order || !qmax || !active || !boxes)
-		goto out;
-	for (i = 0; i < n; i++)
-		boxes[i] = decode(d, enc, i);
-	/*
-	 * Each box's best class: the first largest score (ArgMaxVector), on
-	 * the 8-bit scores flipped to unsigned order.
-	 */
-	for (i = 0; i < n; i++) {
-		const uint8_t *s = cls + (size_t)d->n_cls * i + off;
-		uint8_t flip = d->cls_s8 ? 0x80 : 0, mq = s[0] ^ flip;
-		uint32_t bc = 0;
+/*
+ * NonMaxSuppressionSingleClassHelper() on the scores r->q: the boxes at
+ * or above the score threshold, ordered by decreasing score (stable:
+ * counted by score), each kept unless its IoU with a box kept before is
+ * above the threshold, at most @limit. The kept boxes in r->sel; how many.
+ */
+static uint32_t suppress(struct run *r, uint32_t limit)
+{
+	const struct exec_detect *d = r->d;
+	uint32_t i, j, k, n_keep = 0, n_sel = 0, n_active, count[256] = { 0 };
 
-		for (k = 1; k < (uint32_t)d->o.num_classes; k++)
-			if ((uint8_t)(s[k] ^ flip) > mq) {
-				mq = s[k] ^ flip;
-				bc = k;
-			}
-		best[i] = bc;
-		qmax[i] = mq;
-	}
 	/* SelectDetectionsAboveScoreThreshold() (score >= threshold), counted by score */
-	for (i = 0; i < n; i++) {
-		float sc = deq(d->cls_s8, d->cls_zp, d->cls_scale, qmax[i] ^ (d->cls_s8 ? 0x80 : 0));
-
-		if (sc >= d->o.score_threshold) {
-			keep[n_keep++] = i;
-			count[qmax[i]]++;
+	for (i = 0; i < d->n_boxes; i++)
+		if (score_of(d, r->q[i]) >= d->o.score_threshold) {
+			n_keep++;
+			count[r->q[i]]++;
 		}
-	}
 	/* DecreasingArgSort(): stable, by decreasing score */
 	for (k = 256, j = 0; k-- > 0;) {
 		uint32_t c = count[k];
@@ -273,46 +254,155 @@ int exec_detect_run(const struct exec_detect *d, const uint8_t *enc, const uint8
 		count[k] = j;
 		j += c;
 	}
-	for (i = 0; i < n_keep; i++)
-		order[count[qmax[keep[i]]]++] = keep[i];
-	/* NonMaxSuppressionSingleClassHelper() */
-	limit = n_keep < (uint32_t)d->o.max_detections ? n_keep : (uint32_t)d->o.max_detections;
-	memset(active, 1, n_keep);
+	for (i = 0; i < d->n_boxes; i++)
+		if (score_of(d, r->q[i]) >= d->o.score_threshold)
+			r->order[count[r->q[i]]++] = i;
+	if (n_keep < limit)
+		limit = n_keep;
+	memset(r->active, 1, n_keep);
 	n_active = n_keep;
 	for (i = 0; i < n_keep; i++) {
 		if (!n_active || n_sel >= limit)
 			break;
-		if (!active[i])
+		if (!r->active[i])
 			continue;
-		keep[n_sel++] = order[i];	/* keep[] is free: it becomes the selection */
-		active[i] = 0;
+		r->sel[n_sel++] = r->order[i];
+		r->active[i] = 0;
 		n_active--;
 		for (j = i + 1; j < n_keep; j++)
-			if (active[j] && iou(&boxes[order[i]], &boxes[order[j]]) > d->o.iou_threshold) {
-				active[j] = 0;
+			if (r->active[j] &&
+			    iou(&r->boxes[r->order[i]], &r->boxes[r->order[j]]) > d->o.iou_threshold) {
+				r->active[j] = 0;
 				n_active--;
 			}
 	}
-	/* The outputs: TFLite leaves the detections after the count as they were; zero here. */
+	return n_sel;
+}
+
+/* One detection, of the @n_det the outputs hold. */
+struct det {
+	uint32_t box, cls;
+	uint8_t q;
+};
+
+/*
+ * NonMaxSuppressionMultiClassFastHelper(): each box's best class (the
+ * first largest score, ArgMaxVector; found on the 8-bit scores) into
+ * @best, one suppression over those scores.
+ */
+static uint32_t fast(struct run *r, const uint8_t *cls, struct det *det, struct det *best)
+{
+	const struct exec_detect *d = r->d;
+	uint32_t i, k, n_sel, off = d->n_cls - (uint32_t)d->o.num_classes;
+	uint8_t flip = d->cls_s8 ? 0x80 : 0;
+
+	for (i = 0; i < d->n_boxes; i++) {
+		const uint8_t *s = cls + (size_t)d->n_cls * i + off;
+		uint8_t mq = s[0] ^ flip;
+		uint32_t bc = 0;
+
+		for (k = 1; k < (uint32_t)d->o.num_classes; k++)
+			if ((uint8_t)(s[k] ^ flip) > mq) {
+				mq = s[k] ^ flip;
+				bc = k;
+			}
+		r->q[i] = mq;
+		best[i].cls = bc;
+	}
+	n_sel = suppress(r, (uint32_t)d->o.max_detections);
+	for (k = 0; k < n_sel; k++) {
+		uint32_t b = r->sel[k];
+
+		det[k] = (struct det){ b, best[b].cls, r->q[b] };
+	}
+	return n_sel;
+}
+
+/*
+ * NonMaxSuppressionMultiClassRegularHelper(): a suppression per class (at
+ * most min(detections_per_class, max_detections) each), the selections
+ * merged by decreasing score and cut to max_detections after each class.
+ * TFLite 2.9 puts a class's detections before the earlier classes' of the
+ * same score (measured against it: its merge takes the new one on a tie);
+ * within a class they keep their order. @det holds max_detections +
+ * detections_per_class.
+ */
+static uint32_t regular(struct run *r, const uint8_t *cls, struct det *det, struct det *tmp)
+{
+	const struct exec_detect *d = r->d;
+	uint32_t i, c, n = 0, off = d->n_cls - (uint32_t)d->o.num_classes;
+	uint32_t max = (uint32_t)d->o.max_detections, per = (uint32_t)d->o.detections_per_class;
+	uint8_t flip = d->cls_s8 ? 0x80 : 0;
+
+	if (per > max)
+		per = max;
+	for (c = 0; c < (uint32_t)d->o.num_classes; c++) {
+		uint32_t n_sel, a = 0, b = 0, m = 0;
+
+		for (i = 0; i < d->n_boxes; i++)
+			r->q[i] = cls[(size_t)d->n_cls * i + off + c] ^ flip;
+		n_sel = suppress(r, per);
+		/* merge: the old n in det[], the new n_sel in sel[]; new first on a tie */
+		while (m < max && (a < n || b < n_sel)) {
+			if (b < n_sel && (a == n || r->q[r->sel[b]] >= det[a].q)) {
+				tmp[m++] = (struct det){ r->sel[b], c, r->q[r->sel[b]] };
+				b++;
+			} else {
+				tmp[m++] = det[a++];
+			}
+		}
+		memcpy(det, tmp, sizeof(*det) * m);
+		n = m;
+	}
+	return n;
+}
+
+int exec_detect_run(const struct exec_detect *d, const uint8_t *enc, const uint8_t *cls,
+		    float *const out[EXEC_DETECT_N])
+{
+	uint32_t n = d->n_boxes, stride = (uint32_t)d->o.max_classes_per_detection;
+	uint32_t i, k, n_det, n_slots = d->o.regular_nms ? (uint32_t)d->o.max_detections : n;
+	struct run r = { .d = d };
+	struct det *det, *tmp;
+	int ret = -ENOMEM;
+
+	r.boxes = malloc(sizeof(*r.boxes) * n);
+	r.q = malloc(n);
+	r.order = malloc(sizeof(*r.order) * n);
+	r.sel = malloc(sizeof(*r.sel) * n);
+	r.active = malloc(n);
+	det = malloc(sizeof(*det) * n_slots);
+	tmp = malloc(sizeof(*tmp) * n_slots);
+	if (!r.boxes || !r.q || !r.order || !r.sel || !r.active || !det || !tmp)
+		goto out;
+	for (i = 0; i < n; i++)
+		r.boxes[i] = decode(d, enc, i);
+	n_det = d->o.regular_nms ? regular(&r, cls, det, tmp) : fast(&r, cls, det, tmp);
+	/*
+	 * The outputs. TFLite's fast suppression leaves the detections after
+	 * the count as they were (its regular one zeroes them): zero here.
+	 */
 	memset(out[EXEC_DETECT_BOXES], 0, sizeof(float) * 4 * d->n_out);
 	memset(out[EXEC_DETECT_CLASSES], 0, sizeof(float) * d->n_out);
 	memset(out[EXEC_DETECT_SCORES], 0, sizeof(float) * d->n_out);
-	for (k = 0; k < n_sel; k++) {
-		uint32_t b = keep[k], at = stride * k;
+	for (k = 0; k < n_det; k++) {
+		/* fast: max_classes_per_detection slots per detection, the first used */
+		uint32_t at = d->o.regular_nms ? k : stride * k;
 
-		memcpy(out[EXEC_DETECT_BOXES] + 4 * (size_t)at, &boxes[b], sizeof(boxes[b]));
-		out[EXEC_DETECT_CLASSES][at] = (float)best[b];
-		out[EXEC_DETECT_SCORES][at] = deq(d->cls_s8, d->cls_zp, d->cls_scale,
-						  qmax[b] ^ (d->cls_s8 ? 0x80 : 0));
+		memcpy(out[EXEC_DETECT_BOXES] + 4 * (size_t)at, &r.boxes[det[k].box],
+		       sizeof(r.boxes[0]));
+		out[EXEC_DETECT_CLASSES][at] = (float)det[k].cls;
+		out[EXEC_DETECT_SCORES][at] = score_of(d, det[k].q);
 	}
-	out[EXEC_DETECT_COUNT][0] = (float)n_sel;
-	r = 0;
+	out[EXEC_DETECT_COUNT][0] = (float)n_det;
+	ret = 0;
 out:
-	free(best);
-	free(keep);
-	free(order);
-	free(qmax);
-	free(active);
-	free(boxes);
-	return r;
+	free(r.boxes);
+	free(r.q);
+	free(r.order);
+	free(r.sel);
+	free(r.active);
+	free(det);
+	free(tmp);
+	return ret;
 }
