@@ -175,6 +175,7 @@ lib_models() {
 				_ok=0
 				case $_place in
 				*cpu*) ;;
+				'') [ "$_jobs" -eq 0 ] || _ok=1 ;;	# no operator, no job
 				*) [ "$_jobs" -ge 1 ] && [ "$_jobs" -le 2 ] || _ok=1 ;;
 				esac
 				# ops on both devices: one job each, the second chained to the first

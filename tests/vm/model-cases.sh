@@ -19,7 +19,10 @@
 # the real ones; random_graph@SEED is tests/models/random_graph.py's graph
 # of that seed. NAME@float is model NAME quantized with --io=float
 # (float32 inputs and outputs, converted by the library) on random float
-# inputs.
+# inputs. ssd_postprocess@VARIANT is the already quantized SSD tail of
+# tests/models/ssd_postprocess.py (two inputs; the model ends in
+# TFLite_Detection_PostProcess, which the library runs after the
+# program).
 #
 # OUTDIR gets models.txt ("NAME" lines) and per model model.tflite,
 # in0.bin and oracle.bin (every output, concatenated in model order).
@@ -40,13 +43,26 @@ trap 'rm -rf "$tmp"' EXIT
 $cc -std=gnu11 -Wall -Wextra -Werror -O1 -I"$oracle/include" \
 	-o "$tmp/oracle-run" "$top/tests/oracle/oracle-run.c" -ldl || exit 1
 lib=$oracle/lib/libtensorflowlite_c.so
-for m in ${MODEL_CASES:-face_detection_short_range face_detection_full_range hand_landmark_lite npu_dsp_chain npu_d2s_between shape_ops random_graph@6 random_graph@158 face_detection_short_range@float}; do
+for m in ${MODEL_CASES:-face_detection_short_range face_detection_full_range hand_landmark_lite npu_dsp_chain npu_d2s_between shape_ops random_graph@6 random_graph@158 ssd_postprocess@uint8 ssd_postprocess@int8 ssd_postprocess@alone face_detection_short_range@float}; do
 	d=$out/$m
 	mkdir -p "$d"
 	base=${m%@float} io=int8
 	[ "$base" = "$m" ] || io=float
 	src=$models/$base.tflite
 	case $base in
+	ssd_postprocess@*)
+		"$top/tests/models/ssd_postprocess.py" "${base#ssd_postprocess@}" "$d/model.tflite" &&
+			"$ctl" inspect --json "$d/model.tflite" > "$tmp/$m.json" &&
+			"$top/tests/models/random_input.py" "$tmp/$m.json" 1 "$d/in0.bin" "$d/in1.bin" ||
+			exit 1
+		"$tmp/oracle-run" "$lib" "$d/model.tflite" "$d/oracle.bin" "$d/in0.bin" "$d/in1.bin" \
+			> "$tmp/err" 2>&1 || {
+			echo "model-cases: oracle failed on $m: $(tail -1 "$tmp/err")" >&2
+			exit 1
+		}
+		echo "$m" >> "$out/models.tmp"
+		continue
+		;;
 	random_graph@*)
 		src=$tmp/$base.tflite
 		"$top/tests/models/random_graph.py" "${base#random_graph@}" "$src" > /dev/null || exit 1

@@ -2587,6 +2587,18 @@ static int io_of(struct cc *c, int32_t t, struct cc_io *io)
 	return 0;
 }
 
+/* Every output of @m is one of its inputs. */
+static int outputs_are_inputs(const struct edgeai_model *m)
+{
+	for (uint32_t i = 0, j; i < m->n_out; i++) {
+		for (j = 0; j < m->n_in && m->in[j] != m->out[i]; j++)
+			;
+		if (j == m->n_in)
+			return 0;
+	}
+	return 1;
+}
+
 int cc_compile(const struct edgeai_model *m, struct cc_compiled **ret, char *errbuf,
 	       size_t errbuf_size)
 {
@@ -2608,18 +2620,22 @@ int cc_compile(const struct edgeai_model *m, struct cc_compiled **ret, char *err
 		goto fail;
 	for (i = 0; i < m->n_tensors; i++)
 		c.map[i] = -1;
-	if (!m->n_ops || !m->n_out) {
+	/*
+	 * A model of no operators passes its inputs through: what is left of a
+	 * model that is only a TFLite_Detection_PostProcess (exec/fio.c).
+	 */
+	if (!m->n_out || (!m->n_ops && !outputs_are_inputs(m))) {
 		r = base_errf(errbuf, errbuf_size, -EINVAL, "the model has no operators or outputs");
 		goto fail;
 	}
 	out->n_ops = m->n_ops;
 	out->n_in = m->n_in;
 	out->n_out = m->n_out;
-	out->place = calloc(m->n_ops, sizeof(*out->place));
+	out->place = calloc(m->n_ops ? m->n_ops : 1, sizeof(*out->place));
 	out->in = calloc(m->n_in ? m->n_in : 1, sizeof(*out->in));
 	out->out = calloc(m->n_out, sizeof(*out->out));
-	fuse = calloc(m->n_ops, sizeof(*fuse));
-	by = calloc(m->n_ops, sizeof(*by));
+	fuse = calloc(m->n_ops ? m->n_ops : 1, sizeof(*fuse));
+	by = calloc(m->n_ops ? m->n_ops : 1, sizeof(*by));
 	if (!out->place || !out->in || !out->out || !fuse || !by)
 		goto fail;
 	find_fusions(m, fuse, by);
