@@ -237,12 +237,13 @@ static int detach_detect(struct qctx *q)
 static int attach_detect(struct qctx *q, struct edgeai_model *m)
 {
 	struct model_op *ops, *op = &q->det_op;
-	int32_t anc = op->in[2];
+	int32_t anc;
 	int r, t, b;
 	void *data;
 
 	if (!op->code)
 		return 0;
+	anc = op->in[2];
 	for (int j = 0; j < 2; j++) {
 		t = add_tensor(m, op->in[j], TFL_FLOAT32, "_dequantized");
 		if (t < 0)
