@@ -189,27 +189,145 @@ static int compile(const struct delegate *d, const struct edgeai_model *m, uint3
  * whatever it compiles, bit-exact with TFLite, and puts on the device what
  * the device takes.
  */
+/* TFLite's node @n: its registration, or NULL. */
+static const TfLiteRegistration *node_reg(TfLiteContext *ctx, int n, TfLiteNode **ret_node)
+{
+	TfLiteRegistration *reg;
+
+	if (ctx->GetNodeAndRegistration(ctx, n, ret_node, &reg) != kTfLiteOk)
+		return NULL;
+	return reg;
+}
+
+static int is_detect_node(TfLiteContext *ctx, int n)
+{
+	TfLiteNode *node;
+	const TfLiteRegistration *reg = node_reg(ctx, n, &node);
+
+	return reg && reg->custom_name && !strcmp(reg->custom_name, MODEL_DETECT_CUSTOM);
+}
+
+/*
+ * The nodes of @plan (the execution plan: a copy, as TFLite frees its own
+ * at the next GetExecutionPlan()) that read tensor @t (how many; the last
+ * in *@reader), or write it (*@writer, -1 for none).
+ */
+static int tensor_nodes(TfLiteContext *ctx, const TfLiteIntArray *plan, int t, int *reader,
+			int *writer)
+{
+	TfLiteNode *node;
+	int n = 0;
+
+	*writer = -1;
+	for (int i = 0; i < plan->size; i++) {
+		if (!node_reg(ctx, plan->data[i], &node))
+			continue;
+		for (int j = 0; node->inputs && j < node->inputs->size; j++)
+			if (node->inputs->data[j] == t) {
+				*reader = plan->data[i];
+				n++;
+				break;
+			}
+		for (int j = 0; node->outputs && j < node->outputs->size; j++)
+			if (node->outputs->data[j] == t)
+				*writer = plan->data[i];
+	}
+	return n;
+}
+
+/*
+ * The nodes the support check of node @n takes together, in @nodes (at
+ * most 3), how many: TFLite_Detection_PostProcess with the DEQUANTIZE
+ * nodes that alone feed it its float32 inputs (libedgeai runs such a
+ * DEQUANTIZE only as part of it), from either of them; else @n alone.
+ */
+static int check_group(TfLiteContext *ctx, const TfLiteIntArray *plan, int n, int nodes[3])
+{
+	const TfLiteRegistration *reg;
+	TfLiteNode *node;
+	int det = -1, k = 0, r, w;
+
+	if (is_detect_node(ctx, n)) {
+		det = n;
+	} else if ((reg = node_reg(ctx, n, &node)) && reg->builtin_code == TFL_OP_DEQUANTIZE &&
+		   node->outputs && node->outputs->size == 1 &&
+		   tensor_nodes(ctx, plan, node->outputs->data[0], &r, &w) == 1 &&
+		   is_detect_node(ctx, r)) {
+		det = r;
+	}
+	if (det < 0 || !node_reg(ctx, det, &node) || !node->inputs || node->inputs->size < 2) {
+		nodes[0] = n;
+		return 1;
+	}
+	for (int j = 0; j < 2; j++) {
+		int t = node->inputs->data[j];
+		TfLiteNode *wn;
+
+		if (tensor_nodes(ctx, plan, t, &r, &w) == 1 && w >= 0 &&
+		    (reg = node_reg(ctx, w, &wn)) && reg->builtin_code == TFL_OP_DEQUANTIZE)
+			nodes[k++] = w;
+	}
+	if (k == 2 && nodes[0] > nodes[1]) {
+		w = nodes[0];
+		nodes[0] = nodes[1];
+		nodes[1] = w;
+	}
+	nodes[k++] = det;
+	return k;
+}
+
+/* Tensor @t of @m is an input or output of a TFLite_Detection_PostProcess op. */
+static int detect_tensor(const struct edgeai_model *m, uint32_t t)
+{
+	for (uint32_t k = 0; k < m->n_ops; k++) {
+		const struct model_op *op = &m->ops[k];
+
+		if (!model_is_detect(op))
+			continue;
+		for (uint32_t j = 0; j < op->n_in; j++)
+			if (op->in[j] == (int32_t)t)
+				return 1;
+		for (uint32_t j = 0; j < op->n_out; j++)
+			if (op->out[j] == (int32_t)t)
+				return 1;
+	}
+	return 0;
+}
+
 static int check_node(const struct delegate *d, TfLiteContext *ctx, const struct edgeai_model *file,
-		      int node_index, char *why, size_t whysz)
+		      const TfLiteIntArray *plan, int node_index, char *why, size_t whysz)
 {
 	struct etfl_graph g = { 0 };
 	struct edgeai_program *prog = NULL;
-	int r;
+	int nodes[3], n, r;
 
-	r = etfl_graph_build(ctx, file, &node_index, 1, NULL, 0, &g, why, whysz);
+	n = check_group(ctx, plan, node_index, nodes);
+	if (n > 1) {
+		/* the detection op's outputs: its DEQUANTIZE nodes' are its inputs */
+		TfLiteNode *det;
+
+		if (!node_reg(ctx, nodes[n - 1], &det) || !det->outputs)
+			return -EOPNOTSUPP;
+		r = etfl_graph_build(ctx, file, nodes, n, det->outputs->data, det->outputs->size,
+				     &g, why, whysz);
+	} else {
+		r = etfl_graph_build(ctx, file, nodes, n, NULL, 0, &g, why, whysz);
+	}
 	if (r < 0)
 		return r;
 	/*
 	 * libedgeai's bit-exactness with TFLite is established on int8/uint8
 	 * activations (the compiler also plans int16/int32 tensors, e.g. shape
-	 * inputs and biases, which stay constants here), and on the int32 or
-	 * int64 indices ARG_MAX writes.
+	 * inputs and biases, which stay constants here), on the int32 or
+	 * int64 indices ARG_MAX writes and on the float32 tensors around
+	 * TFLite_Detection_PostProcess, which the library computes as TFLite.
 	 */
 	for (uint32_t k = 0; k < g.model->n_tensors; k++) {
 		const struct model_tensor *t = &g.model->t[k];
 
 		if (t->buffer || t->type == TFL_INT8 || t->type == TFL_UINT8 ||
-		    model_is_argmax_output(g.model, k))
+		    model_is_argmax_output(g.model, k) ||
+		    (t->type == TFL_FLOAT32 && detect_tensor(g.model, k)))
 			continue;
 		snprintf(why, whysz, "tensor '%s' is %s: the delegate takes int8/uint8 "
 			 "activations", t->name, edgeai_tensor_type_name(t->type));
@@ -462,10 +580,11 @@ static int bind_io(struct partition *p, const TfLiteTensor *t, int out, int k)
 			b->why = NULL;
 			return 1;
 		}
-		if (r != -EINVAL && r != -EXDEV)
+		if (r != -EINVAL && r != -EXDEV && r != -EOPNOTSUPP)
 			return r;
 		why = r == -EINVAL ? "libedgeai refused the memory (alignment)" :
-				     "libedgeai refused host memory for this program";
+		      r == -EXDEV ? "libedgeai refused host memory for this program" :
+				    "float32 values libedgeai computes from 8-bit ones";
 	}
 	if (b->ptr)
 		return -ESTALE;
@@ -654,7 +773,7 @@ static TfLiteStatus delegate_prepare(TfLiteContext *ctx, TfLiteDelegate *base)
 	char where[320], why[256], list[8192];
 	unsigned int n_partitions = 0;
 	size_t used = 0;
-	int i, r;
+	int i, r, n_plan;
 
 	if (ctx->GetExecutionPlan(ctx, &plan) != kTfLiteOk)
 		return kTfLiteError;
@@ -664,22 +783,25 @@ static TfLiteStatus delegate_prepare(TfLiteContext *ctx, TfLiteDelegate *base)
 		goto out;
 	for (i = 0; i < plan->size; i++)
 		left->data[left->size++] = plan->data[i];
+	/* TFLite frees @plan at the next GetExecutionPlan(): @left is the copy */
+	n_plan = plan->size;
+	plan = NULL;
 
 	r = etfl_model_file_find(ctx, &file, where, sizeof(where), why, sizeof(why));
 	if (r == -ENOMEM)
 		goto out;
 	if (r < 0) {
-		dlog(d, "nothing delegated, all %d nodes left to TFLite: %s", plan->size, why);
+		dlog(d, "nothing delegated, all %d nodes left to TFLite: %s", n_plan, why);
 		st = kTfLiteOk;
 		goto out;
 	}
-	dlog(d, "options of the %d node%s read from the model file in %s", plan->size,
-	     plan->size == 1 ? "" : "s", where);
+	dlog(d, "options of the %d node%s read from the model file in %s", n_plan,
+	     n_plan == 1 ? "" : "s", where);
 	for (i = 0; i < left->size; i++) {
 		int n = left->data[i];
 
 		why[0] = 0;
-		r = check_node(d, ctx, file, n, why, sizeof(why));
+		r = check_node(d, ctx, file, left, n, why, sizeof(why));
 		if (r == -ENOMEM)
 			goto out;
 		if (r == 0)
@@ -699,7 +821,7 @@ static TfLiteStatus delegate_prepare(TfLiteContext *ctx, TfLiteDelegate *base)
 	for (struct partition *p = d->ready; p; p = p->next, n_partitions++)
 		log_partition(d, ctx, p);
 	dlog(d, "delegated %d of %d nodes in %u partition%s; left to TFLite: %s", nodes->size,
-	    plan->size, n_partitions, n_partitions == 1 ? "" : "s", left->size ? list : "none");
+	    n_plan, n_partitions, n_partitions == 1 ? "" : "s", left->size ? list : "none");
 	d->file = file;
 	if (nodes->size &&
 	    ctx->ReplaceNodeSubsetsWithDelegateKernels(ctx, kernel, nodes, base) != kTfLiteOk)

@@ -240,12 +240,17 @@ static int fill_op(struct builder *b, int node_index, struct model_op *op)
 		return unsupported(b, "TFLite has no node %d", node_index);
 	op->code = reg->builtin_code;
 	op->version = reg->version;
-	if (reg->custom_name || reg->builtin_code == TFL_OP_CUSTOM)
-		return unsupported(b, "custom op '%s'", reg->custom_name ? reg->custom_name : "");
 	fop = etfl_model_file_op(b->file, node_index, node, reg);
+	/* of the custom ops, libedgeai runs TFLite_Detection_PostProcess */
+	if ((reg->custom_name || reg->builtin_code == TFL_OP_CUSTOM) &&
+	    (!fop || !model_is_detect(fop) || !reg->custom_name ||
+	     strcmp(reg->custom_name, MODEL_DETECT_CUSTOM)))
+		return unsupported(b, "custom op '%s'", reg->custom_name ? reg->custom_name : "");
 	if (!fop)
 		return unsupported(b, "no operator of the model file matches node %d, so its "
 				   "options are unknown", node_index);
+	if (fop->custom_code && !(op->custom_code = strdup(fop->custom_code)))
+		return -ENOMEM;
 	op->o = fop->o;
 	op->o.ints = NULL;
 	if (fop->o.n_ints) {

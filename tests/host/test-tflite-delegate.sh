@@ -12,6 +12,10 @@
 #     outputs; PACK, PADV2, ...: all delegated),
 #   - an int8 FULLY_CONNECTED pair whose second op has block-sparse
 #     weights (that op left to TFLite's sparse kernel),
+#   - SSD tails ending in TFLite_Detection_PostProcess (tests/models/
+#     ssd_postprocess.py: uint8, int8 through DEQUANTIZE, the regular
+#     suppression, the op alone, a float one quantized: all delegated,
+#     the custom op and its DEQUANTIZE nodes too),
 #   - every real int8 model of test-run-models.sh (tests/models/fetch.sh
 #     --list, all delegated),
 # each compared byte for byte with TFLite alone, plus the option errors,
@@ -80,7 +84,12 @@ python3 -B "$top/tests/models/shape_ops.py" "$tmp/shape_ops.tflite" &&
 		> /dev/null 2> "$tmp/err" || { sed 's/^/# /' "$tmp/err"; quant_ok=1; }
 "$ctl" -q quantize "$models/face_detection_short_range.tflite" -o "$tmp/fd-float-io.tflite" \
 	--samples 8 --seed 1 --io float > /dev/null 2> "$tmp/err" || { sed 's/^/# /' "$tmp/err"; quant_ok=1; }
-ok $quant_ok "edgeaictl quantize: the int8 models of the corpus, tests/models/shape_ops.py and BlazeFace with float inputs/outputs"
+for v in uint8 int8 regular alone float; do
+	python3 -B "$top/tests/models/ssd_postprocess.py" $v "$tmp/ssd-$v.tflite" || quant_ok=1
+done
+"$ctl" -q quantize "$tmp/ssd-float.tflite" -o "$tmp/ssd-float-int8.tflite" --samples 8 --seed 1 \
+	> /dev/null 2> "$tmp/err" || { sed 's/^/# /' "$tmp/err"; quant_ok=1; }
+ok $quant_ok "edgeaictl quantize: the int8 models of the corpus, tests/models/shape_ops.py, BlazeFace with float inputs/outputs and a float SSD tail"
 
 # golden cases first, a real int8 model last (the cache checks use it)
 while read -r name _; do
@@ -97,6 +106,9 @@ done < "$tmp/cases/cases.txt" > "$tmp/manifest"
 	echo "sparse_fc partial $tmp/sparse-fc.tflite"
 	echo "face_detection_short_range-float-io partial $tmp/fd-float-io.tflite"
 	echo "shape_ops-int8 all $tmp/shape_ops-int8.tflite"
+	for v in uint8 int8 regular alone float-int8; do
+		echo "ssd_postprocess-$v all $tmp/ssd-$v.tflite"
+	done
 	for m in $("$top/tests/models/fetch.sh" --list | grep -vx face_detection_short_range) face_detection_short_range; do
 		echo "$m-int8 all $tmp/$m-int8.tflite"
 	done

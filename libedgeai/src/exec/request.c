@@ -1067,23 +1067,31 @@ EDGEAI_PUBLIC int edgeai_request_get_output(struct edgeai_request *req, unsigned
 static int get_output(struct edgeai_request *req, unsigned int index, void *data, size_t size)
 {
 	const struct cc_compiled *c = req->c;
+	const struct req_bind *b = &req->bout[index];
 	struct edgeai_buffer *buf;
 	const uint8_t *src;
 	void *map;
 	int r;
 
-	if (req->bout[index].ptr) {
-		if (data != req->bout[index].ptr)
-			memmove(data, req->bout[index].ptr, size);
+	/*
+	 * An output that is an input (a program of no operators passes its
+	 * inputs through): where that input is bound, if it is.
+	 */
+	for (uint32_t i = 0; i < c->n_in && !b->ptr && !b->buf; i++)
+		if (c->in[i].tensor == c->out[index].tensor && (req->bin[i].ptr || req->bin[i].buf))
+			b = &req->bin[i];
+	if (b->ptr) {
+		if (data != b->ptr)
+			memmove(data, b->ptr, size);
 		req->stats.bytes_copied += size;
 		return 0;
 	}
-	buf = req->bout[index].buf ? req->bout[index].buf : req->arena_bo;
-	if (req->bout[index].buf) {
+	buf = b->buf ? b->buf : req->arena_bo;
+	if (b->buf) {
 		r = edgeai_buffer_map(buf, &map);
 		if (r)
 			return r;
-		src = (const uint8_t *)map + req->bout[index].offset;
+		src = (const uint8_t *)map + b->offset;
 	} else {
 		src = req->arena + c->out[index].offset;
 	}
