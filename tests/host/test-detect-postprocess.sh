@@ -34,15 +34,7 @@ ok() {
 tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
 
 echo "TAP version 13"
-if ! oracle=$("$top/tests/oracle/fetch.sh" 2> "$tmp/err"); then
-	sed 's/^/# /' "$tmp/err"
-	echo "1..0 # SKIP oracle not available (npm pack tfjs-tflite-node@0.0.2)"
-	exit 77
-fi
-${CC:-cc} -O1 -I"$oracle/include" -o "$tmp/oracle-run" "$top/tests/oracle/oracle-run.c" -ldl \
-	2> "$tmp/err"
-ok $? "build the oracle runner" || { sed 's/^/# /' "$tmp/err"; echo "1..$n"; exit 1; }
-lib=$oracle/lib/libtensorflowlite_c.so
+oracle_runner "$tmp"
 example=
 if [ -z "${EDGEAI_CTL:-}" ]; then
 	example=$tmp/run-model
@@ -94,12 +86,7 @@ for v in uint8 int8 nobg few none wide multi alone regular regular_int8 float@in
 	fi
 	count=$(od -An -tf4 -j $(($(stat -c %s "$m.oracle") - 4)) "$m.oracle" | tr -d ' ')
 	for mode in $modes; do
-		extra='' kset=''
-		case $mode in
-		reference) extra=--reference ;;
-		default) ;;
-		*) kset=$mode ;;
-		esac
+		mode_args "$mode"
 		rm -rf "$tmp/out"
 		# shellcheck disable=SC2086
 		EDGEAI_CPU_KERNELS=$kset "$ctl" run "$m.tflite" --input "$m.in0" --input "$m.in1" \

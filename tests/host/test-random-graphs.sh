@@ -51,15 +51,7 @@ ok() {
 tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
 
 echo "TAP version 13"
-if ! oracle=$("$top/tests/oracle/fetch.sh" 2> "$tmp/err"); then
-	sed 's/^/# /' "$tmp/err"
-	echo "1..0 # SKIP oracle not available (npm pack tfjs-tflite-node@0.0.2)"
-	exit 77
-fi
-${CC:-cc} -O1 -I"$oracle/include" -o "$tmp/oracle-run" "$top/tests/oracle/oracle-run.c" -ldl \
-	2> "$tmp/err"
-ok $? "build the oracle runner" || { sed 's/^/# /' "$tmp/err"; echo "1..$n"; exit 1; }
-lib=$oracle/lib/libtensorflowlite_c.so
+oracle_runner "$tmp"
 export EDGEAI_CACHE_DIR="$tmp/cache"
 
 for seed in $(seq "$first" "$last") $fixed; do
@@ -93,13 +85,7 @@ for seed in $(seq "$first" "$last") $fixed; do
 	"$tmp/oracle-run" "$lib" "$g-int8.tflite" "$g.oracle" "$g.in" > "$tmp/err" 2>&1
 	ok $? "random graph $seed: the oracle runs it" || { sed 's/^/# /' "$tmp/err"; continue; }
 	for mode in $modes; do
-		extra='' kset=''
-		case $mode in
-		reference) extra=--reference ;;
-		threads3) extra='--threads 3' ;;
-		default) ;;
-		*) kset=$mode ;;
-		esac
+		mode_args "$mode"
 		rm -rf "$tmp/out"
 		# shellcheck disable=SC2086
 		EDGEAI_CPU_KERNELS=$kset "$ctl" run "$g-int8.tflite" --input "$g.in" \

@@ -53,12 +53,7 @@ while read -r name op; do
 	fi
 	res=''
 	for mode in $modes; do
-		extra='' kset=''
-		case $mode in
-		reference) extra=--reference ;;
-		default) ;;
-		*) kset=$mode ;;
-		esac
+		mode_args "$mode"
 		# shellcheck disable=SC2086
 		if ! EDGEAI_CPU_KERNELS=$kset "$ctl" run "$d/model.tflite" "$@" --output-dir "$d/$mode" --device cpu $extra \
 			> "$d/$mode.log" 2>&1; then

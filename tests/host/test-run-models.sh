@@ -51,13 +51,7 @@ for model in ${EDGEAI_MODELS:-$("$top/tests/models/fetch.sh" --list)}; do
 		"$tmp/oracle-run" "$lib" "$q" "$tmp/oracle.bin" "$in" > "$tmp/err" 2>&1
 		ok $? "$model seed $seed: the oracle runs the int8 model" || { sed 's/^/# /' "$tmp/err"; continue; }
 		for mode in $modes; do
-			extra='' kset=''
-			case $mode in
-			reference) extra=--reference ;;
-			threads2) extra='--threads 2' ;;
-			default) ;;
-			*) kset=$mode ;;
-			esac
+			mode_args "$mode"
 			rm -rf "$tmp/out"
 			# shellcheck disable=SC2086
 			EDGEAI_CPU_KERNELS=$kset "$ctl" run "$q" --input "$in" --output-dir "$tmp/out" --device cpu $extra > "$tmp/run.log" 2> "$tmp/err"
