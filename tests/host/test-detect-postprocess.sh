@@ -5,9 +5,10 @@
 # int8 through DEQUANTIZE ops, no background class, fewer detections than
 # asked, none, options of 8-byte values, three slots per detection, the
 # regular suppression (one per class) on uint8 and int8 inputs, the op
-# alone (a program of no operators); a
-# float export quantized by `edgeaictl quantize`, with int8 and with
-# float inputs, which keeps the op float32 behind DEQUANTIZE ops) on
+# alone (a program of no operators), the size of an SSD for COCO (1936
+# anchors, 91 classes); a float export quantized by `edgeaictl
+# quantize`, with int8 and with float inputs, which keeps the op float32
+# behind DEQUANTIZE ops) on
 # seeded random box encodings and class logits, run by `edgeaictl run
 # --device cpu` (requests; default kernels, AVX2, reference) and by
 # libedgeai/examples/run-model (edgeai_program_run()): all four float32
@@ -57,7 +58,7 @@ cat_outputs() {
 }
 
 seed=0
-for v in uint8 int8 nobg few none wide multi alone regular regular_int8 float@int8 float@float; do
+for v in uint8 int8 nobg few none wide multi alone coco regular regular_int8 float@int8 float@float; do
 	seed=$((seed + 1))
 	m=$tmp/${v%@*}${v#*@}
 	case $v in

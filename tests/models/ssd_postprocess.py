@@ -14,7 +14,7 @@ writes it):
     TFLite_Detection_PostProcess(box encodings, scores, anchors)
         -> boxes [1, N, 4], classes [1, N], scores [1, N], count [1]
 
-Anchors lie on a 10 x 10 grid, four per cell (two sizes, two aspect
+Anchors lie on a 10 x 10 grid (22 x 22 for coco), four per cell (two sizes, two aspect
 ratios), as SSD's anchor generator makes them. The variant names the
 rest:
 
@@ -37,6 +37,8 @@ rest:
     regular          uint8, use_regular_nms (a suppression per class)
     regular_int8     int8, use_regular_nms, no background class, 20
                      detections, at most 3 per class
+    coco             uint8, the size of an SSD MobileNet for COCO: 1936
+                     anchors (a 22 x 22 grid), 90 classes and a background
     float            float32 throughout (a float export, for `edgeaictl
                      quantize`: it keeps the op float32, as TFLite's
                      converter does)
@@ -57,18 +59,17 @@ import tflite_writer as tw  # noqa: E402
 
 RESHAPE, LOGISTIC, DEQUANTIZE = 22, 14, 6
 OPT_RESHAPE = 17
-GRID, PER_CELL = 10, 4
-BOXES = GRID * GRID * PER_CELL
+PER_CELL = 4
 
 
-def anchors():
+def anchors(grid):
     out = []
-    for i in range(GRID):
-        for j in range(GRID):
+    for i in range(grid):
+        for j in range(grid):
             for size in (0.15, 0.3):
                 for ratio in (1.0, 2.0):
                     h, w = size / ratio ** 0.5, size * ratio ** 0.5
-                    out += [(i + 0.5) / GRID, (j + 0.5) / GRID, h, w]
+                    out += [(i + 0.5) / grid, (j + 0.5) / grid, h, w]
     return out
 
 
@@ -89,7 +90,10 @@ def main():
     if variant == 'float':
         t8 = tw.TT_FLOAT32
     zp0 = 128 if t8 == tw.TT_UINT8 else 0
-    classes, background = (20, 0) if variant in ('nobg', 'regular_int8') else \
+    grid = 22 if variant == 'coco' else 10
+    boxes = grid * grid * PER_CELL
+    classes, background = (90, 1) if variant == 'coco' else \
+        (20, 0) if variant in ('nobg', 'regular_int8') else \
         (1, 1) if variant == 'multi' else (6, 1)
     opts = {'max_detections': {'nobg': 20, 'few': 40, 'regular_int8': 20}.get(variant, 10),
             'max_classes_per_detection': 3 if variant == 'multi' else 1,
@@ -114,28 +118,28 @@ def main():
         tensors.append(d)
         return len(tensors) - 1
 
-    raw = t([1, 4 * BOXES], scale=0.04, zp=zp0, name='raw_box_encodings')
-    box = t([1, BOXES, 4], scale=0.04, zp=zp0, name='box_encodings')
-    logits = t([1, BOXES, cb], scale=0.02, zp=zp0, name='class_logits')
-    scores = t([1, BOXES, cb], scale=1 / 256, zp=-128 if t8 == tw.TT_INT8 else 0,
+    raw = t([1, 4 * boxes], scale=0.04, zp=zp0, name='raw_box_encodings')
+    box = t([1, boxes, 4], scale=0.04, zp=zp0, name='box_encodings')
+    logits = t([1, boxes, cb], scale=0.02, zp=zp0, name='class_logits')
+    scores = t([1, boxes, cb], scale=1 / 256, zp=-128 if t8 == tw.TT_INT8 else 0,
                name='class_scores')
-    shape = t([3], tw.TT_INT32, struct.pack('<3i', 1, BOXES, 4))
-    ops = [(RESHAPE, OPT_RESHAPE, [(0, 'ref', tw.Vector('i', [1, BOXES, 4]))],
+    shape = t([3], tw.TT_INT32, struct.pack('<3i', 1, boxes, 4))
+    ops = [(RESHAPE, OPT_RESHAPE, [(0, 'ref', tw.Vector('i', [1, boxes, 4]))],
             [raw, shape], [box]),
            (LOGISTIC, 0, None, [logits], [scores])]
-    a = anchors()
+    a = anchors(grid)
     if dequant or variant in ('float', 'float_anchors'):
-        anc = t([BOXES, 4], tw.TT_FLOAT32, struct.pack('<%df' % len(a), *a), name='anchors')
+        anc = t([boxes, 4], tw.TT_FLOAT32, struct.pack('<%df' % len(a), *a), name='anchors')
     else:
         data, s, z = quantize(a, t8)
-        anc = t([BOXES, 4], t8, data, s, z, name='anchors')
+        anc = t([boxes, 4], t8, data, s, z, name='anchors')
     ins = [box, scores]
     graph_in = [raw, logits]
     if variant == 'alone':
         ops, ins = [], [box, scores]
         graph_in = [box, scores]
     if dequant:
-        ins = [t([1, BOXES, 4], tw.TT_FLOAT32), t([1, BOXES, cb], tw.TT_FLOAT32)]
+        ins = [t([1, boxes, 4], tw.TT_FLOAT32), t([1, boxes, cb], tw.TT_FLOAT32)]
         ops += [(DEQUANTIZE, 0, None, [box], [ins[0]]),
                 (DEQUANTIZE, 0, None, [scores], [ins[1]])]
     outs = [t([1, n_det, 4], tw.TT_FLOAT32, name='detection_boxes'),

@@ -449,8 +449,8 @@ int cc_cache_load_program(const char *dir, const char *key, struct cc_compiled *
 		goto corrupt;
 	memcpy(&pp, b, sizeof(pp));
 	if (pp.n_in > 4096 || pp.n_out > 4096 || pp.n_ops > (1u << 20) || pp.pad ||
-	    pp.blob_size > size || !pp.n_ops || !pp.n_out)
-		goto corrupt;
+	    pp.blob_size > size || !pp.n_out)
+		goto corrupt;	/* no operators: a program that passes its inputs through */
 	want = blob_at(pp.n_in, pp.n_out, pp.n_ops) + pp.blob_size;
 	if (want != size)
 		goto corrupt;
@@ -466,7 +466,7 @@ int cc_cache_load_program(const char *dir, const char *key, struct cc_compiled *
 	c->n_ops = pp.n_ops;
 	c->in = calloc(pp.n_in ? pp.n_in : 1, sizeof(*c->in));
 	c->out = calloc(pp.n_out, sizeof(*c->out));
-	c->place = calloc(pp.n_ops, sizeof(*c->place));
+	c->place = calloc(pp.n_ops ? pp.n_ops : 1, sizeof(*c->place));
 	if (!c->in || !c->out || !c->place) {
 		cc_compiled_free(c);
 		entry_unmap(&e);
