@@ -535,9 +535,28 @@ static int get_placement(struct session *s, int i, struct edgeai_placement *p)
 }
 
 /* The JSON member "placement": each op, its device and why */
+/*
+ * The model's TFLite_Detection_PostProcess, which the library computes on
+ * the host after the program (no placement of its own), or NULL.
+ */
+static const char *host_op(const struct session *s)
+{
+	int n = edgeai_model_count(s->model, EDGEAI_COUNT_OPS);
+
+	for (int k = 0; k < n; k++) {
+		struct edgeai_op_info oi;
+
+		if (!edgeai_model_get_op(s->model, (unsigned int)k, &oi) &&
+		    !strcmp(oi.name, "TFLite_Detection_PostProcess"))
+			return oi.name;
+	}
+	return NULL;
+}
+
 static void print_placement_json(struct session *s, FILE *f)
 {
 	int i, n = edgeai_program_placement_count(s->prog);
+	const char *host = host_op(s);
 
 	fprintf(f, "\"placement\": [");
 	for (i = 0; i < n; i++) {
@@ -553,6 +572,9 @@ static void print_placement_json(struct session *s, FILE *f)
 		json_string(f, p.reason);
 		fputc('}', f);
 	}
+	fprintf(f, "], \"host\": [");
+	if (host)
+		json_string(f, host);
 	fprintf(f, "]");
 }
 
@@ -570,6 +592,9 @@ static void print_placement_text(struct session *s, FILE *f, int verbose)
 
 	if (!pl || !ok)
 		goto out;
+	if (host_op(s))
+		fprintf(f, "host: %s, after the program (float32 detections, as TFLite computes "
+			"them)\n", host_op(s));
 	for (int i = 0; i < n; i++)
 		ok[i] = !get_placement(s, i, &pl[i]);
 	if (verbose) {

@@ -12,7 +12,8 @@
 # seeded random box encodings and class logits, run by `edgeaictl run
 # --device cpu` (requests; default kernels, AVX2, reference) and by
 # libedgeai/examples/run-model (edgeai_program_run()): all four float32
-# outputs equal to the oracle's byte for byte. The models the library
+# outputs equal to the oracle's byte for byte; run names the op it ran
+# on the host. The models the library
 # does not run (TFLite fails the int8 inputs and the float32 anchors of
 # uint8 encodings; options without a scale) are refused
 # by `edgeaictl run` with a message naming the fault. Skips (77) when the
@@ -60,7 +61,7 @@ cat_outputs() {
 seed=0
 for v in uint8 int8 nobg few none wide multi alone coco regular regular_int8 float@int8 float@float; do
 	seed=$((seed + 1))
-	m=$tmp/${v%@*}${v#*@}
+	m=$tmp/$(printf %s "$v" | tr @ _)
 	case $v in
 	float*)
 		# a float export, quantized by edgeaictl with int8 or float inputs
@@ -110,6 +111,17 @@ for v in uint8 int8 nobg few none wide multi alone coco regular regular_int8 flo
 	ok $rc "$v: edgeai_program_run() (examples/run-model) equal to the oracle"
 	[ $rc -eq 0 ] || sed 's/^/# /' "$tmp/run.log"
 done
+
+# the op has no placement of its own: run says where it ran
+m=$tmp/uint8
+"$ctl" run "$m.tflite" --input "$m.in0" --input "$m.in1" --output-dir "$tmp/out" --device cpu \
+	> "$tmp/run.log" 2>&1 &&
+	grep -q '^host: TFLite_Detection_PostProcess, after the program' "$tmp/run.log" &&
+	"$ctl" run "$m.tflite" --input "$m.in0" --input "$m.in1" --output-dir "$tmp/out" \
+		--device cpu --json > "$tmp/run.json" &&
+	python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))
+sys.exit(d["host"] != ["TFLite_Detection_PostProcess"] or len(d["placement"]) != 2)' "$tmp/run.json"
+ok $? "edgeaictl run names the detection op it ran on the host (text and --json \"host\")"
 
 # refused, each with its reason
 for c in "int8_direct:int8 inputs (TFLite 2.9 takes uint8 or float32" \
