@@ -8,7 +8,8 @@ EDGEAI_LIBRARY, PYTHONPATH, EDGEAI_TOP, EDGEAI_BUILD, EDGEAI_CTL (an
 edgeaictl with run and bench) and a private EDGEAI_CACHE_DIR.
 
     test-python.py            every binding call, error paths, futures, CLI
-    test-python.py --oracle   golden single-op cases and the real int8 models
+    test-python.py --oracle   golden single-op cases, the real int8 models
+                              and SSD tails (TFLite_Detection_PostProcess)
 
 Prints TAP ("ok N - ...", "not ok N - ..."), then "N passed, N failed".
 Exit 0 when nothing failed, 1 otherwise, 77 when --oracle cannot fetch the
@@ -734,16 +735,27 @@ def oracle_tests(t, tmp):
          if not failed else 'golden single-op cases: %d of %d differ from TFLite 2.9.0'
          % (len(failed), len(cases)), '\n'.join(failed))
 
-    # the real int8 models of test-run-models.sh: sync runs and futures
+    # the real int8 models of test-run-models.sh (quantized here) and SSD
+    # tails ending in TFLite_Detection_PostProcess, whose float32 outputs
+    # the library computes (tests/models/ssd_postprocess.py): sync runs
+    # and futures
+    runs = []
     for model in ('face_detection_short_range', 'face_detection_full_range',
                   'hand_landmark_lite'):
         q = os.path.join(tmp, model + '-int8.tflite')
         p = subprocess.run([CTL, '-q', 'quantize', os.path.join(models, model + '.tflite'), '-o', q,
                             '--samples', '8', '--seed', '1'], capture_output=True, text=True)
-        if not t.ok(p.returncode == 0, '%s: edgeaictl quantize --samples 8 --seed 1' % model,
-                    p.stderr):
-            continue
+        if t.ok(p.returncode == 0, '%s: edgeaictl quantize --samples 8 --seed 1' % model,
+                p.stderr):
+            runs.append((model, q))
+    for v in ('uint8', 'int8', 'regular'):
+        q = os.path.join(tmp, 'ssd_postprocess-%s.tflite' % v)
+        p = subprocess.run([PY, '-B', os.path.join(TOP, 'tests/models/ssd_postprocess.py'), v, q],
+                           capture_output=True, text=True)
+        if t.ok(p.returncode == 0, 'ssd_postprocess %s: written' % v, p.stderr):
+            runs.append(('ssd_postprocess-' + v, q))
 
+    for model, q in runs:
         def real_model(model=model, q=q):
             with edgeai.Model(q) as m, m.compile(device='cpu') as prog:
                 xs, want = [], []

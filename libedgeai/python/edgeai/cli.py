@@ -225,10 +225,15 @@ def _compile_args(d):
     return kind, 'device_only', info.minor
 
 
+_HOST_OPS = ('TFLite_Detection_PostProcess',)
+
+
 def _compile(args):
     """Load and compile args.model as edgeaictl does (--device npu|dsp: DEVICE_ONLY)."""
     device, policy, minor = _compile_args(args.device)
     with _core.Model(args.model) as m:
+        # ops the library computes on the host after the program (no placement)
+        args.host = [o.name for o in m.ops if o.name in _HOST_OPS]
         return m.compile(device=device, policy=policy, reference=args.reference,
                          cache=not getattr(args, 'no_cache', False),
                          cache_dir=getattr(args, 'cache_dir', None), minor=minor,
@@ -296,13 +301,16 @@ def cmd_run(args):
             json.dump({'model': args.model, 'cpu_kernels': prog.cpu_kernels,
                        'compile_ms': round(prog.compile_ms, 3), 'cache': _cache_words(prog),
                        'run_ms': round(ms, 3), 'outputs': files, 'placement': outs.placement,
-                       'stats': outs.stats}, sys.stdout)
+                       'host': args.host, 'stats': outs.stats}, sys.stdout)
             print()
             return 0
         n = len(outs.placement)
         print('%s: %d op%s, ran in %.3f ms (compile %.3f ms, cache: %s, CPU kernels: %s)'
               % (args.model, n, '' if n == 1 else 's', ms, prog.compile_ms, _cache_words(prog),
                  prog.cpu_kernels))
+        for h in args.host:
+            print('host: %s, after the program (float32 detections, as TFLite computes them)'
+                  % h)
         print('placement:')
         _print_placement(outs.placement)
         for f in files:
@@ -386,7 +394,7 @@ def cmd_bench(args):
              'p99_ms': round(_pct(lat, 99), 4), 'min_ms': round(lat[0], 4),
              'max_ms': round(lat[-1], 4), 'throughput_per_s': round(tput, 3),
              # edgeaictl bench's member: the inputs are copied in on every run here
-             'zero_copy': False, 'placement': outs.placement}
+             'zero_copy': False, 'placement': outs.placement, 'host': args.host}
         if args.json:
             json.dump(r, sys.stdout)
             print()
@@ -397,6 +405,9 @@ def cmd_bench(args):
         print('latency ms: mean %.3f  median %.3f  p95 %.3f  p99 %.3f  min %.3f  max %.3f'
               % (mean, r['median_ms'], r['p95_ms'], r['p99_ms'], lat[0], lat[-1]))
         print('throughput: %.2f inferences/s' % tput)
+        for h in args.host:
+            print('host: %s, after the program (float32 detections, as TFLite computes them)'
+                  % h)
         print('placement:')
         _print_placement(outs.placement)
     return 0
