@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * TFLite_Detection_PostProcess, as TFLite 2.9's detection_postprocess.cc
- * computes it (detect.h), with its fast non-maximum suppression (one
- * class per detection, the default of the exports).
+ * computes it (detect.h), with both of its non-maximum suppressions: the
+ * fast one (the exports' default; one class per detection) and the
+ * regular one (a suppression per class).
  *
  * Every value is TFLite's: the 8-bit inputs dequantized as its
  * Dequantizer does ((q - zp) x scale, one rounding to binary32), the

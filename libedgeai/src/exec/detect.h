@@ -41,8 +41,8 @@ enum exec_detect_output {
  * The op @op of @m, with 8-bit inputs @box and @cls (tensor indices: the
  * op's own inputs, or the 8-bit tensors a DEQUANTIZE of them reads), in
  * *@ret. 0; -EINVAL with a message in @errbuf when TFLite would fail it
- * or it is not supported here (use_regular_nms, more than one class per
- * detection); -ENOMEM.
+ * or it is not supported here (the fast suppression with more than one
+ * class per detection); -ENOMEM.
  */
 int exec_detect_new(const struct edgeai_model *m, const struct model_op *op, int32_t box,
 		    int32_t cls, struct exec_detect **ret, char *errbuf, size_t errbuf_size);
