@@ -3052,10 +3052,17 @@ static void dwb_row(const struct ek_op *o, const struct dwb *db, uint32_t n, uin
 			size_t rs = (size_t)(ob - oa + 1) * ch + 64, j;
 			uint8_t *e = scr + 2 * rs * nr, *od = e + rs;
 
-			/* pixels 2 j and 2 j + 1 of the run (the last odd one is not read) */
+			/*
+			 * pixels 2 j and 2 j + 1 of the run: only those a tap
+			 * reads (the last even one is tap 2 of the run's last
+			 * pixel, the odd ones tap 1); the others may lie past
+			 * the row, and past the tensor on its last row, and
+			 * the loop below loads no tap past kw
+			 */
 			for (j = 0; j <= ob - oa; j++) {
-				copy(e + j * ch, rows[nr] + 2 * j * ch, ch);
-				if (j < ob - oa)
+				if (j < ob - oa || kw > 2)
+					copy(e + j * ch, rows[nr] + 2 * j * ch, ch);
+				if (j < ob - oa && kw > 1)
 					copy(od + j * ch, rows[nr] + (2 * j + 1) * ch, ch);
 			}
 			tx[nr][0] = e;
