@@ -416,8 +416,8 @@ static void binary_part(void *ctx, uint32_t begin, uint32_t end)
 		n = i / (h * bj->runs);
 		y = i / bj->runs % h;
 		x = i % bj->runs;
-		pa = (const uint8_t *)a->data + n * bj->sa[0] + y * bj->sa[1] + x * bj->sa[2];
-		pb = (const uint8_t *)b->data + n * bj->sb[0] + y * bj->sb[1] + x * bj->sb[2];
+		pa = bj->da + n * bj->sa[0] + y * bj->sa[1] + x * bj->sa[2];
+		pb = bj->db + n * bj->sb[0] + y * bj->sb[1] + x * bj->sb[2];
 		c = bj->row ? bj->row(bj, pa, pb, dst, len) : 0;
 		for (; c < len; c++) {
 			switch (op) {
@@ -450,15 +450,64 @@ static void binary_part(void *ctx, uint32_t begin, uint32_t end)
 	}
 }
 
+/*
+ * An input of one value per channel (strides 0, 0, 0, 1) next to one whose
+ * rows are contiguous: runs of a pixel's channels are short (a run each,
+ * with its walk and the set's setup). Its channels repeated along a row
+ * make it a contiguous row like the other's, the same for every row, so
+ * the runs become whole rows. Returns the row (free() it), or NULL: not
+ * this form, or no memory (the runs stay as they were).
+ */
+static uint8_t *channel_row(const struct exec_binary *bj, const size_t *s, const size_t *so,
+			    const uint8_t *data)
+{
+	const struct ek_tensor *out = &bj->o->out;
+	uint32_t ch = out->d[3], w = out->d[2], x;
+	uint8_t *row;
+
+	if (bj->run != ch || w < 2 || ch < 2 || s[0] || s[1] || s[2] || s[3] != 1 ||
+	    so[3] != 1 || so[2] != ch || (size_t)w * ch > EXEC_BINARY_ROW_MAX)
+		return NULL;
+	row = malloc((size_t)w * ch);
+	if (!row)
+		return NULL;
+	for (x = 0; x < w; x++)
+		memcpy(row + (size_t)x * ch, data, ch);
+	return row;
+}
+
 void exec_binary_run(const struct exec_binary *bj)
 {
 	const struct ek_tensor *out = &bj->o->out;
-	uint32_t items = out->d[0] * out->d[1] * bj->runs;
+	struct exec_binary wj = *bj;
+	uint8_t *row;
+	uint32_t items;
 
+	wj.da = bj->o->in[0].data;
+	wj.db = bj->o->in[1].data;
+	row = channel_row(bj, bj->sa, bj->sb, wj.da);
+	if (row) {
+		wj.da = row;
+		wj.sa[2] = 0;
+	} else {
+		row = channel_row(bj, bj->sb, bj->sa, wj.db);
+		if (row) {
+			wj.db = row;
+			wj.sb[2] = 0;
+		}
+	}
+	if (row) {
+		wj.run = out->d[2] * out->d[3];
+		wj.runs = 1;
+		wj.ca = 1;
+		wj.cb = 1;
+	}
+	items = out->d[0] * out->d[1] * wj.runs;
 	if (exec_par_worth(ek_count(out)))
-		exec_par_for(items, binary_part, (void *)bj);
+		exec_par_for(items, binary_part, &wj);
 	else
-		binary_part((void *)bj, 0, items);
+		binary_part(&wj, 0, items);
+	free(row);
 }
 
 /*

@@ -167,7 +167,9 @@ int exec_resize_maps(const struct ek_op *o, const struct edgeai_prog_interp **ym
  * exec_binary_init() checks the op (0, or EXEC_OPT_NOT_HANDLED) and fills
  * the walk; the set then sets @row and @vec and calls exec_binary_run(),
  * which splits the output across the threads in runs of channels (whole
- * rows where both inputs allow) and calls @row on each run, where each
+ * rows where both inputs allow: an input of one value per channel, the
+ * squeeze-and-excitation MUL, is read from a row of its channels repeated)
+ * and calls @row on each run, where each
  * input is read contiguously or is one value repeated (@ca, @cb): it
  * writes elements 0.. of @dst and returns how many; the rest are done
  * here.
@@ -181,10 +183,14 @@ struct exec_binary {
 	int s8;
 	uint32_t run, runs;	/* elements per run, runs per row of the output */
 	int ca, cb;		/* in a run, element i of an input is at i * ca (i * cb), 0 or 1 */
+	const uint8_t *da, *db;	/* where the inputs' elements are read (exec_binary_run()) */
 	uint32_t (*row)(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb,
 			uint8_t *dst, uint32_t n);
 	const void *vec;	/* the set's own data for @row */
 };
+
+/* The longest row of channels repeated that exec_binary_run() makes, bytes */
+#define EXEC_BINARY_ROW_MAX (1U << 20)
 
 /* Element strides of @t for each dimension of @out: 0 where broadcast; -1: it does not broadcast. */
 int exec_bstrides(const struct ek_tensor *t, const struct ek_tensor *out, size_t st[4]);
