@@ -151,7 +151,30 @@ static double oscale(double small)
 		return small;
 	}
 }
-static uint8_t in[1 << 18], out_ref[1 << 18], out_opt[1 << 18];
+static uint8_t in[1 << 18], out_ref[1 << 18];
+/* the optimized run's output: out_at_guard() */
+static uint8_t *out_opt;
+
+/*
+ * @n bytes that end where a page without access begins, in mapping @k
+ * (0: the inputs' slot, 1: the optimized run's output), each as large as
+ * in[].
+ */
+static uint8_t *guarded(int k, size_t n)
+{
+	static uint8_t *base[2];
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), len = (sizeof(in) + page - 1) / page * page;
+
+	if (!base[k]) {
+		base[k] = mmap(NULL, len + page, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (base[k] == MAP_FAILED || mprotect(base[k] + len, page, PROT_NONE))
+			abort();
+	}
+	if (n > len)
+		abort();
+	return base[k] + len - n;
+}
 
 /*
  * The slot of the inputs as the runs see it: the bytes of in[] the
@@ -163,18 +186,9 @@ static uint8_t in[1 << 18], out_ref[1 << 18], out_opt[1 << 18];
  */
 static void *at_guard(void)
 {
-	static uint8_t *base;
-	static size_t len;
-	size_t page = (size_t)sysconf(_SC_PAGESIZE), end = 0, e;
+	size_t end = 0, e;
 	uint32_t i, k;
 
-	if (!base) {
-		len = (sizeof(in) + page - 1) / page * page;
-		base = mmap(NULL, len + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			    -1, 0);
-		if (base == MAP_FAILED || mprotect(base + len, page, PROT_NONE))
-			abort();
-	}
 	for (i = 0; i < P.nt; i++) {
 		const struct edgeai_prog_tensor *t = &P.t[i];
 
@@ -188,8 +202,17 @@ static void *at_guard(void)
 	}
 	if (end > sizeof(in))
 		abort();
-	memcpy(base + len - end, in, end);
-	return base + len - end;
+	return memcpy(guarded(0, end), in, end);
+}
+
+/*
+ * The optimized run's output, @n bytes, ending where a page without
+ * access begins: a store past the output (which in a program's arena
+ * would overwrite the next tensor) faults.
+ */
+static uint8_t *out_at_guard(size_t n)
+{
+	return out_opt = guarded(1, n);
 }
 /* one(): draw wide rows (kinds 17, 18) */
 static int wide;
@@ -222,7 +245,7 @@ static int prepared_differs(size_t size, void **slots, size_t osz, const char *w
 	unsigned int failed;
 	int r;
 
-	slots[1] = out_opt;
+	slots[1] = out_at_guard(osz);
 	memset(out_opt, 0x5a, osz);
 	r = exec_cpu_run_prof(P.buf, size, slots, 2, 0, prep, NULL, pool, &failed);
 	exec_cpu_prepare_free(prep, P.buf);
@@ -390,7 +413,7 @@ static int one(int kind, int u8, char *what, size_t wsz)
 	slots[1] = out_ref;
 	memset(out_ref, 0xa5, osz);
 	r1 = exec_cpu_run(P.buf, size, slots, 2, 1, &failed);
-	slots[1] = out_opt;
+	slots[1] = out_at_guard(osz);
 	memset(out_opt, 0x5a, osz);
 	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
 	snprintf(what, wsz, "%s %s n%u %ux%ux%u -> %u k%ux%u s%ux%u d%ux%u dm%u zp %d/%d/%d shape %u%s",
@@ -528,7 +551,7 @@ static int one_act(int kind, int u8, char *what, size_t wsz)
 	slots[1] = out_ref;
 	memset(out_ref, 0xa5, cnt);
 	r1 = exec_cpu_run(P.buf, size, slots, 2, 1, &failed);
-	slots[1] = out_opt;
+	slots[1] = out_at_guard(cnt);
 	memset(out_opt, 0x5a, cnt);
 	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
 	snprintf(what, wsz, "%s %s %ux%ux%ux%u -> %ux%ux%ux%u form %u zp %d/%d/%d",
@@ -735,7 +758,7 @@ static int one_more(int kind, int u8, char *what, size_t wsz)
 	slots[1] = out_ref;
 	memset(out_ref, 0xa5, cnt);
 	r1 = exec_cpu_run(P.buf, size, slots, 2, 1, &failed);
-	slots[1] = out_opt;
+	slots[1] = out_at_guard(cnt);
 	memset(out_opt, 0x5a, cnt);
 	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
 	snprintf(what, wsz, "op %u %s %ux%ux%ux%u (%ux%ux%ux%u, %ux%ux%ux%u) -> %ux%ux%ux%u "
@@ -875,7 +898,7 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 	slots[1] = out_ref;
 	memset(out_ref, 0xa5, cnt);
 	r1 = exec_cpu_run(P.buf, size, slots, 2, 1, &failed);
-	slots[1] = out_opt;
+	slots[1] = out_at_guard(cnt);
 	memset(out_opt, 0x5a, cnt);
 	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
 	snprintf(what, wsz, "op %u %s %ux%ux%ux%u -> %ux%ux%ux%u%s zp %d/%d/%d", op,
@@ -984,7 +1007,7 @@ static int one_tconv(int u8, char *what, size_t wsz)
 	slots[1] = out_ref;
 	memset(out_ref, 0xa5, osz);
 	r1 = exec_cpu_run(P.buf, size, slots, 2, 1, &failed);
-	slots[1] = out_opt;
+	slots[1] = out_at_guard(osz);
 	memset(out_opt, 0x5a, osz);
 	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
 	snprintf(what, wsz, "tconv %s n%u %ux%ux%u -> %ux%ux%u k%ux%u s%ux%u pad %u,%u zp %d/%d/%d%s",
@@ -1048,7 +1071,7 @@ static int one_softmax(int u8, char *what, size_t wsz)
 	slots[1] = out_ref;
 	memset(out_ref, 0xa5, cnt);
 	r1 = exec_cpu_run(P.buf, size, slots, 2, 1, &failed);
-	slots[1] = out_opt;
+	slots[1] = out_at_guard(cnt);
 	memset(out_opt, 0x5a, cnt);
 	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
 	snprintf(what, wsz, "softmax %s %ux%ux%ux%u s_in %g s_out %g zp %d form %u",
@@ -1100,7 +1123,7 @@ static int one_slice(int u8, char *what, size_t wsz)
 	slots[1] = out_ref;
 	memset(out_ref, 0xa5, cnt);
 	r1 = exec_cpu_run(P.buf, size, slots, 2, 1, &failed);
-	slots[1] = out_opt;
+	slots[1] = out_at_guard(cnt);
 	memset(out_opt, 0x5a, cnt);
 	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
 	snprintf(what, wsz, "slice %s %ux%ux%ux%u -> %ux%ux%ux%u begin %u,%u,%u,%u stride %d,%d,%d,%d",
@@ -1157,7 +1180,7 @@ static int one_transpose(int u8, char *what, size_t wsz)
 	slots[1] = out_ref;
 	memset(out_ref, 0xa5, cnt);
 	r1 = exec_cpu_run(P.buf, size, slots, 2, 1, &failed);
-	slots[1] = out_opt;
+	slots[1] = out_at_guard(cnt);
 	memset(out_opt, 0x5a, cnt);
 	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
 	snprintf(what, wsz, "%s %s %ux%ux%ux%u perm %u%u%u%u", reshape ? "reshape" : "transpose",
