@@ -166,6 +166,19 @@ size_t exec_detect_size(const struct exec_detect *d, unsigned int which)
 	}
 }
 
+size_t exec_detect_layout(const struct exec_detect *d, float *base, float *out[EXEC_DETECT_N])
+{
+	size_t at = 0;
+	unsigned int i;
+
+	for (i = 0; i < EXEC_DETECT_N; i++) {
+		if (base)
+			out[i] = base + at;
+		at += exec_detect_size(d, i);
+	}
+	return at;
+}
+
 struct box {
 	float ymin, xmin, ymax, xmax;
 };

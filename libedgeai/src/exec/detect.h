@@ -52,6 +52,13 @@ void exec_detect_free(struct exec_detect *d);
 size_t exec_detect_size(const struct exec_detect *d, unsigned int which);
 
 /*
+ * The four outputs one after the other in @base: @out[i] where output i
+ * begins (@base NULL: @out is not written). Returns how many floats they
+ * take in all.
+ */
+size_t exec_detect_layout(const struct exec_detect *d, float *base, float *out[EXEC_DETECT_N]);
+
+/*
  * The op on the 8-bit @box and @cls: the four outputs into @out (each of
  * exec_detect_size() floats). Detections after the count are zero. 0 or
  * -ENOMEM.

@@ -194,21 +194,15 @@ static int run_detect(const struct edgeai_program *prog, const void *arena, void
 {
 	const struct exec_fio *f = prog->fio;
 	const struct cc_compiled *c = prog->c;
-	float *det[EXEC_DETECT_N] = { NULL }, *own = NULL;
-	size_t at = 0;
+	float *det[EXEC_DETECT_N], *own;
 	unsigned int i;
 	int r;
 
 	/* the outputs the model does not have go to scratch */
-	for (i = 0; i < EXEC_DETECT_N; i++)
-		at += exec_detect_size(f->det, i);
-	own = malloc(sizeof(float) * at);
+	own = malloc(sizeof(float) * exec_detect_layout(f->det, NULL, det));
 	if (!own)
 		return -ENOMEM;
-	for (i = 0, at = 0; i < EXEC_DETECT_N; i++) {
-		det[i] = own + at;
-		at += exec_detect_size(f->det, i);
-	}
+	exec_detect_layout(f->det, own, det);
 	for (i = 0; i < f->n_out; i++)
 		if (f->out[i].detect)
 			det[f->out[i].detect - 1] = outputs[i];

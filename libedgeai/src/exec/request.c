@@ -995,20 +995,13 @@ static int run_detect(struct edgeai_request *req)
 	const struct cc_compiled *c = req->c;
 	float *det[EXEC_DETECT_N];
 	uint8_t *box, *cls;
-	size_t at = 0;
 	int r;
 
 	if (req->det_done)
 		return 0;
-	for (unsigned int i = 0; i < EXEC_DETECT_N; i++)
-		at += exec_detect_size(f->det, i);
-	if (!req->det && !(req->det = malloc(sizeof(float) * at)))
+	if (!req->det && !(req->det = malloc(sizeof(float) * exec_detect_layout(f->det, NULL, det))))
 		return -ENOMEM;
-	at = 0;
-	for (unsigned int i = 0; i < EXEC_DETECT_N; i++) {
-		det[i] = req->det + at;
-		at += exec_detect_size(f->det, i);
-	}
+	exec_detect_layout(f->det, req->det, det);
 	box = malloc(c->out[f->det_box].size);
 	cls = malloc(c->out[f->det_cls].size);
 	r = box && cls ? 0 : -ENOMEM;
@@ -1029,7 +1022,6 @@ EDGEAI_PUBLIC int edgeai_request_get_output(struct edgeai_request *req, unsigned
 {
 	const struct exec_fio_io *fo;
 	const struct cc_compiled *c;
-	size_t at = 0;
 	int64_t p;
 	uint8_t *q;
 	int r;
@@ -1041,12 +1033,13 @@ EDGEAI_PUBLIC int edgeai_request_get_output(struct edgeai_request *req, unsigned
 	assert_return(data && size == exec_prog_out_size(req->prog, index), -EINVAL);
 	assert_return(req->state == REQ_DONE && req->status == 0, -EINVAL);
 	if (fo && fo->detect) {
+		float *det[EXEC_DETECT_N];
+
 		r = run_detect(req);
 		if (r)
 			return r;
-		for (int i = 0; i < fo->detect - 1; i++)
-			at += exec_detect_size(req->prog->fio->det, i);
-		memcpy(data, req->det + at, size);
+		exec_detect_layout(req->prog->fio->det, req->det, det);
+		memcpy(data, det[fo->detect - 1], size);
 		return 0;
 	}
 	p = exec_prog_out(req->prog, index);
