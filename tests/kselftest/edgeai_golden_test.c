@@ -12,7 +12,8 @@
  *
  * DIR/cases.txt lists "NAME OPNAME" lines; DIR/NAME holds prog.bin,
  * in0.bin.. and oracle.bin. Slot i of a program is input i, the slot after
- * the inputs the output (as tests/oracle/golden-exec.c runs them).
+ * the inputs the output (as tests/oracle/golden-exec.c runs them); input i
+ * is the tensor at offset 0 of its slot, which may also hold temporaries.
  */
 #include <liburing.h>
 
@@ -64,6 +65,7 @@ struct gcase {
 	size_t plen;
 	uint32_t nslots;
 	size_t need[MAX_SLOTS];
+	size_t first[MAX_SLOTS];	/* bytes of the tensor at offset 0: the input file */
 	uint32_t bo[MAX_SLOTS];
 	uint8_t *map[MAX_SLOTS];
 	uint64_t map_size[MAX_SLOTS];
@@ -217,6 +219,9 @@ static int run_case(struct dev *devs, int ndev, const char *dir, const char *nam
 		      t[i].dims[3] * esize(t[i].dtype);
 		if (end > c.need[t[i].slot])
 			c.need[t[i].slot] = end;
+		/* the input file: the tensor at offset 0 (temporaries may follow) */
+		if (!t[i].offset && !c.first[t[i].slot])
+			c.first[t[i].slot] = end;
 	}
 	/* The first device type whose op set has the op accepts it. */
 	for (k = 0; k < ndev && !d; k++) {
@@ -258,7 +263,7 @@ static int run_case(struct dev *devs, int ndev, const char *dir, const char *nam
 			break;
 		snprintf(file, sizeof(file), "in%u.bin", i);
 		in = slurp(cdir, file, &len);
-		if (!in || len != c.need[i]) {
+		if (!in || len != c.first[i]) {
 			free(in);
 			err = "input file missing or of the wrong size";
 			goto fail_both;

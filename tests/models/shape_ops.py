@@ -3,7 +3,9 @@
 """Write shape_ops.tflite: the data-movement ops the compiler lowers.
 
 (With MEAN over other axes than H and W, REDUCE_MAX and RELU_N1_TO_1,
-which it lowers to MEAN, MAX_POOL_2D and RELU6 on views, ARG_MAX,
+which it lowers to MEAN, MAX_POOL_2D and RELU6 on views, REDUCE_MIN and
+ARG_MIN, which it lowers to REDUCE_MAX's and ARG_MAX's ops on the
+stored bytes flipped by a TABLE, ARG_MAX,
 MIRROR_PAD and GATHER, which it lowers to STRIDED_SLICEs and
 concatenations, ELU, GELU, ABS and RSQRT, which become the program's
 TABLE op, a layer normalization: MEAN, SQUARED_DIFFERENCE, RSQRT, and
@@ -45,6 +47,8 @@ lowest value). On [1, 12, 10, 3]:
                LayerNormalization is: (x - mean) * RSQRT(MEAN of
                SQUARED_DIFFERENCE(x, mean) + 0.001) [1, 12, 10, 4]
     output 12: L2_NORMALIZATION of output 0 over its channels [1, 12, 10, 5]
+    output 13: REDUCE_MIN of the permuted tensor over H and W [1, 1, 1, 4]
+    output 14: ARG_MIN of output 0 over the channels, int32 [1, 12, 10]
 
 The pad value lies below what the convolution gives, so the quantized
 model pads with a value other than the zero point (a concatenation of
@@ -63,14 +67,14 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'oracle'))
 import tflite_writer as tw  # noqa: E402
 
 OP = {'ADD': 0, 'CONCATENATION': 2, 'CONV_2D': 3, 'RELU_N1_TO_1': 20, 'MEAN': 40,
-      'ARG_MAX': 56, 'MIRROR_PAD': 100, 'GATHER': 36,
+      'ARG_MAX': 56, 'ARG_MIN': 79, 'REDUCE_MIN': 89, 'MIRROR_PAD': 100, 'GATHER': 36,
       'SQUEEZE': 43, 'SPLIT': 49, 'PADV2': 60, 'SLICE': 65, 'EXPAND_DIMS': 70,
       'REDUCE_MAX': 82, 'PACK': 83, 'UNPACK': 88, 'SPLIT_V': 102, 'ELU': 111,
       'GELU': 150, 'ABS': 101, 'RSQRT': 76,
       'SQUARED_DIFFERENCE': 99, 'SUB': 41, 'MUL': 18, 'L2_NORMALIZATION': 11}
 OPT = {'Conv2D': 1, 'Concatenation': 10, 'Add': 11, 'Reducer': 27, 'Squeeze': 30,
        'Split': 35, 'PadV2': 43, 'Slice': 48, 'ExpandDims': 52, 'Pack': 59,
-       'Unpack': 64, 'SplitV': 79, 'ArgMax': 40, 'MirrorPad': 77,
+       'Unpack': 64, 'SplitV': 79, 'ArgMax': 40, 'ArgMin': 57, 'MirrorPad': 77,
        'Gather': 23, 'Gelu': 116, 'Sub': 28, 'Mul': 21, 'L2Norm': 12}
 F32, I32 = tw.TT_FLOAT32, tw.TT_INT32
 
@@ -181,9 +185,13 @@ def main():
     m.op('MUL', 'Mul', [(0, 'b', 0)], [dv, rv], [ln])
     l2 = m.t([1, 12, 10, 5])
     m.op('L2_NORMALIZATION', 'L2Norm', [(0, 'b', 0)], [y], [l2])
+    mn = m.t([1, 1, 1, 4])
+    m.op('REDUCE_MIN', 'Reducer', [(0, 'b', 1)], [perm, m.t([2], [1, 2], I32)], [mn])
+    ai = m.t([1, 12, 10], ttype=tw.TT_INT32)
+    m.op('ARG_MIN', 'ArgMin', [(0, 'b', tw.TT_INT32)], [y, m.t([], [-1], I32)], [ai])
     with open(sys.argv[1], 'wb') as f:
         f.write(tw.model_ops(m.ops, m.tensors, [x],
-                             [y, a2, mw, mx, cl, am, ga, gr, gt, ge, rs, ln, l2]))
+                             [y, a2, mw, mx, cl, am, ga, gr, gt, ge, rs, ln, l2, mn, ai]))
 
 
 if __name__ == '__main__':

@@ -48,7 +48,7 @@ TFL = {'ADD': 0, 'AVERAGE_POOL_2D': 1, 'CONCATENATION': 2, 'CONV_2D': 3,
        'SOFTMAX': 25, 'SPACE_TO_DEPTH': 26, 'TANH': 28, 'PAD': 34,
        'TRANSPOSE': 39, 'MEAN': 40, 'SUB': 41, 'STRIDED_SLICE': 45,
        'PRELU': 54, 'MAXIMUM': 55, 'ARG_MAX': 56, 'MINIMUM': 57, 'TRANSPOSE_CONV': 67,
-       'REDUCE_MAX': 82,
+       'REDUCE_MAX': 82, 'REDUCE_MIN': 89, 'ARG_MIN': 79,
        'RESIZE_NEAREST_NEIGHBOR': 97, 'LEAKY_RELU': 98, 'QUANTIZE': 114,
        'HARD_SWISH': 117, 'ELU': 111, 'GELU': 150,
        'ABS': 101, 'RSQRT': 76, 'SQUARED_DIFFERENCE': 99,
@@ -58,7 +58,7 @@ OPT = {'Conv2D': 1, 'DepthwiseConv2D': 2, 'Pool2D': 5, 'FullyConnected': 8,
        'Reshape': 17, 'SpaceToDepth': 19, 'Mul': 21, 'Pad': 22,
        'Transpose': 26, 'Reducer': 27, 'Sub': 28, 'StridedSlice': 32,
        'TransposeConv': 49,
-       'MaximumMinimum': 39, 'ArgMax': 40, 'ResizeNearestNeighbor': 74, 'LeakyRelu': 75,
+       'MaximumMinimum': 39, 'ArgMax': 40, 'ArgMin': 57, 'ResizeNearestNeighbor': 74, 'LeakyRelu': 75,
        'Quantize': 89, 'HardSwish': 91, 'DepthToSpace': 94, 'Gelu': 116,
        'L2Norm': 12}
 TTYPE = {'int8': tw.TT_INT8, 'uint8': tw.TT_UINT8, 'int32': tw.TT_INT32,
@@ -155,11 +155,9 @@ class Prog:
         self.consts += data
         return off
 
-    def tensor(self, dtype, shape, zp=0, slot=None, data=None):
+    def tensor(self, dtype, shape, zp=0, slot=None, data=None, off=0):
         if data is not None:
             slot, off = SLOT_CONST, self.const(data)
-        else:
-            off = 0
         self.tensors.append((DT[dtype], slot, off, dims4(shape), zp))
         return len(self.tensors) - 1
 
@@ -1029,11 +1027,29 @@ def mean_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), s_in=0.05,
     return c
 
 
+def flip_table():
+    """The compiler's flip_table(): every bit of a stored byte flipped,
+    which reverses the order of int8 and uint8 values alike."""
+    return bytes((~k) & 0xff for k in range(256))
+
+
+def flipped(c, i, shape, off):
+    """Program tensor @i flipped into a temporary of dims @shape at byte
+    @off of slot 0, after the input (the runners size a slot from its
+    tensors and fill its first bytes, the input tensor at offset 0, from
+    the input file)."""
+    t = c.prog.tensors[i]
+    k = c.prog.tensor({v: n for n, v in DT.items()}[t[0]], shape, t[4], slot=0, off=off)
+    c.prog.op('TABLE', [i], k, [c.prog.const(flip_table())])
+    return k
+
+
 def reduce_max_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), axes=(1, 2),
-                    keep_dims=False, zp=-9):
+                    keep_dims=False, zp=-9, op='REDUCE_MAX'):
     """REDUCE_MAX of 8-bit tensors (equal quantization): the largest stored
     value, a MAX_POOL_2D whose window is the view's H and W (reduce_view()),
-    unpadded, unclamped."""
+    unpadded, unclamped. REDUCE_MIN: the same pool between two flips of the
+    stored bytes (flip_table())."""
     c = Case(name, seed)
     if dtype == 'uint8':
         zp += 128
@@ -1044,10 +1060,16 @@ def reduce_max_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), axes=(1, 2),
     out = c.output(keep if keep_dims else drop, dtype, 0.05, zp)
     c.prog_dims(out, oview)
     lo, hi = QRANGE[dtype]
-    c.prog.op('MAX_POOL_2D', [c.pidx[inp]], c.pidx[out],
-              [view[1], view[2], 1, 1, 0, 0, lo, hi])
-    c.write(OUTDIR, 'REDUCE_MAX', OPT['Reducer'], [(0, 'B', int(keep_dims))], [inp, ax],
-            version=2)
+    pin, pout = c.pidx[inp], c.pidx[out]
+    if op == 'REDUCE_MIN':
+        at = (count(shape) + 7) // 8 * 8
+        pin = flipped(c, pin, view, at)
+        pout = c.prog.tensor(dtype, oview, zp, slot=0, off=2 * at)
+    c.prog.op('MAX_POOL_2D', [pin], pout, [view[1], view[2], 1, 1, 0, 0, lo, hi])
+    if op == 'REDUCE_MIN':
+        c.prog.op('TABLE', [pout], c.pidx[out], [c.prog.const(flip_table())])
+    c.write(OUTDIR, op, OPT['Reducer'], [(0, 'B', int(keep_dims))], [inp, ax],
+            version=2 if dtype == 'int8' else 1)
     return c
 
 
@@ -1069,10 +1091,12 @@ def l2norm_case(name, seed, dtype='int8', shape=(1, 4, 5, 16), s_in=0.05,
 
 
 def argmax_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), axis=-1,
-                out_type='int64', spread=None):
+                out_type='int64', spread=None, op='ARG_MAX'):
     """ARG_MAX: per row along the axis the index of the largest stored
     value, the first of equal ones (std::greater); int32 or int64 indices.
-    @spread: inputs drawn from that many values only (ties on purpose)."""
+    @spread: inputs drawn from that many values only (ties on purpose).
+    ARG_MIN (std::less: the first smallest) is the ARG_MAX of the flipped
+    stored bytes (flip_table())."""
     c = Case(name, seed)
     inp = c.act_input(list(shape), dtype, 0.05, 3 if dtype == 'int8' else 131)
     if spread:
@@ -1086,9 +1110,12 @@ def argmax_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), axis=-1,
     c.tt.append({'shape': oshape, 'type': TTYPE[out_type]})
     c.pidx[i] = c.prog.tensor(out_type, oshape, 0, slot=len(c.ginputs))
     c.out = i
-    c.prog.op('ARG_MAX', [c.pidx[inp]], c.pidx[i], [axis % rank + 4 - rank])
-    c.write(OUTDIR, 'ARG_MAX', OPT['ArgMax'], [(0, 'b', TTYPE[out_type])], [inp, ax],
-            version=2 if dtype == 'int8' else 1)
+    pin = c.pidx[inp]
+    if op == 'ARG_MIN':
+        pin = flipped(c, pin, shape, (count(shape) + 7) // 8 * 8)
+    c.prog.op('ARG_MAX', [pin], c.pidx[i], [axis % rank + 4 - rank])
+    c.write(OUTDIR, op, OPT['ArgMax' if op == 'ARG_MAX' else 'ArgMin'],
+            [(0, 'b', TTYPE[out_type])], [inp, ax], version=2 if dtype == 'int8' else 1)
     return c
 
 
@@ -1535,6 +1562,14 @@ def cases():
         add('reduce_max_%s_channels' % dt, reduce_max_case, dtype=dt, axes=(3,))
         add('reduce_max_%s_time' % dt, reduce_max_case, dtype=dt, shape=(1, 12, 8),
             axes=(-2,))
+        add('reduce_min_%s' % dt, reduce_max_case, dtype=dt, op='REDUCE_MIN')
+        add('reduce_min_%s_keep_channels' % dt, reduce_max_case, dtype=dt,
+            op='REDUCE_MIN', keep_dims=True, shape=(2, 4, 3, 9), axes=(3,))
+        add('argmin_%s' % dt, argmax_case, dtype=dt, op='ARG_MIN')
+        add('argmin_%s_ties_int32' % dt, argmax_case, dtype=dt, op='ARG_MIN',
+            shape=(2, 3, 4, 9), out_type='int32', spread=3)
+        add('argmin_%s_h' % dt, argmax_case, dtype=dt, op='ARG_MIN', shape=(1, 6, 5, 3),
+            axis=1, spread=5)
         add('resize_nn_%s_up' % dt, resize_nn_case, dtype=dt)
         add('resize_nn_%s_down' % dt, resize_nn_case, dtype=dt,
             shape=(1, 9, 8, 2), size=(4, 3))

@@ -7,7 +7,9 @@
  *
  * Slot i holds input file i; the slot after the inputs is the output.
  * Each slot is sized from the tensor table (largest offset + byte size of
- * the tensors in it), filled with 0xa5 first so unwritten bytes show.
+ * the tensors in it), filled with 0xa5 first so unwritten bytes show; an
+ * input file is the tensor at offset 0 of its slot (after it, the slot may
+ * hold the temporaries of an op that compiles to several: REDUCE_MIN).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -49,6 +51,7 @@ int main(int argc, char **argv)
 	const struct edgeai_prog_header *h;
 	const struct edgeai_prog_tensor *tt;
 	size_t plen = 0, need[EDGEAI_PROG_MAX_INPUTS + 1] = { 0 };
+	size_t first[EDGEAI_PROG_MAX_INPUTS + 1] = { 0 };
 	void *slots[EDGEAI_PROG_MAX_INPUTS + 1] = { 0 };
 	unsigned int nin = (unsigned int)argc - 3, i, failed;
 	void *prog;
@@ -74,10 +77,17 @@ int main(int argc, char **argv)
 
 		if (tt[i].slot == EDGEAI_PROG_SLOT_CONST)
 			continue;
+		if (tt[i].slot > nin) {
+			fprintf(stderr, "golden-exec: tensor %u in slot %u of %u\n", i, tt[i].slot,
+				nin + 1);
+			return 1;
+		}
 		end = tt[i].offset + (size_t)tt[i].dims[0] * tt[i].dims[1] *
 		      tt[i].dims[2] * tt[i].dims[3] * esize(tt[i].dtype);
 		if (end > need[tt[i].slot])
 			need[tt[i].slot] = end;
+		if (!tt[i].offset && !first[tt[i].slot])
+			first[tt[i].slot] = end;
 	}
 	for (i = 0; i <= nin; i++) {
 		slots[i] = malloc(need[i] ? need[i] : 1);
@@ -89,9 +99,9 @@ int main(int argc, char **argv)
 		size_t len = 0;
 		void *in = slurp(argv[3 + i], &len);
 
-		if (!in || len != need[i]) {
+		if (!in || len != first[i]) {
 			fprintf(stderr, "golden-exec: input %s: %zu bytes, want %zu\n",
-				argv[3 + i], len, need[i]);
+				argv[3 + i], len, first[i]);
 			return 1;
 		}
 		memcpy(slots[i], in, len);

@@ -2168,14 +2168,50 @@ static int c_mean(struct cc *c, const struct model_op *op)
 }
 
 /*
+ * The table that flips every bit of a stored byte (*@p: TABLE's
+ * parameters). For int8 (-1 - v) and uint8 (255 - v) alike this reverses
+ * the order of the stored values and is its own inverse, so the smallest
+ * values are the largest flipped ones and the first smallest is the first
+ * largest: REDUCE_MIN and ARG_MIN become the MAX_POOL_2D and ARG_MAX that
+ * REDUCE_MAX and ARG_MAX compile to, between flips, byte for byte (the
+ * quantization is monotonic; TFLite compares the stored values).
+ */
+static int flip_table(struct cc *c, struct edgeai_prog_lut_params *p)
+{
+	uint8_t t[256];
+	int64_t off;
+	int k;
+
+	for (k = 0; k < 256; k++)
+		t[k] = (uint8_t)~k;
+	off = cc_const(c, t, sizeof(t), 8);
+	if (off < 0)
+		return (int)off;
+	memset(p, 0, sizeof(*p));
+	p->table_offset = (uint32_t)off;
+	return 0;
+}
+
+/* Program tensor @from flipped (flip_table() @p) into a new temporary of its dims, *@to. */
+static int flip_pt(struct cc *c, const struct edgeai_prog_lut_params *p, uint32_t from, int *to)
+{
+	*to = cc_temp(c, from, c->t[from].dims);
+	if (*to < 0)
+		return *to;
+	return cc_op_pt(c, EDGEAI_OP_TABLE, &from, 1, (uint32_t)*to, p, sizeof(*p));
+}
+
+/*
  * REDUCE_MAX of 8-bit tensors is the largest stored value (TFLite requires
  * equal input and output quantization): a MAX_POOL_2D whose window is the
- * reduced axes (the view's H), unpadded.
+ * reduced axes (the view's H), unpadded. REDUCE_MIN (@min) is the same
+ * pool between two flip_pt() tables.
  */
-static int c_reduce_max(struct cc *c, const struct model_op *op)
+static int c_reduce_extreme(struct cc *c, const struct model_op *op, int min)
 {
 	struct edgeai_prog_pool_params p = { .stride_h = 1, .stride_w = 1 };
-	int vin, vout, via[2], r;
+	struct edgeai_prog_lut_params lp;
+	int vin, vout, via[2], r, pin, pout;
 	uint32_t hw[2];
 
 	if (need_q(c, op, op->in[0]) || need_q(c, op, op->out[0]))
@@ -2189,8 +2225,24 @@ static int c_reduce_max(struct cc *c, const struct model_op *op)
 	p.filter_w = hw[1];
 	act_range(TFL_ACT_NONE, c->t[vout].dtype, scale_of(c, op->out[0]), zp_of(c, op->out[0]),
 		  &p.act_min, &p.act_max);
-	r = cc_op_pt(c, EDGEAI_OP_MAX_POOL_2D, (uint32_t[1]){ (uint32_t)vin }, 1, (uint32_t)vout,
+	pin = vin;
+	pout = vout;
+	if (min) {
+		r = flip_table(c, &lp);
+		if (!r)
+			r = flip_pt(c, &lp, (uint32_t)vin, &pin);
+		if (r)
+			return r;
+		pout = cc_temp(c, (uint32_t)vout, c->t[vout].dims);
+		if (pout < 0)
+			return pout;
+	}
+	r = cc_op_pt(c, EDGEAI_OP_MAX_POOL_2D, (uint32_t[1]){ (uint32_t)pin }, 1, (uint32_t)pout,
 		     &p, sizeof(p));
+	/* the pool's output flipped back */
+	if (!r && min)
+		r = cc_op_pt(c, EDGEAI_OP_TABLE, (uint32_t[1]){ (uint32_t)pout }, 1,
+			     (uint32_t)vout, &lp, sizeof(lp));
 	return r ? r : reduce_done(c, op, vout, via[1]);
 }
 
@@ -2198,15 +2250,16 @@ static int c_reduce_max(struct cc *c, const struct model_op *op)
  * ARG_MAX of an 8-bit tensor along one axis: TFLite compares the stored
  * values (the quantization is monotonic), the first of equal ones wins;
  * the program's ARG_MAX writes int32 or int64 indices, the model output's
- * type.
+ * type. ARG_MIN (the first smallest, TFLite's std::less) is the ARG_MAX
+ * of the input's flip_pt().
  */
 static int c_argmax(struct cc *c, const struct model_op *op)
 {
 	struct edgeai_prog_argmax_params p = { 0 };
 	const struct model_tensor *it = T(c, op->in[0]), *ot = T(c, op->out[0]);
-	int32_t axis = 0, in = op->in[0];
+	int32_t axis = 0;
 	uint64_t ni, no;
-	int r;
+	int r, in, out;
 
 	if (it->type != TFL_INT8 && it->type != TFL_UINT8)
 		return unsupported(c, op, "8-bit input only");
@@ -2224,7 +2277,21 @@ static int c_argmax(struct cc *c, const struct model_op *op)
 	    no * (uint64_t)it->shape[axis] != ni)
 		return unsupported(c, op, "the output's shape is not the input's without the axis");
 	p.axis = (uint32_t)axis + 4 - it->rank;
-	return cc_op(c, EDGEAI_OP_ARG_MAX, &in, 1, op->out[0], &p, sizeof(p));
+	in = cc_tensor(c, op->in[0]);
+	out = in < 0 ? in : cc_tensor(c, op->out[0]);
+	if (out < 0)
+		return out;
+	if (op->code == TFL_OP_ARG_MIN) {
+		struct edgeai_prog_lut_params lp;
+
+		r = flip_table(c, &lp);
+		if (!r)
+			r = flip_pt(c, &lp, (uint32_t)in, &in);
+		if (r)
+			return r;
+	}
+	return cc_op_pt(c, EDGEAI_OP_ARG_MAX, (uint32_t[1]){ (uint32_t)in }, 1, (uint32_t)out, &p,
+			sizeof(p));
 }
 
 /*
@@ -2392,8 +2459,10 @@ static int compile_op(struct cc *c, const struct model_op *op)
 	case TFL_OP_MEAN:
 		return c_mean(c, op);
 	case TFL_OP_REDUCE_MAX:
-		return c_reduce_max(c, op);
+	case TFL_OP_REDUCE_MIN:
+		return c_reduce_extreme(c, op, op->code == TFL_OP_REDUCE_MIN);
 	case TFL_OP_ARG_MAX:
+	case TFL_OP_ARG_MIN:
 		return c_argmax(c, op);
 	case TFL_OP_L2_NORMALIZATION:
 		return c_l2norm(c, op);

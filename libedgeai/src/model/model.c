@@ -94,7 +94,8 @@ int model_is_argmax_output(const struct edgeai_model *m, uint32_t t)
 	if (t >= m->n_tensors || (m->t[t].type != TFL_INT32 && m->t[t].type != TFL_INT64))
 		return 0;
 	for (uint32_t k = 0; k < m->n_ops; k++)
-		if (m->ops[k].code == TFL_OP_ARG_MAX && m->ops[k].n_out == 1 &&
+		if ((m->ops[k].code == TFL_OP_ARG_MAX || m->ops[k].code == TFL_OP_ARG_MIN) &&
+		    m->ops[k].n_out == 1 &&
 		    m->ops[k].out[0] == (int32_t)t)
 			return 1;
 	return 0;

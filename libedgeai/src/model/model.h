@@ -87,7 +87,7 @@ struct model_opts {
 	int8_t padding;
 	int8_t act;
 	uint8_t align_corners, half_pixel, keep_dims, keep_num_dims, weights_format;
-	uint8_t output_type;	/* ARG_MAX: enum tfl_type of the indices */
+	uint8_t output_type;	/* ARG_MAX, ARG_MIN: enum tfl_type of the indices */
 	uint8_t mirror_mode;	/* MIRROR_PAD: 0 REFLECT, 1 SYMMETRIC */
 	uint8_t approximate;	/* GELU: the tanh form */
 	int32_t stride_w, stride_h, dil_w, dil_h, depth_mult, filter_w, filter_h;
@@ -174,7 +174,7 @@ void model_drop_map_pages(const struct edgeai_model *m);
 int model_prune(struct edgeai_model *m);
 /* 1 when tensor @t (-1: absent) has constant data. */
 int model_is_const(const struct edgeai_model *m, int32_t t);
-/* 1 when tensor @t is the int32 or int64 index output of an ARG_MAX of @m. */
+/* 1 when tensor @t is the int32 or int64 index output of an ARG_MAX or ARG_MIN of @m. */
 int model_is_argmax_output(const struct edgeai_model *m, uint32_t t);
 void model_quant_free(struct model_quant *q);
 /* Bytes per element of TFLite type @type; 0 for types of no fixed size. */

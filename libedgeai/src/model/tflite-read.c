@@ -579,6 +579,7 @@ static int read_options(struct fb *f, const struct fbt *ot, uint32_t idx, struct
 			return -EBADMSG;
 		break;
 	case TFL_OPT_ARGMAX:
+	case TFL_OPT_ARGMIN:
 		if (U8(0, o->output_type, 0))
 			return -EBADMSG;
 		break;

@@ -188,9 +188,11 @@ enum tfl_op {
 	TFL_OP_TRANSPOSE_CONV = 67,
 	TFL_OP_EXPAND_DIMS = 70,
 	TFL_OP_RSQRT = 76,
+	TFL_OP_ARG_MIN = 79,
 	TFL_OP_REDUCE_MAX = 82,
 	TFL_OP_PACK = 83,
 	TFL_OP_UNPACK = 88,
+	TFL_OP_REDUCE_MIN = 89,
 	TFL_OP_RESIZE_NEAREST_NEIGHBOR = 97,
 	TFL_OP_LEAKY_RELU = 98,
 	TFL_OP_SQUARED_DIFFERENCE = 99,
@@ -236,6 +238,7 @@ enum tfl_opt {
 	TFL_OPT_SLICE = 48,
 	TFL_OPT_TRANSPOSE_CONV = 49,	/* padding, stride_w, stride_h */
 	TFL_OPT_EXPAND_DIMS = 52,
+	TFL_OPT_ARGMIN = 57,		/* output_type */
 	TFL_OPT_PACK = 59,		/* values_count, axis */
 	TFL_OPT_UNPACK = 64,		/* num, axis */
 	TFL_OPT_RESIZE_NEAREST = 74,	/* align_corners, half_pixel */

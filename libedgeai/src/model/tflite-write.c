@@ -272,6 +272,7 @@ static int options_fields(const struct model_opts *o, struct wtable *t)
 		tf(t, 0, 4, (uint32_t)o->num);
 		return 1;
 	case TFL_OPT_ARGMAX:
+	case TFL_OPT_ARGMIN:
 		tf(t, 0, 1, o->output_type);
 		return 1;
 	case TFL_OPT_MIRROR_PAD:

@@ -43,6 +43,7 @@ static int op_supported(const struct model_op *op)
 	case TFL_OP_SPACE_TO_DEPTH: case TFL_OP_DEQUANTIZE: case TFL_OP_EXPAND_DIMS:
 	case TFL_OP_PADV2: case TFL_OP_SLICE: case TFL_OP_SPLIT: case TFL_OP_SPLIT_V:
 	case TFL_OP_PACK: case TFL_OP_UNPACK: case TFL_OP_REDUCE_MAX: case TFL_OP_ARG_MAX:
+	case TFL_OP_REDUCE_MIN: case TFL_OP_ARG_MIN:
 	case TFL_OP_MIRROR_PAD: case TFL_OP_GATHER: case TFL_OP_ELU: case TFL_OP_GELU:
 	case TFL_OP_ABS: case TFL_OP_RSQRT: case TFL_OP_SQUARED_DIFFERENCE:
 	case TFL_OP_L2_NORMALIZATION:
@@ -106,7 +107,8 @@ int quant_fref_new(const struct edgeai_model *m, struct quant_fref **ret, char *
 			r = base_errf(errbuf, errbuf_size, -EOPNOTSUPP,
 				      "operator %u (%s) is not supported by the float reference", k,
 				      op->custom_code ? op->custom_code : edgeai_op_name(op->code));
-		for (uint32_t j = 0; j < op->n_out && r >= 0 && op->code != TFL_OP_ARG_MAX; j++)
+		for (uint32_t j = 0; j < op->n_out && r >= 0 && op->code != TFL_OP_ARG_MAX &&
+				   op->code != TFL_OP_ARG_MIN; j++)
 			if (m->t[op->out[j]].type != TFL_FLOAT32)
 				r = base_errf(errbuf, errbuf_size, -EOPNOTSUPP,
 					      "operator %u (%s) output '%s' is %s, not float32", k,
@@ -461,7 +463,7 @@ static int k_binary(struct quant_fref *x, const struct model_op *op, float *out)
 	return 0;
 }
 
-/* MEAN, or REDUCE_MAX (@is_max) */
+/* MEAN; REDUCE_MAX (@is_max 1), REDUCE_MIN (@is_max -1) */
 static int k_mean(struct quant_fref *x, const struct model_op *op, float *out, size_t nout,
 		  int is_max)
 {
@@ -491,7 +493,7 @@ static int k_mean(struct quant_fref *x, const struct model_op *op, float *out, s
 	if (nout != total || !cnt)
 		return SHAPE_ERR(x, op, "output size does not match the reduction");
 	for (size_t i = 0; i < nout; i++)
-		out[i] = is_max ? -INFINITY : 0.0f;
+		out[i] = is_max > 0 ? -INFINITY : is_max < 0 ? INFINITY : 0.0f;
 	for (int i0 = 0; i0 < d[0]; i0++)
 		for (int i1 = 0; i1 < d[1]; i1++)
 			for (int i2 = 0; i2 < d[2]; i2++)
@@ -504,7 +506,8 @@ static int k_mean(struct quant_fref *x, const struct model_op *op, float *out, s
 						if (!red[k])
 							o = o * d[k] + idx[k];
 					v = in[(((size_t)i0 * d[1] + i1) * d[2] + i2) * d[3] + i3];
-					out[o] = is_max ? fmaxf(out[o], v) : out[o] + v;
+					out[o] = is_max > 0 ? fmaxf(out[o], v) :
+						 is_max < 0 ? fminf(out[o], v) : out[o] + v;
 				}
 	for (size_t i = 0; i < nout && !is_max; i++)
 		out[i] /= (float)cnt;
@@ -962,7 +965,6 @@ static int k_pack(struct quant_fref *x, const struct model_op *op, float *out, s
 	return 0;
 }
 
-/* ARG_MAX: per row along the axis the index of the first largest value, as a float. */
 /* L2_NORMALIZATION along the last dimension: x / sqrt(max(sum x^2, 1e-6)) */
 static int k_l2norm(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
 {
@@ -985,7 +987,12 @@ static int k_l2norm(struct quant_fref *x, const struct model_op *op, float *out,
 	return 0;
 }
 
-static int k_argmax(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
+/*
+ * ARG_MAX (ARG_MIN: @min): per row along the axis the index of the first
+ * largest (smallest) value, as a float.
+ */
+static int k_argmax(struct quant_fref *x, const struct model_op *op, float *out, size_t nout,
+		    int min)
 {
 	int32_t axis;
 	int d[4], rank = tdims(x, op->in[0]).r;
@@ -1008,9 +1015,13 @@ static int k_argmax(struct quant_fref *x, const struct model_op *op, float *out,
 		for (size_t i = 0; i < inner; i++) {
 			size_t best = 0;
 
-			for (size_t k = 1; k < len; k++)
-				if (in[(o * len + k) * inner + i] > in[(o * len + best) * inner + i])
+			for (size_t k = 1; k < len; k++) {
+				float v = in[(o * len + k) * inner + i];
+				float b = in[(o * len + best) * inner + i];
+
+				if (min ? v < b : v > b)
 					best = k;
+			}
 			out[o * inner + i] = (float)best;
 		}
 	return 0;
@@ -1054,6 +1065,8 @@ static int run_op(struct quant_fref *x, const struct model_op *op)
 		return k_mean(x, op, out, nout, 0);
 	case TFL_OP_REDUCE_MAX:
 		return k_mean(x, op, out, nout, 1);
+	case TFL_OP_REDUCE_MIN:
+		return k_mean(x, op, out, nout, -1);
 	case TFL_OP_SOFTMAX:
 		return k_softmax(x, op, out, nout);
 	case TFL_OP_PAD: case TFL_OP_PADV2:
@@ -1065,7 +1078,8 @@ static int run_op(struct quant_fref *x, const struct model_op *op)
 	case TFL_OP_GATHER:
 		return k_gather(x, op, out, nout);
 	case TFL_OP_ARG_MAX:
-		return k_argmax(x, op, out, nout);
+	case TFL_OP_ARG_MIN:
+		return k_argmax(x, op, out, nout, op->code == TFL_OP_ARG_MIN);
 	case TFL_OP_L2_NORMALIZATION:
 		return k_l2norm(x, op, out, nout);
 	case TFL_OP_CONCATENATION:

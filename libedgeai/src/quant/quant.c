@@ -661,6 +661,7 @@ static int ties_in_out(int32_t code)
 	case TFL_OP_RESIZE_NEAREST_NEIGHBOR: case TFL_OP_STRIDED_SLICE: case TFL_OP_TRANSPOSE:
 	case TFL_OP_DEPTH_TO_SPACE: case TFL_OP_SPACE_TO_DEPTH: case TFL_OP_EXPAND_DIMS:
 	case TFL_OP_SLICE: case TFL_OP_REDUCE_MAX: case TFL_OP_MIRROR_PAD: case TFL_OP_GATHER:
+	case TFL_OP_REDUCE_MIN:
 		return 1;	/* input 0 and output */
 	case TFL_OP_CONCATENATION: case TFL_OP_MAXIMUM: case TFL_OP_MINIMUM: case TFL_OP_PACK:
 	case TFL_OP_PADV2:
@@ -1010,7 +1011,7 @@ static void fake_quant_hook(void *userdata, uint32_t t, float *data, size_t n)
 	int32_t zp = q->zp[t];
 
 	if (q->fm->t[t].type != TFL_FLOAT32)
-		return;	/* ARG_MAX's indices: not quantized */
+		return;	/* ARG_MAX's and ARG_MIN's indices: not quantized */
 	for (size_t i = 0; i < n; i++) {
 		float v = nearbyintf(data[i] / s) + (float)zp;
 
@@ -1201,7 +1202,7 @@ static int build_int8(struct qctx *q, const struct edgeai_quant_options *o, stru
 	for (uint32_t i = 0; i < m->n_in && r >= 0 && o->io != EDGEAI_QUANT_IO_INT8; i++)
 		r = add_io_edge(q, m, o->io, 1, &m->in[i]);
 	for (uint32_t i = 0; i < m->n_out && r >= 0 && o->io != EDGEAI_QUANT_IO_INT8; i++)
-		if (m->t[m->out[i]].type == TFL_INT8)	/* not ARG_MAX's indices */
+		if (m->t[m->out[i]].type == TFL_INT8)	/* not ARG_MAX's or ARG_MIN's indices */
 			r = add_io_edge(q, m, o->io, 0, &m->out[i]);
 	if (r >= 0)
 		r = model_prune(m);
