@@ -740,6 +740,7 @@ static int epc_op_params(struct epc *c, const struct edgeai_prog_op *op,
 			return FAIL(c, "output must be [N, 1, 1, C] of the input");
 		switch (p->flags) {
 		case EDGEAI_PROG_MEAN_FLOAT:
+		case EDGEAI_PROG_MEAN_SUM:
 			/* any scale bits compute something; the others are unused */
 			if (p->out_multiplier || p->out_shift || p->bias)
 				return FAIL(c, "float pipeline with integer parameters");

@@ -211,7 +211,8 @@ int ek_run_op(const struct ek_op *o);
  * @o: a MEAN op (&struct edgeai_prog_mean_params)
  *
  * Return: the binary32 bits of -zp_in * scale with %EDGEAI_PROG_MEAN_FLOAT,
- * else 0; what ek_mean_out() takes as @fbias.
+ * of (-zp_in * scale) * (H * W) with %EDGEAI_PROG_MEAN_SUM, else 0; what
+ * ek_mean_out() takes as @fbias.
  */
 uint32_t ek_mean_fbias(const struct ek_op *o);
 
@@ -223,7 +224,8 @@ uint32_t ek_mean_fbias(const struct ek_op *o);
  *
  * Optimized kernels that sum another way finish each output with it.
  *
- * Return: the output value, to be clamped to the output dtype.
+ * Return: the output value, to be clamped to the output dtype; with
+ * %EDGEAI_PROG_MEAN_SUM its low byte is the output (not clamped).
  */
 int32_t ek_mean_out(const struct ek_op *o, int32_t sum, uint32_t fbias);
 

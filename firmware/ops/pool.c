@@ -81,14 +81,35 @@ static int32_t ek_mean_float(int32_t sum, uint32_t n, uint32_t scale, uint32_t b
 	return r > EK_I32_MAX ? EK_I32_MAX : r < -EK_I32_MAX ? -EK_I32_MAX : (int32_t)r;
 }
 
+/*
+ * SUM of 8-bit tensors whose quantization changes (QuantizedMeanOrSum with
+ * compute_sum), in binary32 as TFLite computes it: (int32)round((float)sum
+ * * scale + bias) + zp_out, wrapping; the caller stores the low byte
+ * (TFLite casts the int to the 8-bit type). A rounded value outside
+ * int32, or NaN, converts to INT32_MIN, as on x86.
+ */
+static int32_t ek_sum_float(int32_t sum, uint32_t scale, uint32_t bias, int32_t zp_out)
+{
+	uint32_t f = ek_f32_add(ek_f32_mul(ek_f32_from_int(sum), scale), bias);
+	/* |f| >= 2^31, infinite or NaN: the largest binary32 below 2^31 rounds to itself */
+	int32_t v = (f >> 23 & 0xff) >= 127 + 31 ? EK_I32_MIN : ek_f32_round(f);
+
+	return ek_wadd(v, zp_out);
+}
+
 uint32_t ek_mean_fbias(const struct ek_op *o)
 {
 	const struct edgeai_prog_mean_params *p =
 		(const struct edgeai_prog_mean_params *)o->op->params;
+	uint32_t b;
 
-	if (p->flags != EDGEAI_PROG_MEAN_FLOAT)
+	if (p->flags != EDGEAI_PROG_MEAN_FLOAT && p->flags != EDGEAI_PROG_MEAN_SUM)
 		return 0;
-	return ek_f32_mul(ek_f32_from_int(-o->in[0].zp), p->scale);
+	b = ek_f32_mul(ek_f32_from_int(-o->in[0].zp), p->scale);
+	/* SUM: -zp_in * scale * n, the count converted to float last */
+	if (p->flags == EDGEAI_PROG_MEAN_SUM)
+		b = ek_f32_mul(b, ek_f32_from_int((int32_t)(o->in[0].d[1] * o->in[0].d[2])));
+	return b;
 }
 
 int32_t ek_mean_out(const struct ek_op *o, int32_t sum, uint32_t fbias)
@@ -99,6 +120,8 @@ int32_t ek_mean_out(const struct ek_op *o, int32_t sum, uint32_t fbias)
 
 	if (p->flags == EDGEAI_PROG_MEAN_FLOAT)
 		return ek_mean_float(sum, hw, p->scale, fbias, o->out.zp);
+	if (p->flags == EDGEAI_PROG_MEAN_SUM)
+		return ek_sum_float(sum, p->scale, fbias, o->out.zp);
 	if (p->flags == EDGEAI_PROG_MEAN_DIV)
 		return sum / (int32_t)hw;	/* hw <= 2^32 / 2^8: no overflow */
 	return ek_wadd(ek_mbqm(sum, p->out_multiplier, p->out_shift), p->bias);
@@ -110,7 +133,8 @@ int32_t ek_mean_out(const struct ek_op *o, int32_t sum, uint32_t fbias)
  * optimized_integer_ops::Mean): the raw stored values are summed,
  * rescaled once, and the folded bias (which carries both zero points) is
  * added. The float one: ek_mean_float(). The integer division
- * (reference_ops::Mean, equal quantization): sum / n toward zero.
+ * (reference_ops::Mean, equal quantization): sum / n toward zero. SUM's
+ * float pipeline: ek_sum_float(), its low byte stored, not clamped.
  * ek_mean_out() takes a sum to its output.
  */
 int ek_mean(const struct ek_op *o)
@@ -123,7 +147,8 @@ int ek_mean(const struct ek_op *o)
 
 	if (!ek_is8(in->dtype) || out->dtype != in->dtype ||
 	    out->d[0] != in->d[0] || out->d[1] != 1 || out->d[2] != 1 ||
-	    out->d[3] != ch || (p->flags && !hw))
+	    out->d[3] != ch || (p->flags && !hw) ||
+	    (p->flags == EDGEAI_PROG_MEAN_SUM && hw > (uint32_t)EK_I32_MAX))
 		return EK_EXEC_BAD_OP;
 	fbias = ek_mean_fbias(o);
 
@@ -134,7 +159,10 @@ int ek_mean(const struct ek_op *o)
 		for (y = 0; y < in->d[1]; y++)
 			for (x = 0; x < in->d[2]; x++)
 				acc = ek_wadd(acc, ek_ld(in, ek_idx(in, n, y, x, c)));
-		ek_st(out, i, ek_mean_out(o, acc, fbias), lo, hi);
+		if (p->flags == EDGEAI_PROG_MEAN_SUM)
+			((uint8_t *)out->data)[i] = (uint8_t)ek_mean_out(o, acc, fbias);
+		else
+			ek_st(out, i, ek_mean_out(o, acc, fbias), lo, hi);
 	}
 	return EK_EXEC_OK;
 }

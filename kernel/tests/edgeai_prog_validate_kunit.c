@@ -427,6 +427,12 @@ static void b_mean_div(struct tp *p)
 	b_mean_mode(p, EDGEAI_PROG_MEAN_DIV, 0);
 }
 
+/* SUM's float pipeline (1.11) */
+static void b_mean_sum(struct tp *p)
+{
+	b_mean_mode(p, EDGEAI_PROG_MEAN_SUM, 0x3e800000);	/* 0.25f */
+}
+
 static void b_reshape(struct tp *p)
 {
 	tp_init(p, EDGEAI_OP_RESHAPE, 2);
@@ -582,7 +588,10 @@ E(fc_batch, tp_t(p, 3)->dims[2] = 3)
 E(fc_weights, tp_t(p, 1)->dims[1] = 2)
 E(fc_ic, tp_t(p, 0)->dims[3] = 7)
 E(mean_shape, tp_t(p, 1)->dims[1] = 3)
-E(mean_flags, ((struct edgeai_prog_mean_params *)tp_params(p))->flags = 4)
+E(mean_flags, ((struct edgeai_prog_mean_params *)tp_params(p))->flags = 8)
+E(mean_sum_div, ((struct edgeai_prog_mean_params *)tp_params(p))->flags =
+	       EDGEAI_PROG_MEAN_SUM | EDGEAI_PROG_MEAN_DIV)
+E(mean_sum_mul, ((struct edgeai_prog_mean_params *)tp_params(p))->out_multiplier = 1 << 30)
 E(mean_two_flags, ((struct edgeai_prog_mean_params *)tp_params(p))->flags =
 	       EDGEAI_PROG_MEAN_FLOAT | EDGEAI_PROG_MEAN_DIV)
 E(mean_int_scale, ((struct edgeai_prog_mean_params *)tp_params(p))->scale = 0x3f800000)
@@ -685,6 +694,7 @@ static const struct pcase pcases[] = {
 	{ "mean_valid", b_mean, NULL },
 	{ "mean_float_valid", b_mean_float, NULL },
 	{ "mean_div_valid", b_mean_div, NULL },
+	{ "mean_sum_valid", b_mean_sum, NULL },
 	{ "reshape_valid", b_reshape, NULL },
 	{ "maximum_valid", b_max, NULL },
 	H(magic, "header: bad magic"),
@@ -809,6 +819,8 @@ static const struct pcase pcases[] = {
 	X(mean_shape, b_mean, "output must be [N, 1, 1, C] of the input"),
 	X(mean_flags, b_mean, "unknown flags"),
 	X(mean_two_flags, b_mean_float, "unknown flags"),
+	X(mean_sum_div, b_mean_sum, "unknown flags"),
+	X(mean_sum_mul, b_mean_sum, "float pipeline with integer parameters"),
 	X(mean_int_scale, b_mean, "integer pipeline with a float scale"),
 	X(mean_float_bias, b_mean_float, "float pipeline with integer parameters"),
 	X(mean_div_scale, b_mean_div, "integer division with parameters"),

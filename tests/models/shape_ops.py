@@ -49,6 +49,7 @@ lowest value). On [1, 12, 10, 3]:
     output 12: L2_NORMALIZATION of output 0 over its channels [1, 12, 10, 5]
     output 13: REDUCE_MIN of the permuted tensor over H and W [1, 1, 1, 4]
     output 14: ARG_MIN of output 0 over the channels, int32 [1, 12, 10]
+    output 15: SUM of the sum over the channels [1, 12, 10] (float in TFLite)
 
 The pad value lies below what the convolution gives, so the quantized
 model pads with a value other than the zero point (a concatenation of
@@ -67,7 +68,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'oracle'))
 import tflite_writer as tw  # noqa: E402
 
 OP = {'ADD': 0, 'CONCATENATION': 2, 'CONV_2D': 3, 'RELU_N1_TO_1': 20, 'MEAN': 40,
-      'ARG_MAX': 56, 'ARG_MIN': 79, 'REDUCE_MIN': 89, 'MIRROR_PAD': 100, 'GATHER': 36,
+      'ARG_MAX': 56, 'ARG_MIN': 79, 'REDUCE_MIN': 89, 'SUM': 74, 'MIRROR_PAD': 100, 'GATHER': 36,
       'SQUEEZE': 43, 'SPLIT': 49, 'PADV2': 60, 'SLICE': 65, 'EXPAND_DIMS': 70,
       'REDUCE_MAX': 82, 'PACK': 83, 'UNPACK': 88, 'SPLIT_V': 102, 'ELU': 111,
       'GELU': 150, 'ABS': 101, 'RSQRT': 76,
@@ -189,9 +190,11 @@ def main():
     m.op('REDUCE_MIN', 'Reducer', [(0, 'b', 1)], [perm, m.t([2], [1, 2], I32)], [mn])
     ai = m.t([1, 12, 10], ttype=tw.TT_INT32)
     m.op('ARG_MIN', 'ArgMin', [(0, 'b', tw.TT_INT32)], [y, m.t([], [-1], I32)], [ai])
+    sm = m.t([1, 12, 10])
+    m.op('SUM', 'Reducer', [(0, 'b', 0)], [s, m.t([1], [-1], I32)], [sm])
     with open(sys.argv[1], 'wb') as f:
         f.write(tw.model_ops(m.ops, m.tensors, [x],
-                             [y, a2, mw, mx, cl, am, ga, gr, gt, ge, rs, ln, l2, mn, ai]))
+                             [y, a2, mw, mx, cl, am, ga, gr, gt, ge, rs, ln, l2, mn, ai, sm]))
 
 
 if __name__ == '__main__':

@@ -48,7 +48,7 @@ TFL = {'ADD': 0, 'AVERAGE_POOL_2D': 1, 'CONCATENATION': 2, 'CONV_2D': 3,
        'SOFTMAX': 25, 'SPACE_TO_DEPTH': 26, 'TANH': 28, 'PAD': 34,
        'TRANSPOSE': 39, 'MEAN': 40, 'SUB': 41, 'STRIDED_SLICE': 45,
        'PRELU': 54, 'MAXIMUM': 55, 'ARG_MAX': 56, 'MINIMUM': 57, 'TRANSPOSE_CONV': 67,
-       'REDUCE_MAX': 82, 'REDUCE_MIN': 89, 'ARG_MIN': 79,
+       'REDUCE_MAX': 82, 'REDUCE_MIN': 89, 'ARG_MIN': 79, 'SUM': 74,
        'RESIZE_NEAREST_NEIGHBOR': 97, 'LEAKY_RELU': 98, 'QUANTIZE': 114,
        'HARD_SWISH': 117, 'ELU': 111, 'GELU': 150,
        'ABS': 101, 'RSQRT': 76, 'SQUARED_DIFFERENCE': 99,
@@ -1027,6 +1027,31 @@ def mean_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), s_in=0.05,
     return c
 
 
+def sum_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), s_in=0.05, zp_in=-9,
+             s_out=0.3, zp_out=5, keep_dims=True, axes=(1, 2)):
+    """SUM of 8-bit tensors whose quantization changes (reduce.cc EvalSum:
+    reference_ops::QuantizedMeanOrSum with compute_sum): in binary32,
+    (int)round((float)sum * scale + ((float)-zp_in * scale) * (float)n)
+    + zp_out, its low byte (TFLite casts the int to the 8-bit type, so a
+    sum past the range wraps); the program's MEAN with
+    EDGEAI_PROG_MEAN_SUM and the bits of (float)s_in / (float)s_out, over
+    the H of [outer, R, 1, inner] (reduce_view())."""
+    c = Case(name, seed)
+    if dtype == 'uint8':
+        zp_in, zp_out = zp_in + 128, zp_out + 128
+    view, oview, keep, drop = reduce_view(list(shape), axes)
+    inp = c.act_input(list(shape), dtype, s_in, zp_in)
+    c.prog_dims(inp, view)
+    ax = c.const_tensor([len(axes)], 'int32', list(axes), in_prog=False)
+    out = c.output(keep if keep_dims else drop, dtype, s_out, zp_out)
+    c.prog_dims(out, oview)
+    scale = struct.unpack('<I', struct.pack('<f', f32(f32(s_in) / f32(s_out))))[0]
+    c.prog.op('MEAN', [c.pidx[inp]], c.pidx[out], [0, 0, 0, 4, scale])
+    c.write(OUTDIR, 'SUM', OPT['Reducer'], [(0, 'B', int(keep_dims))], [inp, ax],
+            version=2 if dtype == 'int8' else 1)
+    return c
+
+
 def flip_table():
     """The compiler's flip_table(): every bit of a stored byte flipped,
     which reverses the order of int8 and uint8 values alike."""
@@ -1562,6 +1587,14 @@ def cases():
         add('reduce_max_%s_channels' % dt, reduce_max_case, dtype=dt, axes=(3,))
         add('reduce_max_%s_time' % dt, reduce_max_case, dtype=dt, shape=(1, 12, 8),
             axes=(-2,))
+        add('sum_%s' % dt, sum_case, dtype=dt)
+        add('sum_%s_channels' % dt, sum_case, dtype=dt, axes=(-1,), keep_dims=False,
+            shape=(2, 3, 4, 24), s_out=0.4)
+        add('sum_%s_wraps' % dt, sum_case, dtype=dt, s_out=0.05, zp_out=-2)
+        add('sum_%s_many' % dt, sum_case, dtype=dt, shape=(1, 40, 40, 3), s_in=0.01,
+            s_out=2.5, zp_in=-100)
+        add('sum_%s_rank3_time' % dt, sum_case, dtype=dt, shape=(2, 12, 8), axes=(-2,),
+            keep_dims=False, s_out=0.2)
         add('reduce_min_%s' % dt, reduce_max_case, dtype=dt, op='REDUCE_MIN')
         add('reduce_min_%s_keep_channels' % dt, reduce_max_case, dtype=dt,
             op='REDUCE_MIN', keep_dims=True, shape=(2, 4, 3, 9), axes=(3,))

@@ -51,6 +51,10 @@
  *        edgeai_prog_add_params), a layer normalization's variance; and
  *        L2_NORMALIZATION. Older drivers refuse them as unknown opcodes.
  *        No struct of this header changed.
+ *  1.11 - MEAN's SUM pipeline (EDGEAI_PROG_MEAN_SUM, &struct
+ *        edgeai_prog_mean_params in drm/edgeai_program.h): TFLite's SUM of
+ *        8-bit tensors. Older drivers refuse it as unknown flags. No
+ *        struct of this header changed.
  */
 #ifndef _UAPI_DRM_EDGEAI_ACCEL_H_
 #define _UAPI_DRM_EDGEAI_ACCEL_H_

@@ -444,10 +444,12 @@ struct edgeai_prog_pool_params {
 
 /*
  * &edgeai_prog_mean_params.flags (1.6): @EDGEAI_PROG_MEAN_FLOAT, the float
- * pipeline; @EDGEAI_PROG_MEAN_DIV, the integer division. At most one.
+ * pipeline; @EDGEAI_PROG_MEAN_DIV, the integer division; (1.11)
+ * @EDGEAI_PROG_MEAN_SUM, SUM's float pipeline. At most one.
  */
 #define EDGEAI_PROG_MEAN_FLOAT		(1U << 0)
 #define EDGEAI_PROG_MEAN_DIV		(1U << 1)
+#define EDGEAI_PROG_MEAN_SUM		(1U << 2)
 
 /**
  * struct edgeai_prog_mean_params - MEAN over H and W
@@ -472,12 +474,22 @@ struct edgeai_prog_pool_params {
  * clamp(sum / n), the C division of the int32 sum of the stored values
  * (toward zero). Every other parameter must be zero.
  *
+ * With EDGEAI_PROG_MEAN_SUM (1.11: older drivers refuse it as unknown
+ * flags), TFLite's SUM of 8-bit tensors whose quantization changes
+ * (reference_ops::QuantizedMeanOrSum with compute_sum), in binary32 as
+ * above: out = low byte of (v + zp_out), v = (int32)round((float)sum *
+ * @scale + ((float)-zp_in * @scale) * (float)n), not clamped (TFLite
+ * casts the int to the 8-bit type); a rounded value outside int32 (or
+ * NaN) gives v = INT32_MIN, as x86's conversion does. @out_multiplier,
+ * @out_shift and @bias must be zero.
+ *
  * @out_multiplier: multiplier of s_in / (s_out * H * W)
  * @out_shift: its shift
  * @bias: zp_out - round(zp_in * s_in / s_out), as the compiler folds it
- * @flags: 0, EDGEAI_PROG_MEAN_FLOAT or EDGEAI_PROG_MEAN_DIV (1.6)
- * @scale: EDGEAI_PROG_MEAN_FLOAT: the binary32 bits of (float)s_in /
- *	(float)s_out; zero otherwise
+ * @flags: 0, EDGEAI_PROG_MEAN_FLOAT or EDGEAI_PROG_MEAN_DIV (1.6), or
+ *	EDGEAI_PROG_MEAN_SUM (1.11)
+ * @scale: EDGEAI_PROG_MEAN_FLOAT and EDGEAI_PROG_MEAN_SUM: the binary32
+ *	bits of (float)s_in / (float)s_out; zero otherwise
  * @reserved: must be zero
  */
 struct edgeai_prog_mean_params {

@@ -2127,6 +2127,39 @@ static int c_mean_reference(struct cc *c, const struct model_op *op, int in_floa
 	return r ? r : reduce_done(c, op, vout, via[1]);
 }
 
+/*
+ * SUM of 8-bit tensors (reduce.cc EvalSum): where the quantization
+ * changes, reference_ops::QuantizedMeanOrSum with compute_sum, in binary32
+ * (EDGEAI_PROG_MEAN_SUM; the scale s_in / s_out in float, as TFLite
+ * divides them), over the reduced axes as the view's H (reduce_view()).
+ * With equal quantization TFLite adds the stored values in the 8-bit type
+ * itself, wrapping, zero points included: refused by name.
+ */
+static int c_sum(struct cc *c, const struct model_op *op)
+{
+	struct edgeai_prog_mean_params p = { .flags = EDGEAI_PROG_MEAN_SUM };
+	int32_t in = op->in[0], out = op->out[0];
+	const struct model_tensor *it = T(c, in);
+	float scale;
+	int vin, vout, via[2], r;
+	uint32_t hw[2];
+
+	if (need_q(c, op, in) || need_q(c, op, out))
+		return -EOPNOTSUPP;
+	if ((it->type != TFL_INT8 && it->type != TFL_UINT8) || T(c, out)->type != it->type)
+		return unsupported(c, op, "8-bit input and output of one type only");
+	if (same_q(c, in, out))
+		return unsupported(c, op, "equal input and output quantization (TFLite 2.9 "
+				   "then adds the stored values in 8 bits, wrapping)");
+	scale = scale_of(c, in) / scale_of(c, out);
+	memcpy(&p.scale, &scale, sizeof(p.scale));
+	r = reduce_view(c, op, hw, &vin, &vout, via);
+	if (!r)
+		r = cc_op_pt(c, EDGEAI_OP_MEAN, (uint32_t[1]){ (uint32_t)vin }, 1, (uint32_t)vout,
+			     &p, sizeof(p));
+	return r ? r : reduce_done(c, op, vout, via[1]);
+}
+
 static int c_mean(struct cc *c, const struct model_op *op)
 {
 	struct edgeai_prog_mean_params p = { 0 };
@@ -2458,6 +2491,8 @@ static int compile_op(struct cc *c, const struct model_op *op)
 		return c_softmax(c, op);
 	case TFL_OP_MEAN:
 		return c_mean(c, op);
+	case TFL_OP_SUM:
+		return c_sum(c, op);
 	case TFL_OP_REDUCE_MAX:
 	case TFL_OP_REDUCE_MIN:
 		return c_reduce_extreme(c, op, op->code == TFL_OP_REDUCE_MIN);

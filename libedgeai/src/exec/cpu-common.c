@@ -578,8 +578,9 @@ int exec_mean(const struct ek_op *o, exec_mean_sum_fn *sum, exec_mean_f32_fn *f3
 
 	if (!ek_is8(in->dtype) || out->dtype != in->dtype || out->d[0] != in->d[0] ||
 	    out->d[1] != 1 || out->d[2] != 1 || out->d[3] != ch ||
-	    (uint64_t)in->d[1] * in->d[2] > (1U << 20) || (p->flags && !hw))
-		return EXEC_OPT_NOT_HANDLED;
+	    (uint64_t)in->d[1] * in->d[2] > (1U << 20) || (p->flags && !hw) ||
+	    p->flags == EDGEAI_PROG_MEAN_SUM)
+		return EXEC_OPT_NOT_HANDLED;	/* SUM: not clamped, the reference's */
 	mj.fbias = ek_mean_fbias(o);
 	if (p->flags == EDGEAI_PROG_MEAN_FLOAT && f32_tame(p->scale) && f32_tame(mj.fbias))
 		mj.f32 = f32;

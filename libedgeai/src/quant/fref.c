@@ -43,7 +43,7 @@ static int op_supported(const struct model_op *op)
 	case TFL_OP_SPACE_TO_DEPTH: case TFL_OP_DEQUANTIZE: case TFL_OP_EXPAND_DIMS:
 	case TFL_OP_PADV2: case TFL_OP_SLICE: case TFL_OP_SPLIT: case TFL_OP_SPLIT_V:
 	case TFL_OP_PACK: case TFL_OP_UNPACK: case TFL_OP_REDUCE_MAX: case TFL_OP_ARG_MAX:
-	case TFL_OP_REDUCE_MIN: case TFL_OP_ARG_MIN:
+	case TFL_OP_REDUCE_MIN: case TFL_OP_ARG_MIN: case TFL_OP_SUM:
 	case TFL_OP_MIRROR_PAD: case TFL_OP_GATHER: case TFL_OP_ELU: case TFL_OP_GELU:
 	case TFL_OP_ABS: case TFL_OP_RSQRT: case TFL_OP_SQUARED_DIFFERENCE:
 	case TFL_OP_L2_NORMALIZATION:
@@ -463,9 +463,9 @@ static int k_binary(struct quant_fref *x, const struct model_op *op, float *out)
 	return 0;
 }
 
-/* MEAN; REDUCE_MAX (@is_max 1), REDUCE_MIN (@is_max -1) */
+/* MEAN (@kind 0), REDUCE_MAX (1), REDUCE_MIN (-1), SUM (2) */
 static int k_mean(struct quant_fref *x, const struct model_op *op, float *out, size_t nout,
-		  int is_max)
+		  int kind)
 {
 	int32_t axes[8];
 	int d[4], red[4] = { 0 }, n, rank = tdims(x, op->in[0]).r;
@@ -493,7 +493,7 @@ static int k_mean(struct quant_fref *x, const struct model_op *op, float *out, s
 	if (nout != total || !cnt)
 		return SHAPE_ERR(x, op, "output size does not match the reduction");
 	for (size_t i = 0; i < nout; i++)
-		out[i] = is_max > 0 ? -INFINITY : is_max < 0 ? INFINITY : 0.0f;
+		out[i] = kind == 1 ? -INFINITY : kind < 0 ? INFINITY : 0.0f;
 	for (int i0 = 0; i0 < d[0]; i0++)
 		for (int i1 = 0; i1 < d[1]; i1++)
 			for (int i2 = 0; i2 < d[2]; i2++)
@@ -506,11 +506,11 @@ static int k_mean(struct quant_fref *x, const struct model_op *op, float *out, s
 						if (!red[k])
 							o = o * d[k] + idx[k];
 					v = in[(((size_t)i0 * d[1] + i1) * d[2] + i2) * d[3] + i3];
-					out[o] = is_max > 0 ? fmaxf(out[o], v) :
-						 is_max < 0 ? fminf(out[o], v) : out[o] + v;
+					out[o] = kind == 1 ? fmaxf(out[o], v) :
+						 kind < 0 ? fminf(out[o], v) : out[o] + v;
 				}
-	for (size_t i = 0; i < nout && !is_max; i++)
-		out[i] /= (float)cnt;
+	for (size_t i = 0; i < nout && !kind; i++)
+		out[i] /= (float)cnt;	/* MEAN */
 	return 0;
 }
 
@@ -1067,6 +1067,8 @@ static int run_op(struct quant_fref *x, const struct model_op *op)
 		return k_mean(x, op, out, nout, 1);
 	case TFL_OP_REDUCE_MIN:
 		return k_mean(x, op, out, nout, -1);
+	case TFL_OP_SUM:
+		return k_mean(x, op, out, nout, 2);
 	case TFL_OP_SOFTMAX:
 		return k_softmax(x, op, out, nout);
 	case TFL_OP_PAD: case TFL_OP_PADV2:

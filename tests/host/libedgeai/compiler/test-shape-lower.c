@@ -353,6 +353,16 @@ static void malformed(void)
 	quantize_all(m, 0);
 	refused("REDUCE_MAX over axes 0 and 2", m, "not next to each other");
 
+	/* TFLite 2.9 adds the stored values in 8 bits, wrapping, zero points and all */
+	m = with_x(&x);
+	ti[0] = x;
+	ti[1] = i32s(m, "axes", 1, (int32_t[1]){ 2 });
+	outputs(m, x, 1, 2, (int32_t[2]){ 1, 4 }, outs);
+	tb_op(m, TFL_OP_SUM, 2, ti, 1, outs);
+	quantize_all(m, 0);
+	refused("SUM with equal input and output quantization", m,
+		"equal input and output quantization");
+
 	m = with_x(&x);
 	ti[0] = x;
 	ti[1] = tb_tensor(m, "pads", TFL_INT32, 2, (int32_t[2]){ 3, 2 },
