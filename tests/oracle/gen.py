@@ -232,6 +232,17 @@ class Case:
         assert count(shape) == count(self.tt[i]['shape'])
         self.prog.tensors[self.pidx[i]] = (t[0], t[1], t[2], dims4(shape), t[4])
 
+    def reduction(self, shape, axes, keep_dims, dtype, s_in, zp_in, s_out, zp_out):
+        """The input, constant axes and output of a reduction over @axes,
+        the program tensors in the dims of reduce_view()."""
+        view, oview, keep, drop = reduce_view(list(shape), axes)
+        inp = self.act_input(list(shape), dtype, s_in, zp_in)
+        self.prog_dims(inp, view)
+        ax = self.const_tensor([len(axes)], 'int32', list(axes), in_prog=False)
+        out = self.output(keep if keep_dims else drop, dtype, s_out, zp_out)
+        self.prog_dims(out, oview)
+        return inp, ax, out
+
     def output(self, shape, dtype, scale, zp):
         i = len(self.tt)
         self.tt.append({'shape': shape, 'type': TTYPE[dtype],
@@ -999,12 +1010,7 @@ def mean_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), s_in=0.05,
     c = Case(name, seed)
     if dtype == 'uint8':
         zp_in, zp_out = zp_in + 128, zp_out + 128
-    view, oview, keep, drop = reduce_view(list(shape), axes)
-    inp = c.act_input(list(shape), dtype, s_in, zp_in)
-    c.prog_dims(inp, view)
-    ax = c.const_tensor([len(axes)], 'int32', list(axes), in_prog=False)
-    out = c.output(keep if keep_dims else drop, dtype, s_out, zp_out)
-    c.prog_dims(out, oview)
+    inp, ax, out = c.reduction(shape, axes, keep_dims, dtype, s_in, zp_in, s_out, zp_out)
     s_in, s_out = f32(s_in), f32(s_out)
     same = s_in == s_out and zp_in == zp_out
     if keep_dims and len(shape) == 4 and sorted(a % 4 for a in axes) == [1, 2] and \
@@ -1039,12 +1045,7 @@ def sum_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), s_in=0.05, zp_in=-9,
     c = Case(name, seed)
     if dtype == 'uint8':
         zp_in, zp_out = zp_in + 128, zp_out + 128
-    view, oview, keep, drop = reduce_view(list(shape), axes)
-    inp = c.act_input(list(shape), dtype, s_in, zp_in)
-    c.prog_dims(inp, view)
-    ax = c.const_tensor([len(axes)], 'int32', list(axes), in_prog=False)
-    out = c.output(keep if keep_dims else drop, dtype, s_out, zp_out)
-    c.prog_dims(out, oview)
+    inp, ax, out = c.reduction(shape, axes, keep_dims, dtype, s_in, zp_in, s_out, zp_out)
     scale = struct.unpack('<I', struct.pack('<f', f32(f32(s_in) / f32(s_out))))[0]
     c.prog.op('MEAN', [c.pidx[inp]], c.pidx[out], [0, 0, 0, 4, scale])
     c.write(OUTDIR, 'SUM', OPT['Reducer'], [(0, 'B', int(keep_dims))], [inp, ax],

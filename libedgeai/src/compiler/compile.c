@@ -2104,14 +2104,26 @@ static int reduce_done(struct cc *c, const struct model_op *op, int out, int via
  * pipeline even for equal quantization (int8 over H and W with keep_dims,
  * which TFLite rounds half away from zero: measured against the oracle).
  */
+/* The program's MEAN of @p over the reduced axes of @op as a view's H (reduce_view()). */
+static int reduce_mean(struct cc *c, const struct model_op *op,
+		       const struct edgeai_prog_mean_params *p)
+{
+	int vin, vout, via[2], r;
+	uint32_t hw[2];
+
+	r = reduce_view(c, op, hw, &vin, &vout, via);
+	if (!r)
+		r = cc_op_pt(c, EDGEAI_OP_MEAN, (uint32_t[1]){ (uint32_t)vin }, 1, (uint32_t)vout,
+			     p, sizeof(*p));
+	return r ? r : reduce_done(c, op, vout, via[1]);
+}
+
 static int c_mean_reference(struct cc *c, const struct model_op *op, int in_float)
 {
 	struct edgeai_prog_mean_params p = { .flags = EDGEAI_PROG_MEAN_FLOAT };
 	int32_t in = op->in[0], out = op->out[0];
 	const struct model_tensor *it = T(c, in);
 	float scale = scale_of(c, in) / scale_of(c, out);
-	int vin, vout, via[2], r;
-	uint32_t hw[2];
 
 	if (it->type != TFL_INT8 && it->type != TFL_UINT8)
 		return unsupported(c, op, "8-bit only");
@@ -2120,11 +2132,7 @@ static int c_mean_reference(struct cc *c, const struct model_op *op, int in_floa
 		p.flags = EDGEAI_PROG_MEAN_DIV;
 	else
 		memcpy(&p.scale, &scale, sizeof(p.scale));
-	r = reduce_view(c, op, hw, &vin, &vout, via);
-	if (!r)
-		r = cc_op_pt(c, EDGEAI_OP_MEAN, (uint32_t[1]){ (uint32_t)vin }, 1, (uint32_t)vout,
-			     &p, sizeof(p));
-	return r ? r : reduce_done(c, op, vout, via[1]);
+	return reduce_mean(c, op, &p);
 }
 
 /*
@@ -2141,8 +2149,6 @@ static int c_sum(struct cc *c, const struct model_op *op)
 	int32_t in = op->in[0], out = op->out[0];
 	const struct model_tensor *it = T(c, in);
 	float scale;
-	int vin, vout, via[2], r;
-	uint32_t hw[2];
 
 	if (need_q(c, op, in) || need_q(c, op, out))
 		return -EOPNOTSUPP;
@@ -2153,11 +2159,7 @@ static int c_sum(struct cc *c, const struct model_op *op)
 				   "then adds the stored values in 8 bits, wrapping)");
 	scale = scale_of(c, in) / scale_of(c, out);
 	memcpy(&p.scale, &scale, sizeof(p.scale));
-	r = reduce_view(c, op, hw, &vin, &vout, via);
-	if (!r)
-		r = cc_op_pt(c, EDGEAI_OP_MEAN, (uint32_t[1]){ (uint32_t)vin }, 1, (uint32_t)vout,
-			     &p, sizeof(p));
-	return r ? r : reduce_done(c, op, vout, via[1]);
+	return reduce_mean(c, op, &p);
 }
 
 static int c_mean(struct cc *c, const struct model_op *op)
