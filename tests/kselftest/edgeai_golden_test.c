@@ -66,6 +66,7 @@ struct gcase {
 	uint32_t nslots;
 	size_t need[MAX_SLOTS];
 	size_t first[MAX_SLOTS];	/* bytes of the tensor at offset 0: the input file */
+	bool written[MAX_SLOTS];	/* an op writes the slot (an input's: temporaries) */
 	uint32_t bo[MAX_SLOTS];
 	uint8_t *map[MAX_SLOTS];
 	uint64_t map_size[MAX_SLOTS];
@@ -144,6 +145,8 @@ static const char *run_path(struct dev *d, struct gcase *c, uint32_t h, bool uri
 	for (i = 0; i < c->nslots; i++) {
 		bos[i].handle = c->bo[i];
 		bos[i].flags = i == out ? DRM_EDGEAI_BO_WRITE : DRM_EDGEAI_BO_READ;
+		if (i != out && c->written[i])
+			bos[i].flags |= DRM_EDGEAI_BO_WRITE;
 	}
 	memset(c->map[out], fill, c->map_size[out]);
 	ret = uring ? run_uring(d, bos, c->nslots, h) : run_ioctl(d, bos, c->nslots, h);
@@ -223,6 +226,9 @@ static int run_case(struct dev *devs, int ndev, const char *dir, const char *nam
 		if (!t[i].offset && !c.first[t[i].slot])
 			c.first[t[i].slot] = end;
 	}
+	for (i = 0; i < hd->op_count && hd->op_offset + (i + 1) * sizeof(*op) <= c.plen; i++)
+		if (op[i].output < hd->tensor_count && t[op[i].output].slot < c.nslots)
+			c.written[t[op[i].output].slot] = true;
 	/* The first device type whose op set has the op accepts it. */
 	for (k = 0; k < ndev && !d; k++) {
 		struct drm_edgeai_program_create pc = {
