@@ -4029,25 +4029,55 @@ static uint32_t resize_px(const int8_t *const tap[4], const int32_t s[4], int8_t
 }
 
 /*
- * RESIZE_BILINEAR of int8 tensors of fewer than 16 channels (heatmaps,
- * masks, few-channel decoders), where resize_px() would fill a part of
- * its lanes one pixel at a time: the reference's sum of the four taps
+ * RESIZE_BILINEAR of int8 tensors: the reference's sum of the four taps
  * times their weight products, as w_lo V[x_lo] + w_hi V[x_hi] with
  * V = w_lo' in[lo'] + w_hi' in[hi'] the two input rows' weighted sum at
  * every input column (the same integer: the products distribute; every
  * partial sum is within the bound exec_resize_maps() checks). Per output
- * row, V over the flat input row 16 lanes at a time, then 16 output
- * elements at a time, their V gathered by flat indices (output element
- * j = x * ch + c reads V at x_lo * ch + c and x_hi * ch + c; 4 and 8
- * channels: each pixel's sums loaded whole); the rounding of
- * resize_px(). Items: output rows (batch * OH + y).
+ * row, V over the flat input row 16 lanes at a time, then the output:
+ * fewer than 16 channels (heatmaps, masks, few-channel decoders) 16
+ * output elements at a time, their V gathered by flat indices (output
+ * element j = x * ch + c reads V at x_lo * ch + c and x_hi * ch + c; 4
+ * and 8 channels: each pixel's sums loaded whole); 16 channels or more
+ * pixel by pixel, 16 channels at a time (rsz_px_wide()): two products
+ * per output where resize_px() takes four, with a pixel's setup once per
+ * row of V. The rounding of resize_px(), which runs only where this
+ * declines (no memory for V). Items: output rows (batch * OH + y).
  */
 struct rsz_job {
 	const struct ek_op *o;
-	const struct edgeai_prog_interp *ym;
-	const int32_t *ilo, *ihi, *wlo, *whi;	/* per element of an output row */
+	const struct edgeai_prog_interp *ym, *xm;
+	const int32_t *ilo, *ihi, *wlo, *whi;	/* per element of an output row (ch < 16) */
 	_Atomic int failed;
 };
+
+/*
+ * 16 channels or more: each output pixel's two columns of V are loaded
+ * whole, 16 channels at a time, with the pixel's two weights.
+ */
+static void rsz_px_wide(const int32_t *v, const struct edgeai_prog_interp *xm, uint32_t ow,
+			uint32_t ch, int8_t *dst)
+{
+	const __m512i half = _mm512_set1_epi32(1 << 19), z = _mm512_setzero_si512();
+	uint32_t x, c;
+
+	for (x = 0; x < ow; x++, dst += ch) {
+		const int32_t *a = v + (size_t)xm[x].lo * ch, *b = v + (size_t)xm[x].hi * ch;
+		__m512i wl = _mm512_set1_epi32((int32_t)xm[x].w_lo);
+		__m512i wh = _mm512_set1_epi32((int32_t)xm[x].w_hi);
+
+		for (c = 0; c < ch; c += 16) {
+			__mmask16 m = ch - c >= 16 ? 0xffff : (__mmask16)((1U << (ch - c)) - 1);
+			__m512i acc = _mm512_add_epi32(
+				_mm512_mullo_epi32(_mm512_maskz_loadu_epi32(m, a + c), wl),
+				_mm512_mullo_epi32(_mm512_maskz_loadu_epi32(m, b + c), wh));
+			__m512i q = _mm512_srli_epi32(_mm512_add_epi32(_mm512_abs_epi32(acc), half), 20);
+
+			q = _mm512_mask_sub_epi32(q, _mm512_cmplt_epi32_mask(acc, z), z, q);
+			_mm512_mask_cvtsepi32_storeu_epi8(dst + c, m, q);
+		}
+	}
+}
 
 /* The 8 sums of V from index @i (a pixel of 8 channels). */
 static inline __m256i rsz_ld8(const int32_t *v, int32_t i)
@@ -4095,6 +4125,10 @@ static void rsz_rows(void *ctx, uint32_t begin, uint32_t end)
 				_mm512_mullo_epi32(ld8(lo + j, m, 1), wl),
 				_mm512_mullo_epi32(ld8(hi + j, m, 1), wh)));
 		}
+		if (ch >= 16) {
+			rsz_px_wide(v, rj->xm, out->d[2], ch, dst);
+			continue;
+		}
 		for (j = 0; j < no; j += 16) {
 			__mmask16 m = no - j >= 16 ? 0xffff : (__mmask16)((1U << (no - j)) - 1);
 			__m512i a, b, acc, q;
@@ -4125,7 +4159,7 @@ static void rsz_rows(void *ctx, uint32_t begin, uint32_t end)
 	free(v);
 }
 
-static int resize_small(const struct ek_op *o)
+static int resize_sep(const struct ek_op *o)
 {
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
 	uint32_t ch = out->d[3], no = out->d[2] * ch, rows = out->d[0] * out->d[1], j;
@@ -4133,9 +4167,17 @@ static int resize_small(const struct ek_op *o)
 	struct rsz_job rj = { .o = o };
 	int32_t *t;
 
-	if (exec_resize_maps(o, &rj.ym, &xm) || !ch || ch >= 16 ||
+	if (exec_resize_maps(o, &rj.ym, &xm) || !ch ||
 	    (uint64_t)in->d[2] * ch > INT32_MAX / 4)
 		return EXEC_OPT_NOT_HANDLED;
+	rj.xm = xm;
+	if (ch >= 16) {
+		if (exec_par_worth((uint64_t)ek_count(out) * 4))
+			exec_par_for(rows, rsz_rows, &rj);
+		else
+			rsz_rows(&rj, 0, rows);
+		return rj.failed ? EXEC_OPT_NOT_HANDLED : 0;
+	}
 	t = malloc((size_t)no * 16);
 	if (!t)
 		return EXEC_OPT_NOT_HANDLED;
@@ -4317,7 +4359,8 @@ static int vnni_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_AVERAGE_POOL_2D:
 		return avgpool(o);
 	case EDGEAI_OP_RESIZE_BILINEAR:
-		return o->out.d[3] < 16 ? resize_small(o) : exec_resize_bilinear(o, resize_px);
+		/* the per-pixel taps where the separable rows decline (no memory) */
+		return resize_sep(o) == 0 ? 0 : exec_resize_bilinear(o, resize_px);
 	case EDGEAI_OP_MUL:
 	case EDGEAI_OP_MAXIMUM:
 	case EDGEAI_OP_MINIMUM:
