@@ -865,30 +865,43 @@ static int fc(const struct ek_op *o, const void *prep)
  * 64-bit sum of the four taps times their 10.10 fixed-point weights fits
  * in 32 bits when the weights do (checked: |w_lo| + |w_hi| <= 4000 on
  * each axis, so |sum| < 128 * 4000^2 < 2^31 - 2^19; half-pixel centres
- * give weights a little outside 0..1024 at the edges), so eight
- * channels at a time in int32, with the reference's rounding (half away
- * from zero, then / 2^20 toward zero): the channels of one output pixel,
- * eight at a time; exec_resize_bilinear() (cpu-common.c) walks the pixels
- * and does the rest. The float arithmetic of uint8 goes to the reference.
+ * give weights a little outside 0..1024 at the edges), so eight lanes at
+ * a time in int32: the rows' weighted sums V (resize_vrow()), then each
+ * output pixel's two columns of V weighted, with the reference's
+ * rounding (half away from zero, then / 2^20 toward zero) (resize_px());
+ * exec_resize_bilinear() (cpu-common.c) walks the rows and pixels and
+ * does the rest. The float arithmetic of uint8 goes to the reference.
  */
-static uint32_t resize_px(const int8_t *const tap[4], const int32_t s[4], int8_t *dst, uint32_t ch)
+static uint32_t resize_vrow(const int8_t *lo, const int8_t *hi, int32_t wl, int32_t wh,
+			    int32_t *v, uint32_t n)
+{
+	const __m256i l = _mm256_set1_epi32(wl), h = _mm256_set1_epi32(wh);
+	uint32_t j;
+
+	for (j = 0; j + 8 <= n; j += 8) {
+		__m256i a = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(lo + j)));
+		__m256i b = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(hi + j)));
+
+		_mm256_storeu_si256((__m256i *)(v + j),
+				    _mm256_add_epi32(_mm256_mullo_epi32(a, l), _mm256_mullo_epi32(b, h)));
+	}
+	return j;
+}
+
+static uint32_t resize_px(const int32_t *a, const int32_t *b, int32_t wl, int32_t wh,
+			  int8_t *dst, uint32_t ch)
 {
 	const __m256i half = _mm256_set1_epi32(1 << 19), zero = _mm256_setzero_si256();
-	__m256i w[4];
-	uint32_t c, k;
+	const __m256i l = _mm256_set1_epi32(wl), h = _mm256_set1_epi32(wh);
+	uint32_t c;
 
-	if (ch < 8)
-		return 0;
-	for (k = 0; k < 4; k++)
-		w[k] = _mm256_set1_epi32(s[k]);
 	for (c = 0; c + 8 <= ch; c += 8) {
-		__m256i acc = zero, neg, res;
+		__m256i acc = _mm256_add_epi32(
+			_mm256_mullo_epi32(_mm256_loadu_si256((const __m256i *)(a + c)), l),
+			_mm256_mullo_epi32(_mm256_loadu_si256((const __m256i *)(b + c)), h));
+		__m256i neg, res;
 		__m128i pk;
 
-		for (k = 0; k < 4; k++)
-			acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(
-				_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(tap[k] + c))),
-				w[k]));
 		/* half away from zero, then truncate toward zero */
 		neg = _mm256_cmpgt_epi32(zero, acc);
 		res = _mm256_abs_epi32(acc);
@@ -1645,7 +1658,7 @@ static int avx2_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_SOFTMAX:
 		return softmax(o);
 	case EDGEAI_OP_RESIZE_BILINEAR:
-		return exec_resize_bilinear(o, resize_px);
+		return exec_resize_bilinear(o, resize_vrow, resize_px);
 	case EDGEAI_OP_CONV_2D:
 		return conv(o, prep);
 	case EDGEAI_OP_DEPTHWISE_CONV_2D:

@@ -218,16 +218,23 @@ static int resize_w_ok(const struct edgeai_prog_interp *m)
 struct resize_job {
 	const struct ek_op *o;
 	const struct edgeai_prog_interp *ym, *xm;
+	exec_resize_vrow_fn *vrow;
 	exec_resize_px_fn *px;
+	_Atomic int failed;
 };
 
 static void resize_rows(void *ctx, uint32_t begin, uint32_t end)
 {
-	const struct resize_job *rj = ctx;
+	struct resize_job *rj = ctx;
 	const struct ek_op *o = rj->o;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	uint32_t ch = out->d[3], row, n, y, x, c, k;
+	uint32_t ch = out->d[3], nv = in->d[2] * ch, row, n, y, x, c, j;
+	int32_t *v = malloc((size_t)nv * sizeof(*v));
 
+	if (!v) {
+		rj->failed = 1;
+		return;
+	}
 	for (row = begin; row < end; row++) {
 		const struct edgeai_prog_interp *r = &rj->ym[row % out->d[1]];
 		const int8_t *rlo, *rhi;
@@ -239,31 +246,24 @@ static void resize_rows(void *ctx, uint32_t begin, uint32_t end)
 		rlo = (const int8_t *)in->data + ek_idx(in, n, r->lo, 0, 0);
 		rhi = (const int8_t *)in->data + ek_idx(in, n, r->hi, 0, 0);
 		dst = (int8_t *)out->data + ek_idx(out, n, y, 0, 0);
+		for (j = rj->vrow(rlo, rhi, (int32_t)r->w_lo, (int32_t)r->w_hi, v, nv); j < nv; j++)
+			v[j] = rlo[j] * (int32_t)r->w_lo + rhi[j] * (int32_t)r->w_hi;
 		for (x = 0; x < out->d[2]; x++, dst += ch) {
 			const struct edgeai_prog_interp *q = &rj->xm[x];
-			const int8_t *tap[4];
-			int32_t s[4];
+			const int32_t *va = v + (size_t)q->lo * ch, *vb = v + (size_t)q->hi * ch;
+			int32_t wl = (int32_t)q->w_lo, wh = (int32_t)q->w_hi;
 
-			s[0] = (int32_t)r->w_lo * (int32_t)q->w_lo;
-			s[1] = (int32_t)r->w_lo * (int32_t)q->w_hi;
-			s[2] = (int32_t)r->w_hi * (int32_t)q->w_lo;
-			s[3] = (int32_t)r->w_hi * (int32_t)q->w_hi;
-			tap[0] = rlo + (size_t)q->lo * ch;
-			tap[1] = rlo + (size_t)q->hi * ch;
-			tap[2] = rhi + (size_t)q->lo * ch;
-			tap[3] = rhi + (size_t)q->hi * ch;
-			for (c = rj->px(tap, s, dst, ch); c < ch; c++) {
-				int32_t acc = 0, v;
+			for (c = rj->px(va, vb, wl, wh, dst, ch); c < ch; c++) {
+				int32_t acc = va[c] * wl + vb[c] * wh, s;
 
-				for (k = 0; k < 4; k++)
-					acc += tap[k][c] * s[k];
 				/* half away from zero, then / 2^20 toward zero */
 				acc += acc > 0 ? (1 << 19) : -(1 << 19);
-				v = acc >= 0 ? acc >> 20 : -((-acc) >> 20);
-				dst[c] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
+				s = acc >= 0 ? acc >> 20 : -((-acc) >> 20);
+				dst[c] = (int8_t)(s < -128 ? -128 : s > 127 ? 127 : s);
 			}
 		}
 	}
+	free(v);
 }
 
 int exec_resize_maps(const struct ek_op *o, const struct edgeai_prog_interp **ym,
@@ -289,19 +289,21 @@ int exec_resize_maps(const struct ek_op *o, const struct edgeai_prog_interp **ym
 	return 0;
 }
 
-int exec_resize_bilinear(const struct ek_op *o, exec_resize_px_fn *px)
+int exec_resize_bilinear(const struct ek_op *o, exec_resize_vrow_fn *vrow, exec_resize_px_fn *px)
 {
 	const struct ek_tensor *out = &o->out;
 	uint32_t rows = out->d[0] * out->d[1];
-	struct resize_job rj = { .o = o, .px = px };
+	struct resize_job rj = { .o = o, .vrow = vrow, .px = px };
 
-	if (exec_resize_maps(o, &rj.ym, &rj.xm))
+	if (exec_resize_maps(o, &rj.ym, &rj.xm) || !out->d[3] ||
+	    (uint64_t)o->in[0].d[2] * out->d[3] > INT32_MAX / 4)
 		return EXEC_OPT_NOT_HANDLED;
 	if (exec_par_worth((uint64_t)ek_count(out) * 4))
 		exec_par_for(rows, resize_rows, &rj);
 	else
 		resize_rows(&rj, 0, rows);
-	return 0;
+	/* a part without memory for V left its rows: the reference does them all */
+	return rj.failed ? EXEC_OPT_NOT_HANDLED : 0;
 }
 
 int exec_bstrides(const struct ek_tensor *t, const struct ek_tensor *out, size_t st[4])

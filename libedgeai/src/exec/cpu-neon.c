@@ -539,15 +539,17 @@ static int add(const struct ek_op *o, int sub)
 }
 
 /*
- * RESIZE_BILINEAR of int8 tensors (EDGEAI_RESIZE_FIXED10): the channels of
- * one output pixel, eight at a time; exec_resize_bilinear() (cpu-common.c)
- * checks the maps, walks the pixels and does the rest. The reference's
- * 64-bit sum of four taps times their weight products fits in int32 for
- * the weights it lets through, so the sum is exact in 32-bit lanes
- * (MLA by a scalar); its rounding, half away from zero and then division
- * by 2^20 toward zero, is the rounding shift of the magnitude (a tie
- * rounds up, away from zero) with the sign put back; the saturating
- * narrowing is the clamp to the type's range.
+ * RESIZE_BILINEAR of int8 tensors (EDGEAI_RESIZE_FIXED10):
+ * exec_resize_bilinear() (cpu-common.c) checks the maps, walks the rows
+ * and pixels and does the rest; here the rows' weighted sums V
+ * (resize_vrow()) and each output pixel's two columns of V weighted
+ * (resize_px()), eight at a time. The reference's 64-bit sum of four taps
+ * times their weight products fits in int32 for the weights it lets
+ * through, so the sum is exact in 32-bit lanes (MLA by a scalar); its
+ * rounding, half away from zero and then division by 2^20 toward zero,
+ * is the rounding shift of the magnitude (a tie rounds up, away from
+ * zero) with the sign put back; the saturating narrowing is the clamp to
+ * the type's range.
  */
 static inline int32x4_t rdiv20(int32x4_t v)
 {
@@ -556,19 +558,32 @@ static inline int32x4_t rdiv20(int32x4_t v)
 	return vbslq_s32(vcltzq_s32(v), vnegq_s32(m), m);
 }
 
-static uint32_t resize_px(const int8_t *const tap[4], const int32_t s[4], int8_t *dst, uint32_t ch)
+static uint32_t resize_vrow(const int8_t *lo, const int8_t *hi, int32_t wl, int32_t wh,
+			    int32_t *v, uint32_t n)
 {
-	uint32_t c, k;
+	uint32_t j;
+
+	for (j = 0; j + 8 <= n; j += 8) {
+		int16x8_t a = vmovl_s8(vld1_s8(lo + j)), b = vmovl_s8(vld1_s8(hi + j));
+
+		vst1q_s32(v + j, vmlaq_n_s32(vmulq_n_s32(vmovl_s16(vget_low_s16(a)), wl),
+					     vmovl_s16(vget_low_s16(b)), wh));
+		vst1q_s32(v + j + 4, vmlaq_n_s32(vmulq_n_s32(vmovl_high_s16(a), wl),
+						 vmovl_high_s16(b), wh));
+	}
+	return j;
+}
+
+static uint32_t resize_px(const int32_t *a, const int32_t *b, int32_t wl, int32_t wh,
+			  int8_t *dst, uint32_t ch)
+{
+	uint32_t c;
 
 	for (c = 0; c + 8 <= ch; c += 8) {
-		int32x4_t lo = vdupq_n_s32(0), hi = lo;
+		int32x4_t lo = vmlaq_n_s32(vmulq_n_s32(vld1q_s32(a + c), wl), vld1q_s32(b + c), wh);
+		int32x4_t hi = vmlaq_n_s32(vmulq_n_s32(vld1q_s32(a + c + 4), wl),
+					   vld1q_s32(b + c + 4), wh);
 
-		for (k = 0; k < 4; k++) {
-			int16x8_t x = vmovl_s8(vld1_s8(tap[k] + c));
-
-			lo = vmlaq_n_s32(lo, vmovl_s16(vget_low_s16(x)), s[k]);
-			hi = vmlaq_n_s32(hi, vmovl_high_s16(x), s[k]);
-		}
 		lo = rdiv20(lo);
 		hi = rdiv20(hi);
 		vst1_s8(dst + c, vqmovn_s16(vcombine_s16(vqmovn_s32(lo), vqmovn_s32(hi))));
@@ -973,7 +988,7 @@ static int neon_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_AVERAGE_POOL_2D:
 		return pool(o, 0);
 	case EDGEAI_OP_RESIZE_BILINEAR:
-		return exec_resize_bilinear(o, resize_px);
+		return exec_resize_bilinear(o, resize_vrow, resize_px);
 	case EDGEAI_OP_MEAN:
 		return exec_mean(o, mean_sum, mean_f32);
 	case EDGEAI_OP_TRANSPOSE_CONV:

@@ -142,16 +142,22 @@ void *exec_common_prepare(const struct ek_op *o);
  * checked (indices in range; |w_lo| + |w_hi| <= 4000 on each axis, so the
  * reference's 64-bit sum of four taps times their weight products fits in
  * int32: |sum| < 128 * 4000^2 < 2^31 - 2^19), the output rows split
- * across the threads, and for each output pixel @px called with its four
- * taps (the rows in[lo][lo'], in[lo][hi'], in[hi][lo'], in[hi][hi']) and
- * their weights (the reference's products): it writes channels 0.. of
- * @dst and returns how many; the rest are done here, with the reference's
- * rounding. 0, or EXEC_OPT_NOT_HANDLED (uint8's float arithmetic among
- * others).
+ * across the threads. The sum is taken as w_lo V[x_lo] + w_hi V[x_hi],
+ * V = w_lo' in[lo'] + w_hi' in[hi'] the two input rows' weighted sum at
+ * every input column: the same integer (the products distribute), two
+ * products per output element instead of four. Per output row @vrow
+ * makes V: elements 0.. of @v from the rows @lo and @hi with their
+ * weights, returning how many; then for each output pixel @px combines
+ * its two columns of V, @a and @b, with the pixel's weights: it writes
+ * channels 0.. of @dst and returns how many. The rest are done here,
+ * with the reference's rounding. 0, or EXEC_OPT_NOT_HANDLED (uint8's
+ * float arithmetic among others; no memory for V).
  */
-typedef uint32_t exec_resize_px_fn(const int8_t *const tap[4], const int32_t s[4], int8_t *dst,
-				   uint32_t ch);
-int exec_resize_bilinear(const struct ek_op *o, exec_resize_px_fn *px);
+typedef uint32_t exec_resize_vrow_fn(const int8_t *lo, const int8_t *hi, int32_t wl, int32_t wh,
+				     int32_t *v, uint32_t n);
+typedef uint32_t exec_resize_px_fn(const int32_t *a, const int32_t *b, int32_t wl, int32_t wh,
+				   int8_t *dst, uint32_t ch);
+int exec_resize_bilinear(const struct ek_op *o, exec_resize_vrow_fn *vrow, exec_resize_px_fn *px);
 /*
  * The row and column maps (*@ym, *@xm) of an int8 RESIZE_BILINEAR
  * (EDGEAI_RESIZE_FIXED10), checked as exec_resize_bilinear() does: 0, or

@@ -4000,35 +4000,6 @@ static int lut(const struct ek_op *o)
 }
 
 /*
- * RESIZE_BILINEAR of int8 tensors (exec_resize_bilinear(), cpu-common.c:
- * the maps checked, the pixels walked): one output pixel's channels 16 at
- * a time, the reference's sum of the four taps times their weight
- * products (it fits int32: checked there), rounded half away from zero
- * by 2^20, (|v| + 2^19) >> 20 with v's sign (0 stays 0), stored with
- * saturation as the reference.
- */
-static uint32_t resize_px(const int8_t *const tap[4], const int32_t s[4], int8_t *dst, uint32_t ch)
-{
-	const __m512i half = _mm512_set1_epi32(1 << 19), z = _mm512_setzero_si512();
-	const __m512i w0 = _mm512_set1_epi32(s[0]), w1 = _mm512_set1_epi32(s[1]);
-	const __m512i w2 = _mm512_set1_epi32(s[2]), w3 = _mm512_set1_epi32(s[3]);
-	uint32_t c;
-
-	for (c = 0; c < ch; c += 16) {
-		__mmask16 m = ch - c >= 16 ? 0xffff : (__mmask16)((1U << (ch - c)) - 1);
-		__m512i acc = _mm512_mullo_epi32(ld8(tap[0] + c, m, 1), w0), r;
-
-		acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(ld8(tap[1] + c, m, 1), w1));
-		acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(ld8(tap[2] + c, m, 1), w2));
-		acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(ld8(tap[3] + c, m, 1), w3));
-		r = _mm512_srli_epi32(_mm512_add_epi32(_mm512_abs_epi32(acc), half), 20);
-		r = _mm512_mask_sub_epi32(r, _mm512_cmplt_epi32_mask(acc, z), z, r);
-		_mm512_mask_cvtsepi32_storeu_epi8(dst + c, m, r);
-	}
-	return ch;
-}
-
-/*
  * RESIZE_BILINEAR of int8 tensors: the reference's sum of the four taps
  * times their weight products, as w_lo V[x_lo] + w_hi V[x_hi] with
  * V = w_lo' in[lo'] + w_hi' in[hi'] the two input rows' weighted sum at
@@ -4039,10 +4010,10 @@ static uint32_t resize_px(const int8_t *const tap[4], const int32_t s[4], int8_t
  * output elements at a time, their V gathered by flat indices (output
  * element j = x * ch + c reads V at x_lo * ch + c and x_hi * ch + c; 4
  * and 8 channels: each pixel's sums loaded whole); 16 channels or more
- * pixel by pixel, 16 channels at a time (rsz_px_wide()): two products
- * per output where resize_px() takes four, with a pixel's setup once per
- * row of V. The rounding of resize_px(), which runs only where this
- * declines (no memory for V). Items: output rows (batch * OH + y).
+ * pixel by pixel, 16 channels at a time (rsz_px_wide()). The sums
+ * rounded half away from zero by 2^20, (|v| + 2^19) >> 20 with v's sign
+ * (0 stays 0), stored with saturation as the reference. Items: output
+ * rows (batch * OH + y).
  */
 struct rsz_job {
 	const struct ek_op *o;
@@ -4359,8 +4330,7 @@ static int vnni_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_AVERAGE_POOL_2D:
 		return avgpool(o);
 	case EDGEAI_OP_RESIZE_BILINEAR:
-		/* the per-pixel taps where the separable rows decline (no memory) */
-		return resize_sep(o) == 0 ? 0 : exec_resize_bilinear(o, resize_px);
+		return resize_sep(o);
 	case EDGEAI_OP_MUL:
 	case EDGEAI_OP_MAXIMUM:
 	case EDGEAI_OP_MINIMUM:
