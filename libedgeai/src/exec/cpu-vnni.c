@@ -4022,6 +4022,17 @@ struct rsz_job {
 	_Atomic int failed;
 };
 
+/* @acc rounded half away from zero by 2^20, stored with saturation (mask @m) */
+static inline void rsz_st(int8_t *dst, __mmask16 m, __m512i acc)
+{
+	const __m512i z = _mm512_setzero_si512();
+	__m512i q = _mm512_srli_epi32(_mm512_add_epi32(_mm512_abs_epi32(acc),
+						       _mm512_set1_epi32(1 << 19)), 20);
+
+	q = _mm512_mask_sub_epi32(q, _mm512_cmplt_epi32_mask(acc, z), z, q);
+	_mm512_mask_cvtsepi32_storeu_epi8(dst, m, q);
+}
+
 /*
  * 16 channels or more: each output pixel's two columns of V are loaded
  * whole, 16 channels at a time, with the pixel's two weights.
@@ -4029,7 +4040,6 @@ struct rsz_job {
 static void rsz_px_wide(const int32_t *v, const struct edgeai_prog_interp *xm, uint32_t ow,
 			uint32_t ch, int8_t *dst)
 {
-	const __m512i half = _mm512_set1_epi32(1 << 19), z = _mm512_setzero_si512();
 	uint32_t x, c;
 
 	for (x = 0; x < ow; x++, dst += ch) {
@@ -4042,10 +4052,8 @@ static void rsz_px_wide(const int32_t *v, const struct edgeai_prog_interp *xm, u
 			__m512i acc = _mm512_add_epi32(
 				_mm512_mullo_epi32(_mm512_maskz_loadu_epi32(m, a + c), wl),
 				_mm512_mullo_epi32(_mm512_maskz_loadu_epi32(m, b + c), wh));
-			__m512i q = _mm512_srli_epi32(_mm512_add_epi32(_mm512_abs_epi32(acc), half), 20);
 
-			q = _mm512_mask_sub_epi32(q, _mm512_cmplt_epi32_mask(acc, z), z, q);
-			_mm512_mask_cvtsepi32_storeu_epi8(dst + c, m, q);
+			rsz_st(dst + c, m, acc);
 		}
 	}
 }
@@ -4074,7 +4082,7 @@ static void rsz_rows(void *ctx, uint32_t begin, uint32_t end)
 	struct rsz_job *rj = ctx;
 	const struct ek_tensor *in = &rj->o->in[0], *out = &rj->o->out;
 	uint32_t ch = out->d[3], nv = in->d[2] * ch, no = out->d[2] * ch, row, j;
-	const __m512i half = _mm512_set1_epi32(1 << 19), z = _mm512_setzero_si512();
+	const __m512i z = _mm512_setzero_si512();
 	int32_t *v = aalloc((size_t)nv * 4);
 
 	if (!v) {
@@ -4102,7 +4110,7 @@ static void rsz_rows(void *ctx, uint32_t begin, uint32_t end)
 		}
 		for (j = 0; j < no; j += 16) {
 			__mmask16 m = no - j >= 16 ? 0xffff : (__mmask16)((1U << (no - j)) - 1);
-			__m512i a, b, acc, q;
+			__m512i a, b, acc;
 
 			if (m == 0xffff && ch == 8) {
 				/* two pixels: their 8 sums each, whole */
@@ -4122,9 +4130,7 @@ static void rsz_rows(void *ctx, uint32_t begin, uint32_t end)
 			acc = _mm512_add_epi32(
 				_mm512_mullo_epi32(a, _mm512_maskz_loadu_epi32(m, rj->wlo + j)),
 				_mm512_mullo_epi32(b, _mm512_maskz_loadu_epi32(m, rj->whi + j)));
-			q = _mm512_srli_epi32(_mm512_add_epi32(_mm512_abs_epi32(acc), half), 20);
-			q = _mm512_mask_sub_epi32(q, _mm512_cmplt_epi32_mask(acc, z), z, q);
-			_mm512_mask_cvtsepi32_storeu_epi8(dst + j, m, q);
+			rsz_st(dst + j, m, acc);
 		}
 	}
 	free(v);
@@ -4142,21 +4148,17 @@ static int resize_sep(const struct ek_op *o)
 	    (uint64_t)in->d[2] * ch > INT32_MAX / 4)
 		return EXEC_OPT_NOT_HANDLED;
 	rj.xm = xm;
-	if (ch >= 16) {
-		if (exec_par_worth((uint64_t)ek_count(out) * 4))
-			exec_par_for(rows, rsz_rows, &rj);
-		else
-			rsz_rows(&rj, 0, rows);
-		return rj.failed ? EXEC_OPT_NOT_HANDLED : 0;
-	}
-	t = malloc((size_t)no * 16);
-	if (!t)
+	/* fewer than 16 channels: the flat indices and weights of an output row */
+	t = ch < 16 ? malloc((size_t)no * 16) : NULL;
+	if (ch < 16 && !t)
 		return EXEC_OPT_NOT_HANDLED;
-	rj.ilo = t;
-	rj.ihi = t + no;
-	rj.wlo = t + 2 * (size_t)no;
-	rj.whi = t + 3 * (size_t)no;
-	for (j = 0; j < no; j++) {
+	if (t) {
+		rj.ilo = t;
+		rj.ihi = t + no;
+		rj.wlo = t + 2 * (size_t)no;
+		rj.whi = t + 3 * (size_t)no;
+	}
+	for (j = 0; t && j < no; j++) {
 		const struct edgeai_prog_interp *q = &xm[j / ch];
 
 		t[j] = (int32_t)(q->lo * ch + j % ch);
