@@ -97,6 +97,49 @@ static inline long long eai_devfreq_ll(int minor, const char *attr)
 	return eai_read_ll(p);
 }
 
+/* Poll devfreq's cur_freq until it reads @want (Hz), up to @ms. */
+static inline bool eai_wait_freq(int minor, unsigned long long want, int ms)
+{
+	for (int i = 0; i <= ms / 10; i++) {
+		if ((unsigned long long)eai_devfreq_ll(minor, "cur_freq") == want)
+			return true;
+		eai_sleep_ms(10);
+	}
+	return false;
+}
+
+/*
+ * Pin the device's clock to its highest operating point (devfreq
+ * min_freq = max_freq), so that device times measured at different
+ * moments are comparable: the governor otherwise moves the clock with the
+ * load, and the modelled time of a job with it. 0 when pinned (or the
+ * device has no devfreq: its clock does not move), else -1.
+ * eai_devfreq_unpin() gives the governor its range back.
+ */
+static inline int eai_devfreq_pin(int minor)
+{
+	char p[PATH_MAX], buf[32];
+	long long fmax;
+
+	if (eai_devfreq_path(minor, "min_freq", p, sizeof(p)))
+		return 0;
+	fmax = eai_devfreq_ll(minor, "max_freq");
+	if (fmax <= 0)
+		return -1;
+	snprintf(buf, sizeof(buf), "%lld", fmax);
+	if (eai_write_file(p, buf))
+		return -1;
+	return eai_wait_freq(minor, fmax, 2000) ? 0 : -1;
+}
+
+static inline void eai_devfreq_unpin(int minor)
+{
+	char p[PATH_MAX];
+
+	if (!eai_devfreq_path(minor, "min_freq", p, sizeof(p)))
+		eai_write_file(p, "0");
+}
+
 /*
  * Directory of the sysfs node under /sys/class/thermal/<pattern> whose
  * "type" is @type.

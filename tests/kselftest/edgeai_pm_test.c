@@ -57,16 +57,6 @@ static unsigned long long avail_extreme(int minor, bool max)
 	return best;
 }
 
-static bool wait_freq(int minor, unsigned long long want, int ms)
-{
-	for (int i = 0; i <= ms / 10; i++) {
-		if ((unsigned long long)eai_devfreq_ll(minor, "cur_freq") == want)
-			return true;
-		eai_sleep_ms(10);
-	}
-	return false;
-}
-
 /* Poll power/runtime_status until it reads @want, up to @ms. */
 static bool wait_status(int minor, const char *want, int ms)
 {
@@ -272,7 +262,7 @@ TEST_F(pm, system_sleep_repeatedly_keeps_queued_jobs)
 	/* Kept powered: a runtime suspend would stop the governor where it is. */
 	ASSERT_EQ(0, eai_dev_write(self->minor, "power/autosuspend_delay_ms", "10000"));
 	EXPECT_EQ(0, eai_device_works(self->fd, 0x78));
-	EXPECT_TRUE(wait_freq(self->minor, fmin, 5000));
+	EXPECT_TRUE(eai_wait_freq(self->minor, fmin, 5000));
 }
 
 /* Standard devfreq sysfs over the image's operating points. */
@@ -330,7 +320,7 @@ TEST_F(pm, devfreq_follows_load)
 
 	/* Idle: lowest point. */
 	ASSERT_EQ(0, eai_device_works(self->fd, 1));
-	EXPECT_TRUE(wait_freq(self->minor, fmin, 5000));
+	EXPECT_TRUE(eai_wait_freq(self->minor, fmin, 5000));
 	ASSERT_EQ(0, eai_dbg_write(self->minor, "compute_off", "1"));
 
 	/*
@@ -349,25 +339,25 @@ TEST_F(pm, devfreq_follows_load)
 	ASSERT_LE(0, child);
 	if (!child)
 		_exit(eai_load_saturate(&l, 3, eai_now_ns() + 4000000000LL) ? 1 : 0);
-	EXPECT_TRUE(wait_freq(self->minor, fmax, 3500));
+	EXPECT_TRUE(eai_wait_freq(self->minor, fmax, 3500));
 	ASSERT_EQ(0, eai_get_param(self->fd, DRM_EDGEAI_PARAM_CUR_FREQ_KHZ, &k));
 	EXPECT_EQ(fmax, k * 1000);
 	ASSERT_EQ(child, waitpid(child, &status, 0));
 	EXPECT_EQ(0, status);
 
 	/* Idle again: back down. */
-	EXPECT_TRUE(wait_freq(self->minor, fmin, 5000));
+	EXPECT_TRUE(eai_wait_freq(self->minor, fmin, 5000));
 	(void)trans0;
 
 	/* Speed follows the clock: pin it to each end and time a job. */
 	ASSERT_EQ(0, eai_devfreq_path(self->minor, "min_freq", p, sizeof(p)));
 	snprintf(buf, sizeof(buf), "%llu", fmax);
 	ASSERT_EQ(0, eai_write_file(p, buf));
-	EXPECT_TRUE(wait_freq(self->minor, fmax, 1000));
+	EXPECT_TRUE(eai_wait_freq(self->minor, fmax, 1000));
 	ASSERT_EQ(0, eai_load_run(&l, &t_fast));
 	snprintf(buf, sizeof(buf), "%llu", fmin);
 	ASSERT_EQ(0, eai_write_file(p, buf));
-	EXPECT_TRUE(wait_freq(self->minor, fmin, 1000));
+	EXPECT_TRUE(eai_wait_freq(self->minor, fmin, 1000));
 	ASSERT_EQ(0, eai_load_submit(&l, &id));
 	ASSERT_EQ(0, eai_wait(self->fd, id, eai_deadline_ms(20000), &status, &t_slow));
 	EXPECT_EQ(0, status);

@@ -87,6 +87,8 @@ FIXTURE_SETUP(preempt)
 	ASSERT_EQ(0, eai_get_param(self->lp, DRM_EDGEAI_PARAM_CAPABILITIES, &caps));
 	if (!(caps & DRM_EDGEAI_CAP_PREEMPT))
 		SKIP(return, "the NPU does not preempt (arb_preempt=0?)");
+	/* Device times of the program are compared across the test. */
+	ASSERT_EQ(0, eai_devfreq_pin(self->minor)) TH_LOG("cannot pin the NPU's clock");
 	self->hp = eai_open_minor(self->minor);
 	ASSERT_LE(0, self->hp);
 	/* LOW needs no privilege: the NORMAL client is the higher class. */
@@ -117,8 +119,10 @@ FIXTURE_TEARDOWN(preempt)
 	free(self->ch.blob);
 	if (self->hp >= 0)
 		close(self->hp);
-	if (self->lp >= 0)
+	if (self->lp >= 0) {
+		eai_devfreq_unpin(self->minor);
 		close(self->lp);
+	}
 }
 
 /* The uninterrupted run: the reference bytes and device time. */
