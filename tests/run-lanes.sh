@@ -83,6 +83,12 @@ for lane in "$@"; do
 			failures="$failures$(grep -E '^[[:space:]]*not ok' "$results/$lane.out" |
 				head -n 20 | sed "s/^[[:space:]]*/  $lane: /")
 "
+			# kselftest_harness names the check that failed, and
+			# the TH_LOG() after it says with what figures
+			why=$(grep -E -A1 --no-group-separator '^[[:space:]#]*[A-Za-z0-9_.-]+\.c:[0-9]+:[A-Za-z0-9_]+:Expected ' \
+				"$results/$lane.out" | head -n 12 | sed "s/^[[:space:]#]*/  $lane:   /")
+			[ -z "$why" ] || failures="$failures$why
+"
 		fi
 	else
 		echo "not ok - lane $lane exited $rc without results"
