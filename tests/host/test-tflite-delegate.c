@@ -55,7 +55,7 @@ struct xnn_opts {
 
 #define MAX_OPTS 8
 #define MAX_CONFIGS 8
-#define MAX_IO 16
+#define MAX_IO 24
 
 /* The TFLite C API, from dlopen(). */
 static struct {

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Write shape_ops.tflite: the data-movement ops the compiler lowers.
 
-(With MEAN over other axes than H and W, REDUCE_MAX and RELU_N1_TO_1,
+(With SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND, which it lowers to PAD,
+TRANSPOSE and STRIDED_SLICE, MEAN over other axes than H and W, REDUCE_MAX and RELU_N1_TO_1,
 which it lowers to MEAN, MAX_POOL_2D and RELU6 on views, REDUCE_MIN and
 ARG_MIN, which it lowers to REDUCE_MAX's and ARG_MAX's ops on the
 stored bytes flipped by a TABLE, ARG_MAX,
@@ -50,6 +51,10 @@ lowest value). On [1, 12, 10, 3]:
     output 13: REDUCE_MIN of the permuted tensor over H and W [1, 1, 1, 4]
     output 14: ARG_MIN of output 0 over the channels, int32 [1, 12, 10]
     output 15: SUM of the sum over the channels [1, 12, 10] (float in TFLite)
+    output 16: a 3x3 convolution of the sum dilated by 2, as TF's older
+               converters write one: SPACE_TO_BATCH_ND (block 2 2,
+               paddings rows 2 4, columns 2 2) -> [4, 9, 7, 4], CONV_2D
+               VALID, BATCH_TO_SPACE_ND (crops rows 0 2) [1, 12, 10, 4]
 
 The pad value lies below what the convolution gives, so the quantized
 model pads with a value other than the zero point (a concatenation of
@@ -72,11 +77,13 @@ OP = {'ADD': 0, 'CONCATENATION': 2, 'CONV_2D': 3, 'RELU_N1_TO_1': 20, 'MEAN': 40
       'SQUEEZE': 43, 'SPLIT': 49, 'PADV2': 60, 'SLICE': 65, 'EXPAND_DIMS': 70,
       'REDUCE_MAX': 82, 'PACK': 83, 'UNPACK': 88, 'SPLIT_V': 102, 'ELU': 111,
       'GELU': 150, 'ABS': 101, 'RSQRT': 76,
-      'SQUARED_DIFFERENCE': 99, 'SUB': 41, 'MUL': 18, 'L2_NORMALIZATION': 11}
+      'SQUARED_DIFFERENCE': 99, 'SUB': 41, 'MUL': 18, 'L2_NORMALIZATION': 11,
+      'SPACE_TO_BATCH_ND': 38, 'BATCH_TO_SPACE_ND': 37}
 OPT = {'Conv2D': 1, 'Concatenation': 10, 'Add': 11, 'Reducer': 27, 'Squeeze': 30,
        'Split': 35, 'PadV2': 43, 'Slice': 48, 'ExpandDims': 52, 'Pack': 59,
        'Unpack': 64, 'SplitV': 79, 'ArgMax': 40, 'ArgMin': 57, 'MirrorPad': 77,
-       'Gather': 23, 'Gelu': 116, 'Sub': 28, 'Mul': 21, 'L2Norm': 12}
+       'Gather': 23, 'Gelu': 116, 'Sub': 28, 'Mul': 21, 'L2Norm': 12,
+       'BatchToSpaceND': 24, 'SpaceToBatchND': 25}
 F32, I32 = tw.TT_FLOAT32, tw.TT_INT32
 
 
@@ -96,11 +103,11 @@ class Model:
         self.ops.append((OP[name], OPT[opt] if opt else 0, opts, ins, outs))
 
 
-def conv(m, r, x, ic, oc, k, shape):
+def conv(m, r, x, ic, oc, k, shape, pad=tw.PAD_SAME):
     w = m.t([oc, k, k, ic], [r.uniform(-0.5, 0.5) for _ in range(oc * k * k * ic)])
     b = m.t([oc], [r.uniform(-0.2, 0.2) for _ in range(oc)])
     y = m.t(shape)
-    m.op('CONV_2D', 'Conv2D', [(0, 'b', tw.PAD_SAME), (1, 'i', 1), (2, 'i', 1),
+    m.op('CONV_2D', 'Conv2D', [(0, 'b', pad), (1, 'i', 1), (2, 'i', 1),
                                (3, 'b', 0), (4, 'i', 1), (5, 'i', 1)], [x, w, b], [y])
     return y
 
@@ -192,9 +199,18 @@ def main():
     m.op('ARG_MIN', 'ArgMin', [(0, 'b', tw.TT_INT32)], [y, m.t([], [-1], I32)], [ai])
     sm = m.t([1, 12, 10])
     m.op('SUM', 'Reducer', [(0, 'b', 0)], [s, m.t([1], [-1], I32)], [sm])
+    # a dilated convolution as TF's older converters leave it
+    sb = m.t([4, 9, 7, 4])
+    m.op('SPACE_TO_BATCH_ND', 'SpaceToBatchND', [],
+         [s, m.t([2], [2, 2], I32), m.t([2, 2], [2, 4, 2, 2], I32)], [sb])
+    dc = conv(m, r, sb, 4, 4, 3, [4, 7, 5, 4], tw.PAD_VALID)
+    dl = m.t([1, 12, 10, 4])
+    m.op('BATCH_TO_SPACE_ND', 'BatchToSpaceND', [],
+         [dc, m.t([2], [2, 2], I32), m.t([2, 2], [0, 2, 0, 0], I32)], [dl])
     with open(sys.argv[1], 'wb') as f:
         f.write(tw.model_ops(m.ops, m.tensors, [x],
-                             [y, a2, mw, mx, cl, am, ga, gr, gt, ge, rs, ln, l2, mn, ai, sm]))
+                             [y, a2, mw, mx, cl, am, ga, gr, gt, ge, rs, ln, l2, mn, ai, sm,
+                              dl]))
 
 
 if __name__ == '__main__':

@@ -52,7 +52,8 @@ TFL = {'ADD': 0, 'AVERAGE_POOL_2D': 1, 'CONCATENATION': 2, 'CONV_2D': 3,
        'RESIZE_NEAREST_NEIGHBOR': 97, 'LEAKY_RELU': 98, 'QUANTIZE': 114,
        'HARD_SWISH': 117, 'ELU': 111, 'GELU': 150,
        'ABS': 101, 'RSQRT': 76, 'SQUARED_DIFFERENCE': 99,
-       'L2_NORMALIZATION': 11}
+       'L2_NORMALIZATION': 11, 'BATCH_TO_SPACE_ND': 37,
+       'SPACE_TO_BATCH_ND': 38}
 OPT = {'Conv2D': 1, 'DepthwiseConv2D': 2, 'Pool2D': 5, 'FullyConnected': 8,
        'Softmax': 9, 'Concatenation': 10, 'Add': 11, 'ResizeBilinear': 15,
        'Reshape': 17, 'SpaceToDepth': 19, 'Mul': 21, 'Pad': 22,
@@ -671,6 +672,74 @@ def block_case(name, seed, op, dtype='int8', shape=(1, 4, 6, 8), bs=2):
     out = c.output(oshape, dtype, 0.1, 2)
     c.prog.op(op, [c.pidx[inp]], c.pidx[out], [bs])
     c.write(OUTDIR, op, optt, [(0, 'i', bs)], [inp])
+    return c
+
+
+def space_batch_case(name, seed, op, dtype='int8', shape=(1, 6, 5, 3),
+                     block=(2, 3), pads=((1, 1), (0, 1)), zp=7):
+    """SPACE_TO_BATCH_ND (pads: paddings) and BATCH_TO_SPACE_ND (pads:
+    crops) of a 4-D [N, H, W, C] or 3-D [N, H, C] tensor (TFLite's
+    [N, H, 1, C], one block axis). The program: the padded input
+    [N, H2 * bh, W2 * bw, C] seen as [N * H2 * bh, W2, bw, C], transposed
+    to [N * H2 * bh, bw, W2, C] = [N * H2, bh * bw, W2, C], transposed to
+    [bh * bw, N * H2, W2, C], the output; BATCH_TO_SPACE_ND the inverse,
+    [bh * bw, N * H, W, C] to [N * H, bh * bw, W, C] = [N * H * bh, bw, W, C]
+    to [N * H * bh, W, bw, C] = [N, H * bh, W * bw, C], then cropped.
+    Temporaries in slot 0 after the input; the views alias them."""
+    c = Case(name, seed)
+    if dtype == 'uint8':
+        zp += 128
+    rank = len(shape)
+    n, h = shape[0], shape[1]
+    w = shape[2] if rank == 4 else 1
+    ch = shape[-1]
+    bh = block[0]
+    bw = block[1] if rank == 4 else 1
+    p = [pads[0][0], pads[0][1]] + ([pads[1][0], pads[1][1]] if rank == 4 else [0, 0])
+    inp = c.act_input(list(shape), dtype, 0.05, zp)
+    c.prog_dims(inp, [n, h, w, ch])
+    bt = c.const_tensor([rank - 2], 'int32', list(block[:rank - 2]), in_prog=False)
+    pt = c.const_tensor([rank - 2, 2], 'int32', p[:2 * (rank - 2)], in_prog=False)
+    pin = c.pidx[inp]
+    at = (count(shape) + 7) // 8 * 8
+    if op == 'SPACE_TO_BATCH_ND':
+        hp, wp = h + p[0] + p[1], w + p[2] + p[3]
+        h2, w2 = hp // bh, wp // bw
+        oshape = [n * bh * bw, h2, ch] if rank == 3 else [n * bh * bw, h2, w2, ch]
+        out = c.output(oshape, dtype, 0.05, zp)
+        if any(p):
+            pad_t = c.prog.tensor(dtype, [n, hp, wp, ch], zp, slot=0, off=at)
+            c.prog.op('PAD', [pin], pad_t, [0, p[0], p[2], 0, 0, p[1], p[3], 0])
+            pin, at = pad_t, at + (n * hp * wp * ch + 7) // 8 * 8
+        v1 = c.prog.tensor(dtype, [n * hp, w2, bw, ch], zp, slot=0,
+                           off=c.prog.tensors[pin][2])
+        t1 = c.prog.tensor(dtype, [n * hp, bw, w2, ch], zp, slot=0, off=at)
+        c.prog.op('TRANSPOSE', [v1], t1, [0, 2, 1, 3])
+        v2 = c.prog.tensor(dtype, [n * h2, bh * bw, w2, ch], zp, slot=0, off=at)
+        c.prog_dims(out, [bh * bw, n * h2, w2, ch])
+        c.prog.op('TRANSPOSE', [v2], c.pidx[out], [1, 0, 2, 3])
+        optt = 25
+    else:
+        no = n // (bh * bw)
+        ho, wo = h * bh - p[0] - p[1], w * bw - p[2] - p[3]
+        oshape = [no, ho, ch] if rank == 3 else [no, ho, wo, ch]
+        out = c.output(oshape, dtype, 0.05, zp)
+        v1 = c.prog.tensor(dtype, [bh * bw, no * h, w, ch], zp, slot=0, off=0)
+        t1 = c.prog.tensor(dtype, [no * h, bh * bw, w, ch], zp, slot=0, off=at)
+        c.prog.op('TRANSPOSE', [v1], t1, [1, 0, 2, 3])
+        v2 = c.prog.tensor(dtype, [no * h * bh, bw, w, ch], zp, slot=0, off=at)
+        if any(p):
+            t2 = c.prog.tensor(dtype, [no * h * bh, w, bw, ch], zp, slot=0, off=2 * at)
+            c.prog.op('TRANSPOSE', [v2], t2, [0, 2, 1, 3])
+            v3 = c.prog.tensor(dtype, [no, h * bh, w * bw, ch], zp, slot=0, off=2 * at)
+            c.prog_dims(out, [no, ho, wo, ch])
+            c.prog.op('STRIDED_SLICE', [v3], c.pidx[out],
+                      [0, p[0], p[2], 0, 1, 1, 1, 1])
+        else:
+            c.prog_dims(out, [no * h * bh, w, bw, ch])
+            c.prog.op('TRANSPOSE', [v2], c.pidx[out], [0, 2, 1, 3])
+        optt = 24
+    c.write(OUTDIR, op, optt, [], [inp, bt, pt])
     return c
 
 
@@ -1542,6 +1611,24 @@ def cases():
             add('rsqrt_int8_fine', lut_case, op='RSQRT', dtype=dt,
                 shape=ALL256, s_in=0.0005, zp_in=-128, s_out=0.4,
                 zp_out=-128)
+        # SPACE_TO_BATCH_ND / BATCH_TO_SPACE_ND: padded and not, batch
+        # above 1, 3-D, a block of 1 on one axis
+        for op, tag in (('SPACE_TO_BATCH_ND', 's2b'), ('BATCH_TO_SPACE_ND', 'b2s')):
+            sb = op == 'SPACE_TO_BATCH_ND'
+            add('%s_%s' % (tag, dt), space_batch_case, op=op, dtype=dt,
+                shape=(1, 6, 5, 3) if sb else (6, 4, 3, 3))
+            add('%s_%s_even' % (tag, dt), space_batch_case, op=op, dtype=dt,
+                shape=(2, 8, 8, 16) if sb else (8, 4, 4, 16), block=(2, 2),
+                pads=((0, 0), (0, 0)))
+            add('%s_%s_3d' % (tag, dt), space_batch_case, op=op, dtype=dt,
+                shape=(2, 9, 5) if sb else (6, 5, 7), block=(3,),
+                pads=((2, 1),) if sb else ((1, 2),))
+            add('%s_%s_1xb' % (tag, dt), space_batch_case, op=op, dtype=dt,
+                shape=(1, 5, 12, 7) if sb else (4, 5, 3, 7), block=(1, 4),
+                pads=((0, 0), (2, 2)) if sb else ((0, 1), (3, 1)))
+            add('%s_%s_batch2' % (tag, dt), space_batch_case, op=op, dtype=dt,
+                shape=(2, 5, 7, 4) if sb else (12, 3, 3, 4),
+                pads=((1, 0), (1, 1)) if sb else ((1, 0), (2, 1)))
         add('prelu_%s' % dt, prelu_case, dtype=dt)
         add('prelu_%s_hw_alpha' % dt, prelu_case, dtype=dt,
             alpha_shape=[1, 5, 6], zp_a=-10)

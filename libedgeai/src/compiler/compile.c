@@ -1335,6 +1335,232 @@ static int c_block_lowered(struct cc *c, const struct model_op *op)
 	return r;
 }
 
+/*
+ * Program tensor @from seen as @view and transposed by @perm, into @dst if
+ * it is not negative and has the result's dims, else into a new temporary.
+ * @from is copied into a temporary of dims @view first (a RESHAPE) unless
+ * it has them. Returns the tensor holding the result: @from itself when
+ * the permutation moves no axis longer than 1 (the bytes are in that
+ * order already; the caller's next view takes them as they are).
+ */
+static int view_transpose(struct cc *c, uint32_t from, const uint32_t view[4],
+			  const uint32_t perm[4], int dst)
+{
+	struct edgeai_prog_transpose_params p = { 0 };
+	uint32_t d[4], k, last = 0;
+	int moved = 0, t, r;
+
+	for (k = 0; k < 4; k++) {
+		d[k] = view[perm[k]];
+		p.perm[k] = perm[k];
+		if (view[perm[k]] > 1) {
+			moved |= perm[k] < last;
+			last = perm[k];
+		}
+	}
+	if (!moved)
+		return (int)from;
+	if (memcmp(c->t[from].dims, view, sizeof(d))) {
+		t = cc_temp(c, from, view);
+		if (t < 0)
+			return t;
+		r = cc_op_pt(c, EDGEAI_OP_RESHAPE, &from, 1, (uint32_t)t, NULL, 0);
+		if (r)
+			return r;
+		from = (uint32_t)t;
+	}
+	t = dst >= 0 && !memcmp(c->t[dst].dims, d, sizeof(d)) ? dst : cc_temp(c, from, d);
+	if (t < 0)
+		return t;
+	r = cc_op_pt(c, EDGEAI_OP_TRANSPOSE, &from, 1, (uint32_t)t, &p, sizeof(p));
+	return r ? r : t;
+}
+
+/*
+ * SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND, lowered to the PAD, TRANSPOSE,
+ * STRIDED_SLICE and RESHAPE every device and kernel set runs: plain copies
+ * of stored values, as TFLite's kernels are (input and output share their
+ * quantization), so the bytes are TFLite's by construction.
+ *
+ * A 4-D tensor is [N, H, W, C] with a block of bh x bw pixels; a 3-D one
+ * [N, H, C] is TFLite's [N, H, 1, C] with bw = 1. SpaceToBatchND pads the
+ * input to [N, H2 * bh, W2 * bw, C] with the output zero point and gives
+ * output batch (i * bw + j) * N + n the pixels (h2 * bh + i, w2 * bw + j)
+ * of batch n. The padded input is [N * H2 * bh, W2, bw, C]; transposed to
+ * [N * H2 * bh, bw, W2, C] it is [N * H2, bh * bw, W2, C], and transposed
+ * to [bh * bw, N * H2, W2, C] it is the output. BatchToSpaceND is the
+ * inverse: its input [bh * bw, N * H, W, C] is transposed to
+ * [N * H, bh * bw, W, C], which is [N * H * bh, bw, W, C], transposed to
+ * [N * H * bh, W, bw, C], which is [N, H * bh, W * bw, C], and cropped by a
+ * STRIDED_SLICE. A transpose that moves no axis longer than 1 is left out.
+ */
+static int c_space_batch(struct cc *c, const struct model_op *op)
+{
+	static const uint32_t swap01[4] = { 1, 0, 2, 3 }, swap12[4] = { 0, 2, 1, 3 };
+	const struct model_tensor *it = T(c, op->in[0]), *ot = T(c, op->out[0]);
+	int s2b = op->code == TFL_OP_SPACE_TO_BATCH_ND;
+	uint32_t d[4], e[4], o[4], v[4], nb, np, k, blk[2] = { 1, 1 }, pad[4] = { 0 };
+	int32_t b[2], pv[4];
+	uint64_t x, rows;
+	int in, out, cur, r;
+
+	if ((it->rank != 3 && it->rank != 4) || ot->rank != it->rank)
+		return unsupported(c, op, "3-D or 4-D tensors only, the output of the input's rank");
+	if (!same_q(c, op->in[0], op->out[0]))
+		return unsupported(c, op, "input and output quantization differ");
+	if (op->n_in < 3)
+		return unsupported(c, op, "needs a block shape and paddings or crops");
+	r = const_ints(c, op->in[1], b, 2, &nb);
+	if (!r)
+		r = const_ints(c, op->in[2], pv, 4, &np);
+	if (r)
+		return unsupported(c, op, "the block shape and the paddings or crops must be "
+				   "constants");
+	if (nb != it->rank - 2 || np != 2 * nb)
+		return unsupported(c, op, "a block shape or paddings that do not match the "
+				   "spatial axes");
+	for (k = 0; k < nb; k++) {
+		if (b[k] < 1 || b[k] > (int32_t)EDGEAI_PROG_MAX_DIM || pv[2 * k] < 0 ||
+		    pv[2 * k + 1] < 0)
+			return unsupported(c, op, "a block below 1 or a negative padding or crop");
+		blk[k] = (uint32_t)b[k];
+		pad[2 * k] = (uint32_t)pv[2 * k];
+		pad[2 * k + 1] = (uint32_t)pv[2 * k + 1];
+	}
+	d[0] = (uint32_t)it->shape[0];
+	d[1] = (uint32_t)it->shape[1];
+	d[2] = it->rank == 4 ? (uint32_t)it->shape[2] : 1;
+	d[3] = (uint32_t)it->shape[it->rank - 1];
+	/* e: SpaceToBatchND's padded input, BatchToSpaceND's uncropped output */
+	if (s2b) {
+		e[0] = d[0];
+		e[3] = d[3];
+		for (k = 0; k < 2; k++) {
+			x = (uint64_t)d[1 + k] + pad[2 * k] + pad[2 * k + 1];
+			if (x % blk[k] || x > EDGEAI_PROG_MAX_DIM)
+				return unsupported(c, op, "a padded spatial axis that is not a "
+						   "multiple of its block");
+			e[1 + k] = (uint32_t)x;
+		}
+		x = (uint64_t)d[0] * blk[0] * blk[1];
+		o[1] = e[1] / blk[0];
+		o[2] = e[2] / blk[1];
+		rows = (uint64_t)e[0] * e[1];
+	} else {
+		if (d[0] % ((uint64_t)blk[0] * blk[1]))
+			return unsupported(c, op, "a batch that is not a multiple of the block");
+		e[0] = (uint32_t)(d[0] / ((uint64_t)blk[0] * blk[1]));
+		x = e[0];
+		if ((uint64_t)d[1] * blk[0] > EDGEAI_PROG_MAX_DIM ||
+		    (uint64_t)d[2] * blk[1] > EDGEAI_PROG_MAX_DIM)
+			return unsupported(c, op, "an output above the program's dimension limit");
+		e[1] = d[1] * blk[0];
+		e[2] = d[2] * blk[1];
+		e[3] = d[3];
+		if ((uint64_t)pad[0] + pad[1] >= e[1] || (uint64_t)pad[2] + pad[3] >= e[2])
+			return unsupported(c, op, "crops that leave nothing");
+		o[1] = e[1] - pad[0] - pad[1];
+		o[2] = e[2] - pad[2] - pad[3];
+		rows = (uint64_t)d[0] * d[1];
+	}
+	if (x > EDGEAI_PROG_MAX_DIM)
+		return unsupported(c, op, "an output batch above the program's dimension limit");
+	o[0] = (uint32_t)x;
+	o[3] = d[3];
+	if (ot->shape[0] != (int32_t)o[0] || ot->shape[1] != (int32_t)o[1] ||
+	    ot->shape[ot->rank - 1] != (int32_t)o[3] ||
+	    (ot->rank == 4 ? ot->shape[2] != (int32_t)o[2] : o[2] != 1))
+		return unsupported(c, op, "the output's shape does not match the block and the "
+				   "paddings or crops");
+	if (rows > EDGEAI_PROG_MAX_DIM || (uint64_t)blk[0] * blk[1] > EDGEAI_PROG_MAX_DIM)
+		return unsupported(c, op, "batches times rows above the program's dimension "
+				   "limit");
+	in = cc_tensor(c, op->in[0]);
+	out = in < 0 ? in : cc_tensor(c, op->out[0]);
+	if (out < 0)
+		return out;
+	cur = in;
+	v[3] = d[3];
+	if (s2b) {
+		struct edgeai_prog_pad_params pp = {
+			.before = { 0, pad[0], pad[2], 0 }, .after = { 0, pad[1], pad[3], 0 },
+		};
+
+		if (pad[0] || pad[1] || pad[2] || pad[3]) {
+			/* a 3-D input's program dims are [1, N, H, C]: seen as [N, H, 1, C] */
+			if (memcmp(c->t[in].dims, d, sizeof(d))) {
+				cur = cc_temp(c, (uint32_t)in, d);
+				if (cur < 0)
+					return cur;
+				r = cc_op_pt(c, EDGEAI_OP_RESHAPE, (uint32_t[1]){ (uint32_t)in }, 1,
+					     (uint32_t)cur, NULL, 0);
+				if (r)
+					return r;
+			}
+			r = cc_temp(c, (uint32_t)in, e);
+			if (r < 0)
+				return r;
+			k = (uint32_t)r;
+			r = cc_op_pt(c, EDGEAI_OP_PAD, (uint32_t[1]){ (uint32_t)cur }, 1, k, &pp,
+				     sizeof(pp));
+			if (r)
+				return r;
+			cur = (int)k;
+		}
+		v[0] = e[0] * e[1];
+		v[1] = o[2];
+		v[2] = blk[1];
+		cur = view_transpose(c, (uint32_t)cur, v, swap12, -1);
+		if (cur < 0)
+			return cur;
+		v[0] = e[0] * o[1];
+		v[1] = blk[0] * blk[1];
+		v[2] = o[2];
+		cur = view_transpose(c, (uint32_t)cur, v, swap01, out);
+	} else {
+		int crop = pad[0] || pad[1] || pad[2] || pad[3];
+		struct edgeai_prog_slice_params sp = {
+			.begin = { 0, pad[0], pad[2], 0 }, .stride = { 1, 1, 1, 1 },
+		};
+
+		v[0] = blk[0] * blk[1];
+		v[1] = e[0] * d[1];
+		v[2] = d[2];
+		cur = view_transpose(c, (uint32_t)cur, v, swap01, -1);
+		if (cur < 0)
+			return cur;
+		v[0] = e[0] * d[1] * blk[0];
+		v[1] = blk[1];
+		cur = view_transpose(c, (uint32_t)cur, v, swap12, crop ? -1 : out);
+		if (cur >= 0 && crop) {
+			/* the uncropped output seen as [N, H * bh, W * bw, C], sliced */
+			if (memcmp(c->t[cur].dims, e, sizeof(e))) {
+				r = cc_temp(c, (uint32_t)cur, e);
+				if (r < 0)
+					return r;
+				k = (uint32_t)r;
+				r = cc_op_pt(c, EDGEAI_OP_RESHAPE, (uint32_t[1]){ (uint32_t)cur },
+					     1, k, NULL, 0);
+				if (r)
+					return r;
+				cur = (int)k;
+			}
+			r = memcmp(c->t[out].dims, o, sizeof(o)) ? cc_temp(c, (uint32_t)cur, o) :
+			    out;
+			if (r < 0)
+				return r;
+			k = (uint32_t)r;
+			r = cc_op_pt(c, EDGEAI_OP_STRIDED_SLICE, (uint32_t[1]){ (uint32_t)cur },
+				     1, k, &sp, sizeof(sp));
+			cur = r ? r : (int)k;
+		}
+	}
+	if (cur < 0 || cur == out)
+		return cur < 0 ? cur : 0;
+	return cc_op_pt(c, EDGEAI_OP_RESHAPE, (uint32_t[1]){ (uint32_t)cur }, 1, (uint32_t)out,
+			NULL, 0);
+}
+
 /* --- ops lowered to data movement ------------------------------------------ */
 
 /*
@@ -2455,6 +2681,9 @@ static int compile_op(struct cc *c, const struct model_op *op)
 		return c_pad(c, op);
 	case TFL_OP_PACK:
 		return c_pack(c, op);
+	case TFL_OP_SPACE_TO_BATCH_ND:
+	case TFL_OP_BATCH_TO_SPACE_ND:
+		return c_space_batch(c, op);
 	case TFL_OP_GATHER:
 		return c_gather(c, op);
 	case TFL_OP_CONV_2D:

@@ -173,6 +173,8 @@ enum tfl_op {
 	TFL_OP_CUSTOM = 32,
 	TFL_OP_PAD = 34,
 	TFL_OP_GATHER = 36,
+	TFL_OP_BATCH_TO_SPACE_ND = 37,
+	TFL_OP_SPACE_TO_BATCH_ND = 38,
 	TFL_OP_TRANSPOSE = 39,
 	TFL_OP_MEAN = 40,
 	TFL_OP_SUB = 41,
@@ -226,6 +228,8 @@ enum tfl_opt {
 	TFL_OPT_MUL = 21,		/* fused_act */
 	TFL_OPT_PAD = 22,
 	TFL_OPT_GATHER = 23,		/* axis, batch_dims */
+	TFL_OPT_BATCH_TO_SPACE_ND = 24,
+	TFL_OPT_SPACE_TO_BATCH_ND = 25,
 	TFL_OPT_TRANSPOSE = 26,
 	TFL_OPT_REDUCER = 27,		/* keep_dims */
 	TFL_OPT_SUB = 28,		/* fused_act, pot_scale_int16 */

@@ -46,7 +46,7 @@ static int op_supported(const struct model_op *op)
 	case TFL_OP_REDUCE_MIN: case TFL_OP_ARG_MIN: case TFL_OP_SUM:
 	case TFL_OP_MIRROR_PAD: case TFL_OP_GATHER: case TFL_OP_ELU: case TFL_OP_GELU:
 	case TFL_OP_ABS: case TFL_OP_RSQRT: case TFL_OP_SQUARED_DIFFERENCE:
-	case TFL_OP_L2_NORMALIZATION:
+	case TFL_OP_L2_NORMALIZATION: case TFL_OP_SPACE_TO_BATCH_ND: case TFL_OP_BATCH_TO_SPACE_ND:
 		return 1;
 	default:
 		return 0;
@@ -817,6 +817,78 @@ static int k_space_depth(struct quant_fref *x, const struct model_op *op, float 
 	return 0;
 }
 
+/* [N, H, W, C] of a 3-D [N, H, C] (W 1) or 4-D tensor; -1 for other ranks. */
+static int spatial4(const struct quant_fref *x, int32_t t, int d[4])
+{
+	struct dims s = tdims(x, t);
+
+	if (s.r != 3 && s.r != 4)
+		return -1;
+	d[0] = s.d[0];
+	d[1] = s.d[1];
+	d[2] = s.r == 4 ? s.d[2] : 1;
+	d[3] = s.d[s.r - 1];
+	return 0;
+}
+
+/*
+ * SPACE_TO_BATCH_ND (@to_batch) and BATCH_TO_SPACE_ND, by TFLite's index
+ * maps: a 3-D [N, H, C] tensor is [N, H, 1, C] with a block width of 1.
+ * Space to batch: pixel (y, x) of output batch (i * bw + j) * N + n is the
+ * padded input's pixel (y * bh + i, x * bw + j) of batch n, 0 in the
+ * padding. Batch to space: the inverse, cropped.
+ */
+static int k_space_batch(struct quant_fref *x, const struct model_op *op, float *out,
+			 size_t nout, int to_batch)
+{
+	int32_t b[2] = { 1, 1 }, p[4] = { 0 };
+	int d[4], o[4], rank = tdims(x, op->in[0]).r;
+	const float *in = fin(x, op, 0, NULL);
+	const int *sp, *bt;	/* the spatial and the batched side */
+	int nb, bh, bw;
+
+	if (!in || spatial4(x, op->in[0], d) || spatial4(x, op->out[0], o) ||
+	    tdims(x, op->out[0]).r != rank || iconst(x, op, 1, b, 2) != rank - 2 ||
+	    iconst(x, op, 2, p, 4) != 2 * (rank - 2))
+		return SHAPE_ERR(x, op, "needs a 3-D or 4-D input and constant block and paddings");
+	bh = b[0];
+	bw = b[1];
+	sp = to_batch ? d : o;
+	bt = to_batch ? o : d;
+	nb = sp[0];
+	if (bh < 1 || bw < 1 || p[0] < 0 || p[1] < 0 || p[2] < 0 || p[3] < 0 ||
+	    (int64_t)bt[0] != (int64_t)nb * bh * bw || bt[3] != sp[3] ||
+	    (int64_t)bt[1] * bh != (int64_t)sp[1] + p[0] + p[1] || nb < 1 ||
+	    (int64_t)bt[2] * bw != (int64_t)sp[2] + p[2] + p[3])
+		return SHAPE_ERR(x, op, "shapes do not match the block and the paddings or crops");
+	if (to_batch)
+		for (size_t i = 0; i < nout; i++)
+			out[i] = 0.0f;
+	for (int ob = 0; ob < bt[0]; ob++) {
+		int n = ob % nb, i = ob / nb / bw, j = ob / nb % bw;
+
+		for (int y = 0; y < bt[1]; y++) {
+			int64_t sy = (int64_t)y * bh + i - p[0];
+
+			if (sy < 0 || sy >= sp[1])
+				continue;
+			for (int xx = 0; xx < bt[2]; xx++) {
+				int64_t sx = (int64_t)xx * bw + j - p[2];
+				size_t bi = (((size_t)ob * bt[1] + y) * bt[2] + xx) * bt[3];
+				size_t si = (((size_t)n * sp[1] + sy) * sp[2] + sx) * sp[3];
+
+				if (sx < 0 || sx >= sp[2])
+					continue;
+				if (to_batch)
+					memcpy(out + bi, in + si, (size_t)sp[3] * sizeof(float));
+				else
+					memcpy(out + si, in + bi, (size_t)sp[3] * sizeof(float));
+			}
+		}
+	}
+	return 0;
+}
+
 static int k_strided_slice(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
 {
 	int32_t be[4], en[4], st[4];
@@ -1094,6 +1166,10 @@ static int run_op(struct quant_fref *x, const struct model_op *op)
 		return k_transpose(x, op, out);
 	case TFL_OP_SPACE_TO_DEPTH:
 		return k_space_depth(x, op, out, 1);
+	case TFL_OP_SPACE_TO_BATCH_ND:
+		return k_space_batch(x, op, out, nout, 1);
+	case TFL_OP_BATCH_TO_SPACE_ND:
+		return k_space_batch(x, op, out, nout, 0);
 	case TFL_OP_DEPTH_TO_SPACE:
 		return k_space_depth(x, op, out, 0);
 	case TFL_OP_STRIDED_SLICE:

@@ -27,7 +27,7 @@
 #include "model/model.h"
 
 #define MUTANTS 1500
-#define MAX_IO 16
+#define MAX_IO 24
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 

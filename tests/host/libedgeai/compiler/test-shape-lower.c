@@ -13,7 +13,9 @@
  * ops TFLite runs in int8 only (ELU, ABS, RSQRT) given uint8, and RSQRT
  * and SQUARED_DIFFERENCE rescales TFLite cannot make, and
  * L2_NORMALIZATION with another output quantization or an activation, and
- * a table op or L2_NORMALIZATION whose output is not its input's shape.
+ * a table op or L2_NORMALIZATION whose output is not its input's shape,
+ * and SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND whose block, paddings,
+ * crops or output do not fit the input.
  * (tests/models/shape_ops.py runs all of them in one model against the
  * oracle: tests/host/test-random-graphs.sh.)
  */
@@ -382,6 +384,39 @@ static void malformed(void)
 	op->o.axis = 2;
 	quantize_all(m, 0);
 	refused("GATHER of column 10 of 10", m, "an index outside the axis");
+
+	/* SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND of x as [N 1, H 4, C 10] */
+	static const struct {
+		const char *what, *msg;
+		int32_t code, block, p0, p1, os[3];
+		int block_const;
+	} sb[] = {
+		{ "SPACE_TO_BATCH_ND of 4 rows by a block of 3", "not a multiple of its block",
+		  TFL_OP_SPACE_TO_BATCH_ND, 3, 0, 0, { 3, 1, 10 }, 1 },
+		{ "SPACE_TO_BATCH_ND into [2, 3, 10]", "does not match the block",
+		  TFL_OP_SPACE_TO_BATCH_ND, 2, 0, 0, { 2, 3, 10 }, 1 },
+		{ "SPACE_TO_BATCH_ND with a negative padding", "negative padding",
+		  TFL_OP_SPACE_TO_BATCH_ND, 2, -2, 0, { 2, 1, 10 }, 1 },
+		{ "SPACE_TO_BATCH_ND by a block computed in the graph", "must be constants",
+		  TFL_OP_SPACE_TO_BATCH_ND, 2, 0, 0, { 2, 2, 10 }, 0 },
+		{ "BATCH_TO_SPACE_ND of a batch of 1 by a block of 2",
+		  "batch that is not a multiple of the block",
+		  TFL_OP_BATCH_TO_SPACE_ND, 2, 0, 0, { 1, 8, 10 }, 1 },
+		{ "BATCH_TO_SPACE_ND cropping 4 of 4 rows", "crops that leave nothing",
+		  TFL_OP_BATCH_TO_SPACE_ND, 1, 2, 2, { 1, 1, 10 }, 1 },
+	};
+	for (unsigned int i = 0; i < sizeof(sb) / sizeof(sb[0]); i++) {
+		m = with_x(&x);
+		ti[0] = x;
+		ti[1] = sb[i].block_const ? i32s(m, "block", 1, &sb[i].block) :
+			tb_tensor(m, "block", TFL_INT32, 1, (int32_t[1]){ 1 }, NULL, 0);
+		ti[2] = tb_tensor(m, "pads", TFL_INT32, 2, (int32_t[2]){ 1, 2 },
+				  (int32_t[2]){ sb[i].p0, sb[i].p1 }, 8);
+		outputs(m, x, 1, 3, sb[i].os, outs);
+		tb_op(m, sb[i].code, 3, ti, 1, outs);
+		quantize_all(m, 0);
+		refused(sb[i].what, m, sb[i].msg);
+	}
 }
 
 /* The table ops TFLite runs in int8 only refuse uint8; RSQRT a rescale it cannot make. */
