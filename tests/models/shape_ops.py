@@ -3,7 +3,8 @@
 """Write shape_ops.tflite: the data-movement ops the compiler lowers.
 
 (With SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND, which it lowers to PAD,
-TRANSPOSE and STRIDED_SLICE, MEAN over other axes than H and W, REDUCE_MAX and RELU_N1_TO_1,
+TRANSPOSE and STRIDED_SLICE, TILE and BROADCAST_TO, which it lowers to
+CONCATENATIONs, MEAN over other axes than H and W, REDUCE_MAX and RELU_N1_TO_1,
 which it lowers to MEAN, MAX_POOL_2D and RELU6 on views, REDUCE_MIN and
 ARG_MIN, which it lowers to REDUCE_MAX's and ARG_MAX's ops on the
 stored bytes flipped by a TABLE, ARG_MAX,
@@ -55,6 +56,8 @@ lowest value). On [1, 12, 10, 3]:
                converters write one: SPACE_TO_BATCH_ND (block 2 2,
                paddings rows 2 4, columns 2 2) -> [4, 9, 7, 4], CONV_2D
                VALID, BATCH_TO_SPACE_ND (crops rows 0 2) [1, 12, 10, 4]
+    output 17: the mean over the channels BROADCAST_TO [1, 12, 10, 4]
+    output 18: output 3 TILEd by 1 3 2 3 [1, 3, 2, 12]
 
 The pad value lies below what the convolution gives, so the quantized
 model pads with a value other than the zero point (a concatenation of
@@ -78,7 +81,7 @@ OP = {'ADD': 0, 'CONCATENATION': 2, 'CONV_2D': 3, 'RELU_N1_TO_1': 20, 'MEAN': 40
       'REDUCE_MAX': 82, 'PACK': 83, 'UNPACK': 88, 'SPLIT_V': 102, 'ELU': 111,
       'GELU': 150, 'ABS': 101, 'RSQRT': 76,
       'SQUARED_DIFFERENCE': 99, 'SUB': 41, 'MUL': 18, 'L2_NORMALIZATION': 11,
-      'SPACE_TO_BATCH_ND': 38, 'BATCH_TO_SPACE_ND': 37}
+      'SPACE_TO_BATCH_ND': 38, 'BATCH_TO_SPACE_ND': 37, 'TILE': 69, 'BROADCAST_TO': 130}
 OPT = {'Conv2D': 1, 'Concatenation': 10, 'Add': 11, 'Reducer': 27, 'Squeeze': 30,
        'Split': 35, 'PadV2': 43, 'Slice': 48, 'ExpandDims': 52, 'Pack': 59,
        'Unpack': 64, 'SplitV': 79, 'ArgMax': 40, 'ArgMin': 57, 'MirrorPad': 77,
@@ -207,10 +210,15 @@ def main():
     dl = m.t([1, 12, 10, 4])
     m.op('BATCH_TO_SPACE_ND', 'BatchToSpaceND', [],
          [dc, m.t([2], [2, 2], I32), m.t([2, 2], [0, 2, 0, 0], I32)], [dl])
+    bc = m.t([1, 12, 10, 4])
+    m.op('BROADCAST_TO', None, [], [mu, m.t([4], [1, 12, 10, 4], I32)], [bc])
+    tl = m.t([1, 3, 2, 12])
+    m.op('TILE', None, [], [mx, m.t([4], [1, 3, 2, 3], I32)], [tl])
     with open(sys.argv[1], 'wb') as f:
+        # BROADCAST_TO's versions start at 2 in TFLite's op resolver
         f.write(tw.model_ops(m.ops, m.tensors, [x],
                              [y, a2, mw, mx, cl, am, ga, gr, gt, ge, rs, ln, l2, mn, ai, sm,
-                              dl]))
+                              dl, bc, tl], versions={OP['BROADCAST_TO']: 2}))
 
 
 if __name__ == '__main__':

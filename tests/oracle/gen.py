@@ -53,7 +53,7 @@ TFL = {'ADD': 0, 'AVERAGE_POOL_2D': 1, 'CONCATENATION': 2, 'CONV_2D': 3,
        'HARD_SWISH': 117, 'ELU': 111, 'GELU': 150,
        'ABS': 101, 'RSQRT': 76, 'SQUARED_DIFFERENCE': 99,
        'L2_NORMALIZATION': 11, 'BATCH_TO_SPACE_ND': 37,
-       'SPACE_TO_BATCH_ND': 38}
+       'SPACE_TO_BATCH_ND': 38, 'TILE': 69, 'BROADCAST_TO': 130}
 OPT = {'Conv2D': 1, 'DepthwiseConv2D': 2, 'Pool2D': 5, 'FullyConnected': 8,
        'Softmax': 9, 'Concatenation': 10, 'Add': 11, 'ResizeBilinear': 15,
        'Reshape': 17, 'SpaceToDepth': 19, 'Mul': 21, 'Pad': 22,
@@ -740,6 +740,64 @@ def space_batch_case(name, seed, op, dtype='int8', shape=(1, 6, 5, 3),
             c.prog.op('TRANSPOSE', [v2], c.pidx[out], [0, 2, 1, 3])
         optt = 24
     c.write(OUTDIR, op, optt, [], [inp, bt, pt])
+    return c
+
+
+def tile_case(name, seed, op, dtype='int8', shape=(1, 2, 3, 4),
+              mult=(1, 3, 1, 2), zp=-5):
+    """TILE by constant multiples, or BROADCAST_TO a constant shape (the
+    input's axes of 1 repeated; a lower rank right-aligned): copies of
+    stored values, equal quantization. The program: per repeated axis,
+    a CONCATENATION of the tensor with itself (doubling) and of the
+    doublings that make the multiple, through temporaries in slot 0."""
+    c = Case(name, seed)
+    if dtype == 'uint8':
+        zp += 128
+    inp = c.act_input(list(shape), dtype, 0.05, zp)
+    if op == 'TILE':
+        oshape = [d * m for d, m in zip(shape, mult)]
+        k = c.const_tensor([len(mult)], 'int32', list(mult), in_prog=False)
+        m4 = [1] * (4 - len(mult)) + list(mult)
+    else:
+        oshape = list(mult)
+        k = c.const_tensor([len(oshape)], 'int32', oshape, in_prog=False)
+        s4 = dims4(shape)
+        m4 = [o // d for o, d in zip(dims4(oshape), s4)]
+    out = c.output(oshape, dtype, 0.05, zp)
+    cur = c.pidx[inp]
+    dims = dims4(shape)
+    at = (count(shape) + 7) // 8 * 8
+    axes = [a for a in range(4) if m4[a] > 1]
+    for a in axes:
+        pieces, p, have, pd = [], cur, 1, list(dims)
+        while True:
+            if m4[a] & have:
+                pieces.append(p)
+            if have * 2 > m4[a]:
+                break
+            pd = list(c.prog.tensors[p][3])
+            pd[a] *= 2
+            q = c.prog.tensor(dtype, pd, zp, slot=0, off=at)
+            at += (count(pd) + 7) // 8 * 8
+            c.prog.op('CONCATENATION', [p, p], q, [a])
+            p, have = q, have * 2
+        dims[a] *= m4[a]
+        last = a == axes[-1]
+        if last:
+            c.prog_dims(out, dims)
+            nxt = c.pidx[out]
+        else:
+            nxt = c.prog.tensor(dtype, dims, zp, slot=0, off=at)
+            at += (count(dims) + 7) // 8 * 8
+        if len(pieces) == 1:
+            c.prog.op('RESHAPE', pieces, nxt)
+        else:
+            c.prog.op('CONCATENATION', pieces, nxt, [a])
+        cur = nxt
+    if not axes:
+        c.prog.op('RESHAPE', [cur], c.pidx[out])
+    # BROADCAST_TO's versions start at 2 in TFLite's op resolver
+    c.write(OUTDIR, op, 0, [], [inp, k], version=2 if op == 'BROADCAST_TO' else 1)
     return c
 
 
@@ -1629,6 +1687,17 @@ def cases():
             add('%s_%s_batch2' % (tag, dt), space_batch_case, op=op, dtype=dt,
                 shape=(2, 5, 7, 4) if sb else (12, 3, 3, 4),
                 pads=((1, 0), (1, 1)) if sb else ((1, 0), (2, 1)))
+        # TILE and BROADCAST_TO: one axis, several, a multiple of 13
+        # (doublings 1 4 8), a lower rank broadcast
+        add('tile_%s' % dt, tile_case, op='TILE', dtype=dt)
+        add('tile_%s_13' % dt, tile_case, op='TILE', dtype=dt, shape=(2, 3, 5),
+            mult=(1, 13, 1))
+        add('tile_%s_all' % dt, tile_case, op='TILE', dtype=dt, shape=(2, 1, 3, 2),
+            mult=(2, 3, 2, 5))
+        add('broadcast_to_%s' % dt, tile_case, op='BROADCAST_TO', dtype=dt,
+            shape=(1, 1, 1, 6), mult=(1, 7, 5, 6))
+        add('broadcast_to_%s_rank' % dt, tile_case, op='BROADCAST_TO', dtype=dt,
+            shape=(3, 1), mult=(2, 4, 3, 9))
         add('prelu_%s' % dt, prelu_case, dtype=dt)
         add('prelu_%s_hw_alpha' % dt, prelu_case, dtype=dt,
             alpha_shape=[1, 5, 6], zp_a=-10)

@@ -1785,6 +1785,97 @@ static int concat_pt(struct cc *c, const struct model_op *op, const uint32_t *in
 }
 
 /*
+ * TILE by constant multiples and BROADCAST_TO a constant shape (the
+ * input's axes of 1 repeated, a lower rank right-aligned): TFLite's kernels
+ * copy stored values (equal quantization). Each repeated axis is
+ * CONCATENATIONs: the tensor doubled along it while the next doubling
+ * stays within the multiple, then the doublings its binary digits name
+ * concatenated (13: 1 + 4 + 8 copies), so a multiple m costs about
+ * log2(m) copies of the growing tensor, not m.
+ */
+static int c_tile(struct cc *c, const struct model_op *op)
+{
+	const struct model_tensor *it = T(c, op->in[0]), *ot = T(c, op->out[0]);
+	uint32_t d[4], o[4], mul[4], ins[18], pd[4], n, k, a, last = 4, have, np;
+	int tile = op->code == TFL_OP_TILE;
+	int32_t v[4];
+	int cur, out, p, r;
+
+	if (it->rank > 4 || ot->rank > 4)
+		return unsupported(c, op, "rank above 4");
+	if (!same_q(c, op->in[0], op->out[0]))
+		return unsupported(c, op, "input and output quantization differ");
+	if (op->n_in < 2 || const_ints(c, op->in[1], v, 4, &n))
+		return unsupported(c, op, tile ? "the multiples must be a constant" :
+				   "the shape must be a constant");
+	r = dims4(c, it, d);
+	if (!r)
+		r = dims4(c, ot, o);
+	if (r)
+		return r;
+	if (n != (tile ? it->rank : ot->rank) || (!tile && n < it->rank))
+		return unsupported(c, op, tile ? "multiples that do not match the rank" :
+				   "a shape of a rank other than the output's, or below the input's");
+	for (a = 0; a < 4; a++) {
+		int32_t x = a < 4 - n ? 1 : v[a - (4 - n)];
+
+		if (x < 1)
+			return unsupported(c, op, tile ? "a multiple below 1" : "a size below 1");
+		if (!tile && d[a] != (uint32_t)x && d[a] != 1)
+			return unsupported(c, op, "an axis of the input neither 1 nor the shape's");
+		mul[a] = tile ? (uint32_t)x : (uint32_t)x / d[a];
+		if ((uint64_t)d[a] * mul[a] != o[a])
+			return unsupported(c, op, "the output's shape does not match");
+		if (mul[a] > 1)
+			last = a;
+	}
+	cur = cc_tensor(c, op->in[0]);
+	out = cur < 0 ? cur : cc_tensor(c, op->out[0]);
+	if (out < 0)
+		return out;
+	for (a = 0; a < 4; a++) {
+		if (mul[a] < 2)
+			continue;
+		for (p = cur, have = 1, np = 0;; have *= 2) {
+			if (mul[a] & have)
+				ins[np++] = (uint32_t)p;
+			if ((uint64_t)have * 2 > mul[a])
+				break;
+			memcpy(pd, c->t[p].dims, sizeof(pd));
+			pd[a] *= 2;
+			r = cc_temp(c, (uint32_t)cur, pd);
+			if (r < 0)
+				return r;
+			k = (uint32_t)r;
+			r = concat_pt(c, op, (uint32_t[2]){ (uint32_t)p, (uint32_t)p }, 2, a, k);
+			if (r)
+				return r;
+			p = (int)k;
+		}
+		if (np == 1) {
+			/* a power of two: the last doubling is the tiled tensor */
+			cur = p;
+			continue;
+		}
+		memcpy(pd, c->t[cur].dims, sizeof(pd));
+		pd[a] *= mul[a];
+		r = a == last && !memcmp(c->t[out].dims, pd, sizeof(pd)) ? out :
+		    cc_temp(c, (uint32_t)cur, pd);
+		if (r < 0)
+			return r;
+		k = (uint32_t)r;
+		r = concat_pt(c, op, ins, np, a, k);
+		if (r)
+			return r;
+		cur = (int)k;
+	}
+	if (cur == out)
+		return 0;
+	return cc_op_pt(c, EDGEAI_OP_RESHAPE, (uint32_t[1]){ (uint32_t)cur }, 1, (uint32_t)out,
+			NULL, 0);
+}
+
+/*
  * GATHER of an 8-bit tensor by constant indices along one axis (batch_dims
  * 0): TFLite copies the indexed rows. Runs of consecutive indices (up or
  * down) become one STRIDED_SLICE each (stride 1 or -1), concatenated in
@@ -2684,6 +2775,9 @@ static int compile_op(struct cc *c, const struct model_op *op)
 	case TFL_OP_SPACE_TO_BATCH_ND:
 	case TFL_OP_BATCH_TO_SPACE_ND:
 		return c_space_batch(c, op);
+	case TFL_OP_TILE:
+	case TFL_OP_BROADCAST_TO:
+		return c_tile(c, op);
 	case TFL_OP_GATHER:
 		return c_gather(c, op);
 	case TFL_OP_CONV_2D:

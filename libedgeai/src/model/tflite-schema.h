@@ -188,6 +188,7 @@ enum tfl_op {
 	TFL_OP_PADV2 = 60,
 	TFL_OP_SLICE = 65,
 	TFL_OP_TRANSPOSE_CONV = 67,
+	TFL_OP_TILE = 69,
 	TFL_OP_EXPAND_DIMS = 70,
 	TFL_OP_SUM = 74,
 	TFL_OP_RSQRT = 76,
@@ -206,6 +207,7 @@ enum tfl_op {
 	TFL_OP_QUANTIZE = 114,
 	TFL_OP_HARD_SWISH = 117,
 	TFL_OP_DENSIFY = 124,
+	TFL_OP_BROADCAST_TO = 130,
 	TFL_OP_GELU = 150,
 	/* Codes above this are not in any TFLite 2.x schema we know: "unknown op". */
 	TFL_OP_MAX_KNOWN = 161,
@@ -241,6 +243,7 @@ enum tfl_opt {
 	TFL_OPT_ARGMAX = 40,		/* output_type */
 	TFL_OPT_PADV2 = 43,
 	TFL_OPT_SLICE = 48,
+	TFL_OPT_TILE = 51,
 	TFL_OPT_TRANSPOSE_CONV = 49,	/* padding, stride_w, stride_h */
 	TFL_OPT_EXPAND_DIMS = 52,
 	TFL_OPT_ARGMIN = 57,		/* output_type */
@@ -253,6 +256,7 @@ enum tfl_opt {
 	TFL_OPT_QUANTIZE = 89,
 	TFL_OPT_HARD_SWISH = 91,
 	TFL_OPT_DEPTH_TO_SPACE = 94,	/* block_size */
+	TFL_OPT_BROADCAST_TO = 104,
 	TFL_OPT_GELU = 116,		/* approximate */
 };
 

@@ -290,6 +290,7 @@ static int options_fields(const struct model_opts *o, struct wtable *t)
 	case TFL_OPT_PAD: case TFL_OPT_TRANSPOSE: case TFL_OPT_DEQUANTIZE: case TFL_OPT_MAXMIN:
 	case TFL_OPT_QUANTIZE: case TFL_OPT_HARD_SWISH: case TFL_OPT_PADV2: case TFL_OPT_SLICE:
 	case TFL_OPT_EXPAND_DIMS: case TFL_OPT_BATCH_TO_SPACE_ND: case TFL_OPT_SPACE_TO_BATCH_ND:
+	case TFL_OPT_TILE: case TFL_OPT_BROADCAST_TO:
 		return 1; /* empty tables */
 	default:
 		return -EOPNOTSUPP;

@@ -47,6 +47,7 @@ static int op_supported(const struct model_op *op)
 	case TFL_OP_MIRROR_PAD: case TFL_OP_GATHER: case TFL_OP_ELU: case TFL_OP_GELU:
 	case TFL_OP_ABS: case TFL_OP_RSQRT: case TFL_OP_SQUARED_DIFFERENCE:
 	case TFL_OP_L2_NORMALIZATION: case TFL_OP_SPACE_TO_BATCH_ND: case TFL_OP_BATCH_TO_SPACE_ND:
+	case TFL_OP_TILE: case TFL_OP_BROADCAST_TO:
 		return 1;
 	default:
 		return 0;
@@ -817,6 +818,29 @@ static int k_space_depth(struct quant_fref *x, const struct model_op *op, float 
 	return 0;
 }
 
+/* TILE and BROADCAST_TO: output index i of each axis reads the input's i % its size. */
+static int k_tile(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
+{
+	const float *in = fin(x, op, 0, NULL);
+	int d[4], o[4];
+	size_t k = 0;
+
+	if (!in || dims4(x, op->in[0], d) || dims4(x, op->out[0], o))
+		return SHAPE_ERR(x, op, "needs rank <= 4");
+	for (int a = 0; a < 4; a++)
+		if (d[a] < 1 || o[a] < 1 || o[a] % d[a])
+			return SHAPE_ERR(x, op, "the output's shape is not a tiling of the input's");
+	if ((size_t)o[0] * o[1] * o[2] * o[3] != nout)
+		return SHAPE_ERR(x, op, "the output's size does not match its shape");
+	for (int i0 = 0; i0 < o[0]; i0++)
+		for (int i1 = 0; i1 < o[1]; i1++)
+			for (int i2 = 0; i2 < o[2]; i2++)
+				for (int i3 = 0; i3 < o[3]; i3++)
+					out[k++] = in[(((size_t)(i0 % d[0]) * d[1] + i1 % d[1]) * d[2] +
+						       i2 % d[2]) * d[3] + i3 % d[3]];
+	return 0;
+}
+
 /* [N, H, W, C] of a 3-D [N, H, C] (W 1) or 4-D tensor; -1 for other ranks. */
 static int spatial4(const struct quant_fref *x, int32_t t, int d[4])
 {
@@ -1168,6 +1192,8 @@ static int run_op(struct quant_fref *x, const struct model_op *op)
 		return k_space_depth(x, op, out, 1);
 	case TFL_OP_SPACE_TO_BATCH_ND:
 		return k_space_batch(x, op, out, nout, 1);
+	case TFL_OP_TILE: case TFL_OP_BROADCAST_TO:
+		return k_tile(x, op, out, nout);
 	case TFL_OP_BATCH_TO_SPACE_ND:
 		return k_space_batch(x, op, out, nout, 0);
 	case TFL_OP_DEPTH_TO_SPACE:

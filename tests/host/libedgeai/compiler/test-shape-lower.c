@@ -14,8 +14,9 @@
  * and SQUARED_DIFFERENCE rescales TFLite cannot make, and
  * L2_NORMALIZATION with another output quantization or an activation, and
  * a table op or L2_NORMALIZATION whose output is not its input's shape,
- * and SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND whose block, paddings,
- * crops or output do not fit the input.
+ * SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND whose block, paddings, crops
+ * or output do not fit the input, and TILE and BROADCAST_TO whose
+ * multiples or shape do not.
  * (tests/models/shape_ops.py runs all of them in one model against the
  * oracle: tests/host/test-random-graphs.sh.)
  */
@@ -416,6 +417,36 @@ static void malformed(void)
 		tb_op(m, sb[i].code, 3, ti, 1, outs);
 		quantize_all(m, 0);
 		refused(sb[i].what, m, sb[i].msg);
+	}
+
+	/* TILE and BROADCAST_TO of x [1, 4, 10] */
+	static const struct {
+		const char *what, *msg;
+		int32_t code, n, v[3], os[3];
+		int v_const;
+	} tl[] = {
+		{ "TILE by 1 2", "multiples that do not match the rank",
+		  TFL_OP_TILE, 2, { 1, 2 }, { 1, 8, 10 }, 1 },
+		{ "TILE by 1 0 1", "a multiple below 1", TFL_OP_TILE, 3, { 1, 0, 1 },
+		  { 1, 4, 10 }, 1 },
+		{ "TILE by 1 2 1 into [1, 4, 20]", "the output's shape does not match",
+		  TFL_OP_TILE, 3, { 1, 2, 1 }, { 1, 4, 20 }, 1 },
+		{ "TILE by multiples computed in the graph", "the multiples must be a constant",
+		  TFL_OP_TILE, 3, { 1, 2, 1 }, { 1, 8, 10 }, 0 },
+		{ "BROADCAST_TO [1, 4, 20]", "an axis of the input neither 1 nor the shape's",
+		  TFL_OP_BROADCAST_TO, 3, { 1, 4, 20 }, { 1, 4, 20 }, 1 },
+		{ "BROADCAST_TO [4, 10]", "a shape of a rank other than the output's",
+		  TFL_OP_BROADCAST_TO, 2, { 4, 10 }, { 1, 4, 10 }, 1 },
+	};
+	for (unsigned int i = 0; i < sizeof(tl) / sizeof(tl[0]); i++) {
+		m = with_x(&x);
+		ti[0] = x;
+		ti[1] = tl[i].v_const ? i32s(m, "multiples", tl[i].n, tl[i].v) :
+			tb_tensor(m, "multiples", TFL_INT32, 1, &tl[i].n, NULL, 0);
+		outputs(m, x, 1, 3, tl[i].os, outs);
+		tb_op(m, tl[i].code, 2, ti, 1, outs);
+		quantize_all(m, 0);
+		refused(tl[i].what, m, tl[i].msg);
 	}
 }
 
