@@ -604,17 +604,44 @@ def pad_case(name, seed, dtype='int8', shape=(1, 3, 5, 2),
     return c
 
 
+def table_concat(s_in, zp_in, s_out, zp_out):
+    """uint8 ConcatenationWithScaling of an input of another quantization,
+    in binary32: clamp((int)round(q * scale + bias) + zp_out), scale =
+    s_in * (1 / s_out), bias = -zp_in * scale."""
+    scale = f32(f32(s_in) * f32(1.0 / f32(s_out)))
+    bias = f32(-zp_in * scale)
+    t = bytearray(256)
+    for v in range(256):
+        x = f32(f32(v * scale) + bias)
+        t[v] = max(0, min(255, round_away(x) + zp_out))
+    return bytes(t)
+
+
 def concat_case(name, seed, dtype='int8', shapes=((1, 2, 3, 4), (1, 2, 3, 5)),
-                axis=3, zp=5):
+                axis=3, zp=5, quants=None):
+    """CONCATENATION; @quants (uint8): each input's (scale, zero point),
+    rescaled to the output's (0.07, zp) by a TABLE into a temporary in
+    slot 0 after the first input where they differ."""
     c = Case(name, seed)
     if dtype == 'uint8':
         zp += 128
-    ins = [c.act_input(list(s), dtype, 0.07, zp) for s in shapes]
+    quants = quants or [(0.07, zp)] * len(shapes)
+    ins = [c.act_input(list(s), dtype, q[0], q[1]) for s, q in zip(shapes, quants)]
     oshape = list(shapes[0])
     oshape[axis] = sum(s[axis] for s in shapes)
     out = c.output(oshape, dtype, 0.07, zp)
     ax4 = axis + 4 - len(oshape)
-    c.prog.op('CONCATENATION', [c.pidx[i] for i in ins], c.pidx[out], [ax4])
+    pins, at = [], (count(shapes[0]) + 7) // 8 * 8
+    for i, s, q in zip(ins, shapes, quants):
+        if f32(q[0]) == f32(0.07) and q[1] == zp:
+            pins.append(c.pidx[i])
+            continue
+        t = c.prog.tensor(dtype, list(s), zp, slot=0, off=at)
+        at += (count(s) + 7) // 8 * 8
+        c.prog.op('TABLE', [c.pidx[i]], t,
+                  [c.prog.const(table_concat(q[0], q[1], 0.07, zp))])
+        pins.append(t)
+    c.prog.op('CONCATENATION', pins, c.pidx[out], [ax4])
     c.write(OUTDIR, 'CONCATENATION', OPT['Concatenation'],
             [(0, 'i', axis), (1, 'b', 0)], ins)
     return c
@@ -1609,6 +1636,14 @@ def cases():
             shapes=((1, 2, 3, 4), (1, 1, 3, 4), (1, 4, 3, 4)))
         add('concat_%s_w_rank3' % dt, concat_case, dtype=dt, axis=1,
             shapes=((2, 3, 4), (2, 5, 4)))
+        if dt == 'uint8':
+            # TFLite rescales uint8 inputs of other scales (int8: refused)
+            add('concat_uint8_rescaled', concat_case, dtype=dt,
+                shapes=((1, 2, 3, 4), (1, 2, 3, 5), (1, 2, 3, 3)),
+                quants=((0.05, 100), (0.07, 133), (0.3, 0)))
+            add('concat_uint8_rescaled_h', concat_case, dtype=dt, axis=1,
+                shapes=((1, 8, 16, 16), (1, 9, 16, 16)),
+                quants=((0.0123, 255), (0.5, 128)), zp=-128)
         add('transpose_%s' % dt, transpose_case, dtype=dt)
         add('transpose_%s_rank3' % dt, transpose_case, dtype=dt,
             shape=(3, 4, 5), perm=(2, 0, 1))

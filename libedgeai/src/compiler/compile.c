@@ -566,6 +566,26 @@ static void table_float(uint8_t t[256], int u8, float s_in, int32_t zp_in, float
 }
 
 /*
+ * CONCATENATION's rescale of a uint8 input whose quantization is not the
+ * output's (ConcatenationWithScaling, binary32): clamp((int)roundf(q *
+ * scale + bias) + zp_out) with scale = s_in * (1 / s_out) and bias =
+ * -zp_in * scale. The product and the sum are separate statements, so no
+ * compiler fuses them into one rounding (TFLite's x86-64 build does not).
+ */
+static void table_concat(uint8_t t[256], float s_in, int32_t zp_in, float s_out, int32_t zp_out)
+{
+	float scale = s_in * (1.0f / s_out), bias = (float)-zp_in * scale;
+	int32_t v;
+
+	for (v = 0; v <= 255; v++) {
+		float p = (float)v * scale;
+		float x = p + bias;
+
+		t[v] = (uint8_t)clampi(iround_sat(x) + zp_out, 0, 255);
+	}
+}
+
+/*
  * ABS (elementwise.cc AbsEvalQuantized): |x - zp_in|, rescaled by the pair
  * of s_in / s_out (in float) when the scales differ, plus zp_out.
  */
@@ -2153,6 +2173,33 @@ static int c_pad(struct cc *c, const struct model_op *op)
 	return 0;
 }
 
+/*
+ * A temporary holding program tensor @pin (model tensor @in) in the
+ * quantization of model tensor @out, by a TABLE of table_concat().
+ */
+static int c_concat_rescale(struct cc *c, const struct model_op *op, int32_t in, int32_t out,
+			    uint32_t pin)
+{
+	struct edgeai_prog_lut_params p = { 0 };
+	uint8_t t[256];
+	int64_t off;
+	int tmp, r;
+
+	if (!(scale_of(c, in) > 0.0f) || !(scale_of(c, out) > 0.0f))
+		return unsupported(c, op, "an input or output scale that is not positive");
+	table_concat(t, scale_of(c, in), zp_of(c, in), scale_of(c, out), zp_of(c, out));
+	off = cc_const(c, t, sizeof(t), 8);
+	if (off < 0)
+		return (int)off;
+	p.table_offset = (uint32_t)off;
+	tmp = cc_temp(c, pin, c->t[pin].dims);
+	if (tmp < 0)
+		return tmp;
+	c->t[tmp].zp = zp_of(c, out);
+	r = cc_op_pt(c, EDGEAI_OP_TABLE, &pin, 1, (uint32_t)tmp, &p, sizeof(p));
+	return r ? r : tmp;
+}
+
 static int c_shape(struct cc *c, const struct model_op *op)
 {
 	int32_t in = op->in[0], out = op->out[0], v[16];
@@ -2197,9 +2244,20 @@ static int c_shape(struct cc *c, const struct model_op *op)
 		if (axis < 0)
 			return unsupported(c, op, "axis out of range");
 		for (k = 0; k < op->n_in; k++) {
-			if (op->in[k] < 0 || !same_q(c, op->in[k], out))
-				return unsupported(c, op, "inputs with different quantization");
+			if (op->in[k] < 0)
+				return unsupported(c, op, "an input is missing");
 			r = cc_tensor(c, op->in[k]);
+			if (r < 0)
+				return r;
+			ins[k] = (uint32_t)r;
+			if (same_q(c, op->in[k], out))
+				continue;
+			/* TFLite rescales uint8 inputs; its int8 kernel refuses them */
+			if (it->type != TFL_UINT8 || T(c, op->in[k])->type != TFL_UINT8 ||
+			    ot->type != TFL_UINT8)
+				return unsupported(c, op, "int8 inputs with another quantization than "
+						   "the output's (TFLite rescales only uint8)");
+			r = c_concat_rescale(c, op, op->in[k], out, ins[k]);
 			if (r < 0)
 				return r;
 			ins[k] = (uint32_t)r;

@@ -15,8 +15,9 @@
  * L2_NORMALIZATION with another output quantization or an activation, and
  * a table op or L2_NORMALIZATION whose output is not its input's shape,
  * SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND whose block, paddings, crops
- * or output do not fit the input, and TILE and BROADCAST_TO whose
- * multiples or shape do not.
+ * or output do not fit the input, TILE and BROADCAST_TO whose
+ * multiples or shape do not, and an int8 CONCATENATION of inputs of
+ * another quantization than its output's (TFLite rescales only uint8).
  * (tests/models/shape_ops.py runs all of them in one model against the
  * oracle: tests/host/test-random-graphs.sh.)
  */
@@ -418,6 +419,17 @@ static void malformed(void)
 		quantize_all(m, 0);
 		refused(sb[i].what, m, sb[i].msg);
 	}
+
+	/* TFLite's int8 CONCATENATION refuses inputs of another quantization */
+	m = with_x(&x);
+	ti[0] = x;
+	ti[1] = tb_tensor(m, "x2", TFL_INT8, 3, (int32_t[3]){ 1, 4, 10 }, NULL, 0);
+	outputs(m, x, 1, 3, (int32_t[3]){ 1, 8, 10 }, outs);
+	op = tb_op(m, TFL_OP_CONCATENATION, 2, ti, 1, outs);
+	op->o.axis = 1;
+	quantize_all(m, 0);
+	quantized(m, ti[1], 0.1f, 3);
+	refused("int8 CONCATENATION of an input of another scale", m, "TFLite rescales only uint8");
 
 	/* TILE and BROADCAST_TO of x [1, 4, 10] */
 	static const struct {
