@@ -19,7 +19,10 @@
 # Without arguments it runs tests/models/shape_ops.py's graph too (int8
 # and float inputs and outputs): every op the compiler lowers to data
 # movement (SLICE, SPLIT, SPLIT_V, UNPACK, PACK, EXPAND_DIMS, PADV2 with
-# a value other than the zero point), which the random draws meet alone.
+# a value other than the zero point), which the random draws meet alone;
+# and tests/models/dilated_convs.py's: dilated convolutions written as
+# SPACE_TO_BATCH_ND, convolution, BATCH_TO_SPACE_ND, which the compiler
+# runs as one dilated convolution where they are one.
 #
 # A failing seed is reproduced by `tests/models/random_graph.py SEED
 # OUT.tflite` and the steps above. Skips (77) when the oracle cannot be
@@ -30,7 +33,7 @@ build=${EDGEAI_BUILD:-$top/build}
 first=${1:-1}
 last=${2:-24}
 fixed=''
-[ $# -eq 0 ] && fixed='shape_ops shape_ops@float'
+[ $# -eq 0 ] && fixed='shape_ops shape_ops@float dilated_convs dilated_convs@float'
 case $first in
 [0-9]*) ;;
 *) fixed="$*" first=1 last=0 ;;

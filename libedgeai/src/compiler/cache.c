@@ -482,8 +482,11 @@ int cc_cache_load_program(const char *dir, const char *key, struct cc_compiled *
 
 		memcpy(&pl, p, sizeof(pl));
 		p += sizeof(pl);
-		/* an activation fuses into an earlier op only */
-		if (pl.fused > i) {
+		/*
+		 * an activation fuses into an earlier op, SPACE_TO_BATCH_ND into
+		 * a later one (its convolution): any op but itself
+		 */
+		if (pl.fused > pp.n_ops || pl.fused == i + 1) {
 			cc_compiled_free(c);
 			goto corrupt;
 		}

@@ -839,11 +839,31 @@ static int need_q(struct cc *c, const struct model_op *op, int32_t t)
 	return 0;
 }
 
+/*
+ * A convolution TF's older converters wrote as SPACE_TO_BATCH_ND, a
+ * stride-1 VALID CONV_2D or DEPTHWISE_CONV_2D, BATCH_TO_SPACE_ND (what
+ * TFLite's converter itself fuses back): the program's convolution reads
+ * the first op's input with the block as its dilation and writes the last
+ * op's output (find_dilations()).
+ */
+struct dilated {
+	int32_t in, out;
+	uint32_t dil_h, dil_w, pad_top, pad_left;
+};
+
+static int c_conv_geom(struct cc *c, const struct model_op *op, int dw, const struct dilated *d);
+
 static int c_conv(struct cc *c, const struct model_op *op, int dw)
 {
+	return c_conv_geom(c, op, dw, NULL);
+}
+
+/* c_conv(), or with @d the dilated convolution of its three ops. */
+static int c_conv_geom(struct cc *c, const struct model_op *op, int dw, const struct dilated *d)
+{
 	struct edgeai_prog_conv_params p = { 0 };
-	int32_t in = op->in[0], f = op->in[1], b = op->n_in > 2 ? op->in[2] : -1;
-	int32_t out = op->out[0], oc, ic, kh, kw, ih, iw;
+	int32_t in = d ? d->in : op->in[0], f = op->in[1], b = op->n_in > 2 ? op->in[2] : -1;
+	int32_t out = d ? d->out : op->out[0], oc, ic, kh, kw, ih, iw;
 	const struct model_tensor *ft, *it;
 	float s_in, s_out;
 	uint32_t dt;
@@ -867,20 +887,27 @@ static int c_conv(struct cc *c, const struct model_op *op, int dw)
 		return unsupported(c, op, "a stride or dilation below 1");
 	if (dw ? ft->shape[0] != 1 || !ic || oc % ic : ft->shape[3] != ic)
 		return unsupported(c, op, "the filter does not match the input's channels");
-	if (!window_out_ok(it, T(c, out), op, (kh - 1) * (op->o.dil_h ? op->o.dil_h : 1) + 1,
-			   (kw - 1) * (op->o.dil_w ? op->o.dil_w : 1) + 1, oc))
+	if (!d && !window_out_ok(it, T(c, out), op, (kh - 1) * (op->o.dil_h ? op->o.dil_h : 1) + 1,
+				 (kw - 1) * (op->o.dil_w ? op->o.dil_w : 1) + 1, oc))
 		return unsupported(c, op, "the output's shape is not what the input, "
 				   "filter, strides and padding make");
 	s_in = scale_of(c, in);
 	s_out = scale_of(c, out);
 	p.stride_h = (uint32_t)op->o.stride_h;
 	p.stride_w = (uint32_t)op->o.stride_w;
-	p.dilation_h = (uint32_t)(op->o.dil_h ? op->o.dil_h : 1);
-	p.dilation_w = (uint32_t)(op->o.dil_w ? op->o.dil_w : 1);
-	pad_same(ih, kh, op->o.stride_h, (int32_t)p.dilation_h, op->o.padding == TFL_PAD_VALID,
-		 &p.pad_top);
-	pad_same(iw, kw, op->o.stride_w, (int32_t)p.dilation_w, op->o.padding == TFL_PAD_VALID,
-		 &p.pad_left);
+	if (d) {
+		p.dilation_h = d->dil_h;
+		p.dilation_w = d->dil_w;
+		p.pad_top = d->pad_top;
+		p.pad_left = d->pad_left;
+	} else {
+		p.dilation_h = (uint32_t)(op->o.dil_h ? op->o.dil_h : 1);
+		p.dilation_w = (uint32_t)(op->o.dil_w ? op->o.dil_w : 1);
+		pad_same(ih, kh, op->o.stride_h, (int32_t)p.dilation_h,
+			 op->o.padding == TFL_PAD_VALID, &p.pad_top);
+		pad_same(iw, kw, op->o.stride_w, (int32_t)p.dilation_w,
+			 op->o.padding == TFL_PAD_VALID, &p.pad_left);
+	}
 	p.depth_multiplier = dw ? (uint32_t)(oc / (ic ? ic : 1)) : 1;
 	act_range(op->o.act, dt, s_out, zp_of(c, out), &p.act_min, &p.act_max);
 	r = conv_multipliers(c, op, dt, ft, oc, s_in, s_out, &p.qmul_offset, &p.out_multiplier,
@@ -2808,6 +2835,137 @@ static void find_fusions(const struct edgeai_model *m, uint32_t *fuse, uint32_t 
 	}
 }
 
+/* The op of @m whose only output is tensor @t, or -1. */
+static int32_t producer_of(const struct edgeai_model *m, int32_t t)
+{
+	for (uint32_t j = 0; j < m->n_ops; j++)
+		if (m->ops[j].n_out == 1 && m->ops[j].out[0] == t)
+			return (int32_t)j;
+	return -1;
+}
+
+/* The one op of @m that reads tensor @t (as any input), or -1 (none, or several). */
+static int32_t only_reader(const struct edgeai_model *m, int32_t t)
+{
+	int32_t r = -1;
+
+	for (uint32_t k = 0; k < m->n_ops; k++)
+		for (uint32_t l = 0; l < m->ops[k].n_in; l++)
+			if (m->ops[k].in[l] == t) {
+				if (r >= 0 && r != (int32_t)k)
+					return -1;
+				r = (int32_t)k;
+			}
+	return r;
+}
+
+/* @n int32 values of constant tensor @t of @m into @v; 0, or -1. */
+static int model_ints(const struct edgeai_model *m, int32_t t, int32_t *v, uint32_t n)
+{
+	const struct model_tensor *mt;
+	uint64_t cnt;
+
+	if (t < 0 || (uint32_t)t >= m->n_tensors || !model_is_const(m, t))
+		return -1;
+	mt = &m->t[t];
+	if (mt->type != TFL_INT32 || model_tensor_elems(mt, &cnt) || cnt != n ||
+	    m->buf[mt->buffer].size < 4 * (size_t)n)
+		return -1;
+	memcpy(v, m->buf[mt->buffer].data, 4 * (size_t)n);
+	return 0;
+}
+
+/*
+ * Convolution op @i of @m, when it is the middle of SPACE_TO_BATCH_ND,
+ * a stride-1 VALID CONV_2D or DEPTHWISE_CONV_2D, BATCH_TO_SPACE_ND of one
+ * block, into @d: the dilated convolution the three ops compute, and the
+ * indices of the other two in *@a and *@z. The padded input [N, H', W', C]
+ * is cut into bh * bw images of every bh-th row and bw-th column, each
+ * convolved VALID, put back and cropped: output pixel (y, x) reads the
+ * padded input's rows y + crop_top + ky * bh, that is the input's rows
+ * y - (pad_top - crop_top) + ky * bh (likewise the columns), and the
+ * padding holds the zero point, which contributes nothing, as a tap outside
+ * the input does. Every shape is checked; anything else stays three ops.
+ */
+static int find_dilation(const struct edgeai_model *m, uint32_t i, struct dilated *d,
+			 int32_t *a, int32_t *z)
+{
+	const struct model_op *cv = &m->ops[i], *sb, *bs;
+	const struct model_tensor *x, *f, *y;
+	int32_t blk[2], blk2[2], pd[4], cr[4], hp, wp, oh, ow, kh, kw, k;
+	int dw = cv->code == TFL_OP_DEPTHWISE_CONV_2D;
+
+	if ((cv->code != TFL_OP_CONV_2D && !dw) || cv->n_in < 2 || cv->n_out != 1 ||
+	    cv->in[0] < 0 || cv->in[1] < 0 || cv->out[0] < 0 || cv->o.padding != TFL_PAD_VALID ||
+	    cv->o.stride_h != 1 || cv->o.stride_w != 1 || cv->o.dil_h > 1 || cv->o.dil_w > 1)
+		return 0;
+	*a = producer_of(m, cv->in[0]);
+	*z = only_reader(m, cv->out[0]);
+	if (*a < 0 || *z < 0 || only_reader(m, cv->in[0]) != (int32_t)i ||
+	    is_graph_io(m, cv->in[0]) || is_graph_io(m, cv->out[0]))
+		return 0;
+	sb = &m->ops[*a];
+	bs = &m->ops[*z];
+	if (sb->code != TFL_OP_SPACE_TO_BATCH_ND || bs->code != TFL_OP_BATCH_TO_SPACE_ND ||
+	    sb->n_in < 3 || bs->n_in < 3 || sb->n_out != 1 || bs->n_out != 1 ||
+	    sb->in[0] < 0 || bs->out[0] < 0 || bs->in[0] != cv->out[0] ||
+	    model_ints(m, sb->in[1], blk, 2) || model_ints(m, bs->in[1], blk2, 2) ||
+	    model_ints(m, sb->in[2], pd, 4) || model_ints(m, bs->in[2], cr, 4) ||
+	    blk[0] != blk2[0] || blk[1] != blk2[1] || blk[0] < 1 || blk[1] < 1 ||
+	    blk[0] > 65536 || blk[1] > 65536)
+		return 0;
+	x = &m->t[sb->in[0]];
+	f = &m->t[cv->in[1]];
+	y = &m->t[bs->out[0]];
+	if (x->rank != 4 || f->rank != 4 || y->rank != 4 ||
+	    !fuse_same_q(x, &m->t[sb->out[0]]) || !fuse_same_q(&m->t[cv->out[0]], y))
+		return 0;
+	for (k = 0; k < 4; k++)
+		if (pd[k] < 0 || pd[k] > 65536 || cr[k] < 0 || cr[k] > 65536)
+			return 0;
+	kh = f->shape[1];
+	kw = f->shape[2];
+	hp = x->shape[1] + pd[0] + pd[1];
+	wp = x->shape[2] + pd[2] + pd[3];
+	if (kh < 1 || kw < 1 || hp % blk[0] || wp % blk[1] || hp / blk[0] < kh || wp / blk[1] < kw)
+		return 0;
+	/* the pieces' VALID output, put back, cropped */
+	oh = (hp / blk[0] - kh + 1) * blk[0] - cr[0] - cr[1];
+	ow = (wp / blk[1] - kw + 1) * blk[1] - cr[2] - cr[3];
+	if (y->shape[0] != x->shape[0] || y->shape[1] != oh || y->shape[2] != ow ||
+	    pd[0] < cr[0] || pd[2] < cr[2] || pd[0] - cr[0] >= kh * blk[0] ||
+	    pd[2] - cr[2] >= kw * blk[1])
+		return 0;
+	d->in = sb->in[0];
+	d->out = bs->out[0];
+	d->dil_h = (uint32_t)blk[0];
+	d->dil_w = (uint32_t)blk[1];
+	d->pad_top = (uint32_t)(pd[0] - cr[0]);
+	d->pad_left = (uint32_t)(pd[2] - cr[2]);
+	return 1;
+}
+
+/*
+ * dil[i] = 1 + the index of op i's SPACE_TO_BATCH_ND when convolution i
+ * runs as the dilated convolution of find_dilation(); fuse[] of its
+ * SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND = 1 + i.
+ */
+static void find_dilations(const struct edgeai_model *m, uint32_t *fuse, uint32_t *by,
+			   uint32_t *dil)
+{
+	struct dilated d;
+	int32_t a, z;
+
+	for (uint32_t i = 0; i < m->n_ops; i++) {
+		if (fuse[i] || by[i] || !find_dilation(m, i, &d, &a, &z) || fuse[a] || by[a] ||
+		    fuse[z] || by[z] || dil[a] || dil[z])
+			continue;
+		dil[i] = (uint32_t)a + 1;
+		fuse[a] = i + 1;
+		fuse[z] = i + 1;
+	}
+}
+
 static int compile_op(struct cc *c, const struct model_op *op)
 {
 	switch (op->code) {
@@ -3091,7 +3249,7 @@ int cc_compile(const struct edgeai_model *m, struct cc_compiled **ret, char *err
 {
 	struct cc c = { 0 };
 	struct cc_compiled *out;
-	uint32_t i, *fuse = NULL, *by = NULL;
+	uint32_t i, *fuse = NULL, *by = NULL, *dil = NULL;
 	int r = -ENOMEM;
 
 	if (!m || !ret)
@@ -3123,9 +3281,11 @@ int cc_compile(const struct edgeai_model *m, struct cc_compiled **ret, char *err
 	out->out = calloc(m->n_out, sizeof(*out->out));
 	fuse = calloc(m->n_ops ? m->n_ops : 1, sizeof(*fuse));
 	by = calloc(m->n_ops ? m->n_ops : 1, sizeof(*by));
-	if (!out->place || !out->in || !out->out || !fuse || !by)
+	dil = calloc(m->n_ops ? m->n_ops : 1, sizeof(*dil));
+	if (!out->place || !out->in || !out->out || !fuse || !by || !dil)
 		goto fail;
 	find_fusions(m, fuse, by);
+	find_dilations(m, fuse, by, dil);
 	/* Graph inputs first: their program tensors keep the model order. */
 	for (i = 0; i < m->n_in; i++) {
 		r = cc_tensor(&c, m->in[i]);
@@ -3138,6 +3298,13 @@ int cc_compile(const struct edgeai_model *m, struct cc_compiled **ret, char *err
 		out->place[i].fused = fuse[i];
 		if (fuse[i]) {
 			r = 0;
+		} else if (dil[i]) {
+			struct dilated d;
+			int32_t a, z;
+
+			find_dilation(m, i, &d, &a, &z);
+			r = c_conv_geom(&c, &m->ops[i], m->ops[i].code == TFL_OP_DEPTHWISE_CONV_2D,
+					&d);
 		} else if (by[i]) {
 			/* the producer writes the activation's output, clamped */
 			const struct model_op *a = &m->ops[by[i] - 1];
@@ -3176,6 +3343,7 @@ int cc_compile(const struct edgeai_model *m, struct cc_compiled **ret, char *err
 		goto fail;
 	free(fuse);
 	free(by);
+	free(dil);
 	free(c.t);
 	free(c.ops);
 	free(c.k);
@@ -3187,6 +3355,7 @@ int cc_compile(const struct edgeai_model *m, struct cc_compiled **ret, char *err
 fail:
 	free(fuse);
 	free(by);
+	free(dil);
 	free(c.t);
 	free(c.ops);
 	free(c.k);

@@ -136,9 +136,13 @@ static void follow_fused(struct cc_compiled *c)
 		j = c->place[i].fused - 1;
 		c->place[i].device = c->place[j].device;
 		snprintf(c->place[i].reason, sizeof(c->place[i].reason),
-			 "%s: fused into op %u (%s) as its output clamp (same quantization)",
+			 "%s: fused into op %u (%s) as its %s",
 			 edgeai_exec_device_name(c->place[j].device), j,
-			 edgeai_op_name(c->place[j].tfl_code));
+			 edgeai_op_name(c->place[j].tfl_code),
+			 c->place[i].tfl_code == TFL_OP_SPACE_TO_BATCH_ND ||
+			 c->place[i].tfl_code == TFL_OP_BATCH_TO_SPACE_ND ?
+			 "dilation (the three ops are one dilated convolution)" :
+			 "output clamp (same quantization)");
 	}
 }
 
