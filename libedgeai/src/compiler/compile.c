@@ -2966,6 +2966,60 @@ static void find_dilations(const struct edgeai_model *m, uint32_t *fuse, uint32_
 	}
 }
 
+/*
+ * Ops that only compute a RESHAPE's new shape: Keras's Reshape layer on a
+ * model with a dynamic batch writes SHAPE, STRIDED_SLICE, PACK, RESHAPE.
+ * The compiler takes a RESHAPE's shape from its output tensor's (static)
+ * one, so such ops compute nothing the program needs: fuse[k] = 1 + the
+ * RESHAPE an op feeds, for every op all of whose outputs are int32 or
+ * int64 tensors read only as a RESHAPE's shape or by such ops, and none a
+ * graph output. The model's ops are in order: a reader comes after its
+ * producer, so one pass from the end settles each op.
+ */
+static void find_shape_only(const struct edgeai_model *m, uint32_t *fuse, const uint32_t *by,
+			    const uint32_t *dil)
+{
+	uint32_t i, o, k, l;
+
+	for (i = m->n_ops; i-- > 0;) {
+		const struct model_op *op = &m->ops[i];
+		uint32_t target = 0;
+		int ok = op->n_out > 0 && !fuse[i] && !by[i] && !dil[i];
+
+		for (o = 0; ok && o < op->n_out; o++) {
+			int32_t t = op->out[o];
+			uint32_t readers = 0;
+
+			if (t < 0 || is_graph_io(m, t) ||
+			    (m->t[t].type != TFL_INT32 && m->t[t].type != TFL_INT64)) {
+				ok = 0;
+				break;
+			}
+			for (k = i + 1; ok && k < m->n_ops; k++)
+				for (l = 0; ok && l < m->ops[k].n_in; l++) {
+					if (m->ops[k].in[l] != t)
+						continue;
+					readers++;
+					if (m->ops[k].code == TFL_OP_RESHAPE && l == 1 &&
+					    m->ops[k].in[0] != t)
+						target = target ? target : k + 1;
+					else if (fuse[k] && m->ops[fuse[k] - 1].code == TFL_OP_RESHAPE &&
+						 m->ops[k].code != TFL_OP_RESHAPE)
+						target = target ? target : fuse[k];
+					else
+						ok = 0;
+				}
+			/* read by an op before it: not a model in order */
+			for (k = 0; ok && k < i; k++)
+				for (l = 0; l < m->ops[k].n_in; l++)
+					ok &= m->ops[k].in[l] != t;
+			ok &= readers > 0;
+		}
+		if (ok && target)
+			fuse[i] = target;
+	}
+}
+
 static int compile_op(struct cc *c, const struct model_op *op)
 {
 	switch (op->code) {
@@ -2994,6 +3048,9 @@ static int compile_op(struct cc *c, const struct model_op *op)
 	case TFL_OP_TILE:
 	case TFL_OP_BROADCAST_TO:
 		return c_tile(c, op);
+	case TFL_OP_SHAPE:
+		return unsupported(c, op, "a tensor's shape as a value (the compiler takes one "
+				   "only as a RESHAPE's new shape)");
 	case TFL_OP_GATHER:
 		return c_gather(c, op);
 	case TFL_OP_CONV_2D:
@@ -3286,6 +3343,7 @@ int cc_compile(const struct edgeai_model *m, struct cc_compiled **ret, char *err
 		goto fail;
 	find_fusions(m, fuse, by);
 	find_dilations(m, fuse, by, dil);
+	find_shape_only(m, fuse, by, dil);
 	/* Graph inputs first: their program tensors keep the model order. */
 	for (i = 0; i < m->n_in; i++) {
 		r = cc_tensor(&c, m->in[i]);

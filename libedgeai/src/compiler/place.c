@@ -142,6 +142,8 @@ static void follow_fused(struct cc_compiled *c)
 			 c->place[i].tfl_code == TFL_OP_SPACE_TO_BATCH_ND ||
 			 c->place[i].tfl_code == TFL_OP_BATCH_TO_SPACE_ND ?
 			 "dilation (the three ops are one dilated convolution)" :
+			 c->place[j].tfl_code == TFL_OP_RESHAPE ?
+			 "new shape, which the output's static shape gives" :
 			 "output clamp (same quantization)");
 	}
 }

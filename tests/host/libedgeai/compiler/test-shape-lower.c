@@ -5,7 +5,9 @@
  * c_pad(), concat_pt()), at their edges: a CONCATENATION of more inputs
  * than a program op takes (chained), SPLIT_V with a -1 size, PADV2 of a
  * value other than the zero point on every axis, UNPACK on the last axis
- * (RESHAPE views). Each int8 (or uint8) model is compiled for the CPU and
+ * (RESHAPE views), a RESHAPE whose new shape SHAPE, STRIDED_SLICE and PACK
+ * compute (Keras on a dynamic batch: those compile to nothing). Each int8
+ * (or uint8) model is compiled for the CPU and
  * run with the default and the reference kernels; its outputs must equal
  * the op's definition computed here. Then malformed ops: each is refused
  * at compile time with a message that names what is wrong (a
@@ -256,6 +258,61 @@ static void unpack_last(void)
 	for (k = 0; k < 4; k++)
 		free(want[k]);
 	edgeai_model_unref(m);
+}
+
+/*
+ * Keras's Reshape on a dynamic batch: SHAPE, STRIDED_SLICE (the batch),
+ * PACK with 40, RESHAPE of x [1, 4, 10] to [1, 40] by that shape. The
+ * compiler takes the shape from the output tensor: the three int32 ops
+ * compile to nothing. With @shape_out the SHAPE's output is also a graph
+ * output, which the program cannot compute: refused.
+ */
+static struct edgeai_model *dynamic_reshape(int shape_out)
+{
+	struct edgeai_model *m = tb_new();
+	int32_t x, sh, b, pk, y, ti[4], outs[2], forty = 40;
+	struct model_op *op;
+
+	x = tb_tensor(m, "x", TFL_INT8, 3, (int32_t[3]){ 1, 4, 10 }, NULL, 0);
+	sh = tb_tensor(m, "shape", TFL_INT32, 1, (int32_t[1]){ 3 }, NULL, 0);
+	tb_op(m, TFL_OP_SHAPE, 1, &x, 1, &sh);
+	b = tb_tensor(m, "batch", TFL_INT32, 0, scalar, NULL, 0);
+	ti[0] = sh;
+	ti[1] = i32s(m, "begin", 1, (int32_t[1]){ 0 });
+	ti[2] = i32s(m, "end", 1, (int32_t[1]){ 1 });
+	ti[3] = i32s(m, "strides", 1, (int32_t[1]){ 1 });
+	op = tb_op(m, TFL_OP_STRIDED_SLICE, 4, ti, 1, &b);
+	op->o.shrink_axis_mask = 1;
+	pk = tb_tensor(m, "new_shape", TFL_INT32, 1, (int32_t[1]){ 2 }, NULL, 0);
+	ti[0] = b;
+	ti[1] = tb_tensor(m, "forty", TFL_INT32, 0, scalar, &forty, 4);
+	op = tb_op(m, TFL_OP_PACK, 2, ti, 1, &pk);
+	op->o.num = 2;
+	op->o.axis = 0;
+	y = tb_tensor(m, "y", TFL_INT8, 2, (int32_t[2]){ 1, 40 }, NULL, 0);
+	ti[0] = x;
+	ti[1] = pk;
+	tb_op(m, TFL_OP_RESHAPE, 2, ti, 1, &y);
+	outs[0] = y;
+	outs[1] = sh;
+	tb_io(m, 1, &x, shape_out ? 2 : 1, outs);
+	quantize_all(m, -3);
+	return m;
+}
+
+static void shape_chain(void)
+{
+	struct edgeai_model *m = dynamic_reshape(0);
+	uint8_t in[40], *want[1] = { in };
+	int i;
+
+	for (i = 0; i < 40; i++)
+		in[i] = (uint8_t)(i * 37 + 11);
+	check("RESHAPE to [1, 40] by SHAPE, STRIDED_SLICE, PACK (Keras, dynamic batch)", m, in,
+	      want);
+	edgeai_model_unref(m);
+	refused("that SHAPE's output also a graph output", dynamic_reshape(1),
+		"only as a RESHAPE's new shape");
 }
 
 /* A model with x, int8 [1, 4, 10]; outputs and ops added by the caller. */
@@ -543,6 +600,7 @@ int main(void)
 	concat_many();
 	padv2_all_axes();
 	unpack_last();
+	shape_chain();
 	malformed();
 	tables_refused();
 	return ktap_finish();
