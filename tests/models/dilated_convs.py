@@ -13,10 +13,11 @@ x [1, 19, 23, 6] (block; paddings; crops):
     output 2: CONV_2D 5x3 -> 4, block 4 1; 8 9, 1 1; 0 1, 0 0 (RELU6)
     output 3: CONV_2D 3x3 -> 5 SAME inside the pieces, block 2 2;
               1 0, 1 0; 1 0, 1 0: not a dilated convolution, three ops
-    output 4: DEPTHWISE_CONV_2D 3x3, depth multiplier 2, block 2 2;
-              2 3, 2 3; 0 1, 0 1, and the SPACE_TO_BATCH_ND's output is
-              also output 5: three ops
+    output 4: CONV_2D 3x3 -> 4, block 2 2; 2 3, 2 3; 0 1, 0 1, and the
+              SPACE_TO_BATCH_ND's output is also output 5: three ops
     output 6: CONV_2D 1x1 -> 3, block 2 2; 0 1, 0 1; 0 1, 0 1
+    output 7: DEPTHWISE_CONV_2D 3x3, depth multiplier 2, block 2 2;
+              2 3, 2 3; 0 1, 0 1
 
 Weights are seeded: the file is the same on every run.
 
@@ -99,8 +100,9 @@ def main():
                     act='RELU6')[0],
             dilated(m, r, x, s, 5, (3, 3), (2, 2), (1, 0, 1, 0), (1, 0, 1, 0),
                     pad=tw.PAD_SAME)[0]]
-    y, sb = dilated(m, r, x, s, 0, (3, 3), (2, 2), (2, 3, 2, 3), (0, 1, 0, 1), dw=2)
-    outs += [y, sb, dilated(m, r, x, s, 3, (1, 1), (2, 2), (0, 1, 0, 1), (0, 1, 0, 1))[0]]
+    y, sb = dilated(m, r, x, s, 4, (3, 3), (2, 2), (2, 3, 2, 3), (0, 1, 0, 1))
+    outs += [y, sb, dilated(m, r, x, s, 3, (1, 1), (2, 2), (0, 1, 0, 1), (0, 1, 0, 1))[0],
+             dilated(m, r, x, s, 0, (3, 3), (2, 2), (2, 3, 2, 3), (0, 1, 0, 1), dw=2)[0]]
     with open(sys.argv[1], 'wb') as f:
         f.write(tw.model_ops(m.ops, m.tensors, [x], outs))
 
