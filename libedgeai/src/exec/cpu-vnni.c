@@ -1358,11 +1358,11 @@ rowmajor:
 	/* 1x1 taps of whole 4-byte groups read the image in place */
 	gj.direct = kh == 1 && kw == 1 && ic % 4 == 0;
 	/*
-	 * padded filter rows (conv_kr()), and filter rows of whole dwords:
-	 * read in place too, dword by dword (where the offsets fit; padded
-	 * rows must)
+	 * padded filter rows (conv_kr()), filter rows of whole dwords, and
+	 * taps of whole dwords at any dilation: read in place too, dword by
+	 * dword (where the offsets fit; padded rows must)
 	 */
-	if (kr || (!gj.direct && dw == 1 && (kw * ic) % 4 == 0)) {
+	if (kr || (!gj.direct && ((dw == 1 && (kw * ic) % 4 == 0) || ic % 4 == 0))) {
 		rdoff = malloc((size_t)wp->k4 * 4);
 		if (rdoff && conv_doff(rdoff, wp, kh, kw, ic, dh, dw, pi.row)) {
 			free(rdoff);
