@@ -840,6 +840,24 @@ static int need_q(struct cc *c, const struct model_op *op, int32_t t)
 }
 
 /*
+ * Bias input @b of a convolution or FULLY_CONNECTED of @oc output channels:
+ * absent (-1), or a constant int32 tensor of @oc values (TFLite's Prepare
+ * refuses any other); 0, or the refusal.
+ */
+static int bias_ok(struct cc *c, const struct model_op *op, int32_t b, int32_t oc)
+{
+	uint64_t n;
+
+	if (b < 0)
+		return 0;
+	if (!is_const(c, b) || T(c, b)->type != TFL_INT32 || model_tensor_elems(T(c, b), &n) ||
+	    n != (uint64_t)oc)
+		return unsupported(c, op, "the bias is not a constant int32 tensor of one value "
+				   "per output channel");
+	return 0;
+}
+
+/*
  * A convolution TF's older converters wrote as SPACE_TO_BATCH_ND, a
  * stride-1 VALID CONV_2D or DEPTHWISE_CONV_2D, BATCH_TO_SPACE_ND (what
  * TFLite's converter itself fuses back): the program's convolution reads
@@ -887,6 +905,13 @@ static int c_conv_geom(struct cc *c, const struct model_op *op, int dw, const st
 		return unsupported(c, op, "a stride or dilation below 1");
 	if (dw ? ft->shape[0] != 1 || !ic || oc % ic : ft->shape[3] != ic)
 		return unsupported(c, op, "the filter does not match the input's channels");
+	if (d && (T(c, out)->rank != 4 || T(c, out)->shape[3] != oc ||
+		  T(c, out)->shape[0] != it->shape[0]))
+		return unsupported(c, op, "the output's shape is not what the input, "
+				   "filter, dilation and padding make");
+	r = bias_ok(c, op, b, oc);
+	if (r)
+		return r;
 	if (!d && !window_out_ok(it, T(c, out), op, (kh - 1) * (op->o.dil_h ? op->o.dil_h : 1) + 1,
 				 (kw - 1) * (op->o.dil_w ? op->o.dil_w : 1) + 1, oc))
 		return unsupported(c, op, "the output's shape is not what the input, "
@@ -953,6 +978,9 @@ static int c_tconv(struct cc *c, const struct model_op *op)
 		return unsupported(c, op, "filter must be a constant 4-D tensor");
 	dt = (uint32_t)dtype_of(T(c, tc.in)->type);
 	oc = ft->shape[0];
+	r = bias_ok(c, op, tc.bias, oc);
+	if (r)
+		return r;
 	s_in = scale_of(c, tc.in);
 	s_out = scale_of(c, tc.out);
 	p.stride_h = (uint32_t)op->o.stride_h;
@@ -996,6 +1024,8 @@ static int c_fc(struct cc *c, const struct model_op *op)
 			return unsupported(c, op, "the output's shape is not what the input and "
 					   "weights make");
 	}
+	if (bias_ok(c, op, b, ft->shape[0]))
+		return -EOPNOTSUPP;
 	act_range(op->o.act, (uint32_t)dtype_of(T(c, out)->type), scale_of(c, out),
 		  zp_of(c, out), &p.act_min, &p.act_max);
 	cc_quantize_multiplier((double)scale_of(c, in) * (double)ft->q.scale[0] /
@@ -2891,9 +2921,10 @@ static int find_dilation(const struct edgeai_model *m, uint32_t i, struct dilate
 			 int32_t *a, int32_t *z)
 {
 	const struct model_op *cv = &m->ops[i], *sb, *bs;
-	const struct model_tensor *x, *f, *y;
-	int32_t blk[2], blk2[2], pd[4], cr[4], hp, wp, oh, ow, kh, kw, k;
+	const struct model_tensor *x, *f, *y, *sbo, *cvo;
+	int32_t blk[2], blk2[2], pd[4], cr[4], k, oc;
 	int dw = cv->code == TFL_OP_DEPTHWISE_CONV_2D;
+	int64_t nb, hp, wp, oh, ow, kh, kw;
 
 	if ((cv->code != TFL_OP_CONV_2D && !dw) || cv->n_in < 2 || cv->n_out != 1 ||
 	    cv->in[0] < 0 || cv->in[1] < 0 || cv->out[0] < 0 || cv->o.padding != TFL_PAD_VALID ||
@@ -2917,8 +2948,10 @@ static int find_dilation(const struct edgeai_model *m, uint32_t i, struct dilate
 	x = &m->t[sb->in[0]];
 	f = &m->t[cv->in[1]];
 	y = &m->t[bs->out[0]];
-	if (x->rank != 4 || f->rank != 4 || y->rank != 4 ||
-	    !fuse_same_q(x, &m->t[sb->out[0]]) || !fuse_same_q(&m->t[cv->out[0]], y))
+	sbo = &m->t[sb->out[0]];
+	cvo = &m->t[cv->out[0]];
+	if (x->rank != 4 || f->rank != 4 || y->rank != 4 || sbo->rank != 4 || cvo->rank != 4 ||
+	    !fuse_same_q(x, sbo) || !fuse_same_q(cvo, y))
 		return 0;
 	for (k = 0; k < 4; k++)
 		if (pd[k] < 0 || pd[k] > 65536 || cr[k] < 0 || cr[k] > 65536)
@@ -2932,7 +2965,14 @@ static int find_dilation(const struct edgeai_model *m, uint32_t i, struct dilate
 	/* the pieces' VALID output, put back, cropped */
 	oh = (hp / blk[0] - kh + 1) * blk[0] - cr[0] - cr[1];
 	ow = (wp / blk[1] - kw + 1) * blk[1] - cr[2] - cr[3];
-	if (y->shape[0] != x->shape[0] || y->shape[1] != oh || y->shape[2] != ow ||
+	oc = dw ? f->shape[3] : f->shape[0];
+	nb = (int64_t)x->shape[0] * blk[0] * blk[1];
+	/* every tensor's shape what the three ops make of the input's */
+	if (sbo->shape[0] != nb || sbo->shape[1] != hp / blk[0] || sbo->shape[2] != wp / blk[1] ||
+	    sbo->shape[3] != x->shape[3] || cvo->shape[0] != nb ||
+	    cvo->shape[1] != hp / blk[0] - kh + 1 || cvo->shape[2] != wp / blk[1] - kw + 1 ||
+	    cvo->shape[3] != oc || y->shape[0] != x->shape[0] || y->shape[1] != oh ||
+	    y->shape[2] != ow || y->shape[3] != oc ||
 	    pd[0] < cr[0] || pd[2] < cr[2] || pd[0] - cr[0] >= kh * blk[0] ||
 	    pd[2] - cr[2] >= kw * blk[1])
 		return 0;

@@ -18,8 +18,9 @@
  * a table op or L2_NORMALIZATION whose output is not its input's shape,
  * SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND whose block, paddings, crops
  * or output do not fit the input, TILE and BROADCAST_TO whose
- * multiples or shape do not, and an int8 CONCATENATION of inputs of
- * another quantization than its output's (TFLite rescales only uint8).
+ * multiples or shape do not, an int8 CONCATENATION of inputs of another
+ * quantization than its output's (TFLite rescales only uint8), and a
+ * CONV_2D whose bias is not one int32 per output channel.
  * (tests/models/shape_ops.py runs all of them in one model against the
  * oracle: tests/host/test-random-graphs.sh.)
  */
@@ -475,6 +476,26 @@ static void malformed(void)
 		tb_op(m, sb[i].code, 3, ti, 1, outs);
 		quantize_all(m, 0);
 		refused(sb[i].what, m, sb[i].msg);
+	}
+
+	/* a bias of 3 values for 4 output channels */
+	{
+		static const int8_t w8[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+		static const int32_t b3[3] = { 1, 2, 3 };
+		int32_t x4;
+
+		m = tb_new();
+		x4 = tb_tensor(m, "x", TFL_INT8, 4, (int32_t[4]){ 1, 3, 3, 2 }, NULL, 0);
+		ti[0] = x4;
+		ti[1] = tb_tensor(m, "w", TFL_INT8, 4, (int32_t[4]){ 4, 1, 1, 2 }, w8, 8);
+		ti[2] = tb_tensor(m, "b", TFL_INT32, 1, (int32_t[1]){ 3 }, b3, 12);
+		outs[0] = tb_tensor(m, "y", TFL_INT8, 4, (int32_t[4]){ 1, 3, 3, 4 }, NULL, 0);
+		op = tb_op(m, TFL_OP_CONV_2D, 3, ti, 1, outs);
+		op->o.stride_h = op->o.stride_w = 1;
+		op->o.padding = TFL_PAD_VALID;
+		tb_io(m, 1, &x4, 1, outs);
+		quantize_all(m, 0);
+		refused("CONV_2D of 4 channels with a bias of 3", m, "the bias is not");
 	}
 
 	/* TFLite's int8 CONCATENATION refuses inputs of another quantization */
