@@ -91,6 +91,7 @@ static const struct epc_desc epc_desc[EDGEAI_OP_COUNT] = {
 	[EDGEAI_OP_TABLE] = { 1, 1, 1 },
 	[EDGEAI_OP_SQUARED_DIFFERENCE] = { 2, 2, 9 },
 	[EDGEAI_OP_L2_NORMALIZATION] = { 1, 1, 0 },
+	[EDGEAI_OP_BATCH_MATMUL] = { 2, 2, 6 },
 };
 
 static u32 epc_esize(u32 dtype)
@@ -495,6 +496,38 @@ static int epc_fc(struct epc *c, const struct edgeai_prog_op *op,
 	return epc_add_work(c, epc_mul_sat(epc_count(out), ic));
 }
 
+static int epc_matmul(struct epc *c, const struct edgeai_prog_op *op,
+		      const struct edgeai_prog_tensor *const *in,
+		      const struct edgeai_prog_tensor *out)
+{
+	const struct edgeai_prog_matmul_params *p = (const void *)op->params;
+	const struct edgeai_prog_tensor *l = in[0], *r = in[1];
+	u32 m = p->adj_x ? l->dims[3] : l->dims[2];
+	u32 k = p->adj_x ? l->dims[2] : l->dims[3];
+	u32 rk = p->adj_y ? r->dims[3] : r->dims[2];
+	u32 n = p->adj_y ? r->dims[2] : r->dims[3];
+	int d, ret;
+
+	if (l->dtype != EDGEAI_DTYPE_INT8 || r->dtype != EDGEAI_DTYPE_INT8 ||
+	    out->dtype != EDGEAI_DTYPE_INT8)
+		return FAIL(c, "inputs and output must be int8");
+	if (p->adj_x > 1 || p->adj_y > 1)
+		return FAIL(c, "adj_x and adj_y must be 0 or 1");
+	if (k != rk || out->dims[2] != m || out->dims[3] != n)
+		return FAIL(c, "matrix shapes do not multiply to the output");
+	for (d = 0; d < 2; d++)
+		if ((l->dims[d] != out->dims[d] && l->dims[d] != 1) ||
+		    (r->dims[d] != out->dims[d] && r->dims[d] != 1) ||
+		    (l->dims[d] != out->dims[d] && r->dims[d] != out->dims[d]))
+			return FAIL(c, "batch dimensions do not broadcast to the output");
+	ret = epc_act(c, out, p->act_min, p->act_max);
+	if (ret)
+		return ret;
+	if (!epc_qmul_ok(p->out_multiplier, p->out_shift))
+		return FAIL(c, "output multiplier out of range");
+	return epc_add_work(c, epc_mul_sat(epc_count(out), k));
+}
+
 static int epc_pool(struct epc *c, const struct edgeai_prog_op *op,
 		    const struct edgeai_prog_tensor *x,
 		    const struct edgeai_prog_tensor *out)
@@ -834,6 +867,8 @@ static int epc_op_params(struct epc *c, const struct edgeai_prog_op *op,
 		return ret ? ret : epc_block(c, op, x, out);
 	case EDGEAI_OP_TRANSPOSE_CONV:
 		return epc_tconv(c, op, in, n_in, out);
+	case EDGEAI_OP_BATCH_MATMUL:
+		return epc_matmul(c, op, in, out);
 	case EDGEAI_OP_L2_NORMALIZATION:
 		ret = epc_elementwise(c, x, out);
 		if (ret)

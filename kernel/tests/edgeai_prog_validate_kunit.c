@@ -257,6 +257,31 @@ static void b_l2norm(struct tp *p)
 	tp_t(p, 1)->zero_point = 0;
 }
 
+/*
+ * BATCH_MATMUL (1.12): [2,1,3,4] x [1,2,5,4]^T -> [2,2,3,5], both batch
+ * dimensions broadcast, the right matrices stored transposed.
+ */
+static void b_matmul(struct tp *p)
+{
+	struct edgeai_prog_matmul_params *mm = tp_params(p);
+
+	tp_init(p, EDGEAI_OP_BATCH_MATMUL, 3);
+	tp_tensor(p, 0, I8, 0, 0, 2, 1, 3, 4, -3);
+	tp_tensor(p, 1, I8, 1, 0, 1, 2, 5, 4, 7);
+	tp_tensor(p, 2, I8, 2, 0, 2, 2, 3, 5, 1);
+	tp_io(p, 2);
+	mm->adj_y = 1;
+	mm->act_min = -128;
+	mm->act_max = 127;
+	mm->out_multiplier = 1 << 30;
+	mm->out_shift = -6;
+}
+
+static struct edgeai_prog_matmul_params *mmp(struct tp *p)
+{
+	return tp_params(p);
+}
+
 /* TABLE (1.10): LOGISTIC's arithmetic for a function without its own op */
 static void b_table(struct tp *p)
 {
@@ -541,6 +566,13 @@ E(add_dtype, tp_t(p, 1)->dtype = U8)
 E(sqdiff_broadcast, tp_t(p, 1)->dims[3] = 2)
 E(sqdiff_shift, ((struct edgeai_prog_add_params *)tp_params(p))->out_shift = 32)
 E(sqdiff_dtype, tp_t(p, 0)->dtype = U8)
+E(matmul_adj, mmp(p)->adj_y = 0)
+E(matmul_adj_range, mmp(p)->adj_x = 2)
+E(matmul_batch, tp_t(p, 0)->dims[1] = 3)
+E(matmul_out, tp_t(p, 2)->dims[3] = 4)
+E(matmul_dtype, tp_t(p, 1)->dtype = U8)
+E(matmul_shift, mmp(p)->out_shift = 31)
+E(matmul_act, mmp(p)->act_min = -129)
 E(l2norm_zp, tp_t(p, 1)->zero_point = -128)
 E(l2norm_shape, tp_t(p, 1)->dims[3] = 3)
 E(l2norm_params, ((u32 *)tp_params(p))[0] = 1)
@@ -772,6 +804,14 @@ static const struct pcase pcases[] = {
 	X(sqdiff_broadcast, b_sqdiff, "shapes do not broadcast to the output"),
 	X(sqdiff_shift, b_sqdiff, "shift or multiplier out of range"),
 	X(sqdiff_dtype, b_sqdiff, R_SHARE_ALL),
+	{ "matmul_valid", b_matmul, NULL },
+	X(matmul_adj, b_matmul, "matrix shapes do not multiply to the output"),
+	X(matmul_adj_range, b_matmul, "adj_x and adj_y must be 0 or 1"),
+	X(matmul_batch, b_matmul, "batch dimensions do not broadcast to the output"),
+	X(matmul_out, b_matmul, "matrix shapes do not multiply to the output"),
+	X(matmul_dtype, b_matmul, "inputs and output must be int8"),
+	X(matmul_shift, b_matmul, "output multiplier out of range"),
+	X(matmul_act, b_matmul, "activation range outside the output type"),
 	{ "l2norm_valid", b_l2norm, NULL },
 	X(l2norm_zp, b_l2norm, "output zero point is not the L2 norm one"),
 	X(l2norm_shape, b_l2norm, "input and output shapes differ"),

@@ -55,6 +55,10 @@
  *        edgeai_prog_mean_params in drm/edgeai_program.h): TFLite's SUM of
  *        8-bit tensors. Older drivers refuse it as unknown flags. No
  *        struct of this header changed.
+ *  1.12 - the BATCH_MATMUL program op (EDGEAI_OP_BATCH_MATMUL, &struct
+ *        edgeai_prog_matmul_params in drm/edgeai_program.h): a matrix
+ *        product of two activations. Older drivers refuse it as an
+ *        unknown opcode. No struct of this header changed.
  */
 #ifndef _UAPI_DRM_EDGEAI_ACCEL_H_
 #define _UAPI_DRM_EDGEAI_ACCEL_H_

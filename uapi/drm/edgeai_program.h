@@ -170,6 +170,8 @@ enum edgeai_prog_dtype {
  *	divided by its L2 norm as TFLite's integer kernels compute it (the
  *	sum of (x - zp_in)^2, its inverse square root in fixed point); out
  *	zero point 0 (int8) or 128 (uint8), scale 1/128
+ * @EDGEAI_OP_BATCH_MATMUL: &struct edgeai_prog_matmul_params (uAPI 1.12:
+ *	drivers of 1.11 and older refuse it as an unknown opcode)
  * @EDGEAI_OP_COUNT: one past the last opcode
  */
 enum edgeai_prog_opcode {
@@ -207,6 +209,7 @@ enum edgeai_prog_opcode {
 	EDGEAI_OP_TABLE = 32,
 	EDGEAI_OP_SQUARED_DIFFERENCE = 33,
 	EDGEAI_OP_L2_NORMALIZATION = 34,
+	EDGEAI_OP_BATCH_MATMUL = 35,
 	EDGEAI_OP_COUNT
 };
 
@@ -774,6 +777,37 @@ struct edgeai_prog_tconv_params {
 struct edgeai_prog_argmax_params {
 	__u32 axis;
 	__u32 reserved[19];
+};
+
+/**
+ * struct edgeai_prog_matmul_params - BATCH_MATMUL (uAPI 1.12)
+ *
+ * A matrix product of two int8 tensors, both of which may be activations
+ * (attention's Q K^T, its weights times V). in[0] the left matrices
+ * [B0, B1, M, K], or [B0, B1, K, M] with @adj_x; in[1] the right matrices
+ * [B0', B1', K, N], or [B0', B1', N, K] with @adj_y; out int8
+ * [B0, B1, M, N]. Each batch dimension of an input equals the output's
+ * or is 1 (broadcast). out[b][m][n] = MBQM(sum over k of
+ * (lhs[b][m][k] - zp_lhs) * (rhs[b][k][n] - zp_rhs), out) + zp_out,
+ * clamped; the sum is taken in 32 bits (wrapping) and the multiplier is
+ * applied as for FULLY_CONNECTED (TFLite runs both through one GEMM).
+ *
+ * @adj_x: 0, or 1 when in[0] holds each left matrix transposed
+ * @adj_y: 0, or 1 when in[1] holds each right matrix transposed
+ * @act_min: lower output clamp
+ * @act_max: upper output clamp
+ * @out_multiplier: per-tensor multiplier
+ * @out_shift: per-tensor shift
+ * @reserved: must be zero
+ */
+struct edgeai_prog_matmul_params {
+	__u32 adj_x;
+	__u32 adj_y;
+	__s32 act_min;
+	__s32 act_max;
+	__s32 out_multiplier;
+	__s32 out_shift;
+	__u32 reserved[14];
 };
 
 #if defined(__cplusplus)
