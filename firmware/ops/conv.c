@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and TRANSPOSE_CONV.
+ * CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, TRANSPOSE_CONV and
+ * BATCH_MATMUL.
  *
  * TFLite 2.9.0: acc = sum over in-bounds taps of (w - zp_w) * (x - zp_in)
  * (zp_w is 0 for int8 per-channel filters), acc += bias, then
@@ -226,6 +227,63 @@ int ek_fc(const struct ek_op *o)
 			acc = ek_mbqm_up(acc, p->out_multiplier, p->out_shift);
 			ek_st(out, bi * och + oc, ek_wadd(acc, out->zp), p->act_min,
 			      p->act_max);
+		}
+	}
+	return EK_EXEC_OK;
+}
+
+/*
+ * BATCH_MATMUL (int8): TFLite 2.9.0 runs it through the GEMM that runs
+ * FULLY_CONNECTED, the right matrices (transposed to rows) as its weights,
+ * so the same rounding (ek_mbqm_up()); both zero points subtracted. Element
+ * (m, k) of a left matrix is at m * K + k, or k * M + m with adj_x; (k, n)
+ * of a right one at k * N + n, or n * K + k with adj_y. A batch dimension
+ * of 1 broadcasts.
+ */
+int ek_matmul(const struct ek_op *o)
+{
+	const struct edgeai_prog_matmul_params *p =
+		(const struct edgeai_prog_matmul_params *)o->op->params;
+	const struct ek_tensor *l = &o->in[0], *r = &o->in[1], *out = &o->out;
+	uint32_t m = out->d[2], n = out->d[3], k, b0, b1, i, j, t;
+	uint32_t lm = p->adj_x ? 1 : l->d[3], lk = p->adj_x ? l->d[3] : 1;
+	uint32_t rk = p->adj_y ? 1 : r->d[3], rn = p->adj_y ? r->d[3] : 1;
+	const int8_t *ld = l->data, *rd = r->data;
+	int d;
+
+	k = p->adj_x ? l->d[2] : l->d[3];
+	if (l->dtype != EDGEAI_DTYPE_INT8 || r->dtype != EDGEAI_DTYPE_INT8 ||
+	    out->dtype != EDGEAI_DTYPE_INT8 || p->adj_x > 1 || p->adj_y > 1 ||
+	    (p->adj_x ? l->d[3] : l->d[2]) != m ||
+	    (p->adj_y ? r->d[3] : r->d[2]) != k ||
+	    (p->adj_y ? r->d[2] : r->d[3]) != n ||
+	    !ek_shift_ok(p->out_multiplier, p->out_shift))
+		return EK_EXEC_BAD_OP;
+	for (d = 0; d < 2; d++)
+		if ((l->d[d] != out->d[d] && l->d[d] != 1) ||
+		    (r->d[d] != out->d[d] && r->d[d] != 1))
+			return EK_EXEC_BAD_OP;
+
+	for (b0 = 0; b0 < out->d[0]; b0++) {
+		for (b1 = 0; b1 < out->d[1]; b1++) {
+			const int8_t *lb = ld + ((l->d[0] > 1 ? b0 : 0) * l->d[1] +
+						 (l->d[1] > 1 ? b1 : 0)) * m * k;
+			const int8_t *rb = rd + ((r->d[0] > 1 ? b0 : 0) * r->d[1] +
+						 (r->d[1] > 1 ? b1 : 0)) * k * n;
+			uint32_t ob = (b0 * out->d[1] + b1) * m * n;
+
+			for (i = 0; i < m; i++) {
+				for (j = 0; j < n; j++) {
+					int32_t acc = 0;
+
+					for (t = 0; t < k; t++)
+						acc = ek_wadd(acc, (lb[i * lm + t * lk] - l->zp) *
+							      (rb[t * rk + j * rn] - r->zp));
+					acc = ek_mbqm_up(acc, p->out_multiplier, p->out_shift);
+					ek_st(out, ob + i * n + j, ek_wadd(acc, out->zp),
+					      p->act_min, p->act_max);
+				}
+			}
 		}
 	}
 	return EK_EXEC_OK;

@@ -62,6 +62,8 @@ int ek_run_op(const struct ek_op *o)
 		return ek_depthwise(o);
 	case EDGEAI_OP_FULLY_CONNECTED:
 		return ek_fc(o);
+	case EDGEAI_OP_BATCH_MATMUL:
+		return ek_matmul(o);
 	case EDGEAI_OP_ADD:
 		return ek_add(o, 0);
 	case EDGEAI_OP_SUB:

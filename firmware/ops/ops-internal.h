@@ -86,6 +86,7 @@ int ek_conv(const struct ek_op *o);
 int ek_depthwise(const struct ek_op *o);
 int ek_fc(const struct ek_op *o);
 int ek_tconv(const struct ek_op *o);
+int ek_matmul(const struct ek_op *o);
 int ek_add(const struct ek_op *o, int sub);
 int ek_l2norm(const struct ek_op *o);
 int ek_mul(const struct ek_op *o);

@@ -36,7 +36,7 @@ OP = {n: i + 1 for i, n in enumerate([
     'RESIZE_BILINEAR', 'RESIZE_NEAREST_NEIGHBOR', 'QUANTIZE',
     'STRIDED_SLICE', 'TRANSPOSE', 'DEPTH_TO_SPACE', 'SPACE_TO_DEPTH',
     'TRANSPOSE_CONV', 'ARG_MAX', 'TABLE', 'SQUARED_DIFFERENCE',
-    'L2_NORMALIZATION'])}
+    'L2_NORMALIZATION', 'BATCH_MATMUL'])}
 SLOT_CONST = NO_TENSOR = NO_CONST = 0xffffffff
 PARAM_WORDS = 20
 
@@ -53,7 +53,8 @@ TFL = {'ADD': 0, 'AVERAGE_POOL_2D': 1, 'CONCATENATION': 2, 'CONV_2D': 3,
        'HARD_SWISH': 117, 'ELU': 111, 'GELU': 150,
        'ABS': 101, 'RSQRT': 76, 'SQUARED_DIFFERENCE': 99,
        'L2_NORMALIZATION': 11, 'BATCH_TO_SPACE_ND': 37,
-       'SPACE_TO_BATCH_ND': 38, 'TILE': 69, 'BROADCAST_TO': 130}
+       'SPACE_TO_BATCH_ND': 38, 'TILE': 69, 'BROADCAST_TO': 130,
+       'BATCH_MATMUL': 126}
 OPT = {'Conv2D': 1, 'DepthwiseConv2D': 2, 'Pool2D': 5, 'FullyConnected': 8,
        'Softmax': 9, 'Concatenation': 10, 'Add': 11, 'ResizeBilinear': 15,
        'Reshape': 17, 'SpaceToDepth': 19, 'Mul': 21, 'Pad': 22,
@@ -61,7 +62,7 @@ OPT = {'Conv2D': 1, 'DepthwiseConv2D': 2, 'Pool2D': 5, 'FullyConnected': 8,
        'TransposeConv': 49,
        'MaximumMinimum': 39, 'ArgMax': 40, 'ArgMin': 57, 'ResizeNearestNeighbor': 74, 'LeakyRelu': 75,
        'Quantize': 89, 'HardSwish': 91, 'DepthToSpace': 94, 'Gelu': 116,
-       'L2Norm': 12}
+       'L2Norm': 12, 'BatchMatMul': 101}
 TTYPE = {'int8': tw.TT_INT8, 'uint8': tw.TT_UINT8, 'int32': tw.TT_INT32,
          'int64': tw.TT_INT64}
 QRANGE = {'int8': (-128, 127), 'uint8': (0, 255)}
@@ -1270,6 +1271,40 @@ def l2norm_case(name, seed, dtype='int8', shape=(1, 4, 5, 16), s_in=0.05,
     return c
 
 
+def matmul_case(name, seed, lshape=(1, 2, 3, 4), rshape=(1, 2, 4, 5),
+                adj_x=False, adj_y=False, s_l=0.05, zp_l=-3, s_r=0.04, zp_r=5,
+                s_out=None, zp_out=2, rconst=False):
+    """BATCH_MATMUL (int8, version 2): both zero points subtracted, the
+    multiplier (double)s_l * (double)s_r / (double)s_out, FULLY_CONNECTED's
+    GEMM and rounding; batch dimensions broadcast; @rconst makes the right
+    input a constant (a layer's weights)."""
+    c = Case(name, seed)
+    rng = c.rng
+    lhs = c.act_input(list(lshape), 'int8', s_l, zp_l)
+    if rconst:
+        vals = [rng.randint(-128, 127) for _ in range(count(rshape))]
+        rhs = c.const_tensor(list(rshape), 'int8', vals, [s_r], [zp_r])
+    else:
+        rhs = c.act_input(list(rshape), 'int8', s_r, zp_r)
+    rank = max(len(lshape), len(rshape))
+    el = [1] * (rank - len(lshape)) + list(lshape)
+    er = [1] * (rank - len(rshape)) + list(rshape)
+    batch = [max(a, b) for a, b in zip(el[:-2], er[:-2])]
+    m, k = (el[-1], el[-2]) if adj_x else (el[-2], el[-1])
+    n = er[-2] if adj_y else er[-1]
+    if s_out is None:
+        s_out = s_l * s_r * 90 * math.sqrt(k)
+    s_out = f32(s_out)
+    out = c.output(batch + [m, n], 'int8', s_out, zp_out)
+    om, osh = quantize_multiplier(f32(s_l) * f32(s_r) / s_out)
+    c.prog.op('BATCH_MATMUL', [c.pidx[lhs], c.pidx[rhs]], c.pidx[out],
+              [int(adj_x), int(adj_y), -128, 127, om, osh])
+    c.write(OUTDIR, 'BATCH_MATMUL', OPT['BatchMatMul'],
+            [(0, 'b', int(adj_x)), (1, 'b', int(adj_y))], [lhs, rhs],
+            version=2)
+    return c
+
+
 def argmax_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), axis=-1,
                 out_type='int64', spread=None, op='ARG_MAX'):
     """ARG_MAX: per row along the axis the index of the largest stored
@@ -1569,6 +1604,25 @@ def cases():
         add('l2norm_%s_rows1' % dt, l2norm_case, dtype=dt, shape=(1, 3, 4, 1))
         add('l2norm_%s_rank2' % dt, l2norm_case, dtype=dt, shape=(3, 512),
             zp_in=60)
+    # BATCH_MATMUL (int8 only in TFLite 2.9)
+    add('matmul_int8', matmul_case)
+    add('matmul_int8_adj_x', matmul_case, lshape=(2, 3, 7, 4), adj_x=True,
+        rshape=(2, 3, 7, 6))
+    add('matmul_int8_adj_y', matmul_case, lshape=(1, 4, 9, 16), adj_y=True,
+        rshape=(1, 4, 11, 16), zp_r=0, zp_l=-128)
+    add('matmul_int8_adj_xy', matmul_case, lshape=(3, 5, 8), adj_x=True,
+        adj_y=True, rshape=(3, 6, 5))
+    add('matmul_int8_bcast', matmul_case, lshape=(2, 1, 3, 8),
+        rshape=(1, 3, 8, 4))
+    add('matmul_int8_rank2_const', matmul_case, lshape=(6, 32),
+        rshape=(32, 10), rconst=True, zp_r=0)
+    add('matmul_int8_rank3_const', matmul_case, lshape=(2, 5, 24),
+        rshape=(24, 7), rconst=True, zp_r=-4)
+    add('matmul_int8_big', matmul_case, lshape=(1, 2, 49, 64), adj_y=True,
+        rshape=(1, 2, 49, 64), s_l=0.02, zp_l=4, s_r=0.03, zp_r=-6)
+    add('matmul_int8_ties', matmul_case, lshape=(1, 1, 16, 4),
+        rshape=(1, 1, 4, 16), s_l=0.5, zp_l=0, s_r=0.5, zp_r=0, s_out=2.0,
+        zp_out=0)
     # SQUARED_DIFFERENCE (int8 only in 2.9): a variance's (x - mean)^2
     sqd = dict(op='SQUARED_DIFFERENCE', s_out=0.2, zp_out=-128)
     add('sqdiff_int8_basic', add_case, **sqd)
