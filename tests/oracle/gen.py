@@ -1273,11 +1273,13 @@ def l2norm_case(name, seed, dtype='int8', shape=(1, 4, 5, 16), s_in=0.05,
 
 def matmul_case(name, seed, lshape=(1, 2, 3, 4), rshape=(1, 2, 4, 5),
                 adj_x=False, adj_y=False, s_l=0.05, zp_l=-3, s_r=0.04, zp_r=5,
-                s_out=None, zp_out=2, rconst=False):
+                s_out=None, zp_out=2, rconst=False, span=False):
     """BATCH_MATMUL (int8, version 2): both zero points subtracted, the
-    multiplier (double)s_l * (double)s_r / (double)s_out, FULLY_CONNECTED's
+    multiplier s_l * s_r / s_out in float (not in double as for
+    FULLY_CONNECTED: matmul_int8_products tells them apart), FULLY_CONNECTED's
     GEMM and rounding; batch dimensions broadcast; @rconst makes the right
-    input a constant (a layer's weights)."""
+    input a constant (a layer's weights). @span: both inputs hold every
+    int8 value in order (with K = 1, every product)."""
     c = Case(name, seed)
     rng = c.rng
     lhs = c.act_input(list(lshape), 'int8', s_l, zp_l)
@@ -1286,6 +1288,8 @@ def matmul_case(name, seed, lshape=(1, 2, 3, 4), rshape=(1, 2, 4, 5),
         rhs = c.const_tensor(list(rshape), 'int8', vals, [s_r], [zp_r])
     else:
         rhs = c.act_input(list(rshape), 'int8', s_r, zp_r)
+    if span:
+        c.inputs = [pack('b', list(range(-128, 128)))] * 2
     rank = max(len(lshape), len(rshape))
     el = [1] * (rank - len(lshape)) + list(lshape)
     er = [1] * (rank - len(rshape)) + list(rshape)
@@ -1296,7 +1300,7 @@ def matmul_case(name, seed, lshape=(1, 2, 3, 4), rshape=(1, 2, 4, 5),
         s_out = s_l * s_r * 90 * math.sqrt(k)
     s_out = f32(s_out)
     out = c.output(batch + [m, n], 'int8', s_out, zp_out)
-    om, osh = quantize_multiplier(f32(s_l) * f32(s_r) / s_out)
+    om, osh = quantize_multiplier(f32(f32(f32(s_l) * f32(s_r)) / s_out))
     c.prog.op('BATCH_MATMUL', [c.pidx[lhs], c.pidx[rhs]], c.pidx[out],
               [int(adj_x), int(adj_y), -128, 127, om, osh])
     c.write(OUTDIR, 'BATCH_MATMUL', OPT['BatchMatMul'],
@@ -1623,6 +1627,12 @@ def cases():
     add('matmul_int8_ties', matmul_case, lshape=(1, 1, 16, 4),
         rshape=(1, 1, 4, 16), s_l=0.5, zp_l=0, s_r=0.5, zp_r=0, s_out=2.0,
         zp_out=0)
+    # every product of two int8 values, at scales whose multiplier differs
+    # (and changes one output) when s_l * s_r is rounded to float first
+    add('matmul_int8_products', matmul_case, lshape=(1, 1, 256, 1),
+        rshape=(1, 1, 1, 256), s_l=0.03479135036468506,
+        s_r=0.021299779415130615, s_out=0.10273575037717819, zp_l=0,
+        zp_r=0, zp_out=0, span=True)
     # SQUARED_DIFFERENCE (int8 only in 2.9): a variance's (x - mean)^2
     sqd = dict(op='SQUARED_DIFFERENCE', s_out=0.2, zp_out=-128)
     add('sqdiff_int8_basic', add_case, **sqd)

@@ -1036,6 +1036,107 @@ static int c_fc(struct cc *c, const struct model_op *op)
 	return cc_op(c, EDGEAI_OP_FULLY_CONNECTED, ins, 3, out, &p, sizeof(p));
 }
 
+static int fill_const(struct cc *c, uint32_t like, const uint32_t d[4], uint8_t v);
+
+/*
+ * BATCH_MATMUL (int8; TFLite 2.9 runs no other type): the program op of
+ * that name, whose inputs may both be activations. A constant right input
+ * of zero point 0 with no batch of its own, multiplied from the left by
+ * untransposed matrices, is a layer's weights: that is FULLY_CONNECTED
+ * (the same sums and, in TFLite, the same GEMM and rounding), with the
+ * weights stored [N, K] (transposed here unless adj_y), and runs on the
+ * CPU sets' GEMMs.
+ */
+static int c_matmul(struct cc *c, const struct model_op *op)
+{
+	int32_t l = op->in[0], r = op->in[1], out = op->out[0], ins[3];
+	const struct model_tensor *lt, *rt, *ot;
+	uint32_t dl[4], dr[4], dout[4], m, k, n, i, j;
+	int adj_x = op->o.adj_x != 0, adj_y = op->o.adj_y != 0, rc;
+	float fmul;
+	double mul;
+
+	if (op->n_in != 2 || r < 0 || need_q(c, op, l) || need_q(c, op, r) || need_q(c, op, out))
+		return -EOPNOTSUPP;
+	lt = T(c, l);
+	rt = T(c, r);
+	ot = T(c, out);
+	if (lt->type != TFL_INT8 || rt->type != TFL_INT8 || ot->type != TFL_INT8)
+		return unsupported(c, op, "a type other than int8 (TFLite runs BATCH_MATMUL "
+				   "in int8 only)");
+	if (lt->q.n != 1 || rt->q.n != 1 || ot->q.n != 1)
+		return unsupported(c, op, "per-channel quantization (TFLite takes one scale per "
+				   "tensor)");
+	if (lt->rank < 2 || rt->rank < 2 || lt->rank > 4 || rt->rank > 4 ||
+	    ot->rank != (lt->rank > rt->rank ? lt->rank : rt->rank))
+		return unsupported(c, op, "ranks other than 2 to 4");
+	rc = dims4(c, lt, dl);
+	rc = rc ? rc : dims4(c, rt, dr);
+	rc = rc ? rc : dims4(c, ot, dout);
+	if (rc)
+		return rc;
+	m = adj_x ? dl[3] : dl[2];
+	k = adj_x ? dl[2] : dl[3];
+	n = adj_y ? dr[2] : dr[3];
+	if ((adj_y ? dr[3] : dr[2]) != k)
+		return unsupported(c, op, "the matrices' inner dimensions differ");
+	for (i = 0; i < 2; i++)
+		if ((dl[i] != dr[i] && dl[i] != 1 && dr[i] != 1) ||
+		    dout[i] != (dl[i] == 1 ? dr[i] : dl[i]))
+			return unsupported(c, op, "the batch dimensions do not broadcast to the "
+					   "output's");
+	if (dout[2] != m || dout[3] != n)
+		return unsupported(c, op, "the output's shape is not what the inputs make");
+	/* batch_matmul.cc Prepare: the ratio in float (golden matmul_int8_products) */
+	fmul = scale_of(c, l) * scale_of(c, r);
+	fmul = fmul / scale_of(c, out);
+	mul = (double)fmul;
+	if (is_const(c, r) && !zp_of(c, r) && !adj_x && dr[0] == 1 && dr[1] == 1) {
+		struct edgeai_prog_fc_params p = { .act_min = -128, .act_max = 127 };
+		uint32_t w = (uint32_t)cc_tensor(c, r), pin[3], d[4] = { 1, 1, n, k };
+		int wt, po;
+
+		if ((int)w < 0)
+			return (int)w;
+		if (!adj_y) {
+			/* [K, N] -> [N, K], the weights' layout */
+			const int8_t *src = (const int8_t *)c->m->buf[rt->buffer].data;
+			int8_t *dst;
+
+			wt = fill_const(c, w, d, 0);
+			if (wt < 0)
+				return wt;
+			dst = cc_kptr(c, (int64_t)c->t[wt].offset);
+			for (i = 0; i < k; i++)
+				for (j = 0; j < n; j++)
+					dst[(size_t)j * k + i] = src[(size_t)i * n + j];
+			w = (uint32_t)wt;
+		}
+		cc_quantize_multiplier(mul, &p.out_multiplier, &p.out_shift);
+		po = cc_tensor(c, l);
+		if (po < 0)
+			return po;
+		pin[0] = (uint32_t)po;
+		pin[1] = w;
+		pin[2] = EDGEAI_PROG_NO_TENSOR;
+		po = cc_tensor(c, out);
+		if (po < 0)
+			return po;
+		return cc_op_pt(c, EDGEAI_OP_FULLY_CONNECTED, pin, 3, (uint32_t)po, &p, sizeof(p));
+	}
+	{
+		struct edgeai_prog_matmul_params p = {
+			.adj_x = (uint32_t)adj_x, .adj_y = (uint32_t)adj_y,
+			.act_min = -128, .act_max = 127,
+		};
+
+		cc_quantize_multiplier(mul, &p.out_multiplier, &p.out_shift);
+		ins[0] = l;
+		ins[1] = r;
+		return cc_op(c, EDGEAI_OP_BATCH_MATMUL, ins, 2, out, &p, sizeof(p));
+	}
+}
+
 static int c_binary(struct cc *c, const struct model_op *op)
 {
 	int32_t a = op->in[0], b = op->in[1], out = op->out[0], ins[2] = { a, b };
@@ -3099,6 +3200,8 @@ static int compile_op(struct cc *c, const struct model_op *op)
 		return c_conv(c, op, 1);
 	case TFL_OP_FULLY_CONNECTED:
 		return c_fc(c, op);
+	case TFL_OP_BATCH_MATMUL:
+		return c_matmul(c, op);
 	case TFL_OP_TRANSPOSE_CONV:
 		return c_tconv(c, op);
 	case TFL_OP_ADD:

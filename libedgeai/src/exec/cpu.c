@@ -1401,6 +1401,7 @@ EDGEAI_PUBLIC const char *edgeai_program_op_name(uint32_t opcode)
 		[EDGEAI_OP_TABLE] = "TABLE",
 		[EDGEAI_OP_SQUARED_DIFFERENCE] = "SQUARED_DIFFERENCE",
 		[EDGEAI_OP_L2_NORMALIZATION] = "L2_NORMALIZATION",
+		[EDGEAI_OP_BATCH_MATMUL] = "BATCH_MATMUL",
 	};
 
 	return opcode < EDGEAI_OP_COUNT ? names[opcode] : NULL;

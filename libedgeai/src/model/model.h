@@ -90,6 +90,7 @@ struct model_opts {
 	uint8_t output_type;	/* ARG_MAX, ARG_MIN: enum tfl_type of the indices */
 	uint8_t mirror_mode;	/* MIRROR_PAD: 0 REFLECT, 1 SYMMETRIC */
 	uint8_t approximate;	/* GELU: the tanh form */
+	uint8_t adj_x, adj_y;	/* BATCH_MATMUL: an input's matrices stored transposed */
 	int32_t stride_w, stride_h, dil_w, dil_h, depth_mult, filter_w, filter_h;
 	int32_t axis, block_size;
 	int32_t num;		/* SPLIT(_V) num_splits, PACK values_count, UNPACK num */

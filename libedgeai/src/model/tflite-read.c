@@ -595,6 +595,10 @@ static int read_options(struct fb *f, const struct fbt *ot, uint32_t idx, struct
 		if (I32(0, o->axis, 0) || I32(1, o->batch_dims, 0))
 			return -EBADMSG;
 		break;
+	case TFL_OPT_BATCH_MATMUL:
+		if (U8(0, o->adj_x, 0) || U8(1, o->adj_y, 0))
+			return -EBADMSG;
+		break;
 	default:
 		/* Other option tables carry nothing we use, or belong to ops we only list. */
 		break;

@@ -208,6 +208,7 @@ enum tfl_op {
 	TFL_OP_QUANTIZE = 114,
 	TFL_OP_HARD_SWISH = 117,
 	TFL_OP_DENSIFY = 124,
+	TFL_OP_BATCH_MATMUL = 126,
 	TFL_OP_BROADCAST_TO = 130,
 	TFL_OP_GELU = 150,
 	/* Codes above this are not in any TFLite 2.x schema we know: "unknown op". */
@@ -257,6 +258,7 @@ enum tfl_opt {
 	TFL_OPT_QUANTIZE = 89,
 	TFL_OPT_HARD_SWISH = 91,
 	TFL_OPT_DEPTH_TO_SPACE = 94,	/* block_size */
+	TFL_OPT_BATCH_MATMUL = 101,	/* adj_x, adj_y, asymmetric_quantize_inputs */
 	TFL_OPT_BROADCAST_TO = 104,
 	TFL_OPT_GELU = 116,		/* approximate */
 };

@@ -284,6 +284,9 @@ static int options_fields(const struct model_opts *o, struct wtable *t)
 	case TFL_OPT_GATHER:
 		tf(t, 0, 4, (uint32_t)o->axis); tf(t, 1, 4, (uint32_t)o->batch_dims);
 		return 1;
+	case TFL_OPT_BATCH_MATMUL:
+		tf(t, 0, 1, o->adj_x); tf(t, 1, 1, o->adj_y);
+		return 1;
 	case TFL_OPT_PACK: case TFL_OPT_UNPACK:
 		tf(t, 0, 4, (uint32_t)o->num); tf(t, 1, 4, (uint32_t)o->axis);
 		return 1;

@@ -20,7 +20,8 @@
  * or output do not fit the input, TILE and BROADCAST_TO whose
  * multiples or shape do not, an int8 CONCATENATION of inputs of another
  * quantization than its output's (TFLite rescales only uint8), and a
- * CONV_2D whose bias is not one int32 per output channel.
+ * CONV_2D whose bias is not one int32 per output channel, and
+ * BATCH_MATMULs TFLite refuses or runs in float only.
  * (tests/models/shape_ops.py runs all of them in one model against the
  * oracle: tests/host/test-random-graphs.sh.)
  */
@@ -615,6 +616,56 @@ static void tables_refused(void)
 	}
 }
 
+/* BATCH_MATMUL: what TFLite's Prepare refuses, and what it runs in float only */
+static void matmul_refused(void)
+{
+	static const struct {
+		const char *what, *msg;
+		int32_t type, rl, l[5], rr, r[5], ro, o[5];
+		int adj_y, per_channel;
+	} mm[] = {
+		{ "BATCH_MATMUL of uint8", "int8 only", TFL_UINT8,
+		  3, { 2, 3, 4 }, 3, { 2, 4, 5 }, 3, { 2, 3, 5 }, 0, 0 },
+		{ "BATCH_MATMUL of inner dimensions 4 and 6", "inner dimensions differ", TFL_INT8,
+		  3, { 2, 3, 4 }, 3, { 2, 6, 5 }, 3, { 2, 3, 5 }, 0, 0 },
+		{ "BATCH_MATMUL of inner dimensions 4 and 5 (adj_y)", "inner dimensions differ",
+		  TFL_INT8, 3, { 2, 3, 4 }, 3, { 2, 4, 5 }, 3, { 2, 3, 4 }, 1, 0 },
+		{ "BATCH_MATMUL of batches 2 and 3", "do not broadcast", TFL_INT8,
+		  3, { 2, 3, 4 }, 3, { 3, 4, 5 }, 3, { 3, 3, 5 }, 0, 0 },
+		{ "BATCH_MATMUL into [2, 3, 6]", "output's shape", TFL_INT8,
+		  3, { 2, 3, 4 }, 3, { 2, 4, 5 }, 3, { 2, 3, 6 }, 0, 0 },
+		{ "BATCH_MATMUL of rank 5", "has rank 5 (at most 4)", TFL_INT8,
+		  5, { 1, 2, 2, 3, 4 }, 5, { 1, 2, 2, 4, 5 }, 5, { 1, 2, 2, 3, 5 }, 0, 0 },
+		{ "BATCH_MATMUL of a vector", "ranks other than 2 to 4", TFL_INT8,
+		  1, { 4 }, 2, { 4, 5 }, 2, { 1, 5 }, 0, 0 },
+		{ "BATCH_MATMUL per channel", "per-channel quantization", TFL_INT8,
+		  3, { 2, 3, 4 }, 3, { 2, 4, 5 }, 3, { 2, 3, 5 }, 0, 1 },
+	};
+	struct edgeai_model *m;
+	int32_t ti[2], y;
+	size_t i;
+
+	for (i = 0; i < sizeof(mm) / sizeof(mm[0]); i++) {
+		m = tb_new();
+		ti[0] = tb_tensor(m, "lhs", mm[i].type, mm[i].rl, mm[i].l, NULL, 0);
+		ti[1] = tb_tensor(m, "rhs", mm[i].type, mm[i].rr, mm[i].r, NULL, 0);
+		y = tb_tensor(m, "y", mm[i].type, mm[i].ro, mm[i].o, NULL, 0);
+		tb_io(m, 2, ti, 1, &y);
+		tb_op(m, TFL_OP_BATCH_MATMUL, 2, ti, 1, &y)->o.adj_y = (uint8_t)mm[i].adj_y;
+		quantize_all(m, mm[i].type == TFL_UINT8 ? 128 : 0);
+		if (mm[i].per_channel) {
+			struct model_tensor *t = &m->t[ti[1]];
+
+			t->q.n = 2;
+			t->q.scale = realloc(t->q.scale, 2 * sizeof(float));
+			t->q.zero_point = realloc(t->q.zero_point, 2 * sizeof(int64_t));
+			t->q.scale[1] = 0.1f;
+			t->q.zero_point[1] = 0;
+		}
+		refused(mm[i].what, m, mm[i].msg);
+	}
+}
+
 int main(void)
 {
 	ktap_start();
@@ -624,5 +675,6 @@ int main(void)
 	shape_chain();
 	malformed();
 	tables_refused();
+	matmul_refused();
 	return ktap_finish();
 }
