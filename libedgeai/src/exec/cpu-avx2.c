@@ -1634,6 +1634,34 @@ static int lut(const struct ek_op *o)
 	return 0;
 }
 
+/* exec_matmul()'s four dot products: 16 products a vpmaddwd, pairs summed in 32 bits. */
+static void dot4(const int16_t *a, const int16_t *b, size_t bs, uint32_t kp, uint32_t out[4])
+{
+	__m256i s0 = _mm256_setzero_si256(), s1 = s0, s2 = s0, s3 = s0;
+	__m128i lo, hi;
+	uint32_t t;
+
+	for (t = 0; t < kp; t += 16) {
+		__m256i x = _mm256_loadu_si256((const __m256i *)(a + t));
+
+		s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(x, _mm256_loadu_si256(
+			(const __m256i *)(b + t))));
+		s1 = _mm256_add_epi32(s1, _mm256_madd_epi16(x, _mm256_loadu_si256(
+			(const __m256i *)(b + bs + t))));
+		s2 = _mm256_add_epi32(s2, _mm256_madd_epi16(x, _mm256_loadu_si256(
+			(const __m256i *)(b + 2 * bs + t))));
+		s3 = _mm256_add_epi32(s3, _mm256_madd_epi16(x, _mm256_loadu_si256(
+			(const __m256i *)(b + 3 * bs + t))));
+	}
+	/* the four sums, lane by lane: hadd pairs 0/1 and 2/3, then the halves */
+	s0 = _mm256_hadd_epi32(s0, s1);
+	s2 = _mm256_hadd_epi32(s2, s3);
+	s0 = _mm256_hadd_epi32(s0, s2);
+	lo = _mm256_castsi256_si128(s0);
+	hi = _mm256_extracti128_si256(s0, 1);
+	_mm_storeu_si128((__m128i *)out, _mm_add_epi32(lo, hi));
+}
+
 static int avx2_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
@@ -1667,6 +1695,8 @@ static int avx2_run(const struct ek_op *o, const void *prep)
 		return fc(o, prep);
 	case EDGEAI_OP_TRANSPOSE_CONV:
 		return exec_tconv(o, prep, tconv_px, to16_fast);
+	case EDGEAI_OP_BATCH_MATMUL:
+		return exec_matmul(o, dot4);
 	default:
 		return EXEC_OPT_NOT_HANDLED;
 	}

@@ -12,7 +12,7 @@
  * Also the plain-C walks the AVX2 and NEON sets share (cpu-opt.h), around
  * a set's vector code: int8 RESIZE_BILINEAR's pixels, the broadcast
  * strides of ADD/SUB/MUL/MAXIMUM/MINIMUM, MEAN's channel blocks,
- * TRANSPOSE_CONV's taps.
+ * TRANSPOSE_CONV's taps, BATCH_MATMUL's int16 rows and columns.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -826,6 +826,98 @@ out:
 	free(xtap);
 	free(cb);
 	return r;
+}
+
+/* exec_matmul()'s walk: one batch's rows @begin..@end. */
+struct mm16 {
+	const struct edgeai_prog_matmul_params *p;
+	exec_dot4_fn *dot4;
+	const int8_t *lb;
+	const int16_t *rc;
+	int8_t *ob;
+	uint32_t m, n, k, kp;
+	int32_t zl, zo;
+	int failed;
+};
+
+static void mm16_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	struct mm16 *j = ctx;
+	const struct edgeai_prog_matmul_params *p = j->p;
+	int16_t *lr = calloc(j->kp, sizeof(*lr));
+	uint32_t i, t, c, q, s[4];
+
+	if (!lr) {
+		__atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	for (i = begin; i < end; i++) {
+		for (t = 0; t < j->k; t++)
+			lr[t] = (int16_t)((p->adj_x ? j->lb[(size_t)t * j->m + i] :
+					   j->lb[(size_t)i * j->k + t]) - j->zl);
+		for (c = 0; c < j->n; c += 4) {
+			j->dot4(lr, j->rc + (size_t)c * j->kp, j->kp, j->kp, s);
+			for (q = 0; q < 4 && c + q < j->n; q++) {
+				int32_t v = ek_mbqm_up((int32_t)s[q], p->out_multiplier,
+						       p->out_shift);
+
+				v = (int32_t)((uint32_t)v + (uint32_t)j->zo);
+				v = v < p->act_min ? p->act_min : v > p->act_max ? p->act_max : v;
+				j->ob[(size_t)i * j->n + c + q] = (int8_t)v;
+			}
+		}
+	}
+	free(lr);
+}
+
+int exec_matmul(const struct ek_op *o, exec_dot4_fn *dot4)
+{
+	const struct edgeai_prog_matmul_params *p = (const void *)o->op->params;
+	const struct ek_tensor *l = &o->in[0], *r = &o->in[1], *out = &o->out;
+	uint32_t m = out->d[2], n = out->d[3], k = p->adj_x ? l->d[2] : l->d[3];
+	uint32_t kp = (k + 15) & ~15u, b0, b1, j, t, d;
+	const int8_t *rb, *packed = NULL;
+	struct mm16 job = { .p = p, .dot4 = dot4, .m = m, .n = n, .k = k, .kp = kp,
+			    .zl = l->zp, .zo = out->zp };
+	int16_t *rc;
+
+	if (l->dtype != EDGEAI_DTYPE_INT8 || r->dtype != EDGEAI_DTYPE_INT8 ||
+	    out->dtype != EDGEAI_DTYPE_INT8 || p->adj_x > 1 || p->adj_y > 1 ||
+	    (p->adj_x ? l->d[3] : l->d[2]) != m || (p->adj_y ? r->d[3] : r->d[2]) != k ||
+	    (p->adj_y ? r->d[2] : r->d[3]) != n || p->out_multiplier < 0 ||
+	    p->out_shift < -31 || p->out_shift > 30)
+		return EXEC_OPT_NOT_HANDLED;
+	for (d = 0; d < 2; d++)
+		if ((l->d[d] != out->d[d] && l->d[d] != 1) || (r->d[d] != out->d[d] && r->d[d] != 1))
+			return EXEC_OPT_NOT_HANDLED;
+	rc = calloc((size_t)(n + 3) / 4 * 4 * kp, sizeof(*rc));
+	if (!rc)
+		return EXEC_OPT_NOT_HANDLED;
+	/* a failed row allocation leaves the whole op to the reference */
+	for (b0 = 0; b0 < out->d[0] && !job.failed; b0++) {
+		for (b1 = 0; b1 < out->d[1] && !job.failed; b1++) {
+			job.ob = (int8_t *)out->data + (size_t)(b0 * out->d[1] + b1) * m * n;
+			job.lb = (const int8_t *)l->data +
+				 ((size_t)(l->d[0] > 1 ? b0 : 0) * l->d[1] + (l->d[1] > 1 ? b1 : 0)) *
+				 m * k;
+			rb = (const int8_t *)r->data + ((size_t)(r->d[0] > 1 ? b0 : 0) * r->d[1] +
+							(r->d[1] > 1 ? b1 : 0)) * k * n;
+			if (rb != packed) {
+				for (j = 0; j < n; j++)
+					for (t = 0; t < k; t++)
+						rc[(size_t)j * kp + t] = (int16_t)((p->adj_y ?
+							rb[(size_t)j * k + t] : rb[(size_t)t * n + j]) - r->zp);
+				packed = rb;
+			}
+			job.rc = rc;
+			if (exec_par_worth((uint64_t)m * n * k))
+				exec_par_for(m, mm16_rows, &job);
+			else
+				mm16_rows(&job, 0, m);
+		}
+	}
+	free(rc);
+	return job.failed ? EXEC_OPT_NOT_HANDLED : 0;
 }
 
 int exec_common_run(const struct ek_op *o, const void *prep)

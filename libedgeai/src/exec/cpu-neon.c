@@ -964,6 +964,26 @@ static int lut(const struct ek_op *o)
 	return 0;
 }
 
+/* exec_matmul()'s four dot products: 4 products a SMLAL, added in 32 bits (wrapping). */
+static void dot4(const int16_t *a, const int16_t *b, size_t bs, uint32_t kp, uint32_t out[4])
+{
+	int32x4_t s[4] = { vdupq_n_s32(0), vdupq_n_s32(0), vdupq_n_s32(0), vdupq_n_s32(0) };
+	uint32_t t, c;
+
+	for (t = 0; t < kp; t += 8) {
+		int16x8_t x = vld1q_s16(a + t);
+
+		for (c = 0; c < 4; c++) {
+			int16x8_t y = vld1q_s16(b + c * bs + t);
+
+			s[c] = vmlal_s16(s[c], vget_low_s16(x), vget_low_s16(y));
+			s[c] = vmlal_high_s16(s[c], x, y);
+		}
+	}
+	for (c = 0; c < 4; c++)
+		out[c] = (uint32_t)vaddvq_s32(s[c]);
+}
+
 static int neon_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
@@ -999,6 +1019,8 @@ static int neon_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_LEAKY_RELU:
 	case EDGEAI_OP_TABLE:
 		return lut(o);
+	case EDGEAI_OP_BATCH_MATMUL:
+		return exec_matmul(o, dot4);
 	default:
 		return EXEC_OPT_NOT_HANDLED;
 	}

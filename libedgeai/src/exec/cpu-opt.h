@@ -158,6 +158,21 @@ typedef uint32_t exec_resize_vrow_fn(const int8_t *lo, const int8_t *hi, int32_t
 typedef uint32_t exec_resize_px_fn(const int32_t *a, const int32_t *b, int32_t wl, int32_t wh,
 				   int8_t *dst, uint32_t ch);
 int exec_resize_bilinear(const struct ek_op *o, exec_resize_vrow_fn *vrow, exec_resize_px_fn *px);
+
+/*
+ * BATCH_MATMUL of int8 matrices: each right matrix transposed to int16
+ * columns of r - zr, each left row widened to l - zl, both zero past K up
+ * to a multiple of 16, columns zero past N up to a multiple of 4, rows
+ * split across threads. For each row and four columns at a time the set's
+ * @dot4 writes to @out the four sums of a[t] * b[c * @bs + t] over @kp
+ * (a multiple of 16), wrapping in 32 bits (each product fits); the
+ * rescale (ek_mbqm_up()) and clamp are done here. 0, or
+ * EXEC_OPT_NOT_HANDLED (a shape or parameter the reference refuses; no
+ * memory).
+ */
+typedef void exec_dot4_fn(const int16_t *a, const int16_t *b, size_t bs, uint32_t kp,
+			  uint32_t out[4]);
+int exec_matmul(const struct ek_op *o, exec_dot4_fn *dot4);
 /*
  * The row and column maps (*@ym, *@xm) of an int8 RESIZE_BILINEAR
  * (EDGEAI_RESIZE_FIXED10), checked as exec_resize_bilinear() does: 0, or

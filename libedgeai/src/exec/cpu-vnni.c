@@ -1936,6 +1936,279 @@ static int fc(const struct ek_op *o, const struct vnni_w *prep)
 	return 0;
 }
 
+/*
+ * BATCH_MATMUL: both inputs are activations, so each right matrix is laid
+ * out per run, the GEMM's way: dwords of 4 consecutive k per column,
+ * [K/4][16 * blocks][4], zero past K and N. The left rows are stored
+ * biased by 128 (unsigned for vpdpbusd), zero past K; with the sums of
+ * each left row (rsum) and right column (csum) over K,
+ *   sum (l - zl) (r - zr) = sum (l + 128) r - (128 + zl) csum - zr rsum
+ *                           + K zl zr,
+ * all in wrapping 32 bits as the reference's sum. Then FULLY_CONNECTED's
+ * rescale (requant(): ek_mbqm_up()). Four rows by two blocks of 16
+ * columns at a time.
+ */
+struct mm_job {
+	const uint8_t *lu;	/* the left rows, biased, k4b bytes each */
+	const int8_t *rp;	/* the right matrix laid out */
+	const int32_t *ct;	/* per column: K zl zr - (128 + zl) csum */
+	const int32_t *rt;	/* per row: -zr rsum */
+	const struct vnni_q *q;
+	int8_t *out;
+	uint32_t m, n, k4, nb;
+};
+
+static void mm_rows(const struct mm_job *j, uint32_t i0, uint32_t rows)
+{
+	const size_t rs = (size_t)j->k4 * 4;
+	const uint8_t *l0 = j->lu + i0 * rs;
+	const uint8_t *l1 = rows > 1 ? l0 + rs : l0, *l2 = rows > 2 ? l0 + 2 * rs : l0;
+	const uint8_t *l3 = rows > 3 ? l0 + 3 * rs : l0;
+	uint32_t jb, kk, r;
+
+	for (jb = 0; jb < j->nb; jb += 2) {
+		uint32_t two = jb + 1 < j->nb;
+		const int8_t *b = j->rp + (size_t)jb * 64;
+		const size_t bs = (size_t)j->nb * 64;
+		__m512i c0 = _mm512_load_si512(j->ct + jb * 16);
+		__m512i c1 = two ? _mm512_load_si512(j->ct + jb * 16 + 16) : c0;
+		__m512i r0 = _mm512_set1_epi32(j->rt[i0]);
+		__m512i r1 = _mm512_set1_epi32(rows > 1 ? j->rt[i0 + 1] : 0);
+		__m512i r2 = _mm512_set1_epi32(rows > 2 ? j->rt[i0 + 2] : 0);
+		__m512i r3 = _mm512_set1_epi32(rows > 3 ? j->rt[i0 + 3] : 0);
+		__m512i a00 = _mm512_add_epi32(c0, r0), a01 = _mm512_add_epi32(c1, r0);
+		__m512i a10 = _mm512_add_epi32(c0, r1), a11 = _mm512_add_epi32(c1, r1);
+		__m512i a20 = _mm512_add_epi32(c0, r2), a21 = _mm512_add_epi32(c1, r2);
+		__m512i a30 = _mm512_add_epi32(c0, r3), a31 = _mm512_add_epi32(c1, r3);
+		__m512i out[8];
+
+		for (kk = 0; kk < j->k4; kk++, b += bs) {
+			__m512i w0 = _mm512_load_si512(b);
+			__m512i w1 = two ? _mm512_load_si512(b + 64) : w0;
+			__m512i x;
+
+			x = bcast4(l0 + kk * 4);
+			a00 = _mm512_dpbusd_epi32(a00, x, w0);
+			a01 = _mm512_dpbusd_epi32(a01, x, w1);
+			x = bcast4(l1 + kk * 4);
+			a10 = _mm512_dpbusd_epi32(a10, x, w0);
+			a11 = _mm512_dpbusd_epi32(a11, x, w1);
+			x = bcast4(l2 + kk * 4);
+			a20 = _mm512_dpbusd_epi32(a20, x, w0);
+			a21 = _mm512_dpbusd_epi32(a21, x, w1);
+			x = bcast4(l3 + kk * 4);
+			a30 = _mm512_dpbusd_epi32(a30, x, w0);
+			a31 = _mm512_dpbusd_epi32(a31, x, w1);
+		}
+		out[0] = a00;
+		out[1] = a01;
+		out[2] = a10;
+		out[3] = a11;
+		out[4] = a20;
+		out[5] = a21;
+		out[6] = a30;
+		out[7] = a31;
+		for (r = 0; r < rows; r++) {
+			int8_t *dst = j->out + (size_t)(i0 + r) * j->n + jb * 16;
+			uint32_t left = j->n - jb * 16;
+
+			requant_store(out[2 * r], j->q, 0, dst,
+				      left >= 16 ? 0xffff : (__mmask16)((1u << left) - 1));
+			if (two && left > 16)
+				requant_store(out[2 * r + 1], j->q, 0, dst + 16,
+					      left >= 32 ? 0xffff :
+					      (__mmask16)((1u << (left - 16)) - 1));
+		}
+	}
+}
+
+static void mm_part(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct mm_job *j = ctx;
+	uint32_t g;
+
+	for (g = begin; g < end; g++)
+		mm_rows(j, g * 4, j->m - g * 4 < 4 ? j->m - g * 4 : 4);
+}
+
+/* The right matrix @rb, [K, N] (or [N, K] with @adj_y), laid out. */
+static void mm_pack_right(int8_t *rp, const int8_t *rb, uint32_t k, uint32_t n, uint32_t nb,
+			  int adj_y)
+{
+	uint32_t k4 = (k + 3) / 4, kk, jb, j, t;
+
+	if (adj_y) {
+		/* column j's K values are a row: its dwords down the layout's column */
+		for (j = 0; j < nb * 16; j++)
+			for (kk = 0; kk < k4; kk++) {
+				int8_t *dst = rp + ((size_t)kk * nb * 16 + j) * 4;
+
+				if (j < n && kk * 4 + 4 <= k) {
+					memcpy(dst, rb + (size_t)j * k + kk * 4, 4);
+				} else {
+					memset(dst, 0, 4);
+					if (j < n)
+						memcpy(dst, rb + (size_t)j * k + kk * 4, k - kk * 4);
+				}
+			}
+		return;
+	}
+	for (kk = 0; kk < k4; kk++)
+		for (jb = 0; jb < nb; jb++) {
+			uint32_t left = n - jb * 16;
+			__mmask16 cm = left >= 16 ? 0xffff : (__mmask16)((1u << left) - 1);
+			__m128i v[4], ab0, ab1, cd0, cd1;
+			int8_t *dst = rp + ((size_t)kk * nb + jb) * 64;
+
+			/* rows 4kk..4kk+3 interleaved: a dword of 4 k per column */
+			for (t = 0; t < 4; t++)
+				v[t] = kk * 4 + t < k ?
+				       _mm_maskz_loadu_epi8(cm, rb + (size_t)(kk * 4 + t) * n +
+								jb * 16) :
+				       _mm_setzero_si128();
+			ab0 = _mm_unpacklo_epi8(v[0], v[1]);
+			ab1 = _mm_unpackhi_epi8(v[0], v[1]);
+			cd0 = _mm_unpacklo_epi8(v[2], v[3]);
+			cd1 = _mm_unpackhi_epi8(v[2], v[3]);
+			_mm_store_si128((__m128i *)dst, _mm_unpacklo_epi16(ab0, cd0));
+			_mm_store_si128((__m128i *)(dst + 16), _mm_unpackhi_epi16(ab0, cd0));
+			_mm_store_si128((__m128i *)(dst + 32), _mm_unpacklo_epi16(ab1, cd1));
+			_mm_store_si128((__m128i *)(dst + 48), _mm_unpackhi_epi16(ab1, cd1));
+		}
+}
+
+/* Per column of the laid-out right matrix: K zl zr - (128 + zl) * its sum. */
+static void mm_col_terms(int32_t *ct, const int8_t *rp, uint32_t k4, uint32_t nb, uint32_t kz,
+			 int32_t zl)
+{
+	const __m512i ones = _mm512_set1_epi8(1);
+	uint32_t jb, kk;
+
+	for (jb = 0; jb < nb; jb++) {
+		__m512i sum = _mm512_setzero_si512();
+
+		for (kk = 0; kk < k4; kk++)
+			sum = _mm512_dpbusd_epi32(sum, ones,
+						  _mm512_load_si512(rp + ((size_t)kk * nb + jb) * 64));
+		_mm512_store_si512(ct + jb * 16,
+				   _mm512_sub_epi32(_mm512_set1_epi32((int32_t)kz),
+						    _mm512_mullo_epi32(_mm512_set1_epi32(128 + zl),
+								       sum)));
+	}
+}
+
+/*
+ * The left matrix @lb, [M, K] (or [K, M] with @adj_x), as rows of k4 * 4
+ * bytes biased by 128 (what the layout holds past K is multiplied by its
+ * zeros); per row -zr * the row's sum.
+ */
+static void mm_pack_left(uint8_t *lu, int32_t *rt, const int8_t *lb, uint32_t m, uint32_t k,
+			 uint32_t k4, int adj_x, int32_t zr)
+{
+	uint32_t i, t;
+
+	for (i = 0; i < m; i++) {
+		uint8_t *row = lu + (size_t)i * k4 * 4;
+		uint32_t sum = 0;
+
+		if (adj_x) {
+			for (t = 0; t < k; t++) {
+				int8_t v = lb[(size_t)t * m + i];
+
+				row[t] = (uint8_t)(v ^ 0x80);
+				sum += (uint32_t)(int32_t)v;
+			}
+		} else {
+			__m512i acc = _mm512_setzero_si512();
+
+			for (t = 0; t < k; t += 64) {
+				__mmask64 km = k - t >= 64 ? ~(__mmask64)0 :
+					       ((__mmask64)1 << (k - t)) - 1;
+				__m512i x = _mm512_maskz_mov_epi8(km, _mm512_xor_si512(
+						_mm512_maskz_loadu_epi8(km, lb + (size_t)i * k + t),
+						_mm512_set1_epi8((char)0x80)));
+
+				_mm512_mask_storeu_epi8(row + t, km, x);
+				acc = _mm512_add_epi64(acc, _mm512_sad_epu8(x, _mm512_setzero_si512()));
+			}
+			/* the biased bytes' sum less 128 per value */
+			sum = (uint32_t)_mm512_reduce_add_epi64(acc) - 128u * k;
+		}
+		rt[i] = (int32_t)(0u - (uint32_t)zr * sum);
+	}
+}
+
+static int matmul(const struct ek_op *o)
+{
+	const struct edgeai_prog_matmul_params *p = (const void *)o->op->params;
+	const struct ek_tensor *l = &o->in[0], *r = &o->in[1], *out = &o->out;
+	uint32_t m = out->d[2], n = out->d[3], k = p->adj_x ? l->d[2] : l->d[3];
+	uint32_t k4, nb, b0, b1, d;
+	const int8_t *lb, *rb, *packed = NULL;
+	struct vnni_q q = { 0 };
+	struct gq g;
+	uint8_t *lu;
+	int8_t *rp;
+	int32_t *ct, *rt;
+	int ret = 0;
+
+	if (l->dtype != EDGEAI_DTYPE_INT8 || r->dtype != EDGEAI_DTYPE_INT8 ||
+	    out->dtype != EDGEAI_DTYPE_INT8 || p->adj_x > 1 || p->adj_y > 1 ||
+	    (p->adj_x ? l->d[3] : l->d[2]) != m || (p->adj_y ? r->d[3] : r->d[2]) != k ||
+	    (p->adj_y ? r->d[2] : r->d[3]) != n || !shift_ok(p->out_multiplier, p->out_shift) ||
+	    p->act_min < -128 || p->act_max > 127 || p->act_min > p->act_max)
+		return EXEC_OPT_NOT_HANDLED;
+	for (d = 0; d < 2; d++)
+		if ((l->d[d] != out->d[d] && l->d[d] != 1) || (r->d[d] != out->d[d] && r->d[d] != 1))
+			return EXEC_OPT_NOT_HANDLED;
+	k4 = (k + 3) / 4;
+	nb = (n + 15) / 16;
+	lu = aalloc((size_t)m * k4 * 4);
+	rp = aalloc((size_t)k4 * nb * 64);
+	ct = aalloc((size_t)nb * 64);
+	rt = aalloc((size_t)m * 4);
+	if (!lu || !rp || !ct || !rt) {
+		ret = EXEC_OPT_NOT_HANDLED;
+		goto out;
+	}
+	gq_make1(&g, p->out_shift, p->out_multiplier);
+	q.g = &g;
+	q.left = p->out_shift > 0;
+	q.zo = out->zp;
+	q.lo = p->act_min;
+	q.hi = p->act_max;
+	for (b0 = 0; b0 < out->d[0]; b0++) {
+		for (b1 = 0; b1 < out->d[1]; b1++) {
+			uint32_t kz = (uint32_t)k * (uint32_t)l->zp * (uint32_t)r->zp;
+			struct mm_job j = { .lu = lu, .rp = rp, .ct = ct, .rt = rt, .q = &q,
+					    .m = m, .n = n, .k4 = k4, .nb = nb };
+
+			lb = (const int8_t *)l->data + ((size_t)(l->d[0] > 1 ? b0 : 0) * l->d[1] +
+							(l->d[1] > 1 ? b1 : 0)) * m * k;
+			rb = (const int8_t *)r->data + ((size_t)(r->d[0] > 1 ? b0 : 0) * r->d[1] +
+							(r->d[1] > 1 ? b1 : 0)) * k * n;
+			if (rb != packed) {
+				mm_pack_right(rp, rb, k, n, nb, p->adj_y);
+				mm_col_terms(ct, rp, k4, nb, kz, l->zp);
+				packed = rb;
+			}
+			mm_pack_left(lu, rt, lb, m, k, k4, p->adj_x, r->zp);
+			j.out = (int8_t *)out->data + (size_t)(b0 * out->d[1] + b1) * m * n;
+			/* groups of 4 rows, split across threads */
+			if (exec_par_worth((uint64_t)m * n * k))
+				exec_par_for((m + 3) / 4, mm_part, &j);
+			else
+				mm_part(&j, 0, (m + 3) / 4);
+		}
+	}
+out:
+	free(lu);
+	free(rp);
+	free(ct);
+	free(rt);
+	return ret;
+}
+
 static inline __m512i v_mbqm(__m512i x, const struct gq *g)
 {
 	const __m512i lim = _mm512_set1_epi64(-((int64_t)1 << 30));
@@ -4347,6 +4620,8 @@ static int vnni_run(const struct ek_op *o, const void *prep)
 		return depthwise(o, prep);
 	case EDGEAI_OP_FULLY_CONNECTED:
 		return fc(o, prep);
+	case EDGEAI_OP_BATCH_MATMUL:
+		return matmul(o);
 	case EDGEAI_OP_ADD:
 		return add(o, 0);
 	case EDGEAI_OP_SUB:

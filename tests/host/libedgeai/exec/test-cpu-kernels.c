@@ -40,7 +40,8 @@
  * CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED at the shapes of real
  * models' layers too (struct layer: RGB and 1-channel stems, depthwise
  * rows of 8..240 and odd channel counts, matrix-vector products of
- * keyword spotting), int8 and uint8, with the best set.
+ * keyword spotting), int8 and uint8, with the best set. BATCH_MATMUL
+ * (kind 24, one_matmul(): broadcast batches, adj_x and adj_y, tails).
  * Every output byte must be equal. Each set runs forced in turn (exec_cpu_set_kernels());
  * a set this CPU lacks is skipped (not the reference run). Then the ops
  * that split across threads run again on pools of 2 and 3 threads, every
@@ -1193,16 +1194,88 @@ static int one_transpose(int u8, char *what, size_t wsz)
 	return memcmp(out_ref, out_opt, cnt) != 0;
 }
 
+/*
+ * BATCH_MATMUL (kind 24, int8 only, as TFLite runs it): output batch
+ * dimensions 1..3, each input's 1 a time in three (broadcast), M 1..40,
+ * K 1..80, N 1..70 (K not a multiple of 4 or 8, N of 16, M of 4: the
+ * kernels' tails), adj_x and adj_y at random, zero points anywhere in
+ * int8, the right input a constant a time in four, extreme values a time
+ * in four, the clamp narrowed.
+ */
+static int one_matmul(char *what, size_t wsz)
+{
+	uint32_t b0 = 1 + rnd(3), b1 = 1 + rnd(3), m = 1 + rnd(40), k = 1 + rnd(80), n = 1 + rnd(70);
+	uint32_t ax = rnd(2), ay = rnd(2), extreme = !rnd(4), rconst = !rnd(4), dl[4], dr[4], dout[4];
+	int32_t zl = (int32_t)rnd(256) - 128, zr = (int32_t)rnd(256) - 128;
+	int32_t zo = (int32_t)rnd(256) - 128;
+	struct edgeai_prog_matmul_params *mp = (void *)P.op.params;
+	uint32_t nl, nr, osz, roff, i;
+	void *slots[2];
+	unsigned int failed;
+	size_t size;
+	int r1, r2;
+
+	prog_reset();
+	dl[0] = rnd(3) ? b0 : 1, dl[1] = rnd(3) ? b1 : 1;
+	dr[0] = rnd(3) ? b0 : 1, dr[1] = rnd(3) ? b1 : 1;
+	dout[0] = dl[0] > dr[0] ? dl[0] : dr[0];
+	dout[1] = dl[1] > dr[1] ? dl[1] : dr[1];
+	dl[2] = ax ? k : m, dl[3] = ax ? m : k;
+	dr[2] = ay ? n : k, dr[3] = ay ? k : n;
+	dout[2] = m, dout[3] = n;
+	nl = dl[0] * dl[1] * m * k;
+	nr = dr[0] * dr[1] * k * n;
+	osz = dout[0] * dout[1] * m * n;
+	roff = (nl + 63) & ~63U;
+	for (i = 0; i < roff + nr; i++)
+		in[i] = (uint8_t)(extreme ? (rnd(2) ? 0x80 : 0x7f) : rnd(256));
+	P.op.opcode = EDGEAI_OP_BATCH_MATMUL;
+	P.op.inputs[0] = add_t(&P, EDGEAI_DTYPE_INT8, 0, 0, dl, zl);
+	if (rconst) {
+		uint32_t koff = add_k(&P, nr);
+
+		memcpy(&P.k[koff], in + roff, nr);
+		P.op.inputs[1] = add_t(&P, EDGEAI_DTYPE_INT8, EDGEAI_PROG_SLOT_CONST, koff, dr, zr);
+	} else {
+		P.op.inputs[1] = add_t(&P, EDGEAI_DTYPE_INT8, 0, roff, dr, zr);
+	}
+	P.op.output = add_t(&P, EDGEAI_DTYPE_INT8, 1, 0, dout, zo);
+	mp->adj_x = ax;
+	mp->adj_y = ay;
+	mp->act_min = -128 + (int32_t)rnd(20);
+	mp->act_max = 127 - (int32_t)rnd(20);
+	cc_quantize_multiplier(oscale(1e-5 + (double)rnd(100000) / 1e7), &mp->out_multiplier,
+			       &mp->out_shift);
+	size = blob(&P);
+	slots[0] = at_guard();
+	slots[1] = out_ref;
+	memset(out_ref, 0xa5, osz);
+	r1 = exec_cpu_run(P.buf, size, slots, 2, 1, &failed);
+	slots[1] = out_at_guard(osz);
+	memset(out_opt, 0x5a, osz);
+	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
+	snprintf(what, wsz, "batch_matmul [%u,%u,%u,%u]%s x [%u,%u,%u,%u]%s%s zp %d/%d/%d%s",
+		 dl[0], dl[1], dl[2], dl[3], ax ? "^T" : "", dr[0], dr[1], dr[2], dr[3],
+		 ay ? "^T" : "", rconst ? " const" : "", zl, zr, zo, extreme ? " extreme" : "");
+	if (r1 || r2) {
+		ktap_diag("%s: exec %d/%d", what, r1, r2);
+		return 1;
+	}
+	return memcmp(out_ref, out_opt, osz) != 0;
+}
+
 struct kset_case {
 	const char *name, *via;
 	uint64_t kinds, self;
 };
 
-#define N_KINDS 24
+#define N_KINDS 25
 #define WIDE (3U << 17)
 #define KIND_BITS(m) ((uint64_t)(m) | (uint64_t)(m) << 32)
 /* the kinds of cpu-common.c's kernels: PRELU, CONCATENATION, RESIZE_NEAREST_NEIGHBOR */
 #define COMMON (1U << 7 | 1U << 12 | 1U << 15)
+/* BATCH_MATMUL (int8 only): VNNI's own, AVX2's and NEON's dot products */
+#define MATMUL (1U << 24)
 #if defined(__aarch64__)
 /* the int8-only kinds of the NEON set: RESIZE_BILINEAR (fixed point) */
 #define NEON_S8 ((uint64_t)(1U << 8) << 32)
@@ -1215,10 +1288,11 @@ static const struct kset_case sets[] = {
 	 * CONV_2D, FC, tables, PAD itself, the rest via NEON; both: PRELU,
 	 * CONCATENATION and RESIZE_NEAREST_NEIGHBOR (cpu-common.c, counted as
 	 * the set in use), STRIDED_SLICE, TRANSPOSE and RESHAPE (cpu.c) */
-	{ "neon", NULL, KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE | 3U << 22) | NEON_S8,
-	  KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE | 3U << 22) | NEON_S8 },
+	{ "neon", NULL,
+	  KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE | 3U << 22 | MATMUL) | NEON_S8,
+	  KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE | 3U << 22 | MATMUL) | NEON_S8 },
 	{ "dotprod", "neon",
-	  KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE | 3U << 22) | NEON_S8,
+	  KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE | 3U << 22 | MATMUL) | NEON_S8,
 	  KIND_BITS(0x35 | COMMON | 1U << 17 | 3U << 22) },
 };
 #else
@@ -1229,15 +1303,15 @@ static const struct kset_case sets[] = {
 	 * (cpu-common.c, counted as the set in use) PRELU, CONCATENATION and
 	 * RESIZE_NEAREST_NEIGHBOR
 	 */
-	{ "avx2", NULL, KIND_BITS(0x77 | COMMON | WIDE | 15U << 20),
-	  KIND_BITS(0x77 | COMMON | WIDE | 15U << 20) },
+	{ "avx2", NULL, KIND_BITS(0x77 | COMMON | WIDE | 15U << 20 | MATMUL),
+	  KIND_BITS(0x77 | COMMON | WIDE | 15U << 20 | MATMUL) },
 	/*
 	 * VNNI: CONV_2D/FC (uint8 too), depthwise, ADD/SUB, tables, PAD,
 	 * MAX_POOL_2D, PRELU, AVERAGE_POOL_2D, STRIDED_SLICE, TRANSPOSE,
 	 * RESHAPE; CONCATENATION and RESIZE_NEAREST_NEIGHBOR (cpu-common.c)
 	 */
-	{ "vnni", NULL, KIND_BITS(0xff | COMMON | WIDE | 3U << 22 | 1U << 13 | 1U << 16),
-	  KIND_BITS(0xff | COMMON | WIDE | 3U << 22 | 1U << 13 | 1U << 16) },
+	{ "vnni", NULL, KIND_BITS(0xff | COMMON | WIDE | 3U << 22 | 1U << 13 | 1U << 16 | MATMUL),
+	  KIND_BITS(0xff | COMMON | WIDE | 3U << 22 | 1U << 13 | 1U << 16 | MATMUL) },
 };
 #endif
 
@@ -1269,6 +1343,8 @@ static int one_kind(int kind, int u8, char *what, size_t wsz)
 		r = one_slice(u8, what, wsz);
 	else if (kind == 23)
 		r = one_transpose(u8, what, wsz);
+	else if (kind == 24)
+		r = one_matmul(what, wsz);
 	else if (kind < 3 || wide)
 		r = one(wide ? kind - 17 : kind, u8, what, wsz);
 	else if (kind < 7 || kind == 16 || kind == 19)
@@ -1291,7 +1367,7 @@ int main(void)
 				       "AVERAGE_POOL_2D (padded windows)", "CONV_2D (wide rows)",
 				       "DEPTHWISE_CONV_2D (wide rows)",
 				       "LOGISTIC/TANH/HARD_SWISH/LEAKY_RELU", "TRANSPOSE_CONV",
-				       "SOFTMAX", "STRIDED_SLICE", "TRANSPOSE/RESHAPE" };
+				       "SOFTMAX", "STRIDED_SLICE", "TRANSPOSE/RESHAPE", "BATCH_MATMUL" };
 	char what[256];
 	int kind, u8, i;
 	unsigned int si, pt, tsi;
@@ -1309,7 +1385,8 @@ int main(void)
 			continue;
 		}
 		for (kind = 0; kind < N_KINDS; kind++) {
-			for (u8 = 0; u8 < 2; u8++) {
+			/* BATCH_MATMUL: int8 only */
+			for (u8 = 0; u8 < (kind == 24 ? 1 : 2); u8++) {
 				int bad = 0, runs = 0;
 				unsigned long ran = exec_cpu_kernels_ops(set), self;
 				unsigned long ran_via = via ? exec_cpu_kernels_ops(via) : 0;
@@ -1565,7 +1642,7 @@ int main(void)
 		for (kind = 0; pool && kind < N_KINDS; kind++) {
 			if (kind == 12 || kind == 15)
 				continue;
-			for (u8 = 0; u8 < 2; u8++) {
+			for (u8 = 0; u8 < (kind == 24 ? 1 : 2); u8++) {
 				unsigned long splits = exec_cpu_par_splits();
 				const char *ks = exec_cpu_kernels_name(0);
 				int bad = 0, runs = 0, split, most = 0;
@@ -1575,9 +1652,10 @@ int main(void)
 #endif
 
 				if (kind == 4 || kind == 5 || kind == 19 || kind == 22 || kind == 23 ||
-				    (kind >= 9 && kind <= 11))
+				    kind == 24 || (kind >= 9 && kind <= 11))
 					/* cpu.c: the tables, PAD, STRIDED_SLICE, TRANSPOSE,
-					 * RESHAPE; cpu-common.c's walk of MUL,
+					 * RESHAPE; BATCH_MATMUL (VNNI's, cpu-common.c's);
+					 * cpu-common.c's walk of MUL,
 					 * MAXIMUM/MINIMUM, ADD/SUB (AVX2's and NEON's) */
 					split = strcmp(ks, "reference") != 0;
 #if !defined(__aarch64__)
