@@ -58,6 +58,14 @@ lowest value). On [1, 12, 10, 3]:
                VALID, BATCH_TO_SPACE_ND (crops rows 0 2) [1, 12, 10, 4]
     output 17: the mean over the channels BROADCAST_TO [1, 12, 10, 4]
     output 18: output 3 TILEd by 1 3 2 3 [1, 3, 2, 12]
+    output 19: self-attention over each row of the sum, as converted
+               attention is: BATCH_MATMUL(s, s, adj_y) [1, 12, 10, 10],
+               SOFTMAX, BATCH_MATMUL of that by s [1, 12, 10, 4]
+    output 20: the sum times constant weights [4, 6] (BATCH_MATMUL of a
+               layer's weights, which the compiler makes FULLY_CONNECTED)
+               [1, 12, 10, 6]
+    output 21: the sum times constant matrices [12, 4, 3], one per row
+               (a constant right input with a batch) [1, 12, 10, 3]
 
 The pad value lies below what the convolution gives, so the quantized
 model pads with a value other than the zero point (a concatenation of
@@ -81,12 +89,13 @@ OP = {'ADD': 0, 'CONCATENATION': 2, 'CONV_2D': 3, 'RELU_N1_TO_1': 20, 'MEAN': 40
       'REDUCE_MAX': 82, 'PACK': 83, 'UNPACK': 88, 'SPLIT_V': 102, 'ELU': 111,
       'GELU': 150, 'ABS': 101, 'RSQRT': 76,
       'SQUARED_DIFFERENCE': 99, 'SUB': 41, 'MUL': 18, 'L2_NORMALIZATION': 11,
-      'SPACE_TO_BATCH_ND': 38, 'BATCH_TO_SPACE_ND': 37, 'TILE': 69, 'BROADCAST_TO': 130}
+      'SPACE_TO_BATCH_ND': 38, 'BATCH_TO_SPACE_ND': 37, 'TILE': 69, 'BROADCAST_TO': 130,
+      'BATCH_MATMUL': 126, 'SOFTMAX': 25}
 OPT = {'Conv2D': 1, 'Concatenation': 10, 'Add': 11, 'Reducer': 27, 'Squeeze': 30,
        'Split': 35, 'PadV2': 43, 'Slice': 48, 'ExpandDims': 52, 'Pack': 59,
        'Unpack': 64, 'SplitV': 79, 'ArgMax': 40, 'ArgMin': 57, 'MirrorPad': 77,
        'Gather': 23, 'Gelu': 116, 'Sub': 28, 'Mul': 21, 'L2Norm': 12,
-       'BatchToSpaceND': 24, 'SpaceToBatchND': 25}
+       'BatchToSpaceND': 24, 'SpaceToBatchND': 25, 'BatchMatMul': 101, 'Softmax': 9}
 F32, I32 = tw.TT_FLOAT32, tw.TT_INT32
 
 
@@ -214,11 +223,24 @@ def main():
     m.op('BROADCAST_TO', None, [], [mu, m.t([4], [1, 12, 10, 4], I32)], [bc])
     tl = m.t([1, 3, 2, 12])
     m.op('TILE', None, [], [mx, m.t([4], [1, 3, 2, 3], I32)], [tl])
+    # attention over each row's 10 positions
+    sc = m.t([1, 12, 10, 10])
+    m.op('BATCH_MATMUL', 'BatchMatMul', [(0, 'b', 0), (1, 'b', 1)], [s, s], [sc])
+    pr = m.t([1, 12, 10, 10])
+    m.op('SOFTMAX', 'Softmax', [(0, 'f', 1.0)], [sc], [pr])
+    at = m.t([1, 12, 10, 4])
+    m.op('BATCH_MATMUL', 'BatchMatMul', [(0, 'b', 0), (1, 'b', 0)], [pr, s], [at])
+    mw2 = m.t([1, 12, 10, 6])
+    m.op('BATCH_MATMUL', 'BatchMatMul', [(0, 'b', 0), (1, 'b', 0)],
+         [s, m.t([4, 6], [r.uniform(-0.6, 0.6) for _ in range(24)])], [mw2])
+    mw3 = m.t([1, 12, 10, 3])
+    m.op('BATCH_MATMUL', 'BatchMatMul', [(0, 'b', 0), (1, 'b', 0)],
+         [s, m.t([12, 4, 3], [r.uniform(-0.6, 0.6) for _ in range(144)])], [mw3])
     with open(sys.argv[1], 'wb') as f:
         # BROADCAST_TO's versions start at 2 in TFLite's op resolver
         f.write(tw.model_ops(m.ops, m.tensors, [x],
                              [y, a2, mw, mx, cl, am, ga, gr, gt, ge, rs, ln, l2, mn, ai, sm,
-                              dl, bc, tl], versions={OP['BROADCAST_TO']: 2}))
+                              dl, bc, tl, at, mw2, mw3], versions={OP['BROADCAST_TO']: 2}))
 
 
 if __name__ == '__main__':

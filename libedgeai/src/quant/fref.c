@@ -47,7 +47,7 @@ static int op_supported(const struct model_op *op)
 	case TFL_OP_MIRROR_PAD: case TFL_OP_GATHER: case TFL_OP_ELU: case TFL_OP_GELU:
 	case TFL_OP_ABS: case TFL_OP_RSQRT: case TFL_OP_SQUARED_DIFFERENCE:
 	case TFL_OP_L2_NORMALIZATION: case TFL_OP_SPACE_TO_BATCH_ND: case TFL_OP_BATCH_TO_SPACE_ND:
-	case TFL_OP_TILE: case TFL_OP_BROADCAST_TO:
+	case TFL_OP_TILE: case TFL_OP_BROADCAST_TO: case TFL_OP_BATCH_MATMUL:
 		return 1;
 	default:
 		return 0;
@@ -382,6 +382,53 @@ static int k_fc(struct quant_fref *x, const struct model_op *op, float *out, siz
 			for (size_t i = 0; i < depth; i++)
 				s += in[n * depth + i] * w[u * depth + i];
 			out[n * units + u] = act(s, op->o.act);
+		}
+	return 0;
+}
+
+/*
+ * BATCH_MATMUL: [.., M, K] x [.., K, N] (adj_x, adj_y: the matrices stored
+ * transposed), batch dimensions (up to two, right-aligned) broadcast.
+ */
+static int k_matmul(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
+{
+	size_t nl = 0, nr = 0;
+	const float *l = fin(x, op, 0, &nl), *r = fin(x, op, 1, &nr);
+	int dl[4], dr[4], m, k, n, b0, b1, i, j, t, ob0, ob1;
+
+	if (!l || !r || op->n_in < 2)
+		return SHAPE_ERR(x, op, "needs two float inputs");
+	if (x->m->t[op->in[0]].rank < 2 || x->m->t[op->in[1]].rank < 2 ||
+	    dims4(x, op->in[0], dl) || dims4(x, op->in[1], dr))
+		return SHAPE_ERR(x, op, "inputs of rank other than 2 to 4");
+	m = op->o.adj_x ? dl[3] : dl[2];
+	k = op->o.adj_x ? dl[2] : dl[3];
+	n = op->o.adj_y ? dr[2] : dr[3];
+	ob0 = dl[0] > dr[0] ? dl[0] : dr[0];
+	ob1 = dl[1] > dr[1] ? dl[1] : dr[1];
+	if ((op->o.adj_y ? dr[3] : dr[2]) != k || (dl[0] != ob0 && dl[0] != 1) ||
+	    (dr[0] != ob0 && dr[0] != 1) || (dl[1] != ob1 && dl[1] != 1) ||
+	    (dr[1] != ob1 && dr[1] != 1) || nout != (size_t)ob0 * ob1 * m * n)
+		return SHAPE_ERR(x, op, "shapes of the matrices and the output disagree");
+	for (b0 = 0; b0 < ob0; b0++)
+		for (b1 = 0; b1 < ob1; b1++) {
+			const float *lb = l + ((size_t)(dl[0] > 1 ? b0 : 0) * dl[1] +
+					       (dl[1] > 1 ? b1 : 0)) * m * k;
+			const float *rb = r + ((size_t)(dr[0] > 1 ? b0 : 0) * dr[1] +
+					       (dr[1] > 1 ? b1 : 0)) * k * n;
+			float *ob = out + ((size_t)b0 * ob1 + b1) * m * n;
+
+			for (i = 0; i < m; i++)
+				for (j = 0; j < n; j++) {
+					float s = 0.0f;
+
+					for (t = 0; t < k; t++)
+						s += (op->o.adj_x ? lb[(size_t)t * m + i] :
+								    lb[(size_t)i * k + t]) *
+						     (op->o.adj_y ? rb[(size_t)j * k + t] :
+								    rb[(size_t)t * n + j]);
+					ob[(size_t)i * n + j] = s;
+				}
 		}
 	return 0;
 }
@@ -1148,6 +1195,8 @@ static int run_op(struct quant_fref *x, const struct model_op *op)
 		return k_conv(x, op, out, 1);
 	case TFL_OP_FULLY_CONNECTED:
 		return k_fc(x, op, out, nout);
+	case TFL_OP_BATCH_MATMUL:
+		return k_matmul(x, op, out, nout);
 	case TFL_OP_MAX_POOL_2D:
 		return k_pool(x, op, out, 1);
 	case TFL_OP_AVERAGE_POOL_2D:

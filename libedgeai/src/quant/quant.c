@@ -996,6 +996,17 @@ static int quantize_constants(struct qctx *q)
 
 			if (t < 0 || !model_is_const(m, t) || m->t[t].type != TFL_FLOAT32)
 				continue;
+			/*
+			 * a BATCH_MATMUL's constant right matrices are a layer's
+			 * weights: symmetric, one scale (the compiler runs them as
+			 * FULLY_CONNECTED when they have no batch of their own)
+			 */
+			if (op->code == TFL_OP_BATCH_MATMUL && j == 1) {
+				r = quantize_weights(q, t, 0, 0);
+				if (r < 0)
+					return r;
+				continue;
+			}
 			r = quantize_other(q, t);
 			if (r < 0)
 				return r;
