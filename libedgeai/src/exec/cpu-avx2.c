@@ -1662,6 +1662,36 @@ static void dot4(const int16_t *a, const int16_t *b, size_t bs, uint32_t kp, uin
 	_mm_storeu_si128((__m128i *)out, _mm_add_epi32(lo, hi));
 }
 
+/* exec_matmul()'s outputs of a row: mbqv_up() on 8 sums at a time, the tail per value. */
+static void mm_rq(const uint32_t *acc, uint32_t n, int32_t mul, int32_t shift, int32_t zo,
+		  int32_t lo, int32_t hi, int8_t *dst)
+{
+	int32_t m8[8], s8[8];
+	struct mbqv q;
+	uint32_t c;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		m8[i] = mul, s8[i] = shift;
+	mbqv_make(&q, m8, s8);
+	for (c = 0; c + 8 <= n; c += 8) {
+		__m256i v = mbqv_up(_mm256_loadu_si256((const __m256i *)(acc + c)), &q);
+		__m128i w;
+
+		v = _mm256_add_epi32(v, _mm256_set1_epi32(zo));
+		v = _mm256_min_epi32(_mm256_max_epi32(v, _mm256_set1_epi32(lo)),
+				     _mm256_set1_epi32(hi));
+		w = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+		_mm_storel_epi64((__m128i *)(dst + c), _mm_packs_epi16(w, w));
+	}
+	for (; c < n; c++) {
+		int32_t v = (int32_t)((uint32_t)ek_mbqm_up((int32_t)acc[c], mul, shift) +
+				      (uint32_t)zo);
+
+		dst[c] = (int8_t)(v < lo ? lo : v > hi ? hi : v);
+	}
+}
+
 static int avx2_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
@@ -1696,7 +1726,7 @@ static int avx2_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_TRANSPOSE_CONV:
 		return exec_tconv(o, prep, tconv_px, to16_fast);
 	case EDGEAI_OP_BATCH_MATMUL:
-		return exec_matmul(o, dot4);
+		return exec_matmul(o, dot4, mm_rq);
 	default:
 		return EXEC_OPT_NOT_HANDLED;
 	}

@@ -832,6 +832,7 @@ out:
 struct mm16 {
 	const struct edgeai_prog_matmul_params *p;
 	exec_dot4_fn *dot4;
+	exec_mm_rq_fn *rq;
 	const int8_t *lb;
 	const int16_t *rc;
 	int8_t *ob;
@@ -845,39 +846,36 @@ static void mm16_rows(void *ctx, uint32_t begin, uint32_t end)
 	struct mm16 *j = ctx;
 	const struct edgeai_prog_matmul_params *p = j->p;
 	int16_t *lr = calloc(j->kp, sizeof(*lr));
-	uint32_t i, t, c, q, s[4];
+	uint32_t *acc = malloc(((size_t)j->n + 3) / 4 * 4 * sizeof(*acc));
+	uint32_t i, t, c;
 
-	if (!lr) {
+	if (!lr || !acc) {
 		__atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
+		free(lr);
+		free(acc);
 		return;
 	}
 	for (i = begin; i < end; i++) {
 		for (t = 0; t < j->k; t++)
 			lr[t] = (int16_t)((p->adj_x ? j->lb[(size_t)t * j->m + i] :
 					   j->lb[(size_t)i * j->k + t]) - j->zl);
-		for (c = 0; c < j->n; c += 4) {
-			j->dot4(lr, j->rc + (size_t)c * j->kp, j->kp, j->kp, s);
-			for (q = 0; q < 4 && c + q < j->n; q++) {
-				int32_t v = ek_mbqm_up((int32_t)s[q], p->out_multiplier,
-						       p->out_shift);
-
-				v = (int32_t)((uint32_t)v + (uint32_t)j->zo);
-				v = v < p->act_min ? p->act_min : v > p->act_max ? p->act_max : v;
-				j->ob[(size_t)i * j->n + c + q] = (int8_t)v;
-			}
-		}
+		for (c = 0; c < j->n; c += 4)
+			j->dot4(lr, j->rc + (size_t)c * j->kp, j->kp, j->kp, acc + c);
+		j->rq(acc, j->n, p->out_multiplier, p->out_shift, j->zo, p->act_min, p->act_max,
+		      j->ob + (size_t)i * j->n);
 	}
 	free(lr);
+	free(acc);
 }
 
-int exec_matmul(const struct ek_op *o, exec_dot4_fn *dot4)
+int exec_matmul(const struct ek_op *o, exec_dot4_fn *dot4, exec_mm_rq_fn *rq)
 {
 	const struct edgeai_prog_matmul_params *p = (const void *)o->op->params;
 	const struct ek_tensor *l = &o->in[0], *r = &o->in[1], *out = &o->out;
 	uint32_t m = out->d[2], n = out->d[3], k = p->adj_x ? l->d[2] : l->d[3];
 	uint32_t kp = (k + 15) & ~15u, b0, b1, j, t, d;
 	const int8_t *rb, *packed = NULL;
-	struct mm16 job = { .p = p, .dot4 = dot4, .m = m, .n = n, .k = k, .kp = kp,
+	struct mm16 job = { .p = p, .dot4 = dot4, .rq = rq, .m = m, .n = n, .k = k, .kp = kp,
 			    .zl = l->zp, .zo = out->zp };
 	int16_t *rc;
 
@@ -885,7 +883,8 @@ int exec_matmul(const struct ek_op *o, exec_dot4_fn *dot4)
 	    out->dtype != EDGEAI_DTYPE_INT8 || p->adj_x > 1 || p->adj_y > 1 ||
 	    (p->adj_x ? l->d[3] : l->d[2]) != m || (p->adj_y ? r->d[3] : r->d[2]) != k ||
 	    (p->adj_y ? r->d[2] : r->d[3]) != n || p->out_multiplier < 0 ||
-	    p->out_shift < -31 || p->out_shift > 30)
+	    p->out_shift < -31 || p->out_shift > 30 || p->act_min < -128 || p->act_max > 127 ||
+	    p->act_min > p->act_max)
 		return EXEC_OPT_NOT_HANDLED;
 	for (d = 0; d < 2; d++)
 		if ((l->d[d] != out->d[d] && l->d[d] != 1) || (r->d[d] != out->d[d] && r->d[d] != 1))

@@ -984,6 +984,40 @@ static void dot4(const int16_t *a, const int16_t *b, size_t bs, uint32_t kp, uin
 		out[c] = (uint32_t)vaddvq_s32(s[c]);
 }
 
+/*
+ * exec_matmul()'s outputs of a row, 8 at a time: ek_mbqm_up() as SSHL,
+ * SQRDMULH and SRSHL (cpu-neon.h), the zero point, the clamp, two narrows;
+ * the tail per value.
+ */
+static void mm_rq(const uint32_t *acc, uint32_t n, int32_t mul, int32_t shift, int32_t zo,
+		  int32_t lo, int32_t hi, int8_t *dst)
+{
+	const int32x4_t left = vdupq_n_s32(shift > 0 ? shift : 0);
+	const int32x4_t right = vdupq_n_s32(shift > 0 ? 0 : shift);
+	const int32x4_t vzo = vdupq_n_s32(zo), vlo = vdupq_n_s32(lo), vhi = vdupq_n_s32(hi);
+	uint32_t c;
+	int h;
+
+	for (c = 0; c + 8 <= n; c += 8) {
+		int16x4_t half[2];
+
+		for (h = 0; h < 2; h++) {
+			int32x4_t v = vreinterpretq_s32_u32(vld1q_u32(acc + c + 4 * h));
+
+			v = vrshlq_s32(vqrdmulhq_n_s32(vshlq_s32(v, left), mul), right);
+			v = vminq_s32(vmaxq_s32(vaddq_s32(v, vzo), vlo), vhi);
+			half[h] = vmovn_s32(v);
+		}
+		vst1_s8(dst + c, vmovn_s16(vcombine_s16(half[0], half[1])));
+	}
+	for (; c < n; c++) {
+		int32_t v = (int32_t)((uint32_t)ek_mbqm_up((int32_t)acc[c], mul, shift) +
+				      (uint32_t)zo);
+
+		dst[c] = (int8_t)(v < lo ? lo : v > hi ? hi : v);
+	}
+}
+
 static int neon_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
@@ -1020,7 +1054,7 @@ static int neon_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_TABLE:
 		return lut(o);
 	case EDGEAI_OP_BATCH_MATMUL:
-		return exec_matmul(o, dot4);
+		return exec_matmul(o, dot4, mm_rq);
 	default:
 		return EXEC_OPT_NOT_HANDLED;
 	}

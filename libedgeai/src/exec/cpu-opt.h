@@ -163,16 +163,18 @@ int exec_resize_bilinear(const struct ek_op *o, exec_resize_vrow_fn *vrow, exec_
  * BATCH_MATMUL of int8 matrices: each right matrix transposed to int16
  * columns of r - zr, each left row widened to l - zl, both zero past K up
  * to a multiple of 16, columns zero past N up to a multiple of 4, rows
- * split across threads. For each row and four columns at a time the set's
+ * split across threads. For each row, four columns at a time, the set's
  * @dot4 writes to @out the four sums of a[t] * b[c * @bs + t] over @kp
- * (a multiple of 16), wrapping in 32 bits (each product fits); the
- * rescale (ek_mbqm_up()) and clamp are done here. 0, or
- * EXEC_OPT_NOT_HANDLED (a shape or parameter the reference refuses; no
- * memory).
+ * (a multiple of 16), wrapping in 32 bits (each product fits); then its
+ * @rq writes the row's @n outputs from their sums: ek_mbqm_up() by @mul
+ * and @shift, plus @zo, clamped to @lo..@hi. 0, or EXEC_OPT_NOT_HANDLED
+ * (a shape or parameter the reference refuses; no memory).
  */
 typedef void exec_dot4_fn(const int16_t *a, const int16_t *b, size_t bs, uint32_t kp,
 			  uint32_t out[4]);
-int exec_matmul(const struct ek_op *o, exec_dot4_fn *dot4);
+typedef void exec_mm_rq_fn(const uint32_t *acc, uint32_t n, int32_t mul, int32_t shift,
+			   int32_t zo, int32_t lo, int32_t hi, int8_t *dst);
+int exec_matmul(const struct ek_op *o, exec_dot4_fn *dot4, exec_mm_rq_fn *rq);
 /*
  * The row and column maps (*@ym, *@xm) of an int8 RESIZE_BILINEAR
  * (EDGEAI_RESIZE_FIXED10), checked as exec_resize_bilinear() does: 0, or
