@@ -7,7 +7,7 @@
 # pointwise and small 3x3 convolutions, depthwise convolutions of many
 # channel counts, FULLY_CONNECTED, element-wise and table ops, resizes,
 # PAD, CONCATENATION, pooling, MEAN, SOFTMAX, TRANSPOSE_CONV, uint8
-# CONV_2D and DEPTHWISE_CONV_2D).
+# CONV_2D and DEPTHWISE_CONV_2D, BATCH_MATMUL).
 #
 # Ours is edgeaictl bench --device cpu --zero-copy (the op's input and
 # output bound in place, as tflite-bench leaves them in the interpreter's

@@ -22,7 +22,9 @@
 # a value other than the zero point), which the random draws meet alone;
 # and tests/models/dilated_convs.py's: dilated convolutions written as
 # SPACE_TO_BATCH_ND, convolution, BATCH_TO_SPACE_ND, which the compiler
-# runs as one dilated convolution where they are one.
+# runs as one dilated convolution where they are one; and
+# tests/models/attention.py's: a two-block vision transformer (multi-head
+# attention by BATCH_MATMUL, LayerNormalization, a GELU MLP).
 #
 # A failing seed is reproduced by `tests/models/random_graph.py SEED
 # OUT.tflite` and the steps above. Skips (77) when the oracle cannot be
@@ -33,7 +35,7 @@ build=${EDGEAI_BUILD:-$top/build}
 first=${1:-1}
 last=${2:-24}
 fixed=''
-[ $# -eq 0 ] && fixed='shape_ops shape_ops@float dilated_convs dilated_convs@float'
+[ $# -eq 0 ] && fixed='shape_ops shape_ops@float dilated_convs dilated_convs@float attention attention@float'
 case $first in
 [0-9]*) ;;
 *) fixed="$*" first=1 last=0 ;;

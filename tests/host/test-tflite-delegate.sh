@@ -9,7 +9,8 @@
 #   - BlazeFace short range quantized with float inputs/outputs (its
 #     QUANTIZE and DEQUANTIZE left to TFLite),
 #   - tests/models/shape_ops.py quantized (SPLIT, UNPACK: nodes of many
-#     outputs; PACK, PADV2, ...: all delegated),
+#     outputs; PACK, PADV2, ...: all delegated), and attention.py (a small
+#     vision transformer: BATCH_MATMUL, all delegated),
 #   - an int8 FULLY_CONNECTED pair whose second op has block-sparse
 #     weights (that op left to TFLite's sparse kernel),
 #   - SSD tails ending in TFLite_Detection_PostProcess (tests/models/
@@ -79,9 +80,11 @@ for m in $("$top/tests/models/fetch.sh" --list); do
 	"$ctl" -q quantize "$models/$m.tflite" -o "$tmp/$m-int8.tflite" --samples 8 --seed 1 \
 		> /dev/null 2> "$tmp/err" || { sed 's/^/# /' "$tmp/err"; quant_ok=1; }
 done
-python3 -B "$top/tests/models/shape_ops.py" "$tmp/shape_ops.tflite" &&
-	"$ctl" -q quantize "$tmp/shape_ops.tflite" -o "$tmp/shape_ops-int8.tflite" --samples 8 --seed 1 \
-		> /dev/null 2> "$tmp/err" || { sed 's/^/# /' "$tmp/err"; quant_ok=1; }
+for g in shape_ops attention; do
+	python3 -B "$top/tests/models/$g.py" "$tmp/$g.tflite" &&
+		"$ctl" -q quantize "$tmp/$g.tflite" -o "$tmp/$g-int8.tflite" --samples 8 --seed 1 \
+			> /dev/null 2> "$tmp/err" || { sed 's/^/# /' "$tmp/err"; quant_ok=1; }
+done
 "$ctl" -q quantize "$models/face_detection_short_range.tflite" -o "$tmp/fd-float-io.tflite" \
 	--samples 8 --seed 1 --io float > /dev/null 2> "$tmp/err" || { sed 's/^/# /' "$tmp/err"; quant_ok=1; }
 for v in uint8 int8 regular alone float; do
@@ -89,7 +92,7 @@ for v in uint8 int8 regular alone float; do
 done
 "$ctl" -q quantize "$tmp/ssd-float.tflite" -o "$tmp/ssd-float-int8.tflite" --samples 8 --seed 1 \
 	> /dev/null 2> "$tmp/err" || { sed 's/^/# /' "$tmp/err"; quant_ok=1; }
-ok $quant_ok "edgeaictl quantize: the int8 models of the corpus, tests/models/shape_ops.py, BlazeFace with float inputs/outputs and a float SSD tail"
+ok $quant_ok "edgeaictl quantize: the int8 models of the corpus, tests/models/shape_ops.py and attention.py, BlazeFace with float inputs/outputs and a float SSD tail"
 
 # golden cases first, a real int8 model last (the cache checks use it)
 while read -r name _; do
@@ -106,6 +109,7 @@ done < "$tmp/cases/cases.txt" > "$tmp/manifest"
 	echo "sparse_fc partial $tmp/sparse-fc.tflite"
 	echo "face_detection_short_range-float-io partial $tmp/fd-float-io.tflite"
 	echo "shape_ops-int8 all $tmp/shape_ops-int8.tflite"
+	echo "attention-int8 all $tmp/attention-int8.tflite"
 	for v in uint8 int8 regular alone float-int8; do
 		echo "ssd_postprocess-$v all $tmp/ssd-$v.tflite"
 	done

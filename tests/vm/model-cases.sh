@@ -43,7 +43,7 @@ trap 'rm -rf "$tmp"' EXIT
 $cc -std=gnu11 -Wall -Wextra -Werror -O1 -I"$oracle/include" \
 	-o "$tmp/oracle-run" "$top/tests/oracle/oracle-run.c" -ldl || exit 1
 lib=$oracle/lib/libtensorflowlite_c.so
-for m in ${MODEL_CASES:-face_detection_short_range face_detection_full_range hand_landmark_lite npu_dsp_chain npu_d2s_between shape_ops dilated_convs random_graph@6 random_graph@158 ssd_postprocess@uint8 ssd_postprocess@int8 ssd_postprocess@alone face_detection_short_range@float}; do
+for m in ${MODEL_CASES:-face_detection_short_range face_detection_full_range hand_landmark_lite npu_dsp_chain npu_d2s_between shape_ops dilated_convs attention random_graph@6 random_graph@158 ssd_postprocess@uint8 ssd_postprocess@int8 ssd_postprocess@alone face_detection_short_range@float}; do
 	d=$out/$m
 	mkdir -p "$d"
 	base=${m%@float} io=int8

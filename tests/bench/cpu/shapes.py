@@ -9,9 +9,10 @@ Writes OUTDIR/NAME/model.tflite for each case (the builders of
 tests/oracle/gen.py: real per-channel or per-tensor quantization, seeded
 data) and OUTDIR/cases.txt, one "NAME OPCODE CLASS" line per case. The
 shape classes are those of models outside our corpus: audio and keyword
-spotting (1-channel inputs, FULLY_CONNECTED), RGB stems, pointwise and
-small 3x3 convolutions, depthwise convolutions of many channel counts,
-element-wise and table ops, resizes, pooling, reductions, legacy uint8.
+spotting (1-channel inputs, FULLY_CONNECTED), attention (BATCH_MATMUL),
+RGB stems, pointwise and small 3x3 convolutions, depthwise convolutions
+of many channel counts, element-wise and table ops, resizes, pooling,
+reductions, legacy uint8.
 Each case is sized so the op takes roughly 50 us or more on one core
 where the real layer is that big; the few that are smaller in real
 models (SOFTMAX 1x12, FULLY_CONNECTED 2000->12) are kept at their real
@@ -114,6 +115,17 @@ def cases():
     add('fc_b1_1024_1000', 'fc b1', gen.fc_case, batch=1, ic=1024, oc=1000)
     add('fc_b8_256_256', 'fc batch', gen.fc_case, batch=8, ic=256, oc=256)
     add('fc_b49_64_64', 'fc batch', gen.fc_case, batch=49, ic=64, oc=64)
+    # attention (BATCH_MATMUL): a ViT-tiny's scores (197 tokens, 3 heads of
+    # 64) and their weights times V; an audio transformer's 4 heads of 32
+    # over 100 frames; a Keras Dense on [1, 196, 192] (constant weights)
+    add('matmul_qk_3x197x64', 'matmul', gen.matmul_case, lshape=(1, 3, 197, 64),
+        rshape=(1, 3, 197, 64), adj_y=True)
+    add('matmul_pv_3x197x197x64', 'matmul', gen.matmul_case,
+        lshape=(1, 3, 197, 197), rshape=(1, 3, 197, 64), s_l=1 / 256.0, zp_l=-128)
+    add('matmul_qk_4x100x32', 'matmul', gen.matmul_case, lshape=(1, 4, 100, 32),
+        rshape=(1, 4, 100, 32), adj_y=True)
+    add('matmul_dense_196x192x192', 'matmul', gen.matmul_case, lshape=(1, 196, 192),
+        rshape=(192, 192), rconst=True, zp_r=0)
     # element-wise
     big = (1, 56, 56, 64)
     add('add_eq_56x56x64', 'add/mul', gen.add_case, shape_a=big, shape_b=big)
