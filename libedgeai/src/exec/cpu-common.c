@@ -537,6 +537,49 @@ static int f32_tame(uint32_t bits)
 	return !(bits & 0x7fffffff) || (e >= 127 - 100 && e <= 127 + 100);
 }
 
+/* The sum of @n stored values in a row. */
+static int32_t mean_run(const uint8_t *src, uint32_t n, int s8)
+{
+	uint32_t s = 0, k;
+
+	if (s8)
+		for (k = 0; k < n; k++)
+			s += (uint32_t)(int32_t)(int8_t)src[k];
+	else
+		for (k = 0; k < n; k++)
+			s += src[k];
+	return (int32_t)s;
+}
+
+/*
+ * One channel (a MEAN over the last axis, as a LayerNormalization's: the
+ * compiler's [outer, R, 1, 1] view): each image's values are one row,
+ * summed in one pass; its outputs, one per image, side by side, finished
+ * MEAN_CHUNK at a time.
+ */
+static void mean_rows(const struct mean_job *mj, uint32_t begin, uint32_t end)
+{
+	const struct ek_op *o = mj->o;
+	const struct ek_tensor *in = &o->in[0];
+	uint32_t hw = in->d[1] * in->d[2], i, j, c, cnt;
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	int32_t lo = s8 ? -128 : 0, hi = s8 ? 127 : 255, acc[MEAN_CHUNK];
+
+	for (i = begin; i < end; i += cnt) {
+		uint8_t *dst = (uint8_t *)o->out.data + i;
+
+		cnt = end - i < MEAN_CHUNK ? end - i : MEAN_CHUNK;
+		for (j = 0; j < cnt; j++)
+			acc[j] = mean_run((const uint8_t *)in->data + (size_t)(i + j) * hw, hw, s8);
+		c = mj->f32 ? mj->f32(o, mj->fbias, acc, cnt, dst, lo, hi) : 0;
+		for (; c < cnt; c++) {
+			int32_t v = ek_mean_out(o, acc[c], mj->fbias);
+
+			dst[c] = (uint8_t)(v < lo ? lo : v > hi ? hi : v);
+		}
+	}
+}
+
 static void mean_part(void *ctx, uint32_t begin, uint32_t end)
 {
 	const struct mean_job *mj = ctx;
@@ -546,6 +589,10 @@ static void mean_part(void *ctx, uint32_t begin, uint32_t end)
 	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
 	int32_t lo = s8 ? -128 : 0, hi = s8 ? 127 : 255, acc[MEAN_CHUNK];
 
+	if (ch == 1) {
+		mean_rows(mj, begin, end);
+		return;
+	}
 	for (i = begin; i < end;) {
 		uint32_t n = i / mj->blocks, b = i % mj->blocks;
 		uint32_t c0 = b * MEAN_CB, c1 = ch;

@@ -583,7 +583,8 @@ static void bform(const uint32_t d[4], uint32_t f[4])
  * (either input or both: per channel, per pixel, one value, rows),
  * CONCATENATION (12: axis 1..3, 1..3 inputs, odd sizes), AVERAGE_POOL_2D
  * (13: windows partly or wholly in the padding, strides, clamps), MEAN
- * over H and W (14) and RESIZE_NEAREST_NEIGHBOR (15: up/down maps).
+ * over H and W (14; one channel of up to 400 images too) and
+ * RESIZE_NEAREST_NEIGHBOR (15: up/down maps).
  */
 static int one_more(int kind, int u8, char *what, size_t wsz)
 {
@@ -601,6 +602,13 @@ static int one_more(int kind, int u8, char *what, size_t wsz)
 	if (kind == 14 && !rnd(4)) {
 		/* wider than a part's pass (256 channels), few pixels */
 		d[1] = 1 + rnd(7), d[2] = 1 + rnd(7), d[3] = 200 + rnd(500);
+	} else if (kind == 14 && !rnd(3)) {
+		/*
+		 * one channel, many images: the compiler's [outer, R, 1, 1]
+		 * view of a MEAN over the last axis (a LayerNormalization's),
+		 * more images than a part's chunk (256 outputs)
+		 */
+		d[0] = 1 + rnd(400), d[1] = 1 + rnd(100), d[2] = 1, d[3] = 1;
 	}
 	memcpy(od, d, sizeof(od));
 	memcpy(da, d, sizeof(da));
