@@ -240,29 +240,44 @@ int ek_fc(const struct ek_op *o)
  * of a right one at k * N + n, or n * K + k with adj_y. A batch dimension
  * of 1 broadcasts.
  */
-int ek_matmul(const struct ek_op *o)
+int ek_matmul_dims(const struct ek_op *o, uint32_t *m, uint32_t *k, uint32_t *n)
 {
 	const struct edgeai_prog_matmul_params *p =
 		(const struct edgeai_prog_matmul_params *)o->op->params;
 	const struct ek_tensor *l = &o->in[0], *r = &o->in[1], *out = &o->out;
-	uint32_t m = out->d[2], n = out->d[3], k, b0, b1, i, j, t;
-	uint32_t lm = p->adj_x ? 1 : l->d[3], lk = p->adj_x ? l->d[3] : 1;
-	uint32_t rk = p->adj_y ? 1 : r->d[3], rn = p->adj_y ? r->d[3] : 1;
-	const int8_t *ld = l->data, *rd = r->data;
+	uint32_t km = p->adj_x ? l->d[2] : l->d[3];
 	int d;
 
-	k = p->adj_x ? l->d[2] : l->d[3];
 	if (l->dtype != EDGEAI_DTYPE_INT8 || r->dtype != EDGEAI_DTYPE_INT8 ||
 	    out->dtype != EDGEAI_DTYPE_INT8 || p->adj_x > 1 || p->adj_y > 1 ||
-	    (p->adj_x ? l->d[3] : l->d[2]) != m ||
-	    (p->adj_y ? r->d[3] : r->d[2]) != k ||
-	    (p->adj_y ? r->d[2] : r->d[3]) != n ||
-	    !ek_shift_ok(p->out_multiplier, p->out_shift))
+	    (p->adj_x ? l->d[3] : l->d[2]) != out->d[2] ||
+	    (p->adj_y ? r->d[3] : r->d[2]) != km ||
+	    (p->adj_y ? r->d[2] : r->d[3]) != out->d[3] ||
+	    !ek_shift_ok(p->out_multiplier, p->out_shift) || p->act_min < -128 ||
+	    p->act_max > 127 || p->act_min > p->act_max)
 		return EK_EXEC_BAD_OP;
 	for (d = 0; d < 2; d++)
 		if ((l->d[d] != out->d[d] && l->d[d] != 1) ||
 		    (r->d[d] != out->d[d] && r->d[d] != 1))
 			return EK_EXEC_BAD_OP;
+	*m = out->d[2];
+	*k = km;
+	*n = out->d[3];
+	return EK_EXEC_OK;
+}
+
+int ek_matmul(const struct ek_op *o)
+{
+	const struct edgeai_prog_matmul_params *p =
+		(const struct edgeai_prog_matmul_params *)o->op->params;
+	const struct ek_tensor *l = &o->in[0], *r = &o->in[1], *out = &o->out;
+	uint32_t m, n, k, b0, b1, i, j, t;
+	uint32_t lm = p->adj_x ? 1 : l->d[3], lk = p->adj_x ? l->d[3] : 1;
+	uint32_t rk = p->adj_y ? 1 : r->d[3], rn = p->adj_y ? r->d[3] : 1;
+	const int8_t *ld = l->data, *rd = r->data;
+
+	if (ek_matmul_dims(o, &m, &k, &n))
+		return EK_EXEC_BAD_OP;
 
 	for (b0 = 0; b0 < out->d[0]; b0++) {
 		for (b1 = 0; b1 < out->d[1]; b1++) {

@@ -207,6 +207,22 @@ int ek_resolve(const void *prog, uint32_t idx, void *const *slots,
 int ek_run_op(const struct ek_op *o);
 
 /**
+ * ek_matmul_dims() - check a BATCH_MATMUL op as its reference kernel does
+ * @o: a BATCH_MATMUL op (&struct edgeai_prog_matmul_params)
+ * @m: set to the rows of each left matrix (and of the output)
+ * @k: set to the inner dimension
+ * @n: set to the columns of each right matrix (and of the output)
+ *
+ * Optimized kernels take the ops the reference takes: int8 tensors,
+ * adj_x and adj_y 0 or 1, matrices that multiply to the output's, batch
+ * dimensions equal to the output's or 1, a multiplier and shift in range
+ * and a clamp inside int8.
+ *
+ * Return: EK_EXEC_OK, or EK_EXEC_BAD_OP (then @m, @k, @n are unset).
+ */
+int ek_matmul_dims(const struct ek_op *o, uint32_t *m, uint32_t *k, uint32_t *n);
+
+/**
  * ek_mean_fbias() - the constant term of MEAN's float pipeline
  * @o: a MEAN op (&struct edgeai_prog_mean_params)
  *

@@ -919,23 +919,18 @@ int exec_matmul(const struct ek_op *o, exec_dot4_fn *dot4, exec_mm_rq_fn *rq)
 {
 	const struct edgeai_prog_matmul_params *p = (const void *)o->op->params;
 	const struct ek_tensor *l = &o->in[0], *r = &o->in[1], *out = &o->out;
-	uint32_t m = out->d[2], n = out->d[3], k = p->adj_x ? l->d[2] : l->d[3];
-	uint32_t kp = (k + 15) & ~15u, b0, b1, j, t, d;
+	uint32_t m, n, k, kp, b0, b1, j, t;
 	const int8_t *rb, *packed = NULL;
-	struct mm16 job = { .p = p, .dot4 = dot4, .rq = rq, .m = m, .n = n, .k = k, .kp = kp,
-			    .zl = l->zp, .zo = out->zp };
+	struct mm16 job = { .p = p, .dot4 = dot4, .rq = rq, .zl = l->zp, .zo = out->zp };
 	int16_t *rc;
 
-	if (l->dtype != EDGEAI_DTYPE_INT8 || r->dtype != EDGEAI_DTYPE_INT8 ||
-	    out->dtype != EDGEAI_DTYPE_INT8 || p->adj_x > 1 || p->adj_y > 1 ||
-	    (p->adj_x ? l->d[3] : l->d[2]) != m || (p->adj_y ? r->d[3] : r->d[2]) != k ||
-	    (p->adj_y ? r->d[2] : r->d[3]) != n || p->out_multiplier < 0 ||
-	    p->out_shift < -31 || p->out_shift > 30 || p->act_min < -128 || p->act_max > 127 ||
-	    p->act_min > p->act_max)
+	if (ek_matmul_dims(o, &m, &k, &n))
 		return EXEC_OPT_NOT_HANDLED;
-	for (d = 0; d < 2; d++)
-		if ((l->d[d] != out->d[d] && l->d[d] != 1) || (r->d[d] != out->d[d] && r->d[d] != 1))
-			return EXEC_OPT_NOT_HANDLED;
+	kp = (k + 15) & ~15u;
+	job.m = m;
+	job.n = n;
+	job.k = k;
+	job.kp = kp;
 	rc = calloc((size_t)(n + 3) / 4 * 4 * kp, sizeof(*rc));
 	if (!rc)
 		return EXEC_OPT_NOT_HANDLED;

@@ -2142,8 +2142,7 @@ static int matmul(const struct ek_op *o)
 {
 	const struct edgeai_prog_matmul_params *p = (const void *)o->op->params;
 	const struct ek_tensor *l = &o->in[0], *r = &o->in[1], *out = &o->out;
-	uint32_t m = out->d[2], n = out->d[3], k = p->adj_x ? l->d[2] : l->d[3];
-	uint32_t k4, nb, b0, b1, d;
+	uint32_t m, n, k, k4, nb, b0, b1;
 	const int8_t *lb, *rb, *packed = NULL;
 	struct vnni_q q = { 0 };
 	struct gq g;
@@ -2152,15 +2151,8 @@ static int matmul(const struct ek_op *o)
 	int32_t *ct, *rt;
 	int ret = 0;
 
-	if (l->dtype != EDGEAI_DTYPE_INT8 || r->dtype != EDGEAI_DTYPE_INT8 ||
-	    out->dtype != EDGEAI_DTYPE_INT8 || p->adj_x > 1 || p->adj_y > 1 ||
-	    (p->adj_x ? l->d[3] : l->d[2]) != m || (p->adj_y ? r->d[3] : r->d[2]) != k ||
-	    (p->adj_y ? r->d[2] : r->d[3]) != n || !shift_ok(p->out_multiplier, p->out_shift) ||
-	    p->act_min < -128 || p->act_max > 127 || p->act_min > p->act_max)
+	if (ek_matmul_dims(o, &m, &k, &n))
 		return EXEC_OPT_NOT_HANDLED;
-	for (d = 0; d < 2; d++)
-		if ((l->d[d] != out->d[d] && l->d[d] != 1) || (r->d[d] != out->d[d] && r->d[d] != 1))
-			return EXEC_OPT_NOT_HANDLED;
 	k4 = (k + 3) / 4;
 	nb = (n + 15) / 16;
 	lu = aalloc((size_t)m * k4 * 4);
