@@ -1049,7 +1049,7 @@ static int fill_const(struct cc *c, uint32_t like, const uint32_t d[4], uint8_t 
  */
 static int c_matmul(struct cc *c, const struct model_op *op)
 {
-	int32_t l = op->in[0], r = op->in[1], out = op->out[0], ins[3];
+	int32_t l = op->in[0], r = op->in[1], out = op->out[0], ins[2];
 	const struct model_tensor *lt, *rt, *ot;
 	uint32_t dl[4], dr[4], dout[4], m, k, n, i, j;
 	int adj_x = op->o.adj_x != 0, adj_y = op->o.adj_y != 0, rc;
@@ -1093,31 +1093,34 @@ static int c_matmul(struct cc *c, const struct model_op *op)
 	mul = (double)fmul;
 	if (is_const(c, r) && !zp_of(c, r) && !adj_x && dr[0] == 1 && dr[1] == 1) {
 		struct edgeai_prog_fc_params p = { .act_min = -128, .act_max = 127 };
-		uint32_t w = (uint32_t)cc_tensor(c, r), pin[3], d[4] = { 1, 1, n, k };
-		int wt, po;
+		uint32_t pin[3], d[4] = { 1, 1, n, k };
+		int w, po;
 
-		if ((int)w < 0)
-			return (int)w;
-		if (!adj_y) {
-			/* [K, N] -> [N, K], the weights' layout */
+		if (adj_y) {
+			w = cc_tensor(c, r);	/* stored [N, K]: the weights' layout */
+		} else {
+			/* [K, N] transposed to [N, K], the model's copy left out */
 			const int8_t *src = (const int8_t *)c->m->buf[rt->buffer].data;
 			int8_t *dst;
 
-			wt = fill_const(c, w, d, 0);
-			if (wt < 0)
-				return wt;
-			dst = cc_kptr(c, (int64_t)c->t[wt].offset);
+			po = cc_tensor(c, l);
+			w = po < 0 ? po : fill_const(c, (uint32_t)po, d, 0);
+			if (w < 0)
+				return w;
+			c->t[w].zp = 0;
+			dst = cc_kptr(c, (int64_t)c->t[w].offset);
 			for (i = 0; i < k; i++)
 				for (j = 0; j < n; j++)
 					dst[(size_t)j * k + i] = src[(size_t)i * n + j];
-			w = (uint32_t)wt;
 		}
+		if (w < 0)
+			return w;
 		cc_quantize_multiplier(mul, &p.out_multiplier, &p.out_shift);
 		po = cc_tensor(c, l);
 		if (po < 0)
 			return po;
 		pin[0] = (uint32_t)po;
-		pin[1] = w;
+		pin[1] = (uint32_t)w;
 		pin[2] = EDGEAI_PROG_NO_TENSOR;
 		po = cc_tensor(c, out);
 		if (po < 0)
