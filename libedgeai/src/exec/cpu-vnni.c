@@ -2142,8 +2142,8 @@ static int matmul(const struct ek_op *o)
 {
 	const struct edgeai_prog_matmul_params *p = (const void *)o->op->params;
 	const struct ek_tensor *l = &o->in[0], *r = &o->in[1], *out = &o->out;
-	uint32_t m, n, k, k4, nb, b0, b1;
-	const int8_t *lb, *rb, *packed = NULL;
+	uint32_t m, n, k, k4, nb, b0, b1, kz;
+	const int8_t *lb, *rb, *packed = NULL, *lpacked = NULL;
 	struct vnni_q q = { 0 };
 	struct gq g;
 	uint8_t *lu;
@@ -2169,9 +2169,9 @@ static int matmul(const struct ek_op *o)
 	q.zo = out->zp;
 	q.lo = p->act_min;
 	q.hi = p->act_max;
+	kz = (uint32_t)k * (uint32_t)l->zp * (uint32_t)r->zp;
 	for (b0 = 0; b0 < out->d[0]; b0++) {
 		for (b1 = 0; b1 < out->d[1]; b1++) {
-			uint32_t kz = (uint32_t)k * (uint32_t)l->zp * (uint32_t)r->zp;
 			struct mm_job j = { .lu = lu, .rp = rp, .ct = ct, .rt = rt, .q = &q,
 					    .m = m, .n = n, .k4 = k4, .nb = nb };
 
@@ -2184,7 +2184,11 @@ static int matmul(const struct ek_op *o)
 				mm_col_terms(ct, rp, k4, nb, kz, l->zp);
 				packed = rb;
 			}
-			mm_pack_left(lu, rt, lb, m, k, k4, p->adj_x, r->zp);
+			/* a broadcast input is laid out once */
+			if (lb != lpacked) {
+				mm_pack_left(lu, rt, lb, m, k, k4, p->adj_x, r->zp);
+				lpacked = lb;
+			}
 			j.out = (int8_t *)out->data + (size_t)(b0 * out->d[1] + b1) * m * n;
 			/* groups of 4 rows, split across threads */
 			if (exec_par_worth((uint64_t)m * n * k))
