@@ -159,19 +159,25 @@ void *cc_sub_blob(const struct cc_compiled *c, uint32_t first, uint32_t count, s
 	sp.lo &= ~(uint64_t)63;
 	koff = ooff + opsz * count;
 	ksize = sp.hi - sp.lo;
-	/* room for the unused constant tensors, one byte at offset 0 */
-	total = (koff + (ksize ? ksize : 8) + 7) & ~(size_t)7;
+	/*
+	 * room for the unused constant tensors, one element at offset 0: up
+	 * to 8 bytes (an int64), also when the segment reads fewer (a 1-byte
+	 * scalar at an offset 64 divides)
+	 */
+	if (ksize < 8)
+		ksize = 8;
+	total = (koff + ksize + 7) & ~(size_t)7;
 	b = aligned_alloc(64, (total + 63) & ~(size_t)63);
 	if (!b)
 		return NULL;
 	memset(b, 0, total);
 	memcpy(b, c->blob, ooff);
 	memcpy(b + ooff, ops + first, opsz * count);
-	memcpy(b + koff, (const uint8_t *)c->blob + h->const_offset + sp.lo, ksize);
+	memcpy(b + koff, (const uint8_t *)c->blob + h->const_offset + sp.lo, sp.hi - sp.lo);
 	nh = (void *)b;
 	nh->op_count = count;
 	nh->const_offset = (uint32_t)koff;
-	nh->const_size = (uint32_t)(ksize ? ksize : 8);
+	nh->const_size = (uint32_t)ksize;
 	nh->total_size = (uint32_t)total;
 	nt = (void *)(b + h->tensor_offset);
 	for (i = 0; i < h->tensor_count; i++) {

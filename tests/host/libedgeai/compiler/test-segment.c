@@ -6,7 +6,12 @@
  * weights of a model cut into many segments must not be copied into each),
  * passes the op library's program check, and the two segments run one
  * after the other on one arena give the bytes of the whole program; with
- * an op range of no constant at all, the segment still checks.
+ * an op range of no constant at all, the segment still checks. Then the
+ * one-op segments the placement probes drivers with, of a model whose
+ * first constant is a MUL's scalar (one byte at offset 0): every constant
+ * tensor of each lies inside its constant region, as the kernel's
+ * validator requires (a 1-byte region once left the unused biases
+ * outside it, and drivers refused the MUL).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -27,6 +32,87 @@ static int run(const void *blob, size_t size, uint8_t *arena)
 	unsigned int failed = 0;
 
 	return exec_cpu_run(blob, size, slots, 1, 1, &failed);
+}
+
+/* x [1, 4, 4, 3] times the scalar 0.5, then a 1x1 CONV_2D to 2 channels, quantized */
+static struct edgeai_model *scalar_first(void)
+{
+	struct edgeai_quant_options o = { .size = sizeof(o), .io = EDGEAI_QUANT_IO_INT8,
+					  .n_samples = 4, .seed = 3 };
+	static const float half = 0.5f, w[6] = { 0.5f, -0.25f, 0.75f, -0.5f, 0.25f, 1.0f };
+	static const float b[2] = { 0.1f, -0.2f };
+	struct edgeai_model *m = tb_new(), *q = NULL;
+	struct edgeai_quant_report rep;
+	struct model_op *op;
+	char err[256] = "";
+	int32_t x, s, y, wt, bt, z;
+
+	x = tb_tensor(m, "x", TFL_FLOAT32, 4, (int32_t[4]){ 1, 4, 4, 3 }, NULL, 0);
+	s = tb_tensor(m, "half", TFL_FLOAT32, 0, (int32_t[1]){ 0 }, &half, sizeof(half));
+	y = tb_tensor(m, "y", TFL_FLOAT32, 4, (int32_t[4]){ 1, 4, 4, 3 }, NULL, 0);
+	wt = tb_tensor(m, "w", TFL_FLOAT32, 4, (int32_t[4]){ 2, 1, 1, 3 }, w, sizeof(w));
+	bt = tb_tensor(m, "b", TFL_FLOAT32, 1, (int32_t[1]){ 2 }, b, sizeof(b));
+	z = tb_tensor(m, "z", TFL_FLOAT32, 4, (int32_t[4]){ 1, 4, 4, 2 }, NULL, 0);
+	tb_op(m, TFL_OP_MUL, 2, (int32_t[]){ x, s }, 1, &y);
+	op = tb_op(m, TFL_OP_CONV_2D, 3, (int32_t[]){ y, wt, bt }, 1, &z);
+	op->o.type = TFL_OPT_CONV2D;
+	op->o.padding = TFL_PAD_VALID;
+	tb_io(m, 1, &x, 1, &z);
+	if (edgeai_quantize(m, &o, &q, &rep, err, sizeof(err)) < 0)
+		ktap_diag("quantize: %s", err);
+	edgeai_model_unref(m);
+	return q;
+}
+
+/* Every constant tensor of @blob inside its constant region (the validator's rule). */
+static int consts_inside(const void *blob)
+{
+	const struct edgeai_prog_header *h = blob;
+	const struct edgeai_prog_tensor *t = (const void *)((const uint8_t *)blob + h->tensor_offset);
+	uint32_t i;
+
+	for (i = 0; i < h->tensor_count; i++) {
+		uint64_t bytes = (uint64_t)t[i].dims[0] * t[i].dims[1] * t[i].dims[2] * t[i].dims[3] *
+				 (t[i].dtype == EDGEAI_DTYPE_INT64 ? 8 :
+				  t[i].dtype == EDGEAI_DTYPE_INT32 ? 4 :
+				  t[i].dtype == EDGEAI_DTYPE_INT16 ? 2 : 1);
+
+		if (t[i].slot == EDGEAI_PROG_SLOT_CONST && t[i].offset + bytes > h->const_size)
+			return 0;
+	}
+	return 1;
+}
+
+/* The one-op segments of @q, as the placement probes drivers with them. */
+static void probe_segments(struct edgeai_model *q)
+{
+	struct cc_compiled *c = NULL;
+	char err[256] = "";
+	uint32_t i, bad = 0, n = 0;
+
+	ktap_ok(q && cc_compile(q, &c, err, sizeof(err)) == 0,
+		"compile the scalar MUL and CONV_2D model %s", err);
+	if (!c)
+		return;
+	for (i = 0; i < c->n_ops; i++) {
+		uint32_t first = c->place[i].prog_op, end = i + 1 < c->n_ops ?
+			c->place[i + 1].prog_op : ((const struct edgeai_prog_header *)c->blob)->op_count;
+		size_t size = 0;
+		void *b;
+
+		if (end <= first)
+			continue;
+		b = cc_sub_blob(c, first, end - first, &size);
+		n++;
+		if (!b || !consts_inside(b) || ek_prog_check(b, size)) {
+			ktap_diag("model op %u: a constant outside the segment's region", i);
+			bad++;
+		}
+		free(b);
+	}
+	ktap_ok(n == 2 && !bad, "%u one-op segments: every constant tensor inside the region (%u not)",
+		n, bad);
+	cc_compiled_free(c);
 }
 
 int main(void)
@@ -83,6 +169,9 @@ int main(void)
 	free(whole);
 	free(split);
 	cc_compiled_free(c);
+	edgeai_model_unref(q);
+	q = scalar_first();
+	probe_segments(q);
 	edgeai_model_unref(q);
 	return ktap_finish();
 }
