@@ -1144,6 +1144,63 @@ static void sum_rows(int32_t *acc, const uint8_t *src, uint32_t ch, int s8)
 		acc[c] += ld8(src + c, s8);
 }
 
+/*
+ * MEAN's sums (exec_mean_sum_fn): 32 channels at a time, the pixels'
+ * values widened to int16 and added in registers for up to MEAN_RUN
+ * pixels (|sum| <= 128 * 255 fits), then widened into the int32 sums,
+ * which stay in registers for all @npx pixels; the last channels 8 and
+ * then 1 at a time.
+ */
+#define MEAN_RUN 128
+static inline __m256i w16(__m128i x, int s8)
+{
+	return s8 ? _mm256_cvtepi8_epi16(x) : _mm256_cvtepu8_epi16(x);
+}
+
+static void mean_sum(int32_t *acc, const uint8_t *src, uint32_t n, size_t stride, uint32_t npx,
+		     int s8)
+{
+	uint32_t c = 0, k, k0;
+
+	for (; c + 32 <= n; c += 32) {
+		__m256i a[4];
+		int j;
+
+		for (j = 0; j < 4; j++)
+			a[j] = _mm256_loadu_si256((const __m256i *)(acc + c + 8 * j));
+		for (k0 = 0; k0 < npx; k0 += MEAN_RUN) {
+			uint32_t k1 = npx - k0 < MEAN_RUN ? npx : k0 + MEAN_RUN;
+			__m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
+			const uint8_t *p = src + (size_t)k0 * stride + c;
+
+			for (k = k0; k < k1; k++, p += stride) {
+				s0 = _mm256_add_epi16(s0, w16(_mm_loadu_si128((const __m128i *)p), s8));
+				s1 = _mm256_add_epi16(s1, w16(_mm_loadu_si128((const __m128i *)(p + 16)), s8));
+			}
+			a[0] = _mm256_add_epi32(a[0], _mm256_cvtepi16_epi32(_mm256_castsi256_si128(s0)));
+			a[1] = _mm256_add_epi32(a[1], _mm256_cvtepi16_epi32(_mm256_extracti128_si256(s0, 1)));
+			a[2] = _mm256_add_epi32(a[2], _mm256_cvtepi16_epi32(_mm256_castsi256_si128(s1)));
+			a[3] = _mm256_add_epi32(a[3], _mm256_cvtepi16_epi32(_mm256_extracti128_si256(s1, 1)));
+		}
+		for (j = 0; j < 4; j++)
+			_mm256_storeu_si256((__m256i *)(acc + c + 8 * j), a[j]);
+	}
+	for (; c + 8 <= n; c += 8) {
+		__m256i a = _mm256_loadu_si256((const __m256i *)(acc + c));
+		const uint8_t *p = src + c;
+
+		for (k = 0; k < npx; k++, p += stride) {
+			__m128i raw = _mm_loadl_epi64((const __m128i *)p);
+
+			a = _mm256_add_epi32(a, s8 ? _mm256_cvtepi8_epi32(raw) : _mm256_cvtepu8_epi32(raw));
+		}
+		_mm256_storeu_si256((__m256i *)(acc + c), a);
+	}
+	for (; c < n; c++)
+		for (k = 0; k < npx; k++)
+			acc[c] += ld8(src + (size_t)k * stride + c, s8);
+}
+
 /* Output rows [begin, end) (image * oh + row) of an AVERAGE_POOL_2D. */
 struct avgpool_job {
 	const struct ek_op *o;
@@ -1712,7 +1769,7 @@ static int avx2_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_MAX_POOL_2D:
 		return maxpool(o);
 	case EDGEAI_OP_MEAN:
-		return exec_mean(o, sum_rows, mean_f32);
+		return exec_mean(o, mean_sum, mean_f32);
 	case EDGEAI_OP_SOFTMAX:
 		return softmax(o);
 	case EDGEAI_OP_RESIZE_BILINEAR:

@@ -515,7 +515,7 @@ void exec_binary_run(const struct exec_binary *bj)
 /*
  * MEAN: items [begin, end) are blocks of MEAN_CB channels of one image
  * (image * blocks + block); a part sums up to MEAN_CHUNK channels of an
- * image in one pass over its pixels (the set's sum()), then finishes them
+ * image over all its pixels (one call of the set's sum()), then finishes them
  * with the set's f32() where it takes the binary32 pipeline, else with
  * the reference's own ek_mean_out() (the integer rescale, the binary32
  * pipeline in software or the division).
@@ -585,7 +585,7 @@ static void mean_part(void *ctx, uint32_t begin, uint32_t end)
 	const struct mean_job *mj = ctx;
 	const struct ek_op *o = mj->o;
 	const struct ek_tensor *in = &o->in[0];
-	uint32_t ch = in->d[3], hw = in->d[1] * in->d[2], i, k, c;
+	uint32_t ch = in->d[3], hw = in->d[1] * in->d[2], i, c;
 	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
 	int32_t lo = s8 ? -128 : 0, hi = s8 ? 127 : 255, acc[MEAN_CHUNK];
 
@@ -605,8 +605,7 @@ static void mean_part(void *ctx, uint32_t begin, uint32_t end)
 		if (c1 - c0 > MEAN_CHUNK)
 			c1 = c0 + MEAN_CHUNK;
 		memset(acc, 0, (c1 - c0) * sizeof(acc[0]));
-		for (k = 0; k < hw; k++)
-			mj->sum(acc, src + (size_t)k * ch + c0, c1 - c0, s8);
+		mj->sum(acc, src + c0, c1 - c0, ch, hw, s8);
 		c = c0 + (mj->f32 ? mj->f32(o, mj->fbias, acc, c1 - c0, dst + c0, lo, hi) : 0);
 		for (; c < c1; c++) {
 			int32_t v = ek_mean_out(o, acc[c - c0], mj->fbias);

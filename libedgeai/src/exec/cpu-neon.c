@@ -707,27 +707,55 @@ out:
  * MEAN over H and W: exec_mean() (cpu-common.c) walks the channel blocks
  * and finishes each output with mean_f32() below where the op takes the
  * binary32 pipeline, else with the reference's ek_mean_out(); the sums
- * of a pixel's values, sixteen at a time, widened to int32 (exact for the
- * 2^20 pixels at most it lets through).
+ * of sixteen channels at a time, added in int16 registers for up to
+ * MEAN_RUN pixels (|sum| <= 128 * 255 fits), then widened into int32
+ * registers for all the pixels (exact for the 2^20 pixels at most it lets
+ * through).
  */
-static void mean_sum(int32_t *acc, const uint8_t *src, uint32_t n, int s8)
+#define MEAN_RUN 128
+static void mean_sum(int32_t *acc, const uint8_t *src, uint32_t n, size_t stride, uint32_t npx,
+		     int s8)
 {
-	uint32_t c = 0;
+	uint32_t c = 0, k, k0;
 
 	for (; c + 16 <= n; c += 16) {
-		uint8x16_t v = vld1q_u8(src + c);
-		int16x8_t lo = s8 ? vmovl_s8(vget_low_s8(vreinterpretq_s8_u8(v))) :
-				    vreinterpretq_s16_u16(vmovl_u8(vget_low_u8(v)));
-		int16x8_t hi = s8 ? vmovl_high_s8(vreinterpretq_s8_u8(v)) :
-				    vreinterpretq_s16_u16(vmovl_high_u8(v));
+		int32x4_t a0 = vld1q_s32(acc + c), a1 = vld1q_s32(acc + c + 4);
+		int32x4_t a2 = vld1q_s32(acc + c + 8), a3 = vld1q_s32(acc + c + 12);
 
-		vst1q_s32(acc + c, vaddw_s16(vld1q_s32(acc + c), vget_low_s16(lo)));
-		vst1q_s32(acc + c + 4, vaddw_high_s16(vld1q_s32(acc + c + 4), lo));
-		vst1q_s32(acc + c + 8, vaddw_s16(vld1q_s32(acc + c + 8), vget_low_s16(hi)));
-		vst1q_s32(acc + c + 12, vaddw_high_s16(vld1q_s32(acc + c + 12), hi));
+		for (k0 = 0; k0 < npx; k0 += MEAN_RUN) {
+			uint32_t k1 = npx - k0 < MEAN_RUN ? npx : k0 + MEAN_RUN;
+			int16x8_t lo = vdupq_n_s16(0), hi = vdupq_n_s16(0);
+			const uint8_t *p = src + (size_t)k0 * stride + c;
+
+			if (s8)
+				for (k = k0; k < k1; k++, p += stride) {
+					int8x16_t v = vld1q_s8((const int8_t *)p);
+
+					lo = vaddw_s8(lo, vget_low_s8(v));
+					hi = vaddw_high_s8(hi, v);
+				}
+			else
+				for (k = k0; k < k1; k++, p += stride) {
+					uint8x16_t v = vld1q_u8(p);
+
+					lo = vreinterpretq_s16_u16(vaddw_u8(vreinterpretq_u16_s16(lo),
+									    vget_low_u8(v)));
+					hi = vreinterpretq_s16_u16(vaddw_high_u8(vreinterpretq_u16_s16(hi), v));
+				}
+			a0 = vaddw_s16(a0, vget_low_s16(lo));
+			a1 = vaddw_high_s16(a1, lo);
+			a2 = vaddw_s16(a2, vget_low_s16(hi));
+			a3 = vaddw_high_s16(a3, hi);
+		}
+		vst1q_s32(acc + c, a0);
+		vst1q_s32(acc + c + 4, a1);
+		vst1q_s32(acc + c + 8, a2);
+		vst1q_s32(acc + c + 12, a3);
 	}
 	for (; c < n; c++)
-		acc[c] += s8 ? (int32_t)(int8_t)src[c] : (int32_t)src[c];
+		for (k = 0; k < npx; k++)
+			acc[c] += s8 ? (int32_t)(int8_t)src[(size_t)k * stride + c] :
+				       (int32_t)src[(size_t)k * stride + c];
 }
 
 /*

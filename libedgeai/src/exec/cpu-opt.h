@@ -223,14 +223,17 @@ void exec_binary_run(const struct exec_binary *bj);
 /*
  * MEAN over H and W of 8-bit tensors (at most 2^20 pixels, so int32 sums
  * are exact): the blocks of channels split across the threads; @sum adds
- * @n values of a pixel to @acc (the set's vector code); each output then
+ * to @acc[0..@n) the values of @npx pixels, @stride bytes apart, of @n
+ * channels each (the set's vector code: partial sums held in registers
+ * across the pixels, not stored per pixel); each output then
  * finished by @f32 when the op takes the binary32 pipeline with a scale
  * and constant term (@fbias, ek_mean_fbias()) within 2^-100..2^100 (it
  * writes outputs 0.. of @dst clamped to @lo..@hi and returns how many;
  * NULL: none), else by the reference's ek_mean_out(). 0, or
  * EXEC_OPT_NOT_HANDLED.
  */
-typedef void exec_mean_sum_fn(int32_t *acc, const uint8_t *src, uint32_t n, int s8);
+typedef void exec_mean_sum_fn(int32_t *acc, const uint8_t *src, uint32_t n, size_t stride,
+			      uint32_t npx, int s8);
 typedef uint32_t exec_mean_f32_fn(const struct ek_op *o, uint32_t fbias, const int32_t *acc,
 				  uint32_t cnt, uint8_t *dst, int32_t lo, int32_t hi);
 int exec_mean(const struct ek_op *o, exec_mean_sum_fn *sum, exec_mean_f32_fn *f32);

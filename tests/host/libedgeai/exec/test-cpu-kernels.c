@@ -25,7 +25,8 @@
  * too large for 32-bit sums declined; uint8: the float pipeline, weights
  * of 24 random bits, random-bit weights declined); MUL, MAXIMUM/MINIMUM,
  * ADD/SUB and SQUARED_DIFFERENCE in broadcast forms, CONCATENATION, AVERAGE_POOL_2D, MEAN (its integer,
- * binary32 and division pipelines; up to 700 channels) and
+ * binary32 and division pipelines; up to 700 channels, up to 900 pixels,
+ * a time in four every value the type's minimum or maximum) and
  * RESIZE_NEAREST_NEIGHBOR (one_more()), LOGISTIC/TANH/HARD_SWISH/LEAKY_RELU/TABLE
  * with random tables (kind 19), and AVERAGE_POOL_2D on random
  * padded windows (one_elt()); and CONV_2D and DEPTHWISE_CONV_2D on wide
@@ -760,6 +761,12 @@ static int one_more(int kind, int u8, char *what, size_t wsz)
 		return -1;
 	for (i = 0; i < off; i++)
 		in[i] = (uint8_t)rnd(256);
+	if (kind == 14 && !rnd(4)) {
+		/* MEAN: one extreme of the type everywhere (the partial sums' range) */
+		uint8_t x = (uint8_t)(u8 ? (rnd(2) ? 255 : 0) : (rnd(2) ? 0x80 : 0x7f));
+
+		memset(in, x, off);
+	}
 	P.op.opcode = op;
 	P.op.output = add_t(&P, dt, 1, 0, od, zo);
 	size = blob(&P);
