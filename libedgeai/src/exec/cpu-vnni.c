@@ -4143,55 +4143,86 @@ static int avgpool(const struct ek_op *o)
 }
 
 /*
- * MAX_POOL_2D: the maximum of the in-bounds taps, 64 channels at a time,
- * output rows [begin, end) (image * oh + row) per part.
+ * MAX_POOL_2D, separably: for each output row the maximum of its window's
+ * in-bounds input rows, 64 bytes at a time over the whole row (a row of
+ * its own where the window has one), then for each output pixel the
+ * maximum of that row's in-bounds taps, 64 channels at a time. Output
+ * rows [begin, end) (image * oh + row) per part.
  */
 struct maxpool_job {
 	const struct ek_op *o;
 	__m512i vlo, vhi, vmin;
+	_Atomic int failed;	/* no room for a part's row: the op is declined */
 };
+
+static inline __m512i max8(__m512i a, __m512i b, int s8)
+{
+	return s8 ? _mm512_max_epi8(a, b) : _mm512_max_epu8(a, b);
+}
 
 static void maxpool_rows(void *ctx, uint32_t begin, uint32_t end)
 {
-	const struct maxpool_job *mj = ctx;
+	struct maxpool_job *mj = ctx;
 	const struct ek_op *o = mj->o;
 	const struct edgeai_prog_pool_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
 	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
 	uint32_t ch = in->d[3], r, ox, c;
+	size_t rowb = (size_t)in->d[2] * ch, i;
+	uint8_t *vbuf = aalloc(rowb);
 	int32_t y, x;
 
+	if (!vbuf) {
+		mj->failed = 1;
+		return;
+	}
 	for (r = begin; r < end; r++) {
 		uint32_t n = r / out->d[1], oy = r % out->d[1];
 		int32_t y0 = (int32_t)(oy * p->stride_h) - (int32_t)p->pad_top;
 		int32_t ys = y0 < 0 ? 0 : y0, ye = y0 + (int32_t)p->filter_h;
+		const uint8_t *row = (const uint8_t *)in->data + ek_idx(in, n, 0, 0, 0);
+		uint8_t *dst = (uint8_t *)out->data + ek_idx(out, n, oy, 0, 0);
+		const uint8_t *v;
 
 		ye = ye > (int32_t)in->d[1] ? (int32_t)in->d[1] : ye;
-		for (ox = 0; ox < out->d[2]; ox++) {
+		if (ye <= ys) {
+			v = NULL;	/* no row in bounds: every output is the clamped minimum */
+		} else if (ye - ys == 1) {
+			v = row + (size_t)ys * rowb;
+		} else {
+			for (i = 0; i < rowb; i += 64) {
+				__mmask64 m = rowb - i >= 64 ? ~(__mmask64)0 :
+					      ((__mmask64)1 << (rowb - i)) - 1;
+				__m512i a = _mm512_maskz_loadu_epi8(m, row + (size_t)ys * rowb + i);
+
+				for (y = ys + 1; y < ye; y++)
+					a = max8(a, _mm512_maskz_loadu_epi8(m, row + (size_t)y * rowb + i),
+						 s8);
+				_mm512_mask_storeu_epi8(vbuf + i, m, a);
+			}
+			v = vbuf;
+		}
+		for (ox = 0; ox < out->d[2]; ox++, dst += ch) {
 			int32_t x0 = (int32_t)(ox * p->stride_w) - (int32_t)p->pad_left;
 			int32_t xs = x0 < 0 ? 0 : x0, xe = x0 + (int32_t)p->filter_w;
-			uint8_t *dst = (uint8_t *)out->data + ek_idx(out, n, oy, ox, 0);
 
 			xe = xe > (int32_t)in->d[2] ? (int32_t)in->d[2] : xe;
+			if (!v)
+				xe = xs;
 			for (c = 0; c < ch; c += 64) {
 				__mmask64 m = ch - c >= 64 ? ~(__mmask64)0 :
 					      ((__mmask64)1 << (ch - c)) - 1;
-				__m512i v = mj->vmin;
+				__m512i a = mj->vmin;
 
-				for (y = ys; y < ye; y++)
-					for (x = xs; x < xe; x++) {
-						__m512i t = _mm512_maskz_loadu_epi8(m,
-							(const uint8_t *)in->data +
-							ek_idx(in, n, (uint32_t)y, (uint32_t)x, c));
-
-						v = s8 ? _mm512_max_epi8(v, t) : _mm512_max_epu8(v, t);
-					}
-				v = s8 ? _mm512_min_epi8(_mm512_max_epi8(v, mj->vlo), mj->vhi) :
-					 _mm512_min_epu8(_mm512_max_epu8(v, mj->vlo), mj->vhi);
-				_mm512_mask_storeu_epi8(dst + c, m, v);
+				for (x = xs; x < xe; x++)
+					a = max8(a, _mm512_maskz_loadu_epi8(m, v + (size_t)x * ch + c), s8);
+				a = s8 ? _mm512_min_epi8(_mm512_max_epi8(a, mj->vlo), mj->vhi) :
+					 _mm512_min_epu8(_mm512_max_epu8(a, mj->vlo), mj->vhi);
+				_mm512_mask_storeu_epi8(dst + c, m, a);
 			}
 		}
 	}
+	free(vbuf);
 }
 
 static int maxpool(const struct ek_op *o)
@@ -4216,7 +4247,7 @@ static int maxpool(const struct ek_op *o)
 		exec_par_for(rows, maxpool_rows, &mj);
 	else
 		maxpool_rows(&mj, 0, rows);
-	return 0;
+	return mj.failed ? EXEC_OPT_NOT_HANDLED : 0;
 }
 
 /*
