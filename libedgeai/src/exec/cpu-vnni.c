@@ -2988,10 +2988,12 @@ static void dw_flat_block(const uint8_t *in0, uint8_t *out0, const size_t *off,
  * The in-bounds taps of output row @oy from pixel @oa (@off: input byte
  * offsets from the start of the batch, @tap: their indices), and
  * the sums' start of each lane of a period in @init: bias - zx * (those
- * taps' weights). Returns the number of taps.
+ * taps' weights), kept from the last row where its in-bounds filter rows
+ * were the same (@key: theirs, the first and the count; ~0: none yet).
+ * Returns the number of taps.
  */
 static uint32_t dw_flat_init(const struct ek_op *o, const struct dw_flat *fl, int32_t *init,
-			     size_t *off, uint32_t *tap, uint32_t oy, uint32_t oa)
+			     uint32_t *key, size_t *off, uint32_t *tap, uint32_t oy, uint32_t oa)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *f = &o->in[1];
@@ -3001,17 +3003,24 @@ static uint32_t dw_flat_init(const struct ek_op *o, const struct dw_flat *fl, in
 	int32_t xa = (int32_t)(oa * p->stride_w) - (int32_t)p->pad_left;
 	__m512i zx = _mm512_set1_epi32(in->zp);
 
+	uint32_t k0 = kh;
+
 	for (ky = 0; ky < kh; ky++) {
 		int32_t iy = y0 + (int32_t)(ky * p->dilation_h);
 
 		if (iy < 0 || iy >= h)
 			continue;
+		k0 = k0 < ky ? k0 : ky;
 		for (kx = 0; kx < kw; kx++) {
 			off[nt] = ((size_t)iy * (uint32_t)w + (size_t)(xa + (int32_t)(kx * p->dilation_w))) *
 				  ch;
 			tap[nt++] = ky * kw + kx;
 		}
 	}
+	/* the in-bounds rows are consecutive: the first and the count name them */
+	if (*key == (k0 << 16 | nt / kw))
+		return nt;
+	*key = k0 << 16 | nt / kw;
 	for (l = 0; l < fl->L; l++) {
 		__m512i s = _mm512_setzero_si512();
 
@@ -3028,12 +3037,12 @@ static uint32_t dw_flat_init(const struct ek_op *o, const struct dw_flat *fl, in
 
 /* Output row @oy of batch @n, pixels [oa, ob) (all taps in bounds across), flat lanes. */
 static void dw_flat_row(const struct ek_op *o, const struct dw_flat *fl, int32_t *init,
-			size_t *off, uint32_t *tap, uint32_t n, uint32_t oy, uint32_t oa,
-			uint32_t ob)
+			uint32_t *key, size_t *off, uint32_t *tap, uint32_t n, uint32_t oy,
+			uint32_t oa, uint32_t ob)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	uint32_t ch = in->d[3], nt = dw_flat_init(o, fl, init, off, tap, oy, oa), l;
+	uint32_t ch = in->d[3], nt = dw_flat_init(o, fl, init, key, off, tap, oy, oa), l;
 	const uint8_t *src = (const uint8_t *)in->data + (size_t)n * in->d[1] * in->d[2] * ch;
 	uint8_t *dst = (uint8_t *)out->data + ((size_t)(n * out->d[1] + oy) * out->d[2] + oa) * ch;
 	size_t nbytes = (size_t)(ob - oa) * ch, nv = (nbytes + 15) / 16, v, vstep, istep;
@@ -3174,12 +3183,12 @@ dw3_pixels(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, size
 }
 
 /* dw_flat_row() for dw3_ok() ops. */
-static void dw3_row(const struct ek_op *o, const struct dw_flat *fl, int32_t *init, size_t *off,
-		    uint32_t *tap, uint32_t n, uint32_t oy, uint32_t oa, uint32_t ob)
+static void dw3_row(const struct ek_op *o, const struct dw_flat *fl, int32_t *init, uint32_t *key,
+		    size_t *off, uint32_t *tap, uint32_t n, uint32_t oy, uint32_t oa, uint32_t ob)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	uint32_t ch = in->d[3], nt = dw_flat_init(o, fl, init, off, tap, oy, oa), nr = nt / 3;
+	uint32_t ch = in->d[3], nt = dw_flat_init(o, fl, init, key, off, tap, oy, oa), nr = nt / 3;
 	uint32_t S = p->stride_w, d = p->dilation_w, r, k;
 	const uint8_t *src = (const uint8_t *)in->data + (size_t)n * in->d[1] * in->d[2] * ch;
 	uint8_t *dst = (uint8_t *)out->data + ((size_t)(n * out->d[1] + oy) * out->d[2] + oa) * ch;
@@ -3510,7 +3519,7 @@ static void dw_rows(void *ctx, uint32_t begin, uint32_t end)
 	const struct ek_op *o = dj->o;
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *f = &o->in[1], *out = &o->out;
-	uint32_t taps = f->d[1] * f->d[2], ow = out->d[2], r, ox;
+	uint32_t taps = f->d[1] * f->d[2], ow = out->d[2], r, ox, key = ~0U;
 	size_t ioff = ((size_t)dj->init_n * 4 + 63) & ~(size_t)63;
 	int32_t *init = aalloc(ioff + (size_t)taps * (sizeof(size_t) + sizeof(uint32_t)));
 	uint8_t *scr = NULL;
@@ -3542,11 +3551,11 @@ static void dw_rows(void *ctx, uint32_t begin, uint32_t end)
 		for (ox = 0; ox < dj->oa; ox++)
 			dw_pixel(o, dj->wp, dj->g, dj->bias, off, tap, n, oy, ox);
 		if (dj->dw3)
-			dw3_row(o, dj->fl, init, off, tap, n, oy, dj->oa, dj->ob);
+			dw3_row(o, dj->fl, init, &key, off, tap, n, oy, dj->oa, dj->ob);
 		else if (dj->db)
 			dwb_row(o, dj->db, n, oy, dj->oa, dj->ob, scr);
 		else
-			dw_flat_row(o, dj->fl, init, off, tap, n, oy, dj->oa, dj->ob);
+			dw_flat_row(o, dj->fl, init, &key, off, tap, n, oy, dj->oa, dj->ob);
 		for (ox = dj->ob; ox < ow; ox++)
 			dw_pixel(o, dj->wp, dj->g, dj->bias, off, tap, n, oy, ox);
 	}
@@ -3570,16 +3579,49 @@ static void dw_rows(void *ctx, uint32_t begin, uint32_t end)
  * those of the 16-lane path below (v_mbqm(), st8()).
  */
 
+/*
+ * The rescale of each of @nb 16-channel blocks of depthwise @o's outputs
+ * (gq_make() of its multipliers and shifts; 0 past the channels), or NULL
+ * where a channel's shift is not one the 16-lane rescale takes.
+ */
+static struct gq *dw_rescale(const struct ek_op *o, uint32_t nb)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	uint32_t ch = o->in[0].d[3], c, gi;
+	const struct edgeai_prog_qmul *qm;
+	int32_t sh[16], mu[16];
+	struct gq *g;
+	int ok;
+
+	qm = qmuls(o, p, ch, &ok);
+	if (!ok)
+		return NULL;
+	for (c = 0; c < ch; c++)
+		if (!shift_ok(qm ? qm[c].multiplier : p->out_multiplier,
+			      qm ? qm[c].shift : p->out_shift))
+			return NULL;
+	g = aalloc((size_t)nb * sizeof(*g));
+	if (!g)
+		return NULL;
+	for (gi = 0; gi < nb; gi++) {
+		for (c = 0; c < 16; c++) {
+			uint32_t cc = gi * 16 + c;
+
+			sh[c] = cc < ch ? (qm ? qm[cc].shift : p->out_shift) : 0;
+			mu[c] = cc < ch ? (qm ? qm[cc].multiplier : p->out_multiplier) : 0;
+		}
+		gq_make(&g[gi], sh, mu);
+	}
+	return g;
+}
+
 /* Quad-tap weights of @o's filter, or NULL (uint8, or w - zw out of int8). */
 static struct vnni_w *dwq_pack(const struct ek_op *o)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *f = &o->in[1];
-	uint32_t kh = f->d[1], kw = f->d[2], ch = f->d[3], ky, kx, c, gi;
-	const struct edgeai_prog_qmul *qm;
+	uint32_t kh = f->d[1], kw = f->d[2], ch = f->d[3], ky, kx, c;
 	struct vnni_w *w;
-	int32_t sh[16], mu[16];
-	int ok;
 
 	if (f->dtype != EDGEAI_DTYPE_INT8 || f->d[0] != 1 || !kh || !kw || !ch ||
 	    p->depth_multiplier != 1)
@@ -3590,13 +3632,6 @@ static struct vnni_w *dwq_pack(const struct ek_op *o)
 		if (v < -128 || v > 127)
 			return NULL;
 	}
-	qm = qmuls(o, p, ch, &ok);
-	if (!ok)
-		return NULL;
-	for (c = 0; c < ch; c++)
-		if (!shift_ok(qm ? qm[c].multiplier : p->out_multiplier,
-			      qm ? qm[c].shift : p->out_shift))
-			return NULL;
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return NULL;
@@ -3608,7 +3643,7 @@ static struct vnni_w *dwq_pack(const struct ek_op *o)
 	w->nb = (ch + 15) / 16;
 	w->wq = aalloc((size_t)kh * w->G * w->nb * 64);
 	w->wsum = aalloc((size_t)w->nb * 64);
-	w->dg = aalloc((size_t)w->nb * sizeof(*w->dg));
+	w->dg = dw_rescale(o, w->nb);
 	if (!w->wq || !w->wsum || !w->dg) {
 		vnni_w_free(w);
 		return NULL;
@@ -3625,15 +3660,6 @@ static struct vnni_w *dwq_pack(const struct ek_op *o)
 				w->wq[at] = (int8_t)v;
 				w->wsum[c] += v;
 			}
-	for (gi = 0; gi < w->nb; gi++) {
-		for (c = 0; c < 16; c++) {
-			uint32_t cc = gi * 16 + c;
-
-			sh[c] = cc < ch ? (qm ? qm[cc].shift : p->out_shift) : 0;
-			mu[c] = cc < ch ? (qm ? qm[cc].multiplier : p->out_multiplier) : 0;
-		}
-		gq_make(&w->dg[gi], sh, mu);
-	}
 	return w;
 }
 
@@ -3959,8 +3985,11 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 		mul[c] = m;
 		bias[c] = c < ch && b->data ? ((const int32_t *)b->data)[c] : 0;
 	}
-	for (c = 0; c < wp->nb; c++)
-		gq_make(&g[c], shift + 16 * c, mul + 16 * c);
+	if (wp->dg)
+		g = wp->dg;	/* laid out ahead of time (vnni_prepare()) */
+	else
+		for (c = 0; c < wp->nb; c++)
+			gq_make(&g[c], shift + 16 * c, mul + 16 * c);
 	if (flat && !lanes) {
 		/* ch a multiple of 16, or 3x3 rows: the channels' own layout */
 		fl.L = wp->nb;
@@ -4685,10 +4714,13 @@ static void *vnni_prepare(const struct ek_op *o)
 		if (w)
 			return w;
 		w = dw_pack(f);
-		if (w)
+		if (w) {
 			w->db = db;
-		else
+			/* NULL (declined at run time too) or the blocks' rescale */
+			w->dg = dw_rescale(o, w->nb);
+		} else {
 			free(db);
+		}
 		return w;
 	}
 	if (!ek_is8(f->dtype))
