@@ -1165,12 +1165,19 @@ static int c_binary(struct cc *c, const struct model_op *op)
 	sb = scale_of(c, b);
 	so = scale_of(c, out);
 	if (op->code == TFL_OP_ADD || op->code == TFL_OP_SUB) {
-		/* add.cc/sub.cc Prepare: 2 * max(s1, s2) (max in float), ratios in double. */
+		/*
+		 * add.cc/sub.cc Prepare: 2 * max(s1, s2) (max in float), ratios in
+		 * double; the output ratio must be below 1
+		 * (QuantizeMultiplierSmallerThanOneExp checks it, aborting).
+		 */
 		struct edgeai_prog_add_params p = { 0 };
 		double tm = 2.0 * (double)(sa > sb ? sa : sb);
 
 		if (act_ok(c, op->o.act))
 			return -EOPNOTSUPP;
+		if (!(tm / ((double)(1 << 20) * (double)so) < 1.0))
+			return unsupported(c, op, "an output scale at or below 2 max(s1, s2) / 2^20 "
+					   "(TFLite needs a rescale below 1)");
 		p.left_shift = 20;
 		cc_quantize_multiplier((double)sa / tm, &p.in0_multiplier, &p.in0_shift);
 		cc_quantize_multiplier((double)sb / tm, &p.in1_multiplier, &p.in1_shift);

@@ -743,6 +743,49 @@ static int fixed_output(int32_t code, struct fixedq *f)
 	}
 }
 
+/*
+ * TFLite's ADD and SUB (add.cc, sub.cc Prepare) rescale their sum by
+ * 2 max(s1, s2) / (2^20 s_out) with QuantizeMultiplierSmallerThanOneExp,
+ * which aborts the interpreter where that is 1 or more: an output whose
+ * calibrated range is a millionth of its inputs' (a difference of equal
+ * values, always 0). Such an output's group gets the narrowest range
+ * TFLite takes, a hundredth wider, from its low end up. Ops in the
+ * model's order, so that a later ADD sees an earlier one's output scale.
+ */
+static int widen_add_outputs(struct qctx *q, const float *glo, const float *ghi,
+			     const uint8_t *has_fix)
+{
+	struct edgeai_model *m = q->fm;
+
+	for (uint32_t k = 0; k < m->n_ops; k++) {
+		const struct model_op *op = &m->ops[k];
+		int32_t a, b, out, g;
+		double tm, need;
+		float lo;
+
+		if ((op->code != TFL_OP_ADD && op->code != TFL_OP_SUB) || op->n_in != 2 ||
+		    op->n_out < 1)
+			continue;
+		a = op->in[0];
+		b = op->in[1];
+		out = op->out[0];
+		if (a < 0 || b < 0 || out < 0 || m->t[out].type != TFL_FLOAT32 ||
+		    m->t[a].type != TFL_FLOAT32 || m->t[b].type != TFL_FLOAT32)
+			continue;
+		g = find(q->parent, out);
+		tm = 2.0 * (double)(q->scale[a] > q->scale[b] ? q->scale[a] : q->scale[b]);
+		if (has_fix[g] || tm / ((double)(1 << 20) * (double)q->scale[out]) < 1.0)
+			continue;
+		need = tm / (double)(1 << 20) * 1.01 * 255.0;
+		lo = glo[g] <= ghi[g] && glo[g] < 0.0f ? glo[g] : 0.0f;
+		for (uint32_t i = 0; i < q->nt; i++)
+			if (m->t[i].type == TFL_FLOAT32 && find(q->parent, (int32_t)i) == g)
+				choose_qparams(lo, (float)((double)lo + need), -128, 127, &q->scale[i],
+					       &q->zp[i]);
+	}
+	return 0;
+}
+
 /* Step 3: parameters of every float activation (and tied constant). */
 static int choose_activation_params(struct qctx *q, float percentile)
 {
@@ -841,7 +884,7 @@ static int choose_activation_params(struct qctx *q, float percentile)
 			choose_qparams(0.0f, 1.0f, -128, 127, &q->scale[i], &q->zp[i]);
 		}
 	}
-	return 0;
+	return widen_add_outputs(q, glo, ghi, has_fix);
 }
 
 /* Step 4 */

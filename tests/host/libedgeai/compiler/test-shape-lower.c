@@ -20,8 +20,9 @@
  * or output do not fit the input, TILE and BROADCAST_TO whose
  * multiples or shape do not, an int8 CONCATENATION of inputs of another
  * quantization than its output's (TFLite rescales only uint8), and a
- * CONV_2D whose bias is not one int32 per output channel, and
- * BATCH_MATMULs TFLite refuses or runs in float only.
+ * CONV_2D whose bias is not one int32 per output channel,
+ * BATCH_MATMULs TFLite refuses or runs in float only, and an ADD or SUB
+ * whose output scale TFLite's rescale cannot reach (it aborts).
  * (tests/models/shape_ops.py runs all of them in one model against the
  * oracle: tests/host/test-random-graphs.sh.)
  */
@@ -583,6 +584,20 @@ static void tables_refused(void)
 	quantize_all(m, 0);
 	quantized(m, y, 1e-7f, 0);
 	refused("SQUARED_DIFFERENCE to a scale of 1e-7", m, "a rescale below 1");
+
+	/* ADD and SUB: TFLite aborts on an output ratio 2 max(s1, s2) / (2^20 s_out) >= 1 */
+	for (i = 0; i < 2; i++) {
+		m = tb_new();
+		ti[0] = tb_tensor(m, "x", TFL_INT8, 4, d, NULL, 0);
+		ti[1] = tb_tensor(m, "z", TFL_INT8, 4, d, NULL, 0);
+		y = tb_tensor(m, "y", TFL_INT8, 4, d, NULL, 0);
+		tb_io(m, 2, ti, 1, &y);
+		tb_op(m, i ? TFL_OP_SUB : TFL_OP_ADD, 2, ti, 1, &y);
+		quantize_all(m, 0);
+		quantized(m, y, 9e-8f, 0);
+		refused(i ? "SUB to a scale of 9e-8" : "ADD to a scale of 9e-8", m,
+			"TFLite needs a rescale below 1");
+	}
 
 	m = tb_new();
 	x = tb_tensor(m, "x", TFL_INT8, 4, d, NULL, 0);

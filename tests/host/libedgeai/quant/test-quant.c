@@ -9,7 +9,8 @@
  * bias two ops share becomes one int32 bias per op, and bad options are
  * refused. MediaPipe's Convolution2DTransposeBias: the float reference
  * against a hand scatter, and the int8 model with TFLite's builtin
- * TRANSPOSE_CONV (version 3, output_shape, per-channel weights).
+ * TRANSPOSE_CONV (version 3, output_shape, per-channel weights). A SUB
+ * whose output is always 0 gets the narrowest scale TFLite runs.
  */
 #include <errno.h>
 #include <math.h>
@@ -151,6 +152,53 @@ out:
 	edgeai_model_unref(f);
 }
 
+/*
+ * A difference of a tensor with itself (always 0) calibrates to a range
+ * of almost nothing; TFLite's SUB and ADD abort on an output scale below
+ * 2 max(s1, s2) / 2^20. The quantizer widens such an output to the
+ * narrowest range TFLite takes, and the model compiles.
+ */
+static void test_sub_zero(void)
+{
+	struct edgeai_model *m = tb_new(), *q = NULL;
+	struct edgeai_compile_options co = { .policy = EDGEAI_POLICY_CPU_ONLY,
+					     .flags = EDGEAI_COMPILE_NO_CACHE };
+	struct edgeai_program *p = NULL;
+	int32_t s[] = { 1, 4, 4, 2 }, t[3];
+	const struct model_tensor *x, *zero, *out;
+	void *data = NULL;
+	size_t size = 0;
+	char err[256] = "";
+	double rx, rz;
+
+	t[0] = tb_tensor(m, "x", TFL_FLOAT32, 4, s, NULL, 0);
+	t[1] = tb_tensor(m, "zero", TFL_FLOAT32, 4, s, NULL, 0);
+	t[2] = tb_tensor(m, "out", TFL_FLOAT32, 4, s, NULL, 0);
+	tb_op(m, TFL_OP_SUB, 2, (int32_t[]){ t[0], t[0] }, 1, (int32_t[]){ t[1] });
+	tb_op(m, TFL_OP_ADD, 2, (int32_t[]){ t[1], t[0] }, 1, (int32_t[]){ t[2] });
+	tb_io(m, 1, (int32_t[]){ t[0] }, 1, (int32_t[]){ t[2] });
+	if (!ktap_ok(quantize(m, EDGEAI_QUANT_IO_INT8, 1, &data, &size, &q) == 0,
+		     "quantize x - x, then + x"))
+		goto out;
+	x = byname(q, "x");
+	zero = byname(q, "zero");
+	out = byname(q, "out");
+	/* TFLite's ratio: 2 max(s1, s2) in float, divided in double */
+	rx = 2.0 * (double)x->q.scale[0] / ((double)(1 << 20) * (double)zero->q.scale[0]);
+	rz = 2.0 * (double)fmaxf(x->q.scale[0], zero->q.scale[0]) /
+	     ((double)(1 << 20) * (double)out->q.scale[0]);
+	ktap_ok(rx < 1.0 && rx > 0.95 && rz < 1.0,
+		"x - x: output scale %g, TFLite's rescale %.4f (below 1, as it needs); + x: %.3g",
+		(double)zero->q.scale[0], rx, rz);
+	ktap_ok(edgeai_model_compile(q, &co, &p, err, sizeof(err)) == 0, "the model compiles%s%s",
+		*err ? ": " : "", err);
+out:
+	edgeai_program_unref(p);
+	edgeai_model_unref(q);
+	edgeai_model_unref(m);
+	free(data);
+}
+
 int main(void)
 {
 	struct edgeai_model *f = tb_small_cnn(), *q = NULL, *q2 = NULL, *q3 = NULL, *qu = NULL;
@@ -287,5 +335,6 @@ int main(void)
 	edgeai_model_unref(qu);
 	edgeai_model_unref(f);
 	test_tconv();
+	test_sub_zero();
 	return ktap_finish();
 }
