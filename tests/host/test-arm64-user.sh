@@ -26,7 +26,7 @@ if ! command -v aarch64-linux-gnu-gcc > /dev/null || ! command -v qemu-aarch64-s
 	exit 77
 fi
 n=0 failed=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi; }
+ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi; return "$1"; }
 
 make -s -C "$top" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- BUILD="$a64" lib tools > "$build/arm64-user.build.log" 2>&1
 ok $? "cross-build libedgeai and edgeaictl for arm64" || { sed 's/^/# /' "$build/arm64-user.build.log"; echo "1..$n"; exit 1; }

@@ -15,7 +15,7 @@ ctl=$build/daemon/edgeaictl
 # shellcheck source=tests/e2e/demo/common.sh
 . "$top/tests/e2e/demo/common.sh"
 n=0 fail=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
+ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; return "$1"; }
 tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
 
 echo "TAP version 13"

@@ -32,6 +32,7 @@ ok() {
 		echo "not ok $n - $2"
 		failed=$((failed + 1))
 	fi
+	return "$1"
 }
 tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
 

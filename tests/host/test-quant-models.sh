@@ -11,7 +11,7 @@ top=${EDGEAI_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${EDGEAI_BUILD:-$top/build}
 ctl=$build/daemon/edgeaictl
 n=0 fail=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
+ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; return "$1"; }
 tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
 
 # model output min-correlation max-abs-error (measured values in the notes)

@@ -22,7 +22,7 @@ build=${EDGEAI_BUILD:-$top/build}
 # shellcheck source=tests/host/test-run-ctl.inc
 . "$top/tests/host/test-run-ctl.inc"
 n=0 fail=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
+ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; return "$1"; }
 tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
 
 echo "TAP version 13"

@@ -14,7 +14,7 @@ build=${EDGEAI_BUILD:-$top/build}
 out=$build/tests/fuzz-validator
 secs=${EDGEAI_FUZZ_SECONDS:-60}
 n=0 fail=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
+ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; return "$1"; }
 
 echo "TAP version 13"
 if ! command -v clang > /dev/null; then
