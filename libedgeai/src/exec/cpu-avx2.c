@@ -1016,23 +1016,66 @@ static uint32_t binary8(const struct ek_op *o, const uint8_t *pa, const uint8_t 
  * and ek_mbqm(X, 2^30, 0) of an even X (x << left_shift, left_shift >=
  * 1) is exactly X / 2.
  */
+struct add_in8 {
+	int fast;		/* exec_add_in's (cpu-opt.h): 1, 2; 0: mbqm8() */
+	__m256i mh, ml, c2, c3, half;
+	__m128i k, e, lg;
+};
+
 struct bin_vec {
 	struct mbqm8 out, ina, inb;
+	struct add_in8 fa, fb;
 	__m128i ls;		/* left_shift */
 	int arith, sha, shb;
 };
 
-static inline __m256i add_in8(__m256i x, const struct mbqm8 *q, int half, __m128i ls)
+static void add_in8_make(struct add_in8 *ai, int32_t mul, int32_t shift, uint32_t ls, int32_t za)
 {
-	x = _mm256_sll_epi32(x, ls);
+	struct exec_add_in t;
+
+	exec_add_in_make(&t, mul, shift, ls, za);
+	ai->fast = t.fast;
+	ai->mh = _mm256_set1_epi32(t.mh);
+	ai->ml = _mm256_set1_epi32(t.ml);
+	ai->c2 = _mm256_set1_epi32(t.c2);
+	ai->c3 = _mm256_set1_epi32(t.c3);
+	ai->half = _mm256_set1_epi32(t.half);
+	ai->k = _mm_cvtsi32_si128(t.k);
+	ai->e = _mm_cvtsi32_si128(t.e);
+	ai->lg = _mm_cvtsi32_si128(t.lg);
+}
+
+/*
+ * The rescaled input of the stored values @x (zero point not subtracted):
+ * in 32-bit lanes where exec_add_in_make() found the terms (@f->fast),
+ * else minus the zero point @z, << left_shift and mbqm8() (or a halving,
+ * @half).
+ */
+static inline __m256i add_in8(__m256i x, __m256i z, const struct add_in8 *f,
+			      const struct mbqm8 *q, int half, __m128i ls)
+{
+	if (f->fast == 2)
+		return _mm256_add_epi32(_mm256_sll_epi32(x, f->lg), f->c3);
+	if (f->fast == 1) {
+		__m256i lo = _mm256_sra_epi32(_mm256_add_epi32(_mm256_mullo_epi32(x, f->ml), f->c2),
+					      f->k);
+		__m256i w = _mm256_add_epi32(_mm256_add_epi32(_mm256_mullo_epi32(x, f->mh), lo),
+					     f->c3);
+
+		/* w - 2^(e-1) < 0: one less (e = 0: half is INT32_MIN, never above w) */
+		w = _mm256_add_epi32(w, _mm256_cmpgt_epi32(f->half, w));
+		return _mm256_sra_epi32(w, f->e);
+	}
+	x = _mm256_sll_epi32(_mm256_sub_epi32(x, z), ls);
 	return half ? _mm256_srai_epi32(x, 1) : mbqm8(x, q);
 }
 
 /*
  * ADD/SUB of @n channels, 8 at a time, in arithmetic: each input minus
  * its zero point, << left_shift (wrapping as the reference's uint32
- * shift), its rescale, the wrapping sum or difference, the output
- * rescale, zero point and clamp: the reference's steps on 8 lanes.
+ * shift), its rescale (in 32-bit lanes where add_in8() can), the wrapping
+ * sum or difference, the output rescale, zero point and clamp: the
+ * reference's steps on 8 lanes.
  * Inputs as binary8()'s. Returns the channels done.
  */
 static uint32_t add8(const struct ek_op *o, const struct bin_vec *v, const uint8_t *pa,
@@ -1053,8 +1096,8 @@ static uint32_t add8(const struct ek_op *o, const struct bin_vec *v, const uint8
 		__m256i x = s8 ? _mm256_cvtepi8_epi32(la) : _mm256_cvtepu8_epi32(la);
 		__m256i y = s8 ? _mm256_cvtepi8_epi32(lb) : _mm256_cvtepu8_epi32(lb), r;
 
-		x = add_in8(_mm256_sub_epi32(x, za), &v->ina, v->sha, v->ls);
-		y = add_in8(_mm256_sub_epi32(y, zb), &v->inb, v->shb, v->ls);
+		x = add_in8(x, za, &v->fa, &v->ina, v->sha, v->ls);
+		y = add_in8(y, zb, &v->fb, &v->inb, v->shb, v->ls);
 		r = sub ? _mm256_sub_epi32(x, y) : _mm256_add_epi32(x, y);
 		r = _mm256_add_epi32(mbqm8(r, &v->out), vzo);
 		r = _mm256_min_epi32(_mm256_max_epi32(r, vlo), vhi);
@@ -1116,6 +1159,8 @@ static int binary(const struct ek_op *o)
 		v.shb = ap->left_shift >= 1 && ap->in1_multiplier == 1 << 30 && !ap->in1_shift;
 		mbqm8_make(&v.ina, ap->in0_multiplier, ap->in0_shift);
 		mbqm8_make(&v.inb, ap->in1_multiplier, ap->in1_shift);
+		add_in8_make(&v.fa, ap->in0_multiplier, ap->in0_shift, ap->left_shift, o->in[0].zp);
+		add_in8_make(&v.fb, ap->in1_multiplier, ap->in1_shift, ap->left_shift, o->in[1].zp);
 	}
 	bj.row = binary_row;
 	bj.vec = &v;

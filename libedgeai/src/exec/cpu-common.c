@@ -512,6 +512,38 @@ void exec_binary_run(const struct exec_binary *bj)
 	free(row);
 }
 
+void exec_add_in_make(struct exec_add_in *ai, int32_t mul, int32_t shift, uint32_t ls, int32_t za)
+{
+	int32_t left = shift > 0 ? shift : 0, e = shift > 0 ? 0 : -shift;
+	int32_t L = (int32_t)ls + left, k = 31 - L, mh, ml;
+	int64_t c3;
+
+	memset(ai, 0, sizeof(*ai));
+	if (L < 9 || L > 23 || e > 30 ||
+	    ((int64_t)255 << L) + (e ? (int64_t)1 << (e - 1) : 0) + 512 >= ((int64_t)1 << 31))
+		return;
+	mh = mul >> k;
+	ml = mul & ((1 << k) - 1);
+	c3 = -(int64_t)za * mh + (e ? (int64_t)1 << (e - 1) : 0);
+	ai->fast = 1;
+	ai->mh = mh;
+	ai->ml = ml;
+	ai->c2 = (1 << (k - 1)) - za * ml;
+	ai->c3 = (int32_t)c3;
+	ai->half = e ? 1 << (e - 1) : INT32_MIN;
+	ai->k = k;
+	ai->e = e;
+	/*
+	 * ml = 0 and no right shift: (a - za) mh exactly. TFLite's ADD gives
+	 * this to the input of the larger scale (real multiplier 1/2: 2^30,
+	 * shift 0, mh = 2^(L - 1)), so one input of every ADD takes it.
+	 */
+	if (!ml && !e && mh > 0 && !(mh & (mh - 1))) {
+		ai->fast = 2;
+		ai->lg = __builtin_ctz((uint32_t)mh);
+	}
+}
+
 /*
  * MEAN: items [begin, end) are blocks of MEAN_CB channels of one image
  * (image * blocks + block); a part sums up to MEAN_CHUNK channels of an

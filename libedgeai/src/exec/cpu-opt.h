@@ -184,6 +184,31 @@ int exec_resize_maps(const struct ek_op *o, const struct edgeai_prog_interp **ym
 		     const struct edgeai_prog_interp **xm);
 
 /*
+ * An ADD/SUB input's rescale in 32-bit lanes: ek_mbqm((a - za) << ls, m,
+ * shift) for 8-bit a. With L = ls + the left shift (no wrap: |a - za| <=
+ * 255 and L <= 23) and k = 31 - L, the doubling high multiply
+ * floor(((a - za) 2^L m + 2^30) / 2^31) is floor(((a - za) m + 2^(k-1)) /
+ * 2^k) exactly, and with m = mh 2^k + ml (ml < 2^k) that is
+ * (a - za) mh + floor(((a - za) ml + 2^(k-1)) / 2^k): both products fit
+ * 32 bits for 9 <= L <= 23 (zero point folded into the constants). Then
+ * the rounding right shift by e, half away from zero:
+ * (v + 2^(e-1) - (v < 0)) >> e. For stored value x:
+ * @fast 1: w = x mh + ((x ml + c2) >> k) + c3, one less where w < half,
+ * then >> e; @fast 2 (ml = 0, no right shift, mh = 2^lg): (x << lg) + c3;
+ * 0: the shift is outside this range (the caller's 64-bit path).
+ */
+struct exec_add_in {
+	int fast;
+	int32_t mh, ml;
+	int32_t c2;	/* 2^(k-1) - za ml */
+	int32_t c3;	/* -za mh + 2^(e-1) */
+	int32_t half;	/* 2^(e-1), or INT32_MIN for e = 0 */
+	int32_t k, e, lg;
+};
+
+void exec_add_in_make(struct exec_add_in *ai, int32_t mul, int32_t shift, uint32_t ls, int32_t za);
+
+/*
  * ADD, SUB, MUL, MAXIMUM, MINIMUM and SQUARED_DIFFERENCE of 8-bit tensors
  * in any broadcast form: the reference's per-element arithmetic, walked with strides
  * (exec_bstrides()) instead of its per-element index divisions.

@@ -2272,54 +2272,29 @@ static int same_dims(const struct ek_tensor *a, const struct ek_tensor *b)
 	return !memcmp(a->d, b->d, sizeof(a->d));
 }
 
-/*
- * An ADD/SUB input's rescale in 32-bit lanes: ek_mbqm((a - za) << ls, m,
- * shift) for 8-bit a. With L = ls + the left shift (no wrap: |a - za| <=
- * 255 and L <= 23) and k = 31 - L, the doubling high multiply
- * floor(((a - za) 2^L m + 2^30) / 2^31) is floor(((a - za) m + 2^(k-1)) /
- * 2^k) exactly, and with m = mh 2^k + ml (ml < 2^k) that is
- * (a - za) mh + floor(((a - za) ml + 2^(k-1)) / 2^k): both products fit
- * 32 bits for 9 <= L <= 23 (zero point folded into the constants). Then
- * the rounding right shift by e, half away from zero:
- * (v + 2^(e-1) - (v < 0)) >> e.
- */
+/* An ADD/SUB input's rescale in 32-bit lanes: exec_add_in_make()'s terms. */
 struct add_in {
-	int fast;			/* 1: as above; 2: x mh + c3; 0: v_mbqm() on 64-bit lanes */
-	__m512i mh, ml, c2, c3, half;	/* c2 = 2^(k-1) - za ml, c3 = -za mh + 2^(e-1) */
+	int fast;			/* exec_add_in's; 0: v_mbqm() on 64-bit lanes */
+	__m512i mh, ml, c2, c3, half;
 	__m128i k, e;
 	__m128i lg;			/* fast 2: mh = 2^lg */
 };
 
 static void add_in_make(struct add_in *ai, int32_t mul, int32_t shift, uint32_t ls, int32_t za)
 {
-	int32_t left = shift > 0 ? shift : 0, e = shift > 0 ? 0 : -shift;
-	int32_t L = (int32_t)ls + left, k = 31 - L, mh, ml;
-	int64_t c3;
+	struct exec_add_in t;
 
+	exec_add_in_make(&t, mul, shift, ls, za);
 	memset(ai, 0, sizeof(*ai));
-	if (L < 9 || L > 23 || e > 30 ||
-	    ((int64_t)255 << L) + (e ? (int64_t)1 << (e - 1) : 0) + 512 >= ((int64_t)1 << 31))
-		return;
-	mh = mul >> k;
-	ml = mul & ((1 << k) - 1);
-	c3 = -(int64_t)za * mh + (e ? (int64_t)1 << (e - 1) : 0);
-	ai->fast = 1;
-	ai->mh = _mm512_set1_epi32(mh);
-	ai->ml = _mm512_set1_epi32(ml);
-	ai->c2 = _mm512_set1_epi32((1 << (k - 1)) - za * ml);
-	ai->c3 = _mm512_set1_epi32((int32_t)c3);
-	ai->half = _mm512_set1_epi32(e ? 1 << (e - 1) : INT32_MIN);
-	ai->k = _mm_cvtsi32_si128(k);
-	ai->e = _mm_cvtsi32_si128(e);
-	/*
-	 * ml = 0 and no right shift: (a - za) mh exactly. TFLite's ADD gives
-	 * this to the input of the larger scale (real multiplier 1/2: 2^30,
-	 * shift 0, mh = 2^(L - 1)), so one input of every ADD takes it.
-	 */
-	if (!ml && !e && mh > 0 && !(mh & (mh - 1))) {
-		ai->fast = 2;
-		ai->lg = _mm_cvtsi32_si128(__builtin_ctz((uint32_t)mh));
-	}
+	ai->fast = t.fast;
+	ai->mh = _mm512_set1_epi32(t.mh);
+	ai->ml = _mm512_set1_epi32(t.ml);
+	ai->c2 = _mm512_set1_epi32(t.c2);
+	ai->c3 = _mm512_set1_epi32(t.c3);
+	ai->half = _mm512_set1_epi32(t.half);
+	ai->k = _mm_cvtsi32_si128(t.k);
+	ai->e = _mm_cvtsi32_si128(t.e);
+	ai->lg = _mm_cvtsi32_si128(t.lg);
 }
 
 /*
