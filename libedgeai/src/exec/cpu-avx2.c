@@ -1468,6 +1468,37 @@ static int maxpool(const struct ek_op *o)
 }
 
 /*
+ * MEAN's integer pipeline (ek_mean_out() with flags 0) on eight outputs at
+ * a time: ek_mbqm() as mbqm8(), the folded bias added wrapping, the clamp.
+ * Returns the outputs done (a multiple of 8; none for a shift mbqm8()
+ * does not take), the rest left to ek_mean_out().
+ */
+static uint32_t mean_int(const struct ek_op *o, const int32_t *acc, uint32_t cnt, uint8_t *dst,
+			 int32_t lo, int32_t hi)
+{
+	const struct edgeai_prog_mean_params *p = (const void *)o->op->params;
+	const __m256i bias = _mm256_set1_epi32(p->bias);
+	const __m256i vlo = _mm256_set1_epi32(lo), vhi = _mm256_set1_epi32(hi);
+	struct mbqm8 q;
+	uint32_t c;
+
+	if (!shift_ok(p->out_multiplier, p->out_shift))
+		return 0;
+	mbqm8_make(&q, p->out_multiplier, p->out_shift);
+	for (c = 0; c + 8 <= cnt; c += 8) {
+		__m256i r = mbqm8(_mm256_loadu_si256((const __m256i *)(acc + c)), &q);
+		int32_t v[8];
+		int j;
+
+		r = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(r, bias), vlo), vhi);
+		_mm256_storeu_si256((__m256i *)v, r);
+		for (j = 0; j < 8; j++)
+			dst[c + j] = (uint8_t)v[j];
+	}
+	return c;
+}
+
+/*
  * The binary32 pipeline of MEAN (ek_mean_out() with
  * EDGEAI_PROG_MEAN_FLOAT) on eight outputs at a time, with the CPU's
  * IEEE single-precision divide, multiply and add in place of the op
@@ -1482,7 +1513,8 @@ static int maxpool(const struct ek_op *o)
  * to +-2^30 before the conversion, where the reference saturates at
  * +-(2^31 - 1): both clamp to the same 8-bit value. The empty asm keeps
  * a compiler from fusing the multiply and the add. Returns the outputs
- * done (a multiple of 8), the rest left to ek_mean_out().
+ * done (a multiple of 8), the rest left to ek_mean_out(). The integer
+ * pipeline goes to mean_int().
  */
 static uint32_t mean_f32(const struct ek_op *o, uint32_t fbias, const int32_t *acc, uint32_t cnt,
 			 uint8_t *dst, int32_t lo, int32_t hi)
@@ -1497,6 +1529,8 @@ static uint32_t mean_f32(const struct ek_op *o, uint32_t fbias, const int32_t *a
 	__m256 scale, bias;
 	float f;
 
+	if (!p->flags)
+		return mean_int(o, acc, cnt, dst, lo, hi);
 	if (_MM_GET_ROUNDING_MODE() != _MM_ROUND_NEAREST)
 		return 0;
 	memcpy(&f, &p->scale, 4);

@@ -759,6 +759,38 @@ static void mean_sum(int32_t *acc, const uint8_t *src, uint32_t n, size_t stride
 }
 
 /*
+ * MEAN's integer pipeline (ek_mean_out() with flags 0) on four outputs at
+ * a time: ek_mbqm() as neon_mbqm4(), the folded bias added wrapping, the
+ * clamp. Returns the outputs done (a multiple of 4; none for a shift
+ * neon_mbqm4() does not take), the rest left to ek_mean_out().
+ */
+static uint32_t mean_int(const struct ek_op *o, const int32_t *acc, uint32_t cnt, uint8_t *dst,
+			 int32_t lo, int32_t hi)
+{
+	const struct edgeai_prog_mean_params *p = (const void *)o->op->params;
+	const int32x4_t bias = vdupq_n_s32(p->bias), vlo = vdupq_n_s32(lo), vhi = vdupq_n_s32(hi);
+	const int32x4_t left = vdupq_n_s32(p->out_shift > 0 ? p->out_shift : 0);
+	const int32x4_t nright = vdupq_n_s32(p->out_shift > 0 ? 0 : p->out_shift);
+	const int32x4_t mul = vdupq_n_s32(p->out_multiplier);
+	uint32_t c;
+
+	if (!neon_shift_ok(p->out_multiplier, p->out_shift))
+		return 0;
+	for (c = 0; c + 4 <= cnt; c += 4) {
+		int32x4_t r = neon_mbqm4(vld1q_s32(acc + c), left, mul, nright, 0);
+		int16x4_t h;
+
+		r = vminq_s32(vmaxq_s32(vaddq_s32(r, bias), vlo), vhi);
+		h = vmovn_s32(r);
+		dst[c] = (uint8_t)vget_lane_s16(h, 0);
+		dst[c + 1] = (uint8_t)vget_lane_s16(h, 1);
+		dst[c + 2] = (uint8_t)vget_lane_s16(h, 2);
+		dst[c + 3] = (uint8_t)vget_lane_s16(h, 3);
+	}
+	return c;
+}
+
+/*
  * The binary32 pipeline of MEAN (ek_mean_out() with
  * EDGEAI_PROG_MEAN_FLOAT) on four outputs at a time, with the float
  * unit's IEEE single-precision convert, divide, multiply and add in place
@@ -787,6 +819,8 @@ static uint32_t mean_f32(const struct ek_op *o, uint32_t fbias, const int32_t *a
 	uint64_t fpcr;
 	float f;
 
+	if (!p->flags)
+		return mean_int(o, acc, cnt, dst, lo, hi);
 	__asm__ volatile("mrs %0, fpcr" : "=r"(fpcr));
 	if (fpcr & (3U << 22))	/* RMode: not to nearest */
 		return 0;
