@@ -1078,30 +1078,55 @@ static inline __m256i add_in8(__m256i x, __m256i z, const struct add_in8 *f,
  * reference's steps on 8 lanes.
  * Inputs as binary8()'s. Returns the channels done.
  */
+static inline __attribute__((always_inline)) __m256i
+add8_vec(const struct bin_vec *v, __m128i la, __m128i lb, int s8, int sub, __m256i za, __m256i zb,
+	 __m256i vzo, __m256i vlo, __m256i vhi)
+{
+	__m256i x = s8 ? _mm256_cvtepi8_epi32(la) : _mm256_cvtepu8_epi32(la);
+	__m256i y = s8 ? _mm256_cvtepi8_epi32(lb) : _mm256_cvtepu8_epi32(lb), r;
+
+	x = add_in8(x, za, &v->fa, &v->ina, v->sha, v->ls);
+	y = add_in8(y, zb, &v->fb, &v->inb, v->shb, v->ls);
+	r = sub ? _mm256_sub_epi32(x, y) : _mm256_add_epi32(x, y);
+	r = _mm256_add_epi32(mbqm8(r, &v->out), vzo);
+	return _mm256_min_epi32(_mm256_max_epi32(r, vlo), vhi);
+}
+
 static uint32_t add8(const struct ek_op *o, const struct bin_vec *v, const uint8_t *pa,
 		     const uint8_t *pb, uint32_t astep, uint32_t bstep, uint8_t *dst, uint32_t n,
 		     int32_t lo, int32_t hi)
 {
+	/* a copy: the byte stores below cannot alias it, its terms stay in registers */
+	const struct bin_vec vv = *v;
 	const struct ek_tensor *a = &o->in[0], *b = &o->in[1];
 	int s8 = o->out.dtype == EDGEAI_DTYPE_INT8, sub = o->op->opcode == EDGEAI_OP_SUB;
 	const __m256i vlo = _mm256_set1_epi32(lo), vhi = _mm256_set1_epi32(hi);
 	const __m256i vzo = _mm256_set1_epi32(o->out.zp), za = _mm256_set1_epi32(a->zp);
 	const __m256i zb = _mm256_set1_epi32(b->zp);
+	/* dword 4 k + L of the packed bytes: vector k's lanes 4 L..4 L + 3 (128-bit lane L) */
+	const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
 	const __m128i sa = _mm_set1_epi8((char)*pa), sb = _mm_set1_epi8((char)*pb);
-	uint32_t c;
+	uint32_t c, k;
 
-	for (c = 0; c + 8 <= n; c += 8) {
-		__m128i la = astep ? _mm_loadl_epi64((const __m128i *)(pa + c)) : sa;
-		__m128i lb = bstep ? _mm_loadl_epi64((const __m128i *)(pb + c)) : sb;
-		__m256i x = s8 ? _mm256_cvtepi8_epi32(la) : _mm256_cvtepu8_epi32(la);
-		__m256i y = s8 ? _mm256_cvtepi8_epi32(lb) : _mm256_cvtepu8_epi32(lb), r;
+	/* 32 at a time: the lanes are in [lo, hi], inside the 8-bit range, so the packs saturate nothing */
+	for (c = 0; c + 32 <= n; c += 32) {
+		__m256i r[4], p01, p23;
 
-		x = add_in8(x, za, &v->fa, &v->ina, v->sha, v->ls);
-		y = add_in8(y, zb, &v->fb, &v->inb, v->shb, v->ls);
-		r = sub ? _mm256_sub_epi32(x, y) : _mm256_add_epi32(x, y);
-		r = _mm256_add_epi32(mbqm8(r, &v->out), vzo);
-		r = _mm256_min_epi32(_mm256_max_epi32(r, vlo), vhi);
-		/* 8 lanes in [lo, hi], inside the 8-bit range: pack without saturating anything */
+		for (k = 0; k < 4; k++)
+			r[k] = add8_vec(&vv,
+					astep ? _mm_loadl_epi64((const __m128i *)(pa + c + 8 * k)) : sa,
+					bstep ? _mm_loadl_epi64((const __m128i *)(pb + c + 8 * k)) : sb,
+					s8, sub, za, zb, vzo, vlo, vhi);
+		p01 = _mm256_packs_epi32(r[0], r[1]);
+		p23 = _mm256_packs_epi32(r[2], r[3]);
+		p01 = s8 ? _mm256_packs_epi16(p01, p23) : _mm256_packus_epi16(p01, p23);
+		_mm256_storeu_si256((__m256i *)(dst + c), _mm256_permutevar8x32_epi32(p01, order));
+	}
+	for (; c + 8 <= n; c += 8) {
+		__m256i r = add8_vec(&vv, astep ? _mm_loadl_epi64((const __m128i *)(pa + c)) : sa,
+				     bstep ? _mm_loadl_epi64((const __m128i *)(pb + c)) : sb, s8, sub,
+				     za, zb, vzo, vlo, vhi);
+
 		r = _mm256_packs_epi32(r, r);
 		r = _mm256_permute4x64_epi64(r, 0x08);
 		_mm_storel_epi64((__m128i *)(dst + c),
