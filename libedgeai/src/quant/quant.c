@@ -744,16 +744,19 @@ static int fixed_output(int32_t code, struct fixedq *f)
 }
 
 /*
- * TFLite's ADD and SUB (add.cc, sub.cc Prepare) rescale their sum by
- * 2 max(s1, s2) / (2^20 s_out) with QuantizeMultiplierSmallerThanOneExp,
- * which aborts the interpreter where that is 1 or more: an output whose
- * calibrated range is a millionth of its inputs' (a difference of equal
- * values, always 0). Such an output's group gets the narrowest range
- * TFLite takes, a hundredth wider, from its low end up. Ops in the
- * model's order, so that a later ADD sees an earlier one's output scale.
+ * Output scales TFLite's kernels cannot rescale to. ADD and SUB (add.cc,
+ * sub.cc Prepare) rescale their sum by 2 max(s1, s2) / (2^20 s_out) with
+ * QuantizeMultiplierSmallerThanOneExp, which aborts the interpreter where
+ * that is 1 or more: an output whose calibrated range is a millionth of
+ * its inputs' (a difference of equal values, always 0). HARD_SWISH
+ * (HardSwishPrepare) refuses an output scale at or below 1/128 of its
+ * input's (an input far below -3 everywhere: always 0). Such an output's
+ * group gets the narrowest range TFLite takes, a hundredth wider, from its
+ * low end up. Ops in the model's order, so that a later op sees an
+ * earlier one's output scale.
  */
-static int widen_add_outputs(struct qctx *q, const float *glo, const float *ghi,
-			     const uint8_t *has_fix)
+static int widen_outputs(struct qctx *q, const float *glo, const float *ghi,
+			 const uint8_t *has_fix)
 {
 	struct edgeai_model *m = q->fm;
 
@@ -763,20 +766,29 @@ static int widen_add_outputs(struct qctx *q, const float *glo, const float *ghi,
 		double tm, need;
 		float lo;
 
-		if ((op->code != TFL_OP_ADD && op->code != TFL_OP_SUB) || op->n_in != 2 ||
-		    op->n_out < 1)
+		if (op->code == TFL_OP_HARD_SWISH && op->n_in >= 1 && op->n_out >= 1) {
+			a = b = op->in[0];
+		} else if ((op->code == TFL_OP_ADD || op->code == TFL_OP_SUB) && op->n_in == 2 &&
+			   op->n_out >= 1) {
+			a = op->in[0];
+			b = op->in[1];
+		} else {
 			continue;
-		a = op->in[0];
-		b = op->in[1];
+		}
 		out = op->out[0];
 		if (a < 0 || b < 0 || out < 0 || m->t[out].type != TFL_FLOAT32 ||
 		    m->t[a].type != TFL_FLOAT32 || m->t[b].type != TFL_FLOAT32)
 			continue;
 		g = find(q->parent, out);
-		tm = 2.0 * (double)(q->scale[a] > q->scale[b] ? q->scale[a] : q->scale[b]);
-		if (has_fix[g] || tm / ((double)(1 << 20) * (double)q->scale[out]) < 1.0)
+		/* the smallest output scale TFLite takes: above tm */
+		if (op->code == TFL_OP_HARD_SWISH)
+			tm = (double)((1.0f / 128.0f) * q->scale[a]);
+		else
+			tm = 2.0 * (double)(q->scale[a] > q->scale[b] ? q->scale[a] : q->scale[b]) /
+			     (double)(1 << 20);
+		if (has_fix[g] || tm / (double)q->scale[out] < 1.0)
 			continue;
-		need = tm / (double)(1 << 20) * 1.01 * 255.0;
+		need = tm * 1.01 * 255.0;
 		lo = glo[g] <= ghi[g] && glo[g] < 0.0f ? glo[g] : 0.0f;
 		for (uint32_t i = 0; i < q->nt; i++)
 			if (m->t[i].type == TFL_FLOAT32 && find(q->parent, (int32_t)i) == g)
@@ -884,7 +896,7 @@ static int choose_activation_params(struct qctx *q, float percentile)
 			choose_qparams(0.0f, 1.0f, -128, 127, &q->scale[i], &q->zp[i]);
 		}
 	}
-	return widen_add_outputs(q, glo, ghi, has_fix);
+	return widen_outputs(q, glo, ghi, has_fix);
 }
 
 /* Step 4 */

@@ -10,7 +10,8 @@
  * refused. MediaPipe's Convolution2DTransposeBias: the float reference
  * against a hand scatter, and the int8 model with TFLite's builtin
  * TRANSPOSE_CONV (version 3, output_shape, per-channel weights). A SUB
- * whose output is always 0 gets the narrowest scale TFLite runs.
+ * or HARD_SWISH whose output is always 0 gets the narrowest scale TFLite
+ * runs.
  */
 #include <errno.h>
 #include <math.h>
@@ -199,6 +200,50 @@ out:
 	free(data);
 }
 
+/*
+ * HARD_SWISH of values far below -3 is always 0; TFLite's HardSwishPrepare
+ * refuses an output scale at or below 1/128 of the input's. The quantizer
+ * widens it, and the model compiles.
+ */
+static void test_hard_swish_zero(void)
+{
+	struct edgeai_model *m = tb_new(), *q = NULL;
+	struct edgeai_compile_options co = { .policy = EDGEAI_POLICY_CPU_ONLY,
+					     .flags = EDGEAI_COMPILE_NO_CACHE };
+	struct edgeai_program *p = NULL;
+	int32_t s[] = { 1, 4, 4, 2 }, one[] = { 1 }, t[4];
+	const struct model_tensor *low, *hs;
+	float k = -200.0f;
+	void *data = NULL;
+	size_t size = 0;
+	char err[256] = "";
+	double r;
+
+	t[0] = tb_tensor(m, "x", TFL_FLOAT32, 4, s, NULL, 0);
+	t[1] = tb_tensor(m, "k", TFL_FLOAT32, 1, one, &k, sizeof(k));
+	t[2] = tb_tensor(m, "low", TFL_FLOAT32, 4, s, NULL, 0);
+	t[3] = tb_tensor(m, "hs", TFL_FLOAT32, 4, s, NULL, 0);
+	tb_op(m, TFL_OP_ADD, 2, (int32_t[]){ t[0], t[1] }, 1, (int32_t[]){ t[2] });
+	tb_op(m, TFL_OP_HARD_SWISH, 1, (int32_t[]){ t[2] }, 1, (int32_t[]){ t[3] });
+	tb_io(m, 1, (int32_t[]){ t[0] }, 1, (int32_t[]){ t[3] });
+	if (!ktap_ok(quantize(m, EDGEAI_QUANT_IO_INT8, 1, &data, &size, &q) == 0,
+		     "quantize HARD_SWISH(x - 200)"))
+		goto out;
+	low = byname(q, "low");
+	hs = byname(q, "hs");
+	/* HardSwishPrepare's output multiplier: (1/128 s_in, in float) / s_out */
+	r = (double)((1.0f / 128.0f) * low->q.scale[0] / hs->q.scale[0]);
+	ktap_ok(r < 1.0 && r > 0.95, "HARD_SWISH output scale %g, input %g: TFLite's rescale %.4f "
+		"(below 1, as it needs)", (double)hs->q.scale[0], (double)low->q.scale[0], r);
+	ktap_ok(edgeai_model_compile(q, &co, &p, err, sizeof(err)) == 0, "the model compiles%s%s",
+		*err ? ": " : "", err);
+out:
+	edgeai_program_unref(p);
+	edgeai_model_unref(q);
+	edgeai_model_unref(m);
+	free(data);
+}
+
 int main(void)
 {
 	struct edgeai_model *f = tb_small_cnn(), *q = NULL, *q2 = NULL, *q3 = NULL, *qu = NULL;
@@ -336,5 +381,6 @@ int main(void)
 	edgeai_model_unref(f);
 	test_tconv();
 	test_sub_zero();
+	test_hard_swish_zero();
 	return ktap_finish();
 }
