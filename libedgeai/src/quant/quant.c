@@ -748,7 +748,8 @@ static int fixed_output(int32_t code, struct fixedq *f)
  * sub.cc Prepare) rescale their sum by 2 max(s1, s2) / (2^20 s_out) with
  * QuantizeMultiplierSmallerThanOneExp, which aborts the interpreter where
  * that is 1 or more: an output whose calibrated range is a millionth of
- * its inputs' (a difference of equal values, always 0). HARD_SWISH
+ * its inputs' (a difference of equal values, always 0); SQUARED_DIFFERENCE
+ * likewise at (2 max(s1, s2))^2 / 2^14 (squared_difference.cc). HARD_SWISH
  * (HardSwishPrepare) refuses an output scale at or below 1/128 of its
  * input's (an input far below -3 everywhere: always 0). Such an output's
  * group gets the narrowest range TFLite takes, a hundredth wider, from its
@@ -768,8 +769,8 @@ static int widen_outputs(struct qctx *q, const float *glo, const float *ghi,
 
 		if (op->code == TFL_OP_HARD_SWISH && op->n_in >= 1 && op->n_out >= 1) {
 			a = b = op->in[0];
-		} else if ((op->code == TFL_OP_ADD || op->code == TFL_OP_SUB) && op->n_in == 2 &&
-			   op->n_out >= 1) {
+		} else if ((op->code == TFL_OP_ADD || op->code == TFL_OP_SUB ||
+			    op->code == TFL_OP_SQUARED_DIFFERENCE) && op->n_in == 2 && op->n_out >= 1) {
 			a = op->in[0];
 			b = op->in[1];
 		} else {
@@ -781,11 +782,13 @@ static int widen_outputs(struct qctx *q, const float *glo, const float *ghi,
 			continue;
 		g = find(q->parent, out);
 		/* the smallest output scale TFLite takes: above tm */
+		tm = 2.0 * (double)(q->scale[a] > q->scale[b] ? q->scale[a] : q->scale[b]);
 		if (op->code == TFL_OP_HARD_SWISH)
 			tm = (double)((1.0f / 128.0f) * q->scale[a]);
+		else if (op->code == TFL_OP_SQUARED_DIFFERENCE)
+			tm = tm * tm / (double)(1 << 14);
 		else
-			tm = 2.0 * (double)(q->scale[a] > q->scale[b] ? q->scale[a] : q->scale[b]) /
-			     (double)(1 << 20);
+			tm /= (double)(1 << 20);
 		if (has_fix[g] || tm / (double)q->scale[out] < 1.0)
 			continue;
 		need = tm * 1.01 * 255.0;

@@ -9,9 +9,9 @@
  * bias two ops share becomes one int32 bias per op, and bad options are
  * refused. MediaPipe's Convolution2DTransposeBias: the float reference
  * against a hand scatter, and the int8 model with TFLite's builtin
- * TRANSPOSE_CONV (version 3, output_shape, per-channel weights). A SUB
- * or HARD_SWISH whose output is always 0 gets the narrowest scale TFLite
- * runs.
+ * TRANSPOSE_CONV (version 3, output_shape, per-channel weights). A SUB,
+ * SQUARED_DIFFERENCE or HARD_SWISH whose output is always 0 gets the
+ * narrowest scale TFLite runs.
  */
 #include <errno.h>
 #include <math.h>
@@ -191,6 +191,42 @@ static void test_sub_zero(void)
 	ktap_ok(rx < 1.0 && rx > 0.95 && rz < 1.0,
 		"x - x: output scale %g, TFLite's rescale %.4f (below 1, as it needs); + x: %.3g",
 		(double)zero->q.scale[0], rx, rz);
+	ktap_ok(edgeai_model_compile(q, &co, &p, err, sizeof(err)) == 0, "the model compiles%s%s",
+		*err ? ": " : "", err);
+out:
+	edgeai_program_unref(p);
+	edgeai_model_unref(q);
+	edgeai_model_unref(m);
+	free(data);
+}
+
+/* (x - x)^2 is always 0: squared_difference.cc needs s_out above (2 s_x)^2 / 2^14. */
+static void test_sqdiff_zero(void)
+{
+	struct edgeai_model *m = tb_new(), *q = NULL;
+	struct edgeai_compile_options co = { .policy = EDGEAI_POLICY_CPU_ONLY,
+					     .flags = EDGEAI_COMPILE_NO_CACHE };
+	struct edgeai_program *p = NULL;
+	int32_t s[] = { 1, 4, 4, 2 }, t[2];
+	const struct model_tensor *x, *sq;
+	void *data = NULL;
+	size_t size = 0;
+	char err[256] = "";
+	double tm, r;
+
+	t[0] = tb_tensor(m, "x", TFL_FLOAT32, 4, s, NULL, 0);
+	t[1] = tb_tensor(m, "sq", TFL_FLOAT32, 4, s, NULL, 0);
+	tb_op(m, TFL_OP_SQUARED_DIFFERENCE, 2, (int32_t[]){ t[0], t[0] }, 1, (int32_t[]){ t[1] });
+	tb_io(m, 1, (int32_t[]){ t[0] }, 1, (int32_t[]){ t[1] });
+	if (!ktap_ok(quantize(m, EDGEAI_QUANT_IO_INT8, 1, &data, &size, &q) == 0,
+		     "quantize SQUARED_DIFFERENCE(x, x)"))
+		goto out;
+	x = byname(q, "x");
+	sq = byname(q, "sq");
+	tm = 2.0 * (double)x->q.scale[0];
+	r = tm * tm / ((double)(1 << 14) * (double)sq->q.scale[0]);
+	ktap_ok(r < 1.0 && r > 0.95, "(x - x)^2: output scale %g, TFLite's rescale %.4f (below 1)",
+		(double)sq->q.scale[0], r);
 	ktap_ok(edgeai_model_compile(q, &co, &p, err, sizeof(err)) == 0, "the model compiles%s%s",
 		*err ? ": " : "", err);
 out:
@@ -381,6 +417,7 @@ int main(void)
 	edgeai_model_unref(f);
 	test_tconv();
 	test_sub_zero();
+	test_sqdiff_zero();
 	test_hard_swish_zero();
 	return ktap_finish();
 }

@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Write degenerate.tflite: ops whose outputs are the same on every input.
+
+A float graph can hold a tensor that is always 0 (a difference of a value
+with itself, HARD_SWISH of values far below -3); calibration then gives it
+a range of almost nothing, and a scale that TFLite's ADD, SUB,
+SQUARED_DIFFERENCE and HARD_SWISH cannot rescale to (ADD and SUB abort the
+interpreter; the others refuse the model). edgeaictl quantize must widen
+those outputs to a scale TFLite takes; the int8 model then runs in TFLite
+and in edgeai with the same bytes. On [1, 6, 6, 4]:
+
+    output 0: (x - x) + x               SUB, ADD
+    output 1: (x - x)^2 + x             SQUARED_DIFFERENCE, ADD
+    output 2: HARD_SWISH(x - 200) + x   ADD of a constant, HARD_SWISH, ADD
+
+    tests/models/degenerate.py OUT.tflite
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'oracle'))
+import tflite_writer as tw  # noqa: E402
+from shape_ops import OP, OPT, Model  # noqa: E402
+
+OP.update({'HARD_SWISH': 117})
+
+
+def main():
+    m = Model()
+    s = [1, 6, 6, 4]
+    x = m.t(s)
+    outs = []
+    zero = m.t(s)
+    m.op('SUB', 'Sub', [(0, 'b', 0)], [x, x], [zero])
+    sq = m.t(s)
+    m.op('SQUARED_DIFFERENCE', None, [], [x, x], [sq])
+    low, hs = m.t(s), m.t(s)
+    m.op('ADD', 'Add', [(0, 'b', 0)], [x, m.t([1], [-200.0])], [low])
+    m.op('HARD_SWISH', None, [], [low], [hs])
+    for t in (zero, sq, hs):
+        y = m.t(s)
+        m.op('ADD', 'Add', [(0, 'b', 0)], [t, x], [y])
+        outs.append(y)
+    with open(sys.argv[1], 'wb') as f:
+        f.write(tw.model_ops(m.ops, m.tensors, [x], outs))
+
+
+if __name__ == '__main__':
+    main()
