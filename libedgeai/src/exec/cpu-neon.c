@@ -758,6 +758,17 @@ static void mean_sum(int32_t *acc, const uint8_t *src, uint32_t n, size_t stride
 				       (int32_t)src[(size_t)k * stride + c];
 }
 
+/* Four clamped outputs @r of MEAN, stored as bytes. */
+static inline void mean_st4(uint8_t *dst, int32x4_t r)
+{
+	int16x4_t h = vmovn_s32(r);
+
+	dst[0] = (uint8_t)vget_lane_s16(h, 0);
+	dst[1] = (uint8_t)vget_lane_s16(h, 1);
+	dst[2] = (uint8_t)vget_lane_s16(h, 2);
+	dst[3] = (uint8_t)vget_lane_s16(h, 3);
+}
+
 /*
  * MEAN's integer pipeline (ek_mean_out() with flags 0) on four outputs at
  * a time: ek_mbqm() as neon_mbqm4(), the folded bias added wrapping, the
@@ -778,14 +789,8 @@ static uint32_t mean_int(const struct ek_op *o, const int32_t *acc, uint32_t cnt
 		return 0;
 	for (c = 0; c + 4 <= cnt; c += 4) {
 		int32x4_t r = neon_mbqm4(vld1q_s32(acc + c), left, mul, nright, 0);
-		int16x4_t h;
 
-		r = vminq_s32(vmaxq_s32(vaddq_s32(r, bias), vlo), vhi);
-		h = vmovn_s32(r);
-		dst[c] = (uint8_t)vget_lane_s16(h, 0);
-		dst[c + 1] = (uint8_t)vget_lane_s16(h, 1);
-		dst[c + 2] = (uint8_t)vget_lane_s16(h, 2);
-		dst[c + 3] = (uint8_t)vget_lane_s16(h, 3);
+		mean_st4(dst + c, vminq_s32(vmaxq_s32(vaddq_s32(r, bias), vlo), vhi));
 	}
 	return c;
 }
@@ -831,17 +836,11 @@ static uint32_t mean_f32(const struct ek_op *o, uint32_t fbias, const int32_t *a
 	for (c = 0; c + 4 <= cnt; c += 4) {
 		float32x4_t y = vmulq_f32(vdivq_f32(vcvtq_f32_s32(vld1q_s32(acc + c)), vn), scale);
 		int32x4_t r;
-		int16x4_t h;
 
 		__asm__("" : "+w"(y));
 		y = vminq_f32(vmaxq_f32(vaddq_f32(y, bias), nbig), big);
 		r = vaddq_s32(vcvtaq_s32_f32(y), zp);
-		r = vminq_s32(vmaxq_s32(r, vlo), vhi);
-		h = vmovn_s32(r);
-		dst[c] = (uint8_t)vget_lane_s16(h, 0);
-		dst[c + 1] = (uint8_t)vget_lane_s16(h, 1);
-		dst[c + 2] = (uint8_t)vget_lane_s16(h, 2);
-		dst[c + 3] = (uint8_t)vget_lane_s16(h, 3);
+		mean_st4(dst + c, vminq_s32(vmaxq_s32(r, vlo), vhi));
 	}
 	return c;
 }
