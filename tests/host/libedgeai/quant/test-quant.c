@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,130 +155,110 @@ out:
 }
 
 /*
- * A difference of a tensor with itself (always 0) calibrates to a range
- * of almost nothing; TFLite's SUB and ADD abort on an output scale below
- * 2 max(s1, s2) / 2^20. The quantizer widens such an output to the
- * narrowest range TFLite takes, and the model compiles.
+ * Float @m (then released) quantized with int8 I/O, checked as @what;
+ * NULL where that failed.
  */
-static void test_sub_zero(void)
+static struct edgeai_model *quantized(struct edgeai_model *m, const char *what)
 {
-	struct edgeai_model *m = tb_new(), *q = NULL;
-	struct edgeai_compile_options co = { .policy = EDGEAI_POLICY_CPU_ONLY,
-					     .flags = EDGEAI_COMPILE_NO_CACHE };
-	struct edgeai_program *p = NULL;
-	int32_t s[] = { 1, 4, 4, 2 }, t[3];
-	const struct model_tensor *x, *zero, *out;
+	struct edgeai_model *q = NULL;
 	void *data = NULL;
 	size_t size = 0;
-	char err[256] = "";
-	double rx, rz;
 
-	t[0] = tb_tensor(m, "x", TFL_FLOAT32, 4, s, NULL, 0);
-	t[1] = tb_tensor(m, "zero", TFL_FLOAT32, 4, s, NULL, 0);
-	t[2] = tb_tensor(m, "out", TFL_FLOAT32, 4, s, NULL, 0);
-	tb_op(m, TFL_OP_SUB, 2, (int32_t[]){ t[0], t[0] }, 1, (int32_t[]){ t[1] });
-	tb_op(m, TFL_OP_ADD, 2, (int32_t[]){ t[1], t[0] }, 1, (int32_t[]){ t[2] });
-	tb_io(m, 1, (int32_t[]){ t[0] }, 1, (int32_t[]){ t[2] });
-	if (!ktap_ok(quantize(m, EDGEAI_QUANT_IO_INT8, 1, &data, &size, &q) == 0,
-		     "quantize x - x, then + x"))
-		goto out;
-	x = byname(q, "x");
-	zero = byname(q, "zero");
-	out = byname(q, "out");
-	/* TFLite's ratio: 2 max(s1, s2) in float, divided in double */
-	rx = 2.0 * (double)x->q.scale[0] / ((double)(1 << 20) * (double)zero->q.scale[0]);
-	rz = 2.0 * (double)fmaxf(x->q.scale[0], zero->q.scale[0]) /
-	     ((double)(1 << 20) * (double)out->q.scale[0]);
-	ktap_ok(rx < 1.0 && rx > 0.95 && rz < 1.0,
-		"x - x: output scale %g, TFLite's rescale %.4f (below 1, as it needs); + x: %.3g",
-		(double)zero->q.scale[0], rx, rz);
-	ktap_ok(edgeai_model_compile(q, &co, &p, err, sizeof(err)) == 0, "the model compiles%s%s",
-		*err ? ": " : "", err);
-out:
-	edgeai_program_unref(p);
-	edgeai_model_unref(q);
-	edgeai_model_unref(m);
+	if (!ktap_ok(quantize(m, EDGEAI_QUANT_IO_INT8, 1, &data, &size, &q) == 0, "quantize %s",
+		     what)) {
+		edgeai_model_unref(q);
+		q = NULL;
+	}
 	free(data);
+	edgeai_model_unref(m);
+	return q;
 }
 
-/* (x - x)^2 is always 0: squared_difference.cc needs s_out above (2 s_x)^2 / 2^14. */
-static void test_sqdiff_zero(void)
+/* Int8 @q compiles for the CPU; @q released. */
+static void compiles(struct edgeai_model *q, const char *what)
 {
-	struct edgeai_model *m = tb_new(), *q = NULL;
 	struct edgeai_compile_options co = { .policy = EDGEAI_POLICY_CPU_ONLY,
 					     .flags = EDGEAI_COMPILE_NO_CACHE };
 	struct edgeai_program *p = NULL;
-	int32_t s[] = { 1, 4, 4, 2 }, t[2];
-	const struct model_tensor *x, *sq;
-	void *data = NULL;
-	size_t size = 0;
 	char err[256] = "";
-	double tm, r;
 
-	t[0] = tb_tensor(m, "x", TFL_FLOAT32, 4, s, NULL, 0);
-	t[1] = tb_tensor(m, "sq", TFL_FLOAT32, 4, s, NULL, 0);
-	tb_op(m, TFL_OP_SQUARED_DIFFERENCE, 2, (int32_t[]){ t[0], t[0] }, 1, (int32_t[]){ t[1] });
-	tb_io(m, 1, (int32_t[]){ t[0] }, 1, (int32_t[]){ t[1] });
-	if (!ktap_ok(quantize(m, EDGEAI_QUANT_IO_INT8, 1, &data, &size, &q) == 0,
-		     "quantize SQUARED_DIFFERENCE(x, x)"))
-		goto out;
-	x = byname(q, "x");
-	sq = byname(q, "sq");
-	tm = 2.0 * (double)x->q.scale[0];
-	r = tm * tm / ((double)(1 << 14) * (double)sq->q.scale[0]);
-	ktap_ok(r < 1.0 && r > 0.95, "(x - x)^2: output scale %g, TFLite's rescale %.4f (below 1)",
-		(double)sq->q.scale[0], r);
-	ktap_ok(edgeai_model_compile(q, &co, &p, err, sizeof(err)) == 0, "the model compiles%s%s",
+	ktap_ok(edgeai_model_compile(q, &co, &p, err, sizeof(err)) == 0, "%s compiles%s%s", what,
 		*err ? ": " : "", err);
-out:
 	edgeai_program_unref(p);
 	edgeai_model_unref(q);
-	edgeai_model_unref(m);
-	free(data);
 }
 
-/*
- * HARD_SWISH of values far below -3 is always 0; TFLite's HardSwishPrepare
- * refuses an output scale at or below 1/128 of the input's. The quantizer
- * widens it, and the model compiles.
- */
-static void test_hard_swish_zero(void)
+/* A float model of @n_ops ops of @code on [1, 4, 4, 2] tensors x, t1, t2...; output the last. */
+static struct edgeai_model *chain(int n_ops, const int32_t *code, const int32_t (*in)[2])
 {
-	struct edgeai_model *m = tb_new(), *q = NULL;
-	struct edgeai_compile_options co = { .policy = EDGEAI_POLICY_CPU_ONLY,
-					     .flags = EDGEAI_COMPILE_NO_CACHE };
-	struct edgeai_program *p = NULL;
-	int32_t s[] = { 1, 4, 4, 2 }, one[] = { 1 }, t[4];
-	const struct model_tensor *low, *hs;
+	struct edgeai_model *m = tb_new();
+	int32_t s[] = { 1, 4, 4, 2 }, one[] = { 1 }, t[8];
 	float k = -200.0f;
-	void *data = NULL;
-	size_t size = 0;
-	char err[256] = "";
-	double r;
+	char name[8];
+	int i;
 
 	t[0] = tb_tensor(m, "x", TFL_FLOAT32, 4, s, NULL, 0);
 	t[1] = tb_tensor(m, "k", TFL_FLOAT32, 1, one, &k, sizeof(k));
-	t[2] = tb_tensor(m, "low", TFL_FLOAT32, 4, s, NULL, 0);
-	t[3] = tb_tensor(m, "hs", TFL_FLOAT32, 4, s, NULL, 0);
-	tb_op(m, TFL_OP_ADD, 2, (int32_t[]){ t[0], t[1] }, 1, (int32_t[]){ t[2] });
-	tb_op(m, TFL_OP_HARD_SWISH, 1, (int32_t[]){ t[2] }, 1, (int32_t[]){ t[3] });
-	tb_io(m, 1, (int32_t[]){ t[0] }, 1, (int32_t[]){ t[3] });
-	if (!ktap_ok(quantize(m, EDGEAI_QUANT_IO_INT8, 1, &data, &size, &q) == 0,
-		     "quantize HARD_SWISH(x - 200)"))
-		goto out;
-	low = byname(q, "low");
-	hs = byname(q, "hs");
-	/* HardSwishPrepare's output multiplier: (1/128 s_in, in float) / s_out */
-	r = (double)((1.0f / 128.0f) * low->q.scale[0] / hs->q.scale[0]);
-	ktap_ok(r < 1.0 && r > 0.95, "HARD_SWISH output scale %g, input %g: TFLite's rescale %.4f "
-		"(below 1, as it needs)", (double)hs->q.scale[0], (double)low->q.scale[0], r);
-	ktap_ok(edgeai_model_compile(q, &co, &p, err, sizeof(err)) == 0, "the model compiles%s%s",
-		*err ? ": " : "", err);
-out:
-	edgeai_program_unref(p);
-	edgeai_model_unref(q);
-	edgeai_model_unref(m);
-	free(data);
+	for (i = 0; i < n_ops; i++) {
+		snprintf(name, sizeof(name), "t%d", i + 2);
+		t[i + 2] = tb_tensor(m, name, TFL_FLOAT32, 4, s, NULL, 0);
+		tb_op(m, code[i], code[i] == TFL_OP_HARD_SWISH ? 1 : 2,
+		      (int32_t[]){ t[in[i][0]], t[in[i][1]] }, 1, &t[i + 2]);
+	}
+	tb_io(m, 1, &t[0], 1, &t[n_ops + 1]);
+	return m;
+}
+
+static float sc(const struct edgeai_model *q, const char *name)
+{
+	const struct model_tensor *t = byname(q, name);
+
+	return t ? t->q.scale[0] : 0.0f;
+}
+
+/*
+ * Tensors that are 0 on every input calibrate to a range of almost
+ * nothing; TFLite's SUB and ADD abort on an output scale at or below
+ * 2 max(s1, s2) / 2^20, SQUARED_DIFFERENCE refuses one at or below
+ * (2 max(s1, s2))^2 / 2^14, HARD_SWISH one at or below 1/128 of its
+ * input's. The quantizer widens such an output to the narrowest range
+ * TFLite takes (each ratio just below 1), and the model compiles.
+ */
+static void test_zero_outputs(void)
+{
+	struct edgeai_model *q;
+	double r;
+
+	/* t2 = x - x, t3 = t2 + x */
+	q = quantized(chain(2, (const int32_t[]){ TFL_OP_SUB, TFL_OP_ADD },
+			    (const int32_t[][2]){ { 0, 0 }, { 2, 0 } }), "(x - x) + x");
+	if (q) {
+		r = 2.0 * (double)sc(q, "x") / ((double)(1 << 20) * (double)sc(q, "t2"));
+		ktap_ok(r < 1.0 && r > 0.95, "x - x: output scale %g, TFLite's rescale %.4f "
+			"(below 1, as it needs)", (double)sc(q, "t2"), r);
+		compiles(q, "(x - x) + x");
+	}
+	/* t2 = (x - x)^2 */
+	q = quantized(chain(1, (const int32_t[]){ TFL_OP_SQUARED_DIFFERENCE },
+			    (const int32_t[][2]){ { 0, 0 } }), "(x - x)^2");
+	if (q) {
+		r = 4.0 * (double)sc(q, "x") * (double)sc(q, "x") /
+		    ((double)(1 << 14) * (double)sc(q, "t2"));
+		ktap_ok(r < 1.0 && r > 0.95, "(x - x)^2: output scale %g, TFLite's rescale %.4f "
+			"(below 1)", (double)sc(q, "t2"), r);
+		compiles(q, "(x - x)^2");
+	}
+	/* t2 = x - 200, t3 = HARD_SWISH(t2) */
+	q = quantized(chain(2, (const int32_t[]){ TFL_OP_ADD, TFL_OP_HARD_SWISH },
+			    (const int32_t[][2]){ { 0, 1 }, { 2, 2 } }), "HARD_SWISH(x - 200)");
+	if (q) {
+		/* HardSwishPrepare's output multiplier: (1/128 s_in, in float) / s_out */
+		r = (double)((1.0f / 128.0f) * sc(q, "t2") / sc(q, "t3"));
+		ktap_ok(r < 1.0 && r > 0.95, "HARD_SWISH output scale %g, input %g: TFLite's "
+			"rescale %.4f (below 1, as it needs)", (double)sc(q, "t3"),
+			(double)sc(q, "t2"), r);
+		compiles(q, "HARD_SWISH(x - 200)");
+	}
 }
 
 int main(void)
@@ -416,8 +397,6 @@ int main(void)
 	edgeai_model_unref(qu);
 	edgeai_model_unref(f);
 	test_tconv();
-	test_sub_zero();
-	test_sqdiff_zero();
-	test_hard_swish_zero();
+	test_zero_outputs();
 	return ktap_finish();
 }
