@@ -25,9 +25,11 @@
 # runs as one dilated convolution where they are one; and
 # tests/models/attention.py's: a two-block vision transformer (multi-head
 # attention by BATCH_MATMUL, LayerNormalization, a GELU MLP); and
-# tests/models/degenerate.py's: tensors that are 0 on every input (x - x,
+# tests/models/quant_edges.py's: tensors that are 0 on every input (x - x,
 # (x - x)^2, HARD_SWISH far below -3), whose calibrated ranges are
-# nothing: the quantizer must give them scales TFLite can rescale to.
+# nothing: the quantizer must give them scales TFLite can rescale to; and
+# a CONCATENATION of a LOGISTIC's and a TANH's outputs (fixed ranges) with
+# a wider tensor, which gets its own range, the fixed inputs requantized.
 #
 # A failing seed is reproduced by `tests/models/random_graph.py SEED
 # OUT.tflite` and the steps above. Skips (77) when the oracle cannot be
@@ -39,7 +41,7 @@ first=${1:-1}
 last=${2:-24}
 fixed=''
 [ $# -eq 0 ] && fixed='shape_ops shape_ops@float dilated_convs dilated_convs@float attention attention@float
-	degenerate degenerate@float'
+	quant_edges quant_edges@float'
 case $first in
 [0-9]*) ;;
 *) fixed="$*" first=1 last=0 ;;

@@ -801,6 +801,89 @@ static int widen_outputs(struct qctx *q, const float *glo, const float *ghi,
 	return 0;
 }
 
+/*
+ * Whether float tensor @t is the output of an op with a fixed output
+ * quantization (LOGISTIC, SOFTMAX: 1/256, -128; TANH...), that in *@f.
+ */
+static int pinned(const struct edgeai_model *m, int32_t t, struct fixedq *f)
+{
+	struct fixedq g;
+
+	for (uint32_t k = 0; k < m->n_ops; k++)
+		if (m->ops[k].n_out >= 1 && m->ops[k].out[0] == t &&
+		    fixed_output(m->ops[k].code, f ? f : &g))
+			return 1;
+	return 0;
+}
+
+/*
+ * A CONCATENATION (or another op whose inputs share its output's
+ * quantization) of such a fixed output and anything else: a sigmoid's
+ * scores beside raw box offsets, as YOLO-style heads concatenate them.
+ * Tying them would give the other inputs the fixed range (the offsets
+ * clipped to [0, 1)) or two fixed ranges at once; TFLite's converter
+ * instead gives the op its own range and requantizes the fixed input into
+ * it. Its fixed inputs then stay apart (build_int8() adds the QUANTIZE).
+ * Not where every float input has the same fixed quantization.
+ */
+static int pinned_apart(const struct edgeai_model *m, const struct model_op *op)
+{
+	struct fixedq f0 = { 0 }, f;
+	int any = 0, other = 0;
+
+	for (uint32_t j = 0; j < op->n_in; j++) {
+		if (op->in[j] < 0 || m->t[op->in[j]].type != TFL_FLOAT32)
+			continue;
+		if (!pinned(m, op->in[j], &f))
+			other = 1;
+		else if (!any++)
+			f0 = f;
+		else if (f.scale != f0.scale || f.zp != f0.zp)
+			other = 1;
+	}
+	return any && other;
+}
+
+/*
+ * In the int8 model: each input of a CONCATENATION, MAXIMUM, MINIMUM, PACK
+ * or PADV2 quantized otherwise than its output (pinned_apart()) is read
+ * through a QUANTIZE (int8 to int8: TFLite's Requantize) into the
+ * output's scale and zero point, added before the op.
+ */
+static int requantize_apart(struct edgeai_model *m)
+{
+	for (uint32_t k = 0; k < m->n_ops; k++) {
+		int32_t out = m->ops[k].out[0];
+
+		if (ties_in_out(m->ops[k].code) != 2 || m->t[out].type != TFL_INT8 ||
+		    m->t[out].q.n != 1)
+			continue;
+		for (uint32_t j = 0; j < m->ops[k].n_in; j++) {
+			int32_t in = m->ops[k].in[j];
+			int nt, r;
+
+			if (in < 0 || m->t[in].type != TFL_INT8 || m->t[in].q.n != 1 ||
+			    model_is_const(m, in) ||
+			    (m->t[in].q.scale[0] == m->t[out].q.scale[0] &&
+			     m->t[in].q.zero_point[0] == m->t[out].q.zero_point[0]))
+				continue;
+			nt = add_tensor(m, in, TFL_INT8, "_requantized");
+			if (nt < 0)
+				return nt;
+			set_q1(&m->t[nt], m->t[out].q.scale[0], m->t[out].q.zero_point[0]);
+			if (!m->t[nt].q.n)
+				return -ENOMEM;
+			/* QUANTIZE version 2: int8 in and out */
+			r = add_op(m, k, TFL_OP_QUANTIZE, 2, in, nt);
+			if (r < 0)
+				return r;
+			k++;
+			m->ops[k].in[j] = nt;
+		}
+	}
+	return 0;
+}
+
 /* Step 3: parameters of every float activation (and tied constant). */
 static int choose_activation_params(struct qctx *q, float percentile)
 {
@@ -813,12 +896,13 @@ static int choose_activation_params(struct qctx *q, float percentile)
 		q->parent[i] = (int32_t)i;
 	for (uint32_t k = 0; k < m->n_ops; k++) {
 		const struct model_op *op = &m->ops[k];
-		int kind = ties_in_out(op->code);
+		int kind = ties_in_out(op->code), apart = kind == 2 && pinned_apart(m, op);
 
 		if (kind == 1 && m->t[op->in[0]].type == TFL_FLOAT32)
 			unite(q->parent, op->in[0], op->out[0]);
 		for (uint32_t j = 0; kind == 2 && j < op->n_in; j++)
-			if (op->in[j] >= 0 && m->t[op->in[j]].type == TFL_FLOAT32)
+			if (op->in[j] >= 0 && m->t[op->in[j]].type == TFL_FLOAT32 &&
+			    !(apart && pinned(m, op->in[j], NULL)))
 				unite(q->parent, op->in[j], op->out[0]);
 		for (uint32_t j = 0; kind == 3 && j < op->n_out; j++) {
 			int32_t src = op->in[op->code == TFL_OP_SPLIT && op->n_in > 1 ? 1 : 0];
@@ -1265,6 +1349,8 @@ static int build_int8(struct qctx *q, const struct edgeai_quant_options *o, stru
 		fold_equal_copies(q, m);
 	for (uint32_t k = 0; k < m->n_ops && r >= 0; k++)
 		m->ops[k].version = int8_version(&m->ops[k]);
+	if (r >= 0)
+		r = requantize_apart(m);
 
 	if (r >= 0)
 		r = attach_detect(q, m);

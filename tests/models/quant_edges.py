@@ -1,20 +1,26 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
-"""Write degenerate.tflite: ops whose outputs are the same on every input.
+"""Write quant_edges.tflite: tensors whose quantization TFLite constrains.
 
 A float graph can hold a tensor that is always 0 (a difference of a value
 with itself, HARD_SWISH of values far below -3); calibration then gives it
 a range of almost nothing, and a scale that TFLite's ADD, SUB,
 SQUARED_DIFFERENCE and HARD_SWISH cannot rescale to (ADD and SUB abort the
 interpreter; the others refuse the model). edgeaictl quantize must widen
-those outputs to a scale TFLite takes; the int8 model then runs in TFLite
-and in edgeai with the same bytes. On [1, 6, 6, 4]:
+those outputs to a scale TFLite takes. And a CONCATENATION of a LOGISTIC's
+scores (fixed at 1/256, -128) with raw values of a wider range (box
+offsets beside class scores, as YOLO-style heads write them) must get its
+own range, the scores requantized into it, not the scores' fixed one; of
+a LOGISTIC's and a TANH's outputs (two fixed ranges) likewise. The int8
+model then runs in TFLite and in edgeai with the same bytes.
+On [1, 6, 6, 4]:
 
     output 0: (x - x) + x               SUB, ADD
     output 1: (x - x)^2 + x             SQUARED_DIFFERENCE, ADD
     output 2: HARD_SWISH(x - 200) + x   ADD of a constant, HARD_SWISH, ADD
+    output 3: CONCATENATION(50 x, LOGISTIC(x), TANH(x)) on the channels
 
-    tests/models/degenerate.py OUT.tflite
+    tests/models/quant_edges.py OUT.tflite
 """
 import os
 import sys
@@ -24,7 +30,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 import tflite_writer as tw  # noqa: E402
 from shape_ops import OP, OPT, Model  # noqa: E402
 
-OP.update({'HARD_SWISH': 117})
+OP.update({'HARD_SWISH': 117, 'LOGISTIC': 14, 'TANH': 28})
 
 
 def main():
@@ -43,6 +49,12 @@ def main():
         y = m.t(s)
         m.op('ADD', 'Add', [(0, 'b', 0)], [t, x], [y])
         outs.append(y)
+    wide, sg, th, cat = m.t(s), m.t(s), m.t(s), m.t(s[:3] + [3 * s[3]])
+    m.op('MUL', 'Mul', [(0, 'b', 0)], [x, m.t([1], [50.0])], [wide])
+    m.op('LOGISTIC', None, [], [x], [sg])
+    m.op('TANH', None, [], [x], [th])
+    m.op('CONCATENATION', 'Concatenation', [(0, 'i', 3), (1, 'b', 0)], [wide, sg, th], [cat])
+    outs.append(cat)
     with open(sys.argv[1], 'wb') as f:
         f.write(tw.model_ops(m.ops, m.tensors, [x], outs))
 
