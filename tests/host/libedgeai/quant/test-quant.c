@@ -11,7 +11,8 @@
  * against a hand scatter, and the int8 model with TFLite's builtin
  * TRANSPOSE_CONV (version 3, output_shape, per-channel weights). A SUB,
  * SQUARED_DIFFERENCE or HARD_SWISH whose output is always 0 gets the
- * narrowest scale TFLite runs.
+ * narrowest scale TFLite runs; a LOGISTIC concatenated with a wider
+ * tensor is requantized into the concatenation's own range.
  */
 #include <errno.h>
 #include <math.h>
@@ -261,6 +262,50 @@ static void test_zero_outputs(void)
 	}
 }
 
+/*
+ * CONCATENATION(50 x, LOGISTIC(x)): the concatenation gets its own range
+ * (about [-50, 50]), not the LOGISTIC's fixed 1/256, and the int8 model
+ * reads the LOGISTIC's output through a QUANTIZE into it.
+ */
+static void test_concat_fixed(void)
+{
+	struct edgeai_model *m = tb_new(), *q;
+	int32_t s[] = { 1, 4, 4, 2 }, sc2[] = { 1, 4, 4, 4 }, one[] = { 1 }, t[5];
+	float k = 50.0f;
+	struct model_op *op;
+	int quant = 0, reads = 0;
+
+	t[0] = tb_tensor(m, "x", TFL_FLOAT32, 4, s, NULL, 0);
+	t[1] = tb_tensor(m, "k", TFL_FLOAT32, 1, one, &k, sizeof(k));
+	t[2] = tb_tensor(m, "wide", TFL_FLOAT32, 4, s, NULL, 0);
+	t[3] = tb_tensor(m, "sig", TFL_FLOAT32, 4, s, NULL, 0);
+	t[4] = tb_tensor(m, "cat", TFL_FLOAT32, 4, sc2, NULL, 0);
+	tb_op(m, TFL_OP_MUL, 2, (int32_t[]){ t[0], t[1] }, 1, &t[2]);
+	tb_op(m, TFL_OP_LOGISTIC, 1, &t[0], 1, &t[3]);
+	op = tb_op(m, TFL_OP_CONCATENATION, 2, (int32_t[]){ t[2], t[3] }, 1, &t[4]);
+	op->o.type = TFL_OPT_CONCATENATION;
+	op->o.axis = 3;
+	tb_io(m, 1, &t[0], 1, &t[4]);
+	q = quantized(m, "CONCATENATION(50 x, LOGISTIC(x))");
+	if (!q)
+		return;
+	for (uint32_t i = 0; i < q->n_ops; i++) {
+		const struct model_op *o = &q->ops[i];
+
+		if (o->code != TFL_OP_QUANTIZE)
+			continue;
+		quant++;
+		reads += o->in[0] == byname(q, "sig") - q->t &&
+			 q->t[o->out[0]].q.scale[0] == sc(q, "cat") &&
+			 q->t[o->out[0]].q.zero_point[0] == byname(q, "cat")->q.zero_point[0];
+	}
+	ktap_ok(sc(q, "sig") == 1.0f / 256.0f && sc(q, "cat") > 0.35f && sc(q, "cat") < 0.45f &&
+		quant == 1 && reads == 1,
+		"the LOGISTIC keeps 1/256 (%g), the concatenation its own range (scale %g), "
+		"%d QUANTIZE into it", (double)sc(q, "sig"), (double)sc(q, "cat"), quant);
+	compiles(q, "CONCATENATION(50 x, LOGISTIC(x))");
+}
+
 int main(void)
 {
 	struct edgeai_model *f = tb_small_cnn(), *q = NULL, *q2 = NULL, *q3 = NULL, *qu = NULL;
@@ -398,5 +443,6 @@ int main(void)
 	edgeai_model_unref(f);
 	test_tconv();
 	test_zero_outputs();
+	test_concat_fixed();
 	return ktap_finish();
 }
