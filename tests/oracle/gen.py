@@ -456,16 +456,27 @@ def fc_case(name, seed, dtype='int8', batch=2, ic=16, oc=8, act='NONE',
 
 def add_case(name, seed, op='ADD', dtype='int8', shape_a=(1, 4, 5, 3),
              shape_b=(1, 4, 5, 3), s_a=0.05, zp_a=2, s_b=0.03, zp_b=-9,
-             s_out=0.07, zp_out=1, act='NONE'):
+             s_out=0.07, zp_out=1, act='NONE', const=None):
     """ADD/SUB (add.cc/sub.cc Prepare, 8-bit): left_shift 20,
     twice_max = 2 * (double)max(s_a, s_b) (the max taken in float),
     input multipliers s_i / twice_max, output twice_max / (2^20 * s_out).
-    MUL (mul.cc): (double)s_a * (double)s_b / (double)s_out."""
+    MUL (mul.cc): (double)s_a * (double)s_b / (double)s_out.
+    @const 'a' or 'b': that input a constant (seeded values), as a model's
+    x + 3 or 0.5 * x writes it (the compiler makes a one-element constant
+    and a tensor a TABLE)."""
     c = Case(name, seed)
     if dtype == 'uint8':
         zp_a, zp_b, zp_out = zp_a + 128, zp_b + 128, zp_out + 128
-    a = c.act_input(list(shape_a), dtype, s_a, zp_a)
-    b = c.act_input(list(shape_b), dtype, s_b, zp_b)
+
+    def operand(which, shape, s, zp):
+        if const != which:
+            return c.act_input(list(shape), dtype, s, zp)
+        lo, hi = QRANGE[dtype]
+        return c.const_tensor(list(shape), dtype,
+                              [c.rng.randint(lo, hi) for _ in range(count(shape))],
+                              [s], [zp])
+    a = operand('a', shape_a, s_a, zp_a)
+    b = operand('b', shape_b, s_b, zp_b)
     oshape = [max(x, y) for x, y in zip(dims4(shape_a), dims4(shape_b))]
     oshape = oshape[4 - max(len(shape_a), len(shape_b)):]
     s_a, s_b, s_out = f32(s_a), f32(s_b), f32(s_out)
@@ -1602,6 +1613,15 @@ def cases():
                 act='RELU_N1_TO_1', s_out=0.01)
             add('%s_%s_scalar' % (lo, dt), add_case, op=op, dtype=dt,
                 shape_a=(1, 3, 4, 5), shape_b=(1,))
+            # a constant of one element, second and first, and a clamp
+            add('%s_%s_const' % (lo, dt), add_case, op=op, dtype=dt,
+                shape_a=(1, 9, 8, 7), shape_b=(1,), const='b')
+            add('%s_%s_const_first' % (lo, dt), add_case, op=op, dtype=dt,
+                shape_a=(1, 1, 1, 1), shape_b=(2, 16, 8), const='a',
+                s_a=0.4, s_b=0.02)
+            add('%s_%s_const_relu6' % (lo, dt), add_case, op=op, dtype=dt,
+                shape_a=(4, 64), shape_b=(1, 1), const='b', act='RELU6',
+                s_out=0.03)
     # L2_NORMALIZATION: face embeddings' last op
     for dt in ('int8', 'uint8'):
         add('l2norm_%s' % dt, l2norm_case, dtype=dt)

@@ -1140,6 +1140,56 @@ static int c_matmul(struct cc *c, const struct model_op *op)
 	}
 }
 
+/*
+ * ADD, SUB or MUL (@opcode, its @params) of op @op's tensor input and a
+ * constant of one element: one TABLE of the op's own reference
+ * (ek_run_op() on each of the 256 stored values beside the constant),
+ * where the op would rescale both inputs and their result on every
+ * element. The table is the op's output for each byte, its clamp
+ * included, so the bytes are the op's. Returns 1 where @op is not of
+ * that form (or the reference declines it: the op then stays as it is
+ * for the validator to judge).
+ */
+static int c_scalar_table(struct cc *c, const struct model_op *op, uint32_t opcode,
+			  const void *params, size_t psize)
+{
+	struct edgeai_prog_op rec = { .opcode = opcode };
+	struct edgeai_prog_lut_params lp = { 0 };
+	struct ek_op o = { .op = &rec, .n_in = 2 };
+	int32_t out = op->out[0], x;
+	uint32_t dx[4], dk[4], dout[4], dt, v;
+	uint8_t vals[256], t[256], kb;
+	int64_t off;
+	int k;
+
+	for (k = 0; k < 2; k++)
+		if (is_const(c, op->in[k]) && !is_const(c, op->in[1 - k]))
+			break;
+	if (k == 2)
+		return 1;
+	x = op->in[1 - k];
+	if (dims4(c, T(c, op->in[k]), dk) || dims4(c, T(c, x), dx) || dims4(c, T(c, out), dout) ||
+	    dk[0] * dk[1] * dk[2] * dk[3] != 1 || memcmp(dx, dout, sizeof(dx)) ||
+	    T(c, x)->type != T(c, out)->type || T(c, op->in[k])->type != T(c, out)->type ||
+	    !c->m->buf[T(c, op->in[k])->buffer].size)
+		return 1;
+	dt = (uint32_t)dtype_of(T(c, out)->type);
+	kb = *(const uint8_t *)c->m->buf[T(c, op->in[k])->buffer].data;
+	for (v = 0; v < 256; v++)
+		vals[v] = (uint8_t)v;
+	memcpy(rec.params, params, psize);
+	o.in[1 - k] = (struct ek_tensor){ vals, dt, zp_of(c, x), { 1, 1, 1, 256 } };
+	o.in[k] = (struct ek_tensor){ &kb, dt, zp_of(c, op->in[k]), { 1, 1, 1, 1 } };
+	o.out = (struct ek_tensor){ t, dt, zp_of(c, out), { 1, 1, 1, 256 } };
+	if (ek_run_op(&o) != EK_EXEC_OK)
+		return 1;
+	off = cc_const(c, t, sizeof(t), 8);
+	if (off < 0)
+		return (int)off;
+	lp.table_offset = (uint32_t)off;
+	return cc_op(c, EDGEAI_OP_TABLE, &x, 1, out, &lp, sizeof(lp));
+}
+
 static int c_binary(struct cc *c, const struct model_op *op)
 {
 	int32_t a = op->in[0], b = op->in[1], out = op->out[0], ins[2] = { a, b };
@@ -1185,6 +1235,10 @@ static int c_binary(struct cc *c, const struct model_op *op)
 				       &p.out_shift);
 		act_range(op->o.act, (uint32_t)dtype_of(T(c, out)->type), so, zp_of(c, out),
 			  &p.act_min, &p.act_max);
+		r = c_scalar_table(c, op, op->code == TFL_OP_ADD ? EDGEAI_OP_ADD : EDGEAI_OP_SUB,
+				   &p, sizeof(p));
+		if (r <= 0)
+			return r;
 		return cc_op(c, op->code == TFL_OP_ADD ? EDGEAI_OP_ADD : EDGEAI_OP_SUB, ins, 2, out,
 			     &p, sizeof(p));
 	}
@@ -1220,6 +1274,9 @@ static int c_binary(struct cc *c, const struct model_op *op)
 				       &p.out_shift);
 		act_range(op->o.act, (uint32_t)dtype_of(T(c, out)->type), so, zp_of(c, out),
 			  &p.act_min, &p.act_max);
+		r = c_scalar_table(c, op, EDGEAI_OP_MUL, &p, sizeof(p));
+		if (r <= 0)
+			return r;
 		return cc_op(c, EDGEAI_OP_MUL, ins, 2, out, &p, sizeof(p));
 	}
 	if (op->code == TFL_OP_PRELU) {

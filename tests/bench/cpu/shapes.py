@@ -140,6 +140,11 @@ def cases():
         shape_a=(1, 28, 28, 96), shape_b=(1, 1, 1, 96))
     add('mul_scalar_56x56x64', 'add/mul', gen.add_case, op='MUL',
         shape_a=big, shape_b=(1,))
+    # x + 3, 0.5 * x: a constant of one element (the compiler's TABLE)
+    add('add_const_56x56x64', 'add/mul', gen.add_case, shape_a=big,
+        shape_b=(1,), const='b')
+    add('mul_const_56x56x64', 'add/mul', gen.add_case, op='MUL',
+        shape_a=big, shape_b=(1,), const='b')
     add('max_eq_56x56x64', 'max/min', gen.maxmin_case, op='MAXIMUM',
         shape_a=big, shape_b=big)
     add('min_scalar_56x56x64', 'max/min', gen.maxmin_case, op='MINIMUM',

@@ -22,7 +22,9 @@
  * quantization than its output's (TFLite rescales only uint8), and a
  * CONV_2D whose bias is not one int32 per output channel,
  * BATCH_MATMULs TFLite refuses or runs in float only, and an ADD or SUB
- * whose output scale TFLite's rescale cannot reach (it aborts).
+ * whose output scale TFLite's rescale cannot reach (it aborts). And ADD,
+ * SUB and MUL of a tensor and a one-element constant: one TABLE op, the
+ * bytes of the op with its constant at the tensor's shape.
  * (tests/models/shape_ops.py runs all of them in one model against the
  * oracle: tests/host/test-random-graphs.sh.)
  */
@@ -631,6 +633,79 @@ static void tables_refused(void)
 	}
 }
 
+/*
+ * ADD, SUB, MUL of a tensor and a one-element constant (first or second)
+ * compile to one TABLE op, with the bytes of the same op whose constant
+ * is spelled out at the tensor's shape (an ADD, SUB or MUL op).
+ */
+static struct edgeai_model *scalar_op(int32_t code, int first, int full, int8_t k)
+{
+	const int32_t d[4] = { 1, 4, 8, 8 }, one[1] = { 1 };
+	struct edgeai_model *m = tb_new();
+	int8_t kv[256];
+	int32_t x, y, ti[2];
+
+	memset(kv, k, sizeof(kv));
+	x = tb_tensor(m, "x", TFL_INT8, 4, d, NULL, 0);
+	ti[!first] = x;
+	ti[first] = full ? tb_tensor(m, "k", TFL_INT8, 4, d, kv, sizeof(kv)) :
+			   tb_tensor(m, "k", TFL_INT8, 1, one, kv, 1);
+	y = tb_tensor(m, "y", TFL_INT8, 4, d, NULL, 0);
+	tb_io(m, 1, &x, 1, &y);
+	tb_op(m, code, 2, ti, 1, &y)->o.act = TFL_ACT_RELU6;
+	quantize_all(m, -3);
+	quantized(m, ti[first], 0.11f, 7);
+	quantized(m, y, 0.04f, -20);
+	return m;
+}
+
+static void scalar_tables(void)
+{
+	static const struct {
+		int32_t code;
+		const char *name;
+	} ops[] = { { TFL_OP_ADD, "ADD" }, { TFL_OP_SUB, "SUB" }, { TFL_OP_MUL, "MUL" } };
+	struct edgeai_compile_options o = { .policy = EDGEAI_POLICY_CPU_ONLY,
+					    .flags = EDGEAI_COMPILE_NO_CACHE };
+	uint8_t in[256], want[256], *w[1] = { want };
+	size_t i, size;
+	int first;
+
+	for (i = 0; i < 256; i++)
+		in[i] = (uint8_t)i;
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		for (first = 0; first < 2; first++) {
+			struct edgeai_model *m = scalar_op(ops[i].code, first, 0, 40);
+			struct edgeai_model *full = scalar_op(ops[i].code, first, 1, 40);
+			const struct edgeai_prog_header *h;
+			const struct edgeai_prog_op *op;
+			struct edgeai_program *p = NULL;
+			const void *blob = NULL;
+			uint64_t arena;
+			char what[96], err[256] = "";
+			int r;
+
+			r = edgeai_model_compile(m, &o, &p, err, sizeof(err));
+			r = r ? r : edgeai_program_get_blob(p, &blob, &size, &arena);
+			h = blob;
+			op = r ? NULL : (const void *)((const uint8_t *)blob + h->op_offset);
+			ktap_ok(!r && h->op_count == 1 && op->opcode == EDGEAI_OP_TABLE,
+				"%s with a one-element constant %s is one TABLE op (%u ops, the "
+				"first %u)%s%s", ops[i].name, first ? "first" : "second",
+				r ? 0 : h->op_count, op ? op->opcode : 0, r ? ": " : "", err);
+			edgeai_program_unref(p);
+			r = run(full, 1, in, w, err, sizeof(err));
+			ktap_ok(!r, "%s with the constant at the tensor's shape runs%s%s",
+				ops[i].name, r ? ": " : "", err);
+			snprintf(what, sizeof(what), "%s's TABLE, constant %s", ops[i].name,
+				 first ? "first" : "second");
+			check(what, m, in, w);
+			edgeai_model_unref(m);
+			edgeai_model_unref(full);
+		}
+	}
+}
+
 /* BATCH_MATMUL: what TFLite's Prepare refuses, and what it runs in float only */
 static void matmul_refused(void)
 {
@@ -690,6 +765,7 @@ int main(void)
 	shape_chain();
 	malformed();
 	tables_refused();
+	scalar_tables();
 	matmul_refused();
 	return ktap_finish();
 }
