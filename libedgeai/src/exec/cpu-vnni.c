@@ -2477,6 +2477,38 @@ static int32_t *add_table(const struct ek_tensor *t, const struct ek_tensor *out
 	return tab;
 }
 
+static uint32_t binary_row(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb,
+			   uint8_t *dst, uint32_t n);
+
+/*
+ * ADD/SUB in the broadcast forms add_table() does not take (an input
+ * along the channels, [N, H, W, 1] beside [N, H, W, C]; along H or W
+ * alone): exec_binary_run()'s walk with binary_row()'s ADD/SUB, the
+ * rescales of add_vec().
+ */
+static int add_other(const struct ek_op *o, const struct edgeai_prog_add_params *p)
+{
+	struct exec_binary *bj = malloc(sizeof(*bj));
+	struct add_job aj = { .o = o };
+
+	if (!bj)
+		return EXEC_OPT_NOT_HANDLED;
+	if (exec_binary_init(bj, o)) {
+		free(bj);
+		return EXEC_OPT_NOT_HANDLED;
+	}
+	gq_make1(&aj.g0, p->in0_shift, p->in0_multiplier);
+	gq_make1(&aj.g1, p->in1_shift, p->in1_multiplier);
+	gq_make1(&aj.go, p->out_shift, p->out_multiplier);
+	add_in_make(&aj.f0, p->in0_multiplier, p->in0_shift, p->left_shift, o->in[0].zp);
+	add_in_make(&aj.f1, p->in1_multiplier, p->in1_shift, p->left_shift, o->in[1].zp);
+	bj->row = binary_row;
+	bj->vec = &aj;
+	exec_binary_run(bj);
+	free(bj);
+	return 0;
+}
+
 /* ADD/SUB: inputs of the output's shape, or broadcast along N, H and W. */
 static int add(const struct ek_op *o, int sub)
 {
@@ -2499,7 +2531,7 @@ static int add(const struct ek_op *o, int sub)
 	if ((!same_dims(a, out) && !t0) || (!same_dims(b, out) && !t1)) {
 		free(t0);
 		free(t1);
-		return EXEC_OPT_NOT_HANDLED;
+		return add_other(o, p);
 	}
 	aj.t0 = t0;
 	aj.t1 = t1;
@@ -4579,6 +4611,32 @@ static uint32_t binary_row(const struct exec_binary *bj, const uint8_t *pa, cons
 	uint32_t op = o->op->opcode, c;
 	int s8 = bj->s8;
 
+	if (op == EDGEAI_OP_ADD || op == EDGEAI_OP_SUB) {
+		const struct add_job *aj = bj->vec;
+		const struct edgeai_prog_add_params *p = (const void *)o->op->params;
+		const __m512i za = _mm512_set1_epi32(o->in[0].zp), zb = _mm512_set1_epi32(o->in[1].zp);
+		const __m512i zo = _mm512_set1_epi32(o->out.zp);
+		const __m512i ls = _mm512_set1_epi32((int32_t)p->left_shift);
+		/* a repeated input: its one rescaled value, from exec_binary_init()'s table */
+		const __m512i xs = _mm512_set1_epi32(bj->ta[*pa]), ys = _mm512_set1_epi32(bj->tb[*pb]);
+
+		for (c = 0; c < n; c += 16) {
+			__mmask16 m = n - c >= 16 ? 0xffff : (__mmask16)((1U << (n - c)) - 1);
+			__m512i x = xs, y = ys;
+
+			if (bj->ca)
+				x = aj->f0.fast ? add_in_run(&aj->f0, ld8(pa + c, m, s8), 0) :
+					v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(ld8(pa + c, m, s8), za),
+								 ls), &aj->g0);
+			if (bj->cb)
+				y = aj->f1.fast ? add_in_run(&aj->f1, ld8(pb + c, m, s8), 0) :
+					v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(ld8(pb + c, m, s8), zb),
+								 ls), &aj->g1);
+			x = op == EDGEAI_OP_SUB ? _mm512_sub_epi32(x, y) : _mm512_add_epi32(x, y);
+			st8(dst + c, m, _mm512_add_epi32(v_mbqm(x, &aj->go), zo), bj->lo, bj->hi);
+		}
+		return n;
+	}
 	if (op == EDGEAI_OP_MUL) {
 		const struct gq *g = bj->vec;
 		const __m512i za = _mm512_set1_epi32(o->in[0].zp), zb = _mm512_set1_epi32(o->in[1].zp);

@@ -140,6 +140,11 @@ def cases():
         shape_a=(1, 28, 28, 96), shape_b=(1, 1, 1, 96))
     add('mul_scalar_56x56x64', 'add/mul', gen.add_case, op='MUL',
         shape_a=big, shape_b=(1,))
+    # a map of one channel over every channel (spatial attention, masks)
+    add('add_hw1_28x28x96', 'add/mul', gen.add_case, shape_a=(1, 28, 28, 96),
+        shape_b=(1, 28, 28, 1))
+    add('mul_hw1_28x28x96', 'add/mul', gen.add_case, op='MUL',
+        shape_a=(1, 28, 28, 96), shape_b=(1, 28, 28, 1))
     # x + 3, 0.5 * x: a constant of one element (the compiler's TABLE)
     add('add_const_56x56x64', 'add/mul', gen.add_case, shape_a=big,
         shape_b=(1,), const='b')
