@@ -11,14 +11,17 @@ those outputs to a scale TFLite takes. And a CONCATENATION of a LOGISTIC's
 scores (fixed at 1/256, -128) with raw values of a wider range (box
 offsets beside class scores, as YOLO-style heads write them) must get its
 own range, the scores requantized into it, not the scores' fixed one; of
-a LOGISTIC's and a TANH's outputs (two fixed ranges) likewise. The int8
-model then runs in TFLite and in edgeai with the same bytes.
+a LOGISTIC's and a TANH's outputs (two fixed ranges) likewise. TFLite has
+no int8 DIV: a DIV by a constant becomes a MUL by its reciprocal, as
+TFLite's converter writes it. The int8 model then runs in TFLite and in
+edgeai with the same bytes.
 On [1, 6, 6, 4]:
 
     output 0: (x - x) + x               SUB, ADD
     output 1: (x - x)^2 + x             SQUARED_DIFFERENCE, ADD
     output 2: HARD_SWISH(x - 200) + x   ADD of a constant, HARD_SWISH, ADD
     output 3: CONCATENATION(50 x, LOGISTIC(x), TANH(x)) on the channels
+    output 4: x / 6 - x                 DIV by a constant, SUB
 
     tests/models/quant_edges.py OUT.tflite
 """
@@ -30,7 +33,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 import tflite_writer as tw  # noqa: E402
 from shape_ops import OP, OPT, Model  # noqa: E402
 
-OP.update({'HARD_SWISH': 117, 'LOGISTIC': 14, 'TANH': 28})
+OP.update({'HARD_SWISH': 117, 'LOGISTIC': 14, 'TANH': 28, 'DIV': 42})
 
 
 def main():
@@ -55,6 +58,10 @@ def main():
     m.op('TANH', None, [], [x], [th])
     m.op('CONCATENATION', 'Concatenation', [(0, 'i', 3), (1, 'b', 0)], [wide, sg, th], [cat])
     outs.append(cat)
+    sixth, d = m.t(s), m.t(s)
+    m.op('DIV', None, [], [x, m.t([1], [6.0])], [sixth])
+    m.op('SUB', 'Sub', [(0, 'b', 0)], [sixth, x], [d])
+    outs.append(d)
     with open(sys.argv[1], 'wb') as f:
         f.write(tw.model_ops(m.ops, m.tensors, [x], outs))
 

@@ -529,6 +529,7 @@ static int read_options(struct fb *f, const struct fbt *ot, uint32_t idx, struct
 	case TFL_OPT_ADD:
 	case TFL_OPT_SUB:
 	case TFL_OPT_MUL:
+	case TFL_OPT_DIV:
 	case TFL_OPT_L2NORM:
 		if (U8(0, o->act, 0))
 			return -EBADMSG;

@@ -178,6 +178,7 @@ enum tfl_op {
 	TFL_OP_TRANSPOSE = 39,
 	TFL_OP_MEAN = 40,
 	TFL_OP_SUB = 41,
+	TFL_OP_DIV = 42,
 	TFL_OP_SQUEEZE = 43,
 	TFL_OP_STRIDED_SLICE = 45,
 	TFL_OP_SPLIT = 49,
@@ -237,6 +238,7 @@ enum tfl_opt {
 	TFL_OPT_TRANSPOSE = 26,
 	TFL_OPT_REDUCER = 27,		/* keep_dims */
 	TFL_OPT_SUB = 28,		/* fused_act, pot_scale_int16 */
+	TFL_OPT_DIV = 29,		/* fused_act */
 	TFL_OPT_SQUEEZE = 30,		/* squeeze_dims [int] */
 	TFL_OPT_STRIDED_SLICE = 32,	/* begin, end, ellipsis, new_axis, shrink_axis masks, offset */
 	TFL_OPT_SPLIT = 35,		/* num_splits */

@@ -237,7 +237,8 @@ static int options_fields(const struct model_opts *o, struct wtable *t)
 	case TFL_OPT_CONCATENATION:
 		tf(t, 0, 4, (uint32_t)o->axis); tf(t, 1, 1, (uint8_t)o->act);
 		return 1;
-	case TFL_OPT_ADD: case TFL_OPT_SUB: case TFL_OPT_MUL: case TFL_OPT_L2NORM:
+	case TFL_OPT_ADD: case TFL_OPT_SUB: case TFL_OPT_MUL: case TFL_OPT_DIV:
+	case TFL_OPT_L2NORM:
 		tf(t, 0, 1, (uint8_t)o->act);
 		return 1;
 	case TFL_OPT_RESIZE_BILINEAR:

@@ -4,7 +4,8 @@
  *
  *  1. Copy the float model and fold DENSIFY ops of constants (the reader
  *     made them dense) and DEQUANTIZE ops of constant fp16 (or int8/uint8)
- *     tensors into float32 constants. Turn MediaPipe's
+ *     tensors into float32 constants. Make each DIV by a constant a MUL
+ *     by its reciprocal (TFLite has no int8 DIV). Turn MediaPipe's
  *     Convolution2DTransposeBias into TFLite's TRANSPOSE_CONV (an int8
  *     kernel exists only for the builtin). Fuse each RELU/RELU6 into
  *     the CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED or ADD whose output
@@ -357,6 +358,64 @@ static int fold_dequantize(struct edgeai_model *m, uint32_t *ret_folded)
 	}
 	*ret_folded = folded;
 	return model_prune(m);
+}
+
+/*
+ * Step 1a': a float DIV by a constant as a MUL by its reciprocal (each
+ * value 1 / c in float), as TFLite's converter rewrites it: TFLite has no
+ * int8 DIV, and a MUL of a one-element constant compiles to one table.
+ * A constant shared with other ops keeps its values (the reciprocals get
+ * a tensor of their own); a divisor of 0 or not finite leaves the DIV,
+ * which the float reference then names.
+ */
+static int div_by_constants(struct edgeai_model *m)
+{
+	uint32_t rewritten = 0;
+
+	for (uint32_t i = 0; i < m->n_ops; i++) {
+		struct model_op *op = &m->ops[i];
+		const struct model_tensor *k;
+		const float *src;
+		float *r;
+		size_t n, j;
+		int t, b;
+
+		if (op->code != TFL_OP_DIV || op->n_in != 2 || op->n_out != 1 || op->in[1] < 0 ||
+		    op->in[0] < 0 || m->t[op->in[0]].type != TFL_FLOAT32)
+			continue;
+		k = &m->t[op->in[1]];
+		if (k->type != TFL_FLOAT32 || !k->buffer || !m->buf[k->buffer].data ||
+		    k->is_variable || !m->buf[k->buffer].size || m->buf[k->buffer].size % 4)
+			continue;
+		src = (const float *)m->buf[k->buffer].data;
+		n = m->buf[k->buffer].size / 4;
+		for (j = 0; j < n; j++)
+			if (!isfinite(src[j]) || src[j] == 0.0f)
+				break;
+		if (j < n)
+			continue;
+		r = malloc(n * sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		for (j = 0; j < n; j++)
+			r[j] = 1.0f / src[j];
+		b = add_buffer(m, r, n * sizeof(*r));
+		if (b < 0) {
+			free(r);
+			return b;
+		}
+		t = add_tensor(m, op->in[1], TFL_FLOAT32, "/reciprocal");
+		if (t < 0)
+			return t;
+		m->t[t].buffer = (uint32_t)b;
+		op = &m->ops[i];
+		op->in[1] = t;
+		op->code = TFL_OP_MUL;
+		op->version = 1;
+		op->o.type = TFL_OPT_MUL;
+		rewritten++;
+	}
+	return rewritten ? model_prune(m) : 0;
 }
 
 /*
@@ -1441,6 +1500,8 @@ EDGEAI_PUBLIC int edgeai_quantize(const struct edgeai_model *model,
 	if (!q.fm)
 		return -ENOMEM;
 	r = fold_dequantize(q.fm, &rep.n_folded);
+	if (r >= 0)
+		r = div_by_constants(q.fm);
 	if (r >= 0)
 		r = tconv_to_builtin(q.fm, errbuf, errbuf_size);
 	if (r >= 0)

@@ -306,6 +306,48 @@ static void test_concat_fixed(void)
 	compiles(q, "CONCATENATION(50 x, LOGISTIC(x))");
 }
 
+/*
+ * x / 6 (a constant divisor): TFLite has no int8 DIV; the int8 model has
+ * a MUL by 1/6 (its constant stored about 0.1667) and no DIV, and
+ * compiles. x / 0 stays a DIV, which quantizing names.
+ */
+static void test_div_const(void)
+{
+	struct edgeai_quant_options o = { .size = sizeof(o), .io = EDGEAI_QUANT_IO_INT8, .seed = 1 };
+	struct edgeai_model *q, *q0 = NULL;
+	const struct model_tensor *k = NULL;
+	int divs = 0, muls = 0, r;
+	char err[256] = "";
+	float kv = 0.0f;
+	uint32_t i;
+
+	q = quantized(chain(1, (const int32_t[]){ TFL_OP_DIV },
+			    (const int32_t[][2]){ { 0, 1 } }), "x / -200");
+	if (q) {
+		for (i = 0; i < q->n_ops; i++) {
+			divs += q->ops[i].code == TFL_OP_DIV;
+			if (q->ops[i].code == TFL_OP_MUL) {
+				muls++;
+				k = &q->t[q->ops[i].in[1]];
+			}
+		}
+		if (k && k->type == TFL_INT8 && k->q.n == 1 && k->buffer)
+			kv = k->q.scale[0] * (float)(*(const int8_t *)q->buf[k->buffer].data -
+						     (int32_t)k->q.zero_point[0]);
+		ktap_ok(!divs && muls == 1 && fabsf(kv + 0.005f) < 1e-4f,
+			"x / -200 is a MUL by its reciprocal (%d DIV, %d MUL, the constant %g)",
+			divs, muls, (double)kv);
+		compiles(q, "x / -200");
+	}
+	q = chain(1, (const int32_t[]){ TFL_OP_DIV }, (const int32_t[][2]){ { 0, 1 } });
+	*(float *)q->buf[q->t[1].buffer].data = 0.0f;
+	r = edgeai_quantize(q, &o, &q0, NULL, err, sizeof(err));
+	ktap_ok(r < 0 && strstr(err, "DIV"), "x / 0 is not rewritten; quantizing it fails: %s",
+		err);
+	edgeai_model_unref(q0);
+	edgeai_model_unref(q);
+}
+
 int main(void)
 {
 	struct edgeai_model *f = tb_small_cnn(), *q = NULL, *q2 = NULL, *q3 = NULL, *qu = NULL;
@@ -444,5 +486,6 @@ int main(void)
 	test_tconv();
 	test_zero_outputs();
 	test_concat_fixed();
+	test_div_const();
 	return ktap_finish();
 }
