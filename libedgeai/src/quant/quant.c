@@ -132,6 +132,26 @@ static int add_tensor(struct edgeai_model *m, int32_t like, uint8_t type, const 
 	return (int)m->n_tensors++;
 }
 
+/*
+ * Append a float32 constant tensor (a copy of @like, @suffix added to its
+ * name) holding the @n values of @data, which the model takes (freed
+ * where the buffer cannot be added); returns its index.
+ */
+static int add_const_f32(struct edgeai_model *m, int32_t like, float *data, size_t n,
+			 const char *suffix)
+{
+	int b = add_buffer(m, data, n * sizeof(*data)), t;
+
+	if (b < 0) {
+		free(data);
+		return b;
+	}
+	t = add_tensor(m, like, TFL_FLOAT32, suffix);
+	if (t >= 0)
+		m->t[t].buffer = (uint32_t)b;
+	return t;
+}
+
 static int add_op(struct edgeai_model *m, uint32_t at, int32_t code, int32_t version, int32_t in,
 		  int32_t out)
 {
@@ -378,7 +398,7 @@ static int div_by_constants(struct edgeai_model *m)
 		const float *src;
 		float *r;
 		size_t n, j;
-		int t, b;
+		int t;
 
 		if (op->code != TFL_OP_DIV || op->n_in != 2 || op->n_out != 1 || op->in[1] < 0 ||
 		    op->in[0] < 0 || m->t[op->in[0]].type != TFL_FLOAT32)
@@ -399,15 +419,9 @@ static int div_by_constants(struct edgeai_model *m)
 			return -ENOMEM;
 		for (j = 0; j < n; j++)
 			r[j] = 1.0f / src[j];
-		b = add_buffer(m, r, n * sizeof(*r));
-		if (b < 0) {
-			free(r);
-			return b;
-		}
-		t = add_tensor(m, op->in[1], TFL_FLOAT32, "/reciprocal");
+		t = add_const_f32(m, op->in[1], r, n, "/reciprocal");
 		if (t < 0)
 			return t;
-		m->t[t].buffer = (uint32_t)b;
 		op = &m->ops[i];
 		op->in[1] = t;
 		op->code = TFL_OP_MUL;
@@ -488,7 +502,7 @@ static int add_zero_biases(struct edgeai_model *m)
 		const struct model_tensor *w;
 		int32_t nch;
 		float *zeros;
-		int b, t;
+		int t;
 
 		if ((op->code != TFL_OP_CONV_2D && op->code != TFL_OP_DEPTHWISE_CONV_2D) || op->n_in < 2 ||
 		    (op->n_in > 2 && op->in[2] >= 0) || op->in[1] < 0 || op->n_out < 1)
@@ -511,17 +525,11 @@ static int add_zero_biases(struct edgeai_model *m)
 		zeros = calloc((size_t)nch, sizeof(float));
 		if (!zeros)
 			return -ENOMEM;
-		b = add_buffer(m, zeros, (size_t)nch * sizeof(float));
-		if (b < 0) {
-			free(zeros);
-			return b;
-		}
-		t = add_tensor(m, op->out[0], TFL_FLOAT32, "/zero_bias");
+		t = add_const_f32(m, op->out[0], zeros, (size_t)nch, "/zero_bias");
 		if (t < 0)
 			return t;
 		m->t[t].rank = 1;
 		m->t[t].shape[0] = nch;
-		m->t[t].buffer = (uint32_t)b;
 		op->in[2] = t;
 	}
 	return 0;
