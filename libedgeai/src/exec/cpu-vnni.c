@@ -2316,6 +2316,20 @@ add_in_run(const struct add_in *ai, __m512i x, const int fast)
 }
 
 /*
+ * An ADD/SUB input's rescaled values of the 8-bit values @x: add_in_run()
+ * where @f has the 32-bit terms (@fast: a constant where the caller knows
+ * them, else 0), else the reference's steps, minus the zero point @z, <<
+ * left_shift @ls, v_mbqm() by @g.
+ */
+static inline __attribute__((always_inline)) __m512i
+add_in_vec(const struct add_in *f, const struct gq *g, __m512i x, __m512i z, __m512i ls,
+	   const int fast)
+{
+	return fast || f->fast ? add_in_run(f, x, fast) :
+				 v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(x, z), ls), g);
+}
+
+/*
  * ADD/SUB: elements [16 begin, 16 end) of the op (the reference's
  * per-element pipeline). An input broadcast along N, H and W (one value,
  * one per channel: TFLite's scalar and bias-like ADDs) comes as its
@@ -2347,16 +2361,12 @@ add_vec(const struct add_job *aj, const uint8_t *pa, const uint8_t *pb, uint32_t
 	if (bc && aj->t0) {
 		x = _mm512_loadu_si512(aj->t0 + o0);
 	} else {
-		x = ld8(pa, m, s8);
-		x = fa || aj->f0.fast ? add_in_run(&aj->f0, x, fa) :
-			v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(x, za), ls), &aj->g0);
+		x = add_in_vec(&aj->f0, &aj->g0, ld8(pa, m, s8), za, ls, fa);
 	}
 	if (bc && aj->t1) {
 		y = _mm512_loadu_si512(aj->t1 + o1);
 	} else {
-		y = ld8(pb, m, s8);
-		y = fb || aj->f1.fast ? add_in_run(&aj->f1, y, fb) :
-			v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(y, zb), ls), &aj->g1);
+		y = add_in_vec(&aj->f1, &aj->g1, ld8(pb, m, s8), zb, ls, fb);
 	}
 	x = aj->sub ? _mm512_sub_epi32(x, y) : _mm512_add_epi32(x, y);
 	return _mm512_add_epi32(v_mbqm(x, &aj->go), zo);
@@ -4625,13 +4635,9 @@ static uint32_t binary_row(const struct exec_binary *bj, const uint8_t *pa, cons
 			__m512i x = xs, y = ys;
 
 			if (bj->ca)
-				x = aj->f0.fast ? add_in_run(&aj->f0, ld8(pa + c, m, s8), 0) :
-					v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(ld8(pa + c, m, s8), za),
-								 ls), &aj->g0);
+				x = add_in_vec(&aj->f0, &aj->g0, ld8(pa + c, m, s8), za, ls, 0);
 			if (bj->cb)
-				y = aj->f1.fast ? add_in_run(&aj->f1, ld8(pb + c, m, s8), 0) :
-					v_mbqm(_mm512_sllv_epi32(_mm512_sub_epi32(ld8(pb + c, m, s8), zb),
-								 ls), &aj->g1);
+				y = add_in_vec(&aj->f1, &aj->g1, ld8(pb + c, m, s8), zb, ls, 0);
 			x = op == EDGEAI_OP_SUB ? _mm512_sub_epi32(x, y) : _mm512_add_epi32(x, y);
 			st8(dst + c, m, _mm512_add_epi32(v_mbqm(x, &aj->go), zo), bj->lo, bj->hi);
 		}
