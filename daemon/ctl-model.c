@@ -263,27 +263,36 @@ static size_t tensor_bytes(const struct edgeai_tensor_info *t)
 	return n * es;
 }
 
-/* A float model: no tensor is int8 or uint8 (it was never quantized). */
-static int is_float_model(const struct edgeai_model *m)
+/*
+ * A float model: no activation is int8 or uint8. 1: no tensor is (it was
+ * never quantized); 2: only constants are (dynamic-range quantization:
+ * int8 weights, float activations); 0: a quantized model.
+ */
+static int float_model_kind(const struct edgeai_model *m)
 {
-	int n = edgeai_model_count(m, EDGEAI_COUNT_TENSORS);
+	int n = edgeai_model_count(m, EDGEAI_COUNT_TENSORS), weights = 0;
 
 	for (int i = 0; i < n; i++) {
 		struct edgeai_tensor_info t;
 
-		if (edgeai_model_get_tensor(m, (unsigned int)i, &t) == 0 &&
-		    (t.type == EDGEAI_TYPE_INT8 || t.type == EDGEAI_TYPE_UINT8))
+		if (edgeai_model_get_tensor(m, (unsigned int)i, &t) != 0 ||
+		    (t.type != EDGEAI_TYPE_INT8 && t.type != EDGEAI_TYPE_UINT8))
+			continue;
+		if (!t.is_constant)
 			return 0;
+		weights = 1;
 	}
-	return n > 0;
+	return n > 0 ? 1 + weights : 0;
 }
 
-static void float_model_hint(const char *path)
+static void float_model_hint(const char *path, int kind)
 {
 	const char *p = prog_name();
 
-	fprintf(stderr, "%s: %s is a float model: only int8/uint8 models run; quantize it first:\n"
-		"  %s quantize %s -o MODEL-int8.tflite\n", p, path, p, path);
+	fprintf(stderr, "%s: %s is a float model%s: only int8/uint8 models run; quantize it first:\n"
+		"  %s quantize %s -o MODEL-int8.tflite\n", p, path,
+		kind == 2 ? " (int8 weights, float activations: dynamic-range quantized)" : "",
+		p, path);
 }
 
 /* Why @path did not compile, once, in the words of the command line. */
@@ -292,9 +301,10 @@ static void compile_error(const struct edgeai_model *m, const char *path, const 
 {
 	const char *msg = err[0] ? err : edgeai_strerror(r);
 	const char *p = prog_name();
+	int kind = float_model_kind(m);
 
-	if (r == -EOPNOTSUPP && is_float_model(m)) {
-		float_model_hint(path);
+	if (r == -EOPNOTSUPP && kind) {
+		float_model_hint(path, kind);
 		return;
 	}
 	/* the library names its policy (DEVICE_ONLY); the user wrote --device */
@@ -398,8 +408,9 @@ static int session_open(struct session *s, const char *path, const struct ctl_de
 		fprintf(stderr, "%s: %s: %s\n", prog_name(), path, err[0] ? err : edgeai_strerror(r));
 		return 1;
 	}
-	if (is_float_model(s->model)) {
-		float_model_hint(path);
+	r = float_model_kind(s->model);
+	if (r) {
+		float_model_hint(path, r);
 		return 1;
 	}
 	s->n_in = (unsigned int)edgeai_model_count(s->model, EDGEAI_COUNT_INPUTS);

@@ -749,7 +749,7 @@ static int verb_quantize(int argc _unused_, char *argv[])
 		       (unsigned long long)rep.float32_size);
 		printf("calibration %u %s samples, %s\n", rep.n_samples,
 		       arg.calib_dir ? "file" : "random", arg.percentile > 0 ? "percentile" : "min/max");
-		printf("operators   %u float -> %u int8 model (%u quantized, %u fp16 DEQUANTIZE folded)\n",
+		printf("operators   %u float -> %u int8 model (%u quantized, %u constants folded to float32)\n",
 		       rep.n_ops_in, rep.n_ops_out, rep.n_ops_quantized, rep.n_folded);
 		print_ops_human(q, "  ");
 		printf("int8 vs float on the calibration set (reference arithmetic):\n");

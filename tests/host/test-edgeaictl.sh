@@ -247,6 +247,16 @@ run run "$tmp/float.tflite" --input "$tmp/in.bin" --output-dir "$tmp/o4"
 	! grep -q "kernel driver" "$tmp/err"
 ok $? "a float model: exit 1 with the hint to run 'edgeaictl quantize', no blame on the kernel driver"
 diag "$tmp/err"
+python3 "$top/tests/models/dynamic_range.py" "$tmp/hybrid.tflite"
+head -c 3072 /dev/zero > "$tmp/hybrid.in"
+run run "$tmp/hybrid.tflite" --input "$tmp/hybrid.in" --output-dir "$tmp/o5"
+[ $rc -eq 1 ] && grep -q "is a float model (int8 weights, float activations: dynamic-range quantized)" "$tmp/err" &&
+	grep -qF "edgeaictl quantize $tmp/hybrid.tflite -o" "$tmp/err"
+ok $? "a dynamic-range model (int8 weights only): exit 1, named, with the same hint"
+diag "$tmp/err"
+run -q quantize "$tmp/hybrid.tflite" -o "$tmp/hybrid-int8.tflite" --samples 4 --json
+[ $rc -eq 0 ] && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["fp16_folded"] != 4 or d["ops_quantized"] != 6)' "$tmp/out"
+ok $? "quantize takes it: its 4 int8 weights folded to float32, its 6 ops quantized"
 
 for d in gpu npu-1 npu01 accel dsp9x ''; do
 	run run "$tmp/int8.tflite" --input "$tmp/in.bin" --output-dir "$tmp/o5" --device "$d"

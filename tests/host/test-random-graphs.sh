@@ -29,7 +29,11 @@
 # (x - x)^2, HARD_SWISH far below -3), whose calibrated ranges are
 # nothing: the quantizer must give them scales TFLite can rescale to; and
 # a CONCATENATION of a LOGISTIC's and a TANH's outputs (fixed ranges) with
-# a wider tensor, which gets its own range, the fixed inputs requantized.
+# a wider tensor, which gets its own range, the fixed inputs requantized;
+# and tests/models/dynamic_range.py's: a dynamic-range quantized model
+# (float activations, int8 weights read by the float convolutions and
+# FULLY_CONNECTED), which the quantizer takes as the float model of those
+# weights dequantized.
 #
 # A failing seed is reproduced by `tests/models/random_graph.py SEED
 # OUT.tflite` and the steps above. Skips (77) when the oracle cannot be
@@ -41,7 +45,7 @@ first=${1:-1}
 last=${2:-24}
 fixed=''
 [ $# -eq 0 ] && fixed='shape_ops shape_ops@float dilated_convs dilated_convs@float attention attention@float
-	quant_edges quant_edges@float'
+	quant_edges quant_edges@float dynamic_range dynamic_range@float'
 case $first in
 [0-9]*) ;;
 *) fixed="$*" first=1 last=0 ;;

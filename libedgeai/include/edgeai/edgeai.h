@@ -897,7 +897,9 @@ struct edgeai_quant_output_stat {
  * @n_ops_in: operators of the float model
  * @n_ops_out: operators of the int8 model
  * @n_ops_quantized: operators now running in int8
- * @n_folded: fp16 DEQUANTIZE ops folded into float32 weights
+ * @n_folded: constants folded into float32 weights: DEQUANTIZE ops of fp16
+ *	or int8 constants, and the int8 weights that a dynamic-range model's
+ *	float operators read directly
  * @n_samples: calibration samples used
  * @n_outputs: entries of @outputs filled (at most EDGEAI_QUANT_MAX_OUTPUTS)
  * @float32_size: bytes of the float model with fp16 weights folded to

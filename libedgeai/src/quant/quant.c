@@ -4,7 +4,8 @@
  *
  *  1. Copy the float model and fold DENSIFY ops of constants (the reader
  *     made them dense) and DEQUANTIZE ops of constant fp16 (or int8/uint8)
- *     tensors into float32 constants. Make each DIV by a constant a MUL
+ *     tensors into float32 constants, and so the int8 weights that the
+ *     float ops of a dynamic-range model read. Make each DIV by a constant a MUL
  *     by its reciprocal (TFLite has no int8 DIV). Turn MediaPipe's
  *     Convolution2DTransposeBias into TFLite's TRANSPOSE_CONV (an int8
  *     kernel exists only for the builtin). Fuse each RELU/RELU6 into
@@ -305,6 +306,44 @@ static int attach_detect(struct qctx *q, struct edgeai_model *m)
 }
 
 /*
+ * The @n values of constant @in in float32: fp16, or int8/uint8 with
+ * quantization parameters (per tensor or per channel along in->q.dim).
+ * NULL for any other type; *@oom set when out of memory.
+ */
+static float *const_to_f32(const struct edgeai_model *m, const struct model_tensor *in, uint64_t n,
+			   int *oom)
+{
+	const uint8_t *d = m->buf[in->buffer].data;
+	uint64_t inner = 1;
+	float *f;
+
+	*oom = 0;
+	if (in->type != TFL_FLOAT16 && !((in->type == TFL_INT8 || in->type == TFL_UINT8) && in->q.n))
+		return NULL;
+	f = malloc(n ? n * sizeof(float) : 1);
+	if (!f) {
+		*oom = 1;
+		return NULL;
+	}
+	if (in->q.n > 1)
+		for (uint32_t d2 = (uint32_t)in->q.dim + 1; d2 < in->rank; d2++)
+			inner *= (uint64_t)in->shape[d2];
+	for (uint64_t i = 0; i < n; i++) {
+		uint32_t c = in->q.n > 1 ? (uint32_t)((i / inner) % in->q.n) : 0;
+		uint16_t h;
+
+		if (in->type == TFL_FLOAT16) {
+			memcpy(&h, d + 2 * i, 2);
+			f[i] = model_half_to_float(h);
+		} else {
+			f[i] = in->q.scale[c] * (float)((in->type == TFL_INT8 ? (int32_t)(int8_t)d[i] :
+							 (int32_t)d[i]) - in->q.zero_point[c]);
+		}
+	}
+	return f;
+}
+
+/*
  * Step 1: DENSIFY of a constant (which the reader made dense) -> that
  * constant; DEQUANTIZE of a constant -> float32 constant. In operator
  * order, so a DEQUANTIZE of a DENSIFY's output folds too.
@@ -318,7 +357,7 @@ static int fold_dequantize(struct edgeai_model *m, uint32_t *ret_folded)
 		struct model_tensor *in, *out;
 		uint64_t n, n_out;
 		float *f;
-		int b;
+		int b, oom;
 
 		if ((op->code != TFL_OP_DEQUANTIZE && op->code != TFL_OP_DENSIFY) || op->n_in != 1 ||
 		    op->n_out != 1 || !model_is_const(m, op->in[0]))
@@ -336,37 +375,12 @@ static int fold_dequantize(struct edgeai_model *m, uint32_t *ret_folded)
 		}
 		if (out->type != TFL_FLOAT32 || model_tensor_elems(in, &n) < 0)
 			continue;
-		f = malloc(n ? n * sizeof(float) : 1);
-		if (!f)
-			return -ENOMEM;
-		for (uint64_t i = 0; i < n; i++) {
-			const uint8_t *d = m->buf[in->buffer].data;
-
-			if (in->type == TFL_FLOAT16) {
-				uint16_t h;
-
-				memcpy(&h, d + 2 * i, 2);
-				f[i] = model_half_to_float(h);
-			} else if ((in->type == TFL_INT8 || in->type == TFL_UINT8) && in->q.n) {
-				uint32_t c = 0;
-
-				if (in->q.n > 1) {
-					uint64_t inner = 1;
-
-					for (uint32_t d2 = (uint32_t)in->q.dim + 1; d2 < in->rank; d2++)
-						inner *= (uint64_t)in->shape[d2];
-					c = (uint32_t)((i / inner) % in->q.n);
-				}
-				f[i] = in->q.scale[c] * (float)((in->type == TFL_INT8 ? (int32_t)(int8_t)d[i] :
-								(int32_t)d[i]) - in->q.zero_point[c]);
-			} else {
-				free(f);
-				f = NULL;
-				break;
-			}
-		}
-		if (!f)
+		f = const_to_f32(m, in, n, &oom);
+		if (!f) {
+			if (oom)
+				return -ENOMEM;
 			continue;
+		}
 		b = add_buffer(m, f, n * sizeof(float));
 		if (b < 0) {
 			free(f);
@@ -377,6 +391,67 @@ static int fold_dequantize(struct edgeai_model *m, uint32_t *ret_folded)
 		folded++;
 	}
 	*ret_folded = folded;
+	return model_prune(m);
+}
+
+/*
+ * Step 1, after fold_dequantize(): a dynamic-range ("hybrid") model's
+ * weights. TFLite's converter without a representative dataset leaves the
+ * activations float32 and stores the weights of CONV_2D, DEPTHWISE_CONV_2D,
+ * FULLY_CONNECTED, ... as int8 constants with their scales, which those
+ * float ops read directly. Each int8/uint8 constant with quantization
+ * parameters that only ops with float32 outputs read becomes the float32
+ * constant of its dequantized values, so the model is the float model it
+ * approximates. *@ret_folded counts them.
+ */
+static int fold_hybrid_weights(struct edgeai_model *m, uint32_t *ret_folded)
+{
+	_cleanup_free_ uint8_t *state = calloc(m->n_tensors ? m->n_tensors : 1, 1);
+	enum { UNREAD, FLOAT_READ, OTHER_READ };
+
+	if (!state)
+		return -ENOMEM;
+	for (uint32_t k = 0; k < m->n_ops; k++) {
+		const struct model_op *op = &m->ops[k];
+		int float_out = op->n_out > 0 && op->out[0] >= 0 &&
+				m->t[op->out[0]].type == TFL_FLOAT32;
+
+		for (uint32_t j = 0; j < op->n_in; j++) {
+			int32_t t = op->in[j];
+
+			if (t < 0)
+				continue;
+			if (!float_out)
+				state[t] = OTHER_READ;
+			else if (state[t] == UNREAD)
+				state[t] = FLOAT_READ;
+		}
+	}
+	for (uint32_t i = 0; i < m->n_tensors; i++) {
+		struct model_tensor *t = &m->t[i];
+		uint64_t n;
+		float *f;
+		int b, oom;
+
+		if (state[i] != FLOAT_READ || !model_is_const(m, (int32_t)i) ||
+		    (t->type != TFL_INT8 && t->type != TFL_UINT8) || model_tensor_elems(t, &n) < 0)
+			continue;
+		f = const_to_f32(m, t, n, &oom);
+		if (!f) {
+			if (oom)
+				return -ENOMEM;
+			continue;
+		}
+		b = add_buffer(m, f, n * sizeof(float));
+		if (b < 0) {
+			free(f);
+			return b;
+		}
+		t->buffer = (uint32_t)b;
+		t->type = TFL_FLOAT32;
+		model_quant_free(&t->q);
+		(*ret_folded)++;
+	}
 	return model_prune(m);
 }
 
@@ -1508,6 +1583,8 @@ EDGEAI_PUBLIC int edgeai_quantize(const struct edgeai_model *model,
 	if (!q.fm)
 		return -ENOMEM;
 	r = fold_dequantize(q.fm, &rep.n_folded);
+	if (r >= 0)
+		r = fold_hybrid_weights(q.fm, &rep.n_folded);
 	if (r >= 0)
 		r = div_by_constants(q.fm);
 	if (r >= 0)

@@ -12,7 +12,9 @@
  * TRANSPOSE_CONV (version 3, output_shape, per-channel weights). A SUB,
  * SQUARED_DIFFERENCE or HARD_SWISH whose output is always 0 gets the
  * narrowest scale TFLite runs; a LOGISTIC concatenated with a wider
- * tensor is requantized into the concatenation's own range.
+ * tensor is requantized into the concatenation's own range. A
+ * dynamic-range model (int8 weights, float activations) quantizes as the
+ * float model of its dequantized weights.
  */
 #include <errno.h>
 #include <math.h>
@@ -348,6 +350,90 @@ static void test_div_const(void)
 	edgeai_model_unref(q);
 }
 
+/*
+ * Weight @w of @m as int8, symmetric, @n scales along @dim: into @m itself
+ * (a dynamic-range model's weight, which its float op reads directly) or,
+ * with @deq, as the float32 values those bytes stand for.
+ */
+static void to_int8_weight(struct edgeai_model *m, int w, uint32_t n, int32_t dim, int deq)
+{
+	struct model_tensor *t = &m->t[w];
+	uint64_t elems = 1, inner = 1;
+	float *f = (float *)m->buf[t->buffer].data, *scale = calloc(n, sizeof(float));
+	int8_t *q;
+
+	for (uint32_t d = 0; d < t->rank; d++) {
+		elems *= (uint64_t)t->shape[d];
+		if (n > 1 && d > (uint32_t)dim)
+			inner *= (uint64_t)t->shape[d];
+	}
+	q = malloc(elems);
+	for (uint64_t i = 0; i < elems; i++)
+		scale[(i / inner) % n] = fmaxf(scale[(i / inner) % n], fabsf(f[i]) / 127.0f);
+	for (uint64_t i = 0; i < elems; i++) {
+		float s = scale[(i / inner) % n];
+
+		q[i] = (int8_t)lrintf(f[i] / s);
+		if (deq)
+			f[i] = s * (float)q[i];
+	}
+	if (deq) {
+		free(q);
+		free(scale);
+		return;
+	}
+	free(m->buf[t->buffer].data);
+	m->buf[t->buffer].data = (uint8_t *)q;
+	m->buf[t->buffer].size = elems;
+	t->type = TFL_INT8;
+	t->q.n = n;
+	t->q.dim = dim;
+	t->q.scale = scale;
+	t->q.zero_point = calloc(n, sizeof(int64_t));
+}
+
+/*
+ * A dynamic-range model (TFLite's converter without a representative
+ * dataset): float activations, int8 weights read directly by CONV_2D (4
+ * scales on axis 0), DEPTHWISE_CONV_2D (4 on axis 3) and FULLY_CONNECTED
+ * (one). It quantizes as the float model of its dequantized weights.
+ */
+static void test_hybrid(void)
+{
+	struct edgeai_quant_options o = { .size = sizeof(o), .io = EDGEAI_QUANT_IO_INT8,
+					  .n_samples = 4, .seed = 1 };
+	struct edgeai_model *h = tb_small_cnn(), *f = tb_small_cnn(), *qh = NULL, *qf = NULL;
+	struct edgeai_quant_report rh, rf;
+	void *dh = NULL, *df = NULL;
+	size_t sh = 0, sf = 0;
+	char err[256] = "";
+	int r;
+
+	to_int8_weight(h, 1, 4, 0, 0);
+	to_int8_weight(h, 4, 4, 3, 0);
+	to_int8_weight(h, 10, 1, 0, 0);
+	to_int8_weight(f, 1, 4, 0, 1);
+	to_int8_weight(f, 4, 4, 3, 1);
+	to_int8_weight(f, 10, 1, 0, 1);
+	r = edgeai_quantize(h, &o, &qh, &rh, err, sizeof(err));
+	if (ktap_ok(r == 0, "quantize a dynamic-range model%s%s", *err ? ": " : "", err) &&
+	    edgeai_quantize(f, &o, &qf, &rf, err, sizeof(err)) == 0 &&
+	    edgeai_model_save(qh, &dh, &sh) == 0 && edgeai_model_save(qf, &df, &sf) == 0) {
+		ktap_ok(rh.n_folded == 3 && rf.n_folded == 0,
+			"its 3 int8 weights are folded to float32 (%u; the float model: %u)",
+			rh.n_folded, rf.n_folded);
+		ktap_ok(sh == sf && !memcmp(dh, df, sh),
+			"its int8 model is, byte for byte, the float model's with those weights "
+			"(%zu and %zu bytes)", sh, sf);
+	}
+	free(dh);
+	free(df);
+	edgeai_model_unref(qh);
+	edgeai_model_unref(qf);
+	edgeai_model_unref(h);
+	edgeai_model_unref(f);
+}
+
 int main(void)
 {
 	struct edgeai_model *f = tb_small_cnn(), *q = NULL, *q2 = NULL, *q3 = NULL, *qu = NULL;
@@ -487,5 +573,6 @@ int main(void)
 	test_zero_outputs();
 	test_concat_fixed();
 	test_div_const();
+	test_hybrid();
 	return ktap_finish();
 }
