@@ -1,48 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * Fixed-point arithmetic of TFLite's integer kernels: gemmlowp's
- * SaturatingRoundingDoublingHighMul and RoundingDivideByPOT, and
- * MultiplyByQuantizedMultiplier built from them (double rounding, as
- * TensorFlow Lite 2.9.0's reference kernels compute it), plus the variant
- * ruy's x86 GEMM rounds. The op kernels rescale with them, and so does
- * libedgeai's compiler where it computes activation tables.
+ * Fixed-point arithmetic of TFLite's integer kernels beyond the inline
+ * ek_srdhm(), ek_rdivpot() and ek_mbqm() of ops.h: the fixed-point inverse
+ * square root, and the rescale ruy's x86 GEMM rounds. The op kernels
+ * rescale with them, and so does libedgeai's compiler where it computes
+ * activation tables.
  */
 #include "ops-internal.h"
-
-int32_t ek_srdhm(int32_t a, int32_t b)
-{
-	int64_t ab, v;
-
-	if (a == EK_I32_MIN && b == EK_I32_MIN)
-		return EK_I32_MAX;
-	ab = (int64_t)a * (int64_t)b;
-	v = ab + (ab >= 0 ? (1 << 30) : (1 - (1 << 30)));
-	/* Division by 2^31 truncating toward zero, without a 64-bit divide. */
-	return (int32_t)(v >= 0 ? v >> 31 : -((-v) >> 31));
-}
-
-int32_t ek_rdivpot(int32_t x, int e)
-{
-	int32_t mask = (int32_t)((1U << e) - 1);
-	int32_t rem = x & mask;
-	int32_t thr = (mask >> 1) + (x < 0 ? 1 : 0);
-
-	return (x >> e) + (rem > thr ? 1 : 0);
-}
-
-int32_t ek_mbqm(int32_t x, int32_t multiplier, int shift)
-{
-	int left = shift > 0 ? shift : 0;
-	int right = shift > 0 ? 0 : -shift;
-
-	/* The validator keeps shift in -31..30; stay defined regardless. */
-	if (left > 31)
-		left = 31;
-	if (right > 31)
-		right = 31;
-	x = (int32_t)((uint32_t)x << left);
-	return ek_rdivpot(ek_srdhm(x, multiplier), right);
-}
 
 /* gemmlowp SaturatingRoundingMultiplyByPOT<e>, 0 < e < 31 */
 static int32_t sat_shl(int32_t x, int e)

@@ -385,8 +385,9 @@ static inline int32_t ek_wsub(int32_t a, int32_t b)
 }
 
 /*
- * Fixed-point arithmetic (fixedpoint.c): gemmlowp's, as TFLite's integer
- * kernels and their Prepare() functions use it.
+ * Fixed-point arithmetic: gemmlowp's, as TFLite's integer kernels and
+ * their Prepare() functions use it. The three every rescale goes through
+ * are inline (a kernel calls them per element); the rest is fixedpoint.c.
  */
 
 /**
@@ -397,7 +398,18 @@ static inline int32_t ek_wsub(int32_t a, int32_t b)
  * Return: @a * @b / 2^31 rounded to the nearest integer, halves toward
  * positive infinity; INT32_MAX for INT32_MIN * INT32_MIN, the only overflow.
  */
-int32_t ek_srdhm(int32_t a, int32_t b);
+static inline int32_t ek_srdhm(int32_t a, int32_t b)
+{
+	int64_t ab, v;
+
+	if (a == -0x7fffffff - 1 && b == -0x7fffffff - 1)
+		return 0x7fffffff;
+	ab = (int64_t)a * (int64_t)b;
+	/* the nudge: 2^30, or 1 - 2^30 below 0 (no branch on the sign) */
+	v = ab + (1 << 30) - ((ab >> 63) & 0x7fffffff);
+	/* Division by 2^31 truncating toward zero, without a 64-bit divide. */
+	return (int32_t)((v + ((v >> 63) & 0x7fffffff)) >> 31);
+}
 
 /**
  * ek_rdivpot() - gemmlowp RoundingDivideByPOT
@@ -406,7 +418,14 @@ int32_t ek_srdhm(int32_t a, int32_t b);
  *
  * Return: @x / 2^@e rounded to nearest, halves away from zero.
  */
-int32_t ek_rdivpot(int32_t x, int e);
+static inline int32_t ek_rdivpot(int32_t x, int e)
+{
+	int32_t mask = (int32_t)((1U << e) - 1);
+	int32_t rem = x & mask;
+	int32_t thr = (mask >> 1) + (x < 0 ? 1 : 0);
+
+	return (x >> e) + (rem > thr ? 1 : 0);
+}
 
 /**
  * ek_mbqm() - TFLite MultiplyByQuantizedMultiplier (double rounding)
@@ -416,7 +435,19 @@ int32_t ek_rdivpot(int32_t x, int e);
  *
  * Return: round(@x * @multiplier * 2^(@shift - 31)) as TFLite computes it.
  */
-int32_t ek_mbqm(int32_t x, int32_t multiplier, int shift);
+static inline int32_t ek_mbqm(int32_t x, int32_t multiplier, int shift)
+{
+	int left = shift > 0 ? shift : 0;
+	int right = shift > 0 ? 0 : -shift;
+
+	/* The validator keeps shift in -31..30; stay defined regardless. */
+	if (left > 31)
+		left = 31;
+	if (right > 31)
+		right = 31;
+	x = (int32_t)((uint32_t)x << left);
+	return ek_rdivpot(ek_srdhm(x, multiplier), right);
+}
 
 /**
  * ek_mbqm_up() - the same product as ruy's x86 GEMM rounds it
