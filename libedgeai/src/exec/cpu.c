@@ -315,6 +315,34 @@ static int lut_split(const struct ek_op *o)
 }
 
 /*
+ * A copy of @n bytes, inlined for the run lengths of channel rows that
+ * models have most (a call to memcpy() for a few dozen bytes costs more
+ * than the copy).
+ */
+static inline void copy_run(void *to, const void *from, size_t n)
+{
+	switch (n) {
+	case 16:
+		memcpy(to, from, 16);
+		break;
+	case 24:
+		memcpy(to, from, 24);
+		break;
+	case 32:
+		memcpy(to, from, 32);
+		break;
+	case 48:
+		memcpy(to, from, 48);
+		break;
+	case 64:
+		memcpy(to, from, 64);
+		break;
+	default:
+		memcpy(to, from, n);
+	}
+}
+
+/*
  * PAD of 8-bit tensors: each output row (image * H + row) filled with the
  * zero point, the input's row copied in, whole (w * ch bytes) when the
  * channels are not padded, else a pixel at a time; rows [begin, end) per
@@ -366,8 +394,9 @@ static int pad8(const struct ek_op *o)
 /*
  * STRIDED_SLICE of 8-bit tensors: output row (n, h, w) is input row
  * (begin + i * stride) in each axis, copied whole when the last axis has
- * stride 1, else a byte at a time; rows [begin, end) per part. The same
- * bytes as the reference's element walk (ek_slice()), which does its
+ * stride 1, else a byte at a time; rows [begin, end) per part, walked
+ * pixel by pixel (the index computed once per output row of pixels). The
+ * same bytes as the reference's element walk (ek_slice()), which does its
  * per-element index arithmetic for every byte.
  */
 static void slice8_rows(void *ctx, uint32_t begin, uint32_t end)
@@ -375,23 +404,32 @@ static void slice8_rows(void *ctx, uint32_t begin, uint32_t end)
 	const struct ek_op *o = ctx;
 	const struct edgeai_prog_slice_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	uint32_t r, c, oc = out->d[3];
+	uint32_t r, c, oc = out->d[3], w = begin % out->d[2], h = begin / out->d[2] % out->d[1];
+	uint32_t n = begin / out->d[2] / out->d[1];
+	ptrdiff_t sw = (ptrdiff_t)p->stride[2] * in->d[3];
+	const uint8_t *row = NULL;
+	uint8_t *dst = (uint8_t *)out->data + (size_t)begin * oc;
 
-	for (r = begin; r < end; r++) {
-		uint32_t w = r % out->d[2], h = r / out->d[2] % out->d[1];
-		uint32_t n = r / out->d[2] / out->d[1];
-		const uint8_t *src = (const uint8_t *)in->data +
-			ek_idx(in, (uint32_t)((int32_t)p->begin[0] + (int32_t)n * p->stride[0]),
-			       (uint32_t)((int32_t)p->begin[1] + (int32_t)h * p->stride[1]),
-			       (uint32_t)((int32_t)p->begin[2] + (int32_t)w * p->stride[2]), p->begin[3]);
-		uint8_t *dst = (uint8_t *)out->data + (size_t)r * oc;
+	for (r = begin; r < end; r++, dst += oc) {
+		const uint8_t *src;
 
-		if (p->stride[3] == 1) {
-			memcpy(dst, src, oc);
-			continue;
+		/* the row's first pixel, then stride[2] pixels a step */
+		if (r == begin || w == 0)
+			row = (const uint8_t *)in->data +
+			      ek_idx(in, (uint32_t)((int32_t)p->begin[0] + (int32_t)n * p->stride[0]),
+				     (uint32_t)((int32_t)p->begin[1] + (int32_t)h * p->stride[1]),
+				     p->begin[2], p->begin[3]);
+		src = row + (ptrdiff_t)w * sw;
+		if (p->stride[3] == 1)
+			copy_run(dst, src, oc);
+		else
+			for (c = 0; c < oc; c++)
+				dst[c] = src[(int32_t)c * p->stride[3]];
+		if (++w == out->d[2]) {
+			w = 0;
+			if (++h == out->d[1])
+				h = 0, n++;
 		}
-		for (c = 0; c < oc; c++)
-			dst[c] = src[(int32_t)c * p->stride[3]];
 	}
 }
 
@@ -430,6 +468,7 @@ static int slice8(const struct ek_op *o)
 struct transpose_job {
 	const struct ek_op *o;
 	size_t s[4];	/* input stride of each output axis */
+	uint32_t a;	/* the output axis that reads the input's last one (s[a] == 1) */
 };
 
 static void transpose8_rows(void *ctx, uint32_t begin, uint32_t end)
@@ -446,11 +485,54 @@ static void transpose8_rows(void *ctx, uint32_t begin, uint32_t end)
 		uint8_t *dst = (uint8_t *)out->data + (size_t)r * oc;
 
 		if (tj->s[3] == 1) {
-			memcpy(dst, src, oc);
+			copy_run(dst, src, oc);
 			continue;
 		}
 		for (c = 0; c < oc; c++)
 			dst[c] = src[c * tj->s[3]];
+	}
+}
+
+/*
+ * The input's last axis moved (s[3] != 1): output axis a reads it. Tiles
+ * of TR_TILE output rows along a: for each output column, TR_TILE
+ * consecutive input bytes go to the tile's rows, so the input is read in
+ * runs and the output written in rows, not a byte per cache line. Tile
+ * @begin..@end of the (rows along the other two axes) x (tiles along a).
+ */
+#define TR_TILE 16
+
+static void transpose8_tiles(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct transpose_job *tj = ctx;
+	const struct ek_tensor *in = &tj->o->in[0], *out = &tj->o->out;
+	uint32_t a = tj->a, da = out->d[a], tiles = (da + TR_TILE - 1) / TR_TILE, t, oc = out->d[3];
+	size_t os[3];
+
+	os[2] = oc;
+	os[1] = (size_t)out->d[2] * oc;
+	os[0] = (size_t)out->d[1] * os[1];
+	for (t = begin; t < end; t++) {
+		uint32_t i[3], k, j, c, j0 = t % tiles * TR_TILE, nj, m = t / tiles;
+		const uint8_t *src = (const uint8_t *)in->data;
+		uint8_t *dst = (uint8_t *)out->data;
+
+		/* the other two axes, outermost first, from m */
+		for (k = 3; k-- > 0;) {
+			if (k == a)
+				continue;
+			i[k] = m % out->d[k];
+			m /= out->d[k];
+		}
+		i[a] = j0;
+		for (k = 0; k < 3; k++) {
+			src += i[k] * tj->s[k];
+			dst += i[k] * os[k];
+		}
+		nj = da - j0 < TR_TILE ? da - j0 : TR_TILE;
+		for (c = 0; c < oc; c++, src += tj->s[3])
+			for (j = 0; j < nj; j++)
+				dst[j * os[a] + c] = src[j];
 	}
 }
 
@@ -474,12 +556,151 @@ static int transpose8(const struct ek_op *o)
 	is[2] = in->d[3];
 	is[1] = (size_t)in->d[2] * is[2];
 	is[0] = (size_t)in->d[1] * is[1];
-	for (k = 0; k < 4; k++)
+	for (k = 0; k < 4; k++) {
 		tj.s[k] = is[p->perm[k]];
+		if (p->perm[k] == 3)
+			tj.a = k;
+	}
+	if (tj.s[3] != 1 && ek_count(out)) {
+		uint32_t tiles = out->d[0] * out->d[1] * out->d[2] / out->d[tj.a] *
+				 ((out->d[tj.a] + TR_TILE - 1) / TR_TILE);
+
+		if (exec_par_worth(ek_count(out)))
+			exec_par_for(tiles, transpose8_tiles, &tj);
+		else
+			transpose8_tiles(&tj, 0, tiles);
+		return 0;
+	}
 	if (exec_par_worth(ek_count(out) / (tj.s[3] == 1 ? 4 : 1)))
 		exec_par_for(rows, transpose8_rows, &tj);
 	else
 		transpose8_rows(&tj, 0, rows);
+	return 0;
+}
+
+/*
+ * DEPTH_TO_SPACE and SPACE_TO_DEPTH of 8-bit tensors (ek_space_depth()):
+ * in a row of the wide tensor, the b pixels x .. x + b - 1 (x a multiple
+ * of b) are b * C bytes in a row in both tensors, so each is one copy;
+ * rows (image * H + y) of the wide tensor [begin, end) per part.
+ */
+struct space_depth_job {
+	const struct ek_op *o;
+	int to_space;
+};
+
+static void space_depth_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct space_depth_job *sj = ctx;
+	const struct edgeai_prog_block_params *p = (const void *)sj->o->op->params;
+	const struct ek_tensor *sp = sj->to_space ? &sj->o->out : &sj->o->in[0];
+	const struct ek_tensor *dp = sj->to_space ? &sj->o->in[0] : &sj->o->out;
+	uint32_t b = p->block_size, r, x, run = b * sp->d[3];
+
+	for (r = begin; r < end; r++) {
+		uint32_t n = r / sp->d[1], y = r % sp->d[1];
+		uint8_t *s0 = (uint8_t *)sp->data + (size_t)r * sp->d[2] * sp->d[3];
+		uint8_t *d0 = (uint8_t *)dp->data + ek_idx(dp, n, y / b, 0, y % b * run);
+
+		for (x = 0; x < sp->d[2]; x += b, s0 += run, d0 += dp->d[3]) {
+			uint8_t *to = sj->to_space ? s0 : d0;
+			const uint8_t *from = sj->to_space ? d0 : s0;
+
+			copy_run(to, from, run);
+		}
+	}
+}
+
+static int space_depth8(const struct ek_op *o, int to_space)
+{
+	const struct edgeai_prog_block_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	const struct ek_tensor *sp = to_space ? out : in, *dp = to_space ? in : out;
+	struct space_depth_job sj = { o, to_space };
+	uint32_t b = p->block_size, rows = sp->d[0] * sp->d[1];
+
+	/* what the reference checks */
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype || !b || sp->d[0] != dp->d[0] ||
+	    sp->d[1] != dp->d[1] * b || sp->d[2] != dp->d[2] * b ||
+	    dp->d[3] != sp->d[3] * b * b)
+		return EXEC_OPT_NOT_HANDLED;
+	if (exec_par_worth(ek_count(out) / 4))
+		exec_par_for(rows, space_depth_rows, &sj);
+	else
+		space_depth_rows(&sj, 0, rows);
+	return 0;
+}
+
+/*
+ * L2_NORMALIZATION of 8-bit tensors (ek_l2norm()) on direct pointers: per
+ * row the sum of squares and ek_inv_sqrt(), then each value rescaled as
+ * the reference does; a row of more than 256 values through a table of
+ * the 256 byte values. Rows [begin, end) per part.
+ */
+/* The 8-bit value @x of @s8 (int8) or uint8 type, less @zp. */
+static inline int32_t l2_v(uint8_t x, int s8, int32_t zp)
+{
+	return (s8 ? (int32_t)(int8_t)x : (int32_t)x) - zp;
+}
+
+/* One output value of L2_NORMALIZATION from @v = x - zp_in, as ek_l2norm(). */
+static inline uint8_t l2_out(int32_t v, int s8, int32_t mul, int shift)
+{
+	v = s8 ? ek_mbqm(v, mul, shift + 7) : 128 + ek_mbqm(128 * v, mul, shift);
+	return (uint8_t)(s8 ? (v < -128 ? -128 : v > 127 ? 127 : v) : (v < 0 ? 0 : v > 255 ? 255 : v));
+}
+
+static void l2norm8_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct ek_op *o = ctx;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t depth = out->d[3], r, c;
+	int s8 = out->dtype == EDGEAI_DTYPE_INT8;
+	int32_t zp = in->zp;
+	uint8_t tab[256];
+
+	for (r = begin; r < end; r++) {
+		const uint8_t *x = (const uint8_t *)in->data + (size_t)r * depth;
+		uint8_t *y = (uint8_t *)out->data + (size_t)r * depth;
+		int32_t acc = 0, mul;
+		int shift;
+
+		/* one loop per type, so the compiler vectorizes the sum */
+		if (s8)
+			for (c = 0; c < depth; c++)
+				acc += l2_v(x[c], 1, zp) * l2_v(x[c], 1, zp);
+		else
+			for (c = 0; c < depth; c++)
+				acc += l2_v(x[c], 0, zp) * l2_v(x[c], 0, zp);
+		ek_inv_sqrt(acc, &mul, &shift);
+		if (depth > 256) {
+			for (c = 0; c < 256; c++)
+				tab[c] = l2_out(l2_v((uint8_t)c, s8, zp), s8, mul, shift);
+			for (c = 0; c < depth; c++)
+				y[c] = tab[x[c]];
+		} else if (s8) {
+			for (c = 0; c < depth; c++)
+				y[c] = l2_out(l2_v(x[c], 1, zp), 1, mul, shift);
+		} else {
+			for (c = 0; c < depth; c++)
+				y[c] = l2_out(l2_v(x[c], 0, zp), 0, mul, shift);
+		}
+	}
+}
+
+static int l2norm8(const struct ek_op *o)
+{
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t depth = out->d[3];
+
+	/* what the reference checks */
+	if (!ek_is8(out->dtype) || in->dtype != out->dtype || !depth || depth > 32768 ||
+	    ek_count(in) != ek_count(out))
+		return EXEC_OPT_NOT_HANDLED;
+	if (exec_par_worth((uint64_t)ek_count(out) * 4))
+		exec_par_for(ek_count(out) / depth, l2norm8_rows, (void *)o);
+	else
+		l2norm8_rows((void *)o, 0, ek_count(out) / depth);
 	return 0;
 }
 
@@ -748,6 +969,18 @@ int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
 		return r;
 	case EDGEAI_OP_TRANSPOSE:
 		r = exec_opt_level() != EXEC_KSET_REFERENCE ? transpose8(o) : r;
+		if (r != EXEC_OPT_NOT_HANDLED)
+			ran(exec_opt_level());
+		return r;
+	case EDGEAI_OP_DEPTH_TO_SPACE:
+	case EDGEAI_OP_SPACE_TO_DEPTH:
+		r = exec_opt_level() != EXEC_KSET_REFERENCE ?
+		    space_depth8(o, o->op->opcode == EDGEAI_OP_DEPTH_TO_SPACE) : r;
+		if (r != EXEC_OPT_NOT_HANDLED)
+			ran(exec_opt_level());
+		return r;
+	case EDGEAI_OP_L2_NORMALIZATION:
+		r = exec_opt_level() != EXEC_KSET_REFERENCE ? l2norm8(o) : r;
 		if (r != EXEC_OPT_NOT_HANDLED)
 			ran(exec_opt_level());
 		return r;

@@ -178,6 +178,30 @@ def cases():
         shapes=((1, 56, 56, 32), (1, 56, 56, 32)))
     add('concat_c_28x28_24_40_8', 'pad/concat', gen.concat_case,
         shapes=((1, 28, 28, 24), (1, 28, 28, 40), (1, 28, 28, 8)))
+    # table ops (activations a model keeps apart from its producer)
+    for op in ('LOGISTIC', 'TANH', 'HARD_SWISH', 'LEAKY_RELU'):
+        add(op.lower() + '_56x56x64', 'table', gen.lut_case, op=op,
+            shape=(1, 56, 56, 64), s_out=0.06, zp_out=-20)
+    # data movement and the rest
+    add('depth_to_space_56x56x64_b2', 'movement', gen.block_case,
+        op='DEPTH_TO_SPACE', shape=(1, 56, 56, 64))
+    add('space_to_depth_112x112x16_b2', 'movement', gen.block_case,
+        op='SPACE_TO_DEPTH', shape=(1, 112, 112, 16))
+    add('transpose_56x56x64_c_first', 'movement', gen.transpose_case,
+        shape=(1, 56, 56, 64), perm=(0, 3, 1, 2))
+    add('slice_56x56x64_half_c', 'movement', gen.slice_case,
+        shape=(1, 56, 56, 64), begin=(0, 0, 0, 0), end=(1, 56, 56, 32),
+        strides=(1, 1, 1, 1))
+    add('sqdiff_56x56x64', 'elementwise', gen.add_case,
+        op='SQUARED_DIFFERENCE', shape_a=(1, 56, 56, 64),
+        shape_b=(1, 56, 56, 64))
+    add('l2norm_56x56x64', 'l2norm', gen.l2norm_case,
+        shape=(1, 56, 56, 64))
+    add('reduce_max_hw_14x14x576', 'reduce', gen.reduce_max_case,
+        shape=(1, 14, 14, 576))
+    add('sum_hw_14x14x576', 'reduce', gen.sum_case, shape=(1, 14, 14, 576))
+    add('argmax_c_56x56x21', 'reduce', gen.argmax_case,
+        shape=(1, 56, 56, 21))
     # pooling, reductions, softmax
     add('avgpool_2x2s2_112x112x32', 'pool', gen.pool_case,
         op='AVERAGE_POOL_2D', h=112, w=112, ch=32, fh=2, fw=2,

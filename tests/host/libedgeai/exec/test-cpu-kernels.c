@@ -1154,15 +1154,19 @@ static int one_slice(int u8, char *what, size_t wsz)
 }
 
 /*
- * TRANSPOSE (kind 23, 3 times in 4: a random permutation of a 1..2 x
- * 1..12 x 1..12 x channels() tensor, the last axis kept or not) and
- * RESHAPE (the same bytes as other dims).
+ * TRANSPOSE (kind 23, half the time: a random permutation of a 1..2 x
+ * 1..12 x 1..12 x channels() tensor, the last axis kept or not: rows of
+ * 16 and tails of the tiled walk), RESHAPE (a time in four: the same
+ * bytes as other dims) and DEPTH_TO_SPACE or SPACE_TO_DEPTH (a time in
+ * four: blocks of 1..4, channels() per pixel of the wide tensor).
  */
 static int one_transpose(int u8, char *what, size_t wsz)
 {
 	uint32_t dt = u8 ? EDGEAI_DTYPE_UINT8 : EDGEAI_DTYPE_INT8, d[4], od[4], cnt, i, k;
 	struct edgeai_prog_transpose_params *tp = (void *)P.op.params;
-	int reshape = !rnd(4);
+	struct edgeai_prog_block_params *bp = (void *)P.op.params;
+	uint32_t form = rnd(4), b = 1 + rnd(4);
+	int reshape = form == 0, block = form == 1, to_space = rnd(2);
 	void *slots[2];
 	unsigned int failed;
 	size_t size;
@@ -1184,11 +1188,29 @@ static int one_transpose(int u8, char *what, size_t wsz)
 		/* the same count as [1, d0 * d1, d2, d3] */
 		memset(tp, 0, sizeof(*tp));
 		od[0] = 1, od[1] = d[0] * d[1], od[2] = d[2], od[3] = d[3];
+	} else if (block) {
+		/* d: the narrow tensor's pixels, od the wide one's */
+		memset(bp, 0, sizeof(*bp));
+		bp->block_size = b;
+		d[1] = 1 + rnd(6), d[2] = 1 + rnd(6);
+		od[0] = d[0], od[1] = d[1] * b, od[2] = d[2] * b, od[3] = d[3];
+		d[3] *= b * b;
+		if (!to_space)
+			for (k = 0; k < 4; k++) {
+				uint32_t t = d[k];
+
+				d[k] = od[k];
+				od[k] = t;
+			}
 	}
 	cnt = d[0] * d[1] * d[2] * d[3];
+	if (cnt > sizeof(in))
+		return -1;
 	for (i = 0; i < cnt; i++)
 		in[i] = (uint8_t)rnd(256);
-	P.op.opcode = reshape ? EDGEAI_OP_RESHAPE : EDGEAI_OP_TRANSPOSE;
+	P.op.opcode = reshape ? EDGEAI_OP_RESHAPE :
+		      !block ? EDGEAI_OP_TRANSPOSE :
+		      to_space ? EDGEAI_OP_DEPTH_TO_SPACE : EDGEAI_OP_SPACE_TO_DEPTH;
 	P.op.inputs[0] = add_t(&P, dt, 0, 0, d, 3);
 	P.op.output = add_t(&P, dt, 1, 0, od, 3);
 	size = blob(&P);
@@ -1199,9 +1221,60 @@ static int one_transpose(int u8, char *what, size_t wsz)
 	slots[1] = out_at_guard(cnt);
 	memset(out_opt, 0x5a, cnt);
 	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
-	snprintf(what, wsz, "%s %s %ux%ux%ux%u perm %u%u%u%u", reshape ? "reshape" : "transpose",
-		 u8 ? "uint8" : "int8", d[0], d[1], d[2], d[3], tp->perm[0], tp->perm[1],
-		 tp->perm[2], tp->perm[3]);
+	if (block)
+		snprintf(what, wsz, "%s %s %ux%ux%ux%u block %u",
+			 to_space ? "depth_to_space" : "space_to_depth", u8 ? "uint8" : "int8",
+			 d[0], d[1], d[2], d[3], b);
+	else
+		snprintf(what, wsz, "%s %s %ux%ux%ux%u perm %u%u%u%u",
+			 reshape ? "reshape" : "transpose", u8 ? "uint8" : "int8", d[0], d[1], d[2],
+			 d[3], tp->perm[0], tp->perm[1], tp->perm[2], tp->perm[3]);
+	if (r1 || r2) {
+		ktap_diag("%s: exec %d/%d", what, r1, r2);
+		return 1;
+	}
+	return memcmp(out_ref, out_opt, cnt) != 0;
+}
+
+/*
+ * L2_NORMALIZATION (kind 25): 1..2 x 1..6 x 1..8 rows of depth 1, 3, odd,
+ * 64, 300 (more than 256: the table path) or 1001, the input's zero point
+ * anywhere in range, a time in four every value the type's minimum or
+ * maximum (the largest sums), a time in eight all at the zero point
+ * (a sum of 0).
+ */
+static int one_l2norm(int u8, char *what, size_t wsz)
+{
+	static const uint32_t depths[] = { 1, 3, 13, 64, 300, 1001 };
+	uint32_t dt = u8 ? EDGEAI_DTYPE_UINT8 : EDGEAI_DTYPE_INT8, d[4], cnt, i, form = rnd(8);
+	int32_t lo = u8 ? 0 : -128, zi = lo + (int32_t)rnd(256);
+	void *slots[2];
+	unsigned int failed;
+	size_t size;
+	int r1, r2;
+
+	prog_reset();
+	d[0] = 1 + rnd(2), d[1] = 1 + rnd(6), d[2] = 1 + rnd(8);
+	d[3] = depths[rnd(sizeof(depths) / sizeof(depths[0]))];
+	cnt = d[0] * d[1] * d[2] * d[3];
+	if (cnt > sizeof(in))
+		return -1;
+	for (i = 0; i < cnt; i++)
+		in[i] = (uint8_t)(form < 2 ? (rnd(2) ? lo : lo + 255) :
+				  form == 2 ? zi : (int32_t)rnd(256));
+	P.op.opcode = EDGEAI_OP_L2_NORMALIZATION;
+	P.op.inputs[0] = add_t(&P, dt, 0, 0, d, zi);
+	P.op.output = add_t(&P, dt, 1, 0, d, u8 ? 128 : 0);
+	size = blob(&P);
+	slots[0] = at_guard();
+	slots[1] = out_ref;
+	memset(out_ref, 0xa5, cnt);
+	r1 = exec_cpu_run(P.buf, size, slots, 2, 1, &failed);
+	slots[1] = out_at_guard(cnt);
+	memset(out_opt, 0x5a, cnt);
+	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
+	snprintf(what, wsz, "l2norm %s %ux%ux%ux%u zp %d form %u", u8 ? "uint8" : "int8", d[0],
+		 d[1], d[2], d[3], zi, form);
 	if (r1 || r2) {
 		ktap_diag("%s: exec %d/%d", what, r1, r2);
 		return 1;
@@ -1284,13 +1357,15 @@ struct kset_case {
 	uint64_t kinds, self;
 };
 
-#define N_KINDS 25
+#define N_KINDS 26
 #define WIDE (3U << 17)
 #define KIND_BITS(m) ((uint64_t)(m) | (uint64_t)(m) << 32)
 /* the kinds of cpu-common.c's kernels: PRELU, CONCATENATION, RESIZE_NEAREST_NEIGHBOR */
 #define COMMON (1U << 7 | 1U << 12 | 1U << 15)
 /* BATCH_MATMUL (int8 only): VNNI's own, AVX2's and NEON's dot products */
 #define MATMUL (1U << 24)
+/* cpu.c's own walks, every set: STRIDED_SLICE, TRANSPOSE and the rest, L2_NORMALIZATION */
+#define CPU_C (3U << 22 | 1U << 25)
 #if defined(__aarch64__)
 /* the int8-only kinds of the NEON set: RESIZE_BILINEAR (fixed point) */
 #define NEON_S8 ((uint64_t)(1U << 8) << 32)
@@ -1304,11 +1379,11 @@ static const struct kset_case sets[] = {
 	 * CONCATENATION and RESIZE_NEAREST_NEIGHBOR (cpu-common.c, counted as
 	 * the set in use), STRIDED_SLICE, TRANSPOSE and RESHAPE (cpu.c) */
 	{ "neon", NULL,
-	  KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE | 3U << 22 | MATMUL) | NEON_S8,
-	  KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE | 3U << 22 | MATMUL) | NEON_S8 },
+	  KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE | CPU_C | MATMUL) | NEON_S8,
+	  KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE | CPU_C | MATMUL) | NEON_S8 },
 	{ "dotprod", "neon",
-	  KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE | 3U << 22 | MATMUL) | NEON_S8,
-	  KIND_BITS(0x35 | COMMON | 1U << 17 | 3U << 22) },
+	  KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE | CPU_C | MATMUL) | NEON_S8,
+	  KIND_BITS(0x35 | COMMON | 1U << 17 | CPU_C) },
 };
 #else
 static const struct kset_case sets[] = {
@@ -1318,15 +1393,15 @@ static const struct kset_case sets[] = {
 	 * (cpu-common.c, counted as the set in use) PRELU, CONCATENATION and
 	 * RESIZE_NEAREST_NEIGHBOR
 	 */
-	{ "avx2", NULL, KIND_BITS(0x77 | COMMON | WIDE | 15U << 20 | MATMUL),
-	  KIND_BITS(0x77 | COMMON | WIDE | 15U << 20 | MATMUL) },
+	{ "avx2", NULL, KIND_BITS(0x77 | COMMON | WIDE | 15U << 20 | MATMUL | CPU_C),
+	  KIND_BITS(0x77 | COMMON | WIDE | 15U << 20 | MATMUL | CPU_C) },
 	/*
 	 * VNNI: CONV_2D/FC (uint8 too), depthwise, ADD/SUB, tables, PAD,
 	 * MAX_POOL_2D, PRELU, AVERAGE_POOL_2D, STRIDED_SLICE, TRANSPOSE,
 	 * RESHAPE; CONCATENATION and RESIZE_NEAREST_NEIGHBOR (cpu-common.c)
 	 */
-	{ "vnni", NULL, KIND_BITS(0xff | COMMON | WIDE | 3U << 22 | 1U << 13 | 1U << 16 | MATMUL),
-	  KIND_BITS(0xff | COMMON | WIDE | 3U << 22 | 1U << 13 | 1U << 16 | MATMUL) },
+	{ "vnni", NULL, KIND_BITS(0xff | COMMON | WIDE | CPU_C | 1U << 13 | 1U << 16 | MATMUL),
+	  KIND_BITS(0xff | COMMON | WIDE | CPU_C | 1U << 13 | 1U << 16 | MATMUL) },
 };
 #endif
 
@@ -1360,6 +1435,8 @@ static int one_kind(int kind, int u8, char *what, size_t wsz)
 		r = one_transpose(u8, what, wsz);
 	else if (kind == 24)
 		r = one_matmul(what, wsz);
+	else if (kind == 25)
+		r = one_l2norm(u8, what, wsz);
 	else if (kind < 3 || wide)
 		r = one(wide ? kind - 17 : kind, u8, what, wsz);
 	else if (kind < 7 || kind == 16 || kind == 19)
@@ -1382,7 +1459,9 @@ int main(void)
 				       "AVERAGE_POOL_2D (padded windows)", "CONV_2D (wide rows)",
 				       "DEPTHWISE_CONV_2D (wide rows)",
 				       "LOGISTIC/TANH/HARD_SWISH/LEAKY_RELU", "TRANSPOSE_CONV",
-				       "SOFTMAX", "STRIDED_SLICE", "TRANSPOSE/RESHAPE", "BATCH_MATMUL" };
+				       "SOFTMAX", "STRIDED_SLICE",
+				       "TRANSPOSE/RESHAPE/DEPTH_TO_SPACE/SPACE_TO_DEPTH", "BATCH_MATMUL",
+				       "L2_NORMALIZATION" };
 	char what[256];
 	int kind, u8, i;
 	unsigned int si, pt, tsi;
@@ -1667,9 +1746,10 @@ int main(void)
 #endif
 
 				if (kind == 4 || kind == 5 || kind == 19 || kind == 22 || kind == 23 ||
-				    kind == 24 || (kind >= 9 && kind <= 11))
+				    kind == 24 || kind == 25 || (kind >= 9 && kind <= 11))
 					/* cpu.c: the tables, PAD, STRIDED_SLICE, TRANSPOSE,
-					 * RESHAPE; BATCH_MATMUL (VNNI's, cpu-common.c's);
+					 * RESHAPE, DEPTH_TO_SPACE, SPACE_TO_DEPTH,
+					 * L2_NORMALIZATION; BATCH_MATMUL (VNNI's, cpu-common.c's);
 					 * cpu-common.c's walk of MUL,
 					 * MAXIMUM/MINIMUM, ADD/SUB (AVX2's and NEON's) */
 					split = strcmp(ks, "reference") != 0;
