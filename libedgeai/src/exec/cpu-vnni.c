@@ -3199,6 +3199,150 @@ dw3_pixels(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, size
 			  (__mmask16)((1U << (ch % 16)) - 1), zo, lo, hi);
 }
 
+/*
+ * dw3_block() with the columns past the row's ends read as the input's
+ * zero point (@padl: the block's first column, @padr: its last): such a
+ * tap adds zx * w, which the row's init (bias - zx * the in-bounds rows'
+ * weights, all three columns) takes away again, so the edge pixels come
+ * out as TFLite computes them, without their taps. @s: the block's first
+ * input column that exists.
+ */
+static inline __attribute__((always_inline)) void
+dw3e_block(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, size_t pc, size_t chp,
+	   const int32_t *init, const struct gq *g, uint8_t *dst, const int np, const int padl,
+	   const int padr, const int s8, __mmask16 m, __m512i zx, __m512i zo, int32_t lo,
+	   int32_t hi)
+{
+	__m512i acc[DW3_P], col[DW3_P + 2];
+	uint32_t r;
+	int i;
+
+	UNROLL
+	for (i = 0; i < np; i++)
+		acc[i] = _mm512_load_si512(init);
+	for (r = 0; r < nr; r++) {
+		const uint8_t *s = rw[r];
+		const int32_t *w = wr[r];
+		__m512i w0 = _mm512_load_si512(w), w1 = _mm512_load_si512(w + chp);
+		__m512i w2 = _mm512_load_si512(w + 2 * chp);
+
+		UNROLL
+		for (i = 0; i < np + 2; i++) {
+			__m128i xb;
+
+			if ((padl && i == 0) || (padr && i == np + 1)) {
+				col[i] = zx;
+				continue;
+			}
+			xb = m == 0xffff ? _mm_loadu_si128((const __m128i *)(s + (i - padl) * pc)) :
+					   _mm_maskz_loadu_epi8(m, s + (i - padl) * pc);
+			col[i] = s8 ? _mm512_cvtepi8_epi32(xb) : _mm512_cvtepu8_epi32(xb);
+		}
+		UNROLL
+		for (i = 0; i < np; i++) {
+			acc[i] = _mm512_dpwssd_epi32(acc[i], col[i], w0);
+			acc[i] = _mm512_dpwssd_epi32(acc[i], col[i + 1], w1);
+			acc[i] = _mm512_dpwssd_epi32(acc[i], col[i + 2], w2);
+		}
+	}
+	UNROLL
+	for (i = 0; i < np; i++)
+		st8c(dst + i * pc, m, _mm512_add_epi32(v_mbqm(acc[i], g), zo), lo, hi, s8);
+}
+
+/*
+ * A whole output row of a stride-1, undilated 3x3 depthwise with one
+ * column of padding each side (the output as wide as the input), channels
+ * 16 l ..: blocks of DW3_P pixels, the first and last dw3e_block()'s with
+ * their outside column read as the zero point, the ones between
+ * dw3_block()'s. The edge pixels so cost what the others do, instead of
+ * a dw_pixel() each (on a 7x7 map, half of the pixels). @rw: each filter
+ * row's input column 0.
+ */
+static inline __attribute__((always_inline)) void
+dw3e_group(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, uint32_t l, size_t pc,
+	   size_t chp, const int32_t *init, const struct gq *g, uint8_t *dst, uint32_t ow,
+	   const int s8, __mmask16 m, __m512i zx, __m512i zo, int32_t lo, int32_t hi)
+{
+	const uint8_t *rl[3];
+	const int32_t *wl[3];
+	uint32_t r, x, np;
+
+	for (r = 0; r < nr; r++) {
+		rl[r] = rw[r] + 16 * l;
+		wl[r] = wr[r] + 16 * l;
+	}
+#define DW3E(N, L, R) dw3e_block(rl, wl, nr, pc, chp, init + 16 * l, &g[l], dst + x * pc + 16 * l, \
+				 N, L, R, s8, m, zx, zo, lo, hi)
+#define DW3E_N(L, R) do { \
+		switch (np) { \
+		case 4: DW3E(4, L, R); break; \
+		case 3: DW3E(3, L, R); break; \
+		case 2: DW3E(2, L, R); break; \
+		default: DW3E(1, L, R); break; \
+		} \
+	} while (0)
+	x = 0;
+	np = ow < DW3_P ? ow : DW3_P;
+	if (np == ow) {
+		DW3E_N(1, 1);
+		return;
+	}
+	DW3E(DW3_P, 1, 0);
+	for (r = 0; r < nr; r++)
+		rl[r] += (size_t)(DW3_P - 1) * pc;
+	/* the blocks between: dw3_block() itself */
+	for (x = DW3_P; x + DW3_P < ow; x += DW3_P) {
+		dw3_block(rl, wl, nr, pc, chp, init + 16 * l, &g[l], dst + x * pc + 16 * l, DW3_P, 1,
+			  s8, m, zo, lo, hi);
+		for (r = 0; r < nr; r++)
+			rl[r] += (size_t)DW3_P * pc;
+	}
+	np = ow - x;
+	DW3E_N(0, 1);
+#undef DW3E_N
+#undef DW3E
+}
+
+/* dw3e_group() of every group of 16 channels, as dw3_pixels(). */
+static void dw3e_row(const struct ek_op *o, const struct dw_flat *fl, int32_t *init, uint32_t *key,
+		     size_t *off, uint32_t *tap, uint32_t n, uint32_t oy)
+{
+	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t ch = in->d[3], ow = out->d[2], nt = dw_flat_init(o, fl, init, key, off, tap, oy, 1);
+	uint32_t nr = nt / 3, r, l;
+	const uint8_t *src = (const uint8_t *)in->data + (size_t)n * in->d[1] * in->d[2] * ch;
+	uint8_t *dst = (uint8_t *)out->data + (size_t)(n * out->d[1] + oy) * ow * ch;
+	__m512i zx = _mm512_set1_epi32(in->zp), zo = _mm512_set1_epi32(out->zp);
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	const uint8_t *rw[3];
+	const int32_t *wr[3];
+
+	/* pixel 1's taps: its first column is the row's column 0 */
+	for (r = 0; r < nr; r++) {
+		wr[r] = fl->w + (size_t)tap[3 * r] * fl->wpitch;
+		rw[r] = src + off[3 * r];
+	}
+	for (l = 0; l < ch / 16; l++)
+		if (s8)
+			dw3e_group(rw, wr, nr, l, ch, fl->wpitch, init, fl->g, dst, ow, 1, 0xffff, zx,
+				   zo, p->act_min, p->act_max);
+		else
+			dw3e_group(rw, wr, nr, l, ch, fl->wpitch, init, fl->g, dst, ow, 0, 0xffff, zx,
+				   zo, p->act_min, p->act_max);
+	if (ch % 16) {
+		__mmask16 m = (__mmask16)((1U << (ch % 16)) - 1);
+
+		if (s8)
+			dw3e_group(rw, wr, nr, l, ch, fl->wpitch, init, fl->g, dst, ow, 1, m, zx, zo,
+				   p->act_min, p->act_max);
+		else
+			dw3e_group(rw, wr, nr, l, ch, fl->wpitch, init, fl->g, dst, ow, 0, m, zx, zo,
+				   p->act_min, p->act_max);
+	}
+}
+
 /* dw_flat_row() for dw3_ok() ops. */
 static void dw3_row(const struct ek_op *o, const struct dw_flat *fl, int32_t *init, uint32_t *key,
 		    size_t *off, uint32_t *tap, uint32_t n, uint32_t oy, uint32_t oa, uint32_t ob)
@@ -3526,6 +3670,7 @@ struct dw_job {
 	const struct dwb *db;	/* the byte-quad rows, or NULL */
 	int flat;
 	int dw3;		/* dw3_row() for the flat rows */
+	int dw3e;		/* dw3e_row() for whole rows */
 	uint32_t oa, ob, init_n;
 	_Atomic int failed;	/* no room for a part's buffers: the op is declined */
 };
@@ -3560,6 +3705,10 @@ static void dw_rows(void *ctx, uint32_t begin, uint32_t end)
 	for (r = begin; r < end; r++) {
 		uint32_t n = r / out->d[1], oy = r % out->d[1];
 
+		if (dj->dw3e) {
+			dw3e_row(o, dj->fl, init, &key, off, tap, n, oy);
+			continue;
+		}
 		if (!dj->flat) {
 			for (ox = 0; ox < ow; ox++)
 				dw_pixel(o, dj->wp, dj->g, dj->bias, off, tap, n, oy, ox);
@@ -4042,6 +4191,10 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 		struct dw_job dj = { .o = o, .wp = wp, .g = g, .bias = bias, .fl = &fl,
 				     .flat = flat, .oa = oa, .ob = ob, .init_n = fl.L * 16,
 				     .dw3 = flat && d3 };
+
+		/* stride 1, undilated, one column of padding each side: whole rows */
+		dj.dw3e = dj.dw3 && p->stride_w == 1 && p->dilation_w == 1 && p->pad_left == 1 &&
+			  oa == 1 && ob + 1 == ow && ow == in->d[2] && ow >= 2;
 		uint32_t rows = out->d[0] * out->d[1];
 		/*
 		 * byte-quad rows: laid out ahead of time, or here where it
