@@ -3252,7 +3252,8 @@ dw3e_block(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, size
 
 /*
  * A whole output row of a stride-1, undilated 3x3 depthwise with one
- * column of padding each side (the output as wide as the input), channels
+ * column of padding each side (the output as wide as the input; or one
+ * residue of a dilated row, @pc apart: dw3e_row()), channels
  * 16 l ..: blocks of DW3_P pixels, the first and last dw3e_block()'s with
  * their outside column read as the zero point, the ones between
  * dw3_block()'s. The edge pixels so cost what the others do, instead of
@@ -3304,42 +3305,53 @@ dw3e_group(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, uint
 #undef DW3E
 }
 
-/* dw3e_group() of every group of 16 channels, as dw3_pixels(). */
+/*
+ * dw3e_group() of every group of 16 channels, as dw3_pixels(). Dilated by
+ * d, with d columns of padding each side, a row is d undilated ones, its
+ * pixels k, k + d, ... for each residue k, each padded by one of its own
+ * columns: each runs as its own row, d * ch bytes a column.
+ */
 static void dw3e_row(const struct ek_op *o, const struct dw_flat *fl, int32_t *init, uint32_t *key,
 		     size_t *off, uint32_t *tap, uint32_t n, uint32_t oy)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	uint32_t ch = in->d[3], ow = out->d[2], nt = dw_flat_init(o, fl, init, key, off, tap, oy, 1);
-	uint32_t nr = nt / 3, r, l;
+	uint32_t ch = in->d[3], ow = out->d[2], d = p->dilation_w, r, l, k;
+	uint32_t nt = dw_flat_init(o, fl, init, key, off, tap, oy, d), nr = nt / 3;
 	const uint8_t *src = (const uint8_t *)in->data + (size_t)n * in->d[1] * in->d[2] * ch;
 	uint8_t *dst = (uint8_t *)out->data + (size_t)(n * out->d[1] + oy) * ow * ch;
 	__m512i zx = _mm512_set1_epi32(in->zp), zo = _mm512_set1_epi32(out->zp);
+	size_t pc = (size_t)d * ch;
 	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
 	const uint8_t *rw[3];
 	const int32_t *wr[3];
 
-	/* pixel 1's taps: its first column is the row's column 0 */
-	for (r = 0; r < nr; r++) {
+	for (r = 0; r < nr; r++)
 		wr[r] = fl->w + (size_t)tap[3 * r] * fl->wpitch;
-		rw[r] = src + off[3 * r];
-	}
-	for (l = 0; l < ch / 16; l++)
-		if (s8)
-			dw3e_group(rw, wr, nr, l, ch, fl->wpitch, init, fl->g, dst, ow, 1, 0xffff, zx,
-				   zo, p->act_min, p->act_max);
-		else
-			dw3e_group(rw, wr, nr, l, ch, fl->wpitch, init, fl->g, dst, ow, 0, 0xffff, zx,
-				   zo, p->act_min, p->act_max);
-	if (ch % 16) {
-		__mmask16 m = (__mmask16)((1U << (ch % 16)) - 1);
+	for (k = 0; k < d && k < ow; k++) {
+		uint32_t np = (ow - k + d - 1) / d;
+		uint8_t *dk = dst + (size_t)k * ch;
 
-		if (s8)
-			dw3e_group(rw, wr, nr, l, ch, fl->wpitch, init, fl->g, dst, ow, 1, m, zx, zo,
-				   p->act_min, p->act_max);
-		else
-			dw3e_group(rw, wr, nr, l, ch, fl->wpitch, init, fl->g, dst, ow, 0, m, zx, zo,
-				   p->act_min, p->act_max);
+		/* pixel d's taps: its first column is the row's column 0 */
+		for (r = 0; r < nr; r++)
+			rw[r] = src + off[3 * r] + (size_t)k * ch;
+		for (l = 0; l < ch / 16; l++)
+			if (s8)
+				dw3e_group(rw, wr, nr, l, pc, fl->wpitch, init, fl->g, dk, np, 1, 0xffff,
+					   zx, zo, p->act_min, p->act_max);
+			else
+				dw3e_group(rw, wr, nr, l, pc, fl->wpitch, init, fl->g, dk, np, 0, 0xffff,
+					   zx, zo, p->act_min, p->act_max);
+		if (ch % 16) {
+			__mmask16 m = (__mmask16)((1U << (ch % 16)) - 1);
+
+			if (s8)
+				dw3e_group(rw, wr, nr, l, pc, fl->wpitch, init, fl->g, dk, np, 1, m, zx,
+					   zo, p->act_min, p->act_max);
+			else
+				dw3e_group(rw, wr, nr, l, pc, fl->wpitch, init, fl->g, dk, np, 0, m, zx,
+					   zo, p->act_min, p->act_max);
+		}
 	}
 }
 
@@ -4192,9 +4204,9 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 				     .flat = flat, .oa = oa, .ob = ob, .init_n = fl.L * 16,
 				     .dw3 = flat && d3 };
 
-		/* stride 1, undilated, one column of padding each side: whole rows */
-		dj.dw3e = dj.dw3 && p->stride_w == 1 && p->dilation_w == 1 && p->pad_left == 1 &&
-			  oa == 1 && ob + 1 == ow && ow == in->d[2] && ow >= 2;
+		/* stride 1, dilation d, d columns of padding each side: whole rows */
+		dj.dw3e = dj.dw3 && p->stride_w == 1 && p->pad_left == p->dilation_w &&
+			  oa == p->dilation_w && ob + p->dilation_w == ow && ow == in->d[2];
 		uint32_t rows = out->d[0] * out->d[1];
 		/*
 		 * byte-quad rows: laid out ahead of time, or here where it
