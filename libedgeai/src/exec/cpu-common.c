@@ -139,19 +139,45 @@ static int prelu(const struct ek_op *o, const struct prelu_tab *prep)
 	return 0;
 }
 
-/* CONCATENATION of 8-bit tensors (same quantization): rows copied whole. */
+/*
+ * CONCATENATION of 8-bit tensors (same quantization): for each index of
+ * the axes before the concatenation axis (@outer of them), each input's
+ * chunk in turn, so the output is written in order; items [begin, end)
+ * per part.
+ */
+static void concat_part(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct ek_op *o = ctx;
+	const struct edgeai_prog_concat_params *p = (const void *)o->op->params;
+	const struct ek_tensor *out = &o->out;
+	uint32_t ax = p->axis, i, k, inner = 1;
+	size_t row;
+	uint8_t *dst;
+
+	for (i = ax + 1; i < 4; i++)
+		inner *= out->d[i];
+	row = (size_t)out->d[ax] * inner;
+	dst = (uint8_t *)out->data + (size_t)begin * row;
+	for (i = begin; i < end; i++) {
+		for (k = 0; k < o->n_in; k++) {
+			size_t chunk = (size_t)o->in[k].d[ax] * inner;
+
+			exec_copy_run(dst, (const uint8_t *)o->in[k].data + i * chunk, chunk);
+			dst += chunk;
+		}
+	}
+}
+
 static int concat(const struct ek_op *o)
 {
 	const struct edgeai_prog_concat_params *p = (const void *)o->op->params;
 	const struct ek_tensor *out = &o->out;
-	uint32_t k, i, outer = 1, inner = 1, base = 0, ax = p->axis;
+	uint32_t k, i, outer = 1, base = 0, ax = p->axis;
 
 	if (ax > 3 || !o->n_in || !ek_is8(out->dtype))
 		return EXEC_OPT_NOT_HANDLED;
 	for (i = 0; i < ax; i++)
 		outer *= out->d[i];
-	for (i = ax + 1; i < 4; i++)
-		inner *= out->d[i];
 	for (k = 0; k < o->n_in; k++) {
 		const struct ek_tensor *in = &o->in[k];
 
@@ -164,25 +190,49 @@ static int concat(const struct ek_op *o)
 	}
 	if (base != out->d[ax])
 		return EXEC_OPT_NOT_HANDLED;
-	base = 0;
-	for (k = 0; k < o->n_in; k++) {
-		const struct ek_tensor *in = &o->in[k];
-		size_t chunk = (size_t)in->d[ax] * inner;
-
-		for (i = 0; i < outer; i++)
-			memcpy((uint8_t *)out->data + ((size_t)i * out->d[ax] + base) * inner,
-			       (const uint8_t *)in->data + i * chunk, chunk);
-		base += in->d[ax];
-	}
+	/* memcpy and stores: a quarter of a unit of work per byte */
+	if (exec_par_worth(ek_count(out) / 4))
+		exec_par_for(outer, concat_part, (void *)o);
+	else
+		concat_part((void *)o, 0, outer);
 	return 0;
 }
 
-/* RESIZE_NEAREST_NEIGHBOR of 8-bit tensors: a pixel's channels copied whole. */
+/*
+ * RESIZE_NEAREST_NEIGHBOR of 8-bit tensors: a pixel's channels copied
+ * whole; an output row that reads the same input row as the one before
+ * it (an upscale) a copy of that row. Output rows (batch * H + y)
+ * [begin, end) per part.
+ */
+static void resize_nearest_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct ek_op *o = ctx;
+	const struct edgeai_prog_resize_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	const uint32_t *ym = ek_const(o, p->y_map_offset, 4ULL * out->d[1], 4);
+	const uint32_t *xm = ek_const(o, p->x_map_offset, 4ULL * out->d[2], 4);
+	uint32_t ch = out->d[3], r, x;
+	size_t row = (size_t)out->d[2] * ch;
+
+	for (r = begin; r < end; r++) {
+		uint32_t n = r / out->d[1], y = r % out->d[1];
+		uint8_t *dst = (uint8_t *)out->data + (size_t)r * row;
+		const uint8_t *src = (const uint8_t *)in->data + ek_idx(in, n, ym[y], 0, 0);
+
+		if (r > begin && y > 0 && ym[y] == ym[y - 1]) {
+			memcpy(dst, dst - row, row);
+			continue;
+		}
+		for (x = 0; x < out->d[2]; x++)
+			exec_copy_run(dst + (size_t)x * ch, src + (size_t)xm[x] * ch, ch);
+	}
+}
+
 static int resize_nearest(const struct ek_op *o)
 {
 	const struct edgeai_prog_resize_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	uint32_t ch = out->d[3], n, y, x;
+	uint32_t ch = out->d[3], y, x, rows = out->d[0] * out->d[1];
 	const uint32_t *ym, *xm;
 
 	if (!ek_is8(in->dtype) || in->dtype != out->dtype || in->d[0] != out->d[0] ||
@@ -198,11 +248,10 @@ static int resize_nearest(const struct ek_op *o)
 	for (x = 0; x < out->d[2]; x++)
 		if (xm[x] >= in->d[2])
 			return EXEC_OPT_NOT_HANDLED;
-	for (n = 0; n < out->d[0]; n++)
-		for (y = 0; y < out->d[1]; y++)
-			for (x = 0; x < out->d[2]; x++)
-				memcpy((uint8_t *)out->data + ek_idx(out, n, y, x, 0),
-				       (const uint8_t *)in->data + ek_idx(in, n, ym[y], xm[x], 0), ch);
+	if (exec_par_worth(ek_count(out) / 4))
+		exec_par_for(rows, resize_nearest_rows, (void *)o);
+	else
+		resize_nearest_rows((void *)o, 0, rows);
 	return 0;
 }
 

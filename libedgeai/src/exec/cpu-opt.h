@@ -39,6 +39,8 @@
 #ifndef EDGEAI_CPU_OPT_H
 #define EDGEAI_CPU_OPT_H
 
+#include <string.h>
+
 #include "ops.h"
 
 #define EXEC_OPT_NOT_HANDLED EK_EXEC_NOT_HANDLED
@@ -87,6 +89,38 @@ void exec_par_for(uint32_t n, void (*fn)(void *ctx, uint32_t begin, uint32_t end
 int exec_par_worth(uint64_t work);
 /* The threads exec_par_for() would use now (1: no pool). */
 unsigned int exec_par_threads(void);
+
+/*
+ * A copy of @n bytes, inlined for the run lengths of channel rows that
+ * models have most (a call to memcpy() for a few dozen bytes costs more
+ * than the copy): the row copies of cpu.c's data movement and
+ * cpu-common.c's CONCATENATION and RESIZE_NEAREST_NEIGHBOR.
+ */
+static inline void exec_copy_run(void *to, const void *from, size_t n)
+{
+	switch (n) {
+	case 8:
+		memcpy(to, from, 8);
+		break;
+	case 16:
+		memcpy(to, from, 16);
+		break;
+	case 24:
+		memcpy(to, from, 24);
+		break;
+	case 32:
+		memcpy(to, from, 32);
+		break;
+	case 48:
+		memcpy(to, from, 48);
+		break;
+	case 64:
+		memcpy(to, from, 64);
+		break;
+	default:
+		memcpy(to, from, n);
+	}
+}
 
 /* Run @o: 0, a kernel error, or EXEC_OPT_NOT_HANDLED (use the reference). */
 int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep);

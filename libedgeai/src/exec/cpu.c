@@ -315,34 +315,6 @@ static int lut_split(const struct ek_op *o)
 }
 
 /*
- * A copy of @n bytes, inlined for the run lengths of channel rows that
- * models have most (a call to memcpy() for a few dozen bytes costs more
- * than the copy).
- */
-static inline void copy_run(void *to, const void *from, size_t n)
-{
-	switch (n) {
-	case 16:
-		memcpy(to, from, 16);
-		break;
-	case 24:
-		memcpy(to, from, 24);
-		break;
-	case 32:
-		memcpy(to, from, 32);
-		break;
-	case 48:
-		memcpy(to, from, 48);
-		break;
-	case 64:
-		memcpy(to, from, 64);
-		break;
-	default:
-		memcpy(to, from, n);
-	}
-}
-
-/*
  * PAD of 8-bit tensors: each output row (image * H + row) filled with the
  * zero point, the input's row copied in, whole (w * ch bytes) when the
  * channels are not padded, else a pixel at a time; rows [begin, end) per
@@ -421,7 +393,7 @@ static void slice8_rows(void *ctx, uint32_t begin, uint32_t end)
 				     p->begin[2], p->begin[3]);
 		src = row + (ptrdiff_t)w * sw;
 		if (p->stride[3] == 1)
-			copy_run(dst, src, oc);
+			exec_copy_run(dst, src, oc);
 		else
 			for (c = 0; c < oc; c++)
 				dst[c] = src[(int32_t)c * p->stride[3]];
@@ -485,7 +457,7 @@ static void transpose8_rows(void *ctx, uint32_t begin, uint32_t end)
 		uint8_t *dst = (uint8_t *)out->data + (size_t)r * oc;
 
 		if (tj->s[3] == 1) {
-			copy_run(dst, src, oc);
+			exec_copy_run(dst, src, oc);
 			continue;
 		}
 		for (c = 0; c < oc; c++)
@@ -606,7 +578,7 @@ static void space_depth_rows(void *ctx, uint32_t begin, uint32_t end)
 			uint8_t *to = sj->to_space ? s0 : d0;
 			const uint8_t *from = sj->to_space ? d0 : s0;
 
-			copy_run(to, from, run);
+			exec_copy_run(to, from, run);
 		}
 	}
 }

@@ -1721,8 +1721,10 @@ int main(void)
 	 * and NEON MUL, MAXIMUM/MINIMUM and ADD/SUB in broadcast forms
 	 * (cpu-common.c's walk); every optimized set the tables
 	 * (RELU/RELU6/QUANTIZE, LOGISTIC and the other table ops), PAD,
-	 * STRIDED_SLICE and the repeated input of depthwise depth multipliers
-	 * > 1. The rest runs on the calling thread.
+	 * STRIDED_SLICE, TRANSPOSE, DEPTH_TO_SPACE, SPACE_TO_DEPTH,
+	 * L2_NORMALIZATION, CONCATENATION, RESIZE_NEAREST_NEIGHBOR and the
+	 * repeated input of depthwise depth multipliers > 1. The rest runs on
+	 * the calling thread.
 	 */
 	for (tsi = 0; tsi < 2 * sizeof(tsets) / sizeof(tsets[0]); tsi++) {
 		pt = 2 + tsi % 2;
@@ -1734,8 +1736,6 @@ int main(void)
 		ktap_ok(pool && exec_pool_threads(pool) == pt, "a pool of %u threads", pt);
 		exec_cpu_set_par_min(0);
 		for (kind = 0; pool && kind < N_KINDS; kind++) {
-			if (kind == 12 || kind == 15)
-				continue;
 			for (u8 = 0; u8 < (kind == 24 ? 1 : 2); u8++) {
 				unsigned long splits = exec_cpu_par_splits();
 				const char *ks = exec_cpu_kernels_name(0);
@@ -1745,11 +1745,13 @@ int main(void)
 				unsigned long by_neon = exec_cpu_kernels_ops("neon");
 #endif
 
-				if (kind == 4 || kind == 5 || kind == 19 || kind == 22 || kind == 23 ||
-				    kind == 24 || kind == 25 || (kind >= 9 && kind <= 11))
+				if (kind == 4 || kind == 5 || kind == 12 || kind == 15 || kind == 19 ||
+				    kind == 22 || kind == 23 || kind == 24 || kind == 25 ||
+				    (kind >= 9 && kind <= 11))
 					/* cpu.c: the tables, PAD, STRIDED_SLICE, TRANSPOSE,
 					 * RESHAPE, DEPTH_TO_SPACE, SPACE_TO_DEPTH,
-					 * L2_NORMALIZATION; BATCH_MATMUL (VNNI's, cpu-common.c's);
+					 * L2_NORMALIZATION; cpu-common.c's CONCATENATION and
+					 * RESIZE_NEAREST_NEIGHBOR; BATCH_MATMUL (VNNI's, cpu-common.c's);
 					 * cpu-common.c's walk of MUL,
 					 * MAXIMUM/MINIMUM, ADD/SUB (AVX2's and NEON's) */
 					split = strcmp(ks, "reference") != 0;
