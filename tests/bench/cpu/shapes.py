@@ -11,8 +11,9 @@ data) and OUTDIR/cases.txt, one "NAME OPCODE CLASS" line per case. The
 shape classes are those of models outside our corpus: audio and keyword
 spotting (1-channel inputs, FULLY_CONNECTED), attention (BATCH_MATMUL),
 RGB stems, pointwise and small 3x3 convolutions, depthwise convolutions
-of many channel counts, element-wise and table ops, resizes, pooling,
-reductions, legacy uint8.
+of many channel counts, element-wise and table ops, resizes, data
+movement (DEPTH_TO_SPACE, SPACE_TO_DEPTH, TRANSPOSE, STRIDED_SLICE),
+L2 normalization, pooling, reductions, legacy uint8.
 Each case is sized so the op takes roughly 50 us or more on one core
 where the real layer is that big; the few that are smaller in real
 models (SOFTMAX 1x12, FULLY_CONNECTED 2000->12) are kept at their real
