@@ -306,25 +306,22 @@ static int attach_detect(struct qctx *q, struct edgeai_model *m)
 }
 
 /*
- * The @n values of constant @in in float32: fp16, or int8/uint8 with
- * quantization parameters (per tensor or per channel along in->q.dim).
- * NULL for any other type; *@oom set when out of memory.
+ * A new buffer of the @n values of constant @in in float32: fp16, or
+ * int8/uint8 with quantization parameters (per tensor or per channel along
+ * in->q.dim). Its index, -EOPNOTSUPP for any other type, or -ENOMEM.
  */
-static float *const_to_f32(const struct edgeai_model *m, const struct model_tensor *in, uint64_t n,
-			   int *oom)
+static int add_f32_buffer(struct edgeai_model *m, const struct model_tensor *in, uint64_t n)
 {
 	const uint8_t *d = m->buf[in->buffer].data;
 	uint64_t inner = 1;
 	float *f;
+	int b;
 
-	*oom = 0;
 	if (in->type != TFL_FLOAT16 && !((in->type == TFL_INT8 || in->type == TFL_UINT8) && in->q.n))
-		return NULL;
+		return -EOPNOTSUPP;
 	f = malloc(n ? n * sizeof(float) : 1);
-	if (!f) {
-		*oom = 1;
-		return NULL;
-	}
+	if (!f)
+		return -ENOMEM;
 	if (in->q.n > 1)
 		for (uint32_t d2 = (uint32_t)in->q.dim + 1; d2 < in->rank; d2++)
 			inner *= (uint64_t)in->shape[d2];
@@ -340,7 +337,10 @@ static float *const_to_f32(const struct edgeai_model *m, const struct model_tens
 							 (int32_t)d[i]) - in->q.zero_point[c]);
 		}
 	}
-	return f;
+	b = add_buffer(m, f, n * sizeof(float));
+	if (b < 0)
+		free(f);
+	return b;
 }
 
 /*
@@ -356,8 +356,7 @@ static int fold_dequantize(struct edgeai_model *m, uint32_t *ret_folded)
 		struct model_op *op = &m->ops[k];
 		struct model_tensor *in, *out;
 		uint64_t n, n_out;
-		float *f;
-		int b, oom;
+		int b;
 
 		if ((op->code != TFL_OP_DEQUANTIZE && op->code != TFL_OP_DENSIFY) || op->n_in != 1 ||
 		    op->n_out != 1 || !model_is_const(m, op->in[0]))
@@ -375,17 +374,11 @@ static int fold_dequantize(struct edgeai_model *m, uint32_t *ret_folded)
 		}
 		if (out->type != TFL_FLOAT32 || model_tensor_elems(in, &n) < 0)
 			continue;
-		f = const_to_f32(m, in, n, &oom);
-		if (!f) {
-			if (oom)
-				return -ENOMEM;
+		b = add_f32_buffer(m, in, n);
+		if (b == -EOPNOTSUPP)
 			continue;
-		}
-		b = add_buffer(m, f, n * sizeof(float));
-		if (b < 0) {
-			free(f);
+		if (b < 0)
 			return b;
-		}
 		m->t[op->out[0]].buffer = (uint32_t)b;
 		op->code = -1;
 		folded++;
@@ -430,23 +423,16 @@ static int fold_hybrid_weights(struct edgeai_model *m, uint32_t *ret_folded)
 	for (uint32_t i = 0; i < m->n_tensors; i++) {
 		struct model_tensor *t = &m->t[i];
 		uint64_t n;
-		float *f;
-		int b, oom;
+		int b;
 
 		if (state[i] != FLOAT_READ || !model_is_const(m, (int32_t)i) ||
 		    (t->type != TFL_INT8 && t->type != TFL_UINT8) || model_tensor_elems(t, &n) < 0)
 			continue;
-		f = const_to_f32(m, t, n, &oom);
-		if (!f) {
-			if (oom)
-				return -ENOMEM;
+		b = add_f32_buffer(m, t, n);
+		if (b == -EOPNOTSUPP)
 			continue;
-		}
-		b = add_buffer(m, f, n * sizeof(float));
-		if (b < 0) {
-			free(f);
+		if (b < 0)
 			return b;
-		}
 		t->buffer = (uint32_t)b;
 		t->type = TFL_FLOAT32;
 		model_quant_free(&t->q);
