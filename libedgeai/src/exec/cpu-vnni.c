@@ -3102,10 +3102,19 @@ static void dw_flat_row(const struct ek_op *o, const struct dw_flat *fl, int32_t
  */
 #define DW3_P 4
 
+/*
+ * @np output pixels @pc bytes apart from @dst, stride @S: at each filter
+ * row r the columns from @rw[r] on, weights at @wr[r]. With @padl (@padr)
+ * the block's first (last) column is past the row's end and reads as the
+ * input's zero point @zx, and @rw[r] is the block's second column: that
+ * tap adds zx * w, which @init (bias - zx * the in-bounds rows' weights)
+ * takes away again, so the edge pixels come out as TFLite computes them.
+ */
 static inline __attribute__((always_inline)) void
 dw3_block(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, size_t pc, size_t chp,
 	  const int32_t *init, const struct gq *g, uint8_t *dst, const int np, const int S,
-	  const int s8, __mmask16 m, __m512i zo, int32_t lo, int32_t hi)
+	  const int padl, const int padr, const int s8, __mmask16 m, __m512i zx, __m512i zo,
+	  int32_t lo, int32_t hi)
 {
 	__m512i acc[DW3_P], col[(DW3_P - 1) * 2 + 3];
 	uint32_t r;
@@ -3122,9 +3131,14 @@ dw3_block(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, size_
 
 		UNROLL
 		for (i = 0; i < (np - 1) * S + 3; i++) {
-			__m128i xb = m == 0xffff ? _mm_loadu_si128((const __m128i *)(s + i * pc)) :
-						   _mm_maskz_loadu_epi8(m, s + i * pc);
+			__m128i xb;
 
+			if ((padl && i == 0) || (padr && i == (np - 1) * S + 2)) {
+				col[i] = zx;
+				continue;
+			}
+			xb = m == 0xffff ? _mm_loadu_si128((const __m128i *)(s + (i - padl) * pc)) :
+					   _mm_maskz_loadu_epi8(m, s + (i - padl) * pc);
 			col[i] = s8 ? _mm512_cvtepi8_epi32(xb) : _mm512_cvtepu8_epi32(xb);
 		}
 		/* x fits int16: its low half times w's */
@@ -3159,7 +3173,7 @@ dw3_group(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, uint3
 		wl[r] = wr[r] + 16 * l;
 	}
 #define DW3_BLOCK(N) dw3_block(rl, wl, nr, pc, chp, init + 16 * l, &g[l], dst + x * pc + 16 * l, \
-			       N, S, s8, m, zo, lo, hi)
+			       N, S, 0, 0, s8, m, zo, zo, lo, hi)
 	for (x = 0; x + DW3_P <= npix; x += DW3_P) {
 		DW3_BLOCK(DW3_P);
 		for (r = 0; r < nr; r++)
@@ -3200,63 +3214,12 @@ dw3_pixels(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, size
 }
 
 /*
- * dw3_block() with the columns past the row's ends read as the input's
- * zero point (@padl: the block's first column, @padr: its last): such a
- * tap adds zx * w, which the row's init (bias - zx * the in-bounds rows'
- * weights, all three columns) takes away again, so the edge pixels come
- * out as TFLite computes them, without their taps. @s: the block's first
- * input column that exists.
- */
-static inline __attribute__((always_inline)) void
-dw3e_block(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, size_t pc, size_t chp,
-	   const int32_t *init, const struct gq *g, uint8_t *dst, const int np, const int padl,
-	   const int padr, const int s8, __mmask16 m, __m512i zx, __m512i zo, int32_t lo,
-	   int32_t hi)
-{
-	__m512i acc[DW3_P], col[DW3_P + 2];
-	uint32_t r;
-	int i;
-
-	UNROLL
-	for (i = 0; i < np; i++)
-		acc[i] = _mm512_load_si512(init);
-	for (r = 0; r < nr; r++) {
-		const uint8_t *s = rw[r];
-		const int32_t *w = wr[r];
-		__m512i w0 = _mm512_load_si512(w), w1 = _mm512_load_si512(w + chp);
-		__m512i w2 = _mm512_load_si512(w + 2 * chp);
-
-		UNROLL
-		for (i = 0; i < np + 2; i++) {
-			__m128i xb;
-
-			if ((padl && i == 0) || (padr && i == np + 1)) {
-				col[i] = zx;
-				continue;
-			}
-			xb = m == 0xffff ? _mm_loadu_si128((const __m128i *)(s + (i - padl) * pc)) :
-					   _mm_maskz_loadu_epi8(m, s + (i - padl) * pc);
-			col[i] = s8 ? _mm512_cvtepi8_epi32(xb) : _mm512_cvtepu8_epi32(xb);
-		}
-		UNROLL
-		for (i = 0; i < np; i++) {
-			acc[i] = _mm512_dpwssd_epi32(acc[i], col[i], w0);
-			acc[i] = _mm512_dpwssd_epi32(acc[i], col[i + 1], w1);
-			acc[i] = _mm512_dpwssd_epi32(acc[i], col[i + 2], w2);
-		}
-	}
-	UNROLL
-	for (i = 0; i < np; i++)
-		st8c(dst + i * pc, m, _mm512_add_epi32(v_mbqm(acc[i], g), zo), lo, hi, s8);
-}
-
-/*
  * A whole output row of a stride-1, undilated 3x3 depthwise with one
  * column of padding each side (the output as wide as the input; or one
  * residue of a dilated row, @pc apart: dw3e_row()), channels
- * 16 l ..: blocks of DW3_P pixels, the first and last dw3e_block()'s with
- * their outside column read as the zero point, the ones between
- * dw3_block()'s. The edge pixels so cost what the others do, instead of
+ * 16 l ..: blocks of DW3_P pixels, the first and last with their outside
+ * column read as the zero point (dw3_block()'s @padl, @padr). The edge
+ * pixels so cost what the others do, instead of
  * a dw_pixel() each (on a 7x7 map, half of the pixels). @rw: each filter
  * row's input column 0.
  */
@@ -3273,8 +3236,8 @@ dw3e_group(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, uint
 		rl[r] = rw[r] + 16 * l;
 		wl[r] = wr[r] + 16 * l;
 	}
-#define DW3E(N, L, R) dw3e_block(rl, wl, nr, pc, chp, init + 16 * l, &g[l], dst + x * pc + 16 * l, \
-				 N, L, R, s8, m, zx, zo, lo, hi)
+#define DW3E(N, L, R) dw3_block(rl, wl, nr, pc, chp, init + 16 * l, &g[l], dst + x * pc + 16 * l, \
+				N, 1, L, R, s8, m, zx, zo, lo, hi)
 #define DW3E_N(L, R) do { \
 		switch (np) { \
 		case 4: DW3E(4, L, R); break; \
@@ -3292,10 +3255,8 @@ dw3e_group(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, uint
 	DW3E(DW3_P, 1, 0);
 	for (r = 0; r < nr; r++)
 		rl[r] += (size_t)(DW3_P - 1) * pc;
-	/* the blocks between: dw3_block() itself */
 	for (x = DW3_P; x + DW3_P < ow; x += DW3_P) {
-		dw3_block(rl, wl, nr, pc, chp, init + 16 * l, &g[l], dst + x * pc + 16 * l, DW3_P, 1,
-			  s8, m, zo, lo, hi);
+		DW3E(DW3_P, 0, 0);
 		for (r = 0; r < nr; r++)
 			rl[r] += (size_t)DW3_P * pc;
 	}
