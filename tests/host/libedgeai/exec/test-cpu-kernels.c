@@ -1039,6 +1039,32 @@ static int one_tconv(int u8, char *what, size_t wsz)
 }
 
 /*
+ * The program in P (input at at_guard(), @cnt output bytes) by the
+ * reference kernels into out_ref and by the optimized ones (the run's
+ * pool) into out_opt: 1 when they differ or a run fails (said with @what).
+ */
+static int ref_opt_differ(uint32_t cnt, const char *what)
+{
+	size_t size = blob(&P);
+	unsigned int failed;
+	void *slots[2];
+	int r1, r2;
+
+	slots[0] = at_guard();
+	slots[1] = out_ref;
+	memset(out_ref, 0xa5, cnt);
+	r1 = exec_cpu_run(P.buf, size, slots, 2, 1, &failed);
+	slots[1] = out_at_guard(cnt);
+	memset(out_opt, 0x5a, cnt);
+	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
+	if (r1 || r2) {
+		ktap_diag("%s: exec %d/%d", what, r1, r2);
+		return 1;
+	}
+	return memcmp(out_ref, out_opt, cnt) != 0;
+}
+
+/*
  * SOFTMAX (kind 21): 1..2 x 1..4 x 1..40 rows of depth 1, 2, 3, odd, 91
  * or 1001; the compiler's table (c_softmax(): expf(-s_in d) in float) for
  * s_in from 0.001 to 3 (large ones: entries that are subnormal or 0),
@@ -1055,10 +1081,6 @@ static int one_softmax(int u8, char *what, size_t wsz)
 	float s_in = (float)(rnd(4) ? 0.001 + rnd(1000) / 2000.0 : 0.5 + rnd(2500) / 1000.0);
 	float s_out = rnd(4) ? 1.0f / 256 : (float)(0.001 + rnd(1000) / 1e4);
 	int32_t zo = s_out == 1.0f / 256 ? (u8 ? 0 : -128) : (u8 ? 0 : -128) + (int32_t)rnd(256);
-	void *slots[2];
-	unsigned int failed;
-	size_t size;
-	int r1, r2;
 
 	prog_reset();
 	d[0] = 1 + rnd(2), d[1] = 1 + rnd(4), d[2] = 1 + rnd(40);
@@ -1082,22 +1104,10 @@ static int one_softmax(int u8, char *what, size_t wsz)
 		in[i] = (uint8_t)(form == 7 ? (rnd(2) ? 0x80 : 0x7f) : rnd(256));
 	P.op.inputs[0] = add_t(&P, dt, 0, 0, d, (int32_t)rnd(256) - (u8 ? 0 : 128));
 	P.op.output = add_t(&P, dt, 1, 0, d, zo);
-	size = blob(&P);
-	slots[0] = at_guard();
-	slots[1] = out_ref;
-	memset(out_ref, 0xa5, cnt);
-	r1 = exec_cpu_run(P.buf, size, slots, 2, 1, &failed);
-	slots[1] = out_at_guard(cnt);
-	memset(out_opt, 0x5a, cnt);
-	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
 	snprintf(what, wsz, "softmax %s %ux%ux%ux%u s_in %g s_out %g zp %d form %u",
 		 u8 ? "uint8" : "int8", d[0], d[1], d[2], d[3], (double)s_in, (double)s_out, zo,
 		 form);
-	if (r1 || r2) {
-		ktap_diag("%s: exec %d/%d", what, r1, r2);
-		return 1;
-	}
-	return memcmp(out_ref, out_opt, cnt) != 0;
+	return ref_opt_differ(cnt, what);
 }
 
 /*
@@ -1111,10 +1121,6 @@ static int one_slice(int u8, char *what, size_t wsz)
 	static const int32_t strides[] = { 2, 3, -1, -2 };
 	uint32_t dt = u8 ? EDGEAI_DTYPE_UINT8 : EDGEAI_DTYPE_INT8, d[4], od[4], cnt, i, k;
 	struct edgeai_prog_slice_params *sp = (void *)P.op.params;
-	void *slots[2];
-	unsigned int failed;
-	size_t size;
-	int r1, r2;
 
 	prog_reset();
 	d[0] = 1 + rnd(2), d[1] = 1 + rnd(12), d[2] = 1 + rnd(12), d[3] = channels();
@@ -1134,23 +1140,11 @@ static int one_slice(int u8, char *what, size_t wsz)
 	P.op.inputs[0] = add_t(&P, dt, 0, 0, d, 3);
 	P.op.output = add_t(&P, dt, 1, 0, od, 3);
 	cnt = od[0] * od[1] * od[2] * od[3];
-	size = blob(&P);
-	slots[0] = at_guard();
-	slots[1] = out_ref;
-	memset(out_ref, 0xa5, cnt);
-	r1 = exec_cpu_run(P.buf, size, slots, 2, 1, &failed);
-	slots[1] = out_at_guard(cnt);
-	memset(out_opt, 0x5a, cnt);
-	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
 	snprintf(what, wsz, "slice %s %ux%ux%ux%u -> %ux%ux%ux%u begin %u,%u,%u,%u stride %d,%d,%d,%d",
 		 u8 ? "uint8" : "int8", d[0], d[1], d[2], d[3], od[0], od[1], od[2], od[3],
 		 sp->begin[0], sp->begin[1], sp->begin[2], sp->begin[3], sp->stride[0],
 		 sp->stride[1], sp->stride[2], sp->stride[3]);
-	if (r1 || r2) {
-		ktap_diag("%s: exec %d/%d", what, r1, r2);
-		return 1;
-	}
-	return memcmp(out_ref, out_opt, cnt) != 0;
+	return ref_opt_differ(cnt, what);
 }
 
 /*
@@ -1167,10 +1161,6 @@ static int one_transpose(int u8, char *what, size_t wsz)
 	struct edgeai_prog_block_params *bp = (void *)P.op.params;
 	uint32_t form = rnd(4), b = 1 + rnd(4);
 	int reshape = form == 0, block = form == 1, to_space = rnd(2);
-	void *slots[2];
-	unsigned int failed;
-	size_t size;
-	int r1, r2;
 
 	prog_reset();
 	d[0] = 1 + rnd(2), d[1] = 1 + rnd(12), d[2] = 1 + rnd(12), d[3] = channels();
@@ -1213,14 +1203,6 @@ static int one_transpose(int u8, char *what, size_t wsz)
 		      to_space ? EDGEAI_OP_DEPTH_TO_SPACE : EDGEAI_OP_SPACE_TO_DEPTH;
 	P.op.inputs[0] = add_t(&P, dt, 0, 0, d, 3);
 	P.op.output = add_t(&P, dt, 1, 0, od, 3);
-	size = blob(&P);
-	slots[0] = at_guard();
-	slots[1] = out_ref;
-	memset(out_ref, 0xa5, cnt);
-	r1 = exec_cpu_run(P.buf, size, slots, 2, 1, &failed);
-	slots[1] = out_at_guard(cnt);
-	memset(out_opt, 0x5a, cnt);
-	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
 	if (block)
 		snprintf(what, wsz, "%s %s %ux%ux%ux%u block %u",
 			 to_space ? "depth_to_space" : "space_to_depth", u8 ? "uint8" : "int8",
@@ -1229,11 +1211,7 @@ static int one_transpose(int u8, char *what, size_t wsz)
 		snprintf(what, wsz, "%s %s %ux%ux%ux%u perm %u%u%u%u",
 			 reshape ? "reshape" : "transpose", u8 ? "uint8" : "int8", d[0], d[1], d[2],
 			 d[3], tp->perm[0], tp->perm[1], tp->perm[2], tp->perm[3]);
-	if (r1 || r2) {
-		ktap_diag("%s: exec %d/%d", what, r1, r2);
-		return 1;
-	}
-	return memcmp(out_ref, out_opt, cnt) != 0;
+	return ref_opt_differ(cnt, what);
 }
 
 /*
@@ -1248,10 +1226,6 @@ static int one_l2norm(int u8, char *what, size_t wsz)
 	static const uint32_t depths[] = { 1, 3, 13, 64, 300, 1001 };
 	uint32_t dt = u8 ? EDGEAI_DTYPE_UINT8 : EDGEAI_DTYPE_INT8, d[4], cnt, i, form = rnd(8);
 	int32_t lo = u8 ? 0 : -128, zi = lo + (int32_t)rnd(256);
-	void *slots[2];
-	unsigned int failed;
-	size_t size;
-	int r1, r2;
 
 	prog_reset();
 	d[0] = 1 + rnd(2), d[1] = 1 + rnd(6), d[2] = 1 + rnd(8);
@@ -1265,21 +1239,9 @@ static int one_l2norm(int u8, char *what, size_t wsz)
 	P.op.opcode = EDGEAI_OP_L2_NORMALIZATION;
 	P.op.inputs[0] = add_t(&P, dt, 0, 0, d, zi);
 	P.op.output = add_t(&P, dt, 1, 0, d, u8 ? 128 : 0);
-	size = blob(&P);
-	slots[0] = at_guard();
-	slots[1] = out_ref;
-	memset(out_ref, 0xa5, cnt);
-	r1 = exec_cpu_run(P.buf, size, slots, 2, 1, &failed);
-	slots[1] = out_at_guard(cnt);
-	memset(out_opt, 0x5a, cnt);
-	r2 = exec_cpu_run_prof(P.buf, size, slots, 2, 0, NULL, NULL, pool, &failed);
 	snprintf(what, wsz, "l2norm %s %ux%ux%ux%u zp %d form %u", u8 ? "uint8" : "int8", d[0],
 		 d[1], d[2], d[3], zi, form);
-	if (r1 || r2) {
-		ktap_diag("%s: exec %d/%d", what, r1, r2);
-		return 1;
-	}
-	return memcmp(out_ref, out_opt, cnt) != 0;
+	return ref_opt_differ(cnt, what);
 }
 
 /*
