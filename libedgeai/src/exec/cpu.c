@@ -603,12 +603,6 @@ static int space_depth8(const struct ek_op *o, int to_space)
 	return 0;
 }
 
-/*
- * L2_NORMALIZATION of 8-bit tensors (ek_l2norm()) on direct pointers: per
- * row the sum of squares and ek_inv_sqrt(), then each value rescaled as
- * the reference does; a row of more than 256 values through a table of
- * the 256 byte values. Rows [begin, end) per part.
- */
 /* The 8-bit value @x of @s8 (int8) or uint8 type, less @zp. */
 static inline int32_t l2_v(uint8_t x, int s8, int32_t zp)
 {
@@ -622,6 +616,12 @@ static inline uint8_t l2_out(int32_t v, int s8, int32_t mul, int shift)
 	return (uint8_t)(s8 ? (v < -128 ? -128 : v > 127 ? 127 : v) : (v < 0 ? 0 : v > 255 ? 255 : v));
 }
 
+/*
+ * L2_NORMALIZATION of 8-bit tensors (ek_l2norm()) on direct pointers: per
+ * row the sum of squares and ek_inv_sqrt(), then each value rescaled as
+ * the reference does; a row of more than 256 values through a table of
+ * the 256 byte values. Rows [begin, end) per part.
+ */
 static void l2norm8_rows(void *ctx, uint32_t begin, uint32_t end)
 {
 	const struct ek_op *o = ctx;
