@@ -3216,12 +3216,11 @@ dw3_pixels(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, size
 /*
  * A whole output row of a stride-1, undilated 3x3 depthwise with one
  * column of padding each side (the output as wide as the input; or one
- * residue of a dilated row, @pc apart: dw3e_row()), channels
- * 16 l ..: blocks of DW3_P pixels, the first and last with their outside
- * column read as the zero point (dw3_block()'s @padl, @padr). The edge
- * pixels so cost what the others do, instead of
- * a dw_pixel() each (on a 7x7 map, half of the pixels). @rw: each filter
- * row's input column 0.
+ * residue of a dilated row, @pc apart: dw3e_row()), channels 16 l ..:
+ * blocks of DW3_P pixels, the first and last with their outside column
+ * read as the zero point (dw3_block()'s @padl, @padr). The edge pixels so
+ * cost what the others do, instead of a dw_pixel() each (on a 7x7 map,
+ * half of the pixels). @rw: each filter row's input column 0.
  */
 static inline __attribute__((always_inline)) void
 dw3e_group(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, uint32_t l, size_t pc,
