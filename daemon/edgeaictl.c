@@ -822,7 +822,9 @@ static const Verb verbs[] = {
 	  OPT_JSON | OPT_QUANTIZE,
 	  "Post-training quantization of the float model IN into the int8 model OUT,\n"
 	  "calibrated on random inputs or on --calib files, then compares the int8\n"
-	  "outputs with the float ones on the calibration set. Needs no device.\n" },
+	  "outputs with the float ones on the calibration set. IN may hold fp16\n"
+	  "weights, or int8 weights with float activations (a dynamic-range model):\n"
+	  "they are dequantized first. Needs no device.\n" },
 	{ "run", "MODEL ...", 0, 0, VERB_OWN_OPTIONS, verb_run, "Run an int8 model once", 0, NULL,
 	  ctl_run_help },
 	{ "bench", "MODEL ...", 0, 0, VERB_OWN_OPTIONS, verb_bench, "Latency and throughput of a model", 0,
