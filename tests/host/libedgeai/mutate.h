@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Seeded mutations of a loaded model, for the tests that feed the
+ * compiler and the quantizer models that are well formed files but
+ * wrong (test-compile-mutate.c, test-quant-mutate.c): one to three of an
+ * activation's shape one off in a dimension, a tensor's scale made NaN,
+ * infinite, zero, negative, tiny or huge or its zero point moved, an
+ * element of an int32 constant set to a small or a huge value, an op's
+ * axis, count or keep_dims changed or its last input or output dropped.
+ */
+#ifndef EDGEAI_TEST_MUTATE_H
+#define EDGEAI_TEST_MUTATE_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/model.h"
+
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+static inline uint32_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)rng;
+}
+
+static inline size_t tensor_bytes(const struct model_tensor *t)
+{
+	size_t n = t->type == TFL_INT64 ? 8 : t->type == TFL_INT32 || t->type == TFL_FLOAT32 ? 4 : 1;
+	uint32_t k;
+
+	for (k = 0; k < t->rank; k++)
+		n *= (size_t)t->shape[k];
+	return n;
+}
+
+/* One mutation of @m, described into @log. */
+static inline void mutate(struct edgeai_model *m, char *log, size_t size)
+{
+	size_t at = strlen(log);
+
+	if (rnd() % 4 == 0) {
+		/* an activation's shape one off in one dimension */
+		struct model_tensor *mt = &m->t[rnd() % m->n_tensors];
+
+		if ((mt->buffer && m->buf[mt->buffer].data) || !mt->rank)
+			return;
+		mt->shape[rnd() % mt->rank] += (rnd() % 2) ? 1 : -1;
+		snprintf(log + at, size - at, " shape of %s", mt->name);
+	} else if (rnd() % 3 == 0) {
+		static const float bad[] = { 0.0f, -1.0f, 1e-30f, 1e30f, 1e-12f, 3e38f };
+		struct model_tensor *mt = &m->t[rnd() % m->n_tensors];
+
+		if (!mt->q.n)
+			return;
+		switch (rnd() % 4) {
+		case 0:
+			mt->q.scale[rnd() % mt->q.n] = __builtin_nanf("");
+			break;
+		case 1:
+			mt->q.scale[rnd() % mt->q.n] = __builtin_inff();
+			break;
+		case 2:
+			mt->q.scale[rnd() % mt->q.n] = bad[rnd() % 6];
+			break;
+		default:
+			mt->q.zero_point[0] = (int64_t)(rnd() % 1001) - 500;
+			break;
+		}
+		snprintf(log + at, size - at, " quantization of %s", mt->name);
+	} else if (rnd() % 2) {
+		uint32_t t = rnd() % m->n_tensors;
+		struct model_tensor *mt = &m->t[t];
+		struct model_buffer *b = &m->buf[mt->buffer];
+		int32_t v = (int32_t)(rnd() % 41) - 20;
+		uint8_t *copy;
+		size_t i;
+
+		if (mt->type != TFL_INT32 || !mt->buffer || !b->data || b->size < 4)
+			return;
+		if (rnd() % 8 == 0)
+			v = (int32_t)rnd();
+		copy = b->data;
+		if ((uintptr_t)b->data - (uintptr_t)m->map < m->map_size) {
+			/* in the file's map: a copy, which the model frees (model_buffer_release()) */
+			copy = malloc(b->size);
+			if (!copy)
+				return;
+			memcpy(copy, b->data, b->size);
+		}
+		i = rnd() % (b->size / 4);
+		memcpy(copy + 4 * i, &v, 4);
+		b->data = copy;
+		snprintf(log + at, size - at, " %s[%zu]=%d", mt->name, i, v);
+	} else {
+		struct model_op *op = &m->ops[rnd() % m->n_ops];
+		int32_t v = (int32_t)(rnd() % 13) - 6;
+
+		switch (rnd() % 4) {
+		case 0:
+			op->o.axis = v;
+			break;
+		case 1:
+			op->o.num = v;
+			break;
+		case 2:
+			op->o.keep_dims = !op->o.keep_dims;
+			break;
+		default:
+			if (op->n_out > 1)
+				op->n_out--;
+			else if (op->n_in > 1)
+				op->n_in--;
+			break;
+		}
+		snprintf(log + at, size - at, " op %ld (%s) edited", (long)(op - m->ops),
+			 edgeai_op_name(op->code));
+	}
+}
+
+#endif
