@@ -89,7 +89,8 @@ int quant_fref_new(const struct edgeai_model *m, struct quant_fref **ret, char *
 		if (t->type != TFL_FLOAT32 && !model_is_argmax_output(m, i))
 			continue;
 		if (model_tensor_elems(t, &n) < 0) {
-			r = -EBADMSG;
+			r = base_errf(errbuf, errbuf_size, -EBADMSG, "tensor %u ('%s'): bad or huge "
+				      "dimensions", i, t->name ? t->name : "");
 			break;
 		}
 		x->val[i] = calloc(n ? n : 1, sizeof(float));
