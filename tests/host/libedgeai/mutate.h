@@ -38,6 +38,28 @@ static inline size_t tensor_bytes(const struct model_tensor *t)
 	return n;
 }
 
+/*
+ * The 4 bytes at @v into a random 4-byte element (*@i) of buffer @b of
+ * @m, copied out of the file's map first (the model frees the copy:
+ * model_buffer_release()). 0, or -1 without memory.
+ */
+static inline int mutate_word(struct edgeai_model *m, struct model_buffer *b, const void *v,
+			      size_t *i)
+{
+	uint8_t *copy = b->data;
+
+	if ((uintptr_t)b->data - (uintptr_t)m->map < m->map_size) {
+		copy = malloc(b->size);
+		if (!copy)
+			return -1;
+		memcpy(copy, b->data, b->size);
+	}
+	*i = rnd() % (b->size / 4);
+	memcpy(copy + 4 * *i, v, 4);
+	b->data = copy;
+	return 0;
+}
+
 /* One mutation of @m, described into @log. */
 static inline void mutate(struct edgeai_model *m, char *log, size_t size)
 {
@@ -77,24 +99,14 @@ static inline void mutate(struct edgeai_model *m, char *log, size_t size)
 		struct model_tensor *mt = &m->t[t];
 		struct model_buffer *b = &m->buf[mt->buffer];
 		int32_t v = (int32_t)(rnd() % 41) - 20;
-		uint8_t *copy;
 		size_t i;
 
 		if (mt->type != TFL_INT32 || !mt->buffer || !b->data || b->size < 4)
 			return;
 		if (rnd() % 8 == 0)
 			v = (int32_t)rnd();
-		copy = b->data;
-		if ((uintptr_t)b->data - (uintptr_t)m->map < m->map_size) {
-			/* in the file's map: a copy, which the model frees (model_buffer_release()) */
-			copy = malloc(b->size);
-			if (!copy)
-				return;
-			memcpy(copy, b->data, b->size);
-		}
-		i = rnd() % (b->size / 4);
-		memcpy(copy + 4 * i, &v, 4);
-		b->data = copy;
+		if (mutate_word(m, b, &v, &i))
+			return;
 		snprintf(log + at, size - at, " %s[%zu]=%d", mt->name, i, v);
 	} else {
 		struct model_op *op = &m->ops[rnd() % m->n_ops];

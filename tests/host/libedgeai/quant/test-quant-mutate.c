@@ -32,22 +32,11 @@ static void mutate_more(struct edgeai_model *m, char *log, size_t size)
 		struct model_tensor *mt = &m->t[rnd() % m->n_tensors];
 		struct model_buffer *b = &m->buf[mt->buffer];
 		float f = rnd() % 3 ? fv[rnd() % 6] : rnd() % 2 ? __builtin_inff() : __builtin_nanf("");
-		uint8_t *copy;
 		size_t i;
 
-		if (mt->type != TFL_FLOAT32 || !mt->buffer || !b->data || b->size < 4)
+		if (mt->type != TFL_FLOAT32 || !mt->buffer || !b->data || b->size < 4 ||
+		    mutate_word(m, b, &f, &i))
 			return;
-		copy = b->data;
-		if ((uintptr_t)b->data - (uintptr_t)m->map < m->map_size) {
-			/* in the file's map: a copy, which the model frees */
-			copy = malloc(b->size);
-			if (!copy)
-				return;
-			memcpy(copy, b->data, b->size);
-		}
-		i = rnd() % (b->size / 4);
-		memcpy(copy + 4 * i, &f, 4);
-		b->data = copy;
 		snprintf(log + at, size - at, " %s[%zu]=%g", mt->name, i, (double)f);
 	} else {
 		struct model_op *op = &m->ops[rnd() % m->n_ops];
