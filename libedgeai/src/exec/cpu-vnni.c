@@ -99,6 +99,7 @@ struct vnni_w {
 	int32_t *tb;
 	struct vnni_w **ph;
 	uint32_t nph;
+	struct add_rank *ar;	/* ADD/SUB: add_rank_make()'s tables */
 };
 
 static void *aalloc(size_t n)
@@ -247,6 +248,7 @@ static void vnni_w_free(struct vnni_w *p)
 		free(p->dg);
 		free(p->db);
 		free(p->tb);
+		free(p->ar);
 		if (p->ph) {
 			uint32_t i;
 
@@ -2519,8 +2521,260 @@ static int add_other(const struct ek_op *o, const struct edgeai_prog_add_params 
 	return 0;
 }
 
-/* ADD/SUB: inputs of the output's shape, or broadcast along N, H and W. */
-static int add(const struct ek_op *o, int sub)
+/*
+ * ADD/SUB of two inputs of the output's shape by byte tables, where the
+ * CPU has AVX-512 VBMI. The reference computes, per element, zo + F(X[a]
+ * + Y[b]) clamped: X and Y each input's rescale of its byte (SUB: Y
+ * negated), F the output rescale ek_mbqm(). For a right shift e in 0..30
+ * (gq_make()'s one step), F(x) = floor((x m + u - n 2^31) / D) with
+ * D = 2^(31 + e), u = 2^30 + 2^(30 + e) (e = 0: 2^30), and n = 1 where
+ * x m < -2^30 and e > 0, else 0. Split PA = X[a] m + u = qa D + ra and
+ * QB = Y[b] m = pb D + rb (0 <= ra, rb < D):
+ *
+ *   floor((PA + QB) / D) = qa + pb + [rb >= D - ra],
+ *
+ * and the comparison is one of bytes: rb's rank among the values of the
+ * 256 bytes b, against k(a), how many of them lie below D - ra. So every
+ * term is a table of one input byte, looked up 64 at a time by vpermi2b
+ * (lut_part()), and the sum is taken in 16-bit lanes. n makes the result
+ * one less only where (ra + rb) mod D < 2^31 (an exact tie of the final
+ * rounding, for x < 0): the a bytes for which some b gives one are
+ * flagged, and a vector holding one redoes those lanes with the
+ * reference's arithmetic. The tables are made once, when the program is
+ * prepared.
+ */
+struct add_rank {
+	uint8_t qlo[256], qhi[256];	/* zo + qa as int16, by a's byte */
+	uint8_t plo[256], phi[256];	/* pb */
+	uint8_t rank[256];		/* rb's rank, by b's byte */
+	uint8_t k[256];			/* k(a); k = 256 is k 0 with qa one less */
+	uint8_t flag[256];		/* 0x80: a tie is possible (redo the lane) */
+	int32_t x[256], y[256];		/* X, and Y (SUB: -Y), for the lanes redone */
+	int32_t m, shift, zo, lo, hi;
+	int s8;
+};
+
+struct add_rank_key {
+	int64_t r;
+	uint32_t b;
+};
+
+static int add_rank_cmp(const void *p, const void *q)
+{
+	const struct add_rank_key *a = p, *b = q;
+
+	return (a->r > b->r) - (a->r < b->r);
+}
+
+/* How many of the @n sorted keys lie below @v. */
+static uint32_t add_rank_below(const struct add_rank_key *s, uint32_t n, int64_t v)
+{
+	uint32_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+
+		if (s[mid].r < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Whether a of @t and one of the b at [@lo, @hi) of the sorted keys @s
+ * make x m < -2^30 (n = 1 of struct add_rank).
+ */
+static int add_rank_tie(const struct add_rank *t, const struct add_rank_key *s, uint32_t a,
+			uint32_t lo, uint32_t hi)
+{
+	for (; lo < hi; lo++)
+		if (((int64_t)t->x[a] + t->y[s[lo].b]) * t->m < -((int64_t)1 << 30))
+			return 1;
+	return 0;
+}
+
+/*
+ * One input's rescale of each byte, as ek_add() computes it (@neg:
+ * negated). 0, or -1 for a value that cannot be negated.
+ */
+static int add_rank_in(int32_t *v, const struct ek_tensor *t, uint32_t ls, int32_t mul,
+		       int32_t shift, int neg)
+{
+	uint32_t i;
+
+	for (i = 0; i < 256; i++) {
+		int32_t s = t->dtype == EDGEAI_DTYPE_INT8 ? (int8_t)i : (int32_t)i;
+
+		v[i] = ek_mbqm((int32_t)((uint32_t)(s - t->zp) << ls), mul, shift);
+		if (neg && v[i] == INT32_MIN)
+			return -1;
+		v[i] = neg ? -v[i] : v[i];
+	}
+	return 0;
+}
+
+/*
+ * The tables of ADD/SUB @o, or NULL: no VBMI, a left shift or a right one
+ * past 30 at the output, a clamp outside the type, or sums that could
+ * leave the 16-bit lanes (or wrap int32 in the reference).
+ */
+static struct add_rank *add_rank_make(const struct ek_op *o)
+{
+	const struct edgeai_prog_add_params *p = (const void *)o->op->params;
+	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
+	int s8 = out->dtype == EDGEAI_DTYPE_INT8, e = -p->out_shift;
+	int32_t tlo = s8 ? -128 : 0, thi = s8 ? 127 : 255;
+	int64_t d, u, pa[256], qmax = 0, pmax = 0, xmax = 0, ymax = 0;
+	struct add_rank_key s[256];
+	struct add_rank *t;
+	uint32_t i;
+
+	if (!cpu_vbmi() || o->n_in != 2 || !ek_is8(out->dtype) || a->dtype != out->dtype ||
+	    b->dtype != out->dtype || p->left_shift > 30 || e < 0 || e > 30 ||
+	    p->out_multiplier < 0 || p->act_min < tlo || p->act_max > thi)
+		return NULL;
+	t = aalloc(sizeof(*t));
+	if (!t)
+		return NULL;
+	t->m = p->out_multiplier;
+	t->shift = p->out_shift;
+	t->zo = out->zp;
+	t->lo = p->act_min;
+	t->hi = p->act_max;
+	t->s8 = s8;
+	add_rank_in(t->x, a, p->left_shift, p->in0_multiplier, p->in0_shift, 0);
+	if (add_rank_in(t->y, b, p->left_shift, p->in1_multiplier, p->in1_shift,
+			o->op->opcode == EDGEAI_OP_SUB))
+		goto fail;
+	d = (int64_t)1 << (31 + e);
+	u = ((int64_t)1 << 30) + (e ? (int64_t)1 << (30 + e) : 0);
+	for (i = 0; i < 256; i++) {
+		int64_t qb = (int64_t)t->y[i] * t->m, pb = qb >> (31 + e);
+
+		xmax = llabs(t->x[i]) > xmax ? llabs(t->x[i]) : xmax;
+		ymax = llabs(t->y[i]) > ymax ? llabs(t->y[i]) : ymax;
+		pa[i] = (int64_t)t->x[i] * t->m + u;
+		s[i].r = qb & (d - 1);
+		s[i].b = i;
+		pmax = llabs(pb) > pmax ? llabs(pb) : pmax;
+		t->plo[i] = (uint8_t)pb;
+		t->phi[i] = (uint8_t)((uint64_t)pb >> 8);
+	}
+	if (xmax + ymax >= ((int64_t)1 << 31))
+		goto fail;
+	qsort(s, 256, sizeof(s[0]), add_rank_cmp);
+	for (i = 0; i < 256; i++)
+		t->rank[s[i].b] = (uint8_t)(i && s[i].r == s[i - 1].r ? t->rank[s[i - 1].b] : i);
+	for (i = 0; i < 256; i++) {
+		int64_t ra = pa[i] & (d - 1), qa = (pa[i] >> (31 + e)) + t->zo;
+		uint32_t k = add_rank_below(s, 256, d - ra), hi0, hi1;
+
+		/* the tie lanes: those of (ra + rb) mod D < 2^31, and x m < -2^30 */
+		hi0 = add_rank_below(s, 256, ((int64_t)1 << 31) - ra);
+		hi1 = add_rank_below(s, 256, d - ra + ((int64_t)1 << 31));
+		t->flag[i] = e && (add_rank_tie(t, s, i, 0, hi0) || add_rank_tie(t, s, i, k, hi1)) ?
+			     0x80 : 0;
+		if (k == 256)
+			qa--, k = 0;
+		qmax = llabs(qa) > qmax ? llabs(qa) : qmax;
+		t->qlo[i] = (uint8_t)qa;
+		t->qhi[i] = (uint8_t)((uint64_t)qa >> 8);
+		t->k[i] = (uint8_t)k;
+	}
+	if (qmax + pmax + 1 > 32767)
+		goto fail;
+	return t;
+fail:
+	free(t);
+	return NULL;
+}
+
+/* The byte of each of @x's lanes in the 256-entry table @t (@top: x's top bits). */
+static inline __attribute__((always_inline, target("avx512vbmi"))) __m512i
+lut256(const uint8_t *t, __m512i x, __mmask64 top)
+{
+	return _mm512_mask_blend_epi8(top,
+				      _mm512_permutex2var_epi8(_mm512_load_si512(t), x,
+							       _mm512_load_si512(t + 64)),
+				      _mm512_permutex2var_epi8(_mm512_load_si512(t + 128), x,
+							       _mm512_load_si512(t + 192)));
+}
+
+struct add_rank_job {
+	const struct add_rank *t;
+	const uint8_t *a, *b;
+	uint8_t *out;
+	uint32_t cnt;
+};
+
+/* struct add_rank's sums for the elements of blocks [begin, end) of 64. */
+static __attribute__((target("avx512vbmi"))) void add_rank_part(void *ctx, uint32_t begin,
+								uint32_t end)
+{
+	const struct add_rank_job *j = ctx;
+	const struct add_rank *t = j->t;
+	const __m512i lo = _mm512_set1_epi8((char)t->lo), hi = _mm512_set1_epi8((char)t->hi);
+	const int s8 = t->s8, clamp = t->lo > (s8 ? -128 : 0) || t->hi < (s8 ? 127 : 255);
+	size_t i, e = (size_t)end * 64 < j->cnt ? (size_t)end * 64 : j->cnt;
+
+	for (i = (size_t)begin * 64; i < e; i += 64) {
+		__mmask64 m = e - i >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (e - i)) - 1, ta, tb, c;
+		__m512i a = _mm512_maskz_loadu_epi8(m, j->a + i);
+		__m512i b = _mm512_maskz_loadu_epi8(m, j->b + i);
+		__m512i ql, qh, pl, ph, cb, s0, s1, r;
+		uint64_t redo;
+
+		ta = _mm512_movepi8_mask(a);
+		tb = _mm512_movepi8_mask(b);
+		ql = lut256(t->qlo, a, ta);
+		qh = lut256(t->qhi, a, ta);
+		pl = lut256(t->plo, b, tb);
+		ph = lut256(t->phi, b, tb);
+		c = _mm512_cmpge_epu8_mask(lut256(t->rank, b, tb), lut256(t->k, a, ta));
+		cb = _mm512_movm_epi8(c);
+		/* in-lane halves as 16-bit lanes; the pack puts them back in order */
+		s0 = _mm512_add_epi16(_mm512_unpacklo_epi8(ql, qh), _mm512_unpacklo_epi8(pl, ph));
+		s1 = _mm512_add_epi16(_mm512_unpackhi_epi8(ql, qh), _mm512_unpackhi_epi8(pl, ph));
+		s0 = _mm512_sub_epi16(s0, _mm512_unpacklo_epi8(cb, cb));
+		s1 = _mm512_sub_epi16(s1, _mm512_unpackhi_epi8(cb, cb));
+		if (s8) {
+			r = _mm512_packs_epi16(s0, s1);
+			if (clamp)
+				r = _mm512_min_epi8(_mm512_max_epi8(r, lo), hi);
+		} else {
+			r = _mm512_packus_epi16(s0, s1);
+			if (clamp)
+				r = _mm512_min_epu8(_mm512_max_epu8(r, lo), hi);
+		}
+		redo = _mm512_movepi8_mask(lut256(t->flag, a, ta)) & m;
+		if (redo) {
+			/* the output may be an input's buffer: from copies */
+			uint8_t va[64], vb[64], vr[64];
+
+			_mm512_storeu_si512(va, a);
+			_mm512_storeu_si512(vb, b);
+			_mm512_storeu_si512(vr, r);
+			for (; redo; redo &= redo - 1) {
+				uint32_t l = (uint32_t)__builtin_ctzll(redo);
+				int32_t v = ek_wadd(ek_mbqm(t->x[va[l]] + t->y[vb[l]], t->m, t->shift),
+						    t->zo);
+
+				v = v < t->lo ? t->lo : v;
+				vr[l] = (uint8_t)(v > t->hi ? t->hi : v);
+			}
+			r = _mm512_loadu_si512(vr);
+		}
+		_mm512_mask_storeu_epi8(j->out + i, m, r);
+	}
+}
+
+/*
+ * ADD/SUB: inputs of the output's shape (by @prep's tables where it has
+ * them), or broadcast along N, H and W.
+ */
+static int add(const struct ek_op *o, int sub, const struct vnni_w *prep)
 {
 	const struct edgeai_prog_add_params *p = (const void *)o->op->params;
 	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
@@ -2528,6 +2782,16 @@ static int add(const struct ek_op *o, int sub)
 	int32_t *t0 = NULL, *t1 = NULL;
 	struct add_job aj;
 
+	if (prep && prep->ar && same_dims(a, out) && same_dims(b, out)) {
+		struct add_rank_job j = { .t = prep->ar, .a = a->data, .b = b->data,
+					  .out = out->data, .cnt = cnt };
+
+		if (exec_par_worth((uint64_t)cnt * 2))
+			exec_par_for((cnt + 63) / 64, add_rank_part, &j);
+		else
+			add_rank_part(&j, 0, (cnt + 63) / 64);
+		return 0;
+	}
 	if (!ek_is8(out->dtype) || a->dtype != out->dtype || b->dtype != out->dtype ||
 	    p->left_shift > 30 || !shift_ok(p->in0_multiplier, p->in0_shift) ||
 	    !shift_ok(p->in1_multiplier, p->in1_shift) ||
@@ -4843,9 +5107,9 @@ static int vnni_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_BATCH_MATMUL:
 		return matmul(o);
 	case EDGEAI_OP_ADD:
-		return add(o, 0);
+		return add(o, 0, prep);
 	case EDGEAI_OP_SUB:
-		return add(o, 1);
+		return add(o, 1, prep);
 	case EDGEAI_OP_PRELU:
 		return prelu(o, prep);
 	default:
@@ -4858,6 +5122,16 @@ static void *vnni_prepare(const struct ek_op *o)
 	const struct ek_tensor *f = &o->in[1];
 	struct vnni_w *w;
 
+	if (o->op->opcode == EDGEAI_OP_ADD || o->op->opcode == EDGEAI_OP_SUB) {
+		struct add_rank *ar = add_rank_make(o);
+
+		w = ar ? calloc(1, sizeof(*w)) : NULL;
+		if (w)
+			w->ar = ar;
+		else
+			free(ar);
+		return w;
+	}
 	if (o->n_in < 2 || !f->data)
 		return NULL;
 	if (o->op->opcode == EDGEAI_OP_PRELU)

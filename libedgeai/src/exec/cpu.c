@@ -1152,6 +1152,16 @@ void **exec_cpu_prepare(const void *prog, size_t size)
 			prep[i] = exec_opt_prepare(&o);
 			continue;
 		}
+		/* ADD, SUB of two tensors computed at run time: a set's tables */
+		if ((ops[i].opcode == EDGEAI_OP_ADD || ops[i].opcode == EDGEAI_OP_SUB) &&
+		    ops[i].inputs[0] < h->tensor_count && ops[i].inputs[1] < h->tensor_count &&
+		    tt[ops[i].inputs[0]].slot != EDGEAI_PROG_SLOT_CONST &&
+		    tt[ops[i].inputs[1]].slot != EDGEAI_PROG_SLOT_CONST) {
+			tensor_meta(prog, ops[i].inputs[1], &o.in[1]);
+			o.n_in = 2;
+			prep[i] = exec_opt_prepare(&o);
+			continue;
+		}
 		/* the filter is a constant: it resolves without slots */
 		if (ops[i].inputs[1] == EDGEAI_PROG_NO_TENSOR ||
 		    ek_resolve(prog, ops[i].inputs[1], NULL, 0, &o.in[1]) ||

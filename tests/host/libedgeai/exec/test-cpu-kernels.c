@@ -15,7 +15,10 @@
  * 64-channel blocks plus a tail), int8 filters with a non-zero zero point
  * (offset weights in int8 range, or not: then the op is declined) and
  * extreme activations (-128/127 in long reductions); then ADD/SUB (same
- * shapes, or broadcast: VNNI declines, AVX2 takes), RELU/RELU6/QUANTIZE (the 256-entry
+ * shapes, or broadcast: VNNI declines, AVX2 takes; a time in four every
+ * pair of input bytes, a time in eight scales of powers of two, whose
+ * rescales tie exactly; also with the prepared layouts, VNNI's byte
+ * tables), RELU/RELU6/QUANTIZE (the 256-entry
  * table path), PAD (channels padded, or not: rows copied whole) and
  * MAX_POOL_2D on random tensors and parameters;
  * PRELU (alpha per channel or one value, channel counts 1, 3, odd and
@@ -793,6 +796,8 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 	int32_t lo = u8 ? 0 : -128, hi = u8 ? 255 : 127;
 	int32_t za = lo + (int32_t)rnd(256), zb = lo + (int32_t)rnd(256), zo = lo + (int32_t)rnd(256);
 	int bcast = kind == 3 && !rnd(4);
+	/* ADD/SUB: a time in four, every pair of input bytes (256 x 256) */
+	int grid = kind == 3 && !bcast && !rnd(4);
 	uint32_t od[4];
 	void *slots[2];
 	unsigned int failed;
@@ -801,6 +806,8 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 
 	prog_reset();
 	d[0] = 1 + rnd(2), d[1] = 1 + rnd(40), d[2] = 1 + rnd(40), d[3] = 1 + rnd(70);
+	if (grid)
+		d[0] = 1, d[1] = d[2] = 256, d[3] = 1;
 	cnt = d[0] * d[1] * d[2] * d[3];
 	memcpy(db, d, sizeof(db));
 	if (bcast)
@@ -808,12 +815,19 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 	if (2 * cnt > sizeof(in) || cnt > sizeof(out_ref))
 		return -1;
 	for (i = 0; i < 2 * cnt; i++)
-		in[i] = (uint8_t)rnd(256);
+		in[i] = (uint8_t)(grid ? (i < cnt ? i >> 8 : i) : rnd(256));
 	if (kind == 3) {
 		struct edgeai_prog_add_params *ap = (void *)P.op.params;
 		double s0 = 0.001 + rnd(1000) / 1e4, s1 = 0.001 + rnd(1000) / 1e4;
-		double so = 0.001 + rnd(1000) / 1e4, twice = 2 * (s0 > s1 ? s0 : s1);
+		double so = 0.001 + rnd(1000) / 1e4, twice;
 
+		/* a time in eight scales of powers of two: exact ties everywhere */
+		if (!rnd(8)) {
+			s0 = ldexp(1, -(int)rnd(10));
+			s1 = ldexp(1, -(int)rnd(10));
+			so = ldexp(1, -(int)rnd(10));
+		}
+		twice = 2 * (s0 > s1 ? s0 : s1);
 		op = rnd(2) ? EDGEAI_OP_ADD : EDGEAI_OP_SUB;
 		/*
 		 * TFLite's way: inputs to twice the larger scale, << 20; 1 time
@@ -924,7 +938,10 @@ static int one_elt(int kind, int u8, char *what, size_t wsz)
 		ktap_diag("%s: exec %d/%d", what, r1, r2);
 		return 1;
 	}
-	return memcmp(out_ref, out_opt, cnt) != 0;
+	if (memcmp(out_ref, out_opt, cnt))
+		return 1;
+	/* ADD/SUB: the prepared tables of VNNI's (VBMI's) byte-table kernel too */
+	return kind == 3 && prepared_differs(size, slots, cnt, what);
 }
 
 /*
