@@ -890,37 +890,49 @@ static int is_lut_binary(uint32_t opcode)
  * of decomposed activations and input normalization.)
  * The table, or NULL; *@var: the input that varies.
  */
-static uint8_t *scalar_lut(const struct ek_op *o, int *var)
+/*
+ * The output byte of each of the 256 values of input @var of binary op
+ * @o against its other input, one element (its data set), computed by
+ * the reference kernel itself: 0, or -1 (not such an op).
+ */
+static int binary_lut(const struct ek_op *o, int var, uint8_t tab[256])
 {
-	uint8_t x[256], *tab;
+	uint8_t x[256];
 	struct ek_op t;
-	int c;
+	int i;
 
 	if (!is_lut_binary(o->op->opcode) || o->n_in < 2 || !ek_is8(o->in[0].dtype) ||
-	    !ek_is8(o->in[1].dtype) || !ek_is8(o->out.dtype))
-		return NULL;
+	    !ek_is8(o->in[1].dtype) || !ek_is8(o->out.dtype) || !o->in[!var].data ||
+	    ek_count(&o->in[!var]) != 1 || ek_count(&o->in[var]) != ek_count(&o->out) ||
+	    o->in[var].dtype != o->out.dtype)
+		return -1;
+	for (i = 0; i < 256; i++)
+		x[i] = (uint8_t)i;
+	t = *o;
+	t.in[var].data = x;
+	t.in[var].d[0] = t.in[var].d[1] = t.in[var].d[2] = 1;
+	t.in[var].d[3] = 256;
+	t.out.data = tab;
+	memcpy(t.out.d, t.in[var].d, sizeof(t.out.d));
+	return ek_run_op(&t) ? -1 : 0;
+}
+
+static uint8_t *scalar_lut(const struct ek_op *o, int *var)
+{
+	uint8_t *tab;
+	int c;
+
 	/* the constant: resolved (data) at prepare time, one element */
 	c = o->in[1].data && ek_count(&o->in[1]) == 1 ? 1 :
 	    o->in[0].data && ek_count(&o->in[0]) == 1 ? 0 : -1;
-	if (c < 0 || o->in[!c].data || ek_count(&o->in[!c]) != ek_count(&o->out) ||
-	    o->in[!c].dtype != o->out.dtype)
+	if (c < 0 || o->in[!c].data)
 		return NULL;
 	tab = malloc(256);
-	if (!tab)
-		return NULL;
-	for (c = 0; c < 256; c++)
-		x[c] = (uint8_t)c;
-	t = *o;
-	*var = o->in[1].data ? 0 : 1;
-	t.in[*var].data = x;
-	t.in[*var].d[0] = t.in[*var].d[1] = t.in[*var].d[2] = 1;
-	t.in[*var].d[3] = 256;
-	t.out.data = tab;
-	memcpy(t.out.d, t.in[*var].d, sizeof(t.out.d));
-	if (ek_run_op(&t)) {
+	if (tab && binary_lut(o, !c, tab)) {
 		free(tab);
-		return NULL;
+		tab = NULL;
 	}
+	*var = !c;
 	return tab;
 }
 
@@ -1008,6 +1020,17 @@ int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
 			r = table_run(o, prep->lut_var, prep->lut);
 			if (r != EXEC_OPT_NOT_HANDLED)
 				return r;
+		}
+		/*
+		 * a scalar computed at run time, against a large tensor: the
+		 * table of this run (256 reference outputs, a few us)
+		 */
+		if (exec_opt_level() != EXEC_KSET_REFERENCE && ek_count(&o->out) >= 32768) {
+			int var = ek_count(&o->in[1]) == 1 ? 0 : 1;
+			uint8_t tab[256];
+
+			if (!binary_lut(o, var, tab))
+				return table_run(o, var, tab);
 		}
 		break;
 	case EDGEAI_OP_DEPTHWISE_CONV_2D:
