@@ -2522,36 +2522,46 @@ static int add_other(const struct ek_op *o, const struct edgeai_prog_add_params 
 }
 
 /*
- * ADD/SUB of two inputs of the output's shape by byte tables, where the
- * CPU has AVX-512 VBMI. The reference computes, per element, zo + F(X[a]
- * + Y[b]) clamped: X and Y each input's rescale of its byte (SUB: Y
- * negated), F the output rescale ek_mbqm(). For a right shift e in 0..30
- * (gq_make()'s one step), F(x) = floor((x m + u - n 2^31) / D) with
- * D = 2^(31 + e), u = 2^30 + 2^(30 + e) (e = 0: 2^30), and n = 1 where
- * x m < -2^30 and e > 0, else 0. Split PA = X[a] m + u = qa D + ra and
- * QB = Y[b] m = pb D + rb (0 <= ra, rb < D):
+ * ADD/SUB by byte tables, where the CPU has AVX-512 VBMI: inputs of the
+ * output's shape, and the broadcast forms through exec_binary_run()'s
+ * walk. The reference computes, per element, zo + F(X[a] + Y[b])
+ * clamped: X and Y each input's rescale of its byte (SUB: Y negated), F
+ * the output rescale ek_mbqm(). For a right shift e in 0..30 (gq_make()'s
+ * one step), F(x) = floor((x m + u - n 2^31) / D) with D = 2^(31 + e),
+ * u = 2^30 + 2^(30 + e) (e = 0: 2^30), and n = 1 where x m < -2^30 and
+ * e > 0, else 0. Split PA = X[a] m + u = qa D + ra and QB = Y[b] m =
+ * pb D + rb (0 <= ra, rb < D):
  *
  *   floor((PA + QB) / D) = qa + pb + [rb >= D - ra],
  *
  * and the comparison is one of bytes: rb's rank among the values of the
  * 256 bytes b, against k(a), how many of them lie below D - ra. So every
  * term is a table of one input byte, looked up 64 at a time by vpermi2b
- * (lut_part()), and the sum is taken in 16-bit lanes. n makes the result
- * one less only where (ra + rb) mod D < 2^31 (an exact tie of the final
- * rounding, for x < 0): the a bytes for which some b gives one are
- * flagged, and a vector holding one redoes those lanes with the
- * reference's arithmetic. The tables are made once, when the program is
- * prepared.
+ * (lut_part()). The sum is taken in 16-bit lanes; or, where both terms
+ * fit int8 once a constant K moves from one to the other, as one
+ * saturating byte add (the type's range clamps it the same).
+ *
+ * n makes the result one less only where (ra + rb) mod D < 2^31 (an
+ * exact tie of the final rounding, for x < 0): the a bytes for which
+ * some b gives one are flagged, and a vector holding one redoes those
+ * lanes with the reference's arithmetic. The tables are made once, when
+ * the program is prepared.
  */
 struct add_rank {
 	uint8_t qlo[256], qhi[256];	/* zo + qa as int16, by a's byte */
 	uint8_t plo[256], phi[256];	/* pb */
+	/*
+	 * @bytes: zo + qa + K and pb - K (uint8: less 128 too) fit int8 for
+	 * some K, and pb - K + 1 too: the sum is one saturating byte add
+	 */
+	uint8_t q8[256], p8[256];
 	uint8_t rank[256];		/* rb's rank, by b's byte */
 	uint8_t k[256];			/* k(a); k = 256 is k 0 with qa one less */
 	uint8_t flag[256];		/* 0x80: a tie is possible (redo the lane) */
 	int32_t x[256], y[256];		/* X, and Y (SUB: -Y), for the lanes redone */
 	int32_t m, shift, zo, lo, hi;
-	int s8;
+	int s8, bytes;
+	int flags;			/* some byte is flagged */
 };
 
 struct add_rank_key {
@@ -2626,7 +2636,9 @@ static struct add_rank *add_rank_make(const struct ek_op *o)
 	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
 	int s8 = out->dtype == EDGEAI_DTYPE_INT8, e = -p->out_shift;
 	int32_t tlo = s8 ? -128 : 0, thi = s8 ? 127 : 255;
-	int64_t d, u, pa[256], qmax = 0, pmax = 0, xmax = 0, ymax = 0;
+	int64_t d, u, pa[256], xmax = 0, ymax = 0;
+	int32_t q[256], pb[256], qmin = INT32_MAX, qmax = INT32_MIN, pmin = INT32_MAX;
+	int32_t pmax = INT32_MIN, klo, khi;
 	struct add_rank_key s[256];
 	struct add_rank *t;
 	uint32_t i;
@@ -2644,6 +2656,7 @@ static struct add_rank *add_rank_make(const struct ek_op *o)
 	t->lo = p->act_min;
 	t->hi = p->act_max;
 	t->s8 = s8;
+	t->flags = 0;
 	add_rank_in(t->x, a, p->left_shift, p->in0_multiplier, p->in0_shift, 0);
 	if (add_rank_in(t->y, b, p->left_shift, p->in1_multiplier, p->in1_shift,
 			o->op->opcode == EDGEAI_OP_SUB))
@@ -2651,16 +2664,17 @@ static struct add_rank *add_rank_make(const struct ek_op *o)
 	d = (int64_t)1 << (31 + e);
 	u = ((int64_t)1 << 30) + (e ? (int64_t)1 << (30 + e) : 0);
 	for (i = 0; i < 256; i++) {
-		int64_t qb = (int64_t)t->y[i] * t->m, pb = qb >> (31 + e);
+		int64_t qb = (int64_t)t->y[i] * t->m;
 
 		xmax = llabs(t->x[i]) > xmax ? llabs(t->x[i]) : xmax;
 		ymax = llabs(t->y[i]) > ymax ? llabs(t->y[i]) : ymax;
 		pa[i] = (int64_t)t->x[i] * t->m + u;
 		s[i].r = qb & (d - 1);
 		s[i].b = i;
-		pmax = llabs(pb) > pmax ? llabs(pb) : pmax;
-		t->plo[i] = (uint8_t)pb;
-		t->phi[i] = (uint8_t)((uint64_t)pb >> 8);
+		/* |pb| < 2^31: |Y m| < 2^62, D >= 2^31 */
+		pb[i] = (int32_t)(qb >> (31 + e));
+		pmin = pb[i] < pmin ? pb[i] : pmin;
+		pmax = pb[i] > pmax ? pb[i] : pmax;
 	}
 	if (xmax + ymax >= ((int64_t)1 << 31))
 		goto fail;
@@ -2678,13 +2692,31 @@ static struct add_rank *add_rank_make(const struct ek_op *o)
 			     0x80 : 0;
 		if (k == 256)
 			qa--, k = 0;
-		qmax = llabs(qa) > qmax ? llabs(qa) : qmax;
-		t->qlo[i] = (uint8_t)qa;
-		t->qhi[i] = (uint8_t)((uint64_t)qa >> 8);
+		if (qa < -32767 || qa > 32767)
+			goto fail;
+		q[i] = (int32_t)qa;
+		qmin = q[i] < qmin ? q[i] : qmin;
+		qmax = q[i] > qmax ? q[i] : qmax;
 		t->k[i] = (uint8_t)k;
+		t->flags |= t->flag[i];
 	}
-	if (qmax + pmax + 1 > 32767)
+	/* the sum in 16-bit lanes: |zo + qa| + |pb| + 1 < 2^15 */
+	if ((int64_t)(-qmin > qmax ? -qmin : qmax) + (-pmin > pmax ? -pmin : pmax) + 1 > 32767)
 		goto fail;
+	/* in bytes: K with zo + qa + K in int8 (uint8: less 128), and pb - K, pb - K + 1 */
+	klo = -128 - (qmin - (s8 ? 0 : 128));
+	klo = pmax - 126 > klo ? pmax - 126 : klo;
+	khi = 127 - (qmax - (s8 ? 0 : 128));
+	khi = pmin + 128 < khi ? pmin + 128 : khi;
+	t->bytes = klo <= khi;
+	for (i = 0; i < 256; i++) {
+		t->qlo[i] = (uint8_t)q[i];
+		t->qhi[i] = (uint8_t)((uint32_t)q[i] >> 8);
+		t->plo[i] = (uint8_t)pb[i];
+		t->phi[i] = (uint8_t)((uint32_t)pb[i] >> 8);
+		t->q8[i] = (uint8_t)(q[i] - (s8 ? 0 : 128) + klo);
+		t->p8[i] = (uint8_t)(pb[i] - klo);
+	}
 	return t;
 fail:
 	free(t);
@@ -2709,70 +2741,129 @@ struct add_rank_job {
 	uint32_t cnt;
 };
 
-/* struct add_rank's sums for the elements of blocks [begin, end) of 64. */
-static __attribute__((target("avx512vbmi"))) void add_rank_part(void *ctx, uint32_t begin,
-								uint32_t end)
+/*
+ * struct add_rank's sums of the bytes @a and @b (lanes @m) into @dst;
+ * @clamp: the op's clamp lies inside the type's range; @bytes, @flags:
+ * the table's (constants where inlined).
+ */
+static inline __attribute__((always_inline, target("avx512vbmi"))) void
+add_rank_block(const struct add_rank *t, __m512i a, __m512i b, __mmask64 m, uint8_t *dst,
+	       const int clamp, const int bytes, const int flags)
 {
-	const struct add_rank_job *j = ctx;
-	const struct add_rank *t = j->t;
-	const __m512i lo = _mm512_set1_epi8((char)t->lo), hi = _mm512_set1_epi8((char)t->hi);
-	const int s8 = t->s8, clamp = t->lo > (s8 ? -128 : 0) || t->hi < (s8 ? 127 : 255);
-	size_t i, e = (size_t)end * 64 < j->cnt ? (size_t)end * 64 : j->cnt;
+	__mmask64 ta = _mm512_movepi8_mask(a), tb = _mm512_movepi8_mask(b), c;
+	__m512i r;
+	uint64_t redo;
 
-	for (i = (size_t)begin * 64; i < e; i += 64) {
-		__mmask64 m = e - i >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (e - i)) - 1, ta, tb, c;
-		__m512i a = _mm512_maskz_loadu_epi8(m, j->a + i);
-		__m512i b = _mm512_maskz_loadu_epi8(m, j->b + i);
-		__m512i ql, qh, pl, ph, cb, s0, s1, r;
-		uint64_t redo;
+	c = _mm512_cmpge_epu8_mask(lut256(t->rank, b, tb), lut256(t->k, a, ta));
+	if (bytes) {
+		/* (zo + qa + K) + (pb - K + c), saturated (uint8: in the int8 range) */
+		__m512i p = lut256(t->p8, b, tb);
 
-		ta = _mm512_movepi8_mask(a);
-		tb = _mm512_movepi8_mask(b);
-		ql = lut256(t->qlo, a, ta);
-		qh = lut256(t->qhi, a, ta);
-		pl = lut256(t->plo, b, tb);
-		ph = lut256(t->phi, b, tb);
-		c = _mm512_cmpge_epu8_mask(lut256(t->rank, b, tb), lut256(t->k, a, ta));
-		cb = _mm512_movm_epi8(c);
+		p = _mm512_mask_add_epi8(p, c, p, _mm512_set1_epi8(1));
+		r = _mm512_adds_epi8(lut256(t->q8, a, ta), p);
+		if (!t->s8)
+			r = _mm512_xor_si512(r, _mm512_set1_epi8((char)0x80));
+	} else {
+		__m512i ql = lut256(t->qlo, a, ta), qh = lut256(t->qhi, a, ta);
+		__m512i pl = lut256(t->plo, b, tb), ph = lut256(t->phi, b, tb);
+		__m512i cb = _mm512_movm_epi8(c), s0, s1;
+
 		/* in-lane halves as 16-bit lanes; the pack puts them back in order */
 		s0 = _mm512_add_epi16(_mm512_unpacklo_epi8(ql, qh), _mm512_unpacklo_epi8(pl, ph));
 		s1 = _mm512_add_epi16(_mm512_unpackhi_epi8(ql, qh), _mm512_unpackhi_epi8(pl, ph));
 		s0 = _mm512_sub_epi16(s0, _mm512_unpacklo_epi8(cb, cb));
 		s1 = _mm512_sub_epi16(s1, _mm512_unpackhi_epi8(cb, cb));
-		if (s8) {
-			r = _mm512_packs_epi16(s0, s1);
-			if (clamp)
-				r = _mm512_min_epi8(_mm512_max_epi8(r, lo), hi);
-		} else {
-			r = _mm512_packus_epi16(s0, s1);
-			if (clamp)
-				r = _mm512_min_epu8(_mm512_max_epu8(r, lo), hi);
-		}
-		redo = _mm512_movepi8_mask(lut256(t->flag, a, ta)) & m;
-		if (redo) {
-			/* the output may be an input's buffer: from copies */
-			uint8_t va[64], vb[64], vr[64];
+		r = t->s8 ? _mm512_packs_epi16(s0, s1) : _mm512_packus_epi16(s0, s1);
+	}
+	if (clamp && t->s8)
+		r = _mm512_min_epi8(_mm512_max_epi8(r, _mm512_set1_epi8((char)t->lo)),
+				    _mm512_set1_epi8((char)t->hi));
+	else if (clamp)
+		r = _mm512_min_epu8(_mm512_max_epu8(r, _mm512_set1_epi8((char)t->lo)),
+				    _mm512_set1_epi8((char)t->hi));
+	redo = flags ? _mm512_movepi8_mask(lut256(t->flag, a, ta)) & m : 0;
+	if (redo) {
+		/* the output may be an input's buffer: from copies */
+		uint8_t va[64], vb[64], vr[64];
 
-			_mm512_storeu_si512(va, a);
-			_mm512_storeu_si512(vb, b);
-			_mm512_storeu_si512(vr, r);
-			for (; redo; redo &= redo - 1) {
-				uint32_t l = (uint32_t)__builtin_ctzll(redo);
-				int32_t v = ek_wadd(ek_mbqm(t->x[va[l]] + t->y[vb[l]], t->m, t->shift),
-						    t->zo);
+		_mm512_storeu_si512(va, a);
+		_mm512_storeu_si512(vb, b);
+		_mm512_storeu_si512(vr, r);
+		for (; redo; redo &= redo - 1) {
+			uint32_t l = (uint32_t)__builtin_ctzll(redo);
+			int32_t v = ek_wadd(ek_mbqm(t->x[va[l]] + t->y[vb[l]], t->m, t->shift), t->zo);
 
-				v = v < t->lo ? t->lo : v;
-				vr[l] = (uint8_t)(v > t->hi ? t->hi : v);
-			}
-			r = _mm512_loadu_si512(vr);
+			v = v < t->lo ? t->lo : v;
+			vr[l] = (uint8_t)(v > t->hi ? t->hi : v);
 		}
-		_mm512_mask_storeu_epi8(j->out + i, m, r);
+		r = _mm512_loadu_si512(vr);
+	}
+	_mm512_mask_storeu_epi8(dst, m, r);
+}
+
+static int add_rank_clamp(const struct add_rank *t)
+{
+	return t->lo > (t->s8 ? -128 : 0) || t->hi < (t->s8 ? 127 : 255);
+}
+
+/* add_rank_part()'s loop, @bytes and @flags constants. */
+static inline __attribute__((always_inline, target("avx512vbmi"))) void
+add_rank_loop(const struct add_rank_job *j, size_t i, size_t e, const int bytes, const int flags)
+{
+	const int clamp = add_rank_clamp(j->t);
+
+	for (; i < e; i += 64) {
+		__mmask64 m = e - i >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (e - i)) - 1;
+
+		add_rank_block(j->t, _mm512_maskz_loadu_epi8(m, j->a + i),
+			       _mm512_maskz_loadu_epi8(m, j->b + i), m, j->out + i, clamp, bytes,
+			       flags);
 	}
 }
 
+/* struct add_rank's sums for the elements of blocks [begin, end) of 64. */
+static __attribute__((target("avx512vbmi"))) void add_rank_part(void *ctx, uint32_t begin,
+								uint32_t end)
+{
+	const struct add_rank_job *j = ctx;
+	size_t i = (size_t)begin * 64, e = (size_t)end * 64 < j->cnt ? (size_t)end * 64 : j->cnt;
+
+	if (j->t->bytes && !j->t->flags)
+		add_rank_loop(j, i, e, 1, 0);
+	else if (j->t->bytes)
+		add_rank_loop(j, i, e, 1, 1);
+	else
+		add_rank_loop(j, i, e, 0, 1);
+}
+
 /*
- * ADD/SUB: inputs of the output's shape (by @prep's tables where it has
- * them), or broadcast along N, H and W.
+ * exec_binary_run()'s run of @n outputs of a broadcast ADD/SUB by
+ * struct add_rank (@bj->vec): each input contiguous or one byte repeated
+ * (@bj->ca, @bj->cb). Returns @n.
+ */
+static __attribute__((target("avx512vbmi"))) uint32_t
+add_rank_row(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb, uint8_t *dst,
+	     uint32_t n)
+{
+	const struct add_rank *t = bj->vec;
+	const int clamp = add_rank_clamp(t);
+	uint32_t c;
+
+	for (c = 0; c < n; c += 64) {
+		__mmask64 m = n - c >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (n - c)) - 1;
+
+		add_rank_block(t, bj->ca ? _mm512_maskz_loadu_epi8(m, pa + c) :
+					   _mm512_set1_epi8((char)*pa),
+			       bj->cb ? _mm512_maskz_loadu_epi8(m, pb + c) :
+					_mm512_set1_epi8((char)*pb), m, dst + c, clamp, t->bytes, 1);
+	}
+	return n;
+}
+
+/*
+ * ADD/SUB: by @prep's tables where it has them (struct add_rank), else
+ * inputs of the output's shape or broadcast along N, H and W, or the
+ * other broadcast forms (add_other()).
  */
 static int add(const struct ek_op *o, int sub, const struct vnni_w *prep)
 {
@@ -2791,6 +2882,19 @@ static int add(const struct ek_op *o, int sub, const struct vnni_w *prep)
 		else
 			add_rank_part(&j, 0, (cnt + 63) / 64);
 		return 0;
+	}
+	if (prep && prep->ar) {
+		/* a broadcast form: the walk of exec_binary_run(), the tables' rows */
+		struct exec_binary *bj = malloc(sizeof(*bj));
+
+		if (bj && !exec_binary_init(bj, o)) {
+			bj->row = add_rank_row;
+			bj->vec = prep->ar;
+			exec_binary_run(bj);
+			free(bj);
+			return 0;
+		}
+		free(bj);
 	}
 	if (!ek_is8(out->dtype) || a->dtype != out->dtype || b->dtype != out->dtype ||
 	    p->left_shift > 30 || !shift_ok(p->in0_multiplier, p->in0_shift) ||
