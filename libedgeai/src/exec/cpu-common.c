@@ -386,7 +386,6 @@ int exec_binary_init(struct exec_binary *bj, const struct ek_op *o)
 	uint32_t op = o->op->opcode, ch = out->d[3];
 	int s8 = out->dtype == EDGEAI_DTYPE_INT8;
 	size_t ea, eb;
-	int32_t v;
 
 	if ((op != EDGEAI_OP_ADD && op != EDGEAI_OP_SUB && op != EDGEAI_OP_MUL &&
 	     op != EDGEAI_OP_MAXIMUM && op != EDGEAI_OP_MINIMUM &&
@@ -418,15 +417,8 @@ int exec_binary_init(struct exec_binary *bj, const struct ek_op *o)
 		bj->shift = ap->out_shift;
 		bj->lo = ap->act_min;
 		bj->hi = ap->act_max;
-		for (v = 0; v < 256; v++) {
-			int32_t x = (s8 ? (int32_t)(int8_t)v : v) - a->zp;
-			int32_t y = (s8 ? (int32_t)(int8_t)v : v) - b->zp;
-
-			bj->ta[v] = ek_mbqm((int32_t)((uint32_t)x << ap->left_shift),
-					    ap->in0_multiplier, ap->in0_shift);
-			bj->tb[v] = ek_mbqm((int32_t)((uint32_t)y << ap->left_shift),
-					    ap->in1_multiplier, ap->in1_shift);
-		}
+		exec_add_in_table(bj->ta, a, ap->left_shift, ap->in0_multiplier, ap->in0_shift);
+		exec_add_in_table(bj->tb, b, ap->left_shift, ap->in1_multiplier, ap->in1_shift);
 	}
 	/*
 	 * A run is a pixel's channels; or a whole row of the output where
@@ -559,6 +551,18 @@ void exec_binary_run(const struct exec_binary *bj)
 	else
 		binary_part(&wj, 0, items);
 	free(row);
+}
+
+void exec_add_in_table(int32_t v[256], const struct ek_tensor *t, uint32_t ls, int32_t mul,
+		       int32_t shift)
+{
+	uint32_t i;
+
+	for (i = 0; i < 256; i++) {
+		int32_t x = (t->dtype == EDGEAI_DTYPE_INT8 ? (int32_t)(int8_t)i : (int32_t)i) - t->zp;
+
+		v[i] = ek_mbqm((int32_t)((uint32_t)x << ls), mul, shift);
+	}
 }
 
 void exec_add_in_make(struct exec_add_in *ai, int32_t mul, int32_t shift, uint32_t ls, int32_t za)

@@ -241,6 +241,12 @@ struct exec_add_in {
 };
 
 void exec_add_in_make(struct exec_add_in *ai, int32_t mul, int32_t shift, uint32_t ls, int32_t za);
+/*
+ * An ADD/SUB input's rescale of each of the 256 bytes of @t's type, by the
+ * byte (the reference's steps: less the zero point, << @ls, ek_mbqm()).
+ */
+void exec_add_in_table(int32_t v[256], const struct ek_tensor *t, uint32_t ls, int32_t mul,
+		       int32_t shift);
 
 /*
  * ADD, SUB, MUL, MAXIMUM, MINIMUM and SQUARED_DIFFERENCE of 8-bit tensors

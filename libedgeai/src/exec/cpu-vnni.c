@@ -2612,13 +2612,11 @@ static int add_rank_in(int32_t *v, const struct ek_tensor *t, uint32_t ls, int32
 {
 	uint32_t i;
 
-	for (i = 0; i < 256; i++) {
-		int32_t s = t->dtype == EDGEAI_DTYPE_INT8 ? (int8_t)i : (int32_t)i;
-
-		v[i] = ek_mbqm((int32_t)((uint32_t)(s - t->zp) << ls), mul, shift);
-		if (neg && v[i] == INT32_MIN)
+	exec_add_in_table(v, t, ls, mul, shift);
+	for (i = 0; neg && i < 256; i++) {
+		if (v[i] == INT32_MIN)
 			return -1;
-		v[i] = neg ? -v[i] : v[i];
+		v[i] = -v[i];
 	}
 	return 0;
 }
