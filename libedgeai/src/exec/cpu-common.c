@@ -452,15 +452,24 @@ static void binary_part(void *ctx, uint32_t begin, uint32_t end)
 	size_t ca = (size_t)bj->ca, cb = (size_t)bj->cb;
 	int s8 = bj->s8;
 
+	/* the run's image, row and place in the row; counted, not divided, per run */
+	n = begin / (h * bj->runs);
+	y = begin / bj->runs % h;
+	x = begin % bj->runs;
 	for (i = begin; i < end; i++) {
 		uint8_t *dst = (uint8_t *)out->data + (size_t)i * len;
 		const uint8_t *pa, *pb;
 
-		n = i / (h * bj->runs);
-		y = i / bj->runs % h;
-		x = i % bj->runs;
+		if (x == bj->runs) {
+			x = 0;
+			if (++y == h) {
+				y = 0;
+				n++;
+			}
+		}
 		pa = bj->da + n * bj->sa[0] + y * bj->sa[1] + x * bj->sa[2];
 		pb = bj->db + n * bj->sb[0] + y * bj->sb[1] + x * bj->sb[2];
+		x++;
 		c = bj->row ? bj->row(bj, pa, pb, dst, len) : 0;
 		for (; c < len; c++) {
 			switch (op) {
