@@ -5094,12 +5094,197 @@ static int mean(const struct ek_op *o)
 }
 
 /*
+ * MUL of outputs @c..@n of a run (binary_row()) by the reference's
+ * arithmetic: (a - za) (b - zb) (|.| < 2^16), ek_mbqm() on 16 lanes
+ * (v_mbqm()), zero point, the clamp.
+ */
+static inline __attribute__((always_inline)) void
+mul_exact(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb, uint8_t *dst,
+	  uint32_t c, uint32_t n)
+{
+	const struct ek_op *o = bj->o;
+	const struct gq *g = bj->vec;
+	const __m512i za = _mm512_set1_epi32(o->in[0].zp), zb = _mm512_set1_epi32(o->in[1].zp);
+	const __m512i zo = _mm512_set1_epi32(o->out.zp);
+	int s8 = bj->s8;
+	const __m512i xs = _mm512_sub_epi32(_mm512_set1_epi32(s8 ? (int8_t)*pa : *pa), za);
+	const __m512i ys = _mm512_sub_epi32(_mm512_set1_epi32(s8 ? (int8_t)*pb : *pb), zb);
+
+	for (; c < n; c += 16) {
+		__mmask16 m = n - c >= 16 ? 0xffff : (__mmask16)((1U << (n - c)) - 1);
+		__m512i x = bj->ca ? _mm512_sub_epi32(ld8(pa + c, m, s8), za) : xs;
+		__m512i y = bj->cb ? _mm512_sub_epi32(ld8(pb + c, m, s8), zb) : ys;
+
+		st8(dst + c, m, _mm512_add_epi32(v_mbqm(_mm512_mullo_epi32(x, y), g), zo),
+		    bj->lo, bj->hi);
+	}
+}
+
+/*
+ * MUL in binary32, exact. For a right shift e (0..31), ek_mbqm() of a
+ * product p is floor((p M + C) / 2^(31+e)) (struct gq), C = 2^30 +
+ * 2^(30+e) where p M >= -2^30, 2^31 less below (p <= @tneg; for e = 0,
+ * C = 2^30 both ways). With the zero point, the output before its clamp
+ * is floor(Q), Q = p r + c, r = M / 2^(31+e), c = zo + C / 2^(31+e).
+ *
+ * q = fma(p, r', c') with r' = r and c' = c + 2^-13 each rounded to
+ * binary32 (p is exact). Wherever the output is not clamped, |Q| < 257
+ * and |c| <= 256, so |p r| < 513 and q - Q - 2^-13 is within 2^-15 (r'),
+ * 2^-16 (c') and 2^-16 (the fma's rounding): about 2^-14 in all, and q
+ * lies 2^-14..3 * 2^-14 above Q.
+ * So where q is at least 2^-12 above an integer, floor(q) = floor(Q);
+ * elsewhere (1 lane in 4096 of random values, more with exact ties) the
+ * block of 64 is redone by mul_exact(). Where the output is clamped, the
+ * error is below 1 and floor(q) is clamped too. |q| is cut to 1000.5
+ * (the output clamped either way), so that large values, whose binary32
+ * has no fraction bits, are not taken for near-integers.
+ *
+ * The products: 32 bytes to 32 words less the zero point, their low and
+ * high halves (mullo, mulhi) unpacked to int32 by 128-bit lane, the
+ * results packed back in that order, and the two halves' bytes put in
+ * order (vpermq).
+ */
+struct mul_f {
+	struct gq g;			/* first: mul_exact()'s @bj->vec */
+	__m512 r, cp, cn;		/* r', c' for p > @tneg and p <= @tneg */
+	__m512 lim, near;		/* 1000.5 and 2^-12 */
+	__m512i tneg;
+};
+
+#define MUL_F_EPS (1.0 / 8192)
+
+static void mul_f_make(struct mul_f *f, int32_t zo, int32_t mul, int32_t shift)
+{
+	uint32_t e = (uint32_t)-shift;
+	double s = 1.0 / (double)((uint64_t)1 << (31 + e));
+	double cp = ((double)(1 << 30) + (e ? (double)((uint64_t)1 << (30 + e)) : 0)) * s;
+	double cn = cp - (e ? (double)(1U << 31) * s : 0);
+	int64_t t = INT32_MIN;
+
+	if (mul > 0) {
+		/* the largest p with p M < -2^30 */
+		t = -(((int64_t)1 << 30) / mul);
+		if (t * mul >= -((int64_t)1 << 30))
+			t--;
+	}
+	f->r = _mm512_set1_ps((float)(mul * s));
+	f->cp = _mm512_set1_ps((float)(zo + cp + MUL_F_EPS));
+	f->cn = _mm512_set1_ps((float)(zo + cn + MUL_F_EPS));
+	f->lim = _mm512_set1_ps(1000.5f);
+	f->near = _mm512_set1_ps((float)(2 * MUL_F_EPS));
+	f->tneg = _mm512_set1_epi32((int32_t)t);
+}
+
+/* Whether the CPU has AVX-512 DQ (vrangeps, vreduceps: mul_row_f()). */
+static int cpu_dq(void)
+{
+	static _Atomic int dq = -1;
+
+	if (dq < 0) {
+		__builtin_cpu_init();
+		dq = __builtin_cpu_supports("avx512dq");
+	}
+	return dq;
+}
+
+/* floor(Q) of the 16 products @p, as int32; sets @near's bits of lanes to redo. */
+static inline __attribute__((always_inline, target("avx512dq"))) __m512i
+mul_f_q(__m512i p, const struct mul_f *f, __mmask16 *near)
+{
+	__m512 c = _mm512_mask_blend_ps(_mm512_cmple_epi32_mask(p, f->tneg), f->cp, f->cn);
+	__m512 q = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), f->r, c);
+
+	/* |q| at most 1000.5, its sign kept; q - floor(q) */
+	q = _mm512_range_ps(q, f->lim, 0x2);
+	*near |= _mm512_cmplt_ps_mask(_mm512_reduce_ps(q, _MM_FROUND_TO_NEG_INF | 0x8), f->near);
+	return _mm512_cvt_roundps_epi32(q, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+}
+
+/* The bytes @m of 32 from @p (@s8: int8; 0 elsewhere) as words, less @z */
+static inline __m512i mul_f_w(const uint8_t *p, __mmask32 m, int s8, __m512i z)
+{
+	__m256i b = _mm256_maskz_loadu_epi8(m, p);
+
+	return _mm512_sub_epi16(s8 ? _mm512_cvtepi8_epi16(b) : _mm512_cvtepu8_epi16(b), z);
+}
+
+/* The terms of mul_f_block() that do not change along a run */
+struct mul_f_run {
+	const struct mul_f *f;
+	__m512i za, zb, xs, ys, lo, hi;
+	int s8, narrow;
+};
+
+/*
+ * Outputs @c.. of a run by mul_f_q(), the bytes @m of 64 (the last block
+ * of a run: its lanes past the run may ask for a redo they do not need).
+ */
+static inline __attribute__((always_inline, target("avx512dq"))) void
+mul_f_block(const struct exec_binary *bj, const struct mul_f_run *rn, const uint8_t *pa,
+	    const uint8_t *pb, uint8_t *dst, uint32_t c, __mmask64 m)
+{
+	const __m512i order = _mm512_set_epi64(7, 5, 3, 1, 6, 4, 2, 0);
+	int s8 = rn->s8;
+	__m512i x0 = bj->ca ? mul_f_w(pa + c, (__mmask32)m, s8, rn->za) : rn->xs;
+	__m512i x1 = bj->ca ? mul_f_w(pa + c + 32, (__mmask32)(m >> 32), s8, rn->za) : rn->xs;
+	__m512i y0 = bj->cb ? mul_f_w(pb + c, (__mmask32)m, s8, rn->zb) : rn->ys;
+	__m512i y1 = bj->cb ? mul_f_w(pb + c + 32, (__mmask32)(m >> 32), s8, rn->zb) : rn->ys;
+	__m512i l0 = _mm512_mullo_epi16(x0, y0), h0 = _mm512_mulhi_epi16(x0, y0);
+	__m512i l1 = _mm512_mullo_epi16(x1, y1), h1 = _mm512_mulhi_epi16(x1, y1);
+	__mmask16 near = 0;
+	__m512i r0 = mul_f_q(_mm512_unpacklo_epi16(l0, h0), rn->f, &near);
+	__m512i r1 = mul_f_q(_mm512_unpackhi_epi16(l0, h0), rn->f, &near);
+	__m512i r2 = mul_f_q(_mm512_unpacklo_epi16(l1, h1), rn->f, &near);
+	__m512i r3 = mul_f_q(_mm512_unpackhi_epi16(l1, h1), rn->f, &near);
+	__m512i w0, w1, v;
+
+	if (near) {
+		mul_exact(bj, pa, pb, dst, c, c + 64 - (uint32_t)__builtin_popcountll(~m));
+		return;
+	}
+	w0 = _mm512_packs_epi32(r0, r1);
+	w1 = _mm512_packs_epi32(r2, r3);
+	v = s8 ? _mm512_packs_epi16(w0, w1) : _mm512_packus_epi16(w0, w1);
+	v = _mm512_permutexvar_epi64(order, v);
+	if (rn->narrow && s8)
+		v = _mm512_min_epi8(_mm512_max_epi8(v, rn->lo), rn->hi);
+	else if (rn->narrow)
+		v = _mm512_min_epu8(_mm512_max_epu8(v, rn->lo), rn->hi);
+	_mm512_mask_storeu_epi8(dst + c, m, v);
+}
+
+/* binary_row() of MUL by mul_f_q(), 64 outputs at a time. */
+static __attribute__((target("avx512dq"))) uint32_t
+mul_row_f(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb, uint8_t *dst,
+	  uint32_t n)
+{
+	const struct ek_op *o = bj->o;
+	struct mul_f_run rn;
+	uint32_t c;
+
+	rn.f = bj->vec;
+	rn.s8 = bj->s8;
+	rn.za = _mm512_set1_epi16((int16_t)o->in[0].zp);
+	rn.zb = _mm512_set1_epi16((int16_t)o->in[1].zp);
+	rn.xs = _mm512_sub_epi16(_mm512_set1_epi16(rn.s8 ? (int8_t)*pa : *pa), rn.za);
+	rn.ys = _mm512_sub_epi16(_mm512_set1_epi16(rn.s8 ? (int8_t)*pb : *pb), rn.zb);
+	rn.lo = _mm512_set1_epi8((char)bj->lo);
+	rn.hi = _mm512_set1_epi8((char)bj->hi);
+	rn.narrow = rn.s8 ? bj->lo > -128 || bj->hi < 127 : bj->lo > 0 || bj->hi < 255;
+	for (c = 0; n - c >= 64; c += 64)
+		mul_f_block(bj, &rn, pa, pb, dst, c, ~(__mmask64)0);
+	if (c < n)
+		mul_f_block(bj, &rn, pa, pb, dst, c, ((__mmask64)1 << (n - c)) - 1);
+	return n;
+}
+
+/*
  * MUL, MAXIMUM and MINIMUM of 8-bit tensors in every broadcast form
  * (cpu-common.c's walk, exec_binary_run()): a run of @n outputs, each
- * input contiguous or one byte repeated (@ca, @cb). MUL 16 at a time: the
- * reference's (a - za) (b - zb) (|.| < 2^17), ek_mbqm() on 16 lanes
- * (v_mbqm(), @bj->vec), zero point, the clamp in the 8-bit range (checked
- * by exec_binary_init()); MAXIMUM/MINIMUM 64 bytes at a time. Returns @n.
+ * input contiguous or one byte repeated (@ca, @cb). MUL by mul_exact()
+ * (mul_row_f() where the CPU has AVX-512 DQ and the shift is to the
+ * right), the clamp in the 8-bit range (checked by exec_binary_init());
+ * MAXIMUM/MINIMUM 64 bytes at a time. Returns @n.
  */
 static uint32_t binary_row(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb,
 			   uint8_t *dst, uint32_t n)
@@ -5131,20 +5316,7 @@ static uint32_t binary_row(const struct exec_binary *bj, const uint8_t *pa, cons
 		return n;
 	}
 	if (op == EDGEAI_OP_MUL) {
-		const struct gq *g = bj->vec;
-		const __m512i za = _mm512_set1_epi32(o->in[0].zp), zb = _mm512_set1_epi32(o->in[1].zp);
-		const __m512i zo = _mm512_set1_epi32(o->out.zp);
-		const __m512i xs = _mm512_sub_epi32(_mm512_set1_epi32(s8 ? (int8_t)*pa : *pa), za);
-		const __m512i ys = _mm512_sub_epi32(_mm512_set1_epi32(s8 ? (int8_t)*pb : *pb), zb);
-
-		for (c = 0; c < n; c += 16) {
-			__mmask16 m = n - c >= 16 ? 0xffff : (__mmask16)((1U << (n - c)) - 1);
-			__m512i x = bj->ca ? _mm512_sub_epi32(ld8(pa + c, m, s8), za) : xs;
-			__m512i y = bj->cb ? _mm512_sub_epi32(ld8(pb + c, m, s8), zb) : ys;
-
-			st8(dst + c, m, _mm512_add_epi32(v_mbqm(_mm512_mullo_epi32(x, y), g), zo),
-			    bj->lo, bj->hi);
-		}
+		mul_exact(bj, pa, pb, dst, 0, n);
 		return n;
 	}
 	for (c = 0; c < n; c += 64) {
@@ -5162,13 +5334,17 @@ static uint32_t binary_row(const struct exec_binary *bj, const uint8_t *pa, cons
 static int binary(const struct ek_op *o)
 {
 	struct exec_binary bj;
-	struct gq g;
+	struct mul_f f;
 
 	if (exec_binary_init(&bj, o) || !shift_ok(bj.mul, bj.shift))
 		return EXEC_OPT_NOT_HANDLED;
-	gq_make1(&g, bj.shift, bj.mul);
+	gq_make1(&f.g, bj.shift, bj.mul);
 	bj.row = binary_row;
-	bj.vec = &g;
+	bj.vec = &f;
+	if (o->op->opcode == EDGEAI_OP_MUL && bj.shift <= 0 && cpu_dq()) {
+		mul_f_make(&f, o->out.zp, bj.mul, bj.shift);
+		bj.row = mul_row_f;
+	}
 	exec_binary_run(&bj);
 	return 0;
 }

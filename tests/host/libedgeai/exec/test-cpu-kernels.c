@@ -583,6 +583,41 @@ static void bform(const uint32_t d[4], uint32_t f[4])
 }
 
 /*
+ * MUL: a multiplier and right shift e (@mp's) that put the product p of
+ * two bytes (@b, of inputs of zero points @za, @zb; @lo: the type's least
+ * value) within |p| / 2^(32+e) of a rounding of ek_mbqm(), either side of
+ * it, and the result near one of 1..120 in size: p M + C (struct gq's
+ * terms, in cpu-vnni.c) within |p| / 2 of a multiple of 2^(31+e).
+ * Returns 1, or 0: none found.
+ */
+static int mul_near(struct edgeai_prog_mul_params *mp, int32_t za, int32_t zb, int32_t lo,
+		    uint8_t b[2])
+{
+	int64_t p, n, c, m;
+	uint32_t e;
+
+	b[0] = (uint8_t)(lo + (int32_t)rnd(256));
+	b[1] = (uint8_t)(lo + (int32_t)rnd(256));
+	p = (int64_t)((lo ? (int8_t)b[0] : b[0]) - za) * ((lo ? (int8_t)b[1] : b[1]) - zb);
+	if (!p)
+		return 0;
+	n = 1 + rnd((uint32_t)(llabs(p) < 120 ? llabs(p) : 120));
+	n = p < 0 ? -n : n;
+	for (e = 0; e < 31; e++) {
+		c = ((int64_t)1 << 30) + (e ? (int64_t)1 << (30 + e) : 0);
+		if (p < 0 && e)
+			c -= (int64_t)1 << 31;
+		m = (int64_t)llround((double)(n * ((int64_t)1 << (31 + e)) - c) / (double)p);
+		if (m >= (int64_t)1 << 30 && m <= INT32_MAX) {
+			mp->out_multiplier = (int32_t)m;
+			mp->out_shift = -(int32_t)e;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
  * MUL (9), MAXIMUM/MINIMUM (10) and ADD/SUB (11, also prepared) in
  * broadcast forms (either input or both: per channel, per pixel, one
  * value, rows),
@@ -600,7 +635,8 @@ static int one_more(int kind, int u8, char *what, size_t wsz)
 	void *slots[2];
 	unsigned int failed;
 	size_t size, off = 0;
-	int r1, r2;
+	int r1, r2, near = 0;
+	uint8_t near_b[2];
 
 	prog_reset();
 	d[0] = 1 + rnd(2), d[1] = 1 + rnd(30), d[2] = 1 + rnd(30), d[3] = channels();
@@ -660,8 +696,19 @@ static int one_more(int kind, int u8, char *what, size_t wsz)
 		cc_quantize_multiplier(oscale((0.001 + rnd(1000) / 1e4) * (0.001 + rnd(1000) / 1e4) /
 					      (0.0001 + rnd(1000) / 1e5)),
 				       &mp->out_multiplier, &mp->out_shift);
-		mp->act_min = lo + (int32_t)rnd(30);
-		mp->act_max = hi - (int32_t)rnd(30);
+		if (!rnd(6)) {
+			/*
+			 * multipliers of few bits (2^30, 3 * 2^29, 5 * 2^28 ...):
+			 * products land exactly on, and just below, the roundings
+			 * (VNNI's binary32 path redoes those lanes exactly)
+			 */
+			mp->out_multiplier = (int32_t)((1U << 30) | (rnd(8) << 27));
+			mp->out_shift = -(int32_t)rnd(17);
+		}
+		mp->act_min = rnd(4) ? lo + (int32_t)rnd(30) : lo;
+		mp->act_max = rnd(4) ? hi - (int32_t)rnd(30) : hi;
+		if (!rnd(3))
+			near = mul_near(mp, za, zb, lo, near_b);
 	} else if (kind == 10) {
 		op = rnd(2) ? EDGEAI_OP_MAXIMUM : EDGEAI_OP_MINIMUM;
 		zb = zo = za;
@@ -765,6 +812,13 @@ static int one_more(int kind, int u8, char *what, size_t wsz)
 		return -1;
 	for (i = 0; i < off; i++)
 		in[i] = (uint8_t)rnd(256);
+	for (i = 0; near && i < off; i++) {
+		/* MUL: half the bytes of each input the pair made to round close */
+		uint32_t na = da[0] * da[1] * da[2] * da[3];
+
+		if (rnd(2))
+			in[i] = near_b[i >= na];
+	}
 	if (kind == 14 && !rnd(4)) {
 		/* MEAN: one extreme of the type everywhere (the partial sums' range) */
 		uint8_t x = (uint8_t)(u8 ? (rnd(2) ? 255 : 0) : (rnd(2) ? 0x80 : 0x7f));
