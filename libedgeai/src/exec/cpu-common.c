@@ -399,6 +399,8 @@ int exec_binary_init(struct exec_binary *bj, const struct ek_op *o)
 	bj->hi = s8 ? 127 : 255;
 	bj->row = NULL;
 	bj->vec = NULL;
+	bj->px_ok = 0;
+	bj->px = 0;
 	bj->mul = 0;
 	bj->shift = 0;
 	if (op == EDGEAI_OP_MUL) {
@@ -472,10 +474,16 @@ static void binary_part(void *ctx, uint32_t begin, uint32_t end)
 		x++;
 		c = bj->row ? bj->row(bj, pa, pb, dst, len) : 0;
 		for (; c < len; c++) {
+			size_t ia = c * ca, ib = c * cb;
+
+			if (bj->px) {	/* an input of one value per pixel */
+				ia += ca ? 0 : c / bj->px;
+				ib += cb ? 0 : c / bj->px;
+			}
 			switch (op) {
 			case EDGEAI_OP_ADD:
 			case EDGEAI_OP_SUB: {
-				int32_t u = bj->ta[pa[c * ca]], v = bj->tb[pb[c * cb]];
+				int32_t u = bj->ta[pa[ia]], v = bj->tb[pb[ib]];
 
 				r = op == EDGEAI_OP_SUB ? ek_wsub(u, v) : ek_wadd(u, v);
 				r = ek_wadd(ek_mbqm(r, bj->mul, bj->shift), out->zp);
@@ -483,16 +491,16 @@ static void binary_part(void *ctx, uint32_t begin, uint32_t end)
 			}
 			case EDGEAI_OP_SQUARED_DIFFERENCE:
 				/* the reference's square: 32-bit, wrapping */
-				r = ek_wsub(bj->ta[pa[c * ca]], bj->tb[pb[c * cb]]);
+				r = ek_wsub(bj->ta[pa[ia]], bj->tb[pb[ib]]);
 				r = (int32_t)((uint32_t)r * (uint32_t)r);
 				r = ek_wadd(ek_mbqm(r, bj->mul, bj->shift), out->zp);
 				break;
 			case EDGEAI_OP_MUL:
-				r = (ld8(pa + c * ca, s8) - a->zp) * (ld8(pb + c * cb, s8) - b->zp);
+				r = (ld8(pa + ia, s8) - a->zp) * (ld8(pb + ib, s8) - b->zp);
 				r = ek_wadd(ek_mbqm(r, bj->mul, bj->shift), out->zp);
 				break;
 			default: {	/* MAXIMUM, MINIMUM */
-				int32_t u = ld8(pa + c * ca, s8), v = ld8(pb + c * cb, s8);
+				int32_t u = ld8(pa + ia, s8), v = ld8(pb + ib, s8);
 
 				r = op == EDGEAI_OP_MAXIMUM ? (u > v ? u : v) : (u < v ? u : v);
 			}
@@ -528,6 +536,23 @@ static uint8_t *channel_row(const struct exec_binary *bj, const size_t *s, const
 	return row;
 }
 
+/*
+ * Whether the runs of @bj are a pixel's channels, with one input of one
+ * value per pixel and the other's rows contiguous, and its set's row
+ * takes runs of several pixels (@px_ok).
+ */
+static int pixel_rows(const struct exec_binary *bj)
+{
+	const struct ek_tensor *out = &bj->o->out;
+	uint32_t ch = out->d[3];
+
+	if (!bj->px_ok || bj->run != ch || bj->runs != out->d[2] || ch < 2 || bj->runs < 2 ||
+	    (size_t)bj->runs * ch > EXEC_BINARY_ROW_MAX)
+		return 0;
+	return (bj->sa[3] == 0 && bj->sa[2] == 1 && bj->sb[3] == 1 && bj->sb[2] == ch) ||
+	       (bj->sb[3] == 0 && bj->sb[2] == 1 && bj->sa[3] == 1 && bj->sa[2] == ch);
+}
+
 void exec_binary_run(const struct exec_binary *bj)
 {
 	const struct ek_tensor *out = &bj->o->out;
@@ -553,6 +578,10 @@ void exec_binary_run(const struct exec_binary *bj)
 		wj.runs = 1;
 		wj.ca = 1;
 		wj.cb = 1;
+	} else if (pixel_rows(bj)) {
+		wj.px = wj.run;
+		wj.run = out->d[2] * out->d[3];
+		wj.runs = 1;
 	}
 	items = out->d[0] * out->d[1] * wj.runs;
 	if (exec_par_worth(ek_count(out)))

@@ -275,6 +275,15 @@ struct exec_binary {
 	uint32_t (*row)(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb,
 			uint8_t *dst, uint32_t n);
 	const void *vec;	/* the set's own data for @row */
+	/*
+	 * @px_ok: set by a set whose @row takes a run of several pixels in
+	 * which one input has one value per pixel (its @ca or @cb 0, read at
+	 * [i / @px]). exec_binary_run() then makes the runs of such an op
+	 * (one input [.., W, 1], the other's rows contiguous) whole rows,
+	 * with @px the channels; else @px is 0.
+	 */
+	int px_ok;
+	uint32_t px;
 };
 
 /* The longest row of channels repeated that exec_binary_run() makes, bytes */

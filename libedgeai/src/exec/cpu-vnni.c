@@ -2841,15 +2841,21 @@ add_rank_row(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb,
 {
 	const struct add_rank *t = bj->vec;
 	const int clamp = add_rank_clamp(t);
-	uint32_t c;
+	uint32_t px = bj->px ? bj->px : n, i, c;
 
-	for (c = 0; c < n; c += 64) {
-		__mmask64 m = n - c >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (n - c)) - 1;
+	/* a run of several pixels (@bj->px) pixel by pixel */
+	for (i = 0; i < n; i += px) {
+		const uint8_t *a = pa + (bj->ca ? i : i / px), *b = pb + (bj->cb ? i : i / px);
 
-		add_rank_block(t, bj->ca ? _mm512_maskz_loadu_epi8(m, pa + c) :
-					   _mm512_set1_epi8((char)*pa),
-			       bj->cb ? _mm512_maskz_loadu_epi8(m, pb + c) :
-					_mm512_set1_epi8((char)*pb), m, dst + c, clamp, t->bytes, 1);
+		for (c = 0; c < px; c += 64) {
+			__mmask64 m = px - c >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (px - c)) - 1;
+
+			add_rank_block(t, bj->ca ? _mm512_maskz_loadu_epi8(m, a + c) :
+						   _mm512_set1_epi8((char)*a),
+				       bj->cb ? _mm512_maskz_loadu_epi8(m, b + c) :
+						_mm512_set1_epi8((char)*b),
+				       m, dst + i + c, clamp, t->bytes, 1);
+		}
 	}
 	return n;
 }
@@ -2884,6 +2890,7 @@ static int add(const struct ek_op *o, int sub, const struct vnni_w *prep)
 		if (bj && !exec_binary_init(bj, o)) {
 			bj->row = add_rank_row;
 			bj->vec = prep->ar;
+			bj->px_ok = 1;
 			exec_binary_run(bj);
 			free(bj);
 			return 0;
@@ -5253,9 +5260,9 @@ mul_f_block(const struct exec_binary *bj, const struct mul_f_run *rn, const uint
 	_mm512_mask_storeu_epi8(dst + c, m, v);
 }
 
-/* binary_row() of MUL by mul_f_q(), 64 outputs at a time. */
-static __attribute__((target("avx512dq"))) uint32_t
-mul_row_f(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb, uint8_t *dst,
+/* mul_row_f() of @n outputs with each input contiguous or one byte repeated. */
+static inline __attribute__((always_inline, target("avx512dq"))) void
+mul_run_f(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb, uint8_t *dst,
 	  uint32_t n)
 {
 	const struct ek_op *o = bj->o;
@@ -5275,6 +5282,20 @@ mul_row_f(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb, ui
 		mul_f_block(bj, &rn, pa, pb, dst, c, ~(__mmask64)0);
 	if (c < n)
 		mul_f_block(bj, &rn, pa, pb, dst, c, ((__mmask64)1 << (n - c)) - 1);
+}
+
+/*
+ * binary_row() of MUL by mul_f_q(), 64 outputs at a time; a run of
+ * several pixels (@bj->px) pixel by pixel.
+ */
+static __attribute__((target("avx512dq"))) uint32_t
+mul_row_f(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb, uint8_t *dst,
+	  uint32_t n)
+{
+	uint32_t px = bj->px ? bj->px : n, i;
+
+	for (i = 0; i < n; i += px)
+		mul_run_f(bj, pa + (bj->ca ? i : i / px), pb + (bj->cb ? i : i / px), dst + i, px);
 	return n;
 }
 
@@ -5344,6 +5365,7 @@ static int binary(const struct ek_op *o)
 	if (o->op->opcode == EDGEAI_OP_MUL && bj.shift <= 0 && cpu_dq()) {
 		mul_f_make(&f, o->out.zp, bj.mul, bj.shift);
 		bj.row = mul_row_f;
+		bj.px_ok = 1;
 	}
 	exec_binary_run(&bj);
 	return 0;
