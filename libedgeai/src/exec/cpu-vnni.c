@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * AVX-512 (VNNI) CPU kernels, chosen at run time (cpu.c checks
- * avx512f/bw/vl/vnni): int8 and uint8 CONV_2D and FULLY_CONNECTED with vpdpbusd,
+ * avx512f/bw/dq/vl/vnni): int8 and uint8 CONV_2D and FULLY_CONNECTED with vpdpbusd,
  * TRANSPOSE_CONV of a filter no shorter than its stride as CONV_2D ops (tconv()),
  * DEPTHWISE_CONV_2D (depth multiplier 1: int8 filters of 4 or more taps
  * across on vpdpbusd, four taps a lane, the rest on vpdpwssd) and ADD/SUB (equal
@@ -5135,10 +5135,11 @@ mul_exact(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb, ui
  * is floor(Q), Q = p r + c, r = M / 2^(31+e), c = zo + C / 2^(31+e).
  *
  * q = fma(p, r', c') with r' = r and c' = c + 2^-13 each rounded to
- * binary32 (p is exact). Wherever the output is not clamped, |Q| < 257
- * and |c| <= 256, so |p r| < 513 and q - Q - 2^-13 is within 2^-15 (r'),
- * 2^-16 (c') and 2^-16 (the fma's rounding): about 2^-14 in all, and q
- * lies 2^-14..3 * 2^-14 above Q.
+ * binary32 (p is exact), to nearest in each step whatever MXCSR's mode
+ * (no step is subnormal: r' >= 2^-62, p is an integer). Wherever the
+ * output is not clamped, |Q| < 257 and |c| <= 256, so |p r| < 513 and
+ * q - Q - 2^-13 is within 2^-15 (r'), 2^-16 (c') and 2^-16 (the fma's
+ * rounding): about 2^-14 in all, and q lies 2^-14..3 * 2^-14 above Q.
  * So where q is at least 2^-12 above an integer, floor(q) = floor(Q);
  * elsewhere (1 lane in 4096 of random values, more with exact ties) the
  * block of 64 is redone by mul_exact(). Where the output is clamped, the
@@ -5160,6 +5161,13 @@ struct mul_f {
 
 #define MUL_F_EPS (1.0 / 8192)
 
+/* @v (exact: each term above is) to binary32 to nearest, whatever MXCSR's rounding mode */
+static float f32_rn(double v)
+{
+	return _mm_cvtss_f32(_mm_cvt_roundsd_ss(_mm_setzero_ps(), _mm_set_sd(v),
+						_MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+}
+
 static void mul_f_make(struct mul_f *f, int32_t zo, int32_t mul, int32_t shift)
 {
 	uint32_t e = (uint32_t)-shift;
@@ -5174,32 +5182,22 @@ static void mul_f_make(struct mul_f *f, int32_t zo, int32_t mul, int32_t shift)
 		if (t * mul >= -((int64_t)1 << 30))
 			t--;
 	}
-	f->r = _mm512_set1_ps((float)(mul * s));
-	f->cp = _mm512_set1_ps((float)(zo + cp + MUL_F_EPS));
-	f->cn = _mm512_set1_ps((float)(zo + cn + MUL_F_EPS));
+	f->r = _mm512_set1_ps(f32_rn(mul * s));
+	f->cp = _mm512_set1_ps(f32_rn(zo + cp + MUL_F_EPS));
+	f->cn = _mm512_set1_ps(f32_rn(zo + cn + MUL_F_EPS));
 	f->lim = _mm512_set1_ps(1000.5f);
 	f->near = _mm512_set1_ps((float)(2 * MUL_F_EPS));
 	f->tneg = _mm512_set1_epi32((int32_t)t);
 }
 
-/* Whether the CPU has AVX-512 DQ (vrangeps, vreduceps: mul_row_f()). */
-static int cpu_dq(void)
-{
-	static _Atomic int dq = -1;
-
-	if (dq < 0) {
-		__builtin_cpu_init();
-		dq = __builtin_cpu_supports("avx512dq");
-	}
-	return dq;
-}
-
 /* floor(Q) of the 16 products @p, as int32; sets @near's bits of lanes to redo. */
-static inline __attribute__((always_inline, target("avx512dq"))) __m512i
+static inline __attribute__((always_inline)) __m512i
 mul_f_q(__m512i p, const struct mul_f *f, __mmask16 *near)
 {
 	__m512 c = _mm512_mask_blend_ps(_mm512_cmple_epi32_mask(p, f->tneg), f->cp, f->cn);
-	__m512 q = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), f->r, c);
+	/* p is exact in binary32; the fma rounds to nearest whatever MXCSR says */
+	__m512 q = _mm512_fmadd_round_ps(_mm512_cvtepi32_ps(p), f->r, c,
+					 _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
 
 	/* |q| at most 1000.5, its sign kept; q - floor(q) */
 	q = _mm512_range_ps(q, f->lim, 0x2);
@@ -5226,7 +5224,7 @@ struct mul_f_run {
  * Outputs @c.. of a run by mul_f_q(), the bytes @m of 64 (the last block
  * of a run: its lanes past the run may ask for a redo they do not need).
  */
-static inline __attribute__((always_inline, target("avx512dq"))) void
+static inline __attribute__((always_inline)) void
 mul_f_block(const struct exec_binary *bj, const struct mul_f_run *rn, const uint8_t *pa,
 	    const uint8_t *pb, uint8_t *dst, uint32_t c, __mmask64 m)
 {
@@ -5261,7 +5259,7 @@ mul_f_block(const struct exec_binary *bj, const struct mul_f_run *rn, const uint
 }
 
 /* mul_row_f() of @n outputs with each input contiguous or one byte repeated. */
-static inline __attribute__((always_inline, target("avx512dq"))) void
+static inline __attribute__((always_inline)) void
 mul_run_f(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb, uint8_t *dst,
 	  uint32_t n)
 {
@@ -5288,7 +5286,7 @@ mul_run_f(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb, ui
  * binary_row() of MUL by mul_f_q(), 64 outputs at a time; a run of
  * several pixels (@bj->px) pixel by pixel.
  */
-static __attribute__((target("avx512dq"))) uint32_t
+static uint32_t
 mul_row_f(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb, uint8_t *dst,
 	  uint32_t n)
 {
@@ -5303,9 +5301,9 @@ mul_row_f(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb, ui
  * MUL, MAXIMUM and MINIMUM of 8-bit tensors in every broadcast form
  * (cpu-common.c's walk, exec_binary_run()): a run of @n outputs, each
  * input contiguous or one byte repeated (@ca, @cb). MUL by mul_exact()
- * (mul_row_f() where the CPU has AVX-512 DQ and the shift is to the
- * right), the clamp in the 8-bit range (checked by exec_binary_init());
- * MAXIMUM/MINIMUM 64 bytes at a time. Returns @n.
+ * (mul_row_f() where the shift is to the right), the clamp in the 8-bit
+ * range (checked by exec_binary_init()); MAXIMUM/MINIMUM 64 bytes at a
+ * time. Returns @n.
  */
 static uint32_t binary_row(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb,
 			   uint8_t *dst, uint32_t n)
@@ -5362,7 +5360,7 @@ static int binary(const struct ek_op *o)
 	gq_make1(&f.g, bj.shift, bj.mul);
 	bj.row = binary_row;
 	bj.vec = &f;
-	if (o->op->opcode == EDGEAI_OP_MUL && bj.shift <= 0 && cpu_dq()) {
+	if (o->op->opcode == EDGEAI_OP_MUL && bj.shift <= 0) {
 		mul_f_make(&f, o->out.zp, bj.mul, bj.shift);
 		bj.row = mul_row_f;
 		bj.px_ok = 1;

@@ -70,7 +70,8 @@ static int cpu_has(int k)
 	switch (k) {
 	case EXEC_KSET_VNNI:
 		return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-		       __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni") &&
+		       __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
+		       __builtin_cpu_supports("avx512vnni") &&
 		       __builtin_cpu_supports("avx2");
 	case EXEC_KSET_AVX2:
 		return __builtin_cpu_supports("avx2");
