@@ -240,6 +240,51 @@ static struct exec_pool *pool;
 static uint32_t channels(void);
 
 /*
+ * Conv (kind 0) and depthwise (1) with per-channel multipliers: half the
+ * channels get weights of the zero point @zw, so that their sums are their
+ * bias b whatever the input, and a bias and multiplier that put b M + C
+ * within |b| / 2 of a multiple of 2^(31+e) (ek_mbqm_up()'s C, and for a
+ * negative b a time in two ek_mbqm()'s): every output of the channel lies
+ * within 2^-16 of a rounding, one side or the other. @df: the filter's
+ * dims, at @foff in P.k; the biases at @boff, the multipliers at @qoff.
+ */
+static void sums_near(int kind, uint32_t oc, const uint32_t df[4], uint32_t foff, uint32_t boff,
+		      uint32_t qoff, int32_t zw)
+{
+	uint32_t taps = kind ? df[1] * df[2] : df[1] * df[2] * df[3], j, t, e;
+	struct edgeai_prog_qmul q;
+
+	for (j = 0; j < oc; j++) {
+		int64_t b = 1 + rnd(60000), n = 1 + rnd(120), c, m;
+
+		if (rnd(2))
+			continue;
+		b = rnd(2) ? -b : b;
+		n = b < 0 ? -n : n;
+		for (e = 0; e < 31; e++) {
+			c = ((int64_t)1 << 30) + (e ? (int64_t)1 << (30 + e) : 0);
+			if (b < 0 && e && rnd(2))
+				c -= (int64_t)1 << 31;
+			m = (int64_t)llround((double)(n * ((int64_t)1 << (31 + e)) - c) /
+					     (double)b);
+			if (m >= (int64_t)1 << 30 && m <= INT32_MAX)
+				break;
+		}
+		if (e == 31)
+			continue;
+		for (t = 0; t < taps; t++) {
+			size_t at = kind ? (size_t)t * oc + j : (size_t)j * taps + t;
+
+			P.k[foff + at] = (uint8_t)zw;
+		}
+		memcpy(&P.k[boff + 4 * j], &(int32_t){ (int32_t)b }, 4);
+		q.multiplier = (int32_t)m;
+		q.shift = -(int32_t)e;
+		memcpy(&P.k[qoff + 8 * j], &q, 8);
+	}
+}
+
+/*
  * The program of P (its reference output in out_ref, @osz bytes) again
  * with the constant layouts of exec_cpu_prepare(), as a compiled program
  * runs: 1 when the output differs (or the run fails).
@@ -404,6 +449,10 @@ static int one(int kind, int u8, char *what, size_t wsz)
 				cc_quantize_multiplier(oscale(1e-5 + (double)rnd(100000) / 1e7),
 						       &q.multiplier, &q.shift);
 				memcpy(&P.k[qoff + 8 * i], &q, 8);
+			}
+			if (!rnd(4) && !fixed) {
+				sums_near(kind, oc, df, foff, boff, qoff, zw);
+				P.op.inputs[2] = tb;
 			}
 		} else {
 			cc_quantize_multiplier(oscale(1e-5 + (double)rnd(100000) / 1e7),
@@ -1685,6 +1734,51 @@ int main(void)
 		ktap_ok(!bad && runs > 50, "%s rounding upward, flushing subnormals (%s"
 			" kernels): %d random programs equal the reference",
 			u8 == 2 ? "RESIZE_BILINEAR uint8" : u8 ? "SOFTMAX uint8" : "SOFTMAX int8",
+			exec_cpu_kernels_name(0), runs);
+	}
+
+	/*
+	 * CONV_2D, DEPTHWISE_CONV_2D and MUL (u8 0, 1, 2; int8: their draws
+	 * of sums near a rounding) with the float unit rounding upward and,
+	 * on x86-64, flushing subnormals to zero: a rescale in binary32 (VNNI's
+	 * MUL, mul_row_f()) must round to nearest whatever the mode.
+	 */
+	for (u8 = 0; u8 < 3; u8++) {
+		int bad = 0, runs = 0, mode;
+
+		for (mode = 0; mode < 2; mode++) {
+#if defined(__x86_64__)
+			unsigned int csr = __builtin_ia32_stmxcsr();
+#endif
+			int set = 1;
+
+			rs = 6161ULL + (uint64_t)(u8 * 2 + mode);
+#if defined(__x86_64__)
+			if (mode)
+				__builtin_ia32_ldmxcsr(csr | 0x8040);	/* FTZ and DAZ */
+#else
+			set = !mode;
+#endif
+			if (!mode)
+				set = !fesetround(FE_UPWARD);
+			for (i = 0; set && i < 100; i++) {
+				int r = u8 == 2 ? one_more(9, 0, what, sizeof(what)) :
+						 one(u8, 0, what, sizeof(what));
+
+				if (r < 0)
+					continue;
+				runs++;
+				if (r && bad++ < 3)
+					ktap_diag("differs: %s", what);
+			}
+			fesetround(FE_TONEAREST);
+#if defined(__x86_64__)
+			__builtin_ia32_ldmxcsr(csr);
+#endif
+		}
+		ktap_ok(!bad && runs > 50, "%s int8 rounding upward, flushing subnormals (%s"
+			" kernels): %d random programs equal the reference",
+			u8 == 2 ? "MUL" : u8 ? "DEPTHWISE_CONV_2D" : "CONV_2D",
 			exec_cpu_kernels_name(0), runs);
 	}
 
