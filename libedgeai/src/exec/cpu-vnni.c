@@ -2843,6 +2843,32 @@ add_rank_row(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb,
 	const int clamp = add_rank_clamp(t);
 	uint32_t px = bj->px ? bj->px : n, i, c;
 
+	if (bj->px >= 64) {
+		/*
+		 * a run of several pixels of 64 channels or more: blocks of 64
+		 * across them, the per-pixel input's one or two values
+		 */
+		const uint8_t *pp = bj->ca ? pb : pa;
+		uint32_t p = 0;
+		int32_t edge = (int32_t)px;	/* lanes to the next pixel */
+
+		for (c = 0; c < n; c += 64) {
+			__mmask64 m = n - c >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (n - c)) - 1;
+			__m512i v = _mm512_set1_epi8((char)pp[p]);
+
+			if (edge < 64 && c + (uint32_t)edge < n)
+				v = _mm512_mask_set1_epi8(v, ~(__mmask64)0 << edge, (char)pp[p + 1]);
+			add_rank_block(t, bj->ca ? _mm512_maskz_loadu_epi8(m, pa + c) : v,
+				       bj->cb ? _mm512_maskz_loadu_epi8(m, pb + c) : v, m, dst + c,
+				       clamp, t->bytes, 1);
+			edge -= 64;
+			if (edge <= 0) {
+				p++;
+				edge += (int32_t)px;
+			}
+		}
+		return n;
+	}
 	/* a run of several pixels (@bj->px) pixel by pixel */
 	for (i = 0; i < n; i += px) {
 		const uint8_t *a = pa + (bj->ca ? i : i / px), *b = pb + (bj->cb ? i : i / px);
@@ -5216,24 +5242,42 @@ static inline __m512i mul_f_w(const uint8_t *p, __mmask32 m, int s8, __m512i z)
 /* The terms of mul_f_block() that do not change along a run */
 struct mul_f_run {
 	const struct mul_f *f;
-	__m512i za, zb, xs, ys, lo, hi;
+	__m512i za, zb, lo, hi;
 	int s8, narrow;
 };
 
+static inline __attribute__((always_inline)) void
+mul_f_run_make(struct mul_f_run *rn, const struct exec_binary *bj)
+{
+	const struct ek_op *o = bj->o;
+
+	rn->f = bj->vec;
+	rn->s8 = bj->s8;
+	rn->za = _mm512_set1_epi16((int16_t)o->in[0].zp);
+	rn->zb = _mm512_set1_epi16((int16_t)o->in[1].zp);
+	rn->lo = _mm512_set1_epi8((char)bj->lo);
+	rn->hi = _mm512_set1_epi8((char)bj->hi);
+	rn->narrow = rn->s8 ? bj->lo > -128 || bj->hi < 127 : bj->lo > 0 || bj->hi < 255;
+}
+
 /*
  * Outputs @c.. of a run by mul_f_q(), the bytes @m of 64 (the last block
- * of a run: its lanes past the run may ask for a redo they do not need).
+ * of a run: its lanes past the run may ask for a redo they do not need);
+ * a repeated input's words less its zero point in @xr[0] / @yr[0] (lanes
+ * 0..31) and [1] (32..63). Returns 1, storing nothing, where a lane lies
+ * near a rounding (the caller redoes the block by mul_exact()), else 0.
  */
-static inline __attribute__((always_inline)) void
+static inline __attribute__((always_inline)) int
 mul_f_block(const struct exec_binary *bj, const struct mul_f_run *rn, const uint8_t *pa,
-	    const uint8_t *pb, uint8_t *dst, uint32_t c, __mmask64 m)
+	    const uint8_t *pb, uint8_t *dst, uint32_t c, __mmask64 m, const __m512i xr[2],
+	    const __m512i yr[2])
 {
 	const __m512i order = _mm512_set_epi64(7, 5, 3, 1, 6, 4, 2, 0);
 	int s8 = rn->s8;
-	__m512i x0 = bj->ca ? mul_f_w(pa + c, (__mmask32)m, s8, rn->za) : rn->xs;
-	__m512i x1 = bj->ca ? mul_f_w(pa + c + 32, (__mmask32)(m >> 32), s8, rn->za) : rn->xs;
-	__m512i y0 = bj->cb ? mul_f_w(pb + c, (__mmask32)m, s8, rn->zb) : rn->ys;
-	__m512i y1 = bj->cb ? mul_f_w(pb + c + 32, (__mmask32)(m >> 32), s8, rn->zb) : rn->ys;
+	__m512i x0 = bj->ca ? mul_f_w(pa + c, (__mmask32)m, s8, rn->za) : xr[0];
+	__m512i x1 = bj->ca ? mul_f_w(pa + c + 32, (__mmask32)(m >> 32), s8, rn->za) : xr[1];
+	__m512i y0 = bj->cb ? mul_f_w(pb + c, (__mmask32)m, s8, rn->zb) : yr[0];
+	__m512i y1 = bj->cb ? mul_f_w(pb + c + 32, (__mmask32)(m >> 32), s8, rn->zb) : yr[1];
 	__m512i l0 = _mm512_mullo_epi16(x0, y0), h0 = _mm512_mulhi_epi16(x0, y0);
 	__m512i l1 = _mm512_mullo_epi16(x1, y1), h1 = _mm512_mulhi_epi16(x1, y1);
 	__mmask16 near = 0;
@@ -5243,10 +5287,8 @@ mul_f_block(const struct exec_binary *bj, const struct mul_f_run *rn, const uint
 	__m512i r3 = mul_f_q(_mm512_unpackhi_epi16(l1, h1), rn->f, &near);
 	__m512i w0, w1, v;
 
-	if (near) {
-		mul_exact(bj, pa, pb, dst, c, c + 64 - (uint32_t)__builtin_popcountll(~m));
-		return;
-	}
+	if (near)
+		return 1;
 	w0 = _mm512_packs_epi32(r0, r1);
 	w1 = _mm512_packs_epi32(r2, r3);
 	v = s8 ? _mm512_packs_epi16(w0, w1) : _mm512_packus_epi16(w0, w1);
@@ -5256,6 +5298,7 @@ mul_f_block(const struct exec_binary *bj, const struct mul_f_run *rn, const uint
 	else if (rn->narrow)
 		v = _mm512_min_epu8(_mm512_max_epu8(v, rn->lo), rn->hi);
 	_mm512_mask_storeu_epi8(dst + c, m, v);
+	return 0;
 }
 
 /* mul_row_f() of @n outputs with each input contiguous or one byte repeated. */
@@ -5263,34 +5306,84 @@ static inline __attribute__((always_inline)) void
 mul_run_f(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb, uint8_t *dst,
 	  uint32_t n)
 {
-	const struct ek_op *o = bj->o;
 	struct mul_f_run rn;
+	__m512i xr[2], yr[2];
 	uint32_t c;
 
-	rn.f = bj->vec;
-	rn.s8 = bj->s8;
-	rn.za = _mm512_set1_epi16((int16_t)o->in[0].zp);
-	rn.zb = _mm512_set1_epi16((int16_t)o->in[1].zp);
-	rn.xs = _mm512_sub_epi16(_mm512_set1_epi16(rn.s8 ? (int8_t)*pa : *pa), rn.za);
-	rn.ys = _mm512_sub_epi16(_mm512_set1_epi16(rn.s8 ? (int8_t)*pb : *pb), rn.zb);
-	rn.lo = _mm512_set1_epi8((char)bj->lo);
-	rn.hi = _mm512_set1_epi8((char)bj->hi);
-	rn.narrow = rn.s8 ? bj->lo > -128 || bj->hi < 127 : bj->lo > 0 || bj->hi < 255;
+	mul_f_run_make(&rn, bj);
+	/* a repeated input's words */
+	xr[0] = xr[1] = _mm512_sub_epi16(_mm512_set1_epi16(rn.s8 ? (int8_t)*pa : *pa), rn.za);
+	yr[0] = yr[1] = _mm512_sub_epi16(_mm512_set1_epi16(rn.s8 ? (int8_t)*pb : *pb), rn.zb);
 	for (c = 0; n - c >= 64; c += 64)
-		mul_f_block(bj, &rn, pa, pb, dst, c, ~(__mmask64)0);
-	if (c < n)
-		mul_f_block(bj, &rn, pa, pb, dst, c, ((__mmask64)1 << (n - c)) - 1);
+		if (mul_f_block(bj, &rn, pa, pb, dst, c, ~(__mmask64)0, xr, yr))
+			mul_exact(bj, pa, pb, dst, c, c + 64);
+	if (c < n && mul_f_block(bj, &rn, pa, pb, dst, c, ((__mmask64)1 << (n - c)) - 1, xr, yr))
+		mul_exact(bj, pa, pb, dst, c, n);
+}
+
+/*
+ * mul_row_f() of a run of several pixels of @bj->px >= 64 channels, one
+ * input of one value per pixel: blocks of 64 across the pixels, that
+ * input's one or two values (a block redone, pixel by pixel).
+ */
+static inline __attribute__((always_inline)) void
+mul_run_px(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb, uint8_t *dst,
+	   uint32_t n)
+{
+	const int pa_px = !bj->ca;
+	const uint8_t *pp = pa_px ? pa : pb;
+	uint32_t px = bj->px, p = 0, c;
+	int32_t edge = (int32_t)px;	/* lanes to the next pixel */
+	struct mul_f_run rn;
+	__m512i z;
+
+	mul_f_run_make(&rn, bj);
+	z = pa_px ? rn.za : rn.zb;
+	for (c = 0; c < n; c += 64) {
+		__mmask64 m = n - c >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (n - c)) - 1;
+		uint32_t end = n - c >= 64 ? c + 64 : n, mid = end;
+		__m512i r[2];
+
+		r[0] = _mm512_sub_epi16(_mm512_set1_epi16(rn.s8 ? (int8_t)pp[p] : pp[p]), z);
+		r[1] = r[0];
+		if (edge < 64 && c + (uint32_t)edge < n) {
+			__m512i w = _mm512_sub_epi16(_mm512_set1_epi16(rn.s8 ? (int8_t)pp[p + 1] :
+									       pp[p + 1]), z);
+			__mmask64 k = ~(__mmask64)0 << edge;
+
+			r[0] = _mm512_mask_blend_epi16((__mmask32)k, r[0], w);
+			r[1] = _mm512_mask_blend_epi16((__mmask32)(k >> 32), r[1], w);
+			mid = c + (uint32_t)edge;
+		}
+		if (mul_f_block(bj, &rn, pa, pb, dst, c, m, r, r)) {
+			mul_exact(bj, pa_px ? pp + p : pa, pa_px ? pb : pp + p, dst, c, mid);
+			if (mid < end)
+				mul_exact(bj, pa_px ? pp + p + 1 : pa, pa_px ? pb : pp + p + 1, dst,
+					  mid, end);
+		}
+		edge -= 64;
+		if (edge <= 0) {
+			p++;
+			edge += (int32_t)px;
+		}
+	}
 }
 
 /*
  * binary_row() of MUL by mul_f_q(), 64 outputs at a time; a run of
- * several pixels (@bj->px) pixel by pixel.
+ * several pixels (@bj->px): across them (mul_run_px()), or of fewer than
+ * 64 channels pixel by pixel.
  */
 static uint32_t
 mul_row_f(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb, uint8_t *dst,
 	  uint32_t n)
 {
 	uint32_t px = bj->px ? bj->px : n, i;
+
+	if (bj->px >= 64) {
+		mul_run_px(bj, pa, pb, dst, n);
+		return n;
+	}
 
 	for (i = 0; i < n; i += px)
 		mul_run_f(bj, pa + (bj->ca ? i : i / px), pb + (bj->cb ? i : i / px), dst + i, px);
