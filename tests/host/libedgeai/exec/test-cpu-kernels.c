@@ -1537,6 +1537,63 @@ static int one_kind(int kind, int u8, char *what, size_t wsz)
 	return r;
 }
 
+/* fp_modes()'s draws: SOFTMAX int8, uint8 (@v 0, 1), uint8 RESIZE_BILINEAR (2) */
+static int fp_draw_softmax(int v, char *what, size_t wsz)
+{
+	return v == 2 ? one_act(8, 1, what, wsz) : one_softmax(v, what, wsz);
+}
+
+/* fp_modes()'s draws: int8 CONV_2D, DEPTHWISE_CONV_2D (@v 0, 1), MUL (2) */
+static int fp_draw_rescale(int v, char *what, size_t wsz)
+{
+	return v == 2 ? one_more(9, 0, what, wsz) : one(v, 0, what, wsz);
+}
+
+/*
+ * 100 programs of @draw (variant @v) with the float unit rounding upward
+ * and 100 (x86-64) flushing subnormals to zero and treating them as zero,
+ * from seed @seed: kernels that use the CPU's binary32 arithmetic must
+ * notice, or not depend on the mode. Counts the programs run in @runs;
+ * returns how many differ.
+ */
+static int fp_modes(int (*draw)(int v, char *what, size_t wsz), int v, uint64_t seed, int *runs)
+{
+	char what[256];
+	int bad = 0, mode, i;
+
+	for (mode = 0; mode < 2; mode++) {
+#if defined(__x86_64__)
+		unsigned int csr = __builtin_ia32_stmxcsr();
+#endif
+		int set;
+
+		rs = seed + (uint64_t)(v * 2 + mode);
+#if defined(__x86_64__)
+		if (mode)
+			__builtin_ia32_ldmxcsr(csr | 0x8040);	/* FTZ and DAZ */
+		set = 1;
+#else
+		set = !mode;
+#endif
+		if (!mode)
+			set = !fesetround(FE_UPWARD);
+		for (i = 0; set && i < 100; i++) {
+			int r = draw(v, what, sizeof(what));
+
+			if (r < 0)
+				continue;
+			(*runs)++;
+			if (r && bad++ < 3)
+				ktap_diag("differs: %s", what);
+		}
+		fesetround(FE_TONEAREST);
+#if defined(__x86_64__)
+		__builtin_ia32_ldmxcsr(csr);
+#endif
+	}
+	return bad;
+}
+
 int main(void)
 {
 	const char *names[N_KINDS] = { "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD/SUB",
@@ -1698,39 +1755,8 @@ int main(void)
 	 * to the reference's software one.
 	 */
 	for (u8 = 0; u8 < 3; u8++) {
-		int bad = 0, runs = 0, mode;
+		int runs = 0, bad = fp_modes(fp_draw_softmax, u8, 5151ULL, &runs);
 
-		for (mode = 0; mode < 2; mode++) {
-#if defined(__x86_64__)
-			unsigned int csr = __builtin_ia32_stmxcsr();
-#endif
-			int set;
-
-			rs = 5151ULL + (uint64_t)(u8 * 2 + mode);
-#if defined(__x86_64__)
-			if (mode)
-				__builtin_ia32_ldmxcsr(csr | 0x8040);	/* FTZ and DAZ */
-			set = 1;
-#else
-			set = !mode;
-#endif
-			if (!mode)
-				set = !fesetround(FE_UPWARD);
-			for (i = 0; set && i < 100; i++) {
-				int r = u8 == 2 ? one_act(8, 1, what, sizeof(what)) :
-						  one_softmax(u8, what, sizeof(what));
-
-				if (r < 0)
-					continue;
-				runs++;
-				if (r && bad++ < 3)
-					ktap_diag("differs: %s", what);
-			}
-			fesetround(FE_TONEAREST);
-#if defined(__x86_64__)
-			__builtin_ia32_ldmxcsr(csr);
-#endif
-		}
 		ktap_ok(!bad && runs > 50, "%s rounding upward, flushing subnormals (%s"
 			" kernels): %d random programs equal the reference",
 			u8 == 2 ? "RESIZE_BILINEAR uint8" : u8 ? "SOFTMAX uint8" : "SOFTMAX int8",
@@ -1739,43 +1765,12 @@ int main(void)
 
 	/*
 	 * CONV_2D, DEPTHWISE_CONV_2D and MUL (u8 0, 1, 2; int8: their draws
-	 * of sums near a rounding) with the float unit rounding upward and,
-	 * on x86-64, flushing subnormals to zero: a rescale in binary32 (VNNI's
+	 * of sums near a rounding) the same way: a rescale in binary32 (VNNI's
 	 * MUL, mul_row_f()) must round to nearest whatever the mode.
 	 */
 	for (u8 = 0; u8 < 3; u8++) {
-		int bad = 0, runs = 0, mode;
+		int runs = 0, bad = fp_modes(fp_draw_rescale, u8, 6161ULL, &runs);
 
-		for (mode = 0; mode < 2; mode++) {
-#if defined(__x86_64__)
-			unsigned int csr = __builtin_ia32_stmxcsr();
-#endif
-			int set = 1;
-
-			rs = 6161ULL + (uint64_t)(u8 * 2 + mode);
-#if defined(__x86_64__)
-			if (mode)
-				__builtin_ia32_ldmxcsr(csr | 0x8040);	/* FTZ and DAZ */
-#else
-			set = !mode;
-#endif
-			if (!mode)
-				set = !fesetround(FE_UPWARD);
-			for (i = 0; set && i < 100; i++) {
-				int r = u8 == 2 ? one_more(9, 0, what, sizeof(what)) :
-						 one(u8, 0, what, sizeof(what));
-
-				if (r < 0)
-					continue;
-				runs++;
-				if (r && bad++ < 3)
-					ktap_diag("differs: %s", what);
-			}
-			fesetround(FE_TONEAREST);
-#if defined(__x86_64__)
-			__builtin_ia32_ldmxcsr(csr);
-#endif
-		}
 		ktap_ok(!bad && runs > 50, "%s int8 rounding upward, flushing subnormals (%s"
 			" kernels): %d random programs equal the reference",
 			u8 == 2 ? "MUL" : u8 ? "DEPTHWISE_CONV_2D" : "CONV_2D",
