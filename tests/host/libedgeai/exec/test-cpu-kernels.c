@@ -240,6 +240,34 @@ static struct exec_pool *pool;
 static uint32_t channels(void);
 
 /*
+ * A multiplier M in 2^30..2^31 - 1 and a right shift e (@mul, @shift)
+ * that put x M + C within |x| / 2 of n 2^(31+e), x and n of one sign:
+ * the rescale of x lies within |x| / 2^(32+e) of a rounding, next to n.
+ * C is ek_mbqm_up()'s, 2^30 + 2^(30+e); with @neg, ek_mbqm()'s for a
+ * negative product, 2^31 less. Returns 0, or -1: none (|n| > |x|, or M
+ * would leave the range).
+ */
+static int near_multiplier(int64_t x, int64_t n, int neg, int32_t *mul, int32_t *shift)
+{
+	int e;
+
+	for (e = 0; e < 31; e++) {
+		double c = ldexp(1, 30) + (e ? ldexp(1, 30 + e) : 0) - (neg && e ? ldexp(1, 31) : 0);
+		double m = ((double)n * ldexp(1, 31 + e) - c) / (double)x;
+
+		/* M doubles with e */
+		if (m >= 2147483647.0)
+			return -1;
+		if (m >= ldexp(1, 30)) {
+			*mul = (int32_t)llround(m);
+			*shift = -e;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
  * Conv (kind 0) and depthwise (1) with per-channel multipliers: half the
  * channels get weights of the zero point @zw, so that their sums are their
  * bias b whatever the input, and a bias and multiplier that put b M + C
@@ -251,26 +279,17 @@ static uint32_t channels(void);
 static void sums_near(int kind, uint32_t oc, const uint32_t df[4], uint32_t foff, uint32_t boff,
 		      uint32_t qoff, int32_t zw)
 {
-	uint32_t taps = kind ? df[1] * df[2] : df[1] * df[2] * df[3], j, t, e;
+	uint32_t taps = kind ? df[1] * df[2] : df[1] * df[2] * df[3], j, t;
 	struct edgeai_prog_qmul q;
 
 	for (j = 0; j < oc; j++) {
-		int64_t b = 1 + rnd(60000), n = 1 + rnd(120), c, m;
+		int64_t b = 1 + rnd(60000), n = 1 + rnd(b < 120 ? (uint32_t)b : 120);
 
 		if (rnd(2))
 			continue;
-		b = rnd(2) ? -b : b;
-		n = b < 0 ? -n : n;
-		for (e = 0; e < 31; e++) {
-			c = ((int64_t)1 << 30) + (e ? (int64_t)1 << (30 + e) : 0);
-			if (b < 0 && e && rnd(2))
-				c -= (int64_t)1 << 31;
-			m = (int64_t)llround((double)(n * ((int64_t)1 << (31 + e)) - c) /
-					     (double)b);
-			if (m >= (int64_t)1 << 30 && m <= INT32_MAX)
-				break;
-		}
-		if (e == 31)
+		if (rnd(2))
+			b = -b, n = -n;
+		if (near_multiplier(b, n, b < 0 && rnd(2), &q.multiplier, &q.shift))
 			continue;
 		for (t = 0; t < taps; t++) {
 			size_t at = kind ? (size_t)t * oc + j : (size_t)j * taps + t;
@@ -278,8 +297,6 @@ static void sums_near(int kind, uint32_t oc, const uint32_t df[4], uint32_t foff
 			P.k[foff + at] = (uint8_t)zw;
 		}
 		memcpy(&P.k[boff + 4 * j], &(int32_t){ (int32_t)b }, 4);
-		q.multiplier = (int32_t)m;
-		q.shift = -(int32_t)e;
 		memcpy(&P.k[qoff + 8 * j], &q, 8);
 	}
 }
@@ -635,15 +652,13 @@ static void bform(const uint32_t d[4], uint32_t f[4])
  * MUL: a multiplier and right shift e (@mp's) that put the product p of
  * two bytes (@b, of inputs of zero points @za, @zb; @lo: the type's least
  * value) within |p| / 2^(32+e) of a rounding of ek_mbqm(), either side of
- * it, and the result near one of 1..120 in size: p M + C (struct gq's
- * terms, in cpu-vnni.c) within |p| / 2 of a multiple of 2^(31+e).
+ * it, and the result near one of 1..120 in size (near_multiplier()).
  * Returns 1, or 0: none found.
  */
 static int mul_near(struct edgeai_prog_mul_params *mp, int32_t za, int32_t zb, int32_t lo,
 		    uint8_t b[2])
 {
-	int64_t p, n, c, m;
-	uint32_t e;
+	int64_t p, n;
 
 	b[0] = (uint8_t)(lo + (int32_t)rnd(256));
 	b[1] = (uint8_t)(lo + (int32_t)rnd(256));
@@ -652,18 +667,7 @@ static int mul_near(struct edgeai_prog_mul_params *mp, int32_t za, int32_t zb, i
 		return 0;
 	n = 1 + rnd((uint32_t)(llabs(p) < 120 ? llabs(p) : 120));
 	n = p < 0 ? -n : n;
-	for (e = 0; e < 31; e++) {
-		c = ((int64_t)1 << 30) + (e ? (int64_t)1 << (30 + e) : 0);
-		if (p < 0 && e)
-			c -= (int64_t)1 << 31;
-		m = (int64_t)llround((double)(n * ((int64_t)1 << (31 + e)) - c) / (double)p);
-		if (m >= (int64_t)1 << 30 && m <= INT32_MAX) {
-			mp->out_multiplier = (int32_t)m;
-			mp->out_shift = -(int32_t)e;
-			return 1;
-		}
-	}
-	return 0;
+	return !near_multiplier(p, n, p < 0, &mp->out_multiplier, &mp->out_shift);
 }
 
 /*
