@@ -1853,6 +1853,115 @@ static void mm_rq(const uint32_t *acc, uint32_t n, int32_t mul, int32_t shift, i
 	}
 }
 
+/* exec_l2norm()'s squares of x - zp, 16 a vpmaddwd (|x - zp| <= 255: each pair's sum fits). */
+static uint32_t l2_sq(const uint8_t *x, uint32_t n, const struct exec_l2 *l, int32_t *acc)
+{
+	__m256i z = _mm256_set1_epi16((int16_t)l->zp), s = _mm256_setzero_si256();
+	__m128i h;
+	uint32_t c;
+
+	for (c = 0; c + 16 <= n; c += 16) {
+		__m128i b = _mm_loadu_si128((const __m128i *)(x + c));
+		__m256i v = _mm256_sub_epi16(l->s8 ? _mm256_cvtepi8_epi16(b) : _mm256_cvtepu8_epi16(b),
+					     z);
+
+		s = _mm256_add_epi32(s, _mm256_madd_epi16(v, v));
+	}
+	h = _mm_add_epi32(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
+	h = _mm_add_epi32(h, _mm_shuffle_epi32(h, 0x4e));
+	h = _mm_add_epi32(h, _mm_shuffle_epi32(h, 0xb1));
+	*acc = (int32_t)((uint32_t)*acc + (uint32_t)_mm_cvtsi128_si32(h));
+	return c;
+}
+
+/* exec_l2norm()'s outputs, 8 at a time: mbqm8(), the offset, the type's clamp. */
+static uint32_t l2_scale(const uint8_t *x, uint8_t *y, uint32_t n, const struct exec_l2 *l)
+{
+	__m256i z = _mm256_set1_epi32(l->zp), off = _mm256_set1_epi32(l->s8 ? 0 : 128);
+	__m256i lo = _mm256_set1_epi32(l->s8 ? -128 : 0), hi = _mm256_set1_epi32(l->s8 ? 127 : 255);
+	struct mbqm8 q;
+	uint32_t c;
+
+	mbqm8_make(&q, l->mul, l->shift);
+	for (c = 0; c + 8 <= n; c += 8) {
+		__m128i b = _mm_loadl_epi64((const __m128i *)(x + c)), w;
+		__m256i v = _mm256_sub_epi32(l->s8 ? _mm256_cvtepi8_epi32(b) : _mm256_cvtepu8_epi32(b),
+					     z);
+
+		if (!l->s8)
+			v = _mm256_slli_epi32(v, 7);
+		v = _mm256_add_epi32(mbqm8(v, &q), off);
+		v = _mm256_min_epi32(_mm256_max_epi32(v, lo), hi);
+		w = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+		_mm_storel_epi64((__m128i *)(y + c), l->s8 ? _mm_packs_epi16(w, w) :
+							    _mm_packus_epi16(w, w));
+	}
+	return c;
+}
+
+/* The largest int8 of @v in every byte. */
+static inline __m256i hmax8(__m256i v)
+{
+	__m128i m = _mm_max_epi8(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+
+	m = _mm_max_epi8(m, _mm_srli_si128(m, 8));
+	m = _mm_max_epi8(m, _mm_srli_si128(m, 4));
+	m = _mm_max_epi8(m, _mm_srli_si128(m, 2));
+	m = _mm_max_epi8(m, _mm_srli_si128(m, 1));
+	return _mm256_broadcastb_epi8(m);
+}
+
+/*
+ * exec_argmax()'s rows, uint8 as int8 with the sign bit flipped (the same
+ * order). Up to 32 bytes: one load, the bytes past the row set to -128
+ * (after its own bytes: the first largest is the row's), the largest
+ * broadcast, the first equal byte; while a load of 32 stays within the
+ * rows. Longer rows: the largest of their 32-byte blocks (the last block
+ * ending at the row's end), then the first block that holds it.
+ */
+static uint32_t argmax_rows(const uint8_t *x, uint32_t len, uint32_t n, int u8, uint32_t *at)
+{
+	const __m256i flip = _mm256_set1_epi8(u8 ? (char)0x80 : 0);
+	const __m256i idx = _mm256_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+					     16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
+					     30, 31);
+	size_t end = (size_t)len * n;
+	uint32_t r, k;
+
+	if (len < 32) {
+		__m256i past = _mm256_cmpgt_epi8(idx, _mm256_set1_epi8((char)(len - 1)));
+
+		for (r = 0; r < n && (size_t)r * len + 32 <= end; r++) {
+			__m256i v = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)
+									(x + (size_t)r * len)), flip);
+
+			v = _mm256_or_si256(_mm256_andnot_si256(past, v),
+					    _mm256_and_si256(past, _mm256_set1_epi8((char)0x80)));
+			at[r] = (uint32_t)__builtin_ctz((uint32_t)_mm256_movemask_epi8(
+				_mm256_cmpeq_epi8(v, hmax8(v))));
+		}
+		return r;
+	}
+	for (r = 0; r < n; r++) {
+		const uint8_t *p = x + (size_t)r * len;
+		__m256i m = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(p + len - 32)), flip);
+		uint32_t e;
+
+		for (k = 0; k + 32 < len; k += 32)
+			m = _mm256_max_epi8(m, _mm256_xor_si256(_mm256_loadu_si256(
+				(const __m256i *)(p + k)), flip));
+		m = hmax8(m);
+		for (k = 0;; k = k + 64 <= len ? k + 32 : len - 32) {
+			e = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m, _mm256_xor_si256(
+				_mm256_loadu_si256((const __m256i *)(p + k)), flip)));
+			if (e)
+				break;
+		}
+		at[r] = k + (uint32_t)__builtin_ctz(e);
+	}
+	return r;
+}
+
 static int avx2_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
@@ -1874,6 +1983,10 @@ static int avx2_run(const struct ek_op *o, const void *prep)
 		return maxpool(o);
 	case EDGEAI_OP_MEAN:
 		return exec_mean(o, mean_sum, mean_f32);
+	case EDGEAI_OP_L2_NORMALIZATION:
+		return exec_l2norm(o, l2_sq, l2_scale);
+	case EDGEAI_OP_ARG_MAX:
+		return exec_argmax(o, argmax_rows);
 	case EDGEAI_OP_SOFTMAX:
 		return softmax(o);
 	case EDGEAI_OP_RESIZE_BILINEAR:

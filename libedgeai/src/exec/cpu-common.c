@@ -12,7 +12,8 @@
  * Also the plain-C walks the AVX2 and NEON sets share (cpu-opt.h), around
  * a set's vector code: int8 RESIZE_BILINEAR's pixels, the broadcast
  * strides of ADD/SUB/MUL/MAXIMUM/MINIMUM, MEAN's channel blocks,
- * TRANSPOSE_CONV's taps, BATCH_MATMUL's int16 rows and columns.
+ * TRANSPOSE_CONV's taps, BATCH_MATMUL's int16 rows and columns, the rows
+ * of L2_NORMALIZATION and ARG_MAX (every set's vector code, VNNI's too).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -1084,6 +1085,156 @@ int exec_matmul(const struct ek_op *o, exec_dot4_fn *dot4, exec_mm_rq_fn *rq)
 	return job.failed ? EXEC_OPT_NOT_HANDLED : 0;
 }
 
+/*
+ * L2_NORMALIZATION (ek_l2norm()): per row the sum of squares, ek_inv_sqrt()
+ * and each value rescaled, the set's vector code for the first two and
+ * the third, plain C for what it leaves.
+ */
+struct l2_job {
+	const struct ek_op *o;
+	exec_l2_sq_fn *sq;
+	exec_l2_scale_fn *scale;
+};
+
+static void l2_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct l2_job *lj = ctx;
+	const struct ek_tensor *in = &lj->o->in[0], *out = &lj->o->out;
+	uint32_t depth = out->d[3], r, c;
+	int s8 = out->dtype == EDGEAI_DTYPE_INT8;
+	struct exec_l2 l = { .zp = in->zp, .s8 = s8 };
+
+	for (r = begin; r < end; r++) {
+		const uint8_t *x = (const uint8_t *)in->data + (size_t)r * depth;
+		uint8_t *y = (uint8_t *)out->data + (size_t)r * depth;
+		int32_t acc = 0, v;
+		int shift;
+
+		c = lj->sq ? lj->sq(x, depth, &l, &acc) : 0;
+		for (; c < depth; c++) {
+			v = (s8 ? (int32_t)(int8_t)x[c] : (int32_t)x[c]) - l.zp;
+			acc += v * v;
+		}
+		ek_inv_sqrt(acc, &l.mul, &shift);
+		l.shift = s8 ? shift + 7 : shift;
+		c = lj->scale ? lj->scale(x, y, depth, &l) : 0;
+		for (; c < depth; c++) {
+			v = (s8 ? (int32_t)(int8_t)x[c] : (int32_t)x[c]) - l.zp;
+			v = s8 ? ek_mbqm(v, l.mul, l.shift) : 128 + ek_mbqm(128 * v, l.mul, l.shift);
+			y[c] = (uint8_t)(s8 ? (v < -128 ? -128 : v > 127 ? 127 : v) :
+				      (v < 0 ? 0 : v > 255 ? 255 : v));
+		}
+	}
+}
+
+int exec_l2norm(const struct ek_op *o, exec_l2_sq_fn *sq, exec_l2_scale_fn *scale)
+{
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	struct l2_job lj = { o, sq, scale };
+	uint32_t depth = out->d[3];
+
+	/* what the reference checks */
+	if (!ek_is8(out->dtype) || in->dtype != out->dtype || !depth || depth > 32768 ||
+	    ek_count(in) != ek_count(out))
+		return EXEC_OPT_NOT_HANDLED;
+	if (exec_par_worth((uint64_t)ek_count(out) * 4))
+		exec_par_for(ek_count(out) / depth, l2_rows, &lj);
+	else
+		l2_rows(&lj, 0, ek_count(out) / depth);
+	return 0;
+}
+
+/*
+ * ARG_MAX: the reference's walk (the first largest value wins), the rows
+ * of an op along the last axis by the set's @rows, 256 at a time; the
+ * index little-endian into 4 or 8 bytes.
+ */
+struct argmax_job {
+	const struct ek_op *o;
+	exec_argmax_fn *rows;
+	uint32_t inner, len, es;
+};
+
+/* The place of the first largest of @len bytes @inner apart from @x, as int8 (@flip 0) or uint8. */
+static uint32_t argmax_plain(const uint8_t *x, uint32_t len, size_t inner, uint8_t flip)
+{
+	int8_t best = (int8_t)(x[0] ^ flip);
+	uint32_t at = 0, k;
+
+	for (k = 1; k < len; k++) {
+		int8_t v = (int8_t)(x[k * inner] ^ flip);
+
+		at = v > best ? k : at;
+		best = v > best ? v : best;
+	}
+	return at;
+}
+
+static void argmax_put(uint8_t *dst, uint32_t at, uint32_t es)
+{
+	/* little-endian: the low 32 bits first, the rest zero */
+	memcpy(dst, (uint8_t[4]){ at & 0xff, (at >> 8) & 0xff, (at >> 16) & 0xff, at >> 24 }, 4);
+	if (es == 8)
+		memset(dst + 4, 0, 4);
+}
+
+/* Outer rows [begin, end). */
+static void argmax_part(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct argmax_job *aj = ctx;
+	const struct ek_tensor *in = &aj->o->in[0];
+	uint8_t *dst = aj->o->out.data;
+	int u8 = in->dtype == EDGEAI_DTYPE_UINT8;
+	uint8_t flip = u8 ? 0x80 : 0;
+	uint32_t at[256], i, j, n, k;
+
+	if (aj->inner > 1) {
+		for (i = begin; i < end; i++) {
+			const uint8_t *row = (const uint8_t *)in->data + (size_t)i * aj->len * aj->inner;
+
+			for (j = 0; j < aj->inner; j++)
+				argmax_put(dst + ((size_t)i * aj->inner + j) * aj->es,
+					   argmax_plain(row + j, aj->len, aj->inner, flip), aj->es);
+		}
+		return;
+	}
+	for (i = begin; i < end; i += n) {
+		const uint8_t *x = (const uint8_t *)in->data + (size_t)i * aj->len;
+
+		n = end - i < 256 ? end - i : 256;
+		k = aj->rows ? aj->rows(x, aj->len, n, u8, at) : 0;
+		for (; k < n; k++)
+			at[k] = argmax_plain(x + (size_t)k * aj->len, aj->len, 1, flip);
+		for (k = 0; k < n; k++)
+			argmax_put(dst + (size_t)(i + k) * aj->es, at[k], aj->es);
+	}
+}
+
+int exec_argmax(const struct ek_op *o, exec_argmax_fn *rows)
+{
+	const struct edgeai_prog_argmax_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	struct argmax_job aj = { o, rows, 1, 0, 0 };
+	uint32_t outer = 1, k;
+
+	if (!ek_is8(in->dtype) || p->axis > 3 ||
+	    (out->dtype != EDGEAI_DTYPE_INT32 && out->dtype != EDGEAI_DTYPE_INT64))
+		return EXEC_OPT_NOT_HANDLED;
+	aj.es = out->dtype == EDGEAI_DTYPE_INT64 ? 8 : 4;
+	for (k = 0; k < p->axis; k++)
+		outer *= in->d[k];
+	for (k = p->axis + 1; k < 4; k++)
+		aj.inner *= in->d[k];
+	aj.len = in->d[p->axis];
+	if (ek_count(out) != outer * aj.inner || !aj.len)
+		return EXEC_OPT_NOT_HANDLED;
+	if (exec_par_worth(ek_count(in)))
+		exec_par_for(outer, argmax_part, &aj);
+	else
+		argmax_part(&aj, 0, outer);
+	return 0;
+}
+
 int exec_common_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
@@ -1093,6 +1244,10 @@ int exec_common_run(const struct ek_op *o, const void *prep)
 		return concat(o);
 	case EDGEAI_OP_RESIZE_NEAREST_NEIGHBOR:
 		return resize_nearest(o);
+	case EDGEAI_OP_L2_NORMALIZATION:
+		return exec_l2norm(o, NULL, NULL);
+	case EDGEAI_OP_ARG_MAX:
+		return exec_argmax(o, NULL);
 	default:
 		return EXEC_OPT_NOT_HANDLED;
 	}

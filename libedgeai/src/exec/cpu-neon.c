@@ -1079,6 +1079,123 @@ static void mm_rq(const uint32_t *acc, uint32_t n, int32_t mul, int32_t shift, i
 	}
 }
 
+/* The first byte of @eq (0 or 0xff each, not all 0) that is set: a nibble a byte, its low bit. */
+static inline uint32_t first_set(uint8x16_t eq)
+{
+	uint8x8_t nib = vshrn_n_u16(vreinterpretq_u16_u8(eq), 4);
+
+	return (uint32_t)__builtin_ctzll(vget_lane_u64(vreinterpret_u64_u8(nib), 0)) / 4;
+}
+
+/* exec_l2norm()'s squares of x - zp, 16 at a time (|x - zp| <= 255, as int16). */
+static uint32_t l2_sq(const uint8_t *x, uint32_t n, const struct exec_l2 *l, int32_t *acc)
+{
+	uint8x8_t z = vdup_n_u8((uint8_t)l->zp);
+	int32x4_t s0 = vdupq_n_s32(0), s1 = s0;
+	uint32_t c;
+
+	for (c = 0; c + 16 <= n; c += 16) {
+		uint8x16_t b = vld1q_u8(x + c);
+		/* x - zp modulo 2^16: int8 as its sign-extended bytes, uint8 as they are */
+		int16x8_t lo, hi;
+
+		if (l->s8) {
+			lo = vsubl_s8(vget_low_s8(vreinterpretq_s8_u8(b)), vreinterpret_s8_u8(z));
+			hi = vsubl_s8(vget_high_s8(vreinterpretq_s8_u8(b)), vreinterpret_s8_u8(z));
+		} else {
+			lo = vreinterpretq_s16_u16(vsubl_u8(vget_low_u8(b), z));
+			hi = vreinterpretq_s16_u16(vsubl_u8(vget_high_u8(b), z));
+		}
+		s0 = vmlal_s16(s0, vget_low_s16(lo), vget_low_s16(lo));
+		s1 = vmlal_s16(s1, vget_high_s16(lo), vget_high_s16(lo));
+		s0 = vmlal_s16(s0, vget_low_s16(hi), vget_low_s16(hi));
+		s1 = vmlal_s16(s1, vget_high_s16(hi), vget_high_s16(hi));
+	}
+	*acc = (int32_t)((uint32_t)*acc + (uint32_t)vaddvq_s32(vaddq_s32(s0, s1)));
+	return c;
+}
+
+/* exec_l2norm()'s outputs, 8 at a time: neon_mbqm4(), the offset, saturating narrows (the clamp). */
+static uint32_t l2_scale(const uint8_t *x, uint8_t *y, uint32_t n, const struct exec_l2 *l)
+{
+	int32x4_t left = vdupq_n_s32(l->shift > 0 ? l->shift : 0), mul = vdupq_n_s32(l->mul);
+	int32x4_t nright = vdupq_n_s32(l->shift > 0 ? 0 : l->shift);
+	int32x4_t off = vdupq_n_s32(l->s8 ? 0 : 128);
+	uint8x8_t z = vdup_n_u8((uint8_t)l->zp);
+	uint32_t c;
+
+	for (c = 0; c + 8 <= n; c += 8) {
+		uint8x8_t b = vld1_u8(x + c);
+		int16x8_t d = l->s8 ? vsubl_s8(vreinterpret_s8_u8(b), vreinterpret_s8_u8(z)) :
+				      vreinterpretq_s16_u16(vsubl_u8(b, z));
+		int32x4_t v0 = vmovl_s16(vget_low_s16(d)), v1 = vmovl_s16(vget_high_s16(d));
+		int16x8_t w;
+
+		if (!l->s8) {
+			v0 = vshlq_n_s32(v0, 7);
+			v1 = vshlq_n_s32(v1, 7);
+		}
+		v0 = vaddq_s32(neon_mbqm4(v0, left, mul, nright, 0), off);
+		v1 = vaddq_s32(neon_mbqm4(v1, left, mul, nright, 0), off);
+		w = vcombine_s16(vqmovn_s32(v0), vqmovn_s32(v1));
+		if (l->s8)
+			vst1_s8((int8_t *)(y + c), vqmovn_s16(w));
+		else
+			vst1_u8(y + c, vqmovun_s16(w));
+	}
+	return c;
+}
+
+/*
+ * exec_argmax()'s rows, uint8 as int8 with the sign bit flipped (the same
+ * order). Up to 16 bytes: one load, the bytes past the row -128 (after
+ * its own: the first largest is the row's), the largest (SMAXV), the
+ * first equal byte; while a load of 16 stays within the rows. Longer
+ * rows: the largest of their 16-byte blocks (the last one ending at the
+ * row's end), then the first block holding it.
+ */
+static uint32_t argmax_rows(const uint8_t *x, uint32_t len, uint32_t n, int u8, uint32_t *at)
+{
+	static const int8_t idx[16] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
+	const uint8x16_t flip = vdupq_n_u8(u8 ? 0x80 : 0);
+	size_t end = (size_t)len * n;
+	uint32_t r, k;
+
+	if (len < 16) {
+		uint8x16_t in = vcltq_s8(vld1q_s8(idx), vdupq_n_s8((int8_t)len));
+
+		for (r = 0; r < n && (size_t)r * len + 16 <= end; r++) {
+			int8x16_t v = vreinterpretq_s8_u8(vandq_u8(veorq_u8(vld1q_u8(x + (size_t)r * len),
+									  flip), in));
+			uint8x16_t eq;
+
+			/* past the row: 0 and 0x80 (-128) */
+			v = vreinterpretq_s8_u8(vorrq_u8(vreinterpretq_u8_s8(v),
+							 vbicq_u8(vdupq_n_u8(0x80), in)));
+			eq = vceqq_s8(v, vdupq_n_s8(vmaxvq_s8(v)));
+			at[r] = first_set(eq);
+		}
+		return r;
+	}
+	for (r = 0; r < n; r++) {
+		const uint8_t *p = x + (size_t)r * len;
+		int8x16_t m = vreinterpretq_s8_u8(veorq_u8(vld1q_u8(p + len - 16), flip)), b;
+		uint8x16_t eq;
+
+		for (k = 0; k + 16 < len; k += 16)
+			m = vmaxq_s8(m, vreinterpretq_s8_u8(veorq_u8(vld1q_u8(p + k), flip)));
+		m = vdupq_n_s8(vmaxvq_s8(m));
+		for (k = 0;; k = k + 32 <= len ? k + 16 : len - 16) {
+			b = vreinterpretq_s8_u8(veorq_u8(vld1q_u8(p + k), flip));
+			eq = vceqq_s8(b, m);
+			if (vmaxvq_u8(eq))
+				break;
+		}
+		at[r] = k + first_set(eq);
+	}
+	return r;
+}
+
 static int neon_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
@@ -1106,6 +1223,10 @@ static int neon_run(const struct ek_op *o, const void *prep)
 		return exec_resize_bilinear(o, resize_vrow, resize_px);
 	case EDGEAI_OP_MEAN:
 		return exec_mean(o, mean_sum, mean_f32);
+	case EDGEAI_OP_L2_NORMALIZATION:
+		return exec_l2norm(o, l2_sq, l2_scale);
+	case EDGEAI_OP_ARG_MAX:
+		return exec_argmax(o, argmax_rows);
 	case EDGEAI_OP_TRANSPOSE_CONV:
 		return exec_tconv(o, prep, tconv_px, to16);
 	case EDGEAI_OP_LOGISTIC:

@@ -6,18 +6,19 @@
  * CONV_2D and FULLY_CONNECTED, TRANSPOSE_CONV of a filter no shorter
  * than its stride (as CONV_2D ops), AVX-512 DEPTHWISE_CONV_2D, ADD/SUB, PRELU,
  * MAX_POOL_2D, AVERAGE_POOL_2D, int8 RESIZE_BILINEAR, MUL/MAXIMUM/MINIMUM
- * in every broadcast form and MEAN's 8-bit pipeline, with AVX-512 VBMI the
- * table ops; AVX2 for what it
+ * in every broadcast form, MEAN's 8-bit pipeline, L2_NORMALIZATION and
+ * ARG_MAX, with AVX-512 VBMI the table ops; AVX2 for what it
  * declines), AVX2 (cpu-avx2.c: CONV_2D, DEPTHWISE_CONV_2D, MAX_POOL_2D,
  * FULLY_CONNECTED, TRANSPOSE_CONV; RESIZE_BILINEAR,
  * ADD/SUB/MUL/MAXIMUM/MINIMUM in every broadcast form, AVERAGE_POOL_2D,
- * MEAN, SOFTMAX, the table ops by vpshufb), reference (the firmware
+ * MEAN, SOFTMAX, L2_NORMALIZATION, ARG_MAX, the table ops by vpshufb),
+ * reference (the firmware
  * kernels). On arm64: dotprod
  * (cpu-dotprod.c: SDOT/UDOT CONV_2D and FULLY_CONNECTED), NEON (cpu-neon.c:
  * CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, MAX_POOL_2D,
  * AVERAGE_POOL_2D, RESIZE_BILINEAR (int8),
  * ADD/SUB/MUL/MAXIMUM/MINIMUM in every broadcast form, MEAN,
- * TRANSPOSE_CONV, the table ops LOGISTIC/TANH/HARD_SWISH/LEAKY_RELU by
+ * L2_NORMALIZATION, ARG_MAX, TRANSPOSE_CONV, the table ops LOGISTIC/TANH/HARD_SWISH/LEAKY_RELU by
  * TBL/TBX), reference. Every optimized set runs RELU/RELU6/QUANTIZE, and
  * ADD/SUB/MUL with a constant scalar input, through a 256-entry table the
  * reference kernel computes (on its set's table kernel), 8-bit PAD by
@@ -338,6 +339,40 @@ int16_t *exec_tconv_weights(const struct ek_tensor *f);
 /* The set's conversion of @n 8-bit values of @dtype minus @zp to int16, for the input. */
 typedef void exec_to16_fn(int16_t *dst, const void *src, uint32_t n, uint32_t dtype, int32_t zp);
 int exec_tconv(const struct ek_op *o, const void *prep, exec_tconv_px_fn *px, exec_to16_fn *to16);
+
+/*
+ * L2_NORMALIZATION of 8-bit tensors (ek_l2norm()), the rows split across
+ * the threads. Per row of @n bytes @x: the set's @sq adds to *@acc the
+ * squares of x - @l->zp of elements 0.. and returns how many (each fits:
+ * the row's sum is below 2^31); ek_inv_sqrt() of the sum gives @l->mul
+ * and @l->shift; the set's @scale writes outputs 0.. of @y,
+ * clamp(ek_mbqm(x - zp, mul, shift)) for int8 and clamp(128 +
+ * ek_mbqm(128 (x - zp), mul, shift)) for uint8 (mul > 0; shift -12..7),
+ * and returns how many. The rest of each row is done here; NULL for
+ * either: all of it. 0, or EXEC_OPT_NOT_HANDLED.
+ */
+struct exec_l2 {
+	int32_t zp, mul, shift;
+	int s8;
+};
+
+typedef uint32_t exec_l2_sq_fn(const uint8_t *x, uint32_t n, const struct exec_l2 *l,
+			       int32_t *acc);
+typedef uint32_t exec_l2_scale_fn(const uint8_t *x, uint8_t *y, uint32_t n,
+				  const struct exec_l2 *l);
+int exec_l2norm(const struct ek_op *o, exec_l2_sq_fn *sq, exec_l2_scale_fn *scale);
+
+/*
+ * ARG_MAX of 8-bit tensors, the first largest value along the axis: an op
+ * along the last axis (rows of @len contiguous bytes) through the set's
+ * @rows, which writes the place of each of @n rows from @x (uint8 when
+ * @u8, else int8) to @at and returns how many rows it did, the first ones
+ * (it reads nothing past the last row's end); the rest done here. The
+ * outer rows split across the threads. 0, or EXEC_OPT_NOT_HANDLED.
+ */
+typedef uint32_t exec_argmax_fn(const uint8_t *x, uint32_t len, uint32_t n, int u8,
+				uint32_t *at);
+int exec_argmax(const struct ek_op *o, exec_argmax_fn *rows);
 
 /*
  * cpu-avx2.c, cpu-vnni.c, cpu-neon.c and cpu-dotprod.c; NULL when the set

@@ -5462,6 +5462,94 @@ static int binary(const struct ek_op *o)
 	return 0;
 }
 
+/* exec_l2norm()'s squares of x - zp: 32 int16 lanes a vpdpwssd (|x - zp| <= 255). */
+static uint32_t l2_sq(const uint8_t *x, uint32_t n, const struct exec_l2 *l, int32_t *acc)
+{
+	__m512i z = _mm512_set1_epi16((int16_t)l->zp), s = _mm512_setzero_si512();
+	uint32_t c;
+
+	for (c = 0; c + 32 <= n; c += 32) {
+		__m256i b = _mm256_loadu_si256((const __m256i *)(x + c));
+		__m512i v = _mm512_sub_epi16(l->s8 ? _mm512_cvtepi8_epi16(b) : _mm512_cvtepu8_epi16(b),
+					     z);
+
+		s = _mm512_dpwssd_epi32(s, v, v);
+	}
+	*acc = (int32_t)((uint32_t)*acc + (uint32_t)_mm512_reduce_add_epi32(s));
+	return c;
+}
+
+/* exec_l2norm()'s outputs, 16 at a time (the last ones masked): v_mbqm(), offset, clamp. */
+static uint32_t l2_scale(const uint8_t *x, uint8_t *y, uint32_t n, const struct exec_l2 *l)
+{
+	__m512i z = _mm512_set1_epi32(l->zp), off = _mm512_set1_epi32(l->s8 ? 0 : 128);
+	struct gq g;
+	uint32_t c;
+
+	gq_make1(&g, l->shift, l->mul);
+	for (c = 0; c < n; c += 16) {
+		__mmask16 m = n - c >= 16 ? 0xffff : (__mmask16)((1U << (n - c)) - 1);
+		__m512i v = _mm512_sub_epi32(ld8(x + c, m, l->s8), z);
+
+		if (!l->s8)
+			v = _mm512_slli_epi32(v, 7);
+		st8c(y + c, m, _mm512_add_epi32(v_mbqm(v, &g), off), l->s8 ? -128 : 0,
+		     l->s8 ? 127 : 255, l->s8);
+	}
+	return n;
+}
+
+/* The largest int8 of @v in every byte. */
+static inline __m512i hmax8(__m512i v)
+{
+	__m256i h = _mm256_max_epi8(_mm512_castsi512_si256(v), _mm512_extracti64x4_epi64(v, 1));
+	__m128i m = _mm_max_epi8(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
+
+	m = _mm_max_epi8(m, _mm_srli_si128(m, 8));
+	m = _mm_max_epi8(m, _mm_srli_si128(m, 4));
+	m = _mm_max_epi8(m, _mm_srli_si128(m, 2));
+	m = _mm_max_epi8(m, _mm_srli_si128(m, 1));
+	return _mm512_broadcastb_epi8(m);
+}
+
+/*
+ * exec_argmax()'s rows, uint8 as int8 with the sign bit flipped (the same
+ * order). Up to 64 bytes: one masked load, the lanes past the row -128
+ * (after its own: the first largest is the row's), the largest
+ * broadcast, the first equal lane. Longer rows: the largest of their
+ * 64-byte blocks (the last one masked), then the first block holding it.
+ */
+static uint32_t argmax_rows(const uint8_t *x, uint32_t len, uint32_t n, int u8, uint32_t *at)
+{
+	const __m512i flip = _mm512_set1_epi8(u8 ? (char)0x80 : 0);
+	const __m512i low = _mm512_set1_epi8((char)(u8 ? 0 : 0x80));	/* the stored minimum */
+	uint32_t r, k;
+
+	for (r = 0; r < n; r++) {
+		const uint8_t *p = x + (size_t)r * len;
+		__m512i m = _mm512_set1_epi8((char)0x80);
+		uint64_t e;
+
+		for (k = 0; k < len; k += 64) {
+			__mmask64 in = len - k >= 64 ? ~0ULL : (1ULL << (len - k)) - 1;
+
+			m = _mm512_max_epi8(m, _mm512_xor_si512(_mm512_mask_loadu_epi8(low, in, p + k),
+								flip));
+		}
+		m = hmax8(m);
+		for (k = 0;; k += 64) {
+			__mmask64 in = len - k >= 64 ? ~0ULL : (1ULL << (len - k)) - 1;
+
+			e = _mm512_mask_cmpeq_epi8_mask(in, m, _mm512_xor_si512(
+				_mm512_maskz_loadu_epi8(in, p + k), flip));
+			if (e)
+				break;
+		}
+		at[r] = k + (uint32_t)__builtin_ctzll(e);
+	}
+	return n;
+}
+
 static int vnni_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
@@ -5483,6 +5571,10 @@ static int vnni_run(const struct ek_op *o, const void *prep)
 		return binary(o);
 	case EDGEAI_OP_MEAN:
 		return mean(o);
+	case EDGEAI_OP_L2_NORMALIZATION:
+		return exec_l2norm(o, l2_sq, l2_scale);
+	case EDGEAI_OP_ARG_MAX:
+		return exec_argmax(o, argmax_rows);
 	case EDGEAI_OP_CONV_2D:
 		return conv(o, prep);
 	case EDGEAI_OP_TRANSPOSE_CONV:

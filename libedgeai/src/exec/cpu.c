@@ -604,79 +604,6 @@ static int space_depth8(const struct ek_op *o, int to_space)
 	return 0;
 }
 
-/* The 8-bit value @x of @s8 (int8) or uint8 type, less @zp. */
-static inline int32_t l2_v(uint8_t x, int s8, int32_t zp)
-{
-	return (s8 ? (int32_t)(int8_t)x : (int32_t)x) - zp;
-}
-
-/* One output value of L2_NORMALIZATION from @v = x - zp_in, as ek_l2norm(). */
-static inline uint8_t l2_out(int32_t v, int s8, int32_t mul, int shift)
-{
-	v = s8 ? ek_mbqm(v, mul, shift + 7) : 128 + ek_mbqm(128 * v, mul, shift);
-	return (uint8_t)(s8 ? (v < -128 ? -128 : v > 127 ? 127 : v) : (v < 0 ? 0 : v > 255 ? 255 : v));
-}
-
-/*
- * L2_NORMALIZATION of 8-bit tensors (ek_l2norm()) on direct pointers: per
- * row the sum of squares and ek_inv_sqrt(), then each value rescaled as
- * the reference does; a row of more than 256 values through a table of
- * the 256 byte values. Rows [begin, end) per part.
- */
-static void l2norm8_rows(void *ctx, uint32_t begin, uint32_t end)
-{
-	const struct ek_op *o = ctx;
-	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	uint32_t depth = out->d[3], r, c;
-	int s8 = out->dtype == EDGEAI_DTYPE_INT8;
-	int32_t zp = in->zp;
-	uint8_t tab[256];
-
-	for (r = begin; r < end; r++) {
-		const uint8_t *x = (const uint8_t *)in->data + (size_t)r * depth;
-		uint8_t *y = (uint8_t *)out->data + (size_t)r * depth;
-		int32_t acc = 0, mul;
-		int shift;
-
-		/* one loop per type, so the compiler vectorizes the sum */
-		if (s8)
-			for (c = 0; c < depth; c++)
-				acc += l2_v(x[c], 1, zp) * l2_v(x[c], 1, zp);
-		else
-			for (c = 0; c < depth; c++)
-				acc += l2_v(x[c], 0, zp) * l2_v(x[c], 0, zp);
-		ek_inv_sqrt(acc, &mul, &shift);
-		if (depth > 256) {
-			for (c = 0; c < 256; c++)
-				tab[c] = l2_out(l2_v((uint8_t)c, s8, zp), s8, mul, shift);
-			for (c = 0; c < depth; c++)
-				y[c] = tab[x[c]];
-		} else if (s8) {
-			for (c = 0; c < depth; c++)
-				y[c] = l2_out(l2_v(x[c], 1, zp), 1, mul, shift);
-		} else {
-			for (c = 0; c < depth; c++)
-				y[c] = l2_out(l2_v(x[c], 0, zp), 0, mul, shift);
-		}
-	}
-}
-
-static int l2norm8(const struct ek_op *o)
-{
-	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	uint32_t depth = out->d[3];
-
-	/* what the reference checks */
-	if (!ek_is8(out->dtype) || in->dtype != out->dtype || !depth || depth > 32768 ||
-	    ek_count(in) != ek_count(out))
-		return EXEC_OPT_NOT_HANDLED;
-	if (exec_par_worth((uint64_t)ek_count(out) * 4))
-		exec_par_for(ek_count(out) / depth, l2norm8_rows, (void *)o);
-	else
-		l2norm8_rows((void *)o, 0, ek_count(out) / depth);
-	return 0;
-}
-
 static int reshape8(const struct ek_op *o)
 {
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
@@ -685,63 +612,6 @@ static int reshape8(const struct ek_op *o)
 		return EXEC_OPT_NOT_HANDLED;
 	if (in->data != out->data)
 		memmove(out->data, in->data, ek_count(out));
-	return 0;
-}
-
-/*
- * ARG_MAX of 8-bit tensors: the reference's walk (the first largest value
- * per row wins) on direct pointers, uint8 compared as int8 with the sign
- * bit flipped (the same order); the index little-endian into 4 or 8 bytes.
- */
-static int argmax8(const struct ek_op *o)
-{
-	const struct edgeai_prog_argmax_params *p = (const void *)o->op->params;
-	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	const int8_t *x = in->data;
-	uint8_t *dst = out->data;
-	uint32_t outer = 1, inner = 1, len, i, j, k, es;
-	uint8_t flip = in->dtype == EDGEAI_DTYPE_UINT8 ? 0x80 : 0;
-
-	if (!ek_is8(in->dtype) || p->axis > 3 ||
-	    (out->dtype != EDGEAI_DTYPE_INT32 && out->dtype != EDGEAI_DTYPE_INT64))
-		return EXEC_OPT_NOT_HANDLED;
-	es = out->dtype == EDGEAI_DTYPE_INT64 ? 8 : 4;
-	for (k = 0; k < p->axis; k++)
-		outer *= in->d[k];
-	for (k = p->axis + 1; k < 4; k++)
-		inner *= in->d[k];
-	len = in->d[p->axis];
-	if (ek_count(out) != outer * inner)
-		return EXEC_OPT_NOT_HANDLED;
-	memset(dst, 0, (size_t)ek_count(out) * es);
-	for (i = 0; i < outer; i++) {
-		const int8_t *row = x + (size_t)i * len * inner;
-
-		for (j = 0; j < inner; j++) {
-			int8_t best = (int8_t)(row[j] ^ flip);
-			uint32_t at = 0;
-
-			if (inner == 1) {
-				/* the largest value, then its first place: no data-dependent branch */
-				for (k = 1; k < len; k++) {
-					int8_t v = (int8_t)(row[k] ^ flip);
-
-					best = v > best ? v : best;
-				}
-				while ((int8_t)(row[at] ^ flip) != best)
-					at++;
-			}
-			for (k = 1; inner > 1 && k < len; k++) {
-				int8_t v = (int8_t)(row[(size_t)k * inner + j] ^ flip);
-
-				at = v > best ? k : at;
-				best = v > best ? v : best;
-			}
-			/* little-endian: the low 32 bits first, the rest zero */
-			memcpy(dst + ((size_t)i * inner + j) * es,
-			       (uint8_t[4]){ at & 0xff, (at >> 8) & 0xff, (at >> 16) & 0xff, at >> 24 }, 4);
-		}
-	}
 	return 0;
 }
 
@@ -961,16 +831,6 @@ int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
 	case EDGEAI_OP_SPACE_TO_DEPTH:
 		r = exec_opt_level() != EXEC_KSET_REFERENCE ?
 		    space_depth8(o, o->op->opcode == EDGEAI_OP_DEPTH_TO_SPACE) : r;
-		if (r != EXEC_OPT_NOT_HANDLED)
-			ran(exec_opt_level());
-		return r;
-	case EDGEAI_OP_L2_NORMALIZATION:
-		r = exec_opt_level() != EXEC_KSET_REFERENCE ? l2norm8(o) : r;
-		if (r != EXEC_OPT_NOT_HANDLED)
-			ran(exec_opt_level());
-		return r;
-	case EDGEAI_OP_ARG_MAX:
-		r = exec_opt_level() != EXEC_KSET_REFERENCE ? argmax8(o) : r;
 		if (r != EXEC_OPT_NOT_HANDLED)
 			ran(exec_opt_level());
 		return r;

@@ -1375,6 +1375,44 @@ static int one_l2norm(int u8, char *what, size_t wsz)
 }
 
 /*
+ * ARG_MAX (kind 26): along the last axis (3 times in 4) rows of 1..3, 13,
+ * 16, 21, 31..33, 63..65, 100 or 1000 bytes (the sets' one-load rows,
+ * their block edges, and rows of several blocks), else along axis 0..2;
+ * int32 or int64 indices; values random, or from two neighbours (ties
+ * everywhere, the first must win), or every one the type's minimum.
+ */
+static int one_argmax(int u8, char *what, size_t wsz)
+{
+	static const uint32_t lens[] = { 1, 2, 3, 13, 16, 21, 31, 32, 33, 63, 64, 65, 100, 1000 };
+	struct edgeai_prog_argmax_params *ap = (void *)P.op.params;
+	uint32_t dt = u8 ? EDGEAI_DTYPE_UINT8 : EDGEAI_DTYPE_INT8, d[4], od[4] = { 1, 1, 1, 1 };
+	uint32_t axis = rnd(4) ? 3 : rnd(3), form = rnd(4), cnt, i, k, n = 1, int64 = rnd(2);
+	int32_t lo = u8 ? 0 : -128, base = lo + (int32_t)rnd(255);
+
+	prog_reset();
+	d[3] = lens[rnd(sizeof(lens) / sizeof(lens[0]))];
+	d[0] = 1 + rnd(2), d[1] = 1 + rnd(5), d[2] = 1 + rnd(d[3] >= 100 ? 4 : 40);
+	if (axis != 3)
+		d[3] = 1 + rnd(24), d[axis] = lens[rnd(10)];
+	cnt = d[0] * d[1] * d[2] * d[3];
+	if (cnt > sizeof(in))
+		return -1;
+	for (i = 0; i < cnt; i++)
+		in[i] = (uint8_t)(form == 0 ? base + (int32_t)rnd(2) : form == 1 ? lo :
+				  (int32_t)rnd(256));
+	for (k = 0; k < 4; k++)
+		n *= k == axis ? 1 : d[k];
+	od[3] = n;
+	P.op.opcode = EDGEAI_OP_ARG_MAX;
+	ap->axis = axis;
+	P.op.inputs[0] = add_t(&P, dt, 0, 0, d, 0);
+	P.op.output = add_t(&P, int64 ? EDGEAI_DTYPE_INT64 : EDGEAI_DTYPE_INT32, 1, 0, od, 0);
+	snprintf(what, wsz, "argmax %s %ux%ux%ux%u axis %u %s form %u", u8 ? "uint8" : "int8",
+		 d[0], d[1], d[2], d[3], axis, int64 ? "int64" : "int32", form);
+	return ref_opt_differ(n * (int64 ? 8 : 4), what);
+}
+
+/*
  * BATCH_MATMUL (kind 24, int8 only, as TFLite runs it): output batch
  * dimensions 1..3, each input's 1 a time in three (broadcast), M 1..40,
  * K 1..80, N 1..70 (K not a multiple of 4 or 8, N of 16, M of 4: the
@@ -1449,15 +1487,17 @@ struct kset_case {
 	uint64_t kinds, self;
 };
 
-#define N_KINDS 26
+#define N_KINDS 27
 #define WIDE (3U << 17)
 #define KIND_BITS(m) ((uint64_t)(m) | (uint64_t)(m) << 32)
 /* the kinds of cpu-common.c's kernels: PRELU, CONCATENATION, RESIZE_NEAREST_NEIGHBOR */
 #define COMMON (1U << 7 | 1U << 12 | 1U << 15)
 /* BATCH_MATMUL (int8 only): VNNI's own, AVX2's and NEON's dot products */
 #define MATMUL (1U << 24)
-/* cpu.c's own walks, every set: STRIDED_SLICE, TRANSPOSE and the rest, L2_NORMALIZATION */
-#define CPU_C (3U << 22 | 1U << 25)
+/* cpu.c's own walks, every set: STRIDED_SLICE, TRANSPOSE and the rest */
+#define CPU_C (3U << 22)
+/* L2_NORMALIZATION, ARG_MAX: cpu-common.c's walks around each set's vector code */
+#define ROWS (3U << 25)
 #if defined(__aarch64__)
 /* the int8-only kinds of the NEON set: RESIZE_BILINEAR (fixed point) */
 #define NEON_S8 ((uint64_t)(1U << 8) << 32)
@@ -1471,10 +1511,10 @@ static const struct kset_case sets[] = {
 	 * CONCATENATION and RESIZE_NEAREST_NEIGHBOR (cpu-common.c, counted as
 	 * the set in use), STRIDED_SLICE, TRANSPOSE and RESHAPE (cpu.c) */
 	{ "neon", NULL,
-	  KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE | CPU_C | MATMUL) | NEON_S8,
-	  KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE | CPU_C | MATMUL) | NEON_S8 },
+	  KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE | CPU_C | MATMUL | ROWS) | NEON_S8,
+	  KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE | CPU_C | MATMUL | ROWS) | NEON_S8 },
 	{ "dotprod", "neon",
-	  KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE | CPU_C | MATMUL) | NEON_S8,
+	  KIND_BITS(0x7f | COMMON | 1U << 16 | WIDE | NEON_MORE | CPU_C | MATMUL | ROWS) | NEON_S8,
 	  KIND_BITS(0x35 | COMMON | 1U << 17 | CPU_C) },
 };
 #else
@@ -1485,15 +1525,16 @@ static const struct kset_case sets[] = {
 	 * (cpu-common.c, counted as the set in use) PRELU, CONCATENATION and
 	 * RESIZE_NEAREST_NEIGHBOR
 	 */
-	{ "avx2", NULL, KIND_BITS(0x77 | COMMON | WIDE | 15U << 20 | MATMUL | CPU_C),
-	  KIND_BITS(0x77 | COMMON | WIDE | 15U << 20 | MATMUL | CPU_C) },
+	{ "avx2", NULL, KIND_BITS(0x77 | COMMON | WIDE | 15U << 20 | MATMUL | CPU_C | ROWS),
+	  KIND_BITS(0x77 | COMMON | WIDE | 15U << 20 | MATMUL | CPU_C | ROWS) },
 	/*
 	 * VNNI: CONV_2D/FC (uint8 too), depthwise, ADD/SUB, tables, PAD,
 	 * MAX_POOL_2D, PRELU, AVERAGE_POOL_2D, STRIDED_SLICE, TRANSPOSE,
 	 * RESHAPE; CONCATENATION and RESIZE_NEAREST_NEIGHBOR (cpu-common.c)
 	 */
-	{ "vnni", NULL, KIND_BITS(0xff | COMMON | WIDE | CPU_C | 1U << 13 | 1U << 16 | MATMUL),
-	  KIND_BITS(0xff | COMMON | WIDE | CPU_C | 1U << 13 | 1U << 16 | MATMUL) },
+	{ "vnni", NULL,
+	  KIND_BITS(0xff | COMMON | WIDE | CPU_C | 1U << 13 | 1U << 16 | MATMUL | ROWS),
+	  KIND_BITS(0xff | COMMON | WIDE | CPU_C | 1U << 13 | 1U << 16 | MATMUL | ROWS) },
 };
 #endif
 
@@ -1529,6 +1570,8 @@ static int one_kind(int kind, int u8, char *what, size_t wsz)
 		r = one_matmul(what, wsz);
 	else if (kind == 25)
 		r = one_l2norm(u8, what, wsz);
+	else if (kind == 26)
+		r = one_argmax(u8, what, wsz);
 	else if (kind < 3 || wide)
 		r = one(wide ? kind - 17 : kind, u8, what, wsz);
 	else if (kind < 7 || kind == 16 || kind == 19)
@@ -1610,7 +1653,7 @@ int main(void)
 				       "LOGISTIC/TANH/HARD_SWISH/LEAKY_RELU", "TRANSPOSE_CONV",
 				       "SOFTMAX", "STRIDED_SLICE",
 				       "TRANSPOSE/RESHAPE/DEPTH_TO_SPACE/SPACE_TO_DEPTH", "BATCH_MATMUL",
-				       "L2_NORMALIZATION" };
+				       "L2_NORMALIZATION", "ARG_MAX" };
 	char what[256];
 	int kind, u8, i;
 	unsigned int si, pt, tsi;
@@ -1854,7 +1897,7 @@ int main(void)
 	 * (cpu-common.c's walk); every optimized set the tables
 	 * (RELU/RELU6/QUANTIZE, LOGISTIC and the other table ops), PAD,
 	 * STRIDED_SLICE, TRANSPOSE, DEPTH_TO_SPACE, SPACE_TO_DEPTH,
-	 * L2_NORMALIZATION, CONCATENATION, RESIZE_NEAREST_NEIGHBOR and the
+	 * L2_NORMALIZATION, ARG_MAX, CONCATENATION, RESIZE_NEAREST_NEIGHBOR and the
 	 * repeated input of depthwise depth multipliers > 1. The rest runs on
 	 * the calling thread.
 	 */
@@ -1879,11 +1922,11 @@ int main(void)
 
 				if (kind == 4 || kind == 5 || kind == 12 || kind == 15 || kind == 19 ||
 				    kind == 22 || kind == 23 || kind == 24 || kind == 25 ||
-				    (kind >= 9 && kind <= 11))
+				    kind == 26 || (kind >= 9 && kind <= 11))
 					/* cpu.c: the tables, PAD, STRIDED_SLICE, TRANSPOSE,
-					 * RESHAPE, DEPTH_TO_SPACE, SPACE_TO_DEPTH,
-					 * L2_NORMALIZATION; cpu-common.c's CONCATENATION and
-					 * RESIZE_NEAREST_NEIGHBOR; BATCH_MATMUL (VNNI's, cpu-common.c's);
+					 * RESHAPE, DEPTH_TO_SPACE, SPACE_TO_DEPTH;
+					 * cpu-common.c's CONCATENATION, RESIZE_NEAREST_NEIGHBOR,
+					 * L2_NORMALIZATION and ARG_MAX; BATCH_MATMUL (VNNI's, cpu-common.c's);
 					 * cpu-common.c's walk of MUL,
 					 * MAXIMUM/MINIMUM, ADD/SUB (AVX2's and NEON's) */
 					split = strcmp(ks, "reference") != 0;
