@@ -3399,13 +3399,15 @@ static void dw_flat_block(const uint8_t *in0, uint8_t *out0, const size_t *off,
 /*
  * The in-bounds taps of output row @oy from pixel @oa (@off: input byte
  * offsets from the start of the batch, @tap: their indices), and
- * the sums' start of each lane of a period in @init: bias - zx * (those
- * taps' weights), kept from the last row where its in-bounds filter rows
- * were the same (@key: theirs, the first and the count; ~0: none yet).
- * Returns the number of taps.
+ * the sums' start of the lanes of groups @l0..@l1 - 1 of a period in
+ * @init: bias - zx * (those taps' weights), kept from the last row where
+ * its in-bounds filter rows and groups were the same (@key: theirs, the
+ * first row and the count, and @l0 (below 256); ~0: none yet). Returns
+ * the number of taps.
  */
 static uint32_t dw_flat_init(const struct ek_op *o, const struct dw_flat *fl, int32_t *init,
-			     uint32_t *key, size_t *off, uint32_t *tap, uint32_t oy, uint32_t oa)
+			     uint32_t *key, size_t *off, uint32_t *tap, uint32_t oy, uint32_t oa,
+			     uint32_t l0, uint32_t l1)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *f = &o->in[1];
@@ -3430,10 +3432,10 @@ static uint32_t dw_flat_init(const struct ek_op *o, const struct dw_flat *fl, in
 		}
 	}
 	/* the in-bounds rows are consecutive: the first and the count name them */
-	if (*key == (k0 << 16 | nt / kw))
+	if (*key == (l0 << 24 | k0 << 16 | nt / kw))
 		return nt;
-	*key = k0 << 16 | nt / kw;
-	for (l = 0; l < fl->L; l++) {
+	*key = l0 << 24 | k0 << 16 | nt / kw;
+	for (l = l0; l < l1; l++) {
 		__m512i s = _mm512_setzero_si512();
 
 		/* the weights sign-extended from their low 16 bits */
@@ -3454,7 +3456,7 @@ static void dw_flat_row(const struct ek_op *o, const struct dw_flat *fl, int32_t
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	uint32_t ch = in->d[3], nt = dw_flat_init(o, fl, init, key, off, tap, oy, oa), l;
+	uint32_t ch = in->d[3], nt = dw_flat_init(o, fl, init, key, off, tap, oy, oa, 0, fl->L), l;
 	const uint8_t *src = (const uint8_t *)in->data + (size_t)n * in->d[1] * in->d[2] * ch;
 	uint8_t *dst = (uint8_t *)out->data + ((size_t)(n * out->d[1] + oy) * out->d[2] + oa) * ch;
 	size_t nbytes = (size_t)(ob - oa) * ch, nv = (nbytes + 15) / 16, v, vstep, istep;
@@ -3591,20 +3593,21 @@ dw3_group(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, uint3
 }
 
 /*
- * dw3_group() of every group of 16 channels: the whole ones unmasked (the
- * constant mask folds the masked loads away), then the part left.
+ * dw3_group() of groups of 16 channels @l0..@l1 - 1: the whole ones
+ * unmasked (the constant mask folds the masked loads away), then the
+ * part left.
  */
 static inline __attribute__((always_inline)) void
 dw3_pixels(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, size_t ch, size_t pc,
 	   size_t chp, const int32_t *init, const struct gq *g, uint8_t *dst, uint32_t npix,
-	   const int S, const int s8, __m512i zo, int32_t lo, int32_t hi)
+	   uint32_t l0, uint32_t l1, const int S, const int s8, __m512i zo, int32_t lo, int32_t hi)
 {
 	uint32_t l;
 
-	for (l = 0; l < ch / 16; l++)
+	for (l = l0; l < l1 && l < ch / 16; l++)
 		dw3_group(rw, wr, nr, l, pc, chp, init, g, dst, npix, S, s8, 0xffff, zo, lo, hi);
-	if (ch % 16)
-		dw3_group(rw, wr, nr, l, pc, chp, init, g, dst, npix, S, s8,
+	if (ch % 16 && l1 > ch / 16)
+		dw3_group(rw, wr, nr, (uint32_t)(ch / 16), pc, chp, init, g, dst, npix, S, s8,
 			  (__mmask16)((1U << (ch % 16)) - 1), zo, lo, hi);
 }
 
@@ -3661,18 +3664,18 @@ dw3e_group(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, uint
 }
 
 /*
- * dw3e_group() of every group of 16 channels, as dw3_pixels(). Dilated by
+ * dw3e_group() of groups @l0..@l1 - 1, as dw3_pixels(). Dilated by
  * d, with d columns of padding each side, a row is d undilated ones, its
  * pixels k, k + d, ... for each residue k, each padded by one of its own
  * columns: each runs as its own row, d * ch bytes a column.
  */
 static void dw3e_row(const struct ek_op *o, const struct dw_flat *fl, int32_t *init, uint32_t *key,
-		     size_t *off, uint32_t *tap, uint32_t n, uint32_t oy)
+		     size_t *off, uint32_t *tap, uint32_t n, uint32_t oy, uint32_t l0, uint32_t l1)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
 	uint32_t ch = in->d[3], ow = out->d[2], d = p->dilation_w, r, l, k;
-	uint32_t nt = dw_flat_init(o, fl, init, key, off, tap, oy, d), nr = nt / 3;
+	uint32_t nt = dw_flat_init(o, fl, init, key, off, tap, oy, d, l0, l1), nr = nt / 3;
 	const uint8_t *src = (const uint8_t *)in->data + (size_t)n * in->d[1] * in->d[2] * ch;
 	uint8_t *dst = (uint8_t *)out->data + (size_t)(n * out->d[1] + oy) * ow * ch;
 	__m512i zx = _mm512_set1_epi32(in->zp), zo = _mm512_set1_epi32(out->zp);
@@ -3690,16 +3693,17 @@ static void dw3e_row(const struct ek_op *o, const struct dw_flat *fl, int32_t *i
 		/* pixel d's taps: its first column is the row's column 0 */
 		for (r = 0; r < nr; r++)
 			rw[r] = src + off[3 * r] + (size_t)k * ch;
-		for (l = 0; l < ch / 16; l++)
+		for (l = l0; l < l1 && l < ch / 16; l++)
 			if (s8)
 				dw3e_group(rw, wr, nr, l, pc, fl->wpitch, init, fl->g, dk, np, 1, 0xffff,
 					   zx, zo, p->act_min, p->act_max);
 			else
 				dw3e_group(rw, wr, nr, l, pc, fl->wpitch, init, fl->g, dk, np, 0, 0xffff,
 					   zx, zo, p->act_min, p->act_max);
-		if (ch % 16) {
+		if (ch % 16 && l1 > ch / 16) {
 			__mmask16 m = (__mmask16)((1U << (ch % 16)) - 1);
 
+			l = ch / 16;
 			if (s8)
 				dw3e_group(rw, wr, nr, l, pc, fl->wpitch, init, fl->g, dk, np, 1, m, zx,
 					   zo, p->act_min, p->act_max);
@@ -3710,13 +3714,15 @@ static void dw3e_row(const struct ek_op *o, const struct dw_flat *fl, int32_t *i
 	}
 }
 
-/* dw_flat_row() for dw3_ok() ops. */
+/* dw_flat_row() for dw3_ok() ops, groups @l0..@l1 - 1. */
 static void dw3_row(const struct ek_op *o, const struct dw_flat *fl, int32_t *init, uint32_t *key,
-		    size_t *off, uint32_t *tap, uint32_t n, uint32_t oy, uint32_t oa, uint32_t ob)
+		    size_t *off, uint32_t *tap, uint32_t n, uint32_t oy, uint32_t oa, uint32_t ob,
+		    uint32_t l0, uint32_t l1)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	uint32_t ch = in->d[3], nt = dw_flat_init(o, fl, init, key, off, tap, oy, oa), nr = nt / 3;
+	uint32_t ch = in->d[3], nt = dw_flat_init(o, fl, init, key, off, tap, oy, oa, l0, l1);
+	uint32_t nr = nt / 3;
 	uint32_t S = p->stride_w, d = p->dilation_w, r, k;
 	const uint8_t *src = (const uint8_t *)in->data + (size_t)n * in->d[1] * in->d[2] * ch;
 	uint8_t *dst = (uint8_t *)out->data + ((size_t)(n * out->d[1] + oy) * out->d[2] + oa) * ch;
@@ -3735,7 +3741,7 @@ static void dw3_row(const struct ek_op *o, const struct dw_flat *fl, int32_t *in
 		for (r = 0; r < nr; r++)
 			rw[r] = src + off[3 * r] + (size_t)k * ch;
 #define DW3_RUN(T, U) dw3_pixels(rw, wr, nr, ch, pc, fl->wpitch, init, fl->g, dst + (size_t)k * ch, \
-				 np, T, U, zo, p->act_min, p->act_max)
+				 np, l0, l1, T, U, zo, p->act_min, p->act_max)
 		if (S == 1 && s8)
 			DW3_RUN(1, 1);
 		else if (S == 1)
@@ -4039,6 +4045,7 @@ struct dw_job {
 	int dw3;		/* dw3_row() for the flat rows */
 	int dw3e;		/* dw3e_row() for whole rows */
 	uint32_t oa, ob, init_n;
+	uint32_t gb;		/* dw3: groups of 16 channels per pass over the rows */
 	_Atomic int failed;	/* no room for a part's buffers: the op is declined */
 };
 
@@ -4048,7 +4055,8 @@ static void dw_rows(void *ctx, uint32_t begin, uint32_t end)
 	const struct ek_op *o = dj->o;
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
 	const struct ek_tensor *f = &o->in[1], *out = &o->out;
-	uint32_t taps = f->d[1] * f->d[2], ow = out->d[2], r, ox, key = ~0U;
+	uint32_t taps = f->d[1] * f->d[2], ow = out->d[2], r, ox, key = ~0U, l0;
+	uint32_t L = dj->dw3 ? dj->fl->L : 1, gb = dj->dw3 ? dj->gb : 1;
 	size_t ioff = ((size_t)dj->init_n * 4 + 63) & ~(size_t)63;
 	int32_t *init = aalloc(ioff + (size_t)taps * (sizeof(size_t) + sizeof(uint32_t)));
 	uint8_t *scr = NULL;
@@ -4069,28 +4077,35 @@ static void dw_rows(void *ctx, uint32_t begin, uint32_t end)
 			return;
 		}
 	}
-	for (r = begin; r < end; r++) {
-		uint32_t n = r / out->d[1], oy = r % out->d[1];
+	/* dw3: a pass over the rows for each dj->gb groups of channels; else one */
+	for (l0 = 0; l0 < L; l0 += gb) {
+		uint32_t l1 = L - l0 < gb ? L : l0 + gb;
 
-		if (dj->dw3e) {
-			dw3e_row(o, dj->fl, init, &key, off, tap, n, oy);
-			continue;
-		}
-		if (!dj->flat) {
-			for (ox = 0; ox < ow; ox++)
+		for (r = begin; r < end; r++) {
+			uint32_t n = r / out->d[1], oy = r % out->d[1];
+
+			if (dj->dw3e) {
+				dw3e_row(o, dj->fl, init, &key, off, tap, n, oy, l0, l1);
+				continue;
+			}
+			if (!dj->flat) {
+				for (ox = 0; ox < ow; ox++)
+					dw_pixel(o, dj->wp, dj->g, dj->bias, off, tap, n, oy, ox);
+				continue;
+			}
+			/* the edge pixels, all channels: with the first pass */
+			for (ox = 0; !l0 && ox < dj->oa; ox++)
 				dw_pixel(o, dj->wp, dj->g, dj->bias, off, tap, n, oy, ox);
-			continue;
+			if (dj->dw3)
+				dw3_row(o, dj->fl, init, &key, off, tap, n, oy, dj->oa, dj->ob, l0,
+					l1);
+			else if (dj->db)
+				dwb_row(o, dj->db, n, oy, dj->oa, dj->ob, scr);
+			else
+				dw_flat_row(o, dj->fl, init, &key, off, tap, n, oy, dj->oa, dj->ob);
+			for (ox = dj->ob; !l0 && ox < ow; ox++)
+				dw_pixel(o, dj->wp, dj->g, dj->bias, off, tap, n, oy, ox);
 		}
-		for (ox = 0; ox < dj->oa; ox++)
-			dw_pixel(o, dj->wp, dj->g, dj->bias, off, tap, n, oy, ox);
-		if (dj->dw3)
-			dw3_row(o, dj->fl, init, &key, off, tap, n, oy, dj->oa, dj->ob);
-		else if (dj->db)
-			dwb_row(o, dj->db, n, oy, dj->oa, dj->ob, scr);
-		else
-			dw_flat_row(o, dj->fl, init, &key, off, tap, n, oy, dj->oa, dj->ob);
-		for (ox = dj->ob; ox < ow; ox++)
-			dw_pixel(o, dj->wp, dj->g, dj->bias, off, tap, n, oy, ox);
 	}
 	free(scr);
 	free(init);
@@ -4438,6 +4453,17 @@ static int dwq(const struct ek_op *o, const struct vnni_w *prep)
 	return dj.failed ? EXEC_OPT_NOT_HANDLED : 0;
 }
 
+/* dw_rows(): the rows' bytes per group above which they run in passes, and a pass's */
+#ifndef DW3_L1_BYTES
+#define DW3_L1_BYTES (12u << 10)
+#endif
+#ifndef DW3_PASS_MIN_W
+#define DW3_PASS_MIN_W 24
+#endif
+#ifndef DW3_PASS_BYTES
+#define DW3_PASS_BYTES (16u << 10)
+#endif
+
 static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 {
 	const struct edgeai_prog_conv_params *p = (const void *)o->op->params;
@@ -4563,6 +4589,19 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 		dj.dw3e = dj.dw3 && p->stride_w == 1 && p->pad_left == p->dilation_w &&
 			  oa == p->dilation_w && ob + p->dilation_w == ow && ow == in->d[2];
 		uint32_t rows = out->d[0] * out->d[1];
+		/*
+		 * 3x3 rows of many channels: what a row reads of each group of
+		 * 16 channels (weights, rescale, sums' start, three input rows
+		 * and the output row) can outgrow the L1 cache, and the next
+		 * row would read it all again from L2. Such rows run in passes,
+		 * each over the groups that fit in DW3_PASS_BYTES.
+		 */
+		size_t per = 9 * 64 + sizeof(struct gq) + 64 + ((size_t)3 * in->d[2] + ow) * 16;
+
+		dj.gb = fl.L;
+		if (dj.dw3 && p->stride_w == 1 && ow >= DW3_PASS_MIN_W && fl.L * per > DW3_L1_BYTES &&
+		    fl.L < 256)
+			dj.gb = DW3_PASS_BYTES / per ? (uint32_t)(DW3_PASS_BYTES / per) : 1;
 		/*
 		 * byte-quad rows: laid out ahead of time, or here where it
 		 * costs little (a period of one 64-byte block)

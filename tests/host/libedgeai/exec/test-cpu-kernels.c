@@ -1848,6 +1848,11 @@ int main(void)
 			/* and channels past the last whole group of 16 */
 			{ 1, 11, 9, 35, 35, 3, 3, 1 }, { 1, 9, 14, 8, 8, 3, 3, 2 },
 			{ 1, 12, 10, 72, 72, 3, 3, 1 },
+			/*
+			 * stride-1 3x3 rows too big for the L1 cache: passes over
+			 * groups of channels (the last one's part past 16 too)
+			 */
+			{ 1, 6, 40, 200, 200, 3, 3, 1 }, { 1, 5, 33, 320, 320, 3, 3, 1, 2 },
 			/* atrous 3x3 (DeepLab): each residue of the dilation on its own */
 			{ 1, 17, 17, 320, 320, 3, 3, 1, 2 }, { 1, 19, 23, 64, 64, 3, 3, 1, 4 },
 			{ 1, 13, 15, 35, 35, 3, 3, 1, 3 }, { 0, 17, 17, 64, 64, 3, 3, 1, 2 },
