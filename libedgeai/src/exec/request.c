@@ -104,6 +104,12 @@ struct edgeai_request {
 	edgeai_request_callback_t cb;
 	void *userdata;
 	struct req_place *place;
+	/*
+	 * a run moved ops of @place off their compiled device: the next
+	 * submit copies the compiled placement again (a copy of every op's
+	 * reason per run cost more than a tiny model's kernels)
+	 */
+	int place_moved;
 	struct edgeai_request_stats stats;
 	uint64_t copied_pending;
 	/* the model's detection op: its outputs of this run, once computed */
@@ -208,6 +214,7 @@ static int request_new(struct edgeai_program *prog, int weak, struct edgeai_requ
 	req->have_in = calloc(c->n_in ? c->n_in : 1, 1);
 	req->in_copy = calloc(c->n_in ? c->n_in : 1, sizeof(*req->in_copy));
 	req->place = calloc(c->n_ops, sizeof(*req->place));
+	req->place_moved = 1;	/* not filled yet */
 	if (!req->bin || !req->bout || !req->have_in || !req->in_copy || !req->place) {
 		edgeai_request_unref(req);
 		return -ENOMEM;
@@ -640,6 +647,7 @@ static void place_cpu(struct edgeai_request *req, uint32_t first, uint32_t count
 			continue;
 		req->place[i].device = EDGEAI_EXEC_CPU;
 		snprintf(req->place[i].reason, sizeof(req->place[i].reason), "%s", reason);
+		req->place_moved = 1;
 	}
 }
 
@@ -896,11 +904,12 @@ EDGEAI_PUBLIC int edgeai_request_submit(struct edgeai_request *req)
 			return r;
 		}
 	}
-	for (i = 0; i < c->n_ops; i++) {
+	for (i = 0; req->place_moved && i < c->n_ops; i++) {
 		req->place[i].device = c->place[i].device;
 		snprintf(req->place[i].reason, sizeof(req->place[i].reason), "%s",
 			 c->place[i].reason);
 	}
+	req->place_moved = 0;
 	memset(&req->stats, 0, sizeof(req->stats));
 	req->stats.n_devices = req->ds ? req->ds->n_dev : 0;
 	req->stats.bytes_copied = req->copied_pending;
