@@ -921,8 +921,14 @@ static void gemm_blocks(void *ctx, uint32_t begin, uint32_t end)
 			return;
 		}
 	}
-	/* the output pixel of row m: image n, row oy, column ox (stepped, not divided) */
+	/*
+	 * the output pixel of row m: image n, row oy, column ox, and its
+	 * patch's origin @org in the padded image (stepped, not computed per row)
+	 */
 	uint32_t n = begin * MR / (oh * ow), oy = begin * MR / ow % oh, ox = begin * MR % ow;
+	size_t sx = (size_t)p->stride_w * ic;
+	const uint8_t *org = pi->d + ((size_t)n * pi->ph + (size_t)oy * p->stride_h) * pi->row +
+			     ox * sx;
 
 	for (blk = begin; blk < end; blk++) {
 		uint32_t m = blk * MR;
@@ -933,26 +939,30 @@ static void gemm_blocks(void *ctx, uint32_t begin, uint32_t end)
 		for (i = 0; i < MR; i++) {
 			/* rows past the last pixel repeat it (not stored) */
 			uint32_t mm = m + i < mtot ? m + i : mtot - 1;
-			const uint8_t *org = pi->d + ((size_t)n * pi->ph + (size_t)oy * p->stride_h) *
-						     pi->row + (size_t)ox * p->stride_w * ic;
+			const uint8_t *at = org;
 
-			if (m + i + 1 < mtot && ++ox == ow) {
-				ox = 0;
-				if (++oy == oh) {
-					oy = 0;
-					n++;
+			if (m + i + 1 < mtot) {
+				org += sx;
+				if (++ox == ow) {
+					ox = 0;
+					if (++oy == oh) {
+						oy = 0;
+						n++;
+					}
+					org = pi->d + ((size_t)n * pi->ph + (size_t)oy * p->stride_h) *
+						      pi->row;
 				}
 			}
 			outs[i] = m + i < mtot ? (int8_t *)out->data + (size_t)mm * och : NULL;
 			ra[i] = gj->radd ? gj->radd[mm] : 0;
 			if (gj->direct || gj->doff) {
-				rows[i] = org;
+				rows[i] = at;
 			} else {
 				uint8_t *dst = patch + (size_t)i * wp->k4 * 4;
 				uint32_t ky, kx;
 
 				for (ky = 0; ky < kh; ky++) {
-					const uint8_t *sr = org + (size_t)ky * p->dilation_h * pi->row;
+					const uint8_t *sr = at + (size_t)ky * p->dilation_h * pi->row;
 
 					/* a filter row is kw * ic bytes in a row */
 					if (p->dilation_w == 1) {
