@@ -4489,7 +4489,7 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 	size_t *off, sz;
 	uint32_t *tap;
 	struct dwb *dbown = NULL;
-	int ok, flat, s2b, d3;
+	int ok, flat, s2b, d3, need_q;
 
 	if (!exec_dw_shape_ok(o))
 		return EXEC_OPT_NOT_HANDLED;
@@ -4541,7 +4541,15 @@ static int depthwise(const struct ek_op *o, const struct vnni_w *prep)
 	tap = (uint32_t *)(off + taps);
 	init = (int32_t *)((uint8_t *)off +
 			   (((size_t)taps * (sizeof(*off) + sizeof(*tap)) + 63) & ~(size_t)63));
-	for (c = 0; c < chp; c++) {
+	/*
+	 * the channels' multipliers and shifts: for their rescale unless it
+	 * was laid out ahead of time (wp->dg, from the same constants, checked
+	 * there), and for the layouts made here (flat lanes, dwb_new())
+	 */
+	need_q = !wp->dg || lanes || (flat && !d3 && !wp->db && 64 % ch == 0 && p->stride_w == 1);
+	for (c = 0; !need_q && c < chp; c++)
+		bias[c] = c < ch && b->data ? ((const int32_t *)b->data)[c] : 0;
+	for (c = 0; need_q && c < chp; c++) {
 		int32_t m = c < ch ? (qm ? qm[c].multiplier : p->out_multiplier) : 0;
 		int32_t sh = c < ch ? (qm ? qm[c].shift : p->out_shift) : 0;
 
