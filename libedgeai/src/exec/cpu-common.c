@@ -1137,6 +1137,14 @@ int exec_l2norm(const struct ek_op *o, exec_l2_sq_fn *sq, exec_l2_scale_fn *scal
 	if (!ek_is8(out->dtype) || in->dtype != out->dtype || !depth || depth > 32768 ||
 	    ek_count(in) != ek_count(out))
 		return EXEC_OPT_NOT_HANDLED;
+	/*
+	 * the sets hold x - zp in 16 bits (NEON: zp in 8): a zero point
+	 * outside the type's range (a program no compiler of ours makes,
+	 * which the kernel's validator refuses) is done here
+	 */
+	if (in->zp < (in->dtype == EDGEAI_DTYPE_INT8 ? -128 : 0) ||
+	    in->zp > (in->dtype == EDGEAI_DTYPE_INT8 ? 127 : 255))
+		lj.sq = NULL, lj.scale = NULL;
 	if (exec_par_worth((uint64_t)ek_count(out) * 4))
 		exec_par_for(ek_count(out) / depth, l2_rows, &lj);
 	else

@@ -1349,13 +1349,17 @@ static int one_transpose(int u8, char *what, size_t wsz)
  * 64, 300 (more than 256: the table path) or 1001, the input's zero point
  * anywhere in range, a time in four every value the type's minimum or
  * maximum (the largest sums), a time in eight all at the zero point
- * (a sum of 0).
+ * (a sum of 0), a time in eight the zero point outside the type's range
+ * (a raw program's: the sets leave it to plain C).
  */
 static int one_l2norm(int u8, char *what, size_t wsz)
 {
 	static const uint32_t depths[] = { 1, 3, 13, 64, 300, 1001 };
 	uint32_t dt = u8 ? EDGEAI_DTYPE_UINT8 : EDGEAI_DTYPE_INT8, d[4], cnt, i, form = rnd(8);
 	int32_t lo = u8 ? 0 : -128, zi = lo + (int32_t)rnd(256);
+
+	if (form == 3)
+		zi = rnd(2) ? lo - 1 - (int32_t)rnd(200) : lo + 256 + (int32_t)rnd(200);
 
 	prog_reset();
 	d[0] = 1 + rnd(2), d[1] = 1 + rnd(6), d[2] = 1 + rnd(8);
