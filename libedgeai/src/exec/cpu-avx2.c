@@ -1857,7 +1857,6 @@ static void mm_rq(const uint32_t *acc, uint32_t n, int32_t mul, int32_t shift, i
 static uint32_t l2_sq(const uint8_t *x, uint32_t n, const struct exec_l2 *l, int32_t *acc)
 {
 	__m256i z = _mm256_set1_epi16((int16_t)l->zp), s = _mm256_setzero_si256();
-	__m128i h;
 	uint32_t c;
 
 	for (c = 0; c + 16 <= n; c += 16) {
@@ -1867,10 +1866,7 @@ static uint32_t l2_sq(const uint8_t *x, uint32_t n, const struct exec_l2 *l, int
 
 		s = _mm256_add_epi32(s, _mm256_madd_epi16(v, v));
 	}
-	h = _mm_add_epi32(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
-	h = _mm_add_epi32(h, _mm_shuffle_epi32(h, 0x4e));
-	h = _mm_add_epi32(h, _mm_shuffle_epi32(h, 0xb1));
-	*acc = (int32_t)((uint32_t)*acc + (uint32_t)_mm_cvtsi128_si32(h));
+	*acc = (int32_t)((uint32_t)*acc + (uint32_t)hsum(s));
 	return c;
 }
 
