@@ -140,9 +140,64 @@ struct gq {
 	 * x * m < -2^30, with ue / uo otherwise
 	 */
 	__m512i une, uno;
+	/*
+	 * v_rq()'s rescale in binary32 (struct rq_f), where no lane shifts
+	 * left (fok): r', c' for x > ftneg and x <= ftneg
+	 */
+	__m512 fr, fcp, fcn;
+	__m512i ftneg;
+	int fok;
 	int oddhi;
 	int left_any;			/* some lane shifts left */
 };
+
+/*
+ * The rescale in binary32. For a right shift e (0..31), ek_mbqm() of x
+ * is floor((x M + C) / 2^(31+e)) (struct gq), C = 2^30 + 2^(30+e) where
+ * x M >= -2^30, 2^31 less below (x <= tneg; for e = 0, C = 2^30 both
+ * ways): floor(x r + c), r = M / 2^(31+e), c = C / 2^(31+e).
+ * q = fma(x', r', c') with x', r' and c' + RQ_F_EPS each rounded to
+ * binary32, to nearest in each step whatever MXCSR's mode (none is
+ * subnormal). Where the output is not clamped, |x r + c| < 256 and |c|
+ * <= 1, and x', r', c' and the fma each err by at most 2^-16 (by 2^-24
+ * for c'): q lies 2^-14..3 * 2^-14 above x r + c. (MUL folds its zero
+ * point into c: |p r| < 513, |c| <= 256, with p exact; the same bound.)
+ * So where q's fraction is 2^-12 or more, floor(q) is the reference's;
+ * elsewhere (1 lane in 4096 of random values, more with exact ties) the
+ * caller redoes it in integers. Where the output is clamped, the error
+ * is below 1 for |q| < 2^22, and a |q| of 2^23 or more has no fraction
+ * bits: redone.
+ */
+#define RQ_F_EPS (1.0 / 8192)
+
+struct rq_f {
+	double r, cp, cn;	/* exact */
+	int32_t tneg;		/* the largest x with x M < -2^30 (INT32_MIN for M = 0) */
+};
+
+static void rq_f_make(struct rq_f *f, int32_t mul, int32_t shift)
+{
+	uint32_t e = shift > 0 ? 0 : (uint32_t)-shift;
+	double s = 1.0 / (double)((uint64_t)1 << (31 + e));
+	int64_t t = INT32_MIN;
+
+	f->r = mul * s;
+	f->cp = ((double)(1 << 30) + (e ? (double)((uint64_t)1 << (30 + e)) : 0)) * s;
+	f->cn = f->cp - (e ? (double)(1U << 31) * s : 0);
+	if (mul > 0) {
+		t = -(((int64_t)1 << 30) / mul);
+		if (t * mul >= -((int64_t)1 << 30))
+			t--;
+	}
+	f->tneg = (int32_t)t;
+}
+
+/* @v (exact: each term above is) to binary32 to nearest, whatever MXCSR's rounding mode */
+static float f32_rn(double v)
+{
+	return _mm_cvtss_f32(_mm_cvt_roundsd_ss(_mm_setzero_ps(), _mm_set_sd(v),
+						_MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+}
 
 /* @shift and @mul: 16 lanes each (shift -31..30, mul >= 0). */
 static void gq_make(struct gq *g, const int32_t *shift, const int32_t *mul)
@@ -151,11 +206,20 @@ static void gq_make(struct gq *g, const int32_t *shift, const int32_t *mul)
 	int64_t se[8], so[8], rp[16], rn[16], u[16], t[16], t2[8], un[16];
 	int i;
 
+	float fr[16], fcp[16], fcn[16];
+	int32_t ftneg[16];
+
 	g->oddhi = 1;
 	g->left_any = 0;
 	for (i = 0; i < 16; i++) {
 		int32_t e = shift[i] > 0 ? 0 : -shift[i];
+		struct rq_f f;
 
+		rq_f_make(&f, mul[i], shift[i]);
+		fr[i] = f32_rn(f.r);
+		fcp[i] = f32_rn(f.cp + RQ_F_EPS);
+		fcn[i] = f32_rn(f.cn + RQ_F_EPS);
+		ftneg[i] = f.tneg;
 		g->left_any |= shift[i] > 0;
 		l[i] = shift[i] > 0 ? shift[i] : 0;
 		m[i] = mul[i];
@@ -184,6 +248,11 @@ static void gq_make(struct gq *g, const int32_t *shift, const int32_t *mul)
 				g->oddhi = 0;
 		}
 	}
+	g->fr = _mm512_loadu_ps(fr);
+	g->fcp = _mm512_loadu_ps(fcp);
+	g->fcn = _mm512_loadu_ps(fcn);
+	g->ftneg = _mm512_loadu_si512(ftneg);
+	g->fok = !g->left_any;
 	g->to2 = _mm512_loadu_si512(t2);
 	g->une = _mm512_set_epi64(un[14], un[12], un[10], un[8], un[6], un[4], un[2], un[0]);
 	g->uno = _mm512_set_epi64(un[15], un[13], un[11], un[9], un[7], un[5], un[3], un[1]);
@@ -215,6 +284,7 @@ static void gq_make1(struct gq *g, int32_t shift, int32_t mul)
 
 	g->oddhi = e || !mul;
 	g->left_any = shift > 0;
+	g->fok = 0;
 	g->to2 = _mm512_set1_epi64(e ? e - 1 : 0);
 	g->une = g->uno = _mm512_set1_epi64(u - (e ? (int64_t)1 << 31 : 0));
 	g->left = _mm512_set1_epi32(shift > 0 ? shift : 0);
@@ -2238,6 +2308,28 @@ static inline __m512i v_mbqm(__m512i x, const struct gq *g)
 	return _mm512_mask_blend_epi32(0xaaaa, pe, po);
 }
 
+/*
+ * v_mbqm(@x, @g) + @zo: in binary32 where @g takes it (struct rq_f), in
+ * integers for a lane near a rounding or where it does not.
+ */
+static inline __attribute__((always_inline)) __m512i v_rq(__m512i x, const struct gq *g,
+							  __m512i zo)
+{
+	if (g->fok) {
+		const int rn = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
+		__m512 c = _mm512_mask_blend_ps(_mm512_cmple_epi32_mask(x, g->ftneg), g->fcp,
+						g->fcn);
+		__m512 q = _mm512_fmadd_round_ps(_mm512_cvt_roundepi32_ps(x, rn), g->fr, c, rn);
+
+		/* q - floor(q): 0 for |q| >= 2^23 */
+		if (!_mm512_cmplt_ps_mask(_mm512_reduce_ps(q, _MM_FROUND_TO_NEG_INF | 0x8),
+					  _mm512_set1_ps((float)(2 * RQ_F_EPS))))
+			return _mm512_add_epi32(_mm512_cvt_roundps_epi32(
+				q, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC), zo);
+	}
+	return _mm512_add_epi32(v_mbqm(x, g), zo);
+}
+
 static inline __m512i ld8(const void *p, __mmask16 m, int s8)
 {
 	__m128i v = _mm_maskz_loadu_epi8(m, p);
@@ -3272,7 +3364,7 @@ dw_groups(const uint8_t *src, const size_t *off, const uint32_t *tap, uint32_t n
 	for (j = 0; j < nb; j++) {
 		uint32_t c = c0 + 16 * j;
 
-		st8c(dst + c, m[j], _mm512_add_epi32(v_mbqm(acc[j], &g[c / 16]), zo), lo, hi, s8);
+		st8c(dst + c, m[j], v_rq(acc[j], &g[c / 16], zo), lo, hi, s8);
 	}
 }
 
@@ -3375,7 +3467,7 @@ dw_flat_vecs(const uint8_t *in0, uint8_t *out0, const size_t *off, const uint32_
 	UNROLL
 	for (i = 0; i < np; i++)
 		st8c(out0 + i * vstep, i == np - 1 ? mlast : 0xffff,
-		     _mm512_add_epi32(v_mbqm(acc[i], g), zo), lo, hi, s8);
+		     v_rq(acc[i], g, zo), lo, hi, s8);
 }
 
 #define DW_FLAT_NP 4
@@ -3523,7 +3615,7 @@ dw3_block(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, size_
 	  const int padl, const int padr, const int s8, __mmask16 m, __m512i zx, __m512i zo,
 	  int32_t lo, int32_t hi)
 {
-	__m512i acc[DW3_P], col[(DW3_P - 1) * 2 + 3];
+	__m512i acc[DW3_P];
 	uint32_t r;
 	int i;
 
@@ -3531,6 +3623,8 @@ dw3_block(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, size_
 	for (i = 0; i < np; i++)
 		acc[i] = _mm512_load_si512(init);
 	for (r = 0; r < nr; r++) {
+		/* here, not above: dead at each row's end, so never stored */
+		__m512i col[(DW3_P - 1) * 2 + 3];
 		const uint8_t *s = rw[r];
 		const int32_t *w = wr[r];
 		__m512i w0 = _mm512_load_si512(w), w1 = _mm512_load_si512(w + chp);
@@ -3558,7 +3652,7 @@ dw3_block(const uint8_t *const *rw, const int32_t *const *wr, uint32_t nr, size_
 	}
 	UNROLL
 	for (i = 0; i < np; i++)
-		st8c(dst + i * pc, m, _mm512_add_epi32(v_mbqm(acc[i], g), zo), lo, hi, s8);
+		st8c(dst + i * pc, m, v_rq(acc[i], g, zo), lo, hi, s8);
 }
 
 /*
@@ -3921,7 +4015,7 @@ static void dwb_row(const struct ek_op *o, const struct dwb *db, uint32_t n, uin
 			acc2 = _mm512_dpbusd_epi32(acc2, _mm512_unpacklo_epi16(h01, h23), wv[2]);
 			acc3 = _mm512_dpbusd_epi32(acc3, _mm512_unpackhi_epi16(h01, h23), wv[3]);
 		}
-#define DWB_OUT(a, k) _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(v_mbqm(a, &g[k]), zo), \
+#define DWB_OUT(a, k) _mm512_min_epi32(_mm512_max_epi32(v_rq(a, &g[k], zo), \
 							  lo), hi)
 		/* the clamp lies in int8 (checked): the saturating packs change nothing */
 		p01 = _mm512_packs_epi32(DWB_OUT(acc0, 0), DWB_OUT(acc1, 1));
@@ -4317,7 +4411,7 @@ dwq_pixels(const struct dwq_job *dj, const uint8_t *const *qr, int8_t *dst, uint
 	UNROLL
 	for (i = 0; i < np; i++)
 		st8c(dst + (size_t)(ox + i) * ch + 16 * cb, m,
-		     _mm512_add_epi32(v_mbqm(acc[i], &w->dg[cb]), zo), p->act_min, p->act_max, 1);
+		     v_rq(acc[i], &w->dg[cb], zo), p->act_min, p->act_max, 1);
 }
 
 /* Output rows [begin, end) (batch * oh + oy). */
@@ -5211,24 +5305,12 @@ mul_exact(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb, ui
 }
 
 /*
- * MUL in binary32, exact. For a right shift e (0..31), ek_mbqm() of a
- * product p is floor((p M + C) / 2^(31+e)) (struct gq), C = 2^30 +
- * 2^(30+e) where p M >= -2^30, 2^31 less below (p <= @tneg; for e = 0,
- * C = 2^30 both ways). With the zero point, the output before its clamp
- * is floor(Q), Q = p r + c, r = M / 2^(31+e), c = zo + C / 2^(31+e).
- *
- * q = fma(p, r', c') with r' = r and c' = c + 2^-13 each rounded to
- * binary32 (p is exact), to nearest in each step whatever MXCSR's mode
- * (no step is subnormal: r' >= 2^-62, p is an integer). Wherever the
- * output is not clamped, |Q| < 257 and |c| <= 256, so |p r| < 513 and
- * q - Q - 2^-13 is within 2^-15 (r'), 2^-16 (c') and 2^-16 (the fma's
- * rounding): about 2^-14 in all, and q lies 2^-14..3 * 2^-14 above Q.
- * So where q is at least 2^-12 above an integer, floor(q) = floor(Q);
- * elsewhere (1 lane in 4096 of random values, more with exact ties) the
- * block of 64 is redone by mul_exact(). Where the output is clamped, the
- * error is below 1 and floor(q) is clamped too. |q| is cut to 1000.5
- * (the output clamped either way), so that large values, whose binary32
- * has no fraction bits, are not taken for near-integers.
+ * MUL in binary32, exact: struct rq_f's method with the zero point folded
+ * into c' (c = zo + C / 2^(31+e)) and the products p exact in binary32.
+ * Where a lane lies near a rounding, the block of 64 is redone by
+ * mul_exact(). |q| is cut to 1000.5 (the output clamped either way), so
+ * that large values, whose binary32 has no fraction bits, are not taken
+ * for near-integers.
  *
  * The products: 32 bytes to 32 words less the zero point, their low and
  * high halves (mullo, mulhi) unpacked to int32 by 128-bit lane, the
@@ -5242,35 +5324,17 @@ struct mul_f {
 	__m512i tneg;
 };
 
-#define MUL_F_EPS (1.0 / 8192)
-
-/* @v (exact: each term above is) to binary32 to nearest, whatever MXCSR's rounding mode */
-static float f32_rn(double v)
-{
-	return _mm_cvtss_f32(_mm_cvt_roundsd_ss(_mm_setzero_ps(), _mm_set_sd(v),
-						_MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
-}
-
 static void mul_f_make(struct mul_f *f, int32_t zo, int32_t mul, int32_t shift)
 {
-	uint32_t e = (uint32_t)-shift;
-	double s = 1.0 / (double)((uint64_t)1 << (31 + e));
-	double cp = ((double)(1 << 30) + (e ? (double)((uint64_t)1 << (30 + e)) : 0)) * s;
-	double cn = cp - (e ? (double)(1U << 31) * s : 0);
-	int64_t t = INT32_MIN;
+	struct rq_f q;
 
-	if (mul > 0) {
-		/* the largest p with p M < -2^30 */
-		t = -(((int64_t)1 << 30) / mul);
-		if (t * mul >= -((int64_t)1 << 30))
-			t--;
-	}
-	f->r = _mm512_set1_ps(f32_rn(mul * s));
-	f->cp = _mm512_set1_ps(f32_rn(zo + cp + MUL_F_EPS));
-	f->cn = _mm512_set1_ps(f32_rn(zo + cn + MUL_F_EPS));
+	rq_f_make(&q, mul, shift);
+	f->r = _mm512_set1_ps(f32_rn(q.r));
+	f->cp = _mm512_set1_ps(f32_rn(zo + q.cp + RQ_F_EPS));
+	f->cn = _mm512_set1_ps(f32_rn(zo + q.cn + RQ_F_EPS));
 	f->lim = _mm512_set1_ps(1000.5f);
-	f->near = _mm512_set1_ps((float)(2 * MUL_F_EPS));
-	f->tneg = _mm512_set1_epi32((int32_t)t);
+	f->near = _mm512_set1_ps((float)(2 * RQ_F_EPS));
+	f->tneg = _mm512_set1_epi32(q.tneg);
 }
 
 /* floor(Q) of the 16 products @p, as int32; sets @near's bits of lanes to redo. */
