@@ -375,10 +375,6 @@ static inline int32_t ld8(const uint8_t *p, int s8)
 	return s8 ? (int32_t)(int8_t)*p : (int32_t)*p;
 }
 
-/*
- * ADD/SUB/SQUARED_DIFFERENCE: each input's rescale depends on its byte
- * only, so it comes from a 256-entry table the reference's function fills.
- */
 int exec_binary_init(struct exec_binary *bj, const struct ek_op *o)
 {
 	const struct ek_tensor *a = &o->in[0], *b = &o->in[1], *out = &o->out;
@@ -420,9 +416,8 @@ int exec_binary_init(struct exec_binary *bj, const struct ek_op *o)
 		bj->shift = ap->out_shift;
 		bj->lo = ap->act_min;
 		bj->hi = ap->act_max;
-		exec_add_in_table(bj->ta, a, ap->left_shift, ap->in0_multiplier, ap->in0_shift);
-		exec_add_in_table(bj->tb, b, ap->left_shift, ap->in1_multiplier, ap->in1_shift);
 	}
+	bj->no_tables = 0;
 	/*
 	 * A run is a pixel's channels; or a whole row of the output where
 	 * each input's row is contiguous or one value (for one channel, its
@@ -557,12 +552,26 @@ static int pixel_rows(const struct exec_binary *bj)
 void exec_binary_run(const struct exec_binary *bj)
 {
 	const struct ek_tensor *out = &bj->o->out;
+	const struct edgeai_prog_add_params *ap = (const void *)bj->o->op->params;
+	uint32_t op = bj->o->op->opcode;
 	struct exec_binary wj = *bj;
 	uint8_t *row;
 	uint32_t items;
 
 	wj.da = bj->o->in[0].data;
 	wj.db = bj->o->in[1].data;
+	/*
+	 * ADD/SUB/SQUARED_DIFFERENCE: each input's rescale depends on its
+	 * byte only, so it comes from a 256-entry table the reference's
+	 * function fills
+	 */
+	if (!bj->no_tables && (op == EDGEAI_OP_ADD || op == EDGEAI_OP_SUB ||
+			       op == EDGEAI_OP_SQUARED_DIFFERENCE)) {
+		exec_add_in_table(wj.ta, &bj->o->in[0], ap->left_shift, ap->in0_multiplier,
+				  ap->in0_shift);
+		exec_add_in_table(wj.tb, &bj->o->in[1], ap->left_shift, ap->in1_multiplier,
+				  ap->in1_shift);
+	}
 	row = channel_row(bj, bj->sa, bj->sb, wj.da);
 	if (row) {
 		wj.da = row;

@@ -266,7 +266,13 @@ void exec_add_in_table(int32_t v[256], const struct ek_tensor *t, uint32_t ls, i
 struct exec_binary {
 	const struct ek_op *o;
 	size_t sa[4], sb[4];	/* the inputs' element strides per output dimension */
-	int32_t ta[256], tb[256];	/* ADD/SUB/SQD: each input's rescale, by byte value */
+	/*
+	 * ADD/SUB/SQD: each input's rescale, by byte value, filled by
+	 * exec_binary_run() unless the set's @row takes every run whole
+	 * without them (@no_tables)
+	 */
+	int32_t ta[256], tb[256];
+	int no_tables;
 	int32_t mul, shift;	/* ADD/SUB/MUL/SQD: the output rescale */
 	int32_t lo, hi;		/* the clamp (the type's range for MAXIMUM/MINIMUM) */
 	int s8;

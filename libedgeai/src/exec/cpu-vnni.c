@@ -3019,6 +3019,7 @@ static int add(const struct ek_op *o, int sub, const struct vnni_w *prep)
 			bj->row = add_rank_row;
 			bj->vec = prep->ar;
 			bj->px_ok = 1;
+			bj->no_tables = 1;
 			exec_binary_run(bj);
 			free(bj);
 			return 0;
@@ -5532,7 +5533,7 @@ static uint32_t binary_row(const struct exec_binary *bj, const uint8_t *pa, cons
 		const __m512i za = _mm512_set1_epi32(o->in[0].zp), zb = _mm512_set1_epi32(o->in[1].zp);
 		const __m512i zo = _mm512_set1_epi32(o->out.zp);
 		const __m512i ls = _mm512_set1_epi32((int32_t)p->left_shift);
-		/* a repeated input: its one rescaled value, from exec_binary_init()'s table */
+		/* a repeated input: its one rescaled value, from exec_binary_run()'s table */
 		const __m512i xs = _mm512_set1_epi32(bj->ta[*pa]), ys = _mm512_set1_epi32(bj->tb[*pb]);
 
 		for (c = 0; c < n; c += 16) {
