@@ -475,6 +475,37 @@ static void transpose8_rows(void *ctx, uint32_t begin, uint32_t end)
  */
 #define TR_TILE 16
 
+typedef uint8_t tr_v16 __attribute__((vector_size(16)));
+
+/*
+ * The 16 x 16 bytes at @src (rows @ss apart) transposed to @dst (rows
+ * @ds apart): four rounds of interleaving row i with row i + 8 (the
+ * SSE2 / NEON byte zips; GCC's generic vectors).
+ */
+static void tr16x16(uint8_t *dst, size_t ds, const uint8_t *src, size_t ss)
+{
+	static const tr_v16 lo = { 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23 };
+	static const tr_v16 hi = { 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31 };
+	tr_v16 r[16], t[16];
+	int i, k;
+
+#pragma GCC unroll 16
+	for (i = 0; i < 16; i++)
+		memcpy(&r[i], src + i * ss, 16);
+#pragma GCC unroll 4
+	for (k = 0; k < 4; k++) {
+#pragma GCC unroll 8
+		for (i = 0; i < 8; i++) {
+			t[2 * i] = __builtin_shuffle(r[i], r[i + 8], lo);
+			t[2 * i + 1] = __builtin_shuffle(r[i], r[i + 8], hi);
+		}
+		memcpy(r, t, sizeof(r));
+	}
+#pragma GCC unroll 16
+	for (i = 0; i < 16; i++)
+		memcpy(dst + i * ds, &r[i], 16);
+}
+
 static void transpose8_tiles(void *ctx, uint32_t begin, uint32_t end)
 {
 	const struct transpose_job *tj = ctx;
@@ -503,7 +534,11 @@ static void transpose8_tiles(void *ctx, uint32_t begin, uint32_t end)
 			dst += i[k] * os[k];
 		}
 		nj = da - j0 < TR_TILE ? da - j0 : TR_TILE;
-		for (c = 0; c < oc; c++, src += tj->s[3])
+		c = 0;
+		/* a whole tile: 16 output columns at a time in registers */
+		for (; nj == TR_TILE && oc - c >= 16; c += 16, src += 16 * tj->s[3])
+			tr16x16(dst + c, os[a], src, tj->s[3]);
+		for (; c < oc; c++, src += tj->s[3])
 			for (j = 0; j < nj; j++)
 				dst[j * os[a] + c] = src[j];
 	}

@@ -1279,8 +1279,9 @@ static int one_slice(int u8, char *what, size_t wsz)
 
 /*
  * TRANSPOSE (kind 23, half the time: a random permutation of a 1..2 x
- * 1..12 x 1..12 x channels() tensor, the last axis kept or not: rows of
- * 16 and tails of the tiled walk), RESHAPE (a time in four: the same
+ * 1..12 x 1..12 (a time in three 1..40 x 1..40) x channels() tensor, the
+ * last axis kept or not: rows of 16, blocks of 16 x 16 and tails of the
+ * tiled walk), RESHAPE (a time in four: the same
  * bytes as other dims) and DEPTH_TO_SPACE or SPACE_TO_DEPTH (a time in
  * four: blocks of 1..4, channels() per pixel of the wide tensor).
  */
@@ -1294,6 +1295,8 @@ static int one_transpose(int u8, char *what, size_t wsz)
 
 	prog_reset();
 	d[0] = 1 + rnd(2), d[1] = 1 + rnd(12), d[2] = 1 + rnd(12), d[3] = channels();
+	if (!rnd(3))	/* whole 16 x 16 blocks of the tiled walk, and their tails */
+		d[1] = 1 + rnd(40), d[2] = 1 + rnd(40);
 	for (k = 0; k < 4; k++)
 		tp->perm[k] = k;
 	for (k = 3; k > 0; k--) {
