@@ -1604,9 +1604,13 @@ static uint32_t mean_f32(const struct ek_op *o, uint32_t fbias, const int32_t *a
  * saturation (TFLite's tables are exp(-beta s_in d): at most 1, table[0]
  * 1). Rows [begin, end) per part.
  */
+struct softmax_tab {
+	float tab[256], scale;
+};
+
 struct softmax_job {
 	const struct ek_op *o;
-	float tab[256], scale;
+	const struct softmax_tab *t;
 };
 
 static void softmax_rows(void *ctx, uint32_t begin, uint32_t end)
@@ -1631,8 +1635,8 @@ static void softmax_rows(void *ctx, uint32_t begin, uint32_t end)
 		for (j = 1; j < depth; j++)
 			max = ld8(x + j, s8) > max ? ld8(x + j, s8) : max;
 		for (j = 0; j < depth; j++)
-			sum += sj->tab[max - ld8(x + j, s8)];
-		inv = sum * sj->scale;
+			sum += sj->t->tab[max - ld8(x + j, s8)];
+		inv = sum * sj->t->scale;
 		__asm__("" : "+x"(inv));
 		inv = 1.0f / inv;
 		vmax = _mm256_set1_epi32(max);
@@ -1641,7 +1645,7 @@ static void softmax_rows(void *ctx, uint32_t begin, uint32_t end)
 			__m128i raw = _mm_loadl_epi64((const __m128i *)(x + j));
 			__m256i idx = _mm256_sub_epi32(vmax, s8 ? _mm256_cvtepi8_epi32(raw) :
 								  _mm256_cvtepu8_epi32(raw));
-			__m256 v = _mm256_mul_ps(_mm256_i32gather_ps(sj->tab, idx, 4), vinv), t;
+			__m256 v = _mm256_mul_ps(_mm256_i32gather_ps(sj->t->tab, idx, 4), vinv), t;
 			__m256i q;
 
 			__asm__("" : "+x"(v));
@@ -1659,7 +1663,7 @@ static void softmax_rows(void *ctx, uint32_t begin, uint32_t end)
 							       _mm256_castsi256_si128(q)));
 		}
 		for (; j < depth; j++) {
-			float v = sj->tab[max - ld8(x + j, s8)] * inv, t;
+			float v = sj->t->tab[max - ld8(x + j, s8)] * inv, t;
 			int32_t q;
 
 			__asm__("" : "+x"(v));
@@ -1683,35 +1687,60 @@ static int f32_in(uint32_t bits, int lo_e, int hi_e, int zero_ok)
 							      !(bits & 0x7fffff)));
 }
 
-static int softmax(const struct ek_op *o)
+/*
+ * @o's table and output scale as binary32, where they are ones this
+ * pipeline takes (above); NULL: not, or no memory. Laid out once per op
+ * (avx2_prepare()): checking the 256 entries was half of a 12-wide op.
+ */
+static struct softmax_tab *softmax_tab_make(const struct ek_op *o)
 {
 	const struct edgeai_prog_softmax_params *p = (const void *)o->op->params;
-	const struct ek_tensor *in = &o->in[0], *out = &o->out;
 	const uint32_t *table = ek_const(o, p->table_offset, 1024, 4);
-	uint32_t depth = in->d[3], rows, i;
-	struct softmax_job sj = { .o = o };
+	struct softmax_tab *t;
 	float tmax = 0.0f;
+	uint32_t i;
 
-	if (!table || !ek_is8(in->dtype) || out->dtype != in->dtype || !depth ||
-	    ek_count(in) != ek_count(out) || out->d[3] != depth ||
-	    (_mm_getcsr() & 0xe040) ||
-	    !f32_in(table[0], 40, 8, 0) || !f32_in(p->out_scale, 40, 40, 0))
-		return EXEC_OPT_NOT_HANDLED;
+	if (!table || !f32_in(table[0], 40, 8, 0) || !f32_in(p->out_scale, 40, 40, 0))
+		return NULL;
+	t = malloc(sizeof(*t));
+	if (!t)
+		return NULL;
 	for (i = 0; i < 256; i++) {
 		/* subnormal entries are fine: this CPU does not flush them (MXCSR) */
 		if (!f32_in(table[i], 126, 8, 1))
-			return EXEC_OPT_NOT_HANDLED;
-		memcpy(&sj.tab[i], &table[i], 4);
-		tmax = sj.tab[i] > tmax ? sj.tab[i] : tmax;
+			goto no;
+		memcpy(&t->tab[i], &table[i], 4);
+		tmax = t->tab[i] > tmax ? t->tab[i] : tmax;
 	}
-	memcpy(&sj.scale, &p->out_scale, 4);
-	if ((double)tmax / ((double)sj.tab[0] * sj.scale) >= (double)(1 << 29))
+	memcpy(&t->scale, &p->out_scale, 4);
+	if ((double)tmax / ((double)t->tab[0] * t->scale) < (double)(1 << 29))
+		return t;
+no:
+	free(t);
+	return NULL;
+}
+
+/* SOFTMAX by @prep's softmax_tab_make(), or one made for this run. */
+static int softmax(const struct ek_op *o, const struct softmax_tab *prep)
+{
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t depth = in->d[3], rows;
+	struct softmax_job sj = { .o = o, .t = prep };
+	struct softmax_tab *own = NULL;
+
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype || !depth ||
+	    ek_count(in) != ek_count(out) || out->d[3] != depth || (_mm_getcsr() & 0xe040))
+		return EXEC_OPT_NOT_HANDLED;
+	if (!sj.t)
+		sj.t = own = softmax_tab_make(o);
+	if (!sj.t)
 		return EXEC_OPT_NOT_HANDLED;
 	rows = ek_count(in) / depth;
 	if (exec_par_worth((uint64_t)ek_count(in) * 8))
 		exec_par_for(rows, softmax_rows, &sj);
 	else
 		softmax_rows(&sj, 0, rows);
+	free(own);
 	return 0;
 }
 
@@ -1984,7 +2013,7 @@ static int avx2_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_ARG_MAX:
 		return exec_argmax(o, argmax_rows);
 	case EDGEAI_OP_SOFTMAX:
-		return softmax(o);
+		return softmax(o, prep);
 	case EDGEAI_OP_RESIZE_BILINEAR:
 		return exec_resize_bilinear(o, resize_vrow, resize_px);
 	case EDGEAI_OP_CONV_2D:
@@ -2006,6 +2035,8 @@ static void *avx2_prepare(const struct ek_op *o)
 {
 	const struct ek_tensor *f = &o->in[1];
 
+	if (o->op->opcode == EDGEAI_OP_SOFTMAX)
+		return softmax_tab_make(o);
 	if (o->n_in < 2 || !f->data || !ek_is8(f->dtype))
 		return NULL;
 	switch (o->op->opcode) {

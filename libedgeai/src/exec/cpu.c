@@ -1064,9 +1064,12 @@ void **exec_cpu_prepare(const void *prog, size_t size)
 			prep[i] = exec_opt_prepare(&o);
 			continue;
 		}
-		/* RELU, RELU6, QUANTIZE: their table (requant_lut()) */
+		/*
+		 * RELU, RELU6, QUANTIZE: their table (requant_lut()); SOFTMAX:
+		 * a set's checked copy of its table
+		 */
 		if (ops[i].opcode == EDGEAI_OP_RELU || ops[i].opcode == EDGEAI_OP_RELU6 ||
-		    ops[i].opcode == EDGEAI_OP_QUANTIZE) {
+		    ops[i].opcode == EDGEAI_OP_QUANTIZE || ops[i].opcode == EDGEAI_OP_SOFTMAX) {
 			o.n_in = 1;
 			prep[i] = exec_opt_prepare(&o);
 			continue;

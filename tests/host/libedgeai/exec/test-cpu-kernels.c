@@ -1201,13 +1201,14 @@ static int ref_opt_differ(uint32_t cnt, const char *what)
  * the output scale 1/256 with TFLite's zero point or another scale and
  * zero point; extreme inputs a time in eight; a table of random bits a
  * time in eight (negative, huge, infinite or NaN entries: the kernels
- * must leave it to the reference).
+ * must leave it to the reference); each also with the prepared table.
  */
 static int one_softmax(int u8, char *what, size_t wsz)
 {
 	static const uint32_t depths[] = { 1, 2, 3, 5, 13, 16, 31, 91, 1001 };
 	uint32_t dt = u8 ? EDGEAI_DTYPE_UINT8 : EDGEAI_DTYPE_INT8, d[4], cnt, i, form = rnd(8);
 	struct edgeai_prog_softmax_params *sp = (void *)P.op.params;
+	void *slots[2];
 	float s_in = (float)(rnd(4) ? 0.001 + rnd(1000) / 2000.0 : 0.5 + rnd(2500) / 1000.0);
 	float s_out = rnd(4) ? 1.0f / 256 : (float)(0.001 + rnd(1000) / 1e4);
 	int32_t zo = s_out == 1.0f / 256 ? (u8 ? 0 : -128) : (u8 ? 0 : -128) + (int32_t)rnd(256);
@@ -1237,7 +1238,11 @@ static int one_softmax(int u8, char *what, size_t wsz)
 	snprintf(what, wsz, "softmax %s %ux%ux%ux%u s_in %g s_out %g zp %d form %u",
 		 u8 ? "uint8" : "int8", d[0], d[1], d[2], d[3], (double)s_in, (double)s_out, zo,
 		 form);
-	return ref_opt_differ(cnt, what);
+	if (ref_opt_differ(cnt, what))
+		return 1;
+	/* again with the table checked and laid out ahead of time (exec_cpu_prepare()) */
+	slots[0] = at_guard();
+	return prepared_differs(blob(&P), slots, cnt, what);
 }
 
 /*
