@@ -673,7 +673,7 @@ static int mul_near(struct edgeai_prog_mul_params *mp, int32_t za, int32_t zb, i
 /*
  * MUL (9), MAXIMUM/MINIMUM (10) and ADD/SUB (11, also prepared) in
  * broadcast forms (either input or both: per channel, per pixel, one
- * value, rows),
+ * value, rows; a time in five 250..849 channels),
  * CONCATENATION (12: axis 1..3, 1..3 inputs, odd sizes), AVERAGE_POOL_2D
  * (13: windows partly or wholly in the padding, strides, clamps), MEAN
  * over H and W (14; one channel of up to 400 images too) and
@@ -703,6 +703,9 @@ static int one_more(int kind, int u8, char *what, size_t wsz)
 		 * more images than a part's chunk (256 outputs)
 		 */
 		d[0] = 1 + rnd(400), d[1] = 1 + rnd(100), d[2] = 1, d[3] = 1;
+	} else if (kind >= 9 && kind <= 11 && !rnd(5)) {
+		/* wide pixels, few of them: VNNI's MUL by a table per pixel (256 channels or more) */
+		d[1] = 1 + rnd(6), d[2] = 1 + rnd(6), d[3] = 250 + rnd(600);
 	}
 	memcpy(od, d, sizeof(od));
 	memcpy(da, d, sizeof(da));
