@@ -449,20 +449,27 @@ static void transpose8_rows(void *ctx, uint32_t begin, uint32_t end)
 	const struct transpose_job *tj = ctx;
 	const struct ek_tensor *in = &tj->o->in[0], *out = &tj->o->out;
 	uint32_t r, c, oc = out->d[3];
+	/* the row's place, counted, not divided, per row */
+	uint32_t i2 = begin % out->d[2], i1 = begin / out->d[2] % out->d[1];
+	uint32_t i0 = begin / out->d[2] / out->d[1];
 
 	for (r = begin; r < end; r++) {
-		uint32_t i2 = r % out->d[2], i1 = r / out->d[2] % out->d[1];
-		uint32_t i0 = r / out->d[2] / out->d[1];
 		const uint8_t *src = (const uint8_t *)in->data + i0 * tj->s[0] + i1 * tj->s[1] +
 				     i2 * tj->s[2];
 		uint8_t *dst = (uint8_t *)out->data + (size_t)r * oc;
 
-		if (tj->s[3] == 1) {
+		if (tj->s[3] == 1)
 			exec_copy_run(dst, src, oc);
-			continue;
+		else
+			for (c = 0; c < oc; c++)
+				dst[c] = src[c * tj->s[3]];
+		if (++i2 == out->d[2]) {
+			i2 = 0;
+			if (++i1 == out->d[1]) {
+				i1 = 0;
+				i0++;
+			}
 		}
-		for (c = 0; c < oc; c++)
-			dst[c] = src[c * tj->s[3]];
 	}
 }
 
