@@ -2830,6 +2830,41 @@ lut256(const uint8_t *t, __m512i x, __mmask64 top)
 							       _mm512_load_si512(t + 192)));
 }
 
+/*
+ * A run of @n / @bj->px pixels of @bj->px channels, one input of one value
+ * per pixel, where the CPU has AVX-512 VBMI: for each pixel, @row's
+ * outputs of every byte of the other input against the pixel's value (a
+ * table of 256, exact as the op's own rows are), then the pixel's
+ * channels looked up in it (vpermi2b). Making the table costs what four
+ * blocks of 64 of the pixel's own would.
+ */
+static __attribute__((target("avx512vbmi"))) void
+px_tab_run(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb, uint8_t *dst,
+	   uint32_t n, uint32_t (*row)(const struct exec_binary *bj, const uint8_t *pa,
+				       const uint8_t *pb, uint8_t *dst, uint32_t n))
+{
+	const int pa_px = !bj->ca;
+	const uint8_t *pp = pa_px ? pa : pb, *x = pa_px ? pb : pa;
+	uint8_t tab[256] __attribute__((aligned(64))), bytes[256];
+	struct exec_binary tj = *bj;	/* the table's walk: the bytes against one value */
+	uint32_t px = bj->px, p, c;
+
+	for (c = 0; c < 256; c++)
+		bytes[c] = (uint8_t)c;
+	tj.ca = !pa_px;
+	tj.cb = pa_px;
+	tj.px = 0;
+	for (p = 0; p < n / px; p++, x += px, dst += px) {
+		row(&tj, pa_px ? pp + p : bytes, pa_px ? bytes : pp + p, tab, 256);
+		for (c = 0; c < px; c += 64) {
+			__mmask64 m = px - c >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (px - c)) - 1;
+			__m512i v = _mm512_maskz_loadu_epi8(m, x + c);
+
+			_mm512_mask_storeu_epi8(dst + c, m, lut256(tab, v, _mm512_movepi8_mask(v)));
+		}
+	}
+}
+
 struct add_rank_job {
 	const struct add_rank *t;
 	const uint8_t *a, *b;
@@ -2932,6 +2967,9 @@ static __attribute__((target("avx512vbmi"))) void add_rank_part(void *ctx, uint3
 		add_rank_loop(j, i, e, 0, 1);
 }
 
+/* ADD/SUB's pixels of at least this many channels go through px_tab_run() */
+#define ADD_TAB_PX 384
+
 /*
  * exec_binary_run()'s run of @n outputs of a broadcast ADD/SUB by
  * struct add_rank (@bj->vec): each input contiguous or one byte repeated
@@ -2945,6 +2983,10 @@ add_rank_row(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb,
 	const int clamp = add_rank_clamp(t);
 	uint32_t px = bj->px ? bj->px : n, i, c;
 
+	if (bj->px >= ADD_TAB_PX) {
+		px_tab_run(bj, pa, pb, dst, n, add_rank_row);
+		return n;
+	}
 	if (bj->px >= 64) {
 		/*
 		 * a run of several pixels of 64 channels or more: blocks of 64
@@ -5491,48 +5533,12 @@ mul_run_px(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb, u
 	}
 }
 
-/*
- * Pixels of at least this many channels, one input of one value per
- * pixel, go through a table of the pixel's 256 outputs (mul_run_tab()):
- * its four blocks of 64 cost what four of the pixel's own blocks would.
- */
+/* MUL's pixels of at least this many channels go through px_tab_run() */
 #define MUL_TAB_PX 256
 
 /*
- * mul_row_f() of a run of pixels of @bj->px >= MUL_TAB_PX channels, one
- * input of one value per pixel, where the CPU has AVX-512 VBMI: for each
- * pixel, the output of every byte of the other input against the pixel's
- * value (mul_run_f() of the 256 bytes, exact as ever), then the pixel's
- * channels looked up in that table (vpermi2b).
- */
-static __attribute__((target("avx512vbmi"))) void
-mul_run_tab(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb, uint8_t *dst,
-	    uint32_t n)
-{
-	const int pa_px = !bj->ca;
-	const uint8_t *pp = pa_px ? pa : pb, *x = pa_px ? pb : pa;
-	uint8_t tab[256] __attribute__((aligned(64))), bytes[256];
-	struct exec_binary tj = *bj;	/* the table's walk: the bytes against one value */
-	uint32_t px = bj->px, p, c;
-
-	for (c = 0; c < 256; c++)
-		bytes[c] = (uint8_t)c;
-	tj.ca = !pa_px;
-	tj.cb = pa_px;
-	for (p = 0; p < n / px; p++, x += px, dst += px) {
-		mul_run_f(&tj, pa_px ? pp + p : bytes, pa_px ? bytes : pp + p, tab, 256);
-		for (c = 0; c < px; c += 64) {
-			__mmask64 m = px - c >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (px - c)) - 1;
-			__m512i v = _mm512_maskz_loadu_epi8(m, x + c);
-
-			_mm512_mask_storeu_epi8(dst + c, m, lut256(tab, v, _mm512_movepi8_mask(v)));
-		}
-	}
-}
-
-/*
  * binary_row() of MUL by mul_f_q(), 64 outputs at a time; a run of
- * several pixels (@bj->px): through a table per pixel (mul_run_tab()),
+ * several pixels (@bj->px): through a table per pixel (px_tab_run()),
  * across them (mul_run_px()), or of fewer than 64 channels pixel by
  * pixel.
  */
@@ -5543,7 +5549,7 @@ mul_row_f(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb, ui
 	uint32_t px = bj->px ? bj->px : n, i;
 
 	if (bj->px >= MUL_TAB_PX && cpu_vbmi()) {
-		mul_run_tab(bj, pa, pb, dst, n);
+		px_tab_run(bj, pa, pb, dst, n, mul_row_f);
 		return n;
 	}
 	if (bj->px >= 64) {
