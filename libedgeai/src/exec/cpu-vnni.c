@@ -2597,8 +2597,8 @@ static uint32_t binary_row(const struct exec_binary *bj, const uint8_t *pa, cons
 /*
  * ADD/SUB in the broadcast forms add_table() does not take (an input
  * along the channels, [N, H, W, 1] beside [N, H, W, C]; along H or W
- * alone): exec_binary_run()'s walk with binary_row()'s ADD/SUB, the
- * rescales of add_vec().
+ * alone), and SQUARED_DIFFERENCE in every form: exec_binary_run()'s walk
+ * with binary_row(), the rescales of add_vec().
  */
 static int add_other(const struct ek_op *o, const struct edgeai_prog_add_params *p)
 {
@@ -2621,6 +2621,21 @@ static int add_other(const struct ek_op *o, const struct edgeai_prog_add_params 
 	exec_binary_run(bj);
 	free(bj);
 	return 0;
+}
+
+/*
+ * SQUARED_DIFFERENCE (a LayerNormalization's variance): add_other()'s
+ * walk and rescales, the difference squared in binary_row().
+ */
+static int sqd(const struct ek_op *o)
+{
+	const struct edgeai_prog_add_params *p = (const void *)o->op->params;
+
+	if (p->left_shift > 30 || !shift_ok(p->in0_multiplier, p->in0_shift) ||
+	    !shift_ok(p->in1_multiplier, p->in1_shift) ||
+	    !shift_ok(p->out_multiplier, p->out_shift))
+		return EXEC_OPT_NOT_HANDLED;
+	return add_other(o, p);
 }
 
 /*
@@ -5577,7 +5592,7 @@ static uint32_t binary_row(const struct exec_binary *bj, const uint8_t *pa, cons
 	uint32_t op = o->op->opcode, c;
 	int s8 = bj->s8;
 
-	if (op == EDGEAI_OP_ADD || op == EDGEAI_OP_SUB) {
+	if (op == EDGEAI_OP_ADD || op == EDGEAI_OP_SUB || op == EDGEAI_OP_SQUARED_DIFFERENCE) {
 		const struct add_job *aj = bj->vec;
 		const struct edgeai_prog_add_params *p = (const void *)o->op->params;
 		const __m512i za = _mm512_set1_epi32(o->in[0].zp), zb = _mm512_set1_epi32(o->in[1].zp);
@@ -5594,7 +5609,13 @@ static uint32_t binary_row(const struct exec_binary *bj, const uint8_t *pa, cons
 				x = add_in_vec(&aj->f0, &aj->g0, ld8(pa + c, m, s8), za, ls, 0);
 			if (bj->cb)
 				y = add_in_vec(&aj->f1, &aj->g1, ld8(pb + c, m, s8), zb, ls, 0);
-			x = op == EDGEAI_OP_SUB ? _mm512_sub_epi32(x, y) : _mm512_add_epi32(x, y);
+			if (op == EDGEAI_OP_SQUARED_DIFFERENCE) {
+				/* the reference's square: 32-bit, wrapping */
+				x = _mm512_sub_epi32(x, y);
+				x = _mm512_mullo_epi32(x, x);
+			} else {
+				x = op == EDGEAI_OP_SUB ? _mm512_sub_epi32(x, y) : _mm512_add_epi32(x, y);
+			}
 			st8(dst + c, m, _mm512_add_epi32(v_mbqm(x, &aj->go), zo), bj->lo, bj->hi);
 		}
 		return n;
@@ -5761,6 +5782,8 @@ static int vnni_run(const struct ek_op *o, const void *prep)
 		return add(o, 0, prep);
 	case EDGEAI_OP_SUB:
 		return add(o, 1, prep);
+	case EDGEAI_OP_SQUARED_DIFFERENCE:
+		return sqd(o);
 	case EDGEAI_OP_PRELU:
 		return prelu(o, prep);
 	default:

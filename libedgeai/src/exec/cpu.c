@@ -877,9 +877,13 @@ int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
 			ran(exec_opt_level());
 		return r;
 	case EDGEAI_OP_SQUARED_DIFFERENCE:
-		/* cpu-common.c's walk: the inputs' rescales from tables, every set */
+		/* a set's own (VNNI's), else cpu-common.c's walk: the inputs' rescales from tables */
 		if (exec_opt_level() != EXEC_KSET_REFERENCE) {
 			struct exec_binary bj;
+
+			r = opt_sets(o, prep);
+			if (r != EXEC_OPT_NOT_HANDLED)
+				return r;
 
 			if (!exec_binary_init(&bj, o)) {
 				exec_binary_run(&bj);
