@@ -592,12 +592,13 @@ static uint32_t resize_px(const int32_t *a, const int32_t *b, int32_t wl, int32_
 }
 
 /*
- * ADD, SUB, MUL, MAXIMUM and MINIMUM in every broadcast form: the walk is
- * exec_binary_run()'s (cpu-common.c); here each run, eight elements at a
- * time (MAXIMUM/MINIMUM: sixteen), each input read contiguously or one
- * value repeated. ADD/SUB: each input's value minus its zero point, shifted
+ * ADD, SUB, MUL, MAXIMUM, MINIMUM and SQUARED_DIFFERENCE in every
+ * broadcast form: the walk is exec_binary_run()'s (cpu-common.c); here
+ * each run, eight elements at a time (MAXIMUM/MINIMUM: sixteen), each
+ * input read contiguously or one value repeated. ADD/SUB: each input's value minus its zero point, shifted
  * left and rescaled, summed (wrapping) and rescaled again (the reference's
- * ek_mbqm() each time, neon_rq4()); MUL: the product of the offset values
+ * ek_mbqm() each time, neon_rq4()); SQUARED_DIFFERENCE: their difference
+ * squared (32-bit, wrapping), rescaled; MUL: the product of the offset values
  * (32-bit, wrapping like the reference's int32), rescaled; then the
  * activation clamp, inside the type's range, so narrowing keeps the byte.
  */
@@ -625,7 +626,10 @@ static inline int32x4_t bin4(const struct neon_bin *nb, uint32_t op, int32x4_t x
 	} else {
 		x = neon_rq4(vshlq_s32(x, nb->ls), &nb->r0, 0, 0);
 		y = neon_rq4(vshlq_s32(y, nb->ls), &nb->r1, 0, 0);
-		r = op == EDGEAI_OP_SUB ? vsubq_s32(x, y) : vaddq_s32(x, y);
+		r = op == EDGEAI_OP_ADD ? vaddq_s32(x, y) : vsubq_s32(x, y);
+		/* SQUARED_DIFFERENCE: the reference's square, 32-bit, wrapping */
+		if (op == EDGEAI_OP_SQUARED_DIFFERENCE)
+			r = vmulq_s32(r, r);
 	}
 	return vminq_s32(vmaxq_s32(neon_rq4(r, &nb->ro, 0, 0), lo), hi);
 }
@@ -683,13 +687,14 @@ static int binary(const struct ek_op *o)
 	memset(&nb, 0, sizeof(nb));
 	nb.za = vdupq_n_s32(o->in[0].zp);
 	nb.zb = vdupq_n_s32(o->in[1].zp);
-	if (op == EDGEAI_OP_ADD || op == EDGEAI_OP_SUB) {
+	if (op == EDGEAI_OP_ADD || op == EDGEAI_OP_SUB || op == EDGEAI_OP_SQUARED_DIFFERENCE) {
 		nb.ls = vdupq_n_s32((int32_t)ap->left_shift);
 		if (neon_rq_make(&nb.r0, NULL, ap->in0_multiplier, ap->in0_shift, &nob, 4, &nob, 0, 0) ||
 		    neon_rq_make(&nb.r1, NULL, ap->in1_multiplier, ap->in1_shift, &nob, 4, &nob, 0, 0))
 			goto out;
 	}
-	if ((op == EDGEAI_OP_ADD || op == EDGEAI_OP_SUB || op == EDGEAI_OP_MUL) &&
+	if ((op == EDGEAI_OP_ADD || op == EDGEAI_OP_SUB || op == EDGEAI_OP_MUL ||
+	     op == EDGEAI_OP_SQUARED_DIFFERENCE) &&
 	    neon_rq_make(&nb.ro, NULL, bj.mul, bj.shift, &nob, 4, &o->out, bj.lo, bj.hi))
 		goto out;
 	bj.row = binary_row;
@@ -1214,6 +1219,7 @@ static int neon_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_MUL:
 	case EDGEAI_OP_MAXIMUM:
 	case EDGEAI_OP_MINIMUM:
+	case EDGEAI_OP_SQUARED_DIFFERENCE:
 		return binary(o);
 	case EDGEAI_OP_MAX_POOL_2D:
 		return pool(o, 1);
