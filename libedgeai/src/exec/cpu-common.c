@@ -417,6 +417,7 @@ int exec_binary_init(struct exec_binary *bj, const struct ek_op *o)
 		bj->lo = ap->act_min;
 		bj->hi = ap->act_max;
 	}
+	bj->ta = bj->tb = NULL;
 	bj->no_tables = 0;
 	/*
 	 * A run is a pixel's channels; or a whole row of the output where
@@ -533,6 +534,14 @@ static uint8_t *channel_row(const struct exec_binary *bj, const size_t *s, const
 }
 
 /*
+ * Pixels of this many channels or more keep a run each where the op is
+ * split across the threads and has fewer rows than twice their number (a
+ * LayerNormalization's [1, 1, tokens, C]): such runs are long enough for
+ * a run's setup, and the threads split the pixels
+ */
+#define PIXEL_ROWS_MAX_CH 256
+
+/*
  * Whether the runs of @bj are a pixel's channels, with one input of one
  * value per pixel and the other's rows contiguous, and its set's row
  * takes runs of several pixels (@px_ok).
@@ -545,6 +554,9 @@ static int pixel_rows(const struct exec_binary *bj)
 	if (!bj->px_ok || bj->run != ch || bj->runs != out->d[2] || ch < 2 || bj->runs < 2 ||
 	    (size_t)bj->runs * ch > EXEC_BINARY_ROW_MAX)
 		return 0;
+	if (ch >= PIXEL_ROWS_MAX_CH && exec_par_worth(ek_count(out)) &&
+	    out->d[0] * out->d[1] < 2 * exec_par_threads())
+		return 0;
 	return (bj->sa[3] == 0 && bj->sa[2] == 1 && bj->sb[3] == 1 && bj->sb[2] == ch) ||
 	       (bj->sb[3] == 0 && bj->sb[2] == 1 && bj->sa[3] == 1 && bj->sa[2] == ch);
 }
@@ -555,6 +567,7 @@ void exec_binary_run(const struct exec_binary *bj)
 	const struct edgeai_prog_add_params *ap = (const void *)bj->o->op->params;
 	uint32_t op = bj->o->op->opcode;
 	struct exec_binary wj = *bj;
+	int32_t tab[2][256];
 	uint8_t *row;
 	uint32_t items;
 
@@ -567,10 +580,12 @@ void exec_binary_run(const struct exec_binary *bj)
 	 */
 	if (!bj->no_tables && (op == EDGEAI_OP_ADD || op == EDGEAI_OP_SUB ||
 			       op == EDGEAI_OP_SQUARED_DIFFERENCE)) {
-		exec_add_in_table(wj.ta, &bj->o->in[0], ap->left_shift, ap->in0_multiplier,
+		exec_add_in_table(tab[0], &bj->o->in[0], ap->left_shift, ap->in0_multiplier,
 				  ap->in0_shift);
-		exec_add_in_table(wj.tb, &bj->o->in[1], ap->left_shift, ap->in1_multiplier,
+		exec_add_in_table(tab[1], &bj->o->in[1], ap->left_shift, ap->in1_multiplier,
 				  ap->in1_shift);
+		wj.ta = tab[0];
+		wj.tb = tab[1];
 	}
 	row = channel_row(bj, bj->sa, bj->sb, wj.da);
 	if (row) {

@@ -267,11 +267,11 @@ struct exec_binary {
 	const struct ek_op *o;
 	size_t sa[4], sb[4];	/* the inputs' element strides per output dimension */
 	/*
-	 * ADD/SUB/SQD: each input's rescale, by byte value, filled by
-	 * exec_binary_run() unless the set's @row takes every run whole
-	 * without them (@no_tables)
+	 * ADD/SUB/SQD: each input's rescale, by byte value, which
+	 * exec_binary_run() fills for the walk unless the set's @row takes
+	 * every run whole without them (@no_tables)
 	 */
-	int32_t ta[256], tb[256];
+	const int32_t *ta, *tb;
 	int no_tables;
 	int32_t mul, shift;	/* ADD/SUB/MUL/SQD: the output rescale */
 	int32_t lo, hi;		/* the clamp (the type's range for MAXIMUM/MINIMUM) */

@@ -2847,7 +2847,8 @@ lut256(const uint8_t *t, __m512i x, __mmask64 top)
 
 /*
  * A run of @n / @bj->px pixels of @bj->px channels, one input of one value
- * per pixel, where the CPU has AVX-512 VBMI: for each pixel, @row's
+ * per pixel (or, @bj->px 0, @n channels of one pixel, one input repeated),
+ * where the CPU has AVX-512 VBMI: for each pixel, @row's
  * outputs of every byte of the other input against the pixel's value (a
  * table of 256, exact as the op's own rows are), then the pixel's
  * channels looked up in it (vpermi2b). Making the table costs what four
@@ -2862,13 +2863,14 @@ px_tab_run(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb, u
 	const uint8_t *pp = pa_px ? pa : pb, *x = pa_px ? pb : pa;
 	uint8_t tab[256] __attribute__((aligned(64))), bytes[256];
 	struct exec_binary tj = *bj;	/* the table's walk: the bytes against one value */
-	uint32_t px = bj->px, p, c;
+	uint32_t px = bj->px ? bj->px : n, p, c;
 
 	for (c = 0; c < 256; c++)
 		bytes[c] = (uint8_t)c;
 	tj.ca = !pa_px;
 	tj.cb = pa_px;
 	tj.px = 0;
+	tj.px_ok = 0;	/* @row's own blocks for the 256 bytes, not a table again */
 	for (p = 0; p < n / px; p++, x += px, dst += px) {
 		row(&tj, pa_px ? pp + p : bytes, pa_px ? bytes : pp + p, tab, 256);
 		for (c = 0; c < px; c += 64) {
@@ -2998,7 +3000,7 @@ add_rank_row(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb,
 	const int clamp = add_rank_clamp(t);
 	uint32_t px = bj->px ? bj->px : n, i, c;
 
-	if (bj->px >= ADD_TAB_PX) {
+	if (bj->px_ok && px >= ADD_TAB_PX && bj->ca != bj->cb) {
 		px_tab_run(bj, pa, pb, dst, n, add_rank_row);
 		return n;
 	}
@@ -5563,7 +5565,7 @@ mul_row_f(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb, ui
 {
 	uint32_t px = bj->px ? bj->px : n, i;
 
-	if (bj->px >= MUL_TAB_PX && cpu_vbmi()) {
+	if (bj->px_ok && px >= MUL_TAB_PX && bj->ca != bj->cb && cpu_vbmi()) {
 		px_tab_run(bj, pa, pb, dst, n, mul_row_f);
 		return n;
 	}
