@@ -159,9 +159,11 @@ struct gq {
  * q = fma(x', r', c') with x', r' and c' + RQ_F_EPS each rounded to
  * binary32, to nearest in each step whatever MXCSR's mode (none is
  * subnormal). Where the output is not clamped, |x r + c| < 256 and |c|
- * <= 1, and x', r', c' and the fma each err by at most 2^-16 (by 2^-24
- * for c'): q lies 2^-14..3 * 2^-14 above x r + c. (MUL folds its zero
- * point into c: |p r| < 513, |c| <= 256, with p exact; the same bound.)
+ * <= 1, and the errors of x' and r' (|x r| 2^-24 each), c' (2^-24) and
+ * the fma (2^-16) add up to less than 2^-14: q lies 2^-14..3 * 2^-14
+ * above x r + c. (MUL folds its zero point into c: |p r| < 513, |c| <=
+ * 256, p exact, errors of 2^-15 (r'), 2^-16 (c') and 2^-16 (the fma):
+ * the same bound.)
  * So where q's fraction is 2^-12 or more, floor(q) is the reference's;
  * elsewhere (1 lane in 4096 of random values, more with exact ties) the
  * caller redoes it in integers. Where the output is clamped, the error
@@ -2848,11 +2850,11 @@ lut256(const uint8_t *t, __m512i x, __mmask64 top)
 /*
  * A run of @n / @bj->px pixels of @bj->px channels, one input of one value
  * per pixel (or, @bj->px 0, @n channels of one pixel, one input repeated),
- * where the CPU has AVX-512 VBMI: for each pixel, @row's
- * outputs of every byte of the other input against the pixel's value (a
- * table of 256, exact as the op's own rows are), then the pixel's
- * channels looked up in it (vpermi2b). Making the table costs what four
- * blocks of 64 of the pixel's own would.
+ * where the CPU has AVX-512 VBMI: for each pixel, @row's outputs of every
+ * byte of the other input against the pixel's value (a table of 256,
+ * exact as the op's own rows are), then the pixel's channels looked up
+ * in it (vpermi2b). Making the table costs what four blocks of 64 of the
+ * pixel's own would.
  */
 static __attribute__((target("avx512vbmi"))) void
 px_tab_run(const struct exec_binary *bj, const uint8_t *pa, const uint8_t *pb, uint8_t *dst,

@@ -448,11 +448,14 @@ static void transpose8_rows(void *ctx, uint32_t begin, uint32_t end)
 {
 	const struct transpose_job *tj = ctx;
 	const struct ek_tensor *in = &tj->o->in[0], *out = &tj->o->out;
-	uint32_t r, c, oc = out->d[3];
-	/* the row's place, counted, not divided, per row */
-	uint32_t i2 = begin % out->d[2], i1 = begin / out->d[2] % out->d[1];
-	uint32_t i0 = begin / out->d[2] / out->d[1];
+	uint32_t r, c, oc = out->d[3], i0, i1, i2;
 
+	if (begin >= end)
+		return;
+	/* the row's place, counted, not divided, per row */
+	i2 = begin % out->d[2];
+	i1 = begin / out->d[2] % out->d[1];
+	i0 = begin / out->d[2] / out->d[1];
 	for (r = begin; r < end; r++) {
 		const uint8_t *src = (const uint8_t *)in->data + i0 * tj->s[0] + i1 * tj->s[1] +
 				     i2 * tj->s[2];
@@ -884,7 +887,6 @@ int exec_opt_run(const struct ek_op *o, const struct exec_opt_prep *prep)
 			r = opt_sets(o, prep);
 			if (r != EXEC_OPT_NOT_HANDLED)
 				return r;
-
 			if (!exec_binary_init(&bj, o)) {
 				exec_binary_run(&bj);
 				ran(exec_opt_level());
