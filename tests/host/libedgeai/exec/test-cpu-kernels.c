@@ -704,7 +704,7 @@ static int one_more(int kind, int u8, char *what, size_t wsz)
 		 */
 		d[0] = 1 + rnd(400), d[1] = 1 + rnd(100), d[2] = 1, d[3] = 1;
 	} else if (kind >= 9 && kind <= 11 && !rnd(5)) {
-		/* wide pixels, few of them: VNNI's MUL by a table per pixel (256 channels or more) */
+		/* wide pixels, few of them: VNNI's MUL and ADD/SUB by a table per pixel */
 		d[1] = 1 + rnd(6), d[2] = 1 + rnd(6), d[3] = 250 + rnd(600);
 	}
 	memcpy(od, d, sizeof(od));
@@ -1289,9 +1289,9 @@ static int one_slice(int u8, char *what, size_t wsz)
  * TRANSPOSE (kind 23, half the time: a random permutation of a 1..2 x
  * 1..12 x 1..12 (a time in three 1..40 x 1..40) x channels() tensor, the
  * last axis kept or not: rows of 16, blocks of 16 x 16 and tails of the
- * tiled walk), RESHAPE (a time in four: the same
- * bytes as other dims) and DEPTH_TO_SPACE or SPACE_TO_DEPTH (a time in
- * four: blocks of 1..4, channels() per pixel of the wide tensor).
+ * tiled walk), RESHAPE (a time in four: the same bytes as other dims) and
+ * DEPTH_TO_SPACE or SPACE_TO_DEPTH (a time in four: blocks of 1..4,
+ * channels() per pixel of the wide tensor).
  */
 static int one_transpose(int u8, char *what, size_t wsz)
 {
