@@ -30,8 +30,9 @@ for _img in opset-before:edgeai/npu-opset-before.bin current:edgeai/npu.bin; do
 		rm -rf /tmp/out
 		_j0=$(jobs_now)
 		_r0=$(sysfs_sum reset_count)
+		# shellcheck disable=SC2046 # one word per --input and file
 		EDGEAI_CACHE_DIR=/tmp/cache-$_name edgeaictl run "$_d/model.tflite" \
-			--input "$_d/in0.bin" --output-dir /tmp/out --device auto --verbose \
+			$(vm_inputs "$_d") --output-dir /tmp/out --device auto --verbose \
 			> /tmp/run.log 2>&1
 		_rc=$?
 		_jobs=$(($(jobs_now) - _j0))

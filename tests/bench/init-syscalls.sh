@@ -31,7 +31,8 @@ bench() {
 	shift 2
 	_v=0
 	[ "$_p" = ioctl ] && _v=1
-	EDGEAI_NO_URING=$_v "$@" edgeaictl bench "$_d/model.tflite" --input "$_d/in0.bin" \
+	# shellcheck disable=SC2046 # one word per --input and file
+	EDGEAI_NO_URING=$_v "$@" edgeaictl bench "$_d/model.tflite" $(vm_inputs "$_d") \
 		--device auto -n "$_n" -w 2 -q
 }
 

@@ -194,15 +194,6 @@ lib_models() {
 	vm_tap_done
 }
 
-# lib_inputs MODELDIR: edgeaictl's --input options for the model's inputs.
-lib_inputs() {
-	_k=0
-	while [ -f "$1/in$_k.bin" ]; do
-		printf ' --input %s' "$1/in$_k.bin"
-		_k=$((_k + 1))
-	done
-}
-
 # lib_until TENTHS CMD...: run CMD every 0.1 s until it succeeds, at most
 # TENTHS times; its last status.
 lib_until() {
@@ -221,7 +212,7 @@ lib_until() {
 # and with dynamic batching: every run's outputs equal a single run's
 # (edgeaictl bench checks them), none fails.
 lib_threads() {
-	_in=$(lib_inputs "$1")
+	_in=$(vm_inputs "$1")
 	# shellcheck disable=SC2086
 	edgeaictl bench "$1/model.tflite" $_in --device npu --concurrency 4 -n 32 -w 4 \
 		--batch 4 --batch-wait-us 2000 --json > /tmp/t-bench.json 2> /tmp/t-bench.err
@@ -259,7 +250,7 @@ lib_programs_shared() {
 # the NPU has as many program objects as while one runs, each held by both;
 # once both exited, none is left.
 lib_shared() {
-	_in=$(lib_inputs "$1")
+	_in=$(vm_inputs "$1")
 	_before=$(lib_programs | wc -l)
 	# shellcheck disable=SC2086
 	edgeaictl -q bench "$1/model.tflite" $_in --device npu -n 1000000 -w 0 > /dev/null 2>&1 &

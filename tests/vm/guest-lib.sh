@@ -79,6 +79,16 @@ vm_rmmod_edgeai() {
 	vm_tap_done
 }
 
+# vm_inputs MODELDIR - edgeaictl's --input options for the model's inputs
+# (MODELDIR/in0.bin, in1.bin, ... as tests/vm/model-cases.sh writes them).
+vm_inputs() {
+	_k=0
+	while [ -f "$1/in$_k.bin" ]; do
+		printf ' --input %s' "$1/in$_k.bin"
+		_k=$((_k + 1))
+	done
+}
+
 # vm_program NAME CMD... - run one test program with its output on the
 # results port, framed for the host. With /etc/edgeai-programs not blank
 # (VM_PROGRAMS on the host: names or shell patterns, blank-separated),
