@@ -2318,10 +2318,12 @@ static inline __attribute__((always_inline)) __m512i v_rq(__m512i x, const struc
 							  __m512i zo)
 {
 	if (g->fok) {
-		const int rn = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
+/* an immediate (clang insists): to nearest, no exceptions */
+#define RN (_MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
 		__m512 c = _mm512_mask_blend_ps(_mm512_cmple_epi32_mask(x, g->ftneg), g->fcp,
 						g->fcn);
-		__m512 q = _mm512_fmadd_round_ps(_mm512_cvt_roundepi32_ps(x, rn), g->fr, c, rn);
+		__m512 q = _mm512_fmadd_round_ps(_mm512_cvt_roundepi32_ps(x, RN), g->fr, c, RN);
+#undef RN
 
 		/* q - floor(q): 0 for |q| >= 2^23 */
 		if (!_mm512_cmplt_ps_mask(_mm512_reduce_ps(q, _MM_FROUND_TO_NEG_INF | 0x8),

@@ -487,15 +487,26 @@ static void transpose8_rows(void *ctx, uint32_t begin, uint32_t end)
 
 typedef uint8_t tr_v16 __attribute__((vector_size(16)));
 
+/* The low and the high halves of @a and @b interleaved: the byte zips. */
+#ifdef __clang__
+#define TR_ZIP_LO(a, b) __builtin_shufflevector(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, \
+						5, 21, 6, 22, 7, 23)
+#define TR_ZIP_HI(a, b) __builtin_shufflevector(a, b, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, \
+						13, 29, 14, 30, 15, 31)
+#else
+#define TR_ZIP_LO(a, b) __builtin_shuffle(a, b, (tr_v16){ 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, \
+							  5, 21, 6, 22, 7, 23 })
+#define TR_ZIP_HI(a, b) __builtin_shuffle(a, b, (tr_v16){ 8, 24, 9, 25, 10, 26, 11, 27, 12, \
+							  28, 13, 29, 14, 30, 15, 31 })
+#endif
+
 /*
  * The 16 x 16 bytes at @src (rows @ss apart) transposed to @dst (rows
  * @ds apart): four rounds of interleaving row i with row i + 8 (the
- * SSE2 / NEON byte zips; GCC's generic vectors).
+ * SSE2 / NEON byte zips; the compiler's generic vectors).
  */
 static void tr16x16(uint8_t *dst, size_t ds, const uint8_t *src, size_t ss)
 {
-	static const tr_v16 lo = { 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23 };
-	static const tr_v16 hi = { 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31 };
 	tr_v16 r[16], t[16];
 	int i, k;
 
@@ -506,8 +517,8 @@ static void tr16x16(uint8_t *dst, size_t ds, const uint8_t *src, size_t ss)
 	for (k = 0; k < 4; k++) {
 #pragma GCC unroll 8
 		for (i = 0; i < 8; i++) {
-			t[2 * i] = __builtin_shuffle(r[i], r[i + 8], lo);
-			t[2 * i + 1] = __builtin_shuffle(r[i], r[i + 8], hi);
+			t[2 * i] = TR_ZIP_LO(r[i], r[i + 8]);
+			t[2 * i + 1] = TR_ZIP_HI(r[i], r[i + 8]);
 		}
 		memcpy(r, t, sizeof(r));
 	}
