@@ -2,6 +2,7 @@
 /* Version, error strings, debug logging and the clock: what every folder uses. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,7 +56,7 @@ EDGEAI_PUBLIC const char *edgeai_strerror(int err)
 	if (err == 0)
 		return "Success";
 	if (err < 0)
-		err = -err;
+		err = err == INT_MIN ? INT_MAX : -err;	/* no errno is either */
 	for (size_t i = 0; i < ARRAY_SIZE(edgeai_errors); i++)
 		if (edgeai_errors[i].err == err)
 			return edgeai_errors[i].msg;
