@@ -211,14 +211,17 @@ static float act(float v, int a)
 /* Output size and leading padding of one spatial dimension; -1 when @out is inconsistent. */
 static int spatial(int in, int k, int stride, int dil, int padding, int out, int *pad)
 {
-	int eff = (k - 1) * dil + 1, want, total;
+	int64_t eff, want, total;	/* in 64 bits: the options are the file's */
 
 	if (stride < 1 || dil < 1 || k < 1)
 		return -1;
+	eff = (int64_t)(k - 1) * dil + 1;
 	if (padding == TFL_PAD_SAME) {
-		want = (in + stride - 1) / stride;
+		want = ((int64_t)in + stride - 1) / stride;
 		total = (want - 1) * stride + eff - in;
-		*pad = total > 0 ? total / 2 : 0;
+		if (total / 2 > INT32_MAX)
+			return -1;
+		*pad = total > 0 ? (int)(total / 2) : 0;
 	} else {
 		want = in >= eff ? (in - eff + stride) / stride : 0;
 		*pad = 0;
@@ -265,12 +268,12 @@ static int k_conv(struct quant_fref *x, const struct model_op *op, float *out, i
 				for (int c = 0; c < od[3]; c++)
 					o[c] = b ? b[c] : 0.0f;
 				for (int ky = 0; ky < fd[1]; ky++) {
-					int iy = oy * op->o.stride_h - ph + ky * op->o.dil_h;
+					int64_t iy = (int64_t)oy * op->o.stride_h - ph + (int64_t)ky * op->o.dil_h;
 
 					if (iy < 0 || iy >= id[1])
 						continue;
 					for (int kx = 0; kx < fd[2]; kx++) {
-						int ix = ox * op->o.stride_w - pw + kx * op->o.dil_w;
+						int64_t ix = (int64_t)ox * op->o.stride_w - pw + (int64_t)kx * op->o.dil_w;
 						const float *p;
 
 						if (ix < 0 || ix >= id[2])
@@ -334,12 +337,12 @@ static int k_tconv(struct quant_fref *x, const struct model_op *op, float *out)
 				const float *p = in + (((size_t)n * id[1] + iy) * id[2] + ix) * id[3];
 
 				for (int ky = 0; ky < fd[1]; ky++) {
-					int oy = iy * op->o.stride_h - tc.pad_h + ky;
+					int64_t oy = (int64_t)iy * op->o.stride_h - tc.pad_h + ky;
 
 					if (oy < 0 || oy >= od[1])
 						continue;
 					for (int kx = 0; kx < fd[2]; kx++) {
-						int ox = ix * op->o.stride_w - tc.pad_w + kx;
+						int64_t ox = (int64_t)ix * op->o.stride_w - tc.pad_w + kx;
 						float *o;
 
 						if (ox < 0 || ox >= od[2])
@@ -451,25 +454,23 @@ static int k_pool(struct quant_fref *x, const struct model_op *op, float *out, i
 		for (int oy = 0; oy < od[1]; oy++)
 			for (int ox = 0; ox < od[2]; ox++)
 				for (int c = 0; c < od[3]; c++) {
+					/* the window's first row and column, in 64 bits (the file's options) */
+					int64_t y0 = (int64_t)oy * op->o.stride_h - ph;
+					int64_t x0 = (int64_t)ox * op->o.stride_w - pw;
+					int64_t ya = y0 < 0 ? 0 : y0, xa = x0 < 0 ? 0 : x0;
+					int64_t yb = y0 + op->o.filter_h, xb = x0 + op->o.filter_w;
 					float s = is_max ? -INFINITY : 0.0f;
 					int cnt = 0;
 
-					for (int ky = 0; ky < op->o.filter_h; ky++) {
-						int iy = oy * op->o.stride_h - ph + ky;
+					/* the window's rows and columns inside the input, in order */
+					for (int64_t iy = ya; iy < yb && iy < id[1]; iy++)
+						for (int64_t ix = xa; ix < xb && ix < id[2]; ix++) {
+							float v = in[(((size_t)n * id[1] + iy) * id[2] + ix) *
+								     id[3] + c];
 
-						if (iy < 0 || iy >= id[1])
-							continue;
-						for (int kx = 0; kx < op->o.filter_w; kx++) {
-							int ix = ox * op->o.stride_w - pw + kx;
-							float v;
-
-							if (ix < 0 || ix >= id[2])
-								continue;
-							v = in[(((size_t)n * id[1] + iy) * id[2] + ix) * id[3] + c];
 							s = is_max ? fmaxf(s, v) : s + v;
 							cnt++;
 						}
-					}
 					if (!is_max)
 						s = cnt ? s / (float)cnt : 0.0f;
 					out[(((size_t)n * od[1] + oy) * od[2] + ox) * od[3] + c] =

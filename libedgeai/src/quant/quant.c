@@ -1114,6 +1114,26 @@ static int choose_activation_params(struct qctx *q, float percentile)
 	return widen_outputs(q, glo, ghi, has_fix);
 }
 
+/*
+ * A float constant to be quantized must be finite: TFLite's converter
+ * cannot quantize NaN or an infinity either, and its scale would be one.
+ */
+static int const_finite(struct qctx *q, int32_t t, const float *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isfinite(d[i]))
+			return QERR(q, -EBADMSG, "constant '%s' holds %s at element %zu: it cannot be "
+				    "quantized", q->fm->t[t].name, isnan(d[i]) ? "NaN" : "an infinity",
+				    i);
+	return 0;
+}
+
+/* x rounded half away from zero, within +-2^30 (NaN: 0): no long overflows after it */
+static long q_round(float x)
+{
+	return x >= 0x1p30f ? 1L << 30 : x <= -0x1p30f ? -(1L << 30) : x == x ? lroundf(x) : 0;
+}
+
 /* Step 4 */
 static int quantize_weights(struct qctx *q, int32_t t, int axis, int per_channel)
 {
@@ -1129,6 +1149,8 @@ static int quantize_weights(struct qctx *q, int32_t t, int axis, int per_channel
 	if (q->done[t])
 		return c->kind == QC_WEIGHTS && c->n_scale == nch && c->dim == (per_channel ? axis : 0) ? 0 :
 			QERR(q, -EOPNOTSUPP, "constant '%s' is used in two roles", ten->name);
+	if (const_finite(q, t, w, n))
+		return -EBADMSG;
 	for (int d = axis + 1; per_channel && d < (int)ten->rank; d++)
 		inner *= (size_t)ten->shape[d];
 	c->kind = QC_WEIGHTS;
@@ -1149,7 +1171,7 @@ static int quantize_weights(struct qctx *q, int32_t t, int axis, int per_channel
 		c->scale[ch] = c->scale[ch] > 0 ? c->scale[ch] / 127.0f : 1.0f;
 	for (size_t i = 0; i < n; i++) {
 		size_t ch = per_channel ? (i / inner) % nch : 0;
-		long v = lroundf(w[i] / c->scale[ch]);
+		long v = q_round(w[i] / c->scale[ch]);
 
 		v = v < -127 ? -127 : v > 127 ? 127 : v;
 		((int8_t *)c->data)[i] = (int8_t)v;
@@ -1171,6 +1193,8 @@ static int quantize_bias(struct qctx *q, int32_t t, float s_in, const struct qco
 	if (w->n_scale != 1 && w->n_scale != n)
 		return QERR(q, -EBADMSG, "bias '%s' has %zu values for %u channels", ten->name, n,
 			    w->n_scale);
+	if (const_finite(q, t, b, n))
+		return -EBADMSG;
 	c->kind = QC_BIAS;
 	c->n_scale = w->n_scale;
 	c->dim = 0;
@@ -1185,7 +1209,8 @@ static int quantize_bias(struct qctx *q, int32_t t, float s_in, const struct qco
 	for (size_t i = 0; i < n; i++) {
 		float s = c->scale[w->n_scale == 1 ? 0 : i];
 		double v = nearbyint((double)b[i] / (double)s);
-		int32_t qv = v > INT32_MAX ? INT32_MAX : v < -INT32_MAX ? -INT32_MAX : (int32_t)v;
+		int32_t qv = v > INT32_MAX ? INT32_MAX : v < -INT32_MAX ? -INT32_MAX :
+			     v == v ? (int32_t)v : 0;	/* 0 / 0: an input scale of 0 */
 
 		memcpy((uint8_t *)c->data + 4 * i, &qv, 4);
 		c->deq[i] = (float)qv * s;
@@ -1205,6 +1230,8 @@ static int quantize_other(struct qctx *q, int32_t t)
 	if (q->done[t])
 		return c->kind == QC_OTHER ? 0 :
 			QERR(q, -EOPNOTSUPP, "constant '%s' is used in two roles", ten->name);
+	if (const_finite(q, t, d, n))
+		return -EBADMSG;
 	c->kind = QC_OTHER;
 	c->n_scale = 1;
 	c->scale = malloc(sizeof(float));
@@ -1216,7 +1243,7 @@ static int quantize_other(struct qctx *q, int32_t t)
 	c->scale[0] = q->scale[t];
 	c->zp = q->zp[t];
 	for (size_t i = 0; i < n; i++) {
-		long v = lroundf(d[i] / c->scale[0]) + c->zp;
+		long v = q_round(d[i] / c->scale[0]) + c->zp;
 
 		v = v < -128 ? -128 : v > 127 ? 127 : v;
 		((int8_t *)c->data)[i] = (int8_t)v;
