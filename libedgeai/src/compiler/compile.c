@@ -264,6 +264,34 @@ static int cc_new_pt(struct cc *c)
 	return r;
 }
 
+/*
+ * The quantization of model tensor @i, when it is int8 or uint8: scales
+ * positive and finite (a weight's may be 0: TFLite takes it), the zero
+ * point inside the type. Checked for every tensor an op reads or writes
+ * before any op is lowered: the lowering computes tables from them.
+ */
+static int check_q(struct cc *c, int32_t i)
+{
+	const struct model_tensor *t = T(c, i);
+	int64_t zlo = t->type == TFL_UINT8 ? 0 : -128;
+
+	if (t->type != TFL_INT8 && t->type != TFL_UINT8)
+		return 0;
+	for (uint32_t k = 0; k < t->q.n; k++)
+		if (!isfinite(t->q.scale[k]) || t->q.scale[k] < 0.0f ||
+		    (t->q.scale[k] == 0.0f && !is_const(c, i)))
+			return base_errf(c->err, c->errsz, -EOPNOTSUPP,
+					 "tensor '%s' has scale %g: not a positive finite "
+					 "number (a weight's may be 0)", t->name ? t->name : "",
+					 (double)t->q.scale[k]);
+	if (t->q.n && (t->q.zero_point[0] < zlo || t->q.zero_point[0] > zlo + 255))
+		return base_errf(c->err, c->errsz, -EOPNOTSUPP,
+				 "tensor '%s' has zero point %lld: outside %s",
+				 t->name ? t->name : "", (long long)t->q.zero_point[0],
+				 edgeai_tensor_type_name(t->type));
+	return 0;
+}
+
 /* Program tensor for model tensor @i (created on first use). */
 static int cc_tensor(struct cc *c, int32_t i)
 {
@@ -288,23 +316,9 @@ static int cc_tensor(struct cc *c, int32_t i)
 	r = dims4(c, t, p->dims);
 	if (r)
 		return r;
-	if (dt == EDGEAI_DTYPE_INT8 || dt == EDGEAI_DTYPE_UINT8) {
-		int64_t zlo = dt == EDGEAI_DTYPE_UINT8 ? 0 : -128;
-
-		/* weights may have a channel of scale 0 (TFLite takes it); activations not */
-		for (uint32_t k = 0; k < t->q.n; k++)
-			if (!isfinite(t->q.scale[k]) || t->q.scale[k] < 0.0f ||
-			    (t->q.scale[k] == 0.0f && !is_const(c, i)))
-				return base_errf(c->err, c->errsz, -EOPNOTSUPP,
-						 "tensor '%s' has scale %g: not a positive finite "
-						 "number (a weight's may be 0)", t->name ? t->name : "",
-						 (double)t->q.scale[k]);
-		if (t->q.n && (t->q.zero_point[0] < zlo || t->q.zero_point[0] > zlo + 255))
-			return base_errf(c->err, c->errsz, -EOPNOTSUPP,
-					 "tensor '%s' has zero point %lld: outside %s",
-					 t->name ? t->name : "", (long long)t->q.zero_point[0],
-					 edgeai_tensor_type_name(t->type));
-	}
+	r = check_q(c, i);
+	if (r)
+		return r;
 	p->dtype = (uint32_t)dt;
 	p->zp = zp_of(c, i);
 	if (dt == EDGEAI_DTYPE_INT32 || dt == EDGEAI_DTYPE_INT64)
@@ -508,9 +522,9 @@ static int const_ints(struct cc *c, int32_t i, int32_t *v, uint32_t max, uint32_
 
 /* --- tables ---------------------------------------------------------------- */
 
-static int32_t clampi(int32_t v, int32_t lo, int32_t hi)
+static int32_t clampi(int64_t v, int32_t lo, int32_t hi)
 {
-	return v < lo ? lo : v > hi ? hi : v;
+	return v < lo ? lo : v > hi ? hi : (int32_t)v;
 }
 
 /*
@@ -598,8 +612,8 @@ static void table_abs(uint8_t t[256], float s_in, int32_t zp_in, float s_out, in
 	for (v = -128; v <= 127; v++) {
 		int32_t a = v < zp_in ? zp_in - v : v - zp_in;
 
-		t[v & 0xff] = (uint8_t)clampi((s_in != s_out ? ek_mbqm(a, m, sh) : a) + zp_out,
-					      -128, 127);
+		t[v & 0xff] = (uint8_t)clampi((int64_t)(s_in != s_out ? ek_mbqm(a, m, sh) : a) +
+					      zp_out, -128, 127);
 	}
 }
 
@@ -618,12 +632,13 @@ static int table_rsqrt(uint8_t t[256], float s_in, int32_t zp_in, float s_out, i
 	if (sh - 20 < -31)
 		return -1;
 	for (v = -128; v <= 127; v++) {
-		int32_t x = v - zp_in, q = 127, im;
+		int32_t x = v - zp_in, im;
+		int64_t q = 127;
 		int ish;
 
 		if (x > 0) {
 			ek_inv_sqrt(x, &im, &ish);
-			q = ek_mbqm(ek_mbqm(1, im, ish + 20), m, sh - 20) + zp_out;
+			q = (int64_t)ek_mbqm(ek_mbqm(1, im, ish + 20), m, sh - 20) + zp_out;
 		}
 		t[v & 0xff] = (uint8_t)clampi(q, -128, 127);
 	}
@@ -640,7 +655,7 @@ static void table_leaky(uint8_t t[256], int u8, int32_t zp_in, int32_t zp_out,
 		int32_t x = v - zp_in;
 		const int32_t *mm = x >= 0 ? id : al;
 
-		t[v & 0xff] = (uint8_t)clampi(zp_out + ek_mbqm(x, mm[0], mm[1]), lo, hi);
+		t[v & 0xff] = (uint8_t)clampi((int64_t)zp_out + ek_mbqm(x, mm[0], mm[1]), lo, hi);
 	}
 }
 
@@ -3554,6 +3569,17 @@ int cc_compile(const struct edgeai_model *m, struct cc_compiled **ret, char *err
 	find_fusions(m, fuse, by);
 	find_dilations(m, fuse, by, dil);
 	find_shape_only(m, fuse, by, dil);
+	for (i = 0; i < m->n_ops; i++) {
+		const struct model_op *op = &m->ops[i];
+
+		for (uint32_t k = 0; k < op->n_in + op->n_out; k++) {
+			int32_t t = k < op->n_in ? op->in[k] : op->out[k - op->n_in];
+
+			r = t >= 0 ? check_q(&c, t) : 0;
+			if (r < 0)
+				goto fail;
+		}
+	}
 	/* Graph inputs first: their program tensors keep the model order. */
 	for (i = 0; i < m->n_in; i++) {
 		r = cc_tensor(&c, m->in[i]);
