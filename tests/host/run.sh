@@ -1,8 +1,10 @@
 #!/bin/sh
 # The host lane: userspace unit tests that need no device.
 #
-# Builds libedgeai and edgeaictl, then builds every test-*.c below tests/host
-# with ASan/UBSan against the static library and runs it, and runs every
+# Builds libedgeai and edgeaictl, and libedgeai again with ASan/UBSan into
+# build/san/ (so the sanitizers watch the library's own code, not only the
+# tests'), then builds every test-*.c below tests/host with ASan/UBSan
+# against that static library and runs it, and runs every
 # executable test-*.sh below tests/host (the library's unit tests sit in
 # tests/host/libedgeai/, in the folders of the sources they test). Each
 # test prints TAP lines ("ok N - x", "not ok N - x", "# SKIP") and exits 0
@@ -45,8 +47,10 @@ finish() {
 	exit $?
 }
 
-echo "host: building libedgeai and edgeaictl into $build"
-if ! make -s -C libedgeai BUILD="$build" || ! make -s -C daemon BUILD="$build"; then
+san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+echo "host: building libedgeai and edgeaictl into $build, libedgeai with ASan/UBSan into $build/san"
+if ! make -s -C libedgeai BUILD="$build" || ! make -s -C daemon BUILD="$build" ||
+	! make -s -C libedgeai BUILD="$build/san" CFLAGS="-g -O1 $san"; then
 	echo "not ok 1 - build libedgeai and edgeaictl"
 	n=1 failed=1
 	finish
@@ -56,11 +60,10 @@ pkgs="libdrm libudev liburing"
 cc=${CC:-cc}
 # shellcheck disable=SC2086
 cflags="-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers -g -O1
-	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-	-Ilibedgeai/include -Ilibedgeai/src -Iuapi -Ifirmware/ops -Itests/host
+	$san -Ilibedgeai/include -Ilibedgeai/src -Iuapi -Ifirmware/ops -Itests/host
 	-Itests/host/libedgeai $(pkg-config --cflags $pkgs)"
 # shellcheck disable=SC2086
-libs="$build/libedgeai/libedgeai.a $(pkg-config --libs $pkgs) -lm -lpthread"
+libs="$build/san/libedgeai/libedgeai.a $(pkg-config --libs $pkgs) -lm -lpthread"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 export EDGEAI_TOP="$top" EDGEAI_BUILD="$build"

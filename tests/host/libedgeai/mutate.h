@@ -20,8 +20,19 @@
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 
+/* EDGEAI_MUTATE_SEED=N: another stream of mutants than the default (exploring) */
 static inline uint32_t rnd(void)
 {
+	static int seeded;
+
+	if (!seeded) {
+		const char *e = getenv("EDGEAI_MUTATE_SEED");
+
+		if (e && *e)
+			rng ^= strtoull(e, NULL, 0) * 0x2545f4914f6cdd1dULL;
+		rng = rng ? rng : 1;
+		seeded = 1;
+	}
 	rng ^= rng << 13;
 	rng ^= rng >> 7;
 	rng ^= rng << 17;
@@ -39,24 +50,36 @@ static inline size_t tensor_bytes(const struct model_tensor *t)
 }
 
 /*
+ * Buffer @b of @m, writable: copied out of the file's map first (the model
+ * frees the copy: model_buffer_release()). NULL without memory.
+ */
+static inline uint8_t *mutate_own(struct edgeai_model *m, struct model_buffer *b)
+{
+	uint8_t *copy;
+
+	if ((uintptr_t)b->data - (uintptr_t)m->map >= m->map_size)
+		return b->data;
+	copy = malloc(b->size);
+	if (!copy)
+		return NULL;
+	memcpy(copy, b->data, b->size);
+	b->data = copy;
+	return copy;
+}
+
+/*
  * The 4 bytes at @v into a random 4-byte element (*@i) of buffer @b of
- * @m, copied out of the file's map first (the model frees the copy:
- * model_buffer_release()). 0, or -1 without memory.
+ * @m (mutate_own()). 0, or -1 without memory.
  */
 static inline int mutate_word(struct edgeai_model *m, struct model_buffer *b, const void *v,
 			      size_t *i)
 {
-	uint8_t *copy = b->data;
+	uint8_t *d = mutate_own(m, b);
 
-	if ((uintptr_t)b->data - (uintptr_t)m->map < m->map_size) {
-		copy = malloc(b->size);
-		if (!copy)
-			return -1;
-		memcpy(copy, b->data, b->size);
-	}
+	if (!d)
+		return -1;
 	*i = rnd() % (b->size / 4);
-	memcpy(copy + 4 * *i, v, 4);
-	b->data = copy;
+	memcpy(d + 4 * *i, v, 4);
 	return 0;
 }
 
