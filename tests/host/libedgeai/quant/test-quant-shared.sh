@@ -22,12 +22,15 @@ diag() { sed 's/^/# /' "$@"; }
 
 echo "TAP version 13"
 pkgs="libdrm libudev liburing"
+# the library built with the sanitizers too, where tests/host/run.sh made it
+lib=$build/san/libedgeai/libedgeai.a
+[ -f "$lib" ] || lib=$build/libedgeai/libedgeai.a
 # shellcheck disable=SC2046,SC2086
 ${CC:-cc} -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers -g -O1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 	-Ilibedgeai/include -Ilibedgeai/src -Iuapi -Itests/host -Itests/host/libedgeai \
 	$(pkg-config --cflags $pkgs) -o "$out/test-quant-shared" \
-	tests/host/libedgeai/quant/test-quant-shared.c "$build/libedgeai/libedgeai.a" \
+	tests/host/libedgeai/quant/test-quant-shared.c "$lib" \
 	$(pkg-config --libs $pkgs) -lm -lpthread > "$tmp/build.log" 2>&1
 ok $? "build test-quant-shared" || { diag "$tmp/build.log"; echo "1..$n"; exit 1; }
 

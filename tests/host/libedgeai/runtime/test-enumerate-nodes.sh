@@ -23,10 +23,13 @@ diag() { sed 's/^/# /' "$@"; }
 
 echo "TAP version 13"
 pkgs="libdrm libudev liburing"
+# the library built with the sanitizers too, where tests/host/run.sh made it
+lib=$build/san/libedgeai/libedgeai.a
+[ -f "$lib" ] || lib=$build/libedgeai/libedgeai.a
 # shellcheck disable=SC2046
 ${CC:-cc} -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -Ilibedgeai/include -o "$out/test-enumerate-nodes" \
-	tests/host/libedgeai/runtime/test-enumerate-nodes.c "$build/libedgeai/libedgeai.a" \
+	tests/host/libedgeai/runtime/test-enumerate-nodes.c "$lib" \
 	$(pkg-config --libs $pkgs) -lm -lpthread > "$tmp/build.log" 2>&1 || {
 	diag "$tmp/build.log"
 	echo "not ok 1 - build test-enumerate-nodes"
