@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ktap.h"
 #include "model/model.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
@@ -155,6 +156,36 @@ static inline void mutate(struct edgeai_model *m, char *log, size_t size)
 		snprintf(log + at, size - at, " op %ld (%s) edited", (long)(op - m->ops),
 			 edgeai_op_name(op->code));
 	}
+}
+
+/*
+ * ktap_start(), then the temporary directory @dir (a mkdtemp() template)
+ * for the models python3 writes (@what): 0, or -1 after a skip (no
+ * python3) or a failed check; main() then returns ktap_finish().
+ */
+static inline int mutate_begin(char *dir, const char *what)
+{
+	ktap_start();
+	if (system("command -v python3 > /dev/null 2>&1") != 0) {
+		ktap_skip("no python3 to write %s", what);
+		return -1;
+	}
+	if (!mkdtemp(dir)) {
+		ktap_ok(0, "a temporary directory");
+		return -1;
+	}
+	return 0;
+}
+
+/* @dir removed; ktap_finish()'s exit code. */
+static inline int mutate_end(const char *dir)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		ktap_diag("could not remove %s", dir);
+	return ktap_finish();
 }
 
 #endif

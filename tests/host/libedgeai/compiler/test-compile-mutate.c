@@ -124,24 +124,14 @@ static void mutants_of(const char *dir, const char *script, const char *args, in
 
 int main(void)
 {
-	char dir[] = "/tmp/edgeai-test-mutate-XXXXXX", cmd[128];
+	char dir[] = "/tmp/edgeai-test-mutate-XXXXXX";
 
-	ktap_start();
-	if (system("command -v python3 > /dev/null 2>&1") != 0) {
-		ktap_skip("no python3 to write tests/models/shape_ops.py's graph");
+	if (mutate_begin(dir, "tests/models/shape_ops.py's graph"))
 		return ktap_finish();
-	}
-	if (!mkdtemp(dir)) {
-		ktap_ok(0, "a temporary directory");
-		return ktap_finish();
-	}
 	mutants_of(dir, "shape_ops.py", "", MUTANTS);
 	/* random graphs with what shape_ops.py has not: pools, FULLY_CONNECTED, SOFTMAX, RESIZE */
 	mutants_of(dir, "random_graph.py", "7", MUTANTS / 3);
 	mutants_of(dir, "random_graph.py", "11", MUTANTS / 3);
 	mutants_of(dir, "random_graph.py", "29", MUTANTS / 3);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		ktap_diag("could not remove %s", dir);
-	return ktap_finish();
+	return mutate_end(dir);
 }

@@ -315,19 +315,12 @@ int main(void)
 	struct dirent *de;
 	DIR *dd = NULL;
 
-	ktap_start();
-	if (system("command -v python3 > /dev/null 2>&1") != 0) {
-		ktap_skip("no python3 to write tests/oracle/gen.py's models");
+	if (mutate_begin(dir, "tests/oracle/gen.py's models"))
 		return ktap_finish();
-	}
-	if (!mkdtemp(dir)) {
-		ktap_ok(0, "a temporary directory");
-		return ktap_finish();
-	}
 	snprintf(cmd, sizeof(cmd), "python3 -B '%s/tests/oracle/gen.py' '%s' > /dev/null 2>&1",
 		 top ? top : ".", dir);
 	if (!ktap_ok(system(cmd) == 0 && (dd = opendir(dir)), "tests/oracle/gen.py wrote the models"))
-		return ktap_finish();
+		return mutate_end(dir);
 	while ((de = readdir(dd))) {
 		char **nn;
 
@@ -349,8 +342,5 @@ int main(void)
 	for (int c = 0; c < n; c++)
 		free(names[c]);
 	free(names);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		ktap_diag("could not remove %s", dir);
-	return ktap_finish();
+	return mutate_end(dir);
 }

@@ -145,24 +145,14 @@ int main(void)
 	static const char *const graphs[] = { "shape_ops.py", "attention.py", "dynamic_range.py",
 					      "quant_edges.py", "dilated_convs.py" };
 	static const char *const seeds[] = { "7", "11", "29", "101" };
-	char dir[] = "/tmp/edgeai-test-qmutate-XXXXXX", cmd[128];
+	char dir[] = "/tmp/edgeai-test-qmutate-XXXXXX";
 	unsigned int i;
 
-	ktap_start();
-	if (system("command -v python3 > /dev/null 2>&1") != 0) {
-		ktap_skip("no python3 to write tests/models/'s graphs");
+	if (mutate_begin(dir, "tests/models/'s graphs"))
 		return ktap_finish();
-	}
-	if (!mkdtemp(dir)) {
-		ktap_ok(0, "a temporary directory");
-		return ktap_finish();
-	}
 	for (i = 0; i < sizeof(graphs) / sizeof(graphs[0]); i++)
 		mutants_of(dir, graphs[i], "", MUTANTS);
 	for (i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++)
 		mutants_of(dir, "random_graph.py", seeds[i], MUTANTS);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		ktap_diag("could not remove %s", dir);
-	return ktap_finish();
+	return mutate_end(dir);
 }
