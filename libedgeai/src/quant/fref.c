@@ -268,12 +268,14 @@ static int k_conv(struct quant_fref *x, const struct model_op *op, float *out, i
 				for (int c = 0; c < od[3]; c++)
 					o[c] = b ? b[c] : 0.0f;
 				for (int ky = 0; ky < fd[1]; ky++) {
-					int64_t iy = (int64_t)oy * op->o.stride_h - ph + (int64_t)ky * op->o.dil_h;
+					int64_t iy = (int64_t)oy * op->o.stride_h - ph +
+						     (int64_t)ky * op->o.dil_h;
 
 					if (iy < 0 || iy >= id[1])
 						continue;
 					for (int kx = 0; kx < fd[2]; kx++) {
-						int64_t ix = (int64_t)ox * op->o.stride_w - pw + (int64_t)kx * op->o.dil_w;
+						int64_t ix = (int64_t)ox * op->o.stride_w - pw +
+							     (int64_t)kx * op->o.dil_w;
 						const float *p;
 
 						if (ix < 0 || ix >= id[2])

@@ -1115,8 +1115,8 @@ static int choose_activation_params(struct qctx *q, float percentile)
 }
 
 /*
- * A float constant to be quantized must be finite: TFLite's converter
- * cannot quantize NaN or an infinity either, and its scale would be one.
+ * A float constant to be quantized must be finite: no 8-bit value stands
+ * for NaN or an infinity, and a scale made from one is not finite either.
  */
 static int const_finite(struct qctx *q, int32_t t, const float *d, size_t n)
 {

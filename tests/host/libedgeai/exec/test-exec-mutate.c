@@ -11,8 +11,9 @@
  * choices or for neither (then with a message), and when it compiles,
  * the best kernel set this CPU runs (on 1 thread, or 3 for every third
  * mutant), then the AVX2 set where that is another, gives the
- * reference's status and bytes on the same seeded input. The reference kernels are the oracle's (test-golden), so a
- * difference is an optimized kernel that is not exact there.
+ * reference's status and bytes on the same seeded input. The reference
+ * kernels are the oracle's (test-golden), so a difference is an
+ * optimized kernel that is not exact there.
  * EDGEAI_MUTATE_SEED=N draws other mutants; EDGEAI_EXEC_MUTANTS=N sets
  * their number per model (default 40).
  */
