@@ -184,12 +184,23 @@ static int ek_run_hooked(const struct ek_exec_hooks *hooks,
 	return ret == EK_EXEC_NOT_HANDLED ? ek_run_op(o) : ret;
 }
 
+/* The header's checks, and @first..@first + @count - 1 inside the op list. */
+static const struct edgeai_prog_op *ek_op_range(const void *prog, size_t prog_size,
+						unsigned int first, unsigned int count)
+{
+	const struct edgeai_prog_header *h = prog;
+
+	if (ek_prog_check(prog, prog_size) || first > h->op_count ||
+	    count > h->op_count - first)
+		return NULL;
+	return (const struct edgeai_prog_op *)((const uint8_t *)prog + h->op_offset);
+}
+
 int ek_exec_ops(const void *prog, size_t prog_size, void *const *slots,
 		unsigned int slot_count, const struct ek_exec_hooks *hooks,
 		unsigned int first, unsigned int count, unsigned int *failed_op)
 {
 	const struct edgeai_prog_header *h = prog;
-	const uint8_t *base = prog;
 	const struct edgeai_prog_op *ops;
 	struct ek_op o;
 	uint32_t i;
@@ -197,12 +208,10 @@ int ek_exec_ops(const void *prog, size_t prog_size, void *const *slots,
 
 	if (failed_op)
 		*failed_op = EK_NO_OP;
-	if (ek_prog_check(prog, prog_size))
+	ops = ek_op_range(prog, prog_size, first, count);
+	if (!ops)
 		return EK_EXEC_BAD_PROGRAM;
-	if (first > h->op_count || count > h->op_count - first)
-		return EK_EXEC_BAD_PROGRAM;
-	ops = (const struct edgeai_prog_op *)(base + h->op_offset);
-	o.consts = base + h->const_offset;
+	o.consts = (const uint8_t *)prog + h->const_offset;
 	o.const_size = h->const_size;
 
 	for (i = first; i < first + count; i++) {
@@ -210,6 +219,51 @@ int ek_exec_ops(const void *prog, size_t prog_size, void *const *slots,
 		ret = ek_resolve_op(prog, slots, slot_count, hooks, &o);
 		if (!ret)
 			ret = ek_run_hooked(hooks, &o, i);
+		if (ret) {
+			if (failed_op)
+				*failed_op = i;
+			return ret;
+		}
+	}
+	return EK_EXEC_OK;
+}
+
+int ek_exec_resolve(const void *prog, size_t prog_size, void *const *slots,
+		    unsigned int slot_count, const struct ek_exec_hooks *hooks,
+		    struct ek_op *ops, unsigned int *failed_op)
+{
+	const struct edgeai_prog_header *h = prog;
+	const struct edgeai_prog_op *rec;
+	uint32_t i;
+
+	if (failed_op)
+		*failed_op = EK_NO_OP;
+	rec = ek_op_range(prog, prog_size, 0, 0);
+	if (!rec)
+		return EK_EXEC_BAD_PROGRAM;
+	for (i = 0; i < h->op_count; i++) {
+		ops[i].op = &rec[i];
+		ops[i].consts = (const uint8_t *)prog + h->const_offset;
+		ops[i].const_size = h->const_size;
+		if (ek_resolve_op(prog, slots, slot_count, hooks, &ops[i])) {
+			if (failed_op)
+				*failed_op = i;
+			return EK_EXEC_BAD_PROGRAM;
+		}
+	}
+	return EK_EXEC_OK;
+}
+
+int ek_exec_resolved(const struct ek_op *ops, unsigned int count,
+		     const struct ek_exec_hooks *hooks, unsigned int *failed_op)
+{
+	unsigned int i;
+	int ret;
+
+	if (failed_op)
+		*failed_op = EK_NO_OP;
+	for (i = 0; i < count; i++) {
+		ret = ek_run_hooked(hooks, &ops[i], i);
 		if (ret) {
 			if (failed_op)
 				*failed_op = i;

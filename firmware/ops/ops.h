@@ -185,6 +185,42 @@ int ek_exec_ops(const void *prog, size_t prog_size, void *const *slots,
 		unsigned int first, unsigned int count, unsigned int *failed_op);
 
 /**
+ * ek_exec_resolve() - resolve every op of a program once
+ * @prog: the program blob, 8-byte aligned
+ * @prog_size: its size in bytes
+ * @slots: base address of each bound buffer, indexed by tensor slot
+ * @slot_count: entries in @slots
+ * @hooks: the hooks whose @bind the tensors follow, or NULL
+ * @ops: receives op i of the program in @ops[i]; room for the program
+ *	header's op_count entries
+ * @failed_op: as for ek_exec_program(): the op whose tensors are unusable
+ *
+ * What ek_exec_program() does before it runs each op, for all of them at
+ * once: a caller that runs a program many times at the same buffers
+ * resolves it once and runs it with ek_exec_resolved().
+ *
+ * Return: %EK_EXEC_OK, or %EK_EXEC_BAD_PROGRAM.
+ */
+int ek_exec_resolve(const void *prog, size_t prog_size, void *const *slots,
+		    unsigned int slot_count, const struct ek_exec_hooks *hooks,
+		    struct ek_op *ops, unsigned int *failed_op);
+
+/**
+ * ek_exec_resolved() - run ops that ek_exec_resolve() resolved
+ * @ops: the ops, in program order
+ * @count: how many
+ * @hooks: hooks that may run ops another way, or NULL
+ * @failed_op: as for ek_exec_program()
+ *
+ * ek_exec_program() without the resolving: the buffers must still be those
+ * @ops were resolved at.
+ *
+ * Return: as ek_exec_program().
+ */
+int ek_exec_resolved(const struct ek_op *ops, unsigned int count,
+		     const struct ek_exec_hooks *hooks, unsigned int *failed_op);
+
+/**
  * ek_resolve() - resolve one tensor of a program
  * @prog: a program that passed ek_prog_check()
  * @idx: index in its tensor table, or %EDGEAI_PROG_NO_TENSOR

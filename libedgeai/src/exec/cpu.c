@@ -179,8 +179,15 @@ const char *exec_cpu_kernels_name(int reference)
 
 /* Ops each set ran (tests check that a set really ran). */
 static _Atomic unsigned long kset_ops[EXEC_KSET_COUNT];
+/*
+ * Per-thread state is read on every op: initial-exec, so that reading it
+ * is not a call into the dynamic linker (the library is small enough for
+ * the static TLS a dlopen() finds left, as Mesa's drivers are).
+ */
+#define EXEC_TLS _Thread_local __attribute__((tls_model("initial-exec")))
+
 /* The set that ran this thread's last op (the profile's "kernels"). */
-static _Thread_local int ran_kset;
+static EXEC_TLS int ran_kset;
 
 static void ran(enum exec_kset k)
 {
@@ -1338,7 +1345,7 @@ unsigned int exec_pool_threads(const struct exec_pool *pool)
 }
 
 /* The pool of this thread's current run (exec_cpu_run_prof()), or NULL. */
-static _Thread_local struct exec_pool *run_pool;
+static EXEC_TLS struct exec_pool *run_pool;
 
 static _Atomic uint64_t par_min = 65536;
 static _Atomic unsigned long par_splits;
@@ -1487,13 +1494,75 @@ int exec_cpu_run_prof(const void *prog, size_t size, void *const *slots, unsigne
 		      struct exec_pool *pool, unsigned int *failed_op)
 {
 	return exec_cpu_run_bound(prog, size, slots, n_slots, reference, prep, prof, pool, NULL, 0,
-				  failed_op);
+				  NULL, failed_op);
+}
+
+void exec_cpu_resolved_fini(struct exec_cpu_resolved *keep)
+{
+	free(keep->ops);
+	free(keep->slots);
+	free(keep->bind);
+	*keep = (struct exec_cpu_resolved){ 0 };
+}
+
+/* Whether @keep holds @prog's ops resolved at these slots and bindings. */
+static int resolved_at(const struct exec_cpu_resolved *keep, const void *prog, size_t size,
+		       void *const *slots, unsigned int n_slots, const struct ek_bind *bind,
+		       unsigned int n_bind)
+{
+	unsigned int i;
+
+	if (!keep->ops || keep->prog != prog || keep->size != size ||
+	    keep->n_slots != n_slots || keep->n_bind != n_bind)
+		return 0;
+	/* a few of each: a loop, not a call */
+	for (i = 0; i < n_slots; i++)
+		if (keep->slots[i] != slots[i])
+			return 0;
+	for (i = 0; i < n_bind; i++)
+		if (keep->bind[i].tensor != bind[i].tensor || keep->bind[i].slot != bind[i].slot ||
+		    keep->bind[i].offset != bind[i].offset)
+			return 0;
+	return 1;
+}
+
+/*
+ * Resolve @prog's ops into @keep at @hooks' bindings: 0, or nonzero with
+ * @keep empty (the caller runs the program the usual way, which reports
+ * what failed).
+ */
+static int resolve_into(struct exec_cpu_resolved *keep, const void *prog, size_t size,
+			void *const *slots, unsigned int n_slots,
+			const struct ek_exec_hooks *hooks)
+{
+	const struct edgeai_prog_header *h = prog;
+
+	exec_cpu_resolved_fini(keep);
+	if (ek_prog_check(prog, size))
+		return -EINVAL;
+	keep->ops = calloc(h->op_count ? h->op_count : 1, sizeof(*keep->ops));
+	keep->slots = calloc(n_slots ? n_slots : 1, sizeof(*keep->slots));
+	keep->bind = calloc(hooks->n_bind ? hooks->n_bind : 1, sizeof(*keep->bind));
+	if (!keep->ops || !keep->slots || !keep->bind ||
+	    ek_exec_resolve(prog, size, slots, n_slots, hooks, keep->ops, NULL)) {
+		exec_cpu_resolved_fini(keep);
+		return -EINVAL;
+	}
+	memcpy(keep->slots, slots, n_slots * sizeof(*slots));
+	if (hooks->n_bind)
+		memcpy(keep->bind, hooks->bind, hooks->n_bind * sizeof(*hooks->bind));
+	keep->prog = prog;
+	keep->size = size;
+	keep->n_ops = h->op_count;
+	keep->n_slots = n_slots;
+	keep->n_bind = hooks->n_bind;
+	return 0;
 }
 
 int exec_cpu_run_bound(const void *prog, size_t size, void *const *slots, unsigned int n_slots,
 		       int reference, void *const *prep, struct exec_cpu_prof *prof,
 		       struct exec_pool *pool, const struct ek_bind *bind, unsigned int n_bind,
-		       unsigned int *failed_op)
+		       struct exec_cpu_resolved *keep, unsigned int *failed_op)
 {
 	struct cpu_run r = { .prep = prep, .prof = prof,
 			     .opt = !reference && exec_opt_level() != EXEC_KSET_REFERENCE };
@@ -1507,7 +1576,11 @@ int exec_cpu_run_bound(const void *prog, size_t size, void *const *slots, unsign
 		run_pool = pool;
 		own = 1;
 	}
-	ret = ek_exec_program(prog, size, slots, n_slots, &hooks, failed_op);
+	if (keep && (resolved_at(keep, prog, size, slots, n_slots, bind, n_bind) ||
+		     !resolve_into(keep, prog, size, slots, n_slots, &hooks)))
+		ret = ek_exec_resolved(keep->ops, keep->n_ops, &hooks, failed_op);
+	else
+		ret = ek_exec_program(prog, size, slots, n_slots, &hooks, failed_op);
 	if (own) {
 		run_pool = outer;
 		atomic_flag_clear(&pool->busy);

@@ -75,14 +75,35 @@ int exec_cpu_run_prof(const void *prog, size_t size, void *const *slots, unsigne
 		      int reference, void *const *prep, struct exec_cpu_prof *prof,
 		      struct exec_pool *pool, unsigned int *failed_op);
 struct ek_bind;
+struct ek_op;
+/*
+ * A program's ops resolved at one set of buffers (ek_exec_resolve(),
+ * firmware/ops/ops.h), kept by a caller that runs the program again and
+ * again: exec_cpu_run_bound() resolves them again only when the program,
+ * the slots or the bindings differ from those they were resolved at.
+ * Zeroed to start; exec_cpu_resolved_fini() frees what it holds.
+ */
+struct exec_cpu_resolved {
+	const void *prog;
+	size_t size;
+	struct ek_op *ops;
+	uint32_t n_ops;
+	void **slots;
+	unsigned int n_slots;
+	struct ek_bind *bind;
+	unsigned int n_bind;
+};
+void exec_cpu_resolved_fini(struct exec_cpu_resolved *keep);
 /*
  * exec_cpu_run_prof() with @n_bind tensors at other places than their
- * records say (@bind: struct ek_bind, firmware/ops/ops.h), or none.
+ * records say (@bind: struct ek_bind, firmware/ops/ops.h), or none; with
+ * the ops resolved in @keep when it is not NULL (kept there for the next
+ * run).
  */
 int exec_cpu_run_bound(const void *prog, size_t size, void *const *slots, unsigned int n_slots,
 		       int reference, void *const *prep, struct exec_cpu_prof *prof,
 		       struct exec_pool *pool, const struct ek_bind *bind, unsigned int n_bind,
-		       unsigned int *failed_op);
+		       struct exec_cpu_resolved *keep, unsigned int *failed_op);
 /* Name of kernel set @kset as exec_cpu_prof_op.kset holds it: "avx2", "" (never ran). */
 const char *exec_cpu_prof_kernels(int kset);
 /* edgeai_program_op_name() (public) names program opcodes; it lives in cpu.c. */

@@ -81,6 +81,7 @@ struct edgeai_request {
 	 */
 	struct ek_bind *bind;
 	unsigned int n_bind;
+	struct exec_cpu_resolved resolved;	/* c->blob's ops at smap and bind */
 	struct cc_seg *seg;	/* NULL: ds->seg */
 	uint32_t n_seg;
 	struct edgeai_buffer *sbuf[REQ_MAX_SLOTS];
@@ -137,6 +138,7 @@ static void drop_layout(struct edgeai_request *req)
 	free(req->bind);
 	req->bind = NULL;
 	req->n_bind = 0;
+	exec_cpu_resolved_fini(&req->resolved);
 	req->n_seg = 0;
 	req->ready = 0;
 }
@@ -686,7 +688,8 @@ static int run_cpu(struct edgeai_request *req, const void *blob, size_t size, vo
 		req->stats.cpu_segments++;
 		r = exec_cpu_run_bound(blob, size, (void *const *)req->smap, req->n_slots,
 				       req->prog->reference, prep, prof, req->prog->pool,
-				       whole ? req->bind : NULL, whole ? req->n_bind : 0, &failed);
+				       whole ? req->bind : NULL, whole ? req->n_bind : 0,
+				       whole ? &req->resolved : NULL, &failed);
 	}
 	cpu_end(req);
 	return r;
@@ -717,7 +720,7 @@ static int rerun_on_cpu(struct edgeai_request *req, const char *reason,
 		}
 	r = exec_cpu_run_bound(c->blob, c->size, (void *const *)req->smap, req->n_slots,
 			       req->prog->reference, NULL, NULL, NULL, req->bind, req->n_bind,
-			       &failed);
+			       &req->resolved, &failed);
 	cpu_end(req);
 	req->stats.cpu_segments++;
 	note_fallback(req, kind);
@@ -944,6 +947,8 @@ EDGEAI_PUBLIC int edgeai_request_wait(struct edgeai_request *req, int64_t timeou
 	assert_return(req, -EINVAL);
 	assert_return(timeout_ns >= 0 || timeout_ns == EDGEAI_TIMEOUT_INFINITE, -EINVAL);
 	assert_return(req->state != REQ_IDLE, -EINVAL);
+	if (req->state == REQ_DONE)
+		return req->status;	/* a CPU program finishes in its submit */
 
 	deadline = timeout_ns < 0 ? INT64_MAX : base_now_ns() + timeout_ns;
 	edgeai_request_ref(req);

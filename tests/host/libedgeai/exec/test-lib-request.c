@@ -265,6 +265,30 @@ int main(void)
 		}
 		ktap_ok(r == 0 && !memcmp(bout, ref, sizeof(out)),
 			"set_input after bind_input_ptr copies: the bound memory is no longer read");
+		/* bound to other memory after runs: the ops resolved at the old are not kept */
+		{
+			uint8_t *bin2 = malloc(sizeof(in)), *bout2 = malloc(sizeof(out));
+			size_t k, stale = 0;
+
+			r = -ENOMEM;
+			if (zc && bin2 && bout2) {
+				memcpy(bin2, in2, sizeof(in2));
+				memset(bout2, 0x5a, sizeof(out));
+				memset(bout, 0xa5, sizeof(out));
+				r = edgeai_request_bind_input_ptr(zc, 0, bin2, sizeof(in));
+				if (!r)
+					r = edgeai_request_bind_output_ptr(zc, 0, bout2, sizeof(out));
+				if (!r)
+					r = edgeai_request_run(zc, EDGEAI_TIMEOUT_INFINITE);
+			}
+			for (k = 0; k < sizeof(out); k++)
+				stale += bout[k] != 0xa5;
+			ktap_ok(r == 0 && !memcmp(bout2, ref2, sizeof(out)) && !stale,
+				"bound to other memory after runs: the next run reads and writes "
+				"there (%zu bytes of the old output written)", stale);
+			free(bin2);
+			free(bout2);
+		}
 		ktap_ok(zc && edgeai_request_bind_input_ptr(zc, 0, bin, sizeof(in) - 1) == -EINVAL &&
 			edgeai_request_bind_input_ptr(zc, 1, bin, sizeof(in)) == -EINVAL &&
 			edgeai_request_bind_input_ptr(zc, 0, NULL, sizeof(in)) == -EINVAL &&
