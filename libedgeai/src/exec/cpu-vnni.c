@@ -5262,7 +5262,16 @@ static int resize_sep(const struct ek_op *o)
  * ek_mbqm() on 16 lanes (v_mbqm()), the folded bias added wrapping, the
  * type's clamp (ek_mean(), ek_mean_out()). Items [begin, end): image i /
  * blocks, 64-channel block i % blocks.
+ *
+ * The sums run in 16-bit lanes, 32 channels to a register, over at most
+ * MEAN_RUN16 pixels at a time (|sum| <= 256 * 128 = 2^15 for int8, read
+ * as int16 but for the one sum of -2^15, which int16 holds;
+ * 256 * 255 < 2^16 for uint8, read as uint16), and are widened into the
+ * int32 sums after each run: the same sums with half the instructions
+ * of widening each byte to 32 bits.
  */
+#define MEAN_RUN16 256U
+
 struct mean_job {
 	const struct ek_op *o;
 	struct gq g;
@@ -5279,6 +5288,7 @@ mean_vecs(const struct mean_job *mj, uint32_t n, uint32_t c, int nv, int s8)
 	const uint8_t *src = (const uint8_t *)in->data + (size_t)n * hw * ch + c;
 	__m512i acc[4];
 	__mmask16 m[4];
+	__mmask64 m64;
 	int j;
 
 	UNROLL
@@ -5288,10 +5298,33 @@ mean_vecs(const struct mean_job *mj, uint32_t n, uint32_t c, int nv, int s8)
 		m[j] = ch - cj >= 16 ? 0xffff : (__mmask16)((1U << (ch - cj)) - 1);
 		acc[j] = _mm512_setzero_si512();
 	}
-	for (px = 0; px < hw; px++, src += ch)
+	m64 = ch - c >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << (ch - c)) - 1;
+	for (px = 0; px < hw;) {
+		uint32_t e = hw - px < MEAN_RUN16 ? hw : px + MEAN_RUN16;
+		__m512i lo = _mm512_setzero_si512(), hi = _mm512_setzero_si512();
+
+		for (; px < e; px++, src += ch) {
+			__m512i x = _mm512_maskz_loadu_epi8(m64, src);
+			__m256i x0 = _mm512_castsi512_si256(x), x1;
+
+			lo = _mm512_add_epi16(lo, s8 ? _mm512_cvtepi8_epi16(x0) :
+						   _mm512_cvtepu8_epi16(x0));
+			if (nv > 2) {
+				x1 = _mm512_extracti64x4_epi64(x, 1);
+				hi = _mm512_add_epi16(hi, s8 ? _mm512_cvtepi8_epi16(x1) :
+							   _mm512_cvtepu8_epi16(x1));
+			}
+		}
 		UNROLL
-		for (j = 0; j < nv; j++)
-			acc[j] = _mm512_add_epi32(acc[j], ld8(src + 16 * j, m[j], s8));
+		for (j = 0; j < nv; j++) {
+			__m512i h = j < 2 ? lo : hi;
+			__m256i w = j % 2 ? _mm512_extracti64x4_epi64(h, 1) :
+					    _mm512_castsi512_si256(h);
+
+			acc[j] = _mm512_add_epi32(acc[j], s8 ? _mm512_cvtepi16_epi32(w) :
+							       _mm512_cvtepu16_epi32(w));
+		}
+	}
 	UNROLL
 	for (j = 0; j < nv; j++)
 		st8((uint8_t *)out->data + (size_t)n * ch + c + 16 * j, m[j],
