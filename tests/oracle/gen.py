@@ -1807,10 +1807,16 @@ def cases():
                 shape=(2, 5, 7, 4) if sb else (12, 3, 3, 4),
                 pads=((1, 0), (1, 1)) if sb else ((1, 0), (2, 1)))
         # TILE and BROADCAST_TO: one axis, several, a multiple of 13
-        # (doublings 1 4 8), a lower rank broadcast
+        # (doublings 1 4 8; the compiler repeats H and W by a resize, N
+        # and C by concatenations: 13 and 9 along them), a lower rank
+        # broadcast
         add('tile_%s' % dt, tile_case, op='TILE', dtype=dt)
         add('tile_%s_13' % dt, tile_case, op='TILE', dtype=dt, shape=(2, 3, 5),
             mult=(1, 13, 1))
+        add('tile_%s_c13' % dt, tile_case, op='TILE', dtype=dt, shape=(2, 3, 5),
+            mult=(1, 1, 13))
+        add('tile_%s_n9' % dt, tile_case, op='TILE', dtype=dt, shape=(3, 2, 1, 2),
+            mult=(9, 1, 2, 1))
         add('tile_%s_all' % dt, tile_case, op='TILE', dtype=dt, shape=(2, 1, 3, 2),
             mult=(2, 3, 2, 5))
         add('broadcast_to_%s' % dt, tile_case, op='BROADCAST_TO', dtype=dt,

@@ -2047,19 +2047,71 @@ static int concat_pt(struct cc *c, const struct model_op *op, const uint32_t *in
 /*
  * TILE by constant multiples and BROADCAST_TO a constant shape (the
  * input's axes of 1 repeated, a lower rank right-aligned): TFLite's kernels
- * copy stored values (equal quantization). Each repeated axis is
- * CONCATENATIONs: the tensor doubled along it while the next doubling
- * stays within the multiple, then the doublings its binary digits name
- * concatenated (13: 1 + 4 + 8 copies), so a multiple m costs about
- * log2(m) copies of the growing tensor, not m.
+ * copy stored values (equal quantization). H and W repeat together in one
+ * RESIZE_NEAREST_NEIGHBOR whose row and column maps wrap around the input
+ * (k % H, k % W): one pass over the output, however large the multiples.
+ * N and C repeat by CONCATENATION: a multiple up to the op's eight inputs
+ * is one CONCATENATION of that many copies; a larger one doubles the
+ * tensor while the next doubling stays within the multiple, then
+ * concatenates the doublings its binary digits name (13: 1 + 4 + 8
+ * copies), about log2(m) copies of the growing tensor, not m.
  */
+static int tile_hw(struct cc *c, uint32_t from, uint32_t to)
+{
+	struct edgeai_prog_resize_params p = { 0 };
+	const uint32_t *d = c->t[from].dims, *od = c->t[to].dims;
+	uint32_t *map, k;
+	int64_t y, x;
+
+	y = cc_const(c, NULL, 4 * (size_t)od[1], 8);
+	x = y < 0 ? y : cc_const(c, NULL, 4 * (size_t)od[2], 8);
+	if (y < 0 || x < 0)
+		return -ENOMEM;
+	map = cc_kptr(c, y);
+	for (k = 0; k < od[1]; k++)
+		map[k] = k % d[1];
+	map = cc_kptr(c, x);
+	for (k = 0; k < od[2]; k++)
+		map[k] = k % d[2];
+	p.y_map_offset = (uint32_t)y;
+	p.x_map_offset = (uint32_t)x;
+	return cc_op_pt(c, EDGEAI_OP_RESIZE_NEAREST_NEIGHBOR, &from, 1, to, &p, sizeof(p));
+}
+
+/*
+ * The doublings of @from along @a that make multiple @m (> 8) when
+ * concatenated: into @ins, *@np of them (1: @m is a power of two).
+ */
+static int tile_doublings(struct cc *c, const struct model_op *op, uint32_t from, uint32_t a,
+			  uint32_t m, uint32_t *ins, uint32_t *np)
+{
+	uint32_t p = from, have, pd[4];
+	int t, r;
+
+	for (have = 1, *np = 0;; have *= 2) {
+		if (m & have)
+			ins[(*np)++] = p;
+		if ((uint64_t)have * 2 > m)
+			return 0;
+		memcpy(pd, c->t[p].dims, sizeof(pd));
+		pd[a] *= 2;
+		t = cc_temp(c, from, pd);
+		if (t < 0)
+			return t;
+		r = concat_pt(c, op, (uint32_t[2]){ p, p }, 2, a, (uint32_t)t);
+		if (r)
+			return r;
+		p = (uint32_t)t;
+	}
+}
+
 static int c_tile(struct cc *c, const struct model_op *op)
 {
 	const struct model_tensor *it = T(c, op->in[0]), *ot = T(c, op->out[0]);
-	uint32_t d[4], o[4], mul[4], ins[18], pd[4], n, k, a, last = 4, have, np;
+	uint32_t d[4], o[4], mul[4], ins[18], pd[4], n, k, a, last = 4, np;
 	int tile = op->code == TFL_OP_TILE;
 	int32_t v[4];
-	int cur, out, p, r;
+	int cur, out, r;
 
 	if (it->rank > 4 || ot->rank > 4)
 		return unsupported(c, op, "rank above 4");
@@ -2096,26 +2148,34 @@ static int c_tile(struct cc *c, const struct model_op *op)
 	for (a = 0; a < 4; a++) {
 		if (mul[a] < 2)
 			continue;
-		for (p = cur, have = 1, np = 0;; have *= 2) {
-			if (mul[a] & have)
-				ins[np++] = (uint32_t)p;
-			if ((uint64_t)have * 2 > mul[a])
-				break;
-			memcpy(pd, c->t[p].dims, sizeof(pd));
-			pd[a] *= 2;
-			r = cc_temp(c, (uint32_t)cur, pd);
+		if (a == 1 || a == 2) {
+			memcpy(pd, c->t[cur].dims, sizeof(pd));
+			pd[1] *= mul[1];
+			pd[2] *= mul[2];
+			r = last <= 2 && !memcmp(c->t[out].dims, pd, sizeof(pd)) ? out :
+			    cc_temp(c, (uint32_t)cur, pd);
 			if (r < 0)
 				return r;
 			k = (uint32_t)r;
-			r = concat_pt(c, op, (uint32_t[2]){ (uint32_t)p, (uint32_t)p }, 2, a, k);
+			r = tile_hw(c, (uint32_t)cur, k);
 			if (r)
 				return r;
-			p = (int)k;
-		}
-		if (np == 1) {
-			/* a power of two: the last doubling is the tiled tensor */
-			cur = p;
+			cur = (int)k;
+			a = 2;	/* W is done too */
 			continue;
+		}
+		if (mul[a] <= EDGEAI_PROG_MAX_INPUTS) {
+			for (np = 0; np < mul[a]; np++)
+				ins[np] = (uint32_t)cur;
+		} else {
+			r = tile_doublings(c, op, (uint32_t)cur, a, mul[a], ins, &np);
+			if (r)
+				return r;
+			if (np == 1) {
+				/* a power of two: the last doubling is the tiled tensor */
+				cur = (int)ins[0];
+				continue;
+			}
 		}
 		memcpy(pd, c->t[cur].dims, sizeof(pd));
 		pd[a] *= mul[a];

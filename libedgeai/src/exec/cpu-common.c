@@ -201,9 +201,10 @@ static int concat(const struct ek_op *o)
 
 /*
  * RESIZE_NEAREST_NEIGHBOR of 8-bit tensors: a pixel's channels copied
- * whole; an output row that reads the same input row as the one before
- * it (an upscale) a copy of that row. Output rows (batch * H + y)
- * [begin, end) per part.
+ * whole, and a run of output pixels that read consecutive input pixels
+ * (a TILE's wrapping map, compile.c) in one copy; an output row that
+ * reads the same input row as the one before it (an upscale) a copy of
+ * that row. Output rows (batch * H + y) [begin, end) per part.
  */
 static void resize_nearest_rows(void *ctx, uint32_t begin, uint32_t end)
 {
@@ -212,7 +213,7 @@ static void resize_nearest_rows(void *ctx, uint32_t begin, uint32_t end)
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
 	const uint32_t *ym = ek_const(o, p->y_map_offset, 4ULL * out->d[1], 4);
 	const uint32_t *xm = ek_const(o, p->x_map_offset, 4ULL * out->d[2], 4);
-	uint32_t ch = out->d[3], r, x;
+	uint32_t ch = out->d[3], r, x, run;
 	size_t row = (size_t)out->d[2] * ch;
 
 	for (r = begin; r < end; r++) {
@@ -224,8 +225,12 @@ static void resize_nearest_rows(void *ctx, uint32_t begin, uint32_t end)
 			memcpy(dst, dst - row, row);
 			continue;
 		}
-		for (x = 0; x < out->d[2]; x++)
-			exec_copy_run(dst + (size_t)x * ch, src + (size_t)xm[x] * ch, ch);
+		for (x = 0; x < out->d[2]; x += run) {
+			for (run = 1; x + run < out->d[2] && xm[x + run] == xm[x] + run; run++)
+				;
+			exec_copy_run(dst + (size_t)x * ch, src + (size_t)xm[x] * ch,
+				      (size_t)run * ch);
+		}
 	}
 }
 

@@ -677,7 +677,7 @@ static int mul_near(struct edgeai_prog_mul_params *mp, int32_t za, int32_t zb, i
  * CONCATENATION (12: axis 1..3, 1..3 inputs, odd sizes), AVERAGE_POOL_2D
  * (13: windows partly or wholly in the padding, strides, clamps), MEAN
  * over H and W (14; one channel of up to 400 images too) and
- * RESIZE_NEAREST_NEIGHBOR (15: up/down maps).
+ * RESIZE_NEAREST_NEIGHBOR (15: up/down maps, or a TILE's wrapping ones).
  */
 static int one_more(int kind, int u8, char *what, size_t wsz)
 {
@@ -846,7 +846,7 @@ static int one_more(int kind, int u8, char *what, size_t wsz)
 		}
 	} else if (kind == 15) {
 		struct edgeai_prog_resize_params *rp = (void *)P.op.params;
-		uint32_t yoff, xoff, ax;
+		uint32_t yoff, xoff, ax, wrap = !rnd(4);
 
 		op = EDGEAI_OP_RESIZE_NEAREST_NEIGHBOR;
 		od[1] = rnd(2) ? 2 * d[1] : 1 + rnd(2 * d[1]);
@@ -856,7 +856,9 @@ static int one_more(int kind, int u8, char *what, size_t wsz)
 		xoff = add_k(&P, 4 * od[2]);
 		for (ax = 1; ax <= 2; ax++)
 			for (k = 0; k < od[ax]; k++) {
-				uint32_t v = (uint32_t)((uint64_t)k * d[ax] / od[ax]);
+				/* 1 time in 4 the maps of a TILE, wrapping around */
+				uint32_t v = wrap ? k % d[ax] :
+						    (uint32_t)((uint64_t)k * d[ax] / od[ax]);
 
 				memcpy(&P.k[(ax == 1 ? yoff : xoff) + 4 * k], &v, 4);
 			}
