@@ -870,7 +870,7 @@ static int fc(const struct ek_op *o, const void *prep)
  * output pixel's two columns of V weighted, with the reference's
  * rounding (half away from zero, then / 2^20 toward zero) (resize_px());
  * exec_resize_bilinear() (cpu-common.c) walks the rows and pixels and
- * does the rest. The float arithmetic of uint8 goes to the reference.
+ * does the rest. The float arithmetic of uint8: resize_f32_px() below.
  */
 static uint32_t resize_vrow(const int8_t *lo, const int8_t *hi, int32_t wl, int32_t wh,
 			    int32_t *v, uint32_t n)
@@ -910,6 +910,47 @@ static uint32_t resize_px(const int32_t *a, const int32_t *b, int32_t wl, int32_
 		res = _mm256_sub_epi32(_mm256_xor_si256(res, neg), neg);
 		pk = _mm_packs_epi32(_mm256_castsi256_si128(res), _mm256_extracti128_si256(res, 1));
 		_mm_storel_epi64((__m128i *)(dst + c), _mm_packs_epi16(pk, pk));
+	}
+	return c;
+}
+
+/*
+ * RESIZE_BILINEAR's float arithmetic (uint8), eight channels of a pixel
+ * at a time for exec_resize_bl_f32() (cpu-common.c): the taps to binary32,
+ * times their weight products, added in the reference's order (an empty
+ * asm after each product: no fused multiply-add), + 0.5, truncated,
+ * clamped to the type.
+ */
+static inline __m256 ld8f(const uint8_t *p, int s8)
+{
+	__m128i raw = _mm_loadl_epi64((const __m128i *)p);
+
+	return _mm256_cvtepi32_ps(s8 ? _mm256_cvtepi8_epi32(raw) : _mm256_cvtepu8_epi32(raw));
+}
+
+static uint32_t resize_f32_px(const uint8_t *const tap[4], const float s[4], uint8_t *dst,
+			      uint32_t ch, int s8)
+{
+	const __m256 half = _mm256_set1_ps(0.5f);
+	const __m256i lo = _mm256_set1_epi32(s8 ? -128 : 0), hi = _mm256_set1_epi32(s8 ? 127 : 255);
+	uint32_t c;
+	int k;
+
+	for (c = 0; c + 8 <= ch; c += 8) {
+		__m256 v = _mm256_mul_ps(ld8f(tap[0] + c, s8), _mm256_set1_ps(s[0])), t;
+		__m256i q;
+		__m128i pk;
+
+		for (k = 1; k < 4; k++) {
+			t = _mm256_mul_ps(ld8f(tap[k] + c, s8), _mm256_set1_ps(s[k]));
+			__asm__("" : "+x"(t), "+x"(v));
+			v = _mm256_add_ps(v, t);
+		}
+		q = _mm256_cvttps_epi32(_mm256_add_ps(v, half));
+		q = _mm256_min_epi32(_mm256_max_epi32(q, lo), hi);
+		pk = _mm_packs_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
+		_mm_storel_epi64((__m128i *)(dst + c), s8 ? _mm_packs_epi16(pk, pk) :
+							    _mm_packus_epi16(pk, pk));
 	}
 	return c;
 }
@@ -1604,13 +1645,9 @@ static uint32_t mean_f32(const struct ek_op *o, uint32_t fbias, const int32_t *a
  * saturation (TFLite's tables are exp(-beta s_in d): at most 1, table[0]
  * 1). Rows [begin, end) per part.
  */
-struct softmax_tab {
-	float tab[256], scale;
-};
-
 struct softmax_job {
 	const struct ek_op *o;
-	const struct softmax_tab *t;
+	const struct exec_softmax_tab *t;
 };
 
 static void softmax_rows(void *ctx, uint32_t begin, uint32_t end)
@@ -1674,65 +1711,19 @@ static void softmax_rows(void *ctx, uint32_t begin, uint32_t end)
 	}
 }
 
-/* A binary32 pattern that is finite and in [2^-lo_e, 2^hi_e] (0: zero allowed below). */
-static int f32_in(uint32_t bits, int lo_e, int hi_e, int zero_ok)
-{
-	uint32_t e = bits >> 23 & 0xff;
-
-	if (bits >> 31)
-		return 0;
-	if (e < (uint32_t)(127 - lo_e))
-		return zero_ok;
-	return e != 0xff && (e < (uint32_t)(127 + hi_e) || (e == (uint32_t)(127 + hi_e) &&
-							      !(bits & 0x7fffff)));
-}
-
-/*
- * @o's table and output scale as binary32, where they are ones this
- * pipeline takes (above); NULL: not, or no memory. Laid out once per op
- * (avx2_prepare()): checking the 256 entries was half of a 12-wide op.
- */
-static struct softmax_tab *softmax_tab_make(const struct ek_op *o)
-{
-	const struct edgeai_prog_softmax_params *p = (const void *)o->op->params;
-	const uint32_t *table = ek_const(o, p->table_offset, 1024, 4);
-	struct softmax_tab *t;
-	float tmax = 0.0f;
-	uint32_t i;
-
-	if (!table || !f32_in(table[0], 40, 8, 0) || !f32_in(p->out_scale, 40, 40, 0))
-		return NULL;
-	t = malloc(sizeof(*t));
-	if (!t)
-		return NULL;
-	for (i = 0; i < 256; i++) {
-		/* subnormal entries are fine: this CPU does not flush them (MXCSR) */
-		if (!f32_in(table[i], 126, 8, 1))
-			goto no;
-		memcpy(&t->tab[i], &table[i], 4);
-		tmax = t->tab[i] > tmax ? t->tab[i] : tmax;
-	}
-	memcpy(&t->scale, &p->out_scale, 4);
-	if ((double)tmax / ((double)t->tab[0] * t->scale) < (double)(1 << 29))
-		return t;
-no:
-	free(t);
-	return NULL;
-}
-
-/* SOFTMAX by @prep's softmax_tab_make(), or one made for this run. */
-static int softmax(const struct ek_op *o, const struct softmax_tab *prep)
+/* SOFTMAX by @prep's exec_softmax_tab_make(), or one made for this run. */
+static int softmax(const struct ek_op *o, const struct exec_softmax_tab *prep)
 {
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
 	uint32_t depth = in->d[3], rows;
 	struct softmax_job sj = { .o = o, .t = prep };
-	struct softmax_tab *own = NULL;
+	struct exec_softmax_tab *own = NULL;
 
 	if (!ek_is8(in->dtype) || out->dtype != in->dtype || !depth ||
-	    ek_count(in) != ek_count(out) || out->d[3] != depth || (_mm_getcsr() & 0xe040))
+	    ek_count(in) != ek_count(out) || out->d[3] != depth || !exec_f32_native())
 		return EXEC_OPT_NOT_HANDLED;
 	if (!sj.t)
-		sj.t = own = softmax_tab_make(o);
+		sj.t = own = exec_softmax_tab_make(o);
 	if (!sj.t)
 		return EXEC_OPT_NOT_HANDLED;
 	rows = ek_count(in) / depth;
@@ -2015,6 +2006,9 @@ static int avx2_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_SOFTMAX:
 		return softmax(o, prep);
 	case EDGEAI_OP_RESIZE_BILINEAR:
+		if (((const struct edgeai_prog_resize_params *)(const void *)o->op->params)
+			    ->arith == EDGEAI_RESIZE_FLOAT32)
+			return exec_resize_bl_f32(o, resize_f32_px);
 		return exec_resize_bilinear(o, resize_vrow, resize_px);
 	case EDGEAI_OP_CONV_2D:
 		return conv(o, prep);
@@ -2036,7 +2030,7 @@ static void *avx2_prepare(const struct ek_op *o)
 	const struct ek_tensor *f = &o->in[1];
 
 	if (o->op->opcode == EDGEAI_OP_SOFTMAX)
-		return softmax_tab_make(o);
+		return exec_softmax_tab_make(o);
 	if (o->n_in < 2 || !f->data || !ek_is8(f->dtype))
 		return NULL;
 	switch (o->op->opcode) {

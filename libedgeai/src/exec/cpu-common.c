@@ -2,21 +2,28 @@
 /*
  * The kernels every optimized set shares, in plain C: PRELU through a
  * table per alpha channel, CONCATENATION and RESIZE_NEAREST_NEIGHBOR as
- * copies of whole rows or pixels. Nothing here needs a vector unit, so
- * the arm64 sets get them as the x86-64 ones do. exec_opt_run() (cpu.c)
+ * copies of whole rows or pixels, SOFTMAX in the CPU's own binary32
+ * arithmetic (the AVX2 set has a vector one of its own). Nothing here
+ * needs a vector unit, so the arm64 sets get them as the x86-64 ones do.
+ * exec_opt_run() (cpu.c)
  * tries them for what the set in use, and the sets it passes ops to,
  * decline (the VNNI set has a vector PRELU of its own); the reference
  * kernels of firmware/ops/ take what these decline. Same bytes as the
  * reference: the PRELU table is the reference's arithmetic on each of the
- * 256 inputs, the copies move the bytes it would.
+ * 256 inputs, the copies move the bytes it would, SOFTMAX's binary32
+ * steps are the reference's software ones.
  * Also the plain-C walks the AVX2 and NEON sets share (cpu-opt.h), around
  * a set's vector code: int8 RESIZE_BILINEAR's pixels, the broadcast
  * strides of ADD/SUB/MUL/MAXIMUM/MINIMUM, MEAN's channel blocks,
  * TRANSPOSE_CONV's taps, BATCH_MATMUL's int16 rows and columns, the rows
  * of L2_NORMALIZATION and ARG_MAX (every set's vector code, VNNI's too).
  */
+#include <float.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__)
+#include <xmmintrin.h>
+#endif
 
 #include "exec/cpu-opt.h"
 
@@ -1272,6 +1279,269 @@ int exec_argmax(const struct ek_op *o, exec_argmax_fn *rows)
 	return 0;
 }
 
+int exec_f32_native(void)
+{
+#if FLT_EVAL_METHOD != 0
+	return 0;	/* float expressions in a wider type: not binary32 steps */
+#elif defined(__x86_64__)
+	/* rounding control 0 (nearest), FZ and DAZ clear */
+	return !(_mm_getcsr() & 0xe040);
+#elif defined(__aarch64__)
+	uint64_t fpcr;
+
+	/* RMode 0 (nearest), FZ clear; FIZ and AH (FEAT_AFP) clear too */
+	__asm__ volatile("mrs %0, fpcr" : "=r"(fpcr));
+	return !(fpcr & (3ULL << 22 | 1ULL << 24 | 3ULL));
+#else
+	return 0;
+#endif
+}
+
+/* A binary32 pattern that is finite and in [2^-lo_e, 2^hi_e] (0: zero allowed below). */
+static int f32_in(uint32_t bits, int lo_e, int hi_e, int zero_ok)
+{
+	uint32_t e = bits >> 23 & 0xff;
+
+	if (bits >> 31)
+		return 0;
+	if (e < (uint32_t)(127 - lo_e))
+		return zero_ok;
+	return e != 0xff && (e < (uint32_t)(127 + hi_e) || (e == (uint32_t)(127 + hi_e) &&
+							      !(bits & 0x7fffff)));
+}
+
+/*
+ * The pipeline of the native SOFTMAX kernels (ek_softmax(): TFLite's float
+ * table pipeline, replayed by the reference on integers): per row the
+ * maximum, the sum of table[max - x] in the reference's order (adds one
+ * after the other), inv = 1 / (sum * s_out), then each output
+ * table[max - x] * inv rounded half away from zero (the truncation, plus
+ * one when the fraction, exact, is at least a half), + zero point,
+ * clamped. Binary32 add, multiply and divide round like the reference's
+ * software ones while the float unit rounds to nearest and keeps
+ * subnormals (exec_f32_native(), checked per call: the mode is per
+ * thread); an empty asm after a product keeps a compiler from fusing it
+ * into the next add. Taken only for a table whose entries are finite, not
+ * negative and at most 2^8, whose table[0] (every row's maximum reads it,
+ * so no sum is below it) is at least 2^-40, with s_out in 2^-40..2^40 and
+ * max(table) / (table[0] s_out) below 2^29: no step overflows or divides
+ * by zero, and no output reaches the reference's saturation (TFLite's
+ * tables are exp(-beta s_in d): at most 1, table[0] 1). Checking the 256
+ * entries is half of a 12-wide op: the sets lay the table out once per op.
+ */
+struct exec_softmax_tab *exec_softmax_tab_make(const struct ek_op *o)
+{
+	const struct edgeai_prog_softmax_params *p = (const void *)o->op->params;
+	const uint32_t *table = ek_const(o, p->table_offset, 1024, 4);
+	struct exec_softmax_tab *t;
+	float tmax = 0.0f;
+	uint32_t i;
+
+	if (o->op->opcode != EDGEAI_OP_SOFTMAX || !table || !f32_in(table[0], 40, 8, 0) ||
+	    !f32_in(p->out_scale, 40, 40, 0))
+		return NULL;
+	t = malloc(sizeof(*t));
+	if (!t)
+		return NULL;
+	for (i = 0; i < 256; i++) {
+		/* subnormal entries are fine: exec_f32_native() does not flush them */
+		if (!f32_in(table[i], 126, 8, 1))
+			goto no;
+		memcpy(&t->tab[i], &table[i], 4);
+		tmax = t->tab[i] > tmax ? t->tab[i] : tmax;
+	}
+	memcpy(&t->scale, &p->out_scale, 4);
+	if ((double)tmax / ((double)t->tab[0] * t->scale) < (double)(1 << 29))
+		return t;
+no:
+	free(t);
+	return NULL;
+}
+
+/* Keep binary32 value @v as it is, rounded: not fused into the next step. */
+#if defined(__x86_64__)
+#define F32_KEEP(v) __asm__("" : "+x"(v))
+#elif defined(__aarch64__)
+#define F32_KEEP(v) __asm__("" : "+w"(v))
+#else
+#define F32_KEEP(v) __asm__("" : "+m"(v))
+#endif
+
+/* SOFTMAX rows [begin, end) of the pipeline above, one value at a time. */
+struct softmax_job {
+	const struct ek_op *o;
+	const struct exec_softmax_tab *t;
+};
+
+static void softmax_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct softmax_job *sj = ctx;
+	const struct ek_tensor *in = &sj->o->in[0], *out = &sj->o->out;
+	const float *tab = sj->t->tab;
+	uint32_t depth = in->d[3], r, j;
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	int32_t lo = s8 ? -128 : 0, hi = s8 ? 127 : 255, max, q;
+
+	for (r = begin; r < end; r++) {
+		const uint8_t *x = (const uint8_t *)in->data + (size_t)r * depth;
+		uint8_t *dst = (uint8_t *)out->data + (size_t)r * depth;
+		float sum = 0.0f, inv, v, t;
+
+		for (max = ld8(x, s8), j = 1; j < depth; j++)
+			max = ld8(x + j, s8) > max ? ld8(x + j, s8) : max;
+		for (j = 0; j < depth; j++)
+			sum += tab[max - ld8(x + j, s8)];
+		inv = sum * sj->t->scale;
+		F32_KEEP(inv);
+		inv = 1.0f / inv;
+		for (j = 0; j < depth; j++) {
+			v = tab[max - ld8(x + j, s8)] * inv;
+			F32_KEEP(v);
+			t = (float)(int32_t)v;
+			q = (int32_t)t + (v - t >= 0.5f) + out->zp;
+			dst[j] = (uint8_t)(q < lo ? lo : q > hi ? hi : q);
+		}
+	}
+}
+
+static int softmax(const struct ek_op *o, const struct exec_softmax_tab *prep)
+{
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	uint32_t depth = in->d[3], rows;
+	struct softmax_job sj = { .o = o, .t = prep };
+	struct exec_softmax_tab *own = NULL;
+
+	if (!ek_is8(in->dtype) || out->dtype != in->dtype || !depth ||
+	    ek_count(in) != ek_count(out) || out->d[3] != depth || !exec_f32_native())
+		return EXEC_OPT_NOT_HANDLED;
+	if (!sj.t)
+		sj.t = own = exec_softmax_tab_make(o);
+	if (!sj.t)
+		return EXEC_OPT_NOT_HANDLED;
+	rows = ek_count(in) / depth;
+	if (exec_par_worth((uint64_t)ek_count(in) * 16))
+		exec_par_for(rows, softmax_rows, &sj);
+	else
+		softmax_rows(&sj, 0, rows);
+	free(own);
+	return 0;
+}
+
+/*
+ * RESIZE_BILINEAR in binary32 (EDGEAI_RESIZE_FLOAT32, TFLite's uint8
+ * arithmetic; ek_resize_bilinear()): per output pixel the four weight
+ * products wy * wx, per channel the four inputs times them added in the
+ * reference's order, + 0.5, truncated, clamped; with the CPU's own
+ * binary32 steps under exec_f32_native(), an empty asm after each
+ * product so that no add takes it fused. Taken when every map entry is
+ * inside the input and every weight finite and at most 2^8 in size (the
+ * compiler's are in [0, 1]): then no sum leaves int32 and the truncation
+ * is C's conversion. A set's @px does channels 0.. of a pixel the same
+ * way in vectors and returns how many; the rest are done here. Output
+ * rows (batch * H + y) [begin, end) per part.
+ */
+static int bl_f32_maps_ok(const struct edgeai_prog_interp *m, uint32_t n, uint32_t size)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (m[i].lo >= size || m[i].hi >= size || !f32_in(m[i].w_lo & 0x7fffffff, 126, 8, 1) ||
+		    !f32_in(m[i].w_hi & 0x7fffffff, 126, 8, 1))
+			return 0;
+	return 1;
+}
+
+static float f32_of(uint32_t bits)
+{
+	float f;
+
+	memcpy(&f, &bits, 4);
+	return f;
+}
+
+struct bl_f32_job {
+	const struct ek_op *o;
+	exec_resize_f32_px_fn *px;
+};
+
+static void resize_bl_f32_rows(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct bl_f32_job *bj = ctx;
+	const struct ek_op *o = bj->o;
+	const struct edgeai_prog_resize_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	const struct edgeai_prog_interp *ym = ek_const(o, p->y_map_offset,
+						       (uint64_t)out->d[1] * sizeof(*ym), 4);
+	const struct edgeai_prog_interp *xm = ek_const(o, p->x_map_offset,
+						       (uint64_t)out->d[2] * sizeof(*xm), 4);
+	const uint8_t *src = in->data;
+	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
+	int32_t lo = s8 ? -128 : 0, hi = s8 ? 127 : 255, q;
+	uint32_t ch = out->d[3], r, x, c, k, off[4];
+	uint8_t *dst;
+	float s[4], v, t;
+
+	for (r = begin; r < end; r++) {
+		const struct edgeai_prog_interp *ry = &ym[r % out->d[1]];
+		uint32_t n = r / out->d[1];
+
+		dst = (uint8_t *)out->data + (size_t)r * out->d[2] * ch;
+		for (x = 0; x < out->d[2]; x++, dst += ch) {
+			const struct edgeai_prog_interp *qx = &xm[x];
+
+			s[0] = f32_of(ry->w_lo) * f32_of(qx->w_lo);
+			s[1] = f32_of(ry->w_lo) * f32_of(qx->w_hi);
+			s[2] = f32_of(ry->w_hi) * f32_of(qx->w_lo);
+			s[3] = f32_of(ry->w_hi) * f32_of(qx->w_hi);
+			off[0] = ek_idx(in, n, ry->lo, qx->lo, 0);
+			off[1] = ek_idx(in, n, ry->lo, qx->hi, 0);
+			off[2] = ek_idx(in, n, ry->hi, qx->lo, 0);
+			off[3] = ek_idx(in, n, ry->hi, qx->hi, 0);
+			c = 0;
+			if (bj->px) {
+				const uint8_t *tap[4] = { src + off[0], src + off[1], src + off[2],
+							  src + off[3] };
+
+				c = bj->px(tap, s, dst, ch, s8);
+			}
+			for (; c < ch; c++) {
+				v = (float)ld8(src + off[0] + c, s8) * s[0];
+				for (k = 1; k < 4; k++) {
+					t = (float)ld8(src + off[k] + c, s8) * s[k];
+					F32_KEEP(t);
+					F32_KEEP(v);
+					v = v + t;
+				}
+				q = (int32_t)(v + 0.5f);
+				dst[c] = (uint8_t)(q < lo ? lo : q > hi ? hi : q);
+			}
+		}
+	}
+}
+
+int exec_resize_bl_f32(const struct ek_op *o, exec_resize_f32_px_fn *px)
+{
+	const struct edgeai_prog_resize_params *p = (const void *)o->op->params;
+	const struct ek_tensor *in = &o->in[0], *out = &o->out;
+	const struct edgeai_prog_interp *ym, *xm;
+	struct bl_f32_job bj = { .o = o, .px = px };
+	uint32_t rows = out->d[0] * out->d[1];
+
+	if (!ek_is8(in->dtype) || in->dtype != out->dtype || in->d[0] != out->d[0] ||
+	    in->d[3] != out->d[3] || p->arith != EDGEAI_RESIZE_FLOAT32 || !exec_f32_native())
+		return EXEC_OPT_NOT_HANDLED;
+	ym = ek_const(o, p->y_map_offset, (uint64_t)out->d[1] * sizeof(*ym), 4);
+	xm = ek_const(o, p->x_map_offset, (uint64_t)out->d[2] * sizeof(*xm), 4);
+	if (!ym || !xm || !bl_f32_maps_ok(ym, out->d[1], in->d[1]) ||
+	    !bl_f32_maps_ok(xm, out->d[2], in->d[2]))
+		return EXEC_OPT_NOT_HANDLED;
+	if (exec_par_worth((uint64_t)ek_count(out) * 16))
+		exec_par_for(rows, resize_bl_f32_rows, &bj);
+	else
+		resize_bl_f32_rows(&bj, 0, rows);
+	return 0;
+}
+
 int exec_common_run(const struct ek_op *o, const void *prep)
 {
 	switch (o->op->opcode) {
@@ -1285,6 +1555,10 @@ int exec_common_run(const struct ek_op *o, const void *prep)
 		return exec_l2norm(o, NULL, NULL);
 	case EDGEAI_OP_ARG_MAX:
 		return exec_argmax(o, NULL);
+	case EDGEAI_OP_SOFTMAX:
+		return softmax(o, prep);
+	case EDGEAI_OP_RESIZE_BILINEAR:
+		return exec_resize_bl_f32(o, NULL);
 	default:
 		return EXEC_OPT_NOT_HANDLED;
 	}
@@ -1293,6 +1567,9 @@ int exec_common_run(const struct ek_op *o, const void *prep)
 void *exec_common_prepare(const struct ek_op *o)
 {
 	const struct ek_tensor *al = &o->in[1];
+
+	if (o->op->opcode == EDGEAI_OP_SOFTMAX)
+		return exec_softmax_tab_make(o);
 
 	if (o->op->opcode != EDGEAI_OP_PRELU || o->n_in < 2 || !al->data || !ek_is8(al->dtype))
 		return NULL;

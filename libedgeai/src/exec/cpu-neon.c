@@ -551,6 +551,54 @@ static int add(const struct ek_op *o, int sub)
  * zero) with the sign put back; the saturating narrowing is the clamp to
  * the type's range.
  */
+/*
+ * RESIZE_BILINEAR's float arithmetic (uint8), eight channels of a pixel
+ * at a time for exec_resize_bl_f32() (cpu-common.c): the taps to binary32,
+ * times their weight products, added in the reference's order (an empty
+ * asm after each product: no fused multiply-add), + 0.5, truncated
+ * (FCVTZS), clamped to the type by the saturating narrowings.
+ */
+static inline void ld8f(const uint8_t *p, int s8, float32x4_t f[2])
+{
+	int16x8_t w = s8 ? vmovl_s8(vld1_s8((const int8_t *)p)) :
+			   vreinterpretq_s16_u16(vmovl_u8(vld1_u8(p)));
+
+	f[0] = vcvtq_f32_s32(vmovl_s16(vget_low_s16(w)));
+	f[1] = vcvtq_f32_s32(vmovl_s16(vget_high_s16(w)));
+}
+
+static uint32_t resize_f32_px(const uint8_t *const tap[4], const float s[4], uint8_t *dst,
+			      uint32_t ch, int s8)
+{
+	const float32x4_t half = vdupq_n_f32(0.5f);
+	uint32_t c;
+	int k, h;
+
+	for (c = 0; c + 8 <= ch; c += 8) {
+		float32x4_t v[2], x[2], t;
+		int16x8_t q;
+
+		ld8f(tap[0] + c, s8, x);
+		v[0] = vmulq_n_f32(x[0], s[0]);
+		v[1] = vmulq_n_f32(x[1], s[0]);
+		for (k = 1; k < 4; k++) {
+			ld8f(tap[k] + c, s8, x);
+			for (h = 0; h < 2; h++) {
+				t = vmulq_n_f32(x[h], s[k]);
+				__asm__("" : "+w"(t), "+w"(v[h]));
+				v[h] = vaddq_f32(v[h], t);
+			}
+		}
+		q = vcombine_s16(vqmovn_s32(vcvtq_s32_f32(vaddq_f32(v[0], half))),
+				 vqmovn_s32(vcvtq_s32_f32(vaddq_f32(v[1], half))));
+		if (s8)
+			vst1_s8((int8_t *)(dst + c), vqmovn_s16(q));
+		else
+			vst1_u8(dst + c, vqmovun_s16(q));
+	}
+	return c;
+}
+
 static inline int32x4_t rdiv20(int32x4_t v)
 {
 	int32x4_t m = vreinterpretq_s32_u32(vrshrq_n_u32(vreinterpretq_u32_s32(vabsq_s32(v)), 20));
@@ -1226,6 +1274,9 @@ static int neon_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_AVERAGE_POOL_2D:
 		return pool(o, 0);
 	case EDGEAI_OP_RESIZE_BILINEAR:
+		if (((const struct edgeai_prog_resize_params *)(const void *)o->op->params)
+			    ->arith == EDGEAI_RESIZE_FLOAT32)
+			return exec_resize_bl_f32(o, resize_f32_px);
 		return exec_resize_bilinear(o, resize_vrow, resize_px);
 	case EDGEAI_OP_MEAN:
 		return exec_mean(o, mean_sum, mean_f32);

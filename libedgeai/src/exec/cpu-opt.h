@@ -162,12 +162,31 @@ struct exec_kset_ops {
 
 /*
  * cpu-common.c: the plain-C kernels every optimized set shares (PRELU,
- * CONCATENATION, RESIZE_NEAREST_NEIGHBOR), tried after the sets in use;
- * run() and prepare() as in struct exec_kset_ops, the prepared data freed
- * with free().
+ * CONCATENATION, RESIZE_NEAREST_NEIGHBOR, SOFTMAX), tried after the sets
+ * in use; run() and prepare() as in struct exec_kset_ops, the prepared
+ * data freed with free().
  */
 int exec_common_run(const struct ek_op *o, const void *prep);
 void *exec_common_prepare(const struct ek_op *o);
+
+/*
+ * SOFTMAX's table and output scale as binary32 (cpu-common.c), where they
+ * are ones the CPU's own binary32 arithmetic computes as the reference's
+ * software steps do (exec_softmax_tab_make(): NULL when not, or no
+ * memory; freed with free()). The AVX2 set's vector kernel and the shared
+ * scalar one read it.
+ */
+struct exec_softmax_tab {
+	float tab[256], scale;
+};
+
+struct exec_softmax_tab *exec_softmax_tab_make(const struct ek_op *o);
+/*
+ * Whether this thread's float unit rounds binary32 to nearest and keeps
+ * subnormals (MXCSR on x86-64, FPCR on arm64), as the reference's
+ * software float does; 0 on other CPUs.
+ */
+int exec_f32_native(void);
 
 /*
  * cpu-common.c: the plain-C walks of ops whose inner loop a set
@@ -193,6 +212,20 @@ typedef uint32_t exec_resize_vrow_fn(const int8_t *lo, const int8_t *hi, int32_t
 typedef uint32_t exec_resize_px_fn(const int32_t *a, const int32_t *b, int32_t wl, int32_t wh,
 				   int8_t *dst, uint32_t ch);
 int exec_resize_bilinear(const struct ek_op *o, exec_resize_vrow_fn *vrow, exec_resize_px_fn *px);
+
+/*
+ * RESIZE_BILINEAR in binary32 (EDGEAI_RESIZE_FLOAT32: uint8's arithmetic),
+ * with the CPU's own float unit where it computes as the reference's
+ * software does (exec_f32_native()): the maps and weights checked, the
+ * rows and pixels walked; for each output pixel @px (or NULL) writes
+ * channels 0.. of @dst from the four taps' channels @tap and the weight
+ * products @s with the reference's steps (tap 0 times s[0], plus each
+ * next tap's product in order, + 0.5, truncated, clamped) and returns
+ * how many, the rest are done in C. 0, or EXEC_OPT_NOT_HANDLED.
+ */
+typedef uint32_t exec_resize_f32_px_fn(const uint8_t *const tap[4], const float s[4],
+				       uint8_t *dst, uint32_t ch, int s8);
+int exec_resize_bl_f32(const struct ek_op *o, exec_resize_f32_px_fn *px);
 
 /*
  * BATCH_MATMUL of int8 matrices: each right matrix transposed to int16
