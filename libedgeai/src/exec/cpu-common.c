@@ -209,9 +209,10 @@ static int concat(const struct ek_op *o)
 /*
  * RESIZE_NEAREST_NEIGHBOR of 8-bit tensors: a pixel's channels copied
  * whole, and a run of output pixels that read consecutive input pixels
- * (a TILE's wrapping map, compile.c) in one copy; an output row that
- * reads the same input row as the one before it (an upscale) a copy of
- * that row. Output rows (batch * H + y) [begin, end) per part.
+ * (a TILE's wrapping map, compile.c) in one copy; output rows that read
+ * the same input row as the one before them (an upscale, a broadcast)
+ * copies of the rows done, in doubling blocks. Output rows (batch * H +
+ * y) [begin, end) per part.
  */
 static void resize_nearest_rows(void *ctx, uint32_t begin, uint32_t end)
 {
@@ -229,7 +230,17 @@ static void resize_nearest_rows(void *ctx, uint32_t begin, uint32_t end)
 		const uint8_t *src = (const uint8_t *)in->data + ek_idx(in, n, ym[y], 0, 0);
 
 		if (r > begin && y > 0 && ym[y] == ym[y - 1]) {
-			memcpy(dst, dst - row, row);
+			/* rows [r, e) repeat row r - 1: copies of those done, doubling */
+			uint32_t e = r + 1;
+			size_t have = 1, left, k;
+
+			while (e < end && e % out->d[1] && ym[e % out->d[1]] == ym[y])
+				e++;
+			for (left = e - r; left; left -= k, have += k, dst += k * row) {
+				k = left < have ? left : have;
+				memcpy(dst, dst - have * row, k * row);
+			}
+			r = e - 1;
 			continue;
 		}
 		for (x = 0; x < out->d[2]; x += run) {

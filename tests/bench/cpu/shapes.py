@@ -12,8 +12,9 @@ shape classes are those of models outside our corpus: audio and keyword
 spotting (1-channel inputs, FULLY_CONNECTED), attention (BATCH_MATMUL),
 RGB stems, pointwise and small 3x3 convolutions, depthwise convolutions
 of many channel counts, element-wise and table ops, resizes, data
-movement (DEPTH_TO_SPACE, SPACE_TO_DEPTH, TRANSPOSE, STRIDED_SLICE),
-L2 normalization, pooling, reductions, legacy uint8.
+movement (DEPTH_TO_SPACE, SPACE_TO_DEPTH, TRANSPOSE, STRIDED_SLICE, TILE),
+L2 normalization, pooling, reductions, legacy uint8 (convolutions and
+RESIZE_BILINEAR, which TFLite computes in float for uint8).
 Each case is sized so the op takes roughly 50 us or more on one core
 where the real layer is that big; the few that are smaller in real
 models (SOFTMAX 1x12, FULLY_CONNECTED 2000->12) are kept at their real
@@ -169,6 +170,11 @@ def cases():
         shape=(1, 28, 28, 64), size=(56, 56), hpc=True)
     add('resize_bl_x2_hpc_64x64x8', 'resize', gen.resize_bl_case,
         shape=(1, 64, 64, 8), size=(128, 128), hpc=True)
+    # uint8: TFLite's float arithmetic (a TF1 segmentation model's output)
+    add('u8_resize_bl_x2_hpc_28x28x64', 'resize', gen.resize_bl_case,
+        dtype='uint8', shape=(1, 28, 28, 64), size=(56, 56), hpc=True)
+    add('u8_resize_bl_65_to_257_x21', 'resize', gen.resize_bl_case,
+        dtype='uint8', shape=(1, 65, 65, 21), size=(257, 257), align=True)
     add('resize_nn_x2_28x28x64', 'resize', gen.resize_nn_case,
         shape=(1, 28, 28, 64), size=(56, 56))
     add('pad_hw_56x56x64', 'pad/concat', gen.pad_case, shape=big,
@@ -193,6 +199,10 @@ def cases():
     add('slice_56x56x64_half_c', 'movement', gen.slice_case,
         shape=(1, 56, 56, 64), begin=(0, 0, 0, 0), end=(1, 56, 56, 32),
         strides=(1, 1, 1, 1))
+    add('tile_hw_1x1x64_to_28x28', 'movement', gen.tile_case, op='TILE',
+        shape=(1, 1, 1, 64), mult=(1, 28, 28, 1))
+    add('tile_c2_28x28x32', 'movement', gen.tile_case, op='TILE',
+        shape=(1, 28, 28, 32), mult=(1, 1, 1, 2))
     add('sqdiff_56x56x64', 'elementwise', gen.add_case,
         op='SQUARED_DIFFERENCE', shape_a=(1, 56, 56, 64),
         shape_b=(1, 56, 56, 64))
