@@ -441,7 +441,10 @@ static int slice8(const struct ek_op *o)
  * i0 s[perm[0]] + i1 s[perm[1]] + i2 s[perm[2]] (s: the input's strides),
  * the row's bytes s[perm[3]] apart: one copy when that is 1 (the last
  * axis stays last: lowered DEPTH_TO_SPACE, SPACE_TO_DEPTH), else a byte
- * at a time; rows [begin, end) per part. RESHAPE of 8-bit tensors: one
+ * at a time; rows [begin, end) per part. When the last two axes both
+ * stay (a swap of the outer two: lowered SPACE_TO_BATCH_ND,
+ * BATCH_TO_SPACE_ND), a whole W x C block is one copy
+ * (transpose8_blocks(), blocks (i0, i1) [begin, end)). RESHAPE of 8-bit tensors: one
  * copy. The same bytes as the reference's walks (ek_transpose(),
  * ek_reshape(): a byte at a time).
  */
@@ -450,6 +453,19 @@ struct transpose_job {
 	size_t s[4];	/* input stride of each output axis */
 	uint32_t a;	/* the output axis that reads the input's last one (s[a] == 1) */
 };
+
+static void transpose8_blocks(void *ctx, uint32_t begin, uint32_t end)
+{
+	const struct transpose_job *tj = ctx;
+	const struct ek_tensor *in = &tj->o->in[0], *out = &tj->o->out;
+	size_t block = (size_t)out->d[2] * out->d[3];
+	uint32_t b;
+
+	for (b = begin; b < end; b++)
+		memcpy((uint8_t *)out->data + b * block,
+		       (const uint8_t *)in->data + b / out->d[1] * tj->s[0] +
+		       b % out->d[1] * tj->s[1], block);
+}
 
 static void transpose8_rows(void *ctx, uint32_t begin, uint32_t end)
 {
@@ -596,6 +612,13 @@ static int transpose8(const struct ek_op *o)
 		tj.s[k] = is[p->perm[k]];
 		if (p->perm[k] == 3)
 			tj.a = k;
+	}
+	if (p->perm[2] == 2 && p->perm[3] == 3) {
+		if (exec_par_worth(ek_count(out) / 4))
+			exec_par_for(out->d[0] * out->d[1], transpose8_blocks, &tj);
+		else
+			transpose8_blocks(&tj, 0, out->d[0] * out->d[1]);
+		return 0;
 	}
 	if (tj.s[3] != 1 && ek_count(out)) {
 		uint32_t tiles = out->d[0] * out->d[1] * out->d[2] / out->d[tj.a] *
