@@ -1627,32 +1627,15 @@ static uint32_t mean_f32(const struct ek_op *o, uint32_t fbias, const int32_t *a
 }
 
 /*
- * SOFTMAX (ek_softmax(): TFLite's float table pipeline, replayed by the
- * reference on integers) with this CPU's binary32 arithmetic: per row the
- * maximum, the sum of table[max - x] in the reference's order (scalar
- * adds, one after the other), inv = 1 / (sum * s_out), then eight outputs
- * at a time: table[max - x] * inv, rounded half away from zero (the
- * truncation, plus one when the fraction, exact, is at least a half), +
- * zero point, clamped. IEEE single-precision add, multiply and divide
- * round like the reference's software ones while MXCSR rounds to nearest
- * and neither flushes nor treats subnormals as zero (checked per call:
- * MXCSR is per thread); the empty asm keeps a compiler from fusing a
- * multiply into an add. Taken only for a table whose entries are finite,
- * not negative and at most 2^8, whose table[0] (every row's maximum
- * reads it, so no sum is below it) is at least 2^-40, with s_out in
- * 2^-40..2^40 and max(table) / (table[0] s_out) below 2^29: no step
- * overflows or divides by zero, and no output reaches the reference's
- * saturation (TFLite's tables are exp(-beta s_in d): at most 1, table[0]
- * 1). Rows [begin, end) per part.
+ * SOFTMAX rows [begin, end) for exec_softmax() (cpu-common.c, where the
+ * pipeline and the tables it takes are described): per row the maximum
+ * and the sum in the reference's order, one after the other, then eight
+ * outputs at a time, the table gathered; the empty asm keeps a compiler
+ * from fusing a multiply into an add.
  */
-struct softmax_job {
-	const struct ek_op *o;
-	const struct exec_softmax_tab *t;
-};
-
 static void softmax_rows(void *ctx, uint32_t begin, uint32_t end)
 {
-	const struct softmax_job *sj = ctx;
+	const struct exec_softmax_job *sj = ctx;
 	const struct ek_tensor *in = &sj->o->in[0], *out = &sj->o->out;
 	uint32_t depth = in->d[3], r, j;
 	int s8 = in->dtype == EDGEAI_DTYPE_INT8;
@@ -1709,30 +1692,6 @@ static void softmax_rows(void *ctx, uint32_t begin, uint32_t end)
 			dst[j] = (uint8_t)(q < lo ? lo : q > hi ? hi : q);
 		}
 	}
-}
-
-/* SOFTMAX by @prep's exec_softmax_tab_make(), or one made for this run. */
-static int softmax(const struct ek_op *o, const struct exec_softmax_tab *prep)
-{
-	const struct ek_tensor *in = &o->in[0], *out = &o->out;
-	uint32_t depth = in->d[3], rows;
-	struct softmax_job sj = { .o = o, .t = prep };
-	struct exec_softmax_tab *own = NULL;
-
-	if (!ek_is8(in->dtype) || out->dtype != in->dtype || !depth ||
-	    ek_count(in) != ek_count(out) || out->d[3] != depth || !exec_f32_native())
-		return EXEC_OPT_NOT_HANDLED;
-	if (!sj.t)
-		sj.t = own = exec_softmax_tab_make(o);
-	if (!sj.t)
-		return EXEC_OPT_NOT_HANDLED;
-	rows = ek_count(in) / depth;
-	if (exec_par_worth((uint64_t)ek_count(in) * 8))
-		exec_par_for(rows, softmax_rows, &sj);
-	else
-		softmax_rows(&sj, 0, rows);
-	free(own);
-	return 0;
 }
 
 /*
@@ -2004,7 +1963,7 @@ static int avx2_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_ARG_MAX:
 		return exec_argmax(o, argmax_rows);
 	case EDGEAI_OP_SOFTMAX:
-		return softmax(o, prep);
+		return exec_softmax(o, prep, softmax_rows);
 	case EDGEAI_OP_RESIZE_BILINEAR:
 		if (((const struct edgeai_prog_resize_params *)(const void *)o->op->params)
 			    ->arith == EDGEAI_RESIZE_FLOAT32)

@@ -1379,14 +1379,9 @@ no:
 #endif
 
 /* SOFTMAX rows [begin, end) of the pipeline above, one value at a time. */
-struct softmax_job {
-	const struct ek_op *o;
-	const struct exec_softmax_tab *t;
-};
-
 static void softmax_rows(void *ctx, uint32_t begin, uint32_t end)
 {
-	const struct softmax_job *sj = ctx;
+	const struct exec_softmax_job *sj = ctx;
 	const struct ek_tensor *in = &sj->o->in[0], *out = &sj->o->out;
 	const float *tab = sj->t->tab;
 	uint32_t depth = in->d[3], r, j;
@@ -1415,11 +1410,12 @@ static void softmax_rows(void *ctx, uint32_t begin, uint32_t end)
 	}
 }
 
-static int softmax(const struct ek_op *o, const struct exec_softmax_tab *prep)
+int exec_softmax(const struct ek_op *o, const struct exec_softmax_tab *prep,
+		 void (*rows_fn)(void *ctx, uint32_t begin, uint32_t end))
 {
 	const struct ek_tensor *in = &o->in[0], *out = &o->out;
 	uint32_t depth = in->d[3], rows;
-	struct softmax_job sj = { .o = o, .t = prep };
+	struct exec_softmax_job sj = { .o = o, .t = prep };
 	struct exec_softmax_tab *own = NULL;
 
 	if (!ek_is8(in->dtype) || out->dtype != in->dtype || !depth ||
@@ -1430,10 +1426,12 @@ static int softmax(const struct ek_op *o, const struct exec_softmax_tab *prep)
 	if (!sj.t)
 		return EXEC_OPT_NOT_HANDLED;
 	rows = ek_count(in) / depth;
-	if (exec_par_worth((uint64_t)ek_count(in) * 16))
-		exec_par_for(rows, softmax_rows, &sj);
+	if (!rows_fn)
+		rows_fn = softmax_rows;
+	if (exec_par_worth((uint64_t)ek_count(in) * 8))
+		exec_par_for(rows, rows_fn, &sj);
 	else
-		softmax_rows(&sj, 0, rows);
+		rows_fn(&sj, 0, rows);
 	free(own);
 	return 0;
 }
@@ -1567,7 +1565,7 @@ int exec_common_run(const struct ek_op *o, const void *prep)
 	case EDGEAI_OP_ARG_MAX:
 		return exec_argmax(o, NULL);
 	case EDGEAI_OP_SOFTMAX:
-		return softmax(o, prep);
+		return exec_softmax(o, prep, NULL);
 	case EDGEAI_OP_RESIZE_BILINEAR:
 		return exec_resize_bl_f32(o, NULL);
 	default:

@@ -182,6 +182,19 @@ struct exec_softmax_tab {
 
 struct exec_softmax_tab *exec_softmax_tab_make(const struct ek_op *o);
 /*
+ * SOFTMAX of @o by table @prep (NULL: one made for the run): the checks,
+ * then rows split across the pool; @rows_fn does rows [begin, end) of a
+ * struct exec_softmax_job (a set's vector one; NULL: the scalar one).
+ * 0, or EXEC_OPT_NOT_HANDLED.
+ */
+struct exec_softmax_job {
+	const struct ek_op *o;
+	const struct exec_softmax_tab *t;
+};
+
+int exec_softmax(const struct ek_op *o, const struct exec_softmax_tab *prep,
+		 void (*rows_fn)(void *ctx, uint32_t begin, uint32_t end));
+/*
  * Whether this thread's float unit rounds binary32 to nearest and keeps
  * subnormals (MXCSR on x86-64, FPCR on arm64), as the reference's
  * software float does; 0 on other CPUs.
