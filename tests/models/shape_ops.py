@@ -66,6 +66,10 @@ lowest value). On [1, 12, 10, 3]:
                [1, 12, 10, 6]
     output 21: the sum times constant matrices [12, 4, 3], one per row
                (a constant right input with a batch) [1, 12, 10, 3]
+    output 22: the permuted tensor reversed along its columns (REVERSE_V2,
+               axis -2) [1, 12, 10, 4]
+    output 23: the mean over the columns reversed along its channels
+               (REVERSE_V2 of a rank-3 tensor, axis 2) [1, 12, 4]
 
 The pad value lies below what the convolution gives, so the quantized
 model pads with a value other than the zero point (a concatenation of
@@ -90,7 +94,7 @@ OP = {'ADD': 0, 'CONCATENATION': 2, 'CONV_2D': 3, 'RELU_N1_TO_1': 20, 'MEAN': 40
       'GELU': 150, 'ABS': 101, 'RSQRT': 76,
       'SQUARED_DIFFERENCE': 99, 'SUB': 41, 'MUL': 18, 'L2_NORMALIZATION': 11,
       'SPACE_TO_BATCH_ND': 38, 'BATCH_TO_SPACE_ND': 37, 'TILE': 69, 'BROADCAST_TO': 130,
-      'BATCH_MATMUL': 126, 'SOFTMAX': 25}
+      'BATCH_MATMUL': 126, 'SOFTMAX': 25, 'REVERSE_V2': 105}
 OPT = {'Conv2D': 1, 'Concatenation': 10, 'Add': 11, 'Reducer': 27, 'Squeeze': 30,
        'Split': 35, 'PadV2': 43, 'Slice': 48, 'ExpandDims': 52, 'Pack': 59,
        'Unpack': 64, 'SplitV': 79, 'ArgMax': 40, 'ArgMin': 57, 'MirrorPad': 77,
@@ -236,11 +240,15 @@ def main():
     mw3 = m.t([1, 12, 10, 3])
     m.op('BATCH_MATMUL', 'BatchMatMul', [(0, 'b', 0), (1, 'b', 0)],
          [s, m.t([12, 4, 3], [r.uniform(-0.6, 0.6) for _ in range(144)])], [mw3])
+    rw = m.t([1, 12, 10, 4])
+    m.op('REVERSE_V2', None, [], [perm, m.t([1], [-2], I32)], [rw])
+    rc = m.t([1, 12, 4])
+    m.op('REVERSE_V2', None, [], [mw, m.t([1], [2], I32)], [rc])
     with open(sys.argv[1], 'wb') as f:
         # BROADCAST_TO's versions start at 2 in TFLite's op resolver
         f.write(tw.model_ops(m.ops, m.tensors, [x],
                              [y, a2, mw, mx, cl, am, ga, gr, gt, ge, rs, ln, l2, mn, ai, sm,
-                              dl, bc, tl, at, mw2, mw3], versions={OP['BROADCAST_TO']: 2}))
+                              dl, bc, tl, at, mw2, mw3, rw, rc], versions={OP['BROADCAST_TO']: 2}))
 
 
 if __name__ == '__main__':

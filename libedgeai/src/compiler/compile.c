@@ -2288,6 +2288,49 @@ static int c_gather(struct cc *c, const struct model_op *op)
 }
 
 
+/*
+ * REVERSE_V2 by constant axes: TFLite copies the bytes with each named
+ * axis read backwards. That is one STRIDED_SLICE whose stride is -1 on
+ * those axes, from their last index.
+ */
+static int c_reverse(struct cc *c, const struct model_op *op)
+{
+	const struct model_tensor *it = T(c, op->in[0]);
+	struct edgeai_prog_slice_params sp = { 0 };
+	int32_t axes[4];
+	uint32_t n = 0, k, a4;
+	int in, out, r;
+
+	if (op->n_in < 2 || it->rank < 1 || it->rank > 4)
+		return unsupported(c, op, "needs an input of rank 1 to 4 and axes");
+	if (!same_shape(it, T(c, op->out[0])))
+		return unsupported(c, op, "the output's shape is not the input's");
+	if (!same_q(c, op->in[0], op->out[0]))
+		return unsupported(c, op, "input and output quantization differ");
+	r = const_ints(c, op->in[1], axes, ARRAY_SIZE(axes), &n);
+	if (r)
+		return r;
+	in = cc_tensor(c, op->in[0]);
+	if (in < 0)
+		return in;
+	out = cc_tensor(c, op->out[0]);
+	if (out < 0)
+		return out;
+	for (k = 0; k < 4; k++)
+		sp.stride[k] = 1;
+	for (k = 0; k < n; k++) {
+		int32_t axis = norm_axis(axes[k], it->rank);
+
+		if (axis < 0)
+			return unsupported(c, op, "axis out of range");
+		a4 = (uint32_t)axis + 4 - it->rank;
+		sp.stride[a4] = -1;
+		sp.begin[a4] = c->t[in].dims[a4] - 1;
+	}
+	return cc_op_pt(c, EDGEAI_OP_STRIDED_SLICE, (uint32_t *)&in, 1, (uint32_t)out, &sp,
+			sizeof(sp));
+}
+
 /* PACK: each input viewed with a 1 at the axis, concatenated there. */
 static int c_pack(struct cc *c, const struct model_op *op)
 {
@@ -3336,6 +3379,8 @@ static int compile_op(struct cc *c, const struct model_op *op)
 				   "only as a RESHAPE's new shape)");
 	case TFL_OP_GATHER:
 		return c_gather(c, op);
+	case TFL_OP_REVERSE_V2:
+		return c_reverse(c, op);
 	case TFL_OP_CONV_2D:
 		return c_conv(c, op, 0);
 	case TFL_OP_DEPTHWISE_CONV_2D:

@@ -48,6 +48,7 @@ static int op_supported(const struct model_op *op)
 	case TFL_OP_ABS: case TFL_OP_RSQRT: case TFL_OP_SQUARED_DIFFERENCE:
 	case TFL_OP_L2_NORMALIZATION: case TFL_OP_SPACE_TO_BATCH_ND: case TFL_OP_BATCH_TO_SPACE_ND:
 	case TFL_OP_TILE: case TFL_OP_BROADCAST_TO: case TFL_OP_BATCH_MATMUL:
+	case TFL_OP_REVERSE_V2:
 		return 1;
 	default:
 		return 0;
@@ -892,6 +893,40 @@ static int k_tile(struct quant_fref *x, const struct model_op *op, float *out, s
 	return 0;
 }
 
+/* REVERSE_V2: each named axis read backwards. */
+static int k_reverse(struct quant_fref *x, const struct model_op *op, float *out, size_t nout)
+{
+	const float *in = fin(x, op, 0, NULL);
+	int32_t axes[4];
+	int d[4], n = iconst(x, op, 1, axes, 4), flip[4] = { 0 }, i[4];
+	struct dims s = tdims(x, op->in[0]);
+	size_t k = 0;
+
+	if (!in || n < 0 || dims4(x, op->in[0], d))
+		return SHAPE_ERR(x, op, "needs rank <= 4 and constant int32 axes");
+	for (int j = 0; j < n; j++) {
+		int a = axes[j] < 0 ? axes[j] + s.r : axes[j];
+
+		if (a < 0 || a >= s.r)
+			return SHAPE_ERR(x, op, "axis out of range");
+		flip[a + 4 - s.r] = 1;
+	}
+	if ((size_t)d[0] * d[1] * d[2] * d[3] != nout)
+		return SHAPE_ERR(x, op, "the output's size does not match the input's");
+	for (i[0] = 0; i[0] < d[0]; i[0]++)
+		for (i[1] = 0; i[1] < d[1]; i[1]++)
+			for (i[2] = 0; i[2] < d[2]; i[2]++)
+				for (i[3] = 0; i[3] < d[3]; i[3]++) {
+					size_t src = 0;
+
+					for (int a = 0; a < 4; a++)
+						src = src * (size_t)d[a] +
+						      (size_t)(flip[a] ? d[a] - 1 - i[a] : i[a]);
+					out[k++] = in[src];
+				}
+	return 0;
+}
+
 /* [N, H, W, C] of a 3-D [N, H, C] (W 1) or 4-D tensor; -1 for other ranks. */
 static int spatial4(const struct quant_fref *x, int32_t t, int d[4])
 {
@@ -1247,6 +1282,8 @@ static int run_op(struct quant_fref *x, const struct model_op *op)
 		return k_space_batch(x, op, out, nout, 1);
 	case TFL_OP_TILE: case TFL_OP_BROADCAST_TO:
 		return k_tile(x, op, out, nout);
+	case TFL_OP_REVERSE_V2:
+		return k_reverse(x, op, out, nout);
 	case TFL_OP_BATCH_TO_SPACE_ND:
 		return k_space_batch(x, op, out, nout, 0);
 	case TFL_OP_DEPTH_TO_SPACE:

@@ -790,7 +790,7 @@ static int ties_in_out(int32_t code)
 	case TFL_OP_DEPTH_TO_SPACE: case TFL_OP_SPACE_TO_DEPTH: case TFL_OP_EXPAND_DIMS:
 	case TFL_OP_SLICE: case TFL_OP_REDUCE_MAX: case TFL_OP_MIRROR_PAD: case TFL_OP_GATHER:
 	case TFL_OP_REDUCE_MIN: case TFL_OP_SPACE_TO_BATCH_ND: case TFL_OP_BATCH_TO_SPACE_ND:
-	case TFL_OP_TILE: case TFL_OP_BROADCAST_TO:
+	case TFL_OP_TILE: case TFL_OP_BROADCAST_TO: case TFL_OP_REVERSE_V2:
 		return 1;	/* input 0 and output */
 	case TFL_OP_CONCATENATION: case TFL_OP_MAXIMUM: case TFL_OP_MINIMUM: case TFL_OP_PACK:
 	case TFL_OP_PADV2:

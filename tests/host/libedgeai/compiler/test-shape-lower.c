@@ -449,6 +449,14 @@ static void malformed(void)
 	quantize_all(m, 0);
 	refused("GATHER of column 10 of 10", m, "an index outside the axis");
 
+	m = with_x(&x);
+	ti[0] = x;
+	ti[1] = i32s(m, "axis", 1, (int32_t[1]){ 3 });
+	outputs(m, x, 1, 3, (int32_t[3]){ 1, 4, 10 }, outs);
+	tb_op(m, TFL_OP_REVERSE_V2, 2, ti, 1, outs);
+	quantize_all(m, 0);
+	refused("REVERSE_V2 of axis 3 of a rank-3 tensor", m, "axis out of range");
+
 	/* SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND of x as [N 1, H 4, C 10] */
 	static const struct {
 		const char *what, *msg;
