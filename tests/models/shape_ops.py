@@ -70,6 +70,12 @@ lowest value). On [1, 12, 10, 3]:
                axis -2) [1, 12, 10, 4]
     output 23: the mean over the columns reversed along its channels
                (REVERSE_V2 of a rank-3 tensor, axis 2) [1, 12, 4]
+    output 24: the sum's channels shuffled as ShuffleNet does: RESHAPE to
+               [1, 12, 10, 2, 2], TRANSPOSE 0 1 2 4 3, RESHAPE back
+               [1, 12, 10, 4]
+    output 25: the first convolution's channels moved into rows through
+               rank 5 (four axes move apart): RESHAPE to [1, 12, 10, 2, 4],
+               TRANSPOSE 0 1 3 2 4, RESHAPE [1, 24, 10, 4]
 
 The pad value lies below what the convolution gives, so the quantized
 model pads with a value other than the zero point (a concatenation of
@@ -94,12 +100,13 @@ OP = {'ADD': 0, 'CONCATENATION': 2, 'CONV_2D': 3, 'RELU_N1_TO_1': 20, 'MEAN': 40
       'GELU': 150, 'ABS': 101, 'RSQRT': 76,
       'SQUARED_DIFFERENCE': 99, 'SUB': 41, 'MUL': 18, 'L2_NORMALIZATION': 11,
       'SPACE_TO_BATCH_ND': 38, 'BATCH_TO_SPACE_ND': 37, 'TILE': 69, 'BROADCAST_TO': 130,
-      'BATCH_MATMUL': 126, 'SOFTMAX': 25, 'REVERSE_V2': 105}
+      'BATCH_MATMUL': 126, 'SOFTMAX': 25, 'REVERSE_V2': 105, 'RESHAPE': 22, 'TRANSPOSE': 39}
 OPT = {'Conv2D': 1, 'Concatenation': 10, 'Add': 11, 'Reducer': 27, 'Squeeze': 30,
        'Split': 35, 'PadV2': 43, 'Slice': 48, 'ExpandDims': 52, 'Pack': 59,
        'Unpack': 64, 'SplitV': 79, 'ArgMax': 40, 'ArgMin': 57, 'MirrorPad': 77,
        'Gather': 23, 'Gelu': 116, 'Sub': 28, 'Mul': 21, 'L2Norm': 12,
-       'BatchToSpaceND': 24, 'SpaceToBatchND': 25, 'BatchMatMul': 101, 'Softmax': 9}
+       'BatchToSpaceND': 24, 'SpaceToBatchND': 25, 'BatchMatMul': 101, 'Softmax': 9,
+       'Reshape': 17, 'Transpose': 26}
 F32, I32 = tw.TT_FLOAT32, tw.TT_INT32
 
 
@@ -244,11 +251,23 @@ def main():
     m.op('REVERSE_V2', None, [], [perm, m.t([1], [-2], I32)], [rw])
     rc = m.t([1, 12, 4])
     m.op('REVERSE_V2', None, [], [mw, m.t([1], [2], I32)], [rc])
+    s5 = m.t([1, 12, 10, 2, 2])
+    m.op('RESHAPE', 'Reshape', [], [s, m.t([5], [1, 12, 10, 2, 2], I32)], [s5])
+    t5 = m.t([1, 12, 10, 2, 2])
+    m.op('TRANSPOSE', 'Transpose', [], [s5, m.t([5], [0, 1, 2, 4, 3], I32)], [t5])
+    sh = m.t([1, 12, 10, 4])
+    m.op('RESHAPE', 'Reshape', [], [t5, m.t([4], [1, 12, 10, 4], I32)], [sh])
+    c5 = m.t([1, 12, 10, 2, 4])
+    m.op('RESHAPE', 'Reshape', [], [c, m.t([5], [1, 12, 10, 2, 4], I32)], [c5])
+    t6 = m.t([1, 12, 2, 10, 4])
+    m.op('TRANSPOSE', 'Transpose', [], [c5, m.t([5], [0, 1, 3, 2, 4], I32)], [t6])
+    ps = m.t([1, 24, 10, 4])
+    m.op('RESHAPE', 'Reshape', [], [t6, m.t([4], [1, 24, 10, 4], I32)], [ps])
     with open(sys.argv[1], 'wb') as f:
         # BROADCAST_TO's versions start at 2 in TFLite's op resolver
         f.write(tw.model_ops(m.ops, m.tensors, [x],
                              [y, a2, mw, mx, cl, am, ga, gr, gt, ge, rs, ln, l2, mn, ai, sm,
-                              dl, bc, tl, at, mw2, mw3, rw, rc], versions={OP['BROADCAST_TO']: 2}))
+                              dl, bc, tl, at, mw2, mw3, rw, rc, sh, ps], versions={OP['BROADCAST_TO']: 2}))
 
 
 if __name__ == '__main__':

@@ -27,6 +27,8 @@
 #include "ops.h"
 
 #define ARENA_ALIGN 64
+/* TFLite's TRANSPOSE takes up to 6 axes; RESHAPEs around it make such tensors */
+#define MAX_RANK 6
 
 struct pt {			/* a program tensor being built */
 	uint32_t dtype, slot;
@@ -236,9 +238,11 @@ static int dims4(struct cc *c, const struct model_tensor *t, uint32_t d[4])
 {
 	uint32_t i;
 
-	if (t->rank > 4)
-		return base_errf(c->err, c->errsz, -EOPNOTSUPP, "tensor '%s' has rank %u (at most 4)",
-				 t->name ? t->name : "", t->rank);
+	uint64_t lead = 1;
+
+	if (t->rank > MAX_RANK)
+		return base_errf(c->err, c->errsz, -EOPNOTSUPP, "tensor '%s' has rank %u (at most %u)",
+				 t->name ? t->name : "", t->rank, MAX_RANK);
 	for (i = 0; i < 4; i++)
 		d[i] = 1;
 	for (i = 0; i < t->rank; i++) {
@@ -246,7 +250,19 @@ static int dims4(struct cc *c, const struct model_tensor *t, uint32_t d[4])
 			return base_errf(c->err, c->errsz, -EOPNOTSUPP,
 					 "tensor '%s' has dimension %d", t->name ? t->name : "",
 					 t->shape[i]);
-		d[4 - t->rank + i] = (uint32_t)t->shape[i];
+		if (i + 4 < t->rank)
+			lead *= (uint64_t)t->shape[i];
+		else
+			d[4 - t->rank + i] = (uint32_t)t->shape[i];
+	}
+	/* rank 5 and 6 (only RESHAPE and TRANSPOSE take them): the leading axes as one */
+	if (t->rank > 4) {
+		lead *= d[0];
+		if (lead > EDGEAI_PROG_MAX_DIM)
+			return base_errf(c->err, c->errsz, -EOPNOTSUPP,
+					 "tensor '%s' has %llu rows of 4-D blocks", t->name ? t->name : "",
+					 (unsigned long long)lead);
+		d[0] = (uint32_t)lead;
 	}
 	return 0;
 }
@@ -1915,8 +1931,8 @@ static int c_slices(struct cc *c, const struct model_op *op)
 	it = T(c, src);
 	if (dims4(c, it, d))
 		return -EOPNOTSUPP;
-	if (it->rank < 1)
-		return unsupported(c, op, "a scalar input");
+	if (it->rank < 1 || it->rank > 4)
+		return unsupported(c, op, "a scalar input, or rank above 4");
 	off = 4 - it->rank;
 	for (k = 0; k < op->n_out; k++)
 		if (op->out[k] < 0 || !same_q(c, src, op->out[k]))
@@ -2543,6 +2559,66 @@ static int c_concat_rescale(struct cc *c, const struct model_op *op, int32_t in,
 	return r ? r : tmp;
 }
 
+/*
+ * TRANSPOSE of rank 5 or 6 (a channel shuffle: [N, H, W, g, C/g] with
+ * the last two axes swapped; a pixel shuffle): the bytes move as in a
+ * TRANSPOSE of fewer axes. Axes of size 1 move nothing; input axes that
+ * stay next to each other, in order, move as one. When at most 4 such
+ * groups are left, one 4-D TRANSPOSE between views does it.
+ */
+static int c_transpose_merged(struct cc *c, const struct model_op *op, const int32_t *perm)
+{
+	const struct model_tensor *it = T(c, op->in[0]);
+	uint32_t rank = it->rank, first[MAX_RANK], size[MAX_RANK], ng = 0, seen = 0;
+	uint32_t vin[4] = { 1, 1, 1, 1 }, p4[4] = { 0, 1, 2, 3 }, k, g, j;
+	int32_t prev = -1;
+	int in, out, r;
+
+	for (k = 0; k < rank; k++) {
+		int32_t a = perm[k];
+
+		if (a < 0 || (uint32_t)a >= rank || seen & 1u << a)
+			return unsupported(c, op, "not a permutation");
+		seen |= 1u << a;
+		if (it->shape[a] == 1)
+			continue;
+		/* a continues the group when the input axes between it and prev are all 1 */
+		for (j = (uint32_t)prev + 1; prev >= 0 && a > prev && j < (uint32_t)a; j++)
+			if (it->shape[j] != 1)
+				break;
+		if (prev >= 0 && a > prev && j == (uint32_t)a) {
+			size[ng - 1] *= (uint32_t)it->shape[a];
+		} else {
+			if (ng == 4)
+				return unsupported(c, op, "a permutation of more than 4 axes "
+						   "that move apart");
+			first[ng] = (uint32_t)a;
+			size[ng++] = (uint32_t)it->shape[a];
+		}
+		prev = a;
+	}
+	/* vin: the groups in input order; p4: where output group g is in vin */
+	for (g = 0; g < ng; g++) {
+		uint32_t pos = 0;
+
+		for (j = 0; j < ng; j++)
+			pos += first[j] < first[g];
+		vin[4 - ng + pos] = size[g];
+		p4[4 - ng + g] = 4 - ng + pos;
+	}
+	in = cc_tensor(c, op->in[0]);
+	if (in < 0)
+		return in;
+	out = cc_tensor(c, op->out[0]);
+	if (out < 0)
+		return out;
+	r = view_transpose(c, (uint32_t)in, vin, p4, out);
+	if (r < 0 || r == out)
+		return r < 0 ? r : 0;
+	return cc_op_pt(c, EDGEAI_OP_RESHAPE, (uint32_t[1]){ (uint32_t)r }, 1, (uint32_t)out,
+			NULL, 0);
+}
+
 static int c_shape(struct cc *c, const struct model_op *op)
 {
 	int32_t in = op->in[0], out = op->out[0], v[16];
@@ -2550,7 +2626,9 @@ static int c_shape(struct cc *c, const struct model_op *op)
 	uint32_t n = 0, k, off = 4 - it->rank;
 	int r;
 
-	if (it->rank > 4 || ot->rank > 4)
+	if ((it->rank > 4 || ot->rank > 4) && op->code != TFL_OP_RESHAPE &&
+	    op->code != TFL_OP_SQUEEZE && op->code != TFL_OP_EXPAND_DIMS &&
+	    op->code != TFL_OP_TRANSPOSE)
 		return unsupported(c, op, "rank above 4");
 	if (op->code != TFL_OP_CONCATENATION && !same_q(c, in, out))
 		return unsupported(c, op, "input and output quantization differ");
@@ -2567,11 +2645,13 @@ static int c_shape(struct cc *c, const struct model_op *op)
 	case TFL_OP_TRANSPOSE: {
 		struct edgeai_prog_transpose_params p = { 0 };
 
-		r = const_ints(c, op->in[1], v, 4, &n);
+		r = const_ints(c, op->in[1], v, MAX_RANK, &n);
 		if (r)
 			return r;
 		if (n != it->rank)
 			return unsupported(c, op, "permutation does not match the rank");
+		if (it->rank > 4)
+			return c_transpose_merged(c, op, v);
 		for (k = 0; k < off; k++)
 			p.perm[k] = k;
 		for (k = 0; k < n; k++)
@@ -3361,6 +3441,10 @@ static int compile_op(struct cc *c, const struct model_op *op)
 	}
 	if (op->n_out != 1 || op->n_in < 1 || op->in[0] < 0)
 		return unsupported(c, op, "needs one output and an input");
+	if ((T(c, op->in[0])->rank > 4 || T(c, op->out[0])->rank > 4) &&
+	    op->code != TFL_OP_RESHAPE && op->code != TFL_OP_SQUEEZE &&
+	    op->code != TFL_OP_EXPAND_DIMS && op->code != TFL_OP_TRANSPOSE)
+		return unsupported(c, op, "rank above 4 (only RESHAPE and TRANSPOSE take it)");
 	switch (op->code) {
 	case TFL_OP_PAD:
 	case TFL_OP_PADV2:

@@ -815,31 +815,38 @@ static int k_resize(struct quant_fref *x, const struct model_op *op, float *out,
 	return 0;
 }
 
+/* TRANSPOSE of rank 1 to 6: output element i reads the input at its index permuted. */
 static int k_transpose(struct quant_fref *x, const struct model_op *op, float *out)
 {
-	int32_t perm[4];
-	int d[4], o[4], p4[4], rank = tdims(x, op->in[0]).r;
+	struct dims d = tdims(x, op->in[0]), o = tdims(x, op->out[0]);
 	const float *in = fin(x, op, 0, NULL);
-	int n = iconst(x, op, 1, perm, 4);
+	int32_t perm[6];
+	int n = iconst(x, op, 1, perm, 6), r = d.r, seen = 0;
+	size_t istr[6], idx[6] = { 0 }, cnt = 1;
 
-	if (!in || n != rank || dims4(x, op->in[0], d) || dims4(x, op->out[0], o))
-		return SHAPE_ERR(x, op, "needs rank <= 4 and a constant permutation");
-	for (int i = 0; i < 4; i++)
-		p4[i] = i < 4 - rank ? i : perm[i - (4 - rank)] + 4 - rank;
-	for (int i = 0; i < 4; i++)
-		if (p4[i] < 0 || p4[i] > 3 || o[i] != d[p4[i]])
+	if (!in || r < 1 || r > 6 || n != r || o.r != r)
+		return SHAPE_ERR(x, op, "needs rank 1 to 6 and a constant permutation");
+	for (int k = 0; k < r; k++) {
+		if (perm[k] < 0 || perm[k] >= r || seen & 1 << perm[k] || o.d[k] != d.d[perm[k]])
 			return SHAPE_ERR(x, op, "permutation does not match the output");
-	for (int i0 = 0; i0 < o[0]; i0++)
-		for (int i1 = 0; i1 < o[1]; i1++)
-			for (int i2 = 0; i2 < o[2]; i2++)
-				for (int i3 = 0; i3 < o[3]; i3++) {
-					int oi[4] = { i0, i1, i2, i3 }, ii[4];
+		seen |= 1 << perm[k];
+		cnt *= (size_t)o.d[k];
+	}
+	istr[r - 1] = 1;
+	for (int k = r - 1; k > 0; k--)
+		istr[k - 1] = istr[k] * (size_t)d.d[k];
+	for (size_t i = 0; i < cnt; i++) {
+		size_t src = 0;
 
-					for (int k = 0; k < 4; k++)
-						ii[p4[k]] = oi[k];
-					out[(((size_t)i0 * o[1] + i1) * o[2] + i2) * o[3] + i3] =
-						in[(((size_t)ii[0] * d[1] + ii[1]) * d[2] + ii[2]) * d[3] + ii[3]];
-				}
+		for (int k = 0; k < r; k++)
+			src += idx[k] * istr[perm[k]];
+		out[i] = in[src];
+		for (int k = r; k-- > 0;) {
+			if (++idx[k] < (size_t)o.d[k])
+				break;
+			idx[k] = 0;
+		}
+	}
 	return 0;
 }
 

@@ -457,6 +457,25 @@ static void malformed(void)
 	quantize_all(m, 0);
 	refused("REVERSE_V2 of axis 3 of a rank-3 tensor", m, "axis out of range");
 
+	/* rank 5: RESHAPE and TRANSPOSE take it, when 4 axes do the move */
+	m = tb_new();
+	x = tb_tensor(m, "x5", TFL_INT8, 5, (int32_t[5]){ 2, 3, 2, 3, 2 }, NULL, 0);
+	ti[0] = x;
+	ti[1] = tb_tensor(m, "perm", TFL_INT32, 1, (int32_t[1]){ 5 },
+			  (int32_t[5]){ 4, 3, 2, 1, 0 }, 20);
+	outputs(m, x, 1, 5, (int32_t[5]){ 2, 3, 2, 3, 2 }, outs);
+	tb_op(m, TFL_OP_TRANSPOSE, 2, ti, 1, outs);
+	quantize_all(m, 0);
+	refused("TRANSPOSE 4 3 2 1 0 of rank 5", m, "more than 4 axes");
+
+	m = tb_new();
+	x = tb_tensor(m, "x5", TFL_INT8, 5, (int32_t[5]){ 2, 3, 2, 3, 2 }, NULL, 0);
+	ti[0] = ti[1] = x;
+	outputs(m, x, 1, 5, (int32_t[5]){ 2, 3, 2, 3, 2 }, outs);
+	tb_op(m, TFL_OP_ADD, 2, ti, 1, outs);
+	quantize_all(m, 0);
+	refused("ADD of rank 5", m, "rank above 4");
+
 	/* SPACE_TO_BATCH_ND and BATCH_TO_SPACE_ND of x as [N 1, H 4, C 10] */
 	static const struct {
 		const char *what, *msg;
@@ -732,7 +751,7 @@ static void matmul_refused(void)
 		  3, { 2, 3, 4 }, 3, { 3, 4, 5 }, 3, { 3, 3, 5 }, 0, 0 },
 		{ "BATCH_MATMUL into [2, 3, 6]", "output's shape", TFL_INT8,
 		  3, { 2, 3, 4 }, 3, { 2, 4, 5 }, 3, { 2, 3, 6 }, 0, 0 },
-		{ "BATCH_MATMUL of rank 5", "has rank 5 (at most 4)", TFL_INT8,
+		{ "BATCH_MATMUL of rank 5", "rank above 4", TFL_INT8,
 		  5, { 1, 2, 2, 3, 4 }, 5, { 1, 2, 2, 4, 5 }, 5, { 1, 2, 2, 3, 5 }, 0, 0 },
 		{ "BATCH_MATMUL of a vector", "ranks other than 2 to 4", TFL_INT8,
 		  1, { 4 }, 2, { 4, 5 }, 2, { 1, 5 }, 0, 0 },
