@@ -355,6 +355,16 @@ static int cc_tensor(struct cc *c, int32_t i)
 	return (int)c->nt++;
 }
 
+/* Program tensors of @op's input 0 and output 0. */
+static int cc_in_out(struct cc *c, const struct model_op *op, int *in, int *out)
+{
+	*in = cc_tensor(c, op->in[0]);
+	if (*in < 0)
+		return *in;
+	*out = cc_tensor(c, op->out[0]);
+	return *out < 0 ? *out : 0;
+}
+
 /*
  * A program tensor of no model tensor: an intermediate of an op the
  * compiler lowers to several program ops, of @like's type and zero point
@@ -1588,12 +1598,9 @@ static int c_block_lowered(struct cc *c, const struct model_op *op)
 	w[1] = v[2];
 	w[2] = v[1];
 	w[3] = v[3];
-	in = cc_tensor(c, op->in[0]);
-	if (in < 0)
-		return in;
-	out = cc_tensor(c, op->out[0]);
-	if (out < 0)
-		return out;
+	r = cc_in_out(c, op, &in, &out);
+	if (r)
+		return r;
 	t0 = cc_temp(c, (uint32_t)in, v);
 	if (t0 < 0)
 		return t0;
@@ -2326,12 +2333,9 @@ static int c_reverse(struct cc *c, const struct model_op *op)
 	r = const_ints(c, op->in[1], axes, ARRAY_SIZE(axes), &n);
 	if (r)
 		return r;
-	in = cc_tensor(c, op->in[0]);
-	if (in < 0)
-		return in;
-	out = cc_tensor(c, op->out[0]);
-	if (out < 0)
-		return out;
+	r = cc_in_out(c, op, &in, &out);
+	if (r)
+		return r;
 	for (k = 0; k < 4; k++)
 		sp.stride[k] = 1;
 	for (k = 0; k < n; k++) {
@@ -2606,12 +2610,9 @@ static int c_transpose_merged(struct cc *c, const struct model_op *op, const int
 		vin[4 - ng + pos] = size[g];
 		p4[4 - ng + g] = 4 - ng + pos;
 	}
-	in = cc_tensor(c, op->in[0]);
-	if (in < 0)
-		return in;
-	out = cc_tensor(c, op->out[0]);
-	if (out < 0)
-		return out;
+	r = cc_in_out(c, op, &in, &out);
+	if (r)
+		return r;
 	r = view_transpose(c, (uint32_t)in, vin, p4, out);
 	if (r < 0 || r == out)
 		return r < 0 ? r : 0;
