@@ -62,6 +62,8 @@ def cases():
          kh=5, kw=5, stride=(2, 2))
     conv('conv_rgb_128_3x3s2_16', 'conv rgb', h=128, w=128, ic=3, oc=16,
          stride=(2, 2), act='RELU')
+    conv('conv_rgb_224_7x7s2_64', 'conv rgb', h=224, w=224, ic=3, oc=64,
+         kh=7, kw=7, stride=(2, 2), act='RELU')
     # pointwise
     conv('conv_pw_56x56_64_128', 'conv 1x1', h=56, w=56, ic=64, oc=128,
          kh=1, kw=1, act='RELU6')
@@ -85,6 +87,17 @@ def cases():
     conv('conv_3x3_28x28_64_64', 'conv 3x3', h=28, w=28, ic=64, oc=64)
     conv('conv_3x3s2_56x56_16_32', 'conv 3x3', h=56, w=56, ic=16, oc=32,
          stride=(2, 2))
+    # wider and other kernels: ResNet's and Inception's middle stages
+    conv('conv_3x3_14x14_256_256', 'conv 3x3', h=14, w=14, ic=256, oc=256,
+         act='RELU')
+    conv('conv_3x3s2_28x28_128_256', 'conv 3x3', h=28, w=28, ic=128,
+         oc=256, stride=(2, 2))
+    conv('conv_5x5_28x28_32_32', 'conv kxk', h=28, w=28, ic=32, oc=32,
+         kh=5, kw=5)
+    conv('conv_1x7_17x17_128_128', 'conv kxk', h=17, w=17, ic=128, oc=128,
+         kh=1, kw=7)
+    conv('conv_7x1_17x17_128_128', 'conv kxk', h=17, w=17, ic=128, oc=128,
+         kh=7, kw=1)
     # DEPTHWISE_CONV_2D
     dw('dw3_s1_112_c8', 8, 112, 3, 1)
     dw('dw3_s1_56_c24', 24, 56, 3, 1)
@@ -199,6 +212,10 @@ def cases():
     add('slice_56x56x64_half_c', 'movement', gen.slice_case,
         shape=(1, 56, 56, 64), begin=(0, 0, 0, 0), end=(1, 56, 56, 32),
         strides=(1, 1, 1, 1))
+    # YOLOv5's Focus: every other row and column
+    add('slice_s2_hw_160x160x16', 'movement', gen.slice_case,
+        shape=(1, 160, 160, 16), begin=(0, 1, 0, 0), end=(1, 160, 160, 16),
+        strides=(1, 2, 2, 1))
     add('tile_hw_1x1x64_to_28x28', 'movement', gen.tile_case, op='TILE',
         shape=(1, 1, 1, 64), mult=(1, 28, 28, 1))
     add('tile_c2_28x28x32', 'movement', gen.tile_case, op='TILE',
@@ -254,6 +271,11 @@ def cases():
     conv('u8_dw3_s2_112_c64', 'uint8 dw', h=112, w=112, ic=64,
          stride=(2, 2), **u8d)
     conv('u8_dw3_s1_14_c512', 'uint8 dw', h=14, w=14, ic=512, **u8d)
+    add('u8_fc_b1_1024_1000', 'uint8 fc', gen.fc_case, dtype='uint8',
+        batch=1, ic=1024, oc=1000, zp_in=120, w_zp=130, zp_out=110)
+    add('u8_avgpool_global_7x7x1024', 'uint8 pool', gen.pool_case,
+        op='AVERAGE_POOL_2D', dtype='uint8', h=7, w=7, ch=1024, fh=7, fw=7,
+        stride=(1, 1), padding='VALID', zp=118)
     return L
 
 
