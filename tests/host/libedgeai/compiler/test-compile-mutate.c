@@ -28,7 +28,7 @@
 #include "mutate.h"
 
 #define MUTANTS 1500
-#define MAX_IO 24
+#define MAX_IO 32
 
 /* 0: compiled and ran; 1: refused with a message; -1: a failure (@why says which). */
 static int try(struct edgeai_model *m, char *why, size_t whysz)
