@@ -236,9 +236,8 @@ static int dtype_of(uint8_t tfl)
 
 static int dims4(struct cc *c, const struct model_tensor *t, uint32_t d[4])
 {
-	uint32_t i;
-
 	uint64_t lead = 1;
+	uint32_t i;
 
 	if (t->rank > MAX_RANK)
 		return base_errf(c->err, c->errsz, -EOPNOTSUPP, "tensor '%s' has rank %u (at most %u)",
@@ -2627,10 +2626,7 @@ static int c_shape(struct cc *c, const struct model_op *op)
 	uint32_t n = 0, k, off = 4 - it->rank;
 	int r;
 
-	if ((it->rank > 4 || ot->rank > 4) && op->code != TFL_OP_RESHAPE &&
-	    op->code != TFL_OP_SQUEEZE && op->code != TFL_OP_EXPAND_DIMS &&
-	    op->code != TFL_OP_TRANSPOSE)
-		return unsupported(c, op, "rank above 4");
+	/* compile_op() let only RESHAPE, SQUEEZE, EXPAND_DIMS and TRANSPOSE through above rank 4 */
 	if (op->code != TFL_OP_CONCATENATION && !same_q(c, in, out))
 		return unsupported(c, op, "input and output quantization differ");
 	switch (op->code) {
