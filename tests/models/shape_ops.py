@@ -76,6 +76,10 @@ lowest value). On [1, 12, 10, 3]:
     output 25: the first convolution's channels moved into rows through
                rank 5 (four axes move apart): RESHAPE to [1, 12, 10, 2, 4],
                TRANSPOSE 0 1 3 2 4, RESHAPE [1, 24, 10, 4]
+    output 26: channel 2 of the sum (STRIDED_SLICE shrinking axis 3, as
+               x[..., 2] is written) TILEd by 1 1 2 [1, 12, 20]
+    output 27: column 3 of the sum (shrinking axis 2) reversed along its
+               rows [1, 12, 4]
 
 The pad value lies below what the convolution gives, so the quantized
 model pads with a value other than the zero point (a concatenation of
@@ -100,13 +104,14 @@ OP = {'ADD': 0, 'CONCATENATION': 2, 'CONV_2D': 3, 'RELU_N1_TO_1': 20, 'MEAN': 40
       'GELU': 150, 'ABS': 101, 'RSQRT': 76,
       'SQUARED_DIFFERENCE': 99, 'SUB': 41, 'MUL': 18, 'L2_NORMALIZATION': 11,
       'SPACE_TO_BATCH_ND': 38, 'BATCH_TO_SPACE_ND': 37, 'TILE': 69, 'BROADCAST_TO': 130,
-      'BATCH_MATMUL': 126, 'SOFTMAX': 25, 'REVERSE_V2': 105, 'RESHAPE': 22, 'TRANSPOSE': 39}
+      'BATCH_MATMUL': 126, 'SOFTMAX': 25, 'REVERSE_V2': 105, 'RESHAPE': 22, 'TRANSPOSE': 39,
+      'STRIDED_SLICE': 45}
 OPT = {'Conv2D': 1, 'Concatenation': 10, 'Add': 11, 'Reducer': 27, 'Squeeze': 30,
        'Split': 35, 'PadV2': 43, 'Slice': 48, 'ExpandDims': 52, 'Pack': 59,
        'Unpack': 64, 'SplitV': 79, 'ArgMax': 40, 'ArgMin': 57, 'MirrorPad': 77,
        'Gather': 23, 'Gelu': 116, 'Sub': 28, 'Mul': 21, 'L2Norm': 12,
        'BatchToSpaceND': 24, 'SpaceToBatchND': 25, 'BatchMatMul': 101, 'Softmax': 9,
-       'Reshape': 17, 'Transpose': 26}
+       'Reshape': 17, 'Transpose': 26, 'StridedSlice': 32}
 F32, I32 = tw.TT_FLOAT32, tw.TT_INT32
 
 
@@ -263,11 +268,23 @@ def main():
     m.op('TRANSPOSE', 'Transpose', [], [c5, m.t([5], [0, 1, 3, 2, 4], I32)], [t6])
     ps = m.t([1, 24, 10, 4])
     m.op('RESHAPE', 'Reshape', [], [t6, m.t([4], [1, 24, 10, 4], I32)], [ps])
+    c2 = m.t([1, 12, 10])
+    m.op('STRIDED_SLICE', 'StridedSlice', [(4, 'i', 8)],
+         [s, m.t([4], [0, 0, 0, 2], I32), m.t([4], [1, 12, 10, 3], I32),
+          m.t([4], [1, 1, 1, 1], I32)], [c2])
+    ct = m.t([1, 12, 20])
+    m.op('TILE', None, [], [c2, m.t([3], [1, 1, 2], I32)], [ct])
+    w3 = m.t([1, 12, 4])
+    m.op('STRIDED_SLICE', 'StridedSlice', [(4, 'i', 4)],
+         [s, m.t([4], [0, 0, 3, 0], I32), m.t([4], [1, 12, 4, 4], I32),
+          m.t([4], [1, 1, 1, 1], I32)], [w3])
+    wr = m.t([1, 12, 4])
+    m.op('REVERSE_V2', None, [], [w3, m.t([1], [1], I32)], [wr])
     with open(sys.argv[1], 'wb') as f:
         # BROADCAST_TO's versions start at 2 in TFLite's op resolver
         f.write(tw.model_ops(m.ops, m.tensors, [x],
                              [y, a2, mw, mx, cl, am, ga, gr, gt, ge, rs, ln, l2, mn, ai, sm,
-                              dl, bc, tl, at, mw2, mw3, rw, rc, sh, ps], versions={OP['BROADCAST_TO']: 2}))
+                              dl, bc, tl, at, mw2, mw3, rw, rc, sh, ps, ct, wr], versions={OP['BROADCAST_TO']: 2}))
 
 
 if __name__ == '__main__':

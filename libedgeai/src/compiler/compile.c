@@ -2342,6 +2342,10 @@ static int c_reverse(struct cc *c, const struct model_op *op)
 
 		if (axis < 0)
 			return unsupported(c, op, "axis out of range");
+		/* TFLite 2.9 reverses the first axis only (it logs that it takes one) */
+		if (k && axis != norm_axis(axes[0], it->rank) && it->shape[axis] > 1)
+			return unsupported(c, op, "more than one axis (TFLite 2.9 reverses only "
+					   "the first)");
 		a4 = (uint32_t)axis + 4 - it->rank;
 		sp.stride[a4] = -1;
 		sp.begin[a4] = c->t[in].dims[a4] - 1;
@@ -2706,6 +2710,7 @@ static int c_shape(struct cc *c, const struct model_op *op)
 		struct edgeai_prog_slice_params p = { 0 };
 		int32_t b[4], e[4], s[4];
 		uint32_t nb, ne, ns, d[4];
+		int ip, op_out, via;
 		uint64_t cnt;
 
 		if (const_ints(c, op->in[1], b, 4, &nb) || const_ints(c, op->in[2], e, 4, &ne) ||
@@ -2750,10 +2755,19 @@ static int c_shape(struct cc *c, const struct model_op *op)
 		}
 		if (model_tensor_elems(ot, &cnt) || cnt != (uint64_t)d[0] * d[1] * d[2] * d[3])
 			return unsupported(c, op, "the output's shape does not match the slice");
-		r = fix_dims(c, out, d);
-		if (r)
-			return r;
-		return cc_op(c, EDGEAI_OP_STRIDED_SLICE, &in, 1, out, &p, sizeof(p));
+		/*
+		 * d keeps a shrunk axis as a 1 in its place; the output's own
+		 * dims drop it, which its readers take: a view between them.
+		 */
+		ip = cc_tensor(c, in);
+		if (ip < 0)
+			return ip;
+		op_out = dims_view(c, out, d, &via);
+		if (op_out < 0)
+			return op_out;
+		r = cc_op_pt(c, EDGEAI_OP_STRIDED_SLICE, (uint32_t[1]){ (uint32_t)ip }, 1,
+			     (uint32_t)op_out, &p, sizeof(p));
+		return r ? r : reshape_pt(c, via, (uint32_t)op_out, (uint32_t)cc_tensor(c, out));
 	}
 	case TFL_OP_RESIZE_NEAREST_NEIGHBOR:
 	case TFL_OP_RESIZE_BILINEAR: {

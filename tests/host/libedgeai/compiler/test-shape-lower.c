@@ -457,6 +457,14 @@ static void malformed(void)
 	quantize_all(m, 0);
 	refused("REVERSE_V2 of axis 3 of a rank-3 tensor", m, "axis out of range");
 
+	m = with_x(&x);
+	ti[0] = x;
+	ti[1] = i32s(m, "axes", 2, (int32_t[2]){ 1, 2 });
+	outputs(m, x, 1, 3, (int32_t[3]){ 1, 4, 10 }, outs);
+	tb_op(m, TFL_OP_REVERSE_V2, 2, ti, 1, outs);
+	quantize_all(m, 0);
+	refused("REVERSE_V2 of axes 1 and 2", m, "TFLite 2.9 reverses only the first");
+
 	/* rank 5: RESHAPE and TRANSPOSE take it, when 4 axes do the move */
 	m = tb_new();
 	x = tb_tensor(m, "x5", TFL_INT8, 5, (int32_t[5]){ 2, 3, 2, 3, 2 }, NULL, 0);
