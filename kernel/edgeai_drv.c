@@ -342,7 +342,7 @@ static const struct drm_driver edgeai_drm_driver = {
 	.desc = "edgeai NPU/DSP accelerator",
 	.date = "20260101",
 	.major = 1,
-	.minor = 12,
+	.minor = 13,
 };
 
 static int edgeai_probe(struct platform_device *pdev)

@@ -782,6 +782,14 @@ static int epc_op_params(struct epc *c, const struct edgeai_prog_op *op,
 			if (p->out_multiplier || p->out_shift || p->bias || p->scale)
 				return FAIL(c, "integer division with parameters");
 			break;
+		case EDGEAI_PROG_MEAN_INT:
+			if (x->dtype != EDGEAI_DTYPE_INT8)
+				return FAIL(c, "int8 reference pipeline on uint8");
+			if (p->bias || p->scale)
+				return FAIL(c, "int8 reference pipeline with a bias or scale");
+			if (!epc_qmul_ok(p->out_multiplier, p->out_shift))
+				return FAIL(c, "output multiplier out of range");
+			break;
 		case 0:
 			if (p->scale)
 				return FAIL(c, "integer pipeline with a float scale");

@@ -97,6 +97,22 @@ static int32_t ek_sum_float(int32_t sum, uint32_t scale, uint32_t bias, int32_t 
 	return ek_wadd(v, zp_out);
 }
 
+/*
+ * int8 MEAN over H and W with keep_dims (reference_integer_ops::Mean, what
+ * TFLite 2.9's x86 builds run): the sum of (stored value - zp_in) in int32,
+ * wrapping as TFLite's does, rescaled by s_in / s_out, then divided by n
+ * rounding half away from zero (C's division truncates) and offset.
+ */
+static int32_t ek_mean_int(int32_t sum, uint32_t n, int32_t zp_in,
+			   const struct edgeai_prog_mean_params *p, int32_t zp_out)
+{
+	int32_t acc = (int32_t)((uint32_t)sum - n * (uint32_t)zp_in);
+	int32_t t = ek_mbqm(acc, p->out_multiplier, p->out_shift), h = (int32_t)(n / 2);
+
+	t = t > 0 ? ek_wadd(t, h) : ek_wadd(t, -h);
+	return ek_wadd(n > (uint32_t)EK_I32_MAX ? 0 : t / (int32_t)n, zp_out);
+}
+
 uint32_t ek_mean_fbias(const struct ek_op *o)
 {
 	const struct edgeai_prog_mean_params *p =
@@ -124,15 +140,17 @@ int32_t ek_mean_out(const struct ek_op *o, int32_t sum, uint32_t fbias)
 		return ek_sum_float(sum, p->scale, fbias, o->out.zp);
 	if (p->flags == EDGEAI_PROG_MEAN_DIV)
 		return sum / (int32_t)hw;	/* hw <= 2^32 / 2^8: no overflow */
+	if (p->flags == EDGEAI_PROG_MEAN_INT)
+		return ek_mean_int(sum, hw, o->in[0].zp, p, o->out.zp);
 	return ek_wadd(ek_mbqm(sum, p->out_multiplier, p->out_shift), p->bias);
 }
 
 /*
  * MEAN over H and W. The integer pipeline (reduce.cc, keep_dims, axes 1
- * and 2, input and output quantization differing:
- * optimized_integer_ops::Mean): the raw stored values are summed,
- * rescaled once, and the folded bias (which carries both zero points) is
- * added. The float one: ek_mean_float(). The integer division
+ * and 2, input and output quantization differing, uint8): the raw stored
+ * values are summed, rescaled once, and the folded bias (which carries
+ * both zero points) is added. int8's reference pipeline: ek_mean_int().
+ * The float one: ek_mean_float(). The integer division
  * (reference_ops::Mean, equal quantization): sum / n toward zero. SUM's
  * float pipeline: ek_sum_float(), its low byte stored, not clamped.
  * ek_mean_out() takes a sum to its output.

@@ -452,6 +452,15 @@ static void b_mean_div(struct tp *p)
 	b_mean_mode(p, EDGEAI_PROG_MEAN_DIV, 0);
 }
 
+/* TFLite's int8 reference pipeline (1.13): the multiplier of s_in / s_out */
+static void b_mean_int(struct tp *p)
+{
+	struct edgeai_prog_mean_params *m = tp_params(p);
+
+	b_mean(p);
+	m->flags = EDGEAI_PROG_MEAN_INT;
+}
+
 /* SUM's float pipeline (1.11) */
 static void b_mean_sum(struct tp *p)
 {
@@ -620,7 +629,9 @@ E(fc_batch, tp_t(p, 3)->dims[2] = 3)
 E(fc_weights, tp_t(p, 1)->dims[1] = 2)
 E(fc_ic, tp_t(p, 0)->dims[3] = 7)
 E(mean_shape, tp_t(p, 1)->dims[1] = 3)
-E(mean_flags, ((struct edgeai_prog_mean_params *)tp_params(p))->flags = 8)
+E(mean_flags, ((struct edgeai_prog_mean_params *)tp_params(p))->flags = 16)
+E(mean_ref_bias, ((struct edgeai_prog_mean_params *)tp_params(p))->bias = 1)
+E(mean_ref_uint8, tp_t(p, 0)->dtype = U8; tp_t(p, 1)->dtype = U8)
 E(mean_sum_div, ((struct edgeai_prog_mean_params *)tp_params(p))->flags =
 	       EDGEAI_PROG_MEAN_SUM | EDGEAI_PROG_MEAN_DIV)
 E(mean_sum_mul, ((struct edgeai_prog_mean_params *)tp_params(p))->out_multiplier = 1 << 30)
@@ -727,6 +738,7 @@ static const struct pcase pcases[] = {
 	{ "mean_float_valid", b_mean_float, NULL },
 	{ "mean_div_valid", b_mean_div, NULL },
 	{ "mean_sum_valid", b_mean_sum, NULL },
+	{ "mean_int_valid", b_mean_int, NULL },
 	{ "reshape_valid", b_reshape, NULL },
 	{ "maximum_valid", b_max, NULL },
 	H(magic, "header: bad magic"),
@@ -864,6 +876,8 @@ static const struct pcase pcases[] = {
 	X(mean_int_scale, b_mean, "integer pipeline with a float scale"),
 	X(mean_float_bias, b_mean_float, "float pipeline with integer parameters"),
 	X(mean_div_scale, b_mean_div, "integer division with parameters"),
+	X(mean_ref_bias, b_mean_int, "int8 reference pipeline with a bias or scale"),
+	X(mean_ref_uint8, b_mean_int, "int8 reference pipeline on uint8"),
 	X(mean_reserved, b_mean_float, "parameter words past the op's block not zero"),
 	X(reshape_count, b_reshape, "input and output element counts differ"),
 	X(max_zp, b_max, "inputs and output zero points differ"),

@@ -1161,9 +1161,12 @@ def reduce_view(shape, axes):
 
 def mean_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), s_in=0.05,
               zp_in=-9, s_out=0.03, zp_out=5, keep_dims=True, axes=(1, 2)):
-    """MEAN over axes 1, 2 of a 4-D tensor with keep_dims:
-    optimized_integer_ops::Mean: bias = zp_out - (int)(zp_in * s_in / s_out
-    +- 0.5f), multiplier of s_in / (H * W * s_out), all in float. Any
+    """MEAN over axes 1, 2 of a 4-D tensor with keep_dims: int8,
+    reference_integer_ops::Mean (EDGEAI_PROG_MEAN_INT, what TFLite 2.9's
+    x86 builds run): t = MBQM(sum of (q - zp_in), multiplier of s_in /
+    s_out), out = (t +- n / 2) / n + zp_out; uint8, bias = zp_out -
+    (int)(zp_in * s_in / s_out +- 0.5f), multiplier of s_in / (H * W *
+    s_out), all in float. Any
     other (axes, keep_dims): TFLite computes it in float
     (reference_ops::QuantizedMeanOrSum): the program op carries the
     binary32 bits of (float)s_in / (float)s_out (EDGEAI_PROG_MEAN_FLOAT),
@@ -1180,6 +1183,13 @@ def mean_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), s_in=0.05,
     s_in, s_out = f32(s_in), f32(s_out)
     same = s_in == s_out and zp_in == zp_out
     if keep_dims and len(shape) == 4 and sorted(a % 4 for a in axes) == [1, 2] and \
+            dtype == 'int8' and not same:
+        # reference_integer_ops::Mean (EDGEAI_PROG_MEAN_INT): the sum less
+        # zp_in rescaled by s_in / s_out (in double), divided by H * W
+        # rounding half away from zero
+        m = quantize_multiplier(s_in / s_out)
+        params = [m[0], m[1], 0, 8, 0]
+    elif keep_dims and len(shape) == 4 and sorted(a % 4 for a in axes) == [1, 2] and \
             not (same and dtype == 'int8'):
         h, w = shape[1], shape[2]
         temp = f32(f32(zp_in * s_in) / s_out)
@@ -1827,6 +1837,12 @@ def cases():
         add('prelu_%s_hw_alpha' % dt, prelu_case, dtype=dt,
             alpha_shape=[1, 5, 6], zp_a=-10)
         add('mean_%s' % dt, mean_case, dtype=dt)
+        # 64 channels of 9x9 and 48 of 7x5: enough outputs that the
+        # reference and optimized int8 pipelines give different bytes
+        add('mean_%s_wide' % dt, mean_case, dtype=dt, shape=(1, 9, 9, 64),
+            s_in=0.05, zp_in=-9, s_out=0.031, zp_out=5)
+        add('mean_%s_wide2' % dt, mean_case, dtype=dt, shape=(1, 7, 5, 48),
+            s_in=0.02, zp_in=30, s_out=0.013, zp_out=-20)
         add('mean_%s_big' % dt, mean_case, dtype=dt, shape=(2, 9, 11, 4),
             s_in=0.02, zp_in=100, s_out=0.01, zp_out=-100)
         add('mean_float_%s' % dt, mean_case, dtype=dt, keep_dims=False)

@@ -59,6 +59,10 @@
  *        edgeai_prog_matmul_params in drm/edgeai_program.h): a matrix
  *        product of two activations. Older drivers refuse it as an
  *        unknown opcode. No struct of this header changed.
+ *  1.13 - MEAN's int8 reference pipeline (EDGEAI_PROG_MEAN_INT, &struct
+ *        edgeai_prog_mean_params in drm/edgeai_program.h): TFLite 2.9's
+ *        int8 MEAN over H and W with keep_dims. Older drivers refuse it
+ *        as unknown flags. No struct of this header changed.
  */
 #ifndef _UAPI_DRM_EDGEAI_ACCEL_H_
 #define _UAPI_DRM_EDGEAI_ACCEL_H_

@@ -448,11 +448,13 @@ struct edgeai_prog_pool_params {
 /*
  * &edgeai_prog_mean_params.flags (1.6): @EDGEAI_PROG_MEAN_FLOAT, the float
  * pipeline; @EDGEAI_PROG_MEAN_DIV, the integer division; (1.11)
- * @EDGEAI_PROG_MEAN_SUM, SUM's float pipeline. At most one.
+ * @EDGEAI_PROG_MEAN_SUM, SUM's float pipeline; (1.13) @EDGEAI_PROG_MEAN_INT,
+ * the int8 reference pipeline. At most one.
  */
 #define EDGEAI_PROG_MEAN_FLOAT		(1U << 0)
 #define EDGEAI_PROG_MEAN_DIV		(1U << 1)
 #define EDGEAI_PROG_MEAN_SUM		(1U << 2)
+#define EDGEAI_PROG_MEAN_INT		(1U << 3)
 
 /**
  * struct edgeai_prog_mean_params - MEAN over H and W
@@ -486,11 +488,20 @@ struct edgeai_prog_pool_params {
  * NaN) gives v = INT32_MIN, as x86's conversion does. @out_multiplier,
  * @out_shift and @bias must be zero.
  *
- * @out_multiplier: multiplier of s_in / (s_out * H * W)
+ * With EDGEAI_PROG_MEAN_INT (1.13: older drivers refuse it as unknown
+ * flags), TFLite 2.9's reference_integer_ops::Mean (int8, keep_dims,
+ * input and output quantization differing; what its x86 builds run):
+ * acc = the int32 sum of (stored value - zp_in), wrapping; t =
+ * MBQM(acc, @out_multiplier, @out_shift), the multiplier of s_in / s_out;
+ * out = clamp((t > 0 ? t + n / 2 : t - n / 2) / n + zp_out), n = H * W
+ * and the C division toward zero. @bias and @scale must be zero.
+ *
+ * @out_multiplier: multiplier of s_in / (s_out * H * W); with
+ *	EDGEAI_PROG_MEAN_INT of s_in / s_out
  * @out_shift: its shift
  * @bias: zp_out - round(zp_in * s_in / s_out), as the compiler folds it
  * @flags: 0, EDGEAI_PROG_MEAN_FLOAT or EDGEAI_PROG_MEAN_DIV (1.6), or
- *	EDGEAI_PROG_MEAN_SUM (1.11)
+ *	EDGEAI_PROG_MEAN_SUM (1.11), or EDGEAI_PROG_MEAN_INT (1.13)
  * @scale: EDGEAI_PROG_MEAN_FLOAT and EDGEAI_PROG_MEAN_SUM: the binary32
  *	bits of (float)s_in / (float)s_out; zero otherwise
  * @reserved: must be zero

@@ -2995,12 +2995,23 @@ static int c_mean(struct cc *c, const struct model_op *op)
 	so = scale_of(c, out);
 	zi = zp_of(c, in);
 	zo = zp_of(c, out);
-	/* optimized_integer_ops::Mean: bias and multiplier in float. */
-	temp = ((float)zi * si) / so;
-	temp = temp > 0 ? temp + 0.5f : temp - 0.5f;
-	p.bias = zo - (int32_t)temp;
-	cc_quantize_multiplier((double)(si / ((float)(it->shape[1] * it->shape[2]) * so)),
-			       &p.out_multiplier, &p.out_shift);
+	if (it->type == TFL_INT8) {
+		/*
+		 * reduce.cc's x86 builds register the reference MEAN:
+		 * reference_integer_ops::Mean, the multiplier of s_in / s_out
+		 * in double, then a division by H * W (measured: the oracle
+		 * gives its bytes, not optimized_integer_ops::Mean's).
+		 */
+		p.flags = EDGEAI_PROG_MEAN_INT;
+		cc_quantize_multiplier((double)si / (double)so, &p.out_multiplier, &p.out_shift);
+	} else {
+		/* uint8: a bias and the multiplier of s_in / (H * W * s_out), in float */
+		temp = ((float)zi * si) / so;
+		temp = temp > 0 ? temp + 0.5f : temp - 0.5f;
+		p.bias = zo - (int32_t)temp;
+		cc_quantize_multiplier((double)(si / ((float)(it->shape[1] * it->shape[2]) * so)),
+				       &p.out_multiplier, &p.out_shift);
+	}
 	d[0] = (uint32_t)it->shape[0];
 	d[1] = 1;
 	d[2] = 1;

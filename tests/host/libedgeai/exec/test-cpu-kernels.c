@@ -812,11 +812,20 @@ static int one_more(int kind, int u8, char *what, size_t wsz)
 
 		op = EDGEAI_OP_MEAN;
 		od[1] = od[2] = 1;
-		switch (rnd(3)) {
+		switch (rnd(4)) {
 		case 0:	/* the integer pipeline */
 			cc_quantize_multiplier(si / so / (d[1] * d[2]), &mp->out_multiplier,
 					       &mp->out_shift);
 			mp->bias = zo - (int32_t)(za * si / so);
+			break;
+		case 3:	/* int8's reference pipeline: rescaled, then divided */
+			if (u8) {
+				mp->flags = EDGEAI_PROG_MEAN_DIV;
+				zo = za;
+				break;
+			}
+			cc_quantize_multiplier(si / so, &mp->out_multiplier, &mp->out_shift);
+			mp->flags = EDGEAI_PROG_MEAN_INT;
 			break;
 		case 1: {	/* the binary32 one */
 			/*
