@@ -1160,7 +1160,7 @@ def reduce_view(shape, axes):
 
 
 def mean_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), s_in=0.05,
-              zp_in=-9, s_out=0.03, zp_out=5, keep_dims=True, axes=(1, 2)):
+              zp_in=-9, s_out=0.03, zp_out=5, keep_dims=True, axes=(1, 2), tie_sum=None):
     """MEAN over axes 1, 2 of a 4-D tensor with keep_dims: int8,
     reference_integer_ops::Mean (EDGEAI_PROG_MEAN_INT, what TFLite 2.9's
     x86 builds run): t = MBQM(sum of (q - zp_in), multiplier of s_in /
@@ -1172,25 +1172,34 @@ def mean_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), s_in=0.05,
     binary32 bits of (float)s_in / (float)s_out (EDGEAI_PROG_MEAN_FLOAT),
     or with equal quantization divides the int sum toward zero
     (reference_ops::Mean, EDGEAI_PROG_MEAN_DIV); the program reduces the
-    H of [outer, R, 1, inner] (reduce_view()). int8 over H and W with
-    keep_dims and equal quantization: the float pipeline at scale 1 (the
-    sum / n rounded half away from zero, as measured; uint8 takes the
-    optimized path there too)."""
+    H of [outer, R, 1, inner] (reduce_view()). Over H and W with
+    keep_dims equal quantization changes nothing: int8 takes
+    reference_integer_ops::Mean (the multiplier of 1.0), uint8 the
+    bias pipeline. @tie_sum: inputs whose sum of (q - zp_in) is that
+    (a mean a hair above a half, past binary32's exact integers)."""
     c = Case(name, seed)
     if dtype == 'uint8':
         zp_in, zp_out = zp_in + 128, zp_out + 128
     inp, ax, out = c.reduction(shape, axes, keep_dims, dtype, s_in, zp_in, s_out, zp_out)
     s_in, s_out = f32(s_in), f32(s_out)
     same = s_in == s_out and zp_in == zp_out
-    if keep_dims and len(shape) == 4 and sorted(a % 4 for a in axes) == [1, 2] and \
-            dtype == 'int8' and not same:
+    hw_keep = keep_dims and len(shape) == 4 and sorted(a % 4 for a in axes) == [1, 2]
+    if hw_keep:
+        # the compiler keeps the input's dims there (its H * W may pass
+        # the largest program dim)
+        c.prog_dims(inp, list(shape))
+        c.prog_dims(out, [shape[0], 1, 1, shape[3]])
+    if tie_sum is not None:
+        n = count(shape)
+        data = [zp_in + tie_sum // n + (k < tie_sum % n) for k in range(n)]
+        c.inputs[-1] = pack(npfmt(dtype), data)
+    if hw_keep and dtype == 'int8':
         # reference_integer_ops::Mean (EDGEAI_PROG_MEAN_INT): the sum less
         # zp_in rescaled by s_in / s_out (in double), divided by H * W
         # rounding half away from zero
         m = quantize_multiplier(s_in / s_out)
         params = [m[0], m[1], 0, 8, 0]
-    elif keep_dims and len(shape) == 4 and sorted(a % 4 for a in axes) == [1, 2] and \
-            not (same and dtype == 'int8'):
+    elif hw_keep:
         h, w = shape[1], shape[2]
         temp = f32(f32(zp_in * s_in) / s_out)
         temp = f32(temp + 0.5) if temp > 0 else f32(temp - 0.5)
@@ -1198,8 +1207,7 @@ def mean_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), s_in=0.05,
         real = f32(s_in / f32(f32(float(h * w)) * s_out))
         m = quantize_multiplier(real)
         params = [m[0], m[1], bias]
-    elif same and not (keep_dims and dtype == 'int8' and
-                       sorted(a % len(shape) for a in axes) == [1, 2] and len(shape) == 4):
+    elif same:
         params = [0, 0, 0, 2, 0]
     else:
         scale = struct.unpack('<I', struct.pack('<f', f32(s_in / s_out)))[0]
@@ -1871,6 +1879,10 @@ def cases():
             s_in=0.02, zp_in=-3, s_out=0.02, zp_out=-3)
         add('mean_same_q_%s_ties' % dt, mean_case, dtype=dt, shape=(1, 2, 1, 64),
             s_in=0.02, zp_in=-3, s_out=0.02, zp_out=-3)
+        # 299 * 299 values of sum 16852089 (odd, past 2^24): the mean is
+        # 188.5000056, which binary32's sum (16852088) puts below the half
+        add('mean_same_q_%s_big_tie' % dt, mean_case, dtype=dt, shape=(1, 299, 299, 1),
+            s_in=0.02, zp_in=-128, s_out=0.02, zp_out=-128, tie_sum=16852089)
         add('mean_div_%s_w_keep' % dt, mean_case, dtype=dt, shape=(2, 3, 5, 4),
             axes=(2,), s_in=0.02, zp_in=-3, s_out=0.02, zp_out=-3)
         add('reduce_max_%s' % dt, reduce_max_case, dtype=dt)

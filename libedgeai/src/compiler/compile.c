@@ -2904,15 +2904,6 @@ static int reduce_done(struct cc *c, const struct model_op *op, int out, int via
 	return reshape_pt(c, via, (uint32_t)out, (uint32_t)cc_tensor(c, op->out[0]));
 }
 
-/*
- * TFLite 2.9.0 computes MEAN other than over H and W with keep_dims (any
- * axes, keep_dims or not) with its reference kernels: with equal input and
- * output quantization reference_ops::Mean, the int sum divided
- * (EDGEAI_PROG_MEAN_DIV), else QuantizedMeanOrSum in float (above). The
- * reduced axes are the view's H (reduce_view()). @in_float: the float
- * pipeline even for equal quantization (int8 over H and W with keep_dims,
- * which TFLite rounds half away from zero: measured against the oracle).
- */
 /* The program's MEAN of @p over the reduced axes of @op as a view's H (reduce_view()). */
 static int reduce_mean(struct cc *c, const struct model_op *op,
 		       const struct edgeai_prog_mean_params *p)
@@ -2927,7 +2918,14 @@ static int reduce_mean(struct cc *c, const struct model_op *op,
 	return r ? r : reduce_done(c, op, vout, via[1]);
 }
 
-static int c_mean_reference(struct cc *c, const struct model_op *op, int in_float)
+/*
+ * TFLite 2.9.0 computes MEAN other than over H and W with keep_dims (any
+ * axes, keep_dims or not) with its reference kernels: with equal input and
+ * output quantization reference_ops::Mean, the int sum divided
+ * (EDGEAI_PROG_MEAN_DIV), else QuantizedMeanOrSum in float (above). The
+ * reduced axes are the view's H (reduce_view()).
+ */
+static int c_mean_reference(struct cc *c, const struct model_op *op)
 {
 	struct edgeai_prog_mean_params p = { .flags = EDGEAI_PROG_MEAN_FLOAT };
 	int32_t in = op->in[0], out = op->out[0];
@@ -2937,7 +2935,7 @@ static int c_mean_reference(struct cc *c, const struct model_op *op, int in_floa
 	if (it->type != TFL_INT8 && it->type != TFL_UINT8)
 		return unsupported(c, op, "8-bit only");
 	/* equal quantization: reference_ops::Mean, the int sum divided */
-	if (same_q(c, in, out) && !in_float)
+	if (same_q(c, in, out))
 		p.flags = EDGEAI_PROG_MEAN_DIV;
 	else
 		memcpy(&p.scale, &scale, sizeof(p.scale));
@@ -2987,10 +2985,7 @@ static int c_mean(struct cc *c, const struct model_op *op)
 		return r;
 	if (it->rank != 4 || n != 2 || !((ax[0] == 1 && ax[1] == 2) || (ax[0] == 2 && ax[1] == 1)) ||
 	    !op->o.keep_dims)
-		return c_mean_reference(c, op, 0);
-	/* int8, equal quantization: the sum / (H * W) rounded half away from zero */
-	if (same_q(c, in, out) && it->type == TFL_INT8)
-		return c_mean_reference(c, op, 1);
+		return c_mean_reference(c, op);
 	si = scale_of(c, in);
 	so = scale_of(c, out);
 	zi = zp_of(c, in);
