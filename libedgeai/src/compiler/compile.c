@@ -63,7 +63,6 @@ struct cc {
 	struct cc_kpiece *pieces;
 	uint32_t npieces, cappieces;
 	int32_t *map;		/* model tensor -> program tensor, -1 */
-	int32_t *dims_fixed;	/* model tensor: 1 when an op set its program dims */
 };
 
 void cc_quantize_multiplier(double m, int32_t *ret_mul, int32_t *ret_shift)
@@ -1524,7 +1523,6 @@ static int fix_dims(struct cc *c, int32_t t, const uint32_t d[4])
 	if (r < 0)
 		return r;
 	memcpy(c->t[r].dims, d, sizeof(c->t[r].dims));
-	c->dims_fixed[t] = 1;
 	return 0;
 }
 
@@ -1898,6 +1896,23 @@ static int reshape_pt(struct cc *c, int via, uint32_t from, uint32_t to)
 }
 
 /*
+ * STRIDED_SLICE @p of program tensor @in into model tensor @out, written
+ * with the slice's dims @d (a shrunk axis kept as a 1 in its place) and
+ * RESHAPEd into the output's own when they differ.
+ */
+static int slice_into(struct cc *c, uint32_t in, const struct edgeai_prog_slice_params *p,
+		      const uint32_t d[4], int32_t out)
+{
+	int o, via, r;
+
+	o = dims_view(c, out, d, &via);
+	if (o < 0)
+		return o;
+	r = cc_op_pt(c, EDGEAI_OP_STRIDED_SLICE, &in, 1, (uint32_t)o, p, sizeof(*p));
+	return r ? r : reshape_pt(c, via, (uint32_t)o, (uint32_t)cc_tensor(c, out));
+}
+
+/*
  * @in[@begin .. @begin + @len) along 4-D axis @ax into model tensor @out,
  * other axes whole (SLICE, SPLIT, SPLIT_V, UNPACK).
  */
@@ -1907,7 +1922,6 @@ static int slice_along(struct cc *c, const struct model_op *op, uint32_t in, con
 	struct edgeai_prog_slice_params p = { 0 };
 	uint64_t n = 1, m;
 	uint32_t k;
-	int o, via, r;
 
 	for (k = 0; k < 4; k++) {
 		p.begin[k] = b4[k];
@@ -1916,11 +1930,7 @@ static int slice_along(struct cc *c, const struct model_op *op, uint32_t in, con
 	}
 	if (model_tensor_elems(T(c, out), &m) || m != n)
 		return unsupported(c, op, "an output's shape does not match the slice");
-	o = dims_view(c, out, len4, &via);
-	if (o < 0)
-		return o;
-	r = cc_op_pt(c, EDGEAI_OP_STRIDED_SLICE, &in, 1, (uint32_t)o, &p, sizeof(p));
-	return r ? r : reshape_pt(c, via, (uint32_t)o, (uint32_t)cc_tensor(c, out));
+	return slice_into(c, in, &p, len4, out);
 }
 
 /* SLICE (begin, size; size -1: to the end), SPLIT, SPLIT_V, UNPACK. */
@@ -2710,8 +2720,8 @@ static int c_shape(struct cc *c, const struct model_op *op)
 		struct edgeai_prog_slice_params p = { 0 };
 		int32_t b[4], e[4], s[4];
 		uint32_t nb, ne, ns, d[4];
-		int ip, op_out, via;
 		uint64_t cnt;
+		int ip;
 
 		if (const_ints(c, op->in[1], b, 4, &nb) || const_ints(c, op->in[2], e, 4, &ne) ||
 		    const_ints(c, op->in[3], s, 4, &ns))
@@ -2755,19 +2765,10 @@ static int c_shape(struct cc *c, const struct model_op *op)
 		}
 		if (model_tensor_elems(ot, &cnt) || cnt != (uint64_t)d[0] * d[1] * d[2] * d[3])
 			return unsupported(c, op, "the output's shape does not match the slice");
-		/*
-		 * d keeps a shrunk axis as a 1 in its place; the output's own
-		 * dims drop it, which its readers take: a view between them.
-		 */
 		ip = cc_tensor(c, in);
 		if (ip < 0)
 			return ip;
-		op_out = dims_view(c, out, d, &via);
-		if (op_out < 0)
-			return op_out;
-		r = cc_op_pt(c, EDGEAI_OP_STRIDED_SLICE, (uint32_t[1]){ (uint32_t)ip }, 1,
-			     (uint32_t)op_out, &p, sizeof(p));
-		return r ? r : reshape_pt(c, via, (uint32_t)op_out, (uint32_t)cc_tensor(c, out));
+		return slice_into(c, (uint32_t)ip, &p, d, out);
 	}
 	case TFL_OP_RESIZE_NEAREST_NEIGHBOR:
 	case TFL_OP_RESIZE_BILINEAR: {
@@ -3748,8 +3749,7 @@ int cc_compile(const struct edgeai_model *m, struct cc_compiled **ret, char *err
 	c.errsz = errbuf_size;
 	out = calloc(1, sizeof(*out));
 	c.map = malloc(sizeof(*c.map) * (m->n_tensors ? m->n_tensors : 1));
-	c.dims_fixed = calloc(m->n_tensors ? m->n_tensors : 1, sizeof(*c.dims_fixed));
-	if (!out || !c.map || !c.dims_fixed)
+	if (!out || !c.map)
 		goto fail;
 	for (i = 0; i < m->n_tensors; i++)
 		c.map[i] = -1;
@@ -3849,7 +3849,6 @@ int cc_compile(const struct edgeai_model *m, struct cc_compiled **ret, char *err
 	free(c.k);
 	free(c.pieces);
 	free(c.map);
-	free(c.dims_fixed);
 	*ret = out;
 	return 0;
 fail:
@@ -3861,7 +3860,6 @@ fail:
 	free(c.k);
 	free(c.pieces);
 	free(c.map);
-	free(c.dims_fixed);
 	cc_compiled_free(out);
 	return r < 0 ? r : -EINVAL;
 }
