@@ -1143,15 +1143,22 @@ def prelu_case(name, seed, dtype='int8', shape=(1, 4, 5, 6), s_in=0.05,
 def reduce_view(shape, axes):
     """The compiler's view of a reduction (compile.c, reduce_view()): the
     input [outer, R, 1, inner] ([N, H, W, C] as it is for H and W of a
-    4-D tensor), the output [outer, 1, 1, inner], the TFLite output shape
-    with and without keep_dims."""
+    4-D tensor; an R above the largest dim split into H * W), the
+    output [outer, 1, 1, inner], the TFLite output shape with and without
+    keep_dims. Reduced axes of size 1 do not count: the others need only
+    be next to each other but for axes of size 1."""
     rank = len(shape)
     red = sorted(set(a % rank for a in axes))
-    first, last = red[0], red[-1]
+    big = [a for a in red if shape[a] != 1] or red
+    first, last = big[0], big[-1]
+    assert all(shape[k] == 1 for k in range(first, last + 1) if k not in big)
     outer = count(shape[:first])
     r = count(shape[first:last + 1])
     inner = count(shape[last + 1:])
     view = [outer, r, 1, inner]
+    if r > 65536:
+        h = next(h for h in range(-(-r // 65536), 65537) if r % h == 0)
+        view = [outer, h, r // h, inner]
     if rank == 4 and (first, last) == (1, 2):
         view = list(shape)
     keep = [1 if k in red else d for k, d in enumerate(shape)]
@@ -1225,13 +1232,17 @@ def sum_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), s_in=0.05, zp_in=-9,
     + zp_out, its low byte (TFLite casts the int to the 8-bit type, so a
     sum past the range wraps); the program's MEAN with
     EDGEAI_PROG_MEAN_SUM and the bits of (float)s_in / (float)s_out, over
-    the H of [outer, R, 1, inner] (reduce_view())."""
+    the H of [outer, R, 1, inner] (reduce_view()). With equal quantization
+    only a sum of one value (axes of size 1): that value, a RESHAPE."""
     c = Case(name, seed)
     if dtype == 'uint8':
         zp_in, zp_out = zp_in + 128, zp_out + 128
     inp, ax, out = c.reduction(shape, axes, keep_dims, dtype, s_in, zp_in, s_out, zp_out)
-    scale = struct.unpack('<I', struct.pack('<f', f32(f32(s_in) / f32(s_out))))[0]
-    c.prog.op('MEAN', [c.pidx[inp]], c.pidx[out], [0, 0, 0, 4, scale])
+    if f32(s_in) == f32(s_out) and zp_in == zp_out:
+        c.prog.op('RESHAPE', [c.pidx[inp]], c.pidx[out])
+    else:
+        scale = struct.unpack('<I', struct.pack('<f', f32(f32(s_in) / f32(s_out))))[0]
+        c.prog.op('MEAN', [c.pidx[inp]], c.pidx[out], [0, 0, 0, 4, scale])
     c.write(OUTDIR, 'SUM', OPT['Reducer'], [(0, 'B', int(keep_dims))], [inp, ax],
             version=2 if dtype == 'int8' else 1)
     return c
@@ -1906,6 +1917,24 @@ def cases():
         add('sum_%s_rank3_time' % dt, sum_case, dtype=dt, shape=(2, 12, 8), axes=(-2,),
             keep_dims=False, s_out=0.2)
         add('reduce_min_%s' % dt, reduce_max_case, dtype=dt, op='REDUCE_MIN')
+        # reduced axes apart but for an axis of size 1 between them; one
+        # of size 1 at the end
+        add('mean_float_%s_gap' % dt, mean_case, dtype=dt, keep_dims=False,
+            shape=(2, 5, 1, 6), axes=(1, 3))
+        add('mean_div_%s_gap_keep' % dt, mean_case, dtype=dt, shape=(1, 16, 7, 1),
+            axes=(1, 3), s_in=0.02, zp_in=-3, s_out=0.02, zp_out=-3)
+        add('reduce_max_%s_gap' % dt, reduce_max_case, dtype=dt, shape=(3, 1, 4, 5),
+            axes=(0, 2))
+        # more values than a program dim: the view's H and W share them
+        add('mean_float_%s_huge' % dt, mean_case, dtype=dt, keep_dims=False,
+            shape=(1, 260, 300, 2), axes=(1, 2))
+        add('sum_%s_huge' % dt, sum_case, dtype=dt, shape=(2, 300, 250), axes=(1, 2),
+            keep_dims=False, s_out=40.0)
+        add('reduce_min_%s_huge' % dt, reduce_max_case, dtype=dt, op='REDUCE_MIN',
+            shape=(1, 3, 40000), axes=(1, 2))
+        # a SUM of one value with equal quantization is that value
+        add('sum_%s_one_same_q' % dt, sum_case, dtype=dt, shape=(2, 3, 1, 4), axes=(2,),
+            keep_dims=False, s_in=0.05, zp_in=-9, s_out=0.05, zp_out=-9)
         add('reduce_min_%s_keep_channels' % dt, reduce_max_case, dtype=dt,
             op='REDUCE_MIN', keep_dims=True, shape=(2, 4, 3, 9), axes=(3,))
         add('argmin_%s' % dt, argmax_case, dtype=dt, op='ARG_MIN')

@@ -2833,22 +2833,23 @@ static int c_shape(struct cc *c, const struct model_op *op)
  */
 /*
  * The axes a reduction (MEAN, REDUCE_MAX) reduces, from its constant input
- * 1, contiguous (a hole would need a TRANSPOSE; no model we know has
- * one). The input is then [outer, R, 1, inner] (R the product of the
- * reduced dims; [N, H, W, C] as it is for H and W of a 4-D tensor) and the
- * output [outer, 1, 1, inner], in which the program's MEAN and pools reduce
- * H and W (@ret_hw: the view's H and W). *@in and *@out are
- * the program tensors in those dims: the tensors themselves, or
- * temporaries RESHAPEd from the input (here) and to the output
- * (reduce_done()); *@via says which.
+ * 1, contiguous but for axes of size 1 (which move nothing; any other hole
+ * would need a TRANSPOSE; no model we know has one). The input is then
+ * [outer, R, 1, inner] (R the product of the reduced dims; [N, H, W, C] as
+ * it is for H and W of a 4-D tensor; an R above the largest program dim
+ * split into H * W) and the output [outer, 1, 1,
+ * inner], in which the program's MEAN and pools reduce H and W (@ret_hw:
+ * the view's H and W). *@in and *@out are the program tensors in those
+ * dims: the tensors themselves, or temporaries RESHAPEd from the input
+ * (here) and to the output (reduce_done()); *@via says which.
  */
 static int reduce_view(struct cc *c, const struct model_op *op, uint32_t ret_hw[2], int *in,
 		       int *out, int via[2])
 {
 	const struct model_tensor *it = T(c, op->in[0]);
 	int32_t ax[MODEL_MAX_RANK];
-	uint32_t n = 0, k, mask = 0, first, last;
-	uint64_t outer = 1, r = 1, inner = 1, n64;
+	uint32_t n = 0, k, mask = 0, big = 0, first, last;
+	uint64_t outer = 1, r = 1, inner = 1, h = 1, n64;
 	uint32_t v[4], w[4];
 	int t;
 
@@ -2862,16 +2863,27 @@ static int reduce_view(struct cc *c, const struct model_op *op, uint32_t ret_hw[
 		if (a < 0)
 			return unsupported(c, op, "axis out of range");
 		mask |= 1u << a;
+		if (it->shape[a] != 1)
+			big |= 1u << a;
 	}
 	if (!mask)
 		return unsupported(c, op, "no axis to reduce");
+	/* only axes longer than 1 need to be next to each other */
+	if (big)
+		mask = big;
 	first = (uint32_t)__builtin_ctz(mask);
 	last = 31 - (uint32_t)__builtin_clz(mask);
-	if (mask != ((2u << last) - (1u << first)))
-		return unsupported(c, op, "the reduced axes are not next to each other");
+	for (k = first; k <= last; k++)
+		if (!(mask & (1u << k)) && it->shape[k] != 1)
+			return unsupported(c, op, "the reduced axes are not next to each other");
 	for (k = 0; k < it->rank; k++)
 		*(k < first ? &outer : k <= last ? &r : &inner) *= (uint64_t)it->shape[k];
-	if (outer > EDGEAI_PROG_MAX_DIM || r > EDGEAI_PROG_MAX_DIM || inner > EDGEAI_PROG_MAX_DIM)
+	/* R as H * W, each within a dim: the smallest such H */
+	if (r > EDGEAI_PROG_MAX_DIM)
+		for (h = (r + EDGEAI_PROG_MAX_DIM - 1) / EDGEAI_PROG_MAX_DIM;
+		     h <= EDGEAI_PROG_MAX_DIM && r % h; h++)
+			;
+	if (outer > EDGEAI_PROG_MAX_DIM || inner > EDGEAI_PROG_MAX_DIM || h > EDGEAI_PROG_MAX_DIM)
 		return unsupported(c, op, "a dimension of the reduction is too large");
 	if (model_tensor_elems(T(c, op->out[0]), &n64) || n64 != outer * inner)
 		return unsupported(c, op, "the output's shape does not match the reduction");
@@ -2879,6 +2891,10 @@ static int reduce_view(struct cc *c, const struct model_op *op, uint32_t ret_hw[
 	v[1] = (uint32_t)r;
 	v[2] = w[1] = w[2] = 1;
 	v[3] = w[3] = (uint32_t)inner;
+	if (r > EDGEAI_PROG_MAX_DIM) {
+		v[1] = (uint32_t)h;
+		v[2] = (uint32_t)(r / h);
+	}
 	if (it->rank == 4 && first == 1 && last == 2) {
 		/* H and W of [N, H, W, C]: the tensor as it is */
 		v[1] = (uint32_t)it->shape[1];
@@ -2949,7 +2965,8 @@ static int c_mean_reference(struct cc *c, const struct model_op *op)
  * (EDGEAI_PROG_MEAN_SUM; the scale s_in / s_out in float, as TFLite
  * divides them), over the reduced axes as the view's H (reduce_view()).
  * With equal quantization TFLite adds the stored values in the 8-bit type
- * itself, wrapping, zero points included: refused by name.
+ * itself, wrapping, zero points included: refused by name, but for a sum
+ * of one value, which is that value.
  */
 static int c_sum(struct cc *c, const struct model_op *op)
 {
@@ -2962,9 +2979,16 @@ static int c_sum(struct cc *c, const struct model_op *op)
 		return -EOPNOTSUPP;
 	if ((it->type != TFL_INT8 && it->type != TFL_UINT8) || T(c, out)->type != it->type)
 		return unsupported(c, op, "8-bit input and output of one type only");
-	if (same_q(c, in, out))
+	if (same_q(c, in, out)) {
+		uint64_t ni, no;
+
+		/* over axes of size 1 only: each value is its own sum, a copy */
+		if (!model_tensor_elems(it, &ni) && !model_tensor_elems(T(c, out), &no) &&
+		    ni == no)
+			return cc_op(c, EDGEAI_OP_RESHAPE, &in, 1, out, NULL, 0);
 		return unsupported(c, op, "equal input and output quantization (TFLite 2.9 "
 				   "then adds the stored values in 8 bits, wrapping)");
+	}
 	scale = scale_of(c, in) / scale_of(c, out);
 	memcpy(&p.scale, &scale, sizeof(p.scale));
 	return reduce_mean(c, op, &p);
