@@ -8,8 +8,9 @@ CONCATENATIONs, MEAN over other axes than H and W, REDUCE_MAX and RELU_N1_TO_1,
 which it lowers to MEAN, MAX_POOL_2D and RELU6 on views, REDUCE_MIN and
 ARG_MIN, which it lowers to REDUCE_MAX's and ARG_MAX's ops on the
 stored bytes flipped by a TABLE, ARG_MAX,
-MIRROR_PAD and GATHER, which it lowers to STRIDED_SLICEs and
-concatenations, ELU, GELU, ABS and RSQRT, which become the program's
+MIRROR_PAD, which it lowers to STRIDED_SLICEs and concatenations,
+GATHER, which it lowers to a STRIDED_SLICE or a RESIZE_NEAREST_NEIGHBOR
+whose map is the indices, ELU, GELU, ABS and RSQRT, which become the program's
 TABLE op, a layer normalization: MEAN, SQUARED_DIFFERENCE, RSQRT, and
 L2_NORMALIZATION.)
 
@@ -80,6 +81,8 @@ lowest value). On [1, 12, 10, 3]:
                x[..., 2] is written) TILEd by 1 1 2 [1, 12, 20]
     output 27: column 3 of the sum (shrinking axis 2) reversed along its
                rows [1, 12, 4]
+    output 28: 80 seeded columns of the sum, repeats and all (GATHER,
+               axis 2: more runs than slices would do) [1, 12, 80, 4]
 
 The pad value lies below what the convolution gives, so the quantized
 model pads with a value other than the zero point (a concatenation of
@@ -280,11 +283,15 @@ def main():
           m.t([4], [1, 1, 1, 1], I32)], [w3])
     wr = m.t([1, 12, 4])
     m.op('REVERSE_V2', None, [], [w3, m.t([1], [1], I32)], [wr])
+    gc = m.t([1, 12, 80, 4])
+    m.op('GATHER', 'Gather', [(0, 'i', 2), (1, 'i', 0)],
+         [s, m.t([80], [r.randrange(10) for _ in range(80)], I32)], [gc])
     with open(sys.argv[1], 'wb') as f:
         # BROADCAST_TO's versions start at 2 in TFLite's op resolver
         f.write(tw.model_ops(m.ops, m.tensors, [x],
                              [y, a2, mw, mx, cl, am, ga, gr, gt, ge, rs, ln, l2, mn, ai, sm,
-                              dl, bc, tl, at, mw2, mw3, rw, rc, sh, ps, ct, wr], versions={OP['BROADCAST_TO']: 2}))
+                              dl, bc, tl, at, mw2, mw3, rw, rc, sh, ps, ct, wr, gc],
+                             versions={OP['BROADCAST_TO']: 2}))
 
 
 if __name__ == '__main__':

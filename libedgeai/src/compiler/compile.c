@@ -2229,18 +2229,72 @@ static int c_tile(struct cc *c, const struct model_op *op)
 
 /*
  * GATHER of an 8-bit tensor by constant indices along one axis (batch_dims
- * 0): TFLite copies the indexed rows. Runs of consecutive indices (up or
- * down) become one STRIDED_SLICE each (stride 1 or -1), concatenated in
- * order; the output is the input's dims with the axis' size the indices'
- * count, the model's shape through a RESHAPE where its dims differ.
+ * 0): TFLite copies the indexed rows. Indices that step by 1 or -1 all the
+ * way are one STRIDED_SLICE (stride 1 or -1). Any other list is one
+ * RESIZE_NEAREST_NEIGHBOR of the input seen as [1, outer, D, inner] (D the
+ * axis) whose column map is the indices and whose row map the identity:
+ * the kernels copy each run of consecutive indices in one piece. The
+ * output is the input's dims with the axis' size the indices' count, the
+ * model's shape through a RESHAPE where its dims differ.
  */
+static int gather_map(struct cc *c, const struct model_op *op, int in, uint32_t a4,
+		      const int32_t *idx, uint32_t n)
+{
+	struct edgeai_prog_resize_params p = { 0 };
+	uint64_t outer = 1, inner = 1;
+	uint32_t v[4], w[4], k, *map;
+	int vin, vout, via[2], t, r;
+	int64_t y, x;
+
+	for (k = 0; k < 4; k++)
+		if (k != a4)
+			*(k < a4 ? &outer : &inner) *= c->t[in].dims[k];
+	if (outer > EDGEAI_PROG_MAX_DIM || inner > EDGEAI_PROG_MAX_DIM)
+		return unsupported(c, op, "the axes before or after the gathered one hold "
+				   "more than 65536 elements");
+	v[0] = 1;
+	v[1] = (uint32_t)outer;
+	v[2] = c->t[in].dims[a4];
+	v[3] = (uint32_t)inner;
+	memcpy(w, v, sizeof(w));
+	w[2] = n;
+	vin = dims_view(c, op->in[0], v, &via[0]);
+	if (vin < 0)
+		return vin;
+	if (via[0]) {
+		r = cc_op_pt(c, EDGEAI_OP_RESHAPE, (uint32_t[1]){ (uint32_t)in }, 1, (uint32_t)vin,
+			     NULL, 0);
+		if (r)
+			return r;
+	}
+	vout = dims_view(c, op->out[0], w, &via[1]);
+	if (vout < 0)
+		return vout;
+	y = cc_const(c, NULL, 4 * (size_t)v[1], 8);
+	x = y < 0 ? y : cc_const(c, NULL, 4 * (size_t)n, 8);
+	if (y < 0 || x < 0)
+		return -ENOMEM;
+	map = cc_kptr(c, y);
+	for (k = 0; k < v[1]; k++)
+		map[k] = k;
+	map = cc_kptr(c, x);
+	for (k = 0; k < n; k++)
+		map[k] = (uint32_t)idx[k];
+	p.y_map_offset = (uint32_t)y;
+	p.x_map_offset = (uint32_t)x;
+	t = cc_op_pt(c, EDGEAI_OP_RESIZE_NEAREST_NEIGHBOR, (uint32_t[1]){ (uint32_t)vin }, 1,
+		     (uint32_t)vout, &p, sizeof(p));
+	return t ? t : reshape_pt(c, via[1], (uint32_t)vout, (uint32_t)cc_tensor(c, op->out[0]));
+}
+
 static int c_gather(struct cc *c, const struct model_op *op)
 {
 	const struct model_tensor *it = T(c, op->in[0]), *xt;
-	int32_t idx[1024], axis;
-	uint32_t n = 0, k, a4, d[4], runs[MAX_LOWERED], nruns = 0, view[4];
+	struct edgeai_prog_slice_params sp = { 0 };
+	int32_t *idx = NULL, axis, step = 1;
+	uint32_t n = 0, k, a4, view[4];
 	uint64_t cnt;
-	int in, out, via, r;
+	int in, r;
 
 	if (op->n_in < 2 || it->rank < 1 || it->rank > 4)
 		return unsupported(c, op, "needs an input of rank 1 to 4 and indices");
@@ -2249,76 +2303,47 @@ static int c_gather(struct cc *c, const struct model_op *op)
 	if (op->o.batch_dims)
 		return unsupported(c, op, "batch_dims other than 0");
 	xt = T(c, op->in[1]);
-	if (model_tensor_elems(xt, &cnt) || cnt > ARRAY_SIZE(idx) || !cnt)
-		return unsupported(c, op, "more than 1024 indices, or none");
-	r = const_ints(c, op->in[1], idx, ARRAY_SIZE(idx), &n);
-	if (r)
-		return r;
+	if (model_tensor_elems(xt, &cnt) || cnt > EDGEAI_PROG_MAX_DIM || !cnt)
+		return unsupported(c, op, "more than 65536 indices, or none");
 	axis = norm_axis(op->o.axis, it->rank);
 	if (axis < 0)
 		return unsupported(c, op, "axis out of range");
 	a4 = (uint32_t)axis + 4 - it->rank;
-	for (k = 0; k < n; k++)
-		if (idx[k] < 0 || idx[k] >= it->shape[axis])
-			return unsupported(c, op, "an index outside the axis");
-	/* runs[]: where each run of indices stepping by +1 or -1 starts */
-	for (k = 0; k < n;) {
-		uint32_t e = k + 1;
-
-		if (e < n && (idx[e] - idx[k] == 1 || idx[e] - idx[k] == -1))
-			while (e + 1 < n && idx[e + 1] - idx[e] == idx[k + 1] - idx[k])
-				e++;
-		else
-			e = k;
-		if (nruns == ARRAY_SIZE(runs))
-			return unsupported(c, op, "more than 64 runs of consecutive indices");
-		runs[nruns++] = k;
-		k = e + 1;
-	}
 	in = cc_tensor(c, op->in[0]);
 	if (in < 0)
 		return in;
 	memcpy(view, c->t[in].dims, sizeof(view));
-	view[a4] = n;
+	view[a4] = (uint32_t)cnt;
 	if (model_tensor_elems(T(c, op->out[0]), &cnt) ||
 	    cnt != (uint64_t)view[0] * view[1] * view[2] * view[3])
 		return unsupported(c, op, "the output's shape is not the input's with the indices");
-	out = dims_view(c, op->out[0], view, &via);
-	if (out < 0)
-		return out;
-	{
-		uint32_t pieces[MAX_LOWERED];
-
-		for (k = 0; k < nruns; k++) {
-			struct edgeai_prog_slice_params sp = { 0 };
-			uint32_t s = runs[k], e = k + 1 < nruns ? runs[k + 1] : n, j;
-			int t = out;
-
-			for (j = 0; j < 4; j++)
-				sp.stride[j] = 1;
-			sp.stride[a4] = e - s > 1 && idx[s + 1] < idx[s] ? -1 : 1;
-			sp.begin[a4] = (uint32_t)idx[s];
-			memcpy(d, c->t[in].dims, sizeof(d));
-			d[a4] = e - s;
-			if (nruns > 1)
-				t = cc_temp(c, (uint32_t)in, d);
-			if (t < 0)
-				return t;
-			r = cc_op_pt(c, EDGEAI_OP_STRIDED_SLICE, (uint32_t *)&in, 1, (uint32_t)t, &sp,
-				     sizeof(sp));
-			if (r)
-				return r;
-			pieces[k] = (uint32_t)t;
-		}
-		if (nruns > 1) {
-			r = concat_pt(c, op, pieces, nruns, a4, (uint32_t)out);
-			if (r)
-				return r;
-		}
+	idx = malloc(sizeof(*idx) * view[a4]);
+	if (!idx)
+		return -ENOMEM;
+	r = const_ints(c, op->in[1], idx, view[a4], &n);
+	for (k = 0; !r && k < n; k++)
+		if (idx[k] < 0 || idx[k] >= it->shape[axis])
+			r = unsupported(c, op, "an index outside the axis");
+	if (r)
+		goto out;
+	if (n > 1)
+		step = idx[1] - idx[0];
+	for (k = 1; k < n && (step == 1 || step == -1); k++)
+		if (idx[k] - idx[k - 1] != step)
+			step = 0;
+	if (step != 1 && step != -1) {
+		r = gather_map(c, op, in, a4, idx, n);
+		goto out;
 	}
-	return reshape_pt(c, via, (uint32_t)out, (uint32_t)cc_tensor(c, op->out[0]));
+	for (k = 0; k < 4; k++)
+		sp.stride[k] = 1;
+	sp.stride[a4] = step;
+	sp.begin[a4] = (uint32_t)idx[0];
+	r = slice_into(c, (uint32_t)in, &sp, view, op->out[0]);
+out:
+	free(idx);
+	return r;
 }
-
 
 /*
  * REVERSE_V2 by constant axes: TFLite copies the bytes with each named
