@@ -282,8 +282,8 @@ def conv_case(name, seed, dtype='int8', n=1, h=8, w=8, ic=3, oc=4, kh=3,
 
     TFLite 2.9 PopulateConvolutionQuantizationParams: per channel,
     (double)s_in * (double)s_w[c] / (double)s_out, QuantizeMultiplier.
-    uint8 (per-tensor) uses GetQuantizedConvolutionMultipler: the same
-    double expression with the single filter scale. TFLite 2.9 rejects
+    uint8 (per-tensor) uses GetQuantizedConvolutionMultipler: s_in * s_w
+    rounded to float, then (double) / (double)s_out (product_case()). TFLite 2.9 rejects
     quantized CONV_2D without a bias (and crashes on DEPTHWISE_CONV_2D
     without one), so there are no bias-free conv cases; the kernels accept
     NO_TENSOR there.
@@ -331,7 +331,7 @@ def conv_case(name, seed, dtype='int8', n=1, h=8, w=8, ic=3, oc=4, kh=3,
         qoff = c.prog.const(b''.join(struct.pack('<ii', *x) for x in q))
         om, osh = 0, 0
     else:
-        om, osh = quantize_multiplier(f32(s_in) * wscale[0] / s_out)
+        om, osh = quantize_multiplier(f32(f32(s_in) * wscale[0]) / s_out)
         qoff = NO_CONST
     p = [stride[0], stride[1], dil[0], dil[1], pt, pl, dm if depthwise else 1,
          amin, amax, om, osh, qoff]
@@ -364,7 +364,7 @@ def tconv_case(name, seed, dtype='int8', n=1, h=5, w=4, ic=3, oc=5, kh=3,
     ComputePaddingHeightWidth(stride, 1, OH, OW, KH, KW, padding): the conv
     out size of OH (SAME: ceil(OH / s), VALID: (OH - KH + s) / s), total =
     max((out - 1) * s + KH - OH, 0), cut before = total / 2. Multipliers as
-    CONV_2D's (PopulateConvolutionQuantizationParams, double); no fused
+    CONV_2D's (int8 per channel in double, uint8 the float product); no fused
     activation in 2.9. Default output: SAME h * s, VALID (h - 1) * s + k.
     """
     c = Case(name, seed)
@@ -410,7 +410,7 @@ def tconv_case(name, seed, dtype='int8', n=1, h=5, w=4, ic=3, oc=5, kh=3,
         qoff = c.prog.const(b''.join(struct.pack('<ii', *x) for x in q))
         om, osh = 0, 0
     else:
-        om, osh = quantize_multiplier(f32(s_in) * wscale[0] / s_out)
+        om, osh = quantize_multiplier(f32(f32(s_in) * wscale[0]) / s_out)
         qoff = NO_CONST
     c.prog.op('TRANSPOSE_CONV', [c.pidx[inp], c.pidx[filt]] +
               ([c.pidx[binp]] if bias else []), c.pidx[out],
@@ -427,8 +427,9 @@ def fc_case(name, seed, dtype='int8', batch=2, ic=16, oc=8, act='NONE',
             s_in=0.04, zp_in=-7, s_w=0.01, w_zp=0, s_out=None, zp_out=4,
             bias=True, gain=1.0):
     """FULLY_CONNECTED: per-tensor multiplier from
-    (double)s_in * (double)s_w / (double)s_out (GetQuantizedConvolution-
-    Multipler); uint8 subtracts the filter zero point."""
+    (double)(s_in * s_w) / (double)s_out, the product in float
+    (GetQuantizedConvolutionMultipler); uint8 subtracts the filter zero
+    point."""
     c = Case(name, seed)
     rng = c.rng
     inp = c.act_input([batch, ic], dtype, s_in, zp_in)
@@ -445,12 +446,80 @@ def fc_case(name, seed, dtype='int8', batch=2, ic=16, oc=8, act='NONE',
         binp = c.const_tensor([oc], 'int32', bv, [f32(f32(s_in) * s_w)], [0])
     out = c.output([batch, oc], dtype, s_out, zp_out)
     amin, amax = act_range(act, dtype, s_out, zp_out)
-    om, osh = quantize_multiplier(f32(s_in) * s_w / s_out)
+    om, osh = quantize_multiplier(f32(f32(s_in) * s_w) / s_out)
     c.prog.op('FULLY_CONNECTED', [c.pidx[inp], c.pidx[filt]] +
               ([c.pidx[binp]] if bias else []), c.pidx[out],
               [amin, amax, om, osh])
     c.write(OUTDIR, 'FULLY_CONNECTED', OPT['FullyConnected'],
             [(0, 'b', tw.ACT[act])], [inp, filt, binp])
+    return c
+
+
+def product_case(name, seed, op, dtype):
+    """A 1x1 FULLY_CONNECTED, CONV_2D, DEPTHWISE_CONV_2D or TRANSPOSE_CONV
+    of one channel and one weight, on every stored value, at seeded scales
+    where (float)(s_in * s_w) / s_out and the product in double round to
+    multipliers that give some of those inputs other outputs (with either
+    final rounding): FULLY_CONNECTED and the uint8 convolutions take the
+    float product (GetQuantizedConvolutionMultipler), int8 convolutions
+    the double one (PopulateConvolutionQuantizationParams)."""
+    c = Case(name, seed)
+    rng = c.rng
+    lo, hi = QRANGE[dtype]
+    zp = 0 if dtype == 'int8' else 128
+    fl = op == 'FULLY_CONNECTED' or dtype == 'uint8'
+
+    def outs(m, w):
+        """Each input's output before the clamp, gemmlowp's and ruy's rounding."""
+        q, e = quantize_multiplier(m)
+        res = []
+        for v in range(lo, hi + 1):
+            acc = (v - zp) * (w - zp)
+            t = mbqm(acc, q, max(e, 0))
+            up = (t + (1 << (-e - 1))) >> -e if e < 0 else t
+            res.append((mbqm(acc, q, e) + zp, up + zp))
+        return res
+
+    def differ(a, b):
+        return all(lo <= x <= hi and lo <= y <= hi and x != y for x, y in zip(a, b))
+    while True:
+        si, sw, so = (f32(rng.uniform(0.001, 0.05)) for _ in range(3))
+        w = rng.randint(lo + 1, hi)
+        if 0 < si * sw / so < 1 and any(differ(a, b) for a, b in
+                                        zip(outs(si * sw / so, w), outs(f32(si * sw) / so, w))):
+            break
+    shape = [256, 1] if op == 'FULLY_CONNECTED' else [1, 16, 16, 1]
+    inp = c.act_input(shape, dtype, si, zp)
+    c.inputs[-1] = pack(npfmt(dtype), list(range(lo, hi + 1)))
+    filt = c.const_tensor([1, 1] if op == 'FULLY_CONNECTED' else [1, 1, 1, 1], dtype, [w],
+                          [sw], [zp], qdim=3 if op == 'DEPTHWISE_CONV_2D' else 0)
+    binp = c.const_tensor([1], 'int32', [0], [f32(si * sw)], [0])
+    out = c.output(shape, dtype, so, zp)
+    om, osh = quantize_multiplier(f32(si * sw) / so if fl else si * sw / so)
+    qoff = NO_CONST
+    if dtype == 'int8' and op != 'FULLY_CONNECTED':
+        qoff = c.prog.const(struct.pack('<ii', om, osh))
+        om, osh = 0, 0
+    ins = [c.pidx[inp], c.pidx[filt], c.pidx[binp]]
+    if op == 'FULLY_CONNECTED':
+        c.prog.op(op, ins, c.pidx[out], [lo, hi, om, osh])
+        c.write(OUTDIR, op, OPT['FullyConnected'], [(0, 'b', 0)], [inp, filt, binp])
+    elif op == 'TRANSPOSE_CONV':
+        oshape = c.const_tensor([4], 'int32', shape, in_prog=False)
+        c.prog.op(op, ins, c.pidx[out], [1, 1, 0, 0, lo, hi, om, osh, qoff])
+        c.write(OUTDIR, op, OPT['TransposeConv'], [(0, 'b', tw.PAD_SAME), (1, 'i', 1),
+                                                    (2, 'i', 1)],
+                [oshape, filt, inp, binp], version=3)
+    else:
+        c.prog.op(op, ins, c.pidx[out], [1, 1, 1, 1, 0, 0, 1, lo, hi, om, osh, qoff])
+        if op == 'CONV_2D':
+            opts = [(0, 'b', tw.PAD_SAME), (1, 'i', 1), (2, 'i', 1), (3, 'b', 0), (4, 'i', 1),
+                    (5, 'i', 1)]
+        else:
+            opts = [(0, 'b', tw.PAD_SAME), (1, 'i', 1), (2, 'i', 1), (3, 'i', 1), (4, 'b', 0),
+                    (5, 'i', 1), (6, 'i', 1)]
+        c.write(OUTDIR, op, OPT['Conv2D' if op == 'CONV_2D' else 'DepthwiseConv2D'], opts,
+                [inp, filt, binp])
     return c
 
 
@@ -1575,6 +1644,10 @@ def cases():
         stride=(2, 2))
     add('dw_uint8_big', conv_case, depthwise=True, dtype='uint8', h=28,
         w=28, ic=64, zp_in=120, zp_out=130, w_zp=140)
+    for dt in ('int8', 'uint8'):
+        for op, short in (('FULLY_CONNECTED', 'fc'), ('CONV_2D', 'conv'),
+                          ('DEPTHWISE_CONV_2D', 'dw'), ('TRANSPOSE_CONV', 'tconv')):
+            add('%s_%s_scale_product' % (short, dt), product_case, op=op, dtype=dt)
     add('fc_int8_big', fc_case, batch=16, ic=256, oc=256)
     add('fc_uint8_big', fc_case, dtype='uint8', batch=16, ic=256, oc=256,
         zp_in=128, zp_out=128, w_zp=128)

@@ -837,12 +837,24 @@ static int unsupported(struct cc *c, const struct model_op *op, const char *why)
 }
 
 /*
+ * s_in * s_w as TFLite's GetQuantizedConvolutionMultipler takes it (for
+ * FULLY_CONNECTED, and uint8 convolutions): the product of the two floats
+ * rounded to binary32, then widened (measured: the product in double gives
+ * other bytes where the two multipliers round apart).
+ */
+static double conv_product(float s_in, float s_w)
+{
+	return (double)(s_in * s_w);
+}
+
+/*
  * The output multipliers of a convolution (CONV_2D, DEPTHWISE_CONV_2D,
  * TRANSPOSE_CONV) with filter @ft of @oc channels: per channel in the
- * constant region (*@qmul_offset) for int8 per-channel filters, as TFLite's
- * PopulateConvolutionQuantizationParams, else one (*@mul, *@shift; the
- * offset EDGEAI_PROG_NO_CONST) as GetQuantizedConvolutionMultipler; both in
- * double.
+ * constant region (*@qmul_offset) for int8 per-channel filters, else one
+ * (*@mul, *@shift; the offset EDGEAI_PROG_NO_CONST). TFLite 2.9's
+ * PopulateConvolutionQuantizationParams computes int8's in double, per
+ * channel even for one filter scale; uint8's come from
+ * GetQuantizedConvolutionMultipler (conv_product()).
  */
 static int conv_multipliers(struct cc *c, const struct model_op *op, uint32_t dt,
 			    const struct model_tensor *ft, int32_t oc, float s_in, float s_out,
@@ -852,7 +864,13 @@ static int conv_multipliers(struct cc *c, const struct model_op *op, uint32_t dt
 	int64_t off;
 	int32_t k;
 
-	if (dt != EDGEAI_DTYPE_INT8 || ft->q.n <= 1) {
+	if (dt != EDGEAI_DTYPE_INT8) {
+		cc_quantize_multiplier(conv_product(s_in, ft->q.scale[0]) / (double)s_out, mul,
+				       shift);
+		*qmul_offset = EDGEAI_PROG_NO_CONST;
+		return 0;
+	}
+	if (ft->q.n <= 1) {
 		cc_quantize_multiplier((double)s_in * (double)ft->q.scale[0] / (double)s_out, mul,
 				       shift);
 		*qmul_offset = EDGEAI_PROG_NO_CONST;
@@ -1067,7 +1085,7 @@ static int c_fc(struct cc *c, const struct model_op *op)
 		return -EOPNOTSUPP;
 	act_range(op->o.act, (uint32_t)dtype_of(T(c, out)->type), scale_of(c, out),
 		  zp_of(c, out), &p.act_min, &p.act_max);
-	cc_quantize_multiplier((double)scale_of(c, in) * (double)ft->q.scale[0] /
+	cc_quantize_multiplier(conv_product(scale_of(c, in), ft->q.scale[0]) /
 			       (double)scale_of(c, out), &p.out_multiplier, &p.out_shift);
 	ins[0] = in;
 	ins[1] = f;
