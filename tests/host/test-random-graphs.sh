@@ -35,16 +35,37 @@
 # FULLY_CONNECTED), which the quantizer takes as the float model of those
 # weights dequantized.
 #
-# A failing seed is reproduced by `tests/models/random_graph.py SEED
-# OUT.tflite` and the steps above. Skips (77) when the oracle cannot be
-# fetched.
+# With --wide the seeds are random_graph.py's wide profile's (`--wide`):
+# tensors of rank 1 to 5, up to 512 channels, kernels up to 7x7 and 1x7,
+# strides and dilations up to 3, depth multipliers up to 4, and the shape
+# ops (TRANSPOSE, RESHAPE chains, SQUEEZE, EXPAND_DIMS, REVERSE_V2, TILE,
+# BROADCAST_TO, SLICE and STRIDED_SLICE with masks, shrunk axes and
+# negative strides, SPLIT, SPLIT_V, UNPACK, PACK, GATHER, MIRROR_PAD,
+# PADV2), the reductions (MEAN, SUM, REDUCE_MAX, REDUCE_MIN over runs of
+# axes, keep_dims or not), ARG_MAX and ARG_MIN, BATCH_MATMUL,
+# FULLY_CONNECTED, SQUARED_DIFFERENCE, DIV by a constant, ABS, RSQRT,
+# SOFTMAX and L2_NORMALIZATION on any axis. Without arguments wide seeds
+# 1 to 24 run too (about 12 s).
+#
+#   tests/host/test-random-graphs.sh --wide [FIRST [LAST]]   wide seeds (1 8)
+#
+# A failing seed is reproduced by `tests/models/random_graph.py [--wide]
+# SEED OUT.tflite` and the steps above. Skips (77) when the oracle cannot
+# be fetched.
 set -u
 top=${EDGEAI_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${EDGEAI_BUILD:-$top/build}
+wide=''
+if [ "${1:-}" = --wide ]; then
+	wide=w
+	shift
+fi
 first=${1:-1}
 last=${2:-24}
+[ -n "$wide" ] && last=${2:-8}
 fixed=''
-[ $# -eq 0 ] && fixed='shape_ops shape_ops@float dilated_convs dilated_convs@float attention attention@float
+[ $# -eq 0 ] && [ -z "$wide" ] && fixed="$(seq -f 'w%.0f' 1 24)"'
+	shape_ops shape_ops@float dilated_convs dilated_convs@float attention attention@float
 	quant_edges quant_edges@float dynamic_range dynamic_range@float'
 case $first in
 [0-9]*) ;;
@@ -70,20 +91,23 @@ echo "TAP version 13"
 oracle_runner "$tmp"
 export EDGEAI_CACHE_DIR="$tmp/cache"
 
-for seed in $(seq "$first" "$last") $fixed; do
+for seed in $(seq -f "$wide%.0f" "$first" "$last") $fixed; do
 	g=$tmp/g${seed%@*}
 	case $seed in
-	[0-9]*)
-		desc=$(python3 "$top/tests/models/random_graph.py" "$seed" "$g.tflite" 2> "$tmp/err")
-		ok $? "random graph $seed: written (${desc#seed "$seed": })" ||
+	[0-9]* | w[0-9]*)
+		num=${seed#w} opt=''
+		[ "$num" = "$seed" ] || opt=--wide
+		# shellcheck disable=SC2086
+		desc=$(python3 "$top/tests/models/random_graph.py" $opt "$num" "$g.tflite" 2> "$tmp/err")
+		ok $? "random graph $seed: written (${desc#seed "$num"*: })" ||
 			{ sed 's/^/# /' "$tmp/err"; continue; }
 		# the model's input and output type: int8 mostly, uint8 or float
-		case $((seed % 4)) in
+		case $((num % 4)) in
 		1) io=uint8 ;;
 		2) io=float ;;
 		*) io=int8 ;;
 		esac
-		rs=$seed
+		rs=$num
 		;;
 	*)
 		python3 "$top/tests/models/${seed%@*}.py" "$g.tflite" 2> "$tmp/err"
