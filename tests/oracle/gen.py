@@ -529,7 +529,8 @@ def add_case(name, seed, op='ADD', dtype='int8', shape_a=(1, 4, 5, 3),
     """ADD/SUB (add.cc/sub.cc Prepare, 8-bit): left_shift 20,
     twice_max = 2 * (double)max(s_a, s_b) (the max taken in float),
     input multipliers s_i / twice_max, output twice_max / (2^20 * s_out).
-    MUL (mul.cc): (double)s_a * (double)s_b / (double)s_out.
+    MUL (mul.cc): s_a * s_b / s_out in float, then widened
+    (mul_*_scale_ratio).
     @const 'a' or 'b': that input a constant (seeded values), as a model's
     x + 3 or 0.5 * x writes it (the compiler makes a one-element constant
     and a tensor a TABLE)."""
@@ -559,7 +560,7 @@ def add_case(name, seed, op='ADD', dtype='int8', shape_a=(1, 4, 5, 3),
         p = [20, m0[0], m0[1], m1[0], m1[1], mo[0], mo[1], amin, amax]
         optt = OPT['Add'] if op == 'ADD' else OPT['Sub']
     elif op == 'MUL':
-        mo = quantize_multiplier(s_a * s_b / s_out)
+        mo = quantize_multiplier(f32(f32(s_a * s_b) / s_out))
         p = [mo[0], mo[1], amin, amax]
         optt = OPT['Mul']
     elif op == 'SQUARED_DIFFERENCE':
@@ -575,6 +576,85 @@ def add_case(name, seed, op='ADD', dtype='int8', shape_a=(1, 4, 5, 3),
         return c
     c.prog.op(op, [c.pidx[a], c.pidx[b]], c.pidx[out], p)
     c.write(OUTDIR, op, optt, [(0, 'b', tw.ACT[act])], [a, b])
+    return c
+
+
+def arith_params(op, s_a, s_b, s_out, alt=''):
+    """The program parameters of ADD, SUB, SQUARED_DIFFERENCE, MUL and
+    PRELU as TFLite 2.9's Prepare derives them from float scales @s_a,
+    @s_b (PRELU: alpha's), @s_out; @alt names a candidate it is told from
+    (binary_scale_case()): 'in', 'out' (the ratios of ADD and SUB, of
+    SQUARED_DIFFERENCE in double: 'in' in float, 'out' the output's),
+    'ratio' (MUL's s_a * s_b / s_out in float: in double), 'ident' and
+    'alpha' (PRELU's two ratios in float: in double)."""
+    qm = quantize_multiplier
+    if op == 'MUL':
+        return list(qm(s_a * s_b / s_out if alt == 'ratio' else f32(f32(s_a * s_b) / s_out)))
+    if op == 'PRELU':
+        ident = s_a / s_out if alt == 'ident' else f32(s_a / s_out)
+        alpha = s_a * s_b / s_out if alt == 'alpha' else f32(f32(s_a * s_b) / s_out)
+        return list(qm(ident) + qm(alpha))
+    sq = op == 'SQUARED_DIFFERENCE'
+    tm = 2 * max(s_a, s_b)
+    rin = f32 if alt == 'in' else float
+    out = tm * tm / ((1 << 14) * s_out) if sq else tm / ((1 << 20) * s_out)
+    if alt == 'out':
+        out = f32(f32(tm * tm) / ((1 << 14) * s_out)) if sq else f32(tm / ((1 << 20) * s_out))
+    return [7 if sq else 20] + list(qm(rin(s_a / tm)) + qm(rin(s_b / tm)) + qm(out))
+
+
+def arith_outs(op, dtype, zp_a, zp_b, zp_out, p):
+    """out(a, b) of the stored values under parameters @p (arith_params())."""
+    lo, hi = QRANGE[dtype]
+    if op == 'MUL':
+        return lambda a, b: mbqm((a - zp_a) * (b - zp_b), *p) + zp_out
+    if op == 'PRELU':
+        return lambda a, b: zp_out + (mbqm(a - zp_a, p[0], p[1]) if a >= zp_a else
+                                      mbqm((a - zp_a) * (b - zp_b), p[2], p[3]))
+    xa = {v: mbqm((v - zp_a) << p[0], p[1], p[2]) for v in range(lo, hi + 1)}
+    xb = {v: mbqm((v - zp_b) << p[0], p[3], p[4]) for v in range(lo, hi + 1)}
+    if op == 'ADD':
+        return lambda a, b: mbqm(xa[a] + xb[b], p[5], p[6]) + zp_out
+    if op == 'SUB':
+        return lambda a, b: mbqm(xa[a] - xb[b], p[5], p[6]) + zp_out
+    return lambda a, b: mbqm((xa[a] - xb[b]) ** 2, p[5], p[6]) + zp_out
+
+
+def binary_scale_case(name, seed, op, dtype, alt, s_a, zp_a, s_b, zp_b, s_out, zp_out):
+    """ADD, SUB, SQUARED_DIFFERENCE, MUL or PRELU at scales (found by a
+    search, as product_case() does it) where TFLite's multipliers
+    (arith_params()) and candidate @alt give some pairs of stored values
+    other outputs: the first input holds every stored value, the second
+    (PRELU: the constant alpha) for each the first partner that tells the
+    two apart, else a seeded one. Zero points as given (not moved for
+    uint8)."""
+    c = Case(name, seed)
+    lo, hi = QRANGE[dtype]
+    s_a, s_b, s_out = f32(s_a), f32(s_b), f32(s_out)
+    p = arith_params(op, s_a, s_b, s_out)
+    f = arith_outs(op, dtype, zp_a, zp_b, zp_out, p)
+    g = arith_outs(op, dtype, zp_a, zp_b, zp_out, arith_params(op, s_a, s_b, s_out, alt))
+
+    def tells(a, b):
+        x, y = f(a, b), g(a, b)
+        return x != y and lo <= x <= hi and lo <= y <= hi
+    bv = [next((b for b in range(lo, hi + 1) if tells(a, b)), None) for a in range(lo, hi + 1)]
+    assert any(b is not None for b in bv), name
+    bv = [c.rng.randint(lo, hi) if b is None else b for b in bv]
+    shape = [1, 16, 16, 1]
+    a = c.act_input(shape, dtype, s_a, zp_a)
+    c.inputs[-1] = pack(npfmt(dtype), list(range(lo, hi + 1)))
+    if op == 'PRELU':
+        b = c.const_tensor(shape, dtype, bv, [s_b], [zp_b])
+    else:
+        b = c.act_input(shape, dtype, s_b, zp_b)
+        c.inputs[-1] = pack(npfmt(dtype), bv)
+    out = c.output(shape, dtype, s_out, zp_out)
+    if op != 'PRELU':
+        p += [lo, hi]
+    c.prog.op(op, [c.pidx[a], c.pidx[b]], c.pidx[out], p)
+    optt = {'ADD': OPT['Add'], 'SUB': OPT['Sub'], 'MUL': OPT['Mul']}.get(op)
+    c.write(OUTDIR, op, optt or 0, [(0, 'b', 0)] if optt else [], [a, b])
     return c
 
 
@@ -619,11 +699,12 @@ def pool_case(name, seed, op, dtype='int8', n=1, h=9, w=7, ch=5, fh=3, fw=3,
 
 def requant_case(name, seed, op, dtype='int8', out_dtype=None,
                  shape=(1, 4, 4, 6), s_in=0.05, zp_in=7, s_out=0.03,
-                 zp_out=-4):
+                 zp_out=-4, span=False):
     """QUANTIZE (quantize.cc): (double)s_in / (double)s_out.
     RELU/RELU6 (activations.cc ReluPrepare): the ratio s_in / s_out taken
     in float, then widened; clamp [max(qmin, zp + roundf(0 / s)), qmax]
-    (RELU6: min(qmax, zp + roundf(6 / s)))."""
+    (RELU6: min(qmax, zp + roundf(6 / s))). @span: the input is every
+    stored value (a shape of 256 elements)."""
     c = Case(name, seed)
     out_dtype = out_dtype or dtype
     if dtype == 'uint8':
@@ -631,6 +712,8 @@ def requant_case(name, seed, op, dtype='int8', out_dtype=None,
     if out_dtype == 'uint8':
         zp_out += 128
     inp = c.act_input(list(shape), dtype, s_in, zp_in)
+    if span:
+        c.inputs[-1] = pack(npfmt(dtype), list(range(QRANGE[dtype][0], QRANGE[dtype][1] + 1)))
     out = c.output(list(shape), out_dtype, s_out, zp_out)
     s_in, s_out = f32(s_in), f32(s_out)
     lo, hi = QRANGE[out_dtype]
@@ -699,15 +782,18 @@ def table_concat(s_in, zp_in, s_out, zp_out):
 
 
 def concat_case(name, seed, dtype='int8', shapes=((1, 2, 3, 4), (1, 2, 3, 5)),
-                axis=3, zp=5, quants=None):
+                axis=3, zp=5, quants=None, span=False):
     """CONCATENATION; @quants (uint8): each input's (scale, zero point),
     rescaled to the output's (0.07, zp) by a TABLE into a temporary in
-    slot 0 after the first input where they differ."""
+    slot 0 after the first input where they differ. @span: the first
+    input holds every stored value (a shape of 256 elements)."""
     c = Case(name, seed)
     if dtype == 'uint8':
         zp += 128
     quants = quants or [(0.07, zp)] * len(shapes)
     ins = [c.act_input(list(s), dtype, q[0], q[1]) for s, q in zip(shapes, quants)]
+    if span:
+        c.inputs[0] = pack(npfmt(dtype), list(range(QRANGE[dtype][0], QRANGE[dtype][1] + 1)))
     oshape = list(shapes[0])
     oshape[axis] = sum(s[axis] for s in shapes)
     out = c.output(oshape, dtype, 0.07, zp)
@@ -1138,9 +1224,11 @@ ALL256 = (1, 8, 16, 16)
 
 
 def lut_case(name, seed, op, dtype='int8', shape=(1, 5, 7, 8), s_in=0.05,
-             zp_in=-3, s_out=None, zp_out=None, alpha=0.2, approximate=False):
+             zp_in=-3, s_out=None, zp_out=None, alpha=0.2, approximate=False,
+             span=False):
     """Unary 8-bit ops as a 256-entry table built here, the compiler's
-    way. LOGISTIC and TANH have fixed output quantization."""
+    way. LOGISTIC and TANH have fixed output quantization. @span: the
+    input is every stored value (a shape of 256 elements)."""
     c = Case(name, seed)
     u = dtype == 'uint8'
     if u:
@@ -1152,6 +1240,8 @@ def lut_case(name, seed, op, dtype='int8', shape=(1, 5, 7, 8), s_in=0.05,
     elif u:
         zp_out += 128
     inp = c.act_input(list(shape), dtype, s_in, zp_in)
+    if span:
+        c.inputs[-1] = pack(npfmt(dtype), list(range(QRANGE[dtype][0], QRANGE[dtype][1] + 1)))
     out = c.output(list(shape), dtype, s_out, zp_out)
     s_in, s_out = f32(s_in), f32(s_out)
     opts_t, opts = 0, []
@@ -1290,6 +1380,55 @@ def mean_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), s_in=0.05,
         params = [0, 0, 0, 1, scale]
     c.prog.op('MEAN', [c.pidx[inp]], c.pidx[out], params)
     c.write(OUTDIR, 'MEAN', OPT['Reducer'], [(0, 'B', int(keep_dims))], [inp, ax])
+    return c
+
+
+def mean_params(dtype, s_in, zp_in, s_out, zp_out, n, alt=False):
+    """MEAN over H and W with keep_dims (mean_case()): int8, the multiplier
+    of s_in / s_out in double (@alt: in float); uint8, of s_in / (n *
+    s_out) in float (@alt: in double) and the bias."""
+    if dtype == 'int8':
+        m = quantize_multiplier(f32(s_in / s_out) if alt else s_in / s_out)
+        return [m[0], m[1], 0, 8, 0]
+    temp = f32(f32(zp_in * s_in) / s_out)
+    temp = f32(temp + 0.5) if temp > 0 else f32(temp - 0.5)
+    real = s_in / (n * s_out) if alt else f32(s_in / f32(f32(float(n)) * s_out))
+    return list(quantize_multiplier(real)) + [zp_out - int(temp)]
+
+
+def mean_out(dtype, zp_in, zp_out, n, p, total):
+    """The output of a channel whose stored values add up to @total."""
+    if dtype == 'int8':
+        t = mbqm(total - n * zp_in, p[0], p[1])
+        return _trunc_div(t + n // 2 if t > 0 else t - n // 2, n) + zp_out
+    return mbqm(total, p[0], p[1]) + p[2]
+
+
+def mean_scale_case(name, seed, dtype, s_in, zp_in, s_out, zp_out, ch=128):
+    """MEAN over H and W (2 x 1) with keep_dims at scales (found by a
+    search) where mean_params()'s multiplier and its @alt candidate give
+    some sums other outputs: the first channels hold such sums (each once),
+    the others seeded ones. Zero points as given."""
+    c = Case(name, seed)
+    lo, hi = QRANGE[dtype]
+    s_in, s_out = f32(s_in), f32(s_out)
+    p = mean_params(dtype, s_in, zp_in, s_out, zp_out, 2)
+    q = mean_params(dtype, s_in, zp_in, s_out, zp_out, 2, alt=True)
+    outs = [[mean_out(dtype, zp_in, zp_out, 2, x, t) for t in range(2 * lo, 2 * hi + 1)]
+            for x in (p, q)]
+    tells = [t + 2 * lo for t, (x, y) in enumerate(zip(*outs))
+             if x != y and lo <= x <= hi and lo <= y <= hi]
+    assert tells and len(tells) <= ch, name
+    sums = tells + [c.rng.randint(2 * lo, 2 * hi) for _ in range(ch - len(tells))]
+    first = [max(lo, t - hi) + c.rng.randint(0, min(hi, t - lo) - max(lo, t - hi))
+             for t in sums]
+    shape = [1, 2, 1, ch]
+    inp = c.act_input(shape, dtype, s_in, zp_in)
+    c.inputs[-1] = pack(npfmt(dtype), first + [t - v for t, v in zip(sums, first)])
+    ax = c.const_tensor([2], 'int32', [1, 2], in_prog=False)
+    out = c.output([1, 1, 1, ch], dtype, s_out, zp_out)
+    c.prog.op('MEAN', [c.pidx[inp]], c.pidx[out], p)
+    c.write(OUTDIR, 'MEAN', OPT['Reducer'], [(0, 'B', 1)], [inp, ax])
     return c
 
 
@@ -1724,6 +1863,73 @@ def cases():
             add('%s_%s_const_relu6' % (lo, dt), add_case, op=op, dtype=dt,
                 shape_a=(4, 64), shape_b=(1, 1), const='b', act='RELU6',
                 s_out=0.03)
+    # Scales where TFLite's multiplier and a candidate formula give other
+    # outputs (found by a search; the builders check that they do).
+    # MUL: s_a * s_b / s_out in float, not in double
+    add('mul_int8_scale_ratio', binary_scale_case, op='MUL', dtype='int8', alt='ratio',
+        s_a=0.0025682866107672453, zp_a=-7, s_b=0.04179489240050316, zp_b=16,
+        s_out=0.014458474703133106, zp_out=4)
+    # ADD: the input ratios in double, not in float; the output's in double
+    add('add_int8_scale_in', binary_scale_case, op='ADD', dtype='int8', alt='in',
+        s_a=0.023128723725676537, zp_a=-5, s_b=0.007823299616575241, zp_b=-4,
+        s_out=0.04638696834445, zp_out=-16)
+    add('add_int8_scale_out', binary_scale_case, op='ADD', dtype='int8', alt='out',
+        s_a=0.07606642693281174, zp_a=9, s_b=0.04259585216641426, zp_b=11,
+        s_out=0.26034438610076904, zp_out=-6)
+    add('mul_uint8_scale_ratio', binary_scale_case, op='MUL', dtype='uint8', alt='ratio',
+        s_a=0.0059495531022548676, zp_a=142, s_b=0.007264614105224609, zp_b=108,
+        s_out=0.012755273841321468, zp_out=111)
+    add('add_uint8_scale_in', binary_scale_case, op='ADD', dtype='uint8', alt='in',
+        s_a=0.0375702939927578, zp_a=133, s_b=0.05346236750483513, zp_b=124,
+        s_out=0.05196787416934967, zp_out=148)
+    add('sub_int8_scale_in', binary_scale_case, op='SUB', dtype='int8', alt='in',
+        s_a=0.015470310114324093, zp_a=-19, s_b=0.0692330151796341, zp_b=-3,
+        s_out=0.12854009866714478, zp_out=10)
+    add('sub_int8_scale_out', binary_scale_case, op='SUB', dtype='int8', alt='out',
+        s_a=0.00106251728720963, zp_a=17, s_b=0.047308389097452164, zp_b=-16,
+        s_out=0.06659786403179169, zp_out=18)
+    # PRELU: s_in * s_alpha / s_out in float, not in double
+    add('prelu_int8_scale_alpha', binary_scale_case, op='PRELU', dtype='int8', alt='alpha',
+        s_a=0.0022657897789031267, zp_a=14, s_b=0.0014396475162357092, zp_b=0,
+        s_out=0.00046913576079532504, zp_out=9)
+    # QUANTIZE: s_in / s_out in double; RELU, ABS, LEAKY_RELU's identity:
+    # in float (at these scales one of the 256 stored values tells them apart)
+    ratio = dict(dtype='int8', shape=(1, 16, 16, 1), span=True, s_in=0.005707860458642244,
+                 zp_in=-19, s_out=0.011994398199021816, zp_out=5)
+    add('quantize_int8_scale_ratio', requant_case, op='QUANTIZE', **ratio)
+    add('relu_int8_scale_ratio', requant_case, op='RELU', **ratio)
+    add('abs_int8_scale_ratio', lut_case, op='ABS', **ratio)
+    add('leaky_relu_int8_scale_identity', lut_case, op='LEAKY_RELU', alpha=0.4441627264022827,
+        **ratio)
+    # LEAKY_RELU's s_in * alpha / s_out in float, not in double
+    add('leaky_relu_int8_scale_alpha', lut_case, op='LEAKY_RELU', dtype='int8',
+        shape=(1, 16, 16, 1), span=True, s_in=0.005071813240647316, zp_in=-15,
+        s_out=0.0068549225106835365, zp_out=6, alpha=0.3186946213245392)
+    # RSQRT: 1. / (sqrtf(s_in) * s_out), sqrtf and the product in float
+    add('rsqrt_int8_scale_sqrt', lut_case, op='RSQRT', dtype='int8', shape=(1, 16, 16, 1),
+        span=True, s_in=0.0038212642539292574, zp_in=-128, s_out=0.008382715284824371,
+        zp_out=-30)
+    # HARD_SWISH: (s_in / 128) / s_out in float, not in double
+    add('hard_swish_int8_scale_ratio', lut_case, op='HARD_SWISH', dtype='int8',
+        shape=(1, 16, 16, 1), span=True, s_in=0.06222498044371605, zp_in=2,
+        s_out=0.0712895542383194, zp_out=12)
+    # ELU, GELU tables: f(x) * (1 / s_out), not f(x) / s_out
+    add('elu_int8_scale_inverse', lut_case, op='ELU', dtype='int8', shape=(1, 16, 16, 1),
+        span=True, s_in=0.012822809629142284, zp_in=27, s_out=0.00984227191656828, zp_out=-4)
+    for tag, approx in (('', False), ('_tanh', True)):
+        add('gelu_int8_scale_inverse' + tag, lut_case, op='GELU', dtype='int8',
+            shape=(1, 16, 16, 1), span=True, s_in=0.05150377377867699, zp_in=-26,
+            s_out=0.12540049850940704, zp_out=-13, approximate=approx)
+    # uint8 CONCATENATION's rescale: s_in * (1 / s_out), not s_in / s_out
+    add('concat_uint8_scale_inverse', concat_case, dtype='uint8', axis=1, span=True,
+        shapes=((1, 16, 16, 1), (1, 3, 16, 1)), quants=((0.08578428626060486, 160),
+                                                        (0.07, 139)), zp=11)
+    # MEAN over H, W: int8 s_in / s_out in double; uint8 s_in / (n s_out)
+    # in float
+    add('mean_int8_scale_ratio', mean_scale_case, dtype='int8', s_in=0.0013128434075042605,
+        zp_in=14, s_out=0.00172863167244941, zp_out=2)
+    add('mean_uint8_scale_ratio', mean_scale_case, dtype='uint8', s_in=0.0018158374587073922,
+        zp_in=148, s_out=0.0014344287337735295, zp_out=144)
     # L2_NORMALIZATION: face embeddings' last op
     for dt in ('int8', 'uint8'):
         add('l2norm_%s' % dt, l2norm_case, dtype=dt)

@@ -1327,8 +1327,8 @@ static int c_binary(struct cc *c, const struct model_op *op)
 
 		if (act_ok(c, op->o.act))
 			return -EOPNOTSUPP;
-		cc_quantize_multiplier((double)sa * (double)sb / (double)so, &p.out_multiplier,
-				       &p.out_shift);
+		/* mul.cc: s1 * s2 / s_out all in float, then widened (measured) */
+		cc_quantize_multiplier((double)(sa * sb / so), &p.out_multiplier, &p.out_shift);
 		act_range(op->o.act, (uint32_t)dtype_of(T(c, out)->type), so, zp_of(c, out),
 			  &p.act_min, &p.act_max);
 		r = c_scalar_table(c, op, EDGEAI_OP_MUL, &p, sizeof(p));
