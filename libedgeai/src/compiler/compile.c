@@ -366,18 +366,21 @@ static int cc_in_out(struct cc *c, const struct model_op *op, int *in, int *out)
 /*
  * A program tensor of no model tensor: an intermediate of an op the
  * compiler lowers to several program ops, of @like's type and zero point
- * and dims @d, in the arena.
+ * and dims @d, in the arena. @d may be a program tensor's own dims: they
+ * are read before c->t can move.
  */
 static int cc_temp(struct cc *c, uint32_t like, const uint32_t d[4])
 {
+	uint32_t dims[4];
 	struct pt *p;
 	int r;
 
+	memcpy(dims, d, sizeof(dims));
 	r = cc_new_pt(c);
 	if (r)
 		return r;
 	p = &c->t[c->nt];
-	memcpy(p->dims, d, sizeof(p->dims));
+	memcpy(p->dims, dims, sizeof(p->dims));
 	p->dtype = c->t[like].dtype;
 	p->zp = c->t[like].zp;
 	p->slot = 0;

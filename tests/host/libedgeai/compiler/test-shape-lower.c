@@ -793,9 +793,50 @@ static void matmul_refused(void)
 	}
 }
 
+/*
+ * REDUCE_MIN after 40 to 80 ADDs: somewhere the program's tensors fill
+ * their array as the flip's temporary is made from a tensor's own dims,
+ * which cc_temp() once read after the array moved (ASan: use after free).
+ */
+static void reduce_min_at_growth(void)
+{
+	const int32_t d[4] = { 1, 4, 5, 3 };
+	struct edgeai_compile_options o = { .policy = EDGEAI_POLICY_CPU_ONLY,
+					    .flags = EDGEAI_COMPILE_NO_CACHE };
+	int32_t x, y, ti[2], k, n, bad = 0;
+	struct edgeai_model *m;
+	char err[256];
+
+	for (n = 40; n <= 80; n++) {
+		struct edgeai_program *p = NULL;
+
+		m = tb_new();
+		x = tb_tensor(m, "x", TFL_INT8, 4, d, NULL, 0);
+		y = x;
+		for (k = 0; k < n; k++) {
+			ti[0] = ti[1] = y;
+			y = tb_tensor(m, "s", TFL_INT8, 4, d, NULL, 0);
+			tb_op(m, TFL_OP_ADD, 2, ti, 1, &y);
+		}
+		ti[0] = y;
+		ti[1] = i32s(m, "axes", 2, (int32_t[2]){ 1, 2 });
+		y = tb_tensor(m, "min", TFL_INT8, 4, (int32_t[4]){ 1, 1, 1, 3 }, NULL, 0);
+		tb_op(m, TFL_OP_REDUCE_MIN, 2, ti, 1, &y);
+		tb_io(m, 1, &x, 1, &y);
+		quantize_all(m, 0);
+		if (edgeai_model_compile(m, &o, &p, err, sizeof(err)) && !bad)
+			bad = n;
+		edgeai_program_unref(p);
+		edgeai_model_unref(m);
+	}
+	ktap_ok(!bad, "REDUCE_MIN after 40 to 80 ADDs compiles%s%s", bad ? ": " : "",
+		bad ? err : "");
+}
+
 int main(void)
 {
 	ktap_start();
+	reduce_min_at_growth();
 	concat_many();
 	padv2_all_axes();
 	unpack_last();
