@@ -1349,7 +1349,8 @@ def mean_case(name, seed, dtype='int8', shape=(1, 5, 6, 7), s_in=0.05,
     inp, ax, out = c.reduction(shape, axes, keep_dims, dtype, s_in, zp_in, s_out, zp_out)
     s_in, s_out = f32(s_in), f32(s_out)
     same = s_in == s_out and zp_in == zp_out
-    hw_keep = keep_dims and len(shape) == 4 and sorted(a % 4 for a in axes) == [1, 2]
+    # reduce.cc compares the axes as written: [-3, -2] or [1, 2, 1] is not H and W
+    hw_keep = keep_dims and len(shape) == 4 and sorted(axes) == [1, 2]
     if hw_keep:
         # the compiler keeps the input's dims there (its H * W may pass
         # the largest program dim)
@@ -2169,6 +2170,11 @@ def cases():
             s_in=0.02, zp_in=-3, s_out=0.02, zp_out=-3)
         add('mean_same_q_%s_ties' % dt, mean_case, dtype=dt, shape=(1, 2, 1, 64),
             s_in=0.02, zp_in=-3, s_out=0.02, zp_out=-3)
+        # H and W named otherwise: TFLite's float pipeline, not its H and W one
+        add('mean_float_%s_hw_negative' % dt, mean_case, dtype=dt, shape=(1, 9, 9, 64),
+            axes=(-3, -2))
+        add('mean_float_%s_hw_repeats' % dt, mean_case, dtype=dt, shape=(1, 9, 9, 64),
+            axes=(1, 2, 1, -2, 2))
         # 299 * 299 values of sum 16852089 (odd, past 2^24): the mean is
         # 188.5000056, which binary32's sum (16852088) puts below the half
         add('mean_same_q_%s_big_tie' % dt, mean_case, dtype=dt, shape=(1, 299, 299, 1),

@@ -2877,6 +2877,9 @@ static int c_shape(struct cc *c, const struct model_op *op)
  * equal input and output quantization TFLite divides the int32 sum
  * instead (reference_ops::Mean: EDGEAI_PROG_MEAN_DIV).
  */
+/* The most entries of a reduction's axes (TFLite takes repeats: [1, 2, 1]). */
+#define MAX_AXES 16
+
 /*
  * The axes a reduction (MEAN, REDUCE_MAX) reduces, from its constant input
  * 1, contiguous but for axes of size 1 (which move nothing; any other hole
@@ -2893,13 +2896,13 @@ static int reduce_view(struct cc *c, const struct model_op *op, uint32_t ret_hw[
 		       int *out, int via[2])
 {
 	const struct model_tensor *it = T(c, op->in[0]);
-	int32_t ax[MODEL_MAX_RANK];
+	int32_t ax[MAX_AXES];
 	uint32_t n = 0, k, mask = 0, big = 0, first, last;
 	uint64_t outer = 1, r = 1, inner = 1, h = 1, n64;
 	uint32_t v[4], w[4];
 	int t;
 
-	if (op->n_in < 2 || const_ints(c, op->in[1], ax, MODEL_MAX_RANK, &n))
+	if (op->n_in < 2 || const_ints(c, op->in[1], ax, MAX_AXES, &n))
 		return -EOPNOTSUPP;
 	if (it->rank > 4 || it->rank < 1)
 		return unsupported(c, op, "rank above 4 or a scalar");
@@ -3043,7 +3046,7 @@ static int c_sum(struct cc *c, const struct model_op *op)
 static int c_mean(struct cc *c, const struct model_op *op)
 {
 	struct edgeai_prog_mean_params p = { 0 };
-	int32_t in = op->in[0], out = op->out[0], ax[4], zi, zo;
+	int32_t in = op->in[0], out = op->out[0], ax[MAX_AXES], zi, zo;
 	const struct model_tensor *it = T(c, in);
 	uint32_t n = 0, d[4];
 	float si, so, temp;
@@ -3051,7 +3054,7 @@ static int c_mean(struct cc *c, const struct model_op *op)
 
 	if (need_q(c, op, in) || need_q(c, op, out))
 		return -EOPNOTSUPP;
-	r = const_ints(c, op->in[1], ax, 4, &n);
+	r = const_ints(c, op->in[1], ax, MAX_AXES, &n);
 	if (r)
 		return r;
 	if (it->rank != 4 || n != 2 || !((ax[0] == 1 && ax[1] == 2) || (ax[0] == 2 && ax[1] == 1)) ||
