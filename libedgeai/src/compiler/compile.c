@@ -1917,6 +1917,21 @@ static int reshape_pt(struct cc *c, int via, uint32_t from, uint32_t to)
 }
 
 /*
+ * Model tensor @t, an op's input, in a program tensor of dims @d: itself
+ * when its dims are @d, else a temporary RESHAPEd from it.
+ */
+static int view_in(struct cc *c, int32_t t, const uint32_t d[4])
+{
+	int v, via, r;
+
+	v = dims_view(c, t, d, &via);
+	if (v < 0)
+		return v;
+	r = reshape_pt(c, via, (uint32_t)cc_tensor(c, t), (uint32_t)v);
+	return r ? r : v;
+}
+
+/*
  * STRIDED_SLICE @p of program tensor @in into model tensor @out, written
  * with the slice's dims @d (a shrunk axis kept as a 1 in its place) and
  * RESHAPEd into the output's own when they differ.
@@ -2264,7 +2279,7 @@ static int gather_map(struct cc *c, const struct model_op *op, int in, uint32_t 
 	struct edgeai_prog_resize_params p = { 0 };
 	uint64_t outer = 1, inner = 1;
 	uint32_t v[4], w[4], k, *map;
-	int vin, vout, via[2], t, r;
+	int vin, vout, via, t;
 	int64_t y, x;
 
 	for (k = 0; k < 4; k++)
@@ -2279,16 +2294,10 @@ static int gather_map(struct cc *c, const struct model_op *op, int in, uint32_t 
 	v[3] = (uint32_t)inner;
 	memcpy(w, v, sizeof(w));
 	w[2] = n;
-	vin = dims_view(c, op->in[0], v, &via[0]);
+	vin = view_in(c, op->in[0], v);
 	if (vin < 0)
 		return vin;
-	if (via[0]) {
-		r = cc_op_pt(c, EDGEAI_OP_RESHAPE, (uint32_t[1]){ (uint32_t)in }, 1, (uint32_t)vin,
-			     NULL, 0);
-		if (r)
-			return r;
-	}
-	vout = dims_view(c, op->out[0], w, &via[1]);
+	vout = dims_view(c, op->out[0], w, &via);
 	if (vout < 0)
 		return vout;
 	y = cc_const(c, NULL, 4 * (size_t)v[1], 8);
@@ -2305,7 +2314,7 @@ static int gather_map(struct cc *c, const struct model_op *op, int in, uint32_t 
 	p.x_map_offset = (uint32_t)x;
 	t = cc_op_pt(c, EDGEAI_OP_RESIZE_NEAREST_NEIGHBOR, (uint32_t[1]){ (uint32_t)vin }, 1,
 		     (uint32_t)vout, &p, sizeof(p));
-	return t ? t : reshape_pt(c, via[1], (uint32_t)vout, (uint32_t)cc_tensor(c, op->out[0]));
+	return t ? t : reshape_pt(c, via, (uint32_t)vout, (uint32_t)cc_tensor(c, op->out[0]));
 }
 
 static int c_gather(struct cc *c, const struct model_op *op)
@@ -2416,7 +2425,7 @@ static int c_pack(struct cc *c, const struct model_op *op)
 	const struct model_tensor *it = T(c, op->in[0]), *ot = T(c, op->out[0]);
 	uint32_t ins[MAX_LOWERED], view[4], k, j;
 	int32_t axis;
-	int out, p, via, r;
+	int out, p;
 
 	if (ot->rank > 4 || ot->rank != it->rank + 1)
 		return unsupported(c, op, "the output is not one rank above the inputs, at most 4");
@@ -2440,12 +2449,9 @@ static int c_pack(struct cc *c, const struct model_op *op)
 			return unsupported(c, op, "inputs of different shapes");
 		if (!same_q(c, op->in[k], op->out[0]))
 			return unsupported(c, op, "inputs with different quantization");
-		p = dims_view(c, op->in[k], view, &via);
+		p = view_in(c, op->in[k], view);
 		if (p < 0)
 			return p;
-		r = reshape_pt(c, via, (uint32_t)cc_tensor(c, op->in[k]), (uint32_t)p);
-		if (r)
-			return r;
 		ins[k] = (uint32_t)p;
 	}
 	return concat_pt(c, op, ins, op->n_in, (uint32_t)axis + 4 - ot->rank, (uint32_t)out);
@@ -2890,17 +2896,16 @@ static int c_shape(struct cc *c, const struct model_op *op)
  * inner], in which the program's MEAN and pools reduce H and W (@ret_hw:
  * the view's H and W). *@in and *@out are the program tensors in those
  * dims: the tensors themselves, or temporaries RESHAPEd from the input
- * (here) and to the output (reduce_done()); *@via says which.
+ * (here) and to the output (reduce_done(); *@via says whether).
  */
 static int reduce_view(struct cc *c, const struct model_op *op, uint32_t ret_hw[2], int *in,
-		       int *out, int via[2])
+		       int *out, int *via)
 {
 	const struct model_tensor *it = T(c, op->in[0]);
 	int32_t ax[MAX_AXES];
 	uint32_t n = 0, k, mask = 0, big = 0, first, last;
 	uint64_t outer = 1, r = 1, inner = 1, h = 1, n64;
 	uint32_t v[4], w[4];
-	int t;
 
 	if (op->n_in < 2 || const_ints(c, op->in[1], ax, MAX_AXES, &n))
 		return -EOPNOTSUPP;
@@ -2951,16 +2956,10 @@ static int reduce_view(struct cc *c, const struct model_op *op, uint32_t ret_hw[
 	}
 	ret_hw[0] = v[1];
 	ret_hw[1] = v[2];
-	*in = dims_view(c, op->in[0], v, &via[0]);
+	*in = view_in(c, op->in[0], v);
 	if (*in < 0)
 		return *in;
-	t = cc_tensor(c, op->in[0]);
-	if (t < 0)
-		return t;
-	if (via[0] && (t = cc_op_pt(c, EDGEAI_OP_RESHAPE, (uint32_t[1]){ (uint32_t)t }, 1,
-				    (uint32_t)*in, NULL, 0)))
-		return t;
-	*out = dims_view(c, op->out[0], w, &via[1]);
+	*out = dims_view(c, op->out[0], w, via);
 	return *out < 0 ? *out : 0;
 }
 
@@ -2974,14 +2973,14 @@ static int reduce_done(struct cc *c, const struct model_op *op, int out, int via
 static int reduce_mean(struct cc *c, const struct model_op *op,
 		       const struct edgeai_prog_mean_params *p)
 {
-	int vin, vout, via[2], r;
+	int vin, vout, via, r;
 	uint32_t hw[2];
 
-	r = reduce_view(c, op, hw, &vin, &vout, via);
+	r = reduce_view(c, op, hw, &vin, &vout, &via);
 	if (!r)
 		r = cc_op_pt(c, EDGEAI_OP_MEAN, (uint32_t[1]){ (uint32_t)vin }, 1, (uint32_t)vout,
 			     p, sizeof(*p));
-	return r ? r : reduce_done(c, op, vout, via[1]);
+	return r ? r : reduce_done(c, op, vout, via);
 }
 
 /*
@@ -3135,14 +3134,14 @@ static int c_reduce_extreme(struct cc *c, const struct model_op *op, int min)
 {
 	struct edgeai_prog_pool_params p = { .stride_h = 1, .stride_w = 1 };
 	struct edgeai_prog_lut_params lp;
-	int vin, vout, via[2], r, pin, pout;
+	int vin, vout, via, r, pin, pout;
 	uint32_t hw[2];
 
 	if (need_q(c, op, op->in[0]) || need_q(c, op, op->out[0]))
 		return -EOPNOTSUPP;
 	if (!same_q(c, op->in[0], op->out[0]))
 		return unsupported(c, op, "input and output quantization differ");
-	r = reduce_view(c, op, hw, &vin, &vout, via);
+	r = reduce_view(c, op, hw, &vin, &vout, &via);
 	if (r)
 		return r;
 	p.filter_h = hw[0];
@@ -3167,7 +3166,7 @@ static int c_reduce_extreme(struct cc *c, const struct model_op *op, int min)
 	if (!r && min)
 		r = cc_op_pt(c, EDGEAI_OP_TABLE, (uint32_t[1]){ (uint32_t)pout }, 1,
 			     (uint32_t)vout, &lp, sizeof(lp));
-	return r ? r : reduce_done(c, op, vout, via[1]);
+	return r ? r : reduce_done(c, op, vout, via);
 }
 
 /*
