@@ -1308,7 +1308,7 @@ def reduce_view(shape, axes):
     be next to each other but for axes of size 1."""
     rank = len(shape)
     red = sorted(set(a % rank for a in axes))
-    big = [a for a in red if shape[a] != 1] or red
+    big = [a for a in red if shape[a] != 1] or red[:1]
     first, last = big[0], big[-1]
     assert all(shape[k] == 1 for k in range(first, last + 1) if k not in big)
     outer = count(shape[:first])
@@ -2210,6 +2210,9 @@ def cases():
             axes=(1, 3), s_in=0.02, zp_in=-3, s_out=0.02, zp_out=-3)
         add('reduce_max_%s_gap' % dt, reduce_max_case, dtype=dt, shape=(3, 1, 4, 5),
             axes=(0, 2))
+        # every reduced axis of size 1, longer ones between them: a rescale
+        add('mean_float_%s_ones' % dt, mean_case, dtype=dt, keep_dims=False,
+            shape=(1, 5, 6, 1), axes=(0, 3))
         # more values than a program dim: the view's H and W share them
         add('mean_float_%s_huge' % dt, mean_case, dtype=dt, keep_dims=False,
             shape=(1, 260, 300, 2), axes=(1, 2))

@@ -2922,9 +2922,8 @@ static int reduce_view(struct cc *c, const struct model_op *op, uint32_t ret_hw[
 	}
 	if (!mask)
 		return unsupported(c, op, "no axis to reduce");
-	/* only axes longer than 1 need to be next to each other */
-	if (big)
-		mask = big;
+	/* only axes longer than 1 need to be next to each other (none: any one) */
+	mask = big ? big : mask & -mask;
 	first = (uint32_t)__builtin_ctz(mask);
 	last = 31 - (uint32_t)__builtin_clz(mask);
 	for (k = first; k <= last; k++)
