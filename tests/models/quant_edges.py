@@ -22,6 +22,12 @@ On [1, 6, 6, 4]:
     output 2: HARD_SWISH(x - 200) + x   ADD of a constant, HARD_SWISH, ADD
     output 3: CONCATENATION(50 x, LOGISTIC(x), TANH(x)) on the channels
     output 4: x / 6 - x                 DIV by a constant, SUB
+    output 5: RELU(FULLY_CONNECTED(60 x) - 1000), always 0: TFLite
+              refuses an output scale below 50 times the gap between
+              s_in * s_w in double and in float (the bias scale)
+    output 6: SUM over the rows of x * [1, 0, 0, 0, 0, 0] (one row and
+              rows of zeros): the sum's calibrated range is its input's,
+              and with equal quantization TFLite adds the stored bytes
 
     tests/models/quant_edges.py OUT.tflite
 """
@@ -33,7 +39,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 import tflite_writer as tw  # noqa: E402
 from shape_ops import OP, OPT, Model  # noqa: E402
 
-OP.update({'HARD_SWISH': 117, 'LOGISTIC': 14, 'TANH': 28, 'DIV': 42})
+OP.update({'HARD_SWISH': 117, 'LOGISTIC': 14, 'TANH': 28, 'DIV': 42,
+           'FULLY_CONNECTED': 9})
+OPT.update({'FullyConnected': 8})
 
 
 def main():
@@ -62,6 +70,16 @@ def main():
     m.op('DIV', None, [], [x, m.t([1], [6.0])], [sixth])
     m.op('SUB', 'Sub', [(0, 'b', 0)], [sixth, x], [d])
     outs.append(d)
+    big, fc = m.t(s), m.t([1, 1])
+    m.op('MUL', 'Mul', [(0, 'b', 0)], [x, m.t([1], [60.0])], [big])
+    m.op('FULLY_CONNECTED', 'FullyConnected', [(0, 'b', 1)],
+         [big, m.t([1, 144], [0.37 * (k % 3 - 0.5) for k in range(144)]), m.t([1], [-1000.0])],
+         [fc])
+    outs.append(fc)
+    rows, sm = m.t(s), m.t([1, 1, 6, 4])
+    m.op('MUL', 'Mul', [(0, 'b', 0)], [x, m.t([1, 6, 1, 1], [1.0, 0, 0, 0, 0, 0])], [rows])
+    m.op('SUM', 'Reducer', [(0, 'b', 1)], [rows, m.t([1], [1], tw.TT_INT32)], [sm])
+    outs.append(sm)
     with open(sys.argv[1], 'wb') as f:
         f.write(tw.model_ops(m.ops, m.tensors, [x], outs))
 

@@ -881,9 +881,55 @@ static int fixed_output(int32_t code, struct fixedq *f)
  * (HardSwishPrepare) refuses an output scale at or below 1/128 of its
  * input's (an input far below -3 everywhere: always 0). Such an output's
  * group gets the narrowest range TFLite takes, a hundredth wider, from its
- * low end up. Ops in the model's order, so that a later op sees an
- * earlier one's output scale.
+ * low end up. FULLY_CONNECTED (GetQuantizedConvolutionMultipler) refuses
+ * an output scale below 50 times the gap between s_in * s_w in double and
+ * the bias scale, that product in float (an output always 0: its scale a
+ * millionth). A SUM of several values whose output range came out its
+ * input's (a sum of a row and rows of zeros) would make TFLite add the
+ * stored bytes, wrapping; its output gets a range a hundredth wider. Ops
+ * in the model's order, so that a later op sees an earlier one's output
+ * scale.
  */
+
+/* The per-tensor int8 scale of float weights @t (quantize_weights()). */
+static float weight_scale(const struct edgeai_model *m, int32_t t)
+{
+	const struct model_buffer *b = &m->buf[m->t[t].buffer];
+	const float *w = (const float *)b->data;
+	float mx = 0.0f;
+
+	for (size_t i = 0; i < b->size / 4; i++)
+		mx = fmaxf(mx, fabsf(w[i]));
+	return mx > 0 ? mx / 127.0f : 1.0f;
+}
+
+/* Whether SUM @op adds several values into its input's own quantization. */
+static int sum_in_place(const struct qctx *q, const struct model_op *op)
+{
+	const struct edgeai_model *m = q->fm;
+	int32_t a = op->in[0], out = op->out[0];
+	uint64_t ni, no;
+
+	return !model_tensor_elems(&m->t[a], &ni) && !model_tensor_elems(&m->t[out], &no) &&
+	       ni != no && q->scale[a] == q->scale[out] && q->zp[a] == q->zp[out];
+}
+
+/* The smallest output scale TFLite takes for FULLY_CONNECTED op @op, or 0. */
+static double fc_min_scale(const struct qctx *q, const struct model_op *op)
+{
+	const struct edgeai_model *m = q->fm;
+	float s_in, s_w;
+	int32_t w;
+
+	if (op->n_in < 3 || op->in[2] < 0 || op->in[0] < 0 || (w = op->in[1]) < 0 ||
+	    m->t[w].type != TFL_FLOAT32 || m->t[w].buffer <= 0 ||
+	    !m->buf[m->t[w].buffer].size)
+		return 0;
+	s_in = q->scale[op->in[0]];
+	s_w = weight_scale(m, w);
+	return 50.0 * fabs((double)s_in * (double)s_w - (double)(s_in * s_w));
+}
+
 static int widen_outputs(struct qctx *q, const float *glo, const float *ghi,
 			 const uint8_t *has_fix)
 {
@@ -896,6 +942,9 @@ static int widen_outputs(struct qctx *q, const float *glo, const float *ghi,
 		float lo;
 
 		if (op->code == TFL_OP_HARD_SWISH && op->n_in >= 1 && op->n_out >= 1) {
+			a = b = op->in[0];
+		} else if ((op->code == TFL_OP_FULLY_CONNECTED || op->code == TFL_OP_SUM) &&
+			   op->n_in >= 2 && op->n_out >= 1) {
 			a = b = op->in[0];
 		} else if ((op->code == TFL_OP_ADD || op->code == TFL_OP_SUB ||
 			    op->code == TFL_OP_SQUARED_DIFFERENCE) && op->n_in == 2 && op->n_out >= 1) {
@@ -913,6 +962,10 @@ static int widen_outputs(struct qctx *q, const float *glo, const float *ghi,
 		tm = 2.0 * (double)(q->scale[a] > q->scale[b] ? q->scale[a] : q->scale[b]);
 		if (op->code == TFL_OP_HARD_SWISH)
 			tm = (double)((1.0f / 128.0f) * q->scale[a]);
+		else if (op->code == TFL_OP_FULLY_CONNECTED)
+			tm = fc_min_scale(q, op);
+		else if (op->code == TFL_OP_SUM)
+			tm = sum_in_place(q, op) ? (double)q->scale[out] : 0;
 		else if (op->code == TFL_OP_SQUARED_DIFFERENCE)
 			tm = tm * tm / (double)(1 << 14);
 		else
