@@ -44,8 +44,12 @@
 # PADV2), the reductions (MEAN, SUM, REDUCE_MAX, REDUCE_MIN over runs of
 # axes, keep_dims or not), ARG_MAX and ARG_MIN, BATCH_MATMUL,
 # FULLY_CONNECTED, SQUARED_DIFFERENCE, DIV by a constant, ABS, RSQRT,
-# SOFTMAX and L2_NORMALIZATION on any axis. Without arguments wide seeds
-# 1 to 24 run too (about 12 s).
+# SOFTMAX and L2_NORMALIZATION on any axis; from seed 25 on also
+# reductions over axes apart by axes of size 1 (and repeated), global
+# reductions of about 78,000 values, GATHERs of up to 300 scattered
+# indices, and the blocks of real models: inverted residuals,
+# squeeze-and-excite, FPN levels, SSD heads. Without arguments wide seeds
+# 1 to 40 run too (about 15 s).
 #
 #   tests/host/test-random-graphs.sh --wide [FIRST [LAST]]   wide seeds (1 8)
 #
@@ -64,7 +68,7 @@ first=${1:-1}
 last=${2:-24}
 [ -n "$wide" ] && last=${2:-8}
 fixed=''
-[ $# -eq 0 ] && [ -z "$wide" ] && fixed="$(seq -f 'w%.0f' 1 24)"'
+[ $# -eq 0 ] && [ -z "$wide" ] && fixed="$(seq -f 'w%.0f' 1 40)"'
 	shape_ops shape_ops@float dilated_convs dilated_convs@float attention attention@float
 	quant_edges quant_edges@float dynamic_range dynamic_range@float'
 case $first in

@@ -43,7 +43,22 @@ then PACK, GATHER (runs of indices up and down, 2-D indices),
 CONCATENATION on any axis (a tensor with itself too), PAD, PADV2,
 MIRROR_PAD, pools (kernels up to 7x7, strides up to 3, SAME or VALID),
 resizes and DEPTH_TO_SPACE/SPACE_TO_DEPTH with blocks up to 4. Tensors stay
-within 32768 elements and weighted ops within 3 million MACs. NEG, SQRT,
+within 32768 elements and weighted ops within 3 million MACs.
+
+From wide seed 25 (1 to 24, which every run of test-random-graphs.sh
+takes, draw as before) the profile draws more: reductions over axes apart
+only by axes of size 1 (a run of the axes longer than 1 with any of the
+axes of size 1, an axis twice now and then, SUM of one value); global
+reductions over more than 65536 values (a map resized to about 300 x 260,
+reduced and broadcast back); GATHER by up to 300 scattered indices
+(repeats, one index, runs up and down); and blocks as real models have
+them: inverted residual blocks (1x1 expansion, depthwise 3x3 or 5x5,
+1x1 projection, the input added back; RELU6 or HARD_SWISH), squeeze-excite
+(MEAN over H, W keep_dims, 1x1 conv or FULLY_CONNECTED down, RELU, up,
+hard-sigmoid or LOGISTIC, MUL broadcast), FPN levels (stride-2 convs, 1x1
+laterals, nearest or bilinear upsampling and ADD), SSD heads (class and box
+convs reshaped to [N, h * w * A, K] and concatenated on axis 1, LOGISTIC or
+SOFTMAX, the boxes a second output), and a LOGISTIC or SOFTMAX head. NEG, SQRT,
 POW and DIV by a tensor are not drawn: the quantizer's float reference
 (libedgeai/src/quant/fref.c) does not take them.
 
@@ -571,6 +586,8 @@ class WideGraph(Graph):
         rank = len(s)
         name = name or r.choice(['MEAN', 'MEAN', 'SUM', 'REDUCE_MAX', 'REDUCE_MIN'])
         keep = keep if keep is not None else r.random() < 0.5
+        if self.more:
+            return self.wreduce_holes(x, keep, name, live)
         # a run of axes next to each other (the compiler takes no other), in any
         # order, negative now and then
         a = r.randrange(rank)
@@ -588,6 +605,246 @@ class WideGraph(Graph):
             [d for k, d in enumerate(s) if not a <= k <= b]
         return self.op(name, OPT['Reducer'], [(0, 'b', int(keep))], [t, self.ints(axes)], out,
                        live)
+
+    def wreduce_holes(self, x, keep, name, live):
+        """A reduction over axes apart only by axes of size 1: a run of the axes
+        of size > 1, any of the axes of size 1 with it (wherever they are), an
+        axis twice now and then; SUM of one value too."""
+        t, s = x
+        r = self.r
+        rank = len(s)
+        big = [k for k, d in enumerate(s) if d > 1]
+        ones = [k for k, d in enumerate(s) if d == 1]
+        if big:
+            i = r.randrange(len(big))
+            j = r.randrange(i, len(big))
+            axes = big[i:j + 1]
+        else:
+            axes = []
+        axes += [k for k in ones if r.random() < 0.5]
+        if not axes:
+            axes = [r.randrange(rank)]
+        if not keep and len(set(axes)) == rank and rank > 1:
+            keep = True     # a scalar is no tensor the draws take
+        axes = sorted(set(axes))
+        red = set(axes)
+        r.shuffle(axes)
+        if r.random() < 0.1:
+            axes.append(axes[0])
+        axes = [ax - rank if r.random() < 0.3 else ax for ax in axes]
+        out = [1 if k in red else d for k, d in enumerate(s)] if keep else \
+            [d for k, d in enumerate(s) if k not in red]
+        return self.op(name, OPT['Reducer'], [(0, 'b', int(keep))], [t, self.ints(axes)], out,
+                       live)
+
+    def wbigreduce(self, x):
+        """A global reduction over more than 65536 values: x to one or two channels,
+        resized to about 300 x 260, reduced (keep_dims) and broadcast back into x."""
+        t, (n, h, w, c) = x4 = self.to4(x)
+        r = self.r
+        oc = r.choice([1, 1, 2])
+        y = self.fconv(x4, oc, 1, 1, r.choice(['NONE', 'RELU']))
+        bh, bw = r.choice([(300, 260), (257, 256), (181, 363), (400, 200)])
+        if n > 1:
+            bh //= n
+        size = self.ints([bh, bw])
+        name = r.choice(['RESIZE_BILINEAR', 'RESIZE_NEAREST_NEIGHBOR'])
+        opts = [(2, 'b', 0), (3, 'b', 1)] if name == 'RESIZE_BILINEAR' else \
+            [(0, 'b', 0), (1, 'b', 0)]
+        y = self.op(name, OPT['ResizeBilinear'] if name == 'RESIZE_BILINEAR'
+                    else OPT['ResizeNearestNeighbor'], opts, [y[0], size], [n, bh, bw, oc],
+                    live=False)
+        axes = r.choice([[1, 2], [1, 2, 3], [0, 1, 2, 3], [2, 1], [-3, -2, -1]])
+        rn = r.choice(['MEAN', 'MEAN', 'SUM', 'REDUCE_MAX', 'REDUCE_MIN'])
+        red = set(a % 4 for a in axes)
+        out = [1 if k in red else d for k, d in enumerate([n, bh, bw, oc])]
+        m = self.op(rn, OPT['Reducer'], [(0, 'b', 1)], [y[0], self.ints(axes)], out, live=False)
+        if out[3] != 1 and out[3] != c:
+            m = self.op('MEAN', OPT['Reducer'], [(0, 'b', 1)], [m[0], self.ints([3])],
+                        out[:3] + [1], live=False)
+        name = r.choice(['ADD', 'MUL'])
+        ins = [x4[0], m[0]] if r.random() < 0.5 else [m[0], x4[0]]
+        return self.op(name, OPT['Add'] if name == 'ADD' else OPT['Mul'], [(0, 'b', 0)], ins,
+                       [n, h, w, c])
+
+    # --- blocks as real models have them (seeds above 24) -----------------------
+    def fconv(self, x, oc, k, stride, act, live=False, dw=False, clamp=True):
+        """A k x k convolution (depthwise with dw), SAME, of x of rank 4."""
+        t, (n, h, w, c) = x
+        r = self.r
+        oh, ow = -(-h // stride), -(-w // stride)
+        if dw:
+            f = self.tensor([1, k, k, c], self.floats(c * k * k, math.sqrt(3.0 / (k * k))))
+            b = self.tensor([c], self.floats(c, 0.1))
+            opts = [(0, 'b', tw.PAD_SAME), (1, 'i', stride), (2, 'i', stride), (3, 'i', 1),
+                    (4, 'b', tw.ACT[act]), (5, 'i', 1), (6, 'i', 1)]
+            return self.op('DEPTHWISE_CONV_2D', OPT['DepthwiseConv2D'], opts, [t, f, b],
+                           [n, oh, ow, c], live)
+        if clamp:
+            oc = max(1, min(oc, ELEMS // (n * oh * ow), MACS // (n * oh * ow * k * k * c) or 1))
+        a = math.sqrt(3.0 / (k * k * c))
+        f = self.tensor([oc, k, k, c], self.floats(oc * k * k * c, a))
+        b = self.tensor([oc], self.floats(oc, 0.1)) if r.random() < 0.95 else -1
+        opts = [(0, 'b', tw.PAD_SAME), (1, 'i', stride), (2, 'i', stride), (3, 'b', tw.ACT[act]),
+                (4, 'i', 1), (5, 'i', 1)]
+        return self.op('CONV_2D', OPT['Conv2D'], opts, [t, f, b], [n, oh, ow, oc], live)
+
+    def act(self, x, name):
+        """x through the activation name: RELU6 fused mostly (the caller's), else an op."""
+        if name == 'HARD_SWISH':
+            return self.op(name, OPT['HardSwish'], [], [x[0]], x[1], live=False)
+        if name == 'NONE':
+            return x
+        return self.op(name, 0, [], [x[0]], x[1], live=False)
+
+    def hsigmoid(self, x):
+        """RELU6(x + 3) / 6 as Keras writes it: ADD, RELU6, MUL (or DIV) by a constant."""
+        r = self.r
+        y = self.op('ADD', OPT['Add'], [(0, 'b', tw.ACT['RELU6'] if r.random() < 0.5 else 0)],
+                    [x[0], self.tensor([], [3.0])], x[1], live=False)
+        if r.random() < 0.5:
+            y = self.op('RELU6', 0, [], [y[0]], y[1], live=False)
+        if r.random() < 0.7:
+            return self.op('MUL', OPT['Mul'], [(0, 'b', 0)],
+                           [y[0], self.tensor([], [1.0 / 6.0])], y[1], live=False)
+        return self.op('DIV', WOPT['Div'], [(0, 'b', 0)], [y[0], self.tensor([], [6.0])], y[1],
+                       live=False)
+
+    def wse(self, x, live=True):
+        """Squeeze-excite: MEAN over H, W (keep_dims), down by a 1x1 conv or an FC, RELU,
+        up, hard-sigmoid or LOGISTIC, MUL broadcast over x."""
+        t, (n, h, w, c) = x4 = self.to4(x)
+        r = self.r
+        m = self.op('MEAN', OPT['Reducer'], [(0, 'b', 1)],
+                    [t, self.ints(r.choice([[1, 2], [2, 1], [-3, -2]]))], [n, 1, 1, c],
+                    live=False)
+        mid = max(1, c // r.choice([4, 4, 8, 16]))
+        sep = r.random() < 0.3
+        if r.random() < 0.6:
+            d = self.fconv(m, mid, 1, 1, 'NONE' if sep else 'RELU')
+            d = self.act(d, 'RELU') if sep else d
+            u = self.fconv(d, c, 1, 1, 'NONE')
+        else:
+            v = self.reshape(m, [n, c])
+            d = self.wfc_to(v, mid, 'NONE' if sep else 'RELU')
+            d = self.act(d, 'RELU') if sep else d
+            u = self.reshape(self.wfc_to(d, c, 'NONE'), [n, 1, 1, c])
+        g = self.hsigmoid(u) if r.random() < 0.5 else self.act(u, 'LOGISTIC')
+        ins = [t, g[0]] if r.random() < 0.8 else [g[0], t]
+        return self.op('MUL', OPT['Mul'], [(0, 'b', 0)], ins, [n, h, w, c], live=live)
+
+    def wfc_to(self, x, units, act):
+        t, s = x
+        k = s[-1]
+        f = self.tensor([units, k], self.floats(units * k, math.sqrt(3.0 / k)))
+        b = self.tensor([units], self.floats(units, 0.1))
+        return self.op('FULLY_CONNECTED', OPT['FullyConnected'],
+                       [(0, 'b', tw.ACT[act]), (1, 'b', 0), (2, 'b', 0)], [t, f, b],
+                       [prod(s) // k, units], live=False)
+
+    def wirb(self, x):
+        """An inverted residual block (MobileNet v2/v3): a 1x1 expansion, a depthwise
+        3x3 or 5x5 (stride 1 or 2), squeeze-excite now and then, a 1x1 projection,
+        the input added back when the shapes agree. RELU6 or hard-swish."""
+        t, (n, h, w, c) = x4 = self.to4(x)
+        r = self.r
+        act = r.choice(['RELU6', 'RELU6', 'HARD_SWISH', 'RELU'])
+        fused = act if act != 'HARD_SWISH' and r.random() < 0.8 else 'NONE'
+        e = r.choice([1, 2, 3, 4, 6])
+        ce = max(1, min(c * e, ELEMS // (n * h * w), MACS // (n * h * w * c) or 1))
+        y = x4
+        if e > 1:
+            y = self.act(self.fconv(y, ce, 1, 1, fused), act if fused == 'NONE' else 'NONE')
+        s = 2 if r.random() < 0.3 and min(h, w) >= 2 else 1
+        y = self.fconv(y, 0, r.choice([3, 3, 5]), s, fused, dw=True)
+        y = self.act(y, act if fused == 'NONE' else 'NONE')
+        if r.random() < 0.35:
+            y = self.wse(y, live=False)
+        co = c if s == 1 and r.random() < 0.7 else r.choice(WCHANS[:14])
+        y = self.fconv(y, co, 1, 1, 'NONE')
+        if s == 1 and y[1][3] == c:
+            ins = [t, y[0]] if r.random() < 0.5 else [y[0], t]
+            return self.op('ADD', OPT['Add'], [(0, 'b', 0)], ins, [n, h, w, c])
+        self.live.append(y)
+        return y
+
+    def wfpn(self, x):
+        """FPN: x down by a stride-2 conv (or two), a 1x1 lateral on each level, the
+        coarser one upsampled (nearest mostly) to the finer one's size and added,
+        a 3x3 conv after now and then."""
+        t, (n, h, w, c) = x4 = self.to4(x)
+        r = self.r
+        if min(h, w) < 2:
+            return self.wirb(x)
+        f = max(1, min(r.choice([8, 16, 24, 32, 64]), ELEMS // (n * h * w),
+                       MACS // (n * h * w * c) or 1))
+        levels = [x4]
+        for _ in range(r.choice([1, 1, 2])):
+            p = levels[-1]
+            if min(p[1][1], p[1][2]) < 2:
+                break
+            levels.append(self.fconv(p, r.choice([8, 16, 32]), 3, 2, r.choice(['RELU', 'RELU6'])))
+        top = self.fconv(levels[-1], f, 1, 1, 'NONE')
+        for lv in reversed(levels[:-1]):
+            lh, lw = lv[1][1], lv[1][2]
+            near = r.random() < 0.75
+            size = self.ints([lh, lw])
+            if near:
+                up = self.op('RESIZE_NEAREST_NEIGHBOR', OPT['ResizeNearestNeighbor'],
+                             [(0, 'b', 0), (1, 'b', int(r.random() < 0.5))], [top[0], size],
+                             [n, lh, lw, f], live=False)
+            else:
+                up = self.op('RESIZE_BILINEAR', OPT['ResizeBilinear'],
+                             [(2, 'b', 0), (3, 'b', int(r.random() < 0.7))], [top[0], size],
+                             [n, lh, lw, f], live=False)
+            lat = self.fconv(lv, f, 1, 1, 'NONE')
+            assert lat[1] == up[1], (lat, up)
+            ins = [up[0], lat[0]] if r.random() < 0.5 else [lat[0], up[0]]
+            top = self.op('ADD', OPT['Add'], [(0, 'b', 0)], ins, [n, lh, lw, f], live=False)
+        if r.random() < 0.5:
+            top = self.fconv(top, f, 3, 1, r.choice(['NONE', 'RELU']))
+        self.live.append(top)
+        return top
+
+    def wssd(self, x):
+        """SSD heads: on x and one or two coarser maps, a conv to A * K classes and
+        one to A * 4 boxes, each reshaped to [N, h * w * A, K], concatenated on axis 1;
+        LOGISTIC or SOFTMAX on the classes, the boxes a second output."""
+        t, (n, h, w, c) = x4 = self.to4(x)
+        r = self.r
+        feats = [x4]
+        for _ in range(r.choice([0, 1, 2])):
+            p = feats[-1]
+            if min(p[1][1], p[1][2]) < 2:
+                break
+            feats.append(self.fconv(p, r.choice([8, 16, 32]), 3, 2, 'RELU6'))
+        a = r.choice([1, 2, 3, 6])
+        k = r.choice([1, 2, 3, 5, 21, 91])
+        rows = sum(f[1][1] * f[1][2] * a for f in feats)
+        ks = r.choice([1, 3])
+        c = max(f[1][3] for f in feats)
+        while k > 1 and (n * rows * k > ELEMS // 2 or n * rows * k * ks * ks * c > 2 * MACS):
+            k = max(1, k // 3)
+        if n * rows * k > ELEMS // 2 or n * rows * max(k, 4) * ks * ks * c > 2 * MACS:
+            return self.wirb(x)
+        cls, box = [], []
+        for f in feats:
+            hh, ww = f[1][1], f[1][2]
+            y = self.fconv(f, a * k, ks, 1, 'NONE', clamp=False)
+            cls.append(self.reshape(y, [n, hh * ww * a, k])[0])
+            z = self.fconv(f, a * 4, ks, 1, 'NONE', clamp=False)
+            box.append(self.reshape(z, [n, hh * ww * a, 4])[0])
+        if len(cls) > 1:
+            y = self.op('CONCATENATION', OPT['Concatenation'],
+                        [(0, 'i', r.choice([1, -2])), (1, 'b', 0)], cls, [n, rows, k], live=False)
+            z = self.op('CONCATENATION', OPT['Concatenation'],
+                        [(0, 'i', 1), (1, 'b', 0)], box, [n, rows, 4], live=False)
+        else:
+            y, z = (cls[0], [n, rows, k]), (box[0], [n, rows, 4])
+        self.extra_outs.append(z[0])
+        if k > 1 and r.random() < 0.5:
+            return self.op('SOFTMAX', OPT['Softmax'], [(0, 'f', 1.0)], [y[0]], y[1])
+        return self.op('LOGISTIC', 0, [], [y[0]], y[1])
 
     def warg(self, x):
         """ARG_MAX or ARG_MIN: an int32 or int64 output of the graph."""
@@ -814,6 +1071,8 @@ class WideGraph(Graph):
         r = self.r
         ax = r.randrange(len(s))
         d = s[ax]
+        if self.more and r.random() < 0.6:
+            return self.wgather_many(x, ax)
         n = r.randint(1, min(3 * d, 40))
         idx = [r.randrange(d) for _ in range(n)]
         if r.random() < 0.4:
@@ -826,6 +1085,48 @@ class WideGraph(Graph):
         out = s[:ax] + ishape + s[ax + 1:]
         if prod(out) > ELEMS or len(out) > 4:
             return self.wreverse(x)
+        return self.op('GATHER', WOPT['Gather'],
+                       [(0, 'i', ax - len(s) if r.random() < 0.3 else ax), (1, 'i', 0)],
+                       [t, self.ints(idx, ishape)], out)
+
+    def wgather_many(self, x, ax):
+        """GATHER by many scattered indices (up to 300), repeats, all one index,
+        sorted or not; 1-D or 2-D indices."""
+        t, s = x
+        r = self.r
+        d = s[ax]
+        rest = prod(s) // d
+        n = min(r.choice([r.randint(1, 300), r.randint(40, 300), r.randint(1, 12)]),
+                ELEMS // rest)
+        if n < 1:
+            return self.wreverse(x)
+        kind = r.choice(['rand', 'rand', 'sorted', 'few', 'one', 'runs'])
+        if kind == 'few':
+            pool = [r.randrange(d) for _ in range(r.randint(1, 4))]
+            idx = [r.choice(pool) for _ in range(n)]
+        elif kind == 'one':
+            idx = [r.randrange(d)] * n
+        elif kind == 'runs':
+            idx = []
+            while len(idx) < n:
+                a = r.randrange(d)
+                ln = r.randint(1, d - a)
+                up = r.random() < 0.6
+                idx += list(range(a, a + ln)) if up else list(range(a + ln - 1, a - 1, -1))
+            idx = idx[:n]
+        else:
+            idx = [r.randrange(d) for _ in range(n)]
+            if kind == 'sorted':
+                idx.sort()
+        ishape = [n]
+        if len(s) < 4 and r.random() < 0.3:
+            f = [k for k in range(2, 20) if n % k == 0]
+            if f:
+                k = r.choice(f)
+                ishape = [k, n // k]
+        out = s[:ax] + ishape + s[ax + 1:]
+        if len(out) > 4:
+            ishape, out = [n], s[:ax] + [n] + s[ax + 1:]
         return self.op('GATHER', WOPT['Gather'],
                        [(0, 'i', ax - len(s) if r.random() < 0.3 else ax), (1, 'i', 0)],
                        [t, self.ints(idx, ishape)], out)
@@ -924,6 +1225,9 @@ class WideGraph(Graph):
 def main_wide(seed, out):
     g = WideGraph('wide %d' % seed)
     g.extra_outs = []
+    # seeds 1 to 24 (test-random-graphs.sh runs them every time) draw as the
+    # profile's first version did; the others draw what came since too
+    g.more = seed > 24
     r = g.r
     n = r.choice([1, 1, 1, 1, 1, 2, 3])
     if r.random() < 0.5:
@@ -947,6 +1251,8 @@ def main_wide(seed, out):
              (g.wreshape, 2), (g.wtranspose, 3), (g.wsqueeze, 2), (g.wreverse, 2),
              (g.wtile, 1), (g.wslice, 3), (g.wsplit, 2), (g.wunpack, 2), (g.wgather, 2),
              (g.wconcat, 2), (g.wpad, 2), (g.wpool, 2), (g.wresize, 1), (g.wblocks, 1)]
+    if g.more:
+        draws += [(g.wirb, 4), (g.wse, 2), (g.wfpn, 2), (g.wssd, 1), (g.wbigreduce, 1)]
     fns = [f for f, wgt in draws for _ in range(wgt)]
     for _ in range(r.randint(4, 14)):
         x = g.pick_rank(1, 4)
@@ -957,6 +1263,12 @@ def main_wide(seed, out):
             f = g.wunary
         f(x)
     last = g.pick_rank(1, 4)
+    if g.more and r.random() < 0.3:
+        # a classifier's or a detector's head: LOGISTIC, or SOFTMAX on the last axis
+        if r.random() < 0.5:
+            last = g.op('LOGISTIC', 0, [], [last[0]], last[1])
+        else:
+            last = g.op('SOFTMAX', OPT['Softmax'], [(0, 'f', 1.0)], [last[0]], last[1])
     outs = [last[0]]
     inner = [t for t, s in g.live[1:] if t != last[0] and 1 <= len(s) <= 4]
     if inner and r.random() < 0.4:
