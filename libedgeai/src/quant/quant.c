@@ -891,8 +891,14 @@ static int fixed_output(int32_t code, struct fixedq *f)
  * scale.
  */
 
-/* The per-tensor int8 scale of float weights @t (quantize_weights()). */
-static float weight_scale(const struct edgeai_model *m, int32_t t)
+/* The int8 scale of weights whose largest magnitude is @mx (1 for all zeros). */
+static float weight_scale(float mx)
+{
+	return mx > 0 ? mx / 127.0f : 1.0f;
+}
+
+/* The per-tensor weight_scale() of float weights @t. */
+static float tensor_weight_scale(const struct edgeai_model *m, int32_t t)
 {
 	const struct model_buffer *b = &m->buf[m->t[t].buffer];
 	const float *w = (const float *)b->data;
@@ -900,7 +906,7 @@ static float weight_scale(const struct edgeai_model *m, int32_t t)
 
 	for (size_t i = 0; i < b->size / 4; i++)
 		mx = fmaxf(mx, fabsf(w[i]));
-	return mx > 0 ? mx / 127.0f : 1.0f;
+	return weight_scale(mx);
 }
 
 /* Whether SUM @op adds several values into its input's own quantization. */
@@ -926,7 +932,7 @@ static double fc_min_scale(const struct qctx *q, const struct model_op *op)
 	    !m->buf[m->t[w].buffer].size)
 		return 0;
 	s_in = q->scale[op->in[0]];
-	s_w = weight_scale(m, w);
+	s_w = tensor_weight_scale(m, w);
 	return 50.0 * fabs((double)s_in * (double)s_w - (double)(s_in * s_w));
 }
 
@@ -1221,7 +1227,7 @@ static int quantize_weights(struct qctx *q, int32_t t, int axis, int per_channel
 		c->scale[ch] = fmaxf(c->scale[ch], fabsf(w[i]));
 	}
 	for (size_t ch = 0; ch < nch; ch++)
-		c->scale[ch] = c->scale[ch] > 0 ? c->scale[ch] / 127.0f : 1.0f;
+		c->scale[ch] = weight_scale(c->scale[ch]);
 	for (size_t i = 0; i < n; i++) {
 		size_t ch = per_channel ? (i / inner) % nch : 0;
 		long v = q_round(w[i] / c->scale[ch]);
