@@ -871,26 +871,6 @@ static int fixed_output(int32_t code, struct fixedq *f)
 	}
 }
 
-/*
- * Output scales TFLite's kernels cannot rescale to. ADD and SUB (add.cc,
- * sub.cc Prepare) rescale their sum by 2 max(s1, s2) / (2^20 s_out) with
- * QuantizeMultiplierSmallerThanOneExp, which aborts the interpreter where
- * that is 1 or more: an output whose calibrated range is a millionth of
- * its inputs' (a difference of equal values, always 0); SQUARED_DIFFERENCE
- * likewise at (2 max(s1, s2))^2 / 2^14 (squared_difference.cc). HARD_SWISH
- * (HardSwishPrepare) refuses an output scale at or below 1/128 of its
- * input's (an input far below -3 everywhere: always 0). Such an output's
- * group gets the narrowest range TFLite takes, a hundredth wider, from its
- * low end up. FULLY_CONNECTED (GetQuantizedConvolutionMultipler) refuses
- * an output scale below 50 times the gap between s_in * s_w in double and
- * the bias scale, that product in float (an output always 0: its scale a
- * millionth). A SUM of several values whose output range came out its
- * input's (a sum of a row and rows of zeros) would make TFLite add the
- * stored bytes, wrapping; its output gets a range a hundredth wider. Ops
- * in the model's order, so that a later op sees an earlier one's output
- * scale.
- */
-
 /* The int8 scale of weights whose largest magnitude is @mx (1 for all zeros). */
 static float weight_scale(float mx)
 {
@@ -936,6 +916,25 @@ static double fc_min_scale(const struct qctx *q, const struct model_op *op)
 	return 50.0 * fabs((double)s_in * (double)s_w - (double)(s_in * s_w));
 }
 
+/*
+ * Output scales TFLite's kernels cannot rescale to. ADD and SUB (add.cc,
+ * sub.cc Prepare) rescale their sum by 2 max(s1, s2) / (2^20 s_out) with
+ * QuantizeMultiplierSmallerThanOneExp, which aborts the interpreter where
+ * that is 1 or more: an output whose calibrated range is a millionth of
+ * its inputs' (a difference of equal values, always 0); SQUARED_DIFFERENCE
+ * likewise at (2 max(s1, s2))^2 / 2^14 (squared_difference.cc). HARD_SWISH
+ * (HardSwishPrepare) refuses an output scale at or below 1/128 of its
+ * input's (an input far below -3 everywhere: always 0). Such an output's
+ * group gets the narrowest range TFLite takes, a hundredth wider, from its
+ * low end up. FULLY_CONNECTED (GetQuantizedConvolutionMultipler) refuses
+ * an output scale below 50 times the gap between s_in * s_w in double and
+ * the bias scale, that product in float (an output always 0: its scale a
+ * millionth). A SUM of several values whose output range came out its
+ * input's (a sum of a row and rows of zeros) would make TFLite add the
+ * stored bytes, wrapping; its output gets a range a hundredth wider. Ops
+ * in the model's order, so that a later op sees an earlier one's output
+ * scale.
+ */
 static int widen_outputs(struct qctx *q, const float *glo, const float *ghi,
 			 const uint8_t *has_fix)
 {
