@@ -516,7 +516,12 @@ static void pad_same(int32_t size, int32_t k, int32_t stride, int32_t dil, int v
 	*before = total > 0 ? (uint32_t)(total / 2) : 0;
 }
 
-/* int32 values of constant tensor @i (int32 or int64 data). */
+/*
+ * int32 values of constant tensor @i (int32 or int64 data). An int64 value
+ * beyond int32 saturates, so that it stays out of every range the callers
+ * check (an index 2^32 + 3 must not read as 3) and a huge STRIDED_SLICE
+ * end still means the end of the axis.
+ */
 static int const_ints(struct cc *c, int32_t i, int32_t *v, uint32_t max, uint32_t *n)
 {
 	const struct model_tensor *t;
@@ -538,7 +543,7 @@ static int const_ints(struct cc *c, int32_t i, int32_t *v, uint32_t max, uint32_
 			int64_t x;
 
 			memcpy(&x, b->data + 8 * k, 8);
-			v[k] = (int32_t)x;
+			v[k] = x > INT32_MAX ? INT32_MAX : x < INT32_MIN ? INT32_MIN : (int32_t)x;
 		} else {
 			memcpy(&v[k], b->data + 4 * k, 4);
 		}

@@ -451,6 +451,17 @@ static void malformed(void)
 	quantize_all(m, 0);
 	refused("GATHER of column 10 of 10", m, "an index outside the axis");
 
+	/* an int64 index 2^32 + 3 is not index 3 */
+	m = with_x(&x);
+	ti[0] = x;
+	ti[1] = tb_tensor(m, "indices", TFL_INT64, 1, (int32_t[1]){ 2 },
+			  (int64_t[2]){ 1, (int64_t)1 << 32 | 3 }, 2 * sizeof(int64_t));
+	outputs(m, x, 1, 3, (int32_t[3]){ 1, 4, 2 }, outs);
+	op = tb_op(m, TFL_OP_GATHER, 2, ti, 1, outs);
+	op->o.axis = 2;
+	quantize_all(m, 0);
+	refused("GATHER of int64 index 2^32 + 3", m, "an index outside the axis");
+
 	m = with_x(&x);
 	ti[0] = x;
 	ti[1] = i32s(m, "axis", 1, (int32_t[1]){ 3 });
