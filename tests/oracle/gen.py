@@ -92,11 +92,16 @@ def quantize_multiplier(m):
     return qf, shift
 
 
-def act_range(act, dtype, s_out, zp_out):
-    """CalculateActivationRangeQuantized: f / scale in float, roundf."""
+def act_range(act, dtype, s_out, zp_out, double=False):
+    """CalculateActivationRangeQuantized (QuantizedReluX for the standalone
+    RELU6 and RELU_N1_TO_1): f / scale in float, roundf; @double: the
+    candidate it is told from (clamp_scale_case()), the division in
+    double."""
     qmin, qmax = QRANGE[dtype]
 
     def q(f):
+        if double:
+            return zp_out + round_away(f / f32(s_out))
         return zp_out + round_away(f32(f32(f) / f32(s_out)))
     if act == 'NONE':
         return qmin, qmax
@@ -655,6 +660,68 @@ def binary_scale_case(name, seed, op, dtype, alt, s_a, zp_a, s_b, zp_b, s_out, z
     return c
 
 
+def clamp_scale_case(name, seed, op, dtype, act, s_out, zp_out):
+    """The clamp of @act (RELU6 or RELU_N1_TO_1) at an output scale (found
+    by a search) where zp + round(f / s_out) with the division in float
+    (act_range(): TFLite's) and in double give other bounds, fused into a
+    1x1 CONV_2D of one channel (weight 100, zero bias) or an ADD, or the
+    standalone op (@op == @act). The first input holds every stored value
+    at 2 s_out a step about zero point 0 (uint8: 128), so outputs pass both
+    bounds; ADD's second seeded values at 0.3 s_out. Zero points as given
+    (not moved for uint8)."""
+    c = Case(name, seed)
+    lo, hi = QRANGE[dtype]
+    zp = 0 if dtype == 'int8' else 128
+    s_out = f32(s_out)
+    s_in = f32(2 * s_out)
+    amin, amax = act_range(act, dtype, s_out, zp_out)
+    bounds = (act_range(act, dtype, s_out, zp_out, double=True), (amin, amax))
+    assert bounds[0] != bounds[1] and lo < min(bounds[0] + bounds[1]), name
+    assert max(bounds[0] + bounds[1]) < hi, name
+    shape = [1, 16, 16, 1]
+    inp = c.act_input(shape, dtype, s_in, zp)
+    c.inputs[-1] = pack(npfmt(dtype), list(range(lo, hi + 1)))
+    if op == 'ADD':
+        s_b = f32(0.3 * s_out)
+        bv = [c.rng.randint(lo, hi) for _ in range(256)]
+        b = c.act_input(shape, dtype, s_b, zp)
+        c.inputs[-1] = pack(npfmt(dtype), bv)
+    out = c.output(shape, dtype, s_out, zp_out)
+    if op == 'CONV_2D':
+        s_w = f32(0.01)
+        filt = c.const_tensor([1, 1, 1, 1], dtype, [zp + 100], [s_w], [zp])
+        binp = c.const_tensor([1], 'int32', [0], [f32(s_in * s_w)], [0])
+        om, osh = quantize_multiplier(s_in * s_w / s_out if dtype == 'int8' else
+                                      f32(s_in * s_w) / s_out)
+        pre = [mbqm((v - zp) * 100, om, osh) + zp_out for v in range(lo, hi + 1)]
+        qoff = NO_CONST
+        if dtype == 'int8':
+            qoff = c.prog.const(struct.pack('<ii', om, osh))
+            om, osh = 0, 0
+        c.prog.op(op, [c.pidx[inp], c.pidx[filt], c.pidx[binp]], c.pidx[out],
+                  [1, 1, 1, 1, 0, 0, 1, amin, amax, om, osh, qoff])
+        c.write(OUTDIR, op, OPT['Conv2D'], [(0, 'b', tw.PAD_SAME), (1, 'i', 1), (2, 'i', 1),
+                                            (3, 'b', tw.ACT[act]), (4, 'i', 1), (5, 'i', 1)],
+                [inp, filt, binp])
+    elif op == 'ADD':
+        p = arith_params(op, s_in, s_b, s_out)
+        f = arith_outs(op, dtype, zp, zp, zp_out, p)
+        pre = [f(v, w) for v, w in zip(range(lo, hi + 1), bv)]
+        c.prog.op(op, [c.pidx[inp], c.pidx[b]], c.pidx[out], p + [amin, amax])
+        c.write(OUTDIR, op, OPT['Add'], [(0, 'b', tw.ACT[act])], [inp, b])
+    else:
+        assert op == act, name
+        m = quantize_multiplier(f32(s_in / s_out))
+        pre = [mbqm(v - zp, *m) + zp_out for v in range(lo, hi + 1)]
+        c.prog.op('RELU6', [c.pidx[inp]], c.pidx[out], [m[0], m[1], amin, amax])
+        c.write(OUTDIR, op, 0, [], [inp])
+    # every bound that moves is passed by a margin no final rounding closes
+    for k in range(2):
+        x, y = bounds[0][k], bounds[1][k]
+        assert x == y or (max(pre) > max(x, y) + 1 if k else min(pre) < min(x, y) - 1), name
+    return c
+
+
 def maxmin_case(name, seed, op, dtype='int8', shape_a=(1, 3, 4, 5),
                 shape_b=(1, 3, 4, 5), s=0.05, zp=-3):
     c = Case(name, seed)
@@ -718,17 +785,11 @@ def requant_case(name, seed, op, dtype='int8', out_dtype=None,
         m = quantize_multiplier(s_in / s_out)
         amin, amax = lo, hi
         optt, opts = OPT['Quantize'], []
-    elif op == 'RELU_N1_TO_1':
-        # QuantizedReluX(-1, 1): the program's RELU6 op clamps to any range
-        m = quantize_multiplier(f32(s_in / s_out))
-        amin = max(lo, zp_out + round_away(f32(-1.0 / s_out)))
-        amax = min(hi, zp_out + round_away(f32(1.0 / s_out)))
-        optt, opts = 0, []
     else:
+        # QuantizedReluX; RELU_N1_TO_1 (-1, 1): the program's RELU6 op
+        # clamps to any range
         m = quantize_multiplier(f32(s_in / s_out))
-        amin = max(lo, zp_out + round_away(f32(0.0 / s_out)))
-        amax = hi if op == 'RELU' else \
-            min(hi, zp_out + round_away(f32(6.0 / s_out)))
+        amin, amax = act_range(op, out_dtype, s_out, zp_out)
         optt, opts = 0, []
     c.prog.op('RELU6' if op == 'RELU_N1_TO_1' else op, [c.pidx[inp]], c.pidx[out],
               [m[0], m[1], amin, amax])
@@ -1617,26 +1678,70 @@ def resize_nn_case(name, seed, dtype='int8', shape=(1, 5, 7, 3), size=(9, 4),
     return c
 
 
+def softmax_table(s_in, beta, alt=''):
+    """PopulateSoftmaxLookupTable: expf(scale * d) for d = 0..255 (TFLite's
+    table[255 - d]), scale = -s_in * beta in float, its product with d in
+    float. @alt a candidate it is told from (softmax_scale_case()):
+    'double' (-s_in * beta * d all in double), 'product' (the float scale
+    times d in double), 'order' (beta applied last: (-s_in * d) * beta in
+    float)."""
+    s_in, beta = f32(s_in), f32(beta)
+    scale = f32(-s_in * beta)
+    arg = {'double': lambda d: -s_in * beta * d,
+           'product': lambda d: scale * d,
+           'order': lambda d: f32(f32(-s_in * d) * beta)}.get(alt, lambda d: f32(scale * d))
+    return [f32(math.exp(arg(d))) for d in range(256)]
+
+
+def softmax_outs(table, ds):
+    """optimized_ops::Softmax's outputs (before the zero point) of a row
+    whose stored values lie @ds below its maximum, in order: binary32
+    sum, 1 / (sum * (1 / 256)), round(table * inv)."""
+    total = 0.0
+    for d in ds:
+        total = f32(total + table[d])
+    inv = f32(1.0 / f32(total * f32(1.0 / 256)))
+    return [round_away(f32(table[d] * inv)) for d in ds]
+
+
 def softmax_case(name, seed, dtype='int8', shape=(2, 10), s_in=0.1, zp_in=5,
-                 beta=1.0):
+                 beta=1.0, data=None):
     """SOFTMAX: PopulateSoftmaxLookupTable, table[255 - v] = expf(scale *
     v) with scale = -s_in * beta in float; the program's table is indexed
-    by d = max - x, i.e. expf(scale * d)."""
+    by d = max - x, i.e. expf(scale * d) (softmax_table()). @data: the
+    stored input values (else seeded)."""
     c = Case(name, seed)
     u = dtype == 'uint8'
     if u:
         zp_in += 128
     inp = c.act_input(list(shape), dtype, s_in, zp_in)
+    if data is not None:
+        c.inputs[-1] = pack(npfmt(dtype), data)
     s_out, zp_out = f32(1.0 / 256), (0 if u else -128)
     out = c.output(list(shape), dtype, s_out, zp_out)
-    scale = f32(-f32(s_in) * f32(beta))
-    table = [struct.unpack('<I', struct.pack('<f', f32(math.exp(
-        f32(scale * d)))))[0] for d in range(256)]
+    table = [f32bits(x) for x in softmax_table(s_in, beta)]
     toff = c.prog.const(pack('I', table))
     c.prog.op('SOFTMAX', [c.pidx[inp]], c.pidx[out],
               [toff, struct.unpack('<I', struct.pack('<f', s_out))[0]])
     c.write(OUTDIR, 'SOFTMAX', OPT['Softmax'], [(0, 'f', f32(beta))], [inp])
     return c
+
+
+def softmax_scale_case(name, seed, dtype, s_in, beta, rows):
+    """SOFTMAX at an input scale and beta (found by a search) where TFLite's
+    table (softmax_table()) and each candidate give some rows other
+    outputs: rows of three, the maximum first, every stored value below it
+    (the row [max, max - d, min] for every d: every table entry), then
+    @rows, pairs (d1, d2): [max, max - d1, max - d2] (a search over such
+    triples found them)."""
+    lo, hi = QRANGE[dtype]
+    ds = [(0, d, 255) for d in range(256)] + [(0, d1, d2) for d1, d2 in rows]
+    t = softmax_table(s_in, beta)
+    for alt in ('double', 'product', 'order'):
+        ta = softmax_table(s_in, beta, alt)
+        assert any(softmax_outs(t, r) != softmax_outs(ta, r) for r in ds), (name, alt)
+    return softmax_case(name, seed, dtype, shape=(len(ds), 3), s_in=s_in, zp_in=0,
+                        beta=beta, data=[hi - d for r in ds for d in r])
 
 
 def f32bits(x):
@@ -1944,6 +2049,28 @@ def cases():
         zp_in=14, s_out=0.00172863167244941, zp_out=2)
     add('mean_uint8_scale_ratio', mean_scale_case, dtype='uint8', s_in=0.0018158374587073922,
         zp_in=148, s_out=0.0014344287337735295, zp_out=144)
+    # Fused and standalone clamps: zp + round(6 / s_out), round(+-1 / s_out)
+    # with the division in float (not in double: 6 / s_out just below
+    # n + 0.5 rounds to n + 0.5 in float; one bound, RELU_N1_TO_1 both, one
+    # step out)
+    for dt, act, s_out, zp_out in (('int8', 'RELU6', 0.0585365854203701, -5),
+                                   ('uint8', 'RELU6', 0.03934426233172417, 10),
+                                   ('int8', 'RELU_N1_TO_1', 0.014388489536941051, 3),
+                                   ('uint8', 'RELU_N1_TO_1', 0.010695187374949455, 128)):
+        tag = {'RELU6': 'relu6', 'RELU_N1_TO_1': 'relu_n1'}[act]
+        for op in ('CONV_2D', 'ADD'):
+            add('%s_%s_%s_clamp_scale' % ('conv' if op == 'CONV_2D' else 'add', dt, tag),
+                clamp_scale_case, op=op, dtype=dt, act=act, s_out=s_out, zp_out=zp_out)
+        add('%s_%s_clamp_scale' % (act.lower(), dt), clamp_scale_case, op=act, dtype=dt,
+            act=act, s_out=s_out, zp_out=zp_out)
+    # SOFTMAX's table: expf(float(float(-s_in * beta) * d)), not in double,
+    # not the float scale times d in double, not (-s_in * d) * beta (int8:
+    # the row (15, 167) tells all three, (213, 214) 'double' and 'order';
+    # uint8: (44, 221) 'double' and 'product', the row of d = 63 'order')
+    add('softmax_int8_scale_beta', softmax_scale_case, dtype='int8',
+        s_in=0.018663976341485977, beta=0.9065399169921875, rows=((15, 167), (213, 214)))
+    add('softmax_uint8_scale_beta', softmax_scale_case, dtype='uint8',
+        s_in=0.06986120343208313, beta=0.4904504418373108, rows=((44, 221),))
     # L2_NORMALIZATION: face embeddings' last op
     for dt in ('int8', 'uint8'):
         add('l2norm_%s' % dt, l2norm_case, dtype=dt)
