@@ -1533,6 +1533,17 @@ static int maxpool(const struct ek_op *o)
 	return 0;
 }
 
+/* Eight int32 outputs of MEAN @r, clamped to [@vlo, @vhi], stored as bytes. */
+static inline void mean_st8(uint8_t *dst, __m256i r, __m256i vlo, __m256i vhi)
+{
+	int32_t v[8];
+	int j;
+
+	_mm256_storeu_si256((__m256i *)v, _mm256_min_epi32(_mm256_max_epi32(r, vlo), vhi));
+	for (j = 0; j < 8; j++)
+		dst[j] = (uint8_t)v[j];
+}
+
 /*
  * MEAN's integer pipeline (ek_mean_out() with flags 0) on eight outputs at
  * a time: ek_mbqm() as mbqm8(), the folded bias added wrapping, the clamp.
@@ -1553,13 +1564,47 @@ static uint32_t mean_int(const struct ek_op *o, const int32_t *acc, uint32_t cnt
 	mbqm8_make(&q, p->out_multiplier, p->out_shift);
 	for (c = 0; c + 8 <= cnt; c += 8) {
 		__m256i r = mbqm8(_mm256_loadu_si256((const __m256i *)(acc + c)), &q);
-		int32_t v[8];
-		int j;
 
-		r = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(r, bias), vlo), vhi);
-		_mm256_storeu_si256((__m256i *)v, r);
-		for (j = 0; j < 8; j++)
-			dst[c + j] = (uint8_t)v[j];
+		mean_st8(dst + c, _mm256_add_epi32(r, bias), vlo, vhi);
+	}
+	return c;
+}
+
+/*
+ * int8 MEAN's reference pipeline (ek_mean_int(), EDGEAI_PROG_MEAN_INT) on
+ * eight outputs at a time: the sums less n zp_in, mbqm8(), n / 2 added
+ * away from zero, all wrapping as the reference's; then the division by
+ * n in binary64, truncated. That is C's division: the quotient of an
+ * int32 by n <= 2^20 (exec_mean() lets no more through) is an integer or
+ * at least 1 / n >= 2^-20 from one, and binary64 rounds it by at most
+ * 2^-22 (its ulp below 2^31) in any rounding mode, so the truncation
+ * crosses no integer. Returns the outputs done, as mean_int().
+ */
+static uint32_t mean_ref_int(const struct ek_op *o, const int32_t *acc, uint32_t cnt,
+			     uint8_t *dst, int32_t lo, int32_t hi)
+{
+	const struct edgeai_prog_mean_params *p = (const void *)o->op->params;
+	uint32_t n = o->in[0].d[1] * o->in[0].d[2], c;
+	const __m256i off = _mm256_set1_epi32((int32_t)(n * (uint32_t)o->in[0].zp));
+	const __m256i h = _mm256_set1_epi32((int32_t)(n / 2)), nh = _mm256_set1_epi32(-(int32_t)(n / 2));
+	const __m256i zp = _mm256_set1_epi32(o->out.zp);
+	const __m256i vlo = _mm256_set1_epi32(lo), vhi = _mm256_set1_epi32(hi);
+	const __m256d vn = _mm256_set1_pd(n);
+	struct mbqm8 q;
+
+	if (!shift_ok(p->out_multiplier, p->out_shift))
+		return 0;
+	mbqm8_make(&q, p->out_multiplier, p->out_shift);
+	for (c = 0; c + 8 <= cnt; c += 8) {
+		__m256i t = _mm256_sub_epi32(_mm256_loadu_si256((const __m256i *)(acc + c)), off);
+		__m128i d0, d1;
+
+		t = mbqm8(t, &q);
+		t = _mm256_add_epi32(t, _mm256_blendv_epi8(nh, h, _mm256_cmpgt_epi32(t, _mm256_setzero_si256())));
+		d0 = _mm256_cvttpd_epi32(_mm256_div_pd(_mm256_cvtepi32_pd(_mm256_castsi256_si128(t)), vn));
+		d1 = _mm256_cvttpd_epi32(_mm256_div_pd(_mm256_cvtepi32_pd(_mm256_extracti128_si256(t, 1)),
+						      vn));
+		mean_st8(dst + c, _mm256_add_epi32(_mm256_set_m128i(d1, d0), zp), vlo, vhi);
 	}
 	return c;
 }
@@ -1580,7 +1625,7 @@ static uint32_t mean_int(const struct ek_op *o, const int32_t *acc, uint32_t cnt
  * +-(2^31 - 1): both clamp to the same 8-bit value. The empty asm keeps
  * a compiler from fusing the multiply and the add. Returns the outputs
  * done (a multiple of 8), the rest left to ek_mean_out(). The integer
- * pipeline goes to mean_int().
+ * pipelines go to mean_int() and mean_ref_int().
  */
 static uint32_t mean_f32(const struct ek_op *o, uint32_t fbias, const int32_t *acc, uint32_t cnt,
 			 uint8_t *dst, int32_t lo, int32_t hi)
@@ -1597,6 +1642,8 @@ static uint32_t mean_f32(const struct ek_op *o, uint32_t fbias, const int32_t *a
 
 	if (!p->flags)
 		return mean_int(o, acc, cnt, dst, lo, hi);
+	if (p->flags == EDGEAI_PROG_MEAN_INT)
+		return mean_ref_int(o, acc, cnt, dst, lo, hi);
 	if (_MM_GET_ROUNDING_MODE() != _MM_ROUND_NEAREST)
 		return 0;
 	memcpy(&f, &p->scale, 4);
@@ -1607,8 +1654,6 @@ static uint32_t mean_f32(const struct ek_op *o, uint32_t fbias, const int32_t *a
 		__m256 x = _mm256_cvtepi32_ps(_mm256_loadu_si256((const __m256i *)(acc + c)));
 		__m256 y = _mm256_mul_ps(_mm256_div_ps(x, vn), scale), t, d, adj;
 		__m256i r;
-		int32_t v[8];
-		int j;
 
 		__asm__("" : "+x"(y));
 		y = _mm256_add_ps(y, bias);
@@ -1618,10 +1663,7 @@ static uint32_t mean_f32(const struct ek_op *o, uint32_t fbias, const int32_t *a
 				    _mm256_or_ps(one, _mm256_and_ps(y, sign)));
 		t = _mm256_min_ps(_mm256_max_ps(_mm256_add_ps(t, adj), nbig), big);
 		r = _mm256_add_epi32(_mm256_cvtps_epi32(t), zp);
-		r = _mm256_min_epi32(_mm256_max_epi32(r, vlo), vhi);
-		_mm256_storeu_si256((__m256i *)v, r);
-		for (j = 0; j < 8; j++)
-			dst[c + j] = (uint8_t)v[j];
+		mean_st8(dst + c, r, vlo, vhi);
 	}
 	return c;
 }

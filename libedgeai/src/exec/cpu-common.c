@@ -802,7 +802,7 @@ int exec_mean(const struct ek_op *o, exec_mean_sum_fn *sum, exec_mean_f32_fn *f3
 		return EXEC_OPT_NOT_HANDLED;	/* SUM: not clamped, the reference's */
 	mj.fbias = ek_mean_fbias(o);
 	if ((p->flags == EDGEAI_PROG_MEAN_FLOAT && f32_tame(p->scale) && f32_tame(mj.fbias)) ||
-	    !p->flags)
+	    !p->flags || p->flags == EDGEAI_PROG_MEAN_INT)
 		mj.f32 = f32;
 	/* the software binary32 pipeline costs about as much per output as 64 taps */
 	if (exec_par_worth((uint64_t)in->d[0] * ch *

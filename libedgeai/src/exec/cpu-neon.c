@@ -849,6 +849,46 @@ static uint32_t mean_int(const struct ek_op *o, const int32_t *acc, uint32_t cnt
 }
 
 /*
+ * int8 MEAN's reference pipeline (ek_mean_int(), EDGEAI_PROG_MEAN_INT) on
+ * four outputs at a time: the sums less n zp_in, neon_mbqm4(), n / 2
+ * added away from zero, all wrapping as the reference's; then the
+ * division by n in binary64, truncated (FCVTZS). That is C's division:
+ * the quotient of an int32 by n <= 2^20 (exec_mean() lets no more
+ * through) is an integer or at least 1 / n >= 2^-20 from one, and
+ * binary64 rounds it by at most 2^-22 (its ulp below 2^31) in any
+ * rounding mode, so the truncation crosses no integer. Returns the
+ * outputs done, as mean_int().
+ */
+static uint32_t mean_ref_int(const struct ek_op *o, const int32_t *acc, uint32_t cnt,
+			     uint8_t *dst, int32_t lo, int32_t hi)
+{
+	const struct edgeai_prog_mean_params *p = (const void *)o->op->params;
+	uint32_t n = o->in[0].d[1] * o->in[0].d[2], c;
+	const int32x4_t off = vdupq_n_s32((int32_t)(n * (uint32_t)o->in[0].zp));
+	const int32x4_t h = vdupq_n_s32((int32_t)(n / 2)), nh = vdupq_n_s32(-(int32_t)(n / 2));
+	const int32x4_t zp = vdupq_n_s32(o->out.zp), vlo = vdupq_n_s32(lo), vhi = vdupq_n_s32(hi);
+	const int32x4_t left = vdupq_n_s32(p->out_shift > 0 ? p->out_shift : 0);
+	const int32x4_t nright = vdupq_n_s32(p->out_shift > 0 ? 0 : p->out_shift);
+	const int32x4_t mul = vdupq_n_s32(p->out_multiplier);
+	const float64x2_t vn = vdupq_n_f64(n);
+
+	if (!neon_shift_ok(p->out_multiplier, p->out_shift))
+		return 0;
+	for (c = 0; c + 4 <= cnt; c += 4) {
+		int32x4_t t = vsubq_s32(vld1q_s32(acc + c), off), r;
+		float64x2_t q0, q1;
+
+		t = neon_mbqm4(t, left, mul, nright, 0);
+		t = vaddq_s32(t, vbslq_s32(vcgtq_s32(t, vdupq_n_s32(0)), h, nh));
+		q0 = vdivq_f64(vcvtq_f64_s64(vmovl_s32(vget_low_s32(t))), vn);
+		q1 = vdivq_f64(vcvtq_f64_s64(vmovl_high_s32(t)), vn);
+		r = vcombine_s32(vmovn_s64(vcvtq_s64_f64(q0)), vmovn_s64(vcvtq_s64_f64(q1)));
+		mean_st4(dst + c, vminq_s32(vmaxq_s32(vaddq_s32(r, zp), vlo), vhi));
+	}
+	return c;
+}
+
+/*
  * The binary32 pipeline of MEAN (ek_mean_out() with
  * EDGEAI_PROG_MEAN_FLOAT) on four outputs at a time, with the float
  * unit's IEEE single-precision convert, divide, multiply and add in place
@@ -863,7 +903,8 @@ static uint32_t mean_int(const struct ek_op *o, const int32_t *acc, uint32_t cnt
  * it, where the reference saturates at +-(2^31 - 1): both clamp to the
  * same 8-bit value. The empty asm keeps a compiler from fusing the
  * multiply and the add. Returns the outputs done (a multiple of 4), the
- * rest left to ek_mean_out().
+ * rest left to ek_mean_out(). The integer pipelines go to mean_int()
+ * and mean_ref_int().
  */
 static uint32_t mean_f32(const struct ek_op *o, uint32_t fbias, const int32_t *acc, uint32_t cnt,
 			 uint8_t *dst, int32_t lo, int32_t hi)
@@ -879,6 +920,8 @@ static uint32_t mean_f32(const struct ek_op *o, uint32_t fbias, const int32_t *a
 
 	if (!p->flags)
 		return mean_int(o, acc, cnt, dst, lo, hi);
+	if (p->flags == EDGEAI_PROG_MEAN_INT)
+		return mean_ref_int(o, acc, cnt, dst, lo, hi);
 	__asm__ volatile("mrs %0, fpcr" : "=r"(fpcr));
 	if (fpcr & (3U << 22))	/* RMode: not to nearest */
 		return 0;

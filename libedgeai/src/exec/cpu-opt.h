@@ -353,8 +353,8 @@ void exec_binary_run(const struct exec_binary *bj);
  * to @acc[0..@n) the values of @npx pixels, @stride bytes apart, of @n
  * channels each (the set's vector code: partial sums held in registers
  * across the pixels, not stored per pixel); each output then
- * finished by @f32 when the op takes the integer pipeline, or the
- * binary32 pipeline with a scale and constant term (@fbias,
+ * finished by @f32 when the op takes an integer pipeline (flags 0 or
+ * EDGEAI_PROG_MEAN_INT), or the binary32 pipeline with a scale and constant term (@fbias,
  * ek_mean_fbias()) within 2^-100..2^100 (it writes outputs 0.. of @dst
  * clamped to @lo..@hi and returns how many; NULL: none), else by the
  * reference's ek_mean_out(). 0, or

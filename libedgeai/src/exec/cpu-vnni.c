@@ -5256,12 +5256,14 @@ static int resize_sep(const struct ek_op *o)
 }
 
 /*
- * MEAN over H and W, TFLite's 8-bit pipeline (flags 0; the float and
- * division pipelines go to the AVX2 set): the int32 sums of the stored
- * values (exact: at most 2^20 pixels), 64 channels at a time, then
- * ek_mbqm() on 16 lanes (v_mbqm()), the folded bias added wrapping, the
- * type's clamp (ek_mean(), ek_mean_out()). Items [begin, end): image i /
- * blocks, 64-channel block i % blocks.
+ * MEAN over H and W, TFLite's 8-bit pipeline (flags 0) and int8's
+ * reference pipeline (EDGEAI_PROG_MEAN_INT; the float and division
+ * pipelines go to the AVX2 set): the int32 sums of the stored values
+ * (exact: at most 2^20 pixels), 64 channels at a time, then ek_mbqm() on
+ * 16 lanes (v_mbqm()) and the folded bias added wrapping, or
+ * ek_mean_int()'s steps (mean_ref16()); the type's clamp (ek_mean(),
+ * ek_mean_out()). Items [begin, end): image i / blocks, 64-channel block
+ * i % blocks.
  *
  * The sums run in 16-bit lanes, 32 channels to a register, over at most
  * MEAN_RUN16 pixels at a time (|sum| <= 256 * 128 = 2^15 for int8, read
@@ -5276,7 +5278,32 @@ struct mean_job {
 	const struct ek_op *o;
 	struct gq g;
 	uint32_t blocks;
+	int ref;	/* EDGEAI_PROG_MEAN_INT */
 };
+
+/*
+ * ek_mean_int() of 16 sums @acc over @n pixels: less n zp_in, v_mbqm(),
+ * n / 2 added away from zero, all wrapping as the reference's, then the
+ * division by n in binary64, truncated: C's division, as the AVX2 set's
+ * mean_ref_int() shows; plus zp_out.
+ */
+static inline __m512i mean_ref16(const struct mean_job *mj, __m512i acc, uint32_t n)
+{
+	const struct ek_op *o = mj->o;
+	const __m512i h = _mm512_set1_epi32((int32_t)(n / 2));
+	const __m512d vn = _mm512_set1_pd(n);
+	__m512i t = _mm512_sub_epi32(acc, _mm512_set1_epi32((int32_t)(n * (uint32_t)o->in[0].zp)));
+	__m256i d0, d1;
+
+	t = v_mbqm(t, &mj->g);
+	t = _mm512_add_epi32(t, _mm512_mask_blend_epi32(_mm512_cmpgt_epi32_mask(t, _mm512_setzero_si512()),
+							 _mm512_sub_epi32(_mm512_setzero_si512(), h), h));
+	d0 = _mm512_cvttpd_epi32(_mm512_div_pd(_mm512_cvtepi32_pd(_mm512_castsi512_si256(t)), vn));
+	d1 = _mm512_cvttpd_epi32(_mm512_div_pd(_mm512_cvtepi32_pd(_mm512_extracti64x4_epi64(t, 1)),
+					       vn));
+	return _mm512_add_epi32(_mm512_inserti64x4(_mm512_castsi256_si512(d0), d1, 1),
+				_mm512_set1_epi32(o->out.zp));
+}
 
 static inline __attribute__((always_inline)) void
 mean_vecs(const struct mean_job *mj, uint32_t n, uint32_t c, int nv, int s8)
@@ -5328,7 +5355,8 @@ mean_vecs(const struct mean_job *mj, uint32_t n, uint32_t c, int nv, int s8)
 	UNROLL
 	for (j = 0; j < nv; j++)
 		st8((uint8_t *)out->data + (size_t)n * ch + c + 16 * j, m[j],
-		    _mm512_add_epi32(v_mbqm(acc[j], &mj->g), _mm512_set1_epi32(p->bias)),
+		    mj->ref ? mean_ref16(mj, acc[j], hw) :
+			      _mm512_add_epi32(v_mbqm(acc[j], &mj->g), _mm512_set1_epi32(p->bias)),
 		    s8 ? -128 : 0, s8 ? 127 : 255);
 }
 
@@ -5360,11 +5388,13 @@ static int mean(const struct ek_op *o)
 	struct mean_job mj = { .o = o };
 
 	if (!ek_is8(in->dtype) || out->dtype != in->dtype || out->d[0] != in->d[0] ||
-	    out->d[1] != 1 || out->d[2] != 1 || out->d[3] != ch || !ch || p->flags ||
+	    out->d[1] != 1 || out->d[2] != 1 || out->d[3] != ch || !ch ||
+	    (p->flags && (p->flags != EDGEAI_PROG_MEAN_INT || !in->d[1] || !in->d[2])) ||
 	    (uint64_t)in->d[1] * in->d[2] > (1U << 20) ||
 	    !shift_ok(p->out_multiplier, p->out_shift))
 		return EXEC_OPT_NOT_HANDLED;
 	gq_make1(&mj.g, p->out_shift, p->out_multiplier);
+	mj.ref = p->flags == EDGEAI_PROG_MEAN_INT;
 	mj.blocks = (ch + 63) / 64;
 	items = in->d[0] * mj.blocks;
 	if (exec_par_worth((uint64_t)ek_count(in)))

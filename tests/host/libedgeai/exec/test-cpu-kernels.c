@@ -824,6 +824,11 @@ static int one_more(int kind, int u8, char *what, size_t wsz)
 				zo = za;
 				break;
 			}
+			/* 1 time in 3 equal quantization: a multiplier of 1.0, exact ties */
+			if (!rnd(3)) {
+				so = si;
+				zo = za;
+			}
 			cc_quantize_multiplier(si / so, &mp->out_multiplier, &mp->out_shift);
 			mp->flags = EDGEAI_PROG_MEAN_INT;
 			break;
