@@ -919,7 +919,9 @@ static uint32_t resize_px(const int32_t *a, const int32_t *b, int32_t wl, int32_
  * at a time for exec_resize_bl_f32() (cpu-common.c): the taps to binary32,
  * times their weight products, added in the reference's order (an empty
  * asm after each product: no fused multiply-add), + 0.5, truncated,
- * clamped to the type.
+ * clamped to the type. Of the channels past the last multiple of eight,
+ * the last eight are done again (the same values written twice) when
+ * there are eight.
  */
 static inline __m256 ld8f(const uint8_t *p, int s8)
 {
@@ -936,11 +938,18 @@ static uint32_t resize_f32_px(const uint8_t *const tap[4], const float s[4], uin
 	uint32_t c;
 	int k;
 
-	for (c = 0; c + 8 <= ch; c += 8) {
-		__m256 v = _mm256_mul_ps(ld8f(tap[0] + c, s8), _mm256_set1_ps(s[0])), t;
+	for (c = 0; c < ch; c += 8) {
+		__m256 v, t;
 		__m256i q;
 		__m128i pk;
 
+		/* a last part of the channels: the last eight again */
+		if (c + 8 > ch) {
+			if (ch < 8)
+				break;
+			c = ch - 8;
+		}
+		v = _mm256_mul_ps(ld8f(tap[0] + c, s8), _mm256_set1_ps(s[0]));
 		for (k = 1; k < 4; k++) {
 			t = _mm256_mul_ps(ld8f(tap[k] + c, s8), _mm256_set1_ps(s[k]));
 			__asm__("" : "+x"(t), "+x"(v));

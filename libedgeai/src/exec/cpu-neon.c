@@ -556,7 +556,9 @@ static int add(const struct ek_op *o, int sub)
  * at a time for exec_resize_bl_f32() (cpu-common.c): the taps to binary32,
  * times their weight products, added in the reference's order (an empty
  * asm after each product: no fused multiply-add), + 0.5, truncated
- * (FCVTZS), clamped to the type by the saturating narrowings.
+ * (FCVTZS), clamped to the type by the saturating narrowings. Of the
+ * channels past the last multiple of eight, the last eight are done
+ * again (the same values written twice) when there are eight.
  */
 static inline void ld8f(const uint8_t *p, int s8, float32x4_t f[2])
 {
@@ -574,10 +576,16 @@ static uint32_t resize_f32_px(const uint8_t *const tap[4], const float s[4], uin
 	uint32_t c;
 	int k, h;
 
-	for (c = 0; c + 8 <= ch; c += 8) {
+	for (c = 0; c < ch; c += 8) {
 		float32x4_t v[2], x[2], t;
 		int16x8_t q;
 
+		/* a last part of the channels: the last eight again */
+		if (c + 8 > ch) {
+			if (ch < 8)
+				break;
+			c = ch - 8;
+		}
 		ld8f(tap[0] + c, s8, x);
 		v[0] = vmulq_n_f32(x[0], s[0]);
 		v[1] = vmulq_n_f32(x[1], s[0]);

@@ -183,6 +183,9 @@ def cases():
         shape=(1, 28, 28, 64), size=(56, 56), hpc=True)
     add('resize_bl_x2_hpc_64x64x8', 'resize', gen.resize_bl_case,
         shape=(1, 64, 64, 8), size=(128, 128), hpc=True)
+    # DeepLab v3's logits to the image, int8 (an odd channel count)
+    add('resize_bl_65_to_257_x21', 'resize', gen.resize_bl_case,
+        shape=(1, 65, 65, 21), size=(257, 257), align=True)
     # uint8: TFLite's float arithmetic (a TF1 segmentation model's output)
     add('u8_resize_bl_x2_hpc_28x28x64', 'resize', gen.resize_bl_case,
         dtype='uint8', shape=(1, 28, 28, 64), size=(56, 56), hpc=True)
