@@ -4389,6 +4389,7 @@ struct dwq_job {
 	uint32_t chu;		/* bytes per padded input pixel: nb rounded up to 4, * 16 */
 	uint32_t xstep;		/* quad positions built: every xstep-th */
 	uint32_t slots;		/* quad rows kept: kh * dilation_h */
+	uint32_t rows, group;	/* output rows; rows per part (dwq_groups()) */
 	_Atomic int failed;
 };
 
@@ -4551,6 +4552,15 @@ static void dwq_rows(void *ctx, uint32_t begin, uint32_t end)
 	free(buf);
 }
 
+/* Groups [begin, end) of dj->group output rows (dwq_rows()). */
+static void dwq_groups(void *ctx, uint32_t begin, uint32_t end)
+{
+	struct dwq_job *dj = ctx;
+	uint64_t e = (uint64_t)end * dj->group;
+
+	dwq_rows(ctx, begin * dj->group, e < dj->rows ? (uint32_t)e : dj->rows);
+}
+
 /* Whether @o's filter and shape are worth the quad rows (dwq() below). */
 static int dwq_wanted(const struct ek_op *o)
 {
@@ -4612,9 +4622,21 @@ static int dwq(const struct ek_op *o, const struct vnni_w *prep)
 		cv[c] = (int32_t)(v - (uint32_t)(128 + in->zp) * (uint32_t)w->wsum[c]);
 	}
 	dj.c = cv;
-	if (exec_par_worth((uint64_t)rows * ow * ch * w->k / 4))
-		exec_par_for(rows, dwq_rows, &dj);
-	else
+	if (exec_par_worth((uint64_t)rows * ow * ch * w->k / 4)) {
+		/*
+		 * A part builds again the quad rows its first output row reads
+		 * (up to slots of them): parts of at least slots rows, a few
+		 * per thread, or one per thread where that leaves fewer.
+		 */
+		uint32_t t = exec_par_threads(), g = (rows + 4 * t - 1) / (4 * t);
+
+		g = g > dj.slots ? g : dj.slots;
+		if ((rows + g - 1) / g < t)
+			g = (rows + t - 1) / t;
+		dj.rows = rows;
+		dj.group = g;
+		exec_par_for((rows + g - 1) / g, dwq_groups, &dj);
+	} else
 		dwq_rows(&dj, 0, rows);
 	free(cv);
 	vnni_w_free(own);

@@ -118,6 +118,7 @@ def cases():
     dw('dw5_s1_40_c35', 35, 40, 5, 1)
     dw('dw5_s2_56_c24', 24, 56, 5, 2)
     dw('dw5_s2_28_c240', 240, 28, 5, 2)
+    dw('dw5_s1_7_c672', 672, 7, 5, 1)
     # atrous (dilated) depthwise and 3x3 convolutions: DeepLab's last stages
     for name, ch, d in (('dw3_d2_33_c320', 320, 2), ('dw3_d4_33_c64', 64, 4)):
         add(name, 'dw atrous', gen.conv_case, depthwise=True, h=33, w=33,
