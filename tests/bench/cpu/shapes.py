@@ -73,6 +73,11 @@ def cases():
          kh=1, kw=1)
     conv('conv_pw_28x28_24_144', 'conv 1x1', h=28, w=28, ic=24, oc=144,
          kh=1, kw=1)
+    # few output channels: the projections of bottlenecks
+    conv('conv_pw_56x56_96_16', 'conv 1x1', h=56, w=56, ic=96, oc=16,
+         kh=1, kw=1)
+    conv('conv_pw_14x14_288_48', 'conv 1x1', h=14, w=14, ic=288, oc=48,
+         kh=1, kw=1)
     # few input channels: the expansions of bottlenecks (BlazeFace, MobileNet)
     conv('conv_pw_96x96_8_32', 'conv 1x1', h=96, w=96, ic=8, oc=32,
          kh=1, kw=1)
