@@ -1595,9 +1595,10 @@ static uint32_t mean_ref_int(const struct ek_op *o, const int32_t *acc, uint32_t
 	const struct edgeai_prog_mean_params *p = (const void *)o->op->params;
 	uint32_t n = o->in[0].d[1] * o->in[0].d[2], c;
 	const __m256i off = _mm256_set1_epi32((int32_t)(n * (uint32_t)o->in[0].zp));
-	const __m256i h = _mm256_set1_epi32((int32_t)(n / 2)), nh = _mm256_set1_epi32(-(int32_t)(n / 2));
-	const __m256i zp = _mm256_set1_epi32(o->out.zp);
+	const __m256i h = _mm256_set1_epi32((int32_t)(n / 2));
+	const __m256i nh = _mm256_set1_epi32(-(int32_t)(n / 2)), zp = _mm256_set1_epi32(o->out.zp);
 	const __m256i vlo = _mm256_set1_epi32(lo), vhi = _mm256_set1_epi32(hi);
+	const __m256i zero = _mm256_setzero_si256();
 	const __m256d vn = _mm256_set1_pd(n);
 	struct mbqm8 q;
 
@@ -1606,14 +1607,15 @@ static uint32_t mean_ref_int(const struct ek_op *o, const int32_t *acc, uint32_t
 	mbqm8_make(&q, p->out_multiplier, p->out_shift);
 	for (c = 0; c + 8 <= cnt; c += 8) {
 		__m256i t = _mm256_sub_epi32(_mm256_loadu_si256((const __m256i *)(acc + c)), off);
-		__m128i d0, d1;
+		__m256d d0, d1;
 
 		t = mbqm8(t, &q);
-		t = _mm256_add_epi32(t, _mm256_blendv_epi8(nh, h, _mm256_cmpgt_epi32(t, _mm256_setzero_si256())));
-		d0 = _mm256_cvttpd_epi32(_mm256_div_pd(_mm256_cvtepi32_pd(_mm256_castsi256_si128(t)), vn));
-		d1 = _mm256_cvttpd_epi32(_mm256_div_pd(_mm256_cvtepi32_pd(_mm256_extracti128_si256(t, 1)),
-						      vn));
-		mean_st8(dst + c, _mm256_add_epi32(_mm256_set_m128i(d1, d0), zp), vlo, vhi);
+		t = _mm256_add_epi32(t, _mm256_blendv_epi8(nh, h, _mm256_cmpgt_epi32(t, zero)));
+		d0 = _mm256_cvtepi32_pd(_mm256_castsi256_si128(t));
+		d1 = _mm256_cvtepi32_pd(_mm256_extracti128_si256(t, 1));
+		t = _mm256_set_m128i(_mm256_cvttpd_epi32(_mm256_div_pd(d1, vn)),
+				     _mm256_cvttpd_epi32(_mm256_div_pd(d0, vn)));
+		mean_st8(dst + c, _mm256_add_epi32(t, zp), vlo, vhi);
 	}
 	return c;
 }

@@ -5313,18 +5313,19 @@ static inline __m512i mean_ref16(const struct mean_job *mj, __m512i acc, uint32_
 {
 	const struct ek_op *o = mj->o;
 	const __m512i h = _mm512_set1_epi32((int32_t)(n / 2));
+	const __m512i nh = _mm512_set1_epi32(-(int32_t)(n / 2));
 	const __m512d vn = _mm512_set1_pd(n);
 	__m512i t = _mm512_sub_epi32(acc, _mm512_set1_epi32((int32_t)(n * (uint32_t)o->in[0].zp)));
-	__m256i d0, d1;
+	__m512d d0, d1;
 
 	t = v_mbqm(t, &mj->g);
-	t = _mm512_add_epi32(t, _mm512_mask_blend_epi32(_mm512_cmpgt_epi32_mask(t, _mm512_setzero_si512()),
-							 _mm512_sub_epi32(_mm512_setzero_si512(), h), h));
-	d0 = _mm512_cvttpd_epi32(_mm512_div_pd(_mm512_cvtepi32_pd(_mm512_castsi512_si256(t)), vn));
-	d1 = _mm512_cvttpd_epi32(_mm512_div_pd(_mm512_cvtepi32_pd(_mm512_extracti64x4_epi64(t, 1)),
-					       vn));
-	return _mm512_add_epi32(_mm512_inserti64x4(_mm512_castsi256_si512(d0), d1, 1),
-				_mm512_set1_epi32(o->out.zp));
+	t = _mm512_add_epi32(t, _mm512_mask_blend_epi32(
+					_mm512_cmpgt_epi32_mask(t, _mm512_setzero_si512()), nh, h));
+	d0 = _mm512_div_pd(_mm512_cvtepi32_pd(_mm512_castsi512_si256(t)), vn);
+	d1 = _mm512_div_pd(_mm512_cvtepi32_pd(_mm512_extracti64x4_epi64(t, 1)), vn);
+	t = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_cvttpd_epi32(d0)),
+			       _mm512_cvttpd_epi32(d1), 1);
+	return _mm512_add_epi32(t, _mm512_set1_epi32(o->out.zp));
 }
 
 static inline __attribute__((always_inline)) void
