@@ -289,6 +289,11 @@ def cases():
 
 
 def main():
+    if len(sys.argv) not in (2, 3) or sys.argv[1].startswith('-'):
+        # --help, or no OUTDIR: the docstring says how to call this
+        asked = sys.argv[1:2] in (['-h'], ['--help'])
+        print(__doc__.strip(), file=sys.stdout if asked else sys.stderr)
+        sys.exit(0 if asked else 2)
     out = sys.argv[1]
     filt = sys.argv[2] if len(sys.argv) > 2 else ''
     gen.OUTDIR = out
