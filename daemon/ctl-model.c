@@ -403,11 +403,8 @@ static int session_open(struct session *s, const char *path, const struct ctl_de
 	int r;
 
 	memset(s, 0, sizeof(*s));
-	r = edgeai_model_load_file(path, &s->model, err, sizeof(err));
-	if (r) {
-		fprintf(stderr, "%s: %s: %s\n", prog_name(), path, err[0] ? err : edgeai_strerror(r));
+	if (ctl_model_load(path, &s->model))
 		return 1;
-	}
 	r = float_model_kind(s->model);
 	if (r) {
 		float_model_hint(path, r);

@@ -472,12 +472,18 @@ static long file_size(const char *path)
 	return stat(path, &st) < 0 ? -1 : (long)st.st_size;
 }
 
-static int load_model(const char *path, struct edgeai_model **ret)
+int ctl_model_load(const char *path, struct edgeai_model **ret)
 {
-	char err[512];
+	char err[512] = "";
+	size_t n = strlen(path);
 	int r = edgeai_model_load_file(path, ret, err, sizeof(err));
 
-	if (r < 0)
+	if (r >= 0)
+		return r;
+	/* a file it could not open or map: the library's message names it */
+	if (!strncmp(err, path, n) && err[n] == ':')
+		fprintf(stderr, "%s: %s\n", program, err);
+	else
 		fprintf(stderr, "%s: %s: %s\n", program, path, err[0] ? err : edgeai_strerror(r));
 	return r;
 }
@@ -512,7 +518,7 @@ static int verb_inspect(int argc _unused_, char *argv[])
 	const char *path = argv[1];
 	struct edgeai_model *m = NULL;
 
-	if (load_model(path, &m) < 0)
+	if (ctl_model_load(path, &m) < 0)
 		return EXIT_FAILURE;
 	if (arg_json) {
 		printf("{\"model\":");
@@ -662,7 +668,7 @@ static int verb_quantize(int argc _unused_, char *argv[])
 		fprintf(stderr, "%s: quantize needs --output FILE\n", program);
 		return EXIT_USAGE;
 	}
-	if (load_model(in, &m) < 0)
+	if (ctl_model_load(in, &m) < 0)
 		return EXIT_FAILURE;
 	if (arg.calib_dir) {
 		for (int i = 0; i < edgeai_model_count(m, EDGEAI_COUNT_INPUTS); i++) {

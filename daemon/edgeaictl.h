@@ -17,6 +17,14 @@ struct edgeai_device_info;
 
 #define EXIT_USAGE 2
 
+struct edgeai_model;
+
+/*
+ * edgeai_model_load_file() of @path into *@ret; on failure its error on
+ * stderr, naming @path once. 0 or -errno.
+ */
+int ctl_model_load(const char *path, struct edgeai_model **ret);
+
 /* --json: print JSON on standard output instead of a table */
 extern int arg_json;
 /* --quiet: no progress on standard error */

@@ -162,6 +162,16 @@ ok $? "bench --latencies FILE: one latency in ms per timed run (7 lines), the ru
 run bench "$tmp/int8.tflite" -d cpu -n 2 --latencies "$tmp/nodir/s.txt"
 [ $rc -eq 1 ] && grep -q "^edgeaictl: --latencies $tmp/nodir/s.txt: No such file or directory" "$tmp/err"
 ok $? "bench --latencies into a missing directory: exit 1 with the path and the cause"
+# a model that cannot be opened: its path named once, with the cause
+for verb in inspect run bench; do
+	# shellcheck disable=SC2046
+	run $verb "$tmp/none.tflite" $([ $verb = run ] && echo "--output-dir $tmp/o")
+	[ $rc -eq 1 ] && grep -qx "edgeaictl: $tmp/none.tflite: No such file or directory" "$tmp/err"
+	ok $? "$verb of a missing model: exit 1, 'edgeaictl: PATH: No such file or directory'"
+done
+run inspect "$tmp"
+[ $rc -eq 1 ] && grep -qx "edgeaictl: $tmp: not a regular file" "$tmp/err"
+ok $? "inspect of a directory: exit 1, 'edgeaictl: PATH: not a regular file'"
 run bench "$tmp/int8.tflite" -d cpu -n 2 --latencies ''
 [ $rc -eq 2 ] && grep -q "^edgeaictl: --latencies needs a file name" "$tmp/err"
 ok $? "bench --latencies '': usage error"
