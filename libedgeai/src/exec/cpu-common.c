@@ -687,9 +687,10 @@ void exec_add_in_make(struct exec_add_in *ai, int32_t mul, int32_t shift, uint32
  * MEAN: items [begin, end) are blocks of MEAN_CB channels of one image
  * (image * blocks + block); a part sums up to MEAN_CHUNK channels of an
  * image over all its pixels (one call of the set's sum()), then finishes them
- * with the set's f32() where it takes the binary32 pipeline, else with
- * the reference's own ek_mean_out() (the integer rescale, the binary32
- * pipeline in software or the division).
+ * with the set's f32() where it takes the op's pipeline (the integer
+ * rescale, int8's reference pipeline, or the binary32 one within its
+ * range), else with the reference's own ek_mean_out() (the binary32
+ * pipeline in software, or the division).
  */
 #define MEAN_CB 16
 #define MEAN_CHUNK 256
